@@ -1,0 +1,51 @@
+# KPO Advisor: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell scripts/find-python.sh)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements.sha256
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test lint fmt check-python venv bootstrap
+
+help:
+	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT)"
+	@echo "make test  - set up everything and run the whole test suite (lint, types, migrations, tests)"
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "No suitable Python found (see the message above)."; exit 1; }
+
+# Re-install requirements only when requirements.txt changed since the last install.
+venv: check-python
+	@if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); fi
+	@want=$$(sha256sum requirements.txt | cut -d' ' -f1); have=$$(cat $(STAMP) 2>/dev/null); \
+	if [ "$$want" != "$$have" ]; then \
+	  echo "Installing requirements"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt && echo "$$want" > $(STAMP); \
+	fi
+
+bootstrap: venv
+	@$(MANAGE) bootstrap --host $(HOST) --port $(PORT)
+
+run: bootstrap
+	@$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: venv
+	@$(BIN)/ruff format --check .
+	@$(BIN)/ruff check .
+	@$(BIN)/mypy
+
+fmt: venv
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
+
+test: venv
+	@echo "== ruff format --check"; $(BIN)/ruff format --check .
+	@echo "== ruff check"; $(BIN)/ruff check .
+	@echo "== mypy"; $(BIN)/mypy
+	@echo "== makemigrations --check"; $(MANAGE) makemigrations --check --dry-run
+	@echo "== pytest"; scripts/run-tests.sh

@@ -1,0 +1,69 @@
+"""Organisation scoping: who the member is, and object lookups that 404 outside their organisation.
+
+Every view that shows or changes an organisation's data resolves the member with
+``member_required`` and fetches objects with ``get_for_member``; an id from another
+organisation is indistinguishable from an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from apps.accounts.models import Membership, Organisation
+
+SESSION_KEY = "organisation_id"
+M = TypeVar("M", bound=models.Model)
+
+
+class MemberRequest(HttpRequest):
+    membership: Membership
+    organisation: Organisation
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The signed-in user's membership in the organisation they chose (or their first one), cached."""
+    if hasattr(request, "_membership_cache"):
+        return request._membership_cache  # type: ignore[no-any-return]
+    membership = None
+    if request.user.is_authenticated:
+        memberships = Membership.objects.for_user(request.user)
+        chosen = request.session.get(SESSION_KEY)
+        membership = (memberships.filter(organisation_id=chosen).first() if chosen else None) or memberships.first()
+    request._membership_cache = membership  # type: ignore[attr-defined]
+    return membership
+
+
+def member_required(role: str = Membership.Role.VIEWER) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Require a signed-in member of an organisation with at least ``role``; set request.membership."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = current_membership(request)
+            if membership is None:
+                return render(request, "accounts/no_organisation.html", status=403)
+            if not membership.has_role(role):
+                raise PermissionDenied(f"This needs the {Membership.Role(role).label.lower()} role or higher.")
+            request.membership = membership  # type: ignore[attr-defined]
+            request.organisation = membership.organisation  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_for_member(request: HttpRequest, queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
+    """Fetch one object of the member's organisation, or 404 (also for other organisations' ids)."""
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    organisation = request.organisation  # type: ignore[attr-defined]
+    return get_object_or_404(qs.filter(organisation=organisation), **lookup)

@@ -1,0 +1,23 @@
+"""Reference catalogue: engagement models, knowledge functions and delivery locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apps.common.reference import Report, read_items, sync
+from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
+
+DATA_DIR = Path(__file__).parent / "reference"
+FILES = (
+    ("engagement_models.json", EngagementModel, "Engagement models"),
+    ("knowledge_functions.json", KnowledgeFunction, "Knowledge functions"),
+    ("delivery_locations.json", DeliveryLocation, "Delivery locations"),
+)
+
+
+def load(report: Report) -> None:
+    for filename, model, label in FILES:
+        section = report.section(label)
+        for item in read_items(DATA_DIR / filename):
+            values = {name: item[name] for name in model.reference_fields}
+            sync(model, {"code": item["code"]}, values, section, item["code"])

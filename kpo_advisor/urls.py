@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kpo_advisor import views
+
+admin.site.site_header = "KPO Advisor curation"
+admin.site.site_title = "KPO Advisor curation"
+admin.site.index_title = "Catalogue and playbooks"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("catalogue/", include("apps.engagements.urls")),
+    path("regimes/", include("apps.compliance.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "kpo_advisor.views.server_error"

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 when it does not. Used by load balancers and `make run`."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return JsonResponse({"status": "unavailable", "database": "down", "error": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+def _plain(template: str, status: int, request: HttpRequest) -> HttpResponse:
+    # Rendered without context processors: these pages must work when the database does not.
+    response = HttpResponse(render_to_string(template, {"request_path": request.path}), status=status)
+    if status == 503:
+        response["Retry-After"] = "10"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        return _plain("503.html", 503, request)
+    return _plain("500.html", 500, request)

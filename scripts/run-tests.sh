@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the pytest suite. Browser tests run when a Chromium is found; otherwise they are skipped, loudly.
+set -u
+cd "$(dirname "$0")/.."
+chromium=${KPO_CHROMIUM:-}
+if [ -z "$chromium" ]; then
+  for c in /usr/bin/chromium /usr/bin/chromium-browser; do [ -x "$c" ] && chromium=$c && break; done
+fi
+if [ -n "$chromium" ]; then
+  export KPO_CHROMIUM="$chromium"
+  echo "Browser tests: using $chromium"
+else
+  echo "############################################################"
+  echo "# WARNING: no Chromium found: the browser tests are SKIPPED."
+  echo "# Install it with: apt-get install -y chromium"
+  echo "############################################################"
+fi
+.venv/bin/python -m pytest "$@"
+rc=$?
+if [ "$rc" = 5 ]; then echo "pytest collected no tests"; fi
+exit $rc

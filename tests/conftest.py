@@ -1,0 +1,80 @@
+"""Personas, as in the style guide: a buyer (owner), a colleague (editor), a viewer, an outsider
+(member of another organisation) and a curator (staff)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from apps.accounts.models import Membership, Organisation, User
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return OrganisationFactory(name="Acme Procurement")
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    return OrganisationFactory(name="Other Corp")
+
+
+@pytest.fixture
+def buyer(organisation: Organisation) -> User:
+    return MembershipFactory(organisation=organisation, role=Membership.Role.OWNER, user__email="buyer@acme.test").user
+
+
+@pytest.fixture
+def colleague(organisation: Organisation) -> User:
+    return MembershipFactory(
+        organisation=organisation, role=Membership.Role.EDITOR, user__email="colleague@acme.test"
+    ).user
+
+
+@pytest.fixture
+def viewer(organisation: Organisation) -> User:
+    return MembershipFactory(organisation=organisation, role=Membership.Role.VIEWER, user__email="viewer@acme.test").user
+
+
+@pytest.fixture
+def outsider(other_organisation: Organisation) -> User:
+    return MembershipFactory(
+        organisation=other_organisation, role=Membership.Role.OWNER, user__email="outsider@other.test"
+    ).user
+
+
+@pytest.fixture
+def curator(db: None) -> User:
+    return UserFactory(email="curator@kpo.test", is_staff=True, is_superuser=True)
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def buyer_client(buyer: User) -> Client:
+    return _client_for(buyer)
+
+
+@pytest.fixture
+def colleague_client(colleague: User) -> Client:
+    return _client_for(colleague)
+
+
+@pytest.fixture
+def viewer_client(viewer: User) -> Client:
+    return _client_for(viewer)
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def curator_client(curator: User) -> Client:
+    return _client_for(curator)
