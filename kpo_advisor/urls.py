@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("apps.accounts.urls")),
+    path("assessments/", include("apps.questionnaire.urls")),
     path("catalogue/", include("apps.engagements.urls")),
     path("regimes/", include("apps.compliance.urls")),
     path("admin/", admin.site.urls),

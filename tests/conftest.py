@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.playbooks.models import Playbook
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -34,7 +35,9 @@ def colleague(organisation: Organisation) -> User:
 
 @pytest.fixture
 def viewer(organisation: Organisation) -> User:
-    return MembershipFactory(organisation=organisation, role=Membership.Role.VIEWER, user__email="viewer@acme.test").user
+    return MembershipFactory(
+        organisation=organisation, role=Membership.Role.VIEWER, user__email="viewer@acme.test"
+    ).user
 
 
 @pytest.fixture
@@ -78,3 +81,12 @@ def outsider_client(outsider: User) -> Client:
 @pytest.fixture
 def curator_client(curator: User) -> Client:
     return _client_for(curator)
+
+
+@pytest.fixture
+def playbook(db: None) -> Playbook:
+    """The small test playbook, published (version 1)."""
+    from apps.playbooks.services import import_playbook, publish_playbook
+    from tests.playbook_data import small_playbook
+
+    return publish_playbook(playbook=import_playbook(data=small_playbook()))

@@ -31,7 +31,7 @@ class MemberRequest(HttpRequest):
 def current_membership(request: HttpRequest) -> Membership | None:
     """The signed-in user's membership in the organisation they chose (or their first one), cached."""
     if hasattr(request, "_membership_cache"):
-        return request._membership_cache  # type: ignore[no-any-return]
+        return request._membership_cache
     membership = None
     if request.user.is_authenticated:
         memberships = Membership.objects.for_user(request.user)
@@ -41,7 +41,9 @@ def current_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
-def member_required(role: str = Membership.Role.VIEWER) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def member_required(
+    role: str = Membership.Role.VIEWER,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Require a signed-in member of an organisation with at least ``role``; set request.membership."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -62,7 +64,7 @@ def member_required(role: str = Membership.Role.VIEWER) -> Callable[[Callable[..
     return decorator
 
 
-def get_for_member(request: HttpRequest, queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
+def get_for_member[M: models.Model](request: HttpRequest, queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
     """Fetch one object of the member's organisation, or 404 (also for other organisations' ids)."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     organisation = request.organisation  # type: ignore[attr-defined]

@@ -76,7 +76,9 @@ def members(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:members")
     team = Membership.objects.filter(organisation=request.organisation).select_related("user")  # type: ignore[attr-defined]
     status = 400 if form.errors else 200
-    return render(request, "accounts/members.html", {"team": team, "form": form, "roles": Membership.Role.choices}, status=status)
+    return render(
+        request, "accounts/members.html", {"team": team, "form": form, "roles": Membership.Role.choices}, status=status
+    )
 
 
 @require_POST

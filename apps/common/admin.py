@@ -12,7 +12,6 @@ class CatalogueAdmin(admin.ModelAdmin):
     save_on_top = True
 
 
-
-def catalogue_columns(*extra: str) -> list[str]:
+def catalogue_columns(*extra: str) -> tuple[str, ...]:
     """The list columns every catalogue admin shows, with the model's own in the middle."""
-    return ["name", "code", *extra, "confidence", "retired", "updated_at"]
+    return ("name", "code", *extra, "confidence", "retired", "updated_at")

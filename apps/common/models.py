@@ -20,9 +20,9 @@ code_validator = RegexValidator(
 )
 
 
-def range_constraints(model: str, *prefixes: str) -> list[models.CheckConstraint]:
+def range_constraints(model: str, *prefixes: str) -> list[models.BaseConstraint]:
     """Named constraints keeping every low <= likely <= high triple in order (nulls allowed)."""
-    constraints = []
+    constraints: list[models.BaseConstraint] = []
     for prefix in prefixes:
         low, likely, high = f"{prefix}_low", f"{prefix}_likely", f"{prefix}_high"
         constraints += [
@@ -118,7 +118,6 @@ class CatalogueEntry(ReferenceTracked):
                 errors[f"{prefix}_high"] = f"{label}: 'high' must be at least 'likely' ({likely})."
         if errors:
             raise ValidationError(errors)
-
 
 
 def _plain(value: Any) -> Any:

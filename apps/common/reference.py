@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,8 @@ class Report:
 
 
 def read_items(path: Path) -> list[dict[str, Any]]:
-    data = json.loads(path.read_text())
+    # Decimals, not floats: 12.6 must stay 12.6 for two-decimal money fields.
+    data = json.loads(path.read_text(), parse_float=Decimal)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise ValidationError(f"{path.name}: expected an object with an 'items' list.")
     return data["items"]

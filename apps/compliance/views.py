@@ -21,7 +21,5 @@ def regimes(request: HttpRequest) -> HttpResponse:
 def regime_detail(request: HttpRequest, code: str) -> HttpResponse:
     regime = get_object_or_404(Regime.objects.active(), code=code)
     obligations = regime.obligations.order_by("order")
-    phases = [
-        (label, [o for o in obligations if o.phase == value]) for value, label in Obligation.Phase.choices
-    ]
+    phases = [(label, [o for o in obligations if o.phase == value]) for value, label in Obligation.Phase.choices]
     return render(request, "compliance/regime_detail.html", {"regime": regime, "phases": phases})

@@ -57,7 +57,9 @@ class KnowledgeFunctionAdmin(CatalogueAdmin):
 
 @admin.register(DeliveryLocation)
 class DeliveryLocationAdmin(CatalogueAdmin):
-    list_display = catalogue_columns("region", "overlap_us_eastern_hours", "overlap_uk_hours", "gdpr_transfer", "cost_index")
+    list_display = catalogue_columns(
+        "region", "overlap_us_eastern_hours", "overlap_uk_hours", "gdpr_transfer", "cost_index"
+    )
     list_filter = ["region", "gdpr_transfer", *CatalogueAdmin.list_filter]
     fieldsets = (
         (None, {"fields": ("code", "name", "region", "languages")}),

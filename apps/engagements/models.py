@@ -103,7 +103,9 @@ class KnowledgeFunction(CatalogueEntry):
 
     class Meta:
         ordering = ["display_order", "name"]
-        constraints = range_constraints("knowledgefunction", "kpo_rate", "inhouse_us", "inhouse_uk", "deliverable_price")
+        constraints = range_constraints(
+            "knowledgefunction", "kpo_rate", "inhouse_us", "inhouse_uk", "deliverable_price"
+        )
 
 
 class DeliveryLocation(CatalogueEntry):

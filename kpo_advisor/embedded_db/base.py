@@ -6,6 +6,7 @@ socket, and the application database is created on first use.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
             if not exists:
-                try:
+                # Another process may create it at the same moment: that is fine.
+                with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
                     conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(dbname)))
-                except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
-                    pass  # another process created it at the same moment
         cls._created_databases.add(key)

@@ -1,0 +1,147 @@
+"""Curating playbooks in admin. Published and retired versions are read-only; curators copy them
+into a new draft, edit it, and publish it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.playbooks import services
+from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
+
+
+class DraftOnlyMixin:
+    """Rows belonging to a published or retired playbook cannot be added, changed or deleted."""
+
+    def _playbook_of(self, obj: Any) -> Playbook | None:
+        if obj is None:
+            return None
+        if isinstance(obj, Playbook):
+            return obj
+        if hasattr(obj, "playbook"):
+            return obj.playbook
+        if hasattr(obj, "question"):
+            return obj.question.playbook
+        return obj.rule.playbook
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        playbook = self._playbook_of(obj)
+        if playbook is not None and not playbook.is_draft:
+            return False
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        playbook = self._playbook_of(obj)
+        if playbook is not None and not playbook.is_draft:
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        playbook = self._playbook_of(obj)
+        if playbook is not None and not playbook.is_draft:
+            return False
+        return super().has_add_permission(request)  # type: ignore[misc]
+
+
+class SectionInline(DraftOnlyMixin, admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ("order", "code", "title", "visible_when")
+
+
+class GoldenCaseInline(DraftOnlyMixin, admin.StackedInline):
+    model = GoldenCase
+    extra = 0
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "version", "status", "published_at", "published_by", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "notes"]
+    readonly_fields = ["version", "status", "based_on", "published_at", "published_by", "created_at", "updated_at"]
+    inlines = [SectionInline, GoldenCaseInline]
+    actions = ["start_new_draft", "publish", "retire"]
+
+    @admin.action(description="Start a new draft from the selected playbook")
+    def start_new_draft(self, request: HttpRequest, queryset: QuerySet[Playbook]) -> None:
+        for playbook in queryset:
+            draft = services.start_draft(playbook=playbook)
+            self.message_user(request, f"Started draft #{draft.pk} from {playbook}.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected drafts")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Playbook]) -> None:
+        for playbook in queryset:
+            try:
+                published = services.publish_playbook(playbook=playbook, user=request.user)
+            except services.PlaybookError as exc:
+                for message in exc.messages:
+                    self.message_user(request, f"{playbook}: {message}", messages.ERROR)
+            else:
+                self.message_user(request, f"Published {published}.", messages.SUCCESS)
+
+    @admin.action(description="Retire the selected published playbooks")
+    def retire(self, request: HttpRequest, queryset: QuerySet[Playbook]) -> None:
+        for playbook in queryset:
+            try:
+                services.retire_playbook(playbook=playbook)
+            except services.PlaybookError as exc:
+                self.message_user(request, f"{playbook}: {exc.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"Retired {playbook}.", messages.SUCCESS)
+
+
+class OptionInline(DraftOnlyMixin, admin.TabularInline):
+    model = Option
+    extra = 0
+
+
+class QuestionConditionInline(DraftOnlyMixin, admin.TabularInline):
+    model = Condition
+    fk_name = "question"
+    extra = 0
+    fields = ("subject", "operator", "value")
+    autocomplete_fields = ["subject"]
+    verbose_name = "visibility condition"
+
+
+@admin.register(Question)
+class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "prompt", "kind", "required", "role", "section", "playbook"]
+    list_filter = ["playbook", "kind", "required"]
+    search_fields = ["code", "prompt"]
+    list_select_related = ["section", "playbook"]
+    inlines = [OptionInline, QuestionConditionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "title", "order", "playbook"]
+    list_filter = ["playbook"]
+    search_fields = ["code", "title"]
+
+
+class RuleConditionInline(DraftOnlyMixin, admin.TabularInline):
+    model = Condition
+    fk_name = "rule"
+    extra = 0
+    fields = ("subject", "operator", "value")
+    autocomplete_fields = ["subject"]
+
+
+class EffectInline(DraftOnlyMixin, admin.StackedInline):
+    model = Effect
+    extra = 0
+    autocomplete_fields = ["engagement_model", "regime", "location"]
+    fields = (("kind", "points"), ("engagement_model", "regime", "location"), "text", ("severity", "mitigation"))
+
+
+@admin.register(Rule)
+class RuleAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "match", "enabled", "order", "playbook"]
+    list_filter = ["playbook", "enabled"]
+    search_fields = ["code", "name", "rationale"]
+    inlines = [RuleConditionInline, EffectInline]

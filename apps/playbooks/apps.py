@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlaybooksConfig(AppConfig):
+    name = "apps.playbooks"
+    verbose_name = "Playbooks"

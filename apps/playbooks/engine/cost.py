@@ -1,0 +1,257 @@
+"""The cost estimate: each top engagement model against keeping the work in-house.
+
+All figures are US dollars as (low, likely, high). Formulas, by the model's pricing basis:
+- monthly_team (dedicated captive team): people x committed hours x hourly rate
+- per_deliverable (project): deliverables per year x price per deliverable
+- hourly (shared pool) and outcome (managed services): annual hours x hourly rate
+- setup_plus_hourly (build-operate-transfer): set-up + operate phase (people x committed hours / 12
+  x months to transfer x provider rate) + after transfer (remaining months at the function's
+  offshore benchmark, the buyer now owning the team)
+In-house: annual hours x the function's in-house hourly cost in the home market.
+A model's own rate or price is used when the catalogue gives one; otherwise the function's.
+docs/scoring.md walks through each formula with a worked example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Triple = tuple[float, float, float]
+DEFAULT_COMMITMENT = 2000
+DEFAULT_HORIZON = 3
+
+
+@dataclass(frozen=True)
+class Input:
+    label: str
+    value: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    model: str
+    name: str
+    basis: str
+    annual: Triple
+    horizon: Triple
+    savings: Triple  # in-house minus KPO over the horizon: (worst, likely, best)
+    savings_percent: float | None
+    formula: str
+    inputs: tuple[Input, ...]
+    weak: bool
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    available: bool
+    reason: str = ""
+    function: str = ""
+    home_market: str = "us"
+    horizon_years: float = DEFAULT_HORIZON
+    annual_hours: float | None = None
+    team_size: float | None = None
+    inhouse_annual: Triple | None = None
+    inhouse_horizon: Triple | None = None
+    inhouse_inputs: tuple[Input, ...] = ()
+    models: tuple[ModelCost, ...] = field(default_factory=tuple)
+
+
+def _triple(value: Any) -> Triple | None:
+    if not isinstance(value, list | tuple) or len(value) != 3 or any(v is None for v in value):
+        return None
+    return (float(value[0]), float(value[1]), float(value[2]))
+
+
+def _scale(t: Triple, factor: float) -> Triple:
+    return (t[0] * factor, t[1] * factor, t[2] * factor)
+
+
+def _add(a: Triple, b: Triple) -> Triple:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
+
+
+def _money(t: Triple) -> str:
+    return f"${t[0]:,.0f}–${t[2]:,.0f} (likely ${t[1]:,.0f})"
+
+
+def _source(entry: Mapping[str, Any]) -> str:
+    titles = [s.get("title", "") for s in entry.get("sources", []) if isinstance(s, Mapping)]
+    text = "; ".join(t for t in titles if t)
+    if entry.get("confidence") == "weak":
+        text += " (weak source: verify)"
+    return text
+
+
+def _rate(model: Mapping[str, Any], function: Mapping[str, Any]) -> tuple[Triple | None, str, Mapping[str, Any]]:
+    rate = _triple(model.get("rate"))
+    if rate:
+        return rate, f"{model.get('name')} hourly rate", model
+    return _triple(function.get("kpo_rate")), f"{function.get('name')} offshore KPO rate", function
+
+
+def model_cost(
+    code: str,
+    model: Mapping[str, Any],
+    function: Mapping[str, Any],
+    *,
+    hours: float,
+    team: float,
+    deliverables: float | None,
+    years: float,
+    inhouse_horizon: Triple,
+) -> ModelCost | None:
+    basis = model.get("pricing_basis", "")
+    commitment = float(model.get("commitment_hours") or DEFAULT_COMMITMENT)
+    inputs: list[Input] = []
+    weak = model.get("confidence") == "weak" or function.get("confidence") == "weak"
+    setup = _triple(model.get("setup")) or (0.0, 0.0, 0.0)
+
+    if basis == "per_deliverable":
+        price = _triple(function.get("deliverable_price"))
+        price_src: Mapping[str, Any] = function
+        if price is None:
+            price, price_src = _triple(model.get("price")), model
+        if price is None or not deliverables:
+            return None
+        annual = _scale(price, deliverables)
+        horizon = _scale(annual, years)
+        inputs += [
+            Input("Deliverables per year", f"{deliverables:g}", "your answer"),
+            Input("Price per deliverable", _money(price), _source(price_src)),
+        ]
+        formula = f"{deliverables:g} deliverables × price per deliverable × {years:g} years"
+    elif basis == "setup_plus_hourly":
+        rate, rate_label, rate_src = _rate(model, function)
+        after = _triple(function.get("kpo_rate")) or rate
+        if rate is None or after is None:
+            return None
+        months_total = years * 12
+        transfer = float(model.get("transfer_months") or 24)
+        operate_months = min(transfer, months_total)
+        owned_months = max(0.0, months_total - transfer)
+        monthly_hours = team * commitment / 12
+        operate = _scale(rate, monthly_hours * operate_months)
+        owned = _scale(after, monthly_hours * owned_months)
+        annual = _scale(rate, team * commitment)
+        horizon = _add(_add(setup, operate), owned)
+        weak = weak or model.get("confidence") == "weak"
+        inputs += [
+            Input("People", f"{team:g}", "your answer (or annual hours ÷ committed hours)"),
+            Input("Committed hours per person per year", f"{commitment:g}", _source(model)),
+            Input(rate_label + " (operate phase)", _money(rate) + "/h", _source(rate_src)),
+            Input("Set-up", _money(setup), _source(model)),
+            Input("Transfer at month", f"{transfer:g}", _source(model)),
+            Input("Rate after transfer (your own team)", _money(after) + "/h", _source(function)),
+        ]
+        formula = (
+            f"set-up + {team:g} people × {commitment:g} h ÷ 12 × {operate_months:g} months at the operate rate"
+            f" + {owned_months:g} months after transfer at the offshore benchmark"
+        )
+    else:
+        rate, rate_label, rate_src = _rate(model, function)
+        if rate is None:
+            return None
+        if basis == "monthly_team":
+            annual = _scale(rate, team * commitment)
+            inputs += [
+                Input("People", f"{team:g}", "your answer (or annual hours ÷ committed hours)"),
+                Input("Committed hours per person per year", f"{commitment:g}", _source(model)),
+            ]
+            formula = f"{team:g} people × {commitment:g} h × hourly rate × {years:g} years"
+        else:
+            annual = _scale(rate, hours)
+            inputs.append(Input("Annual hours", f"{hours:g}", "your answer (or people × committed hours)"))
+            formula = f"{hours:g} h × hourly rate × {years:g} years"
+        inputs.append(Input(rate_label, _money(rate) + "/h", _source(rate_src)))
+        horizon = _add(setup, _scale(annual, years))
+        if setup != (0.0, 0.0, 0.0):
+            inputs.append(Input("Set-up", _money(setup), _source(model)))
+            formula = "set-up + " + formula
+
+    savings = (inhouse_horizon[0] - horizon[2], inhouse_horizon[1] - horizon[1], inhouse_horizon[2] - horizon[0])
+    percent = round(100 * savings[1] / inhouse_horizon[1], 1) if inhouse_horizon[1] else None
+    return ModelCost(
+        model=code,
+        name=str(model.get("name", code)),
+        basis=str(basis),
+        annual=annual,
+        horizon=horizon,
+        savings=savings,
+        savings_percent=percent,
+        formula=formula,
+        inputs=tuple(inputs),
+        weak=weak,
+    )
+
+
+def estimate(
+    catalogue_models: Mapping[str, Mapping[str, Any]],
+    functions: Mapping[str, Mapping[str, Any]],
+    model_codes: Sequence[str],
+    *,
+    function_code: str | None,
+    annual_hours: float | None,
+    team_size: float | None,
+    deliverables: float | None,
+    horizon_years: float | None,
+    home_market: str | None,
+) -> CostEstimate:
+    if not function_code or function_code not in functions:
+        return CostEstimate(available=False, reason="The knowledge function is not answered, so no benchmark applies.")
+    function = functions[function_code]
+    if not annual_hours and not team_size:
+        return CostEstimate(
+            available=False, function=function_code, reason="Neither annual hours nor team size is answered."
+        )
+    hours = float(annual_hours) if annual_hours else float(team_size or 0) * DEFAULT_COMMITMENT
+    team = float(team_size) if team_size else max(1.0, round(hours / DEFAULT_COMMITMENT, 1))
+    years = float(horizon_years) if horizon_years else DEFAULT_HORIZON
+    market = home_market if home_market in ("us", "uk") else "us"
+    inhouse_rate = _triple(function.get(f"inhouse_{market}"))
+    market_note = ""
+    if inhouse_rate is None and market == "uk":
+        inhouse_rate = _triple(function.get("inhouse_us"))
+        market_note = " (no UK benchmark: US figure used)"
+    if inhouse_rate is None:
+        return CostEstimate(
+            available=False, function=function_code, reason="The function has no in-house benchmark to compare with."
+        )
+    inhouse_annual = _scale(inhouse_rate, hours)
+    inhouse_horizon = _scale(inhouse_annual, years)
+    inhouse_inputs = (
+        Input("Annual hours", f"{hours:g}", "your answer" if annual_hours else "people × 2,000 h"),
+        Input(f"In-house hourly cost ({market.upper()}){market_note}", _money(inhouse_rate) + "/h", _source(function)),
+        Input("Horizon", f"{years:g} years", "your answer" if horizon_years else "default"),
+    )
+    lines = []
+    for code in model_codes:
+        model = catalogue_models.get(code)
+        if model is None:
+            continue
+        line = model_cost(
+            code,
+            model,
+            function,
+            hours=hours,
+            team=team,
+            deliverables=deliverables,
+            years=years,
+            inhouse_horizon=inhouse_horizon,
+        )
+        if line is not None:
+            lines.append(line)
+    return CostEstimate(
+        available=True,
+        function=function_code,
+        home_market=market,
+        horizon_years=years,
+        annual_hours=hours,
+        team_size=team,
+        inhouse_annual=inhouse_annual,
+        inhouse_horizon=inhouse_horizon,
+        inhouse_inputs=inhouse_inputs,
+        models=tuple(lines),
+    )

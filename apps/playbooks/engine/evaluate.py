@@ -1,0 +1,297 @@
+"""Evaluating answers against a compiled playbook.
+
+Fit score: 50 + the sum of the fit points of every rule that fires, clamped to 0..100.
+Verdict: any blocker means "KPO doesn't win"; otherwise the score against the playbook's two
+thresholds (wins / conditional). Models and locations are ranked by the sum of their points, ties
+broken by catalogue order then code, so the same answers always give the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from apps.playbooks.engine.compiler import CompiledPlaybook
+from apps.playbooks.engine.cost import CostEstimate, estimate
+
+BASE_SCORE = 50
+VERDICT_LABELS = {
+    "wins": "KPO wins",
+    "conditional": "KPO wins, on conditions",
+    "doesnt_win": "KPO doesn't win",
+}
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
+PHASES = (("before_signing", "Before signing"), ("in_contract", "In the contract"), ("during", "During the engagement"))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    rule: str
+    name: str
+    points: int
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    code: str
+    name: str
+    rationale: str
+    because: tuple[str, ...]
+    effects: tuple[str, ...]
+    fit_points: int
+
+
+@dataclass(frozen=True)
+class Blocker:
+    rule: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RankedModel:
+    code: str
+    name: str
+    score: int
+    contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class TriggeredRegime:
+    code: str
+    name: str
+    kind: str
+    jurisdiction: str
+    summary: str
+    because: tuple[str, ...]
+    obligations: tuple[tuple[str, str, tuple[Mapping[str, Any], ...]], ...]
+    sources: tuple[Mapping[str, Any], ...]
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Risk:
+    title: str
+    severity: str
+    mitigation: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class RankedLocation:
+    code: str
+    name: str
+    score: int
+    overlap_us: float | None
+    overlap_uk: float | None
+    gdpr_transfer: str
+    contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    playbook_id: Any
+    playbook_version: int | None
+    visible: tuple[str, ...]
+    visible_sections: tuple[str, ...]
+    answers: Mapping[str, Any]
+    missing_required: tuple[str, ...]
+    fit_score: int
+    verdict: str
+    blockers: tuple[Blocker, ...]
+    fired: tuple[FiredRule, ...]
+    fit_contributions: tuple[Contribution, ...]
+    models: tuple[RankedModel, ...]
+    regimes: tuple[TriggeredRegime, ...]
+    risks: tuple[Risk, ...]
+    locations: tuple[RankedLocation, ...]
+    cost: CostEstimate = field(default_factory=lambda: CostEstimate(available=False))
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+    @property
+    def top_model(self) -> str | None:
+        return self.models[0].code if self.models else None
+
+    @property
+    def regime_codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.regimes)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["answers"] = dict(self.answers)
+        data["verdict_label"] = self.verdict_label
+        data["top_model"] = self.top_model
+        return data
+
+
+def visible_answers(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[list[str], list[str], dict[str, Any]]:
+    """Walk the questions in order; a hidden question's answer never counts (but is kept by the caller)."""
+    effective: dict[str, Any] = {}
+    visible: list[str] = []
+    sections: list[str] = []
+    for section in pb.sections:
+        if not pb.section_visible[section.code](effective):
+            continue
+        sections.append(section.code)
+        for code in section.questions:
+            if pb.question_visible[code](effective):
+                visible.append(code)
+                value = answers.get(code)
+                if value is not None:
+                    effective[code] = value
+    return visible, sections, effective
+
+
+def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
+    cat = pb.catalogue
+    if effect.kind == "fit":
+        return f"fit {effect.points:+d}"
+    if effect.kind == "model":
+        return f"{cat.models[effect.target].get('name', effect.target)} {effect.points:+d}"
+    if effect.kind == "location":
+        return f"{cat.locations[effect.target].get('name', effect.target)} {effect.points:+d}"
+    if effect.kind == "regime":
+        return f"triggers {cat.regimes[effect.target].get('name', effect.target)}"
+    if effect.kind == "blocker":
+        return "blocks KPO"
+    return f"risk: {effect.text}"
+
+
+def _order_key(entries: Mapping[str, Mapping[str, Any]], code: str) -> tuple[Any, str]:
+    return (entries[code].get("order", 100), code)
+
+
+def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
+    visible, sections, effective = visible_answers(pb, answers)
+    missing = tuple(c for c in visible if pb.questions[c].required and c not in effective)
+    cat = pb.catalogue
+
+    fit_points = 0
+    fit_contribs: list[Contribution] = []
+    blockers: list[Blocker] = []
+    fired: list[FiredRule] = []
+    model_scores = {code: 0 for code, m in cat.models.items() if m.get("is_kpo", True) and not m.get("retired")}
+    model_contribs: dict[str, list[Contribution]] = {code: [] for code in model_scores}
+    location_scores = {code: 0 for code, loc in cat.locations.items() if not loc.get("retired")}
+    location_contribs: dict[str, list[Contribution]] = {code: [] for code in location_scores}
+    regime_because: dict[str, list[str]] = {}
+    risks: list[Risk] = []
+
+    for rule, predicate in pb.rules:
+        if not predicate(effective):
+            continue
+        rule_fit = 0
+        for effect in rule.effects:
+            contribution = Contribution(rule.code, rule.name, effect.points)
+            if effect.kind == "fit":
+                rule_fit += effect.points
+                fit_contribs.append(contribution)
+            elif effect.kind == "model" and effect.target in model_scores:
+                model_scores[effect.target] += effect.points
+                model_contribs[effect.target].append(contribution)
+            elif effect.kind == "location" and effect.target in location_scores:
+                location_scores[effect.target] += effect.points
+                location_contribs[effect.target].append(contribution)
+            elif effect.kind == "blocker":
+                blockers.append(Blocker(rule.code, rule.name, effect.text))
+            elif effect.kind == "regime":
+                regime_because.setdefault(effect.target, []).append(rule.name)
+            elif effect.kind == "risk":
+                risks.append(Risk(effect.text, effect.severity, effect.mitigation, rule.code))
+        fit_points += rule_fit
+        fired.append(
+            FiredRule(
+                code=rule.code,
+                name=rule.name,
+                rationale=rule.rationale,
+                because=tuple(c.describe(pb.questions) for c in rule.conditions),
+                effects=tuple(_effect_words(e, pb) for e in rule.effects),
+                fit_points=rule_fit,
+            )
+        )
+
+    score = max(0, min(100, BASE_SCORE + fit_points))
+    if blockers:
+        verdict = "doesnt_win"
+    elif score >= pb.wins_threshold:
+        verdict = "wins"
+    elif score >= pb.conditional_threshold:
+        verdict = "conditional"
+    else:
+        verdict = "doesnt_win"
+
+    ranked_models = tuple(
+        RankedModel(code, str(cat.models[code].get("name", code)), model_scores[code], tuple(model_contribs[code]))
+        for code in sorted(model_scores, key=lambda c: (-model_scores[c], *_order_key(cat.models, c)))
+    )
+    ranked_locations = tuple(
+        RankedLocation(
+            code=code,
+            name=str(cat.locations[code].get("name", code)),
+            score=location_scores[code],
+            overlap_us=cat.locations[code].get("overlap_us"),
+            overlap_uk=cat.locations[code].get("overlap_uk"),
+            gdpr_transfer=str(cat.locations[code].get("gdpr_transfer", "")),
+            contributions=tuple(location_contribs[code]),
+        )
+        for code in sorted(location_scores, key=lambda c: (-location_scores[c], str(cat.locations[c].get("name", c))))
+    )
+    regimes = []
+    for code, because in regime_because.items():
+        entry = cat.regimes[code]
+        obligations = entry.get("obligations", [])
+        grouped = tuple(
+            (phase, label, tuple(o for o in obligations if o.get("phase") == phase)) for phase, label in PHASES
+        )
+        regimes.append(
+            TriggeredRegime(
+                code=code,
+                name=str(entry.get("name", code)),
+                kind=str(entry.get("kind", "")),
+                jurisdiction=str(entry.get("jurisdiction", "")),
+                summary=str(entry.get("summary", "")),
+                because=tuple(because),
+                obligations=grouped,
+                sources=tuple(entry.get("sources", [])),
+                confidence=str(entry.get("confidence", "")),
+            )
+        )
+    risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
+
+    def role(name: str) -> Any:
+        code = pb.roles.get(name)
+        return effective.get(code) if code else None
+
+    cost = estimate(
+        cat.models,
+        cat.functions,
+        [m.code for m in ranked_models[:3]],
+        function_code=role("function"),
+        annual_hours=role("annual_hours"),
+        team_size=role("team_size"),
+        deliverables=role("deliverables"),
+        horizon_years=role("horizon"),
+        home_market=role("home_market"),
+    )
+    return Evaluation(
+        playbook_id=pb.id,
+        playbook_version=pb.version,
+        visible=tuple(visible),
+        visible_sections=tuple(sections),
+        answers=effective,
+        missing_required=missing,
+        fit_score=score,
+        verdict=verdict,
+        blockers=tuple(blockers),
+        fired=tuple(fired),
+        fit_contributions=tuple(fit_contribs),
+        models=ranked_models,
+        regimes=tuple(regimes),
+        risks=tuple(risks),
+        locations=ranked_locations,
+        cost=cost,
+    )

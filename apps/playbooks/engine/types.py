@@ -1,0 +1,124 @@
+"""The compiled playbook: frozen, hashable-free plain data the evaluator walks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Answers = Mapping[str, Any]
+Predicate = Callable[[Answers], bool]
+
+SINGLE, MULTI, YES_NO, INTEGER, MONEY, PERCENT = "single", "multi", "yes_no", "integer", "money", "percent"
+KINDS = (SINGLE, MULTI, YES_NO, INTEGER, MONEY, PERCENT)
+NUMERIC_KINDS = (INTEGER, MONEY, PERCENT)
+OPERATORS = (
+    "equals", "one_of", "none_of", "contains_any", "contains_all",
+    "at_least", "at_most", "between", "answered", "not_answered",
+)  # fmt: skip
+ROLES = ("function", "annual_hours", "team_size", "deliverables", "horizon", "home_market")
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    question: str
+    op: str
+    value: Any
+
+    def describe(self, questions: Mapping[str, Question]) -> str:
+        question = questions.get(self.question)
+        prompt = question.prompt if question else self.question
+        labels = question.option_labels if question else {}
+
+        def show(v: Any) -> str:
+            if isinstance(v, list):
+                return ", ".join(show(x) for x in v)
+            if isinstance(v, bool):
+                return "yes" if v else "no"
+            return labels.get(v, str(v)) if isinstance(v, str) else f"{v:g}" if isinstance(v, float) else str(v)
+
+        words = {
+            "equals": "is",
+            "one_of": "is one of",
+            "none_of": "is none of",
+            "contains_any": "includes any of",
+            "contains_all": "includes all of",
+            "at_least": "is at least",
+            "at_most": "is at most",
+            "between": "is between",
+        }
+        if self.op == "answered":
+            return f"“{prompt}” is answered"
+        if self.op == "not_answered":
+            return f"“{prompt}” is not answered"
+        if self.op == "between":
+            return f"“{prompt}” is between {show(self.value[0])} and {show(self.value[1])}"
+        return f"“{prompt}” {words[self.op]} {show(self.value)}"
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    section: str
+    prompt: str
+    kind: str
+    required: bool
+    help: str = ""
+    options: tuple[Option, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    role: str = ""
+    position: int = 0
+
+    @property
+    def option_codes(self) -> frozenset[str]:
+        return frozenset(o.code for o in self.options)
+
+    @property
+    def option_labels(self) -> dict[str, str]:
+        return {o.code: o.label for o in self.options}
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    title: str
+    intro: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Effect:
+    kind: str
+    points: int = 0
+    target: str = ""  # model, regime or location code
+    text: str = ""
+    severity: str = ""
+    mitigation: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    rationale: str
+    match: str
+    conditions: tuple[Condition, ...]
+    effects: tuple[Effect, ...]
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    models: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    functions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    locations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    regimes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

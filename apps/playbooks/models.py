@@ -1,0 +1,301 @@
+"""Playbooks: the versioned, curated brain behind the questionnaire and the recommendation.
+
+A playbook is a draft while curators edit it. Publishing freezes it: its full definition (sections,
+questions, options, conditions, rules, thresholds, and the catalogue figures it uses) is stored as
+JSON in ``definition``, and the engine only ever reads that. Published and retired playbooks are
+never edited again; curators copy them into a new draft.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apps.common.models import code_validator
+from apps.compliance.models import Regime
+from apps.engagements.models import DeliveryLocation, EngagementModel
+
+
+class PlaybookQuerySet(models.QuerySet["Playbook"]):
+    def published(self) -> PlaybookQuerySet:
+        return self.filter(status=Playbook.Status.PUBLISHED)
+
+    def current(self) -> Playbook | None:
+        """The newest published playbook: the one new assessments start on."""
+        return self.published().order_by("-version").first()
+
+
+class Playbook(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True, help_text="What changed in this version and why (curators only).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="Set when published.")
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts", editable=False
+    )
+    wins_threshold = models.PositiveSmallIntegerField(
+        default=65, help_text="Fit score (0-100) at or above which KPO wins, when nothing blocks it."
+    )
+    conditional_threshold = models.PositiveSmallIntegerField(
+        default=45, help_text="Fit score at or above which KPO wins on conditions; below it, KPO doesn't win."
+    )
+    definition = models.JSONField(null=True, blank=True, editable=False, help_text="Frozen at publication.")
+    reference_digest = models.CharField(max_length=64, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaybookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version"], name="playbook_unique_version"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(version__isnull=False, definition__isnull=False),
+                name="playbook_published_has_version_and_definition",
+            ),
+            models.CheckConstraint(
+                condition=Q(conditional_threshold__lte=models.F("wins_threshold")) & Q(wins_threshold__lte=100),
+                name="playbook_thresholds_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"v{self.version}" if self.version else "draft"
+        return f"{self.title} ({label}, {self.get_status_display().lower()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class VisibilityMode(models.TextChoices):
+    ALL = "all", "All conditions hold"
+    ANY = "any", "Any condition holds"
+
+
+class Section(models.Model):
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(max_length=60, validators=[code_validator])
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    visible_when = models.CharField(max_length=3, choices=VisibilityMode.choices, default=VisibilityMode.ALL)
+
+    class Meta:
+        ordering = ["playbook", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["playbook", "code"], name="section_unique_code_per_playbook")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTI = "multi", "Multiple choice"
+        YES_NO = "yes_no", "Yes or no"
+        INTEGER = "integer", "Whole number"
+        MONEY = "money", "Amount of money (USD)"
+        PERCENT = "percent", "Percentage"
+
+    class Role(models.TextChoices):
+        NONE = "", "None"
+        FUNCTION = "function", "Knowledge function (option codes are function codes)"
+        ANNUAL_HOURS = "annual_hours", "Annual hours of work"
+        TEAM_SIZE = "team_size", "Team size (people)"
+        DELIVERABLES = "deliverables", "Deliverables per year"
+        HORIZON = "horizon", "Horizon in years"
+        HOME_MARKET = "home_market", "Home market for the in-house comparison (options 'us', 'uk')"
+
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=60, validators=[code_validator])
+    prompt = models.CharField(max_length=300)
+    help_text = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    required = models.BooleanField(default=True, help_text="Required when visible.")
+    min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=30, blank=True, help_text="Shown after numbers, e.g. 'hours a year'.")
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True, default="")
+    order = models.PositiveIntegerField(default=0)
+    visible_when = models.CharField(max_length=3, choices=VisibilityMode.choices, default=VisibilityMode.ALL)
+
+    class Meta:
+        ordering = ["playbook", "section__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["playbook", "code"], name="question_unique_code_per_playbook"),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_bounds_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.prompt}"
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in {self.Kind.SINGLE, self.Kind.MULTI}
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(max_length=60, validators=[code_validator])
+    label = models.CharField(max_length=200)
+    help_text = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "code"], name="option_unique_code_per_question")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Operator(models.TextChoices):
+    EQUALS = "equals", "equals"
+    ONE_OF = "one_of", "is one of"
+    NONE_OF = "none_of", "is none of"
+    CONTAINS_ANY = "contains_any", "includes any of"
+    CONTAINS_ALL = "contains_all", "includes all of"
+    AT_LEAST = "at_least", "is at least"
+    AT_MOST = "at_most", "is at most"
+    BETWEEN = "between", "is between"
+    ANSWERED = "answered", "is answered"
+    NOT_ANSWERED = "not_answered", "is not answered"
+
+
+class Rule(models.Model):
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="rules")
+    code = models.CharField(max_length=60, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    rationale = models.TextField(help_text="Why this rule exists, in words shown to the buyer.")
+    match = models.CharField(max_length=3, choices=VisibilityMode.choices, default=VisibilityMode.ALL)
+    order = models.PositiveIntegerField(default=0)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["playbook", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["playbook", "code"], name="rule_unique_code_per_playbook")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    """One test on an earlier answer. It belongs to exactly one section, question or rule."""
+
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="conditions")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="conditions")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="conditions")
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.CASCADE, related_name="conditions")
+    subject = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", help_text="The question whose answer is tested."
+    )
+    operator = models.CharField(max_length=14, choices=Operator.choices)
+    value = models.JSONField(
+        null=True, blank=True, help_text="An option code, a list of codes, a number, [low, high], or true/false."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(section__isnull=False, question__isnull=True, rule__isnull=True)
+                    | Q(section__isnull=True, question__isnull=False, rule__isnull=True)
+                    | Q(section__isnull=True, question__isnull=True, rule__isnull=False)
+                ),
+                name="condition_has_exactly_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject.code} {self.get_operator_display()} {self.value!r}"
+
+    def as_data(self) -> dict[str, Any]:
+        return {"question": self.subject.code, "op": self.operator, "value": self.value}
+
+
+class Effect(models.Model):
+    class Kind(models.TextChoices):
+        FIT = "fit", "Fit points"
+        MODEL = "model", "Engagement model points"
+        BLOCKER = "blocker", "Blocker (KPO doesn't win)"
+        REGIME = "regime", "Trigger a regime"
+        RISK = "risk", "Risk"
+        LOCATION = "location", "Delivery location points"
+
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="effects")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    points = models.IntegerField(default=0, help_text="Plus or minus, for fit, model and location effects.")
+    engagement_model = models.ForeignKey(EngagementModel, null=True, blank=True, on_delete=models.PROTECT)
+    regime = models.ForeignKey(Regime, null=True, blank=True, on_delete=models.PROTECT)
+    location = models.ForeignKey(DeliveryLocation, null=True, blank=True, on_delete=models.PROTECT)
+    text = models.TextField(blank=True, help_text="The blocker's reason, or the risk's title.")
+    severity = models.CharField(max_length=6, choices=Severity.choices, blank=True)
+    mitigation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rule", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="model") | Q(engagement_model__isnull=False), name="effect_model_names_a_model"
+            ),
+            models.CheckConstraint(condition=~Q(kind="regime") | Q(regime__isnull=False), name="effect_regime_named"),
+            models.CheckConstraint(
+                condition=~Q(kind="location") | Q(location__isnull=False), name="effect_location_named"
+            ),
+            models.CheckConstraint(condition=~Q(kind__in=["blocker", "risk"]) | ~Q(text=""), name="effect_text_given"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} ({self.points:+d})"
+            if self.kind in {"fit", "model", "location"}
+            else self.get_kind_display()
+        )
+
+
+class GoldenCase(models.Model):
+    """A curator's test: answers, and what the playbook must produce for them."""
+
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="golden_cases")
+    name = models.CharField(max_length=200)
+    why = models.TextField(blank=True, help_text="What a KPO expert would say, and why.")
+    answers = models.JSONField(default=dict, help_text="Question code to option code(s), number or true/false.")
+    expected_verdict = models.CharField(max_length=12, blank=True)
+    expected_top_model = models.CharField(max_length=60, blank=True)
+    regimes_present = models.JSONField(default=list, blank=True)
+    regimes_absent = models.JSONField(default=list, blank=True)
+    fit_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    fit_max = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["playbook", "name"]
+        constraints = [models.UniqueConstraint(fields=["playbook", "name"], name="goldencase_unique_name_per_playbook")]
+
+    def __str__(self) -> str:
+        return self.name

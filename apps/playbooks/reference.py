@@ -1,0 +1,37 @@
+"""The reference playbook: imported and published on a fresh database, never over a curator's work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from apps.common.models import digest
+from apps.common.reference import Report
+from apps.playbooks.models import Playbook
+from apps.playbooks.services import import_playbook, publish_playbook
+
+DATA_FILE = Path(__file__).parent / "reference" / "playbook.json"
+
+
+def load(report: Report) -> None:
+    section = report.section("Reference playbook")
+    data = json.loads(DATA_FILE.read_text())
+    ref_digest = digest(data)
+    if Playbook.objects.filter(reference_digest=ref_digest).exists():
+        section.unchanged += 1
+        return
+    if Playbook.objects.exists():
+        section.kept_edits.append(
+            (
+                "playbook",
+                [
+                    "a newer reference playbook ships with this release; import it with "
+                    "`manage.py import_playbook apps/playbooks/reference/playbook.json` to review it as a draft"
+                ],
+            )
+        )
+        return
+    draft = import_playbook(data=data)
+    Playbook.objects.filter(pk=draft.pk).update(reference_digest=ref_digest)
+    published = publish_playbook(playbook=draft)
+    section.created.append(f"v{published.version}")

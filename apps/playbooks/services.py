@@ -1,0 +1,231 @@
+"""Writes to playbooks: import, copy into a new draft, publish, retire. Each runs in one transaction.
+
+Publishing compiles the draft's full definition (refusing it with every problem listed), runs its
+golden cases, takes the next version number under an advisory lock (so two curators publishing at
+once get distinct versions), and freezes the definition, catalogue snapshot included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from apps.compliance.models import Regime
+from apps.engagements.models import DeliveryLocation, EngagementModel
+from apps.playbooks.definition import build_definition, catalogue_snapshot, playbook_parts
+from apps.playbooks.engine import DefinitionError, compile_playbook
+from apps.playbooks.golden import run_golden_cases
+from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
+
+VERSION_LOCK = 7_202_611  # advisory lock id serialising version numbers
+
+
+class PlaybookError(ValidationError):
+    """A playbook operation refused, with every reason listed in ``messages``."""
+
+
+def export_playbook_data(playbook: Playbook) -> dict[str, Any]:
+    parts = playbook_parts(playbook)
+    meta = parts["playbook"]
+    return {
+        "format": "kpo-playbook",
+        "format_version": 1,
+        "playbook": {
+            "title": meta["title"],
+            "notes": playbook.notes,
+            "wins_threshold": meta["wins_threshold"],
+            "conditional_threshold": meta["conditional_threshold"],
+        },
+        "sections": parts["sections"],
+        "rules": parts["rules"],
+        "golden_cases": [
+            {
+                "name": g.name,
+                "why": g.why,
+                "answers": g.answers,
+                "expected_verdict": g.expected_verdict,
+                "expected_top_model": g.expected_top_model,
+                "regimes_present": g.regimes_present,
+                "regimes_absent": g.regimes_absent,
+                "fit_min": g.fit_min,
+                "fit_max": g.fit_max,
+            }
+            for g in playbook.golden_cases.order_by("name")
+        ],
+    }
+
+
+def _check_data(data: Mapping[str, Any]) -> None:
+    problems = []
+    if not isinstance(data, Mapping) or data.get("format") != "kpo-playbook":
+        raise PlaybookError(["This is not a KPO Advisor playbook file (its 'format' is not 'kpo-playbook')."])
+    for key, kind in (("playbook", Mapping), ("sections", list), ("rules", list), ("golden_cases", list)):
+        if not isinstance(data.get(key, [] if key == "golden_cases" else None), kind):
+            problems.append(f"'{key}' is missing or has the wrong type.")
+    if problems:
+        raise PlaybookError(problems)
+    try:
+        compile_playbook({**data, "catalogue": catalogue_snapshot()})
+    except DefinitionError as exc:
+        raise PlaybookError(exc.problems) from exc
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise PlaybookError([f"The file's structure is malformed: {exc}"]) from exc
+
+
+def _create_conditions(
+    playbook: Playbook, raw: list[Mapping[str, Any]], questions: dict[str, Question], **owner: Any
+) -> None:
+    Condition.objects.bulk_create(
+        Condition(playbook=playbook, subject=questions[c["question"]], operator=c["op"], value=c.get("value"), **owner)
+        for c in raw
+    )
+
+
+def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[str, Any]]) -> Effect:
+    kind = raw["kind"]
+    target = raw.get("target") or ""
+    return Effect(
+        rule=rule,
+        kind=kind,
+        points=int(raw.get("points") or 0),
+        engagement_model=lookups["model"].get(target) if kind == "model" else None,
+        regime=lookups["regime"].get(target) if kind == "regime" else None,
+        location=lookups["location"].get(target) if kind == "location" else None,
+        text=raw.get("text", ""),
+        severity=raw.get("severity", "") if kind == "risk" else "",
+        mitigation=raw.get("mitigation", "") if kind == "risk" else "",
+    )
+
+
+def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None) -> Playbook:
+    """Create a draft from exported data. Refuses the whole file, listing every problem; writes nothing then."""
+    _check_data(data)
+    meta = data["playbook"]
+    lookups: dict[str, dict[str, Any]] = {
+        "model": {m.code: m for m in EngagementModel.objects.all()},
+        "regime": {r.code: r for r in Regime.objects.all()},
+        "location": {loc.code: loc for loc in DeliveryLocation.objects.all()},
+    }
+    with transaction.atomic():
+        playbook = Playbook.objects.create(
+            title=str(meta.get("title", "Untitled playbook"))[:200],
+            notes=str(meta.get("notes", "")),
+            wins_threshold=int(meta.get("wins_threshold", 65)),
+            conditional_threshold=int(meta.get("conditional_threshold", 45)),
+            based_on=based_on,
+        )
+        questions: dict[str, Question] = {}
+        for s_index, raw_section in enumerate(data["sections"]):
+            section = Section.objects.create(
+                playbook=playbook,
+                code=raw_section["code"],
+                title=raw_section.get("title", raw_section["code"]),
+                intro=raw_section.get("intro", ""),
+                order=s_index,
+                visible_when=raw_section.get("visible_when", "all"),
+            )
+            _create_conditions(playbook, raw_section.get("conditions", []), questions, section=section)
+            for q_index, raw_q in enumerate(raw_section.get("questions", [])):
+                question = Question.objects.create(
+                    playbook=playbook,
+                    section=section,
+                    code=raw_q["code"],
+                    prompt=raw_q.get("prompt", raw_q["code"]),
+                    help_text=raw_q.get("help", ""),
+                    kind=raw_q["kind"],
+                    required=bool(raw_q.get("required", True)),
+                    min_value=raw_q.get("min"),
+                    max_value=raw_q.get("max"),
+                    unit=raw_q.get("unit", ""),
+                    role=raw_q.get("role") or "",
+                    order=q_index,
+                    visible_when=raw_q.get("visible_when", "all"),
+                )
+                Option.objects.bulk_create(
+                    Option(
+                        question=question,
+                        code=o["code"],
+                        label=o.get("label", o["code"]),
+                        help_text=o.get("help", ""),
+                        order=i,
+                    )
+                    for i, o in enumerate(raw_q.get("options", []))
+                )
+                _create_conditions(playbook, raw_q.get("conditions", []), questions, question=question)
+                questions[question.code] = question
+        for r_index, raw_rule in enumerate(data["rules"]):
+            rule = Rule.objects.create(
+                playbook=playbook,
+                code=raw_rule["code"],
+                name=raw_rule.get("name", raw_rule["code"]),
+                rationale=raw_rule.get("rationale", ""),
+                match=raw_rule.get("match", "all"),
+                order=r_index,
+                enabled=bool(raw_rule.get("enabled", True)),
+            )
+            _create_conditions(playbook, raw_rule.get("conditions", []), questions, rule=rule)
+            Effect.objects.bulk_create(_effect(rule, e, lookups) for e in raw_rule.get("effects", []))
+        GoldenCase.objects.bulk_create(
+            GoldenCase(
+                playbook=playbook,
+                name=g["name"],
+                why=g.get("why", ""),
+                answers=g.get("answers", {}),
+                expected_verdict=g.get("expected_verdict", ""),
+                expected_top_model=g.get("expected_top_model", ""),
+                regimes_present=g.get("regimes_present", []),
+                regimes_absent=g.get("regimes_absent", []),
+                fit_min=g.get("fit_min"),
+                fit_max=g.get("fit_max"),
+            )
+            for g in data.get("golden_cases", [])
+        )
+    return playbook
+
+
+def start_draft(*, playbook: Playbook) -> Playbook:
+    """A new draft that deep-copies ``playbook`` (its parts and golden cases)."""
+    data = export_playbook_data(playbook)
+    return import_playbook(data=data, based_on=playbook)
+
+
+def publish_playbook(*, playbook: Playbook, user: Any = None) -> Playbook:
+    """Check, test and freeze a draft under the next version number. Refuses with every reason."""
+    with transaction.atomic():
+        playbook = Playbook.objects.select_for_update().get(pk=playbook.pk)
+        if not playbook.is_draft:
+            raise PlaybookError([f"Only drafts can be published; this one is {playbook.get_status_display().lower()}."])
+        definition = build_definition(playbook)
+        try:
+            compiled = compile_playbook(definition)
+        except DefinitionError as exc:
+            raise PlaybookError(exc.problems) from exc
+        failures = [r.summary() for r in run_golden_cases(compiled, playbook.golden_cases.all()) if not r.passed]
+        if failures:
+            raise PlaybookError([f"Golden case failed: {f}" for f in failures])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
+        version = (Playbook.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+        definition["playbook"]["version"] = version
+        playbook.version = version
+        playbook.definition = definition
+        playbook.status = Playbook.Status.PUBLISHED
+        playbook.published_at = timezone.now()
+        playbook.published_by = user
+        playbook.save()
+    return playbook
+
+
+def retire_playbook(*, playbook: Playbook) -> Playbook:
+    with transaction.atomic():
+        playbook = Playbook.objects.select_for_update().get(pk=playbook.pk)
+        if playbook.status != Playbook.Status.PUBLISHED:
+            raise PlaybookError(["Only published playbooks can be retired."])
+        playbook.status = Playbook.Status.RETIRED
+        playbook.save(update_fields=["status", "updated_at"])
+    return playbook

@@ -1,0 +1,147 @@
+"""What a step, the review and the progress bar show, computed from the compiled playbook."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.engine.evaluate import visible_answers
+from apps.playbooks.engine.types import Question
+
+SECONDS_PER_QUESTION = 25
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: Question
+    visible: bool
+    value: Any
+    error: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.question.code
+
+    @property
+    def answered(self) -> bool:
+        return self.value is not None
+
+    @property
+    def selected(self) -> set[str]:
+        """The chosen option codes (and 'yes'/'no'), for ticking radios and checkboxes."""
+        if isinstance(self.value, bool):
+            return {"yes" if self.value else "no"}
+        if isinstance(self.value, list):
+            return set(self.value)
+        return {self.value} if isinstance(self.value, str) else set()
+
+    @property
+    def display(self) -> str:
+        """The answer as words, for the review page."""
+        q, v = self.question, self.value
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "Yes" if v else "No"
+        if isinstance(v, list):
+            labels = q.option_labels
+            return ", ".join(str(labels.get(c, c)) for c in v)
+        if isinstance(v, str):
+            return q.option_labels.get(v, v)
+        if q.kind == "money":
+            return f"${v:,.0f}" if v == int(v) else f"${v:,.2f}"
+        text = f"{v:,.0f}" if v == int(v) else f"{v:,.2f}"
+        return f"{text}%" if q.kind == "percent" else (f"{text} {q.unit}" if q.unit else text)
+
+    @property
+    def input_value(self) -> str:
+        v = self.value
+        if v is None or isinstance(v, bool | list | str):
+            return "" if not isinstance(v, str) or self.question.options else v
+        return f"{v:g}"
+
+
+@dataclass(frozen=True)
+class SectionView:
+    code: str
+    title: str
+    visible: bool
+    answered: int
+    required: int
+    current: bool
+
+    @property
+    def done(self) -> bool:
+        return self.visible and self.answered >= self.required
+
+
+def first_open_section(compiled: CompiledPlaybook, answers: Mapping[str, Any]) -> str | None:
+    visible, sections, effective = visible_answers(compiled, answers)
+    open_codes = {
+        compiled.questions[c].section for c in visible if compiled.questions[c].required and c not in effective
+    }
+    return next((s for s in sections if s in open_codes), None)
+
+
+def step_context(
+    compiled: CompiledPlaybook,
+    answers: Mapping[str, Any],
+    section: str | None,
+    *,
+    posted: Mapping[str, Any] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the step and review templates need; ``section`` None means all (the review)."""
+    posted, errors = posted or {}, errors or {}
+    visible_list, shown_sections, effective = visible_answers(compiled, answers)
+    visible = set(visible_list)
+    required = [c for c in visible_list if compiled.questions[c].required]
+    answered = [c for c in required if c in effective]
+    sections = []
+    for s in compiled.sections:
+        req = [c for c in s.questions if c in visible and compiled.questions[c].required]
+        sections.append(
+            SectionView(
+                code=s.code,
+                title=s.title,
+                visible=s.code in shown_sections,
+                answered=sum(1 for c in req if c in effective),
+                required=len(req),
+                current=s.code == section,
+            )
+        )
+    questions = [
+        QuestionView(
+            question=compiled.questions[c],
+            visible=c in visible,
+            value=posted[c] if c in errors and c in posted else answers.get(c),
+            error=errors.get(c, ""),
+        )
+        for s in compiled.sections
+        if section is None or s.code == section
+        for c in s.questions
+    ]
+    remaining = len(required) - len(answered)
+    shown = [s for s in sections if s.visible]
+    position = next((i for i, s in enumerate(shown) if s.current), None)
+    current = next((s for s in compiled.sections if s.code == section), None)
+    return {
+        "playbook": compiled,
+        "sections": sections,
+        "section": current,
+        "step_number": (position + 1) if position is not None else None,
+        "step_total": len(shown),
+        "previous_section": shown[position - 1].code if position else None,
+        "next_section": shown[position + 1].code if position is not None and position + 1 < len(shown) else None,
+        "questions": questions,
+        "by_section": [
+            (s, [q for q in questions if q.question.section == s.code and q.visible]) for s in sections if s.visible
+        ],
+        "answered_count": len(answered),
+        "required_count": len(required),
+        "missing": [compiled.questions[c] for c in required if c not in effective],
+        "minutes_left": max(0, round(remaining * SECONDS_PER_QUESTION / 60)) if remaining else 0,
+        "percent": round(100 * len(answered) / len(required)) if required else 100,
+    }

@@ -1,0 +1,156 @@
+"""Writes to assessments: start, record answers, submit. Each runs in one transaction.
+
+Answers are validated against the pinned playbook by the engine's own checks. An answer is saved
+with one upsert statement; answers to questions that are hidden are refused (autosave) or ignored
+(a whole step posted without JavaScript), and answers that become hidden are kept but never count.
+Submitting is a conditional update from draft to submitted, so it happens exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
+from apps.playbooks.engine.evaluate import visible_answers
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.models import Answer, Assessment
+
+
+class AssessmentError(ValidationError):
+    """Refused with a message for the buyer; nothing was written."""
+
+
+@dataclass
+class SaveResult:
+    saved: dict[str, Any] = field(default_factory=dict)
+    cleared: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    visible_before: set[str] = field(default_factory=set)
+    visible_after: set[str] = field(default_factory=set)
+
+
+def stored_answers(assessment: Assessment) -> dict[str, Any]:
+    return dict(assessment.answers.values_list("question_code", "value"))
+
+
+def start_assessment(*, organisation: Organisation, user: User, title: str, function: str | None) -> Assessment:
+    playbook = Playbook.objects.current()
+    if playbook is None:
+        raise AssessmentError("No published playbook yet: a curator must publish one first.")
+    compiled = compiled_playbook(playbook)
+    function_code = compiled.roles.get("function")
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            organisation=organisation, created_by=user, title=title.strip(), playbook=playbook
+        )
+        if function and function_code:
+            try:
+                value = clean_answer(compiled.questions[function_code], function)
+            except AnswerError as exc:
+                raise AssessmentError(exc.message) from exc
+            Answer.objects.create(assessment=assessment, question_code=function_code, value=value)
+    return assessment
+
+
+def _lock_draft(assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.is_draft:
+        raise AssessmentError("This assessment has been submitted; its answers can no longer change.")
+    return locked
+
+
+def record_answers(*, assessment: Assessment, values: Mapping[str, Any], strict_visibility: bool = True) -> SaveResult:
+    """Validate and store ``values`` (question code to raw value; blank clears the answer).
+
+    With ``strict_visibility`` (autosave), an answer to a hidden question is an error; without it (a
+    whole step posted without JavaScript), such values are ignored. Nothing is written if any value
+    is invalid.
+    """
+    compiled: CompiledPlaybook = compiled_playbook(assessment.playbook)
+    result = SaveResult()
+    cleaned: dict[str, Any] = {}
+    for code, raw in values.items():
+        question = compiled.questions.get(code)
+        if question is None:
+            result.errors[code] = "This question is not part of this assessment's playbook."
+            continue
+        try:
+            cleaned[code] = clean_answer(question, raw)
+        except AnswerError as exc:
+            result.errors[code] = exc.message
+    if result.errors:
+        return result
+    with transaction.atomic():
+        _lock_draft(assessment)
+        merged = stored_answers(assessment)
+        result.visible_before = set(visible_answers(compiled, merged)[0])
+        for code, value in cleaned.items():
+            if value is None:
+                merged.pop(code, None)
+            else:
+                merged[code] = value
+        visible, _, _ = visible_answers(compiled, merged)
+        shown = result.visible_after = set(visible)
+        for code in list(cleaned):
+            if code not in shown:
+                if strict_visibility:
+                    result.errors[code] = "This question doesn't apply given your other answers."
+                del cleaned[code]
+        if result.errors:
+            transaction.set_rollback(True)
+            return result
+        to_save = {c: v for c, v in cleaned.items() if v is not None}
+        to_clear = [c for c, v in cleaned.items() if v is None]
+        if to_save:
+            Answer.objects.bulk_create(
+                [Answer(assessment=assessment, question_code=c, value=v) for c, v in to_save.items()],
+                update_conflicts=True,
+                unique_fields=["assessment", "question_code"],
+                update_fields=["value", "updated_at"],
+            )
+        if to_clear:
+            Answer.objects.filter(assessment=assessment, question_code__in=to_clear).delete()
+        Assessment.objects.filter(pk=assessment.pk).update(updated_at=Now())
+    result.saved, result.cleared = to_save, to_clear
+    result.answers = {c: v for c, v in merged.items() if c not in to_clear}
+    return result
+
+
+def missing_answers(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> list[str]:
+    compiled = compiled_playbook(assessment.playbook)
+    answers = stored_answers(assessment) if answers is None else answers
+    visible, _, effective = visible_answers(compiled, answers)
+    return [c for c in visible if compiled.questions[c].required and c not in effective]
+
+
+def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment, bool]:
+    """Submit once. Returns (assessment, newly_submitted); a repeat lands on the submitted one."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_draft:
+            return locked, False
+        missing = missing_answers(locked)
+        if missing:
+            compiled = compiled_playbook(locked.playbook)
+            raise AssessmentError([f"Not answered yet: {compiled.questions[c].prompt}" for c in missing])
+        updated = Assessment.objects.filter(pk=locked.pk, status=Assessment.Status.DRAFT).update(
+            status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, updated_at=Now()
+        )
+        locked.refresh_from_db()
+    return locked, bool(updated)
+
+
+def delete_draft(*, assessment: Assessment) -> None:
+    with transaction.atomic():
+        locked = _lock_draft(assessment)
+        locked.delete()

@@ -1,0 +1,241 @@
+"""The buyer's guided flow: start, step pages with autosave, review, submit.
+
+Step pages are drawn from the compiled (cached) playbook, not from playbook rows, so a step page
+and an autosave each cost a fixed handful of queries however many questions the playbook has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.middleware import HtmxDetails
+
+from apps.accounts.models import Membership
+from apps.accounts.scoping import get_for_member, member_required
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import services
+from apps.questionnaire.forms import StartAssessmentForm
+from apps.questionnaire.models import Assessment
+from apps.questionnaire.progress import first_open_section, step_context
+
+EDITOR = Membership.Role.EDITOR
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    qs = Assessment.objects.select_related("playbook", "created_by")
+    return get_for_member(request, qs, pk=pk)
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not request.membership.can_edit:  # type: ignore[attr-defined]
+        raise PermissionDenied("Viewers can read assessments but not change them.")
+
+
+@require_safe
+@member_required()
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = list(
+        Assessment.objects.for_organisation(request.organisation)  # type: ignore[attr-defined]
+        .select_related("created_by", "playbook")
+        .order_by("-updated_at")[:200]
+    )
+    return render(request, "questionnaire/list.html", {"assessments": assessments})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(EDITOR)
+def assessment_start(request: HttpRequest) -> HttpResponse:
+    playbook = Playbook.objects.current()
+    if playbook is None:
+        return render(request, "questionnaire/no_playbook.html", status=503)
+    compiled = compiled_playbook(playbook)
+    function_q = compiled.questions.get(compiled.roles.get("function", ""))
+    functions = [(o.code, o.label) for o in function_q.options] if function_q else []
+    form = StartAssessmentForm(request.POST or None, functions=functions)
+    if request.method == "POST" and form.is_valid():
+        assessment = services.start_assessment(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            user=request.user,  # type: ignore[arg-type]
+            title=form.cleaned_data["title"],
+            function=form.cleaned_data["function"],
+        )
+        return redirect("questionnaire:resume", pk=assessment.pk)
+    status = 400 if form.errors else 200
+    return render(request, "questionnaire/start.html", {"form": form, "playbook": playbook}, status=status)
+
+
+@require_safe
+@member_required()
+def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a returning buyer lands: the first step with an unanswered question, else the review."""
+    assessment = _assessment(request, pk)
+    if not assessment.is_draft:
+        return redirect("questionnaire:submitted", pk=pk)
+    compiled = compiled_playbook(assessment.playbook)
+    section = first_open_section(compiled, services.stored_answers(assessment))
+    if section is None:
+        return redirect("questionnaire:review", pk=pk)
+    return redirect("questionnaire:step", pk=pk, section=section)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    compiled = compiled_playbook(assessment.playbook)
+    if section not in {s.code for s in compiled.sections}:
+        raise Http404("No such step.")
+    answers = services.stored_answers(assessment)
+    errors: dict[str, str] = {}
+    posted: dict[str, Any] = {}
+    if request.method == "POST":
+        _require_editor(request)
+        if not assessment.is_draft:
+            messages.error(request, "This assessment has been submitted; its answers can no longer change.")
+            return redirect("questionnaire:submitted", pk=pk)
+        codes = [c for s in compiled.sections if s.code == section for c in s.questions]
+        posted = {c: _posted_value(request, compiled.questions[c].kind, c) for c in codes if _was_posted(request, c)}
+        result = services.record_answers(assessment=assessment, values=posted, strict_visibility=False)
+        if not result.errors:
+            return _after_step(request, assessment, compiled, section, result)
+        errors = result.errors
+    context = step_context(compiled, answers, section, posted=posted, errors=errors)
+    context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
+    return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
+
+
+def _was_posted(request: HttpRequest, code: str) -> bool:
+    return code in request.POST or f"{code}__present" in request.POST
+
+
+def _posted_value(request: HttpRequest, kind: str, code: str) -> Any:
+    return request.POST.getlist(code) if kind == "multi" else request.POST.get(code, "")
+
+
+def _after_step(request: HttpRequest, assessment: Assessment, compiled: Any, section: str, result: Any) -> HttpResponse:
+    newly_shown = [c for c in result.visible_after - result.visible_before if compiled.questions[c].section == section]
+    if newly_shown:
+        messages.info(request, "Saved. Your answers opened more questions on this step.")
+        return redirect("questionnaire:step", pk=assessment.pk, section=section)
+    messages.success(request, "Saved.")
+    if "back" in request.POST:
+        target = _neighbour(compiled, result.answers, section, -1)
+    else:
+        target = _neighbour(compiled, result.answers, section, +1)
+    if target is None:
+        return redirect("questionnaire:review", pk=assessment.pk)
+    return redirect("questionnaire:step", pk=assessment.pk, section=target)
+
+
+def _neighbour(compiled: Any, answers: dict[str, Any], section: str, step: int) -> str | None:
+    from apps.playbooks.engine.evaluate import visible_answers
+
+    shown = visible_answers(compiled, answers)[1]
+    codes = [s.code for s in compiled.sections if s.code in shown or s.code == section]
+    index = codes.index(section) + step
+    return codes[index] if 0 <= index < len(codes) else None
+
+
+@require_POST
+@member_required(EDITOR)
+def assessment_answer(request: HtmxHttpRequest, pk: int, question: str) -> HttpResponse:
+    """Autosave one answer. htmx gets the fragments that changed; a plain post is sent back to its step."""
+    assessment = _assessment(request, pk)
+    compiled = compiled_playbook(assessment.playbook)
+    q = compiled.questions.get(question)
+    if q is None:
+        raise Http404("No such question in this assessment.")
+    if not assessment.is_draft:
+        return _answer_refused(
+            request, assessment, q.code, "This assessment has been submitted; its answers can no longer change.", 409
+        )
+    try:
+        result = services.record_answers(assessment=assessment, values={q.code: _posted_value(request, q.kind, q.code)})
+    except services.AssessmentError as exc:
+        return _answer_refused(request, assessment, q.code, exc.messages[0], 409)
+    if result.errors:
+        return _answer_refused(request, assessment, q.code, result.errors[q.code], 400)
+    if not request.htmx:
+        return redirect("questionnaire:step", pk=pk, section=q.section)
+    context = step_context(compiled, result.answers, q.section)
+    context.update(assessment=assessment, can_edit=True)
+    in_section = next(s.questions for s in compiled.sections if s.code == q.section)
+    changed = (result.visible_after ^ result.visible_before) & set(in_section)
+    parts = [
+        render_to_string(
+            "questionnaire/step.html#status", {**context, "status_code": q.code, "status": "saved"}, request
+        )
+    ]
+    parts.append(render_to_string("questionnaire/step.html#progress", {**context, "oob": True}, request))
+    parts.append(render_to_string("questionnaire/step.html#sections", {**context, "oob": True}, request))
+    for item in context["questions"]:
+        if item.code in changed:
+            parts.append(
+                render_to_string("questionnaire/step.html#question", {**context, "item": item, "oob": True}, request)
+            )
+    return HttpResponse("".join(parts))
+
+
+def _answer_refused(request: HttpRequest, assessment: Assessment, code: str, message: str, status: int) -> HttpResponse:
+    htmx = bool(getattr(request, "htmx", False))
+    template = "questionnaire/step.html#status" if htmx else "questionnaire/refused.html"
+    context = {"status_code": code, "status": "error", "message": message, "assessment": assessment}
+    return render(request, template, context, status=status)
+
+
+@require_safe
+@member_required()
+def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    compiled = compiled_playbook(assessment.playbook)
+    context = step_context(compiled, services.stored_answers(assessment), None)
+    context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
+    return render(request, "questionnaire/review.html", context)
+
+
+@require_POST
+@member_required(EDITOR)
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    try:
+        assessment, _ = services.submit_assessment(assessment=assessment, user=request.user)  # type: ignore[arg-type]
+    except services.AssessmentError as exc:
+        compiled = compiled_playbook(assessment.playbook)
+        context = step_context(compiled, services.stored_answers(assessment), None)
+        context.update(assessment=assessment, can_edit=True, submit_errors=exc.messages)
+        return render(request, "questionnaire/review.html", context, status=400)
+    return redirect("questionnaire:submitted", pk=assessment.pk)
+
+
+@require_safe
+@member_required()
+def assessment_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if assessment.is_draft:
+        return redirect("questionnaire:resume", pk=pk)
+    return render(request, "questionnaire/submitted.html", {"assessment": assessment})
+
+
+@require_POST
+@member_required(Membership.Role.OWNER)
+def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    try:
+        services.delete_draft(assessment=assessment)
+    except services.AssessmentError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("questionnaire:list")
+    messages.success(request, f"Deleted the draft “{assessment.title}”.")
+    return redirect(reverse("questionnaire:list"))

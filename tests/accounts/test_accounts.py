@@ -1,0 +1,195 @@
+"""Sign-in, organisations, roles and the 404 for other organisations' objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Membership, Organisation, User
+from tests.factories import PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_with_email_and_password(client: Client, buyer: User) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "BUYER@acme.test", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:members")).status_code == 200
+
+
+def test_wrong_password_is_refused_with_a_message(client: Client, buyer: User) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "buyer@acme.test", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct" in response.content.decode()
+
+
+def test_logout_ends_the_session(buyer_client: Client) -> None:
+    assert buyer_client.post(reverse("accounts:logout")).status_code == 302
+    assert buyer_client.get(reverse("accounts:members")).status_code == 302
+
+
+def test_password_reset_reveals_nothing_about_which_emails_exist(client: Client, buyer: User) -> None:
+    known = client.post(reverse("accounts:password_reset"), {"email": "buyer@acme.test"})
+    unknown = client.post(reverse("accounts:password_reset"), {"email": "nobody@nowhere.test"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_password_change(buyer_client: Client, buyer: User) -> None:
+    response = buyer_client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-7",
+            "new_password2": "a-new-long-passphrase-7",
+        },
+    )
+    assert response.status_code == 302
+    buyer.refresh_from_db()
+    assert buyer.check_password("a-new-long-passphrase-7")
+
+
+def test_members_page_lists_only_this_organisation(buyer_client: Client, colleague: User, outsider: User) -> None:
+    body = buyer_client.get(reverse("accounts:members")).content.decode()
+    assert "colleague@acme.test" in body
+    assert "outsider@other.test" not in body
+
+
+def test_owner_adds_an_existing_user(buyer_client: Client, organisation: Organisation, outsider: User) -> None:
+    response = buyer_client.post(reverse("accounts:members"), {"email": "outsider@other.test", "role": "viewer"})
+    assert response.status_code == 302
+    assert Membership.objects.get(organisation=organisation, user=outsider).role == "viewer"
+    assert mail.outbox == []
+
+
+def test_owner_invites_someone_new(
+    buyer_client: Client, organisation: Organisation, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = buyer_client.post(reverse("accounts:members"), {"email": "New.Person@Acme.test", "role": "editor"})
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@acme.test")
+    assert not user.has_usable_password()
+    assert Membership.objects.get(organisation=organisation, user=user).role == "editor"
+    assert len(mail.outbox) == 1
+    assert "Acme Procurement" in mail.outbox[0].subject
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_adding_a_member_twice_is_refused_clearly(buyer_client: Client, colleague: User) -> None:
+    response = buyer_client.post(reverse("accounts:members"), {"email": "colleague@acme.test", "role": "viewer"})
+    assert response.status_code == 400
+    assert "already a member" in response.content.decode()
+    assert Membership.objects.get(user=colleague).role == "editor"
+
+
+def test_bad_member_form_is_400_with_messages(buyer_client: Client) -> None:
+    response = buyer_client.post(reverse("accounts:members"), {"email": "not-an-email", "role": "emperor"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter a valid email address" in body
+    assert "Select a valid choice" in body
+
+
+@pytest.mark.parametrize("who", ["colleague_client", "viewer_client"])
+def test_only_owners_add_members(request: pytest.FixtureRequest, who: str) -> None:
+    client = request.getfixturevalue(who)
+    response = client.post(reverse("accounts:members"), {"email": "x@acme.test", "role": "owner"})
+    assert response.status_code == 403
+    assert not User.objects.filter(email="x@acme.test").exists()
+
+
+def test_owner_changes_a_role(buyer_client: Client, colleague: User) -> None:
+    membership = Membership.objects.get(user=colleague)
+    assert (
+        buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}).status_code == 302
+    )
+    membership.refresh_from_db()
+    assert membership.role == "viewer"
+
+
+def test_editor_cannot_change_roles(colleague_client: Client, viewer: User) -> None:
+    membership = Membership.objects.get(user=viewer)
+    response = colleague_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "owner"})
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert membership.role == "viewer"
+
+
+def test_the_last_owner_cannot_be_demoted_or_removed(buyer_client: Client, buyer: User) -> None:
+    membership = Membership.objects.get(user=buyer)
+    response = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"}, follow=True)
+    assert "at least one owner" in response.content.decode()
+    response = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), follow=True)
+    assert "at least one owner" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == "owner"
+
+
+def test_an_owner_can_step_down_once_there_is_another(buyer_client: Client, buyer: User, colleague: User) -> None:
+    Membership.objects.filter(user=colleague).update(role="owner")
+    membership = Membership.objects.get(user=buyer)
+    assert buyer_client.post(reverse("accounts:remove_member", args=[membership.pk])).status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_outsider_gets_404_for_another_organisations_membership(outsider_client: Client, colleague: User) -> None:
+    membership = Membership.objects.get(user=colleague)
+    assert (
+        outsider_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}).status_code
+        == 404
+    )
+    assert outsider_client.post(reverse("accounts:remove_member", args=[membership.pk])).status_code == 404
+    membership.refresh_from_db()
+    assert membership.role == "editor"
+
+
+def test_a_user_in_two_organisations_switches_between_them(
+    buyer: User, buyer_client: Client, other_organisation: Organisation
+) -> None:
+    MembershipFactory(user=buyer, organisation=other_organisation, role="viewer")
+    response = buyer_client.post(reverse("accounts:switch_organisation"), {"organisation": other_organisation.pk})
+    assert response.status_code == 302
+    body = buyer_client.get(reverse("accounts:members")).content.decode()
+    assert "Members of Other Corp" in body
+
+
+def test_switching_to_an_organisation_you_are_not_in_is_404(
+    buyer_client: Client, other_organisation: Organisation
+) -> None:
+    response = buyer_client.post(reverse("accounts:switch_organisation"), {"organisation": other_organisation.pk})
+    assert response.status_code == 404
+    response = buyer_client.post(reverse("accounts:switch_organisation"), {"organisation": "abc"})
+    assert response.status_code == 404
+
+
+def test_a_user_without_an_organisation_is_told_what_to_do(curator_client: Client) -> None:
+    response = curator_client.get(reverse("accounts:members"))
+    assert response.status_code == 403
+    assert "not in an organisation yet" in response.content.decode()
+
+
+def test_demo_accounts_command(settings: Any) -> None:
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("create_demo_accounts", stdout=None)
+    call_command("create_demo_accounts", stdout=None)  # idempotent
+    assert Membership.objects.filter(organisation__slug="demo").count() == 3
+    assert User.objects.get(email="curator@kpo-advisor.test").is_staff
+
+
+def test_demo_accounts_are_refused_when_debug_is_off(settings: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development only"):
+        call_command("create_demo_accounts")
+    assert not User.objects.exists()

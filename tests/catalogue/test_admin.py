@@ -1,0 +1,59 @@
+"""Every admin page loads for the curator; non-staff members cannot reach admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db: None) -> None:
+    call_command("load_reference_data", stdout=None)
+
+
+def _registered() -> list[tuple[str, str]]:
+    return [(m._meta.app_label, m._meta.model_name or "") for m in admin.site._registry]
+
+
+@pytest.mark.parametrize(("app", "model"), _registered())
+def test_admin_changelist_add_and_change_pages_load(
+    catalogue: None, curator_client: Client, buyer: object, app: str, model: str
+) -> None:
+    assert curator_client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+    assert curator_client.get(reverse(f"admin:{app}_{model}_changelist") + "?q=a").status_code == 200
+    assert curator_client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
+    model_class = next(m for m in admin.site._registry if m._meta.model_name == model and m._meta.app_label == app)
+    obj = model_class._default_manager.first()
+    if obj is not None:
+        assert curator_client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk])).status_code == 200
+
+
+def test_admin_index_loads(curator_client: Client) -> None:
+    assert curator_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_members_cannot_reach_admin(buyer_client: Client) -> None:
+    response = buyer_client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_admin_shows_a_friendly_message_for_a_range_out_of_order(catalogue: None, curator_client: Client) -> None:
+    from apps.engagements.models import EngagementModel
+
+    captive = EngagementModel.objects.get(code="captive-team")
+    url = reverse("admin:engagements_engagementmodel_change", args=[captive.pk])
+    form = curator_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["sources"] = '[{"title": "x", "url": "https://example.test"}]'
+    data.update(rate_low="70", rate_likely="45", rate_high="60")
+    response = curator_client.post(url, data)
+    assert response.status_code == 200
+    assert "Hourly rate: &#x27;likely&#x27; must be at least &#x27;low&#x27;" in response.content.decode()
+    captive.refresh_from_db()
+    assert captive.rate_low == 30

@@ -1,0 +1,112 @@
+"""The reference loader is idempotent and never overwrites what a curator edited."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from apps.compliance.models import Obligation, Regime
+from apps.engagements import reference as engagements_reference
+from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
+
+pytestmark = pytest.mark.django_db
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_reference_data", stdout=out)
+    return out.getvalue()
+
+
+def test_reference_catalogue_meets_the_minimums() -> None:
+    load()
+    assert EngagementModel.objects.filter(is_kpo=True).count() >= 6
+    assert EngagementModel.objects.filter(code="bpo", is_kpo=False).exists()
+    for code in ("captive-team", "project", "shared-pool", "bot", "staff-augmentation", "managed-services"):
+        assert EngagementModel.objects.filter(code=code).exists(), code
+    assert KnowledgeFunction.objects.count() >= 9
+    assert DeliveryLocation.objects.count() >= 10
+    for code in (
+        "hipaa", "gdpr", "uk-gdpr", "dpdp", "mifid2", "reg-ac", "ccpa", "glba", "irc-7216", "aba-08-451", "soc2",
+        "iso27001",
+    ):  # fmt: skip
+        regime = Regime.objects.get(code=code)
+        assert regime.obligations.exists(), f"{code} has no obligations"
+    assert all(o.citation for o in Obligation.objects.all())
+
+
+def test_every_entry_names_a_source() -> None:
+    load()
+    for model in (EngagementModel, KnowledgeFunction, DeliveryLocation, Regime):
+        for entry in model.objects.all():
+            assert entry.sources, f"{model.__name__} {entry.code} has no source"
+
+
+def test_the_captive_team_carries_the_articles_figures() -> None:
+    load()
+    captive = EngagementModel.objects.get(code="captive-team")
+    assert (captive.rate_low, captive.rate_high, captive.commitment_hours) == (Decimal(30), Decimal(60), 2000)
+
+
+def test_loading_twice_changes_nothing() -> None:
+    first = load()
+    counts = {m: m.objects.count() for m in (EngagementModel, KnowledgeFunction, DeliveryLocation, Regime, Obligation)}
+    second = load()
+    assert "0 created, 0 updated" in second
+    assert "created" in first and " 0 created" not in first.splitlines()[0]
+    assert counts == {m: m.objects.count() for m in counts}
+
+
+def test_a_curator_edit_is_kept_and_reported() -> None:
+    load()
+    captive = EngagementModel.objects.get(code="captive-team")
+    captive.rate_high = Decimal("75.00")
+    captive.save()
+    report = load()
+    captive.refresh_from_db()
+    assert captive.rate_high == Decimal("75.00")
+    assert "captive-team: differs from the reference data in rate_high; left as edited" in report
+
+
+def test_unedited_entries_take_new_reference_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load()
+    data_dir = tmp_path / "reference"
+    shutil.copytree(engagements_reference.DATA_DIR, data_dir)
+    path = data_dir / "knowledge_functions.json"
+    data = json.loads(path.read_text())
+    first = data["items"][0]
+    first["summary"] = "A revised summary from the next reference release."
+    path.write_text(json.dumps(data))
+    monkeypatch.setattr(engagements_reference, "DATA_DIR", data_dir)
+    report = load()
+    assert KnowledgeFunction.objects.get(code=first["code"]).summary == first["summary"]
+    assert "Knowledge functions: 0 created, 1 updated" in report
+
+
+def test_invalid_reference_data_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = tmp_path / "reference"
+    shutil.copytree(engagements_reference.DATA_DIR, data_dir)
+    path = data_dir / "delivery_locations.json"
+    data = json.loads(path.read_text())
+    data["items"][-1]["overlap_uk_hours"] = "lots"
+    path.write_text(json.dumps(data))
+    monkeypatch.setattr(engagements_reference, "DATA_DIR", data_dir)
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="nothing was written"):
+        load()
+    assert not EngagementModel.objects.exists()
+    assert not DeliveryLocation.objects.exists()
+
+
+def test_dry_run_writes_nothing() -> None:
+    out = StringIO()
+    call_command("load_reference_data", "--dry-run", stdout=out)
+    assert "Dry run" in out.getvalue()
+    assert not Regime.objects.exists()

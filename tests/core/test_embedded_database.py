@@ -1,0 +1,62 @@
+"""The embedded PostgreSQL server starts on demand, safely under several processes at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import psycopg
+    from kpo_advisor.embedded import ensure_server
+    server = ensure_server(Path(sys.argv[1]))
+    with psycopg.connect(host=server.socket_dir, port=server.port, user=server.user, dbname="postgres") as conn:
+        value = conn.execute("SELECT 40 + 2").fetchone()[0]
+    time.sleep(float(sys.argv[2]))
+    print(value, server.socket_dir)
+    """
+)
+
+
+@pytest.mark.slow
+def test_concurrent_processes_share_one_fresh_server(tmp_path: Path) -> None:
+    data_dir = tmp_path / "pg"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", PROBE, str(data_dir), "1.5"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in results]
+    answers = {out.split()[0] for out, _ in results}
+    sockets = {out.split()[1] for out, _ in results}
+    assert answers == {"42"}
+    assert len(sockets) == 1, "all processes must talk to the same server"
+    # The last process to leave stops the server: no postmaster is left running.
+    pid_file = data_dir / "postmaster.pid"
+    assert not pid_file.exists()
+
+
+def test_unusable_data_dir_gives_a_clear_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = "from pathlib import Path; from kpo_advisor.embedded import ensure_server; ensure_server(Path(%r))"
+    result = subprocess.run(
+        [sys.executable, "-c", code % str(blocker / "pg")], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "Could not start the embedded PostgreSQL server" in result.stderr
+    assert "DATABASE_URL" in result.stderr

@@ -1,0 +1,361 @@
+"""The buyer's guided flow through the client, then the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.playbooks.services import import_playbook, publish_playbook, start_draft
+from apps.questionnaire.models import Answer, Assessment
+from tests.playbook_data import small_playbook
+
+pytestmark = pytest.mark.django_db
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def assessment(playbook: Playbook, organisation: Organisation, buyer: User) -> Assessment:
+    return Assessment.objects.create(
+        organisation=organisation, created_by=buyer, title="Equity research 2027", playbook=playbook
+    )
+
+
+def answers_of(assessment: Assessment) -> dict[str, Any]:
+    return dict(assessment.answers.values_list("question_code", "value"))
+
+
+def autosave(client: Client, assessment: Assessment, code: str, value: Any, **extra: Any) -> Any:
+    url = reverse("questionnaire:answer", args=[assessment.pk, code])
+    return client.post(url, {code: value}, **{**HX, **extra})
+
+
+# Starting and resuming
+
+
+def test_start_pins_the_current_playbook_and_records_the_function(buyer_client: Client, playbook: Playbook) -> None:
+    response = buyer_client.post(
+        reverse("questionnaire:start"), {"title": "  Equity   research 2027 ", "function": "research"}
+    )
+    assessment = Assessment.objects.get()
+    assert response.status_code == 302
+    assert assessment.title == "Equity research 2027"
+    assert assessment.playbook == playbook
+    assert answers_of(assessment) == {"function": "research"}
+
+
+def test_start_refuses_a_bad_form(buyer_client: Client, playbook: Playbook) -> None:
+    response = buyer_client.post(reverse("questionnaire:start"), {"title": "", "function": "astrology"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_start_without_a_published_playbook_says_so(buyer_client: Client) -> None:
+    response = buyer_client.get(reverse("questionnaire:start"))
+    assert response.status_code == 503
+    assert "No published playbook yet" in response.content.decode()
+
+
+def test_resume_lands_on_the_first_unanswered_step(buyer_client: Client, assessment: Assessment) -> None:
+    Answer.objects.create(assessment=assessment, question_code="function", value="legal")
+    Answer.objects.create(assessment=assessment, question_code="judgement", value=True)
+    response = buyer_client.get(reverse("questionnaire:resume", args=[assessment.pk]))
+    assert response["Location"] == reverse("questionnaire:step", args=[assessment.pk, "volume"])
+
+
+def test_resume_after_signing_in_elsewhere_shows_every_answer(assessment: Assessment, buyer: User) -> None:
+    first = Client()
+    first.force_login(buyer)
+    autosave(first, assessment, "function", "research")
+    autosave(first, assessment, "judgement", "yes")
+    first.post(reverse("accounts:logout"))
+    second = Client()
+    second.force_login(buyer)
+    body = second.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
+    assert 'value="research" checked' in body
+    assert 'value="yes" checked' in body
+
+
+# Autosave
+
+
+def test_autosave_saves_and_returns_only_the_changed_fragments(buyer_client: Client, assessment: Assessment) -> None:
+    response = autosave(buyer_client, assessment, "function", "research")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert answers_of(assessment) == {"function": "research"}
+    assert 'id="status-function"' in body and "Saved" in body
+    assert 'id="progress" class="stack--tight" hx-swap-oob="true"' in body
+    assert 'id="q-distributed_us"' in body  # newly visible question sent as an out-of-band fragment
+    assert 'id="q-broker"' not in body  # unchanged questions are not sent
+    assert "<html" not in body
+
+
+def test_hidden_questions_keep_their_answers_and_come_back(buyer_client: Client, assessment: Assessment) -> None:
+    autosave(buyer_client, assessment, "function", "research")
+    autosave(buyer_client, assessment, "distributed_us", "yes")
+    response = autosave(buyer_client, assessment, "function", "legal")
+    assert 'id="q-distributed_us" class="field" hidden disabled' in response.content.decode()
+    assert answers_of(assessment)["distributed_us"] is True  # kept
+    response = autosave(buyer_client, assessment, "function", "research")
+    assert 'value="yes" checked' in response.content.decode()
+
+
+def test_autosave_of_multiple_choice_and_clearing(buyer_client: Client, assessment: Assessment) -> None:
+    url = reverse("questionnaire:answer", args=[assessment.pk, "data"])
+    buyer_client.post(url, {"data": ["eu", "phi"]}, **HX)
+    assert answers_of(assessment)["data"] == ["phi", "eu"]
+    buyer_client.post(url, {}, **HX)
+    assert "data" not in answers_of(assessment)
+
+
+def test_autosave_last_write_wins(buyer_client: Client, colleague_client: Client, assessment: Assessment) -> None:
+    autosave(buyer_client, assessment, "judgement", "yes")
+    autosave(colleague_client, assessment, "judgement", "no")
+    assert answers_of(assessment)["judgement"] is False
+    assert Answer.objects.filter(assessment=assessment, question_code="judgement").count() == 1
+
+
+def test_autosave_without_javascript_redirects_back_to_the_step(buyer_client: Client, assessment: Assessment) -> None:
+    url = reverse("questionnaire:answer", args=[assessment.pk, "judgement"])
+    response = buyer_client.post(url, {"judgement": "yes"})
+    assert response.status_code == 302
+    assert answers_of(assessment) == {"judgement": True}
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "message"),
+    [
+        ("function", "astrology", "Choose one of the options shown."),
+        ("judgement", "perhaps", "Answer yes or no."),
+        ("hours", "lots", "Enter a number, like 2000."),
+        ("hours", "-5", "Enter 0 or more."),
+        ("hours", "99999999999999", "That number is too large."),
+        ("share", "250", "Enter"),
+        ("covered", "yes", "apply given your other answers"),
+    ],
+)
+def test_bad_autosave_gets_a_clear_message_next_to_the_field(
+    buyer_client: Client, assessment: Assessment, code: str, value: str, message: str
+) -> None:
+    Answer.objects.create(assessment=assessment, question_code="judgement", value=True)
+    Answer.objects.create(assessment=assessment, question_code="hours", value=1000)
+    before = answers_of(assessment)
+    response = autosave(buyer_client, assessment, code, value)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'id="status-{code}"' in body and 'role="alert"' in body
+    assert message in body
+    assert answers_of(assessment) == before
+
+
+def test_answer_to_a_question_of_another_playbook_is_404(buyer_client: Client, assessment: Assessment) -> None:
+    response = autosave(buyer_client, assessment, "no_such_question", "x")
+    assert response.status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_answer_to_a_submitted_assessment_is_refused(buyer_client: Client, assessment: Assessment) -> None:
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_at="2026-01-01T00:00Z")
+    response = autosave(buyer_client, assessment, "judgement", "yes")
+    assert response.status_code == 409
+    assert "has been submitted" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_missing_csrf_token_is_refused(buyer: User, assessment: Assessment) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    response = autosave(client, assessment, "judgement", "yes")
+    assert response.status_code == 403
+    assert not Answer.objects.exists()
+
+
+# Steps without JavaScript
+
+
+def test_posting_a_whole_step_saves_it_and_moves_on(buyer_client: Client, assessment: Assessment) -> None:
+    url = reverse("questionnaire:step", args=[assessment.pk, "work"])
+    response = buyer_client.post(
+        url, {"function": "legal", "judgement": "yes", "function__present": "1", "judgement__present": "1"}
+    )
+    assert response["Location"] == reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    assert answers_of(assessment) == {"function": "legal", "judgement": True}
+
+
+def test_a_step_that_reveals_questions_stays_put(buyer_client: Client, assessment: Assessment) -> None:
+    url = reverse("questionnaire:step", args=[assessment.pk, "work"])
+    response = buyer_client.post(url, {"function": "research", "judgement": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert "opened more questions" in response.content.decode()
+
+
+def test_a_bad_step_post_writes_nothing_and_keeps_what_was_typed(buyer_client: Client, assessment: Assessment) -> None:
+    Answer.objects.create(assessment=assessment, question_code="judgement", value=True)
+    url = reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    response = buyer_client.post(url, {"hours": "12abc", "budget": "5000"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter a number, like 2000." in body
+    assert 'value="12abc"' in body
+    assert answers_of(assessment) == {"judgement": True}
+
+
+def test_unknown_step_is_404(buyer_client: Client, assessment: Assessment) -> None:
+    assert buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "nope"])).status_code == 404
+
+
+# Review and submit
+
+
+def test_review_flags_missing_required_answers(buyer_client: Client, assessment: Assessment) -> None:
+    Answer.objects.create(assessment=assessment, question_code="function", value="legal")
+    body = buyer_client.get(reverse("questionnaire:review", args=[assessment.pk])).content.decode()
+    assert "required answers missing" in body
+    assert "Is the work judgement-based?" in body
+
+
+def test_submit_is_refused_while_anything_required_is_missing(buyer_client: Client, assessment: Assessment) -> None:
+    Answer.objects.create(assessment=assessment, question_code="function", value="legal")
+    response = buyer_client.post(reverse("questionnaire:submit", args=[assessment.pk]))
+    assert response.status_code == 400
+    assert "Not answered yet: Is the work judgement-based?" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.is_draft
+
+
+def _complete(assessment: Assessment) -> None:
+    for code, value in {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}.items():
+        Answer.objects.create(assessment=assessment, question_code=code, value=value)
+
+
+def test_submitting_twice_gives_one_submitted_assessment(buyer_client: Client, assessment: Assessment) -> None:
+    _complete(assessment)
+    url = reverse("questionnaire:submit", args=[assessment.pk])
+    first = buyer_client.post(url)
+    second = buyer_client.post(url)
+    assert first["Location"] == second["Location"] == reverse("questionnaire:submitted", args=[assessment.pk])
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+    assert assessment.submitted_at is not None
+
+
+def test_skipping_steps_then_submitting_is_refused(buyer_client: Client, assessment: Assessment) -> None:
+    Answer.objects.create(assessment=assessment, question_code="data", value=["none"])
+    response = buyer_client.post(reverse("questionnaire:submit", args=[assessment.pk]))
+    assert response.status_code == 400
+
+
+# The pinned playbook
+
+
+def test_publishing_a_new_version_leaves_an_assessment_in_flight_alone(
+    buyer_client: Client, assessment: Assessment, playbook: Playbook
+) -> None:
+    autosave(buyer_client, assessment, "function", "research")
+    changed = small_playbook()
+    changed["sections"][0]["questions"][1]["prompt"] = "A reworded question in version 2"
+    v2 = publish_playbook(playbook=import_playbook(data=changed))
+    assert v2.version == 2
+    body = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
+    assert "Is the work judgement-based?" in body
+    assert "reworded" not in body
+    autosave(buyer_client, assessment, "judgement", "yes")
+    assessment.refresh_from_db()
+    assert assessment.playbook == playbook
+    assert answers_of(assessment) == {"function": "research", "judgement": True}
+
+
+def test_new_assessments_start_on_the_newest_version(buyer_client: Client, playbook: Playbook) -> None:
+    v2 = publish_playbook(playbook=start_draft(playbook=playbook))
+    buyer_client.post(reverse("questionnaire:start"), {"title": "New", "function": "legal"})
+    assert Assessment.objects.get().playbook == v2
+
+
+# Roles and scoping
+
+
+def test_viewer_reads_but_cannot_answer(viewer_client: Client, assessment: Assessment) -> None:
+    page = viewer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"]))
+    assert page.status_code == 200
+    assert "only editors and owners answer" in page.content.decode()
+    assert autosave(viewer_client, assessment, "judgement", "yes").status_code == 403
+    assert viewer_client.post(reverse("questionnaire:submit", args=[assessment.pk])).status_code == 403
+    assert viewer_client.get(reverse("questionnaire:start")).status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_editor_answers(colleague_client: Client, assessment: Assessment) -> None:
+    assert autosave(colleague_client, assessment, "judgement", "yes").status_code == 200
+
+
+def test_only_owners_delete_drafts(colleague_client: Client, buyer_client: Client, assessment: Assessment) -> None:
+    url = reverse("questionnaire:delete", args=[assessment.pk])
+    assert colleague_client.post(url).status_code == 403
+    assert buyer_client.post(url).status_code == 302
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "args"),
+    [
+        ("get", "questionnaire:resume", []),
+        ("get", "questionnaire:step", ["work"]),
+        ("post", "questionnaire:step", ["work"]),
+        ("post", "questionnaire:answer", ["judgement"]),
+        ("get", "questionnaire:review", []),
+        ("post", "questionnaire:submit", []),
+        ("get", "questionnaire:submitted", []),
+        ("post", "questionnaire:delete", []),
+    ],
+)
+def test_outsider_gets_404(
+    outsider_client: Client, assessment: Assessment, method: str, name: str, args: list[str]
+) -> None:
+    url = reverse(name, args=[assessment.pk, *args])
+    response = getattr(outsider_client, method)(url, {"judgement": "yes"})
+    assert response.status_code == 404
+    assert Assessment.objects.filter(pk=assessment.pk, status="draft").exists()
+    assert not Answer.objects.exists()
+
+
+def test_list_shows_only_this_organisations_assessments(
+    buyer_client: Client, outsider_client: Client, assessment: Assessment
+) -> None:
+    assert "Equity research 2027" in buyer_client.get(reverse("questionnaire:list")).content.decode()
+    assert "Equity research 2027" not in outsider_client.get(reverse("questionnaire:list")).content.decode()
+
+
+# Query budgets: fixed whatever the number of questions
+
+
+def _big_playbook(extra: int) -> dict[str, Any]:
+    data = small_playbook()
+    data["sections"][0]["questions"] += [
+        {"code": f"extra_{i}", "prompt": f"Extra {i}?", "help": "", "kind": "yes_no", "required": False}
+        for i in range(extra)
+    ]
+    return data
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_step_page_and_autosave_take_a_fixed_number_of_queries(
+    organisation: Organisation, buyer: User, buyer_client: Client, django_assert_num_queries: Any, extra: int
+) -> None:
+    playbook = publish_playbook(playbook=import_playbook(data=_big_playbook(extra)))
+    assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="t", playbook=playbook)
+    url = reverse("questionnaire:step", args=[assessment.pk, "work"])
+    buyer_client.get(url)  # warm the compiled-playbook cache
+    # session, user, membership, assessment, answers, memberships (header switcher),
+    # session save (3 with the test transaction's savepoint)
+    with django_assert_num_queries(9):
+        assert buyer_client.get(url).status_code == 200
+    # session, user, membership, assessment, savepoint, lock, answers, upsert, touch, release,
+    # session save (3 with the test transaction's savepoint)
+    with django_assert_num_queries(13):
+        assert autosave(buyer_client, assessment, "judgement", "yes").status_code == 200
