@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "apps.common",
     "apps.accounts",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "apps.compliance",
     "apps.playbooks",
     "apps.questionnaire",
+    "apps.recommendations",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("apps.accounts.urls")),
     path("assessments/", include("apps.questionnaire.urls")),
+    path("recommendations/", include("apps.recommendations.urls")),
     path("catalogue/", include("apps.engagements.urls")),
     path("regimes/", include("apps.compliance.urls")),
     path("admin/", admin.site.urls),

@@ -122,7 +122,7 @@ class CatalogueEntry(ReferenceTracked):
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")  # 12.50 and 12.5 are the same figure
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

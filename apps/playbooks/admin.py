@@ -13,46 +13,50 @@ from apps.playbooks import services
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
 
-class DraftOnlyMixin:
-    """Rows belonging to a published or retired playbook cannot be added, changed or deleted."""
-
-    def _playbook_of(self, obj: Any) -> Playbook | None:
-        if obj is None:
-            return None
-        if isinstance(obj, Playbook):
-            return obj
-        if hasattr(obj, "playbook"):
-            return obj.playbook
-        if hasattr(obj, "question"):
-            return obj.question.playbook
+def _playbook_of(obj: Any) -> Playbook | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Playbook):
+        return obj
+    if isinstance(obj, Option):
+        return obj.question.playbook
+    if isinstance(obj, Effect):
         return obj.rule.playbook
+    return getattr(obj, "playbook", None)
+
+
+def _locked(obj: Any) -> bool:
+    playbook = _playbook_of(obj)
+    return playbook is not None and not playbook.is_draft
+
+
+class DraftOnlyMixin:
+    """Rows of a published or retired playbook are read-only; new rows may only join drafts."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        playbook = self._playbook_of(obj)
-        if playbook is not None and not playbook.is_draft:
-            return False
-        return super().has_change_permission(request, obj)  # type: ignore[misc]
+        return not _locked(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        playbook = self._playbook_of(obj)
-        if playbook is not None and not playbook.is_draft:
-            return False
-        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return not _locked(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "playbook":
+            kwargs["queryset"] = Playbook.objects.filter(status=Playbook.Status.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class DraftOnlyInline(DraftOnlyMixin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        playbook = self._playbook_of(obj)
-        if playbook is not None and not playbook.is_draft:
-            return False
-        return super().has_add_permission(request)  # type: ignore[misc]
+        return not _locked(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
 
 
-class SectionInline(DraftOnlyMixin, admin.TabularInline):
+class SectionInline(DraftOnlyInline, admin.TabularInline):
     model = Section
     extra = 0
     fields = ("order", "code", "title", "visible_when")
 
 
-class GoldenCaseInline(DraftOnlyMixin, admin.StackedInline):
+class GoldenCaseInline(DraftOnlyInline, admin.StackedInline):
     model = GoldenCase
     extra = 0
 
@@ -94,12 +98,12 @@ class PlaybookAdmin(DraftOnlyMixin, admin.ModelAdmin):
                 self.message_user(request, f"Retired {playbook}.", messages.SUCCESS)
 
 
-class OptionInline(DraftOnlyMixin, admin.TabularInline):
+class OptionInline(DraftOnlyInline, admin.TabularInline):
     model = Option
     extra = 0
 
 
-class QuestionConditionInline(DraftOnlyMixin, admin.TabularInline):
+class QuestionConditionInline(DraftOnlyInline, admin.TabularInline):
     model = Condition
     fk_name = "question"
     extra = 0
@@ -124,7 +128,7 @@ class SectionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     search_fields = ["code", "title"]
 
 
-class RuleConditionInline(DraftOnlyMixin, admin.TabularInline):
+class RuleConditionInline(DraftOnlyInline, admin.TabularInline):
     model = Condition
     fk_name = "rule"
     extra = 0
@@ -132,7 +136,7 @@ class RuleConditionInline(DraftOnlyMixin, admin.TabularInline):
     autocomplete_fields = ["subject"]
 
 
-class EffectInline(DraftOnlyMixin, admin.StackedInline):
+class EffectInline(DraftOnlyInline, admin.StackedInline):
     model = Effect
     extra = 0
     autocomplete_fields = ["engagement_model", "regime", "location"]

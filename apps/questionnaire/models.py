@@ -38,6 +38,14 @@ class Assessment(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rescores",
+        help_text="The submitted assessment whose answers this one was re-scored from.",
+    )
 
     objects = AssessmentQuerySet.as_manager()
 

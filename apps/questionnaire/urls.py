@@ -11,7 +11,5 @@ urlpatterns = [
     path("<int:pk>/steps/<slug:section>/", views.assessment_step, name="step"),
     path("<int:pk>/answers/<slug:question>/", views.assessment_answer, name="answer"),
     path("<int:pk>/review/", views.assessment_review, name="review"),
-    path("<int:pk>/submit/", views.assessment_submit, name="submit"),
-    path("<int:pk>/submitted/", views.assessment_submitted, name="submitted"),
     path("<int:pk>/delete/", views.assessment_delete, name="delete"),
 ]

@@ -82,7 +82,8 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a returning buyer lands: the first step with an unanswered question, else the review."""
     assessment = _assessment(request, pk)
     if not assessment.is_draft:
-        return redirect("questionnaire:submitted", pk=pk)
+        # The result lives in the recommendations app; it is linked by URL name only.
+        return redirect("recommendations:for_assessment", pk=pk)
     compiled = compiled_playbook(assessment.playbook)
     section = first_open_section(compiled, services.stored_answers(assessment))
     if section is None:
@@ -104,7 +105,7 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
         _require_editor(request)
         if not assessment.is_draft:
             messages.error(request, "This assessment has been submitted; its answers can no longer change.")
-            return redirect("questionnaire:submitted", pk=pk)
+            return redirect("recommendations:for_assessment", pk=pk)
         codes = [c for s in compiled.sections if s.code == section for c in s.questions]
         posted = {c: _posted_value(request, compiled.questions[c].kind, c) for c in codes if _was_posted(request, c)}
         result = services.record_answers(assessment=assessment, values=posted, strict_visibility=False)
@@ -203,29 +204,6 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     context = step_context(compiled, services.stored_answers(assessment), None)
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
     return render(request, "questionnaire/review.html", context)
-
-
-@require_POST
-@member_required(EDITOR)
-def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    try:
-        assessment, _ = services.submit_assessment(assessment=assessment, user=request.user)  # type: ignore[arg-type]
-    except services.AssessmentError as exc:
-        compiled = compiled_playbook(assessment.playbook)
-        context = step_context(compiled, services.stored_answers(assessment), None)
-        context.update(assessment=assessment, can_edit=True, submit_errors=exc.messages)
-        return render(request, "questionnaire/review.html", context, status=400)
-    return redirect("questionnaire:submitted", pk=assessment.pk)
-
-
-@require_safe
-@member_required()
-def assessment_submitted(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    if assessment.is_draft:
-        return redirect("questionnaire:resume", pk=pk)
-    return render(request, "questionnaire/submitted.html", {"assessment": assessment})
 
 
 @require_POST

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue(db: None) -> None:
-    call_command("load_reference_data", stdout=None)
+    call_command("load_reference_data", stdout=StringIO())
 
 
 def _registered() -> list[tuple[str, str]]:

@@ -222,7 +222,7 @@ def test_review_flags_missing_required_answers(buyer_client: Client, assessment:
 
 def test_submit_is_refused_while_anything_required_is_missing(buyer_client: Client, assessment: Assessment) -> None:
     Answer.objects.create(assessment=assessment, question_code="function", value="legal")
-    response = buyer_client.post(reverse("questionnaire:submit", args=[assessment.pk]))
+    response = buyer_client.post(reverse("recommendations:submit", args=[assessment.pk]))
     assert response.status_code == 400
     assert "Not answered yet: Is the work judgement-based?" in response.content.decode()
     assessment.refresh_from_db()
@@ -236,10 +236,14 @@ def _complete(assessment: Assessment) -> None:
 
 def test_submitting_twice_gives_one_submitted_assessment(buyer_client: Client, assessment: Assessment) -> None:
     _complete(assessment)
-    url = reverse("questionnaire:submit", args=[assessment.pk])
+    url = reverse("recommendations:submit", args=[assessment.pk])
     first = buyer_client.post(url)
     second = buyer_client.post(url)
-    assert first["Location"] == second["Location"] == reverse("questionnaire:submitted", args=[assessment.pk])
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("recommendations:detail", args=[assessment.recommendation.pk])
+    )
     assessment.refresh_from_db()
     assert assessment.status == "submitted"
     assert assessment.submitted_at is not None
@@ -247,7 +251,7 @@ def test_submitting_twice_gives_one_submitted_assessment(buyer_client: Client, a
 
 def test_skipping_steps_then_submitting_is_refused(buyer_client: Client, assessment: Assessment) -> None:
     Answer.objects.create(assessment=assessment, question_code="data", value=["none"])
-    response = buyer_client.post(reverse("questionnaire:submit", args=[assessment.pk]))
+    response = buyer_client.post(reverse("recommendations:submit", args=[assessment.pk]))
     assert response.status_code == 400
 
 
@@ -285,7 +289,7 @@ def test_viewer_reads_but_cannot_answer(viewer_client: Client, assessment: Asses
     assert page.status_code == 200
     assert "only editors and owners answer" in page.content.decode()
     assert autosave(viewer_client, assessment, "judgement", "yes").status_code == 403
-    assert viewer_client.post(reverse("questionnaire:submit", args=[assessment.pk])).status_code == 403
+    assert viewer_client.post(reverse("recommendations:submit", args=[assessment.pk])).status_code == 403
     assert viewer_client.get(reverse("questionnaire:start")).status_code == 403
     assert not Answer.objects.exists()
 
@@ -309,8 +313,8 @@ def test_only_owners_delete_drafts(colleague_client: Client, buyer_client: Clien
         ("post", "questionnaire:step", ["work"]),
         ("post", "questionnaire:answer", ["judgement"]),
         ("get", "questionnaire:review", []),
-        ("post", "questionnaire:submit", []),
-        ("get", "questionnaire:submitted", []),
+        ("post", "recommendations:submit", []),
+        ("get", "recommendations:for_assessment", []),
         ("post", "questionnaire:delete", []),
     ],
 )

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import QuerySet
+
+from apps.recommendations.models import Recommendation, Verdict
+
+
+class HistoryFilter(forms.Form):
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes",
+    )  # fmt: skip
+
+    verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False)
+    function = forms.SlugField(required=False, max_length=60, label="Function code")
+    model = forms.SlugField(required=False, max_length=60, label="Top model code")
+    regime = forms.SlugField(required=False, max_length=60, label="Regime code")
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("'From' must be on or before 'To'.")
+        return data
+
+    def apply(self, qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+        if not self.is_bound or not self.is_valid():
+            return qs.order_by("-created_at", "-id")
+        d = self.cleaned_data
+        if d.get("verdict"):
+            qs = qs.filter(verdict=d["verdict"])
+        if d.get("function"):
+            qs = qs.filter(function=d["function"])
+        if d.get("model"):
+            qs = qs.filter(top_model=d["model"])
+        if d.get("regime"):
+            qs = qs.filter(regimes__contains=[d["regime"]])
+        if d.get("since"):
+            qs = qs.filter(created_at__date__gte=d["since"])
+        if d.get("until"):
+            qs = qs.filter(created_at__date__lte=d["until"])
+        return qs.order_by("-created_at", "-id")

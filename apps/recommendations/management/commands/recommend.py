@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.snapshot import build_snapshot
+
+MAX_BYTES = 1_000_000
+
+
+class Command(BaseCommand):
+    help = (
+        "Score an answers file (question code to option code, list of codes, number or true/false) against a "
+        "published playbook and print the whole evaluation. Stores nothing. Exits 2 on invalid answers."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--answers", required=True, help="Path to a JSON object of answers.")
+        parser.add_argument("--playbook", type=int, help="Published playbook version (default: the current one).")
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        raw = self._read(Path(options["answers"]))
+        playbook = self._playbook(options["playbook"])
+        compiled = compiled_playbook(playbook)
+        answers, problems = clean_answers(compiled.questions, raw)
+        if problems:
+            lines = [f"  {code}: {message}" for code, message in problems.items()]
+            raise CommandError("The answers file has problems:\n" + "\n".join(lines), returncode=2)
+        evaluation = evaluate(compiled, answers)
+        snapshot = build_snapshot(compiled, evaluation, answers, title=Path(options["answers"]).stem)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(snapshot, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(self._text(snapshot))
+
+    def _read(self, path: Path) -> dict[str, Any]:
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise CommandError(f"{path} is larger than {MAX_BYTES:,} bytes.", returncode=2)
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {path}", returncode=2) from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"{path} is not readable JSON: {exc}", returncode=2) from None
+        if not isinstance(data, dict):
+            raise CommandError("The answers file must be a JSON object of question code to answer.", returncode=2)
+        return data
+
+    def _playbook(self, version: int | None) -> Playbook:
+        if version is None:
+            playbook = Playbook.objects.current()
+        else:
+            playbook = Playbook.objects.exclude(status=Playbook.Status.DRAFT).filter(version=version).first()
+        if playbook is None:
+            raise CommandError("No such published playbook.", returncode=2)
+        return playbook
+
+    def _text(self, snap: dict[str, Any]) -> str:
+        ev = snap["evaluation"]
+        out = [
+            f"{ev['verdict_label']} (fit score {ev['fit_score']}/100) — playbook v{snap['playbook']['version']}",
+        ]
+        if ev["missing_required"]:
+            out.append("Not answered (required): " + ", ".join(ev["missing_required"]))
+        for b in ev["blockers"]:
+            out.append(f"BLOCKER: {b['name']}: {b['reason']}")
+        out.append("\nWhy:")
+        out += [f"  {r['fit_points']:+d}  {r['name']}" for r in ev["fired"] if r["fit_points"]]
+        out.append("\nEngagement models:")
+        out += [f"  {m['score']:+4d}  {m['name']}" for m in ev["models"]]
+        out.append("\nRegimes: " + (", ".join(r["name"] for r in ev["regimes"]) or "none"))
+        for r in ev["regimes"]:
+            for _phase, label, items in r["obligations"]:
+                out += [f"  [{r['code']}] {label}: {o['title']} ({o['citation']})" for o in items]
+        out.append("\nRisks:")
+        out += [f"  [{r['severity'] or '-'}] {r['title']}: {r['mitigation']}" for r in ev["risks"]]
+        out.append("\nLocations: " + ", ".join(f"{loc['name']} ({loc['score']:+d})" for loc in ev["locations"][:5]))
+        cost = ev["cost"]
+        if cost["available"]:
+            out.append(
+                f"\nCost over {cost['horizon_years']:g} years (likely): in-house ${cost['inhouse_horizon'][1]:,.0f}"
+            )
+            out += [
+                f"  {m['name']}: ${m['horizon'][1]:,.0f} (saving ${m['savings'][1]:,.0f}, {m['savings_percent']}%)"
+                for m in cost["models"]
+            ]
+        else:
+            out.append(f"\nCost: not estimated ({cost['reason']})")
+        return "\n".join(out)

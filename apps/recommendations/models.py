@@ -1,0 +1,72 @@
+"""Recommendations: the immutable, scored result of a submitted assessment.
+
+The verdict, fit score, top model, function and regimes are columns for the organisation's history
+and filters; everything the result page shows (answers, every figure, text, source and explanation)
+lives in ``snapshot`` so the page renders the same forever. A database trigger refuses UPDATE, and
+``save()`` refuses to write an existing row: re-scoring makes a new recommendation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+
+from apps.accounts.models import Organisation
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Assessment
+
+
+class Verdict(models.TextChoices):
+    WINS = "wins", "KPO wins"
+    CONDITIONAL = "conditional", "KPO wins, on conditions"
+    DOESNT_WIN = "doesnt_win", "KPO doesn't win"
+
+
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def for_organisation(self, organisation: Organisation) -> RecommendationQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class Recommendation(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="recommendations")
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="recommendation")
+    playbook = models.ForeignKey(Playbook, on_delete=models.PROTECT, related_name="recommendations")
+    engine_version = models.CharField(max_length=20)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(max_length=200)
+    verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    fit_score = models.PositiveSmallIntegerField()
+    top_model = models.CharField(max_length=60, blank=True)
+    function = models.CharField(max_length=60, blank=True)
+    regimes = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    snapshot = models.JSONField()
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at", "-id"], name="rec_org_created_idx"),
+            models.Index(fields=["organisation", "verdict", "-created_at"], name="rec_org_verdict_idx"),
+            models.Index(fields=["organisation", "top_model", "-created_at"], name="rec_org_model_idx"),
+            models.Index(fields=["organisation", "function", "-created_at"], name="rec_org_function_idx"),
+            GinIndex(fields=["regimes"], name="rec_regimes_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fit_score__gte=0, fit_score__lte=100), name="recommendation_fit_score_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.get_verdict_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("A recommendation is immutable; re-score to make a new one.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,89 @@
+"""Submitting an assessment into a recommendation, and re-scoring one under the current playbook.
+
+Submit is one transaction: the assessment row is locked, moved from draft to submitted by a
+conditional update, scored by the engine, and its recommendation stored. A second request (double
+click, another tab, a retry) waits on the lock, finds the assessment submitted, and lands on the
+same recommendation; the one-recommendation-per-assessment constraint backs this up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.playbooks.engine import ENGINE_VERSION, Evaluation, clean_answers, evaluate
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import services as questionnaire
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.snapshot import build_snapshot
+
+
+def score(assessment: Assessment) -> tuple[dict[str, Any], Evaluation]:
+    compiled = compiled_playbook(assessment.playbook)
+    stored = questionnaire.stored_answers(assessment)
+    evaluation = evaluate(compiled, stored)
+    return build_snapshot(compiled, evaluation, stored, title=assessment.title), evaluation
+
+
+def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendation:
+    """Submit ``assessment`` (once) and return its recommendation. Raises AssessmentError when incomplete."""
+    with transaction.atomic():
+        assessment, newly = questionnaire.submit_assessment(assessment=assessment, user=user)
+        if not newly:
+            return Recommendation.objects.get(assessment=assessment)
+        snapshot, evaluation = score(assessment)
+        return Recommendation.objects.create(
+            organisation_id=assessment.organisation_id,
+            assessment=assessment,
+            playbook_id=assessment.playbook_id,
+            engine_version=ENGINE_VERSION,
+            created_by=user,
+            title=assessment.title,
+            verdict=evaluation.verdict,
+            fit_score=evaluation.fit_score,
+            top_model=evaluation.top_model or "",
+            function=evaluation.cost.function or "",
+            regimes=list(evaluation.regime_codes),
+            snapshot=snapshot,
+        )
+
+
+@dataclass
+class Rescore:
+    assessment: Assessment
+    recommendation: Recommendation | None
+    unmapped: dict[str, str]
+
+
+def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
+    """Copy the answers, by question code, into a new assessment on the current playbook and score it.
+
+    Answers whose question is gone or whose value no longer fits are listed in ``unmapped``. When the
+    current playbook asks something the old one did not, the new assessment stays a draft to finish.
+    """
+    playbook = Playbook.objects.current()
+    if playbook is None:
+        raise questionnaire.AssessmentError("No published playbook to re-score against.")
+    original = recommendation.assessment
+    compiled = compiled_playbook(playbook)
+    old = questionnaire.stored_answers(original)
+    answers, problems = clean_answers(compiled.questions, old, ignore_unknown=True)
+    unmapped = {code: "no such question in the current playbook" for code in old if code not in compiled.questions}
+    unmapped.update(problems)
+    with transaction.atomic():
+        new = Assessment.objects.create(
+            organisation_id=original.organisation_id,
+            created_by=user,
+            title=f"{original.title} (re-scored on v{playbook.version})"[:200],
+            playbook=playbook,
+            based_on=original,
+        )
+        Answer.objects.bulk_create(Answer(assessment=new, question_code=c, value=v) for c, v in answers.items())
+        if questionnaire.missing_answers(new, answers):
+            return Rescore(new, None, unmapped)
+        return Rescore(new, submit_and_recommend(assessment=new, user=user), unmapped)

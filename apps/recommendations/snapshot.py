@@ -1,0 +1,72 @@
+"""What a recommendation stores: everything its page shows, so it renders the same forever."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation
+
+MODEL_FIELDS = ("summary", "best_for", "avoid_when", "pricing_basis", "sources", "confidence", "confidence_note")
+LOCATION_FIELDS = (
+    "region", "utc_offset", "gdpr_transfer_label", "adequate_since", "local_privacy_law", "strengths", "risks",
+    "cost_index", "sources", "confidence", "confidence_note",
+)  # fmt: skip
+
+
+def _answer_text(question: Any, value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(question.option_labels.get(v, v) for v in value)
+    if isinstance(value, str):
+        return str(question.option_labels.get(value, value))
+    if question.kind == "money":
+        return f"${value:,.0f}"
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return text + ("%" if question.kind == "percent" else f" {question.unit}" if question.unit else "")
+
+
+def build_snapshot(
+    compiled: CompiledPlaybook, evaluation: Evaluation, stored_answers: Mapping[str, Any], *, title: str
+) -> dict[str, Any]:
+    cat = compiled.catalogue
+    data = evaluation.as_dict()
+    answered = [
+        {
+            "code": code,
+            "section": compiled.questions[code].section,
+            "prompt": compiled.questions[code].prompt,
+            "answer": _answer_text(compiled.questions[code], evaluation.answers[code]),
+        }
+        for code in evaluation.visible
+        if code in evaluation.answers
+    ]
+    for model in data["models"]:
+        entry = cat.models.get(model["code"], {})
+        model.update({k: entry.get(k) for k in MODEL_FIELDS})
+    for location in data["locations"]:
+        entry = cat.locations.get(location["code"], {})
+        location.update({k: entry.get(k) for k in LOCATION_FIELDS})
+    function = cat.functions.get(evaluation.cost.function or "", {})
+    return {
+        "title": title,
+        "created": timezone.now().isoformat(),
+        "engine_version": ENGINE_VERSION,
+        "playbook": {"id": compiled.id, "version": compiled.version, "title": compiled.title},
+        "thresholds": {"wins": compiled.wins_threshold, "conditional": compiled.conditional_threshold},
+        "sections": {s.code: s.title for s in compiled.sections},
+        "answered": answered,
+        "stored_answers": dict(stored_answers),
+        "function": {
+            "code": evaluation.cost.function,
+            "name": function.get("name", ""),
+            "onshore_constraints": function.get("onshore_constraints", ""),
+            "sources": function.get("sources", []),
+            "confidence": function.get("confidence", ""),
+            "confidence_note": function.get("confidence_note", ""),
+        },
+        "evaluation": data,
+    }

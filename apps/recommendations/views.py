@@ -1,0 +1,201 @@
+"""Results, history, exports and re-scoring. Every view is scoped to the member's organisation."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST, require_safe
+
+from apps.accounts.models import Membership
+from apps.accounts.scoping import get_for_member, member_required
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.models import Assessment
+from apps.questionnaire.progress import step_context
+from apps.questionnaire.services import AssessmentError, stored_answers
+from apps.recommendations import services
+from apps.recommendations.charts import cost_chart, score_chart
+from apps.recommendations.diff import differences
+from apps.recommendations.filters import HistoryFilter
+from apps.recommendations.models import Recommendation
+
+EDITOR = Membership.Role.EDITOR
+
+
+def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+    return get_for_member(request, Recommendation.objects.select_related("assessment", "created_by"), pk=pk)
+
+
+@require_POST
+@member_required(EDITOR)
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_for_member(request, Assessment.objects.select_related("playbook"), pk=pk)
+    try:
+        recommendation = services.submit_and_recommend(assessment=assessment, user=request.user)  # type: ignore[arg-type]
+    except AssessmentError as exc:
+        compiled = compiled_playbook(assessment.playbook)
+        context = step_context(compiled, stored_answers(assessment), None)
+        context.update(assessment=assessment, can_edit=True, submit_errors=exc.messages)
+        return render(request, "questionnaire/review.html", context, status=400)
+    return redirect("recommendations:detail", pk=recommendation.pk)
+
+
+@require_safe
+@member_required()
+def for_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_for_member(request, Assessment, pk=pk)
+    recommendation = Recommendation.objects.filter(assessment=assessment).only("pk").first()
+    if recommendation is None:
+        return redirect("questionnaire:resume", pk=pk)
+    return redirect("recommendations:detail", pk=recommendation.pk)
+
+
+@require_safe
+@member_required()
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    snap = recommendation.snapshot
+    ev = snap["evaluation"]
+    context = {
+        "rec": recommendation,
+        "snap": snap,
+        "ev": ev,
+        "score_chart": score_chart(ev["models"]),
+        "cost_chart": cost_chart(ev["cost"]),
+        "fired_fit": [r for r in ev["fired"] if r["fit_points"]],
+        "fired_other": [r for r in ev["fired"] if not r["fit_points"]],
+        "top_models": ev["models"][:3],
+        "top_locations": ev["locations"][:5],
+        "rescores": Recommendation.objects.filter(assessment__based_on=recommendation.assessment).only("pk", "title"),
+    }
+    return render(request, "recommendations/detail.html", context)
+
+
+@require_safe
+@member_required()
+def history(request: HttpRequest) -> HttpResponse:
+    form = HistoryFilter(request.GET or None)
+    recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))  # type: ignore[attr-defined]
+    page = Paginator(recommendations.only(*HistoryFilter.COLUMNS), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "recommendations/history.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+@member_required()
+def history_csv(request: HttpRequest) -> HttpResponse:
+    form = HistoryFilter(request.GET or None)
+    rows = form.apply(Recommendation.objects.for_organisation(request.organisation)).only(*HistoryFilter.COLUMNS)  # type: ignore[attr-defined]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kpo-recommendations-{date.today():%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes"])
+    for r in rows.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                r.pk,
+                _safe(r.title),
+                r.created_at.isoformat(),
+                r.verdict,
+                r.fit_score,
+                r.top_model,
+                r.function,
+                " ".join(r.regimes),
+            ]
+        )
+    return response
+
+
+def _safe(text: str) -> str:
+    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _filename(recommendation: Recommendation, suffix: str) -> str:
+    return f"{slugify(recommendation.title)[:60] or 'recommendation'}-{recommendation.created_at:%Y-%m-%d}.{suffix}"
+
+
+@require_safe
+@member_required()
+def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    body = json.dumps(
+        {
+            "id": recommendation.pk,
+            "verdict": recommendation.verdict,
+            "fit_score": recommendation.fit_score,
+            **recommendation.snapshot,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "json")}"'
+    return response
+
+
+@require_safe
+@member_required()
+def obligations_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "obligations.csv")}"'
+    writer = csv.writer(response)
+    writer.writerow(["regime", "phase", "obligation", "what to do", "citation", "source", "confidence", "status"])
+    for regime in recommendation.snapshot["evaluation"]["regimes"]:
+        for _phase, label, items in regime["obligations"]:
+            for o in items:
+                writer.writerow(
+                    [
+                        regime["name"],
+                        label,
+                        _safe(o["title"]),
+                        _safe(o["action"]),
+                        o["citation"],
+                        o.get("source_url", ""),
+                        o.get("confidence", ""),
+                        "open",
+                    ]
+                )
+    return response
+
+
+@require_POST
+@member_required(EDITOR)
+def rescore(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    try:
+        result = services.rescore(recommendation=recommendation, user=request.user)  # type: ignore[arg-type]
+    except AssessmentError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("recommendations:detail", pk=pk)
+    for code, reason in result.unmapped.items():
+        messages.warning(request, f"Answer “{code}” was not carried over: {reason}.")
+    if result.recommendation is None:
+        messages.info(
+            request, "The current playbook asks more than the original did: answer the new questions, then submit."
+        )
+        return redirect("questionnaire:resume", pk=result.assessment.pk)
+    return redirect("recommendations:compare_pair", pk=result.recommendation.pk, other=pk)
+
+
+@require_safe
+@member_required()
+def compare_pair(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    after = _recommendation(request, pk)
+    before = _recommendation(request, other)
+    return render(
+        request, "recommendations/diff.html", {"before": before, "after": after, "changes": differences(before, after)}
+    )

@@ -1,0 +1,354 @@
+"""The engine on plain data, with no database: effects, verdicts, ranking, and each cost model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.playbooks.engine import compile_playbook, evaluate
+
+SOURCE = [{"title": "Article", "url": "https://example.test"}]
+CATALOGUE: dict[str, Any] = {
+    "models": {
+        "captive-team": {
+            "name": "Captive team",
+            "is_kpo": True,
+            "pricing_basis": "monthly_team",
+            "rate": [30, 45, 60],
+            "commitment_hours": 2000,
+            "order": 1,
+            "sources": SOURCE,
+        },
+        "project": {
+            "name": "Project",
+            "is_kpo": True,
+            "pricing_basis": "per_deliverable",
+            "price": [3000, 15000, 50000],
+            "order": 2,
+            "sources": SOURCE,
+        },
+        "shared-pool": {
+            "name": "Shared pool",
+            "is_kpo": True,
+            "pricing_basis": "hourly",
+            "rate": [38, 56, 75],
+            "order": 3,
+            "sources": SOURCE,
+            "confidence": "weak",
+        },
+        "bot": {
+            "name": "BOT",
+            "is_kpo": True,
+            "pricing_basis": "setup_plus_hourly",
+            "rate": [30, 45, 60],
+            "setup": [50000, 100000, 200000],
+            "commitment_hours": 2000,
+            "transfer_months": 24,
+            "order": 4,
+            "sources": SOURCE,
+        },
+        "bpo": {
+            "name": "BPO",
+            "is_kpo": False,
+            "pricing_basis": "hourly",
+            "rate": [5, 10, 25],
+            "order": 9,
+            "sources": SOURCE,
+        },
+    },
+    "functions": {
+        "research": {
+            "name": "Equity research",
+            "kpo_rate": [15, 25, 35],
+            "inhouse_us": [45, 80, 120],
+            "sources": SOURCE,
+        },
+    },
+    "locations": {
+        "india": {"name": "India", "overlap_us": 0, "overlap_uk": 3, "gdpr_transfer": "needs_sccs"},
+        "mexico": {"name": "Mexico", "overlap_us": 6.5, "overlap_uk": 1.5, "gdpr_transfer": "needs_sccs"},
+    },
+    "regimes": {
+        "hipaa": {
+            "name": "HIPAA",
+            "obligations": [
+                {
+                    "code": "baa",
+                    "title": "Sign a BAA",
+                    "action": "Before PHI flows.",
+                    "phase": "in_contract",
+                    "citation": "45 CFR 164.504(e)",
+                },
+                {
+                    "code": "phi",
+                    "title": "Confirm PHI",
+                    "action": "De-identify if you can.",
+                    "phase": "before_signing",
+                    "citation": "45 CFR 160.103",
+                },
+            ],
+        },
+    },
+}
+
+
+def definition(rules: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:
+    return {
+        "playbook": {"id": 7, "version": 3, "title": "Test", "wins_threshold": 65, "conditional_threshold": 45, **meta},
+        "sections": [
+            {
+                "code": "s",
+                "title": "S",
+                "questions": [
+                    {
+                        "code": "function",
+                        "kind": "single",
+                        "prompt": "Function?",
+                        "role": "function",
+                        "options": [{"code": "research", "label": "Research"}],
+                    },
+                    {"code": "hours", "kind": "integer", "prompt": "Hours?", "role": "annual_hours", "required": False},
+                    {"code": "team", "kind": "integer", "prompt": "People?", "role": "team_size", "required": False},
+                    {
+                        "code": "deliverables",
+                        "kind": "integer",
+                        "prompt": "Deliverables?",
+                        "role": "deliverables",
+                        "required": False,
+                    },
+                    {"code": "years", "kind": "integer", "prompt": "Years?", "role": "horizon", "required": False},
+                    {"code": "x", "kind": "integer", "prompt": "X?", "required": False},
+                    {"code": "phi", "kind": "yes_no", "prompt": "PHI?", "required": False},
+                ],
+            }
+        ],
+        "rules": rules,
+        "catalogue": CATALOGUE,
+    }
+
+
+def rule(code: str, effects: list[dict[str, Any]], conditions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    conds = conditions if conditions is not None else [{"question": "x", "op": "at_least", "value": 1}]
+    return {
+        "code": code,
+        "name": code.title(),
+        "rationale": f"Because {code}.",
+        "conditions": conds,
+        "effects": effects,
+    }
+
+
+def test_fit_points_move_the_score_and_verdict() -> None:
+    pb = compile_playbook(definition([rule("good", [{"kind": "fit", "points": 20}])]))
+    assert evaluate(pb, {}).fit_score == 50
+    assert evaluate(pb, {}).verdict == "conditional"
+    result = evaluate(pb, {"x": 1})
+    assert (result.fit_score, result.verdict) == (70, "wins")
+    assert result.fired[0].because == ("“X?” is at least 1",)
+
+
+def test_score_is_clamped_and_low_scores_do_not_win() -> None:
+    pb = compile_playbook(definition([rule("bad", [{"kind": "fit", "points": -80}])]))
+    result = evaluate(pb, {"x": 1})
+    assert (result.fit_score, result.verdict) == (0, "doesnt_win")
+
+
+def test_any_blocker_means_kpo_does_not_win_and_names_why() -> None:
+    pb = compile_playbook(
+        definition(
+            [rule("great", [{"kind": "fit", "points": 50}]), rule("stop", [{"kind": "blocker", "text": "It is BPO."}])]
+        )
+    )
+    result = evaluate(pb, {"x": 1})
+    assert result.fit_score == 100
+    assert result.verdict == "doesnt_win"
+    assert [(b.rule, b.reason) for b in result.blockers] == [("stop", "It is BPO.")]
+
+
+def test_models_rank_by_points_with_contribution_chains_and_bpo_excluded() -> None:
+    pb = compile_playbook(
+        definition(
+            [
+                rule(
+                    "steady",
+                    [
+                        {"kind": "model", "target": "captive-team", "points": 10},
+                        {"kind": "model", "target": "bpo", "points": 99},
+                    ],
+                ),
+                rule("spiky", [{"kind": "model", "target": "shared-pool", "points": 15}]),
+                rule("team", [{"kind": "model", "target": "captive-team", "points": 10}]),
+            ]
+        )
+    )
+    result = evaluate(pb, {"x": 1})
+    assert [m.code for m in result.models] == ["captive-team", "shared-pool", "project", "bot"]
+    assert [(c.rule, c.points) for c in result.models[0].contributions] == [("steady", 10), ("team", 10)]
+
+
+def test_ties_are_broken_by_catalogue_order_then_code() -> None:
+    pb = compile_playbook(
+        definition(
+            [
+                rule(
+                    "r",
+                    [
+                        {"kind": "model", "target": "bot", "points": 5},
+                        {"kind": "model", "target": "project", "points": 5},
+                    ],
+                )
+            ]
+        )
+    )
+    assert [m.code for m in evaluate(pb, {"x": 1}).models][:2] == ["project", "bot"]
+
+
+def test_regimes_come_with_obligations_grouped_by_phase() -> None:
+    pb = compile_playbook(
+        definition(
+            [rule("phi", [{"kind": "regime", "target": "hipaa"}], [{"question": "phi", "op": "equals", "value": True}])]
+        )
+    )
+    assert evaluate(pb, {"phi": False}).regimes == ()
+    regime = evaluate(pb, {"phi": True}).regimes[0]
+    assert regime.code == "hipaa"
+    phases = {phase: [o["code"] for o in items] for phase, _label, items in regime.obligations}
+    assert phases == {"before_signing": ["phi"], "in_contract": ["baa"], "during": []}
+
+
+def test_risks_sorted_by_severity_and_locations_ranked() -> None:
+    pb = compile_playbook(
+        definition(
+            [
+                rule(
+                    "r1",
+                    [{"kind": "risk", "text": "Time-zone friction", "severity": "low", "mitigation": "Overlap hours."}],
+                ),
+                rule("r2", [{"kind": "risk", "text": "IP leakage", "severity": "high", "mitigation": "Assign IP."}]),
+                rule(
+                    "overlap",
+                    [
+                        {"kind": "location", "target": "mexico", "points": 10},
+                        {"kind": "location", "target": "india", "points": -5},
+                    ],
+                ),
+            ]
+        )
+    )
+    result = evaluate(pb, {"x": 1})
+    assert [r.title for r in result.risks] == ["IP leakage", "Time-zone friction"]
+    assert [(loc.code, loc.score) for loc in result.locations] == [("mexico", 10), ("india", -5)]
+    assert result.locations[0].overlap_us == 6.5
+
+
+def test_unknown_targets_and_empty_effects_are_refused_at_compile_time() -> None:
+    from apps.playbooks.engine import DefinitionError
+
+    with pytest.raises(DefinitionError) as info:
+        compile_playbook(definition([rule("r", [{"kind": "model", "target": "nope", "points": 1}]), rule("e", [])]))
+    assert "model effect names unknown model 'nope'" in str(info.value)
+    assert "rule e: it has no effects" in str(info.value)
+
+
+# Cost models against hand-computed figures
+
+
+def cost_for(model: str, answers: dict[str, Any]) -> Any:
+    pb = compile_playbook(definition([rule("pick", [{"kind": "model", "target": model, "points": 50}], [])]))
+    result = evaluate(pb, {"function": "research", **answers})
+    assert result.cost.available, result.cost.reason
+    return result.cost, next(m for m in result.cost.models if m.model == model)
+
+
+def test_captive_team_is_the_articles_30_to_60_dollars_on_a_2000_hour_year() -> None:
+    cost, line = cost_for("captive-team", {"team": 1, "years": 1})
+    assert line.annual == (60_000, 90_000, 120_000)
+    assert line.horizon == (60_000, 90_000, 120_000)
+    # In-house: 2,000 h (1 person x 2,000) at $45-$80-$120 an hour.
+    assert cost.inhouse_annual == (90_000, 160_000, 240_000)
+    assert line.savings == (90_000 - 120_000, 160_000 - 90_000, 240_000 - 60_000)
+    assert line.savings_percent == 43.8
+
+
+def test_captive_team_of_five_over_three_years() -> None:
+    _, line = cost_for("captive-team", {"team": 5, "years": 3})
+    assert line.annual == (300_000, 450_000, 600_000)
+    assert line.horizon == (900_000, 1_350_000, 1_800_000)
+
+
+def test_project_is_deliverables_times_price() -> None:
+    _, line = cost_for("project", {"team": 1, "deliverables": 4, "years": 2})
+    assert line.annual == (12_000, 60_000, 200_000)
+    assert line.horizon == (24_000, 120_000, 400_000)
+
+
+def test_shared_pool_is_hours_times_pool_rate() -> None:
+    _, line = cost_for("shared-pool", {"hours": 1000, "years": 1})
+    assert line.annual == (38_000, 56_000, 75_000)
+    assert line.weak
+
+
+def test_bot_is_setup_plus_operate_then_own_team_after_transfer() -> None:
+    _, line = cost_for("bot", {"team": 10, "years": 3})
+    monthly_hours = 10 * 2000 / 12
+    operate = tuple(r * monthly_hours * 24 for r in (30, 45, 60))
+    owned = tuple(r * monthly_hours * 12 for r in (15, 25, 35))
+    expected = tuple(s + o + w for s, o, w in zip((50_000, 100_000, 200_000), operate, owned, strict=True))
+    assert line.horizon == pytest.approx(expected)
+
+
+def test_no_cost_without_a_function_or_a_volume() -> None:
+    pb = compile_playbook(definition([]))
+    assert not evaluate(pb, {}).cost.available
+    assert "not answered" in evaluate(pb, {}).cost.reason
+    assert "Neither annual hours nor team size" in evaluate(pb, {"function": "research"}).cost.reason
+
+
+# Properties
+
+ANSWERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "x": st.integers(min_value=-5, max_value=50),
+        "phi": st.booleans(),
+        "hours": st.integers(min_value=0, max_value=100_000),
+        "team": st.integers(min_value=1, max_value=300),
+        "function": st.just("research"),
+    },
+)
+RULES = st.lists(
+    st.tuples(
+        st.sampled_from(["fit", "blocker", "model"]),
+        st.integers(min_value=-40, max_value=40),
+        st.integers(min_value=-5, max_value=50),
+    ),
+    max_size=12,
+)
+
+
+def _random_playbook(spec: list[tuple[str, int, int]]) -> Any:
+    rules = []
+    for i, (kind, points, threshold) in enumerate(spec):
+        effect: dict[str, Any] = {"kind": kind, "points": points}
+        if kind == "blocker":
+            effect = {"kind": "blocker", "text": "Blocked."}
+        if kind == "model":
+            effect["target"] = "project"
+        rules.append(rule(f"r{i}", [effect], [{"question": "x", "op": "at_least", "value": threshold}]))
+    return compile_playbook(definition(rules))
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=RULES, answers=ANSWERS)
+def test_properties_hold_for_any_rules_and_answers(spec: list[tuple[str, int, int]], answers: dict[str, Any]) -> None:
+    pb = _random_playbook(spec)
+    first, second = evaluate(pb, answers), evaluate(pb, dict(answers))
+    assert first == second  # deterministic
+    assert 0 <= first.fit_score <= 100
+    if first.blockers:
+        assert first.verdict == "doesnt_win"
+    if first.verdict == "wins":
+        assert first.fit_score >= pb.wins_threshold and not first.blockers
