@@ -77,13 +77,36 @@ def _check_data(data: Mapping[str, Any]) -> None:
         raise PlaybookError([f"The file's structure is malformed: {exc}"]) from exc
 
 
-def _create_conditions(
+class _Checker:
+    """Collects field problems (lengths, code formats) of every row; once any is found, writes stop."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def __call__(self, obj: Any, where: str) -> Any:
+        try:
+            obj.clean_fields(exclude=[f.name for f in obj._meta.fields if f.is_relation])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.problems += [f"{where}: {field}: {m}" for m in messages]
+        return obj
+
+    def save(self, obj: Any) -> None:
+        if not self.problems:  # once anything failed, write no more: the transaction is rolled back
+            obj.save()
+
+    def bulk(self, objs: list[Any]) -> None:
+        if objs and not self.problems:
+            type(objs[0]).objects.bulk_create(objs)
+
+
+def _conditions(
     playbook: Playbook, raw: list[Mapping[str, Any]], questions: dict[str, Question], **owner: Any
-) -> None:
-    Condition.objects.bulk_create(
+) -> list[Condition]:
+    return [
         Condition(playbook=playbook, subject=questions[c["question"]], operator=c["op"], value=c.get("value"), **owner)
         for c in raw
-    )
+    ]
 
 
 def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[str, Any]]) -> Effect:
@@ -103,7 +126,11 @@ def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[st
 
 
 def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None) -> Playbook:
-    """Create a draft from exported data. Refuses the whole file, listing every problem; writes nothing then."""
+    """Create a draft from exported data. Refuses the whole file, listing every problem; writes nothing then.
+
+    The structure is checked by compiling it; then every row is validated (lengths, code formats)
+    before it is written, and once any row fails, nothing more is written and all is rolled back.
+    """
     _check_data(data)
     meta = data["playbook"]
     lookups: dict[str, dict[str, Any]] = {
@@ -111,17 +138,22 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
         "regime": {r.code: r for r in Regime.objects.all()},
         "location": {loc.code: loc for loc in DeliveryLocation.objects.all()},
     }
+    check = _Checker()
     with transaction.atomic():
-        playbook = Playbook.objects.create(
-            title=str(meta.get("title", "Untitled playbook"))[:200],
-            notes=str(meta.get("notes", "")),
-            wins_threshold=int(meta.get("wins_threshold", 65)),
-            conditional_threshold=int(meta.get("conditional_threshold", 45)),
-            based_on=based_on,
+        playbook = check(
+            Playbook(
+                title=str(meta.get("title", "Untitled playbook")),
+                notes=str(meta.get("notes", "")),
+                wins_threshold=int(meta.get("wins_threshold", 65)),
+                conditional_threshold=int(meta.get("conditional_threshold", 45)),
+                based_on=based_on,
+            ),
+            "playbook",
         )
+        check.save(playbook)
         questions: dict[str, Question] = {}
         for s_index, raw_section in enumerate(data["sections"]):
-            section = Section.objects.create(
+            section = Section(
                 playbook=playbook,
                 code=raw_section["code"],
                 title=raw_section.get("title", raw_section["code"]),
@@ -129,9 +161,10 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                 order=s_index,
                 visible_when=raw_section.get("visible_when", "all"),
             )
-            _create_conditions(playbook, raw_section.get("conditions", []), questions, section=section)
+            check.save(check(section, f"section {section.code}"))
+            check.bulk(_conditions(playbook, raw_section.get("conditions", []), questions, section=section))
             for q_index, raw_q in enumerate(raw_section.get("questions", [])):
-                question = Question.objects.create(
+                question = Question(
                     playbook=playbook,
                     section=section,
                     code=raw_q["code"],
@@ -146,7 +179,8 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                     order=q_index,
                     visible_when=raw_q.get("visible_when", "all"),
                 )
-                Option.objects.bulk_create(
+                check.save(check(question, f"question {question.code}"))
+                options = [
                     Option(
                         question=question,
                         code=o["code"],
@@ -155,11 +189,12 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                         order=i,
                     )
                     for i, o in enumerate(raw_q.get("options", []))
-                )
-                _create_conditions(playbook, raw_q.get("conditions", []), questions, question=question)
+                ]
+                check.bulk([check(o, f"question {question.code} option {o.code}") for o in options])
+                check.bulk(_conditions(playbook, raw_q.get("conditions", []), questions, question=question))
                 questions[question.code] = question
         for r_index, raw_rule in enumerate(data["rules"]):
-            rule = Rule.objects.create(
+            rule = Rule(
                 playbook=playbook,
                 code=raw_rule["code"],
                 name=raw_rule.get("name", raw_rule["code"]),
@@ -168,12 +203,14 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                 order=r_index,
                 enabled=bool(raw_rule.get("enabled", True)),
             )
-            _create_conditions(playbook, raw_rule.get("conditions", []), questions, rule=rule)
-            Effect.objects.bulk_create(_effect(rule, e, lookups) for e in raw_rule.get("effects", []))
-        GoldenCase.objects.bulk_create(
+            check.save(check(rule, f"rule {rule.code}"))
+            check.bulk(_conditions(playbook, raw_rule.get("conditions", []), questions, rule=rule))
+            effects = [_effect(rule, e, lookups) for e in raw_rule.get("effects", [])]
+            check.bulk([check(e, f"rule {rule.code} effect") for e in effects])
+        cases = [
             GoldenCase(
                 playbook=playbook,
-                name=g["name"],
+                name=g.get("name", ""),
                 why=g.get("why", ""),
                 answers=g.get("answers", {}),
                 expected_verdict=g.get("expected_verdict", ""),
@@ -184,7 +221,12 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                 fit_max=g.get("fit_max"),
             )
             for g in data.get("golden_cases", [])
-        )
+        ]
+        check.bulk([check(g, f"golden case {g.name!r}") for g in cases])
+        if check.problems:
+            transaction.set_rollback(True)
+    if check.problems:
+        raise PlaybookError(check.problems)
     return playbook
 
 

@@ -32,7 +32,8 @@ def _cost(rec: Recommendation) -> str:
     if not cost.get("available") or not cost.get("models"):
         return "not estimated"
     top = cost["models"][0]
-    return f"{top['name']}: ${top['horizon'][1]:,.0f} over {cost['horizon_years']:g} years (in-house ${cost['inhouse_horizon'][1]:,.0f})"
+    years, inhouse = cost["horizon_years"], cost["inhouse_horizon"][1]
+    return f"{top['name']}: ${top['horizon'][1]:,.0f} over {years:g} years (in-house ${inhouse:,.0f})"
 
 
 def differences(before: Recommendation, after: Recommendation) -> list[Change]:

@@ -66,6 +66,7 @@ CATALOGUE: dict[str, Any] = {
             "inhouse_us": [45, 80, 120],
             "sources": SOURCE,
         },
+        "analysis": {"name": "Analysis", "inhouse_us": [45, 80, 120], "sources": SOURCE},
     },
     "locations": {
         "india": {"name": "India", "overlap_us": 0, "overlap_uk": 3, "gdpr_transfer": "needs_sccs"},
@@ -108,7 +109,10 @@ def definition(rules: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:
                         "kind": "single",
                         "prompt": "Function?",
                         "role": "function",
-                        "options": [{"code": "research", "label": "Research"}],
+                        "options": [
+                            {"code": "research", "label": "Research"},
+                            {"code": "analysis", "label": "Analysis"},
+                        ],
                     },
                     {"code": "hours", "kind": "integer", "prompt": "Hours?", "role": "annual_hours", "required": False},
                     {"code": "team", "kind": "integer", "prompt": "People?", "role": "team_size", "required": False},
@@ -163,8 +167,9 @@ def test_any_blocker_means_kpo_does_not_win_and_names_why() -> None:
         )
     )
     result = evaluate(pb, {"x": 1})
-    assert result.fit_score == 100
     assert result.verdict == "doesnt_win"
+    # A blocked assessment's fit score is capped below the conditional threshold; the uncapped figure is kept.
+    assert (result.fit_score, result.unblocked_score) == (44, 100)
     assert [(b.rule, b.reason) for b in result.blockers] == [("stop", "It is BPO.")]
 
 
@@ -256,9 +261,9 @@ def test_unknown_targets_and_empty_effects_are_refused_at_compile_time() -> None
 # Cost models against hand-computed figures
 
 
-def cost_for(model: str, answers: dict[str, Any]) -> Any:
+def cost_for(model: str, answers: dict[str, Any], function: str = "analysis") -> Any:
     pb = compile_playbook(definition([rule("pick", [{"kind": "model", "target": model, "points": 50}], [])]))
-    result = evaluate(pb, {"function": "research", **answers})
+    result = evaluate(pb, {"function": function, **answers})
     assert result.cost.available, result.cost.reason
     return result.cost, next(m for m in result.cost.models if m.model == model)
 
@@ -271,6 +276,12 @@ def test_captive_team_is_the_articles_30_to_60_dollars_on_a_2000_hour_year() -> 
     assert cost.inhouse_annual == (90_000, 160_000, 240_000)
     assert line.savings == (90_000 - 120_000, 160_000 - 90_000, 240_000 - 60_000)
     assert line.savings_percent == 43.8
+
+
+def test_the_functions_own_benchmark_is_preferred_to_the_models_generic_rate() -> None:
+    _, line = cost_for("captive-team", {"team": 1, "years": 1}, function="research")
+    assert line.annual == (30_000, 50_000, 70_000)
+    assert "Equity research offshore hourly rate" in [i.label for i in line.inputs]
 
 
 def test_captive_team_of_five_over_three_years() -> None:
@@ -295,9 +306,28 @@ def test_bot_is_setup_plus_operate_then_own_team_after_transfer() -> None:
     _, line = cost_for("bot", {"team": 10, "years": 3})
     monthly_hours = 10 * 2000 / 12
     operate = tuple(r * monthly_hours * 24 for r in (30, 45, 60))
-    owned = tuple(r * monthly_hours * 12 for r in (15, 25, 35))
+    owned = tuple(r * monthly_hours * 12 for r in (30, 45, 60))
     expected = tuple(s + o + w for s, o, w in zip((50_000, 100_000, 200_000), operate, owned, strict=True))
     assert line.horizon == pytest.approx(expected)
+
+
+def test_a_model_that_cannot_be_costed_says_why() -> None:
+    pb = compile_playbook(definition([rule("pick", [{"kind": "model", "target": "project", "points": 50}], [])]))
+    cost = evaluate(pb, {"function": "analysis", "team": 2}).cost
+    assert ("Project", "the number of deliverables a year is not answered") in cost.skipped
+
+
+def test_yes_no_conditions_must_compare_with_true_or_false() -> None:
+    from apps.playbooks.engine import DefinitionError
+
+    with pytest.raises(DefinitionError, match="compare it with true or false"):
+        compile_playbook(
+            definition(
+                [rule("r", [{"kind": "fit", "points": 1}], [{"question": "phi", "op": "equals", "value": "yes"}])]
+            )
+        )
+    with pytest.raises(DefinitionError, match="severity must be low, medium or high"):
+        compile_playbook(definition([rule("r", [{"kind": "risk", "text": "x", "severity": "critical"}])]))
 
 
 def test_no_cost_without_a_function_or_a_volume() -> None:

@@ -18,6 +18,7 @@ from apps.playbooks.engine.types import (
     OPERATORS,
     ROLES,
     SINGLE,
+    YES_NO,
     Catalogue,
     Condition,
     Effect,
@@ -28,6 +29,7 @@ from apps.playbooks.engine.types import (
     Section,
 )
 
+SEVERITIES = ("low", "medium", "high")
 EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location")
 CATALOGUE_OF = {"model": "models", "regime": "regimes", "location": "locations"}
 
@@ -78,7 +80,14 @@ def _conditions(raw: Any, where: str, problems: list[str]) -> tuple[Condition, .
 
 
 def _check_values(cond: Condition, subject: Question, where: str, problems: list[str]) -> None:
-    if subject.kind not in (SINGLE, MULTI) or cond.op in ("answered", "not_answered"):
+    if cond.op in ("answered", "not_answered"):
+        return
+    if subject.kind == YES_NO:
+        values = cond.value if isinstance(cond.value, list) else [cond.value]
+        if not all(isinstance(v, bool) for v in values):
+            problems.append(f"{where}: {cond.question} is a yes/no question; compare it with true or false")
+        return
+    if subject.kind not in (SINGLE, MULTI):
         return
     values = cond.value if isinstance(cond.value, list) else [cond.value]
     unknown = [v for v in values if v not in subject.option_codes]
@@ -158,6 +167,8 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
                 continue
         if kind in ("blocker", "risk") and not item.get("text"):
             problems.append(f"rule {rule}: a {kind} needs its text")
+        if kind == "risk" and item.get("severity", "") not in SEVERITIES:
+            problems.append(f"rule {rule}: risk severity must be low, medium or high")
         out.append(
             Effect(
                 kind=kind,

@@ -8,7 +8,8 @@ All figures are US dollars as (low, likely, high). Formulas, by the model's pric
   x months to transfer x provider rate) + after transfer (remaining months at the function's
   offshore benchmark, the buyer now owning the team)
 In-house: annual hours x the function's in-house hourly cost in the home market.
-A model's own rate or price is used when the catalogue gives one; otherwise the function's.
+The function's own benchmark (hourly rate, project price) is used when the catalogue has one, as the
+more specific figure; the engagement model's generic figure is the fallback.
 docs/scoring.md walks through each formula with a worked example.
 """
 
@@ -57,6 +58,7 @@ class CostEstimate:
     inhouse_horizon: Triple | None = None
     inhouse_inputs: tuple[Input, ...] = ()
     models: tuple[ModelCost, ...] = field(default_factory=tuple)
+    skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
 def _triple(value: Any) -> Triple | None:
@@ -86,10 +88,10 @@ def _source(entry: Mapping[str, Any]) -> str:
 
 
 def _rate(model: Mapping[str, Any], function: Mapping[str, Any]) -> tuple[Triple | None, str, Mapping[str, Any]]:
-    rate = _triple(model.get("rate"))
+    rate = _triple(function.get("kpo_rate"))
     if rate:
-        return rate, f"{model.get('name')} hourly rate", model
-    return _triple(function.get("kpo_rate")), f"{function.get('name')} offshore KPO rate", function
+        return rate, f"{function.get('name')} offshore hourly rate", function
+    return _triple(model.get("rate")), f"{model.get('name')} hourly rate", model
 
 
 def model_cost(
@@ -125,7 +127,8 @@ def model_cost(
         formula = f"{deliverables:g} deliverables × price per deliverable × {years:g} years"
     elif basis == "setup_plus_hourly":
         rate, rate_label, rate_src = _rate(model, function)
-        after = _triple(function.get("kpo_rate")) or rate
+        # No source gives a post-transfer saving: the owned team is costed at the same hourly rate.
+        after = rate
         if rate is None or after is None:
             return None
         months_total = years * 12
@@ -144,7 +147,7 @@ def model_cost(
             Input(rate_label + " (operate phase)", _money(rate) + "/h", _source(rate_src)),
             Input("Set-up", _money(setup), _source(model)),
             Input("Transfer at month", f"{transfer:g}", _source(model)),
-            Input("Rate after transfer (your own team)", _money(after) + "/h", _source(function)),
+            Input("Rate after transfer (your own team)", _money(after) + "/h", "assumed equal to the operate rate"),
         ]
         formula = (
             f"set-up + {team:g} people × {commitment:g} h ÷ 12 × {operate_months:g} months at the operate rate"
@@ -227,6 +230,7 @@ def estimate(
         Input("Horizon", f"{years:g} years", "your answer" if horizon_years else "default"),
     )
     lines = []
+    skipped = []
     for code in model_codes:
         model = catalogue_models.get(code)
         if model is None:
@@ -243,6 +247,8 @@ def estimate(
         )
         if line is not None:
             lines.append(line)
+        else:
+            skipped.append((str(model.get("name", code)), _why_skipped(model, deliverables)))
     return CostEstimate(
         available=True,
         function=function_code,
@@ -254,4 +260,11 @@ def estimate(
         inhouse_horizon=inhouse_horizon,
         inhouse_inputs=inhouse_inputs,
         models=tuple(lines),
+        skipped=tuple(skipped),
     )
+
+
+def _why_skipped(model: Mapping[str, Any], deliverables: float | None) -> str:
+    if model.get("pricing_basis") == "per_deliverable" and not deliverables:
+        return "the number of deliverables a year is not answered"
+    return "the catalogue has no price for it or for the function"

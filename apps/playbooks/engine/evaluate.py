@@ -1,9 +1,11 @@
 """Evaluating answers against a compiled playbook.
 
 Fit score: 50 + the sum of the fit points of every rule that fires, clamped to 0..100.
-Verdict: any blocker means "KPO doesn't win"; otherwise the score against the playbook's two
-thresholds (wins / conditional). Models and locations are ranked by the sum of their points, ties
-broken by catalogue order then code, so the same answers always give the same result.
+Verdict: any blocker means "KPO doesn't win", and the fit score is then capped just below the
+conditional threshold (the uncapped figure is kept as ``unblocked_score``); otherwise the score
+against the playbook's two thresholds (wins / conditional). Models and locations are ranked by
+the sum of their points, ties broken by catalogue order then code (locations: by name), so the same
+answers always give the same result.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ class Evaluation:
     answers: Mapping[str, Any]
     missing_required: tuple[str, ...]
     fit_score: int
+    unblocked_score: int
     verdict: str
     blockers: tuple[Blocker, ...]
     fired: tuple[FiredRule, ...]
@@ -214,9 +217,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             )
         )
 
-    score = max(0, min(100, BASE_SCORE + fit_points))
+    unblocked = max(0, min(100, BASE_SCORE + fit_points))
+    score = unblocked
     if blockers:
         verdict = "doesnt_win"
+        score = min(unblocked, max(0, pb.conditional_threshold - 1))
     elif score >= pb.wins_threshold:
         verdict = "wins"
     elif score >= pb.conditional_threshold:
@@ -285,6 +290,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         answers=effective,
         missing_required=missing,
         fit_score=score,
+        unblocked_score=unblocked,
         verdict=verdict,
         blockers=tuple(blockers),
         fired=tuple(fired),

@@ -1,0 +1,287 @@
+"""Submitting into a stored, immutable recommendation; the result page, history, exports, re-score."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.engagements.models import EngagementModel
+from apps.playbooks.models import Playbook
+from apps.playbooks.services import import_playbook, publish_playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from tests.factories import ObligationFactory, RegimeFactory
+from tests.playbook_data import small_playbook
+
+pytestmark = pytest.mark.django_db
+COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["phi"], "covered": True}
+
+
+@pytest.fixture
+def scored_playbook(db: None) -> Playbook:
+    """The small playbook with rules that trigger a regime, a risk and a model."""
+    EngagementModel.objects.create(
+        code="captive-team",
+        name="Captive team",
+        summary="s",
+        pricing_basis="monthly_team",
+        sources=[{"title": "t", "url": "https://example.test"}],
+    )
+    regime = RegimeFactory(code="hipaa", name="HIPAA")
+    ObligationFactory(regime=regime, code="baa", title="Sign a BAA", phase="in_contract", citation="45 CFR 164.504(e)")
+    data = small_playbook()
+    data["rules"].append(
+        {
+            "code": "phi",
+            "name": "Health data",
+            "rationale": "PHI needs a BAA.",
+            "conditions": [{"question": "data", "op": "contains_any", "value": ["phi"]}],
+            "effects": [
+                {"kind": "regime", "target": "hipaa"},
+                {"kind": "risk", "text": "PHI exposure", "severity": "high", "mitigation": "Minimum necessary access."},
+                {"kind": "model", "target": "captive-team", "points": 10},
+            ],
+        }
+    )
+    return publish_playbook(playbook=import_playbook(data=data))
+
+
+@pytest.fixture
+def assessment(scored_playbook: Playbook, organisation: Organisation, buyer: User) -> Assessment:
+    a = Assessment.objects.create(
+        organisation=organisation, created_by=buyer, title="Legal review 2027", playbook=scored_playbook
+    )
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in COMPLETE.items())
+    return a
+
+
+def submit(client: Client, assessment: Assessment) -> Any:
+    return client.post(reverse("recommendations:submit", args=[assessment.pk]))
+
+
+def test_submit_stores_a_recommendation_and_shows_the_result(buyer_client: Client, assessment: Assessment) -> None:
+    response = submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    assert response["Location"] == reverse("recommendations:detail", args=[rec.pk])
+    assert (rec.verdict, rec.fit_score, rec.top_model, rec.regimes) == ("wins", 70, "captive-team", ["hipaa"])
+    assert rec.snapshot["playbook"]["version"] == 1
+    body = buyer_client.get(response["Location"]).content.decode()
+    assert "KPO wins" in body
+    assert "Judgement-based work" in body and "KPO is for judgement-based work." in body
+    assert "Sign a BAA" in body and "45 CFR 164.504(e)" in body
+    assert "PHI exposure" in body and "Minimum necessary access." in body
+
+
+def test_double_submit_gives_one_recommendation(buyer_client: Client, assessment: Assessment) -> None:
+    first, second = submit(buyer_client, assessment), submit(buyer_client, assessment)
+    assert first["Location"] == second["Location"]
+    assert Recommendation.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_give_one_recommendation(
+    organisation: Organisation, buyer: User, scored_playbook: Playbook
+) -> None:
+    a = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Race", playbook=scored_playbook)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in COMPLETE.items())
+    from apps.recommendations.services import submit_and_recommend
+
+    barrier = threading.Barrier(2)
+    results: list[Any] = []
+
+    def go() -> None:
+        try:
+            barrier.wait()
+            results.append(submit_and_recommend(assessment=a, user=buyer).pk)
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            results.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=go) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2 and all(isinstance(r, int) for r in results), results
+    assert results[0] == results[1]
+    assert Recommendation.objects.filter(assessment=a).count() == 1
+
+
+def test_a_recommendation_cannot_be_updated(buyer_client: Client, assessment: Assessment) -> None:
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    with pytest.raises(RuntimeError, match="immutable"):
+        rec.save()
+    with pytest.raises(IntegrityError, match="immutable"), transaction.atomic():
+        Recommendation.objects.filter(pk=rec.pk).update(fit_score=1)
+    rec.refresh_from_db()
+    assert rec.fit_score == 70
+
+
+def test_one_recommendation_per_assessment_is_a_database_rule(buyer_client: Client, assessment: Assessment) -> None:
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Recommendation.objects.create(
+            organisation=rec.organisation, assessment=rec.assessment, playbook=rec.playbook, engine_version="x",
+            created_by=rec.created_by, title="dup", verdict="wins", fit_score=1, snapshot={},
+        )  # fmt: skip
+
+
+def test_the_result_looks_the_same_after_the_playbook_and_catalogue_change(
+    buyer_client: Client, assessment: Assessment, scored_playbook: Playbook
+) -> None:
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    url = reverse("recommendations:detail", args=[rec.pk])
+    before = buyer_client.get(url).content.decode()
+    from apps.compliance.models import Obligation
+
+    Obligation.objects.filter(code="baa").update(title="Something else entirely")
+    changed = small_playbook()
+    changed["rules"][0]["rationale"] = "A rewritten rationale."
+    publish_playbook(playbook=import_playbook(data=changed))
+    after = buyer_client.get(url).content.decode()
+    assert _main(before) == _main(after)
+    assert "Sign a BAA" in after and "Something else entirely" not in after
+
+
+def _main(page: str) -> str:
+    """The page's main content, less the per-request CSRF token."""
+    main = page[page.index("<main") : page.index("</main>")]
+    return re.sub(r'value="[^"]+"(?= *>)|name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+
+
+def test_blocked_result_names_why(buyer_client: Client, assessment: Assessment) -> None:
+    Answer.objects.filter(assessment=assessment, question_code="judgement").update(value=False)
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    assert rec.verdict == "doesnt_win"
+    body = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "What blocks KPO here" in body and "rules-based work: BPO, not KPO" in body
+
+
+def test_exports_parse(buyer_client: Client, assessment: Assessment) -> None:
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    data = json.loads(buyer_client.get(reverse("recommendations:export_json", args=[rec.pk])).content)
+    assert data["verdict"] == "wins" and data["evaluation"]["regimes"][0]["code"] == "hipaa"
+    response = buyer_client.get(reverse("recommendations:obligations_csv", args=[rec.pk]))
+    assert "legal-review-2027" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["obligation"] == "Sign a BAA" and rows[0]["citation"] == "45 CFR 164.504(e)"
+    history = list(csv.reader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode())))
+    assert history[0][0] == "id" and history[1][1] == "Legal review 2027"
+
+
+def test_history_filters_and_csv_injection_is_neutralised(
+    buyer_client: Client, assessment: Assessment, organisation: Organisation, buyer: User, scored_playbook: Playbook
+) -> None:
+    submit(buyer_client, assessment)
+    other = Assessment.objects.create(
+        organisation=organisation, created_by=buyer, title="=HYPERLINK(1)", playbook=scored_playbook
+    )
+    Answer.objects.bulk_create(
+        Answer(assessment=other, question_code=c, value=v) for c, v in {**COMPLETE, "judgement": False}.items()
+    )
+    submit(buyer_client, other)
+    wins = buyer_client.get(reverse("recommendations:history"), {"verdict": "wins"}).content.decode()
+    assert "Legal review 2027" in wins and "HYPERLINK" not in wins
+    by_regime = buyer_client.get(reverse("recommendations:history"), {"regime": "hipaa"}).content.decode()
+    assert "2 recommendations" in by_regime
+    bad = buyer_client.get(reverse("recommendations:history"), {"since": "2026-12-01", "until": "2026-01-01"})
+    assert bad.status_code == 400
+    text = buyer_client.get(reverse("recommendations:history_csv"), {"verdict": "doesnt_win"}).content.decode()
+    assert "'=HYPERLINK(1)" in text and "Legal review" not in text
+
+
+def test_history_query_budget_is_fixed(
+    buyer_client: Client,
+    assessment: Assessment,
+    django_assert_num_queries: Any,
+    organisation: Organisation,
+    buyer: User,
+    scored_playbook: Playbook,
+) -> None:
+    submit(buyer_client, assessment)
+    url = reverse("recommendations:history")
+    buyer_client.get(url)
+    # session, user, membership, count, page, memberships, session save (3 in the test transaction)
+    with django_assert_num_queries(9):
+        buyer_client.get(url)
+    for i in range(5):
+        a = Assessment.objects.create(
+            organisation=organisation, created_by=buyer, title=f"More {i}", playbook=scored_playbook
+        )
+        Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in COMPLETE.items())
+        submit(buyer_client, a)
+    with django_assert_num_queries(9):
+        buyer_client.get(url)
+
+
+def test_rescore_makes_a_new_recommendation_and_shows_the_difference(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    Answer.objects.create(assessment=assessment, question_code="budget", value=5000)
+    submit(buyer_client, assessment)
+    original = Recommendation.objects.get()
+    changed = small_playbook()
+    changed["rules"][0]["effects"] = [{"kind": "fit", "points": 5}]
+    del changed["sections"][1]["questions"][1]  # "budget" is gone from the new version
+    publish_playbook(playbook=import_playbook(data=changed))
+    response = buyer_client.post(reverse("recommendations:rescore", args=[original.pk]), follow=True)
+    new = Recommendation.objects.exclude(pk=original.pk).get()
+    assert new.assessment.based_on == original.assessment
+    assert (original.fit_score, new.fit_score) == (70, 55)
+    body = response.content.decode()
+    assert "What changed on re-scoring" in body and "changed" in body
+    assert "Answer “budget” was not carried over: no such question in the current playbook" in body
+    original.refresh_from_db()
+    assert original.fit_score == 70
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "suffix"),
+    [
+        ("get", "recommendations:detail", []),
+        ("get", "recommendations:export_json", []),
+        ("get", "recommendations:obligations_csv", []),
+        ("post", "recommendations:rescore", []),
+    ],
+)
+def test_outsider_gets_404(
+    outsider_client: Client, buyer_client: Client, assessment: Assessment, method: str, name: str, suffix: list[Any]
+) -> None:
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    response = getattr(outsider_client, method)(reverse(name, args=[rec.pk, *suffix]))
+    assert response.status_code == 404
+    assert Recommendation.objects.count() == 1
+
+
+def test_outsider_cannot_compare_or_see_history(
+    outsider_client: Client, buyer_client: Client, assessment: Assessment
+) -> None:
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    assert outsider_client.get(reverse("recommendations:compare_pair", args=[rec.pk, rec.pk])).status_code == 404
+    assert "Legal review" not in outsider_client.get(reverse("recommendations:history")).content.decode()
+
+
+def test_viewer_reads_but_cannot_rescore(viewer_client: Client, buyer_client: Client, assessment: Assessment) -> None:
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    assert viewer_client.get(reverse("recommendations:detail", args=[rec.pk])).status_code == 200
+    assert viewer_client.post(reverse("recommendations:rescore", args=[rec.pk])).status_code == 403
