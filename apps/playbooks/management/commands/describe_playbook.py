@@ -13,6 +13,10 @@ from apps.playbooks.runtime import compiled_playbook
 class Command(BaseCommand):
     help = "Print a published playbook's answer schema: codes, kinds, options, bounds and when each is shown."
 
+    def add_base_argument(self, parser: Any, *args: Any, **kwargs: Any) -> None:
+        if "--version" not in args:  # here --version names a playbook version, not Django's
+            super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--version", type=int, help="Playbook version (default: the current one).")
         parser.add_argument("--format", choices=["markdown", "json"], default="markdown")

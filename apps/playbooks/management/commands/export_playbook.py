@@ -12,6 +12,10 @@ from apps.playbooks.services import export_playbook_data
 class Command(BaseCommand):
     help = "Write a playbook (sections, questions, options, conditions, rules, thresholds, golden cases) as JSON."
 
+    def add_base_argument(self, parser: Any, *args: Any, **kwargs: Any) -> None:
+        if "--version" not in args:  # here --version names a playbook version, not Django's
+            super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--version", type=int, help="Published version (default: the current one).")
         parser.add_argument("--id", type=int, help="A playbook's id, for drafts.")
