@@ -54,6 +54,10 @@ def answer_schema(pb: CompiledPlaybook) -> dict[str, Any]:
     }
 
 
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
 def answer_schema_markdown(pb: CompiledPlaybook) -> str:
     schema = answer_schema(pb)
     lines = [
@@ -68,9 +72,9 @@ def answer_schema_markdown(pb: CompiledPlaybook) -> str:
         lines += [f"## {section['title']} (`{section['code']}`)", "", f"Shown: {section['shown_when']}.", ""]
         for q in section["questions"]:
             bounds = ""
-            if q["min"] is not None or q["max"] is not None:
-                bounds = f"; from {q['min']:g}" if q["min"] is not None else ";"
-                bounds += f" to {q['max']:g}" if q["max"] is not None else ""
+            if q["kind"] != "percent" and (q["min"] is not None or q["max"] is not None):
+                bounds = f"; from {_num(q['min'])}" if q["min"] is not None else "; up"
+                bounds += f" to {_num(q['max'])}" if q["max"] is not None else ""
             unit = f" ({q['unit']})" if q["unit"] else ""
             role = f"; cost role `{q['role']}`" if q["role"] else ""
             lines.append(f"- `{q['code']}`: {q['prompt']}{unit}")

@@ -24,7 +24,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services
 from apps.questionnaire.forms import StartAssessmentForm
 from apps.questionnaire.models import Assessment
-from apps.questionnaire.progress import first_open_section, step_context
+from apps.questionnaire.progress import draft_progress, first_open_section, missing_in_section, step_context
 
 EDITOR = Membership.Role.EDITOR
 
@@ -48,10 +48,12 @@ def _require_editor(request: HttpRequest) -> None:
 def assessment_list(request: HttpRequest) -> HttpResponse:
     assessments = list(
         Assessment.objects.for_organisation(request.organisation)  # type: ignore[attr-defined]
-        .select_related("created_by", "playbook")
+        # The outcome is the submitted assessment's recommendation (a reverse one-to-one).
+        .select_related("created_by", "playbook", "recommendation")
         .order_by("-updated_at")[:200]
     )
-    return render(request, "questionnaire/list.html", {"assessments": assessments})
+    rows = draft_progress(assessments)
+    return render(request, "questionnaire/list.html", {"rows": rows, "assessments": assessments})
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,7 +132,12 @@ def _after_step(request: HttpRequest, assessment: Assessment, compiled: Any, sec
     if newly_shown:
         messages.info(request, "Saved. Your answers opened more questions on this step.")
         return redirect("questionnaire:step", pk=assessment.pk, section=section)
-    messages.success(request, "Saved.")
+    still_open = missing_in_section(compiled, result.answers, section)
+    if still_open:
+        what = "question still needs" if still_open == 1 else "questions still need"
+        messages.warning(request, f"Saved. {still_open} {what} an answer on that step; you can come back to it.")
+    else:
+        messages.success(request, "Saved.")
     if "back" in request.POST:
         target = _neighbour(compiled, result.answers, section, -1)
     else:

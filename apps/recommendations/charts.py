@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-LABEL_WIDTH = 190
+LABEL_WIDTH = 250
 BAR_WIDTH = 300
 ROW = 30
 

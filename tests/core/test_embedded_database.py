@@ -31,7 +31,7 @@ def test_concurrent_processes_share_one_fresh_server(tmp_path: Path) -> None:
     data_dir = tmp_path / "pg"
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", PROBE, str(data_dir), "1.5"],
+            [sys.executable, "-c", PROBE, str(data_dir), "4"],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -40,14 +40,18 @@ def test_concurrent_processes_share_one_fresh_server(tmp_path: Path) -> None:
         for _ in range(4)
     ]
     results = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in results]
+    report = "\n".join(
+        f"--- process {i}: rc={p.returncode}\n{out}\n{err[-3000:]}"
+        for i, (p, (out, err)) in enumerate(zip(procs, results, strict=True))
+    )
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], report
     answers = {out.split()[0] for out, _ in results}
     sockets = {out.split()[1] for out, _ in results}
-    assert answers == {"42"}
-    assert len(sockets) == 1, "all processes must talk to the same server"
+    assert answers == {"42"}, report
+    assert len(sockets) == 1, "all processes must talk to the same server\n" + report
     # The last process to leave stops the server: no postmaster is left running.
     pid_file = data_dir / "postmaster.pid"
-    assert not pid_file.exists()
+    assert not pid_file.exists(), report + "\n" + (data_dir / "log").read_text()[-3000:]
 
 
 def test_unusable_data_dir_gives_a_clear_message(tmp_path: Path) -> None:

@@ -79,7 +79,9 @@ def test_recommend_prints_the_evaluation_and_stores_nothing(reference: Playbook,
         ("{not json", "is not readable JSON"),
     ],
 )
-def test_recommend_refuses_bad_files_with_exit_status_2(reference: Playbook, tmp_path: Path, content: str, message: str) -> None:
+def test_recommend_refuses_bad_files_with_exit_status_2(
+    reference: Playbook, tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "answers.json"
     path.write_text(content)
     with pytest.raises(CommandError) as info:
@@ -108,7 +110,10 @@ def test_export_then_import_gives_an_identical_playbook(reference: Playbook, tmp
     [
         (lambda d: d.update(format="something-else"), "not a KPO Advisor playbook file"),
         (lambda d: d["sections"][0]["questions"][0].update(kind="essay"), "unknown kind 'essay'"),
-        (lambda d: d["rules"][0]["conditions"].append({"question": "nope", "op": "answered"}), "not an earlier question"),
+        (
+            lambda d: d["rules"][0]["conditions"].append({"question": "nope", "op": "answered"}),
+            "not an earlier question",
+        ),
         (lambda d: d["rules"][0]["effects"].append({"kind": "regime", "target": "no-such-regime"}), "unknown regime"),
         (lambda d: d["sections"][0].update(code="Bad Code!"), "Use lower-case letters"),
         (lambda d: d["sections"][0].update(title="x" * 500), "at most 200 characters"),

@@ -12,13 +12,15 @@ register = template.Library()
 
 @register.filter
 def usd(value: Any) -> str:
-    """$1,234 (no cents for whole amounts; cents otherwise)."""
+    """$1,234 and −$1,234: whole dollars, except cents on small amounts that have them (rates)."""
     if value is None or value == "":
         return "—"
     amount = Decimal(str(value))
-    if amount == amount.to_integral():
-        return f"${amount:,.0f}"
-    return f"${amount:,.2f}"
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == amount.to_integral() or amount >= 100:
+        return f"{sign}${amount:,.0f}"
+    return f"{sign}${amount:,.2f}"
 
 
 @register.simple_tag
