@@ -3,12 +3,24 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from apps.accounts.models import Membership, Organisation, User
 from apps.playbooks.models import Playbook
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: Any) -> None:
+    """A test database per test run, so runs started at the same time never share (or drop) one."""
+    from django.conf import settings
+
+    base = settings.DATABASES["default"].get("NAME") or "kpo_advisor"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{base}_{os.getpid()}"
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path
 
-from apps.playbooks import services
+from apps.playbooks import curation, services
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
 
@@ -69,6 +70,21 @@ class PlaybookAdmin(DraftOnlyMixin, admin.ModelAdmin):
     readonly_fields = ["version", "status", "based_on", "published_at", "published_by", "created_at", "updated_at"]
     inlines = [SectionInline, GoldenCaseInline]
     actions = ["start_new_draft", "publish", "retire"]
+    change_form_template = "admin/playbooks/playbook/change_form.html"
+    change_list_template = "admin/playbooks/playbook/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        def page(view: Any) -> Any:
+            return self.admin_site.admin_view(lambda request, *args, **kwargs: view(request, self, *args, **kwargs))
+
+        return [
+            path("import/", page(curation.import_view), name="playbooks_playbook_import"),
+            path("<int:pk>/lint/", page(curation.lint_report), name="playbooks_playbook_lint"),
+            path("<int:pk>/golden/", page(curation.golden_report), name="playbooks_playbook_golden"),
+            path("<int:pk>/simulate/", page(curation.simulator), name="playbooks_playbook_simulate"),
+            path("<int:pk>/export/", page(curation.export), name="playbooks_playbook_export"),
+            *super().get_urls(),
+        ]
 
     @admin.action(description="Start a new draft from the selected playbook")
     def start_new_draft(self, request: HttpRequest, queryset: QuerySet[Playbook]) -> None:

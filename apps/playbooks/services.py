@@ -20,6 +20,7 @@ from apps.engagements.models import DeliveryLocation, EngagementModel
 from apps.playbooks.definition import build_definition, catalogue_snapshot, playbook_parts
 from apps.playbooks.engine import DefinitionError, compile_playbook
 from apps.playbooks.golden import run_golden_cases
+from apps.playbooks.lint import lint
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
 VERSION_LOCK = 7_202_611  # advisory lock id serialising version numbers
@@ -243,6 +244,9 @@ def publish_playbook(*, playbook: Playbook, user: Any = None) -> Playbook:
         if not playbook.is_draft:
             raise PlaybookError([f"Only drafts can be published; this one is {playbook.get_status_display().lower()}."])
         definition = build_definition(playbook)
+        errors = [f"{f.kind} {f.code}: {f.message}".replace("playbook : ", "") for f in lint(definition) if f.is_error]
+        if errors:
+            raise PlaybookError([f"Lint: {e}" for e in errors])
         try:
             compiled = compile_playbook(definition)
         except DefinitionError as exc:

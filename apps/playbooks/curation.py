@@ -1,0 +1,203 @@
+"""Curation pages in admin: lint report, golden cases, simulator, export and import.
+
+Each view takes the admin site's request (staff, checked by ``admin_view``) and the playbook; the
+playbook admin wires them into its URLs. Nothing here stores anything except import (a new draft).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from apps.playbooks import services
+from apps.playbooks.definition import build_definition
+from apps.playbooks.engine import DefinitionError, clean_answers, compile_playbook, evaluate
+from apps.playbooks.golden import run_golden_cases
+from apps.playbooks.lint import lint
+from apps.playbooks.models import Playbook, Question, Rule, Section
+from apps.playbooks.runtime import compiled_playbook
+
+MAX_UPLOAD = 2_000_000
+
+
+def _definition(playbook: Playbook) -> dict[str, Any]:
+    return playbook.definition if playbook.definition and not playbook.is_draft else build_definition(playbook)
+
+
+def _object_links(playbook: Playbook) -> dict[tuple[str, str], str]:
+    """Admin change URLs of the playbook's parts, keyed by (kind, code)."""
+    links: dict[tuple[str, str], str] = {
+        ("playbook", ""): reverse("admin:playbooks_playbook_change", args=[playbook.pk])
+    }
+    for kind, model in (("section", Section), ("question", Question), ("rule", Rule)):
+        for pk, code in model.objects.filter(playbook=playbook).values_list("pk", "code"):
+            links[(kind, code)] = reverse(f"admin:playbooks_{kind}_change", args=[pk])
+    return links
+
+
+def _context(request: HttpRequest, admin: Any, playbook: Playbook, title: str) -> dict[str, Any]:
+    return {
+        **admin.admin_site.each_context(request),
+        "opts": Playbook._meta,
+        "original": playbook,
+        "playbook": playbook,
+        "title": title,
+    }
+
+
+def lint_report(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
+    playbook = get_object_or_404(Playbook, pk=pk)
+    links = _object_links(playbook)
+    findings = [(f, links.get((f.kind, f.code))) for f in lint(_definition(playbook))]
+    context = _context(request, admin, playbook, f"Lint report: {playbook}")
+    context.update(
+        findings=findings,
+        errors=sum(1 for f, _ in findings if f.is_error),
+        warnings=sum(1 for f, _ in findings if not f.is_error),
+    )
+    return render(request, "admin/playbooks/lint.html", context)
+
+
+def golden_report(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
+    playbook = get_object_or_404(Playbook, pk=pk)
+    context = _context(request, admin, playbook, f"Golden cases: {playbook}")
+    try:
+        compiled = compiled_playbook(playbook)
+    except DefinitionError as exc:
+        context["problems"] = exc.problems
+        return render(request, "admin/playbooks/golden.html", context)
+    results = run_golden_cases(compiled, playbook.golden_cases.order_by("name"))
+    context.update(results=results, failed=sum(1 for r in results if not r.passed))
+    return render(request, "admin/playbooks/golden.html", context)
+
+
+class SimulatorForm(forms.Form):
+    answers_json = forms.CharField(
+        label="Or paste an answers file (JSON)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text='Question code to an option code, list of codes, number or true/false: {"function": "legal-review"}',
+    )
+
+    def __init__(self, *args: Any, questions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for q in questions.values():
+            label = f"{q.prompt} ({q.code})"
+            if q.kind == "single":
+                field: forms.Field = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—"), *((o.code, o.label) for o in q.options)]
+                )
+            elif q.kind == "multi":
+                field = forms.MultipleChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[(o.code, o.label) for o in q.options],
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            elif q.kind == "yes_no":
+                field = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—"), ("yes", "Yes"), ("no", "No")]
+                )
+            else:
+                field = forms.CharField(label=label, required=False, max_length=40)
+            self.fields[f"q__{q.code}"] = field
+
+    def raw_answers(self) -> dict[str, Any]:
+        pasted = self.cleaned_data.get("answers_json", "").strip()
+        if pasted:
+            try:
+                data = json.loads(pasted)
+            except json.JSONDecodeError as exc:
+                raise forms.ValidationError(f"The answers file is not valid JSON: {exc}") from None
+            if not isinstance(data, dict):
+                raise forms.ValidationError("The answers file must be a JSON object of question code to answer.")
+            return data
+        return {name[3:]: value for name, value in self.cleaned_data.items() if name.startswith("q__") and value}
+
+
+def simulator(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
+    playbook = get_object_or_404(Playbook, pk=pk)
+    context = _context(request, admin, playbook, f"Simulator: {playbook}")
+    try:
+        compiled = compiled_playbook(playbook)
+    except DefinitionError as exc:
+        context["problems"] = exc.problems
+        return render(request, "admin/playbooks/simulator.html", context, status=400)
+    form = SimulatorForm(request.POST or None, questions=compiled.questions)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        try:
+            raw = form.raw_answers()
+        except forms.ValidationError as exc:
+            form.add_error("answers_json", exc)
+            return render(request, "admin/playbooks/simulator.html", context, status=400)
+        answers, problems = clean_answers(compiled.questions, raw)
+        context["answer_problems"] = problems
+        evaluation = evaluate(compiled, answers)
+        context["ev"] = evaluation
+        context["questions"] = compiled.questions
+    return render(request, "admin/playbooks/simulator.html", context)
+
+
+def export(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
+    playbook = get_object_or_404(Playbook, pk=pk)
+    body = json.dumps(services.export_playbook_data(playbook), indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = slugify(
+        f"{playbook.title}-{'v' + str(playbook.version) if playbook.version else 'draft-' + str(playbook.pk)}"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="A playbook JSON file exported from KPO Advisor. It becomes a new draft.")
+
+
+def import_view(request: HttpRequest, admin: Any) -> HttpResponse:
+    if not admin.has_add_permission(request):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {
+        **admin.admin_site.each_context(request),
+        "opts": Playbook._meta,
+        "title": "Import a playbook",
+        "form": form,
+    }
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        problems: list[str] = []
+        if upload.size > MAX_UPLOAD:
+            problems = [f"The file is larger than {MAX_UPLOAD:,} bytes."]
+        else:
+            try:
+                data = json.loads(upload.read().decode("utf-8"))
+                draft = services.import_playbook(data=data)
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                problems = [f"The file is not readable JSON: {exc}"]
+            except services.PlaybookError as exc:
+                problems = exc.messages
+            else:
+                messages.success(
+                    request, f"Imported “{draft.title}” as draft #{draft.pk}. Lint it, test it, then publish."
+                )
+                return redirect("admin:playbooks_playbook_change", draft.pk)
+        context["problems"] = problems
+        return render(request, "admin/playbooks/import.html", context, status=400)
+    return render(request, "admin/playbooks/import.html", context)
+
+
+def compile_or_problems(playbook: Playbook) -> list[str]:
+    try:
+        compile_playbook(_definition(playbook))
+    except DefinitionError as exc:
+        return exc.problems
+    return []

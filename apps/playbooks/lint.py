@@ -1,0 +1,260 @@
+"""Lint: what is wrong with a playbook, before buyers find out. Runs on the playbook's definition.
+
+Each finding names the part it is about (kind and code), so admin can link to the object to fix.
+Errors block publishing; warnings do not. "Can never be visible" and "can never fire" are found by
+a per-question check of each part's conditions (contradictory values, impossible ranges, tests on
+questions that are themselves never visible); it is sound for what it reports, not exhaustive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from apps.playbooks.engine.types import KINDS, MULTI, NUMERIC_KINDS, OPERATORS, ROLES, SINGLE, YES_NO
+
+ERROR, WARNING = "error", "warning"
+NUMERIC_OPS = ("at_least", "at_most", "between")
+CHOICE_OPS = ("equals", "one_of", "none_of")
+MULTI_ONLY_OPS = ("contains_any", "contains_all")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    kind: str  # "playbook", "section", "question", "rule"
+    code: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+
+@dataclass
+class _Q:
+    code: str
+    kind: str
+    options: frozenset[Any]
+    required: bool
+    role: str
+
+
+class _Linter:
+    def __init__(self, definition: Mapping[str, Any]) -> None:
+        self.d = definition
+        self.findings: list[Finding] = []
+        self.questions: dict[str, _Q] = {}
+        self.never: set[str] = set()  # questions that can never be visible
+        self.catalogue = definition.get("catalogue", {})
+
+    def add(self, level: str, kind: str, code: str, message: str) -> None:
+        self.findings.append(Finding(level, kind, code, message))
+
+    # Conditions
+
+    def _domain(self, q: _Q) -> set[Any] | None:
+        if q.kind == YES_NO:
+            return {True, False}
+        if q.kind == SINGLE:
+            return set(q.options)
+        return None
+
+    def check_conditions(self, kind: str, code: str, conds: Iterable[Mapping[str, Any]], mode: str) -> bool:
+        """Report bad conditions; return True when they can be satisfied together."""
+        conds = list(conds)
+        satisfiable = []
+        allowed: dict[str, set[Any]] = {}
+        ranges: dict[str, list[float]] = {}
+        for c in conds:
+            subject = self.questions.get(str(c.get("question")))
+            op, value = c.get("op"), c.get("value")
+            where = f"condition on {c.get('question')!r}"
+            if subject is None:
+                self.add(ERROR, kind, code, f"{where} points at a question that is missing or comes later")
+                satisfiable.append(False)
+                continue
+            if op not in OPERATORS:
+                self.add(ERROR, kind, code, f"{where} uses an unknown operator {op!r}")
+                satisfiable.append(False)
+                continue
+            ok = self._check_operator(kind, code, subject, op, value)
+            can_hold = ok and (subject.code not in self.never or op == "not_answered")
+            if ok and op != "not_answered" and subject.code in self.never:
+                self.add(WARNING, kind, code, f"{where}: that question can never be shown, so this never holds")
+            if can_hold and mode != "any":
+                self._narrow(subject, op, value, allowed, ranges)
+            satisfiable.append(can_hold)
+        if not conds:
+            return True
+        if mode == "any":
+            return any(satisfiable)
+        if not all(satisfiable):
+            return False
+        return all(allowed.get(q, {None}) for q in allowed) and all(lo <= hi for lo, hi in ranges.values())
+
+    def _check_operator(self, kind: str, code: str, subject: _Q, op: str, value: Any) -> bool:
+        where = f"condition on {subject.code!r}"
+        if op in ("answered", "not_answered"):
+            return True
+        if op in NUMERIC_OPS:
+            if subject.kind not in NUMERIC_KINDS:
+                self.add(ERROR, kind, code, f"{where}: '{op}' needs a number question, not {subject.kind}")
+                return False
+            values = value if op == "between" else [value]
+            if op == "between" and (not isinstance(value, list) or len(value) != 2):
+                self.add(ERROR, kind, code, f"{where}: 'between' needs [low, high]")
+                return False
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                self.add(ERROR, kind, code, f"{where}: '{op}' needs numbers")
+                return False
+            return True
+        if op in MULTI_ONLY_OPS and subject.kind != MULTI:
+            self.add(ERROR, kind, code, f"{where}: '{op}' works on multiple-choice questions only")
+            return False
+        if subject.kind in NUMERIC_KINDS:
+            if op != "equals" and op not in ("one_of", "none_of"):
+                self.add(ERROR, kind, code, f"{where}: '{op}' does not fit a number question")
+                return False
+            return True
+        values = value if isinstance(value, list) else [value]
+        if subject.kind == YES_NO:
+            if not all(isinstance(v, bool) for v in values):
+                self.add(ERROR, kind, code, f"{where}: a yes/no question is compared with true or false")
+                return False
+            return True
+        unknown = [v for v in values if v not in subject.options]
+        if unknown:
+            self.add(ERROR, kind, code, f"{where}: no option {', '.join(map(str, unknown))}")
+            return False
+        return True
+
+    def _narrow(self, q: _Q, op: str, value: Any, allowed: dict[str, set[Any]], ranges: dict[str, list[float]]) -> None:
+        domain = self._domain(q)
+        if domain is not None and op in CHOICE_OPS:
+            values = set(value if isinstance(value, list) else [value])
+            current = allowed.setdefault(q.code, set(domain))
+            if op in ("equals", "one_of"):
+                current &= values
+            else:
+                current -= values
+        elif q.kind in NUMERIC_KINDS and op in NUMERIC_OPS:
+            lo, hi = ranges.setdefault(q.code, [float("-inf"), float("inf")])
+            if op == "at_least":
+                lo = max(lo, float(value))
+            elif op == "at_most":
+                hi = min(hi, float(value))
+            else:
+                lo, hi = max(lo, float(value[0])), min(hi, float(value[1]))
+            ranges[q.code] = [lo, hi]
+
+    # The parts
+
+    def run(self) -> list[Finding]:
+        meta = self.d.get("playbook", {})
+        wins, conditional = meta.get("wins_threshold", 65), meta.get("conditional_threshold", 45)
+        if not (isinstance(wins, int) and isinstance(conditional, int) and 0 <= conditional <= wins <= 100):
+            self.add(ERROR, "playbook", "", "verdict thresholds must satisfy 0 ≤ conditional ≤ wins ≤ 100")
+        seen_sections: set[str] = set()
+        for section in self.d.get("sections", []):
+            self.section(section, seen_sections)
+        self.roles()
+        seen_rules: set[str] = set()
+        for rule in self.d.get("rules", []):
+            self.rule(rule, seen_rules)
+        return self.findings
+
+    def section(self, section: Mapping[str, Any], seen: set[str]) -> None:
+        code = str(section.get("code", ""))
+        if code in seen:
+            self.add(ERROR, "section", code, f"the section code {code!r} is used twice")
+        seen.add(code)
+        visible = self.check_conditions(
+            "section", code, section.get("conditions", []), section.get("visible_when", "all")
+        )
+        if not visible:
+            self.add(WARNING, "section", code, "this section can never be shown")
+        if not section.get("questions"):
+            self.add(WARNING, "section", code, "this section has no questions")
+        for q in section.get("questions", []):
+            self.question(q, section_visible=visible)
+
+    def question(self, q: Mapping[str, Any], *, section_visible: bool) -> None:
+        code = str(q.get("code", ""))
+        if code in self.questions:
+            self.add(ERROR, "question", code, f"the question code {code!r} is used twice")
+        kind = q.get("kind")
+        if kind not in KINDS:
+            self.add(ERROR, "question", code, f"unknown kind {kind!r}")
+        options = [o.get("code") for o in q.get("options", [])]
+        if kind in (SINGLE, MULTI) and not options:
+            self.add(ERROR, "question", code, "a choice question needs options")
+        if len(set(options)) != len(options):
+            self.add(ERROR, "question", code, "option codes repeat")
+        lo, hi = q.get("min"), q.get("max")
+        if lo is not None and hi is not None and lo > hi:
+            self.add(ERROR, "question", code, "the minimum is above the maximum")
+        visible = section_visible and self.check_conditions(
+            "question", code, q.get("conditions", []), q.get("visible_when", "all")
+        )
+        entry = _Q(code, str(kind), frozenset(options), bool(q.get("required", True)), str(q.get("role") or ""))
+        if not visible:
+            self.never.add(code)
+            if entry.required:
+                self.add(WARNING, "question", code, "required, but hidden on every path: it can never be shown")
+            else:
+                self.add(WARNING, "question", code, "this question can never be shown")
+        self.questions.setdefault(code, entry)
+
+    def roles(self) -> None:
+        roles = {q.role: q.code for q in self.questions.values() if q.role}
+        for role in ("function",):
+            if role not in roles:
+                self.add(
+                    WARNING,
+                    "playbook",
+                    "",
+                    "no question has the 'function' role: the cost model needs the knowledge function",
+                )
+        if "annual_hours" not in roles and "team_size" not in roles:
+            self.add(
+                WARNING,
+                "playbook",
+                "",
+                "no question has the 'annual_hours' or 'team_size' role: costs cannot be estimated",
+            )
+        if "horizon" not in roles:
+            self.add(WARNING, "playbook", "", "no question has the 'horizon' role: costs use a 3-year default")
+        for role in roles:
+            if role not in ROLES:
+                self.add(ERROR, "question", roles[role], f"unknown cost role {role!r}")
+
+    def rule(self, rule: Mapping[str, Any], seen: set[str]) -> None:
+        code = str(rule.get("code", ""))
+        if code in seen:
+            self.add(ERROR, "rule", code, f"the rule code {code!r} is used twice")
+        seen.add(code)
+        if not self.check_conditions("rule", code, rule.get("conditions", []), rule.get("match", "all")):
+            self.add(WARNING, "rule", code, "this rule can never fire")
+        effects = rule.get("effects", [])
+        if not effects:
+            self.add(ERROR, "rule", code, "this rule has no effects")
+        targets = {"model": "models", "regime": "regimes", "location": "locations"}
+        for effect in effects:
+            kind = effect.get("kind")
+            if kind in targets:
+                entry = self.catalogue.get(targets[kind], {}).get(effect.get("target"))
+                if entry is None:
+                    self.add(ERROR, "rule", code, f"its {kind} effect names an unknown {kind} {effect.get('target')!r}")
+                elif entry.get("retired"):
+                    self.add(
+                        WARNING, "rule", code, f"its {kind} effect names the retired {kind} {effect.get('target')!r}"
+                    )
+            if kind in ("blocker", "risk") and not effect.get("text"):
+                self.add(ERROR, "rule", code, f"its {kind} effect has no text")
+
+
+def lint(definition: Mapping[str, Any]) -> list[Finding]:
+    """Every finding for ``definition`` (a playbook's parts plus its catalogue snapshot)."""
+    return _Linter(definition).run()

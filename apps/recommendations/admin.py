@@ -1,0 +1,65 @@
+"""Recommendations in admin: read-only (they are immutable), and the impact preview for drafts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+
+from apps.playbooks.engine import DefinitionError
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.impact import preview_impact
+from apps.recommendations.models import Recommendation
+
+IMPACT_LIMIT = 100_000
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "verdict", "fit_score", "top_model", "function", "created_at"]
+    list_filter = ["verdict", "top_model", "function"]
+    search_fields = ["title", "organisation__name"]
+    list_select_related = ["organisation"]
+    exclude = ["snapshot"]
+    readonly_fields = [
+        "organisation", "assessment", "playbook", "engine_version", "created_by", "created_at", "title", "verdict",
+        "fit_score", "top_model", "function", "regimes",
+    ]  # fmt: skip
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.impact_view)
+        return [
+            path("impact/<int:playbook_id>/", view, name="recommendations_recommendation_impact"),
+            *super().get_urls(),
+        ]
+
+    def impact_view(self, request: HttpRequest, playbook_id: int) -> HttpResponse:
+        playbook = get_object_or_404(Playbook, pk=playbook_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": Playbook._meta,
+            "playbook": playbook,
+            "original": playbook,
+            "title": f"Impact preview: {playbook}",
+        }
+        try:
+            compiled = compiled_playbook(playbook)
+        except DefinitionError as exc:
+            context["problems"] = exc.problems
+            return render(request, "admin/playbooks/impact.html", context, status=400)
+        context["impact"] = preview_impact(compiled, limit=IMPACT_LIMIT)
+        return render(request, "admin/playbooks/impact.html", context)

@@ -1,0 +1,68 @@
+"""Impact preview: which stored recommendations a draft playbook would change, before it is published.
+
+Each stored recommendation keeps the answers it was scored on (``snapshot.stored_answers``). They are
+mapped onto the draft by question code (answers the draft cannot take are dropped, as re-scoring
+does), scored by the engine, and compared with the stored verdict and top model. Only the answers are
+read from the database (a JSON key, streamed in chunks), and the draft is compiled once, so the cost
+is one engine evaluation per recommendation: tens of thousands take seconds (docs/curation.md).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from apps.playbooks.engine import CompiledPlaybook, clean_answers, evaluate
+from apps.recommendations.models import Recommendation
+
+EXAMPLES = 20
+
+
+@dataclass(frozen=True)
+class Change:
+    pk: int
+    title: str
+    verdict_before: str
+    verdict_after: str
+    model_before: str
+    model_after: str
+
+
+@dataclass
+class Impact:
+    scored: int = 0
+    verdict_changes: int = 0
+    model_changes: int = 0
+    examples: list[Change] = field(default_factory=list)
+    seconds: float = 0.0
+    limited_to: int | None = None
+
+    changed: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.scored - self.changed
+
+
+def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> Impact:
+    started = time.perf_counter()
+    impact = Impact(limited_to=limit)
+    rows = Recommendation.objects.order_by("-created_at", "-id").values_list(
+        "pk", "title", "verdict", "top_model", "snapshot__stored_answers"
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    for pk, title, verdict, top_model, stored in rows.iterator(chunk_size=2000):
+        answers, _ = clean_answers(compiled.questions, stored or {}, ignore_unknown=True)
+        ev = evaluate(compiled, answers)
+        impact.scored += 1
+        new_model = ev.top_model or ""
+        verdict_changed, model_changed = ev.verdict != verdict, new_model != top_model
+        impact.verdict_changes += verdict_changed
+        impact.model_changes += model_changed
+        if verdict_changed or model_changed:
+            impact.changed += 1
+            if len(impact.examples) < EXAMPLES:
+                impact.examples.append(Change(pk, title, verdict, ev.verdict, top_model, new_model))
+    impact.seconds = time.perf_counter() - started
+    return impact

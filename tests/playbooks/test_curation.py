@@ -1,0 +1,191 @@
+"""Curation in admin: versions, lint and golden pages, publishing refused with reasons, simulator,
+impact preview, import and export."""
+
+from __future__ import annotations
+
+import json
+import threading
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import close_old_connections, connection
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Effect, GoldenCase, Playbook, Rule
+from apps.playbooks.services import PlaybookError, export_playbook_data, publish_playbook, start_draft
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference(db: None) -> Playbook:
+    call_command("load_reference_data", stdout=StringIO())
+    playbook = Playbook.objects.current()
+    assert playbook is not None
+    return playbook
+
+
+def _weaken_a_golden_case(draft: Playbook) -> GoldenCase:
+    """Change a weight so that the hedge fund golden case no longer picks the captive team."""
+    case = draft.golden_cases.get(name__startswith="US hedge fund")
+    Effect.objects.filter(rule__playbook=draft, kind="model", engagement_model__code="captive-team").update(points=0)
+    return case
+
+
+def test_a_failing_golden_case_blocks_publishing_with_the_reason(reference: Playbook) -> None:
+    draft = start_draft(playbook=reference)
+    _weaken_a_golden_case(draft)
+    with pytest.raises(PlaybookError) as info:
+        publish_playbook(playbook=draft)
+    assert any("Golden case failed: “US hedge fund" in m and "top model is" in m for m in info.value.messages)
+    draft.refresh_from_db()
+    assert draft.is_draft and draft.version is None
+
+
+def test_the_admin_publish_action_shows_the_refusal(reference: Playbook, curator_client: Client) -> None:
+    draft = start_draft(playbook=reference)
+    _weaken_a_golden_case(draft)
+    url = reverse("admin:playbooks_playbook_changelist")
+    response = curator_client.post(url, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    assert "Golden case failed" in response.content.decode()
+    page = curator_client.get(reverse("admin:playbooks_playbook_golden", args=[draft.pk])).content.decode()
+    assert "<strong>Fail</strong>" in page and "top model is" in page
+
+
+def test_lint_errors_block_publishing(reference: Playbook) -> None:
+    draft = start_draft(playbook=reference)
+    Rule.objects.filter(playbook=draft).first().effects.all().delete()  # type: ignore[union-attr]
+    with pytest.raises(PlaybookError) as info:
+        publish_playbook(playbook=draft)
+    assert any("Lint: rule" in m and "no effects" in m for m in info.value.messages)
+
+
+def test_lint_page_links_each_finding_to_its_object(reference: Playbook, curator_client: Client) -> None:
+    draft = start_draft(playbook=reference)
+    rule = Rule.objects.filter(playbook=draft).first()
+    assert rule is not None
+    rule.effects.all().delete()
+    body = curator_client.get(reverse("admin:playbooks_playbook_lint", args=[draft.pk])).content.decode()
+    assert "1 error" in body and "no effects" in body
+    assert reverse("admin:playbooks_rule_change", args=[rule.pk]) in body
+
+
+def test_publishing_and_retiring_through_admin(reference: Playbook, curator_client: Client) -> None:
+    changelist = reverse("admin:playbooks_playbook_changelist")
+    curator_client.post(changelist, {"action": "start_new_draft", "_selected_action": [reference.pk]})
+    draft = Playbook.objects.get(status="draft")
+    assert draft.based_on == reference
+    curator_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert (draft.status, draft.version) == ("published", 2)
+    curator_client.post(changelist, {"action": "retire", "_selected_action": [reference.pk]})
+    reference.refresh_from_db()
+    assert reference.status == "retired"
+    assert Playbook.objects.current() == draft
+
+
+def test_published_playbooks_are_read_only_in_admin(reference: Playbook, curator_client: Client) -> None:
+    url = reverse("admin:playbooks_playbook_change", args=[reference.pk])
+    response = curator_client.post(url, {"title": "Changed", "wins_threshold": 10, "conditional_threshold": 5})
+    assert response.status_code == 403
+    rule = Rule.objects.filter(playbook=reference).first()
+    assert rule is not None
+    assert curator_client.post(reverse("admin:playbooks_rule_change", args=[rule.pk]), {"name": "x"}).status_code == 403
+    reference.refresh_from_db()
+    assert reference.title != "Changed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_curators_publishing_at_once_get_distinct_versions(reference: Playbook) -> None:
+    drafts = [start_draft(playbook=reference), start_draft(playbook=reference)]
+    barrier = threading.Barrier(2)
+    versions: list[Any] = []
+
+    def go(draft: Playbook) -> None:
+        try:
+            barrier.wait()
+            versions.append(publish_playbook(playbook=draft).version)
+        except Exception as exc:  # pragma: no cover - reported by the assertion
+            versions.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=go, args=(d,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(versions) == [2, 3]
+
+
+def test_simulator_evaluates_a_draft_and_stores_nothing(reference: Playbook, curator_client: Client) -> None:
+    draft = start_draft(playbook=reference)
+    case = draft.golden_cases.get(name__startswith="US hedge fund")
+    url = reverse("admin:playbooks_playbook_simulate", args=[draft.pk])
+    assert curator_client.get(url).status_code == 200
+    before = (Recommendation.objects.count(), Assessment.objects.count(), Playbook.objects.count())
+    body = curator_client.post(url, {"answers_json": json.dumps(case.answers)}).content.decode()
+    assert "Result: KPO wins" in body
+    assert "Dedicated captive team" in body and "Contribution chain" in body
+    assert (Recommendation.objects.count(), Assessment.objects.count(), Playbook.objects.count()) == before
+    bad = curator_client.post(url, {"answers_json": "{nope"})
+    assert bad.status_code == 400 and "not valid JSON" in bad.content.decode()
+
+
+def test_impact_preview_counts_the_recommendations_a_draft_would_change(
+    reference: Playbook, curator_client: Client, organisation: Organisation, buyer: User
+) -> None:
+    case = reference.golden_cases.get(name__startswith="US hedge fund")
+    for i in range(3):
+        a = Assessment.objects.create(
+            organisation=organisation, created_by=buyer, title=f"Fund {i}", playbook=reference
+        )
+        Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in case.answers.items())
+        submit_and_recommend(assessment=a, user=buyer)
+    draft = start_draft(playbook=reference)
+    _weaken_a_golden_case(draft)
+    body = curator_client.get(reverse("admin:recommendations_recommendation_impact", args=[draft.pk])).content.decode()
+    assert "Recommendations re-scored</th><td>3<" in body
+    assert "Top engagement model would change</th><td>3<" in body
+    assert "captive-team" in body
+
+
+def test_export_download_and_import_upload_round_trip(reference: Playbook, curator_client: Client) -> None:
+    response = curator_client.get(reverse("admin:playbooks_playbook_export", args=[reference.pk]))
+    assert response["Content-Disposition"].endswith('.json"')
+    upload = SimpleUploadedFile("playbook.json", response.content, content_type="application/json")
+    response = curator_client.post(reverse("admin:playbooks_playbook_import"), {"file": upload})
+    draft = Playbook.objects.get(status="draft")
+    assert response.status_code == 302
+    assert export_playbook_data(draft) == export_playbook_data(reference)
+
+
+def test_import_upload_refuses_a_bad_file_with_every_problem(reference: Playbook, curator_client: Client) -> None:
+    data = export_playbook_data(reference)
+    data["rules"][0]["effects"] = []
+    data["sections"][0]["questions"][0]["kind"] = "essay"
+    upload = SimpleUploadedFile("bad.json", json.dumps(data).encode())
+    response = curator_client.post(reverse("admin:playbooks_playbook_import"), {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "nothing was written" in body and "unknown kind" in body and "has no effects" in body
+    assert not Playbook.objects.filter(status="draft").exists()
+    junk = curator_client.post(
+        reverse("admin:playbooks_playbook_import"), {"file": SimpleUploadedFile("x.json", b"\xff\xfe")}
+    )
+    assert junk.status_code == 400 and "not readable JSON" in junk.content.decode()
+
+
+@pytest.mark.parametrize("name", ["lint", "golden", "simulate", "export"])
+def test_curation_pages_are_for_staff_only(reference: Playbook, buyer_client: Client, name: str) -> None:
+    response = buyer_client.get(reverse(f"admin:playbooks_playbook_{name}", args=[reference.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

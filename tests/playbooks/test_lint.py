@@ -1,0 +1,225 @@
+"""Every lint finding, on plain definitions (no database)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from apps.playbooks.lint import lint
+
+BASE: dict[str, Any] = {
+    "playbook": {"wins_threshold": 65, "conditional_threshold": 45},
+    "sections": [
+        {
+            "code": "s1",
+            "questions": [
+                {"code": "function", "kind": "single", "role": "function", "options": [{"code": "a"}, {"code": "b"}]},
+                {"code": "hours", "kind": "integer", "role": "annual_hours"},
+                {"code": "years", "kind": "integer", "role": "horizon"},
+                {"code": "ok", "kind": "yes_no"},
+            ],
+        }
+    ],
+    "rules": [
+        {
+            "code": "r1",
+            "conditions": [{"question": "ok", "op": "equals", "value": True}],
+            "effects": [{"kind": "fit", "points": 5}],
+        }
+    ],
+    "catalogue": {
+        "models": {"team": {"name": "Team"}, "old": {"name": "Old", "retired": True}},
+        "regimes": {},
+        "locations": {},
+    },
+}
+
+
+def findings(change: Any = None) -> list[tuple[str, str, str, str]]:
+    data = copy.deepcopy(BASE)
+    if change:
+        change(data)
+    return [(f.level, f.kind, f.code, f.message) for f in lint(data)]
+
+
+def q(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return data["sections"][0]["questions"]
+
+
+def test_a_clean_playbook_has_no_findings() -> None:
+    assert findings() == []
+
+
+def has(found: list[tuple[str, str, str, str]], level: str, code: str, text: str) -> bool:
+    return any(f[0] == level and f[2] == code and text in f[3] for f in found)
+
+
+@pytest.mark.parametrize(
+    ("change", "level", "code", "text"),
+    [
+        # conditions that point at later or missing questions or options
+        (
+            lambda d: q(d)[0].update(conditions=[{"question": "ok", "op": "answered"}]),
+            "error",
+            "function",
+            "missing or comes later",
+        ),
+        (
+            lambda d: q(d).append(
+                {"code": "x", "kind": "yes_no", "conditions": [{"question": "nope", "op": "answered"}]}
+            ),
+            "error",
+            "x",
+            "missing or comes later",
+        ),
+        (
+            lambda d: d["rules"][0].update(conditions=[{"question": "function", "op": "equals", "value": "zz"}]),
+            "error",
+            "r1",
+            "no option zz",
+        ),
+        (
+            lambda d: d["rules"][0].update(conditions=[{"question": "ok", "op": "equals", "value": "yes"}]),
+            "error",
+            "r1",
+            "true or false",
+        ),
+        (
+            lambda d: d["rules"][0].update(conditions=[{"question": "function", "op": "at_least", "value": 3}]),
+            "error",
+            "r1",
+            "needs a number question",
+        ),
+        (
+            lambda d: d["rules"][0].update(conditions=[{"question": "ok", "op": "contains_all", "value": [True]}]),
+            "error",
+            "r1",
+            "multiple-choice questions only",
+        ),
+        # questions that can never be visible, and required ones hidden on every path
+        (
+            lambda d: q(d).append(
+                {
+                    "code": "x",
+                    "kind": "yes_no",
+                    "required": False,
+                    "conditions": [
+                        {"question": "function", "op": "equals", "value": "a"},
+                        {"question": "function", "op": "equals", "value": "b"},
+                    ],
+                }
+            ),
+            "warning",
+            "x",
+            "can never be shown",
+        ),
+        (
+            lambda d: q(d).append(
+                {
+                    "code": "x",
+                    "kind": "yes_no",
+                    "conditions": [
+                        {"question": "hours", "op": "at_least", "value": 10},
+                        {"question": "hours", "op": "at_most", "value": 5},
+                    ],
+                }
+            ),
+            "warning",
+            "x",
+            "required, but hidden on every path",
+        ),
+        # rules that can never fire
+        (
+            lambda d: d["rules"][0].update(
+                conditions=[
+                    {"question": "ok", "op": "equals", "value": True},
+                    {"question": "ok", "op": "equals", "value": False},
+                ]
+            ),
+            "warning",
+            "r1",
+            "can never fire",
+        ),
+        (lambda d: d["rules"][0].update(effects=[]), "error", "r1", "no effects"),
+        # duplicate codes
+        (lambda d: q(d).append({"code": "ok", "kind": "yes_no"}), "error", "ok", "used twice"),
+        (lambda d: d["rules"].append(copy.deepcopy(d["rules"][0])), "error", "r1", "used twice"),
+        (lambda d: q(d)[0]["options"].append({"code": "a"}), "error", "function", "option codes repeat"),
+        # effects on retired (or unknown) catalogue entries
+        (
+            lambda d: d["rules"][0]["effects"].append({"kind": "model", "target": "old", "points": 3}),
+            "warning",
+            "r1",
+            "retired model",
+        ),
+        (
+            lambda d: d["rules"][0]["effects"].append({"kind": "model", "target": "gone", "points": 3}),
+            "error",
+            "r1",
+            "unknown model",
+        ),
+        # thresholds out of order
+        (lambda d: d["playbook"].update(wins_threshold=40), "error", "", "thresholds"),
+        # cost roles missing
+        (lambda d: q(d)[0].update(role=""), "warning", "", "'function' role"),
+        (lambda d: q(d)[1].update(role=""), "warning", "", "'annual_hours' or 'team_size'"),
+        # sections left empty
+        (lambda d: d["sections"].append({"code": "empty", "questions": []}), "warning", "empty", "no questions"),
+        # a choice question without options, and bounds out of order
+        (lambda d: q(d).append({"code": "x", "kind": "single", "options": []}), "error", "x", "needs options"),
+        (
+            lambda d: q(d).append({"code": "x", "kind": "integer", "min": 10, "max": 1}),
+            "error",
+            "x",
+            "minimum is above",
+        ),
+    ],
+)
+def test_lint_finding(change: Any, level: str, code: str, text: str) -> None:
+    found = findings(change)
+    assert has(found, level, code, text), found
+
+
+def test_a_condition_on_a_never_shown_question_is_reported_and_propagates() -> None:
+    def change(d: dict[str, Any]) -> None:
+        q(d).append(
+            {
+                "code": "x",
+                "kind": "yes_no",
+                "required": False,
+                "conditions": [{"question": "hours", "op": "between", "value": [5, 1]}],
+            }
+        )
+        q(d).append(
+            {
+                "code": "y",
+                "kind": "yes_no",
+                "required": False,
+                "conditions": [{"question": "x", "op": "equals", "value": True}],
+            }
+        )
+
+    found = findings(change)
+    assert has(found, "warning", "x", "can never be shown")
+    assert has(found, "warning", "y", "that question can never be shown")
+    assert has(found, "warning", "y", "this question can never be shown")
+
+
+def test_any_mode_is_shown_when_one_condition_can_hold() -> None:
+    def change(d: dict[str, Any]) -> None:
+        q(d).append(
+            {
+                "code": "x",
+                "kind": "yes_no",
+                "required": False,
+                "visible_when": "any",
+                "conditions": [
+                    {"question": "ok", "op": "equals", "value": True},
+                    {"question": "ok", "op": "equals", "value": False},
+                ],
+            }
+        )
+
+    assert findings(change) == []
