@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.common.curators import ensure_curator_group
 
 DEMO_ORGANISATION = "Demo Procurement Ltd"
 
@@ -34,10 +35,14 @@ def create_demo_accounts() -> tuple[DemoLogin, ...]:
         for login in DEMO_LOGINS:
             is_curator = login.email.startswith("curator@")
             user, _ = User.objects.get_or_create(email=login.email)
-            user.is_staff = user.is_superuser = is_curator
+            # The demo curator is staff in the curator group, not a superuser: it sees what curators see.
+            user.is_staff = is_curator
+            user.is_superuser = False
             user.is_active = True
             user.set_password(login.password)
             user.save()
+            if is_curator:
+                user.groups.add(ensure_curator_group())
             if login.email in ROLES:
                 Membership.objects.update_or_create(
                     user=user, organisation=organisation, defaults={"role": ROLES[login.email]}

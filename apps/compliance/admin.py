@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.common.admin import CatalogueAdmin, catalogue_columns
+from apps.common.admin import AuditedAdmin, CatalogueAdmin, catalogue_columns
 from apps.compliance.models import Obligation, Regime
 
 
@@ -24,7 +24,7 @@ class RegimeAdmin(CatalogueAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(AuditedAdmin):
     list_display = ["title", "regime", "phase", "citation", "confidence", "order"]
     list_filter = ["phase", "confidence", "regime"]
     search_fields = ["title", "action", "citation", "regime__name", "regime__code"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.common.audit import audited
 from apps.common.models import CatalogueEntry, ReferenceTracked, code_validator
 from apps.common.sources import Confidence
 
 
+@audited()
 class Regime(CatalogueEntry):
     class Kind(models.TextChoices):
         LAW = "law", "Law or regulation"
@@ -28,6 +30,7 @@ class Regime(CatalogueEntry):
         ordering = ["name"]
 
 
+@audited()
 class Obligation(ReferenceTracked):
     class Phase(models.TextChoices):
         BEFORE_SIGNING = "before_signing", "Before signing"

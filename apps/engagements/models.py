@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.common.audit import audited
 from apps.common.models import CatalogueEntry, money_field, range_constraints
 
 
+@audited()
 class EngagementModel(CatalogueEntry):
     class PricingBasis(models.TextChoices):
         HOURLY = "hourly", "Hourly, drawn from a pool"
@@ -67,6 +69,7 @@ class EngagementModel(CatalogueEntry):
         ]
 
 
+@audited()
 class KnowledgeFunction(CatalogueEntry):
     summary = models.TextField()
     examples = models.TextField(blank=True, help_text="Typical pieces of work, one sentence.")
@@ -108,6 +111,7 @@ class KnowledgeFunction(CatalogueEntry):
         )
 
 
+@audited()
 class DeliveryLocation(CatalogueEntry):
     class Transfer(models.TextChoices):
         IN_EEA = "in_eea", "Inside the EEA: no Chapter V transfer"

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path
 
+from apps.common.admin import AuditedAdmin
 from apps.playbooks import curation, services
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
@@ -63,7 +64,8 @@ class GoldenCaseInline(DraftOnlyInline, admin.StackedInline):
 
 
 @admin.register(Playbook)
-class PlaybookAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
+    audit_related = True  # the playbook's History shows changes to its sections, questions and rules too
     list_display = ["title", "version", "status", "published_at", "published_by", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "notes"]
@@ -129,7 +131,7 @@ class QuestionConditionInline(DraftOnlyInline, admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class QuestionAdmin(DraftOnlyMixin, AuditedAdmin):
     list_display = ["code", "prompt", "kind", "required", "role", "section", "playbook"]
     list_filter = ["playbook", "kind", "required"]
     search_fields = ["code", "prompt"]
@@ -138,7 +140,7 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class SectionAdmin(DraftOnlyMixin, AuditedAdmin):
     list_display = ["code", "title", "order", "playbook"]
     list_filter = ["playbook"]
     search_fields = ["code", "title"]
@@ -160,7 +162,7 @@ class EffectInline(DraftOnlyInline, admin.StackedInline):
 
 
 @admin.register(Rule)
-class RuleAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class RuleAdmin(DraftOnlyMixin, AuditedAdmin):
     list_display = ["code", "name", "match", "enabled", "order", "playbook"]
     list_filter = ["playbook", "enabled"]
     search_fields = ["code", "name", "rationale"]

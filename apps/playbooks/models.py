@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.common.audit import audited
 from apps.common.models import code_validator
 from apps.compliance.models import Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel
@@ -28,6 +29,7 @@ class PlaybookQuerySet(models.QuerySet["Playbook"]):
         return self.published().order_by("-version").first()
 
 
+@audited(exclude=["definition"])
 class Playbook(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -86,6 +88,7 @@ class VisibilityMode(models.TextChoices):
     ANY = "any", "Any condition holds"
 
 
+@audited()
 class Section(models.Model):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="sections")
     code = models.CharField(max_length=60, validators=[code_validator])
@@ -102,6 +105,7 @@ class Section(models.Model):
         return self.title
 
 
+@audited()
 class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", "Single choice"
@@ -154,6 +158,7 @@ class Question(models.Model):
         return self.kind in {self.Kind.SINGLE, self.Kind.MULTI}
 
 
+@audited()
 class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     code = models.CharField(max_length=60, validators=[code_validator])
@@ -182,6 +187,7 @@ class Operator(models.TextChoices):
     NOT_ANSWERED = "not_answered", "is not answered"
 
 
+@audited()
 class Rule(models.Model):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="rules")
     code = models.CharField(max_length=60, validators=[code_validator])
@@ -199,6 +205,7 @@ class Rule(models.Model):
         return self.name
 
 
+@audited()
 class Condition(models.Model):
     """One test on an earlier answer. It belongs to exactly one section, question or rule."""
 
@@ -234,6 +241,7 @@ class Condition(models.Model):
         return {"question": self.subject.code, "op": self.operator, "value": self.value}
 
 
+@audited()
 class Effect(models.Model):
     class Kind(models.TextChoices):
         FIT = "fit", "Fit points"
@@ -279,6 +287,7 @@ class Effect(models.Model):
         )
 
 
+@audited()
 class GoldenCase(models.Model):
     """A curator's test: answers, and what the playbook must produce for them."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -48,6 +49,8 @@ class RecommendationAdmin(admin.ModelAdmin):
         ]
 
     def impact_view(self, request: HttpRequest, playbook_id: int) -> HttpResponse:
+        if not request.user.has_perm("playbooks.view_playbook"):
+            raise PermissionDenied
         playbook = get_object_or_404(Playbook, pk=playbook_id)
         context = {
             **self.admin_site.each_context(request),

@@ -3,8 +3,9 @@
 Each stored recommendation keeps the answers it was scored on (``snapshot.stored_answers``). They are
 mapped onto the draft by question code (answers the draft cannot take are dropped, as re-scoring
 does), scored by the engine, and compared with the stored verdict and top model. Only the answers are
-read from the database (a JSON key, streamed in chunks), and the draft is compiled once, so the cost
-is one engine evaluation per recommendation: tens of thousands take seconds (docs/curation.md).
+read from the database (a JSON key, streamed in chunks), the draft is compiled once, and only the
+outcome is computed (``engine.evaluate.outcome``: no explanation, no cost), so tens of thousands of
+recommendations take a few seconds (figures in docs/curation.md).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from apps.playbooks.engine import CompiledPlaybook, clean_answers, evaluate
+from apps.playbooks.engine import CompiledPlaybook, clean_answers
+from apps.playbooks.engine.evaluate import outcome
 from apps.recommendations.models import Recommendation
 
 EXAMPLES = 20
@@ -54,15 +56,15 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
         rows = rows[:limit]
     for pk, title, verdict, top_model, stored in rows.iterator(chunk_size=2000):
         answers, _ = clean_answers(compiled.questions, stored or {}, ignore_unknown=True)
-        ev = evaluate(compiled, answers)
+        result = outcome(compiled, answers)
         impact.scored += 1
-        new_model = ev.top_model or ""
-        verdict_changed, model_changed = ev.verdict != verdict, new_model != top_model
+        new_model = result.top_model or ""
+        verdict_changed, model_changed = result.verdict != verdict, new_model != top_model
         impact.verdict_changes += verdict_changed
         impact.model_changes += model_changed
         if verdict_changed or model_changed:
             impact.changed += 1
             if len(impact.examples) < EXAMPLES:
-                impact.examples.append(Change(pk, title, verdict, ev.verdict, top_model, new_model))
+                impact.examples.append(Change(pk, title, verdict, result.verdict, top_model, new_model))
     impact.seconds = time.perf_counter() - started
     return impact

@@ -382,3 +382,15 @@ def test_properties_hold_for_any_rules_and_answers(spec: list[tuple[str, int, in
         assert first.verdict == "doesnt_win"
     if first.verdict == "wins":
         assert first.fit_score >= pb.wins_threshold and not first.blockers
+
+
+@settings(max_examples=100, deadline=None)
+@given(spec=RULES, answers=ANSWERS)
+def test_the_fast_outcome_agrees_with_the_full_evaluation(
+    spec: list[tuple[str, int, int]], answers: dict[str, Any]
+) -> None:
+    from apps.playbooks.engine.evaluate import outcome
+
+    pb = _random_playbook(spec)
+    full, fast = evaluate(pb, answers), outcome(pb, answers)
+    assert (fast.verdict, fast.fit_score, fast.top_model) == (full.verdict, full.fit_score, full.top_model)

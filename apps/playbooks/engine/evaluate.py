@@ -168,6 +168,53 @@ def _order_key(entries: Mapping[str, Mapping[str, Any]], code: str) -> tuple[Any
     return (entries[code].get("order", 100), code)
 
 
+def _verdict(pb: CompiledPlaybook, fit_points: int, blocked: bool) -> tuple[int, int, str]:
+    """(unblocked score, reported score, verdict) from the fit points and whether anything blocks."""
+    unblocked = max(0, min(100, BASE_SCORE + fit_points))
+    if blocked:
+        return unblocked, min(unblocked, max(0, pb.conditional_threshold - 1)), "doesnt_win"
+    if unblocked >= pb.wins_threshold:
+        return unblocked, unblocked, "wins"
+    if unblocked >= pb.conditional_threshold:
+        return unblocked, unblocked, "conditional"
+    return unblocked, unblocked, "doesnt_win"
+
+
+def _kpo_models(pb: CompiledPlaybook) -> list[str]:
+    return [code for code, m in pb.catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")]
+
+
+def _ranked(models: Mapping[str, Mapping[str, Any]], scores: Mapping[str, int]) -> list[str]:
+    return sorted(scores, key=lambda c: (-scores[c], *_order_key(models, c)))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: str
+    fit_score: int
+    top_model: str | None
+
+
+def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
+    """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
+    preview). Same rules and arithmetic as ``evaluate``, without building the explanation."""
+    _, _, effective = visible_answers(pb, answers)
+    fit_points, blocked = 0, False
+    scores = dict.fromkeys(_kpo_models(pb), 0)
+    for rule, predicate in pb.rules:
+        if predicate(effective):
+            for effect in rule.effects:
+                if effect.kind == "fit":
+                    fit_points += effect.points
+                elif effect.kind == "blocker":
+                    blocked = True
+                elif effect.kind == "model" and effect.target in scores:
+                    scores[effect.target] += effect.points
+    _, score, verdict = _verdict(pb, fit_points, blocked)
+    ranked = _ranked(pb.catalogue.models, scores)
+    return Outcome(verdict, score, ranked[0] if ranked else None)
+
+
 def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     visible, sections, effective = visible_answers(pb, answers)
     missing = tuple(c for c in visible if pb.questions[c].required and c not in effective)
@@ -177,7 +224,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     fit_contribs: list[Contribution] = []
     blockers: list[Blocker] = []
     fired: list[FiredRule] = []
-    model_scores = {code: 0 for code, m in cat.models.items() if m.get("is_kpo", True) and not m.get("retired")}
+    model_scores = dict.fromkeys(_kpo_models(pb), 0)
     model_contribs: dict[str, list[Contribution]] = {code: [] for code in model_scores}
     location_scores = {code: 0 for code, loc in cat.locations.items() if not loc.get("retired")}
     location_contribs: dict[str, list[Contribution]] = {code: [] for code in location_scores}
@@ -217,21 +264,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             )
         )
 
-    unblocked = max(0, min(100, BASE_SCORE + fit_points))
-    score = unblocked
-    if blockers:
-        verdict = "doesnt_win"
-        score = min(unblocked, max(0, pb.conditional_threshold - 1))
-    elif score >= pb.wins_threshold:
-        verdict = "wins"
-    elif score >= pb.conditional_threshold:
-        verdict = "conditional"
-    else:
-        verdict = "doesnt_win"
-
+    unblocked, score, verdict = _verdict(pb, fit_points, bool(blockers))
     ranked_models = tuple(
         RankedModel(code, str(cat.models[code].get("name", code)), model_scores[code], tuple(model_contribs[code]))
-        for code in sorted(model_scores, key=lambda c: (-model_scores[c], *_order_key(cat.models, c)))
+        for code in _ranked(cat.models, model_scores)
     )
     ranked_locations = tuple(
         RankedLocation(

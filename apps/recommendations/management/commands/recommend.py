@@ -47,7 +47,8 @@ class Command(BaseCommand):
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}", returncode=2) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
+            # ValueError covers bad JSON, bad UTF-8 and numbers too long to read; RecursionError, absurd nesting.
             raise CommandError(f"{path} is not readable JSON: {exc}", returncode=2) from None
         if not isinstance(data, dict):
             raise CommandError("The answers file must be a JSON object of question code to answer.", returncode=2)
