@@ -72,18 +72,31 @@ class AuditedAdmin(ConflictCheckedAdmin):
         rows = list(events.order_by("-pgh_created_at")[: self.history_events_limit])
         user_ids: set[int] = {u for e in rows if isinstance(u := (e.pgh_context or {}).get("user"), int)}
         emails: dict[Any, str] = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "email"))
-        entries = [
-            {
+        entries: list[dict[str, Any]] = []
+        for e in rows:
+            context = e.pgh_context or {}
+            entry = {
                 "when": e.pgh_created_at,
                 "action": e.pgh_label,
                 "model": e.pgh_model.split(".")[-1].removesuffix("Event"),
                 "object_id": e.pgh_obj_id,
-                "who": emails.get((e.pgh_context or {}).get("user"), "system (command or migration)"),
-                "where": (e.pgh_context or {}).get("url", ""),
+                "count": 1,
+                "who": emails.get(context.get("user"), "system (command or migration)"),
+                "where": context.get("url", ""),
                 "changes": sorted((e.pgh_diff or {}).items()),
             }
-            for e in rows
-        ]
+            last = entries[-1] if entries else None
+            # A copy or an import inserts hundreds of rows at once: show each such run as one line.
+            if (
+                last
+                and not entry["changes"]
+                and not last["changes"]
+                and (last["action"], last["model"], last["who"]) == (entry["action"], entry["model"], entry["who"])
+                and abs((last["when"] - entry["when"]).total_seconds()) < 2
+            ):
+                last["count"] += 1
+                continue
+            entries.append(entry)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Audit trail: {obj}",

@@ -132,6 +132,7 @@ class QuestionConditionInline(DraftOnlyInline, admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(DraftOnlyMixin, AuditedAdmin):
+    audit_related = True  # its options and conditions too
     list_display = ["code", "prompt", "kind", "required", "role", "section", "playbook"]
     list_filter = ["playbook", "kind", "required"]
     search_fields = ["code", "prompt"]
@@ -163,6 +164,7 @@ class EffectInline(DraftOnlyInline, admin.StackedInline):
 
 @admin.register(Rule)
 class RuleAdmin(DraftOnlyMixin, AuditedAdmin):
+    audit_related = True  # its conditions and effects (the weights) too
     list_display = ["code", "name", "match", "enabled", "order", "playbook"]
     list_filter = ["playbook", "enabled"]
     search_fields = ["code", "name", "rationale"]

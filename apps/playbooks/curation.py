@@ -74,7 +74,7 @@ def golden_report(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
     except DefinitionError as exc:
         context["problems"] = exc.problems
         return render(request, "admin/playbooks/golden.html", context)
-    results = run_golden_cases(compiled, playbook.golden_cases.order_by("name"))
+    results = sorted(run_golden_cases(compiled, playbook.golden_cases.order_by("name")), key=lambda r: r.passed)
     context.update(results=results, failed=sum(1 for r in results if not r.passed))
     return render(request, "admin/playbooks/golden.html", context)
 

@@ -75,8 +75,9 @@ class Playbook(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = f"v{self.version}" if self.version else "draft"
-        return f"{self.title} ({label}, {self.get_status_display().lower()})"
+        if self.version is None:
+            return f"{self.title} (draft #{self.pk})"
+        return f"{self.title} (v{self.version}, {self.get_status_display().lower()})"
 
     @property
     def is_draft(self) -> bool:

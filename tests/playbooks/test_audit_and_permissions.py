@@ -139,3 +139,17 @@ def test_every_registered_admin_is_either_curated_or_accounts() -> None:
 
 def test_members_who_are_not_curators_cannot_reach_admin(buyer_client: Client) -> None:
     assert buyer_client.get(reverse("admin:playbooks_playbook_changelist")).status_code == 302
+
+
+def test_a_changed_weight_is_in_its_rules_audit_trail(catalogue: None, curator: User, curator_client: Client) -> None:
+    from apps.playbooks.models import Effect
+
+    draft = start_draft(playbook=Playbook.objects.get(version=1))
+    effect = Effect.objects.filter(rule__playbook=draft, kind="fit").select_related("rule").first()
+    assert effect is not None
+    with pghistory.context(user=curator.pk, url="/admin/playbooks/rule/"):
+        Effect.objects.filter(pk=effect.pk).update(points=effect.points + 7)
+    page = curator_client.get(reverse("admin:playbooks_rule_history", args=[effect.rule_id])).content.decode()
+    assert "update Effect" in page and "<strong>points</strong>" in page and str(effect.points + 7) in page
+    playbook_page = curator_client.get(reverse("admin:playbooks_playbook_history", args=[draft.pk])).content.decode()
+    assert "insert" in playbook_page and "Rule rows" in playbook_page  # the copy's inserts, one line per kind
