@@ -81,6 +81,8 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
 
         return [
             path("import/", page(curation.import_view), name="playbooks_playbook_import"),
+            path("catalogue/export/", page(curation.export_catalogue_view), name="playbooks_catalogue_export"),
+            path("catalogue/import/", page(curation.import_catalogue_view), name="playbooks_catalogue_import"),
             path("<int:pk>/lint/", page(curation.lint_report), name="playbooks_playbook_lint"),
             path("<int:pk>/golden/", page(curation.golden_report), name="playbooks_playbook_golden"),
             path("<int:pk>/simulate/", page(curation.simulator), name="playbooks_playbook_simulate"),

@@ -201,3 +201,48 @@ def compile_or_problems(playbook: Playbook) -> list[str]:
     except DefinitionError as exc:
         return exc.problems
     return []
+
+
+def export_catalogue_view(request: HttpRequest, admin: Any) -> HttpResponse:
+    from apps.playbooks.catalogue_io import export_catalogue
+
+    body = json.dumps(export_catalogue(), indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kpo-catalogue.json"'
+    return response
+
+
+def import_catalogue_view(request: HttpRequest, admin: Any) -> HttpResponse:
+    from decimal import Decimal
+
+    from apps.playbooks.catalogue_io import CatalogueError, import_catalogue
+
+    if not request.user.has_perms(["engagements.change_knowledgefunction", "compliance.change_regime"]):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    form.fields["file"].help_text = "A catalogue JSON file exported from KPO Advisor. Entries are matched by code."
+    context = {
+        **admin.admin_site.each_context(request),
+        "opts": Playbook._meta,
+        "title": "Import the catalogue",
+        "form": form,
+    }
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        problems: list[str] = []
+        if upload.size > MAX_UPLOAD:
+            problems = [f"The file is larger than {MAX_UPLOAD:,} bytes."]
+        else:
+            try:
+                report = import_catalogue(json.loads(upload.read().decode("utf-8"), parse_float=Decimal))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                problems = [f"The file is not readable JSON: {exc}"]
+            except CatalogueError as exc:
+                problems = exc.messages
+            else:
+                for line in report.lines():
+                    messages.success(request, line)
+                return redirect("admin:playbooks_playbook_changelist")
+        context["problems"] = problems
+        return render(request, "admin/playbooks/import.html", context, status=400)
+    return render(request, "admin/playbooks/import.html", context)

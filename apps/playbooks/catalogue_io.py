@@ -1,0 +1,147 @@
+"""The catalogue as one JSON file keyed by code: export it, and import it back (whole or refused).
+
+The format matches the reference files (each entry's code plus its reference fields; regimes carry
+their obligations). An import validates every entry first and writes nothing if any is wrong; then
+it creates missing entries and updates the others to the file's values, reporting what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.common.models import ReferenceTracked, digest
+from apps.common.reference import Report, Section
+from apps.compliance.models import Obligation, Regime
+from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
+
+FORMAT = "kpo-catalogue"
+KINDS: tuple[tuple[str, type[ReferenceTracked], str], ...] = (
+    ("engagement_models", EngagementModel, "Engagement models"),
+    ("knowledge_functions", KnowledgeFunction, "Knowledge functions"),
+    ("delivery_locations", DeliveryLocation, "Delivery locations"),
+    ("regimes", Regime, "Regimes"),
+)
+
+
+class CatalogueError(ValidationError):
+    pass
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral() else int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _entry(obj: Any) -> dict[str, Any]:
+    return {"code": obj.code, **{f: _plain(getattr(obj, f)) for f in obj.reference_fields}}
+
+
+def export_catalogue() -> dict[str, Any]:
+    data: dict[str, Any] = {"format": FORMAT, "format_version": 1}
+    for key, model, _ in KINDS:
+        items = []
+        for obj in model._default_manager.order_by("code"):
+            item = _entry(obj)
+            if model is Regime:
+                item["obligations"] = [_entry(o) for o in obj.obligations.order_by("order", "code")]  # type: ignore[attr-defined]
+            items.append(item)
+        data[key] = items
+    return data
+
+
+def _candidate(
+    model: type[Any], lookup: dict[str, Any], raw: Mapping[str, Any], where: str, problems: list[str]
+) -> Any:
+    if not isinstance(raw, Mapping):
+        problems.append(f"{where}: an entry must be an object")
+        return None
+    missing = [f for f in model.reference_fields if f not in raw]
+    unknown = set(raw) - {"code", "obligations", *model.reference_fields}
+    if missing:
+        problems.append(f"{where}: missing {', '.join(missing)}")
+    if unknown:
+        problems.append(f"{where}: unknown fields {', '.join(sorted(unknown))}")
+    if missing or unknown:
+        return None
+    obj = model(**lookup, **{f: raw[f] for f in model.reference_fields})
+    try:
+        obj.full_clean(
+            exclude=[f.name for f in model._meta.fields if f.is_relation],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            problems += [f"{where}: {field}: {m}" for m in messages]
+        return None
+    return obj
+
+
+def _save(model: type[Any], lookup: dict[str, Any], candidate: Any, section: Section, key: str) -> Any:
+    existing = model._default_manager.filter(**lookup).first()
+    values = candidate.reference_values()
+    if existing is None:
+        candidate.reference_digest = digest(values)
+        candidate.save()
+        section.created.append(key)
+        return candidate
+    if existing.reference_values() == values:
+        section.unchanged += 1
+        return existing
+    for name in model.reference_fields:
+        setattr(existing, name, getattr(candidate, name))
+    existing.save()
+    section.updated.append(key)
+    return existing
+
+
+def import_catalogue(data: Any) -> Report:
+    """Validate the whole file, then write it. Raises CatalogueError with every problem; writes nothing then."""
+    if not isinstance(data, Mapping) or data.get("format") != FORMAT:
+        raise CatalogueError([f"This is not a KPO Advisor catalogue file (its 'format' is not '{FORMAT}')."])
+    problems: list[str] = []
+    plan: list[tuple[type[Any], dict[str, Any], Any, str, str, list[tuple[dict[str, Any], Any, str]]]] = []
+    for key, model, label in KINDS:
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            problems.append(f"'{key}' must be a list")
+            continue
+        codes = [i.get("code") for i in items if isinstance(i, Mapping)]
+        for code in {c for c in codes if codes.count(c) > 1}:
+            problems.append(f"{key}: the code {code!r} is used twice")
+        for index, raw in enumerate(items):
+            code = raw.get("code") if isinstance(raw, Mapping) else None
+            where = f"{key} {code or '#' + str(index + 1)}"
+            candidate = _candidate(model, {"code": code}, raw, where, problems)
+            children = []
+            if model is Regime and isinstance(raw, Mapping):
+                for child in raw.get("obligations", []):
+                    ccode = child.get("code") if isinstance(child, Mapping) else None
+                    cwhere = f"{where} obligation {ccode}"
+                    cobj = _candidate(Obligation, {"code": ccode}, child, cwhere, problems)
+                    children.append(({"code": ccode}, cobj, f"{code}/{ccode}"))
+            plan.append((model, {"code": code}, candidate, label, str(code), children))
+    if problems:
+        raise CatalogueError(problems)
+    report = Report()
+    sections: dict[str, Section] = {}
+    with transaction.atomic():
+        for model, lookup, candidate, label, key, children in plan:
+            section = sections.get(label) or sections.setdefault(label, report.section(label))
+            saved = _save(model, lookup, candidate, section, key)
+            if children:
+                obligations = sections.get("Obligations") or sections.setdefault(
+                    "Obligations", report.section("Obligations")
+                )
+                for clookup, cobj, ckey in children:
+                    cobj.regime = saved
+                    _save(Obligation, {**clookup, "regime": saved}, cobj, obligations, ckey)
+    return report
