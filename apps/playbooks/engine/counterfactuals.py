@@ -77,7 +77,7 @@ def _show(question: Question, value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         labels = question.option_labels
-        return "“" + (", ".join(labels.get(v, v) for v in value) or "none") + "”"
+        return "“" + (", ".join(str(labels.get(v, v)) for v in value) or "none") + "”"
     if isinstance(value, str):
         return f"“{question.option_labels.get(value, value)}”"
     return f"{value:g}"
@@ -183,7 +183,7 @@ def what_would_flip(
     if verdict_flips:
         return tuple(chosen)
     deadline = time.perf_counter() + budget
-    pairs = []
+    pairs: list[Flip] = []
     for a, b in itertools.combinations(singles, 2):
         if a.question == b.question:
             continue
