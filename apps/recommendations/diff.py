@@ -49,3 +49,31 @@ def differences(before: Recommendation, after: Recommendation) -> list[Change]:
         Change("Regimes", _regimes(before), _regimes(after)),
         Change("Cost (likely)", _cost(before), _cost(after)),
     ]
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    what: str
+    values: list[str]
+
+    @property
+    def differs(self) -> bool:
+        return len(set(self.values)) > 1
+
+
+def _risks(rec: Recommendation) -> str:
+    risks = rec.snapshot["evaluation"]["risks"]
+    return "; ".join(f"{r['title']} ({r['severity']})" for r in risks) or "none"
+
+
+def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
+    rows = [
+        ("Verdict", lambda r: r.get_verdict_display()),
+        ("Fit score", lambda r: str(r.fit_score)),
+        ("Engagement models (top three)", _models),
+        ("Cost (likely, top model)", _cost),
+        ("Regimes", _regimes),
+        ("Risks", _risks),
+        ("Playbook version", lambda r: f"v{r.snapshot['playbook']['version']}"),
+    ]
+    return [ComparisonRow(what, [get(r) for r in recs]) for what, get in rows]

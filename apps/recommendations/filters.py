@@ -43,3 +43,14 @@ class HistoryFilter(forms.Form):
         if d.get("until"):
             qs = qs.filter(created_at__date__lte=d["until"])
         return qs.order_by("-created_at", "-id")
+
+
+def compare_ids(query: Any) -> list[int]:
+    """The two to four recommendation ids asked for (?ids=1&ids=2), in order, or a ValidationError."""
+    try:
+        ids = list(dict.fromkeys(int(i) for i in query.getlist("ids")))
+    except (TypeError, ValueError):
+        raise forms.ValidationError("Choose recommendations from the list.") from None
+    if not 2 <= len(ids) <= 4:
+        raise forms.ValidationError("Choose two to four recommendations to compare.")
+    return ids

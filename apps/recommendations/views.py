@@ -7,8 +7,9 @@ import json
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
@@ -21,8 +22,9 @@ from apps.questionnaire.progress import step_context
 from apps.questionnaire.services import AssessmentError, stored_answers
 from apps.recommendations import services
 from apps.recommendations.charts import cost_chart, score_chart
-from apps.recommendations.diff import differences
-from apps.recommendations.filters import HistoryFilter
+from apps.recommendations.diff import comparison_rows, differences
+from apps.recommendations.filters import HistoryFilter, compare_ids
+from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
 
 EDITOR = Membership.Role.EDITOR
@@ -170,6 +172,36 @@ def obligations_csv(request: HttpRequest, pk: int) -> HttpResponse:
                     ]
                 )
     return response
+
+
+@require_safe
+@member_required()
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two to four of the organisation's recommendations side by side, differences marked."""
+    try:
+        ids = compare_ids(request.GET)
+    except ValidationError as exc:
+        return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=400)
+    found = {
+        r.pk: r
+        for r in Recommendation.objects.for_organisation(request.organisation).filter(pk__in=ids)  # type: ignore[attr-defined]
+    }
+    if len(found) != len(ids):
+        raise Http404("No such recommendation in your organisation.")
+    recommendations = [found[i] for i in ids]
+    return render(
+        request, "recommendations/compare.html", {"recs": recommendations, "rows": comparison_rows(recommendations)}
+    )
+
+
+@require_safe
+@member_required()
+def flips(request: HttpRequest, pk: int) -> HttpResponse:
+    """What would flip it, and the tornado of answers: an htmx fragment on the result page, a page without JS."""
+    recommendation = _recommendation(request, pk)
+    context = {"rec": recommendation, "insight": insight(recommendation)}
+    template = "recommendations/flips.html#insight" if getattr(request, "htmx", False) else "recommendations/flips.html"
+    return render(request, template, context)
 
 
 @require_POST

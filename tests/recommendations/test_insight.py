@@ -1,0 +1,84 @@
+"""What would flip it on the result page, and comparing recommendations (scoped to the organisation)."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference(db: None) -> Playbook:
+    call_command("load_reference_data", stdout=StringIO())
+    cache.clear()
+    playbook = Playbook.objects.current()
+    assert playbook is not None
+    return playbook
+
+
+def _recommend(reference: Playbook, organisation: Organisation, user: User, case: str, title: str) -> Recommendation:
+    answers = reference.golden_cases.get(name__startswith=case).answers
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=reference)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    return submit_and_recommend(assessment=a, user=user)
+
+
+def test_the_result_offers_a_change_that_would_flip_it(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    url = reverse("recommendations:flips", args=[rec.pk])
+    page = buyer_client.get(url).content.decode()
+    assert "What would flip it" in page and "<html" in page
+    assert "If “" in page and ("the verdict would be" in page or "would rank first" in page)
+    fragment = buyer_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and 'id="insight"' in fragment
+    assert "Which answers move the fit score most" in fragment
+
+
+def test_what_would_flip_stores_nothing(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    before = (Recommendation.objects.count(), Assessment.objects.count(), Answer.objects.count())
+    buyer_client.get(reverse("recommendations:flips", args=[rec.pk]))
+    assert (Recommendation.objects.count(), Assessment.objects.count(), Answer.objects.count()) == before
+
+
+def test_compare_shows_differences_side_by_side(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    a = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    b = _recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
+    body = buyer_client.get(reverse("recommendations:compare"), {"ids": [a.pk, b.pk]}).content.decode()
+    assert "Fund research" in body and "Invoice entry" in body
+    assert 'Verdict <span class="badge badge--warn">differs</span>' in body
+
+
+@pytest.mark.parametrize("ids", [[], ["1"], ["x", "y"], ["1", "2", "3", "4", "5"]])
+def test_compare_refuses_bad_choices_clearly(reference: Playbook, buyer_client: Client, ids: list[Any]) -> None:
+    response = buyer_client.get(reverse("recommendations:compare"), {"ids": ids})
+    assert response.status_code == 400
+    assert "Choose" in response.content.decode()
+
+
+def test_compare_is_scoped_to_the_organisation(
+    reference: Playbook, organisation: Organisation, buyer: User, outsider_client: Client, buyer_client: Client
+) -> None:
+    a = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    b = _recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
+    assert outsider_client.get(reverse("recommendations:compare"), {"ids": [a.pk, b.pk]}).status_code == 404
+    assert outsider_client.get(reverse("recommendations:flips", args=[a.pk])).status_code == 404
