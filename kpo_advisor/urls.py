@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kpo_advisor import views
 
@@ -12,8 +10,7 @@ admin.site.index_title = "Catalogue and playbooks"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    # Browsers ask for /favicon.ico on every page that names none (admin): point them at ours.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("apps.accounts.urls")),
     path("assessments/", include("apps.questionnaire.urls")),
     path("recommendations/", include("apps.recommendations.urls")),

@@ -9,6 +9,15 @@ fi
 if [ -n "$chromium" ]; then
   export KPO_CHROMIUM="$chromium"
   echo "Browser tests: using $chromium"
+  # The accessibility checks inject axe-core, a pinned devDependency from the npm registry (package.json).
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    if command -v npm >/dev/null 2>&1; then
+      echo "Installing the browser tests' Node packages (npm ci)"
+      npm ci --no-audit --no-fund --loglevel=error || echo "WARNING: npm ci failed; the accessibility tests will fail"
+    else
+      echo "WARNING: npm is not installed, so axe-core is missing; the accessibility tests will fail"
+    fi
+  fi
 else
   echo "############################################################"
   echo "# WARNING: no Chromium found: the browser tests are SKIPPED."

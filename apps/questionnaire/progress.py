@@ -60,7 +60,7 @@ class QuestionView:
         v = self.value
         if v is None or isinstance(v, bool | list | str):
             return "" if not isinstance(v, str) or self.question.options else v
-        return f"{v:g}"
+        return str(int(v)) if v == int(v) else f"{v:.2f}".rstrip("0").rstrip(".")  # never 1e+06
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import QuerySet
 
+from apps.compliance.models import Regime
+from apps.engagements.models import EngagementModel, KnowledgeFunction
 from apps.recommendations.models import Recommendation, Verdict
 
 
@@ -14,11 +16,33 @@ class HistoryFilter(forms.Form):
     )  # fmt: skip
 
     verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False)
-    function = forms.SlugField(required=False, max_length=60, label="Function code")
-    model = forms.SlugField(required=False, max_length=60, label="Top model code")
-    regime = forms.SlugField(required=False, max_length=60, label="Regime code")
+    function = forms.ChoiceField(required=False, label="Knowledge function")
+    model = forms.ChoiceField(required=False, label="Top engagement model")
+    regime = forms.ChoiceField(required=False, label="Regime")
     since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Names for codes (one query per catalogue kind): the filter choices and the table's labels.
+        self.names: dict[str, dict[str, str]] = {
+            "function": dict(KnowledgeFunction.objects.order_by("name").values_list("code", "name")),
+            "model": dict(
+                EngagementModel.objects.filter(is_kpo=True).order_by("display_order").values_list("code", "name")
+            ),
+            "regime": dict(Regime.objects.order_by("name").values_list("code", "name")),
+        }
+        for field, anything in (("function", "Any function"), ("model", "Any model"), ("regime", "Any regime")):
+            choice_field = self.fields[field]
+            assert isinstance(choice_field, forms.ChoiceField)
+            choice_field.choices = [("", anything), *self.names[field].items()]
+
+    def label_rows(self, rows: Any) -> None:
+        """Give each recommendation on the page the names of its codes."""
+        for r in rows:
+            r.function_name = self.names["function"].get(r.function, r.function)
+            r.top_model_name = self.names["model"].get(r.top_model, r.top_model)
+            r.regime_names = [self.names["regime"].get(code, code) for code in r.regimes]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -85,6 +85,7 @@ def history(request: HttpRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))  # type: ignore[attr-defined]
     page = Paginator(recommendations.only(*HistoryFilter.COLUMNS), 25).get_page(request.GET.get("page"))
+    form.label_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

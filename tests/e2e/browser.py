@@ -1,0 +1,128 @@
+"""The browser side of the e2e tests: contexts that watch the console, and axe-core.
+
+Every page a test opens records its console errors, uncaught exceptions and Content Security Policy
+violations; the ``browsing`` fixture fails the test at teardown if any are left that the test did not
+expect by name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+
+from apps.accounts.models import User
+
+CHROMIUM = os.environ.get("KPO_CHROMIUM", "")
+# Debian's Chromium, headless; never a downloaded browser (see the README).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPO = Path(__file__).resolve().parents[2]
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+NARROW = {"width": 375, "height": 812}
+WIDE = {"width": 1280, "height": 900}
+
+# Chromium reports a CSP violation on the console and, while JavaScript runs, as a
+# securitypolicyviolation event; this init script (run by Playwright, exempt from the page's policy)
+# turns the event into a console error too, so neither way of reporting can be missed.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
+});
+"""
+
+FINISH_ANIMATIONS = """async () => {
+  const finite = document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+  await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+}"""
+
+
+@dataclass
+class ConsoleLog:
+    """Console errors, page errors and CSP violations seen by every page of one test."""
+
+    problems: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern[str]] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        """Tolerate problems matching ``pattern`` (for a test that provokes exactly that on purpose)."""
+        self.allowed.append(re.compile(pattern))
+
+    def record(self, text: str) -> None:
+        if not any(p.search(text) for p in self.allowed):
+            self.problems.append(text)
+
+    def watch(self, page: Any) -> None:
+        def on_console(message: Any) -> None:
+            if message.type == "error" or "Content Security Policy" in message.text:
+                source = message.location.get("url") or page.url
+                self.record(f"console {message.type} on {page.url} from {source}: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.record(f"page error on {page.url}: {error}"))
+
+
+@dataclass
+class Browsing:
+    """Opens browser contexts for one test: signed in or out, with or without JavaScript, at a width."""
+
+    browser: Any
+    base_url: str
+    console: ConsoleLog
+    contexts: list[Any] = field(default_factory=list)
+
+    def new_page(self, user: User | None = None, *, js: bool = True, viewport: dict[str, int] = WIDE) -> Any:
+        """A page in a new context (a fresh browser profile); signed in as ``user`` if given."""
+        context = self.browser.new_context(
+            base_url=self.base_url, java_script_enabled=js, viewport=viewport, accept_downloads=True
+        )
+        context.set_default_timeout(10_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("page", self.console.watch)
+        self.contexts.append(context)
+        if user is not None:
+            cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_for(user), "url": self.base_url}
+            context.add_cookies([cookie])
+        return context.new_page()
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+def session_for(user: User) -> str:
+    """A signed-in session, so tests that are not about signing in skip the login form."""
+    client = Client()
+    client.force_login(user)
+    return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def run_axe(page: Any) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one line per rule and element."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol: the page's Content Security Policy stays enforced
+        # (Playwright's add_script_tag would insert an inline script, which the policy rightly blocks).
+        page.evaluate(AXE_JS.read_text())
+    # A colour still mid-transition (a stylesheet applied after first paint) would be measured as a
+    # blend of two colours; let finite animations and transitions end first.
+    page.evaluate(FINISH_ANIMATIONS)
+    violations = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations.map(
+             (v) => ({id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary)})
+           )""",
+        AXE_TAGS,
+    )
+    return [f"{v['id']} ({v['help']}) at {node}" for v in violations for node in v["nodes"]]

@@ -1,0 +1,49 @@
+"""A curator publishes a new playbook version in admin while a buyer is half-way through an assessment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import expect
+
+from apps.accounts.models import User
+from apps.playbooks.models import Playbook
+from apps.recommendations.models import Recommendation
+from tests.e2e.browser import Browsing
+from tests.e2e.flow import HEDGE_FUND, complete_steps, golden_answers, start_in_browser
+
+
+def _run_admin_action(page: Any, playbook: Playbook, action: str) -> None:
+    page.goto("/admin/playbooks/playbook/")
+    page.locator(f"input[name=_selected_action][value='{playbook.pk}']").check()
+    page.locator("select[name=action]").select_option(label=action)
+    page.locator("button[name=index]").click()
+
+
+def test_publishing_a_new_version_leaves_a_buyer_in_flight_on_the_old_one(
+    browsing: Browsing, buyer: User, curator: User, sign_in: Callable[[Any, str], None]
+) -> None:
+    answers = golden_answers(HEDGE_FUND)
+    buyer_page = browsing.new_page(buyer)
+    start_in_browser(buyer_page, "Started on version 1", answers["function"])
+    complete_steps(buyer_page, answers, js=True, stop_at="data")
+
+    admin = browsing.new_page()
+    sign_in(admin, curator.email)
+    version_1 = Playbook.objects.get(status=Playbook.Status.PUBLISHED)
+    _run_admin_action(admin, version_1, "Start a new draft from the selected playbook")
+    expect(admin.get_by_text(re.compile(r"^Started draft #\d+"))).to_be_visible()
+    draft = Playbook.objects.get(status=Playbook.Status.DRAFT)
+    _run_admin_action(admin, draft, "Publish the selected drafts")
+    expect(admin.get_by_text(re.compile(r"^Published .*\(v2, published\)"))).to_be_visible()
+
+    complete_steps(buyer_page, answers, js=True)
+    buyer_page.get_by_role("button", name="Submit for a recommendation").click()
+    expect(buyer_page.get_by_role("heading", level=2, name="KPO wins")).to_be_visible()
+    expect(buyer_page.get_by_text(re.compile(r"version 1 · engine"))).to_be_visible()
+    assert Recommendation.objects.get().playbook == version_1
+
+    buyer_page.goto("/assessments/new/")
+    expect(buyer_page.get_by_text("You'll answer playbook version 2")).to_be_visible()
