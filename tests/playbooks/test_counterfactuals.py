@@ -173,3 +173,28 @@ def test_sensitivity_ranks_answers_by_how_far_they_move_the_score() -> None:
     )
     rows = sensitivity(pb, {"s": "a", "y": True, "n": 3, "m": []})
     assert [(r.question, r.low, r.high) for r in rows] == [("s", 45, 65), ("y", 65, 70)]
+
+
+def test_two_blockers_are_lifted_by_a_pair_of_changes() -> None:
+    blockers = [
+        {
+            "match": "all",
+            "conditions": [{"question": "s", "op": "equals", "value": "a"}],
+            "effects": [{"kind": "blocker", "text": "A."}],
+        },
+        {
+            "match": "all",
+            "conditions": [{"question": "y", "op": "equals", "value": True}],
+            "effects": [{"kind": "blocker", "text": "Y."}],
+        },
+        {
+            "match": "all",
+            "conditions": [{"question": "n", "op": "at_least", "value": 0}],
+            "effects": [{"kind": "fit", "points": 20}],
+        },
+    ]
+    pb = playbook(blockers)
+    flips = what_would_flip(pb, {"s": "a", "y": True, "n": 3, "m": []})
+    pairs = [f for f in flips if len(f.changes) == 2]
+    assert pairs and pairs[0].verdict == "wins"
+    assert {c.question for c in pairs[0].changes} == {"s", "y"}

@@ -153,6 +153,10 @@ def _apply(answers: Mapping[str, Any], changes: tuple[Change, ...]) -> dict[str,
     return new
 
 
+def _moves(base: Outcome, result: Outcome) -> bool:
+    return (result.unblocked_score, result.blockers) != (base.unblocked_score, base.blockers)
+
+
 def _flip(base: Outcome, result: Outcome, changes: tuple[Change, ...]) -> Flip | None:
     verdict, model = result.verdict != base.verdict, result.top_model != base.top_model
     if not (verdict or model):
@@ -182,9 +186,14 @@ def what_would_flip(
     chosen = verdict_flips[: MAX_FLIPS // 2] + model_flips[: MAX_FLIPS // 2]
     if verdict_flips:
         return tuple(chosen)
+    # Pairs: first among the changes that move something on their own (the score, a blocker), where
+    # a flip is most likely, then the rest, until the time budget runs out.
+    moving = [c for c in singles if _moves(base, outcome(pb, _apply(effective, (c,))))]
+    still = [c for c in singles if c not in moving]
     deadline = time.perf_counter() + budget
     pairs: list[Flip] = []
-    for a, b in itertools.combinations(singles, 2):
+    ordered = itertools.chain(itertools.combinations(moving, 2), itertools.product(moving, still))
+    for a, b in ordered:
         if a.question == b.question:
             continue
         if time.perf_counter() > deadline or len(pairs) >= MAX_FLIPS // 2:

@@ -193,13 +193,15 @@ class Outcome:
     verdict: str
     fit_score: int
     top_model: str | None
+    unblocked_score: int = 0
+    blockers: int = 0
 
 
 def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
     """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
     preview). Same rules and arithmetic as ``evaluate``, without building the explanation."""
     _, _, effective = visible_answers(pb, answers)
-    fit_points, blocked = 0, False
+    fit_points, blockers = 0, 0
     scores = dict.fromkeys(_kpo_models(pb), 0)
     for rule, predicate in pb.rules:
         if predicate(effective):
@@ -207,12 +209,12 @@ def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
                 if effect.kind == "fit":
                     fit_points += effect.points
                 elif effect.kind == "blocker":
-                    blocked = True
+                    blockers += 1
                 elif effect.kind == "model" and effect.target in scores:
                     scores[effect.target] += effect.points
-    _, score, verdict = _verdict(pb, fit_points, blocked)
+    unblocked, score, verdict = _verdict(pb, fit_points, blockers > 0)
     ranked = _ranked(pb.catalogue.models, scores)
-    return Outcome(verdict, score, ranked[0] if ranked else None)
+    return Outcome(verdict, score, ranked[0] if ranked else None, unblocked, blockers)
 
 
 def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
