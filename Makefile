@@ -9,12 +9,16 @@ STAMP := $(VENV)/.requirements.sha256
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+USERS ?= 50
+SPAWN_RATE ?= 10
+RUN_TIME ?= 5m
 
-.PHONY: help run test lint fmt check-python venv bootstrap
+.PHONY: help run test lint fmt check-python venv bootstrap loadtest
 
 help:
 	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT)"
 	@echo "make test  - set up everything and run the whole test suite (lint, types, migrations, tests)"
+	@echo "make loadtest - $(USERS) simulated buyers for $(RUN_TIME) against gunicorn on loopback; writes docs/reliability.md"
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No suitable Python found (see the message above)."; exit 1; }
@@ -49,3 +53,12 @@ test: venv
 	@echo "== mypy"; $(BIN)/mypy
 	@echo "== makemigrations --check"; $(MANAGE) makemigrations --check --dry-run
 	@echo "== pytest"; scripts/run-tests.sh
+
+# Loopback only, bounded in time, its own database under .data/loadtest (see docs/reliability.md).
+loadtest: venv
+	@want=$$(sha256sum loadtest/requirements.txt | cut -d' ' -f1); have=$$(cat $(VENV)/.loadtest.sha256 2>/dev/null); \
+	if [ "$$want" != "$$have" ]; then \
+	  echo "Installing the load generator (locust)"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r loadtest/requirements.txt && echo "$$want" > $(VENV)/.loadtest.sha256; \
+	fi
+	@$(BIN)/python -m loadtest.run --users $(USERS) --spawn-rate $(SPAWN_RATE) --run-time $(RUN_TIME)

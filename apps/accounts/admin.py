@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
-from apps.accounts.models import Membership, Organisation, User
+from apps.accounts.forms import AdminLoginForm
+from apps.accounts.models import LoginThrottle, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,3 +42,22 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Failed sign-ins by email and client address. Deleting a row lifts its lock."""
+
+    list_display = ["email", "ip", "failures", "last_failure_at", "locked_until"]
+    search_fields = ["email", "ip"]
+    readonly_fields = ["email", "ip", "failures", "first_failure_at", "last_failure_at", "locked_until"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+# The admin login goes through the same throttled backend; its form says so when a pair is locked.
+admin.site.login_form = AdminLoginForm

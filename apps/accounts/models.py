@@ -109,3 +109,27 @@ class Membership(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+class LoginThrottle(models.Model):
+    """Recent failed sign-ins for one email address from one client address (apps/accounts/throttle.py).
+
+    The email is the one typed, whether or not an account has it, so a lock says nothing about
+    which accounts exist.
+    """
+
+    email = models.CharField(max_length=320)
+    ip = models.CharField("client address", max_length=45, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField()
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_failure_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "ip"], name="login_throttle_unique_email_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip or 'unknown'}: {self.failures} failures"

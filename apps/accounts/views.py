@@ -1,24 +1,45 @@
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts import services
+from apps.accounts import services, throttle
 from apps.accounts.forms import AddMemberForm, EmailAuthenticationForm, RoleForm, SwitchOrganisationForm
 from apps.accounts.models import Membership
 from apps.accounts.scoping import SESSION_KEY, get_for_member, member_required
+from apps.accounts.security import SESSION_LOGIN_AT, security_event
 
 
 class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The absolute session lifetime counts from here (kpo_advisor.middleware.SessionLifetimeMiddleware).
+        self.request.session[SESSION_LOGIN_AT] = int(time.time())
+        security_event(self.request, "login_succeeded")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Ends the session on the server: its row is deleted, not just the cookie."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            security_event(request, "logout")
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -33,6 +54,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        # Whoever completes a reset controls the mailbox: lift any sign-in lock on the address.
+        throttle.clear_email(email=form.user.email)
+        return super().form_valid(form)
+
 
 @require_POST
 @login_required
@@ -45,10 +71,12 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     )
     request.session[SESSION_KEY] = membership.organisation_id
     messages.success(request, f"You are now working in {membership.organisation}.")
+    # Only a path on this site; anything else (another host, a URL name, junk) goes home.
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "home"
-    return redirect(next_url)
+    safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return HttpResponseRedirect(next_url if safe else reverse("home"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -120,10 +120,16 @@ def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[st
         engagement_model=lookups["model"].get(target) if kind == "model" else None,
         regime=lookups["regime"].get(target) if kind == "regime" else None,
         location=lookups["location"].get(target) if kind == "location" else None,
-        text=raw.get("text", ""),
-        severity=raw.get("severity", "") if kind == "risk" else "",
-        mitigation=raw.get("mitigation", "") if kind == "risk" else "",
+        text=_text(raw, "text"),
+        severity=_text(raw, "severity") if kind == "risk" else "",
+        mitigation=_text(raw, "mitigation") if kind == "risk" else "",
     )
+
+
+def _text(raw: Mapping[str, Any], key: str, default: str = "") -> str:
+    """A text field from the file: missing or null is empty; anything else becomes its text."""
+    value = raw.get(key)
+    return default if value is None else str(value)
 
 
 def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None) -> Playbook:
@@ -143,8 +149,8 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
     with transaction.atomic():
         playbook = check(
             Playbook(
-                title=str(meta.get("title", "Untitled playbook")),
-                notes=str(meta.get("notes", "")),
+                title=_text(meta, "title", "Untitled playbook"),
+                notes=_text(meta, "notes"),
                 wins_threshold=int(meta.get("wins_threshold", 65)),
                 conditional_threshold=int(meta.get("conditional_threshold", 45)),
                 based_on=based_on,
@@ -157,8 +163,8 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
             section = Section(
                 playbook=playbook,
                 code=raw_section["code"],
-                title=raw_section.get("title", raw_section["code"]),
-                intro=raw_section.get("intro", ""),
+                title=_text(raw_section, "title", raw_section["code"]),
+                intro=_text(raw_section, "intro"),
                 order=s_index,
                 visible_when=raw_section.get("visible_when", "all"),
             )
@@ -169,13 +175,13 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                     playbook=playbook,
                     section=section,
                     code=raw_q["code"],
-                    prompt=raw_q.get("prompt", raw_q["code"]),
-                    help_text=raw_q.get("help", ""),
+                    prompt=_text(raw_q, "prompt", raw_q["code"]),
+                    help_text=_text(raw_q, "help"),
                     kind=raw_q["kind"],
                     required=bool(raw_q.get("required", True)),
                     min_value=raw_q.get("min"),
                     max_value=raw_q.get("max"),
-                    unit=raw_q.get("unit", ""),
+                    unit=_text(raw_q, "unit"),
                     role=raw_q.get("role") or "",
                     order=q_index,
                     visible_when=raw_q.get("visible_when", "all"),
@@ -198,8 +204,8 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
             rule = Rule(
                 playbook=playbook,
                 code=raw_rule["code"],
-                name=raw_rule.get("name", raw_rule["code"]),
-                rationale=raw_rule.get("rationale", ""),
+                name=_text(raw_rule, "name", raw_rule["code"]),
+                rationale=_text(raw_rule, "rationale"),
                 match=raw_rule.get("match", "all"),
                 order=r_index,
                 enabled=bool(raw_rule.get("enabled", True)),
@@ -211,11 +217,11 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
         cases = [
             GoldenCase(
                 playbook=playbook,
-                name=g.get("name", ""),
-                why=g.get("why", ""),
+                name=_text(g, "name"),
+                why=_text(g, "why"),
                 answers=g.get("answers", {}),
-                expected_verdict=g.get("expected_verdict", ""),
-                expected_top_model=g.get("expected_top_model", ""),
+                expected_verdict=_text(g, "expected_verdict"),
+                expected_top_model=_text(g, "expected_top_model"),
                 regimes_present=g.get("regimes_present", []),
                 regimes_absent=g.get("regimes_absent", []),
                 fit_min=g.get("fit_min"),

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         path = Path(options["path"])
         try:
             data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError covers bad JSON and huge numbers
             raise CommandError(f"{path} is not readable JSON: {exc}", returncode=2) from None
         try:
             report = import_catalogue(data)

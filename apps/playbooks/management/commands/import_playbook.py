@@ -19,7 +19,7 @@ class Command(BaseCommand):
         path = Path(options["path"])
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError covers bad JSON and huge numbers
             raise CommandError(f"{path} is not readable JSON: {exc}", returncode=2) from None
         try:
             draft = import_playbook(data=data)

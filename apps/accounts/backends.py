@@ -1,0 +1,53 @@
+"""The model backend behind the login throttle (apps/accounts/throttle.py).
+
+Sitting in the backend, the throttle covers every sign-in form: the buyer's login page and the
+curators' admin login alike. A locked pair is refused before any password is checked; the view
+turns ``request.login_locked_until`` into a clear message and a 429.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from apps.accounts import throttle
+from apps.accounts.models import User
+from apps.accounts.security import client_ip, security_event
+
+
+class ThrottledModelBackend(ModelBackend):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if request is None or not username or password is None:
+            # No client to throttle (management commands), or nothing to check.
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        email, ip = str(username), client_ip(request)
+        until = throttle.locked_until(email=email, ip=ip)
+        if until is not None:
+            request.login_locked_until = until  # type: ignore[attr-defined]
+            security_event(request, "login_refused_locked", level=logging.WARNING, email=email, until=until.isoformat())
+            return None
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            throttle.clear(email=email, ip=ip)
+            return user
+        failures, until = throttle.record_failure(email=email, ip=ip)
+        security_event(request, "login_failed", level=logging.WARNING, email=email, failures=failures)
+        if until is not None:
+            request.login_locked_until = until  # type: ignore[attr-defined]
+            security_event(request, "login_locked", level=logging.WARNING, email=email, until=until.isoformat())
+        return None
+
+    async def aauthenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        # The throttle's queries are synchronous; async sign-ins take the same path.
+        return await sync_to_async(self.authenticate)(request, username=username, password=password, **kwargs)

@@ -1,0 +1,54 @@
+"""Security events: one log line each on the ``kpo_advisor.security`` logger, with the request id.
+
+Events: ``login_succeeded``, ``login_failed``, ``login_locked`` (a throttle lock starts),
+``login_refused_locked`` (an attempt while locked), ``logout``, ``session_expired`` (absolute
+lifetime), ``permission_denied`` (any 403). docs/operations.md lists them. This module imports no
+models, so middleware and settings-time code can use it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+logger = logging.getLogger("kpo_advisor.security")
+
+# The session key holding the sign-in time (epoch seconds), for the absolute session lifetime.
+SESSION_LOGIN_AT = "login_at"
+
+_PLAIN = re.compile(r"[\w.@:/+-]{1,200}")
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (CLIENT_IP_HEADER).
+
+    For a list such as X-Forwarded-For the last entry is used: the one the proxy itself appended.
+    """
+    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    raw = (request.META.get(header, "") if header else "") or request.META.get("REMOTE_ADDR", "")
+    return str(raw).split(",")[-1].strip()[:45]
+
+
+def _value(value: Any) -> str:
+    # Quote anything that is not a plain token, so a hostile email or path cannot forge log lines.
+    text = str(value)
+    return text if _PLAIN.fullmatch(text) else json.dumps(text[:200])
+
+
+def security_event(request: HttpRequest, event: str, *, level: int = logging.INFO, **fields: Any) -> None:
+    """Log ``event`` with the client address, the user (if any), the path and ``fields``."""
+    user = getattr(request, "user", None)
+    parts = {
+        "event": event,
+        "ip": client_ip(request) or "-",
+        "user": user.pk if user is not None and user.is_authenticated else "-",
+        "method": request.method or "-",
+        "path": request.path,
+        **fields,
+    }
+    logger.log(level, " ".join(f"{key}={_value(value)}" for key, value in parts.items()))

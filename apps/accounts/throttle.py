@@ -1,0 +1,74 @@
+"""Login throttling: too many wrong passwords for one email from one client address lock that pair.
+
+LOGIN_THROTTLE_FAILURES failures within LOGIN_THROTTLE_LOCK_SECONDS lock the (email, address) pair
+for LOGIN_THROTTLE_LOCK_SECONDS; while locked, no password is even checked. A successful sign-in
+clears the pair, and a completed password reset clears every lock on the email. Counting takes a
+row lock, so parallel guesses cannot slip past the limit.
+
+django-axes does this too, but no release supports Django 6.1 yet; this is the small part we need.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.accounts.models import LoginThrottle
+
+
+def _pair(email: str, ip: str) -> dict[str, str]:
+    return {"email": email.strip().lower()[:320], "ip": ip[:45]}
+
+
+def _window() -> timedelta:
+    return timedelta(seconds=settings.LOGIN_THROTTLE_LOCK_SECONDS)
+
+
+def locked_until(*, email: str, ip: str) -> datetime | None:
+    """When the pair's lock ends, or None when it may try a password now."""
+    return (
+        LoginThrottle.objects.filter(**_pair(email, ip), locked_until__gt=timezone.now())
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+
+
+def record_failure(*, email: str, ip: str) -> tuple[int, datetime | None]:
+    """Count a wrong password. Returns (failures in this window, lock end if the pair is now locked)."""
+    now = timezone.now()
+    with transaction.atomic():
+        row, _ = LoginThrottle.objects.select_for_update().get_or_create(
+            **_pair(email, ip), defaults={"first_failure_at": now, "last_failure_at": now}
+        )
+        expired_lock = row.locked_until is not None and row.locked_until <= now
+        if expired_lock or row.first_failure_at <= now - _window():
+            row.failures, row.first_failure_at, row.locked_until = 0, now, None
+        row.failures += 1
+        row.last_failure_at = now
+        if row.failures >= settings.LOGIN_THROTTLE_FAILURES:
+            row.locked_until = now + _window()
+        row.save()
+    return row.failures, row.locked_until
+
+
+def clear(*, email: str, ip: str) -> None:
+    """Forget the pair's failures (after a successful sign-in)."""
+    LoginThrottle.objects.filter(**_pair(email, ip)).delete()
+
+
+def clear_email(*, email: str) -> None:
+    """Lift every lock on ``email`` (after its owner proved control of the mailbox by a reset)."""
+    LoginThrottle.objects.filter(email=_pair(email, "")["email"]).delete()
+
+
+def prune() -> int:
+    """Delete rows whose window and lock are over; returns how many. Run from cron (docs/operations.md)."""
+    cutoff = timezone.now() - _window()
+    stale = LoginThrottle.objects.filter(last_failure_at__lt=cutoff).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=timezone.now())
+    )
+    return stale.delete()[0]

@@ -1,0 +1,211 @@
+"""Login throttling, password rules, and sessions that end: idle, absolute lifetime, logout."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import LoginThrottle, User
+from apps.accounts.security import SESSION_LOGIN_AT
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def sign_in(client: Client, email: str, password: str, ip: str = "203.0.113.7") -> Any:
+    return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.fixture
+def quick_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member(quick_hashing: None, buyer: User) -> User:
+    buyer.set_password(PASSWORD)
+    buyer.save()
+    return buyer
+
+
+# Throttling: 10 wrong passwords per email and address lock the pair for 15 minutes
+
+
+def test_ten_wrong_passwords_lock_the_email_from_that_address(client: Client, member: User) -> None:
+    for _ in range(9):
+        assert sign_in(client, member.email, "wrong-password").status_code == 200
+    tenth = sign_in(client, member.email, "wrong-password")
+    assert tenth.status_code == 429
+    assert "signing in is paused for 15 minutes" in tenth.content.decode()
+    assert 14 * 60 < int(tenth["Retry-After"]) <= 15 * 60
+    # Even the right password is refused while locked, without being checked.
+    locked = sign_in(client, member.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("accounts:members")).status_code == 302
+
+
+def test_the_lock_is_per_email_and_address(client: Client, member: User) -> None:
+    for _ in range(10):
+        sign_in(client, member.email, "wrong-password")
+    assert sign_in(client, member.email, PASSWORD, ip="198.51.100.1").status_code == 302  # another address
+    assert sign_in(Client(), "someone.else@acme.test", "x", ip="203.0.113.7").status_code == 200  # another email
+
+
+def test_unknown_emails_lock_the_same_way_so_locks_reveal_no_accounts(client: Client, quick_hashing: None) -> None:
+    for _ in range(10):
+        response = sign_in(client, "nobody@nowhere.test", "guess")
+    assert response.status_code == 429
+    assert LoginThrottle.objects.get(email="nobody@nowhere.test").failures == 10
+
+
+def test_the_lock_lifts_after_fifteen_minutes(client: Client, member: User) -> None:
+    for _ in range(10):
+        sign_in(client, member.email, "wrong-password")
+    LoginThrottle.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert sign_in(client, member.email, PASSWORD).status_code == 302
+    assert not LoginThrottle.objects.exists()  # success clears the count
+
+
+def test_failures_spread_over_more_than_the_window_do_not_lock(client: Client, member: User) -> None:
+    for _ in range(9):
+        sign_in(client, member.email, "wrong-password")
+    LoginThrottle.objects.update(first_failure_at=timezone.now() - timedelta(minutes=16))
+    assert sign_in(client, member.email, "wrong-password").status_code == 200
+    assert LoginThrottle.objects.get().failures == 1
+
+
+def test_a_completed_password_reset_lifts_the_lock(client: Client, member: User) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    for _ in range(10):
+        sign_in(client, member.email, "wrong-password")
+    uid = urlsafe_base64_encode(force_bytes(member.pk))
+    url = reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(member)])
+    form_url = client.get(url)["Location"]  # Django swaps the token into the session first
+    new = "a-brand-new-passphrase-42"
+    assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert sign_in(client, member.email, new).status_code == 302
+
+
+def test_the_admin_login_is_throttled_too(client: Client, quick_hashing: None, curator: User) -> None:
+    for _ in range(10):
+        response = client.post("/admin/login/", {"username": curator.email, "password": "wrong"}, REMOTE_ADDR="1.2.3.4")
+    assert response.status_code == 429
+    assert "signing in is paused" in response.content.decode()
+
+
+def test_login_throttle_prune_deletes_only_finished_rows(quick_hashing: None) -> None:
+    from apps.accounts import throttle
+
+    now = timezone.now()
+    old = now - timedelta(hours=1)
+    LoginThrottle.objects.create(email="old@x.test", ip="1", failures=3, first_failure_at=old, last_failure_at=old)
+    LoginThrottle.objects.create(email="new@x.test", ip="1", failures=3, first_failure_at=now, last_failure_at=now)
+    LoginThrottle.objects.create(
+        email="locked@x.test",
+        ip="1",
+        failures=10,
+        first_failure_at=old,
+        last_failure_at=old,
+        locked_until=now + timedelta(minutes=5),
+    )
+    assert throttle.prune() == 1
+    assert set(LoginThrottle.objects.values_list("email", flat=True)) == {"new@x.test", "locked@x.test"}
+
+
+def test_client_address_comes_from_the_trusted_proxy_header_when_configured(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from apps.accounts.security import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_ip(request) == "10.0.0.1"
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    assert client_ip(request) == "203.0.113.9"  # the entry the proxy appended, not the client's claim
+
+
+# Passwords
+
+
+def test_weak_new_passwords_are_refused(buyer_client: Client, buyer: User) -> None:
+    for weak in ("short1", "password123", "12345678901", "buyer-acme-test"):
+        response = buyer_client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+        )
+        assert response.status_code == 200, weak
+    buyer.refresh_from_db()
+    assert buyer.check_password(PASSWORD)
+
+
+# Sessions
+
+
+def test_sessions_live_in_the_database(client: Client, member: User) -> None:
+    assert sign_in(client, member.email, PASSWORD).status_code == 302
+    key = client.cookies["sessionid"].value
+    assert Session.objects.filter(session_key=key).exists()
+
+
+def test_logout_deletes_the_session_on_the_server(client: Client, member: User) -> None:
+    sign_in(client, member.email, PASSWORD)
+    key = client.cookies["sessionid"].value
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+    # Replaying the old cookie opens nothing.
+    replay = Client()
+    replay.cookies["sessionid"] = key
+    assert replay.get(reverse("accounts:members")).status_code == 302
+
+
+def test_an_idle_session_expires(client: Client, member: User, settings: Any) -> None:
+    sign_in(client, member.email, PASSWORD)
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("accounts:members")).status_code == 302
+
+
+def test_a_busy_session_still_ends_after_its_absolute_lifetime(client: Client, member: User, settings: Any) -> None:
+    assert settings.SESSION_MAX_AGE_SECONDS == 12 * 60 * 60
+    sign_in(client, member.email, PASSWORD)
+    old_key = client.cookies["sessionid"].value
+    assert abs(client.session[SESSION_LOGIN_AT] - time.time()) < 60
+    assert client.get(reverse("accounts:members")).status_code == 200
+    session = client.session
+    session[SESSION_LOGIN_AT] = int(time.time()) - 12 * 60 * 60 - 1
+    session.save()
+    response = client.get(reverse("accounts:members"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert not Session.objects.filter(session_key=old_key).exists()
+    assert "please sign in again" in client.get(response["Location"]).content.decode()
+
+
+def test_sessions_started_elsewhere_get_their_clock_on_first_use(buyer_client: Client) -> None:
+    assert SESSION_LOGIN_AT not in buyer_client.session  # force_login skips the login view
+    buyer_client.get(reverse("accounts:members"))
+    assert abs(buyer_client.session[SESSION_LOGIN_AT] - time.time()) < 60
+
+
+def test_prune_login_throttle_command(quick_hashing: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = timezone.now() - timedelta(hours=1)
+    LoginThrottle.objects.create(email="old@x.test", ip="1", failures=3, first_failure_at=old, last_failure_at=old)
+    out = StringIO()
+    call_command("prune_login_throttle", stdout=out)
+    assert "Deleted 1 " in out.getvalue()
+    assert not LoginThrottle.objects.exists()

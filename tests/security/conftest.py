@@ -1,0 +1,112 @@
+"""Two organisations with one of everything, for the isolation, role and bad-input tests.
+
+Acme (the ``organisation`` fixture) has an owner (buyer), an editor (colleague) and a viewer, a
+draft assessment partly answered, a complete draft ready to submit, and two submitted
+assessments with their recommendations. Other Corp has the outsider, an owner, with a
+recommendation of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from apps.accounts.models import Membership, Organisation, User
+from apps.compliance.models import Regime
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import RegimeFactory
+
+COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
+# Tables whose rows a refused request must leave exactly as they were (sessions excepted).
+WATCHED_APPS = ("accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # These tests sign in with force_login; hashing the personas' passwords properly costs seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    other_organisation: Organisation
+    owner: User
+    editor: User
+    viewer: User
+    outsider: User
+    draft: Assessment
+    complete: Assessment
+    submitted: Assessment
+    recommendation: Recommendation
+    second_recommendation: Recommendation
+    outsider_recommendation: Recommendation
+    editor_membership: Membership
+    viewer_membership: Membership
+    regime: Regime
+
+    def user(self, persona: str) -> User | None:
+        return None if persona == "anonymous" else getattr(self, persona)
+
+
+def _assessment(organisation: Organisation, user: User, playbook: Playbook, title: str, **answers: Any) -> Assessment:
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=playbook)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    return a
+
+
+def _recommended(organisation: Organisation, user: User, playbook: Playbook, title: str) -> Recommendation:
+    return submit_and_recommend(assessment=_assessment(organisation, user, playbook, title, **COMPLETE), user=user)
+
+
+@pytest.fixture
+def world(
+    organisation: Organisation,
+    other_organisation: Organisation,
+    buyer: User,
+    colleague: User,
+    viewer: User,
+    outsider: User,
+    playbook: Playbook,
+) -> World:
+    recommendation = _recommended(organisation, buyer, playbook, "Legal review 2027")
+    return World(
+        organisation=organisation,
+        other_organisation=other_organisation,
+        owner=buyer,
+        editor=colleague,
+        viewer=viewer,
+        outsider=outsider,
+        draft=_assessment(organisation, buyer, playbook, "Draft", function="legal", judgement=True),
+        complete=_assessment(organisation, buyer, playbook, "Ready to submit", **COMPLETE),
+        submitted=recommendation.assessment,
+        recommendation=recommendation,
+        second_recommendation=_recommended(organisation, colleague, playbook, "Research 2027"),
+        outsider_recommendation=_recommended(other_organisation, outsider, playbook, "Their secret plan"),
+        editor_membership=Membership.objects.get(user=colleague),
+        viewer_membership=Membership.objects.get(user=viewer),
+        regime=RegimeFactory(code="gdpr", name="GDPR"),
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def snapshot(app_labels: tuple[str, ...] = WATCHED_APPS) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of these apps' tables, to compare before and after a request that must change nothing."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for label in app_labels
+        for model in apps.get_app_config(label).get_models()
+    }

@@ -1,0 +1,98 @@
+"""Concurrency with real concurrent database connections (one per thread).
+
+Covered elsewhere, not repeated here:
+- double submit from two threads gives one recommendation:
+  tests/recommendations/test_recommendations.py::test_two_simultaneous_submits_give_one_recommendation
+- two curators publishing at once get distinct versions:
+  tests/playbooks/test_curation.py::test_two_curators_publishing_at_once_get_distinct_versions
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import close_old_connections, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.questionnaire.services import record_answers
+
+
+def in_parallel(*work: Callable[[], Any]) -> list[Any]:
+    """Run each callable in its own thread (own connection), released together; results or exceptions."""
+    barrier = threading.Barrier(len(work))
+    results: list[Any] = [None] * len(work)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work[i]()
+        except Exception as exc:  # reported by the caller's assertions
+            results[i] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _xmin(assessment: Assessment) -> int:
+    # The id of the (sub)transaction that wrote the row version we see: the writer's fingerprint.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text::bigint FROM questionnaire_answer WHERE assessment_id = %s AND question_code = 'hours'",
+            [assessment.pk],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _autosave(assessment: Assessment, value: Any) -> tuple[Any, int]:
+    """Autosave ``value`` as a tab would; returns it with the fingerprint of the row version it wrote."""
+    with transaction.atomic():
+        result = record_answers(assessment=assessment, values={"hours": value})
+        assert not result.errors, result.errors
+        return value, _xmin(assessment)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_autosaving_the_same_question_last_write_wins(
+    organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Tabs", playbook=playbook)
+    Answer.objects.create(assessment=assessment, question_code="judgement", value=True)  # shows "hours"
+    for round_ in range(5):
+        a, b = 1000 + round_, 2000 + round_
+        results = in_parallel(lambda a=a: _autosave(assessment, a), lambda b=b: _autosave(assessment, b))
+        assert not [r for r in results if isinstance(r, Exception)], results
+        rows = list(Answer.objects.filter(assessment=assessment, question_code="hours"))
+        assert len(rows) == 1
+        # The stored row is the version the last committed write produced, with that write's value.
+        winner = [value for value, xmin in results if xmin == _xmin(assessment)]
+        assert winner == [rows[0].value], f"round {round_}: stored {rows[0].value}, writes {results}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_autosaving_over_http_both_succeed(
+    organisation: Organisation, buyer: User, colleague: User, playbook: Playbook
+) -> None:
+    assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Tabs", playbook=playbook)
+    url = reverse("questionnaire:answer", args=[assessment.pk, "judgement"])
+
+    def tab(user: User, value: str) -> int:
+        client = Client()
+        client.force_login(user)
+        return client.post(url, {"judgement": value}, headers={"HX-Request": "true"}).status_code
+
+    assert in_parallel(lambda: tab(buyer, "yes"), lambda: tab(colleague, "no")) == [200, 200]
+    assert Answer.objects.filter(assessment=assessment, question_code="judgement").count() == 1

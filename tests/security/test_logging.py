@@ -1,0 +1,97 @@
+"""Request ids, and the security events logged with them: failed sign-ins, lockouts, permission denials."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+SECURITY = "kpo_advisor.security"
+
+
+def events(caplog: pytest.LogCaptureFixture, name: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == SECURITY and f"event={name} " in r.getMessage()]
+
+
+def test_every_response_carries_a_request_id(client: Client) -> None:
+    first, second = client.get("/healthz"), client.get("/no-such-page/")
+    assert re.fullmatch(r"[0-9a-f]{32}", first["X-Request-ID"])
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+
+
+def test_a_proxys_request_id_is_kept_and_a_hostile_one_replaced(client: Client) -> None:
+    assert client.get("/healthz", headers={"X-Request-ID": "lb-7f3a9c21-0001"})["X-Request-ID"] == "lb-7f3a9c21-0001"
+    for hostile in ("x\r\nevent=login_succeeded", "a" * 200, "<script>", "short"):
+        assert client.get("/healthz", headers={"X-Request-ID": hostile})["X-Request-ID"] != hostile
+
+
+def test_a_failed_sign_in_is_logged_with_the_request_id(
+    client: Client, buyer: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    response = client.post(
+        reverse("accounts:login"), {"username": "buyer@acme.test", "password": "wrong"}, REMOTE_ADDR="203.0.113.5"
+    )
+    [record] = events(caplog, "login_failed")
+    assert record.levelno == logging.WARNING
+    assert record.request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
+    message = record.getMessage()
+    assert "email=buyer@acme.test" in message and "ip=203.0.113.5" in message and "failures=1" in message
+    assert "wrong" not in message  # never the password
+    # The configured log line carries the id too.
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "stdout")
+    assert f"request_id={response['X-Request-ID']}" in handler.format(record)
+
+
+def test_a_lockout_is_logged(client: Client, buyer: User, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    for _ in range(11):
+        client.post(reverse("accounts:login"), {"username": "buyer@acme.test", "password": "wrong"})
+    assert len(events(caplog, "login_failed")) == 10
+    assert len(events(caplog, "login_locked")) == 1
+    assert len(events(caplog, "login_refused_locked")) == 1
+
+
+def test_a_permission_denial_is_logged_with_who_and_what(
+    viewer_client: Client, viewer: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    response = viewer_client.post(reverse("accounts:members"), {"email": "x@acme.test", "role": "owner"})
+    assert response.status_code == 403
+    [record] = events(caplog, "permission_denied")
+    assert f"user={viewer.pk}" in record.getMessage()
+    assert "path=/accounts/members/" in record.getMessage()
+    assert record.request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
+
+
+def test_sign_in_and_out_are_logged(client: Client, buyer: User, caplog: pytest.LogCaptureFixture) -> None:
+    from tests.factories import PASSWORD
+
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    client.post(reverse("accounts:login"), {"username": "buyer@acme.test", "password": PASSWORD})
+    client.post(reverse("accounts:logout"))
+    assert events(caplog, "login_succeeded") and events(caplog, "logout")
+
+
+def test_hostile_values_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from apps.accounts.security import security_event
+
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    request = RequestFactory().get("/a path/with spaces")
+    request.user = AnonymousUser()
+    security_event(request, "login_failed", email="a@b.test\nevent=login_succeeded user=1")
+    [record] = caplog.records
+    message = record.getMessage()
+    assert "\n" not in message
+    assert 'email="a@b.test\\nevent=login_succeeded user=1"' in message
+    assert 'path="/a path/with spaces"' in message

@@ -1,0 +1,157 @@
+"""The role matrix: owner, editor, viewer, outsider and anonymous against every view.
+
+Each row is one view and method with the status each persona gets. The outsider is the owner of
+another organisation, so a 404 there is scoping, not a missing role; anonymous visitors are sent
+to sign in (302). Every refusal (4xx) must leave stored data as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from tests.security.conftest import World, client_for, snapshot
+from tests.security.urls import site_patterns
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("owner", "editor", "viewer", "outsider", "anonymous")
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    expect: tuple[int, int, int, int, int]  # in PERSONAS order
+    args: Callable[[World], list[Any]] = lambda w: []
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    query: Callable[[World], dict[str, Any]] = lambda w: {}
+    htmx: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}"
+
+
+def _draft(w: World) -> list[Any]:
+    return [w.draft.pk]
+
+
+def _rec(w: World) -> list[Any]:
+    return [w.recommendation.pk]
+
+
+ALL_200 = (200, 200, 200, 200, 200)
+SIGNED_IN = (200, 200, 200, 200, 302)  # any signed-in user, members of any organisation alike
+READ = (200, 200, 200, 404, 302)  # members of the organisation read; the outsider sees nothing
+EDIT = (302, 302, 403, 404, 302)  # editors and owners change; viewers may not
+OWNER = (302, 403, 403, 404, 302)  # owners only
+
+MATRIX = [
+    Row("home", "GET", ALL_200),
+    Row("healthz", "GET", ALL_200),
+    Row("accounts:login", "GET", (302, 302, 302, 302, 200)),
+    Row("accounts:login", "POST", (302, 302, 302, 302, 200), data=lambda w: {"username": "x@y.test", "password": "no"}),
+    Row("accounts:logout", "POST", (302, 302, 302, 302, 302)),
+    Row("accounts:password_change", "GET", SIGNED_IN),
+    Row("accounts:password_change_done", "GET", SIGNED_IN),
+    Row("accounts:password_reset", "GET", ALL_200),
+    Row("accounts:password_reset_done", "GET", ALL_200),
+    Row("accounts:password_reset_confirm", "GET", ALL_200, args=lambda w: ["MQ", "forged-token"]),
+    Row("accounts:password_reset_complete", "GET", ALL_200),
+    Row(
+        "accounts:switch_organisation",
+        "POST",
+        (302, 302, 302, 404, 302),
+        data=lambda w: {"organisation": w.organisation.pk},
+    ),
+    Row("accounts:members", "GET", SIGNED_IN),
+    # The outsider is an owner too: it adds the person to its own organisation.
+    Row(
+        "accounts:members", "POST", (302, 403, 403, 302, 302), data=lambda w: {"email": "new@x.test", "role": "viewer"}
+    ),
+    Row(
+        "accounts:change_role",
+        "POST",
+        OWNER,
+        args=lambda w: [w.viewer_membership.pk],
+        data=lambda w: {"role": "editor"},
+    ),
+    Row("accounts:remove_member", "POST", OWNER, args=lambda w: [w.viewer_membership.pk]),
+    Row("questionnaire:list", "GET", SIGNED_IN),
+    Row("questionnaire:start", "GET", (200, 200, 403, 200, 302)),
+    Row("questionnaire:start", "POST", (302, 302, 403, 302, 302), data=lambda w: {"title": "New", "function": "legal"}),
+    Row("questionnaire:resume", "GET", (302, 302, 302, 404, 302), args=_draft),
+    Row("questionnaire:step", "GET", READ, args=lambda w: [w.draft.pk, "work"]),
+    Row("questionnaire:step", "POST", EDIT, args=lambda w: [w.draft.pk, "work"], data=lambda w: {"judgement": "no"}),
+    Row(
+        "questionnaire:answer",
+        "POST",
+        (200, 200, 403, 404, 302),
+        args=lambda w: [w.draft.pk, "judgement"],
+        data=lambda w: {"judgement": "no"},
+        htmx=True,
+    ),
+    Row("questionnaire:review", "GET", READ, args=_draft),
+    Row("questionnaire:delete", "POST", OWNER, args=_draft),
+    Row("recommendations:history", "GET", SIGNED_IN),
+    Row("recommendations:history_csv", "GET", SIGNED_IN),
+    Row("recommendations:detail", "GET", READ, args=_rec),
+    Row("recommendations:export_json", "GET", READ, args=_rec),
+    Row("recommendations:obligations_csv", "GET", READ, args=_rec),
+    Row("recommendations:flips", "GET", READ, args=_rec),
+    Row("recommendations:rescore", "POST", EDIT, args=_rec),
+    Row(
+        "recommendations:compare_pair",
+        "GET",
+        READ,
+        args=lambda w: [w.recommendation.pk, w.second_recommendation.pk],
+    ),
+    Row(
+        "recommendations:compare",
+        "GET",
+        READ,
+        query=lambda w: {"ids": [w.recommendation.pk, w.second_recommendation.pk]},
+    ),
+    Row("recommendations:submit", "POST", EDIT, args=lambda w: [w.complete.pk]),
+    Row("recommendations:for_assessment", "GET", (302, 302, 302, 404, 302), args=lambda w: [w.submitted.pk]),
+    Row("engagements:models", "GET", SIGNED_IN),
+    Row("engagements:functions", "GET", SIGNED_IN),
+    Row("engagements:locations", "GET", SIGNED_IN),
+    Row("compliance:regimes", "GET", SIGNED_IN),
+    Row("compliance:regime_detail", "GET", SIGNED_IN, args=lambda w: [w.regime.code]),
+]
+
+
+def test_every_view_is_in_the_matrix() -> None:
+    names = {p.name for p in site_patterns()}
+    assert names == {row.name for row in MATRIX}, (
+        f"views missing from the role matrix: {names - {r.name for r in MATRIX}}"
+    )
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_role_matrix(world: World, row: Row) -> None:
+    got = []
+    for persona, expected in zip(PERSONAS, row.expect, strict=True):
+        # Each persona acts on the same fresh data: whatever one cell changes is rolled back.
+        with transaction.atomic():
+            client = client_for(world.user(persona))
+            before = snapshot()
+            url = reverse(row.name, args=row.args(world))
+            headers = {"HX-Request": "true"} if row.htmx else {}
+            if row.method == "GET":
+                response = client.get(url, row.query(world), headers=headers)
+            else:
+                response = client.post(url, row.data(world), headers=headers)
+            got.append(response.status_code)
+            if expected >= 400:
+                assert snapshot() == before, f"{row.id} as {persona} was refused but changed stored data"
+            transaction.set_rollback(True)
+    table = ", ".join(f"{p}={g}" for p, g in zip(PERSONAS, got, strict=True))
+    assert tuple(got) == row.expect, f"{row.id}: got {table}"
