@@ -162,37 +162,49 @@ class ImportForm(forms.Form):
     file = forms.FileField(help_text="A playbook JSON file exported from KPO Advisor. It becomes a new draft.")
 
 
+def _read_upload(form: ImportForm, *, decimals: bool) -> Any:
+    """The uploaded JSON file, or a ValidationError saying why it cannot be read. Catalogue files read
+    numbers as decimals (money fields); playbook files as plain JSON numbers (stored in JSON fields)."""
+    from decimal import Decimal
+
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_UPLOAD:
+        raise forms.ValidationError(f"The file is larger than {MAX_UPLOAD:,} bytes.")
+    try:
+        return json.loads(upload.read().decode("utf-8"), parse_float=Decimal if decimals else float)
+    except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, absurd numbers or nesting
+        raise forms.ValidationError(f"The file is not readable JSON: {exc}") from None
+
+
+def _upload_page(
+    request: HttpRequest, admin: Any, title: str, help_text: str, accept: Any, *, decimals: bool = False
+) -> HttpResponse:
+    """An upload form; ``accept(data)`` writes the file's contents, or raises a ValidationError
+    listing every problem (then nothing was written). Success messages and redirect come from it."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    form.fields["file"].help_text = help_text
+    context = {**admin.admin_site.each_context(request), "opts": Playbook._meta, "title": title, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            response: HttpResponse = accept(_read_upload(form, decimals=decimals))
+            return response
+        except forms.ValidationError as exc:
+            context["problems"] = exc.messages
+        return render(request, "admin/playbooks/import.html", context, status=400)
+    return render(request, "admin/playbooks/import.html", context)
+
+
 def import_view(request: HttpRequest, admin: Any) -> HttpResponse:
     if not admin.has_add_permission(request):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {
-        **admin.admin_site.each_context(request),
-        "opts": Playbook._meta,
-        "title": "Import a playbook",
-        "form": form,
-    }
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        problems: list[str] = []
-        if upload.size > MAX_UPLOAD:
-            problems = [f"The file is larger than {MAX_UPLOAD:,} bytes."]
-        else:
-            try:
-                data = json.loads(upload.read().decode("utf-8"))
-                draft = services.import_playbook(data=data)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                problems = [f"The file is not readable JSON: {exc}"]
-            except services.PlaybookError as exc:
-                problems = exc.messages
-            else:
-                messages.success(
-                    request, f"Imported “{draft.title}” as draft #{draft.pk}. Lint it, test it, then publish."
-                )
-                return redirect("admin:playbooks_playbook_change", draft.pk)
-        context["problems"] = problems
-        return render(request, "admin/playbooks/import.html", context, status=400)
-    return render(request, "admin/playbooks/import.html", context)
+
+    def accept(data: Any) -> HttpResponse:
+        draft = services.import_playbook(data=data)
+        messages.success(request, f"Imported “{draft.title}” as draft #{draft.pk}. Lint it, test it, then publish.")
+        return redirect("admin:playbooks_playbook_change", draft.pk)
+
+    help_text = "A playbook JSON file exported from KPO Advisor. It becomes a new draft."
+    return _upload_page(request, admin, "Import a playbook", help_text, accept)
 
 
 def compile_or_problems(playbook: Playbook) -> list[str]:
@@ -213,36 +225,15 @@ def export_catalogue_view(request: HttpRequest, admin: Any) -> HttpResponse:
 
 
 def import_catalogue_view(request: HttpRequest, admin: Any) -> HttpResponse:
-    from decimal import Decimal
-
-    from apps.playbooks.catalogue_io import CatalogueError, import_catalogue
+    from apps.playbooks.catalogue_io import import_catalogue
 
     if not request.user.has_perms(["engagements.change_knowledgefunction", "compliance.change_regime"]):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    form.fields["file"].help_text = "A catalogue JSON file exported from KPO Advisor. Entries are matched by code."
-    context = {
-        **admin.admin_site.each_context(request),
-        "opts": Playbook._meta,
-        "title": "Import the catalogue",
-        "form": form,
-    }
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        problems: list[str] = []
-        if upload.size > MAX_UPLOAD:
-            problems = [f"The file is larger than {MAX_UPLOAD:,} bytes."]
-        else:
-            try:
-                report = import_catalogue(json.loads(upload.read().decode("utf-8"), parse_float=Decimal))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                problems = [f"The file is not readable JSON: {exc}"]
-            except CatalogueError as exc:
-                problems = exc.messages
-            else:
-                for line in report.lines():
-                    messages.success(request, line)
-                return redirect("admin:playbooks_playbook_changelist")
-        context["problems"] = problems
-        return render(request, "admin/playbooks/import.html", context, status=400)
-    return render(request, "admin/playbooks/import.html", context)
+
+    def accept(data: Any) -> HttpResponse:
+        for line in import_catalogue(data).lines():
+            messages.success(request, line)
+        return redirect("admin:playbooks_playbook_changelist")
+
+    help_text = "A catalogue JSON file exported from KPO Advisor. Entries are matched by code."
+    return _upload_page(request, admin, "Import the catalogue", help_text, accept, decimals=True)

@@ -189,3 +189,15 @@ def test_import_upload_refuses_a_bad_file_with_every_problem(reference: Playbook
 def test_curation_pages_are_for_staff_only(reference: Playbook, buyer_client: Client, name: str) -> None:
     response = buyer_client.get(reverse(f"admin:playbooks_playbook_{name}", args=[reference.pk]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["admin:playbooks_playbook_import", "admin:playbooks_catalogue_import"])
+@pytest.mark.parametrize("content", [b"9" * 5000, b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe", b"{"])
+def test_unreadable_uploads_are_refused_cleanly(
+    reference: Playbook, curator_client: Client, name: str, content: bytes
+) -> None:
+    before = Playbook.objects.count()
+    response = curator_client.post(reverse(name), {"file": SimpleUploadedFile("x.json", content)})
+    assert response.status_code == 400
+    assert "not readable JSON" in response.content.decode() or "not a KPO Advisor" in response.content.decode()
+    assert Playbook.objects.count() == before
