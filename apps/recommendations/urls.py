@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.history, name="history"),
     path("export.csv", views.history_csv, name="history_csv"),
     path("compare/", views.compare, name="compare"),
+    path("portfolio/", views.portfolio_view, name="portfolio"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/export.json", views.export_json, name="export_json"),
     path("<int:pk>/obligations.csv", views.obligations_csv, name="obligations_csv"),

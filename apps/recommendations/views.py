@@ -26,6 +26,7 @@ from apps.recommendations.diff import comparison_rows, differences
 from apps.recommendations.filters import HistoryFilter, compare_ids
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
+from apps.recommendations.portfolio import portfolio
 
 EDITOR = Membership.Role.EDITOR
 
@@ -173,6 +174,19 @@ def obligations_csv(request: HttpRequest, pk: int) -> HttpResponse:
                     ]
                 )
     return response
+
+
+@require_safe
+@member_required()
+def portfolio_view(request: HttpRequest) -> HttpResponse:
+    context = portfolio(request.organisation)  # type: ignore[attr-defined]
+    context["charts"] = [
+        ("Verdicts", context["verdicts"]),
+        ("Top engagement models", context["models"]),
+        ("Knowledge functions", context["functions"]),
+        ("Regimes triggered", context["regimes"]),
+    ]
+    return render(request, "recommendations/portfolio.html", context)
 
 
 @require_safe

@@ -91,6 +91,8 @@ def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
     check.visit(page, "review-missing", f"/assessments/{draft.pk}/review/")
     check.visit(page, "result", f"/recommendations/{recommendation.pk}/")
     check.visit(page, "recommendations", "/recommendations/")
+    check.visit(page, "portfolio", "/recommendations/portfolio/")
+    check.visit(page, "what-would-flip", f"/recommendations/{recommendation.pk}/what-would-flip/")
 
     page.emulate_media(media="print")
     page.set_viewport_size(WIDE)

@@ -101,6 +101,7 @@ MATRIX = [
     Row("questionnaire:delete", "POST", OWNER, args=_draft),
     Row("recommendations:history", "GET", SIGNED_IN),
     Row("recommendations:history_csv", "GET", SIGNED_IN),
+    Row("recommendations:portfolio", "GET", SIGNED_IN),
     Row("recommendations:detail", "GET", READ, args=_rec),
     Row("recommendations:export_json", "GET", READ, args=_rec),
     Row("recommendations:obligations_csv", "GET", READ, args=_rec),

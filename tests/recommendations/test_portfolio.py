@@ -1,0 +1,73 @@
+"""The organisation's portfolio: correct counts, only its own data, a fixed number of queries."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+
+pytestmark = pytest.mark.django_db
+CASES = ["US hedge fund", "Rules-based invoice", "UK law firm"]
+
+
+@pytest.fixture
+def reference(db: None) -> Playbook:
+    call_command("load_reference_data", stdout=StringIO())
+    playbook = Playbook.objects.current()
+    assert playbook is not None
+    return playbook
+
+
+def _recommend(reference: Playbook, organisation: Organisation, user: User, case: str) -> Recommendation:
+    answers = reference.golden_cases.get(name__startswith=case).answers
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title=case, playbook=reference)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    return submit_and_recommend(assessment=a, user=user)
+
+
+def test_portfolio_counts_by_verdict_model_and_regime(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    recs = [_recommend(reference, organisation, buyer, c) for c in CASES]
+    page = buyer_client.get(reverse("recommendations:portfolio"))
+    body = page.content.decode()
+    assert "3 in all" in body
+    wins = sum(1 for r in recs if r.verdict == "wins")
+    assert f'<th scope="row">KPO wins</th><td class="num">{wins}</td>' in body
+    assert "Dedicated captive team" in body and "Regimes triggered" in body
+
+
+def test_portfolio_shows_only_the_organisations_data(
+    reference: Playbook, organisation: Organisation, buyer: User, outsider_client: Client
+) -> None:
+    _recommend(reference, organisation, buyer, "US hedge fund")
+    body = outsider_client.get(reverse("recommendations:portfolio")).content.decode()
+    assert "Nothing to show yet" in body and "US hedge fund" not in body
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_portfolio_query_budget_is_fixed(
+    reference: Playbook,
+    organisation: Organisation,
+    buyer: User,
+    buyer_client: Client,
+    django_assert_num_queries: Any,
+    count: int,
+) -> None:
+    for case in CASES[:count]:
+        _recommend(reference, organisation, buyer, case)
+    buyer_client.get(reverse("recommendations:portfolio"))
+    # session, user, membership; regimes, months, verdicts, models, functions (5 aggregates); model,
+    # function and regime names (3); recent; memberships (header); session save (3 in the test transaction)
+    with django_assert_num_queries(16):
+        assert buyer_client.get(reverse("recommendations:portfolio")).status_code == 200
