@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.evaluate import visible_answers
 from apps.playbooks.engine.types import Question
 
@@ -40,20 +41,7 @@ class QuestionView:
     @property
     def display(self) -> str:
         """The answer as words, for the review page."""
-        q, v = self.question, self.value
-        if v is None:
-            return ""
-        if isinstance(v, bool):
-            return "Yes" if v else "No"
-        if isinstance(v, list):
-            labels = q.option_labels
-            return ", ".join(str(labels.get(c, c)) for c in v)
-        if isinstance(v, str):
-            return q.option_labels.get(v, v)
-        if q.kind == "money":
-            return f"${v:,.0f}" if v == int(v) else f"${v:,.2f}"
-        text = f"{v:,.0f}" if v == int(v) else f"{v:,.2f}"
-        return f"{text}%" if q.kind == "percent" else (f"{text} {q.unit}" if q.unit else text)
+        return answer_text(self.question, self.value)
 
     @property
     def input_value(self) -> str:

@@ -8,25 +8,13 @@ from typing import Any
 from django.utils import timezone
 
 from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation
+from apps.playbooks.engine.answers import answer_text
 
 MODEL_FIELDS = ("summary", "best_for", "avoid_when", "pricing_basis", "sources", "confidence", "confidence_note")
 LOCATION_FIELDS = (
     "region", "utc_offset", "gdpr_transfer_label", "adequate_since", "local_privacy_law", "strengths", "risks",
     "cost_index", "sources", "confidence", "confidence_note",
 )  # fmt: skip
-
-
-def _answer_text(question: Any, value: Any) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(question.option_labels.get(v, v) for v in value)
-    if isinstance(value, str):
-        return str(question.option_labels.get(value, value))
-    if question.kind == "money":
-        return f"${value:,.0f}"
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
-    return text + ("%" if question.kind == "percent" else f" {question.unit}" if question.unit else "")
 
 
 def build_snapshot(
@@ -39,7 +27,7 @@ def build_snapshot(
             "code": code,
             "section": compiled.questions[code].section,
             "prompt": compiled.questions[code].prompt,
-            "answer": _answer_text(compiled.questions[code], evaluation.answers[code]),
+            "answer": answer_text(compiled.questions[code], evaluation.answers[code]),
         }
         for code in evaluation.visible
         if code in evaluation.answers

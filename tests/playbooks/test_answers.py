@@ -60,3 +60,21 @@ def test_invalid_answers_get_a_clear_message(question: Question, raw: Any, messa
     with pytest.raises(AnswerError) as info:
         clean_answer(question, raw)
     assert info.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "text"),
+    [
+        (q("single"), "b", "B"),
+        (q("multi"), ["a", "c"], "A, C"),
+        (q("yes_no"), True, "Yes"),
+        (q("money"), 12500.5, "$12,500.50"),
+        (q("percent"), 40.0, "40%"),
+        (q("integer", unit="hours a year"), 2_000_000, "2,000,000 hours a year"),
+        (q("integer"), None, ""),
+    ],
+)
+def test_answers_read_as_words_in_one_way_everywhere(question: Question, value: Any, text: str) -> None:
+    from apps.playbooks.engine.answers import answer_text
+
+    assert answer_text(question, value) == text

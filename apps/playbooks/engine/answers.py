@@ -116,3 +116,22 @@ def clean_answers(
 
 def missing(required: Iterable[str], answers: Mapping[str, Any]) -> list[str]:
     return [code for code in required if answers.get(code) is None]
+
+
+def answer_text(question: Question, value: Any) -> str:
+    """A stored answer as words: option labels, Yes/No, $12,500, 40%, 2,000 hours a year."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    labels = question.option_labels
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if isinstance(value, str):
+        return str(labels.get(value, value))
+    amount = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if question.kind == "money":
+        return f"${amount}"
+    if question.kind == "percent":
+        return f"{amount}%"
+    return f"{amount} {question.unit}" if question.unit else amount

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.compiler import CompiledPlaybook
 from apps.playbooks.engine.evaluate import VERDICT_LABELS, Outcome, outcome, visible_answers
 from apps.playbooks.engine.types import MULTI, NUMERIC_KINDS, SINGLE, YES_NO, Question
@@ -71,16 +72,15 @@ class Sensitivity:
 
 
 def _show(question: Question, value: Any) -> str:
+    """An answer inside a sentence: chosen options in quotes, yes/no and numbers plain."""
     if value is None:
         return "unanswered"
+    text = answer_text(question, value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        labels = question.option_labels
-        return "“" + (", ".join(str(labels.get(v, v)) for v in value) or "none") + "”"
-    if isinstance(value, str):
-        return f"“{question.option_labels.get(value, value)}”"
-    return f"{value:g}"
+        return text.lower()
+    if isinstance(value, list | str):
+        return f"“{text or 'none'}”"
+    return text
 
 
 def numeric_breakpoints(pb: CompiledPlaybook) -> dict[str, set[float]]:
