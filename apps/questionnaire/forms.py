@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 
 
 class StartAssessmentForm(forms.Form):
@@ -24,3 +28,16 @@ class StartAssessmentForm(forms.Form):
         if not title:
             raise forms.ValidationError("Give the assessment a title.")
         return title
+
+
+def posted_answers(data: QueryDict, kinds: Mapping[str, str]) -> dict[str, Any]:
+    """The raw answers a step-style form posted, by question code (``kinds``: code to question kind).
+
+    A question counts as posted when its field or its ``<code>__present`` marker is in the data, so an
+    untouched radio group or an emptied set of checkboxes reads as a cleared answer.
+    """
+    return {
+        code: data.getlist(code) if kind == "multi" else data.get(code, "")
+        for code, kind in kinds.items()
+        if code in data or f"{code}__present" in data
+    }

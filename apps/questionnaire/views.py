@@ -22,7 +22,7 @@ from apps.accounts.scoping import get_for_member, member_required
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services
-from apps.questionnaire.forms import StartAssessmentForm
+from apps.questionnaire.forms import StartAssessmentForm, posted_answers
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import draft_progress, first_open_section, missing_in_section, step_context
 
@@ -108,8 +108,8 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
         if not assessment.is_draft:
             messages.error(request, "This assessment has been submitted; its answers can no longer change.")
             return redirect("recommendations:for_assessment", pk=pk)
-        codes = [c for s in compiled.sections if s.code == section for c in s.questions]
-        posted = {c: _posted_value(request, compiled.questions[c].kind, c) for c in codes if _was_posted(request, c)}
+        kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
+        posted = posted_answers(request.POST, kinds)
         result = services.record_answers(assessment=assessment, values=posted, strict_visibility=False)
         if not result.errors:
             return _after_step(request, assessment, compiled, section, result)
@@ -117,14 +117,6 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
     context = step_context(compiled, answers, section, posted=posted, errors=errors)
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
-
-
-def _was_posted(request: HttpRequest, code: str) -> bool:
-    return code in request.POST or f"{code}__present" in request.POST
-
-
-def _posted_value(request: HttpRequest, kind: str, code: str) -> Any:
-    return request.POST.getlist(code) if kind == "multi" else request.POST.get(code, "")
 
 
 def _after_step(request: HttpRequest, assessment: Assessment, compiled: Any, section: str, result: Any) -> HttpResponse:
@@ -169,8 +161,9 @@ def assessment_answer(request: HtmxHttpRequest, pk: int, question: str) -> HttpR
         return _answer_refused(
             request, assessment, q.code, "This assessment has been submitted; its answers can no longer change.", 409
         )
+    value = posted_answers(request.POST, {q.code: q.kind}).get(q.code, "")
     try:
-        result = services.record_answers(assessment=assessment, values={q.code: _posted_value(request, q.kind, q.code)})
+        result = services.record_answers(assessment=assessment, values={q.code: value})
     except services.AssessmentError as exc:
         return _answer_refused(request, assessment, q.code, exc.messages[0], 409)
     if result.errors:

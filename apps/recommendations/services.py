@@ -87,3 +87,21 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
         if questionnaire.missing_answers(new, answers):
             return Rescore(new, None, unmapped)
         return Rescore(new, submit_and_recommend(assessment=new, user=user), unmapped)
+
+
+def save_what_if(*, recommendation: Recommendation, answers: dict[str, Any], title: str, user: User) -> Rescore:
+    """Store a what-if as a new assessment on the recommendation's own playbook version, based on the
+    original, and submit it when nothing required is missing (otherwise it stays a draft to finish)."""
+    original = recommendation.assessment
+    with transaction.atomic():
+        new = Assessment.objects.create(
+            organisation_id=original.organisation_id,
+            created_by=user,
+            title=title[:200],
+            playbook_id=recommendation.playbook_id,
+            based_on=original,
+        )
+        Answer.objects.bulk_create(Answer(assessment=new, question_code=c, value=v) for c, v in answers.items())
+        if questionnaire.missing_answers(new, answers):
+            return Rescore(new, None, {})
+        return Rescore(new, submit_and_recommend(assessment=new, user=user), {})

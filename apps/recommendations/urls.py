@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.recommendations import views
+from apps.recommendations import decision_views, views
 
 app_name = "recommendations"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/obligations.csv", views.obligations_csv, name="obligations_csv"),
     path("<int:pk>/rescore/", views.rescore, name="rescore"),
     path("<int:pk>/what-would-flip/", views.flips, name="flips"),
+    path("<int:pk>/memo.pdf", decision_views.memo_pdf, name="memo_pdf"),
+    path("<int:pk>/what-if/", decision_views.what_if, name="what_if"),
+    path("<int:pk>/what-if/save/", decision_views.what_if_save, name="what_if_save"),
     path("<int:pk>/compare/<int:other>/", views.compare_pair, name="compare_pair"),
     path("assessment/<int:pk>/submit/", views.submit, name="submit"),
     path("assessment/<int:pk>/", views.for_assessment, name="for_assessment"),

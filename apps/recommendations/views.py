@@ -128,7 +128,8 @@ def _safe(text: str) -> str:
 
 
 def _filename(recommendation: Recommendation, suffix: str) -> str:
-    return f"{slugify(recommendation.title)[:60] or 'recommendation'}-{recommendation.created_at:%Y-%m-%d}.{suffix}"
+    slug = slugify(recommendation.title)[:60].strip("-") or "recommendation"
+    return f"{slug}-{recommendation.created_at:%Y-%m-%d}.{suffix}"
 
 
 @require_safe

@@ -50,6 +50,11 @@ ISOLATION: dict[str, Case] = {
     "recommendations:obligations_csv": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:flips": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:rescore": Case(lambda w: [[w.recommendation.pk]], ("POST",)),
+    "recommendations:memo_pdf": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
+    "recommendations:what_if": Case(lambda w: [[w.recommendation.pk]], ("GET", "POST"), {"judgement": "no"}),
+    "recommendations:what_if_save": Case(
+        lambda w: [[w.recommendation.pk]], ("POST",), {"judgement": "no", "whatif_title": "Taken over"}
+    ),
     "recommendations:compare_pair": Case(
         lambda w: [
             [w.recommendation.pk, w.second_recommendation.pk],

@@ -1,0 +1,139 @@
+"""What-if on a stored recommendation, and the decision memo. Scoped to the member's organisation.
+
+What-if posts the answers (so the token never lands in a URL) but stores nothing; any member may
+use it. Saving a what-if as a new assessment is for editors and owners.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from apps.accounts.models import Membership
+from apps.accounts.scoping import get_for_member, member_required
+from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.forms import posted_answers
+from apps.questionnaire.progress import step_context
+from apps.recommendations import memo, services, whatif
+from apps.recommendations.models import Recommendation
+
+EDITOR = Membership.Role.EDITOR
+TITLE_FIELD = "whatif_title"
+
+
+def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+    queryset = Recommendation.objects.select_related("assessment", "playbook")
+    return get_for_member(request, queryset, pk=pk)
+
+
+def _kinds(compiled: CompiledPlaybook) -> dict[str, str]:
+    return {code: q.kind for code, q in compiled.questions.items()}
+
+
+def _context(request: HttpRequest, rec: Recommendation, compiled: CompiledPlaybook, result: whatif.WhatIf) -> dict:
+    steps = step_context(compiled, result.answers, None, posted=result.posted, errors=result.errors)
+    by_code = {item.code: item for item in steps["questions"]}
+    visible_sections = {s.code for s in steps["sections"] if s.visible}
+    blocks = [(s, s.code in visible_sections, [by_code[c] for c in s.questions]) for s in compiled.sections]
+    default_title = f"{rec.title} (what-if)"[:200]
+    return {
+        "rec": rec,
+        "w": result,
+        "blocks": blocks,
+        "can_edit": True,  # every field is editable: what-if stores nothing
+        "can_save": request.membership.can_edit,  # type: ignore[attr-defined]
+        "save_title": str(request.POST.get(TITLE_FIELD, "")).strip()[:200] or default_title,
+        "title_field": TITLE_FIELD,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def what_if(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change any answer and see the recommendation scored again; htmx gets the result and what moved."""
+    rec = _recommendation(request, pk)
+    compiled = compiled_playbook(rec.playbook)
+    posted = posted_answers(request.POST, _kinds(compiled)) if request.method == "POST" else {}
+    result = whatif.run(rec, compiled, posted)
+    context = _context(request, rec, compiled, result)
+    status = 400 if result.errors else 200
+    if not getattr(request, "htmx", False):
+        return render(request, "recommendations/whatif.html", context, status=status)
+    return HttpResponse(_fragments(request, compiled, context, posted), status=status)
+
+
+def _fragments(request: HttpRequest, compiled: CompiledPlaybook, context: dict, posted: dict[str, Any]) -> str:
+    """The result panel, each posted field's status, and the questions and steps whose visibility changed.
+
+    The browser posts only the questions it shows (hidden fieldsets are disabled), so what it showed
+    is known from the post itself."""
+    result: whatif.WhatIf = context["w"]
+    shown_before = set(posted)
+    shown_after = set(result.evaluation.visible)
+    sections_after = set(result.evaluation.visible_sections)
+    sections_before = {compiled.questions[c].section for c in shown_before}
+    parts = [render_to_string("recommendations/whatif.html#result", context, request)]
+    for section, visible, items in context["blocks"]:
+        if (section.code in sections_before) != visible and (visible or section.code not in sections_after):
+            parts.append(
+                render_to_string(
+                    "recommendations/whatif.html#block",
+                    {**context, "section": section, "visible": visible, "items": items, "oob": True},
+                    request,
+                )
+            )
+            continue
+        for item in items:
+            if (item.code in shown_before) != (item.code in shown_after):
+                parts.append(
+                    render_to_string("questionnaire/_question.html", {**context, "item": item, "oob": True}, request)
+                )
+            elif item.code in posted:
+                status = "error" if item.error else ""
+                parts.append(
+                    render_to_string(
+                        "recommendations/whatif.html#status",
+                        {"status_code": item.code, "status": status, "message": item.error},
+                        request,
+                    )
+                )
+    return "".join(parts)
+
+
+@require_POST
+@member_required(EDITOR)
+def what_if_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store the what-if as a new assessment (the original and its recommendation are untouched)."""
+    rec = _recommendation(request, pk)
+    compiled = compiled_playbook(rec.playbook)
+    result = whatif.run(rec, compiled, posted_answers(request.POST, _kinds(compiled)))
+    context = _context(request, rec, compiled, result)
+    title = " ".join(str(request.POST.get(TITLE_FIELD, "")).split())
+    if result.errors or not title:
+        context["save_error"] = "Give the new assessment a name." if not title else ""
+        return render(request, "recommendations/whatif.html", context, status=400)
+    saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)  # type: ignore[arg-type]
+    if saved.recommendation is None:
+        messages.info(
+            request, "Saved as a new assessment. A few required answers are still open: answer them, then submit."
+        )
+        return redirect("questionnaire:resume", pk=saved.assessment.pk)
+    messages.success(request, "Saved as a new assessment and scored. The original recommendation is unchanged.")
+    return redirect("recommendations:compare_pair", pk=saved.recommendation.pk, other=rec.pk)
+
+
+@require_safe
+@member_required()
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision memo as a PDF, named after the assessment and the date it was scored."""
+    rec = get_for_member(request, Recommendation.objects.select_related("created_by", "playbook"), pk=pk)
+    pdf = memo.render_memo_pdf(rec, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{memo.memo_filename(rec)}"'
+    return response

@@ -1,0 +1,285 @@
+"""The decision memo: a recommendation written up for a CFO, legal and operations, as a PDF.
+
+Everything in it comes from the stored recommendation (its snapshot) and the what-would-flip insight,
+plus the practice guidance below, each item with its source. The page's own section templates
+(cost, obligations, risks, locations) are reused, so the memo and the page never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from apps.recommendations.charts import cost_chart, score_chart
+from apps.recommendations.insight import insight
+from apps.recommendations.models import Recommendation
+
+ZEDTREEO = {
+    "title": "Zedtreeo blog: BPO services (2026, vendor-authored), practice guidance",
+    "url": "https://github.com/Zedtreeo/zedtreeo-website/blob/b3eb3fd298143bcdc8ee822d6cbcb632e3491a80/src/lib/blog-content/bpo-services.html",
+    "date": "2026",
+}
+CCBJ = {
+    "title": "CCBJ: Outsourcing to India, an in-house counsel's perspective",
+    "short": "CCBJ: Outsourcing to India, an in-house counsel's perspective",
+    "url": "https://ccbjournal.com/articles/outsourcing-india-house-counsels-perspective",
+}
+PRACTICE_NOTE = (
+    "KPO Advisor's cross-regime contract checklist, compiled by its curators from the regime sources cited "
+    "in section 3; practice guidance, not a legal requirement in itself"
+)
+PRACTICE = {"title": PRACTICE_NOTE, "short": "Curators' checklist"}
+
+
+@dataclass(frozen=True)
+class Guidance:
+    title: str
+    text: str
+    source: dict[str, str]
+    weak: bool = False
+
+
+# Clauses any KPO contract should settle whatever regimes apply. Regime-specific clauses come from the
+# recommendation's own "in the contract" obligations, each with its citation.
+GENERAL_CLAUSES = (
+    Guidance(
+        "Named delivery locations",
+        "List the locations the work may be done from; any new location or subcontractor needs your written consent.",
+        PRACTICE,
+    ),
+    Guidance(
+        "Work product and IP",
+        "All work product is assigned to you when it is created; the provider's own tools are licensed to you; "
+        "confidentiality and non-use bind every person on the team.",
+        PRACTICE,
+    ),
+    Guidance(
+        "Security schedule",
+        "Encryption at rest and in transit, multi-factor sign-in, role-based access, logs kept at least 12 months, "
+        "no local storage or printing, background checks.",
+        PRACTICE,
+    ),
+    Guidance(
+        "Breach notice",
+        "Notice of a suspected incident within an agreed time (24 to 72 hours is common), with cooperation and "
+        "cost allocation.",
+        PRACTICE,
+    ),
+    Guidance(
+        "Assurance kept up",
+        "A SOC 2 Type II report or ISO 27001 certificate maintained for the whole term, with audit and "
+        "inspection rights for you, your auditors and regulators.",
+        PRACTICE,
+    ),
+    Guidance(
+        "People",
+        "Key-personnel and replacement service levels; retention and attrition reported monthly.",
+        PRACTICE,
+    ),
+    Guidance(
+        "Exit and continuity",
+        "A tested continuity plan; step-in or termination for regulatory reasons; exit assistance and knowledge "
+        "transfer; return or deletion of data with a certificate.",
+        PRACTICE,
+    ),
+    Guidance(
+        "Liability and disputes",
+        "Liability caps with carve-outs for data breach and confidentiality; cyber insurance; governing law and "
+        "arbitration that can be enforced against the offshore entity (a guarantee from a home-country parent "
+        "is common).",
+        CCBJ,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    measure: str
+    scale_if: str
+    stop_if: str
+    source: dict[str, str]
+    weak: bool = False
+
+
+def _money(value: float) -> str:
+    sign = "−" if value < 0 else ""
+    return f"{sign}${abs(value):,.0f}"
+
+
+def _likely_rate(model: dict[str, Any]) -> str | None:
+    for item in model.get("inputs", []):
+        if "hourly rate" in str(item.get("label", "")).lower():
+            return str(item.get("value"))
+    return None
+
+
+def pilot_plan(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A pilot for the recommended model: scope, what to measure, and when to scale or stop.
+
+    The time and management-effort figures are practice guidance from one vendor-authored source
+    (weak); the cost thresholds are this recommendation's own figures."""
+    ev = snapshot["evaluation"]
+    cost = ev["cost"]
+    model = ev["models"][0] if ev["models"] else None
+    function = snapshot["function"].get("name") or "the work"
+    people = cost.get("team_size") if cost.get("available") else None
+    pilot_people = max(1, min(3, round(people))) if people else None
+    scope = (
+        f"{function}: a representative slice of the real work, done by "
+        + (f"{pilot_people} of the {people:g} people planned" if pilot_people else "a small team")
+        + (f", under the {model['name'].lower()} model" if model else "")
+        + ", for two to four weeks before any 12-month commitment."
+    )
+    thresholds = [
+        Threshold(
+            "Quality",
+            "Rework and review findings at or below your in-house level on the same work.",
+            "Errors that your reviewers must fix persist after the second week.",
+            {"title": "Your own quality measures (decided before the pilot)"},
+        ),
+        Threshold(
+            "Management time",
+            "Two to four hours a week per outsourced person in the first 90 days, falling to one or two.",
+            "Your team spends more than four hours a week per person after the first month.",
+            ZEDTREEO,
+            weak=True,
+        ),
+        Threshold(
+            "Retention",
+            "The pilot team stays intact; the provider shows 12-month retention of 80% or more.",
+            "Retention below 80% over 12 months: a red flag.",
+            ZEDTREEO,
+            weak=True,
+        ),
+    ]
+    top_cost = cost["models"][0] if cost.get("available") and cost.get("models") else None
+    if top_cost:
+        rate = _likely_rate(top_cost)
+        likely, high = top_cost["annual"][1], top_cost["annual"][2]
+        inhouse = cost["inhouse_annual"][1]
+        thresholds.insert(
+            1,
+            Threshold(
+                "Cost",
+                f"The pilot's effective cost puts a full year at or under {_money(likely)} "
+                f"(the likely figure{', at ' + rate if rate else ''}).",
+                f"A full year would cost more than {_money(min(high, inhouse) if inhouse > 0 else high)} "
+                f"(the high estimate{' or in-house, whichever is lower' if inhouse > 0 else ''}).",
+                {"title": "This recommendation's cost case (sources in the finance section)"},
+                weak=bool(top_cost.get("weak")),
+            ),
+        )
+    return {
+        "scope": scope,
+        "transition": "Plan eight to twelve weeks of transition after the pilot, with documented processes first.",
+        "transition_source": ZEDTREEO,
+        "thresholds": thresholds,
+    }
+
+
+def exit_plan(snapshot: dict[str, Any]) -> list[Guidance]:
+    ev = snapshot["evaluation"]
+    steps = [
+        Guidance(
+            "Documentation you own",
+            "Keep process documents, models and templates current in your own systems, not only the provider's.",
+            PRACTICE,
+        ),
+        Guidance(
+            "Exit assistance",
+            "Agree a transition-out period, knowledge transfer to you or a successor, and the price of both "
+            "before signing.",
+            PRACTICE,
+        ),
+        Guidance(
+            "Data at exit",
+            "Return or delete every copy of your data and work product, with a certificate of deletion.",
+            PRACTICE,
+        ),
+    ]
+    top = ev["models"][0]["code"] if ev["models"] else ""
+    if top == "bot":
+        steps.insert(
+            0,
+            Guidance(
+                "Transfer option",
+                "Fix the transfer price or formula, the notice period and which staff, leases and systems "
+                "move to you when you take the centre over.",
+                PRACTICE,
+            ),
+        )
+    return steps
+
+
+def _in_contract(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for regime in snapshot["evaluation"]["regimes"]:
+        for phase, _label, items in regime["obligations"]:
+            if phase == "in_contract":
+                rows.extend({"regime": regime["name"], **o} for o in items)
+    return rows
+
+
+def summary(rec: Recommendation) -> dict[str, Any]:
+    snap = rec.snapshot
+    ev = snap["evaluation"]
+    cost = ev["cost"]
+    top_cost = cost["models"][0] if cost.get("available") and cost.get("models") else None
+    reasons_for = sorted((c for c in ev["fit_contributions"] if c["points"] > 0), key=lambda c: -c["points"])[:3]
+    reasons_against = sorted((c for c in ev["fit_contributions"] if c["points"] < 0), key=lambda c: c["points"])[:3]
+    obligations = sum(len(items) for r in ev["regimes"] for _p, _l, items in r["obligations"])
+    return {
+        "model": ev["models"][0] if ev["models"] else None,
+        "location": ev["locations"][0] if ev["locations"] else None,
+        "top_cost": top_cost,
+        "reasons_for": reasons_for,
+        "reasons_against": reasons_against,
+        "obligation_count": obligations,
+        "high_risks": [r for r in ev["risks"] if r["severity"] == "high"],
+    }
+
+
+def memo_filename(rec: Recommendation) -> str:
+    slug = slugify(rec.title)[:60].strip("-") or "recommendation"
+    return f"{slug}-decision-memo-{rec.created_at:%Y-%m-%d}.pdf"
+
+
+def memo_context(rec: Recommendation) -> dict[str, Any]:
+    snap = rec.snapshot
+    ev = snap["evaluation"]
+    return {
+        "rec": rec,
+        "snap": snap,
+        "ev": ev,
+        "summary": summary(rec),
+        "insight": insight(rec),
+        "score_chart": score_chart(ev["models"]),
+        "cost_chart": cost_chart(ev["cost"]),
+        "top_locations": ev["locations"][:5],
+        "clauses": _in_contract(snap),
+        "general_clauses": GENERAL_CLAUSES,
+        "pilot": pilot_plan(snap),
+        "exit": exit_plan(snap),
+        "cost_heading": "The cost case",
+        "obligations_heading": "Obligations, by when to settle them",
+        "risks_heading": "Risks to manage",
+        "locations_heading": "Where to deliver from",
+        "practice": PRACTICE_NOTE,
+        "memo": True,
+    }
+
+
+def render_memo_html(rec: Recommendation, base_url: str) -> str:
+    return render_to_string("recommendations/memo.html", {**memo_context(rec), "base_url": base_url})
+
+
+def render_memo_pdf(rec: Recommendation, base_url: str) -> bytes:
+    """The memo as PDF bytes. WeasyPrint is imported here so the rest of the site never pays for it."""
+    from weasyprint import HTML
+
+    html = render_memo_html(rec, base_url)
+    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
+    return pdf

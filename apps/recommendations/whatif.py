@@ -1,0 +1,122 @@
+"""What-if: the stored recommendation's answers with some changed, scored again, and nothing stored.
+
+The scoring runs on the recommendation's own (frozen) playbook version, so the only differences a
+buyer sees are the ones their changed answers cause. The result is an unsaved Recommendation built
+the way submit builds one, so the page and the differences table read it exactly as a stored one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation, clean_answers, evaluate
+from apps.playbooks.engine.answers import AnswerError, answer_text, clean_answer
+from apps.recommendations.diff import Change, differences
+from apps.recommendations.models import Recommendation
+from apps.recommendations.snapshot import build_snapshot
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    code: str
+    prompt: str
+    before: str
+    after: str
+
+
+@dataclass
+class WhatIf:
+    original: Recommendation
+    answers: dict[str, Any]
+    evaluation: Evaluation
+    result: Recommendation
+    errors: dict[str, str] = field(default_factory=dict)
+    posted: dict[str, Any] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    changed_answers: list[AnswerChange] = field(default_factory=list)
+    evaluation_section: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def open_sections(self) -> set[str]:
+        """Steps to show open: those with a changed answer or an answer to fix."""
+        codes = {a.code for a in self.changed_answers} | set(self.errors)
+        return {self.evaluation_section[c] for c in codes if c in self.evaluation_section}
+
+    @property
+    def moved(self) -> bool:
+        """Whether the verdict, the fit score or the top model differs from the stored recommendation."""
+        return (
+            self.result.verdict != self.original.verdict
+            or self.result.fit_score != self.original.fit_score
+            or self.result.top_model != self.original.top_model
+        )
+
+
+def original_answers(recommendation: Recommendation, compiled: CompiledPlaybook) -> dict[str, Any]:
+    stored: Mapping[str, Any] = recommendation.snapshot.get("stored_answers", {})
+    answers, _ = clean_answers(compiled.questions, stored, ignore_unknown=True)
+    return answers
+
+
+def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapping[str, Any]) -> WhatIf:
+    """Score the recommendation's answers with ``posted`` (raw values by question code) laid over them.
+
+    A blank clears an answer. A value that doesn't fit its question is reported in ``errors`` and the
+    original answer is used in its place, so the rest of the what-if still scores.
+    """
+    before = original_answers(recommendation, compiled)
+    answers = dict(before)
+    errors: dict[str, str] = {}
+    kept_raw: dict[str, Any] = {}
+    for code, raw in posted.items():
+        question = compiled.questions.get(code)
+        if question is None:
+            continue
+        try:
+            value = clean_answer(question, raw)
+        except AnswerError as exc:
+            errors[code] = exc.message
+            kept_raw[code] = raw
+            continue
+        if value is None:
+            answers.pop(code, None)
+        else:
+            answers[code] = value
+    evaluation = evaluate(compiled, answers)
+    title = f"{recommendation.title} (what-if)"[:200]
+    result = Recommendation(
+        organisation_id=recommendation.organisation_id,
+        playbook_id=recommendation.playbook_id,
+        engine_version=ENGINE_VERSION,
+        title=title,
+        verdict=evaluation.verdict,
+        fit_score=evaluation.fit_score,
+        top_model=evaluation.top_model or "",
+        function=evaluation.cost.function or "",
+        regimes=list(evaluation.regime_codes),
+        snapshot=build_snapshot(compiled, evaluation, answers, title=title),
+    )
+    original_effective = evaluate(compiled, before).answers
+    changed = [
+        AnswerChange(
+            code,
+            compiled.questions[code].prompt,
+            answer_text(compiled.questions[code], original_effective.get(code)) or "no answer",
+            answer_text(compiled.questions[code], evaluation.answers.get(code)) or "no answer",
+        )
+        for code in compiled.questions
+        if original_effective.get(code) != evaluation.answers.get(code)
+    ]
+    return WhatIf(
+        original=recommendation,
+        answers=answers,
+        evaluation=evaluation,
+        result=result,
+        errors=errors,
+        posted=kept_raw,
+        changes=[c for c in differences(recommendation, result) if c.what != "Playbook version"],
+        changed_answers=changed,
+        evaluation_section={code: q.section for code, q in compiled.questions.items()},
+    )

@@ -1,0 +1,268 @@
+"""What-if beside a result: change answers, see the result scored again, nothing stored; saving it
+creates a new assessment based on the original."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine.counterfactuals import what_would_flip
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+from apps.recommendations.whatif import original_answers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference(db: None) -> Playbook:
+    call_command("load_reference_data", stdout=StringIO())
+    cache.clear()
+    playbook = Playbook.objects.current()
+    assert playbook is not None
+    return playbook
+
+
+def _recommend(reference: Playbook, organisation: Organisation, user: User, case: str) -> Recommendation:
+    answers = reference.golden_cases.get(name__startswith=case).answers
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title=case, playbook=reference)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    return submit_and_recommend(assessment=a, user=user)
+
+
+def _stored() -> tuple[Any, ...]:
+    return (
+        Recommendation.objects.count(),
+        Assessment.objects.count(),
+        sorted(Answer.objects.values_list("assessment_id", "question_code", "value")),
+    )
+
+
+def _form_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _browser_post(answers: dict[str, Any], shown: list[str]) -> dict[str, Any]:
+    """What the browser's form posts: each shown question's marker and its current value."""
+    post: dict[str, Any] = {}
+    for code in shown:
+        post[f"{code}__present"] = "1"
+        if code in answers:
+            post[code] = _form_value(answers[code])
+    return post
+
+
+def _flip_post(rec: Recommendation) -> tuple[dict[str, Any], Any]:
+    """The post for the first change the engine says would flip this recommendation, and that flip."""
+    compiled = compiled_playbook(rec.playbook)
+    flips = what_would_flip(compiled, original_answers(rec, compiled))
+    assert flips, "the reference case should have something that flips it"
+    flip = flips[0]
+    return {c.question: _form_value(c.value) for c in flip.changes}, flip
+
+
+def test_what_if_starts_from_the_stored_answers(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    page = buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode()
+    assert "What if…" in page
+    assert "None yet: change an answer" in page
+    assert rec.get_verdict_display() in page
+    assert f"fit score <strong>{rec.fit_score}</strong>" in page
+    # The stored answers are filled in: the chosen function's radio is checked.
+    function = rec.snapshot["stored_answers"]["function"]
+    assert f'value="{function}" checked' in page
+
+
+def test_a_change_that_flips_it_shows_the_flip_and_stores_nothing(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    data, flip = _flip_post(rec)
+    before = _stored()
+    response = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), data)
+    assert response.status_code == 200
+    result = response.context["w"]
+    assert result.result.pk is None
+    assert result.moved
+    if flip.flips_verdict:
+        assert result.result.verdict == flip.verdict and result.result.fit_score == flip.fit_score
+    if flip.flips_model:
+        assert result.result.top_model == flip.top_model
+    assert [a.code for a in result.changed_answers] == [c.question for c in flip.changes]
+    page = response.content.decode()
+    assert "This changes the recommendation." in page
+    assert _stored() == before
+
+
+def test_htmx_gets_the_result_and_field_statuses_only(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    data, _ = _flip_post(rec)
+    compiled = compiled_playbook(rec.playbook)
+    answers = original_answers(rec, compiled)
+    from apps.playbooks.engine.evaluate import visible_answers
+
+    shown, _, _ = visible_answers(compiled, answers)
+    post = _browser_post(answers, shown) | data
+    before = _stored()
+    response = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert body.strip().startswith('<section id="whatif-result"')
+    assert "This changes the recommendation." in body
+    assert 'hx-swap-oob="true"' in body
+    assert _stored() == before
+
+
+def test_questions_that_the_change_opens_arrive_out_of_band(
+    playbook: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """On the small playbook, answering 'yes' to distributed_us opens 'broker'."""
+    a = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Small", playbook=playbook)
+    answers = {"function": "research", "judgement": True, "distributed_us": False, "hours": 2000, "data": ["none"]}
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    shown = ["function", "judgement", "distributed_us", "hours", "budget", "share", "data"]
+    post = _browser_post(answers, shown) | {"distributed_us": "yes"}
+    body = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<fieldset id="q-broker" class="field" hx-swap-oob="true"' in body
+    # Turning judgement off hides the whole Volume step.
+    post = _browser_post(answers, shown) | {"judgement": "no"}
+    body = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<details id="ws-volume" class="whatif-section" hidden' in body
+
+
+def test_bad_input_is_reported_beside_the_field_and_the_stored_answer_counts(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    compiled = compiled_playbook(rec.playbook)
+    number = next(
+        q
+        for q in compiled.questions.values()
+        if q.kind in ("integer", "money") and q.code in rec.snapshot["stored_answers"]
+    )
+    before = _stored()
+    response = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), {number.code: "lots"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a number, like 2000." in page
+    assert "1 answer needs fixing; until then the stored answer counts." in page
+    assert 'value="lots"' in page  # what the buyer typed is kept for them to correct
+    result = response.context["w"]
+    assert (result.result.verdict, result.result.fit_score) == (rec.verdict, rec.fit_score)
+    assert _stored() == before
+    htmx = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]),
+        {f"{number.code}__present": "1", number.code: "-5e99"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert htmx.status_code == 400
+    assert f'id="status-{number.code}"' in htmx.content.decode()
+    assert _stored() == before
+
+
+def test_saving_a_what_if_creates_a_new_assessment_and_leaves_the_original(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    data, flip = _flip_post(rec)
+    original_answers_before = sorted(rec.assessment.answers.values_list("question_code", "value"))
+    response = buyer_client.post(
+        reverse("recommendations:what_if_save", args=[rec.pk]), data | {"whatif_title": "  Fund research,  one-off "}
+    )
+    new = Recommendation.objects.exclude(pk=rec.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("recommendations:compare_pair", args=[new.pk, rec.pk])
+    assert new.title == "Fund research, one-off"
+    assert new.assessment.based_on_id == rec.assessment_id
+    assert new.playbook_id == rec.playbook_id
+    assert (new.verdict, new.fit_score) == (flip.verdict, flip.fit_score)
+    rec.refresh_from_db()
+    assert sorted(rec.assessment.answers.values_list("question_code", "value")) == original_answers_before
+
+
+def test_saving_needs_a_name_and_valid_answers(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    before = _stored()
+    url = reverse("recommendations:what_if_save", args=[rec.pk])
+    response = buyer_client.post(url, {"whatif_title": "   "})
+    assert response.status_code == 400
+    assert "Give the new assessment a name." in response.content.decode()
+    compiled = compiled_playbook(rec.playbook)
+    number = next(q for q in compiled.questions.values() if q.kind == "integer")
+    response = buyer_client.post(url, {"whatif_title": "Fine", number.code: "many"})
+    assert response.status_code == 400
+    assert _stored() == before
+
+
+def test_saving_with_a_required_answer_cleared_leaves_a_draft_to_finish(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    compiled = compiled_playbook(rec.playbook)
+    required = next(
+        code
+        for code in rec.snapshot["evaluation"]["visible"]
+        if compiled.questions[code].required and code != "function"
+    )
+    response = buyer_client.post(
+        reverse("recommendations:what_if_save", args=[rec.pk]), {f"{required}__present": "1", "whatif_title": "Open"}
+    )
+    new = Assessment.objects.get(title="Open")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("questionnaire:resume", args=[new.pk])
+    assert new.is_draft and new.based_on_id == rec.assessment_id
+    assert Recommendation.objects.count() == 1
+
+
+def test_a_viewer_may_try_answers_but_not_save_them(
+    reference: Playbook, organisation: Organisation, buyer: User, viewer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    data, _ = _flip_post(rec)
+    assert viewer_client.post(reverse("recommendations:what_if", args=[rec.pk]), data).status_code == 200
+    page = viewer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode()
+    assert "Save as a new assessment" not in page
+    before = _stored()
+    denied = viewer_client.post(reverse("recommendations:what_if_save", args=[rec.pk]), data | {"whatif_title": "x"})
+    assert denied.status_code == 403
+    assert _stored() == before
+
+
+def test_what_if_costs_a_fixed_number_of_queries(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    data, _ = _flip_post(rec)
+    url = reverse("recommendations:what_if", args=[rec.pk])
+    buyer_client.post(url, data)  # warm the compiled-playbook cache
+    with CaptureQueriesContext(connection) as one:
+        buyer_client.post(url, data)
+    with CaptureQueriesContext(connection) as page:
+        buyer_client.get(url)
+    assert len(one) == len(page) <= 8, [q["sql"][:80] for q in one.captured_queries]
