@@ -1,0 +1,116 @@
+"""Decision insight in the browser: what-if live (htmx) and without JavaScript, saving a what-if, and
+downloading the decision memo. The change tried is the first one the engine says would flip the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from apps.accounts.models import User
+from apps.playbooks.engine.counterfactuals import Flip, what_would_flip
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.whatif import original_answers
+from tests.e2e.browser import NARROW, SCREENSHOTS, WIDE, Browsing, run_axe
+from tests.e2e.flow import HEDGE_FUND, as_choices, golden_answers, make_recommendation
+
+
+def _first_flip(rec: Recommendation) -> Flip:
+    compiled = compiled_playbook(rec.playbook)
+    flips = what_would_flip(compiled, original_answers(rec, compiled))
+    assert flips
+    return flips[0]
+
+
+def _stored() -> tuple[int, int, int]:
+    return Recommendation.objects.count(), Assessment.objects.count(), Answer.objects.count()
+
+
+def _change(page: Any, code: str, value: Any) -> None:
+    """Open the question's step (a disclosure) and give the answer as a person would."""
+    fieldset = page.locator(f"#q-{code}")
+    section = page.locator(f"details.whatif-section:has(#q-{code})")
+    if section.get_attribute("open") is None:
+        section.locator("summary").click()
+    text = fieldset.locator("input[type=text]")
+    if text.count():
+        text.fill(str(value))
+        text.press("Tab")
+        return
+    wanted = set(as_choices(value))
+    for box in fieldset.locator("input[type=radio], input[type=checkbox]").all():
+        should = box.get_attribute("value") in wanted
+        if box.is_checked() != should and (should or box.get_attribute("type") == "checkbox"):
+            box.set_checked(should)
+
+
+def test_what_if_updates_live_and_saving_it_makes_a_new_assessment(browsing: Browsing, buyer: User) -> None:
+    rec = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    flip = _first_flip(rec)
+    page = browsing.new_page(buyer)
+    page.goto(f"/recommendations/{rec.pk}/")
+    page.get_by_role("link", name="What if…").click()
+    expect(page.get_by_role("heading", level=1, name="What if…")).to_be_visible()
+    result = page.locator("#whatif-result")
+    expect(result).to_contain_text("None yet: change an answer")
+    before = _stored()
+
+    for change in flip.changes:
+        with page.expect_response(lambda r: "/what-if/" in r.url and r.request.method == "POST"):
+            _change(page, change.question, change.value)
+    expect(result).to_contain_text("This changes the recommendation.")
+    expect(result).to_contain_text(flip.changes[0].prompt)
+    assert _stored() == before, "what-if stored something"
+    assert page.url.endswith(f"/recommendations/{rec.pk}/what-if/")  # no navigation: updated in place
+
+    for viewport in (WIDE, NARROW):
+        page.set_viewport_size(viewport)
+        problems = run_axe(page)
+        assert not problems, "\n".join(problems)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=SCREENSHOTS / f"what-if-{viewport['width']}.png", full_page=True)
+    page.set_viewport_size(WIDE)
+
+    page.get_by_label("Name for the new assessment").fill("Equity research, what if")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save as a new assessment").click()
+    expect(page.get_by_text("Saved as a new assessment and scored.")).to_be_visible()
+    expect(page.locator(".badge", has_text="changed").first).to_be_visible()
+    new = Recommendation.objects.get(title="Equity research, what if")
+    assert new.assessment.based_on_id == rec.assessment_id
+    assert (new.verdict, new.fit_score, new.top_model) == (flip.verdict, flip.fit_score, flip.top_model or "")
+
+
+def test_what_if_works_without_javascript(browsing: Browsing, buyer: User) -> None:
+    rec = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    flip = _first_flip(rec)
+    page = browsing.new_page(buyer, js=False)
+    page.goto(f"/recommendations/{rec.pk}/what-if/")
+    before = _stored()
+    for change in flip.changes:
+        _change(page, change.question, change.value)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Score these answers").click()
+    expect(page.locator("#whatif-result")).to_contain_text("This changes the recommendation.")
+    # The changed answer is still chosen on the page that came back.
+    code = flip.changes[0].question
+    for value in as_choices(flip.changes[0].value):
+        box = page.locator(f"#q-{code} input[value='{value}']")
+        if box.count():
+            expect(box).to_be_checked()
+    assert _stored() == before
+
+
+def test_the_decision_memo_downloads_as_a_pdf_named_after_the_assessment(browsing: Browsing, buyer: User) -> None:
+    rec = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer)
+    page.goto(f"/recommendations/{rec.pk}/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Decision memo (PDF)").click()
+    download = info.value
+    assert download.suggested_filename == f"equity-research-support-decision-memo-{rec.created_at:%Y-%m-%d}.pdf"
+    path = SCREENSHOTS.parent / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")
