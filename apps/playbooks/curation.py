@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from apps.playbooks import services
 from apps.playbooks.definition import build_definition
 from apps.playbooks.engine import DefinitionError, clean_answers, compile_playbook, evaluate
+from apps.playbooks.engine.weights import weight_sensitivity
 from apps.playbooks.golden import run_golden_cases
 from apps.playbooks.lint import lint
 from apps.playbooks.models import Playbook, Question, Rule, Section
@@ -144,6 +145,8 @@ def simulator(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
         evaluation = evaluate(compiled, answers)
         context["ev"] = evaluation
         context["questions"] = compiled.questions
+        links = _object_links(playbook)
+        context["weights"] = [(w, links.get(("rule", w.rule))) for w in weight_sensitivity(compiled, answers)]
     return render(request, "admin/playbooks/simulator.html", context)
 
 

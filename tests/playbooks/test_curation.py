@@ -201,3 +201,17 @@ def test_unreadable_uploads_are_refused_cleanly(
     assert response.status_code == 400
     assert "not readable JSON" in response.content.decode() or "not a KPO Advisor" in response.content.decode()
     assert Playbook.objects.count() == before
+
+
+def test_simulator_shows_how_far_each_fired_rules_weight_can_move(reference: Playbook, curator_client: Client) -> None:
+    case = reference.golden_cases.get(name__startswith="US hedge fund")
+    url = reverse("admin:playbooks_playbook_simulate", args=[reference.pk])
+    response = curator_client.post(url, {"answers_json": json.dumps(case.answers)})
+    body = response.content.decode()
+    assert "How far each rule weight can move" in body
+    weights = response.context["weights"]
+    assert weights and all(link and "/admin/playbooks/rule/" in link for _w, link in weights)
+    margins = [w.margin for w, _ in weights if w.margin is not None]
+    assert margins == sorted(margins)
+    assert any(w.kind == "model" and w.below.endswith("would rank first") for w, _ in weights)
+    assert any(w.kind == "fit" for w, _ in weights)

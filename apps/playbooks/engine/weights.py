@@ -1,0 +1,155 @@
+"""Rule-weight sensitivity, for curators: for one answer set, how far each fired rule's points can move
+before the result changes.
+
+Model points add up per model and the highest total ranks first (ties go to the catalogue order, then
+the code), so for one model effect the safe range is exact arithmetic on the totals: the top model's
+own effect can fall until the runner-up would overtake it, another model's effect can rise until that
+model would. Fit points move the fit score; the verdict holds while the score stays in its band (the
+score is clamped to 0..100, and a blocker fixes the verdict whatever the points). Effects of rules that
+did not fire cannot change this result and are left out. The result is checked against re-scoring with
+the changed weight in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from apps.playbooks.engine.compiler import CompiledPlaybook
+from apps.playbooks.engine.evaluate import BASE_SCORE, visible_answers
+
+
+@dataclass(frozen=True)
+class WeightRange:
+    rule: str
+    rule_name: str
+    kind: str  # "model" or "fit"
+    target: str  # the model code, or "" for fit
+    target_name: str
+    points: int
+    low: int | None  # the lowest weight that keeps the result; None: no lower limit
+    high: int | None  # the highest weight that keeps the result; None: no upper limit
+    below: str  # what happens below ``low``
+    above: str  # what happens above ``high``
+    effect: int = 0  # the effect's position in the rule
+
+    @property
+    def margin(self) -> int | None:
+        """How far the weight is from the nearest change (None when nothing it can do changes the result)."""
+        gaps = [g for g in (None if self.low is None else self.points - self.low,
+                            None if self.high is None else self.high - self.points) if g is not None]  # fmt: skip
+        return min(gaps) if gaps else None
+
+
+def _order_key(models: Mapping[str, Mapping[str, Any]], code: str) -> tuple[Any, str]:
+    return (models[code].get("order", 100), code)
+
+
+def _verdict_for(score: int, pb: CompiledPlaybook) -> str:
+    if score >= pb.wins_threshold:
+        return "wins"
+    if score >= pb.conditional_threshold:
+        return "conditional"
+    return "doesnt_win"
+
+
+VERDICT_WORDS = {"wins": "KPO wins", "conditional": "KPO wins, on conditions", "doesnt_win": "KPO doesn't win"}
+
+
+def weight_sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[WeightRange]:
+    """The safe range of every fired rule's model and fit points, most fragile first."""
+    _, _, effective = visible_answers(pb, answers)
+    models = pb.catalogue.models
+    kpo = [c for c, m in models.items() if m.get("is_kpo", True) and not m.get("retired")]
+    scores = dict.fromkeys(kpo, 0)
+    fit_points, blocked = 0, False
+    fired = [rule for rule, predicate in pb.rules if predicate(effective)]
+    for rule in fired:
+        for effect in rule.effects:
+            if effect.kind == "model" and effect.target in scores:
+                scores[effect.target] += effect.points
+            elif effect.kind == "fit":
+                fit_points += effect.points
+            elif effect.kind == "blocker":
+                blocked = True
+    ranked = sorted(scores, key=lambda c: (-scores[c], *_order_key(models, c)))
+    top = ranked[0] if ranked else None
+    verdict = "doesnt_win" if blocked else _verdict_for(max(0, min(100, BASE_SCORE + fit_points)), pb)
+
+    def name(code: str) -> str:
+        return str(models.get(code, {}).get("name", code))
+
+    out: list[WeightRange] = []
+    for rule in fired:
+        for index, effect in enumerate(rule.effects):
+            if effect.kind == "model" and effect.target in scores and top is not None:
+                found = _model_range(rule.code, rule.name, effect.target, effect.points, scores, top, models, name)
+            elif effect.kind == "fit":
+                found = _fit_range(rule.code, rule.name, effect.points, fit_points, blocked, verdict, pb)
+            else:
+                continue
+            out.append(replace(found, effect=index))
+    return sorted(out, key=lambda r: (r.margin is None, r.margin if r.margin is not None else 0, r.rule))
+
+
+def _model_range(
+    code: str,
+    rule_name: str,
+    target: str,
+    points: int,
+    scores: Mapping[str, int],
+    top: str,
+    models: Mapping[str, Mapping[str, Any]],
+    name: Any,
+) -> WeightRange:
+    top_key = _order_key(models, top)
+    if target == top:
+        others = [o for o in scores if o != top]
+        if not others:
+            return WeightRange(code, rule_name, "model", target, name(target), points, None, None, "", "")
+
+        # The largest drop d with the top model still first against ``o``.
+        def slack(o: str) -> int:
+            return scores[top] - scores[o] - (0 if top_key < _order_key(models, o) else 1)
+
+        challenger = min(others, key=lambda o: (slack(o), _order_key(models, o)))
+        low = points - slack(challenger)
+        return WeightRange(
+            code, rule_name, "model", target, name(target), points, low, None,
+            f"{name(challenger)} would rank first", "",
+        )  # fmt: skip
+    # Another model's effect: it overtakes the top model once its total passes (or ties ahead of) the top's.
+    need = scores[top] - scores[target] + (0 if _order_key(models, target) < top_key else 1)
+    high = points + need - 1
+    return WeightRange(
+        code, rule_name, "model", target, name(target), points, None, high, "", f"{name(target)} would rank first"
+    )
+
+
+def _fit_range(
+    code: str, rule_name: str, points: int, fit_points: int, blocked: bool, verdict: str, pb: CompiledPlaybook
+) -> WeightRange:
+    if blocked:  # a blocker decides the verdict whatever the fit points
+        return WeightRange(code, rule_name, "fit", "", "fit score", points, None, None, "", "")
+    base = BASE_SCORE + fit_points - points  # the score without this effect, before clamping
+    wins, conditional = pb.wins_threshold, pb.conditional_threshold
+    # The score is clamped to 0..100, so a threshold outside that range can never be crossed.
+    if verdict == "wins":
+        low = wins - base if wins > 0 else None
+        return WeightRange(
+            code, rule_name, "fit", "", "fit score", points, low, None,
+            f"the verdict would be “{VERDICT_WORDS['conditional' if conditional < wins else 'doesnt_win']}”", "",
+        )  # fmt: skip
+    if verdict == "conditional":
+        low = conditional - base if conditional > 0 else None
+        high = wins - 1 - base if wins <= 100 else None
+        return WeightRange(
+            code, rule_name, "fit", "", "fit score", points, low, high,
+            f"the verdict would be “{VERDICT_WORDS['doesnt_win']}”", f"the verdict would be “{VERDICT_WORDS['wins']}”",
+        )  # fmt: skip
+    high = conditional - 1 - base if conditional <= 100 else None
+    return WeightRange(
+        code, rule_name, "fit", "", "fit score", points, None, high,
+        "", f"the verdict would be “{VERDICT_WORDS['conditional' if conditional < wins else 'wins']}”",
+    )  # fmt: skip
