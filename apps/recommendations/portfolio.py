@@ -1,13 +1,16 @@
 """The organisation's portfolio: counts of recommendations by verdict, model, function and regime,
-month by month, and recent activity. A fixed number of aggregate queries, whatever the volume."""
+all time and month by month over the last year, and recent activity. A fixed number of aggregate
+queries, whatever the volume."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, Func
+from django.db.models import Count, F, Func, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from apps.accounts.models import Organisation
 from apps.compliance.models import Regime
@@ -15,6 +18,10 @@ from apps.engagements.models import EngagementModel, KnowledgeFunction
 from apps.recommendations.models import Recommendation, Verdict
 
 BAR_WIDTH = 240
+MONTHS = 12  # the window of the charts over time
+TREND_ROWS = 5  # the most frequent models, functions and regimes shown month by month
+COLUMN_HEIGHT = 120
+COLUMN_WIDTH = 36
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,84 @@ def _bars(rows: list[tuple[str, int]], names: dict[str, str]) -> list[Bar]:
     return [Bar(key, names.get(key, key) or "—", n, BAR_WIDTH * n / top) for key, n in rows]
 
 
+@dataclass(frozen=True)
+class Segment:
+    verdict: str
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Column:
+    month: date
+    x: float
+    total: int
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Trend:
+    label: str
+    counts: list[int]
+    total: int
+    points: str  # an SVG polyline over the months, for a sparkline
+
+
+def _month_list(today: date) -> list[date]:
+    """The first day of each of the last MONTHS months, oldest first, this month included."""
+    months, year, month = [], today.year, today.month
+    for _ in range(MONTHS):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _columns(by_month: dict[date, dict[str, int]], months: list[date]) -> tuple[list[Column], int]:
+    top = max([sum(by_month.get(m, {}).values()) for m in months] + [1])
+    columns = []
+    for i, month in enumerate(months):
+        counts = by_month.get(month, {})
+        y = float(COLUMN_HEIGHT)
+        segments = []
+        for verdict in Verdict.values:
+            height = COLUMN_HEIGHT * counts.get(verdict, 0) / top
+            y -= height
+            if height:
+                segments.append(Segment(verdict, y, height))
+        columns.append(Column(month, i * COLUMN_WIDTH, sum(counts.values()), segments))
+    return columns, top
+
+
+def _trends(rows: list[tuple[Any, str, int]], months: list[date], names: dict[str, str]) -> list[Trend]:
+    """The most frequent codes in the window, each with its count per month."""
+    table: dict[str, dict[date, int]] = {}
+    for month, code, n in rows:
+        table.setdefault(code, {})[month.date() if hasattr(month, "date") else month] = n
+    ranked = sorted(table, key=lambda c: (-sum(table[c].values()), c))[:TREND_ROWS]
+    trends = []
+    for code in ranked:
+        counts = [table[code].get(m, 0) for m in months]
+        top = max(counts + [1])
+        points = " ".join(f"{i * 10},{20 - 18 * n / top:.1f}" for i, n in enumerate(counts))
+        trends.append(Trend(names.get(code, code) or "—", counts, sum(counts), points))
+    return trends
+
+
+def _since(month: date) -> datetime:
+    """The start of ``month`` in the current time zone (a plain comparison, so the index on created_at serves)."""
+    return timezone.make_aware(datetime(month.year, month.month, 1))
+
+
+def _by_month(recs: QuerySet[Recommendation], field: str, since: date) -> list[tuple[Any, str, int]]:
+    return list(
+        recs.filter(created_at__gte=_since(since))
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month", field)
+        .annotate(n=Count("id"))
+        .order_by("month", field)
+    )
+
+
 def portfolio(organisation: Organisation) -> dict[str, Any]:
     recs = Recommendation.objects.for_organisation(organisation)
 
@@ -42,27 +127,42 @@ def portfolio(organisation: Organisation) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by("-n", "regime")
     )
-    months = list(
-        recs.annotate(month=TruncMonth("created_at"))
-        .values_list("month", "verdict")
+    window = _month_list(timezone.localdate())
+    by_month: dict[date, dict[str, int]] = {}
+    for month, verdict, n in _by_month(recs, "verdict", window[0]):
+        by_month.setdefault(month.date(), dict.fromkeys(Verdict.values, 0))[verdict] = n
+    columns, column_top = _columns(by_month, window)
+    in_window = recs.filter(created_at__gte=_since(window[0])).annotate(month=TruncMonth("created_at"))
+    regime_months = list(
+        in_window.annotate(regime=Func(F("regimes"), function="unnest"))
+        .values_list("month", "regime")
         .annotate(n=Count("id"))
-        .order_by("month", "verdict")
+        .order_by("month", "regime")
     )
-    by_month: dict[Any, dict[str, int]] = {}
-    for month, verdict, n in months:
-        by_month.setdefault(month, dict.fromkeys(Verdict.values, 0))[verdict] = n
     verdict_names = dict(Verdict.choices)
     verdicts = grouped("verdict")
+    model_names = dict(EngagementModel.objects.values_list("code", "name"))
+    function_names = dict(KnowledgeFunction.objects.values_list("code", "name"))
+    regime_names = dict(Regime.objects.values_list("code", "name"))
     return {
         "total": sum(n for _, n in verdicts),
         "verdicts": _bars(verdicts, verdict_names),
-        "models": _bars(grouped("top_model"), dict(EngagementModel.objects.values_list("code", "name"))),
-        "functions": _bars(grouped("function"), dict(KnowledgeFunction.objects.values_list("code", "name"))),
-        "regimes": _bars(regimes, dict(Regime.objects.values_list("code", "name"))),
-        "months": [
-            (month, [counts[v] for v in Verdict.values], sum(counts.values())) for month, counts in by_month.items()
-        ],
+        "models": _bars(grouped("top_model"), model_names),
+        "functions": _bars(grouped("function"), function_names),
+        "regimes": _bars(regimes, regime_names),
+        "window": window,
+        "columns": columns,
+        "column_top": column_top,
+        "chart_width": COLUMN_WIDTH * len(window),
+        "chart_height": COLUMN_HEIGHT,
+        "months": [(c.month, [by_month.get(c.month, {}).get(v, 0) for v in Verdict.values], c.total) for c in columns],
         "verdict_labels": [verdict_names[v] for v in Verdict.values],
+        "verdict_legend": list(zip(Verdict.values, [verdict_names[v] for v in Verdict.values], strict=True)),
+        "trends": [
+            ("Top engagement model", _trends(_by_month(recs, "top_model", window[0]), window, model_names)),
+            ("Knowledge function", _trends(_by_month(recs, "function", window[0]), window, function_names)),
+            ("Regime triggered", _trends(regime_months, window, regime_names)),
+        ],
         "recent": list(
             recs.only("id", "title", "verdict", "fit_score", "created_at").order_by("-created_at", "-id")[:10]
         ),
