@@ -28,21 +28,46 @@ class TornadoBar:
 
 
 @dataclass(frozen=True)
+class Try:
+    """A change that would flip the result, as the fields a what-if form posts to try it."""
+
+    sentence: str
+    fields: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class Insight:
     flips: list[str]
     rows: list[TornadoBar]
     height: int
+    tries: list[Try]
+
+
+def _form_fields(question: str, value: Any) -> list[tuple[str, str]]:
+    fields = [(f"{question}__present", "1")]
+    if isinstance(value, bool):
+        return [*fields, (question, "yes" if value else "no")]
+    if isinstance(value, list):
+        return [*fields, *((question, str(v)) for v in value)]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return [*fields, (question, "" if value is None else str(value))]
 
 
 def insight(recommendation: Recommendation) -> Insight:
-    key = f"kpo:insight:v1:{recommendation.pk}"
+    key = f"kpo:insight:v2:{recommendation.pk}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     compiled = compiled_playbook(recommendation.playbook)
     stored: dict[str, Any] = recommendation.snapshot.get("stored_answers", {})
     answers, _ = clean_answers(compiled.questions, stored, ignore_unknown=True)
-    flips = [f.sentence(compiled.catalogue.models) for f in what_would_flip(compiled, answers)]
+    found = what_would_flip(compiled, answers)
+    flips = [f.sentence(compiled.catalogue.models) for f in found]
+    tries = [
+        Try(sentence, [field for c in f.changes for field in _form_fields(c.question, c.value)])
+        for sentence, f in zip(flips, found, strict=True)
+    ]
     rows = list(sensitivity(compiled, answers))[:10]
     bars = [
         TornadoBar(
@@ -54,6 +79,6 @@ def insight(recommendation: Recommendation) -> Insight:
         )
         for i, r in enumerate(rows)
     ]
-    result = Insight(flips=flips, rows=bars, height=max(28, len(bars) * 28))
+    result = Insight(flips=flips, rows=bars, height=max(28, len(bars) * 28), tries=tries)
     cache.set(key, result, CACHE_SECONDS)
     return result

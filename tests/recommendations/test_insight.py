@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from io import StringIO
 from typing import Any
 
@@ -82,3 +84,25 @@ def test_compare_is_scoped_to_the_organisation(
     b = _recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
     assert outsider_client.get(reverse("recommendations:compare"), {"ids": [a.pk, b.pk]}).status_code == 404
     assert outsider_client.get(reverse("recommendations:flips", args=[a.pk])).status_code == 404
+
+
+def test_each_flip_can_be_tried_in_what_if_and_there_it_flips(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    fragment = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]), HTTP_HX_REQUEST="true")
+    forms = re.findall(
+        r'<form method="post" action="([^"]+)" class="flip__try">(.*?)</form>', fragment.content.decode()
+    )
+    assert forms
+    before = (Recommendation.objects.count(), Assessment.objects.count(), Answer.objects.count())
+    for action, inner in forms:
+        assert action == reverse("recommendations:what_if", args=[rec.pk])
+        data: dict[str, list[str]] = {}
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', inner):
+            if name != "csrfmiddlewaretoken":
+                data.setdefault(name, []).append(unescape(value))
+        response = buyer_client.post(action, data)
+        assert response.status_code == 200
+        assert response.context["w"].moved, data
+    assert (Recommendation.objects.count(), Assessment.objects.count(), Answer.objects.count()) == before
