@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -17,31 +14,15 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
-from apps.recommendations.services import submit_and_recommend
+from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    cache.clear()
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
-
-
-def _recommend(reference: Playbook, organisation: Organisation, user: User, case: str, title: str) -> Recommendation:
-    answers = reference.golden_cases.get(name__startswith=case).answers
-    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=reference)
-    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
-    return submit_and_recommend(assessment=a, user=user)
 
 
 def test_the_result_offers_a_change_that_would_flip_it(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     url = reverse("recommendations:flips", args=[rec.pk])
     page = buyer_client.get(url).content.decode()
     assert "What would flip it" in page and "<html" in page
@@ -54,7 +35,7 @@ def test_the_result_offers_a_change_that_would_flip_it(
 def test_what_would_flip_stores_nothing(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     before = (Recommendation.objects.count(), Assessment.objects.count(), Answer.objects.count())
     buyer_client.get(reverse("recommendations:flips", args=[rec.pk]))
     assert (Recommendation.objects.count(), Assessment.objects.count(), Answer.objects.count()) == before
@@ -63,8 +44,8 @@ def test_what_would_flip_stores_nothing(
 def test_compare_shows_differences_side_by_side(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    a = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
-    b = _recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
+    a = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    b = recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
     body = buyer_client.get(reverse("recommendations:compare"), {"ids": [a.pk, b.pk]}).content.decode()
     assert "Fund research" in body and "Invoice entry" in body
     assert 'Verdict <span class="badge badge--warn">differs</span>' in body
@@ -80,8 +61,8 @@ def test_compare_refuses_bad_choices_clearly(reference: Playbook, buyer_client: 
 def test_compare_is_scoped_to_the_organisation(
     reference: Playbook, organisation: Organisation, buyer: User, outsider_client: Client, buyer_client: Client
 ) -> None:
-    a = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
-    b = _recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
+    a = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    b = recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
     assert outsider_client.get(reverse("recommendations:compare"), {"ids": [a.pk, b.pk]}).status_code == 404
     assert outsider_client.get(reverse("recommendations:flips", args=[a.pk])).status_code == 404
 
@@ -89,7 +70,7 @@ def test_compare_is_scoped_to_the_organisation(
 def test_each_flip_can_be_tried_in_what_if_and_there_it_flips(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     fragment = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]), HTTP_HX_REQUEST="true")
     forms = re.findall(
         r'<form method="post" action="([^"]+)" class="flip__try">(.*?)</form>', fragment.content.decode()

@@ -4,39 +4,18 @@ from __future__ import annotations
 
 import io
 import re
-from io import StringIO
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
-from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.memo import GENERAL_CLAUSES, memo_filename, pilot_plan
-from apps.recommendations.models import Recommendation
-from apps.recommendations.services import submit_and_recommend
+from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    cache.clear()
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
-
-
-def _recommend(reference: Playbook, organisation: Organisation, user: User, case: str, title: str) -> Recommendation:
-    answers = reference.golden_cases.get(name__startswith=case).answers
-    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=reference)
-    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
-    return submit_and_recommend(assessment=a, user=user)
 
 
 def _text(pdf: bytes) -> tuple[str, int]:
@@ -48,7 +27,7 @@ def _text(pdf: bytes) -> tuple[str, int]:
 def test_the_memo_is_a_pdf_for_finance_legal_and_operations_with_sources(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US health insurer", "Actuarial reserving: Q3 decision")
+    rec = recommend(reference, organisation, buyer, "US health insurer", "Actuarial reserving: Q3 decision")
     response = buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -93,7 +72,7 @@ def test_the_memo_is_a_pdf_for_finance_legal_and_operations_with_sources(
 def test_the_memo_says_what_would_flip_a_result(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     text, _ = _text(buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk])).content)
     assert "What would flip it" in text
     assert "If “" in text or "robust to the answers given" in text
@@ -102,7 +81,7 @@ def test_the_memo_says_what_would_flip_a_result(
 def test_the_pilot_thresholds_come_from_the_recommendations_own_cost_case(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     plan = pilot_plan(rec.snapshot)
     cost = next(t for t in plan["thresholds"] if t.measure == "Cost")
     likely = rec.snapshot["evaluation"]["cost"]["models"][0]["annual"][1]
@@ -114,5 +93,5 @@ def test_the_pilot_thresholds_come_from_the_recommendations_own_cost_case(
 def test_another_organisations_memo_is_not_found(
     reference: Playbook, organisation: Organisation, buyer: User, outsider_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     assert outsider_client.get(reverse("recommendations:memo_pdf", args=[rec.pk])).status_code == 404

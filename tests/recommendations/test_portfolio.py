@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -14,33 +12,17 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
-from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
-from apps.recommendations.services import submit_and_recommend
+from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
 CASES = ["US hedge fund", "Rules-based invoice", "UK law firm"]
 
 
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
-
-
-def _recommend(reference: Playbook, organisation: Organisation, user: User, case: str) -> Recommendation:
-    answers = reference.golden_cases.get(name__startswith=case).answers
-    a = Assessment.objects.create(organisation=organisation, created_by=user, title=case, playbook=reference)
-    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
-    return submit_and_recommend(assessment=a, user=user)
-
-
 def test_portfolio_counts_by_verdict_model_and_regime(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    recs = [_recommend(reference, organisation, buyer, c) for c in CASES]
+    recs = [recommend(reference, organisation, buyer, c) for c in CASES]
     page = buyer_client.get(reverse("recommendations:portfolio"))
     body = page.content.decode()
     assert "3 in all" in body
@@ -52,7 +34,7 @@ def test_portfolio_counts_by_verdict_model_and_regime(
 def test_portfolio_shows_only_the_organisations_data(
     reference: Playbook, organisation: Organisation, buyer: User, outsider_client: Client
 ) -> None:
-    _recommend(reference, organisation, buyer, "US hedge fund")
+    recommend(reference, organisation, buyer, "US hedge fund")
     body = outsider_client.get(reverse("recommendations:portfolio")).content.decode()
     assert "Nothing to show yet" in body and "US hedge fund" not in body
 
@@ -67,7 +49,7 @@ def test_portfolio_query_budget_is_fixed(
     count: int,
 ) -> None:
     for case in CASES[:count]:
-        _recommend(reference, organisation, buyer, case)
+        recommend(reference, organisation, buyer, case)
     buyer_client.get(reverse("recommendations:portfolio"))
     # session, user, membership; regimes, months, verdicts, models, functions (5 aggregates); model,
     # function and regime names (3); models, functions and regimes by month (3); recent; memberships
@@ -91,9 +73,9 @@ def _backdate(rec: Recommendation, days: int) -> None:
 def test_over_time_counts_each_month_of_the_last_year(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    now = _recommend(reference, organisation, buyer, "US hedge fund")
-    two_months_ago = _recommend(reference, organisation, buyer, "UK law firm")
-    long_ago = _recommend(reference, organisation, buyer, "Rules-based invoice")
+    now = recommend(reference, organisation, buyer, "US hedge fund")
+    two_months_ago = recommend(reference, organisation, buyer, "UK law firm")
+    long_ago = recommend(reference, organisation, buyer, "Rules-based invoice")
     _backdate(two_months_ago, 62)
     _backdate(long_ago, 400)
     context = buyer_client.get(reverse("recommendations:portfolio")).context

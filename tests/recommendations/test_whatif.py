@@ -3,12 +3,9 @@ creates a new assessment based on the original."""
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,24 +19,9 @@ from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from apps.recommendations.whatif import original_answers
+from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    cache.clear()
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
-
-
-def _recommend(reference: Playbook, organisation: Organisation, user: User, case: str) -> Recommendation:
-    answers = reference.golden_cases.get(name__startswith=case).answers
-    a = Assessment.objects.create(organisation=organisation, created_by=user, title=case, playbook=reference)
-    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
-    return submit_and_recommend(assessment=a, user=user)
 
 
 def _stored() -> tuple[Any, ...]:
@@ -78,7 +60,7 @@ def _flip_post(rec: Recommendation) -> tuple[dict[str, Any], Any]:
 def test_what_if_starts_from_the_stored_answers(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     page = buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode()
     assert "What if…" in page
     assert "None yet: change an answer" in page
@@ -92,7 +74,7 @@ def test_what_if_starts_from_the_stored_answers(
 def test_a_change_that_flips_it_shows_the_flip_and_stores_nothing(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     data, flip = _flip_post(rec)
     before = _stored()
     response = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), data)
@@ -113,7 +95,7 @@ def test_a_change_that_flips_it_shows_the_flip_and_stores_nothing(
 def test_htmx_gets_the_result_and_field_statuses_only(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     data, _ = _flip_post(rec)
     compiled = compiled_playbook(rec.playbook)
     answers = original_answers(rec, compiled)
@@ -157,7 +139,7 @@ def test_questions_that_the_change_opens_arrive_out_of_band(
 def test_bad_input_is_reported_beside_the_field_and_the_stored_answer_counts(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     compiled = compiled_playbook(rec.playbook)
     number = next(
         q
@@ -187,7 +169,7 @@ def test_bad_input_is_reported_beside_the_field_and_the_stored_answer_counts(
 def test_saving_a_what_if_creates_a_new_assessment_and_leaves_the_original(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     data, flip = _flip_post(rec)
     original_answers_before = sorted(rec.assessment.answers.values_list("question_code", "value"))
     response = buyer_client.post(
@@ -207,7 +189,7 @@ def test_saving_a_what_if_creates_a_new_assessment_and_leaves_the_original(
 def test_saving_needs_a_name_and_valid_answers(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     before = _stored()
     url = reverse("recommendations:what_if_save", args=[rec.pk])
     response = buyer_client.post(url, {"whatif_title": "   "})
@@ -223,7 +205,7 @@ def test_saving_needs_a_name_and_valid_answers(
 def test_saving_with_a_required_answer_cleared_leaves_a_draft_to_finish(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     compiled = compiled_playbook(rec.playbook)
     required = next(
         code
@@ -243,7 +225,7 @@ def test_saving_with_a_required_answer_cleared_leaves_a_draft_to_finish(
 def test_a_viewer_may_try_answers_but_not_save_them(
     reference: Playbook, organisation: Organisation, buyer: User, viewer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     data, _ = _flip_post(rec)
     assert viewer_client.post(reverse("recommendations:what_if", args=[rec.pk]), data).status_code == 200
     page = viewer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode()
@@ -257,7 +239,7 @@ def test_a_viewer_may_try_answers_but_not_save_them(
 def test_what_if_costs_a_fixed_number_of_queries(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = _recommend(reference, organisation, buyer, "US hedge fund")
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
     data, _ = _flip_post(rec)
     url = reverse("recommendations:what_if", args=[rec.pk])
     buyer_client.post(url, data)  # warm the compiled-playbook cache

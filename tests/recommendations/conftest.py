@@ -1,0 +1,35 @@
+"""Recommendations on the reference playbook, from its golden cases (complete, valid answer sets)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+
+
+@pytest.fixture
+def reference(db: None) -> Playbook:
+    """The reference catalogue and playbook, loaded and published; insight caches cleared."""
+    call_command("load_reference_data", stdout=StringIO())
+    cache.clear()
+    playbook = Playbook.objects.current()
+    assert playbook is not None
+    return playbook
+
+
+def recommend(
+    reference: Playbook, organisation: Organisation, user: User, case: str, title: str | None = None
+) -> Recommendation:
+    """Submit the answers of the golden case whose name starts with ``case`` and return the recommendation."""
+    answers = reference.golden_cases.get(name__startswith=case).answers
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title or case, playbook=reference)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    return submit_and_recommend(assessment=a, user=user)
