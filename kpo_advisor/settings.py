@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.playbooks",
     "apps.questionnaire",
     "apps.recommendations",
+    "apps.vendors",
 ]
 
 MIDDLEWARE = [
@@ -252,5 +253,6 @@ REFERENCE_LOADERS = [
     "apps.engagements.reference.load",
     "apps.compliance.reference.load",
     "apps.playbooks.reference.load",
+    "apps.vendors.reference.load",
     "apps.common.curators.load",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("recommendations/", include("apps.recommendations.urls")),
     path("catalogue/", include("apps.engagements.urls")),
     path("regimes/", include("apps.compliance.urls")),
+    path("vendors/", include("apps.vendors.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,6 @@
 """The curator group: exactly the model permissions curators need, and nothing else.
 
-Curators edit the catalogue and the playbooks (and their parts), read recommendations (for the
+Curators edit the catalogue, the playbooks (and their parts) and the vendor directory, read recommendations (for the
 impact preview) and the audit trail. They cannot see or change users, organisations or members.
 Kept in step by `load_reference_data`, so a new deployment and an upgraded one agree.
 """
@@ -18,6 +18,7 @@ CURATED = {
     "engagements": ("engagementmodel", "knowledgefunction", "deliverylocation"),
     "compliance": ("regime", "obligation"),
     "playbooks": ("playbook", "section", "question", "option", "rule", "condition", "effect", "goldencase"),
+    "vendors": ("vendor", "vendorfunction"),
 }
 READ_ONLY = {"recommendations": ("recommendation",), "pghistory": ("events",)}
 

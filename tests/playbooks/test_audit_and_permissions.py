@@ -117,7 +117,7 @@ def test_the_curator_group_has_exactly_the_curation_permissions(catalogue: None)
 CURATED = [
     "engagements_engagementmodel", "engagements_knowledgefunction", "engagements_deliverylocation",
     "compliance_regime", "compliance_obligation", "playbooks_playbook", "playbooks_question", "playbooks_section",
-    "playbooks_rule", "recommendations_recommendation", "pghistory_events",
+    "playbooks_rule", "recommendations_recommendation", "pghistory_events", "vendors_vendor",
 ]  # fmt: skip
 
 

@@ -22,10 +22,11 @@ from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import RegimeFactory
+from tests.vendors.factories import vendor_world
 
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
 # Tables whose rows a refused request must leave exactly as they were (sessions excepted).
-WATCHED_APPS = ("accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance")
+WATCHED_APPS = ("accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance", "vendors")
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +52,7 @@ class World:
     editor_membership: Membership
     viewer_membership: Membership
     regime: Regime
+    vendors: Any = None  # tests/vendors/factories.py VendorWorld: a shortlist on ``recommendation``
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -77,7 +79,7 @@ def world(
     playbook: Playbook,
 ) -> World:
     recommendation = _recommended(organisation, buyer, playbook, "Legal review 2027")
-    return World(
+    world = World(
         organisation=organisation,
         other_organisation=other_organisation,
         owner=buyer,
@@ -94,6 +96,8 @@ def world(
         viewer_membership=Membership.objects.get(user=viewer),
         regime=RegimeFactory(code="gdpr", name="GDPR"),
     )
+    world.vendors = vendor_world(recommendation, buyer)
+    return world
 
 
 def client_for(user: User | None) -> Client:

@@ -66,6 +66,15 @@ ISOLATION: dict[str, Case] = {
     ),
     "recommendations:submit": Case(lambda w: [[w.complete.pk]], ("POST",)),
     "recommendations:for_assessment": Case(lambda w: [[w.submitted.pk]], ("GET",)),
+    "vendors:matching": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
+    "vendors:shortlist": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
+    "vendors:add": Case(lambda w: [[w.recommendation.pk]], ("POST",), {"vendor": "vendor-spare"}),
+    "vendors:compare": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
+    "vendors:export_csv": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
+    "vendors:entry": Case(lambda w: [[w.vendors.entry.pk]], ("POST",)),
+    "vendors:remove": Case(lambda w: [[w.vendors.entry.pk]], ("POST",)),
+    "vendors:diligence": Case(lambda w: [[w.vendors.entry.pk]], ("GET",)),
+    "vendors:diligence_item": Case(lambda w: [[w.vendors.item.pk]], ("POST",)),
 }
 
 # Views that take ids in the query string, which the URL walk cannot see: name -> the ids to ask for.

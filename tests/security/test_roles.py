@@ -46,6 +46,11 @@ def _rec(w: World) -> list[Any]:
     return [w.recommendation.pk]
 
 
+def _entry_data(w: World) -> dict[str, Any]:
+    prefix = f"entry-{w.vendors.entry.pk}"
+    return {f"{prefix}-status": "rfp_sent", f"{prefix}-notes": "RFP out", f"{prefix}-rejection_reason": ""}
+
+
 ALL_200 = (200, 200, 200, 200, 200)
 SIGNED_IN = (200, 200, 200, 200, 302)  # any signed-in user, members of any organisation alike
 READ = (200, 200, 200, 404, 302)  # members of the organisation read; the outsider sees nothing
@@ -137,25 +142,22 @@ MATRIX = [
     Row("engagements:locations", "GET", SIGNED_IN),
     Row("compliance:regimes", "GET", SIGNED_IN),
     Row("compliance:regime_detail", "GET", SIGNED_IN, args=lambda w: [w.regime.code]),
+    Row("vendors:directory", "GET", SIGNED_IN),
+    Row("vendors:matching", "GET", READ, args=_rec),
+    Row("vendors:shortlist", "GET", READ, args=_rec),
+    Row("vendors:add", "POST", EDIT, args=_rec, data=lambda w: {"vendor": w.vendors.spare.code}),
+    Row("vendors:compare", "GET", READ, args=_rec),
+    Row("vendors:export_csv", "GET", READ, args=_rec),
+    Row("vendors:entry", "POST", EDIT, args=lambda w: [w.vendors.entry.pk], data=lambda w: _entry_data(w)),
+    Row("vendors:remove", "POST", EDIT, args=lambda w: [w.vendors.entry.pk]),
+    Row("vendors:diligence", "GET", READ, args=lambda w: [w.vendors.entry.pk]),
     Row(
-        "recommendations:compare_pair",
-        "GET",
-        READ,
-        args=lambda w: [w.recommendation.pk, w.second_recommendation.pk],
+        "vendors:diligence_item",
+        "POST",
+        EDIT,
+        args=lambda w: [w.vendors.item.pk],
+        data=lambda w: {f"item-{w.vendors.item.pk}-status": "done", f"item-{w.vendors.item.pk}-evidence": "DPA signed"},
     ),
-    Row(
-        "recommendations:compare",
-        "GET",
-        READ,
-        query=lambda w: {"ids": [w.recommendation.pk, w.second_recommendation.pk]},
-    ),
-    Row("recommendations:submit", "POST", EDIT, args=lambda w: [w.complete.pk]),
-    Row("recommendations:for_assessment", "GET", (302, 302, 302, 404, 302), args=lambda w: [w.submitted.pk]),
-    Row("engagements:models", "GET", SIGNED_IN),
-    Row("engagements:functions", "GET", SIGNED_IN),
-    Row("engagements:locations", "GET", SIGNED_IN),
-    Row("compliance:regimes", "GET", SIGNED_IN),
-    Row("compliance:regime_detail", "GET", SIGNED_IN, args=lambda w: [w.regime.code]),
 ]
 
 

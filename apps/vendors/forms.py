@@ -1,0 +1,105 @@
+"""Forms for the buyer's vendor pages. They validate and normalise; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from apps.accounts.models import Organisation, User
+from apps.engagements.models import DeliveryLocation, KnowledgeFunction
+from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor
+
+NOTES_MAX = 2000
+
+
+class DirectoryFilter(forms.Form):
+    function = forms.ModelChoiceField(
+        KnowledgeFunction.objects.active(), required=False, to_field_name="code", empty_label="Any function"
+    )
+    location = forms.ModelChoiceField(
+        DeliveryLocation.objects.active(), required=False, to_field_name="code", empty_label="Any location"
+    )
+
+    def apply(self, vendors: Any) -> Any:
+        if not self.is_bound:
+            return vendors
+        if not self.is_valid():
+            return vendors.none()
+        if function := self.cleaned_data.get("function"):
+            vendors = vendors.filter(rates__function=function)
+        if location := self.cleaned_data.get("location"):
+            vendors = vendors.filter(delivery_locations=location)
+        return vendors.distinct()
+
+
+class AddVendorForm(forms.Form):
+    vendor = forms.ModelChoiceField(Vendor.objects.active(), to_field_name="code")
+    notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].error_messages["invalid_choice"] = "Choose a vendor from the directory."
+
+
+class EntryForm(forms.Form):
+    status = forms.ChoiceField(choices=ShortlistEntry.Status.choices)
+    rejection_reason = forms.CharField(
+        required=False,
+        max_length=NOTES_MAX,
+        label="Reason for rejecting",
+        help_text="Needed when the status is 'Rejected'.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, entry: ShortlistEntry, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"entry-{entry.pk}")
+        kwargs.setdefault(
+            "initial", {"status": entry.status, "notes": entry.notes, "rejection_reason": entry.rejection_reason}
+        )
+        super().__init__(*args, **kwargs)
+        offered = (entry.status, *entry.next_statuses)
+        status: Any = self.fields["status"]
+        status.choices = [(s, ShortlistEntry.Status(s).label) for s in offered]
+        self.fields["status"].error_messages["invalid_choice"] = (
+            f"A vendor on the {entry.get_status_display().lower()} can move to: "
+            + ", ".join(ShortlistEntry.Status(s).label.lower() for s in entry.next_statuses)
+            + "."
+        )
+
+
+class DiligenceItemForm(forms.ModelForm):
+    class Meta:
+        model = DiligenceItem
+        fields = ["status", "owner", "due_date", "evidence"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, members: list[User] | None = None, **kwargs: Any
+    ) -> None:
+        """``members``: the organisation's users, read once for a page of many item forms."""
+        kwargs.setdefault("prefix", f"item-{kwargs['instance'].pk}")
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = User.objects.filter(memberships__organisation=organisation).order_by("email")
+        if members is not None:
+            owner.choices = [("", "Nobody yet"), *((u.pk, u.email) for u in members)]
+        else:
+            owner.label_from_instance = lambda user: user.email
+            owner.empty_label = "Nobody yet"
+        owner.error_messages["invalid_choice"] = "Choose a member of your organisation."
+        self.fields["due_date"].error_messages["invalid"] = "Enter a date as YYYY-MM-DD."
+        self.fields["evidence"].max_length = NOTES_MAX  # type: ignore[attr-defined]
+        self.fields["evidence"].validators.append(_max_length)
+
+    def clean_evidence(self) -> str:
+        return str(self.cleaned_data.get("evidence") or "").strip()
+
+
+def _max_length(value: str) -> None:
+    if len(value) > NOTES_MAX:
+        raise forms.ValidationError(f"Keep the notes under {NOTES_MAX:,} characters.")

@@ -1,0 +1,449 @@
+"""Matching the vendor directory against a recommendation: pure functions over plain data.
+
+``needs_from_snapshot`` reads what a recommendation requires from its stored snapshot (triggered
+regimes, the buyer's answers, ranked models and locations, the cost range). ``match`` checks every
+vendor against the hard requirements (a vendor failing one is excluded, with the reason) and ranks
+the rest by a score whose every point is listed as a reason. Nothing here touches the database, so
+the rules are tested with plain values (``tests/vendors/test_matching.py``); ``docs/vendors.md``
+describes them for buyers and curators.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+# The reference playbook's question codes for the working-hours overlap (no role names them).
+OVERLAP_QUESTION = "overlap_hours"
+BUYER_LOCATION_QUESTION = "buyer_location"
+# Which catalogue overlap figure applies to the buyer's team (the catalogue measures overlap with US
+# Eastern time and with the UK; continental Europe is an hour from the UK, and the playbook's rules
+# treat the two alike).
+OVERLAP_FIGURE = {"us": "us", "uk": "uk", "eu": "uk"}
+OVERLAP_LABEL = {"us": "US Eastern time", "uk": "the UK", "eu": "the UK and Europe"}
+# Assurance is a hard requirement only when the buyer said they will require it (this question's
+# options); the playbook also triggers the SOC 2 and ISO regimes for sensitive data, which the
+# ranking rewards instead.
+ASSURANCE_QUESTION = "vendor_assurance"
+ASSURANCE = {"soc2": "soc2", "iso27001": "iso27001"}  # requirement code -> the answer option
+
+EU_OK_TRANSFER = frozenset({"in_eea", "adequate"})  # GDPR Chapter V: no safeguard needed
+UK_OK_TRANSFER = frozenset({"in_eea"})  # the UK's adequacy regulations cover the EEA; others need the IDTA
+
+SOC2_FRESH_DAYS = 365
+VERIFIED_STALE_DAYS = 365
+MODEL_POINTS = (30, 15, 8)  # offers the recommendation's 1st, 2nd or 3rd model
+LOCATION_POINTS = (25, 20, 15, 10, 5)  # best usable location ranked 1st..5th for this work
+FUNCTION_POINTS = 10
+RATE_IN_RANGE, RATE_BELOW, RATE_OVERLAPS, RATE_ABOVE = 15, 10, 5, -10
+SOC2_FRESH_POINTS = 10
+ISO_POINTS = 5
+CAPACITY_POINTS = 5
+
+
+# What a recommendation needs
+
+
+@dataclass(frozen=True)
+class Requirement:
+    code: str
+    label: str  # what the vendor must offer, in the buyer's words
+    because: str  # why this recommendation needs it
+
+
+@dataclass(frozen=True)
+class LocationFacts:
+    code: str
+    name: str
+    overlap_us: float | None = None
+    overlap_uk: float | None = None
+    gdpr_transfer: str = ""
+
+    def overlap(self, figure: str) -> float | None:
+        return self.overlap_us if figure == "us" else self.overlap_uk
+
+
+@dataclass(frozen=True)
+class Needs:
+    requirements: tuple[Requirement, ...]
+    function: str = ""
+    function_name: str = ""
+    overlap_hours: int = 0
+    overlap_figure: str = ""  # "us" or "uk"; empty when no overlap is needed (or the buyer is elsewhere)
+    overlap_label: str = ""
+    models: tuple[tuple[str, str], ...] = ()  # (code, name), best first
+    locations: tuple[LocationFacts, ...] = ()  # ranked, best first
+    hourly_budget: tuple[float, float, float] | None = None  # USD per hour: low, likely, high
+    budget_model: str = ""
+    team_size: float | None = None
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.requirements)
+
+    def location_rank(self, code: str) -> int | None:
+        for index, location in enumerate(self.locations, start=1):
+            if location.code == code:
+                return index
+        return None
+
+
+# Regime code -> (requirement code, what the vendor must offer).
+REGIME_REQUIREMENTS: dict[str, tuple[str, str]] = {
+    "hipaa": ("hipaa-baa", "Signs a HIPAA business associate agreement"),
+    "gdpr": ("gdpr-transfer", "Delivers from the EEA or an adequate country, or signs SCC module 2"),
+    "uk-gdpr": ("uk-transfer", "Delivers from the EEA, or signs the UK IDTA or Addendum"),
+    "dpdp": ("dpdp-terms", "Offers DPDP processor terms"),
+    "mifid2": ("mifid-audit", "Grants MiFID II outsourcing access and audit rights"),
+    "reg-ac": ("reg-ac", "Supports Reg AC analyst certification"),
+    "soc2": ("soc2", "Has a SOC 2 Type II report"),
+    "iso27001": ("iso27001", "Holds a current ISO/IEC 27001:2022 certificate"),
+}
+# Requirements met (or not) location by location: a vendor needs one location meeting all of them.
+LOCATION_REQUIREMENTS = ("gdpr-transfer", "uk-transfer", "overlap")
+REQUIREMENT_ORDER = ("function", "overlap", *(code for code, _ in REGIME_REQUIREMENTS.values()))
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None or isinstance(value, bool) else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def needs_from_snapshot(snapshot: Mapping[str, Any]) -> Needs:
+    """What the recommendation stored in ``snapshot`` requires of a vendor. Tolerates missing parts:
+    an older or smaller playbook simply yields fewer requirements."""
+    ev = snapshot.get("evaluation") or {}
+    answers = ev.get("answers") or {}
+    function = snapshot.get("function") or {}
+    requirements: list[Requirement] = []
+    function_code = str(function.get("code") or "")
+    function_name = str(function.get("name") or function_code)
+    if function_code and function_code != "other":
+        requirements.append(Requirement("function", f"Covers {function_name}", "The work to outsource"))
+
+    hours = _float(answers.get(OVERLAP_QUESTION)) or 0
+    buyer = str(answers.get(BUYER_LOCATION_QUESTION) or "")
+    figure = OVERLAP_FIGURE.get(buyer, "") if hours > 0 else ""
+    if figure:
+        requirements.append(
+            Requirement(
+                "overlap",
+                f"Delivers from a location with at least {hours:g} h of overlap with {OVERLAP_LABEL[buyer]}",
+                f"You need {hours:g} hours of live overlap a day",
+            )
+        )
+    required_assurance = answers.get(ASSURANCE_QUESTION) or []
+    for regime in ev.get("regimes") or []:
+        mapped = REGIME_REQUIREMENTS.get(str(regime.get("code")))
+        if mapped and mapped[0] in ASSURANCE and ASSURANCE[mapped[0]] not in required_assurance:
+            continue  # triggered by the data alone: it counts in the ranking, it does not exclude
+        if mapped:
+            because = f"{regime.get('name') or regime.get('code')} applies"
+            if regime.get("because"):
+                because += f" ({'; '.join(str(b) for b in regime['because'])})"
+            requirements.append(Requirement(mapped[0], mapped[1], because))
+    requirements.sort(key=lambda r: REQUIREMENT_ORDER.index(r.code))
+
+    locations = tuple(
+        LocationFacts(
+            code=str(loc.get("code")),
+            name=str(loc.get("name") or loc.get("code")),
+            overlap_us=_float(loc.get("overlap_us")),
+            overlap_uk=_float(loc.get("overlap_uk")),
+            gdpr_transfer=str(loc.get("gdpr_transfer") or ""),
+        )
+        for loc in ev.get("locations") or []
+    )
+    models = tuple((str(m.get("code")), str(m.get("name") or m.get("code"))) for m in ev.get("models") or [])
+    budget, budget_model = _hourly_budget(ev.get("cost") or {})
+    return Needs(
+        requirements=tuple(requirements),
+        function=function_code,
+        function_name=function_name,
+        overlap_hours=int(hours) if figure else 0,
+        overlap_figure=figure,
+        overlap_label=OVERLAP_LABEL.get(buyer, ""),
+        models=models,
+        locations=locations,
+        hourly_budget=budget,
+        budget_model=budget_model,
+        team_size=_float((ev.get("cost") or {}).get("team_size")),
+    )
+
+
+def _hourly_budget(cost: Mapping[str, Any]) -> tuple[tuple[float, float, float] | None, str]:
+    """The recommended model's cost per hour of work (its annual cost over the annual hours)."""
+    hours = _float(cost.get("annual_hours"))
+    priced = cost.get("models") or []
+    if not cost.get("available") or not hours or not priced:
+        return None, ""
+    annual = priced[0].get("annual") or []
+    figures = [_float(v) for v in annual]
+    if len(figures) != 3 or any(v is None for v in figures):
+        return None, ""
+    low, likely, high = (round(v / hours, 2) for v in figures if v is not None)
+    return (low, likely, high), str(priced[0].get("name") or priced[0].get("model") or "")
+
+
+# What a vendor offers
+
+
+@dataclass(frozen=True)
+class RateRange:
+    low: float | None
+    likely: float | None
+    high: float | None
+
+    @property
+    def known(self) -> bool:
+        return self.low is not None and self.high is not None
+
+
+@dataclass(frozen=True)
+class VendorFacts:
+    code: str
+    name: str
+    locations: tuple[LocationFacts, ...] = ()
+    models: frozenset[str] = frozenset()
+    rates: Mapping[str, RateRange] = field(default_factory=dict)  # function code -> hourly rate range
+    capabilities: frozenset[str] = frozenset()  # names from models.CAPABILITIES that are true
+    soc2_report_date: datetime.date | None = None
+    iso27001_valid_until: datetime.date | None = None  # None: no current 2022 certificate
+    capacity_fte: int | None = None
+    last_verified: datetime.date | None = None
+    obj: Any = None  # the Vendor row, for templates; never read here
+
+
+# The result
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    points: int = 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    requirement: Requirement
+    detail: str
+
+
+@dataclass(frozen=True)
+class Match:
+    vendor: VendorFacts
+    score: int = 0
+    reasons: tuple[Reason, ...] = ()
+    cautions: tuple[str, ...] = ()
+    usable_locations: tuple[LocationFacts, ...] = ()
+    failures: tuple[Failure, ...] = ()
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    needs: Needs
+    ranked: tuple[Match, ...]
+    excluded: tuple[Match, ...]
+
+    def get(self, code: str) -> Match | None:
+        return next((m for m in (*self.ranked, *self.excluded) if m.vendor.code == code), None)
+
+
+def match(needs: Needs, vendors: Iterable[VendorFacts], *, today: datetime.date) -> MatchResult:
+    """Every vendor checked and, if it passes, scored; the ranked list best first (ties by name)."""
+    results = [match_one(needs, vendor, today=today) for vendor in vendors]
+    ranked = sorted((m for m in results if m.eligible), key=lambda m: (-m.score, m.vendor.name.lower()))
+    excluded = sorted((m for m in results if not m.eligible), key=lambda m: m.vendor.name.lower())
+    return MatchResult(needs, tuple(ranked), tuple(excluded))
+
+
+def match_one(needs: Needs, vendor: VendorFacts, *, today: datetime.date) -> Match:
+    failures = _failures(needs, vendor, today)
+    usable = _usable_locations(needs, vendor)
+    if failures:
+        return Match(vendor=vendor, failures=tuple(failures), usable_locations=usable)
+    reasons, cautions = _score(needs, vendor, usable, today)
+    return Match(
+        vendor=vendor,
+        score=sum(r.points for r in reasons),
+        reasons=tuple(reasons),
+        cautions=tuple(cautions),
+        usable_locations=usable,
+    )
+
+
+# Hard requirements
+
+
+def _location_meets(needs: Needs, vendor: VendorFacts, location: LocationFacts, code: str) -> bool:
+    if code == "gdpr-transfer":
+        return location.gdpr_transfer in EU_OK_TRANSFER or "offers_scc_module_2" in vendor.capabilities
+    if code == "uk-transfer":
+        return location.gdpr_transfer in UK_OK_TRANSFER or "offers_uk_addendum" in vendor.capabilities
+    if code == "overlap":
+        overlap = location.overlap(needs.overlap_figure)
+        return overlap is not None and overlap >= needs.overlap_hours
+    return True
+
+
+def _location_codes(needs: Needs) -> list[str]:
+    return [code for code in LOCATION_REQUIREMENTS if code in needs.codes]
+
+
+def _usable_locations(needs: Needs, vendor: VendorFacts) -> tuple[LocationFacts, ...]:
+    """The vendor's locations that meet every location requirement, best ranked for this work first."""
+    codes = _location_codes(needs)
+    usable = [loc for loc in vendor.locations if all(_location_meets(needs, vendor, loc, c) for c in codes)]
+    return tuple(sorted(usable, key=lambda loc: (needs.location_rank(loc.code) or 10_000, loc.name)))
+
+
+def _names(locations: Sequence[LocationFacts]) -> str:
+    return ", ".join(loc.name for loc in locations) or "no delivery locations on record"
+
+
+CAPABILITY_OF = {
+    "hipaa-baa": ("signs_hipaa_baa", "Does not sign a HIPAA business associate agreement."),
+    "dpdp-terms": ("offers_dpdp_terms", "Does not offer DPDP processor terms."),
+    "mifid-audit": ("grants_mifid_audit_rights", "Does not grant MiFID II outsourcing access and audit rights."),
+    "reg-ac": ("supports_reg_ac", "Does not support Reg AC analyst certification."),
+}
+
+
+def _failures(needs: Needs, vendor: VendorFacts, today: datetime.date) -> list[Failure]:
+    failures: list[Failure] = []
+    for requirement in needs.requirements:
+        detail = _failure_detail(needs, vendor, requirement.code, today)
+        if detail:
+            failures.append(Failure(requirement, detail))
+    codes = _location_codes(needs)
+    failed = {f.requirement.code for f in failures}
+    if len(codes) > 1 and not failed & set(codes) and not _usable_locations(needs, vendor):
+        # Each location requirement is met somewhere, but no single location meets them all.
+        labels = [r.label.lower() for r in needs.requirements if r.code in codes]
+        combined = Requirement("locations", "One delivery location meeting every location requirement", "")
+        detail = f"None of its locations ({_names(vendor.locations)}) both " + " and ".join(labels) + "."
+        failures.append(Failure(combined, detail))
+    return failures
+
+
+def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetime.date) -> str:
+    if code == "function":
+        return "" if needs.function in vendor.rates else f"Does not cover {needs.function_name}."
+    if code in CAPABILITY_OF:
+        capability, message = CAPABILITY_OF[code]
+        return "" if capability in vendor.capabilities else message
+    if code in LOCATION_REQUIREMENTS:
+        if any(_location_meets(needs, vendor, loc, code) for loc in vendor.locations):
+            return ""
+        where = _names(vendor.locations)
+        if code == "gdpr-transfer":
+            return f"Delivers only from {where}, none inside the EEA or adequate, and does not sign SCC module 2."
+        if code == "uk-transfer":
+            return f"Delivers only from {where}, none inside the EEA, and does not sign the UK IDTA or Addendum."
+        return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
+    if code == "soc2":
+        return "" if vendor.soc2_report_date else "Has no SOC 2 Type II report on record."
+    if code == "iso27001":
+        valid = vendor.iso27001_valid_until is not None and vendor.iso27001_valid_until >= today
+        return "" if valid else "Has no current ISO/IEC 27001:2022 certificate on record."
+    return ""
+
+
+# Ranking
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _usd(value: float) -> str:
+    return f"${Decimal(str(value)).normalize():f}"
+
+
+def _score(
+    needs: Needs, vendor: VendorFacts, usable: Sequence[LocationFacts], today: datetime.date
+) -> tuple[list[Reason], list[str]]:
+    reasons: list[Reason] = []
+    cautions: list[str] = []
+    for index, (code, name) in enumerate(needs.models[: len(MODEL_POINTS)]):
+        if code in vendor.models:
+            which = "the recommended model" if index == 0 else f"ranked {_ordinal(index + 1)} for this work"
+            reasons.append(Reason(f"Offers {name}, {which}", MODEL_POINTS[index]))
+            break
+    else:
+        if needs.models:
+            cautions.append("Offers none of the three best-ranked engagement models.")
+    if needs.function and needs.function in vendor.rates:
+        reasons.append(Reason(f"Covers {needs.function_name}", FUNCTION_POINTS))
+
+    ranked = [(rank, loc) for loc in usable if (rank := needs.location_rank(loc.code)) is not None]
+    if ranked:
+        rank, best = ranked[0]
+        points = LOCATION_POINTS[rank - 1] if rank <= len(LOCATION_POINTS) else 0
+        of = f"{_ordinal(rank)} of {len(needs.locations)} locations for this work"
+        reasons.append(Reason(f"Delivers from {best.name}, ranked {of}", points))
+
+    _rate_reason(needs, vendor, reasons, cautions)
+    _assurance_reasons(vendor, today, reasons, cautions)
+    if needs.team_size and vendor.capacity_fte is not None:
+        if vendor.capacity_fte >= needs.team_size:
+            reasons.append(
+                Reason(
+                    f"Capacity of {vendor.capacity_fte} FTE covers the {needs.team_size:g} people needed",
+                    CAPACITY_POINTS,
+                )
+            )
+        else:
+            cautions.append(f"Capacity of {vendor.capacity_fte} FTE is below the {needs.team_size:g} people needed.")
+    if vendor.last_verified and (today - vendor.last_verified).days > VERIFIED_STALE_DAYS:
+        cautions.append(
+            f"Directory entry last verified {vendor.last_verified:%-d %b %Y}: check it before relying on it."
+        )
+    return reasons, cautions
+
+
+def _rate_reason(needs: Needs, vendor: VendorFacts, reasons: list[Reason], cautions: list[str]) -> None:
+    rate = vendor.rates.get(needs.function)
+    if needs.hourly_budget is None or rate is None or not rate.known:
+        if needs.function and needs.hourly_budget is not None:
+            cautions.append(f"No hourly rate on record for {needs.function_name}: ask for one.")
+        return
+    low, likely, high = needs.hourly_budget
+    assert rate.low is not None and rate.high is not None
+    budget = f"the recommendation's {_usd(low)}–{_usd(high)}/h for {needs.budget_model or 'the top model'}"
+    quoted = f"{_usd(rate.low)}–{_usd(rate.high)}/h"
+    if rate.likely is not None and low <= rate.likely <= high:
+        reasons.append(Reason(f"Likely rate {_usd(rate.likely)}/h sits within {budget}", RATE_IN_RANGE))
+    elif rate.high < low:
+        reasons.append(Reason(f"Rates {quoted} are below {budget}", RATE_BELOW))
+    elif rate.low > high:
+        reasons.append(Reason(f"Rates {quoted} are above {budget}", RATE_ABOVE))
+        cautions.append(f"Rates {quoted} are above the recommendation's cost range: the saving shrinks.")
+    else:
+        reasons.append(Reason(f"Rates {quoted} overlap {budget}", RATE_OVERLAPS))
+
+
+def _assurance_reasons(vendor: VendorFacts, today: datetime.date, reasons: list[Reason], cautions: list[str]) -> None:
+    report = vendor.soc2_report_date
+    if report is not None and (today - report).days <= SOC2_FRESH_DAYS:
+        reasons.append(Reason(f"SOC 2 Type II report dated {report:%-d %b %Y}, within 12 months", SOC2_FRESH_POINTS))
+    elif report is not None:
+        cautions.append(
+            f"SOC 2 Type II report dated {report:%-d %b %Y} is over 12 months old: ask for a bridge letter."
+        )
+    else:
+        cautions.append("No SOC 2 Type II report on record.")
+    if vendor.iso27001_valid_until is not None and vendor.iso27001_valid_until >= today:
+        reasons.append(
+            Reason(f"ISO/IEC 27001:2022 certified until {vendor.iso27001_valid_until:%-d %b %Y}", ISO_POINTS)
+        )

@@ -1,0 +1,271 @@
+"""Vendor selection: the curated vendor directory, and each organisation's shortlists and due diligence.
+
+The directory (``Vendor`` with its per-function rates) is reference data curated in admin, like the
+catalogue. Shortlists belong to an organisation: one per recommendation, with one entry per vendor,
+a status flow (``ShortlistEntry.TRANSITIONS``) and, for short-listed vendors, a due-diligence
+checklist copied from the recommendation's obligations (the snapshot is immutable, so the copy is
+exactly what the result page shows).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from apps.accounts.models import Organisation
+from apps.common.audit import audited
+from apps.common.models import CatalogueEntry, money_field, range_constraints
+from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
+from apps.recommendations.models import Recommendation
+
+# Contract capabilities: (field, short label). The matcher and the pages use the same names.
+CAPABILITIES: tuple[tuple[str, str], ...] = (
+    ("signs_hipaa_baa", "Signs a HIPAA business associate agreement"),
+    ("offers_scc_module_2", "Signs the EU SCCs, module 2 (controller to processor)"),
+    ("offers_uk_addendum", "Signs the UK IDTA or the UK Addendum to the SCCs"),
+    ("offers_dpdp_terms", "Offers DPDP processor terms"),
+    ("grants_mifid_audit_rights", "Grants MiFID II outsourcing access and audit rights"),
+    ("supports_reg_ac", "Supports Reg AC analyst certification"),
+)
+
+
+@audited()
+class Vendor(CatalogueEntry):
+    """A KPO provider in the directory. Curators keep it current; ``last_verified`` says how current."""
+
+    headquarters_country = models.CharField(max_length=100)
+    summary = models.TextField(blank=True)
+    delivery_locations = models.ManyToManyField(DeliveryLocation, related_name="vendors", blank=True)
+    engagement_models = models.ManyToManyField(EngagementModel, related_name="vendors", blank=True)
+    functions = models.ManyToManyField(KnowledgeFunction, through="VendorFunction", related_name="vendors")
+    soc2_type2_report_date = models.DateField(
+        "SOC 2 Type II report date", null=True, blank=True, help_text="End of the period the latest report covers."
+    )
+    iso27001_certificate = models.CharField(
+        "ISO/IEC 27001:2022 certificate", max_length=120, blank=True, help_text="Certificate number; blank if none."
+    )
+    iso27001_valid_until = models.DateField("ISO 27001 certificate valid until", null=True, blank=True)
+    iso27001_scope = models.TextField("ISO 27001 scope", blank=True, help_text="The scope text on the certificate.")
+    signs_hipaa_baa = models.BooleanField("signs a HIPAA BAA", default=False)
+    offers_scc_module_2 = models.BooleanField("signs GDPR SCC module 2", default=False)
+    offers_uk_addendum = models.BooleanField("signs the UK IDTA or Addendum", default=False)
+    offers_dpdp_terms = models.BooleanField("offers DPDP processor terms", default=False)
+    grants_mifid_audit_rights = models.BooleanField("grants MiFID II access and audit rights", default=False)
+    supports_reg_ac = models.BooleanField("supports Reg AC certification", default=False)
+    capacity_fte = models.PositiveIntegerField("capacity (FTE)", help_text="People it could put on new work.")
+    languages = models.CharField(max_length=200, blank=True)
+    last_verified = models.DateField(help_text="When a curator last checked this entry against its source.")
+
+    # The relations are compared too (see apps/vendors/reference.py); these are the plain fields.
+    reference_fields = (
+        "name", "headquarters_country", "summary", "soc2_type2_report_date", "iso27001_certificate",
+        "iso27001_valid_until", "iso27001_scope", *(name for name, _ in CAPABILITIES), "capacity_fte",
+        "languages", "last_verified", "sources", "confidence", "confidence_note",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity_fte__lte=100_000), name="vendor_capacity_plausible"),
+            models.CheckConstraint(
+                condition=Q(iso27001_certificate="") | Q(iso27001_valid_until__isnull=False),
+                name="vendor_iso27001_certificate_has_expiry",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.iso27001_certificate and self.iso27001_valid_until is None:
+            raise ValidationError({"iso27001_valid_until": "A certificate needs the date it is valid until."})
+        if self.capacity_fte is not None and self.capacity_fte > 100_000:
+            raise ValidationError({"capacity_fte": "Capacity above 100,000 FTE is not plausible."})
+
+    def iso27001_valid_on(self, day: datetime.date) -> bool:
+        return (
+            bool(self.iso27001_certificate)
+            and self.iso27001_valid_until is not None
+            and self.iso27001_valid_until >= day
+        )
+
+    @property
+    def capability_flags(self) -> list[tuple[str, bool]]:
+        return [(label, getattr(self, name)) for name, label in CAPABILITIES]
+
+
+@audited()
+class VendorFunction(models.Model):
+    """A knowledge function the vendor covers, with its hourly rate range for it (USD)."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="rates")
+    function = models.ForeignKey(KnowledgeFunction, on_delete=models.PROTECT, related_name="vendor_rates")
+    rate_low = money_field("Hourly rate, USD: low.")
+    rate_likely = money_field("Hourly rate, USD: likely.")
+    rate_high = money_field("Hourly rate, USD: high.")
+
+    RATE_FIELDS: ClassVar[tuple[str, str, str]] = ("rate_low", "rate_likely", "rate_high")
+
+    class Meta:
+        ordering = ["vendor", "function__display_order", "function__name"]
+        verbose_name = "function and rate"
+        verbose_name_plural = "functions and rates"
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "function"], name="vendorfunction_one_per_function"),
+            *range_constraints("vendorfunction", "rate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor.code}: {self.function.code}"
+
+    def clean(self) -> None:
+        # The check the catalogue entries make, with the message beside the field the curator typed.
+        super().clean()
+        low, likely, high = self.rate_low, self.rate_likely, self.rate_high
+        if any(v is not None and v < 0 for v in (low, likely, high)):
+            raise ValidationError({"rate_low": "Hourly rate: figures cannot be negative."})
+        if low is not None and likely is not None and low > likely:
+            raise ValidationError({"rate_likely": f"Hourly rate: 'likely' must be at least 'low' ({low})."})
+        if likely is not None and high is not None and likely > high:
+            raise ValidationError({"rate_high": f"Hourly rate: 'high' must be at least 'likely' ({likely})."})
+
+
+class Shortlist(models.Model):
+    """An organisation's vendor shortlist for one recommendation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="shortlists")
+    recommendation = models.OneToOneField(Recommendation, on_delete=models.CASCADE, related_name="shortlist")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Shortlist for {self.recommendation.title}"
+
+
+class ShortlistEntry(models.Model):
+    class Status(models.TextChoices):
+        LONG_LIST = "long_list", "Long list"
+        SHORT_LIST = "short_list", "Short list"
+        RFP_SENT = "rfp_sent", "RFP sent"
+        SELECTED = "selected", "Selected"
+        REJECTED = "rejected", "Rejected"
+
+    # Where each status may go next. Moving back one step is allowed (a mistake, or an RFP withdrawn);
+    # rejection is possible from anywhere but "selected" (un-select first), and a rejected vendor can
+    # only come back to the long list.
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        Status.LONG_LIST: (Status.SHORT_LIST, Status.REJECTED),
+        Status.SHORT_LIST: (Status.RFP_SENT, Status.LONG_LIST, Status.REJECTED),
+        Status.RFP_SENT: (Status.SELECTED, Status.SHORT_LIST, Status.REJECTED),
+        Status.SELECTED: (Status.RFP_SENT,),
+        Status.REJECTED: (Status.LONG_LIST,),
+    }
+    # Statuses whose vendors are "short-listed": compared side by side and given a due-diligence checklist.
+    SHORT_LISTED: ClassVar[tuple[str, ...]] = (Status.SHORT_LIST, Status.RFP_SENT, Status.SELECTED)
+
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="shortlist_entries")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.LONG_LIST)
+    notes = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shortlist", "added_at", "id"]
+        verbose_name_plural = "shortlist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "vendor"], name="shortlistentry_one_per_vendor"),
+            models.UniqueConstraint(
+                fields=["shortlist"], condition=Q(status="selected"), name="shortlistentry_one_selected"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="shortlistentry_rejected_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["long_list", "short_list", "rfp_sent", "selected", "rejected"]),
+                name="shortlistentry_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor.name} ({self.get_status_display()})"
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return self.TRANSITIONS[self.status]
+
+    @property
+    def is_short_listed(self) -> bool:
+        return self.status in self.SHORT_LISTED
+
+
+class DiligenceItem(models.Model):
+    """One obligation to check with one short-listed vendor, copied from the recommendation's snapshot."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    entry = models.ForeignKey(ShortlistEntry, on_delete=models.CASCADE, related_name="diligence")
+    regime_code = models.CharField(max_length=60)
+    regime_name = models.CharField(max_length=200)
+    obligation_code = models.CharField(max_length=60)
+    phase = models.CharField(max_length=20, blank=True)
+    phase_label = models.CharField(max_length=60, blank=True)
+    title = models.CharField(max_length=200)
+    action = models.TextField(blank=True)
+    citation = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    evidence = models.TextField("evidence notes", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["entry", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "regime_code", "obligation_code"], name="diligenceitem_one_per_obligation"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_progress", "done", "not_applicable"]),
+                name="diligenceitem_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regime_code}/{self.obligation_code}: {self.get_status_display()}"
+
+
+# Which locations a vendor delivers from and which models it offers are curated facts too: their join
+# rows are in the audit trail like the vendor row itself. The triggers sit on proxies of the join
+# tables so that they are created by this app's migrations.
+@audited(model_name="VendorDeliveryLocationEvent")
+class VendorDeliveryLocation(Vendor.delivery_locations.through):  # type: ignore[name-defined]
+    class Meta:
+        proxy = True
+        verbose_name = "vendor delivery location"
+
+
+@audited(model_name="VendorEngagementModelEvent")
+class VendorEngagementModel(Vendor.engagement_models.through):  # type: ignore[name-defined]
+    class Meta:
+        proxy = True
+        verbose_name = "vendor engagement model"

@@ -1,0 +1,153 @@
+"""Writes to shortlists and due-diligence checklists, each in one transaction.
+
+Two requests can race on one shortlist (two colleagues selecting different vendors), so every
+status change locks the shortlist row first; the database's partial unique index is the backstop.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.recommendations.models import Recommendation
+from apps.vendors import queries
+from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor
+
+Status = ShortlistEntry.Status
+
+
+class ShortlistError(ValidationError):
+    """A refused change, with the message to show beside the field (``field``) or on top."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__({field: [message]} if field else message)
+
+
+def transition_problem(entry: ShortlistEntry, to: str, reason: str, *, other_selected: bool) -> tuple[str, str] | None:
+    """Why ``entry`` may not move to ``to`` (field, message), or None. Pure, so forms and tests share it."""
+    if to not in Status.values:
+        return "status", "Choose one of the statuses offered."
+    if to == entry.status:
+        return None
+    if to not in ShortlistEntry.TRANSITIONS[entry.status]:
+        allowed = ", ".join(Status(s).label.lower() for s in ShortlistEntry.TRANSITIONS[entry.status])
+        return "status", f"A vendor on the {entry.get_status_display().lower()} can move to: {allowed}."
+    if to == Status.REJECTED and not reason.strip():
+        return "rejection_reason", "Say why the vendor is rejected: the reason is kept with the shortlist."
+    if to == Status.SELECTED and other_selected:
+        return "status", "Another vendor is already selected on this shortlist: move it back to 'RFP sent' first."
+    return None
+
+
+@transaction.atomic
+def add_vendor(*, recommendation: Recommendation, vendor: Vendor, user: User, notes: str = "") -> ShortlistEntry:
+    """Put a vendor on the recommendation's long list. Refuses a vendor the matching excludes."""
+    result = queries.match_recommendation(recommendation, vendors=[vendor], today=timezone.localdate())
+    found = result.get(vendor.code)
+    if found is None or not found.eligible:
+        failed = "; ".join(f.detail for f in found.failures) if found else "it is retired"
+        raise ShortlistError(
+            f"{vendor.name} does not meet this recommendation's requirements: {failed}", field="vendor"
+        )
+    shortlist, _ = Shortlist.objects.get_or_create(
+        recommendation=recommendation,
+        defaults={"organisation_id": recommendation.organisation_id, "created_by": user},
+    )
+    if shortlist.entries.filter(vendor=vendor).exists():
+        raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor")
+    try:
+        with transaction.atomic():
+            return ShortlistEntry.objects.create(shortlist=shortlist, vendor=vendor, notes=notes.strip(), added_by=user)
+    except IntegrityError:  # added by someone else a moment ago
+        raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor") from None
+
+
+@transaction.atomic
+def change_entry(*, entry: ShortlistEntry, status: str, notes: str, rejection_reason: str = "") -> ShortlistEntry:
+    """Move an entry along the status flow and update its notes. Short-listing creates its checklist."""
+    Shortlist.objects.select_for_update().get(pk=entry.shortlist_id)
+    entry = ShortlistEntry.objects.select_for_update().select_related("shortlist__recommendation").get(pk=entry.pk)
+    other_selected = (
+        ShortlistEntry.objects.filter(shortlist_id=entry.shortlist_id, status=Status.SELECTED)
+        .exclude(pk=entry.pk)
+        .exists()
+    )
+    problem = transition_problem(entry, status, rejection_reason, other_selected=other_selected)
+    if problem:
+        raise ShortlistError(problem[1], field=problem[0])
+    entry.status = status
+    entry.notes = notes.strip()
+    entry.rejection_reason = rejection_reason.strip() if status == Status.REJECTED else ""
+    entry.save(update_fields=["status", "notes", "rejection_reason", "updated_at"])
+    if entry.is_short_listed:
+        create_checklist(entry=entry)
+    return entry
+
+
+@transaction.atomic
+def remove_entry(*, entry: ShortlistEntry) -> None:
+    """Take a vendor off the shortlist, with its checklist. The selected vendor must be un-selected first."""
+    entry = ShortlistEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == Status.SELECTED:
+        raise ShortlistError("The selected vendor cannot be removed: move it back to 'RFP sent' first.")
+    entry.delete()
+
+
+def checklist_rows(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The recommendation's obligations, in the order its result page lists them."""
+    rows: list[dict[str, Any]] = []
+    for regime in (snapshot.get("evaluation") or {}).get("regimes") or []:
+        for phase, label, obligations in regime.get("obligations") or []:
+            for obligation in obligations:
+                rows.append(
+                    {
+                        "regime_code": str(regime.get("code", ""))[:60],
+                        "regime_name": str(regime.get("name", ""))[:200],
+                        "obligation_code": str(obligation.get("code", ""))[:60],
+                        "phase": str(phase)[:20],
+                        "phase_label": str(label)[:60],
+                        "title": str(obligation.get("title", ""))[:200],
+                        "action": str(obligation.get("action", "")),
+                        "citation": str(obligation.get("citation", ""))[:200],
+                        "source_url": str(obligation.get("source_url", ""))[:500],
+                        "order": len(rows),
+                    }
+                )
+    return rows
+
+
+def create_checklist(*, entry: ShortlistEntry) -> int:
+    """The entry's due-diligence items, one per obligation; idempotent. Returns how many are new."""
+    rows = checklist_rows(entry.shortlist.recommendation.snapshot)
+    created = DiligenceItem.objects.bulk_create(
+        [DiligenceItem(entry=entry, **row) for row in rows],
+        ignore_conflicts=True,
+        unique_fields=["entry", "regime_code", "obligation_code"],
+    )
+    return len([item for item in created if item.pk])
+
+
+@transaction.atomic
+def update_item(
+    *,
+    item: DiligenceItem,
+    status: str,
+    owner: User | None,
+    due_date: datetime.date | None,
+    evidence: str,
+    user: User,
+) -> DiligenceItem:
+    item = DiligenceItem.objects.select_for_update().get(pk=item.pk)
+    item.status = status
+    item.owner = owner
+    item.due_date = due_date
+    item.evidence = evidence.strip()
+    item.updated_by = user
+    item.save(update_fields=["status", "owner", "due_date", "evidence", "updated_by", "updated_at"])
+    return item

@@ -1,0 +1,318 @@
+"""Vendor selection pages: directory, matching, shortlist, comparison, export and due diligence.
+
+Every view resolves the member first; objects are fetched within the member's organisation
+(``get_for_member``), so another organisation's ids are 404s. Viewers read; editors and owners
+change. Shortlist entries and checklist items reach their organisation through their shortlist.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.middleware import HtmxDetails
+
+from apps.accounts.models import Membership, User
+from apps.accounts.scoping import get_for_member, member_required
+from apps.recommendations.models import Recommendation
+from apps.vendors import queries, services
+from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
+from apps.vendors.matching import CAPABILITY_OF
+from apps.vendors.models import CAPABILITIES, DiligenceItem, ShortlistEntry
+
+EDITOR = Membership.Role.EDITOR
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+    return get_for_member(request, Recommendation, pk=pk)
+
+
+# Entries and checklist items belong to their organisation through their shortlist, so they are
+# fetched with get_object_or_404 on that path: the same rule as get_for_member (another
+# organisation's id is a 404), which filters on a direct ``organisation`` field.
+
+
+def _entry(request: HttpRequest, pk: int) -> ShortlistEntry:
+    qs = ShortlistEntry.objects.select_related("vendor", "shortlist__recommendation")
+    return get_object_or_404(qs, pk=pk, shortlist__organisation=request.organisation)  # type: ignore[attr-defined]
+
+
+def _item(request: HttpRequest, pk: int) -> DiligenceItem:
+    qs = DiligenceItem.objects.select_related("entry__vendor", "entry__shortlist__recommendation")
+    return get_object_or_404(qs, pk=pk, entry__shortlist__organisation=request.organisation)  # type: ignore[attr-defined]
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return bool(request.membership.can_edit)  # type: ignore[attr-defined]
+
+
+@require_safe
+@member_required()
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilter(request.GET or None)
+    vendors = list(form.apply(queries.directory()))
+    return render(
+        request,
+        "vendors/directory.html",
+        {"form": form, "vendors": vendors, "today": timezone.localdate()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _matching_context(request: HttpRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
+    result = queries.match_recommendation(recommendation, today=timezone.localdate())
+    listed = {e.vendor.code: e for e in queries.entries(queries.shortlist_for(recommendation))}
+    return {
+        "rec": recommendation,
+        "result": result,
+        "needs": result.needs,
+        "ranked": [(m, listed.get(m.vendor.code)) for m in result.ranked],
+        "can_edit": _can_edit(request),
+        **extra,
+    }
+
+
+@require_safe
+@member_required()
+def matching(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    return render(request, "vendors/matching.html", _matching_context(request, recommendation))
+
+
+@require_POST
+@member_required(EDITOR)
+def add(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    form = AddVendorForm(request.POST)
+    if form.is_valid():
+        vendor = form.cleaned_data["vendor"]
+        try:
+            services.add_vendor(
+                recommendation=recommendation,
+                vendor=vendor,
+                user=request.user,  # type: ignore[arg-type]
+                notes=form.cleaned_data["notes"],
+            )
+        except services.ShortlistError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"{vendor.name} is on the long list.")
+            return redirect(f"{reverse('vendors:matching', args=[pk])}#vendor-{vendor.code}")
+    context = _matching_context(request, recommendation, add_form=form, add_code=request.POST.get("vendor", ""))
+    return render(request, "vendors/matching.html", context, status=400)
+
+
+def _shortlist_context(request: HttpRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
+    shortlist = queries.shortlist_for(recommendation)
+    rows = queries.entries(shortlist)
+    forms = extra.pop("forms", {})
+    for row in rows:
+        row.form = forms.get(row.pk) or EntryForm(entry=row)  # type: ignore[attr-defined]
+    return {"rec": recommendation, "shortlist": shortlist, "rows": rows, "can_edit": _can_edit(request), **extra}
+
+
+@require_safe
+@member_required()
+def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    return render(request, "vendors/shortlist.html", _shortlist_context(request, recommendation))
+
+
+@require_POST
+@member_required(EDITOR)
+def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    recommendation = entry.shortlist.recommendation
+    form = EntryForm(request.POST, entry=entry)
+    if form.is_valid():
+        try:
+            updated = services.change_entry(
+                entry=entry,
+                status=form.cleaned_data["status"],
+                notes=form.cleaned_data["notes"],
+                rejection_reason=form.cleaned_data["rejection_reason"],
+            )
+        except services.ShortlistError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"{updated.vendor.name}: {updated.get_status_display().lower()}.")
+            return redirect(f"{reverse('vendors:shortlist', args=[recommendation.pk])}#entry-{entry.pk}")
+    context = _shortlist_context(request, recommendation, forms={entry.pk: form})
+    return render(request, "vendors/shortlist.html", context, status=400)
+
+
+@require_POST
+@member_required(EDITOR)
+def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    recommendation = entry.shortlist.recommendation
+    try:
+        services.remove_entry(entry=entry)
+    except services.ShortlistError as exc:
+        context = _shortlist_context(request, recommendation, remove_error=(entry.pk, exc.messages[0]))
+        return render(request, "vendors/shortlist.html", context, status=409)
+    messages.success(request, f"{entry.vendor.name} is off the shortlist.")
+    return redirect("vendors:shortlist", pk=recommendation.pk)
+
+
+def _compared(recommendation: Recommendation) -> tuple[list[ShortlistEntry], Any]:
+    rows = [e for e in queries.entries(queries.shortlist_for(recommendation)) if e.is_short_listed]
+    vendors = [e.vendor for e in rows]
+    result = queries.match_recommendation(recommendation, vendors=vendors, today=timezone.localdate())
+    for row in rows:
+        row.match = result.get(row.vendor.code)  # type: ignore[attr-defined]
+    return rows, result
+
+
+@require_safe
+@member_required()
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    rows, result = _compared(recommendation)
+    needs = result.needs
+    for row in rows:
+        rate = row.match.vendor.rates.get(needs.function) if row.match else None  # type: ignore[attr-defined]
+        row.rate_text = (  # type: ignore[attr-defined]
+            f"${rate.low:g}–${rate.high:g}/h (likely ${rate.likely:g})" if rate and rate.known and rate.likely else ""
+        )
+    required = {CAPABILITY_OF[code][0] for code in needs.codes if code in CAPABILITY_OF}
+    capability_rows = [
+        (label, name in required, [getattr(row.vendor, name) for row in rows]) for name, label in CAPABILITIES
+    ]
+    context = {"rec": recommendation, "rows": rows, "needs": needs, "capability_rows": capability_rows}
+    return render(request, "vendors/compare.html", context)
+
+
+def _safe(text: Any) -> str:
+    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_HEADER = [
+    "vendor_code", "vendor", "status", "rejection_reason", "notes", "match_score", "fails",
+    "headquarters", "delivery_locations", "engagement_models", "rate_low", "rate_likely", "rate_high",
+    "capacity_fte", "soc2_type2_report_date", "iso27001_valid_until", "diligence_done", "diligence_applicable",
+]  # fmt: skip
+
+
+@require_safe
+@member_required()
+def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    rows = queries.entries(queries.shortlist_for(recommendation))
+    result = queries.match_recommendation(recommendation, vendors=[r.vendor for r in rows], today=timezone.localdate())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = slugify(recommendation.title)[:60] or "recommendation"
+    response["Content-Disposition"] = f'attachment; filename="{name}-shortlist.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        found = result.get(row.vendor.code)
+        facts = found.vendor if found else None
+        rate = facts.rates.get(result.needs.function) if facts else None
+        writer.writerow(
+            [
+                row.vendor.code,
+                _safe(row.vendor.name),
+                row.status,
+                _safe(row.rejection_reason),
+                _safe(row.notes),
+                found.score if found and found.eligible else "",
+                _safe("; ".join(f.detail for f in found.failures)) if found else "",
+                _safe(row.vendor.headquarters_country),
+                " ".join(loc.code for loc in facts.locations) if facts else "",
+                " ".join(sorted(facts.models)) if facts else "",
+                *((rate.low, rate.likely, rate.high) if rate else ("", "", "")),
+                row.vendor.capacity_fte,
+                row.vendor.soc2_type2_report_date or "",
+                row.vendor.iso27001_valid_until or "",
+                row.dd_done,  # type: ignore[attr-defined]
+                row.dd_applicable,  # type: ignore[attr-defined]
+            ]
+        )
+    return response
+
+
+def _diligence_context(request: HttpRequest, entry: ShortlistEntry, **extra: Any) -> dict[str, Any]:
+    items: list[Any] = list(entry.diligence.select_related("owner"))
+    bound = extra.pop("bound", None)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    members = list(User.objects.filter(memberships__organisation=organisation).order_by("email"))
+    for item in items:
+        item.form = (
+            bound
+            if bound is not None and bound.instance.pk == item.pk
+            else DiligenceItemForm(instance=item, organisation=organisation, members=members)
+        )
+    return {
+        "entry": entry,
+        "rec": entry.shortlist.recommendation,
+        "items": items,
+        "progress": queries.progress(items),
+        "can_edit": _can_edit(request),
+        **extra,
+    }
+
+
+@require_safe
+@member_required()
+def diligence(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    return render(request, "vendors/diligence.html", _diligence_context(request, entry))
+
+
+@require_POST
+@member_required(EDITOR)
+def diligence_item(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Save one checklist item. htmx gets the item's status line and the progress; a plain post
+    goes back to the checklist (or, refused, gets the page with the message beside the field)."""
+    item = _item(request, pk)
+    entry = item.entry
+    form = DiligenceItemForm(request.POST, instance=item, organisation=request.organisation)  # type: ignore[attr-defined]
+    if not form.is_valid():
+        if request.htmx:
+            context = {"item": item, "status": "error", "message": _error_text(form)}
+            return render(request, "vendors/diligence.html#item-status", context, status=400)
+        context = _diligence_context(request, entry, bound=form)
+        return render(request, "vendors/diligence.html", context, status=400)
+    saved = services.update_item(
+        item=item,
+        status=form.cleaned_data["status"],
+        owner=form.cleaned_data["owner"],
+        due_date=form.cleaned_data["due_date"],
+        evidence=form.cleaned_data["evidence"],
+        user=request.user,  # type: ignore[arg-type]
+    )
+    if not request.htmx:
+        messages.success(request, f"Saved: {saved.title}.")
+        return redirect(f"{reverse('vendors:diligence', args=[entry.pk])}#item-{saved.pk}")
+    progress = queries.progress(entry.diligence.all())
+    parts = [
+        render_to_string("vendors/diligence.html#item-status", {"item": saved, "status": "saved"}, request),
+        render_to_string("vendors/diligence.html#progress", {"progress": progress, "oob": True}, request),
+    ]
+    return HttpResponse("".join(parts))
+
+
+def _error_text(form: DiligenceItemForm) -> str:
+    """A refused item's errors as one line, each named by its field (shown beside the item's fields)."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)

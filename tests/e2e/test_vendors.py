@@ -1,0 +1,88 @@
+"""Vendor selection in the browser: from a result with health and EU personal data, the matching
+excludes providers without a BAA or a transfer route and says so; three providers are short-listed
+and compared; a due-diligence item is ticked inline. Every page passes axe, fits 375 px, and is
+screenshotted."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from apps.accounts.models import User
+from apps.vendors.models import ShortlistEntry
+from tests.e2e.browser import Browsing
+from tests.e2e.flow import golden_answers, make_recommendation
+from tests.e2e.test_pages import PageCheck, check  # noqa: F401  (the fixture)
+
+HOSPITAL = "US hospital group"
+
+
+def test_a_buyer_finds_compares_and_checks_providers(
+    browsing: Browsing,
+    check: PageCheck,  # noqa: F811
+    buyer: User,
+) -> None:
+    answers = golden_answers(HOSPITAL) | {
+        "data_categories": ["phi", "eu-personal"],
+        "client_jurisdictions": ["us", "eu"],
+    }
+    rec = make_recommendation(buyer, "Coding with EU patients", answers)
+    assert {"hipaa", "gdpr"} <= set(rec.regimes)
+    page = browsing.new_page(buyer)
+
+    page.goto(f"/recommendations/{rec.pk}/")
+    page.get_by_role("link", name="Find providers").click()
+    expect(page.get_by_role("heading", level=1, name="Providers that fit")).to_be_visible()
+
+    # The ones that cannot take this work are listed, each with the requirement it fails.
+    excluded = page.locator("#excluded").locator("xpath=..")
+    no_baa = excluded.locator("#vendor-tatra-biostatistics")
+    expect(no_baa).to_contain_text("Does not sign a HIPAA business associate agreement.")
+    no_route = excluded.locator("#vendor-lakeshore-clinical")
+    expect(no_route).to_contain_text("none inside the EEA or adequate, and does not sign SCC module 2")
+    check.visit(page, "vendors-matching", page.url.split("#")[0])
+
+    # Three ranked providers onto the long list.
+    buttons = page.get_by_role("button", name=re.compile(r"^Add .* to the long list$"))
+    names = [re.sub(r"^Add | to the long list$", "", t) for t in buttons.all_inner_texts()[:3]]
+    assert len(names) == 3, names
+    for name in names:
+        with page.expect_navigation():
+            page.get_by_role("button", name=f"Add {name} to the long list").click()
+        expect(page.get_by_text(f"{name} is on the long list.")).to_be_visible()
+
+    # Short-list them.
+    page.get_by_role("link", name="Shortlist", exact=True).click()
+    for name in names:
+        card = page.locator(".shortlist-entry", has_text=name)
+        card.get_by_text("Change status or notes").click()
+        card.get_by_label("Status").select_option("short_list")
+        with page.expect_navigation():
+            card.get_by_role("button", name=f"Save {name}").click()
+    expect(page.locator(".dd-progress")).to_have_count(3)
+    check.visit(page, "vendors-shortlist", page.url.split("#")[0])
+
+    # Compare side by side.
+    page.get_by_role("link", name="Compare", exact=True).click()
+    header = page.locator(".compare-matrix thead th")
+    expect(header).to_have_count(4)
+    for name in names:
+        expect(header.filter(has_text=name)).to_have_count(1)
+    check.visit(page, "vendors-compare", page.url.split("#")[0])
+
+    # Tick the first due-diligence item of the first provider, inline (htmx).
+    page.locator(".compare-matrix").get_by_role("link", name=re.compile(r"^0\/\d+ done$")).first.click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Due diligence"))).to_be_visible()
+    first = page.locator(".dd-item").first
+    with page.expect_response(lambda r: "/vendors/diligence/" in r.url and r.request.method == "POST"):
+        first.get_by_label("Status").select_option("done")
+    expect(first.get_by_role("status")).to_have_text("Saved")
+    expect(page.locator("#dd-progress")).to_contain_text(re.compile(r"1\/\d+ done"))
+    entry = ShortlistEntry.objects.get(vendor__name=names[0])
+    assert entry.diligence.filter(status="done").count() == 1
+    check.visit(page, "vendors-diligence", page.url.split("#")[0])
+
+    page.goto("/vendors/")
+    check.visit(page, "vendors-directory", "/vendors/")
+    assert not check.problems, "\n".join(check.problems)

@@ -1,0 +1,167 @@
+"""The shipped directory, the reference loader, and JSON import and export (admin and command line)."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from apps.vendors.directory_io import DATA_FILE, DirectoryError, export_directory, import_directory
+from apps.vendors.models import Vendor, VendorFunction
+
+pytestmark = pytest.mark.django_db
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_reference_data", stdout=out)
+    return next(line for line in out.getvalue().splitlines() if line.startswith("Vendors:"))
+
+
+def test_the_reference_vendors_are_clearly_fictional_and_varied() -> None:
+    items = json.loads(DATA_FILE.read_text())["items"]
+    assert 8 <= len(items) <= 12
+    assert all(item["name"].endswith("(fictional)") for item in items)
+    assert all(item["sources"][0]["title"] == "Fictional example vendor for demonstration" for item in items)
+    assert {True, False} == {item["signs_hipaa_baa"] for item in items}
+    assert {True, False} == {item["offers_scc_module_2"] for item in items}
+    locations = {code for item in items for code in item["delivery_locations"]}
+    assert {"india", "philippines", "poland"} <= locations
+
+
+def test_loading_is_idempotent_and_keeps_curator_edits() -> None:
+    assert load().startswith("Vendors: 11 created")
+    first = export_directory()
+    assert load() == "Vendors: 0 created, 0 updated, 11 unchanged"
+    assert export_directory() == first
+    # A curator moves a vendor to another location and changes a rate: a reload keeps both edits.
+    vendor = Vendor.objects.get(code="northwind-analytics")
+    vendor.delivery_locations.remove(vendor.delivery_locations.get(code="philippines"))
+    VendorFunction.objects.filter(vendor=vendor, function__code="medical-coding").update(rate_high=Decimal(20))
+    assert load() == "Vendors: 0 created, 0 updated, 10 unchanged, 1 edited by a curator (kept)"
+    assert not vendor.delivery_locations.filter(code="philippines").exists()
+
+
+def test_a_reload_refreshes_vendors_nobody_edited(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    load()
+    data = json.loads(DATA_FILE.read_text())
+    data["items"][0]["capacity_fte"] = 999
+    changed = tmp_path / "vendors.json"
+    changed.write_text(json.dumps(data))
+    monkeypatch.setattr("apps.vendors.directory_io.DATA_FILE", changed)
+    assert load() == "Vendors: 0 created, 1 updated, 10 unchanged"
+    assert Vendor.objects.get(code=data["items"][0]["code"]).capacity_fte == 999
+
+
+def test_export_then_import_round_trips() -> None:
+    load()
+    data = json.loads(json.dumps(export_directory()), parse_float=Decimal)
+    Vendor.objects.filter(code="kestrel-legal").update(capacity_fte=1)
+    report = import_directory(data)
+    assert report.lines() == ["Vendors: 0 created, 1 updated, 10 unchanged"]
+    assert Vendor.objects.get(code="kestrel-legal").capacity_fte == 310
+
+
+def _one_vendor(**changes: Any) -> dict[str, Any]:
+    item = json.loads(DATA_FILE.read_text())["items"][0]
+    item.update(code="new-vendor", name="New Vendor (fictional)")
+    item.update(changes)
+    return {"format": "kpo-vendors", "format_version": 1, "items": [item]}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"delivery_locations": ["atlantis"]}, "vendor new-vendor: unknown delivery locations atlantis"),
+        (
+            {"rates": [{"function": "medical-coding", "low": 9, "likely": 8, "high": 10}]},
+            "'likely' must be at least 'low'",
+        ),
+        ({"last_verified": "yesterday"}, "last_verified"),
+        ({"iso27001_valid_until": None}, "A certificate needs the date it is valid until."),
+        ({"colour": "blue"}, "unknown fields colour"),
+    ],
+)
+def test_a_bad_file_is_refused_whole_with_every_problem(changes: dict[str, Any], problem: str) -> None:
+    load()
+    before = export_directory()
+    data = _one_vendor(**changes)
+    data["items"].append(_one_vendor()["items"][0] | {"code": "fine-vendor"})
+    with pytest.raises(DirectoryError) as caught:
+        import_directory(data)
+    assert any(problem in message for message in caught.value.messages), caught.value.messages
+    assert export_directory() == before
+
+
+def test_a_file_of_another_format_is_refused() -> None:
+    with pytest.raises(DirectoryError, match="not a KPO Advisor vendor directory file"):
+        import_directory({"format": "kpo-catalogue"})
+
+
+def test_the_command_exports_and_imports(tmp_path: Any) -> None:
+    load()
+    target = tmp_path / "vendors.json"
+    call_command("vendor_directory", "export", "--output", str(target))
+    assert len(json.loads(target.read_text())["items"]) == 11
+    out = StringIO()
+    call_command("vendor_directory", "import", str(target), stdout=out)
+    assert "Vendors: 0 created, 0 updated, 11 unchanged" in out.getvalue()
+    target.write_text("{not json")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("vendor_directory", "import", str(target))
+
+
+def test_curators_export_and_import_the_directory_in_admin(curator_client: Client) -> None:
+    load()
+    response = curator_client.get(reverse("admin:vendors_vendor_export"))
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    data["items"][0]["capacity_fte"] = 12
+    upload = SimpleUploadedFile("vendors.json", json.dumps(data).encode(), content_type="application/json")
+    response = curator_client.post(reverse("admin:vendors_vendor_import"), {"file": upload})
+    assert response.status_code == 302
+    assert Vendor.objects.get(code=data["items"][0]["code"]).capacity_fte == 12
+
+
+def test_a_bad_upload_is_refused_with_its_problems(curator_client: Client) -> None:
+    load()
+    before = export_directory()
+    bad = _one_vendor(delivery_locations=["atlantis"])
+    upload = SimpleUploadedFile("vendors.json", json.dumps(bad).encode(), content_type="application/json")
+    response = curator_client.post(reverse("admin:vendors_vendor_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "unknown delivery locations atlantis" in response.content.decode()
+    garbage = SimpleUploadedFile("vendors.json", io.BytesIO(b"\xff\xfe").read())
+    assert curator_client.post(reverse("admin:vendors_vendor_import"), {"file": garbage}).status_code == 400
+    assert export_directory() == before
+
+
+def test_the_vendor_admin_pages_open(curator_client: Client) -> None:
+    load()
+    vendor = Vendor.objects.get(code="vistula-research")
+    assert curator_client.get(reverse("admin:vendors_vendor_changelist")).status_code == 200
+    page = curator_client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk]))
+    assert page.status_code == 200 and "_loaded_version" in page.content.decode()
+    assert curator_client.get(reverse("admin:vendors_vendor_history", args=[vendor.pk])).status_code == 200
+
+
+def test_a_vendors_locations_and_models_changing_are_in_its_audit_trail(curator_client: Client) -> None:
+    from apps.engagements.models import DeliveryLocation
+
+    load()
+    vendor = Vendor.objects.get(code="vistula-research")
+    added = DeliveryLocation.objects.exclude(pk__in=vendor.delivery_locations.all()).first()
+    assert added is not None
+    vendor.delivery_locations.add(added)
+    vendor.engagement_models.clear()
+    body = curator_client.get(reverse("admin:vendors_vendor_history", args=[vendor.pk])).content.decode()
+    assert "VendorDeliveryLocation" in body and "insert" in body
+    assert "VendorEngagementModel" in body and "delete" in body

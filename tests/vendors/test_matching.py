@@ -1,0 +1,270 @@
+"""The matcher on plain data: each hard requirement from both sides, and the ranking."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from apps.vendors.matching import (
+    LocationFacts,
+    Needs,
+    RateRange,
+    Requirement,
+    VendorFacts,
+    match,
+    match_one,
+    needs_from_snapshot,
+)
+
+TODAY = datetime.date(2026, 11, 26)
+INDIA = LocationFacts("india", "India", overlap_us=0, overlap_uk=3, gdpr_transfer="needs_sccs")
+POLAND = LocationFacts("poland", "Poland", overlap_us=2, overlap_uk=7, gdpr_transfer="in_eea")
+ARGENTINA = LocationFacts("argentina", "Argentina", overlap_us=6.5, overlap_uk=4.5, gdpr_transfer="adequate")
+MEXICO = LocationFacts("mexico", "Mexico", overlap_us=6.5, overlap_uk=1.5, gdpr_transfer="needs_sccs")
+RATES = {"coding": RateRange(10, 12, 14)}
+
+
+def regime(code: str, name: str = "") -> dict[str, Any]:
+    return {"code": code, "name": name or code.upper(), "because": [], "obligations": []}
+
+
+def snap(*regimes: str, answers: dict[str, Any] | None = None, function: str = "coding") -> dict[str, Any]:
+    return {
+        "function": {"code": function, "name": "Medical coding"},
+        "evaluation": {
+            "answers": answers or {},
+            "regimes": [regime(code) for code in regimes],
+            "models": [{"code": "managed", "name": "Managed services"}, {"code": "pool", "name": "Shared pool"}],
+            "locations": [
+                {
+                    "code": loc.code,
+                    "name": loc.name,
+                    "overlap_us": loc.overlap_us,
+                    "overlap_uk": loc.overlap_uk,
+                    "gdpr_transfer": loc.gdpr_transfer,
+                }
+                for loc in (POLAND, ARGENTINA, INDIA, MEXICO)
+            ],  # fmt: skip
+            "cost": {
+                "available": True,
+                "annual_hours": 1000,
+                "team_size": 5,
+                "models": [{"model": "managed", "name": "Managed services", "annual": [9000, 12000, 15000]}],
+            },
+        },
+    }
+
+
+def vendor(**overrides: Any) -> VendorFacts:
+    values: dict[str, Any] = {
+        "code": "v",
+        "name": "Vendor",
+        "locations": (INDIA,),
+        "models": frozenset({"managed"}),
+        "rates": RATES,
+        "capabilities": frozenset(),
+        "soc2_report_date": TODAY - datetime.timedelta(days=100),
+        "capacity_fte": 50,
+        "last_verified": TODAY,
+    }
+    values.update(overrides)
+    return VendorFacts(**values)
+
+
+def failures(snapshot: dict[str, Any], v: VendorFacts) -> list[str]:
+    return [f.requirement.code for f in match_one(needs_from_snapshot(snapshot), v, today=TODAY).failures]
+
+
+# Each hard requirement, from both sides
+
+
+def test_the_function_must_be_covered() -> None:
+    assert failures(snap(), vendor()) == []
+    result = match_one(needs_from_snapshot(snap()), vendor(rates={"legal": RateRange(1, 2, 3)}), today=TODAY)
+    assert [f.detail for f in result.failures] == ["Does not cover Medical coding."]
+
+
+def test_no_function_answer_means_no_function_requirement() -> None:
+    assert failures(snap(function="other"), vendor(rates={})) == []
+
+
+def test_hipaa_needs_a_vendor_that_signs_a_baa() -> None:
+    assert failures(snap("hipaa"), vendor()) == ["hipaa-baa"]
+    assert failures(snap("hipaa"), vendor(capabilities=frozenset({"signs_hipaa_baa"}))) == []
+
+
+@pytest.mark.parametrize(
+    ("locations", "capabilities", "fails"),
+    [
+        ((INDIA,), frozenset(), True),  # not adequate, no SCCs
+        ((INDIA,), frozenset({"offers_scc_module_2"}), False),  # SCCs cover India
+        ((POLAND,), frozenset(), False),  # inside the EEA
+        ((ARGENTINA,), frozenset(), False),  # adequacy decision
+        ((INDIA, POLAND), frozenset(), False),  # can deliver from Poland
+    ],
+)
+def test_gdpr_needs_an_adequate_location_or_scc_module_2(
+    locations: tuple[LocationFacts, ...], capabilities: frozenset[str], fails: bool
+) -> None:
+    got = failures(snap("gdpr"), vendor(locations=locations, capabilities=capabilities))
+    assert got == (["gdpr-transfer"] if fails else [])
+
+
+def test_gdpr_failure_names_the_locations() -> None:
+    result = match_one(needs_from_snapshot(snap("gdpr")), vendor(), today=TODAY)
+    assert result.failures[0].detail == (
+        "Delivers only from India, none inside the EEA or adequate, and does not sign SCC module 2."
+    )
+
+
+@pytest.mark.parametrize(
+    ("locations", "capabilities", "fails"),
+    [
+        ((INDIA,), frozenset(), True),
+        ((ARGENTINA,), frozenset(), True),  # EU-adequate is not taken as UK-adequate
+        ((INDIA,), frozenset({"offers_uk_addendum"}), False),
+        ((POLAND,), frozenset(), False),
+    ],
+)
+def test_uk_gdpr_needs_the_eea_or_the_uk_addendum(
+    locations: tuple[LocationFacts, ...], capabilities: frozenset[str], fails: bool
+) -> None:
+    got = failures(snap("uk-gdpr"), vendor(locations=locations, capabilities=capabilities))
+    assert got == (["uk-transfer"] if fails else [])
+
+
+@pytest.mark.parametrize(
+    ("regime_code", "capability", "requirement"),
+    [
+        ("dpdp", "offers_dpdp_terms", "dpdp-terms"),
+        ("mifid2", "grants_mifid_audit_rights", "mifid-audit"),
+        ("reg-ac", "supports_reg_ac", "reg-ac"),
+    ],
+)
+def test_contract_capabilities_each_regime_requires(regime_code: str, capability: str, requirement: str) -> None:
+    assert failures(snap(regime_code), vendor()) == [requirement]
+    assert failures(snap(regime_code), vendor(capabilities=frozenset({capability}))) == []
+
+
+def test_the_overlap_needed_rules_out_locations_without_it() -> None:
+    us_four = snap(answers={"overlap_hours": 4, "buyer_location": "us"})
+    assert failures(us_four, vendor(locations=(INDIA,))) == ["overlap"]
+    assert failures(us_four, vendor(locations=(INDIA, MEXICO))) == []
+    detail = match_one(needs_from_snapshot(us_four), vendor(), today=TODAY).failures[0].detail
+    assert detail == "None of its locations (India) gives 4 h of overlap with US Eastern time."
+
+
+def test_a_uk_or_eu_buyer_is_measured_against_uk_overlap() -> None:
+    uk_five = snap(answers={"overlap_hours": 5, "buyer_location": "eu"})
+    assert failures(uk_five, vendor(locations=(MEXICO,))) == ["overlap"]
+    assert failures(uk_five, vendor(locations=(POLAND,))) == []
+
+
+def test_no_overlap_needed_or_a_buyer_elsewhere_rules_nothing_out() -> None:
+    assert failures(snap(answers={"overlap_hours": 0, "buyer_location": "us"}), vendor()) == []
+    assert failures(snap(answers={"overlap_hours": 6, "buyer_location": "other"}), vendor()) == []
+
+
+def test_one_location_must_meet_overlap_and_transfer_together() -> None:
+    # Mexico has the overlap but needs SCCs; Poland is in the EEA but has 2 h with New York.
+    both = snap("gdpr", answers={"overlap_hours": 4, "buyer_location": "us"})
+    result = match_one(needs_from_snapshot(both), vendor(locations=(MEXICO, POLAND)), today=TODAY)
+    assert [f.requirement.code for f in result.failures] == ["locations"]
+    assert "None of its locations (Mexico, Poland) both" in result.failures[0].detail
+    fixed = vendor(locations=(MEXICO, POLAND), capabilities=frozenset({"offers_scc_module_2"}))
+    assert failures(both, fixed) == []
+
+
+def test_assurance_excludes_only_when_the_buyer_requires_it() -> None:
+    no_report = vendor(soc2_report_date=None)
+    assert failures(snap("soc2", "iso27001"), no_report) == []  # triggered by the data: ranking only
+    required = snap("soc2", "iso27001", answers={"vendor_assurance": ["soc2", "iso27001"]})
+    assert failures(required, no_report) == ["soc2", "iso27001"]
+    certified = vendor(iso27001_valid_until=TODAY + datetime.timedelta(days=1))
+    assert failures(required, certified) == []
+    expired = vendor(iso27001_valid_until=TODAY - datetime.timedelta(days=1))
+    assert failures(required, expired) == ["iso27001"]
+
+
+def test_every_failing_requirement_is_listed() -> None:
+    result = match_one(needs_from_snapshot(snap("hipaa", "gdpr", "dpdp")), vendor(rates={}), today=TODAY)
+    assert [f.requirement.code for f in result.failures] == ["function", "hipaa-baa", "gdpr-transfer", "dpdp-terms"]
+    assert not result.eligible and result.score == 0
+
+
+def test_requirements_say_why_they_apply() -> None:
+    needs = needs_from_snapshot(snap("hipaa", answers={"overlap_hours": 3, "buyer_location": "uk"}))
+    assert [r.code for r in needs.requirements] == ["function", "overlap", "hipaa-baa"]
+    assert needs.requirements[1].label == "Delivers from a location with at least 3 h of overlap with the UK"
+    assert needs.requirements[2].because == "HIPAA applies"
+
+
+def test_a_snapshot_without_an_evaluation_gives_no_requirements() -> None:
+    needs = needs_from_snapshot({})
+    assert needs.requirements == () and needs.hourly_budget is None
+    assert match(needs, [vendor()], today=TODAY).ranked[0].vendor.code == "v"
+
+
+# Ranking
+
+
+def test_the_hourly_budget_is_the_top_models_cost_per_hour() -> None:
+    needs = needs_from_snapshot(snap())
+    assert needs.hourly_budget == (9.0, 12.0, 15.0)
+    assert needs.budget_model == "Managed services"
+
+
+def test_ranking_order_follows_the_transparent_score() -> None:
+    needs = needs_from_snapshot(snap())
+    best = vendor(code="best", name="Best", locations=(POLAND,), iso27001_valid_until=TODAY)
+    middle = vendor(code="middle", name="Middle", models=frozenset({"pool"}))
+    worst = vendor(
+        code="worst",
+        name="Worst",
+        models=frozenset({"other"}),
+        rates={"coding": RateRange(40, 50, 60)},
+        soc2_report_date=TODAY - datetime.timedelta(days=500),
+    )
+    result = match(needs, [worst, middle, best], today=TODAY)
+    assert [m.vendor.code for m in result.ranked] == ["best", "middle", "worst"]
+    top = result.ranked[0]
+    assert [r.points for r in top.reasons] == [30, 10, 25, 15, 10, 5, 5]
+    assert top.score == sum(r.points for r in top.reasons) == 100
+    assert top.reasons[0].text == "Offers Managed services, the recommended model"
+    assert top.reasons[2].text == "Delivers from Poland, ranked 1st of 4 locations for this work"
+    assert top.reasons[3].text.startswith("Likely rate $12/h sits within the recommendation's $9–$15/h")
+    assert result.ranked[1].reasons[0].points == 15  # the second-ranked model
+    bottom = result.ranked[2]
+    assert any(r.points == -10 for r in bottom.reasons)
+    assert any("over 12 months old" in c for c in bottom.cautions)
+    assert any("none of the three best-ranked" in c for c in bottom.cautions)
+
+
+def test_ties_are_broken_by_name() -> None:
+    needs = needs_from_snapshot(snap())
+    result = match(needs, [vendor(code="b", name="Beta"), vendor(code="a", name="alpha")], today=TODAY)
+    assert [m.vendor.code for m in result.ranked] == ["a", "b"]
+
+
+def test_capacity_below_the_team_is_a_caution_not_an_exclusion() -> None:
+    result = match_one(needs_from_snapshot(snap()), vendor(capacity_fte=2), today=TODAY)
+    assert result.eligible
+    assert "Capacity of 2 FTE is below the 5 people needed." in result.cautions
+
+
+def test_a_stale_directory_entry_is_flagged() -> None:
+    stale = vendor(last_verified=TODAY - datetime.timedelta(days=400))
+    result = match_one(needs_from_snapshot(snap()), stale, today=TODAY)
+    assert any("last verified" in c for c in result.cautions)
+
+
+def test_rates_against_the_budget() -> None:
+    needs = Needs(requirements=(Requirement("function", "", ""),), function="coding", hourly_budget=(10, 20, 30))
+    below = match_one(needs, vendor(rates={"coding": RateRange(5, 6, 8)}), today=TODAY)
+    overlaps = match_one(needs, vendor(rates={"coding": RateRange(25, 35, 40)}), today=TODAY)
+    unknown = match_one(needs, vendor(rates={"coding": RateRange(None, None, None)}), today=TODAY)
+    assert [r.points for r in below.reasons if "Rates" in r.text] == [10]
+    assert [r.points for r in overlaps.reasons if "Rates" in r.text] == [5]
+    assert any("No hourly rate on record" in c for c in unknown.cautions)

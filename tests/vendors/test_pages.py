@@ -1,0 +1,444 @@
+"""The vendor pages through the client: what they show, what they refuse, and their query budgets."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.recommendations.models import Recommendation
+from apps.vendors import services
+from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor
+from tests.factories import MembershipFactory
+from tests.security.conftest import snapshot as table_rows
+from tests.vendors.conftest import Directory
+from tests.vendors.factories import VendorFactory, entry_data, item_data
+
+pytestmark = pytest.mark.django_db
+S = ShortlistEntry.Status
+
+
+def rows() -> dict[str, list[tuple[Any, ...]]]:
+    return table_rows(("vendors",))
+
+
+def short_listed(rec: Recommendation, vendor: Vendor, user: User, status: str = S.SHORT_LIST) -> ShortlistEntry:
+    entry = services.add_vendor(recommendation=rec, vendor=vendor, user=user)
+    for step in {S.SHORT_LIST: [S.SHORT_LIST], S.RFP_SENT: [S.SHORT_LIST, S.RFP_SENT]}.get(status, []):
+        entry = services.change_entry(entry=entry, status=step, notes="")
+    return entry
+
+
+# Matching
+
+
+def test_matching_excludes_vendors_without_a_baa_or_a_transfer_route_and_says_so(
+    buyer_client: Client, recommendation: Recommendation
+) -> None:
+    response = buyer_client.get(reverse("vendors:matching", args=[recommendation.pk]))
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [m.vendor.code for m in result.ranked] == ["alpha-health", "bravo-coding", "charlie-care"]
+    excluded = {m.vendor.code: [f.detail for f in m.failures] for m in result.excluded}
+    assert excluded == {
+        "delta-data": ["Does not sign a HIPAA business associate agreement."],
+        "echo-records": ["Delivers only from India, none inside the EEA or adequate, and does not sign SCC module 2."],
+        "foxtrot-legal": ["Does not cover Medical coding."],
+    }
+    page = response.content.decode()
+    assert "Does not sign a HIPAA business associate agreement." in page
+    assert "Offers Managed services, the recommended model" in page
+    assert "Add Alpha Health (fictional) to the long list" in page
+
+
+def test_a_viewer_sees_the_matching_but_no_add_buttons(viewer_client: Client, recommendation: Recommendation) -> None:
+    page = viewer_client.get(reverse("vendors:matching", args=[recommendation.pk])).content.decode()
+    assert "Alpha Health (fictional)" in page
+    assert "to the long list" not in page
+
+
+@pytest.mark.parametrize("name", ["vendors:matching", "vendors:shortlist", "vendors:compare", "vendors:export_csv"])
+def test_outsider_gets_404_for_another_organisations_recommendation(
+    outsider_client: Client, recommendation: Recommendation, name: str
+) -> None:
+    assert outsider_client.get(reverse(name, args=[recommendation.pk])).status_code == 404
+
+
+def test_outsider_gets_404_for_another_organisations_entries_and_items(
+    outsider_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    before = rows()
+    assert outsider_client.get(reverse("vendors:diligence", args=[entry.pk])).status_code == 404
+    assert (
+        outsider_client.post(reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "rfp_sent")).status_code
+        == 404
+    )
+    assert outsider_client.post(reverse("vendors:remove", args=[entry.pk])).status_code == 404
+    assert (
+        outsider_client.post(
+            reverse("vendors:diligence_item", args=[item.pk]), item_data(item, status="done")
+        ).status_code
+        == 404
+    )
+    assert rows() == before
+
+
+# Adding
+
+
+def test_an_editor_adds_a_vendor_to_the_long_list(colleague_client: Client, recommendation: Recommendation) -> None:
+    url = reverse("vendors:add", args=[recommendation.pk])
+    response = colleague_client.post(url, {"vendor": "alpha-health", "notes": "Strong on coding"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#vendor-alpha-health")
+    entry = ShortlistEntry.objects.get()
+    assert (entry.vendor.code, entry.status, entry.notes) == ("alpha-health", S.LONG_LIST, "Strong on coding")
+
+
+@pytest.mark.parametrize(
+    ("vendor", "message"),
+    [
+        ("delta-data", "Does not sign a HIPAA business associate agreement."),
+        ("no-such-vendor", "Choose a vendor from the directory."),
+        ("", "This field is required."),
+    ],
+)
+def test_adding_a_vendor_that_does_not_fit_is_refused_and_changes_nothing(
+    buyer_client: Client, recommendation: Recommendation, vendor: str, message: str
+) -> None:
+    before = rows()
+    response = buyer_client.post(reverse("vendors:add", args=[recommendation.pk]), {"vendor": vendor})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert rows() == before
+
+
+def test_a_viewer_cannot_add(viewer_client: Client, recommendation: Recommendation) -> None:
+    before = rows()
+    response = viewer_client.post(reverse("vendors:add", args=[recommendation.pk]), {"vendor": "alpha-health"})
+    assert response.status_code == 403
+    assert rows() == before
+
+
+# The status flow through the page
+
+
+def test_moving_a_vendor_along_the_flow(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    url = reverse("vendors:entry", args=[entry.pk])
+    for status in ("short_list", "rfp_sent", "selected"):
+        assert buyer_client.post(url, entry_data(entry, status, notes="Going well")).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.notes) == (S.SELECTED, "Going well")
+    assert entry.diligence.count() == 5
+
+
+def test_a_refused_transition_says_why_beside_the_field_and_changes_nothing(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    before = rows()
+    response = buyer_client.post(reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "selected"))
+    assert response.status_code == 400
+    form = next(r.form for r in response.context["rows"] if r.pk == entry.pk)
+    assert form.errors["status"] == ["A vendor on the long list can move to: short list, rejected."]
+    assert rows() == before
+
+
+def test_rejecting_without_a_reason_is_refused(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    before = rows()
+    response = buyer_client.post(reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "rejected"))
+    assert response.status_code == 400
+    assert "Say why the vendor is rejected" in response.content.decode()
+    assert rows() == before
+    ok = buyer_client.post(
+        reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "rejected", reason="No BAA template")
+    )
+    assert ok.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.rejection_reason) == (S.REJECTED, "No BAA template")
+
+
+def test_a_second_selected_vendor_is_refused(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    first = short_listed(recommendation, catalogue.fits, buyer, S.RFP_SENT)
+    second = short_listed(recommendation, catalogue.fits_best, buyer, S.RFP_SENT)
+    assert (
+        buyer_client.post(reverse("vendors:entry", args=[first.pk]), entry_data(first, "selected")).status_code == 302
+    )
+    before = rows()
+    response = buyer_client.post(reverse("vendors:entry", args=[second.pk]), entry_data(second, "selected"))
+    assert response.status_code == 400
+    assert "Another vendor is already selected" in response.content.decode()
+    assert rows() == before
+
+
+def test_removing_a_vendor_and_refusing_to_remove_the_selected_one(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    gone = short_listed(recommendation, catalogue.fits, buyer)
+    assert buyer_client.post(reverse("vendors:remove", args=[gone.pk])).status_code == 302
+    assert not ShortlistEntry.objects.filter(pk=gone.pk).exists()
+    assert not DiligenceItem.objects.filter(entry_id=gone.pk).exists()
+    chosen = services.change_entry(
+        entry=short_listed(recommendation, catalogue.fits_best, buyer, S.RFP_SENT), status=S.SELECTED, notes=""
+    )
+    before = rows()
+    response = buyer_client.post(reverse("vendors:remove", args=[chosen.pk]))
+    assert response.status_code == 409
+    assert rows() == before
+
+
+# Comparison and export
+
+
+def test_compare_shows_the_short_listed_vendors_side_by_side(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    for vendor in (catalogue.fits_best, catalogue.fits, catalogue.fits_too):
+        short_listed(recommendation, vendor, buyer)
+    response = buyer_client.get(reverse("vendors:compare", args=[recommendation.pk]))
+    assert response.status_code == 200
+    assert [r.vendor.code for r in response.context["rows"]] == ["alpha-health", "bravo-coding", "charlie-care"]
+    page = response.content.decode()
+    assert page.count("0/5 done") == 3
+    assert "$10–$14/h (likely $12)" in page
+
+
+def test_the_csv_export_parses_and_neutralises_formulas(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    services.change_entry(entry=entry, status=S.SHORT_LIST, notes='=HYPERLINK("x")')
+    services.add_vendor(recommendation=recommendation, vendor=catalogue.fits_too, user=buyer, notes="Ask about BOT")
+    response = buyer_client.get(reverse("vendors:export_csv", args=[recommendation.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    data = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["vendor_code"], r["status"]) for r in data] == [
+        ("bravo-coding", "short_list"),
+        ("charlie-care", "long_list"),
+    ]
+    assert data[0]["notes"] == '\'=HYPERLINK("x")'
+    assert (data[0]["rate_low"], data[0]["rate_high"], data[0]["delivery_locations"]) == ("10.0", "14.0", "india")
+    assert (data[0]["diligence_done"], data[0]["diligence_applicable"]) == ("0", "5")
+    assert int(data[0]["match_score"]) > 0
+
+
+# Due diligence
+
+
+def test_the_checklist_page_shows_progress(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    services.update_item(item=item, status="done", owner=buyer, due_date=None, evidence="", user=buyer)
+    page = buyer_client.get(reverse("vendors:diligence", args=[entry.pk])).content.decode()
+    assert "1/5 done" in page
+    shortlist = buyer_client.get(reverse("vendors:shortlist", args=[recommendation.pk])).content.decode()
+    assert "1/5 done" in shortlist
+
+
+def test_ticking_an_item_with_htmx_returns_the_status_and_the_progress(
+    colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User, colleague: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    data = item_data(item, status="done", owner=colleague.pk, due_date="2027-01-31", evidence=" BAA signed ")
+    response = colleague_client.post(
+        reverse("vendors:diligence_item", args=[item.pk]), data, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="item-status-{item.pk}"' in body and "Saved" in body
+    assert 'id="dd-progress" class="dd-progress-box" hx-swap-oob="true"' in body and "1/5 done" in body
+    assert "<html" not in body
+    item.refresh_from_db()
+    assert (item.status, item.owner, str(item.due_date), item.evidence, item.updated_by) == (
+        "done", colleague, "2027-01-31", "BAA signed", colleague,
+    )  # fmt: skip
+
+
+def test_ticking_an_item_without_javascript_goes_back_to_the_checklist(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    response = buyer_client.post(
+        reverse("vendors:diligence_item", args=[item.pk]), item_data(item, status="in_progress")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('vendors:diligence', args=[entry.pk])}#item-{item.pk}"
+    item.refresh_from_db()
+    assert item.status == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"status": "finished"}, "status", "Select a valid choice."),
+        ({"due_date": "31/02/2027"}, "due_date", "Enter a date as YYYY-MM-DD."),
+        ({"owner": "outsider"}, "owner", "Choose a member of your organisation."),
+        ({"evidence": "x" * 2001}, "evidence", "Keep the notes under 2,000 characters."),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_bad_checklist_input_is_refused_beside_the_field_and_changes_nothing(
+    buyer_client: Client,
+    recommendation: Recommendation,
+    catalogue: Directory,
+    buyer: User,
+    outsider: User,
+    values: dict[str, Any],
+    field: str,
+    message: str,
+    htmx: bool,
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    if values.get("owner") == "outsider":
+        values = {"owner": outsider.pk}
+    before = rows()
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = buyer_client.post(
+        reverse("vendors:diligence_item", args=[item.pk]), item_data(item, **values), headers=headers
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    if htmx:
+        assert f'id="item-status-{item.pk}"' in body and "<html" not in body
+    else:
+        bound = next(i.form for i in response.context["items"] if i.pk == item.pk)
+        assert message in " ".join(bound.errors[field])
+    assert rows() == before
+
+
+def test_a_viewer_reads_the_checklist_but_cannot_change_it(
+    viewer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    page = viewer_client.get(reverse("vendors:diligence", args=[entry.pk]))
+    assert page.status_code == 200 and '<form method="post" action="/vendors/diligence/' not in page.content.decode()
+    before = rows()
+    assert (
+        viewer_client.post(
+            reverse("vendors:diligence_item", args=[item.pk]), item_data(item, status="done")
+        ).status_code
+        == 403
+    )
+    assert (
+        viewer_client.post(reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "rfp_sent")).status_code == 403
+    )
+    assert rows() == before
+
+
+# Directory
+
+
+def test_the_directory_lists_and_filters_vendors(buyer_client: Client, catalogue: Directory) -> None:
+    response = buyer_client.get(reverse("vendors:directory"))
+    assert len(response.context["vendors"]) == 6
+    response = buyer_client.get(reverse("vendors:directory"), {"function": "legal-work"})
+    assert [v.code for v in response.context["vendors"]] == ["foxtrot-legal"]
+    response = buyer_client.get(reverse("vendors:directory"), {"location": "india"})
+    assert {v.code for v in response.context["vendors"]} == {"bravo-coding", "echo-records"}
+
+
+def test_a_bad_directory_filter_is_a_400_with_the_message(buyer_client: Client, catalogue: Directory) -> None:
+    response = buyer_client.get(reverse("vendors:directory"), {"function": "astrology"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_retired_vendors_are_not_offered(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory
+) -> None:
+    Vendor.objects.filter(code="alpha-health").update(retired=True)
+    response = buyer_client.get(reverse("vendors:matching", args=[recommendation.pk]))
+    assert "alpha-health" not in [m.vendor.code for m in response.context["result"].ranked]
+    before = rows()
+    assert (
+        buyer_client.post(reverse("vendors:add", args=[recommendation.pk]), {"vendor": "alpha-health"}).status_code
+        == 400
+    )
+    assert rows() == before
+
+
+# Query budgets: fixed whatever the number of vendors and entries
+
+
+def _more_vendors(catalogue: Directory, n: int) -> None:
+    for _ in range(n):
+        VendorFactory(
+            locations=[catalogue.poland, catalogue.india],
+            models=[catalogue.managed, catalogue.pool],
+            covers={catalogue.coding: (10, 12, 14), catalogue.legal: (20, 25, 30)},
+            signs_hipaa_baa=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "budget"),
+    [("vendors:directory", 13), ("vendors:matching", 14), ("vendors:shortlist", 10), ("vendors:compare", 14)],
+)
+def test_pages_keep_a_fixed_query_budget(
+    buyer_client: Client,
+    recommendation: Recommendation,
+    catalogue: Directory,
+    buyer: User,
+    django_assert_num_queries: Any,
+    name: str,
+    budget: int,
+) -> None:
+    args = [] if name == "vendors:directory" else [recommendation.pk]
+    for vendor in (catalogue.fits, catalogue.fits_best):
+        short_listed(recommendation, vendor, buyer)
+    buyer_client.get(reverse(name, args=args))  # warm the session and caches
+    with django_assert_num_queries(budget):
+        assert buyer_client.get(reverse(name, args=args)).status_code == 200
+    _more_vendors(catalogue, 8)
+    short_listed(recommendation, Vendor.objects.order_by("-pk").first(), buyer)  # type: ignore[arg-type]
+    with django_assert_num_queries(budget):
+        assert buyer_client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_the_checklist_page_keeps_a_fixed_query_budget(
+    buyer_client: Client,
+    recommendation: Recommendation,
+    catalogue: Directory,
+    buyer: User,
+    django_assert_num_queries: Any,
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    url = reverse("vendors:diligence", args=[entry.pk])
+    buyer_client.get(url)
+    with django_assert_num_queries(10):
+        assert buyer_client.get(url).status_code == 200
+    # More obligations and more members of the organisation: the same queries.
+    for n in range(6):
+        DiligenceItem.objects.create(entry=entry, regime_code="extra", obligation_code=f"o{n}", title=f"Extra {n}")
+    MembershipFactory.create_batch(3, organisation=recommendation.organisation)
+    with django_assert_num_queries(10):
+        assert buyer_client.get(url).status_code == 200
