@@ -12,13 +12,15 @@ PORT ?= 8000
 USERS ?= 50
 SPAWN_RATE ?= 10
 RUN_TIME ?= 5m
+BENCH_SCALE ?= 1000000
 
-.PHONY: help run test lint fmt check-python venv bootstrap loadtest
+.PHONY: help run test lint fmt check-python venv bootstrap loadtest bench
 
 help:
 	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT)"
 	@echo "make test  - set up everything and run the whole test suite (lint, types, migrations, tests)"
 	@echo "make loadtest - $(USERS) simulated buyers for $(RUN_TIME) against gunicorn on loopback; writes docs/reliability.md"
+	@echo "make bench - the performance suite (engine, requests, $(BENCH_SCALE) recommendations, throughput); writes docs/performance.md"
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No suitable Python found (see the message above)."; exit 1; }
@@ -62,3 +64,12 @@ loadtest: venv
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r loadtest/requirements.txt && echo "$$want" > $(VENV)/.loadtest.sha256; \
 	fi
 	@$(BIN)/python -m loadtest.run --users $(USERS) --spawn-rate $(SPAWN_RATE) --run-time $(RUN_TIME)
+
+# Its own database under .data/bench, kept between runs so the scale data loads once (docs/performance.md).
+bench: venv
+	@want=$$(sha256sum bench/requirements.txt | cut -d' ' -f1); have=$$(cat $(VENV)/.bench.sha256 2>/dev/null); \
+	if [ "$$want" != "$$have" ]; then \
+	  echo "Installing the profiler (pyinstrument)"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt && echo "$$want" > $(VENV)/.bench.sha256; \
+	fi
+	@time $(BIN)/python -m bench.run --scale $(BENCH_SCALE)

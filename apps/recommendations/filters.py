@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
@@ -62,11 +65,34 @@ class HistoryFilter(forms.Form):
             qs = qs.filter(top_model=d["model"])
         if d.get("regime"):
             qs = qs.filter(regimes__contains=[d["regime"]])
+        # A range on created_at itself (days in the current time zone), which the organisation's
+        # (organisation, created_at) index can serve; created_at__date could not use it.
         if d.get("since"):
-            qs = qs.filter(created_at__date__gte=d["since"])
+            qs = qs.filter(created_at__gte=_day_start(d["since"]))
         if d.get("until"):
-            qs = qs.filter(created_at__date__lte=d["until"])
+            qs = qs.filter(created_at__lt=_day_start(d["until"] + timedelta(days=1)))
         return qs.order_by("-created_at", "-id")
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class HistoryPaginator(Paginator):
+    """Pages by id first, then fetches the page's rows, in one query (``id IN (ids of the page)``).
+
+    The ids come from an index-only scan of the organisation's index, so a deep page skips index
+    entries instead of reading every skipped row (page 5,000 of a 150,000-row history: see
+    docs/performance.md)."""
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]  # type: ignore[attr-defined]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)  # type: ignore[attr-defined]
 
 
 def compare_ids(query: Any) -> list[int]:

@@ -8,7 +8,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -23,7 +22,7 @@ from apps.questionnaire.services import AssessmentError, stored_answers
 from apps.recommendations import services
 from apps.recommendations.charts import cost_chart, score_chart
 from apps.recommendations.diff import comparison_rows, differences
-from apps.recommendations.filters import HistoryFilter, compare_ids
+from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compare_ids
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
 from apps.recommendations.portfolio import portfolio
@@ -85,7 +84,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))  # type: ignore[attr-defined]
-    page = Paginator(recommendations.only(*HistoryFilter.COLUMNS), 25).get_page(request.GET.get("page"))
+    page = HistoryPaginator(recommendations.only(*HistoryFilter.COLUMNS), 25).get_page(request.GET.get("page"))
     form.label_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

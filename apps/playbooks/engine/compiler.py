@@ -7,11 +7,18 @@ Compilation checks the structure and refuses it with every problem listed (Defin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from apps.playbooks.engine.conditions import ConditionError, combine, compile_condition
+from apps.playbooks.engine.conditions import (
+    ConditionError,
+    QuestionMasks,
+    bit_positions,
+    bitmask,
+    combine,
+    compile_condition,
+)
 from apps.playbooks.engine.types import (
     KINDS,
     MULTI,
@@ -56,6 +63,9 @@ class CompiledPlaybook:
     rules: tuple[tuple[Rule, Predicate], ...]
     roles: Mapping[str, str]
     catalogue: Catalogue
+    # Every rule's conditions as bitmasks (see conditions.QuestionMasks); None only for a playbook
+    # assembled by hand, which ``rule_index`` indexes on first use.
+    index: RuleIndex | None = field(default=None, compare=False, repr=False)
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -98,6 +108,13 @@ def _check_values(cond: Condition, subject: Question, where: str, problems: list
 def _predicate(
     conds: tuple[Condition, ...], mode: str, known: Mapping[str, Question], where: str, problems: list[str]
 ) -> Predicate:
+    return _predicates(conds, mode, known, where, problems)[0]
+
+
+def _predicates(
+    conds: tuple[Condition, ...], mode: str, known: Mapping[str, Question], where: str, problems: list[str]
+) -> tuple[Predicate, list[Predicate]]:
+    """The combined predicate, and each condition's own (in the conditions' order)."""
     preds = []
     for cond in conds:
         subject = known.get(cond.question)
@@ -109,7 +126,7 @@ def _predicate(
             preds.append(compile_condition(cond, subject))
         except ConditionError as exc:
             problems.append(f"{where}: {exc}")
-    return combine(preds, mode)
+    return combine(preds, mode), preds
 
 
 def _number(value: Any) -> float | None:
@@ -242,6 +259,7 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         )
 
     rules: list[tuple[Rule, Predicate]] = []
+    rule_parts: list[list[Predicate]] = []
     rule_codes: set[str] = set()
     for index, raw_rule in enumerate(definition.get("rules", [])):
         rcode = str(raw_rule.get("code", ""))
@@ -250,7 +268,7 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         rule_codes.add(rcode)
         match = raw_rule.get("match", "all")
         conds = _conditions(raw_rule.get("conditions", []), f"rule {rcode}", problems)
-        pred = _predicate(conds, match, questions, f"rule {rcode}", problems)
+        pred, parts = _predicates(conds, match, questions, f"rule {rcode}", problems)
         effects = _effects(raw_rule.get("effects", []), rcode, catalogue, problems)
         rule = Rule(
             code=rcode,
@@ -262,6 +280,7 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
             position=index,
         )
         rules.append((rule, pred))
+        rule_parts.append(parts)
 
     wins = int(meta.get("wins_threshold", 65))
     conditional = int(meta.get("conditional_threshold", 45))
@@ -284,4 +303,96 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         rules=tuple(rules),
         roles=MappingProxyType(roles),
         catalogue=catalogue,
+        index=RuleIndex(rules, rule_parts, questions, catalogue),
     )
+
+
+class RuleIndex:
+    """Which rules fire, for all rules at once (see ``conditions.QuestionMasks``), and what they add.
+
+    Bits are laid out in rule order: an "all" rule (or one with fewer than two conditions) has one
+    bit, cleared when any of its conditions is false; an "any" rule has one bit per condition, each
+    cleared when its own condition is false, and fires when any survives. A rule's first bit is its
+    head; ``fired`` returns the heads of the rules that fire. Effect tallies are grouped by points
+    into masks of heads, so ``outcome`` counts bits instead of walking rules.
+    """
+
+    def __init__(
+        self,
+        rules: list[tuple[Rule, Predicate]],
+        parts: list[list[Predicate]],
+        questions: Mapping[str, Question],
+        catalogue: Catalogue,
+    ) -> None:
+        entries: dict[str, list[tuple[Condition, Predicate, int]]] = {}
+        heads: list[int] = []
+        widths: list[int] = []
+        bit = 0
+        for (rule, _), preds in zip(rules, parts, strict=True):
+            heads.append(bit)
+            split = rule.match == "any" and len(preds) > 1
+            for offset, (cond, pred) in enumerate(zip(rule.conditions, preds, strict=True)):
+                entries.setdefault(cond.question, []).append((cond, pred, 1 << (bit + offset if split else bit)))
+            widths.append(len(preds) if split else 1)
+            bit += widths[-1]
+        self.questions = tuple(QuestionMasks(questions[code], found) for code, found in entries.items())
+        self.everything = (1 << bit) - 1
+        self.heads = bitmask(heads)
+        self.rule_at = dict(zip(heads, range(len(heads)), strict=True))
+        # spans[s - 1]: heads of the rules with more than s bits (bit head + s is still theirs)
+        self.spans = tuple(
+            bitmask(h for h, w in zip(heads, widths, strict=True) if w > s) for s in range(1, max(widths, default=1))
+        )
+        kpo = {c for c, m in catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")}
+        fit: dict[int, list[int]] = {}
+        blockers: dict[int, list[int]] = {}
+        models: dict[tuple[str, int], list[int]] = {}
+        for (rule, _), head in zip(rules, heads, strict=True):
+            points = sum(e.points for e in rule.effects if e.kind == "fit")
+            fit.setdefault(points, []).append(head)
+            blockers.setdefault(sum(e.kind == "blocker" for e in rule.effects), []).append(head)
+            model_points: dict[str, int] = {}
+            for e in rule.effects:
+                if e.kind == "model" and e.target in kpo:
+                    model_points[e.target] = model_points.get(e.target, 0) + e.points
+            for target, p in model_points.items():
+                models.setdefault((target, p), []).append(head)
+        self.fit_groups = tuple((p, bitmask(h)) for p, h in fit.items() if p)
+        self.blocker_groups = tuple((n, bitmask(h)) for n, h in blockers.items() if n)
+        self.model_groups = tuple((t, p, bitmask(h)) for (t, p), h in models.items() if p)
+        self.plans: Any = None  # the evaluator's per-rule explanations, built on first use
+
+    def fired(self, answers: Mapping[str, Any]) -> int:
+        """The heads of the rules that fire on ``answers`` (the visible answers), as a bitmask."""
+        blocked = 0
+        for q in self.questions:
+            blocked |= q.blocked(answers)
+        alive = self.everything & ~blocked
+        fired = alive & self.heads
+        for shift, heads in enumerate(self.spans, 1):
+            fired |= (alive >> shift) & heads
+        return fired
+
+    def fired_rules(self, answers: Mapping[str, Any]) -> list[int]:
+        """The positions of the rules that fire, in rule order."""
+        rule_at = self.rule_at
+        return [rule_at[b] for b in bit_positions(self.fired(answers))]
+
+    def tally(self, fired: int, models: dict[str, int]) -> tuple[int, int]:
+        """(fit points, blockers) of the fired rules; adds their model points into ``models``."""
+        fit = sum(p * (fired & m).bit_count() for p, m in self.fit_groups)
+        blockers = sum(n * (fired & m).bit_count() for n, m in self.blocker_groups)
+        for target, p, m in self.model_groups:
+            models[target] += p * (fired & m).bit_count()
+        return fit, blockers
+
+
+def rule_index(pb: CompiledPlaybook) -> RuleIndex:
+    """``pb``'s rule index, built on first use for a playbook that was assembled without one."""
+    if pb.index is None:
+        parts = []
+        for rule, _ in pb.rules:
+            parts.append([compile_condition(c, pb.questions[c.question]) for c in rule.conditions])
+        object.__setattr__(pb, "index", RuleIndex(list(pb.rules), parts, pb.questions, pb.catalogue))
+    assert pb.index is not None
+    return pb.index

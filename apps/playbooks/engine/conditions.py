@@ -6,7 +6,8 @@ fails every operator except ``not_answered``. Conditions compile once into closu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from apps.playbooks.engine.types import MULTI, NUMERIC_KINDS, Answers, Condition, Predicate, Question
@@ -77,6 +78,13 @@ def combine(predicates: Sequence[Predicate], mode: str) -> Predicate:
         return lambda a: True
     if len(preds) == 1:
         return preds[0]
+    # Two or three conditions are the common case: a plain ``and``/``or`` avoids a generator per call.
+    if len(preds) == 2:
+        p, q = preds
+        return (lambda a: p(a) or q(a)) if mode == "any" else (lambda a: p(a) and q(a))
+    if len(preds) == 3:
+        p, q, r = preds
+        return (lambda a: p(a) or q(a) or r(a)) if mode == "any" else (lambda a: p(a) and q(a) and r(a))
     if mode == "any":
         return lambda a: any(p(a) for p in preds)
     return lambda a: all(p(a) for p in preds)
@@ -84,3 +92,125 @@ def combine(predicates: Sequence[Predicate], mode: str) -> Predicate:
 
 def always(_: Answers) -> bool:
     return True
+
+
+# The rule index: every condition of every rule at once, as bitmasks.
+#
+# Each rule owns one bit ("all" rules) or one bit per condition ("any" rules). For one question and
+# one answer, ``QuestionMasks.blocked`` gives the bits whose condition on that question is false: a
+# dictionary hit for choice and yes/no answers (memoised per answer), two bisections for numbers.
+# OR-ing that over the questions the rules read gives every false condition in a few dozen integer
+# operations, however many rules there are; a rule fires when none of its bits is blocked ("all"),
+# or when any of them is not ("any"). Anything unusual (a value of the wrong type, NaN) takes the
+# slow path through the same closures as above, so the results are the closures' results exactly.
+
+MEMO_LIMIT = 4096  # answers memoised per question (multiple-choice subsets, off-domain values)
+_INF = float("inf")
+
+
+def bitmask(bits: Iterable[int]) -> int:
+    """An integer with the given bit positions set (linear time, unlike OR-ing them one by one)."""
+    positions = list(bits)
+    if not positions:
+        return 0
+    buf = bytearray(max(positions) // 8 + 1)
+    for b in positions:
+        buf[b >> 3] |= 1 << (b & 7)
+    return int.from_bytes(buf, "little")
+
+
+def bit_positions(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    return [i for i, c in enumerate(bin(mask)[:1:-1]) if c == "1"]
+
+
+def interval(cond: Condition, subject: Question) -> tuple[float, float] | None:
+    """[low, high] for a numeric range condition (at least, at most, between), else None."""
+    if subject.kind not in NUMERIC_KINDS:
+        return None
+    if cond.op == "at_least":
+        return float(cond.value), _INF
+    if cond.op == "at_most":
+        return -_INF, float(cond.value)
+    if cond.op == "between":
+        return float(cond.value[0]), float(cond.value[1])
+    return None
+
+
+class QuestionMasks:
+    """For one question: the bits of the conditions on it that a given answer makes false."""
+
+    __slots__ = (
+        "absent", "by_high", "by_low", "checks", "code", "highs",
+        "lows", "memo", "multi", "numeric", "others", "present",
+    )  # fmt: skip
+
+    def __init__(self, subject: Question, entries: Sequence[tuple[Condition, Predicate, int]]) -> None:
+        self.code = subject.code
+        self.multi = subject.kind == MULTI
+        self.numeric = subject.kind in NUMERIC_KINDS
+        self.checks = tuple((pred, bits) for _, pred, bits in entries)
+        self.absent = _or(bits for cond, _, bits in entries if cond.op != "not_answered")
+        self.present = _or(bits for cond, _, bits in entries if cond.op == "not_answered")
+        self.memo: dict[Any, int] = {}
+        ranges = [(span, bits) for cond, _, bits in entries if (span := interval(cond, subject)) is not None]
+        self.others = tuple(
+            (pred, bits)
+            for cond, pred, bits in entries
+            if cond.op not in ("answered", "not_answered") and interval(cond, subject) is None
+        )
+        # Conditions with low > v are a suffix of the ranges sorted by low; with high < v, a prefix
+        # of them sorted by high: one bisection each, and the OR of each suffix/prefix precomputed.
+        by_low = sorted(ranges, key=lambda r: r[0][0])
+        by_high = sorted(ranges, key=lambda r: r[0][1])
+        self.lows = [span[0] for span, _ in by_low]
+        self.highs = [span[1] for span, _ in by_high]
+        self.by_low = _cumulative([bits for _, bits in reversed(by_low)])[::-1]
+        self.by_high = _cumulative([bits for _, bits in by_high])
+
+    def slow(self, answers: Answers) -> int:
+        blocked = 0
+        for pred, bits in self.checks:
+            if not pred(answers):
+                blocked |= bits
+        return blocked
+
+    def blocked(self, answers: Answers) -> int:
+        v = answers.get(self.code)
+        if v is None:
+            return self.absent
+        if self.numeric:
+            if (type(v) is int or type(v) is float) and v == v:  # noqa: E721 - bool and NaN take the slow path
+                blocked = (
+                    self.present | self.by_low[bisect_right(self.lows, v)] | self.by_high[bisect_left(self.highs, v)]
+                )
+                for pred, bits in self.others:
+                    if not pred(answers):
+                        blocked |= bits
+                return blocked
+            return self.slow(answers)
+        try:
+            key = frozenset(v) if self.multi else v
+            return self.memo[key]
+        except KeyError:
+            blocked = self.slow(answers)
+            if len(self.memo) < MEMO_LIMIT:
+                self.memo[key] = blocked
+            return blocked
+        except TypeError:  # unhashable or not iterable: let the closures decide (and fail) as they would
+            return self.slow(answers)
+
+
+def _or(masks: Iterable[int]) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
+
+
+def _cumulative(masks: Sequence[int]) -> list[int]:
+    """[0, m0, m0|m1, ...]: the OR of every prefix."""
+    out = [0]
+    for m in masks:
+        out.append(out[-1] | m)
+    return out

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from apps.playbooks.engine.compiler import CompiledPlaybook
+from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
 
 BASE_SCORE = 50
@@ -201,20 +201,64 @@ def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
     """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
     preview). Same rules and arithmetic as ``evaluate``, without building the explanation."""
     _, _, effective = visible_answers(pb, answers)
-    fit_points, blockers = 0, 0
     scores = dict.fromkeys(_kpo_models(pb), 0)
-    for rule, predicate in pb.rules:
-        if predicate(effective):
-            for effect in rule.effects:
-                if effect.kind == "fit":
-                    fit_points += effect.points
-                elif effect.kind == "blocker":
-                    blockers += 1
-                elif effect.kind == "model" and effect.target in scores:
-                    scores[effect.target] += effect.points
+    index = rule_index(pb)
+    fit_points, blockers = index.tally(index.fired(effective), scores)
     unblocked, score, verdict = _verdict(pb, fit_points, blockers > 0)
     ranked = _ranked(pb.catalogue.models, scores)
     return Outcome(verdict, score, ranked[0] if ranked else None, unblocked, blockers)
+
+
+@dataclass(frozen=True)
+class _RulePlan:
+    """What one rule adds to an evaluation when it fires; built once per compiled playbook."""
+
+    fired: FiredRule
+    fit: tuple[Contribution, ...]
+    models: tuple[tuple[str, Contribution], ...]
+    locations: tuple[tuple[str, Contribution], ...]
+    blockers: tuple[Blocker, ...]
+    regimes: tuple[str, ...]
+    risks: tuple[Risk, ...]
+
+
+def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
+    def contribution(e: Any) -> Contribution:
+        return Contribution(rule.code, rule.name, e.points)
+
+    effects = rule.effects
+    return _RulePlan(
+        fired=FiredRule(
+            code=rule.code,
+            name=rule.name,
+            rationale=rule.rationale,
+            because=tuple(c.describe(pb.questions) for c in rule.conditions),
+            effects=tuple(_effect_words(e, pb) for e in effects),
+            fit_points=sum(e.points for e in effects if e.kind == "fit"),
+        ),
+        fit=tuple(contribution(e) for e in effects if e.kind == "fit"),
+        models=tuple((e.target, contribution(e)) for e in effects if e.kind == "model"),
+        locations=tuple((e.target, contribution(e)) for e in effects if e.kind == "location"),
+        blockers=tuple(Blocker(rule.code, rule.name, e.text) for e in effects if e.kind == "blocker"),
+        regimes=tuple(e.target for e in effects if e.kind == "regime"),
+        risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
+    )
+
+
+def _fired_plans(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> list[_RulePlan]:
+    """The plans of the rules that fire on ``effective``, in rule order. A rule's explanation depends
+    on the rule alone, so it is worked out the first time the rule fires and kept with the index."""
+    index = rule_index(pb)
+    plans = index.plans
+    if plans is None:
+        plans = index.plans = [None] * len(pb.rules)
+    out = []
+    for i in index.fired_rules(effective):
+        plan = plans[i]
+        if plan is None:
+            plan = plans[i] = _plan(pb, pb.rules[i][0])
+        out.append(plan)
+    return out
 
 
 def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
@@ -233,38 +277,22 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     regime_because: dict[str, list[str]] = {}
     risks: list[Risk] = []
 
-    for rule, predicate in pb.rules:
-        if not predicate(effective):
-            continue
-        rule_fit = 0
-        for effect in rule.effects:
-            contribution = Contribution(rule.code, rule.name, effect.points)
-            if effect.kind == "fit":
-                rule_fit += effect.points
-                fit_contribs.append(contribution)
-            elif effect.kind == "model" and effect.target in model_scores:
-                model_scores[effect.target] += effect.points
-                model_contribs[effect.target].append(contribution)
-            elif effect.kind == "location" and effect.target in location_scores:
-                location_scores[effect.target] += effect.points
-                location_contribs[effect.target].append(contribution)
-            elif effect.kind == "blocker":
-                blockers.append(Blocker(rule.code, rule.name, effect.text))
-            elif effect.kind == "regime":
-                regime_because.setdefault(effect.target, []).append(rule.name)
-            elif effect.kind == "risk":
-                risks.append(Risk(effect.text, effect.severity, effect.mitigation, rule.code))
-        fit_points += rule_fit
-        fired.append(
-            FiredRule(
-                code=rule.code,
-                name=rule.name,
-                rationale=rule.rationale,
-                because=tuple(c.describe(pb.questions) for c in rule.conditions),
-                effects=tuple(_effect_words(e, pb) for e in rule.effects),
-                fit_points=rule_fit,
-            )
-        )
+    for plan in _fired_plans(pb, effective):
+        fired.append(plan.fired)
+        fit_points += plan.fired.fit_points
+        fit_contribs.extend(plan.fit)
+        for target, contribution in plan.models:
+            if target in model_scores:
+                model_scores[target] += contribution.points
+                model_contribs[target].append(contribution)
+        for target, contribution in plan.locations:
+            if target in location_scores:
+                location_scores[target] += contribution.points
+                location_contribs[target].append(contribution)
+        blockers.extend(plan.blockers)
+        for target in plan.regimes:
+            regime_because.setdefault(target, []).append(plan.fired.name)
+        risks.extend(plan.risks)
 
     unblocked, score, verdict = _verdict(pb, fit_points, bool(blockers))
     ranked_models = tuple(

@@ -1,0 +1,154 @@
+"""docs/performance.md and docs/performance.json from one run's results: every target judged there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SCALE_P95_MS = 50
+
+
+def _ms(v: float) -> str:
+    return f"{v:.3f} ms" if v < 1 else f"{v:.1f} ms" if v < 100 else f"{v:,.0f} ms"
+
+
+def target(name: str, value: str, baseline: str, ratio: float | None, met: bool, why: str) -> dict[str, Any]:
+    return {"target": name, "value": value, "baseline": baseline, "ratio": ratio, "met": met, "note": why}
+
+
+def engine_targets(engine: dict[str, Any]) -> list[dict[str, Any]]:
+    s = engine["sizes"]
+    one, ten = s["1000"], s["10000"]
+    out = []
+    for label, size, limit in (("1,000 rules", one, 1.0), ("10,000 rules", ten, 10.0)):
+        ev, naive = size["evaluate"]["median_ms"], size["naive"]["median_ms"]
+        out.append(
+            target(
+                f"engine, {label}: evaluate() under {limit:g} ms median",
+                _ms(ev),
+                f"naive interpreter {_ms(naive)} (outcome only)",
+                ev / limit,
+                ev < limit,
+                f"{ev / limit:.2f} of the budget; outcome() {_ms(size['outcome']['median_ms'])}",
+            )
+        )
+    for fn in ("evaluate", "outcome"):
+        growth = ten[fn]["median_ms"] / one[fn]["median_ms"]
+        out.append(
+            target(
+                f"engine: 10,000 / 1,000 rules growth of {fn}() under 12",
+                f"{growth:.1f}",
+                f"naive {ten['naive']['median_ms'] / one['naive']['median_ms']:.1f}",
+                growth / 12,
+                growth < 12,
+                "close to linear" if growth < 12 else "worse than linear",
+            )
+        )
+    for key, label in (("100", "100"), ("1000", "1,000"), ("10000", "10,000")):
+        size = s[key]
+        speedup = size["naive"]["median_ms"] / size["outcome"]["median_ms"]
+        note = (
+            "a fixed cost dominates at this size: walking 86 questions for visibility, which both do"
+            if key == "100" and speedup < 10
+            else ""
+        )
+        out.append(
+            target(
+                f"engine, {label} rules: outcome() at least 10x faster than the naive interpreter",
+                _ms(size["outcome"]["median_ms"]),
+                _ms(size["naive"]["median_ms"]),
+                speedup,
+                speedup >= 10,
+                f"{speedup:.1f}x faster" + (f"; {note}" if note else ""),
+            )
+        )
+    return out
+
+
+def request_targets(requests: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for clients, level in requests.items():
+        base = (level["baseline"]["median_ms"] + level["baseline_after"]["median_ms"]) / 2
+        for page, limit in (("autosave", 2), ("step", 3)):
+            v = level[page]["median_ms"]
+            out.append(
+                target(
+                    f"{page} within {limit}x the baseline view ({clients} client{'s' if clients != '1' else ''})",
+                    _ms(v),
+                    _ms(base),
+                    v / base,
+                    v <= limit * base,
+                    f"{v / base:.1f}x the baseline",
+                )
+            )
+        v = level["submit"]["median_ms"]
+        out.append(
+            target(
+                f"submit (500 rules) under 50 ms median ({clients} client{'s' if clients != '1' else ''})",
+                _ms(v),
+                _ms(base),
+                v / base,
+                v < 50,
+                f"{v / 50:.2f} of the budget, {v / base:.0f}x the baseline",
+            )
+        )
+    return out
+
+
+def scale_targets(pages: dict[str, Any], before: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for name, page in pages["pages"].items():
+        seq = any(p["seq_scan_on_recommendations"] for p in page["plans"])
+        p95 = page["p95_ms"]
+        was = before.get("pages", {}).get(name)
+        note = f"{p95 / SCALE_P95_MS:.2f} of the budget" + (", a sequential scan" if seq else ", index scans only")
+        if was:
+            note += f"; before this issue's fixes: p95 {_ms(was['p95_ms'])}"
+        out.append(
+            target(
+                f"scale: {name}, p95 under {SCALE_P95_MS} ms",
+                _ms(p95),
+                f"{SCALE_P95_MS} ms",
+                p95 / SCALE_P95_MS,
+                p95 < SCALE_P95_MS and not seq,
+                note,
+            )
+        )
+    return out
+
+
+def throughput_targets(tp: dict[str, Any]) -> list[dict[str, Any]]:
+    a, s = tp["assessments"], tp["autosaves"]
+    ok_a = a["errors"] == 0 and a["completed"] > 0
+    ok_s = s["errors"] == 0 and s["autosaves"] > 0
+    return [
+        target("throughput: whole assessments at zero errors", f"{a['per_minute']:.0f} a minute",
+               f"{a['completed']} completed", None, ok_a, f"{a['errors']} errors"),
+        target("throughput: autosaves at zero errors", f"{s['per_second']:.0f} a second",
+               f"{s['autosaves']} autosaves", None, ok_s, f"{s['errors']} errors"),
+    ]  # fmt: skip
+
+
+def judge(results: dict[str, Any], scale_before: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        *engine_targets(results["engine"]),
+        *request_targets(results["requests"]),
+        *scale_targets(results["scale_pages"], scale_before),
+        *throughput_targets(results["throughput"]),
+    ]
+
+
+def write(results: dict[str, Any], report: Path) -> None:
+    before = json.loads((HERE / "engine_before.json").read_text())
+    scale_before = json.loads((HERE / "scale_before.json").read_text())
+    results["targets"] = judge(results, scale_before)
+    report.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+    report.write_text(markdown(results, before) + "\n")
+
+
+def markdown(r: dict[str, Any], before: dict[str, Any]) -> str:
+    from bench.report_text import render
+
+    return render(r, before)

@@ -1,0 +1,269 @@
+"""The Markdown of docs/performance.md (figures only come from the run's results)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ms(v: float) -> str:
+    return f"{v:.3f}" if v < 1 else f"{v:.1f}" if v < 100 else f"{v:,.0f}"
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def render(r: dict[str, Any], before: dict[str, Any]) -> str:
+    env, targets = r["environment"], r["targets"]
+    missed = [t for t in targets if not t["met"]]
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`bench/run.py`); every figure below was measured in the run of "
+        f"{env['date']}, and every target is judged against a baseline measured in the same run.",
+        "",
+        f"**{len(targets) - len(missed)} of {len(targets)} targets met.**"
+        + (" Not met: " + "; ".join(f"{t['target']} ({t['value']})" for t in missed) + "." if missed else ""),
+        "",
+        "## Machine and command",
+        "",
+        f"- CPU: {env['cpu']}, {env['cores']} cores; memory {env['memory_gb']} GB; Linux {env['kernel']}.",
+        f"- Python {env['python']}, PostgreSQL {env['postgres']} (the embedded server, its own data folder "
+        "`.data/bench/`), gunicorn " + env["gunicorn"] + ".",
+        f"- Command: `{env['command']}`. The whole run took {env['total_s'] / 60:.1f} minutes; the machine's "
+        f"15-minute load average at the end was {env['load_average_15m']:.1f} (client, app and database share "
+        "the two cores).",
+        "",
+        "## Targets",
+        "",
+        *_table(
+            ["target", "value", "baseline (same run)", "ratio", "met?", "by how much / why"],
+            [
+                [
+                    t["target"],
+                    t["value"],
+                    t["baseline"],
+                    "" if t["ratio"] is None else f"{t['ratio']:.2f}",
+                    "met" if t["met"] else "**not met**",
+                    t["note"],
+                ]
+                for t in targets
+            ],
+        ),  # fmt: skip
+        "",
+        *engine(r, before),
+        *requests(r),
+        *scale(r),
+        *throughput(r),
+        *profiles(r),
+    ]
+    return "\n".join(lines)
+
+
+def engine(r: dict[str, Any], before: dict[str, Any]) -> list[str]:
+    rows = []
+    for key, s in r["engine"]["sizes"].items():
+        b = before["sizes"][key]
+
+        def change(fn: str, b: dict[str, Any] = b, s: dict[str, Any] = s) -> str:
+            return f"{_ms(b[fn]['median_ms'])} → **{_ms(s[fn]['median_ms'])}** (p95 {_ms(s[fn]['p95_ms'])})"
+
+        speedup = s["naive"]["median_ms"] / s["outcome"]["median_ms"]
+        naive = f"{_ms(s['naive']['median_ms'])} (p95 {_ms(s['naive']['p95_ms'])})"
+        rows.append(
+            [f"{int(key):,}", s["conditions"], f"{s['rules_fired_mean']:.0f}", change("evaluate"), change("outcome"),
+             naive, f"{speedup:.1f}x", f"{s['compile_ms']:.0f} ms", s["agreement_checked"]]
+        )  # fmt: skip
+    return [
+        "## Engine",
+        "",
+        "Generated playbooks (`bench/playbooks.py`): the six cost questions plus 80 generated ones in ten "
+        "sections (single and multiple choice, yes/no, numbers; a quarter shown only on earlier answers, a "
+        "fifth of the sections too), and rules with one to four conditions (equals, one of, none of, contains "
+        "any/all, at least, at most, between, answered), a fifth of them matched on *any*, each with fit, "
+        "model, location, regime, risk or (rarely) blocker effects on the real catalogue. 200 random answer "
+        "sets per size. The naive baseline (`bench/naive.py`) walks the same JSON on every call, as JSON-logic "
+        "engines do; on every answer set the run asserts it gives the same verdict, fit score, top model, "
+        "unblocked score and blocker count as both `outcome()` and `evaluate()`. Times in ms (median, p95); "
+        "before → after this issue's optimisation (before: the engine as it was, measured with the same "
+        f"generator and answer sets on {before['measured_at']}).",
+        "",
+        *_table(
+            [
+                "rules",
+                "conditions",
+                "rules fired (mean)",
+                "evaluate()",
+                "outcome()",
+                "naive",
+                "outcome vs naive",
+                "compile",
+                "answer sets agreeing",
+            ],
+            rows,
+        ),  # fmt: skip
+        "",
+        "Where each is used: `evaluate()` (the whole explanation and the cost estimate) on submit and re-score, "
+        "the review and step pages and autosave (visibility), the simulator and golden cases; `outcome()` "
+        "(verdict, fit score, top model) where many answer sets are re-scored at once: the impact preview of a "
+        "draft over stored recommendations.",
+        "",
+        "What changed (`apps/playbooks/engine/`), found with the profile of the 10,000-rule run (every rule's "
+        "closure called on every evaluation, then a `FiredRule` with its condition sentences built for every "
+        "rule that fired): (1) a rule index, `compiler.RuleIndex`: each rule owns a bit (an *any* rule one per "
+        "condition), and for each question the bits its answer makes false come from a memo per answer (choice "
+        "and yes/no answers) or two bisections over the sorted bounds (numbers), so all rules are decided with "
+        "a few integer operations per question instead of a closure call per condition; (2) effect tallies "
+        "precompiled as bit masks grouped by points, so `outcome()` counts bits instead of walking rules; (3) "
+        "each rule's explanation (condition sentences, effect words, contributions) built the first time it "
+        "fires and reused; (4) two- and three-condition combinations as plain `and`/`or` instead of a "
+        "generator. Unusual values (wrong type, NaN, unhashable) take the old path through the same closures, "
+        "so results are identical; `tests/playbooks` and `tests/performance` check it.",
+        "",
+    ]
+
+
+def requests(r: dict[str, Any]) -> list[str]:
+    rows = []
+    for clients, level in r["requests"].items():
+        for name in ("baseline", "autosave", "step", "submit", "result", "baseline_after"):
+            p = level[name]
+            rows.append([clients, name.replace("_", " "), p["n"], _ms(p["median_ms"]), _ms(p["p95_ms"]), p["errors"]])
+    return [
+        "## Requests through gunicorn",
+        "",
+        "Loopback HTTP with a keep-alive connection per client thread, each a signed-in buyer "
+        "(`bench/pages.py`). The baseline is a bench-only view (`bench/views.py`, routed only by "
+        "`bench/urls.py` under `bench/settings.py`) that makes one query and renders one small template through "
+        "the same middleware; it is measured before and after the pages and the target uses the mean of the two "
+        f"medians. The playbook is a generated one with {r['playbook']['rules']} rules, published through the "
+        "playbook services. Times in ms.",
+        "",
+        *_table(["clients", "request", "requests", "median", "p95", "errors"], rows),
+        "",
+    ]
+
+
+def scale(r: dict[str, Any]) -> list[str]:
+    s, pages = r["scale"], r["scale_pages"]
+    load = s.get("load")
+    if load:
+        loaded = (
+            f"Loaded in this run: {load['rows']:,} recommendations and as many assessments in "
+            f"{load['copy_s']:.1f} s of COPY ({load['rows_per_s']:,.0f} rows a second, "
+            f"{load['recommendations_per_s']:,.0f} recommendations a second), then VACUUM ANALYZE in "
+            f"{load['vacuum_analyze_s']:.1f} s; foreign keys checked afterwards: "
+            f"{load['orphans']['recommendations_without_assessment']} recommendations without an assessment, "
+            f"{load['orphans']['assessments_without_organisation']} assessments without an organisation."
+        )
+    else:
+        loaded = (
+            f"Reused: the bench database already held exactly {s['found']:,} scale recommendations "
+            "(`BENCH_RELOAD=1` or deleting `.data/bench` loads them again)."
+        )
+        last = s.get("last_load")
+        if last:
+            loaded += (
+                f" The last load ({last['at']}) took {last['copy_s']:.1f} s of COPY for {last['rows']:,} "
+                f"recommendations and as many assessments ({last['rows_per_s']:,.0f} rows a second), then "
+                f"VACUUM ANALYZE {last['vacuum_analyze_s']:.1f} s."
+            )
+    rows = [
+        [name, p["queries"], _ms(p["median_ms"]), _ms(p["p95_ms"]),
+         _ms(sum(pl["execution_ms"] or 0 for pl in p["plans"])),
+         ", ".join(sorted({i for pl in p["plans"] for i in pl["indexes"]})) or "—",
+         "yes" if any(pl["seq_scan_on_recommendations"] for pl in p["plans"]) else "no"]
+        for name, p in pages["pages"].items()
+    ]  # fmt: skip
+    out = [
+        "## A million recommendations",
+        "",
+        f"`bench/scale.py` fills the bench database with {s['target']:,} recommendations and their submitted "
+        f"assessments across {s['sizes']['organisations']:,} organisations: the largest holds "
+        f"{s['sizes']['largest']:,}, the others about {s['sizes']['typical']:,} each. {loaded}",
+        "",
+        "Triggers on the loaded tables: "
+        + ("; ".join(s["triggers"]["own"]) or "none of the project's own")
+        + f", and {s['triggers']['foreign_key_checks_on_insert']} foreign-key checks on insert. No audit "
+        "(pghistory) trigger is on either table and the immutability trigger fires on UPDATE only, so COPY "
+        "fires nothing but the foreign-key checks; the load sets `session_replication_role = replica` to skip "
+        "those per row (fine for the bench's own database, never for a live one) and checks the keys once "
+        "afterwards, as above.",
+        "",
+        f"Server-side times: each page through Django's test client in-process (middleware, session, view, "
+        f"template; no network), {pages['repeats']} times after a warm-up, signed in as a member of the "
+        "organisation. Times in ms.",
+        "",
+        *_table(
+            [
+                "page",
+                "queries",
+                "median",
+                "p95",
+                "of which recommendations queries (EXPLAIN ANALYZE)",
+                "indexes used",
+                "seq scan on recommendations",
+            ],
+            rows,
+        ),  # fmt: skip
+        "",
+        "Reading the misses: where the recommendations queries take a small part of the page's time, the rest "
+        "is Python (session, membership, the filter form's three catalogue queries, the template) competing "
+        "for the two cores with the database and whatever else runs on the machine (see the load average "
+        "above); where they take most of it, it is the database: the history's `COUNT(*)` for the paginator "
+        "reads every index entry of the organisation (150,000 for the largest), the regime filter combines the "
+        "regimes GIN index, which covers all organisations, with the organisation's index, and the portfolio's "
+        "five aggregates each read all of the organisation's rows. Making those fixed-cost needs a "
+        "per-organisation summary kept up to date as recommendations are stored (counts by verdict, model, "
+        "function, regime and month), which this issue does not add.",
+        "",
+        "Changes made here: the date filter compares `created_at` with the start of each day in the current "
+        "time zone instead of `created_at::date` (which no index serves), and history pages fetch the "
+        "page's ids first (an index-only scan of `rec_org_created_idx`) and then the rows by id, in the same "
+        "single query (`filters.HistoryPaginator`), so page 5,000 no longer reads 125,000 rows from the table.",
+        "",
+        "<details><summary>Query plans (EXPLAIN (ANALYZE, BUFFERS)) of every query on the recommendations "
+        "table</summary>",
+        "",
+    ]
+    for name, p in pages["pages"].items():
+        out += [f"### {name}", ""]
+        for pl in p["plans"]:
+            out += ["```", pl["sql"][:600] + (" …" if len(pl["sql"]) > 600 else ""), "", pl["plan"], "```", ""]
+    out += ["</details>", ""]
+    return out
+
+
+def throughput(r: dict[str, Any]) -> list[str]:
+    a, s = r["throughput"]["assessments"], r["throughput"]["autosaves"]
+    return [
+        "## Throughput",
+        "",
+        f"Closed loop, no think time, {a['threads']} client threads (`bench/throughput.py`).",
+        "",
+        f"- Whole assessments (start, {a['answers_per_assessment']:.0f} autosaved answers on average, submit on "
+        f"the {r['playbook']['rules']}-rule playbook, result page): **{a['per_minute']:.0f} a minute**, "
+        f"{a['completed']} completed in {a['seconds']:.0f} s, **{a['errors']} errors**; one assessment took "
+        f"{_ms(a['assessment']['median_ms'])} ms median end to end.",
+        f"- Autosaves: **{s['per_second']:.0f} a second**, {s['autosaves']:,} in {s['seconds']:.0f} s, "
+        f"**{s['errors']} errors**; latency {_ms(s['latency']['median_ms'])} ms median, "
+        f"{_ms(s['latency']['p95_ms'])} ms p95 under that load.",
+        "",
+    ]
+
+
+def profiles(r: dict[str, Any]) -> list[str]:
+    prof = r.get("profiles", {})
+    out = ["## Where the request time goes", ""]
+    if "skipped" in prof:
+        return [*out, f"Profiling skipped: {prof['skipped']}.", ""]
+    out.append(
+        "In-process pyinstrument profiles (`bench/profile_pages.py`; the step page and autosave 20 times each, "
+        "one submit), the frames with the most time of their own first, in seconds:"
+    )
+    out.append("")
+    for name, frames in prof.items():
+        out += [f"**{name}**", "", "```", *frames, "```", ""]
+    return out
