@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 
-from apps.accounts.models import Membership
-from apps.accounts.scoping import current_membership
+from apps.accounts.scoping import current_membership, user_memberships
 
 
 def organisation(request: HttpRequest) -> dict[str, Any]:
@@ -14,8 +12,7 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"current_membership": None, "memberships": []}
 
-    @cache
-    def memberships() -> list[Membership]:
-        return list(Membership.objects.for_user(request.user))
-
-    return {"current_membership": lambda: current_membership(request), "memberships": memberships}
+    return {
+        "current_membership": lambda: current_membership(request),
+        "memberships": lambda: user_memberships(request),
+    }

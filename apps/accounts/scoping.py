@@ -28,15 +28,24 @@ class MemberRequest(HttpRequest):
     organisation: Organisation
 
 
+def user_memberships(request: HttpRequest) -> list[Membership]:
+    """All the signed-in user's memberships (organisation included), read once per request: the header's
+    organisation switcher and ``current_membership`` share the one query."""
+    if not hasattr(request, "_memberships_cache"):
+        found = list(Membership.objects.for_user(request.user)) if request.user.is_authenticated else []
+        request._memberships_cache = found  # type: ignore[attr-defined]
+    return request._memberships_cache  # type: ignore[attr-defined]
+
+
 def current_membership(request: HttpRequest) -> Membership | None:
     """The signed-in user's membership in the organisation they chose (or their first one), cached."""
     if hasattr(request, "_membership_cache"):
         return request._membership_cache
-    membership = None
-    if request.user.is_authenticated:
-        memberships = Membership.objects.for_user(request.user)
-        chosen = request.session.get(SESSION_KEY)
-        membership = (memberships.filter(organisation_id=chosen).first() if chosen else None) or memberships.first()
+    memberships = user_memberships(request)
+    chosen = request.session.get(SESSION_KEY) if memberships else None
+    membership = next((m for m in memberships if m.organisation_id == chosen), None) if chosen else None
+    if membership is None and memberships:
+        membership = memberships[0]  # the first by organisation name
     request._membership_cache = membership  # type: ignore[attr-defined]
     return membership
 

@@ -29,6 +29,15 @@ class PlaybookQuerySet(models.QuerySet["Playbook"]):
         return self.published().order_by("-version").first()
 
 
+class PlaybookBaseManager(models.Manager["Playbook"]):
+    """How related lookups (``assessment.playbook``, ``recommendation.playbook``) load a playbook: without
+    its frozen definition, a large JSON document the request path never reads (the engine gets it once
+    per process through ``runtime.compiled_playbook``). Reading ``definition`` still works: it loads then."""
+
+    def get_queryset(self) -> models.QuerySet[Playbook]:
+        return super().get_queryset().defer("definition")
+
+
 @audited(exclude=["definition"])
 class Playbook(models.Model):
     class Status(models.TextChoices):
@@ -59,8 +68,10 @@ class Playbook(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlaybookQuerySet.as_manager()
+    without_definition = PlaybookBaseManager()
 
     class Meta:
+        base_manager_name = "without_definition"
         ordering = ["-version", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["version"], name="playbook_unique_version"),

@@ -34,7 +34,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
-    qs = Assessment.objects.select_related("playbook", "created_by")
+    qs = Assessment.objects.select_related("playbook", "created_by").defer("playbook__definition")
     return get_for_member(request, qs, pk=pk)
 
 

@@ -28,7 +28,7 @@ TITLE_FIELD = "whatif_title"
 
 
 def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
-    queryset = Recommendation.objects.select_related("assessment", "playbook")
+    queryset = Recommendation.objects.select_related("assessment", "playbook").defer("playbook__definition")
     return get_for_member(request, queryset, pk=pk)
 
 
@@ -132,7 +132,8 @@ def what_if_save(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required()
 def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision memo as a PDF, named after the assessment and the date it was scored."""
-    rec = get_for_member(request, Recommendation.objects.select_related("created_by", "playbook"), pk=pk)
+    queryset = Recommendation.objects.select_related("created_by", "playbook").defer("playbook__definition")
+    rec = get_for_member(request, queryset, pk=pk)
     pdf = memo.render_memo_pdf(rec, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{memo.memo_filename(rec)}"'

@@ -70,3 +70,32 @@ class Recommendation(models.Model):
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("A recommendation is immutable; re-score to make a new one.")
         super().save(*args, **kwargs)
+
+
+class PortfolioCount(models.Model):
+    """How many of an organisation's recommendations fall in one month (UTC) under one verdict, top
+    model, function or regime. Kept by database triggers on every insert and delete of a recommendation
+    (bulk loads included), so the portfolio reads a few hundred rows whatever the volume. Never written
+    by the application; ``rebuild_portfolio_counts`` recomputes them from the recommendations."""
+
+    class Dimension(models.TextChoices):
+        VERDICT = "verdict", "Verdict"
+        MODEL = "model", "Top engagement model"
+        FUNCTION = "function", "Knowledge function"
+        REGIME = "regime", "Regime"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    month = models.DateField()
+    key = models.CharField(max_length=60)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "dimension", "month", "key"], name="portfolio_count_one_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.dimension} {self.month:%Y-%m} {self.key}: {self.count}"

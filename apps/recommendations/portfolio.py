@@ -1,21 +1,23 @@
 """The organisation's portfolio: counts of recommendations by verdict, model, function and regime,
-all time and month by month over the last year, and recent activity. A fixed number of aggregate
-queries, whatever the volume."""
+all time and month by month over the last year, and recent activity.
+
+The counts come from ``PortfolioCount``, which database triggers keep as recommendations are stored
+(one row per organisation, month, dimension and key), so the page reads a few hundred rows and makes
+the same five queries whether the organisation has ten recommendations or a hundred and fifty
+thousand. Months are UTC months."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Func, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from apps.accounts.models import Organisation
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
-from apps.recommendations.models import Recommendation, Verdict
+from apps.recommendations.models import PortfolioCount, Recommendation, Verdict
 
 BAR_WIDTH = 240
 MONTHS = 12  # the window of the charts over time
@@ -85,11 +87,11 @@ def _columns(by_month: dict[date, dict[str, int]], months: list[date]) -> tuple[
     return columns, top
 
 
-def _trends(rows: list[tuple[Any, str, int]], months: list[date], names: dict[str, str]) -> list[Trend]:
+def _trends(rows: list[tuple[date, str, int]], months: list[date], names: dict[str, str]) -> list[Trend]:
     """The most frequent codes in the window, each with its count per month."""
     table: dict[str, dict[date, int]] = {}
     for month, code, n in rows:
-        table.setdefault(code, {})[month.date() if hasattr(month, "date") else month] = n
+        table.setdefault(code, {})[month] = n
     ranked = sorted(table, key=lambda c: (-sum(table[c].values()), c))[:TREND_ROWS]
     trends = []
     for code in ranked:
@@ -100,45 +102,23 @@ def _trends(rows: list[tuple[Any, str, int]], months: list[date], names: dict[st
     return trends
 
 
-def _since(month: date) -> datetime:
-    """The start of ``month`` in the current time zone (a plain comparison, so the index on created_at serves)."""
-    return timezone.make_aware(datetime(month.year, month.month, 1))
-
-
-def _by_month(recs: QuerySet[Recommendation], field: str, since: date) -> list[tuple[Any, str, int]]:
-    return list(
-        recs.filter(created_at__gte=_since(since))
-        .annotate(month=TruncMonth("created_at"))
-        .values_list("month", field)
-        .annotate(n=Count("id"))
-        .order_by("month", field)
-    )
-
-
 def portfolio(organisation: Organisation) -> dict[str, Any]:
-    recs = Recommendation.objects.for_organisation(organisation)
-
-    def grouped(field: str) -> list[tuple[str, int]]:
-        return list(recs.values_list(field).annotate(n=Count("id")).order_by("-n", field))
-
-    regimes = list(
-        recs.annotate(regime=Func(F("regimes"), function="unnest"))
-        .values_list("regime")
-        .annotate(n=Count("id"))
-        .order_by("-n", "regime")
-    )
     window = _month_list(timezone.localdate())
+    totals: dict[str, dict[str, int]] = {d: {} for d in PortfolioCount.Dimension.values}
+    recent_months: dict[str, list[tuple[date, str, int]]] = {d: [] for d in PortfolioCount.Dimension.values}
+    rows = PortfolioCount.objects.filter(organisation=organisation).values_list("dimension", "month", "key", "count")
+    for dimension, month, key, n in rows:
+        totals[dimension][key] = totals[dimension].get(key, 0) + n
+        if month >= window[0]:
+            recent_months[dimension].append((month, key, n))
+
+    def grouped(dimension: str) -> list[tuple[str, int]]:
+        return sorted(totals[dimension].items(), key=lambda item: (-item[1], item[0]))
+
     by_month: dict[date, dict[str, int]] = {}
-    for month, verdict, n in _by_month(recs, "verdict", window[0]):
-        by_month.setdefault(month.date(), dict.fromkeys(Verdict.values, 0))[verdict] = n
+    for month, verdict, n in recent_months["verdict"]:
+        by_month.setdefault(month, dict.fromkeys(Verdict.values, 0))[verdict] = n
     columns, column_top = _columns(by_month, window)
-    in_window = recs.filter(created_at__gte=_since(window[0])).annotate(month=TruncMonth("created_at"))
-    regime_months = list(
-        in_window.annotate(regime=Func(F("regimes"), function="unnest"))
-        .values_list("month", "regime")
-        .annotate(n=Count("id"))
-        .order_by("month", "regime")
-    )
     verdict_names = dict(Verdict.choices)
     verdicts = grouped("verdict")
     model_names = dict(EngagementModel.objects.values_list("code", "name"))
@@ -147,9 +127,9 @@ def portfolio(organisation: Organisation) -> dict[str, Any]:
     return {
         "total": sum(n for _, n in verdicts),
         "verdicts": _bars(verdicts, verdict_names),
-        "models": _bars(grouped("top_model"), model_names),
+        "models": _bars(grouped("model"), model_names),
         "functions": _bars(grouped("function"), function_names),
-        "regimes": _bars(regimes, regime_names),
+        "regimes": _bars(grouped("regime"), regime_names),
         "window": window,
         "columns": columns,
         "column_top": column_top,
@@ -159,11 +139,13 @@ def portfolio(organisation: Organisation) -> dict[str, Any]:
         "verdict_labels": [verdict_names[v] for v in Verdict.values],
         "verdict_legend": list(zip(Verdict.values, [verdict_names[v] for v in Verdict.values], strict=True)),
         "trends": [
-            ("Top engagement model", _trends(_by_month(recs, "top_model", window[0]), window, model_names)),
-            ("Knowledge function", _trends(_by_month(recs, "function", window[0]), window, function_names)),
-            ("Regime triggered", _trends(regime_months, window, regime_names)),
+            ("Top engagement model", _trends(recent_months["model"], window, model_names)),
+            ("Knowledge function", _trends(recent_months["function"], window, function_names)),
+            ("Regime triggered", _trends(recent_months["regime"], window, regime_names)),
         ],
         "recent": list(
-            recs.only("id", "title", "verdict", "fit_score", "created_at").order_by("-created_at", "-id")[:10]
+            Recommendation.objects.for_organisation(organisation)
+            .only("id", "title", "verdict", "fit_score", "created_at")
+            .order_by("-created_at", "-id")[:10]
         ),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from apps.accounts.models import User
 from apps.playbooks.engine import ENGINE_VERSION, Evaluation, clean_answers, evaluate
@@ -105,3 +105,10 @@ def save_what_if(*, recommendation: Recommendation, answers: dict[str, Any], tit
         if questionnaire.missing_answers(new, answers):
             return Rescore(new, None, {})
         return Rescore(new, submit_and_recommend(assessment=new, user=user), {})
+
+
+def rebuild_portfolio_counts() -> None:
+    """Recompute every organisation's portfolio counts from the recommendations (the triggers keep them
+    current; this is for data written with triggers off, such as a bulk load in replica mode)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recommendations_rebuild_portfolio_counts()")

@@ -37,7 +37,9 @@ def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
 @require_POST
 @member_required(EDITOR)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_for_member(request, Assessment.objects.select_related("playbook"), pk=pk)
+    assessment = get_for_member(
+        request, Assessment.objects.select_related("playbook").defer("playbook__definition"), pk=pk
+    )
     try:
         recommendation = services.submit_and_recommend(assessment=assessment, user=request.user)  # type: ignore[arg-type]
     except AssessmentError as exc:
