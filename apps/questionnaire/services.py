@@ -62,6 +62,13 @@ def start_assessment(*, organisation: Organisation, user: User, title: str, func
     return assessment
 
 
+def _touch_draft(assessment: Assessment) -> None:
+    """Lock the draft's row for this transaction and mark it changed, in one statement (the UPDATE takes
+    the row lock a SELECT ... FOR UPDATE would); refused once the assessment has been submitted."""
+    if not Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(updated_at=Now()):
+        raise AssessmentError("This assessment has been submitted; its answers can no longer change.")
+
+
 def _lock_draft(assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
@@ -91,7 +98,7 @@ def record_answers(*, assessment: Assessment, values: Mapping[str, Any], strict_
     if result.errors:
         return result
     with transaction.atomic():
-        _lock_draft(assessment)
+        _touch_draft(assessment)
         merged = stored_answers(assessment)
         result.visible_before = set(visible_answers(compiled, merged)[0])
         for code, value in cleaned.items():
@@ -120,7 +127,6 @@ def record_answers(*, assessment: Assessment, values: Mapping[str, Any], strict_
             )
         if to_clear:
             Answer.objects.filter(assessment=assessment, question_code__in=to_clear).delete()
-        Assessment.objects.filter(pk=assessment.pk).update(updated_at=Now())
     result.saved, result.cleared = to_save, to_clear
     result.answers = {c: v for c, v in merged.items() if c not in to_clear}
     return result

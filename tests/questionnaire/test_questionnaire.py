@@ -359,7 +359,7 @@ def test_step_page_and_autosave_take_a_fixed_number_of_queries(
     # session save (3 with the test transaction's savepoint)
     with django_assert_num_queries(8):
         assert buyer_client.get(url).status_code == 200
-    # session, user, membership, assessment, savepoint, lock, answers, upsert, touch, release,
+    # session, user, membership, assessment, savepoint, lock-and-touch, answers, upsert, release,
     # session save (3 with the test transaction's savepoint)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert autosave(buyer_client, assessment, "judgement", "yes").status_code == 200
