@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+HERE = Path(__file__).resolve().parent
 
 
 def _ms(v: float) -> str:
@@ -126,11 +130,23 @@ def engine(r: dict[str, Any], before: dict[str, Any]) -> list[str]:
 
 
 def requests(r: dict[str, Any]) -> list[str]:
+    before = json.loads((HERE / "requests_before.json").read_text())
     rows = []
     for clients, level in r["requests"].items():
         for name in ("baseline", "autosave", "step", "submit", "result", "baseline_after"):
             p = level[name]
-            rows.append([clients, name.replace("_", " "), p["n"], _ms(p["median_ms"]), _ms(p["p95_ms"]), p["errors"]])
+            b = before["requests"].get(clients, {}).get(name)
+            was = f"{_ms(b['median_ms'])} → " if b else ""
+            rows.append(
+                [
+                    clients,
+                    name.replace("_", " "),
+                    p["n"],
+                    f"{was}**{_ms(p['median_ms'])}**",
+                    _ms(p["p95_ms"]),
+                    p["errors"],
+                ]
+            )
     return [
         "## Requests through gunicorn",
         "",
@@ -139,9 +155,22 @@ def requests(r: dict[str, Any]) -> list[str]:
         "`bench/urls.py` under `bench/settings.py`) that makes one query and renders one small template through "
         "the same middleware; it is measured before and after the pages and the target uses the mean of the two "
         f"medians. The playbook is a generated one with {r['playbook']['rules']} rules, published through the "
-        "playbook services. Times in ms.",
+        "playbook services. Times in ms; the median shows before → after the request-path changes below (before: "
+        f"the same bench at commit {before['commit']}, run on {before['measured_at']} on this machine, 15-minute "
+        f"load average {before['load_average_15m']:.1f}; `bench/requests_before.json`).",
         "",
         *_table(["clients", "request", "requests", "median", "p95", "errors"], rows),
+        "",
+        "What changed on the request path, found with the profiles below and a per-query timing of the step page "
+        "and autosave: (1) a playbook's frozen definition (a JSON document of several hundred kilobytes for 500 "
+        "rules) was decoded on every request that loaded the assessment with its playbook; the request path now "
+        "loads playbooks without it (`Playbook.Meta.base_manager_name`, `defer`) and the compiled playbook comes "
+        "from the per-process cache first; (2) the header's organisation switcher and the member's own "
+        "membership come from one query; (3) the autosave URL is reversed once per question, not once per "
+        "option; (4) autosave locks and marks the draft in one UPDATE instead of a SELECT ... FOR UPDATE and a "
+        "later UPDATE. What remains of autosave over the baseline is its own round trips: it makes 9 queries "
+        "inside a transaction (BEGIN and COMMIT are two more) where the baseline makes 4, at about half a "
+        "millisecond each with the ORM's share, plus rendering the fragments it returns.",
         "",
     ]
 
@@ -210,15 +239,19 @@ def scale(r: dict[str, Any]) -> list[str]:
             rows,
         ),  # fmt: skip
         "",
-        "Reading the misses: where the recommendations queries take a small part of the page's time, the rest "
+        "Reading the times: where the recommendations queries take a small part of the page's time, the rest "
         "is Python (session, membership, the filter form's three catalogue queries, the template) competing "
         "for the two cores with the database and whatever else runs on the machine (see the load average "
         "above); where they take most of it, it is the database: the history's `COUNT(*)` for the paginator "
-        "reads every index entry of the organisation (150,000 for the largest), the regime filter combines the "
-        "regimes GIN index, which covers all organisations, with the organisation's index, and the portfolio's "
-        "five aggregates each read all of the organisation's rows. Making those fixed-cost needs a "
-        "per-organisation summary kept up to date as recommendations are stored (counts by verdict, model, "
-        "function, regime and month), which this issue does not add.",
+        "reads every index entry of the organisation that matches (150,000 for the largest), and the regime "
+        "filter combines the regimes GIN index, which covers all organisations, with the organisation's index, "
+        "which is why it is the slowest history view.",
+        "",
+        "The portfolio reads `PortfolioCount`: counts per organisation, month, dimension (verdict, top model, "
+        "function, regime) and key, kept by statement-level triggers on every insert and delete of a "
+        "recommendation (a bulk insert is counted in one statement), so its one counts query reads a few hundred "
+        "rows for the largest organisation as for the smallest. Before it, five aggregates read all of the "
+        "organisation's rows (p95 491 ms at 150,000, in `bench/scale_before.json`).",
         "",
         "Changes made here: the date filter compares `created_at` with the start of each day in the current "
         "time zone instead of `created_at::date` (which no index serves), and history pages fetch the "
@@ -239,6 +272,7 @@ def scale(r: dict[str, Any]) -> list[str]:
 
 def throughput(r: dict[str, Any]) -> list[str]:
     a, s = r["throughput"]["assessments"], r["throughput"]["autosaves"]
+    before = json.loads((HERE / "requests_before.json").read_text())["throughput"]
     return [
         "## Throughput",
         "",
@@ -251,6 +285,10 @@ def throughput(r: dict[str, Any]) -> list[str]:
         f"- Autosaves: **{s['per_second']:.0f} a second**, {s['autosaves']:,} in {s['seconds']:.0f} s, "
         f"**{s['errors']} errors**; latency {_ms(s['latency']['median_ms'])} ms median, "
         f"{_ms(s['latency']['p95_ms'])} ms p95 under that load.",
+        f"- Before the request-path changes (same bench at the commit named above): "
+        f"{before['assessments']['per_minute']:.0f} assessments a minute and "
+        f"{before['autosaves']['per_second']:.0f} autosaves a second, "
+        f"{before['assessments']['errors'] + before['autosaves']['errors']} errors.",
         "",
     ]
 
