@@ -6,6 +6,7 @@ use it. Saving a what-if as a new assessment is for editors and owners.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from apps.recommendations import memo, services, whatif
 from apps.recommendations.models import Recommendation
 
 EDITOR = Membership.Role.EDITOR
+logger = logging.getLogger(__name__)
 TITLE_FIELD = "whatif_title"
 
 
@@ -134,7 +136,11 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision memo as a PDF, named after the assessment and the date it was scored."""
     queryset = Recommendation.objects.select_related("created_by", "playbook").defer("playbook__definition")
     rec = get_for_member(request, queryset, pk=pk)
-    pdf = memo.render_memo_pdf(rec, base_url=request.build_absolute_uri("/"))
+    try:
+        pdf = memo.render_memo_pdf(rec, base_url=request.build_absolute_uri("/"))
+    except memo.MemoUnavailable as exc:
+        logger.error("decision memo unavailable: %s", exc)
+        return render(request, "recommendations/memo_unavailable.html", {"rec": rec}, status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{memo.memo_filename(rec)}"'
     return response

@@ -276,9 +276,16 @@ def render_memo_html(rec: Recommendation, base_url: str) -> str:
     return render_to_string("recommendations/memo.html", {**memo_context(rec), "base_url": base_url})
 
 
+class MemoUnavailable(RuntimeError):
+    """WeasyPrint or the system libraries it draws with (Pango, a font) are missing on this host."""
+
+
 def render_memo_pdf(rec: Recommendation, base_url: str) -> bytes:
     """The memo as PDF bytes. WeasyPrint is imported here so the rest of the site never pays for it."""
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: a shared library such as Pango could not be loaded
+        raise MemoUnavailable(str(exc)) from exc
 
     html = render_memo_html(rec, base_url)
     pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -95,3 +96,22 @@ def test_another_organisations_memo_is_not_found(
 ) -> None:
     rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     assert outsider_client.get(reverse("recommendations:memo_pdf", args=[rec.pk])).status_code == 404
+
+
+def test_without_the_pdf_libraries_the_memo_says_so_with_a_503(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    real_import = builtins.__import__
+
+    def no_pango(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    response = buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk]))
+    assert response.status_code == 503
+    assert "The PDF memo can't be made right now" in response.content.decode()
