@@ -41,3 +41,13 @@ def hours(value: Any) -> str:
         return "—"
     amount = Decimal(str(value)).normalize()
     return f"{amount:f} h"
+
+
+SECTION_PLACEHOLDER = "__section__"
+
+
+@register.filter
+def fill_section(url: str, code: str) -> str:
+    """A step URL reversed once with the placeholder section, filled in per section (``reverse`` is the
+    slow part of a page that links to every step). Section codes are slugs, safe in a path."""
+    return url.replace(SECTION_PLACEHOLDER, str(code))
