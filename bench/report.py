@@ -67,23 +67,43 @@ def engine_targets(engine: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+# Why a request target can be missed, from what the profiles and per-query timings show.
+WHY = {
+    "autosave": "its own round trips: 9 queries in a transaction (and BEGIN, COMMIT) against the baseline's 4, "
+    "about half a millisecond each with the ORM's share, plus the fragments it renders",
+    "step": "the page itself: rendering every question of the step with its options, and 6 queries",
+    "submit": "scoring and storing a 500-rule result (the snapshot is a large JSON document)",
+}
+SATURATED = (
+    "; with 4 clients the 2 cores are shared by the clients, 8 app threads and the database, so every request "
+    "queues behind the others and a heavier request queues longer (this figure varies most between runs)"
+)
+
+
 def request_targets(requests: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for clients, level in requests.items():
         base = (level["baseline"]["median_ms"] + level["baseline_after"]["median_ms"]) / 2
         for page, limit in (("autosave", 2), ("step", 3)):
             v = level[page]["median_ms"]
+            met = v <= limit * base
+            note = f"{v / base:.1f}x the baseline"
+            if not met:
+                note += f", {v - limit * base:.1f} ms over; " + WHY[page] + (SATURATED if clients != "1" else "")
             out.append(
                 target(
                     f"{page} within {limit}x the baseline view ({clients} client{'s' if clients != '1' else ''})",
                     _ms(v),
                     _ms(base),
                     v / base,
-                    v <= limit * base,
-                    f"{v / base:.1f}x the baseline",
+                    met,
+                    note,
                 )
             )
         v = level["submit"]["median_ms"]
+        note = f"{v / 50:.2f} of the budget, {v / base:.0f}x the baseline"
+        if v >= 50:
+            note += f", {v - 50:.1f} ms over; " + WHY["submit"] + (SATURATED if clients != "1" else "")
         out.append(
             target(
                 f"submit (500 rules) under 50 ms median ({clients} client{'s' if clients != '1' else ''})",
@@ -91,7 +111,7 @@ def request_targets(requests: dict[str, Any]) -> list[dict[str, Any]]:
                 _ms(base),
                 v / base,
                 v < 50,
-                f"{v / 50:.2f} of the budget, {v / base:.0f}x the baseline",
+                note,
             )
         )
     return out
