@@ -20,7 +20,7 @@ class DemoLogin:
 
 
 DEMO_LOGINS = (
-    DemoLogin("curator@kpo-advisor.test", "curate-kpo-2026", "curator (Django admin: catalogue and playbooks)"),
+    DemoLogin("curator@kpo-advisor.test", "curate-kpo-2026", "curator (Django admin: catalogue, playbooks, vendors)"),
     DemoLogin("owner@demo.test", "owner-kpo-2026", f"owner of {DEMO_ORGANISATION}"),
     DemoLogin("editor@demo.test", "editor-kpo-2026", f"editor in {DEMO_ORGANISATION}"),
     DemoLogin("viewer@demo.test", "viewer-kpo-2026", f"viewer in {DEMO_ORGANISATION}"),
