@@ -9,9 +9,11 @@ same recommendation; the one-recommendation-per-assessment constraint backs this
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.playbooks.engine import ENGINE_VERSION, Evaluation, clean_answers, evaluate
@@ -75,36 +77,59 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
     answers, problems = clean_answers(compiled.questions, old, ignore_unknown=True)
     unmapped = {code: "no such question in the current playbook" for code in old if code not in compiled.questions}
     unmapped.update(problems)
+    title = f"{original.title} (re-scored on v{playbook.version})"
+    return _copy(original=original, user=user, title=title, playbook_id=playbook.pk, answers=answers, unmapped=unmapped)
+
+
+def save_what_if(*, recommendation: Recommendation, answers: dict[str, Any], title: str, user: User) -> Rescore:
+    """Store a what-if as a new assessment on the recommendation's own playbook version, based on the
+    original, and submit it when nothing required is missing (otherwise it stays a draft to finish)."""
+    return _copy(
+        original=recommendation.assessment,
+        user=user,
+        title=title,
+        playbook_id=recommendation.playbook_id,
+        answers=answers,
+        unmapped={},
+    )
+
+
+# A second identical request this soon after the first (a double click, a retry, another tab) is the same
+# request: it gets the first one's assessment back instead of a duplicate.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+def _copy(
+    *, original: Assessment, user: User, title: str, playbook_id: int, answers: dict[str, Any], unmapped: dict[str, str]
+) -> Rescore:
+    """A new assessment based on ``original`` with ``answers``, submitted and scored when nothing required
+    is missing (otherwise a draft to finish). The original's row is locked while looking for a copy the
+    same user just made, so two identical requests at once make one assessment, not two."""
+    title = title[:200]
     with transaction.atomic():
+        Assessment.objects.select_for_update().filter(pk=original.pk).first()
+        recent = Assessment.objects.filter(
+            based_on=original,
+            created_by=user,
+            title=title,
+            playbook_id=playbook_id,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        ).order_by("-pk")
+        for made in recent:
+            if questionnaire.stored_answers(made) == answers:
+                found = Recommendation.objects.filter(assessment=made).first()
+                return Rescore(made, found, unmapped)
         new = Assessment.objects.create(
             organisation_id=original.organisation_id,
             created_by=user,
-            title=f"{original.title} (re-scored on v{playbook.version})"[:200],
-            playbook=playbook,
+            title=title,
+            playbook_id=playbook_id,
             based_on=original,
         )
         Answer.objects.bulk_create(Answer(assessment=new, question_code=c, value=v) for c, v in answers.items())
         if questionnaire.missing_answers(new, answers):
             return Rescore(new, None, unmapped)
         return Rescore(new, submit_and_recommend(assessment=new, user=user), unmapped)
-
-
-def save_what_if(*, recommendation: Recommendation, answers: dict[str, Any], title: str, user: User) -> Rescore:
-    """Store a what-if as a new assessment on the recommendation's own playbook version, based on the
-    original, and submit it when nothing required is missing (otherwise it stays a draft to finish)."""
-    original = recommendation.assessment
-    with transaction.atomic():
-        new = Assessment.objects.create(
-            organisation_id=original.organisation_id,
-            created_by=user,
-            title=title[:200],
-            playbook_id=recommendation.playbook_id,
-            based_on=original,
-        )
-        Answer.objects.bulk_create(Answer(assessment=new, question_code=c, value=v) for c, v in answers.items())
-        if questionnaire.missing_answers(new, answers):
-            return Rescore(new, None, {})
-        return Rescore(new, submit_and_recommend(assessment=new, user=user), {})
 
 
 def rebuild_portfolio_counts() -> None:

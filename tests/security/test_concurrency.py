@@ -96,3 +96,35 @@ def test_two_tabs_autosaving_over_http_both_succeed(
 
     assert in_parallel(lambda: tab(buyer, "yes"), lambda: tab(colleague, "no")) == [200, 200]
     assert Answer.objects.filter(assessment=assessment, question_code="judgement").count() == 1
+
+
+def _scored(organisation: Organisation, user: User, playbook: Playbook) -> Any:
+    from apps.recommendations.services import submit_and_recommend
+
+    answers = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title="Original", playbook=playbook)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    return submit_and_recommend(assessment=a, user=user)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("action", ["what_if_save", "rescore"])
+def test_a_double_click_on_save_as_new_or_re_score_makes_one_assessment(
+    organisation: Organisation, buyer: User, playbook: Playbook, action: str
+) -> None:
+    rec = _scored(organisation, buyer, playbook)
+    url = reverse(f"recommendations:{action}", args=[rec.pk])
+    data = {"hours": "6000", "whatif_title": "Bigger team"} if action == "what_if_save" else {}
+
+    def click() -> tuple[int, str]:
+        client = Client()
+        client.force_login(buyer)
+        response = client.post(url, data)
+        return response.status_code, response["Location"]
+
+    first, second = in_parallel(click, click)
+    assert first == second and first[0] == 302, (first, second)
+    assert Assessment.objects.filter(based_on=rec.assessment).count() == 1
+    # And once more a moment later (a retry): still the same one.
+    assert click() == first
+    assert Assessment.objects.filter(based_on=rec.assessment).count() == 1
