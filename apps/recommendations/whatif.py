@@ -45,6 +45,10 @@ class WhatIf:
         return {self.evaluation_section[c] for c in codes if c in self.evaluation_section}
 
     @property
+    def unchanged(self) -> list[str]:
+        return [c.what for c in self.changes if not c.changed]
+
+    @property
     def moved(self) -> bool:
         """Whether the verdict, the fit score or the top model differs from the stored recommendation."""
         return (

@@ -89,6 +89,8 @@ def test_a_change_that_flips_it_shows_the_flip_and_stores_nothing(
     assert [a.code for a in result.changed_answers] == [c.question for c in flip.changes]
     page = response.content.decode()
     assert "This changes the recommendation." in page
+    unchanged = [c.what.lower() for c in result.changes if not c.changed]
+    assert (f"Unchanged: {', '.join(unchanged)}." in page) if unchanged else "Unchanged:" not in page
     assert _stored() == before
 
 
