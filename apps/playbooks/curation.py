@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from apps.common.uploads import upload_page
 from apps.playbooks import services
 from apps.playbooks.definition import build_definition
 from apps.playbooks.engine import DefinitionError, clean_answers, compile_playbook, evaluate
@@ -25,8 +26,6 @@ from apps.playbooks.golden import run_golden_cases
 from apps.playbooks.lint import lint
 from apps.playbooks.models import Playbook, Question, Rule, Section
 from apps.playbooks.runtime import compiled_playbook
-
-MAX_UPLOAD = 2_000_000
 
 
 def _definition(playbook: Playbook) -> dict[str, Any]:
@@ -161,42 +160,6 @@ def export(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
     return response
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A playbook JSON file exported from KPO Advisor. It becomes a new draft.")
-
-
-def _read_upload(form: ImportForm, *, decimals: bool) -> Any:
-    """The uploaded JSON file, or a ValidationError saying why it cannot be read. Catalogue files read
-    numbers as decimals (money fields); playbook files as plain JSON numbers (stored in JSON fields)."""
-    from decimal import Decimal
-
-    upload = form.cleaned_data["file"]
-    if upload.size > MAX_UPLOAD:
-        raise forms.ValidationError(f"The file is larger than {MAX_UPLOAD:,} bytes.")
-    try:
-        return json.loads(upload.read().decode("utf-8"), parse_float=Decimal if decimals else float)
-    except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, absurd numbers or nesting
-        raise forms.ValidationError(f"The file is not readable JSON: {exc}") from None
-
-
-def _upload_page(
-    request: HttpRequest, admin: Any, title: str, help_text: str, accept: Any, *, decimals: bool = False
-) -> HttpResponse:
-    """An upload form; ``accept(data)`` writes the file's contents, or raises a ValidationError
-    listing every problem (then nothing was written). Success messages and redirect come from it."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    form.fields["file"].help_text = help_text
-    context = {**admin.admin_site.each_context(request), "opts": Playbook._meta, "title": title, "form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            response: HttpResponse = accept(_read_upload(form, decimals=decimals))
-            return response
-        except forms.ValidationError as exc:
-            context["problems"] = exc.messages
-        return render(request, "admin/playbooks/import.html", context, status=400)
-    return render(request, "admin/playbooks/import.html", context)
-
-
 def import_view(request: HttpRequest, admin: Any) -> HttpResponse:
     if not admin.has_add_permission(request):
         raise PermissionDenied
@@ -208,6 +171,21 @@ def import_view(request: HttpRequest, admin: Any) -> HttpResponse:
 
     help_text = "A playbook JSON file exported from KPO Advisor. It becomes a new draft."
     return _upload_page(request, admin, "Import a playbook", help_text, accept)
+
+
+def _upload_page(
+    request: HttpRequest, admin: Any, title: str, help_text: str, accept: Any, *, decimals: bool = False
+) -> HttpResponse:
+    return upload_page(
+        request,
+        admin,
+        template="admin/playbooks/import.html",
+        opts=Playbook._meta,
+        title=title,
+        help_text=help_text,
+        accept=accept,
+        decimals=decimals,
+    )
 
 
 def compile_or_problems(playbook: Playbook) -> list[str]:

@@ -4,21 +4,18 @@ import and export of the whole directory. Shortlists are the organisations' own 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 
 from apps.common.admin import CatalogueAdmin, catalogue_columns
+from apps.common.uploads import upload_page
 from apps.vendors.directory_io import export_directory, import_directory
 from apps.vendors.models import Vendor, VendorFunction
-
-MAX_UPLOAD = 2_000_000
 
 
 class VendorFunctionInline(admin.TabularInline):
@@ -26,20 +23,6 @@ class VendorFunctionInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["function"]
     fields = ["function", "rate_low", "rate_likely", "rate_high"]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A vendor directory JSON file exported from KPO Advisor. Vendors match by code.")
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(f"The file is larger than {MAX_UPLOAD:,} bytes.")
-        try:
-            # Decimals, not floats: a rate of 12.6 must stay 12.6.
-            return json.loads(upload.read().decode("utf-8"), parse_float=Decimal)
-        except (ValueError, RecursionError) as exc:
-            raise forms.ValidationError(f"The file is not readable JSON: {exc}") from None
 
 
 @admin.register(Vendor)
@@ -104,21 +87,19 @@ class VendorAdmin(CatalogueAdmin):
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import the vendor directory",
-            "form": form,
-        }
-        if request.method == "POST" and form.is_valid():
-            try:
-                report = import_directory(form.cleaned_data["file"])
-            except forms.ValidationError as exc:
-                context["problems"] = exc.messages
-            else:
-                for line in report.lines():
-                    messages.success(request, line)
-                return redirect("admin:vendors_vendor_changelist")
-        status = 400 if request.method == "POST" else 200
-        return render(request, "vendors/admin/import.html", context, status=status)
+
+        def accept(data: Any) -> HttpResponse:
+            for line in import_directory(data).lines():
+                messages.success(request, line)
+            return redirect("admin:vendors_vendor_changelist")
+
+        return upload_page(
+            request,
+            self,
+            template="vendors/admin/import.html",
+            opts=self.model._meta,
+            title="Import the vendor directory",
+            help_text="A vendor directory JSON file exported from KPO Advisor. Vendors match by code.",
+            accept=accept,
+            decimals=True,  # a rate of 12.6 must stay 12.6
+        )
