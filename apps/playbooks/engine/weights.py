@@ -17,7 +17,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from apps.playbooks.engine.compiler import CompiledPlaybook
-from apps.playbooks.engine.evaluate import BASE_SCORE, visible_answers
+from apps.playbooks.engine.evaluate import (
+    BASE_SCORE,
+    VERDICT_LABELS,
+    _kpo_models,
+    _order_key,
+    _ranked,
+    _verdict,
+    visible_answers,
+)
 
 
 @dataclass(frozen=True)
@@ -42,27 +50,11 @@ class WeightRange:
         return min(gaps) if gaps else None
 
 
-def _order_key(models: Mapping[str, Mapping[str, Any]], code: str) -> tuple[Any, str]:
-    return (models[code].get("order", 100), code)
-
-
-def _verdict_for(score: int, pb: CompiledPlaybook) -> str:
-    if score >= pb.wins_threshold:
-        return "wins"
-    if score >= pb.conditional_threshold:
-        return "conditional"
-    return "doesnt_win"
-
-
-VERDICT_WORDS = {"wins": "KPO wins", "conditional": "KPO wins, on conditions", "doesnt_win": "KPO doesn't win"}
-
-
 def weight_sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[WeightRange]:
     """The safe range of every fired rule's model and fit points, most fragile first."""
     _, _, effective = visible_answers(pb, answers)
     models = pb.catalogue.models
-    kpo = [c for c, m in models.items() if m.get("is_kpo", True) and not m.get("retired")]
-    scores = dict.fromkeys(kpo, 0)
+    scores = dict.fromkeys(_kpo_models(pb), 0)
     fit_points, blocked = 0, False
     fired = [rule for rule, predicate in pb.rules if predicate(effective)]
     for rule in fired:
@@ -73,9 +65,9 @@ def weight_sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list
                 fit_points += effect.points
             elif effect.kind == "blocker":
                 blocked = True
-    ranked = sorted(scores, key=lambda c: (-scores[c], *_order_key(models, c)))
+    ranked = _ranked(models, scores)
     top = ranked[0] if ranked else None
-    verdict = "doesnt_win" if blocked else _verdict_for(max(0, min(100, BASE_SCORE + fit_points)), pb)
+    verdict = _verdict(pb, fit_points, blocked)[2]
 
     def name(code: str) -> str:
         return str(models.get(code, {}).get("name", code))
@@ -127,6 +119,10 @@ def _model_range(
     )
 
 
+def _becomes(verdict: str) -> str:
+    return f"the verdict would be “{VERDICT_LABELS[verdict]}”"
+
+
 def _fit_range(
     code: str, rule_name: str, points: int, fit_points: int, blocked: bool, verdict: str, pb: CompiledPlaybook
 ) -> WeightRange:
@@ -139,17 +135,17 @@ def _fit_range(
         low = wins - base if wins > 0 else None
         return WeightRange(
             code, rule_name, "fit", "", "fit score", points, low, None,
-            f"the verdict would be “{VERDICT_WORDS['conditional' if conditional < wins else 'doesnt_win']}”", "",
+            _becomes("conditional" if conditional < wins else "doesnt_win"), "",
         )  # fmt: skip
     if verdict == "conditional":
         low = conditional - base if conditional > 0 else None
         high = wins - 1 - base if wins <= 100 else None
         return WeightRange(
             code, rule_name, "fit", "", "fit score", points, low, high,
-            f"the verdict would be “{VERDICT_WORDS['doesnt_win']}”", f"the verdict would be “{VERDICT_WORDS['wins']}”",
+            _becomes("doesnt_win"), _becomes("wins"),
         )  # fmt: skip
     high = conditional - 1 - base if conditional <= 100 else None
     return WeightRange(
         code, rule_name, "fit", "", "fit score", points, None, high,
-        "", f"the verdict would be “{VERDICT_WORDS['conditional' if conditional < wins else 'wins']}”",
+        "", _becomes("conditional" if conditional < wins else "wins"),
     )  # fmt: skip
