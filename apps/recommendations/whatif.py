@@ -102,7 +102,8 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
         regimes=list(evaluation.regime_codes),
         snapshot=build_snapshot(compiled, evaluation, answers, title=title),
     )
-    original_effective = evaluate(compiled, before).answers
+    # The answers that counted for the stored result, as its snapshot keeps them (same playbook version).
+    original_effective: Mapping[str, Any] = recommendation.snapshot["evaluation"]["answers"]
     changed = [
         AnswerChange(
             code,
