@@ -38,6 +38,38 @@ def test_valid_answers_are_normalised(question: Question, raw: Any, stored: Any)
 
 
 @pytest.mark.parametrize(
+    "typed",
+    ["12000", "12,000", "12 000", "12\u00a0000", "12\u202f000", "12'000", " 12,000 ", "12000.", "+12,000"],
+)
+def test_numbers_are_read_with_the_separators_people_type(typed: str) -> None:
+    assert clean_answer(q("integer"), typed) == 12000
+
+
+def test_grouped_decimals_and_money_read_as_typed() -> None:
+    assert clean_answer(q("money"), "1,234.5") == 1234.5
+    assert clean_answer(q("money"), "$1 234 567.89") == 1234567.89
+    assert clean_answer(q("integer"), "1,000,000") == 1_000_000
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [10**5000, -(10**5000), "9" * 5000, "-" + "9" * 5000, 10**12, "1,000,000,000,000"],
+    ids=["huge int", "huge negative int", "5000 digits", "5000 negative digits", "10^12", "10^12 typed"],
+)
+def test_huge_numbers_are_refused_with_the_largest_accepted(raw: Any) -> None:
+    with pytest.raises(AnswerError) as info:
+        clean_answer(q("integer"), raw)
+    assert info.value.message == "That number is too large: the largest accepted is 999,999,999,999."
+
+
+@pytest.mark.parametrize("raw", [10**5000, "9" * 5000], ids=["huge int", "5000 digits"])
+def test_huge_numbers_against_a_maximum_say_the_maximum(raw: Any) -> None:
+    with pytest.raises(AnswerError) as info:
+        clean_answer(q("integer", min=0, max=1_000_000), raw)
+    assert info.value.message == "Enter 1,000,000 or less."
+
+
+@pytest.mark.parametrize(
     ("question", "raw", "message"),
     [
         (q("single"), "zz", "Choose one of the options shown."),
@@ -48,11 +80,22 @@ def test_valid_answers_are_normalised(question: Question, raw: Any, stored: Any)
         (q("integer"), "lots", "Enter a number, like 2000."),
         (q("integer"), "2.5", "Enter a whole number."),
         (q("integer"), True, "Enter a number."),
-        (q("integer"), "1e400", "That number is too large."),
-        (q("integer"), "nan", "That number is too large."),
+        (q("integer"), "1e400", "Write the number in full, e.g. 10000."),
+        (q("integer"), "1e4", "Write the number in full, e.g. 10000."),
+        (q("money"), "2.5E+3", "Write the number in full, e.g. 10000."),
+        (q("integer"), "nan", "Enter a number, like 2000."),
+        (q("integer"), "inf", "Enter a number, like 2000."),
+        (q("money"), "-Infinity", "Enter a number, like 2000."),
+        (q("money"), float("nan"), "Enter a number, like 2000."),
+        (q("integer"), "12,5", "Enter a number, like 2000."),
+        (q("integer"), "1,2345", "Enter a number, like 2000."),
+        (q("integer"), "1,000 000", "Enter a number, like 2000."),
         (q("money"), {"x": 1}, "Enter a number."),
         (q("integer", min=1, max=10), "0", "Enter 1 or more."),
         (q("integer", min=1, max=10), "11", "Enter 10 or less."),
+        (q("integer", min=0, max=2_000_000), "2000001", "Enter 2,000,000 or less."),
+        (q("money", min=0.5), "0.25", "Enter 0.5 or more."),
+        (q("integer", min=1_500), "1,499", "Enter 1,500 or more."),
         (q("percent"), "140", "Enter a percentage from 0 to 100."),
     ],
 )
@@ -72,6 +115,11 @@ def test_invalid_answers_get_a_clear_message(question: Question, raw: Any, messa
         (q("percent"), 40.0, "40%"),
         (q("integer", unit="hours a year"), 2_000_000, "2,000,000 hours a year"),
         (q("integer"), None, ""),
+        (q("integer", unit="years"), 1, "1 year"),
+        (q("integer", unit="years"), 2, "2 years"),
+        (q("integer", unit="people"), 1, "1 person"),
+        (q("integer", unit="hours per person per week"), 1, "1 hour per person per week"),
+        (q("integer", unit="deliverables a year"), 1, "1 deliverable a year"),
     ],
 )
 def test_answers_read_as_words_in_one_way_everywhere(question: Question, value: Any, text: str) -> None:

@@ -8,12 +8,15 @@ bool (yes/no), an int (whole number), or a float (money, percentage). ``None`` m
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from apps.playbooks.engine.types import INTEGER, MONEY, MULTI, PERCENT, SINGLE, YES_NO, Question
 
 LIMIT = 1e12  # no knowledge-work figure comes near this; larger input is a typo or an attack
+LARGEST = 999_999_999_999  # the largest figure accepted, as the message states it
 _YES = {"yes", "true", "1", "on", "y"}
 _NO = {"no", "false", "0", "off", "n"}
 
@@ -31,25 +34,56 @@ def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "") or (isinstance(raw, list | tuple) and not raw)
 
 
-def _number(q: Question, raw: Any) -> float:
+# A number as people type it: digits grouped by one kind of separator (comma, space, no-break or
+# narrow no-break space, thin space, apostrophe, underscore), a decimal point, a sign, and a currency
+# or percent sign around it. "12,5" is refused rather than read as 125.
+_SEPARATORS = ", \u00a0\u202f\u2009'_"
+_NUMBER = re.compile(
+    rf"(?P<sign>[+-]?)(?P<whole>\d+|\d{{1,3}}(?P<sep>[{_SEPARATORS}])\d{{3}}(?:(?P=sep)\d{{3}})*)?(?P<fraction>\.\d+)?"
+)
+_EXPONENT = re.compile(r"[+-]?(\d[\d.,]*|\.\d+)[eE][+-]?\d+")
+
+
+def format_number(value: float | int | Decimal) -> str:
+    """A number as people write it: 2,000,000 (never 2e+06), 0.5, 1,234.5."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{Decimal(str(value)):,f}".rstrip("0").rstrip(".")
+
+
+def _parse(q: Question, raw: str) -> Decimal:
+    text = raw.strip().replace("$", "").replace("%", "").strip()
+    if text.endswith(".") and text[:-1][-1:].isdigit():
+        text = text[:-1]  # "12." is 12
+    if _EXPONENT.fullmatch(text):
+        raise AnswerError(q.code, "Write the number in full, e.g. 10000.")
+    match = _NUMBER.fullmatch(text)
+    if match is None or not (match["whole"] or match["fraction"]):
+        raise AnswerError(q.code, "Enter a number, like 2000.")
+    digits = (match["whole"] or "0").replace(match["sep"] or ",", "")
+    return Decimal(f"{match['sign']}{digits}{match['fraction'] or ''}")  # exact, whatever its length
+
+
+def _number(q: Question, raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise AnswerError(q.code, "Enter a number.")
-    if isinstance(raw, int | float):
-        value = float(raw)
+    if isinstance(raw, int):
+        # Never str() or float() a huge int (both raise); anything past the limit reads as just past it.
+        value = Decimal(raw) if abs(raw) < LIMIT else Decimal(LARGEST + 1) * (1 if raw > 0 else -1)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise AnswerError(q.code, "Enter a number, like 2000.")
+        value = Decimal(str(raw))
     elif isinstance(raw, str):
-        text = raw.strip().replace(",", "").replace("$", "").replace("%", "").replace("_", "")
-        try:
-            value = float(text)
-        except ValueError:
-            raise AnswerError(q.code, "Enter a number, like 2000.") from None
+        value = _parse(q, raw)
     else:
         raise AnswerError(q.code, "Enter a number.")
-    if not math.isfinite(value) or abs(value) >= LIMIT:
-        raise AnswerError(q.code, "That number is too large.")
-    if q.min is not None and value < q.min:
-        raise AnswerError(q.code, f"Enter {q.min:g} or more.")
-    if q.max is not None and value > q.max:
-        raise AnswerError(q.code, f"Enter {q.max:g} or less.")
+    if q.max is not None and value > Decimal(str(q.max)):
+        raise AnswerError(q.code, f"Enter {format_number(q.max)} or less.")
+    if q.min is not None and value < Decimal(str(q.min)):
+        raise AnswerError(q.code, f"Enter {format_number(q.min)} or more.")
+    if abs(value) >= LIMIT:
+        raise AnswerError(q.code, f"That number is too large: the largest accepted is {LARGEST:,}.")
     return value
 
 
@@ -81,14 +115,14 @@ def clean_answer(question: Question, raw: Any) -> Any:
         raise AnswerError(q.code, "Answer yes or no.")
     if q.kind == INTEGER:
         value = _number(q, raw)
-        if value != int(value):
+        if value != value.to_integral_value():
             raise AnswerError(q.code, "Enter a whole number.")
         return int(value)
     if q.kind in (MONEY, PERCENT):
         value = _number(q, raw)
         if q.kind == PERCENT and not 0 <= value <= 100:
             raise AnswerError(q.code, "Enter a percentage from 0 to 100.")
-        return round(value, 2)
+        return round(float(value), 2)
     raise AnswerError(q.code, "This question cannot be answered.")  # pragma: no cover - kinds are validated
 
 
@@ -134,4 +168,21 @@ def answer_text(question: Question, value: Any) -> str:
         return f"${amount}"
     if question.kind == "percent":
         return f"{amount}%"
-    return f"{amount} {question.unit}" if question.unit else amount
+    return f"{amount} {unit_for(question.unit, value)}" if question.unit else amount
+
+
+# Units are curated in the plural ("years", "people", "hours per person per week"); one of them reads
+# in the singular: "1 year", "1 person", "1 hour per person per week".
+_SINGULAR = {"people": "person", "persons": "person", "children": "child"}
+
+
+def unit_for(unit: str, value: float) -> str:
+    """``unit`` (curated in the plural) agreeing with ``value``: "1 year", "2 years", "1 person"."""
+    if value != 1 or not unit:
+        return unit
+    first, _, rest = unit.partition(" ")
+    if first in _SINGULAR:
+        first = _SINGULAR[first]
+    elif first.endswith("s") and not first.endswith("ss") and len(first) > 2:
+        first = first[:-1]
+    return f"{first} {rest}" if rest else first
