@@ -78,12 +78,14 @@ def _number(q: Question, raw: Any) -> Decimal:
         value = _parse(q, raw)
     else:
         raise AnswerError(q.code, "Enter a number.")
-    if q.max is not None and value > Decimal(str(q.max)):
-        raise AnswerError(q.code, f"Enter {format_number(q.max)} or less.")
-    if q.min is not None and value < Decimal(str(q.min)):
-        raise AnswerError(q.code, f"Enter {format_number(q.min)} or more.")
-    if abs(value) >= LIMIT:
-        raise AnswerError(q.code, f"That number is too large: the largest accepted is {LARGEST:,}.")
+    # The question's bounds, within the engine's own limit whatever a curator set.
+    highest = min(Decimal(str(q.max)), Decimal(LARGEST)) if q.max is not None else Decimal(LARGEST)
+    lowest = max(Decimal(str(q.min)), -Decimal(LARGEST)) if q.min is not None else -Decimal(LARGEST)
+    too_large = "That number is too large. " if abs(value) >= LIMIT else ""
+    if value > highest:
+        raise AnswerError(q.code, f"{too_large}Enter {format_number(highest)} or less.")
+    if value < lowest:
+        raise AnswerError(q.code, f"{too_large}Enter {format_number(lowest)} or more.")
     return value
 
 
