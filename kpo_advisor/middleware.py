@@ -10,10 +10,15 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.db import InterfaceError, OperationalError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
 
@@ -24,6 +29,90 @@ Handler = Callable[[HttpRequest], HttpResponse]
 # The current request's id, for log lines written anywhere while it is handled.
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+
+
+# Multipart framing around an admin import's file (boundaries, part headers, the CSRF field).
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+def body_limit(request: HttpRequest) -> int:
+    """The largest request body this route accepts, in bytes.
+
+    Every form of the product fits DATA_UPLOAD_MAX_BYTES. The admin's JSON import pages (their URL
+    names end in ``_import``) take one file up to the size apps/common/uploads.py allows, plus the
+    multipart framing around it. Only a body already over the general limit pays for the URL lookup.
+    """
+    limit: int = settings.DATA_UPLOAD_MAX_BYTES
+    if request.META.get("CONTENT_LENGTH", "").isdigit() and int(request.META["CONTENT_LENGTH"]) > limit:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return limit
+        if match.namespace == "admin" and (match.url_name or "").endswith("_import"):
+            from apps.common.uploads import MAX_UPLOAD  # the import form's own limit, one home for it
+
+            return max(limit, MAX_UPLOAD + MULTIPART_ALLOWANCE)
+    return limit
+
+
+_ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")
+
+
+def _refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    target = request.headers.get("HX-Target", "")
+    if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target):
+        # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place.
+        body = format_html(
+            '<p id="{}" class="saved-indicator is-error field__error" role="alert">{} {}</p>',
+            target,
+            title + ":",
+            message,
+        )
+    else:
+        body = render_to_string("body_refused.html", {"status": status, "title": title, "message": message})
+    response = HttpResponse(body, status=status)
+    # The body was never read: close the connection rather than drain it (gunicorn would otherwise
+    # read up to 64 KiB of it before the next request on this connection).
+    response["Connection"] = "close"
+    return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse an oversized or unsized request body before anything reads it.
+
+    First in MIDDLEWARE, so no parser sees the body: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not
+    count file parts, and the CSRF check parses a multipart body (writing its files out) before any
+    view could refuse it. Gunicorn has no body limit; the proxy's (docs/operations.md) is the first
+    line, this the second, the bounded upload handler (kpo_advisor/uploads.py) the third.
+
+    - a declared Content-Length over the route's limit (``body_limit``): 413 with a short page;
+    - a body without a declared length (``Transfer-Encoding``, e.g. chunked) or with a length that is
+      not a number: 400, as no route takes one (under WSGI Django would read such a body as empty,
+      so the request could only half work, e.g. an autosave would clear the answer).
+
+    htmx requests get the message as a fragment for their target (an autosave's status line).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH", "")
+        if "HTTP_TRANSFER_ENCODING" in request.META or (declared and not declared.isdigit()):
+            return _refusal(request, 400, "Nothing was saved", "the request's size was not declared (Content-Length).")
+        limit = body_limit(request)
+        if declared and int(declared) > limit:
+            logger.warning(
+                "body refused: %s %s declares %s bytes (limit %s)", request.method, request.path, declared, limit
+            )
+            return _refusal(
+                request,
+                413,
+                "Request too large",
+                f"KPO Advisor accepts at most {limit:,} bytes here; nothing was saved.",
+            )
+        request.body_limit = limit  # type: ignore[attr-defined]  # for the upload handler
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:
@@ -71,11 +160,19 @@ class CrossOriginResourcePolicyMiddleware:
         return response
 
 
-class SessionLifetimeMiddleware:
-    """End a signed-in session SESSION_MAX_AGE_SECONDS after sign-in, however active it has been.
+# The session key holding when the session's expiry was last pushed forward (epoch seconds).
+SESSION_REFRESHED_AT = "refreshed_at"
 
-    The idle timeout is Django's own (SESSION_COOKIE_AGE, renewed per request); this is the absolute
-    one. Logging out deletes the session row, so the old cookie is worthless.
+
+class SessionLifetimeMiddleware:
+    """Keep a signed-in session's idle timeout moving, and end it SESSION_MAX_AGE_SECONDS after sign-in.
+
+    Sessions are saved only when they change (SESSION_SAVE_EVERY_REQUEST is off), so most requests
+    write nothing and a request cannot fail after its work is done just because the session could
+    not be saved. To keep the idle timeout (SESSION_COOKIE_AGE) meaningful, a busy session is marked
+    changed at most once every SESSION_REFRESH_SECONDS, which saves it with a new expiry and cookie:
+    the idle timeout is honoured to within that many seconds. Logging out deletes the session row,
+    so the old cookie is worthless.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -91,6 +188,10 @@ class SessionLifetimeMiddleware:
                 security_event(request, "session_expired", age_seconds=now - started)
                 logout(request)
                 messages.info(request, "For your security, sessions end after a while: please sign in again.")
+                return self.get_response(request)
+            refreshed = request.session.get(SESSION_REFRESHED_AT)
+            if not isinstance(refreshed, int) or now - refreshed >= settings.SESSION_REFRESH_SECONDS:
+                request.session[SESSION_REFRESHED_AT] = now  # saved at the end: new expiry, new cookie
         return self.get_response(request)
 
 
@@ -113,6 +214,72 @@ class SecurityEventsMiddleware:
         return response
 
 
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """The calm 503 page, with Retry-After, for a request that lost the database."""
+    logger.error("database unavailable: %s %s: %r", request.method, request.path, exception)
+    body = render_to_string("503.html", {"request_path": request.path})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "10"
+    return response
+
+
+def lost_database(exception: BaseException | None) -> bool:
+    """Whether this exception, or one it was raised from or while handling, is a lost connection."""
+    seen = 0
+    while exception is not None and seen < 10:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        exception, seen = exception.__cause__ or exception.__context__, seen + 1
+    return False
+
+
+class DatabaseAwareSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, except that losing the database while saving the session is a 503.
+
+    Django reports a failed session save as SessionInterrupted (400: "the session was deleted"),
+    raised after the view has done its work, where DatabaseUnavailableMiddleware never sees it. An
+    autosave committed just before the database went away would then tell its client the answer was
+    refused. A save that fails because the connection is gone answers 503 with Retry-After instead;
+    a session really deleted meanwhile (a sign-out in another tab) is still Django's 400.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except (SessionInterrupted, DatabaseError) as exc:
+            if not lost_database(exc):
+                raise
+            return database_unavailable(request, exc)
+
+
+class PrivatePagesMiddleware:
+    """Signed-in pages, and pages that carry a CSRF token, go into no cache: ``Cache-Control: private, no-store``.
+
+    Results, due diligence and the portfolio must not be kept by a shared proxy, nor come back from
+    the browser's cache with the back button after sign-out. A page that embeds the CSRF token (the
+    sign-in page, every page on base.html) is tied to its visitor's cookie: served from a shared
+    cache to someone else it would only fail their form. A response that already says how it may be
+    cached (``never_cache`` and the like) keeps its header. Static files never get here: whitenoise
+    answers them earlier in MIDDLEWARE.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response and (request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or _signed_in(request)):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    try:
+        return bool(request.user.is_authenticated)
+    except DatabaseError:  # the session could not be read: treat it as private
+        return True
+
+
 class DatabaseUnavailableMiddleware:
     """Turn a lost database connection into a calm 503 page instead of a traceback.
 
@@ -129,8 +296,4 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)
-        body = render_to_string("503.html", {"request_path": request.path})
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = "10"
-        return response
+        return database_unavailable(request, exception)

@@ -56,15 +56,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized or unsized body is refused before anything (the CSRF check) parses it.
+    "kpo_advisor.middleware.RequestBodyLimitMiddleware",
     "kpo_advisor.middleware.RequestIdMiddleware",
     "kpo_advisor.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kpo_advisor.middleware.DatabaseUnavailableMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session save that loses the database answers 503, not 400.
+    "kpo_advisor.middleware.DatabaseAwareSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages and pages with a CSRF token: Cache-Control: private, no-store.
+    "kpo_advisor.middleware.PrivatePagesMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kpo_advisor.middleware.SessionLifetimeMiddleware",
@@ -134,20 +139,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions live in the database; idle sessions expire (SESSION_IDLE_SECONDS, refreshed per request),
-# and every session ends SESSION_MAX_AGE_SECONDS after sign-in however active it is
-# (kpo_advisor.middleware.SessionLifetimeMiddleware).
+# Sessions live in the database; idle sessions expire (SESSION_IDLE_SECONDS), and every session
+# ends SESSION_MAX_AGE_SECONDS after sign-in however active it is
+# (kpo_advisor.middleware.SessionLifetimeMiddleware). A session is saved only when it changes, so a
+# request that has done its work cannot fail afterwards on the session save; a busy session's expiry
+# is pushed forward at most every SESSION_REFRESH_SECONDS (the idle timeout's precision).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
 SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 60 * 60 * 12)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# No form of the product comes near this; larger bodies are refused with a 400 before parsing.
-# (Playbook files are imported on the command line, not uploaded.)
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 1024 * 1024)
+# Request bodies: no form of the product comes near DATA_UPLOAD_MAX_BYTES, and a body declaring more
+# is refused with a 413 before anything parses it (RequestBodyLimitMiddleware); the admin's JSON
+# import pages take their own file size (apps/common/uploads.py). Uploaded files stay in memory,
+# bounded by the same limit, and are never written to disk (kpo_advisor/uploads.py).
+DATA_UPLOAD_MAX_BYTES = env_int("DATA_UPLOAD_MAX_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_HANDLERS = ["kpo_advisor.uploads.BoundedMemoryUploadHandler"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

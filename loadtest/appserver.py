@@ -142,28 +142,20 @@ class AppServer:
         self.manage("bootstrap")
 
     def serve(self, *, workers: int = 2, threads: int = 4, keepalive: int = 75) -> None:
+        """Gunicorn with the production config file (kpo_advisor/gunicorn.conf.py), on loopback."""
         # Keep-alive outlasts a buyer's think time, as behind a load balancer: otherwise the server may
         # close an idle connection just as the client reuses it.
         log = (self.root / "gunicorn.log").open("ab")
+        tuning = {
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": str(workers),
+            "GUNICORN_THREADS": str(threads),
+            "GUNICORN_KEEPALIVE": str(keepalive),
+        }
         self.process = subprocess.Popen(
-            [
-                GUNICORN,
-                "kpo_advisor.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "10",
-                "--keep-alive",
-                str(keepalive),
-            ],
+            [GUNICORN, "--config", str(ROOT / "kpo_advisor" / "gunicorn.conf.py"), "kpo_advisor.wsgi"],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **tuning},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
