@@ -76,7 +76,7 @@ def answer_schema_markdown(pb: CompiledPlaybook) -> str:
                 bounds = f"; from {_num(q['min'])}" if q["min"] is not None else "; up"
                 bounds += f" to {_num(q['max'])}" if q["max"] is not None else ""
             unit = f" ({q['unit']})" if q["unit"] else ""
-            role = f"; cost role `{q['role']}`" if q["role"] else ""
+            role = f"; role `{q['role']}`" if q["role"] else ""
             lines.append(f"- `{q['code']}`: {q['prompt']}{unit}")
             need = "required" if q["required"] else "optional"
             lines.append(f"  - {q['answer']}{bounds}; {need}{role}; shown {q['shown_when']}")

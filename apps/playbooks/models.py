@@ -135,6 +135,7 @@ class Question(models.Model):
         DELIVERABLES = "deliverables", "Deliverables per year"
         HORIZON = "horizon", "Horizon in years"
         HOME_MARKET = "home_market", "Home market for the in-house comparison (options 'us', 'uk')"
+        BUYER_LOCATION = "buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

@@ -58,3 +58,23 @@ def build_snapshot(
         },
         "evaluation": data,
     }
+
+
+# Where personal data of people in these places is involved, a delivery location's EU/UK transfer status matters.
+_TRANSFER_JURISDICTIONS = ("European Union", "United Kingdom")
+
+
+def location_columns(evaluation: Mapping[str, Any]) -> dict[str, bool]:
+    """Which columns of the locations table apply to this buyer: the overlap with where their people work
+    (both when unknown, as in snapshots stored before the buyer's location was recorded), and the EU/UK
+    transfer status only when the buyer is in Europe or a European data-protection regime applies."""
+    buyer = evaluation.get("buyer_location") or ""
+    european_data = any(
+        str(r.get("jurisdiction", "")).startswith(_TRANSFER_JURISDICTIONS) and r.get("kind") == "law"
+        for r in evaluation.get("regimes", [])
+    )
+    return {
+        "overlap_us": buyer in ("us", "other", ""),
+        "overlap_uk": buyer in ("uk", "eu", "other", ""),
+        "transfer": buyer != "us" or european_data,
+    }

@@ -20,12 +20,13 @@ from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
 from apps.questionnaire.services import AssessmentError, stored_answers
 from apps.recommendations import services
-from apps.recommendations.charts import cost_chart, score_chart
+from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
 from apps.recommendations.diff import comparison_rows, differences
 from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compare_ids
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
 from apps.recommendations.portfolio import portfolio
+from apps.recommendations.snapshot import location_columns
 
 EDITOR = Membership.Role.EDITOR
 
@@ -76,6 +77,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fired_other": [r for r in ev["fired"] if not r["fit_points"]],
         "top_models": ev["models"][:3],
         "top_locations": ev["locations"][:5],
+        "location_columns": location_columns(ev),
         "rescores": Recommendation.objects.filter(assessment__based_on=recommendation.assessment).only("pk", "title"),
     }
     return render(request, "recommendations/detail.html", context)
@@ -216,7 +218,8 @@ def compare(request: HttpRequest) -> HttpResponse:
 def flips(request: HttpRequest, pk: int) -> HttpResponse:
     """What would flip it, and the tornado of answers: an htmx fragment on the result page, a page without JS."""
     recommendation = _recommendation(request, pk)
-    context = {"rec": recommendation, "insight": insight(recommendation)}
+    found = insight(recommendation)
+    context = {"rec": recommendation, "insight": found, "sensitivity_chart": sensitivity_chart([b.row for b in found.rows])}
     template = "recommendations/flips.html#insight" if getattr(request, "htmx", False) else "recommendations/flips.html"
     return render(request, template, context)
 

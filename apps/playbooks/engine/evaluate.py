@@ -29,9 +29,13 @@ PHASES = (("before_signing", "Before signing"), ("in_contract", "In the contract
 
 @dataclass(frozen=True)
 class Contribution:
+    """One rule's points on a model or a location. ``text`` (curated, may be empty) says how that target
+    meets what the rule asks, so a reason reads as the buyer's ask and this location's answer to it."""
+
     rule: str
     name: str
     points: int
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ class Evaluation:
     risks: tuple[Risk, ...]
     locations: tuple[RankedLocation, ...]
     cost: CostEstimate = field(default_factory=lambda: CostEstimate(available=False))
+    # Where the buyer's people work (the answer to the question with the buyer_location role; "" when
+    # unanswered or the playbook has no such question): decides which overlap columns apply to them.
+    buyer_location: str = ""
 
     @property
     def verdict_label(self) -> str:
@@ -224,7 +231,7 @@ class _RulePlan:
 
 def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
     def contribution(e: Any) -> Contribution:
-        return Contribution(rule.code, rule.name, e.points)
+        return Contribution(rule.code, rule.name, e.points, e.text if e.kind == "location" else "")
 
     effects = rule.effects
     return _RulePlan(
@@ -366,4 +373,5 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         risks=tuple(risks),
         locations=ranked_locations,
         cost=cost,
+        buyer_location=str(role("buyer_location") or ""),
     )

@@ -16,7 +16,7 @@ OPERATORS = (
     "equals", "one_of", "none_of", "contains_any", "contains_all",
     "at_least", "at_most", "between", "answered", "not_answered",
 )  # fmt: skip
-ROLES = ("function", "annual_hours", "team_size", "deliverables", "horizon", "home_market")
+ROLES = ("function", "annual_hours", "team_size", "deliverables", "horizon", "home_market", "buyer_location")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,95 @@
+"""What the result page says beyond the verdict: what to do when KPO doesn't win, and delivery-location
+reasons worded as the buyer's ask and how each location meets it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine.types import ROLES
+from apps.playbooks.models import Playbook, Question
+from apps.recommendations.models import Recommendation
+from tests.recommendations.conftest import recommend
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_result_where_kpo_doesnt_win_offers_what_to_do_instead_not_providers(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "Month-end close team")
+    assert rec.verdict == "doesnt_win"
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "what to do instead" in page
+    assert "Look at local hires or an onshore provider instead" in page
+    assert reverse("vendors:matching", args=[rec.pk]) not in page
+    history = buyer_client.get(reverse("recommendations:history")).content.decode()
+    assert "None: KPO doesn't win" in history
+
+
+def test_a_result_where_kpo_wins_still_offers_providers(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    assert rec.verdict != "doesnt_win"
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert reverse("vendors:matching", args=[rec.pk]) in page
+    assert "What to do instead" not in page
+
+
+def test_location_reasons_say_what_the_buyer_asked_and_how_the_location_meets_it(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "New York company: FP&A")  # a US buyer needing 6 h overlap
+    locations = {loc["code"]: loc for loc in rec.snapshot["evaluation"]["locations"]}
+    reasons = {c["name"]: c["text"] for c in locations["mexico"]["contributions"]}
+    assert reasons["Four or more hours of overlap with the US"] == (
+        "Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h"
+    )
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "Four or more hours of overlap with the US: Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h" in page
+
+
+def test_location_columns_that_do_not_apply_to_the_buyer_go(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    us_only = recommend(reference, organisation, buyer, "New York company: FP&A")  # US buyer, no personal data
+    page = buyer_client.get(reverse("recommendations:detail", args=[us_only.pk])).content.decode()
+    assert "Overlap US Eastern" in page
+    assert "Overlap UK" not in page
+    assert "EU data transfer" not in page
+
+    uk_buyer = recommend(reference, organisation, buyer, "UK fintech")  # UK buyer with UK personal data
+    page = buyer_client.get(reverse("recommendations:detail", args=[uk_buyer.pk])).content.decode()
+    assert "Overlap UK" in page
+    assert "EU data transfer" in page
+    assert "Overlap US Eastern" not in page
+
+
+def test_a_snapshot_stored_before_the_buyer_location_was_recorded_shows_every_column(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "New York company: FP&A")
+    snapshot = rec.snapshot
+    del snapshot["evaluation"]["buyer_location"]
+    # Recommendations refuse UPDATE (immutability trigger): store an old-style copy as a new row instead.
+    old = Recommendation.objects.get(pk=rec.pk)
+    old.pk = None
+    old.snapshot = snapshot
+    old.assessment = rec.assessment.__class__.objects.create(
+        organisation=organisation,
+        created_by=buyer,
+        title="old",
+        playbook=reference,
+        status="submitted",
+        submitted_at=rec.assessment.submitted_at,
+    )
+    old.save()
+    page = buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode()
+    assert "Overlap US Eastern" in page and "Overlap UK" in page and "EU data transfer" in page
+
+
+def test_question_roles_are_the_engines_roles() -> None:
+    assert tuple(v for v in Question.Role.values if v) == ROLES
