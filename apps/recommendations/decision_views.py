@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.models import Membership
@@ -133,14 +134,22 @@ def what_if_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @member_required()
 def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The decision memo as a PDF, named after the assessment and the date it was scored."""
-    queryset = Recommendation.objects.select_related("created_by", "playbook").defer("playbook__definition")
+    """The decision memo as a PDF, named after the assessment and the date it was scored; drawn on the
+    first download and served from the database after that."""
+    queryset = Recommendation.objects.select_related("created_by", "playbook", "memo").defer("playbook__definition")
     rec = get_for_member(request, queryset, pk=pk)
     try:
-        pdf = memo.render_memo_pdf(rec, base_url=request.build_absolute_uri("/"))
+        stored = memo.stored_memo(recommendation=rec, user=request.user, base_url=request.build_absolute_uri("/"))  # type: ignore[arg-type]
+    except memo.MemoBusy as exc:
+        response = render(request, "recommendations/memo_busy.html", {"rec": rec, "reason": str(exc)}, status=429)
+        response["Retry-After"] = str(memo.RETRY_AFTER_SECONDS)
+        return response
     except memo.MemoUnavailable as exc:
         logger.error("decision memo unavailable: %s", exc)
         return render(request, "recommendations/memo_unavailable.html", {"rec": rec}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    etag = f'"{stored.sha256}"'
+    response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{memo.memo_filename(rec)}"'
-    return response
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-store"  # a buyer's confidential document: no shared or disk cache
+    return get_conditional_response(request, etag=etag, response=response) or response

@@ -1,5 +1,8 @@
 """The decision memo: a recommendation written up for a CFO, legal and operations, as a PDF.
 
+It is drawn once per recommendation and kept in the database (``stored_memo``): a recommendation never
+changes and the memo prints the recommendation's own scoring date, never the time it was drawn.
+
 Everything in it comes from the stored recommendation (its snapshot) and the what-would-flip insight,
 plus the practice guidance below, each item with its source. The page's own section templates
 (cost, obligations, risks, locations) are reused, so the memo and the page never disagree.
@@ -7,15 +10,29 @@ plus the practice guidance below, each item with its source. The page's own sect
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import OperationalError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from apps.accounts.models import User
 from apps.recommendations.charts import cost_chart, score_chart
 from apps.recommendations.insight import insight
-from apps.recommendations.models import Recommendation
+from apps.recommendations.models import Memo, Recommendation
+from apps.recommendations.snapshot import location_columns
+
+# Bump when the memo's template, texts or guidance change, so stored memos are drawn again.
+RENDERER_VERSION = "2026.11-1"
+# Advisory lock namespaces (two-key form, so they never meet the one-key publishing lock).
+USER_LOCK = 7_202_612  # key: the user id; one memo drawn at a time per user
+MEMO_LOCK = 7_202_613  # key: the recommendation id; one drawing per recommendation
+WAIT_SECONDS = 20  # how long a second download waits for the first to finish drawing the same memo
+RETRY_AFTER_SECONDS = 10
 
 ZEDTREEO = {
     "title": "Zedtreeo blog: BPO services (2026, vendor-authored), practice guidance",
@@ -259,6 +276,7 @@ def memo_context(rec: Recommendation) -> dict[str, Any]:
         "score_chart": score_chart(ev["models"]),
         "cost_chart": cost_chart(ev["cost"]),
         "top_locations": ev["locations"][:5],
+        "location_columns": location_columns(ev),
         "clauses": _in_contract(snap),
         "general_clauses": GENERAL_CLAUSES,
         "pilot": pilot_plan(snap),
@@ -290,3 +308,82 @@ def render_memo_pdf(rec: Recommendation, base_url: str) -> bytes:
     html = render_memo_html(rec, base_url)
     pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
     return pdf
+
+
+class MemoBusy(RuntimeError):
+    """The memo cannot be drawn right now: this user is already drawing one, or someone else is still
+    drawing this one. The message is for the person waiting."""
+
+
+def stored_memo(*, recommendation: Recommendation, user: User, base_url: str) -> Memo:
+    """The recommendation's memo, drawn at most once and then read from the database.
+
+    Drawing costs seconds of CPU, so each user draws one memo at a time (a second one raises
+    ``MemoBusy`` at once rather than holding another worker thread), and two downloads of the same
+    memo draw it once: the second waits up to ``WAIT_SECONDS`` for the first, then serves what it
+    stored. Raises ``MemoUnavailable`` on a host without the PDF libraries."""
+    current = _current(recommendation)
+    if current is not None:
+        return current
+    with (
+        _advisory_lock(
+            USER_LOCK, user.pk, wait=False, busy="Your other memo is still being drawn; try again in a few seconds."
+        ),
+        _advisory_lock(
+            MEMO_LOCK, recommendation.pk, wait=True, busy="This memo is still being drawn; try again in a few seconds."
+        ),
+    ):
+        stored = Memo.objects.filter(recommendation=recommendation, renderer_version=RENDERER_VERSION).first()
+        if stored is not None:  # drawn by the download we waited for
+            return stored
+        pdf = render_memo_pdf(recommendation, base_url)
+        return _store(recommendation=recommendation, pdf=pdf)
+
+
+def _current(recommendation: Recommendation) -> Memo | None:
+    try:
+        stored = recommendation.memo  # one query, or none when the caller used select_related("memo")
+    except Memo.DoesNotExist:
+        return None
+    return stored if stored.renderer_version == RENDERER_VERSION else None
+
+
+def _store(*, recommendation: Recommendation, pdf: bytes) -> Memo:
+    memo = Memo(
+        recommendation=recommendation,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        renderer_version=RENDERER_VERSION,
+    )
+    # An older renderer's row is replaced; under the memo lock nobody else writes this row.
+    with transaction.atomic():
+        Memo.objects.bulk_create(
+            [memo],
+            update_conflicts=True,
+            unique_fields=["recommendation"],
+            update_fields=["pdf", "sha256", "renderer_version", "created_at"],
+        )
+    return memo
+
+
+@contextmanager
+def _advisory_lock(namespace: int, key: int, *, wait: bool, busy: str) -> Iterator[None]:
+    """A session-level PostgreSQL advisory lock, released in ``finally``; if the worker dies, the
+    connection closes and PostgreSQL releases it. ``wait=False`` fails at once when it is held."""
+    with connection.cursor() as cursor:
+        if wait:
+            try:
+                with transaction.atomic():
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(WAIT_SECONDS * 1000)}ms"])
+                    cursor.execute("SELECT pg_advisory_lock(%s, %s)", [namespace, key])
+            except OperationalError as exc:  # lock_timeout: the other drawing is taking too long
+                raise MemoBusy(busy) from exc
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, key])
+            if not cursor.fetchone()[0]:
+                raise MemoBusy(busy)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])

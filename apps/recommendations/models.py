@@ -99,3 +99,25 @@ class PortfolioCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.dimension} {self.month:%Y-%m} {self.key}: {self.count}"
+
+
+class Memo(models.Model):
+    """A recommendation's decision memo, drawn once and kept: drawing one costs seconds of CPU, and what
+    it shows (the recommendation's snapshot and its printed scoring date) never changes. A row whose
+    ``renderer_version`` is not the current one is drawn again on the next download."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="memo"
+    )
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    renderer_version = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="memo_sha256_is_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Memo for recommendation {self.recommendation_id} ({self.renderer_version})"
