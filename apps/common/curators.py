@@ -1,7 +1,8 @@
 """The curator group: exactly the model permissions curators need, and nothing else.
 
-Curators edit the catalogue, the playbooks (and their parts) and the vendor directory, read recommendations (for the
-impact preview) and the audit trail. They cannot see or change users, organisations or members.
+Curators edit the catalogue, the playbooks (and their parts) and the vendor directory, and read the audit trail
+of those. They see no buyer data: no users, organisations, members, assessments, answers or recommendations (the
+impact preview, which they do use, shows only counts and examples by knowledge function).
 Kept in step by `load_reference_data`, so a new deployment and an upgraded one agree.
 """
 
@@ -20,7 +21,7 @@ CURATED = {
     "playbooks": ("playbook", "section", "question", "option", "rule", "condition", "effect", "goldencase"),
     "vendors": ("vendor", "vendorfunction"),
 }
-READ_ONLY = {"recommendations": ("recommendation",), "pghistory": ("events",)}
+READ_ONLY = {"pghistory": ("events",)}
 
 
 def curator_permissions() -> list[Permission]:

@@ -1,4 +1,11 @@
-"""Recommendations in admin: read-only (they are immutable), and the impact preview for drafts."""
+"""Recommendations in admin: read-only (they are immutable) and for operators (superusers) only, and the
+impact preview for drafts, which curators use.
+
+Recommendations are buyer data: a member sees only their organisation's, and curators (the product's
+staff who own the catalogue and playbooks) see none. The list is refused to any staff user who is not
+a superuser, whatever permissions a group grants, so a misconfigured group cannot open it. The impact
+preview stays open to curators because it shows counts and examples by knowledge function only.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +38,12 @@ class RecommendationAdmin(admin.ModelAdmin):
         "fit_score", "top_model", "function", "regimes",
     ]  # fmt: skip
     show_full_result_count = False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

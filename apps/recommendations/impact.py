@@ -6,6 +6,9 @@ does), scored by the engine, and compared with the stored verdict and top model.
 read from the database (a JSON key, streamed in chunks), the draft is compiled once, and only the
 outcome is computed (``engine.evaluate.outcome``: no explanation, no cost), so tens of thousands of
 recommendations take a few seconds (figures in docs/curation.md).
+
+Curators see it, and curators see no buyer data: the preview reports counts, and examples by knowledge
+function with their verdict and top model, never a title, an organisation or an answer.
 """
 
 from __future__ import annotations
@@ -22,8 +25,7 @@ EXAMPLES = 20
 
 @dataclass(frozen=True)
 class Change:
-    pk: int
-    title: str
+    function: str
     verdict_before: str
     verdict_after: str
     model_before: str
@@ -50,11 +52,11 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
     started = time.perf_counter()
     impact = Impact(limited_to=limit)
     rows = Recommendation.objects.order_by("-created_at", "-id").values_list(
-        "pk", "title", "verdict", "top_model", "snapshot__stored_answers"
+        "function", "verdict", "top_model", "snapshot__stored_answers"
     )
     if limit is not None:
         rows = rows[:limit]
-    for pk, title, verdict, top_model, stored in rows.iterator(chunk_size=2000):
+    for function, verdict, top_model, stored in rows.iterator(chunk_size=2000):
         answers, _ = clean_answers(compiled.questions, stored or {}, ignore_unknown=True)
         result = outcome(compiled, answers)
         impact.scored += 1
@@ -65,6 +67,6 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
         if verdict_changed or model_changed:
             impact.changed += 1
             if len(impact.examples) < EXAMPLES:
-                impact.examples.append(Change(pk, title, verdict, result.verdict, top_model, new_model))
+                impact.examples.append(Change(function, verdict, result.verdict, top_model, new_model))
     impact.seconds = time.perf_counter() - started
     return impact

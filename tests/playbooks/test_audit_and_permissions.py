@@ -106,18 +106,14 @@ def test_the_curator_group_has_exactly_the_curation_permissions(catalogue: None)
     group = ensure_curator_group()
     perms = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert ("playbooks", "change_rule") in perms and ("engagements", "change_knowledgefunction") in perms
-    assert ("recommendations", "view_recommendation") in perms and (
-        "recommendations",
-        "change_recommendation",
-    ) not in perms
-    assert not any(app in {"accounts", "auth", "sessions"} for app, _ in perms)
+    assert not any(app in {"accounts", "auth", "sessions", "questionnaire", "recommendations"} for app, _ in perms)
     assert group.name == GROUP
 
 
 CURATED = [
     "engagements_engagementmodel", "engagements_knowledgefunction", "engagements_deliverylocation",
     "compliance_regime", "compliance_obligation", "playbooks_playbook", "playbooks_question", "playbooks_section",
-    "playbooks_rule", "recommendations_recommendation", "pghistory_events", "vendors_vendor",
+    "playbooks_rule", "pghistory_events", "vendors_vendor",
 ]  # fmt: skip
 
 
@@ -126,15 +122,19 @@ def test_a_group_curator_reaches_every_curation_page(group_curator_client: Clien
     assert group_curator_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["accounts_user", "accounts_organisation", "accounts_membership", "auth_group"])
-def test_a_group_curator_cannot_reach_accounts(group_curator_client: Client, name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    ["accounts_user", "accounts_organisation", "accounts_membership", "auth_group", "recommendations_recommendation"],
+)
+def test_a_group_curator_cannot_reach_accounts_or_buyer_data(group_curator_client: Client, name: str) -> None:
     assert group_curator_client.get(reverse(f"admin:{name}_changelist")).status_code == 403
 
 
-def test_every_registered_admin_is_either_curated_or_accounts() -> None:
+def test_every_registered_admin_is_either_curated_or_buyer_data_for_operators() -> None:
     names = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
     assert set(CURATED) <= names
-    assert all(name.startswith(("accounts_", "auth_")) for name in names - set(CURATED)), names - set(CURATED)
+    operators_only = names - set(CURATED)
+    assert all(name.startswith(("accounts_", "auth_", "recommendations_")) for name in operators_only), operators_only
 
 
 def test_members_who_are_not_curators_cannot_reach_admin(buyer_client: Client) -> None:
