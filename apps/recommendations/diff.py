@@ -36,6 +36,65 @@ def _cost(rec: Recommendation) -> str:
     return f"{top['name']}: ${top['horizon'][1]:,.0f} over {years:g} years (in-house ${inhouse:,.0f})"
 
 
+def _version(rec: Recommendation) -> Any:
+    return rec.snapshot["playbook"]["version"]
+
+
+def answer_changes(before: Recommendation, after: Recommendation) -> list[Change]:
+    """The answers that differ between two recommendations, by question, in the later one's order.
+
+    Only answers visible in either are compared (a hidden answer never counted); an answer given on one
+    side only shows "not answered" on the other."""
+    old = {a["code"]: a for a in before.snapshot["answered"]}
+    new = {a["code"]: a for a in after.snapshot["answered"]}
+    order = [*new, *(code for code in old if code not in new)]
+    changes = []
+    for code in order:
+        b, a = old.get(code), new.get(code)
+        change = Change(
+            (a or b or {}).get("prompt", code),
+            b["answer"] if b else "not answered",
+            a["answer"] if a else "not answered",
+        )
+        if change.changed:
+            changes.append(change)
+    return changes
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """A rule whose part in the result differs between two recommendations."""
+
+    name: str
+    change: str  # "now applies", "no longer applies" or "re-weighted"
+    before: str
+    after: str
+
+
+def _effects(rule: dict[str, Any]) -> str:
+    return ", ".join(rule["effects"]) or "no effect"
+
+
+def rule_changes(before: Recommendation, after: Recommendation) -> list[RuleChange]:
+    """The rules that moved the result: fired on one side only, or fired on both with other effects. With
+    the same answers on two playbook versions, these are exactly the rules the new version added, removed
+    or re-weighted that touch this result."""
+    old = {r["code"]: r for r in before.snapshot["evaluation"]["fired"]}
+    new = {r["code"]: r for r in after.snapshot["evaluation"]["fired"]}
+    found = []
+    for code, rule in new.items():
+        if code not in old:
+            found.append(RuleChange(rule["name"], "now applies", "—", _effects(rule)))
+        elif _effects(old[code]) != _effects(rule):
+            found.append(RuleChange(rule["name"], "re-weighted", _effects(old[code]), _effects(rule)))
+    found.extend(
+        RuleChange(rule["name"], "no longer applies", _effects(rule), "—")
+        for code, rule in old.items()
+        if code not in new
+    )
+    return found
+
+
 def differences(before: Recommendation, after: Recommendation) -> list[Change]:
     return [
         Change(

@@ -21,7 +21,7 @@ from apps.questionnaire.progress import step_context
 from apps.questionnaire.services import AssessmentError, stored_answers
 from apps.recommendations import services
 from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
-from apps.recommendations.diff import comparison_rows, differences
+from apps.recommendations.diff import answer_changes, comparison_rows, differences, rule_changes
 from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compare_ids
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
@@ -219,7 +219,11 @@ def flips(request: HttpRequest, pk: int) -> HttpResponse:
     """What would flip it, and the tornado of answers: an htmx fragment on the result page, a page without JS."""
     recommendation = _recommendation(request, pk)
     found = insight(recommendation)
-    context = {"rec": recommendation, "insight": found, "sensitivity_chart": sensitivity_chart([b.row for b in found.rows])}
+    context = {
+        "rec": recommendation,
+        "insight": found,
+        "sensitivity_chart": sensitivity_chart([b.row for b in found.rows]),
+    }
     template = "recommendations/flips.html#insight" if getattr(request, "htmx", False) else "recommendations/flips.html"
     return render(request, template, context)
 
@@ -248,6 +252,13 @@ def rescore(request: HttpRequest, pk: int) -> HttpResponse:
 def compare_pair(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     after = _recommendation(request, pk)
     before = _recommendation(request, other)
-    return render(
-        request, "recommendations/diff.html", {"before": before, "after": after, "changes": differences(before, after)}
-    )
+    answers = answer_changes(before, after)
+    context = {
+        "before": before,
+        "after": after,
+        "changes": differences(before, after),
+        "answer_changes": answers,
+        "rule_changes": rule_changes(before, after),
+        "new_version": before.snapshot["playbook"]["version"] != after.snapshot["playbook"]["version"],
+    }
+    return render(request, "recommendations/diff.html", context)

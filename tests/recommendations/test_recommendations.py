@@ -247,7 +247,9 @@ def test_rescore_makes_a_new_recommendation_and_shows_the_difference(
     assert new.assessment.based_on == original.assessment
     assert (original.fit_score, new.fit_score) == (70, 55)
     body = response.content.decode()
-    assert "What changed on re-scoring" in body and "changed" in body
+    assert "Re-scored on playbook version 2" in body and "changed" in body
+    # The rule the new version re-weighted is named, with its old and new effect.
+    assert "re-weighted" in body and "fit +20" in body and "fit +5" in body
     assert "Answer “budget” was not carried over: no such question in the current playbook" in body
     original.refresh_from_db()
     assert original.fit_score == 70

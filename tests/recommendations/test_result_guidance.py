@@ -11,6 +11,7 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine.types import ROLES
 from apps.playbooks.models import Playbook, Question
 from apps.recommendations.models import Recommendation
+from apps.recommendations.services import save_what_if
 from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,19 @@ def test_a_snapshot_stored_before_the_buyer_location_was_recorded_shows_every_co
 
 def test_question_roles_are_the_engines_roles() -> None:
     assert tuple(v for v in Question.Role.values if v) == ROLES
+
+
+def test_a_saved_what_if_is_named_for_what_it_is_and_lists_the_answers_that_changed(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    answers = dict(rec.snapshot["stored_answers"]) | {"codifiability": "tacit"}
+    saved = save_what_if(recommendation=rec, answers=answers, title="Tacit instead", user=buyer)
+    assert saved.recommendation is not None
+    page = buyer_client.get(reverse("recommendations:compare_pair", args=[saved.recommendation.pk, rec.pk]))
+    body = page.content.decode()
+    assert "What your changed answers do" in body
+    assert "re-scoring" not in body.lower() and "the same answers" not in body.lower()
+    assert "Answers that changed" in body and "Tacit" in body
+    # Every column has a header people can read (the first used to be empty).
+    assert '<th scope="col"></th>' not in body
