@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import path
+from django.urls import path, reverse
 
 from apps.common.admin import AuditedAdmin
 from apps.playbooks import curation, services
+from apps.playbooks.condition_form import ConditionFormSet, condition_form_for
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
 
@@ -52,15 +54,52 @@ class DraftOnlyInline(DraftOnlyMixin):
         return not _locked(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
 
 
-class SectionInline(DraftOnlyInline, admin.TabularInline):
-    model = Section
-    extra = 0
-    fields = ("order", "code", "title", "visible_when")
+class PlaybookVersionFilter(admin.SimpleListFilter):
+    """The parts of one playbook version at a time: the newest draft unless another version (or all
+    of them) is chosen, since a curator edits a draft and the other versions only repeat its rows."""
+
+    title = "playbook version"
+    parameter_name = "playbook"
+    ALL = "all"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        playbooks = list(Playbook.objects.only("id", "title", "version", "status").order_by("-pk"))
+        self.default = next((str(p.pk) for p in playbooks if p.is_draft), self.ALL)
+        return [(str(p.pk), str(p)) for p in sorted(playbooks, key=lambda p: (not p.is_draft, -(p.version or 0)))]
+
+    def value(self) -> str:
+        return super().value() or self.default
+
+    def choices(self, changelist: Any) -> Any:
+        yield {
+            "selected": self.value() == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": "All versions",
+        }
+        for pk, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == pk,
+                "query_string": changelist.get_query_string({self.parameter_name: pk}),
+                "display": label,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        chosen = self.value()
+        if chosen == self.ALL:
+            return queryset
+        return queryset.filter(playbook_id=int(chosen)) if chosen.isdigit() else queryset.none()
 
 
-class GoldenCaseInline(DraftOnlyInline, admin.StackedInline):
-    model = GoldenCase
-    extra = 0
+class PlaybookPartAdmin(DraftOnlyMixin, AuditedAdmin):
+    """A change list of one kind of playbook part, one version at a time, with search."""
+
+    list_filter = [PlaybookVersionFilter]
+    list_select_related = ["playbook"]
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # The list names each row's playbook; its frozen definition (a large document) is not needed.
+        return super().get_queryset(request).defer("playbook__definition")
 
 
 @admin.register(Playbook)
@@ -70,7 +109,6 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
     list_filter = ["status"]
     search_fields = ["title", "notes"]
     readonly_fields = ["version", "status", "based_on", "published_at", "published_by", "created_at", "updated_at"]
-    inlines = [SectionInline, GoldenCaseInline]
     actions = ["start_new_draft", "publish", "retire"]
     change_form_template = "admin/playbooks/playbook/change_form.html"
     change_list_template = "admin/playbooks/playbook/change_list.html"
@@ -88,6 +126,25 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
             path("<int:pk>/simulate/", page(curation.simulator), name="playbooks_playbook_simulate"),
             path("<int:pk>/export/", page(curation.export), name="playbooks_playbook_export"),
             *super().get_urls(),
+        ]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        # The parts are edited in their own lists (a playbook has hundreds of them): link there.
+        pk = unquote(object_id)
+        extra = {**(extra_context or {}), "parts": self.parts(int(pk)) if pk.isdigit() else []}
+        return super().change_view(request, object_id, form_url, extra)
+
+    @staticmethod
+    def parts(pk: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "label": str(model._meta.verbose_name_plural).capitalize(),
+                "count": model.objects.filter(playbook_id=pk).count(),
+                "url": reverse(f"admin:playbooks_{model._meta.model_name}_changelist") + f"?playbook={pk}",
+                "noun": model._meta.verbose_name,
+                "add": reverse(f"admin:playbooks_{model._meta.model_name}_add") + f"?playbook={pk}",
+            }
+            for model in (Section, Question, Rule, GoldenCase)
         ]
 
     @admin.action(description="Start a new draft from the selected playbook")
@@ -123,38 +180,59 @@ class OptionInline(DraftOnlyInline, admin.TabularInline):
     extra = 0
 
 
-class QuestionConditionInline(DraftOnlyInline, admin.TabularInline):
+class ConditionInline(DraftOnlyInline, admin.TabularInline):
+    """Conditions with a value widget fitted to the question and operator (``condition_form``); the
+    question is a plain select of the playbook's questions, so it works without JavaScript."""
+
     model = Condition
-    fk_name = "question"
+    formset = ConditionFormSet
     extra = 0
     fields = ("subject", "operator", "value")
-    autocomplete_fields = ["subject"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["form"] = condition_form_for(obj.playbook_id if obj is not None else None)
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("subject").prefetch_related("subject__options")
+
+
+class QuestionConditionInline(ConditionInline):
+    fk_name = "question"
     verbose_name = "visibility condition"
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyMixin, AuditedAdmin):
+class QuestionAdmin(PlaybookPartAdmin):
     audit_related = True  # its options and conditions too
     list_display = ["code", "prompt", "kind", "required", "role", "section", "playbook"]
-    list_filter = ["playbook", "kind", "required"]
+    list_filter = [PlaybookVersionFilter, "kind", "required"]
     search_fields = ["code", "prompt"]
     list_select_related = ["section", "playbook"]
     inlines = [OptionInline, QuestionConditionInline]
 
 
+class SectionConditionInline(ConditionInline):
+    fk_name = "section"
+    verbose_name = "visibility condition"
+
+
 @admin.register(Section)
-class SectionAdmin(DraftOnlyMixin, AuditedAdmin):
+class SectionAdmin(PlaybookPartAdmin):
+    audit_related = True  # its conditions too
     list_display = ["code", "title", "order", "playbook"]
-    list_filter = ["playbook"]
     search_fields = ["code", "title"]
+    inlines = [SectionConditionInline]
 
 
-class RuleConditionInline(DraftOnlyInline, admin.TabularInline):
-    model = Condition
+@admin.register(GoldenCase)
+class GoldenCaseAdmin(PlaybookPartAdmin):
+    list_display = ["name", "expected_verdict", "expected_top_model", "playbook"]
+    search_fields = ["name", "why"]
+
+
+class RuleConditionInline(ConditionInline):
     fk_name = "rule"
-    extra = 0
-    fields = ("subject", "operator", "value")
-    autocomplete_fields = ["subject"]
 
 
 class EffectInline(DraftOnlyInline, admin.StackedInline):
@@ -165,9 +243,9 @@ class EffectInline(DraftOnlyInline, admin.StackedInline):
 
 
 @admin.register(Rule)
-class RuleAdmin(DraftOnlyMixin, AuditedAdmin):
+class RuleAdmin(PlaybookPartAdmin):
     audit_related = True  # its conditions and effects (the weights) too
     list_display = ["code", "name", "match", "enabled", "order", "playbook"]
-    list_filter = ["playbook", "enabled"]
+    list_filter = [PlaybookVersionFilter, "enabled"]
     search_fields = ["code", "name", "rationale"]
     inlines = [RuleConditionInline, EffectInline]

@@ -258,3 +258,12 @@ class _Linter:
 def lint(definition: Mapping[str, Any]) -> list[Finding]:
     """Every finding for ``definition`` (a playbook's parts plus its catalogue snapshot)."""
     return _Linter(definition).run()
+
+
+def condition_problem(*, subject: str, kind: str, options: Iterable[str], op: str, value: Any) -> str | None:
+    """Why a condition ``op value`` cannot test the question ``subject`` (of this kind and options), or
+    None when it can: the same check the playbook's lint runs, for admin's condition form."""
+    linter = _Linter({})
+    if linter._check_operator("condition", "", _Q(subject, kind, frozenset(options), True, ""), op, value):
+        return None
+    return linter.findings[-1].message

@@ -1,0 +1,280 @@
+"""Curating in admin quickly: parts in their own lists by playbook version, condition values picked
+with widgets that fit the question, styled breadcrumbs, a readable audit list, impact labels."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pghistory
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.forms import CheckboxInput, MultiWidget
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.playbooks.models import Condition, Effect, Playbook, Question, Rule
+from apps.playbooks.services import import_playbook, start_draft
+from tests.playbook_data import small_playbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference(db: None) -> Playbook:
+    call_command("load_reference_data", stdout=StringIO())
+    playbook = Playbook.objects.current()
+    assert playbook is not None
+    return playbook
+
+
+@pytest.fixture
+def small_draft(db: None) -> Playbook:
+    return import_playbook(data=small_playbook())
+
+
+def _post_data(response: Any) -> dict[str, Any]:
+    """What the browser would post back for a change page exactly as it was shown."""
+    data: dict[str, Any] = {"_loaded_version": response.context["loaded_version"]}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for bound in form:
+            widget, value = bound.field.widget, bound.value()
+            if bound.field.disabled or value is None:
+                continue
+            if isinstance(widget, MultiWidget):
+                parts = value if isinstance(value, list) else widget.decompress(value)
+                data.update({f"{bound.html_name}_{i}": v for i, v in enumerate(parts) if v is not None})
+            elif isinstance(widget, CheckboxInput):
+                if value:
+                    data[bound.html_name] = "on"
+            else:
+                data[bound.html_name] = value
+    return data
+
+
+def _rule_page(client: Client, rule: Rule) -> tuple[str, Any]:
+    url = reverse("admin:playbooks_rule_change", args=[rule.pk])
+    return url, client.get(url)
+
+
+def _condition(draft: Playbook, question: str, op: str, value: Any) -> tuple[Rule, Condition]:
+    rule = Rule.objects.get(playbook=draft, code="judgement-fit")
+    condition = rule.conditions.get()
+    condition.subject = Question.objects.get(playbook=draft, code=question)
+    condition.operator, condition.value = op, value
+    condition.save()
+    return rule, condition
+
+
+# The playbook's page links to its parts
+
+
+def test_a_drafts_page_links_to_its_parts_instead_of_listing_them(reference: Playbook, curator_client: Client) -> None:
+    draft = start_draft(playbook=reference)
+    response = curator_client.get(reverse("admin:playbooks_playbook_change", args=[draft.pk]))
+    body = response.content.decode()
+    for name, label in (("section", "Sections"), ("question", "Questions"), ("rule", "Rules")):
+        count = getattr(draft, f"{name}s").count()
+        link = f'<a href="{reverse(f"admin:playbooks_{name}_changelist")}?playbook={draft.pk}">{label} ({count})</a>'
+        assert link in body
+    assert "sections-TOTAL_FORMS" not in body and "golden_cases-TOTAL_FORMS" not in body
+    assert body.count("<textarea") <= 2
+
+
+def test_the_rule_list_shows_the_current_draft_with_a_way_to_see_all(
+    reference: Playbook, curator_client: Client
+) -> None:
+    url = reverse("admin:playbooks_rule_changelist")
+    rules = reference.rules.count()
+    assert curator_client.get(url).context["cl"].result_count == rules  # no draft: every version
+    draft = start_draft(playbook=reference)
+    response = curator_client.get(url)
+    assert response.context["cl"].result_count == draft.rules.count()
+    assert "?playbook=all" in response.content.decode() and "All versions" in response.content.decode()
+    everything = curator_client.get(url, {"playbook": "all"})
+    assert everything.context["cl"].result_count == Rule.objects.count() == 2 * draft.rules.count()
+    published = curator_client.get(url, {"playbook": reference.pk, "q": "captive"})
+    assert published.context["cl"].result_count > 0
+    assert {r.playbook_id for r in published.context["cl"].result_list} == {reference.pk}
+    assert curator_client.get(url, {"playbook": "junk"}).context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize("name", ["section", "question", "rule", "goldencase"])
+def test_part_lists_take_the_same_queries_for_a_small_and_a_large_playbook(
+    reference: Playbook, small_draft: Playbook, curator_client: Client, django_assert_num_queries: Any, name: str
+) -> None:
+    large = start_draft(playbook=reference)
+    url = reverse(f"admin:playbooks_{name}_changelist")
+    curator_client.get(url)  # the first request of a session caches a few things of its own
+    with CaptureQueriesContext(connection) as queries:
+        small = curator_client.get(url, {"playbook": small_draft.pk})
+    with django_assert_num_queries(len(queries.captured_queries)):
+        large_page = curator_client.get(url, {"playbook": large.pk})
+    assert large_page.context["cl"].result_count > small.context["cl"].result_count
+
+
+# Condition values
+
+
+def test_a_condition_on_a_choice_question_offers_its_options(small_draft: Playbook, curator_client: Client) -> None:
+    rule, _ = _condition(small_draft, "function", "equals", "research")
+    body = _rule_page(curator_client, rule)[1].content.decode()
+    assert '<select name="conditions-0-value"' in body
+    assert '<option value="research" selected>Equity research</option>' in body
+    rule, _ = _condition(small_draft, "data", "contains_any", ["phi"])
+    body = _rule_page(curator_client, rule)[1].content.decode()
+    assert 'type="checkbox" name="conditions-0-value" value="phi"' in body and "checked" in body
+
+
+def test_an_unknown_option_code_is_refused_with_the_options(small_draft: Playbook, curator_client: Client) -> None:
+    rule, condition = _condition(small_draft, "function", "equals", "research")
+    url, page = _rule_page(curator_client, rule)
+    response = curator_client.post(url, {**_post_data(page), "conditions-0-value": "judgement"})
+    assert response.status_code == 200
+    assert "Unknown option code “judgement”: function has research, legal." in response.content.decode()
+    condition.refresh_from_db()
+    assert condition.value == "research"
+
+
+def test_a_yes_no_condition_saves_true_or_false(small_draft: Playbook, curator_client: Client) -> None:
+    rule = Rule.objects.get(playbook=small_draft, code="judgement-fit")
+    url, page = _rule_page(curator_client, rule)
+    assert '<option value="yes" selected>Yes</option>' in page.content.decode()
+    assert curator_client.post(url, {**_post_data(page), "conditions-0-value": "no"}).status_code == 302
+    assert rule.conditions.get().value is False
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "message"),
+    [
+        ("at_least", {"conditions-0-value": "lots"}, "“is at least” needs a number, not “lots”."),
+        ("at_least", {"conditions-0-value": "9" * 5000}, "needs a number of at most 30 characters"),
+        ("between", {"conditions-0-value_0": "10", "conditions-0-value_1": ""}, "needs two numbers: low and high"),
+        ("between", {"conditions-0-value_0": "10", "conditions-0-value_1": "5"}, "needs low ≤ high; 10 is above 5"),
+    ],
+)
+def test_number_conditions_are_checked_on_save(
+    small_draft: Playbook, curator_client: Client, op: str, value: dict[str, str], message: str
+) -> None:
+    rule, condition = _condition(small_draft, "hours", op, [1, 2] if op == "between" else 1)
+    url, page = _rule_page(curator_client, rule)
+    response = curator_client.post(url, {**_post_data(page), **value})
+    assert response.status_code == 200 and message in response.content.decode()
+    condition.refresh_from_db()
+    assert condition.value == ([1, 2] if op == "between" else 1)
+
+
+def test_number_conditions_save_typed_numbers(small_draft: Playbook, curator_client: Client) -> None:
+    rule, condition = _condition(small_draft, "hours", "between", [1, 2])
+    url, page = _rule_page(curator_client, rule)
+    assert 'type="number" name="conditions-0-value_0"' in page.content.decode()
+    data = {**_post_data(page), "conditions-0-value_0": "1,000", "conditions-0-value_1": "2500.5"}
+    assert curator_client.post(url, data).status_code == 302
+    condition.refresh_from_db()
+    assert condition.value == [1000, 2500.5]
+
+
+def test_an_operator_that_does_not_fit_the_question_is_refused(small_draft: Playbook, curator_client: Client) -> None:
+    rule, condition = _condition(small_draft, "function", "equals", "research")
+    url, page = _rule_page(curator_client, rule)
+    data = {**_post_data(page), "conditions-0-operator": "contains_all", "conditions-0-value": ["research"]}
+    response = curator_client.post(url, data)
+    assert "works on multiple-choice questions only" in response.content.decode()
+    condition.refresh_from_db()
+    assert condition.operator == "equals"
+
+
+def test_without_javascript_a_new_condition_gets_its_widget_after_the_question_is_chosen(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    rule = Rule.objects.get(playbook=small_draft, code="judgement-fit")
+    url, page = _rule_page(curator_client, rule)
+    covered = Question.objects.get(playbook=small_draft, code="covered")
+    data = {**_post_data(page), "conditions-TOTAL_FORMS": "2"}
+    data.update({"conditions-1-rule": rule.pk, "conditions-1-subject": covered.pk, "conditions-1-operator": "equals"})
+    first = curator_client.post(url, data)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Choose the value to compare covered with" in body
+    assert '<select name="conditions-1-value"' in body and '<option value="yes">Yes</option>' in body
+    assert rule.conditions.count() == 1
+    assert curator_client.post(url, {**data, "conditions-1-value": "yes"}).status_code == 302
+    added = rule.conditions.get(subject=covered)
+    assert (added.value, added.playbook_id) == (True, small_draft.pk)
+
+
+def test_the_question_select_offers_only_this_playbooks_questions(
+    reference: Playbook, small_draft: Playbook, curator_client: Client
+) -> None:
+    rule = Rule.objects.get(playbook=small_draft, code="judgement-fit")
+    url, page = _rule_page(curator_client, rule)
+    choices = page.context["inline_admin_formsets"][0].formset.forms[0].fields["subject"].choices
+    assert len(list(choices)) == small_draft.questions.count() + 1
+    other = Question.objects.filter(playbook=reference).first()
+    assert other is not None
+    response = curator_client.post(url, {**_post_data(page), "conditions-0-subject": other.pk})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+
+# Curation pages, audit list, impact labels, simulator
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:playbooks_playbook_lint",
+        "admin:playbooks_playbook_golden",
+        "admin:playbooks_playbook_simulate",
+        "admin:recommendations_recommendation_impact",
+        "admin:playbooks_playbook_import",
+    ],
+)
+def test_curation_pages_use_admins_breadcrumbs(small_draft: Playbook, curator_client: Client, url: str) -> None:
+    args = [] if url.endswith("import") else [small_draft.pk]
+    body = curator_client.get(reverse(url, args=args)).content.decode()
+    assert '<ol class="breadcrumbs">' in body and '<div class="breadcrumbs">' not in body
+    assert '<li aria-current="page">' in body
+
+
+def test_the_audit_list_reads_in_words(
+    small_draft: Playbook, curator: User, curator_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    effect = Effect.objects.filter(rule__playbook=small_draft, kind="fit").get()
+    with pghistory.context(user=curator.pk, url="/admin/"):
+        for points in (*range(40, 70), 20, 35):  # a page of events: who made them is looked up once
+            Effect.objects.filter(pk=effect.pk).update(points=points)
+    with django_assert_max_num_queries(12):
+        response = curator_client.get(reverse("admin:pghistory_events_changelist"))
+    body = response.content.decode()
+    for label in ("When", "Changed by", "What", "Changes"):
+        assert f"<span>{label}</span>" in body or f">{label}</a>" in body
+    assert "Pgh obj model" not in body and "Pgh diff" not in body
+    assert "points: 20 → 35" in body and "curator@kpo.test" in body and f"update Effect #{effect.pk}" in body
+
+
+def test_the_simulator_refuses_a_5000_digit_number_with_the_fields_message(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    url = reverse("admin:playbooks_playbook_simulate", args=[small_draft.pk])
+    typed = curator_client.post(url, {"q__hours": "9" * 5000})
+    assert typed.status_code == 400
+    assert "Ensure this value has at most 40 characters" in typed.content.decode()
+    pasted = curator_client.post(url, {"answers_json": '{"hours": ' + "9" * 5000 + "}"})
+    assert pasted.status_code == 400 and "not valid JSON" in pasted.content.decode()
+
+
+def test_the_simulator_shows_the_engines_message_for_a_typed_answer(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    url = reverse("admin:playbooks_playbook_simulate", args=[small_draft.pk])
+    response = curator_client.post(url, {"q__share": "250"})
+    assert response.status_code == 400
+    assert "Enter a percentage from 0 to 100." in response.content.decode()
