@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from pghistory.admin.core import EventsAdmin, EventsChangeList
 
 
 def row_version(obj: Any) -> str:
@@ -120,3 +123,71 @@ class CatalogueAdmin(AuditedAdmin):
 def catalogue_columns(*extra: str) -> tuple[str, ...]:
     """The list columns every catalogue admin shows, with the model's own in the middle."""
     return ("name", "code", *extra, "confidence", "retired", "updated_at")
+
+
+def readable_diff(diff: Any, *, width: int = 80) -> list[str]:
+    """An audit event's changes as "field: before → after" lines, values shortened to ``width``."""
+
+    def show(value: Any) -> str:
+        text = "—" if value in (None, "") else str(value)
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    return [f"{field}: {show(change[0])} → {show(change[1])}" for field, change in sorted((diff or {}).items())]
+
+
+SYSTEM = "system (command or migration)"
+
+
+class AuditEventsChangeList(EventsChangeList):
+    def get_results(self, request: Any) -> None:
+        super().get_results(request)
+        from apps.accounts.models import User
+
+        # Who made each change, for the whole page in one query (the event stores the user's id).
+        ids = {u for e in self.result_list if isinstance(u := (e.pgh_context or {}).get("user"), int)}
+        emails = dict(User.objects.filter(pk__in=ids).values_list("pk", "email"))
+        for e in self.result_list:
+            user = (e.pgh_context or {}).get("user")
+            e.changed_by = emails.get(user, SYSTEM) if isinstance(user, int) else SYSTEM
+
+
+class AuditEventsAdmin(EventsAdmin):
+    """The audit trail of every curated model, in words: who changed what, when, and how."""
+
+    list_display_links = None
+
+    def get_changelist(self, request: Any, **kwargs: Any) -> Any:
+        return AuditEventsChangeList
+
+    def get_list_display(self, request: Any) -> Any:
+        return ["when", "changed_by", "what", "changes"]
+
+    @admin.display(description="When", ordering="pgh_created_at")
+    def when(self, event: Any) -> Any:
+        return event.pgh_created_at
+
+    @admin.display(description="Changed by")
+    def changed_by(self, event: Any) -> str:
+        return getattr(event, "changed_by", "")
+
+    @admin.display(description="What")
+    def what(self, event: Any) -> str:
+        model = event.pgh_obj_model.split(".")[-1] if event.pgh_obj_model else event.pgh_model
+        return f"{event.pgh_label} {model} #{event.pgh_obj_id}"
+
+    @admin.display(description="Changes")
+    def changes(self, event: Any) -> Any:
+        lines = readable_diff(event.pgh_diff)
+        if not lines:
+            return {"insert": "new row", "delete": "row deleted"}.get(event.pgh_label, "—")
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+
+def use_audit_events_admin() -> None:
+    """Show the audit events with :class:`AuditEventsAdmin` instead of pghistory's raw columns. Called
+    from ``CommonConfig.ready``: pghistory registers its own admin in its ``ready``, after autodiscovery."""
+    from pghistory.models import Events
+
+    if admin.site.is_registered(Events):
+        admin.site.unregister(Events)
+    admin.site.register(Events, AuditEventsAdmin)

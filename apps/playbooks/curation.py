@@ -21,6 +21,7 @@ from apps.common.uploads import upload_page
 from apps.playbooks import services
 from apps.playbooks.definition import build_definition
 from apps.playbooks.engine import DefinitionError, clean_answers, compile_playbook, evaluate
+from apps.playbooks.engine.answers import AnswerError, clean_answer
 from apps.playbooks.engine.weights import weight_sensitivity
 from apps.playbooks.golden import run_golden_cases
 from apps.playbooks.lint import lint
@@ -89,6 +90,7 @@ class SimulatorForm(forms.Form):
 
     def __init__(self, *args: Any, questions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.questions = questions
         for q in questions.values():
             label = f"{q.prompt} ({q.code})"
             if q.kind == "single":
@@ -107,15 +109,26 @@ class SimulatorForm(forms.Form):
                     label=label, required=False, choices=[("", "—"), ("yes", "Yes"), ("no", "No")]
                 )
             else:
-                field = forms.CharField(label=label, required=False, max_length=40)
+                field = forms.CharField(label=label, required=False, max_length=40, strip=True)
             self.fields[f"q__{q.code}"] = field
+
+    def clean(self) -> dict[str, Any]:
+        # Typed answers get the engine's own checks and messages (the ones buyers see), on their field.
+        data = super().clean() or {}
+        for name, value in list(data.items()):
+            if name.startswith("q__") and value:
+                try:
+                    clean_answer(self.questions[name[3:]], value)
+                except AnswerError as exc:
+                    self.add_error(name, exc.message)
+        return data
 
     def raw_answers(self) -> dict[str, Any]:
         pasted = self.cleaned_data.get("answers_json", "").strip()
         if pasted:
             try:
                 data = json.loads(pasted)
-            except json.JSONDecodeError as exc:
+            except (ValueError, RecursionError) as exc:  # bad JSON, a 5,000-digit number, absurd nesting
                 raise forms.ValidationError(f"The answers file is not valid JSON: {exc}") from None
             if not isinstance(data, dict):
                 raise forms.ValidationError("The answers file must be a JSON object of question code to answer.")
@@ -133,7 +146,9 @@ def simulator(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
         return render(request, "admin/playbooks/simulator.html", context, status=400)
     form = SimulatorForm(request.POST or None, questions=compiled.questions)
     context["form"] = form
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        return render(request, "admin/playbooks/simulator.html", context, status=400)
+    if request.method == "POST":
         try:
             raw = form.raw_answers()
         except forms.ValidationError as exc:

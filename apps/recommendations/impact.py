@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 from apps.playbooks.engine import CompiledPlaybook, clean_answers
-from apps.playbooks.engine.evaluate import outcome
+from apps.playbooks.engine.evaluate import VERDICT_LABELS, outcome
 from apps.recommendations.models import Recommendation
 
 EXAMPLES = 20
@@ -30,6 +30,16 @@ class Change:
     verdict_after: str
     model_before: str
     model_after: str
+    model_before_name: str = ""  # the engagement models' names, for display ("" when there is none)
+    model_after_name: str = ""
+
+    @property
+    def verdict_before_label(self) -> str:
+        return VERDICT_LABELS.get(self.verdict_before, self.verdict_before)
+
+    @property
+    def verdict_after_label(self) -> str:
+        return VERDICT_LABELS.get(self.verdict_after, self.verdict_after)
 
 
 @dataclass
@@ -56,6 +66,11 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
     )
     if limit is not None:
         rows = rows[:limit]
+    models = compiled.catalogue.models
+
+    def name(code: str) -> str:
+        return str(models.get(code, {}).get("name") or code) if code else ""
+
     for function, verdict, top_model, stored in rows.iterator(chunk_size=2000):
         answers, _ = clean_answers(compiled.questions, stored or {}, ignore_unknown=True)
         result = outcome(compiled, answers)
@@ -67,6 +82,8 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
         if verdict_changed or model_changed:
             impact.changed += 1
             if len(impact.examples) < EXAMPLES:
-                impact.examples.append(Change(function, verdict, result.verdict, top_model, new_model))
+                impact.examples.append(
+                    Change(function, verdict, result.verdict, top_model, new_model, name(top_model), name(new_model))
+                )
     impact.seconds = time.perf_counter() - started
     return impact

@@ -156,7 +156,8 @@ def test_impact_preview_counts_the_recommendations_a_draft_would_change(
     body = curator_client.get(reverse("admin:recommendations_recommendation_impact", args=[draft.pk])).content.decode()
     assert "Recommendations re-scored</th><td>3<" in body
     assert "Top engagement model would change</th><td>3<" in body
-    assert "captive-team" in body
+    assert "Dedicated captive team → <strong>" in body and "captive-team" not in body  # names, not codes
+    assert "<td>KPO wins</td>" in body or "KPO wins →" in body  # the verdict label, not "wins"
 
 
 def test_export_download_and_import_upload_round_trip(reference: Playbook, curator_client: Client) -> None:
