@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # Django's, except that a session save that loses the database answers 503, not 400.
     "kpo_advisor.middleware.DatabaseAwareSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.common.hostile.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Signed-in pages and pages with a CSRF token: Cache-Control: private, no-store.

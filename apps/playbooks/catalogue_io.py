@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.common.hostile import document_problems, expect_type, field_type_problems, listed
 from apps.common.models import ReferenceTracked, digest
 from apps.common.reference import Report, Section
 from apps.compliance.models import Obligation, Regime
@@ -71,6 +72,10 @@ def _candidate(
         problems.append(f"{where}: unknown fields {', '.join(sorted(unknown))}")
     if missing or unknown:
         return None
+    type_problems = field_type_problems(model, {f: raw[f] for f in model.reference_fields}, where)
+    if type_problems:
+        problems += type_problems
+        return None
     obj = model(**lookup, **{f: raw[f] for f in model.reference_fields})
     try:
         obj.full_clean(
@@ -83,6 +88,14 @@ def _candidate(
             problems += [f"{where}: {field}: {m}" for m in messages]
         return None
     return obj
+
+
+def _code(raw: Any, where: str, problems: list[str]) -> str | None:
+    """An entry's code if it is text; a list or a number as a code is reported (and the entry skipped)."""
+    code = raw.get("code") if isinstance(raw, Mapping) else None
+    if code is None or expect_type(code, str, f"{where}: code", problems):
+        return code
+    return None
 
 
 def _save(model: type[Any], lookup: dict[str, Any], candidate: Any, section: Section, key: str) -> Any:
@@ -107,30 +120,30 @@ def import_catalogue(data: Any) -> Report:
     """Validate the whole file, then write it. Raises CatalogueError with every problem; writes nothing then."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise CatalogueError([f"This is not a KPO Advisor catalogue file (its 'format' is not '{FORMAT}')."])
-    problems: list[str] = []
+    problems: list[str] = document_problems(data)
     plan: list[tuple[type[Any], dict[str, Any], Any, str, str, list[tuple[dict[str, Any], Any, str]]]] = []
     for key, model, label in KINDS:
         items = data.get(key, [])
-        if not isinstance(items, list):
-            problems.append(f"'{key}' must be a list")
+        if not expect_type(items, list, f"'{key}'", problems):
             continue
-        codes = [i.get("code") for i in items if isinstance(i, Mapping)]
-        for code in {c for c in codes if codes.count(c) > 1}:
+        codes = [i.get("code") for i in items if isinstance(i, Mapping) and isinstance(i.get("code"), str)]
+        for code in sorted({c for c in codes if codes.count(c) > 1}):
             problems.append(f"{key}: the code {code!r} is used twice")
         for index, raw in enumerate(items):
-            code = raw.get("code") if isinstance(raw, Mapping) else None
+            code = _code(raw, f"{key} #{index + 1}", problems)
             where = f"{key} {code or '#' + str(index + 1)}"
             candidate = _candidate(model, {"code": code}, raw, where, problems)
             children = []
-            if model is Regime and isinstance(raw, Mapping):
-                for child in raw.get("obligations", []):
-                    ccode = child.get("code") if isinstance(child, Mapping) else None
-                    cwhere = f"{where} obligation {ccode}"
+            obligations = raw.get("obligations", []) if isinstance(raw, Mapping) else []
+            if model is Regime and expect_type(obligations, list, f"{where}: obligations", problems):
+                for c_index, child in enumerate(obligations):
+                    ccode = _code(child, f"{where} obligation #{c_index + 1}", problems)
+                    cwhere = f"{where} obligation {ccode or '#' + str(c_index + 1)}"
                     cobj = _candidate(Obligation, {"code": ccode}, child, cwhere, problems)
                     children.append(({"code": ccode}, cobj, f"{code}/{ccode}"))
             plan.append((model, {"code": code}, candidate, label, str(code), children))
     if problems:
-        raise CatalogueError(problems)
+        raise CatalogueError(listed(problems))
     report = Report()
     sections: dict[str, Section] = {}
     with transaction.atomic():

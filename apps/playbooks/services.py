@@ -8,6 +8,7 @@ once get distinct versions), and freezes the definition, catalogue snapshot incl
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.common.hostile import describe, document_problems, expect_codes, expect_type, listed
 from apps.compliance.models import Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel
 from apps.playbooks.definition import build_definition, catalogue_snapshot, playbook_parts
@@ -61,7 +63,93 @@ def export_playbook_data(playbook: Playbook) -> dict[str, Any]:
     }
 
 
+# The file's shape: each part's keys and the JSON types they take (a missing key takes its default).
+# Anything else would be stored as it came (a golden case's regimes_present of 5), and then the golden
+# report and publishing would fail on it: a draft nobody could publish.
+_NUMBER = (int, float, Decimal)
+_TEXT_OR_NULL = (str, None)
+_SHAPES: dict[str, dict[str, Any]] = {
+    "playbook": {"title": str, "notes": _TEXT_OR_NULL, "wins_threshold": int, "conditional_threshold": int},
+    "section": {
+        "code": str, "title": _TEXT_OR_NULL, "intro": _TEXT_OR_NULL, "visible_when": str,
+        "conditions": list, "questions": list,
+    },
+    "question": {
+        "code": str, "prompt": _TEXT_OR_NULL, "help": _TEXT_OR_NULL, "kind": str, "required": bool,
+        "min": (*_NUMBER, None), "max": (*_NUMBER, None), "unit": _TEXT_OR_NULL, "role": _TEXT_OR_NULL,
+        "visible_when": str, "conditions": list, "options": list,
+    },
+    "option": {"code": str, "label": _TEXT_OR_NULL, "help": _TEXT_OR_NULL},
+    "condition": {"question": str, "op": str},
+    "rule": {
+        "code": str, "name": _TEXT_OR_NULL, "rationale": _TEXT_OR_NULL, "match": str, "enabled": bool,
+        "conditions": list, "effects": list,
+    },
+    "effect": {
+        "kind": str, "points": (int, None), "target": _TEXT_OR_NULL, "text": _TEXT_OR_NULL,
+        "severity": _TEXT_OR_NULL, "mitigation": _TEXT_OR_NULL,
+    },
+    "golden case": {
+        "name": str, "why": _TEXT_OR_NULL, "answers": Mapping, "expected_verdict": _TEXT_OR_NULL,
+        "expected_top_model": _TEXT_OR_NULL, "regimes_present": list, "regimes_absent": list,
+        "fit_min": (int, None), "fit_max": (int, None),
+    },
+}  # fmt: skip
+
+
+def _fields(raw: Mapping[str, Any], part: str, where: str, problems: list[str]) -> None:
+    for key, kinds in _SHAPES[part].items():
+        if key in raw:
+            types = kinds if isinstance(kinds, tuple) else (kinds,)
+            allowed = tuple(t for t in types if t is not None)
+            expect_type(raw[key], allowed, f"{where}: {key}", problems, null=None in types)
+
+
+def _items(parent: Mapping[str, Any], key: str, part: str, where: str, problems: list[str]) -> list[Any]:
+    """The objects listed under ``key``, each with its fields checked; wrong entries are reported."""
+    items = parent.get(key, [])
+    if not isinstance(items, list):
+        return []  # reported by _fields (or _check_data for the top-level lists)
+    found = []
+    for index, item in enumerate(items):
+        label = f"{where}{part} #{index + 1}"
+        if not isinstance(item, Mapping):
+            problems.append(f"{label} must be an object, not {describe(item)}.")
+            continue
+        name = item.get("name" if part == "golden case" else "code")
+        _fields(item, part, f"{where}{part} {name}" if isinstance(name, str) and name else label, problems)
+        found.append(item)
+    return found
+
+
+def _shape_problems(data: Mapping[str, Any]) -> list[str]:
+    """Every wrong JSON type in the file, each named by where it is."""
+    problems: list[str] = []
+    _fields(data["playbook"], "playbook", "playbook", problems)
+    for section in _items(data, "sections", "section", "", problems):
+        where = f"section {section.get('code')}: "
+        _items(section, "conditions", "condition", where, problems)
+        for question in _items(section, "questions", "question", where, problems):
+            q_where = f"question {question.get('code')}: "
+            _items(question, "options", "option", q_where, problems)
+            _items(question, "conditions", "condition", q_where, problems)
+    for rule in _items(data, "rules", "rule", "", problems):
+        _items(rule, "conditions", "condition", f"rule {rule.get('code')}: ", problems)
+        _items(rule, "effects", "effect", f"rule {rule.get('code')}: ", problems)
+    names: list[Any] = []
+    for case in _items(data, "golden_cases", "golden case", "", problems):
+        names.append(case.get("name"))
+        for key in ("regimes_present", "regimes_absent"):
+            if isinstance(case.get(key), list):
+                expect_codes(case[key], f"golden case {case.get('name')}: {key}", problems)
+    for name in sorted({n for n in names if isinstance(n, str) and names.count(n) > 1}):
+        problems.append(f"golden case {name}: the name is used twice")
+    return problems
+
+
 def _check_data(data: Mapping[str, Any]) -> None:
+    """Refuse, with every problem listed, a file that is not a playbook or has anything of the wrong type
+    or shape: control characters, wrong JSON types, absurd numbers, or a structure that does not compile."""
     problems = []
     if not isinstance(data, Mapping) or data.get("format") != "kpo-playbook":
         raise PlaybookError(["This is not a KPO Advisor playbook file (its 'format' is not 'kpo-playbook')."])
@@ -70,6 +158,9 @@ def _check_data(data: Mapping[str, Any]) -> None:
             problems.append(f"'{key}' is missing or has the wrong type.")
     if problems:
         raise PlaybookError(problems)
+    problems = document_problems(data) + _shape_problems(data)
+    if problems:
+        raise PlaybookError(listed(problems))
     try:
         compile_playbook({**data, "catalogue": catalogue_snapshot()})
     except DefinitionError as exc:
@@ -191,8 +282,8 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                     Option(
                         question=question,
                         code=o["code"],
-                        label=o.get("label", o["code"]),
-                        help_text=o.get("help", ""),
+                        label=_text(o, "label", o["code"]),
+                        help_text=_text(o, "help"),
                         order=i,
                     )
                     for i, o in enumerate(raw_q.get("options", []))

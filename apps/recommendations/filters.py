@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from apps.common.hostile import DayField, single_param
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
 from apps.recommendations.models import Recommendation, Verdict
@@ -22,8 +23,9 @@ class HistoryFilter(forms.Form):
     function = forms.ChoiceField(required=False, label="Knowledge function")
     model = forms.ChoiceField(required=False, label="Top engagement model")
     regime = forms.ChoiceField(required=False, label="Regime")
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    # Days within apps.common.hostile's range: a day is added to 'To', which overflowed at 9999-12-31.
+    since = DayField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = DayField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,13 +51,22 @@ class HistoryFilter(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # A form reads the last of repeated values; ?verdict=a&verdict=b asks two things of one filter.
+        for name in (*self.fields, "page"):
+            try:
+                single_param(self.data, name)
+            except forms.ValidationError as exc:
+                self.add_error(name if name in self.fields else None, exc.messages)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("'From' must be on or before 'To'.")
         return data
 
     def apply(self, qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-        if not self.is_bound or not self.is_valid():
+        if not self.is_bound:
             return qs.order_by("-created_at", "-id")
+        if not self.is_valid():
+            # Refused filters select nothing: a CSV export must not answer a bad range with every row.
+            return qs.none()
         d = self.cleaned_data
         if d.get("verdict"):
             qs = qs.filter(verdict=d["verdict"])

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.common.hostile import document_problems, expect_codes, expect_type, field_type_problems, listed
 from apps.common.models import _plain, digest
 from apps.common.reference import Report, Section
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
@@ -94,8 +95,7 @@ class _Catalogue:
 
 
 def _codes(raw: Any, known: Mapping[str, Any], where: str, what: str, problems: list[str]) -> list[Any]:
-    if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
-        problems.append(f"{where}: {what} must be a list of codes")
+    if not expect_codes(raw, f"{where}: {what}", problems):
         return []
     unknown = [c for c in raw if c not in known]
     if unknown:
@@ -104,8 +104,7 @@ def _codes(raw: Any, known: Mapping[str, Any], where: str, what: str, problems: 
 
 
 def _rates(raw: Any, catalogue: _Catalogue, where: str, problems: list[str]) -> list[VendorFunction]:
-    if not isinstance(raw, list):
-        problems.append(f"{where}: rates must be a list of {{function, low, likely, high}}")
+    if not expect_type(raw, list, f"{where}: rates", problems):
         return []
     rates: list[VendorFunction] = []
     seen: set[str] = set()
@@ -123,6 +122,10 @@ def _rates(raw: Any, catalogue: _Catalogue, where: str, problems: list[str]) -> 
             continue
         seen.add(function.code)
         figures = {f"rate_{k}": None if rate.get(k) == "" else rate.get(k) for k in RATE_KEYS}
+        type_problems = field_type_problems(VendorFunction, figures, f"{where}: rate for {code}")
+        if type_problems:
+            problems += type_problems
+            continue
         obj = VendorFunction(function=function, **figures)
         try:
             obj.full_clean(exclude=["vendor"], validate_unique=False, validate_constraints=False)
@@ -140,11 +143,10 @@ def _value(name: str, value: Any) -> Any:
 
 def plan(items: Any, problems: list[str]) -> list[Planned]:
     """Check every item; return what to write. Problems are appended, one line each."""
-    if not isinstance(items, list):
-        problems.append("'items' must be a list of vendors")
+    if not expect_type(items, list, "'items'", problems):
         return []
     catalogue = _Catalogue()
-    codes = [i.get("code") for i in items if isinstance(i, Mapping)]
+    codes = [i.get("code") for i in items if isinstance(i, Mapping) and isinstance(i.get("code"), str)]
     for code in sorted({str(c) for c in codes if codes.count(c) > 1}):
         problems.append(f"the code {code!r} is used twice")
     planned: list[Planned] = []
@@ -153,7 +155,8 @@ def plan(items: Any, problems: list[str]) -> list[Planned]:
         if not isinstance(raw, Mapping):
             problems.append(f"vendor #{index}: an entry must be an object")
             continue
-        where = f"vendor {raw.get('code') or '#' + str(index)}"
+        code = raw.get("code")
+        where = f"vendor {code if isinstance(code, str) and code else '#' + str(index)}"
         missing = [f for f in ("code", *Vendor.reference_fields, *RELATIONS) if f not in raw]
         unknown = sorted(set(raw) - allowed)
         if missing:
@@ -163,7 +166,11 @@ def plan(items: Any, problems: list[str]) -> list[Planned]:
         if missing or unknown:
             continue
         before = len(problems)
-        candidate = Vendor(code=raw["code"], **{f: _value(f, raw[f]) for f in Vendor.reference_fields})
+        values = {f: _value(f, raw[f]) for f in Vendor.reference_fields}
+        problems += field_type_problems(Vendor, {"code": raw["code"], **values}, where)
+        if len(problems) > before:
+            continue
+        candidate = Vendor(code=raw["code"], **values)
         try:
             candidate.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -229,10 +236,10 @@ def import_directory(data: Any) -> Report:
     every problem, and writes nothing then."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise DirectoryError([f"This is not a KPO Advisor vendor directory file (its 'format' is not '{FORMAT}')."])
-    problems: list[str] = []
+    problems: list[str] = document_problems(data)
     planned = plan(data.get("items"), problems)
     if problems:
-        raise DirectoryError(problems)
+        raise DirectoryError(listed(problems))
     report = Report()
     with transaction.atomic():
         write(planned, report.section("Vendors"), keep_edits=False)

@@ -69,6 +69,18 @@ def test_import_creates_and_updates_by_code(catalogue: None) -> None:
             lambda d: d["regimes"][0].update(sources=[{"title": "x", "url": "javascript:alert(1)"}]),
             "not a valid http(s) URL",
         ),
+        (lambda d: d["knowledge_functions"][0].update(name="Legal\x00review"), "contains a NUL byte; remove it."),
+        (lambda d: d["regimes"][0]["obligations"][0].update(title="\x00"), "obligations[0].title: contains a NUL"),
+        (lambda d: d["engagement_models"][0].update(code=["a", "b"]), "engagement_models #1: code must be text"),
+        (lambda d: d["regimes"][0].update(obligations=5), "obligations must be a list, not a whole number."),
+        (lambda d: d.update(regimes={"a": 1}), "'regimes' must be a list, not an object."),
+        (lambda d: d["knowledge_functions"][0].update(name=["x"]), "name must be text, not a list."),
+        (lambda d: d["engagement_models"][0].update(is_kpo="yes"), "is_kpo must be true or false, not text."),
+        (lambda d: d["knowledge_functions"][0].update(kpo_rate_low="12"), "kpo_rate_low must be a number, not text"),
+        (lambda d: d["knowledge_functions"][0].update(kpo_rate_low=True), "kpo_rate_low must be a number"),
+        (lambda d: d["knowledge_functions"][0].update(display_order=10**30), "the number is too large"),
+        (lambda d: d["delivery_locations"][0].update(cost_index=float("nan")), "is not a number"),
+        (lambda d: d["regimes"][0]["obligations"].append(7), "obligation #"),
     ],
 )
 def test_a_bad_catalogue_file_is_refused_whole(catalogue: None, mutate: Any, problem: str) -> None:

@@ -88,6 +88,16 @@ def _one_vendor(**changes: Any) -> dict[str, Any]:
         ({"last_verified": "yesterday"}, "last_verified"),
         ({"iso27001_valid_until": None}, "A certificate needs the date it is valid until."),
         ({"colour": "blue"}, "unknown fields colour"),
+        ({"name": "Evil\x00Corp"}, "items[0].name: contains a NUL byte; remove it."),
+        ({"summary": "line\x1bbreak"}, "contains the control character U+001B"),
+        ({"code": ["a", "b"]}, "vendor #1: code must be text, not a list."),
+        ({"name": 5}, "vendor new-vendor: name must be text, not a whole number."),
+        ({"signs_hipaa_baa": "yes"}, "signs_hipaa_baa must be true or false, not text."),
+        ({"capacity_fte": 10**40}, "the number is too large"),
+        ({"capacity_fte": "12"}, "capacity_fte must be a whole number, not text."),
+        ({"delivery_locations": "india"}, "delivery locations must be a list of codes (text), not text."),
+        ({"rates": 5}, "rates must be a list, not a whole number."),
+        ({"rates": [{"function": "medical-coding", "low": [1], "likely": 2, "high": 3}]}, "rate_low must be a number"),
     ],
 )
 def test_a_bad_file_is_refused_whole_with_every_problem(changes: dict[str, Any], problem: str) -> None:
@@ -98,6 +108,18 @@ def test_a_bad_file_is_refused_whole_with_every_problem(changes: dict[str, Any],
     with pytest.raises(DirectoryError) as caught:
         import_directory(data)
     assert any(problem in message for message in caught.value.messages), caught.value.messages
+    assert export_directory() == before
+
+
+def test_nul_bytes_anywhere_in_the_file_are_named_by_their_path() -> None:
+    load()
+    before = export_directory()
+    data = _one_vendor(sources=[{"title": "a\x00b", "url": "https://example.com/"}])
+    data["items"][0]["languages"] = ["en", "\x00"]
+    with pytest.raises(DirectoryError) as caught:
+        import_directory(data)
+    assert "items[0].sources[0].title: contains a NUL byte; remove it." in caught.value.messages
+    assert "items[0].languages[1]: contains a NUL byte; remove it." in caught.value.messages
     assert export_directory() == before
 
 

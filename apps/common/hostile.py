@@ -1,0 +1,261 @@
+"""One rule for hostile input, shared by every parser (query strings, forms, the three admin imports).
+
+Refused with a 400 that lists every problem, before anything is written:
+
+- control characters in text: NUL and the other C0 characters except tab, newline and carriage
+  return. PostgreSQL refuses NUL in text and jsonb (a 500 if it gets that far), and the others are
+  never typed by a person: they come from binary pasted by mistake, or from an attack;
+- JSON values of the wrong type (a list where a code belongs, a number where a list belongs);
+- numbers no real figure comes near (integers of more than ``MAX_DIGITS`` digits, NaN, infinity),
+  which otherwise overflow when converted;
+- dates outside ``FIRST_DAY``..``LAST_DAY`` (a day added to 9999-12-31 overflows);
+- a query parameter given twice where one value is expected.
+
+The request-level half is ``HostileInputMiddleware`` (any GET or POST key or value, so admin and every
+form are covered at once); the importers and filters call the helpers, so messages read the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.loader import render_to_string
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_DIGITS = 15  # no count, rate or price in a curated file comes near 10^15; longer is a typo or an attack
+MAX_LISTED = 50  # a file with thousands of problems lists the first ones and counts the rest
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+# What each model field takes from a JSON file: (accepted types, words for the message).
+_NUMBER: tuple[type, ...] = (int, float, Decimal)
+_FIELD_TYPES: tuple[tuple[type[models.Field[Any, Any]], tuple[type, ...], str], ...] = (
+    (models.BooleanField, (bool,), "true or false"),
+    (models.IntegerField, (int,), "a whole number"),
+    (models.DecimalField, _NUMBER, "a number"),
+    (models.FloatField, _NUMBER, "a number"),
+    (models.DateTimeField, (str,), "a date and time (YYYY-MM-DDTHH:MM)"),
+    (models.DateField, (str,), "a date (YYYY-MM-DD)"),
+    (models.CharField, (str,), "text"),
+    (models.TextField, (str,), "text"),
+)
+TYPE_WORDS: dict[Any, str] = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list",
+    Mapping: "an object",
+    dict: "an object",
+    _NUMBER: "a number",
+    type(None): "empty (null)",
+}
+
+
+def describe(value: Any) -> str:
+    """What a JSON value is, in words: 'a list', 'text', 'a number' ..."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, _NUMBER):
+        return "a number"
+    for kind, words in TYPE_WORDS.items():
+        if isinstance(kind, type) and isinstance(value, kind):
+            return words
+    return type(value).__name__
+
+
+def control_problem(text: str, where: str) -> str | None:
+    """The message for the first control character in ``text``, or None when there is none."""
+    match = CONTROL.search(text)
+    if match is None:
+        return None
+    char = match.group()
+    name = "a NUL byte" if char == "\x00" else f"the control character U+{ord(char):04X}"
+    return f"{where}: contains {name}; remove it."
+
+
+def number_problem(value: Any, where: str) -> str | None:
+    """The message for a number no real figure comes near (NaN, infinity, more than MAX_DIGITS digits)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        # Compared as an int: str() or float() of a 5,000-digit integer raises.
+        return (
+            f"{where}: the number is too large (more than {MAX_DIGITS} digits)."
+            if abs(value) >= 10**MAX_DIGITS
+            else None
+        )
+    if isinstance(value, float | Decimal):
+        if not math.isfinite(value):
+            return f"{where}: {value} is not a number; write the figure in full."
+        if abs(value) >= 10**MAX_DIGITS:
+            return f"{where}: the number is too large (more than {MAX_DIGITS} digits)."
+    return None
+
+
+def clean_text(value: Any, where: str) -> str:
+    """``value`` if it is text without control characters; else a ValidationError saying which rule it breaks."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{where} must be text, not {describe(value)}.")
+    problem = control_problem(value, where)
+    if problem:
+        raise ValidationError(problem)
+    return value
+
+
+def expect_type(value: Any, kind: Any, where: str, problems: list[str], *, null: bool = False) -> bool:
+    """True when ``value`` is of ``kind`` (a type or tuple of types; None allowed with ``null``); else
+    append a message to ``problems`` and return False. True and false are never numbers."""
+    if value is None and null:
+        return True
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    is_bool_as_number = isinstance(value, bool) and bool not in kinds
+    if isinstance(value, kinds) and not is_bool_as_number:
+        return True
+    words = TYPE_WORDS.get(kind) or " or ".join(TYPE_WORDS.get(k, k.__name__) for k in kinds)
+    problems.append(f"{where} must be {words}{' or empty' if null else ''}, not {describe(value)}.")
+    return False
+
+
+def expect_codes(value: Any, where: str, problems: list[str]) -> bool:
+    """True when ``value`` is a list of text codes; else one message in ``problems``."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return True
+    problems.append(f"{where} must be a list of codes (text), not {describe(value)}.")
+    return False
+
+
+def document_problems(data: Any, where: str = "") -> list[str]:
+    """Every control character in a string or key, and every NaN, infinite or overlong number, anywhere
+    in a parsed JSON document; each named by its path (``sections[0].questions[2].prompt``)."""
+    problems: list[str] = []
+    stack: list[tuple[str, Any]] = [(where, data)]  # a loop, not recursion: JSON may nest to the parser's limit
+    while stack:
+        path, node = stack.pop()
+        label = path or "the file"
+        if isinstance(node, str):
+            problem = control_problem(node, label)
+        elif isinstance(node, Mapping):
+            problem = None
+            for key, child in reversed(list(node.items())):
+                key_problem = control_problem(key, f"{label}: a key") if isinstance(key, str) else None
+                if key_problem:
+                    problems.append(key_problem)
+                    continue
+                stack.append((f"{path}.{key}" if path else str(key), child))
+        elif isinstance(node, list):
+            problem = None
+            stack.extend((f"{path}[{i}]", child) for i, child in reversed(list(enumerate(node))))
+        else:
+            problem = number_problem(node, label)
+        if problem:
+            problems.append(problem)
+    return listed(problems)
+
+
+def listed(problems: list[str]) -> list[str]:
+    """At most MAX_LISTED problems, then a count of the rest (a huge file must not give a huge page)."""
+    if len(problems) <= MAX_LISTED:
+        return problems
+    return [*problems[:MAX_LISTED], f"... and {len(problems) - MAX_LISTED:,} more problems like these."]
+
+
+def field_type_problems(model: type[models.Model], values: Mapping[str, Any], where: str) -> list[str]:
+    """Each of ``values`` (model field name to a value read from JSON) that has the wrong JSON type for
+    its field. Django's own cleaning would turn ``["x"]`` into the text "['x']"; a file is refused instead."""
+    problems: list[str] = []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        for field_class, kinds, words in _FIELD_TYPES:
+            if isinstance(field, field_class):
+                if not (value is None and field.null) and (
+                    not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
+                ):
+                    problems.append(f"{where}: {name} must be {words}, not {describe(value)}.")
+                break
+    return problems
+
+
+def parse_date_param(value: Any, where: str) -> date:
+    """An ISO date (YYYY-MM-DD) between FIRST_DAY and LAST_DAY, or a ValidationError saying why not."""
+    text = clean_text(value, where).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValidationError(f"{where}: enter a date as YYYY-MM-DD, like 2026-03-31.")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{where}: {text} is not a date in the calendar.") from None
+    return within_days(day, where)
+
+
+def within_days(day: date, where: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"{where}: enter a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}.")
+    return day
+
+
+def single_param(query: QueryDict | Mapping[str, Any], name: str) -> Any:
+    """The one value of ``name`` in a query string (None when absent), or a ValidationError when it is
+    given more than once: ``?verdict=a&verdict=b`` asks two things of a filter that takes one."""
+    values = query.getlist(name) if isinstance(query, QueryDict) else [query[name]] if name in query else []
+    if len(values) > 1:
+        raise ValidationError(f"{name}: give one value, not {len(values)}.")
+    return values[0] if values else None
+
+
+class DayField(forms.DateField):
+    """A date filter: only YYYY-MM-DD, only days the app can add a day to and store."""
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return within_days(value, self.label or "Date")
+        try:
+            return parse_date_param(value, str(self.label or "Date"))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0], code="invalid") from None
+
+
+def request_problems(request: HttpRequest) -> list[str]:
+    """Every GET or POST field whose name or value holds a control character (file contents excepted)."""
+    problems: list[str] = []
+    for source, query in (("query", request.GET), ("form", request.POST)):
+        for key, values in query.lists():
+            shown = CONTROL.sub("?", key)[:60]
+            if CONTROL.search(key):
+                problems.append(f"The {source} field name {shown!r} contains a control character (like a NUL byte).")
+            elif any(CONTROL.search(v) for v in values if isinstance(v, str)):
+                problems.append(f"The {source} field {shown!r} contains a control character (like a NUL byte).")
+    return listed(problems)
+
+
+class HostileInputMiddleware:
+    """Refuse any request with a control character in a GET or POST key or value: a 400 naming the
+    fields, before any view runs (so before anything reaches PostgreSQL, which refuses NUL in text)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problems = request_problems(request)
+        if problems:
+            return bad_request(problems)
+        return self.get_response(request)
+
+
+def bad_request(problems: Iterable[str]) -> HttpResponse:
+    # Standalone page (no request context): it may be answered before sessions or sign-in are read.
+    body = render_to_string("bad_input.html", {"problems": list(problems)})
+    return HttpResponse(body, status=400)
