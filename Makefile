@@ -12,6 +12,9 @@ PORT ?= 8000
 USERS ?= 50
 SPAWN_RATE ?= 10
 RUN_TIME ?= 5m
+# Stop the load test's database DB_STOP_AT seconds into the load, for DB_STOP_FOR seconds (unset: no outage).
+DB_STOP_AT ?=
+DB_STOP_FOR ?= 20
 BENCH_SCALE ?= 1000000
 
 .PHONY: help run test lint fmt check-python venv bootstrap loadtest bench
@@ -20,6 +23,7 @@ help:
 	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT)"
 	@echo "make test  - set up everything and run the whole test suite (lint, types, migrations, tests)"
 	@echo "make loadtest - $(USERS) simulated buyers for $(RUN_TIME) against gunicorn on loopback; writes docs/reliability.md"
+	@echo "               (DB_STOP_AT=120 DB_STOP_FOR=20: stop its database in the middle, count what buyers got)"
 	@echo "make bench - the performance suite (engine, requests, $(BENCH_SCALE) recommendations, throughput); writes docs/performance.md"
 
 check-python:
@@ -63,7 +67,8 @@ loadtest: venv
 	  echo "Installing the load generator (locust)"; \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r loadtest/requirements.txt && echo "$$want" > $(VENV)/.loadtest.sha256; \
 	fi
-	@$(BIN)/python -m loadtest.run --users $(USERS) --spawn-rate $(SPAWN_RATE) --run-time $(RUN_TIME)
+	@$(BIN)/python -m loadtest.run --users $(USERS) --spawn-rate $(SPAWN_RATE) --run-time $(RUN_TIME) \
+	  $(if $(DB_STOP_AT),--db-stop-at $(DB_STOP_AT) --db-stop-for $(DB_STOP_FOR))
 
 # Its own database under .data/bench, kept between runs so the scale data loads once (docs/performance.md).
 bench: venv

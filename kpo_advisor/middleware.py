@@ -70,11 +70,9 @@ def _refusal(request: HttpRequest, status: int, title: str, message: str) -> Htt
         )
     else:
         body = render_to_string("body_refused.html", {"status": status, "title": title, "message": message})
-    response = HttpResponse(body, status=status)
-    # The body was never read: close the connection rather than drain it (gunicorn would otherwise
-    # read up to 64 KiB of it before the next request on this connection).
-    response["Connection"] = "close"
-    return response
+    # The body is never read. Gunicorn drains at most 64 KiB of an unread body before it closes
+    # the connection, so a huge one is not received either.
+    return HttpResponse(body, status=status)
 
 
 class RequestBodyLimitMiddleware:

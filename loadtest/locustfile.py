@@ -6,8 +6,14 @@ time, with think time between), opens the review page, submits (every fifth asse
 a double click would), and opens the result. Every answer and submit the app confirms is written
 to a journal (LOADTEST_JOURNAL), which loadtest/run.py compares with the database afterwards.
 
+A 503 with Retry-After (the database is away, e.g. stopped by ``--db-stop-at``) is the app's honest
+"not now": the buyer tries the same step again later, as the page tells a person to. Every other
+unexpected status is a failure; every response's status and time go to LOADTEST_STATUSES, so the
+report can count what buyers got while the database was down. An autosave answered 4xx is journalled
+as refused, so the report can check that no buyer was told "refused" for an answer that was stored.
+
 Run by loadtest/run.py (`make loadtest`); it sets LOADTEST_PLANS, LOADTEST_JOURNAL,
-LOADTEST_ACCOUNTS and LOADTEST_PASSWORD. Loopback only.
+LOADTEST_STATUSES, LOADTEST_ACCOUNTS and LOADTEST_PASSWORD. Loopback only.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import itertools
 import json
 import os
 import re
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +32,7 @@ PLANS: list[dict[str, Any]] = json.loads(open(os.environ["LOADTEST_PLANS"]).read
 ACCOUNTS = int(os.environ["LOADTEST_ACCOUNTS"])
 PASSWORD = os.environ["LOADTEST_PASSWORD"]
 JOURNAL = open(os.environ["LOADTEST_JOURNAL"], "a", buffering=1)  # noqa: SIM115 - one line per event, flushed
+STATUSES = open(os.environ["LOADTEST_STATUSES"], "a", buffering=1)  # noqa: SIM115 - one line per response
 _numbers = itertools.count()
 
 
@@ -33,6 +41,13 @@ def _loopback_only(environment: Any, **kwargs: Any) -> None:
     host = urlsplit(environment.host or "").hostname
     if host != "127.0.0.1":
         raise SystemExit(f"The load test only runs against 127.0.0.1, not {host!r}.")
+
+
+@events.request.add_listener
+def _record_status(request_type: str, name: str, response_time: float, response: Any = None, **kwargs: Any) -> None:
+    status = getattr(response, "status_code", 0) or 0  # 0: no answer at all (connection refused or reset)
+    record = {"end": time.time(), "ms": response_time, "status": status, "name": f"{request_type} {name}"}
+    STATUSES.write(json.dumps(record) + "\n")
 
 
 def journal(**event: Any) -> None:
@@ -47,17 +62,23 @@ class Buyer(HttpUser):
         self.email = f"buyer{self.number % ACCOUNTS:03d}@load.test"
         self.assessment: int | None = None
         self.assessments = 0
-        self._get("/accounts/login/")
+        self.signed_in = self._sign_in()
+
+    def _sign_in(self) -> bool:
+        """Sign in; False when the app said "not now" (503), and the buyer tries again on the next turn."""
+        if not self._get("/accounts/login/"):
+            return False
         with self._post("/accounts/login/", {"username": self.email, "password": PASSWORD}) as response:
-            self._expect(response, 302)
+            return self._expect(response, 302)
 
     def _cookies(self) -> dict[str, str]:
         # The app's cookies are Secure (production settings) and this is plain HTTP on loopback, where
         # requests would keep them back: hand them over explicitly.
         return {c.name: c.value or "" for c in self.client.cookies}
 
-    def _get(self, url: str, name: str | None = None, **kwargs: Any) -> Any:
-        return self.client.get(url, name=name or url, cookies=self._cookies(), **kwargs)
+    def _get(self, url: str, name: str | None = None) -> bool:
+        with self.client.get(url, name=name or url, cookies=self._cookies(), catch_response=True) as response:
+            return self._expect(response, 200)
 
     def _post(self, url: str, data: dict[str, Any], name: str | None = None, htmx: bool = False) -> Any:
         headers = {"X-CSRFToken": self.client.cookies.get("csrftoken", "")}
@@ -75,15 +96,21 @@ class Buyer(HttpUser):
 
     @staticmethod
     def _expect(response: Any, status: int) -> bool:
-        if response.status_code != status:
-            response.failure(f"expected {status}, got {response.status_code}: {response.text[:200]!r}")
+        """True for the expected status. A 503 with Retry-After is not a failure, but not done either."""
+        if response.status_code == status:
+            response.success()
+            return True
+        if response.status_code == 503 and response.headers.get("Retry-After"):
+            response.success()  # the database is away: the buyer tries this step again
             return False
-        response.success()
-        return True
+        response.failure(f"expected {status}, got {response.status_code}: {response.text[:200]!r}")
+        return False
 
     @task
     def next_step(self) -> None:
-        if self.assessment is None:
+        if not self.signed_in:
+            self.signed_in = self._sign_in()
+        elif self.assessment is None:
             self._start()
         elif self.answered < len(self.plan["answers"]):
             self._answer()
@@ -93,7 +120,8 @@ class Buyer(HttpUser):
     def _start(self) -> None:
         self.plan = PLANS[(self.number + self.assessments) % len(PLANS)]
         self.assessments += 1
-        self._get("/assessments/new/")
+        if not self._get("/assessments/new/"):
+            return
         title = f"Load {self.email} #{self.assessments}"
         with self._post("/assessments/new/", {"title": title, "function": self.plan["function"]}) as response:
             if self._expect(response, 302):
@@ -111,10 +139,13 @@ class Buyer(HttpUser):
             if self._expect(response, 200):
                 journal(event="answer", assessment=self.assessment, question=code, value=value)
                 self.answered += 1
+            elif 400 <= response.status_code < 500:
+                journal(event="refused", assessment=self.assessment, question=code, value=value)
 
     def _submit(self) -> None:
         pk = self.assessment
-        self._get(f"/assessments/{pk}/review/", "/assessments/[id]/review/")
+        if not self._get(f"/assessments/{pk}/review/", "/assessments/[id]/review/"):
+            return  # the database is away (or a failure was recorded): submit on the next turn
         clicks = 2 if (self.number + self.assessments) % 5 == 0 else 1  # one assessment in five: a double click
         result = None
         for _ in range(clicks):
@@ -124,7 +155,8 @@ class Buyer(HttpUser):
                 if self._expect(response, 302):
                     journal(event="submit", assessment=pk)
                     result = response.headers.get("Location")
+                elif response.status_code == 503:
+                    return  # submitting is idempotent: the next turn submits again
         if result:
-            with self._get(result, "/recommendations/[id]/", catch_response=True) as response:
-                self._expect(response, 200)
+            self._get(result, "/recommendations/[id]/")
         self.assessment = None

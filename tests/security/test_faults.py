@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from typing import Any
@@ -149,4 +150,23 @@ def test_a_database_crash_mid_write_leaves_no_assessment_half_written(app: AppSe
         }
     lost = [(pk, code) for pk, code, _ in confirmed if (pk, code) not in stored]
     assert not lost, f"answers confirmed to the buyer but not stored: {lost[:10]}"
+    assert Browser(app.base_url).get("/healthz").status == 200
+
+
+def test_a_huge_multipart_post_is_refused_by_the_real_server_before_its_body_is_sent(app: AppServer) -> None:
+    """Through gunicorn, as the attack came: 300 MB declared, only the first bytes sent. The answer
+    comes at once and the connection closes, so nothing waits for, parses or stores the rest."""
+    head = (
+        "POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: multipart/form-data; boundary=xyz\r\nContent-Length: 300000000\r\n\r\n"
+    )
+    part = '--xyz\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n' + "x" * 60_000
+    with socket.create_connection(("127.0.0.1", app.port), timeout=15) as conn:
+        conn.sendall(head.encode() + part.encode())
+        answer = b""
+        while chunk := conn.recv(65536):  # the server closes the connection after answering
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1.1 413 "), answer[:300]
+    assert b"Request too large" in rest
     assert Browser(app.base_url).get("/healthz").status == 200
