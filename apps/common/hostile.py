@@ -220,10 +220,11 @@ class DayField(forms.DateField):
     def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, date):
-            return within_days(value, self.label or "Date")
+        label = str(self.label or "Date")
         try:
-            return parse_date_param(value, str(self.label or "Date"))
+            if isinstance(value, date):
+                return within_days(value, label)
+            return parse_date_param(value, label)
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages[0], code="invalid") from None
 

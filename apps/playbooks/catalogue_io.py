@@ -126,9 +126,9 @@ def import_catalogue(data: Any) -> Report:
         items = data.get(key, [])
         if not expect_type(items, list, f"'{key}'", problems):
             continue
-        codes = [i.get("code") for i in items if isinstance(i, Mapping) and isinstance(i.get("code"), str)]
-        for code in sorted({c for c in codes if codes.count(c) > 1}):
-            problems.append(f"{key}: the code {code!r} is used twice")
+        codes: list[str] = [i["code"] for i in items if isinstance(i, Mapping) and isinstance(i.get("code"), str)]
+        for twice in sorted({c for c in codes if codes.count(c) > 1}):
+            problems.append(f"{key}: the code {twice!r} is used twice")
         for index, raw in enumerate(items):
             code = _code(raw, f"{key} #{index + 1}", problems)
             where = f"{key} {code or '#' + str(index + 1)}"

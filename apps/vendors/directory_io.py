@@ -155,8 +155,8 @@ def plan(items: Any, problems: list[str]) -> list[Planned]:
         if not isinstance(raw, Mapping):
             problems.append(f"vendor #{index}: an entry must be an object")
             continue
-        code = raw.get("code")
-        where = f"vendor {code if isinstance(code, str) and code else '#' + str(index)}"
+        given = raw.get("code")
+        where = f"vendor {given if isinstance(given, str) and given else '#' + str(index)}"
         missing = [f for f in ("code", *Vendor.reference_fields, *RELATIONS) if f not in raw]
         unknown = sorted(set(raw) - allowed)
         if missing:
