@@ -10,6 +10,9 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from apps.accounts.scoping import current_membership
+from apps.playbooks.models import Playbook
+
 
 @require_safe
 @never_cache
@@ -26,6 +29,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The buyer's home; a curator (staff, in no organisation) gets the curation home instead, since the
+    buyer's pages would answer 403; after signing out, the confirmation."""
+    if not request.user.is_authenticated:
+        # The header's sign-out form comes back here with ?signed-out=1 (any visitor may ask for the page).
+        template = "registration/logged_out.html" if "signed-out" in request.GET else "home.html"
+        return render(request, template)
+    if request.user.is_staff and current_membership(request) is None:
+        # Drafts sort first (no version yet): the playbook a curator most likely works on.
+        playbook = Playbook.objects.only("pk", "title", "version", "status").first()
+        return render(request, "curation_home.html", {"playbook": playbook})
     return render(request, "home.html")
 
 

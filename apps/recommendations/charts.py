@@ -1,72 +1,229 @@
-"""Server-rendered SVG charts: the geometry is computed here and drawn by templates as plain SVG
-attributes (no inline styles, so the Content Security Policy holds). Each chart has a text table
-beside it for screen readers and print."""
+"""Server-rendered SVG bar charts: the geometry is computed here and drawn by
+`templates/recommendations/parts/bar_chart.html` as plain SVG attributes (no inline styles, so the
+Content Security Policy holds).
+
+Horizontal positions are percentages of the chart's width and vertical ones are pixels, and the SVG
+has no viewBox: it stretches to its column while its text keeps the page's size, so the same chart
+reads at 375 px and at 1280 px (a viewBox would shrink the labels with the chart on a phone). Each
+row puts its label (wrapped, never cut) on its own line above the bar, and its figure beside the bar
+at the right; the axis below has ticks, figures and a title. The figure also carries a text
+equivalent for screen readers and print (its <title>, and a table or list beside it on the page).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-LABEL_WIDTH = 250
-BAR_WIDTH = 300
-ROW = 30
+# The bars use the left PLOT per cent of the width; the figures sit right-aligned in the rest.
+PLOT = 74.0
+LINE = 16  # px per label line
+BAR = 14  # px bar height
+GAP = 12  # px between rows
+AXIS = 44  # px for the axis line, its figures and its title
+LABEL_CHARS = 44  # a label wraps to lines of at most this many characters (about 300 px at 13 px)
 
 
 @dataclass(frozen=True)
-class Bar:
-    label: str
-    y: float
+class Row:
+    """One bar: its label lines, where it starts and how wide it is (per cent of the chart's width)."""
+
+    lines: Sequence[str]
+    top: int
+    start: float
     width: float
-    text: str
+    figure: str
+    marker: float | None = None  # the likely (or current) value, drawn as a tick across the bar
+    negative: bool = False
+    tone: str = ""
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.lines)
+
+    @property
+    def bar_top(self) -> int:
+        return self.top + LINE * len(self.lines) + 4
+
+    @property
+    def lines_at(self) -> list[tuple[int, str]]:
+        """Each label line with its baseline."""
+        return [(self.top + 12 + LINE * i, line) for i, line in enumerate(self.lines)]
+
+    @property
+    def figure_y(self) -> int:
+        return self.bar_top + BAR - 2
 
 
 @dataclass(frozen=True)
-class RangeBar:
-    label: str
-    y: float
-    low_x: float
-    span: float
-    likely_x: float
+class Tick:
+    at: float
     text: str
-    inhouse: bool
+
+    @property
+    def anchor(self) -> str:
+        # The end ticks align inwards, so their figures are never cut at the chart's edges.
+        if self.at <= 0:
+            return "start"
+        return "end" if self.at >= PLOT else "middle"
 
 
 @dataclass(frozen=True)
 class Chart:
-    height: int
-    width: int
-    label_width: int
-    bars: Sequence[Any]
+    """A bar chart: the rows, the axis (ticks, title, the zero line) and the figure's caption."""
+
+    title: str
+    axis_title: str
+    rows: Sequence[Row]
+    ticks: Sequence[Tick]
+    zero: float
+    axis_y: int
+
+    @property
+    def height(self) -> int:
+        return self.axis_y + AXIS
+
+    @property
+    def plot_end(self) -> float:
+        return PLOT
+
+    @property
+    def summary(self) -> str:
+        """The whole chart as one sentence, for its <title> (read by screen readers)."""
+        return f"{self.title}: " + "; ".join(f"{r.label} {r.figure}" for r in self.rows)
+
+
+def nice_step(span: float, parts: int = 5) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) that splits ``span`` into at most ``parts``."""
+    raw = span / parts if span > 0 else 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def _axis(low: float, high: float, fmt: Callable[[float], str]) -> tuple[float, float, list[Tick]]:
+    """The axis domain, widened to whole steps around ``low``..``high`` (zero included), and its ticks."""
+    step = nice_step(high - low)
+    start = math.floor(low / step) * step
+    end = max(math.ceil(high / step) * step, start + step)
+    count = round((end - start) / step)
+    ticks = [Tick(PLOT * i / count, fmt(start + i * step)) for i in range(count + 1)]
+    return start, end, ticks
+
+
+def _layout(labels: Sequence[str]) -> list[tuple[list[str], int]]:
+    """Each label's lines and the row's top, rows stacked one under the other."""
+    placed, top = [], 0
+    for label in labels:
+        lines = textwrap.wrap(label, LABEL_CHARS) or [""]
+        placed.append((lines, top))
+        top += LINE * len(lines) + 4 + BAR + GAP
+    return placed
+
+
+def _rows_height(labels: Sequence[str]) -> int:
+    return sum(LINE * len(textwrap.wrap(label, LABEL_CHARS) or [""]) + 4 + BAR + GAP for label in labels)
+
+
+def signed(value: float) -> str:
+    """+12, 0 and −3 (a true minus sign)."""
+    number = f"{abs(value):g}"
+    return "0" if value == 0 else ("+" if value > 0 else "−") + number
+
+
+def money(value: float) -> str:
+    """US dollars, short enough to sit beside a bar: $950, $84k, $1.25m."""
+    if abs(value) >= 1_000_000:
+        return f"${value / 1_000_000:,.2f}m".replace(".00m", "m")
+    if abs(value) >= 1_000:
+        return f"${value / 1_000:,.0f}k"
+    return f"${value:,.0f}"
 
 
 def score_chart(models: Sequence[dict[str, Any]]) -> Chart:
-    """Model scores as horizontal bars; a score at or below zero draws no bar (its number says so)."""
-    top = max([m["score"] for m in models] + [1])
-    bars = [
-        Bar(m["name"], i * ROW, max(0.0, BAR_WIDTH * m["score"] / top), f"{m['score']:+d}")
-        for i, m in enumerate(models)
+    """Model scores as bars from a zero line: positive to the right, negative to the left."""
+    scores = [m["score"] for m in models]
+    low, high, ticks = _axis(min([0, *scores]), max([0, *scores]), signed)
+    scale = PLOT / (high - low)
+    zero = -low * scale
+    rows = [
+        Row(
+            lines=lines,
+            top=top,
+            start=zero + min(0, m["score"]) * scale,
+            width=abs(m["score"]) * scale,
+            figure=signed(m["score"]),
+            negative=m["score"] < 0,
+            tone="ok" if i == 0 else "",
+        )
+        for i, (m, (lines, top)) in enumerate(zip(models, _layout([m["name"] for m in models]), strict=True))
     ]
-    return Chart(len(bars) * ROW, LABEL_WIDTH + BAR_WIDTH + 50, LABEL_WIDTH, bars)
+    return Chart(
+        title="Engagement model scores, in points",
+        axis_title="Score (points); below zero draws left of the line",
+        rows=rows,
+        ticks=ticks,
+        zero=zero,
+        axis_y=_rows_height([m["name"] for m in models]),
+    )
 
 
 def cost_chart(cost: dict[str, Any]) -> Chart | None:
     """Horizon cost as low-to-high ranges with the likely figure marked, in-house first."""
     if not cost.get("available"):
         return None
-    rows = [("In-house", cost["inhouse_horizon"], True)] + [(m["name"], m["horizon"], False) for m in cost["models"]]
-    top = max(r[1][2] for r in rows) or 1
-    scale = BAR_WIDTH / top
-    bars = [
-        RangeBar(
-            label=label,
-            y=i * ROW,
-            low_x=LABEL_WIDTH + t[0] * scale,
-            span=max(2.0, (t[2] - t[0]) * scale),
-            likely_x=LABEL_WIDTH + t[1] * scale,
-            text=f"${t[0]:,.0f} to ${t[2]:,.0f}, likely ${t[1]:,.0f}",
-            inhouse=inhouse,
+    entries = [("Keep it in-house", cost["inhouse_horizon"], "warn")]
+    entries += [(m["name"], m["horizon"], "ok") for m in cost["models"]]
+    labels = [f"{name}: {money(r[0])} to {money(r[2])}" for name, r, _ in entries]
+    _, high, ticks = _axis(0, max(r[2] for _, r, _ in entries), money)
+    scale = PLOT / high
+    rows = [
+        Row(
+            lines=lines,
+            top=top,
+            start=r[0] * scale,
+            width=max(0.5, (r[2] - r[0]) * scale),
+            figure=f"likely {money(r[1])}",
+            marker=r[1] * scale,
+            tone=tone,
         )
-        for i, (label, t, inhouse) in enumerate(rows)
+        for (_, r, tone), (lines, top) in zip(entries, _layout(labels), strict=True)
     ]
-    return Chart(len(bars) * ROW, LABEL_WIDTH + BAR_WIDTH + 10, LABEL_WIDTH, bars)
+    years = f"{cost.get('horizon_years', 0):g}"
+    return Chart(
+        title=f"Cost over {years} years, low to high with the likely figure marked",
+        axis_title=f"Cost over {years} years (US dollars)",
+        rows=rows,
+        ticks=ticks,
+        zero=0.0,
+        axis_y=_rows_height(labels),
+    )
+
+
+def sensitivity_chart(rows: Sequence[Any]) -> Chart | None:
+    """Each answer's reach: the lowest and highest fit score (0 to 100) that changing it alone gives,
+    the current score marked. ``rows`` are the engine's ``Sensitivity`` rows."""
+    if not rows:
+        return None
+    scale = PLOT / 100
+    labels = [r.prompt for r in rows]
+    return Chart(
+        title="Fit score range reached by changing each answer alone",
+        axis_title="Fit score (0 to 100); the mark is the score now",
+        rows=[
+            Row(
+                lines=lines,
+                top=top,
+                start=r.low * scale,
+                width=max(0.5, (r.high - r.low) * scale),
+                figure=f"{r.low}–{r.high}, now {r.baseline}",
+                marker=r.baseline * scale,
+            )
+            for r, (lines, top) in zip(rows, _layout(labels), strict=True)
+        ],
+        ticks=[Tick(PLOT * v / 100, str(v)) for v in (0, 25, 50, 75, 100)],
+        zero=0.0,
+        axis_y=_rows_height(labels),
+    )

@@ -108,3 +108,156 @@ def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
     check.visit(page, "403", "/assessments/new/", status=403)
 
     assert not check.problems, "\n".join(check.problems)
+
+
+# Layout at both widths: what a new user's walkthrough found cut off, hidden or unreachable.
+
+TITLES = (
+    "Equity research support for the Asia desk",
+    "Credit research desk with overnight turnaround",
+    "Invoice entry for the shared service centre",
+    "Strategy consultancy benchmarking",
+)
+
+OVERFLOW = """(el) => ({scroll: el.scrollWidth, client: el.clientWidth})"""
+CUE = """(el) => getComputedStyle(el, '::before').visibility"""
+# Every text of a chart lies inside the chart (nothing cut at its edges) and is at least 11 px tall.
+CHART_TEXT = """(svg) => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map((t) => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, inside: r.left >= box.left - 1 && r.right <= box.right + 1 && r.width > 0,
+            size: parseFloat(getComputedStyle(t).fontSize)};
+  });
+}"""
+
+
+def _chart_problems(page: Any, where: str) -> list[str]:
+    problems = []
+    charts = page.locator("svg.chart--bars")
+    if not charts.count():
+        return [f"{where}: no bar chart"]
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        if not chart.is_visible():
+            problems.append(f"{where}: chart {i + 1} is hidden")
+            continue
+        texts = chart.evaluate(CHART_TEXT)
+        problems += [f"{where}: chart {i + 1} cuts {t['text']!r}" for t in texts if not t["inside"]]
+        problems += [f"{where}: chart {i + 1} text {t['text']!r} is {t['size']}px" for t in texts if t["size"] < 11]
+        if not chart.locator(".chart__axis-title").count() or chart.locator(".chart__tick").count() < 2:
+            problems.append(f"{where}: chart {i + 1} has no labelled axis")
+        if chart.locator(".chart__figure").count() != chart.locator(".chart__bar").count():
+            problems.append(f"{where}: chart {i + 1} does not give each bar its figure")
+    return problems
+
+
+def test_compare_shows_four_recommendations_at_1280_and_cards_at_375(browsing: Browsing, buyer: User) -> None:
+    answers = golden_answers(HEDGE_FUND)
+    recs = [make_recommendation(buyer, title, answers) for title in TITLES]
+    page = browsing.new_page(buyer)
+    page.goto("/recommendations/compare/?" + "&".join(f"ids={r.pk}" for r in recs))
+    table = page.get_by_role("region", name="Comparison")
+    size = table.evaluate(OVERFLOW)
+    assert size["scroll"] <= size["client"], f"the comparison is cut off at 1280 px: {size}"
+    box = table.bounding_box()
+    for title in TITLES:
+        header = page.get_by_role("columnheader", name=title)
+        expect(header).to_be_visible()
+        edge = header.bounding_box()
+        assert edge["x"] + edge["width"] <= box["x"] + box["width"] + 1, f"{title} is cut off at 1280 px"
+    page.screenshot(path=SCREENSHOTS / "compare-four-1280.png", full_page=True)
+
+    page.set_viewport_size(NARROW)
+    expect(table).to_be_hidden()
+    cards = page.locator(".compare-cards > li")
+    expect(cards).to_have_count(4)
+    for i, title in enumerate(TITLES):
+        card = cards.nth(i)
+        expect(card.get_by_role("link", name=title)).to_be_visible()
+        expect(card.get_by_text("Verdict", exact=False).first).to_be_visible()
+        edge = card.bounding_box()
+        assert edge["x"] >= 0 and edge["x"] + edge["width"] <= NARROW["width"], f"card {title} is cut off at 375 px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    page.screenshot(path=SCREENSHOTS / "compare-four-375.png", full_page=True)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_the_header_folds_into_a_menu_on_phones(browsing: Browsing, buyer: User, js: bool) -> None:
+    from apps.accounts.models import Organisation
+    from tests.factories import MembershipFactory
+
+    # Two organisations, so the header carries the organisation switcher too.
+    MembershipFactory(user=buyer, organisation=Organisation.objects.create(name="Second Ltd", slug="second"))
+    page = browsing.new_page(buyer, js=js, viewport=NARROW)
+    page.goto("/")
+    header = page.locator("header.site-header").bounding_box()
+    assert header["height"] <= 80, f"the header is {header['height']}px high on a phone"
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav).to_be_hidden()
+    expect(page.get_by_label("Organisation")).to_be_hidden()
+    page.locator(".site-menu__toggle").click()
+    expect(nav).to_be_visible()
+    expect(nav.get_by_role("link", name="Portfolio")).to_be_visible()
+    expect(page.get_by_label("Organisation")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    page.screenshot(path=SCREENSHOTS / f"menu-open-375-{'js' if js else 'no-js'}.png")
+
+    page.set_viewport_size(WIDE)
+    page.goto("/")
+    expect(page.locator(".site-menu__toggle")).to_be_hidden()
+    expect(nav.get_by_role("link", name="Portfolio")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_charts_and_wide_tables_read_at_both_widths(browsing: Browsing, buyer: User) -> None:
+    recommendation = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer, js=False)
+    problems: list[str] = []
+    for path in (f"/recommendations/{recommendation.pk}/", f"/recommendations/{recommendation.pk}/what-would-flip/"):
+        for viewport in (WIDE, NARROW):
+            page.set_viewport_size(viewport)
+            page.goto(path)
+            problems += _chart_problems(page, f"{path} at {viewport['width']}px")
+            regions = page.locator(".table-scroll")
+            for i in range(regions.count()):
+                region = regions.nth(i)
+                if not region.is_visible():
+                    continue
+                where = f"{path} at {viewport['width']}px, table {i + 1}"
+                if region.get_attribute("tabindex") != "0" or region.get_attribute("role") != "region":
+                    problems.append(f"{where}: cannot be scrolled from the keyboard")
+                if not region.get_attribute("aria-label"):
+                    problems.append(f"{where}: has no name")
+                size = region.evaluate(OVERFLOW)
+                cue = region.evaluate(CUE)
+                if size["scroll"] > size["client"] and cue != "visible":
+                    problems.append(f"{where}: scrolls sideways with no hint")
+                if size["scroll"] <= size["client"] and cue == "visible":
+                    problems.append(f"{where}: says to scroll a table that fits")
+            page.screenshot(
+                path=SCREENSHOTS / f"charts-{path.strip('/').replace('/', '-')}-{viewport['width']}.png", full_page=True
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_the_curator_lands_on_the_curation_home_and_signing_out_says_so(
+    browsing: Browsing, check: PageCheck, curator: User, sign_in: Any
+) -> None:
+    page = browsing.new_page()
+    sign_in(page, curator.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keep the advice right")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Assessments")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Recommendations")).to_have_count(0)
+    page.get_by_role("link", name="All playbooks").click()
+    expect(page).to_have_url(re.compile(r"/admin/playbooks/playbook/$"))
+    check.visit(page, "curation-home", "/")
+
+    page.set_viewport_size(WIDE)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    page.get_by_role("link", name="Sign in again").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    assert not check.problems, "\n".join(check.problems)

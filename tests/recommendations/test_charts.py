@@ -1,0 +1,120 @@
+"""The result page's charts: an axis with figures and a title, each bar's figure beside it, negative
+scores left of a zero line, labels never cut, and text that keeps its size (no viewBox)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.charts import PLOT, cost_chart, nice_step, score_chart, sensitivity_chart
+from tests.recommendations.conftest import recommend
+
+
+def test_negative_scores_draw_left_of_the_zero_line() -> None:
+    chart = score_chart([{"name": "Project", "score": 12}, {"name": "Captive team", "score": -6}])
+    project, captive = chart.rows
+    assert 0 < chart.zero < PLOT
+    assert project.start == pytest.approx(chart.zero) and project.width > 0
+    assert captive.start < chart.zero and captive.width > 0 and captive.negative
+    assert captive.start + captive.width == pytest.approx(chart.zero)
+    # Both bars on the one scale: twice the points, twice the length.
+    assert project.width == pytest.approx(2 * captive.width)
+    assert [r.figure for r in chart.rows] == ["+12", "−6"]
+
+
+def test_the_score_axis_has_round_ticks_through_zero_and_a_title() -> None:
+    chart = score_chart([{"name": "Project", "score": 23}, {"name": "Pool", "score": -8}])
+    texts = [t.text for t in chart.ticks]
+    assert "0" in texts
+    zero_tick = next(t for t in chart.ticks if t.text == "0")
+    assert zero_tick.at == pytest.approx(chart.zero)
+    assert texts[0].startswith("−") and texts[-1].startswith("+")
+    assert chart.ticks[0].at == 0 and chart.ticks[-1].at == pytest.approx(PLOT)
+    assert "points" in chart.axis_title.lower()
+
+
+def test_all_zero_scores_still_make_an_axis() -> None:
+    chart = score_chart([{"name": "Project", "score": 0}])
+    assert chart.rows[0].width == 0 and chart.rows[0].figure == "0"
+    assert len(chart.ticks) >= 2
+
+
+@pytest.mark.parametrize(("span", "step"), [(31, 10), (100, 20), (8, 2), (3_400_000, 1_000_000), (0, 1)])
+def test_axis_steps_are_round(span: float, step: float) -> None:
+    assert nice_step(span) == step
+
+
+def test_cost_chart_marks_the_likely_figure_and_labels_its_axis_in_dollars() -> None:
+    cost = {
+        "available": True,
+        "horizon_years": 3,
+        "inhouse_horizon": [900_000, 1_200_000, 1_500_000],
+        "models": [{"name": "Shared pool", "horizon": [400_000, 600_000, 800_000]}],
+    }
+    chart = cost_chart(cost)
+    assert chart is not None
+    inhouse, pool = chart.rows
+    assert inhouse.label == "Keep it in-house: $900k to $1.50m" and inhouse.figure == "likely $1.20m"
+    assert inhouse.start < inhouse.marker < inhouse.start + inhouse.width
+    assert pool.figure == "likely $600k"
+    assert "3 years" in chart.axis_title and "US dollars" in chart.axis_title
+    assert chart.ticks[0].text == "$0" and chart.ticks[-1].at == pytest.approx(PLOT)
+    assert cost_chart({"available": False}) is None
+
+
+def test_sensitivity_labels_wrap_instead_of_being_cut() -> None:
+    prompt = "How many hours a year of this work do you expect, counting every analyst and reviewer involved?"
+    chart = sensitivity_chart([SimpleNamespace(prompt=prompt, low=30, high=80, baseline=55)])
+    assert chart is not None
+    (row,) = chart.rows
+    assert len(row.lines) > 1 and row.label == prompt
+    assert row.figure == "30–80, now 55"
+    assert [t.text for t in chart.ticks] == ["0", "25", "50", "75", "100"]
+    assert sensitivity_chart([]) is None
+
+
+def _svg_texts(svg: str) -> list[str]:
+    return [unescape(re.sub(r"<[^>]+>", "", t)) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+
+
+@pytest.mark.django_db
+def test_the_result_page_charts_have_axes_figures_and_captions(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    svgs = re.findall(r"<svg class=\"chart chart--bars\".*?</svg>", page, re.S)
+    assert len(svgs) == 2  # model scores and cost
+    for svg in svgs:
+        assert "viewBox" not in svg  # text keeps the page's size at every width
+        assert 'class="chart__axis"' in svg and 'class="chart__axis-title"' in svg
+        assert 'role="img"' in svg and "<title" in svg
+    scores, cost = svgs
+    texts = _svg_texts(scores)
+    for model in rec.snapshot["evaluation"]["models"]:
+        assert model["name"] in " ".join(texts)
+        assert (f"+{model['score']}" if model["score"] > 0 else str(model["score"]).replace("-", "−")) in texts
+    assert any(t.startswith("likely $") for t in _svg_texts(cost))
+    assert page.count("<figcaption") >= 2
+
+
+@pytest.mark.django_db
+def test_the_sensitivity_chart_shows_whole_prompts_and_a_scale(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    fragment = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]), HTTP_HX_REQUEST="true")
+    svg = re.search(r"<svg class=\"chart chart--bars\".*?</svg>", fragment.content.decode(), re.S)
+    assert svg is not None
+    texts = _svg_texts(svg.group(0))
+    assert "…" not in "".join(texts)
+    assert {"0", "50", "100"} <= set(texts)
+    assert any(t.startswith("Fit score") for t in texts)
+    assert any(re.fullmatch(r"\d+–\d+, now \d+", t) for t in texts)
