@@ -127,6 +127,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["apps.accounts.backends.ThrottledModelBackend"]
 LOGIN_THROTTLE_FAILURES = env_int("LOGIN_THROTTLE_FAILURES", 10)
 LOGIN_THROTTLE_LOCK_SECONDS = env_int("LOGIN_THROTTLE_LOCK_SECONDS", 15 * 60)
+# Password-reset mails per hour, per typed address and per client address; past either, the same
+# "check your email" answer and no mail (apps/accounts/views.py PasswordResetView).
+PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3)
+PASSWORD_RESET_MAILS_PER_CLIENT = env_int("PASSWORD_RESET_MAILS_PER_CLIENT", 20)
 # The client address is REMOTE_ADDR unless a trusted proxy sets a header, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 

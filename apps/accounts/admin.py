@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
 from apps.accounts.forms import AdminLoginForm
-from apps.accounts.models import LoginThrottle, Membership, Organisation, User
+from apps.accounts.models import Invitation, LoginThrottle, Membership, Organisation, RateLimit, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,11 +37,28 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "created_at"]
+    list_display = ["user", "organisation", "role", "created_at", "added_by", "last_chosen_at"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
-    list_select_related = ["user", "organisation"]
+    list_select_related = ["user", "organisation", "added_by"]
+    readonly_fields = ["added_by", "last_chosen_at"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made by owners and answered by the invited person; admin only reads them."""
+
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at", "declined_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(LoginThrottle)
@@ -51,6 +68,21 @@ class LoginThrottleAdmin(admin.ModelAdmin):
     list_display = ["email", "ip", "failures", "last_failure_at", "locked_until"]
     search_fields = ["email", "ip"]
     readonly_fields = ["email", "ip", "failures", "first_failure_at", "last_failure_at", "locked_until"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(RateLimit)
+class RateLimitAdmin(admin.ModelAdmin):
+    """Uses counted per key and window (password-reset mails). Deleting a row resets its count."""
+
+    list_display = ["scope", "key", "count", "window_started_at"]
+    list_filter = ["scope"]
+    search_fields = ["key"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

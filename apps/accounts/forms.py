@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.accounts import throttle
 from apps.accounts.models import Membership
+from apps.accounts.security import client_ip, security_event
 
 
 class LockoutMessageMixin:
@@ -21,10 +24,51 @@ class LockoutMessageMixin:
         until = getattr(self.request, "login_locked_until", None)
         if until is None:
             return super().get_invalid_login_error()  # type: ignore[misc]
-        minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
         return ValidationError(
             "Too many failed sign-ins for this email address from your network, so signing in is paused "
-            f"for {minutes} minute{'s' if minutes != 1 else ''}. Try again then, or reset your password by email.",
+            f"for {_paused_for(until)}. Try again then, or reset your password by email.",
+            code="locked_out",
+        )
+
+
+def _paused_for(until: Any) -> str:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The change-password form, with the current password counted by the sign-in throttle.
+
+    A stolen session must not become a way to guess the password: wrong current passwords count
+    towards the same (email, client address) lock as wrong sign-ins, and while the pair is locked
+    the password is not even checked. The view answers 429 while ``request.login_locked_until`` is set
+    (kpo_advisor.middleware.SecurityEventsMiddleware adds Retry-After).
+    """
+
+    def __init__(self, user: Any, *args: Any, request: Any, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        email, ip = self.user.email, client_ip(self.request)
+        until = throttle.locked_until(email=email, ip=ip)
+        if until is None:
+            try:
+                return str(super().clean_old_password())
+            except ValidationError:
+                failures, until = throttle.record_failure(email=email, ip=ip)
+                security_event(self.request, "password_change_failed", level=logging.WARNING, failures=failures)
+                if until is None:
+                    raise
+                security_event(
+                    self.request, "login_locked", level=logging.WARNING, email=email, until=until.isoformat()
+                )
+        else:
+            security_event(self.request, "password_change_refused_locked", level=logging.WARNING)
+        self.request.login_locked_until = until
+        raise ValidationError(
+            f"Too many wrong passwords, so changing it is paused for {_paused_for(until)}. Try again then, "
+            "or sign out and reset your password by email.",
             code="locked_out",
         )
 
@@ -44,7 +88,9 @@ class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
 
 class AddMemberForm(forms.Form):
     email = forms.EmailField(
-        label="Email address", help_text="Someone new gets an email with a link to set their password."
+        label="Email address",
+        max_length=254,
+        help_text="They get an email and join when they accept; someone new first sets a password.",
     )
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
 
@@ -59,3 +105,8 @@ class RoleForm(forms.Form):
 class SwitchOrganisationForm(forms.Form):
     # Bounded: no id is larger (ids are 64-bit), so anything beyond is plainly not an organisation.
     organisation = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class AcceptInvitationForm(forms.Form):
+    # Unticked, joining leaves the current organisation as it is: the person chooses where to work.
+    switch = forms.BooleanField(required=False)

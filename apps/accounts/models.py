@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 
@@ -86,6 +87,13 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The owner whose invitation this member accepted (empty for memberships made before invitations).
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="added by"
+    )
+    # When the member last chose this organisation (switcher, or "accept and switch"): after sign-in the
+    # current organisation is the one chosen last, never one merely joined (apps/accounts/scoping.py).
+    last_chosen_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -133,3 +141,78 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip or 'unknown'}: {self.failures} failures"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Invitations nobody has answered or cancelled yet."""
+        return self.filter(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True)
+
+    def for_email(self, email: str) -> InvitationQuerySet:
+        return self.filter(email=email.strip().lower())
+
+
+class Invitation(models.Model):
+    """An owner's offer of a role in their organisation to one email address.
+
+    Nobody becomes a member without accepting (DESIGN.md invariant 11): the membership is made when
+    the person signed in with this email accepts. The invitation belongs to the email, so only that
+    user can see, accept or decline it; the organisation's owners can cancel it while it is open.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("email address")
+    role = models.CharField(max_length=10, choices=Membership.Role.choices, default=Membership.Role.VIEWER)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_one_open_per_organisation_email",
+            ),
+            # An invitation ends once: accepted, declined or cancelled, never two of them.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(accepted_at__isnull=True, declined_at__isnull=True)
+                    | models.Q(accepted_at__isnull=True, cancelled_at__isnull=True)
+                    | models.Q(declined_at__isnull=True, cancelled_at__isnull=True)
+                ),
+                name="invitation_ends_once",
+            ),
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="invitation_email_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None and self.cancelled_at is None
+
+
+class RateLimit(models.Model):
+    """Uses of one action by one key in a fixed window (apps/accounts/throttle.py), e.g. reset mails
+    asked for one address, or from one client address. The key is whatever was typed, known or not."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=320)
+    window_started_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-window_started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="rate_limit_unique_scope_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.count}"

@@ -38,16 +38,30 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
-    """The signed-in user's membership in the organisation they chose (or their first one), cached."""
+    """The signed-in user's membership in the organisation they are working in, cached per request.
+
+    That is the one chosen in this session; otherwise the one they chose last (``last_chosen_at``,
+    set by the switcher and by "accept and switch"); otherwise their oldest membership. Never the
+    first by name: an organisation someone was invited to (or added to before invitations existed)
+    must not become where their next assessment lands just because its name sorts first.
+    """
     if hasattr(request, "_membership_cache"):
         return request._membership_cache
     memberships = user_memberships(request)
     chosen = request.session.get(SESSION_KEY) if memberships else None
     membership = next((m for m in memberships if m.organisation_id == chosen), None) if chosen else None
     if membership is None and memberships:
-        membership = memberships[0]  # the first by organisation name
+        membership = min(memberships, key=_fallback_order)
     request._membership_cache = membership  # type: ignore[attr-defined]
     return membership
+
+
+def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:
+    # Most recently chosen first; never-chosen ones after, oldest first.
+    chosen = membership.last_chosen_at
+    if chosen is not None:
+        return (0, -chosen.timestamp(), 0.0, 0)
+    return (1, 0.0, membership.created_at.timestamp(), membership.pk)
 
 
 def member_required(

@@ -2,7 +2,10 @@
 
 Events: ``login_succeeded``, ``login_failed``, ``login_locked`` (a throttle lock starts),
 ``login_refused_locked`` (an attempt while locked), ``logout``, ``session_expired`` (absolute
-lifetime), ``permission_denied`` (any 403). docs/operations.md lists them. This module imports no
+lifetime), ``permission_denied`` (any 403); ``password_change_failed`` (a wrong current password),
+``password_change_refused_locked``, ``password_changed``, ``password_reset_limited`` (no mail: the
+address's or the client's hourly mails are used up); ``invitation_sent``, ``invitation_accepted``,
+``invitation_declined``, ``invitation_cancelled``. docs/operations.md lists them. This module imports no
 models, so middleware and settings-time code can use it.
 """
 

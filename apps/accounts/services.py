@@ -1,5 +1,7 @@
 """Writes that change who belongs to an organisation. Each runs in one transaction.
 
+Membership is by consent: owners invite, and only the invited person's Accept makes a member.
+
 The last owner of an organisation can be neither demoted nor removed: owner rows are locked
 while the count is checked, so two owners demoting each other at once cannot both succeed.
 """
@@ -12,31 +14,47 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from apps.accounts.models import Membership, Organisation, User
+from apps.accounts.models import Invitation, Membership, Organisation, User
 
 
-def add_member(
-    *, organisation: Organisation, email: str, role: str, invited_by: User, base_url: str
-) -> tuple[Membership, bool]:
-    """Add the user with ``email`` (creating and inviting them if new). Returns (membership, invited)."""
+def invite_member(*, organisation: Organisation, email: str, role: str, invited_by: User, base_url: str) -> Invitation:
+    """Invite ``email`` to ``organisation`` with ``role``. Nobody joins until they accept.
+
+    The owner learns nothing about whether the email has an account: either way an invitation is
+    made and one email is sent. Someone new gets an account without a password and the set-password
+    email; an existing account gets a notice with a link to its invitations page (no organisation
+    name, no data). Setting the password is not consent: a new person, too, joins only by signing
+    in and pressing Accept, so every membership starts the same way.
+    """
     email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError("Choose owner, editor or viewer.")
     with transaction.atomic():
+        # The organisation's row lock serialises two owners inviting the same email at once.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        if Membership.objects.filter(organisation=organisation, user__email=email).exists():
+            raise ValidationError(f"{email} is already a member of {organisation}.")
+        if Invitation.objects.open().filter(organisation=organisation, email=email).exists():
+            raise ValidationError(
+                f"{email} already has a pending invitation to {organisation}: cancel it to invite them again."
+            )
         user, created = User.objects.get_or_create(email=email, defaults={"is_active": True})
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        if Membership.objects.filter(organisation=organisation, user=user).exists():
-            raise ValidationError(f"{email} is already a member of {organisation}.")
-        membership = Membership.objects.create(organisation=organisation, user=user, role=role)
-        if created:
-            transaction.on_commit(lambda: _send_invitation(user, organisation, invited_by, base_url))
-    return membership, created
+        invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by)
+        if user.has_usable_password():
+            transaction.on_commit(lambda: _send_notice(user, base_url))
+        else:
+            transaction.on_commit(lambda: _send_set_password(user, organisation, invited_by, base_url))
+    return invitation
 
 
-def _send_invitation(user: User, organisation: Organisation, invited_by: User, base_url: str) -> None:
+def _send_set_password(user: User, organisation: Organisation, invited_by: User, base_url: str) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = base_url + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
@@ -44,6 +62,66 @@ def _send_invitation(user: User, organisation: Organisation, invited_by: User, b
         "accounts/invitation_email.txt", {"organisation": organisation, "invited_by": invited_by, "link": link}
     )
     send_mail(f"You're invited to {organisation} on KPO Advisor", body, None, [user.email])
+
+
+def _send_notice(user: User, base_url: str) -> None:
+    # Only a link: whoever reads this mailbox learns nothing they could not see by signing in.
+    link = base_url + reverse("accounts:invitations")
+    body = render_to_string("accounts/invitation_notice_email.txt", {"link": link})
+    send_mail("You have an invitation on KPO Advisor", body, None, [user.email])
+
+
+def _lock_open(invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError("This invitation has already been answered or withdrawn.")
+    return invitation
+
+
+def accept_invitation(*, invitation: Invitation, user: User, switch: bool = False) -> Membership:
+    """Make ``user`` a member with the invitation's role. The current organisation stays as it was
+    unless ``switch`` (the person chose to work in the new one now)."""
+    if invitation.email != user.email.lower():
+        raise ValidationError("This invitation is for another email address.")
+    with transaction.atomic():
+        invitation = _lock_open(invitation)
+        membership, _ = Membership.objects.get_or_create(
+            organisation_id=invitation.organisation_id,
+            user=user,
+            defaults={"role": invitation.role, "added_by_id": invitation.invited_by_id},
+        )
+        if switch:
+            membership.last_chosen_at = timezone.now()
+            membership.save(update_fields=["last_chosen_at"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def decline_invitation(*, invitation: Invitation, user: User) -> Invitation:
+    if invitation.email != user.email.lower():
+        raise ValidationError("This invitation is for another email address.")
+    with transaction.atomic():
+        invitation = _lock_open(invitation)
+        invitation.declined_at = timezone.now()
+        invitation.save(update_fields=["declined_at"])
+    return invitation
+
+
+def cancel_invitation(*, invitation: Invitation) -> Invitation:
+    with transaction.atomic():
+        invitation = _lock_open(invitation)
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+    return invitation
+
+
+def choose_organisation(*, membership: Membership) -> Membership:
+    """Record that the member chose to work in this organisation: it is their current one from now
+    on, in this session and after their next sign-in."""
+    membership.last_chosen_at = timezone.now()
+    membership.save(update_fields=["last_chosen_at"])
+    return membership
 
 
 def _ensure_another_owner(membership: Membership) -> None:

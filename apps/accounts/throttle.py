@@ -1,9 +1,17 @@
-"""Login throttling: too many wrong passwords for one email from one client address lock that pair.
+"""Throttles: wrong passwords lock an (email, client address) pair; rate limits cap actions per key.
+
+Login throttling: too many wrong passwords for one email from one client address lock that pair.
 
 LOGIN_THROTTLE_FAILURES failures within LOGIN_THROTTLE_LOCK_SECONDS lock the (email, address) pair
 for LOGIN_THROTTLE_LOCK_SECONDS; while locked, no password is even checked. A successful sign-in
 clears the pair, and a completed password reset clears every lock on the email. Counting takes a
 row lock, so parallel guesses cannot slip past the limit.
+
+The same count covers the current password typed on the change-password form (keyed by the
+signed-in user's email): both are guesses at one account's password, so together they get one budget.
+
+Rate limits (``take``) count uses of an action per key in a fixed window: password-reset mails per
+typed address and per client address. The key is counted whether or not an account has it.
 
 django-axes does this too, but no release supports Django 6.1 yet; this is the small part we need.
 """
@@ -17,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.accounts.models import LoginThrottle
+from apps.accounts.models import LoginThrottle, RateLimit
 
 
 def _pair(email: str, ip: str) -> dict[str, str]:
@@ -65,10 +73,30 @@ def clear_email(*, email: str) -> None:
     LoginThrottle.objects.filter(email=_pair(email, "")["email"]).delete()
 
 
+def take(*, scope: str, key: str, limit: int, seconds: int) -> bool:
+    """Count one use of ``scope`` by ``key``; False when more than ``limit`` uses fall in the window.
+
+    Fixed windows of ``seconds`` from the first use. Every call counts, allowed or not, so the work
+    (and the answer's timing) is the same either way; the row lock keeps parallel requests honest.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        row, _ = RateLimit.objects.select_for_update().get_or_create(
+            scope=scope, key=key.strip().lower()[:320], defaults={"window_started_at": now}
+        )
+        if row.window_started_at <= now - timedelta(seconds=seconds):
+            row.window_started_at, row.count = now, 0
+        row.count += 1
+        row.save(update_fields=["window_started_at", "count"])
+    return row.count <= limit
+
+
 def prune() -> int:
     """Delete rows whose window and lock are over; returns how many. Run from cron (docs/operations.md)."""
     cutoff = timezone.now() - _window()
     stale = LoginThrottle.objects.filter(last_failure_at__lt=cutoff).filter(
         Q(locked_until__isnull=True) | Q(locked_until__lt=timezone.now())
     )
-    return stale.delete()[0]
+    # No rate limit's window is longer than a day.
+    old_windows = RateLimit.objects.filter(window_started_at__lt=timezone.now() - timedelta(days=1))
+    return stale.delete()[0] + old_windows.delete()[0]

@@ -22,4 +22,8 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.change_role, name="change_role"),
     path("members/<int:pk>/remove/", views.remove_member, name="remove_member"),
+    path("members/invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:pk>/accept/", views.accept_invitation, name="accept_invitation"),
+    path("invitations/<int:pk>/decline/", views.decline_invitation, name="decline_invitation"),
 ]

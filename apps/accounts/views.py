@@ -1,24 +1,34 @@
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts import services, throttle
-from apps.accounts.forms import AddMemberForm, EmailAuthenticationForm, RoleForm, SwitchOrganisationForm
-from apps.accounts.models import Membership
+from apps.accounts.forms import (
+    AcceptInvitationForm,
+    AddMemberForm,
+    EmailAuthenticationForm,
+    RoleForm,
+    SwitchOrganisationForm,
+    ThrottledPasswordChangeForm,
+)
+from apps.accounts.models import Invitation, Membership
+from apps.accounts.responses import RedirectThen
 from apps.accounts.scoping import SESSION_KEY, get_for_member, member_required
-from apps.accounts.security import SESSION_LOGIN_AT, security_event
+from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
 
 
 class LoginView(auth_views.LoginView):
@@ -43,12 +53,51 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Wrong current passwords count towards the sign-in lock (forms.ThrottledPasswordChangeForm)."""
+
+    form_class = ThrottledPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        throttle.clear(email=form.user.email, ip=client_ip(self.request))
+        security_event(self.request, "password_changed")
+        return super().form_valid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer, after the same work, whether or not the address has an account or its mails
+    are used up: the redirect to "check your email". The response path only counts the request
+    against the per-address and per-client limits; finding the account and sending the mail happen
+    once the response has gone (``RedirectThen``), so its timing says nothing about the address."""
+
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.html"
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email, ip = form.cleaned_data["email"], client_ip(self.request)
+        per_address = throttle.take(
+            scope="reset_mail_address", key=email, limit=settings.PASSWORD_RESET_MAILS_PER_ADDRESS, seconds=3600
+        )
+        per_client = throttle.take(
+            scope="reset_mail_client", key=ip, limit=settings.PASSWORD_RESET_MAILS_PER_CLIENT, seconds=3600
+        )
+        if not (per_address and per_client):
+            security_event(self.request, "password_reset_limited", level=logging.WARNING, email=email)
+            return RedirectThen(str(self.get_success_url()))
+        options = {
+            "use_https": self.request.is_secure(),
+            "token_generator": self.token_generator,
+            "from_email": self.from_email,
+            "email_template_name": self.email_template_name,
+            "subject_template_name": self.subject_template_name,
+            "request": self.request,
+            "html_email_template_name": self.html_email_template_name,
+            "extra_email_context": self.extra_email_context,
+        }
+        return RedirectThen(str(self.get_success_url()), then=lambda: form.save(**options))
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -69,6 +118,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     membership = get_object_or_404(
         Membership.objects.for_user(request.user), organisation_id=form.cleaned_data["organisation"]
     )
+    services.choose_organisation(membership=membership)
     request.session[SESSION_KEY] = membership.organisation_id
     messages.success(request, f"You are now working in {membership.organisation}.")
     # Only a path on this site; anything else (another host, a URL name, junk) goes home.
@@ -89,7 +139,7 @@ def members(request: HttpRequest) -> HttpResponse:
         form = AddMemberForm(request.POST)
         if form.is_valid():
             try:
-                membership, invited = services.add_member(
+                invitation = services.invite_member(
                     organisation=request.organisation,  # type: ignore[attr-defined]
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
@@ -99,14 +149,79 @@ def members(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error("email", exc)
             else:
-                verb = "Invited" if invited else "Added"
-                messages.success(request, f"{verb} {membership.user.email} as {membership.get_role_display()}.")
+                security_event(request, "invitation_sent", invitation=invitation.pk, role=invitation.role)
+                # The same words whether or not the email has an account.
+                messages.success(request, f"Invitation sent to {invitation.email}. They join when they accept.")
                 return redirect("accounts:members")
-    team = Membership.objects.filter(organisation=request.organisation).select_related("user")  # type: ignore[attr-defined]
-    status = 400 if form.errors else 200
-    return render(
-        request, "accounts/members.html", {"team": team, "form": form, "roles": Membership.Role.choices}, status=status
-    )
+    organisation = request.organisation  # type: ignore[attr-defined]
+    team = Membership.objects.filter(organisation=organisation).select_related("user")
+    is_owner = request.membership.is_owner  # type: ignore[attr-defined]
+    pending = Invitation.objects.open().filter(organisation=organisation) if is_owner else Invitation.objects.none()
+    context = {"team": team, "pending": pending, "form": form, "roles": Membership.Role.choices}
+    return render(request, "accounts/members.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required(Membership.Role.OWNER)
+def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_for_member(request, Invitation.objects.open(), pk=pk)
+    try:
+        services.cancel_invitation(invitation=invitation)
+    except ValidationError as exc:  # answered a moment ago
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:members")
+    security_event(request, "invitation_cancelled", invitation=invitation.pk)
+    messages.success(request, f"Cancelled the invitation to {invitation.email}.")
+    return redirect("accounts:members")
+
+
+def _own_invitation(request: HttpRequest, pk: int) -> Invitation:
+    """One of the signed-in user's open invitations, or 404: an invitation belongs to the invited
+    email, so the inviting organisation's owners get a 404 here like everyone else."""
+    return get_object_or_404(Invitation.objects.open().for_email(request.user.email), pk=pk)  # type: ignore[union-attr]
+
+
+@require_safe
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    pending = Invitation.objects.open().for_email(request.user.email).select_related("organisation", "invited_by")  # type: ignore[union-attr]
+    return render(request, "accounts/invitations.html", {"pending": pending})
+
+
+@require_POST
+@login_required
+def accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _own_invitation(request, pk)
+    switch = AcceptInvitationForm(request.POST)
+    switch_now = switch.is_valid() and switch.cleaned_data["switch"]
+    try:
+        membership = services.accept_invitation(invitation=invitation, user=request.user, switch=switch_now)  # type: ignore[arg-type]
+    except ValidationError as exc:  # cancelled or answered a moment ago
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:invitations")
+    security_event(request, "invitation_accepted", invitation=invitation.pk, organisation=membership.organisation_id)
+    if switch_now:
+        request.session[SESSION_KEY] = membership.organisation_id
+        messages.success(request, f"You joined {invitation.organisation} and are now working in it.")
+    else:
+        messages.success(
+            request, f"You joined {invitation.organisation}. Switch to it from the header when you need it."
+        )
+    return redirect("home")
+
+
+@require_POST
+@login_required
+def decline_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _own_invitation(request, pk)
+    try:
+        services.decline_invitation(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:invitations")
+    security_event(request, "invitation_declined", invitation=invitation.pk)
+    messages.success(request, f"You declined the invitation to {invitation.organisation}.")
+    return redirect("accounts:invitations")
 
 
 @require_POST

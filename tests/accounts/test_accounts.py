@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from apps.accounts.models import Membership, Organisation, User
+from apps.accounts.models import Invitation, Membership, Organisation, User
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +61,20 @@ def test_members_page_lists_only_this_organisation(buyer_client: Client, colleag
     assert "outsider@other.test" not in body
 
 
-def test_owner_adds_an_existing_user(buyer_client: Client, organisation: Organisation, outsider: User) -> None:
-    response = buyer_client.post(reverse("accounts:members"), {"email": "outsider@other.test", "role": "viewer"})
+def test_owner_invites_an_existing_user_who_is_not_a_member_until_they_accept(
+    buyer_client: Client, organisation: Organisation, outsider: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = buyer_client.post(reverse("accounts:members"), {"email": "outsider@other.test", "role": "viewer"})
     assert response.status_code == 302
-    assert Membership.objects.get(organisation=organisation, user=outsider).role == "viewer"
-    assert mail.outbox == []
+    assert not Membership.objects.filter(organisation=organisation, user=outsider).exists()
+    invitation = Invitation.objects.get(organisation=organisation, email="outsider@other.test")
+    assert invitation.is_open and invitation.role == "viewer"
+    # A notice with a link only: no organisation, no inviter.
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["outsider@other.test"]
+    assert "/accounts/invitations/" in mail.outbox[0].body
+    assert "Acme" not in mail.outbox[0].body + mail.outbox[0].subject
+    assert "buyer@acme.test" not in mail.outbox[0].body
 
 
 def test_owner_invites_someone_new(
@@ -76,7 +85,8 @@ def test_owner_invites_someone_new(
     assert response.status_code == 302
     user = User.objects.get(email="new.person@acme.test")
     assert not user.has_usable_password()
-    assert Membership.objects.get(organisation=organisation, user=user).role == "editor"
+    assert not Membership.objects.filter(user=user).exists()
+    assert Invitation.objects.open().get(organisation=organisation, email="new.person@acme.test").role == "editor"
     assert len(mail.outbox) == 1
     assert "Acme Procurement" in mail.outbox[0].subject
     assert "/accounts/password/reset/" in mail.outbox[0].body
@@ -103,6 +113,7 @@ def test_only_owners_add_members(request: pytest.FixtureRequest, who: str) -> No
     response = client.post(reverse("accounts:members"), {"email": "x@acme.test", "role": "owner"})
     assert response.status_code == 403
     assert not User.objects.filter(email="x@acme.test").exists()
+    assert not Invitation.objects.exists()
 
 
 def test_owner_changes_a_role(buyer_client: Client, colleague: User) -> None:

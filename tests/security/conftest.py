@@ -21,6 +21,7 @@ from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
+from tests.accounts.factories import invitation_world
 from tests.factories import RegimeFactory
 from tests.vendors.factories import vendor_world
 
@@ -53,6 +54,7 @@ class World:
     viewer_membership: Membership
     regime: Regime
     vendors: Any = None  # tests/vendors/factories.py VendorWorld: a shortlist on ``recommendation``
+    invitations: Any = None  # tests/accounts/factories.py InvitationWorld: one to the owner, one from Acme
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -97,6 +99,9 @@ def world(
         regime=RegimeFactory(code="gdpr", name="GDPR"),
     )
     world.vendors = vendor_world(recommendation, buyer)
+    world.invitations = invitation_world(
+        organisation=organisation, other_organisation=other_organisation, owner=buyer, outsider=outsider
+    )
     return world
 
 

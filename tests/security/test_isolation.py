@@ -40,6 +40,11 @@ class Case:
 ISOLATION: dict[str, Case] = {
     "accounts:change_role": Case(lambda w: [[w.editor_membership.pk]], ("POST",), {"role": "viewer"}),
     "accounts:remove_member": Case(lambda w: [[w.editor_membership.pk]], ("POST",)),
+    "accounts:cancel_invitation": Case(lambda w: [[w.invitations.from_organisation.pk]], ("POST",)),
+    # An invitation belongs to the invited email: here the owner's, sent by the outsider's own
+    # organisation, which gets a 404 like everyone else.
+    "accounts:accept_invitation": Case(lambda w: [[w.invitations.to_owner.pk]], ("POST",)),
+    "accounts:decline_invitation": Case(lambda w: [[w.invitations.to_owner.pk]], ("POST",)),
     "questionnaire:resume": Case(lambda w: [[w.draft.pk]], ("GET",)),
     "questionnaire:step": Case(lambda w: [[w.draft.pk, "work"]], ("GET", "POST"), {"judgement": "no"}),
     "questionnaire:answer": Case(lambda w: [[w.draft.pk, "judgement"]], ("POST",), {"judgement": "no"}, htmx=True),

@@ -88,6 +88,11 @@ MATRIX = [
         data=lambda w: {"role": "editor"},
     ),
     Row("accounts:remove_member", "POST", OWNER, args=lambda w: [w.viewer_membership.pk]),
+    Row("accounts:cancel_invitation", "POST", OWNER, args=lambda w: [w.invitations.from_organisation.pk]),
+    Row("accounts:invitations", "GET", SIGNED_IN),
+    # Only the invited person (here the owner) answers an invitation; everyone else gets a 404.
+    Row("accounts:accept_invitation", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.invitations.to_owner.pk]),
+    Row("accounts:decline_invitation", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.invitations.to_owner.pk]),
     Row("questionnaire:list", "GET", SIGNED_IN),
     Row("questionnaire:start", "GET", (200, 200, 403, 200, 302)),
     Row("questionnaire:start", "POST", (302, 302, 403, 302, 302), data=lambda w: {"title": "New", "function": "legal"}),

@@ -1,0 +1,267 @@
+"""Membership by consent: owners invite, and only the invited person's Accept makes a member.
+
+The attack this guards against: an owner of "Aardvark ..." added an existing account of another
+organisation by email; the victim was a member at once, and after their next sign-in Aardvark (first
+by name) was where their next assessment landed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Invitation, Membership, Organisation, User
+from tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+SECURITY = "kpo_advisor.security"
+
+
+@pytest.fixture
+def aardvark(db: None) -> Organisation:
+    return OrganisationFactory(name="Aardvark Holdings")
+
+
+@pytest.fixture
+def mallory(aardvark: Organisation) -> User:
+    """Owner of an organisation whose name sorts before everyone else's."""
+    return MembershipFactory(organisation=aardvark, role="owner", user__email="mallory@aardvark.test").user
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def invite(owner: User, email: str, role: str = "editor") -> Any:
+    return signed_in(owner).post(reverse("accounts:members"), {"email": email, "role": role}, follow=True)
+
+
+def working_in(user: User) -> str:
+    """The organisation a fresh sign-in of ``user`` works in (the members page names it)."""
+    body = signed_in(user).get(reverse("accounts:members")).content.decode()
+    return body.split("<h1>Members of ", 1)[1].split("</h1>", 1)[0]
+
+
+def events(caplog: pytest.LogCaptureFixture, name: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == SECURITY and f"event={name} " in r.getMessage()]
+
+
+def test_an_invited_user_is_a_member_only_after_accepting(
+    mallory: User, aardvark: Organisation, outsider: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    invite(mallory, "outsider@other.test", "viewer")
+    assert not Membership.objects.filter(user=outsider, organisation=aardvark).exists()
+    assert len(events(caplog, "invitation_sent")) == 1
+
+    client = signed_in(outsider)
+    page = client.get(reverse("accounts:invitations")).content.decode()
+    assert "Aardvark Holdings" in page and "mallory@aardvark.test" in page
+    invitation = Invitation.objects.get(email="outsider@other.test")
+    response = client.post(reverse("accounts:accept_invitation", args=[invitation.pk]))
+    assert response.status_code == 302
+
+    membership = Membership.objects.get(user=outsider, organisation=aardvark)
+    assert membership.role == "viewer" and membership.added_by == mallory
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None and not invitation.is_open
+    assert len(events(caplog, "invitation_accepted")) == 1
+
+
+def test_declining_leaves_no_membership(
+    mallory: User, aardvark: Organisation, outsider: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    invite(mallory, "outsider@other.test")
+    invitation = Invitation.objects.get()
+    client = signed_in(outsider)
+    assert client.post(reverse("accounts:decline_invitation", args=[invitation.pk])).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.declined_at is not None
+    assert not Membership.objects.filter(user=outsider, organisation=aardvark).exists()
+    assert len(events(caplog, "invitation_declined")) == 1
+    # Answered once: accepting it afterwards opens nothing.
+    assert client.post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 404
+    assert not Membership.objects.filter(user=outsider, organisation=aardvark).exists()
+
+
+def test_the_owner_gets_the_same_answer_whether_or_not_the_email_has_an_account(
+    mallory: User, outsider: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        known = invite(mallory, "outsider@other.test")
+        unknown = invite(mallory, "nobody@nowhere.test")
+    assert known.status_code == unknown.status_code == 200
+    assert known.redirect_chain == unknown.redirect_chain
+    messages = [[str(m) for m in r.context["messages"]] for r in (known, unknown)]
+    assert messages == [
+        ["Invitation sent to outsider@other.test. They join when they accept."],
+        ["Invitation sent to nobody@nowhere.test. They join when they accept."],
+    ]
+    # Both are listed as pending, and each address got one email.
+    assert "outsider@other.test" in unknown.content.decode() and "nobody@nowhere.test" in unknown.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == ["nobody@nowhere.test", "outsider@other.test"]
+
+
+def test_an_invitation_does_not_move_the_invited_user_to_the_inviting_organisation(
+    mallory: User, outsider: User
+) -> None:
+    invite(mallory, "outsider@other.test")
+    assert working_in(outsider) == "Other Corp"
+    client = signed_in(outsider)
+    client.post(reverse("accounts:accept_invitation", args=[Invitation.objects.get().pk]))
+    # Accepted without choosing to switch: this session and the next sign-in stay where they were.
+    assert "Members of Other Corp" in client.get(reverse("accounts:members")).content.decode()
+    assert working_in(outsider) == "Other Corp"
+
+
+def test_accepting_and_switching_makes_the_new_organisation_current(mallory: User, outsider: User) -> None:
+    invite(mallory, "outsider@other.test")
+    client = signed_in(outsider)
+    client.post(reverse("accounts:accept_invitation", args=[Invitation.objects.get().pk]), {"switch": "on"})
+    assert "Members of Aardvark Holdings" in client.get(reverse("accounts:members")).content.decode()
+    assert working_in(outsider) == "Aardvark Holdings"
+
+
+def test_after_sign_in_the_current_organisation_is_the_last_chosen_then_the_oldest(
+    outsider: User, aardvark: Organisation, other_organisation: Organisation
+) -> None:
+    # A membership made before invitations existed (added without consent), newer than their own.
+    MembershipFactory(user=outsider, organisation=aardvark, role="viewer")
+    assert working_in(outsider) == "Other Corp"  # the oldest, not the first by name
+    client = signed_in(outsider)
+    client.post(reverse("accounts:switch_organisation"), {"organisation": aardvark.pk})
+    assert working_in(outsider) == "Aardvark Holdings"  # chosen last
+    client.post(reverse("accounts:switch_organisation"), {"organisation": other_organisation.pk})
+    assert working_in(outsider) == "Other Corp"
+
+
+@pytest.mark.parametrize("who", ["buyer", "colleague", "viewer"])
+def test_only_the_invited_user_can_answer_an_invitation(request: pytest.FixtureRequest, who: str) -> None:
+    """Even the owner who sent it gets a 404: the invitation belongs to the invited email."""
+    outsider = request.getfixturevalue("outsider")
+    invite(request.getfixturevalue("buyer"), outsider.email)
+    invitation = Invitation.objects.get()
+    client = signed_in(request.getfixturevalue(who))
+    for name in ("accounts:accept_invitation", "accounts:decline_invitation"):
+        assert client.post(reverse(name, args=[invitation.pk])).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.is_open
+    assert not Membership.objects.filter(user=outsider, organisation=invitation.organisation).exists()
+
+
+def test_answering_needs_a_signed_in_post(buyer: User, outsider: User) -> None:
+    invite(buyer, outsider.email)
+    invitation = Invitation.objects.get()
+    assert Client().post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 302  # sign in
+    assert signed_in(outsider).get(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 405
+    assert not Membership.objects.filter(user=outsider, organisation=invitation.organisation).exists()
+
+
+def test_the_owner_lists_and_cancels_pending_invitations(buyer: User, buyer_client: Client, outsider: User) -> None:
+    invite(buyer, outsider.email, "viewer")
+    invitation = Invitation.objects.get()
+    assert "<td>outsider@other.test</td>" in buyer_client.get(reverse("accounts:members")).content.decode()
+    assert buyer_client.post(reverse("accounts:cancel_invitation", args=[invitation.pk])).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is not None
+    assert "<td>outsider@other.test</td>" not in buyer_client.get(reverse("accounts:members")).content.decode()
+    assert signed_in(outsider).post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 404
+    assert not Membership.objects.filter(user=outsider, organisation=invitation.organisation).exists()
+
+
+@pytest.mark.parametrize("who", ["colleague_client", "viewer_client"])
+def test_only_owners_cancel_invitations(request: pytest.FixtureRequest, buyer: User, who: str) -> None:
+    invite(buyer, "someone@new.test")
+    invitation = Invitation.objects.get()
+    response = request.getfixturevalue(who).post(reverse("accounts:cancel_invitation", args=[invitation.pk]))
+    assert response.status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.is_open
+
+
+def test_editors_and_viewers_do_not_see_pending_invitations(buyer: User, colleague_client: Client) -> None:
+    invite(buyer, "someone@new.test")
+    assert "someone@new.test" not in colleague_client.get(reverse("accounts:members")).content.decode()
+
+
+def test_a_second_open_invitation_is_refused_clearly_and_one_after_a_decline_is_fine(
+    buyer: User, outsider: User
+) -> None:
+    invite(buyer, outsider.email)
+    again = invite(buyer, "Outsider@Other.test")
+    assert again.status_code == 400
+    assert "already has a pending invitation" in again.content.decode()
+    assert Invitation.objects.count() == 1
+    signed_in(outsider).post(reverse("accounts:decline_invitation", args=[Invitation.objects.get().pk]))
+    assert invite(buyer, outsider.email).status_code == 200
+    assert Invitation.objects.open().count() == 1
+
+
+def test_the_database_allows_one_open_invitation_per_organisation_and_email(
+    organisation: Organisation, buyer: User
+) -> None:
+    Invitation.objects.create(organisation=organisation, email="x@y.test", invited_by=buyer)
+    with pytest.raises(IntegrityError):
+        Invitation.objects.create(organisation=organisation, email="x@y.test", invited_by=buyer)
+
+
+def test_someone_new_sets_a_password_signs_in_and_accepts(
+    buyer: User, organisation: Organisation, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(buyer, "new.person@acme.test", "editor")
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line)
+    client = Client()
+    form_url = client.get(link.split("testserver", 1)[1])["Location"]
+    new = "a-brand-new-passphrase-42"
+    assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    user = User.objects.get(email="new.person@acme.test")
+    assert not Membership.objects.filter(user=user).exists()  # setting a password is not consent
+
+    assert client.post(reverse("accounts:login"), {"username": user.email, "password": new}).status_code == 302
+    home = client.get(reverse("home")).content.decode()
+    assert "You have 1 invitation to join an organisation" in home
+    client.post(reverse("accounts:accept_invitation", args=[Invitation.objects.get().pk]))
+    assert Membership.objects.get(user=user).organisation == organisation
+    assert "Members of Acme Procurement" in client.get(reverse("accounts:members")).content.decode()
+    assert "invitation to join" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_user_without_an_organisation_sees_their_invitations(buyer: User, curator: User) -> None:
+    invite(buyer, curator.email)
+    response = signed_in(curator).get(reverse("accounts:members"))
+    assert response.status_code == 403
+    assert "You have 1 invitation to join an organisation" in response.content.decode()
+
+
+def test_the_home_page_shows_no_notice_without_pending_invitations(buyer_client: Client) -> None:
+    assert "invitation to join" not in buyer_client.get(reverse("home")).content.decode()
+
+
+def test_an_existing_account_without_a_password_gets_the_set_password_email(
+    buyer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    User.objects.create_user("invited.before@acme.test")  # invited earlier, never set a password
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(buyer, "invited.before@acme.test")
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_invitations_page_for_the_signed_in_user_only_lists_their_own(
+    buyer: User, outsider: User, viewer: User
+) -> None:
+    invite(buyer, outsider.email)
+    title = '<h2 class="card__title">Acme Procurement</h2>'
+    assert title in signed_in(outsider).get(reverse("accounts:invitations")).content.decode()
+    theirs = signed_in(viewer).get(reverse("accounts:invitations")).content.decode()
+    assert title not in theirs and "No invitations are waiting for you." in theirs
