@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from apps.common.audit import audited
 from apps.common.sources import Confidence, validate_sources
 
 code_validator = RegexValidator(
@@ -130,3 +131,34 @@ def _plain(value: Any) -> Any:
 
 def digest(values: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@audited()
+class SourceHost(models.Model):
+    """A host the product may cite: an official publisher of law, guidance or statistics, or a named secondary
+    source the curators keep. ``manage.py check_sources`` flags any source link whose host is not listed."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", "Official (law, regulator, standards body, statistics office)"
+        SECONDARY = "secondary", "Named secondary source (survey, journal, practice guidance)"
+
+    host = models.CharField(
+        max_length=200,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
+                "A host name in lower case without 'www.' or a path, e.g. 'ecfr.gov'.",
+            )
+        ],
+        help_text="Without 'www.'; sub-domains are allowed too (listing 'europa.eu' would allow every EU site).",
+    )
+    publisher = models.CharField(max_length=200, help_text="Who publishes there, as a reviewer would name them.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.TextField(blank=True, help_text="What it may be cited for, and any limit on that.")
+
+    class Meta:
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return self.host

@@ -1,13 +1,18 @@
-"""Reference regimes and their obligations."""
+"""Reference regimes and their obligations, and the allow-list of hosts their sources may cite."""
 
 from __future__ import annotations
 
+import datetime
+import json
 from pathlib import Path
+from typing import Any
 
-from apps.common.reference import Report, read_items, sync
+from apps.common.models import SourceHost
+from apps.common.reference import Report, Section, read_items, sync
 from apps.compliance.models import Obligation, Regime
 
 DATA_FILE = Path(__file__).parent / "reference" / "regimes.json"
+HOSTS_FILE = Path(__file__).parent / "reference" / "source_hosts.json"
 
 
 def load(report: Report) -> None:
@@ -16,7 +21,46 @@ def load(report: Report) -> None:
     for item in read_items(DATA_FILE):
         values = {name: item[name] for name in Regime.reference_fields}
         regime = sync(Regime, {"code": item["code"]}, values, regimes, item["code"])
+        _raise_review_date(regime, item)
         for child in item.get("obligations", []):
             child_values = {name: child[name] for name in Obligation.reference_fields}
             key = f"{item['code']}/{child['code']}"
-            sync(Obligation, {"regime": regime, "code": child["code"]}, child_values, obligations, key)
+            obligation = sync(Obligation, {"regime": regime, "code": child["code"]}, child_values, obligations, key)
+            _raise_review_date(obligation, child)
+        _drop_withdrawn(regime, {child["code"] for child in item.get("obligations", [])}, obligations)
+    load_source_hosts(report)
+
+
+def _drop_withdrawn(regime: Regime, codes: set[str], section: Section) -> None:
+    """Delete obligations the reference data no longer has (moved to another regime, or withdrawn), unless a
+    curator edited or added them: published playbooks keep their own frozen copy, so nothing a buyer saw changes."""
+    for obligation in regime.obligations.exclude(code__in=codes):
+        key = f"{regime.code}/{obligation.code}"
+        if obligation.reference_digest and obligation.current_digest() == obligation.reference_digest:
+            obligation.delete()
+            section.updated.append(f"{key} (withdrawn from the reference data, deleted)")
+
+
+def _raise_review_date(entry: Any, item: dict[str, Any]) -> None:
+    """Take the reference data's review date when it is newer: a review recorded in admin is never undone."""
+    reviewed = item.get("last_reviewed")
+    if not reviewed:
+        return
+    day = datetime.date.fromisoformat(reviewed)
+    if entry.last_reviewed is None or entry.last_reviewed < day:
+        entry.last_reviewed = day
+        entry.save(update_fields=["last_reviewed"])
+
+
+def load_source_hosts(report: Report) -> None:
+    """Add the hosts the reference data cites; hosts curators added or edited are left as they are."""
+    section = report.section("Source hosts")
+    for item in json.loads(HOSTS_FILE.read_text())["items"]:
+        _, created = SourceHost.objects.get_or_create(
+            host=item["host"],
+            defaults={"publisher": item["publisher"], "kind": item["kind"], "note": item.get("note", "")},
+        )
+        if created:
+            section.created.append(item["host"])
+        else:
+            section.unchanged += 1
