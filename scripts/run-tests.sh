@@ -9,8 +9,9 @@ fi
 if [ -n "$chromium" ]; then
   export KPO_CHROMIUM="$chromium"
   echo "Browser tests: using $chromium"
-  # The accessibility checks inject axe-core, a pinned devDependency from the npm registry (package.json).
-  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  # The accessibility checks inject axe-core and the HTML checks run vnu-jar (Java), pinned devDependencies
+  # from the npm registry (package.json).
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
     if command -v npm >/dev/null 2>&1; then
       echo "Installing the browser tests' Node packages (npm ci)"
       npm ci --no-audit --no-fund --loglevel=error || echo "WARNING: npm ci failed; the accessibility tests will fail"
