@@ -42,3 +42,16 @@ def test_database_errors_in_views_become_a_calm_503(client: Client, monkeypatch:
     assert response.status_code == 503
     assert b"can't reach its database" in response.content
     assert response["Retry-After"] == "10"
+
+
+def test_no_template_comment_leaks_into_a_page() -> None:
+    """Django's {# #} comments end at the line's end: a comment over two lines shows up as text."""
+    import re
+    from pathlib import Path
+
+    leaks = [
+        str(path)
+        for path in Path(__file__).resolve().parents[2].joinpath("templates").rglob("*.html")
+        if any("\n" in m.group(1) for m in re.finditer(r"\{#(.*?)#\}", path.read_text(), re.S))
+    ]
+    assert not leaks, f"multi-line {{# #}} comments (use {{% comment %}}): {leaks}"
