@@ -1,0 +1,40 @@
+"""An autosave that meets an outage (a 503, or no network) never tells the buyer their answer was refused,
+and never leaves an old "Saved" beside it: it says the answer is not confirmed and how to save it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.accounts.models import User
+from tests.e2e.browser import Browsing
+from tests.e2e.flow import make_assessment
+
+
+@pytest.mark.parametrize("failure", ["503", "network"])
+def test_an_autosave_during_an_outage_says_it_is_not_confirmed(browsing: Browsing, buyer: User, failure: str) -> None:
+    assessment = make_assessment(buyer, "Outage", {"function": "equity-research"})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/the-work/")
+    with page.expect_response(re.compile(r"/answers/")):
+        page.locator("#input-work_nature").check()
+    status = page.locator("#status-work_nature")
+    expect(status).to_have_text("Saved")
+
+    def outage(route: Any) -> None:
+        if failure == "503":
+            route.fulfill(status=503, body="Service unavailable", headers={"Retry-After": "10"})
+        else:
+            route.abort()
+
+    page.route(re.compile(r"/answers/"), outage)
+    browsing.console.allow(r"Failed to load resource")
+    browsing.console.allow(r"htmx")
+    page.locator("#input-work_nature-2").check()
+    expect(status).to_contain_text("Not confirmed")
+    expect(status).not_to_contain_text("Saved")
+    expect(status).not_to_contain_text("refused")
+    assert status.get_attribute("role") == "alert"
