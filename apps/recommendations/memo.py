@@ -36,7 +36,7 @@ RETRY_AFTER_SECONDS = 10
 
 ZEDTREEO = {
     "title": "Zedtreeo blog: BPO services (2026, vendor-authored), practice guidance",
-    "url": "https://github.com/Zedtreeo/zedtreeo-website/blob/b3eb3fd298143bcdc8ee822d6cbcb632e3491a80/src/lib/blog-content/bpo-services.html",
+    "url": "https://www.zedtreeo.com/blog/bpo-services",
     "date": "2026",
 }
 CCBJ = {
