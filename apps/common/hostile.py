@@ -177,11 +177,14 @@ def field_type_problems(model: type[models.Model], values: Mapping[str, Any], wh
     problems: list[str] = []
     for name, value in values.items():
         field = model._meta.get_field(name)
+        if value is None:
+            # Full-clean lets a null through where blank is allowed; the database column would refuse it.
+            if not field.null:
+                problems.append(f"{where}: {name} must not be empty (null).")
+            continue
         for field_class, kinds, words in _FIELD_TYPES:
             if isinstance(field, field_class):
-                if not (value is None and field.null) and (
-                    not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
-                ):
+                if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
                     problems.append(f"{where}: {name} must be {words}, not {describe(value)}.")
                 break
     return problems

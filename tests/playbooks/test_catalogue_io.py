@@ -81,6 +81,8 @@ def test_import_creates_and_updates_by_code(catalogue: None) -> None:
         (lambda d: d["knowledge_functions"][0].update(display_order=10**30), "the number is too large"),
         (lambda d: d["delivery_locations"][0].update(cost_index=float("nan")), "is not a number"),
         (lambda d: d["regimes"][0]["obligations"].append(7), "obligation #"),
+        (lambda d: d["engagement_models"][0].update(sources=None), "sources must not be empty (null)."),
+        (lambda d: d["knowledge_functions"][0].update(name=None), "name must not be empty (null)."),
     ],
 )
 def test_a_bad_catalogue_file_is_refused_whole(catalogue: None, mutate: Any, problem: str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.validators import validate_email
@@ -121,6 +122,15 @@ def attempt(send: Callable[[], Any], *, ignore: tuple[str, ...] = ()) -> tuple[A
     return response, changed
 
 
+def has_control_characters(data: Any) -> bool:
+    """Whether a form's keys or values hold a character apps.common.hostile refuses (NUL and other C0)."""
+    from apps.common.hostile import CONTROL
+
+    values = [v for value in data.values() for v in (value if isinstance(value, list) else [value])]
+    # A multipart field name loses surrounding ASCII whitespace (vertical tab and form feed too) on parsing.
+    return any(CONTROL.search(str(text)) for text in [*(k.strip(" \t\n\r\x0b\x0c") for k in data), *values])
+
+
 def _rows(ignore: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in snapshot(TABLES).items() if k not in ignore}
 
@@ -177,6 +187,9 @@ def test_change_role_and_remove_member_with_any_id(world: World) -> None:
     @given(pk=ids, data=form(["role"]), which=st.sampled_from(["accounts:change_role", "accounts:remove_member"]))
     def check(pk: int, data: dict[str, Any], which: str) -> None:
         response, changed = attempt(lambda: owner.post(reverse(which, args=[pk]), data))
+        if has_control_characters(data):
+            assert response.status_code == 400  # refused before the view: nothing to look up
+            return
         assert response.status_code in (302, 404)
         if pk == world.outsider.memberships.get().pk or pk not in {
             m.pk for m in Membership.objects.filter(organisation=world.organisation)
@@ -197,7 +210,8 @@ def test_switch_organisation_form(world: World) -> None:
     @given(data=st.fixed_dictionaries({}, optional={"organisation": orgs, "next": nexts}))
     def check(data: dict[str, Any]) -> None:
         response, _ = attempt(lambda: owner.post(reverse("accounts:switch_organisation"), data))
-        assert response.status_code in (302, 404)
+        expected = (400,) if has_control_characters(data) else (302, 404)
+        assert response.status_code in expected
         if response.status_code == 302:
             location = response["Location"]
             assert location.startswith("/") and not location.startswith(("//", "/\\")), location
@@ -285,13 +299,15 @@ def test_autosave_endpoint(world: World, playbook: Playbook) -> None:
 def test_history_filters(world: World) -> None:
     owner = client_for(world.owner)
     fields = ["verdict", "function", "model", "regime", "since", "until", "page"]
-    dates = st.one_of(TEXT, st.dates().map(str), st.sampled_from(["0000-00-00", "9999-12-31", "2026-02-30"]))
+    dates = st.one_of(TEXT, st.dates().map(str), st.sampled_from(EDGE_DATES), st.lists(st.dates().map(str), max_size=3))
 
     @EXAMPLES
-    @given(data=form(fields), since=st.one_of(st.none(), dates), csv=st.booleans())
-    def check(data: dict[str, Any], since: str | None, csv: bool) -> None:
+    @given(data=form(fields), since=st.one_of(st.none(), dates), until=st.one_of(st.none(), dates), csv=st.booleans())
+    def check(data: dict[str, Any], since: str | None, until: str | None, csv: bool) -> None:
         if since is not None:
             data["since"] = since
+        if until is not None:
+            data["until"] = until
         url = reverse("recommendations:history_csv" if csv else "recommendations:history")
         response, changed = attempt(lambda: owner.get(url, data))
         assert response.status_code in (200, 400)
@@ -446,14 +462,14 @@ def test_recommend_command_refuses_hostile_answers_with_exit_2(playbook: Playboo
 # Explicit cases
 
 
-def test_an_oversized_body_is_refused_with_400(world: World, settings: Any) -> None:
+def test_an_oversized_body_is_refused_with_413_and_too_many_fields_with_400(world: World, settings: Any) -> None:
     owner = client_for(world.owner)
     url = reverse("questionnaire:answer", args=[world.draft.pk, "judgement"])
     before = snapshot(TABLES)
     huge = owner.post(
         url, {"judgement": "y" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}, headers={"HX-Request": "true"}
     )
-    assert huge.status_code == 400
+    assert huge.status_code == 413  # refused from its declared length, before parsing (RequestBodyLimitMiddleware)
     many = owner.post(url, {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)})
     assert many.status_code == 400
     assert snapshot(TABLES) == before
@@ -470,7 +486,7 @@ def test_a_submitted_assessment_cannot_be_answered_any_way(world: World) -> None
     plain = owner.post(reverse("questionnaire:answer", args=[pk, "judgement"]), {"judgement": "no"})
     assert plain.status_code == 409 and "has been submitted" in plain.content.decode()
     assert owner.post(reverse("recommendations:submit", args=[pk])).status_code == 302  # lands on the same result
-    assert owner.post(reverse("questionnaire:delete", args=[pk])).status_code == 302
+    assert owner.post(reverse("questionnaire:delete", args=[pk])).status_code == 409  # stays with its result
     assert snapshot(TABLES) == before
 
 
@@ -548,3 +564,272 @@ def test_a_script_in_every_text_field_is_escaped_everywhere(world: World) -> Non
         assert "<script>alert" not in body and "<img src=x" not in body, url
     assert "&lt;script&gt;alert" in owner.get(rec_url).content.decode()  # shown, as text
     # (Formulas in CSV exports: tests/recommendations test_history_filters_and_csv_injection_is_neutralised.)
+
+
+# One rule for hostile input (apps/common/hostile.py): control characters, wrong JSON types, huge
+# numbers, dates at the edges and repeated parameters get a 400 listing every problem, in every parser.
+
+EDGE_DATES = ["0001-01-01", "9999-12-31", "10000-01-01", "2026-02-30", "0000-00-00", "1899-12-31", "3000-01-01"]
+HOSTILE_LEAVES = st.one_of(
+    st.sampled_from(["\x00", "a\x00b", "tab\tand\nnewline\x1b[31m", "\x7f", *EDGE_DATES]),
+    st.integers(min_value=10**15, max_value=10**60),
+    st.integers(min_value=-(10**60), max_value=-(10**15)),
+    st.sampled_from([float("inf"), float("-inf"), float("nan"), 1e300]),
+    st.booleans(),
+    st.none(),
+    st.just([]),
+    st.just({}),
+    st.lists(st.sampled_from(["a", "\x00", 5]), max_size=3),
+)
+HOSTILE = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("until", "9999-12-31"), ("since", "0001-01-01"), ("until", "10000-01-01"), ("since", "2026-02-30")],
+)
+def test_history_and_its_csv_refuse_dates_at_the_edges(world: World, field: str, value: str) -> None:
+    owner = client_for(world.owner)
+    page = owner.get(reverse("recommendations:history"), {field: value})
+    assert page.status_code == 400
+    assert "enter a date" in page.content.decode().lower() or "not a date" in page.content.decode()
+    export = owner.get(reverse("recommendations:history_csv"), {field: value})
+    assert export.status_code < 500
+    assert b"Legal review 2027" not in export.content  # a refused range selects nothing, not everything
+
+
+def test_history_refuses_a_filter_given_twice(world: World) -> None:
+    owner = client_for(world.owner)
+    response = owner.get(reverse("recommendations:history"), {"verdict": ["wins", "conditional"]})
+    assert response.status_code == 400
+    assert "verdict: give one value, not 2." in response.content.decode()
+    assert owner.get(reverse("recommendations:history"), {"verdict": "wins"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("admin:recommendations_recommendation_changelist", {"verdict__exact": "\x00"}),
+        ("admin:recommendations_recommendation_changelist", {"q": "legal\x00"}),
+        ("admin:vendors_vendor_changelist", {"q": "\x00"}),
+        ("recommendations:history", {"a\x00": "1"}),
+    ],
+)
+def test_a_nul_byte_in_any_query_parameter_is_refused_with_400(
+    world: World, curator: User, url: str, query: Any
+) -> None:
+    client = client_for(curator if url.startswith("admin:") else world.owner)
+    response = client.get(reverse(url), query)
+    assert response.status_code == 400
+    assert "contains a control character" in response.content.decode()
+
+
+def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(world: World) -> None:
+    owner = client_for(world.owner)
+    before = snapshot(TABLES)
+    response = owner.post(reverse("questionnaire:start"), {"title": "Plan \x1b[2J", "function": "legal"})
+    assert response.status_code == 400
+    assert "The form field &#x27;title&#x27; contains a control character" in response.content.decode()
+    assert snapshot(TABLES) == before
+
+
+def test_the_simulator_refuses_a_huge_number_answer_cleanly(playbook: Playbook, curator: User) -> None:
+    client = client_for(curator)
+    huge = "9" * 4000  # within the JSON parser's own limit for integers
+    url = reverse("admin:playbooks_playbook_simulate", args=[playbook.pk])
+    response = client.post(url, {"answers_json": f'{{"hours": {huge}, "judgement": true}}'})
+    assert response.status_code < 500
+    assert "That number is too large. Enter 1,000,000 or less." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda d: d["golden_cases"][0].update(regimes_present=5), "regimes_present must be a list, not a whole"),
+        (lambda d: d["golden_cases"][0].update(regimes_absent=[1, 2]), "regimes_absent must be a list of codes"),
+        (lambda d: d["golden_cases"][0].update(answers=[1]), "answers must be an object, not a list."),
+        (lambda d: d["golden_cases"][0].update(fit_min="70"), "fit_min must be a whole number or empty, not text"),
+        (lambda d: d["golden_cases"].append(7), "golden case #2 must be an object"),
+        (lambda d: d["golden_cases"].append(dict(d["golden_cases"][0])), "the name is used twice"),
+        (lambda d: d["playbook"].update(title="Evil\x00"), "playbook.title: contains a NUL byte; remove it."),
+        (lambda d: d["sections"][0]["questions"][0].update(prompt="a\x00"), "contains a NUL byte"),
+        (lambda d: d["sections"][0]["questions"][0]["options"][0].update(help=None, label=["x"]), "label must be"),
+        (lambda d: d["rules"][0]["effects"][0].update(points=10**40), "the number is too large"),
+        (lambda d: d["rules"][0]["effects"][0].update(points="5"), "points must be a whole number or empty"),
+        (lambda d: d["playbook"].update(wins_threshold=True), "wins_threshold must be a whole number, not true"),
+    ],
+)
+def test_a_playbook_import_with_wrong_types_is_refused_whole(db: None, change: Any, problem: str) -> None:
+    data = small_playbook()
+    data.setdefault("golden_cases", [])
+    data["golden_cases"][:] = [{"name": "A case", "answers": {"function": "legal"}, "regimes_present": []}]
+    change(data)
+    before = snapshot(("playbooks",))
+    with pytest.raises(PlaybookError) as info:
+        import_playbook(data=data)
+    assert any(problem in m for m in info.value.messages), info.value.messages
+    assert snapshot(("playbooks",)) == before
+
+
+def test_a_playbook_with_a_malformed_golden_case_is_refused_by_admin_and_the_command(
+    curator: User, tmp_path: Path
+) -> None:
+    data = small_playbook()
+    data["golden_cases"] = [{"name": "Broken", "answers": {}, "regimes_present": 5}]
+    body = json.dumps(data).encode()
+    before = snapshot(("playbooks",))
+    upload = SimpleUploadedFile("p.json", body, content_type="application/json")
+    response = client_for(curator).post(reverse("admin:playbooks_playbook_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "golden case Broken: regimes_present must be a list" in response.content.decode()
+    path = tmp_path / "p.json"
+    path.write_bytes(body)
+    with pytest.raises(CommandError) as info:
+        call_command("import_playbook", str(path), stdout=StringIO())
+    assert info.value.returncode == 2 and "regimes_present" in str(info.value)
+    assert snapshot(("playbooks",)) == before
+
+
+def test_answers_cleaning_never_fails_on_hostile_values(db: None) -> None:
+    from apps.playbooks.engine import AnswerError
+    from apps.playbooks.engine.types import Question
+
+    questions = [
+        Question("n", "s", "N?", "integer", True, min=0, max=2_000_000),
+        Question("u", "s", "U?", "integer", True),
+        Question("m", "s", "M?", "money", True, min=0),
+        Question("p", "s", "P?", "percent", True),
+    ]
+    numbers_typed = st.one_of(
+        st.integers(min_value=-(10**4000), max_value=10**4000),
+        st.integers(min_value=0, max_value=10**6).map(lambda n: f"{n:,}".replace(",", "\u00a0")),
+        st.floats(),
+        st.from_regex(r"[+-]?[\d ,.'_]{0,30}(e[+-]?\d{1,4})?", fullmatch=True),
+        st.sampled_from(["9" * 5000, "-" + "9" * 5000, "1e4", "nan", "inf", "\x00", "12\u202f000"]),
+        TEXT,
+        HOSTILE_LEAVES,
+    )
+
+    @settings(max_examples=50, deadline=None)
+    @given(question=st.sampled_from(questions), raw=numbers_typed)
+    def check(question: Question, raw: Any) -> None:
+        try:
+            value = clean_answer(question, raw)
+        except AnswerError as exc:
+            assert exc.message and "e+" not in exc.message
+            return
+        if value is not None:
+            assert isinstance(value, int if question.kind == "integer" else float)
+            assert abs(value) < 1e12
+            assert question.min is None or value >= question.min
+            assert question.max is None or value <= question.max
+            assert clean_answer(question, value) == value  # the stored form cleans to itself
+
+    check()
+
+
+def _upload_attempt(client: Client, url: str, data: Any, then: Callable[[Any], None] | None = None) -> Any:
+    """Upload ``data`` as a JSON file in a savepoint that is rolled back; a refusal must write nothing.
+    ``then(response)`` runs before the rollback, to look at what an accepted upload wrote."""
+    apps_watched = ("playbooks", "engagements", "compliance", "vendors")
+    with transaction.atomic():
+        before = snapshot(apps_watched)
+        body = json.dumps(data).encode()
+        response = client.post(url, {"file": SimpleUploadedFile("f.json", body, content_type="application/json")})
+        changed = snapshot(apps_watched) != before
+        assert response.status_code in (302, 400), response.content[:2000]
+        if then is not None:
+            then(response)
+        transaction.set_rollback(True)
+    if response.status_code == 400:
+        assert not changed, "refused with 400 but stored data changed"
+    return response
+
+
+def _hostile_mutations(data: dict[str, Any]) -> Any:
+    """``data`` with one node replaced by a hostile value (NUL, wrong type, huge number, edge date)."""
+    paths: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        paths.append(path)
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+        for key, child in items:
+            walk(child, (*path, key))
+
+    walk(data, ())
+
+    @st.composite
+    def mutate(draw: st.DrawFn) -> dict[str, Any]:
+        result = copy.deepcopy(data)
+        path = draw(st.sampled_from(paths[1:]))
+        parent = result
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = draw(HOSTILE_LEAVES)
+        return result
+
+    return mutate()
+
+
+@pytest.fixture
+def reference_catalogue(db: None) -> None:
+    call_command("load_reference_data", stdout=StringIO())
+
+
+def test_catalogue_upload_refuses_hostile_files_with_400(reference_catalogue: None, curator: User) -> None:
+    from apps.playbooks.catalogue_io import export_catalogue
+
+    client = client_for(curator)
+    base = json.loads(json.dumps(export_catalogue()))
+    url = reverse("admin:playbooks_catalogue_import")
+
+    @HOSTILE
+    @given(data=_hostile_mutations(base))
+    def check(data: dict[str, Any]) -> None:
+        _upload_attempt(client, url, data)
+
+    check()
+
+
+def test_vendor_directory_upload_refuses_hostile_files_with_400(reference_catalogue: None, curator: User) -> None:
+    from apps.vendors.directory_io import export_directory
+
+    client = client_for(curator)
+    base = json.loads(json.dumps(export_directory()))
+    base["items"] = base["items"][:3]  # enough of every field; a smaller file keeps each example quick
+    url = reverse("admin:vendors_vendor_import")
+
+    @HOSTILE
+    @given(data=_hostile_mutations(base))
+    def check(data: dict[str, Any]) -> None:
+        _upload_attempt(client, url, data)
+
+    check()
+
+
+def test_playbook_upload_refuses_hostile_files_and_accepted_ones_stay_publishable(db: None, curator: User) -> None:
+    from apps.playbooks.services import publish_playbook
+
+    client = client_for(curator)
+    base = small_playbook()
+    base["golden_cases"] = [{"name": "Legal", "answers": {"function": "legal"}, "regimes_present": []}]
+    url = reverse("admin:playbooks_playbook_import")
+
+    def publishable_or_refused(response: Any) -> None:
+        if response.status_code != 302:
+            return
+        draft = Playbook.objects.filter(status=Playbook.Status.DRAFT).order_by("-pk").first()
+        assert draft is not None
+        golden = client.get(reverse("admin:playbooks_playbook_golden", args=[draft.pk]))
+        assert golden.status_code == 200
+        try:
+            publish_playbook(playbook=draft)
+        except PlaybookError as exc:
+            assert exc.messages
+
+    @HOSTILE
+    @given(data=_hostile_mutations(base))
+    def check(data: dict[str, Any]) -> None:
+        _upload_attempt(client, url, data, then=publishable_or_refused)
+
+    check()
