@@ -224,7 +224,9 @@ def flips(request: HttpRequest, pk: int) -> HttpResponse:
         "insight": found,
         "sensitivity_chart": sensitivity_chart([b.row for b in found.rows]),
     }
-    template = "recommendations/flips.html#insight" if getattr(request, "htmx", False) else "recommendations/flips.html"
+    fragment = bool(getattr(request, "htmx", False))
+    context["standalone"] = not fragment  # its own page: h2 under the page's h1; on the result page, h3
+    template = "recommendations/flips.html#insight" if fragment else "recommendations/flips.html"
     return render(request, template, context)
 
 

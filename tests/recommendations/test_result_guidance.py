@@ -3,6 +3,8 @@ reasons worded as the buyer's ask and how each location meets it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -110,3 +112,23 @@ def test_a_saved_what_if_is_named_for_what_it_is_and_lists_the_answers_that_chan
     assert "Answers that changed" in body and "Tacit" in body
     # Every column has a header people can read (the first used to be empty).
     assert '<th scope="col"></th>' not in body
+
+
+def test_the_standalone_what_would_flip_page_does_not_skip_a_heading_level(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    page = buyer_client.get(reverse("recommendations:flips", args=[rec.pk])).content.decode()
+    assert "<h2>Changes that would flip the result</h2>" in page and "<h3>" not in page.split("<main", 1)[1]
+    fragment = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]), HTTP_HX_REQUEST="true")
+    assert "<h3>Changes that would flip the result</h3>" in fragment.content.decode()
+
+
+def test_portfolio_regions_are_not_named_like_the_sections_around_them(
+    organisation: Organisation, buyer: User, buyer_client: Client, reference: Playbook
+) -> None:
+    recommend(reference, organisation, buyer, "US hedge fund")
+    page = buyer_client.get(reverse("recommendations:portfolio")).content.decode()
+    headings = set(re.findall(r'<h2 class="card__title" id="chart-\d+">([^<]+)</h2>', page))
+    regions = set(re.findall(r'role="region" aria-label="([^"]+)"', page))
+    assert headings and not headings & regions
