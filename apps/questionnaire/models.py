@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from apps.accounts.models import Organisation
+from apps.accounts.models import Membership, Organisation
 from apps.playbooks.models import Playbook
 
 
@@ -65,6 +65,14 @@ class Assessment(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def may_be_deleted_by(self, membership: Membership) -> bool:
+        """Who may delete it (if it is still a draft): owners any assessment, editors the ones they started.
+
+        Whether it can be deleted at all is its state: only a draft can (``services.delete_draft``)."""
+        if membership.organisation_id != self.organisation_id:
+            return False
+        return membership.is_owner or (membership.can_edit and membership.user_id == self.created_by_id)
 
 
 class Answer(models.Model):

@@ -121,6 +121,8 @@ def step_context(
         for c in s.questions
     ]
     remaining = len(required) - len(answered)
+    # Each refused answer for the error summary, in page order, linked to its field's first input.
+    error_summary = [(f"input-{q.code}", q.question.prompt, q.error) for q in questions if q.error]
     shown = [s for s in sections if s.visible]
     position = next((i for i, s in enumerate(shown) if s.current), None)
     current = next((s for s in compiled.sections if s.code == section), None)
@@ -133,6 +135,7 @@ def step_context(
         "previous_section": shown[position - 1].code if position else None,
         "next_section": shown[position + 1].code if position is not None and position + 1 < len(shown) else None,
         "questions": questions,
+        "error_summary": error_summary,
         "by_section": [
             (s, [q for q in questions if q.question.section == s.code and q.visible]) for s in sections if s.visible
         ],

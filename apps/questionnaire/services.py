@@ -76,12 +76,16 @@ def _lock_draft(assessment: Assessment) -> Assessment:
     return locked
 
 
-def record_answers(*, assessment: Assessment, values: Mapping[str, Any], strict_visibility: bool = True) -> SaveResult:
+def record_answers(
+    *, assessment: Assessment, values: Mapping[str, Any], strict_visibility: bool = True, save_valid: bool = False
+) -> SaveResult:
     """Validate and store ``values`` (question code to raw value; blank clears the answer).
 
     With ``strict_visibility`` (autosave), an answer to a hidden question is an error; without it (a
     whole step posted without JavaScript), such values are ignored. Nothing is written if any value
-    is invalid.
+    is invalid, unless ``save_valid`` (a whole step): then the valid values are stored and only the
+    invalid ones are reported in ``errors``, so one typo never costs the buyer the rest of the step.
+    ``answers`` is what is stored afterwards, in every case.
     """
     compiled: CompiledPlaybook = compiled_playbook(assessment.playbook)
     result = SaveResult()
@@ -95,12 +99,14 @@ def record_answers(*, assessment: Assessment, values: Mapping[str, Any], strict_
             cleaned[code] = clean_answer(question, raw)
         except AnswerError as exc:
             result.errors[code] = exc.message
-    if result.errors:
+    if not cleaned or (result.errors and not save_valid):
+        result.answers = stored_answers(assessment)
         return result
     with transaction.atomic():
         _touch_draft(assessment)
-        merged = stored_answers(assessment)
-        result.visible_before = set(visible_answers(compiled, merged)[0])
+        stored = stored_answers(assessment)
+        merged = dict(stored)
+        result.visible_before = set(visible_answers(compiled, stored)[0])
         for code, value in cleaned.items():
             if value is None:
                 merged.pop(code, None)
@@ -108,14 +114,18 @@ def record_answers(*, assessment: Assessment, values: Mapping[str, Any], strict_
                 merged[code] = value
         visible, _, _ = visible_answers(compiled, merged)
         shown = result.visible_after = set(visible)
-        for code in list(cleaned):
-            if code not in shown:
-                if strict_visibility:
-                    result.errors[code] = "This question doesn't apply given your other answers."
-                del cleaned[code]
-        if result.errors:
+        hidden = [code for code in cleaned if code not in shown]
+        if hidden and strict_visibility:
+            result.errors.update((code, "This question doesn't apply given your other answers.") for code in hidden)
             transaction.set_rollback(True)
+            result.answers = stored
             return result
+        for code in hidden:  # ignored: what is stored for them stays as it was
+            del cleaned[code]
+            if code in stored:
+                merged[code] = stored[code]
+            else:
+                merged.pop(code, None)
         to_save = {c: v for c, v in cleaned.items() if v is not None}
         to_clear = [c for c, v in cleaned.items() if v is None]
         if to_save:
@@ -128,7 +138,7 @@ def record_answers(*, assessment: Assessment, values: Mapping[str, Any], strict_
         if to_clear:
             Answer.objects.filter(assessment=assessment, question_code__in=to_clear).delete()
     result.saved, result.cleared = to_save, to_clear
-    result.answers = {c: v for c, v in merged.items() if c not in to_clear}
+    result.answers = merged
     return result
 
 
@@ -157,6 +167,10 @@ def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment
 
 
 def delete_draft(*, assessment: Assessment) -> None:
+    """Delete a draft with its answers (and nothing else). A submitted assessment is refused: its
+    recommendation is an immutable record and keeps the assessment (``on_delete=PROTECT``)."""
     with transaction.atomic():
-        locked = _lock_draft(assessment)
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_draft:
+            raise AssessmentError("This assessment has been submitted, so it stays with its recommendation.")
         locked.delete()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/answers/<slug:question>/", views.assessment_answer, name="answer"),
     path("<int:pk>/review/", views.assessment_review, name="review"),
     path("<int:pk>/delete/", views.assessment_delete, name="delete"),
+    path("<int:pk>/confirm-delete/", views.assessment_delete_confirm, name="delete_confirm"),
 ]

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
@@ -27,6 +26,10 @@ from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import draft_progress, first_open_section, missing_in_section, step_context
 
 EDITOR = Membership.Role.EDITOR
+NOT_POSTED = (
+    "Nothing was saved: the answer did not reach the server with this request. "
+    "Reload the page and give the answer again."
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -53,7 +56,10 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         .order_by("-updated_at")[:200]
     )
     rows = draft_progress(assessments)
-    return render(request, "questionnaire/list.html", {"rows": rows, "assessments": assessments})
+    membership = request.membership  # type: ignore[attr-defined]
+    deletable = {a.pk for a in assessments if a.is_draft and a.may_be_deleted_by(membership)}
+    context = {"rows": rows, "assessments": assessments, "deletable": deletable}
+    return render(request, "questionnaire/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,6 +109,7 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
     answers = services.stored_answers(assessment)
     errors: dict[str, str] = {}
     posted: dict[str, Any] = {}
+    error_intro = "Correct these and save again:"
     if request.method == "POST":
         _require_editor(request)
         if not assessment.is_draft:
@@ -110,12 +117,16 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
             return redirect("recommendations:for_assessment", pk=pk)
         kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
         posted = posted_answers(request.POST, kinds)
-        result = services.record_answers(assessment=assessment, values=posted, strict_visibility=False)
+        # The valid answers are kept even when another on the step is refused: nothing typed is lost.
+        result = services.record_answers(assessment=assessment, values=posted, strict_visibility=False, save_valid=True)
         if not result.errors:
             return _after_step(request, assessment, compiled, section, result)
-        errors = result.errors
+        answers, errors = result.answers, result.errors
+        if result.saved or result.cleared:
+            error_intro = "Your other answers on this step are saved. Correct these and save again:"
     context = step_context(compiled, answers, section, posted=posted, errors=errors)
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
+    context["error_intro"] = error_intro
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
 
 
@@ -161,9 +172,13 @@ def assessment_answer(request: HtmxHttpRequest, pk: int, question: str) -> HttpR
         return _answer_refused(
             request, assessment, q.code, "This assessment has been submitted; its answers can no longer change.", 409
         )
-    value = posted_answers(request.POST, {q.code: q.kind}).get(q.code, "")
+    posted = posted_answers(request.POST, {q.code: q.kind})
+    if q.code not in posted:
+        # A body without this field (empty, JSON, or one the server could not read) says nothing about
+        # the answer; reading it as "clear it" would delete what the buyer gave.
+        return _answer_refused(request, assessment, q.code, NOT_POSTED, 400)
     try:
-        result = services.record_answers(assessment=assessment, values={q.code: value})
+        result = services.record_answers(assessment=assessment, values=posted)
     except services.AssessmentError as exc:
         return _answer_refused(request, assessment, q.code, exc.messages[0], 409)
     if result.errors:
@@ -201,19 +216,40 @@ def _answer_refused(request: HttpRequest, assessment: Assessment, code: str, mes
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     compiled = compiled_playbook(assessment.playbook)
+    membership = request.membership  # type: ignore[attr-defined]
     context = step_context(compiled, services.stored_answers(assessment), None)
-    context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
+    context.update(
+        assessment=assessment,
+        can_edit=assessment.is_draft and membership.can_edit,
+        can_delete=assessment.is_draft and assessment.may_be_deleted_by(membership),
+    )
     return render(request, "questionnaire/review.html", context)
 
 
-@require_POST
-@member_required(Membership.Role.OWNER)
-def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def _deletable(request: HttpRequest, pk: int) -> Assessment:
     assessment = _assessment(request, pk)
+    if not assessment.may_be_deleted_by(request.membership):  # type: ignore[attr-defined]
+        raise PermissionDenied("Editors delete the drafts they started; owners delete any draft.")
+    return assessment
+
+
+@require_safe
+@member_required(EDITOR)
+def assessment_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The question "delete this draft?" as a page, so deleting works without JavaScript."""
+    assessment = _deletable(request, pk)
+    context = {"assessment": assessment, "answer_count": assessment.answers.count()}
+    return render(request, "questionnaire/delete.html", context, status=200 if assessment.is_draft else 409)
+
+
+@require_POST
+@member_required(EDITOR)
+def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _deletable(request, pk)
     try:
         services.delete_draft(assessment=assessment)
     except services.AssessmentError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("questionnaire:list")
+        context = {"assessment": assessment, "refused": exc.messages[0]}
+        return render(request, "questionnaire/delete.html", context, status=409)
     messages.success(request, f"Deleted the draft “{assessment.title}”.")
-    return redirect(reverse("questionnaire:list"))
+    return redirect("questionnaire:list")

@@ -110,7 +110,8 @@ def test_autosave_of_multiple_choice_and_clearing(buyer_client: Client, assessme
     url = reverse("questionnaire:answer", args=[assessment.pk, "data"])
     buyer_client.post(url, {"data": ["eu", "phi"]}, **HX)
     assert answers_of(assessment)["data"] == ["phi", "eu"]
-    buyer_client.post(url, {}, **HX)
+    # Unticking every box posts the group's presence marker and no value: that clears the answer.
+    buyer_client.post(url, {"data__present": "1"}, **HX)
     assert "data" not in answers_of(assessment)
 
 
@@ -195,7 +196,9 @@ def test_a_step_that_reveals_questions_stays_put(buyer_client: Client, assessmen
     assert "opened more questions" in response.content.decode()
 
 
-def test_a_bad_step_post_writes_nothing_and_keeps_what_was_typed(buyer_client: Client, assessment: Assessment) -> None:
+def test_a_bad_step_post_saves_the_valid_answers_and_keeps_what_was_typed(
+    buyer_client: Client, assessment: Assessment
+) -> None:
     Answer.objects.create(assessment=assessment, question_code="judgement", value=True)
     url = reverse("questionnaire:step", args=[assessment.pk, "volume"])
     response = buyer_client.post(url, {"hours": "12abc", "budget": "5000"})
@@ -203,7 +206,8 @@ def test_a_bad_step_post_writes_nothing_and_keeps_what_was_typed(buyer_client: C
     body = response.content.decode()
     assert "Enter a number, like 2000." in body
     assert 'value="12abc"' in body
-    assert answers_of(assessment) == {"judgement": True}
+    assert 'value="5000"' in body
+    assert answers_of(assessment) == {"judgement": True, "budget": 5000}
 
 
 def test_unknown_step_is_404(buyer_client: Client, assessment: Assessment) -> None:
@@ -298,13 +302,6 @@ def test_editor_answers(colleague_client: Client, assessment: Assessment) -> Non
     assert autosave(colleague_client, assessment, "judgement", "yes").status_code == 200
 
 
-def test_only_owners_delete_drafts(colleague_client: Client, buyer_client: Client, assessment: Assessment) -> None:
-    url = reverse("questionnaire:delete", args=[assessment.pk])
-    assert colleague_client.post(url).status_code == 403
-    assert buyer_client.post(url).status_code == 302
-    assert not Assessment.objects.exists()
-
-
 @pytest.mark.parametrize(
     ("method", "name", "args"),
     [
@@ -316,6 +313,7 @@ def test_only_owners_delete_drafts(colleague_client: Client, buyer_client: Clien
         ("post", "recommendations:submit", []),
         ("get", "recommendations:for_assessment", []),
         ("post", "questionnaire:delete", []),
+        ("get", "questionnaire:delete_confirm", []),
     ],
 )
 def test_outsider_gets_404(
@@ -355,11 +353,10 @@ def test_step_page_and_autosave_take_a_fixed_number_of_queries(
     assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="t", playbook=playbook)
     url = reverse("questionnaire:step", args=[assessment.pk, "work"])
     buyer_client.get(url)  # warm the compiled-playbook cache
-    # session, user, memberships (the member and the header's switcher, one query), assessment, answers,
-    # session save (3 with the test transaction's savepoint)
-    with django_assert_num_queries(8):
+    # session, user, memberships (the member and the header's switcher, one query), assessment, answers
+    # (the session is saved only when it changes)
+    with django_assert_num_queries(5):
         assert buyer_client.get(url).status_code == 200
-    # session, user, membership, assessment, savepoint, lock-and-touch, answers, upsert, release,
-    # session save (3 with the test transaction's savepoint)
-    with django_assert_num_queries(12):
+    # session, user, membership, assessment, savepoint, lock-and-touch, answers, upsert, release
+    with django_assert_num_queries(9):
         assert autosave(buyer_client, assessment, "judgement", "yes").status_code == 200

@@ -1,0 +1,187 @@
+"""Nothing a buyer types is lost: a step with one bad value saves the rest, autosave never reads a
+missing field as "clear it", and a submitted assessment's review says it is submitted."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.services import submit_and_recommend
+
+pytestmark = pytest.mark.django_db
+HX = {"HTTP_HX_REQUEST": "true"}
+VOLUME = {"volume_pattern": "seasonal", "annual_hours": "5000", "team_size": "abc", "horizon": "2"}
+
+
+def answers_of(assessment: Assessment) -> dict[str, Any]:
+    return dict(assessment.answers.values_list("question_code", "value"))
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """What the step form posts: each field and its presence marker."""
+    return values | {f"{code}__present": "1" for code in values}
+
+
+@pytest.fixture
+def draft(reference: Playbook, organisation: Organisation, buyer: User) -> Assessment:
+    a = Assessment.objects.create(
+        organisation=organisation, created_by=buyer, title="Research 2027", playbook=reference
+    )
+    Answer.objects.create(assessment=a, question_code="function", value="equity-research")
+    return a
+
+
+@pytest.fixture
+def small_draft(playbook: Playbook, organisation: Organisation, buyer: User) -> Assessment:
+    a = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Legal 2027", playbook=playbook)
+    Answer.objects.bulk_create(
+        Answer(assessment=a, question_code=c, value=v)
+        for c, v in {"function": "legal", "judgement": True, "data": ["eu"]}.items()
+    )
+    return a
+
+
+# A whole step posted without JavaScript
+
+
+def test_a_step_with_one_bad_value_saves_the_others_and_shows_everything_typed(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    url = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    response = buyer_client.post(url, _present(VOLUME))
+    assert response.status_code == 400
+    assert answers_of(draft) == {
+        "function": "equity-research",
+        "volume_pattern": "seasonal",
+        "annual_hours": 5000,
+        "horizon": 2,
+    }
+    body = response.content.decode()
+    assert 'name="team_size" value="abc"' in body
+    assert 'name="annual_hours" value="5000"' in body
+    assert 'name="horizon" value="2"' in body
+    assert 'name="volume_pattern" value="seasonal" checked' in body
+
+
+def test_a_bad_step_gets_an_error_summary_that_links_to_each_field(buyer_client: Client, draft: Assessment) -> None:
+    url = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    body = buyer_client.post(url, _present(VOLUME | {"horizon": "99"})).content.decode()
+    summary = re.search(r'<div class="error-summary[^"]*"[^>]*>.*?</div>', body, re.S)
+    assert summary is not None
+    box = summary.group(0)
+    assert 'role="alert"' in box and "autofocus" in box and 'tabindex="-1"' in box
+    assert "There is a problem" in box
+    links = re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', box)
+    assert [target for target, _ in links] == ["input-team_size", "input-horizon"]
+    # Each link lands on a field that exists, and the field is described by its message.
+    assert links[0][1].startswith("How many people would the work need")
+    for target, text in links:
+        field = re.search(rf'<input[^>]* id="{target}"[^>]*>', body)
+        assert field is not None and 'aria-invalid="true"' in field.group(0)
+        status_id = re.search(r'aria-describedby="[^"]*(status-[\w-]+)"', field.group(0))
+        assert status_id is not None
+        beside = re.search(rf'id="{status_id.group(1)}"[^>]*>([^<]+)</p>', body)
+        assert beside is not None and text.endswith(f": {beside.group(1)}")
+    assert answers_of(draft)["annual_hours"] == 5000
+
+
+def test_an_error_summary_links_to_the_first_choice_of_a_group(buyer_client: Client, draft: Assessment) -> None:
+    url = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    body = buyer_client.post(url, _present({"volume_pattern": "forever", "annual_hours": "100"})).content.decode()
+    assert '<a href="#input-volume_pattern">' in body
+    first = re.search(r'<input type="radio"[^>]* name="volume_pattern"[^>]*>', body)
+    assert first is not None and 'id="input-volume_pattern"' in first.group(0)
+    assert answers_of(draft)["annual_hours"] == 100
+
+
+def test_a_good_step_still_moves_on_without_a_summary(buyer_client: Client, draft: Assessment) -> None:
+    url = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    response = buyer_client.post(url, _present(VOLUME | {"team_size": "12", "peak_share": "40"}), follow=True)
+    assert response.status_code == 200
+    assert "There is a problem" not in response.content.decode()
+    assert answers_of(draft)["team_size"] == 12
+
+
+# Autosave: only a posted field (or its marker) clears an answer
+
+
+def _autosave_url(a: Assessment, code: str) -> str:
+    return reverse("questionnaire:answer", args=[a.pk, code])
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_an_empty_autosave_post_is_refused_and_keeps_the_answer(
+    buyer_client: Client, small_draft: Assessment, htmx: bool
+) -> None:
+    response = buyer_client.post(_autosave_url(small_draft, "data"), {}, **(HX if htmx else {}))
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
+    assert "Saved" not in response.content.decode().replace("Nothing was saved", "")
+    assert answers_of(small_draft)["data"] == ["eu"]
+
+
+def test_a_json_autosave_body_is_refused_and_keeps_the_answer(buyer_client: Client, small_draft: Assessment) -> None:
+    response = buyer_client.post(
+        _autosave_url(small_draft, "judgement"), json.dumps({"judgement": ""}), content_type="application/json", **HX
+    )
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
+    assert answers_of(small_draft)["judgement"] is True
+
+
+def test_a_chunked_autosave_body_is_refused_and_keeps_the_answer(buyer_client: Client, small_draft: Assessment) -> None:
+    # A chunked body has no Content-Length; WSGI hands Django no form data for it.
+    response = buyer_client.generic(
+        "POST",
+        _autosave_url(small_draft, "judgement"),
+        b"judgement=&judgement__present=1",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **HX,
+    )
+    assert response.status_code == 400
+    assert answers_of(small_draft)["judgement"] is True
+
+
+def test_an_autosave_body_with_other_fields_but_not_this_one_is_refused(
+    buyer_client: Client, small_draft: Assessment
+) -> None:
+    response = buyer_client.post(_autosave_url(small_draft, "judgement"), _present({"function": "legal"}), **HX)
+    assert response.status_code == 400
+    assert 'id="status-judgement"' in response.content.decode()
+    assert answers_of(small_draft)["judgement"] is True
+
+
+@pytest.mark.parametrize(("code", "post"), [("data", {"data__present": "1"}), ("judgement", {"judgement": ""})])
+def test_an_emptied_checkbox_group_or_a_blank_field_clears_the_answer(
+    buyer_client: Client, small_draft: Assessment, code: str, post: dict[str, str]
+) -> None:
+    response = buyer_client.post(_autosave_url(small_draft, code), post, **HX)
+    assert response.status_code == 200
+    assert code not in answers_of(small_draft)
+
+
+# The review page of a submitted assessment
+
+
+def test_a_submitted_assessments_review_says_so_and_offers_no_edits(
+    buyer_client: Client, small_draft: Assessment, buyer: User
+) -> None:
+    Answer.objects.create(assessment=small_draft, question_code="hours", value=4000)
+    Answer.objects.filter(assessment=small_draft, question_code="data").update(value=["none"])
+    submit_and_recommend(assessment=small_draft, user=buyer)
+    body = buyer_client.get(reverse("questionnaire:review", args=[small_draft.pk])).content.decode()
+    assert "Check each answer before you submit" not in body
+    assert "has been submitted" in body
+    assert f'href="{reverse("recommendations:for_assessment", args=[small_draft.pk])}"' in body
+    assert reverse("questionnaire:step", args=[small_draft.pk, "work"]) not in body
+    assert "Submit for a recommendation" not in body
