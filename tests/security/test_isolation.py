@@ -50,6 +50,7 @@ ISOLATION: dict[str, Case] = {
     "questionnaire:answer": Case(lambda w: [[w.draft.pk, "judgement"]], ("POST",), {"judgement": "no"}, htmx=True),
     "questionnaire:review": Case(lambda w: [[w.draft.pk]], ("GET",)),
     "questionnaire:delete": Case(lambda w: [[w.draft.pk]], ("POST",)),
+    "questionnaire:delete_confirm": Case(lambda w: [[w.draft.pk]], ("GET",)),
     "recommendations:detail": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:export_json": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:obligations_csv": Case(lambda w: [[w.recommendation.pk]], ("GET",)),

@@ -108,7 +108,9 @@ MATRIX = [
         htmx=True,
     ),
     Row("questionnaire:review", "GET", READ, args=_draft),
+    # The draft was started by the owner: editors delete only their own (tests/questionnaire/test_delete.py).
     Row("questionnaire:delete", "POST", OWNER, args=_draft),
+    Row("questionnaire:delete_confirm", "GET", (200, 403, 403, 404, 302), args=_draft),
     Row("recommendations:history", "GET", SIGNED_IN),
     Row("recommendations:history_csv", "GET", SIGNED_IN),
     Row("recommendations:portfolio", "GET", SIGNED_IN),
