@@ -49,6 +49,7 @@ def _context(request: HttpRequest, rec: Recommendation, compiled: CompiledPlaybo
         "rec": rec,
         "w": result,
         "blocks": blocks,
+        "error_summary": steps["error_summary"],
         "can_edit": True,  # every field is editable: what-if stores nothing
         "can_save": request.membership.can_edit,  # type: ignore[attr-defined]
         "save_title": str(request.POST.get(TITLE_FIELD, "")).strip()[:200] or default_title,
@@ -82,6 +83,8 @@ def _fragments(request: HttpRequest, compiled: CompiledPlaybook, context: dict, 
     sections_after = set(result.evaluation.visible_sections)
     sections_before = {compiled.questions[c].section for c in shown_before}
     parts = [render_to_string("recommendations/whatif.html#result", context, request)]
+    # Always sent, so the summary empties once the last bad value is corrected.
+    parts.append(render_to_string("recommendations/whatif.html#errors", {**context, "oob": True}, request))
     for section, visible, items in context["blocks"]:
         if (section.code in sections_before) != visible and (visible or section.code not in sections_after):
             parts.append(

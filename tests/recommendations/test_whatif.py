@@ -3,6 +3,7 @@ creates a new assessment based on the original."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -250,3 +251,57 @@ def test_what_if_costs_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as page:
         buyer_client.get(url)
     assert len(one) == len(page) <= 8, [q["sql"][:80] for q in one.captured_queries]
+
+
+def test_a_bad_value_keeps_the_other_changes_scored_and_shown_with_a_summary(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    compiled = compiled_playbook(rec.playbook)
+    answers = original_answers(rec, compiled)
+    data, flip = _flip_post(rec)
+    number = next(
+        q for q in compiled.questions.values() if q.kind == "integer" and q.code in answers and q.code not in data
+    )
+    before = _stored()
+    response = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), data | {number.code: "12abc"})
+    assert response.status_code == 400
+    result = response.context["w"]
+    # The valid change still counts: the flip it causes is scored, and the bad value is not.
+    assert [a.code for a in result.changed_answers] == [c.question for c in flip.changes]
+    assert result.answers[number.code] == answers[number.code]
+    page = response.content.decode()
+    assert f'name="{number.code}" value="12abc"' in page
+    for change in flip.changes:
+        value = _form_value(change.value)
+        if isinstance(value, str):
+            assert f'name="{change.question}" value="{value}"' in page or f'value="{value}" checked' in page
+    summary = page[
+        page.index('<div class="error-summary') : page.index("</div>", page.index('<div class="error-summary'))
+    ]
+    assert "There is a problem" in summary and 'role="alert"' in summary
+    assert f'<a href="#input-{number.code}">{number.prompt}: ' in summary
+    assert f'id="input-{number.code}"' in page
+    assert _stored() == before
+
+
+def test_htmx_what_if_with_a_bad_value_sends_the_summary_out_of_band(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    compiled = compiled_playbook(rec.playbook)
+    number = next(
+        q for q in compiled.questions.values() if q.kind == "integer" and q.code in rec.snapshot["stored_answers"]
+    )
+    post = {f"{number.code}__present": "1", number.code: "lots"}
+    body = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<div id="whatif-errors" hx-swap-oob="true"' in body
+    assert f'<a href="#input-{number.code}">' in body
+    # Fixed, the summary empties again.
+    post[number.code] = "10"
+    body = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert re.search(r'<div id="whatif-errors" hx-swap-oob="true">\s*</div>', body)
