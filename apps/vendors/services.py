@@ -133,7 +133,9 @@ def create_checklist(*, entry: ShortlistEntry) -> int:
     return len([item for item in created if item.pk])
 
 
-@transaction.atomic
+ITEM_FIELDS = ("status", "owner", "due_date", "evidence")
+
+
 def update_item(
     *,
     item: DiligenceItem,
@@ -143,11 +145,33 @@ def update_item(
     evidence: str,
     user: User,
 ) -> DiligenceItem:
+    values = {"status": status, "owner": owner, "due_date": due_date, "evidence": evidence}
+    return save_item_fields(item=item, values=values, user=user)[0]
+
+
+@transaction.atomic
+def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: User) -> tuple[DiligenceItem, list[str]]:
+    """Store some of an item's fields (``ITEM_FIELDS``, already validated); the others stay as they are.
+
+    Returns the item and the names of the fields that changed; when none did, nothing is written (not
+    even who changed it last), so re-posting an unchanged form is no change.
+    """
+    unknown = set(values) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"not a checklist item field: {sorted(unknown)}")
     item = DiligenceItem.objects.select_for_update().get(pk=item.pk)
-    item.status = status
-    item.owner = owner
-    item.due_date = due_date
-    item.evidence = evidence.strip()
-    item.updated_by = user
-    item.save(update_fields=["status", "owner", "due_date", "evidence", "updated_by", "updated_at"])
-    return item
+    wanted = {**values}
+    if "evidence" in wanted:
+        wanted["evidence"] = str(wanted["evidence"] or "").strip()
+    current = {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
+    changed = [
+        name
+        for name, value in wanted.items()
+        if current[name] != (getattr(value, "pk", value) if name == "owner" else value)
+    ]
+    if changed:
+        for name in changed:
+            setattr(item, name, wanted[name])
+        item.updated_by = user
+        item.save(update_fields=[*changed, "updated_by", "updated_at"])
+    return item, changed

@@ -279,24 +279,22 @@ def diligence(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required(EDITOR)
 def diligence_item(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Save one checklist item. htmx gets the item's status line and the progress; a plain post
-    goes back to the checklist (or, refused, gets the page with the message beside the field)."""
+    goes back to the checklist (or, partly refused, gets the page with the message beside the field).
+
+    Only the fields that were posted change, and each valid one is saved even when another is
+    refused: a mistyped date never costs the buyer the evidence they wrote beside it."""
     item = _item(request, pk)
     entry = item.entry
     form = DiligenceItemForm(request.POST, instance=item, organisation=request.organisation)  # type: ignore[attr-defined]
-    if not form.is_valid():
-        if request.htmx:
-            context = {"item": item, "status": "error", "message": _error_text(form)}
-            return render(request, "vendors/diligence.html#item-status", context, status=400)
-        context = _diligence_context(request, entry, bound=form)
-        return render(request, "vendors/diligence.html", context, status=400)
-    saved = services.update_item(
-        item=item,
-        status=form.cleaned_data["status"],
-        owner=form.cleaned_data["owner"],
-        due_date=form.cleaned_data["due_date"],
-        evidence=form.cleaned_data["evidence"],
-        user=request.user,  # type: ignore[arg-type]
-    )
+    valid = form.is_valid()
+    values = {
+        name: form.cleaned_data[name]
+        for name in services.ITEM_FIELDS
+        if name in form.cleaned_data and form.add_prefix(name) in request.POST
+    }
+    saved, changed = services.save_item_fields(item=item, values=values, user=request.user)  # type: ignore[arg-type]
+    if not valid:
+        return _item_refused(request, entry, saved, form, changed)
     if not request.htmx:
         messages.success(request, f"Saved: {saved.title}.")
         return redirect(f"{reverse('vendors:diligence', args=[entry.pk])}#item-{saved.pk}")
@@ -306,6 +304,43 @@ def diligence_item(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         render_to_string("vendors/diligence.html#progress", {"progress": progress, "oob": True}, request),
     ]
     return HttpResponse("".join(parts))
+
+
+def _item_refused(
+    request: HtmxHttpRequest, entry: ShortlistEntry, item: DiligenceItem, form: DiligenceItemForm, changed: list[str]
+) -> HttpResponse:
+    """400: the refused fields' messages; what else was posted is saved (``changed``) and shown."""
+    if request.htmx:
+        message = _error_text(form)
+        if changed:
+            message = f"Your other changes are saved. {message}"
+        parts = [
+            render_to_string(
+                "vendors/diligence.html#item-status", {"item": item, "status": "error", "message": message}, request
+            )
+        ]
+        if changed:
+            progress = queries.progress(entry.diligence.all())
+            parts.append(
+                render_to_string("vendors/diligence.html#progress", {"progress": progress, "oob": True}, request)
+            )
+        return HttpResponse("".join(parts), status=400)
+    summary = [
+        (
+            form[name].auto_id if name in form.fields else f"item-{item.pk}",
+            _label(form, name),
+            " ".join(str(e) for e in errors),
+        )
+        for name, errors in form.errors.items()
+    ]
+    intro = f"“{item.title}”: " + ("your other changes are saved." if changed else "nothing was saved.")
+    context = _diligence_context(request, entry, bound=form, error_summary=summary, error_intro=intro)
+    return render(request, "vendors/diligence.html", context, status=400)
+
+
+def _label(form: DiligenceItemForm, name: str) -> str:
+    field = form.fields.get(name)
+    return str(field.label) if field is not None and field.label else "This item"
 
 
 def _error_text(form: DiligenceItemForm) -> str:
