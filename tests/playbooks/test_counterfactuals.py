@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
+import threading
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.playbooks.engine import compile_playbook, evaluate
-from apps.playbooks.engine.counterfactuals import sensitivity, single_flips, what_would_flip
+from apps.playbooks.engine.counterfactuals import MAX_PAIRS_TRIED, sensitivity, single_flips, what_would_flip
 from apps.playbooks.engine.evaluate import outcome
 
 OPTIONS = ["a", "b", "c"]
@@ -198,3 +201,74 @@ def test_two_blockers_are_lifted_by_a_pair_of_changes() -> None:
     pairs = [f for f in flips if len(f.changes) == 2]
     assert pairs and pairs[0].verdict == "wins"
     assert {c.question for c in pairs[0].changes} == {"s", "y"}
+
+
+# The pair search is bounded by counted work, so it gives the same answer on any machine under any load.
+
+
+def _last_pair_lifts_the_blockers(ballast: int) -> tuple[Any, dict[str, Any], int]:
+    """A playbook where only the last pair the search tries flips the verdict: ``n`` yes/no questions,
+    each moving the score on its own, the last two each lifting one of two blockers. ``ballast`` hidden
+    questions make every re-score slower without adding candidates."""
+    n = next(k for k in range(2, 200) if (k + 1) * k // 2 > MAX_PAIRS_TRIED)  # C(n, 2) <= MAX_PAIRS_TRIED
+    questions = [{"code": f"q{i}", "kind": "yes_no", "prompt": f"Q{i}"} for i in range(n)]
+    hidden = [{"question": "q0", "op": "equals", "value": True}, {"question": "q0", "op": "equals", "value": False}]
+    questions += [
+        {"code": f"h{i}", "kind": "yes_no", "prompt": f"H{i}", "conditions": hidden, "visible_when": "all"}
+        for i in range(ballast)
+    ]
+    rules = [
+        {"code": f"r{i}", "name": f"R{i}", "conditions": [{"question": f"q{i}", "op": "equals", "value": True}],
+         "effects": [{"kind": "fit", "points": 1}]}
+        for i in range(n - 2)
+    ] + [
+        {"code": f"b{i}", "name": f"B{i}", "conditions": [{"question": f"q{i}", "op": "equals", "value": False}],
+         "effects": [{"kind": "blocker", "text": "Blocked."}]}
+        for i in (n - 2, n - 1)
+    ]  # fmt: skip
+    pb = compile_playbook(
+        {"playbook": {"id": 1, "version": 1, "title": "t"}, "sections": [{"code": "x", "questions": questions}],
+         "rules": rules, "catalogue": CATALOGUE}
+    )  # fmt: skip
+    return pb, {f"q{i}": False for i in range(n)}, n
+
+
+def test_the_pair_search_stops_after_a_counted_number_of_pairs() -> None:
+    pb, answers, n = _last_pair_lifts_the_blockers(ballast=0)
+    tries = n * (n - 1) // 2  # the lifting pair is the last one tried
+    found = what_would_flip(pb, answers, max_pairs=tries)
+    assert [{c.question for c in f.changes} for f in found] == [{f"q{n - 2}", f"q{n - 1}"}]
+    assert what_would_flip(pb, answers, max_pairs=tries - 1) == ()
+
+
+def test_what_would_flip_gives_the_same_pairs_with_the_cpu_busy() -> None:
+    # Enough hidden questions that re-scoring every pair takes far longer than the 0.25 s the search
+    # used to be allowed, so a clock-bounded search would stop before the lifting pair, idle or busy.
+    pb, answers, n = _last_pair_lifts_the_blockers(ballast=150)
+    idle = what_would_flip(pb, answers)
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+
+    spinners = [threading.Thread(target=spin, daemon=True) for _ in range(3)]
+    for t in spinners:
+        t.start()
+    try:
+        busy = what_would_flip(pb, answers)
+    finally:
+        stop.set()
+        for t in spinners:
+            t.join()
+    assert busy == idle
+    assert [{c.question for c in f.changes} for f in idle] == [{f"q{n - 2}", f"q{n - 1}"}]
+
+
+def test_the_engine_reads_no_clock_and_draws_no_unseeded_random_numbers() -> None:
+    engine = Path(compile_playbook.__code__.co_filename).parent
+    for path in sorted(engine.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        imported = {a.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert not imported & {"time", "datetime", "random", "secrets", "uuid"}, path.name
