@@ -20,6 +20,7 @@ CURATED = {
     "compliance": ("regime", "obligation"),
     "playbooks": ("playbook", "section", "question", "option", "rule", "condition", "effect", "goldencase"),
     "vendors": ("vendor", "vendorfunction"),
+    "common": ("sourcehost",),  # the allow-list manage.py check_sources reads
 }
 READ_ONLY = {"pghistory": ("events",)}
 

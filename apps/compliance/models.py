@@ -74,7 +74,7 @@ class Regime(CatalogueEntry, Reviewed):
     trigger = models.TextField(help_text="When a piece of KPO work falls under this regime.")
     penalties = models.TextField(blank=True)
 
-    objects = RegimeQuerySet.as_manager()
+    objects = RegimeQuerySet.as_manager()  # type: ignore[misc]  # the catalogue's manager, plus review queries
 
     # Review dates are not compared with the reference data: a curator's "mark reviewed" is not an edit of
     # the text, so it must not stop the next reference update from applying (see reference.load).

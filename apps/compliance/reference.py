@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from apps.common.models import SourceHost
 from apps.common.reference import Report, Section, read_items, sync
@@ -20,7 +20,7 @@ def load(report: Report) -> None:
     obligations = report.section("Obligations")
     for item in read_items(DATA_FILE):
         values = {name: item[name] for name in Regime.reference_fields}
-        regime = sync(Regime, {"code": item["code"]}, values, regimes, item["code"])
+        regime = cast(Regime, sync(Regime, {"code": item["code"]}, values, regimes, item["code"]))
         _raise_review_date(regime, item)
         for child in item.get("obligations", []):
             child_values = {name: child[name] for name in Obligation.reference_fields}

@@ -31,6 +31,14 @@ def _provenance(entry: Any) -> dict[str, Any]:
     return {"sources": entry.sources, "confidence": entry.confidence, "confidence_note": entry.confidence_note}
 
 
+def _dates(entry: Regime | Obligation) -> dict[str, str]:
+    """When the cited text took effect and when a curator last checked it, as ISO dates ("" when unknown)."""
+    return {
+        "effective_date": entry.effective_date.isoformat() if entry.effective_date else "",
+        "last_reviewed": entry.last_reviewed.isoformat() if entry.last_reviewed else "",
+    }
+
+
 def catalogue_snapshot() -> dict[str, Any]:
     """Every catalogue entry the engine may show, as plain data (retired entries included, flagged)."""
     models = {
@@ -95,6 +103,7 @@ def catalogue_snapshot() -> dict[str, Any]:
             "summary": r.summary,
             "penalties": r.penalties,
             "retired": r.retired,
+            **_dates(r),
             "obligations": [
                 {
                     "code": o.code,
@@ -104,6 +113,7 @@ def catalogue_snapshot() -> dict[str, Any]:
                     "citation": o.citation,
                     "source_url": o.source_url,
                     "confidence": o.confidence,
+                    **_dates(o),
                 }
                 for o in r.obligations.all()
             ],

@@ -113,7 +113,7 @@ def test_the_curator_group_has_exactly_the_curation_permissions(catalogue: None)
 CURATED = [
     "engagements_engagementmodel", "engagements_knowledgefunction", "engagements_deliverylocation",
     "compliance_regime", "compliance_obligation", "playbooks_playbook", "playbooks_question", "playbooks_section",
-    "playbooks_rule", "playbooks_goldencase", "pghistory_events", "vendors_vendor",
+    "playbooks_rule", "playbooks_goldencase", "pghistory_events", "vendors_vendor", "common_sourcehost",
 ]  # fmt: skip
 
 

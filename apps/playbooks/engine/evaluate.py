@@ -74,6 +74,9 @@ class TriggeredRegime:
     obligations: tuple[tuple[str, str, tuple[Mapping[str, Any], ...]], ...]
     sources: tuple[Mapping[str, Any], ...]
     confidence: str
+    # ISO dates from the catalogue snapshot; empty in playbooks published before they were recorded.
+    effective_date: str = ""
+    last_reviewed: str = ""
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 obligations=grouped,
                 sources=tuple(entry.get("sources", [])),
                 confidence=str(entry.get("confidence", "")),
+                effective_date=str(entry.get("effective_date") or ""),
+                last_reviewed=str(entry.get("last_reviewed") or ""),
             )
         )
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
