@@ -88,6 +88,8 @@ def test_autosaved_answers_survive_closing_the_browser(
     sign_in(page, buyer.email)
     pk = start_in_browser(page, "Closed mid-way", answers["function"])
     answer_step(page, answers, js=True)  # autosave only: the step is never posted
+    page.get_by_role("link", name=re.compile(r"^Who is buying")).click()
+    answer_step(page, answers, js=True)
     page.get_by_role("link", name=re.compile(r"^Strategic value")).click()
     answer_step(page, answers, js=True)
     page.context.close()
@@ -97,7 +99,7 @@ def test_autosaved_answers_survive_closing_the_browser(
     page.get_by_role("link", name="Your organisation's assessments").click()
     page.get_by_role("link", name="Closed mid-way").click()
     expect(page).to_have_url(re.compile(rf"/assessments/{pk}/steps/volume/$"))
-    for section in ("the-work", "strategy"):
+    for section in ("the-work", "buyer", "strategy"):
         page.goto(f"/assessments/{pk}/steps/{section}/")
         for code in visible_questions(page):
             for choice in as_choices(answers[code]):

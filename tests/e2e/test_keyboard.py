@@ -59,7 +59,7 @@ def test_a_step_is_answered_and_the_review_reached_with_the_keyboard_alone(brows
     assert_focus_is_visible(page)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1, name="Strategic value and intellectual property")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Who is buying")).to_be_visible()
 
     tab_to(page, lambda a: a["text"] == "Review and submit")
     assert_focus_is_visible(page)

@@ -4,7 +4,7 @@ and a screenshot of each at both widths in artifacts/screenshots/ for a person t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from apps.accounts.models import User
 from tests.e2e.browser import AXE_JS, NARROW, SCREENSHOTS, WIDE, Browsing, run_axe
 from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_recommendation
+from tests.e2e.html_check import vnu_errors
 
 BROKEN = "/__e2e__/server-error/"  # answered by the browser with the 500 page (no view can be made to fail)
 
@@ -23,6 +24,7 @@ class PageCheck:
     """Visits pages and notes every accessibility violation and sideways scroll, to report them all at once."""
 
     problems: list[str]
+    documents: dict[str, str] = field(default_factory=dict)  # the HTML the server sent, by page name
 
     def visit(self, page: Any, name: str, path: str, status: int = 200) -> None:
         page.set_viewport_size(WIDE)
@@ -30,6 +32,7 @@ class PageCheck:
         assert response is not None and response.status == status, (
             f"{name}: {path} answered {response and response.status}"
         )
+        self.documents[name] = response.text()
         title = page.title()
         if not re.fullmatch(r"\S.* · KPO Advisor", title):
             self.problems.append(f"{name} ({path}) has no page title of its own: {title!r}")
@@ -93,6 +96,13 @@ def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
     check.visit(page, "recommendations", "/recommendations/")
     check.visit(page, "portfolio", "/recommendations/portfolio/")
     check.visit(page, "what-would-flip", f"/recommendations/{recommendation.pk}/what-would-flip/")
+    second = make_recommendation(buyer, "Equity research, second look", answers)
+    check.visit(page, "what-if", f"/recommendations/{recommendation.pk}/what-if/")
+    check.visit(page, "compare", f"/recommendations/compare/?ids={recommendation.pk}&ids={second.pk}")
+    check.visit(page, "what-changed", f"/recommendations/{second.pk}/compare/{recommendation.pk}/")
+    check.visit(page, "providers", "/vendors/")
+    check.visit(page, "providers-matching", f"/vendors/match/{recommendation.pk}/")
+    check.visit(page, "invitations", "/accounts/invitations/")
 
     page.emulate_media(media="print")
     page.set_viewport_size(WIDE)
@@ -107,6 +117,7 @@ def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
     browsing.console.allow(r"/assessments/new/: Failed to load resource: the server responded with a status of 403")
     check.visit(page, "403", "/assessments/new/", status=403)
 
+    check.problems += vnu_errors(check.documents)
     assert not check.problems, "\n".join(check.problems)
 
 

@@ -90,7 +90,7 @@ def test_autosave_saves_and_returns_only_the_changed_fragments(buyer_client: Cli
     assert response.status_code == 200
     assert answers_of(assessment) == {"function": "research"}
     assert 'id="status-function"' in body and "Saved" in body
-    assert 'id="progress" class="stack--tight" hx-swap-oob="true"' in body
+    assert 'id="progress" class="stack--tight" data-hx-swap-oob="true"' in body
     assert 'id="q-distributed_us"' in body  # newly visible question sent as an out-of-band fragment
     assert 'id="q-broker"' not in body  # unchanged questions are not sent
     assert "<html" not in body

@@ -113,7 +113,7 @@ def test_htmx_gets_the_result_and_field_statuses_only(
     assert "<html" not in body
     assert body.strip().startswith('<section id="whatif-result"')
     assert "This changes the recommendation." in body
-    assert 'hx-swap-oob="true"' in body
+    assert 'data-hx-swap-oob="true"' in body
     assert _stored() == before
 
 
@@ -130,7 +130,7 @@ def test_questions_that_the_change_opens_arrive_out_of_band(
     body = buyer_client.post(
         reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert '<fieldset id="q-broker" class="field" hx-swap-oob="true"' in body
+    assert '<fieldset id="q-broker" class="field" data-hx-swap-oob="true"' in body
     # Turning judgement off hides the whole Volume step.
     post = _browser_post(answers, shown) | {"judgement": "no"}
     body = buyer_client.post(
@@ -297,11 +297,11 @@ def test_htmx_what_if_with_a_bad_value_sends_the_summary_out_of_band(
     body = buyer_client.post(
         reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert '<div id="whatif-errors" hx-swap-oob="true"' in body
+    assert '<div id="whatif-errors" data-hx-swap-oob="true"' in body
     assert f'<a href="#input-{number.code}">' in body
     # Fixed, the summary empties again.
     post[number.code] = "10"
     body = buyer_client.post(
         reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert re.search(r'<div id="whatif-errors" hx-swap-oob="true">\s*</div>', body)
+    assert re.search(r'<div id="whatif-errors" data-hx-swap-oob="true">\s*</div>', body)

@@ -268,7 +268,7 @@ def test_ticking_an_item_with_htmx_returns_the_status_and_the_progress(
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="item-status-{item.pk}"' in body and "Saved" in body
-    assert 'id="dd-progress" class="dd-progress-box" hx-swap-oob="true"' in body and "1/5 done" in body
+    assert 'id="dd-progress" class="dd-progress-box" data-hx-swap-oob="true"' in body and "1/5 done" in body
     assert "<html" not in body
     item.refresh_from_db()
     assert (item.status, item.owner, str(item.due_date), item.evidence, item.updated_by) == (
@@ -485,7 +485,7 @@ def test_a_bad_date_keeps_the_items_other_fields_with_htmx(
     assert response.status_code == 400
     body = response.content.decode()
     assert f'id="item-status-{item.pk}"' in body and "Enter a date as YYYY-MM-DD." in body
-    assert 'id="dd-progress" class="dd-progress-box" hx-swap-oob="true"' in body and "1/5 done" in body
+    assert 'id="dd-progress" class="dd-progress-box" data-hx-swap-oob="true"' in body and "1/5 done" in body
     item.refresh_from_db()
     assert (item.status, item.due_date, item.evidence) == ("done", None, "BAA signed")
 
