@@ -18,12 +18,14 @@ from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import get_for_member, member_required
+from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services
 from apps.questionnaire.forms import StartAssessmentForm, posted_answers
+from apps.questionnaire.listing import with_copies_under_originals
 from apps.questionnaire.models import Assessment
-from apps.questionnaire.progress import draft_progress, first_open_section, missing_in_section, step_context
+from apps.questionnaire.progress import draft_progress, step_context
 
 EDITOR = Membership.Role.EDITOR
 NOT_POSTED = (
@@ -55,7 +57,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         .select_related("created_by", "playbook", "recommendation")
         .order_by("-updated_at")[:200]
     )
-    rows = draft_progress(assessments)
+    ordered = with_copies_under_originals(assessments)
+    progress = draft_progress([a for a, _ in ordered])
+    rows = [(row, original) for row, (_, original) in zip(progress, ordered, strict=True)]
     membership = request.membership  # type: ignore[attr-defined]
     deletable = {a.pk for a in assessments if a.is_draft and a.may_be_deleted_by(membership)}
     context = {"rows": rows, "assessments": assessments, "deletable": deletable}
@@ -93,7 +97,7 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
         # The result lives in the recommendations app; it is linked by URL name only.
         return redirect("recommendations:for_assessment", pk=pk)
     compiled = compiled_playbook(assessment.playbook)
-    section = first_open_section(compiled, services.stored_answers(assessment))
+    section = visibility(compiled, services.stored_answers(assessment)).first_open_section
     if section is None:
         return redirect("questionnaire:review", pk=pk)
     return redirect("questionnaire:step", pk=pk, section=section)
@@ -109,6 +113,7 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
     answers = services.stored_answers(assessment)
     errors: dict[str, str] = {}
     posted: dict[str, Any] = {}
+    seen: Visibility | None = None
     error_intro = "Correct these and save again:"
     if request.method == "POST":
         _require_editor(request)
@@ -121,10 +126,10 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
         result = services.record_answers(assessment=assessment, values=posted, strict_visibility=False, save_valid=True)
         if not result.errors:
             return _after_step(request, assessment, compiled, section, result)
-        answers, errors = result.answers, result.errors
+        answers, errors, seen = result.answers, result.errors, result.seen
         if result.saved or result.cleared:
             error_intro = "Your other answers on this step are saved. Correct these and save again:"
-    context = step_context(compiled, answers, section, posted=posted, errors=errors)
+    context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen)
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
     context["error_intro"] = error_intro
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
@@ -135,25 +140,22 @@ def _after_step(request: HttpRequest, assessment: Assessment, compiled: Any, sec
     if newly_shown:
         messages.info(request, "Saved. Your answers opened more questions on this step.")
         return redirect("questionnaire:step", pk=assessment.pk, section=section)
-    still_open = missing_in_section(compiled, result.answers, section)
+    # What the saved answers show, worked out once by the save and read here for the message and the next step.
+    seen = result.seen or visibility(compiled, result.answers)
+    still_open = len(seen.missing_in(section))
     if still_open:
         what = "question still needs" if still_open == 1 else "questions still need"
         messages.warning(request, f"Saved. {still_open} {what} an answer on that step; you can come back to it.")
     else:
         messages.success(request, "Saved.")
-    if "back" in request.POST:
-        target = _neighbour(compiled, result.answers, section, -1)
-    else:
-        target = _neighbour(compiled, result.answers, section, +1)
+    target = _neighbour(compiled, seen, section, -1 if "back" in request.POST else +1)
     if target is None:
         return redirect("questionnaire:review", pk=assessment.pk)
     return redirect("questionnaire:step", pk=assessment.pk, section=target)
 
 
-def _neighbour(compiled: Any, answers: dict[str, Any], section: str, step: int) -> str | None:
-    from apps.playbooks.engine.evaluate import visible_answers
-
-    shown = visible_answers(compiled, answers)[1]
+def _neighbour(compiled: Any, seen: Visibility, section: str, step: int) -> str | None:
+    shown = seen.sections
     codes = [s.code for s in compiled.sections if s.code in shown or s.code == section]
     index = codes.index(section) + step
     return codes[index] if 0 <= index < len(codes) else None
@@ -185,7 +187,7 @@ def assessment_answer(request: HtmxHttpRequest, pk: int, question: str) -> HttpR
         return _answer_refused(request, assessment, q.code, result.errors[q.code], 400)
     if not request.htmx:
         return redirect("questionnaire:step", pk=pk, section=q.section)
-    context = step_context(compiled, result.answers, q.section)
+    context = step_context(compiled, result.answers, q.section, seen=result.seen)
     context.update(assessment=assessment, can_edit=True)
     in_section = next(s.questions for s in compiled.sections if s.code == q.section)
     changed = (result.visible_after ^ result.visible_before) & set(in_section)
