@@ -160,6 +160,7 @@ class _Linter:
         for section in self.d.get("sections", []):
             self.section(section, seen_sections)
         self.roles()
+        self.consumer_roles()
         seen_rules: set[str] = set()
         for rule in self.d.get("rules", []):
             self.rule(rule, seen_rules)
@@ -230,6 +231,14 @@ class _Linter:
             if role not in ROLES:
                 self.add(ERROR, "question", roles[role], f"unknown cost role {role!r}")
 
+    def consumer_roles(self) -> None:
+        """The recommendation's consumers find these answers by role, never by question code: without the
+        role, the feature is silently off for every recommendation made on this playbook."""
+        roles = {q.role for q in self.questions.values() if q.role}
+        for role, feature in CONSUMER_ROLES.items():
+            if role not in roles:
+                self.add(WARNING, "playbook", "", f"no question has the {role!r} role: {feature}")
+
     def rule(self, rule: Mapping[str, Any], seen: set[str]) -> None:
         code = str(rule.get("code", ""))
         if code in seen:
@@ -253,6 +262,15 @@ class _Linter:
                     )
             if kind in ("blocker", "risk") and not effect.get("text"):
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
+
+
+# Roles read by the recommendation's consumers (vendor matching, the locations table), and what is lost
+# without them.
+CONSUMER_ROLES = {
+    "buyer_location": "the locations table shows every overlap column and matching cannot require overlap",
+    "overlap_hours": "vendor matching cannot require working-hours overlap",
+    "vendor_assurance": "vendor matching cannot require a SOC 2 report or an ISO 27001 certificate",
+}
 
 
 def lint(definition: Mapping[str, Any]) -> list[Finding]:

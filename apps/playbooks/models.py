@@ -136,6 +136,8 @@ class Question(models.Model):
         HORIZON = "horizon", "Horizon in years"
         HOME_MARKET = "home_market", "Home market for the in-house comparison (options 'us', 'uk')"
         BUYER_LOCATION = "buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"
+        OVERLAP_HOURS = "overlap_hours", "Hours of live overlap a day the buyer needs (a number)"
+        VENDOR_ASSURANCE = "vendor_assurance", "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

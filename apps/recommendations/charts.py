@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from apps.recommendations.snapshot.types import Cost, Model
+
 # The bars use the left PLOT per cent of the width; the figures sit right-aligned in the rest.
 PLOT = 74.0
 LINE = 16  # px per label line
@@ -142,9 +144,9 @@ def money(value: float) -> str:
     return f"${value:,.0f}"
 
 
-def score_chart(models: Sequence[dict[str, Any]]) -> Chart:
+def score_chart(models: Sequence[Model]) -> Chart:
     """Model scores as bars from a zero line: positive to the right, negative to the left."""
-    scores = [m["score"] for m in models]
+    scores = [m.score for m in models]
     low, high, ticks = _axis(min([0, *scores]), max([0, *scores]), signed)
     scale = PLOT / (high - low)
     zero = -low * scale
@@ -152,13 +154,13 @@ def score_chart(models: Sequence[dict[str, Any]]) -> Chart:
         Row(
             lines=lines,
             top=top,
-            start=zero + min(0, m["score"]) * scale,
-            width=abs(m["score"]) * scale,
-            figure=signed(m["score"]),
-            negative=m["score"] < 0,
+            start=zero + min(0, m.score) * scale,
+            width=abs(m.score) * scale,
+            figure=signed(m.score),
+            negative=m.score < 0,
             tone="ok" if i == 0 else "",
         )
-        for i, (m, (lines, top)) in enumerate(zip(models, _layout([m["name"] for m in models]), strict=True))
+        for i, (m, (lines, top)) in enumerate(zip(models, _layout([m.name for m in models]), strict=True))
     ]
     return Chart(
         title="Engagement model scores, in points",
@@ -166,16 +168,16 @@ def score_chart(models: Sequence[dict[str, Any]]) -> Chart:
         rows=rows,
         ticks=ticks,
         zero=zero,
-        axis_y=_rows_height([m["name"] for m in models]),
+        axis_y=_rows_height([m.name for m in models]),
     )
 
 
-def cost_chart(cost: dict[str, Any]) -> Chart | None:
+def cost_chart(cost: Cost) -> Chart | None:
     """Horizon cost as low-to-high ranges with the likely figure marked, in-house first."""
-    if not cost.get("available"):
+    if not cost.available or cost.inhouse_horizon is None:
         return None
-    entries = [("Keep it in-house", cost["inhouse_horizon"], "warn")]
-    entries += [(m["name"], m["horizon"], "ok") for m in cost["models"]]
+    entries = [("Keep it in-house", cost.inhouse_horizon, "warn")]
+    entries += [(m.name, m.horizon, "ok") for m in cost.models]
     labels = [f"{name}: {money(r[0])} to {money(r[2])}" for name, r, _ in entries]
     _, high, ticks = _axis(0, max(r[2] for _, r, _ in entries), money)
     scale = PLOT / high
@@ -191,7 +193,7 @@ def cost_chart(cost: dict[str, Any]) -> Chart | None:
         )
         for (_, r, tone), (lines, top) in zip(entries, _layout(labels), strict=True)
     ]
-    years = f"{cost.get('horizon_years', 0):g}"
+    years = f"{cost.horizon_years:g}"
     return Chart(
         title=f"Cost over {years} years, low to high with the likely figure marked",
         axis_title=f"Cost over {years} years (US dollars)",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from apps.recommendations.models import Recommendation
+from apps.recommendations.snapshot.types import FiredRule
 
 
 @dataclass(frozen=True)
@@ -20,24 +20,26 @@ class Change:
 
 
 def _models(rec: Recommendation) -> str:
-    return ", ".join(f"{m['name']} ({m['score']})" for m in rec.snapshot["evaluation"]["models"][:3])
+    return ", ".join(f"{m.name} ({m.score})" for m in rec.record.evaluation.models[:3])
 
 
 def _regimes(rec: Recommendation) -> str:
-    return ", ".join(sorted(r["name"] for r in rec.snapshot["evaluation"]["regimes"])) or "none"
+    return ", ".join(sorted(r.name for r in rec.record.evaluation.regimes)) or "none"
 
 
 def _cost(rec: Recommendation) -> str:
-    cost: dict[str, Any] = rec.snapshot["evaluation"]["cost"]
-    if not cost.get("available") or not cost.get("models"):
+    cost = rec.record.evaluation.cost
+    top = cost.top
+    if top is None or cost.inhouse_horizon is None:
         return "not estimated"
-    top = cost["models"][0]
-    years, inhouse = cost["horizon_years"], cost["inhouse_horizon"][1]
-    return f"{top['name']}: ${top['horizon'][1]:,.0f} over {years:g} years (in-house ${inhouse:,.0f})"
+    return (
+        f"{top.name}: ${top.horizon[1]:,.0f} over {cost.horizon_years:g} years"
+        f" (in-house ${cost.inhouse_horizon[1]:,.0f})"
+    )
 
 
-def _version(rec: Recommendation) -> Any:
-    return rec.snapshot["playbook"]["version"]
+def _version(rec: Recommendation) -> str:
+    return f"v{rec.record.playbook.version}"
 
 
 def answer_changes(before: Recommendation, after: Recommendation) -> list[Change]:
@@ -45,16 +47,17 @@ def answer_changes(before: Recommendation, after: Recommendation) -> list[Change
 
     Only answers visible in either are compared (a hidden answer never counted); an answer given on one
     side only shows "not answered" on the other."""
-    old = {a["code"]: a for a in before.snapshot["answered"]}
-    new = {a["code"]: a for a in after.snapshot["answered"]}
+    old = {a.code: a for a in before.record.answered}
+    new = {a.code: a for a in after.record.answered}
     order = [*new, *(code for code in old if code not in new)]
     changes = []
     for code in order:
         b, a = old.get(code), new.get(code)
+        shown = a or b
         change = Change(
-            (a or b or {}).get("prompt", code),
-            b["answer"] if b else "not answered",
-            a["answer"] if a else "not answered",
+            shown.prompt if shown else code,
+            b.answer if b else "not answered",
+            a.answer if a else "not answered",
         )
         if change.changed:
             changes.append(change)
@@ -71,37 +74,31 @@ class RuleChange:
     after: str
 
 
-def _effects(rule: dict[str, Any]) -> str:
-    return ", ".join(rule["effects"]) or "no effect"
+def _effects(rule: FiredRule) -> str:
+    return ", ".join(rule.effects) or "no effect"
 
 
 def rule_changes(before: Recommendation, after: Recommendation) -> list[RuleChange]:
     """The rules that moved the result: fired on one side only, or fired on both with other effects. With
     the same answers on two playbook versions, these are exactly the rules the new version added, removed
     or re-weighted that touch this result."""
-    old = {r["code"]: r for r in before.snapshot["evaluation"]["fired"]}
-    new = {r["code"]: r for r in after.snapshot["evaluation"]["fired"]}
+    old = {r.code: r for r in before.record.evaluation.fired}
+    new = {r.code: r for r in after.record.evaluation.fired}
     found = []
     for code, rule in new.items():
         if code not in old:
-            found.append(RuleChange(rule["name"], "now applies", "—", _effects(rule)))
+            found.append(RuleChange(rule.name, "now applies", "—", _effects(rule)))
         elif _effects(old[code]) != _effects(rule):
-            found.append(RuleChange(rule["name"], "re-weighted", _effects(old[code]), _effects(rule)))
+            found.append(RuleChange(rule.name, "re-weighted", _effects(old[code]), _effects(rule)))
     found.extend(
-        RuleChange(rule["name"], "no longer applies", _effects(rule), "—")
-        for code, rule in old.items()
-        if code not in new
+        RuleChange(rule.name, "no longer applies", _effects(rule), "—") for code, rule in old.items() if code not in new
     )
     return found
 
 
 def differences(before: Recommendation, after: Recommendation) -> list[Change]:
     return [
-        Change(
-            "Playbook version",
-            f"v{before.snapshot['playbook']['version']}",
-            f"v{after.snapshot['playbook']['version']}",
-        ),
+        Change("Playbook version", _version(before), _version(after)),
         Change("Verdict", before.get_verdict_display(), after.get_verdict_display()),
         Change("Fit score", str(before.fit_score), str(after.fit_score)),
         Change("Engagement models", _models(before), _models(after)),
@@ -121,8 +118,7 @@ class ComparisonRow:
 
 
 def _risks(rec: Recommendation) -> str:
-    risks = rec.snapshot["evaluation"]["risks"]
-    return "; ".join(f"{r['title']} ({r['severity']})" for r in risks) or "none"
+    return "; ".join(f"{r.title} ({r.severity})" for r in rec.record.evaluation.risks) or "none"
 
 
 def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
@@ -133,6 +129,6 @@ def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
         ("Cost (likely, top model)", _cost),
         ("Regimes", _regimes),
         ("Risks", _risks),
-        ("Playbook version", lambda r: f"v{r.snapshot['playbook']['version']}"),
+        ("Playbook version", _version),
     ]
     return [ComparisonRow(what, [get(r) for r in recs]) for what, get in rows]

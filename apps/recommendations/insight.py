@@ -60,8 +60,7 @@ def insight(recommendation: Recommendation) -> Insight:
     if cached is not None:
         return cached
     compiled = compiled_playbook(recommendation.playbook)
-    stored: dict[str, Any] = recommendation.snapshot.get("stored_answers", {})
-    answers, _ = clean_answers(compiled.questions, stored, ignore_unknown=True)
+    answers, _ = clean_answers(compiled.questions, recommendation.record.stored_answers, ignore_unknown=True)
     found = what_would_flip(compiled, answers)
     flips = [f.sentence(compiled.catalogue.models) for f in found]
     tries = [

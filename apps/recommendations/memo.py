@@ -24,7 +24,7 @@ from apps.accounts.models import User
 from apps.recommendations.charts import cost_chart, score_chart
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Memo, Recommendation
-from apps.recommendations.snapshot import location_columns
+from apps.recommendations.snapshot.types import Snapshot
 
 # Bump when the memo's template, texts or guidance change, so stored memos are drawn again.
 RENDERER_VERSION = "2026.11-1"
@@ -126,28 +126,24 @@ def _money(value: float) -> str:
     return f"{sign}${abs(value):,.0f}"
 
 
-def _likely_rate(model: dict[str, Any]) -> str | None:
-    for item in model.get("inputs", []):
-        if "hourly rate" in str(item.get("label", "")).lower():
-            return str(item.get("value"))
-    return None
+# The pricing basis of a build-operate-transfer engagement: the buyer takes the centre over at the end.
+TRANSFER_BASIS = "setup_plus_hourly"
 
 
-def pilot_plan(snapshot: dict[str, Any]) -> dict[str, Any]:
+def pilot_plan(snapshot: Snapshot) -> dict[str, Any]:
     """A pilot for the recommended model: scope, what to measure, and when to scale or stop.
 
     The time and management-effort figures are practice guidance from one vendor-authored source
     (weak); the cost thresholds are this recommendation's own figures."""
-    ev = snapshot["evaluation"]
-    cost = ev["cost"]
-    model = ev["models"][0] if ev["models"] else None
-    function = snapshot["function"].get("name") or "the work"
-    people = cost.get("team_size") if cost.get("available") else None
+    cost = snapshot.evaluation.cost
+    model = snapshot.evaluation.top
+    function = snapshot.function.name or "the work"
+    people = cost.team_size if cost.available else None
     pilot_people = max(1, min(3, round(people))) if people else None
     scope = (
         f"{function}: a representative slice of the real work, done by "
         + (f"{pilot_people} of the {people:g} people planned" if pilot_people else "a small team")
-        + (f", under the {model['name'].lower()} model" if model else "")
+        + (f", under the {model.name.lower()} model" if model else "")
         + ", for two to four weeks before any 12-month commitment."
     )
     thresholds = [
@@ -172,11 +168,11 @@ def pilot_plan(snapshot: dict[str, Any]) -> dict[str, Any]:
             weak=True,
         ),
     ]
-    top_cost = cost["models"][0] if cost.get("available") and cost.get("models") else None
+    top_cost = cost.top
     if top_cost:
-        rate = _likely_rate(top_cost)
-        likely, high = top_cost["annual"][1], top_cost["annual"][2]
-        inhouse = cost["inhouse_annual"][1]
+        rate = top_cost.hourly_rate
+        likely, high = top_cost.annual[1], top_cost.annual[2]
+        inhouse = cost.inhouse_annual[1] if cost.inhouse_annual else 0
         thresholds.insert(
             1,
             Threshold(
@@ -186,7 +182,7 @@ def pilot_plan(snapshot: dict[str, Any]) -> dict[str, Any]:
                 f"A full year would cost more than {_money(min(high, inhouse) if inhouse > 0 else high)} "
                 f"(the high estimate{' or in-house, whichever is lower' if inhouse > 0 else ''}).",
                 {"title": "This recommendation's cost case (sources in the finance section)"},
-                weak=bool(top_cost.get("weak")),
+                weak=top_cost.weak,
             ),
         )
     return {
@@ -197,8 +193,7 @@ def pilot_plan(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def exit_plan(snapshot: dict[str, Any]) -> list[Guidance]:
-    ev = snapshot["evaluation"]
+def exit_plan(snapshot: Snapshot) -> list[Guidance]:
     steps = [
         Guidance(
             "Documentation you own",
@@ -217,8 +212,8 @@ def exit_plan(snapshot: dict[str, Any]) -> list[Guidance]:
             PRACTICE,
         ),
     ]
-    top = ev["models"][0]["code"] if ev["models"] else ""
-    if top == "bot":
+    top = snapshot.evaluation.top
+    if top is not None and top.pricing_basis == TRANSFER_BASIS:
         steps.insert(
             0,
             Guidance(
@@ -231,31 +226,39 @@ def exit_plan(snapshot: dict[str, Any]) -> list[Guidance]:
     return steps
 
 
-def _in_contract(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for regime in snapshot["evaluation"]["regimes"]:
-        for phase, _label, items in regime["obligations"]:
-            if phase == "in_contract":
-                rows.extend({"regime": regime["name"], **o} for o in items)
-    return rows
+@dataclass(frozen=True)
+class Clause:
+    """A regime's "in the contract" obligation, as a clause to put in the contract."""
+
+    regime: str
+    title: str
+    action: str
+    citation: str
+    source_url: str
+    confidence: str
+
+
+def _in_contract(snapshot: Snapshot) -> list[Clause]:
+    return [
+        Clause(r.name, o.title, o.action, o.citation, o.source_url, o.confidence)
+        for r in snapshot.evaluation.regimes
+        for o in r.obligations_in("in_contract")
+    ]
 
 
 def summary(rec: Recommendation) -> dict[str, Any]:
-    snap = rec.snapshot
-    ev = snap["evaluation"]
-    cost = ev["cost"]
-    top_cost = cost["models"][0] if cost.get("available") and cost.get("models") else None
-    reasons_for = sorted((c for c in ev["fit_contributions"] if c["points"] > 0), key=lambda c: -c["points"])[:3]
-    reasons_against = sorted((c for c in ev["fit_contributions"] if c["points"] < 0), key=lambda c: c["points"])[:3]
-    obligations = sum(len(items) for r in ev["regimes"] for _p, _l, items in r["obligations"])
+    ev = rec.record.evaluation
+    reasons_for = sorted((c for c in ev.fit_contributions if c.points > 0), key=lambda c: -c.points)[:3]
+    reasons_against = sorted((c for c in ev.fit_contributions if c.points < 0), key=lambda c: c.points)[:3]
+    obligations = sum(len(items) for r in ev.regimes for _p, _l, items in r.obligations)
     return {
-        "model": ev["models"][0] if ev["models"] else None,
-        "location": ev["locations"][0] if ev["locations"] else None,
-        "top_cost": top_cost,
+        "model": ev.top,
+        "location": ev.locations[0] if ev.locations else None,
+        "top_cost": ev.cost.top,
         "reasons_for": reasons_for,
         "reasons_against": reasons_against,
         "obligation_count": obligations,
-        "high_risks": [r for r in ev["risks"] if r["severity"] == "high"],
+        "high_risks": [r for r in ev.risks if r.severity == "high"],
     }
 
 
@@ -265,18 +268,18 @@ def memo_filename(rec: Recommendation) -> str:
 
 
 def memo_context(rec: Recommendation) -> dict[str, Any]:
-    snap = rec.snapshot
-    ev = snap["evaluation"]
+    snap = rec.record
+    ev = snap.evaluation
     return {
         "rec": rec,
         "snap": snap,
         "ev": ev,
         "summary": summary(rec),
         "insight": insight(rec),
-        "score_chart": score_chart(ev["models"]),
-        "cost_chart": cost_chart(ev["cost"]),
-        "top_locations": ev["locations"][:5],
-        "location_columns": location_columns(ev),
+        "score_chart": score_chart(ev.models),
+        "cost_chart": cost_chart(ev.cost),
+        "top_locations": ev.locations[:5],
+        "location_columns": snap.location_columns,
         "clauses": _in_contract(snap),
         "general_clauses": GENERAL_CLAUSES,
         "pilot": pilot_plan(snap),

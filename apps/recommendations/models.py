@@ -8,6 +8,7 @@ lives in ``snapshot`` so the page renders the same forever. A database trigger r
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db import models
 from apps.accounts.models import Organisation
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Assessment
+from apps.recommendations.snapshot import Snapshot, read_snapshot
 
 
 class Verdict(models.TextChoices):
@@ -70,6 +72,11 @@ class Recommendation(models.Model):
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("A recommendation is immutable; re-score to make a new one.")
         super().save(*args, **kwargs)
+
+    @cached_property
+    def record(self) -> Snapshot:
+        """The stored snapshot, parsed (whatever version it was stored as) into the typed contract."""
+        return read_snapshot(self.snapshot)
 
 
 class PortfolioCount(models.Model):

@@ -8,6 +8,7 @@ same recommendation; the one-recommendation-per-assessment constraint backs this
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,20 +17,50 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.playbooks.engine import ENGINE_VERSION, Evaluation, clean_answers, evaluate
+from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
-from apps.recommendations.snapshot import build_snapshot
+from apps.recommendations.snapshot import build_snapshot, read_snapshot
 
 
-def score(assessment: Assessment) -> tuple[dict[str, Any], Evaluation]:
-    compiled = compiled_playbook(assessment.playbook)
-    stored = questionnaire.stored_answers(assessment)
-    evaluation = evaluate(compiled, stored)
-    return build_snapshot(compiled, evaluation, stored, title=assessment.title), evaluation
+def build_recommendation(
+    *,
+    compiled: CompiledPlaybook,
+    evaluation: Evaluation,
+    answers: Mapping[str, Any],
+    title: str,
+    organisation_id: int,
+    playbook_id: int,
+    assessment: Assessment | None = None,
+    user: User | None = None,
+) -> Recommendation:
+    """An unsaved Recommendation from an evaluation: its snapshot written by the one writer, and the
+    columns the history filters on (verdict, fit score, top model, function, regimes) read back from that
+    snapshot, so the columns and the page can never disagree. Submit saves it; what-if only shows it."""
+    snapshot = build_snapshot(compiled, evaluation, answers, title=title)
+    record = read_snapshot(snapshot)
+    ev = record.evaluation
+    recommendation = Recommendation(
+        organisation_id=organisation_id,
+        playbook_id=playbook_id,
+        engine_version=record.engine_version,
+        title=title,
+        verdict=ev.verdict,
+        fit_score=ev.fit_score,
+        top_model=ev.top_model or "",
+        function=record.function.code,
+        regimes=[r.code for r in ev.regimes],
+        snapshot=snapshot,
+    )
+    if assessment is not None:
+        recommendation.assessment = assessment
+    if user is not None:
+        recommendation.created_by = user
+    recommendation.record = record  # already parsed; saves parsing it again
+    return recommendation
 
 
 def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendation:
@@ -38,21 +69,20 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
         assessment, newly = questionnaire.submit_assessment(assessment=assessment, user=user)
         if not newly:
             return Recommendation.objects.get(assessment=assessment)
-        snapshot, evaluation = score(assessment)
-        return Recommendation.objects.create(
-            organisation_id=assessment.organisation_id,
-            assessment=assessment,
-            playbook_id=assessment.playbook_id,
-            engine_version=ENGINE_VERSION,
-            created_by=user,
+        compiled = compiled_playbook(assessment.playbook)
+        stored = questionnaire.stored_answers(assessment)
+        recommendation = build_recommendation(
+            compiled=compiled,
+            evaluation=evaluate(compiled, stored),
+            answers=stored,
             title=assessment.title,
-            verdict=evaluation.verdict,
-            fit_score=evaluation.fit_score,
-            top_model=evaluation.top_model or "",
-            function=evaluation.cost.function or "",
-            regimes=list(evaluation.regime_codes),
-            snapshot=snapshot,
+            organisation_id=assessment.organisation_id,
+            playbook_id=assessment.playbook_id,
+            assessment=assessment,
+            user=user,
         )
+        recommendation.save()
+        return recommendation
 
 
 @dataclass

@@ -26,7 +26,7 @@ from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compar
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
 from apps.recommendations.portfolio import portfolio
-from apps.recommendations.snapshot import location_columns
+from apps.recommendations.snapshot import exported
 
 EDITOR = Membership.Role.EDITOR
 
@@ -65,19 +65,19 @@ def for_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required()
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
-    snap = recommendation.snapshot
-    ev = snap["evaluation"]
+    snap = recommendation.record
+    ev = snap.evaluation
     context = {
         "rec": recommendation,
         "snap": snap,
         "ev": ev,
-        "score_chart": score_chart(ev["models"]),
-        "cost_chart": cost_chart(ev["cost"]),
-        "fired_fit": [r for r in ev["fired"] if r["fit_points"]],
-        "fired_other": [r for r in ev["fired"] if not r["fit_points"]],
-        "top_models": ev["models"][:3],
-        "top_locations": ev["locations"][:5],
-        "location_columns": location_columns(ev),
+        "score_chart": score_chart(ev.models),
+        "cost_chart": cost_chart(ev.cost),
+        "fired_fit": [r for r in ev.fired if r.fit_points],
+        "fired_other": [r for r in ev.fired if not r.fit_points],
+        "top_models": ev.models[:3],
+        "top_locations": ev.locations[:5],
+        "location_columns": snap.location_columns,
         "rescores": Recommendation.objects.filter(assessment__based_on=recommendation.assessment).only("pk", "title"),
     }
     return render(request, "recommendations/detail.html", context)
@@ -140,12 +140,12 @@ def _filename(recommendation: Recommendation, suffix: str) -> str:
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     body = json.dumps(
-        {
-            "id": recommendation.pk,
-            "verdict": recommendation.verdict,
-            "fit_score": recommendation.fit_score,
-            **recommendation.snapshot,
-        },
+        exported(
+            recommendation.snapshot,
+            id=recommendation.pk,
+            verdict=recommendation.verdict,
+            fit_score=recommendation.fit_score,
+        ),
         indent=2,
         ensure_ascii=False,
     )
@@ -162,18 +162,18 @@ def obligations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "obligations.csv")}"'
     writer = csv.writer(response)
     writer.writerow(["regime", "phase", "obligation", "what to do", "citation", "source", "confidence", "status"])
-    for regime in recommendation.snapshot["evaluation"]["regimes"]:
-        for _phase, label, items in regime["obligations"]:
+    for regime in recommendation.record.evaluation.regimes:
+        for _phase, label, items in regime.obligations:
             for o in items:
                 writer.writerow(
                     [
-                        regime["name"],
+                        regime.name,
                         label,
-                        _safe(o["title"]),
-                        _safe(o["action"]),
-                        o["citation"],
-                        o.get("source_url", ""),
-                        o.get("confidence", ""),
+                        _safe(o.title),
+                        _safe(o.action),
+                        o.citation,
+                        o.source_url,
+                        o.confidence,
                         "open",
                     ]
                 )
@@ -261,6 +261,6 @@ def compare_pair(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         "changes": differences(before, after),
         "answer_changes": answers,
         "rule_changes": rule_changes(before, after),
-        "new_version": before.snapshot["playbook"]["version"] != after.snapshot["playbook"]["version"],
+        "new_version": before.record.playbook.version != after.record.playbook.version,
     }
     return render(request, "recommendations/diff.html", context)

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation, clean_answers, evaluate
+from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
 from apps.playbooks.engine.answers import AnswerError, answer_text, clean_answer
 from apps.recommendations.diff import Change, differences
 from apps.recommendations.models import Recommendation
-from apps.recommendations.snapshot import build_snapshot
+from apps.recommendations.services import build_recommendation
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ class WhatIf:
 
 
 def original_answers(recommendation: Recommendation, compiled: CompiledPlaybook) -> dict[str, Any]:
-    stored: Mapping[str, Any] = recommendation.snapshot.get("stored_answers", {})
-    answers, _ = clean_answers(compiled.questions, stored, ignore_unknown=True)
+    answers, _ = clean_answers(compiled.questions, recommendation.record.stored_answers, ignore_unknown=True)
     return answers
 
 
@@ -90,20 +89,16 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
             answers[code] = value
     evaluation = evaluate(compiled, answers)
     title = f"{recommendation.title} (what-if)"[:200]
-    result = Recommendation(
+    result = build_recommendation(
+        compiled=compiled,
+        evaluation=evaluation,
+        answers=answers,
+        title=title,
         organisation_id=recommendation.organisation_id,
         playbook_id=recommendation.playbook_id,
-        engine_version=ENGINE_VERSION,
-        title=title,
-        verdict=evaluation.verdict,
-        fit_score=evaluation.fit_score,
-        top_model=evaluation.top_model or "",
-        function=evaluation.cost.function or "",
-        regimes=list(evaluation.regime_codes),
-        snapshot=build_snapshot(compiled, evaluation, answers, title=title),
     )
     # The answers that counted for the stored result, as its snapshot keeps them (same playbook version).
-    original_effective: Mapping[str, Any] = recommendation.snapshot["evaluation"]["answers"]
+    original_effective: Mapping[str, Any] = recommendation.record.evaluation.answers
     changed = [
         AnswerChange(
             code,

@@ -1,7 +1,7 @@
 """Matching the vendor directory against a recommendation: pure functions over plain data.
 
-``needs_from_snapshot`` reads what a recommendation requires from its stored snapshot (triggered
-regimes, the buyer's answers, ranked models and locations, the cost range). ``match`` checks every
+``needs_from_snapshot`` reads what a recommendation requires from its typed snapshot (triggered
+regimes, the buyer's inputs by role, ranked models and locations, the cost range). ``match`` checks every
 vendor against the hard requirements (a vendor failing one is excluded, with the reason) and ranks
 the rest by a score whose every point is listed as a reason. Nothing here touches the database, so
 the rules are tested with plain values (``tests/vendors/test_matching.py``); ``docs/vendors.md``
@@ -16,18 +16,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-# The reference playbook's question codes for the working-hours overlap (no role names them).
-OVERLAP_QUESTION = "overlap_hours"
-BUYER_LOCATION_QUESTION = "buyer_location"
+from apps.recommendations.snapshot import Snapshot
+from apps.recommendations.snapshot.types import Cost
+
 # Which catalogue overlap figure applies to the buyer's team (the catalogue measures overlap with US
 # Eastern time and with the UK; continental Europe is an hour from the UK, and the playbook's rules
 # treat the two alike).
 OVERLAP_FIGURE = {"us": "us", "uk": "uk", "eu": "uk"}
 OVERLAP_LABEL = {"us": "US Eastern time", "uk": "the UK", "eu": "the UK and Europe"}
-# Assurance is a hard requirement only when the buyer said they will require it (this question's
-# options); the playbook also triggers the SOC 2 and ISO regimes for sensitive data, which the
-# ranking rewards instead.
-ASSURANCE_QUESTION = "vendor_assurance"
+# Assurance is a hard requirement only when the buyer said they will require it (the options of the
+# question with the vendor_assurance role); the playbook also triggers the SOC 2 and ISO regimes for
+# sensitive data, which the ranking rewards instead.
 ASSURANCE = {"soc2": "soc2", "iso27001": "iso27001"}  # requirement code -> the answer option
 
 EU_OK_TRANSFER = frozenset({"in_eea", "adequate"})  # GDPR Chapter V: no safeguard needed
@@ -114,20 +113,20 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def needs_from_snapshot(snapshot: Mapping[str, Any]) -> Needs:
-    """What the recommendation stored in ``snapshot`` requires of a vendor. Tolerates missing parts:
-    an older or smaller playbook simply yields fewer requirements."""
-    ev = snapshot.get("evaluation") or {}
-    answers = ev.get("answers") or {}
-    function = snapshot.get("function") or {}
+def needs_from_snapshot(snapshot: Snapshot) -> Needs:
+    """What the recommendation stored in ``snapshot`` requires of a vendor. The answers come from its
+    inputs by role (overlap hours, where the buyer's people work, the assurance they require), so a
+    playbook without one of those questions simply yields fewer requirements."""
+    ev = snapshot.evaluation
+    inputs = snapshot.inputs
     requirements: list[Requirement] = []
-    function_code = str(function.get("code") or "")
-    function_name = str(function.get("name") or function_code)
+    function_code = snapshot.function.code
+    function_name = snapshot.function.name or function_code
     if function_code and function_code != "other":
         requirements.append(Requirement("function", f"Covers {function_name}", "The work to outsource"))
 
-    hours = _float(answers.get(OVERLAP_QUESTION)) or 0
-    buyer = str(answers.get(BUYER_LOCATION_QUESTION) or "")
+    hours = inputs.overlap_hours or 0
+    buyer = inputs.buyer_location
     figure = OVERLAP_FIGURE.get(buyer, "") if hours > 0 else ""
     if figure:
         requirements.append(
@@ -137,30 +136,28 @@ def needs_from_snapshot(snapshot: Mapping[str, Any]) -> Needs:
                 f"You need {hours:g} hours of live overlap a day",
             )
         )
-    required_assurance = answers.get(ASSURANCE_QUESTION) or []
-    for regime in ev.get("regimes") or []:
-        mapped = REGIME_REQUIREMENTS.get(str(regime.get("code")))
-        if mapped and mapped[0] in ASSURANCE and ASSURANCE[mapped[0]] not in required_assurance:
+    for regime in ev.regimes:
+        mapped = REGIME_REQUIREMENTS.get(regime.code)
+        if mapped and mapped[0] in ASSURANCE and ASSURANCE[mapped[0]] not in inputs.assurances:
             continue  # triggered by the data alone: it counts in the ranking, it does not exclude
         if mapped:
-            because = f"{regime.get('name') or regime.get('code')} applies"
-            if regime.get("because"):
-                because += f" ({'; '.join(str(b) for b in regime['because'])})"
+            because = f"{regime.name or regime.code} applies"
+            if regime.because:
+                because += f" ({'; '.join(regime.because)})"
             requirements.append(Requirement(mapped[0], mapped[1], because))
     requirements.sort(key=lambda r: REQUIREMENT_ORDER.index(r.code))
 
     locations = tuple(
         LocationFacts(
-            code=str(loc.get("code")),
-            name=str(loc.get("name") or loc.get("code")),
-            overlap_us=_float(loc.get("overlap_us")),
-            overlap_uk=_float(loc.get("overlap_uk")),
-            gdpr_transfer=str(loc.get("gdpr_transfer") or ""),
+            code=loc.code,
+            name=loc.name or loc.code,
+            overlap_us=_float(loc.overlap_us),
+            overlap_uk=_float(loc.overlap_uk),
+            gdpr_transfer=loc.gdpr_transfer or "",
         )
-        for loc in ev.get("locations") or []
+        for loc in ev.locations
     )
-    models = tuple((str(m.get("code")), str(m.get("name") or m.get("code"))) for m in ev.get("models") or [])
-    budget, budget_model = _hourly_budget(ev.get("cost") or {})
+    budget, budget_model = _hourly_budget(ev.cost)
     return Needs(
         requirements=tuple(requirements),
         function=function_code,
@@ -168,26 +165,25 @@ def needs_from_snapshot(snapshot: Mapping[str, Any]) -> Needs:
         overlap_hours=int(hours) if figure else 0,
         overlap_figure=figure,
         overlap_label=OVERLAP_LABEL.get(buyer, ""),
-        models=models,
+        models=tuple((m.code, m.name or m.code) for m in ev.models),
         locations=locations,
         hourly_budget=budget,
         budget_model=budget_model,
-        team_size=_float((ev.get("cost") or {}).get("team_size")),
+        team_size=_float(ev.cost.team_size),
     )
 
 
-def _hourly_budget(cost: Mapping[str, Any]) -> tuple[tuple[float, float, float] | None, str]:
+def _hourly_budget(cost: Cost) -> tuple[tuple[float, float, float] | None, str]:
     """The recommended model's cost per hour of work (its annual cost over the annual hours)."""
-    hours = _float(cost.get("annual_hours"))
-    priced = cost.get("models") or []
-    if not cost.get("available") or not hours or not priced:
+    hours = _float(cost.annual_hours)
+    top = cost.top
+    if top is None or not hours:
         return None, ""
-    annual = priced[0].get("annual") or []
-    figures = [_float(v) for v in annual]
+    figures = [_float(v) for v in top.annual]
     if len(figures) != 3 or any(v is None for v in figures):
         return None, ""
     low, likely, high = (round(v / hours, 2) for v in figures if v is not None)
-    return (low, likely, high), str(priced[0].get("name") or priced[0].get("model") or "")
+    return (low, likely, high), top.name or top.model
 
 
 # What a vendor offers

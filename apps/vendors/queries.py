@@ -68,7 +68,7 @@ def match_recommendation(
     recommendation: Recommendation, *, vendors: Iterable[Vendor] | None = None, today: datetime.date
 ) -> MatchResult:
     """The directory (or the given vendors) matched against the recommendation's snapshot."""
-    needs = needs_from_snapshot(recommendation.snapshot)
+    needs = needs_from_snapshot(recommendation.record)
     rows = directory() if vendors is None else directory().filter(pk__in=[v.pk for v in vendors])
     return match(needs, [vendor_facts(v, needs, today=today) for v in rows], today=today)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.recommendations.models import Recommendation
+from apps.recommendations.snapshot import Snapshot
 from apps.vendors import queries
 from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor
 
@@ -99,23 +100,23 @@ def remove_entry(*, entry: ShortlistEntry) -> None:
     entry.delete()
 
 
-def checklist_rows(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
+def checklist_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
     """The recommendation's obligations, in the order its result page lists them."""
     rows: list[dict[str, Any]] = []
-    for regime in (snapshot.get("evaluation") or {}).get("regimes") or []:
-        for phase, label, obligations in regime.get("obligations") or []:
+    for regime in snapshot.evaluation.regimes:
+        for phase, label, obligations in regime.obligations:
             for obligation in obligations:
                 rows.append(
                     {
-                        "regime_code": str(regime.get("code", ""))[:60],
-                        "regime_name": str(regime.get("name", ""))[:200],
-                        "obligation_code": str(obligation.get("code", ""))[:60],
-                        "phase": str(phase)[:20],
-                        "phase_label": str(label)[:60],
-                        "title": str(obligation.get("title", ""))[:200],
-                        "action": str(obligation.get("action", "")),
-                        "citation": str(obligation.get("citation", ""))[:200],
-                        "source_url": str(obligation.get("source_url", ""))[:500],
+                        "regime_code": regime.code[:60],
+                        "regime_name": regime.name[:200],
+                        "obligation_code": obligation.code[:60],
+                        "phase": phase[:20],
+                        "phase_label": label[:60],
+                        "title": obligation.title[:200],
+                        "action": obligation.action,
+                        "citation": obligation.citation[:200],
+                        "source_url": (obligation.source_url or "")[:500],
                         "order": len(rows),
                     }
                 )
@@ -124,7 +125,7 @@ def checklist_rows(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def create_checklist(*, entry: ShortlistEntry) -> int:
     """The entry's due-diligence items, one per obligation; idempotent. Returns how many are new."""
-    rows = checklist_rows(entry.shortlist.recommendation.snapshot)
+    rows = checklist_rows(entry.shortlist.recommendation.record)
     created = DiligenceItem.objects.bulk_create(
         [DiligenceItem(entry=entry, **row) for row in rows],
         ignore_conflicts=True,

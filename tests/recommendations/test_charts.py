@@ -14,11 +14,16 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.recommendations.charts import PLOT, cost_chart, nice_step, score_chart, sensitivity_chart
+from apps.recommendations.snapshot.types import Cost, CostModel, Model
 from tests.recommendations.conftest import recommend
 
 
+def model(name: str, score: int) -> Model:
+    return Model(code=name.lower(), name=name, score=score, contributions=())
+
+
 def test_negative_scores_draw_left_of_the_zero_line() -> None:
-    chart = score_chart([{"name": "Project", "score": 12}, {"name": "Captive team", "score": -6}])
+    chart = score_chart([model("Project", 12), model("Captive team", -6)])
     project, captive = chart.rows
     assert 0 < chart.zero < PLOT
     assert project.start == pytest.approx(chart.zero) and project.width > 0
@@ -30,7 +35,7 @@ def test_negative_scores_draw_left_of_the_zero_line() -> None:
 
 
 def test_the_score_axis_has_round_ticks_through_zero_and_a_title() -> None:
-    chart = score_chart([{"name": "Project", "score": 23}, {"name": "Pool", "score": -8}])
+    chart = score_chart([model("Project", 23), model("Pool", -8)])
     texts = [t.text for t in chart.ticks]
     assert "0" in texts
     zero_tick = next(t for t in chart.ticks if t.text == "0")
@@ -41,7 +46,7 @@ def test_the_score_axis_has_round_ticks_through_zero_and_a_title() -> None:
 
 
 def test_all_zero_scores_still_make_an_axis() -> None:
-    chart = score_chart([{"name": "Project", "score": 0}])
+    chart = score_chart([model("Project", 0)])
     assert chart.rows[0].width == 0 and chart.rows[0].figure == "0"
     assert len(chart.ticks) >= 2
 
@@ -52,21 +57,20 @@ def test_axis_steps_are_round(span: float, step: float) -> None:
 
 
 def test_cost_chart_marks_the_likely_figure_and_labels_its_axis_in_dollars() -> None:
-    cost = {
-        "available": True,
-        "horizon_years": 3,
-        "inhouse_horizon": [900_000, 1_200_000, 1_500_000],
-        "models": [{"name": "Shared pool", "horizon": [400_000, 600_000, 800_000]}],
-    }
+    pool_cost = CostModel(
+        "pool", "Shared pool", "hourly", (0, 0, 0), (400_000, 600_000, 800_000), (0, 0, 0), None, "", (), False
+    )
+    cost = Cost(available=True, horizon_years=3, inhouse_horizon=(900_000, 1_200_000, 1_500_000), models=(pool_cost,))
     chart = cost_chart(cost)
     assert chart is not None
     inhouse, pool = chart.rows
     assert inhouse.label == "Keep it in-house: $900k to $1.50m" and inhouse.figure == "likely $1.20m"
+    assert inhouse.marker is not None
     assert inhouse.start < inhouse.marker < inhouse.start + inhouse.width
     assert pool.figure == "likely $600k"
     assert "3 years" in chart.axis_title and "US dollars" in chart.axis_title
     assert chart.ticks[0].text == "$0" and chart.ticks[-1].at == pytest.approx(PLOT)
-    assert cost_chart({"available": False}) is None
+    assert cost_chart(Cost(available=False)) is None
 
 
 def test_sensitivity_labels_wrap_instead_of_being_cut() -> None:

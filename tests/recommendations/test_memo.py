@@ -92,7 +92,7 @@ def test_the_pilot_thresholds_come_from_the_recommendations_own_cost_case(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
-    plan = pilot_plan(rec.snapshot)
+    plan = pilot_plan(rec.record)
     cost = next(t for t in plan["thresholds"] if t.measure == "Cost")
     likely = rec.snapshot["evaluation"]["cost"]["models"][0]["annual"][1]
     assert f"${likely:,.0f}" in cost.scale_if

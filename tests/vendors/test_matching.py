@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from apps.recommendations.snapshot import SCHEMA_VERSION, Snapshot, read_snapshot
 from apps.vendors.matching import (
     LocationFacts,
     Needs,
@@ -27,23 +28,67 @@ RATES = {"coding": RateRange(10, 12, 14)}
 
 
 def regime(code: str, name: str = "") -> dict[str, Any]:
-    return {"code": code, "name": name or code.upper(), "because": [], "obligations": []}
-
-
-def snap(*regimes: str, answers: dict[str, Any] | None = None, function: str = "coding") -> dict[str, Any]:
     return {
+        "code": code,
+        "name": name or code.upper(),
+        "kind": "law",
+        "jurisdiction": "",
+        "summary": "",
+        "because": [],
+        "obligations": [],
+    }
+
+
+def snap(
+    *regimes: str,
+    inputs: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+    function: str = "coding",
+) -> Snapshot:
+    """A stored snapshot (current version) with ``regimes`` triggered and ``inputs`` by role; ``answers``
+    are the answers by question code, which the matcher must not read."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "title": "Coding",
+        "created": "2026-11-26T09:00:00+00:00",
+        "engine_version": "1.0",
+        "playbook": {"id": 1, "version": 1, "title": "Playbook"},
+        "thresholds": {"wins": 65, "conditional": 45},
+        "sections": {},
+        "answered": [],
+        "stored_answers": answers or {},
+        "inputs": {"function": function, **(inputs or {})},
         "function": {"code": function, "name": "Medical coding"},
         "evaluation": {
+            "playbook_id": 1,
+            "playbook_version": 1,
+            "visible": [],
+            "visible_sections": [],
             "answers": answers or {},
+            "missing_required": [],
+            "fit_score": 70,
+            "unblocked_score": 70,
+            "verdict": "wins",
+            "verdict_label": "KPO wins",
+            "top_model": "managed",
+            "blockers": [],
+            "fired": [],
+            "fit_contributions": [],
             "regimes": [regime(code) for code in regimes],
-            "models": [{"code": "managed", "name": "Managed services"}, {"code": "pool", "name": "Shared pool"}],
+            "risks": [],
+            "models": [
+                {"code": "managed", "name": "Managed services", "score": 10, "contributions": []},
+                {"code": "pool", "name": "Shared pool", "score": 5, "contributions": []},
+            ],
             "locations": [
                 {
                     "code": loc.code,
                     "name": loc.name,
+                    "score": 0,
                     "overlap_us": loc.overlap_us,
                     "overlap_uk": loc.overlap_uk,
                     "gdpr_transfer": loc.gdpr_transfer,
+                    "contributions": [],
                 }
                 for loc in (POLAND, ARGENTINA, INDIA, MEXICO)
             ],  # fmt: skip
@@ -51,10 +96,24 @@ def snap(*regimes: str, answers: dict[str, Any] | None = None, function: str = "
                 "available": True,
                 "annual_hours": 1000,
                 "team_size": 5,
-                "models": [{"model": "managed", "name": "Managed services", "annual": [9000, 12000, 15000]}],
+                "models": [
+                    {
+                        "model": "managed",
+                        "name": "Managed services",
+                        "basis": "outcome",
+                        "annual": [9000, 12000, 15000],
+                        "horizon": [27000, 36000, 45000],
+                        "savings": [0, 1, 2],
+                        "savings_percent": None,
+                        "formula": "",
+                        "inputs": [],
+                        "weak": False,
+                    }
+                ],
             },
         },
     }
+    return read_snapshot(document)
 
 
 def vendor(**overrides: Any) -> VendorFacts:
@@ -73,7 +132,7 @@ def vendor(**overrides: Any) -> VendorFacts:
     return VendorFacts(**values)
 
 
-def failures(snapshot: dict[str, Any], v: VendorFacts) -> list[str]:
+def failures(snapshot: Snapshot, v: VendorFacts) -> list[str]:
     return [f.requirement.code for f in match_one(needs_from_snapshot(snapshot), v, today=TODAY).failures]
 
 
@@ -149,7 +208,7 @@ def test_contract_capabilities_each_regime_requires(regime_code: str, capability
 
 
 def test_the_overlap_needed_rules_out_locations_without_it() -> None:
-    us_four = snap(answers={"overlap_hours": 4, "buyer_location": "us"})
+    us_four = snap(inputs={"overlap_hours": 4, "buyer_location": "us"})
     assert failures(us_four, vendor(locations=(INDIA,))) == ["overlap"]
     assert failures(us_four, vendor(locations=(INDIA, MEXICO))) == []
     detail = match_one(needs_from_snapshot(us_four), vendor(), today=TODAY).failures[0].detail
@@ -157,19 +216,19 @@ def test_the_overlap_needed_rules_out_locations_without_it() -> None:
 
 
 def test_a_uk_or_eu_buyer_is_measured_against_uk_overlap() -> None:
-    uk_five = snap(answers={"overlap_hours": 5, "buyer_location": "eu"})
+    uk_five = snap(inputs={"overlap_hours": 5, "buyer_location": "eu"})
     assert failures(uk_five, vendor(locations=(MEXICO,))) == ["overlap"]
     assert failures(uk_five, vendor(locations=(POLAND,))) == []
 
 
 def test_no_overlap_needed_or_a_buyer_elsewhere_rules_nothing_out() -> None:
-    assert failures(snap(answers={"overlap_hours": 0, "buyer_location": "us"}), vendor()) == []
-    assert failures(snap(answers={"overlap_hours": 6, "buyer_location": "other"}), vendor()) == []
+    assert failures(snap(inputs={"overlap_hours": 0, "buyer_location": "us"}), vendor()) == []
+    assert failures(snap(inputs={"overlap_hours": 6, "buyer_location": "other"}), vendor()) == []
 
 
 def test_one_location_must_meet_overlap_and_transfer_together() -> None:
     # Mexico has the overlap but needs SCCs; Poland is in the EEA but has 2 h with New York.
-    both = snap("gdpr", answers={"overlap_hours": 4, "buyer_location": "us"})
+    both = snap("gdpr", inputs={"overlap_hours": 4, "buyer_location": "us"})
     result = match_one(needs_from_snapshot(both), vendor(locations=(MEXICO, POLAND)), today=TODAY)
     assert [f.requirement.code for f in result.failures] == ["locations"]
     assert "None of its locations (Mexico, Poland) both" in result.failures[0].detail
@@ -180,7 +239,7 @@ def test_one_location_must_meet_overlap_and_transfer_together() -> None:
 def test_assurance_excludes_only_when_the_buyer_requires_it() -> None:
     no_report = vendor(soc2_report_date=None)
     assert failures(snap("soc2", "iso27001"), no_report) == []  # triggered by the data: ranking only
-    required = snap("soc2", "iso27001", answers={"vendor_assurance": ["soc2", "iso27001"]})
+    required = snap("soc2", "iso27001", inputs={"vendor_assurance": ["soc2", "iso27001"]})
     assert failures(required, no_report) == ["soc2", "iso27001"]
     certified = vendor(iso27001_valid_until=TODAY + datetime.timedelta(days=1))
     assert failures(required, certified) == []
@@ -195,15 +254,28 @@ def test_every_failing_requirement_is_listed() -> None:
 
 
 def test_requirements_say_why_they_apply() -> None:
-    needs = needs_from_snapshot(snap("hipaa", answers={"overlap_hours": 3, "buyer_location": "uk"}))
+    needs = needs_from_snapshot(snap("hipaa", inputs={"overlap_hours": 3, "buyer_location": "uk"}))
     assert [r.code for r in needs.requirements] == ["function", "overlap", "hipaa-baa"]
     assert needs.requirements[1].label == "Delivers from a location with at least 3 h of overlap with the UK"
     assert needs.requirements[2].because == "HIPAA applies"
 
 
-def test_a_snapshot_without_an_evaluation_gives_no_requirements() -> None:
-    needs = needs_from_snapshot({})
-    assert needs.requirements == () and needs.hourly_budget is None
+def test_requirements_come_from_roles_not_question_codes() -> None:
+    # A playbook whose overlap and assurance questions carry no role (or other codes): the answers under the
+    # reference playbook's codes must not switch a requirement on, and the role's answer must.
+    by_code = snap("soc2", answers={"overlap_hours": 6, "buyer_location": "us", "vendor_assurance": ["soc2"]})
+    assert [r.code for r in needs_from_snapshot(by_code).requirements] == ["function"]
+    by_role = snap(
+        "soc2",
+        answers={"hours_live": 6},
+        inputs={"overlap_hours": 6, "buyer_location": "us", "vendor_assurance": ["soc2"]},
+    )
+    assert [r.code for r in needs_from_snapshot(by_role).requirements] == ["function", "overlap", "soc2"]
+
+
+def test_a_snapshot_without_inputs_or_regimes_needs_only_the_function() -> None:
+    needs = needs_from_snapshot(snap(function="other"))
+    assert needs.requirements == ()
     assert match(needs, [vendor()], today=TODAY).ranked[0].vendor.code == "v"
 
 

@@ -16,7 +16,10 @@ OPERATORS = (
     "equals", "one_of", "none_of", "contains_any", "contains_all",
     "at_least", "at_most", "between", "answered", "not_answered",
 )  # fmt: skip
-ROLES = ("function", "annual_hours", "team_size", "deliverables", "horizon", "home_market", "buyer_location")
+ROLES = (
+    "function", "annual_hours", "team_size", "deliverables", "horizon", "home_market", "buyer_location",
+    "overlap_hours", "vendor_assurance",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

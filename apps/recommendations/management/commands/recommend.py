@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.recommendations.snapshot import build_snapshot
+from apps.recommendations.snapshot import Snapshot, build_snapshot, read_snapshot
 
 MAX_BYTES = 1_000_000
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(snapshot, indent=2, ensure_ascii=False))
         else:
-            self.stdout.write(self._text(snapshot))
+            self.stdout.write(self._text(read_snapshot(snapshot)))
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
@@ -63,35 +63,30 @@ class Command(BaseCommand):
             raise CommandError("No such published playbook.", returncode=2)
         return playbook
 
-    def _text(self, snap: dict[str, Any]) -> str:
-        ev = snap["evaluation"]
-        out = [
-            f"{ev['verdict_label']} (fit score {ev['fit_score']}/100) — playbook v{snap['playbook']['version']}",
-        ]
-        if ev["missing_required"]:
-            out.append("Not answered (required): " + ", ".join(ev["missing_required"]))
-        for b in ev["blockers"]:
-            out.append(f"BLOCKER: {b['name']}: {b['reason']}")
+    def _text(self, snap: Snapshot) -> str:
+        ev = snap.evaluation
+        out = [f"{ev.verdict_label} (fit score {ev.fit_score}/100) — playbook v{snap.playbook.version}"]
+        if ev.missing_required:
+            out.append("Not answered (required): " + ", ".join(ev.missing_required))
+        out += [f"BLOCKER: {b.name}: {b.reason}" for b in ev.blockers]
         out.append("\nWhy:")
-        out += [f"  {r['fit_points']:+d}  {r['name']}" for r in ev["fired"] if r["fit_points"]]
+        out += [f"  {r.fit_points:+d}  {r.name}" for r in ev.fired if r.fit_points]
         out.append("\nEngagement models:")
-        out += [f"  {m['score']:+4d}  {m['name']}" for m in ev["models"]]
-        out.append("\nRegimes: " + (", ".join(r["name"] for r in ev["regimes"]) or "none"))
-        for r in ev["regimes"]:
-            for _phase, label, items in r["obligations"]:
-                out += [f"  [{r['code']}] {label}: {o['title']} ({o['citation']})" for o in items]
+        out += [f"  {m.score:+4d}  {m.name}" for m in ev.models]
+        out.append("\nRegimes: " + (", ".join(r.name for r in ev.regimes) or "none"))
+        for r in ev.regimes:
+            for _phase, label, items in r.obligations:
+                out += [f"  [{r.code}] {label}: {o.title} ({o.citation})" for o in items]
         out.append("\nRisks:")
-        out += [f"  [{r['severity'] or '-'}] {r['title']}: {r['mitigation']}" for r in ev["risks"]]
-        out.append("\nLocations: " + ", ".join(f"{loc['name']} ({loc['score']:+d})" for loc in ev["locations"][:5]))
-        cost = ev["cost"]
-        if cost["available"]:
-            out.append(
-                f"\nCost over {cost['horizon_years']:g} years (likely): in-house ${cost['inhouse_horizon'][1]:,.0f}"
-            )
+        out += [f"  [{r.severity or '-'}] {r.title}: {r.mitigation}" for r in ev.risks]
+        out.append("\nLocations: " + ", ".join(f"{loc.name} ({loc.score:+d})" for loc in ev.locations[:5]))
+        cost = ev.cost
+        if cost.available and cost.inhouse_horizon is not None:
+            out.append(f"\nCost over {cost.horizon_years:g} years (likely): in-house ${cost.inhouse_horizon[1]:,.0f}")
             out += [
-                f"  {m['name']}: ${m['horizon'][1]:,.0f} (saving ${m['savings'][1]:,.0f}, {m['savings_percent']}%)"
-                for m in cost["models"]
+                f"  {m.name}: ${m.horizon[1]:,.0f} (saving ${m.savings[1]:,.0f}, {m.savings_percent}%)"
+                for m in cost.models
             ]
         else:
-            out.append(f"\nCost: not estimated ({cost['reason']})")
+            out.append(f"\nCost: not estimated ({cost.reason})")
         return "\n".join(out)

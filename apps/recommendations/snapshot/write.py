@@ -1,25 +1,32 @@
-"""What a recommendation stores: everything its page shows, so it renders the same forever."""
+"""The one writer of a stored recommendation: everything its page shows, so it renders the same forever."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils import timezone
 
 from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation
 from apps.playbooks.engine.answers import answer_text
+from apps.recommendations.snapshot.types import SCHEMA_VERSION
 
 MODEL_FIELDS = ("summary", "best_for", "avoid_when", "pricing_basis", "sources", "confidence", "confidence_note")
 LOCATION_FIELDS = (
     "region", "utc_offset", "gdpr_transfer_label", "adequate_since", "local_privacy_law", "strengths", "risks",
     "cost_index", "sources", "confidence", "confidence_note",
 )  # fmt: skip
+# The roles whose answers the consumers need (vendor matching, the memo, the locations table).
+INPUT_ROLES = (
+    "function", "buyer_location", "home_market", "overlap_hours", "vendor_assurance",
+    "annual_hours", "team_size", "deliverables", "horizon",
+)  # fmt: skip
 
 
 def build_snapshot(
     compiled: CompiledPlaybook, evaluation: Evaluation, stored_answers: Mapping[str, Any], *, title: str
 ) -> dict[str, Any]:
+    """The JSON a recommendation stores, in the current ``SCHEMA_VERSION``; read it with ``read_snapshot``."""
     cat = compiled.catalogue
     data = evaluation.as_dict()
     answered = [
@@ -38,8 +45,11 @@ def build_snapshot(
     for location in data["locations"]:
         entry = cat.locations.get(location["code"], {})
         location.update({k: entry.get(k) for k in LOCATION_FIELDS})
+    for priced in data["cost"]["models"]:
+        priced["hourly_rate"] = provider_rate(priced["inputs"])
     function = cat.functions.get(evaluation.cost.function or "", {})
     return {
+        "schema_version": SCHEMA_VERSION,
         "title": title,
         "created": timezone.now().isoformat(),
         "engine_version": ENGINE_VERSION,
@@ -48,6 +58,7 @@ def build_snapshot(
         "sections": {s.code: s.title for s in compiled.sections},
         "answered": answered,
         "stored_answers": dict(stored_answers),
+        "inputs": {role: evaluation.answers.get(code) for role in INPUT_ROLES if (code := compiled.roles.get(role))},
         "function": {
             "code": evaluation.cost.function,
             "name": function.get("name", ""),
@@ -60,21 +71,11 @@ def build_snapshot(
     }
 
 
-# Where personal data of people in these places is involved, a delivery location's EU/UK transfer status matters.
-_TRANSFER_JURISDICTIONS = ("European Union", "United Kingdom")
-
-
-def location_columns(evaluation: Mapping[str, Any]) -> dict[str, bool]:
-    """Which columns of the locations table apply to this buyer: the overlap with where their people work
-    (both when unknown, as in snapshots stored before the buyer's location was recorded), and the EU/UK
-    transfer status only when the buyer is in Europe or a European data-protection regime applies."""
-    buyer = evaluation.get("buyer_location") or ""
-    european_data = any(
-        str(r.get("jurisdiction", "")).startswith(_TRANSFER_JURISDICTIONS) and r.get("kind") == "law"
-        for r in evaluation.get("regimes", [])
-    )
-    return {
-        "overlap_us": buyer in ("us", "other", ""),
-        "overlap_uk": buyer in ("uk", "eu", "other", ""),
-        "transfer": buyer != "us" or european_data,
-    }
+def provider_rate(inputs: Sequence[Mapping[str, Any]]) -> str:
+    """The provider's hourly rate among a priced model's cost inputs: the first figure per hour (the engine
+    lists the provider's rate before any rate after a transfer; in-house rates are not model inputs)."""
+    for item in inputs:
+        value = str(item.get("value", ""))
+        if value.endswith("/h"):
+            return value
+    return ""

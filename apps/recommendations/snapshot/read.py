@@ -1,0 +1,230 @@
+"""The one reader of a stored recommendation: any stored version, parsed into the current types.
+
+Old versions are upgraded step by step (``_UPGRADES``) to the current shape, then parsed; a stored
+document is never rewritten (a recommendation is immutable), so every version stays readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from types import MappingProxyType
+from typing import Any
+
+from apps.recommendations.snapshot.types import (
+    SCHEMA_VERSION,
+    AnsweredQuestion,
+    Blocker,
+    Contribution,
+    Cost,
+    CostInput,
+    CostModel,
+    EvaluationRecord,
+    FiredRule,
+    FunctionInfo,
+    Inputs,
+    Location,
+    Model,
+    Obligation,
+    PhaseObligations,
+    PlaybookRef,
+    Regime,
+    Risk,
+    Snapshot,
+    Source,
+    Thresholds,
+)
+from apps.recommendations.snapshot.write import provider_rate
+
+
+class SnapshotError(ValueError):
+    """A stored document that is not a snapshot of any known version."""
+
+
+def schema_version(data: Mapping[str, Any]) -> int:
+    """The version a snapshot was stored as; version 1 had no ``schema_version`` key."""
+    version = data.get("schema_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SnapshotError(f"Unknown snapshot schema version {version!r}.")
+    return version
+
+
+def read_snapshot(data: Mapping[str, Any]) -> Snapshot:
+    """Parse a stored snapshot of any known version into the current types."""
+    if not isinstance(data, Mapping) or "evaluation" not in data:
+        raise SnapshotError("Not a recommendation snapshot.")
+    version = schema_version(data)
+    if not 1 <= version <= SCHEMA_VERSION:
+        raise SnapshotError(f"Unknown snapshot schema version {version!r}.")
+    doc: dict[str, Any] = dict(data)
+    for step in range(version, SCHEMA_VERSION):
+        doc = _UPGRADES[step](doc)
+    # The parsed snapshot has the current types but says which version it was stored as.
+    return _snapshot({**doc, "schema_version": version})
+
+
+# The roles the consumers read, and (for version 1, which did not record roles) the question code each
+# had in the reference playbook then: the role's own name, except the assurance question.
+_V1_ROLE_CODES = {
+    "function": "function",
+    "buyer_location": "buyer_location",
+    "home_market": "home_market",
+    "overlap_hours": "overlap_hours",
+    "vendor_assurance": "vendor_assurance",
+    "annual_hours": "annual_hours",
+    "team_size": "team_size",
+    "deliverables": "deliverables",
+    "horizon": "horizon",
+}
+
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 kept no inputs by role and no hourly rate per priced model: both are worked out from what
+    it did keep, exactly as the consumers of the time worked them out."""
+    ev = dict(doc["evaluation"])
+    answers = ev.get("answers") or {}
+    cost = dict(ev.get("cost") or {})
+    cost["models"] = [{**m, "hourly_rate": provider_rate(m.get("inputs") or [])} for m in cost.get("models") or []]
+    ev["cost"] = cost
+    inputs = {role: answers.get(code) for role, code in _V1_ROLE_CODES.items() if code in answers}
+    return {**doc, "inputs": inputs, "evaluation": ev}
+
+
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+# Parsing the current shape
+
+
+def _make[T](cls: type[T], data: Any, **nested: Callable[[Any], Any]) -> T:
+    """``cls`` from the keys of ``data`` it has fields for (missing ones take the field's default), with
+    ``nested`` converters for the fields that hold other types. Unknown keys are ignored."""
+    if not isinstance(data, Mapping):
+        raise SnapshotError(f"Expected an object for {cls.__name__}, got {type(data).__name__}.")
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]  # cls is always one of our dataclasses
+    values = {k: (nested[k](v) if k in nested else v) for k, v in data.items() if k in names}
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise SnapshotError(f"Incomplete {cls.__name__}: {exc}") from exc
+
+
+def _many[T](parse: Callable[[Any], T]) -> Callable[[Any], tuple[T, ...]]:
+    return lambda items: tuple(parse(item) for item in items or ())
+
+
+def _strings(items: Any) -> tuple[str, ...]:
+    if items is None:
+        return ()
+    if isinstance(items, str):
+        return (items,)
+    return tuple(str(i) for i in items)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _triple(value: Any) -> tuple[Any, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_source = _many(lambda s: _make(Source, s, figures=_strings, title=_text, url=_text, date=_text, note=_text))
+_contributions = _many(lambda c: _make(Contribution, c, text=_text))
+
+
+def _phase(group: Any) -> PhaseObligations:
+    phase, label, items = group
+    return PhaseObligations(phase, label, _many(lambda o: _make(Obligation, o))(items))
+
+
+def _regime(r: Any) -> Regime:
+    return _make(
+        Regime,
+        r,
+        because=_strings,
+        obligations=_many(_phase),
+        sources=_source,
+        effective_date=_text,
+        last_reviewed=_text,
+    )
+
+
+def _cost(c: Any) -> Cost:
+    inputs = _many(lambda i: _make(CostInput, i))
+    model = _many(lambda m: _make(CostModel, m, annual=_triple, horizon=_triple, savings=_triple, inputs=inputs))
+    return _make(
+        Cost,
+        c,
+        inhouse_annual=_triple,
+        inhouse_horizon=_triple,
+        inhouse_inputs=inputs,
+        models=model,
+        skipped=_many(lambda pair: (str(pair[0]), str(pair[1]))),
+    )
+
+
+def _evaluation(ev: Any) -> EvaluationRecord:
+    return _make(
+        EvaluationRecord,
+        ev,
+        visible=_strings,
+        visible_sections=_strings,
+        answers=MappingProxyType,
+        missing_required=_strings,
+        blockers=_many(lambda b: _make(Blocker, b)),
+        fired=_many(lambda r: _make(FiredRule, r, because=_strings, effects=_strings)),
+        fit_contributions=_contributions,
+        models=_many(lambda m: _make(Model, m, contributions=_contributions, sources=_source)),
+        regimes=_many(_regime),
+        risks=_many(lambda r: _make(Risk, r)),
+        locations=_many(lambda loc: _make(Location, loc, contributions=_contributions, sources=_source)),
+        cost=_cost,
+        buyer_location=_text,
+    )
+
+
+def _inputs(data: Any) -> Inputs:
+    data = data or {}
+    return Inputs(
+        function=_text(data.get("function")),
+        buyer_location=_text(data.get("buyer_location")),
+        home_market=_text(data.get("home_market")),
+        overlap_hours=_number(data.get("overlap_hours")),
+        assurances=_strings(data.get("vendor_assurance")),
+        annual_hours=_number(data.get("annual_hours")),
+        team_size=_number(data.get("team_size")),
+        deliverables=_number(data.get("deliverables")),
+        horizon=_number(data.get("horizon")),
+    )
+
+
+def _snapshot(doc: Mapping[str, Any]) -> Snapshot:
+    return _make(
+        Snapshot,
+        doc,
+        playbook=lambda p: _make(PlaybookRef, p),
+        thresholds=lambda t: _make(Thresholds, t),
+        sections=MappingProxyType,
+        answered=_many(lambda a: _make(AnsweredQuestion, a)),
+        stored_answers=MappingProxyType,
+        function=lambda f: _make(FunctionInfo, f, code=_text, sources=_source),
+        evaluation=_evaluation,
+        inputs=_inputs,
+    )
+
+
+def exported(data: Mapping[str, Any], **header: Any) -> dict[str, Any]:
+    """The public JSON export (``docs/exports.md``): ``header`` (id, verdict, fit score), then the stored
+    document exactly as it was written, its ``schema_version`` telling readers its shape (absent: 1)."""
+    read_snapshot(data)  # refuse to export what no reader could parse
+    return {**header, **data}

@@ -1,0 +1,303 @@
+"""The stored recommendation's contract: what a snapshot holds, as frozen, typed values.
+
+A snapshot is written once (``write.build_snapshot``) as JSON in ``Recommendation.snapshot`` and read
+back through ``read.read_snapshot`` into these types, whatever version it was stored as. Consumers
+(the result page, memo, diff, compare, what-if, vendor matching, exports) read attributes of these
+objects, never keys of the stored JSON, so the stored shape can change in one place. ``docs/exports.md``
+documents the stored shape, version by version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+# Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
+# Version 2: adds ``schema_version``, ``inputs`` (the answers the consumers need, by role) and each
+# priced model's ``hourly_rate``.
+SCHEMA_VERSION = 2
+
+Triple = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str = ""
+    date: str = ""
+    note: str = ""
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlaybookRef:
+    id: int | None
+    version: int | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    wins: int
+    conditional: int
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    code: str
+    section: str
+    prompt: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    code: str
+    name: str
+    onshore_constraints: str = ""
+    sources: tuple[Source, ...] = ()
+    confidence: str = ""
+    confidence_note: str = ""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    rule: str
+    name: str
+    points: int
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    code: str
+    name: str
+    rationale: str
+    because: tuple[str, ...]
+    effects: tuple[str, ...]
+    fit_points: int
+
+
+@dataclass(frozen=True)
+class Blocker:
+    rule: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Model:
+    """An engagement model as ranked, with the catalogue texts it was shown with."""
+
+    code: str
+    name: str
+    score: int
+    contributions: tuple[Contribution, ...]
+    summary: str = ""
+    best_for: str = ""
+    avoid_when: str = ""
+    pricing_basis: str = ""
+    sources: tuple[Source, ...] = ()
+    confidence: str = ""
+    confidence_note: str = ""
+
+
+@dataclass(frozen=True)
+class Obligation:
+    code: str
+    phase: str
+    title: str
+    action: str
+    citation: str
+    confidence: str = ""
+    source_url: str = ""
+    effective_date: str = ""
+    last_reviewed: str = ""
+
+
+class PhaseObligations(NamedTuple):
+    """One phase of a regime's obligations; a tuple so templates can unpack ``phase, label, items``."""
+
+    phase: str
+    label: str
+    items: tuple[Obligation, ...]
+
+
+@dataclass(frozen=True)
+class Regime:
+    code: str
+    name: str
+    kind: str
+    jurisdiction: str
+    summary: str
+    because: tuple[str, ...]
+    obligations: tuple[PhaseObligations, ...]
+    sources: tuple[Source, ...] = ()
+    confidence: str = ""
+    effective_date: str = ""
+    last_reviewed: str = ""
+
+    def obligations_in(self, phase: str) -> tuple[Obligation, ...]:
+        return tuple(o for group in self.obligations if group.phase == phase for o in group.items)
+
+
+@dataclass(frozen=True)
+class Risk:
+    title: str
+    severity: str
+    mitigation: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Location:
+    """A delivery location as ranked, with the catalogue facts it was shown with. Numbers keep the type
+    they were stored with (an overlap of 6 stays 6, not 6.0), so a page renders as it did."""
+
+    code: str
+    name: str
+    score: int
+    overlap_us: float | None
+    overlap_uk: float | None
+    gdpr_transfer: str
+    contributions: tuple[Contribution, ...]
+    region: str = ""
+    utc_offset: str = ""
+    gdpr_transfer_label: str = ""
+    adequate_since: str | None = None
+    local_privacy_law: str = ""
+    strengths: str = ""
+    risks: str = ""
+    cost_index: float | None = None
+    sources: tuple[Source, ...] = ()
+    confidence: str = ""
+    confidence_note: str = ""
+
+
+@dataclass(frozen=True)
+class CostInput:
+    label: str
+    value: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CostModel:
+    model: str
+    name: str
+    basis: str  # the model's pricing basis: monthly_team, per_deliverable, hourly, setup_plus_hourly, outcome
+    annual: Triple
+    horizon: Triple
+    savings: Triple
+    savings_percent: float | None
+    formula: str
+    inputs: tuple[CostInput, ...]
+    weak: bool
+    hourly_rate: str = ""  # the provider's rate as shown ("$15–$35 (likely $25)/h"); "" when not priced by the hour
+
+
+@dataclass(frozen=True)
+class Cost:
+    available: bool
+    reason: str = ""
+    function: str = ""
+    home_market: str = "us"
+    horizon_years: float = 3
+    annual_hours: float | None = None
+    team_size: float | None = None
+    inhouse_annual: Triple | None = None
+    inhouse_horizon: Triple | None = None
+    inhouse_inputs: tuple[CostInput, ...] = ()
+    models: tuple[CostModel, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def top(self) -> CostModel | None:
+        return self.models[0] if self.available and self.models else None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The answers consumers need, found by the question roles the curator assigned (never by a question
+    code or label). Empty or None when the playbook had no question with that role or it was unanswered."""
+
+    function: str = ""
+    buyer_location: str = ""
+    home_market: str = ""
+    overlap_hours: float | None = None
+    assurances: tuple[str, ...] = ()
+    annual_hours: float | None = None
+    team_size: float | None = None
+    deliverables: float | None = None
+    horizon: float | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationRecord:
+    playbook_id: int | None
+    playbook_version: int | None
+    visible: tuple[str, ...]
+    visible_sections: tuple[str, ...]
+    answers: Mapping[str, Any]
+    missing_required: tuple[str, ...]
+    fit_score: int
+    unblocked_score: int
+    verdict: str
+    verdict_label: str
+    top_model: str | None
+    blockers: tuple[Blocker, ...]
+    fired: tuple[FiredRule, ...]
+    fit_contributions: tuple[Contribution, ...]
+    models: tuple[Model, ...]
+    regimes: tuple[Regime, ...]
+    risks: tuple[Risk, ...]
+    locations: tuple[Location, ...]
+    cost: Cost
+    buyer_location: str = ""
+
+    @property
+    def top(self) -> Model | None:
+        return self.models[0] if self.models else None
+
+
+# Where personal data of people in these places is involved, a delivery location's EU/UK transfer status matters.
+_TRANSFER_JURISDICTIONS = ("European Union", "United Kingdom")
+
+
+@dataclass(frozen=True)
+class LocationColumns:
+    overlap_us: bool
+    overlap_uk: bool
+    transfer: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    schema_version: int  # the version it was stored as; the parsed form is always the current one
+    title: str
+    created: str
+    engine_version: str
+    playbook: PlaybookRef
+    thresholds: Thresholds
+    sections: Mapping[str, str]
+    answered: tuple[AnsweredQuestion, ...]
+    stored_answers: Mapping[str, Any]
+    function: FunctionInfo
+    evaluation: EvaluationRecord
+    inputs: Inputs = field(default_factory=Inputs)
+
+    @property
+    def location_columns(self) -> LocationColumns:
+        """Which columns of the locations table apply to this buyer: the overlap with where their people
+        work (both when unknown, as in snapshots stored before the buyer's location was recorded), and the
+        EU/UK transfer status only when the buyer is in Europe or a European data-protection law applies."""
+        buyer = self.evaluation.buyer_location
+        european_data = any(
+            r.jurisdiction.startswith(_TRANSFER_JURISDICTIONS) and r.kind == "law" for r in self.evaluation.regimes
+        )
+        return LocationColumns(
+            overlap_us=buyer in ("us", "other", ""),
+            overlap_uk=buyer in ("uk", "eu", "other", ""),
+            transfer=buyer != "us" or european_data,
+        )
