@@ -1,0 +1,297 @@
+"""Total cost of ownership: the Monte Carlo's promises, the worked example in docs/scoring.md, and the
+catalogue's cost anchors, through the pure engine module (no database)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine import tco
+
+REFERENCE = Path(__file__).resolve().parents[2] / "apps" / "engagements" / "reference"
+
+
+def _items(name: str) -> list[dict[str, Any]]:
+    return json.loads((REFERENCE / name).read_text())["items"]
+
+
+def _triple(item: dict[str, Any], key: str) -> list[float] | None:
+    values = [item.get(f"{key}_low"), item.get(f"{key}_likely"), item.get(f"{key}_high")]
+    return None if None in values else [float(v) for v in values if v is not None]
+
+
+def _catalogue() -> dict[str, Any]:
+    """The reference catalogue in the shape of a published playbook's snapshot."""
+    models = {
+        m["code"]: {**m, "order": m["display_order"], **{k: _triple(m, k) for k in ("rate", "price", "setup")}}
+        for m in _items("engagement_models.json")
+    }
+    functions = {
+        f["code"]: {**f, **{k: _triple(f, k) for k in ("kpo_rate", "inhouse_us", "inhouse_uk", "deliverable_price")}}
+        for f in _items("knowledge_functions.json")
+    }
+    locations = {
+        loc["code"]: {**loc, "cost_index": float(loc["cost_index"])} for loc in _items("delivery_locations.json")
+    }
+    assumptions = json.loads((REFERENCE / "cost_assumptions.json").read_text())
+    return {"catalogue_models": models, "functions": functions, "locations": locations, "assumptions": assumptions}
+
+
+CATALOGUE = _catalogue()
+
+
+def _case(**overrides: Any) -> tco.Case:
+    args: dict[str, Any] = {
+        **CATALOGUE,
+        "function_code": "equity-research",
+        "model_codes": ["captive-team", "shared-pool", "bot", "staff-augmentation", "managed-services", "project"],
+        "market": "us",
+        "location_code": "india",
+        "people": 4,
+        "years": 3,
+        "deliverables": 12,
+    }
+    args.update(overrides)
+    return tco.build_case(**args)
+
+
+def _collapsed(case: tco.Case) -> tco.Case:
+    figures = {k: tco.Figure.point(f.label, f.likely, f.source) for k, f in case.figures.items()}
+    return replace(case, figures=figures)
+
+
+def _model(result: tco.TcoResult, code: str) -> tco.ModelTco:
+    return next(m for m in result.models if m.code == code)
+
+
+def test_same_inputs_give_the_same_figures_and_the_seed_comes_from_the_inputs() -> None:
+    first, second = tco.simulate(_case()), tco.simulate(_case())
+    assert first == second
+    assert first.draws >= 10_000
+    other = tco.simulate(_case(people=5))
+    assert other.seed != first.seed
+    assert _model(other, "captive-team").savings_p50 != _model(first, "captive-team").savings_p50
+
+
+@pytest.mark.parametrize("market", ["us", "uk", "eu"])
+def test_percentiles_are_ordered_and_probabilities_lie_between_0_and_1(market: str) -> None:
+    result = tco.simulate(_case(market=market))
+    assert result.inhouse.horizon[0] <= result.inhouse.horizon[2]
+    for m in result.models:
+        assert m.savings_p10 <= m.savings_p50 <= m.savings_p90, m.code
+        assert 0.0 <= m.probability_saving <= 1.0
+        assert m.tco.horizon[0] <= m.tco.horizon[2]
+        assert m.savings_p10 < m.savings_p90  # real ranges give a real spread
+
+
+def test_every_range_collapsed_to_one_value_collapses_the_distribution_to_the_point_estimate() -> None:
+    result = tco.simulate(_collapsed(_case()))
+    for m in result.models:
+        assert m.savings_p10 == pytest.approx(m.savings_likely)
+        assert m.savings_p50 == pytest.approx(m.savings_likely)
+        assert m.savings_p90 == pytest.approx(m.savings_likely)
+        low, likely, high = m.tco.horizon
+        assert low == pytest.approx(likely) and high == pytest.approx(likely)
+        assert m.probability_saving in (0.0, 1.0)
+        assert m.tornado == ()
+
+
+def _worked_example() -> tco.Case:
+    """docs/scoring.md, "Worked example": two analysts in India for a US buyer, over two years."""
+    f = tco.Figure.point
+    figures = {
+        "inhouse.salary": f("Salary", 99_010, "BLS OEWS"),
+        "inhouse.oncost": f("On-costs", 0.42, "BLS ECEC"),
+        "inhouse.overhead": f("Overhead", 0.15, "assumption"),
+        "inhouse.management": f("Management", 0.10, "assumption"),
+        "inhouse.recruiting": f("Recruiting", 0.20, "assumption"),
+        "inhouse.attrition": f("In-house attrition", 0.12, "assumption"),
+        "inhouse.wage_growth": f("Home wage growth", 0.035, "BLS ECI"),
+        "inhouse.severance_months": f("Severance", 1.5, "assumption"),
+        "fx": f("Exchange rate", 1.0, "none"),
+        "location.index": f("Cost index", 1.0, "catalogue"),
+        "location.inflation": f("Provider inflation", 0.07, "assumption"),
+        "provider.attrition": f("Provider attrition", 0.18, "assumption"),
+        "provider.replacement_months": f("Lost months per leaver", 1.5, "Zedtreeo"),
+        "ramp.months": f("Ramp-up months", 3, "Zedtreeo"),
+        "ramp.start_productivity": f("Start productivity", 0.6, "assumption"),
+        "governance_share": f("Governance", 0.06, "Zedtreeo"),
+        "transition.team": f("Parallel running", 2.5, "Zedtreeo"),
+        "transition.light": f("Parallel running (light)", 0.5, "assumption"),
+        "contracting": f("Contracting", 40_000, "assumption"),
+        "exit_share": f("Exit", 0.10, "assumption"),
+        "shared_pool_premium": f("Pool premium", 0.25, "assumption"),
+        "managed_services_premium": f("Managed premium", 0.10, "assumption"),
+        "captive-team.rate": f("Rate", 25, "Zedtreeo"),
+    }
+    return tco.Case(
+        market="us",
+        currency="USD",
+        years=2,
+        people=2,
+        annual_hours=4000,
+        deliverables=0,
+        displaced=1,
+        inhouse_all_in=False,
+        figures=figures,
+        models=(tco.ModelSpec("captive-team", "Dedicated captive team", "team", 2000),),
+    )
+
+
+def test_the_worked_example_in_the_docs_recomputes_month_by_month() -> None:
+    """Recomputed here in plain arithmetic, month by month, as docs/scoring.md walks it."""
+    result = tco.simulate(_worked_example())
+    salary, people, months = 99_010, 2, 24
+    inhouse_month0 = people * salary / 12 * (1 + 0.42 + 0.15 + 0.10 + 0.12 * 0.20)
+    fee0 = 2 * 2000 * 25 / 12  # people × committed hours × rate ÷ 12
+    inhouse = outsourced = 0.0
+    cumulative, break_even = [], None
+    for m in range(months):
+        ih = inhouse_month0 * 1.035 ** (m // 12)
+        fee = fee0 * 1.07 ** (m // 12)
+        productivity = min(1.0, 0.6 + 0.4 * (m + 0.5) / 3)
+        cost = fee + fee * (1 - productivity) + fee * 0.18 * 1.5 / 12 + fee * 0.06
+        if m == 0:
+            cost += 2.5 * inhouse_month0 + 40_000 + 1 * salary / 12 * 1.5
+        if m == months - 1:
+            cost += fee * 12 * 0.10
+        inhouse, outsourced = inhouse + ih, outsourced + cost
+        cumulative.append(inhouse - outsourced)
+        if break_even is None and cumulative[-1] >= 0:
+            break_even = m + 1
+    model = _model(result, "captive-team")
+    assert result.inhouse.horizon[1] == pytest.approx(inhouse)
+    assert model.tco.horizon[1] == pytest.approx(outsourced)
+    assert model.savings_likely == pytest.approx(inhouse - outsourced)
+    assert model.break_even_month == break_even
+    # The figures docs/scoring.md prints for this example.
+    assert round(inhouse) == 682_632
+    assert round(outsourced) == 362_038
+    assert break_even == 7
+    lines = {line.label: line.horizon[1] for line in model.lines}
+    assert lines["Provider fees"] == pytest.approx(fee0 * 12 * (1 + 1.07))
+    assert lines["Severance"] == pytest.approx(salary / 12 * 1.5)
+
+
+def test_the_articles_anchors_hold_a_dedicated_team_60k_to_120k_per_fte_year_and_a_project_3k_to_50k() -> None:
+    team = CATALOGUE["catalogue_models"]["captive-team"]
+    project = CATALOGUE["catalogue_models"]["project"]
+    fees = [tco.dedicated_annual_fee(r, people=1, commitment_hours=team["commitment_hours"]) for r in team["rate"]]
+    assert fees == [60_000, 90_000, 120_000]
+    prices = [tco.project_annual_fee(p, deliverables=1) for p in project["price"]]
+    assert (prices[0], prices[2]) == (3_000, 50_000)
+    # The simulation uses the same arithmetic: a function with no offshore rate of its own takes the
+    # generic rate; one analyst-year at India's index, nothing else moving.
+    functions = {"x": {"name": "No benchmark", "inhouse_us": [45, 82.5, 120]}}
+    generic = tco.build_case(
+        **{**CATALOGUE, "functions": functions},
+        function_code="x",
+        model_codes=["captive-team"],
+        location_code="india",
+        people=1,
+        years=1,
+    )
+    for end, expected in (("low", 60_000), ("likely", 90_000), ("high", 120_000)):
+        rate = tco.Figure.point("rate", getattr(generic.figures["captive-team.rate"], end), "article")
+        case = _collapsed(replace(generic, figures={**generic.figures, "captive-team.rate": rate}))
+        line = _model(tco.simulate(case), "captive-team").lines[0]
+        assert line.label == "Provider fees"
+        assert line.horizon == pytest.approx((expected, expected, expected))
+
+
+def test_a_steady_four_person_team_over_three_years_costs_differently_as_bot_dedicated_and_shared_pool() -> None:
+    result = tco.simulate(_case(model_codes=["captive-team", "bot", "shared-pool"]))
+    totals = {m.code: m.tco.horizon[1] for m in result.models}
+    assert len(set(totals.values())) == 3
+    bot = {line.label: line for line in _model(result, "bot").lines}
+    assert bot["Set-up fee"].horizon[1] > 0
+    assert bot["Transfer fee"].horizon[1] > 0
+    assert bot["Your own centre after transfer (staff, entity, facilities, HR)"].horizon[1] > 0
+    pool = {line.label: line.horizon[1] for line in _model(result, "shared-pool").lines}
+    team = {line.label: line.horizon[1] for line in _model(result, "captive-team").lines}
+    # The pool bills the same hours at the dedicated rate plus its premium (25% likely).
+    assert pool["Provider fees"] == pytest.approx(team["Provider fees"] * 1.25)
+    for m in result.models:
+        assert all(line.formula for line in m.lines)
+
+
+def test_savings_vary_with_the_case() -> None:
+    small = _model(tco.simulate(_case(people=2)), "captive-team")
+    large = _model(tco.simulate(_case(people=12)), "captive-team")
+    assert small.savings_likely != large.savings_likely
+    assert small.savings_likely / 2 != pytest.approx(large.savings_likely / 12)
+
+
+def test_a_uk_buyer_gets_pounds_and_uk_in_house_costs_from_uk_sources() -> None:
+    case = _case(market="uk")
+    result = tco.simulate(case)
+    assert result.currency == "GBP"
+    assert "ONS" in case.figures["inhouse.salary"].source
+    assert "HMRC" in case.figures["inhouse.oncost"].source
+    assert case.figures["fx"].likely == pytest.approx(0.794)
+    us = _model(tco.simulate(_collapsed(_case())), "captive-team")
+    uk = _model(tco.simulate(_collapsed(case)), "captive-team")
+    us_fee = next(line for line in us.lines if line.label == "Provider fees").horizon[1]
+    uk_fee = next(line for line in uk.lines if line.label == "Provider fees").horizon[1]
+    assert uk_fee == pytest.approx(us_fee * 0.794)
+    with pytest.raises(tco.TcoUnavailable, match="No GBP in-house cost"):
+        _case(market="uk", function_code="legal-review")
+
+
+def test_the_buyers_own_figures_are_marked_as_theirs() -> None:
+    case = _case(market="uk", function_code="legal-review", own_inhouse_cost=(60_000, 70_000, 85_000),
+                 quotes={"captive-team": (20, 22, 24)})  # fmt: skip
+    assert case.figures["inhouse.salary"].supplied
+    assert case.figures["captive-team.rate"].supplied
+    assert not case.figures["bot.rate"].supplied
+    assert case.inhouse_all_in
+    assert tco.simulate(case).inhouse_lines[0].label == "Your loaded cost"
+
+
+def test_a_model_dearer_than_in_house_is_an_extra_cost_never_a_saving() -> None:
+    result = tco.simulate(_case(quotes={"captive-team": (150, 180, 220)}))
+    dear = _model(result, "captive-team")
+    assert dear.savings_likely < 0
+    assert dear.extra_cost and dear.saving_label == "extra cost"
+    assert dear.probability_saving < 0.5
+    assert dear.break_even_month is None
+    cheap = _model(result, "staff-augmentation")
+    assert not cheap.extra_cost and cheap.saving_label == "saving"
+
+
+def test_the_tornado_puts_the_widest_swing_first_and_names_the_input() -> None:
+    model = _model(tco.simulate(_case()), "captive-team")
+    widths = [s.width for s in model.tornado]
+    assert widths == sorted(widths, reverse=True)
+    assert model.tornado[0].label == "In-house salary per FTE-year"
+    salary = model.tornado[0]
+    assert salary.saving_at_low < model.savings_likely < salary.saving_at_high
+
+
+def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> None:
+    case = _case(deliverables=None)
+    assert "project" not in {m.code for m in case.models}
+    assert case.skipped == (("Project-based engagement", "the number of deliverables a year is not known"),)
+
+
+def test_bad_ranges_and_missing_inputs_are_refused_with_a_reason() -> None:
+    with pytest.raises(ValueError, match="low ≤ likely ≤ high"):
+        tco.Figure("rate", 10, 5, 20, "x")
+    with pytest.raises(tco.TcoUnavailable, match="Neither annual hours nor team size"):
+        _case(people=None)
+    with pytest.raises(tco.TcoUnavailable, match="home market"):
+        _case(market="jp")
+
+
+def test_break_even_comes_later_when_one_time_costs_are_higher() -> None:
+    base = _collapsed(_case(model_codes=["captive-team"]))
+    dearer = {**base.figures, "contracting": tco.Figure.point("Contracting", 400_000, "x")}
+    early = _model(tco.simulate(base), "captive-team").break_even_month
+    late = _model(tco.simulate(replace(base, figures=dearer)), "captive-team").break_even_month
+    assert early is not None and late is not None and late > early
+    assert math.isfinite(late)
