@@ -1,0 +1,415 @@
+"""One set of requirements: what the buyer must have (hard) and would like (preferences), from the answers
+and the triggered regimes, and what breaks them.
+
+Pure: inputs are plain mappings, so the evaluator, the vendor matcher and the pages read the same set.
+
+Answers are read by role name (never by a curator's question code):
+- ``buyer_location``: ``us`` or ``uk`` / ``eu`` (whose working day overlap is measured against);
+- ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
+- ``data_location``: where the data may be processed: ``anywhere``, ``adequate`` (the EEA or a country
+  with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
+  country);
+- ``onsite``: provider staff must be present on site (yes/no);
+- ``licensed_signoff``: a licensed professional must sign off onshore (yes/no);
+- ``assurances``: the assurances the buyer requires (``soc2``, ``iso27001`` ...; ``none`` / ``undecided``
+  require nothing);
+- preferences: ``preferred_region`` (a location code or a region name), ``overnight_turnaround``
+  (yes/no), ``cost_priority`` (``lowest`` makes cost a preference).
+
+A regime's ``requires`` data may give ``contract_terms`` (list of strings), ``processing`` (allowed
+transfer statuses: ``in_eea``, ``adequate``, ``needs_sccs``), ``onshore_signoff`` (bool) and
+``when_processed_in`` (location codes: the regime applies only when data is processed there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ALLOWED = {
+    "anywhere": ("in_eea", "adequate", "needs_sccs"),
+    "adequate": ("in_eea", "adequate"),
+    "eea": ("in_eea",),
+    "onshore": (),
+}
+DATA_WORDS = {
+    "adequate": "in the EEA or a country with an EU adequacy decision",
+    "eea": "inside the EEA",
+    "onshore": "in your own country",
+}
+NO_ASSURANCE = {"", "none", "undecided", "none_decided"}
+# Overnight turnaround means the provider works while the buyer sleeps: at most this much overlap.
+OVERNIGHT_MAX_OVERLAP = 1.0
+
+
+@dataclass(frozen=True)
+class Requirement:
+    code: str  # overlap, data_location, onsite, licensed_signoff, assurance:<x>, contract:<regime>:<n>
+    kind: str
+    text: str
+    value: Any = None
+    because: tuple[str, ...] = ()
+    applies_in: tuple[str, ...] = ()  # location codes; empty: wherever the work is done
+
+
+@dataclass(frozen=True)
+class Preference:
+    code: str  # preferred_region, overnight_turnaround, cost_priority
+    text: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Requirements:
+    hard: tuple[Requirement, ...]
+    preferences: tuple[Preference, ...]
+    market: str = "us"
+
+    def get(self, code: str) -> Requirement | None:
+        return next((r for r in self.hard if r.code == code), None)
+
+    def preference(self, code: str) -> Preference | None:
+        return next((p for p in self.preferences if p.code == code), None)
+
+
+@dataclass(frozen=True)
+class Breach:
+    target: str  # a location or model code
+    name: str
+    requirement: str  # the requirement's code
+    reason: str
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    costs: str
+    triggers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    code: str
+    kind: str  # requirements or preference
+    between: tuple[str, str]
+    text: str
+    options: tuple[Option, ...]
+
+
+def _yes(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("yes", "true", "y"))
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def derive(answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]]) -> Requirements:
+    """The buyer's requirements and preferences from answers by role and the triggered regimes by code."""
+    market = "uk" if answers.get("buyer_location") in ("uk", "eu") else "us"
+    clock = "UK" if market == "uk" else "US Eastern"
+    hard: list[Requirement] = []
+    hours = _number(answers.get("overlap_hours"))
+    if hours:
+        hard.append(
+            Requirement(
+                "overlap",
+                "overlap",
+                f"At least {hours:g} h a day of overlap with the {clock} working day",
+                hours,
+                ("your answer",),
+            )
+        )
+    data = str(answers.get("data_location") or "anywhere")
+    allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
+    because = ["your answer"] if data in DATA_WORDS else []
+    for code, regime in sorted(regimes.items()):
+        processing = (regime.get("requires") or {}).get("processing")
+        if processing and not regime.get("requires", {}).get("when_processed_in"):
+            allowed &= set(processing)
+            because.append(str(regime.get("name", code)))
+    if because:
+        regime_words = "where the regimes allow: " + (", ".join(sorted(allowed)) or "nowhere offshore")
+        words = DATA_WORDS.get(data, regime_words)
+        hard.append(
+            Requirement(
+                "data_location", "data_location", f"Data processed only {words}", tuple(sorted(allowed)), tuple(because)
+            )
+        )
+    if _yes(answers.get("onsite")):
+        hard.append(Requirement("onsite", "onsite", "Provider staff present on your site", True, ("your answer",)))
+    signoff = [
+        str(r.get("name", c)) for c, r in sorted(regimes.items()) if (r.get("requires") or {}).get("onshore_signoff")
+    ]
+    own = ["your answer"] if _yes(answers.get("licensed_signoff")) else []
+    if own or signoff:
+        hard.append(
+            Requirement(
+                "licensed_signoff",
+                "licensed_signoff",
+                "A licensed professional signs off onshore",
+                True,
+                tuple(own + signoff),
+            )
+        )
+    hard += _assurances(answers.get("assurances"))
+    hard += _contract_terms(regimes)
+    return Requirements(tuple(hard), _preferences(answers), market)
+
+
+def _assurances(value: Any) -> list[Requirement]:
+    chosen = value if isinstance(value, list | tuple) else [value] if value else []
+    return [
+        Requirement(
+            f"assurance:{a}", "assurance", f"The provider holds {a.upper().replace('ISO', 'ISO ')}", a, ("your choice",)
+        )
+        for a in sorted({str(x).lower() for x in chosen} - NO_ASSURANCE)
+    ]
+
+
+def _contract_terms(regimes: Mapping[str, Mapping[str, Any]]) -> list[Requirement]:
+    out = []
+    for code, regime in sorted(regimes.items()):
+        requires = regime.get("requires") or {}
+        where = tuple(requires.get("when_processed_in") or ())
+        for i, term in enumerate(requires.get("contract_terms") or ()):
+            out.append(
+                Requirement(
+                    f"contract:{code}:{i}", "contract_terms", str(term), code, (str(regime.get("name", code)),), where
+                )
+            )
+    return out
+
+
+def _preferences(answers: Mapping[str, Any]) -> tuple[Preference, ...]:
+    out = []
+    region = answers.get("preferred_region")
+    if region and region not in ("none", "no_preference"):
+        out.append(Preference("preferred_region", f"Preferred region: {region}", region))
+    if _yes(answers.get("overnight_turnaround")):
+        out.append(Preference("overnight_turnaround", "Work turned around overnight", True))
+    if answers.get("cost_priority") == "lowest":
+        out.append(Preference("cost_priority", "The lowest cost", "lowest"))
+    return tuple(out)
+
+
+def applies_at(requirements: Requirements, location: str) -> tuple[Requirement, ...]:
+    """The hard requirements that hold when the data is processed at this location."""
+    return tuple(r for r in requirements.hard if not r.applies_in or location in r.applies_in)
+
+
+def _overlap(requirements: Requirements, location: Mapping[str, Any]) -> float | None:
+    return _number(location.get("overlap_uk" if requirements.market == "uk" else "overlap_us"))
+
+
+def location_breaches(requirements: Requirements, locations: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
+    """Every (location, requirement) that does not hold, with why. Catalogue locations are all offshore."""
+    out = []
+    for code, loc in sorted(locations.items()):
+        name = str(loc.get("name", code))
+        for req in applies_at(requirements, code):
+            reason = _location_reason(requirements, req, loc, name)
+            if reason:
+                out.append(Breach(code, name, req.code, reason))
+    return tuple(out)
+
+
+def _location_reason(requirements: Requirements, req: Requirement, loc: Mapping[str, Any], name: str) -> str:
+    if req.kind == "overlap":
+        hours = _overlap(requirements, loc)
+        if hours is None or hours < req.value:
+            return f"{name} overlaps {hours or 0:g} h with your working day; you need {req.value:g} h"
+    if req.kind == "data_location" and loc.get("gdpr_transfer") not in req.value:
+        return f"{name} is not where your data may be processed ({req.text.lower()})"
+    if req.kind == "onsite":
+        return f"{name} is offshore: staff would have to travel or relocate to be on your site"
+    return ""
+
+
+def model_breaches(requirements: Requirements, models: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
+    """Models that cannot meet a requirement by how they work: a shared pool or a project cannot put
+    named people on your site, and an outcome-priced service decides the method and signs off itself."""
+    out = []
+    for code, model in sorted(models.items()):
+        basis, name = model.get("pricing_basis"), str(model.get("name", code))
+        if requirements.get("onsite") and basis in ("hourly", "per_deliverable", "outcome"):
+            out.append(Breach(code, name, "onsite", f"{name} does not station named people on your site"))
+        if requirements.get("licensed_signoff") and basis == "outcome":
+            out.append(
+                Breach(
+                    code,
+                    name,
+                    "licensed_signoff",
+                    f"{name} hands over outcomes, not work your licensed reviewer signs off",
+                )
+            )
+    return tuple(out)
+
+
+def _broken(breaches: Iterable[Breach]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for b in breaches:
+        out.setdefault(b.target, set()).add(b.requirement)
+    return out
+
+
+def _cheapest(codes: Iterable[str], locations: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    return sorted(codes, key=lambda c: (_number(locations[c].get("cost_index")) or 99, c))
+
+
+def conflicts(requirements: Requirements, locations: Mapping[str, Mapping[str, Any]]) -> tuple[Conflict, ...]:
+    """Trade-offs to decide: a preference only locations that break a requirement can give, and pairs of
+    requirements that no single location meets together, each with its options."""
+    broken = _broken(location_breaches(requirements, locations))
+    fits = [c for c in locations if not broken.get(c)]
+    out = [*_preference_conflicts(requirements, locations, broken, fits)]
+    if not fits:
+        out += _requirement_conflicts(requirements, locations, broken)
+    return tuple(out)
+
+
+def _name(locations: Mapping[str, Mapping[str, Any]], code: str) -> str:
+    return str(locations[code].get("name", code))
+
+
+def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[str], what: str) -> Option:
+    if not fits:
+        return Option(
+            f"Keep {what}: no catalogue location meets every requirement, so see the other trade-offs",
+            "no offshore location fits",
+        )
+    best = _cheapest(fits, locations)[0]
+    index = _number(locations[best].get("cost_index"))
+    return Option(
+        f"Keep {what} and deliver from {_name(locations, best)}",
+        f"cost index {index:g} (India = 1.00)" if index else "cost not indexed",
+    )
+
+
+def _preference_conflicts(
+    requirements: Requirements, locations: Mapping[str, Mapping[str, Any]], broken: dict[str, set[str]], fits: list[str]
+) -> list[Conflict]:
+    out = []
+    region = requirements.preference("preferred_region")
+    if region is not None:
+        wanted = [c for c, loc in locations.items() if region.value in (c, loc.get("region"))]
+        for req_code in sorted({r for c in wanted for r in broken.get(c, set())}):
+            if all(req_code in broken.get(c, set()) for c in wanted):
+                req = requirements.get(req_code)
+                assert req is not None
+                place = ", ".join(_name(locations, c) for c in sorted(wanted))
+                triggers = tuple(r.value for r in requirements.hard if r.applies_in and set(r.applies_in) & set(wanted))
+                out.append(
+                    Conflict(
+                        f"preferred_region:{req_code}",
+                        "preference",
+                        ("preferred_region", req_code),
+                        f"You prefer {place}, which breaks “{req.text}”.",
+                        (_keep(requirements, locations, fits, f"“{req.text}”"), _relax(req, place, triggers)),
+                    )
+                )
+    overnight = requirements.preference("overnight_turnaround")
+    overlap = requirements.get("overlap")
+    if overnight is not None and overlap is not None and overlap.value > OVERNIGHT_MAX_OVERLAP:
+        out.append(
+            Conflict(
+                "overnight_turnaround:overlap",
+                "preference",
+                ("overnight_turnaround", "overlap"),
+                "Overnight turnaround needs a team that works while you sleep, but you need "
+                f"{overlap.value:g} h of overlap.",
+                (
+                    _keep(requirements, locations, fits, "the overlap"),
+                    Option(
+                        "Split the work: an overlapping team for live work, an overnight team for turnaround",
+                        "two locations to run and govern",
+                    ),
+                ),
+            )
+        )
+    cost = requirements.preference("cost_priority")
+    if cost is not None and locations:
+        cheapest = _cheapest(locations, locations)[0]
+        for req_code in sorted(broken.get(cheapest, set())):
+            req = requirements.get(req_code)
+            assert req is not None
+            out.append(
+                Conflict(
+                    f"cost_priority:{req_code}",
+                    "preference",
+                    ("cost_priority", req_code),
+                    f"The lowest-cost location, {_name(locations, cheapest)}, breaks “{req.text}”.",
+                    (
+                        _keep(requirements, locations, fits, f"“{req.text}”"),
+                        _relax(req, _name(locations, cheapest), ()),
+                    ),
+                )
+            )
+    return out
+
+
+def _relax(req: Requirement, place: str, triggers: tuple[str, ...]) -> Option:
+    if req.kind == "overlap":
+        return Option(
+            f"Deliver from {place} on shifted hours to give {req.value:g} h of overlap",
+            "a night-shift premium and harder retention",
+            triggers,
+        )
+    if req.kind == "data_location":
+        return Option(
+            f"Process the data in {place} under transfer safeguards (SCCs, a transfer impact assessment)",
+            "legal review and a transfer impact assessment; only if no regime forbids it",
+            triggers,
+        )
+    return Option(f"Give up “{req.text}” to deliver from {place}", "the requirement no longer holds", triggers)
+
+
+def _requirement_conflicts(
+    requirements: Requirements, locations: Mapping[str, Mapping[str, Any]], broken: dict[str, set[str]]
+) -> list[Conflict]:
+    """No location meets every requirement: name each pair that no location meets together (while each
+    alone is met somewhere), with the locations that meet one or the other."""
+    codes = sorted({r for s in broken.values() for r in s})
+    out = []
+    for i, a in enumerate(codes):
+        for b in codes[i + 1 :]:
+            meets_a = [c for c in locations if a not in broken.get(c, set())]
+            meets_b = [c for c in locations if b not in broken.get(c, set())]
+            if meets_a and meets_b and not set(meets_a) & set(meets_b):
+                ra, rb = requirements.get(a), requirements.get(b)
+                assert ra is not None and rb is not None
+                out.append(
+                    Conflict(
+                        f"{a}:{b}",
+                        "requirements",
+                        (a, b),
+                        f"No location meets both “{ra.text}” and “{rb.text}”.",
+                        tuple(
+                            Option(
+                                f"Keep “{r.text}” and deliver from {_name(locations, _cheapest(m, locations)[0])}",
+                                f"gives up “{other.text}”",
+                            )
+                            for r, m, other in ((ra, meets_a, rb), (rb, meets_b, ra))
+                        ),
+                    )
+                )
+    if not out and codes:
+        out.append(
+            Conflict(
+                "onshore",
+                "requirements",
+                (codes[0], codes[-1]),
+                "No offshore location meets every requirement.",
+                (
+                    Option(
+                        "Keep the work onshore (in-house or an onshore provider)",
+                        "the in-house cost; no offshore saving",
+                    ),
+                ),
+            )
+        )
+    return out

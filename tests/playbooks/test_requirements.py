@@ -1,0 +1,148 @@
+"""One set of requirements: derived from answers by role and triggered regimes, checked against the
+reference catalogue's delivery locations and engagement models, with the trade-offs named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from apps.playbooks.engine import requirements as req
+
+REFERENCE = Path(__file__).resolve().parents[2] / "apps" / "engagements" / "reference"
+
+
+def _locations() -> dict[str, dict[str, Any]]:
+    """The catalogue's locations in the shape of a published playbook's snapshot."""
+    items = json.loads((REFERENCE / "delivery_locations.json").read_text())["items"]
+    return {
+        loc["code"]: {
+            "name": loc["name"],
+            "region": loc["region"],
+            "overlap_us": loc["overlap_us_eastern_hours"],
+            "overlap_uk": loc["overlap_uk_hours"],
+            "gdpr_transfer": loc["gdpr_transfer"],
+            "cost_index": float(loc["cost_index"]),
+        }
+        for loc in items
+    }
+
+
+def _models() -> dict[str, dict[str, Any]]:
+    items = json.loads((REFERENCE / "engagement_models.json").read_text())["items"]
+    return {m["code"]: {"name": m["name"], "pricing_basis": m["pricing_basis"]} for m in items if m["is_kpo"]}
+
+
+LOCATIONS = _locations()
+DPDP = {
+    "dpdp": {
+        "name": "India DPDP Act",
+        "requires": {"when_processed_in": ["india"], "contract_terms": ["DPDP processor terms"]},
+    }
+}
+
+
+def test_a_us_buyer_needing_4_hours_overlap_who_prefers_india_sees_india_break_it_and_the_trade_off_named() -> None:
+    answers = {"buyer_location": "us", "overlap_hours": 4, "preferred_region": "india"}
+    found = req.derive(answers, DPDP)
+    overlap = found.get("overlap")
+    assert overlap is not None and overlap.value == 4
+    assert "US Eastern" in overlap.text
+    assert [p.code for p in found.preferences] == ["preferred_region"]
+
+    breaches = {(b.target, b.requirement): b.reason for b in req.location_breaches(found, LOCATIONS)}
+    assert breaches[("india", "overlap")] == "India overlaps 0 h with your working day; you need 4 h"
+    assert ("mexico", "overlap") not in breaches and ("colombia", "overlap") not in breaches
+
+    (conflict,) = req.conflicts(found, LOCATIONS)
+    assert conflict.kind == "preference"
+    assert conflict.between == ("preferred_region", "overlap")
+    assert "India" in conflict.text and "4 h" in conflict.text
+    keep, relax = conflict.options
+    assert keep.text.startswith("Keep") and "Argentina" in keep.text  # the cheapest that fits, ties by code
+    assert "shifted hours" in relax.text
+    # Delivering from India would bring in the DPDP processor terms: the option says so.
+    assert relax.triggers == ("dpdp",)
+
+
+def test_regime_contract_terms_follow_where_the_data_is_processed() -> None:
+    found = req.derive({"buyer_location": "us"}, DPDP)
+    at_india = [r.text for r in req.applies_at(found, "india")]
+    at_mexico = [r.text for r in req.applies_at(found, "mexico")]
+    assert at_india == ["DPDP processor terms"]
+    assert at_mexico == []
+    assert req.location_breaches(found, LOCATIONS) == ()
+
+
+def test_assurances_are_requirements_only_when_the_buyer_chose_them() -> None:
+    for nothing in (None, "none", ["undecided"], []):
+        assert [r for r in req.derive({"assurances": nothing}, {}).hard if r.kind == "assurance"] == []
+    chosen = req.derive({"assurances": ["soc2", "iso27001"]}, {}).hard
+    assert [(r.code, r.because) for r in chosen] == [
+        ("assurance:iso27001", ("your choice",)),
+        ("assurance:soc2", ("your choice",)),
+    ]
+
+
+def test_data_limited_to_adequate_countries_excludes_india_and_names_the_cost_trade_off() -> None:
+    found = req.derive({"buyer_location": "uk", "data_location": "adequate", "cost_priority": "lowest"}, {})
+    broken = {b.target for b in req.location_breaches(found, LOCATIONS) if b.requirement == "data_location"}
+    assert {"india", "philippines", "ukraine", "mexico", "colombia", "south-africa"} == broken
+    (conflict,) = req.conflicts(found, LOCATIONS)
+    assert conflict.between == ("cost_priority", "data_location")
+    assert "India" in conflict.text
+    assert "Argentina" in conflict.options[0].text  # cheapest location allowed for the data
+    assert "transfer impact assessment" in conflict.options[1].text
+
+
+def test_overnight_turnaround_and_live_overlap_are_a_named_conflict() -> None:
+    found = req.derive({"overlap_hours": 3, "overnight_turnaround": "yes"}, {})
+    codes = [c.code for c in req.conflicts(found, LOCATIONS)]
+    assert codes == ["overnight_turnaround:overlap"]
+    assert req.conflicts(req.derive({"overlap_hours": 1, "overnight_turnaround": True}, {}), LOCATIONS) == ()
+
+
+def test_two_requirements_no_location_meets_together_are_a_conflict_with_both_options() -> None:
+    found = req.derive({"buyer_location": "us", "overlap_hours": 4, "data_location": "eea"}, {})
+    fitting = set(LOCATIONS) - {b.target for b in req.location_breaches(found, LOCATIONS)}
+    assert fitting == set()
+    (conflict,) = req.conflicts(found, LOCATIONS)
+    assert conflict.kind == "requirements"
+    assert conflict.between == ("data_location", "overlap")
+    texts = [o.text for o in conflict.options]
+    assert "Poland" in texts[0] or "Romania" in texts[0]
+    assert "Argentina" in texts[1]
+
+
+def test_on_site_presence_and_onshore_sign_off_rule_out_models_by_how_they_work() -> None:
+    found = req.derive({"onsite": "yes", "licensed_signoff": True}, {})
+    assert {b.target for b in req.location_breaches(found, LOCATIONS)} == set(LOCATIONS)
+    breaches = {(b.target, b.requirement) for b in req.model_breaches(found, _models())}
+    assert ("shared-pool", "onsite") in breaches and ("project", "onsite") in breaches
+    assert ("managed-services", "licensed_signoff") in breaches
+    assert not any(target == "captive-team" for target, _ in breaches)
+    assert [c.code for c in req.conflicts(found, LOCATIONS)] == ["onshore"]
+
+
+def test_a_regime_can_require_onshore_sign_off_and_limit_processing() -> None:
+    regimes = {"x": {"name": "Regime X", "requires": {"onshore_signoff": True, "processing": ["in_eea", "adequate"]}}}
+    found = req.derive({}, regimes)
+    signoff, data = found.get("licensed_signoff"), found.get("data_location")
+    assert signoff is not None and signoff.because == ("Regime X",)
+    assert data is not None and data.because == ("Regime X",) and data.value == ("adequate", "in_eea")
+
+
+def test_a_uk_buyers_overlap_is_measured_against_the_uk_day() -> None:
+    three = req.derive({"buyer_location": "uk", "overlap_hours": 3}, {})
+    four = req.derive({"buyer_location": "uk", "overlap_hours": 4}, {})
+    assert "UK" in (three.get("overlap") or req.Requirement("", "", "")).text
+    assert "india" not in {b.target for b in req.location_breaches(three, LOCATIONS)}
+    assert "india" in {b.target for b in req.location_breaches(four, LOCATIONS)}
+
+
+def test_no_requirements_means_nothing_breaks_and_nothing_conflicts() -> None:
+    found = req.derive({"overlap_hours": "", "preferred_region": "india"}, {})
+    assert found.hard == ()
+    assert req.location_breaches(found, LOCATIONS) == ()
+    assert req.model_breaches(found, _models()) == ()
+    assert req.conflicts(found, LOCATIONS) == ()
