@@ -53,9 +53,13 @@ INSTALLED_APPS = [
     "apps.questionnaire",
     "apps.recommendations",
     "apps.vendors",
+    "ninja",  # Swagger UI's files for the API docs, served from our static files (no CDN)
+    "apps.api",
 ]
 
 MIDDLEWARE = [
+    # Outermost: any error under /api/v1/ (refusals below included) becomes problem details (RFC 9457).
+    "apps.api.problems.ProblemDetailsMiddleware",
     # First: an oversized or unsized body is refused before anything (the CSRF check) parses it.
     "kpo_advisor.middleware.RequestBodyLimitMiddleware",
     "kpo_advisor.middleware.RequestIdMiddleware",
@@ -273,3 +277,6 @@ REFERENCE_LOADERS = [
     "apps.vendors.reference.load",
     "apps.common.curators.load",
 ]
+
+# JSON API: calls per key per minute before a 429 with Retry-After (apps/api/services.py count_call).
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("regimes/", include("apps.compliance.urls")),
     path("vendors/", include("apps.vendors.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("apps.api.routes")),
+    path("api-keys/", include("apps.api.urls")),
 ]
 
 handler500 = "kpo_advisor.views.server_error"

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.test import Client
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.api.services import create_api_key
 from apps.compliance.models import Regime
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
@@ -27,7 +28,9 @@ from tests.vendors.factories import vendor_world
 
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
 # Tables whose rows a refused request must leave exactly as they were (sessions excepted).
-WATCHED_APPS = ("accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance", "vendors")
+WATCHED_APPS = (
+    "accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance", "vendors", "api",
+)  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +58,8 @@ class World:
     regime: Regime
     vendors: Any = None  # tests/vendors/factories.py VendorWorld: a shortlist on ``recommendation``
     invitations: Any = None  # tests/accounts/factories.py InvitationWorld: one to the owner, one from Acme
+    api_key: Any = None  # an API key of Acme with every scope (apps/api)
+    api_secret: str = ""
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -99,6 +104,9 @@ def world(
         regime=RegimeFactory(code="gdpr", name="GDPR"),
     )
     world.vendors = vendor_world(recommendation, buyer)
+    world.api_key, world.api_secret = create_api_key(
+        organisation=organisation, user=buyer, name="Acme sourcing suite", scopes=["read", "answer", "submit"]
+    )
     world.invitations = invitation_world(
         organisation=organisation, other_organisation=other_organisation, owner=buyer, outsider=outsider
     )

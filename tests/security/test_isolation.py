@@ -81,6 +81,7 @@ ISOLATION: dict[str, Case] = {
     "vendors:remove": Case(lambda w: [[w.vendors.entry.pk]], ("POST",)),
     "vendors:diligence": Case(lambda w: [[w.vendors.entry.pk]], ("GET",)),
     "vendors:diligence_item": Case(lambda w: [[w.vendors.item.pk]], ("POST",)),
+    "api_keys:revoke": Case(lambda w: [[w.api_key.pk]], ("POST",)),
 }
 
 # Views that take ids in the query string, which the URL walk cannot see: name -> the ids to ask for.
@@ -92,6 +93,19 @@ EXEMPT = {
     "accounts:password_reset_confirm": "a signed, expiring token for one user, not an organisation's object "
     "(test_a_password_reset_link_for_someone_else_opens_nothing)",
     "compliance:regime_detail": "regimes are the shared reference catalogue, the same for every organisation",
+    **{
+        f"api:{name}": "the JSON API takes API keys, not sessions: walked with another organisation's key in "
+        "test_api_access.py (test_another_organisations_ids_give_404_through_the_api)"
+        for name in (
+            "assessment_get",
+            "answers_set",
+            "answer_set",
+            "assessment_submit",
+            "recommendation_get",
+            "recommendation_obligations_csv",
+            "recommendation_vendors",
+        )
+    },
 }
 
 

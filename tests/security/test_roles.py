@@ -168,6 +168,36 @@ MATRIX = [
 ]
 
 
+# The JSON API answers API keys only: a signed-in session opens nothing (so no page can be made to call it
+# with a member's cookies); scopes and isolation by key are in test_api_access.py.
+NO_KEY = (401, 401, 401, 401, 401)
+MATRIX += [
+    Row("api:openapi-json", "GET", ALL_200),
+    Row("api:openapi-view", "GET", ALL_200),
+    Row("api:api-root", "GET", (404, 404, 404, 404, 404)),
+    Row("api:playbook_schema", "GET", NO_KEY),
+    Row("api:assessment_list", "GET", NO_KEY),
+    Row("api:assessment_create", "POST", NO_KEY, data=lambda w: {"title": "New", "function": "legal"}),
+    Row("api:assessment_get", "GET", NO_KEY, args=_draft),
+    Row("api:answers_set", "PUT", NO_KEY, args=_draft),
+    Row("api:answer_set", "PUT", NO_KEY, args=lambda w: [w.draft.pk, "judgement"]),
+    Row("api:assessment_submit", "POST", NO_KEY, args=lambda w: [w.complete.pk]),
+    Row("api:recommendation_list", "GET", NO_KEY),
+    Row("api:recommendation_get", "GET", NO_KEY, args=_rec),
+    Row("api:recommendation_obligations_csv", "GET", NO_KEY, args=_rec),
+    Row("api:recommendation_vendors", "GET", NO_KEY, args=_rec),
+    # Owners manage their organisation's keys (the outsider is an owner too, of its own organisation).
+    Row("api_keys:list", "GET", (200, 403, 403, 200, 302)),
+    Row(
+        "api_keys:list",
+        "POST",
+        (200, 403, 403, 200, 302),
+        data=lambda w: {"name": "Sourcing suite", "scopes": ["read"]},
+    ),
+    Row("api_keys:revoke", "POST", OWNER, args=lambda w: [w.api_key.pk]),
+]
+
+
 def test_every_view_is_in_the_matrix() -> None:
     names = {p.name for p in site_patterns()}
     assert names == {row.name for row in MATRIX}, (
@@ -187,6 +217,8 @@ def test_role_matrix(world: World, row: Row) -> None:
             headers = {"HX-Request": "true"} if row.htmx else {}
             if row.method == "GET":
                 response = client.get(url, row.query(world), headers=headers)
+            elif row.method == "PUT":
+                response = client.put(url, row.data(world), content_type="application/json", headers=headers)
             else:
                 response = client.post(url, row.data(world), headers=headers)
             got.append(response.status_code)

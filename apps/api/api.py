@@ -1,0 +1,446 @@
+"""The JSON API (/api/v1/): thin operations over the same services and validation as the pages.
+
+Every operation but the schema and docs needs an API key (``Authorization: Bearer kpo_...``); the key
+decides the organisation, so lookups go through ``get_for_member`` exactly as the pages' do and
+another organisation's id is a 404. Scopes: read (GETs), answer (start, answer), submit.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from ninja import Header, NinjaAPI, Query, Schema, Status
+from ninja.openapi.docs import DocsBase
+from ninja.security import HttpBearer
+
+from apps.accounts.scoping import get_for_member
+from apps.api import problems, services
+from apps.api.models import ApiKey, Scope
+from apps.api.problems import Problem, RateLimited, ScopeDenied, form_errors
+from apps.api.schemas import (
+    AnswerIn,
+    AnswersIn,
+    AnswersOut,
+    AssessmentIn,
+    AssessmentOut,
+    AssessmentPage,
+    RecommendationPage,
+    RecommendationRow,
+    Submitted,
+    VendorMatching,
+)
+from apps.playbooks.describe import answer_schema
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import services as questionnaire
+from apps.questionnaire.forms import StartAssessmentForm
+from apps.questionnaire.models import Assessment
+from apps.recommendations import services as recommending
+from apps.recommendations import views as recommendation_views
+from apps.recommendations.filters import HistoryFilter
+from apps.recommendations.models import Recommendation
+from apps.vendors import queries as vendor_queries
+
+PAGE_SIZE = 50
+
+
+class ApiKeyAuth(HttpBearer):
+    """The bearer token is an organisation's API key; each call counts against its per-minute limit."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        key = services.find_key(token)
+        if key is None:
+            return None
+        retry_after = services.count_call(api_key=key)
+        if retry_after is not None:
+            raise RateLimited(retry_after)
+        request.organisation = key.organisation  # type: ignore[attr-defined]
+        request.api_key = key  # type: ignore[attr-defined]
+        return key
+
+
+class Docs(DocsBase):
+    """Swagger UI from the project's own static files (Ninja ships them), its scripts carrying the CSP nonce."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        return render(request, "api/docs.html", {"openapi_url": self.get_openapi_url(api, kwargs)})
+
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Ninja's document plus the problem-details responses every operation can give."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                codes = ["400", "401", "403", "422", "429", "503"]
+                if "{" in path:
+                    codes.append("404")
+                if method in ("post", "put"):
+                    codes += ["409", "413"]
+                responses = operation.setdefault("responses", {})
+                for code in codes:
+                    responses.setdefault(code, PROBLEM_RESPONSE)
+                responses["422"] = PROBLEM_RESPONSE  # Ninja's own 422 entry is not problem+json
+        return schema
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEM_RESPONSE = {
+    "description": "Problem details (RFC 9457)",
+    "content": {problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+api = Api(
+    title="KPO Advisor API",
+    version="1",
+    description="Assessments, answers, submissions and recommendations for one organisation. See docs/api.md.",
+    auth=ApiKeyAuth(),
+    urls_namespace="api",
+    docs=Docs(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+problems.register(api)
+
+
+def need(request: HttpRequest, scope: str) -> ApiKey:
+    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    if scope not in key.scopes:
+        raise ScopeDenied(scope)
+    return key
+
+
+# The playbook
+
+
+@api.get("/playbook", response=dict[str, Any], summary="The current published playbook's answer schema")
+def playbook_schema(request: HttpRequest) -> dict[str, Any]:
+    need(request, Scope.READ)
+    playbook = Playbook.objects.current()
+    if playbook is None:
+        raise Problem(503, "No published playbook yet: a curator must publish one first.")
+    return answer_schema(compiled_playbook(playbook))
+
+
+# Assessments
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    qs = Assessment.objects.select_related("playbook", "recommendation").defer("playbook__definition")
+    return get_for_member(request, qs, pk=pk)
+
+
+def _assessment_out(assessment: Assessment) -> dict[str, Any]:
+    answers = questionnaire.stored_answers(assessment)
+    recommendation = getattr(assessment, "recommendation", None)
+    return {
+        "id": assessment.pk,
+        "title": assessment.title,
+        "status": assessment.status,
+        "playbook_version": assessment.playbook.version,
+        "created_at": assessment.created_at,
+        "updated_at": assessment.updated_at,
+        "submitted_at": assessment.submitted_at,
+        "answers": answers,
+        "missing": questionnaire.missing_answers(assessment, answers) if assessment.is_draft else [],
+        "recommendation_id": recommendation.pk if recommendation else None,
+    }
+
+
+class Page(Schema):
+    cursor: str | None = None
+    limit: int = PAGE_SIZE
+
+
+def _cursor_after(qs: Any, cursor: str | None, field: str) -> Any:
+    """Keyset pagination on (``field``, id) descending: the cursor is the last row's pair, so a page never
+    repeats or skips a row however many are added meanwhile."""
+    if not cursor:
+        return qs
+    try:
+        stamp, pk = base64.urlsafe_b64decode(cursor.encode() + b"==").decode().split("|")
+        when, last = datetime.fromisoformat(stamp), int(pk)
+        if when.tzinfo is None:
+            raise ValueError
+    except (ValueError, UnicodeError, TypeError):
+        raise Problem(422, "This cursor is not one the API gave out; start again without it.") from None
+    return qs.filter(Q(**{f"{field}__lt": when}) | Q(**{field: when, "pk__lt": last}))
+
+
+def _page(rows: list[Any], limit: int, field: str) -> str | None:
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    token = f"{getattr(last, field).isoformat()}|{last.pk}"
+    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= 200:
+        raise Problem(422, "limit must be from 1 to 200.", errors=[{"field": "limit", "message": "From 1 to 200."}])
+    return limit
+
+
+@api.get("/assessments", response=AssessmentPage, summary="The organisation's assessments, newest change first")
+def assessment_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+    need(request, Scope.READ)
+    limit = _limit(page.limit)
+    qs = Assessment.objects.for_organisation(request.organisation)  # type: ignore[attr-defined]
+    qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook", "recommendation")
+    rows = list(qs.defer("playbook__definition").order_by("-updated_at", "-pk")[: limit + 1])
+    return {"items": [_assessment_out(a) for a in rows[:limit]], "next_cursor": _page(rows, limit, "updated_at")}
+
+
+@api.post("/assessments", response={201: AssessmentOut}, summary="Start an assessment on the current playbook")
+def assessment_create(request: HttpRequest, body: AssessmentIn) -> Status[dict[str, Any]]:
+    need(request, Scope.ANSWER)
+    playbook = Playbook.objects.current()
+    if playbook is None:
+        raise Problem(503, "No published playbook yet: a curator must publish one first.")
+    compiled = compiled_playbook(playbook)
+    function_q = compiled.questions.get(compiled.roles.get("function", ""))
+    functions = [(o.code, o.label) for o in function_q.options] if function_q else []
+    # The start page's own form: the same checks and messages.
+    form = StartAssessmentForm({"title": body.title, "function": body.function}, functions=functions)
+    if not form.is_valid():
+        raise Problem(422, "The assessment could not be started.", errors=form_errors(form))
+    try:
+        assessment = questionnaire.start_assessment(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            user=_acting_user(request),
+            title=form.cleaned_data["title"],
+            function=form.cleaned_data["function"],
+        )
+    except questionnaire.AssessmentError as exc:
+        raise Problem(422, exc.messages[0]) from None
+    return Status(201, _assessment_out(_assessment(request, assessment.pk)))
+
+
+def _acting_user(request: HttpRequest) -> Any:
+    """Who an API call acts as: the key's maker. A key whose maker is gone cannot write."""
+    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    if key.created_by_id is None:
+        raise Problem(403, "The owner who made this API key is no longer a user; make a new key.")
+    return key.created_by
+
+
+@api.get("/assessments/{int:assessment_id}", response=AssessmentOut, summary="One assessment with its answers")
+def assessment_get(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+    need(request, Scope.READ)
+    return _assessment_out(_assessment(request, assessment_id))
+
+
+def _record(request: HttpRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
+    if not assessment.is_draft:
+        raise Problem(409, "This assessment has been submitted; its answers can no longer change.")
+    try:
+        # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
+        result = questionnaire.record_answers(assessment=assessment, values=values)
+    except questionnaire.AssessmentError as exc:
+        raise Problem(409, exc.messages[0]) from None
+    if result.errors:
+        errors = [{"field": code, "message": message} for code, message in result.errors.items()]
+        raise Problem(422, "Nothing was saved: correct these answers.", errors=errors)
+    return {
+        "saved": sorted(result.saved),
+        "cleared": sorted(result.cleared),
+        "answers": result.answers,
+        "missing": questionnaire.missing_answers(assessment, result.answers),
+    }
+
+
+@api.put(
+    "/assessments/{int:assessment_id}/answers",
+    response=AnswersOut,
+    summary="Set several answers at once (all saved, or none)",
+)
+def answers_set(request: HttpRequest, assessment_id: int, body: AnswersIn) -> dict[str, Any]:
+    need(request, Scope.ANSWER)
+    if not body.answers:
+        raise Problem(422, "Send at least one answer.", errors=[{"field": "answers", "message": "Empty."}])
+    return _record(request, _assessment(request, assessment_id), body.answers)
+
+
+@api.put(
+    "/assessments/{int:assessment_id}/answers/{question}",
+    response=AnswersOut,
+    summary="Set one answer",
+)
+def answer_set(request: HttpRequest, assessment_id: int, question: str, body: AnswerIn) -> dict[str, Any]:
+    need(request, Scope.ANSWER)
+    assessment = _assessment(request, assessment_id)
+    if question not in compiled_playbook(assessment.playbook).questions:
+        raise Problem(404, "No such question in this assessment.")
+    return _record(request, assessment, {question: body.value})
+
+
+@api.post(
+    "/assessments/{int:assessment_id}/submit",
+    response={200: Submitted},
+    summary="Submit for a recommendation (idempotent; honours Idempotency-Key for 24 hours)",
+)
+def assessment_submit(
+    request: HttpRequest,
+    assessment_id: int,
+    idempotency_key: Header[str | None] = None,
+) -> Status[Any]:
+    need(request, Scope.SUBMIT)
+    assessment = _assessment(request, assessment_id)
+    user = _acting_user(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        try:
+            recommendation = recommending.submit_and_recommend(assessment=assessment, user=user)
+        except questionnaire.AssessmentError as exc:
+            errors = [{"field": "", "message": m} for m in exc.messages]
+            raise Problem(422, "This assessment cannot be submitted yet.", errors=errors) from None
+        return 200, {
+            "assessment_id": assessment.pk,
+            "recommendation_id": recommendation.pk,
+            "verdict": recommendation.verdict,
+            "fit_score": recommendation.fit_score,
+            "top_model": recommendation.top_model,
+        }
+
+    if idempotency_key is None:
+        return Status(*run())
+    if not idempotency_key.strip() or len(idempotency_key) > 255:
+        raise Problem(422, "Idempotency-Key must be 1 to 255 characters.")
+    fingerprint = services.fingerprint(request.method or "POST", request.path, request.body)
+    try:
+        status, body = services.idempotent(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            key=idempotency_key,
+            fingerprint=fingerprint,
+            run=run,
+        )
+        return Status(status, body)
+    except services.IdempotencyConflict:
+        raise Problem(
+            422, "This Idempotency-Key was used in the last 24 hours for a different request; use a new key."
+        ) from None
+
+
+# Recommendations
+
+
+class HistoryQuery(Schema):
+    verdict: str | None = None
+    function: str | None = None
+    model: str | None = None
+    regime: str | None = None
+    since: str | None = None
+    until: str | None = None
+    cursor: str | None = None
+    limit: int = PAGE_SIZE
+
+
+def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+    return get_for_member(request, Recommendation, pk=pk)
+
+
+@api.get(
+    "/recommendations",
+    response=RecommendationPage,
+    summary="The organisation's recommendations, newest first, with the history page's filters",
+)
+def recommendation_list(request: HttpRequest, filters: Query[HistoryQuery]) -> dict[str, Any]:
+    need(request, Scope.READ)
+    limit = _limit(filters.limit)
+    query = QueryDict(mutable=True)
+    for name in ("verdict", "function", "model", "regime", "since", "until"):
+        value = getattr(filters, name)
+        if value:
+            query[name] = value
+    form = HistoryFilter(query)  # the history page's filter: the same choices, ranges and messages
+    if not form.is_valid():
+        raise Problem(422, "The filters are not valid.", errors=form_errors(form))
+    qs = form.apply(Recommendation.objects.for_organisation(request.organisation))  # type: ignore[attr-defined]
+    qs = _cursor_after(qs, filters.cursor, "created_at").only(*HistoryFilter.COLUMNS)
+    rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
+    return {"items": rows[:limit], "next_cursor": _page(rows, limit, "created_at")}
+
+
+@api.get(
+    "/recommendations/{int:recommendation_id}",
+    response=dict[str, Any],
+    summary="One recommendation in the stored snapshot format (as the JSON download)",
+)
+def recommendation_get(request: HttpRequest, recommendation_id: int) -> dict[str, Any]:
+    need(request, Scope.READ)
+    recommendation = _recommendation(request, recommendation_id)
+    return {"id": recommendation.pk, "verdict": recommendation.verdict, "fit_score": recommendation.fit_score,
+            **recommendation.snapshot}  # fmt: skip
+
+
+# The result page's own CSV writer, without its session decorators: one home for the export's columns.
+_obligations_csv = inspect.unwrap(recommendation_views.obligations_csv)
+
+
+@api.get(
+    "/recommendations/{int:recommendation_id}/obligations.csv",
+    summary="The recommendation's obligations as CSV (the result page's export)",
+    openapi_extra={
+        "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+    },
+)
+def recommendation_obligations_csv(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+    need(request, Scope.READ)
+    _recommendation(request, recommendation_id)  # 404 outside the organisation, before the writer runs
+    response: HttpResponse = _obligations_csv(request, recommendation_id)
+    return response
+
+
+@api.get(
+    "/recommendations/{int:recommendation_id}/vendors",
+    response=VendorMatching,
+    summary="The vendor directory matched against the recommendation (as the matching page)",
+)
+def recommendation_vendors(request: HttpRequest, recommendation_id: int) -> dict[str, Any]:
+    need(request, Scope.READ)
+    result = vendor_queries.match_recommendation(
+        _recommendation(request, recommendation_id), today=timezone.localdate()
+    )
+
+    def row(m: Any) -> dict[str, Any]:
+        return {
+            "code": m.vendor.code,
+            "name": m.vendor.name,
+            "score": m.score,
+            "reasons": [{"text": r.text, "points": r.points} for r in m.reasons],
+            "cautions": list(m.cautions),
+            "usable_locations": [loc.code for loc in m.usable_locations],
+            "failures": [{"requirement": f.requirement.code, "detail": f.detail} for f in m.failures],
+        }
+
+    requirements = [{"code": r.code, "label": r.label, "because": r.because} for r in result.needs.requirements]
+    return {"requirements": requirements, "ranked": [row(m) for m in result.ranked],
+            "excluded": [row(m) for m in result.excluded]}  # fmt: skip
+
+
+__all__ = ["RecommendationRow", "api"]

@@ -1,0 +1,98 @@
+"""API keys, the per-key rate counter and remembered idempotent responses.
+
+A key is shown once, when it is made; only its prefix (to tell keys apart) and the SHA-256 of its
+secret are stored. The secret is 256 bits from ``secrets``, so a plain hash is enough: nothing can be
+guessed that a slow password hash would protect.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from apps.accounts.models import Organisation
+
+
+class Scope(models.TextChoices):
+    READ = "read", "Read assessments, recommendations and the answer schema"
+    ANSWER = "answer", "Start assessments and record answers"
+    SUBMIT = "submit", "Submit assessments for a recommendation"
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def active(self) -> ApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiKey(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    scopes = ArrayField(models.CharField(max_length=10, choices=Scope.choices))
+    # Public part of the key (``kpo_<prefix>_<secret>``): finds the row, and tells keys apart on the page.
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    SCOPES: ClassVar[tuple[str, ...]] = tuple(Scope.values)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(secret_sha256__regex=r"^[0-9a-f]{64}$"), name="api_key_sha256_hex"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scopes__contained_by=list(Scope.values)) & ~models.Q(scopes=[]),
+                name="api_key_known_scopes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class RateCounter(models.Model):
+    """Calls made with one key in one minute (UTC), counted by one upsert per call (``services.count_call``):
+    shared by every app process, unlike a per-process memory cache."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    minute = models.DateTimeField()
+    calls = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["api_key", "minute"], name="api_rate_one_per_key_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id} {self.minute:%H:%M}: {self.calls}"
+
+
+class IdempotentResponse(models.Model):
+    """A successful response to a request sent with an ``Idempotency-Key`` header, replayed for 24 hours
+    to a repeat of the same request (same method, path and body) from the same organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="api_idempotency_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.key}: {self.status}"

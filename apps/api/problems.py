@@ -1,0 +1,162 @@
+"""Problem details (RFC 9457): every error the API gives is ``application/problem+json``.
+
+Errors raised inside an operation are turned into problems by the handlers registered on the API
+(``register``); responses made before or around the API (a URL that matches no operation, a method it
+does not take, the body-size and hostile-input refusals, the 503 when the database is away, a 500)
+are rewritten by ``ProblemDetailsMiddleware``, so a client parses one error format everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from apps.common.hostile import request_problems
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+CONTENT_TYPE = "application/problem+json"
+API_PREFIX = "/api/v1/"
+logger = logging.getLogger("kpo.api")
+
+
+class ScopeDenied(PermissionDenied):
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"This API key lacks the '{scope}' scope.")
+        self.scope = scope
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many requests")
+        self.retry_after = retry_after
+
+
+class Problem(Exception):
+    """An error with a status and message, raised by operations (conflicts, refused input)."""
+
+    def __init__(self, status: int, detail: str, *, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors
+
+
+def form_errors(form: Any) -> list[dict[str, str]]:
+    """A Django form's errors as problem ``errors`` (the page's own messages; "" for the whole form)."""
+    return [
+        {"field": "" if field == "__all__" else field, "message": str(message)}
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
+
+
+def problem_body(status: int, detail: str, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    body["detail"] = detail
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return body
+
+
+def problem(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    body = problem_body(status, detail, instance=request.path, **extra)
+    return HttpResponse(json.dumps(body), status=status, content_type=CONTENT_TYPE)
+
+
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "header")),
+         "message": str(e.get("msg", "Invalid value."))}
+        for e in exc.errors
+    ]  # fmt: skip
+    return problem(request, 422, "The request is not valid.", errors=errors)
+
+
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = problem(request, 429, "This API key has made too many requests this minute; retry later.")
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = problem(
+        request,
+        401,
+        "Send a valid, unrevoked API key as 'Authorization: Bearer kpo_...'. Owners make keys at /api-keys/.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="kpo-advisor"'
+    return response
+
+
+def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
+    return problem(request, exc.status, exc.detail, errors=exc.errors)
+
+
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc.message))
+
+
+HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
+    ValidationError: _validation,
+    AuthenticationError: _unauthenticated,
+    RateLimited: _rate_limited,
+    Problem: _problem,
+    HttpError: _http_error,
+    Http404: lambda request, exc: problem(request, 404, "Not found in your organisation."),
+    ObjectDoesNotExist: lambda request, exc: problem(request, 404, "Not found in your organisation."),
+    PermissionDenied: lambda request, exc: problem(request, 403, str(exc) or "Not allowed."),
+}
+
+
+def register(api: NinjaAPI) -> None:
+    for exc_class, handler in HANDLERS.items():
+        api.add_exception_handler(exc_class, handler)
+
+
+class ProblemDetailsMiddleware:
+    """Under /api/v1/, an error response that is not yet a problem becomes one (status and headers kept).
+
+    First in MIDDLEWARE, so it also sees the refusals the body-limit and hostile-input middleware make
+    before any view runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith(CONTENT_TYPE)
+            or getattr(response, "streaming", False)
+        ):
+            return response
+        status = response.status_code
+        extra: dict[str, Any] = {}
+        if status == 400:
+            extra["errors"] = [{"field": "", "message": m} for m in request_problems(request)] or None
+        if status >= 500:
+            logger.error("API %s %s answered %s", request.method, request.path, status)
+        body = problem_body(
+            status, _DETAILS.get(status, HTTPStatus(status).description), instance=request.path, **extra
+        )
+        response.content = json.dumps(body).encode()
+        response["Content-Type"] = CONTENT_TYPE
+        response.headers.pop("Content-Disposition", None)
+        return response
+
+
+_DETAILS = {
+    400: "The request has characters or repeated parameters the API does not accept.",
+    404: "No such API operation, or not found in your organisation.",
+    405: "This operation does not take that method; see the Allow header.",
+    413: "The request body is larger than the API accepts.",
+    500: "Something went wrong on our side; nothing was changed. Try again, and tell us if it persists.",
+    503: "The service is briefly unavailable; retry after the time in Retry-After.",
+}

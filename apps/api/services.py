@@ -1,0 +1,145 @@
+"""API keys (make, revoke, check), the per-key rate limit and idempotent replays. Writes run in one
+transaction each."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, User
+from apps.api.models import ApiKey, IdempotentResponse, RateCounter, Scope
+
+KEY_PREFIX = "kpo"
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+IDEMPOTENCY_LOCK = 7_202_620  # advisory lock namespace: one request at a time per (organisation, key)
+
+
+class ApiKeyError(Exception):
+    """Refused with a message for the owner; nothing was written."""
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def create_api_key(*, organisation: Organisation, user: User, name: str, scopes: Iterable[str]) -> tuple[ApiKey, str]:
+    """Make a key and return it with its full secret, which is never stored and cannot be shown again."""
+    chosen = [s for s in Scope.values if s in set(scopes)]
+    if not chosen:
+        raise ApiKeyError("Choose at least one scope.")
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            organisation=organisation,
+            name=name,
+            scopes=chosen,
+            prefix=prefix,
+            secret_sha256=_sha256(secret),
+            created_by=user,
+        )
+    return key, f"{KEY_PREFIX}_{prefix}_{secret}"
+
+
+def revoke_api_key(*, api_key: ApiKey) -> None:
+    """Revoke once; a repeat keeps the first time."""
+    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def find_key(token: str) -> ApiKey | None:
+    """The active key this bearer token is, or None (unknown, malformed, wrong secret or revoked)."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1].isalnum() or len(parts[1]) > 16:
+        return None
+    key = ApiKey.objects.active().select_related("organisation").filter(prefix=parts[1]).first()
+    # compare_digest: the time taken says nothing about how much of the secret was right.
+    if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(parts[2])):
+        return None
+    return key
+
+
+def _minute(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+def count_call(*, api_key: ApiKey, now: datetime | None = None) -> int | None:
+    """Count one call against the key's limit for this minute. Returns None when allowed, else the seconds
+    until the next minute starts (for ``Retry-After``).
+
+    One upsert statement, so concurrent calls on any number of app processes count exactly. The first
+    call of a minute also stamps ``last_used_at`` (so at most once a minute) and drops older counters."""
+    now = now or timezone.now()
+    minute = _minute(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RateCounter._meta.db_table} (api_key_id, minute, calls) VALUES (%s, %s, 1) "
+            "ON CONFLICT (api_key_id, minute) DO UPDATE SET calls = EXCLUDED.calls + "
+            f"{RateCounter._meta.db_table}.calls RETURNING calls",
+            [api_key.pk, minute],
+        )
+        calls = cursor.fetchone()[0]
+    if calls == 1:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        RateCounter.objects.filter(api_key=api_key, minute__lt=minute).delete()
+    if calls > settings.API_RATE_PER_MINUTE:
+        return max(1, 60 - now.second)
+    return None
+
+
+@dataclass(frozen=True)
+class Replay:
+    status: int
+    body: Any
+
+
+class IdempotencyConflict(Exception):
+    """The key was used for a different request within the window."""
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(b"\0".join([method.encode(), path.encode(), body])).hexdigest()
+
+
+def idempotent(
+    *, organisation: Organisation, key: str, fingerprint: str, run: Callable[[], tuple[int, Any]]
+) -> tuple[int, Any]:
+    """Run ``run`` once per (organisation, key) for 24 hours: a repeat with the same fingerprint gets the
+    stored status and body, one with another fingerprint raises IdempotencyConflict.
+
+    Only successes are stored: a refused request (say, answers still missing) can be retried with the same
+    key once corrected. Two requests with one key at once are serialised by an advisory lock, so the
+    second sees what the first stored."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [IDEMPOTENCY_LOCK, f"{organisation.pk}:{key}"]
+            )
+        now = timezone.now()
+        stored = IdempotentResponse.objects.filter(organisation=organisation, key=key).first()
+        if stored is not None and stored.created_at < now - IDEMPOTENCY_WINDOW:
+            stored.delete()
+            stored = None
+        if stored is not None:
+            if stored.fingerprint != fingerprint:
+                raise IdempotencyConflict
+            return stored.status, stored.body
+        status, body = run()
+        if 200 <= status < 300:
+            IdempotentResponse.objects.create(
+                organisation=organisation,
+                key=key,
+                fingerprint=fingerprint,
+                status=status,
+                body=json.loads(json.dumps(body, default=str)),
+                created_at=now,
+            )
+        return status, body
