@@ -1,0 +1,252 @@
+"""Building a case from plain data: the catalogue snapshot, cost_assumptions.json and the answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from apps.playbooks.engine.tco.types import CURRENCIES, KINDS, Case, Figure, ModelSpec, TcoUnavailable, Triple
+
+
+def _figure(label: str, data: Mapping[str, Any]) -> Figure:
+    src = data.get("source") or {}
+    title = src.get("title", "") if isinstance(src, Mapping) else str(src)
+    pinpoint = src.get("pinpoint", "") if isinstance(src, Mapping) else ""
+    source = f"{title}: {pinpoint}" if pinpoint else title
+    weak = data.get("confidence") == "weak"
+    return Figure(
+        label,
+        float(data["low"]),
+        float(data["likely"]),
+        float(data["high"]),
+        source + (" (weak source: verify)" if weak else ""),
+        weak=weak,
+    )
+
+
+def _triple_figure(label: str, value: Any, source: str, *, supplied: bool = False, weak: bool = False) -> Figure | None:
+    if not isinstance(value, list | tuple) or len(value) != 3 or any(v is None for v in value):
+        return None
+    low, likely, high = (float(v) for v in value)
+    return Figure(label, low, likely, high, source, supplied=supplied, weak=weak)
+
+
+def _catalogue_source(entry: Mapping[str, Any], figure: str) -> str:
+    """The one source the catalogue names for this figure (its ``figures`` list), else its first."""
+    sources = [s for s in entry.get("sources", []) if isinstance(s, Mapping)]
+    named = [s for s in sources if figure in (s.get("figures") or [])]
+    chosen = (named or sources or [{}])[0]
+    text = str(chosen.get("title", "catalogue"))
+    return text + (" (weak source: verify)" if entry.get("confidence") == "weak" else "")
+
+
+def build_case(
+    *,
+    catalogue_models: Mapping[str, Mapping[str, Any]],
+    function_code: str,
+    functions: Mapping[str, Mapping[str, Any]],
+    assumptions: Mapping[str, Any],
+    model_codes: Sequence[str],
+    market: str = "us",
+    location_code: str | None = None,
+    locations: Mapping[str, Mapping[str, Any]] | None = None,
+    people: float | None = None,
+    annual_hours: float | None = None,
+    deliverables: float | None = None,
+    years: int = 3,
+    displaced: float = 0.0,
+    own_inhouse_cost: Triple | None = None,
+    quotes: Mapping[str, Triple] | None = None,
+) -> Case:
+    """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
+
+    ``own_inhouse_cost`` is the buyer's loaded cost per FTE-year in the home currency; ``quotes`` are the
+    buyer's provider quotes per model code, in US dollars per hour (per deliverable for a project).
+    Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
+    """
+    if market not in CURRENCIES:
+        raise TcoUnavailable(f"No in-house cost model for the home market “{market}”.")
+    function = functions.get(function_code)
+    if function is None:
+        raise TcoUnavailable("The knowledge function is not answered, so no benchmark applies.")
+    if not people and not annual_hours:
+        raise TcoUnavailable("Neither annual hours nor team size is answered.")
+    hours = float(annual_hours) if annual_hours else float(people or 0) * 2000
+    team = float(people) if people else max(1.0, round(hours / 2000, 1))
+    loaded = assumptions["loaded_cost"]
+    home = loaded[market]
+    figures: dict[str, Figure] = {
+        "inhouse.wage_growth": _figure("In-house wage growth a year", home["wage_growth"]),
+        "inhouse.severance_months": _figure("Severance, months of salary", home["severance_months"]),
+        "transition.team": _figure("Parallel running, months (a team)", assumptions["transition_months"]["team"]),
+        "transition.light": _figure(
+            "Parallel running, months (project or pool)", assumptions["transition_months"]["light"]
+        ),
+        "governance_share": _figure("Retained organisation, share of fees", assumptions["governance_share"]),
+        "exit_share": _figure("Exit and re-tendering, share of a year's fees", assumptions["exit_share"]),
+        "ramp.months": _figure("Ramp-up months", assumptions["ramp_up"]["months"]),
+        "ramp.start_productivity": _figure("Productivity in month 1", assumptions["ramp_up"]["start_productivity"]),
+        "provider.replacement_months": _figure(
+            "Lost output per leaver, months", assumptions["provider_attrition"]["replacement_months"]
+        ),
+        "shared_pool_premium": _figure("Shared-pool premium", assumptions["shared_pool_premium"]),
+        "managed_services_premium": _figure("Managed-services premium", assumptions["managed_services_premium"]),
+    }
+    figures.update(_inhouse_figures(function_code, function, assumptions, market, own_inhouse_cost))
+    figures.update(_money_figures(assumptions, market))
+    figures.update(_location_figures(assumptions, location_code, locations or {}))
+    specs, skipped = [], []
+    dedicated = _dedicated_rate(catalogue_models)
+    for code in model_codes:
+        model = catalogue_models.get(code)
+        if model is None or model.get("pricing_basis") not in KINDS or model.get("is_kpo") is False:
+            continue
+        quote = (quotes or {}).get(code)
+        spec, why = _model_figures(code, model, function, dedicated, quote, figures, assumptions, deliverables)
+        if spec is not None:
+            specs.append(spec)
+        else:
+            skipped.append((str(model.get("name", code)), why))
+    if not specs:
+        raise TcoUnavailable("None of the engagement models has a price for this function.")
+    return Case(
+        market=market,
+        currency=CURRENCIES[market],
+        years=int(years),
+        people=team,
+        annual_hours=hours,
+        deliverables=float(deliverables or 0),
+        displaced=float(displaced or 0),
+        inhouse_all_in="inhouse.oncost" not in figures,
+        figures=figures,
+        models=tuple(specs),
+        skipped=tuple(skipped),
+    )
+
+
+def _dedicated_rate(catalogue_models: Mapping[str, Mapping[str, Any]]) -> tuple[Any, str]:
+    """The generic dedicated-team rate (the first monthly-team model in catalogue order): the base a
+    shared pool or a managed service adds its premium to when the function has no rate of its own."""
+    teams = sorted(
+        (m.get("order", 0), code, m)
+        for code, m in catalogue_models.items()
+        if m.get("pricing_basis") == "monthly_team" and m.get("rate")
+    )
+    if not teams:
+        return None, ""
+    model = teams[0][2]
+    return model.get("rate"), _catalogue_source(model, "rate")
+
+
+def _inhouse_figures(
+    function_code: str, function: Mapping[str, Any], assumptions: Mapping[str, Any], market: str, own: Triple | None
+) -> dict[str, Figure]:
+    if own is not None:
+        low, likely, high = own
+        return {
+            "inhouse.salary": Figure(
+                "Your in-house loaded cost per FTE-year", low, likely, high, "your figure", supplied=True
+            )
+        }
+    for group in assumptions["inhouse_salary"].values():
+        if function_code in group["functions"] and market in group:
+            loaded = assumptions["loaded_cost"]
+            return {
+                "inhouse.salary": _figure("In-house salary per FTE-year", group[market]),
+                "inhouse.oncost": _figure("On-costs, share of salary", loaded[market]["oncost"]),
+                "inhouse.overhead": _figure("Overhead, share of salary", loaded["overhead"]),
+                "inhouse.management": _figure("Management, share of salary", loaded["management"]),
+                "inhouse.recruiting": _figure("Recruiting per hire, share of salary", loaded["recruiting"]),
+                "inhouse.attrition": _figure("In-house attrition a year", loaded["attrition"]),
+            }
+    if market == "us":
+        # The catalogue's US figure is an onshore provider rate, so it is already a full hourly cost.
+        rate = _triple_figure(
+            "In-house cost per hour (US)", function.get("inhouse_us"), _catalogue_source(function, "inhouse_us")
+        )
+        if rate is not None:
+            return {
+                "inhouse.salary": Figure(rate.label, rate.low * 2000, rate.likely * 2000, rate.high * 2000, rate.source)
+            }
+    raise TcoUnavailable(
+        f"No {CURRENCIES[market]} in-house cost is sourced for this function: enter your own loaded cost per FTE-year."
+    )
+
+
+def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Figure]:
+    currency = CURRENCIES[market]
+    fx = (
+        Figure.point("US dollars per US dollar", 1.0, "no conversion")
+        if currency == "USD"
+        else _figure(f"Exchange rate, {currency} per USD", assumptions["exchange_rates"][currency])
+    )
+    bot = assumptions["bot"]
+    return {
+        "fx": fx,
+        "contracting": _figure("Contracting and due diligence (USD)", assumptions["contracting"]),
+        "bot.setup": _figure("BOT set-up fee (USD)", bot["setup"]),
+        "bot.transfer_fee_share": _figure("BOT transfer fee, share of a year's fees", bot["transfer_fee_share"]),
+        "bot.run_cost_ratio": _figure("Owned centre cost, share of the provider's rate", bot["run_cost_ratio"]),
+        "bot.entity_cost": _figure("Own entity, facilities and HR a year (USD)", bot["entity_cost"]),
+    }
+
+
+def _location_figures(
+    assumptions: Mapping[str, Any], code: str | None, locations: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Figure]:
+    location = locations.get(code or "")
+    inflation = assumptions["wage_inflation"]
+    attrition = assumptions["provider_attrition"]
+    name = str(location.get("name", code)) if location else "the provider's location"
+    index = float(location.get("cost_index") or 1.0) if location else 1.0
+    source = _catalogue_source(location, "cost_index") if location else "no location chosen: benchmark (India = 1.00)"
+    return {
+        "location.index": Figure.point(f"Cost index of {name}", index, source),
+        "location.inflation": _figure(
+            f"Wage inflation in {name} a year", inflation.get(code or "", inflation["default"])
+        ),
+        "provider.attrition": _figure(
+            f"Provider attrition in {name} a year", attrition.get(code or "", attrition["default"])
+        ),
+    }
+
+
+def _model_figures(
+    code: str,
+    model: Mapping[str, Any],
+    function: Mapping[str, Any],
+    dedicated: tuple[Any, str],
+    quote: Triple | None,
+    figures: dict[str, Figure],
+    assumptions: Mapping[str, Any],
+    deliverables: float | None,
+) -> tuple[ModelSpec | None, str]:
+    kind = KINDS[str(model["pricing_basis"])]
+    name = str(model.get("name", code))
+    if kind == "project" and not deliverables:
+        return None, "the number of deliverables a year is not known"
+    key, own = ("price", "deliverable_price") if kind == "project" else ("rate", "kpo_rate")
+    label = f"{name}: {'price per deliverable' if kind == 'project' else 'hourly rate'} (USD)"
+    if quote is not None:
+        figure: Figure | None = Figure(label, *quote, "your quote", supplied=True)
+    else:
+        figure = _triple_figure(label, function.get(own), _catalogue_source(function, own))
+    if figure is None and kind in ("pool", "managed"):
+        # Priced off the dedicated rate plus the model's own premium, so the premium is counted once.
+        figure = _triple_figure(label, dedicated[0], dedicated[1])
+    elif figure is None:
+        figure = _triple_figure(label, model.get(key), _catalogue_source(model, key))
+    if figure is None:
+        return None, "the catalogue has no price for it or for the function"
+    figures[f"{code}.{key}"] = figure
+    transfer = model.get("transfer_months") or (
+        assumptions["bot"]["operate_phase"]["likely"] if kind == "bot" else None
+    )
+    spec = ModelSpec(
+        code=code,
+        name=name,
+        kind=kind,
+        commitment_hours=float(model.get("commitment_hours") or 2000),
+        transfer_month=int(transfer) if transfer else None,
+    )
+    return spec, ""

@@ -1,0 +1,137 @@
+"""The total cost of ownership's typed inputs and results (frozen, so a stored result cannot drift)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+Triple = tuple[float, float, float]
+DRAWS = 10_000
+CURRENCIES = {"us": "USD", "uk": "GBP", "eu": "EUR"}
+# What each catalogue pricing basis is costed as; captive team and staff augmentation share a formula.
+KINDS = {
+    "monthly_team": "team",
+    "hourly": "pool",
+    "per_deliverable": "project",
+    "outcome": "managed",
+    "setup_plus_hourly": "bot",
+}
+TEAM_KINDS = ("team", "managed", "bot")  # a whole team moves: a full transition, not a light one
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One uncertain input. ``supplied`` marks the buyer's own figure (their in-house cost, a quote)."""
+
+    label: str
+    low: float
+    likely: float
+    high: float
+    source: str
+    supplied: bool = False
+    weak: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(f"{self.label}: low ≤ likely ≤ high does not hold")
+
+    @classmethod
+    def point(cls, label: str, value: float, source: str) -> Figure:
+        return cls(label, value, value, value, source)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    code: str
+    name: str
+    kind: str  # team, pool, project, managed, bot
+    commitment_hours: float = 2000.0
+    transfer_month: int | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """Everything one simulation needs. Figure keys: ``inhouse.*``, ``fx``, ``<model>.rate`` ... (see
+    :func:`build_case`); structural counts (people, hours, years) are answers, not distributions."""
+
+    market: str
+    currency: str
+    years: int
+    people: float
+    annual_hours: float
+    deliverables: float
+    displaced: float
+    inhouse_all_in: bool  # the in-house figure is a full loaded cost (the buyer's own, or an hourly rate)
+    figures: Mapping[str, Figure]
+    models: tuple[ModelSpec, ...]
+    skipped: tuple[tuple[str, str], ...] = ()  # (model name, why it is not costed)
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    kind: str  # one_time or recurring
+    horizon: Triple  # P10, likely, P90 over the horizon
+    formula: str
+
+
+@dataclass(frozen=True)
+class Swing:
+    """One input swung low → high with every other at likely: the saving at each end."""
+
+    label: str
+    saving_at_low: float
+    saving_at_high: float
+
+    @property
+    def width(self) -> float:
+        return abs(self.saving_at_high - self.saving_at_low)
+
+
+@dataclass(frozen=True)
+class Tco:
+    one_time: Triple
+    annual: Triple
+    horizon: Triple
+
+
+@dataclass(frozen=True)
+class ModelTco:
+    code: str
+    name: str
+    tco: Tco
+    savings_p10: float
+    savings_p50: float
+    savings_p90: float
+    savings_likely: float
+    probability_saving: float
+    break_even_month: int | None
+    lines: tuple[Line, ...]
+    tornado: tuple[Swing, ...]
+
+    @property
+    def extra_cost(self) -> bool:
+        """A model whose likely cost exceeds in-house is an extra cost, never a saving."""
+        return self.savings_likely < 0
+
+    @property
+    def saving_label(self) -> str:
+        return "extra cost" if self.extra_cost else "saving"
+
+
+@dataclass(frozen=True)
+class TcoResult:
+    currency: str
+    market: str
+    years: int
+    draws: int
+    seed: int
+    inhouse: Tco
+    inhouse_lines: tuple[Line, ...]
+    models: tuple[ModelTco, ...]
+    inputs: tuple[tuple[str, Figure], ...] = field(default_factory=tuple)
+    skipped: tuple[tuple[str, str], ...] = ()
+
+
+class TcoUnavailable(ValueError):
+    """The case cannot be costed; the message says why in the buyer's words."""
