@@ -140,8 +140,20 @@ def test_a_uk_buyers_overlap_is_measured_against_the_uk_day() -> None:
     assert "india" in {b.target for b in req.location_breaches(four, LOCATIONS)}
 
 
+def test_a_preferred_region_may_name_a_region_or_several_locations() -> None:
+    answers = {"buyer_location": "us", "overlap_hours": 4}
+    by_region = req.derive({**answers, "preferred_region": "South Asia"}, {})
+    several = req.derive({**answers, "preferred_region": ["india", "philippines"]}, {})
+    assert [c.between for c in req.conflicts(by_region, LOCATIONS)] == [("preferred_region", "overlap")]
+    (conflict,) = req.conflicts(several, LOCATIONS)
+    assert "India, Philippines" in conflict.text
+    # Preferring Mexico among others means the preference can be met without breaking the overlap.
+    assert req.conflicts(req.derive({**answers, "preferred_region": ["india", "mexico"]}, {}), LOCATIONS) == ()
+
+
 def test_no_requirements_means_nothing_breaks_and_nothing_conflicts() -> None:
     found = req.derive({"overlap_hours": "", "preferred_region": "india"}, {})
+    assert req.derive({"overlap_hours": -2}, {}).hard == ()
     assert found.hard == ()
     assert req.location_breaches(found, LOCATIONS) == ()
     assert req.model_breaches(found, _models()) == ()

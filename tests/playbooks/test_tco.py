@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from apps.playbooks.engine import tco
@@ -295,3 +296,13 @@ def test_break_even_comes_later_when_one_time_costs_are_higher() -> None:
     late = _model(tco.simulate(replace(base, figures=dearer)), "captive-team").break_even_month
     assert early is not None and late is not None and late > early
     assert math.isfinite(late)
+
+
+def test_the_one_sort_quantiles_match_numpys_percentile() -> None:
+    from apps.playbooks.engine.tco.simulate import _Quantiles
+
+    rows = np.random.default_rng(7).lognormal(size=(4, 10_001))
+    quantiles = _Quantiles()
+    for row in rows:
+        quantiles.add(row)
+    assert np.allclose(quantiles.solve(), np.percentile(rows, [10, 50, 90], axis=1))

@@ -114,7 +114,7 @@ def derive(answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]])
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
     hours = _number(answers.get("overlap_hours"))
-    if hours:
+    if hours and hours > 0:
         hard.append(
             Requirement(
                 "overlap",
@@ -188,8 +188,10 @@ def _contract_terms(regimes: Mapping[str, Mapping[str, Any]]) -> list[Requiremen
 def _preferences(answers: Mapping[str, Any]) -> tuple[Preference, ...]:
     out = []
     region = answers.get("preferred_region")
-    if region and region not in ("none", "no_preference"):
-        out.append(Preference("preferred_region", f"Preferred region: {region}", region))
+    chosen = tuple(str(r) for r in (region if isinstance(region, list | tuple) else [region]) if r)
+    chosen = tuple(r for r in chosen if r not in ("none", "no_preference"))
+    if chosen:
+        out.append(Preference("preferred_region", f"Preferred region: {', '.join(chosen)}", chosen))
     if _yes(answers.get("overnight_turnaround")):
         out.append(Preference("overnight_turnaround", "Work turned around overnight", True))
     if answers.get("cost_priority") == "lowest":
@@ -296,7 +298,7 @@ def _preference_conflicts(
     out = []
     region = requirements.preference("preferred_region")
     if region is not None:
-        wanted = [c for c, loc in locations.items() if region.value in (c, loc.get("region"))]
+        wanted = [c for c, loc in locations.items() if {c, loc.get("region")} & set(region.value)]
         for req_code in sorted({r for c in wanted for r in broken.get(c, set())}):
             if all(req_code in broken.get(c, set()) for c in wanted):
                 req = requirements.get(req_code)

@@ -43,10 +43,9 @@ def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> np.nda
     low, likely, high = (np.array([getattr(f, k) for f in figures])[:, None] for k in ("low", "likely", "high"))
     u = rng.random((len(figures), n))
     span = np.where(high > low, high - low, 1.0)
-    cut = (likely - low) / span
-    left = low + np.sqrt(u * span * (likely - low))
-    right = high - np.sqrt((1 - u) * span * (high - likely))
-    return np.where(high > low, np.where(u < cut, left, right), likely)
+    left = u < (likely - low) / span
+    root = np.sqrt(np.where(left, u * span * (likely - low), (1 - u) * span * (high - likely)))
+    return np.where(high > low, np.where(left, low + root, high - root), likely)
 
 
 def seed_for(case: Case) -> int:
@@ -232,7 +231,14 @@ class _Quantiles:
         return len(self.rows) - 1
 
     def solve(self) -> np.ndarray:
-        return np.percentile(np.vstack(self.rows), [10, 50, 90], axis=1)
+        """The same figures as ``np.percentile`` (linear interpolation), from one sort: numpy's vectorised
+        sort of every row is several times faster than the selection percentile runs per quantile."""
+        ranked = np.sort(np.vstack(self.rows), axis=1)
+        position = np.array([0.10, 0.50, 0.90]) * (ranked.shape[1] - 1)
+        below = np.floor(position).astype(int)
+        above = np.minimum(below + 1, ranked.shape[1] - 1)
+        weight = position - below
+        return (ranked[:, below] * (1 - weight) + ranked[:, above] * weight).T
 
 
 def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
