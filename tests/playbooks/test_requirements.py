@@ -76,11 +76,11 @@ def test_regime_contract_terms_follow_where_the_data_is_processed() -> None:
 
 def test_assurances_are_requirements_only_when_the_buyer_chose_them() -> None:
     for nothing in (None, "none", ["undecided"], []):
-        assert [r for r in req.derive({"assurances": nothing}, {}).hard if r.kind == "assurance"] == []
-    chosen = req.derive({"assurances": ["soc2", "iso27001"]}, {}).hard
-    assert [(r.code, r.because) for r in chosen] == [
-        ("assurance:iso27001", ("your choice",)),
-        ("assurance:soc2", ("your choice",)),
+        assert [r for r in req.derive({"vendor_assurance": nothing}, {}).hard if r.kind == "assurance"] == []
+    chosen = req.derive({"vendor_assurance": ["soc2", "iso27001", "none"]}, {}).hard
+    assert [(r.code, r.text, r.because) for r in chosen] == [
+        ("assurance:iso27001", "The provider holds ISO/IEC 27001:2022 certification", ("your choice",)),
+        ("assurance:soc2", "The provider holds a SOC 2 Type II report", ("your choice",)),
     ]
 
 

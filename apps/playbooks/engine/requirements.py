@@ -4,14 +4,16 @@ and the triggered regimes, and what breaks them.
 Pure: inputs are plain mappings, so the evaluator, the vendor matcher and the pages read the same set.
 
 Answers are read by role name (never by a curator's question code):
-- ``buyer_location``: ``us`` or ``uk`` / ``eu`` (whose working day overlap is measured against);
+- ``buyer_location``: ``us``, ``uk``, ``eu`` or ``other``: whose working day overlap is measured against
+  (the catalogue holds overlap with US Eastern and with the UK, so ``eu`` uses the UK day, an hour off
+  Central European time, and ``other`` the US Eastern day);
 - ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
 - ``data_location``: where the data may be processed: ``anywhere``, ``adequate`` (the EEA or a country
   with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
   country);
 - ``onsite``: provider staff must be present on site (yes/no);
 - ``licensed_signoff``: a licensed professional must sign off onshore (yes/no);
-- ``assurances``: the assurances the buyer requires (``soc2``, ``iso27001`` ...; ``none`` / ``undecided``
+- ``vendor_assurance``: the assurances the buyer requires (``soc2``, ``iso27001`` ...; ``none`` / ``undecided``
   require nothing);
 - preferences: ``preferred_region`` (a location code or a region name), ``overnight_turnaround``
   (yes/no), ``cost_priority`` (``lowest`` makes cost a preference).
@@ -38,6 +40,7 @@ DATA_WORDS = {
     "eea": "inside the EEA",
     "onshore": "in your own country",
 }
+ASSURANCE_NAMES = {"soc2": "a SOC 2 Type II report", "iso27001": "ISO/IEC 27001:2022 certification"}
 NO_ASSURANCE = {"", "none", "undecided", "none_decided"}
 # Overnight turnaround means the provider works while the buyer sleeps: at most this much overlap.
 OVERNIGHT_MAX_OVERLAP = 1.0
@@ -156,7 +159,7 @@ def derive(answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]])
                 tuple(own + signoff),
             )
         )
-    hard += _assurances(answers.get("assurances"))
+    hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
     return Requirements(tuple(hard), _preferences(answers), market)
 
@@ -165,7 +168,7 @@ def _assurances(value: Any) -> list[Requirement]:
     chosen = value if isinstance(value, list | tuple) else [value] if value else []
     return [
         Requirement(
-            f"assurance:{a}", "assurance", f"The provider holds {a.upper().replace('ISO', 'ISO ')}", a, ("your choice",)
+            f"assurance:{a}", "assurance", f"The provider holds {ASSURANCE_NAMES.get(a, a)}", a, ("your choice",)
         )
         for a in sorted({str(x).lower() for x in chosen} - NO_ASSURANCE)
     ]
