@@ -287,6 +287,12 @@ def test_bad_ranges_and_missing_inputs_are_refused_with_a_reason() -> None:
         _case(people=None)
     with pytest.raises(tco.TcoUnavailable, match="home market"):
         _case(market="jp")
+    with pytest.raises(tco.TcoUnavailable, match="horizon must be 1 to 10 years"):
+        _case(years=0)
+    with pytest.raises(tco.TcoUnavailable, match="must be positive"):
+        _case(people=-3)
+    with pytest.raises(tco.TcoUnavailable, match="not negative"):
+        _case(displaced=-1)
 
 
 def test_break_even_comes_later_when_one_time_costs_are_higher() -> None:

@@ -53,7 +53,7 @@ def build_case(
     people: float | None = None,
     annual_hours: float | None = None,
     deliverables: float | None = None,
-    years: int = 3,
+    years: float = 3,
     displaced: float = 0.0,
     own_inhouse_cost: Triple | None = None,
     quotes: Mapping[str, Triple] | None = None,
@@ -112,7 +112,7 @@ def build_case(
     return Case(
         market=market,
         currency=CURRENCIES[market],
-        years=int(years),
+        years=round(years),
         people=team,
         annual_hours=hours,
         deliverables=float(deliverables or 0),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 Triple = tuple[float, float, float]
 DRAWS = 10_000
+MAX_YEARS = 10
 CURRENCIES = {"us": "USD", "uk": "GBP", "eu": "EUR"}
 # What each catalogue pricing basis is costed as; captive team and staff augmentation share a formula.
 KINDS = {
@@ -65,6 +66,14 @@ class Case:
     figures: Mapping[str, Figure]
     models: tuple[ModelSpec, ...]
     skipped: tuple[tuple[str, str], ...] = ()  # (model name, why it is not costed)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.years <= MAX_YEARS:
+            raise TcoUnavailable(f"The horizon must be 1 to {MAX_YEARS} years.")
+        if self.people <= 0 or self.annual_hours <= 0 or self.deliverables < 0 or self.displaced < 0:
+            raise TcoUnavailable(
+                "People and annual hours must be positive; deliverables and displaced staff not negative."
+            )
 
 
 @dataclass(frozen=True)
