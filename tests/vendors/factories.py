@@ -17,6 +17,7 @@ from apps.engagements.models import DeliveryLocation, EngagementModel, Knowledge
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
+from apps.recommendations.snapshot import SCHEMA_VERSION
 from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor, VendorFunction
 from tests.factories import (
     SOURCE,
@@ -82,7 +83,15 @@ def obligation(code: str, title: str, phase: str = "before_signing") -> dict[str
 def regime(code: str, name: str, *obligations: dict[str, Any]) -> dict[str, Any]:
     phases = (("before_signing", "Before signing"), ("in_contract", "In the contract"), ("during", "During"))
     grouped = [[p, label, [o for o in obligations if o["phase"] == p]] for p, label in phases]
-    return {"code": code, "name": name, "because": [f"{name} applies"], "obligations": grouped}
+    return {
+        "code": code,
+        "name": name,
+        "kind": "law",
+        "jurisdiction": "",
+        "summary": "",
+        "because": [f"{name} applies"],
+        "obligations": grouped,
+    }
 
 
 def snapshot(
@@ -96,23 +105,48 @@ def snapshot(
     hours: float = 10_000,
     team_size: float | None = 5,
 ) -> dict[str, Any]:
-    """A recommendation snapshot with just the parts the vendor matcher reads."""
+    """A stored recommendation snapshot (current schema) built around the parts the vendor matcher reads.
+    ``answers`` are keyed by role (the reference playbook's questions have their role's code), so they are
+    both the evaluation's answers and the snapshot's inputs."""
     models = models or []
     cost: dict[str, Any] = {"available": False}
     if budget and models:
-        cost = {
-            "available": True,
-            "annual_hours": hours,
-            "team_size": team_size,
-            "models": [{"model": models[0].code, "name": models[0].name, "annual": [b * hours for b in budget]}],
-        }
+        annual = [b * hours for b in budget]
+        priced = {"model": models[0].code, "name": models[0].name, "basis": "hourly", "annual": annual}
+        priced |= {"horizon": annual, "savings": [0, 0, 0], "savings_percent": None, "formula": ""}
+        priced |= {"inputs": [], "weak": False}
+        cost = {"available": True, "annual_hours": hours, "team_size": team_size, "models": [priced]}
+    ranked = [{"code": m.code, "name": m.name, "score": 10 - i, "contributions": []} for i, m in enumerate(models)]
     return {
+        "schema_version": SCHEMA_VERSION,
         "title": "Test",
+        "created": "2026-11-26T09:00:00+00:00",
+        "engine_version": "test",
+        "playbook": {"id": None, "version": 1, "title": "Test playbook"},
+        "thresholds": {"wins": 65, "conditional": 45},
+        "sections": {},
+        "answered": [],
+        "stored_answers": answers or {},
+        "inputs": answers or {},
         "function": {"code": function.code if function else "", "name": function.name if function else ""},
         "evaluation": {
+            "playbook_id": None,
+            "playbook_version": 1,
+            "visible": [],
+            "visible_sections": [],
             "answers": answers or {},
+            "missing_required": [],
+            "fit_score": 70,
+            "unblocked_score": 70,
+            "verdict": "wins",
+            "verdict_label": "KPO wins",
+            "top_model": models[0].code if models else None,
+            "blockers": [],
+            "fired": [],
+            "fit_contributions": [],
             "regimes": regimes or [],
-            "models": [{"code": m.code, "name": m.name, "score": 10 - i} for i, m in enumerate(models)],
+            "risks": [],
+            "models": ranked,
             "locations": [location_dict(loc, 10 - i) for i, loc in enumerate(locations or [])],
             "cost": cost,
         },
