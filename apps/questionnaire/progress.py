@@ -8,8 +8,8 @@ from typing import Any
 
 from apps.playbooks.engine import CompiledPlaybook
 from apps.playbooks.engine.answers import answer_text
-from apps.playbooks.engine.evaluate import visible_answers
 from apps.playbooks.engine.types import Question
+from apps.playbooks.engine.visibility import Visibility, visibility
 
 SECONDS_PER_QUESTION = 25
 
@@ -65,23 +65,6 @@ class SectionView:
         return self.visible and self.answered >= self.required
 
 
-def missing_in_section(compiled: CompiledPlaybook, answers: Mapping[str, Any], section: str) -> int:
-    visible, _, effective = visible_answers(compiled, answers)
-    return sum(
-        1
-        for c in visible
-        if compiled.questions[c].section == section and compiled.questions[c].required and c not in effective
-    )
-
-
-def first_open_section(compiled: CompiledPlaybook, answers: Mapping[str, Any]) -> str | None:
-    visible, sections, effective = visible_answers(compiled, answers)
-    open_codes = {
-        compiled.questions[c].section for c in visible if compiled.questions[c].required and c not in effective
-    }
-    return next((s for s in sections if s in open_codes), None)
-
-
 def step_context(
     compiled: CompiledPlaybook,
     answers: Mapping[str, Any],
@@ -89,26 +72,24 @@ def step_context(
     *,
     posted: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
+    seen: Visibility | None = None,
 ) -> dict[str, Any]:
-    """Everything the step and review templates need; ``section`` None means all (the review)."""
+    """Everything the step and review templates need; ``section`` None means all (the review).
+    ``seen`` is what ``answers`` show, when the caller has already worked it out."""
     posted, errors = posted or {}, errors or {}
-    visible_list, shown_sections, effective = visible_answers(compiled, answers)
-    visible = set(visible_list)
-    required = [c for c in visible_list if compiled.questions[c].required]
-    answered = [c for c in required if c in effective]
-    sections = []
-    for s in compiled.sections:
-        req = [c for c in s.questions if c in visible and compiled.questions[c].required]
-        sections.append(
-            SectionView(
-                code=s.code,
-                title=s.title,
-                visible=s.code in shown_sections,
-                answered=sum(1 for c in req if c in effective),
-                required=len(req),
-                current=s.code == section,
-            )
+    seen = seen or visibility(compiled, answers)
+    visible = set(seen.questions)
+    sections = [
+        SectionView(
+            code=s.code,
+            title=s.title,
+            visible=s.code in seen.sections,
+            answered=len(seen.required_in(s.code)) - len(seen.missing_in(s.code)),
+            required=len(seen.required_in(s.code)),
+            current=s.code == section,
         )
+        for s in compiled.sections
+    ]
     questions = [
         QuestionView(
             question=compiled.questions[c],
@@ -120,7 +101,7 @@ def step_context(
         if section is None or s.code == section
         for c in s.questions
     ]
-    remaining = len(required) - len(answered)
+    remaining = len(seen.missing)
     # Each refused answer for the error summary, in page order, linked to its field's first input.
     error_summary = [(f"input-{q.code}", q.question.prompt, q.error) for q in questions if q.error]
     shown = [s for s in sections if s.visible]
@@ -139,11 +120,11 @@ def step_context(
         "by_section": [
             (s, [q for q in questions if q.question.section == s.code and q.visible]) for s in sections if s.visible
         ],
-        "answered_count": len(answered),
-        "required_count": len(required),
-        "missing": [compiled.questions[c] for c in required if c not in effective],
+        "answered_count": seen.answered,
+        "required_count": len(seen.required),
+        "missing": [compiled.questions[c] for c in seen.missing],
         "minutes_left": max(0, round(remaining * SECONDS_PER_QUESTION / 60)) if remaining else 0,
-        "percent": round(100 * len(answered) / len(required)) if required else 100,
+        "percent": round(100 * seen.answered / len(seen.required)) if seen.required else 100,
     }
 
 
@@ -174,8 +155,6 @@ def draft_progress(assessments: list[Any]) -> list[ListRow]:
         if not a.is_draft:
             rows.append(ListRow(a))
             continue
-        compiled = compiled_playbook(a.playbook)
-        visible, _, effective = visible_answers(compiled, answers[a.pk])
-        required = [c for c in visible if compiled.questions[c].required]
-        rows.append(ListRow(a, sum(1 for c in required if c in effective), len(required)))
+        seen = visibility(compiled_playbook(a.playbook), answers[a.pk])
+        rows.append(ListRow(a, seen.answered, len(seen.required)))
     return rows

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
-from apps.playbooks.engine.evaluate import visible_answers
+from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Answer, Assessment
@@ -37,6 +37,8 @@ class SaveResult:
     answers: dict[str, Any] = field(default_factory=dict)
     visible_before: set[str] = field(default_factory=set)
     visible_after: set[str] = field(default_factory=set)
+    # What ``answers`` show once saved, for the caller to reuse (None when nothing was written).
+    seen: Visibility | None = None
 
 
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
@@ -106,14 +108,15 @@ def record_answers(
         _touch_draft(assessment)
         stored = stored_answers(assessment)
         merged = dict(stored)
-        result.visible_before = set(visible_answers(compiled, stored)[0])
+        result.visible_before = set(visibility(compiled, stored).questions)
         for code, value in cleaned.items():
             if value is None:
                 merged.pop(code, None)
             else:
                 merged[code] = value
-        visible, _, _ = visible_answers(compiled, merged)
-        shown = result.visible_after = set(visible)
+        # Restoring the stored values of hidden questions below cannot change this: hidden answers never count.
+        seen = visibility(compiled, merged)
+        shown = result.visible_after = set(seen.questions)
         hidden = [code for code in cleaned if code not in shown]
         if hidden and strict_visibility:
             result.errors.update((code, "This question doesn't apply given your other answers.") for code in hidden)
@@ -138,15 +141,15 @@ def record_answers(
         if to_clear:
             Answer.objects.filter(assessment=assessment, question_code__in=to_clear).delete()
     result.saved, result.cleared = to_save, to_clear
-    result.answers = merged
+    result.answers, result.seen = merged, seen
     return result
 
 
 def missing_answers(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> list[str]:
+    """The visible required questions ``answers`` (default: the stored ones) leave unanswered."""
     compiled = compiled_playbook(assessment.playbook)
     answers = stored_answers(assessment) if answers is None else answers
-    visible, _, effective = visible_answers(compiled, answers)
-    return [c for c in visible if compiled.questions[c].required and c not in effective]
+    return list(visibility(compiled, answers).missing)
 
 
 def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment, bool]:

@@ -20,10 +20,12 @@ from apps.playbooks.engine.conditions import (
     compile_condition,
 )
 from apps.playbooks.engine.types import (
+    EFFECT_KINDS,
     KINDS,
     MULTI,
     OPERATORS,
     ROLES,
+    SEVERITIES,
     SINGLE,
     YES_NO,
     Catalogue,
@@ -36,8 +38,6 @@ from apps.playbooks.engine.types import (
     Section,
 )
 
-SEVERITIES = ("low", "medium", "high")
-EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location")
 CATALOGUE_OF = {"model": "models", "regime": "regimes", "location": "locations"}
 
 
@@ -375,8 +375,12 @@ class RuleIndex:
 
     def fired_rules(self, answers: Mapping[str, Any]) -> list[int]:
         """The positions of the rules that fire, in rule order."""
+        return self.rules_in(self.fired(answers))
+
+    def rules_in(self, fired: int) -> list[int]:
+        """The positions of the rules whose heads are set in ``fired``, in rule order."""
         rule_at = self.rule_at
-        return [rule_at[b] for b in bit_positions(self.fired(answers))]
+        return [rule_at[b] for b in bit_positions(fired)]
 
     def tally(self, fired: int, models: dict[str, int]) -> tuple[int, int]:
         """(fit points, blockers) of the fired rules; adds their model points into ``models``."""

@@ -13,14 +13,15 @@ one change to it reaches.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.compiler import CompiledPlaybook
-from apps.playbooks.engine.evaluate import VERDICT_LABELS, Outcome, outcome, visible_answers
-from apps.playbooks.engine.types import MULTI, NUMERIC_KINDS, SINGLE, YES_NO, Question
+from apps.playbooks.engine.evaluate import Outcome, outcome
+from apps.playbooks.engine.types import MULTI, NUMERIC_KINDS, SINGLE, VERDICT_LABELS, YES_NO, Question
+from apps.playbooks.engine.visibility import visibility
 
 # Pairs re-scored at most before the search stops. Counted work, not seconds: a time budget made the
 # result depend on the machine's load, yet it is cached and printed in the memo as deterministic.
@@ -105,7 +106,7 @@ def numeric_breakpoints(pb: CompiledPlaybook) -> dict[str, set[float]]:
     return points
 
 
-def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: list[str]) -> Iterator[Change]:
+def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: Sequence[str]) -> Iterator[Change]:
     breakpoints = numeric_breakpoints(pb)
     for code in visible:
         q = pb.questions[code]
@@ -170,7 +171,8 @@ def _flip(base: Outcome, result: Outcome, changes: tuple[Change, ...]) -> Flip |
 
 def single_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[Flip]:
     """Every single-answer change that flips the verdict or the top model."""
-    visible, _, effective = visible_answers(pb, answers)
+    seen = visibility(pb, answers)
+    visible, effective = seen.questions, seen.answers
     base = outcome(pb, effective)
     return [
         f for c in candidates(pb, effective, visible) if (f := _flip(base, outcome(pb, _apply(effective, (c,))), (c,)))
@@ -181,7 +183,8 @@ def what_would_flip(
     pb: CompiledPlaybook, answers: Mapping[str, Any], *, max_pairs: int = MAX_PAIRS_TRIED
 ) -> tuple[Flip, ...]:
     """Single changes that flip the verdict or the top model; pairs only if no single one flips the verdict."""
-    visible, _, effective = visible_answers(pb, answers)
+    seen = visibility(pb, answers)
+    visible, effective = seen.questions, seen.answers
     base = outcome(pb, effective)
     singles = list(candidates(pb, effective, visible))
     flips = single_flips(pb, effective)
@@ -211,7 +214,8 @@ def what_would_flip(
 
 def sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[Sensitivity, ...]:
     """For each visible answer, the fit-score range one change to it reaches, widest swing first."""
-    visible, _, effective = visible_answers(pb, answers)
+    seen = visibility(pb, answers)
+    visible, effective = seen.questions, seen.answers
     base = outcome(pb, effective).fit_score
     ranges: dict[str, list[int]] = {}
     for change in candidates(pb, effective, visible):

@@ -1,11 +1,10 @@
-"""Evaluating answers against a compiled playbook.
+"""Evaluating answers against a compiled playbook: the result with its explanation.
 
-Fit score: 50 + the sum of the fit points of every rule that fires, clamped to 0..100.
-Verdict: any blocker means "KPO doesn't win", and the fit score is then capped just below the
-conditional threshold (the uncapped figure is kept as ``unblocked_score``); otherwise the score
-against the playbook's two thresholds (wins / conditional). Models and locations are ranked by
-the sum of their points, ties broken by catalogue order then code (locations: by name), so the same
-answers always give the same result.
+The numbers (fit score, verdict, model points and ranking) come from ``scoring.tally``, the one tally;
+what is visible and still missing from ``visibility``. This module adds the why: the rules that fired,
+each target's contributions, regimes with their obligations, risks, locations and the cost estimate.
+Locations are ranked by the sum of their points, ties broken by name, so the same answers always give
+the same result.
 """
 
 from __future__ import annotations
@@ -16,15 +15,14 @@ from typing import Any
 
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
+from apps.playbooks.engine.scoring import BASE_SCORE, tally
+from apps.playbooks.engine.types import PHASES, VERDICT_LABELS
+from apps.playbooks.engine.visibility import visibility, visible_answers
 
-BASE_SCORE = 50
-VERDICT_LABELS = {
-    "wins": "KPO wins",
-    "conditional": "KPO wins, on conditions",
-    "doesnt_win": "KPO doesn't win",
-}
+# Re-exported: consumers have long imported these names from here.
+__all__ = ["BASE_SCORE", "PHASES", "VERDICT_LABELS", "Evaluation", "Outcome", "evaluate", "outcome", "visible_answers"]
+
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
-PHASES = (("before_signing", "Before signing"), ("in_contract", "In the contract"), ("during", "During the engagement"))
 
 
 @dataclass(frozen=True)
@@ -141,24 +139,6 @@ class Evaluation:
         return data
 
 
-def visible_answers(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[list[str], list[str], dict[str, Any]]:
-    """Walk the questions in order; a hidden question's answer never counts (but is kept by the caller)."""
-    effective: dict[str, Any] = {}
-    visible: list[str] = []
-    sections: list[str] = []
-    for section in pb.sections:
-        if not pb.section_visible[section.code](effective):
-            continue
-        sections.append(section.code)
-        for code in section.questions:
-            if pb.question_visible[code](effective):
-                visible.append(code)
-                value = answers.get(code)
-                if value is not None:
-                    effective[code] = value
-    return visible, sections, effective
-
-
 def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
     cat = pb.catalogue
     if effect.kind == "fit":
@@ -174,30 +154,6 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
     return f"risk: {effect.text}"
 
 
-def _order_key(entries: Mapping[str, Mapping[str, Any]], code: str) -> tuple[Any, str]:
-    return (entries[code].get("order", 100), code)
-
-
-def _verdict(pb: CompiledPlaybook, fit_points: int, blocked: bool) -> tuple[int, int, str]:
-    """(unblocked score, reported score, verdict) from the fit points and whether anything blocks."""
-    unblocked = max(0, min(100, BASE_SCORE + fit_points))
-    if blocked:
-        return unblocked, min(unblocked, max(0, pb.conditional_threshold - 1)), "doesnt_win"
-    if unblocked >= pb.wins_threshold:
-        return unblocked, unblocked, "wins"
-    if unblocked >= pb.conditional_threshold:
-        return unblocked, unblocked, "conditional"
-    return unblocked, unblocked, "doesnt_win"
-
-
-def _kpo_models(pb: CompiledPlaybook) -> list[str]:
-    return [code for code, m in pb.catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")]
-
-
-def _ranked(models: Mapping[str, Mapping[str, Any]], scores: Mapping[str, int]) -> list[str]:
-    return sorted(scores, key=lambda c: (-scores[c], *_order_key(models, c)))
-
-
 @dataclass(frozen=True)
 class Outcome:
     verdict: str
@@ -210,13 +166,8 @@ class Outcome:
 def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
     """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
     preview). Same rules and arithmetic as ``evaluate``, without building the explanation."""
-    _, _, effective = visible_answers(pb, answers)
-    scores = dict.fromkeys(_kpo_models(pb), 0)
-    index = rule_index(pb)
-    fit_points, blockers = index.tally(index.fired(effective), scores)
-    unblocked, score, verdict = _verdict(pb, fit_points, blockers > 0)
-    ranked = _ranked(pb.catalogue.models, scores)
-    return Outcome(verdict, score, ranked[0] if ranked else None, unblocked, blockers)
+    t = tally(pb, visibility(pb, answers).answers)
+    return Outcome(t.verdict, t.fit_score, t.top_model, t.unblocked_score, t.blockers)
 
 
 @dataclass(frozen=True)
@@ -255,15 +206,15 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
     )
 
 
-def _fired_plans(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> list[_RulePlan]:
-    """The plans of the rules that fire on ``effective``, in rule order. A rule's explanation depends
-    on the rule alone, so it is worked out the first time the rule fires and kept with the index."""
+def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan]:
+    """The plans of the ``fired`` rules, in rule order. A rule's explanation depends on the rule
+    alone, so it is worked out the first time the rule fires and kept with the index."""
     index = rule_index(pb)
     plans = index.plans
     if plans is None:
         plans = index.plans = [None] * len(pb.rules)
     out = []
-    for i in index.fired_rules(effective):
+    for i in fired:
         plan = plans[i]
         if plan is None:
             plan = plans[i] = _plan(pb, pb.rules[i][0])
@@ -272,28 +223,25 @@ def _fired_plans(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> list[_Ru
 
 
 def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
-    visible, sections, effective = visible_answers(pb, answers)
-    missing = tuple(c for c in visible if pb.questions[c].required and c not in effective)
+    seen = visibility(pb, answers)
+    effective = seen.answers
+    scored = tally(pb, effective)
     cat = pb.catalogue
 
-    fit_points = 0
     fit_contribs: list[Contribution] = []
     blockers: list[Blocker] = []
     fired: list[FiredRule] = []
-    model_scores = dict.fromkeys(_kpo_models(pb), 0)
-    model_contribs: dict[str, list[Contribution]] = {code: [] for code in model_scores}
+    model_contribs: dict[str, list[Contribution]] = {code: [] for code in scored.model_scores}
     location_scores = {code: 0 for code, loc in cat.locations.items() if not loc.get("retired")}
     location_contribs: dict[str, list[Contribution]] = {code: [] for code in location_scores}
     regime_because: dict[str, list[str]] = {}
     risks: list[Risk] = []
 
-    for plan in _fired_plans(pb, effective):
+    for plan in _fired_plans(pb, scored.fired):
         fired.append(plan.fired)
-        fit_points += plan.fired.fit_points
         fit_contribs.extend(plan.fit)
         for target, contribution in plan.models:
-            if target in model_scores:
-                model_scores[target] += contribution.points
+            if target in model_contribs:
                 model_contribs[target].append(contribution)
         for target, contribution in plan.locations:
             if target in location_scores:
@@ -304,10 +252,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             regime_because.setdefault(target, []).append(plan.fired.name)
         risks.extend(plan.risks)
 
-    unblocked, score, verdict = _verdict(pb, fit_points, bool(blockers))
     ranked_models = tuple(
-        RankedModel(code, str(cat.models[code].get("name", code)), model_scores[code], tuple(model_contribs[code]))
-        for code in _ranked(cat.models, model_scores)
+        RankedModel(
+            code, str(cat.models[code].get("name", code)), scored.model_scores[code], tuple(model_contribs[code])
+        )
+        for code in scored.models
     )
     ranked_locations = tuple(
         RankedLocation(
@@ -363,13 +312,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     return Evaluation(
         playbook_id=pb.id,
         playbook_version=pb.version,
-        visible=tuple(visible),
-        visible_sections=tuple(sections),
+        visible=seen.questions,
+        visible_sections=seen.sections,
         answers=effective,
-        missing_required=missing,
-        fit_score=score,
-        unblocked_score=unblocked,
-        verdict=verdict,
+        missing_required=seen.missing,
+        fit_score=scored.fit_score,
+        unblocked_score=scored.unblocked_score,
+        verdict=scored.verdict,
         blockers=tuple(blockers),
         fired=tuple(fired),
         fit_contributions=tuple(fit_contribs),

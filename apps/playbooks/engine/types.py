@@ -1,4 +1,8 @@
-"""The compiled playbook: frozen, hashable-free plain data the evaluator walks."""
+"""The compiled playbook: frozen, hashable-free plain data the evaluator walks.
+
+The constants below are the product's vocabulary (question kinds, roles, operators, effect kinds,
+severities, verdicts, obligation phases). They are the source: the Django choices that store them are
+checked against them, one test per pair (tests/playbooks/test_vocabulary.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +24,16 @@ ROLES = (
     "function", "annual_hours", "team_size", "deliverables", "horizon", "home_market", "buyer_location",
     "overlap_hours", "vendor_assurance",
 )  # fmt: skip
+MATCH_MODES = ("all", "any")  # how a part's conditions combine: every one holds, or any one
+EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location")
+SEVERITIES = ("low", "medium", "high")
+VERDICT_LABELS = {
+    "wins": "KPO wins",
+    "conditional": "KPO wins, on conditions",
+    "doesnt_win": "KPO doesn't win",
+}
+VERDICTS = tuple(VERDICT_LABELS)
+PHASES = (("before_signing", "Before signing"), ("in_contract", "In the contract"), ("during", "During the engagement"))
 
 
 @dataclass(frozen=True)

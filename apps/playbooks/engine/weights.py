@@ -17,15 +17,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from apps.playbooks.engine.compiler import CompiledPlaybook
-from apps.playbooks.engine.evaluate import (
-    BASE_SCORE,
-    VERDICT_LABELS,
-    _kpo_models,
-    _order_key,
-    _ranked,
-    _verdict,
-    visible_answers,
-)
+from apps.playbooks.engine.scoring import BASE_SCORE, order_key, tally
+from apps.playbooks.engine.types import VERDICT_LABELS
+from apps.playbooks.engine.visibility import visibility
 
 
 @dataclass(frozen=True)
@@ -52,22 +46,11 @@ class WeightRange:
 
 def weight_sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[WeightRange]:
     """The safe range of every fired rule's model and fit points, most fragile first."""
-    _, _, effective = visible_answers(pb, answers)
+    scored = tally(pb, visibility(pb, answers).answers)
     models = pb.catalogue.models
-    scores = dict.fromkeys(_kpo_models(pb), 0)
-    fit_points, blocked = 0, False
-    fired = [rule for rule, predicate in pb.rules if predicate(effective)]
-    for rule in fired:
-        for effect in rule.effects:
-            if effect.kind == "model" and effect.target in scores:
-                scores[effect.target] += effect.points
-            elif effect.kind == "fit":
-                fit_points += effect.points
-            elif effect.kind == "blocker":
-                blocked = True
-    ranked = _ranked(models, scores)
-    top = ranked[0] if ranked else None
-    verdict = _verdict(pb, fit_points, blocked)[2]
+    scores, fit_points, blocked = scored.model_scores, scored.fit_points, scored.blockers > 0
+    fired = [pb.rules[i][0] for i in scored.fired]
+    top, verdict = scored.top_model, scored.verdict
 
     def name(code: str) -> str:
         return str(models.get(code, {}).get("name", code))
@@ -95,7 +78,7 @@ def _model_range(
     models: Mapping[str, Mapping[str, Any]],
     name: Any,
 ) -> WeightRange:
-    top_key = _order_key(models, top)
+    top_key = order_key(models, top)
     if target == top:
         others = [o for o in scores if o != top]
         if not others:
@@ -103,16 +86,16 @@ def _model_range(
 
         # The largest drop d with the top model still first against ``o``.
         def slack(o: str) -> int:
-            return scores[top] - scores[o] - (0 if top_key < _order_key(models, o) else 1)
+            return scores[top] - scores[o] - (0 if top_key < order_key(models, o) else 1)
 
-        challenger = min(others, key=lambda o: (slack(o), _order_key(models, o)))
+        challenger = min(others, key=lambda o: (slack(o), order_key(models, o)))
         low = points - slack(challenger)
         return WeightRange(
             code, rule_name, "model", target, name(target), points, low, None,
             f"{name(challenger)} would rank first", "",
         )  # fmt: skip
     # Another model's effect: it overtakes the top model once its total passes (or ties ahead of) the top's.
-    need = scores[top] - scores[target] + (0 if _order_key(models, target) < top_key else 1)
+    need = scores[top] - scores[target] + (0 if order_key(models, target) < top_key else 1)
     high = points + need - 1
     return WeightRange(
         code, rule_name, "model", target, name(target), points, None, high, "", f"{name(target)} would rank first"

@@ -1,0 +1,81 @@
+"""The one tally: which rules fire, the fit points, blockers and model points they add up to, and the
+verdict and model ranking that follow. ``evaluate`` (which adds the explanation), ``outcome`` (the bare
+result, for re-scoring many answer sets) and weight sensitivity all start from it.
+
+Fit score: 50 + the fit points of every rule that fires, clamped to 0..100. Any blocker means "KPO
+doesn't win", and the score is then capped just below the conditional threshold (the uncapped figure
+is kept as ``unblocked_score``); otherwise the score against the two thresholds. Models rank by their
+points, ties broken by catalogue order, then code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
+
+BASE_SCORE = 50
+
+
+def kpo_models(pb: CompiledPlaybook) -> list[str]:
+    """The models a rule can rank: KPO models still offered (contrasts such as BPO are only shown)."""
+    return [code for code, m in pb.catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")]
+
+
+def order_key(entries: Mapping[str, Mapping[str, Any]], code: str) -> tuple[Any, str]:
+    """How catalogue entries sort when their points tie: curated order, then code."""
+    return (entries[code].get("order", 100), code)
+
+
+def ranked(models: Mapping[str, Mapping[str, Any]], scores: Mapping[str, int]) -> list[str]:
+    """Model codes, most points first."""
+    return sorted(scores, key=lambda c: (-scores[c], *order_key(models, c)))
+
+
+def verdict_for(pb: CompiledPlaybook, fit_points: int, blocked: bool) -> tuple[int, int, str]:
+    """(unblocked score, reported score, verdict) from the fit points and whether anything blocks."""
+    unblocked = max(0, min(100, BASE_SCORE + fit_points))
+    if blocked:
+        return unblocked, min(unblocked, max(0, pb.conditional_threshold - 1)), "doesnt_win"
+    if unblocked >= pb.wins_threshold:
+        return unblocked, unblocked, "wins"
+    if unblocked >= pb.conditional_threshold:
+        return unblocked, unblocked, "conditional"
+    return unblocked, unblocked, "doesnt_win"
+
+
+@dataclass(frozen=True)
+class Tally:
+    fired: tuple[int, ...]  # positions of the rules that fire, in rule order
+    fit_points: int
+    blockers: int
+    model_scores: Mapping[str, int]  # every KPO model still offered, with its points
+    models: tuple[str, ...]  # model codes, best first
+    unblocked_score: int
+    fit_score: int
+    verdict: str
+
+    @property
+    def top_model(self) -> str | None:
+        return self.models[0] if self.models else None
+
+
+def tally(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> Tally:
+    """Score ``effective`` (the answers that count: see ``visibility``) with ``pb``'s rules."""
+    index = rule_index(pb)
+    fired = index.fired(effective)
+    scores = dict.fromkeys(kpo_models(pb), 0)
+    fit_points, blockers = index.tally(fired, scores)
+    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+    return Tally(
+        fired=tuple(index.rules_in(fired)),
+        fit_points=fit_points,
+        blockers=blockers,
+        model_scores=scores,
+        models=tuple(ranked(pb.catalogue.models, scores)),
+        unblocked_score=unblocked,
+        fit_score=score,
+        verdict=verdict,
+    )
