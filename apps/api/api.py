@@ -10,13 +10,13 @@ from __future__ import annotations
 import base64
 import inspect
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from ninja import Header, NinjaAPI, Query, Schema, Status
+from ninja import Field, Header, NinjaAPI, Query, Schema, Status
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
@@ -36,6 +36,7 @@ from apps.api.schemas import (
     Submitted,
     VendorMatching,
 )
+from apps.common.hostile import control_problem
 from apps.playbooks.describe import answer_schema
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -172,9 +173,15 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+# Query text never holds control characters: HostileInputMiddleware refuses them (400) before the API runs.
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+CURSOR = Field(None, pattern=TEXT, description="next_cursor from the previous page; leave out for the first page.")
+LIMIT = Field(PAGE_SIZE, ge=1, le=200, description="Rows per page.")
+
+
 class Page(Schema):
-    cursor: str | None = None
-    limit: int = PAGE_SIZE
+    cursor: str | None = CURSOR
+    limit: int = LIMIT
 
 
 def _cursor_after(qs: Any, cursor: str | None, field: str) -> Any:
@@ -200,16 +207,10 @@ def _page(rows: list[Any], limit: int, field: str) -> str | None:
     return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
 
 
-def _limit(limit: int) -> int:
-    if not 1 <= limit <= 200:
-        raise Problem(422, "limit must be from 1 to 200.", errors=[{"field": "limit", "message": "From 1 to 200."}])
-    return limit
-
-
 @api.get("/assessments", response=AssessmentPage, summary="The organisation's assessments, newest change first")
 def assessment_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
     need(request, Scope.READ)
-    limit = _limit(page.limit)
+    limit = page.limit
     qs = Assessment.objects.for_organisation(request.organisation)  # type: ignore[attr-defined]
     qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook", "recommendation")
     rows = list(qs.defer("playbook__definition").order_by("-updated_at", "-pk")[: limit + 1])
@@ -225,6 +226,11 @@ def assessment_create(request: HttpRequest, body: AssessmentIn) -> Status[dict[s
     compiled = compiled_playbook(playbook)
     function_q = compiled.questions.get(compiled.roles.get("function", ""))
     functions = [(o.code, o.label) for o in function_q.options] if function_q else []
+    # Control characters: refused as the pages refuse them (there by HostileInputMiddleware, which does
+    # not read JSON bodies), with its message.
+    refused = [{"field": f, "message": m} for f in ("title", "function") if (m := control_problem(getattr(body, f), f))]
+    if refused:
+        raise Problem(422, "The assessment could not be started.", errors=refused)
     # The start page's own form: the same checks and messages.
     form = StartAssessmentForm({"title": body.title, "function": body.function}, functions=functions)
     if not form.is_valid():
@@ -350,14 +356,17 @@ def assessment_submit(
 
 
 class HistoryQuery(Schema):
-    verdict: str | None = None
-    function: str | None = None
-    model: str | None = None
-    regime: str | None = None
-    since: str | None = None
-    until: str | None = None
-    cursor: str | None = None
-    limit: int = PAGE_SIZE
+    """The history page's filters; its form checks them, with its messages (codes: see /playbook and the
+    catalogue pages)."""
+
+    verdict: Literal["wins", "conditional", "doesnt_win"] | None = None
+    function: str | None = Field(None, pattern=TEXT, description="A knowledge function's code.")
+    model: str | None = Field(None, pattern=TEXT, description="The top engagement model's code.")
+    regime: str | None = Field(None, pattern=TEXT, description="A regime's code.")
+    since: str | None = Field(None, pattern=TEXT, description="From this day (YYYY-MM-DD), inclusive.")
+    until: str | None = Field(None, pattern=TEXT, description="To this day (YYYY-MM-DD), inclusive.")
+    cursor: str | None = CURSOR
+    limit: int = LIMIT
 
 
 def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
@@ -371,7 +380,7 @@ def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
 )
 def recommendation_list(request: HttpRequest, filters: Query[HistoryQuery]) -> dict[str, Any]:
     need(request, Scope.READ)
-    limit = _limit(filters.limit)
+    limit = filters.limit
     query = QueryDict(mutable=True)
     for name in ("verdict", "function", "model", "regime", "since", "until"):
         value = getattr(filters, name)

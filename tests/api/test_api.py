@@ -1,0 +1,336 @@
+"""The JSON API's behaviour, through the client, then the database."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, User
+from apps.api.models import ApiKey, IdempotentResponse, RateCounter
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+from tests.api.conftest import ApiClient, key_client
+
+pytestmark = pytest.mark.django_db
+
+COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
+
+
+def _assessment(
+    organisation: Organisation, user: User, playbook: Playbook, title: str = "Draft", **answers: Any
+) -> Assessment:
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=playbook)
+    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    return a
+
+
+def _recommended(organisation: Organisation, user: User, playbook: Playbook, title: str = "Done") -> Recommendation:
+    return submit_and_recommend(assessment=_assessment(organisation, user, playbook, title, **COMPLETE), user=user)
+
+
+# Keys
+
+
+def test_owner_makes_a_key_shown_once_and_stored_only_as_a_hash(
+    buyer_client: Client, organisation: Organisation
+) -> None:
+    response = buyer_client.post(reverse("api_keys:list"), {"name": "Sourcing suite", "scopes": ["read", "submit"]})
+    assert response.status_code == 200
+    secret = re.search(r"kpo_[0-9a-f]{12}_[A-Za-z0-9_-]{43}", response.content.decode()).group()  # type: ignore[union-attr]
+    key = ApiKey.objects.get(organisation=organisation)
+    assert (key.name, key.scopes) == ("Sourcing suite", ["read", "submit"])
+    assert key.secret_sha256 == hashlib.sha256(secret.split("_", 2)[2].encode()).hexdigest()
+    assert secret not in str(ApiKey.objects.values_list())
+    assert secret not in buyer_client.get(reverse("api_keys:list")).content.decode()  # never again
+    assert ApiClient(secret).get("/assessments").status_code == 200
+
+
+def test_a_key_with_no_scope_or_no_name_is_refused(buyer_client: Client) -> None:
+    response = buyer_client.post(reverse("api_keys:list"), {"name": "  ", "scopes": []})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not ApiKey.objects.exists()
+
+
+def test_a_revoked_key_gets_401(buyer_client: Client, organisation: Organisation, buyer: User) -> None:
+    api = key_client(organisation, buyer)
+    assert api.get("/assessments").status_code == 200
+    key = ApiKey.objects.get()
+    assert buyer_client.post(reverse("api_keys:revoke", args=[key.pk])).status_code == 302
+    response = api.get("/assessments")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 401
+    assert ApiKey.objects.get().revoked_at is not None
+
+
+def test_last_used_is_written_at_most_once_a_minute(api: ApiClient, django_assert_num_queries: Any) -> None:
+    assert ApiKey.objects.get().last_used_at is None
+    api.get("/assessments")
+    first = ApiKey.objects.get().last_used_at
+    assert first is not None
+    api.get("/assessments")
+    assert ApiKey.objects.get().last_used_at == first
+    # The same minute's second call: key lookup, the counter upsert, the list (no key update).
+    with django_assert_num_queries(3):
+        api.get("/assessments")
+
+
+# Rate limit
+
+
+def test_past_the_rate_limit_a_key_gets_429_with_retry_after(api: ApiClient, settings: Any) -> None:
+    settings.API_RATE_PER_MINUTE = 3
+    assert [api.get("/assessments").status_code for _ in range(3)] == [200, 200, 200]
+    response = api.get("/assessments")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert RateCounter.objects.get().calls == 4
+
+
+def test_the_rate_limit_is_per_key(organisation: Organisation, buyer: User, settings: Any) -> None:
+    settings.API_RATE_PER_MINUTE = 1
+    first, second = key_client(organisation, buyer), key_client(organisation, buyer)
+    assert first.get("/assessments").status_code == 200
+    assert first.get("/assessments").status_code == 429
+    assert second.get("/assessments").status_code == 200
+
+
+# Organisation scoping of lists
+
+
+def test_lists_hold_only_the_keys_organisation(
+    api: ApiClient,
+    organisation: Organisation,
+    other_organisation: Organisation,
+    buyer: User,
+    outsider: User,
+    playbook: Playbook,
+) -> None:
+    mine = _recommended(organisation, buyer, playbook, "Mine")
+    _recommended(other_organisation, outsider, playbook, "Theirs")
+    assert [r["id"] for r in api.get("/recommendations").json()["items"]] == [mine.pk]
+    assert [a["title"] for a in api.get("/assessments").json()["items"]] == ["Mine"]
+
+
+# Assessments and answers: the autosave's service and messages
+
+
+def test_start_answer_and_read_an_assessment(api: ApiClient, playbook: Playbook, organisation: Organisation) -> None:
+    response = api.post("/assessments", {"title": "  Legal review  2027 ", "function": "legal"})
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["title"], body["answers"], body["status"]) == ("Legal review 2027", {"function": "legal"}, "draft")
+    assert body["missing"] == ["judgement", "data"]
+    response = api.put(
+        f"/assessments/{body['id']}/answers", {"answers": {"judgement": "yes", "hours": "4000", "data": ["none"]}}
+    )
+    assert response.status_code == 200
+    assert response.json()["missing"] == []
+    stored = dict(Answer.objects.filter(assessment_id=body["id"]).values_list("question_code", "value"))
+    assert stored == {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
+    assert Assessment.objects.get(pk=body["id"]).organisation == organisation
+
+
+def test_start_refuses_with_the_start_pages_messages(api: ApiClient, playbook: Playbook) -> None:
+    response = api.post("/assessments", {"title": "   ", "function": "astrology"})
+    assert response.status_code == 422
+    messages = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert messages["title"] == "This field is required."  # the start form's message for a blank title
+    assert "astrology is not one of the available choices" in messages["function"]
+    response = api.post("/assessments", {"title": "Bell\x07", "function": "legal"})
+    assert response.status_code == 422
+    assert "control character U+0007" in response.json()["errors"][0]["message"]
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [("hours", "lots"), ("judgement", "perhaps"), ("data", ["phi", "tarot"]), ("hours", -5), ("distributed_us", "yes")],
+)
+def test_a_bad_answer_gets_autosaves_message_and_nothing_is_saved(
+    api: ApiClient,
+    buyer_client: Client,
+    organisation: Organisation,
+    buyer: User,
+    playbook: Playbook,
+    question: str,
+    value: Any,
+) -> None:
+    draft = _assessment(organisation, buyer, playbook, function="legal", judgement=True)
+    web = buyer_client.post(
+        reverse("questionnaire:answer", args=[draft.pk, question]), {question: value}, headers={"HX-Request": "true"}
+    )
+    assert web.status_code == 400
+    response = api.put(f"/assessments/{draft.pk}/answers", {"answers": {question: value, "budget": 100}})
+    assert response.status_code == 422
+    error = next(e for e in response.json()["errors"] if e["field"] == question)
+    assert error["message"] in html.unescape(web.content.decode())
+    single = api.put(f"/assessments/{draft.pk}/answers/{question}", {"value": value})
+    assert single.status_code == 422
+    assert single.json()["errors"] == [error]
+    # All or nothing, as autosave: the valid budget was not saved either.
+    assert dict(Answer.objects.filter(assessment=draft).values_list("question_code", "value")) == {
+        "function": "legal",
+        "judgement": True,
+    }
+
+
+def test_answers_to_a_submitted_assessment_get_409(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    done = _recommended(organisation, buyer, playbook).assessment
+    response = api.put(f"/assessments/{done.pk}/answers/hours", {"value": 10})
+    assert response.status_code == 409
+    assert response.json()["detail"] == "This assessment has been submitted; its answers can no longer change."
+    assert Answer.objects.get(assessment=done, question_code="hours").value == 4000
+
+
+def test_an_unknown_question_is_404(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    draft = _assessment(organisation, buyer, playbook)
+    assert api.put(f"/assessments/{draft.pk}/answers/astrology", {"value": 1}).status_code == 404
+
+
+# Submit
+
+
+def test_submit_twice_with_one_idempotency_key_gives_one_response_and_one_recommendation(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    draft = _assessment(organisation, buyer, playbook, **COMPLETE)
+    first = api.post(f"/assessments/{draft.pk}/submit", **{"Idempotency-Key": "order-1"})
+    second = api.post(f"/assessments/{draft.pk}/submit", **{"Idempotency-Key": "order-1"})
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert first.json()["recommendation_id"] == Recommendation.objects.get(assessment=draft).pk
+    assert IdempotentResponse.objects.count() == 1
+
+
+def test_one_idempotency_key_for_another_request_is_422(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    one = _assessment(organisation, buyer, playbook, "One", **COMPLETE)
+    other = _assessment(organisation, buyer, playbook, "Other", **COMPLETE)
+    assert api.post(f"/assessments/{one.pk}/submit", **{"Idempotency-Key": "k"}).status_code == 200
+    response = api.post(f"/assessments/{other.pk}/submit", **{"Idempotency-Key": "k"})
+    assert response.status_code == 422
+    assert "different request" in response.json()["detail"]
+    assert not Recommendation.objects.filter(assessment=other).exists()
+
+
+def test_an_idempotency_key_is_forgotten_after_24_hours(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    one = _assessment(organisation, buyer, playbook, "One", **COMPLETE)
+    other = _assessment(organisation, buyer, playbook, "Other", **COMPLETE)
+    assert api.post(f"/assessments/{one.pk}/submit", **{"Idempotency-Key": "k"}).status_code == 200
+    IdempotentResponse.objects.update(created_at=timezone.now() - timedelta(hours=24, seconds=1))
+    assert api.post(f"/assessments/{other.pk}/submit", **{"Idempotency-Key": "k"}).status_code == 200
+    assert Recommendation.objects.filter(assessment=other).exists()
+
+
+def test_an_incomplete_submit_is_422_with_what_is_missing_and_not_remembered(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    draft = _assessment(organisation, buyer, playbook, function="legal")
+    response = api.post(f"/assessments/{draft.pk}/submit", **{"Idempotency-Key": "k"})
+    assert response.status_code == 422
+    assert "Not answered yet: Is the work judgement-based?" in [e["message"] for e in response.json()["errors"]]
+    assert not IdempotentResponse.objects.exists()  # corrected, the same key submits
+    Answer.objects.bulk_create(
+        Answer(assessment=draft, question_code=c, value=v) for c, v in COMPLETE.items() if c != "function"
+    )
+    assert api.post(f"/assessments/{draft.pk}/submit", **{"Idempotency-Key": "k"}).status_code == 200
+
+
+# Recommendations
+
+
+def test_recommendations_page_by_cursor_without_repeats(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    made = [_recommended(organisation, buyer, playbook, f"R{i}").pk for i in range(5)]
+    seen: list[int] = []
+    cursor = None
+    for _ in range(3):
+        body = api.get("/recommendations", {"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [r["id"] for r in body["items"]]
+        cursor = body["next_cursor"]
+    assert seen == sorted(made, reverse=True)
+    assert cursor is None
+
+
+def test_recommendation_filters_are_the_history_pages(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    rec = _recommended(organisation, buyer, playbook)
+    assert [r["id"] for r in api.get("/recommendations", {"verdict": rec.verdict}).json()["items"]] == [rec.pk]
+    other = "wins" if rec.verdict != "wins" else "doesnt_win"
+    assert api.get("/recommendations", {"verdict": other}).json()["items"] == []
+    response = api.get("/recommendations", {"since": "2026-02-01", "until": "2026-01-01"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "", "message": "'From' must be on or before 'To'."}]
+    assert api.get("/recommendations", {"cursor": "not-a-cursor"}).status_code == 422
+
+
+def test_a_recommendation_is_its_json_download_and_its_csv_the_pages(
+    api: ApiClient, buyer_client: Client, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    rec = _recommended(organisation, buyer, playbook)
+    download = buyer_client.get(reverse("recommendations:export_json", args=[rec.pk])).json()
+    assert api.get(f"/recommendations/{rec.pk}").json() == download
+    page_csv = buyer_client.get(reverse("recommendations:obligations_csv", args=[rec.pk]))
+    api_csv = api.get(f"/recommendations/{rec.pk}/obligations.csv")
+    assert api_csv["Content-Type"] == page_csv["Content-Type"]
+    assert api_csv.content == page_csv.content
+
+
+def test_vendor_matching_lists_requirements_and_ranked_vendors(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    rec = _recommended(organisation, buyer, playbook)
+    body = api.get(f"/recommendations/{rec.pk}/vendors").json()
+    assert set(body) == {"requirements", "ranked", "excluded"}
+
+
+# Schema, docs, errors
+
+
+def test_openapi_31_and_docs_from_our_own_static_files(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+    assert "/api/v1/assessments/{assessment_id}/submit" in schema["paths"]
+    response = client.get("/api/v1/docs")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "cdn" not in html.lower() and "https://" not in html
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)  # type: ignore[union-attr]
+    scripts = re.findall(r"<script src=\"([^\"]+)\" nonce=\"([^\"]+)\"", html)
+    assert [src for src, _ in scripts] == ["/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js"]
+    assert {n for _, n in scripts} == {nonce}
+
+
+def test_every_error_is_problem_details(api: ApiClient) -> None:
+    for response in (
+        api.get("/no-such-thing"),
+        api.client.delete("/api/v1/assessments", headers=api.headers),
+        api.get("/recommendations", {"model": "a\x00b"}),
+        api.post("/assessments", "{not json"),
+    ):
+        assert response["Content-Type"] == "application/problem+json", response.content
+        body = response.json()
+        assert body["status"] == response.status_code >= 400
+        assert body["title"] and body["detail"]
