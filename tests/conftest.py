@@ -1,12 +1,24 @@
 """Personas, as in the style guide: a buyer (owner), a colleague (editor), a viewer, an outsider
-(member of another organisation) and a curator (staff)."""
+(member of another organisation) and a curator (staff); the reference catalogue and playbook.
+
+The reference data is loaded once per test session, not once per test: ``load_reference_data`` runs
+in a transaction that is rolled back after its rows are copied out (PostgreSQL ``COPY``), so every
+test still starts on an empty database and ``reference`` copies the same rows back in (about a
+hundredth of the cost of loading them), inside the test's own transaction.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 
 from apps.accounts.models import Membership, Organisation, User
@@ -21,6 +33,115 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: A
 
     base = settings.DATABASES["default"].get("NAME") or "kpo_advisor"
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{base}_{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class ReferenceRows:
+    """The rows ``load_reference_data`` writes, per table, in PostgreSQL's COPY text format."""
+
+    tables: tuple[tuple[str, bytes], ...]
+    playbook_ids: frozenset[int]
+
+
+def _row_counts(tables: list[str]) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(f"SELECT %s, count(*) FROM {connection.ops.quote_name(t)}" for t in tables), tables
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.fixture(scope="session")
+def reference_rows(django_db_setup: None, django_db_blocker: Any) -> ReferenceRows:
+    """Load the reference data once, copy its rows out, and roll the load back (the database stays empty).
+
+    The sequences keep the values the load took them to (PostgreSQL never rolls them back), so rows a
+    test creates never reuse an id of the copied rows."""
+    from apps.playbooks.models import Playbook
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        # pytest-django sets the test database up only when a collected test asks for one (``reference`` does).
+        assert connection.settings_dict["NAME"].startswith("test_"), "the test database is not set up"
+        tables = sorted(connection.introspection.table_names())
+        before = _row_counts(tables)
+        call_command("load_reference_data", stdout=StringIO())
+        after = _row_counts(tables)
+        written = [t for t in tables if after[t] != before[t]]
+        assert "playbooks_playbook" in written, f"loading the reference data wrote no playbook: {written}"
+        assert all(before[t] == 0 for t in written), "reference data changed rows that exist before it loads"
+        copied = []
+        with connection.cursor() as cursor:
+            for table in written:
+                if table == GROUP_PERMISSIONS:
+                    continue
+                with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
+                    copied.append((table, b"".join(bytes(block) for block in copy)))
+        playbook_ids = frozenset(Playbook.objects.values_list("pk", flat=True))
+        transaction.set_rollback(True)
+    _reference_playbook_ids.update(playbook_ids)
+    return ReferenceRows(tables=tuple(copied), playbook_ids=playbook_ids)
+
+
+# Not copied: its rows point at auth_permission rows, which Django creates again (with new ids) after a
+# transactional test empties the database; the curator group's permissions are set by name, as the loader does.
+GROUP_PERMISSIONS = "auth_group_permissions"
+
+
+def restore_reference_rows(rows: ReferenceRows) -> None:
+    """Copy the reference rows back in. Triggers are off while they go in: the audit trail's rows
+    (pghistory) are among the copied ones, so its triggers must not write them a second time."""
+    from apps.common.curators import ensure_curator_group
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        superuser = cursor.fetchone()[0]
+        names = [connection.ops.quote_name(t) for t, _ in rows.tables]
+        if superuser:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        else:  # the table owner (who created the test database) may switch its own triggers off
+            for name in names:
+                cursor.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
+        for (_, data), name in zip(rows.tables, names, strict=True):
+            with cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy:
+                copy.write(data)
+        if superuser:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        else:
+            for name in names:
+                cursor.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
+        ensure_curator_group()
+
+
+_reference_playbook_ids: set[int] = set()
+
+
+def _clear_caches() -> None:
+    from apps.playbooks import runtime
+
+    cache.clear()
+    for pk in list(runtime._cache):
+        if pk not in _reference_playbook_ids:
+            del runtime._cache[pk]
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """Each test starts and ends with empty caches: the cache framework (insight pages, throttles) and the
+    compiled playbooks (keyed by id). The reference playbooks stay compiled: their rows (ids included) are the
+    same in every test, and a published playbook never changes."""
+    _clear_caches()
+    yield
+    _clear_caches()
+
+
+@pytest.fixture
+def reference(db: None, reference_rows: ReferenceRows) -> Playbook:
+    """The reference catalogue, vendor directory and playbook (published, version 1), as ``load_reference_data``
+    leaves them; rolled back with the test like anything else it writes."""
+    restore_reference_rows(reference_rows)
+    playbook = Playbook.objects.current()
+    assert playbook is not None
+    return playbook
 
 
 @pytest.fixture(autouse=True)

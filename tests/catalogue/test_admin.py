@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+
+from apps.playbooks.models import Playbook
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(db: None) -> None:
-    call_command("load_reference_data", stdout=StringIO())
+def catalogue(reference: Playbook) -> None:
+    """The reference catalogue (loaded with the reference playbook)."""
 
 
 def _registered() -> list[tuple[str, str]]:

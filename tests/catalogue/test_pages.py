@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from apps.engagements.models import KnowledgeFunction
+from apps.playbooks.models import Playbook
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +23,8 @@ PAGES = [
 
 
 @pytest.fixture
-def catalogue(db: None) -> None:
-    call_command("load_reference_data", stdout=StringIO())
+def catalogue(reference: Playbook) -> None:
+    """The reference catalogue (loaded with the reference playbook)."""
 
 
 @pytest.mark.parametrize(("name", "args", "text"), PAGES)

@@ -1,4 +1,6 @@
-"""The reference loader is idempotent and never overwrites what a curator edited."""
+"""The reference loader is idempotent and never overwrites what a curator edited.
+
+The ``reference`` fixture holds the rows a first load writes, so only the tests of a first load run it."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.core.management import call_command
 from apps.compliance.models import Obligation, Regime
 from apps.engagements import reference as engagements_reference
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
+from apps.playbooks.models import Playbook
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +27,7 @@ def load() -> str:
     return out.getvalue()
 
 
-def test_reference_catalogue_meets_the_minimums() -> None:
-    load()
+def test_reference_catalogue_meets_the_minimums(reference: Playbook) -> None:
     assert EngagementModel.objects.filter(is_kpo=True).count() >= 6
     assert EngagementModel.objects.filter(code="bpo", is_kpo=False).exists()
     for code in ("captive-team", "project", "shared-pool", "bot", "staff-augmentation", "managed-services"):
@@ -41,15 +43,13 @@ def test_reference_catalogue_meets_the_minimums() -> None:
     assert all(o.citation for o in Obligation.objects.all())
 
 
-def test_every_entry_names_a_source() -> None:
-    load()
+def test_every_entry_names_a_source(reference: Playbook) -> None:
     for model in (EngagementModel, KnowledgeFunction, DeliveryLocation, Regime):
         for entry in model.objects.all():
             assert entry.sources, f"{model.__name__} {entry.code} has no source"
 
 
-def test_the_captive_team_carries_the_articles_figures() -> None:
-    load()
+def test_the_captive_team_carries_the_articles_figures(reference: Playbook) -> None:
     captive = EngagementModel.objects.get(code="captive-team")
     assert (captive.rate_low, captive.rate_high, captive.commitment_hours) == (Decimal(30), Decimal(60), 2000)
 
@@ -63,8 +63,7 @@ def test_loading_twice_changes_nothing() -> None:
     assert counts == {m: m.objects.count() for m in counts}
 
 
-def test_a_curator_edit_is_kept_and_reported() -> None:
-    load()
+def test_a_curator_edit_is_kept_and_reported(reference: Playbook) -> None:
     captive = EngagementModel.objects.get(code="captive-team")
     captive.rate_high = Decimal("75.00")
     captive.save()
@@ -74,8 +73,9 @@ def test_a_curator_edit_is_kept_and_reported() -> None:
     assert "captive-team: differs from the reference data in rate_high; left as edited" in report
 
 
-def test_unedited_entries_take_new_reference_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    load()
+def test_unedited_entries_take_new_reference_values(
+    reference: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data_dir = tmp_path / "reference"
     shutil.copytree(engagements_reference.DATA_DIR, data_dir)
     path = data_dir / "knowledge_functions.json"

@@ -1,7 +1,8 @@
 """Browser tests: Playwright for Python drives Debian's Chromium against pytest-django's live server.
 
 One Chromium and one live server per session, a fresh browser context (profile) per page a test
-asks for, and the reference catalogue and playbook (version 1) loaded for every test. Any console
+asks for, and the reference catalogue and playbook (version 1) copied in for every test (loaded once per
+session, tests/conftest.py). Any console
 error, uncaught exception or Content Security Policy violation fails the test (``browser.py``).
 
 The tests run when ``KPO_CHROMIUM`` names a Chromium (``scripts/run-tests.sh`` sets it when one is
@@ -13,12 +14,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
+from tests.conftest import ReferenceRows, restore_reference_rows
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, Browsing, ConsoleLog
 from tests.factories import PASSWORD
 
@@ -64,9 +64,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def server(live_server: Any, transactional_db: None) -> str:
-    """The live server's base URL, with the reference catalogue and playbook (version 1) loaded."""
-    call_command("load_reference_data", stdout=StringIO())
+def server(live_server: Any, transactional_db: None, reference_rows: ReferenceRows) -> str:
+    """The live server's base URL, with the reference catalogue and playbook (version 1) loaded (copied in and
+    committed, since the server's thread reads through its own connection; emptied after the test)."""
+    restore_reference_rows(reference_rows)
     return str(live_server.url)
 
 

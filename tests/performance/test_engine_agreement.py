@@ -6,23 +6,21 @@ engine's rule index on every operator, "any" and "all" rules, and hidden questio
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from apps.playbooks.definition import catalogue_snapshot
 from apps.playbooks.engine import compile_playbook, evaluate
 from apps.playbooks.engine.evaluate import outcome
+from apps.playbooks.models import Playbook
 from bench.engine import agree
 from bench.naive import NaiveEngine
 from bench.playbooks import answer_sets, generate_playbook
 
 
 @pytest.fixture
-def catalogue(db: None) -> dict[str, Any]:
-    call_command("load_reference_data", stdout=StringIO())
+def catalogue(reference: Playbook) -> dict[str, Any]:
     return catalogue_snapshot()
 
 

@@ -18,13 +18,14 @@ from django.urls import reverse
 from apps.compliance.models import Obligation
 from apps.engagements.models import KnowledgeFunction
 from apps.playbooks.catalogue_io import CatalogueError, export_catalogue, import_catalogue
+from apps.playbooks.models import Playbook
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(db: None) -> None:
-    call_command("load_reference_data", stdout=StringIO())
+def catalogue(reference: Playbook) -> None:
+    """The reference catalogue (loaded with the reference playbook)."""
 
 
 def roundtrip(data: dict[str, Any]) -> Any:

@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
-
-
 def run(*args: Any) -> str:
     out = StringIO()
     call_command(*args, stdout=out)

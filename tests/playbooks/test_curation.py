@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
@@ -23,14 +21,6 @@ from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
 
 
 def _weaken_a_golden_case(draft: Playbook) -> GoldenCase:

@@ -3,12 +3,10 @@ with widgets that fit the question, styled breadcrumbs, a readable audit list, i
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pghistory
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.forms import CheckboxInput, MultiWidget
 from django.test import Client
@@ -21,14 +19,6 @@ from apps.playbooks.services import import_playbook, start_draft
 from tests.playbook_data import small_playbook
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
 
 
 @pytest.fixture

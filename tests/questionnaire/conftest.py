@@ -1,3 +1,2 @@
-"""The reference playbook (its volume step has the branching and number questions buyers mistype)."""
-
-from tests.recommendations.conftest import reference  # noqa: F401  (the same fixture, one home)
+"""The reference playbook (its volume step has the branching and number questions buyers mistype) is the
+``reference`` fixture of tests/conftest.py."""

@@ -1,28 +1,13 @@
-"""Recommendations on the reference playbook, from its golden cases (complete, valid answer sets)."""
+"""Recommendations on the reference playbook (the ``reference`` fixture, tests/conftest.py), from its golden
+cases (complete, valid answer sets)."""
 
 from __future__ import annotations
-
-from io import StringIO
-
-import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
-
-
-@pytest.fixture
-def reference(db: None) -> Playbook:
-    """The reference catalogue and playbook, loaded and published; insight caches cleared."""
-    call_command("load_reference_data", stdout=StringIO())
-    cache.clear()
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
 
 
 def recommend(

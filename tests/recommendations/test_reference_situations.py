@@ -4,10 +4,8 @@ situation with the verdict, top model and regimes a KPO expert would expect, and
 from __future__ import annotations
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from apps.playbooks.golden import run_golden_cases
 from apps.playbooks.models import Playbook
@@ -30,10 +28,8 @@ def test_the_reference_playbook_meets_the_minimums() -> None:
 
 
 @pytest.mark.parametrize("name", [c["name"] for c in CASES])
-def test_reference_situation(name: str) -> None:
-    call_command("load_reference_data", stdout=StringIO())
-    playbook = Playbook.objects.current()
-    assert playbook is not None
+def test_reference_situation(name: str, reference: Playbook) -> None:
+    playbook = reference
     case = playbook.golden_cases.get(name=name)
     result = run_golden_cases(compiled_playbook(playbook), [case])[0]
     assert result.passed, f"{result.summary()} — expected because: {case.why}"

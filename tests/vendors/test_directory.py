@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from apps.playbooks.models import Playbook
 from apps.vendors.directory_io import DATA_FILE, DirectoryError, export_directory, import_directory
 from apps.vendors.models import Vendor, VendorFunction
 
@@ -50,8 +51,9 @@ def test_loading_is_idempotent_and_keeps_curator_edits() -> None:
     assert not vendor.delivery_locations.filter(code="philippines").exists()
 
 
-def test_a_reload_refreshes_vendors_nobody_edited(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    load()
+def test_a_reload_refreshes_vendors_nobody_edited(
+    reference: Playbook, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     data = json.loads(DATA_FILE.read_text())
     data["items"][0]["capacity_fte"] = 999
     changed = tmp_path / "vendors.json"
@@ -61,8 +63,7 @@ def test_a_reload_refreshes_vendors_nobody_edited(monkeypatch: pytest.MonkeyPatc
     assert Vendor.objects.get(code=data["items"][0]["code"]).capacity_fte == 999
 
 
-def test_export_then_import_round_trips() -> None:
-    load()
+def test_export_then_import_round_trips(reference: Playbook) -> None:
     data = json.loads(json.dumps(export_directory()), parse_float=Decimal)
     Vendor.objects.filter(code="kestrel-legal").update(capacity_fte=1)
     report = import_directory(data)
@@ -100,8 +101,9 @@ def _one_vendor(**changes: Any) -> dict[str, Any]:
         ({"rates": [{"function": "medical-coding", "low": [1], "likely": 2, "high": 3}]}, "rate_low must be a number"),
     ],
 )
-def test_a_bad_file_is_refused_whole_with_every_problem(changes: dict[str, Any], problem: str) -> None:
-    load()
+def test_a_bad_file_is_refused_whole_with_every_problem(
+    reference: Playbook, changes: dict[str, Any], problem: str
+) -> None:
     before = export_directory()
     data = _one_vendor(**changes)
     data["items"].append(_one_vendor()["items"][0] | {"code": "fine-vendor"})
@@ -111,8 +113,7 @@ def test_a_bad_file_is_refused_whole_with_every_problem(changes: dict[str, Any],
     assert export_directory() == before
 
 
-def test_nul_bytes_anywhere_in_the_file_are_named_by_their_path() -> None:
-    load()
+def test_nul_bytes_anywhere_in_the_file_are_named_by_their_path(reference: Playbook) -> None:
     before = export_directory()
     data = _one_vendor(sources=[{"title": "a\x00b", "url": "https://example.com/"}])
     data["items"][0]["languages"] = ["en", "\x00"]
@@ -128,8 +129,7 @@ def test_a_file_of_another_format_is_refused() -> None:
         import_directory({"format": "kpo-catalogue"})
 
 
-def test_the_command_exports_and_imports(tmp_path: Any) -> None:
-    load()
+def test_the_command_exports_and_imports(reference: Playbook, tmp_path: Any) -> None:
     target = tmp_path / "vendors.json"
     call_command("vendor_directory", "export", "--output", str(target))
     assert len(json.loads(target.read_text())["items"]) == 11
@@ -141,8 +141,7 @@ def test_the_command_exports_and_imports(tmp_path: Any) -> None:
         call_command("vendor_directory", "import", str(target))
 
 
-def test_curators_export_and_import_the_directory_in_admin(curator_client: Client) -> None:
-    load()
+def test_curators_export_and_import_the_directory_in_admin(reference: Playbook, curator_client: Client) -> None:
     response = curator_client.get(reverse("admin:vendors_vendor_export"))
     assert response.status_code == 200
     data = json.loads(response.content)
@@ -153,8 +152,7 @@ def test_curators_export_and_import_the_directory_in_admin(curator_client: Clien
     assert Vendor.objects.get(code=data["items"][0]["code"]).capacity_fte == 12
 
 
-def test_a_bad_upload_is_refused_with_its_problems(curator_client: Client) -> None:
-    load()
+def test_a_bad_upload_is_refused_with_its_problems(reference: Playbook, curator_client: Client) -> None:
     before = export_directory()
     bad = _one_vendor(delivery_locations=["atlantis"])
     upload = SimpleUploadedFile("vendors.json", json.dumps(bad).encode(), content_type="application/json")
@@ -166,8 +164,7 @@ def test_a_bad_upload_is_refused_with_its_problems(curator_client: Client) -> No
     assert export_directory() == before
 
 
-def test_the_vendor_admin_pages_open(curator_client: Client) -> None:
-    load()
+def test_the_vendor_admin_pages_open(reference: Playbook, curator_client: Client) -> None:
     vendor = Vendor.objects.get(code="vistula-research")
     assert curator_client.get(reverse("admin:vendors_vendor_changelist")).status_code == 200
     page = curator_client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk]))
