@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,6 +34,18 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
 # Multipart framing around an admin import's file (boundaries, part headers, the CSRF field).
 MULTIPART_ALLOWANCE = 64 * 1024
+
+
+class LimitedRequest(HttpRequest):
+    """A request that passed RequestBodyLimitMiddleware: ``body_limit`` is its route's limit (a type only)."""
+
+    body_limit: int
+
+
+class IdentifiedRequest(HttpRequest):
+    """A request RequestIdMiddleware gave an ``id`` (a type only)."""
+
+    id: str
 
 
 def body_limit(request: HttpRequest) -> int:
@@ -109,7 +122,7 @@ class RequestBodyLimitMiddleware:
                 "Request too large",
                 f"KPO Advisor accepts at most {limit:,} bytes here; nothing was saved.",
             )
-        request.body_limit = limit  # type: ignore[attr-defined]  # for the upload handler
+        cast(LimitedRequest, request).body_limit = limit  # for the upload handler
         return self.get_response(request)
 
 
@@ -127,7 +140,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        request.id = request_id  # type: ignore[attr-defined]
+        cast(IdentifiedRequest, request).id = request_id
         token = REQUEST_ID.set(request_id)
         try:
             response = self.get_response(request)

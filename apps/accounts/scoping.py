@@ -9,32 +9,58 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Concatenate, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django_htmx.middleware import HtmxDetails
 
-from apps.accounts.models import Membership, Organisation
+from apps.accounts.models import Membership, Organisation, User
 
 SESSION_KEY = "organisation_id"
 M = TypeVar("M", bound=models.Model)
 
 
-class MemberRequest(HttpRequest):
+class SignedInRequest(HttpRequest):
+    """The request a ``login_required`` view gets: its user is signed in, so a ``User`` (a type only)."""
+
+    user: User
+
+
+class MemberRequest(SignedInRequest):
+    """The request a ``member_required`` view gets: a signed-in user, their membership and its organisation.
+
+    Only a type: the request is Django's, with the two attributes the decorator sets."""
+
     membership: Membership
     organisation: Organisation
+
+
+class HtmxMemberRequest(MemberRequest):
+    """A member view's request that also reads ``request.htmx`` (set by django-htmx's middleware)."""
+
+    htmx: HtmxDetails
+
+
+class _CachingRequest(HttpRequest):
+    """The per-request memo of the user's memberships (a type only, like ``MemberRequest``)."""
+
+    _memberships_cache: list[Membership]
+    _membership_cache: Membership | None
 
 
 def user_memberships(request: HttpRequest) -> list[Membership]:
     """All the signed-in user's memberships (organisation included), read once per request: the header's
     organisation switcher and ``current_membership`` share the one query."""
-    if not hasattr(request, "_memberships_cache"):
-        found = list(Membership.objects.for_user(request.user)) if request.user.is_authenticated else []
-        request._memberships_cache = found  # type: ignore[attr-defined]
-    return request._memberships_cache  # type: ignore[attr-defined]
+    memo = cast(_CachingRequest, request)
+    if not hasattr(memo, "_memberships_cache"):
+        memo._memberships_cache = (
+            list(Membership.objects.for_user(request.user)) if request.user.is_authenticated else []
+        )
+    return memo._memberships_cache
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -45,14 +71,15 @@ def current_membership(request: HttpRequest) -> Membership | None:
     first by name: an organisation someone was invited to (or added to before invitations existed)
     must not become where their next assessment lands just because its name sorts first.
     """
-    if hasattr(request, "_membership_cache"):
-        return request._membership_cache
+    memo = cast(_CachingRequest, request)
+    if hasattr(memo, "_membership_cache"):
+        return memo._membership_cache
     memberships = user_memberships(request)
     chosen = request.session.get(SESSION_KEY) if memberships else None
     membership = next((m for m in memberships if m.organisation_id == chosen), None) if chosen else None
     if membership is None and memberships:
         membership = min(memberships, key=_fallback_order)
-    request._membership_cache = membership  # type: ignore[attr-defined]
+    memo._membership_cache = membership
     return membership
 
 
@@ -64,23 +91,29 @@ def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:
     return (1, 0.0, membership.created_at.timestamp(), membership.pk)
 
 
-def member_required(
+def member_required[R: HttpRequest, **P](
     role: str = Membership.Role.VIEWER,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Require a signed-in member of an organisation with at least ``role``; set request.membership."""
+) -> Callable[[Callable[Concatenate[R, P], HttpResponse]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
+    """Require a signed-in member of an organisation with at least ``role``. The view takes a ``MemberRequest``
+    (``HtmxMemberRequest`` if it reads ``request.htmx``): ``request.membership`` and ``request.organisation``
+    are set, ``request.user`` is the signed-in ``User``."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[R, P], HttpResponse],
+    ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             membership = current_membership(request)
             if membership is None:
                 return render(request, "accounts/no_organisation.html", status=403)
             if not membership.has_role(role):
                 raise PermissionDenied(f"This needs the {Membership.Role(role).label.lower()} role or higher.")
-            request.membership = membership  # type: ignore[attr-defined]
-            request.organisation = membership.organisation  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            member = cast(MemberRequest, request)  # login_required ran: the user is signed in
+            member.membership = membership
+            member.organisation = membership.organisation
+            # The view's own request type: MemberRequest, or a subclass adding what middleware sets (htmx).
+            return view(cast(R, member), *args, **kwargs)
 
         return wrapped
 
@@ -88,7 +121,10 @@ def member_required(
 
 
 def get_for_member[M: models.Model](request: HttpRequest, queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
-    """Fetch one object of the member's organisation, or 404 (also for other organisations' ids)."""
+    """Fetch one object of the member's organisation, or 404 (also for other organisations' ids).
+
+    ``request`` is a ``MemberRequest`` (a ``member_required`` view's) or an API request, whose key's
+    authentication sets the organisation the same way; typed as Django's until every caller is typed."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = cast(MemberRequest, request).organisation
     return get_object_or_404(qs.filter(organisation=organisation), **lookup)

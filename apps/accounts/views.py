@@ -27,7 +27,7 @@ from apps.accounts.forms import (
 )
 from apps.accounts.models import Invitation, Membership
 from apps.accounts.responses import RedirectThen
-from apps.accounts.scoping import SESSION_KEY, get_for_member, member_required
+from apps.accounts.scoping import SESSION_KEY, MemberRequest, SignedInRequest, get_for_member, member_required
 from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
 
 
@@ -131,19 +131,19 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required()
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MemberRequest) -> HttpResponse:
     form = AddMemberForm()
     if request.method == "POST":
-        if not request.membership.is_owner:  # type: ignore[attr-defined]
+        if not request.membership.is_owner:
             return render(request, "403.html", {"reason": "Only owners can add members."}, status=403)
         form = AddMemberForm(request.POST)
         if form.is_valid():
             try:
                 invitation = services.invite_member(
-                    organisation=request.organisation,  # type: ignore[attr-defined]
+                    organisation=request.organisation,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
-                    invited_by=request.user,  # type: ignore[arg-type]
+                    invited_by=request.user,
                     base_url=request.build_absolute_uri("/")[:-1],
                 )
             except ValidationError as exc:
@@ -153,9 +153,9 @@ def members(request: HttpRequest) -> HttpResponse:
                 # The same words whether or not the email has an account.
                 messages.success(request, f"Invitation sent to {invitation.email}. They join when they accept.")
                 return redirect("accounts:members")
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     team = Membership.objects.filter(organisation=organisation).select_related("user")
-    is_owner = request.membership.is_owner  # type: ignore[attr-defined]
+    is_owner = request.membership.is_owner
     pending = Invitation.objects.open().filter(organisation=organisation) if is_owner else Invitation.objects.none()
     context = {"team": team, "pending": pending, "form": form, "roles": Membership.Role.choices}
     return render(request, "accounts/members.html", context, status=400 if form.errors else 200)
@@ -163,7 +163,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required(Membership.Role.OWNER)
-def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = get_for_member(request, Invitation.objects.open(), pk=pk)
     try:
         services.cancel_invitation(invitation=invitation)
@@ -175,27 +175,27 @@ def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:members")
 
 
-def _own_invitation(request: HttpRequest, pk: int) -> Invitation:
+def _own_invitation(request: SignedInRequest, pk: int) -> Invitation:
     """One of the signed-in user's open invitations, or 404: an invitation belongs to the invited
     email, so the inviting organisation's owners get a 404 here like everyone else."""
-    return get_object_or_404(Invitation.objects.open().for_email(request.user.email), pk=pk)  # type: ignore[union-attr]
+    return get_object_or_404(Invitation.objects.open().for_email(request.user.email), pk=pk)
 
 
 @require_safe
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
-    pending = Invitation.objects.open().for_email(request.user.email).select_related("organisation", "invited_by")  # type: ignore[union-attr]
+def invitations(request: SignedInRequest) -> HttpResponse:
+    pending = Invitation.objects.open().for_email(request.user.email).select_related("organisation", "invited_by")
     return render(request, "accounts/invitations.html", {"pending": pending})
 
 
 @require_POST
 @login_required
-def accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def accept_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
     invitation = _own_invitation(request, pk)
     switch = AcceptInvitationForm(request.POST)
     switch_now = switch.is_valid() and switch.cleaned_data["switch"]
     try:
-        membership = services.accept_invitation(invitation=invitation, user=request.user, switch=switch_now)  # type: ignore[arg-type]
+        membership = services.accept_invitation(invitation=invitation, user=request.user, switch=switch_now)
     except ValidationError as exc:  # cancelled or answered a moment ago
         messages.error(request, exc.messages[0])
         return redirect("accounts:invitations")
@@ -212,10 +212,10 @@ def accept_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def decline_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def decline_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
     invitation = _own_invitation(request, pk)
     try:
-        services.decline_invitation(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+        services.decline_invitation(invitation=invitation, user=request.user)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("accounts:invitations")
@@ -226,7 +226,7 @@ def decline_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(Membership.Role.OWNER)
-def change_role(request: HttpRequest, pk: int) -> HttpResponse:
+def change_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -243,7 +243,7 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(Membership.Role.OWNER)
-def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
+def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     try:
         services.remove_member(membership=membership)

@@ -10,14 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import Membership
-from apps.accounts.scoping import get_for_member, member_required
+from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -34,25 +33,21 @@ NOT_POSTED = (
 )
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _assessment(request: HttpRequest, pk: int) -> Assessment:
+def _assessment(request: MemberRequest, pk: int) -> Assessment:
     qs = Assessment.objects.select_related("playbook", "created_by").defer("playbook__definition")
     return get_for_member(request, qs, pk=pk)
 
 
-def _require_editor(request: HttpRequest) -> None:
-    if not request.membership.can_edit:  # type: ignore[attr-defined]
+def _require_editor(request: MemberRequest) -> None:
+    if not request.membership.can_edit:
         raise PermissionDenied("Viewers can read assessments but not change them.")
 
 
 @require_safe
 @member_required()
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: MemberRequest) -> HttpResponse:
     assessments = list(
-        Assessment.objects.for_organisation(request.organisation)  # type: ignore[attr-defined]
+        Assessment.objects.for_organisation(request.organisation)
         # The outcome is the submitted assessment's recommendation (a reverse one-to-one).
         .select_related("created_by", "playbook", "recommendation")
         .order_by("-updated_at")[:200]
@@ -60,7 +55,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     ordered = with_copies_under_originals(assessments)
     progress = draft_progress([a for a, _ in ordered])
     rows = [(row, original) for row, (_, original) in zip(progress, ordered, strict=True)]
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     deletable = {a.pk for a in assessments if a.is_draft and a.may_be_deleted_by(membership)}
     context = {"rows": rows, "assessments": assessments, "deletable": deletable}
     return render(request, "questionnaire/list.html", context)
@@ -68,7 +63,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required(EDITOR)
-def assessment_start(request: HttpRequest) -> HttpResponse:
+def assessment_start(request: MemberRequest) -> HttpResponse:
     playbook = Playbook.objects.current()
     if playbook is None:
         return render(request, "questionnaire/no_playbook.html", status=503)
@@ -78,8 +73,8 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
     form = StartAssessmentForm(request.POST or None, functions=functions)
     if request.method == "POST" and form.is_valid():
         assessment = services.start_assessment(
-            organisation=request.organisation,  # type: ignore[attr-defined]
-            user=request.user,  # type: ignore[arg-type]
+            organisation=request.organisation,
+            user=request.user,
             title=form.cleaned_data["title"],
             function=form.cleaned_data["function"],
         )
@@ -90,7 +85,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_required()
-def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_resume(request: MemberRequest, pk: int) -> HttpResponse:
     """Where a returning buyer lands: the first step with an unanswered question, else the review."""
     assessment = _assessment(request, pk)
     if not assessment.is_draft:
@@ -105,7 +100,7 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required()
-def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     compiled = compiled_playbook(assessment.playbook)
     if section not in {s.code for s in compiled.sections}:
@@ -130,12 +125,14 @@ def assessment_step(request: HttpRequest, pk: int, section: str) -> HttpResponse
         if result.saved or result.cleared:
             error_intro = "Your other answers on this step are saved. Correct these and save again:"
     context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen)
-    context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)  # type: ignore[attr-defined]
+    context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)
     context["error_intro"] = error_intro
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
 
 
-def _after_step(request: HttpRequest, assessment: Assessment, compiled: Any, section: str, result: Any) -> HttpResponse:
+def _after_step(
+    request: MemberRequest, assessment: Assessment, compiled: Any, section: str, result: Any
+) -> HttpResponse:
     newly_shown = [c for c in result.visible_after - result.visible_before if compiled.questions[c].section == section]
     if newly_shown:
         messages.info(request, "Saved. Your answers opened more questions on this step.")
@@ -163,7 +160,7 @@ def _neighbour(compiled: Any, seen: Visibility, section: str, step: int) -> str 
 
 @require_POST
 @member_required(EDITOR)
-def assessment_answer(request: HtmxHttpRequest, pk: int, question: str) -> HttpResponse:
+def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> HttpResponse:
     """Autosave one answer. htmx gets the fragments that changed; a plain post is sent back to its step."""
     assessment = _assessment(request, pk)
     compiled = compiled_playbook(assessment.playbook)
@@ -206,7 +203,9 @@ def assessment_answer(request: HtmxHttpRequest, pk: int, question: str) -> HttpR
     return HttpResponse("".join(parts))
 
 
-def _answer_refused(request: HttpRequest, assessment: Assessment, code: str, message: str, status: int) -> HttpResponse:
+def _answer_refused(
+    request: MemberRequest, assessment: Assessment, code: str, message: str, status: int
+) -> HttpResponse:
     htmx = bool(getattr(request, "htmx", False))
     template = "questionnaire/step.html#status" if htmx else "questionnaire/refused.html"
     context = {"status_code": code, "status": "error", "message": message, "assessment": assessment}
@@ -215,10 +214,10 @@ def _answer_refused(request: HttpRequest, assessment: Assessment, code: str, mes
 
 @require_safe
 @member_required()
-def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     compiled = compiled_playbook(assessment.playbook)
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     context = step_context(compiled, services.stored_answers(assessment), None)
     context.update(
         assessment=assessment,
@@ -228,16 +227,16 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "questionnaire/review.html", context)
 
 
-def _deletable(request: HttpRequest, pk: int) -> Assessment:
+def _deletable(request: MemberRequest, pk: int) -> Assessment:
     assessment = _assessment(request, pk)
-    if not assessment.may_be_deleted_by(request.membership):  # type: ignore[attr-defined]
+    if not assessment.may_be_deleted_by(request.membership):
         raise PermissionDenied("Editors delete the drafts they started; owners delete any draft.")
     return assessment
 
 
 @require_safe
 @member_required(EDITOR)
-def assessment_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
     """The question "delete this draft?" as a page, so deleting works without JavaScript."""
     assessment = _deletable(request, pk)
     context = {"assessment": assessment, "answer_count": assessment.answers.count()}
@@ -246,7 +245,7 @@ def assessment_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(EDITOR)
-def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _deletable(request, pk)
     try:
         services.delete_draft(assessment=assessment)
