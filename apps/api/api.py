@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import inspect
+from collections import defaultdict
 from datetime import datetime
 from typing import Any, Literal
 
@@ -42,7 +43,7 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import StartAssessmentForm
-from apps.questionnaire.models import Assessment
+from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations import services as recommending
 from apps.recommendations import views as recommendation_views
 from apps.recommendations.filters import HistoryFilter
@@ -152,13 +153,11 @@ def playbook_schema(request: HttpRequest) -> dict[str, Any]:
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
-    qs = Assessment.objects.select_related("playbook", "recommendation").defer("playbook__definition")
+    qs = Assessment.objects.select_related("playbook").defer("playbook__definition")
     return get_for_member(request, qs, pk=pk)
 
 
-def _assessment_out(assessment: Assessment) -> dict[str, Any]:
-    answers = questionnaire.stored_answers(assessment)
-    recommendation = getattr(assessment, "recommendation", None)
+def _assessment_out(assessment: Assessment, answers: dict[str, Any], recommendation_id: int | None) -> dict[str, Any]:
     return {
         "id": assessment.pk,
         "title": assessment.title,
@@ -169,8 +168,19 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
         "submitted_at": assessment.submitted_at,
         "answers": answers,
         "missing": questionnaire.missing_answers(assessment, answers) if assessment.is_draft else [],
-        "recommendation_id": recommendation.pk if recommendation else None,
+        "recommendation_id": recommendation_id,
     }
+
+
+def _assessments_out(assessments: list[Assessment]) -> list[dict[str, Any]]:
+    """Assessments with their answers and recommendation ids, in two queries however many there are
+    (the compiled playbooks come from the per-process cache)."""
+    answers: dict[int, dict[str, Any]] = defaultdict(dict)
+    rows = Answer.objects.filter(assessment__in=assessments).values_list("assessment_id", "question_code", "value")
+    for assessment_id, code, value in rows:
+        answers[assessment_id][code] = value
+    recommendations = dict(Recommendation.objects.filter(assessment__in=assessments).values_list("assessment_id", "pk"))
+    return [_assessment_out(a, answers[a.pk], recommendations.get(a.pk)) for a in assessments]
 
 
 # Query text never holds control characters: HostileInputMiddleware refuses them (400) before the API runs.
@@ -212,9 +222,9 @@ def assessment_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
     need(request, Scope.READ)
     limit = page.limit
     qs = Assessment.objects.for_organisation(request.organisation)  # type: ignore[attr-defined]
-    qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook", "recommendation")
+    qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook")
     rows = list(qs.defer("playbook__definition").order_by("-updated_at", "-pk")[: limit + 1])
-    return {"items": [_assessment_out(a) for a in rows[:limit]], "next_cursor": _page(rows, limit, "updated_at")}
+    return {"items": _assessments_out(rows[:limit]), "next_cursor": _page(rows, limit, "updated_at")}
 
 
 @api.post("/assessments", response={201: AssessmentOut}, summary="Start an assessment on the current playbook")
@@ -244,7 +254,7 @@ def assessment_create(request: HttpRequest, body: AssessmentIn) -> Status[dict[s
         )
     except questionnaire.AssessmentError as exc:
         raise Problem(422, exc.messages[0]) from None
-    return Status(201, _assessment_out(_assessment(request, assessment.pk)))
+    return Status(201, _assessments_out([_assessment(request, assessment.pk)])[0])
 
 
 def _acting_user(request: HttpRequest) -> Any:
@@ -258,7 +268,7 @@ def _acting_user(request: HttpRequest) -> Any:
 @api.get("/assessments/{int:assessment_id}", response=AssessmentOut, summary="One assessment with its answers")
 def assessment_get(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     need(request, Scope.READ)
-    return _assessment_out(_assessment(request, assessment_id))
+    return _assessments_out([_assessment(request, assessment_id)])[0]
 
 
 def _record(request: HttpRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:

@@ -334,3 +334,40 @@ def test_every_error_is_problem_details(api: ApiClient) -> None:
         body = response.json()
         assert body["status"] == response.status_code >= 400
         assert body["title"] and body["detail"]
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_assessment_list_costs_the_same_queries_for_any_number(
+    api: ApiClient,
+    organisation: Organisation,
+    buyer: User,
+    playbook: Playbook,
+    count: int,
+    django_assert_num_queries: Any,
+) -> None:
+    for i in range(count):
+        _recommended(organisation, buyer, playbook, f"R{i}")
+        _assessment(organisation, buyer, playbook, f"D{i}", function="legal")
+    api.get("/assessments")  # the key's first call this minute stamps last_used_at
+    # Key, rate counter, assessments with their playbooks, their answers, their recommendation ids.
+    with django_assert_num_queries(5):
+        body = api.get("/assessments").json()
+    assert len(body["items"]) == 2 * count
+    assert sum(1 for a in body["items"] if a["recommendation_id"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_recommendation_list_costs_the_same_queries_for_any_number(
+    api: ApiClient,
+    organisation: Organisation,
+    buyer: User,
+    playbook: Playbook,
+    count: int,
+    django_assert_num_queries: Any,
+) -> None:
+    for i in range(count):
+        _recommended(organisation, buyer, playbook, f"R{i}")
+    api.get("/recommendations")
+    # Key, rate counter, the history filter's three catalogue lookups, the page.
+    with django_assert_num_queries(6):
+        assert len(api.get("/recommendations").json()["items"]) == count
