@@ -12,12 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apps.playbooks.engine.types import KINDS, MULTI, NUMERIC_KINDS, OPERATORS, ROLES, SINGLE, YES_NO
+from apps.playbooks.engine.conditions import CHOICE_OPS, condition_problem
+from apps.playbooks.engine.conditions import RANGE_OPS as NUMERIC_OPS
+from apps.playbooks.engine.types import KINDS, MULTI, NUMERIC_KINDS, ROLES, SINGLE, YES_NO
+
+# Admin's condition form reports the same words as lint and the compiler: it imports this from here.
+__all__ = ["ERROR", "WARNING", "Finding", "condition_problem", "lint"]
 
 ERROR, WARNING = "error", "warning"
-NUMERIC_OPS = ("at_least", "at_most", "between")
-CHOICE_OPS = ("equals", "one_of", "none_of")
-MULTI_ONLY_OPS = ("contains_any", "contains_all")
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,19 @@ class _Linter:
             subject = self.questions.get(str(c.get("question")))
             op, value = c.get("op"), c.get("value")
             where = f"condition on {c.get('question')!r}"
+            problem = condition_problem(
+                subject=subject.code if subject else str(c.get("question")),
+                kind=subject.kind if subject else None,
+                options=subject.options if subject else (),
+                op=op,
+                value=value,
+            )
+            if problem:
+                self.add(ERROR, kind, code, problem)
+            ok = subject is not None and not problem
             if subject is None:
-                self.add(ERROR, kind, code, f"{where} points at a question that is missing or comes later")
                 satisfiable.append(False)
                 continue
-            if op not in OPERATORS:
-                self.add(ERROR, kind, code, f"{where} uses an unknown operator {op!r}")
-                satisfiable.append(False)
-                continue
-            ok = self._check_operator(kind, code, subject, op, value)
             can_hold = ok and (subject.code not in self.never or op == "not_answered")
             if ok and op != "not_answered" and subject.code in self.never:
                 self.add(WARNING, kind, code, f"{where}: that question can never be shown, so this never holds")
@@ -93,42 +99,6 @@ class _Linter:
         if not all(satisfiable):
             return False
         return all(allowed.get(q, {None}) for q in allowed) and all(lo <= hi for lo, hi in ranges.values())
-
-    def _check_operator(self, kind: str, code: str, subject: _Q, op: str, value: Any) -> bool:
-        where = f"condition on {subject.code!r}"
-        if op in ("answered", "not_answered"):
-            return True
-        if op in NUMERIC_OPS:
-            if subject.kind not in NUMERIC_KINDS:
-                self.add(ERROR, kind, code, f"{where}: '{op}' needs a number question, not {subject.kind}")
-                return False
-            values = value if op == "between" else [value]
-            if op == "between" and (not isinstance(value, list) or len(value) != 2):
-                self.add(ERROR, kind, code, f"{where}: 'between' needs [low, high]")
-                return False
-            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-                self.add(ERROR, kind, code, f"{where}: '{op}' needs numbers")
-                return False
-            return True
-        if op in MULTI_ONLY_OPS and subject.kind != MULTI:
-            self.add(ERROR, kind, code, f"{where}: '{op}' works on multiple-choice questions only")
-            return False
-        if subject.kind in NUMERIC_KINDS:
-            if op != "equals" and op not in ("one_of", "none_of"):
-                self.add(ERROR, kind, code, f"{where}: '{op}' does not fit a number question")
-                return False
-            return True
-        values = value if isinstance(value, list) else [value]
-        if subject.kind == YES_NO:
-            if not all(isinstance(v, bool) for v in values):
-                self.add(ERROR, kind, code, f"{where}: a yes/no question is compared with true or false")
-                return False
-            return True
-        unknown = [v for v in values if v not in subject.options]
-        if unknown:
-            self.add(ERROR, kind, code, f"{where}: no option {', '.join(map(str, unknown))}")
-            return False
-        return True
 
     def _narrow(self, q: _Q, op: str, value: Any, allowed: dict[str, set[Any]], ranges: dict[str, list[float]]) -> None:
         domain = self._domain(q)
@@ -276,12 +246,3 @@ CONSUMER_ROLES = {
 def lint(definition: Mapping[str, Any]) -> list[Finding]:
     """Every finding for ``definition`` (a playbook's parts plus its catalogue snapshot)."""
     return _Linter(definition).run()
-
-
-def condition_problem(*, subject: str, kind: str, options: Iterable[str], op: str, value: Any) -> str | None:
-    """Why a condition ``op value`` cannot test the question ``subject`` (of this kind and options), or
-    None when it can: the same check the playbook's lint runs, for admin's condition form."""
-    linter = _Linter({})
-    if linter._check_operator("condition", "", _Q(subject, kind, frozenset(options), True, ""), op, value):
-        return None
-    return linter.findings[-1].message

@@ -173,3 +173,35 @@ def test_conditions_must_name_existing_options() -> None:
     with pytest.raises(DefinitionError) as info:
         compile_playbook(definition)
     assert "s has no option zz" in str(info.value)
+
+
+# One validator: the compiler, lint and admin's condition form report the same words for the same condition.
+
+
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        ({"question": "a", "op": "equals", "value": "yes"}, "a yes/no question is compared with true or false"),
+        ({"question": "a", "op": "at_least", "value": 3}, "'at_least' needs a number question, not yes_no"),
+        ({"question": "a", "op": "contains_all", "value": [True]}, "'contains_all' works on multiple-choice questions"),
+        ({"question": "a", "op": "sounds_like", "value": 1}, "uses an unknown operator 'sounds_like'"),
+        ({"question": "c", "op": "answered"}, "condition on 'c', which is not an earlier question"),
+    ],
+)
+def test_the_compiler_lint_and_the_condition_form_share_one_set_of_messages(
+    condition: dict[str, Any], words: str
+) -> None:
+    from apps.playbooks.lint import condition_problem, lint
+
+    definition = _definition([], "all")
+    definition["sections"][0]["questions"][1]["conditions"] = [condition]
+    with pytest.raises(DefinitionError) as info:
+        compile_playbook(definition)
+    compiled = [p.split(": ", 1)[1] for p in info.value.problems]
+    linted = [f.message for f in lint(definition) if f.is_error]
+    assert compiled == linted and len(linted) == 1 and words in linted[0]
+    if condition["question"] == "a":  # the form only offers existing questions
+        form = condition_problem(
+            subject="a", kind="yes_no", options=[], op=condition["op"], value=condition.get("value")
+        )
+        assert form == linted[0]

@@ -320,7 +320,7 @@ def test_a_model_that_cannot_be_costed_says_why() -> None:
 def test_yes_no_conditions_must_compare_with_true_or_false() -> None:
     from apps.playbooks.engine import DefinitionError
 
-    with pytest.raises(DefinitionError, match="compare it with true or false"):
+    with pytest.raises(DefinitionError, match="a yes/no question is compared with true or false"):
         compile_playbook(
             definition(
                 [rule("r", [{"kind": "fit", "points": 1}], [{"question": "phi", "op": "equals", "value": "yes"}])]

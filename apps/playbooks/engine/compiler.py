@@ -18,16 +18,15 @@ from apps.playbooks.engine.conditions import (
     bitmask,
     combine,
     compile_condition,
+    condition_problem,
 )
 from apps.playbooks.engine.types import (
     EFFECT_KINDS,
     KINDS,
     MULTI,
-    OPERATORS,
     ROLES,
     SEVERITIES,
     SINGLE,
-    YES_NO,
     Catalogue,
     Condition,
     Effect,
@@ -73,6 +72,7 @@ class CompiledPlaybook:
 
 
 def _conditions(raw: Any, where: str, problems: list[str]) -> tuple[Condition, ...]:
+    """The conditions' structure; whether each fits its question is ``condition_problem``'s to say."""
     if not isinstance(raw, list):
         problems.append(f"{where}: conditions must be a list")
         return ()
@@ -81,28 +81,8 @@ def _conditions(raw: Any, where: str, problems: list[str]) -> tuple[Condition, .
         if not isinstance(item, Mapping) or not isinstance(item.get("question"), str):
             problems.append(f"{where}: each condition needs a question code")
             continue
-        op = item.get("op")
-        if op not in OPERATORS:
-            problems.append(f"{where}: unknown operator {op!r}")
-            continue
-        out.append(Condition(question=item["question"], op=op, value=item.get("value")))
+        out.append(Condition(question=item["question"], op=item.get("op"), value=item.get("value")))
     return tuple(out)
-
-
-def _check_values(cond: Condition, subject: Question, where: str, problems: list[str]) -> None:
-    if cond.op in ("answered", "not_answered"):
-        return
-    if subject.kind == YES_NO:
-        values = cond.value if isinstance(cond.value, list) else [cond.value]
-        if not all(isinstance(v, bool) for v in values):
-            problems.append(f"{where}: {cond.question} is a yes/no question; compare it with true or false")
-        return
-    if subject.kind not in (SINGLE, MULTI):
-        return
-    values = cond.value if isinstance(cond.value, list) else [cond.value]
-    unknown = [v for v in values if v not in subject.option_codes]
-    if unknown:
-        problems.append(f"{where}: {cond.question} has no option {', '.join(map(str, unknown))}")
 
 
 def _predicate(
@@ -118,11 +98,11 @@ def _predicates(
     preds = []
     for cond in conds:
         subject = known.get(cond.question)
-        if subject is None:
-            problems.append(f"{where}: condition on {cond.question!r}, which is not an earlier question")
-            continue
-        _check_values(cond, subject, where, problems)
         try:
+            if subject is None:  # not an earlier question: condition_problem says so in its words
+                raise ConditionError(
+                    condition_problem(subject=cond.question, kind=None, options=(), op=cond.op, value=cond.value)
+                )
             preds.append(compile_condition(cond, subject))
         except ConditionError as exc:
             problems.append(f"{where}: {exc}")

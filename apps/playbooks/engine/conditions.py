@@ -10,40 +10,95 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from apps.playbooks.engine.types import MULTI, NUMERIC_KINDS, Answers, Condition, Predicate, Question
+from apps.playbooks.engine.types import (
+    MULTI,
+    NUMERIC_KINDS,
+    OPERATORS,
+    YES_NO,
+    Answers,
+    Condition,
+    Predicate,
+    Question,
+)
+
+RANGE_OPS = ("at_least", "at_most", "between")
+PRESENCE_OPS = ("answered", "not_answered")
+MULTI_ONLY_OPS = ("contains_any", "contains_all")
+CHOICE_OPS = ("equals", "one_of", "none_of")
 
 
 class ConditionError(ValueError):
     pass
 
 
+def condition_problem(*, subject: str, kind: str | None, options: Iterable[Any], op: Any, value: Any) -> str | None:
+    """Why the condition ``op value`` cannot test the question ``subject`` (of this kind, with these option
+    codes; kind None: no earlier question has that code), or None when it can.
+
+    The one set of rules for a valid condition, with one set of messages: the compiler, lint, import and
+    admin's condition form all report these words."""
+    where = f"condition on {subject!r}"
+    if kind is None:
+        return f"{where}, which is not an earlier question (it is missing or comes later)"
+    if op not in OPERATORS:
+        return f"{where} uses an unknown operator {op!r}"
+    if op in PRESENCE_OPS:
+        return None
+    if op in RANGE_OPS:
+        if kind not in NUMERIC_KINDS:
+            return f"{where}: '{op}' needs a number question, not {kind}"
+        if op == "between" and (not isinstance(value, list | tuple) or len(value) != 2):
+            return f"{where}: 'between' needs [low, high], not {value!r}"
+        values = value if op == "between" else [value]
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return f"{where}: '{op}' needs numbers, not {value!r}"
+        return None
+    if op in MULTI_ONLY_OPS and kind != MULTI:
+        return f"{where}: '{op}' works on multiple-choice questions only"
+    if kind in NUMERIC_KINDS:
+        return None if op in CHOICE_OPS else f"{where}: '{op}' does not fit a number question"
+    values = value if isinstance(value, list) else [value]
+    if kind == YES_NO:
+        if not all(isinstance(v, bool) for v in values):
+            return f"{where}: a yes/no question is compared with true or false"
+        return None
+    known = frozenset(options)
+    unknown = [v for v in values if not _hashable(v) or v not in known]
+    if unknown:
+        return f"{where}: {subject} has no option {', '.join(map(str, unknown))}"
+    return None
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def _as_set(value: Any) -> frozenset[Any]:
     return frozenset(value) if isinstance(value, list | tuple) else frozenset([value])
 
 
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConditionError(f"{what} needs a number, not {value!r}")
-    return float(value)
-
-
 def compile_condition(cond: Condition, subject: Question) -> Predicate:
+    """The condition as a closure over the answers; ConditionError (``condition_problem``'s words) when
+    it cannot test ``subject``."""
     code, op, value = cond.question, cond.op, cond.value
+    problem = condition_problem(subject=code, kind=subject.kind, options=subject.option_codes, op=op, value=value)
+    if problem:
+        raise ConditionError(problem)
     multi = subject.kind == MULTI
 
     if op == "answered":
         return lambda a: a.get(code) is not None
     if op == "not_answered":
         return lambda a: a.get(code) is None
-    if op in ("at_least", "at_most", "between"):
-        if subject.kind not in NUMERIC_KINDS:
-            raise ConditionError(f"'{op}' works on numbers, but {code} is a {subject.kind} question")
+    if op in RANGE_OPS:
         if op == "between":
-            if not isinstance(value, list | tuple) or len(value) != 2:
-                raise ConditionError(f"'between' needs [low, high], not {value!r}")
-            low, high = _number(value[0], "between"), _number(value[1], "between")
+            low, high = float(value[0]), float(value[1])
             return lambda a: (v := a.get(code)) is not None and low <= v <= high
-        bound = _number(value, op)
+        bound = float(value)
         if op == "at_least":
             return lambda a: (v := a.get(code)) is not None and v >= bound
         return lambda a: (v := a.get(code)) is not None and v <= bound
@@ -57,18 +112,13 @@ def compile_condition(cond: Condition, subject: Question) -> Predicate:
     if op in ("one_of", "contains_any"):
         if multi:
             return lambda a: (v := a.get(code)) is not None and not wanted.isdisjoint(v)
-        if op == "contains_any":
-            raise ConditionError(f"'contains_any' works on multiple-choice questions; {code} is {subject.kind}")
         return lambda a: (v := a.get(code)) is not None and v in wanted
     if op == "none_of":
         if multi:
             return lambda a: (v := a.get(code)) is not None and wanted.isdisjoint(v)
         return lambda a: (v := a.get(code)) is not None and v not in wanted
-    if op == "contains_all":
-        if not multi:
-            raise ConditionError(f"'contains_all' works on multiple-choice questions; {code} is {subject.kind}")
-        return lambda a: (v := a.get(code)) is not None and wanted.issubset(v)
-    raise ConditionError(f"unknown operator {op!r}")
+    # contains_all: condition_problem has made sure the question is multiple-choice
+    return lambda a: (v := a.get(code)) is not None and wanted.issubset(v)
 
 
 def combine(predicates: Sequence[Predicate], mode: str) -> Predicate:
