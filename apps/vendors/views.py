@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from apps.accounts.models import Membership, User
+from apps.accounts.models import Membership
 from apps.accounts.scoping import get_for_member, member_required
 from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
@@ -247,32 +247,49 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _diligence_context(request: HttpRequest, entry: ShortlistEntry, **extra: Any) -> dict[str, Any]:
+def _diligence_context(
+    request: HttpRequest,
+    entry: ShortlistEntry,
+    *,
+    edit: int | None = None,
+    bound: DiligenceItemForm | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The checklist, read-only but for the one item being edited (``edit``, or the item of a refused
+    ``bound`` form): a long checklist costs one small form, not one per item."""
     items: list[Any] = list(entry.diligence.select_related("owner"))
-    bound = extra.pop("bound", None)
-    organisation = request.organisation  # type: ignore[attr-defined]
-    members = list(User.objects.filter(memberships__organisation=organisation).order_by("email"))
-    for item in items:
-        item.form = (
-            bound
-            if bound is not None and bound.instance.pk == item.pk
-            else DiligenceItemForm(instance=item, organisation=organisation, members=members)
-        )
+    editing = bound.instance.pk if bound is not None else edit
+    form = bound
+    if form is None and editing is not None and _can_edit(request):
+        item = next((i for i in items if i.pk == editing), None)
+        organisation = request.organisation  # type: ignore[attr-defined]
+        form = DiligenceItemForm(instance=item, organisation=organisation) if item is not None else None
     return {
         "entry": entry,
         "rec": entry.shortlist.recommendation,
         "items": items,
+        "editing": editing if form is not None else None,
+        "edit_form": form,
         "progress": queries.progress(items),
         "can_edit": _can_edit(request),
         **extra,
     }
 
 
+def _edit_param(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
 @require_safe
 @member_required()
-def diligence(request: HttpRequest, pk: int) -> HttpResponse:
+def diligence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The checklist; ``?edit=<item>`` opens that item's editor (htmx gets just that item)."""
     entry = _entry(request, pk)
-    return render(request, "vendors/diligence.html", _diligence_context(request, entry))
+    context = _diligence_context(request, entry, edit=_edit_param(request.GET.get("edit")))
+    if request.htmx and context["editing"] is not None:
+        item = next(i for i in context["items"] if i.pk == context["editing"])
+        return render(request, "vendors/diligence.html#item", {**context, "item": item})
+    return render(request, "vendors/diligence.html", context)
 
 
 @require_POST
