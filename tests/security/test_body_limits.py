@@ -41,7 +41,11 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_the_limit_is_one_mib_by_default() -> None:
     assert settings.DATA_UPLOAD_MAX_BYTES == MIB
-    assert settings.MIDDLEWARE[0] == "kpo_advisor.middleware.RequestBodyLimitMiddleware"
+    # Only the API's problem-details rewrite wraps it, and that reads nothing before the response exists.
+    assert settings.MIDDLEWARE[:2] == [
+        "apps.api.problems.ProblemDetailsMiddleware",
+        "kpo_advisor.middleware.RequestBodyLimitMiddleware",
+    ]
 
 
 @pytest.mark.django_db
