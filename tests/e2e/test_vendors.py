@@ -71,10 +71,13 @@ def test_a_buyer_finds_compares_and_checks_providers(
         expect(header.filter(has_text=name)).to_have_count(1)
     check.visit(page, "vendors-compare", page.url.split("#")[0])
 
-    # Tick the first due-diligence item of the first provider, inline (htmx).
+    # Open the first due-diligence item of the first provider and tick it, inline (htmx).
     page.locator(".compare-matrix").get_by_role("link", name=re.compile(r"^0\/\d+ done$")).first.click()
     expect(page.get_by_role("heading", level=1, name=re.compile("^Due diligence"))).to_be_visible()
     first = page.locator(".dd-item").first
+    expect(page.locator(".dd-form")).to_have_count(0)  # read-only until an item is opened
+    first.get_by_role("link", name=re.compile(r"^Update")).click()
+    expect(first.get_by_label("Status")).to_be_visible()
     with page.expect_response(lambda r: "/vendors/diligence/" in r.url and r.request.method == "POST"):
         first.get_by_label("Status").select_option("done")
     expect(first.get_by_role("status")).to_have_text("Saved")
