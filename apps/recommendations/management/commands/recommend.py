@@ -17,13 +17,19 @@ MAX_BYTES = 1_000_000
 class Command(BaseCommand):
     help = (
         "Score an answers file (question code to option code, list of codes, number or true/false) against a "
-        "published playbook and print the whole evaluation. Stores nothing. Exits 2 on invalid answers."
+        "published playbook and print the whole evaluation. Stores nothing. Exits 2 on invalid answers, and on "
+        "required answers missing unless --allow-incomplete (then the result is marked incomplete)."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--answers", required=True, help="Path to a JSON object of answers.")
         parser.add_argument("--playbook", type=int, help="Published playbook version (default: the current one).")
         parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument(
+            "--allow-incomplete",
+            action="store_true",
+            help="Score even when required answers are missing; the result says it is incomplete.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         raw = self._read(Path(options["answers"]))
@@ -34,11 +40,22 @@ class Command(BaseCommand):
             lines = [f"  {code}: {message}" for code, message in problems.items()]
             raise CommandError("The answers file has problems:\n" + "\n".join(lines), returncode=2)
         evaluation = evaluate(compiled, answers)
+        missing = [f"  {code}: {compiled.questions[code].prompt}" for code in evaluation.missing_required]
+        if missing and not options["allow_incomplete"]:
+            raise CommandError(
+                "Required answers are missing (score anyway with --allow-incomplete):\n" + "\n".join(missing),
+                returncode=2,
+            )
         snapshot = build_snapshot(compiled, evaluation, answers, title=Path(options["answers"]).stem)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(snapshot, indent=2, ensure_ascii=False))
+            # Printed only, never stored: a result scored on missing answers says so where a reader looks first.
+            document = {"incomplete": bool(missing), **snapshot}
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
-            self.stdout.write(self._text(read_snapshot(snapshot)))
+            text = self._text(read_snapshot(snapshot))
+            if missing:
+                text = "INCOMPLETE: required answers are missing, so this result may change.\n" + text
+            self.stdout.write(text)
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:

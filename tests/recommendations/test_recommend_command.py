@@ -1,0 +1,54 @@
+"""`manage.py recommend` never prints a verdict for an answers file with required answers missing, unless
+asked to (--allow-incomplete), and then the result says it is incomplete."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from apps.playbooks.models import Playbook
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("recommend", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content", ["{}", '{"function": "equity-research"}'])
+def test_missing_required_answers_exit_2_and_are_listed(reference: Playbook, tmp_path: Path, content: str) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(content)
+    with pytest.raises(CommandError) as info:
+        _run("--answers", str(path))
+    assert info.value.returncode == 2
+    message = str(info.value)
+    assert "Required answers are missing" in message and "--allow-incomplete" in message
+    assert "work_nature:" in message  # each missing answer by code, with its question
+    assert "KPO wins" not in message
+
+
+@pytest.mark.django_db
+def test_allow_incomplete_scores_and_marks_the_result(reference: Playbook, tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text('{"function": "equity-research"}')
+    text = _run("--answers", str(path), "--allow-incomplete")
+    assert text.startswith("INCOMPLETE: required answers are missing")
+    data = json.loads(_run("--answers", str(path), "--allow-incomplete", "--format", "json"))
+    assert data["incomplete"] is True and data["evaluation"]["missing_required"]
+
+
+@pytest.mark.django_db
+def test_a_complete_file_is_not_marked_incomplete(reference: Playbook, tmp_path: Path) -> None:
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers))
+    data = json.loads(_run("--answers", str(path), "--format", "json"))
+    assert data["incomplete"] is False
+    assert not _run("--answers", str(path)).startswith("INCOMPLETE")
