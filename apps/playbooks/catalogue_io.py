@@ -8,12 +8,12 @@ it creates missing entries and updates the others to the file's values, reportin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.common.formatting import json_number
 from apps.common.hostile import document_problems, expect_type, field_type_problems, listed
 from apps.common.models import ReferenceTracked, digest
 from apps.common.reference import Report, Section
@@ -34,11 +34,9 @@ class CatalogueError(ValidationError):
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral() else int(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value
+    return json_number(value)
 
 
 def _entry(obj: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.common.formatting import amount
 from apps.playbooks.engine import CompiledPlaybook
 
 KIND_WORDS = {
@@ -54,8 +55,7 @@ def answer_schema(pb: CompiledPlaybook) -> dict[str, Any]:
     }
 
 
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+_num = amount
 
 
 def answer_schema_markdown(pb: CompiledPlaybook) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.common.formatting import json_number
 from apps.common.hostile import document_problems, expect_codes, expect_type, field_type_problems, listed
 from apps.common.models import _plain, digest
 from apps.common.reference import Report, Section
@@ -52,9 +53,7 @@ def comparable(vendor: Vendor) -> dict[str, Any]:
 
 
 def _export_number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral() else int(value)
-    return _plain(value)
+    return json_number(value) if isinstance(value, Decimal) else _plain(value)
 
 
 def export_directory() -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
+
+from apps.common import formatting
 
 register = template.Library()
 
@@ -13,34 +14,19 @@ register = template.Library()
 @register.filter
 def usd(value: Any) -> str:
     """$1,234 and −$1,234: whole dollars, except cents on small amounts that have them (rates)."""
-    if value is None or value == "":
-        return "—"
-    amount = Decimal(str(value))
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount)
-    if amount == amount.to_integral() or amount >= 100:
-        return f"{sign}${amount:,.0f}"
-    return f"{sign}${amount:,.2f}"
+    return formatting.usd(value)
 
 
 @register.simple_tag
 def money_range(obj: Any, prefix: str, suffix: str = "") -> str:
     """'$30–$60 (likely $45)' from obj.<prefix>_low/_likely/_high, or '—' when unknown."""
     low, likely, high = (getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high"))
-    if low is None and high is None:
-        return "—"
-    text = f"{usd(low)}–{usd(high)}{suffix}"
-    if likely is not None:
-        text += f" (likely {usd(likely)})"
-    return text
+    return formatting.usd_range(low, likely, high, suffix=suffix)
 
 
 @register.filter
 def hours(value: Any) -> str:
-    if value is None:
-        return "—"
-    amount = Decimal(str(value)).normalize()
-    return f"{amount:f} h"
+    return formatting.hours(value)
 
 
 SECTION_PLACEHOLDER = "__section__"

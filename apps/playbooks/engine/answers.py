@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from apps.common.formatting import amount, number
 from apps.playbooks.engine.types import INTEGER, MONEY, MULTI, PERCENT, SINGLE, YES_NO, Question
 
 LIMIT = 1e12  # no knowledge-work figure comes near this; larger input is a typo or an attack
@@ -44,11 +45,7 @@ _NUMBER = re.compile(
 _EXPONENT = re.compile(r"[+-]?(\d[\d.,]*|\.\d+)[eE][+-]?\d+")
 
 
-def format_number(value: float | int | Decimal) -> str:
-    """A number as people write it: 2,000,000 (never 2e+06), 0.5, 1,234.5."""
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{Decimal(str(value)):,f}".rstrip("0").rstrip(".")
+format_number = number  # the name the engine's messages have long used
 
 
 def _parse(q: Question, raw: str) -> Decimal:
@@ -165,12 +162,12 @@ def answer_text(question: Question, value: Any) -> str:
         return ", ".join(str(labels.get(v, v)) for v in value)
     if isinstance(value, str):
         return str(labels.get(value, value))
-    amount = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    figure = amount(value)
     if question.kind == "money":
-        return f"${amount}"
+        return f"${figure}"
     if question.kind == "percent":
-        return f"{amount}%"
-    return f"{amount} {unit_for(question.unit, value)}" if question.unit else amount
+        return f"{figure}%"
+    return f"{figure} {unit_for(question.unit, value)}" if question.unit else figure
 
 
 # Units are curated in the plural ("years", "people", "hours per person per week"); one of them reads

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from apps.common.formatting import usd_range
+
 Triple = tuple[float, float, float]
 DEFAULT_COMMITMENT = 2000
 DEFAULT_HORIZON = 3
@@ -76,7 +78,7 @@ def _add(a: Triple, b: Triple) -> Triple:
 
 
 def _money(t: Triple) -> str:
-    return f"${t[0]:,.0f}–${t[2]:,.0f} (likely ${t[1]:,.0f})"
+    return usd_range(t[0], t[1], t[2], cents=False)
 
 
 def _source(entry: Mapping[str, Any]) -> str:

@@ -1,0 +1,65 @@
+"""Numbers and money the way the product writes them: one home for every formatter.
+
+Pure Python (no Django), so the engine, the template tags, exports and commands all use the same
+functions. Money is US dollars with a true minus sign; numbers are never written with an exponent.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+MISSING = "—"
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def usd(value: Any, *, cents: bool = True) -> str:
+    """$1,234 and −$1,234: whole dollars, except cents on amounts under $100 that have them (rates),
+    unless ``cents`` is False. None or "" is "—"."""
+    if value is None or value == "":
+        return MISSING
+    amount = _decimal(value)
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    if not cents or amount == amount.to_integral() or amount >= 100:
+        return f"{sign}${amount:,.0f}"
+    return f"{sign}${amount:,.2f}"
+
+
+def usd_range(low: Any, likely: Any, high: Any, *, suffix: str = "", cents: bool = True) -> str:
+    """'$30–$60/h (likely $45)'; "—" when neither end is known."""
+    if low is None and high is None:
+        return MISSING
+    text = f"{usd(low, cents=cents)}–{usd(high, cents=cents)}{suffix}"
+    if likely is not None:
+        text += f" (likely {usd(likely, cents=cents)})"
+    return text
+
+
+def number(value: float | int | Decimal) -> str:
+    """A number as people write it: 2,000,000 (never 2e+06), 0.5, 1,234.5."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{_decimal(value):,f}".rstrip("0").rstrip(".")
+
+
+def amount(value: float | int | Decimal) -> str:
+    """A figure with its cents when it has any: 1,234 or 1,234.50."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def hours(value: Any) -> str:
+    """7.5 h; "—" when unknown."""
+    if value is None:
+        return MISSING
+    return f"{_decimal(value).normalize():f} h"
+
+
+def json_number(value: Any) -> Any:
+    """A Decimal as a JSON number (12 stays an integer, 12.50 is 12.5); anything else unchanged."""
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral() else int(value)
+    return value
