@@ -4,11 +4,15 @@ Each stored entry remembers the digest of the reference values it was loaded fro
 - a missing entry is created;
 - an entry whose current values still match its digest (nobody edited it) takes the new values;
 - an entry a curator edited is left alone, and the loader reports which fields differ.
+
+``upsert_by_digest`` is the one create-or-update-by-digest: the reference loaders, the catalogue import
+and the vendor directory (its relations included) all write through it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -59,37 +63,67 @@ def read_items(path: Path) -> list[dict[str, Any]]:
     return data["items"]
 
 
+def upsert_by_digest(
+    *,
+    model: type[Any],
+    lookup: Mapping[str, Any],
+    candidate: Any,
+    section: Section,
+    key: str,
+    keep_edits: bool,
+    from_reference: bool = True,
+    values: Mapping[str, Any] | None = None,
+    current: Callable[[Any], Mapping[str, Any]] | None = None,
+    write_related: Callable[[Any], None] | None = None,
+) -> Any:
+    """Create the entry ``lookup`` finds from ``candidate`` (an unsaved instance), or bring the stored one
+    to its values, and say which in ``section``.
+
+    ``values`` are what the digest is taken of (default: the candidate's reference values) and ``current``
+    gives the same for a stored entry (default: its reference values), so an entry can include its
+    relations, which ``write_related`` then writes. With ``keep_edits``, an entry a curator edited (its
+    values no longer match the digest it was loaded from) is left alone and reported. ``from_reference``
+    says the values are the reference data's, so the entry records their digest; an import by a curator
+    is itself an edit, so a later reference reload leaves what it wrote alone."""
+    new_values = candidate.reference_values() if values is None else values
+    new_digest = digest(dict(new_values))
+    existing = model._default_manager.filter(**lookup).first()
+    if existing is None:
+        candidate.reference_digest = new_digest
+        candidate.save()
+        if write_related:
+            write_related(candidate)
+        section.created.append(key)
+        return candidate
+    stored = existing.reference_values() if current is None else current(existing)
+    stored_digest = digest(dict(stored))
+    if stored_digest == new_digest:
+        if from_reference and existing.reference_digest != new_digest:
+            existing.reference_digest = new_digest
+            existing.save(update_fields=["reference_digest"])
+        section.unchanged += 1
+        return existing
+    if keep_edits and stored_digest != existing.reference_digest:
+        section.kept_edits.append((key, [name for name in new_values if stored.get(name) != new_values[name]]))
+        return existing
+    for name in model.reference_fields:
+        setattr(existing, name, getattr(candidate, name))
+    if from_reference:
+        existing.reference_digest = new_digest
+    existing.save()
+    if write_related:
+        write_related(existing)
+    section.updated.append(key)
+    return existing
+
+
 def sync(
     model: type[ReferenceTracked], lookup: dict[str, Any], values: dict[str, Any], section: Section, key: str
 ) -> ReferenceTracked:
-    """Create or refresh one entry from reference ``values``; see the module docstring."""
+    """Create or refresh one entry from reference ``values``, keeping curator edits; see the module docstring."""
     candidate = model(**lookup, **values)
     try:
         candidate.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError(f"{key}: {exc.messages}") from exc
-    new_values = candidate.reference_values()
-    new_digest = digest(new_values)
-    existing = model._default_manager.filter(**lookup).first()
-    if existing is None:
-        candidate.reference_digest = new_digest
-        candidate.save()
-        section.created.append(key)
-        return candidate
-    current = existing.reference_values()
-    if digest(current) == new_digest:
-        if existing.reference_digest != new_digest:
-            existing.reference_digest = new_digest
-            existing.save(update_fields=["reference_digest"])
-        section.unchanged += 1
-        return existing
-    if digest(current) == existing.reference_digest:
-        for name in model.reference_fields:
-            setattr(existing, name, getattr(candidate, name))
-        existing.reference_digest = new_digest
-        existing.save()
-        section.updated.append(key)
-        return existing
-    changed = [name for name in model.reference_fields if current[name] != new_values[name]]
-    section.kept_edits.append((key, changed))
-    return existing
+    return upsert_by_digest(model=model, lookup=lookup, candidate=candidate, section=section, key=key, keep_edits=True)

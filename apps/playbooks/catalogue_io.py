@@ -15,8 +15,8 @@ from django.db import transaction
 
 from apps.common.formatting import json_number
 from apps.common.hostile import document_problems, expect_type, field_type_problems, listed
-from apps.common.models import ReferenceTracked, digest
-from apps.common.reference import Report, Section
+from apps.common.models import ReferenceTracked
+from apps.common.reference import Report, Section, upsert_by_digest
 from apps.compliance.models import Obligation, Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
 
@@ -97,21 +97,16 @@ def _code(raw: Any, where: str, problems: list[str]) -> str | None:
 
 
 def _save(model: type[Any], lookup: dict[str, Any], candidate: Any, section: Section, key: str) -> Any:
-    existing = model._default_manager.filter(**lookup).first()
-    values = candidate.reference_values()
-    if existing is None:
-        candidate.reference_digest = digest(values)
-        candidate.save()
-        section.created.append(key)
-        return candidate
-    if existing.reference_values() == values:
-        section.unchanged += 1
-        return existing
-    for name in model.reference_fields:
-        setattr(existing, name, getattr(candidate, name))
-    existing.save()
-    section.updated.append(key)
-    return existing
+    # An import is a curator's edit: it overwrites what is stored, and a later reference reload keeps it.
+    return upsert_by_digest(
+        model=model,
+        lookup=lookup,
+        candidate=candidate,
+        section=section,
+        key=key,
+        keep_edits=False,
+        from_reference=False,
+    )
 
 
 def import_catalogue(data: Any) -> Report:

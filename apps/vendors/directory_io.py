@@ -12,6 +12,7 @@ curator's own decision, so it writes the file's values over whatever is stored.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,8 +24,8 @@ from django.db import transaction
 
 from apps.common.formatting import json_number
 from apps.common.hostile import document_problems, expect_codes, expect_type, field_type_problems, listed
-from apps.common.models import _plain, digest
-from apps.common.reference import Report, Section
+from apps.common.models import _plain
+from apps.common.reference import Report, Section, upsert_by_digest
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
 from apps.vendors.models import Vendor, VendorFunction
 
@@ -203,31 +204,17 @@ def _write_relations(vendor: Vendor, item: Planned) -> None:
 
 def write(planned: list[Planned], section: Section, *, keep_edits: bool) -> None:
     for item in planned:
-        new_digest = digest(item.values)
-        existing = Vendor.objects.filter(code=item.code).first()
-        if existing is None:
-            item.candidate.reference_digest = new_digest
-            item.candidate.save()
-            _write_relations(item.candidate, item)
-            section.created.append(item.code)
-            continue
-        current = comparable(existing)
-        if digest(current) == new_digest:
-            if existing.reference_digest != new_digest:
-                existing.reference_digest = new_digest
-                existing.save(update_fields=["reference_digest"])
-            section.unchanged += 1
-            continue
-        if keep_edits and digest(current) != existing.reference_digest:
-            changed = [name for name in item.values if current.get(name) != item.values[name]]
-            section.kept_edits.append((item.code, changed))
-            continue
-        for name in Vendor.reference_fields:
-            setattr(existing, name, getattr(item.candidate, name))
-        existing.reference_digest = new_digest
-        existing.save()
-        _write_relations(existing, item)
-        section.updated.append(item.code)
+        upsert_by_digest(
+            model=Vendor,
+            lookup={"code": item.code},
+            candidate=item.candidate,
+            section=section,
+            key=item.code,
+            keep_edits=keep_edits,
+            values=item.values,
+            current=comparable,
+            write_related=functools.partial(_write_relations, item=item),
+        )
 
 
 def import_directory(data: Any) -> Report:
