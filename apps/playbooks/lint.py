@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from apps.playbooks.engine import schema
 from apps.playbooks.engine.conditions import CHOICE_OPS, condition_problem
 from apps.playbooks.engine.conditions import RANGE_OPS as NUMERIC_OPS
 from apps.playbooks.engine.types import KINDS, MULTI, NUMERIC_KINDS, ROLES, SINGLE, YES_NO
@@ -123,7 +124,10 @@ class _Linter:
 
     def run(self) -> list[Finding]:
         meta = self.d.get("playbook", {})
-        wins, conditional = meta.get("wins_threshold", 65), meta.get("conditional_threshold", 45)
+        wins, conditional = (
+            meta.get("wins_threshold", schema.WINS_THRESHOLD),
+            meta.get("conditional_threshold", schema.CONDITIONAL_THRESHOLD),
+        )
         if not (isinstance(wins, int) and isinstance(conditional, int) and 0 <= conditional <= wins <= 100):
             self.add(ERROR, "playbook", "", "verdict thresholds must satisfy 0 ≤ conditional ≤ wins ≤ 100")
         seen_sections: set[str] = set()
@@ -142,7 +146,7 @@ class _Linter:
             self.add(ERROR, "section", code, f"the section code {code!r} is used twice")
         seen.add(code)
         visible = self.check_conditions(
-            "section", code, section.get("conditions", []), section.get("visible_when", "all")
+            "section", code, section.get("conditions", []), section.get("visible_when", schema.MODE)
         )
         if not visible:
             self.add(WARNING, "section", code, "this section can never be shown")
@@ -167,7 +171,7 @@ class _Linter:
         if lo is not None and hi is not None and lo > hi:
             self.add(ERROR, "question", code, "the minimum is above the maximum")
         visible = section_visible and self.check_conditions(
-            "question", code, q.get("conditions", []), q.get("visible_when", "all")
+            "question", code, q.get("conditions", []), q.get("visible_when", schema.MODE)
         )
         entry = _Q(code, str(kind), frozenset(options), bool(q.get("required", True)), str(q.get("role") or ""))
         if not visible:
@@ -214,7 +218,7 @@ class _Linter:
         if code in seen:
             self.add(ERROR, "rule", code, f"the rule code {code!r} is used twice")
         seen.add(code)
-        if not self.check_conditions("rule", code, rule.get("conditions", []), rule.get("match", "all")):
+        if not self.check_conditions("rule", code, rule.get("conditions", []), rule.get("match", schema.MODE)):
             self.add(WARNING, "rule", code, "this rule can never fire")
         effects = rule.get("effects", [])
         if not effects:

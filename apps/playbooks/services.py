@@ -8,7 +8,6 @@ once get distinct versions), and freezes the definition, catalogue snapshot incl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from apps.common.hostile import describe, document_problems, expect_codes, expec
 from apps.compliance.models import Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel
 from apps.playbooks.definition import build_definition, catalogue_snapshot, playbook_parts
-from apps.playbooks.engine import DefinitionError, compile_playbook
+from apps.playbooks.engine import DefinitionError, compile_playbook, schema
 from apps.playbooks.golden import run_golden_cases
 from apps.playbooks.lint import lint
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
@@ -36,8 +35,8 @@ def export_playbook_data(playbook: Playbook) -> dict[str, Any]:
     parts = playbook_parts(playbook)
     meta = parts["playbook"]
     return {
-        "format": "kpo-playbook",
-        "format_version": 1,
+        "format": schema.FORMAT,
+        "format_version": schema.FORMAT_VERSION,
         "playbook": {
             "title": meta["title"],
             "notes": playbook.notes,
@@ -63,42 +62,8 @@ def export_playbook_data(playbook: Playbook) -> dict[str, Any]:
     }
 
 
-# The file's shape: each part's keys and the JSON types they take (a missing key takes its default).
-# Anything else would be stored as it came (a golden case's regimes_present of 5), and then the golden
-# report and publishing would fail on it: a draft nobody could publish.
-_NUMBER = (int, float, Decimal)
-_TEXT_OR_NULL = (str, None)
-_SHAPES: dict[str, dict[str, Any]] = {
-    "playbook": {"title": str, "notes": _TEXT_OR_NULL, "wins_threshold": int, "conditional_threshold": int},
-    "section": {
-        "code": str, "title": _TEXT_OR_NULL, "intro": _TEXT_OR_NULL, "visible_when": str,
-        "conditions": list, "questions": list,
-    },
-    "question": {
-        "code": str, "prompt": _TEXT_OR_NULL, "help": _TEXT_OR_NULL, "kind": str, "required": bool,
-        "min": (*_NUMBER, None), "max": (*_NUMBER, None), "unit": _TEXT_OR_NULL, "role": _TEXT_OR_NULL,
-        "visible_when": str, "conditions": list, "options": list,
-    },
-    "option": {"code": str, "label": _TEXT_OR_NULL, "help": _TEXT_OR_NULL},
-    "condition": {"question": str, "op": str},
-    "rule": {
-        "code": str, "name": _TEXT_OR_NULL, "rationale": _TEXT_OR_NULL, "match": str, "enabled": bool,
-        "conditions": list, "effects": list,
-    },
-    "effect": {
-        "kind": str, "points": (int, None), "target": _TEXT_OR_NULL, "text": _TEXT_OR_NULL,
-        "severity": _TEXT_OR_NULL, "mitigation": _TEXT_OR_NULL,
-    },
-    "golden case": {
-        "name": str, "why": _TEXT_OR_NULL, "answers": Mapping, "expected_verdict": _TEXT_OR_NULL,
-        "expected_top_model": _TEXT_OR_NULL, "regimes_present": list, "regimes_absent": list,
-        "fit_min": (int, None), "fit_max": (int, None),
-    },
-}  # fmt: skip
-
-
 def _fields(raw: Mapping[str, Any], part: str, where: str, problems: list[str]) -> None:
-    for key, kinds in _SHAPES[part].items():
+    for key, kinds in schema.SHAPES[part].items():
         if key in raw:
             types = kinds if isinstance(kinds, tuple) else (kinds,)
             allowed = tuple(t for t in types if t is not None)
@@ -151,7 +116,7 @@ def _check_data(data: Mapping[str, Any]) -> None:
     """Refuse, with every problem listed, a file that is not a playbook or has anything of the wrong type
     or shape: control characters, wrong JSON types, absurd numbers, or a structure that does not compile."""
     problems = []
-    if not isinstance(data, Mapping) or data.get("format") != "kpo-playbook":
+    if not isinstance(data, Mapping) or data.get("format") != schema.FORMAT:
         raise PlaybookError(["This is not a KPO Advisor playbook file (its 'format' is not 'kpo-playbook')."])
     for key, kind in (("playbook", Mapping), ("sections", list), ("rules", list), ("golden_cases", list)):
         if not isinstance(data.get(key, [] if key == "golden_cases" else None), kind):
@@ -242,8 +207,8 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
             Playbook(
                 title=_text(meta, "title", "Untitled playbook"),
                 notes=_text(meta, "notes"),
-                wins_threshold=int(meta.get("wins_threshold", 65)),
-                conditional_threshold=int(meta.get("conditional_threshold", 45)),
+                wins_threshold=int(meta.get("wins_threshold", schema.WINS_THRESHOLD)),
+                conditional_threshold=int(meta.get("conditional_threshold", schema.CONDITIONAL_THRESHOLD)),
                 based_on=based_on,
             ),
             "playbook",
@@ -257,7 +222,7 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                 title=_text(raw_section, "title", raw_section["code"]),
                 intro=_text(raw_section, "intro"),
                 order=s_index,
-                visible_when=raw_section.get("visible_when", "all"),
+                visible_when=raw_section.get("visible_when", schema.MODE),
             )
             check.save(check(section, f"section {section.code}"))
             check.bulk(_conditions(playbook, raw_section.get("conditions", []), questions, section=section))
@@ -275,7 +240,7 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                     unit=_text(raw_q, "unit"),
                     role=raw_q.get("role") or "",
                     order=q_index,
-                    visible_when=raw_q.get("visible_when", "all"),
+                    visible_when=raw_q.get("visible_when", schema.MODE),
                 )
                 check.save(check(question, f"question {question.code}"))
                 options = [
@@ -297,7 +262,7 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                 code=raw_rule["code"],
                 name=_text(raw_rule, "name", raw_rule["code"]),
                 rationale=_text(raw_rule, "rationale"),
-                match=raw_rule.get("match", "all"),
+                match=raw_rule.get("match", schema.MODE),
                 order=r_index,
                 enabled=bool(raw_rule.get("enabled", True)),
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from apps.playbooks.engine import schema
 from apps.playbooks.engine.conditions import (
     ConditionError,
     QuestionMasks,
@@ -206,7 +207,7 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         if not scode or scode in section_codes:
             problems.append(f"section {scode!r}: missing or repeated code")
         section_codes.add(scode)
-        smode = raw_section.get("visible_when", "all")
+        smode = raw_section.get("visible_when", schema.MODE)
         sconds = _conditions(raw_section.get("conditions", []), f"section {scode}", problems)
         section_visible[scode] = _predicate(sconds, smode, questions, f"section {scode}", problems)
         section_conditions[scode] = (sconds, smode)
@@ -218,7 +219,7 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
             if q.code in questions:
                 problems.append(f"question {q.code}: the code is used twice")
                 continue
-            qmode = raw_q.get("visible_when", "all")
+            qmode = raw_q.get("visible_when", schema.MODE)
             qconds = _conditions(raw_q.get("conditions", []), f"question {q.code}", problems)
             question_visible[q.code] = _predicate(qconds, qmode, questions, f"question {q.code}", problems)
             question_conditions[q.code] = (qconds, qmode)
@@ -246,7 +247,7 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         if not rcode or rcode in rule_codes:
             problems.append(f"rule {rcode!r}: missing or repeated code")
         rule_codes.add(rcode)
-        match = raw_rule.get("match", "all")
+        match = raw_rule.get("match", schema.MODE)
         conds = _conditions(raw_rule.get("conditions", []), f"rule {rcode}", problems)
         pred, parts = _predicates(conds, match, questions, f"rule {rcode}", problems)
         effects = _effects(raw_rule.get("effects", []), rcode, catalogue, problems)
@@ -262,8 +263,8 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         rules.append((rule, pred))
         rule_parts.append(parts)
 
-    wins = int(meta.get("wins_threshold", 65))
-    conditional = int(meta.get("conditional_threshold", 45))
+    wins = int(meta.get("wins_threshold", schema.WINS_THRESHOLD))
+    conditional = int(meta.get("conditional_threshold", schema.CONDITIONAL_THRESHOLD))
     if not 0 <= conditional <= wins <= 100:
         problems.append("thresholds must satisfy 0 <= conditional <= wins <= 100")
     if problems:
