@@ -1,0 +1,341 @@
+"""Scoring many answer sets at once: the verdict, fit score, top model and blockers of ``outcome()`` for
+every row of a batch, with numpy doing the work per question and per rule instead of per row.
+
+How: each question's answers are encoded once into a column. Choice and yes/no answers become the index
+of their value in a small dictionary (the options, plus any other value seen); multiple-choice answers the
+index of their distinct selection (every operator on them depends on the set chosen alone); numbers a
+float column with a presence mask. A condition on a choice question is then a lookup in a truth table
+worked out by the compiled condition's own closure on each dictionary entry (so it means exactly what it
+means to ``outcome()``), and a range condition on a number is two comparisons over the column.
+Visibility is evaluated level by level in playbook order over the whole batch: a question's value counts
+only where it is visible, which is where its section's and its own conditions hold on the values that
+count before it. The fired rules make a 0/1 matrix; one matrix product gives every row's fit points,
+blockers and model points, and the verdict and top model follow from them as ``scoring`` derives them.
+
+A value that cannot be encoded exactly (an unhashable answer, a number that is not a finite int or float
+within 2**53, a value of the wrong type for ``clean``) marks its row, and that row is scored by
+``outcome()`` itself, so every row agrees with it whatever the input. Pure: no Django, no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from apps.playbooks.engine.answers import LARGEST, AnswerError, clean_answer, clean_answers
+from apps.playbooks.engine.compiler import CompiledPlaybook
+from apps.playbooks.engine.conditions import compile_condition, interval
+from apps.playbooks.engine.evaluate import Outcome, outcome
+from apps.playbooks.engine.scoring import BASE_SCORE, kpo_models, order_key
+from apps.playbooks.engine.types import INTEGER, MULTI, NUMERIC_KINDS, VERDICTS, Condition, Predicate, Question
+
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int32]
+
+EXACT = 2**53  # beyond this a float64 no longer holds every integer, so comparisons could differ
+CHUNK = 32_768  # rows scored at a time: bounds the memory of the rule matrix, whatever the batch size
+_ODD = object()  # a value the batch cannot encode exactly: its row goes through ``outcome()``
+_EXPECTED: dict[str, tuple[type, ...]] = {"single": (str,), "yes_no": (bool,), MULTI: (list,)}
+_WINS, _CONDITIONAL, _DOESNT_WIN = (VERDICTS.index(v) for v in ("wins", "conditional", "doesnt_win"))
+
+
+@dataclass(frozen=True)
+class BatchOutcomes:
+    """One entry per row, in the rows' order. ``verdict`` indexes ``VERDICTS``; ``top_model`` indexes
+    ``models`` (-1: no model, as ``Outcome.top_model`` None)."""
+
+    verdict: npt.NDArray[np.int8]
+    fit_score: Ints
+    unblocked_score: Ints
+    blockers: Ints
+    top_model: Ints
+    models: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.verdict)
+
+    def outcome(self, row: int) -> Outcome:
+        """Row ``row`` as ``outcome()`` returns it."""
+        top = int(self.top_model[row])
+        return Outcome(
+            VERDICTS[int(self.verdict[row])],
+            int(self.fit_score[row]),
+            self.models[top] if top >= 0 else None,
+            int(self.unblocked_score[row]),
+            int(self.blockers[row]),
+        )
+
+
+@dataclass
+class _Column:
+    """One question's answers over a chunk: dictionary codes (choices; -1 = no answer) with the values
+    they stand for, or numbers with a presence mask."""
+
+    codes: Ints | None = None
+    values: tuple[Any, ...] = ()
+    numbers: npt.NDArray[np.float64] | None = None
+    present: Bools | None = None
+
+
+class BatchScorer:
+    """A compiled playbook prepared for scoring batches: the closures, weights and model order worked
+    out once, then ``score`` on as many batches as there are."""
+
+    def __init__(self, pb: CompiledPlaybook) -> None:
+        self.pb = pb
+        self._predicates: dict[tuple[str, str, str], Predicate] = {}
+        ordered = sorted(kpo_models(pb), key=lambda c: order_key(pb.catalogue.models, c))
+        self.models = tuple(ordered)  # ties go to the first, as ``scoring.ranked`` breaks them
+        at = {code: i for i, code in enumerate(ordered)}
+        weights = np.zeros((2 + len(ordered), len(pb.rules)))
+        for r, (rule, _) in enumerate(pb.rules):
+            for e in rule.effects:
+                if e.kind == "fit":
+                    weights[0, r] += e.points
+                elif e.kind == "blocker":
+                    weights[1, r] += 1
+                elif e.kind == "model" and e.target in at:
+                    weights[2 + at[e.target], r] += e.points
+        self.weights = weights
+        # Only the questions some condition reads can change an outcome; the others are never encoded.
+        conditions = [
+            c for conds, _ in (*pb.section_conditions.values(), *pb.question_conditions.values()) for c in conds
+        ]
+        conditions += [c for rule, _ in pb.rules for c in rule.conditions]
+        self.read = frozenset(c.question for c in conditions)
+
+    def score(self, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> BatchOutcomes:
+        """``outcome(pb, row)`` for every row; with ``clean``, of ``clean_answers(pb.questions, row,
+        ignore_unknown=True)`` (answers a question cannot take dropped, as re-scoring stored answers does)."""
+        parts = [self._score_chunk(rows[i : i + CHUNK], clean) for i in range(0, len(rows), CHUNK)]
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return self._score_chunk([], clean)
+        return BatchOutcomes(
+            verdict=np.concatenate([p.verdict for p in parts]),
+            fit_score=np.concatenate([p.fit_score for p in parts]),
+            unblocked_score=np.concatenate([p.unblocked_score for p in parts]),
+            blockers=np.concatenate([p.blockers for p in parts]),
+            top_model=np.concatenate([p.top_model for p in parts]),
+            models=self.models,
+        )
+
+    # -- one chunk -------------------------------------------------------------------------------------
+
+    def _score_chunk(self, rows: Sequence[Mapping[str, Any]], clean: bool) -> BatchOutcomes:
+        n = len(rows)
+        odd = np.zeros(n, bool)
+        columns: dict[str, _Column] = {}
+        visible: dict[str, Bools] = {}
+        truths: dict[tuple[str, str, str], Bools] = {}
+
+        def holds(cond: Condition) -> Bools:
+            key = _key(cond)
+            if key not in truths:
+                truths[key] = self._truth(cond, columns[cond.question], visible[cond.question], n)
+            return truths[key]
+
+        def predicate(conds: Sequence[Condition], mode: str) -> Bools:
+            if not conds:
+                return np.ones(n, bool)
+            combine = np.logical_or if mode == "any" and len(conds) > 1 else np.logical_and
+            out = holds(conds[0]).copy()
+            for cond in conds[1:]:
+                combine(out, holds(cond), out=out)
+            return out
+
+        pb = self.pb
+        for section in pb.sections:
+            shown = predicate(*pb.section_conditions[section.code])
+            for code in section.questions:
+                visible[code] = shown & predicate(*pb.question_conditions[code])
+                if code in self.read:
+                    columns[code] = _encode(pb.questions[code], [row.get(code) for row in rows], odd, clean)
+        fired = np.empty((len(pb.rules), n))
+        for r, (rule, _) in enumerate(pb.rules):
+            fired[r] = predicate(rule.conditions, rule.match)
+        sums = np.rint(self.weights @ fired).astype(np.int32) if n else np.zeros((len(self.weights), 0), np.int32)
+        result = self._verdicts(sums[0], sums[1], sums[2:])
+        for i in np.flatnonzero(odd).tolist():  # the rows the arrays cannot hold exactly
+            row = rows[i]
+            answers = clean_answers(pb.questions, row, ignore_unknown=True)[0] if clean else row
+            got = outcome(pb, answers)
+            result.verdict[i] = VERDICTS.index(got.verdict)
+            result.fit_score[i], result.unblocked_score[i] = got.fit_score, got.unblocked_score
+            result.blockers[i] = got.blockers
+            result.top_model[i] = self.models.index(got.top_model) if got.top_model else -1
+        return result
+
+    def _verdicts(self, fit: Ints, blockers: Ints, models: Ints) -> BatchOutcomes:
+        pb = self.pb
+        unblocked = np.clip(BASE_SCORE + fit, 0, 100).astype(np.int32)
+        blocked = blockers > 0
+        score = np.where(blocked, np.minimum(unblocked, max(0, pb.conditional_threshold - 1)), unblocked)
+        verdict = np.full(len(fit), _DOESNT_WIN, np.int8)
+        verdict[unblocked >= pb.conditional_threshold] = _CONDITIONAL
+        verdict[unblocked >= pb.wins_threshold] = _WINS
+        verdict[blocked] = _DOESNT_WIN
+        top = np.argmax(models, axis=0).astype(np.int32) if len(self.models) else np.full(len(fit), -1, np.int32)
+        return BatchOutcomes(verdict, score.astype(np.int32), unblocked, blockers.astype(np.int32), top, self.models)
+
+    def _predicate(self, cond: Condition) -> Predicate:
+        key = _key(cond)
+        if key not in self._predicates:
+            self._predicates[key] = compile_condition(cond, self.pb.questions[cond.question])
+        return self._predicates[key]
+
+    def _truth(self, cond: Condition, column: _Column, shown: Bools, n: int) -> Bools:
+        """Where ``cond`` holds over the chunk, counting its question's answer only where it is visible."""
+        pred, code = self._predicate(cond), cond.question
+        unanswered = pred({})
+        span = interval(cond, self.pb.questions[code])
+        if column.codes is not None:
+            table = np.array([pred({code: v}) for v in column.values] + [unanswered], bool)
+            on_value = table[column.codes]  # code -1 reads the last entry: no answer
+        else:
+            assert column.numbers is not None and column.present is not None
+            x, present = column.numbers, column.present
+            if cond.op in ("answered", "not_answered"):
+                on_value = present if cond.op == "answered" else ~present
+            elif span is not None:
+                on_value = present & (span[0] <= x) & (x <= span[1])
+            else:  # equality and presence on a number: the closure on each distinct value
+                distinct, where = np.unique(x, return_inverse=True)
+                table = np.array([pred({code: float(v)}) for v in distinct], bool)
+                on_value = np.where(present, table[where.reshape(-1)] if len(distinct) else False, unanswered)
+        return np.where(shown, on_value, unanswered)
+
+
+def score_batch(pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> BatchOutcomes:
+    """``BatchScorer(pb).score(rows, clean=clean)``, for a single batch."""
+    return BatchScorer(pb).score(rows, clean=clean)
+
+
+def _key(cond: Condition) -> tuple[str, str, str]:
+    return (cond.question, str(cond.op), repr(cond.value))
+
+
+# -- encoding ------------------------------------------------------------------------------------------
+
+
+def _preparer(q: Question, clean: bool) -> Callable[[Any], Any]:
+    """The value a raw answer stands for: itself, or with ``clean`` the stored form ``clean_answers``
+    keeps (None when it drops it); ``_ODD`` when the arrays could not hold it exactly."""
+
+    def prepare(raw: Any) -> Any:
+        if clean:
+            try:
+                raw = clean_answer(q, raw)
+            except AnswerError:
+                return None
+        exact = raw is None or q.kind not in NUMERIC_KINDS or (type(raw) in (int, float) and abs(raw) <= EXACT)
+        return raw if exact else _ODD  # bool, NaN, infinity, a huge int or text for a number
+
+    return prepare
+
+
+def _encode(q: Question, raw: list[Any], odd: Bools, clean: bool) -> _Column:
+    prepare = _preparer(q, clean)
+    if q.kind in NUMERIC_KINDS:
+        return _numbers(q, raw, odd, prepare, clean)
+    return _choices(q, raw, odd, prepare)
+
+
+def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], Any]) -> _Column:
+    values: list[Any] = []
+    memo: dict[Any, int] = {None: -1}
+
+    def code_of(key: Any, value: Any) -> int:
+        prepared = prepare(value)
+        if prepared is _ODD:
+            return -2
+        if prepared is None:
+            return -1
+        values.append(prepared)
+        return len(values) - 1
+
+    multi = q.kind == MULTI
+    codes: list[int] | None = None
+    # The common case, every answer of the question's own type: one hash per answer. Otherwise (say
+    # 1 among booleans, which Python hashes as True) keys carry their type.
+    if set(map(type, raw)) <= {type(None), *_EXPECTED[q.kind]}:
+        keys = [None if v is None else tuple(v) for v in raw] if multi else raw
+        try:
+            for key in set(keys):
+                if key not in memo:
+                    memo[key] = code_of(key, list(key) if multi else key)
+            codes = [memo[k] for k in keys]
+        except TypeError:  # an unhashable element: the slow way below
+            memo, values[:] = {None: -1}, []
+    if codes is None:
+        codes = []
+        for v in raw:
+            try:
+                key = None if v is None else (type(v), tuple(v) if type(v) in (list, tuple) else v)
+                if key not in memo:
+                    memo[key] = code_of(key, v)
+                codes.append(memo[key])
+            except TypeError:
+                codes.append(-2)
+    out = np.array(codes, np.int32)
+    bad = out == -2
+    if bad.any():
+        odd |= bad
+        out[bad] = -1
+    return _Column(codes=out, values=tuple(values))
+
+
+def _numbers(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], Any], clean: bool) -> _Column:
+    n = len(raw)
+    present = np.fromiter((v is not None for v in raw), bool, n)
+    types = set(map(type, raw))
+    if types <= {type(None), int, float}:  # the common case, in numpy; anything else one value at a time
+        try:
+            x = np.array([0 if v is None else v for v in raw], np.float64)
+        except OverflowError:
+            x = np.full(n, np.inf)
+        if (np.abs(x) <= EXACT).all():  # finite, and every int held exactly
+            if clean:
+                present &= _cleaned(q, x, raw, types)
+            return _Column(numbers=x, present=present)
+    x = np.zeros(n)
+    memo: dict[Any, Any] = {}
+    for i, v in enumerate(raw):
+        if v is None:
+            continue
+        try:
+            key = (type(v), v)
+            value = memo[key] if key in memo else memo.setdefault(key, prepare(v))
+        except TypeError:
+            value = _ODD
+        if value is None or value is _ODD:
+            present[i] = False
+            odd[i] |= value is _ODD
+        else:
+            x[i] = value
+    return _Column(numbers=x, present=present)
+
+
+def _cleaned(q: Question, x: npt.NDArray[np.float64], raw: list[Any], types: set[type]) -> Bools:
+    """Which of the numbers ``clean_answer`` keeps for ``q``; rounds ``x`` in place as it does.
+
+    Its bounds are compared as decimals of the numbers' shortest forms, which order floats as floats
+    order; an int within 2**53 is exact in a float, so both comparisons here are float comparisons."""
+    high = min(q.max, LARGEST) if q.max is not None else LARGEST
+    low = max(q.min, -LARGEST) if q.min is not None else -LARGEST
+    keep: Bools = (low <= x) & (x <= high)
+    if q.kind == "percent":
+        keep &= (x >= 0) & (x <= 100)
+    if float in types:
+        floats = np.fromiter((type(v) is float for v in raw), bool, len(raw))
+        if q.kind == INTEGER:  # a whole float is kept (as its int), any other refused
+            keep &= ~floats | (x == np.floor(x))
+        else:  # money and percentages keep two decimals, rounded as Python rounds
+            distinct, where = np.unique(x[floats], return_inverse=True)
+            x[floats] = np.array([round(float(v), 2) for v in distinct])[where.reshape(-1)]
+    return keep

@@ -1,0 +1,138 @@
+"""The batch engine gives ``outcome()``'s verdict, fit score, top model and blockers on every row: random
+playbooks with random and awkward answers, and the reference playbook on its golden cases and thousands
+of random answer sets."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.playbooks.definition import build_definition
+from apps.playbooks.engine import clean_answers, compile_playbook
+from apps.playbooks.engine.batch import BatchScorer, score_batch
+from apps.playbooks.engine.compiler import CompiledPlaybook
+from apps.playbooks.engine.evaluate import outcome
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from bench.playbooks import answer_sets, generate_playbook
+
+# Models with curated orders that tie and differ, so the tie-break is exercised; a retired model and a
+# contrast (not KPO) that rules may name but never rank.
+CATALOGUE: dict[str, Any] = {
+    "models": {
+        "pool": {"name": "Shared pool", "is_kpo": True, "order": 2},
+        "captive": {"name": "Captive team", "is_kpo": True, "order": 1},
+        "project": {"name": "Project", "is_kpo": True, "order": 1},
+        "bot": {"name": "Build-operate-transfer", "is_kpo": True},
+        "old": {"name": "Retired model", "is_kpo": True, "retired": True},
+        "bpo": {"name": "BPO", "is_kpo": False},
+    },
+    "functions": {"research": {"name": "Equity research"}, "legal": {"name": "Legal review"}},
+    "locations": {"india": {"name": "India"}, "poland": {"name": "Poland"}},
+    "regimes": {"gdpr": {"name": "GDPR"}, "hipaa": {"name": "HIPAA"}},
+}
+
+# Answers no form would store, one list per question kind: the batch must still agree with outcome(),
+# scoring such rows exactly as it does (raw) or after clean_answers drops or normalises them (clean).
+AWKWARD: dict[str, list[Any]] = {
+    "single": [7, True, "not-an-option", "  "],
+    "multi": ["o1", ("o0", "o2"), [], ["o2", "o0", "o2"], ["nope"]],
+    "yes_no": [1, 0, 1.0, "yes", "no"],
+    "integer": [True, 2.5, 3.0, float("nan"), float("inf"), 10**30, -(10**13), 2**53 + 1, 150],
+    "money": [0.125, 1234.565, 5, True, float("nan"), 10**30, 2_000_001],
+    "percent": [99.999, 100.5, -1, 0.005, float("-inf"), 50],
+}
+# Only in clean mode: raw, outcome() itself raises on them (text against a number, a list as a choice).
+CLEAN_ONLY: dict[str, list[Any]] = {
+    "single": [["o1"], ["o0", "o1"]],
+    "integer": ["2,000", "12.5", "  ", "12,5", "$40", "1e3"],
+    "money": ["2,000", "$1,250.50", "abc"],
+    "percent": ["40%", "12.5", "101"],
+}
+
+
+def _row(result: Any) -> tuple[Any, ...]:
+    return (result.verdict, result.fit_score, result.top_model, result.unblocked_score, result.blockers)
+
+
+def assert_agrees(pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> None:
+    got = BatchScorer(pb).score(rows, clean=clean)
+    assert len(got) == len(rows)
+    for i, answers in enumerate(rows):
+        expected = clean_answers(pb.questions, answers, ignore_unknown=True)[0] if clean else answers
+        assert _row(got.outcome(i)) == _row(outcome(pb, expected)), (i, answers)
+
+
+def _awkward(definition: Mapping[str, Any], rows: list[dict[str, Any]], seed: int, *, clean: bool) -> None:
+    rng = random.Random(seed)
+    questions = [q for s in definition["sections"] for q in s["questions"]]
+    for row in rows:
+        for q in rng.sample(questions, min(len(questions), 4)):
+            choices = AWKWARD[q["kind"]] + (CLEAN_ONLY.get(q["kind"], []) if clean else [])
+            row[q["code"]] = rng.choice(choices)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rules=st.integers(min_value=0, max_value=120),
+    questions=st.integers(min_value=8, max_value=48),
+    seed=st.integers(min_value=0, max_value=10**6),
+    answered=st.sampled_from([0.2, 0.6, 0.95]),
+)
+def test_random_playbooks_agree_with_outcome_on_every_row(
+    rules: int, questions: int, seed: int, answered: float
+) -> None:
+    definition = generate_playbook(rules, catalogue=CATALOGUE, n_questions=questions, seed=seed)
+    pb = compile_playbook(definition)
+    rows = answer_sets(definition, 60, seed=seed, answered=answered)
+    assert_agrees(pb, rows)
+    assert_agrees(pb, rows, clean=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**6), clean=st.booleans())
+def test_awkward_answers_agree_with_outcome_in_both_modes(seed: int, clean: bool) -> None:
+    definition = generate_playbook(60, catalogue=CATALOGUE, n_questions=32, seed=seed)
+    pb = compile_playbook(definition)
+    rows = answer_sets(definition, 40, seed=seed)
+    _awkward(definition, rows, seed, clean=clean)
+    assert_agrees(pb, rows, clean=clean)
+
+
+def test_batches_longer_than_a_chunk_and_empty_batches(monkeypatch: Any) -> None:
+    import apps.playbooks.engine.batch as batch
+
+    monkeypatch.setattr(batch, "CHUNK", 7)
+    definition = generate_playbook(80, catalogue=CATALOGUE, n_questions=24, seed=3)
+    pb = compile_playbook(definition)
+    assert_agrees(pb, answer_sets(definition, 50, seed=4, answered=0.7))
+    assert len(score_batch(pb, [])) == 0
+
+
+def test_a_playbook_without_rules_or_kpo_models_scores_the_base() -> None:
+    definition = generate_playbook(0, catalogue={**CATALOGUE, "models": {"bpo": {"is_kpo": False}}}, seed=1)
+    pb = compile_playbook(definition)
+    got = score_batch(pb, answer_sets(definition, 5, seed=2))
+    assert {_row(got.outcome(i)) for i in range(5)} == {("conditional", 50, None, 50, 0)}
+
+
+def test_reference_playbook_agrees_on_every_golden_case_and_thousands_of_answer_sets(reference: Playbook) -> None:
+    pb = compiled_playbook(reference)
+    cases = list(reference.golden_cases.all())
+    assert len(cases) > 20
+    golden = [case.answers for case in cases]
+    scored = score_batch(pb, golden, clean=True)
+    for i, case in enumerate(cases):
+        got = scored.outcome(i)
+        assert got.verdict == case.expected_verdict or not case.expected_verdict, case.name
+        assert got.top_model == case.expected_top_model or not case.expected_top_model, case.name
+    assert_agrees(pb, golden, clean=True)
+    definition = build_definition(reference)
+    rows = answer_sets(definition, 2500, seed=21) + answer_sets(definition, 1000, seed=22, answered=0.5)
+    assert_agrees(pb, rows)
+    _awkward(definition, rows[:500], 23, clean=True)
+    assert_agrees(pb, rows[:500], clean=True)
