@@ -91,7 +91,7 @@ class _Linter:
             if ok and op != "not_answered" and subject.code in self.never:
                 self.add(WARNING, kind, code, f"{where}: that question can never be shown, so this never holds")
             if can_hold and mode != "any":
-                self._narrow(subject, op, value, allowed, ranges)
+                self._narrow(subject, str(op), value, allowed, ranges)  # a known operator: checked above
             satisfiable.append(can_hold)
         if not conds:
             return True

@@ -82,7 +82,10 @@ def _conditions(raw: Any, where: str, problems: list[str]) -> tuple[Condition, .
         if not isinstance(item, Mapping) or not isinstance(item.get("question"), str):
             problems.append(f"{where}: each condition needs a question code")
             continue
-        out.append(Condition(question=item["question"], op=item.get("op"), value=item.get("value")))
+        op = item.get("op")  # checked against the operators by condition_problem when compiled
+        out.append(
+            Condition(question=item["question"], op=op if isinstance(op, str) else repr(op), value=item.get("value"))
+        )
     return tuple(out)
 
 
