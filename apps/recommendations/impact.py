@@ -3,9 +3,9 @@
 Each stored recommendation keeps the answers it was scored on (``snapshot.stored_answers``). They are
 mapped onto the draft by question code (answers the draft cannot take are dropped, as re-scoring
 does), scored by the engine, and compared with the stored verdict and top model. Only the answers are
-read from the database (a JSON key, streamed in chunks), the draft is compiled once, and only the
-outcome is computed (``engine.evaluate.outcome``: no explanation, no cost), so tens of thousands of
-recommendations take a few seconds (figures in docs/curation.md).
+read from the database (a JSON key, streamed in chunks), the draft is compiled once, and the rows are
+scored a batch at a time by ``engine.batch`` (the verdict, fit score and top model ``outcome()`` gives
+each one, worked out per question and per rule over the whole batch), so the reading dominates.
 
 Curators see it, and curators see no buyer data: the preview reports counts, and examples by knowledge
 function with their verdict and top model, never a title, an organisation or an answer.
@@ -14,13 +14,20 @@ function with their verdict and top model, never a title, an organisation or an 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from apps.playbooks.engine import CompiledPlaybook, clean_answers
-from apps.playbooks.engine.evaluate import VERDICT_LABELS, outcome
+import numpy as np
+
+from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.engine.batch import BatchScorer
+from apps.playbooks.engine.evaluate import VERDICT_LABELS
+from apps.playbooks.engine.types import VERDICTS
 from apps.recommendations.models import Recommendation
 
 EXAMPLES = 20
+BATCH = 20_000  # rows scored together: large enough for numpy to pay, small enough to hold in memory
 
 
 @dataclass(frozen=True)
@@ -66,24 +73,44 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
     )
     if limit is not None:
         rows = rows[:limit]
-    models = compiled.catalogue.models
+    scorer = BatchScorer(compiled)
+    batch: list[tuple[str, str, str, Mapping[str, Any]]] = []
+    for function, verdict, top_model, stored in rows.iterator(chunk_size=2000):
+        batch.append((function, verdict, top_model, stored or {}))
+        if len(batch) == BATCH:
+            _compare(impact, scorer, batch)
+            batch = []
+    _compare(impact, scorer, batch)
+    impact.seconds = time.perf_counter() - started
+    return impact
+
+
+def _compare(impact: Impact, scorer: BatchScorer, batch: list[tuple[str, str, str, Mapping[str, Any]]]) -> None:
+    """Score ``batch`` (function, stored verdict, stored top model, stored answers) on the draft and count
+    what would change; the first changes, in the rows' order, become the examples."""
+    if not batch:
+        return
+    scored = scorer.score([answers for *_, answers in batch], clean=True)
+    # Compared as indices, a batch at a time: a stored verdict or model the draft does not know (or no
+    # model, None) gets an index no new result has, so it counts as changed, as comparing codes would.
+    verdicts = {v: i for i, v in enumerate(VERDICTS)}
+    at = {"": -1, **{code: i for i, code in enumerate(scored.models)}}
+    verdict_changed = np.array([verdicts.get(v, -1) for _, v, _, _ in batch]) != scored.verdict
+    model_changed = np.array([at.get(m, -2) if isinstance(m, str) else -2 for _, _, m, _ in batch]) != scored.top_model
+    changed = verdict_changed | model_changed
+    impact.scored += len(batch)
+    impact.verdict_changes += int(verdict_changed.sum())
+    impact.model_changes += int(model_changed.sum())
+    impact.changed += int(changed.sum())
+    models = scorer.pb.catalogue.models
 
     def name(code: str) -> str:
         return str(models.get(code, {}).get("name") or code) if code else ""
 
-    for function, verdict, top_model, stored in rows.iterator(chunk_size=2000):
-        answers, _ = clean_answers(compiled.questions, stored or {}, ignore_unknown=True)
-        result = outcome(compiled, answers)
-        impact.scored += 1
+    for i in np.flatnonzero(changed)[: EXAMPLES - len(impact.examples)].tolist():
+        function, verdict, top_model, _ = batch[i]
+        result = scored.outcome(i)
         new_model = result.top_model or ""
-        verdict_changed, model_changed = result.verdict != verdict, new_model != top_model
-        impact.verdict_changes += verdict_changed
-        impact.model_changes += model_changed
-        if verdict_changed or model_changed:
-            impact.changed += 1
-            if len(impact.examples) < EXAMPLES:
-                impact.examples.append(
-                    Change(function, verdict, result.verdict, top_model, new_model, name(top_model), name(new_model))
-                )
-    impact.seconds = time.perf_counter() - started
-    return impact
+        impact.examples.append(
+            Change(function, verdict, result.verdict, top_model, new_model, name(top_model), name(new_model))
+        )
