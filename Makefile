@@ -20,7 +20,7 @@ BENCH_SCALE ?= 1000000
 .PHONY: help run test lint fmt check-python venv bootstrap loadtest bench
 
 help:
-	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT)"
+	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT), with a background worker"
 	@echo "make test  - set up everything and run the whole test suite (lint, types, migrations, tests)"
 	@echo "make loadtest - $(USERS) simulated buyers for $(RUN_TIME) against gunicorn on loopback; writes docs/reliability.md"
 	@echo "               (DB_STOP_AT=120 DB_STOP_FOR=20: stop its database in the middle, count what buyers got)"
@@ -41,8 +41,12 @@ venv: check-python
 bootstrap: venv
 	@$(MANAGE) bootstrap --host $(HOST) --port $(PORT)
 
+# The server and a background worker (the memo PDF, emails); Ctrl-C stops both. Production runs the
+# worker as its own service (docs/operations.md "The worker").
 run: bootstrap
-	@$(MANAGE) runserver $(HOST):$(PORT)
+	@$(MANAGE) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv
 	@$(BIN)/ruff format --check .

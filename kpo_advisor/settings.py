@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "apps.questionnaire",
     "apps.recommendations",
     "apps.vendors",
+    "django_tasks_db",  # the background task queue, in this database (apps/tasks)
+    "apps.tasks",
     "ninja",  # Swagger UI's files for the API docs, served from our static files (no CDN)
     "apps.api",
 ]
@@ -83,6 +85,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Background work (the memo PDF, emails) runs on Django's Tasks framework; django-tasks-db keeps the queue
+# in this database and `manage.py worker` runs it (docs/architecture.md "Background work").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 ROOT_URLCONF = "kpo_advisor.urls"
 WSGI_APPLICATION = "kpo_advisor.wsgi.application"

@@ -150,6 +150,14 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings: Any) -> None:
+    """Background tasks run inside ``enqueue`` (Django's immediate backend), so a test of a page sees the
+    work done, as the person would once the worker had it. tests/tasks/ tests the database queue and the
+    worker themselves (``database_tasks``)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def organisation(db: None) -> Organisation:
     return OrganisationFactory(name="Acme Procurement")

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.tasks import TaskResult, TaskResultStatus
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,6 +24,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.forms import posted_answers
 from apps.questionnaire.progress import step_context
 from apps.recommendations import memo, services, whatif
+from apps.recommendations import tasks as memo_tasks
 from apps.recommendations.models import Recommendation
 
 EDITOR = Membership.Role.EDITOR
@@ -134,25 +136,68 @@ def what_if_save(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("recommendations:compare_pair", pk=saved.recommendation.pk, other=rec.pk)
 
 
+CHECK = "check"  # memo.pdf?check=1: how the drawing stands, without asking for it again after a failure
+
+
 @require_safe
 @member_required()
 def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The decision memo as a PDF, named after the assessment and the date it was scored; drawn on the
-    first download and served from the database after that."""
+    """The decision memo as a PDF, named after the assessment and the date it was scored.
+
+    A stored memo downloads at once. Otherwise the drawing is queued for the worker (once, whoever
+    asks) and the answer is its progress: a page that refreshes itself, or for htmx a fragment that
+    polls ``?check=1`` every two seconds and offers the file when it is stored."""
     queryset = Recommendation.objects.select_related("created_by", "playbook", "memo").defer("playbook__definition")
     rec = get_for_member(request, queryset, pk=pk)
-    try:
-        stored = memo.stored_memo(recommendation=rec, user=request.user, base_url=request.build_absolute_uri("/"))  # type: ignore[arg-type]
-    except memo.MemoBusy as exc:
-        response = render(request, "recommendations/memo_busy.html", {"rec": rec, "reason": str(exc)}, status=429)
-        response["Retry-After"] = str(memo.RETRY_AFTER_SECONDS)
-        return response
-    except memo.MemoUnavailable as exc:
-        logger.error("decision memo unavailable: %s", exc)
-        return render(request, "recommendations/memo_unavailable.html", {"rec": rec}, status=503)
+    stored = memo.current_memo(rec)
+    result = None
+    if stored is None:
+        result = _memo_drawing(request, rec)
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            stored = memo.current_memo(rec, fresh=True)
+    if stored is None or getattr(request, "htmx", False):
+        return _memo_status(request, rec, result, ready=stored is not None)
     etag = f'"{stored.sha256}"'
     response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{memo.memo_filename(rec)}"'
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-store"  # a buyer's confidential document: no shared or disk cache
     return get_conditional_response(request, etag=etag, response=response) or response
+
+
+def _memo_drawing(request: HttpRequest, rec: Recommendation) -> TaskResult:
+    """The task drawing this memo: the one under way, or a new one. A check never re-queues a failed
+    drawing (the page would retry for ever); the button does."""
+    if CHECK in request.GET:
+        progress = memo_tasks.memo_progress(recommendation=rec)
+        if progress is not None and progress.status != TaskResultStatus.SUCCESSFUL:
+            return progress
+    base_url = request.build_absolute_uri("/")
+    return memo_tasks.request_memo(recommendation=rec, user=request.user, base_url=base_url)  # type: ignore[arg-type]
+
+
+def _memo_status(request: HttpRequest, rec: Recommendation, result: TaskResult | None, *, ready: bool) -> HttpResponse:
+    failure = result.errors[-1].exception_class if result is not None and result.errors else None
+    failed = ready is False and result is not None and result.status == TaskResultStatus.FAILED
+    context = {
+        "rec": rec,
+        "ready": ready,
+        "failed": failed,
+        "unavailable": failed and failure is not None and issubclass(failure, memo.MemoUnavailable),
+        "busy": failure.message if failed and failure is not None and issubclass(failure, memo.MemoBusy) else "",
+        "queued": result is not None and result.status == TaskResultStatus.READY,
+        "attempt": result.attempts if result is not None else 0,
+        "check": CHECK,
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "recommendations/memo_status.html#status", context)
+    if context["busy"]:
+        response = render(
+            request, "recommendations/memo_busy.html", {"rec": rec, "reason": context["busy"]}, status=429
+        )
+        response["Retry-After"] = str(memo.RETRY_AFTER_SECONDS)
+        return response
+    if context["unavailable"]:
+        logger.error("decision memo unavailable: %s", result.errors[-1].traceback.splitlines()[-1])  # type: ignore[union-attr]
+        return render(request, "recommendations/memo_unavailable.html", {"rec": rec}, status=503)
+    return render(request, "recommendations/memo_status.html", context, status=503 if failed else 202)

@@ -300,6 +300,8 @@ def render_memo_html(rec: Recommendation, base_url: str) -> str:
 class MemoUnavailable(RuntimeError):
     """WeasyPrint or the system libraries it draws with (Pango, a font) are missing on this host."""
 
+    retryable = False  # the worker does not try again: nothing changes until someone installs them
+
 
 def render_memo_pdf(rec: Recommendation, base_url: str) -> bytes:
     """The memo as PDF bytes. WeasyPrint is imported here so the rest of the site never pays for it."""
@@ -315,7 +317,18 @@ def render_memo_pdf(rec: Recommendation, base_url: str) -> bytes:
 
 class MemoBusy(RuntimeError):
     """The memo cannot be drawn right now: this user is already drawing one, or someone else is still
-    drawing this one. The message is for the person waiting."""
+    drawing this one. ``message`` is for the person waiting; the class alone carries it, because a
+    task's failure is recorded as its exception class and traceback, not the exception itself."""
+
+    message = "This memo is still being drawn; try again in a few seconds."
+
+
+class UserBusy(MemoBusy):
+    message = "Your other memo is still being drawn; try again in a few seconds."
+
+
+class DrawingBusy(MemoBusy):
+    message = MemoBusy.message
 
 
 def stored_memo(*, recommendation: Recommendation, user: User, base_url: str) -> Memo:
@@ -329,18 +342,22 @@ def stored_memo(*, recommendation: Recommendation, user: User, base_url: str) ->
     if current is not None:
         return current
     with (
-        _advisory_lock(
-            USER_LOCK, user.pk, wait=False, busy="Your other memo is still being drawn; try again in a few seconds."
-        ),
-        _advisory_lock(
-            MEMO_LOCK, recommendation.pk, wait=True, busy="This memo is still being drawn; try again in a few seconds."
-        ),
+        _advisory_lock(USER_LOCK, user.pk, wait=False, busy=UserBusy),
+        _advisory_lock(MEMO_LOCK, recommendation.pk, wait=True, busy=DrawingBusy),
     ):
         stored = Memo.objects.filter(recommendation=recommendation, renderer_version=RENDERER_VERSION).first()
         if stored is not None:  # drawn by the download we waited for
             return stored
         pdf = render_memo_pdf(recommendation, base_url)
         return _store(recommendation=recommendation, pdf=pdf)
+
+
+def current_memo(recommendation: Recommendation, *, fresh: bool = False) -> Memo | None:
+    """The stored memo if it was drawn by the current renderer; ``fresh`` reads it again from the
+    database (after a drawing finished elsewhere) instead of the one loaded with the recommendation."""
+    if fresh:
+        return Memo.objects.filter(recommendation=recommendation, renderer_version=RENDERER_VERSION).first()
+    return _current(recommendation)
 
 
 def _current(recommendation: Recommendation) -> Memo | None:
@@ -370,7 +387,7 @@ def _store(*, recommendation: Recommendation, pdf: bytes) -> Memo:
 
 
 @contextmanager
-def _advisory_lock(namespace: int, key: int, *, wait: bool, busy: str) -> Iterator[None]:
+def _advisory_lock(namespace: int, key: int, *, wait: bool, busy: type[MemoBusy]) -> Iterator[None]:
     """A session-level PostgreSQL advisory lock, released in ``finally``; if the worker dies, the
     connection closes and PostgreSQL releases it. ``wait=False`` fails at once when it is held."""
     with connection.cursor() as cursor:
@@ -380,11 +397,11 @@ def _advisory_lock(namespace: int, key: int, *, wait: bool, busy: str) -> Iterat
                     cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(WAIT_SECONDS * 1000)}ms"])
                     cursor.execute("SELECT pg_advisory_lock(%s, %s)", [namespace, key])
             except OperationalError as exc:  # lock_timeout: the other drawing is taking too long
-                raise MemoBusy(busy) from exc
+                raise busy(busy.message) from exc
         else:
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, key])
             if not cursor.fetchone()[0]:
-                raise MemoBusy(busy)
+                raise busy(busy.message)
     try:
         yield
     finally:

@@ -1,51 +1,37 @@
-// The decision memo takes a few seconds to draw the first time it is asked for. With JavaScript the page
-// says so and stays usable while the file is fetched, then saves it; without JavaScript the link is a
-// plain download. Any answer other than the file (a 429 while another memo of yours is drawn, a 503)
-// is opened as a page, so the server's own explanation is what the reader sees.
+// The decision memo is drawn by the background worker the first time it is asked for. With JavaScript the
+// memo button asks for it without leaving the page: the answer is a status fragment swapped into
+// #memo-status, which polls every two seconds (htmx) until the memo is stored, then the file downloads by
+// itself. Without JavaScript the button opens a status page that refreshes itself and then downloads.
 (function () {
   "use strict";
-  function filename(response, fallback) {
-    var match = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") || "");
-    return match ? match[1] : fallback;
+  var wanted = false; // set by a click, so a memo only downloads by itself when this page asked for it
+
+  function ask(link) {
+    var status = document.getElementById(link.getAttribute("data-memo-status") || "memo-status");
+    if (!status || !window.htmx) {
+      window.location.assign(link.href);
+      return;
+    }
+    wanted = true;
+    status.textContent = "Asking for the decision memo…";
+    window.htmx.ajax("GET", link.href, { target: status, swap: "outerHTML" });
   }
+
   document.addEventListener("click", function (event) {
-    var link = event.target.closest("a[data-memo-status]");
+    var link = event.target.closest("a[data-memo-status], a[data-memo-retry]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
       return;
     }
     event.preventDefault();
-    if (link.getAttribute("aria-disabled") === "true") {
-      return;
+    ask(link.hasAttribute("data-memo-retry") ? document.querySelector("a[data-memo-status]") || link : link);
+  });
+
+  // The fragment that says the memo is stored carries a plain link to the file: follow it once.
+  document.addEventListener("htmx:afterSwap", function () {
+    var ready = document.querySelector("#memo-status a[data-memo-ready]");
+    if (ready && wanted) {
+      wanted = false;
+      ready.click();
     }
-    var status = document.getElementById(link.getAttribute("data-memo-status"));
-    var label = link.textContent;
-    link.setAttribute("aria-disabled", "true");
-    link.textContent = "Drawing the memo…";
-    status.textContent = "Drawing the decision memo: a few seconds the first time. You can keep reading.";
-    fetch(link.href, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          window.location.assign(link.href);
-          return null;
-        }
-        return response.blob().then(function (blob) {
-          var url = URL.createObjectURL(blob);
-          var save = document.createElement("a");
-          save.href = url;
-          save.download = filename(response, "decision-memo.pdf");
-          document.body.appendChild(save);
-          save.click();
-          save.remove();
-          setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-          status.textContent = "The decision memo is ready: it is in your downloads.";
-        });
-      })
-      .catch(function () {
-        window.location.assign(link.href);
-      })
-      .finally(function () {
-        link.textContent = label;
-        link.removeAttribute("aria-disabled");
-      });
   });
 })();
