@@ -1,7 +1,7 @@
 """Query budgets for the buyer's pages that had none: fixed whatever the number of questions, rules,
 members or recommendations. Each page is loaded at a small and a large size and must make the same
-number of queries, within its budget (which counts session, user, the memberships (one query for the
-member and the header's switcher), and the session save: 3 queries inside the test's transaction)."""
+number of queries, within its budget (which counts session, user and the memberships: one query for the
+member and the header's switcher; an unchanged session is not saved)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ from apps.recommendations.models import Recommendation
 pytestmark = pytest.mark.django_db
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["phi"], "covered": True}
 BUDGETS = {
-    "result": 8,
-    "review": 8,
-    "list": 8,
-    "start": 7,
-    "history_deep": 11,
-    "history_filtered": 11,
-    "compare": 7,
+    "result": 5,
+    "review": 5,
+    "list": 5,
+    "start": 4,
+    "history_deep": 8,
+    "history_filtered": 8,
+    "compare": 4,
 }
 
 
