@@ -106,7 +106,7 @@ def history_csv(request: HttpRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     if form.errors:
         # A refused filter is a 400 with every problem, not an export that silently leaves rows out.
-        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
         return HttpResponse(f"The filters were refused: {problems}\n", status=400, content_type="text/plain")
     rows = form.apply(Recommendation.objects.for_organisation(request.organisation)).only(*HistoryFilter.COLUMNS)  # type: ignore[attr-defined]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
