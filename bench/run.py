@@ -43,6 +43,8 @@ def main() -> int:
         results["playbook"] = fixtures["playbook"]
         say("Engine: 100, 1,000 and 10,000 rules against the naive interpreter ...")
         results["engine"] = app.step("engine")
+        say("Batch engine: 100,000 and 1,000,000 answer sets against outcome() one by one ...")
+        results["batch"] = app.step("batch")
         say(f"Scale: {args.scale:,} recommendations (loaded once, then reused) ...")
         results["scale"] = app.step("scale")
         say("Scale: history, filters and portfolio at that size ...")

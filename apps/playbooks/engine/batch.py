@@ -70,6 +70,20 @@ class BatchOutcomes:
         )
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A chunk of rows encoded for ``BatchScorer.score_encoded``; ``odd`` marks the rows it scores with
+    ``outcome()`` (kept in ``rows``)."""
+
+    rows: Sequence[Mapping[str, Any]]
+    columns: Mapping[str, _Column]
+    odd: Bools
+    clean: bool
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 @dataclass
 class _Column:
     """One question's answers over a chunk: dictionary codes (choices; -1 = no answer) with the values
@@ -106,7 +120,7 @@ class BatchScorer:
             c for conds, _ in (*pb.section_conditions.values(), *pb.question_conditions.values()) for c in conds
         ]
         conditions += [c for rule, _ in pb.rules for c in rule.conditions]
-        self.read = frozenset(c.question for c in conditions)
+        self.read = tuple(dict.fromkeys(c.question for c in conditions))
 
     def score(self, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> BatchOutcomes:
         """``outcome(pb, row)`` for every row; with ``clean``, of ``clean_answers(pb.questions, row,
@@ -127,10 +141,28 @@ class BatchScorer:
 
     # -- one chunk -------------------------------------------------------------------------------------
 
+    def encode(self, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> Encoded:
+        """``rows`` as columns, one per question a condition reads (the part of scoring that reads every
+        answer; what ``score_encoded`` then does is numpy's, so encoded rows can be scored again cheaply)."""
+        odd = np.zeros(len(rows), bool)
+        read = self.read
+        # One pass over the rows, each read once for every question a condition reads, then transposed:
+        # far cheaper than a pass over all the rows per question.
+        by_row = (tuple(map(row.get, read)) for row in rows)
+        raw = zip(read, zip(*by_row, strict=True), strict=True) if rows and read else ()
+        columns = {code: _encode(self.pb.questions[code], list(values), odd, clean) for code, values in raw}
+        return Encoded(rows, columns, odd, clean)
+
     def _score_chunk(self, rows: Sequence[Mapping[str, Any]], clean: bool) -> BatchOutcomes:
+        return self.score_encoded(self.encode(rows, clean=clean))
+
+    def score_encoded(self, encoded: Encoded) -> BatchOutcomes:
+        """The outcomes of ``encoded``'s rows (see ``score``)."""
+        rows, columns, odd, clean = encoded.rows, encoded.columns, encoded.odd, encoded.clean
         n = len(rows)
-        odd = np.zeros(n, bool)
-        columns: dict[str, _Column] = {}
+        if not n:
+            empty = np.zeros(0, np.int32)
+            return BatchOutcomes(np.zeros(0, np.int8), empty, empty, empty, empty, self.models)
         visible: dict[str, Bools] = {}
         truths: dict[tuple[str, str, str], Bools] = {}
 
@@ -150,16 +182,14 @@ class BatchScorer:
             return out
 
         pb = self.pb
-        for section in pb.sections:
+        for section in pb.sections:  # level by level: a question's conditions read only earlier questions
             shown = predicate(*pb.section_conditions[section.code])
             for code in section.questions:
                 visible[code] = shown & predicate(*pb.question_conditions[code])
-                if code in self.read:
-                    columns[code] = _encode(pb.questions[code], [row.get(code) for row in rows], odd, clean)
         fired = np.empty((len(pb.rules), n))
         for r, (rule, _) in enumerate(pb.rules):
             fired[r] = predicate(rule.conditions, rule.match)
-        sums = np.rint(self.weights @ fired).astype(np.int32) if n else np.zeros((len(self.weights), 0), np.int32)
+        sums = np.rint(self.weights @ fired).astype(np.int32)
         result = self._verdicts(sums[0], sums[1], sums[2:])
         for i in np.flatnonzero(odd).tolist():  # the rows the arrays cannot hold exactly
             row = rows[i]
@@ -269,7 +299,7 @@ def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
             for key in set(keys):
                 if key not in memo:
                     memo[key] = code_of(key, list(key) if multi else key)
-            codes = [memo[k] for k in keys]
+            codes = list(map(memo.__getitem__, keys))
         except TypeError:  # an unhashable element: the slow way below
             memo, values[:] = {None: -1}, []
     if codes is None:

@@ -1,0 +1,117 @@
+"""Batch benchmark: the batch engine (``engine.batch``) against ``outcome()`` one by one, on the reference
+playbook, in one run.
+
+Stored-recommendation answer sets are generated in memory (every question answered with probability
+0.9, in the stored shape), and scored as the impact preview scores them: cleaned for the playbook, then
+scored. Timed: ``outcome()`` one by one on 100,000 sets, the same after ``clean_answers`` (what the
+preview did per row before), and the batch engine on the same 100,000 and on 1,000,000 (the 100,000
+ten times over; the engine caches nothing by row, so each row is encoded and scored again); and the
+scoring alone of the same rows already encoded (``BatchScorer.encode``), which is what answers kept
+encoded with their recommendations would cost. The batch
+must agree with ``outcome()`` on every one of the 100,000 rows or the benchmark fails. Reading the rows
+from the database is not included: the preview's own time adds it.
+
+Targets (issue 21): 1,000,000 recommendations in under 10 s, and at least 20 times faster per
+recommendation than ``outcome()`` one by one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from apps.playbooks.engine import CompiledPlaybook, clean_answers
+from apps.playbooks.engine.batch import CHUNK, BatchScorer
+from apps.playbooks.engine.evaluate import outcome
+from bench.playbooks import answer_value
+
+ROWS = 100_000
+MILLION = 1_000_000
+BASELINE_SUBSET = 20_000  # clean_answers + outcome() is slow: timed on a subset, reported per row
+
+
+def stored_answers(pb: CompiledPlaybook, n: int, *, seed: int = 31, answered: float = 0.9) -> list[dict[str, Any]]:
+    """``n`` answer sets in the stored shape, each question answered with probability ``answered``."""
+    rng = random.Random(seed)
+    shapes: list[dict[str, Any]] = [
+        {"code": q.code, "kind": q.kind, "options": [{"code": o.code} for o in q.options], "min": q.min, "max": q.max}
+        for q in pb.questions.values()
+    ]
+    for shape in shapes:  # bounds as the generator reads them: whole numbers, a default upper bound
+        shape["min"] = int(shape["min"] or 0)
+        shape["max"] = None if shape["max"] is None else int(shape["max"])
+    return [{s["code"]: answer_value(rng, s) for s in shapes if rng.random() < answered} for _ in range(n)]
+
+
+def _seconds(call: Any, repeat: int = 1) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run(pb: CompiledPlaybook, *, rows: int = ROWS, million: int = MILLION) -> dict[str, Any]:
+    answers = stored_answers(pb, rows)
+    scorer = BatchScorer(pb)
+    batch = scorer.score(answers, clean=True)
+    cleaned = [clean_answers(pb.questions, a, ignore_unknown=True)[0] for a in answers]
+    one_by_one = [outcome(pb, a) for a in cleaned]
+    for i, expected in enumerate(one_by_one):
+        if batch.outcome(i) != expected:
+            raise AssertionError(f"batch {batch.outcome(i)} and outcome() {expected} disagree on {answers[i]}")
+    outcome_s = _seconds(lambda: [outcome(pb, a) for a in cleaned])
+    subset = answers[:BASELINE_SUBSET]
+    preview_before_s = _seconds(
+        lambda: [outcome(pb, clean_answers(pb.questions, a, ignore_unknown=True)[0]) for a in subset]
+    )
+    batch_s = _seconds(lambda: scorer.score(answers, clean=True), repeat=3)
+    encoded = [scorer.encode(answers[i : i + CHUNK], clean=True) for i in range(0, rows, CHUNK)]
+    encoded_s = _seconds(lambda: [scorer.score_encoded(e) for e in encoded], repeat=3)
+    many = answers * (million // rows)
+    million_s = _seconds(lambda: scorer.score(many, clean=True))
+    million_encoded_s = _seconds(lambda: [scorer.score_encoded(e) for _ in range(million // rows) for e in encoded])
+    per_outcome, per_batch, per_encoded = outcome_s / rows, batch_s / rows, encoded_s / rows
+    return {
+        "playbook": {"title": pb.title, "version": pb.version, "rules": len(pb.rules), "questions": len(pb.questions)},
+        "rows": rows,
+        "agreement_checked": rows,
+        "outcome_us_per_row": per_outcome * 1e6,
+        "clean_and_outcome_us_per_row": preview_before_s / len(subset) * 1e6,
+        "batch_us_per_row": per_batch * 1e6,
+        "batch_s": batch_s,
+        "speedup_vs_outcome": per_outcome / per_batch,
+        "speedup_vs_clean_and_outcome": (preview_before_s / len(subset)) / per_batch,
+        "encoded_us_per_row": per_encoded * 1e6,
+        "speedup_encoded_vs_outcome": per_outcome / per_encoded,
+        "million_rows": len(many),
+        "million_s": million_s,
+        "million_encoded_s": million_encoded_s,
+        "targets": {  # from answer dicts, as the preview reads them; and from answers kept encoded
+            "million_under_10_s": million_s < 10,
+            "at_least_20x_outcome": per_outcome / per_batch >= 20,
+            "million_encoded_under_10_s": million_encoded_s < 10,
+            "encoded_at_least_20x_outcome": per_outcome / per_encoded >= 20,
+        },
+    }
+
+
+def reference_playbook() -> CompiledPlaybook:
+    """The reference playbook as published from ``apps/playbooks/reference/playbook.json``."""
+    from apps.playbooks.models import Playbook
+    from apps.playbooks.runtime import compiled_playbook
+
+    playbook = Playbook.objects.exclude(reference_digest="").order_by("-version").first()
+    if playbook is None:
+        raise SystemExit("No reference playbook in this database: run `manage.py bootstrap` first.")
+    return compiled_playbook(playbook)
+
+
+def main(*args: str) -> None:
+    sizes: Mapping[str, int] = {"rows": int(args[0]), "million": int(args[1])} if len(args) == 2 else {}
+    print(json.dumps(run(reference_playbook(), **sizes)))
