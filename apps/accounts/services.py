@@ -8,16 +8,11 @@ while the count is checked, so two owners demoting each other at once cannot bot
 
 from __future__ import annotations
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from apps.accounts import tasks
 from apps.accounts.models import Invitation, Membership, Organisation, User
 
 
@@ -47,28 +42,11 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
             user.set_unusable_password()
             user.save(update_fields=["password"])
         invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by)
-        if user.has_usable_password():
-            transaction.on_commit(lambda: _send_notice(user, base_url))
-        else:
-            transaction.on_commit(lambda: _send_set_password(user, organisation, invited_by, base_url))
+        # The mail goes after commit, from the worker: the owner's page does not wait for the mail server.
+        transaction.on_commit(
+            lambda: tasks.send_invitation_mail.enqueue(invitation_id=invitation.pk, base_url=base_url)
+        )
     return invitation
-
-
-def _send_set_password(user: User, organisation: Organisation, invited_by: User, base_url: str) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = base_url + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    body = render_to_string(
-        "accounts/invitation_email.txt", {"organisation": organisation, "invited_by": invited_by, "link": link}
-    )
-    send_mail(f"You're invited to {organisation} on KPO Advisor", body, None, [user.email])
-
-
-def _send_notice(user: User, base_url: str) -> None:
-    # Only a link: whoever reads this mailbox learns nothing they could not see by signing in.
-    link = base_url + reverse("accounts:invitations")
-    body = render_to_string("accounts/invitation_notice_email.txt", {"link": link})
-    send_mail("You have an invitation on KPO Advisor", body, None, [user.email])
 
 
 def _lock_open(invitation: Invitation) -> Invitation:

@@ -16,7 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from apps.accounts import services, throttle
+from apps.accounts import services, tasks, throttle
 from apps.accounts.forms import (
     AcceptInvitationForm,
     AddMemberForm,
@@ -71,7 +71,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     """The same answer, after the same work, whether or not the address has an account or its mails
     are used up: the redirect to "check your email". The response path only counts the request
     against the per-address and per-client limits; finding the account and sending the mail happen
-    once the response has gone (``RedirectThen``), so its timing says nothing about the address."""
+    once the response has gone (``RedirectThen``), by the worker (``tasks.send_password_reset_mail``), so
+    the request's timing says nothing about the address."""
 
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.html"
@@ -87,17 +88,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not (per_address and per_client):
             security_event(self.request, "password_reset_limited", level=logging.WARNING, email=email)
             return RedirectThen(str(self.get_success_url()))
-        options = {
-            "use_https": self.request.is_secure(),
-            "token_generator": self.token_generator,
-            "from_email": self.from_email,
-            "email_template_name": self.email_template_name,
-            "subject_template_name": self.subject_template_name,
-            "request": self.request,
-            "html_email_template_name": self.html_email_template_name,
-            "extra_email_context": self.extra_email_context,
-        }
-        return RedirectThen(str(self.get_success_url()), then=lambda: form.save(**options))
+        mail = {"email": email, "domain": self.request.get_host(), "use_https": self.request.is_secure()}
+        return RedirectThen(str(self.get_success_url()), then=lambda: tasks.send_password_reset_mail.enqueue(**mail))
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

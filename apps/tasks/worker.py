@@ -131,6 +131,10 @@ class Worker(DBWorker):
             self._liveness.close()  # ends the session, which releases the lock
             self._liveness = None
 
+    def tidy_connections(self) -> None:
+        # As a request would: drop connections past CONN_MAX_AGE or broken while the worker slept.
+        close_old_connections()
+
     def claim_next(self) -> DBTaskResult | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
@@ -147,7 +151,7 @@ class Worker(DBWorker):
         self.hold_liveness_lock()
         try:
             while self.running:
-                close_old_connections()
+                self.tidy_connections()
                 recover_abandoned()
                 row = self.claim_next()
                 if row is not None:

@@ -164,4 +164,5 @@ def test_a_reset_mail_that_fails_after_the_answer_is_logged_not_raised(
     monkeypatch.setattr(PasswordResetForm, "send_mail", broken)
     response = reset("buyer@acme.test")
     assert response.status_code == 302
-    assert any("work after the response failed" in r.getMessage() for r in caplog.records)
+    # The mail is sent by a task: its failure is logged (and retried by the worker), never raised.
+    assert any("task send_password_reset_mail failed" in r.getMessage() for r in caplog.records)

@@ -1,0 +1,56 @@
+"""Mail sent by the background worker: invitations and password resets.
+
+Each task reads what it needs by id when it runs, so a mail reflects the database after the commit
+that asked for it. A mail is sent at least once: a worker that dies between the SMTP server's
+acceptance and recording success sends it again on retry, which for these mails (a link, a notice)
+is harmless, while a lost one is not.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from apps.accounts.models import Invitation, User
+
+PASSWORD_RESET_TEMPLATE = "registration/password_reset_email.html"
+
+
+@task()
+def send_invitation_mail(*, invitation_id: int, base_url: str) -> bool:
+    """The invitation's one email: the set-password mail for someone without a password yet, or a
+    notice for an existing account. Nothing is sent for an invitation answered or withdrawn since."""
+    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
+    user = User.objects.filter(email=invitation.email).first() if invitation is not None else None
+    if invitation is None or user is None or not invitation.is_open:
+        return False
+    if user.has_usable_password():
+        # Only a link: whoever reads this mailbox learns nothing they could not see by signing in.
+        body = render_to_string(
+            "accounts/invitation_notice_email.txt", {"link": base_url + reverse("accounts:invitations")}
+        )
+        send_mail("You have an invitation on KPO Advisor", body, None, [user.email])
+        return True
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = base_url + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    context = {"organisation": invitation.organisation, "invited_by": invitation.invited_by, "link": link}
+    body = render_to_string("accounts/invitation_email.txt", context)
+    send_mail(f"You're invited to {invitation.organisation} on KPO Advisor", body, None, [user.email])
+    return True
+
+
+@task()
+def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> None:
+    """Django's password-reset mail to every active account with a usable password at ``email``
+    (none: nothing is sent). The lookup happens here, in the worker, so the request that asked does
+    the same work whether or not the address has an account."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https, email_template_name=PASSWORD_RESET_TEMPLATE)

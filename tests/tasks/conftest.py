@@ -1,0 +1,31 @@
+"""Tests of the database queue and the worker: tasks are stored, not run inside ``enqueue``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.tasks.worker import Worker, new_worker_id
+
+
+@pytest.fixture(autouse=True)
+def database_tasks(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+class InProcessWorker(Worker):
+    """The worker's loop, in the test's own database transaction (which closing connections would end)."""
+
+    def tidy_connections(self) -> None:
+        pass
+
+
+def run_worker(**options: Any) -> Worker:
+    """Run the worker's own loop in this process until the queue has nothing ready."""
+    worker = InProcessWorker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=options.get("max_tasks"), worker_id=new_worker_id(), excluded_queue_names=[],
+    )  # fmt: skip
+    worker.run()
+    return worker
