@@ -17,7 +17,7 @@ GROUP = "Curators"
 EDIT = ("add", "change", "delete", "view")
 CURATED = {
     "engagements": ("engagementmodel", "knowledgefunction", "deliverylocation"),
-    "compliance": ("regime", "obligation"),
+    "compliance": ("regime", "obligation", "guidance"),
     "playbooks": ("playbook", "section", "question", "option", "rule", "condition", "effect", "goldencase"),
     "vendors": ("vendor", "vendorfunction"),
     "common": ("sourcehost",),  # the allow-list manage.py check_sources reads

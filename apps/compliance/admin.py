@@ -11,7 +11,7 @@ from django.utils import timezone
 # Registers the allow-list of source hosts and the source-check page (see that module's docstring).
 from apps.common import source_admin  # noqa: F401
 from apps.common.admin import AuditedAdmin, CatalogueAdmin, catalogue_columns
-from apps.compliance.models import Obligation, Regime
+from apps.compliance.models import Guidance, Obligation, Regime
 from apps.compliance.services import mark_reviewed
 
 
@@ -85,3 +85,21 @@ class ObligationAdmin(AuditedAdmin):
     def mark_reviewed_today(self, request: HttpRequest, queryset: QuerySet[Obligation]) -> None:
         today = timezone.localdate()
         _mark(request, mark_reviewed(obligations=queryset, on=today), today)
+
+
+@admin.register(Guidance)
+class GuidanceAdmin(CatalogueAdmin):
+    """The memo's practice guidance. Edits reach buyers with the next published playbook, and only in new
+    recommendations: each stored recommendation keeps the guidance it was made with."""
+
+    list_display = catalogue_columns("kind", "order")
+    list_filter = ["kind", *CatalogueAdmin.list_filter]
+    search_fields = ["code", "name", "text", "stop_if"]
+    fieldsets = (
+        (None, {"fields": ("code", "kind", "order", "name", "text", "stop_if")}),
+        ("When it applies", {"fields": ("pricing_bases", "regimes")}),
+        (
+            "Sources and confidence",
+            {"fields": ("sources", "source_label", "confidence", "confidence_note", "retired", "updated_at")},
+        ),
+    )

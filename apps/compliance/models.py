@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -126,3 +128,89 @@ class Obligation(ReferenceTracked, Reviewed):
     @property
     def is_weak(self) -> bool:
         return self.confidence == Confidence.WEAK
+
+
+@audited()
+class Guidance(CatalogueEntry):
+    """Practice guidance the decision memo prints beside the regimes' own obligations: contract clauses any
+    KPO contract should settle, pilot thresholds and transition advice, and exit-plan steps, each with its
+    source. Curated like the rest of the catalogue; publishing a playbook freezes it, and each new
+    recommendation stores the items that applied to it, so an edit never rewrites an old memo."""
+
+    class Kind(models.TextChoices):
+        CLAUSE = "clause", "Contract clause (any KPO contract)"
+        PILOT_THRESHOLD = "pilot_threshold", "Pilot threshold (scale if / stop if)"
+        PILOT_TRANSITION = "pilot_transition", "Pilot: transition after the pilot"
+        EXIT_STEP = "exit_step", "Exit plan step"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(
+        help_text="What to agree or do; for a pilot threshold, when to scale (the 'scale if' column)."
+    )
+    stop_if = models.TextField(blank=True, help_text="Pilot thresholds only: when to stop.")
+    source_label = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="A short name for the first source in the memo's tables (e.g. \"Curators' checklist\"); "
+        "its full title is printed once under the table. Empty: the source's title.",
+    )
+    pricing_bases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Applies only when the top model is priced on one of these bases, e.g. ["setup_plus_hourly"] '
+        "for build-operate-transfer; empty: whatever the model.",
+    )
+    regimes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Applies only when one of these regime codes is triggered, e.g. ["gdpr"]; '
+        "empty: whatever the regimes.",
+    )
+    order = models.PositiveIntegerField(default=100)
+
+    reference_fields = (
+        "name", "kind", "text", "stop_if", "source_label", "pricing_bases", "regimes", "order",
+        "sources", "confidence", "confidence_note",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["kind", "order", "code"]
+        verbose_name_plural = "guidance"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="pilot_threshold") | Q(stop_if=""), name="guidance_stop_if_only_for_thresholds"
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        for name in ("pricing_bases", "regimes"):
+            value = getattr(self, name)
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                errors[name] = 'A list of codes, e.g. ["setup_plus_hourly"]; empty for "always".'
+        if self.kind == self.Kind.PILOT_THRESHOLD and not self.stop_if.strip():
+            errors["stop_if"] = "A pilot threshold needs a 'stop if'."
+        elif self.kind != self.Kind.PILOT_THRESHOLD and self.stop_if:
+            errors["stop_if"] = "Only pilot thresholds have a 'stop if'."
+        if not self.sources:
+            errors["sources"] = "Guidance needs at least one source (a title; a URL where there is one)."
+        if errors:
+            raise ValidationError(errors)
+
+    def as_data(self) -> dict[str, Any]:
+        """The plain form frozen into a published playbook's catalogue snapshot."""
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "title": self.name,
+            "text": self.text,
+            "stop_if": self.stop_if,
+            "source_label": self.source_label,
+            "pricing_bases": list(self.pricing_bases),
+            "regimes": list(self.regimes),
+            "order": self.order,
+            "sources": self.sources,
+            "confidence": self.confidence,
+            "retired": self.retired,
+        }

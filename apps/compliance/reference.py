@@ -1,4 +1,5 @@
-"""Reference regimes and their obligations, and the allow-list of hosts their sources may cite."""
+"""Reference regimes and their obligations, the memo's practice guidance, and the allow-list of hosts their
+sources may cite."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any, cast
 
 from apps.common.models import SourceHost
 from apps.common.reference import Report, Section, read_items, sync
-from apps.compliance.models import Obligation, Regime
+from apps.compliance.models import Guidance, Obligation, Regime
 
 DATA_FILE = Path(__file__).parent / "reference" / "regimes.json"
 HOSTS_FILE = Path(__file__).parent / "reference" / "source_hosts.json"
+GUIDANCE_FILE = Path(__file__).parent / "reference" / "guidance.json"
 
 
 def load(report: Report) -> None:
@@ -28,7 +30,15 @@ def load(report: Report) -> None:
             obligation = sync(Obligation, {"regime": regime, "code": child["code"]}, child_values, obligations, key)
             _raise_review_date(obligation, child)
         _drop_withdrawn(regime, {child["code"] for child in item.get("obligations", [])}, obligations)
+    load_guidance(report)
     load_source_hosts(report)
+
+
+def load_guidance(report: Report) -> None:
+    section = report.section("Guidance")
+    for item in read_items(GUIDANCE_FILE):
+        values = {name: item[name] for name in Guidance.reference_fields}
+        sync(Guidance, {"code": item["code"]}, values, section, item["code"])
 
 
 def _drop_withdrawn(regime: Regime, codes: set[str], section: Section) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from apps.compliance.models import Obligation, Regime
+from apps.compliance.models import Guidance, Obligation, Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
 from apps.playbooks.models import Condition, Effect, Option, Playbook, Question, Rule, Section
 
@@ -121,7 +121,9 @@ def catalogue_snapshot() -> dict[str, Any]:
         }
         for r in Regime.objects.prefetch_related(Prefetch("obligations", Obligation.objects.order_by("order", "id")))
     }
-    return {"models": models, "functions": functions, "locations": locations, "regimes": regimes}
+    # The memo's practice guidance, frozen with the rest so an edit reaches buyers with the next publication.
+    guidance = [g.as_data() for g in Guidance.objects.order_by("kind", "order", "code")]
+    return {"models": models, "functions": functions, "locations": locations, "regimes": regimes, "guidance": guidance}
 
 
 def _conditions(conditions: Iterable[Condition]) -> list[dict[str, Any]]:
