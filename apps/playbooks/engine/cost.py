@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.common.formatting import usd_range
+from apps.common.formatting import number, usd_range
 
 Triple = tuple[float, float, float]
 DEFAULT_COMMITMENT = 2000
@@ -77,6 +77,10 @@ def _add(a: Triple, b: Triple) -> Triple:
     return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
 
 
+def _years(years: float) -> str:
+    return f"{number(years)} year{'' if years == 1 else 's'}"
+
+
 def _money(t: Triple) -> str:
     return usd_range(t[0], t[1], t[2], cents=False)
 
@@ -106,7 +110,11 @@ def model_cost(
     deliverables: float | None,
     years: float,
     inhouse_horizon: Triple,
+    hours_source: str = "your answer",
+    team_source: str = "your answer",
 ) -> ModelCost | None:
+    """One model's cost. ``hours_source`` and ``team_source`` say where the hours and the head count came
+    from: the buyer's answer, or worked out from the other one."""
     basis = model.get("pricing_basis", "")
     commitment = float(model.get("commitment_hours") or DEFAULT_COMMITMENT)
     inputs: list[Input] = []
@@ -123,10 +131,10 @@ def model_cost(
         annual = _scale(price, deliverables)
         horizon = _scale(annual, years)
         inputs += [
-            Input("Deliverables per year", f"{deliverables:g}", "your answer"),
+            Input("Deliverables per year", number(deliverables), "your answer"),
             Input("Price per deliverable", _money(price), _source(price_src)),
         ]
-        formula = f"{deliverables:g} deliverables × price per deliverable × {years:g} years"
+        formula = f"{number(deliverables)} deliverables × price per deliverable × {_years(years)}"
     elif basis == "setup_plus_hourly":
         rate, rate_label, rate_src = _rate(model, function)
         # No source gives a post-transfer saving: the owned team is costed at the same hourly rate.
@@ -144,16 +152,16 @@ def model_cost(
         horizon = _add(_add(setup, operate), owned)
         weak = weak or model.get("confidence") == "weak"
         inputs += [
-            Input("People", f"{team:g}", "your answer (or annual hours ÷ committed hours)"),
-            Input("Committed hours per person per year", f"{commitment:g}", _source(model)),
+            Input("People", number(team), team_source),
+            Input("Committed hours per person per year", number(commitment), _source(model)),
             Input(rate_label + " (operate phase)", _money(rate) + "/h", _source(rate_src)),
             Input("Set-up", _money(setup), _source(model)),
-            Input("Transfer at month", f"{transfer:g}", _source(model)),
+            Input("Transfer at month", number(transfer), _source(model)),
             Input("Rate after transfer (your own team)", _money(after) + "/h", "assumed equal to the operate rate"),
         ]
         formula = (
-            f"set-up + {team:g} people × {commitment:g} h ÷ 12 × {operate_months:g} months at the operate rate"
-            f" + {owned_months:g} months after transfer at the offshore benchmark"
+            f"set-up + {number(team)} people × {number(commitment)} h ÷ 12 × {number(operate_months)} months at the"
+            f" operate rate + {number(owned_months)} months after transfer at the offshore benchmark"
         )
     else:
         rate, rate_label, rate_src = _rate(model, function)
@@ -162,14 +170,14 @@ def model_cost(
         if basis == "monthly_team":
             annual = _scale(rate, team * commitment)
             inputs += [
-                Input("People", f"{team:g}", "your answer (or annual hours ÷ committed hours)"),
-                Input("Committed hours per person per year", f"{commitment:g}", _source(model)),
+                Input("People", number(team), team_source),
+                Input("Committed hours per person per year", number(commitment), _source(model)),
             ]
-            formula = f"{team:g} people × {commitment:g} h × hourly rate × {years:g} years"
+            formula = f"{number(team)} people × {number(commitment)} h × hourly rate × {_years(years)}"
         else:
             annual = _scale(rate, hours)
-            inputs.append(Input("Annual hours", f"{hours:g}", "your answer (or people × committed hours)"))
-            formula = f"{hours:g} h × hourly rate × {years:g} years"
+            inputs.append(Input("Annual hours", number(hours), hours_source))
+            formula = f"{number(hours)} h × hourly rate × {_years(years)}"
         inputs.append(Input(rate_label, _money(rate) + "/h", _source(rate_src)))
         horizon = _add(setup, _scale(annual, years))
         if setup != (0.0, 0.0, 0.0):
@@ -214,6 +222,8 @@ def estimate(
     hours = float(annual_hours) if annual_hours else float(team_size or 0) * DEFAULT_COMMITMENT
     team = float(team_size) if team_size else max(1.0, round(hours / DEFAULT_COMMITMENT, 1))
     years = float(horizon_years) if horizon_years else DEFAULT_HORIZON
+    hours_source = "your answer" if annual_hours else f"people × {number(DEFAULT_COMMITMENT)} h"
+    team_source = "your answer" if team_size else f"annual hours ÷ {number(DEFAULT_COMMITMENT)} h"
     market = home_market if home_market in ("us", "uk") else "us"
     inhouse_rate = _triple(function.get(f"inhouse_{market}"))
     market_note = ""
@@ -227,9 +237,9 @@ def estimate(
     inhouse_annual = _scale(inhouse_rate, hours)
     inhouse_horizon = _scale(inhouse_annual, years)
     inhouse_inputs = (
-        Input("Annual hours", f"{hours:g}", "your answer" if annual_hours else "people × 2,000 h"),
+        Input("Annual hours", number(hours), hours_source),
         Input(f"In-house hourly cost ({market.upper()}){market_note}", _money(inhouse_rate) + "/h", _source(function)),
-        Input("Horizon", f"{years:g} years", "your answer" if horizon_years else "default"),
+        Input("Horizon", _years(years), "your answer" if horizon_years else "default"),
     )
     lines = []
     skipped = []
@@ -246,6 +256,8 @@ def estimate(
             deliverables=deliverables,
             years=years,
             inhouse_horizon=inhouse_horizon,
+            hours_source=hours_source,
+            team_source=team_source,
         )
         if line is not None:
             lines.append(line)
