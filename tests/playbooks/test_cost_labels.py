@@ -44,3 +44,33 @@ def test_people_answered_and_hours_worked_out() -> None:
     assert inputs["inhouse Horizon"] == ("3 years", "your answer")
     assert inputs["captive-team People"] == ("4", "your answer")
     assert inputs["shared-pool Annual hours"] == ("8,000", "people × 2,000 h")
+
+
+def test_each_figure_carries_its_own_sources_not_its_functions_whole_list() -> None:
+    functions = {
+        "analytics": {
+            "name": "Analytics",
+            "inhouse_us": [60, 80, 100],
+            "kpo_rate": [15, 25, 35],
+            "sources": [
+                {"title": "Rate survey", "figures": ["kpo_rate"]},
+                {"title": "Wage statistics", "figures": ["inhouse_us"]},
+                {"title": "A regulation the function must follow"},
+            ],
+        }
+    }
+    cost = estimate(
+        MODELS,
+        functions,
+        ["shared-pool"],
+        function_code="analytics",
+        annual_hours=2000,
+        team_size=None,
+        deliverables=None,
+        horizon_years=1,
+        home_market="us",
+    )
+    inhouse = {i.label: i.source for i in cost.inhouse_inputs}
+    rate = {i.label: i.source for i in cost.models[0].inputs}
+    assert inhouse["In-house hourly cost (US)"] == "Wage statistics"
+    assert rate["Analytics offshore hourly rate"] == "Rate survey"

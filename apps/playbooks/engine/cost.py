@@ -85,19 +85,24 @@ def _money(t: Triple) -> str:
     return usd_range(t[0], t[1], t[2], cents=False)
 
 
-def _source(entry: Mapping[str, Any]) -> str:
-    titles = [s.get("title", "") for s in entry.get("sources", []) if isinstance(s, Mapping)]
-    text = "; ".join(t for t in titles if t)
+def _source(entry: Mapping[str, Any], figure: str) -> str:
+    """The sources of one figure: those that name it (``figures``), else the entry's general sources (those
+    naming no figure); never a source that backs another figure, so a rate is not "sourced" to a regulation."""
+    sources = [s for s in entry.get("sources", []) if isinstance(s, Mapping)]
+    own = [s for s in sources if figure in (s.get("figures") or ())]
+    chosen = own or [s for s in sources if not s.get("figures")]
+    text = "; ".join(t for t in (s.get("title", "") for s in chosen) if t)
     if entry.get("confidence") == "weak":
         text += " (weak source: verify)"
     return text
 
 
-def _rate(model: Mapping[str, Any], function: Mapping[str, Any]) -> tuple[Triple | None, str, Mapping[str, Any]]:
+def _rate(model: Mapping[str, Any], function: Mapping[str, Any]) -> tuple[Triple | None, str, str]:
+    """The hourly rate (the function's own offshore benchmark first), its label, and its sources."""
     rate = _triple(function.get("kpo_rate"))
     if rate:
-        return rate, f"{function.get('name')} offshore hourly rate", function
-    return _triple(model.get("rate")), f"{model.get('name')} hourly rate", model
+        return rate, f"{function.get('name')} offshore hourly rate", _source(function, "kpo_rate")
+    return _triple(model.get("rate")), f"{model.get('name')} hourly rate", _source(model, "rate")
 
 
 def model_cost(
@@ -123,20 +128,20 @@ def model_cost(
 
     if basis == "per_deliverable":
         price = _triple(function.get("deliverable_price"))
-        price_src: Mapping[str, Any] = function
+        price_source = _source(function, "deliverable_price")
         if price is None:
-            price, price_src = _triple(model.get("price")), model
+            price, price_source = _triple(model.get("price")), _source(model, "price")
         if price is None or not deliverables:
             return None
         annual = _scale(price, deliverables)
         horizon = _scale(annual, years)
         inputs += [
             Input("Deliverables per year", number(deliverables), "your answer"),
-            Input("Price per deliverable", _money(price), _source(price_src)),
+            Input("Price per deliverable", _money(price), price_source),
         ]
         formula = f"{number(deliverables)} deliverables × price per deliverable × {_years(years)}"
     elif basis == "setup_plus_hourly":
-        rate, rate_label, rate_src = _rate(model, function)
+        rate, rate_label, rate_source = _rate(model, function)
         # No source gives a post-transfer saving: the owned team is costed at the same hourly rate.
         after = rate
         if rate is None or after is None:
@@ -153,10 +158,10 @@ def model_cost(
         weak = weak or model.get("confidence") == "weak"
         inputs += [
             Input("People", number(team), team_source),
-            Input("Committed hours per person per year", number(commitment), _source(model)),
-            Input(rate_label + " (operate phase)", _money(rate) + "/h", _source(rate_src)),
-            Input("Set-up", _money(setup), _source(model)),
-            Input("Transfer at month", number(transfer), _source(model)),
+            Input("Committed hours per person per year", number(commitment), _source(model, "commitment_hours")),
+            Input(rate_label + " (operate phase)", _money(rate) + "/h", rate_source),
+            Input("Set-up", _money(setup), _source(model, "setup")),
+            Input("Transfer at month", number(transfer), _source(model, "transfer_months")),
             Input("Rate after transfer (your own team)", _money(after) + "/h", "assumed equal to the operate rate"),
         ]
         formula = (
@@ -164,24 +169,24 @@ def model_cost(
             f" operate rate + {number(owned_months)} months after transfer at the offshore benchmark"
         )
     else:
-        rate, rate_label, rate_src = _rate(model, function)
+        rate, rate_label, rate_source = _rate(model, function)
         if rate is None:
             return None
         if basis == "monthly_team":
             annual = _scale(rate, team * commitment)
             inputs += [
                 Input("People", number(team), team_source),
-                Input("Committed hours per person per year", number(commitment), _source(model)),
+                Input("Committed hours per person per year", number(commitment), _source(model, "commitment_hours")),
             ]
             formula = f"{number(team)} people × {number(commitment)} h × hourly rate × {_years(years)}"
         else:
             annual = _scale(rate, hours)
             inputs.append(Input("Annual hours", number(hours), hours_source))
             formula = f"{number(hours)} h × hourly rate × {_years(years)}"
-        inputs.append(Input(rate_label, _money(rate) + "/h", _source(rate_src)))
+        inputs.append(Input(rate_label, _money(rate) + "/h", rate_source))
         horizon = _add(setup, _scale(annual, years))
         if setup != (0.0, 0.0, 0.0):
-            inputs.append(Input("Set-up", _money(setup), _source(model)))
+            inputs.append(Input("Set-up", _money(setup), _source(model, "setup")))
             formula = "set-up + " + formula
 
     savings = (inhouse_horizon[0] - horizon[2], inhouse_horizon[1] - horizon[1], inhouse_horizon[2] - horizon[0])
@@ -238,7 +243,11 @@ def estimate(
     inhouse_horizon = _scale(inhouse_annual, years)
     inhouse_inputs = (
         Input("Annual hours", number(hours), hours_source),
-        Input(f"In-house hourly cost ({market.upper()}){market_note}", _money(inhouse_rate) + "/h", _source(function)),
+        Input(
+            f"In-house hourly cost ({market.upper()}){market_note}",
+            _money(inhouse_rate) + "/h",
+            _source(function, f"inhouse_{market}"),
+        ),
         Input("Horizon", _years(years), "your answer" if horizon_years else "default"),
     )
     lines = []
