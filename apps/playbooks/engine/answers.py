@@ -48,15 +48,30 @@ _EXPONENT = re.compile(r"[+-]?(\d[\d.,]*|\.\d+)[eE][+-]?\d+")
 format_number = number  # the name the engine's messages have long used
 
 
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
+_EXAMPLES = (2000, 500, 40, 10, 5, 3, 1)  # round figures; the first within a question's bounds is its example
+
+
+def _example(q: Question) -> str:
+    """A number to show in a message, within the question's own bounds (a percentage's is not 2000)."""
+    for candidate in _EXAMPLES:
+        if (q.min is None or candidate >= q.min) and (q.max is None or candidate <= q.max):
+            return str(candidate)
+    return format_number(q.min if q.min is not None else 0)
+
+
 def _parse(q: Question, raw: str) -> Decimal:
     text = raw.strip().replace("$", "").replace("%", "").strip()
     if text.endswith(".") and text[:-1][-1:].isdigit():
         text = text[:-1]  # "12." is 12
     if _EXPONENT.fullmatch(text):
-        raise AnswerError(q.code, "Write the number in full, e.g. 10000.")
+        raise AnswerError(q.code, f"Write the number in full, e.g. {_example(q)}.")
+    if _DECIMAL_COMMA.fullmatch(text):
+        whole, fraction = text.split(",")
+        raise AnswerError(q.code, f"Use a point for decimals: {whole}.{fraction}, not {text}.")
     match = _NUMBER.fullmatch(text)
     if match is None or not (match["whole"] or match["fraction"]):
-        raise AnswerError(q.code, "Enter a number, like 2000.")
+        raise AnswerError(q.code, f"Enter a number, like {_example(q)}.")
     digits = (match["whole"] or "0").replace(match["sep"] or ",", "")
     return Decimal(f"{match['sign']}{digits}{match['fraction'] or ''}")  # exact, whatever its length
 
@@ -69,7 +84,7 @@ def _number(q: Question, raw: Any) -> Decimal:
         value = Decimal(raw) if abs(raw) < LIMIT else Decimal(LARGEST + 1) * (1 if raw > 0 else -1)
     elif isinstance(raw, float):
         if not math.isfinite(raw):
-            raise AnswerError(q.code, "Enter a number, like 2000.")
+            raise AnswerError(q.code, f"Enter a number, like {_example(q)}.")
         value = Decimal(str(raw))
     elif isinstance(raw, str):
         value = _parse(q, raw)
