@@ -1,16 +1,20 @@
-"""Decision insight computed from a stored recommendation: what would flip it, and which answers move
-the fit score most. Both re-run the engine on the recommendation's own answers against its own
-(immutable) playbook version, so they are deterministic; results are cached per recommendation."""
+"""Decision insight of a stored recommendation: what would flip it, and which answers move the fit score most.
+
+What would flip it is worked out at submit and stored in the snapshot (``compute_flips``), so the result
+page and the memo show what they showed then; recommendations stored before that (schema 1 and 2) work it
+out on request as they always did. Sensitivity re-runs the engine on the recommendation's own answers
+against its own (immutable) playbook version, so it is deterministic and cached per recommendation."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 
-from apps.playbooks.engine import clean_answers
-from apps.playbooks.engine.counterfactuals import Sensitivity, sensitivity, what_would_flip
+from apps.playbooks.engine import CompiledPlaybook, clean_answers
+from apps.playbooks.engine.counterfactuals import Flip, Sensitivity, sensitivity, what_would_flip
 from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.models import Recommendation
 
@@ -54,30 +58,53 @@ def _form_fields(question: str, value: Any) -> list[tuple[str, str]]:
     return [*fields, (question, "" if value is None else str(value))]
 
 
-def insight(recommendation: Recommendation) -> Insight:
-    key = f"kpo:insight:v2:{recommendation.pk}"
-    cached = cache.get(key)
+def compute_flips(compiled: CompiledPlaybook, stored_answers: Mapping[str, Any]) -> tuple[Flip, ...]:
+    """What would flip it for ``stored_answers``: at submit (to store) and for older recommendations."""
+    answers, _ = clean_answers(compiled.questions, stored_answers, ignore_unknown=True)
+    return what_would_flip(compiled, answers)
+
+
+def flips(recommendation: Recommendation) -> list[Try]:
+    """What would flip it, as stored at submit; worked out (and cached) for recommendations stored before."""
+    stored = recommendation.record.flips
+    if stored is not None:
+        return [
+            Try(f.sentence, [field for c in f.changes for field in _form_fields(c.question, c.value)]) for f in stored
+        ]
+    key = f"kpo:flips:v1:{recommendation.pk}"
+    cached: list[Try] | None = cache.get(key)
     if cached is not None:
         return cached
     compiled = compiled_playbook(recommendation.playbook)
-    answers, _ = clean_answers(compiled.questions, recommendation.record.stored_answers, ignore_unknown=True)
-    found = what_would_flip(compiled, answers)
-    flips = [f.sentence(compiled.catalogue.models) for f in found]
+    found = compute_flips(compiled, recommendation.record.stored_answers)
     tries = [
-        Try(sentence, [field for c in f.changes for field in _form_fields(c.question, c.value)])
-        for sentence, f in zip(flips, found, strict=True)
-    ]
-    rows = list(sensitivity(compiled, answers))[:10]
-    bars = [
-        TornadoBar(
-            row=r,
-            y=i * 28,
-            low_x=CHART_WIDTH * r.low / 100,
-            width=max(2.0, CHART_WIDTH * (r.high - r.low) / 100),
-            base_x=CHART_WIDTH * r.baseline / 100,
+        Try(
+            f.sentence(compiled.catalogue.models),
+            [field for c in f.changes for field in _form_fields(c.question, c.value)],
         )
-        for i, r in enumerate(rows)
+        for f in found
     ]
-    result = Insight(flips=flips, rows=bars, height=max(28, len(bars) * 28), tries=tries)
-    cache.set(key, result, CACHE_SECONDS)
-    return result
+    cache.set(key, tries, CACHE_SECONDS)
+    return tries
+
+
+def insight(recommendation: Recommendation) -> Insight:
+    tries = flips(recommendation)
+    key = f"kpo:sensitivity:v1:{recommendation.pk}"
+    bars: list[TornadoBar] | None = cache.get(key)
+    if bars is None:
+        compiled = compiled_playbook(recommendation.playbook)
+        answers, _ = clean_answers(compiled.questions, recommendation.record.stored_answers, ignore_unknown=True)
+        rows = list(sensitivity(compiled, answers))[:10]
+        bars = [
+            TornadoBar(
+                row=r,
+                y=i * 28,
+                low_x=CHART_WIDTH * r.low / 100,
+                width=max(2.0, CHART_WIDTH * (r.high - r.low) / 100),
+                base_x=CHART_WIDTH * r.baseline / 100,
+            )
+            for i, r in enumerate(rows)
+        ]
+        cache.set(key, bars, CACHE_SECONDS)
+    return Insight(flips=[t.sentence for t in tries], rows=bars, height=max(28, len(bars) * 28), tries=tries)

@@ -22,6 +22,7 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.insight import compute_flips
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import build_snapshot, read_snapshot
 
@@ -36,11 +37,17 @@ def build_recommendation(
     playbook_id: int,
     assessment: Assessment | None = None,
     user: User | None = None,
+    with_flips: bool = False,
 ) -> Recommendation:
     """An unsaved Recommendation from an evaluation: its snapshot written by the one writer, and the
     columns the history filters on (verdict, fit score, top model, function, regimes) read back from that
-    snapshot, so the columns and the page can never disagree. Submit saves it; what-if only shows it."""
-    snapshot = build_snapshot(compiled, evaluation, answers, title=title)
+    snapshot, so the columns and the page can never disagree. Submit saves it; what-if only shows it.
+
+    The snapshot holds the memo guidance the playbook froze and, ``with_flips``, what would flip it (submit
+    works it out once so the page and memo show the same forever; a what-if that is only shown skips it)."""
+    flips = compute_flips(compiled, answers) if with_flips else None
+    guidance = frozen_guidance(playbook_id)
+    snapshot = build_snapshot(compiled, evaluation, answers, title=title, guidance=guidance, flips=flips)
     record = read_snapshot(snapshot)
     ev = record.evaluation
     recommendation = Recommendation(
@@ -63,6 +70,14 @@ def build_recommendation(
     return recommendation
 
 
+def frozen_guidance(playbook_id: int) -> list[dict[str, Any]] | None:
+    """The memo guidance frozen into a published playbook's catalogue snapshot; None when it froze none
+    (published before guidance was curated data, or a draft), whose recommendations print the guidance
+    of that time. One small query: only that key of the definition is read."""
+    found = Playbook.objects.filter(pk=playbook_id).values_list("definition__catalogue__guidance", flat=True).first()
+    return found if isinstance(found, list) else None
+
+
 def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendation:
     """Submit ``assessment`` (once) and return its recommendation. Raises AssessmentError when incomplete."""
     with transaction.atomic():
@@ -80,6 +95,7 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
             playbook_id=assessment.playbook_id,
             assessment=assessment,
             user=user,
+            with_flips=True,
         )
         recommendation.save()
         return recommendation
@@ -101,6 +117,12 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
     playbook = Playbook.objects.current()
     if playbook is None:
         raise questionnaire.AssessmentError("No published playbook to re-score against.")
+    if playbook.pk == recommendation.playbook_id:
+        # The same answers on the same rules give the same result: a copy would only be a look-alike.
+        raise questionnaire.AssessmentError(
+            f"This recommendation is already scored on the current playbook (version {playbook.version}): "
+            "re-scoring would give the same result. To try other answers, use What if…"
+        )
     original = recommendation.assessment
     compiled = compiled_playbook(playbook)
     old = questionnaire.stored_answers(original)

@@ -25,12 +25,15 @@ def test_the_reference_guidance_is_loaded_each_item_with_a_source(reference: Pla
 
 
 def test_publishing_freezes_the_guidance_as_it_was(reference: Playbook) -> None:
+    assert reference.definition is not None
     frozen = {g["code"]: g for g in reference.definition["catalogue"]["guidance"]}
     assert frozen["clause-people"]["text"].startswith("Key-personnel")
     Guidance.objects.filter(code="clause-people").update(text="Named key people, replaced within 30 days.")
     reference.refresh_from_db()
+    assert reference.definition is not None
     assert reference.definition["catalogue"]["guidance"] == list(frozen.values())
     newer = publish_playbook(playbook=start_draft(playbook=reference))
+    assert newer.definition is not None
     assert {g["code"]: g for g in newer.definition["catalogue"]["guidance"]}["clause-people"]["text"] == (
         "Named key people, replaced within 30 days."
     )

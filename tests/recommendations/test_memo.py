@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.recommendations import memo
-from apps.recommendations.memo import GENERAL_CLAUSES, memo_filename, pilot_plan
+from apps.recommendations.memo import memo_filename
 from apps.recommendations.models import Memo, Recommendation
 from tests.recommendations.conftest import recommend
 
@@ -73,7 +73,7 @@ def test_the_memo_is_a_pdf_for_finance_legal_and_operations_with_sources(
     in_contract = next(items for phase, _label, items in hipaa["obligations"] if phase == "in_contract")
     assert in_contract[0]["title"] in text
     assert in_contract[0]["citation"] in text
-    assert GENERAL_CLAUSES[0].title in text
+    assert rec.record.guidance is not None and rec.record.guidance.clauses[0].title in text
     # Operations: a pilot with stop-or-scale thresholds, and the exit plan.
     assert "Scale if" in text and "Stop if" in text
     assert "Return or delete every copy of your data" in text
@@ -92,11 +92,12 @@ def test_the_pilot_thresholds_come_from_the_recommendations_own_cost_case(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
-    plan = pilot_plan(rec.record)
-    cost = next(t for t in plan["thresholds"] if t.measure == "Cost")
+    assert rec.record.guidance is not None
+    thresholds = rec.record.guidance.pilot.thresholds
+    cost = next(t for t in thresholds if t.measure == "Cost")
     likely = rec.snapshot["evaluation"]["cost"]["models"][0]["annual"][1]
     assert f"${likely:,.0f}" in cost.scale_if
-    assert all(t.source.get("title") for t in plan["thresholds"])
+    assert all(t.source.title for t in thresholds)
     assert memo_filename(rec).endswith(f"-decision-memo-{rec.created_at:%Y-%m-%d}.pdf")
 
 

@@ -18,7 +18,6 @@ from apps.playbooks.engine.types import ROLES
 from apps.playbooks.lint import lint
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Assessment
-from apps.recommendations.memo import exit_plan, pilot_plan
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import SCHEMA_VERSION, SnapshotError, read_snapshot
 from apps.recommendations.snapshot.types import PhaseObligations, Snapshot
@@ -98,13 +97,13 @@ def test_a_version_1_snapshot_reads_into_the_current_types() -> None:
     assert top_cost is not None and top_cost.hourly_rate == "$15–$35 (likely $25)/h"
 
 
-def test_a_version_2_snapshot_is_written_and_read_with_inputs_by_role(
+def test_a_current_snapshot_is_written_and_read_with_inputs_by_role(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     rec = recommend(reference, organisation, buyer, "New York company: FP&A")
-    assert rec.snapshot["schema_version"] == SCHEMA_VERSION == 2
+    assert rec.snapshot["schema_version"] == SCHEMA_VERSION == 3
     record = Recommendation.objects.get(pk=rec.pk).record
-    assert record.schema_version == 2
+    assert record.schema_version == 3
     assert record.inputs.buyer_location == "us" and record.inputs.overlap_hours == 6
     assert record.inputs.function == rec.function == record.function.code
     # The columns the history filters on are the snapshot's own figures.
@@ -148,7 +147,7 @@ def test_the_json_export_states_its_schema_version(
 ) -> None:
     rec = recommend(reference, organisation, buyer, "US hedge fund")
     exported = json.loads(buyer_client.get(reverse("recommendations:export_json", args=[rec.pk])).content)
-    assert exported["schema_version"] == 2 and exported["id"] == rec.pk
+    assert exported["schema_version"] == SCHEMA_VERSION and exported["id"] == rec.pk
     assert exported["inputs"]["function"] == rec.function
 
 
@@ -163,16 +162,19 @@ def with_top_model(document: dict[str, Any], *, code: str, basis: str) -> Snapsh
 
 def test_the_memo_offers_a_transfer_option_by_pricing_basis_not_by_model_code() -> None:
     renamed_bot = with_top_model(v1_document(), code="own-centre", basis="setup_plus_hourly")
-    assert exit_plan(renamed_bot)[0].title == "Transfer option"
+    assert renamed_bot.guidance is not None and renamed_bot.guidance.exit[0].title == "Transfer option"
     team_coded_bot = with_top_model(v1_document(), code="bot", basis="monthly_team")
-    assert "Transfer option" not in [step.title for step in exit_plan(team_coded_bot)]
+    assert team_coded_bot.guidance is not None
+    assert "Transfer option" not in [step.title for step in team_coded_bot.guidance.exit]
 
 
 def test_the_pilot_cost_threshold_quotes_the_providers_rate_whatever_its_label() -> None:
     document = v1_document()
     for item in document["evaluation"]["cost"]["models"][0]["inputs"]:
         item["label"] = item["label"].replace("hourly rate", "price per hour")
-    cost = next(t for t in pilot_plan(read_snapshot(document))["thresholds"] if t.measure == "Cost")
+    guidance = read_snapshot(document).guidance
+    assert guidance is not None
+    cost = next(t for t in guidance.pilot.thresholds if t.measure == "Cost")
     assert "at $15–$35 (likely $25)/h" in cost.scale_if
 
 

@@ -7,10 +7,11 @@ document is never rewritten (a recommendation is immutable), so every version st
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from types import MappingProxyType
 from typing import Any
 
+from apps.recommendations.snapshot.historical import historical_guidance
 from apps.recommendations.snapshot.types import (
     SCHEMA_VERSION,
     AnsweredQuestion,
@@ -21,20 +22,28 @@ from apps.recommendations.snapshot.types import (
     CostModel,
     EvaluationRecord,
     FiredRule,
+    FlipChange,
     FunctionInfo,
+    GuidanceItem,
+    GuidanceSource,
     Inputs,
     Location,
+    MemoGuidance,
     Model,
     Obligation,
     PhaseObligations,
+    PilotPlan,
+    PilotThreshold,
     PlaybookRef,
     Regime,
     Risk,
     Snapshot,
     Source,
+    SourceNote,
+    StoredFlip,
     Thresholds,
+    provider_rate,
 )
-from apps.recommendations.snapshot.write import provider_rate
 
 
 class SnapshotError(ValueError):
@@ -60,7 +69,11 @@ def read_snapshot(data: Mapping[str, Any]) -> Snapshot:
     for step in range(version, SCHEMA_VERSION):
         doc = _UPGRADES[step](doc)
     # The parsed snapshot has the current types but says which version it was stored as.
-    return _snapshot({**doc, "schema_version": version})
+    snapshot = _snapshot({**doc, "schema_version": version})
+    if version < 3:
+        # The memo's guidance was code then, not stored: the frozen copy of it prints what it printed.
+        snapshot = replace(snapshot, guidance=historical_guidance(snapshot))
+    return snapshot
 
 
 # The roles the consumers read, and (for version 1, which did not record roles) the question code each
@@ -90,7 +103,13 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "inputs": inputs, "evaluation": ev}
 
 
-_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 stored neither the memo's guidance (filled after parsing, from ``historical``, as it depends
+    on the typed result) nor what would flip it (worked out on request, as then)."""
+    return {**doc, "guidance": None, "flips": None}
+
+
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 # Parsing the current shape
@@ -208,6 +227,41 @@ def _inputs(data: Any) -> Inputs:
     )
 
 
+def _guidance_source(s: Any) -> GuidanceSource:
+    return _make(GuidanceSource, s, title=_text, short=_text, url=_text, date=_text)
+
+
+_guidance_items = _many(lambda g: _make(GuidanceItem, g, source=_guidance_source))
+
+
+def _pilot(p: Any) -> PilotPlan:
+    return _make(
+        PilotPlan,
+        p,
+        thresholds=_many(lambda t: _make(PilotThreshold, t, source=_guidance_source)),
+        transition_source=lambda s: None if s is None else _guidance_source(s),
+    )
+
+
+def _guidance(g: Any) -> MemoGuidance | None:
+    if g is None:
+        return None
+    return _make(
+        MemoGuidance,
+        g,
+        clauses=_guidance_items,
+        source_notes=_many(lambda n: _make(SourceNote, n)),
+        pilot=_pilot,
+        exit=_guidance_items,
+    )
+
+
+def _flips(items: Any) -> tuple[StoredFlip, ...] | None:
+    if items is None:
+        return None
+    return _many(lambda f: _make(StoredFlip, f, changes=_many(lambda c: _make(FlipChange, c))))(items)
+
+
 def _snapshot(doc: Mapping[str, Any]) -> Snapshot:
     return _make(
         Snapshot,
@@ -220,6 +274,8 @@ def _snapshot(doc: Mapping[str, Any]) -> Snapshot:
         function=lambda f: _make(FunctionInfo, f, code=_text, sources=_source),
         evaluation=_evaluation,
         inputs=_inputs,
+        guidance=_guidance,
+        flips=_flips,
     )
 
 

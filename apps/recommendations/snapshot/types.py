@@ -9,14 +9,18 @@ documents the stored shape, version by version.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
 # Version 2: adds ``schema_version``, ``inputs`` (the answers the consumers need, by role) and each
 # priced model's ``hourly_rate``.
-SCHEMA_VERSION = 2
+# Version 3: adds ``guidance`` (the memo's practice guidance that applied, frozen from the published playbook,
+# with the pilot plan worked out) and ``flips`` (what would flip it, worked out at submit), so the memo and
+# the result page print what they printed then. Older versions read with the guidance of their time
+# (``historical``) and no stored flips (worked out on request).
+SCHEMA_VERSION = 3
 
 Triple = tuple[float, float, float]
 
@@ -261,6 +265,75 @@ class EvaluationRecord:
         return self.models[0] if self.models else None
 
 
+@dataclass(frozen=True)
+class GuidanceSource:
+    title: str
+    short: str = ""  # the name the memo's tables print (the title when the curator gave none)
+    url: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class GuidanceItem:
+    """A contract clause or exit step as the memo printed it."""
+
+    code: str
+    title: str
+    text: str
+    source: GuidanceSource
+    weak: bool = False
+
+
+@dataclass(frozen=True)
+class PilotThreshold:
+    measure: str
+    scale_if: str
+    stop_if: str
+    source: GuidanceSource
+    weak: bool = False
+
+
+@dataclass(frozen=True)
+class PilotPlan:
+    scope: str
+    thresholds: tuple[PilotThreshold, ...]
+    transition: str = ""
+    transition_source: GuidanceSource | None = None
+    transition_weak: bool = False
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """A source the memo's tables name by a short label, printed once in full under them."""
+
+    short: str
+    title: str
+
+
+@dataclass(frozen=True)
+class MemoGuidance:
+    """The practice guidance a recommendation's memo prints: only the items that applied to it."""
+
+    clauses: tuple[GuidanceItem, ...]
+    source_notes: tuple[SourceNote, ...]
+    pilot: PilotPlan
+    exit: tuple[GuidanceItem, ...]
+
+
+@dataclass(frozen=True)
+class FlipChange:
+    question: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class StoredFlip:
+    """One change (or pair) that would flip the verdict or the top model, as the result page showed it."""
+
+    sentence: str
+    changes: tuple[FlipChange, ...]
+
+
 # Where personal data of people in these places is involved, a delivery location's EU/UK transfer status matters.
 _TRANSFER_JURISDICTIONS = ("European Union", "United Kingdom")
 
@@ -286,6 +359,10 @@ class Snapshot:
     function: FunctionInfo
     evaluation: EvaluationRecord
     inputs: Inputs = field(default_factory=Inputs)
+    # Filled by the reader for every version (older ones get the guidance of their time).
+    guidance: MemoGuidance | None = None
+    # None: not worked out when stored (before version 3, or a what-if that was only shown).
+    flips: tuple[StoredFlip, ...] | None = None
 
     @property
     def location_columns(self) -> LocationColumns:
@@ -301,3 +378,13 @@ class Snapshot:
             overlap_uk=buyer in ("uk", "eu", "other", ""),
             transfer=buyer != "us" or european_data,
         )
+
+
+def provider_rate(inputs: Sequence[Mapping[str, Any]]) -> str:
+    """The provider's hourly rate among a priced model's cost inputs: the first figure per hour (the engine
+    lists the provider's rate before any rate after a transfer; in-house rates are not model inputs)."""
+    for item in inputs:
+        value = str(item.get("value", ""))
+        if value.endswith("/h"):
+            return value
+    return ""

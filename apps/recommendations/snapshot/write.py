@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from django.utils import timezone
 
 from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation
 from apps.playbooks.engine.answers import answer_text
-from apps.recommendations.snapshot.types import SCHEMA_VERSION
+from apps.playbooks.engine.counterfactuals import Flip
+from apps.recommendations.snapshot.guidance import select_guidance
+from apps.recommendations.snapshot.historical import historical_guidance
+from apps.recommendations.snapshot.read import read_snapshot
+from apps.recommendations.snapshot.types import SCHEMA_VERSION, provider_rate
 
 MODEL_FIELDS = ("summary", "best_for", "avoid_when", "pricing_basis", "sources", "confidence", "confidence_note")
 LOCATION_FIELDS = (
@@ -24,9 +29,19 @@ INPUT_ROLES = (
 
 
 def build_snapshot(
-    compiled: CompiledPlaybook, evaluation: Evaluation, stored_answers: Mapping[str, Any], *, title: str
+    compiled: CompiledPlaybook,
+    evaluation: Evaluation,
+    stored_answers: Mapping[str, Any],
+    *,
+    title: str,
+    guidance: Sequence[Mapping[str, Any]] | None,
+    flips: Sequence[Flip] | None,
 ) -> dict[str, Any]:
-    """The JSON a recommendation stores, in the current ``SCHEMA_VERSION``; read it with ``read_snapshot``."""
+    """The JSON a recommendation stores, in the current ``SCHEMA_VERSION``; read it with ``read_snapshot``.
+
+    ``guidance`` is the practice guidance the playbook froze when it was published (None for a playbook
+    published before guidance was curated: its recommendations print the guidance of that time);
+    ``flips`` is what would flip it as the result page shows it (None: not worked out, as in a what-if)."""
     cat = compiled.catalogue
     data = evaluation.as_dict()
     answered = [
@@ -48,7 +63,7 @@ def build_snapshot(
     for priced in data["cost"]["models"]:
         priced["hourly_rate"] = provider_rate(priced["inputs"])
     function = cat.functions.get(evaluation.cost.function or "", {})
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "created": timezone.now().isoformat(),
@@ -68,14 +83,18 @@ def build_snapshot(
             "confidence_note": function.get("confidence_note", ""),
         },
         "evaluation": data,
+        "flips": None if flips is None else [_flip(f, cat.models) for f in flips],
     }
+    # The guidance depends on the result (the top model's pricing basis, the regimes, the cost case), so it
+    # is chosen from the typed form of everything else the snapshot holds.
+    record = read_snapshot(document)
+    chosen = historical_guidance(record) if guidance is None else select_guidance(guidance, record)
+    document["guidance"] = asdict(chosen)
+    return document
 
 
-def provider_rate(inputs: Sequence[Mapping[str, Any]]) -> str:
-    """The provider's hourly rate among a priced model's cost inputs: the first figure per hour (the engine
-    lists the provider's rate before any rate after a transfer; in-house rates are not model inputs)."""
-    for item in inputs:
-        value = str(item.get("value", ""))
-        if value.endswith("/h"):
-            return value
-    return ""
+def _flip(flip: Flip, model_names: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "sentence": flip.sentence(model_names),
+        "changes": [{"question": c.question, "value": c.value} for c in flip.changes],
+    }

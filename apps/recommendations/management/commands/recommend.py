@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.services import frozen_guidance
 from apps.recommendations.snapshot import Snapshot, build_snapshot, read_snapshot
 
 MAX_BYTES = 1_000_000
@@ -46,7 +47,15 @@ class Command(BaseCommand):
                 "Required answers are missing (score anyway with --allow-incomplete):\n" + "\n".join(missing),
                 returncode=2,
             )
-        snapshot = build_snapshot(compiled, evaluation, answers, title=Path(options["answers"]).stem)
+        # Printed, not stored: the playbook's frozen memo guidance, and no flips (the page works those out).
+        snapshot = build_snapshot(
+            compiled,
+            evaluation,
+            answers,
+            title=Path(options["answers"]).stem,
+            guidance=frozen_guidance(playbook.pk),
+            flips=None,
+        )
         if options["format"] == "json":
             # Printed only, never stored: a result scored on missing answers says so where a reader looks first.
             document = {"incomplete": bool(missing), **snapshot}
