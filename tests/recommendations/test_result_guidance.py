@@ -133,3 +133,13 @@ def test_portfolio_regions_are_not_named_like_the_sections_around_them(
     headings = set(re.findall(r'<h2 class="card__title" id="chart-\d+">([^<]+)</h2>', page))
     regions = set(re.findall(r'role="region" aria-label="([^"]+)"', page))
     assert headings and not headings & regions
+
+
+def test_re_scoring_on_the_same_playbook_version_makes_no_look_alike_copy(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    response = buyer_client.post(reverse("recommendations:rescore", args=[rec.pk]), follow=True)
+    assert "already scored on the current playbook" in response.content.decode()
+    assert Recommendation.objects.count() == 1
+    assert not rec.assessment.rescores.exists()

@@ -22,6 +22,7 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
 from apps.questionnaire.services import record_answers
+from tests.factories import AssessmentFactory
 
 
 def in_parallel(*work: Callable[[], Any]) -> list[Any]:
@@ -69,8 +70,9 @@ def _autosave(assessment: Assessment, value: Any) -> tuple[Any, int]:
 def test_two_tabs_autosaving_the_same_question_last_write_wins(
     organisation: Organisation, buyer: User, playbook: Playbook
 ) -> None:
-    assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Tabs", playbook=playbook)
-    Answer.objects.create(assessment=assessment, question_code="judgement", value=True)  # shows "hours"
+    assessment = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Tabs", playbook=playbook, answers={"judgement": True}
+    )  # "judgement" shows "hours"
     for round_ in range(5):
         a, b = 1000 + round_, 2000 + round_
         results = in_parallel(lambda a=a: _autosave(assessment, a), lambda b=b: _autosave(assessment, b))
@@ -86,7 +88,7 @@ def test_two_tabs_autosaving_the_same_question_last_write_wins(
 def test_two_tabs_autosaving_over_http_both_succeed(
     organisation: Organisation, buyer: User, colleague: User, playbook: Playbook
 ) -> None:
-    assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Tabs", playbook=playbook)
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, title="Tabs", playbook=playbook)
     url = reverse("questionnaire:answer", args=[assessment.pk, "judgement"])
 
     def tab(user: User, value: str) -> int:
@@ -102,8 +104,9 @@ def _scored(organisation: Organisation, user: User, playbook: Playbook) -> Any:
     from apps.recommendations.services import submit_and_recommend
 
     answers = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
-    a = Assessment.objects.create(organisation=organisation, created_by=user, title="Original", playbook=playbook)
-    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    a = AssessmentFactory(
+        organisation=organisation, created_by=user, title="Original", playbook=playbook, answers=answers
+    )
     return submit_and_recommend(assessment=a, user=user)
 
 
@@ -113,6 +116,11 @@ def test_a_double_click_on_save_as_new_or_re_score_makes_one_assessment(
     organisation: Organisation, buyer: User, playbook: Playbook, action: str
 ) -> None:
     rec = _scored(organisation, buyer, playbook)
+    if action == "rescore":  # a re-score needs a newer playbook than the recommendation's
+        from apps.playbooks.services import import_playbook, publish_playbook
+        from tests.playbook_data import small_playbook
+
+        publish_playbook(playbook=import_playbook(data=small_playbook()))
     url = reverse(f"recommendations:{action}", args=[rec.pk])
     data = {"hours": "6000", "whatif_title": "Bigger team"} if action == "what_if_save" else {}
 
