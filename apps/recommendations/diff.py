@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from apps.common.formatting import number, usd
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot.types import FiredRule
 
@@ -28,14 +29,20 @@ def _regimes(rec: Recommendation) -> str:
 
 
 def _cost(rec: Recommendation) -> str:
-    cost = rec.record.evaluation.cost
+    """The likely cost of the top-ranked model over the horizon; when that model is not costed, it says so
+    before naming the model whose figure is shown (a figure is never passed off as another model's)."""
+    evaluation = rec.record.evaluation
+    cost = evaluation.cost
     top = cost.top
     if top is None or cost.inhouse_horizon is None:
         return "not estimated"
-    return (
-        f"{top.name}: ${top.horizon[1]:,.0f} over {cost.horizon_years:g} years"
-        f" (in-house ${cost.inhouse_horizon[1]:,.0f})"
-    )
+    years = f"{number(cost.horizon_years)} year{'' if cost.horizon_years == 1 else 's'}"
+    inhouse = usd(cost.inhouse_horizon[1], cents=False)
+    figure = f"{top.name}: {usd(top.horizon[1], cents=False)} over {years} (in-house {inhouse})"
+    ranked_first = evaluation.models[0] if evaluation.models else None
+    if ranked_first is not None and ranked_first.code != top.model:
+        return f"{ranked_first.name} not costed; {figure}"
+    return figure
 
 
 def _version(rec: Recommendation) -> str:
@@ -126,7 +133,7 @@ def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
         ("Verdict", lambda r: r.get_verdict_display()),
         ("Fit score", lambda r: str(r.fit_score)),
         ("Engagement models (top three)", _models),
-        ("Cost (likely, top model)", _cost),
+        ("Cost (likely)", _cost),
         ("Regimes", _regimes),
         ("Risks", _risks),
         ("Playbook version", _version),

@@ -314,7 +314,10 @@ def test_bot_is_setup_plus_operate_then_own_team_after_transfer() -> None:
 def test_a_model_that_cannot_be_costed_says_why() -> None:
     pb = compile_playbook(definition([rule("pick", [{"kind": "model", "target": "project", "points": 50}], [])]))
     cost = evaluate(pb, {"function": "analysis", "team": 2}).cost
-    assert ("Project", "the number of deliverables a year is not answered") in cost.skipped
+    assert (
+        "Project",
+        "it is priced per deliverable, and this assessment has no number of deliverables a year to price",
+    ) in cost.skipped
 
 
 def test_yes_no_conditions_must_compare_with_true_or_false() -> None:

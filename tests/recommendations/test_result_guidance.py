@@ -143,3 +143,19 @@ def test_re_scoring_on_the_same_playbook_version_makes_no_look_alike_copy(
     assert "already scored on the current playbook" in response.content.decode()
     assert Recommendation.objects.count() == 1
     assert not rec.assessment.rescores.exists()
+
+
+def test_compare_never_passes_off_another_models_cost_as_the_top_models(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    from apps.recommendations.diff import comparison_rows
+
+    recs = [recommend(reference, organisation, buyer, case) for case in ("US hedge fund", "Biotech")]
+    cost_row = next(row for row in comparison_rows(recs) if row.what.startswith("Cost"))
+    for rec, value in zip(recs, cost_row.values, strict=True):
+        evaluation = rec.record.evaluation
+        top = evaluation.cost.top
+        if top is not None and evaluation.models and evaluation.models[0].code != top.model:
+            assert value.startswith(f"{evaluation.models[0].name} not costed; {top.name}:")
+        elif top is not None:
+            assert value.startswith(f"{top.name}:")

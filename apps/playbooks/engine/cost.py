@@ -289,5 +289,5 @@ def estimate(
 
 def _why_skipped(model: Mapping[str, Any], deliverables: float | None) -> str:
     if model.get("pricing_basis") == "per_deliverable" and not deliverables:
-        return "the number of deliverables a year is not answered"
+        return "it is priced per deliverable, and this assessment has no number of deliverables a year to price"
     return "the catalogue has no price for it or for the function"
