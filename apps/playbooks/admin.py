@@ -13,7 +13,7 @@ from django.urls import path, reverse
 
 from apps.common.admin import AuditedAdmin
 from apps.playbooks import curation, services
-from apps.playbooks.condition_form import ConditionFormSet, condition_form_for
+from apps.playbooks.condition_form import REFRESH, ConditionFormSet, condition_form_for
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
 
@@ -100,6 +100,13 @@ class PlaybookPartAdmin(DraftOnlyMixin, AuditedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # The list names each row's playbook; its frozen definition (a large document) is not needed.
         return super().get_queryset(request).defer("playbook__definition")
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        if REFRESH in request.POST:
+            # Updating the conditions' value boxes is not a failed save: the "please correct" banner is
+            # kept for the part's own errors (another curator's save in between, say).
+            context["errors"] = list(context["adminform"].form.errors.values())
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 @admin.register(Playbook)
@@ -188,6 +195,10 @@ class ConditionInline(DraftOnlyInline, admin.TabularInline):
     formset = ConditionFormSet
     extra = 0
     fields = ("subject", "operator", "value")
+    template = "admin/playbooks/condition_inline.html"  # admin's table with an "Update value boxes" button
+
+    class Media:
+        js = ["js/condition-refresh.js"]
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         kwargs["form"] = condition_form_for(obj.playbook_id if obj is not None else None)

@@ -4,7 +4,10 @@ A condition's value is stored as JSON (an option code, a list of codes, true/fal
 [low, high]), but curators pick it: the question's options in a select (or checkboxes for the list
 operators), yes/no, or typed numbers. The widget is decided on the server from the question and
 operator the form was loaded or posted with, so without JavaScript a curator picks the question and
-operator, saves, and gets the right widget with a message asking for the value.
+operator, saves (or presses "Update value boxes", which saves nothing), and gets the right widget with a
+message asking for the value. With JavaScript, ``static/js/condition-refresh.js`` presses that button
+whenever a question or operator changes. The operator menu offers only the operators that fit the
+chosen question's kind.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AdminIntegerFieldWidget
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
 
+from apps.playbooks.engine.conditions import CHOICE_OPS, MULTI_ONLY_OPS, PRESENCE_OPS, RANGE_OPS
 from apps.playbooks.lint import condition_problem
 from apps.playbooks.models import Condition, Operator, Question
 
@@ -25,6 +30,22 @@ LIST_OPS = (Operator.ONE_OF, Operator.NONE_OF, Operator.CONTAINS_ANY, Operator.C
 NUMBER_LIMIT = Decimal("1e12")  # the engine's limit for answers: a larger bound can never matter
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 NUMERIC_KINDS = (Question.Kind.INTEGER, Question.Kind.MONEY, Question.Kind.PERCENT)
+REFRESH = "_refresh_conditions"  # the name of the "Update value boxes" submit button
+REFRESHED = (
+    "Nothing is saved yet: the operators and value boxes now fit the chosen questions. Fill in the values, then save."
+)
+
+
+def operators_for(kind: str) -> list[str]:
+    """The operators a condition on a question of this kind can use, in the menu's order. Built from
+    the engine's groups of operators, the ones ``condition_problem`` judges by, so the menu never offers
+    an operator that saving would refuse."""
+    fits = {*CHOICE_OPS, *PRESENCE_OPS}
+    if kind in NUMERIC_KINDS:
+        fits.update(RANGE_OPS)
+    if kind == Question.Kind.MULTI:
+        fits.update(MULTI_ONLY_OPS)
+    return [op for op in Operator.values if op in fits]
 
 
 def _subjects(playbook_id: int | None) -> Any:
@@ -118,6 +139,7 @@ class ConditionForm(forms.ModelForm):
             subject.choices = self.subject_choices  # type: ignore[attr-defined]
         self.subject = self._chosen_subject()
         self.op = self._chosen("operator", self.instance.operator)
+        self.fields["operator"].choices = self._operator_choices()  # type: ignore[attr-defined]
         self.fields["value"] = self._value_field()
         if not self.is_bound and self.instance.pk:
             self.initial["value"] = self._initial(self.instance.value)
@@ -134,14 +156,22 @@ class ConditionForm(forms.ModelForm):
         qs = self.fields["subject"].queryset.prefetch_related("options")  # type: ignore[attr-defined]
         return qs.filter(pk=int(chosen)).first()
 
+    def _fits(self) -> bool:
+        return self.subject is None or self.op in operators_for(self.subject.kind)
+
+    def _operator_choices(self) -> list[tuple[str, str]]:
+        fitting = operators_for(self.subject.kind) if self.subject else Operator.values
+        choices = [("", "---------"), *((op, Operator(op).label) for op in fitting)]
+        if self.op in Operator.values and not self._fits():
+            # Kept (marked) so the select shows what was chosen, next to the message refusing it.
+            choices.append((self.op, f"{Operator(self.op).label} (does not fit this question)"))
+        return choices
+
     def _value_field(self) -> forms.Field:
         q, op = self.subject, self.op
-        if q is None or not op:
-            return forms.CharField(
-                required=False,
-                disabled=True,
-                widget=forms.TextInput(attrs={"placeholder": "choose the question and operator, then save"}),
-            )
+        if q is None or not op or not self._fits():
+            hint = "choose an operator that fits the question" if q and op else "choose the question and operator"
+            return forms.CharField(required=False, disabled=True, widget=forms.TextInput(attrs={"placeholder": hint}))
         if op in NO_VALUE_OPS:
             return forms.CharField(
                 required=False, disabled=True, widget=forms.TextInput(attrs={"placeholder": "no value needed"})
@@ -192,7 +222,14 @@ class ConditionForm(forms.ModelForm):
 
 
 class ConditionFormSet(BaseInlineFormSet):
-    """New conditions belong to their rule's (or question's) playbook."""
+    """New conditions belong to their rule's (or question's) playbook. The "Update value boxes" button
+    posts the page like a save, and this refusal keeps anything from being saved: the page comes back
+    with each row's operators and value box rebuilt for its chosen question and operator."""
+
+    def clean(self) -> None:
+        super().clean()
+        if REFRESH in self.data:
+            raise ValidationError(REFRESHED, code="refresh")
 
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
         form = super()._construct_form(i, **kwargs)  # type: ignore[misc]

@@ -14,7 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.playbooks.models import Condition, Effect, Playbook, Question, Rule
+from apps.playbooks.condition_form import REFRESH, operators_for
+from apps.playbooks.lint import condition_problem
+from apps.playbooks.models import Condition, Effect, Operator, Playbook, Question, Rule
 from apps.playbooks.services import import_playbook, start_draft
 from tests.playbook_data import small_playbook
 
@@ -199,6 +201,80 @@ def test_without_javascript_a_new_condition_gets_its_widget_after_the_question_i
     assert curator_client.post(url, {**data, "conditions-1-value": "yes"}).status_code == 302
     added = rule.conditions.get(subject=covered)
     assert (added.value, added.playbook_id) == (True, small_draft.pk)
+
+
+def _operators(response: Any) -> list[str]:
+    field = response.context["inline_admin_formsets"][0].formset.forms[0].fields["operator"]
+    return [code for code, _ in field.choices if code]
+
+
+@pytest.mark.parametrize(
+    ("question", "offered", "not_offered"),
+    [
+        ("function", ["equals", "one_of", "none_of", "answered"], ["between", "at_least", "contains_any"]),
+        ("covered", ["equals", "not_answered"], ["at_most", "between", "contains_all"]),
+        ("data", ["contains_any", "contains_all", "equals"], ["between", "at_least"]),
+        ("hours", ["between", "at_least", "at_most", "equals"], ["contains_any", "contains_all"]),
+    ],
+)
+def test_the_operator_menu_offers_only_operators_that_fit_the_question(
+    small_draft: Playbook, curator_client: Client, question: str, offered: list[str], not_offered: list[str]
+) -> None:
+    rule, _ = _condition(small_draft, question, "answered", None)
+    operators = _operators(_rule_page(curator_client, rule)[1])
+    assert set(offered) <= set(operators) and not set(not_offered) & set(operators)
+
+
+def test_every_offered_operator_is_one_saving_accepts(small_draft: Playbook) -> None:
+    fitting = {"single": "research", "multi": ["phi"], "yes_no": True, "integer": 5, "money": 5, "percent": 5}
+    for kind, value in fitting.items():
+        for op in Operator.values:
+            operand = [value, value] if op == "between" else value
+            refused = condition_problem(subject="q", kind=kind, options=["research", "phi"], op=op, value=operand)
+            assert (op in operators_for(kind)) == (refused is None), (kind, op, refused)
+
+
+def test_changing_the_question_rebuilds_the_value_box_without_saving(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    rule, condition = _condition(small_draft, "function", "equals", "research")
+    url, page = _rule_page(curator_client, rule)
+    hours = Question.objects.get(playbook=small_draft, code="hours")
+    data = {**_post_data(page), "conditions-0-subject": hours.pk, REFRESH: "1"}
+    response = curator_client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Nothing is saved yet" in body
+    assert '<select name="conditions-0-value"' not in body and 'type="number" name="conditions-0-value"' in body
+    assert "between" in _operators(response) and "Please correct" not in body
+    del data[REFRESH]  # saving it as it is: the old option code is refused, and kept in the box
+    body = curator_client.post(url, data).content.decode()
+    assert "“equals” needs a number, not “research”." in body and 'name="conditions-0-value" value="research"' in body
+    condition.refresh_from_db()
+    assert (condition.subject.code, condition.value) == ("function", "research")
+
+
+def test_an_operator_that_no_longer_fits_is_kept_marked_and_its_value_box_waits(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    rule, condition = _condition(small_draft, "hours", "between", [1, 2])
+    url, page = _rule_page(curator_client, rule)
+    function = Question.objects.get(playbook=small_draft, code="function")
+    response = curator_client.post(url, {**_post_data(page), "conditions-0-subject": function.pk, REFRESH: "1"})
+    body = response.content.decode()
+    assert '<option value="between" selected>is between (does not fit this question)</option>' in body
+    assert "choose an operator that fits the question" in body and "needs a number question, not single" in body
+    response = curator_client.post(url, {**_post_data(page), "conditions-0-subject": function.pk})
+    assert response.status_code == 200 and "needs a number question, not single" in response.content.decode()
+    condition.refresh_from_db()
+    assert (condition.subject.code, condition.operator, condition.value) == ("hours", "between", [1, 2])
+
+
+def test_the_condition_table_has_the_update_button_and_its_script(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    rule = Rule.objects.get(playbook=small_draft, code="judgement-fit")
+    body = _rule_page(curator_client, rule)[1].content.decode()
+    assert f'<button type="submit" name="{REFRESH}"' in body and "js/condition-refresh.js" in body
 
 
 def test_the_question_select_offers_only_this_playbooks_questions(
