@@ -103,6 +103,28 @@ def rule_changes(before: Recommendation, after: Recommendation) -> list[RuleChan
     return found
 
 
+_ANSWERED = ("Annual hours", "People", "Deliverables per year", "Horizon")  # the buyer's, not the catalogue's
+
+
+def figure_changes(before: Recommendation, after: Recommendation) -> list[Change]:
+    """The catalogue figures behind the cost that differ (a new playbook version brings new benchmarks):
+    the in-house inputs and each model's inputs present on both sides, by label; answers are left out."""
+    old, new = before.record.evaluation.cost, after.record.evaluation.cost
+    pairs = [("In-house", old.inhouse_inputs, new.inhouse_inputs)]
+    old_models = {m.model: m for m in old.models}
+    pairs += [(m.name, old_models[m.model].inputs, m.inputs) for m in new.models if m.model in old_models]
+    changes = []
+    for owner, was, now in pairs:
+        was_by_label = {i.label: i.value for i in was}
+        for i in now:
+            if i.label.startswith(_ANSWERED) or i.label not in was_by_label:
+                continue
+            change = Change(f"{owner}: {i.label}", was_by_label[i.label], i.value)
+            if change.changed:
+                changes.append(change)
+    return changes
+
+
 def differences(before: Recommendation, after: Recommendation) -> list[Change]:
     return [
         Change("Playbook version", _version(before), _version(after)),

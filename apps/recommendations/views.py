@@ -21,7 +21,7 @@ from apps.questionnaire.progress import step_context
 from apps.questionnaire.services import AssessmentError, stored_answers
 from apps.recommendations import services
 from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
-from apps.recommendations.diff import answer_changes, comparison_rows, differences, rule_changes
+from apps.recommendations.diff import answer_changes, comparison_rows, differences, figure_changes, rule_changes
 from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compare_ids
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
@@ -265,6 +265,7 @@ def compare_pair(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         "changes": differences(before, after),
         "answer_changes": answers,
         "rule_changes": rule_changes(before, after),
+        "figure_changes": figure_changes(before, after),
         "new_version": before.record.playbook.version != after.record.playbook.version,
     }
     return render(request, "recommendations/diff.html", context)

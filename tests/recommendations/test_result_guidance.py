@@ -4,6 +4,7 @@ reasons worded as the buyer's ask and how each location meets it."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -159,3 +160,22 @@ def test_compare_never_passes_off_another_models_cost_as_the_top_models(
             assert value.startswith(f"{evaluation.models[0].name} not costed; {top.name}:")
         elif top is not None:
             assert value.startswith(f"{top.name}:")
+
+
+def test_figure_changes_name_the_benchmarks_that_moved_and_leave_answers_out() -> None:
+    from types import SimpleNamespace
+
+    from apps.recommendations.diff import figure_changes
+    from apps.recommendations.snapshot.types import CostInput
+
+    def rec(inhouse_rate: str, pool_rate: str, hours: str) -> Any:
+        cost = SimpleNamespace(
+            inhouse_inputs=(CostInput("Annual hours", hours), CostInput("In-house hourly cost (US)", inhouse_rate)),
+            models=(SimpleNamespace(model="shared-pool", name="Shared pool", inputs=(CostInput("Rate", pool_rate),)),),
+        )
+        return SimpleNamespace(record=SimpleNamespace(evaluation=SimpleNamespace(cost=cost)))
+
+    changes = figure_changes(rec("$45–$120/h", "$28/h", "12,000"), rec("$53–$89/h", "$28/h", "9,000"))
+    assert [(c.what, c.before, c.after) for c in changes] == [
+        ("In-house: In-house hourly cost (US)", "$45–$120/h", "$53–$89/h")
+    ]
