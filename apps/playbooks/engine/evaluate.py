@@ -4,7 +4,14 @@ The numbers (fit score, verdict, model points and ranking) come from ``scoring.t
 what is visible and still missing from ``visibility``. This module adds the why: the rules that fired,
 each target's contributions, regimes with their obligations, risks, locations and the cost estimate.
 Locations are ranked by the sum of their points, ties broken by name, so the same answers always give
-the same result.
+the same result, except that a location breaking a hard requirement (``requirements``: the overlap the
+buyer needs, where the data may be processed, on-site presence) always ranks after every location that
+meets them all, shown with what it breaks: no preference's points outweigh a requirement.
+
+A regime whose jurisdiction is a delivery location's own country (India's DPDP Act), triggered by a rule
+that also scores that location, is the law of where the data is processed: it holds only when the work
+is delivered from there (the first location meeting every requirement). A rule about the data's subjects
+(Indian personal data) triggers it wherever the work is done.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
 from apps.playbooks.engine.scoring import BASE_SCORE, tally
@@ -94,6 +102,8 @@ class RankedLocation:
     overlap_uk: float | None
     gdpr_transfer: str
     contributions: tuple[Contribution, ...]
+    # The hard requirements this location breaks, in words; a location with any ranks last.
+    excluded_because: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,11 @@ class Evaluation:
     # Where the buyer's people work (the answer to the question with the buyer_location role; "" when
     # unanswered or the playbook has no such question): decides which overlap columns apply to them.
     buyer_location: str = ""
+    requirements: tuple[req.Requirement, ...] = ()
+    preferences: tuple[req.Preference, ...] = ()
+    conflicts: tuple[req.Conflict, ...] = ()
+    # The first location meeting every hard requirement; "" when none does.
+    delivered_from: str = ""
 
     @property
     def verdict_label(self) -> str:
@@ -181,6 +196,21 @@ class _RulePlan:
     blockers: tuple[Blocker, ...]
     regimes: tuple[str, ...]
     risks: tuple[Risk, ...]
+    # Regimes this rule triggers only where the work is delivered: regime code -> location code.
+    delivered_in: tuple[tuple[str, str], ...] = ()
+
+
+def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
+    """(regime, location) for each regime this rule triggers whose jurisdiction is a location the same
+    rule scores up: the rule says "delivering from there brings its law", not "your data is about it"."""
+    cat = pb.catalogue
+    scored = {str(cat.locations[e.target].get("name", e.target)): e.target
+              for e in rule.effects if e.kind == "location" and e.points > 0}  # fmt: skip
+    return tuple(
+        (e.target, scored[juris])
+        for e in rule.effects
+        if e.kind == "regime" and (juris := str(cat.regimes[e.target].get("jurisdiction", ""))) in scored
+    )
 
 
 def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
@@ -203,6 +233,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         blockers=tuple(Blocker(rule.code, rule.name, e.text) for e in effects if e.kind == "blocker"),
         regimes=tuple(e.target for e in effects if e.kind == "regime"),
         risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
+        delivered_in=_local_law(pb, rule),
     )
 
 
@@ -235,6 +266,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     location_scores = {code: 0 for code, loc in cat.locations.items() if not loc.get("retired")}
     location_contribs: dict[str, list[Contribution]] = {code: [] for code in location_scores}
     regime_because: dict[str, list[str]] = {}
+    # Regimes triggered only by delivery from a location: regime -> [(location, rule name)].
+    local_because: dict[str, list[tuple[str, str]]] = {}
     risks: list[Risk] = []
 
     for plan in _fired_plans(pb, scored.fired):
@@ -248,8 +281,12 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 location_scores[target] += contribution.points
                 location_contribs[target].append(contribution)
         blockers.extend(plan.blockers)
+        local = dict(plan.delivered_in)
         for target in plan.regimes:
-            regime_because.setdefault(target, []).append(plan.fired.name)
+            if target in local:
+                local_because.setdefault(target, []).append((local[target], plan.fired.name))
+            else:
+                regime_because.setdefault(target, []).append(plan.fired.name)
         risks.extend(plan.risks)
 
     ranked_models = tuple(
@@ -258,6 +295,28 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         )
         for code in scored.models
     )
+
+    def role(name: str) -> Any:
+        code = pb.roles.get(name)
+        return effective.get(code) if code else None
+
+    locations = {code: cat.locations[code] for code in location_scores}
+    roles = {name: role(name) for name in pb.roles}
+    roles.update(_preference_answers(pb, effective))
+    needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because})
+    broken: dict[str, list[str]] = {}
+    for breach in req.location_breaches(needs, locations):
+        broken.setdefault(breach.target, []).append(breach.reason)
+    order = sorted(
+        location_scores,
+        key=lambda c: (c in broken, -location_scores[c], str(cat.locations[c].get("name", c))),
+    )
+    delivered_from = next((c for c in order if c not in broken), "")
+    # Regimes of the delivery location's own law, once where the work is delivered from is known.
+    for code, pairs in local_because.items():
+        names = [name for where, name in pairs if where == delivered_from]
+        if names:
+            regime_because.setdefault(code, []).extend(names)
     ranked_locations = tuple(
         RankedLocation(
             code=code,
@@ -267,8 +326,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             overlap_uk=cat.locations[code].get("overlap_uk"),
             gdpr_transfer=str(cat.locations[code].get("gdpr_transfer", "")),
             contributions=tuple(location_contribs[code]),
+            excluded_because=tuple(broken.get(code, ())),
         )
-        for code in sorted(location_scores, key=lambda c: (-location_scores[c], str(cat.locations[c].get("name", c))))
+        for code in order
     )
     regimes = []
     for code, because in regime_because.items():
@@ -293,10 +353,6 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             )
         )
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
-
-    def role(name: str) -> Any:
-        code = pb.roles.get(name)
-        return effective.get(code) if code else None
 
     cost = estimate(
         cat.models,
@@ -328,4 +384,17 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         locations=ranked_locations,
         cost=cost,
         buyer_location=str(role("buyer_location") or ""),
+        requirements=needs.hard,
+        preferences=needs.preferences,
+        conflicts=req.conflicts(needs, locations),
+        delivered_from=delivered_from,
     )
+
+
+# Preferences have no question role yet: read the reference playbook's question codes, so a playbook
+# that names them otherwise simply states no preference (and no preference trade-off).
+PREFERENCE_QUESTIONS = ("preferred_region", "overnight_turnaround", "cost_priority")
+
+
+def _preference_answers(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> dict[str, Any]:
+    return {code: answers[code] for code in PREFERENCE_QUESTIONS if code in answers and code in pb.questions}

@@ -44,6 +44,9 @@ ASSURANCE_NAMES = {"soc2": "a SOC 2 Type II report", "iso27001": "ISO/IEC 27001:
 NO_ASSURANCE = {"", "none", "undecided", "none_decided"}
 # Overnight turnaround means the provider works while the buyer sleeps: at most this much overlap.
 OVERNIGHT_MAX_OVERLAP = 1.0
+# An hour's handover call is arranged from any time zone by staggering one shift (the playbook's own
+# rules treat "at most 1 h" as cost-led), so only more overlap than this is a hard requirement.
+HANDOVER_HOURS = 1.0
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def derive(answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]])
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
     hours = _number(answers.get("overlap_hours"))
-    if hours and hours > 0:
+    if hours and hours > HANDOVER_HOURS:
         hard.append(
             Requirement(
                 "overlap",
@@ -192,7 +195,7 @@ def _preferences(answers: Mapping[str, Any]) -> tuple[Preference, ...]:
     out = []
     region = answers.get("preferred_region")
     chosen = tuple(str(r) for r in (region if isinstance(region, list | tuple) else [region]) if r)
-    chosen = tuple(r for r in chosen if r not in ("none", "no_preference"))
+    chosen = tuple(r for r in chosen if r not in ("none", "no_preference", "no-preference"))
     if chosen:
         out.append(Preference("preferred_region", f"Preferred region: {', '.join(chosen)}", chosen))
     if _yes(answers.get("overnight_turnaround")):
