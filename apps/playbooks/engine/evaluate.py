@@ -9,9 +9,9 @@ buyer needs, where the data may be processed, on-site presence) always ranks aft
 meets them all, shown with what it breaks: no preference's points outweigh a requirement.
 
 A regime whose jurisdiction is a delivery location's own country (India's DPDP Act), triggered by a rule
-that also scores that location, is the law of where the data is processed: it holds only when the work
-is delivered from there (the first location meeting every requirement). A rule about the data's subjects
-(Indian personal data) triggers it wherever the work is done.
+that also names that location (a location effect of zero or more points), is the law of where the data
+is processed: it holds only when the work is delivered from there (the first location meeting every
+requirement). A rule about the data's subjects (Indian personal data) triggers it wherever the work is done.
 """
 
 from __future__ import annotations
@@ -202,10 +202,11 @@ class _RulePlan:
 
 def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
     """(regime, location) for each regime this rule triggers whose jurisdiction is a location the same
-    rule scores up: the rule says "delivering from there brings its law", not "your data is about it"."""
+    rule names (with zero or more points): the rule says "delivering from there brings its law", not
+    "your data is about people there"."""
     cat = pb.catalogue
     scored = {str(cat.locations[e.target].get("name", e.target)): e.target
-              for e in rule.effects if e.kind == "location" and e.points > 0}  # fmt: skip
+              for e in rule.effects if e.kind == "location" and e.points >= 0}  # fmt: skip
     return tuple(
         (e.target, scored[juris])
         for e in rule.effects
