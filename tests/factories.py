@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from apps.accounts.models import Membership, Organisation, User
+from apps.accounts.models import Invitation, LoginThrottle, Membership, Organisation, User
 from apps.compliance.models import Obligation, Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
+from apps.playbooks.models import Option, Playbook, Question, Rule, Section
+from apps.questionnaire.models import Answer, Assessment
+from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -38,6 +43,29 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.EDITOR
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    role = Membership.Role.VIEWER
+    invited_by = None
+
+
+class LoginThrottleFactory(DjangoModelFactory):
+    """Failed sign-ins for one email and address; ``first_failure_at`` and ``last_failure_at`` default to now."""
+
+    class Meta:
+        model = LoginThrottle
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    ip = "192.0.2.1"
+    failures = 1
+    first_failure_at = factory.LazyFunction(timezone.now)
+    last_failure_at = factory.SelfAttribute("first_failure_at")
 
 
 SOURCE = [{"title": "Test source", "url": "https://example.test/source"}]
@@ -106,3 +134,111 @@ class ObligationFactory(DjangoModelFactory):
     action = "Put the mandatory terms in the contract."
     phase = Obligation.Phase.IN_CONTRACT
     citation = "Art. 28(3)"
+
+
+class PlaybookFactory(DjangoModelFactory):
+    """A draft playbook with no content; the ``playbook`` fixture (tests/conftest.py) is a complete published one."""
+
+    class Meta:
+        model = Playbook
+
+    title = factory.Sequence(lambda n: f"Playbook {n}")
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    playbook = factory.SubFactory(PlaybookFactory)
+    code = factory.Sequence(lambda n: f"section_{n}")
+    title = factory.Sequence(lambda n: f"Section {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class QuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    section = factory.SubFactory(SectionFactory)
+    playbook = factory.SelfAttribute("section.playbook")
+    code = factory.Sequence(lambda n: f"question_{n}")
+    prompt = factory.Sequence(lambda n: f"Question {n}?")
+    kind = Question.Kind.YES_NO
+    order = factory.Sequence(lambda n: n)
+
+
+class OptionFactory(DjangoModelFactory):
+    class Meta:
+        model = Option
+
+    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.SINGLE)
+    code = factory.Sequence(lambda n: f"option_{n}")
+    label = factory.Sequence(lambda n: f"Option {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class RuleFactory(DjangoModelFactory):
+    class Meta:
+        model = Rule
+
+    playbook = factory.SubFactory(PlaybookFactory)
+    code = factory.Sequence(lambda n: f"rule_{n}")
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    rationale = "Why this rule exists."
+
+
+class AssessmentFactory(DjangoModelFactory):
+    """A draft assessment. ``answers={code: value}`` stores those answers with it (one query)."""
+
+    class Meta:
+        model = Assessment
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Assessment {n}")
+    playbook = factory.SubFactory(PlaybookFactory)  # tests answering real questions give the playbook
+
+    @factory.post_generation
+    def answers(self, create: bool, extracted: dict[str, Any] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            Answer.objects.bulk_create(Answer(assessment=self, question_code=c, value=v) for c, v in extracted.items())
+
+
+class AnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    question_code = factory.Sequence(lambda n: f"question_{n}")
+    value = True
+
+
+class ShortlistFactory(DjangoModelFactory):
+    """The shortlist of a ``recommendation`` (give one), in its organisation."""
+
+    class Meta:
+        model = Shortlist
+
+    organisation = factory.SelfAttribute("recommendation.organisation")
+    created_by = factory.SelfAttribute("recommendation.created_by")
+
+
+class ShortlistEntryFactory(DjangoModelFactory):
+    """A vendor (give one) on a shortlist."""
+
+    class Meta:
+        model = ShortlistEntry
+
+    added_by = factory.SelfAttribute("shortlist.created_by")
+    status = ShortlistEntry.Status.SHORT_LIST
+
+
+class DiligenceItemFactory(DjangoModelFactory):
+    class Meta:
+        model = DiligenceItem
+
+    regime_code = "gdpr"
+    regime_name = "GDPR"
+    obligation_code = factory.Sequence(lambda n: f"obligation-{n}")
+    title = "Sign a processing agreement"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.accounts.models import Invitation, Organisation, User
+from tests.factories import InvitationFactory
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,10 @@ def invitation_world(
     *, organisation: Organisation, other_organisation: Organisation, owner: User, outsider: User
 ) -> InvitationWorld:
     return InvitationWorld(
-        to_owner=Invitation.objects.create(
+        to_owner=InvitationFactory(
             organisation=other_organisation, email=owner.email, role="viewer", invited_by=outsider
         ),
-        from_organisation=Invitation.objects.create(
+        from_organisation=InvitationFactory(
             organisation=organisation, email="newcomer@example.test", role="editor", invited_by=owner
         ),
     )

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Invitation, Membership, Organisation, User
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,9 +210,9 @@ def test_a_second_open_invitation_is_refused_clearly_and_one_after_a_decline_is_
 def test_the_database_allows_one_open_invitation_per_organisation_and_email(
     organisation: Organisation, buyer: User
 ) -> None:
-    Invitation.objects.create(organisation=organisation, email="x@y.test", invited_by=buyer)
+    InvitationFactory(organisation=organisation, email="x@y.test", invited_by=buyer)
     with pytest.raises(IntegrityError):
-        Invitation.objects.create(organisation=organisation, email="x@y.test", invited_by=buyer)
+        InvitationFactory(organisation=organisation, email="x@y.test", invited_by=buyer)
 
 
 def test_someone_new_sets_a_password_signs_in_and_accepts(

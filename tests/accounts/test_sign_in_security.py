@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import LoginThrottle, User
 from apps.accounts.security import SESSION_LOGIN_AT
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, LoginThrottleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +111,9 @@ def test_login_throttle_prune_deletes_only_finished_rows(quick_hashing: None) ->
 
     now = timezone.now()
     old = now - timedelta(hours=1)
-    LoginThrottle.objects.create(email="old@x.test", ip="1", failures=3, first_failure_at=old, last_failure_at=old)
-    LoginThrottle.objects.create(email="new@x.test", ip="1", failures=3, first_failure_at=now, last_failure_at=now)
-    LoginThrottle.objects.create(
+    LoginThrottleFactory(email="old@x.test", ip="1", failures=3, first_failure_at=old, last_failure_at=old)
+    LoginThrottleFactory(email="new@x.test", ip="1", failures=3, first_failure_at=now, last_failure_at=now)
+    LoginThrottleFactory(
         email="locked@x.test",
         ip="1",
         failures=10,
@@ -204,7 +204,7 @@ def test_prune_login_throttle_command(quick_hashing: None) -> None:
     from django.core.management import call_command
 
     old = timezone.now() - timedelta(hours=1)
-    LoginThrottle.objects.create(email="old@x.test", ip="1", failures=3, first_failure_at=old, last_failure_at=old)
+    LoginThrottleFactory(email="old@x.test", ip="1", failures=3, first_failure_at=old, last_failure_at=old)
     out = StringIO()
     call_command("prune_login_throttle", stdout=out)
     assert "Deleted 1 " in out.getvalue()

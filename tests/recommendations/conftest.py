@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
-from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 
 
 def recommend(
@@ -15,6 +15,7 @@ def recommend(
 ) -> Recommendation:
     """Submit the answers of the golden case whose name starts with ``case`` and return the recommendation."""
     answers = reference.golden_cases.get(name__startswith=case).answers
-    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title or case, playbook=reference)
-    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
+    a = AssessmentFactory(
+        organisation=organisation, created_by=user, title=title or case, playbook=reference, answers=answers
+    )
     return submit_and_recommend(assessment=a, user=user)

@@ -19,11 +19,11 @@ from apps.accounts.models import Membership, Organisation, User
 from apps.api.services import create_api_key
 from apps.compliance.models import Regime
 from apps.playbooks.models import Playbook
-from apps.questionnaire.models import Answer, Assessment
+from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.accounts.factories import invitation_world
-from tests.factories import RegimeFactory
+from tests.factories import AssessmentFactory, RegimeFactory
 from tests.vendors.factories import vendor_world
 
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
@@ -66,9 +66,9 @@ class World:
 
 
 def _assessment(organisation: Organisation, user: User, playbook: Playbook, title: str, **answers: Any) -> Assessment:
-    a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=playbook)
-    Answer.objects.bulk_create(Answer(assessment=a, question_code=c, value=v) for c, v in answers.items())
-    return a
+    return AssessmentFactory(
+        organisation=organisation, created_by=user, title=title, playbook=playbook, answers=answers
+    )
 
 
 def _recommended(organisation: Organisation, user: User, playbook: Playbook, title: str) -> Recommendation:

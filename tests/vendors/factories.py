@@ -21,9 +21,13 @@ from apps.recommendations.snapshot import SCHEMA_VERSION
 from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor, VendorFunction
 from tests.factories import (
     SOURCE,
+    AssessmentFactory,
     DeliveryLocationFactory,
+    DiligenceItemFactory,
     EngagementModelFactory,
     KnowledgeFunctionFactory,
+    ShortlistEntryFactory,
+    ShortlistFactory,
 )
 
 TODAY = datetime.date(2026, 11, 26)
@@ -157,7 +161,7 @@ def make_recommendation(
     organisation: Organisation, user: User, playbook: Playbook, snap: dict[str, Any], title: str = "Vendor test"
 ) -> Recommendation:
     """A stored recommendation with exactly this snapshot (the engine is not involved)."""
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory(
         organisation=organisation,
         created_by=user,
         title=title,
@@ -201,15 +205,9 @@ def vendor_world(recommendation: Recommendation, user: User) -> VendorWorld:
     model = EngagementModelFactory()
     listed = VendorFactory(covers={function: (15, 20, 25)}, locations=[location], models=[model])
     spare = VendorFactory(covers={function: (15, 20, 25)}, locations=[location], models=[model])
-    shortlist = Shortlist.objects.create(
-        organisation=recommendation.organisation, recommendation=recommendation, created_by=user
-    )
-    entry = ShortlistEntry.objects.create(
-        shortlist=shortlist, vendor=listed, status=ShortlistEntry.Status.SHORT_LIST, added_by=user
-    )
-    item = DiligenceItem.objects.create(
-        entry=entry, regime_code="gdpr", regime_name="GDPR", obligation_code="dpa", title="Sign a DPA"
-    )
+    shortlist = ShortlistFactory(recommendation=recommendation, created_by=user)
+    entry = ShortlistEntryFactory(shortlist=shortlist, vendor=listed)
+    item = DiligenceItemFactory(entry=entry, obligation_code="dpa", title="Sign a DPA")
     return VendorWorld(function, listed, spare, shortlist, entry, item)
 
 
