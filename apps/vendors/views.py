@@ -11,17 +11,16 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import Membership
-from apps.accounts.scoping import get_for_member, member_required
+from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
 from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
@@ -31,11 +30,7 @@ from apps.vendors.models import CAPABILITIES, DiligenceItem, ShortlistEntry
 EDITOR = Membership.Role.EDITOR
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
     return get_for_member(request, Recommendation, pk=pk)
 
 
@@ -44,23 +39,23 @@ def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
 # organisation's id is a 404), which filters on a direct ``organisation`` field.
 
 
-def _entry(request: HttpRequest, pk: int) -> ShortlistEntry:
+def _entry(request: MemberRequest, pk: int) -> ShortlistEntry:
     qs = ShortlistEntry.objects.select_related("vendor", "shortlist__recommendation")
-    return get_object_or_404(qs, pk=pk, shortlist__organisation=request.organisation)  # type: ignore[attr-defined]
+    return get_object_or_404(qs, pk=pk, shortlist__organisation=request.organisation)
 
 
-def _item(request: HttpRequest, pk: int) -> DiligenceItem:
+def _item(request: MemberRequest, pk: int) -> DiligenceItem:
     qs = DiligenceItem.objects.select_related("entry__vendor", "entry__shortlist__recommendation")
-    return get_object_or_404(qs, pk=pk, entry__shortlist__organisation=request.organisation)  # type: ignore[attr-defined]
+    return get_object_or_404(qs, pk=pk, entry__shortlist__organisation=request.organisation)
 
 
-def _can_edit(request: HttpRequest) -> bool:
-    return bool(request.membership.can_edit)  # type: ignore[attr-defined]
+def _can_edit(request: MemberRequest) -> bool:
+    return bool(request.membership.can_edit)
 
 
 @require_safe
 @member_required()
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: MemberRequest) -> HttpResponse:
     form = DirectoryFilter(request.GET or None)
     vendors = list(form.apply(queries.directory()))
     return render(
@@ -71,7 +66,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _matching_context(request: HttpRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
+def _matching_context(request: MemberRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
     result = queries.match_recommendation(recommendation, today=timezone.localdate())
     listed = {e.vendor.code: e for e in queries.entries(queries.shortlist_for(recommendation))}
     return {
@@ -86,14 +81,14 @@ def _matching_context(request: HttpRequest, recommendation: Recommendation, **ex
 
 @require_safe
 @member_required()
-def matching(request: HttpRequest, pk: int) -> HttpResponse:
+def matching(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     return render(request, "vendors/matching.html", _matching_context(request, recommendation))
 
 
 @require_POST
 @member_required(EDITOR)
-def add(request: HttpRequest, pk: int) -> HttpResponse:
+def add(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     form = AddVendorForm(request.POST)
     if form.is_valid():
@@ -102,7 +97,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_vendor(
                 recommendation=recommendation,
                 vendor=vendor,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 notes=form.cleaned_data["notes"],
             )
         except services.ShortlistError as exc:
@@ -114,25 +109,25 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vendors/matching.html", context, status=400)
 
 
-def _shortlist_context(request: HttpRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
+def _shortlist_context(request: MemberRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
     shortlist = queries.shortlist_for(recommendation)
     rows = queries.entries(shortlist)
     forms = extra.pop("forms", {})
     for row in rows:
-        row.form = forms.get(row.pk) or EntryForm(entry=row)  # type: ignore[attr-defined]
+        row.form = forms.get(row.pk) or EntryForm(entry=row)  # type: ignore[attr-defined]  # pinned for the template: to become a row type
     return {"rec": recommendation, "shortlist": shortlist, "rows": rows, "can_edit": _can_edit(request), **extra}
 
 
 @require_safe
 @member_required()
-def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+def shortlist(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     return render(request, "vendors/shortlist.html", _shortlist_context(request, recommendation))
 
 
 @require_POST
 @member_required(EDITOR)
-def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
     form = EntryForm(request.POST, entry=entry)
@@ -156,7 +151,7 @@ def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(EDITOR)
-def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
     try:
@@ -173,19 +168,19 @@ def _compared(recommendation: Recommendation) -> tuple[list[ShortlistEntry], Any
     vendors = [e.vendor for e in rows]
     result = queries.match_recommendation(recommendation, vendors=vendors, today=timezone.localdate())
     for row in rows:
-        row.match = result.get(row.vendor.code)  # type: ignore[attr-defined]
+        row.match = result.get(row.vendor.code)  # type: ignore[attr-defined]  # pinned for the template (as above)
     return rows, result
 
 
 @require_safe
 @member_required()
-def compare(request: HttpRequest, pk: int) -> HttpResponse:
+def compare(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     rows, result = _compared(recommendation)
     needs = result.needs
     for row in rows:
-        rate = row.match.vendor.rates.get(needs.function) if row.match else None  # type: ignore[attr-defined]
-        row.rate_text = (  # type: ignore[attr-defined]
+        rate = row.match.vendor.rates.get(needs.function) if row.match else None  # type: ignore[attr-defined]  # set above
+        row.rate_text = (  # type: ignore[attr-defined]  # pinned for the template (as above)
             f"${rate.low:g}–${rate.high:g}/h (likely ${rate.likely:g})" if rate and rate.known and rate.likely else ""
         )
     required = {CAPABILITY_OF[code][0] for code in needs.codes if code in CAPABILITY_OF}
@@ -211,7 +206,7 @@ CSV_HEADER = [
 
 @require_safe
 @member_required()
-def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def export_csv(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     rows = queries.entries(queries.shortlist_for(recommendation))
     result = queries.match_recommendation(recommendation, vendors=[r.vendor for r in rows], today=timezone.localdate())
@@ -240,6 +235,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 row.vendor.capacity_fte,
                 row.vendor.soc2_type2_report_date or "",
                 row.vendor.iso27001_valid_until or "",
+                # Annotations of queries.entries, which django-stubs cannot see on the model type.
                 row.dd_done,  # type: ignore[attr-defined]
                 row.dd_applicable,  # type: ignore[attr-defined]
             ]
@@ -248,7 +244,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _diligence_context(
-    request: HttpRequest,
+    request: MemberRequest,
     entry: ShortlistEntry,
     *,
     edit: int | None = None,
@@ -262,7 +258,7 @@ def _diligence_context(
     form = bound
     if form is None and editing is not None and _can_edit(request):
         item = next((i for i in items if i.pk == editing), None)
-        organisation = request.organisation  # type: ignore[attr-defined]
+        organisation = request.organisation
         form = DiligenceItemForm(instance=item, organisation=organisation) if item is not None else None
     return {
         "entry": entry,
@@ -282,7 +278,7 @@ def _edit_param(value: str | None) -> int | None:
 
 @require_safe
 @member_required()
-def diligence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def diligence(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """The checklist; ``?edit=<item>`` opens that item's editor (htmx gets just that item)."""
     entry = _entry(request, pk)
     context = _diligence_context(request, entry, edit=_edit_param(request.GET.get("edit")))
@@ -294,7 +290,7 @@ def diligence(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(EDITOR)
-def diligence_item(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """Save one checklist item. htmx gets the item's status line and the progress; a plain post
     goes back to the checklist (or, partly refused, gets the page with the message beside the field).
 
@@ -302,14 +298,14 @@ def diligence_item(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     refused: a mistyped date never costs the buyer the evidence they wrote beside it."""
     item = _item(request, pk)
     entry = item.entry
-    form = DiligenceItemForm(request.POST, instance=item, organisation=request.organisation)  # type: ignore[attr-defined]
+    form = DiligenceItemForm(request.POST, instance=item, organisation=request.organisation)
     valid = form.is_valid()
     values = {
         name: form.cleaned_data[name]
         for name in services.ITEM_FIELDS
         if name in form.cleaned_data and form.add_prefix(name) in request.POST
     }
-    saved, changed = services.save_item_fields(item=item, values=values, user=request.user)  # type: ignore[arg-type]
+    saved, changed = services.save_item_fields(item=item, values=values, user=request.user)
     if not valid:
         return _item_refused(request, entry, saved, form, changed)
     if not request.htmx:
@@ -324,7 +320,7 @@ def diligence_item(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_refused(
-    request: HtmxHttpRequest, entry: ShortlistEntry, item: DiligenceItem, form: DiligenceItemForm, changed: list[str]
+    request: HtmxMemberRequest, entry: ShortlistEntry, item: DiligenceItem, form: DiligenceItemForm, changed: list[str]
 ) -> HttpResponse:
     """400: the refused fields' messages; what else was posted is saved (``changed``) and shown."""
     if request.htmx:
