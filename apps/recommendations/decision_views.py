@@ -7,6 +7,7 @@ use it. Saving a what-if as a new assessment is for editors and owners.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResult, TaskResultStatus
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,6 +28,7 @@ from apps.questionnaire.progress import step_context
 from apps.recommendations import memo, services, whatif
 from apps.recommendations import tasks as memo_tasks
 from apps.recommendations.models import Recommendation
+from apps.tasks.worker import worker_alive
 
 EDITOR = Membership.Role.EDITOR
 logger = logging.getLogger(__name__)
@@ -137,6 +140,7 @@ def what_if_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 CHECK = "check"  # memo.pdf?check=1: how the drawing stands, without asking for it again after a failure
+NO_WORKER_AFTER = timedelta(seconds=30)  # a worker claims a task within a second or two; this is well past it
 
 
 @require_safe
@@ -176,6 +180,14 @@ def _memo_drawing(request: HttpRequest, rec: Recommendation) -> TaskResult:
     return memo_tasks.request_memo(recommendation=rec, user=request.user, base_url=base_url)  # type: ignore[arg-type]
 
 
+def _waiting_for_no_worker(result: TaskResult | None) -> bool:
+    """The drawing has sat in the queue for a while and no worker is running to take it (``runserver``
+    alone, or a production worker that is down): the status page says so instead of "queued" for ever."""
+    if result is None or result.status != TaskResultStatus.READY or result.enqueued_at is None:
+        return False
+    return timezone.now() - result.enqueued_at > NO_WORKER_AFTER and not worker_alive()
+
+
 def _memo_status(request: HttpRequest, rec: Recommendation, result: TaskResult | None, *, ready: bool) -> HttpResponse:
     failure = result.errors[-1].exception_class if result is not None and result.errors else None
     failed = ready is False and result is not None and result.status == TaskResultStatus.FAILED
@@ -186,6 +198,7 @@ def _memo_status(request: HttpRequest, rec: Recommendation, result: TaskResult |
         "unavailable": failed and failure is not None and issubclass(failure, memo.MemoUnavailable),
         "busy": failure.message if failed and failure is not None and issubclass(failure, memo.MemoBusy) else "",
         "queued": result is not None and result.status == TaskResultStatus.READY,
+        "no_worker": _waiting_for_no_worker(result),
         "attempt": result.attempts if result is not None else 0,
         "check": CHECK,
     }

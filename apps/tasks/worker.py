@@ -79,6 +79,19 @@ def _worker_alive(cursor: Any, worker_id: str) -> bool:
     return False
 
 
+def worker_alive() -> bool:
+    """Whether any worker is running against this database: one holds its liveness lock. A query of
+    PostgreSQL's lock table, so a worker that is busy (or idle) for minutes still counts as alive."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid = %s::oid AND objsubid = 2)",  # objsubid 2: the two-key form workers use
+            [WORKER_LOCK],
+        )
+        return bool(cursor.fetchone()[0])
+
+
 def recover_abandoned() -> int:
     """Put back in the queue the running tasks whose worker has died; return how many.
 
