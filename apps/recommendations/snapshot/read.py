@@ -41,7 +41,11 @@ from apps.recommendations.snapshot.types import (
     Source,
     SourceNote,
     StoredFlip,
+    StoredPreference,
+    StoredRequirement,
     Thresholds,
+    TradeOff,
+    TradeOffOption,
     provider_rate,
 )
 
@@ -206,10 +210,20 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         models=_many(lambda m: _make(Model, m, contributions=_contributions, sources=_source)),
         regimes=_many(_regime),
         risks=_many(lambda r: _make(Risk, r)),
-        locations=_many(lambda loc: _make(Location, loc, contributions=_contributions, sources=_source)),
+        locations=_many(
+            lambda loc: _make(Location, loc, contributions=_contributions, sources=_source, excluded_because=_strings)
+        ),
         cost=_cost,
         buyer_location=_text,
+        requirements=_many(lambda r: _make(StoredRequirement, r, because=_strings, text=_text, kind=_text)),
+        preferences=_many(lambda p: _make(StoredPreference, p, text=_text)),
+        conflicts=_many(_trade_off),
     )
+
+
+def _trade_off(c: Any) -> TradeOff:
+    option = _many(lambda o: _make(TradeOffOption, o, text=_text, costs=_text, triggers=_strings))
+    return _make(TradeOff, c, text=_text, kind=_text, options=option)
 
 
 def _inputs(data: Any) -> Inputs:

@@ -20,6 +20,10 @@ from typing import Any, NamedTuple
 # with the pilot plan worked out) and ``flips`` (what would flip it, worked out at submit), so the memo and
 # the result page print what they printed then. Older versions read with the guidance of their time
 # (``historical``) and no stored flips (worked out on request).
+# Still version 3, with fields that default to "not recorded": the evaluation's ``requirements``,
+# ``preferences``, ``conflicts`` (the trade-offs to decide) and ``delivered_from`` (None when not recorded:
+# the first ranked location, as it was shown), and each location's ``excluded_because``. Snapshots stored
+# before them read as they rendered: no requirements, no trade-offs, no location excluded.
 SCHEMA_VERSION = 3
 
 Triple = tuple[float, float, float]
@@ -168,6 +172,8 @@ class Location:
     contributions: tuple[Contribution, ...]
     region: str = ""
     utc_offset: str = ""
+    # The hard requirements this location breaks, in words (empty: it meets them all, or not recorded).
+    excluded_because: tuple[str, ...] = ()
     gdpr_transfer_label: str = ""
     adequate_since: str | None = None
     local_privacy_law: str = ""
@@ -238,6 +244,40 @@ class Inputs:
 
 
 @dataclass(frozen=True)
+class StoredRequirement:
+    """A hard requirement: what the buyer must have, and why (their answer, or a regime's name)."""
+
+    code: str
+    kind: str
+    text: str
+    because: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredPreference:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TradeOffOption:
+    text: str
+    costs: str
+    triggers: tuple[str, ...] = ()  # regime codes the option brings into play
+
+
+@dataclass(frozen=True)
+class TradeOff:
+    """A conflict to decide: a preference only a location breaking a requirement can give, or two
+    requirements no one location meets together, with the options and what each costs."""
+
+    code: str
+    kind: str  # "requirements" or "preference"
+    text: str
+    options: tuple[TradeOffOption, ...] = ()
+
+
+@dataclass(frozen=True)
 class EvaluationRecord:
     playbook_id: int | None
     playbook_version: int | None
@@ -259,10 +299,32 @@ class EvaluationRecord:
     locations: tuple[Location, ...]
     cost: Cost
     buyer_location: str = ""
+    requirements: tuple[StoredRequirement, ...] = ()
+    preferences: tuple[StoredPreference, ...] = ()
+    conflicts: tuple[TradeOff, ...] = ()
+    # The location code the work is delivered from: the first meeting every requirement, "" when none
+    # does; None when not recorded (older snapshots), which reads as the first ranked location.
+    delivered_from: str | None = None
 
     @property
     def top(self) -> Model | None:
         return self.models[0] if self.models else None
+
+    @property
+    def delivery_location(self) -> Location | None:
+        """Where the verdict says the work is delivered from: None when no location meets every
+        requirement (or none was ranked)."""
+        if self.delivered_from is None:
+            return self.locations[0] if self.locations else None
+        return next((loc for loc in self.locations if loc.code == self.delivered_from), None)
+
+    @property
+    def excluded_locations(self) -> tuple[Location, ...]:
+        return tuple(loc for loc in self.locations if loc.excluded_because)
+
+    @property
+    def eligible_locations(self) -> tuple[Location, ...]:
+        return tuple(loc for loc in self.locations if not loc.excluded_because)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,141 @@
+"""Hard requirements rank delivery locations: a location breaking one is never first, the verdict's
+"delivered from" meets them all, and conflicts with preferences are named as trade-offs to decide."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+from apps.recommendations.snapshot import read_snapshot
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(reference: Playbook, organisation: Organisation, user: User, case: str, **changes: Any) -> Recommendation:
+    answers = {**reference.golden_cases.get(name__startswith=case).answers, **changes}
+    a = AssessmentFactory(organisation=organisation, created_by=user, title=case, playbook=reference, answers=answers)
+    return submit_and_recommend(assessment=a, user=user)
+
+
+def india_lover(reference: Playbook, organisation: Organisation, user: User) -> Recommendation:
+    """A US buyer who needs 4 h of overlap with US Eastern, prefers India, wants overnight turnaround and
+    sends California personal data."""
+    return submit(
+        reference,
+        organisation,
+        user,
+        "New York company: FP&A",
+        overlap_hours=4,
+        preferred_region="india",
+        overnight_turnaround=True,
+        data_categories=["california-personal"],
+    )
+
+
+def test_a_us_buyer_needing_4_hours_overlap_who_prefers_india_never_sees_india_first(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = india_lover(reference, organisation, buyer)
+    ev = read_snapshot(rec.snapshot).evaluation
+    assert ev.locations[0].code != "india"
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    # India has the most points (preference and overnight turnaround) but breaks the overlap.
+    assert india.score == max(loc.score for loc in ev.locations)
+    assert india.excluded_because == ("India overlaps 0 h with your working day; you need 4 h",)
+    assert all(not loc.excluded_because for loc in ev.locations[: len(ev.eligible_locations)])
+    assert ev.delivered_from == ev.locations[0].code and ev.delivery_location is not None
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert f"delivered from <strong>{ev.delivery_location.name}</strong>" in page
+    assert "delivered from <strong>India</strong>" not in page
+    assert "Excluded: breaks a requirement" in page
+    assert "India overlaps 0 h with your working day; you need 4 h" in page
+    assert "At least 4 h a day of overlap with the US Eastern working day" in page
+
+
+def test_the_conflict_between_overlap_and_preferring_india_is_a_named_trade_off_with_options(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = india_lover(reference, organisation, buyer)
+    ev = read_snapshot(rec.snapshot).evaluation
+    codes = [c.code for c in ev.conflicts]
+    assert codes == ["preferred_region:overlap", "overnight_turnaround:overlap"]
+    region = ev.conflicts[0]
+    assert len(region.options) == 2 and all(o.costs for o in region.options)
+    assert region.options[1].text == "Deliver from India on shifted hours to give 4 h of overlap"
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "Trade-offs to decide" in page
+    assert "You prefer India, which breaks “At least 4 h a day of overlap with the US Eastern working day”." in page
+    assert "Costs: a night-shift premium and harder retention." in page
+
+
+def test_dpdp_follows_where_data_is_processed_not_a_preference_for_india(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    preferred_only = india_lover(reference, organisation, buyer)
+    assert "dpdp" not in {r.code for r in read_snapshot(preferred_only.snapshot).evaluation.regimes}
+    # Delivered from India (little overlap needed, overnight turnaround): DPDP applies without a preference.
+    delivered = submit(
+        reference,
+        organisation,
+        buyer,
+        "New York company: FP&A",
+        overlap_hours=0,
+        overnight_turnaround=True,
+        data_categories=["california-personal"],
+    )
+    ev = read_snapshot(delivered.snapshot).evaluation
+    assert ev.delivered_from == "india"
+    assert "dpdp" in {r.code for r in ev.regimes}
+
+
+def test_assurances_are_listed_only_when_the_buyer_requires_them(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    soc2_only = submit(reference, organisation, buyer, "US hedge fund", vendor_assurance=["soc2"])
+    ev = read_snapshot(soc2_only.snapshot).evaluation
+    assert {r.code for r in ev.regimes} >= {"soc2"} and "iso27001" not in {r.code for r in ev.regimes}
+    assert [r.text for r in ev.requirements if r.kind == "assurance"] == ["The provider holds a SOC 2 Type II report"]
+    page = buyer_client.get(reverse("recommendations:detail", args=[soc2_only.pk])).content.decode()
+    assert "ISO/IEC 27001:2022 certification" not in page
+    undecided = submit(reference, organisation, buyer, "US hedge fund", vendor_assurance=["none"])
+    codes = {r.code for r in read_snapshot(undecided.snapshot).evaluation.regimes}
+    assert not codes & {"soc2", "iso27001"}
+
+
+def test_a_snapshot_stored_before_requirements_renders_as_before(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = india_lover(reference, organisation, buyer)
+    snapshot = json.loads(json.dumps(rec.snapshot))
+    for key in ("requirements", "preferences", "conflicts", "delivered_from"):
+        del snapshot["evaluation"][key]
+    for loc in snapshot["evaluation"]["locations"]:
+        del loc["excluded_because"]
+    # As it was stored before: India first by points.
+    snapshot["evaluation"]["locations"].sort(key=lambda loc: -loc["score"])
+    old = Recommendation.objects.get(pk=rec.pk)
+    old.pk = None
+    old.snapshot = snapshot
+    old.assessment = rec.assessment.__class__.objects.create(
+        organisation=organisation,
+        created_by=buyer,
+        title="old",
+        playbook=reference,
+        status="submitted",
+        submitted_at=rec.assessment.submitted_at,
+    )
+    old.save()
+    ev = read_snapshot(snapshot).evaluation
+    assert ev.delivery_location is not None and ev.delivery_location.code == "india"
+    page = buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode()
+    assert "delivered from <strong>India</strong>" in page
+    assert "Trade-offs to decide" not in page and "Excluded: breaks a requirement" not in page
