@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
-from apps.accounts.models import Organisation, User
+from apps.accounts.models import Membership, Organisation, User
 from apps.engagements.models import DeliveryLocation, KnowledgeFunction
 from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor
 
@@ -36,10 +37,18 @@ class DirectoryFilter(forms.Form):
 class AddVendorForm(forms.Form):
     vendor = forms.ModelChoiceField(Vendor.objects.active(), to_field_name="code")
     notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    # Needed only for a provider that misses a requirement; the service checks it against the matching.
+    reason = forms.CharField(
+        required=False,
+        max_length=NOTES_MAX,
+        label="Why short-list it anyway",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vendor"].error_messages["invalid_choice"] = "Choose a vendor from the directory."
+        self.fields["reason"].error_messages["max_length"] = f"Keep the reason under {NOTES_MAX:,} characters."
 
 
 class EntryForm(forms.Form):
@@ -69,6 +78,17 @@ class EntryForm(forms.Form):
         )
 
 
+def item_owners(organisation: Organisation, *, keep: int | None = None) -> Any:
+    """The members who can own a due-diligence item: editors and owners, since a viewer cannot update
+    items. ``keep``: the item's current owner, still offered if their role has dropped to viewer, so
+    saving a status does not quietly clear who owns the item."""
+    can_own = Q(role__in=(Membership.Role.EDITOR, Membership.Role.OWNER))
+    if keep is not None:
+        can_own |= Q(user_id=keep)
+    members = Membership.objects.filter(can_own, organisation=organisation).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("email")
+
+
 class DiligenceItemForm(forms.ModelForm):
     class Meta:
         model = DiligenceItem
@@ -81,17 +101,20 @@ class DiligenceItemForm(forms.ModelForm):
     def __init__(
         self, *args: Any, organisation: Organisation, members: list[User] | None = None, **kwargs: Any
     ) -> None:
-        """``members``: the organisation's users, read once for a page of many item forms."""
+        """``members``: the users who may own an item (``item_owners``), read once for a page of many
+        item forms."""
         kwargs.setdefault("prefix", f"item-{kwargs['instance'].pk}")
         super().__init__(*args, **kwargs)
         owner: Any = self.fields["owner"]
-        owner.queryset = User.objects.filter(memberships__organisation=organisation).order_by("email")
+        owner.queryset = item_owners(organisation, keep=self.instance.owner_id)
         if members is not None:
             owner.choices = [("", "Nobody yet"), *((u.pk, u.email) for u in members)]
         else:
             owner.label_from_instance = lambda user: user.email
             owner.empty_label = "Nobody yet"
-        owner.error_messages["invalid_choice"] = "Choose a member of your organisation."
+        owner.error_messages["invalid_choice"] = (
+            "Choose a member of your organisation. Items are owned by editors and owners: viewers cannot update them."
+        )
         self.fields["due_date"].error_messages["invalid"] = "Enter a date as YYYY-MM-DD."
         self.fields["evidence"].max_length = NOTES_MAX  # type: ignore[attr-defined]
         self.fields["evidence"].validators.append(_max_length)

@@ -127,6 +127,10 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
 
     hours = inputs.overlap_hours or 0
     buyer = inputs.buyer_location
+    if ev.delivered_from is not None and not any(r.code == "overlap" for r in ev.requirements):
+        # The evaluation recorded its requirements: an overlap it did not make one (a handover hour is
+        # arranged anywhere) does not exclude providers either. Older snapshots keep the answer as it was.
+        hours = 0
     figure = OVERLAP_FIGURE.get(buyer, "") if hours > 0 else ""
     if figure:
         requirements.append(
@@ -238,6 +242,8 @@ class Match:
     cautions: tuple[str, ...] = ()
     usable_locations: tuple[LocationFacts, ...] = ()
     failures: tuple[Failure, ...] = ()
+    # For an excluded vendor: the score it would have on what it offers, to list the closest first.
+    closeness: int = 0
 
     @property
     def eligible(self) -> bool:
@@ -255,10 +261,14 @@ class MatchResult:
 
 
 def match(needs: Needs, vendors: Iterable[VendorFacts], *, today: datetime.date) -> MatchResult:
-    """Every vendor checked and, if it passes, scored; the ranked list best first (ties by name)."""
+    """Every vendor checked and scored; the ranked list best first (ties by name), and the excluded
+    closest first: fewest requirements missed, then the better fit, then by name. So when no provider
+    meets every requirement the buyer still sees which come nearest, and what each misses."""
     results = [match_one(needs, vendor, today=today) for vendor in vendors]
     ranked = sorted((m for m in results if m.eligible), key=lambda m: (-m.score, m.vendor.name.lower()))
-    excluded = sorted((m for m in results if not m.eligible), key=lambda m: m.vendor.name.lower())
+    excluded = sorted(
+        (m for m in results if not m.eligible), key=lambda m: (len(m.failures), -m.closeness, m.vendor.name.lower())
+    )
     return MatchResult(needs, tuple(ranked), tuple(excluded))
 
 
@@ -266,7 +276,12 @@ def match_one(needs: Needs, vendor: VendorFacts, *, today: datetime.date) -> Mat
     failures = _failures(needs, vendor, today)
     usable = _usable_locations(needs, vendor)
     if failures:
-        return Match(vendor=vendor, failures=tuple(failures), usable_locations=usable)
+        # Not ranked, but scored on what it does offer (its best location, as the buyer could still pick
+        # it) so the closest of the excluded can be told apart.
+        nearest = sorted(vendor.locations, key=lambda loc: (needs.location_rank(loc.code) or 10_000, loc.name))
+        reasons, _ = _score(needs, vendor, usable or tuple(nearest), today)
+        closeness = sum(r.points for r in reasons)
+        return Match(vendor=vendor, failures=tuple(failures), usable_locations=usable, closeness=closeness)
     reasons, cautions = _score(needs, vendor, usable, today)
     return Match(
         vendor=vendor,

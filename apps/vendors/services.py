@@ -18,7 +18,11 @@ from apps.accounts.models import User
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import Snapshot
 from apps.vendors import queries
+from apps.vendors.forms import NOTES_MAX
 from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor
+
+# A reason for short-listing a provider that misses a requirement must say something ("ok" does not).
+EXCEPTION_REASON_MIN = 10
 
 Status = ShortlistEntry.Status
 
@@ -47,15 +51,35 @@ def transition_problem(entry: ShortlistEntry, to: str, reason: str, *, other_sel
 
 
 @transaction.atomic
-def add_vendor(*, recommendation: Recommendation, vendor: Vendor, user: User, notes: str = "") -> ShortlistEntry:
-    """Put a vendor on the recommendation's long list. Refuses a vendor the matching excludes."""
+def add_vendor(
+    *, recommendation: Recommendation, vendor: Vendor, user: User, notes: str = "", reason: str = ""
+) -> ShortlistEntry:
+    """Put a vendor on the recommendation's long list. A vendor the matching excludes goes on only with
+    the buyer's ``reason`` for taking it despite what it misses (no provider may meet every requirement):
+    the reason and the requirements it misses are recorded at the top of the entry's notes, so the
+    shortlist shows them to everyone who reads it later."""
     result = queries.match_recommendation(recommendation, vendors=[vendor], today=timezone.localdate())
     found = result.get(vendor.code)
-    if found is None or not found.eligible:
-        failed = "; ".join(f.detail for f in found.failures) if found else "it is retired"
-        raise ShortlistError(
-            f"{vendor.name} does not meet this recommendation's requirements: {failed}", field="vendor"
-        )
+    if found is None:
+        raise ShortlistError(f"{vendor.name} is retired and cannot be added.", field="vendor")
+    notes = notes.strip()
+    if not found.eligible:
+        missed = "; ".join(f.requirement.label for f in found.failures)
+        reason = " ".join(reason.split())
+        if len(reason) < EXCEPTION_REASON_MIN:
+            failed = "; ".join(f.detail for f in found.failures)
+            raise ShortlistError(
+                f"{vendor.name} does not meet this recommendation's requirements: {failed} To short-list it "
+                f"anyway, say why in at least {EXCEPTION_REASON_MIN} characters (for example, the terms it has "
+                "agreed to sign).",
+                field="reason",
+            )
+        recorded = f"Short-listed although it misses: {missed}. Reason: {reason}"
+        notes = f"{recorded}\n\n{notes}" if notes else recorded
+        if len(notes) > NOTES_MAX:
+            raise ShortlistError(
+                f"Keep the reason and the note together under {NOTES_MAX:,} characters.", field="reason"
+            )
     shortlist, _ = Shortlist.objects.get_or_create(
         recommendation=recommendation,
         defaults={"organisation_id": recommendation.organisation_id, "created_by": user},
@@ -64,7 +88,7 @@ def add_vendor(*, recommendation: Recommendation, vendor: Vendor, user: User, no
         raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor")
     try:
         with transaction.atomic():
-            return ShortlistEntry.objects.create(shortlist=shortlist, vendor=vendor, notes=notes.strip(), added_by=user)
+            return ShortlistEntry.objects.create(shortlist=shortlist, vendor=vendor, notes=notes, added_by=user)
     except IntegrityError:  # added by someone else a moment ago
         raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor") from None
 

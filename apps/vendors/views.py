@@ -74,6 +74,7 @@ def _matching_context(request: MemberRequest, recommendation: Recommendation, **
         "result": result,
         "needs": result.needs,
         "ranked": [(m, listed.get(m.vendor.code)) for m in result.ranked],
+        "excluded": [(m, listed.get(m.vendor.code)) for m in result.excluded],
         "can_edit": _can_edit(request),
         **extra,
     }
@@ -99,6 +100,7 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
                 vendor=vendor,
                 user=request.user,
                 notes=form.cleaned_data["notes"],
+                reason=form.cleaned_data["reason"],
             )
         except services.ShortlistError as exc:
             form.add_error(None, exc.messages[0])

@@ -1,0 +1,115 @@
+"""Vendor matching never dead-ends: with no provider meeting every requirement, the closest are listed
+first with what each misses, and the buyer may short-list one with a recorded reason."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.models import Recommendation
+from apps.recommendations.snapshot import read_snapshot
+from apps.vendors import queries
+from apps.vendors.matching import needs_from_snapshot
+from apps.vendors.models import ShortlistEntry
+from tests.vendors.conftest import Directory
+from tests.vendors.factories import TODAY, make_recommendation, obligation, regime, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nobody_fits(catalogue: Directory, organisation: Organisation, buyer: User, playbook: Playbook) -> Recommendation:
+    """HIPAA and the DPDP Act apply, and no provider in the directory offers DPDP processor terms."""
+    snap = snapshot(
+        function=catalogue.coding,
+        regimes=[
+            regime("hipaa", "HIPAA", obligation("baa", "Sign a business associate agreement", "in_contract")),
+            regime("dpdp", "India DPDP Act", obligation("sec", "Agree security safeguards", "in_contract")),
+        ],
+        models=[catalogue.managed, catalogue.pool],
+        locations=[catalogue.india, catalogue.poland],
+    )
+    return make_recommendation(organisation, buyer, playbook, snap, "Coding under DPDP")
+
+
+def test_with_no_provider_meeting_every_requirement_the_closest_come_first(
+    nobody_fits: Recommendation, catalogue: Directory, buyer_client: Client
+) -> None:
+    result = queries.match_recommendation(nobody_fits, today=TODAY)
+    assert result.ranked == ()
+    order = [m.vendor.code for m in result.excluded]
+    missed = [len(m.failures) for m in result.excluded]
+    assert missed == sorted(missed)
+    # Missing one requirement (DPDP terms) comes before missing two, whatever the name.
+    assert order.index("echo-records") < order.index("delta-data")
+    assert dict(zip(order, missed, strict=True))["delta-data"] == 2
+    # Among those missing as much, the better fit first: the top model's vendors before the pool's.
+    one = [m for m in result.excluded if len(m.failures) == 1]
+    assert [m.closeness for m in one] == sorted((m.closeness for m in one), reverse=True)
+    assert one[0].closeness > one[-1].closeness
+    page = buyer_client.get(reverse("vendors:matching", args=[nobody_fits.pk])).content.decode()
+    assert "No provider in the directory meets every requirement" in page
+    assert "Closest providers" in page
+    positions = [page.index(f'id="vendor-{code}"') for code in order]
+    assert positions == sorted(positions)
+    assert "Offers DPDP processor terms:</strong> Does not offer DPDP processor terms." in page
+    assert "Short-list Alpha Health (fictional) with this reason" in page
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "ok", "x" * 2001])
+def test_short_listing_a_provider_that_misses_a_requirement_needs_a_real_reason(
+    nobody_fits: Recommendation, buyer_client: Client, reason: str
+) -> None:
+    url = reverse("vendors:add", args=[nobody_fits.pk])
+    response = buyer_client.post(url, {"vendor": "alpha-health", "reason": reason})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "To short-list it anyway" in page or "Keep the reason under 2,000 characters" in page
+    assert not ShortlistEntry.objects.exists()
+
+
+def test_a_provider_that_misses_a_requirement_is_short_listed_with_its_reason_recorded(
+    nobody_fits: Recommendation, buyer_client: Client
+) -> None:
+    url = reverse("vendors:add", args=[nobody_fits.pk])
+    response = buyer_client.post(
+        url, {"vendor": "alpha-health", "reason": "  They agreed to sign our DPDP addendum ", "notes": "Call Priya"}
+    )
+    assert response.status_code == 302
+    entry = ShortlistEntry.objects.get()
+    assert entry.vendor.code == "alpha-health"
+    assert entry.notes == (
+        "Short-listed although it misses: Offers DPDP processor terms. "
+        "Reason: They agreed to sign our DPDP addendum\n\nCall Priya"
+    )
+    shortlist = buyer_client.get(reverse("vendors:shortlist", args=[nobody_fits.pk])).content.decode()
+    assert "Reason: They agreed to sign our DPDP addendum" in shortlist
+    # Once on the shortlist, the matching page links to it instead of offering the form again.
+    page = buyer_client.get(reverse("vendors:matching", args=[nobody_fits.pk])).content.decode()
+    assert "Short-list Alpha Health (fictional) with this reason" not in page
+
+
+def test_a_viewer_sees_the_closest_providers_but_cannot_short_list_them(
+    nobody_fits: Recommendation, viewer_client: Client
+) -> None:
+    page = viewer_client.get(reverse("vendors:matching", args=[nobody_fits.pk])).content.decode()
+    assert "Closest providers" in page and "with this reason" not in page
+    response = viewer_client.post(
+        reverse("vendors:add", args=[nobody_fits.pk]), {"vendor": "alpha-health", "reason": "A good enough reason"}
+    )
+    assert response.status_code in (403, 404)
+    assert not ShortlistEntry.objects.exists()
+
+
+def test_matching_requires_overlap_only_when_the_evaluation_made_it_a_requirement(catalogue: Directory) -> None:
+    handover = snapshot(function=catalogue.coding, answers={"overlap_hours": 1, "buyer_location": "us"})
+    # Stored before requirements were recorded: the overlap answer still excludes, as it did.
+    assert "overlap" in needs_from_snapshot(read_snapshot(handover)).codes
+    # Recorded: an hour's handover is no requirement, so it excludes no provider either.
+    handover["evaluation"] |= {"requirements": [], "delivered_from": "india"}
+    assert "overlap" not in needs_from_snapshot(read_snapshot(handover)).codes
+    handover["evaluation"]["requirements"] = [{"code": "overlap", "kind": "overlap", "text": "At least 1 h"}]
+    assert "overlap" in needs_from_snapshot(read_snapshot(handover)).codes
