@@ -19,6 +19,10 @@ BASE: dict[str, Any] = {
                 {"code": "hours", "kind": "integer", "role": "annual_hours"},
                 {"code": "years", "kind": "integer", "role": "horizon"},
                 {"code": "ok", "kind": "yes_no"},
+                # The roles the recommendation's consumers read (vendor matching, the locations table).
+                {"code": "where", "kind": "single", "role": "buyer_location", "options": [{"code": "us"}]},
+                {"code": "overlap", "kind": "integer", "role": "overlap_hours"},
+                {"code": "assurance", "kind": "multi", "role": "vendor_assurance", "options": [{"code": "soc2"}]},
             ],
         }
     ],
