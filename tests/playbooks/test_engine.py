@@ -397,3 +397,15 @@ def test_the_fast_outcome_agrees_with_the_full_evaluation(
     pb = _random_playbook(spec)
     full, fast = evaluate(pb, answers), outcome(pb, answers)
     assert (fast.verdict, fast.fit_score, fast.top_model) == (full.verdict, full.fit_score, full.top_model)
+
+
+def test_a_question_whose_minimum_is_above_its_maximum_does_not_compile() -> None:
+    from apps.playbooks.engine import DefinitionError, compile_playbook
+    from tests.playbook_data import small_playbook
+
+    data = small_playbook()
+    question = next(q for s in data["sections"] for q in s["questions"] if q["kind"] == "integer")
+    question.update(min=0, max=-1)
+    with pytest.raises(DefinitionError) as info:
+        compile_playbook({**data, "catalogue": {"models": {}, "regimes": {}, "locations": {}, "functions": {}}})
+    assert f"question {question['code']}: the minimum is above the maximum" in info.value.problems

@@ -137,6 +137,9 @@ def _question(raw: Mapping[str, Any], section: str, position: int, problems: lis
     role = raw.get("role") or ""
     if role and role not in ROLES:
         problems.append(f"question {code}: unknown role {role!r}")
+    low, high = _number(raw.get("min")), _number(raw.get("max"))
+    if low is not None and high is not None and low > high:
+        problems.append(f"question {code}: the minimum is above the maximum")
     return Question(
         code=code,
         section=section,
