@@ -10,86 +10,301 @@ import apps.common.sources
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0003_effective_and_review_dates'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("compliance", "0003_effective_and_review_dates"),
+        ("pghistory", "0007_auto_20250421_0444"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GuidanceEvent',
+            name="GuidanceEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('reference_digest', models.CharField(blank=True, editable=False, help_text='Digest of the reference data as last loaded; tells curator edits from stale reference data.', max_length=64)),
-                ('code', models.CharField(max_length=60, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[_-][a-z0-9]+)*$', "Use lower-case letters, digits, '-' and '_' only (for example 'equity-research').")])),
-                ('name', models.CharField(max_length=200)),
-                ('sources', models.JSONField(blank=True, default=list, help_text='A list of {"title": ..., "url": ..., "date": ..., "note": ...}; every figure needs one.', validators=[apps.common.sources.validate_sources])),
-                ('confidence', models.CharField(choices=[('primary', 'Primary source'), ('secondary', 'Secondary source'), ('weak', 'Weak source: verify before relying on it')], default='secondary', help_text="How firm the figures are. 'Weak' is shown to buyers as 'verify before relying on it'.", max_length=12)),
-                ('confidence_note', models.TextField(blank=True, help_text='Why the confidence is what it is, shown to buyers.')),
-                ('retired', models.BooleanField(default=False, help_text='Retired entries stay for history but are not offered.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('clause', 'Contract clause (any KPO contract)'), ('pilot_threshold', 'Pilot threshold (scale if / stop if)'), ('pilot_transition', 'Pilot: transition after the pilot'), ('exit_step', 'Exit plan step')], max_length=20)),
-                ('text', models.TextField(help_text="What to agree or do; for a pilot threshold, when to scale (the 'scale if' column).")),
-                ('stop_if', models.TextField(blank=True, help_text='Pilot thresholds only: when to stop.')),
-                ('source_label', models.CharField(blank=True, help_text='A short name for the first source in the memo\'s tables (e.g. "Curators\' checklist"); its full title is printed once under the table. Empty: the source\'s title.', max_length=120)),
-                ('pricing_bases', models.JSONField(blank=True, default=list, help_text='Applies only when the top model is priced on one of these bases, e.g. ["setup_plus_hourly"] for build-operate-transfer; empty: whatever the model.')),
-                ('regimes', models.JSONField(blank=True, default=list, help_text='Applies only when one of these regime codes is triggered, e.g. ["gdpr"]; empty: whatever the regimes.')),
-                ('order', models.PositiveIntegerField(default=100)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "reference_digest",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Digest of the reference data as last loaded; tells curator edits from stale reference data.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=60,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9]+(?:[_-][a-z0-9]+)*$",
+                                "Use lower-case letters, digits, '-' and '_' only (for example 'equity-research').",
+                            )
+                        ],
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "sources",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='A list of {"title": ..., "url": ..., "date": ..., "note": ...}; every figure needs one.',
+                        validators=[apps.common.sources.validate_sources],
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("primary", "Primary source"),
+                            ("secondary", "Secondary source"),
+                            ("weak", "Weak source: verify before relying on it"),
+                        ],
+                        default="secondary",
+                        help_text="How firm the figures are. 'Weak' is shown to buyers as 'verify before relying on it'.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "confidence_note",
+                    models.TextField(blank=True, help_text="Why the confidence is what it is, shown to buyers."),
+                ),
+                (
+                    "retired",
+                    models.BooleanField(
+                        default=False, help_text="Retired entries stay for history but are not offered."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("clause", "Contract clause (any KPO contract)"),
+                            ("pilot_threshold", "Pilot threshold (scale if / stop if)"),
+                            ("pilot_transition", "Pilot: transition after the pilot"),
+                            ("exit_step", "Exit plan step"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="What to agree or do; for a pilot threshold, when to scale (the 'scale if' column)."
+                    ),
+                ),
+                ("stop_if", models.TextField(blank=True, help_text="Pilot thresholds only: when to stop.")),
+                (
+                    "source_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="A short name for the first source in the memo's tables (e.g. \"Curators' checklist\"); its full title is printed once under the table. Empty: the source's title.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "pricing_bases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Applies only when the top model is priced on one of these bases, e.g. ["setup_plus_hourly"] for build-operate-transfer; empty: whatever the model.',
+                    ),
+                ),
+                (
+                    "regimes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Applies only when one of these regime codes is triggered, e.g. ["gdpr"]; empty: whatever the regimes.',
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=100)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Guidance',
+            name="Guidance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference_digest', models.CharField(blank=True, editable=False, help_text='Digest of the reference data as last loaded; tells curator edits from stale reference data.', max_length=64)),
-                ('code', models.CharField(max_length=60, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[_-][a-z0-9]+)*$', "Use lower-case letters, digits, '-' and '_' only (for example 'equity-research').")])),
-                ('name', models.CharField(max_length=200)),
-                ('sources', models.JSONField(blank=True, default=list, help_text='A list of {"title": ..., "url": ..., "date": ..., "note": ...}; every figure needs one.', validators=[apps.common.sources.validate_sources])),
-                ('confidence', models.CharField(choices=[('primary', 'Primary source'), ('secondary', 'Secondary source'), ('weak', 'Weak source: verify before relying on it')], default='secondary', help_text="How firm the figures are. 'Weak' is shown to buyers as 'verify before relying on it'.", max_length=12)),
-                ('confidence_note', models.TextField(blank=True, help_text='Why the confidence is what it is, shown to buyers.')),
-                ('retired', models.BooleanField(default=False, help_text='Retired entries stay for history but are not offered.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('clause', 'Contract clause (any KPO contract)'), ('pilot_threshold', 'Pilot threshold (scale if / stop if)'), ('pilot_transition', 'Pilot: transition after the pilot'), ('exit_step', 'Exit plan step')], max_length=20)),
-                ('text', models.TextField(help_text="What to agree or do; for a pilot threshold, when to scale (the 'scale if' column).")),
-                ('stop_if', models.TextField(blank=True, help_text='Pilot thresholds only: when to stop.')),
-                ('source_label', models.CharField(blank=True, help_text='A short name for the first source in the memo\'s tables (e.g. "Curators\' checklist"); its full title is printed once under the table. Empty: the source\'s title.', max_length=120)),
-                ('pricing_bases', models.JSONField(blank=True, default=list, help_text='Applies only when the top model is priced on one of these bases, e.g. ["setup_plus_hourly"] for build-operate-transfer; empty: whatever the model.')),
-                ('regimes', models.JSONField(blank=True, default=list, help_text='Applies only when one of these regime codes is triggered, e.g. ["gdpr"]; empty: whatever the regimes.')),
-                ('order', models.PositiveIntegerField(default=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference_digest",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Digest of the reference data as last loaded; tells curator edits from stale reference data.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=60,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9]+(?:[_-][a-z0-9]+)*$",
+                                "Use lower-case letters, digits, '-' and '_' only (for example 'equity-research').",
+                            )
+                        ],
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "sources",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='A list of {"title": ..., "url": ..., "date": ..., "note": ...}; every figure needs one.',
+                        validators=[apps.common.sources.validate_sources],
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("primary", "Primary source"),
+                            ("secondary", "Secondary source"),
+                            ("weak", "Weak source: verify before relying on it"),
+                        ],
+                        default="secondary",
+                        help_text="How firm the figures are. 'Weak' is shown to buyers as 'verify before relying on it'.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "confidence_note",
+                    models.TextField(blank=True, help_text="Why the confidence is what it is, shown to buyers."),
+                ),
+                (
+                    "retired",
+                    models.BooleanField(
+                        default=False, help_text="Retired entries stay for history but are not offered."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("clause", "Contract clause (any KPO contract)"),
+                            ("pilot_threshold", "Pilot threshold (scale if / stop if)"),
+                            ("pilot_transition", "Pilot: transition after the pilot"),
+                            ("exit_step", "Exit plan step"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="What to agree or do; for a pilot threshold, when to scale (the 'scale if' column)."
+                    ),
+                ),
+                ("stop_if", models.TextField(blank=True, help_text="Pilot thresholds only: when to stop.")),
+                (
+                    "source_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="A short name for the first source in the memo's tables (e.g. \"Curators' checklist\"); its full title is printed once under the table. Empty: the source's title.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "pricing_bases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Applies only when the top model is priced on one of these bases, e.g. ["setup_plus_hourly"] for build-operate-transfer; empty: whatever the model.',
+                    ),
+                ),
+                (
+                    "regimes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Applies only when one of these regime codes is triggered, e.g. ["gdpr"]; empty: whatever the regimes.',
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=100)),
             ],
             options={
-                'verbose_name_plural': 'guidance',
-                'ordering': ['kind', 'order', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind', 'pilot_threshold'), ('stop_if', ''), _connector='OR'), name='guidance_stop_if_only_for_thresholds')],
+                "verbose_name_plural": "guidance",
+                "ordering": ["kind", "order", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind", "pilot_threshold"), ("stop_if", ""), _connector="OR"),
+                        name="guidance_stop_if_only_for_thresholds",
+                    )
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='guidance',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "compliance_guidanceevent" ("code", "confidence", "confidence_note", "id", "kind", "name", "order", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pricing_bases", "reference_digest", "regimes", "retired", "source_label", "sources", "stop_if", "text", "updated_at") VALUES (NEW."code", NEW."confidence", NEW."confidence_note", NEW."id", NEW."kind", NEW."name", NEW."order", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pricing_bases", NEW."reference_digest", NEW."regimes", NEW."retired", NEW."source_label", NEW."sources", NEW."stop_if", NEW."text", NEW."updated_at"); RETURN NULL;', hash='6e2bb12961d49ceead00a3ab2803f207e32ae381', operation='INSERT', pgid='pgtrigger_insert_insert_19363', table='compliance_guidance', when='AFTER')),
+            model_name="guidance",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "compliance_guidanceevent" ("code", "confidence", "confidence_note", "id", "kind", "name", "order", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pricing_bases", "reference_digest", "regimes", "retired", "source_label", "sources", "stop_if", "text", "updated_at") VALUES (NEW."code", NEW."confidence", NEW."confidence_note", NEW."id", NEW."kind", NEW."name", NEW."order", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pricing_bases", NEW."reference_digest", NEW."regimes", NEW."retired", NEW."source_label", NEW."sources", NEW."stop_if", NEW."text", NEW."updated_at"); RETURN NULL;',
+                    hash="6e2bb12961d49ceead00a3ab2803f207e32ae381",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_19363",
+                    table="compliance_guidance",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='guidance',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "compliance_guidanceevent" ("code", "confidence", "confidence_note", "id", "kind", "name", "order", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pricing_bases", "reference_digest", "regimes", "retired", "source_label", "sources", "stop_if", "text", "updated_at") VALUES (NEW."code", NEW."confidence", NEW."confidence_note", NEW."id", NEW."kind", NEW."name", NEW."order", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pricing_bases", NEW."reference_digest", NEW."regimes", NEW."retired", NEW."source_label", NEW."sources", NEW."stop_if", NEW."text", NEW."updated_at"); RETURN NULL;', hash='a478c209a94b28cfb16f337e38ffe19c041520c3', operation='UPDATE', pgid='pgtrigger_update_update_133d1', table='compliance_guidance', when='AFTER')),
+            model_name="guidance",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "compliance_guidanceevent" ("code", "confidence", "confidence_note", "id", "kind", "name", "order", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pricing_bases", "reference_digest", "regimes", "retired", "source_label", "sources", "stop_if", "text", "updated_at") VALUES (NEW."code", NEW."confidence", NEW."confidence_note", NEW."id", NEW."kind", NEW."name", NEW."order", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pricing_bases", NEW."reference_digest", NEW."regimes", NEW."retired", NEW."source_label", NEW."sources", NEW."stop_if", NEW."text", NEW."updated_at"); RETURN NULL;',
+                    hash="a478c209a94b28cfb16f337e38ffe19c041520c3",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_133d1",
+                    table="compliance_guidance",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='guidance',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "compliance_guidanceevent" ("code", "confidence", "confidence_note", "id", "kind", "name", "order", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pricing_bases", "reference_digest", "regimes", "retired", "source_label", "sources", "stop_if", "text", "updated_at") VALUES (OLD."code", OLD."confidence", OLD."confidence_note", OLD."id", OLD."kind", OLD."name", OLD."order", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."pricing_bases", OLD."reference_digest", OLD."regimes", OLD."retired", OLD."source_label", OLD."sources", OLD."stop_if", OLD."text", OLD."updated_at"); RETURN NULL;', hash='c3726514d4cf6c6293485b6a7b835f87d7a8ffc6', operation='DELETE', pgid='pgtrigger_delete_delete_36077', table='compliance_guidance', when='AFTER')),
+            model_name="guidance",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "compliance_guidanceevent" ("code", "confidence", "confidence_note", "id", "kind", "name", "order", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pricing_bases", "reference_digest", "regimes", "retired", "source_label", "sources", "stop_if", "text", "updated_at") VALUES (OLD."code", OLD."confidence", OLD."confidence_note", OLD."id", OLD."kind", OLD."name", OLD."order", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."pricing_bases", OLD."reference_digest", OLD."regimes", OLD."retired", OLD."source_label", OLD."sources", OLD."stop_if", OLD."text", OLD."updated_at"); RETURN NULL;',
+                    hash="c3726514d4cf6c6293485b6a7b835f87d7a8ffc6",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_36077",
+                    table="compliance_guidance",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='guidanceevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="guidanceevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='guidanceevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='compliance.guidance'),
+            model_name="guidanceevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="compliance.guidance",
+            ),
         ),
     ]

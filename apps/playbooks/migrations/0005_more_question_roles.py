@@ -4,20 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('playbooks', '0004_question_role_buyer_location'),
+        ("playbooks", "0004_question_role_buyer_location"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='question',
-            name='role',
-            field=models.CharField(blank=True, choices=[('', 'None'), ('function', 'Knowledge function (option codes are function codes)'), ('annual_hours', 'Annual hours of work'), ('team_size', 'Team size (people)'), ('deliverables', 'Deliverables per year'), ('horizon', 'Horizon in years'), ('home_market', "Home market for the in-house comparison (options 'us', 'uk')"), ('buyer_location', "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"), ('overlap_hours', 'Hours of live overlap a day the buyer needs (a number)'), ('vendor_assurance', "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')")], default='', max_length=20),
+            model_name="question",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "None"),
+                    ("function", "Knowledge function (option codes are function codes)"),
+                    ("annual_hours", "Annual hours of work"),
+                    ("team_size", "Team size (people)"),
+                    ("deliverables", "Deliverables per year"),
+                    ("horizon", "Horizon in years"),
+                    ("home_market", "Home market for the in-house comparison (options 'us', 'uk')"),
+                    ("buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"),
+                    ("overlap_hours", "Hours of live overlap a day the buyer needs (a number)"),
+                    ("vendor_assurance", "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='questionevent',
-            name='role',
-            field=models.CharField(blank=True, choices=[('', 'None'), ('function', 'Knowledge function (option codes are function codes)'), ('annual_hours', 'Annual hours of work'), ('team_size', 'Team size (people)'), ('deliverables', 'Deliverables per year'), ('horizon', 'Horizon in years'), ('home_market', "Home market for the in-house comparison (options 'us', 'uk')"), ('buyer_location', "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"), ('overlap_hours', 'Hours of live overlap a day the buyer needs (a number)'), ('vendor_assurance', "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')")], default='', max_length=20),
+            model_name="questionevent",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "None"),
+                    ("function", "Knowledge function (option codes are function codes)"),
+                    ("annual_hours", "Annual hours of work"),
+                    ("team_size", "Team size (people)"),
+                    ("deliverables", "Deliverables per year"),
+                    ("horizon", "Horizon in years"),
+                    ("home_market", "Home market for the in-house comparison (options 'us', 'uk')"),
+                    ("buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"),
+                    ("overlap_hours", "Hours of live overlap a day the buyer needs (a number)"),
+                    ("vendor_assurance", "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
     ]
