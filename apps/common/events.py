@@ -1,0 +1,57 @@
+"""What happened in an organisation, announced once for whoever needs to know.
+
+The team features (section assignments, second opinions, sign-off, due diligence) send these signals
+from their services; notifications (the inbox and mail), the activity timeline and webhooks listen.
+The sender never needs to know who listens, so a new listener never touches a service.
+
+Every signal is sent with ``transaction.on_commit`` by the sender (``announce`` does it), so a
+listener sees committed rows and a rolled-back change announces nothing. Listeners must be quick
+(insert a row, enqueue a task): mail and webhook deliveries happen in the background worker.
+
+Every signal carries these keyword arguments:
+
+- ``organisation``: the Organisation it happened in (listeners scope everything by it);
+- ``actor``: the User who did it, or None when the system did (an overdue item);
+- ``recipients``: the Users it concerns (may be empty: an activity with no one to notify);
+- ``target``: the model instance it is about (an Assessment, Recommendation, ShortlistEntry, ...);
+- ``url``: the path of the page where it can be seen (no host, no answers, no figures);
+- ``summary``: one short sentence for people ("Dana assigned you the section 'Data and compliance'"),
+  never containing answers or figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+
+section_assigned = Signal()
+mentioned = Signal()
+second_opinion_requested = Signal()
+divergence_to_settle = Signal()
+approval_requested = Signal()
+decision_made = Signal()
+diligence_assigned = Signal()
+diligence_overdue = Signal()
+comment_posted = Signal()
+answers_changed = Signal()
+
+# The name each kind is stored and offered under (notification preferences, activity, webhooks).
+KINDS: dict[Signal, str] = {
+    section_assigned: "section_assigned",
+    mentioned: "mentioned",
+    second_opinion_requested: "second_opinion_requested",
+    divergence_to_settle: "divergence_to_settle",
+    approval_requested: "approval_requested",
+    decision_made: "decision_made",
+    diligence_assigned: "diligence_assigned",
+    diligence_overdue: "diligence_overdue",
+    comment_posted: "comment_posted",
+    answers_changed: "answers_changed",
+}
+
+
+def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
+    """Send ``signal`` after the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: signal.send(sender=sender, kind=KINDS[signal], **kwargs))
