@@ -15,7 +15,7 @@ from typing import Any
 from apps.playbooks.engine import schema
 from apps.playbooks.engine.conditions import CHOICE_OPS, condition_problem
 from apps.playbooks.engine.conditions import RANGE_OPS as NUMERIC_OPS
-from apps.playbooks.engine.types import KINDS, MULTI, NUMERIC_KINDS, ROLES, SINGLE, YES_NO
+from apps.playbooks.engine.types import KINDS, MULTI, NUMERIC_KINDS, ROLES, SINGLE, TEXT_EFFECTS, YES_NO
 
 # Admin's condition form reports the same words as lint and the compiler: it imports this from here.
 __all__ = ["ERROR", "WARNING", "Finding", "condition_problem", "lint"]
@@ -234,7 +234,7 @@ class _Linter:
                     self.add(
                         WARNING, "rule", code, f"its {kind} effect names the retired {kind} {effect.get('target')!r}"
                     )
-            if kind in ("blocker", "risk") and not effect.get("text"):
+            if kind in TEXT_EFFECTS and not effect.get("text"):
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
 
 

@@ -265,6 +265,7 @@ class Effect(models.Model):
         REGIME = "regime", "Trigger a regime"
         RISK = "risk", "Risk"
         LOCATION = "location", "Delivery location points"
+        CONDITION = "condition", "Condition of the verdict (a checkable item)"
 
     class Severity(models.TextChoices):
         LOW = "low", "Low"
@@ -277,7 +278,11 @@ class Effect(models.Model):
     engagement_model = models.ForeignKey(EngagementModel, null=True, blank=True, on_delete=models.PROTECT)
     regime = models.ForeignKey(Regime, null=True, blank=True, on_delete=models.PROTECT)
     location = models.ForeignKey(DeliveryLocation, null=True, blank=True, on_delete=models.PROTECT)
-    text = models.TextField(blank=True, help_text="The blocker's reason, or the risk's title.")
+    text = models.TextField(
+        blank=True,
+        help_text="The blocker's reason, the risk's title, or the condition as a checkable item "
+        "(“Sign a BAA before any PHI moves”).",
+    )
     severity = models.CharField(max_length=6, choices=Severity.choices, blank=True)
     mitigation = models.TextField(blank=True)
 
@@ -291,7 +296,9 @@ class Effect(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="location") | Q(location__isnull=False), name="effect_location_named"
             ),
-            models.CheckConstraint(condition=~Q(kind__in=["blocker", "risk"]) | ~Q(text=""), name="effect_text_given"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["blocker", "risk", "condition"]) | ~Q(text=""), name="effect_text_given"
+            ),
         ]
 
     def __str__(self) -> str:

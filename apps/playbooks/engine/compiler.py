@@ -28,6 +28,7 @@ from apps.playbooks.engine.types import (
     ROLES,
     SEVERITIES,
     SINGLE,
+    TEXT_EFFECTS,
     Catalogue,
     Condition,
     Effect,
@@ -169,7 +170,7 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
             if target not in entries:
                 problems.append(f"rule {rule}: {kind} effect names unknown {kind} {target!r}")
                 continue
-        if kind in ("blocker", "risk") and not item.get("text"):
+        if kind in TEXT_EFFECTS and not item.get("text"):
             problems.append(f"rule {rule}: a {kind} needs its text")
         if kind == "risk" and item.get("severity", "") not in SEVERITIES:
             problems.append(f"rule {rule}: risk severity must be low, medium or high")
@@ -198,6 +199,7 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         functions=MappingProxyType(dict(cat.get("functions", {}))),
         locations=MappingProxyType(dict(cat.get("locations", {}))),
         regimes=MappingProxyType(dict(cat.get("regimes", {}))),
+        cost_assumptions=MappingProxyType(dict(cat.get("cost_assumptions") or {})),
     )
     questions: dict[str, Question] = {}
     sections: list[Section] = []

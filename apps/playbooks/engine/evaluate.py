@@ -28,7 +28,17 @@ from apps.playbooks.engine.types import PHASES, VERDICT_LABELS
 from apps.playbooks.engine.visibility import visibility, visible_answers
 
 # Re-exported: consumers have long imported these names from here.
-__all__ = ["BASE_SCORE", "PHASES", "VERDICT_LABELS", "Evaluation", "Outcome", "evaluate", "outcome", "visible_answers"]
+__all__ = [
+    "BASE_SCORE",
+    "PHASES",
+    "VERDICT_LABELS",
+    "Evaluation",
+    "Outcome",
+    "VerdictCondition",
+    "evaluate",
+    "outcome",
+    "visible_answers",
+]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
 
@@ -59,6 +69,16 @@ class Blocker:
     rule: str
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class VerdictCondition:
+    """A checkable item the verdict depends on ("Sign a BAA before any PHI moves"), from a rule's
+    condition effect; the rule says why it is asked."""
+
+    text: str
+    rule: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -133,6 +153,8 @@ class Evaluation:
     conflicts: tuple[req.Conflict, ...] = ()
     # The first location meeting every hard requirement; "" when none does.
     delivered_from: str = ""
+    # What the verdict depends on, each once, in rule order (empty when no rule states one).
+    conditions: tuple[VerdictCondition, ...] = ()
 
     @property
     def verdict_label(self) -> str:
@@ -166,6 +188,8 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
         return f"triggers {cat.regimes[effect.target].get('name', effect.target)}"
     if effect.kind == "blocker":
         return "blocks KPO"
+    if effect.kind == "condition":
+        return f"condition: {effect.text}"
     return f"risk: {effect.text}"
 
 
@@ -196,6 +220,7 @@ class _RulePlan:
     blockers: tuple[Blocker, ...]
     regimes: tuple[str, ...]
     risks: tuple[Risk, ...]
+    conditions: tuple[VerdictCondition, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
     delivered_in: tuple[tuple[str, str], ...] = ()
 
@@ -234,6 +259,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         blockers=tuple(Blocker(rule.code, rule.name, e.text) for e in effects if e.kind == "blocker"),
         regimes=tuple(e.target for e in effects if e.kind == "regime"),
         risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
+        conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
         delivered_in=_local_law(pb, rule),
     )
 
@@ -270,6 +296,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     # Regimes triggered only by delivery from a location: regime -> [(location, rule name)].
     local_because: dict[str, list[tuple[str, str]]] = {}
     risks: list[Risk] = []
+    conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
 
     for plan in _fired_plans(pb, scored.fired):
         fired.append(plan.fired)
@@ -289,6 +316,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             else:
                 regime_because.setdefault(target, []).append(plan.fired.name)
         risks.extend(plan.risks)
+        for item in plan.conditions:
+            conditions.setdefault(item.text, item)
 
     ranked_models = tuple(
         RankedModel(
@@ -389,6 +418,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         preferences=needs.preferences,
         conflicts=req.conflicts(needs, locations),
         delivered_from=delivered_from,
+        conditions=tuple(conditions.values()),
     )
 
 

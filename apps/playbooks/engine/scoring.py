@@ -24,9 +24,15 @@ def kpo_models(pb: CompiledPlaybook) -> list[str]:
     return [code for code, m in pb.catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")]
 
 
-def order_key(entries: Mapping[str, Mapping[str, Any]], code: str) -> tuple[Any, str]:
-    """How catalogue entries sort when their points tie: curated order, then code."""
-    return (entries[code].get("order", 100), code)
+def order_key(entries: Mapping[str, Mapping[str, Any]], code: str) -> tuple[float, float, str]:
+    """How models sort when their points tie: the lighter commitment first. A tie means the answers do not
+    separate the two, so the cheaper mistake is the model the buyer can start soonest and leave most
+    easily: the shorter ramp-up (months), then the fewer hours committed a year (none for pay-per-use or
+    per-deliverable), then the code, so the result never rests on the order a curator displays them in."""
+    entry = entries[code]
+    ramp_up = entry.get("ramp_up_months")
+    committed = entry.get("commitment_hours")
+    return (float(ramp_up) if ramp_up is not None else 12.0, float(committed or 0), code)
 
 
 def ranked(models: Mapping[str, Mapping[str, Any]], scores: Mapping[str, int]) -> list[str]:

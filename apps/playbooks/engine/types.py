@@ -25,7 +25,9 @@ ROLES = (
     "overlap_hours", "vendor_assurance",
 )  # fmt: skip
 MATCH_MODES = ("all", "any")  # how a part's conditions combine: every one holds, or any one
-EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location")
+EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location", "condition")
+# Effects that say something in words, and so need their text.
+TEXT_EFFECTS = ("blocker", "risk", "condition")
 SEVERITIES = ("low", "medium", "high")
 VERDICT_LABELS = {
     "wins": "KPO wins",
@@ -139,3 +141,6 @@ class Catalogue:
     functions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     locations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     regimes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The total cost of ownership's figures (cost_assumptions.json as frozen at publication); empty in
+    # playbooks published before it, which are costed as they were then (rate × hours).
+    cost_assumptions: Mapping[str, Any] = field(default_factory=dict)
