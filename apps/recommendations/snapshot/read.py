@@ -40,6 +40,7 @@ from apps.recommendations.snapshot.types import (
     Snapshot,
     Source,
     SourceNote,
+    StoredCondition,
     StoredFlip,
     StoredPreference,
     StoredRequirement,
@@ -218,6 +219,7 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         requirements=_many(lambda r: _make(StoredRequirement, r, because=_strings, text=_text, kind=_text)),
         preferences=_many(lambda p: _make(StoredPreference, p, text=_text)),
         conflicts=_many(_trade_off),
+        conditions=_many(lambda c: _make(StoredCondition, c, text=_text, rule=_text, name=_text)),
     )
 
 

@@ -278,6 +278,15 @@ class TradeOff:
 
 
 @dataclass(frozen=True)
+class StoredCondition:
+    """A checkable item the verdict depends on, and the rule that states it."""
+
+    text: str
+    rule: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class EvaluationRecord:
     playbook_id: int | None
     playbook_version: int | None
@@ -305,6 +314,8 @@ class EvaluationRecord:
     # The location code the work is delivered from: the first meeting every requirement, "" when none
     # does; None when not recorded (older snapshots), which reads as the first ranked location.
     delivered_from: str | None = None
+    # The verdict's conditions (checkable items); empty when none applied or not recorded (older snapshots).
+    conditions: tuple[StoredCondition, ...] = ()
 
     @property
     def top(self) -> Model | None:
