@@ -21,10 +21,10 @@ def test_the_reference_playbook_meets_the_minimums() -> None:
     assert len(data["sections"]) >= 6
     assert sum(len(s["questions"]) for s in data["sections"]) >= 24
     assert len(data["rules"]) >= 40
-    assert len(CASES) >= 12
+    assert len(CASES) >= 48
     assert all(case["why"] for case in CASES), "every situation says why"
     kinds = {e["kind"] for r in data["rules"] for e in r["effects"]}
-    assert kinds == {"fit", "model", "blocker", "regime", "risk", "location"}
+    assert kinds == {"fit", "model", "blocker", "regime", "risk", "location", "condition"}
 
 
 @pytest.mark.parametrize("name", [c["name"] for c in CASES])
