@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.playbooks.engine import compile_playbook, evaluate
-from apps.playbooks.engine.counterfactuals import MAX_PAIRS_TRIED, sensitivity, single_flips, what_would_flip
+from apps.playbooks.engine import compile_playbook, counterfactuals, evaluate
+from apps.playbooks.engine.counterfactuals import search_flips, sensitivity, single_flips, what_would_flip
 from apps.playbooks.engine.evaluate import outcome
 
 OPTIONS = ["a", "b", "c"]
@@ -143,6 +143,108 @@ def test_pairs_are_only_offered_when_no_single_change_flips_the_verdict(
         assert outcome(pb, changed).verdict == flip.verdict
 
 
+def _changed(answers: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = {**answers, **changes}
+    return {k: v for k, v in out.items() if v != []}
+
+
+def brute_force_combinations(pb: Any, answers: dict[str, Any], k: int) -> set[frozenset[str]]:
+    """The sets of ``k`` questions where some change to each, over their whole domains, flips the verdict."""
+    base = outcome(pb, answers).verdict
+    found = set()
+    for codes in itertools.combinations(DOMAINS, k):
+        domains = [[v for v in DOMAINS[c] if v != answers[c]] for c in codes]
+        if any(outcome(pb, _changed(answers, dict(zip(codes, vs, strict=True)))).verdict != base
+               for vs in itertools.product(*domains)):  # fmt: skip
+            found.add(frozenset(codes))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(rules=st.lists(RULE, min_size=1, max_size=6), answers=ANSWERS)
+def test_the_pair_and_triple_search_is_exhaustive(rules: list[dict[str, Any]], answers: dict[str, Any]) -> None:
+    pb = playbook(rules)
+    found = search_flips(pb, answers)
+    assert found.complete
+    if any(f.flips_verdict for f in single_flips(pb, answers)):
+        assert found.depth == 1
+        return
+    for k in (2, 3):
+        expected = brute_force_combinations(pb, answers, k)
+        shown = [frozenset(c.question for c in f.changes) for f in found.flips if len(f.changes) == k]
+        assert set(shown) <= expected  # every combination shown really flips, one per set of questions
+        assert len(shown) == len(set(shown)) == min(3, len(expected))
+        for flip in (f for f in found.flips if len(f.changes) == k):
+            changed = _changed(answers, {c.question: c.value for c in flip.changes})
+            assert outcome(pb, changed).verdict == flip.verdict != outcome(pb, answers).verdict
+        if expected:
+            assert found.depth == k
+            return
+    assert found.depth == 3
+
+
+def test_a_pair_of_changes_neither_of_which_moves_anything_alone_is_found() -> None:
+    # Only both answers together fire the rule: each change alone moves nothing.
+    pb = playbook(
+        [
+            {
+                "match": "all",
+                "conditions": [
+                    {"question": "s", "op": "equals", "value": "a"},
+                    {"question": "y", "op": "equals", "value": True},
+                ],
+                "effects": [{"kind": "fit", "points": 20}],
+            }
+        ]
+    )
+    flips = what_would_flip(pb, {"s": "b", "y": False, "n": 3, "m": []})
+    assert [{c.question: c.value for c in f.changes} for f in flips] == [{"s": "a", "y": True}]
+
+
+def test_three_blockers_are_lifted_by_a_triple_of_changes() -> None:
+    blocker = [("s", "a"), ("y", True), ("n", 3)]
+    pb = playbook(
+        [
+            {"match": "all", "conditions": [{"question": q, "op": "equals", "value": v}],
+             "effects": [{"kind": "blocker", "text": "Blocked."}]}
+            for q, v in blocker
+        ]
+    )  # fmt: skip
+    found = search_flips(pb, {"s": "a", "y": True, "n": 3, "m": []})
+    assert (found.depth, found.complete) == (3, True)
+    assert [{c.question for c in f.changes} for f in found.flips] == [{"s", "y", "n"}]
+
+
+def test_triples_past_the_counted_limit_are_not_searched_and_the_search_says_so(monkeypatch: Any) -> None:
+    blocker = [("s", "a"), ("y", True), ("n", 3)]
+    pb = playbook(
+        [
+            {"match": "all", "conditions": [{"question": q, "op": "equals", "value": v}],
+             "effects": [{"kind": "blocker", "text": "Blocked."}]}
+            for q, v in blocker
+        ]
+    )  # fmt: skip
+    found = search_flips(pb, {"s": "a", "y": True, "n": 3, "m": []})
+    monkeypatch.setattr(counterfactuals, "MAX_TRIPLES", found.triples - 1)
+    limited = search_flips(pb, {"s": "a", "y": True, "n": 3, "m": []})
+    assert (limited.flips, limited.depth, limited.complete, limited.triples) == ((), 2, False, 0)
+
+
+def test_values_that_every_condition_sees_alike_are_tried_once() -> None:
+    # "n" is read only as n >= 10: of the breakpoints 9, 10 and 11 only one side of the threshold is a change.
+    pb = playbook(
+        [
+            {
+                "match": "all",
+                "conditions": [{"question": "n", "op": "at_least", "value": 10}],
+                "effects": [{"kind": "fit", "points": 20}],
+            }
+        ]
+    )
+    search = counterfactuals._search(pb, {"s": "a", "y": True, "n": 3, "m": []})
+    assert [(c.question, c.value) for c in search.singles] == [("n", 10)]
+
+
 def test_a_flip_reads_as_a_sentence() -> None:
     pb = playbook(
         [
@@ -203,14 +305,15 @@ def test_two_blockers_are_lifted_by_a_pair_of_changes() -> None:
     assert {c.question for c in pairs[0].changes} == {"s", "y"}
 
 
-# The pair search is bounded by counted work, so it gives the same answer on any machine under any load.
+# The search is exhaustive (bounded by counted work for triples), so it gives the same answer on any machine
+# under any load.
 
 
 def _last_pair_lifts_the_blockers(ballast: int) -> tuple[Any, dict[str, Any], int]:
     """A playbook where only the last pair the search tries flips the verdict: ``n`` yes/no questions,
     each moving the score on its own, the last two each lifting one of two blockers. ``ballast`` hidden
     questions make every re-score slower without adding candidates."""
-    n = next(k for k in range(2, 200) if (k + 1) * k // 2 > MAX_PAIRS_TRIED)  # C(n, 2) <= MAX_PAIRS_TRIED
+    n = 90  # 4,005 pairs: more than the 3,000 the search used to stop after
     questions = [{"code": f"q{i}", "kind": "yes_no", "prompt": f"Q{i}"} for i in range(n)]
     hidden = [{"question": "q0", "op": "equals", "value": True}, {"question": "q0", "op": "equals", "value": False}]
     questions += [
@@ -233,17 +336,15 @@ def _last_pair_lifts_the_blockers(ballast: int) -> tuple[Any, dict[str, Any], in
     return pb, {f"q{i}": False for i in range(n)}, n
 
 
-def test_the_pair_search_stops_after_a_counted_number_of_pairs() -> None:
+def test_the_pair_search_tries_every_pair() -> None:
     pb, answers, n = _last_pair_lifts_the_blockers(ballast=0)
-    tries = n * (n - 1) // 2  # the lifting pair is the last one tried
-    found = what_would_flip(pb, answers, max_pairs=tries)
-    assert [{c.question for c in f.changes} for f in found] == [{f"q{n - 2}", f"q{n - 1}"}]
-    assert what_would_flip(pb, answers, max_pairs=tries - 1) == ()
+    found = search_flips(pb, answers)
+    assert (found.pairs, found.depth, found.complete) == (n * (n - 1) // 2, 2, True)
+    assert [{c.question for c in f.changes} for f in found.flips] == [{f"q{n - 2}", f"q{n - 1}"}]
 
 
 def test_what_would_flip_gives_the_same_pairs_with_the_cpu_busy() -> None:
-    # Enough hidden questions that re-scoring every pair takes far longer than the 0.25 s the search
-    # used to be allowed, so a clock-bounded search would stop before the lifting pair, idle or busy.
+    # Hidden questions make every re-score slower: the search must still try every pair, idle or busy.
     pb, answers, n = _last_pair_lifts_the_blockers(ballast=150)
     idle = what_would_flip(pb, answers)
     stop = threading.Event()

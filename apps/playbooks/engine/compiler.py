@@ -350,6 +350,7 @@ class RuleIndex:
         self.blocker_groups = tuple((n, bitmask(h)) for n, h in blockers.items() if n)
         self.model_groups = tuple((t, p, bitmask(h)) for (t, p), h in models.items() if p)
         self.plans: Any = None  # the evaluator's per-rule explanations, built on first use
+        self.flip_tables: Any = None  # what-would-flip's tables (``counterfactuals``), built on first use
 
     def fired(self, answers: Mapping[str, Any]) -> int:
         """The heads of the rules that fire on ``answers`` (the visible answers), as a bitmask."""

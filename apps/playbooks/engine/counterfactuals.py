@@ -1,32 +1,56 @@
-"""What would flip it: the smallest answer changes that change the verdict or the top model.
+"""What would flip it: the smallest answer changes that change the verdict or the top model, found by
+an exhaustive search.
 
-Single changes are tried first (every other option of a choice question, yes/no flipped, a
-multiple-choice option added or removed, and for numbers the values either side of every threshold
-the playbook tests them against); pairs of single changes only when no single change flips the
-result, and only up to a counted number of pairs (never a time limit: the engine reads no clock, so
-the same answers on the same playbook give the same pairs on any machine under any load). Each flip
-is re-scored with the same rules (``outcome``), so what is shown is exactly what the engine would
-say. Sensitivity reuses the same candidates: for each answer, the lowest and highest fit score any
-one change to it reaches.
+Single changes are tried first (every other option of a choice question, yes/no flipped, every other
+selection of a multiple-choice question, and for numbers the values either side of every threshold the
+playbook tests them against); then every pair of changes to two questions, when no single change flips
+the verdict; then every triple, when no pair does and the triples number at most ``MAX_TRIPLES``
+(counted work, never a time: the engine reads no clock, so the same answers on the same playbook give
+the same result on any machine under any load).
+
+Exhaustive is affordable because most candidate values are interchangeable: an outcome reads an answer
+only through the conditions on its question (of the rules that move a score, a blocker or a model, and
+of visibility), so two values that make every such condition come out the same give the same outcome
+alone and in any combination. The search keeps one value per class (the first in the order above, the
+smallest change) and drops the values that change nothing. On the reference playbook that leaves about
+60 single changes of some 1,200. The combinations are then scored together by the batch engine
+(``batch.recombine`` builds them column by column from the single changes' encoded rows), which gives
+exactly ``outcome()``'s verdict, fit score and top model on every row.
+
+Sensitivity reuses the same single changes: for each answer, the lowest and highest fit score any one
+change to it reaches.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from apps.playbooks.engine.answers import answer_text
-from apps.playbooks.engine.compiler import CompiledPlaybook
-from apps.playbooks.engine.evaluate import Outcome, outcome
-from apps.playbooks.engine.types import MULTI, NUMERIC_KINDS, SINGLE, VERDICT_LABELS, YES_NO, Question
+from apps.playbooks.engine.batch import CHUNK, BatchOutcomes, BatchScorer, recombine
+from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
+from apps.playbooks.engine.conditions import compile_condition
+from apps.playbooks.engine.scoring import kpo_models
+from apps.playbooks.engine.types import (
+    MULTI,
+    NUMERIC_KINDS,
+    SINGLE,
+    VERDICT_LABELS,
+    YES_NO,
+    Predicate,
+    Question,
+)
 from apps.playbooks.engine.visibility import visibility
 
-# Pairs re-scored at most before the search stops. Counted work, not seconds: a time budget made the
-# result depend on the machine's load, yet it is cached and printed in the memo as deterministic.
-# 3000 is about what the old 0.25 s covered on the reference playbook (about 85 µs per re-score here).
-MAX_PAIRS_TRIED = 3000
+# Triples scored at most: past this many the search stops at pairs (and says so), whatever the machine.
+# Counted before any is scored, so the answer never depends on how far a search got. The reference
+# playbook has about 30,000 (0.2 s); a playbook with hundreds of single changes would have millions.
+MAX_TRIPLES = 100_000
 MAX_FLIPS = 6
 MAX_SUBSET_OPTIONS = 10  # a multiple-choice question with up to this many options: every other selection
 
@@ -61,6 +85,20 @@ class Flip:
             name = model_names.get(self.top_model, {}).get("name", self.top_model)
             parts.append(f"{name} would rank first")
         return f"If {condition}, " + " and ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class FlipSearch:
+    """What the search found and how much it scored. ``depth``: the most changes combined, every
+    combination of that many tried; ``complete`` is False only when no pair flips the verdict and the
+    triples were more than ``MAX_TRIPLES`` (so none was tried)."""
+
+    flips: tuple[Flip, ...]
+    singles: int
+    pairs: int
+    triples: int
+    depth: int
+    complete: bool
 
 
 @dataclass(frozen=True)
@@ -106,38 +144,104 @@ def numeric_breakpoints(pb: CompiledPlaybook) -> dict[str, set[float]]:
     return points
 
 
-def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: Sequence[str]) -> Iterator[Change]:
-    breakpoints = numeric_breakpoints(pb)
-    for code in visible:
-        q = pb.questions[code]
-        current = answers.get(code)
-        values: list[Any] = []
-        if q.kind == SINGLE:
-            values = [o.code for o in q.options if o.code != current]
-        elif q.kind == YES_NO:
-            values = [not current] if current is not None else [True, False]
-        elif q.kind == MULTI:
-            values = _other_selections(q, set(current or []))
-        elif q.kind in NUMERIC_KINDS:
-            values = sorted(
-                v
-                for v in breakpoints.get(code, set())
-                if v != current and (q.min is None or v >= q.min) and (q.max is None or v <= q.max)
-            )
-            if q.kind == "integer":
-                values = [int(v) for v in values if v == int(v)]
-        for value in values:
-            yield Change(code, q.prompt, _show(q, current), _show(q, value), value)
+# -- the tables a playbook's searches share (built once per compiled playbook) ----------------------------
 
 
-def _other_selections(q: Question, chosen: set[str]) -> list[list[str]]:
-    """Every other selection, fewest options changed first; past MAX_SUBSET_OPTIONS options, only
-    single toggles, each option alone, and none."""
+class _Tables:
+    """Per compiled playbook: the batch scorer, the breakpoints, and for each question the conditions an
+    outcome can read it through (``signature``), with the signatures of every selection of a small
+    multiple-choice question worked out once."""
+
+    def __init__(self, pb: CompiledPlaybook) -> None:
+        self.scorer = BatchScorer(pb)
+        self.breakpoints = numeric_breakpoints(pb)
+        ranked = set(kpo_models(pb))
+        scoring = [
+            rule
+            for rule, _ in pb.rules
+            if any(e.kind in ("fit", "blocker") or (e.kind == "model" and e.target in ranked) for e in rule.effects)
+        ]
+        conditions = [c for rule in scoring for c in rule.conditions]
+        conditions += [
+            c for conds, _ in (*pb.question_conditions.values(), *pb.section_conditions.values()) for c in conds
+        ]
+        reads: dict[str, list[Predicate]] = {}
+        for c in conditions:
+            reads.setdefault(c.question, []).append(compile_condition(c, pb.questions[c.question]))
+        self.reads = {code: tuple(preds) for code, preds in reads.items()}
+        self.selections = {
+            code: _Selections(pb.questions[code], self)
+            for code in self.reads
+            if pb.questions[code].kind == MULTI and len(pb.questions[code].options) <= MAX_SUBSET_OPTIONS
+        }
+
+    def signature(self, code: str, value: Any) -> tuple[bool, ...]:
+        """What every condition an outcome reads ``code`` through says of ``value`` (no answer: None or
+        no option, as ``_apply`` removes them)."""
+        answers = {} if value is None or value == [] else {code: value}
+        return tuple(p(answers) for p in self.reads.get(code, ()))
+
+
+class _Selections:
+    """Every selection of a small multiple-choice question, grouped by signature once, so a search picks
+    the smallest change of each group without sorting a thousand selections per call."""
+
+    def __init__(self, q: Question, tables: _Tables) -> None:
+        codes = [o.code for o in q.options]
+        self.bits = {c: 1 << i for i, c in enumerate(codes)}
+        subsets = [list(c) for r in range(len(codes) + 1) for c in itertools.combinations(codes, r)]
+        subsets.sort(key=sorted)  # ties in the number of options changed go to the first in this order
+        self.values = subsets
+        self.masks = np.array([sum(self.bits[c] for c in s) for s in subsets], np.int64)
+        by_signature: dict[tuple[bool, ...], int] = {}
+        self.classes = np.array(
+            [by_signature.setdefault(tables.signature(q.code, s), len(by_signature)) for s in subsets], np.intp
+        )
+        self.signatures = list(by_signature)
+
+    def ordered(self, current: Any) -> list[tuple[list[str], tuple[bool, ...]]]:
+        """(selection, signature): the smallest change from ``current`` in each group, smallest first."""
+        chosen = sum(self.bits.get(c, 0) for c in set(current or []))
+        key = np.bitwise_count(self.masks ^ chosen).astype(np.int64) * len(self.masks) + np.arange(len(self.masks))
+        by_group = np.lexsort((key, self.classes))
+        first = by_group[np.r_[True, self.classes[by_group][1:] != self.classes[by_group][:-1]]]
+        return [(self.values[i], self.signatures[self.classes[i]]) for i in first[np.argsort(key[first])].tolist()]
+
+
+def _tables(pb: CompiledPlaybook) -> _Tables:
+    index = rule_index(pb)
+    if index.flip_tables is None:
+        index.flip_tables = _Tables(pb)
+    tables: _Tables = index.flip_tables
+    return tables
+
+
+def _values(q: Question, current: Any, tables: _Tables) -> Iterable[tuple[Any, tuple[bool, ...]]]:
+    """(value, signature) of every other answer to ``q`` worth trying, smallest change first."""
+    if q.kind == MULTI and q.code in tables.selections:
+        return tables.selections[q.code].ordered(current)
+    values: list[Any] = []
+    if q.kind == SINGLE:
+        values = [o.code for o in q.options if o.code != current]
+    elif q.kind == YES_NO:
+        values = [not current] if current is not None else [True, False]
+    elif q.kind == MULTI:
+        values = _toggles(q, set(current or []))
+    elif q.kind in NUMERIC_KINDS:
+        values = sorted(
+            v
+            for v in tables.breakpoints.get(q.code, set())
+            if v != current and (q.min is None or v >= q.min) and (q.max is None or v <= q.max)
+        )
+        if q.kind == "integer":
+            values = [int(v) for v in values if v == int(v)]
+    return ((v, tables.signature(q.code, v)) for v in values)
+
+
+def _toggles(q: Question, chosen: set[str]) -> list[list[str]]:
+    """Past MAX_SUBSET_OPTIONS options: single toggles, each option alone, and none."""
     codes = [o.code for o in q.options]
-    if len(codes) <= MAX_SUBSET_OPTIONS:
-        subsets = [set(c) for r in range(len(codes) + 1) for c in itertools.combinations(codes, r)]
-    else:
-        subsets = [chosen ^ {c} for c in codes] + [{c} for c in codes] + [set()]
+    subsets = [chosen ^ {c} for c in codes] + [{c} for c in codes] + [set()]
     seen: set[frozenset[str]] = {frozenset(chosen)}
     ordered = []
     for subset in sorted(subsets, key=lambda s: (len(s ^ chosen), sorted(s))):
@@ -146,6 +250,24 @@ def _other_selections(q: Question, chosen: set[str]) -> list[list[str]]:
             seen.add(key)
             ordered.append([c for c in codes if c in subset])
     return ordered
+
+
+def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: Sequence[str]) -> list[Change]:
+    """The single changes worth trying to the ``visible`` questions: one per class of values that every
+    condition an outcome reads sees alike, the smallest change of each, and none that changes nothing."""
+    tables = _tables(pb)
+    out = []
+    for code in visible:
+        if code not in tables.reads:  # no condition an outcome reads looks at it: no change can matter
+            continue
+        q = pb.questions[code]
+        current = answers.get(code)
+        kept = {tables.signature(code, current)}
+        for value, signature in _values(q, current, tables):
+            if signature not in kept:
+                kept.add(signature)
+                out.append(Change(code, q.prompt, _show(q, current), _show(q, value), value))
+    return out
 
 
 def _apply(answers: Mapping[str, Any], changes: tuple[Change, ...]) -> dict[str, Any]:
@@ -158,68 +280,185 @@ def _apply(answers: Mapping[str, Any], changes: tuple[Change, ...]) -> dict[str,
     return new
 
 
-def _moves(base: Outcome, result: Outcome) -> bool:
-    return (result.unblocked_score, result.blockers) != (base.unblocked_score, base.blockers)
+# -- scoring the changes in batches ----------------------------------------------------------------------
 
 
-def _flip(base: Outcome, result: Outcome, changes: tuple[Change, ...]) -> Flip | None:
+class _Combinations(Sequence[Mapping[str, Any]]):
+    """The answer sets of combinations of single changes, built only when asked for (the batch engine
+    reads one only for a row its arrays cannot hold)."""
+
+    def __init__(self, base: Mapping[str, Any], singles: Sequence[Change], combos: npt.NDArray[np.intp]) -> None:
+        self.base, self.singles, self.combos = base, singles, combos
+
+    def __len__(self) -> int:
+        return len(self.combos)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            raise TypeError("one row at a time")
+        return _apply(self.base, tuple(self.singles[j] for j in self.combos[i]))
+
+
+@dataclass
+class _Search:
+    """One search: the base answers and the single changes, encoded once (row 0 the base, row i + 1
+    single change i) and scored; combinations are scored from these rows."""
+
+    pb: CompiledPlaybook
+    effective: Mapping[str, Any]
+    singles: list[Change]
+
+    def __post_init__(self) -> None:
+        tables = _tables(self.pb)
+        self.scorer = tables.scorer
+        rows = [self.effective, *(_apply(self.effective, (c,)) for c in self.singles)]
+        self.encoded = self.scorer.encode(rows)
+        self.scored = self.scorer.score_encoded(self.encoded)
+        self.question = np.array([self._column(c.question) for c in self.singles], np.intp)
+
+    def _column(self, code: str) -> int:
+        return list(self.encoded.columns).index(code)
+
+    def combinations(self, combos: npt.NDArray[np.intp]) -> BatchOutcomes:
+        """The outcomes of ``combos`` (rows of single-change positions, each on a different question)."""
+        codes = list(self.encoded.columns)
+        parts = []
+        for start in range(0, len(combos), CHUNK):
+            chunk = combos[start : start + CHUNK]
+            sources: dict[str, npt.NDArray[np.intp]] = {}
+            for k in range(chunk.shape[1]):
+                picked = chunk[:, k]
+                for column in np.unique(self.question[picked]).tolist():
+                    source = sources.setdefault(codes[column], np.zeros(len(chunk), np.intp))
+                    here = self.question[picked] == column
+                    source[here] = picked[here] + 1
+            rows = _Combinations(self.effective, self.singles, chunk)
+            parts.append(self.scorer.score_encoded(recombine(self.encoded, sources, rows)))
+        return _concatenate(parts, self.scorer.models)
+
+
+def _concatenate(parts: list[BatchOutcomes], models: tuple[str, ...]) -> BatchOutcomes:
+    if len(parts) == 1:
+        return parts[0]
+    empty = np.zeros(0, np.int32)
+    return BatchOutcomes(
+        verdict=np.concatenate([p.verdict for p in parts] or [np.zeros(0, np.int8)]),
+        fit_score=np.concatenate([p.fit_score for p in parts] or [empty]),
+        unblocked_score=np.concatenate([p.unblocked_score for p in parts] or [empty]),
+        blockers=np.concatenate([p.blockers for p in parts] or [empty]),
+        top_model=np.concatenate([p.top_model for p in parts] or [empty]),
+        models=models,
+    )
+
+
+def _groups(search: _Search) -> list[range]:
+    """The single changes by question: ``candidates`` yields them question by question."""
+    out: list[range] = []
+    start = 0
+    for end in range(1, len(search.singles) + 1):
+        if end == len(search.singles) or search.singles[end].question != search.singles[start].question:
+            out.append(range(start, end))
+            start = end
+    return out
+
+
+def _count(groups: list[range], k: int) -> int:
+    """How many combinations of ``k`` changes to ``k`` different questions there are."""
+    ways = [1] + [0] * k  # elementary symmetric sums of the group sizes
+    for g in groups:
+        for j in range(k, 0, -1):
+            ways[j] += ways[j - 1] * len(g)
+    return ways[k]
+
+
+def _combos(groups: list[range], k: int) -> npt.NDArray[np.intp]:
+    rows = [t for chosen in itertools.combinations(groups, k) for t in itertools.product(*chosen)]
+    return np.array(rows, np.intp).reshape(-1, k)
+
+
+def _flip(base: Any, result: Any, changes: tuple[Change, ...]) -> Flip | None:
     verdict, model = result.verdict != base.verdict, result.top_model != base.top_model
     if not (verdict or model):
         return None
     return Flip(changes, result.verdict, result.fit_score, result.top_model, verdict, model)
 
 
+def _verdict_flips(search: _Search, combos: npt.NDArray[np.intp]) -> list[Flip]:
+    """Up to MAX_FLIPS // 2 combinations that flip the verdict: those whose changes each move the score
+    or a blocker on their own first, then in the changes' order; one per set of questions."""
+    scored = search.combinations(combos)
+    single = search.scored
+    moving = (single.unblocked_score[1:] != single.unblocked_score[0]) | (single.blockers[1:] != single.blockers[0])
+    flipping = np.flatnonzero(scored.verdict != single.verdict[0])
+    still = (~moving[combos[flipping]]).sum(axis=1) if len(flipping) else np.zeros(0, np.intp)
+    base = single.outcome(0)
+    found: list[Flip] = []
+    shown: set[frozenset[str]] = set()
+    for i in flipping[np.argsort(still, kind="stable")].tolist():
+        changes = tuple(search.singles[j] for j in combos[i])
+        questions = frozenset(c.question for c in changes)
+        if questions in shown:
+            continue
+        flip = _flip(base, scored.outcome(i), changes)
+        if flip is not None:
+            shown.add(questions)
+            found.append(flip)
+        if len(found) >= MAX_FLIPS // 2:
+            break
+    return found
+
+
+def _search(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> _Search:
+    seen = visibility(pb, answers)
+    return _Search(pb, seen.answers, candidates(pb, seen.answers, seen.questions))
+
+
+def _single_flips(search: _Search) -> list[Flip]:
+    scored = search.scored
+    base = scored.outcome(0)
+    return [f for i, c in enumerate(search.singles) if (f := _flip(base, scored.outcome(i + 1), (c,)))]
+
+
 def single_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[Flip]:
-    """Every single-answer change that flips the verdict or the top model."""
-    seen = visibility(pb, answers)
-    visible, effective = seen.questions, seen.answers
-    base = outcome(pb, effective)
-    return [
-        f for c in candidates(pb, effective, visible) if (f := _flip(base, outcome(pb, _apply(effective, (c,))), (c,)))
-    ]
+    """Every single-answer change that flips the verdict or the top model (one value per class)."""
+    return _single_flips(_search(pb, answers))
 
 
-def what_would_flip(
-    pb: CompiledPlaybook, answers: Mapping[str, Any], *, max_pairs: int = MAX_PAIRS_TRIED
-) -> tuple[Flip, ...]:
-    """Single changes that flip the verdict or the top model; pairs only if no single one flips the verdict."""
-    seen = visibility(pb, answers)
-    visible, effective = seen.questions, seen.answers
-    base = outcome(pb, effective)
-    singles = list(candidates(pb, effective, visible))
-    flips = single_flips(pb, effective)
+def search_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> FlipSearch:
+    """Single changes that flip the verdict or the top model; every pair if no single change flips the
+    verdict; every triple if no pair does either and they number at most ``MAX_TRIPLES``."""
+    search = _search(pb, answers)
+    flips = _single_flips(search)
     verdict_flips = [f for f in flips if f.flips_verdict]
     model_flips = [f for f in flips if f.flips_model and not f.flips_verdict]
     chosen = verdict_flips[: MAX_FLIPS // 2] + model_flips[: MAX_FLIPS // 2]
+    n = len(search.singles)
     if verdict_flips:
-        return tuple(chosen)
-    # Pairs: first among the changes that move something on their own (the score, a blocker), where
-    # a flip is most likely, then the rest, until ``max_pairs`` pairs have been re-scored.
-    moving = [c for c in singles if _moves(base, outcome(pb, _apply(effective, (c,))))]
-    still = [c for c in singles if c not in moving]
-    tried = 0
-    pairs: list[Flip] = []
-    ordered = itertools.chain(itertools.combinations(moving, 2), itertools.product(moving, still))
-    for a, b in ordered:
-        if a.question == b.question:
-            continue
-        if tried >= max_pairs or len(pairs) >= MAX_FLIPS // 2:
-            break
-        tried += 1
-        flip = _flip(base, outcome(pb, _apply(effective, (a, b))), (a, b))
-        if flip and flip.flips_verdict:
-            pairs.append(flip)
-    return tuple(chosen + pairs)
+        return FlipSearch(tuple(chosen), n, 0, 0, 1, True)
+    groups = _groups(search)
+    pairs = _combos(groups, 2)
+    found = _verdict_flips(search, pairs)
+    if found:
+        return FlipSearch(tuple(chosen + found), n, len(pairs), 0, 2, True)
+    triples = _count(groups, 3)
+    if triples > MAX_TRIPLES:
+        return FlipSearch(tuple(chosen), n, len(pairs), 0, 2, False)
+    found = _verdict_flips(search, _combos(groups, 3))
+    return FlipSearch(tuple(chosen + found), n, len(pairs), triples, 3, True)
+
+
+def what_would_flip(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[Flip, ...]:
+    """What ``search_flips`` finds: the flips the result page shows."""
+    return search_flips(pb, answers).flips
 
 
 def sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[Sensitivity, ...]:
     """For each visible answer, the fit-score range one change to it reaches, widest swing first."""
-    seen = visibility(pb, answers)
-    visible, effective = seen.questions, seen.answers
-    base = outcome(pb, effective).fit_score
+    search = _search(pb, answers)
+    scores = search.scored.fit_score.tolist()
+    base = scores[0]
     ranges: dict[str, list[int]] = {}
-    for change in candidates(pb, effective, visible):
-        score = outcome(pb, _apply(effective, (change,))).fit_score
+    for change, score in zip(search.singles, scores[1:], strict=True):
         low_high = ranges.setdefault(change.question, [base, base])
         low_high[0], low_high[1] = min(low_high[0], score), max(low_high[1], score)
     rows = [
