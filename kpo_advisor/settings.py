@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.questionnaire",
     "apps.recommendations",
     "apps.vendors",
+    "apps.signoff",
     "django_tasks_db",  # the background task queue, in this database (apps/tasks)
     "apps.tasks",
     "ninja",  # Swagger UI's files for the API docs, served from our static files (no CDN)

@@ -74,6 +74,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_user(self, user: Any) -> MembershipQuerySet:
         return self.filter(user=user).select_related("organisation")
 
+    def approvers(self) -> MembershipQuerySet:
+        return self.filter(can_approve=True)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -94,6 +97,9 @@ class Membership(models.Model):
     # When the member last chose this organisation (switcher, or "accept and switch"): after sign-in the
     # current organisation is the one chosen last, never one merely joined (apps/accounts/scoping.py).
     last_chosen_at = models.DateTimeField(null=True, blank=True)
+    # Approving is a role beside owner / editor / viewer, not a rank above them: whoever decides a sourcing
+    # decision (a CFO who only reads, a procurement lead who edits) may be one (apps/signoff).
+    can_approve = models.BooleanField("approver", default=False)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -48,6 +48,7 @@ from apps.recommendations import services as recommending
 from apps.recommendations import views as recommendation_views
 from apps.recommendations.filters import HistoryFilter
 from apps.recommendations.models import Recommendation
+from apps.signoff.status import with_decision_status
 from apps.vendors import queries as vendor_queries
 
 PAGE_SIZE = 50
@@ -373,6 +374,9 @@ class HistoryQuery(Schema):
     function: str | None = Field(None, pattern=TEXT, description="A knowledge function's code.")
     model: str | None = Field(None, pattern=TEXT, description="The top engagement model's code.")
     regime: str | None = Field(None, pattern=TEXT, description="A regime's code.")
+    decision: Literal["not_required", "awaiting", "approved", "rejected"] | None = Field(
+        None, description="Sign-off status."
+    )
     since: str | None = Field(None, pattern=TEXT, description="From this day (YYYY-MM-DD), inclusive.")
     until: str | None = Field(None, pattern=TEXT, description="To this day (YYYY-MM-DD), inclusive.")
     cursor: str | None = CURSOR
@@ -392,7 +396,7 @@ def recommendation_list(request: HttpRequest, filters: Query[HistoryQuery]) -> d
     need(request, Scope.READ)
     limit = filters.limit
     query = QueryDict(mutable=True)
-    for name in ("verdict", "function", "model", "regime", "since", "until"):
+    for name in ("verdict", "function", "model", "regime", "decision", "since", "until"):
         value = getattr(filters, name)
         if value:
             query[name] = value
@@ -412,8 +416,9 @@ def recommendation_list(request: HttpRequest, filters: Query[HistoryQuery]) -> d
 )
 def recommendation_get(request: HttpRequest, recommendation_id: int) -> dict[str, Any]:
     need(request, Scope.READ)
-    recommendation = _recommendation(request, recommendation_id)
+    recommendation = get_for_member(request, with_decision_status(Recommendation.objects.all()), pk=recommendation_id)
     return {"id": recommendation.pk, "verdict": recommendation.verdict, "fit_score": recommendation.fit_score,
+            "decision_status": recommendation.decision_status,  # type: ignore[attr-defined]
             **recommendation.snapshot}  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -65,6 +65,9 @@ class RecommendationRow(Schema):
     top_model: str
     function: str
     regimes: list[str]
+    decision_status: Literal["not_required", "awaiting", "approved", "rejected"] = Field(
+        description="Sign-off: not required, awaiting approval, approved or rejected (derived from the decisions)."
+    )
 
 
 class RecommendationPage(Schema):

@@ -152,7 +152,7 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     asks) and the answer is its progress: a page that refreshes itself, or for htmx a fragment that
     polls ``?check=1`` every two seconds and offers the file when it is stored."""
     queryset = Recommendation.objects.select_related("created_by", "playbook", "memo").defer("playbook__definition")
-    rec = get_for_member(request, queryset, pk=pk)
+    rec = get_for_member(request, memo.with_memo_version(queryset), pk=pk)
     stored = memo.current_memo(rec)
     result = None
     if stored is None:

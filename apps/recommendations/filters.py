@@ -12,6 +12,8 @@ from apps.common.hostile import DayField, single_param
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
 from apps.recommendations.models import Recommendation, Verdict
+from apps.signoff.models import DecisionStatus
+from apps.signoff.status import having_decision_status, with_decision_status
 
 
 class HistoryFilter(forms.Form):
@@ -23,6 +25,9 @@ class HistoryFilter(forms.Form):
     function = forms.ChoiceField(required=False, label="Knowledge function")
     model = forms.ChoiceField(required=False, label="Top engagement model")
     regime = forms.ChoiceField(required=False, label="Regime")
+    decision = forms.ChoiceField(
+        choices=[("", "Any decision status"), *DecisionStatus.choices], required=False, label="Sign-off"
+    )
     # Days within apps.common.hostile's range: a day is added to 'To', which overflowed at 9999-12-31.
     since = DayField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = DayField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
@@ -48,6 +53,7 @@ class HistoryFilter(forms.Form):
             r.function_name = self.names["function"].get(r.function, r.function)
             r.top_model_name = self.names["model"].get(r.top_model, r.top_model)
             r.regime_names = [self.names["regime"].get(code, code) for code in r.regimes]
+            r.decision_label = DecisionStatus(r.decision_status).label
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -62,6 +68,8 @@ class HistoryFilter(forms.Form):
         return data
 
     def apply(self, qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+        """The filtered recommendations, newest first, each with its ``decision_status`` (apps/signoff)."""
+        qs = with_decision_status(qs)
         if not self.is_bound:
             return qs.order_by("-created_at", "-id")
         if not self.is_valid():
@@ -76,6 +84,8 @@ class HistoryFilter(forms.Form):
             qs = qs.filter(top_model=d["model"])
         if d.get("regime"):
             qs = qs.filter(regimes__contains=[d["regime"]])
+        if d.get("decision"):
+            qs = having_decision_status(qs, d["decision"])
         # A range on created_at itself (days in the current time zone), which the organisation's
         # (organisation, created_at) index can serve; created_at__date could not use it.
         if d.get("since"):

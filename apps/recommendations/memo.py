@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
@@ -27,9 +28,27 @@ from apps.recommendations.insight import flips
 from apps.recommendations.models import Memo, Recommendation
 from apps.recommendations.snapshot import SnapshotError
 from apps.recommendations.snapshot.types import Snapshot
+from apps.signoff.models import Decision
+from apps.signoff.status import decision_count, sign_off_state
 
 # Bump when the memo's template, texts or guidance change, so stored memos are drawn again.
 RENDERER_VERSION = "2026.11-1"
+
+
+def memo_version(rec: Recommendation) -> str:
+    """The version a memo of ``rec`` is drawn and stored under: the renderer's, and how many sign-off
+    decisions it shows. Decisions are only ever added, so a memo drawn before one is drawn again after it
+    and the memo always carries the decision. ``with_memo_version`` saves the query."""
+    decided = getattr(rec, "decisions_shown", None)
+    if decided is None:
+        decided = Decision.objects.filter(recommendation_id=rec.pk).count()
+    return RENDERER_VERSION if not decided else f"{RENDERER_VERSION}+{decided}d"
+
+
+def with_memo_version[Q: QuerySet[Recommendation]](queryset: Q) -> Q:
+    return queryset.annotate(decisions_shown=decision_count())
+
+
 # Advisory lock namespaces (two-key form, so they never meet the one-key publishing lock).
 USER_LOCK = 7_202_612  # key: the user id; one memo drawn at a time per user
 MEMO_LOCK = 7_202_613  # key: the recommendation id; one drawing per recommendation
@@ -104,6 +123,7 @@ def memo_context(rec: Recommendation) -> dict[str, Any]:
         "risks_heading": "Risks to manage",
         "locations_heading": "Where to deliver from",
         "memo": True,
+        "sign_off": sign_off_state(rec.pk),
     }
 
 
@@ -159,7 +179,9 @@ def stored_memo(*, recommendation: Recommendation, user: User, base_url: str) ->
         _advisory_lock(USER_LOCK, user.pk, wait=False, busy=UserBusy),
         _advisory_lock(MEMO_LOCK, recommendation.pk, wait=True, busy=DrawingBusy),
     ):
-        stored = Memo.objects.filter(recommendation=recommendation, renderer_version=RENDERER_VERSION).first()
+        stored = Memo.objects.filter(
+            recommendation=recommendation, renderer_version=memo_version(recommendation)
+        ).first()
         if stored is not None:  # drawn by the download we waited for
             return stored
         pdf = render_memo_pdf(recommendation, base_url)
@@ -170,7 +192,7 @@ def current_memo(recommendation: Recommendation, *, fresh: bool = False) -> Memo
     """The stored memo if it was drawn by the current renderer; ``fresh`` reads it again from the
     database (after a drawing finished elsewhere) instead of the one loaded with the recommendation."""
     if fresh:
-        return Memo.objects.filter(recommendation=recommendation, renderer_version=RENDERER_VERSION).first()
+        return Memo.objects.filter(recommendation=recommendation, renderer_version=memo_version(recommendation)).first()
     return _current(recommendation)
 
 
@@ -179,7 +201,7 @@ def _current(recommendation: Recommendation) -> Memo | None:
         stored = recommendation.memo  # one query, or none when the caller used select_related("memo")
     except Memo.DoesNotExist:
         return None
-    return stored if stored.renderer_version == RENDERER_VERSION else None
+    return stored if stored.renderer_version == memo_version(recommendation) else None
 
 
 def _store(*, recommendation: Recommendation, pdf: bytes) -> Memo:
@@ -187,7 +209,7 @@ def _store(*, recommendation: Recommendation, pdf: bytes) -> Memo:
         recommendation=recommendation,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
-        renderer_version=RENDERER_VERSION,
+        renderer_version=memo_version(recommendation),
     )
     # An older renderer's row is replaced; under the memo lock nobody else writes this row.
     with transaction.atomic():

@@ -25,6 +25,7 @@ from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.insight import compute_flips
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import build_snapshot, read_snapshot
+from apps.signoff import services as signoff
 
 
 def build_recommendation(
@@ -98,6 +99,9 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
             with_flips=True,
         )
         recommendation.save()
+        # Whether it needs approval is fixed as it is stored, in the same transaction (apps/signoff), so it is
+        # never seen without its sign-off; a re-score or saved what-if comes through here and is asked anew.
+        signoff.open_sign_off(recommendation=recommendation, user=user)
         return recommendation
 
 

@@ -18,15 +18,16 @@ from apps.tasks.queue import enqueue_once, latest
 def draw_memo(*, recommendation_id: int, renderer_version: str, user_id: int, base_url: str) -> str:
     """Draw and store the memo; returns its sha256 ("" when there is nothing to draw any more: the
     recommendation was deleted, or a newer renderer took over and will be asked for anew)."""
-    rec = Recommendation.objects.select_related("created_by", "playbook", "memo").filter(pk=recommendation_id).first()
+    found = Recommendation.objects.select_related("created_by", "playbook", "memo").filter(pk=recommendation_id)
+    rec = memo.with_memo_version(found).first()
     user = User.objects.filter(pk=user_id).first()
-    if rec is None or user is None or renderer_version != memo.RENDERER_VERSION:
+    if rec is None or user is None or renderer_version != memo.memo_version(rec):
         return ""
     return memo.stored_memo(recommendation=rec, user=user, base_url=base_url).sha256
 
 
 def _identity(rec: Recommendation) -> dict[str, object]:
-    return {"recommendation_id": rec.pk, "renderer_version": memo.RENDERER_VERSION}
+    return {"recommendation_id": rec.pk, "renderer_version": memo.memo_version(rec)}
 
 
 def request_memo(*, recommendation: Recommendation, user: User, base_url: str) -> TaskResult:

@@ -27,6 +27,7 @@ from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
 from apps.recommendations.portfolio import portfolio
 from apps.recommendations.snapshot import exported
+from apps.signoff.panel import result_panel
 
 EDITOR = Membership.Role.EDITOR
 
@@ -79,6 +80,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "top_locations": ev.locations[:5],
         "location_columns": snap.location_columns,
         "rescores": Recommendation.objects.filter(assessment__based_on=recommendation.assessment).only("pk", "title"),
+        **result_panel(recommendation, request.membership),  # type: ignore[attr-defined]
     }
     return render(request, "recommendations/detail.html", context)
 
@@ -112,7 +114,9 @@ def history_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpo-recommendations-{date.today():%Y-%m-%d}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes"])
+    writer.writerow(
+        ["id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes", "decision_status"]
+    )
     for r in rows.iterator(chunk_size=2000):
         writer.writerow(
             [
@@ -124,6 +128,7 @@ def history_csv(request: HttpRequest) -> HttpResponse:
                 r.top_model,
                 r.function,
                 " ".join(r.regimes),
+                r.decision_status,  # type: ignore[attr-defined]
             ]
         )
     return response

@@ -30,6 +30,7 @@ COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["non
 # Tables whose rows a refused request must leave exactly as they were (sessions excepted).
 WATCHED_APPS = (
     "accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance", "vendors", "api",
+    "signoff",
 )  # fmt: skip
 
 

@@ -81,6 +81,8 @@ ISOLATION: dict[str, Case] = {
     "vendors:remove": Case(lambda w: [[w.vendors.entry.pk]], ("POST",)),
     "vendors:diligence": Case(lambda w: [[w.vendors.entry.pk]], ("GET",)),
     "vendors:diligence_item": Case(lambda w: [[w.vendors.item.pk]], ("POST",)),
+    "signoff:decide": Case(lambda w: [[w.recommendation.pk]], ("GET", "POST"), {"outcome": "rejected", "reason": "x"}),
+    "signoff:approver": Case(lambda w: [[w.editor_membership.pk]], ("POST",), {"can_approve": "yes"}),
     "api_keys:revoke": Case(lambda w: [[w.api_key.pk]], ("POST",)),
 }
 

@@ -165,6 +165,19 @@ MATRIX = [
         args=lambda w: [w.vendors.item.pk],
         data=lambda w: {f"item-{w.vendors.item.pk}-status": "done", f"item-{w.vendors.item.pk}-evidence": "DPA signed"},
     ),
+    # Deciding is for approvers (a flag, not a role: tests/signoff/); in this world nobody is one, so every
+    # member is told why (403) and the outsider sees nothing (404).
+    Row("signoff:decide", "GET", (403, 403, 403, 404, 302), args=_rec),
+    Row("signoff:decide", "POST", (403, 403, 403, 404, 302), args=_rec, data=lambda w: {"outcome": "approved"}),
+    Row("signoff:policy", "GET", (200, 403, 403, 200, 302)),
+    Row("signoff:policy", "POST", (302, 403, 403, 302, 302), data=lambda w: {"approvals_needed": "1"}),
+    Row(
+        "signoff:approver",
+        "POST",
+        OWNER,
+        args=lambda w: [w.viewer_membership.pk],
+        data=lambda w: {"can_approve": "yes"},
+    ),
 ]
 
 

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from apps.signoff.models import MAX_APPROVALS, REASON_MAX, Decision
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Choose approve or reject.", "invalid_choice": "Choose approve or reject."},
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        label="Reason",
+        help_text="Required for a rejection. It is recorded with your decision and cannot be changed.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_reason(self) -> str:
+        return str(self.cleaned_data.get("reason") or "").strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == Decision.Outcome.REJECTED and not data.get("reason"):
+            self.add_error("reason", "Say why you reject it: the reason is recorded with your decision.")
+        return data
+
+
+class PolicyForm(forms.Form):
+    required = forms.BooleanField(required=False, label="Require approval of every new recommendation")
+    approvals_needed = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_APPROVALS,
+        label="Approvals needed",
+        error_messages={"required": "Say how many approvals a recommendation needs (1 or more)."},
+    )
+
+
+class ApproverForm(forms.Form):
+    can_approve = forms.TypedChoiceField(
+        choices=[("yes", "Approver"), ("no", "Not an approver")],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": "Choose approver or not.", "invalid_choice": "Choose approver or not."},
+    )

@@ -1,0 +1,178 @@
+"""Sign-off's writes: the organisation's policy, who approves, opening a sign-off, and deciding.
+
+Each is one transaction. Deciding locks the recommendation's ``SignOff`` row, so two approvers deciding
+at the same moment are decided one after the other: the second sees the first's decision (a rejection, or
+the last approval needed) and is refused with what happened, never silently recorded after the end.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+
+from apps.accounts.models import Membership, Organisation, User
+from apps.common.events import announce, approval_requested, decision_made
+from apps.recommendations.models import Recommendation
+from apps.signoff.models import MAX_APPROVALS, Decision, SignOff, SignOffPolicy
+from apps.signoff.status import sign_off_state
+
+
+class SignOffConflict(Exception):
+    """The decision cannot be recorded as things stand (already decided, nothing to decide): a 409."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PolicyError(Exception):
+    """The policy or approver change would leave recommendations that no one can approve: a 400."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def policy_for(organisation: Organisation) -> SignOffPolicy:
+    """The organisation's policy (unsaved and not required when its owners never set one)."""
+    found = SignOffPolicy.objects.filter(organisation=organisation).first()
+    return found or SignOffPolicy(organisation=organisation)
+
+
+def set_policy(*, organisation: Organisation, required: bool, approvals_needed: int, user: User) -> SignOffPolicy:
+    """Require approval (by ``approvals_needed`` approvers) of recommendations stored from now on, or stop.
+
+    Recommendations already stored keep what they needed: a sign-off is fixed when it is opened."""
+    if not 1 <= approvals_needed <= MAX_APPROVALS:
+        raise PolicyError(f"Approvals needed must be between 1 and {MAX_APPROVALS}.")
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        approvers = Membership.objects.filter(organisation=organisation).approvers().count()
+        if required and approvers < approvals_needed:
+            raise PolicyError(
+                f"{_approvers(approvers)} in this organisation, so {approvals_needed} approvals could never be "
+                "given: mark more members as approvers first."
+            )
+        policy, _ = SignOffPolicy.objects.update_or_create(
+            organisation=organisation,
+            defaults={"required": required, "approvals_needed": approvals_needed, "updated_by": user},
+        )
+        return policy
+
+
+def set_approver(*, membership: Membership, can_approve: bool) -> Membership:
+    """Make a member an approver, or no longer one (their past decisions stay as recorded)."""
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+        if not can_approve and membership.can_approve:
+            policy = SignOffPolicy.objects.filter(organisation_id=membership.organisation_id, required=True).first()
+            left = Membership.objects.filter(organisation_id=membership.organisation_id).approvers().count() - 1
+            if policy is not None and left < policy.approvals_needed:
+                needed = policy.approvals_needed
+                raise PolicyError(
+                    f"Recommendations need {needed} approval{'s' if needed != 1 else ''} and "
+                    f"{_approvers(left).lower()} left: lower the approvals needed or mark another approver first."
+                )
+        Membership.objects.filter(pk=membership.pk).update(can_approve=can_approve)
+        membership.can_approve = can_approve
+        return membership
+
+
+def _approvers(count: int) -> str:
+    if count == 0:
+        return "There are no approvers"
+    return f"There {'is' if count == 1 else 'are'} only {count} approver{'s' if count != 1 else ''}"
+
+
+def open_sign_off(*, recommendation: Recommendation, user: User) -> SignOff | None:
+    """Called where a recommendation is stored (submit, re-score, what-if saved): when the organisation
+    requires approval, the recommendation awaits it and its approvers are asked. A copy is a new
+    recommendation, so it is asked for anew; the original's decisions stay the original's."""
+    policy = SignOffPolicy.objects.filter(organisation_id=recommendation.organisation_id, required=True).first()
+    if policy is None:
+        return None
+    sign_off = SignOff.objects.create(
+        recommendation=recommendation,
+        organisation_id=recommendation.organisation_id,
+        approvals_needed=policy.approvals_needed,
+    )
+    approvers = User.objects.filter(
+        memberships__organisation_id=recommendation.organisation_id, memberships__can_approve=True
+    ).exclude(pk=user.pk)
+    announce(
+        approval_requested,
+        sender=SignOff,
+        organisation=recommendation.organisation,
+        actor=user,
+        recipients=list(approvers),
+        target=recommendation,
+        url=reverse("recommendations:detail", args=[recommendation.pk]),
+        summary=f"{user} asks for approval of the recommendation “{recommendation.title}”",
+    )
+    return sign_off
+
+
+def refusal(*, recommendation: Recommendation, membership: Membership) -> str | None:
+    """Why this member may not decide this recommendation (a 403's reason), or None when they may."""
+    if not membership.can_approve:
+        return "Only approvers can approve or reject a recommendation; an owner can make you one on the members page."
+    if recommendation.created_by_id == membership.user_id:
+        return "You stored this recommendation, so another approver must decide it."
+    return None
+
+
+def decide(*, recommendation: Recommendation, membership: Membership, outcome: str, reason: str) -> Decision:
+    """Record ``membership``'s approval or rejection of ``recommendation``, once.
+
+    Raises PermissionDenied (not an approver, or the one who stored it) or SignOffConflict (no sign-off
+    needed, already decided by them, or already approved or rejected)."""
+    why_not = refusal(recommendation=recommendation, membership=membership)
+    if why_not is not None:
+        raise PermissionDenied(why_not)
+    with transaction.atomic():
+        sign_off = SignOff.objects.select_for_update().filter(recommendation=recommendation).first()
+        if sign_off is None:
+            raise SignOffConflict(
+                "This recommendation needs no sign-off: approval was not required when it was stored."
+            )
+        state = sign_off_state(recommendation.pk)
+        mine = state.decision_by(membership.user_id)
+        if mine is not None:
+            raise SignOffConflict(
+                f"You already {mine.get_outcome_display().lower()} this recommendation on "
+                f"{mine.decided_at:%d %b %Y}; a decision cannot be changed."
+            )
+        if state.final:
+            raise SignOffConflict(
+                f"This recommendation is already {state.label.lower()}. A decision cannot be reopened: "
+                "re-score it or save a what-if to ask for a new approval."
+            )
+        decision = Decision.objects.create(
+            organisation_id=recommendation.organisation_id,
+            recommendation=recommendation,
+            approver=membership.user,
+            outcome=outcome,
+            reason=reason,
+        )
+        _announce_decision(recommendation, decision, membership.user)
+        return decision
+
+
+def _announce_decision(recommendation: Recommendation, decision: Decision, actor: User) -> None:
+    concerned = User.objects.filter(
+        memberships__organisation_id=recommendation.organisation_id, memberships__can_approve=True
+    ).exclude(pk=actor.pk)
+    recipients = {u.pk: u for u in concerned}
+    if recommendation.created_by_id != actor.pk:
+        recipients.setdefault(recommendation.created_by_id, recommendation.created_by)
+    announce(
+        decision_made,
+        sender=Decision,
+        organisation=recommendation.organisation,
+        actor=actor,
+        recipients=list(recipients.values()),
+        target=recommendation,
+        url=reverse("recommendations:detail", args=[recommendation.pk]),
+        summary=f"{actor} {decision.get_outcome_display().lower()} the recommendation “{recommendation.title}”",
+    )

@@ -1,0 +1,88 @@
+"""Sign-off pages: an approver's decision on a recommendation, and the owners' policy and approvers.
+
+Outsiders get 404 (``get_for_member``); members who may not decide get a 403 that says why.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.models import Membership
+from apps.accounts.scoping import MemberRequest, get_for_member, member_required
+from apps.recommendations.models import Recommendation
+from apps.signoff import services
+from apps.signoff.forms import ApproverForm, DecisionForm, PolicyForm
+from apps.signoff.status import sign_off_state
+
+OWNER = Membership.Role.OWNER
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def decide(request: MemberRequest, pk: int) -> HttpResponse:
+    rec = get_for_member(request, Recommendation.objects.select_related("created_by", "organisation"), pk=pk)
+    why_not = services.refusal(recommendation=rec, membership=request.membership)
+    if why_not is not None:
+        raise PermissionDenied(why_not)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decide(
+                recommendation=rec,
+                membership=request.membership,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.SignOffConflict as exc:
+            return _refused(request, exc.message, back=rec, status=409)
+        messages.success(request, f"Recorded: you {decision.get_outcome_display().lower()} this recommendation.")
+        return redirect("recommendations:detail", pk=rec.pk)
+    context = {"rec": rec, "state": sign_off_state(rec.pk), "form": form}
+    return render(request, "signoff/decide.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(OWNER)
+def policy(request: MemberRequest) -> HttpResponse:
+    current = services.policy_for(request.organisation)
+    form = PolicyForm(
+        request.POST or None, initial={"required": current.required, "approvals_needed": current.approvals_needed}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_policy(
+                organisation=request.organisation,
+                required=form.cleaned_data["required"],
+                approvals_needed=form.cleaned_data["approvals_needed"],
+                user=request.user,
+            )
+        except services.PolicyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Sign-off settings saved. They apply to recommendations stored from now on.")
+            return redirect("accounts:members")
+    return render(request, "signoff/policy.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required(OWNER)
+def approver(request: MemberRequest, pk: int) -> HttpResponse:
+    membership = get_for_member(request, Membership.objects.select_related("user"), pk=pk)
+    form = ApproverForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "Choose approver or not an approver.", status=400)
+    try:
+        services.set_approver(membership=membership, can_approve=form.cleaned_data["can_approve"])
+    except services.PolicyError as exc:
+        return _refused(request, exc.message, status=400)
+    what = "is now an approver" if membership.can_approve else "is no longer an approver"
+    messages.success(request, f"{membership.user.email} {what}.")
+    return redirect("accounts:members")
+
+
+def _refused(request: MemberRequest, message: str, *, status: int, back: Recommendation | None = None) -> HttpResponse:
+    return render(request, "signoff/refused.html", {"message": message, "rec": back}, status=status)

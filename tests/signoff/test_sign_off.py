@@ -1,0 +1,260 @@
+"""Sign-off through the pages, then the database: asking, approving, rejecting, once each, immutably."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, InternalError, transaction
+from django.dispatch import Signal
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.common.events import approval_requested, decision_made
+from apps.playbooks.models import Playbook
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import save_what_if
+from apps.signoff.models import Decision, DecisionStatus, SignOff
+from apps.signoff.status import sign_off_state
+from tests.factories import AssessmentFactory
+from tests.signoff.conftest import COMPLETE, decide, require_approval, stored
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def heard() -> Iterator[list[dict[str, Any]]]:
+    """What the team events announced (the notifications, activity and webhooks listen to the same)."""
+    got: list[dict[str, Any]] = []
+
+    def listen(signal: Signal, **kwargs: Any) -> None:
+        got.append(kwargs)
+
+    approval_requested.connect(listen, dispatch_uid="test-heard-approval")
+    decision_made.connect(listen, dispatch_uid="test-heard-decision")
+    yield got
+    approval_requested.disconnect(dispatch_uid="test-heard-approval")
+    decision_made.disconnect(dispatch_uid="test-heard-decision")
+
+
+def test_without_a_policy_a_recommendation_needs_no_sign_off(
+    buyer: User, organisation: Organisation, playbook: Playbook, buyer_client: Client
+) -> None:
+    rec = stored(organisation, buyer, playbook)
+    assert sign_off_state(rec.pk).status == DecisionStatus.NOT_REQUIRED
+    assert not SignOff.objects.exists()
+    assert 'id="sign-off"' not in buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+
+
+def test_when_approval_is_required_a_submitted_recommendation_awaits_it_and_the_approvers_are_asked(
+    buyer: User,
+    approver: User,
+    colleague: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    buyer_client: Client,
+    heard: list[dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    response = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"})
+    assert response.status_code == 302
+    assessment = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Fund research", playbook=playbook, answers=COMPLETE
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = buyer_client.post(reverse("recommendations:submit", args=[assessment.pk]))
+    rec = Recommendation.objects.get(assessment=assessment)
+    assert SignOff.objects.get(recommendation=rec).approvals_needed == 1
+    page = buyer_client.get(response["Location"]).content.decode()
+    assert "Awaiting approval" in page and "needs 1 approval" in page
+    # A member who may not decide is told why, and gets no form.
+    assert "Only approvers can approve or reject" in page and 'action="/sign-off/' not in page
+    [asked] = heard
+    assert asked["kind"] == "approval_requested" and asked["target"] == rec
+    assert asked["recipients"] == [approver] and asked["actor"] == buyer
+    assert asked["url"] == f"/recommendations/{rec.pk}/"
+
+
+def test_an_approver_approves_with_an_optional_reason_and_the_author_is_told(
+    buyer: User,
+    approver: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    approver_client: Client,
+    heard: list[dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    page = approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert f'action="/sign-off/recommendations/{rec.pk}/decide/"' in page  # the approver gets the form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = decide(approver_client, rec, "approved")
+    assert response.status_code == 302 and response["Location"] == f"/recommendations/{rec.pk}/"
+    decision = Decision.objects.get()
+    assert (decision.recommendation, decision.approver, decision.outcome, decision.reason) == (
+        rec,
+        approver,
+        "approved",
+        "",
+    )
+    assert sign_off_state(rec.pk).status == DecisionStatus.APPROVED
+    page = approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "Approved by 1 approver" in page and "cfo@acme.test</strong> approved it" in page
+    told = [e for e in heard if e["kind"] == "decision_made"]
+    assert [e["recipients"] for e in told] == [[buyer]]
+    assert "approved" in told[0]["summary"] and told[0]["target"] == rec
+
+
+def test_a_rejection_needs_a_reason_and_nothing_is_stored_without_one(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    for reason in ("", "   \n  "):
+        response = decide(approver_client, rec, "rejected", reason)
+        assert response.status_code == 400
+        assert "Say why you reject it" in response.content.decode()
+    assert not Decision.objects.exists()
+    assert decide(approver_client, rec, "rejected", "  The PHI answer is wrong.  ").status_code == 302
+    assert Decision.objects.get().reason == "The PHI answer is wrong."
+    assert sign_off_state(rec.pk).status == DecisionStatus.REJECTED
+
+
+def test_an_approver_decides_once_and_the_first_decision_stands(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    require_approval(organisation, approvals=1)
+    rec = stored(organisation, buyer, playbook)
+    assert decide(approver_client, rec, "approved").status_code == 302
+    response = decide(approver_client, rec, "rejected", "Changed my mind")
+    assert response.status_code == 409
+    assert "You already approved this recommendation" in response.content.decode()
+    assert list(Decision.objects.values_list("outcome", flat=True)) == ["approved"]
+
+
+def test_two_approvals_needed_it_awaits_the_second_and_a_rejection_by_anyone_ends_it(
+    buyer: User,
+    approver: User,
+    second_approver: User,
+    colleague: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    approver_client: Client,
+    second_approver_client: Client,
+) -> None:
+    require_approval(organisation, approvals=2)
+    rec = stored(organisation, buyer, playbook)
+    assert decide(approver_client, rec, "approved").status_code == 302
+    state = sign_off_state(rec.pk)
+    assert (state.status, state.approvals, state.approvals_needed) == (DecisionStatus.AWAITING, 1, 2)
+    assert decide(second_approver_client, rec, "approved").status_code == 302
+    assert sign_off_state(rec.pk).status == DecisionStatus.APPROVED
+
+    other = stored(organisation, buyer, playbook, "Second")
+    assert decide(second_approver_client, other, "rejected", "Too risky for the pilot").status_code == 302
+    response = decide(approver_client, other, "approved")
+    assert response.status_code == 409 and "already rejected" in response.content.decode()
+    assert sign_off_state(other.pk).status == DecisionStatus.REJECTED
+    assert Decision.objects.filter(recommendation=other).count() == 1
+
+
+def test_a_member_who_is_not_an_approver_gets_403_with_the_reason(
+    buyer: User,
+    approver: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    buyer_client: Client,
+    colleague_client: Client,
+    viewer_client: Client,
+) -> None:
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    for client in (colleague_client, viewer_client):
+        response = decide(client, rec, "approved")
+        assert response.status_code == 403
+        assert "Only approvers can approve or reject" in response.content.decode()
+        assert client.get(reverse("signoff:decide", args=[rec.pk])).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_the_member_who_stored_it_cannot_approve_it_even_as_an_approver(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    require_approval(organisation)
+    rec = stored(organisation, approver, playbook)
+    response = decide(approver_client, rec, "approved")
+    assert response.status_code == 403 and "another approver must decide it" in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_an_outsider_gets_404_and_decides_nothing(
+    buyer: User, organisation: Organisation, playbook: Playbook, outsider: User, outsider_client: Client
+) -> None:
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    outsider.memberships.update(can_approve=True)  # an approver elsewhere is nobody here
+    assert decide(outsider_client, rec, "approved").status_code == 404
+    assert outsider_client.get(reverse("signoff:decide", args=[rec.pk])).status_code == 404
+    assert not Decision.objects.exists()
+
+
+def test_a_recommendation_that_needs_no_sign_off_cannot_be_decided(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    rec = stored(organisation, buyer, playbook)
+    response = decide(approver_client, rec, "approved")
+    assert response.status_code == 409 and "needs no sign-off" in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_cannot_be_changed_or_deleted_even_in_the_database(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    decide(approver_client, rec, "rejected", "Wrong data class")
+    decision = Decision.objects.get()
+    for change in (
+        lambda: Decision.objects.filter(pk=decision.pk).update(outcome="approved"),
+        lambda: Decision.objects.filter(pk=decision.pk).delete(),
+        lambda: SignOff.objects.filter(recommendation=rec).update(approvals_needed=5),
+        lambda: SignOff.objects.filter(recommendation=rec).delete(),
+    ):
+        with pytest.raises((IntegrityError, InternalError), match="immutable"), transaction.atomic():
+            change()
+    with pytest.raises(RuntimeError, match="immutable"):
+        decision.save()
+    assert Decision.objects.get().outcome == "rejected"
+    assert sign_off_state(rec.pk).status == DecisionStatus.REJECTED
+
+
+def test_a_what_if_copy_or_a_rescore_is_a_new_recommendation_that_needs_its_own_approval(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    decide(approver_client, rec, "approved")
+    copy = save_what_if(recommendation=rec, answers={**COMPLETE, "judgement": False}, title="What if", user=buyer)
+    assert copy.recommendation is not None and copy.recommendation.pk != rec.pk
+    assert sign_off_state(copy.recommendation.pk).status == DecisionStatus.AWAITING
+    assert sign_off_state(rec.pk).status == DecisionStatus.APPROVED
+
+
+def test_changing_the_policy_later_keeps_what_earlier_recommendations_needed(
+    buyer: User,
+    approver: User,
+    second_approver: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    buyer_client: Client,
+) -> None:
+    require_approval(organisation, approvals=2)
+    before = stored(organisation, buyer, playbook, "Before")
+    assert buyer_client.post(reverse("signoff:policy"), {"approvals_needed": "1"}).status_code == 302
+    after = stored(organisation, buyer, playbook, "After")
+    assert sign_off_state(before.pk).status == DecisionStatus.AWAITING
+    assert sign_off_state(before.pk).approvals_needed == 2
+    assert sign_off_state(after.pk).status == DecisionStatus.NOT_REQUIRED
