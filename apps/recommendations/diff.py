@@ -150,12 +150,27 @@ def _risks(rec: Recommendation) -> str:
     return "; ".join(f"{r.title} ({r.severity})" for r in rec.record.evaluation.risks) or "none"
 
 
+def _requirements(rec: Recommendation) -> str:
+    return "; ".join(r.text for r in rec.record.evaluation.requirements) or "none"
+
+
+def _trade_offs(rec: Recommendation) -> str:
+    return "; ".join(c.text for c in rec.record.evaluation.conflicts) or "none"
+
+
+def _conditions(rec: Recommendation) -> str:
+    return "; ".join(c.text for c in rec.record.evaluation.conditions) or "none"
+
+
 def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
     rows = [
         ("Verdict", lambda r: r.get_verdict_display()),
+        ("Conditions of the verdict", _conditions),
         ("Fit score", lambda r: str(r.fit_score)),
         ("Engagement models (top three)", _models),
         ("Cost (likely)", _cost),
+        ("What you require", _requirements),
+        ("Trade-offs to decide", _trade_offs),
         ("Regimes", _regimes),
         ("Risks", _risks),
         ("Playbook version", _version),

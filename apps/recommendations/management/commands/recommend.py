@@ -59,6 +59,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             # Printed only, never stored: a result scored on missing answers says so where a reader looks first.
             document = {"incomplete": bool(missing), **snapshot}
+            document["evaluation"] = _contract(document["evaluation"])
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
             text = self._text(read_snapshot(snapshot))
@@ -95,6 +96,13 @@ class Command(BaseCommand):
         if ev.missing_required:
             out.append("Not answered (required): " + ", ".join(ev.missing_required))
         out += [f"BLOCKER: {b.name}: {b.reason}" for b in ev.blockers]
+        if ev.conditions and ev.verdict != "doesnt_win":
+            out.append("\nConditions:")
+            out += [f"  [ ] {c.text}" for c in ev.conditions]
+        if ev.requirements:
+            out.append("\nYou require:")
+            out += [f"  {r.text}" for r in ev.requirements]
+        out += [f"TRADE-OFF: {c.text}" for c in ev.conflicts]
         out.append("\nWhy:")
         out += [f"  {r.fit_points:+d}  {r.name}" for r in ev.fired if r.fit_points]
         out.append("\nEngagement models:")
@@ -116,3 +124,18 @@ class Command(BaseCommand):
         else:
             out.append(f"\nCost: not estimated ({cost.reason})")
         return "\n".join(out)
+
+
+def _contract(evaluation: dict[str, Any]) -> dict[str, Any]:
+    """The evaluation as docs/exports.md's ``recommend`` contract gives it: ``requirements`` as ``{hard,
+    preferences}`` (the stored snapshot keeps them as two lists), ``conflicts`` and ``conditions`` always
+    lists. Every other key is the snapshot's, unchanged."""
+    return {
+        **evaluation,
+        "requirements": {
+            "hard": evaluation.get("requirements") or [],
+            "preferences": evaluation.get("preferences") or [],
+        },
+        "conflicts": evaluation.get("conflicts") or [],
+        "conditions": evaluation.get("conditions") or [],
+    }

@@ -1,0 +1,247 @@
+"""Advice a CFO and a lawyer would sign, on the reference playbook: textbook KPO wins outright, verdicts state
+their conditions (result page, memo, what-if, compare, ``recommend``), personal data moves fit and risks,
+each model's "avoid when" note holds in the ranking, and no golden case sits on a threshold."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.engine.evaluate import outcome
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+TEXTBOOK = "Textbook KPO: a US fund's steady equity research"
+BROKER = "US broker-dealer: credit research drafted offshore"
+PILOT = "Run a paid pilot of about 3 months on real work"
+REG_AC = "Name the research analyst who certifies each report under Reg AC"
+
+
+def answers_of(reference: Playbook, case: str, **changes: Any) -> dict[str, Any]:
+    return {**reference.golden_cases.get(name__startswith=case).answers, **changes}
+
+
+def evaluated(reference: Playbook, case: str, **changes: Any) -> Any:
+    compiled = compiled_playbook(reference)
+    answers, problems = clean_answers(compiled.questions, answers_of(reference, case, **changes))
+    assert not problems
+    return evaluate(compiled, answers)
+
+
+def submitted(reference: Playbook, organisation: Organisation, user: User, case: str) -> Any:
+    a = AssessmentFactory(
+        organisation=organisation,
+        created_by=user,
+        title=case[:40],
+        playbook=reference,
+        answers=answers_of(reference, case),
+    )
+    return submit_and_recommend(assessment=a, user=user)
+
+
+def test_textbook_kpo_wins_outright_clear_of_the_threshold_and_states_its_conditions(reference: Playbook) -> None:
+    ev = evaluated(reference, TEXTBOOK)
+
+    assert ev.verdict == "wins" and ev.fit_score >= reference.wins_threshold + 5
+    assert ev.top_model == "captive-team"
+    texts = [c.text for c in ev.conditions]
+    assert any(t.startswith(PILOT) for t in texts)
+    assert any(t.startswith("Agree how quality is measured") for t in texts)
+    assert any(t.startswith("Put information barriers") for t in texts)
+
+
+def test_no_golden_case_sits_exactly_on_a_threshold(reference: Playbook) -> None:
+    compiled = compiled_playbook(reference)
+    on_the_line = []
+    for case in reference.golden_cases.all():
+        answers, _ = clean_answers(compiled.questions, case.answers)
+        score = outcome(compiled, answers).unblocked_score
+        if score in (reference.wins_threshold, reference.conditional_threshold):
+            on_the_line.append((case.name, score))
+    assert on_the_line == []
+
+
+def test_the_result_page_lists_a_conditional_verdicts_conditions(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submitted(reference, organisation, buyer, BROKER)
+    assert rec.verdict == "conditional"
+
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+
+    assert "Conditions of this verdict" in page
+    assert REG_AC in page and PILOT in page
+    stored = [c.text for c in rec.record.evaluation.conditions]
+    assert any(t.startswith(REG_AC) for t in stored)
+
+
+def test_a_verdict_that_does_not_win_lists_no_conditions(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submitted(reference, organisation, buyer, "Textbook research that must not leave the country")
+    assert rec.verdict == "doesnt_win" and rec.record.evaluation.conditions
+
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+
+    assert "Conditions of this verdict" not in page
+
+
+def test_the_memo_shows_conditions_requirements_and_trade_offs(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = submitted(reference, organisation, buyer, "Conflict: US buyer needing 4 h overlap")
+
+    html = render_memo_html(rec, "http://testserver/")
+
+    assert "Conditions of this verdict" in html and PILOT in html
+    assert "What you require" in html
+    assert "At least 4 h a day of overlap with the US Eastern working day" in html
+    assert "Trade-offs to decide" in html and "You prefer India" in html
+
+
+def test_what_if_shows_the_conditions_requirements_and_trade_offs_of_the_changed_answers(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submitted(reference, organisation, buyer, TEXTBOOK)
+    page = buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode()
+    assert "Conditions of this verdict" in page and "Trade-offs to decide" not in page
+
+    response = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]),
+        {"overlap_hours": "4", "preferred_region": "india"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert "What you require" in fragment and "Trade-offs to decide" in fragment
+    assert "You prefer India" in fragment
+    assert PILOT in fragment
+
+
+def test_compare_shows_requirements_trade_offs_and_conditions(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    one = submitted(reference, organisation, buyer, TEXTBOOK)
+    two = submitted(reference, organisation, buyer, "Conflict: US buyer needing 4 h overlap")
+
+    page = buyer_client.get(reverse("recommendations:compare"), {"ids": [one.pk, two.pk]}).content.decode()
+
+    for row in ("Conditions of the verdict", "What you require", "Trade-offs to decide"):
+        assert row in page
+    assert "You prefer India" in page
+    assert REG_AC not in page  # neither is a broker-dealer's research
+
+
+def test_recommend_json_carries_requirements_conflicts_and_conditions(reference: Playbook, tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers_of(reference, "Conflict: US buyer needing 4 h overlap")))
+    out = StringIO()
+
+    call_command("recommend", "--answers", str(path), "--format", "json", stdout=out)
+
+    ev = json.loads(out.getvalue())["evaluation"]
+    assert set(ev["requirements"]) == {"hard", "preferences"}
+    assert [r["code"] for r in ev["requirements"]["hard"]][:1] == ["overlap"]
+    assert [p["code"] for p in ev["requirements"]["preferences"]] == ["preferred_region"]
+    assert [c["code"] for c in ev["conflicts"]] == ["preferred_region:overlap"]
+    assert all(set(c) == {"text", "rule", "name"} for c in ev["conditions"])
+    assert any(c["text"].startswith(PILOT) for c in ev["conditions"])
+    assert ev["top_model"] == "captive-team" and ev["locations"][0]["code"] != "india"
+
+
+def test_recommend_json_has_empty_lists_when_nothing_conflicts(reference: Playbook, tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers_of(reference, "Textbook KPO: steady market analytics")))
+    out = StringIO()
+
+    call_command("recommend", "--answers", str(path), "--format", "json", stdout=out)
+
+    ev = json.loads(out.getvalue())["evaluation"]
+    assert ev["conflicts"] == [] and ev["requirements"]["preferences"] == []
+    assert [r["code"] for r in ev["requirements"]["hard"]] == ["overlap"]
+
+
+@pytest.mark.parametrize(
+    ("category", "regime", "transfer_risk"),
+    [
+        ("eu-personal", "gdpr", "EU personal data transferred outside the EEA without a valid transfer mechanism"),
+        ("uk-personal", "uk-gdpr", "UK personal data transferred abroad without a valid transfer mechanism"),
+        ("california-personal", "ccpa", None),
+        ("india-personal", "dpdp", None),
+    ],
+)
+def test_personal_data_moves_fit_and_risks_and_states_its_processor_terms(
+    reference: Playbook, category: str, regime: str, transfer_risk: str | None
+) -> None:
+    without = evaluated(reference, TEXTBOOK)
+    ev = evaluated(reference, TEXTBOOK, data_categories=["mnpi-research", category])
+
+    assert ev.unblocked_score == without.unblocked_score - 5
+    assert regime in ev.regime_codes and regime not in without.regime_codes
+    risks = {r.title for r in ev.risks}
+    assert "Personal data moves before processor terms or a transfer mechanism are in place" in risks
+    if transfer_risk:
+        assert transfer_risk in risks
+    added = {c.rule for c in ev.conditions} - {c.rule for c in without.conditions}
+    assert len(added) == 1 and len(ev.conditions) == len(without.conditions) + 1
+
+
+def test_managed_services_never_rank_first_for_undocumented_tacit_work(reference: Playbook) -> None:
+    compiled = compiled_playbook(reference)
+    base = answers_of(reference, "Cost model: objectively measured analytics bought as a managed service")
+    assert outcome(compiled, base).top_model == "managed-services"
+    for quality, pattern, team, mgmt, ownership in itertools.product(
+        ("objective", "partly"),
+        ("steady", "seasonal"),
+        (2, 4, 8),
+        (0, 3),
+        ("provider-outcome", "provider-team", "pay-as-needed"),
+    ):
+        answers, _ = clean_answers(
+            compiled.questions,
+            {
+                **base,
+                "codifiability": "tacit",
+                "process_documented": "undocumented",
+                "quality_measurable": quality,
+                "volume_pattern": pattern,
+                "peak_share": 60,
+                "team_size": team,
+                "mgmt_hours": mgmt,
+                "delivery_ownership": ownership,
+            },
+        )
+        assert outcome(compiled, answers).top_model != "managed-services", (quality, pattern, team, mgmt, ownership)
+
+
+def test_a_shared_pool_never_ranks_first_for_privileged_legal_material(reference: Playbook) -> None:
+    compiled = compiled_playbook(reference)
+    base = answers_of(reference, "Avoid when: privileged legal review")
+    pool, _ = clean_answers(compiled.questions, {**base, "data_categories": ["none"], "licensed_signoff": ["none"]})
+    assert outcome(compiled, pool).top_model == "shared-pool"  # the same need without privileged material
+    for hours, ip, specificity in itertools.product((300, 900), ("low", "medium"), ("low", "moderate")):
+        answers, _ = clean_answers(
+            compiled.questions, {**base, "annual_hours": hours, "ip_sensitivity": ip, "asset_specificity": specificity}
+        )
+        assert outcome(compiled, answers).top_model != "shared-pool", (hours, ip, specificity)
+
+
+def test_the_home_market_offers_the_euro_area(reference: Playbook) -> None:
+    question = compiled_playbook(reference).questions["home_market"]
+
+    assert {"us", "uk", "eu"} <= question.option_codes
