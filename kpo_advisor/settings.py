@@ -287,3 +287,10 @@ REFERENCE_LOADERS = [
 
 # JSON API: calls per key per minute before a 429 with Retry-After (apps/api/services.py count_call).
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
+
+# Webhooks (apps/api/webhooks.py, docs/api.md): the address links in payloads start with, the time an endpoint
+# gets to answer, and whether private and loopback targets are allowed (development and tests only: in
+# production they would let an owner make the server call its own network).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from apps.api.models import Scope
+from apps.api import webhooks
+from apps.api.models import Scope, WebhookEvent
 
 
 class ApiKeyForm(forms.Form):
@@ -19,3 +20,23 @@ class ApiKeyForm(forms.Form):
         if not name:
             raise forms.ValidationError("Name the key.")
         return name
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        max_length=500,
+        assume_scheme="https",
+        label="URL",
+        help_text="Where to POST the events, e.g. https://sourcing.example.com/hooks/kpo.",
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple, initial=[WebhookEvent.RECOMMENDATION_STORED]
+    )
+
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data["url"])
+        try:
+            webhooks.resolve(url)
+        except webhooks.BlockedTarget as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return url

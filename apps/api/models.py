@@ -7,6 +7,7 @@ guessed that a slow password hash would protect.
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -96,3 +97,80 @@ class IdempotentResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.key}: {self.status}"
+
+
+class WebhookEvent(models.TextChoices):
+    RECOMMENDATION_STORED = "recommendation.stored", "A recommendation is stored (submit, saved what-if, re-score)"
+    DECISION_MADE = "decision.made", "An approver approves or rejects a recommendation"
+
+
+class WebhookEndpointQuerySet(models.QuerySet["WebhookEndpoint"]):
+    def active(self) -> WebhookEndpointQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class WebhookEndpoint(models.Model):
+    """Where an organisation's events are sent. The secret signs every delivery (HMAC-SHA256), so unlike
+    an API key's it must be kept as it is: the page shows it once, and nothing else ever shows it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=500)
+    events = ArrayField(models.CharField(max_length=40, choices=WebhookEvent.choices))
+    secret = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Removed endpoints are kept (not deleted) so their deliveries stay listed for the record.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(events__contained_by=list(WebhookEvent.values)) & ~models.Q(events=[]),
+                name="webhook_known_events",
+            ),
+            models.CheckConstraint(condition=models.Q(url__regex=r"^https?://"), name="webhook_url_http"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one endpoint: what was sent, and how its last attempt went."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    # Sent as the payload's ``id`` and the ``KPO-Webhook-Id`` header: receivers drop a repeat by it.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The organisation is kept on the row (not only through the endpoint) so every tenant query filters by it.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.CharField(max_length=500, blank=True)  # the start of it
+    error = models.CharField(max_length=300, blank=True)  # no response at all: refused, timed out, blocked
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_by_endpoint")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="delivered") | models.Q(response_code__gte=200, response_code__lt=300),
+                name="webhook_delivered_has_2xx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint_id}: {self.status}"

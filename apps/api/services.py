@@ -1,5 +1,5 @@
-"""API keys (make, revoke, check), the per-key rate limit and idempotent replays. Writes run in one
-transaction each."""
+"""API keys (make, revoke, check), the per-key rate limit, idempotent replays, and webhook endpoints and
+their deliveries. Writes run in one transaction each."""
 
 from __future__ import annotations
 
@@ -7,17 +7,29 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
-from apps.api.models import ApiKey, IdempotentResponse, RateCounter, Scope
+from apps.api import webhooks
+from apps.api.models import (
+    ApiKey,
+    IdempotentResponse,
+    RateCounter,
+    Scope,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from apps.common import events as team_events
 
 KEY_PREFIX = "kpo"
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -143,3 +155,96 @@ def idempotent(
                 created_at=now,
             )
         return status, body
+
+
+# Webhooks
+
+
+class WebhookError(Exception):
+    """Refused with a message for the owner; nothing was written."""
+
+
+# The signal kinds (apps/common/events.py) that webhooks carry, by the event name receivers see.
+WEBHOOK_EVENT_OF_KIND = {
+    team_events.KINDS[team_events.recommendation_stored]: WebhookEvent.RECOMMENDATION_STORED,
+    team_events.KINDS[team_events.decision_made]: WebhookEvent.DECISION_MADE,
+}
+SECRET_PREFIX = "whsec_"
+
+
+def create_webhook_endpoint(
+    *, organisation: Organisation, user: User, url: str, events: Iterable[str]
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint and return it with its signing secret (shown to the owner once)."""
+    chosen = [e for e in WebhookEvent.values if e in set(events)]
+    if not chosen:
+        raise WebhookError("Choose at least one event.")
+    try:
+        webhooks.resolve(url)
+    except webhooks.BlockedTarget as refused:
+        raise WebhookError(str(refused)) from None
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            organisation=organisation, url=url, events=chosen, secret=secret, created_by=user
+        )
+    return endpoint, secret
+
+
+def remove_webhook_endpoint(*, endpoint: WebhookEndpoint) -> None:
+    """Stop sending to the endpoint (its deliveries stay listed); a repeat keeps the first time."""
+    WebhookEndpoint.objects.filter(pk=endpoint.pk, removed_at__isnull=True).update(removed_at=timezone.now())
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _recommendation_links(recommendation_id: int) -> dict[str, Any]:
+    return {
+        "id": recommendation_id,
+        "url": _absolute(reverse("recommendations:detail", args=[recommendation_id])),
+        "api_url": _absolute(reverse("api:recommendation_get", kwargs={"recommendation_id": recommendation_id})),
+    }
+
+
+def webhook_payload(*, uid: str, event: str, organisation_id: int, target: Any, url: str, when: datetime) -> dict:
+    """The documented payload (docs/api.md "Webhooks"): ids and links only, never answers, figures or titles;
+    the receiver reads the rest through the API with its key, which keeps the key's scopes in charge."""
+    if event == WebhookEvent.RECOMMENDATION_STORED:
+        data = {"recommendation": _recommendation_links(target.pk)}
+    else:
+        data = {"decision": {"id": target.pk, "url": _absolute(url)}}
+        recommendation_id = getattr(target, "recommendation_id", None)
+        if recommendation_id is not None:
+            data["recommendation"] = _recommendation_links(recommendation_id)
+    created = when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return {"id": uid, "event": event, "created": created, "organisation": {"id": organisation_id}, "data": data}
+
+
+def queue_deliveries(*, kind: str, organisation: Organisation, target: Any, url: str) -> list[WebhookDelivery]:
+    """One delivery per active endpoint of the organisation that takes this event, each sent by a task.
+
+    Runs after the event's transaction committed (``events.announce``); the rows and their tasks are
+    written in one transaction of their own, so a delivery never exists without its task or the reverse."""
+    from apps.api.tasks import send_delivery  # tasks import this module
+
+    event = WEBHOOK_EVENT_OF_KIND.get(kind)
+    if event is None:
+        return []
+    endpoints = WebhookEndpoint.objects.active().filter(organisation=organisation, events__contains=[event])
+    made = []
+    with transaction.atomic():
+        for endpoint in endpoints:
+            uid = uuid.uuid4()
+            payload = webhook_payload(
+                uid=str(uid), event=event, organisation_id=organisation.pk, target=target, url=url, when=timezone.now()
+            )
+            made.append(
+                WebhookDelivery.objects.create(
+                    uid=uid, organisation=organisation, endpoint=endpoint, event=event, payload=payload
+                )
+            )
+        for delivery in made:
+            send_delivery(delivery=delivery, attempt=1)
+    return made

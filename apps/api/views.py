@@ -1,18 +1,20 @@
-"""Owners make and revoke their organisation's API keys. A new key's secret is shown once, on the page
-that answers the POST (never stored, never redirected through the session)."""
+"""Owners make and revoke their organisation's API keys, and register webhook endpoints and see their
+deliveries. A new key's secret, and a new endpoint's signing secret, is shown once, on the page that answers
+the POST (never redirected through the session)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import MemberRequest, get_for_member, member_required
 from apps.api import services
-from apps.api.forms import ApiKeyForm
-from apps.api.models import ApiKey
+from apps.api.forms import ApiKeyForm, WebhookForm
+from apps.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
 
 OWNER = Membership.Role.OWNER
 
@@ -42,3 +44,48 @@ def key_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     services.revoke_api_key(api_key=key)
     messages.success(request, f"Revoked the key “{key.name}” ({key.prefix}); calls with it now get a 401.")
     return redirect("api_keys:list")
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(OWNER)
+def webhook_list(request: MemberRequest) -> HttpResponse:
+    form = WebhookForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _endpoint, secret = services.create_webhook_endpoint(
+                organisation=request.organisation,
+                user=request.user,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+            )
+            form = WebhookForm()
+        except services.WebhookError as refused:
+            form.add_error(None, str(refused))
+    endpoints = WebhookEndpoint.objects.filter(organisation=request.organisation).annotate(
+        pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
+        failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)),
+    )
+    context = {"form": form, "endpoints": endpoints, "secret": secret}
+    return render(request, "api/webhooks.html", context, status=400 if form.errors else 200)
+
+
+DELIVERIES_SHOWN = 100
+
+
+@require_GET
+@member_required(OWNER)
+def webhook_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    endpoint = get_for_member(request, WebhookEndpoint, pk=pk)
+    deliveries = WebhookDelivery.objects.filter(organisation=request.organisation, endpoint=endpoint).defer("payload")
+    context = {"endpoint": endpoint, "deliveries": deliveries[:DELIVERIES_SHOWN], "shown": DELIVERIES_SHOWN}
+    return render(request, "api/webhook_detail.html", context)
+
+
+@require_POST
+@member_required(OWNER)
+def webhook_remove(request: MemberRequest, pk: int) -> HttpResponse:
+    endpoint = get_for_member(request, WebhookEndpoint, pk=pk)
+    services.remove_webhook_endpoint(endpoint=endpoint)
+    messages.success(request, f"Removed the webhook to {endpoint.url}; nothing more is sent to it.")
+    return redirect("api_keys:webhooks")

@@ -36,6 +36,8 @@ diligence_assigned = Signal()
 diligence_overdue = Signal()
 comment_posted = Signal()
 answers_changed = Signal()
+# A recommendation was stored (submit, a saved what-if, a re-score); ``target`` is the Recommendation.
+recommendation_stored = Signal()
 
 # The name each kind is stored and offered under (notification preferences, activity, webhooks).
 KINDS: dict[Signal, str] = {
@@ -49,6 +51,7 @@ KINDS: dict[Signal, str] = {
     diligence_overdue: "diligence_overdue",
     comment_posted: "comment_posted",
     answers_changed: "answers_changed",
+    recommendation_stored: "recommendation_stored",
 }
 
 

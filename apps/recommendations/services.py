@@ -14,9 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.common import events
+from apps.common.events import announce
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -102,6 +105,17 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
         # Whether it needs approval is fixed as it is stored, in the same transaction (apps/signoff), so it is
         # never seen without its sign-off; a re-score or saved what-if comes through here and is asked anew.
         signoff.open_sign_off(recommendation=recommendation, user=user)
+        # Webhooks (and any other listener) hear of it once the transaction commits; a rollback announces nothing.
+        announce(
+            events.recommendation_stored,
+            sender=Recommendation,
+            organisation=assessment.organisation,
+            actor=user,
+            recipients=[],
+            target=recommendation,
+            url=reverse("recommendations:detail", args=[recommendation.pk]),
+            summary=f"A recommendation was stored for “{recommendation.title}”.",
+        )
         return recommendation
 
 

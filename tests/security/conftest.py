@@ -16,7 +16,7 @@ from django.apps import apps
 from django.test import Client
 
 from apps.accounts.models import Membership, Organisation, User
-from apps.api.services import create_api_key
+from apps.api.services import create_api_key, create_webhook_endpoint
 from apps.compliance.models import Regime
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Assessment
@@ -61,6 +61,7 @@ class World:
     invitations: Any = None  # tests/accounts/factories.py InvitationWorld: one to the owner, one from Acme
     api_key: Any = None  # an API key of Acme with every scope (apps/api)
     api_secret: str = ""
+    webhook: Any = None  # a webhook endpoint of Acme (apps/api)
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -107,6 +108,9 @@ def world(
     world.vendors = vendor_world(recommendation, buyer)
     world.api_key, world.api_secret = create_api_key(
         organisation=organisation, user=buyer, name="Acme sourcing suite", scopes=["read", "answer", "submit"]
+    )
+    world.webhook, _secret = create_webhook_endpoint(
+        organisation=organisation, user=buyer, url="http://127.0.0.1:9/hooks", events=["recommendation.stored"]
     )
     world.invitations = invitation_world(
         organisation=organisation, other_organisation=other_organisation, owner=buyer, outsider=outsider

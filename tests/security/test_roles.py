@@ -208,6 +208,15 @@ MATRIX += [
         data=lambda w: {"name": "Sourcing suite", "scopes": ["read"]},
     ),
     Row("api_keys:revoke", "POST", OWNER, args=lambda w: [w.api_key.pk]),
+    Row("api_keys:webhooks", "GET", (200, 403, 403, 200, 302)),
+    Row(
+        "api_keys:webhooks",
+        "POST",
+        (200, 403, 403, 200, 302),
+        data=lambda w: {"url": "http://127.0.0.1:9/hooks", "events": ["decision.made"]},
+    ),
+    Row("api_keys:webhook", "GET", (200, 403, 403, 404, 302), args=lambda w: [w.webhook.pk]),
+    Row("api_keys:webhook_remove", "POST", OWNER, args=lambda w: [w.webhook.pk]),
 ]
 
 

@@ -1,0 +1,111 @@
+"""Sending webhook deliveries: the signature, the refusal of private targets, and one HTTP attempt.
+
+Signature (``docs/api.md`` "Webhooks"): ``KPO-Webhook-Signature: v1=<hex>``, the HMAC-SHA256 of
+``"<timestamp>.<body>"`` with the endpoint's secret, where ``<timestamp>`` is the ``KPO-Webhook-Timestamp``
+header (Unix seconds). Signing the timestamp with the body lets a receiver refuse an old delivery replayed
+by someone who captured it.
+
+Private targets: an endpoint may only be a public address, unless ``WEBHOOKS_ALLOW_PRIVATE`` (on in
+development and tests, off in production). Otherwise an owner could make the server call what only the
+server can reach (its database, a cloud's metadata address): server-side request forgery. The address is
+checked when the endpoint is registered and again on every attempt, and the connection is made to the
+address that was checked, so a DNS answer that changes between the check and the connection cannot
+smuggle a private one in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+USER_AGENT = "KPO-Advisor-Webhooks/1"
+BODY_KEPT = 500  # characters of the response body kept on the delivery row
+
+
+class BlockedTarget(Exception):
+    """The URL names (or resolves to) an address webhooks may not call; the message says why."""
+
+
+def signature(*, secret: str, timestamp: int, body: bytes) -> str:
+    """The ``KPO-Webhook-Signature`` header's value for this body sent at ``timestamp``."""
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
+    return "v1=" + mac.hexdigest()
+
+
+def verify(*, secret: str, timestamp: str, body: bytes, header: str) -> bool:
+    """What a receiver does (the documented check), used by the tests' listener."""
+    if not timestamp.isdigit():
+        return False
+    return hmac.compare_digest(signature(secret=secret, timestamp=int(timestamp), body=body), header)
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve(url: str) -> tuple[str, int, str]:
+    """The URL's host, port and the address to connect to; raises BlockedTarget for an address webhooks
+    may not call (any private, loopback, link-local or reserved one, unless private targets are allowed)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BlockedTarget("The URL must start with http:// or https:// and name a host.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise BlockedTarget("The URL's port is not a number between 0 and 65535.") from None
+    try:
+        found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise BlockedTarget(f"The host “{parts.hostname}” could not be found.") from None
+    addresses = [str(info[4][0]) for info in found]
+    if not settings.WEBHOOKS_ALLOW_PRIVATE and not all(_public(a) for a in addresses):
+        raise BlockedTarget(
+            f"“{parts.hostname}” is a private, loopback or reserved address; webhooks go to public addresses only."
+        )
+    return parts.hostname, port, addresses[0]
+
+
+@dataclass(frozen=True)
+class Response:
+    code: int
+    body: str
+
+
+def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
+    """One POST of ``body`` to ``url``, no redirects followed, within ``WEBHOOK_TIMEOUT_SECONDS`` per
+    connect and read. Raises BlockedTarget, or OSError (refused, timed out, TLS) when nothing answered."""
+    host, port, address = resolve(url)
+    parts = urlsplit(url)
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = http.client.HTTPSConnection(host, port, timeout=timeout)
+    else:
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+
+    def to_checked_address(_address: Any, timeout: Any = None, source_address: Any = None) -> socket.socket:
+        # The host name still goes into TLS (SNI, certificate check) and the Host header.
+        return socket.create_connection((address, port), timeout, source_address)
+
+    connection._create_connection = to_checked_address  # type: ignore[attr-defined]  # pins the checked address
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        connection.request("POST", path, body=body, headers={"User-Agent": USER_AGENT, **headers})
+        reply = connection.getresponse()
+        start = reply.read(BODY_KEPT * 4).decode("utf-8", errors="replace")[:BODY_KEPT]
+        return Response(reply.status, start)
+    finally:
+        connection.close()

@@ -1,0 +1,397 @@
+"""Webhooks: owners register endpoints; stored recommendations and decisions become signed deliveries,
+sent to a real HTTP listener started by the test, retried with back-off, and listed per endpoint."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
+
+import pytest
+from django.db.models import F
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from apps.accounts.models import Organisation, User
+from apps.api import webhooks
+from apps.api.models import WebhookDelivery, WebhookEndpoint
+from apps.api.services import create_webhook_endpoint
+from apps.api.tasks import FIRST_RETRY, MAX_ATTEMPTS
+from apps.common import events
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Assessment
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import save_what_if
+from tests.factories import AssessmentFactory
+from tests.tasks.conftest import run_worker
+
+pytestmark = pytest.mark.django_db
+
+COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Listener:
+    """A local HTTP server answering each POST with the next of ``codes`` (then 200)."""
+
+    url: str
+    codes: list[int] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    hang: threading.Event | None = None  # set: answer nothing until the test ends (a timeout)
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    state: Listener
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            state.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
+            if state.hang is not None:
+                state.hang.wait(10)
+                return
+            code = state.codes.pop(0) if state.codes else 200
+            reply = b"thanks" if code < 300 else b"listener is down for maintenance"
+            self.send_response(code)
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state = Listener(url=f"http://127.0.0.1:{server.server_address[1]}/hooks/kpo")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    if state.hang is not None:
+        state.hang.set()
+    server.shutdown()
+    server.server_close()
+
+
+def _endpoint(organisation: Organisation, user: User, url: str, *event_names: str) -> tuple[WebhookEndpoint, str]:
+    return create_webhook_endpoint(
+        organisation=organisation, user=user, url=url, events=event_names or ["recommendation.stored"]
+    )
+
+
+def _verified(received: Received, secret: str) -> bool:
+    return webhooks.verify(
+        secret=secret,
+        timestamp=received.headers["kpo-webhook-timestamp"],
+        body=received.body,
+        header=received.headers["kpo-webhook-signature"],
+    )
+
+
+# Registering
+
+
+def test_owner_registers_an_endpoint_and_sees_its_secret_once(
+    buyer_client: Client, organisation: Organisation, listener: Listener
+) -> None:
+    response = buyer_client.post(
+        reverse("api_keys:webhooks"), {"url": listener.url, "events": ["recommendation.stored", "decision.made"]}
+    )
+    assert response.status_code == 200
+    endpoint = WebhookEndpoint.objects.get(organisation=organisation)
+    assert endpoint.events == ["recommendation.stored", "decision.made"]
+    assert endpoint.secret.startswith("whsec_")
+    assert endpoint.secret in response.content.decode()
+    again = buyer_client.get(reverse("api_keys:webhooks")).content.decode()
+    assert listener.url in again and endpoint.secret not in again
+
+
+def test_the_api_keys_page_links_to_webhooks(buyer_client: Client) -> None:
+    assert reverse("api_keys:webhooks") in buyer_client.get(reverse("api_keys:list")).content.decode()
+
+
+def test_an_editor_cannot_register_an_endpoint(colleague_client: Client, listener: Listener) -> None:
+    response = colleague_client.post(reverse("api_keys:webhooks"), {"url": listener.url, "events": ["decision.made"]})
+    assert response.status_code == 403
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8000/", "http://localhost/hook", "http://10.0.0.5/", "http://169.254.169.254/latest/meta-data",
+     "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/"],
+)  # fmt: skip
+def test_private_and_loopback_targets_are_refused_in_production(buyer_client: Client, settings: Any, url: str) -> None:
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    response = buyer_client.post(reverse("api_keys:webhooks"), {"url": url, "events": ["recommendation.stored"]})
+    assert response.status_code == 400
+    assert "public addresses only" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"url": "ftp://example.com/", "events": ["decision.made"]}, "must start with http:// or https://"),
+        ({"url": "not a url", "events": ["decision.made"]}, "Enter a valid URL"),
+        ({"url": "http://127.0.0.1:9/", "events": ["order.shipped"]}, "Select a valid choice"),
+        ({"url": "http://127.0.0.1:9/"}, "This field is required"),
+        ({"url": "http://no-such-host.invalid/", "events": ["decision.made"]}, "could not be found"),
+    ],
+)
+def test_bad_registrations_are_refused_with_a_message(buyer_client: Client, data: dict, message: str) -> None:
+    response = buyer_client.post(reverse("api_keys:webhooks"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_delivery_to_a_private_address_is_refused_when_sent_in_production(
+    organisation: Organisation, buyer: User, listener: Listener, settings: Any, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    # Registered while allowed (or a DNS answer that changed since): every attempt checks again.
+    _endpoint(organisation, buyer, listener.url)
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert listener.received == []
+    assert "public addresses only" in delivery.error and delivery.response_code is None
+
+
+# Delivering
+
+
+def _submit(user: User, organisation: Organisation, playbook: Playbook, capture: Any) -> Recommendation:
+    made = AssessmentFactory(organisation=organisation, created_by=user, playbook=playbook, answers=COMPLETE)
+    assessment = cast(Assessment, made)  # factory_boy's call is typed as the factory, not the model
+    client = Client()
+    client.force_login(user)
+    with capture(execute=True):
+        response = client.post(reverse("recommendations:submit", args=[assessment.pk]))
+    assert response.status_code == 302
+    return Recommendation.objects.get(assessment=assessment)
+
+
+def test_a_submitted_assessment_sends_a_signed_delivery_with_ids_and_links_only(
+    organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    _endpoint_row, secret = _endpoint(organisation, buyer, listener.url)
+    recommendation = _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+
+    [received] = listener.received
+    assert _verified(received, secret)
+    assert not _verified(received, "whsec_someone-elses")
+    assert not webhooks.verify(
+        secret=secret, timestamp=received.headers["kpo-webhook-timestamp"], body=received.body.replace(b"}", b" }"),
+        header=received.headers["kpo-webhook-signature"],
+    )  # fmt: skip
+    payload = json.loads(received.body)
+    delivery = WebhookDelivery.objects.get()
+    assert payload["id"] == str(delivery.uid) == received.headers["kpo-webhook-id"]
+    assert payload["event"] == received.headers["kpo-webhook-event"] == "recommendation.stored"
+    assert payload["organisation"] == {"id": organisation.pk}
+    assert payload["data"]["recommendation"] == {
+        "id": recommendation.pk,
+        "url": f"http://127.0.0.1:8000/recommendations/{recommendation.pk}/",
+        "api_url": f"http://127.0.0.1:8000/api/v1/recommendations/{recommendation.pk}",
+    }
+    # No answers, titles or figures: the receiver reads those through the API with its key.
+    assert "legal" not in received.body.decode() and recommendation.title not in received.body.decode()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 1, 200)
+    assert delivery.response_body == "thanks"
+
+
+def test_each_endpoint_gets_only_the_events_it_takes_and_removed_ones_get_nothing(
+    organisation: Organisation, other_organisation: Organisation, buyer: User, outsider: User, listener: Listener,
+    playbook: Playbook, django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    stored, _ = _endpoint(organisation, buyer, listener.url + "?which=stored", "recommendation.stored")
+    _endpoint(organisation, buyer, listener.url + "?which=decisions", "decision.made")
+    removed, _ = _endpoint(organisation, buyer, listener.url + "?which=removed", "recommendation.stored")
+    removed.removed_at = timezone.now()
+    removed.save()
+    _endpoint(other_organisation, outsider, listener.url + "?which=other", "recommendation.stored")
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    assert [d.endpoint for d in WebhookDelivery.objects.all()] == [stored]
+    assert len(listener.received) == 1
+
+
+def test_a_saved_what_if_is_announced_too(
+    organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    first = _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    _endpoint(organisation, buyer, listener.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = save_what_if(recommendation=first, answers={**COMPLETE, "hours": 9000}, title="More hours", user=buyer)
+    assert made.recommendation is not None
+    payload = WebhookDelivery.objects.get().payload
+    assert payload["data"]["recommendation"]["id"] == made.recommendation.pk
+
+
+def test_a_decision_is_delivered_with_its_recommendation(
+    organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    recommendation = _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    _endpoint_row, secret = _endpoint(organisation, buyer, listener.url, "decision.made")
+
+    @dataclass
+    class Decision:  # what sign-off's decision record carries that the payload reads
+        pk: int
+        recommendation_id: int
+
+    with django_capture_on_commit_callbacks(execute=True):
+        events.announce(
+            events.decision_made, sender=Decision, organisation=organisation, actor=buyer, recipients=[],
+            target=Decision(41, recommendation.pk), url="/signoff/41/", summary="Approved.",
+        )  # fmt: skip
+    [received] = listener.received
+    assert _verified(received, secret)
+    data = json.loads(received.body)["data"]
+    assert data["decision"] == {"id": 41, "url": "http://127.0.0.1:8000/signoff/41/"}
+    assert data["recommendation"]["id"] == recommendation.pk
+
+
+# Retries, on the database queue and the worker
+
+
+@pytest.fixture
+def database_tasks(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _time_passes() -> None:
+    """Make every waiting task due now (the test does not wait for the back-off)."""
+    DBTaskResult.objects.filter(status="READY").update(run_after=F("enqueued_at"))
+
+
+def test_a_failed_delivery_is_retried_after_a_growing_wait_until_it_gets_through(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    listener.codes = [500, 503]
+    _endpoint_row, secret = _endpoint(organisation, buyer, listener.url)
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    run_worker()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
+    assert delivery.response_body == "listener is down for maintenance"
+    assert delivery.next_attempt_at is not None and delivery.last_attempt_at is not None
+    assert delivery.next_attempt_at - delivery.last_attempt_at == FIRST_RETRY
+    waiting = DBTaskResult.objects.get(status="READY")
+    assert waiting.run_after is not None and waiting.run_after > timezone.now()
+    run_worker()  # nothing is due yet
+    assert len(listener.received) == 1
+
+    _time_passes()
+    run_worker()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 2, 503)
+    assert delivery.next_attempt_at - delivery.last_attempt_at == FIRST_RETRY * 4
+
+    _time_passes()
+    run_worker()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 3, 200)
+    assert len(listener.received) == 3 and all(_verified(r, secret) for r in listener.received)
+    assert len({r.headers["kpo-webhook-id"] for r in listener.received}) == 1  # one delivery, three tries
+
+
+def test_a_delivery_is_given_up_after_its_attempts_are_used(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    listener.codes = [500] * 10
+    _endpoint(organisation, buyer, listener.url)
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    for _ in range(MAX_ATTEMPTS + 2):
+        run_worker()
+        _time_passes()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", MAX_ATTEMPTS, None)
+    assert len(listener.received) == MAX_ATTEMPTS
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_an_endpoint_that_never_answers_times_out_and_is_retried(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    settings: Any, django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    listener.hang = threading.Event()
+    _endpoint(organisation, buyer, listener.url)
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    run_worker()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, None)
+    assert delivery.error == "No answer within 1 s."
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_an_attempt_run_twice_is_recorded_once(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    from apps.api.tasks import deliver_webhook
+
+    _endpoint(organisation, buyer, listener.url)
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert deliver_webhook.call(delivery_id=delivery.pk, attempt=1) == "delivered"
+    assert deliver_webhook.call(delivery_id=delivery.pk, attempt=1) == ""  # a worker re-running it
+    assert len(listener.received) == 1
+
+
+# The deliveries page
+
+
+def test_the_deliveries_page_lists_status_attempts_and_the_response(
+    buyer_client: Client, organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any, django_assert_max_num_queries: Any,
+) -> None:  # fmt: skip
+    listener.codes = [418]
+    endpoint, _ = _endpoint(organisation, buyer, listener.url)
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(10):  # the page frame (session, member, inbox) and one for the rows
+        page = buyer_client.get(reverse("api_keys:webhook", args=[endpoint.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "418" in text and "listener is down for maintenance" in text and "200" in text
+    listing = buyer_client.get(reverse("api_keys:webhooks")).content.decode()
+    assert listener.url in listing
+
+
+def test_removing_an_endpoint_stops_deliveries_and_keeps_its_record(
+    buyer_client: Client, organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    endpoint, _ = _endpoint(organisation, buyer, listener.url)
+    response = buyer_client.post(reverse("api_keys:webhook_remove", args=[endpoint.pk]))
+    assert response.status_code == 302
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    endpoint.refresh_from_db()
+    assert endpoint.removed_at is not None
+    assert not WebhookDelivery.objects.exists() and listener.received == []
+    assert buyer_client.get(reverse("api_keys:webhook", args=[endpoint.pk])).status_code == 200
+
+
+def test_owners_find_api_keys_and_webhooks_in_the_header_and_editors_do_not(
+    buyer_client: Client, colleague_client: Client
+) -> None:
+    link = f'href="{reverse("api_keys:list")}"'
+    assert link in buyer_client.get(reverse("recommendations:history")).content.decode()
+    assert link not in colleague_client.get(reverse("recommendations:history")).content.decode()
