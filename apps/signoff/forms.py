@@ -4,10 +4,25 @@ from typing import Any
 
 from django import forms
 
+from apps.common.hostile import single_param
 from apps.signoff.models import MAX_APPROVALS, REASON_MAX, Decision
 
 
-class DecisionForm(forms.Form):
+class OneValueEach(forms.Form):
+    """A field given twice (?outcome=approved&outcome=rejected) asks two things of one answer: refused,
+    where Django would quietly take the last."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.fields:
+            try:
+                single_param(self.data, name)
+            except forms.ValidationError as exc:
+                self.add_error(name, exc.messages)
+        return data
+
+
+class DecisionForm(OneValueEach):
     outcome = forms.ChoiceField(
         choices=Decision.Outcome.choices,
         widget=forms.RadioSelect,
@@ -32,7 +47,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(OneValueEach):
     required = forms.BooleanField(required=False, label="Require approval of every new recommendation")
     approvals_needed = forms.IntegerField(
         min_value=1,
@@ -42,7 +57,7 @@ class PolicyForm(forms.Form):
     )
 
 
-class ApproverForm(forms.Form):
+class ApproverForm(OneValueEach):
     can_approve = forms.TypedChoiceField(
         choices=[("yes", "Approver"), ("no", "Not an approver")],
         coerce=lambda value: value == "yes",

@@ -28,7 +28,7 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
     why_not = services.refusal(recommendation=rec, membership=request.membership)
     if why_not is not None:
         raise PermissionDenied(why_not)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decide(
@@ -50,7 +50,8 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
 def policy(request: MemberRequest) -> HttpResponse:
     current = services.policy_for(request.organisation)
     form = PolicyForm(
-        request.POST or None, initial={"required": current.required, "approvals_needed": current.approvals_needed}
+        request.POST if request.method == "POST" else None,
+        initial={"required": current.required, "approvals_needed": current.approvals_needed},
     )
     if request.method == "POST" and form.is_valid():
         try:

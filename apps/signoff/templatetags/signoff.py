@@ -15,6 +15,8 @@ register = template.Library()
 @register.inclusion_tag("signoff/policy_card.html", takes_context=True)
 def sign_off_settings(context: Any) -> dict[str, Any]:
     membership = context.get("current_membership")
+    if callable(membership):  # the context processor hands it over lazily
+        membership = membership()
     if membership is None:
         return {"policy": None}
     policy = policy_for(membership.organisation)

@@ -1,0 +1,124 @@
+"""The owners' sign-off settings and approver flags on the members page: owners only, and hostile input
+gets a 400 with the reason while the stored setting stays as it was."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Membership, Organisation, User
+from apps.signoff.models import SignOffPolicy
+from tests.signoff.conftest import require_approval
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_members_page_shows_approvers_and_the_owners_set_them_and_the_policy(
+    buyer_client: Client, colleague: User, organisation: Organisation, viewer_client: Client
+) -> None:
+    membership = Membership.objects.get(user=colleague)
+    page = buyer_client.get(reverse("accounts:members")).content.decode()
+    assert f'action="/sign-off/approvers/{membership.pk}/"' in page and "Save sign-off settings" in page
+    assert (
+        buyer_client.post(reverse("signoff:approver", args=[membership.pk]), {"can_approve": "yes"}).status_code == 302
+    )
+    membership.refresh_from_db()
+    assert membership.can_approve
+    response = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"})
+    assert response.status_code == 302
+    policy = SignOffPolicy.objects.get(organisation=organisation)
+    assert (policy.required, policy.approvals_needed) == (True, 1)
+    # A viewer sees who approves and whether sign-off is on, without the forms.
+    page = viewer_client.get(reverse("accounts:members")).content.decode()
+    assert "needs 1 approval" in page and "Save sign-off settings" not in page and "/sign-off/approvers/" not in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"required": "on", "approvals_needed": "0"},
+        {"required": "on", "approvals_needed": "11"},
+        {"required": "on", "approvals_needed": "two"},
+        {"required": "on", "approvals_needed": "99999999999999999999999"},
+        {"required": "on"},
+        {"required": "on", "approvals_needed": "1\x00"},
+        {"required": "on", "approvals_needed": ["1", "2"]},
+    ],
+)
+def test_hostile_policy_input_is_refused_and_the_policy_is_unchanged(
+    buyer_client: Client, approver: User, organisation: Organisation, data: dict[str, object]
+) -> None:
+    require_approval(organisation, approvals=1)
+    response = buyer_client.post(reverse("signoff:policy"), data)
+    assert response.status_code == 400
+    policy = SignOffPolicy.objects.get(organisation=organisation)
+    assert (policy.required, policy.approvals_needed) == (True, 1)
+
+
+def test_requiring_more_approvals_than_there_are_approvers_is_refused_with_the_reason(
+    buyer_client: Client, approver: User, organisation: Organisation
+) -> None:
+    response = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "2"})
+    assert response.status_code == 400
+    assert "There is only 1 approver" in response.content.decode()
+    assert not SignOffPolicy.objects.exists()
+
+
+def test_the_last_approver_needed_cannot_be_unmarked_while_approval_is_required(
+    buyer_client: Client, approver: User, organisation: Organisation
+) -> None:
+    require_approval(organisation, approvals=1)
+    membership = Membership.objects.get(user=approver)
+    response = buyer_client.post(reverse("signoff:approver", args=[membership.pk]), {"can_approve": "no"})
+    assert response.status_code == 400 and "lower the approvals needed" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.can_approve
+
+
+@pytest.mark.parametrize("value", ["", "maybe", "true", "yes\x00"])
+def test_a_hostile_approver_value_is_refused(buyer_client: Client, colleague: User, value: str) -> None:
+    membership = Membership.objects.get(user=colleague)
+    response = buyer_client.post(reverse("signoff:approver", args=[membership.pk]), {"can_approve": value})
+    assert response.status_code == 400
+    membership.refresh_from_db()
+    assert not membership.can_approve
+
+
+def test_editors_and_viewers_may_not_change_sign_off_and_outsiders_get_404(
+    colleague_client: Client, viewer_client: Client, outsider_client: Client, viewer: User
+) -> None:
+    membership = Membership.objects.get(user=viewer)
+    for client in (colleague_client, viewer_client):
+        assert client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"}).status_code == 403
+        assert client.post(reverse("signoff:approver", args=[membership.pk]), {"can_approve": "yes"}).status_code == 403
+    assert (
+        outsider_client.post(reverse("signoff:approver", args=[membership.pk]), {"can_approve": "yes"}).status_code
+        == 404
+    )
+    membership.refresh_from_db()
+    assert not membership.can_approve and not SignOffPolicy.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"outcome": "maybe"},
+        {"outcome": ""},
+        {},
+        {"outcome": "rejected", "reason": "x" * 2001},
+        {"outcome": "approved", "reason": "ok\x00"},
+        {"outcome": ["approved", "rejected"]},
+    ],
+)
+def test_hostile_decisions_are_refused_and_nothing_is_recorded(
+    buyer: User, approver: User, organisation: Organisation, approver_client: Client, playbook: object, data: dict
+) -> None:
+    from apps.signoff.models import Decision
+    from tests.signoff.conftest import stored
+
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)  # type: ignore[arg-type]
+    response = approver_client.post(reverse("signoff:decide", args=[rec.pk]), data)
+    assert response.status_code == 400
+    assert not Decision.objects.exists()
