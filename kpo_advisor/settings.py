@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.questionnaire",
     "apps.recommendations",
     "apps.vendors",
+    "apps.discussion",  # comments, notifications, activity: listens to the team events
     "apps.signoff",
     "django_tasks_db",  # the background task queue, in this database (apps/tasks)
     "apps.tasks",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "apps.accounts.context_processors.organisation",
+                "apps.discussion.context_processors.inbox",
             ],
         },
     },

@@ -17,6 +17,7 @@ urlpatterns = [
     path("catalogue/", include("apps.engagements.urls")),
     path("regimes/", include("apps.compliance.urls")),
     path("vendors/", include("apps.vendors.urls")),
+    path("discussion/", include("apps.discussion.urls")),
     path("sign-off/", include("apps.signoff.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.api.routes")),

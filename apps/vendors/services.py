@@ -12,9 +12,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.common import events
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import Snapshot
 from apps.vendors import queries
@@ -184,7 +186,12 @@ def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: Us
     unknown = set(values) - set(ITEM_FIELDS)
     if unknown:
         raise ValueError(f"not a checklist item field: {sorted(unknown)}")
-    item = DiligenceItem.objects.select_for_update().get(pk=item.pk)
+    # The organisation and vendor come along (joined, not locked) for the announcement of a new owner.
+    item = (
+        DiligenceItem.objects.select_for_update(of=("self",))
+        .select_related("entry__shortlist__organisation", "entry__vendor")
+        .get(pk=item.pk)
+    )
     wanted = {**values}
     if "evidence" in wanted:
         wanted["evidence"] = str(wanted["evidence"] or "").strip()
@@ -199,4 +206,20 @@ def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: Us
             setattr(item, name, wanted[name])
         item.updated_by = user
         item.save(update_fields=[*changed, "updated_by", "updated_at"])
+    if "owner" in changed and item.owner is not None:
+        _announce_owner(item, user)
     return item, changed
+
+
+def _announce_owner(item: DiligenceItem, user: User) -> None:
+    entry = item.entry
+    events.announce(
+        events.diligence_assigned,
+        sender=DiligenceItem,
+        organisation=entry.shortlist.organisation,
+        actor=user,
+        recipients=[item.owner],
+        target=item,
+        url=reverse("vendors:diligence", args=[entry.pk]),
+        summary=f"{user} made you the owner of “{item.title}” for {entry.vendor.name}",
+    )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from apps.discussion.models import COMMENT_MAX, NOTIFIED_KINDS, Kind
+
+MENTION_HELP = "Mention a colleague with @ and their email address or name, e.g. @dana@acme.test."
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=MENTION_HELP,
+        error_messages={
+            "required": "Write something first: an empty comment is not posted.",
+            "max_length": f"Keep a comment under {COMMENT_MAX:,} characters.",
+        },
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].error_messages["invalid"] = "That is not a comment you can reply to."
+
+
+class PreferencesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label="Send me an email for",
+        choices=[(k, Kind(k).label) for k in NOTIFIED_KINDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    daily_digest = forms.BooleanField(
+        label="Instead of one mail each, send one daily digest of my unread notifications", required=False
+    )

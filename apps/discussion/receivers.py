@@ -1,0 +1,40 @@
+"""The team's events (apps/common/events.py) become inbox rows, mails queued for the worker, and timeline lines.
+
+Events arrive after their transaction committed, so these run outside any request transaction; each
+writes its rows in one statement and only queues mail (the worker sends it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from apps.common import events
+from apps.discussion import services, tasks
+from apps.discussion.models import NOTIFIED_KINDS
+
+
+def notify(
+    sender: Any, *, kind: str, organisation: Any, actor: Any, recipients: Any, url: str, summary: str, **_: Any
+) -> None:
+    with transaction.atomic():
+        created = services.record_notifications(
+            kind=kind, organisation=organisation, actor=actor, recipients=recipients or [], url=url, summary=summary
+        )
+        for notification in services.mailed_now(created) if created else []:
+            tasks.send_notification_mail.enqueue(notification_id=notification.pk, base_url=settings.SITE_URL)
+
+
+def record_activity(
+    sender: Any, *, kind: str, organisation: Any, actor: Any, target: Any, url: str, summary: str, **_: Any
+) -> None:
+    services.record_activity(kind=kind, organisation=organisation, actor=actor, target=target, url=url, summary=summary)
+
+
+def connect() -> None:
+    for signal, kind in events.KINDS.items():
+        signal.connect(record_activity, dispatch_uid=f"discussion.activity.{kind}")
+        if kind in NOTIFIED_KINDS:
+            signal.connect(notify, dispatch_uid=f"discussion.notify.{kind}")

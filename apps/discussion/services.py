@@ -1,0 +1,331 @@
+"""Writes of comments, notifications, preferences and activity, each in one transaction.
+
+Comments announce ``comment_posted`` and ``mentioned`` (apps/common/events.py) after they commit;
+the receivers in ``receivers.py`` turn every event into inbox rows and timeline lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Membership, Organisation, User
+from apps.common import events
+from apps.discussion.mentions import find_mentions
+from apps.discussion.models import (
+    COMMENT_MAX,
+    NOTIFIED_KINDS,
+    Activity,
+    Comment,
+    MailPreference,
+    Notification,
+    OverdueNotice,
+)
+from apps.questionnaire.models import Assessment
+from apps.recommendations.models import Recommendation
+from apps.vendors.models import DiligenceItem
+
+ONLY_AUTHOR = "Only its author can change or delete a comment."
+
+
+class CommentError(ValidationError):
+    """A refused comment, with the message to show beside the text box."""
+
+
+# Comments
+
+
+def comment_url(comment: Comment) -> str:
+    """Where a comment is read: its question's thread, or the result page's comments."""
+    if comment.assessment_id is not None:
+        path = reverse("discussion:question", args=[comment.assessment_id, comment.question_code])
+    else:
+        path = reverse("recommendations:detail", args=[comment.recommendation_id]) + "#comments"
+    return f"{path.split('#')[0]}#comment-{comment.pk}"
+
+
+def _subject_title(comment: Comment) -> str:
+    subject = comment.assessment if comment.assessment_id is not None else comment.recommendation
+    return str(getattr(subject, "title", ""))
+
+
+def _clean_body(body: str) -> str:
+    text = body.strip()
+    if not text:
+        raise CommentError("Write something first: an empty comment is not posted.")
+    if len(text) > COMMENT_MAX:
+        raise CommentError(f"Keep a comment under {COMMENT_MAX:,} characters (this one has {len(text):,}).")
+    return text
+
+
+def _mentioned(organisation: Organisation, text: str) -> list[User]:
+    members = User.objects.filter(memberships__organisation=organisation)
+    found = find_mentions(text, members)
+    if found.unknown:
+        names = ", ".join(f"@{name}" for name in found.unknown)
+        raise CommentError(
+            f"Only members of {organisation} can be mentioned; nobody there is {names}. "
+            "Mention a member by @ and their email address or name."
+        )
+    return list(found.users)
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    organisation: Organisation,
+    author: User,
+    body: str,
+    assessment: Assessment | None = None,
+    question_code: str = "",
+    recommendation: Recommendation | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """A comment on a question of ``assessment`` or on ``recommendation``'s result, or a reply (``parent``).
+
+    Callers pass objects already fetched in ``organisation``; the parent must be on the same thing."""
+    text = _clean_body(body)
+    subject = assessment if assessment is not None else recommendation
+    if subject is None or subject.organisation_id != organisation.pk:
+        raise ValueError("a comment is on an assessment's question or a recommendation of its organisation")
+    if parent is not None:
+        same = (
+            parent.assessment_id == getattr(assessment, "pk", None)
+            and parent.recommendation_id == getattr(recommendation, "pk", None)
+            and parent.question_code == question_code
+        )
+        if not same:
+            raise CommentError("That comment is not in this thread: reply to it where it was posted.")
+        if parent.is_deleted:
+            raise CommentError("That comment was deleted, so it can no longer be replied to.")
+    mentioned = _mentioned(organisation, text)
+    comment = Comment.objects.create(
+        organisation=organisation,
+        assessment=assessment,
+        recommendation=recommendation,
+        question_code=question_code if assessment is not None else "",
+        parent=parent,
+        author=author,
+        body=text,
+    )
+    comment.mentions.set(mentioned)
+    url = comment_url(comment)
+    title = _subject_title(comment)
+    replied_to = [parent.author] if parent is not None and parent.author is not None else []
+    events.announce(
+        events.comment_posted,
+        sender=Comment,
+        organisation=organisation,
+        actor=author,
+        recipients=replied_to,
+        target=comment,
+        url=url,
+        summary=f"{author} commented on “{title}”",
+    )
+    _announce_mentions(comment, [u for u in mentioned if u.pk != author.pk], url, title)
+    return comment
+
+
+def _announce_mentions(comment: Comment, users: Sequence[User], url: str, title: str) -> None:
+    if users:
+        events.announce(
+            events.mentioned,
+            sender=Comment,
+            organisation=comment.organisation,
+            actor=comment.author,
+            recipients=list(users),
+            target=comment,
+            url=url,
+            summary=f"{comment.author} mentioned you in a comment on “{title}”",
+        )
+
+
+def _authored(comment: Comment, user: User) -> Comment:
+    locked = Comment.objects.select_for_update().select_related("organisation").get(pk=comment.pk)
+    if locked.author_id != user.pk:
+        raise PermissionDenied(ONLY_AUTHOR)
+    if locked.is_deleted:
+        raise CommentError("This comment was deleted.")
+    return locked
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
+    """Change the text of one's own comment; people newly mentioned in it are told, the others not again."""
+    comment = _authored(comment, user)
+    text = _clean_body(body)
+    mentioned = _mentioned(comment.organisation, text)
+    before = set(comment.mentions.values_list("pk", flat=True))
+    comment.body = text
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    comment.mentions.set(mentioned)
+    new = [u for u in mentioned if u.pk not in before and u.pk != user.pk]
+    # The comment was fetched without its subject: read the title for the message only when someone is told.
+    _announce_mentions(comment, new, comment_url(comment), _subject_title(comment) if new else "")
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, user: User) -> Comment:
+    """Delete one's own comment. The row stays, without its text, so the replies keep their thread."""
+    comment = _authored(comment, user)
+    comment.body = ""
+    comment.deleted_at = timezone.now()
+    comment.save(update_fields=["body", "deleted_at"])
+    comment.mentions.clear()
+    return comment
+
+
+def thread(comments: Iterable[Comment]) -> list[tuple[Comment, int]]:
+    """Comments in reading order: each followed by its replies (depth-first, oldest first), with its depth."""
+    children: dict[int | None, list[Comment]] = {}
+    for c in comments:
+        children.setdefault(c.parent_id, []).append(c)
+    ordered: list[tuple[Comment, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for c in children.get(parent, []):
+            ordered.append((c, depth))
+            walk(c.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+# Notifications
+
+
+def record_notifications(
+    *, kind: str, organisation: Organisation, actor: User | None, recipients: Iterable[User], url: str, summary: str
+) -> list[Notification]:
+    """One inbox row per recipient who is a member of ``organisation`` (never the actor: they know)."""
+    wanted = {u.pk for u in recipients if u is not None} - ({actor.pk} if actor is not None else set())
+    if kind not in NOTIFIED_KINDS or not wanted:
+        return []
+    members = Membership.objects.filter(organisation=organisation, user_id__in=wanted).values_list("user_id", flat=True)
+    rows = [
+        Notification(
+            organisation=organisation, recipient_id=user_id, actor=actor, kind=kind, summary=summary[:300], url=url
+        )
+        for user_id in sorted(members)
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+def mailed_now(notifications: Sequence[Notification]) -> list[Notification]:
+    """Those of ``notifications`` whose recipients want this kind by email at once (not in a digest)."""
+    prefs = {p.user_id: p for p in MailPreference.objects.filter(user_id__in={n.recipient_id for n in notifications})}
+    chosen = []
+    for n in notifications:
+        pref = prefs.get(n.recipient_id)
+        kinds = pref.kinds if pref is not None else MailPreference.DEFAULT_KINDS
+        if n.kind in kinds and not (pref is not None and pref.daily_digest):
+            chosen.append(n)
+    return chosen
+
+
+def mark_read(*, notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mark_all_read(*, user: User, organisation: Organisation) -> int:
+    return Notification.objects.for_member(user, organisation).unread().update(read_at=timezone.now())
+
+
+def preferences_for(user: User) -> MailPreference:
+    """The person's mail preferences (the defaults, unsaved, until they change them)."""
+    return MailPreference.objects.filter(user=user).first() or MailPreference(user=user)
+
+
+def save_preferences(*, user: User, kinds: Iterable[str], daily_digest: bool) -> MailPreference:
+    chosen = [k for k in NOTIFIED_KINDS if k in set(kinds)]
+    pref, _ = MailPreference.objects.update_or_create(
+        user=user, defaults={"kinds": chosen, "daily_digest": daily_digest}
+    )
+    return pref
+
+
+# Activity
+
+
+def _subjects(target: Any) -> tuple[Assessment | None, Recommendation | None]:
+    """The assessment and recommendation an event's target belongs to (a diligence item's is its shortlist's)."""
+    if isinstance(target, Assessment):
+        return target, None
+    if isinstance(target, Recommendation):
+        return None, target
+    if isinstance(target, DiligenceItem):
+        return None, target.entry.shortlist.recommendation
+    for name in ("recommendation", "assessment", "shortlist", "entry"):
+        found = getattr(target, name, None) if target is not None else None
+        if found is not None:
+            return _subjects(found)
+    return None, None
+
+
+def record_activity(
+    *, kind: str, organisation: Organisation, actor: User | None, target: Any, url: str, summary: str
+) -> Activity | None:
+    """A timeline line for the assessment or recommendation the event is about (none when it is about neither)."""
+    assessment, recommendation = _subjects(target)
+    if assessment is None and recommendation is None:
+        return None
+    return Activity.objects.create(
+        organisation=organisation,
+        assessment=assessment,
+        recommendation=recommendation,
+        actor=actor,
+        kind=kind,
+        summary=summary[:300],
+        url=url[:500],
+    )
+
+
+def activity_for_recommendation(recommendation: Recommendation) -> Any:
+    """Its own lines and those of the assessment it scored (answers, assignments, comments on questions)."""
+    return Activity.objects.filter(
+        Q(recommendation=recommendation) | Q(assessment_id=recommendation.assessment_id)
+    ).select_related("actor")
+
+
+# Due diligence
+
+
+@transaction.atomic
+def announce_overdue_items(*, today: datetime.date) -> int:
+    """Announce every open item with an owner whose due date has passed, once per due date. Returns how many."""
+    due = (
+        DiligenceItem.objects.filter(
+            due_date__lt=today,
+            owner__isnull=False,
+            status__in=[DiligenceItem.Status.OPEN, DiligenceItem.Status.IN_PROGRESS],
+        )
+        .exclude(Exists(OverdueNotice.objects.filter(item=OuterRef("pk"), due_date=OuterRef("due_date"))))
+        .select_related("owner", "entry__vendor", "entry__shortlist__organisation", "entry__shortlist__recommendation")
+        .select_for_update(of=("self",))
+    )
+    count = 0
+    for item in due:
+        _, created = OverdueNotice.objects.get_or_create(item=item, due_date=item.due_date)
+        if not created:
+            continue
+        count += 1
+        events.announce(
+            events.diligence_overdue,
+            sender=DiligenceItem,
+            organisation=item.entry.shortlist.organisation,
+            actor=None,
+            recipients=[item.owner],
+            target=item,
+            url=reverse("vendors:diligence", args=[item.entry_id]),
+            summary=f"“{item.title}” for {item.entry.vendor.name} is overdue",
+        )
+    return count

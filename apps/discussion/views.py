@@ -1,0 +1,193 @@
+"""Comments (question threads, the result's comments, edit and delete), the inbox, mail preferences and
+the activity timelines. Every lookup goes through the member's organisation: another's ids are 404s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from apps.accounts.scoping import MemberRequest, SignedInRequest, get_for_member, member_required
+from apps.discussion import services
+from apps.discussion.forms import CommentForm, PreferencesForm
+from apps.discussion.models import Activity, Comment, Notification
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.models import Assessment
+from apps.recommendations.models import Recommendation
+
+NOT_IN_THREAD = "That is not a comment you can reply to here."
+
+
+def _assessment(request: MemberRequest, pk: int) -> Assessment:
+    return get_for_member(request, Assessment.objects.select_related("playbook").defer("playbook__definition"), pk=pk)
+
+
+def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
+    return get_for_member(
+        request, Recommendation.objects.only("pk", "title", "organisation_id", "assessment_id"), pk=pk
+    )
+
+
+def _post(request: MemberRequest, form: CommentForm, replies_to: QuerySet[Comment], **on: Any) -> Comment | None:
+    """Post the form's comment (``on``: where), or put the refusal on the form and return None."""
+    if not form.is_valid():
+        return None
+    parent_id = form.cleaned_data["parent"]
+    parent = replies_to.filter(pk=parent_id).first() if parent_id else None
+    if parent_id and parent is None:
+        form.add_error("parent", NOT_IN_THREAD)
+        return None
+    try:
+        return services.post_comment(
+            organisation=request.organisation, author=request.user, body=form.cleaned_data["body"], parent=parent, **on
+        )
+    except services.CommentError as exc:
+        form.add_error("body", exc.messages[0])
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def question(request: MemberRequest, pk: int, question: str) -> HttpResponse:
+    """One question's comments, with the forms to comment and reply (viewers comment too)."""
+    assessment = _assessment(request, pk)
+    q = compiled_playbook(assessment.playbook).questions.get(question)
+    if q is None:
+        raise Http404("No such question in this assessment.")
+    on_question = Comment.objects.on_assessment(assessment).filter(question_code=q.code)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        comment = _post(request, form, on_question, assessment=assessment, question_code=q.code)
+        if comment is not None:
+            messages.success(request, "Comment posted.")
+            return redirect(services.comment_url(comment))
+    context = {"assessment": assessment, "question": q, "thread": services.thread(on_question), "form": form}
+    return render(request, "discussion/question.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required()
+def result_comment(request: MemberRequest, pk: int) -> HttpResponse:
+    """A comment on a recommendation's result (the form is on the result page)."""
+    recommendation = _recommendation(request, pk)
+    form = CommentForm(request.POST)
+    comment = _post(request, form, Comment.objects.filter(recommendation=recommendation), recommendation=recommendation)
+    if comment is not None:
+        messages.success(request, "Comment posted.")
+        return redirect(services.comment_url(comment))
+    return render(request, "discussion/result_comment.html", {"rec": recommendation, "form": form}, status=400)
+
+
+def _own_comment(request: MemberRequest, pk: int) -> Comment:
+    """The member's own comment: another organisation's is a 404, a colleague's a 403."""
+    comment = get_for_member(request, Comment.objects.select_related("author"), pk=pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(services.ONLY_AUTHOR)
+    return comment
+
+
+def _deleted(request: MemberRequest, comment: Comment) -> HttpResponse:
+    return render(request, "discussion/comment_edit.html", {"comment": comment, "form": None}, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(request, pk)
+    if comment.is_deleted:
+        return _deleted(request, comment)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(comment=comment, user=request.user, body=form.cleaned_data["body"])
+        except services.CommentError as exc:
+            form.add_error("body", exc.messages[0])
+        else:
+            messages.success(request, "Comment changed.")
+            return redirect(services.comment_url(comment))
+    context = {"comment": comment, "form": form}
+    return render(request, "discussion/comment_edit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required()
+def comment_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(request, pk)
+    try:
+        services.delete_comment(comment=comment, user=request.user)
+    except services.CommentError:
+        return _deleted(request, comment)
+    messages.success(request, "Comment deleted.")
+    return redirect(services.comment_url(comment))
+
+
+# Inbox
+
+
+@require_safe
+@member_required()
+def inbox(request: MemberRequest) -> HttpResponse:
+    notifications = Notification.objects.for_member(request.user, request.organisation).select_related("actor")
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    return render(request, "discussion/inbox.html", {"page": page})
+
+
+@require_POST
+@member_required()
+def read(request: MemberRequest, pk: int) -> HttpResponse:
+    """Mark one notification read; with ``open``, go to what it is about."""
+    notification = get_for_member(request, Notification.objects.filter(recipient=request.user), pk=pk)
+    services.mark_read(notification=notification)
+    return redirect(notification.url if "open" in request.POST else "discussion:inbox")
+
+
+@require_POST
+@member_required()
+def read_all(request: MemberRequest) -> HttpResponse:
+    count = services.mark_all_read(user=request.user, organisation=request.organisation)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    return redirect("discussion:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def preferences(request: SignedInRequest) -> HttpResponse:
+    current = services.preferences_for(request.user)
+    initial = {"kinds": current.kinds, "daily_digest": current.daily_digest}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_preferences(
+            user=request.user, kinds=form.cleaned_data["kinds"], daily_digest=form.cleaned_data["daily_digest"]
+        )
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("discussion:preferences")
+    return render(request, "discussion/preferences.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# Activity
+
+
+def _timeline(request: MemberRequest, rows: QuerySet[Activity], subject: Any, back: str) -> HttpResponse:
+    page = Paginator(rows.select_related("actor"), 30).get_page(request.GET.get("page"))
+    return render(request, "discussion/activity.html", {"page": page, "subject": subject, "back": back})
+
+
+@require_safe
+@member_required()
+def assessment_activity(request: MemberRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    return _timeline(request, Activity.objects.filter(assessment=assessment), assessment, "questionnaire:resume")
+
+
+@require_safe
+@member_required()
+def recommendation_activity(request: MemberRequest, pk: int) -> HttpResponse:
+    rec = _recommendation(request, pk)
+    return _timeline(request, services.activity_for_recommendation(rec), rec, "recommendations:detail")

@@ -1,0 +1,176 @@
+"""Comments on questions and on results: threads, mentions, author-only changes, members only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.discussion.models import Comment, Notification
+from apps.questionnaire.models import Assessment
+from apps.recommendations.models import Recommendation
+
+pytestmark = pytest.mark.django_db
+
+
+def _question_url(assessment: Assessment, code: str = "judgement") -> str:
+    return reverse("discussion:question", args=[assessment.pk, code])
+
+
+def _post(client: Client, url: str, body: str, **extra: object) -> object:
+    return client.post(url, {"body": body, **extra})
+
+
+def test_a_viewer_comments_on_a_question_and_the_step_page_shows_it_beside_the_question_with_a_count(
+    viewer_client: Client,
+    buyer_client: Client,
+    assessment: Assessment,
+    viewer: User,
+    django_capture_on_commit_callbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(viewer_client, _question_url(assessment), "Is this really judgement work?")
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{_question_url(assessment)}#comment-{comment.pk}"
+    assert (comment.author, comment.assessment, comment.question_code) == (viewer, assessment, "judgement")
+    page = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
+    assert 'id="comments-judgement"' in page
+    assert "Comments (1)" in page and "Is this really judgement work?" in page
+    review = buyer_client.get(reverse("questionnaire:review", args=[assessment.pk])).content.decode()
+    assert "Comments (1)" in review
+
+
+def test_a_reply_is_shown_under_its_comment_and_a_reply_into_another_thread_is_refused(
+    buyer_client: Client, colleague_client: Client, assessment: Assessment
+) -> None:
+    _post(buyer_client, _question_url(assessment), "First")
+    first = Comment.objects.get()
+    _post(buyer_client, _question_url(assessment, "hours"), "Elsewhere")
+    assert _post(colleague_client, _question_url(assessment), "A reply", parent=first.pk).status_code == 302
+    reply = Comment.objects.get(body="A reply")
+    assert reply.parent == first
+    page = colleague_client.get(_question_url(assessment)).content.decode()
+    assert page.index("First") < page.index("A reply") and "comment--reply" in page
+    # A parent from another question's thread, or no comment at all: refused, nothing stored.
+    count = Comment.objects.count()
+    other = Comment.objects.get(body="Elsewhere")
+    for parent in (other.pk, 2**31 - 7, "abc"):
+        response = _post(colleague_client, _question_url(assessment), "Misplaced", parent=parent)
+        assert response.status_code == 400, parent
+    assert Comment.objects.count() == count
+
+
+def test_mentioning_a_member_tells_them_and_mentioning_anyone_else_is_refused(
+    buyer_client: Client,
+    assessment: Assessment,
+    colleague: User,
+    outsider: User,
+    django_capture_on_commit_callbacks,
+) -> None:
+    for body in (f"Ask @{outsider.email}", "Ask @nobody-here"):
+        response = _post(buyer_client, _question_url(assessment), body)
+        assert response.status_code == 400
+        assert "Only members of Acme Procurement can be mentioned" in response.content.decode()
+    assert not Comment.objects.exists() and not Notification.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(buyer_client, _question_url(assessment), f"@{colleague.email} is this PHI? Our answer is 4000 hours")
+    comment = Comment.objects.get()
+    assert list(comment.mentions.all()) == [colleague]
+    note = Notification.objects.get()
+    assert (note.recipient, note.kind, note.url) == (
+        colleague,
+        "mentioned",
+        f"{_question_url(assessment)}#comment-{comment.pk}",
+    )
+    # Mentions are mailed by default, as a link only: never the comment, its answers or figures.
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [colleague.email]
+    assert note.url in mail.outbox[0].body
+    assert "PHI" not in mail.outbox[0].body and "4000" not in mail.outbox[0].body
+
+
+def test_a_mention_by_first_name_finds_the_member(
+    buyer_client: Client, assessment: Assessment, colleague: User
+) -> None:
+    colleague.first_name, colleague.last_name = "Dana", "Smith"
+    colleague.save()
+    assert _post(buyer_client, _question_url(assessment), "@Dana Smith and @dana, please check").status_code == 302
+    assert list(Comment.objects.get().mentions.all()) == [colleague]
+
+
+def test_only_its_author_edits_or_deletes_a_comment(
+    buyer_client: Client, colleague_client: Client, assessment: Assessment
+) -> None:
+    _post(buyer_client, _question_url(assessment), "Original")
+    comment = Comment.objects.get()
+    edit = reverse("discussion:comment_edit", args=[comment.pk])
+    delete = reverse("discussion:comment_delete", args=[comment.pk])
+    assert colleague_client.get(edit).status_code == 403
+    assert colleague_client.post(edit, {"body": "Hijacked"}).status_code == 403
+    assert colleague_client.post(delete).status_code == 403
+    comment.refresh_from_db()
+    assert comment.body == "Original" and comment.deleted_at is None
+    assert buyer_client.post(edit, {"body": "Changed"}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "Changed" and comment.edited_at is not None
+    assert buyer_client.post(delete).status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "" and comment.deleted_at is not None
+    assert "Comment deleted." in buyer_client.get(_question_url(assessment)).content.decode()
+    # A deleted comment can be neither changed nor deleted again.
+    assert buyer_client.post(edit, {"body": "Back"}).status_code == 409
+    assert buyer_client.post(delete).status_code == 409
+
+
+def test_outsiders_get_404_on_every_comment_url(
+    buyer_client: Client, outsider_client: Client, assessment: Assessment, recommendation: Recommendation
+) -> None:
+    _post(buyer_client, _question_url(assessment), "Ours")
+    comment = Comment.objects.get()
+    assert outsider_client.get(_question_url(assessment)).status_code == 404
+    assert _post(outsider_client, _question_url(assessment), "Theirs").status_code == 404
+    assert (
+        _post(outsider_client, reverse("discussion:result_comment", args=[recommendation.pk]), "x").status_code == 404
+    )
+    assert outsider_client.get(reverse("discussion:comment_edit", args=[comment.pk])).status_code == 404
+    assert outsider_client.post(reverse("discussion:comment_delete", args=[comment.pk])).status_code == 404
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Ours"]
+
+
+def test_a_question_the_playbook_does_not_have_is_404(buyer_client: Client, assessment: Assessment) -> None:
+    assert buyer_client.get(_question_url(assessment, "no-such-question")).status_code == 404
+
+
+def test_comments_on_a_result_show_on_its_page(
+    viewer_client: Client, buyer_client: Client, recommendation: Recommendation
+) -> None:
+    url = reverse("discussion:result_comment", args=[recommendation.pk])
+    response = _post(viewer_client, url, "Do we agree with the top model?")
+    comment = Comment.objects.get()
+    assert response["Location"] == f"{reverse('recommendations:detail', args=[recommendation.pk])}#comment-{comment.pk}"
+    page = buyer_client.get(reverse("recommendations:detail", args=[recommendation.pk])).content.decode()
+    assert "Comments (1)" in page and "Do we agree with the top model?" in page
+    assert _post(viewer_client, url, "   ").status_code == 400
+    assert _post(viewer_client, url, "x" * 4001).status_code == 400
+    assert Comment.objects.count() == 1
+
+
+def test_the_step_page_reads_all_its_comments_in_one_query(
+    buyer_client: Client, assessment: Assessment, django_assert_num_queries
+) -> None:
+    url = reverse("questionnaire:step", args=[assessment.pk, "work"])
+    for code in ("judgement", "function"):
+        _post(buyer_client, _question_url(assessment, code), f"On {code}")
+    buyer_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        buyer_client.get(url)
+    budget = len(few.captured_queries)  # read now: each request clears the connection's query log
+    assert sum('"discussion_comment"' in q["sql"] for q in few.captured_queries) == 1
+    for code in ("judgement", "function", "judgement", "function"):
+        _post(buyer_client, _question_url(assessment, code), f"More on {code}")
+    with django_assert_num_queries(budget):
+        assert "Comments (3)" in buyer_client.get(url).content.decode()
