@@ -53,8 +53,9 @@ INSTALLED_APPS = [
     "apps.questionnaire",
     "apps.recommendations",
     "apps.vendors",
-    "apps.discussion",  # comments, notifications, activity: listens to the team events
     "apps.signoff",
+    "apps.teamwork",  # contributors per assessment, second opinions (plugs into the questionnaire)
+    "apps.discussion",  # comments, notifications, activity: listens to the team events
     "django_tasks_db",  # the background task queue, in this database (apps/tasks)
     "apps.tasks",
     "ninja",  # Swagger UI's files for the API docs, served from our static files (no CDN)

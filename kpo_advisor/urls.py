@@ -19,6 +19,7 @@ urlpatterns = [
     path("vendors/", include("apps.vendors.urls")),
     path("discussion/", include("apps.discussion.urls")),
     path("sign-off/", include("apps.signoff.urls")),
+    path("team/", include("apps.teamwork.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("apps.api.routes")),
     path("api-keys/", include("apps.api.urls")),

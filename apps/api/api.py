@@ -154,7 +154,7 @@ def playbook_schema(request: HttpRequest) -> dict[str, Any]:
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
-    qs = Assessment.objects.select_related("playbook").defer("playbook__definition")
+    qs = Assessment.objects.select_related("playbook", "organisation").defer("playbook__definition")
     return get_for_member(request, qs, pk=pk)
 
 
@@ -277,7 +277,7 @@ def _record(request: HttpRequest, assessment: Assessment, values: dict[str, Any]
         raise Problem(409, "This assessment has been submitted; its answers can no longer change.")
     try:
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
-        result = questionnaire.record_answers(assessment=assessment, values=values)
+        result = questionnaire.record_answers(assessment=assessment, values=values, user=_acting_user(request))
     except questionnaire.AssessmentError as exc:
         raise Problem(409, exc.messages[0]) from None
     if result.errors:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -41,3 +41,8 @@ def posted_answers(data: QueryDict, kinds: Mapping[str, str]) -> dict[str, Any]:
         for code, kind in kinds.items()
         if code in data or f"{code}__present" in data
     }
+
+
+def posted_loaded(data: QueryDict, codes: Iterable[str]) -> dict[str, str]:
+    """Per question code, the ``answered_at`` stamp the page was drawn with (``<code>__loaded``), when posted."""
+    return {code: data[f"{code}__loaded"] for code in codes if f"{code}__loaded" in data}

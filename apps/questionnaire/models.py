@@ -82,6 +82,13 @@ class Answer(models.Model):
     question_code = models.CharField(max_length=60)
     value = models.JSONField()
     updated_at = models.DateTimeField(auto_now=True)
+    # Who gave the answer as it stands, and when: shown on the review page, and how autosave tells a
+    # contributor that a colleague changed the answer since they loaded it. None for answers given
+    # before answers were signed, or by no one in particular (an import).
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["assessment", "question_code"]

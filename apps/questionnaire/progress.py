@@ -20,6 +20,13 @@ class QuestionView:
     visible: bool
     value: Any
     error: str = ""
+    # Who gave the stored answer and when (a ``services.Given``), None when unanswered or not looked up.
+    given: Any = None
+
+    @property
+    def loaded(self) -> str:
+        """The stamp autosave posts back, so a colleague's change since is noticed (``record_answers``)."""
+        return self.given.stamp if self.given is not None else ""
 
     @property
     def code(self) -> str:
@@ -73,10 +80,12 @@ def step_context(
     posted: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
     seen: Visibility | None = None,
+    given: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the step and review templates need; ``section`` None means all (the review).
-    ``seen`` is what ``answers`` show, when the caller has already worked it out."""
-    posted, errors = posted or {}, errors or {}
+    ``seen`` is what ``answers`` show, when the caller has already worked it out; ``given`` is who gave
+    each stored answer and when (``services.given_answers``)."""
+    posted, errors, given = posted or {}, errors or {}, given or {}
     seen = seen or visibility(compiled, answers)
     visible = set(seen.questions)
     sections = [
@@ -96,6 +105,7 @@ def step_context(
             visible=c in visible,
             value=posted[c] if c in errors and c in posted else answers.get(c),
             error=errors.get(c, ""),
+            given=given.get(c),
         )
         for s in compiled.sections
         if section is None or s.code == section
@@ -133,17 +143,23 @@ class ListRow:
     assessment: Any
     answered: int = 0
     required: int = 0
+    # The sections assigned to the member reading the list (titles), and their own progress in them.
+    my_sections: tuple[str, ...] = ()
+    my_answered: int = 0
+    my_required: int = 0
 
     @property
     def percent(self) -> int:
         return round(100 * self.answered / self.required) if self.required else 100
 
 
-def draft_progress(assessments: list[Any]) -> list[ListRow]:
-    """Each assessment with its progress (answered of visible required), from one query for all answers."""
+def draft_progress(assessments: list[Any], *, mine: Mapping[int, frozenset[str]] | None = None) -> list[ListRow]:
+    """Each assessment with its progress (answered of visible required), from one query for all answers;
+    with ``mine`` (assessment id to the reader's section codes), also the reader's own progress there."""
     from apps.playbooks.runtime import compiled_playbook
     from apps.questionnaire.models import Answer
 
+    mine = mine or {}
     drafts = [a.pk for a in assessments if a.is_draft]
     answers: dict[int, dict[str, Any]] = {pk: {} for pk in drafts}
     for pk, code, value in Answer.objects.filter(assessment_id__in=drafts).values_list(
@@ -155,6 +171,19 @@ def draft_progress(assessments: list[Any]) -> list[ListRow]:
         if not a.is_draft:
             rows.append(ListRow(a))
             continue
-        seen = visibility(compiled_playbook(a.playbook), answers[a.pk])
-        rows.append(ListRow(a, seen.answered, len(seen.required)))
+        compiled = compiled_playbook(a.playbook)
+        seen = visibility(compiled, answers[a.pk])
+        own = [s for s in compiled.sections if s.code in mine.get(a.pk, ()) and s.code in seen.sections]
+        own_required = sum(len(seen.required_in(s.code)) for s in own)
+        own_missing = sum(len(seen.missing_in(s.code)) for s in own)
+        rows.append(
+            ListRow(
+                a,
+                seen.answered,
+                len(seen.required),
+                my_sections=tuple(s.title for s in own),
+                my_answered=own_required - own_missing,
+                my_required=own_required,
+            )
+        )
     return rows

@@ -10,23 +10,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Now
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
+from apps.common import events
 from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import extensions
 from apps.questionnaire.models import Answer, Assessment
 
 
 class AssessmentError(ValidationError):
     """Refused with a message for the buyer; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A colleague's answer this save replaced: they changed it after the saver loaded the page."""
+
+    by: str
+    by_id: int | None
+    at: datetime
+
+    @property
+    def message(self) -> str:
+        at = timezone.localtime(self.at).strftime("%H:%M")
+        return f"{self.by} changed this answer at {at}; yours replaced it."
 
 
 @dataclass
@@ -39,10 +57,42 @@ class SaveResult:
     visible_after: set[str] = field(default_factory=set)
     # What ``answers`` show once saved, for the caller to reuse (None when nothing was written).
     seen: Visibility | None = None
+    # Colleagues' answers replaced although the saver had loaded an older one (``loaded``), by code.
+    replaced: dict[str, Replaced] = field(default_factory=dict)
+    # When the saved answers were given: the stamp the page posts back as ``loaded`` next time.
+    answered_at: datetime | None = None
+
+
+def loaded_stamp(when: datetime | None) -> str:
+    """The ``answered_at`` a page loaded, as it posts it back (``record_answers``' ``loaded``)."""
+    return when.isoformat() if when else ""
 
 
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
     return dict(assessment.answers.values_list("question_code", "value"))
+
+
+@dataclass(frozen=True)
+class Given:
+    """Who gave a stored answer and when (``by`` empty when no one is recorded)."""
+
+    by: str
+    at: datetime | None
+
+    @property
+    def stamp(self) -> str:
+        return loaded_stamp(self.at)
+
+
+def given_answers(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Given]]:
+    """The stored answers, and who gave each and when, in one query (the step and review pages)."""
+    rows = assessment.answers.values_list("question_code", "value", "answered_by__email", "answered_at")
+    answers: dict[str, Any] = {}
+    given: dict[str, Given] = {}
+    for code, value, email, at in rows:
+        answers[code] = value
+        given[code] = Given(by=email or "", at=at)
+    return answers, given
 
 
 def start_assessment(*, organisation: Organisation, user: User, title: str, function: str | None) -> Assessment:
@@ -79,15 +129,26 @@ def _lock_draft(assessment: Assessment) -> Assessment:
 
 
 def record_answers(
-    *, assessment: Assessment, values: Mapping[str, Any], strict_visibility: bool = True, save_valid: bool = False
+    *,
+    assessment: Assessment,
+    values: Mapping[str, Any],
+    strict_visibility: bool = True,
+    save_valid: bool = False,
+    user: User | None = None,
+    loaded: Mapping[str, str] | None = None,
 ) -> SaveResult:
-    """Validate and store ``values`` (question code to raw value; blank clears the answer).
+    """Validate and store ``values`` (question code to raw value; blank clears the answer) as given by ``user``.
 
     With ``strict_visibility`` (autosave), an answer to a hidden question is an error; without it (a
     whole step posted without JavaScript), such values are ignored. Nothing is written if any value
     is invalid, unless ``save_valid`` (a whole step): then the valid values are stored and only the
     invalid ones are reported in ``errors``, so one typo never costs the buyer the rest of the step.
     ``answers`` is what is stored afterwards, in every case.
+
+    ``loaded`` is, per code, the ``answered_at`` the page showed (``loaded_stamp``). When a colleague has
+    changed that answer since, the later save still wins (the draft's row lock orders the two), and the
+    colleague's answer it replaced is in ``replaced`` (for the saver) and announced (for the colleague):
+    neither loses an answer without being told.
     """
     compiled: CompiledPlaybook = compiled_playbook(assessment.playbook)
     result = SaveResult()
@@ -106,7 +167,14 @@ def record_answers(
         return result
     with transaction.atomic():
         _touch_draft(assessment)
-        stored = stored_answers(assessment)
+        # The same one read as ``stored_answers``, with who gave each answer and when (for ``loaded``).
+        rows = list(
+            assessment.answers.values_list(
+                "question_code", "value", "answered_at", "answered_by_id", "answered_by__email"
+            )
+        )
+        stored = {code: value for code, value, *_ in rows}
+        given = {code: (at, by_id, email) for code, _, at, by_id, email in rows}
         merged = dict(stored)
         result.visible_before = set(visibility(compiled, stored).questions)
         for code, value in cleaned.items():
@@ -131,18 +199,63 @@ def record_answers(
                 merged.pop(code, None)
         to_save = {c: v for c, v in cleaned.items() if v is not None}
         to_clear = [c for c, v in cleaned.items() if v is None]
+        result.replaced = _replaced(cleaned, stored, given, loaded or {}, user)
+        now = timezone.now()
         if to_save:
             Answer.objects.bulk_create(
-                [Answer(assessment=assessment, question_code=c, value=v) for c, v in to_save.items()],
+                [
+                    Answer(assessment=assessment, question_code=c, value=v, answered_by=user, answered_at=now)
+                    for c, v in to_save.items()
+                ],
                 update_conflicts=True,
                 unique_fields=["assessment", "question_code"],
-                update_fields=["value", "updated_at"],
+                update_fields=["value", "updated_at", "answered_by", "answered_at"],
             )
         if to_clear:
             Answer.objects.filter(assessment=assessment, question_code__in=to_clear).delete()
-    result.saved, result.cleared = to_save, to_clear
+        if to_save or to_clear:
+            _announce_changes(assessment, user, len(to_save) + len(to_clear), result.replaced)
+    result.saved, result.cleared, result.answered_at = to_save, to_clear, now
     result.answers, result.seen = merged, seen
     return result
+
+
+def _replaced(
+    cleaned: Mapping[str, Any],
+    stored: Mapping[str, Any],
+    given: Mapping[str, tuple[datetime | None, int | None, str | None]],
+    loaded: Mapping[str, str],
+    user: User | None,
+) -> dict[str, Replaced]:
+    """The colleagues' answers among ``cleaned`` that changed after the saver loaded them (and now differ)."""
+    replaced = {}
+    for code, value in cleaned.items():
+        if code not in loaded or code not in given or stored.get(code) == value:
+            continue
+        at, by_id, email = given[code]
+        if at is None or loaded_stamp(at) == loaded[code] or (user is not None and by_id == user.pk):
+            continue
+        replaced[code] = Replaced(by=email or "Someone", by_id=by_id, at=at)
+    return replaced
+
+
+def _announce_changes(assessment: Assessment, user: User | None, count: int, replaced: Mapping[str, Replaced]) -> None:
+    # The colleagues whose answers were replaced are told; the activity shows the change for everyone.
+    recipients = list(User.objects.filter(pk__in={r.by_id for r in replaced.values() if r.by_id})) if replaced else []
+    who = user.email if user else "Someone"
+    summary = f"{who} changed {count} answer{'s' if count != 1 else ''} in “{assessment.title}”"
+    if replaced:
+        summary += f", replacing {len(replaced)} given by a colleague since they loaded the page"
+    events.announce(
+        events.answers_changed,
+        sender=Assessment,
+        organisation=assessment.organisation,
+        actor=user,
+        recipients=recipients,
+        target=assessment,
+        url=reverse("questionnaire:review", args=[assessment.pk]),
+        summary=summary,
+    )
 
 
 def missing_answers(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> list[str]:
@@ -158,10 +271,15 @@ def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             return locked, False
-        missing = missing_answers(locked)
+        compiled = compiled_playbook(locked.playbook)
+        answers = stored_answers(locked)
+        missing = missing_answers(locked, answers)
         if missing:
-            compiled = compiled_playbook(locked.playbook)
             raise AssessmentError([f"Not answered yet: {compiled.questions[c].prompt}" for c in missing])
+        # Checked under the draft's lock, so a settlement or an answer cannot slip in between.
+        problems = extensions.team.submit_problems(locked, compiled, answers)
+        if problems:
+            raise AssessmentError(problems)
         updated = Assessment.objects.filter(pk=locked.pk, status=Assessment.Status.DRAFT).update(
             status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, updated_at=Now()
         )

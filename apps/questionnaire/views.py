@@ -20,8 +20,8 @@ from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_memb
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.questionnaire import services
-from apps.questionnaire.forms import StartAssessmentForm, posted_answers
+from apps.questionnaire import extensions, services
+from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_loaded
 from apps.questionnaire.listing import with_copies_under_originals
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import draft_progress, step_context
@@ -34,7 +34,8 @@ NOT_POSTED = (
 
 
 def _assessment(request: MemberRequest, pk: int) -> Assessment:
-    qs = Assessment.objects.select_related("playbook", "created_by").defer("playbook__definition")
+    # The organisation comes along for the announcements a save sends (apps.common.events), at no extra query.
+    qs = Assessment.objects.select_related("playbook", "created_by", "organisation").defer("playbook__definition")
     return get_for_member(request, qs, pk=pk)
 
 
@@ -53,11 +54,14 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
         .order_by("-updated_at")[:200]
     )
     ordered = with_copies_under_originals(assessments)
-    progress = draft_progress([a for a, _ in ordered])
-    rows = [(row, original) for row, (_, original) in zip(progress, ordered, strict=True)]
     membership = request.membership
+    mine = extensions.team.member_sections(membership, [a.pk for a in assessments if a.is_draft])
+    progress = draft_progress([a for a, _ in ordered], mine=mine)
+    rows = [(row, original) for row, (_, original) in zip(progress, ordered, strict=True)]
     deletable = {a.pk for a in assessments if a.is_draft and a.may_be_deleted_by(membership)}
-    context = {"rows": rows, "assessments": assessments, "deletable": deletable}
+    # "Your sections" first: the drafts where the member has sections to answer, then the whole list.
+    yours = [row for row in progress if row.my_required or row.my_sections]
+    context = {"rows": rows, "assessments": assessments, "deletable": deletable, "yours": yours}
     return render(request, "questionnaire/list.html", context)
 
 
@@ -105,7 +109,11 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
     compiled = compiled_playbook(assessment.playbook)
     if section not in {s.code for s in compiled.sections}:
         raise Http404("No such step.")
-    answers = services.stored_answers(assessment)
+    team = extensions.team.member_view(request.membership, assessment)
+    if section in team.hidden and assessment.is_draft:
+        # A second opinion is given without seeing the first answers: its own page, until it is given.
+        return redirect(team.opinion_urls[section])
+    answers, given = services.given_answers(assessment)
     errors: dict[str, str] = {}
     posted: dict[str, Any] = {}
     seen: Visibility | None = None
@@ -118,14 +126,23 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
         posted = posted_answers(request.POST, kinds)
         # The valid answers are kept even when another on the step is refused: nothing typed is lost.
-        result = services.record_answers(assessment=assessment, values=posted, strict_visibility=False, save_valid=True)
+        result = services.record_answers(
+            assessment=assessment,
+            values=posted,
+            strict_visibility=False,
+            save_valid=True,
+            user=request.user,
+            loaded=posted_loaded(request.POST, posted),
+        )
+        for code, replaced in result.replaced.items():
+            messages.warning(request, f"{compiled.questions[code].prompt} {replaced.message}")
         if not result.errors:
             return _after_step(request, assessment, compiled, section, result)
         answers, errors, seen = result.answers, result.errors, result.seen
         if result.saved or result.cleared:
             error_intro = "Your other answers on this step are saved. Correct these and save again:"
-    context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen)
-    context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit)
+    context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen, given=given)
+    context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit, team=team)
     context["error_intro"] = error_intro
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
 
@@ -177,22 +194,28 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         # the answer; reading it as "clear it" would delete what the buyer gave.
         return _answer_refused(request, assessment, q.code, NOT_POSTED, 400)
     try:
-        result = services.record_answers(assessment=assessment, values=posted)
+        loaded = posted_loaded(request.POST, [q.code])
+        result = services.record_answers(assessment=assessment, values=posted, user=request.user, loaded=loaded)
     except services.AssessmentError as exc:
         return _answer_refused(request, assessment, q.code, exc.messages[0], 409)
     if result.errors:
         return _answer_refused(request, assessment, q.code, result.errors[q.code], 400)
+    replaced = result.replaced.get(q.code)
     if not request.htmx:
+        if replaced:
+            messages.warning(request, f"{q.prompt} {replaced.message}")
         return redirect("questionnaire:step", pk=pk, section=q.section)
     context = step_context(compiled, result.answers, q.section, seen=result.seen)
     context.update(assessment=assessment, can_edit=True)
     in_section = next(s.questions for s in compiled.sections if s.code == q.section)
     changed = (result.visible_after ^ result.visible_before) & set(in_section)
-    parts = [
-        render_to_string(
-            "questionnaire/step.html#status", {**context, "status_code": q.code, "status": "saved"}, request
-        )
-    ]
+    status = {"status_code": q.code, "status": "replaced" if replaced else "saved"}
+    if replaced:
+        status["message"] = replaced.message
+    parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
+    # The stamp this page now holds for the answer, so its next save is compared with this one.
+    loaded = {"code": q.code, "stamp": services.loaded_stamp(result.answered_at), "oob": True}
+    parts.append(render_to_string("questionnaire/step.html#loaded", loaded, request))
     parts.append(render_to_string("questionnaire/step.html#progress", {**context, "oob": True}, request))
     parts.append(render_to_string("questionnaire/step.html#sections", {**context, "oob": True}, request))
     for item in context["questions"]:
@@ -218,11 +241,15 @@ def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     compiled = compiled_playbook(assessment.playbook)
     membership = request.membership
-    context = step_context(compiled, services.stored_answers(assessment), None)
+    answers, given = services.given_answers(assessment)
+    context = step_context(compiled, answers, None, given=given)
+    team = extensions.team.member_view(membership, assessment) if assessment.is_draft else None
     context.update(
         assessment=assessment,
         can_edit=assessment.is_draft and membership.can_edit,
         can_delete=assessment.is_draft and assessment.may_be_deleted_by(membership),
+        team=team,
+        team_panel=extensions.team.review_panel(request, assessment, compiled, answers, given),
     )
     return render(request, "questionnaire/review.html", context)
 

@@ -1,0 +1,89 @@
+"""Where team features (contributors, second opinions) plug into the questionnaire.
+
+Dependencies point one way: team features depend on the questionnaire, never the reverse. So the
+questionnaire asks one registered ``Team`` (``apps.teamwork`` registers its own in ``ready()``) and,
+with none registered, behaves as a single-person questionnaire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from apps.accounts.models import Membership
+    from apps.playbooks.engine import CompiledPlaybook
+    from apps.questionnaire.models import Assessment
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """What one member sees of the team on one assessment."""
+
+    # Section codes assigned to the member (by name or by stakeholder role), in no particular order.
+    mine: frozenset[str] = frozenset()
+    # Sections the member is giving a second opinion on and has not finished: their first answers stay
+    # hidden from them until they have answered, so the opinion is independent.
+    hidden: frozenset[str] = frozenset()
+    # Where the member gives that second opinion, by section code.
+    opinion_urls: Mapping[str, str] = field(default_factory=dict)
+
+
+class Team(Protocol):
+    def member_view(self, membership: Membership, assessment: Assessment) -> MemberView: ...
+
+    def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        """The sections assigned to ``membership`` in each of these assessments (one query)."""
+        ...
+
+    def review_panel(
+        self,
+        request: HttpRequest,
+        assessment: Assessment,
+        compiled: CompiledPlaybook,
+        answers: Mapping[str, Any],
+        given: Mapping[str, Any],
+    ) -> str:
+        """HTML for the review page (contributors, divergences), escaped by its own template; ``given`` is who
+        gave each answer and when (``services.given_answers``)."""
+        ...
+
+    def submit_problems(
+        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any]
+    ) -> list[str]:
+        """Why the locked draft may not be submitted yet (empty: it may)."""
+        ...
+
+
+class _NoTeam:
+    def member_view(self, membership: Membership, assessment: Assessment) -> MemberView:
+        return MemberView()
+
+    def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        return {}
+
+    def review_panel(
+        self,
+        request: HttpRequest,
+        assessment: Assessment,
+        compiled: CompiledPlaybook,
+        answers: Mapping[str, Any],
+        given: Mapping[str, Any],
+    ) -> str:
+        return ""
+
+    def submit_problems(
+        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any]
+    ) -> list[str]:
+        return []
+
+
+team: Team = _NoTeam()
+
+
+def register(implementation: Team) -> None:
+    global team
+    team = implementation

@@ -1,0 +1,130 @@
+"""Where a second opinion differs from the assessment's answers, and what each answer would do.
+
+Both answers are scored with the engine on the assessment's own compiled playbook: the verdict, the
+top model and the triggered regimes under the answers as they stand, and under the same answers with
+the second opinion's value in place. A difference that changes the verdict comes first, then one that
+changes the top model, then the rest, in the playbook's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from apps.playbooks.engine import CompiledPlaybook, evaluate
+from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.types import VERDICT_LABELS, Question
+from apps.teamwork.models import SecondOpinion, Settlement
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one set of answers does to the result."""
+
+    verdict: str
+    top_model: str  # its name; "" when no model ranks
+    regimes: tuple[str, ...]  # names
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+
+@dataclass(frozen=True)
+class Divergence:
+    opinion: SecondOpinion
+    question: Question
+    first: Any
+    second: Any
+    first_by: str
+    first_at: datetime | None
+    with_first: Effect
+    with_second: Effect
+    settlement: Settlement | None
+
+    @property
+    def code(self) -> str:
+        return self.question.code
+
+    @property
+    def first_text(self) -> str:
+        return answer_text(self.question, self.first) if self.first is not None else "Not answered"
+
+    @property
+    def second_text(self) -> str:
+        return answer_text(self.question, self.second) if self.second is not None else "Not answered"
+
+    @property
+    def flips_verdict(self) -> bool:
+        return self.with_first.verdict != self.with_second.verdict
+
+    @property
+    def flips_model(self) -> bool:
+        return self.with_first.top_model != self.with_second.top_model
+
+    @property
+    def regimes_on(self) -> tuple[str, ...]:
+        """Regimes the second opinion's answer would trigger that the current answer does not."""
+        return tuple(r for r in self.with_second.regimes if r not in self.with_first.regimes)
+
+    @property
+    def regimes_off(self) -> tuple[str, ...]:
+        return tuple(r for r in self.with_first.regimes if r not in self.with_second.regimes)
+
+    @property
+    def settled(self) -> bool:
+        """Settled while the answer is still the value the owner chose (a later change opens it again)."""
+        return self.settlement is not None and self.settlement.chosen_value == self.first
+
+    @property
+    def blocks_submit(self) -> bool:
+        return self.flips_verdict and not self.settled
+
+
+def _effect(compiled: CompiledPlaybook, answers: Mapping[str, Any]) -> Effect:
+    evaluation = evaluate(compiled, answers)
+    top = evaluation.models[0].name if evaluation.models else ""
+    return Effect(evaluation.verdict, top, tuple(r.name for r in evaluation.regimes))
+
+
+def divergences(
+    compiled: CompiledPlaybook,
+    answers: Mapping[str, Any],
+    given: Mapping[str, tuple[str, datetime | None]],
+    opinions: Iterable[SecondOpinion],
+) -> list[Divergence]:
+    """The differences between ``answers`` and the given second opinions (their ``answers`` and
+    ``settlements`` prefetched), first those that flip the verdict, then the top model, then the rest.
+
+    ``given`` is who gave each answer and when (code to (email, time))."""
+    order = {code: i for i, code in enumerate(compiled.questions)}
+    found: list[Divergence] = []
+    base: Effect | None = None
+    for opinion in opinions:
+        if not opinion.is_given:
+            continue
+        settlements = {s.question_code: s for s in opinion.settlements.all()}
+        for row in opinion.answers.all():
+            question = compiled.questions.get(row.question_code)
+            first = answers.get(row.question_code)
+            if question is None or first == row.value:
+                continue
+            base = base or _effect(compiled, answers)
+            by, at = given.get(row.question_code, ("", None))
+            found.append(
+                Divergence(
+                    opinion=opinion,
+                    question=question,
+                    first=first,
+                    second=row.value,
+                    first_by=by,
+                    first_at=at,
+                    with_first=base,
+                    with_second=_effect(compiled, {**answers, row.question_code: row.value}),
+                    settlement=settlements.get(row.question_code),
+                )
+            )
+    found.sort(key=lambda d: (not d.flips_verdict, not d.flips_model, order.get(d.code, 0)))
+    return found

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+
+from apps.accounts.models import Membership
+from apps.teamwork.models import Stakeholder
+
+
+class AssignForm(forms.Form):
+    """Per section, who answers it (``section-<code>``: "", "member-<id>" or "role-<code>") and who is asked
+    for a second opinion (``opinion-<code>``: "" or "<membership id>"). Only the organisation's members are
+    offered; anything else is refused."""
+
+    def __init__(
+        self, *args: Any, sections: Sequence[tuple[str, str]], members: Sequence[Membership], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        self.by_key = {f"member-{m.pk}": m for m in members}
+        self.reviewers = {str(m.pk): m for m in members if m.can_edit}
+        people = [(key, str(m.user)) for key, m in self.by_key.items()]
+        roles = [(f"role-{value}", f"Whoever is {label.lower()}") for value, label in Stakeholder.choices]
+        for code, title in sections:
+            self.fields[f"section-{code}"] = forms.ChoiceField(
+                label=title, required=False, choices=[("", "Anyone who may edit"), *people, *roles]
+            )
+            self.fields[f"opinion-{code}"] = forms.ChoiceField(
+                label=f"Second opinion on {title}",
+                required=False,
+                choices=[("", "None"), *((k, str(m.user)) for k, m in self.reviewers.items())],
+            )
+
+    # Only the fields posted change: a form that names one section leaves the others as they are.
+    def assignments(self) -> dict[str, Membership | str | None]:
+        result: dict[str, Membership | str | None] = {}
+        for code, _ in self.sections:
+            if f"section-{code}" in self.data:
+                value = self.cleaned_data[f"section-{code}"]
+                result[code] = self.by_key.get(value) or (value.removeprefix("role-") if value else None)
+        return result
+
+    def opinions(self) -> dict[str, Membership | None]:
+        return {
+            code: self.reviewers.get(self.cleaned_data[f"opinion-{code}"])
+            for code, _ in self.sections
+            if f"opinion-{code}" in self.data
+        }
+
+
+class SettleForm(forms.Form):
+    choice = forms.ChoiceField(
+        choices=[("first", "Keep the answer given"), ("second", "Take the second opinion")], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why (recorded)."
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(str(self.cleaned_data["reason"]).split())
+        if len(reason) < 10:
+            raise forms.ValidationError("Give the reason in at least 10 characters.")
+        return reason
+
+
+class StakeholderRolesForm(forms.Form):
+    """Per member, the stakeholder roles they hold (``roles-<membership id>``)."""
+
+    def __init__(self, *args: Any, members: Sequence[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for m in members:
+            self.fields[f"roles-{m.pk}"] = forms.MultipleChoiceField(
+                label=str(m.user), required=False, choices=Stakeholder.choices, widget=forms.CheckboxSelectMultiple
+            )

@@ -1,0 +1,218 @@
+"""Writes for contributors and second opinions. Each runs in one transaction and announces what
+happened after commit (``apps.common.events``): notifications and the activity listen there."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Membership, User
+from apps.common import events
+from apps.playbooks.engine import AnswerError, clean_answer
+from apps.playbooks.engine.visibility import visibility
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import services as questionnaire
+from apps.questionnaire.models import Assessment
+from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, Settlement, StakeholderRole
+
+TeamError = questionnaire.AssessmentError
+
+
+def may_manage(membership: Membership, assessment: Assessment) -> bool:
+    """The assessment's owner: whoever started it (an editor or owner still), or an organisation owner."""
+    if membership.organisation_id != assessment.organisation_id:
+        return False
+    return membership.is_owner or (membership.can_edit and membership.user_id == assessment.created_by_id)
+
+
+def set_stakeholder_roles(*, roles: Mapping[Membership, Collection[str]]) -> None:
+    """Each member's stakeholder roles become exactly the ones given."""
+    with transaction.atomic():
+        for membership, held in roles.items():
+            StakeholderRole.objects.filter(membership=membership).exclude(role__in=held).delete()
+            StakeholderRole.objects.bulk_create(
+                [StakeholderRole(membership=membership, role=r) for r in held], ignore_conflicts=True
+            )
+
+
+def _holders(assessment: Assessment, role: str) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation=assessment.organisation_id,
+            memberships__stakeholder_roles__role=role,
+        ).distinct()
+    )
+
+
+def assign_sections(
+    *,
+    assessment: Assessment,
+    assignments: Mapping[str, Membership | str | None],
+    opinions: Mapping[str, Membership | None],
+    user: User,
+) -> None:
+    """Set who answers each section (a member, a stakeholder role, or None for nobody in particular) and
+    who gives a second opinion on it (None: none asked). Only the sections named change."""
+    with transaction.atomic():
+        _lock_draft(assessment)
+        current = {a.section_code: a for a in assessment.assignments.all()}
+        for code, assignee in assignments.items():
+            _assign(assessment, code, assignee, current.get(code), user)
+        asked = {o.section_code: o for o in assessment.second_opinions.all()}
+        for code, reviewer in opinions.items():
+            _ask(assessment, code, reviewer, asked.get(code), user)
+
+
+def _lock_draft(assessment: Assessment) -> None:
+    if not Assessment.objects.select_for_update().filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
+        raise TeamError("This assessment has been submitted; who answers it can no longer change.")
+
+
+def _section_title(assessment: Assessment, code: str) -> str:
+    section = next((s for s in compiled_playbook(assessment.playbook).sections if s.code == code), None)
+    return section.title if section else code
+
+
+def _assign(
+    assessment: Assessment,
+    code: str,
+    assignee: Membership | str | None,
+    current: SectionAssignment | None,
+    user: User,
+) -> None:
+    member = assignee if isinstance(assignee, Membership) else None
+    stakeholder = assignee if isinstance(assignee, str) else ""
+    if current and current.member_id == (member.pk if member else None) and current.stakeholder == stakeholder:
+        return  # unchanged: nobody is told twice
+    if assignee is None:
+        if current:
+            current.delete()
+        return
+    SectionAssignment.objects.update_or_create(
+        assessment=assessment,
+        section_code=code,
+        defaults={"member": member, "stakeholder": stakeholder, "assigned_by": user},
+    )
+    recipients = [member.user] if member else _holders(assessment, stakeholder)
+    events.announce(
+        events.section_assigned,
+        sender=SectionAssignment,
+        organisation=assessment.organisation,
+        actor=user,
+        recipients=[r for r in recipients if r.pk != user.pk],
+        target=assessment,
+        url=reverse("questionnaire:step", args=[assessment.pk, code]),
+        summary=f"{user.email} assigned the section “{_section_title(assessment, code)}” of “{assessment.title}”",
+    )
+
+
+def _ask(
+    assessment: Assessment, code: str, reviewer: Membership | None, current: SecondOpinion | None, user: User
+) -> None:
+    if current and reviewer and current.reviewer_id == reviewer.pk:
+        return
+    if current:
+        current.delete()  # asked of someone else now (or of no one): the earlier opinion no longer counts
+    if reviewer is None:
+        return
+    SecondOpinion.objects.create(assessment=assessment, section_code=code, reviewer=reviewer, requested_by=user)
+    events.announce(
+        events.second_opinion_requested,
+        sender=SecondOpinion,
+        organisation=assessment.organisation,
+        actor=user,
+        recipients=[reviewer.user],
+        target=assessment,
+        url=reverse("teamwork:opinion", args=[assessment.pk, code]),
+        summary=f"{user.email} asked for your second opinion on “{_section_title(assessment, code)}” "
+        f"of “{assessment.title}”",
+    )
+
+
+def opinion_questions(opinion: SecondOpinion, answers: Mapping[str, Any]) -> list[str]:
+    """The section's questions the reviewer is asked: those shown given the answers with theirs in place."""
+    compiled = compiled_playbook(opinion.assessment.playbook)
+    section = next(s for s in compiled.sections if s.code == opinion.section_code)
+    shown = set(visibility(compiled, answers).questions)
+    return [c for c in section.questions if c in shown]
+
+
+def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], user: User) -> dict[str, str]:
+    """Store the reviewer's answers (question code to raw value) and mark the opinion given.
+
+    Returns the problems by code; nothing is stored when there is any, or when no question is answered."""
+    compiled = compiled_playbook(opinion.assessment.playbook)
+    cleaned: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    section = next(s for s in compiled.sections if s.code == opinion.section_code)
+    for code, raw in values.items():
+        if code not in section.questions:
+            problems[code] = "This question is not part of this section."
+            continue
+        try:
+            cleaned[code] = clean_answer(compiled.questions[code], raw)
+        except AnswerError as exc:
+            problems[code] = exc.message
+    given = {c: v for c, v in cleaned.items() if v is not None}
+    if not problems and not given:
+        problems[section.questions[0]] = "Answer at least one question to give your opinion."
+    if problems:
+        return problems
+    with transaction.atomic():
+        _lock_draft(opinion.assessment)
+        SecondOpinionAnswer.objects.filter(opinion=opinion).exclude(question_code__in=given).delete()
+        SecondOpinionAnswer.objects.bulk_create(
+            [SecondOpinionAnswer(opinion=opinion, question_code=c, value=v) for c, v in given.items()],
+            update_conflicts=True,
+            unique_fields=["opinion", "question_code"],
+            update_fields=["value", "answered_at"],
+        )
+        SecondOpinion.objects.filter(pk=opinion.pk).update(given_at=timezone.now())
+        assessment = opinion.assessment
+        differs = any(questionnaire.stored_answers(assessment).get(c) != v for c, v in given.items())
+        if differs:
+            events.announce(
+                events.divergence_to_settle,
+                sender=SecondOpinion,
+                organisation=assessment.organisation,
+                actor=user,
+                recipients=[assessment.created_by],
+                target=assessment,
+                url=reverse("questionnaire:review", args=[assessment.pk]),
+                summary=f"{user.email}'s second opinion on “{section.title}” differs from the answers "
+                f"of “{assessment.title}”: settle it before submitting",
+            )
+    return {}
+
+
+def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reason: str, user: User) -> None:
+    """Settle one difference: the chosen value becomes the answer (given by ``user``), recorded with the reason."""
+    assessment = opinion.assessment
+    with transaction.atomic():
+        _lock_draft(assessment)
+        second = opinion.answers.filter(question_code=question_code).values_list("value", flat=True).first()
+        first = questionnaire.stored_answers(assessment).get(question_code)
+        if second is None or first == second:
+            raise TeamError("There is no difference to settle on this question (any more).")
+        if keep_first and first is None:
+            raise TeamError("There is no answer to keep: choose the second opinion's, or answer the question first.")
+        chosen = first if keep_first else second
+        if not keep_first:
+            result = questionnaire.record_answers(assessment=assessment, values={question_code: second}, user=user)
+            if result.errors:
+                raise TeamError(next(iter(result.errors.values())))
+        Settlement.objects.update_or_create(
+            opinion=opinion,
+            question_code=question_code,
+            defaults={
+                "first_value": first,
+                "second_value": second,
+                "chosen_value": chosen,
+                "reason": reason,
+                "settled_by": user,
+            },
+        )

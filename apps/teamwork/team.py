@@ -1,0 +1,115 @@
+"""The questionnaire's view of the team (``apps.questionnaire.extensions.Team``): who answers which
+section, the second opinions a member has still to give, the review page's panel, and what blocks submit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from apps.accounts.models import Membership
+from apps.playbooks.engine import CompiledPlaybook
+from apps.questionnaire.extensions import MemberView
+from apps.questionnaire.models import Assessment
+from apps.teamwork.divergence import Divergence, divergences
+from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, Settlement, StakeholderRole
+
+
+def _assigned_to(membership: Membership) -> Q:
+    # Named, or by a stakeholder role the member holds (a subquery: the same one query).
+    roles = StakeholderRole.objects.filter(membership=membership).values("role")
+    return Q(member=membership) | Q(stakeholder__in=roles)
+
+
+def opinions_with_answers(assessment: Assessment) -> QuerySet[SecondOpinion]:
+    return (
+        SecondOpinion.objects.filter(assessment=assessment)
+        .select_related("reviewer__user")
+        .prefetch_related(
+            Prefetch("answers", SecondOpinionAnswer.objects.order_by()),
+            Prefetch("settlements", Settlement.objects.select_related("settled_by")),
+        )
+    )
+
+
+def assessment_divergences(
+    assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any], given: Mapping[str, Any]
+) -> tuple[list[SecondOpinion], list[Divergence]]:
+    opinions = list(opinions_with_answers(assessment))
+    who = {code: (g.by, g.at) for code, g in given.items()}
+    return opinions, divergences(compiled, answers, who, opinions)
+
+
+class AssessmentTeam:
+    def member_view(self, membership: Membership, assessment: Assessment) -> MemberView:
+        # One query for both: the sections assigned to the member, and their second opinions not given yet.
+        mine = SectionAssignment.objects.filter(_assigned_to(membership), assessment=assessment).values_list(
+            "section_code", Value("mine", output_field=CharField())
+        )
+        pending = SecondOpinion.objects.filter(
+            assessment=assessment, reviewer=membership, given_at__isnull=True
+        ).values_list("section_code", Value("hidden", output_field=CharField()))
+        rows = list(mine.order_by().union(pending.order_by(), all=True).order_by())
+        hidden = frozenset(code for code, kind in rows if kind == "hidden")
+        return MemberView(
+            mine=frozenset(code for code, kind in rows if kind == "mine"),
+            hidden=hidden,
+            opinion_urls={code: reverse("teamwork:opinion", args=[assessment.pk, code]) for code in hidden},
+        )
+
+    def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        if not assessment_ids:
+            return {}
+        found: dict[int, set[str]] = {}
+        rows = SectionAssignment.objects.filter(_assigned_to(membership), assessment_id__in=assessment_ids)
+        for pk, code in rows.values_list("assessment_id", "section_code"):
+            found.setdefault(pk, set()).add(code)
+        return {pk: frozenset(codes) for pk, codes in found.items()}
+
+    def review_panel(
+        self,
+        request: HttpRequest,
+        assessment: Assessment,
+        compiled: CompiledPlaybook,
+        answers: Mapping[str, Any],
+        given: Mapping[str, Any],
+    ) -> str:
+        from apps.teamwork.services import may_manage
+
+        membership: Membership = request.membership  # type: ignore[attr-defined]  # set by member_required
+        assignments = list(assessment.assignments.select_related("member__user"))
+        opinions, found = assessment_divergences(assessment, compiled, answers, given)
+        if not assignments and not opinions:
+            return render_to_string(
+                "teamwork/_review_panel.html", {"assessment": assessment, "empty": True}, request=request
+            )
+        titles = {s.code: s.title for s in compiled.sections}
+        context = {
+            "assessment": assessment,
+            "assignments": [(titles.get(a.section_code, a.section_code), a) for a in assignments],
+            "opinions": [(titles.get(o.section_code, o.section_code), o) for o in opinions],
+            "divergences": found,
+            "settled": [
+                (compiled.questions[s.question_code].prompt, o, s)
+                for o in opinions
+                for s in o.settlements.all()
+                if s.question_code in compiled.questions
+            ],
+            "can_settle": assessment.is_draft and may_manage(membership, assessment),
+        }
+        return render_to_string("teamwork/_review_panel.html", context, request=request)
+
+    def submit_problems(
+        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any]
+    ) -> list[str]:
+        _, found = assessment_divergences(assessment, compiled, answers, {})
+        return [
+            f"Settle the second opinion on “{d.question.prompt}” first: it would change the verdict "
+            f"from {d.with_first.verdict_label} to {d.with_second.verdict_label}."
+            for d in found
+            if d.blocks_submit
+        ]

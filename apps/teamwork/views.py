@@ -1,0 +1,165 @@
+"""Contributors (who answers which section, stakeholder roles), second opinions, and settling differences."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.models import Membership
+from apps.accounts.scoping import MemberRequest, get_for_member, member_required
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import services as questionnaire
+from apps.questionnaire.forms import posted_answers
+from apps.questionnaire.models import Assessment
+from apps.questionnaire.progress import step_context
+from apps.teamwork import services
+from apps.teamwork.forms import AssignForm, SettleForm, StakeholderRolesForm
+from apps.teamwork.models import SecondOpinion, StakeholderRole
+
+OWNER = Membership.Role.OWNER
+EDITOR = Membership.Role.EDITOR
+
+
+def _assessment(request: MemberRequest, pk: int) -> Assessment:
+    qs = Assessment.objects.select_related("playbook", "created_by", "organisation").defer("playbook__definition")
+    return get_for_member(request, qs, pk=pk)
+
+
+def _members(request: MemberRequest) -> list[Membership]:
+    return list(Membership.objects.filter(organisation=request.organisation).select_related("user"))
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def contributors(request: MemberRequest, pk: int) -> HttpResponse:
+    """Who answers each section and who gives a second opinion; the assessment's owner changes it."""
+    assessment = _assessment(request, pk)
+    compiled = compiled_playbook(assessment.playbook)
+    can_manage = assessment.is_draft and services.may_manage(request.membership, assessment)
+    sections = [(s.code, s.title) for s in compiled.sections]
+    form = AssignForm(request.POST or None, sections=sections, members=_members(request), initial=_initial(assessment))
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) assigns it.")
+        if form.is_valid():
+            try:
+                services.assign_sections(
+                    assessment=assessment, assignments=form.assignments(), opinions=form.opinions(), user=request.user
+                )
+            except services.TeamError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect("teamwork:contributors", pk=pk)
+            messages.success(request, "Saved who answers each section.")
+            return redirect("teamwork:contributors", pk=pk)
+    context = {"assessment": assessment, "form": form, "sections": sections, "can_manage": can_manage}
+    return render(request, "teamwork/contributors.html", context, status=400 if form.errors else 200)
+
+
+def _initial(assessment: Assessment) -> dict[str, str]:
+    initial = {
+        f"section-{a.section_code}": f"member-{a.member_id}" if a.member_id else f"role-{a.stakeholder}"
+        for a in assessment.assignments.all()
+    }
+    initial.update((f"opinion-{o.section_code}", str(o.reviewer_id)) for o in assessment.second_opinions.all())
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(EDITOR)
+def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
+    """The reviewer's own answers to one section, given without seeing the first answers."""
+    assessment = _assessment(request, pk)
+    asked = get_object_or_404(
+        SecondOpinion.objects.select_related("reviewer__user"), assessment=assessment, section_code=section
+    )
+    asked.assessment = assessment
+    if asked.reviewer_id != request.membership.pk:
+        raise PermissionDenied(f"This second opinion was asked of {asked.reviewer.user}.")
+    compiled = compiled_playbook(assessment.playbook)
+    mine = dict(asked.answers.values_list("question_code", "value"))
+    # The first answers count only for which questions show; they are never drawn on this page.
+    first = questionnaire.stored_answers(assessment)
+    errors: dict[str, str] = {}
+    posted: dict[str, object] = {}
+    if request.method == "POST":
+        if not assessment.is_draft:
+            raise Http404("This assessment has been submitted.")
+        codes = services.opinion_questions(asked, {**first, **mine})
+        posted = posted_answers(request.POST, {c: compiled.questions[c].kind for c in codes})
+        try:
+            errors = services.give_second_opinion(opinion=asked, values=posted, user=request.user)
+        except services.TeamError as exc:
+            errors = {codes[0] if codes else section: exc.messages[0]}
+        if not errors:
+            messages.success(request, "Your second opinion is saved. Where it differs, the owner settles it.")
+            return redirect("questionnaire:review", pk=pk)
+    shown = set(services.opinion_questions(asked, {**first, **mine}))
+    context = step_context(compiled, {**first, **mine}, section, posted=posted, errors=errors)
+    # Drawn with the reviewer's own answers only (or what they just posted, where refused).
+    context["questions"] = [
+        replace(q, value=q.value if q.code in errors else mine.get(q.code))
+        for q in context["questions"]
+        if q.code in shown
+    ]
+    context.update(assessment=assessment, opinion=asked, can_edit=assessment.is_draft, error_intro="Correct these:")
+    return render(request, "teamwork/opinion.html", context, status=400 if errors else 200)
+
+
+@require_POST
+@member_required(EDITOR)
+def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    asked = get_object_or_404(
+        SecondOpinion.objects.filter(assessment=assessment, answers__question_code=question).distinct(),
+    )
+    asked.assessment = assessment
+    if not services.may_manage(request.membership, assessment):
+        raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) settles it.")
+    form = SettleForm(request.POST)
+    if not form.is_valid():
+        problems = [f"{form.fields[f].label or f.title()}: {m}" for f, ms in form.errors.items() for m in ms]
+        return _settle_refused(request, assessment, problems, 400)
+    try:
+        services.settle(
+            opinion=asked,
+            question_code=question,
+            keep_first=form.cleaned_data["choice"] == "first",
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+    except services.TeamError as exc:
+        return _settle_refused(request, assessment, exc.messages, 409)
+    messages.success(request, "Settled, with your reason recorded.")
+    return redirect("questionnaire:review", pk=pk)
+
+
+def _settle_refused(request: MemberRequest, assessment: Assessment, problems: list[str], status: int) -> HttpResponse:
+    context = {"assessment": assessment, "problems": problems}
+    return render(request, "teamwork/settle_refused.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required()
+def roles(request: MemberRequest) -> HttpResponse:
+    """The organisation's members and the stakeholder roles each holds; owners change them."""
+    members = _members(request)
+    held: dict[str, list[str]] = {}
+    for membership_id, role in StakeholderRole.objects.filter(membership__in=members).values_list(
+        "membership_id", "role"
+    ):
+        held.setdefault(f"roles-{membership_id}", []).append(role)
+    form = StakeholderRolesForm(request.POST or None, members=members, initial=held)
+    if request.method == "POST":
+        if not request.membership.is_owner:
+            raise PermissionDenied("Owners set their members' stakeholder roles.")
+        if form.is_valid():
+            services.set_stakeholder_roles(roles={m: form.cleaned_data[f"roles-{m.pk}"] for m in members})
+            messages.success(request, "Saved the stakeholder roles.")
+            return redirect("teamwork:roles")
+    context = {"form": form, "can_manage": request.membership.is_owner}
+    return render(request, "teamwork/roles.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,293 @@
+"""Contributors per assessment, who answered what, concurrent answers, second opinions and settling them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Membership, Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, Settlement, StakeholderRole
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
+
+
+@pytest.fixture
+def draft(organisation: Organisation, buyer: User, playbook: Playbook) -> Assessment:
+    return AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Legal review", playbook=playbook, answers=COMPLETE
+    )
+
+
+def _member(user: User) -> Membership:
+    return Membership.objects.get(user=user)
+
+
+def _assign(client: Client, assessment: Assessment, **data: str) -> Any:
+    return client.post(reverse("teamwork:contributors", args=[assessment.pk]), data)
+
+
+def _loaded(page: str, code: str) -> str:
+    match = re.search(rf'name="{code}__loaded" value="([^"]*)"', page)
+    assert match, f"no loaded stamp for {code}"
+    return match.group(1)
+
+
+# Contributors
+
+
+def test_owner_assigns_sections_and_the_assignee_sees_their_sections_first(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    StakeholderRole.objects.create(membership=_member(colleague), role="finance")
+    response = _assign(
+        buyer_client, draft, **{"section-data": f"member-{_member(colleague).pk}", "section-volume": "role-finance"}
+    )
+    assert response.status_code == 302
+    stored = {a.section_code: (a.member_id, a.stakeholder) for a in SectionAssignment.objects.all()}
+    assert stored == {"data": (_member(colleague).pk, ""), "volume": (None, "finance")}
+
+    listing = colleague_client.get(reverse("questionnaire:list")).content.decode()
+    assert "Your sections" in listing
+    assert "The Volume, Data" not in listing and re.search(r"Volume, Data|Data, Volume", listing)
+    step = colleague_client.get(reverse("questionnaire:step", args=[draft.pk, "work"])).content.decode()
+    assert 'aria-label="Your sections"' in step
+
+
+def test_an_editor_who_did_not_start_the_assessment_cannot_assign_it(
+    colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    response = _assign(colleague_client, draft, **{"section-data": f"member-{_member(colleague).pk}"})
+    assert response.status_code == 403
+    assert not SectionAssignment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("section-data", "member-{outsider}"), ("section-data", "role-ceo"), ("opinion-work", "{outsider}"),
+     ("opinion-work", "{viewer}"), ("section-data", "member-x\u202e")],
+)  # fmt: skip
+def test_assigning_anyone_outside_the_organisation_or_an_unknown_role_is_refused(
+    buyer_client: Client, outsider: User, viewer: User, draft: Assessment, field: str, value: str
+) -> None:
+    value = value.format(outsider=_member(outsider).pk, viewer=_member(viewer).pk)
+    response = _assign(buyer_client, draft, **{field: value})
+    assert response.status_code == 400
+    assert not SectionAssignment.objects.exists() and not SecondOpinion.objects.exists()
+
+
+def test_owners_set_stakeholder_roles_and_viewers_may_not(
+    buyer_client: Client, viewer_client: Client, colleague: User
+) -> None:
+    key = f"roles-{_member(colleague).pk}"
+    assert viewer_client.post(reverse("teamwork:roles"), {key: ["legal"]}).status_code == 403
+    assert not StakeholderRole.objects.exists()
+    assert buyer_client.post(reverse("teamwork:roles"), {key: ["legal", "security"]}).status_code == 302
+    assert set(StakeholderRole.objects.values_list("role", flat=True)) == {"legal", "security"}
+    assert buyer_client.post(reverse("teamwork:roles"), {key: ["nonsense"]}).status_code == 400
+    assert set(StakeholderRole.objects.values_list("role", flat=True)) == {"legal", "security"}
+
+
+# Who answered, and two contributors at the same moment
+
+
+def test_every_answer_records_who_gave_it_and_the_review_shows_it(
+    colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    url = reverse("questionnaire:answer", args=[draft.pk, "hours"])
+    assert colleague_client.post(url, {"hours": "5000"}, **HX).status_code == 200
+    answer = Answer.objects.get(assessment=draft, question_code="hours")
+    assert (answer.value, answer.answered_by, answer.answered_at is not None) == (5000, colleague, True)
+    review = colleague_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    assert "answered by colleague@acme.test" in review
+
+
+def test_two_contributors_answering_the_same_question_the_later_wins_and_is_told(
+    buyer_client: Client, colleague_client: Client, buyer: User, draft: Assessment
+) -> None:
+    step = reverse("questionnaire:step", args=[draft.pk, "work"])
+    buyer_stamp = _loaded(buyer_client.get(step).content.decode(), "judgement")
+    colleague_stamp = _loaded(colleague_client.get(step).content.decode(), "judgement")
+    url = reverse("questionnaire:answer", args=[draft.pk, "judgement"])
+    first = colleague_client.post(url, {"judgement": "no", "judgement__loaded": colleague_stamp}, **HX)
+    assert "changed this answer" not in first.content.decode()
+    later = buyer_client.post(url, {"judgement": "yes", "judgement__loaded": buyer_stamp}, **HX)
+    body = later.content.decode()
+    assert later.status_code == 200
+    assert "colleague@acme.test changed this answer at" in body and "yours replaced it" in body
+    answer = Answer.objects.get(assessment=draft, question_code="judgement")
+    assert (answer.value, answer.answered_by) == (True, buyer)
+    # The page now holds the new stamp: saving again from it is not a conflict.
+    again = buyer_client.post(url, {"judgement": "no", "judgement__loaded": _loaded(body, "judgement")}, **HX)
+    assert "changed this answer" not in again.content.decode()
+
+
+def test_a_whole_step_posted_over_a_colleagues_change_says_so(
+    buyer_client: Client, colleague_client: Client, draft: Assessment
+) -> None:
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    stamp = _loaded(buyer_client.get(step).content.decode(), "hours")
+    colleague_client.post(reverse("questionnaire:answer", args=[draft.pk, "hours"]), {"hours": "100"}, **HX)
+    response = buyer_client.post(step, {"hours": "4500", "hours__loaded": stamp}, follow=True)
+    assert "colleague@acme.test changed this answer at" in response.content.decode()
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 4500
+
+
+# Second opinions and divergence
+
+
+def _ask(buyer_client: Client, draft: Assessment, reviewer: User, section: str = "work") -> SecondOpinion:
+    assert _assign(buyer_client, draft, **{f"opinion-{section}": str(_member(reviewer).pk)}).status_code == 302
+    return SecondOpinion.objects.get(assessment=draft, section_code=section)
+
+
+def test_the_reviewer_answers_without_seeing_the_first_answers(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    opinion_url = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    step = colleague_client.get(reverse("questionnaire:step", args=[draft.pk, "work"]))
+    assert step.status_code == 302 and step["Location"] == opinion_url
+    page = colleague_client.get(opinion_url).content.decode()
+    assert "checked" not in page  # the first answers (legal, yes) are not drawn
+    review = colleague_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    assert "Legal review</dd>" not in review and "stay hidden until you have given yours" in review
+    assert colleague_client.post(opinion_url, {"judgement": "no"}).status_code == 302
+    assert SecondOpinionAnswer.objects.get().value is False
+    assert colleague_client.get(reverse("questionnaire:step", args=[draft.pk, "work"])).status_code == 200
+
+
+def test_a_second_opinion_that_flips_the_verdict_is_shown_first_and_blocks_submit_until_settled(
+    buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    _ask(buyer_client, draft, colleague, section="volume")
+    opinion = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    assert colleague_client.post(opinion, {"judgement": "no", "function": "legal"}).status_code == 302
+    volume = reverse("teamwork:opinion", args=[draft.pk, "volume"])
+    assert colleague_client.post(volume, {"hours": "3000"}).status_code == 302
+
+    review = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    assert review.index('id="divergence-judgement"') < review.index('id="divergence-hours"')
+    block = review[review.index('id="divergence-judgement"') : review.index('id="divergence-hours"')]
+    assert "Changes the verdict" in block and "KPO wins" in block and "KPO doesn" in block
+
+    submit = reverse("recommendations:submit", args=[draft.pk])
+    refused = buyer_client.post(submit)
+    assert refused.status_code == 400
+    assert "Settle the second opinion on" in refused.content.decode()
+    assert not Recommendation.objects.exists()
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    reason = "Legal confirmed the reports need analyst judgement."
+    assert buyer_client.post(settle, {"choice": "first", "reason": reason}).status_code == 302
+    assert Settlement.objects.get().reason == reason
+    assert buyer_client.post(submit).status_code == 302
+    assert Recommendation.objects.get().verdict == "wins"
+
+
+def test_settling_for_the_second_opinion_makes_it_the_answer(
+    buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    response = buyer_client.post(settle, {"choice": "second", "reason": "It is rules-based processing after all."})
+    assert response.status_code == 302
+    answer = Answer.objects.get(assessment=draft, question_code="judgement")
+    assert (answer.value, answer.answered_by) == (False, buyer)
+    assert Settlement.objects.get().chosen_value is False
+
+
+@pytest.mark.parametrize(
+    "data", [{"choice": "first", "reason": "short"}, {"choice": "both", "reason": "A long enough reason."},
+             {"reason": "A long enough reason."}, {"choice": "first", "reason": "x" * 2001}],
+)  # fmt: skip
+def test_a_settlement_without_a_valid_choice_and_reason_is_refused(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment, data: dict[str, str]
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    response = buyer_client.post(reverse("teamwork:settle", args=[draft.pk, "judgement"]), data)
+    assert response.status_code == 400
+    assert not Settlement.objects.exists()
+    assert Answer.objects.get(assessment=draft, question_code="judgement").value is True
+
+
+def test_only_the_assessments_owner_settles(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    data = {"choice": "second", "reason": "I am sure it is rules-based."}
+    assert colleague_client.post(reverse("teamwork:settle", args=[draft.pk, "judgement"]), data).status_code == 403
+    assert not Settlement.objects.exists()
+
+
+def test_a_bad_second_opinion_is_refused_and_nothing_is_stored(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    url = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    assert colleague_client.post(url, {"judgement": "perhaps"}).status_code == 400
+    assert colleague_client.post(url, {"hours": "10"}).status_code == 400  # another section's question
+    assert not SecondOpinionAnswer.objects.exists()
+    assert not SecondOpinion.objects.get().is_given
+
+
+def test_only_the_named_reviewer_gives_the_opinion(buyer_client: Client, colleague: User, draft: Assessment) -> None:
+    _ask(buyer_client, draft, colleague)
+    assert (
+        buyer_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"}).status_code == 403
+    )
+    assert not SecondOpinionAnswer.objects.exists()
+
+
+def test_the_api_submit_is_blocked_by_a_verdict_flipping_divergence(
+    buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    from apps.api.services import create_api_key
+
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    _, secret = create_api_key(organisation=draft.organisation, user=buyer, name="Suite", scopes=["submit"])
+    response = Client().post(
+        f"/api/v1/assessments/{draft.pk}/submit", HTTP_AUTHORIZATION=f"Bearer {secret}", content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "Settle the second opinion" in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+@pytest.mark.parametrize("opinions", [1, 3])
+def test_the_review_page_with_divergences_takes_a_fixed_number_of_queries(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment, opinions: int,
+    django_assert_num_queries: Any,
+) -> None:  # fmt: skip
+    answers = {"work": {"judgement": "no"}, "volume": {"hours": "3000"}, "data": {"data": ["phi"], "covered": "yes"}}
+    for section in list(answers)[:opinions]:
+        _ask(buyer_client, draft, colleague, section)
+        assert (
+            colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, section]), answers[section]).status_code
+            == 302
+        )
+    url = reverse("questionnaire:review", args=[draft.pk])
+    buyer_client.get(url)
+    # session, user, memberships, assessment, answers with who gave them, the member's sections and pending
+    # opinions (one query), assignments, opinions with their reviewers, their answers, their settlements
+    # (with who settled), and the header's inbox count and the page's comments (apps/discussion)
+    with django_assert_num_queries(12):
+        response = buyer_client.get(url)
+    assert response.content.decode().count('id="divergence-') == opinions
