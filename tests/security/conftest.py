@@ -30,7 +30,7 @@ COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["non
 # Tables whose rows a refused request must leave exactly as they were (sessions excepted).
 WATCHED_APPS = (
     "accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance", "vendors", "api",
-    "signoff",
+    "signoff", "teamwork",
 )  # fmt: skip
 
 
@@ -115,6 +115,13 @@ def world(
     world.invitations = invitation_world(
         organisation=organisation, other_organisation=other_organisation, owner=buyer, outsider=outsider
     )
+    # A second opinion on the draft's first section, asked of the owner and given (apps/teamwork).
+    from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer
+
+    asked = SecondOpinion.objects.create(
+        assessment=world.draft, section_code="work", reviewer=Membership.objects.get(user=buyer), requested_by=buyer
+    )
+    SecondOpinionAnswer.objects.create(opinion=asked, question_code="judgement", value=False)
     return world
 
 

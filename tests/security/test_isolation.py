@@ -91,6 +91,11 @@ ISOLATION: dict[str, Case] = {
 # Views that take ids in the query string, which the URL walk cannot see: name -> the ids to ask for.
 QUERY_ISOLATION: dict[str, Callable[[World], dict[str, list[int]]]] = {
     "recommendations:compare": lambda w: {"ids": [w.recommendation.pk, w.second_recommendation.pk]},
+    "teamwork:contributors": Case(lambda w: [[w.draft.pk]], ("GET", "POST"), {"section-data": "role-legal"}),
+    "teamwork:opinion": Case(lambda w: [[w.draft.pk, "work"]], ("GET", "POST"), {"judgement": "no"}),
+    "teamwork:settle": Case(
+        lambda w: [[w.draft.pk, "judgement"]], ("POST",), {"choice": "second", "reason": "Taken over from outside"}
+    ),
 }
 
 EXEMPT = {

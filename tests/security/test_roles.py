@@ -199,6 +199,31 @@ MATRIX += [
     Row("api:recommendation_get", "GET", NO_KEY, args=_rec),
     Row("api:recommendation_obligations_csv", "GET", NO_KEY, args=_rec),
     Row("api:recommendation_vendors", "GET", NO_KEY, args=_rec),
+# Contributors and second opinions (apps/teamwork): the draft was started by the owner, and its second
+# opinion on "work" was asked of the owner, so only the owner answers or settles it.
+MATRIX += [
+    Row("teamwork:roles", "GET", SIGNED_IN),
+    # The outsider is an owner too: the posted member is not theirs, so only their own members' roles change.
+    Row(
+        "teamwork:roles",
+        "POST",
+        (302, 403, 403, 302, 302),
+        data=lambda w: {f"roles-{w.editor_membership.pk}": ["legal"]},
+    ),
+    Row("teamwork:contributors", "GET", READ, args=_draft),
+    Row("teamwork:contributors", "POST", OWNER, args=_draft, data=lambda w: {"section-data": "role-legal"}),
+    Row("teamwork:opinion", "GET", (200, 403, 403, 404, 302), args=lambda w: [w.draft.pk, "work"]),
+    Row("teamwork:opinion", "POST", OWNER, args=lambda w: [w.draft.pk, "work"], data=lambda w: {"judgement": "no"}),
+    Row(
+        "teamwork:settle",
+        "POST",
+        OWNER,
+        args=lambda w: [w.draft.pk, "judgement"],
+        data=lambda w: {"choice": "second", "reason": "Rules-based after all"},
+    ),
+]
+
+
     # Owners manage their organisation's keys (the outsider is an owner too, of its own organisation).
     Row("api_keys:list", "GET", (200, 403, 403, 200, 302)),
     Row(
