@@ -47,6 +47,9 @@ class AppServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     socket_dir: str = ""
+    # Static files already collected (the test suite collects them once per run: whitenoise's brotli over
+    # the API docs' bundles takes most of a minute of CPU); None collects into root/static.
+    static_root: Path | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -66,7 +69,7 @@ class AppServer:
             "SECRET_KEY": self._secret(),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; the cookies stay Secure
-            "STATIC_ROOT": str(self.root / "static"),
+            "STATIC_ROOT": str(self.static_root or self.root / "static"),
             "EMBEDDED_DB_DIR": str(self.data_dir),
             "LOG_LEVEL": "WARNING",
         }
@@ -138,7 +141,8 @@ class AppServer:
     def prepare(self) -> None:
         """Database, migrations, reference catalogue and playbook, collected static files."""
         self.start_database()
-        self.manage("collectstatic", "--noinput", "--verbosity", "0")  # as a deployment does: build, then migrate
+        if self.static_root is None:
+            self.manage("collectstatic", "--noinput", "--verbosity", "0")  # as a deployment does: build, then migrate
         self.manage("bootstrap")
 
     def serve(self, *, workers: int = 2, threads: int = 4, keepalive: int = 75) -> None:

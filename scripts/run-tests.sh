@@ -25,7 +25,10 @@ else
   echo "# Install it with: apt-get install -y chromium"
   echo "############################################################"
 fi
-.venv/bin/python -m pytest "$@"
+# Two worker processes (pytest-xdist), one per core of the machine the suite's time is measured on; each has
+# its own test database, reference data and live server. Tests sharing a module-wide server are grouped onto
+# one worker (xdist_group). KPO_TEST_WORKERS=0 runs everything in this process.
+.venv/bin/python -m pytest -n "${KPO_TEST_WORKERS:-2}" --dist loadgroup "$@"
 rc=$?
 if [ "$rc" = 5 ]; then echo "pytest collected no tests"; fi
 exit $rc

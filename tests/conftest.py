@@ -9,10 +9,15 @@ hundredth of the cost of loading them), inside the test's own transaction.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +38,39 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: A
 
     base = settings.DATABASES["default"].get("NAME") or "kpo_advisor"
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{base}_{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Static files collected once per test run as a deployment collects them (DEBUG off: whitenoise's
+    compressed manifest storage), for every test that runs the app with production settings.
+
+    Collecting costs most of a minute of CPU (brotli over the API docs' bundles), so it is done once, not
+    per module, and, under pytest-xdist, once for all workers: they share the run's base folder and take
+    turns on a lock, and the first one to get it collects."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # each worker's base folder sits inside the run's
+    target = shared / "production-static"
+    with (shared / "production-static.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "staticfiles.json").exists():
+            settings = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1"}
+            result = subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                cwd=Path(__file__).resolve().parents[1],
+                env={**_without_deployment_settings(os.environ), **settings, "STATIC_ROOT": str(target)},
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr[-3000:]
+    return target
+
+
+def _without_deployment_settings(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+    return {k: v for k, v in environ.items() if k not in {"DATABASE_URL", "SECRET_KEY_FILE", "MAIL_HOST"}}
 
 
 @dataclass(frozen=True)

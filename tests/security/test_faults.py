@@ -13,13 +13,15 @@ import re
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from loadtest.appserver import AppServer, Browser
 
-pytestmark = pytest.mark.slow
+# One production-like app serves the whole module, so under pytest-xdist its tests share one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
 EMAIL, PASSWORD = "owner@fault.test", "fault-owner-passphrase-2026"
 CREATE_BUYER = f"""
@@ -31,8 +33,8 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    server = AppServer(tmp_path_factory.mktemp("faults") / "app")
+def app(tmp_path_factory: pytest.TempPathFactory, production_static: Path) -> Any:
+    server = AppServer(tmp_path_factory.mktemp("faults") / "app", static_root=production_static)
     try:
         server.prepare()
         server.python(CREATE_BUYER)
