@@ -1,9 +1,12 @@
 """Decision insight of a stored recommendation: what would flip it, and which answers move the fit score most.
 
-What would flip it is worked out at submit and stored in the snapshot (``compute_flips``), so the result
-page and the memo show what they showed then; recommendations stored before that (schema 1 and 2) work it
-out on request as they always did. Sensitivity re-runs the engine on the recommendation's own answers
-against its own (immutable) playbook version, so it is deterministic and cached per recommendation."""
+What would flip it is an exhaustive search (``engine.counterfactuals``: tens of milliseconds, more when
+triples are tried), so submit does not wait for it. Once the recommendation is committed a background
+task works it out and stores it in the recommendation's ``FlipRecord``; the first view of the result
+page or the memo does it instead if it comes first. Either way it is stored before it is shown, and
+shown as stored from then on. Recommendations whose snapshot holds it (schema 3, worked out at submit)
+keep theirs. Sensitivity re-runs the engine on the recommendation's own answers against its own
+(immutable) playbook version, so it is deterministic and cached per recommendation."""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from typing import Any
 from django.core.cache import cache
 
 from apps.playbooks.engine import CompiledPlaybook, clean_answers
-from apps.playbooks.engine.counterfactuals import Flip, Sensitivity, sensitivity, what_would_flip
+from apps.playbooks.engine.counterfactuals import FlipSearch, Sensitivity, search_flips, sensitivity
 from apps.playbooks.runtime import compiled_playbook
-from apps.recommendations.models import Recommendation
+from apps.recommendations.models import FlipRecord, Recommendation
+from apps.recommendations.snapshot import flips_document, read_flips
+from apps.recommendations.snapshot.types import StoredFlip
 
 CACHE_SECONDS = 60 * 60 * 24
 CHART_WIDTH = 300
@@ -58,34 +63,41 @@ def _form_fields(question: str, value: Any) -> list[tuple[str, str]]:
     return [*fields, (question, "" if value is None else str(value))]
 
 
-def compute_flips(compiled: CompiledPlaybook, stored_answers: Mapping[str, Any]) -> tuple[Flip, ...]:
-    """What would flip it for ``stored_answers``: at submit (to store) and for older recommendations."""
+def compute_flips(compiled: CompiledPlaybook, stored_answers: Mapping[str, Any]) -> FlipSearch:
+    """The what-would-flip search on ``stored_answers`` (cleaned for the playbook, as they were scored)."""
     answers, _ = clean_answers(compiled.questions, stored_answers, ignore_unknown=True)
-    return what_would_flip(compiled, answers)
+    return search_flips(compiled, answers)
+
+
+def record_flips(*, recommendation: Recommendation) -> FlipRecord:
+    """Work out what would flip ``recommendation`` and store it, once. Two writers at once (the task and a
+    first view) insert one row between them, and both return it."""
+    compiled = compiled_playbook(recommendation.playbook)
+    found = compute_flips(compiled, recommendation.record.stored_answers)
+    document = flips_document(found.flips, compiled.catalogue.models)
+    row = FlipRecord(recommendation=recommendation, flips=document, depth=found.depth, complete=found.complete)
+    FlipRecord.objects.bulk_create([row], ignore_conflicts=True)
+    return FlipRecord.objects.get(recommendation=recommendation)
+
+
+def stored_flips(recommendation: Recommendation) -> tuple[StoredFlip, ...]:
+    """What would flip it, as stored: in the snapshot (schema 3), else in its record, which is worked out
+    and stored now if the background task has not done it yet."""
+    in_snapshot = recommendation.record.flips
+    if in_snapshot is not None:
+        return in_snapshot
+    record = FlipRecord.objects.filter(recommendation=recommendation).first()
+    if record is None:
+        record = record_flips(recommendation=recommendation)
+    return read_flips(record.flips)
 
 
 def flips(recommendation: Recommendation) -> list[Try]:
-    """What would flip it, as stored at submit; worked out (and cached) for recommendations stored before."""
-    stored = recommendation.record.flips
-    if stored is not None:
-        return [
-            Try(f.sentence, [field for c in f.changes for field in _form_fields(c.question, c.value)]) for f in stored
-        ]
-    key = f"kpo:flips:v1:{recommendation.pk}"
-    cached: list[Try] | None = cache.get(key)
-    if cached is not None:
-        return cached
-    compiled = compiled_playbook(recommendation.playbook)
-    found = compute_flips(compiled, recommendation.record.stored_answers)
-    tries = [
-        Try(
-            f.sentence(compiled.catalogue.models),
-            [field for c in f.changes for field in _form_fields(c.question, c.value)],
-        )
-        for f in found
+    """What would flip it, as stored, with the fields a what-if form posts to try each change."""
+    return [
+        Try(f.sentence, [field for c in f.changes for field in _form_fields(c.question, c.value)])
+        for f in stored_flips(recommendation)
     ]
-    cache.set(key, tries, CACHE_SECONDS)
-    return tries
 
 
 def insight(recommendation: Recommendation) -> Insight:

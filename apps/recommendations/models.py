@@ -128,3 +128,32 @@ class Memo(models.Model):
 
     def __str__(self) -> str:
         return f"Memo for recommendation {self.recommendation_id} ({self.renderer_version})"
+
+
+class FlipRecord(models.Model):
+    """What would flip a recommendation, worked out once after it is stored and kept beside it.
+
+    The search takes tens of milliseconds (more when it has to try triples), so submit does not wait for
+    it: a background task works it out after the commit, or the first view of the result page or memo
+    does, whichever comes first. What the page showed is what is stored, and it never changes: a
+    trigger refuses UPDATE, and writers insert once (``insight.stored_flips``). Recommendations whose
+    snapshot already holds what would flip it (schema 3, stored at submit) have no record."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="flip_record"
+    )
+    # As the snapshot's ``flips``: [{"sentence": ..., "changes": [{"question": ..., "value": ...}]}]
+    flips = models.JSONField()
+    # The most answers changed together that were searched, every combination of that many tried, and
+    # whether the search was whole (False only when triples were needed but too many to count through).
+    depth = models.PositiveSmallIntegerField()
+    complete = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(depth__gte=1, depth__lte=3), name="flip_record_depth_1_to_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"What would flip recommendation {self.recommendation_id}"

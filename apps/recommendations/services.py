@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,9 +26,9 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
-from apps.recommendations.insight import compute_flips
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import build_snapshot, read_snapshot
+from apps.recommendations.tasks import request_flips
 from apps.signoff import services as signoff
 
 
@@ -41,17 +42,15 @@ def build_recommendation(
     playbook_id: int,
     assessment: Assessment | None = None,
     user: User | None = None,
-    with_flips: bool = False,
 ) -> Recommendation:
     """An unsaved Recommendation from an evaluation: its snapshot written by the one writer, and the
     columns the history filters on (verdict, fit score, top model, function, regimes) read back from that
     snapshot, so the columns and the page can never disagree. Submit saves it; what-if only shows it.
 
-    The snapshot holds the memo guidance the playbook froze and, ``with_flips``, what would flip it (submit
-    works it out once so the page and memo show the same forever; a what-if that is only shown skips it)."""
-    flips = compute_flips(compiled, answers) if with_flips else None
+    The snapshot holds the memo guidance the playbook froze. What would flip it is not in it: submit does
+    not wait for that search, which is stored beside the recommendation (``insight.stored_flips``)."""
     guidance = frozen_guidance(playbook_id)
-    snapshot = build_snapshot(compiled, evaluation, answers, title=title, guidance=guidance, flips=flips)
+    snapshot = build_snapshot(compiled, evaluation, answers, title=title, guidance=guidance, flips=None)
     record = read_snapshot(snapshot)
     ev = record.evaluation
     recommendation = Recommendation(
@@ -99,9 +98,10 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
             playbook_id=assessment.playbook_id,
             assessment=assessment,
             user=user,
-            with_flips=True,
         )
         recommendation.save()
+        # What would flip it is worked out after the commit, in the background (or by the first view).
+        transaction.on_commit(partial(request_flips, recommendation=recommendation))
         # Whether it needs approval is fixed as it is stored, in the same transaction (apps/signoff), so it is
         # never seen without its sign-off; a re-score or saved what-if comes through here and is asked anew.
         signoff.open_sign_off(recommendation=recommendation, user=user)

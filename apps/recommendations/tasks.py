@@ -1,4 +1,5 @@
-"""Background work on recommendations: drawing the decision memo (4 to 9 seconds of CPU).
+"""Background work on recommendations: drawing the decision memo (4 to 9 seconds of CPU), and working
+out what would flip a newly stored recommendation (off the submit path; ``insight.record_flips``).
 
 The stored ``Memo`` row is the result. The task is idempotent: run twice (a retry, a worker that died
 after storing), it finds the memo stored and draws nothing.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.tasks import TaskResult, task
 
 from apps.accounts.models import User
-from apps.recommendations import memo
+from apps.recommendations import insight, memo
 from apps.recommendations.models import Recommendation
 from apps.tasks.queue import enqueue_once, latest
 
@@ -38,3 +39,16 @@ def request_memo(*, recommendation: Recommendation, user: User, base_url: str) -
 def memo_progress(*, recommendation: Recommendation) -> TaskResult | None:
     """Where the drawing of this memo stands (the latest task for it), without queueing anything."""
     return latest(draw_memo, _identity(recommendation))
+
+
+@task()
+def work_out_flips(*, recommendation_id: int) -> int:
+    """Store what would flip the recommendation (nothing when it is stored already, or the recommendation
+    is gone); returns how many flips it holds."""
+    rec = Recommendation.objects.select_related("playbook").filter(pk=recommendation_id).first()
+    return 0 if rec is None else len(insight.stored_flips(rec))
+
+
+def request_flips(*, recommendation: Recommendation) -> TaskResult:
+    """Queue working out what would flip ``recommendation``, once."""
+    return enqueue_once(work_out_flips, identity={"recommendation_id": recommendation.pk})

@@ -1,6 +1,7 @@
 """What the memo and the result page printed is stored with the recommendation: the memo's practice
-guidance (curated, frozen by publication) and what would flip it (worked out at submit). Old snapshots
-print exactly what they printed before either was stored."""
+guidance (curated, frozen by publication) and what would flip it (in the snapshot when worked out at
+submit, now in its own record after submit). Old snapshots print exactly what they printed before either
+was stored."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -20,7 +23,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.playbooks.services import publish_playbook, start_draft
 from apps.recommendations.insight import compute_flips
 from apps.recommendations.memo import render_memo_html
-from apps.recommendations.models import Recommendation
+from apps.recommendations.models import FlipRecord, Recommendation
 from apps.recommendations.snapshot import SCHEMA_VERSION, read_snapshot
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_snapshot import store, v1_document
@@ -88,7 +91,7 @@ def test_a_new_recommendation_stores_the_guidance_that_applies_to_it(
 ) -> None:
     bot = recommend(reference, organisation, buyer, "Mid-market")
     fund = recommend(reference, organisation, buyer, "US hedge fund")
-    assert bot.snapshot["schema_version"] == SCHEMA_VERSION == 3
+    assert bot.snapshot["schema_version"] == SCHEMA_VERSION == 4
     assert bot.record.evaluation.top is not None and bot.record.evaluation.top.pricing_basis == "setup_plus_hourly"
     assert [g.title for g in bot.record.guidance.exit][0] == "Transfer option"  # type: ignore[union-attr]
     assert "Transfer option" not in [g.title for g in fund.record.guidance.exit]  # type: ignore[union-attr]
@@ -127,21 +130,57 @@ def test_a_retired_clause_is_left_out_of_new_memos_only(
     assert "Liability and disputes" not in memo_html(after)
 
 
-# What would flip it, stored at submit
+# What would flip it: stored at submit (schema 3), or beside the recommendation after it (now)
 
 
-def test_what_would_flip_is_stored_at_submit_and_is_what_the_page_shows(
+def sentences(rec: Recommendation) -> list[str]:
+    compiled = compiled_playbook(rec.playbook)
+    return [f.sentence(compiled.catalogue.models) for f in compute_flips(compiled, rec.record.stored_answers).flips]
+
+
+def test_submit_does_not_wait_for_what_would_flip_and_the_first_view_stores_what_it_shows(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US hedge fund")  # in the test's transaction: no commit yet
+    assert rec.record.flips is None and not FlipRecord.objects.filter(recommendation=rec).exists()
+    page = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]))
+    assert page.status_code == 200
+    record = FlipRecord.objects.get(recommendation=rec)
+    stored = [f["sentence"] for f in record.flips]
+    assert stored and stored == sentences(rec) == flip_sentences(page.content)
+    assert (record.depth, record.complete) == (
+        compute_flips(compiled_playbook(reference), rec.record.stored_answers).depth,
+        True,
+    )
+    assert all(sentence in memo_html(rec) for sentence in stored[:2])
+
+
+def test_after_submit_commits_a_task_works_out_what_would_flip_before_anyone_looks(
+    reference: Playbook, organisation: Organisation, buyer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        rec = recommend(reference, organisation, buyer, "US hedge fund")
+    record = FlipRecord.objects.get(recommendation=rec)
+    assert [f["sentence"] for f in record.flips] == sentences(rec)
+
+
+def test_what_would_flip_once_stored_is_shown_as_stored_and_never_changes(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     rec = recommend(reference, organisation, buyer, "US hedge fund")
-    stored = [f["sentence"] for f in rec.snapshot["flips"]]
-    compiled = compiled_playbook(reference)
-    worked_out = [f.sentence(compiled.catalogue.models) for f in compute_flips(compiled, rec.record.stored_answers)]
-    assert stored and stored == worked_out
-    page = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]))
-    assert page.status_code == 200
-    assert flip_sentences(page.content) == stored
-    assert all(sentence in memo_html(rec) for sentence in stored[:2])
+    change = {"question": "annual_hours", "value": 4000}
+    FlipRecord.objects.create(
+        recommendation=rec,
+        flips=[{"sentence": "If it were bigger, KPO would win.", "changes": [change]}],
+        depth=1,
+        complete=True,
+    )
+    page = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]), headers={"HX-Request": "true"})
+    assert flip_sentences(page.content) == ["If it were bigger, KPO would win."]
+    assert 'name="annual_hours" value="4000"' in page.content.decode()
+    with pytest.raises(IntegrityError, match="stored once and never changed"), transaction.atomic():
+        FlipRecord.objects.filter(recommendation=rec).update(flips=[])
+    assert FlipRecord.objects.get(recommendation=rec).flips[0]["sentence"] == "If it were bigger, KPO would win."
 
 
 def test_the_page_and_memo_read_what_would_flip_from_the_snapshot(
@@ -158,15 +197,14 @@ def test_the_page_and_memo_read_what_would_flip_from_the_snapshot(
     assert "If the work were twice as big, KPO would win." in memo_html(rec)
 
 
-def test_an_old_snapshot_still_works_out_what_would_flip_on_request(
+def test_an_old_snapshot_works_out_what_would_flip_on_first_view_and_stores_it(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     rec = store(v1_document(), organisation=organisation, user=buyer, playbook=reference)
     assert rec.record.flips is None
-    compiled = compiled_playbook(reference)
-    expected = [f.sentence(compiled.catalogue.models) for f in compute_flips(compiled, rec.record.stored_answers)]
     page = buyer_client.get(reverse("recommendations:flips", args=[rec.pk]))
-    assert flip_sentences(page.content) == expected
+    assert flip_sentences(page.content) == sentences(rec)
+    assert [f["sentence"] for f in FlipRecord.objects.get(recommendation=rec).flips] == sentences(rec)
 
 
 def test_a_what_if_that_is_only_shown_does_not_work_out_what_would_flip(

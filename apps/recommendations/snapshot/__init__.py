@@ -1,9 +1,9 @@
 """A recommendation's stored snapshot: the typed contract (``types``), its one writer (``write``) and its
 one reader (``read``). Consumers import from here and read attributes of a ``Snapshot``."""
 
-from apps.recommendations.snapshot.read import SnapshotError, exported, read_snapshot, schema_version
+from apps.recommendations.snapshot.read import SnapshotError, exported, read_flips, read_snapshot, schema_version
 from apps.recommendations.snapshot.types import SCHEMA_VERSION, Snapshot
-from apps.recommendations.snapshot.write import build_snapshot
+from apps.recommendations.snapshot.write import build_snapshot, flips_document
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -11,6 +11,8 @@ __all__ = [
     "SnapshotError",
     "build_snapshot",
     "exported",
+    "flips_document",
+    "read_flips",
     "read_snapshot",
     "schema_version",
 ]

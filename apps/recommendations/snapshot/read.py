@@ -300,3 +300,8 @@ def exported(data: Mapping[str, Any], **header: Any) -> dict[str, Any]:
     document exactly as it was written, its ``schema_version`` telling readers its shape (absent: 1)."""
     read_snapshot(data)  # refuse to export what no reader could parse
     return {**header, **data}
+
+
+def read_flips(items: Any) -> tuple[StoredFlip, ...]:
+    """What would flip it as ``write.flips_document`` stored it (in its own record, ``FlipRecord``)."""
+    return _flips(items) or ()

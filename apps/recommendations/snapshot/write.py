@@ -83,7 +83,7 @@ def build_snapshot(
             "confidence_note": function.get("confidence_note", ""),
         },
         "evaluation": data,
-        "flips": None if flips is None else [_flip(f, cat.models) for f in flips],
+        "flips": None if flips is None else flips_document(flips, cat.models),
     }
     # The guidance depends on the result (the top model's pricing basis, the regimes, the cost case), so it
     # is chosen from the typed form of everything else the snapshot holds.
@@ -93,8 +93,13 @@ def build_snapshot(
     return document
 
 
-def _flip(flip: Flip, model_names: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "sentence": flip.sentence(model_names),
-        "changes": [{"question": c.question, "value": c.value} for c in flip.changes],
-    }
+def flips_document(flips: Sequence[Flip], model_names: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What would flip it as stored: in the snapshot (schema 3) or in its own record (``FlipRecord``),
+    read back by ``read.read_flips``."""
+    return [
+        {
+            "sentence": f.sentence(model_names),
+            "changes": [{"question": c.question, "value": c.value} for c in f.changes],
+        }
+        for f in flips
+    ]
