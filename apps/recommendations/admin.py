@@ -15,13 +15,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.tasks import TaskResultStatus
 from django.urls import path
 
-from apps.playbooks.engine import DefinitionError
+from apps.playbooks.engine import DefinitionError, compile_playbook
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
-from apps.recommendations.impact import preview_impact
+from apps.recommendations import impact
 from apps.recommendations.models import Recommendation
+from apps.tasks.worker import worker_alive
 
 IMPACT_LIMIT = 100_000
 
@@ -72,10 +73,20 @@ class RecommendationAdmin(admin.ModelAdmin):
             "original": playbook,
             "title": f"Impact preview: {playbook}",
         }
+        definition = impact.engine_input(playbook)
         try:
-            compiled = compiled_playbook(playbook)
+            compile_playbook(definition)  # refused at once, with its problems, rather than in the worker
         except DefinitionError as exc:
             context["problems"] = exc.problems
             return render(request, "admin/playbooks/impact.html", context, status=400)
-        context["impact"] = preview_impact(compiled, limit=IMPACT_LIMIT)
+        # The preview reads every stored recommendation, so the worker works it out: the page shows its
+        # progress (refreshing itself) and the result once done; asking again finds the same task.
+        result = impact.request_preview(playbook=playbook, definition=definition, limit=IMPACT_LIMIT)
+        context["task"] = result
+        if result.status == TaskResultStatus.SUCCESSFUL and result.return_value is not None:
+            context["impact"] = impact.impact_from_data(result.return_value)
+        elif result.status == TaskResultStatus.FAILED:
+            context["failed"] = True
+        else:
+            context["no_worker"] = result.status == TaskResultStatus.READY and not worker_alive()
         return render(request, "admin/playbooks/impact.html", context)

@@ -13,18 +13,24 @@ function with their verdict and top model, never a title, an organisation or an 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from django.tasks import TaskResult, task
 
-from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.definition import build_definition
+from apps.playbooks.engine import CompiledPlaybook, compile_playbook
 from apps.playbooks.engine.batch import BatchScorer
 from apps.playbooks.engine.evaluate import VERDICT_LABELS
 from apps.playbooks.engine.types import VERDICTS
+from apps.playbooks.models import Playbook
 from apps.recommendations.models import Recommendation
+from apps.tasks.queue import enqueue_once
 
 EXAMPLES = 20
 BATCH = 20_000  # rows scored together: large enough for numpy to pay, small enough to hold in memory
@@ -114,3 +120,54 @@ def _compare(impact: Impact, scorer: BatchScorer, batch: list[tuple[str, str, st
         impact.examples.append(
             Change(function, verdict, result.verdict, top_model, new_model, name(top_model), name(new_model))
         )
+
+
+# In the background: the preview reads every stored recommendation (seconds at scale), so the admin page
+# queues it and shows its progress instead of holding the request open.
+
+
+def engine_input(playbook: Playbook) -> dict[str, Any]:
+    """What the engine compiles: a draft's rows as they are now, a published playbook's frozen definition."""
+    if not playbook.is_draft and playbook.definition is not None:
+        return dict(playbook.definition)
+    return build_definition(playbook)
+
+
+def draft_fingerprint(definition: Mapping[str, Any]) -> str:
+    """Identifies what a preview is of: the draft's full engine input, so any edit makes a new preview."""
+    text = json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def impact_as_data(impact: Impact) -> dict[str, Any]:
+    return asdict(impact)
+
+
+def impact_from_data(data: Mapping[str, Any]) -> Impact:
+    examples = [Change(**example) for example in data.get("examples", [])]
+    return Impact(**{**data, "examples": examples})
+
+
+@task()
+def preview_draft_impact(*, playbook_id: int, fingerprint: str, newest_recommendation: int, limit: int) -> dict | None:
+    """The preview of the playbook as it was asked for, as data; None when it has changed since (or is gone):
+    a new request asks for the new one."""
+    playbook = Playbook.objects.filter(pk=playbook_id).first()
+    if playbook is None:
+        return None
+    definition = engine_input(playbook)
+    if draft_fingerprint(definition) != fingerprint:
+        return None
+    return impact_as_data(preview_impact(compile_playbook(definition), limit=limit))
+
+
+def request_preview(*, playbook: Playbook, definition: Mapping[str, Any], limit: int) -> TaskResult:
+    """Queue the preview of this draft (once per draft content and stored recommendations), or find it."""
+    newest = Recommendation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    identity = {
+        "playbook_id": playbook.pk,
+        "fingerprint": draft_fingerprint(definition),
+        "newest_recommendation": newest,
+        "limit": limit,
+    }
+    return enqueue_once(preview_draft_impact, identity=identity)

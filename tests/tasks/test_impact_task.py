@@ -1,0 +1,82 @@
+"""The impact preview of a draft is worked out by the worker: the admin page queues it once, shows its
+progress (refreshing itself) and then the result; an edit to the draft asks for a new preview."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Effect, Playbook
+from apps.playbooks.services import start_draft
+from apps.recommendations.impact import preview_draft_impact
+from tests.security.conftest import _recommended
+from tests.tasks.conftest import run_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def _impact_tasks() -> int:
+    return DBTaskResult.objects.filter(task_path=preview_draft_impact.module_path).count()
+
+
+@pytest.fixture
+def draft(playbook: Playbook, organisation: Organisation, buyer: User) -> Playbook:
+    """A draft of the published test playbook, as it is, over two stored recommendations."""
+    _recommended(organisation, buyer, playbook, "One")
+    _recommended(organisation, buyer, playbook, "Two")
+    return start_draft(playbook=playbook)
+
+
+def _turn_every_verdict(draft: Playbook) -> None:
+    Effect.objects.filter(rule__playbook=draft, kind="fit").update(points=-100)
+
+
+def test_the_page_queues_the_preview_once_and_shows_it_when_the_worker_is_done(
+    draft: Playbook, curator_client: Client
+) -> None:
+    _turn_every_verdict(draft)
+    url = reverse("admin:recommendations_recommendation_impact", args=[draft.pk])
+    first = curator_client.get(url).content.decode()
+    assert 'http-equiv="refresh"' in first and "waiting in the queue" in first
+    assert "Recommendations re-scored" not in first  # nothing was worked out inside the request
+    assert "background worker is not running" in first  # none runs in this test yet
+    curator_client.get(url)
+    assert _impact_tasks() == 1
+
+    run_worker()
+    done = curator_client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in done
+    assert '<th scope="row">Recommendations re-scored</th><td>2</td>' in done
+    assert '<th scope="row">Verdict would change</th><td>2</td>' in done
+    assert _impact_tasks() == 1  # the result was found, not worked out again
+
+
+def test_an_edit_to_the_draft_asks_for_a_new_preview(draft: Playbook, curator_client: Client) -> None:
+    url = reverse("admin:recommendations_recommendation_impact", args=[draft.pk])
+    curator_client.get(url)
+    run_worker()
+    assert '<th scope="row">Verdict would change</th><td>0</td>' in curator_client.get(url).content.decode()
+    _turn_every_verdict(draft)
+    page = curator_client.get(url).content.decode()
+    assert "waiting in the queue" in page and _impact_tasks() == 2
+    run_worker()
+    assert '<th scope="row">Verdict would change</th><td>2</td>' in curator_client.get(url).content.decode()
+
+
+def test_a_preview_of_a_draft_changed_before_the_worker_ran_stores_nothing_stale(
+    draft: Playbook, curator_client: Client
+) -> None:
+    url = reverse("admin:recommendations_recommendation_impact", args=[draft.pk])
+    curator_client.get(url)
+    _turn_every_verdict(draft)
+    run_worker()
+    assert DBTaskResult.objects.get().return_value is None
+    assert "waiting in the queue" in curator_client.get(url).content.decode()
+
+
+def test_outsiders_and_members_cannot_open_the_preview(draft: Playbook, buyer_client: Client) -> None:
+    response = buyer_client.get(reverse("admin:recommendations_recommendation_impact", args=[draft.pk]))
+    assert response.status_code == 302 and _impact_tasks() == 0
