@@ -29,6 +29,22 @@ def usd(value: Any, *, cents: bool = True) -> str:
     return f"{sign}${amount:,.2f}"
 
 
+# The home markets' currencies the cost is shown in, by ISO code.
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def money(value: Any, currency: str = "USD", *, cents: bool = False) -> str:
+    """An amount in ``currency`` as people write it: £1,234, −€1,234, $1,234 (as ``usd``, whole units
+    unless ``cents``). An unknown currency code is written after the figure (1,234 JPY)."""
+    text = usd(value, cents=cents)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if text == MISSING or symbol == "$":
+        return text
+    if symbol is None:
+        return text.replace("$", "") + f" {currency}"
+    return text.replace("$", symbol)
+
+
 def usd_range(low: Any, likely: Any, high: Any, *, suffix: str = "", cents: bool = True) -> str:
     """'$30–$60/h (likely $45)'; "—" when neither end is known."""
     if low is None and high is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from apps.common.reference import Report, read_items, sync
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
@@ -21,3 +23,11 @@ def load(report: Report) -> None:
         for item in read_items(DATA_DIR / filename):
             values = {name: item[name] for name in model.reference_fields}
             sync(model, {"code": item["code"]}, values, section, item["code"])
+
+
+def cost_assumptions() -> dict[str, Any]:
+    """The total cost of ownership's figures (``reference/cost_assumptions.json``: each with low / likely /
+    high and one source). Publishing freezes them into the playbook's catalogue snapshot, so a change to the
+    file reaches buyers with the next publication, like every other catalogue figure."""
+    data: dict[str, Any] = json.loads((DATA_DIR / "cost_assumptions.json").read_text(encoding="utf-8"))
+    return data

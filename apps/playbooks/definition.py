@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 
 from apps.compliance.models import Guidance, Obligation, Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
+from apps.engagements.reference import cost_assumptions
 from apps.playbooks.models import Condition, Effect, Option, Playbook, Question, Rule, Section
 
 
@@ -123,7 +124,14 @@ def catalogue_snapshot() -> dict[str, Any]:
     }
     # The memo's practice guidance, frozen with the rest so an edit reaches buyers with the next publication.
     guidance = [g.as_data() for g in Guidance.objects.order_by("kind", "order", "code")]
-    return {"models": models, "functions": functions, "locations": locations, "regimes": regimes, "guidance": guidance}
+    return {
+        "models": models,
+        "functions": functions,
+        "locations": locations,
+        "regimes": regimes,
+        "guidance": guidance,
+        "cost_assumptions": cost_assumptions(),
+    }
 
 
 def _conditions(conditions: Iterable[Condition]) -> list[dict[str, Any]]:

@@ -1,6 +1,11 @@
 """The cost estimate: each top engagement model against keeping the work in-house.
 
-All figures are US dollars as (low, likely, high). Formulas, by the model's pricing basis:
+A playbook published with the cost assumptions (``catalogue.cost_assumptions``) is costed as a total cost
+of ownership (``total_cost``: the ``tco`` package's seeded Monte Carlo, in the home market's currency, every
+line explained and every figure sourced). A playbook published before them is costed as it was then
+(``estimate``, below), so its answers give the figures they always gave.
+
+The rate × hours estimate: all figures are US dollars as (low, likely, high). Formulas, by the model's pricing basis:
 - monthly_team (dedicated captive team): people x committed hours x hourly rate
 - per_deliverable (project): deliverables per year x price per deliverable
 - hourly (shared pool) and outcome (managed services): annual hours x hourly rate
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.common.formatting import number, usd_range
+from apps.playbooks.engine.tco.types import Line, Swing, Tco
 
 Triple = tuple[float, float, float]
 DEFAULT_COMMITMENT = 2000
@@ -45,6 +51,34 @@ class ModelCost:
     formula: str
     inputs: tuple[Input, ...]
     weak: bool
+    # The total cost of ownership (None when costed as rate × hours): one-time, annual and horizon as
+    # (P10, likely, P90); the saving's percentiles; the probability it costs less than in-house; the month
+    # the cumulative saving turns positive; every line with its formula; the inputs that move it most.
+    tco: Tco | None = None
+    savings_p10: float | None = None
+    savings_p50: float | None = None
+    savings_p90: float | None = None
+    probability_saving: float | None = None
+    break_even_month: int | None = None
+    lines: tuple[Line, ...] = ()
+    tornado: tuple[Swing, ...] = ()
+    # Its likely cost exceeds in-house: shown as "costs more than in-house", never as a saving.
+    extra_cost: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One input of the total cost of ownership as shown: its range in words and its one source."""
+
+    key: str
+    label: str
+    low: float
+    likely: float
+    high: float
+    value: str
+    source: str
+    supplied: bool = False  # the buyer's own figure (their in-house cost, a quote)
+    weak: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +95,11 @@ class CostEstimate:
     inhouse_inputs: tuple[Input, ...] = ()
     models: tuple[ModelCost, ...] = field(default_factory=tuple)
     skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # The currency every figure is in (the home market's); rate × hours estimates are US dollars.
+    currency: str = "USD"
+    draws: int = 0  # Monte Carlo draws behind the P10 / P90 figures (0: a rate × hours estimate)
+    inhouse_lines: tuple[Line, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
 
 def _triple(value: Any) -> Triple | None:

@@ -169,7 +169,8 @@ def _inhouse_figures(
                 "inhouse.salary": Figure(rate.label, rate.low * 2000, rate.likely * 2000, rate.high * 2000, rate.source)
             }
     raise TcoUnavailable(
-        f"No {CURRENCIES[market]} in-house cost is sourced for this function: enter your own loaded cost per FTE-year."
+        f"No {CURRENCIES[market]} in-house cost is sourced for this function yet, so there is nothing in"
+        f" {CURRENCIES[market]} to compare with (US figures are never passed off as another market's)."
     )
 
 

@@ -1,0 +1,197 @@
+"""The evaluation's cost as a total cost of ownership: the answers and the frozen catalogue in, a
+:class:`~apps.playbooks.engine.cost.CostEstimate` out (the shape every consumer already reads, with the
+TCO's fields filled).
+
+Pure, like the rest of the engine. The rate × hours fields every consumer reads are filled from the TCO
+(``annual`` and ``horizon``: P10, likely, P90; ``savings``: the saving's P10, likely, P90), so the
+result page, the memo, compare, vendor matching and the pilot threshold never show two different figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from apps.common.formatting import money, number
+from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
+from apps.playbooks.engine.tco.case import build_case
+from apps.playbooks.engine.tco.simulate import FORMULAS, simulate
+from apps.playbooks.engine.tco.types import Case, ModelTco, TcoResult, TcoUnavailable, Triple
+
+TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less than these
+WEAK_SUFFIX = " (weak source: verify)"
+
+# How each input is written, by its key: money in the home currency, US dollars, months, or a share.
+HOME_MONEY = ("inhouse.salary",)
+USD_MONEY = ("contracting", "bot.setup", "bot.entity_cost")
+MONTHS = (
+    "inhouse.severance_months",
+    "transition.team",
+    "transition.light",
+    "ramp.months",
+    "provider.replacement_months",
+)
+# The order the inputs are listed in: in-house first, then money, then the provider and its location.
+ORDER = ("inhouse.", "fx", "location.", "provider.", "contracting", "transition.", "ramp.", "governance", "exit")
+
+
+def _written(key: str, f: Any, currency: str) -> str:
+    def one(v: float) -> str:
+        if key in HOME_MONEY:
+            return money(v, currency)
+        if key.endswith(".rate"):
+            return money(v, "USD", cents=True) + "/h"
+        if key.endswith(".price") or key in USD_MONEY:
+            return money(v, "USD")
+        if key in MONTHS:
+            return f"{number(round(v, 1))} months"
+        if key in ("fx", "location.index"):
+            return f"{v:.4g}"
+        return f"{v * 100:.3g}%"
+
+    if f.low == f.high:
+        return one(f.likely)
+    return f"{one(f.low)} to {one(f.high)} (likely {one(f.likely)})"
+
+
+def _figures(case: Case) -> tuple[Figure, ...]:
+    def rank(key: str) -> tuple[int, str]:
+        return (next((i for i, p in enumerate(ORDER) if key.startswith(p)), len(ORDER)), key)
+
+    out = []
+    for key in sorted(case.figures, key=rank):
+        f = case.figures[key]
+        source = f.source.removesuffix(WEAK_SUFFIX)
+        out.append(
+            Figure(key, f.label, f.low, f.likely, f.high, _written(key, f, case.currency), source, f.supplied, f.weak)
+        )
+    return tuple(out)
+
+
+def _model(result: TcoResult, case: Case, m: ModelTco, basis: str, inhouse_likely: float) -> ModelCost:
+    spec = next(s for s in case.models if s.code == m.code)
+    rate = next((f for k, f in case.figures.items() if k.startswith(f"{m.code}.")), None)
+    inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot") else []
+    if spec.kind in ("pool", "managed"):
+        inputs.append(Input("Annual hours", number(case.annual_hours), "your answer"))
+    if spec.kind == "project":
+        inputs.append(Input("Deliverables per year", number(case.deliverables), "your answer"))
+    if rate is not None:
+        per_hour = spec.kind != "project"
+        # Written as the rate × hours estimate wrote it, so the provider's rate reads the same everywhere.
+        value = money(rate.low, "USD", cents=True) + "–" + money(rate.high, "USD", cents=True)
+        value += f" (likely {money(rate.likely, 'USD', cents=True)})" + ("/h" if per_hour else "")
+        inputs.append(Input(rate.label, value, rate.source.removesuffix(WEAK_SUFFIX)))
+    likely = m.savings_likely
+    return ModelCost(
+        model=m.code,
+        name=m.name,
+        basis=basis,
+        annual=m.tco.annual,
+        horizon=m.tco.horizon,
+        savings=(m.savings_p10, likely, m.savings_p90),
+        savings_percent=round(100 * likely / inhouse_likely, 1) if inhouse_likely else None,
+        formula=FORMULAS["Provider fees"],
+        inputs=tuple(inputs),
+        weak=bool(rate is not None and rate.weak),
+        tco=m.tco,
+        savings_p10=m.savings_p10,
+        savings_p50=m.savings_p50,
+        savings_p90=m.savings_p90,
+        probability_saving=m.probability_saving,
+        break_even_month=m.break_even_month,
+        lines=m.lines,
+        tornado=m.tornado[:TORNADO_ROWS],
+        extra_cost=m.extra_cost,
+    )
+
+
+def _skip_reason(why: str, deliverables_asked: bool) -> str:
+    """A project with no count of deliverables: the buyer was asked and did not answer, or (the usual case)
+    was never asked, because the work is not bought by the deliverable. Never blame an answer not asked for."""
+    if "deliverables" not in why:
+        return why
+    if deliverables_asked:
+        return "the number of deliverables a year is not answered"
+    return "it is priced per deliverable, and this work is not bought by the deliverable"
+
+
+def total_cost(
+    *,
+    catalogue_models: Mapping[str, Mapping[str, Any]],
+    functions: Mapping[str, Mapping[str, Any]],
+    locations: Mapping[str, Mapping[str, Any]],
+    assumptions: Mapping[str, Any],
+    model_codes: Sequence[str],
+    function_code: str | None,
+    annual_hours: float | None,
+    team_size: float | None,
+    deliverables: float | None,
+    deliverables_asked: bool,
+    horizon_years: float | None,
+    home_market: str | None,
+    location_code: str | None,
+    own_inhouse_cost: Triple | None = None,
+    quotes: Mapping[str, Triple] | None = None,
+    displaced: float | None = None,
+) -> CostEstimate:
+    """The TCO of ``model_codes`` against in-house; unavailable, with the reason, when it cannot be costed.
+
+    ``home_market`` unanswered means the US (the in-house inputs say so); the location is where the work is
+    delivered from (its cost index, wage inflation and attrition), None for the benchmark (India)."""
+    market = home_market or "us"
+    years = float(horizon_years) if horizon_years else DEFAULT_HORIZON
+    try:
+        case = build_case(
+            catalogue_models=catalogue_models,
+            function_code=function_code or "",
+            functions=functions,
+            assumptions=assumptions,
+            model_codes=model_codes,
+            market=market,
+            location_code=location_code,
+            locations=locations,
+            people=team_size,
+            annual_hours=annual_hours,
+            deliverables=deliverables,
+            years=years,
+            displaced=float(displaced or 0),
+            own_inhouse_cost=own_inhouse_cost,
+            quotes=quotes,
+        )
+        result = simulate(case)
+    except TcoUnavailable as exc:
+        return CostEstimate(available=False, function=function_code or "", reason=str(exc), home_market=market)
+    inhouse_likely = result.inhouse.horizon[1]
+    where = str(locations.get(location_code or "", {}).get("name", "")) or "no location chosen (India benchmark)"
+    inhouse_inputs = (
+        Input("People", number(case.people), "your answer" if team_size else "annual hours ÷ 2,000 h"),
+        Input("Annual hours", number(case.annual_hours), "your answer" if annual_hours else "people × 2,000 h"),
+        Input(
+            "Horizon",
+            f"{case.years} year{'' if case.years == 1 else 's'}",
+            "your answer" if horizon_years else "default",
+        ),
+        Input("Home market", f"{market.upper()} ({case.currency})", "your answer" if home_market else "default"),
+        Input("Delivered from", where, "the first location meeting every requirement"),
+    )
+    return CostEstimate(
+        available=True,
+        function=function_code or "",
+        home_market=market,
+        horizon_years=case.years,
+        annual_hours=case.annual_hours,
+        team_size=case.people,
+        inhouse_annual=result.inhouse.annual,
+        inhouse_horizon=result.inhouse.horizon,
+        inhouse_inputs=inhouse_inputs,
+        models=tuple(
+            _model(result, case, m, str(catalogue_models[m.code].get("pricing_basis", "")), inhouse_likely)
+            for m in result.models
+        ),
+        skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in result.skipped),
+        currency=result.currency,
+        draws=result.draws,
+        inhouse_lines=result.inhouse_lines,
+        figures=_figures(case),
+    )
