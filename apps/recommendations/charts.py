@@ -18,7 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apps.recommendations.snapshot.types import Cost, Model
+from apps.common.formatting import CURRENCY_SYMBOLS
+from apps.recommendations.snapshot.types import Cost, CostModel, Model
+
+CURRENCY_NAMES = {"USD": "US dollars", "GBP": "pounds sterling", "EUR": "euros"}
 
 # The bars use the left PLOT per cent of the width; the figures sit right-aligned in the rest.
 PLOT = 74.0
@@ -135,13 +138,17 @@ def signed(value: float) -> str:
     return "0" if value == 0 else ("+" if value > 0 else "−") + number
 
 
-def money(value: float) -> str:
-    """US dollars, short enough to sit beside a bar: $950, $84k, $1.25m."""
-    if abs(value) >= 1_000_000:
-        return f"${value / 1_000_000:,.2f}m".replace(".00m", "m")
-    if abs(value) >= 1_000:
-        return f"${value / 1_000:,.0f}k"
-    return f"${value:,.0f}"
+def money(value: float, currency: str = "USD") -> str:
+    """Money short enough to sit beside a bar: $950, £84k, −€1.25m (a true minus sign)."""
+    symbol = CURRENCY_SYMBOLS.get(currency, "")
+    sign, value = ("−" if value < 0 else ""), abs(value)
+    if value >= 1_000_000:
+        text = f"{value / 1_000_000:,.2f}m".replace(".00m", "m")
+    elif value >= 1_000:
+        text = f"{value / 1_000:,.0f}k"
+    else:
+        text = f"{value:,.0f}"
+    return f"{sign}{symbol}{text}" + ("" if symbol else f" {currency}")
 
 
 def score_chart(models: Sequence[Model]) -> Chart:
@@ -173,13 +180,19 @@ def score_chart(models: Sequence[Model]) -> Chart:
 
 
 def cost_chart(cost: Cost) -> Chart | None:
-    """Horizon cost as low-to-high ranges with the likely figure marked, in-house first."""
+    """Horizon cost as low-to-high ranges with the likely figure marked, in-house first (a total cost of
+    ownership's range is its P10 to P90), in the cost's currency."""
     if not cost.available or cost.inhouse_horizon is None:
         return None
+    cur = cost.currency
+
+    def fmt(value: float) -> str:
+        return money(value, cur)
+
     entries = [("Keep it in-house", cost.inhouse_horizon, "warn")]
     entries += [(m.name, m.horizon, "ok") for m in cost.models]
-    labels = [f"{name}: {money(r[0])} to {money(r[2])}" for name, r, _ in entries]
-    _, high, ticks = _axis(0, max(r[2] for _, r, _ in entries), money)
+    labels = [f"{name}: {fmt(r[0])} to {fmt(r[2])}" for name, r, _ in entries]
+    _, high, ticks = _axis(0, max(r[2] for _, r, _ in entries), fmt)
     scale = PLOT / high
     rows = [
         Row(
@@ -187,19 +200,56 @@ def cost_chart(cost: Cost) -> Chart | None:
             top=top,
             start=r[0] * scale,
             width=max(0.5, (r[2] - r[0]) * scale),
-            figure=f"likely {money(r[1])}",
+            figure=f"likely {fmt(r[1])}",
             marker=r[1] * scale,
             tone=tone,
         )
         for (_, r, tone), (lines, top) in zip(entries, _layout(labels), strict=True)
     ]
     years = f"{cost.horizon_years:g}"
+    ends = "P10 to P90" if cost.is_tco else "low to high"
     return Chart(
-        title=f"Cost over {years} years, low to high with the likely figure marked",
-        axis_title=f"Cost over {years} years (US dollars)",
+        title=f"Cost over {years} years, {ends} with the likely figure marked",
+        axis_title=f"Cost over {years} years ({CURRENCY_NAMES.get(cur, cur)})",
         rows=rows,
         ticks=ticks,
         zero=0.0,
+        axis_y=_rows_height(labels),
+    )
+
+
+def tornado_chart(model: CostModel, currency: str) -> Chart | None:
+    """The cost tornado of one model: for each input, the saving with it at its low and at its high (every
+    other input at likely), the widest first, on one axis through zero; the likely saving is marked."""
+    if not model.tornado or model.savings[1] is None:
+        return None
+    likely = model.savings[1]
+
+    def fmt(value: float) -> str:
+        return money(value, currency)
+
+    ends = [v for s in model.tornado for v in (s.saving_at_low, s.saving_at_high)]
+    low, high, ticks = _axis(min([0.0, likely, *ends]), max([0.0, likely, *ends]), fmt)
+    scale = PLOT / (high - low)
+    labels = [s.label for s in model.tornado]
+    rows = [
+        Row(
+            lines=lines,
+            top=top,
+            start=(min(s.saving_at_low, s.saving_at_high) - low) * scale,
+            width=max(0.5, s.width * scale),
+            figure=f"{fmt(s.saving_at_low)} to {fmt(s.saving_at_high)}",
+            marker=(likely - low) * scale,
+            negative=max(s.saving_at_low, s.saving_at_high) < 0,
+        )
+        for s, (lines, top) in zip(model.tornado, _layout(labels), strict=True)
+    ]
+    return Chart(
+        title=f"{model.name}: what moves the saving most (each input from its low to its high)",
+        axis_title=f"Saving against in-house ({CURRENCY_NAMES.get(currency, currency)}); the mark is the likely saving",
+        rows=rows,
+        ticks=ticks,
+        zero=-low * scale,
         axis_y=_rows_height(labels),
     )
 

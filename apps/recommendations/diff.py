@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import number, usd
+from apps.common.formatting import money, number
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot.types import FiredRule
 
@@ -37,12 +37,27 @@ def _cost(rec: Recommendation) -> str:
     if top is None or cost.inhouse_horizon is None:
         return "not estimated"
     years = f"{number(cost.horizon_years)} year{'' if cost.horizon_years == 1 else 's'}"
-    inhouse = usd(cost.inhouse_horizon[1], cents=False)
-    figure = f"{top.name}: {usd(top.horizon[1], cents=False)} over {years} (in-house {inhouse})"
+    inhouse = money(cost.inhouse_horizon[1], cost.currency)
+    figure = f"{top.name}: {money(top.horizon[1], cost.currency)} over {years} (in-house {inhouse})"
     ranked_first = evaluation.models[0] if evaluation.models else None
     if ranked_first is not None and ranked_first.code != top.model:
         return f"{ranked_first.name} not costed; {figure}"
     return figure
+
+
+def _saving(rec: Recommendation) -> str:
+    """The top-costed model's saving as a distribution (a total cost of ownership), or that it costs more
+    than in-house; "—" for a rate × hours estimate, which had no distribution."""
+    cost = rec.record.evaluation.cost
+    top = cost.top
+    if top is None or top.tco is None or top.probability_saving is None:
+        return "—"
+    chance = f"chance of a saving {top.probability_saving * 100:.0f}%"
+    if top.extra_cost:
+        return f"{top.name} costs more than in-house by {money(top.costs_more_by, cost.currency)}; {chance}"
+    p10, p50, p90 = (money(v, cost.currency) for v in (top.savings_p10, top.savings_p50, top.savings_p90))
+    even = f"break-even month {top.break_even_month}" if top.break_even_month else "no break-even in the horizon"
+    return f"{top.name}: P10 {p10}, P50 {p50}, P90 {p90}; {chance}; {even}"
 
 
 def _version(rec: Recommendation) -> str:
@@ -133,6 +148,7 @@ def differences(before: Recommendation, after: Recommendation) -> list[Change]:
         Change("Engagement models", _models(before), _models(after)),
         Change("Regimes", _regimes(before), _regimes(after)),
         Change("Cost (likely)", _cost(before), _cost(after)),
+        Change("Saving (total cost of ownership)", _saving(before), _saving(after)),
     ]
 
 
@@ -169,6 +185,7 @@ def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
         ("Fit score", lambda r: str(r.fit_score)),
         ("Engagement models (top three)", _models),
         ("Cost (likely)", _cost),
+        ("Saving (total cost of ownership)", _saving),
         ("What you require", _requirements),
         ("Trade-offs to decide", _trade_offs),
         ("Regimes", _regimes),

@@ -95,12 +95,18 @@ def test_the_result_page_charts_have_axes_figures_and_captions(
     rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     svgs = re.findall(r"<svg class=\"chart chart--bars\".*?</svg>", page, re.S)
-    assert len(svgs) == 2  # model scores and cost
+    costed = rec.snapshot["evaluation"]["cost"]["models"]
+    assert costed and all(m["tornado"] for m in costed)
+    assert len(svgs) == 2 + len(costed)  # model scores, cost, and each costed model's tornado
     for svg in svgs:
         assert "viewBox" not in svg  # text keeps the page's size at every width
         assert 'class="chart__axis"' in svg and 'class="chart__axis-title"' in svg
         assert 'role="img"' in svg and "<title" in svg
-    scores, cost = svgs
+    scores, cost, *tornadoes = svgs
+    for model, svg in zip(costed, tornadoes, strict=True):
+        texts = _svg_texts(svg)
+        assert model["tornado"][0]["label"] in " ".join(texts)  # the widest swing first
+        assert any("likely saving" in t for t in texts)
     texts = _svg_texts(scores)
     for model in rec.snapshot["evaluation"]["models"]:
         assert model["name"] in " ".join(texts)

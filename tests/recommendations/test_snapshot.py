@@ -101,9 +101,9 @@ def test_a_current_snapshot_is_written_and_read_with_inputs_by_role(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     rec = recommend(reference, organisation, buyer, "New York company: FP&A")
-    assert rec.snapshot["schema_version"] == SCHEMA_VERSION == 3
+    assert rec.snapshot["schema_version"] == SCHEMA_VERSION == 4
     record = Recommendation.objects.get(pk=rec.pk).record
-    assert record.schema_version == 3
+    assert record.schema_version == 4
     assert record.inputs.buyer_location == "us" and record.inputs.overlap_hours == 6
     assert record.inputs.function == rec.function == record.function.code
     # The columns the history filters on are the snapshot's own figures.

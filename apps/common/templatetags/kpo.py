@@ -17,6 +17,20 @@ def usd(value: Any) -> str:
     return formatting.usd(value)
 
 
+@register.filter
+def money(value: Any, currency: str = "USD") -> str:
+    """An amount in the cost's currency (``{{ x|money:cost.currency }}``): £1,234, €1,234, $1,234."""
+    return formatting.money(value, currency or "USD")
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share 0..1 as a whole per cent: 0.873 is 87%; "—" when unknown."""
+    if value is None or value == "":
+        return formatting.MISSING
+    return f"{float(value) * 100:.0f}%"
+
+
 @register.simple_tag
 def money_range(obj: Any, prefix: str, suffix: str = "") -> str:
     """'$30–$60 (likely $45)' from obj.<prefix>_low/_likely/_high, or '—' when unknown."""

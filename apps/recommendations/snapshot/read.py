@@ -11,15 +11,18 @@ from dataclasses import fields, replace
 from types import MappingProxyType
 from typing import Any
 
-from apps.recommendations.snapshot.historical import historical_guidance
+from apps.recommendations.snapshot.historical import VENDOR_REQUIREMENTS, historical_guidance
 from apps.recommendations.snapshot.types import (
     SCHEMA_VERSION,
     AnsweredQuestion,
     Blocker,
     Contribution,
     Cost,
+    CostFigure,
     CostInput,
+    CostLine,
     CostModel,
+    CostSwing,
     EvaluationRecord,
     FiredRule,
     FlipChange,
@@ -44,6 +47,7 @@ from apps.recommendations.snapshot.types import (
     StoredFlip,
     StoredPreference,
     StoredRequirement,
+    Tco,
     Thresholds,
     TradeOff,
     TradeOffOption,
@@ -114,7 +118,15 @@ def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "guidance": None, "flips": None}
 
 
-_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 costed rate × hours, in US dollars whatever the home market: it reads as that, with no
+    total cost of ownership (every TCO field at its default), so it renders as it did."""
+    ev = dict(doc["evaluation"])
+    ev["cost"] = {**(ev.get("cost") or {}), "currency": "USD", "draws": 0}
+    return {**doc, "evaluation": ev}
+
+
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 # Parsing the current shape
@@ -172,7 +184,7 @@ def _phase(group: Any) -> PhaseObligations:
 
 
 def _regime(r: Any) -> Regime:
-    return _make(
+    regime = _make(
         Regime,
         r,
         because=_strings,
@@ -180,12 +192,35 @@ def _regime(r: Any) -> Regime:
         sources=_source,
         effective_date=_text,
         last_reviewed=_text,
+        vendor_requirement=_text,
     )
+    if "vendor_requirement" not in r:  # stored before it was curated: what matching required then
+        regime = replace(regime, vendor_requirement=VENDOR_REQUIREMENTS.get(regime.code, ""))
+    return regime
+
+
+_lines = _many(lambda line: _make(CostLine, line, horizon=_triple, formula=_text))
+
+
+def _tco(t: Any) -> Tco | None:
+    return None if t is None else _make(Tco, t, one_time=_triple, annual=_triple, horizon=_triple)
 
 
 def _cost(c: Any) -> Cost:
     inputs = _many(lambda i: _make(CostInput, i))
-    model = _many(lambda m: _make(CostModel, m, annual=_triple, horizon=_triple, savings=_triple, inputs=inputs))
+    model = _many(
+        lambda m: _make(
+            CostModel,
+            m,
+            annual=_triple,
+            horizon=_triple,
+            savings=_triple,
+            inputs=inputs,
+            tco=_tco,
+            lines=_lines,
+            tornado=_many(lambda t: _make(CostSwing, t)),
+        )
+    )
     return _make(
         Cost,
         c,
@@ -194,6 +229,9 @@ def _cost(c: Any) -> Cost:
         inhouse_inputs=inputs,
         models=model,
         skipped=_many(lambda pair: (str(pair[0]), str(pair[1]))),
+        currency=_text,
+        inhouse_lines=_lines,
+        figures=_many(lambda f: _make(CostFigure, f, source=_text)),
     )
 
 

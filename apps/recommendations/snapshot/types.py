@@ -24,7 +24,12 @@ from typing import Any, NamedTuple
 # ``preferences``, ``conflicts`` (the trade-offs to decide) and ``delivered_from`` (None when not recorded:
 # the first ranked location, as it was shown), and each location's ``excluded_because``. Snapshots stored
 # before them read as they rendered: no requirements, no trade-offs, no location excluded.
-SCHEMA_VERSION = 3
+# Version 4: the cost is a total cost of ownership in the home market's currency: ``cost.currency``,
+# ``draws``, ``inhouse_lines`` and ``figures`` (every input with its range and one source, the buyer's own
+# marked), and per model ``tco`` (one_time, annual, horizon as [P10, likely, P90]), ``savings_p10`` /
+# ``_p50`` / ``_p90``, ``probability_saving``, ``break_even_month``, ``lines``, ``tornado`` and ``extra_cost``.
+# Older versions read as US dollars with no TCO (every new field at its default), as they rendered.
+SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
 
@@ -145,6 +150,9 @@ class Regime:
     confidence: str = ""
     effective_date: str = ""
     last_reviewed: str = ""
+    # What a provider must offer under this regime (a ``compliance.Regime.VendorRequirement`` code, "" for
+    # nothing), as the published playbook froze it; vendor matching reads it.
+    vendor_requirement: str = ""
 
     def obligations_in(self, phase: str) -> tuple[Obligation, ...]:
         return tuple(o for group in self.obligations if group.phase == phase for o in group.items)
@@ -193,6 +201,51 @@ class CostInput:
 
 
 @dataclass(frozen=True)
+class CostLine:
+    """One line of a total cost: what it is, one-time or recurring, its horizon total (P10, likely, P90)."""
+
+    label: str
+    kind: str  # one_time or recurring
+    horizon: Triple
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class CostSwing:
+    """One input of the tornado: the saving with it at its low and at its high, every other at likely."""
+
+    label: str
+    saving_at_low: float
+    saving_at_high: float
+
+    @property
+    def width(self) -> float:
+        return abs(self.saving_at_high - self.saving_at_low)
+
+
+@dataclass(frozen=True)
+class Tco:
+    one_time: Triple
+    annual: Triple
+    horizon: Triple
+
+
+@dataclass(frozen=True)
+class CostFigure:
+    """One input of the total cost of ownership as it was shown, with its one source."""
+
+    key: str
+    label: str
+    low: float
+    likely: float
+    high: float
+    value: str
+    source: str
+    supplied: bool = False
+    weak: bool = False
+
+
+@dataclass(frozen=True)
 class CostModel:
     model: str
     name: str
@@ -205,6 +258,29 @@ class CostModel:
     inputs: tuple[CostInput, ...]
     weak: bool
     hourly_rate: str = ""  # the provider's rate as shown ("$15–$35 (likely $25)/h"); "" when not priced by the hour
+    # The total cost of ownership (version 4); None in older snapshots, which were rate × hours.
+    tco: Tco | None = None
+    savings_p10: float | None = None
+    savings_p50: float | None = None
+    savings_p90: float | None = None
+    probability_saving: float | None = None
+    break_even_month: int | None = None
+    lines: tuple[CostLine, ...] = ()
+    tornado: tuple[CostSwing, ...] = ()
+    extra_cost: bool = False
+
+    @property
+    def costs_more_by(self) -> float:
+        """How much more than in-house its likely cost is (0 when it is a saving)."""
+        return max(0.0, -self.savings[1]) if self.extra_cost else 0.0
+
+    @property
+    def one_time_lines(self) -> tuple[CostLine, ...]:
+        return tuple(line for line in self.lines if line.kind == "one_time")
+
+    @property
+    def recurring_lines(self) -> tuple[CostLine, ...]:
+        return tuple(line for line in self.lines if line.kind != "one_time")
 
 
 @dataclass(frozen=True)
@@ -221,6 +297,19 @@ class Cost:
     inhouse_inputs: tuple[CostInput, ...] = ()
     models: tuple[CostModel, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()
+    currency: str = "USD"  # every figure's currency; snapshots before version 4 were all US dollars
+    draws: int = 0  # the Monte Carlo's draws; 0: a rate × hours estimate (before version 4)
+    inhouse_lines: tuple[CostLine, ...] = ()
+    figures: tuple[CostFigure, ...] = ()
+
+    @property
+    def is_tco(self) -> bool:
+        return self.draws > 0
+
+    @property
+    def own_figures(self) -> tuple[CostFigure, ...]:
+        """The figures the buyer supplied (their in-house cost, a provider's quote)."""
+        return tuple(f for f in self.figures if f.supplied)
 
     @property
     def top(self) -> CostModel | None:

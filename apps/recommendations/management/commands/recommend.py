@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.common.formatting import money
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -116,14 +117,25 @@ class Command(BaseCommand):
         out.append("\nLocations: " + ", ".join(f"{loc.name} ({loc.score:+d})" for loc in ev.locations[:5]))
         cost = ev.cost
         if cost.available and cost.inhouse_horizon is not None:
-            out.append(f"\nCost over {cost.horizon_years:g} years (likely): in-house ${cost.inhouse_horizon[1]:,.0f}")
-            out += [
-                f"  {m.name}: ${m.horizon[1]:,.0f} (saving ${m.savings[1]:,.0f}, {m.savings_percent}%)"
-                for m in cost.models
-            ]
+            cur = cost.currency
+            inhouse = money(cost.inhouse_horizon[1], cur)
+            out.append(f"\nCost over {cost.horizon_years:g} years (likely, {cur}): in-house {inhouse}")
+            out += [f"  {m.name}: {money(m.horizon[1], cur)} ({_saving(m, cur)})" for m in cost.models]
         else:
             out.append(f"\nCost: not estimated ({cost.reason})")
         return "\n".join(out)
+
+
+def _saving(m: Any, currency: str) -> str:
+    """A model's saving as the result page words it: never a saving when it costs more than in-house."""
+    if m.extra_cost:
+        return f"costs more than in-house by {money(m.costs_more_by, currency)}"
+    text = f"saving {money(m.savings[1], currency)}, {m.savings_percent}%"
+    if m.probability_saving is not None:
+        even = f"month {m.break_even_month}" if m.break_even_month else "not within the horizon"
+        text += f"; P10 {money(m.savings_p10, currency)}, P90 {money(m.savings_p90, currency)}"
+        text += f"; chance of a saving {m.probability_saving * 100:.0f}%; break-even {even}"
+    return text
 
 
 def _contract(evaluation: dict[str, Any]) -> dict[str, Any]:
