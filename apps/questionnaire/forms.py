@@ -45,4 +45,4 @@ def posted_answers(data: QueryDict, kinds: Mapping[str, str]) -> dict[str, Any]:
 
 def posted_loaded(data: QueryDict, codes: Iterable[str]) -> dict[str, str]:
     """Per question code, the ``answered_at`` stamp the page was drawn with (``<code>__loaded``), when posted."""
-    return {code: data[f"{code}__loaded"] for code in codes if f"{code}__loaded" in data}
+    return {code: str(data.get(f"{code}__loaded", "")) for code in codes if f"{code}__loaded" in data}

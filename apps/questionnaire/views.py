@@ -214,8 +214,8 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         status["message"] = replaced.message
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one.
-    loaded = {"code": q.code, "stamp": services.loaded_stamp(result.answered_at), "oob": True}
-    parts.append(render_to_string("questionnaire/step.html#loaded", loaded, request))
+    stamp: dict[str, object] = {"code": q.code, "stamp": services.loaded_stamp(result.answered_at), "oob": True}
+    parts.append(render_to_string("questionnaire/step.html#loaded", stamp, request))
     parts.append(render_to_string("questionnaire/step.html#progress", {**context, "oob": True}, request))
     parts.append(render_to_string("questionnaire/step.html#sections", {**context, "oob": True}, request))
     for item in context["questions"]:
