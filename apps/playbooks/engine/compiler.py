@@ -351,6 +351,8 @@ class RuleIndex:
         self.model_groups = tuple((t, p, bitmask(h)) for (t, p), h in models.items() if p)
         self.plans: Any = None  # the evaluator's per-rule explanations, built on first use
         self.flip_tables: Any = None  # what-would-flip's tables (``counterfactuals``), built on first use
+        # Other per-playbook tables, by name, built on first use (the model order, the visibility plan).
+        self.memo: dict[str, Any] = {}
 
     def fired(self, answers: Mapping[str, Any]) -> int:
         """The heads of the rules that fire on ``answers`` (the visible answers), as a bitmask."""

@@ -40,6 +40,17 @@ def ranked(models: Mapping[str, Mapping[str, Any]], scores: Mapping[str, int]) -
     return sorted(scores, key=lambda c: (-scores[c], *order_key(models, c)))
 
 
+def model_order(pb: CompiledPlaybook) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the models a rule can rank, in catalogue order; the same in tie-break order), worked out once per
+    compiled playbook instead of on every call."""
+    memo = rule_index(pb).memo
+    found: tuple[tuple[str, ...], tuple[str, ...]] | None = memo.get("models")
+    if found is None:
+        offered = tuple(kpo_models(pb))
+        found = memo["models"] = (offered, tuple(sorted(offered, key=lambda c: order_key(pb.catalogue.models, c))))
+    return found
+
+
 def verdict_for(pb: CompiledPlaybook, fit_points: int, blocked: bool) -> tuple[int, int, str]:
     """(unblocked score, reported score, verdict) from the fit points and whether anything blocks."""
     unblocked = max(0, min(100, BASE_SCORE + fit_points))
@@ -72,7 +83,8 @@ def tally(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> Tally:
     """Score ``effective`` (the answers that count: see ``visibility``) with ``pb``'s rules."""
     index = rule_index(pb)
     fired = index.fired(effective)
-    scores = dict.fromkeys(kpo_models(pb), 0)
+    offered, order = model_order(pb)
+    scores = dict.fromkeys(offered, 0)
     fit_points, blockers = index.tally(fired, scores)
     unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
     return Tally(
@@ -80,8 +92,21 @@ def tally(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> Tally:
         fit_points=fit_points,
         blockers=blockers,
         model_scores=scores,
-        models=tuple(ranked(pb.catalogue.models, scores)),
+        # A stable sort by points over the tie-break order: ``ranked``'s order without its key per model.
+        models=tuple(sorted(order, key=lambda c: -scores[c])),
         unblocked_score=unblocked,
         fit_score=score,
         verdict=verdict,
     )
+
+
+def bare(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
+    """(verdict, fit score, top model, unblocked score, blockers) of ``effective``: ``tally`` without the
+    fired rules' positions or the full ranking (the first model with the most points is the top one)."""
+    index = rule_index(pb)
+    offered, order = model_order(pb)
+    scores = dict.fromkeys(offered, 0)
+    fit_points, blockers = index.tally(index.fired(effective), scores)
+    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+    top = max(order, key=scores.__getitem__) if order else None  # max keeps the first of equals
+    return verdict, score, top, unblocked, blockers

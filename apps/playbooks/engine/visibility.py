@@ -12,8 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apps.playbooks.engine.compiler import CompiledPlaybook
-from apps.playbooks.engine.types import Question
+from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
+from apps.playbooks.engine.types import Predicate, Question
+
+# Per section: its code, its condition (None: always shown), and per question its code, its condition
+# (None: always shown) and whether it is required.
+_Plan = tuple[tuple[str, Predicate | None, tuple[tuple[str, Predicate | None, bool], ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,30 @@ class Visibility:
         return self.playbook_questions[self.missing[0]].section if self.missing else None
 
 
+def _plan(pb: CompiledPlaybook) -> _Plan:
+    """The walk, worked out once per compiled playbook: most questions have no condition, and skipping
+    the call of an always-true predicate is most of what a walk costs."""
+    memo = rule_index(pb).memo
+    plan: _Plan | None = memo.get("visibility")
+    if plan is None:
+        plan = memo["visibility"] = tuple(
+            (
+                section.code,
+                pb.section_visible[section.code] if pb.section_conditions[section.code][0] else None,
+                tuple(
+                    (
+                        code,
+                        pb.question_visible[code] if pb.question_conditions[code][0] else None,
+                        pb.questions[code].required,
+                    )
+                    for code in section.questions
+                ),
+            )
+            for section in pb.sections
+        )
+    return plan
+
+
 def visibility(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Visibility:
     """What ``answers`` show of ``pb``: visible questions and sections, the answers that count, and the
     visible required questions, answered or not."""
@@ -50,22 +78,37 @@ def visibility(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Visibility:
     sections: list[str] = []
     required: list[str] = []
     missing: list[str] = []
-    questions = pb.questions
-    for section in pb.sections:
-        if not pb.section_visible[section.code](effective):
+    for section, shown, questions in _plan(pb):
+        if shown is not None and not shown(effective):
             continue
-        sections.append(section.code)
-        for code in section.questions:
-            if pb.question_visible[code](effective):
+        sections.append(section)
+        for code, condition, needed in questions:
+            if condition is None or condition(effective):
                 visible.append(code)
                 value = answers.get(code)
                 if value is not None:
                     effective[code] = value
-                if questions[code].required:
+                if needed:
                     required.append(code)
                     if value is None:
                         missing.append(code)
-    return Visibility(tuple(visible), tuple(sections), effective, tuple(required), tuple(missing), questions)
+    return Visibility(tuple(visible), tuple(sections), effective, tuple(required), tuple(missing), pb.questions)
+
+
+def counted_answers(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``visibility(pb, answers).answers`` alone, for scoring (``outcome``): the same walk without the
+    lists a page needs."""
+    effective: dict[str, Any] = {}
+    get = answers.get
+    for _, shown, questions in _plan(pb):
+        if shown is not None and not shown(effective):
+            continue
+        for code, condition, _ in questions:
+            if condition is None or condition(effective):
+                value = get(code)
+                if value is not None:
+                    effective[code] = value
+    return effective
 
 
 def visible_answers(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[list[str], list[str], dict[str, Any]]:
