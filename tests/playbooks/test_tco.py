@@ -312,3 +312,15 @@ def test_the_one_sort_quantiles_match_numpys_percentile() -> None:
     for row in rows:
         quantiles.add(row)
     assert np.allclose(quantiles.solve(), np.percentile(rows, [10, 50, 90], axis=1))
+
+
+def test_the_evaluation_reuses_a_simulated_case_only_when_every_figure_and_word_is_the_same() -> None:
+    from apps.playbooks.engine.tco.estimate import simulated
+
+    case = _case(people=7)
+    first = simulated(case)
+    assert simulated(_case(people=7)) is first  # the same case built again: not drawn again
+    assert first == tco.simulate(case)  # and the same figures as drawing it again
+    relabelled = {**case.figures, "fx": replace(case.figures["fx"], label="Another label")}
+    assert simulated(replace(case, figures=relabelled)) is not first
+    assert simulated(_case(people=8)) != first

@@ -9,13 +9,15 @@ result page, the memo, compare, vendor matching and the pilot threshold never sh
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from apps.common.formatting import money, number
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
 from apps.playbooks.engine.tco.case import build_case
-from apps.playbooks.engine.tco.simulate import FORMULAS, simulate
+from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
 from apps.playbooks.engine.tco.types import Case, ModelTco, TcoResult, TcoUnavailable, Triple
 
 TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less than these
@@ -33,6 +35,32 @@ MONTHS = (
 )
 # The order the inputs are listed in: in-house first, then money, then the provider and its location.
 ORDER = ("inhouse.", "fx", "location.", "provider.", "contracting", "transition.", "ramp.", "governance", "exit")
+
+
+# Simulated results by the case's seed (a SHA-256 of every input): the simulation is a pure function of the
+# case, so a what-if that changes no cost input, a golden case run again or a second opinion on the same
+# figures reuses it instead of drawing 10,000 cases again. Bounded, oldest first out.
+CACHE_SIZE = 256
+_results: OrderedDict[tuple[Any, ...], TcoResult] = OrderedDict()
+_lock = threading.Lock()
+
+
+def simulated(case: Case) -> TcoResult:
+    """``simulate(case)``, remembered for the last ``CACHE_SIZE`` cases (the same figures either way)."""
+    # The seed covers every number; the words (labels, sources, names, reasons) are part of the key too.
+    words = tuple((k, f.label, f.source, f.supplied, f.weak) for k, f in sorted(case.figures.items()))
+    key = (seed_for(case), case.currency, words, tuple(m.name for m in case.models), case.skipped)
+    with _lock:
+        hit = _results.get(key)
+        if hit is not None:
+            _results.move_to_end(key)
+            return hit
+    result = simulate(case)
+    with _lock:
+        _results[key] = result
+        while len(_results) > CACHE_SIZE:
+            _results.popitem(last=False)
+    return result
 
 
 def _written(key: str, f: Any, currency: str) -> str:
@@ -159,7 +187,7 @@ def total_cost(
             own_inhouse_cost=own_inhouse_cost,
             quotes=quotes,
         )
-        result = simulate(case)
+        result = simulated(case)
     except TcoUnavailable as exc:
         return CostEstimate(available=False, function=function_code or "", reason=str(exc), home_market=market)
     inhouse_likely = result.inhouse.horizon[1]

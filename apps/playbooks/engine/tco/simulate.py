@@ -37,15 +37,17 @@ def project_annual_fee(price: Any, *, deliverables: float) -> Any:
 
 
 def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> np.ndarray:
-    """One row of n triangular draws on (low, likely, high) per figure, by the inverse of its CDF (one
-    uniform matrix, so the draws depend only on the seed and the figures' order). A figure without a
-    range is its value in every draw."""
-    low, likely, high = (np.array([getattr(f, k) for f in figures])[:, None] for k in ("low", "likely", "high"))
-    u = rng.random((len(figures), n))
-    span = np.where(high > low, high - low, 1.0)
-    left = u < (likely - low) / span
-    root = np.sqrt(np.where(left, u * span * (likely - low), (1 - u) * span * (high - likely)))
-    return np.where(high > low, np.where(left, low + root, high - root), likely)
+    """One row of n triangular draws on (low, likely, high) per figure, from numpy's triangular generator
+    (the inverse of the distribution function, one uniform a draw, in one C loop: the simulation's
+    largest step, so a third faster than the same arithmetic in array passes). The draws depend only on
+    the seed and the figures' order. A figure without a range is its value in every draw, and draws none."""
+    low, likely, high = (np.array([getattr(f, k) for f in figures]) for k in ("low", "likely", "high"))
+    out = np.repeat(likely[:, None], n, axis=1)
+    varies = high > low
+    if varies.any():
+        rows = int(varies.sum())
+        out[varies] = rng.triangular(low[varies, None], likely[varies, None], high[varies, None], size=(rows, n))
+    return out
 
 
 def seed_for(case: Case) -> int:
@@ -233,7 +235,8 @@ class _Quantiles:
     def solve(self) -> np.ndarray:
         """The same figures as ``np.percentile`` (linear interpolation), from one sort: numpy's vectorised
         sort of every row is several times faster than the selection percentile runs per quantile."""
-        ranked = np.sort(np.vstack(self.rows), axis=1)
+        ranked = np.vstack(self.rows)
+        ranked.sort(axis=1)  # in place: the stacked copy is ours, so sorting a second copy is wasted work
         position = np.array([0.10, 0.50, 0.90]) * (ranked.shape[1] - 1)
         below = np.floor(position).astype(int)
         above = np.minimum(below + 1, ranked.shape[1] - 1)
