@@ -55,7 +55,7 @@ def _mark(request: HttpRequest, count: int, today: datetime.date) -> None:
 @admin.register(Regime)
 class RegimeAdmin(CatalogueAdmin):
     list_display = [*catalogue_columns("kind", "jurisdiction", "effective_date", "last_reviewed"), review_due]
-    list_filter = [DueForReviewFilter, "kind", *CatalogueAdmin.list_filter]
+    list_filter = [DueForReviewFilter, "kind", "vendor_requirement", *CatalogueAdmin.list_filter]
     search_fields = ["code", "name", "jurisdiction", "trigger"]
     inlines = [ObligationInline]
     actions = ["mark_reviewed_today"]

@@ -70,7 +70,31 @@ class Regime(CatalogueEntry, Reviewed):
         PROFESSIONAL = "professional", "Professional rule"
         STANDARD = "standard", "Assurance standard"
 
+    class VendorRequirement(models.TextChoices):
+        """What a provider must offer before it can take on work under a regime. Vendor matching knows how to
+        check each of these against the directory (``apps/vendors/matching.py``), so the list is fixed in
+        code; which regime needs which is the curator's choice."""
+
+        NONE = "", "Nothing of the provider"
+        HIPAA_BAA = "hipaa-baa", "Signs a HIPAA business associate agreement"
+        GDPR_TRANSFER = "gdpr-transfer", "Delivers from the EEA or an adequate country, or signs SCC module 2"
+        UK_TRANSFER = "uk-transfer", "Delivers from the EEA, or signs the UK IDTA or Addendum"
+        DPDP_TERMS = "dpdp-terms", "Offers DPDP processor terms"
+        MIFID_AUDIT = "mifid-audit", "Grants MiFID II outsourcing access and audit rights"
+        REG_AC = "reg-ac", "Supports Reg AC analyst certification"
+        SOC2 = "soc2", "Has a SOC 2 Type II report"
+        ISO27001 = "iso27001", "Holds a current ISO/IEC 27001:2022 certificate"
+
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.LAW)
+    vendor_requirement = models.CharField(
+        max_length=20,
+        choices=VendorRequirement.choices,
+        blank=True,
+        help_text=(
+            "What a provider must offer when this regime applies: vendor matching excludes providers that do not. "
+            "Reaches buyers with the next publication of the playbook."
+        ),
+    )
     jurisdiction = models.CharField(max_length=120)
     summary = models.TextField()
     trigger = models.TextField(help_text="When a piece of KPO work falls under this regime.")
@@ -82,7 +106,7 @@ class Regime(CatalogueEntry, Reviewed):
     # the text, so it must not stop the next reference update from applying (see reference.load).
     reference_fields = (
         "name", "kind", "jurisdiction", "summary", "trigger", "penalties", "sources", "confidence", "confidence_note",
-        "effective_date", "next_change_date",
+        "effective_date", "next_change_date", "vendor_requirement",
     )  # fmt: skip
 
     class Meta:

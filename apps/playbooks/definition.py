@@ -103,6 +103,7 @@ def catalogue_snapshot() -> dict[str, Any]:
             "jurisdiction": r.jurisdiction,
             "summary": r.summary,
             "penalties": r.penalties,
+            "vendor_requirement": r.vendor_requirement,
             "retired": r.retired,
             **_dates(r),
             "obligations": [

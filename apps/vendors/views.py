@@ -8,6 +8,7 @@ change. Shortlist entries and checklist items reach their organisation through t
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -21,10 +22,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
+from apps.common.formatting import usd_range
 from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
 from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
-from apps.vendors.matching import CAPABILITY_OF
+from apps.vendors.matching import CAPABILITY_OF, Match
 from apps.vendors.models import CAPABILITIES, DiligenceItem, ShortlistEntry
 
 EDITOR = Membership.Role.EDITOR
@@ -113,10 +115,9 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
 
 def _shortlist_context(request: MemberRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
     shortlist = queries.shortlist_for(recommendation)
-    rows = queries.entries(shortlist)
     forms = extra.pop("forms", {})
-    for row in rows:
-        row.form = forms.get(row.pk) or EntryForm(entry=row)  # type: ignore[attr-defined]  # pinned for the template: to become a row type
+    # Each entry with its form: the one that failed to save keeps what the person typed and its errors.
+    rows = [(entry, forms.get(entry.pk) or EntryForm(entry=entry)) for entry in queries.entries(shortlist)]
     return {"rec": recommendation, "shortlist": shortlist, "rows": rows, "can_edit": _can_edit(request), **extra}
 
 
@@ -165,12 +166,26 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
     return redirect("vendors:shortlist", pk=recommendation.pk)
 
 
-def _compared(recommendation: Recommendation) -> tuple[list[ShortlistEntry], Any]:
-    rows = [e for e in queries.entries(queries.shortlist_for(recommendation)) if e.is_short_listed]
-    vendors = [e.vendor for e in rows]
+@dataclass(frozen=True)
+class ComparedRow:
+    """One short-listed provider in the comparison: its entry, how it matches, and its rate for this work."""
+
+    entry: ShortlistEntry
+    match: Match | None
+    rate_text: str
+
+
+def _compared(recommendation: Recommendation) -> tuple[list[ComparedRow], Any]:
+    entries = [e for e in queries.entries(queries.shortlist_for(recommendation)) if e.is_short_listed]
+    vendors = [e.vendor for e in entries]
     result = queries.match_recommendation(recommendation, vendors=vendors, today=timezone.localdate())
-    for row in rows:
-        row.match = result.get(row.vendor.code)  # type: ignore[attr-defined]  # pinned for the template (as above)
+    rows = []
+    for entry in entries:
+        found = result.get(entry.vendor.code)
+        rate = found.vendor.rates.get(result.needs.function) if found else None
+        known = rate is not None and rate.known and rate.likely is not None
+        text = usd_range(rate.low, rate.likely, rate.high, suffix="/h") if rate is not None and known else ""
+        rows.append(ComparedRow(entry, found, text))
     return rows, result
 
 
@@ -180,14 +195,9 @@ def compare(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     rows, result = _compared(recommendation)
     needs = result.needs
-    for row in rows:
-        rate = row.match.vendor.rates.get(needs.function) if row.match else None  # type: ignore[attr-defined]  # set above
-        row.rate_text = (  # type: ignore[attr-defined]  # pinned for the template (as above)
-            f"${rate.low:g}–${rate.high:g}/h (likely ${rate.likely:g})" if rate and rate.known and rate.likely else ""
-        )
     required = {CAPABILITY_OF[code][0] for code in needs.codes if code in CAPABILITY_OF}
     capability_rows = [
-        (label, name in required, [getattr(row.vendor, name) for row in rows]) for name, label in CAPABILITIES
+        (label, name in required, [getattr(row.entry.vendor, name) for row in rows]) for name, label in CAPABILITIES
     ]
     context = {"rec": recommendation, "rows": rows, "needs": needs, "capability_rows": capability_rows}
     return render(request, "vendors/compare.html", context)

@@ -40,12 +40,13 @@ def regime(code: str, name: str = "") -> dict[str, Any]:
 
 
 def snap(
-    *regimes: str,
+    *regimes: str | dict[str, Any],
     inputs: dict[str, Any] | None = None,
     answers: dict[str, Any] | None = None,
     function: str = "coding",
 ) -> Snapshot:
-    """A stored snapshot (current version) with ``regimes`` triggered and ``inputs`` by role; ``answers``
+    """A stored snapshot (current version) with ``regimes`` triggered (codes, stored without their provider
+    requirement as before it was curated, or whole regimes) and ``inputs`` by role; ``answers``
     are the answers by question code, which the matcher must not read."""
     document = {
         "schema_version": SCHEMA_VERSION,
@@ -74,7 +75,7 @@ def snap(
             "blockers": [],
             "fired": [],
             "fit_contributions": [],
-            "regimes": [regime(code) for code in regimes],
+            "regimes": [r if isinstance(r, dict) else regime(r) for r in regimes],
             "risks": [],
             "models": [
                 {"code": "managed", "name": "Managed services", "score": 10, "contributions": []},

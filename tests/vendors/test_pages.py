@@ -150,7 +150,7 @@ def test_a_refused_transition_says_why_beside_the_field_and_changes_nothing(
     before = rows()
     response = buyer_client.post(reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "selected"))
     assert response.status_code == 400
-    form = next(r.form for r in response.context["rows"] if r.pk == entry.pk)
+    form = next(f for e, f in response.context["rows"] if e.pk == entry.pk)
     assert form.errors["status"] == ["A vendor on the long list can move to: short list, rejected."]
     assert rows() == before
 
@@ -213,7 +213,7 @@ def test_compare_shows_the_short_listed_vendors_side_by_side(
         short_listed(recommendation, vendor, buyer)
     response = buyer_client.get(reverse("vendors:compare", args=[recommendation.pk]))
     assert response.status_code == 200
-    assert [r.vendor.code for r in response.context["rows"]] == ["alpha-health", "bravo-coding", "charlie-care"]
+    assert [r.entry.vendor.code for r in response.context["rows"]] == ["alpha-health", "bravo-coding", "charlie-care"]
     page = response.content.decode()
     assert page.count("0/5 done") == 3
     assert "$10–$14/h (likely $12)" in page
@@ -402,7 +402,8 @@ def _more_vendors(catalogue: Directory, n: int) -> None:
 @pytest.mark.parametrize(
     ("name", "budget"),
     # Sessions are saved only when they change, so a page read writes none (no savepoint, save, release).
-    [("vendors:directory", 9), ("vendors:matching", 10), ("vendors:shortlist", 6), ("vendors:compare", 10)],
+    # Each page also reads the header's inbox count (apps/discussion): one query.
+    [("vendors:directory", 10), ("vendors:matching", 11), ("vendors:shortlist", 7), ("vendors:compare", 11)],
 )
 def test_pages_keep_a_fixed_query_budget(
     buyer_client: Client,
@@ -435,16 +436,16 @@ def test_the_checklist_page_keeps_a_fixed_query_budget(
     entry = short_listed(recommendation, catalogue.fits, buyer)
     url = reverse("vendors:diligence", args=[entry.pk])
     buyer_client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # the header's inbox count included
         assert buyer_client.get(url).status_code == 200
     # More obligations and more members of the organisation: the same queries (no editor until one is opened).
     for n in range(6):
         DiligenceItem.objects.create(entry=entry, regime_code="extra", obligation_code=f"o{n}", title=f"Extra {n}")
     MembershipFactory.create_batch(3, organisation=recommendation.organisation)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert buyer_client.get(url).status_code == 200
     # One item opened for editing: its form reads the organisation's members for the owner choice.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert buyer_client.get(url, {"edit": entry.diligence.first().pk}).status_code == 200  # type: ignore[union-attr]
 
 

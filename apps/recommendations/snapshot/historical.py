@@ -24,6 +24,20 @@ from apps.recommendations.snapshot.types import (
     SourceNote,
 )
 
+# What vendor matching required of a provider for each regime before that was curated data
+# (``compliance.Regime.vendor_requirement``, frozen into each published playbook): the reader fills the
+# regimes of a snapshot stored without it from here, and the writer uses it for a playbook published before.
+VENDOR_REQUIREMENTS = {
+    "hipaa": "hipaa-baa",
+    "gdpr": "gdpr-transfer",
+    "uk-gdpr": "uk-transfer",
+    "dpdp": "dpdp-terms",
+    "mifid2": "mifid-audit",
+    "reg-ac": "reg-ac",
+    "soc2": "soc2",
+    "iso27001": "iso27001",
+}
+
 _ZEDTREEO = GuidanceSource(
     title="Zedtreeo blog: BPO services (2026, vendor-authored), practice guidance",
     short="",

@@ -12,7 +12,7 @@ from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation
 from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.counterfactuals import Flip
 from apps.recommendations.snapshot.guidance import select_guidance
-from apps.recommendations.snapshot.historical import historical_guidance
+from apps.recommendations.snapshot.historical import VENDOR_REQUIREMENTS, historical_guidance
 from apps.recommendations.snapshot.read import read_snapshot
 from apps.recommendations.snapshot.types import SCHEMA_VERSION, provider_rate
 
@@ -60,6 +60,10 @@ def build_snapshot(
     for location in data["locations"]:
         entry = cat.locations.get(location["code"], {})
         location.update({k: entry.get(k) for k in LOCATION_FIELDS})
+    for regime in data["regimes"]:
+        # A playbook published before the requirement was curated froze none: it keeps what matching required then.
+        entry = cat.regimes.get(regime["code"], {})
+        regime["vendor_requirement"] = entry.get("vendor_requirement", VENDOR_REQUIREMENTS.get(regime["code"], ""))
     for priced in data["cost"]["models"]:
         priced["hourly_rate"] = provider_rate(priced["inputs"])
     function = cat.functions.get(evaluation.cost.function or "", {})
