@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 
 from apps.accounts.models import Invitation, LoginThrottle, Membership, Organisation, User
 from apps.compliance.models import Obligation, Regime
+from apps.discussion.models import Comment, Notification
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
 from apps.playbooks.models import Option, Playbook, Question, Rule, Section
 from apps.questionnaire.models import Answer, Assessment
@@ -242,3 +243,27 @@ class DiligenceItemFactory(DjangoModelFactory):
     regime_name = "GDPR"
     obligation_code = factory.Sequence(lambda n: f"obligation-{n}")
     title = "Sign a processing agreement"
+
+
+class CommentFactory(DjangoModelFactory):
+    """A comment on a question of an assessment (give ``assessment``; the organisation follows it)."""
+
+    class Meta:
+        model = Comment
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    organisation = factory.SelfAttribute("assessment.organisation")
+    question_code = "judgement"
+    author = factory.SelfAttribute("assessment.created_by")
+    body = "Is this really judgement work?"
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    recipient = factory.SubFactory(UserFactory)
+    kind = "mentioned"
+    summary = "Someone mentioned you in a comment"
+    url = "/assessments/"

@@ -8,6 +8,7 @@ from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
+from tests.security.conftest import world  # noqa: F401 (the security tests' two organisations, for hostile input)
 
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
 

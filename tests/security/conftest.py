@@ -23,14 +23,14 @@ from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.accounts.factories import invitation_world
-from tests.factories import AssessmentFactory, RegimeFactory
+from tests.factories import AssessmentFactory, CommentFactory, NotificationFactory, RegimeFactory
 from tests.vendors.factories import vendor_world
 
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
 # Tables whose rows a refused request must leave exactly as they were (sessions excepted).
 WATCHED_APPS = (
     "accounts", "questionnaire", "recommendations", "playbooks", "engagements", "compliance", "vendors", "api",
-    "signoff", "teamwork",
+    "signoff", "discussion", "teamwork",
 )  # fmt: skip
 
 
@@ -62,6 +62,8 @@ class World:
     api_key: Any = None  # an API key of Acme with every scope (apps/api)
     api_secret: str = ""
     webhook: Any = None  # a webhook endpoint of Acme (apps/api)
+    comment: Any = None  # the owner's comment on a question of the draft (apps/discussion)
+    notification: Any = None  # one of the owner's notifications in Acme (apps/discussion)
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -115,6 +117,8 @@ def world(
     world.invitations = invitation_world(
         organisation=organisation, other_organisation=other_organisation, owner=buyer, outsider=outsider
     )
+    world.comment = CommentFactory(assessment=world.draft, author=buyer)
+    world.notification = NotificationFactory(organisation=organisation, recipient=buyer)
     # A second opinion on the draft's first section, asked of the owner and given (apps/teamwork).
     from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer
 

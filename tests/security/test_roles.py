@@ -56,6 +56,7 @@ SIGNED_IN = (200, 200, 200, 200, 302)  # any signed-in user, members of any orga
 READ = (200, 200, 200, 404, 302)  # members of the organisation read; the outsider sees nothing
 EDIT = (302, 302, 403, 404, 302)  # editors and owners change; viewers may not
 OWNER = (302, 403, 403, 404, 302)  # owners only
+MEMBERS = (302, 302, 302, 404, 302)  # every member of the organisation, viewers included
 
 MATRIX = [
     Row("home", "GET", ALL_200),
@@ -165,6 +166,23 @@ MATRIX = [
         args=lambda w: [w.vendors.item.pk],
         data=lambda w: {f"item-{w.vendors.item.pk}-status": "done", f"item-{w.vendors.item.pk}-evidence": "DPA signed"},
     ),
+    # Comments: every member reads and comments (viewers too); only the author changes or deletes (here the owner's).
+    Row("discussion:question", "GET", READ, args=lambda w: [w.draft.pk, "judgement"]),
+    Row(
+        "discussion:question", "POST", MEMBERS, args=lambda w: [w.draft.pk, "judgement"], data=lambda w: {"body": "Hi"}
+    ),
+    Row("discussion:result_comment", "POST", MEMBERS, args=_rec, data=lambda w: {"body": "Hi"}),
+    Row("discussion:comment_edit", "GET", (200, 403, 403, 404, 302), args=lambda w: [w.comment.pk]),
+    Row("discussion:comment_edit", "POST", OWNER, args=lambda w: [w.comment.pk], data=lambda w: {"body": "Changed"}),
+    Row("discussion:comment_delete", "POST", OWNER, args=lambda w: [w.comment.pk]),
+    Row("discussion:assessment_activity", "GET", READ, args=_draft),
+    Row("discussion:recommendation_activity", "GET", READ, args=_rec),
+    # Each member's own inbox (the outsider has one in its organisation); a notification is its recipient's only.
+    Row("discussion:inbox", "GET", SIGNED_IN),
+    Row("discussion:read_all", "POST", (302, 302, 302, 302, 302)),
+    Row("discussion:read", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.notification.pk]),
+    Row("discussion:preferences", "GET", SIGNED_IN),
+    Row("discussion:preferences", "POST", (302, 302, 302, 302, 302), data=lambda w: {"kinds": ["mentioned"]}),
     # Deciding is for approvers (a flag, not a role: tests/signoff/); in this world nobody is one, so every
     # member is told why (403) and the outsider sees nothing (404).
     Row("signoff:decide", "GET", (403, 403, 403, 404, 302), args=_rec),
