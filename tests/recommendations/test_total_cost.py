@@ -226,3 +226,17 @@ def test_a_steady_four_person_team_over_three_years_gives_bot_dedicated_and_pool
     ten = cost(10)
     for a, b in zip(four.models, ten.models, strict=True):
         assert a.savings[1] * 10 / 4 != pytest.approx(b.savings[1])
+
+
+def test_vendor_matching_reads_a_pound_cost_as_dollars_per_hour(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    from apps.vendors.matching import needs_from_snapshot
+
+    record = recommend(reference, organisation, buyer, "UK wealth manager").record
+    cost = record.evaluation.cost
+    assert cost.currency == "GBP" and cost.top is not None and cost.annual_hours
+    fx = next(f.likely for f in cost.figures if f.key == "fx")
+    budget = needs_from_snapshot(record).hourly_budget
+    assert budget is not None
+    assert budget[1] == pytest.approx(cost.top.annual[1] / cost.annual_hours / fx, abs=0.01)

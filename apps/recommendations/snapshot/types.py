@@ -307,6 +307,13 @@ class Cost:
         return self.draws > 0
 
     @property
+    def usd_rate(self) -> float:
+        """Home currency per US dollar at the likely exchange rate the cost used (1 for US dollars), to
+        put a figure of this cost beside US-dollar prices such as vendors' rates."""
+        fx = next((f for f in self.figures if f.key == "fx"), None)
+        return fx.likely if fx is not None and fx.likely > 0 else 1.0
+
+    @property
     def own_figures(self) -> tuple[CostFigure, ...]:
         """The figures the buyer supplied (their in-house cost, a provider's quote)."""
         return tuple(f for f in self.figures if f.supplied)
