@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from apps.common.formatting import usd
+from apps.compliance.models import Regime
 from apps.recommendations.snapshot import Snapshot
 from apps.recommendations.snapshot.types import Cost
 
@@ -90,20 +91,12 @@ class Needs:
         return None
 
 
-# Regime code -> (requirement code, what the vendor must offer).
-REGIME_REQUIREMENTS: dict[str, tuple[str, str]] = {
-    "hipaa": ("hipaa-baa", "Signs a HIPAA business associate agreement"),
-    "gdpr": ("gdpr-transfer", "Delivers from the EEA or an adequate country, or signs SCC module 2"),
-    "uk-gdpr": ("uk-transfer", "Delivers from the EEA, or signs the UK IDTA or Addendum"),
-    "dpdp": ("dpdp-terms", "Offers DPDP processor terms"),
-    "mifid2": ("mifid-audit", "Grants MiFID II outsourcing access and audit rights"),
-    "reg-ac": ("reg-ac", "Supports Reg AC analyst certification"),
-    "soc2": ("soc2", "Has a SOC 2 Type II report"),
-    "iso27001": ("iso27001", "Holds a current ISO/IEC 27001:2022 certificate"),
-}
+# What each triggered regime requires of a provider is curated (``Regime.vendor_requirement``), frozen into
+# the published playbook and stored with each regime of the recommendation; here is how each is checked.
+REGIME_REQUIREMENT = Regime.VendorRequirement
 # Requirements met (or not) location by location: a vendor needs one location meeting all of them.
-LOCATION_REQUIREMENTS = ("gdpr-transfer", "uk-transfer", "overlap")
-REQUIREMENT_ORDER = ("function", "overlap", *(code for code, _ in REGIME_REQUIREMENTS.values()))
+LOCATION_REQUIREMENTS = (REGIME_REQUIREMENT.GDPR_TRANSFER, REGIME_REQUIREMENT.UK_TRANSFER, "overlap")
+REQUIREMENT_ORDER = ("function", "overlap", *(code for code in REGIME_REQUIREMENT.values if code))
 
 
 def _float(value: Any) -> float | None:
@@ -141,14 +134,17 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
             )
         )
     for regime in ev.regimes:
-        mapped = REGIME_REQUIREMENTS.get(regime.code)
-        if mapped and mapped[0] in ASSURANCE and ASSURANCE[mapped[0]] not in inputs.assurances:
+        code = regime.vendor_requirement
+        if code not in REGIME_REQUIREMENT.values or not code:
+            continue  # nothing of the provider (or a requirement this version cannot check)
+        if code in ASSURANCE and ASSURANCE[code] not in inputs.assurances:
             continue  # triggered by the data alone: it counts in the ranking, it does not exclude
-        if mapped:
-            because = f"{regime.name or regime.code} applies"
-            if regime.because:
-                because += f" ({'; '.join(regime.because)})"
-            requirements.append(Requirement(mapped[0], mapped[1], because))
+        if any(r.code == code for r in requirements):
+            continue  # two regimes asking the same of a provider: one requirement, met or missed once
+        because = f"{regime.name or regime.code} applies"
+        if regime.because:
+            because += f" ({'; '.join(regime.because)})"
+        requirements.append(Requirement(code, REGIME_REQUIREMENT(code).label, because))
     requirements.sort(key=lambda r: REQUIREMENT_ORDER.index(r.code))
 
     locations = tuple(
@@ -379,10 +375,6 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _usd(value: float) -> str:
-    return f"${Decimal(str(value)).normalize():f}"
-
-
 def _score(
     needs: Needs, vendor: VendorFacts, usable: Sequence[LocationFacts], today: datetime.date
 ) -> tuple[list[Reason], list[str]]:
@@ -433,10 +425,10 @@ def _rate_reason(needs: Needs, vendor: VendorFacts, reasons: list[Reason], cauti
         return
     low, likely, high = needs.hourly_budget
     assert rate.low is not None and rate.high is not None
-    budget = f"the recommendation's {_usd(low)}–{_usd(high)}/h for {needs.budget_model or 'the top model'}"
-    quoted = f"{_usd(rate.low)}–{_usd(rate.high)}/h"
+    budget = f"the recommendation's {usd(low)}–{usd(high)}/h for {needs.budget_model or 'the top model'}"
+    quoted = f"{usd(rate.low)}–{usd(rate.high)}/h"
     if rate.likely is not None and low <= rate.likely <= high:
-        reasons.append(Reason(f"Likely rate {_usd(rate.likely)}/h sits within {budget}", RATE_IN_RANGE))
+        reasons.append(Reason(f"Likely rate {usd(rate.likely)}/h sits within {budget}", RATE_IN_RANGE))
     elif rate.high < low:
         reasons.append(Reason(f"Rates {quoted} are below {budget}", RATE_BELOW))
     elif rate.low > high:
