@@ -28,10 +28,14 @@ class CommentForm(forms.Form):
         self.fields["parent"].error_messages["invalid"] = "That is not a comment you can reply to."
 
 
+# Changed answers reach a person only when a colleague's later save replaced theirs: said so where they choose.
+PREFERENCE_LABELS = {Kind.ANSWERS_CHANGED.value: "Your answers replaced by a colleague's later save"}
+
+
 class PreferencesForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label="Send me an email for",
-        choices=[(k, Kind(k).label) for k in NOTIFIED_KINDS],
+        choices=[(k, PREFERENCE_LABELS.get(k, Kind(k).label)) for k in NOTIFIED_KINDS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

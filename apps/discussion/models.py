@@ -37,8 +37,10 @@ class Kind(models.TextChoices):
     RECOMMENDATION_STORED = "recommendation_stored", "A recommendation stored"
 
 
-# Kinds that reach the inbox (the others are activity only), and those mailed unless the person says not.
-NOTIFIED_KINDS = tuple(k for k in Kind.values if k not in (Kind.ANSWERS_CHANGED, Kind.COMMENT_POSTED))
+# Kinds that reach the inbox, and those mailed unless the person says not. A comment is activity only (its
+# mentions are their own kind); changed answers reach the inbox only of the recipients the event names, the
+# colleagues whose answers a later save replaced (apps/questionnaire/services.py), never everyone's.
+NOTIFIED_KINDS = tuple(k for k in Kind.values if k != Kind.COMMENT_POSTED)
 MAILED_BY_DEFAULT = (
     Kind.SECTION_ASSIGNED.value,
     Kind.DILIGENCE_ASSIGNED.value,

@@ -8,6 +8,8 @@ sends it and a second run of the digest does not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
@@ -29,9 +31,9 @@ def _claim(notifications: list[Notification]) -> list[Notification]:
     return claimed
 
 
-def _send(user: User, subject: str, template: str, context: dict[str, object], claimed: list[Notification]) -> None:
+def _send(user: User, subject: str, template: str, context: Mapping[str, object], claimed: list[Notification]) -> None:
     try:
-        send_mail(subject, render_to_string(template, context), None, [user.email])
+        send_mail(subject, render_to_string(template, dict(context)), None, [user.email])
     except Exception:
         Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(mailed_at=None)
         raise

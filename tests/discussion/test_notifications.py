@@ -38,7 +38,7 @@ def _announce(
     )
 
 
-def test_every_notified_kind_reaches_the_inbox_and_answers_and_comments_reach_only_the_activity(
+def test_every_kind_reaches_the_recipients_inbox_and_the_activity_but_comments_only_the_activity(
     organisation: Organisation,
     buyer: User,
     colleague: User,
@@ -59,7 +59,18 @@ def test_every_notified_kind_reaches_the_inbox_and_answers_and_comments_reach_on
         rows = list(Notification.objects.filter(kind=kind).values_list("recipient", flat=True))
         assert rows == ([colleague.pk] if kind in NOTIFIED_KINDS else []), kind
         assert Activity.objects.filter(kind=kind, assessment=assessment, actor=buyer).count() == 1, kind
-    assert set(NOTIFIED_KINDS) == set(events.KINDS.values()) - {"answers_changed", "comment_posted"}
+    # A comment reaches people through its mentions; changed answers only the recipients the event names
+    # (the colleagues whose answers were replaced), so answering alone fills nobody's inbox.
+    assert set(NOTIFIED_KINDS) == set(events.KINDS.values()) - {"comment_posted"}
+
+
+def test_answers_changed_without_recipients_is_activity_only(
+    organisation: Organisation, buyer: User, assessment: Assessment, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _announce(events.answers_changed, organisation=organisation, actor=buyer, recipients=[], target=assessment)
+    assert not Notification.objects.exists()
+    assert Activity.objects.filter(kind="answers_changed", assessment=assessment).count() == 1
 
 
 def test_a_rolled_back_change_notifies_nobody(
