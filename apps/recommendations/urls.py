@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.recommendations import decision_views, views
+from apps.recommendations import bulk_views, cost_export, decision_views, views
 
 app_name = "recommendations"
 
@@ -9,9 +9,11 @@ urlpatterns = [
     path("export.csv", views.history_csv, name="history_csv"),
     path("compare/", views.compare, name="compare"),
     path("portfolio/", views.portfolio_view, name="portfolio"),
+    path("rescore/", bulk_views.rescore_many, name="rescore_many"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/export.json", views.export_json, name="export_json"),
     path("<int:pk>/obligations.csv", views.obligations_csv, name="obligations_csv"),
+    path("<int:pk>/cost.csv", cost_export.cost_csv, name="cost_csv"),
     path("<int:pk>/rescore/", views.rescore, name="rescore"),
     path("<int:pk>/what-would-flip/", views.flips, name="flips"),
     path("<int:pk>/memo.pdf", decision_views.memo_pdf, name="memo_pdf"),

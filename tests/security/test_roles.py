@@ -115,6 +115,9 @@ MATRIX = [
     Row("recommendations:history", "GET", SIGNED_IN),
     Row("recommendations:history_csv", "GET", SIGNED_IN),
     Row("recommendations:portfolio", "GET", SIGNED_IN),
+    # Bulk re-score: owners, each of their own organisation (no playbook is newer in the world: nothing to do).
+    Row("recommendations:rescore_many", "GET", (200, 403, 403, 200, 302)),
+    Row("recommendations:rescore_many", "POST", (200, 403, 403, 200, 302), data=lambda w: {"scope": "all"}),
     Row("recommendations:detail", "GET", READ, args=_rec),
     Row("recommendations:export_json", "GET", READ, args=_rec),
     Row("recommendations:obligations_csv", "GET", READ, args=_rec),
