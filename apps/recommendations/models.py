@@ -157,3 +157,24 @@ class FlipRecord(models.Model):
 
     def __str__(self) -> str:
         return f"What would flip recommendation {self.recommendation_id}"
+
+
+class ExportFile(models.Model):
+    """A large export made by the background worker, kept in the database (not on disk, so every app
+    server can hand it out) for its organisation's members to download."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=100)
+    query = models.CharField(max_length=2000, blank=True)  # the history filters it was made with
+    newest = models.PositiveIntegerField()  # the newest recommendation then: none after it is in the file
+    rows = models.PositiveIntegerField()
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="export_file_by_organisation")]
+
+    def __str__(self) -> str:
+        return self.filename

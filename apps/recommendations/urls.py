@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.recommendations import bulk_views, cost_export, decision_views, views
+from apps.recommendations import bulk_views, cost_export, decision_views, export_views, views
 
 app_name = "recommendations"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("portfolio/", views.portfolio_view, name="portfolio"),
     path("rescore/", bulk_views.rescore_many, name="rescore_many"),
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<int:pk>/", export_views.export_download, name="export_download"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/export.json", views.export_json, name="export_json"),
     path("<int:pk>/obligations.csv", views.obligations_csv, name="obligations_csv"),

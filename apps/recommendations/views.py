@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,9 +18,10 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
 from apps.questionnaire.services import AssessmentError, stored_answers
-from apps.recommendations import services
+from apps.recommendations import exports, services
 from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
 from apps.recommendations.diff import answer_changes, comparison_rows, differences, figure_changes, rule_changes
+from apps.recommendations.exports import safe_cell as _safe
 from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compare_ids
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
@@ -110,33 +110,15 @@ def history_csv(request: HttpRequest) -> HttpResponse:
         # A refused filter is a 400 with every problem, not an export that silently leaves rows out.
         problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
         return HttpResponse(f"The filters were refused: {problems}\n", status=400, content_type="text/plain")
-    rows = form.apply(Recommendation.objects.for_organisation(request.organisation)).only(*HistoryFilter.COLUMNS)  # type: ignore[attr-defined]
+    rows = exports.history_rows(organisation=request.organisation, form=form)  # type: ignore[attr-defined]
+    if rows.count() > exports.INLINE_ROWS:
+        # Too many to write while the request waits: the worker makes the file, the exports page offers it.
+        exports.request_export(organisation=request.organisation, query=request.GET, user=request.user)  # type: ignore[attr-defined, arg-type]
+        return redirect("recommendations:exports")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kpo-recommendations-{date.today():%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes", "decision_status"]
-    )
-    for r in rows.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                r.pk,
-                _safe(r.title),
-                r.created_at.isoformat(),
-                r.verdict,
-                r.fit_score,
-                r.top_model,
-                r.function,
-                " ".join(r.regimes),
-                r.decision_status,  # type: ignore[attr-defined]
-            ]
-        )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename()}"'
+    exports.write_history_csv(rows.iterator(chunk_size=2000), response)
     return response
-
-
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _filename(recommendation: Recommendation, suffix: str) -> str:

@@ -20,7 +20,7 @@ from apps.api.services import create_api_key, create_webhook_endpoint
 from apps.compliance.models import Regime
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Assessment
-from apps.recommendations.models import Recommendation
+from apps.recommendations.models import ExportFile, Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.accounts.factories import invitation_world
 from tests.factories import AssessmentFactory, CommentFactory, NotificationFactory, RegimeFactory
@@ -62,6 +62,7 @@ class World:
     api_key: Any = None  # an API key of Acme with every scope (apps/api)
     api_secret: str = ""
     webhook: Any = None  # a webhook endpoint of Acme (apps/api)
+    export_file: Any = None  # a history export of Acme made by the worker (apps/recommendations)
     comment: Any = None  # the owner's comment on a question of the draft (apps/discussion)
     notification: Any = None  # one of the owner's notifications in Acme (apps/discussion)
 
@@ -113,6 +114,9 @@ def world(
     )
     world.webhook, _secret = create_webhook_endpoint(
         organisation=organisation, user=buyer, url="http://127.0.0.1:9/hooks", events=["recommendation.stored"]
+    )
+    world.export_file = ExportFile.objects.create(
+        organisation=organisation, filename="kpo-recommendations.csv", newest=0, rows=0, content=b"id\n"
     )
     world.invitations = invitation_world(
         organisation=organisation, other_organisation=other_organisation, owner=buyer, outsider=outsider

@@ -91,6 +91,7 @@ ISOLATION: dict[str, Case] = {
     "signoff:decide": Case(lambda w: [[w.recommendation.pk]], ("GET", "POST"), {"outcome": "rejected", "reason": "x"}),
     "signoff:approver": Case(lambda w: [[w.editor_membership.pk]], ("POST",), {"can_approve": "yes"}),
     "api_keys:revoke": Case(lambda w: [[w.api_key.pk]], ("POST",)),
+    "recommendations:export_download": Case(lambda w: [[w.export_file.pk]], ("GET",)),
     "api_keys:webhook": Case(lambda w: [[w.webhook.pk]], ("GET",)),
     "api_keys:webhook_remove": Case(lambda w: [[w.webhook.pk]], ("POST",)),
 }

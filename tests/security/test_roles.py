@@ -118,6 +118,8 @@ MATRIX = [
     # Bulk re-score: owners, each of their own organisation (no playbook is newer in the world: nothing to do).
     Row("recommendations:rescore_many", "GET", (200, 403, 403, 200, 302)),
     Row("recommendations:rescore_many", "POST", (200, 403, 403, 200, 302), data=lambda w: {"scope": "all"}),
+    Row("recommendations:exports", "GET", SIGNED_IN),
+    Row("recommendations:export_download", "GET", READ, args=lambda w: [w.export_file.pk]),
     Row("recommendations:detail", "GET", READ, args=_rec),
     Row("recommendations:export_json", "GET", READ, args=_rec),
     Row("recommendations:obligations_csv", "GET", READ, args=_rec),

@@ -1,0 +1,104 @@
+"""The history CSV: written here for both the page (small exports, streamed at once) and the background
+worker (large ones, above ``HISTORY_CSV_INLINE_ROWS``, stored as an ``ExportFile`` in the database for
+the organisation to download). One writer, so both give the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.tasks import TaskResult, task
+
+from apps.accounts.models import Organisation, User
+from apps.recommendations.filters import HistoryFilter
+from apps.recommendations.models import ExportFile, Recommendation
+from apps.tasks.queue import enqueue_once, latest
+
+HEADER = ["id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes", "decision_status"]
+# Above this many rows the export is made in the background: writing it would hold the request open.
+INLINE_ROWS = 5_000
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet would read as a formula gets a leading apostrophe (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def history_rows(*, organisation: Organisation, form: HistoryFilter) -> Any:
+    """The organisation's recommendations the (valid) filters select, with only the exported columns."""
+    return form.apply(Recommendation.objects.for_organisation(organisation)).only(*HistoryFilter.COLUMNS)  # type: ignore[attr-defined]
+
+
+def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
+    """Write the header and ``rows`` to ``out``; returns how many rows."""
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    count = 0
+    for r in rows:
+        writer.writerow(
+            [
+                r.pk,
+                safe_cell(r.title),
+                r.created_at.isoformat(),
+                r.verdict,
+                r.fit_score,
+                r.top_model,
+                r.function,
+                " ".join(r.regimes),
+                r.decision_status,  # type: ignore[attr-defined]
+            ]
+        )
+        count += 1
+    return count
+
+
+def filename() -> str:
+    return f"kpo-recommendations-{date.today():%Y-%m-%d}.csv"
+
+
+@task()
+def export_history(*, organisation_id: int, query: str, newest: int, user_id: int | None = None) -> int | None:
+    """Write the history CSV for these filters and store it; returns the ExportFile's id (None when the
+    organisation is gone or the filters no longer validate). ``newest`` (the newest recommendation when
+    asked) makes a later request, after new recommendations, a new export."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    form = HistoryFilter(QueryDict(query) or None)
+    if organisation is None or form.errors:
+        return None
+    # Idempotent: a retry, or a worker that died after storing, finds the file made for this request.
+    found = ExportFile.objects.filter(organisation=organisation, query=query, newest=newest).values_list(
+        "pk", flat=True
+    )
+    if found:
+        return found[0]
+    buffer = io.StringIO()
+    rows = history_rows(organisation=organisation, form=form).filter(pk__lte=newest).iterator(chunk_size=2000)
+    count = write_history_csv(rows, buffer)
+    made = ExportFile.objects.create(
+        organisation=organisation,
+        created_by_id=user_id,
+        filename=filename(),
+        query=query,
+        newest=newest,
+        rows=count,
+        content=buffer.getvalue().encode("utf-8"),
+    )
+    return made.pk
+
+
+def request_export(*, organisation: Organisation, query: QueryDict, user: User) -> TaskResult:
+    """Queue the export of these filters once (per organisation, filters and newest recommendation)."""
+    text = urlencode(sorted((k, v) for k, values in query.lists() for v in values))
+    newest = Recommendation.objects.filter(organisation=organisation).order_by("-pk").values_list("pk", flat=True)
+    identity = {"organisation_id": organisation.pk, "query": text, "newest": newest.first() or 0}
+    return enqueue_once(export_history, identity=identity, user_id=user.pk)
+
+
+def last_export_task(*, organisation: Organisation) -> TaskResult | None:
+    return latest(export_history, {"organisation_id": organisation.pk})

@@ -1,0 +1,94 @@
+"""Large history exports: above the inline limit the CSV is written by the worker and stored in the
+database for the organisation; the exports page shows progress and offers the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations import exports
+from apps.recommendations.models import ExportFile, Recommendation
+from tests.security.conftest import _recommended
+from tests.tasks.conftest import run_worker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stored(playbook: Playbook, organisation: Organisation, buyer: User) -> list[Recommendation]:
+    return [_recommended(organisation, buyer, playbook, t) for t in ("=HYPERLINK(1)", "Second", "Third")]
+
+
+@pytest.fixture
+def small_limit(monkeypatch: Any) -> None:
+    monkeypatch.setattr(exports, "INLINE_ROWS", 2)
+
+
+def _tasks() -> int:
+    return DBTaskResult.objects.filter(task_path=exports.export_history.module_path).count()
+
+
+def test_a_large_export_is_written_by_the_worker_and_offered_on_the_exports_page(
+    stored: list[Recommendation], buyer_client: Client, viewer_client: Client, small_limit: None
+) -> None:
+    response = buyer_client.get(reverse("recommendations:history_csv"))
+    assert response.status_code == 302 and response["Location"] == reverse("recommendations:exports")
+    assert not ExportFile.objects.exists()  # nothing was written inside the request
+    waiting = buyer_client.get(reverse("recommendations:exports")).content.decode()
+    assert "The export is queued." in waiting and "background worker is not running" in waiting
+    assert 'hx-trigger="every 2s"' in waiting and '<noscript><meta http-equiv="refresh"' in waiting
+    buyer_client.get(reverse("recommendations:history_csv"))  # asked again: the same export
+    assert _tasks() == 1
+
+    run_worker()
+    made = ExportFile.objects.get()
+    page = viewer_client.get(reverse("recommendations:exports")).content.decode()  # any member sees it
+    assert reverse("recommendations:export_download", args=[made.pk]) in page and "every 2s" not in page
+    download = viewer_client.get(reverse("recommendations:export_download", args=[made.pk]))
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    lines = download.content.decode().splitlines()
+    assert lines[0] == ",".join(exports.HEADER) and len(lines) == 4 and made.rows == 3
+    assert any(line.split(",")[1] == "'=HYPERLINK(1)" for line in lines[1:])  # formulas neutralised
+
+
+def test_the_worker_file_equals_the_inline_export(
+    stored: list[Recommendation], buyer_client: Client, monkeypatch: Any
+) -> None:
+    inline = buyer_client.get(reverse("recommendations:history_csv"), {"since": "2000-01-01"}).content
+    assert len(inline.splitlines()) == 4
+    monkeypatch.setattr(exports, "INLINE_ROWS", 0)
+    assert buyer_client.get(reverse("recommendations:history_csv"), {"since": "2000-01-01"}).status_code == 302
+    run_worker()
+    assert bytes(ExportFile.objects.get().content) == inline
+
+
+def test_an_export_task_run_twice_stores_one_file(
+    stored: list[Recommendation], organisation: Organisation, buyer: User
+) -> None:
+    newest = max(r.pk for r in stored)
+    first = exports.export_history.call(organisation_id=organisation.pk, query="", newest=newest, user_id=buyer.pk)
+    again = exports.export_history.call(organisation_id=organisation.pk, query="", newest=newest, user_id=buyer.pk)
+    assert first == again and ExportFile.objects.count() == 1
+
+
+def test_bad_filters_are_refused_before_anything_is_queued(
+    stored: list[Recommendation], buyer_client: Client, small_limit: None
+) -> None:
+    response = buyer_client.get(reverse("recommendations:history_csv"), {"verdict": "sometimes"})
+    assert response.status_code == 400 and _tasks() == 0
+
+
+def test_another_organisations_export_is_a_404(
+    stored: list[Recommendation], buyer_client: Client, outsider_client: Client, small_limit: None
+) -> None:
+    buyer_client.get(reverse("recommendations:history_csv"))
+    run_worker()
+    made = ExportFile.objects.get()
+    assert outsider_client.get(reverse("recommendations:export_download", args=[made.pk])).status_code == 404
+    assert made.filename not in outsider_client.get(reverse("recommendations:exports")).content.decode()
