@@ -134,6 +134,33 @@ else:
 _default_db.setdefault("OPTIONS", {})
 _default_db["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 DATABASES = {"default": _default_db}
+# A read replica for history and portfolio reads (kpo_advisor/routers.py). Without DATABASE_REPLICA_URL the
+# alias is the primary itself and the router sends nothing to it; in tests it mirrors the test database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_URL:
+    if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// or postgresql:// URL.")
+    _replica_db: dict[str, Any] = dict(
+        dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    )
+    _replica_db.setdefault("OPTIONS", {})
+    _replica_db["OPTIONS"].setdefault("connect_timeout", _default_db["OPTIONS"]["connect_timeout"])
+else:
+    _replica_db = {**_default_db, "OPTIONS": dict(_default_db["OPTIONS"])}
+_replica_db["TEST"] = {"MIRROR": "default"}
+DATABASES["replica"] = _replica_db
+DATABASE_ROUTERS = ["kpo_advisor.routers.ReplicaRouter"]
+
+# Shared caches: every app process must see the same entries (sensitivity charts today), so the default is
+# Django's database cache in our PostgreSQL (its table is made by accounts' migration 0006), or Redis when
+# REDIS_URL is set. Compiled playbooks are not here: they are immutable and stay in each process
+# (apps/playbooks/runtime.py). Throttles, rate limits, idempotency and sessions are database rows.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kpo_cache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # The model backend behind a login throttle: LOGIN_THROTTLE_FAILURES wrong passwords for one email
@@ -297,3 +324,35 @@ API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; apps/accounts/sso.py, docs/operations.md). Off
+# unless OIDC_RP_CLIENT_ID is set; then the provider's endpoints must be set too. A user signing in lands in
+# the organisation that registered their verified email's domain; password sign-in stays for the others.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if SSO_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so {', '.join(_missing)} must be set too.")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your company's single sign-on")
+    OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/sso/refused/"
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "apps.accounts.sso.DomainOIDCBackend"]

@@ -153,23 +153,30 @@ def restore_reference_rows(rows: ReferenceRows) -> None:
 _reference_playbook_ids: set[int] = set()
 
 
-def _clear_caches() -> None:
+def _clear_caches(*, shared: bool) -> None:
     from apps.playbooks import runtime
 
-    cache.clear()
+    if shared:
+        cache.clear()
     for pk in list(runtime._cache):
         if pk not in _reference_playbook_ids:
             del runtime._cache[pk]
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    """Each test starts and ends with empty caches: the cache framework (insight pages, throttles) and the
-    compiled playbooks (keyed by id). The reference playbooks stay compiled: their rows (ids included) are the
-    same in every test, and a published playbook never changes."""
-    _clear_caches()
+def fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with empty caches, and leaves the compiled ones empty: the shared cache (insight pages)
+    and the compiled playbooks (keyed by id). The reference playbooks stay compiled: their rows (ids included)
+    are the same in every test, and a published playbook never changes. The shared cache is a table in the
+    database (settings.CACHES), so only a test with database access has one to clear, and it is cleared before
+    the test: a test's own rows go with its transaction's rollback (its transaction may be broken by then), and
+    a ``transaction=True`` test's are cleared before the next."""
+    shared = bool(request.node.get_closest_marker("django_db")) or bool(
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+    _clear_caches(shared=shared)
     yield
-    _clear_caches()
+    _clear_caches(shared=False)
 
 
 @pytest.fixture

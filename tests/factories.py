@@ -9,7 +9,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from apps.accounts.models import Invitation, LoginThrottle, Membership, Organisation, User
+from apps.accounts.models import Invitation, LoginThrottle, Membership, Organisation, SsoDomain, User
 from apps.compliance.models import Obligation, Regime
 from apps.discussion.models import Comment, Notification
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
@@ -54,6 +54,15 @@ class InvitationFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.test")
     role = Membership.Role.VIEWER
     invited_by = None
+
+
+class SsoDomainFactory(DjangoModelFactory):
+    class Meta:
+        model = SsoDomain
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    domain = factory.Sequence(lambda n: f"sso{n}.example.test")
+    sso_required = False
 
 
 class LoginThrottleFactory(DjangoModelFactory):

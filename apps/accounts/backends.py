@@ -11,13 +11,26 @@ import logging
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from apps.accounts import throttle
-from apps.accounts.models import User
+from apps.accounts.models import SsoDomain, User
 from apps.accounts.security import client_ip, security_event
+
+
+def _sso_required(email: str) -> bool:
+    """True when ``email``'s domain must sign in through single sign-on (and it is switched on). Staff keep
+    their password: an operator must be able to reach admin while the identity provider is down."""
+    if not settings.SSO_ENABLED:
+        return False
+    email = email.strip().lower()
+    return (
+        SsoDomain.objects.for_email(email).filter(sso_required=True).exists()
+        and not User.objects.filter(email=email, is_staff=True).exists()
+    )
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -30,6 +43,12 @@ class ThrottledModelBackend(ModelBackend):
             # No client to throttle (management commands), or nothing to check.
             return super().authenticate(request, username=username, password=password, **kwargs)
         email, ip = str(username), client_ip(request)
+        if _sso_required(email):
+            # No password is checked, and none counts as a failure: the organisation has moved these emails
+            # to its identity provider. The form says to use single sign-on.
+            request.login_needs_sso = True  # type: ignore[attr-defined]
+            security_event(request, "login_refused_sso_required", level=logging.WARNING, email=email)
+            return None
         until = throttle.locked_until(email=email, ip=ip)
         if until is not None:
             request.login_locked_until = until  # type: ignore[attr-defined]

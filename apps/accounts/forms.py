@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from typing import Any
 
 from django import forms
@@ -14,6 +15,9 @@ from apps.accounts import throttle
 from apps.accounts.models import Membership
 from apps.accounts.security import client_ip, security_event
 
+# Matches the database's check on SsoDomain.domain: lower-case labels, at least one dot.
+_HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
 
 class LockoutMessageMixin:
     """Say plainly that sign-in is locked (see apps/accounts/throttle.py) instead of "wrong password"."""
@@ -21,6 +25,12 @@ class LockoutMessageMixin:
     request: Any
 
     def get_invalid_login_error(self) -> ValidationError:
+        if getattr(self.request, "login_needs_sso", False):
+            return ValidationError(
+                "Your organisation signs in with single sign-on for this email address: use the single sign-on "
+                "button below instead of a password.",
+                code="sso_required",
+            )
         until = getattr(self.request, "login_locked_until", None)
         if until is None:
             return super().get_invalid_login_error()  # type: ignore[misc]
@@ -110,3 +120,14 @@ class SwitchOrganisationForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     # Unticked, joining leaves the current organisation as it is: the person chooses where to work.
     switch = forms.BooleanField(required=False)
+
+
+class SsoDomainForm(forms.Form):
+    domain = forms.CharField(max_length=253, help_text="The part of your colleagues' email addresses after the @.")
+    sso_required = forms.BooleanField(required=False, label="Require single sign-on for this domain")
+
+    def clean_domain(self) -> str:
+        domain = str(self.cleaned_data["domain"]).strip().lower().removeprefix("@")
+        if not _HOSTNAME.fullmatch(domain):
+            raise ValidationError("Enter a domain such as example.com.")
+        return domain

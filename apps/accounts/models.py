@@ -222,3 +222,38 @@ class RateLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}: {self.count}"
+
+
+class SsoDomainQuerySet(models.QuerySet["SsoDomain"]):
+    def for_email(self, email: str) -> SsoDomainQuerySet:
+        """The registration of ``email``'s domain (at most one: a domain belongs to one organisation)."""
+        return self.filter(domain=email.rpartition("@")[2].strip().lower())
+
+
+class SsoDomain(models.Model):
+    """An email domain whose people sign in through single sign-on into this organisation (apps/accounts/sso.py).
+
+    Registered by an owner whose own email is at the domain (that much proves they speak for it); a domain
+    belongs to one organisation. With ``sso_required``, password sign-in for emails at the domain is refused
+    and points to single sign-on."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sso_domains")
+    domain = models.CharField(max_length=253)
+    sso_required = models.BooleanField("require single sign-on", default=False)
+    added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SsoDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain"], name="sso_domain_unique_domain"),
+            models.CheckConstraint(
+                condition=models.Q(domain__regex=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"),
+                name="sso_domain_lowercase_hostname",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.organisation})"

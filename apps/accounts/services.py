@@ -8,12 +8,13 @@ while the count is checked, so two owners demoting each other at once cannot bot
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts import tasks
-from apps.accounts.models import Invitation, Membership, Organisation, User
+from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User
 
 
 def invite_member(*, organisation: Organisation, email: str, role: str, invited_by: User, base_url: str) -> Invitation:
@@ -125,3 +126,43 @@ def remove_member(*, membership: Membership) -> None:
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         _ensure_another_owner(membership)
         membership.delete()
+
+
+def join_by_single_sign_on(*, email: str, organisation: Organisation) -> tuple[User, Membership, bool]:
+    """The user for a verified ``email`` signing in through single sign-on, and their membership of
+    ``organisation`` (whose registered domain the email is at). Returns (user, membership, joined now).
+
+    Signing in through the organisation's own identity provider is the consent: the first sign-in makes the
+    account (no password: it signs in through the provider) and an editor's membership; a member keeps the
+    role they have. Two first sign-ins at once make one of each (both rows are unique)."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        user, _ = User.objects.get_or_create(email=email, defaults={"password": make_password(None)})
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": Membership.Role.EDITOR}
+        )
+    return user, membership, created
+
+
+def register_sso_domain(*, organisation: Organisation, domain: str, sso_required: bool, added_by: User) -> SsoDomain:
+    """Register ``domain`` for single sign-on into ``organisation``, or change whether it is required.
+
+    The owner's own email must be at the domain (they speak for it), and a domain belongs to one organisation."""
+    domain = domain.strip().lower()
+    if added_by.email.rpartition("@")[2] != domain:
+        raise ValidationError(f"Register the domain of your own email address ({added_by.email.rpartition('@')[2]}).")
+    with transaction.atomic():
+        existing = SsoDomain.objects.select_for_update().filter(domain=domain).first()
+        if existing is not None and existing.organisation_id != organisation.pk:
+            raise ValidationError(f"{domain} is registered by another organisation.")
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    return SsoDomain.objects.create(
+                        organisation=organisation, domain=domain, sso_required=sso_required, added_by=added_by
+                    )
+            except IntegrityError:  # registered by someone else a moment ago
+                raise ValidationError(f"{domain} is registered by another organisation.") from None
+        existing.sso_required = sso_required
+        existing.save(update_fields=["sso_required"])
+    return existing

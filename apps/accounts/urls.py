@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from apps.accounts import views
+from apps.accounts import sso, views
 
 app_name = "accounts"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("members/<int:pk>/role/", views.change_role, name="change_role"),
     path("members/<int:pk>/remove/", views.remove_member, name="remove_member"),
     path("members/invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
+    path("sso/start/", sso.start, name="sso_start"),
+    path("sso/callback/", sso.callback, name="sso_callback"),
+    path("sso/refused/", sso.refused_page, name="sso_refused"),
+    path("sso/domains/", views.sso_domains, name="sso_domains"),
+    path("sso/domains/<int:pk>/remove/", views.remove_sso_domain, name="remove_sso_domain"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/accept/", views.accept_invitation, name="accept_invitation"),
     path("invitations/<int:pk>/decline/", views.decline_invitation, name="decline_invitation"),

@@ -22,10 +22,11 @@ from apps.accounts.forms import (
     AddMemberForm,
     EmailAuthenticationForm,
     RoleForm,
+    SsoDomainForm,
     SwitchOrganisationForm,
     ThrottledPasswordChangeForm,
 )
-from apps.accounts.models import Invitation, Membership
+from apps.accounts.models import Invitation, Membership, SsoDomain
 from apps.accounts.responses import RedirectThen
 from apps.accounts.scoping import SESSION_KEY, MemberRequest, SignedInRequest, get_for_member, member_required
 from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
@@ -34,6 +35,11 @@ from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
 class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The single sign-on button only when it is configured (settings.SSO_ENABLED).
+        sso = getattr(settings, "OIDC_PROVIDER_NAME", "") if settings.SSO_ENABLED else ""
+        return {**super().get_context_data(**kwargs), "sso_provider": sso}
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -244,3 +250,34 @@ def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
         return redirect("accounts:members")
     messages.success(request, f"Removed {membership.user.email}.")
     return redirect("accounts:members")
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(Membership.Role.OWNER)
+def sso_domains(request: MemberRequest) -> HttpResponse:
+    """Owners register the email domains whose people sign in here through single sign-on (apps/accounts/sso.py)."""
+    form = SsoDomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.register_sso_domain(
+                organisation=request.organisation, added_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error("domain", exc)
+        else:
+            security_event(request, "sso_domain_saved", domain=registration.domain, required=registration.sso_required)
+            messages.success(request, f"Saved {registration.domain} for single sign-on.")
+            return redirect("accounts:sso_domains")
+    domains = SsoDomain.objects.filter(organisation=request.organisation)
+    context = {"form": form, "domains": domains, "sso_enabled": settings.SSO_ENABLED}
+    return render(request, "accounts/sso_domains.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required(Membership.Role.OWNER)
+def remove_sso_domain(request: MemberRequest, pk: int) -> HttpResponse:
+    registration = get_for_member(request, SsoDomain, pk=pk)
+    registration.delete()
+    security_event(request, "sso_domain_removed", domain=registration.domain)
+    messages.success(request, f"{registration.domain} no longer signs in here through single sign-on.")
+    return redirect("accounts:sso_domains")

@@ -28,6 +28,7 @@ from apps.recommendations.models import Recommendation
 from apps.recommendations.portfolio import portfolio
 from apps.recommendations.snapshot import exported
 from apps.signoff.panel import result_panel
+from kpo_advisor.routers import reads_from_replica
 
 EDITOR = Membership.Role.EDITOR
 
@@ -87,6 +88,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @member_required()
+@reads_from_replica
 def history(request: HttpRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))  # type: ignore[attr-defined]
@@ -104,6 +106,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_required()
+@reads_from_replica
 def history_csv(request: HttpRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     if form.errors:
@@ -173,6 +176,7 @@ def obligations_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @member_required()
+@reads_from_replica
 def portfolio_view(request: HttpRequest) -> HttpResponse:
     context = portfolio(request.organisation)  # type: ignore[attr-defined]
     context["charts"] = [

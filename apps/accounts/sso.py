@@ -1,0 +1,162 @@
+"""Single sign-on with OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set.
+
+mozilla-django-oidc runs the code flow: the start view stores a random state and nonce in the session,
+the callback refuses a state it did not issue and an ID token whose nonce or signature is wrong, and the
+backend fetches the user's claims. This module decides who may come in: the email must be present and
+verified by the provider (``email_verified`` true), and its domain registered by an organisation
+(``SsoDomain``). Then the user is found by email, or made on first sign-in with a membership as editor in
+that organisation (services.join_by_single_sign_on); a refusal is a page saying why, never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from apps.accounts import services
+from apps.accounts.models import SsoDomain, User
+from apps.accounts.scoping import SESSION_KEY
+from apps.accounts.security import SESSION_LOGIN_AT, security_event
+
+# The session key holding why the last sign-in was refused, for the refusal page.
+SESSION_REFUSAL = "sso_refusal"
+
+REFUSALS = {
+    "no_email": "Your identity provider did not tell us your email address, so we can't tell which organisation "
+    "you belong to. Ask your administrator to release the email claim to KPO Advisor.",
+    "unverified": "Your identity provider has not verified your email address, so we can't use it to place you "
+    "in an organisation. Verify it with your provider, then sign in again.",
+    "unknown_domain": "No organisation on KPO Advisor uses single sign-on for your email's domain. Ask an owner "
+    "of your organisation to register it on the members page, or sign in with your password.",
+    "inactive": "This account is switched off. Ask an owner of your organisation.",
+    "state": "This sign-in link has expired or was already used. Start again from the sign-in page.",
+    "provider": "We couldn't complete the sign-in with your identity provider. Try again in a minute.",
+    "cancelled": "Single sign-on did not complete. Start again from the sign-in page.",
+}
+
+
+def _refuse(request: HttpRequest, reason: str, **fields: Any) -> None:
+    request.session[SESSION_REFUSAL] = reason
+    security_event(request, "sso_refused", level=logging.WARNING, reason=reason, **fields)
+
+
+def sso_domain(claims: dict[str, Any]) -> SsoDomain | None:
+    email = claims.get("email")
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    return SsoDomain.objects.for_email(email).select_related("organisation").first()
+
+
+class DomainOIDCBackend(OIDCAuthenticationBackend):
+    """Users come in by a verified email at a registered domain; the first sign-in makes the account."""
+
+    request: HttpRequest
+
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
+        email = claims.get("email")
+        if not isinstance(email, str) or "@" not in email:
+            _refuse(self.request, "no_email")
+            return False
+        # Only a JSON true counts: a provider that leaves the claim out has not verified the address.
+        if claims.get("email_verified") is not True:
+            _refuse(self.request, "unverified", email=email)
+            return False
+        if sso_domain(claims) is None:
+            _refuse(self.request, "unknown_domain", email=email)
+            return False
+        return True
+
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
+        return User.objects.filter(email=str(claims["email"]).strip().lower())
+
+    def create_user(self, claims: dict[str, Any]) -> User:
+        return self._join(claims)
+
+    def update_user(self, user: User, claims: dict[str, Any]) -> User:
+        return self._join(claims)
+
+    def _join(self, claims: dict[str, Any]) -> User:
+        registration = sso_domain(claims)
+        assert registration is not None  # verify_claims checked it
+        user, membership, created = services.join_by_single_sign_on(
+            email=str(claims["email"]), organisation=registration.organisation
+        )
+        if created:
+            security_event(self.request, "sso_joined", user=user.pk, organisation=registration.organisation_id)
+        self.request.sso_organisation_id = membership.organisation_id  # type: ignore[attr-defined]
+        return user
+
+
+class CallbackView(OIDCAuthenticationCallbackView):
+    """The provider's redirect back. A forged or replayed state, a bad nonce and an unreachable provider
+    are refusals with a reason, like a refused email."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+        if request.GET.get("error"):
+            _refuse(request, "cancelled", error=request.GET["error"][:50])
+        try:
+            return super().get(request)  # type: ignore[no-any-return]
+        except SuspiciousOperation as exc:
+            _refuse(request, "state", detail=str(exc)[:80])
+            return refused(request, status=400)
+        except requests.RequestException as exc:
+            _refuse(request, "provider", error=type(exc).__name__)
+            return refused(request, status=502)
+
+    def login_success(self) -> HttpResponse:
+        response = super().login_success()
+        session = self.request.session
+        session[SESSION_LOGIN_AT] = int(time.time())
+        organisation_id = getattr(self.request, "sso_organisation_id", None)
+        if organisation_id is not None:
+            session[SESSION_KEY] = organisation_id
+        security_event(self.request, "sso_login_succeeded", organisation=organisation_id or "-")
+        return response  # type: ignore[no-any-return]
+
+    def login_failure(self) -> HttpResponse:
+        if self.request.user.is_authenticated:
+            return super().login_failure()  # type: ignore[no-any-return]
+        user = getattr(self, "user", None)
+        if SESSION_REFUSAL not in self.request.session and user is not None and not user.is_active:
+            _refuse(self.request, "inactive", user=user.pk)
+        return refused(self.request)
+
+
+def _enabled() -> None:
+    if not settings.SSO_ENABLED:
+        raise Http404("Single sign-on is not set up here.")
+
+
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """Off (404) unless single sign-on is configured; otherwise off to the provider with a fresh state and nonce."""
+    _enabled()
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+@require_safe
+def callback(request: HttpRequest) -> HttpResponse:
+    _enabled()
+    return CallbackView.as_view()(request)
+
+
+def refused(request: HttpRequest, status: int = 403) -> HttpResponse:
+    reason = request.session.pop(SESSION_REFUSAL, "cancelled")
+    message = REFUSALS.get(reason, REFUSALS["cancelled"])
+    return render(request, "accounts/sso_refused.html", {"message": message}, status=status)
+
+
+@require_safe
+def refused_page(request: HttpRequest) -> HttpResponse:
+    _enabled()
+    return refused(request)

@@ -1,0 +1,273 @@
+"""Single sign-on, end to end: a real OpenID provider (oidc-provider-mock) runs on loopback for the module, and
+the Django test client goes through the whole code flow against it: our start page, the provider's consent
+form, our callback, which exchanges the code, checks the ID token's signature and nonce against the
+provider's keys and reads the user's claims from it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.test import Client
+from django.urls import reverse
+from oidc_provider_mock import run_server_in_thread
+
+from apps.accounts.models import Membership, Organisation, SsoDomain, User
+from apps.accounts.scoping import SESSION_KEY
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, SsoDomainFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+START, LOGIN = "/accounts/sso/start/", "/accounts/login/"
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    with run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def sso(settings: Any, provider: str) -> str:
+    settings.SSO_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "kpo-advisor"
+    settings.OIDC_RP_CLIENT_SECRET = "kpo-advisor-secret"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider}/oauth2/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider}/oauth2/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{provider}/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{provider}/jwks"
+    settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_RP_SCOPES = "openid email profile"
+    settings.OIDC_PROVIDER_NAME = "Acme ID"
+    settings.OIDC_TIMEOUT = 10
+    settings.OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+    settings.LOGIN_REDIRECT_URL_FAILURE = "/accounts/sso/refused/"
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "apps.accounts.sso.DomainOIDCBackend"]
+    return provider
+
+
+@pytest.fixture
+def acme(organisation: Organisation) -> Organisation:
+    SsoDomainFactory(organisation=organisation, domain="acme.test")
+    return organisation
+
+
+def begin(client: Client) -> str:
+    """Our start page: off to the provider's authorisation URL (with our state and nonce)."""
+    response = client.get(START)
+    assert response.status_code == 302, response.content[:300]
+    return str(response["Location"])
+
+
+def authorise(provider: str, authorise_url: str, *, sub: str, claims: dict[str, Any]) -> str:
+    """The person signs in at the provider with ``claims``; returns where the provider sends the browser back."""
+    assert requests.put(f"{provider}/users/{sub}", json=claims, timeout=10).status_code == 204
+    response = requests.post(authorise_url, data={"sub": sub}, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text[:300]
+    back = urlsplit(response.headers["Location"])
+    assert back.path == reverse("accounts:sso_callback")
+    return f"{back.path}?{back.query}"
+
+
+def sign_in(client: Client, provider: str, email: str, **extra: Any) -> Any:
+    claims = {"email": email, "email_verified": True, **extra}
+    return client.get(authorise(provider, begin(client), sub=email, claims=claims))
+
+
+def test_first_sign_in_lands_in_the_organisation_of_the_verified_domain_as_an_editor(
+    sso: str, acme: Organisation, other_organisation: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    SsoDomainFactory(organisation=other_organisation, domain="other.test")
+    client = Client()
+    with caplog.at_level(logging.INFO, logger="kpo_advisor.security"):
+        response = sign_in(client, sso, "New.Person@Acme.test")
+
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    user = User.objects.get(email="new.person@acme.test")
+    assert not user.has_usable_password()
+    assert list(Membership.objects.filter(user=user).values_list("organisation", "role")) == [(acme.pk, "editor")]
+    assert client.session[SESSION_KEY] == acme.pk
+    members = client.get(reverse("accounts:members"))
+    assert members.status_code == 200 and "Members of Acme Procurement" in members.content.decode()
+    assert "event=sso_joined" in caplog.text and "event=sso_login_succeeded" in caplog.text
+
+
+def test_a_member_signing_in_again_keeps_their_role_and_gets_no_second_membership(
+    sso: str, acme: Organisation, buyer: User
+) -> None:
+    client = Client()
+    assert sign_in(client, sso, buyer.email).status_code == 302
+    assert list(Membership.objects.filter(user=buyer).values_list("organisation", "role")) == [(acme.pk, "owner")]
+    assert int(client.session["_auth_user_id"]) == buyer.pk
+
+
+def test_unverified_email_is_refused_with_a_reason_and_nothing_is_made(sso: str, acme: Organisation) -> None:
+    client = Client()
+    response = sign_in(client, sso, "someone@acme.test", email_verified=False)
+    assert response.status_code == 403
+    assert "has not verified your email address" in response.content.decode()
+    assert not User.objects.filter(email="someone@acme.test").exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_missing_verification_claim_counts_as_unverified(sso: str, acme: Organisation) -> None:
+    client = Client()
+    url = authorise(sso, begin(client), sub="quiet@acme.test", claims={"email": "quiet@acme.test"})
+    response = client.get(url)
+    assert response.status_code == 403 and "has not verified" in response.content.decode()
+
+
+def test_unknown_domain_is_refused_with_a_reason_and_nothing_is_made(sso: str, acme: Organisation) -> None:
+    client = Client()
+    response = sign_in(client, sso, "stranger@elsewhere.test")
+    assert response.status_code == 403
+    assert "No organisation on KPO Advisor uses single sign-on for your email" in response.content.decode()
+    assert not User.objects.filter(email="stranger@elsewhere.test").exists()
+
+
+def test_a_forged_state_is_refused(sso: str, acme: Organisation) -> None:
+    client = Client()
+    back = authorise(sso, begin(client), sub="a@acme.test", claims={"email": "a@acme.test", "email_verified": True})
+    query = parse_qs(urlsplit(back).query)
+    response = client.get(reverse("accounts:sso_callback"), {"code": query["code"][0], "state": "forged"})
+    assert response.status_code == 400
+    assert "expired or was already used" in response.content.decode()
+    assert not User.objects.filter(email="a@acme.test").exists()
+
+
+def test_a_replayed_callback_is_refused(sso: str, acme: Organisation) -> None:
+    client = Client()
+    back = authorise(sso, begin(client), sub="a@acme.test", claims={"email": "a@acme.test", "email_verified": True})
+    assert client.get(back).status_code == 302
+    client.logout()
+    assert client.get(back).status_code in {400, 403}  # the state was used up
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_id_token_issued_for_another_nonce_is_refused(sso: str, acme: Organisation) -> None:
+    """Two sign-ins started in one browser: the code of the first, brought back with the second's state, carries
+    the first's nonce in its ID token, which the callback refuses."""
+    client = Client()
+    first = begin(client)
+    second = begin(client)
+    back = authorise(sso, first, sub="a@acme.test", claims={"email": "a@acme.test", "email_verified": True})
+    code = parse_qs(urlsplit(back).query)["code"][0]
+    state = parse_qs(urlsplit(second).query)["state"][0]
+    response = client.get(reverse("accounts:sso_callback"), {"code": code, "state": state})
+    assert response.status_code == 400
+    assert not User.objects.filter(email="a@acme.test").exists()
+
+
+def test_provider_refusal_says_sign_in_did_not_complete(sso: str, acme: Organisation) -> None:
+    client = Client()
+    state = parse_qs(urlsplit(begin(client)).query)["state"][0]
+    response = client.get(reverse("accounts:sso_callback"), {"error": "access_denied", "state": state})
+    assert response.status_code == 403 and "did not complete" in response.content.decode()
+
+
+def test_unreachable_provider_is_a_502_with_a_reason(settings: Any, sso: str, acme: Organisation) -> None:
+    client = Client()
+    back = authorise(sso, begin(client), sub="a@acme.test", claims={"email": "a@acme.test", "email_verified": True})
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"  # nothing listens on the discard port
+    response = client.get(back)
+    assert (
+        response.status_code == 502 and "complete the sign-in with your identity provider" in response.content.decode()
+    )
+
+
+# Password sign-in beside single sign-on
+
+
+def test_login_page_offers_single_sign_on_only_when_configured(client: Client, settings: Any) -> None:
+    assert "Sign in with" not in client.get(LOGIN).content.decode()
+    assert client.get(START).status_code == 404
+    settings.SSO_ENABLED, settings.OIDC_PROVIDER_NAME = True, "Acme ID"
+    assert "Sign in with Acme ID" in client.get(LOGIN).content.decode()
+
+
+def test_required_sso_refuses_the_password_and_says_to_use_sso(
+    sso: str, organisation: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    SsoDomainFactory(organisation=organisation, domain="acme.test", sso_required=True)
+    member = MembershipFactory(organisation=organisation, user__email="pat@acme.test").user
+    with caplog.at_level(logging.INFO, logger="kpo_advisor.security"):
+        response = Client().post(LOGIN, {"username": member.email, "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in response.client.session
+    assert "signs in with single sign-on for this email address" in response.content.decode()
+    assert "event=login_refused_sso_required" in caplog.text
+
+
+def test_password_sign_in_stays_for_domains_that_do_not_require_sso(sso: str, acme: Organisation) -> None:
+    MembershipFactory(organisation=OrganisationFactory(), user__email="lee@plain.test")
+    MembershipFactory(organisation=acme, user__email="kim@acme.test")
+    for email in ["lee@plain.test", "kim@acme.test"]:
+        client = Client()
+        assert client.post(LOGIN, {"username": email, "password": PASSWORD}).status_code == 302
+        assert "_auth_user_id" in client.session
+
+
+# Owners register their domains
+
+
+def test_owner_registers_their_own_domain_and_may_require_sso(buyer_client: Client, organisation: Organisation) -> None:
+    url = reverse("accounts:sso_domains")
+    assert buyer_client.post(url, {"domain": " ACME.test ", "sso_required": "on"}).status_code == 302
+    assert list(SsoDomain.objects.values_list("organisation", "domain", "sso_required")) == [
+        (organisation.pk, "acme.test", True)
+    ]
+    assert buyer_client.post(url, {"domain": "acme.test"}).status_code == 302  # changed, not added twice
+    assert list(SsoDomain.objects.values_list("domain", "sso_required")) == [("acme.test", False)]
+
+
+@pytest.mark.parametrize(
+    ("domain", "message"),
+    [
+        ("other.test", "Register the domain of your own email address"),
+        ("not a domain", "Enter a domain such as example.com."),
+        ("", "This field is required."),
+        ("x" * 300, "at most 253 characters"),
+    ],
+)
+def test_owner_cannot_register_another_domain_or_junk(
+    buyer_client: Client, domain: str, message: str, organisation: Organisation
+) -> None:
+    response = buyer_client.post(reverse("accounts:sso_domains"), {"domain": domain})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not SsoDomain.objects.exists()
+
+
+def test_a_domain_registered_by_another_organisation_is_refused(
+    buyer_client: Client, other_organisation: Organisation
+) -> None:
+    SsoDomainFactory(organisation=other_organisation, domain="acme.test")
+    response = buyer_client.post(reverse("accounts:sso_domains"), {"domain": "acme.test", "sso_required": "on"})
+    assert response.status_code == 400 and "registered by another organisation" in response.content.decode()
+    assert list(SsoDomain.objects.values_list("organisation", "sso_required")) == [(other_organisation.pk, False)]
+
+
+def test_editors_cannot_manage_domains(colleague_client: Client) -> None:
+    assert colleague_client.get(reverse("accounts:sso_domains")).status_code == 403
+    assert colleague_client.post(reverse("accounts:sso_domains"), {"domain": "acme.test"}).status_code == 403
+    assert not SsoDomain.objects.exists()
+
+
+def test_owner_removes_a_domain_and_outsiders_get_404(
+    buyer_client: Client, outsider_client: Client, acme: Organisation
+) -> None:
+    registration = SsoDomain.objects.get()
+    url = reverse("accounts:remove_sso_domain", args=[registration.pk])
+    assert outsider_client.post(url).status_code == 404
+    assert SsoDomain.objects.filter(pk=registration.pk).exists()
+    assert buyer_client.post(url).status_code == 302
+    assert not SsoDomain.objects.exists()
+
+
+def test_staff_keep_their_password_on_a_required_domain(sso: str, organisation: Organisation) -> None:
+    SsoDomainFactory(organisation=organisation, domain="acme.test", sso_required=True)
+    UserFactory(email="ops@acme.test", is_staff=True)
+    client = Client()
+    assert client.post(LOGIN, {"username": "ops@acme.test", "password": PASSWORD}).status_code == 302
