@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from apps.accounts.models import SsoDomain
 from tests.security.conftest import World, client_for, snapshot
 from tests.security.urls import admin_patterns, site_patterns
 
@@ -45,6 +46,9 @@ ISOLATION: dict[str, Case] = {
     # organisation, which gets a 404 like everyone else.
     "accounts:accept_invitation": Case(lambda w: [[w.invitations.to_owner.pk]], ("POST",)),
     "accounts:decline_invitation": Case(lambda w: [[w.invitations.to_owner.pk]], ("POST",)),
+    "accounts:remove_sso_domain": Case(
+        lambda w: [[SsoDomain.objects.get_or_create(organisation=w.organisation, domain="acme.test")[0].pk]], ("POST",)
+    ),
     "questionnaire:resume": Case(lambda w: [[w.draft.pk]], ("GET",)),
     "questionnaire:step": Case(lambda w: [[w.draft.pk, "work"]], ("GET", "POST"), {"judgement": "no"}),
     "questionnaire:answer": Case(lambda w: [[w.draft.pk, "judgement"]], ("POST",), {"judgement": "no"}, htmx=True),
