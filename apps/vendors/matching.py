@@ -320,10 +320,13 @@ def _names(locations: Sequence[LocationFacts]) -> str:
 
 
 CAPABILITY_OF = {
-    "hipaa-baa": ("signs_hipaa_baa", "Does not sign a HIPAA business associate agreement."),
-    "dpdp-terms": ("offers_dpdp_terms", "Does not offer DPDP processor terms."),
-    "mifid-audit": ("grants_mifid_audit_rights", "Does not grant MiFID II outsourcing access and audit rights."),
-    "reg-ac": ("supports_reg_ac", "Does not support Reg AC analyst certification."),
+    REGIME_REQUIREMENT.HIPAA_BAA: ("signs_hipaa_baa", "Does not sign a HIPAA business associate agreement."),
+    REGIME_REQUIREMENT.DPDP_TERMS: ("offers_dpdp_terms", "Does not offer DPDP processor terms."),
+    REGIME_REQUIREMENT.MIFID_AUDIT: (
+        "grants_mifid_audit_rights",
+        "Does not grant MiFID II outsourcing access and audit rights.",
+    ),
+    REGIME_REQUIREMENT.REG_AC: ("supports_reg_ac", "Does not support Reg AC analyst certification."),
 }
 
 
