@@ -240,3 +240,25 @@ def test_vendor_matching_reads_a_pound_cost_as_dollars_per_hour(
     budget = needs_from_snapshot(record).hourly_budget
     assert budget is not None
     assert budget[1] == pytest.approx(cost.top.annual[1] / cost.annual_hours / fx, abs=0.01)
+
+
+def test_the_cost_csv_has_every_line_total_saving_and_input_with_its_source(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    import csv
+
+    rec = recommend(reference, organisation, buyer, "UK wealth manager")
+    cost = rec.record.evaluation.cost
+    response = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(response.content.decode().splitlines()))
+    kinds = {r["kind"] for r in rows}
+    assert {"in-house", "one_time", "recurring", "total", "saving", "input"} <= kinds
+    assert {r["currency"] for r in rows if r["kind"] != "input"} == {"GBP"}
+    for m in cost.models:
+        total = next(r for r in rows if r["option"] == m.name and r["kind"] == "total")
+        assert float(total["likely"]) == pytest.approx(m.horizon[1], abs=0.01)
+        saving = next(r for r in rows if r["option"] == m.name and r["kind"] == "saving")
+        assert "probability of a saving" in saving["note"] or "costs more" in saving["note"]
+    salary = next(r for r in rows if r["kind"] == "input" and r["item"] == "In-house salary per FTE-year")
+    assert "ONS" in salary["note"] and "weak source: verify" in salary["note"]

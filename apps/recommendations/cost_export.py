@@ -1,0 +1,70 @@
+"""The cost case as CSV (``/recommendations/<id>/cost.csv``): what the result page's cost section shows,
+one row per figure, for finance to take into a spreadsheet. docs/exports.md documents the columns."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from apps.accounts.scoping import member_required
+from apps.recommendations.snapshot.types import Cost, CostModel
+from apps.recommendations.views import _filename, _recommendation, _safe
+
+COLUMNS = ["option", "item", "kind", "currency", "p10_or_low", "likely", "p90_or_high", "note"]
+INHOUSE = "Keep it in-house"
+
+
+def _number(value: Any) -> str:
+    return "" if value is None else f"{float(value):.2f}"
+
+
+def _row(option: str, item: str, kind: str, currency: str, band: Any, note: str = "") -> list[str]:
+    low, likely, high = band if band is not None else (None, None, None)
+    return [_safe(option), _safe(item), kind, currency, _number(low), _number(likely), _number(high), _safe(note)]
+
+
+def _saving_note(m: CostModel) -> str:
+    if m.extra_cost:
+        return "costs more than in-house: never a saving"
+    if m.probability_saving is None:
+        return f"{m.savings_percent}% of in-house" if m.savings_percent is not None else ""
+    even = f"month {m.break_even_month}" if m.break_even_month else "not within the horizon"
+    return f"P50 {m.savings_p50:.2f}; probability of a saving {m.probability_saving:.4f}; break-even {even}"
+
+
+def cost_rows(cost: Cost) -> Iterator[list[str]]:
+    """Every figure of the cost section: in-house lines and total, each model's lines, total and saving, the
+    models not costed, then every input with its one source."""
+    cur = cost.currency
+    if not cost.available:
+        yield _row("", "No cost estimate", "unavailable", cur, None, cost.reason)
+        return
+    for line in cost.inhouse_lines:
+        yield _row(INHOUSE, line.label, "in-house", cur, line.horizon, line.formula)
+    yield _row(INHOUSE, f"Total over {cost.horizon_years:g} years", "total", cur, cost.inhouse_horizon)
+    for m in cost.models:
+        for line in m.lines:
+            yield _row(m.name, line.label, line.kind, cur, line.horizon, line.formula)
+        yield _row(m.name, f"Total over {cost.horizon_years:g} years", "total", cur, m.horizon, m.formula)
+        yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, _saving_note(m))
+    for name, why in cost.skipped:
+        yield _row(name, "Not costed", "skipped", cur, None, why)
+    for f in cost.figures:
+        marks = [f.source, *(["your figure"] if f.supplied else []), *(["weak source: verify"] if f.weak else [])]
+        yield _row("input", f.label, "input", "", (f.low, f.likely, f.high), "; ".join(m for m in marks if m))
+
+
+@require_safe
+@member_required()
+def cost_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _recommendation(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "cost.csv")}"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    writer.writerows(cost_rows(recommendation.record.evaluation.cost))
+    return response
