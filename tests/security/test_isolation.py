@@ -58,6 +58,7 @@ ISOLATION: dict[str, Case] = {
     "recommendations:detail": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:export_json": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:obligations_csv": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
+    "recommendations:cost_csv": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:flips": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "recommendations:rescore": Case(lambda w: [[w.recommendation.pk]], ("POST",)),
     "recommendations:memo_pdf": Case(lambda w: [[w.recommendation.pk]], ("GET",)),

@@ -123,6 +123,7 @@ MATRIX = [
     Row("recommendations:detail", "GET", READ, args=_rec),
     Row("recommendations:export_json", "GET", READ, args=_rec),
     Row("recommendations:obligations_csv", "GET", READ, args=_rec),
+    Row("recommendations:cost_csv", "GET", READ, args=_rec),
     Row("recommendations:flips", "GET", READ, args=_rec),
     Row("recommendations:rescore", "POST", EDIT, args=_rec),
     Row("recommendations:memo_pdf", "GET", READ, args=_rec),
