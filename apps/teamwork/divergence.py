@@ -4,6 +4,10 @@ Both answers are scored with the engine on the assessment's own compiled playboo
 top model and the triggered regimes under the answers as they stand, and under the same answers with
 the second opinion's value in place. A difference that changes the verdict comes first, then one that
 changes the top model, then the rest, in the playbook's order.
+
+The reviewer's answers to questions that only show because of their own answers (the HIPAA role once
+they say the data is PHI) are not differences of their own: nobody else was asked them. They go with
+the answer that brings them in, are scored with it, and are taken with it when the owner settles for it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from apps.playbooks.engine import CompiledPlaybook, evaluate
 from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.types import VERDICT_LABELS, Question
+from apps.playbooks.engine.visibility import visibility
 from apps.teamwork.models import SecondOpinion, Settlement
 
 
@@ -43,6 +48,8 @@ class Divergence:
     with_first: Effect
     with_second: Effect
     settlement: Settlement | None
+    # The reviewer's answers to the questions the second answer brings in, as (question, value).
+    follow_ups: tuple[tuple[Question, Any], ...] = ()
 
     @property
     def code(self) -> str:
@@ -55,6 +62,10 @@ class Divergence:
     @property
     def second_text(self) -> str:
         return answer_text(self.question, self.second) if self.second is not None else "Not answered"
+
+    @property
+    def follow_up_texts(self) -> tuple[str, ...]:
+        return tuple(f"{q.prompt} {answer_text(q, v)}" for q, v in self.follow_ups)
 
     @property
     def flips_verdict(self) -> bool:
@@ -89,6 +100,15 @@ def _effect(compiled: CompiledPlaybook, answers: Mapping[str, Any]) -> Effect:
     return Effect(evaluation.verdict, top, tuple(r.name for r in evaluation.regimes))
 
 
+def follow_up_answers(
+    compiled: CompiledPlaybook, answers: Mapping[str, Any], second: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Of a second opinion's answers (``second``), those to questions hidden under ``answers`` and unanswered
+    there: they can only count together with the answer that shows them."""
+    shown = set(visibility(compiled, answers).questions)
+    return {c: v for c, v in second.items() if c not in shown and answers.get(c) is None}
+
+
 def divergences(
     compiled: CompiledPlaybook,
     answers: Mapping[str, Any],
@@ -106,24 +126,31 @@ def divergences(
         if not opinion.is_given:
             continue
         settlements = {s.question_code: s for s in opinion.settlements.all()}
-        for row in opinion.answers.all():
-            question = compiled.questions.get(row.question_code)
-            first = answers.get(row.question_code)
-            if question is None or first == row.value:
+        rows = {row.question_code: row.value for row in opinion.answers.all()}
+        hidden = follow_up_answers(compiled, answers, rows) if rows else {}
+        for code, value in rows.items():
+            question = compiled.questions.get(code)
+            first = answers.get(code)
+            if question is None or first == value or code in hidden:
                 continue
             base = base or _effect(compiled, answers)
-            by, at = given.get(row.question_code, ("", None))
+            by, at = given.get(code, ("", None))
+            second_answers = {**answers, **hidden, code: value}
+            shown = set(visibility(compiled, second_answers).questions) if hidden else set()
             found.append(
                 Divergence(
                     opinion=opinion,
                     question=question,
                     first=first,
-                    second=row.value,
+                    second=value,
                     first_by=by,
                     first_at=at,
                     with_first=base,
-                    with_second=_effect(compiled, {**answers, row.question_code: row.value}),
-                    settlement=settlements.get(row.question_code),
+                    with_second=_effect(compiled, second_answers),
+                    settlement=settlements.get(code),
+                    follow_ups=tuple(
+                        (compiled.questions[c], v) for c, v in hidden.items() if c in shown and c in compiled.questions
+                    ),
                 )
             )
     found.sort(key=lambda d: (not d.flips_verdict, not d.flips_model, order.get(d.code, 0)))

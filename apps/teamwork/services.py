@@ -17,6 +17,7 @@ from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Assessment
+from apps.teamwork.divergence import follow_up_answers
 from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, Settlement, StakeholderRole
 
 TeamError = questionnaire.AssessmentError
@@ -194,15 +195,22 @@ def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reas
     assessment = opinion.assessment
     with transaction.atomic():
         _lock_draft(assessment)
-        second = opinion.answers.filter(question_code=question_code).values_list("value", flat=True).first()
-        first = questionnaire.stored_answers(assessment).get(question_code)
+        theirs = dict(opinion.answers.values_list("question_code", "value"))
+        second = theirs.get(question_code)
+        stored = questionnaire.stored_answers(assessment)
+        first = stored.get(question_code)
         if second is None or first == second:
             raise TeamError("There is no difference to settle on this question (any more).")
         if keep_first and first is None:
             raise TeamError("There is no answer to keep: choose the second opinion's, or answer the question first.")
         chosen = first if keep_first else second
         if not keep_first:
-            result = questionnaire.record_answers(assessment=assessment, values={question_code: second}, user=user)
+            # The reviewer's answers to the questions their answer brings in come with it (divergence.py).
+            compiled = compiled_playbook(assessment.playbook)
+            hidden = follow_up_answers(compiled, stored, theirs)
+            shown = set(visibility(compiled, {**stored, **hidden, question_code: second}).questions)
+            values = {**{c: v for c, v in hidden.items() if c in shown}, question_code: second}
+            result = questionnaire.record_answers(assessment=assessment, values=values, user=user)
             if result.errors:
                 raise TeamError(next(iter(result.errors.values())))
         Settlement.objects.update_or_create(

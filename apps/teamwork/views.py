@@ -96,6 +96,13 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
         except services.TeamError as exc:
             errors = {codes[0] if codes else section: exc.messages[0]}
         if not errors:
+            mine = dict(asked.answers.values_list("question_code", "value"))
+            # Without a script the page cannot show what an answer brings in (the HIPAA role once the data is
+            # PHI), so it comes back with those questions rather than leaving them unasked.
+            brought_in = [c for c in services.opinion_questions(asked, {**first, **mine}) if c not in codes]
+            if any(c not in mine for c in brought_in):
+                messages.info(request, "Saved. Your answers bring in more questions in this section: answer them too.")
+                return redirect("teamwork:opinion", pk=pk, section=section)
             messages.success(request, "Your second opinion is saved. Where it differs, the owner settles it.")
             return redirect("questionnaire:review", pk=pk)
     shown = set(services.opinion_questions(asked, {**first, **mine}))

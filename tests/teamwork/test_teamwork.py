@@ -211,6 +211,31 @@ def test_settling_for_the_second_opinion_makes_it_the_answer(
     assert Settlement.objects.get().chosen_value is False
 
 
+def test_answers_a_second_opinion_brings_in_go_with_it_and_are_taken_with_it(
+    buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    # "Are you a HIPAA covered entity?" shows only once the data is health data: the first answers (no
+    # such data) never asked it, so the reviewer is asked it once their answer brings it in, and their
+    # answer to it is not a difference of its own but goes with the one that brings it in.
+    _ask(buyer_client, draft, colleague, section="data")
+    opinion = reverse("teamwork:opinion", args=[draft.pk, "data"])
+    response = colleague_client.post(opinion, {"data": ["phi"]})
+    assert (response.status_code, response["Location"]) == (302, opinion)
+    assert 'id="q-covered"' in colleague_client.get(opinion).content.decode()
+    response = colleague_client.post(opinion, {"data": ["phi"], "covered": "yes"})
+    assert (response.status_code, response["Location"]) == (302, reverse("questionnaire:review", args=[draft.pk]))
+    review = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    assert 'id="divergence-data"' in review and 'id="divergence-covered"' not in review
+    assert "questions it brings in: Are you a HIPAA covered entity? Yes" in review
+
+    settle = reverse("teamwork:settle", args=[draft.pk, "data"])
+    response = buyer_client.post(settle, {"choice": "second", "reason": "The files are patient records."})
+    assert response.status_code == 302
+    stored = dict(Answer.objects.filter(assessment=draft).values_list("question_code", "value"))
+    assert (stored["data"], stored["covered"]) == (["phi"], True)
+    assert 'id="divergence-' not in buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+
+
 @pytest.mark.parametrize(
     "data", [{"choice": "first", "reason": "short"}, {"choice": "both", "reason": "A long enough reason."},
              {"reason": "A long enough reason."}, {"choice": "first", "reason": "x" * 2001}],
