@@ -78,7 +78,7 @@ loadtest: venv
 bench: venv
 	@want=$$(sha256sum bench/requirements.txt | cut -d' ' -f1); have=$$(cat $(VENV)/.bench.sha256 2>/dev/null); \
 	if [ "$$want" != "$$have" ]; then \
-	  echo "Installing the profiler (pyinstrument)"; \
+	  echo "Installing the bench requirements (the profiler, and the JsonLogic peers datalogic-py and json-logic-qubit)"; \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt && echo "$$want" > $(VENV)/.bench.sha256; \
 	fi
 	@time $(BIN)/python -m bench.run --scale $(BENCH_SCALE)

@@ -163,9 +163,91 @@ def throughput_targets(tp: dict[str, Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def peer_targets(peers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 21: against datalogic-py (native, compiled once), each engine agreeing on every answer set."""
+    s = peers["sizes"]
+    if any(isinstance(size.get("peers"), str) for size in s.values()):
+        return [target("peers: datalogic-py and json-logic-qubit installed", "missing", "", None, False, "")]
+    out = []
+    ref = s.get("reference")
+    if ref:
+        r = ref["ratios"]
+        out.append(
+            target(
+                "reference playbook: outcome() at least 2x faster than datalogic's fastest form",
+                _ms(ref["outcome"]["median_ms"]),
+                "datalogic fastest "
+                + _ms(
+                    min(ref[k]["median_ms"] for k in ("datalogic_compiled", "datalogic_session", "datalogic_preparsed"))
+                ),
+                r["outcome_vs_datalogic_fastest"],
+                r["outcome_vs_datalogic_fastest"] >= 2,
+                f"{r['outcome_vs_datalogic_fastest']:.2f}x",
+            )
+        )
+        out.append(
+            target(
+                "reference playbook: evaluate() no slower than datalogic's compiled outcome-only call",
+                _ms(ref["evaluate"]["median_ms"]),
+                "datalogic compiled " + _ms(ref["datalogic_compiled"]["median_ms"]),
+                r["evaluate_vs_datalogic_compiled"],
+                r["evaluate_vs_datalogic_compiled"] >= 1,
+                f"{r['evaluate_vs_datalogic_compiled']:.2f}x; evaluate() also explains and costs (the TCO simulation)",
+            )
+        )
+    for key, label, want in (("1000", "1,000", 5), ("10000", "10,000", 20)):
+        r = s[key]["ratios"]["outcome_vs_datalogic_compiled"]
+        out.append(
+            target(
+                f"{label} rules: outcome() at least {want}x faster than compiled datalogic",
+                _ms(s[key]["outcome"]["median_ms"]),
+                "datalogic compiled " + _ms(s[key]["datalogic_compiled"]["median_ms"]),
+                r,
+                r >= want,
+                f"{r:.1f}x",
+            )
+        )
+    return out
+
+
+def batch_targets(batch: dict[str, Any], flips: dict[str, Any] | None) -> list[dict[str, Any]]:
+    out = [
+        target(
+            "batch: 1,000,000 stored recommendations scored in under 10 s (from their answers)",
+            f"{batch['million_s']:.1f} s",
+            f"outcome() one by one {batch['outcome_us_per_row']:.0f} µs a row",
+            batch["million_s"] / 10,
+            batch["million_s"] < 10,
+            f"pre-encoded: {batch['million_encoded_s']:.1f} s",
+        ),
+        target(
+            "batch: at least 20x faster per recommendation than outcome() one by one",
+            f"{batch['batch_us_per_row']:.1f} µs a row",
+            f"{batch['outcome_us_per_row']:.0f} µs a row",
+            batch["speedup_vs_outcome"],
+            batch["speedup_vs_outcome"] >= 20,
+            f"{batch['speedup_vs_outcome']:.1f}x; pre-encoded {batch['speedup_encoded_vs_outcome']:.1f}x",
+        ),
+    ]
+    if flips:
+        out.append(
+            target(
+                "what would flip it: exhaustive pair search on the reference playbook under 100 ms median",
+                _ms(flips["pairs_median_ms"]),
+                "100 ms",
+                flips["pairs_median_ms"] / 100,
+                flips["pairs_median_ms"] < 100,
+                f"{flips['pairs_scored_median']:,.0f} pairs; whole search {_ms(flips['search_median_ms'])} median",
+            )
+        )
+    return out
+
+
 def judge(results: dict[str, Any], scale_before: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         *engine_targets(results["engine"]),
+        *(peer_targets(results["peers"]) if "peers" in results else []),
+        *(batch_targets(results["batch"], results.get("flips")) if "batch" in results else []),
         *request_targets(results["requests"]),
         *scale_targets(results["scale_pages"], scale_before),
         *throughput_targets(results["throughput"]),

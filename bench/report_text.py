@@ -58,6 +58,9 @@ def render(r: dict[str, Any], before: dict[str, Any]) -> str:
         ),  # fmt: skip
         "",
         *engine(r, before),
+        *peers(r),
+        *batch(r),
+        *flips(r),
         *requests(r),
         *scale(r),
         *throughput(r),
@@ -125,6 +128,97 @@ def engine(r: dict[str, Any], before: dict[str, Any]) -> list[str]:
         "fires and reused; (4) two- and three-condition combinations as plain `and`/`or` instead of a "
         "generator. Unusual values (wrong type, NaN, unhashable) take the old path through the same closures, "
         "so results are identical; `tests/playbooks` and `tests/performance` check it.",
+        "",
+    ]
+
+
+def peers(r: dict[str, Any]) -> list[str]:
+    if "peers" not in r:
+        return []
+    rows = []
+    for key, s in r["peers"]["sizes"].items():
+        if isinstance(s.get("peers"), str):
+            rows.append(
+                [
+                    key,
+                    s["rules"],
+                    _ms(s["outcome"]["median_ms"]),
+                    _ms(s["evaluate"]["median_ms"]),
+                    s["peers"],
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+            continue
+        rows.append(
+            [key, s["rules"], _ms(s["outcome"]["median_ms"]), _ms(s["evaluate"]["median_ms"]),
+             _ms(s["datalogic_compiled"]["median_ms"]), _ms(s["datalogic_session"]["median_ms"]),
+             _ms(s["datalogic_preparsed"]["median_ms"]), _ms(s["json_logic_qubit"]["median_ms"]),
+             s["agreement_checked"]]
+        )  # fmt: skip
+    return [
+        "## Peers: JsonLogic engines on the same rules",
+        "",
+        "`bench/peers.py`: each playbook translated to one JsonLogic expression (visibility inlined, every "
+        "condition as `compile_condition` tests it) giving the fit points, blockers and each model's points; "
+        "the verdict and top model follow in Python as `scoring` derives them. datalogic-py (native Rust core, "
+        "compiled once) and json-logic-qubit (pure Python) from `bench/requirements.txt`; every engine must "
+        "give `outcome()`'s verdict, fit score, top model, unblocked score and blockers on every answer set. "
+        "Medians in ms; *preparsed* is datalogic on data parsed before the clock starts (its fastest form).",
+        "",
+        *_table(
+            [
+                "playbook",
+                "rules",
+                "outcome()",
+                "evaluate()",
+                "datalogic compiled",
+                "datalogic session",
+                "datalogic preparsed",
+                "json-logic-qubit",
+                "answers agreeing",
+            ],
+            rows,
+        ),  # fmt: skip
+        "",
+    ]
+
+
+def batch(r: dict[str, Any]) -> list[str]:
+    if "batch" not in r:
+        return []
+    b = r["batch"]
+    return [
+        "## Batch scoring (impact preview)",
+        "",
+        f"`bench/batch.py` on the reference playbook ({b['playbook']['rules']} rules): {b['rows']:,} stored-shape "
+        f"answer sets, each checked against `outcome()`. `outcome()` one by one: {b['outcome_us_per_row']:.1f} µs "
+        f"a row (with `clean_answers`, as the preview did: {b['clean_and_outcome_us_per_row']:.1f} µs). Batch "
+        f"engine from the answers: {b['batch_us_per_row']:.1f} µs a row ({b['speedup_vs_outcome']:.1f}x); "
+        f"already encoded: {b['encoded_us_per_row']:.2f} µs a row ({b['speedup_encoded_vs_outcome']:.1f}x). "
+        f"{b['million_rows']:,} rows: {b['million_s']:.1f} s from the answers, {b['million_encoded_s']:.1f} s encoded.",
+        "",
+    ]
+
+
+def flips(r: dict[str, Any]) -> list[str]:
+    if "flips" not in r:
+        return []
+    f = r["flips"]
+    depth = ", ".join(f"{n} at depth {d}" for d, n in sorted(f["depth"].items()))
+    return [
+        "## What would flip it",
+        "",
+        f"`bench/flips.py`: the exhaustive search on {f['answer_sets']} answer sets of the reference playbook. "
+        f"Whole search: {_ms(f['search_median_ms'])} ms median, {_ms(f['search_max_ms'])} ms at most; exhaustive "
+        f"pair search alone: {_ms(f['pairs_median_ms'])} ms median ({f['pairs_scored_median']:,.0f} pairs), "
+        f"{_ms(f['pairs_max_ms'])} ms at most. Single changes tried: {f['singles_median']:.0f} (one per class of "
+        f"values the relevant conditions see alike); triples scored at most {f['triples_scored_max']:,}. Depth "
+        f"reached: {depth}. Completeness checked: {f['pairs_checked_one_by_one']:,} pairs re-scored by `outcome()` "
+        f"one by one, and {f['single_outcomes_checked_by_brute_force']} single-change outcomes against brute "
+        "force over every value.",
         "",
     ]
 
