@@ -32,7 +32,7 @@ def safe_cell(text: str) -> str:
 
 def history_rows(*, organisation: Organisation, form: HistoryFilter) -> Any:
     """The organisation's recommendations the (valid) filters select, with only the exported columns."""
-    return form.apply(Recommendation.objects.for_organisation(organisation)).only(*HistoryFilter.COLUMNS)  # type: ignore[attr-defined]
+    return form.apply(Recommendation.objects.for_organisation(organisation)).only(*HistoryFilter.COLUMNS)
 
 
 def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
