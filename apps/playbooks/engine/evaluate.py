@@ -24,6 +24,7 @@ from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
 from apps.playbooks.engine.scoring import BASE_SCORE, bare, tally
+from apps.playbooks.engine.tco.estimate import total_cost
 from apps.playbooks.engine.types import PHASES, VERDICT_LABELS
 from apps.playbooks.engine.visibility import counted_answers, visibility, visible_answers
 
@@ -384,17 +385,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         )
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
-    cost = estimate(
-        cat.models,
-        cat.functions,
-        [m.code for m in ranked_models[:3]],
-        function_code=role("function"),
-        annual_hours=role("annual_hours"),
-        team_size=role("team_size"),
-        deliverables=role("deliverables"),
-        horizon_years=role("horizon"),
-        home_market=role("home_market"),
-    )
+    cost = _cost(pb, [m.code for m in ranked_models[:3]], role, seen.questions, delivered_from)
     return Evaluation(
         playbook_id=pb.id,
         playbook_version=pb.version,
@@ -419,6 +410,41 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         conflicts=req.conflicts(needs, locations),
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
+    )
+
+
+def _cost(
+    pb: CompiledPlaybook, codes: list[str], role: Any, visible: tuple[str, ...], delivered_from: str
+) -> CostEstimate:
+    """The top models' cost against in-house: a total cost of ownership, delivered from where the verdict
+    says, when the playbook froze the cost assumptions; else the rate × hours estimate of its time."""
+    cat = pb.catalogue
+    if not cat.cost_assumptions:
+        return estimate(
+            cat.models,
+            cat.functions,
+            codes,
+            function_code=role("function"),
+            annual_hours=role("annual_hours"),
+            team_size=role("team_size"),
+            deliverables=role("deliverables"),
+            horizon_years=role("horizon"),
+            home_market=role("home_market"),
+        )
+    return total_cost(
+        catalogue_models=cat.models,
+        functions=cat.functions,
+        locations=cat.locations,
+        assumptions=cat.cost_assumptions,
+        model_codes=codes,
+        function_code=role("function"),
+        annual_hours=role("annual_hours"),
+        team_size=role("team_size"),
+        deliverables=role("deliverables"),
+        deliverables_asked=pb.roles.get("deliverables") in visible,
+        horizon_years=role("horizon"),
+        home_market=role("home_market"),
+        location_code=delivered_from or None,
     )
 
 
