@@ -7,6 +7,7 @@ plain HTTP to 127.0.0.1, as the load test's client does.
 from __future__ import annotations
 
 import http.client
+import json
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -28,15 +29,30 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def request(self, method: str, path: str, data: dict[str, Any] | None = None, htmx: bool = False) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        htmx: bool = False,
+        api_key: str = "",
+        json_body: Any = None,
+    ) -> Reply:
         headers = {"Host": "127.0.0.1"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if method == "POST":
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            body = urllib.parse.urlencode(data or {}, doseq=True)
+        if api_key:
+            # The JSON API: the key only, no session cookies (the API refuses sessions).
+            headers["Authorization"] = f"Bearer {api_key}"
+            if json_body is not None:
+                headers["Content-Type"] = "application/json"
+                body = json.dumps(json_body)
+        else:
+            if self.cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if method == "POST":
+                headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+                body = urllib.parse.urlencode(data or {}, doseq=True)
         if htmx:
             headers["HX-Request"] = "true"
         started = time.perf_counter()
@@ -63,6 +79,9 @@ class Client:
 
     def post(self, path: str, data: dict[str, Any] | None = None, htmx: bool = False) -> Reply:
         return self.request("POST", path, data, htmx)
+
+    def api(self, method: str, path: str, api_key: str, json_body: Any = None) -> Reply:
+        return self.request(method, path, api_key=api_key, json_body=json_body)
 
     def login(self, email: str, password: str) -> None:
         self.get("/accounts/login/")

@@ -2,13 +2,15 @@
 
 At 1 and then 4 concurrent clients (threads, one keep-alive connection and one signed-in buyer
 each), in this order: the baseline view, autosave (htmx POST of one answer), the step page, submit
-(a complete draft on the 500-rule playbook) and the result page, then the baseline again; each
-phase starts with a few unrecorded warm-up requests. Any unexpected status is an error.
+(a complete draft on the 500-rule playbook) and the result page, then the JSON API's counterparts with
+an API key per client (GET a recommendation; PUT one answer, the API's autosave), then the baseline
+again; each phase starts with a few unrecorded warm-up requests. Any unexpected status is an error.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +19,7 @@ from bench.http import Client, Reply
 from bench.stats import summary
 
 WARM = 3
-COUNTS = {"baseline": 300, "autosave": 300, "step": 200, "result": 200}
+COUNTS = {"baseline": 300, "autosave": 300, "step": 200, "result": 200, "api_get": 200, "api_answers": 300}
 SUBMITS = {1: 40, 4: 15}  # per client
 STEP_SECTION = "s0"
 
@@ -66,10 +68,26 @@ def phase(buyers: list[Buyer], count: int, work: Callable[[Buyer, int], Reply], 
     return {**summary(samples), "errors": len(errors), "first_error": errors[0] if errors else ""}
 
 
+def api_keys(port: int, owner: str, password: str, count: int) -> list[str]:
+    """``count`` API keys (read and answer) made by the organisation's owner on the keys page, as an owner would."""
+    client = Client(port)
+    client.login(owner, password)
+    keys = []
+    for i in range(count):
+        reply = client.post("/api-keys/", {"name": f"Bench {i}", "scopes": ["read", "answer"]})
+        found = re.search(rb'id="new-key-value">([^<]+)<', reply.body)
+        if reply.status != 200 or found is None:
+            raise RuntimeError(f"could not make an API key: {reply.status}")
+        keys.append(found.group(1).decode())
+    client.close()
+    return keys
+
+
 def level(port: int, fixtures: dict[str, Any], clients: int, drafts: list[int]) -> dict[str, Any]:
     """Every phase at ``clients`` concurrent clients; ``drafts`` are the complete drafts to submit."""
     accounts, password, plans = fixtures["accounts"], fixtures["password"], fixtures["plans"]
     buyers = [Buyer(port, accounts[i], password, plans[i]) for i in range(clients)]
+    keys = {id(b): key for b, key in zip(buyers, api_keys(port, accounts[0], password, clients), strict=True)}
     per = SUBMITS[clients] + WARM
     mine = {id(b): drafts[i * per : (i + 1) * per] for i, b in enumerate(buyers)}
     results: dict[int, list[str]] = {id(b): [] for b in buyers}
@@ -87,6 +105,16 @@ def level(port: int, fixtures: dict[str, Any], clients: int, drafts: list[int]) 
     def step(buyer: Buyer, i: int) -> Reply:
         return buyer.client.get(f"/assessments/{buyer.assessment}/steps/{STEP_SECTION}/")
 
+    def api_get(buyer: Buyer, i: int) -> Reply:
+        found = results[id(buyer)]
+        pk = found[i % len(found)].rstrip("/").split("/")[-1]
+        return buyer.client.api("GET", f"/api/v1/recommendations/{pk}", keys[id(buyer)])
+
+    def api_answers(buyer: Buyer, i: int) -> Reply:
+        code, value = next(buyer.answers)
+        body = {"answers": {code: value}}
+        return buyer.client.api("PUT", f"/api/v1/assessments/{buyer.assessment}/answers", keys[id(buyer)], body)
+
     def baseline(buyer: Buyer, i: int) -> Reply:
         return buyer.client.get("/bench/baseline/")
 
@@ -96,6 +124,8 @@ def level(port: int, fixtures: dict[str, Any], clients: int, drafts: list[int]) 
         "step": phase(buyers, COUNTS["step"], step, 200),
         "submit": phase(buyers, SUBMITS[clients], submit, 302),
         "result": phase(buyers, COUNTS["result"], result, 200),
+        "api_get": phase(buyers, COUNTS["api_get"], api_get, 200),
+        "api_answers": phase(buyers, COUNTS["api_answers"], api_answers, 200),
         "baseline_after": phase(buyers, COUNTS["baseline"], baseline, 200),
     }
     for b in buyers:

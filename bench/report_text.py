@@ -227,7 +227,9 @@ def requests(r: dict[str, Any]) -> list[str]:
     before = json.loads((HERE / "requests_before.json").read_text())
     rows = []
     for clients, level in r["requests"].items():
-        for name in ("baseline", "autosave", "step", "submit", "result", "baseline_after"):
+        for name in ("baseline", "autosave", "step", "submit", "result", "api_get", "api_answers", "baseline_after"):
+            if name not in level:
+                continue
             p = level[name]
             b = before["requests"].get(clients, {}).get(name)
             was = f"{_ms(b['median_ms'])} → " if b else ""
@@ -245,7 +247,9 @@ def requests(r: dict[str, Any]) -> list[str]:
         "## Requests through gunicorn",
         "",
         "Loopback HTTP with a keep-alive connection per client thread, each a signed-in buyer "
-        "(`bench/pages.py`). The baseline is a bench-only view (`bench/views.py`, routed only by "
+        "(`bench/pages.py`); the rows api get (a recommendation in the snapshot format) and api answers (one "
+        "answer through the API's autosave) are the JSON API with an API key per client, against the same "
+        "baseline. The baseline is a bench-only view (`bench/views.py`, routed only by "
         "`bench/urls.py` under `bench/settings.py`) that makes one query and renders one small template through "
         "the same middleware; it is measured before and after the pages and the target uses the mean of the two "
         f"medians. The playbook is a generated one with {r['playbook']['rules']} rules, published through the "

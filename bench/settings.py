@@ -9,3 +9,7 @@ from kpo_advisor.settings import BASE_DIR, TEMPLATES
 
 ROOT_URLCONF = "bench.urls"
 TEMPLATES[0]["DIRS"] = [BASE_DIR / "templates", BASE_DIR / "bench" / "templates"]
+
+# The API phases make hundreds of calls a minute with one key: the limiter still counts each call (its upsert
+# is part of the measured cost), but never refuses one here.
+API_RATE_PER_MINUTE = 1_000_000
