@@ -101,11 +101,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
     """The provider's redirect back. A forged or replayed state, a bad nonce and an unreachable provider
     are refusals with a reason, like a refused email."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         if request.GET.get("error"):
             _refuse(request, "cancelled", error=request.GET["error"][:50])
         try:
-            return super().get(request)  # type: ignore[no-any-return]
+            return super().get(request)
         except SuspiciousOperation as exc:
             _refuse(request, "state", detail=str(exc)[:80])
             return refused(request, status=400)
@@ -121,11 +121,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
         if organisation_id is not None:
             session[SESSION_KEY] = organisation_id
         security_event(self.request, "sso_login_succeeded", organisation=organisation_id or "-")
-        return response  # type: ignore[no-any-return]
+        return response
 
     def login_failure(self) -> HttpResponse:
         if self.request.user.is_authenticated:
-            return super().login_failure()  # type: ignore[no-any-return]
+            return super().login_failure()
         user = getattr(self, "user", None)
         if SESSION_REFUSAL not in self.request.session and user is not None and not user.is_active:
             _refuse(self.request, "inactive", user=user.pk)
