@@ -6,8 +6,8 @@ lifetime), ``permission_denied`` (any 403); ``password_change_failed`` (a wrong 
 ``password_change_refused_locked``, ``password_changed``, ``password_reset_limited`` (no mail: the
 address's or the client's hourly mails are used up); ``invitation_sent``, ``invitation_accepted``,
 ``invitation_declined``, ``invitation_cancelled``; single sign-on: ``sso_login_succeeded``, ``sso_joined``,
-``sso_refused``, ``login_refused_sso_required``, ``sso_domain_saved``, ``sso_domain_removed``. docs/operations.md lists them. This module imports no
-models, so middleware and settings-time code can use it.
+``sso_refused``, ``login_refused_sso_required``, ``sso_domain_saved``, ``sso_domain_removed``.
+docs/operations.md lists them. This module imports no models, so middleware and settings-time code can use it.
 """
 
 from __future__ import annotations
