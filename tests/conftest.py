@@ -174,6 +174,10 @@ def fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
     shared = bool(request.node.get_closest_marker("django_db")) or bool(
         {"db", "transactional_db"} & set(request.fixturenames)
     )
+    if shared:
+        # A test that reaches the database only through a fixture (``reference``, no mark) has it set up
+        # after this autouse one: open it now, as the mark would, so the cache table may be cleared.
+        request.getfixturevalue("_django_db_helper")
     _clear_caches(shared=shared)
     yield
     _clear_caches(shared=False)

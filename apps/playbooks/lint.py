@@ -238,12 +238,15 @@ class _Linter:
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
 
 
-# Roles read by the recommendation's consumers (vendor matching, the locations table), and what is lost
-# without them.
+# Roles read by the recommendation's consumers (vendor matching, the locations table, the trade-offs),
+# and what is lost without them. The other requirement roles (data location, on site, licensed sign-off,
+# cost priority) are asks a playbook may leave to its rules, so their absence is no finding.
 CONSUMER_ROLES = {
     "buyer_location": "the locations table shows every overlap column and matching cannot require overlap",
     "overlap_hours": "vendor matching cannot require working-hours overlap",
     "vendor_assurance": "vendor matching cannot require a SOC 2 report or an ISO 27001 certificate",
+    "preferred_region": "a preferred delivery region is never weighed, nor its trade-offs named",
+    "overnight_turnaround": "a wish for overnight turnaround is never weighed against the overlap needed",
 }
 
 

@@ -138,6 +138,15 @@ class Question(models.Model):
         BUYER_LOCATION = "buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"
         OVERLAP_HOURS = "overlap_hours", "Hours of live overlap a day the buyer needs (a number)"
         VENDOR_ASSURANCE = "vendor_assurance", "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"
+        DATA_LOCATION = (
+            "data_location",
+            "Where data may be processed (options 'anywhere', 'adequate', 'eea', 'onshore')",
+        )
+        ONSITE = "onsite", "Provider staff must be on the buyer's site (yes/no)"
+        LICENSED_SIGNOFF = "licensed_signoff", "A licensed professional must sign off onshore (yes/no)"
+        PREFERRED_REGION = "preferred_region", "Preferred delivery region (location codes or region names)"
+        OVERNIGHT_TURNAROUND = "overnight_turnaround", "Work turned around overnight is wanted (yes/no)"
+        COST_PRIORITY = "cost_priority", "Cost priority (option 'lowest' makes the lowest cost a preference)"
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

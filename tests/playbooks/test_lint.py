@@ -19,10 +19,12 @@ BASE: dict[str, Any] = {
                 {"code": "hours", "kind": "integer", "role": "annual_hours"},
                 {"code": "years", "kind": "integer", "role": "horizon"},
                 {"code": "ok", "kind": "yes_no"},
-                # The roles the recommendation's consumers read (vendor matching, the locations table).
+                # The roles the recommendation's consumers read (vendor matching, the locations table, trade-offs).
                 {"code": "where", "kind": "single", "role": "buyer_location", "options": [{"code": "us"}]},
                 {"code": "overlap", "kind": "integer", "role": "overlap_hours"},
                 {"code": "assurance", "kind": "multi", "role": "vendor_assurance", "options": [{"code": "soc2"}]},
+                {"code": "region", "kind": "single", "role": "preferred_region", "options": [{"code": "india"}]},
+                {"code": "overnight", "kind": "yes_no", "role": "overnight_turnaround"},
             ],
         }
     ],

@@ -25,7 +25,7 @@ from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
 from apps.playbooks.engine.scoring import BASE_SCORE, bare, tally
 from apps.playbooks.engine.tco.estimate import total_cost
-from apps.playbooks.engine.types import PHASES, VERDICT_LABELS
+from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
 from apps.playbooks.engine.visibility import counted_answers, visibility, visible_answers
 
 # Re-exported: consumers have long imported these names from here.
@@ -332,8 +332,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         return effective.get(code) if code else None
 
     locations = {code: cat.locations[code] for code in location_scores}
-    roles = {name: role(name) for name in pb.roles}
-    roles.update(_preference_answers(pb, effective))
+    roles = {name: role(name) for name in REQUIREMENT_ROLES}
     needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because})
     broken: dict[str, list[str]] = {}
     for breach in req.location_breaches(needs, locations):
@@ -446,12 +445,3 @@ def _cost(
         home_market=role("home_market"),
         location_code=delivered_from or None,
     )
-
-
-# Preferences have no question role yet: read the reference playbook's question codes, so a playbook
-# that names them otherwise simply states no preference (and no preference trade-off).
-PREFERENCE_QUESTIONS = ("preferred_region", "overnight_turnaround", "cost_priority")
-
-
-def _preference_answers(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> dict[str, Any]:
-    return {code: answers[code] for code in PREFERENCE_QUESTIONS if code in answers and code in pb.questions}

@@ -3,7 +3,8 @@ and the triggered regimes, and what breaks them.
 
 Pure: inputs are plain mappings, so the evaluator, the vendor matcher and the pages read the same set.
 
-Answers are read by role name (never by a curator's question code):
+Answers are read by role name (never by a curator's question code; the evaluator passes the answers of
+the questions holding ``types.REQUIREMENT_ROLES``):
 - ``buyer_location``: ``us``, ``uk``, ``eu`` or ``other``: whose working day overlap is measured against
   (the catalogue holds overlap with US Eastern and with the UK, so ``eu`` uses the UK day, an hour off
   Central European time, and ``other`` the US Eastern day);

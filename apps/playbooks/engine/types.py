@@ -22,7 +22,14 @@ OPERATORS = (
 )  # fmt: skip
 ROLES = (
     "function", "annual_hours", "team_size", "deliverables", "horizon", "home_market", "buyer_location",
-    "overlap_hours", "vendor_assurance",
+    "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
+    "preferred_region", "overnight_turnaround", "cost_priority",
+)  # fmt: skip
+# The roles whose answers make the buyer's requirements and preferences (requirements.derive reads
+# them by these names); the evaluator passes exactly these to it.
+REQUIREMENT_ROLES = (
+    "buyer_location", "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
+    "preferred_region", "overnight_turnaround", "cost_priority",
 )  # fmt: skip
 MATCH_MODES = ("all", "any")  # how a part's conditions combine: every one holds, or any one
 EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location", "condition")
