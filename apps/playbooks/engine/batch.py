@@ -30,8 +30,19 @@ from apps.playbooks.engine.answers import LARGEST, AnswerError, clean_answer, cl
 from apps.playbooks.engine.compiler import CompiledPlaybook
 from apps.playbooks.engine.conditions import compile_condition, interval
 from apps.playbooks.engine.evaluate import Outcome, outcome
+from apps.playbooks.engine.packed import Field, Layout
 from apps.playbooks.engine.scoring import BASE_SCORE, kpo_models, order_key
-from apps.playbooks.engine.types import INTEGER, MULTI, NUMERIC_KINDS, VERDICTS, Condition, Predicate, Question
+from apps.playbooks.engine.types import (
+    INTEGER,
+    MULTI,
+    NUMERIC_KINDS,
+    SINGLE,
+    VERDICTS,
+    YES_NO,
+    Condition,
+    Predicate,
+    Question,
+)
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int32]
@@ -81,7 +92,7 @@ class Encoded:
     clean: bool
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.odd)
 
 
 @dataclass
@@ -153,13 +164,34 @@ class BatchScorer:
         columns = {code: _encode(self.pb.questions[code], list(values), odd, clean) for code, values in raw}
         return Encoded(rows, columns, odd, clean)
 
+    def encode_packed(self, layout: Layout, records: npt.NDArray[Any]) -> Encoded:
+        """Answers packed with ``layout`` (``engine.packed``: the playbook they were scored on, which
+        may not be this one) as columns for ``score_encoded``, cleaned for this playbook as ``score``
+        with ``clean`` cleans them. Python works once per distinct value of a question, never per row."""
+        n = len(records)
+        columns: dict[str, _Column] = {}
+        for code in self.read:
+            q, f = self.pb.questions[code], layout.field(code)
+            if f is None:  # a question the answers' playbook did not ask: unanswered
+                columns[code] = _nothing(q, n)
+            elif f.kind in NUMERIC_KINDS and q.kind in NUMERIC_KINDS:  # numbers stay in numpy
+                x = records[code].astype(np.float64)
+                present = ~np.isnan(x)
+                x[~present] = 0.0
+                floats = None if f.kind == INTEGER else present.copy()
+                columns[code] = _Column(numbers=x, present=present & _cleaned(q, x, floats))
+            else:
+                codes, values = _dictionary(f, records[code])
+                columns[code] = _from_dictionary(q, codes, values)
+        return Encoded((), columns, np.zeros(n, bool), True)
+
     def _score_chunk(self, rows: Sequence[Mapping[str, Any]], clean: bool) -> BatchOutcomes:
         return self.score_encoded(self.encode(rows, clean=clean))
 
     def score_encoded(self, encoded: Encoded) -> BatchOutcomes:
         """The outcomes of ``encoded``'s rows (see ``score``)."""
         rows, columns, odd, clean = encoded.rows, encoded.columns, encoded.odd, encoded.clean
-        n = len(rows)
+        n = len(odd)
         if not n:
             empty = np.zeros(0, np.int32)
             return BatchOutcomes(np.zeros(0, np.int8), empty, empty, empty, empty, self.models)
@@ -316,6 +348,53 @@ def _encode(q: Question, raw: list[Any], odd: Bools, clean: bool) -> _Column:
     return _choices(q, raw, odd, prepare)
 
 
+def _nothing(q: Question, n: int) -> _Column:
+    if q.kind in NUMERIC_KINDS:
+        return _Column(numbers=np.zeros(n), present=np.zeros(n, bool))
+    return _Column(codes=np.full(n, -1, np.int32), values=())
+
+
+def _dictionary(f: Field, stored: npt.NDArray[Any]) -> tuple[Ints, list[Any]]:
+    """A packed field's values as dictionary codes (-1: no answer) and the values they stand for, in
+    the stored form of ``f``'s playbook."""
+    if f.kind == SINGLE:
+        return stored.astype(np.int32), list(f.options)
+    if f.kind == YES_NO:
+        return stored.astype(np.int32), [False, True]
+    if f.kind == MULTI:
+        absent = stored == 0
+        masks, where = np.unique(stored, return_inverse=True)
+        values = [[o for i, o in enumerate(f.options) if int(m) >> i & 1] for m in masks.tolist()]
+    else:
+        absent = np.isnan(stored)
+        masks, where = np.unique(stored[~absent], return_inverse=True)
+        values = [int(v) if f.kind == INTEGER else float(v) for v in masks.tolist()]
+        full = np.zeros(len(stored), np.intp)
+        full[~absent] = where.reshape(-1)
+        where = full
+    codes = where.reshape(-1).astype(np.int32)
+    codes[absent] = -1
+    return codes, values
+
+
+def _from_dictionary(q: Question, codes: Ints, values: list[Any]) -> _Column:
+    """The column of ``q`` where row i answers ``values[codes[i]]`` (none where -1), each value cleaned
+    for ``q`` as ``clean_answers`` cleans it (dropped where it does not fit)."""
+    prepare = _preparer(q, True)
+    prepared = [prepare(v) for v in values]
+    if q.kind in NUMERIC_KINDS:  # cleaned numbers are finite and within the engine's limit: exact
+        numbers = np.array([p if isinstance(p, int | float) else 0.0 for p in prepared] + [0.0], np.float64)
+        kept = np.array([isinstance(p, int | float) for p in prepared] + [False], bool)
+        return _Column(numbers=numbers[codes], present=kept[codes])
+    kept_values = [p for p in prepared if p is not None]
+    index, at = [], 0
+    for p in prepared:
+        index.append(at if p is not None else -1)
+        at += p is not None
+    table = np.array([*index, -1], np.int32)
+    return _Column(codes=table[codes], values=tuple(kept_values))
+
+
 def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], Any]) -> _Column:
     values: list[Any] = []
     memo: dict[Any, int] = {None: -1}
@@ -371,7 +450,8 @@ def _numbers(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
             x = np.full(n, np.inf)
         if (np.abs(x) <= EXACT).all():  # finite, and every int held exactly
             if clean:
-                present &= _cleaned(q, x, raw, types)
+                floats = np.fromiter((type(v) is float for v in raw), bool, n) if float in types else None
+                present &= _cleaned(q, x, floats)
             return _Column(numbers=x, present=present)
     x = np.zeros(n)
     memo: dict[Any, Any] = {}
@@ -391,8 +471,9 @@ def _numbers(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
     return _Column(numbers=x, present=present)
 
 
-def _cleaned(q: Question, x: npt.NDArray[np.float64], raw: list[Any], types: set[type]) -> Bools:
-    """Which of the numbers ``clean_answer`` keeps for ``q``; rounds ``x`` in place as it does.
+def _cleaned(q: Question, x: npt.NDArray[np.float64], floats: Bools | None) -> Bools:
+    """Which of the numbers ``clean_answer`` keeps for ``q``; rounds ``x`` in place as it does. ``floats``
+    marks the numbers that were Python floats (None: none were).
 
     Its bounds are compared as decimals of the numbers' shortest forms, which order floats as floats
     order; an int within 2**53 is exact in a float, so both comparisons here are float comparisons."""
@@ -401,8 +482,7 @@ def _cleaned(q: Question, x: npt.NDArray[np.float64], raw: list[Any], types: set
     keep: Bools = (low <= x) & (x <= high)
     if q.kind == "percent":
         keep &= (x >= 0) & (x <= 100)
-    if float in types:
-        floats = np.fromiter((type(v) is float for v in raw), bool, len(raw))
+    if floats is not None:
         if q.kind == INTEGER:  # a whole float is kept (as its int), any other refused
             keep &= ~floats | (x == np.floor(x))
         else:  # money and percentages keep two decimals, rounded as Python rounds
