@@ -17,6 +17,7 @@ from typing import Any
 
 from apps.common.formatting import usd
 from apps.compliance.models import Regime
+from apps.playbooks.engine.requirements import ISO27001, SOC2
 from apps.recommendations.snapshot import Snapshot
 from apps.recommendations.snapshot.types import Cost
 
@@ -28,7 +29,7 @@ OVERLAP_LABEL = {"us": "US Eastern time", "uk": "the UK", "eu": "the UK and Euro
 # Assurance is a hard requirement only when the buyer said they will require it (the options of the
 # question with the vendor_assurance role); the playbook also triggers the SOC 2 and ISO regimes for
 # sensitive data, which the ranking rewards instead.
-ASSURANCE = {"soc2": "soc2", "iso27001": "iso27001"}  # requirement code -> the answer option
+ASSURANCE = {Regime.VendorRequirement.SOC2: SOC2, Regime.VendorRequirement.ISO27001: ISO27001}  # -> the answer option
 
 EU_OK_TRANSFER = frozenset({"in_eea", "adequate"})  # GDPR Chapter V: no safeguard needed
 UK_OK_TRANSFER = frozenset({"in_eea"})  # the UK's adequacy regulations cover the EEA; others need the IDTA
@@ -294,9 +295,9 @@ def match_one(needs: Needs, vendor: VendorFacts, *, today: datetime.date) -> Mat
 
 
 def _location_meets(needs: Needs, vendor: VendorFacts, location: LocationFacts, code: str) -> bool:
-    if code == "gdpr-transfer":
+    if code == REGIME_REQUIREMENT.GDPR_TRANSFER:
         return location.gdpr_transfer in EU_OK_TRANSFER or "offers_scc_module_2" in vendor.capabilities
-    if code == "uk-transfer":
+    if code == REGIME_REQUIREMENT.UK_TRANSFER:
         return location.gdpr_transfer in UK_OK_TRANSFER or "offers_uk_addendum" in vendor.capabilities
     if code == "overlap":
         overlap = location.overlap(needs.overlap_figure)
@@ -357,14 +358,14 @@ def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetim
         if any(_location_meets(needs, vendor, loc, code) for loc in vendor.locations):
             return ""
         where = _names(vendor.locations)
-        if code == "gdpr-transfer":
+        if code == REGIME_REQUIREMENT.GDPR_TRANSFER:
             return f"Delivers only from {where}, none inside the EEA or adequate, and does not sign SCC module 2."
-        if code == "uk-transfer":
+        if code == REGIME_REQUIREMENT.UK_TRANSFER:
             return f"Delivers only from {where}, none inside the EEA, and does not sign the UK IDTA or Addendum."
         return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
-    if code == "soc2":
+    if code == REGIME_REQUIREMENT.SOC2:
         return "" if vendor.soc2_report_date else "Has no SOC 2 Type II report on record."
-    if code == "iso27001":
+    if code == REGIME_REQUIREMENT.ISO27001:
         valid = vendor.iso27001_valid_until is not None and vendor.iso27001_valid_until >= today
         return "" if valid else "Has no current ISO/IEC 27001:2022 certificate on record."
     return ""

@@ -41,7 +41,9 @@ DATA_WORDS = {
     "eea": "inside the EEA",
     "onshore": "in your own country",
 }
-ASSURANCE_NAMES = {"soc2": "a SOC 2 Type II report", "iso27001": "ISO/IEC 27001:2022 certification"}
+# The options of the vendor_assurance role's question that require something of the provider.
+SOC2, ISO27001 = "soc2", "iso27001"
+ASSURANCE_NAMES = {SOC2: "a SOC 2 Type II report", ISO27001: "ISO/IEC 27001:2022 certification"}
 NO_ASSURANCE = {"", "none", "undecided", "none_decided"}
 # Overnight turnaround means the provider works while the buyer sleeps: at most this much overlap.
 OVERNIGHT_MAX_OVERLAP = 1.0
