@@ -115,3 +115,115 @@ def reference_playbook() -> CompiledPlaybook:
 def main(*args: str) -> None:
     sizes: Mapping[str, int] = {"rows": int(args[0]), "million": int(args[1])} if len(args) == 2 else {}
     print(json.dumps(run(reference_playbook(), **sizes)))
+
+
+# -- from storage -------------------------------------------------------------------------------------
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def from_storage(pb: CompiledPlaybook, *, rows: int = ROWS, million: int = MILLION) -> dict[str, Any]:
+    """The impact preview itself (``preview_impact``: PostgreSQL read through a server-side cursor, packed
+    answers into numpy, scored, compared) over ``million`` recommendations of the reference playbook stored
+    with their packed answers (``rows`` distinct answer sets, repeated), against ``outcome()`` one by one on
+    the same answers, cleaned as the preview's fallback cleans them. The rows are written with COPY inside
+    a transaction that is rolled back afterwards: the database is left as it was. The same preview over the
+    snapshots' answers (no packed rows) is timed on the first ``rows`` recommendations."""
+    from django.db import connection, transaction
+
+    from apps.accounts.models import Organisation, User
+    from apps.playbooks.engine.packed import layout
+    from apps.playbooks.models import Playbook
+    from apps.recommendations.impact import preview_impact
+
+    answers = stored_answers(pb, rows)
+    cleaned = [clean_answers(pb.questions, a, ignore_unknown=True)[0] for a in answers]
+    packing = layout(pb)
+    packed = [packing.pack(a) for a in cleaned]
+    if any(p is None for p in packed):
+        raise AssertionError("a generated answer set did not pack")
+    outcomes = [outcome(pb, a) for a in cleaned[:BASELINE_SUBSET]]
+    outcome_s = _seconds(lambda: [outcome(pb, a) for a in cleaned[:BASELINE_SUBSET]]) / BASELINE_SUBSET
+    playbook = Playbook.objects.exclude(reference_digest="").order_by("-version").first()
+    assert playbook is not None
+    result: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            org = Organisation.objects.create(name="Batch bench", slug="batch-bench-rolled-back")
+            user = User.objects.create_user("batch@bench.invalid", None)
+            with connection.cursor() as cur:
+                cur.execute("SELECT COUNT(*) FROM recommendations_recommendation")
+                before = cur.fetchone()[0]
+                cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM questionnaire_assessment")
+                first = cur.fetchone()[0]
+                cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM recommendations_recommendation")
+                first_rec = cur.fetchone()[0]
+                cur.execute("SET LOCAL session_replication_role = replica")  # no per-row key checks or triggers
+                raw = cur.cursor
+                started = time.perf_counter()
+                now = "2026-11-30 00:00:00+00"
+                with raw.copy(
+                    "COPY questionnaire_assessment (id, organisation_id, created_by_id, title, playbook_id, status, "
+                    "created_at, updated_at, submitted_at, submitted_by_id) FROM STDIN"
+                ) as copy:
+                    for i in range(million):
+                        copy.write_row(
+                            (first + i, org.pk, user.pk, "Bench", playbook.pk, "submitted", now, now, now, user.pk)
+                        )
+                with raw.copy(
+                    "COPY recommendations_recommendation (id, organisation_id, assessment_id, playbook_id, "
+                    "engine_version, created_by_id, created_at, title, verdict, fit_score, top_model, function, "
+                    "regimes, snapshot) FROM STDIN"
+                ) as copy:
+                    for i in range(million):
+                        got = outcomes[i % len(outcomes)] if i % rows < len(outcomes) else None
+                        verdict, score, model = (
+                            (got.verdict, got.fit_score, got.top_model or "") if got else ("wins", 70, "")
+                        )
+                        snapshot = json.dumps({"stored_answers": answers[i % rows]})
+                        copy.write_row((first_rec + i, org.pk, first + i, playbook.pk, "1.0", user.pk, now, "Bench",
+                                        verdict, score, model, "", "{}", snapshot))  # fmt: skip
+                with raw.copy(
+                    "COPY recommendations_packedanswers (recommendation_id, layout, data) FROM STDIN"
+                ) as copy:
+                    for i in range(million):
+                        copy.write_row((first_rec + i, packing.digest, packed[i % rows]))
+                cur.execute("SET LOCAL session_replication_role = origin")
+                cur.execute("ANALYZE recommendations_recommendation")
+                cur.execute("ANALYZE recommendations_packedanswers")
+                loaded_s = time.perf_counter() - started
+            total = before + million
+            preview_s = _seconds(lambda: preview_impact(pb), repeat=2)
+            impact = preview_impact(pb)
+            assert impact.scored == total
+            # The same preview reading the snapshots' answers (JSON) instead, on the newest ``rows``.
+            with connection.cursor() as cur:
+                cur.execute("DELETE FROM recommendations_packedanswers")
+            json_s = _seconds(lambda: preview_impact(pb, limit=rows))
+            result = {
+                "stored": million,
+                "scored": total,
+                "load_s": loaded_s,
+                "preview_s": preview_s,
+                "preview_us_per_row": preview_s / total * 1e6,
+                "outcome_us_per_row": outcome_s * 1e6,
+                "speedup_vs_outcome": outcome_s / (preview_s / total),
+                "preview_newest_rows_from_snapshots_s": json_s,
+                "from_snapshots_us_per_row": json_s / rows * 1e6,
+                "rows": rows,
+                "targets": {
+                    "million_under_10_s": preview_s < 10,
+                    "at_least_20x_outcome": outcome_s / (preview_s / total) >= 20,
+                },
+            }
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return result
+
+
+def storage_main(*args: str) -> None:
+    sizes: Mapping[str, int] = {"rows": int(args[0]), "million": int(args[1])} if len(args) == 2 else {}
+    print(json.dumps(from_storage(reference_playbook(), **sizes)))

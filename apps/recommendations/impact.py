@@ -2,10 +2,11 @@
 
 Each stored recommendation keeps the answers it was scored on (``snapshot.stored_answers``). They are
 mapped onto the draft by question code (answers the draft cannot take are dropped, as re-scoring
-does), scored by the engine, and compared with the stored verdict and top model. Only the answers are
-read from the database (a JSON key, streamed in chunks), the draft is compiled once, and the rows are
-scored a batch at a time by ``engine.batch`` (the verdict, fit score and top model ``outcome()`` gives
-each one, worked out per question and per rule over the whole batch), so the reading dominates.
+does), scored by the engine, and compared with the stored verdict and top model. The answers are read
+packed (``PackedAnswers``: a few bytes per recommendation, by its playbook's layout, written at submit)
+straight into numpy, or from the snapshot's JSON for a recommendation without them; the draft is
+compiled once, and the rows are scored a batch at a time by ``engine.batch`` (the verdict, fit score
+and top model ``outcome()`` gives each one, worked out per question and per rule over the whole batch).
 
 Curators see it, and curators see no buyer data: the preview reports counts, and examples by knowledge
 function with their verdict and top model, never a title, an organisation or an answer.
@@ -21,15 +22,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from django.db import connection
 from django.tasks import TaskResult, task
 
 from apps.playbooks.definition import build_definition
 from apps.playbooks.engine import CompiledPlaybook, compile_playbook
-from apps.playbooks.engine.batch import BatchScorer
+from apps.playbooks.engine.batch import BatchOutcomes, BatchScorer
 from apps.playbooks.engine.evaluate import VERDICT_LABELS
+from apps.playbooks.engine.packed import Layout, layout
 from apps.playbooks.engine.types import VERDICTS
 from apps.playbooks.models import Playbook
-from apps.recommendations.models import Recommendation
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.models import PackedAnswers, Recommendation
 from apps.tasks.queue import enqueue_once
 
 EXAMPLES = 20
@@ -74,52 +79,117 @@ class Impact:
 def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> Impact:
     started = time.perf_counter()
     impact = Impact(limited_to=limit)
-    rows = Recommendation.objects.order_by("-created_at", "-id").values_list(
-        "function", "verdict", "top_model", "snapshot__stored_answers"
-    )
-    if limit is not None:
-        rows = rows[:limit]
     scorer = BatchScorer(compiled)
-    batch: list[tuple[str, str, str, Mapping[str, Any]]] = []
-    for function, verdict, top_model, stored in rows.iterator(chunk_size=2000):
-        batch.append((function, verdict, top_model, stored or {}))
-        if len(batch) == BATCH:
-            _compare(impact, scorer, batch)
-            batch = []
-    _compare(impact, scorer, batch)
-    impact.seconds = time.perf_counter() - started
-    return impact
-
-
-def _compare(impact: Impact, scorer: BatchScorer, batch: list[tuple[str, str, str, Mapping[str, Any]]]) -> None:
-    """Score ``batch`` (function, stored verdict, stored top model, stored answers) on the draft and count
-    what would change; the first changes, in the rows' order, become the examples."""
-    if not batch:
-        return
-    scored = scorer.score([answers for *_, answers in batch], clean=True)
-    # Compared as indices, a batch at a time: a stored verdict or model the draft does not know (or no
-    # model, None) gets an index no new result has, so it counts as changed, as comparing codes would.
-    verdicts = {v: i for i, v in enumerate(VERDICTS)}
-    at = {"": -1, **{code: i for i, code in enumerate(scored.models)}}
-    verdict_changed = np.array([verdicts.get(v, -1) for _, v, _, _ in batch]) != scored.verdict
-    model_changed = np.array([at.get(m, -2) if isinstance(m, str) else -2 for _, _, m, _ in batch]) != scored.top_model
-    changed = verdict_changed | model_changed
-    impact.scored += len(batch)
-    impact.verdict_changes += int(verdict_changed.sum())
-    impact.model_changes += int(model_changed.sum())
-    impact.changed += int(changed.sum())
-    models = scorer.pb.catalogue.models
+    sources = _Sources()
+    first_changes: list[tuple[int, str, str, str, str]] = []  # id, verdicts and models before and after
+    sql = _ROWS + ("" if limit is None else " LIMIT %s")
+    # A server-side cursor: a batch of rows in memory at a time, whatever the number stored.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [] if limit is None else [limit])
+        while batch := cursor.fetchmany(BATCH):
+            _compare(impact, scorer, sources, batch, first_changes)
+    functions = dict(Recommendation.objects.filter(pk__in=[c[0] for c in first_changes]).values_list("pk", "function"))
+    models = compiled.catalogue.models
 
     def name(code: str) -> str:
         return str(models.get(code, {}).get("name") or code) if code else ""
 
-    for i in np.flatnonzero(changed)[: EXAMPLES - len(impact.examples)].tolist():
-        function, verdict, top_model, _ = batch[i]
-        result = scored.outcome(i)
-        new_model = result.top_model or ""
-        impact.examples.append(
-            Change(function, verdict, result.verdict, top_model, new_model, name(top_model), name(new_model))
-        )
+    impact.examples = [
+        Change(functions.get(pk, ""), before, after, model_before, model_after, name(model_before), name(model_after))
+        for pk, before, after, model_before, model_after in first_changes
+    ]
+    impact.seconds = time.perf_counter() - started
+    return impact
+
+
+# Newest first, as the history lists them (the examples and a limited preview are the newest). Packed answers
+# where a recommendation has them; the snapshot's answers (a JSON key, decoded only then) where it has none.
+_ROWS = (
+    f"SELECT r.id, r.playbook_id, r.verdict, r.top_model, p.layout, p.data, "
+    f"CASE WHEN p.data IS NULL THEN r.snapshot -> 'stored_answers' END "
+    f"FROM {Recommendation._meta.db_table} r LEFT JOIN {PackedAnswers._meta.db_table} p "
+    f"ON p.recommendation_id = r.id ORDER BY r.created_at DESC, r.id DESC"
+)
+
+
+class _Sources:
+    """The layouts of the playbooks stored recommendations were scored on, each worked out once."""
+
+    def __init__(self) -> None:
+        self._layouts: dict[int, Layout] = {}
+
+    def layout(self, playbook_id: int) -> Layout:
+        if playbook_id not in self._layouts:
+            self._layouts[playbook_id] = layout(compiled_playbook(Playbook.objects.get(pk=playbook_id)))
+        return self._layouts[playbook_id]
+
+
+def _compare(
+    impact: Impact,
+    scorer: BatchScorer,
+    sources: _Sources,
+    batch: list[tuple[Any, ...]],
+    first_changes: list[tuple[int, str, str, str, str]],
+) -> None:
+    """Score ``batch`` (rows of ``_ROWS``) on the draft and count what would change; the first changes, in
+    the rows' order, are kept for the examples."""
+    n = len(batch)
+    verdict = np.empty(n, np.int8)
+    top = np.empty(n, np.int32)
+    packed: dict[tuple[int, str], list[int]] = {}
+    unpacked: list[int] = []
+    for i, (_, playbook_id, _, _, digest, data, _) in enumerate(batch):
+        if data is None:
+            unpacked.append(i)
+        else:
+            packed.setdefault((playbook_id, digest), []).append(i)
+    for (playbook_id, digest), at in packed.items():
+        found = sources.layout(playbook_id)
+        if found.digest != digest:  # packed by another layout of its playbook: read from the snapshot
+            unpacked += at
+            continue
+        records = np.frombuffer(b"".join(bytes(batch[i][5]) for i in at), found.dtype)
+        _place(scorer.score_encoded(scorer.encode_packed(found, records)), at, verdict, top)
+    if unpacked:
+        _place(scorer.score([_answers(batch[i]) for i in unpacked], clean=True), unpacked, verdict, top)
+    # Compared as indices: a stored verdict or model the draft does not know (or no model, None) gets an
+    # index no new result has, so it counts as changed, as comparing codes would.
+    verdicts = {v: i for i, v in enumerate(VERDICTS)}
+    at_model = {"": -1, **{code: i for i, code in enumerate(scorer.models)}}
+    verdict_changed = np.array([verdicts.get(row[2], -1) for row in batch]) != verdict
+    model_changed = np.array([at_model.get(row[3], -2) if isinstance(row[3], str) else -2 for row in batch]) != top
+    changed = verdict_changed | model_changed
+    impact.scored += n
+    impact.verdict_changes += int(verdict_changed.sum())
+    impact.model_changes += int(model_changed.sum())
+    impact.changed += int(changed.sum())
+    for i in np.flatnonzero(changed)[: EXAMPLES - len(first_changes)].tolist():
+        pk, _, verdict_before, model_before, *_ = batch[i]
+        model_after = scorer.models[int(top[i])] if top[i] >= 0 else ""
+        first_changes.append((pk, verdict_before, VERDICTS[int(verdict[i])], model_before, model_after))
+
+
+def _place(scored: BatchOutcomes, at: list[int], verdict: npt.NDArray[np.int8], top: npt.NDArray[np.int32]) -> None:
+    verdict[at] = scored.verdict
+    top[at] = scored.top_model
+
+
+def _answers(row: tuple[Any, ...]) -> Mapping[str, Any]:
+    stored = row[6]
+    if stored is None and row[5] is not None:  # packed by a layout no longer its playbook's
+        stored = Recommendation.objects.filter(pk=row[0]).values_list("snapshot__stored_answers", flat=True).first()
+    if isinstance(stored, str):
+        stored = json.loads(stored)
+    return stored if isinstance(stored, Mapping) else {}
+
+
+def pack_answers(*, recommendation: Recommendation, compiled: CompiledPlaybook, answers: Mapping[str, Any]) -> None:
+    """Store ``answers`` (the recommendation's, scored on ``compiled``) packed, when they pack exactly;
+    the preview reads the snapshot's answers of a recommendation without them. One INSERT."""
+    found = layout(compiled)
+    data = found.pack(answers)
+    if data is not None:
+        PackedAnswers.objects.create(recommendation=recommendation, layout=found.digest, data=data)
 
 
 # In the background: the preview reads every stored recommendation (seconds at scale), so the admin page

@@ -26,6 +26,7 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.impact import pack_answers
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import build_snapshot, read_snapshot
 from apps.recommendations.tasks import request_flips
@@ -100,6 +101,8 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
             user=user,
         )
         recommendation.save()
+        # Its answers packed for re-scoring many at once (the impact preview): one INSERT.
+        pack_answers(recommendation=recommendation, compiled=compiled, answers=stored)
         # What would flip it is worked out after the commit, in the background (or by the first view).
         transaction.on_commit(partial(request_flips, recommendation=recommendation))
         # Whether it needs approval is fixed as it is stored, in the same transaction (apps/signoff), so it is

@@ -25,6 +25,7 @@ from apps.accounts.models import Organisation
 CHILDREN = {
     "recommendations.Memo": "the decision memo's PDF of one recommendation, keyed by it",
     "recommendations.FlipRecord": "what would flip one recommendation, keyed by it",
+    "recommendations.PackedAnswers": "one recommendation's answers packed for re-scoring, keyed by it",
     "questionnaire.Answer": "one per (assessment, question), read and written only through its assessment",
     "vendors.ShortlistEntry": "a row of a shortlist, which carries the organisation",
     "vendors.DiligenceItem": "an item of a shortlist entry",

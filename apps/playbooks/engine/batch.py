@@ -361,6 +361,7 @@ def _dictionary(f: Field, stored: npt.NDArray[Any]) -> tuple[Ints, list[Any]]:
         return stored.astype(np.int32), list(f.options)
     if f.kind == YES_NO:
         return stored.astype(np.int32), [False, True]
+    values: list[Any]
     if f.kind == MULTI:
         absent = stored == 0
         masks, where = np.unique(stored, return_inverse=True)
