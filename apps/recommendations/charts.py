@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apps.common.formatting import CURRENCY_SYMBOLS
+from apps.common.formatting import short_money as money
 from apps.recommendations.snapshot.types import Cost, CostModel, Model
 
 CURRENCY_NAMES = {"USD": "US dollars", "GBP": "pounds sterling", "EUR": "euros"}
@@ -138,19 +138,6 @@ def signed(value: float) -> str:
     return "0" if value == 0 else ("+" if value > 0 else "−") + number
 
 
-def money(value: float, currency: str = "USD") -> str:
-    """Money short enough to sit beside a bar: $950, £84k, −€1.25m (a true minus sign)."""
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
-    sign, value = ("−" if value < 0 else ""), abs(value)
-    if value >= 1_000_000:
-        text = f"{value / 1_000_000:,.2f}m".replace(".00m", "m")
-    elif value >= 1_000:
-        text = f"{value / 1_000:,.0f}k"
-    else:
-        text = f"{value:,.0f}"
-    return f"{sign}{symbol}{text}" + ("" if symbol else f" {currency}")
-
-
 def score_chart(models: Sequence[Model]) -> Chart:
     """Model scores as bars from a zero line: positive to the right, negative to the left."""
     scores = [m.score for m in models]
@@ -231,7 +218,7 @@ def tornado_chart(model: CostModel, currency: str) -> Chart | None:
     ends = [v for s in model.tornado for v in (s.saving_at_low, s.saving_at_high)]
     low, high, ticks = _axis(min([0.0, likely, *ends]), max([0.0, likely, *ends]), fmt)
     scale = PLOT / (high - low)
-    labels = [s.label for s in model.tornado]
+    labels = [s.label + (" (your figure)" if s.supplied else "") for s in model.tornado]
     rows = [
         Row(
             lines=lines,

@@ -240,8 +240,10 @@ def test_a_uk_buyer_gets_pounds_and_uk_in_house_costs_from_uk_sources() -> None:
     us_fee = next(line for line in us.lines if line.label == "Provider fees").horizon[1]
     uk_fee = next(line for line in uk.lines if line.label == "Provider fees").horizon[1]
     assert uk_fee == pytest.approx(us_fee * 0.794)
+    # A function with only a US figure (a curator's new one) is never costed in dollars for a UK buyer.
+    functions = {"x": {"name": "No UK benchmark", "inhouse_us": [45, 82.5, 120]}}
     with pytest.raises(tco.TcoUnavailable, match="No GBP in-house cost"):
-        _case(market="uk", function_code="legal-review")
+        _case(market="uk", function_code="x", functions=functions)
 
 
 def test_the_buyers_own_figures_are_marked_as_theirs() -> None:

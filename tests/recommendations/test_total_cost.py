@@ -93,7 +93,7 @@ def test_a_uk_buyer_sees_pounds_and_uk_in_house_costs_from_uk_sources(
     assert us.currency == "USD" and us.inhouse_horizon != cost.inhouse_horizon
 
 
-def test_a_euro_buyer_without_a_euro_in_house_figure_is_told_so_never_shown_dollars(
+def test_a_euro_buyer_sees_euros_and_euro_area_in_house_costs_never_dollars(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     if "eu" not in reference.questions.get(role="home_market").options.values_list("code", flat=True):
@@ -101,8 +101,11 @@ def test_a_euro_buyer_without_a_euro_in_house_figure_is_told_so_never_shown_doll
     rec = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
     cost = rec.record.evaluation.cost
     assert cost.currency == "EUR" and "ECB" in next(f for f in cost.figures if f.key == "fx").source
+    # Every function has a euro in-house figure: actuarial pay is derived in the open from Eurostat's, weak.
     actuarial = answered(reference, organisation, buyer, "US health insurer", home_market="eu").record.evaluation
-    assert not actuarial.cost.available and "No EUR in-house cost is sourced" in actuarial.cost.reason
+    salary = next(f for f in actuarial.cost.figures if f.key == "inhouse.salary")
+    assert actuarial.cost.currency == "EUR" and salary.source.startswith("Eurostat") and salary.weak
+    assert "BLS" not in salary.source.split(":")[0]
 
 
 def test_the_json_export_and_the_recommend_command_carry_the_documented_cost_fields(

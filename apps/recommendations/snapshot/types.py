@@ -208,6 +208,7 @@ class CostLine:
     kind: str  # one_time or recurring
     horizon: Triple
     formula: str = ""
+    supplied: bool = False  # the buyer's own figure at work (their loaded cost, their quote)
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ class CostSwing:
     label: str
     saving_at_low: float
     saving_at_high: float
+    supplied: bool = False  # the input swung is the buyer's own figure
 
     @property
     def width(self) -> float:

@@ -249,5 +249,6 @@ def _model_figures(
         kind=kind,
         commitment_hours=float(model.get("commitment_hours") or 2000),
         transfer_month=int(transfer) if transfer else None,
+        quoted=quote is not None,
     )
     return spec, ""

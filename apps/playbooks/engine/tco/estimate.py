@@ -144,6 +144,36 @@ def _skip_reason(why: str, deliverables_asked: bool) -> str:
     return "it is priced per deliverable, and this work is not bought by the deliverable"
 
 
+# Which models a buyer's quote prices, by the catalogue's pricing basis: a quoted hourly rate is the price of a
+# dedicated person-hour (a dedicated team, staff augmentation, BOT's operate phase); a pool's or a managed
+# service's price carries its own premium, so a dedicated quote never stands in for it. A quoted price per
+# deliverable prices a project.
+QUOTED_RATE_BASES = ("monthly_team", "setup_plus_hourly")
+QUOTED_PRICE_BASES = ("per_deliverable",)
+
+
+def buyer_quotes(
+    catalogue_models: Mapping[str, Mapping[str, Any]],
+    model_codes: Sequence[str],
+    *,
+    quoted_rate: float | None,
+    quoted_price: float | None,
+) -> dict[str, Triple]:
+    """The buyer's quotes per model code, each a single figure (low = likely = high: the price they were
+    given). A missing or non-positive answer quotes nothing."""
+    quotes: dict[str, Triple] = {}
+    for code in model_codes:
+        basis = catalogue_models.get(code, {}).get("pricing_basis")
+        value = quoted_rate if basis in QUOTED_RATE_BASES else quoted_price if basis in QUOTED_PRICE_BASES else None
+        if value is not None and float(value) > 0:
+            quotes[code] = (float(value), float(value), float(value))
+    return quotes
+
+
+def _own_cost(value: float | None) -> Triple | None:
+    return (float(value), float(value), float(value)) if value is not None and float(value) > 0 else None
+
+
 def total_cost(
     *,
     catalogue_models: Mapping[str, Mapping[str, Any]],
@@ -162,12 +192,25 @@ def total_cost(
     own_inhouse_cost: Triple | None = None,
     quotes: Mapping[str, Triple] | None = None,
     displaced: float | None = None,
+    own_cost: float | None = None,
+    quoted_rate: float | None = None,
+    quoted_price: float | None = None,
 ) -> CostEstimate:
     """The TCO of ``model_codes`` against in-house; unavailable, with the reason, when it cannot be costed.
 
     ``home_market`` unanswered means the US (the in-house inputs say so); the location is where the work is
-    delivered from (its cost index, wage inflation and attrition), None for the benchmark (India)."""
+    delivered from (its cost index, wage inflation and attrition), None for the benchmark (India).
+
+    The buyer's own figures, from the answers: ``own_cost`` (their loaded cost of one in-house person a year,
+    in the home currency) replaces the in-house benchmark; ``quoted_rate`` (US dollars an hour) and
+    ``quoted_price`` (US dollars a deliverable) replace the provider's rate of the models they price (see
+    ``buyer_quotes``); ``displaced`` people are paid severance. Each is marked as the buyer's."""
     market = home_market or "us"
+    own_inhouse_cost = own_inhouse_cost or _own_cost(own_cost)
+    quotes = {
+        **buyer_quotes(catalogue_models, model_codes, quoted_rate=quoted_rate, quoted_price=quoted_price),
+        **(quotes or {}),
+    }
     years = float(horizon_years) if horizon_years else DEFAULT_HORIZON
     try:
         case = build_case(
@@ -202,6 +245,7 @@ def total_cost(
         ),
         Input("Home market", f"{market.upper()} ({case.currency})", "your answer" if home_market else "default"),
         Input("Delivered from", where, "the first location meeting every requirement"),
+        *([Input("Your staff displaced", number(case.displaced), "your answer")] if case.displaced else []),
     )
     return CostEstimate(
         available=True,

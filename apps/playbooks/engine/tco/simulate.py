@@ -56,7 +56,7 @@ def seed_for(case: Case) -> int:
         "case": [case.market, case.years, case.people, case.annual_hours, case.deliverables, case.displaced],
         "all_in": case.inhouse_all_in,
         "figures": {k: [f.low, f.likely, f.high] for k, f in sorted(case.figures.items())},
-        "models": [[m.code, m.kind, m.commitment_hours, m.transfer_month] for m in case.models],
+        "models": [[m.code, m.kind, m.commitment_hours, m.transfer_month, m.quoted] for m in case.models],
     }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).digest()
     return int.from_bytes(digest[:8], "big")
@@ -66,6 +66,8 @@ def seed_for(case: Case) -> int:
 # profile (scenarios × months). Profiles are built and summed once per run, so ten thousand draws cost
 # a handful of whole-horizon array operations, and the same terms give the monthly view for break-even.
 Term = tuple[np.ndarray, str]
+OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
+LOADED_COST = "Loaded cost (benchmark)"  # a benchmark that is already a full cost (an onshore hourly rate)
 
 
 class _Profiles:
@@ -133,7 +135,9 @@ class _Profiles:
 def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
     base = case.people * v["inhouse.salary"] / 12
     if case.inhouse_all_in:
-        return {"Your loaded cost": [(base, "home")]}
+        # An all-in figure is the buyer's own, or a benchmark that is already a full hourly cost: only the
+        # first is called theirs.
+        return {OWN_COST if case.figures["inhouse.salary"].supplied else LOADED_COST: [(base, "home")]}
     return {
         "Salaries": [(base, "home")],
         "On-costs (employer taxes, benefits)": [(base * v["inhouse.oncost"], "home")],
@@ -148,12 +152,12 @@ def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
     p = f"{m.code}."
     if m.kind == "project":
         return project_annual_fee(v[p + "price"], deliverables=case.deliverables) / 12 * v["fx"]
+    # A quote is that provider's own price: the benchmark's location index and premiums are already in it.
+    index = 1.0 if m.quoted else v["location.index"]
     if m.kind in ("pool", "managed"):
-        premium = v["shared_pool_premium" if m.kind == "pool" else "managed_services_premium"]
-        return case.annual_hours / 12 * v[p + "rate"] * (1 + premium) * v["location.index"] * v["fx"]
-    yearly = dedicated_annual_fee(
-        v[p + "rate"], people=case.people, commitment_hours=m.commitment_hours, index=v["location.index"]
-    )
+        premium = 0.0 if m.quoted else v["shared_pool_premium" if m.kind == "pool" else "managed_services_premium"]
+        return case.annual_hours / 12 * v[p + "rate"] * (1 + premium) * index * v["fx"]
+    yearly = dedicated_annual_fee(v[p + "rate"], people=case.people, commitment_hours=m.commitment_hours, index=index)
     return yearly / 12 * v["fx"]
 
 
@@ -308,7 +312,13 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
                 probability_saving=summaries[m.code],
                 break_even_month=int(reached[0]) + 1 if reached.size else None,
                 lines=tuple(
-                    Line(k, "one_time" if k in ONE_TIME else "recurring", spread((m.code, k), float(x[0])), FORMULAS[k])
+                    Line(
+                        k,
+                        "one_time" if k in ONE_TIME else "recurring",
+                        spread((m.code, k), float(x[0])),
+                        QUOTED_FEES if k == "Provider fees" and m.quoted else FORMULAS[k],
+                        supplied=k == "Provider fees" and m.quoted,
+                    )
                     for k, x in pt_lines.items()
                 ),
                 tornado=_tornado(case, varying, pt_savings),
@@ -322,7 +332,8 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
         seed=seed,
         inhouse=Tco((0.0, 0.0, 0.0), _per_year(ih_horizon, case.years), ih_horizon),
         inhouse_lines=tuple(
-            Line(k, "recurring", spread(("inhouse", k), float(x[0])), FORMULAS[k]) for k, x in ih_pt_lines.items()
+            Line(k, "recurring", spread(("inhouse", k), float(x[0])), FORMULAS[k], supplied=k == OWN_COST)
+            for k, x in ih_pt_lines.items()
         ),
         models=tuple(models),
         inputs=tuple(sorted(case.figures.items())),
@@ -336,7 +347,12 @@ def _per_year(t: Triple, years: int) -> Triple:
 
 def _tornado(case: Case, varying: Sequence[str], savings: np.ndarray) -> tuple[Swing, ...]:
     swings = [
-        Swing(case.figures[k].label, float(savings[1 + 2 * i]), float(savings[2 + 2 * i]))
+        Swing(
+            case.figures[k].label,
+            float(savings[1 + 2 * i]),
+            float(savings[2 + 2 * i]),
+            supplied=case.figures[k].supplied,
+        )
         for i, k in enumerate(varying)
     ]
     return tuple(sorted((s for s in swings if s.width > 0), key=lambda s: (-s.width, s.label)))
@@ -349,6 +365,7 @@ FORMULAS = {
     "Management": "salaries × management share",
     "Recruiting to replace leavers": "salaries × attrition rate × recruiting cost share",
     "Your loaded cost": "people × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
+    "Loaded cost (benchmark)": "people × the benchmark's loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
     "Provider fees": "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee ="
     " people × committed hours × rate × location index ÷ 12 (pool, managed: annual hours × rate × (1 + premium)"
     " × location index ÷ 12; project: deliverables × price ÷ 12) × exchange rate",
@@ -365,3 +382,8 @@ FORMULAS = {
     "Severance": "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
+QUOTED_FEES = (
+    "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee = people ×"
+    " committed hours × your quoted rate ÷ 12 (project: deliverables × your quoted price ÷ 12) × exchange rate;"
+    " a quote is the provider's own price, so no location index or premium is applied to it"
+)

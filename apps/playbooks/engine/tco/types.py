@@ -48,6 +48,9 @@ class ModelSpec:
     kind: str  # team, pool, project, managed, bot
     commitment_hours: float = 2000.0
     transfer_month: int | None = None
+    # The rate is the buyer's quote: that provider's own price for this work, so neither the location's
+    # cost index nor a pool or managed-services premium is applied to it again.
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Line:
     kind: str  # one_time or recurring
     horizon: Triple  # P10, likely, P90 over the horizon
     formula: str
+    supplied: bool = False  # the line is the buyer's own figure at work (their loaded cost, their quote)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class Swing:
     label: str
     saving_at_low: float
     saving_at_high: float
+    supplied: bool = False  # the input swung is the buyer's own figure (a range they entered)
 
     @property
     def width(self) -> float:

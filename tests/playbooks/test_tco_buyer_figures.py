@@ -1,0 +1,149 @@
+"""The buyer's own figures in the total cost of ownership (their in-house cost, a provider's quote, the
+staff displaced), and in-house pay for every knowledge function in the US, the UK and the euro area, each
+figure with its one official series (or, where the cell could not be read, derived in the open and weak).
+Through the pure engine (no database); tests/recommendations/test_buyer_cost_figures.py goes end to end."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from apps.common.sources import host_of
+from apps.playbooks.engine import tco
+from apps.playbooks.engine.tco.estimate import buyer_quotes
+from tests.playbooks.test_tco import CATALOGUE, _case, _model
+
+ASSUMPTIONS: dict[str, Any] = CATALOGUE["assumptions"]
+GROUPS: dict[str, Any] = ASSUMPTIONS["inhouse_salary"]
+ENDS = ("low", "likely", "high")
+# The official hosts for pay statistics (../shared/reference/primary-sources.md), and the NHS pay scale,
+# which sets the pay of most UK clinical coders.
+HOSTS = {"us": ("bls.gov",), "uk": ("ons.gov.uk", "nhsemployers.org"), "eu": ("ec.europa.eu",)}
+OCCUPATION = re.compile(r"\b(SOC( 2020)? \d{2}-?\d{2,4}|ISCO-08 \d{3,4})\b")
+YEAR = re.compile(r"\b20\d\d\b")
+
+
+def _collapsed(case: tco.Case) -> tco.Case:
+    """Every figure at its likely value, keeping whose figure it is."""
+    return replace(case, figures={k: replace(f, low=f.likely, high=f.likely) for k, f in case.figures.items()})
+
+
+def _line(lines: tuple[tco.Line, ...], label: str) -> tco.Line:
+    return next(line for line in lines if line.label == label)
+
+
+@pytest.mark.parametrize("function", sorted(CATALOGUE["functions"]))
+@pytest.mark.parametrize("market", ["us", "uk", "eu"])
+def test_every_function_has_in_house_pay_in_every_market_with_one_official_series(function: str, market: str) -> None:
+    (group,) = [g for g in GROUPS.values() if function in g["functions"]]
+    figure = group[market]
+    assert figure["low"] <= figure["likely"] <= figure["high"]
+    assert figure["unit"].startswith(tco.CURRENCIES[market])
+    source = figure["source"]
+    assert host_of(source["url"]) in HOSTS[market], source["url"]
+    assert OCCUPATION.search(source["pinpoint"]), f"{function} ({market}): no occupation code in the pinpoint"
+    assert YEAR.search(source["pinpoint"]), f"{function} ({market}): no release in the pinpoint"
+    if "derived" in figure or "not read" in source["pinpoint"].lower():
+        assert figure["confidence"] == "weak" and figure["note"], "a figure not read from its table is weak, with why"
+
+
+def test_a_derived_figure_is_the_anchor_times_the_stated_us_ratio_at_each_percentile() -> None:
+    """Where the UK or euro-area cell could not be read, the figure is the finance analysts' figure in that
+    market × the ratio of the occupation's US pay to financial analysts' (BLS OEWS, same percentile),
+    rounded to 500: the pinpoint states the ratios, and they recompute."""
+    derived = 0
+    for group in GROUPS.values():
+        for market in ("uk", "eu"):
+            figure = group[market]
+            if "derived" not in figure:
+                continue
+            anchor = GROUPS[figure["derived"]["from"]]
+            ratios = [group["us"][end] / anchor["us"][end] for end in ENDS]
+            expected = [round(anchor[market][end] * r / 500) * 500 for end, r in zip(ENDS, ratios, strict=True)]
+            assert [figure[end] for end in ENDS] == expected
+            assert " / ".join(f"{r:.2f}" for r in ratios) in figure["source"]["pinpoint"]
+            derived += 1
+    assert derived >= 10
+
+
+@pytest.mark.parametrize("market", ["uk", "eu"])
+def test_a_uk_or_euro_buyer_is_costed_for_every_function_in_their_currency_never_from_us_pay(market: str) -> None:
+    for function in CATALOGUE["functions"]:
+        case = _case(market=market, function_code=function)
+        salary = case.figures["inhouse.salary"]
+        assert "BLS" not in salary.source.split(":")[0], function
+        assert not case.inhouse_all_in and "inhouse.oncost" in case.figures
+        assert tco.simulate(case).currency == tco.CURRENCIES[market]
+
+
+def test_the_buyers_in_house_cost_replaces_the_benchmark_and_its_line_is_marked_theirs() -> None:
+    own = _collapsed(_case(function_code="legal-review", people=3, own_inhouse_cost=(90_000, 90_000, 90_000)))
+    result = tco.simulate(own)
+    (line,) = result.inhouse_lines
+    assert line.label == "Your loaded cost" and line.supplied
+    # Three people at the buyer's cost for three years, with the home wage growth (3.5% likely) a year.
+    growth = own.figures["inhouse.wage_growth"].likely
+    assert line.horizon[1] == pytest.approx(3 * 90_000 * sum((1 + growth) ** y for y in range(3)))
+    assert "inhouse.oncost" not in own.figures  # the benchmark's salary and its on-costs are gone
+
+
+def test_a_benchmark_that_is_already_a_full_cost_is_never_called_the_buyers() -> None:
+    functions = {"x": {"name": "US figure only", "inhouse_us": [45, 82.5, 120]}}
+    result = tco.simulate(_case(function_code="x", functions=functions))
+    (line,) = result.inhouse_lines
+    assert line.label == "Loaded cost (benchmark)" and not line.supplied
+
+
+def test_a_quote_replaces_the_provider_rate_as_the_providers_own_price() -> None:
+    # Delivered from the Philippines (cost index 1.16): a benchmark rate is scaled by the index, a quote is not.
+    quoted = _collapsed(_case(location_code="philippines", people=2, quotes={"captive-team": (20.0, 20.0, 20.0)}))
+    result = tco.simulate(quoted)
+    team = _model(result, "captive-team")
+    fees = _line(team.lines, "Provider fees")
+    assert fees.supplied and "your quoted rate" in fees.formula
+    inflation = quoted.figures["location.inflation"].likely
+    assert fees.horizon[1] == pytest.approx(2 * 2000 * 20 * sum((1 + inflation) ** y for y in range(3)))
+    benchmark = _line(_model(result, "staff-augmentation").lines, "Provider fees")
+    assert not benchmark.supplied
+    rate = quoted.figures["staff-augmentation.rate"].likely
+    hours = next(m.commitment_hours for m in quoted.models if m.code == "staff-augmentation")
+    assert benchmark.horizon[1] == pytest.approx(2 * hours * rate * 1.16 * sum((1 + inflation) ** y for y in range(3)))
+
+
+def test_a_quoted_pool_rate_carries_no_premium_on_top() -> None:
+    case = _collapsed(_case(people=2, quotes={"shared-pool": (30.0, 30.0, 30.0)}))
+    fees = _line(_model(tco.simulate(case), "shared-pool").lines, "Provider fees")
+    inflation = case.figures["location.inflation"].likely
+    assert fees.horizon[1] == pytest.approx(4000 * 30 * sum((1 + inflation) ** y for y in range(3)))
+
+
+def test_an_hourly_quote_prices_the_dedicated_models_and_a_deliverable_quote_the_project() -> None:
+    codes = ["captive-team", "staff-augmentation", "bot", "shared-pool", "managed-services", "project"]
+    quotes = buyer_quotes(CATALOGUE["catalogue_models"], codes, quoted_rate=22, quoted_price=9_000)
+    assert quotes == {
+        "captive-team": (22.0, 22.0, 22.0),
+        "staff-augmentation": (22.0, 22.0, 22.0),
+        "bot": (22.0, 22.0, 22.0),
+        "project": (9_000.0, 9_000.0, 9_000.0),
+    }
+    assert buyer_quotes(CATALOGUE["catalogue_models"], codes, quoted_rate=0, quoted_price=None) == {}
+
+
+def test_a_range_the_buyer_entered_swings_in_the_tornado_marked_as_theirs() -> None:
+    model = _model(tco.simulate(_case(own_inhouse_cost=(80_000, 95_000, 120_000))), "captive-team")
+    mine = [s for s in model.tornado if s.supplied]
+    assert [s.label for s in mine] == ["Your in-house loaded cost per FTE-year"]
+    assert not any(s.supplied for s in model.tornado if s not in mine)
+
+
+def test_displaced_staff_are_a_one_time_severance_line_at_the_home_markets_months() -> None:
+    case = _collapsed(_case(market="uk", function_code="actuarial", displaced=2))
+    team = _model(tco.simulate(case), "captive-team")
+    severance = _line(team.lines, "Severance")
+    assert severance.kind == "one_time"
+    salary, months = case.figures["inhouse.salary"].likely, case.figures["inhouse.severance_months"].likely
+    assert severance.horizon[1] == pytest.approx(2 * salary / 12 * months)
+    assert "Severance" not in {line.label for line in _model(tco.simulate(_case()), "captive-team").lines}
