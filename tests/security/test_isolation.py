@@ -96,6 +96,11 @@ ISOLATION: dict[str, Case] = {
     "signoff:decide": Case(lambda w: [[w.recommendation.pk]], ("GET", "POST"), {"outcome": "rejected", "reason": "x"}),
     "signoff:approver": Case(lambda w: [[w.editor_membership.pk]], ("POST",), {"can_approve": "yes"}),
     "api_keys:revoke": Case(lambda w: [[w.api_key.pk]], ("POST",)),
+    "teamwork:contributors": Case(lambda w: [[w.draft.pk]], ("GET", "POST"), {"section-data": "role-legal"}),
+    "teamwork:opinion": Case(lambda w: [[w.draft.pk, "work"]], ("GET", "POST"), {"judgement": "no"}),
+    "teamwork:settle": Case(
+        lambda w: [[w.draft.pk, "judgement"]], ("POST",), {"choice": "second", "reason": "Taken over from outside"}
+    ),
     "recommendations:export_download": Case(lambda w: [[w.export_file.pk]], ("GET",)),
     "api_keys:webhook": Case(lambda w: [[w.webhook.pk]], ("GET",)),
     "api_keys:webhook_remove": Case(lambda w: [[w.webhook.pk]], ("POST",)),
@@ -104,11 +109,6 @@ ISOLATION: dict[str, Case] = {
 # Views that take ids in the query string, which the URL walk cannot see: name -> the ids to ask for.
 QUERY_ISOLATION: dict[str, Callable[[World], dict[str, list[int]]]] = {
     "recommendations:compare": lambda w: {"ids": [w.recommendation.pk, w.second_recommendation.pk]},
-    "teamwork:contributors": Case(lambda w: [[w.draft.pk]], ("GET", "POST"), {"section-data": "role-legal"}),
-    "teamwork:opinion": Case(lambda w: [[w.draft.pk, "work"]], ("GET", "POST"), {"judgement": "no"}),
-    "teamwork:settle": Case(
-        lambda w: [[w.draft.pk, "judgement"]], ("POST",), {"choice": "second", "reason": "Taken over from outside"}
-    ),
 }
 
 EXEMPT = {

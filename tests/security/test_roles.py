@@ -205,24 +205,6 @@ MATRIX = [
 ]
 
 
-# The JSON API answers API keys only: a signed-in session opens nothing (so no page can be made to call it
-# with a member's cookies); scopes and isolation by key are in test_api_access.py.
-NO_KEY = (401, 401, 401, 401, 401)
-MATRIX += [
-    Row("api:openapi-json", "GET", ALL_200),
-    Row("api:openapi-view", "GET", ALL_200),
-    Row("api:api-root", "GET", (404, 404, 404, 404, 404)),
-    Row("api:playbook_schema", "GET", NO_KEY),
-    Row("api:assessment_list", "GET", NO_KEY),
-    Row("api:assessment_create", "POST", NO_KEY, data=lambda w: {"title": "New", "function": "legal"}),
-    Row("api:assessment_get", "GET", NO_KEY, args=_draft),
-    Row("api:answers_set", "PUT", NO_KEY, args=_draft),
-    Row("api:answer_set", "PUT", NO_KEY, args=lambda w: [w.draft.pk, "judgement"]),
-    Row("api:assessment_submit", "POST", NO_KEY, args=lambda w: [w.complete.pk]),
-    Row("api:recommendation_list", "GET", NO_KEY),
-    Row("api:recommendation_get", "GET", NO_KEY, args=_rec),
-    Row("api:recommendation_obligations_csv", "GET", NO_KEY, args=_rec),
-    Row("api:recommendation_vendors", "GET", NO_KEY, args=_rec),
 # Contributors and second opinions (apps/teamwork): the draft was started by the owner, and its second
 # opinion on "work" was asked of the owner, so only the owner answers or settles it.
 MATRIX += [
@@ -248,6 +230,24 @@ MATRIX += [
 ]
 
 
+# The JSON API answers API keys only: a signed-in session opens nothing (so no page can be made to call it
+# with a member's cookies); scopes and isolation by key are in test_api_access.py.
+NO_KEY = (401, 401, 401, 401, 401)
+MATRIX += [
+    Row("api:openapi-json", "GET", ALL_200),
+    Row("api:openapi-view", "GET", ALL_200),
+    Row("api:api-root", "GET", (404, 404, 404, 404, 404)),
+    Row("api:playbook_schema", "GET", NO_KEY),
+    Row("api:assessment_list", "GET", NO_KEY),
+    Row("api:assessment_create", "POST", NO_KEY, data=lambda w: {"title": "New", "function": "legal"}),
+    Row("api:assessment_get", "GET", NO_KEY, args=_draft),
+    Row("api:answers_set", "PUT", NO_KEY, args=_draft),
+    Row("api:answer_set", "PUT", NO_KEY, args=lambda w: [w.draft.pk, "judgement"]),
+    Row("api:assessment_submit", "POST", NO_KEY, args=lambda w: [w.complete.pk]),
+    Row("api:recommendation_list", "GET", NO_KEY),
+    Row("api:recommendation_get", "GET", NO_KEY, args=_rec),
+    Row("api:recommendation_obligations_csv", "GET", NO_KEY, args=_rec),
+    Row("api:recommendation_vendors", "GET", NO_KEY, args=_rec),
     # Owners manage their organisation's keys (the outsider is an owner too, of its own organisation).
     Row("api_keys:list", "GET", (200, 403, 403, 200, 302)),
     Row(
