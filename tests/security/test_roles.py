@@ -91,6 +91,15 @@ MATRIX = [
     Row("accounts:remove_member", "POST", OWNER, args=lambda w: [w.viewer_membership.pk]),
     Row("accounts:cancel_invitation", "POST", OWNER, args=lambda w: [w.invitations.from_organisation.pk]),
     Row("accounts:invitations", "GET", SIGNED_IN),
+    # Single sign-on is off in tests unless a test turns it on (tests/accounts/test_sso.py): its pages are 404.
+    Row("accounts:sso_start", "GET", (404, 404, 404, 404, 404)),
+    Row("accounts:sso_callback", "GET", (404, 404, 404, 404, 404)),
+    Row("accounts:sso_refused", "GET", (404, 404, 404, 404, 404)),
+    # Owners manage their domains; the outsider (an owner elsewhere) may only register its own email's domain.
+    Row("accounts:sso_domains", "GET", (200, 403, 403, 200, 302)),
+    Row("accounts:sso_domains", "POST", (302, 403, 403, 400, 302), data=lambda w: {"domain": "acme.test"}),
+    # The role gate before the lookup (removing a real one, and the outsider's 404: tests/accounts/test_sso.py).
+    Row("accounts:remove_sso_domain", "POST", (404, 403, 403, 404, 302), args=lambda w: [2**31 - 7]),
     # Only the invited person (here the owner) answers an invitation; everyone else gets a 404.
     Row("accounts:accept_invitation", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.invitations.to_owner.pk]),
     Row("accounts:decline_invitation", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.invitations.to_owner.pk]),
