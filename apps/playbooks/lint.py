@@ -15,7 +15,16 @@ from typing import Any
 from apps.playbooks.engine import schema
 from apps.playbooks.engine.conditions import CHOICE_OPS, condition_problem
 from apps.playbooks.engine.conditions import RANGE_OPS as NUMERIC_OPS
-from apps.playbooks.engine.types import KINDS, MULTI, NUMERIC_KINDS, ROLES, SINGLE, TEXT_EFFECTS, YES_NO
+from apps.playbooks.engine.types import (
+    BUYER_FIGURE_ROLES,
+    KINDS,
+    MULTI,
+    NUMERIC_KINDS,
+    ROLES,
+    SINGLE,
+    TEXT_EFFECTS,
+    YES_NO,
+)
 
 # Admin's condition form reports the same words as lint and the compiler: it imports this from here.
 __all__ = ["ERROR", "WARNING", "Finding", "condition_problem", "lint"]
@@ -135,6 +144,7 @@ class _Linter:
             self.section(section, seen_sections)
         self.roles()
         self.consumer_roles()
+        self.buyer_figure_roles()
         seen_rules: set[str] = set()
         for rule in self.d.get("rules", []):
             self.rule(rule, seen_rules)
@@ -212,6 +222,23 @@ class _Linter:
         for role, feature in CONSUMER_ROLES.items():
             if role not in roles:
                 self.add(WARNING, "playbook", "", f"no question has the {role!r} role: {feature}")
+
+    def buyer_figure_roles(self) -> None:
+        """The buyer's own figures (their in-house cost, a quote, the staff displaced) are numbers the cost
+        reads as they are: a choice question cannot give one, and most buyers have none, so asking for one
+        as required would stop them at a figure they do not have."""
+        for q in self.questions.values():
+            if q.role not in BUYER_FIGURE_ROLES:
+                continue
+            if q.kind not in NUMERIC_KINDS:
+                self.add(ERROR, "question", q.code, f"the {q.role!r} role needs a number question, not {q.kind!r}")
+            if q.required:
+                self.add(
+                    WARNING,
+                    "question",
+                    q.code,
+                    f"the {q.role!r} role is the buyer's own figure: make it optional, most buyers have none",
+                )
 
     def rule(self, rule: Mapping[str, Any], seen: set[str]) -> None:
         code = str(rule.get("code", ""))

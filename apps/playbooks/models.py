@@ -147,6 +147,13 @@ class Question(models.Model):
         PREFERRED_REGION = "preferred_region", "Preferred delivery region (location codes or region names)"
         OVERNIGHT_TURNAROUND = "overnight_turnaround", "Work turned around overnight is wanted (yes/no)"
         COST_PRIORITY = "cost_priority", "Cost priority (option 'lowest' makes the lowest cost a preference)"
+        OWN_INHOUSE_COST = (
+            "own_inhouse_cost",
+            "The buyer's loaded cost of one in-house person a year, in the home market's currency (a number)",
+        )
+        QUOTED_RATE = "quoted_rate", "A provider's quoted hourly rate for a dedicated person, in US dollars"
+        QUOTED_PRICE = "quoted_price", "A provider's quoted price per deliverable, in US dollars"
+        DISPLACED_STAFF = "displaced_staff", "In-house staff who would leave and be paid severance (a number)"
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

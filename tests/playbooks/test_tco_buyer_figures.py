@@ -5,8 +5,10 @@ Through the pure engine (no database); tests/recommendations/test_buyer_cost_fig
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,12 @@ import pytest
 from apps.common.sources import host_of
 from apps.playbooks.engine import tco
 from apps.playbooks.engine.tco.estimate import buyer_quotes
+from apps.playbooks.engine.types import BUYER_FIGURE_ROLES
+from apps.playbooks.lint import lint
+from tests.playbooks.test_lint import findings, has, q
 from tests.playbooks.test_tco import CATALOGUE, _case, _model
+
+PLAYBOOK = Path(__file__).resolve().parents[2] / "apps" / "playbooks" / "reference" / "playbook.json"
 
 ASSUMPTIONS: dict[str, Any] = CATALOGUE["assumptions"]
 GROUPS: dict[str, Any] = ASSUMPTIONS["inhouse_salary"]
@@ -147,3 +154,29 @@ def test_displaced_staff_are_a_one_time_severance_line_at_the_home_markets_month
     salary, months = case.figures["inhouse.salary"].likely, case.figures["inhouse.severance_months"].likely
     assert severance.horizon[1] == pytest.approx(2 * salary / 12 * months)
     assert "Severance" not in {line.label for line in _model(tco.simulate(_case()), "captive-team").lines}
+
+
+# Lint: the buyer's figures are optional numbers
+
+
+@pytest.mark.parametrize("role", ["own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff"])
+def test_lint_refuses_a_buyer_figure_role_on_a_choice_question_and_warns_when_it_is_required(role: str) -> None:
+    choice = findings(lambda d: q(d).append({"code": "x", "kind": "single", "role": role, "options": [{"code": "a"}]}))
+    assert has(choice, "error", "x", f"the {role!r} role needs a number question"), choice
+    required = findings(lambda d: q(d).append({"code": "x", "kind": "money", "role": role, "required": True}))
+    assert has(required, "warning", "x", "make it optional"), required
+    assert findings(lambda d: q(d).append({"code": "x", "kind": "money", "role": role, "required": False})) == []
+
+
+def test_the_reference_playbook_asks_for_each_buyer_figure_optionally_behind_one_question() -> None:
+    reference = json.loads(PLAYBOOK.read_text())
+    questions = {q["code"]: q for s in reference["sections"] for q in s["questions"]}
+    by_role = {q["role"]: q for q in questions.values() if q["role"]}
+    for role in ("own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff"):
+        asked = by_role[role]
+        assert not asked["required"] and asked["kind"] in ("integer", "money") and asked["visible_when"] == "all"
+        assert {"question": "own_figures", "op": "equals", "value": True} in asked["conditions"]
+    assert not questions["own_figures"]["required"]
+    definition = {**reference, "catalogue": {"models": {}, "regimes": {}, "locations": {}}}
+    codes = {"own_figures", *(by_role[r]["code"] for r in BUYER_FIGURE_ROLES)}
+    assert [f for f in lint(definition) if f.code in codes] == []

@@ -444,4 +444,8 @@ def _cost(
         horizon_years=role("horizon"),
         home_market=role("home_market"),
         location_code=delivered_from or None,
+        own_cost=role("own_inhouse_cost"),
+        quoted_rate=role("quoted_rate"),
+        quoted_price=role("quoted_price"),
+        displaced=role("displaced_staff"),
     )

@@ -1,0 +1,109 @@
+"""The buyer's own cost figures on the reference playbook, end to end: asked only when the buyer says they
+have some, each replacing the benchmark it stands for, and marked "your figure" on the result page (the
+inputs, the lines and the tornado); severance for displaced staff as a one-time line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer
+from tests.factories import AssessmentFactory
+from tests.recommendations.test_total_cost import answered, cost_section
+
+pytestmark = pytest.mark.django_db
+UK = "UK wealth manager"
+BADGE = '<span class="badge badge--ok">Your figure</span>'
+
+
+def page_of(client: Client, pk: int) -> str:
+    return cost_section(client.get(reverse("recommendations:detail", args=[pk])).content.decode())
+
+
+def test_the_buyers_in_house_cost_replaces_the_benchmark_and_is_marked_theirs(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    benchmark = answered(reference, organisation, buyer, UK).record.evaluation.cost
+    rec = answered(reference, organisation, buyer, UK, own_figures=True, own_inhouse_cost=61_000)
+    cost = rec.record.evaluation.cost
+    assert cost.currency == "GBP"
+    salary = next(f for f in cost.figures if f.key == "inhouse.salary")
+    assert salary.supplied and salary.source == "your figure"
+    assert (salary.low, salary.likely, salary.high) == (61_000, 61_000, 61_000)
+    assert "inhouse.oncost" not in {f.key for f in cost.figures}  # the benchmark's on-costs are gone with it
+    (line,) = cost.inhouse_lines
+    assert line.label == "Your loaded cost" and line.supplied
+    assert cost.inhouse_horizon != benchmark.inhouse_horizon
+    section = page_of(buyer_client, rec.pk)
+    assert re.search(rf"<th scope=\"row\">Your loaded cost {BADGE}</th>", section)
+    assert re.search(rf"Your in-house loaded cost per FTE-year {BADGE}", section)
+    assert "Your in-house loaded cost per FTE-year is your figure, taken as given, so it does not swing." in section
+    # The tornado no longer swings the benchmark salary it replaced.
+    assert all(s.label != "In-house salary per FTE-year" for m in cost.models for s in m.tornado)
+
+
+def test_a_quote_replaces_the_provider_rate_of_the_models_it_prices_and_is_marked_theirs(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = answered(reference, organisation, buyer, UK, own_figures=True, quoted_rate=21.5)
+    cost = rec.record.evaluation.cost
+    bases = {m.model: m.basis for m in cost.models}
+    quoted = [m for m in cost.models if m.basis in ("monthly_team", "setup_plus_hourly")]
+    assert quoted, bases
+    figures = {f.key: f for f in cost.figures}
+    for m in cost.models:
+        rate = figures.get(f"{m.model}.rate")
+        fees = next(line for line in m.lines if line.label == "Provider fees")
+        if m in quoted:
+            assert rate is not None and rate.supplied and rate.likely == 21.5 and rate.source == "your quote"
+            assert fees.supplied and "your quoted rate" in fees.formula
+        else:
+            assert not fees.supplied and (rate is None or not rate.supplied)
+    section = page_of(buyer_client, rec.pk)
+    assert re.search(rf"<th scope=\"row\">Provider fees {BADGE}</th>", section)
+
+
+def test_displaced_staff_appear_as_a_one_time_severance_line(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = answered(reference, organisation, buyer, UK, own_figures=True, displaced_staff=3)
+    cost = rec.record.evaluation.cost
+    for m in cost.models:
+        (severance,) = [line for line in m.one_time_lines if line.label == "Severance"]
+        assert severance.horizon[1] > 0
+    assert "Your staff displaced: 3" in page_of(buyer_client, rec.pk)
+    without = answered(reference, organisation, buyer, UK).record.evaluation.cost
+    assert not any(line.label == "Severance" for m in without.models for line in m.lines)
+
+
+def test_the_figures_count_only_when_the_buyer_says_they_have_their_own(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    """Hidden answers are never scored: figures left behind after answering no change nothing."""
+    plain = answered(reference, organisation, buyer, UK).record.evaluation.cost
+    hidden = answered(
+        reference, organisation, buyer, UK, own_figures=False, own_inhouse_cost=61_000, quoted_rate=9, displaced_staff=4
+    ).record.evaluation.cost
+    assert hidden.inhouse_horizon == plain.inhouse_horizon
+    assert [m.tco for m in hidden.models] == [m.tco for m in plain.models]
+    assert not any(f.supplied for f in hidden.figures)
+    shown = answered(reference, organisation, buyer, UK, own_figures=True, own_inhouse_cost=61_000).record
+    assert shown.evaluation.cost.inhouse_horizon != plain.inhouse_horizon
+    assert "own_inhouse_cost" in shown.evaluation.visible
+
+
+def test_a_negative_in_house_cost_is_refused_with_a_clear_message_and_nothing_stored(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=UK).answers, "own_figures": True}
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    url = reverse("questionnaire:answer", args=[assessment.pk, "own_inhouse_cost"])
+    response = buyer_client.post(url, {"own_inhouse_cost": "-5000"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "or more" in response.content.decode()
+    assert not Answer.objects.filter(assessment=assessment, question_code="own_inhouse_cost").exists()
