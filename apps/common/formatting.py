@@ -45,6 +45,20 @@ def money(value: Any, currency: str = "USD", *, cents: bool = False) -> str:
     return text.replace("$", symbol)
 
 
+def short_money(value: float, currency: str = "USD") -> str:
+    """Money short enough to sit beside a chart's bar: $950, £84k, −€1.25m (an unknown currency code is
+    written after the figure, as ``money`` does)."""
+    symbol = CURRENCY_SYMBOLS.get(currency, "")
+    sign, value = ("−" if value < 0 else ""), abs(value)
+    if value >= 1_000_000:
+        text = f"{value / 1_000_000:,.2f}m".replace(".00m", "m")
+    elif value >= 1_000:
+        text = f"{value / 1_000:,.0f}k"
+    else:
+        text = f"{value:,.0f}"
+    return f"{sign}{symbol}{text}" + ("" if symbol else f" {currency}")
+
+
 def usd_range(low: Any, likely: Any, high: Any, *, suffix: str = "", cents: bool = True) -> str:
     """'$30–$60/h (likely $45)'; "—" when neither end is known."""
     if low is None and high is None:
@@ -60,6 +74,11 @@ def number(value: float | int | Decimal) -> str:
     if value == int(value):
         return f"{int(value):,}"
     return f"{_decimal(value):,f}".rstrip("0").rstrip(".")
+
+
+def plain_number(value: float | int | Decimal) -> str:
+    """A number as a form field reads it back: 2000000, 0.00001 (no grouping, never an exponent)."""
+    return number(value).replace(",", "")
 
 
 def amount(value: float | int | Decimal) -> str:

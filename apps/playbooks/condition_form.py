@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
 
+from apps.common.formatting import number, plain_number
 from apps.playbooks.engine.conditions import CHOICE_OPS, MULTI_ONLY_OPS, PRESENCE_OPS, RANGE_OPS
 from apps.playbooks.lint import condition_problem
 from apps.playbooks.models import Condition, Operator, Question
@@ -91,8 +92,8 @@ class NumberListField(forms.CharField):
 
 class BetweenWidget(forms.MultiWidget):
     def __init__(self) -> None:
-        number = {"step": "any", "class": "vIntegerField"}
-        super().__init__([AdminIntegerFieldWidget(attrs=number), AdminIntegerFieldWidget(attrs=number)])
+        attrs = {"step": "any", "class": "vIntegerField"}
+        super().__init__([AdminIntegerFieldWidget(attrs=attrs), AdminIntegerFieldWidget(attrs=attrs)])
 
     def decompress(self, value: Any) -> list[Any]:
         return list(value) if isinstance(value, list | tuple) and len(value) == 2 else [None, None]
@@ -109,7 +110,7 @@ class BetweenField(forms.Field):
             raise forms.ValidationError("“is between” needs two numbers: low and high.")
         low, high = _number(low, "“is between”"), _number(high, "“is between”")
         if low > high:
-            raise forms.ValidationError(f"“is between” needs low ≤ high; {low} is above {high}.")
+            raise forms.ValidationError(f"“is between” needs low ≤ high; {number(low)} is above {number(high)}.")
         return [low, high]
 
     def has_changed(self, initial: Any, data: Any) -> bool:
@@ -198,8 +199,11 @@ class ConditionForm(forms.ModelForm):
             return "yes" if value else "no"
         if isinstance(value, list) and all(isinstance(v, bool) for v in value):
             return ["yes" if v else "no" for v in value]
-        if isinstance(self.fields["value"], NumberListField) and isinstance(value, list):
-            return ", ".join(map(str, value))
+        numbers = isinstance(value, list) and all(isinstance(v, int | float) for v in value)
+        if isinstance(self.fields["value"], NumberListField) and numbers:
+            return ", ".join(plain_number(v) for v in value)
+        if isinstance(self.fields["value"], BetweenField) and numbers:
+            return [plain_number(v) for v in value]
         return value
 
     def clean_value(self) -> Any:

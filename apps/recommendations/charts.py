@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apps.common.formatting import CURRENCY_SYMBOLS
+from apps.common.formatting import short_money as money
 from apps.recommendations.snapshot.types import Cost, CostModel, Model
 
 CURRENCY_NAMES = {"USD": "US dollars", "GBP": "pounds sterling", "EUR": "euros"}
@@ -136,19 +136,6 @@ def signed(value: float) -> str:
     """+12, 0 and −3 (a true minus sign)."""
     number = f"{abs(value):g}"
     return "0" if value == 0 else ("+" if value > 0 else "−") + number
-
-
-def money(value: float, currency: str = "USD") -> str:
-    """Money short enough to sit beside a bar: $950, £84k, −€1.25m (a true minus sign)."""
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
-    sign, value = ("−" if value < 0 else ""), abs(value)
-    if value >= 1_000_000:
-        text = f"{value / 1_000_000:,.2f}m".replace(".00m", "m")
-    elif value >= 1_000:
-        text = f"{value / 1_000:,.0f}k"
-    else:
-        text = f"{value:,.0f}"
-    return f"{sign}{symbol}{text}" + ("" if symbol else f" {currency}")
 
 
 def score_chart(models: Sequence[Model]) -> Chart:

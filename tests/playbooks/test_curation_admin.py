@@ -164,6 +164,35 @@ def test_number_conditions_are_checked_on_save(
     assert condition.value == ([1, 2] if op == "between" else 1)
 
 
+def test_stored_numbers_are_shown_as_typed_and_come_back_unchanged(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    """The value boxes show numbers as people type them (never 1e-05, never grouped with the commas that
+    separate a list), so saving the page as shown keeps the condition as it was."""
+    for op, value, shown in (
+        ("one_of", [0.00001, 2000000], 'value="0.00001, 2000000"'),
+        ("between", [0.00001, 2000000], 'name="conditions-0-value_0" value="0.00001"'),
+    ):
+        rule, condition = _condition(small_draft, "hours", op, value)
+        url, page = _rule_page(curator_client, rule)
+        assert shown in page.content.decode()
+        assert curator_client.post(url, _post_data(page)).status_code == 302
+        condition.refresh_from_db()
+        assert condition.value == value
+
+
+def test_a_between_out_of_order_names_both_numbers_as_people_write_them(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    rule, condition = _condition(small_draft, "hours", "between", [1, 2])
+    url, page = _rule_page(curator_client, rule)
+    data = {**_post_data(page), "conditions-0-value_0": "2000000", "conditions-0-value_1": "5"}
+    response = curator_client.post(url, data)
+    assert response.status_code == 200 and "needs low ≤ high; 2,000,000 is above 5." in response.content.decode()
+    condition.refresh_from_db()
+    assert condition.value == [1, 2]
+
+
 def test_number_conditions_save_typed_numbers(small_draft: Playbook, curator_client: Client) -> None:
     rule, condition = _condition(small_draft, "hours", "between", [1, 2])
     url, page = _rule_page(curator_client, rule)

@@ -30,3 +30,13 @@ def test_money_answers_read_as_the_template_tag_writes_whole_dollars() -> None:
     question = Question(code="budget", section="s", prompt="Budget", kind="money", required=True)
     assert answer_text(question, 2_500_000) == usd(2_500_000) == "$2,500,000"
     assert formatting.json_number(Decimal("12.50")) == 12.5 and formatting.json_number(Decimal("12")) == 12
+
+
+def test_short_money_beside_a_chart_bar_and_plain_numbers_for_form_boxes() -> None:
+    assert [formatting.short_money(v, c) for v, c in ((950, "USD"), (84_000, "GBP"), (-1_250_000, "EUR"))] == [
+        "$950",
+        "£84k",
+        "−€1.25m",
+    ]
+    assert formatting.short_money(2_000_000, "JPY") == "2m JPY"
+    assert [formatting.plain_number(v) for v in (2_000_000, 0.00001, 1234.5)] == ["2000000", "0.00001", "1234.5"]

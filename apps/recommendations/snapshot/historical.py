@@ -14,6 +14,7 @@ later changes only recommendations made after the change.
 
 from __future__ import annotations
 
+from apps.common.formatting import usd
 from apps.recommendations.snapshot.types import (
     GuidanceItem,
     GuidanceSource,
@@ -191,11 +192,6 @@ def historical_guidance(snapshot: Snapshot) -> MemoGuidance:
     )
 
 
-def _money(value: float) -> str:
-    sign = "−" if value < 0 else ""
-    return f"{sign}${abs(value):,.0f}"
-
-
 def pilot_scope(snapshot: Snapshot) -> str:
     """The pilot's scope for the recommended model, from the recommendation's function and team size."""
     cost = snapshot.evaluation.cost
@@ -222,9 +218,9 @@ def cost_threshold(snapshot: Snapshot) -> PilotThreshold | None:
     inhouse = cost.inhouse_annual[1] if cost.inhouse_annual else 0
     return PilotThreshold(
         "Cost",
-        f"The pilot's effective cost puts a full year at or under {_money(likely)} "
+        f"The pilot's effective cost puts a full year at or under {usd(likely, cents=False)} "
         f"(the likely figure{', at ' + rate if rate else ''}).",
-        f"A full year would cost more than {_money(min(high, inhouse) if inhouse > 0 else high)} "
+        f"A full year would cost more than {usd(min(high, inhouse) if inhouse > 0 else high, cents=False)} "
         f"(the high estimate{' or in-house, whichever is lower' if inhouse > 0 else ''}).",
         GuidanceSource(title="This recommendation's cost case (sources in the finance section)"),
         weak=top_cost.weak,
