@@ -7,10 +7,10 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
-from apps.accounts.scoping import member_required
+from apps.accounts.scoping import MemberRequest, member_required
 from apps.recommendations.snapshot.types import Cost, CostModel
 from apps.recommendations.views import _filename, _recommendation, _safe
 
@@ -60,7 +60,7 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
 
 @require_safe
 @member_required()
-def cost_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def cost_csv(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "cost.csv")}"'

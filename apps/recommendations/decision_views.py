@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResult, TaskResultStatus
 from django.template.loader import render_to_string
@@ -20,7 +20,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.models import Membership
-from apps.accounts.scoping import get_for_member, member_required
+from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.playbooks.engine import CompiledPlaybook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.forms import posted_answers
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 TITLE_FIELD = "whatif_title"
 
 
-def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
     queryset = Recommendation.objects.select_related("assessment", "playbook").defer("playbook__definition")
     return get_for_member(request, queryset, pk=pk)
 
@@ -44,7 +44,9 @@ def _kinds(compiled: CompiledPlaybook) -> dict[str, str]:
     return {code: q.kind for code, q in compiled.questions.items()}
 
 
-def _context(request: HttpRequest, rec: Recommendation, compiled: CompiledPlaybook, result: whatif.WhatIf) -> dict:
+def _context(
+    request: HtmxMemberRequest, rec: Recommendation, compiled: CompiledPlaybook, result: whatif.WhatIf
+) -> dict:
     steps = step_context(compiled, result.answers, None, posted=result.posted, errors=result.errors)
     by_code = {item.code: item for item in steps["questions"]}
     visible_sections = {s.code for s in steps["sections"] if s.visible}
@@ -56,7 +58,7 @@ def _context(request: HttpRequest, rec: Recommendation, compiled: CompiledPlaybo
         "blocks": blocks,
         "error_summary": steps["error_summary"],
         "can_edit": True,  # every field is editable: what-if stores nothing
-        "can_save": request.membership.can_edit,  # type: ignore[attr-defined]
+        "can_save": request.membership.can_edit,
         "save_title": str(request.POST.get(TITLE_FIELD, "")).strip()[:200] or default_title,
         "title_field": TITLE_FIELD,
     }
@@ -64,7 +66,7 @@ def _context(request: HttpRequest, rec: Recommendation, compiled: CompiledPlaybo
 
 @require_http_methods(["GET", "POST"])
 @member_required()
-def what_if(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """Change any answer and see the recommendation scored again; htmx gets the result and what moved."""
     rec = _recommendation(request, pk)
     compiled = compiled_playbook(rec.playbook)
@@ -72,12 +74,12 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     result = whatif.run(rec, compiled, posted)
     context = _context(request, rec, compiled, result)
     status = 400 if result.errors else 200
-    if not getattr(request, "htmx", False):
+    if not request.htmx:
         return render(request, "recommendations/whatif.html", context, status=status)
     return HttpResponse(_fragments(request, compiled, context, posted), status=status)
 
 
-def _fragments(request: HttpRequest, compiled: CompiledPlaybook, context: dict, posted: dict[str, Any]) -> str:
+def _fragments(request: HtmxMemberRequest, compiled: CompiledPlaybook, context: dict, posted: dict[str, Any]) -> str:
     """The result panel, each posted field's status, and the questions and steps whose visibility changed.
 
     The browser posts only the questions it shows (hidden fieldsets are disabled), so what it showed
@@ -119,7 +121,7 @@ def _fragments(request: HttpRequest, compiled: CompiledPlaybook, context: dict, 
 
 @require_POST
 @member_required(EDITOR)
-def what_if_save(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """Store the what-if as a new assessment (the original and its recommendation are untouched)."""
     rec = _recommendation(request, pk)
     compiled = compiled_playbook(rec.playbook)
@@ -129,7 +131,7 @@ def what_if_save(request: HttpRequest, pk: int) -> HttpResponse:
     if result.errors or not title:
         context["save_error"] = "Give the new assessment a name." if not title else ""
         return render(request, "recommendations/whatif.html", context, status=400)
-    saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)  # type: ignore[arg-type]
+    saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)
     if saved.recommendation is None:
         messages.info(
             request, "Saved as a new assessment. A few required answers are still open: answer them, then submit."
@@ -145,7 +147,7 @@ NO_WORKER_AFTER = timedelta(seconds=30)  # a worker claims a task within a secon
 
 @require_safe
 @member_required()
-def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def memo_pdf(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """The decision memo as a PDF, named after the assessment and the date it was scored.
 
     A stored memo downloads at once. Otherwise the drawing is queued for the worker (once, whoever
@@ -159,7 +161,7 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         result = _memo_drawing(request, rec)
         if result.status == TaskResultStatus.SUCCESSFUL:
             stored = memo.current_memo(rec, fresh=True)
-    if stored is None or getattr(request, "htmx", False):
+    if stored is None or request.htmx:
         return _memo_status(request, rec, result, ready=stored is not None)
     etag = f'"{stored.sha256}"'
     response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
@@ -169,7 +171,7 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return get_conditional_response(request, etag=etag, response=response) or response
 
 
-def _memo_drawing(request: HttpRequest, rec: Recommendation) -> TaskResult:
+def _memo_drawing(request: HtmxMemberRequest, rec: Recommendation) -> TaskResult:
     """The task drawing this memo: the one under way, or a new one. A check never re-queues a failed
     drawing (the page would retry for ever); the button does."""
     if CHECK in request.GET:
@@ -177,7 +179,7 @@ def _memo_drawing(request: HttpRequest, rec: Recommendation) -> TaskResult:
         if progress is not None and progress.status != TaskResultStatus.SUCCESSFUL:
             return progress
     base_url = request.build_absolute_uri("/")
-    return memo_tasks.request_memo(recommendation=rec, user=request.user, base_url=base_url)  # type: ignore[arg-type]
+    return memo_tasks.request_memo(recommendation=rec, user=request.user, base_url=base_url)
 
 
 def _waiting_for_no_worker(result: TaskResult | None) -> bool:
@@ -188,7 +190,9 @@ def _waiting_for_no_worker(result: TaskResult | None) -> bool:
     return timezone.now() - result.enqueued_at > NO_WORKER_AFTER and not worker_alive()
 
 
-def _memo_status(request: HttpRequest, rec: Recommendation, result: TaskResult | None, *, ready: bool) -> HttpResponse:
+def _memo_status(
+    request: HtmxMemberRequest, rec: Recommendation, result: TaskResult | None, *, ready: bool
+) -> HttpResponse:
     failure = result.errors[-1].exception_class if result is not None and result.errors else None
     failed = ready is False and result is not None and result.status == TaskResultStatus.FAILED
     context = {
@@ -202,7 +206,7 @@ def _memo_status(request: HttpRequest, rec: Recommendation, result: TaskResult |
         "attempt": result.attempts if result is not None else 0,
         "check": CHECK,
     }
-    if getattr(request, "htmx", False):
+    if request.htmx:
         return render(request, "recommendations/memo_status.html#status", context)
     if context["busy"]:
         response = render(

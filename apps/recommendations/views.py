@@ -7,13 +7,13 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Membership
-from apps.accounts.scoping import get_for_member, member_required
+from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
@@ -33,18 +33,18 @@ from kpo_advisor.routers import reads_from_replica
 EDITOR = Membership.Role.EDITOR
 
 
-def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
     return get_for_member(request, Recommendation.objects.select_related("assessment", "created_by"), pk=pk)
 
 
 @require_POST
 @member_required(EDITOR)
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     assessment = get_for_member(
         request, Assessment.objects.select_related("playbook").defer("playbook__definition"), pk=pk
     )
     try:
-        recommendation = services.submit_and_recommend(assessment=assessment, user=request.user)  # type: ignore[arg-type]
+        recommendation = services.submit_and_recommend(assessment=assessment, user=request.user)
     except AssessmentError as exc:
         compiled = compiled_playbook(assessment.playbook)
         context = step_context(compiled, stored_answers(assessment), None)
@@ -55,7 +55,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @member_required()
-def for_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def for_assessment(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     assessment = get_for_member(request, Assessment, pk=pk)
     recommendation = Recommendation.objects.filter(assessment=assessment).only("pk").first()
     if recommendation is None:
@@ -65,7 +65,7 @@ def for_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @member_required()
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     snap = recommendation.record
     ev = snap.evaluation
@@ -81,7 +81,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "top_locations": ev.locations[:5],
         "location_columns": snap.location_columns,
         "rescores": Recommendation.objects.filter(assessment__based_on=recommendation.assessment).only("pk", "title"),
-        **result_panel(recommendation, request.membership),  # type: ignore[attr-defined]
+        **result_panel(recommendation, request.membership),
     }
     return render(request, "recommendations/detail.html", context)
 
@@ -89,9 +89,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @member_required()
 @reads_from_replica
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: HtmxMemberRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
-    recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))  # type: ignore[attr-defined]
+    recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))
     page = HistoryPaginator(recommendations.only(*HistoryFilter.COLUMNS), 25).get_page(request.GET.get("page"))
     form.label_rows(page.object_list)
     query = request.GET.copy()
@@ -107,16 +107,16 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_safe
 @member_required()
 @reads_from_replica
-def history_csv(request: HttpRequest) -> HttpResponse:
+def history_csv(request: HtmxMemberRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     if form.errors:
         # A refused filter is a 400 with every problem, not an export that silently leaves rows out.
         problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
         return HttpResponse(f"The filters were refused: {problems}\n", status=400, content_type="text/plain")
-    rows = exports.history_rows(organisation=request.organisation, form=form)  # type: ignore[attr-defined]
+    rows = exports.history_rows(organisation=request.organisation, form=form)
     if rows.count() > exports.INLINE_ROWS:
         # Too many to write while the request waits: the worker makes the file, the exports page offers it.
-        exports.request_export(organisation=request.organisation, query=request.GET, user=request.user)  # type: ignore[attr-defined, arg-type]
+        exports.request_export(organisation=request.organisation, query=request.GET, user=request.user)
         return redirect("recommendations:exports")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename()}"'
@@ -131,7 +131,7 @@ def _filename(recommendation: Recommendation, suffix: str) -> str:
 
 @require_safe
 @member_required()
-def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def export_json(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     body = json.dumps(
         exported(
@@ -150,7 +150,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @member_required()
-def obligations_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "obligations.csv")}"'
@@ -177,8 +177,8 @@ def obligations_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @member_required()
 @reads_from_replica
-def portfolio_view(request: HttpRequest) -> HttpResponse:
-    context = portfolio(request.organisation)  # type: ignore[attr-defined]
+def portfolio_view(request: HtmxMemberRequest) -> HttpResponse:
+    context = portfolio(request.organisation)
     context["charts"] = [
         ("Verdicts", context["verdicts"]),
         ("Top engagement models", context["models"]),
@@ -190,16 +190,13 @@ def portfolio_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_required()
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: HtmxMemberRequest) -> HttpResponse:
     """Two to four of the organisation's recommendations side by side, differences marked."""
     try:
         ids = compare_ids(request.GET)
     except ValidationError as exc:
         return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=400)
-    found = {
-        r.pk: r
-        for r in Recommendation.objects.for_organisation(request.organisation).filter(pk__in=ids)  # type: ignore[attr-defined]
-    }
+    found = {r.pk: r for r in Recommendation.objects.for_organisation(request.organisation).filter(pk__in=ids)}
     if len(found) != len(ids):
         raise Http404("No such recommendation in your organisation.")
     recommendations = [found[i] for i in ids]
@@ -210,7 +207,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @member_required()
-def flips(request: HttpRequest, pk: int) -> HttpResponse:
+def flips(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """What would flip it, and the tornado of answers: an htmx fragment on the result page, a page without JS."""
     recommendation = _recommendation(request, pk)
     found = insight(recommendation)
@@ -219,7 +216,7 @@ def flips(request: HttpRequest, pk: int) -> HttpResponse:
         "insight": found,
         "sensitivity_chart": sensitivity_chart([b.row for b in found.rows]),
     }
-    fragment = bool(getattr(request, "htmx", False))
+    fragment = bool(request.htmx)
     context["standalone"] = not fragment  # its own page: h2 under the page's h1; on the result page, h3
     template = "recommendations/flips.html#insight" if fragment else "recommendations/flips.html"
     return render(request, template, context)
@@ -227,10 +224,10 @@ def flips(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(EDITOR)
-def rescore(request: HttpRequest, pk: int) -> HttpResponse:
+def rescore(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     try:
-        result = services.rescore(recommendation=recommendation, user=request.user)  # type: ignore[arg-type]
+        result = services.rescore(recommendation=recommendation, user=request.user)
     except AssessmentError as exc:
         messages.error(request, exc.messages[0])
         return redirect("recommendations:detail", pk=pk)
@@ -246,7 +243,7 @@ def rescore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @member_required()
-def compare_pair(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+def compare_pair(request: HtmxMemberRequest, pk: int, other: int) -> HttpResponse:
     after = _recommendation(request, pk)
     before = _recommendation(request, other)
     answers = answer_changes(before, after)

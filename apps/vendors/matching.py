@@ -29,7 +29,10 @@ OVERLAP_LABEL = {"us": "US Eastern time", "uk": "the UK", "eu": "the UK and Euro
 # Assurance is a hard requirement only when the buyer said they will require it (the options of the
 # question with the vendor_assurance role); the playbook also triggers the SOC 2 and ISO regimes for
 # sensitive data, which the ranking rewards instead.
-ASSURANCE = {Regime.VendorRequirement.SOC2: SOC2, Regime.VendorRequirement.ISO27001: ISO27001}  # -> the answer option
+ASSURANCE: dict[str, str] = {
+    Regime.VendorRequirement.SOC2: SOC2,
+    Regime.VendorRequirement.ISO27001: ISO27001,
+}  # -> the answer option
 
 EU_OK_TRANSFER = frozenset({"in_eea", "adequate"})  # GDPR Chapter V: no safeguard needed
 UK_OK_TRANSFER = frozenset({"in_eea"})  # the UK's adequacy regulations cover the EEA; others need the IDTA
@@ -320,7 +323,7 @@ def _names(locations: Sequence[LocationFacts]) -> str:
     return ", ".join(loc.name for loc in locations) or "no delivery locations on record"
 
 
-CAPABILITY_OF = {
+CAPABILITY_OF: dict[str, tuple[str, str]] = {
     REGIME_REQUIREMENT.HIPAA_BAA: ("signs_hipaa_baa", "Does not sign a HIPAA business associate agreement."),
     REGIME_REQUIREMENT.DPDP_TERMS: ("offers_dpdp_terms", "Does not offer DPDP processor terms."),
     REGIME_REQUIREMENT.MIFID_AUDIT: (
