@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.test import Client
+from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, User
 from apps.api.services import create_api_key, create_webhook_endpoint
@@ -127,7 +128,11 @@ def world(
     from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer
 
     asked = SecondOpinion.objects.create(
-        assessment=world.draft, section_code="work", reviewer=Membership.objects.get(user=buyer), requested_by=buyer
+        assessment=world.draft,
+        section_code="work",
+        reviewer=Membership.objects.get(user=buyer),
+        requested_by=buyer,
+        given_at=timezone.now(),
     )
     SecondOpinionAnswer.objects.create(opinion=asked, question_code="judgement", value=False)
     return world
