@@ -186,6 +186,9 @@ def field_type_problems(model: type[models.Model], values: Mapping[str, Any], wh
             if isinstance(field, field_class):
                 if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
                     problems.append(f"{where}: {name} must be {words}, not {describe(value)}.")
+                # A NaN reaching a model's clean() would raise on its first comparison (a 500), not refuse.
+                elif (problem := number_problem(value, f"{where}: {name}")) is not None:
+                    problems.append(problem)
                 break
     return problems
 

@@ -99,6 +99,10 @@ def _one_vendor(**changes: Any) -> dict[str, Any]:
         ({"delivery_locations": "india"}, "delivery locations must be a list of codes (text), not text."),
         ({"rates": 5}, "rates must be a list, not a whole number."),
         ({"rates": [{"function": "medical-coding", "low": [1], "likely": 2, "high": 3}]}, "rate_low must be a number"),
+        (
+            {"rates": [{"function": "medical-coding", "low": 1, "likely": float("nan"), "high": 3}]},
+            "nan is not a number",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_whole_with_every_problem(
