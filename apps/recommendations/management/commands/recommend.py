@@ -10,6 +10,7 @@ from apps.common.formatting import money
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.services import frozen_guidance
 from apps.recommendations.snapshot import Snapshot, build_snapshot, read_snapshot
 
@@ -94,6 +95,9 @@ class Command(BaseCommand):
     def _text(self, snap: Snapshot) -> str:
         ev = snap.evaluation
         out = [f"{ev.verdict_label} (fit score {ev.fit_score}/100) — playbook v{snap.playbook.version}"]
+        caveat = cost_caveat(ev)
+        if caveat is not None:
+            out.append(("COST: " if caveat.warning else "") + caveat.text)
         if ev.missing_required:
             out.append("Not answered (required): " + ", ".join(ev.missing_required))
         out += [f"BLOCKER: {b.name}: {b.reason}" for b in ev.blockers]

@@ -1,0 +1,69 @@
+"""What the cost says about the verdict, in one sentence next to it: the one home for that rule.
+
+The verdict rests on fit (skills, capacity, quality), not on cost, so a "KPO wins" can sit above a cost
+section where every model costs more than in-house. A reader who stops at the verdict must not take it for
+a saving: when the recommended model's likely saving is negative, or a saving is less likely than not, the
+result page, the memo, what-if and the ``recommend`` command all say so beside the verdict, from the
+stored cost alone (the engine's verdict and fit score are unchanged). Snapshots without a total cost of
+ownership (before version 4) say nothing new: their rate × hours estimate has no chance of a saving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.common.formatting import money
+from apps.recommendations.snapshot.types import CostModel, EvaluationRecord
+
+FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
+
+
+@dataclass(frozen=True)
+class CostCaveat:
+    """The cost beside the verdict: ``warning`` when the cost argues against it, else a likely saving."""
+
+    warning: bool
+    text: str
+
+
+def _years(years: float) -> str:
+    return f"{years:g} year{'' if years == 1 else 's'}"
+
+
+def _chance(model: CostModel) -> str:
+    return f"{(model.probability_saving or 0) * 100:.0f}% chance of a saving"
+
+
+def recommended_cost(ev: EvaluationRecord) -> CostModel | None:
+    """The total cost of the model the verdict recommends; None when KPO doesn't win (keeping the work
+    in-house is then the advice, which the cost cannot contradict) or that model was not costed."""
+    top = ev.top
+    if top is None or ev.verdict == "doesnt_win" or not ev.cost.available or not ev.cost.is_tco:
+        return None
+    found = next((m for m in ev.cost.models if m.model == top.code), None)
+    return found if found is not None and found.tco is not None and found.probability_saving is not None else None
+
+
+def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
+    """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
+    model = recommended_cost(ev)
+    if model is None:
+        return None
+    cur, years, likely = ev.cost.currency, _years(ev.cost.horizon_years), model.savings[1]
+    if likely < 0:
+        text = (
+            f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
+            f"{money(-likely, cur)} more over {years} ({_chance(model)}). {FIT_ONLY}"
+        )
+        return CostCaveat(warning=True, text=text)
+    if (model.probability_saving or 0) < 0.5:
+        text = (
+            f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
+            f"{money(likely, cur)} over {years}, but with only a {_chance(model)}. {FIT_ONLY}"
+        )
+        return CostCaveat(warning=True, text=text)
+    text = (
+        f"Likely saving with {model.name}: {money(likely, cur)} over {years} (P10–P90 "
+        f"{money(model.savings_p10, cur)} to {money(model.savings_p90, cur)}; {_chance(model)})."
+    )
+    return CostCaveat(warning=False, text=text)

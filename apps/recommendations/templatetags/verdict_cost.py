@@ -1,0 +1,16 @@
+"""The cost caveat beside the verdict, for the result page, the memo and what-if (one rule:
+``apps.recommendations.cost_caveat``)."""
+
+from __future__ import annotations
+
+from django import template
+
+from apps.recommendations.cost_caveat import CostCaveat, cost_caveat
+from apps.recommendations.snapshot.types import EvaluationRecord
+
+register = template.Library()
+
+
+@register.filter
+def verdict_cost(ev: EvaluationRecord) -> CostCaveat | None:
+    return cost_caveat(ev)

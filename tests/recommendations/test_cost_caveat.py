@@ -1,0 +1,102 @@
+"""The verdict never hides what the cost says: when the recommended model is likely to cost more than
+in-house (or a saving is less likely than not), the result page's verdict, the memo's summary, what-if's
+result and the ``recommend`` text say so beside the verdict; the verdict and fit score stay the engine's."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.common.formatting import money
+from apps.playbooks.models import Playbook
+from apps.recommendations.cost_caveat import cost_caveat
+from apps.recommendations.models import Recommendation
+from tests.recommendations.conftest import recommend
+from tests.recommendations.test_memo_guidance import memo_html
+from tests.recommendations.test_snapshot import store
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "fixtures"
+UK = "UK buyer: financial analysis"
+US = "US hedge fund"
+FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
+
+
+def verdict_section(page: str) -> str:
+    found = re.search(r'<section class="verdict .*?</section>', page, re.S)
+    assert found is not None
+    return html.unescape(found.group(0))
+
+
+def memo_summary(rec: Recommendation) -> str:
+    found = re.search(r'<div class="verdict-box .*?</div>', memo_html(rec), re.S)
+    assert found is not None
+    return html.unescape(found.group(0))
+
+
+def printed(reference: Playbook, case: str, tmp_path: Path) -> str:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(reference.golden_cases.get(name__startswith=case).answers))
+    out = StringIO()
+    call_command("recommend", answers=str(answers), stdout=out)
+    return out.getvalue()
+
+
+def test_the_uk_case_that_wins_on_fit_but_costs_more_says_so_beside_the_verdict(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, tmp_path: Path
+) -> None:
+    rec = recommend(reference, organisation, buyer, UK)
+    ev = rec.record.evaluation
+    assert rec.verdict == "wins" and ev.top is not None
+    top = next(m for m in ev.cost.models if m.model == ev.top.code)
+    assert top.savings[1] < 0 and top.probability_saving is not None and top.probability_saving < 0.5
+    more = money(-top.savings[1], "GBP")
+    expected = (
+        f"On cost alone, keeping the work in-house is likely cheaper: {top.name} is likely to cost {more} more "
+        f"over 3 years ({top.probability_saving * 100:.0f}% chance of a saving). {FIT_ONLY}"
+    )
+    assert expected in verdict_section(
+        buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    )
+    assert expected in memo_summary(rec)
+    text = printed(reference, UK, tmp_path)
+    assert text.splitlines()[1] == f"COST: {expected}"
+    whatif = html.unescape(buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode())
+    assert expected in whatif
+    # The caveat only explains the verdict: the stored verdict and fit score are the engine's.
+    assert rec.verdict == "wins" and rec.fit_score == ev.fit_score
+
+
+def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, tmp_path: Path
+) -> None:
+    rec = recommend(reference, organisation, buyer, US)
+    caveat = cost_caveat(rec.record.evaluation)
+    assert caveat is not None and not caveat.warning and caveat.text.startswith("Likely saving with ")
+    page = verdict_section(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    for text in (page, memo_summary(rec), printed(reference, US, tmp_path)):
+        assert "On cost alone" not in text and FIT_ONLY not in text
+        assert caveat.text in text
+
+
+def test_an_old_snapshot_without_a_total_cost_shows_nothing_new(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = store(
+        json.loads((FIXTURES / "snapshot_v3.json").read_text()),
+        organisation=organisation,
+        user=buyer,
+        playbook=reference,
+    )
+    assert cost_caveat(rec.record.evaluation) is None
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "cost-caveat" not in page and "cost-caveat" not in memo_html(rec)
