@@ -10,3 +10,8 @@ class DiscussionConfig(AppConfig):
         from apps.discussion import receivers
 
         receivers.connect()
+        # The header's unread count comes with the memberships every member page reads anyway.
+        from apps.accounts.scoping import MEMBERSHIP_ANNOTATIONS
+        from apps.discussion.context_processors import UNREAD, unread_per_membership
+
+        MEMBERSHIP_ANNOTATIONS[UNREAD] = unread_per_membership

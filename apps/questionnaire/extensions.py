@@ -30,6 +30,10 @@ class MemberView:
     hidden: frozenset[str] = frozenset()
     # Where the member gives that second opinion, by section code.
     opinion_urls: Mapping[str, str] = field(default_factory=dict)
+    # Whether the assessment has any section assigned or second opinion asked (anyone's): without them the
+    # review panel has nothing to read.
+    any_assigned: bool = False
+    any_asked: bool = False
 
 
 class Team(Protocol):
@@ -46,9 +50,11 @@ class Team(Protocol):
         compiled: CompiledPlaybook,
         answers: Mapping[str, Any],
         given: Mapping[str, Any],
+        view: MemberView | None = None,
     ) -> str:
         """HTML for the review page (contributors, divergences), escaped by its own template; ``given`` is who
-        gave each answer and when (``services.given_answers``)."""
+        gave each answer and when (``services.given_answers``); ``view`` the member's (``member_view``), when
+        the page has it, spares reading assignments and opinions the assessment has none of."""
         ...
 
     def submit_problems(
@@ -72,6 +78,7 @@ class _NoTeam:
         compiled: CompiledPlaybook,
         answers: Mapping[str, Any],
         given: Mapping[str, Any],
+        view: MemberView | None = None,
     ) -> str:
         return ""
 

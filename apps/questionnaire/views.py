@@ -249,7 +249,7 @@ def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
         can_edit=assessment.is_draft and membership.can_edit,
         can_delete=assessment.is_draft and assessment.may_be_deleted_by(membership),
         team=team,
-        team_panel=extensions.team.review_panel(request, assessment, compiled, answers, given),
+        team_panel=extensions.team.review_panel(request, assessment, compiled, answers, given, view=team),
     )
     return render(request, "questionnaire/review.html", context)
 

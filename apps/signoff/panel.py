@@ -12,7 +12,7 @@ from apps.signoff.status import sign_off_state
 
 
 def result_panel(recommendation: Recommendation, membership: Membership) -> dict[str, Any]:
-    """The result page's context for ``signoff/panel.html`` (two queries)."""
+    """The result page's context for ``signoff/panel.html`` (two queries, one when no sign-off is needed)."""
     state = sign_off_state(recommendation.pk)
     return {
         "sign_off": state,

@@ -80,14 +80,19 @@ class SignOffState:
 
 
 def sign_off_state(recommendation_id: int) -> SignOffState:
-    """The recommendation's status and decisions, in two queries."""
+    """The recommendation's status and decisions, in two queries (one when no sign-off is needed)."""
     status, needed = (
         Recommendation.objects.filter(pk=recommendation_id)
         .annotate(decision_status=decision_status())
         .values_list("decision_status", "sign_off__approvals_needed")
         .get()
     )
-    decisions = list(Decision.objects.filter(recommendation_id=recommendation_id).select_related("approver"))
+    # Without a sign-off there are no decisions to read (``services.decide`` refuses to record one).
+    decisions = (
+        list(Decision.objects.filter(recommendation_id=recommendation_id).select_related("approver"))
+        if status != DecisionStatus.NOT_REQUIRED
+        else []
+    )
     return SignOffState(DecisionStatus(status), needed or 0, decisions)
 
 

@@ -46,19 +46,31 @@ def assessment_divergences(
 
 class AssessmentTeam:
     def member_view(self, membership: Membership, assessment: Assessment) -> MemberView:
-        # One query for both: the sections assigned to the member, and their second opinions not given yet.
+        # One query for all: the sections assigned to the member, their second opinions not given yet, and
+        # whether the assessment has any assignment or opinion at all (one row each at most).
+        def tag(name: str) -> Value:
+            return Value(name, output_field=CharField())
+
         mine = SectionAssignment.objects.filter(_assigned_to(membership), assessment=assessment).values_list(
-            "section_code", Value("mine", output_field=CharField())
+            "section_code", tag("mine")
         )
         pending = SecondOpinion.objects.filter(
             assessment=assessment, reviewer=membership, given_at__isnull=True
-        ).values_list("section_code", Value("hidden", output_field=CharField()))
-        rows = list(mine.order_by().union(pending.order_by(), all=True).order_by())
+        ).values_list("section_code", tag("hidden"))
+        assigned = SectionAssignment.objects.filter(assessment=assessment).values_list("section_code", tag("assigned"))
+        asked = SecondOpinion.objects.filter(assessment=assessment).values_list("section_code", tag("asked"))
+        rows = list(
+            mine.order_by()
+            .union(pending.order_by(), assigned.order_by()[:1], asked.order_by()[:1], all=True)
+            .order_by()
+        )
         hidden = frozenset(code for code, kind in rows if kind == "hidden")
         return MemberView(
             mine=frozenset(code for code, kind in rows if kind == "mine"),
             hidden=hidden,
             opinion_urls={code: reverse("teamwork:opinion", args=[assessment.pk, code]) for code in hidden},
+            any_assigned=any(kind == "assigned" for _, kind in rows),
+            any_asked=any(kind == "asked" for _, kind in rows),
         )
 
     def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
@@ -77,12 +89,17 @@ class AssessmentTeam:
         compiled: CompiledPlaybook,
         answers: Mapping[str, Any],
         given: Mapping[str, Any],
+        view: MemberView | None = None,
     ) -> str:
         from apps.teamwork.services import may_manage
 
         membership: Membership = request.membership  # type: ignore[attr-defined]  # set by member_required
-        assignments = list(assessment.assignments.select_related("member__user"))
-        opinions, found = assessment_divergences(assessment, compiled, answers, given)
+        assignments = (
+            list(assessment.assignments.select_related("member__user")) if view is None or view.any_assigned else []
+        )
+        opinions, found = (
+            assessment_divergences(assessment, compiled, answers, given) if view is None or view.any_asked else ([], [])
+        )
         if not assignments and not opinions:
             return render_to_string(
                 "teamwork/_review_panel.html", {"assessment": assessment, "empty": True}, request=request

@@ -55,10 +55,9 @@ PAGE_QUERIES = {"engagements:models": 1, "engagements:functions": 1, "engagement
 def test_catalogue_page_query_budget(
     catalogue: None, buyer_client: Client, django_assert_num_queries: Any, name: str, args: tuple[str, ...]
 ) -> None:
-    # session, user, memberships (one query for the header's membership and switcher), the header's inbox
-    # count, session save (3 inside the test transaction), then the page's own: one query, or two for regimes
-    # and obligations.
-    with django_assert_num_queries(7 + PAGE_QUERIES.get(name, 2)):
+    # session, user, memberships (one query for the header's membership, switcher and inbox count), session
+    # save (3 inside the test transaction), then the page's own: one query, or two for regimes and obligations.
+    with django_assert_num_queries(6 + PAGE_QUERIES.get(name, 2)):
         assert buyer_client.get(reverse(name, args=args)).status_code == 200
 
 

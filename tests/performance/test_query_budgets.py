@@ -18,13 +18,23 @@ from apps.recommendations.models import Recommendation
 
 pytestmark = pytest.mark.django_db
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["phi"], "covered": True}
+# Every page: the session, the user, and the memberships (the header's switcher and unread count with them).
 BUDGETS = {
-    "result": 5,
-    "review": 5,
-    "list": 5,
+    # + the recommendation, its sign-off status (no decisions read when none is needed), the re-scores
+    # made from it, the comments on it.
+    "result": 7,
+    # + the assessment, its answers with who gave them, the member's team view (their sections, opinions
+    # to give, and whether any section is assigned or opinion asked: none here, so nothing more is read),
+    # the comments on its questions.
+    "review": 7,
+    # + the assessments, the member's assigned sections in the drafts, the drafts' answers.
+    "list": 6,
+    # + the published playbooks.
     "start": 4,
+    # + the filter's three choice lists (functions, models, regimes), the count, the page.
     "history_deep": 8,
     "history_filtered": 8,
+    # + the two recommendations.
     "compare": 4,
 }
 

@@ -353,10 +353,10 @@ def test_step_page_and_autosave_take_a_fixed_number_of_queries(
     assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="t", playbook=playbook)
     url = reverse("questionnaire:step", args=[assessment.pk, "work"])
     buyer_client.get(url)  # warm the compiled-playbook cache
-    # session, user, memberships (the member and the header's switcher, one query), assessment, the member's
-    # sections and pending second opinions (one query), answers, and the header's inbox count and the step's
-    # comments (apps/discussion); the session is saved only when it changes
-    with django_assert_num_queries(8):
+    # session, user, memberships (the member, the header's switcher and its inbox count, one query), assessment,
+    # the member's sections and pending second opinions (one query), answers, and the step's comments
+    # (apps/discussion); the session is saved only when it changes
+    with django_assert_num_queries(7):
         assert buyer_client.get(url).status_code == 200
     # session, user, membership, assessment, savepoint, lock-and-touch, answers, upsert, release
     with django_assert_num_queries(9):

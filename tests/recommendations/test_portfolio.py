@@ -54,10 +54,10 @@ def test_portfolio_query_budget_is_fixed(
     for case in CASES[:count]:
         recommend(reference, organisation, buyer, case)
     buyer_client.get(reverse("recommendations:portfolio"))
-    # session, user, memberships (the member and the header's switcher); the organisation's portfolio
-    # counts (1); model, function and regime names (3); recent; the header's inbox count (the session is saved
-    # only when it changes)
-    with django_assert_num_queries(9):
+    # session, user, memberships (the member, the header's switcher and its inbox count); the organisation's
+    # portfolio counts (1); model, function and regime names (3); recent (the session is saved only when it
+    # changes)
+    with django_assert_num_queries(8):
         assert buyer_client.get(reverse("recommendations:portfolio")).status_code == 200
 
 
