@@ -2,7 +2,9 @@
 
 At 1 and then 4 concurrent clients (threads, one keep-alive connection and one signed-in buyer
 each), in this order: the baseline view, autosave (htmx POST of one answer), the step page, submit
-(a complete draft on the 500-rule playbook) and the result page, then the JSON API's counterparts with
+(a complete draft on the 500-rule playbook), the result page and what-if (htmx POST of a changed answer
+and different annual hours each round, so the cost simulation's cache never holds the case: the whole
+re-score with a cold total cost of ownership), then the JSON API's counterparts with
 an API key per client (GET a recommendation; PUT one answer, the API's autosave), then the baseline
 again; each phase starts with a few unrecorded warm-up requests. Any unexpected status is an error.
 """
@@ -19,7 +21,15 @@ from bench.http import Client, Reply
 from bench.stats import summary
 
 WARM = 3
-COUNTS = {"baseline": 300, "autosave": 300, "step": 200, "result": 200, "api_get": 200, "api_answers": 300}
+COUNTS = {
+    "baseline": 300,
+    "autosave": 300,
+    "step": 200,
+    "result": 200,
+    "what_if": 100,
+    "api_get": 200,
+    "api_answers": 300,
+}
 SUBMITS = {1: 40, 4: 15}  # per client
 STEP_SECTION = "s0"
 
@@ -102,6 +112,14 @@ def level(port: int, fixtures: dict[str, Any], clients: int, drafts: list[int]) 
         found = results[id(buyer)]
         return buyer.client.get(found[i % len(found)])
 
+    def what_if(buyer: Buyer, i: int) -> Reply:
+        # Hours no other round (or client) posts: a new cost case every time, never the simulation's cache.
+        found = results[id(buyer)]
+        code, value = next(buyer.answers)
+        hours = 1_000 + 10_000 * buyers.index(buyer) + 7 * i
+        data = {code: value, "annual_hours": str(hours)}
+        return buyer.client.post(f"{found[i % len(found)].rstrip('/')}/what-if/", data, htmx=True)
+
     def step(buyer: Buyer, i: int) -> Reply:
         return buyer.client.get(f"/assessments/{buyer.assessment}/steps/{STEP_SECTION}/")
 
@@ -124,6 +142,7 @@ def level(port: int, fixtures: dict[str, Any], clients: int, drafts: list[int]) 
         "step": phase(buyers, COUNTS["step"], step, 200),
         "submit": phase(buyers, SUBMITS[clients], submit, 302),
         "result": phase(buyers, COUNTS["result"], result, 200),
+        "what_if": phase(buyers, COUNTS["what_if"], what_if, 200),
         "api_get": phase(buyers, COUNTS["api_get"], api_get, 200),
         "api_answers": phase(buyers, COUNTS["api_answers"], api_answers, 200),
         "baseline_after": phase(buyers, COUNTS["baseline"], baseline, 200),
