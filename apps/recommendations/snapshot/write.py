@@ -107,3 +107,24 @@ def flips_document(flips: Sequence[Flip], model_names: Mapping[str, Any]) -> lis
         }
         for f in flips
     ]
+
+
+def command_document(snapshot: Mapping[str, Any], *, incomplete: bool) -> dict[str, Any]:
+    """The ``recommend`` command's JSON, as docs/exports.md's contract gives it: the snapshot, with
+    ``incomplete`` first and the evaluation's ``requirements`` as ``{hard, preferences}`` (the stored snapshot
+    keeps them as two lists), ``conflicts`` and ``conditions`` always lists. Every other key is the snapshot's,
+    unchanged. Printed only, never stored: it is written here so the JSON's keys have one home."""
+    evaluation = snapshot["evaluation"]
+    return {
+        "incomplete": incomplete,
+        **snapshot,
+        "evaluation": {
+            **evaluation,
+            "requirements": {
+                "hard": evaluation.get("requirements") or [],
+                "preferences": evaluation.get("preferences") or [],
+            },
+            "conflicts": evaluation.get("conflicts") or [],
+            "conditions": evaluation.get("conditions") or [],
+        },
+    }

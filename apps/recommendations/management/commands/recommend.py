@@ -12,7 +12,7 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.services import frozen_guidance
-from apps.recommendations.snapshot import Snapshot, build_snapshot, read_snapshot
+from apps.recommendations.snapshot import Snapshot, build_snapshot, command_document, read_snapshot
 
 MAX_BYTES = 1_000_000
 
@@ -60,8 +60,7 @@ class Command(BaseCommand):
         )
         if options["format"] == "json":
             # Printed only, never stored: a result scored on missing answers says so where a reader looks first.
-            document = {"incomplete": bool(missing), **snapshot}
-            document["evaluation"] = _contract(document["evaluation"])
+            document = command_document(snapshot, incomplete=bool(missing))
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
             text = self._text(read_snapshot(snapshot))
@@ -140,18 +139,3 @@ def _saving(m: Any, currency: str) -> str:
         text += f"; P10 {money(m.savings_p10, currency)}, P90 {money(m.savings_p90, currency)}"
         text += f"; chance of a saving {m.probability_saving * 100:.0f}%; break-even {even}"
     return text
-
-
-def _contract(evaluation: dict[str, Any]) -> dict[str, Any]:
-    """The evaluation as docs/exports.md's ``recommend`` contract gives it: ``requirements`` as ``{hard,
-    preferences}`` (the stored snapshot keeps them as two lists), ``conflicts`` and ``conditions`` always
-    lists. Every other key is the snapshot's, unchanged."""
-    return {
-        **evaluation,
-        "requirements": {
-            "hard": evaluation.get("requirements") or [],
-            "preferences": evaluation.get("preferences") or [],
-        },
-        "conflicts": evaluation.get("conflicts") or [],
-        "conditions": evaluation.get("conditions") or [],
-    }
