@@ -85,5 +85,12 @@ class NaiveEngine:
         else:
             score = unblocked
             verdict = "wins" if score >= wins else "conditional" if score >= conditional else "doesnt_win"
-        ranked = sorted(scores, key=lambda c: (-scores[c], models[c].get("order", 100), c))
+
+        # Ties: the documented rule (docs/scoring.md), the lighter commitment first: the shorter ramp-up
+        # (12 months when not given), then fewer committed hours a year, then the code; never display order.
+        def lighter(c: str) -> tuple[float, float, str]:
+            ramp, hours = models[c].get("ramp_up_months"), models[c].get("commitment_hours")
+            return (12.0 if ramp is None else float(ramp), float(hours or 0), c)
+
+        ranked = sorted(scores, key=lambda c: (-scores[c], *lighter(c)))
         return verdict, score, ranked[0] if ranked else None, unblocked, blockers
