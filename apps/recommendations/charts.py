@@ -232,8 +232,10 @@ def tornado_chart(model: CostModel, currency: str) -> Chart | None:
         for s, (lines, top) in zip(model.tornado, _layout(labels), strict=True)
     ]
     return Chart(
-        title=f"{model.name}: what moves the saving most (each input from its low to its high)",
-        axis_title=f"Saving against in-house ({CURRENCY_NAMES.get(currency, currency)}); the mark is the likely saving",
+        title=f"{model.name}: what moves the saving most (each input from its low to its high; the mark is the "
+        "likely saving)",
+        # The axis title is one SVG line: short enough for a phone's width in the longest currency's name.
+        axis_title=f"Saving against in-house ({CURRENCY_NAMES.get(currency, currency)})",
         rows=rows,
         ticks=ticks,
         zero=-low * scale,
