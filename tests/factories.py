@@ -212,7 +212,10 @@ class AssessmentFactory(DjangoModelFactory):
     @factory.post_generation
     def answers(self, create: bool, extracted: dict[str, Any] | None, **kwargs: Any) -> None:
         if create and extracted:
-            Answer.objects.bulk_create(Answer(assessment=self, question_code=c, value=v) for c, v in extracted.items())
+            Answer.objects.bulk_create(
+                Answer(organisation_id=self.organisation_id, assessment=self, question_code=c, value=v)
+                for c, v in extracted.items()
+            )
 
 
 class AnswerFactory(DjangoModelFactory):
@@ -220,6 +223,7 @@ class AnswerFactory(DjangoModelFactory):
         model = Answer
 
     assessment = factory.SubFactory(AssessmentFactory)
+    organisation = factory.SelfAttribute("assessment.organisation")
     question_code = factory.Sequence(lambda n: f"question_{n}")
     value = True
 
@@ -240,6 +244,7 @@ class ShortlistEntryFactory(DjangoModelFactory):
     class Meta:
         model = ShortlistEntry
 
+    organisation = factory.SelfAttribute("shortlist.organisation")
     added_by = factory.SelfAttribute("shortlist.created_by")
     status = ShortlistEntry.Status.SHORT_LIST
 
@@ -248,6 +253,7 @@ class DiligenceItemFactory(DjangoModelFactory):
     class Meta:
         model = DiligenceItem
 
+    organisation = factory.SelfAttribute("entry.organisation")
     regime_code = "gdpr"
     regime_name = "GDPR"
     obligation_code = factory.Sequence(lambda n: f"obligation-{n}")

@@ -69,10 +69,14 @@ class RateCounter(models.Model):
     shared by every app process, unlike a per-process memory cache."""
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The tenant, as on its API key (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     minute = models.DateTimeField()
     calls = models.PositiveIntegerField()
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "api_key"], name="api_rate_by_org")]
         constraints = [models.UniqueConstraint(fields=["api_key", "minute"], name="api_rate_one_per_key_minute")]
 
     def __str__(self) -> str:

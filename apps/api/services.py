@@ -93,15 +93,15 @@ def count_call(*, api_key: ApiKey, now: datetime | None = None) -> int | None:
     minute = _minute(now)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {RateCounter._meta.db_table} (api_key_id, minute, calls) VALUES (%s, %s, 1) "
+            f"INSERT INTO {RateCounter._meta.db_table} (organisation_id, api_key_id, minute, calls) VALUES (%s, %s, %s, 1) "
             "ON CONFLICT (api_key_id, minute) DO UPDATE SET calls = EXCLUDED.calls + "
             f"{RateCounter._meta.db_table}.calls RETURNING calls",
-            [api_key.pk, minute],
+            [api_key.organisation_id, api_key.pk, minute],
         )
         calls = cursor.fetchone()[0]
     if calls == 1:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        RateCounter.objects.filter(api_key=api_key, minute__lt=minute).delete()
+        RateCounter.objects.filter(organisation_id=api_key.organisation_id, api_key=api_key, minute__lt=minute).delete()
     if calls > settings.API_RATE_PER_MINUTE:
         return max(1, 60 - now.second)
     return None

@@ -212,10 +212,14 @@ class OverdueNotice(models.Model):
     """An overdue due-diligence item announced, for the due date it missed: announced once per date."""
 
     item = models.ForeignKey(DiligenceItem, on_delete=models.CASCADE, related_name="+")
+    # The tenant, as on its due-diligence item (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     due_date = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "item"], name="overduenotice_by_org")]
         constraints = [
             models.UniqueConstraint(fields=["item", "due_date"], name="overduenotice_once_per_due_date"),
         ]

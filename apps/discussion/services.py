@@ -316,7 +316,9 @@ def announce_overdue_items(*, today: datetime.date) -> int:
     for item in due:
         if item.due_date is None:  # excluded by the query; says so to the type checker
             continue
-        _, created = OverdueNotice.objects.get_or_create(item=item, due_date=item.due_date)
+        _, created = OverdueNotice.objects.get_or_create(
+            organisation_id=item.organisation_id, item=item, due_date=item.due_date
+        )
         if not created:
             continue
         count += 1

@@ -79,6 +79,9 @@ class Answer(models.Model):
     """One answer per (assessment, question code), validated against the pinned playbook."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    # The tenant, as on its assessment (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     question_code = models.CharField(max_length=60)
     value = models.JSONField()
     updated_at = models.DateTimeField(auto_now=True)
@@ -91,6 +94,7 @@ class Answer(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "assessment"], name="answer_by_org")]
         ordering = ["assessment", "question_code"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "question_code"], name="answer_one_per_question"),

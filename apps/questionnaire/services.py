@@ -110,7 +110,9 @@ def start_assessment(*, organisation: Organisation, user: User, title: str, func
                 value = clean_answer(compiled.questions[function_code], function)
             except AnswerError as exc:
                 raise AssessmentError(exc.message) from exc
-            Answer.objects.create(assessment=assessment, question_code=function_code, value=value)
+            Answer.objects.create(
+                organisation=organisation, assessment=assessment, question_code=function_code, value=value
+            )
     return assessment
 
 
@@ -204,7 +206,14 @@ def record_answers(
         if to_save:
             Answer.objects.bulk_create(
                 [
-                    Answer(assessment=assessment, question_code=c, value=v, answered_by=user, answered_at=now)
+                    Answer(
+                        organisation_id=assessment.organisation_id,
+                        assessment=assessment,
+                        question_code=c,
+                        value=v,
+                        answered_by=user,
+                        answered_at=now,
+                    )
                     for c, v in to_save.items()
                 ],
                 update_conflicts=True,

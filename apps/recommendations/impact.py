@@ -189,7 +189,12 @@ def pack_answers(*, recommendation: Recommendation, compiled: CompiledPlaybook, 
     found = layout(compiled)
     data = found.pack(answers)
     if data is not None:
-        PackedAnswers.objects.create(recommendation=recommendation, layout=found.digest, data=data)
+        PackedAnswers.objects.create(
+            organisation_id=recommendation.organisation_id,
+            recommendation=recommendation,
+            layout=found.digest,
+            data=data,
+        )
 
 
 # In the background: the preview reads every stored recommendation (seconds at scale), so the admin page

@@ -75,7 +75,13 @@ def record_flips(*, recommendation: Recommendation) -> FlipRecord:
     compiled = compiled_playbook(recommendation.playbook)
     found = compute_flips(compiled, recommendation.record.stored_answers)
     document = flips_document(found.flips, compiled.catalogue.models)
-    row = FlipRecord(recommendation=recommendation, flips=document, depth=found.depth, complete=found.complete)
+    row = FlipRecord(
+        organisation_id=recommendation.organisation_id,
+        recommendation=recommendation,
+        flips=document,
+        depth=found.depth,
+        complete=found.complete,
+    )
     FlipRecord.objects.bulk_create([row], ignore_conflicts=True)
     return FlipRecord.objects.get(recommendation=recommendation)
 

@@ -206,6 +206,7 @@ def _current(recommendation: Recommendation) -> Memo | None:
 
 def _store(*, recommendation: Recommendation, pdf: bytes) -> Memo:
     memo = Memo(
+        organisation_id=recommendation.organisation_id,
         recommendation=recommendation,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),

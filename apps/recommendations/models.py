@@ -116,12 +116,16 @@ class Memo(models.Model):
     recommendation = models.OneToOneField(
         Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="memo"
     )
+    # The tenant, as on its recommendation (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     renderer_version = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "recommendation"], name="memo_by_org")]
         constraints = [
             models.CheckConstraint(condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="memo_sha256_is_hex"),
         ]
@@ -142,6 +146,9 @@ class FlipRecord(models.Model):
     recommendation = models.OneToOneField(
         Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="flip_record"
     )
+    # The tenant, as on its recommendation (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     # As the snapshot's ``flips``: [{"sentence": ..., "changes": [{"question": ..., "value": ...}]}]
     flips = models.JSONField()
     # The most answers changed together that were searched, every combination of that many tried, and
@@ -151,6 +158,7 @@ class FlipRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "recommendation"], name="fliprecord_by_org")]
         constraints = [
             models.CheckConstraint(condition=models.Q(depth__gte=1, depth__lte=3), name="flip_record_depth_1_to_3"),
         ]
@@ -193,10 +201,14 @@ class PackedAnswers(models.Model):
     recommendation = models.OneToOneField(
         Recommendation, on_delete=models.CASCADE, primary_key=True, related_name="packed_answers"
     )
+    # The tenant, as on its recommendation (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     layout = models.CharField(max_length=16)  # the layout's digest: what ``data`` means
     data = models.BinaryField()
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "recommendation"], name="packedanswers_by_org")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(layout__regex=r"^[0-9a-f]{16}$"), name="packed_answers_layout_hex"

@@ -199,7 +199,10 @@ def _copy(
             playbook_id=playbook_id,
             based_on=original,
         )
-        Answer.objects.bulk_create(Answer(assessment=new, question_code=c, value=v) for c, v in answers.items())
+        Answer.objects.bulk_create(
+            Answer(organisation_id=new.organisation_id, assessment=new, question_code=c, value=v)
+            for c, v in answers.items()
+        )
         if questionnaire.missing_answers(new, answers):
             return Rescore(new, None, unmapped)
         return Rescore(new, submit_and_recommend(assessment=new, user=user), unmapped)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Membership, Organisation
 from apps.questionnaire.models import Assessment
 
 
@@ -29,9 +29,13 @@ class StakeholderRole(models.Model):
     """A member's stakeholder role in their organisation (a member may hold several)."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="stakeholder_roles")
+    # The tenant, as on its membership (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     role = models.CharField(max_length=20, choices=Stakeholder.choices)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "membership"], name="stakeholderrole_by_org")]
         ordering = ["membership", "role"]
         constraints = [
             models.UniqueConstraint(fields=["membership", "role"], name="stakeholder_role_once_per_member"),
@@ -45,6 +49,9 @@ class SectionAssignment(models.Model):
     """Who answers one section of one assessment: a member, or whoever holds a stakeholder role."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    # The tenant, as on its assessment (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     section_code = models.CharField(max_length=60)
     member = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     stakeholder = models.CharField(max_length=20, choices=Stakeholder.choices, blank=True)
@@ -52,6 +59,7 @@ class SectionAssignment(models.Model):
     assigned_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "assessment"], name="assignment_by_org")]
         ordering = ["assessment", "section_code"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "section_code"], name="assignment_one_per_section"),
@@ -69,6 +77,9 @@ class SecondOpinion(models.Model):
     """A named member's independent answers to one section; ``given_at`` once they have answered."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="second_opinions")
+    # The tenant, as on its assessment (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     section_code = models.CharField(max_length=60)
     reviewer = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -76,6 +87,7 @@ class SecondOpinion(models.Model):
     given_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "assessment"], name="second_opinion_by_org")]
         ordering = ["assessment", "section_code"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "section_code"], name="second_opinion_one_per_section"),
@@ -91,11 +103,15 @@ class SecondOpinion(models.Model):
 
 class SecondOpinionAnswer(models.Model):
     opinion = models.ForeignKey(SecondOpinion, on_delete=models.CASCADE, related_name="answers")
+    # The tenant, as on its second opinion (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     question_code = models.CharField(max_length=60)
     value = models.JSONField()
     answered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "opinion"], name="second_opinion_answer_by_org")]
         ordering = ["opinion", "question_code"]
         constraints = [
             models.UniqueConstraint(fields=["opinion", "question_code"], name="second_opinion_answer_once"),
@@ -112,6 +128,9 @@ class Settlement(models.Model):
     later opens it again."""
 
     opinion = models.ForeignKey(SecondOpinion, on_delete=models.CASCADE, related_name="settlements")
+    # The tenant, as on its second opinion (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     question_code = models.CharField(max_length=60)
     first_value = models.JSONField(null=True)
     second_value = models.JSONField(null=True)
@@ -121,6 +140,7 @@ class Settlement(models.Model):
     settled_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "opinion"], name="settlement_by_org")]
         ordering = ["opinion", "question_code"]
         constraints = [
             models.UniqueConstraint(fields=["opinion", "question_code"], name="settlement_one_per_question"),

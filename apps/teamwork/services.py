@@ -36,7 +36,11 @@ def set_stakeholder_roles(*, roles: Mapping[Membership, Collection[str]]) -> Non
         for membership, held in roles.items():
             StakeholderRole.objects.filter(membership=membership).exclude(role__in=held).delete()
             StakeholderRole.objects.bulk_create(
-                [StakeholderRole(membership=membership, role=r) for r in held], ignore_conflicts=True
+                [
+                    StakeholderRole(organisation_id=membership.organisation_id, membership=membership, role=r)
+                    for r in held
+                ],
+                ignore_conflicts=True,
             )
 
 
@@ -94,6 +98,7 @@ def _assign(
             current.delete()
         return
     SectionAssignment.objects.update_or_create(
+        organisation_id=assessment.organisation_id,
         assessment=assessment,
         section_code=code,
         defaults={"member": member, "stakeholder": stakeholder, "assigned_by": user},
@@ -120,7 +125,13 @@ def _ask(
         current.delete()  # asked of someone else now (or of no one): the earlier opinion no longer counts
     if reviewer is None:
         return
-    SecondOpinion.objects.create(assessment=assessment, section_code=code, reviewer=reviewer, requested_by=user)
+    SecondOpinion.objects.create(
+        organisation_id=assessment.organisation_id,
+        assessment=assessment,
+        section_code=code,
+        reviewer=reviewer,
+        requested_by=user,
+    )
     events.announce(
         events.second_opinion_requested,
         sender=SecondOpinion,
@@ -167,7 +178,10 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         _lock_draft(opinion.assessment)
         SecondOpinionAnswer.objects.filter(opinion=opinion).exclude(question_code__in=given).delete()
         SecondOpinionAnswer.objects.bulk_create(
-            [SecondOpinionAnswer(opinion=opinion, question_code=c, value=v) for c, v in given.items()],
+            [
+                SecondOpinionAnswer(organisation_id=opinion.organisation_id, opinion=opinion, question_code=c, value=v)
+                for c, v in given.items()
+            ],
             update_conflicts=True,
             unique_fields=["opinion", "question_code"],
             update_fields=["value", "answered_at"],
@@ -214,6 +228,7 @@ def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reas
             if result.errors:
                 raise TeamError(next(iter(result.errors.values())))
         Settlement.objects.update_or_create(
+            organisation_id=opinion.organisation_id,
             opinion=opinion,
             question_code=question_code,
             defaults={

@@ -170,6 +170,9 @@ class ShortlistEntry(models.Model):
     SHORT_LISTED: ClassVar[tuple[str, ...]] = (Status.SHORT_LIST, Status.RFP_SENT, Status.SELECTED)
 
     shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
+    # The tenant, as on its shortlist (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="shortlist_entries")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.LONG_LIST)
     notes = models.TextField(blank=True)
@@ -179,6 +182,7 @@ class ShortlistEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "shortlist"], name="shortlistentry_by_org")]
         ordering = ["shortlist", "added_at", "id"]
         verbose_name_plural = "shortlist entries"
         constraints = [
@@ -217,6 +221,9 @@ class DiligenceItem(models.Model):
         NOT_APPLICABLE = "not_applicable", "Not applicable"
 
     entry = models.ForeignKey(ShortlistEntry, on_delete=models.CASCADE, related_name="diligence")
+    # The tenant, as on its shortlist entry (docs/scaling.md): the distribution column on Citus, so that every
+    # query on this table can be routed to one organisation's shard.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     regime_code = models.CharField(max_length=60)
     regime_name = models.CharField(max_length=200)
     obligation_code = models.CharField(max_length=60)
@@ -239,6 +246,7 @@ class DiligenceItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["organisation", "entry"], name="diligenceitem_by_org")]
         ordering = ["entry", "order", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -90,7 +90,13 @@ def add_vendor(
         raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor")
     try:
         with transaction.atomic():
-            return ShortlistEntry.objects.create(shortlist=shortlist, vendor=vendor, notes=notes, added_by=user)
+            return ShortlistEntry.objects.create(
+                organisation_id=shortlist.organisation_id,
+                shortlist=shortlist,
+                vendor=vendor,
+                notes=notes,
+                added_by=user,
+            )
     except IntegrityError:  # added by someone else a moment ago
         raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor") from None
 
@@ -153,7 +159,7 @@ def create_checklist(*, entry: ShortlistEntry) -> int:
     """The entry's due-diligence items, one per obligation; idempotent. Returns how many are new."""
     rows = checklist_rows(entry.shortlist.recommendation.record)
     created = DiligenceItem.objects.bulk_create(
-        [DiligenceItem(entry=entry, **row) for row in rows],
+        [DiligenceItem(organisation_id=entry.organisation_id, entry=entry, **row) for row in rows],
         ignore_conflicts=True,
         unique_fields=["entry", "regime_code", "obligation_code"],
     )

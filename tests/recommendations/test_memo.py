@@ -232,7 +232,9 @@ def test_a_memo_from_an_older_renderer_is_drawn_again_and_replaced(
 ) -> None:
     rec = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
     Memo.objects.create(
-        recommendation=rec, pdf=b"%PDF old", sha256=hashlib.sha256(b"%PDF old").hexdigest(), renderer_version="0"
+        organisation=organisation,
+        recommendation=rec,
+        pdf=b"%PDF old", sha256=hashlib.sha256(b"%PDF old").hexdigest(), renderer_version="0"
     )
     response = buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk]))
     assert response.content == FAKE_PDF and renderer.calls == 1

@@ -170,6 +170,7 @@ def test_what_would_flip_once_stored_is_shown_as_stored_and_never_changes(
     rec = recommend(reference, organisation, buyer, "US hedge fund")
     change = {"question": "annual_hours", "value": 4000}
     FlipRecord.objects.create(
+        organisation=organisation,
         recommendation=rec,
         flips=[{"sentence": "If it were bigger, KPO would win.", "changes": [change]}],
         depth=1,

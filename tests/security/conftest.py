@@ -128,13 +128,14 @@ def world(
     from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer
 
     asked = SecondOpinion.objects.create(
+        organisation=organisation,
         assessment=world.draft,
         section_code="work",
         reviewer=Membership.objects.get(user=buyer),
         requested_by=buyer,
         given_at=timezone.now(),
     )
-    SecondOpinionAnswer.objects.create(opinion=asked, question_code="judgement", value=False)
+    SecondOpinionAnswer.objects.create(organisation=organisation, opinion=asked, question_code="judgement", value=False)
     return world
 
 

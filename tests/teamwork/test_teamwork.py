@@ -49,7 +49,7 @@ def _loaded(page: str, code: str) -> str:
 def test_owner_assigns_sections_and_the_assignee_sees_their_sections_first(
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
-    StakeholderRole.objects.create(membership=_member(colleague), role="finance")
+    StakeholderRole.objects.create(organisation=draft.organisation, membership=_member(colleague), role="finance")
     response = _assign(
         buyer_client, draft, **{"section-data": f"member-{_member(colleague).pk}", "section-volume": "role-finance"}
     )

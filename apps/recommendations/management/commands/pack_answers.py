@@ -29,13 +29,13 @@ class Command(BaseCommand):
             rows = list(
                 Recommendation.objects.filter(pk__gt=last, packed_answers__isnull=True)
                 .order_by("pk")
-                .values_list("pk", "playbook_id", "snapshot__stored_answers")[:BATCH]
+                .values_list("pk", "organisation_id", "playbook_id", "snapshot__stored_answers")[:BATCH]
             )
             if not rows:
                 break
             last = rows[-1][0]
             made = []
-            for pk, playbook_id, stored in rows:
+            for pk, organisation_id, playbook_id, stored in rows:
                 if playbook_id not in layouts:
                     layouts[playbook_id] = layout(compiled_playbook(Playbook.objects.get(pk=playbook_id)))
                 found = layouts[playbook_id]
@@ -44,7 +44,9 @@ class Command(BaseCommand):
                 if data is None:  # answers no record holds exactly: the preview reads them from the snapshot
                     skipped += 1
                     continue
-                made.append(PackedAnswers(recommendation_id=pk, layout=found.digest, data=data))
+                made.append(
+                    PackedAnswers(recommendation_id=pk, organisation_id=organisation_id, layout=found.digest, data=data)
+                )
             with transaction.atomic():
                 PackedAnswers.objects.bulk_create(made, ignore_conflicts=True)
             packed += len(made)
