@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 
 from apps.playbooks.definition import catalogue_snapshot
-from apps.playbooks.engine import compile_playbook, evaluate
+from apps.playbooks.engine import compile_playbook, compiler, evaluate
 from apps.playbooks.engine.evaluate import outcome
+from apps.playbooks.engine.scoring import bare
+from apps.playbooks.engine.single import single
+from apps.playbooks.engine.visibility import counted_answers
 from apps.playbooks.models import Playbook
 from bench.engine import agree
 from bench.naive import NaiveEngine
@@ -54,3 +57,22 @@ def test_odd_values_take_the_closures_path_with_the_same_result(catalogue: dict[
         odd = {**answers, **{code: float(i) + 0.5 for i, code in enumerate(numeric)}}
         got = outcome(compiled, odd)
         assert (got.verdict, got.fit_score, got.top_model, got.unblocked_score, got.blockers) == naive.outcome(odd)
+
+
+@pytest.mark.parametrize("tables", [True, False])
+def test_the_single_call_scores_as_the_tally_of_the_answers_that_count(
+    catalogue: dict[str, Any], tables: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both ways to add the fired rules up: the byte tables (small playbooks) and the groups' popcounts.
+    monkeypatch.setattr(compiler, "BYTE_TABLE_BITS", 1 << 20 if tables else 0)
+    definition = generate_playbook(300, catalogue=catalogue, seed=11)
+    compiled = compile_playbook(definition)
+    assert (compiled.index is not None and compiled.index.byte_tables is not None) is tables
+    questions = [q for s in definition["sections"] for q in s["questions"]]
+    single_choice = next(q["code"] for q in questions if q["kind"] == "single")
+    multi_choice = next(q["code"] for q in questions if q["kind"] == "multi")
+    sets = answer_sets(definition, 120, seed=12) + answer_sets(definition, 40, seed=13, answered=0.3)
+    # Odd values too: an option the question does not have, a tuple for a multiple choice.
+    sets += [{**a, single_choice: "no-such-option", multi_choice: ("o0", "o1")} for a in sets[:20]]
+    for answers in sets:
+        assert single(compiled, answers) == bare(compiled, counted_answers(compiled, answers))

@@ -6,6 +6,7 @@ Compilation checks the structure and refuses it with every problem listed (Defin
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -349,6 +350,8 @@ class RuleIndex:
         self.fit_groups = tuple((p, bitmask(h)) for p, h in fit.items() if p)
         self.blocker_groups = tuple((n, bitmask(h)) for n, h in blockers.items() if n)
         self.model_groups = tuple((t, p, bitmask(h)) for (t, p), h in models.items() if p)
+        self.offered = tuple(c for c in catalogue.models if c in kpo)
+        self.byte_tables = _byte_tables(rules, heads, self.offered, kpo) if bit <= BYTE_TABLE_BITS else None
         self.plans: Any = None  # the evaluator's per-rule explanations, built on first use
         self.flip_tables: Any = None  # what-would-flip's tables (``counterfactuals``), built on first use
         # Other per-playbook tables, by name, built on first use (the model order, the visibility plan).
@@ -359,6 +362,10 @@ class RuleIndex:
         blocked = 0
         for q in self.questions:
             blocked |= q.blocked(answers)
+        return self.surviving(blocked)
+
+    def surviving(self, blocked: int) -> int:
+        """The heads of the rules that fire when the condition bits ``blocked`` are false."""
         alive = self.everything & ~blocked
         fired = alive & self.heads
         for shift, heads in enumerate(self.spans, 1):
@@ -381,6 +388,56 @@ class RuleIndex:
         for target, p, m in self.model_groups:
             models[target] += p * (fired & m).bit_count()
         return fit, blockers
+
+
+# Byte tables: each fired rule's tallies (fit points, blockers, each model's points) packed into one integer,
+# FIELD_BITS bits a field, so that adding the packed integers of the fired rules adds every tally at once.
+# Per byte of the heads mask, the packed sum of each of its 256 values is precomputed: scoring a playbook
+# of ~100 rules is then ~15 lookups and additions, where the groups take ~45 popcounts. The tables grow
+# with the rules (256 integers a byte), so only playbooks up to BYTE_TABLE_BITS bits have them.
+FIELD_BITS = 32
+FIELD_BIAS = 1 << (FIELD_BITS - 1)  # added to each field so a negative sum borrows from no neighbour
+BYTE_TABLE_BITS = 1024
+
+
+@dataclass(frozen=True)
+class ByteTables:
+    width: int  # bytes in the heads mask
+    tables: tuple[tuple[int, ...], ...]  # per byte: the packed sum of each of its 256 values
+    bias: int  # FIELD_BIAS in every field
+    fields: struct.Struct  # unpacks the biased fields
+
+
+def _byte_tables(
+    rules: list[tuple[Rule, Predicate]], heads: list[int], offered: tuple[str, ...], kpo: set[str]
+) -> ByteTables:
+    column = {code: 2 + i for i, code in enumerate(offered)}
+    count = 2 + len(offered)
+    packed: dict[int, int] = {}  # head bit -> the rule's tallies, packed
+    for (rule, _), head in zip(rules, heads, strict=True):
+        fields = [0] * count
+        for e in rule.effects:
+            if e.kind == "fit":
+                fields[0] += e.points
+            elif e.kind == "blocker":
+                fields[1] += 1
+            elif e.kind == "model" and e.target in kpo:
+                fields[column[e.target]] += e.points
+        packed[head] = sum(v << (FIELD_BITS * i) for i, v in enumerate(fields))
+    width = max(1, (max(heads, default=0) + 8) // 8)
+    tables = []
+    for j in range(width):
+        table = [0] * 256
+        for b in range(1, 256):
+            low = (b & -b).bit_length() - 1  # the lowest set bit: the rest of b is already summed
+            table[b] = table[b & (b - 1)] + packed.get(8 * j + low, 0)
+        tables.append(tuple(table))
+    return ByteTables(
+        width=width,
+        tables=tuple(tables),
+        bias=sum(FIELD_BIAS << (FIELD_BITS * i) for i in range(count)),
+        fields=struct.Struct(f"<{count}I"),
+    )
 
 
 def rule_index(pb: CompiledPlaybook) -> RuleIndex:

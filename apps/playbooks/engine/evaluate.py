@@ -23,10 +23,11 @@ from typing import Any
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
-from apps.playbooks.engine.scoring import BASE_SCORE, bare, tally
+from apps.playbooks.engine.scoring import BASE_SCORE, tally
+from apps.playbooks.engine.single import single
 from apps.playbooks.engine.tco.estimate import total_cost
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
-from apps.playbooks.engine.visibility import counted_answers, visibility, visible_answers
+from apps.playbooks.engine.visibility import visibility, visible_answers
 
 # Re-exported: consumers have long imported these names from here.
 __all__ = [
@@ -207,7 +208,7 @@ def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
     """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
     preview). Same rules and arithmetic as ``evaluate``, without building the explanation (nor the lists
     of visible and missing questions, nor the full model ranking)."""
-    return Outcome(*bare(pb, counted_answers(pb, answers)))
+    return Outcome(*single(pb, answers))
 
 
 @dataclass(frozen=True)

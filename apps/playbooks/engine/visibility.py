@@ -46,7 +46,7 @@ class Visibility:
         return self.playbook_questions[self.missing[0]].section if self.missing else None
 
 
-def _plan(pb: CompiledPlaybook) -> _Plan:
+def walk_plan(pb: CompiledPlaybook) -> _Plan:
     """The walk, worked out once per compiled playbook: most questions have no condition, and skipping
     the call of an always-true predicate is most of what a walk costs."""
     memo = rule_index(pb).memo
@@ -78,7 +78,7 @@ def visibility(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Visibility:
     sections: list[str] = []
     required: list[str] = []
     missing: list[str] = []
-    for section, shown, questions in _plan(pb):
+    for section, shown, questions in walk_plan(pb):
         if shown is not None and not shown(effective):
             continue
         sections.append(section)
@@ -100,7 +100,7 @@ def counted_answers(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> dict[st
     lists a page needs."""
     effective: dict[str, Any] = {}
     get = answers.get
-    for _, shown, questions in _plan(pb):
+    for _, shown, questions in walk_plan(pb):
         if shown is not None and not shown(effective):
             continue
         for code, condition, _ in questions:

@@ -1,0 +1,155 @@
+"""The single call: one answer set's verdict, fit score, top model, unblocked score and blockers (what
+``outcome()`` returns), with every fixed cost of a call worked out once per compiled playbook.
+
+The same answers that count (``visibility``'s walk), the same rule bits (``RuleIndex``: a rule fires when
+none of its condition bits is blocked) and the same arithmetic (``scoring.verdict_for``, the first model
+with the most points in tie-break order) as ``scoring.bare`` of ``visibility.counted_answers``; what differs
+is only how much Python a call runs:
+
+- the visibility walk and the rule masks are one loop, so the answers that count are not gathered into a
+  dictionary of their own (only those a later section's or question's condition reads), and a choice or
+  yes/no answer's blocked bits are one dictionary hit in the masks' memo, without a call;
+- the tallies come from ``RuleIndex.byte_tables`` (one lookup a byte of the fired rules, where the groups
+  take a popcount each), for playbooks small enough to have them; larger ones count the groups' bits;
+- the top model is a maximum over the tie-break order, never a sort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from apps.playbooks.engine.compiler import FIELD_BIAS, ByteTables, CompiledPlaybook, RuleIndex, rule_index
+from apps.playbooks.engine.conditions import QuestionMasks
+from apps.playbooks.engine.scoring import model_order, verdict_for
+from apps.playbooks.engine.visibility import walk_plan
+
+# How a question's blocked bits are found: no rule reads it; a memo hit on the answer (single choice and
+# yes/no); a memo hit on the answer as a set (multiple choice); the masks' own call (numbers).
+NONE, CHOICE, MULTI, CALL = 0, 1, 2, 3
+
+# Per question: code, condition (None: always shown), whether a later condition reads its answer, how its
+# bits are found, its masks (None: no rule reads it) and their memo.
+_Step = tuple[str, Any, bool, int, QuestionMasks | None, dict[Any, int] | None]
+# Per section: its condition (None: always shown), the bits its questions' absent answers block (when the
+# section is hidden), and its questions' steps.
+_Walk = tuple[tuple[Any, int, tuple[_Step, ...]], ...]
+
+
+@dataclass(frozen=True)
+class SinglePlan:
+    walk: _Walk
+    index: RuleIndex
+    tables: ByteTables | None
+    columns: tuple[tuple[str, int], ...]  # (model, its column in ``RuleIndex.sums``) in tie-break order
+    order: tuple[str, ...]  # the models in tie-break order
+    offered: tuple[str, ...]  # the models in catalogue order
+
+
+def single_plan(pb: CompiledPlaybook) -> SinglePlan:
+    """``pb``'s plan for the single call, made on first use and kept with its rule index."""
+    index = pb.index or rule_index(pb)
+    found: SinglePlan | None = index.memo.get("single")
+    if found is None:
+        found = index.memo["single"] = _make(pb, index)
+    return found
+
+
+def _make(pb: CompiledPlaybook, index: RuleIndex) -> SinglePlan:
+    masks = {q.code: q for q in index.questions}
+    conditions = (*pb.section_conditions.values(), *pb.question_conditions.values())
+    read = {c.question for conds, _ in conditions for c in conds}
+
+    def step(code: str, condition: Any) -> _Step:
+        m = masks.get(code)
+        how = NONE if m is None else CALL if m.numeric else MULTI if m.multi else CHOICE
+        return code, condition, code in read, how, m, None if m is None else m.memo
+
+    walk = tuple(
+        (
+            shown,
+            _absent(masks.get(code) for code, _, _ in questions),
+            tuple(step(code, condition) for code, condition, _ in questions),
+        )
+        for _, shown, questions in walk_plan(pb)
+    )
+    offered, order = model_order(pb)
+    column = {code: 2 + i for i, code in enumerate(index.offered)}
+    return SinglePlan(
+        walk=walk,
+        index=index,
+        tables=index.byte_tables,
+        columns=tuple((code, column[code]) for code in order),
+        order=order,
+        offered=offered,
+    )
+
+
+def _absent(masks: Any) -> int:
+    out = 0
+    for m in masks:
+        if m is not None:
+            out |= m.absent
+    return out
+
+
+def blocked_bits(plan: SinglePlan, answers: Mapping[str, Any]) -> int:
+    """The rule condition bits that the answers that count of ``answers`` make false."""
+    blocked = 0
+    effective: dict[str, Any] = {}  # the answers that count which a later condition reads
+    get = answers.get
+    for shown, hidden, questions in plan.walk:
+        if shown is not None and not shown(effective):
+            blocked |= hidden
+            continue
+        for code, condition, read, how, masks, memo in questions:
+            if condition is not None and not condition(effective):
+                if how:
+                    blocked |= masks.absent  # type: ignore[union-attr]
+                continue
+            value = get(code)
+            if value is None:
+                if how:
+                    blocked |= masks.absent  # type: ignore[union-attr]
+                continue
+            if read:
+                effective[code] = value
+            if not how:
+                continue
+            if how != CALL:
+                try:
+                    blocked |= memo[frozenset(value) if how == MULTI else value]  # type: ignore[index]
+                    continue
+                except (KeyError, TypeError):  # not seen yet, or unhashable: the masks decide (and memoise)
+                    pass
+            # Visible and answered, so ``answers`` holds the answer that counts for this question.
+            blocked |= masks.blocked(answers)  # type: ignore[union-attr]
+    return blocked
+
+
+def single(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
+    """(verdict, fit score, top model, unblocked score, blockers) of ``answers`` (as given: hidden answers
+    are left out here), exactly as ``scoring.bare(pb, visibility.counted_answers(pb, answers))``."""
+    plan = single_plan(pb)
+    index = plan.index
+    fired = index.surviving(blocked_bits(plan, answers))
+    tables = plan.tables
+    if tables is None:
+        scores = dict.fromkeys(plan.offered, 0)
+        fit_points, blockers = index.tally(fired, scores)
+        unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+        top = max(plan.order, key=scores.__getitem__) if plan.order else None  # max keeps the first of equals
+        return verdict, score, top, unblocked, blockers
+    total = tables.bias
+    for table, byte in zip(tables.tables, fired.to_bytes(tables.width, "little"), strict=True):
+        if byte:
+            total += table[byte]
+    sums = tables.fields.unpack(total.to_bytes(tables.fields.size, "little"))
+    fit_points, blockers = sums[0] - FIELD_BIAS, sums[1] - FIELD_BIAS
+    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+    top, best = None, -1
+    for code, col in plan.columns:  # the first of equals in tie-break order (biased sums are never negative)
+        if sums[col] > best:
+            top, best = code, sums[col]
+    return verdict, score, top, unblocked, blockers
