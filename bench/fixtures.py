@@ -58,7 +58,7 @@ def bench_playbook() -> Any:
 
     title = f"Generated, {RULES} rules"
     found = Playbook.objects.filter(title=title, status=Playbook.Status.PUBLISHED).order_by("-version").first()
-    if found is not None and found.definition["catalogue"].get("cost_assumptions"):
+    if found is not None and (found.definition or {}).get("catalogue", {}).get("cost_assumptions"):
         return found
     data = generate_playbook(RULES, catalogue=catalogue_snapshot())
     del data["catalogue"]
