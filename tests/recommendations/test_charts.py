@@ -106,7 +106,10 @@ def test_the_result_page_charts_have_axes_figures_and_captions(
     for model, svg in zip(costed, tornadoes, strict=True):
         texts = _svg_texts(svg)
         assert model["tornado"][0]["label"] in " ".join(texts)  # the widest swing first
-        assert any("likely saving" in t for t in texts)
+        assert any(t.startswith("Saving against in-house (US dollars)") for t in texts)
+        # What the mark is: in the caption, which wraps (one SVG line is too short for it on a phone).
+        caption = f"{model['name']}: what moves the saving most (each input from its low to its high; the mark is"
+        assert caption in unescape(page)
     texts = _svg_texts(scores)
     for model in rec.snapshot["evaluation"]["models"]:
         assert model["name"] in " ".join(texts)
