@@ -24,6 +24,7 @@ from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
 from apps.playbooks.engine.scoring import BASE_SCORE, tally
+from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import single
 from apps.playbooks.engine.tco.estimate import total_cost
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
@@ -285,7 +286,9 @@ def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan
 def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     seen = visibility(pb, answers)
     effective = seen.answers
-    scored = tally(pb, effective)
+    # The rules that fire from the single call's walk (a memo hit per choice answer), not a second pass
+    # over every question's masks.
+    scored = tally(pb, effective, fired=rules_fired(pb, effective))
     cat = pb.catalogue
 
     fit_contribs: list[Contribution] = []
@@ -364,10 +367,6 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     regimes = []
     for code, because in regime_because.items():
         entry = cat.regimes[code]
-        obligations = entry.get("obligations", [])
-        grouped = tuple(
-            (phase, label, tuple(o for o in obligations if o.get("phase") == phase)) for phase, label in PHASES
-        )
         regimes.append(
             TriggeredRegime(
                 code=code,
@@ -376,7 +375,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 jurisdiction=str(entry.get("jurisdiction", "")),
                 summary=str(entry.get("summary", "")),
                 because=tuple(because),
-                obligations=grouped,
+                obligations=_by_phase(pb, code),
                 sources=tuple(entry.get("sources", [])),
                 confidence=str(entry.get("confidence", "")),
                 effective_date=str(entry.get("effective_date") or ""),
@@ -411,6 +410,18 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
     )
+
+
+def _by_phase(pb: CompiledPlaybook, code: str) -> tuple[tuple[str, str, tuple[Mapping[str, Any], ...]], ...]:
+    """The regime's obligations grouped by phase: frozen with the playbook, so grouped once per compiled one."""
+    memo = rule_index(pb).memo.setdefault("obligations", {})
+    grouped = memo.get(code)
+    if grouped is None:
+        obligations = pb.catalogue.regimes[code].get("obligations", [])
+        grouped = memo[code] = tuple(
+            (phase, label, tuple(o for o in obligations if o.get("phase") == phase)) for phase, label in PHASES
+        )
+    return grouped
 
 
 def _cost(

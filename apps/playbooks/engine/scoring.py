@@ -79,10 +79,12 @@ class Tally:
         return self.models[0] if self.models else None
 
 
-def tally(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> Tally:
-    """Score ``effective`` (the answers that count: see ``visibility``) with ``pb``'s rules."""
+def tally(pb: CompiledPlaybook, effective: Mapping[str, Any], *, fired: int | None = None) -> Tally:
+    """Score ``effective`` (the answers that count: see ``visibility``) with ``pb``'s rules; ``fired``, when
+    given, is ``RuleIndex.fired(effective)`` already worked out (``single.fired``)."""
     index = rule_index(pb)
-    fired = index.fired(effective)
+    if fired is None:
+        fired = index.fired(effective)
     offered, order = model_order(pb)
     scores = dict.fromkeys(offered, 0)
     fit_points, blockers = index.tally(fired, scores)

@@ -128,21 +128,28 @@ def blocked_bits(plan: SinglePlan, answers: Mapping[str, Any]) -> int:
     return blocked
 
 
+def fired(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> int:
+    """The heads of the rules that fire on ``answers`` (as given: hidden answers are left out here), as
+    ``RuleIndex.fired`` gives them on the answers that count."""
+    plan = single_plan(pb)
+    return plan.index.surviving(blocked_bits(plan, answers))
+
+
 def single(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
     """(verdict, fit score, top model, unblocked score, blockers) of ``answers`` (as given: hidden answers
     are left out here), exactly as ``scoring.bare(pb, visibility.counted_answers(pb, answers))``."""
     plan = single_plan(pb)
     index = plan.index
-    fired = index.surviving(blocked_bits(plan, answers))
+    heads = index.surviving(blocked_bits(plan, answers))
     tables = plan.tables
     if tables is None:
         scores = dict.fromkeys(plan.offered, 0)
-        fit_points, blockers = index.tally(fired, scores)
+        fit_points, blockers = index.tally(heads, scores)
         unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
         top = max(plan.order, key=scores.__getitem__) if plan.order else None  # max keeps the first of equals
         return verdict, score, top, unblocked, blockers
     total = tables.bias
-    for table, byte in zip(tables.tables, fired.to_bytes(tables.width, "little"), strict=True):
+    for table, byte in zip(tables.tables, heads.to_bytes(tables.width, "little"), strict=True):
         if byte:
             total += table[byte]
     sums = tables.fields.unpack(total.to_bytes(tables.fields.size, "little"))
