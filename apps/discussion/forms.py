@@ -27,6 +27,16 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["parent"].error_messages["invalid"] = "That is not a comment you can reply to."
 
+    def clean(self) -> dict[str, Any]:
+        # A field given twice is a forged or broken post: refused, on the field, rather than silently keeping
+        # the last value.
+        cleaned = super().clean() or {}
+        getlist = getattr(self.data, "getlist", None)
+        for name in ("body", "parent") if getlist is not None else ():
+            if (given := len(getlist(name))) > 1:
+                self.add_error(name, f"Give one value, not {given}.")
+        return cleaned
+
 
 # Changed answers reach a person only when a colleague's later save replaced theirs: said so where they choose.
 PREFERENCE_LABELS = {Kind.ANSWERS_CHANGED.value: "Your answers replaced by a colleague's later save"}

@@ -71,3 +71,14 @@ def test_a_comment_with_a_control_character_or_too_long_is_refused_and_nothing_i
     for body in ("abc\x00def", "x" * 4001, "", "   "):
         response, changed = attempt(lambda body=body: editor.post(url, {"body": body}))
         assert response.status_code == 400 and not changed, body
+
+
+def test_a_comment_field_given_twice_is_refused_and_nothing_is_stored(world: World) -> None:
+    editor = client_for(world.editor)
+    for url in (
+        reverse("discussion:question", args=[world.draft.pk, "judgement"]),
+        reverse("discussion:result_comment", args=[world.recommendation.pk]),
+    ):
+        response, changed = attempt(lambda url=url: editor.post(url, {"body": ["First", "Second"]}))
+        assert response.status_code == 400 and not changed, url
+        assert "Give one value, not 2." in response.content.decode()
