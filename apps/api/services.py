@@ -93,7 +93,8 @@ def count_call(*, api_key: ApiKey, now: datetime | None = None) -> int | None:
     minute = _minute(now)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {RateCounter._meta.db_table} (organisation_id, api_key_id, minute, calls) VALUES (%s, %s, %s, 1) "
+            f"INSERT INTO {RateCounter._meta.db_table} (organisation_id, api_key_id, minute, calls) "
+            "VALUES (%s, %s, %s, 1) "
             "ON CONFLICT (api_key_id, minute) DO UPDATE SET calls = EXCLUDED.calls + "
             f"{RateCounter._meta.db_table}.calls RETURNING calls",
             [api_key.organisation_id, api_key.pk, minute],

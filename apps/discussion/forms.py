@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from apps.discussion.models import COMMENT_MAX, NOTIFIED_KINDS, Kind
 
@@ -31,10 +32,10 @@ class CommentForm(forms.Form):
         # A field given twice is a forged or broken post: refused, on the field, rather than silently keeping
         # the last value.
         cleaned = super().clean() or {}
-        getlist = getattr(self.data, "getlist", None)
-        for name in ("body", "parent") if getlist is not None else ():
-            if (given := len(getlist(name))) > 1:
-                self.add_error(name, f"Give one value, not {given}.")
+        if isinstance(self.data, QueryDict):
+            for name in ("body", "parent"):
+                if (given := len(self.data.getlist(name))) > 1:
+                    self.add_error(name, f"Give one value, not {given}.")
         return cleaned
 
 

@@ -30,7 +30,9 @@ def _assessment(
     organisation: Organisation, user: User, playbook: Playbook, title: str = "Draft", **answers: Any
 ) -> Assessment:
     a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=playbook)
-    Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in answers.items())
+    Answer.objects.bulk_create(
+        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in answers.items()
+    )
     return a
 
 
@@ -251,7 +253,9 @@ def test_an_incomplete_submit_is_422_with_what_is_missing_and_not_remembered(
     assert "Not answered yet: Is the work judgement-based?" in [e["message"] for e in response.json()["errors"]]
     assert not IdempotentResponse.objects.exists()  # corrected, the same key submits
     Answer.objects.bulk_create(
-        Answer(organisation_id=draft.organisation_id, assessment=draft, question_code=c, value=v) for c, v in COMPLETE.items() if c != "function"
+        Answer(organisation_id=draft.organisation_id, assessment=draft, question_code=c, value=v)
+        for c, v in COMPLETE.items()
+        if c != "function"
     )
     assert api.post(f"/assessments/{draft.pk}/submit", **{"Idempotency-Key": "k"}).status_code == 200
 

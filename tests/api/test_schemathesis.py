@@ -51,10 +51,15 @@ def owned(
 ) -> dict[str, Any]:
     settings.API_RATE_PER_MINUTE = 10_000  # the limit has its own test; here it would hide the operations
     draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
-    Answer.objects.create(organisation_id=draft.organisation_id, assessment=draft, question_code="function", value="legal")
+    Answer.objects.create(
+        organisation_id=draft.organisation_id, assessment=draft, question_code="function", value="legal"
+    )
     done = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Done", playbook=playbook)
     answers = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
-    Answer.objects.bulk_create(Answer(organisation_id=done.organisation_id, assessment=done, question_code=c, value=v) for c, v in answers.items())
+    Answer.objects.bulk_create(
+        Answer(organisation_id=done.organisation_id, assessment=done, question_code=c, value=v)
+        for c, v in answers.items()
+    )
     recommendation = submit_and_recommend(assessment=done, user=buyer)
     _key, secret = create_api_key(
         organisation=organisation, user=buyer, name="Fuzz", scopes=["read", "answer", "submit"]

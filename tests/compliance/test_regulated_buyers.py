@@ -46,7 +46,8 @@ def _regimes(playbook: Playbook, **changes: object) -> set[str]:
 def _recommend(playbook: Playbook, organisation: Organisation, user: User, name: str) -> Recommendation:
     a = Assessment.objects.create(organisation=organisation, created_by=user, title=name[:200], playbook=playbook)
     Answer.objects.bulk_create(
-        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in CASES[name]["answers"].items()
+        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v)
+        for c, v in CASES[name]["answers"].items()
     )
     return submit_and_recommend(assessment=a, user=user)
 

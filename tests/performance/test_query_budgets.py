@@ -43,7 +43,10 @@ def _submitted(client: Client, organisation: Organisation, user: User, playbook:
     ids = []
     for i in range(n):
         a = Assessment.objects.create(organisation=organisation, created_by=user, title=f"A {i}", playbook=playbook)
-        Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in COMPLETE.items())
+        Answer.objects.bulk_create(
+            Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v)
+            for c, v in COMPLETE.items()
+        )
         assert client.post(reverse("recommendations:submit", args=[a.pk])).status_code == 302
         ids.append(Recommendation.objects.get(assessment=a).pk)
     return ids
@@ -77,7 +80,9 @@ def test_buyer_pages_make_a_fixed_number_of_queries(
 ) -> None:
     ids = _submitted(buyer_client, organisation, buyer, playbook, 2)
     draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
-    Answer.objects.create(organisation_id=draft.organisation_id, assessment=draft, question_code="function", value="legal")
+    Answer.objects.create(
+        organisation_id=draft.organisation_id, assessment=draft, question_code="function", value="legal"
+    )
     small = _counts(buyer_client, _urls(ids, draft.pk))
     # More recommendations (history beyond one page), more drafts, more members.
     more = _submitted(buyer_client, organisation, buyer, playbook, 28)

@@ -139,7 +139,10 @@ def test_impact_preview_counts_the_recommendations_a_draft_would_change(
         a = Assessment.objects.create(
             organisation=organisation, created_by=buyer, title=f"Fund {i}", playbook=reference
         )
-        Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in case.answers.items())
+        Answer.objects.bulk_create(
+            Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v)
+            for c, v in case.answers.items()
+        )
         submit_and_recommend(assessment=a, user=buyer)
     draft = start_draft(playbook=reference)
     _weaken_a_golden_case(draft)

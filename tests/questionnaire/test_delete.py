@@ -18,7 +18,9 @@ COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["non
 
 def _draft(playbook: Playbook, organisation: Organisation, user: User, title: str, **answers: object) -> Assessment:
     a = Assessment.objects.create(organisation=organisation, created_by=user, title=title, playbook=playbook)
-    Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in answers.items())
+    Answer.objects.bulk_create(
+        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in answers.items()
+    )
     return a
 
 

@@ -35,7 +35,9 @@ def draft(reference: Playbook, organisation: Organisation, buyer: User) -> Asses
     a = Assessment.objects.create(
         organisation=organisation, created_by=buyer, title="Research 2027", playbook=reference
     )
-    Answer.objects.create(organisation_id=a.organisation_id, assessment=a, question_code="function", value="equity-research")
+    Answer.objects.create(
+        organisation_id=a.organisation_id, assessment=a, question_code="function", value="equity-research"
+    )
     return a
 
 
@@ -176,7 +178,9 @@ def test_an_emptied_checkbox_group_or_a_blank_field_clears_the_answer(
 def test_a_submitted_assessments_review_says_so_and_offers_no_edits(
     buyer_client: Client, small_draft: Assessment, buyer: User
 ) -> None:
-    Answer.objects.create(organisation_id=small_draft.organisation_id, assessment=small_draft, question_code="hours", value=4000)
+    Answer.objects.create(
+        organisation_id=small_draft.organisation_id, assessment=small_draft, question_code="hours", value=4000
+    )
     Answer.objects.filter(assessment=small_draft, question_code="data").update(value=["none"])
     submit_and_recommend(assessment=small_draft, user=buyer)
     body = buyer_client.get(reverse("questionnaire:review", args=[small_draft.pk])).content.decode()

@@ -62,8 +62,12 @@ def test_start_without_a_published_playbook_says_so(buyer_client: Client) -> Non
 
 
 def test_resume_lands_on_the_first_unanswered_step(buyer_client: Client, assessment: Assessment) -> None:
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="function", value="legal")
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="judgement", value=True)
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="function", value="legal"
+    )
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="judgement", value=True
+    )
     response = buyer_client.get(reverse("questionnaire:resume", args=[assessment.pk]))
     assert response["Location"] == reverse("questionnaire:step", args=[assessment.pk, "volume"])
 
@@ -144,8 +148,12 @@ def test_autosave_without_javascript_redirects_back_to_the_step(buyer_client: Cl
 def test_bad_autosave_gets_a_clear_message_next_to_the_field(
     buyer_client: Client, assessment: Assessment, code: str, value: str, message: str
 ) -> None:
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="judgement", value=True)
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="hours", value=1000)
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="judgement", value=True
+    )
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="hours", value=1000
+    )
     before = answers_of(assessment)
     response = autosave(buyer_client, assessment, code, value)
     assert response.status_code == 400
@@ -199,7 +207,9 @@ def test_a_step_that_reveals_questions_stays_put(buyer_client: Client, assessmen
 def test_a_bad_step_post_saves_the_valid_answers_and_keeps_what_was_typed(
     buyer_client: Client, assessment: Assessment
 ) -> None:
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="judgement", value=True)
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="judgement", value=True
+    )
     url = reverse("questionnaire:step", args=[assessment.pk, "volume"])
     response = buyer_client.post(url, {"hours": "12abc", "budget": "5000"})
     assert response.status_code == 400
@@ -218,14 +228,18 @@ def test_unknown_step_is_404(buyer_client: Client, assessment: Assessment) -> No
 
 
 def test_review_flags_missing_required_answers(buyer_client: Client, assessment: Assessment) -> None:
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="function", value="legal")
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="function", value="legal"
+    )
     body = buyer_client.get(reverse("questionnaire:review", args=[assessment.pk])).content.decode()
     assert "required answers missing" in body
     assert "Is the work judgement-based?" in body
 
 
 def test_submit_is_refused_while_anything_required_is_missing(buyer_client: Client, assessment: Assessment) -> None:
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="function", value="legal")
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="function", value="legal"
+    )
     response = buyer_client.post(reverse("recommendations:submit", args=[assessment.pk]))
     assert response.status_code == 400
     assert "Not answered yet: Is the work judgement-based?" in response.content.decode()
@@ -235,7 +249,9 @@ def test_submit_is_refused_while_anything_required_is_missing(buyer_client: Clie
 
 def _complete(assessment: Assessment) -> None:
     for code, value in {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}.items():
-        Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code=code, value=value)
+        Answer.objects.create(
+            organisation_id=assessment.organisation_id, assessment=assessment, question_code=code, value=value
+        )
 
 
 def test_submitting_twice_gives_one_submitted_assessment(buyer_client: Client, assessment: Assessment) -> None:
@@ -254,7 +270,9 @@ def test_submitting_twice_gives_one_submitted_assessment(buyer_client: Client, a
 
 
 def test_skipping_steps_then_submitting_is_refused(buyer_client: Client, assessment: Assessment) -> None:
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="data", value=["none"])
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="data", value=["none"]
+    )
     response = buyer_client.post(reverse("recommendations:submit", args=[assessment.pk]))
     assert response.status_code == 400
 

@@ -234,7 +234,9 @@ def test_a_memo_from_an_older_renderer_is_drawn_again_and_replaced(
     Memo.objects.create(
         organisation=organisation,
         recommendation=rec,
-        pdf=b"%PDF old", sha256=hashlib.sha256(b"%PDF old").hexdigest(), renderer_version="0"
+        pdf=b"%PDF old",
+        sha256=hashlib.sha256(b"%PDF old").hexdigest(),
+        renderer_version="0",
     )
     response = buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk]))
     assert response.content == FAKE_PDF and renderer.calls == 1

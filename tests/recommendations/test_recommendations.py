@@ -61,7 +61,9 @@ def assessment(scored_playbook: Playbook, organisation: Organisation, buyer: Use
     a = Assessment.objects.create(
         organisation=organisation, created_by=buyer, title="Legal review 2027", playbook=scored_playbook
     )
-    Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in COMPLETE.items())
+    Answer.objects.bulk_create(
+        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in COMPLETE.items()
+    )
     return a
 
 
@@ -93,7 +95,9 @@ def test_two_simultaneous_submits_give_one_recommendation(
     organisation: Organisation, buyer: User, scored_playbook: Playbook
 ) -> None:
     a = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Race", playbook=scored_playbook)
-    Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in COMPLETE.items())
+    Answer.objects.bulk_create(
+        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in COMPLETE.items()
+    )
     from apps.recommendations.services import submit_and_recommend
 
     barrier = threading.Barrier(2)
@@ -194,7 +198,8 @@ def test_history_filters_and_csv_injection_is_neutralised(
         organisation=organisation, created_by=buyer, title="=HYPERLINK(1)", playbook=scored_playbook
     )
     Answer.objects.bulk_create(
-        Answer(organisation_id=other.organisation_id, assessment=other, question_code=c, value=v) for c, v in {**COMPLETE, "judgement": False}.items()
+        Answer(organisation_id=other.organisation_id, assessment=other, question_code=c, value=v)
+        for c, v in {**COMPLETE, "judgement": False}.items()
     )
     submit(buyer_client, other)
     wins = buyer_client.get(reverse("recommendations:history"), {"verdict": "wins"}).content.decode()
@@ -226,7 +231,10 @@ def test_history_query_budget_is_fixed(
         a = Assessment.objects.create(
             organisation=organisation, created_by=buyer, title=f"More {i}", playbook=scored_playbook
         )
-        Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in COMPLETE.items())
+        Answer.objects.bulk_create(
+            Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v)
+            for c, v in COMPLETE.items()
+        )
         submit(buyer_client, a)
     with django_assert_num_queries(8):
         buyer_client.get(url)
@@ -235,7 +243,9 @@ def test_history_query_budget_is_fixed(
 def test_rescore_makes_a_new_recommendation_and_shows_the_difference(
     buyer_client: Client, assessment: Assessment
 ) -> None:
-    Answer.objects.create(organisation_id=assessment.organisation_id, assessment=assessment, question_code="budget", value=5000)
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="budget", value=5000
+    )
     submit(buyer_client, assessment)
     original = Recommendation.objects.get()
     changed = small_playbook()

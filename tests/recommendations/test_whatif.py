@@ -123,7 +123,9 @@ def test_questions_that_the_change_opens_arrive_out_of_band(
     """On the small playbook, answering 'yes' to distributed_us opens 'broker'."""
     a = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Small", playbook=playbook)
     answers = {"function": "research", "judgement": True, "distributed_us": False, "hours": 2000, "data": ["none"]}
-    Answer.objects.bulk_create(Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in answers.items())
+    Answer.objects.bulk_create(
+        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in answers.items()
+    )
     rec = submit_and_recommend(assessment=a, user=buyer)
     shown = ["function", "judgement", "distributed_us", "hours", "budget", "share", "data"]
     post = _browser_post(answers, shown) | {"distributed_us": "yes"}

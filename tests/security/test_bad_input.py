@@ -552,7 +552,9 @@ def test_a_script_in_every_text_field_is_escaped_everywhere(world: World) -> Non
     assert response.status_code == 302
     started = Assessment.objects.get(title=f"Plan {SCRIPT}")
     Answer.objects.bulk_create(
-        Answer(organisation_id=started.organisation_id, assessment=started, question_code=c, value=v) for c, v in COMPLETE.items() if c != "function"
+        Answer(organisation_id=started.organisation_id, assessment=started, question_code=c, value=v)
+        for c, v in COMPLETE.items()
+        if c != "function"
     )
     rec_url = owner.post(reverse("recommendations:submit", args=[started.pk]))["Location"]
     rec = Recommendation.objects.get(assessment=started)

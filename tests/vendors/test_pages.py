@@ -440,7 +440,13 @@ def test_the_checklist_page_keeps_a_fixed_query_budget(
         assert buyer_client.get(url).status_code == 200
     # More obligations and more members of the organisation: the same queries (no editor until one is opened).
     for n in range(6):
-        DiligenceItem.objects.create(organisation_id=entry.organisation_id, entry=entry, regime_code="extra", obligation_code=f"o{n}", title=f"Extra {n}")
+        DiligenceItem.objects.create(
+            organisation_id=entry.organisation_id,
+            entry=entry,
+            regime_code="extra",
+            obligation_code=f"o{n}",
+            title=f"Extra {n}",
+        )
     MembershipFactory.create_batch(3, organisation=recommendation.organisation)
     with django_assert_num_queries(5):
         assert buyer_client.get(url).status_code == 200

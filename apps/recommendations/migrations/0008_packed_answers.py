@@ -5,21 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommendations', '0007_export_files'),
+        ("recommendations", "0007_export_files"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PackedAnswers',
+            name="PackedAnswers",
             fields=[
-                ('recommendation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='packed_answers', serialize=False, to='recommendations.recommendation')),
-                ('layout', models.CharField(max_length=16)),
-                ('data', models.BinaryField()),
+                (
+                    "recommendation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="packed_answers",
+                        serialize=False,
+                        to="recommendations.recommendation",
+                    ),
+                ),
+                ("layout", models.CharField(max_length=16)),
+                ("data", models.BinaryField()),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('layout__regex', '^[0-9a-f]{16}$')), name='packed_answers_layout_hex')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("layout__regex", "^[0-9a-f]{16}$")), name="packed_answers_layout_hex"
+                    )
+                ],
             },
         ),
     ]
