@@ -79,10 +79,13 @@ def visible_questions(page: Any) -> list[str]:
 
 
 def answer_step(page: Any, answers: dict[str, Any], *, js: bool) -> None:
-    """Answer every visible question of the step, including those that appear as the answers go in."""
+    """Answer every visible question of the step, including those that appear as the answers go in. A question
+    the answers leave out (an optional one the case does not use, such as the buyer's own cost figures) is left
+    blank, as a buyer would leave it; a required one left out shows up as missing on the review."""
     done: set[str] = set()
     while todo := [c for c in visible_questions(page) if c not in done]:
-        answer_question(page, todo[0], answers[todo[0]], js=js)
+        if todo[0] in answers:
+            answer_question(page, todo[0], answers[todo[0]], js=js)
         done.add(todo[0])
 
 
