@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +77,12 @@ def _mentioned(organisation: Organisation, text: str) -> list[User]:
     return list(found.users)
 
 
+# Advisory lock namespace for one author's comment posts (see apps/tasks/queue.py for the others in use).
+COMMENT_LOCK = 7_202_631
+# How long an identical comment by the same author in the same place counts as the same post sent twice.
+REPEAT_WINDOW = datetime.timedelta(minutes=2)
+
+
 @transaction.atomic
 def post_comment(
     *,
@@ -106,6 +112,20 @@ def post_comment(
         if parent.is_deleted:
             raise CommentError("That comment was deleted, so it can no longer be replied to.")
     mentioned = _mentioned(organisation, text)
+    # A double click (or a resent form without JavaScript) posts the same words twice: the second lands on the
+    # first. The author's lock makes two requests at the same moment take turns, so the second sees the first.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [COMMENT_LOCK, author.pk])
+    same_place = Q(assessment=assessment, question_code=question_code if assessment is not None else "")
+    if assessment is None:
+        same_place = Q(recommendation=recommendation)
+    repeat = (
+        Comment.objects.filter(same_place, author=author, parent=parent, body=text, deleted_at__isnull=True)
+        .filter(created_at__gte=timezone.now() - REPEAT_WINDOW)
+        .first()
+    )
+    if repeat is not None:
+        return repeat
     comment = Comment.objects.create(
         organisation=organisation,
         assessment=assessment,

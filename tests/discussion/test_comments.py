@@ -170,7 +170,7 @@ def test_the_step_page_reads_all_its_comments_in_one_query(
         buyer_client.get(url)
     budget = len(few.captured_queries)  # read now: each request clears the connection's query log
     assert sum('"discussion_comment"' in q["sql"] for q in few.captured_queries) == 1
-    for code in ("judgement", "function", "judgement", "function"):
-        _post(buyer_client, _question_url(assessment, code), f"More on {code}")
+    for i, code in enumerate(("judgement", "function", "judgement", "function")):
+        _post(buyer_client, _question_url(assessment, code), f"More on {code} ({i})")
     with django_assert_num_queries(budget):
         assert "Comments (3)" in buyer_client.get(url).content.decode()

@@ -82,3 +82,17 @@ def test_a_comment_field_given_twice_is_refused_and_nothing_is_stored(world: Wor
         response, changed = attempt(lambda url=url: editor.post(url, {"body": ["First", "Second"]}))
         assert response.status_code == 400 and not changed, url
         assert "Give one value, not 2." in response.content.decode()
+
+
+def test_the_same_comment_sent_twice_is_stored_once(world: World) -> None:
+    # A double click, or a form resent without JavaScript: the second post lands on the first comment.
+    editor = client_for(world.editor)
+    url = reverse("discussion:result_comment", args=[world.recommendation.pk])
+    before = Comment.objects.count()
+    first = editor.post(url, {"body": "Confirm the BAA is signed first."})
+    second = editor.post(url, {"body": "Confirm the BAA is signed first."})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Comment.objects.count() == before + 1
+    assert editor.post(url, {"body": "A different remark."}).status_code == 302
+    assert Comment.objects.count() == before + 2
