@@ -32,15 +32,15 @@ def replica_reads() -> Iterator[None]:
         _replica_reads.reset(token)
 
 
-def reads_from_replica[F: Callable[..., Any]](view: F) -> F:
+def reads_from_replica[**P, R](view: Callable[P, R]) -> Callable[P, R]:
     """A view decorator: the view's reads may come from the replica (see the module's docstring)."""
 
     @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with replica_reads():
             return view(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 class ReplicaRouter:

@@ -8,7 +8,7 @@ turns ``request.login_locked_until`` into a clear message and a 429.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from apps.accounts import throttle
 from apps.accounts.models import SsoDomain, User
-from apps.accounts.security import client_ip, security_event
+from apps.accounts.security import SignInRequest, client_ip, security_event
 
 
 def _sso_required(email: str) -> bool:
@@ -43,15 +43,17 @@ class ThrottledModelBackend(ModelBackend):
             # No client to throttle (management commands), or nothing to check.
             return super().authenticate(request, username=username, password=password, **kwargs)
         email, ip = str(username), client_ip(request)
+        # Django's request; SignInRequest only names the marks set on it below.
+        marked = cast(SignInRequest, request)
         if _sso_required(email):
             # No password is checked, and none counts as a failure: the organisation has moved these emails
             # to its identity provider. The form says to use single sign-on.
-            request.login_needs_sso = True  # type: ignore[attr-defined]
+            marked.login_needs_sso = True
             security_event(request, "login_refused_sso_required", level=logging.WARNING, email=email)
             return None
         until = throttle.locked_until(email=email, ip=ip)
         if until is not None:
-            request.login_locked_until = until  # type: ignore[attr-defined]
+            marked.login_locked_until = until
             security_event(request, "login_refused_locked", level=logging.WARNING, email=email, until=until.isoformat())
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
@@ -61,7 +63,7 @@ class ThrottledModelBackend(ModelBackend):
         failures, until = throttle.record_failure(email=email, ip=ip)
         security_event(request, "login_failed", level=logging.WARNING, email=email, failures=failures)
         if until is not None:
-            request.login_locked_until = until  # type: ignore[attr-defined]
+            marked.login_locked_until = until
             security_event(request, "login_locked", level=logging.WARNING, email=email, until=until.isoformat())
         return None
 

@@ -19,10 +19,8 @@ from apps.accounts.security import client_ip, security_event
 _HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
 
 
-class LockoutMessageMixin:
+class LockoutMessageMixin(AuthenticationForm):
     """Say plainly that sign-in is locked (see apps/accounts/throttle.py) instead of "wrong password"."""
-
-    request: Any
 
     def get_invalid_login_error(self) -> ValidationError:
         if getattr(self.request, "login_needs_sso", False):
@@ -33,7 +31,7 @@ class LockoutMessageMixin:
             )
         until = getattr(self.request, "login_locked_until", None)
         if until is None:
-            return super().get_invalid_login_error()  # type: ignore[misc]
+            return super().get_invalid_login_error()
         return ValidationError(
             "Too many failed sign-ins for this email address from your network, so signing in is paused "
             f"for {_paused_for(until)}. Try again then, or reset your password by email.",

@@ -35,12 +35,14 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractUser):
+    # django-stubs types AbstractUser.username as str; None is Django's documented way to drop the field.
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
+    # django-stubs: AbstractUser.objects is auth's UserManager, whose create_user takes a username first.
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:

@@ -12,6 +12,7 @@ docs/operations.md lists them. This module imports no models, so middleware and 
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
@@ -26,6 +27,16 @@ logger = logging.getLogger("kpo_advisor.security")
 SESSION_LOGIN_AT = "login_at"
 
 _PLAIN = re.compile(r"[\w.@:/+-]{1,200}")
+
+
+class SignInRequest(HttpRequest):
+    """What the sign-in code marks on the request (a type only, like ``MemberRequest``): set by the backends,
+    read back with ``getattr`` and a default by the login forms, the SSO callback and SecurityEventsMiddleware,
+    since a request that was never marked has none of them."""
+
+    login_needs_sso: bool  # the password form was used for an email that must sign in with SSO
+    login_locked_until: datetime.datetime  # the throttle refused: when the lock ends
+    sso_organisation_id: int  # the organisation an SSO sign-in joined, to work in first
 
 
 def client_ip(request: HttpRequest) -> str:

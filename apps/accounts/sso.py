@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, cast
 
 import requests
 from django.conf import settings
@@ -26,7 +26,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from apps.accounts import services
 from apps.accounts.models import SsoDomain, User
 from apps.accounts.scoping import SESSION_KEY
-from apps.accounts.security import SESSION_LOGIN_AT, security_event
+from apps.accounts.security import SESSION_LOGIN_AT, SignInRequest, security_event
 
 # The session key holding why the last sign-in was refused, for the refusal page.
 SESSION_REFUSAL = "sso_refusal"
@@ -93,7 +93,8 @@ class DomainOIDCBackend(OIDCAuthenticationBackend):
         )
         if created:
             security_event(self.request, "sso_joined", user=user.pk, organisation=registration.organisation_id)
-        self.request.sso_organisation_id = membership.organisation_id  # type: ignore[attr-defined]
+        # Django's request; SignInRequest only names the mark login_success reads back.
+        cast(SignInRequest, self.request).sso_organisation_id = membership.organisation_id
         return user
 
 

@@ -11,7 +11,7 @@ import base64
 import inspect
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -21,6 +21,7 @@ from ninja import Field, Header, NinjaAPI, Query, Schema, Status
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
+from apps.accounts.models import Organisation
 from apps.accounts.scoping import get_for_member
 from apps.api import problems, services
 from apps.api.models import ApiKey, Scope
@@ -54,6 +55,15 @@ from apps.vendors import queries as vendor_queries
 PAGE_SIZE = 50
 
 
+class ApiRequest(HttpRequest):
+    """The request an endpoint gets once ``ApiKeyAuth`` let it in (a type only, like ``MemberRequest``): its
+    organisation and key, which django-ninja also sets as ``auth``."""
+
+    organisation: Organisation
+    api_key: ApiKey
+    auth: ApiKey
+
+
 class ApiKeyAuth(HttpBearer):
     """The bearer token is an organisation's API key; each call counts against its per-minute limit."""
 
@@ -64,8 +74,10 @@ class ApiKeyAuth(HttpBearer):
         retry_after = services.count_call(api_key=key)
         if retry_after is not None:
             raise RateLimited(retry_after)
-        request.organisation = key.organisation  # type: ignore[attr-defined]
-        request.api_key = key  # type: ignore[attr-defined]
+        # Django's request; ApiRequest only names what is set on it here (django-ninja sets auth).
+        let_in = cast(ApiRequest, request)
+        let_in.organisation = key.organisation
+        let_in.api_key = key
         return key
 
 
@@ -131,8 +143,8 @@ api = Api(
 problems.register(api)
 
 
-def need(request: HttpRequest, scope: str) -> ApiKey:
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
+def need(request: ApiRequest, scope: str) -> ApiKey:
+    key = request.auth
     if scope not in key.scopes:
         raise ScopeDenied(scope)
     return key
@@ -142,7 +154,7 @@ def need(request: HttpRequest, scope: str) -> ApiKey:
 
 
 @api.get("/playbook", response=dict[str, Any], summary="The current published playbook's answer schema")
-def playbook_schema(request: HttpRequest) -> dict[str, Any]:
+def playbook_schema(request: ApiRequest) -> dict[str, Any]:
     need(request, Scope.READ)
     playbook = Playbook.objects.current()
     if playbook is None:
@@ -153,7 +165,7 @@ def playbook_schema(request: HttpRequest) -> dict[str, Any]:
 # Assessments
 
 
-def _assessment(request: HttpRequest, pk: int) -> Assessment:
+def _assessment(request: ApiRequest, pk: int) -> Assessment:
     qs = Assessment.objects.select_related("playbook", "organisation").defer("playbook__definition")
     return get_for_member(request, qs, pk=pk)
 
@@ -219,17 +231,17 @@ def _page(rows: list[Any], limit: int, field: str) -> str | None:
 
 
 @api.get("/assessments", response=AssessmentPage, summary="The organisation's assessments, newest change first")
-def assessment_list(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+def assessment_list(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     need(request, Scope.READ)
     limit = page.limit
-    qs = Assessment.objects.for_organisation(request.organisation)  # type: ignore[attr-defined]
+    qs = Assessment.objects.for_organisation(request.organisation)
     qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook")
     rows = list(qs.defer("playbook__definition").order_by("-updated_at", "-pk")[: limit + 1])
     return {"items": _assessments_out(rows[:limit]), "next_cursor": _page(rows, limit, "updated_at")}
 
 
 @api.post("/assessments", response={201: AssessmentOut}, summary="Start an assessment on the current playbook")
-def assessment_create(request: HttpRequest, body: AssessmentIn) -> Status[dict[str, Any]]:
+def assessment_create(request: ApiRequest, body: AssessmentIn) -> Status[dict[str, Any]]:
     need(request, Scope.ANSWER)
     playbook = Playbook.objects.current()
     if playbook is None:
@@ -248,7 +260,7 @@ def assessment_create(request: HttpRequest, body: AssessmentIn) -> Status[dict[s
         raise Problem(422, "The assessment could not be started.", errors=form_errors(form))
     try:
         assessment = questionnaire.start_assessment(
-            organisation=request.organisation,  # type: ignore[attr-defined]
+            organisation=request.organisation,
             user=_acting_user(request),
             title=form.cleaned_data["title"],
             function=form.cleaned_data["function"],
@@ -258,21 +270,21 @@ def assessment_create(request: HttpRequest, body: AssessmentIn) -> Status[dict[s
     return Status(201, _assessments_out([_assessment(request, assessment.pk)])[0])
 
 
-def _acting_user(request: HttpRequest) -> Any:
+def _acting_user(request: ApiRequest) -> Any:
     """Who an API call acts as: the key's maker. A key whose maker is gone cannot write."""
-    key: ApiKey = request.auth  # type: ignore[attr-defined]
+    key = request.auth
     if key.created_by_id is None:
         raise Problem(403, "The owner who made this API key is no longer a user; make a new key.")
     return key.created_by
 
 
 @api.get("/assessments/{int:assessment_id}", response=AssessmentOut, summary="One assessment with its answers")
-def assessment_get(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def assessment_get(request: ApiRequest, assessment_id: int) -> dict[str, Any]:
     need(request, Scope.READ)
     return _assessments_out([_assessment(request, assessment_id)])[0]
 
 
-def _record(request: HttpRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
+def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
     if not assessment.is_draft:
         raise Problem(409, "This assessment has been submitted; its answers can no longer change.")
     try:
@@ -296,7 +308,7 @@ def _record(request: HttpRequest, assessment: Assessment, values: dict[str, Any]
     response=AnswersOut,
     summary="Set several answers at once (all saved, or none)",
 )
-def answers_set(request: HttpRequest, assessment_id: int, body: AnswersIn) -> dict[str, Any]:
+def answers_set(request: ApiRequest, assessment_id: int, body: AnswersIn) -> dict[str, Any]:
     need(request, Scope.ANSWER)
     if not body.answers:
         raise Problem(422, "Send at least one answer.", errors=[{"field": "answers", "message": "Empty."}])
@@ -308,7 +320,7 @@ def answers_set(request: HttpRequest, assessment_id: int, body: AnswersIn) -> di
     response=AnswersOut,
     summary="Set one answer",
 )
-def answer_set(request: HttpRequest, assessment_id: int, question: str, body: AnswerIn) -> dict[str, Any]:
+def answer_set(request: ApiRequest, assessment_id: int, question: str, body: AnswerIn) -> dict[str, Any]:
     need(request, Scope.ANSWER)
     assessment = _assessment(request, assessment_id)
     if question not in compiled_playbook(assessment.playbook).questions:
@@ -322,7 +334,7 @@ def answer_set(request: HttpRequest, assessment_id: int, question: str, body: An
     summary="Submit for a recommendation (idempotent; honours Idempotency-Key for 24 hours)",
 )
 def assessment_submit(
-    request: HttpRequest,
+    request: ApiRequest,
     assessment_id: int,
     idempotency_key: Header[str | None] = None,
 ) -> Status[Any]:
@@ -351,7 +363,7 @@ def assessment_submit(
     fingerprint = services.fingerprint(request.method or "POST", request.path, request.body)
     try:
         status, body = services.idempotent(
-            organisation=request.organisation,  # type: ignore[attr-defined]
+            organisation=request.organisation,
             key=idempotency_key,
             fingerprint=fingerprint,
             run=run,
@@ -383,7 +395,7 @@ class HistoryQuery(Schema):
     limit: int = LIMIT
 
 
-def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+def _recommendation(request: ApiRequest, pk: int) -> Recommendation:
     return get_for_member(request, Recommendation, pk=pk)
 
 
@@ -392,7 +404,7 @@ def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
     response=RecommendationPage,
     summary="The organisation's recommendations, newest first, with the history page's filters",
 )
-def recommendation_list(request: HttpRequest, filters: Query[HistoryQuery]) -> dict[str, Any]:
+def recommendation_list(request: ApiRequest, filters: Query[HistoryQuery]) -> dict[str, Any]:
     need(request, Scope.READ)
     limit = filters.limit
     query = QueryDict(mutable=True)
@@ -403,7 +415,7 @@ def recommendation_list(request: HttpRequest, filters: Query[HistoryQuery]) -> d
     form = HistoryFilter(query)  # the history page's filter: the same choices, ranges and messages
     if not form.is_valid():
         raise Problem(422, "The filters are not valid.", errors=form_errors(form))
-    qs = form.apply(Recommendation.objects.for_organisation(request.organisation))  # type: ignore[attr-defined]
+    qs = form.apply(Recommendation.objects.for_organisation(request.organisation))
     qs = _cursor_after(qs, filters.cursor, "created_at").only(*HistoryFilter.COLUMNS)
     rows = list(qs.order_by("-created_at", "-id")[: limit + 1])
     return {"items": rows[:limit], "next_cursor": _page(rows, limit, "created_at")}
@@ -414,10 +426,11 @@ def recommendation_list(request: HttpRequest, filters: Query[HistoryQuery]) -> d
     response=dict[str, Any],
     summary="One recommendation in the stored snapshot format (as the JSON download)",
 )
-def recommendation_get(request: HttpRequest, recommendation_id: int) -> dict[str, Any]:
+def recommendation_get(request: ApiRequest, recommendation_id: int) -> dict[str, Any]:
     need(request, Scope.READ)
     recommendation = get_for_member(request, with_decision_status(Recommendation.objects.all()), pk=recommendation_id)
     return {"id": recommendation.pk, "verdict": recommendation.verdict, "fit_score": recommendation.fit_score,
+            # django-stubs cannot see a column added by annotate() (with_decision_status) on the model type.
             "decision_status": recommendation.decision_status,  # type: ignore[attr-defined]
             **recommendation.snapshot}  # fmt: skip
 
@@ -433,7 +446,7 @@ _obligations_csv = inspect.unwrap(recommendation_views.obligations_csv)
         "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
     },
 )
-def recommendation_obligations_csv(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+def recommendation_obligations_csv(request: ApiRequest, recommendation_id: int) -> HttpResponse:
     need(request, Scope.READ)
     _recommendation(request, recommendation_id)  # 404 outside the organisation, before the writer runs
     response: HttpResponse = _obligations_csv(request, recommendation_id)
@@ -445,7 +458,7 @@ def recommendation_obligations_csv(request: HttpRequest, recommendation_id: int)
     response=VendorMatching,
     summary="The vendor directory matched against the recommendation (as the matching page)",
 )
-def recommendation_vendors(request: HttpRequest, recommendation_id: int) -> dict[str, Any]:
+def recommendation_vendors(request: ApiRequest, recommendation_id: int) -> dict[str, Any]:
     need(request, Scope.READ)
     result = vendor_queries.match_recommendation(
         _recommendation(request, recommendation_id), today=timezone.localdate()

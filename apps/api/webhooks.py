@@ -98,7 +98,8 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
         # The host name still goes into TLS (SNI, certificate check) and the Host header.
         return socket.create_connection((address, port), timeout, source_address)
 
-    connection._create_connection = to_checked_address  # type: ignore[attr-defined]  # pins the checked address
+    # Pins the checked address. typeshed leaves out http.client's private connect hook, which this replaces.
+    connection._create_connection = to_checked_address  # type: ignore[attr-defined]
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

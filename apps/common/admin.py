@@ -19,6 +19,20 @@ def row_version(obj: Any) -> str:
     return hashlib.sha256(json.dumps(fresh, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
+class _ConflictCheckedForm(forms.ModelForm):
+    """Mixed in before an admin's own form (see ``ConflictCheckedAdmin.get_form``): refuses a save over a
+    version of the row newer than the one the page was loaded at."""
+
+    conflict_message: str
+
+    def clean(self) -> Any:
+        data = super().clean()
+        loaded = self.data.get("_loaded_version")
+        if loaded and self.instance.pk and loaded != row_version(self.instance):
+            raise forms.ValidationError(self.conflict_message, code="conflict")
+        return data
+
+
 class ConflictCheckedAdmin(admin.ModelAdmin):
     """Optimistic locking: the change form carries the version it was loaded at, and a save over a
     newer version (another curator saved in between) is refused with a clear message instead of
@@ -41,16 +55,12 @@ class ConflictCheckedAdmin(admin.ModelAdmin):
         if obj is None:
             return form
         message = self.conflict_message.format(name=self.model._meta.verbose_name)
-
-        class CheckedForm(form):  # type: ignore[valid-type, misc]
-            def clean(self) -> Any:
-                data = super().clean()
-                loaded = self.data.get("_loaded_version")
-                if loaded and self.instance.pk and loaded != row_version(self.instance):
-                    raise forms.ValidationError(message, code="conflict")
-                return data
-
-        return CheckedForm
+        # The admin builds its form class per request, so the check is mixed in the same way.
+        return type(
+            f"Checked{form.__name__}",
+            (_ConflictCheckedForm, form),
+            {"conflict_message": message, "__module__": __name__},
+        )
 
 
 class AuditedAdmin(ConflictCheckedAdmin):

@@ -11,7 +11,7 @@ from django.utils import timezone
 # Registers the allow-list of source hosts and the source-check page (see that module's docstring).
 from apps.common import source_admin  # noqa: F401
 from apps.common.admin import AuditedAdmin, CatalogueAdmin, catalogue_columns
-from apps.compliance.models import Guidance, Obligation, Regime
+from apps.compliance.models import Guidance, Obligation, Regime, due_for_review_q
 from apps.compliance.services import mark_reviewed
 
 
@@ -26,7 +26,8 @@ class DueForReviewFilter(admin.SimpleListFilter):
 
     def queryset(self, request: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "due":
-            return queryset.due_for_review(timezone.localdate())  # type: ignore[attr-defined]
+            # The rule itself rather than the querysets' due_for_review: the filter serves regimes and obligations.
+            return queryset.filter(due_for_review_q(timezone.localdate()))
         return queryset
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -58,6 +58,10 @@ class RegimeQuerySet(CatalogueQuerySet):
         return self.filter(due_for_review_q(today))
 
 
+# The catalogue's queries plus the review ones; declared as a class so Regime can type its manager.
+RegimeManager = models.Manager.from_queryset(RegimeQuerySet)
+
+
 class ObligationQuerySet(models.QuerySet):
     def due_for_review(self, today: datetime.date) -> ObligationQuerySet:
         return self.filter(due_for_review_q(today))
@@ -100,7 +104,7 @@ class Regime(CatalogueEntry, Reviewed):
     trigger = models.TextField(help_text="When a piece of KPO work falls under this regime.")
     penalties = models.TextField(blank=True)
 
-    objects = RegimeQuerySet.as_manager()  # type: ignore[misc]  # the catalogue's manager, plus review queries
+    objects: ClassVar[RegimeManager] = RegimeManager()
 
     # Review dates are not compared with the reference data: a curator's "mark reviewed" is not an edit of
     # the text, so it must not stop the next reference update from applying (see reference.load).

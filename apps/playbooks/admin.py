@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -34,24 +35,24 @@ def _locked(obj: Any) -> bool:
     return playbook is not None and not playbook.is_draft
 
 
-class DraftOnlyMixin:
+class DraftOnlyMixin(BaseModelAdmin):
     """Rows of a published or retired playbook are read-only; new rows may only join drafts."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _locked(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return not _locked(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _locked(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return not _locked(obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "playbook":
             kwargs["queryset"] = Playbook.objects.filter(status=Playbook.Status.DRAFT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DraftOnlyInline(DraftOnlyMixin):
+class DraftOnlyInline(DraftOnlyMixin, InlineModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _locked(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+        return not _locked(obj) and super().has_add_permission(request, obj)
 
 
 class PlaybookVersionFilter(admin.SimpleListFilter):

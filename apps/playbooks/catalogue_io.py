@@ -49,8 +49,8 @@ def export_catalogue() -> dict[str, Any]:
         items = []
         for obj in model._default_manager.order_by("code"):
             item = _entry(obj)
-            if model is Regime:
-                item["obligations"] = [_entry(o) for o in obj.obligations.order_by("order", "code")]  # type: ignore[attr-defined]
+            if isinstance(obj, Regime):
+                item["obligations"] = [_entry(o) for o in obj.obligations.order_by("order", "code")]
             items.append(item)
         data[key] = items
     return data

@@ -132,15 +132,16 @@ class ConditionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        subject = self.fields["subject"]
+        subject, operator = self.fields["subject"], self.fields["operator"]
+        assert isinstance(subject, forms.ModelChoiceField) and isinstance(operator, forms.ChoiceField)
         # A plain select (no add/change-question icons: a condition picks one of this playbook's questions).
         subject.widget = getattr(subject.widget, "widget", subject.widget)
-        subject.queryset = _subjects(self.playbook_id)  # type: ignore[attr-defined]
+        subject.queryset = _subjects(self.playbook_id)
         if self.subject_choices is not None:
-            subject.choices = self.subject_choices  # type: ignore[attr-defined]
+            subject.choices = self.subject_choices
         self.subject = self._chosen_subject()
         self.op = self._chosen("operator", self.instance.operator)
-        self.fields["operator"].choices = self._operator_choices()  # type: ignore[attr-defined]
+        operator.choices = self._operator_choices()
         self.fields["value"] = self._value_field()
         if not self.is_bound and self.instance.pk:
             self.initial["value"] = self._initial(self.instance.value)
@@ -154,8 +155,7 @@ class ConditionForm(forms.ModelForm):
             return None
         if not self.is_bound and self.instance.subject_id:
             return self.instance.subject  # the inline's queryset loads subjects with their options
-        qs = self.fields["subject"].queryset.prefetch_related("options")  # type: ignore[attr-defined]
-        return qs.filter(pk=int(chosen)).first()
+        return _subjects(self.playbook_id).prefetch_related("options").filter(pk=int(chosen)).first()
 
     def _fits(self) -> bool:
         return self.subject is None or self.op in operators_for(self.subject.kind)
@@ -235,10 +235,10 @@ class ConditionFormSet(BaseInlineFormSet):
         if REFRESH in self.data:
             raise ValidationError(REFRESHED, code="refresh")
 
-    def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+    def add_fields(self, form: Any, index: int | None) -> None:
+        # Called for every form the formset builds, before it is validated or saved.
+        super().add_fields(form, index)
         form.instance.playbook_id = self.instance.playbook_id
-        return form
 
 
 def condition_form_for(playbook_id: int | None) -> type[ConditionForm]:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from apps.accounts.models import Membership
+    from apps.accounts.scoping import MemberRequest
     from apps.playbooks.engine import CompiledPlaybook
     from apps.questionnaire.models import Assessment
 
@@ -45,7 +44,7 @@ class Team(Protocol):
 
     def review_panel(
         self,
-        request: HttpRequest,
+        request: MemberRequest,
         assessment: Assessment,
         compiled: CompiledPlaybook,
         answers: Mapping[str, Any],
@@ -73,7 +72,7 @@ class _NoTeam:
 
     def review_panel(
         self,
-        request: HttpRequest,
+        request: MemberRequest,
         assessment: Assessment,
         compiled: CompiledPlaybook,
         answers: Mapping[str, Any],

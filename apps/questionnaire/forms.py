@@ -17,8 +17,8 @@ class StartAssessmentForm(forms.Form):
         label="Knowledge function", help_text="The kind of work you are thinking of outsourcing."
     )
 
-    def __init__(self, *args: object, functions: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, functions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["function"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Choose…"), *functions]

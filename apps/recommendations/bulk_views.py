@@ -29,7 +29,9 @@ class BulkRescoreForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ids"].queryset = candidates  # type: ignore[attr-defined]  # ModelMultipleChoiceField's
+        ids = self.fields["ids"]
+        assert isinstance(ids, forms.ModelMultipleChoiceField)
+        ids.queryset = candidates
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

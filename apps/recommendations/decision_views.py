@@ -214,7 +214,7 @@ def _memo_status(
         )
         response["Retry-After"] = str(memo.RETRY_AFTER_SECONDS)
         return response
-    if context["unavailable"]:
-        logger.error("decision memo unavailable: %s", result.errors[-1].traceback.splitlines()[-1])  # type: ignore[union-attr]
+    if result is not None and context["unavailable"]:  # "unavailable" implies a result; the test says so to mypy
+        logger.error("decision memo unavailable: %s", result.errors[-1].traceback.splitlines()[-1])
         return render(request, "recommendations/memo_unavailable.html", {"rec": rec}, status=503)
     return render(request, "recommendations/memo_status.html", context, status=503 if failed else 202)

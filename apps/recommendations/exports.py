@@ -51,6 +51,7 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
                 r.top_model,
                 r.function,
                 " ".join(r.regimes),
+                # django-stubs cannot see a column added by annotate() (HistoryFilter.apply) on the model type.
                 r.decision_status,  # type: ignore[attr-defined]
             ]
         )

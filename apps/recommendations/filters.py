@@ -112,8 +112,9 @@ class HistoryPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]  # type: ignore[attr-defined]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)  # type: ignore[attr-defined]
+        rows = self.object_list
+        assert isinstance(rows, QuerySet)  # the history view pages a queryset, never a list
+        return Page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
 
 
 def compare_ids(query: Any) -> list[int]:

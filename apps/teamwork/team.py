@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import CharField, Prefetch, Q, QuerySet, Value
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from apps.accounts.models import Membership
+from apps.accounts.scoping import MemberRequest
 from apps.playbooks.engine import CompiledPlaybook
 from apps.questionnaire.extensions import MemberView
 from apps.questionnaire.models import Assessment
@@ -84,7 +84,7 @@ class AssessmentTeam:
 
     def review_panel(
         self,
-        request: HttpRequest,
+        request: MemberRequest,
         assessment: Assessment,
         compiled: CompiledPlaybook,
         answers: Mapping[str, Any],
@@ -93,7 +93,7 @@ class AssessmentTeam:
     ) -> str:
         from apps.teamwork.services import may_manage
 
-        membership: Membership = request.membership  # type: ignore[attr-defined]  # set by member_required
+        membership = request.membership
         assignments = (
             list(assessment.assignments.select_related("member__user")) if view is None or view.any_assigned else []
         )

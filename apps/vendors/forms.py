@@ -116,8 +116,10 @@ class DiligenceItemForm(forms.ModelForm):
             "Choose a member of your organisation. Items are owned by editors and owners: viewers cannot update them."
         )
         self.fields["due_date"].error_messages["invalid"] = "Enter a date as YYYY-MM-DD."
-        self.fields["evidence"].max_length = NOTES_MAX  # type: ignore[attr-defined]
-        self.fields["evidence"].validators.append(_max_length)
+        evidence = self.fields["evidence"]
+        assert isinstance(evidence, forms.CharField)  # the model's TextField
+        evidence.max_length = NOTES_MAX
+        evidence.validators.append(_max_length)
 
     def clean_evidence(self) -> str:
         return str(self.cleaned_data.get("evidence") or "").strip()

@@ -266,6 +266,7 @@ class DiligenceItem(models.Model):
 # rows are in the audit trail like the vendor row itself. The triggers sit on proxies of the join
 # tables so that they are created by this app's migrations.
 @audited(model_name="VendorDeliveryLocationEvent")
+# django-stubs: an auto-created through model has no name it can use as a base class.
 class VendorDeliveryLocation(Vendor.delivery_locations.through):  # type: ignore[name-defined]
     class Meta:
         proxy = True
@@ -273,6 +274,7 @@ class VendorDeliveryLocation(Vendor.delivery_locations.through):  # type: ignore
 
 
 @audited(model_name="VendorEngagementModelEvent")
+# django-stubs: an auto-created through model has no name it can use as a base class.
 class VendorEngagementModel(Vendor.engagement_models.through):  # type: ignore[name-defined]
     class Meta:
         proxy = True

@@ -247,8 +247,9 @@ def export_csv(request: MemberRequest, pk: int) -> HttpResponse:
                 row.vendor.capacity_fte,
                 row.vendor.soc2_type2_report_date or "",
                 row.vendor.iso27001_valid_until or "",
-                # Annotations of queries.entries, which django-stubs cannot see on the model type.
+                # django-stubs cannot see the columns queries.entries adds on the model type.
                 row.dd_done,  # type: ignore[attr-defined]
+                # django-stubs: as for dd_done (queries.entries).
                 row.dd_applicable,  # type: ignore[attr-defined]
             ]
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apps.recommendations.snapshot.historical import VENDOR_REQUIREMENTS, historical_guidance
 from apps.recommendations.snapshot.types import (
@@ -53,6 +53,9 @@ from apps.recommendations.snapshot.types import (
     TradeOffOption,
     provider_rate,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class SnapshotError(ValueError):
@@ -132,12 +135,12 @@ _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2
 # Parsing the current shape
 
 
-def _make[T](cls: type[T], data: Any, **nested: Callable[[Any], Any]) -> T:
+def _make[T: DataclassInstance](cls: type[T], data: Any, **nested: Callable[[Any], Any]) -> T:
     """``cls`` from the keys of ``data`` it has fields for (missing ones take the field's default), with
     ``nested`` converters for the fields that hold other types. Unknown keys are ignored."""
     if not isinstance(data, Mapping):
         raise SnapshotError(f"Expected an object for {cls.__name__}, got {type(data).__name__}.")
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]  # cls is always one of our dataclasses
+    names = {f.name for f in fields(cls)}
     values = {k: (nested[k](v) if k in nested else v) for k, v in data.items() if k in names}
     try:
         return cls(**values)
