@@ -306,14 +306,50 @@ def test_break_even_comes_later_when_one_time_costs_are_higher() -> None:
     assert math.isfinite(late)
 
 
-def test_the_one_sort_quantiles_match_numpys_percentile() -> None:
-    from apps.playbooks.engine.tco.simulate import _Quantiles
+def test_the_percentiles_match_numpys_percentile() -> None:
+    from apps.playbooks.engine.tco.simulate import _percentiles
 
-    rows = np.random.default_rng(7).lognormal(size=(4, 10_001))
-    quantiles = _Quantiles()
+    rows = np.random.default_rng(7).lognormal(size=(4, 10_001)) * 1e6
     for row in rows:
-        quantiles.add(row)
-    assert np.allclose(quantiles.solve(), np.percentile(rows, [10, 50, 90], axis=1))
+        # Single precision keeps seven significant digits: well inside a cent on a million.
+        assert np.allclose(_percentiles(row), np.percentile(row, [10, 50, 90]), rtol=1e-6, atol=0)
+    assert _percentiles(np.array([42.5])) == (42.5, 42.5, 42.5)
+
+
+def test_the_draws_are_numpys_triangular_draws_from_the_same_seed() -> None:
+    """The branch-free inverse of the distribution function draws what numpy's triangular generator draws
+    from the same uniforms, figure by figure, a figure without a range drawing none."""
+    from apps.playbooks.engine.tco.simulate import _draw
+
+    f = tco.Figure
+    figures = [f("a", 1, 2, 5, "x"), f("b", 3, 3, 3, "x"), f("c", 0, 0, 1, "x"), f("d", 10, 20, 20, "x")]
+    drawn = _draw(np.random.default_rng(11), figures, 5_000)
+    numpys = np.random.default_rng(11).triangular([[1], [0], [10]], [[2], [0], [20]], [[5], [1], [20]], (3, 5_000))
+    assert drawn[1].tolist() == [3.0]
+    for mine, theirs in zip([drawn[0], drawn[2], drawn[3]], numpys, strict=True):
+        assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-12)
+
+
+def test_the_ramp_up_summed_in_closed_form_is_the_month_by_month_sum() -> None:
+    from apps.playbooks.engine.tco.simulate import _Profiles
+
+    ramp = np.array([0.4, 1.0, 2.5, 3.0, 5.7, 14.2, 30.0])  # within a year, across years, past the horizon
+    v = {
+        "ramp.months": ramp,
+        "ramp.start_productivity": np.full(ramp.size, 0.6),
+        "location.inflation": np.linspace(0.0, 0.1, ramp.size),
+    }
+    profiles = _Profiles(v, 24)
+    assert np.allclose(profiles.total("ramp"), profiles.monthly("ramp").sum(axis=1), rtol=1e-12)
+
+
+def test_inputs_that_move_the_saving_equally_are_listed_by_name() -> None:
+    # On-costs and management are both a share of salaries with the same spread in the UK: equal swings.
+    model = _model(tco.simulate(_case(market="uk")), "captive-team")
+    labels = [s.label for s in model.tornado]
+    on_costs, management = labels.index("On-costs, share of salary"), labels.index("Management, share of salary")
+    assert model.tornado[on_costs].width == pytest.approx(model.tornado[management].width)
+    assert management < on_costs
 
 
 def test_the_evaluation_reuses_a_simulated_case_only_when_every_figure_and_word_is_the_same() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,17 +36,41 @@ def project_annual_fee(price: Any, *, deliverables: float) -> Any:
     return deliverables * price
 
 
-def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> np.ndarray:
-    """One row of n triangular draws on (low, likely, high) per figure, from numpy's triangular generator
-    (the inverse of the distribution function, one uniform a draw, in one C loop: the simulation's
-    largest step, so a third faster than the same arithmetic in array passes). The draws depend only on
-    the seed and the figures' order. A figure without a range is its value in every draw, and draws none."""
-    low, likely, high = (np.array([getattr(f, k) for f in figures]) for k in ("low", "likely", "high"))
-    out = np.repeat(likely[:, None], n, axis=1)
-    varies = high > low
-    if varies.any():
-        rows = int(varies.sum())
-        out[varies] = rng.triangular(low[varies, None], likely[varies, None], high[varies, None], size=(rows, n))
+def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> list[np.ndarray]:
+    """n triangular draws on (low, likely, high) per figure, from seeded uniforms u through the inverse of
+    the distribution function, written without a branch:
+
+        x = low + high − likely + min(√(u (high − low)(likely − low)), likely − low)
+                                − min(√((1 − u)(high − low)(high − likely)), high − likely)
+
+    Below the mode (u < (likely − low) ÷ (high − low)) the first root is the left branch's and the second
+    is capped, so x = low + √(u (high − low)(likely − low)); above it the first is capped and the second is
+    the right branch's, so x = high − √((1 − u)(high − low)(high − likely)). That is the arithmetic numpy's
+    triangular generator does, on the same uniforms in the same order, so the draws are the ones it gave;
+    but a select per draw (its loop, or np.where) costs several times the arithmetic here: which side of the
+    mode a draw falls on is random, so the branch is mispredicted half the time.
+
+    One figure at a time: each step is an array of n, which fits the processor's cache and is allocated
+    from memory the process already holds, where one block of every figure's draws (megabytes) is new
+    memory from the system on every run, touched page by page. A figure without a range is its value in
+    every draw: one value, broadcast, that draws none. The draws depend only on the seed and the order."""
+    out = []
+    for f in figures:
+        a, c, b = f.low, f.likely, f.high
+        if b <= a:
+            out.append(np.full(1, c))
+            continue
+        u = rng.random(n)
+        x = u * ((b - a) * (c - a))
+        np.sqrt(x, out=x)
+        np.minimum(x, c - a, out=x)
+        np.subtract(1.0, u, out=u)
+        u *= (b - a) * (b - c)
+        np.sqrt(u, out=u)
+        np.minimum(u, b - c, out=u)
+        x -= u
+        x += a + b - c
+        out.append(x)
     return out
 
 
@@ -62,37 +86,44 @@ def seed_for(case: Case) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-# A cost line is a sum of terms; a term is a per-scenario amount (scenarios × 1) times a named month
-# profile (scenarios × months). Profiles are built and summed once per run, so ten thousand draws cost
-# a handful of whole-horizon array operations, and the same terms give the monthly view for break-even.
+# A cost line is a sum of terms; a term is a per-scenario amount (a 1-D array: one value per scenario, or
+# one value for all) times a named month profile. A profile's sum over the horizon is a polynomial in the
+# yearly rise (pay rises once a year, so a year's months share one factor), taken once per run: ten
+# thousand draws cost a few whole-array operations a line, and the same terms give the monthly view for
+# break-even.
 Term = tuple[np.ndarray, str]
 OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
 LOADED_COST = "Loaded cost (benchmark)"  # a benchmark that is already a full cost (an onshore hourly rate)
 
 
+def _yearly(rise: np.ndarray, weights: Sequence[Any]) -> np.ndarray:
+    """Σ weights[y] × rise ** y per scenario, by Horner's rule (a multiply and an add a year, no powers);
+    a weight is a number or one per scenario."""
+    total = np.zeros(np.broadcast_shapes(rise.shape, np.shape(weights[-1])))
+    total += weights[-1]
+    for weight in weights[-2::-1]:
+        total *= rise
+        total += weight
+    return total
+
+
 class _Profiles:
-    """Month profiles for a set of scenarios. ``total`` sums a profile over the horizon without building
-    the scenarios × months array (pay rises once a year, so a year's months share one factor); ``array``
-    builds it, for the few scenarios whose month-by-month costs are needed (break-even)."""
+    """Month profiles for a set of scenarios. ``total`` sums a profile over the horizon per scenario without
+    building the scenarios × months array; ``monthly`` builds it, for break-even (every figure at likely)."""
 
     def __init__(self, v: Arrays, months: int) -> None:
         self.v = v
         self.months = months
         self.year_of = np.arange(months) // 12
-        self.month = np.arange(months)[None, :]
-        self._growth: dict[str, np.ndarray] = {}
         self._totals: dict[str, np.ndarray] = {}
 
-    def growth(self, kind: str) -> np.ndarray:
-        """(1 + rate) ^ year, scenarios × years: the in-house (home) or the provider's (esc) wage growth."""
-        if kind not in self._growth:
-            rate = self.v["inhouse.wage_growth" if kind == "home" else "location.inflation"]
-            self._growth[kind] = (1 + rate) ** np.arange(self.year_of[-1] + 1)[None, :]
-        return self._growth[kind]
+    def rise(self, name: str) -> np.ndarray:
+        """1 + the yearly pay rise: in-house (home) or at the provider (every other profile)."""
+        return 1 + self.v["inhouse.wage_growth" if name == "home" else "location.inflation"]
 
     def mask(self, name: str) -> np.ndarray:
         kind, _, arg = name.partition(":")
-        m = self.month[0]
+        m = np.arange(self.months)
         if kind == "first":
             return m == 0
         if kind == "until":
@@ -103,33 +134,52 @@ class _Profiles:
             return m == int(arg)
         return np.ones(self.months, dtype=bool)
 
-    def array(self, name: str) -> np.ndarray:
-        if name == "first":
-            return self.mask(name)[None, :].astype(float)
-        if name == "ramp":
-            return self._ramp(self.months)
-        kind = "home" if name == "home" else "esc"
-        return self.growth(kind)[:, self.year_of] * self.mask(name)
-
     def total(self, name: str) -> np.ndarray:
         if name not in self._totals:
-            if name == "first":
-                self._totals[name] = np.ones(1)
-            elif name == "ramp":
-                limit = int(np.ceil(float(np.max(self.v["ramp.months"])))) + 1
-                self._totals[name] = self._ramp(min(self.months, limit)).sum(axis=1)
+            if name == "ramp":
+                self._totals[name] = self._ramp_total()
             else:
                 weights = np.bincount(self.year_of, weights=self.mask(name), minlength=self.year_of[-1] + 1)
-                self._totals[name] = self.growth("home" if name == "home" else "esc") @ weights
+                self._totals[name] = _yearly(self.rise(name), list(weights))
         return self._totals[name]
 
-    def _ramp(self, months: int) -> np.ndarray:
-        """The share of a month's fee that buys no output: productivity rises in a straight line from the
-        start level to full output over the ramp-up months."""
-        m = self.month[:, :months]
-        p0 = self.v["ramp.start_productivity"]
-        idle = (1 - p0) * (1 - np.clip((m + 0.5) / self.v["ramp.months"], 0, 1))
-        return self.growth("esc")[:, self.year_of[:months]] * idle
+    def _ramp_total(self) -> np.ndarray:
+        """The ramp-up's idle shares (``_idle``) summed over the horizon without a month axis: the idle share
+        is positive in the first k = ⌈R − ½⌉ months (R the ramp-up months), and over the months s … e − 1
+        of a year it sums to (e − s) − (e² − s²) ÷ 2R, because (m + ½) summed over them is (e² − s²) ÷ 2."""
+        ramp = self.v["ramp.months"]
+        active = np.clip(np.ceil(ramp - 0.5), 0, self.months)
+        weights = []
+        for start in range(0, self.months, 12):
+            if weights and start >= np.max(active):
+                break
+            end = np.clip(active, start, start + 12)
+            weights.append((end - start) - (end * end - start * start) / (2 * ramp))
+        return (1 - self.v["ramp.start_productivity"]) * _yearly(self.rise("ramp"), weights)
+
+    def monthly(self, name: str) -> np.ndarray:
+        if name == "first":
+            return self.mask(name)[None, :].astype(float)
+        growth = self.rise(name)[:, None] ** self.year_of[None, :]
+        if name == "ramp":
+            return growth * self._idle(self.months)
+        return growth * self.mask(name)
+
+    def _idle(self, months: int) -> np.ndarray:
+        """The share of a month's fee that buys no output, scenarios × the first ``months`` months:
+        productivity rises in a straight line from the start level to full output over the ramp-up months,
+        so the idle share is (1 − start) × (1 − (month + ½) ÷ ramp-up months) while that is positive."""
+        m = np.arange(months) + 0.5
+        idle = np.maximum(1 - m[None, :] / self.v["ramp.months"][:, None], 0)
+        return (1 - self.v["ramp.start_productivity"])[:, None] * idle
+
+
+def _sum(parts: Iterable[np.ndarray]) -> np.ndarray:
+    """The sum of arrays that broadcast together (one value per scenario, or one for all)."""
+    total: np.ndarray | None = None
+    for part in parts:
+        total = part if total is None else total + part
+    return total if total is not None else np.zeros(1)
 
 
 def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
@@ -201,51 +251,55 @@ ONE_TIME = (
 )
 
 
-def _terms(case: Case, v: Arrays) -> tuple[dict[str, list[Term]], dict[str, dict[str, list[Term]]]]:
-    inhouse = _inhouse_terms(case, v)
-    inhouse0 = np.sum([scale for terms in inhouse.values() for scale, _ in terms], axis=0)
-    return inhouse, {m.code: _model_terms(case, m, v, inhouse0) for m in case.models}
-
-
 def _line_totals(lines: Mapping[str, list[Term]], profiles: _Profiles) -> dict[str, np.ndarray]:
-    return {k: np.sum([s[:, 0] * profiles.total(p) for s, p in terms], axis=0) for k, terms in lines.items()}
+    """Each line over the horizon, per scenario (a one-off in month 1 is its amount: no multiply)."""
+    return {k: _sum(s if p == "first" else s * profiles.total(p) for s, p in terms) for k, terms in lines.items()}
 
 
-def _monthly(lines: Mapping[str, list[Term]], profiles: _Profiles) -> np.ndarray:
-    return np.sum([s * profiles.array(p) for terms in lines.values() for s, p in terms], axis=0)
+def _monthly(lines: Mapping[str, list[Term]], profiles: _Profiles, column: int) -> np.ndarray:
+    """Month by month, one scenario: the terms' amounts in ``column``, over ``profiles`` of that scenario."""
+    return _sum(_column(s, column) * profiles.monthly(p)[0] for terms in lines.values() for s, p in terms)
+
+
+def _column(x: np.ndarray, i: int) -> np.ndarray:
+    """One scenario's value of a per-scenario array (an array of one value is that value everywhere)."""
+    return x[i : i + 1] if x.size > 1 else x
 
 
 def _scenarios(case: Case) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Row 0: every figure at likely; then, per varying figure, a row at its low and one at its high."""
+    """The figures with a range, per scenario: first every figure at likely; then, per figure with a range,
+    one at its low and one at its high, every other at likely."""
     varying = [k for k, f in sorted(case.figures.items()) if f.low != f.high]
     rows = 1 + 2 * len(varying)
-    values = {k: np.full((rows, 1), f.likely) for k, f in case.figures.items()}
+    values = {k: np.full(rows, case.figures[k].likely) for k in varying}
     for i, key in enumerate(varying):
-        values[key][1 + 2 * i, 0] = case.figures[key].low
-        values[key][2 + 2 * i, 0] = case.figures[key].high
+        values[key][1 + 2 * i] = case.figures[key].low
+        values[key][2 + 2 * i] = case.figures[key].high
     return values, varying
 
 
-class _Quantiles:
-    """Collects every distribution of a run and takes P10 / P50 / P90 of all of them in one pass."""
+RANKS = (0.10, 0.50, 0.90)
 
-    def __init__(self) -> None:
-        self.rows: list[np.ndarray] = []
 
-    def add(self, samples: np.ndarray) -> int:
-        self.rows.append(samples)
-        return len(self.rows) - 1
-
-    def solve(self) -> np.ndarray:
-        """The same figures as ``np.percentile`` (linear interpolation), from one sort: numpy's vectorised
-        sort of every row is several times faster than the selection percentile runs per quantile."""
-        ranked = np.vstack(self.rows)
-        ranked.sort(axis=1)  # in place: the stacked copy is ours, so sorting a second copy is wasted work
-        position = np.array([0.10, 0.50, 0.90]) * (ranked.shape[1] - 1)
-        below = np.floor(position).astype(int)
-        above = np.minimum(below + 1, ranked.shape[1] - 1)
+def _percentiles(samples: np.ndarray) -> tuple[float, float, float]:
+    """P10 / P50 / P90 as ``np.percentile`` takes them (linear interpolation between the ranks either side),
+    from a sort in single precision: a float32 keeps seven significant digits (a tenth of a unit of currency
+    on a million), finer than any figure is shown, and numpy sorts it three times as fast as a float64; one
+    row of draws at a time, so the sort works in the processor's cache. (Selecting only the six ranks,
+    ``np.partition``, measured slower than the whole sort.) One value for every draw is every percentile."""
+    if samples.size == 1:
+        value = float(samples[0])
+        return (value, value, value)
+    ranked = samples.astype(np.float32)
+    ranked.sort()
+    last = ranked.size - 1
+    out = []
+    for rank in RANKS:
+        position = rank * last
+        below = int(position)
         weight = position - below
-        return (ranked[:, below] * (1 - weight) + ranked[:, above] * weight).T
+        out.append(float(ranked[below]) * (1 - weight) + float(ranked[min(below + 1, last)]) * weight)
+    return (out[0], out[1], out[2])
 
 
 def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
@@ -254,74 +308,69 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
     rng = np.random.default_rng(seed)
     months = case.years * 12
     keys = sorted(case.figures)
-    matrix = _draw(rng, [case.figures[k] for k in keys], draws)
-    sampled = {k: matrix[i][:, None] for i, k in enumerate(keys)}
-    mc_profiles = _Profiles(sampled, months)
-    mc_inhouse, mc_models = _terms(case, sampled)
-    fixed, varying = _scenarios(case)
-    pt_profiles = _Profiles(fixed, months)
-    pt_inhouse, pt_models = _terms(case, fixed)
+    scenarios, varying = _scenarios(case)
+    # One pass costs the draws and the scenarios together: each figure with a range is its draws followed by
+    # its value in each scenario (likely, then every figure's low and high for the tornado), so the lines are
+    # worked out once, as columns [0, draws) and [draws, draws + scenarios). A figure without a range is one
+    # value, the same in every column.
+    values = {
+        k: x if x.size == 1 else np.concatenate([x, scenarios[k]])
+        for k, x in zip(keys, _draw(rng, [case.figures[k] for k in keys], draws), strict=True)
+    }
+    profiles = _Profiles(values, months)
+    # Break-even reads the costs month by month with every figure at likely: the first scenario's column.
+    likely = draws
+    at_likely = _Profiles({k: _column(x, likely) for k, x in values.items()}, months)
 
-    q = _Quantiles()
-    ih_lines = _line_totals(mc_inhouse, mc_profiles)
-    ih_total = np.sum(list(ih_lines.values()), axis=0)
-    ih_pt_lines = _line_totals(pt_inhouse, pt_profiles)
-    ih_pt_monthly = _monthly(pt_inhouse, pt_profiles)
-    rows = {("inhouse", k): q.add(x) for k, x in ih_lines.items()} | {("inhouse", ""): q.add(ih_total)}
-    summaries = {}
-    for m in case.models:
-        lines = _line_totals(mc_models[m.code], mc_profiles)
-        one = np.sum([x for k, x in lines.items() if k in ONE_TIME], axis=0)
-        rec = np.sum([x for k, x in lines.items() if k not in ONE_TIME], axis=0)
-        savings = ih_total - one - rec
-        for k, x in lines.items():
-            rows[(m.code, k)] = q.add(x)
-        for k, x in (("one", one), ("rec", rec), ("total", one + rec), ("saving", savings)):
-            rows[(m.code, "=" + k)] = q.add(x)
-        summaries[m.code] = float(np.mean(savings > 0))
-    pct = q.solve()
+    def spread(x: np.ndarray) -> Triple:
+        """P10 over the draws, the likely value, P90 over the draws."""
+        low, _, high = _percentiles(x[:draws] if x.size > 1 else x)
+        return (low, float(_column(x, likely)[0]), high)
 
-    def spread(key: tuple[str, str], likely: float) -> Triple:
-        i = rows[key]
-        return (float(pct[0, i]), likely, float(pct[2, i]))
-
-    ih_likely = float(sum(x[0] for x in ih_pt_lines.values()))
-    ih_horizon = spread(("inhouse", ""), ih_likely)
+    # Each model's lines are summarised (percentiles, the scenarios' savings) as soon as they are worked out
+    # and then let go, so a run holds the draws and one model's lines at a time, not every line of every model.
+    inhouse = _inhouse_terms(case, values)
+    inhouse0 = _sum(scale for terms in inhouse.values() for scale, _ in terms)
+    ih_lines = _line_totals(inhouse, profiles)
+    ih_total = _sum(ih_lines.values())
+    ih_horizon = spread(ih_total)
+    ih_monthly = _monthly(inhouse, at_likely, likely)
+    inhouse_lines = tuple(
+        Line(k, "recurring", spread(x), FORMULAS[k], supplied=k == OWN_COST) for k, x in ih_lines.items()
+    )
     models = []
     for m in case.models:
-        pt_lines = _line_totals(pt_models[m.code], pt_profiles)
-        one_pt = sum(float(x[0]) for k, x in pt_lines.items() if k in ONE_TIME)
-        rec_pt = sum(float(x[0]) for k, x in pt_lines.items() if k not in ONE_TIME)
-        pt_savings = np.sum(list(ih_pt_lines.values()), axis=0) - np.sum(list(pt_lines.values()), axis=0)
-        cumulative = np.cumsum(ih_pt_monthly[0] - _monthly(pt_models[m.code], pt_profiles)[0])
+        terms = _model_terms(case, m, values, inhouse0)
+        lines = _line_totals(terms, profiles)
+        one = _sum(x for k, x in lines.items() if k in ONE_TIME)
+        rec = _sum(x for k, x in lines.items() if k not in ONE_TIME)
+        total = one + rec
+        savings = np.broadcast_to(ih_total - total, (draws + 1 + 2 * len(varying),))
+        saving_p10, saving_p50, saving_p90 = _percentiles(savings[:draws])
+        cumulative = np.cumsum(ih_monthly - _monthly(terms, at_likely, likely))
         reached = np.nonzero(cumulative >= 0)[0]
-        saving_row = rows[(m.code, "=saving")]
         models.append(
             ModelTco(
                 code=m.code,
                 name=m.name,
-                tco=Tco(
-                    one_time=spread((m.code, "=one"), one_pt),
-                    annual=_per_year(spread((m.code, "=rec"), rec_pt), case.years),
-                    horizon=spread((m.code, "=total"), one_pt + rec_pt),
-                ),
-                savings_p10=float(pct[0, saving_row]),
-                savings_p50=float(pct[1, saving_row]),
-                savings_p90=float(pct[2, saving_row]),
-                savings_likely=float(pt_savings[0]),
-                probability_saving=summaries[m.code],
+                tco=Tco(one_time=spread(one), annual=_per_year(spread(rec), case.years), horizon=spread(total)),
+                savings_p10=saving_p10,
+                savings_p50=saving_p50,
+                savings_p90=saving_p90,
+                savings_likely=float(savings[likely]),
+                probability_saving=float(np.mean(savings[:draws] > 0)),
                 break_even_month=int(reached[0]) + 1 if reached.size else None,
                 lines=tuple(
                     Line(
                         k,
                         "one_time" if k in ONE_TIME else "recurring",
-                        spread((m.code, k), float(x[0])),
+                        spread(x),
                         QUOTED_FEES if k == "Provider fees" and m.quoted else FORMULAS[k],
                         supplied=k == "Provider fees" and m.quoted,
                     )
-                    for k, x in pt_lines.items()
+                    for k, x in lines.items()
                 ),
-                tornado=_tornado(case, varying, pt_savings),
+                tornado=_tornado(case, varying, savings[likely:]),
             )
         )
     return TcoResult(
@@ -331,10 +380,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
         draws=draws,
         seed=seed,
         inhouse=Tco((0.0, 0.0, 0.0), _per_year(ih_horizon, case.years), ih_horizon),
-        inhouse_lines=tuple(
-            Line(k, "recurring", spread(("inhouse", k), float(x[0])), FORMULAS[k], supplied=k == OWN_COST)
-            for k, x in ih_pt_lines.items()
-        ),
+        inhouse_lines=inhouse_lines,
         models=tuple(models),
         inputs=tuple(sorted(case.figures.items())),
         skipped=case.skipped,
@@ -355,7 +401,9 @@ def _tornado(case: Case, varying: Sequence[str], savings: np.ndarray) -> tuple[S
         )
         for i, k in enumerate(varying)
     ]
-    return tuple(sorted((s for s in swings if s.width > 0), key=lambda s: (-s.width, s.label)))
+    # Widest first, by the cent: two inputs that move the saving equally (on-costs and management are both
+    # a share of salaries) differ only by rounding, and then their labels keep the order the same every run.
+    return tuple(sorted((s for s in swings if s.width > 0), key=lambda s: (-round(s.width, 2), s.label)))
 
 
 FORMULAS = {
