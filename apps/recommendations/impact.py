@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from apps.recommendations.models import PackedAnswers, Recommendation
 from apps.tasks.queue import enqueue_once
 
 EXAMPLES = 20
-BATCH = 20_000  # rows scored together: large enough for numpy to pay, small enough to hold in memory
+BATCH = 50_000  # recommendations read and scored together: enough for numpy to pay, little enough to hold
 
 
 @dataclass(frozen=True)
@@ -77,39 +77,205 @@ class Impact:
 
 
 def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> Impact:
+    """Score every stored recommendation (or the ``limit`` newest) on ``compiled`` and count what would change;
+    the examples are the newest changes (newest first, as the history lists recommendations)."""
     started = time.perf_counter()
     impact = Impact(limited_to=limit)
     scorer = BatchScorer(compiled)
     sources = _Sources()
-    first_changes: list[tuple[int, str, str, str, str]] = []  # id, verdicts and models before and after
-    sql = _ROWS + ("" if limit is None else " LIMIT %s")
-    # A server-side cursor: a batch of rows in memory at a time, whatever the number stored.
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [] if limit is None else [limit])
-        while batch := cursor.fetchmany(BATCH):
-            _compare(impact, scorer, sources, batch, first_changes)
-    functions = dict(Recommendation.objects.filter(pk__in=[c[0] for c in first_changes]).values_list("pk", "function"))
+    newest = _Newest()
+    with connection.cursor() as cursor:
+        for low, high, since in _ranges(cursor, limit):
+            cursor.execute(_GROUPS.format(since=_SINCE if since else ""), {"low": low, "high": high, **_since(since)})
+            rows = _score(scorer, sources, cursor.fetchall(), cursor)
+            _count(impact, rows, newest)
+    impact.examples = _examples(compiled, scorer, newest)
+    impact.seconds = time.perf_counter() - started
+    return impact
+
+
+_REC, _PACKED = Recommendation._meta.db_table, PackedAnswers._meta.db_table
+# One chunk of recommendations (an id range), read as a few rows: one per playbook, packed layout and stored
+# verdict and top model, each carrying its recommendations as one bytea value (string_agg), a fixed record per
+# recommendation: its id and creation time (int8 and timestamptz in their binary form, 8 bytes each, big
+# endian), then its packed answers (none when it has no packed row). So PostgreSQL neither sorts nor sends a
+# tuple per recommendation, and Python works per group, never per row: numpy reads the bytes as they are, and
+# the stored verdict and top model are the group's. The packed row is joined on the organisation too, as the
+# tenant's own (docs/scaling.md: every query on a tenant table carries the organisation).
+_GROUPS = (
+    "SELECT r.playbook_id, r.verdict, r.top_model, p.layout, octet_length(p.data), "
+    "string_agg(int8send(r.id) || timestamptz_send(r.created_at) || COALESCE(p.data, ''::bytea), ''::bytea) "
+    f"FROM {_REC} r LEFT JOIN {_PACKED} p ON p.recommendation_id = r.id AND p.organisation_id = r.organisation_id "
+    "AND p.recommendation_id >= %(low)s AND p.recommendation_id < %(high)s "
+    "WHERE r.id >= %(low)s AND r.id < %(high)s{since} GROUP BY 1, 2, 3, 4, 5"
+)
+_SINCE = " AND (r.created_at, r.id) >= (%(since_at)s, %(since_id)s)"
+_KEY = [("id", ">i8"), ("at", ">i8")]  # the head of each record: the recommendation's id and creation time
+_KEY_SIZE = 16
+
+
+def _ranges(cursor: Any, limit: int | None) -> Iterator[tuple[int, int, tuple[Any, Any] | None]]:
+    """The id ranges to read, each of ``BATCH`` ids, and for a limited preview the oldest
+    (creation time, id) it reads: the ``limit`` newest are those from there on."""
+    since = None
+    if limit is not None:
+        if limit <= 0:
+            return
+        cursor.execute(
+            f"SELECT created_at, id FROM {_REC} ORDER BY created_at DESC, id DESC OFFSET %s LIMIT 1", [limit - 1]
+        )
+        found = cursor.fetchone()
+        since = (found[0], found[1]) if found else None
+    # The ends of the ids (of the whole table from its primary key alone, no count): a range with gaps (deleted
+    # recommendations, or older ones a limited preview leaves out) is just a smaller chunk.
+    where = " WHERE (created_at, id) >= (%(since_at)s, %(since_id)s)" if since else ""
+    cursor.execute(f"SELECT min(id), max(id) FROM {_REC}{where}", _since(since))
+    low, high = cursor.fetchone()
+    if low is None:
+        return
+    for start in range(low, high + 1, BATCH):
+        yield start, min(start + BATCH, high + 1), since
+
+
+def _since(since: tuple[Any, Any] | None) -> dict[str, Any]:
+    return {"since_at": since[0], "since_id": since[1]} if since else {}
+
+
+@dataclass
+class _Scored:
+    """A chunk's recommendations, each once: id and creation time (microseconds), stored verdict and top model
+    as indices (see ``_codes``), and the draft's."""
+
+    ids: npt.NDArray[np.int64]
+    at: npt.NDArray[np.int64]
+    verdict_before: npt.NDArray[np.int32]
+    model_before: npt.NDArray[np.int32]
+    verdict_after: npt.NDArray[np.int32]
+    model_after: npt.NDArray[np.int32]
+
+
+def _score(scorer: BatchScorer, sources: _Sources, groups: list[tuple[Any, ...]], cursor: Any) -> _Scored:
+    """Score the recommendations of ``groups`` (rows of ``_GROUPS``) on the draft: those packed by their
+    playbook's layout from the bytes, a layout at a time; the others from their snapshots' answers."""
+    packed: dict[str, tuple[Layout, list[tuple[bytes, int, int, int]]]] = {}
+    unpacked: list[tuple[npt.NDArray[Any], int, int]] = []
+    for playbook_id, verdict, model, digest, size, data in groups:
+        data = bytes(data)
+        before = _codes(scorer, verdict, model)
+        found = sources.layout(playbook_id) if digest is not None else None
+        if found is not None and found.digest == digest and size == found.size:
+            packed.setdefault(found.digest, (found, []))[1].append((data, len(data) // (_KEY_SIZE + size), *before))
+        else:  # no packed row, or packed by another layout of its playbook: read from the snapshot
+            width = _KEY_SIZE + (size or 0)
+            keys = np.frombuffer(data, np.dtype({"names": ["id", "at"], "formats": [">i8", ">i8"], "itemsize": width}))
+            unpacked.append((keys, *before))
+    parts: list[_Scored] = []
+    for found, chunks in packed.values():
+        record = np.dtype([*_KEY, ("answers", found.dtype)])
+        rows = np.frombuffer(b"".join(c[0] for c in chunks), record)
+        scored = scorer.score_encoded(scorer.encode_packed(found, rows["answers"]))
+        parts.append(_scored(rows, [c[1:] for c in chunks], scored))
+    if unpacked:
+        keys = np.concatenate([u[0] for u in unpacked])
+        answers = _snapshot_answers(cursor, keys["id"].astype(np.int64))
+        scored = scorer.score(answers, clean=True)
+        parts.append(_scored(keys, [(len(u[0]), u[1], u[2]) for u in unpacked], scored))
+    return _Scored(*(np.concatenate([getattr(p, f) for p in parts]) for f in _Scored.__dataclass_fields__))
+
+
+def _scored(rows: npt.NDArray[Any], groups: list[tuple[int, int, int]], scored: BatchOutcomes) -> _Scored:
+    """``rows`` (records with ``_KEY``), made of ``groups`` in order (each: its number of rows, stored verdict
+    and top model), with their outcomes on the draft."""
+    counts = [g[0] for g in groups]
+    return _Scored(
+        ids=rows["id"].astype(np.int64),
+        at=rows["at"].astype(np.int64),
+        verdict_before=np.repeat(np.array([g[1] for g in groups], np.int32), counts),
+        model_before=np.repeat(np.array([g[2] for g in groups], np.int32), counts),
+        verdict_after=scored.verdict.astype(np.int32),
+        model_after=scored.top_model,
+    )
+
+
+def _codes(scorer: BatchScorer, verdict: Any, model: Any) -> tuple[int, int]:
+    """A stored verdict and top model as the indices the draft's results use. One the draft does not know (or
+    no model, None) gets an index no new result has, so it counts as changed, as comparing codes would."""
+    at_verdict = VERDICTS.index(verdict) if verdict in VERDICTS else -1
+    if model == "":
+        return at_verdict, -1
+    return at_verdict, scorer.models.index(model) if model in scorer.models else -2
+
+
+def _snapshot_answers(cursor: Any, ids: npt.NDArray[np.int64]) -> list[Mapping[str, Any]]:
+    """The answers the snapshots of recommendations ``ids`` keep, in that order (JSON, decoded here)."""
+    cursor.execute(f"SELECT id, snapshot -> 'stored_answers' FROM {_REC} WHERE id = ANY(%s)", [ids.tolist()])
+    found = dict(cursor.fetchall())
+    answers: list[Mapping[str, Any]] = []
+    for pk in ids.tolist():
+        stored = found.get(pk)
+        if isinstance(stored, str):
+            stored = json.loads(stored)
+        answers.append(stored if isinstance(stored, Mapping) else {})
+    return answers
+
+
+class _Newest:
+    """The newest changed recommendations seen so far (creation time, then id, descending), at most
+    ``EXAMPLES``, with their outcomes on the draft."""
+
+    def __init__(self) -> None:
+        self.rows = _Scored(*(np.zeros(0, t) for t in (np.int64, np.int64, np.int32, np.int32, np.int32, np.int32)))
+
+    def add(self, rows: _Scored, changed: npt.NDArray[np.bool_]) -> None:
+        both = [
+            np.concatenate([getattr(self.rows, f), getattr(rows, f)[changed]]) for f in _Scored.__dataclass_fields__
+        ]
+        order = np.lexsort((-both[0], -both[1]))[:EXAMPLES]
+        self.rows = _Scored(*(column[order] for column in both))
+
+
+def _count(impact: Impact, rows: _Scored, newest: _Newest) -> None:
+    verdict_changed = rows.verdict_before != rows.verdict_after
+    model_changed = rows.model_before != rows.model_after
+    changed = verdict_changed | model_changed
+    impact.scored += len(rows.ids)
+    impact.verdict_changes += int(verdict_changed.sum())
+    impact.model_changes += int(model_changed.sum())
+    impact.changed += int(changed.sum())
+    newest.add(rows, changed)
+
+
+def _examples(compiled: CompiledPlaybook, scorer: BatchScorer, newest: _Newest) -> list[Change]:
+    """The newest changes as the preview shows them: the stored verdict, top model and knowledge function read
+    back for these few, the draft's verdict and top model with the models' names."""
+    ids = newest.rows.ids.tolist()
+    stored = {
+        pk: (function, verdict, model)
+        for pk, function, verdict, model in Recommendation.objects.filter(pk__in=ids).values_list(
+            "pk", "function", "verdict", "top_model"
+        )
+    }
     models = compiled.catalogue.models
 
     def name(code: str) -> str:
         return str(models.get(code, {}).get("name") or code) if code else ""
 
-    impact.examples = [
-        Change(functions.get(pk, ""), before, after, model_before, model_after, name(model_before), name(model_after))
-        for pk, before, after, model_before, model_after in first_changes
-    ]
-    impact.seconds = time.perf_counter() - started
-    return impact
-
-
-# Newest first, as the history lists them (the examples and a limited preview are the newest). Packed answers
-# where a recommendation has them; the snapshot's answers (a JSON key, decoded only then) where it has none.
-_ROWS = (
-    f"SELECT r.id, r.playbook_id, r.verdict, r.top_model, p.layout, p.data, "
-    f"CASE WHEN p.data IS NULL THEN r.snapshot -> 'stored_answers' END "
-    f"FROM {Recommendation._meta.db_table} r LEFT JOIN {PackedAnswers._meta.db_table} p "
-    f"ON p.recommendation_id = r.id ORDER BY r.created_at DESC, r.id DESC"
-)
+    examples = []
+    for pk, verdict, top in zip(ids, newest.rows.verdict_after.tolist(), newest.rows.model_after.tolist(), strict=True):
+        function, verdict_before, model_before = stored.get(pk, ("", "", ""))
+        model_after = scorer.models[top] if top >= 0 else ""
+        examples.append(
+            Change(
+                function,
+                verdict_before,
+                VERDICTS[verdict],
+                model_before,
+                model_after,
+                name(model_before),
+                name(model_after),
+            )
+        )
+    return examples
 
 
 class _Sources:
@@ -122,65 +288,6 @@ class _Sources:
         if playbook_id not in self._layouts:
             self._layouts[playbook_id] = layout(compiled_playbook(Playbook.objects.get(pk=playbook_id)))
         return self._layouts[playbook_id]
-
-
-def _compare(
-    impact: Impact,
-    scorer: BatchScorer,
-    sources: _Sources,
-    batch: list[tuple[Any, ...]],
-    first_changes: list[tuple[int, str, str, str, str]],
-) -> None:
-    """Score ``batch`` (rows of ``_ROWS``) on the draft and count what would change; the first changes, in
-    the rows' order, are kept for the examples."""
-    n = len(batch)
-    verdict = np.empty(n, np.int8)
-    top = np.empty(n, np.int32)
-    packed: dict[tuple[int, str], list[int]] = {}
-    unpacked: list[int] = []
-    for i, (_, playbook_id, _, _, digest, data, _) in enumerate(batch):
-        if data is None:
-            unpacked.append(i)
-        else:
-            packed.setdefault((playbook_id, digest), []).append(i)
-    for (playbook_id, digest), at in packed.items():
-        found = sources.layout(playbook_id)
-        if found.digest != digest:  # packed by another layout of its playbook: read from the snapshot
-            unpacked += at
-            continue
-        records = np.frombuffer(b"".join(bytes(batch[i][5]) for i in at), found.dtype)
-        _place(scorer.score_encoded(scorer.encode_packed(found, records)), at, verdict, top)
-    if unpacked:
-        _place(scorer.score([_answers(batch[i]) for i in unpacked], clean=True), unpacked, verdict, top)
-    # Compared as indices: a stored verdict or model the draft does not know (or no model, None) gets an
-    # index no new result has, so it counts as changed, as comparing codes would.
-    verdicts = {v: i for i, v in enumerate(VERDICTS)}
-    at_model = {"": -1, **{code: i for i, code in enumerate(scorer.models)}}
-    verdict_changed = np.array([verdicts.get(row[2], -1) for row in batch]) != verdict
-    model_changed = np.array([at_model.get(row[3], -2) if isinstance(row[3], str) else -2 for row in batch]) != top
-    changed = verdict_changed | model_changed
-    impact.scored += n
-    impact.verdict_changes += int(verdict_changed.sum())
-    impact.model_changes += int(model_changed.sum())
-    impact.changed += int(changed.sum())
-    for i in np.flatnonzero(changed)[: EXAMPLES - len(first_changes)].tolist():
-        pk, _, verdict_before, model_before, *_ = batch[i]
-        model_after = scorer.models[int(top[i])] if top[i] >= 0 else ""
-        first_changes.append((pk, verdict_before, VERDICTS[int(verdict[i])], model_before, model_after))
-
-
-def _place(scored: BatchOutcomes, at: list[int], verdict: npt.NDArray[np.int8], top: npt.NDArray[np.int32]) -> None:
-    verdict[at] = scored.verdict
-    top[at] = scored.top_model
-
-
-def _answers(row: tuple[Any, ...]) -> Mapping[str, Any]:
-    stored = row[6]
-    if stored is None and row[5] is not None:  # packed by a layout no longer its playbook's
-        stored = Recommendation.objects.filter(pk=row[0]).values_list("snapshot__stored_answers", flat=True).first()
-    if isinstance(stored, str):
-        stored = json.loads(stored)
-    return stored if isinstance(stored, Mapping) else {}
 
 
 def pack_answers(*, recommendation: Recommendation, compiled: CompiledPlaybook, answers: Mapping[str, Any]) -> None:
