@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
@@ -14,6 +16,17 @@ from apps.engagements.models import EngagementModel, KnowledgeFunction
 from apps.recommendations.models import Recommendation, Verdict
 from apps.signoff.models import DecisionStatus
 from apps.signoff.status import having_decision_status, with_decision_status
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of the history table: the recommendation and the names of its codes."""
+
+    recommendation: Recommendation
+    function_name: str
+    top_model_name: str
+    regime_names: list[str]
+    decision_label: str
 
 
 class HistoryFilter(forms.Form):
@@ -47,13 +60,19 @@ class HistoryFilter(forms.Form):
             assert isinstance(choice_field, forms.ChoiceField)
             choice_field.choices = [("", anything), *self.names[field].items()]
 
-    def label_rows(self, rows: Any) -> None:
-        """Give each recommendation on the page the names of its codes."""
-        for r in rows:
-            r.function_name = self.names["function"].get(r.function, r.function)
-            r.top_model_name = self.names["model"].get(r.top_model, r.top_model)
-            r.regime_names = [self.names["regime"].get(code, code) for code in r.regimes]
-            r.decision_label = DecisionStatus(r.decision_status).label
+    def labelled(self, recommendations: Iterable[Recommendation]) -> list[HistoryRow]:
+        """The page's recommendations (from ``apply``) with the names of their codes, for the table."""
+        return [
+            HistoryRow(
+                recommendation=r,
+                function_name=self.names["function"].get(r.function, r.function),
+                top_model_name=self.names["model"].get(r.top_model, r.top_model),
+                regime_names=[self.names["regime"].get(code, code) for code in r.regimes],
+                # django-stubs cannot see a column added by annotate() (apply) on the model type.
+                decision_label=DecisionStatus(r.decision_status).label,  # type: ignore[attr-defined]
+            )
+            for r in recommendations
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -80,7 +80,12 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         "top_models": ev.models[:3],
         "top_locations": ev.locations[:5],
         "location_columns": snap.location_columns,
-        "rescores": Recommendation.objects.filter(assessment__based_on=recommendation.assessment).only("pk", "title"),
+        # Both tables by the organisation (the distribution column on Citus, docs/scaling.md).
+        "rescores": Recommendation.objects.filter(
+            organisation=request.organisation,
+            assessment__organisation=request.organisation,
+            assessment__based_on=recommendation.assessment,
+        ).only("pk", "title"),
         **result_panel(recommendation, request.membership),
     }
     return render(request, "recommendations/detail.html", context)
@@ -93,13 +98,18 @@ def history(request: HtmxMemberRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))
     page = HistoryPaginator(recommendations.only(*HistoryFilter.COLUMNS), 25).get_page(request.GET.get("page"))
-    form.label_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "recommendations/history.html",
-        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "rows": form.labelled(page.object_list),
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+        },
         status=400 if form.errors else 200,
     )
 

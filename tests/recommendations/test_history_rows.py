@@ -1,0 +1,27 @@
+"""The history table's names for codes are built for the page, beside each recommendation, not pinned onto it."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from apps.questionnaire.models import Assessment
+from apps.recommendations.filters import HistoryRow
+from tests.recommendations.test_recommendations import assessment, scored_playbook, submit  # noqa: F401
+
+
+def test_history_rows_carry_the_names_and_leave_the_recommendations_as_stored(
+    buyer_client: Client,
+    assessment: Assessment,  # noqa: F811
+) -> None:
+    submit(buyer_client, assessment)
+    response = buyer_client.get(reverse("recommendations:history"))
+    assert response.status_code == 200
+    [row] = response.context["rows"]
+    assert isinstance(row, HistoryRow)
+    assert row.recommendation.title == "Legal review 2027"
+    assert row.decision_label == "No sign-off needed"
+    assert not hasattr(row.recommendation, "function_name")
+    assert not hasattr(row.recommendation, "decision_label")
+    page = response.content.decode()
+    assert row.function_name in page and "No sign-off needed" in page
