@@ -28,7 +28,7 @@ from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.impact import pack_answers
 from apps.recommendations.models import Recommendation
-from apps.recommendations.snapshot import build_snapshot, read_snapshot
+from apps.recommendations.snapshot import written_snapshot
 from apps.recommendations.tasks import request_flips
 from apps.signoff import services as signoff
 
@@ -51,8 +51,7 @@ def build_recommendation(
     The snapshot holds the memo guidance the playbook froze. What would flip it is not in it: submit does
     not wait for that search, which is stored beside the recommendation (``insight.stored_flips``)."""
     guidance = frozen_guidance(playbook_id)
-    snapshot = build_snapshot(compiled, evaluation, answers, title=title, guidance=guidance, flips=None)
-    record = read_snapshot(snapshot)
+    snapshot, record = written_snapshot(compiled, evaluation, answers, title=title, guidance=guidance, flips=None)
     ev = record.evaluation
     recommendation = Recommendation(
         organisation_id=organisation_id,

@@ -3,7 +3,7 @@ one reader (``read``). Consumers import from here and read attributes of a ``Sna
 
 from apps.recommendations.snapshot.read import SnapshotError, exported, read_flips, read_snapshot, schema_version
 from apps.recommendations.snapshot.types import SCHEMA_VERSION, Snapshot
-from apps.recommendations.snapshot.write import build_snapshot, command_document, flips_document
+from apps.recommendations.snapshot.write import build_snapshot, command_document, flips_document, written_snapshot
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -16,4 +16,5 @@ __all__ = [
     "read_flips",
     "read_snapshot",
     "schema_version",
+    "written_snapshot",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +14,7 @@ from apps.playbooks.engine.counterfactuals import Flip
 from apps.recommendations.snapshot.guidance import select_guidance
 from apps.recommendations.snapshot.historical import VENDOR_REQUIREMENTS, historical_guidance
 from apps.recommendations.snapshot.read import read_snapshot
-from apps.recommendations.snapshot.types import SCHEMA_VERSION, provider_rate
+from apps.recommendations.snapshot.types import SCHEMA_VERSION, Snapshot, provider_rate
 
 MODEL_FIELDS = ("summary", "best_for", "avoid_when", "pricing_basis", "sources", "confidence", "confidence_note")
 LOCATION_FIELDS = (
@@ -37,7 +37,23 @@ def build_snapshot(
     guidance: Sequence[Mapping[str, Any]] | None,
     flips: Sequence[Flip] | None,
 ) -> dict[str, Any]:
-    """The JSON a recommendation stores, in the current ``SCHEMA_VERSION``; read it with ``read_snapshot``.
+    """The JSON a recommendation stores, in the current ``SCHEMA_VERSION``; read it with ``read_snapshot``."""
+    document, _ = written_snapshot(compiled, evaluation, stored_answers, title=title, guidance=guidance, flips=flips)
+    return document
+
+
+def written_snapshot(
+    compiled: CompiledPlaybook,
+    evaluation: Evaluation,
+    stored_answers: Mapping[str, Any],
+    *,
+    title: str,
+    guidance: Sequence[Mapping[str, Any]] | None,
+    flips: Sequence[Flip] | None,
+) -> tuple[dict[str, Any], Snapshot]:
+    """The JSON a recommendation stores, and that JSON as ``read_snapshot`` reads it: the writer parses it
+    once to choose the guidance, so a caller that needs the typed form (submit, what-if) takes this one
+    instead of parsing the document a second time (tens of milliseconds on a large playbook).
 
     ``guidance`` is the practice guidance the playbook froze when it was published (None for a playbook
     published before guidance was curated: its recommendations print the guidance of that time);
@@ -94,7 +110,7 @@ def build_snapshot(
     record = read_snapshot(document)
     chosen = historical_guidance(record) if guidance is None else select_guidance(guidance, record)
     document["guidance"] = asdict(chosen)
-    return document
+    return document, replace(record, guidance=chosen)
 
 
 def flips_document(flips: Sequence[Flip], model_names: Mapping[str, Any]) -> list[dict[str, Any]]:
