@@ -180,7 +180,13 @@ def _score(scorer: BatchScorer, sources: _Sources, groups: list[tuple[Any, ...]]
         answers = _snapshot_answers(cursor, keys["id"].astype(np.int64))
         scored = scorer.score(answers, clean=True)
         parts.append(_scored(keys, [(len(u[0]), u[1], u[2]) for u in unpacked], scored))
+    if not parts:  # a range of ids none of which is stored any more
+        return _empty()
     return _Scored(*(np.concatenate([getattr(p, f) for p in parts]) for f in _Scored.__dataclass_fields__))
+
+
+def _empty() -> _Scored:
+    return _Scored(*(np.zeros(0, t) for t in (np.int64, np.int64, np.int32, np.int32, np.int32, np.int32)))
 
 
 def _scored(rows: npt.NDArray[Any], groups: list[tuple[int, int, int]], scored: BatchOutcomes) -> _Scored:
@@ -224,7 +230,7 @@ class _Newest:
     ``EXAMPLES``, with their outcomes on the draft."""
 
     def __init__(self) -> None:
-        self.rows = _Scored(*(np.zeros(0, t) for t in (np.int64, np.int64, np.int32, np.int32, np.int32, np.int32)))
+        self.rows = _empty()
 
     def add(self, rows: _Scored, changed: npt.NDArray[np.bool_]) -> None:
         both = [

@@ -314,7 +314,9 @@ def score_batch(pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, clea
 _ONE_THREAD = 65_536 * 4
 
 
-def _product(weights: npt.NDArray[np.floating], fired: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+def _product(
+    weights: npt.NDArray[np.floating[Any]], fired: npt.NDArray[np.floating[Any]]
+) -> npt.NDArray[np.floating[Any]]:
     """``weights @ fired``, a block of columns at a time small enough for one thread."""
     block = max(32, _ONE_THREAD // max(1, weights.shape[0] * weights.shape[1]))
     if fired.shape[1] <= block:
