@@ -351,9 +351,10 @@ class RuleIndex:
         self.blocker_groups = tuple((n, bitmask(h)) for n, h in blockers.items() if n)
         self.model_groups = tuple((t, p, bitmask(h)) for (t, p), h in models.items() if p)
         self.offered = tuple(c for c in catalogue.models if c in kpo)
-        self.byte_tables = _byte_tables(rules, heads, self.offered, kpo) if bit <= BYTE_TABLE_BITS else None
+        self.byte_tables = _byte_tables(rules, heads, self.offered) if bit <= BYTE_TABLE_BITS else None
         self.plans: Any = None  # the evaluator's per-rule explanations, built on first use
         self.flip_tables: Any = None  # what-would-flip's tables (``counterfactuals``), built on first use
+        self.straight: Any = None  # the single call as generated code (``straight.Straight``), built on first use
         # Other per-playbook tables, by name, built on first use (the model order, the visibility plan).
         self.memo: dict[str, Any] = {}
 
@@ -408,22 +409,11 @@ class ByteTables:
     fields: struct.Struct  # unpacks the biased fields
 
 
-def _byte_tables(
-    rules: list[tuple[Rule, Predicate]], heads: list[int], offered: tuple[str, ...], kpo: set[str]
-) -> ByteTables:
-    column = {code: 2 + i for i, code in enumerate(offered)}
+def _byte_tables(rules: list[tuple[Rule, Predicate]], heads: list[int], offered: tuple[str, ...]) -> ByteTables:
     count = 2 + len(offered)
     packed: dict[int, int] = {}  # head bit -> the rule's tallies, packed
     for (rule, _), head in zip(rules, heads, strict=True):
-        fields = [0] * count
-        for e in rule.effects:
-            if e.kind == "fit":
-                fields[0] += e.points
-            elif e.kind == "blocker":
-                fields[1] += 1
-            elif e.kind == "model" and e.target in kpo:
-                fields[column[e.target]] += e.points
-        packed[head] = sum(v << (FIELD_BITS * i) for i, v in enumerate(fields))
+        packed[head] = sum(v << (FIELD_BITS * i) for i, v in enumerate(tallies(rule, offered)))
     width = max(1, (max(heads, default=0) + 8) // 8)
     tables = []
     for j in range(width):
@@ -438,6 +428,21 @@ def _byte_tables(
         bias=sum(FIELD_BIAS << (FIELD_BITS * i) for i in range(count)),
         fields=struct.Struct(f"<{count}I"),
     )
+
+
+def tallies(rule: Rule, offered: tuple[str, ...]) -> list[int]:
+    """What ``rule`` adds when it fires: [fit points, blockers, then each model's points in ``offered``
+    order] (models not offered, such as contrasts and retired ones, add nothing)."""
+    column = {code: 2 + i for i, code in enumerate(offered)}
+    fields = [0] * (2 + len(offered))
+    for e in rule.effects:
+        if e.kind == "fit":
+            fields[0] += e.points
+        elif e.kind == "blocker":
+            fields[1] += 1
+        elif e.kind == "model" and e.target in column:
+            fields[column[e.target]] += e.points
+    return fields
 
 
 def rule_index(pb: CompiledPlaybook) -> RuleIndex:

@@ -205,11 +205,23 @@ class Outcome:
     blockers: int = 0
 
 
+# Outcomes are values with few possible states (verdict, score, top model, blockers): each is built once
+# and shared, as a frozen dataclass's constructor costs more than the single call's tally.
+_OUTCOMES: dict[tuple[str, int, str | None, int, int], Outcome] = {}
+OUTCOMES_KEPT = 1 << 16
+
+
 def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
     """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
     preview). Same rules and arithmetic as ``evaluate``, without building the explanation (nor the lists
     of visible and missing questions, nor the full model ranking)."""
-    return Outcome(*single(pb, answers))
+    found = single(pb, answers)
+    shared = _OUTCOMES.get(found)
+    if shared is None:
+        shared = Outcome(*found)
+        if len(_OUTCOMES) < OUTCOMES_KEPT:
+            _OUTCOMES[found] = shared
+    return shared
 
 
 @dataclass(frozen=True)

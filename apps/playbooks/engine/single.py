@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from apps.playbooks.engine.compiler import FIELD_BIAS, ByteTables, CompiledPlaybook, RuleIndex, rule_index
 from apps.playbooks.engine.conditions import QuestionMasks
 from apps.playbooks.engine.scoring import model_order, verdict_for
+from apps.playbooks.engine.straight import Straight, build
 from apps.playbooks.engine.visibility import walk_plan
 
 # How a question's blocked bits are found: no rule reads it; a memo hit on the answer (single choice and
@@ -128,16 +130,42 @@ def blocked_bits(plan: SinglePlan, answers: Mapping[str, Any]) -> int:
     return blocked
 
 
+def straight(pb: CompiledPlaybook) -> Straight:
+    """``pb``'s single call as generated code (``engine.straight``), made on first use and kept with its
+    rule index; what it cannot look up it leaves to ``blocked_bits``."""
+    index = pb.index or rule_index(pb)
+    found: Straight | None = index.straight
+    if found is None:
+        plan = single_plan(pb)
+        found = index.straight = build(pb, index, partial(blocked_bits, plan))
+    return found
+
+
 def fired(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> int:
     """The heads of the rules that fire on ``answers`` (as given: hidden answers are left out here), as
     ``RuleIndex.fired`` gives them on the answers that count."""
-    plan = single_plan(pb)
-    return plan.index.surviving(blocked_bits(plan, answers))
+    index = pb.index
+    found = index.straight if index is not None else None
+    if found is None:
+        found = straight(pb)
+        index = pb.index
+    assert index is not None
+    return index.surviving(found.blocked(answers))
 
 
 def single(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
     """(verdict, fit score, top model, unblocked score, blockers) of ``answers`` (as given: hidden answers
     are left out here), exactly as ``scoring.bare(pb, visibility.counted_answers(pb, answers))``."""
+    index = pb.index
+    found = index.straight if index is not None else None
+    if found is None:
+        found = straight(pb)
+    return found.single(answers)
+
+
+def walked(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
+    """``single`` through the plan's loop (``blocked_bits``) instead of the generated code: the path the
+    generated code falls back to, kept callable for the tests that hold the two equal."""
     plan = single_plan(pb)
     index = plan.index
     heads = index.surviving(blocked_bits(plan, answers))

@@ -1,0 +1,368 @@
+"""The single call as straight-line Python: one function generated per compiled playbook (issue 21).
+
+``single.blocked_bits`` walks a plan: a loop over sections and questions, each step a tuple unpacked and a
+few tests on what kind of question it is. Here the same walk is written out as source text once per
+compiled playbook and compiled with ``compile()``: each question is one or two lines on local variables
+(its answer read, its blocked bits found in a dictionary and OR-ed into one integer), a section or question
+shown on a condition is one AND, and the tallies are the byte tables' lookups written out in a row. The
+function is cached with the rule index (``RuleIndex.straight``), like the other per-playbook tables.
+
+Visibility as bits: every section's and question's conditions get bits of their own, in a second small
+integer ``s`` beside the rule bits ``b``, laid out as ``RuleIndex`` lays out a rule's (one bit for "all",
+one a condition for "any"). The questions those conditions read OR their bits into ``s`` as they are
+walked (through ``QuestionMasks``, the rules' own mechanism), so whether a section shows is ``s & mask``:
+the conditions hold on the answers that count before it, exactly as ``visibility`` decides with closures.
+
+Injection: the source holds only names made here (``b``, ``s``, ``v3``, ``k17``) and the keywords around
+them. Every value from the playbook (question codes, option codes, masks, tables) reaches the function as
+a default argument taken from a tuple by position, never as text, so no curator's code can become code.
+
+Anything unusual (an answer no dictionary knows yet: an off-domain value, a new multiple-choice subset, an
+unhashable value; a number of the wrong type) leaves the straight line for the existing walk
+(``single.blocked_bits``), and the answers' values are learned into the dictionaries for the next call.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from apps.playbooks.engine.compiler import FIELD_BIAS, CompiledPlaybook, RuleIndex, tallies
+from apps.playbooks.engine.conditions import MEMO_LIMIT, QuestionMasks, bit_positions, bitmask, compile_condition
+from apps.playbooks.engine.scoring import model_order, verdict_for
+from apps.playbooks.engine.types import INTEGER, MULTI, YES_NO, Condition
+
+# Multiple-choice questions with up to this many options have every subset (in option order, the stored
+# shape) looked up in advance; larger ones learn the subsets they meet.
+SUBSET_OPTIONS = 8
+# Verdicts worked out per playbook, by fit points: past this many distinct sums, ``verdict_for`` is called.
+VERDICT_MEMO = 4096
+# A number question's bounds are compared one by one up to this many, and bisected past it.
+STEPS = 4
+
+Outcome5 = tuple[str, int, str | None, int, int]
+
+
+@dataclass(frozen=True)
+class Straight:
+    single: Callable[[Mapping[str, Any]], Outcome5]  # (verdict, fit score, top model, unblocked, blockers)
+    blocked: Callable[[Mapping[str, Any]], int]  # the rule condition bits the answers make false
+    source: str  # the generated text, for tests and for reading
+
+
+@dataclass(frozen=True)
+class _Learned:
+    """A dictionary of the generated code that learns the values it meets."""
+
+    code: str
+    multi: bool
+    table: dict[Any, int]
+    masks: QuestionMasks
+
+
+class _Source:
+    """Source text with every value from the playbook kept out of it: ``const`` gives a name (``k<n>``)
+    that the function receives as a default argument, ``K[n]``."""
+
+    def __init__(self) -> None:
+        self.constants: list[Any] = []
+        self.lines: list[str] = []
+
+    def const(self, value: Any) -> str:
+        self.constants.append(value)
+        return f"k{len(self.constants) - 1}"
+
+    def add(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+
+class _Visibility:
+    """The sections' and questions' conditions as bits of ``s``: per question read, its masks; per section
+    or question shown on a condition, (its bits, whether any one of them suffices)."""
+
+    def __init__(self, pb: CompiledPlaybook) -> None:
+        entries: dict[str, list[tuple[Condition, Any, int]]] = {}
+        self.tests: dict[tuple[str, str], tuple[int, bool]] = {}
+        bit = 0
+        ordered: list[tuple[str, str, tuple[tuple[Condition, ...], str]]] = []
+        for section in pb.sections:
+            ordered.append(("section", section.code, pb.section_conditions[section.code]))
+            ordered += [("question", q, pb.question_conditions[q]) for q in section.questions]
+        for where, code, (conds, mode) in ordered:
+            if not conds:
+                continue
+            split = mode == "any" and len(conds) > 1
+            for offset, cond in enumerate(conds):
+                pred = compile_condition(cond, pb.questions[cond.question])
+                entries.setdefault(cond.question, []).append((cond, pred, 1 << (bit + offset if split else bit)))
+            width = len(conds) if split else 1
+            self.tests[where, code] = (((1 << width) - 1) << bit, split)
+            bit += width
+        self.masks = {code: QuestionMasks(pb.questions[code], found) for code, found in entries.items()}
+
+
+def build(pb: CompiledPlaybook, index: RuleIndex, fallback: Callable[[Mapping[str, Any]], int]) -> Straight:
+    """``pb``'s single call as generated functions; ``fallback`` gives the blocked bits the slow way."""
+    learned: list[_Learned] = []
+
+    def learn(answers: Mapping[str, Any]) -> None:
+        for entry in learned:
+            value = answers.get(entry.code)
+            try:
+                key = tuple(value) if entry.multi else value  # type: ignore[arg-type]
+                if key not in entry.table and len(entry.table) < MEMO_LIMIT:
+                    entry.table[key] = entry.masks.blocked({entry.code: value})
+            except Exception:  # noqa: BLE001 - a value the conditions cannot test: the slow way each time
+                continue
+
+    def slow(answers: Mapping[str, Any]) -> int:
+        blocked = fallback(answers)  # first: it raises on what the closures refuse, as the walk always has
+        learn(answers)
+        return blocked
+
+    verdicts: tuple[dict[int, tuple[int, int, str]], dict[int, tuple[int, int, str]]] = ({}, {})
+
+    def verdict(fit: int, blockers: int) -> tuple[int, int, str]:
+        found = verdict_for(pb, fit, blockers > 0)
+        memo = verdicts[blockers > 0]
+        if len(memo) < VERDICT_MEMO:
+            memo[fit] = found
+        return found
+
+    src = _Source()
+    _walk(src, pb, {m.code: m for m in index.questions}, _Visibility(pb), learned)
+    walk, src.lines = src.lines, []
+    _tail(src, pb, index, verdict=src.const(verdict), memos=(src.const(verdicts[0]), src.const(verdicts[1])))
+    tail, src.lines = src.lines, []
+    on_miss = src.const(slow)
+    text = "\n\n".join(
+        (_function(src, "single", walk, tail, on_miss), _function(src, "blocked", walk, ["return b"], on_miss))
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(text + "\n", "<generated single call>", "exec"), namespace)  # noqa: S102 - see the module's doc
+    constants = tuple(src.constants)
+    return Straight(
+        single=namespace["make_single"](constants), blocked=namespace["make_blocked"](constants), source=text
+    )
+
+
+def _function(src: _Source, name: str, walk: list[str], tail: list[str], on_miss: str) -> str:
+    """``make_<name>(K)``, which binds each constant to a local of its own and returns ``<name>``: the
+    constants are the closure's cells, read as fast as locals and not copied in on each call (as default
+    arguments are, keyword-only ones one dictionary lookup each)."""
+    lines = [f"def make_{name}(K):"]
+    lines += [f"    k{i} = K[{i}]" for i in range(len(src.constants))]
+    lines += [f"    def {name}(answers, /):", "        get = answers.get", "        try:"]
+    lines += ["            b = 0", "            s = 0", *("    " + line for line in walk)]
+    lines += ["        except (KeyError, TypeError):", f"            b = {on_miss}(answers)"]
+    lines += ["        " + line for line in tail]
+    lines += [f"    return {name}"]
+    return "\n".join(lines)
+
+
+def _walk(
+    src: _Source,
+    pb: CompiledPlaybook,
+    rules: Mapping[str, QuestionMasks],
+    vis: _Visibility,
+    learned: list[_Learned],
+) -> None:
+    """Sections and questions in order. Within a branch, the choice answers' bits are OR-ed in one
+    expression (``pending``): OR is order-free, so only a test of ``s`` needs them added before it."""
+    position = 0
+    pending: dict[str, list[str]] = {"b": [], "s": []}
+
+    def flush(depth: int) -> None:
+        for acc, terms in pending.items():
+            if terms:
+                src.add(depth, f"{acc} |= {' | '.join(terms)}")
+                terms.clear()
+
+    for section in pb.sections:
+        depth = 2
+        codes = section.questions
+        test = vis.tests.get(("section", section.code))
+        if test is not None and any(code in rules or code in vis.masks for code in codes):  # else: nothing to skip
+            flush(depth)
+            _hidden(src, depth, test, _or(rules, codes), _or(vis.masks, codes))
+            depth += 1
+        for code in codes:
+            position += 1
+            masks = [(m, acc) for m, acc in ((rules.get(code), "b"), (vis.masks.get(code), "s")) if m is not None]
+            if not masks:
+                continue
+            inner = depth
+            test = vis.tests.get(("question", code))
+            if test is not None:
+                flush(depth)
+                _hidden(src, depth, test, _or(rules, [code]), _or(vis.masks, [code]))
+                inner += 1
+            read = f"get({src.const(code)})"
+            value = read
+            if len(masks) > 1 or any(m.numeric or m.multi for m, _ in masks):
+                value = f"v{position}"
+                src.add(inner, f"{value} = {read}")
+            for m, acc in masks:
+                term = _answered(src, inner, pb, m, acc, value, learned)
+                if term:
+                    pending[acc].append(term)
+            if inner > depth:
+                flush(inner)
+        if depth > 2:
+            flush(depth)
+    flush(2)
+
+
+def _or(masks: Mapping[str, QuestionMasks], codes: Iterable[str]) -> int:
+    out = 0
+    for code in codes:
+        if (m := masks.get(code)) is not None:
+            out |= m.absent
+    return out
+
+
+def _hidden(src: _Source, depth: int, test: tuple[int, bool], rule_bits: int, vis_bits: int) -> None:
+    """``if hidden: <its questions count as unanswered>`` and the ``else:`` that opens the shown branch."""
+    mask, split = test
+    name = src.const(mask)
+    src.add(depth, f"if s & {name} == {name}:" if split else f"if s & {name}:")
+    body = [f"{acc} |= {src.const(bits)}" for acc, bits in (("b", rule_bits), ("s", vis_bits)) if bits]
+    for line in body or ["pass"]:
+        src.add(depth + 1, line)
+    src.add(depth, "else:")
+
+
+def _answered(
+    src: _Source,
+    depth: int,
+    pb: CompiledPlaybook,
+    m: QuestionMasks,
+    acc: str,
+    value: str,
+    learned: list[_Learned],
+) -> str | None:
+    """The bits of ``m``'s conditions that the answer ``value`` makes false, as ``QuestionMasks.blocked``
+    gives them: an expression to OR into ``acc``, or None when the lines added here do it."""
+    absent = src.const(m.absent)
+    if not m.others and not m.lows:  # answered / not answered only
+        return f"({absent} if {value} is None else {src.const(m.present)})"
+    question = pb.questions[m.code]
+    if m.numeric:
+        call = f"{src.const(m)}.blocked(answers)"
+        if m.others:  # a choice operator on a number: the masks' own call
+            src.add(depth, f"{acc} |= {call}")
+            return None
+        parts = [src.const(m.present)] if m.present else []
+        parts += [_step(src, value, m.lows, m.by_low, bisect_right, "<")]
+        parts += [_step(src, value, m.highs, m.by_high, bisect_left, "<=")]
+        # The stored type first (a whole number, or a float for money and percentages); anything else,
+        # bool included, takes the masks' own path. NaN needs no test of its own: every comparison with it
+        # is false, so it blocks every range here, as in the closures.
+        stored = f"type({value}) is {'int' if question.kind == INTEGER else 'float'}"
+        src.add(depth, f"if {stored}:")
+        src.add(depth + 1, f"{acc} |= {' | '.join(p for p in parts if p != '0')}")
+        src.add(depth, f"elif {value} is None:")
+        src.add(depth + 1, f"{acc} |= {absent}")
+        src.add(depth, "else:")
+        src.add(depth + 1, f"{acc} |= {call}")
+        return None
+    table: dict[Any, int] = {}
+    if m.multi:
+        options = question.option_codes
+        if len(options) <= SUBSET_OPTIONS:
+            for size in range(len(options) + 1):
+                for subset in combinations(options, size):
+                    table[subset] = m.blocked({m.code: list(subset)})
+        term = f"({absent} if {value} is None else {src.const(table)}[tuple({value})])"
+    else:
+        table[None] = m.absent
+        for choice in (True, False) if question.kind == YES_NO else question.option_codes:
+            table[choice] = m.blocked({m.code: choice})
+        term = f"{src.const(table)}[{value}]"
+    learned.append(_Learned(code=m.code, multi=question.kind == MULTI, table=table, masks=m))
+    return term
+
+
+def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str, memos: tuple[str, str]) -> None:
+    """From the blocked bits ``b`` to (verdict, fit score, top model, unblocked score, blockers)."""
+    alive = f"(b ^ {src.const(index.everything)})"  # every blocked bit is one of ``everything``'s
+    src.add(0, f"a = {alive}")
+    fired = [f"a & {src.const(index.heads)}"]
+    fired += [f"(a >> {shift}) & {src.const(heads)}" for shift, heads in enumerate(index.spans, 1)]
+    src.add(0, f"f = {' | '.join(fired)}")
+    offered, order = model_order(pb)
+    tables = index.byte_tables
+    if tables is not None:
+        src.add(0, f"x = f.to_bytes({tables.width}, 'little')")
+        # The bias rides on the first byte's table, so the sum starts from it.
+        first = tuple(t + tables.bias for t in tables.tables[0])
+        terms = [f"{src.const(first)}[x[0]]"]
+        terms += [f"{src.const(t)}[x[{j}]]" for j, t in enumerate(tables.tables[1:], 1)]
+        src.add(0, f"t = {' + '.join(terms)}")
+        fields = [f"u{i}" for i in range(2 + len(index.offered))]
+        unpack = f"{src.const(tables.fields.unpack)}(t.to_bytes({tables.fields.size}, 'little'))"
+        src.add(0, f"{', '.join(fields)} = {unpack}")
+        bias = src.const(FIELD_BIAS)
+        src.add(0, f"fit = u0 - {bias}")
+        src.add(0, f"n = u1 - {bias}")
+        column = {code: f"u{2 + i}" for i, code in enumerate(index.offered)}
+    else:
+        # Past the byte tables' size: each tally as bit planes (see ``_planes``), a popcount a plane.
+        src.add(0, "c = f.bit_count()")
+        per_rule = [tallies(rule, index.offered) for rule, _ in pb.rules]
+        heads = bit_positions(index.heads)
+        names = ["fit", "n", *(f"m{i}" for i in range(len(index.offered)))]
+        for field, name in enumerate(names):
+            src.add(0, f"{name} = {_planes(src, [(h, t[field]) for h, t in zip(heads, per_rule, strict=True)])}")
+        column = {code: f"m{i}" for i, code in enumerate(index.offered)}
+    src.add(0, "try:")
+    src.add(1, f"unblocked, score, verdict = {memos[1]}[fit] if n else {memos[0]}[fit]")
+    src.add(0, "except KeyError:")
+    src.add(1, f"unblocked, score, verdict = {verdict}(fit, n)")
+    if order:  # the first of equals in tie-break order
+        src.add(0, f"top = {src.const(order[0])}")
+        src.add(0, f"best = {column[order[0]]}")
+        for code in order[1:]:
+            src.add(0, f"if {column[code]} > best:")
+            src.add(1, f"top = {src.const(code)}")
+            src.add(1, f"best = {column[code]}")
+    else:
+        src.add(0, "top = None")
+    src.add(0, "return verdict, score, top, unblocked, n")
+
+
+def _step(src: _Source, value: str, bounds: list[float], masks: list[int], bisect: Any, op: str) -> str:
+    """``masks[bisect(bounds, value)]``: as comparisons in a row for a few bounds (each cheaper than the
+    call), else the bisection. ``bisect_right`` is the first bound the value is below (``<``),
+    ``bisect_left`` the first it is at most (``<=``)."""
+    if len(bounds) > STEPS:
+        return f"{src.const(tuple(masks))}[{src.const(bisect)}({src.const(tuple(bounds))}, {value})]"
+    if not any(masks):
+        return "0"
+    expression = src.const(masks[len(bounds)])
+    for bound, mask in zip(reversed(bounds), reversed(masks[: len(bounds)]), strict=True):
+        expression = f"{src.const(mask)} if {value} {op} {src.const(bound)} else {expression}"
+    return f"({expression})"
+
+
+def _planes(src: _Source, values: list[tuple[int, int]]) -> str:
+    """The sum of ``values`` (head bit, what its rule adds) over the fired heads ``f`` (whose count is
+    ``c``), as ``sum(popcount(f & plane_k) << k) - offset * c``: each rule's value plus an offset that
+    makes every value non-negative, split into its binary digits, one mask of heads per digit. A handful
+    of planes a tally, where grouping the rules by value needs a popcount per distinct value."""
+    offset = max(0, -min((v for _, v in values), default=0))
+    planes: list[list[int]] = []
+    for head, v in values:
+        shifted = v + offset
+        for k in range(shifted.bit_length()):
+            if shifted >> k & 1:
+                while len(planes) <= k:
+                    planes.append([])
+                planes[k].append(head)
+    terms = [f"((f & {src.const(bitmask(p))}).bit_count() << {k})" for k, p in enumerate(planes) if p]
+    if offset:
+        terms.append(f"-{src.const(offset)} * c")
+    return " + ".join(terms).replace("+ -", "- ") or "0"
