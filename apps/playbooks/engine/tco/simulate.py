@@ -149,7 +149,7 @@ class _Profiles:
         of a year it sums to (e − s) − (e² − s²) ÷ 2R, because (m + ½) summed over them is (e² − s²) ÷ 2."""
         ramp = self.v["ramp.months"]
         active = np.clip(np.ceil(ramp - 0.5), 0, self.months)
-        weights = []
+        weights: list[np.ndarray] = []
         for start in range(0, self.months, 12):
             if weights and start >= np.max(active):
                 break
