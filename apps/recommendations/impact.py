@@ -186,7 +186,8 @@ def _score(scorer: BatchScorer, sources: _Sources, groups: list[tuple[Any, ...]]
 
 
 def _empty() -> _Scored:
-    return _Scored(*(np.zeros(0, t) for t in (np.int64, np.int64, np.int32, np.int32, np.int32, np.int32)))
+    ids, at, codes = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
+    return _Scored(ids, at, codes, codes, codes, codes)
 
 
 def _scored(rows: npt.NDArray[Any], groups: list[tuple[int, int, int]], scored: BatchOutcomes) -> _Scored:

@@ -34,7 +34,7 @@ def _one_by_one(compiled: CompiledPlaybook, limit: int | None = None) -> tuple[A
     """The preview worked out recommendation by recommendation, newest first: each one's snapshot answers
     cleaned for the draft and scored by ``outcome()``, compared with its stored verdict and top model."""
     counts = {"scored": 0, "changed": 0, "verdict": 0, "model": 0}
-    examples = []
+    examples: list[tuple[str, str, str, str, str]] = []
     for rec in Recommendation.objects.order_by("-created_at", "-id")[:limit]:
         stored: Mapping[str, Any] = rec.snapshot.get("stored_answers") or {}
         got = outcome(compiled, clean_answers(compiled.questions, stored, ignore_unknown=True)[0])

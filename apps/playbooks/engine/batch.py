@@ -127,8 +127,10 @@ class BatchScorer:
                     weights[2 + at[e.target], r] += e.points
         # Whole points summed in float32 are exact while no sum can pass 2**24: half the memory and a faster
         # product than float64, which stays for a playbook whose points could.
-        self._float = np.float32 if np.abs(weights).sum(axis=1).max(initial=0) < 2**24 else np.float64
-        self.weights = weights.astype(self._float)
+        self._float: type[np.floating[Any]] = (
+            np.float32 if np.abs(weights).sum(axis=1).max(initial=0) < 2**24 else np.float64
+        )
+        self.weights: npt.NDArray[np.floating[Any]] = weights.astype(self._float)
         # Only the questions some condition reads can change an outcome; the others are never encoded.
         conditions = [
             c for conds, _ in (*pb.section_conditions.values(), *pb.question_conditions.values()) for c in conds
@@ -221,7 +223,7 @@ class BatchScorer:
             shown = predicate(*pb.section_conditions[section.code])
             for code in section.questions:
                 visible[code] = shown & predicate(*pb.question_conditions[code])
-        fired = np.empty((len(pb.rules), n), self._float)
+        fired: npt.NDArray[np.floating[Any]] = np.empty((len(pb.rules), n), self._float)
         for r, (rule, _) in enumerate(pb.rules):
             fired[r] = predicate(rule.conditions, rule.match)
         sums = np.rint(_product(self.weights, fired)).astype(np.int32)
