@@ -1,5 +1,5 @@
 """The single call step by step (issue 21): ``outcome()``'s work as it was first (``scoring.bare`` of
-``visibility.counted_answers``), the single call's loop over its plan (``single.walked``), the generated
+``visibility.counted_answers``), the single call's loop over its plan (``single.looped``), the generated
 straight-line call (``single.single``) and ``outcome()`` itself, against datalogic's compiled call on the
 answers as a dict and its fastest form (a session on answers parsed before the clock starts). All timed in
 one process and interleaved on the same answer sets, every pair of our results asserted equal and equal to
@@ -20,7 +20,7 @@ from typing import Any
 from apps.playbooks.engine import CompiledPlaybook, compile_playbook
 from apps.playbooks.engine.evaluate import Outcome, outcome
 from apps.playbooks.engine.scoring import bare
-from apps.playbooks.engine.single import single, walked
+from apps.playbooks.engine.single import looped, single
 from apps.playbooks.engine.visibility import counted_answers
 from bench.peers import _clean, _parsed, _peers, _peers_session, jsonlogic, outcome_of
 from bench.playbooks import answer_sets, generate_playbook
@@ -36,7 +36,7 @@ def compare(pb: CompiledPlaybook, answers: list[dict[str, Any]]) -> dict[str, fl
         raise SystemExit("The peers are not installed: pip install -r bench/requirements.txt")
     calls: dict[str, Callable[[Any], Any]] = {
         "tally": lambda a: bare(pb, counted_answers(pb, a)),
-        "loop": lambda a: walked(pb, a),
+        "loop": lambda a: looped(pb, a),
         "straight": lambda a: single(pb, a),
         "outcome": lambda a: outcome(pb, a),
         "datalogic": peers["datalogic_compiled"],

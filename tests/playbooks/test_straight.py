@@ -14,7 +14,7 @@ import pytest
 from apps.playbooks.engine import compile_playbook
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.scoring import bare
-from apps.playbooks.engine.single import blocked_bits, fired, single, single_plan, straight
+from apps.playbooks.engine.single import GENERATE_AFTER, blocked_bits, fired, single, single_plan, straight
 from apps.playbooks.engine.straight import build
 from apps.playbooks.engine.visibility import counted_answers
 
@@ -174,15 +174,29 @@ def test_no_code_or_option_of_the_curator_reaches_the_generated_source(playbook:
 def test_hostile_codes_score_as_the_tally_of_the_answers_that_count(playbook: CompiledPlaybook, tmp_path: Any) -> None:
     index = rule_index(playbook)
     sets = answer_sets(hostile_definition(), 400, odd=0.0) + answer_sets(hostile_definition(), 400, odd=0.25)
+    generated = straight(playbook)
     for answers in sets:
         expected = result(lambda a=answers: bare(playbook, counted_answers(playbook, a)))
-        assert result(lambda a=answers: single(playbook, a)) == expected
+        assert result(partial(generated.single, answers)) == expected
+        assert result(lambda a=answers: single(playbook, a)) == expected  # the plan's loop, then generated
         heads = result(lambda a=answers: index.fired(counted_answers(playbook, a)))
+        assert result(lambda a=answers: index.surviving(generated.blocked(a))) == heads
         assert result(lambda a=answers: fired(playbook, a)) == heads
     assert not (tmp_path / "PWNED").exists()
     # The sets exercise every branch: hidden and shown sections, each verdict.
     verdicts = {single(playbook, a)[0] for a in sets[:400]}
     assert verdicts == {"wins", "conditional", "doesnt_win"}
+
+
+def test_a_playbook_serves_calls_through_the_loop_until_its_function_is_worth_generating(
+    playbook: CompiledPlaybook,
+) -> None:
+    answers = {HOSTILE["choice"]: OPTIONS[0], HOSTILE["number"]: 4}
+    for _ in range(GENERATE_AFTER):
+        assert single(playbook, answers) == bare(playbook, counted_answers(playbook, answers))
+    assert rule_index(playbook).straight is None
+    assert single(playbook, answers) == bare(playbook, counted_answers(playbook, answers))
+    assert rule_index(playbook).straight is not None
 
 
 def test_a_value_met_once_is_looked_up_from_then_on(playbook: CompiledPlaybook) -> None:
@@ -206,4 +220,4 @@ def test_a_value_met_once_is_looked_up_from_then_on(playbook: CompiledPlaybook) 
 
 def test_a_hidden_section_no_rule_reads_still_compiles(playbook: CompiledPlaybook) -> None:
     answers = {HOSTILE["number"]: 40, "unread": True}
-    assert single(playbook, answers) == bare(playbook, counted_answers(playbook, answers))
+    assert straight(playbook).single(answers) == bare(playbook, counted_answers(playbook, answers))

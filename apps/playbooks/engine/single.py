@@ -4,14 +4,17 @@
 The same answers that count (``visibility``'s walk), the same rule bits (``RuleIndex``: a rule fires when
 none of its condition bits is blocked) and the same arithmetic (``scoring.verdict_for``, the first model
 with the most points in tie-break order) as ``scoring.bare`` of ``visibility.counted_answers``; what differs
-is only how much Python a call runs:
+is only how much Python a call runs. Two ways, the same results:
 
-- the visibility walk and the rule masks are one loop, so the answers that count are not gathered into a
-  dictionary of their own (only those a later section's or question's condition reads), and a choice or
-  yes/no answer's blocked bits are one dictionary hit in the masks' memo, without a call;
-- the tallies come from ``RuleIndex.byte_tables`` (one lookup a byte of the fired rules, where the groups
-  take a popcount each), for playbooks small enough to have them; larger ones count the groups' bits;
-- the top model is a maximum over the tie-break order, never a sort.
+- the plan's loop (``blocked_bits``, ``looped``): the visibility walk and the rule masks in one loop over a
+  plan made once per compiled playbook; a choice or yes/no answer's blocked bits are one dictionary hit in
+  the masks' memo; the tallies from ``RuleIndex.byte_tables`` (one lookup a byte of the fired rules) for
+  playbooks small enough to have them, else the groups' popcounts; the top model a maximum in tie-break
+  order, never a sort;
+- the playbook's own straight-line function (``engine.straight``), about twice as fast, generated once a
+  compiled playbook has served ``GENERATE_AFTER`` calls: a published playbook is compiled once a process
+  and serves thousands, where a draft is compiled for a few golden cases and generating would cost more
+  than it saves. What the generated function cannot look up it hands to ``blocked_bits``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from apps.playbooks.engine.conditions import QuestionMasks
 from apps.playbooks.engine.scoring import model_order, verdict_for
 from apps.playbooks.engine.straight import Straight, build
 from apps.playbooks.engine.visibility import walk_plan
+
+# Calls a compiled playbook serves through the plan's loop before its own function is generated: about
+# the generation's cost (some 10 ms for the reference playbook) in calls saved.
+GENERATE_AFTER = 64
 
 # How a question's blocked bits are found: no rule reads it; a memo hit on the answer (single choice and
 # yes/no); a memo hit on the answer as a set (multiple choice); the masks' own call (numbers).
@@ -144,28 +151,27 @@ def straight(pb: CompiledPlaybook) -> Straight:
 def fired(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> int:
     """The heads of the rules that fire on ``answers`` (as given: hidden answers are left out here), as
     ``RuleIndex.fired`` gives them on the answers that count."""
-    index = pb.index
-    found = index.straight if index is not None else None
-    if found is None:
-        found = straight(pb)
-        index = pb.index
-    assert index is not None
-    return index.surviving(found.blocked(answers))
+    index = pb.index or rule_index(pb)
+    found = index.straight or _generated(pb)
+    return index.surviving(blocked_bits(single_plan(pb), answers) if found is None else found.blocked(answers))
 
 
 def single(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
     """(verdict, fit score, top model, unblocked score, blockers) of ``answers`` (as given: hidden answers
     are left out here), exactly as ``scoring.bare(pb, visibility.counted_answers(pb, answers))``."""
-    index = pb.index
-    found = index.straight if index is not None else None
-    if found is None:
-        found = straight(pb)
-    return found.single(answers)
+    found = (pb.index or rule_index(pb)).straight or _generated(pb)
+    return looped(pb, answers) if found is None else found.single(answers)
 
 
-def walked(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
-    """``single`` through the plan's loop (``blocked_bits``) instead of the generated code: the path the
-    generated code falls back to, kept callable for the tests that hold the two equal."""
+def _generated(pb: CompiledPlaybook) -> Straight | None:
+    """The generated function once ``pb`` has served ``GENERATE_AFTER`` calls without it, else None."""
+    memo = (pb.index or rule_index(pb)).memo
+    calls = memo["single calls"] = memo.get("single calls", 0) + 1
+    return straight(pb) if calls > GENERATE_AFTER else None
+
+
+def looped(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
+    """``single`` through the plan's loop (``blocked_bits``), before the generated function is made."""
     plan = single_plan(pb)
     index = plan.index
     heads = index.surviving(blocked_bits(plan, answers))
