@@ -3,9 +3,12 @@
 straight-line call (``single.single``) and ``outcome()`` itself, against datalogic's compiled call on the
 answers as a dict and its fastest form (a session on answers parsed before the clock starts). All timed in
 one process and interleaved on the same answer sets, every pair of our results asserted equal and equal to
-datalogic's. Minimum of the rounds, in microseconds a call. Needs the peers from ``bench/requirements.txt``.
+datalogic's. Minimum of the rounds of the process's CPU time (``time.process_time``: on a shared machine the
+time spent waiting for a core is not counted), in microseconds a call. Needs the peers from
+``bench/requirements.txt``.
 
-Run: ``.venv/bin/python manage.py shell -c "from bench.single import main; main()"``.
+Run: ``.venv/bin/python manage.py shell -c "from bench.single import main; main()"``; ``BENCH_SIZES=1000``
+(comma-separated) for fewer generated playbooks.
 """
 
 from __future__ import annotations
