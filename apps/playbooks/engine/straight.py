@@ -4,8 +4,9 @@
 few tests on what kind of question it is. Here the same walk is written out as source text once per
 compiled playbook and compiled with ``compile()``: each question is one or two lines on local variables
 (its answer read, its blocked bits found in a dictionary and OR-ed into one integer), a section or question
-shown on a condition is one AND, and the tallies are the byte tables' lookups written out in a row. The
-function is cached with the rule index (``RuleIndex.straight``), like the other per-playbook tables.
+shown on a condition is one AND, and the tallies are the byte tables' lookups written out in a row (bit
+planes past the tables' size). The functions are kept with the rule index (``RuleIndex.straight``), like
+the other per-playbook tables; ``single`` makes them once a compiled playbook has served enough calls.
 
 Visibility as bits: every section's and question's conditions get bits of their own, in a second small
 integer ``s`` beside the rule bits ``b``, laid out as ``RuleIndex`` lays out a rule's (one bit for "all",
@@ -15,7 +16,7 @@ the conditions hold on the answers that count before it, exactly as ``visibility
 
 Injection: the source holds only names made here (``b``, ``s``, ``v3``, ``k17``) and the keywords around
 them. Every value from the playbook (question codes, option codes, masks, tables) reaches the function as
-a default argument taken from a tuple by position, never as text, so no curator's code can become code.
+a closure constant taken from a tuple by position, never as text, so no curator's code can become code.
 
 Anything unusual (an answer no dictionary knows yet: an off-domain value, a new multiple-choice subset, an
 unhashable value; a number of the wrong type) leaves the straight line for the existing walk
@@ -65,7 +66,7 @@ class _Learned:
 
 class _Source:
     """Source text with every value from the playbook kept out of it: ``const`` gives a name (``k<n>``)
-    that the function receives as a default argument, ``K[n]``."""
+    bound to ``K[n]`` in the function's closure."""
 
     def __init__(self) -> None:
         self.constants: list[Any] = []
