@@ -138,4 +138,34 @@ def get_for_member[M: models.Model](request: HttpRequest, queryset: type[M] | mo
     authentication sets the organisation the same way; typed as Django's until every caller is typed."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     organisation = cast(MemberRequest, request).organisation
-    return get_object_or_404(qs.filter(organisation=organisation), **lookup)
+    return get_object_or_404(pin_to_organisation(qs, organisation), **lookup)
+
+
+def pin_to_organisation[M: models.Model](
+    queryset: models.QuerySet[M], organisation: Organisation
+) -> models.QuerySet[M]:
+    """``queryset`` filtered by ``organisation``, and so is every other tenant table it joins by
+    ``select_related``: on a distributed PostgreSQL (Citus, docs/scaling.md) a join reaches one node only
+    when each of its tables is filtered by the organisation, not when one is and the rest follow by id."""
+    qs = queryset.filter(organisation=organisation)
+    related = qs.query.select_related
+    for path, nullable in _tenant_joins(qs.model, related if isinstance(related, dict) else {}):
+        pinned = models.Q(**{f"{path}__organisation": organisation})
+        # A nullable key stays a LEFT JOIN: rows without the related object are kept.
+        qs = qs.filter(pinned | models.Q(**{f"{path}__isnull": True}) if nullable else pinned)
+    return qs
+
+
+def _tenant_joins(model: type[models.Model], related: dict[str, Any], prefix: str = "") -> list[tuple[str, bool]]:
+    joins = []
+    for name, deeper in related.items():
+        field = model._meta.get_field(name)
+        target = field.related_model
+        if not isinstance(target, type) or field.many_to_many or field.one_to_many:
+            continue
+        path = f"{prefix}{name}"
+        if any(f.name == "organisation" and f.related_model is Organisation for f in target._meta.get_fields()):
+            # A reverse one-to-one (``field.concrete`` false) is a LEFT JOIN like a nullable key.
+            joins.append((path, bool(field.null) or not field.concrete))
+        joins += _tenant_joins(target, deeper, f"{path}__")
+    return joins

@@ -51,7 +51,9 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
 
 
 def _lock_open(invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update().get(
+        organisation_id=invitation.organisation_id, pk=invitation.pk
+    )
     if not invitation.is_open:
         raise ValidationError("This invitation has already been answered or withdrawn.")
     return invitation

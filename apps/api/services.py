@@ -101,7 +101,7 @@ def count_call(*, api_key: ApiKey, now: datetime | None = None) -> int | None:
         )
         calls = cursor.fetchone()[0]
     if calls == 1:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        ApiKey.objects.filter(organisation_id=api_key.organisation_id, pk=api_key.pk).update(last_used_at=now)
         RateCounter.objects.filter(organisation_id=api_key.organisation_id, api_key=api_key, minute__lt=minute).delete()
     if calls > settings.API_RATE_PER_MINUTE:
         return max(1, 60 - now.second)
@@ -194,7 +194,9 @@ def create_webhook_endpoint(
 
 def remove_webhook_endpoint(*, endpoint: WebhookEndpoint) -> None:
     """Stop sending to the endpoint (its deliveries stay listed); a repeat keeps the first time."""
-    WebhookEndpoint.objects.filter(pk=endpoint.pk, removed_at__isnull=True).update(removed_at=timezone.now())
+    WebhookEndpoint.objects.filter(
+        organisation_id=endpoint.organisation_id, pk=endpoint.pk, removed_at__isnull=True
+    ).update(removed_at=timezone.now())
 
 
 def _absolute(path: str) -> str:

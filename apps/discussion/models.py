@@ -56,10 +56,18 @@ def _mailed_by_default() -> list[str]:
 
 class CommentQuerySet(models.QuerySet["Comment"]):
     def on_assessment(self, assessment: Assessment) -> CommentQuerySet:
-        return self.filter(assessment=assessment).select_related("author").order_by("created_at", "pk")
+        return (
+            self.filter(organisation_id=assessment.organisation_id, assessment=assessment)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
 
     def on_recommendation(self, recommendation: Recommendation) -> CommentQuerySet:
-        return self.filter(recommendation=recommendation).select_related("author").order_by("created_at", "pk")
+        return (
+            self.filter(organisation_id=recommendation.organisation_id, recommendation=recommendation)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
 
 
 class Comment(models.Model):

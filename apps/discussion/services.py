@@ -120,7 +120,8 @@ def post_comment(
     if assessment is None:
         same_place = Q(recommendation=recommendation)
     repeat = (
-        Comment.objects.filter(same_place, author=author, parent=parent, body=text, deleted_at__isnull=True)
+        Comment.objects.filter(same_place, organisation=organisation, author=author, parent=parent, body=text)
+        .filter(deleted_at__isnull=True)
         .filter(created_at__gte=timezone.now() - REPEAT_WINDOW)
         .first()
     )
@@ -168,7 +169,11 @@ def _announce_mentions(comment: Comment, users: Sequence[User], url: str, title:
 
 
 def _authored(comment: Comment, user: User) -> Comment:
-    locked = Comment.objects.select_for_update().select_related("organisation").get(pk=comment.pk)
+    locked = (
+        Comment.objects.select_for_update()
+        .select_related("organisation")
+        .get(organisation_id=comment.organisation_id, pk=comment.pk)
+    )
     if locked.author_id != user.pk:
         raise PermissionDenied(ONLY_AUTHOR)
     if locked.is_deleted:
@@ -253,7 +258,9 @@ def mailed_now(notifications: Sequence[Notification]) -> list[Notification]:
 
 
 def mark_read(*, notification: Notification) -> None:
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(
+        organisation_id=notification.organisation_id, pk=notification.pk, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def mark_all_read(*, user: User, organisation: Organisation) -> int:
@@ -312,7 +319,8 @@ def record_activity(
 def activity_for_recommendation(recommendation: Recommendation) -> Any:
     """Its own lines and those of the assessment it scored (answers, assignments, comments on questions)."""
     return Activity.objects.filter(
-        Q(recommendation=recommendation) | Q(assessment_id=recommendation.assessment_id)
+        Q(recommendation=recommendation) | Q(assessment_id=recommendation.assessment_id),
+        organisation_id=recommendation.organisation_id,
     ).select_related("actor")
 
 

@@ -183,7 +183,8 @@ def _timeline(request: MemberRequest, rows: QuerySet[Activity], subject: Any, ba
 @member_required()
 def assessment_activity(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    return _timeline(request, Activity.objects.filter(assessment=assessment), assessment, "questionnaire:resume")
+    rows = Activity.objects.filter(organisation=request.organisation, assessment=assessment)
+    return _timeline(request, rows, assessment, "questionnaire:resume")
 
 
 @require_safe

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -68,8 +69,22 @@ def loaded_stamp(when: datetime | None) -> str:
     return when.isoformat() if when else ""
 
 
+def _own(assessment: Assessment) -> QuerySet[Assessment]:
+    """The assessment's organisation's assessments: each query on one assessment also names its organisation,
+    the distribution column on Citus (docs/scaling.md), so that it goes to the one node holding it."""
+    return Assessment.objects.filter(organisation_id=assessment.organisation_id)
+
+
+def answers_of(assessment: Assessment) -> QuerySet[Answer]:
+    """The assessment's answers, by its organisation too (see ``_own``), by question: the model's order within
+    one assessment, without joining the assessment for its own order."""
+    return Answer.objects.filter(organisation_id=assessment.organisation_id, assessment=assessment).order_by(
+        "question_code"
+    )
+
+
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
-    return dict(assessment.answers.values_list("question_code", "value"))
+    return dict(answers_of(assessment).values_list("question_code", "value"))
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,7 @@ class Given:
 
 def given_answers(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Given]]:
     """The stored answers, and who gave each and when, in one query (the step and review pages)."""
-    rows = assessment.answers.values_list("question_code", "value", "answered_by__email", "answered_at")
+    rows = answers_of(assessment).values_list("question_code", "value", "answered_by__email", "answered_at")
     answers: dict[str, Any] = {}
     given: dict[str, Given] = {}
     for code, value, email, at in rows:
@@ -119,12 +134,12 @@ def start_assessment(*, organisation: Organisation, user: User, title: str, func
 def _touch_draft(assessment: Assessment) -> None:
     """Lock the draft's row for this transaction and mark it changed, in one statement (the UPDATE takes
     the row lock a SELECT ... FOR UPDATE would); refused once the assessment has been submitted."""
-    if not Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(updated_at=Now()):
+    if not _own(assessment).filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(updated_at=Now()):
         raise AssessmentError("This assessment has been submitted; its answers can no longer change.")
 
 
 def _lock_draft(assessment: Assessment) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = _own(assessment).select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
         raise AssessmentError("This assessment has been submitted; its answers can no longer change.")
     return locked
@@ -171,7 +186,7 @@ def record_answers(
         _touch_draft(assessment)
         # The same one read as ``stored_answers``, with who gave each answer and when (for ``loaded``).
         rows = list(
-            assessment.answers.values_list(
+            answers_of(assessment).values_list(
                 "question_code", "value", "answered_at", "answered_by_id", "answered_by__email"
             )
         )
@@ -221,7 +236,7 @@ def record_answers(
                 update_fields=["value", "updated_at", "answered_by", "answered_at"],
             )
         if to_clear:
-            Answer.objects.filter(assessment=assessment, question_code__in=to_clear).delete()
+            answers_of(assessment).filter(question_code__in=to_clear).delete()
         if to_save or to_clear:
             _announce_changes(assessment, user, len(to_save) + len(to_clear), result.replaced)
     result.saved, result.cleared, result.answered_at = to_save, to_clear, now
@@ -277,7 +292,7 @@ def missing_answers(assessment: Assessment, answers: Mapping[str, Any] | None = 
 def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment, bool]:
     """Submit once. Returns (assessment, newly_submitted); a repeat lands on the submitted one."""
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        locked = _own(assessment).select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             return locked, False
         compiled = compiled_playbook(locked.playbook)
@@ -289,10 +304,14 @@ def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment
         problems = extensions.team.submit_problems(locked, compiled, answers)
         if problems:
             raise AssessmentError(problems)
-        updated = Assessment.objects.filter(pk=locked.pk, status=Assessment.Status.DRAFT).update(
-            status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, updated_at=Now()
+        updated = (
+            _own(locked)
+            .filter(pk=locked.pk, status=Assessment.Status.DRAFT)
+            .update(
+                status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, updated_at=Now()
+            )
         )
-        locked.refresh_from_db()
+        locked.refresh_from_db(from_queryset=_own(locked))
     return locked, bool(updated)
 
 
@@ -300,7 +319,7 @@ def delete_draft(*, assessment: Assessment) -> None:
     """Delete a draft with its answers (and nothing else). A submitted assessment is refused: its
     recommendation is an immutable record and keeps the assessment (``on_delete=PROTECT``)."""
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        locked = _own(assessment).select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError("This assessment has been submitted, so it stays with its recommendation.")
         locked.delete()

@@ -266,7 +266,7 @@ def _deletable(request: MemberRequest, pk: int) -> Assessment:
 def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
     """The question "delete this draft?" as a page, so deleting works without JavaScript."""
     assessment = _deletable(request, pk)
-    context = {"assessment": assessment, "answer_count": assessment.answers.count()}
+    context = {"assessment": assessment, "answer_count": services.answers_of(assessment).count()}
     return render(request, "questionnaire/delete.html", context, status=200 if assessment.is_draft else 409)
 
 

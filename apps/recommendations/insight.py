@@ -83,7 +83,7 @@ def record_flips(*, recommendation: Recommendation) -> FlipRecord:
         complete=found.complete,
     )
     FlipRecord.objects.bulk_create([row], ignore_conflicts=True)
-    return FlipRecord.objects.get(recommendation=recommendation)
+    return FlipRecord.objects.get(organisation_id=recommendation.organisation_id, recommendation=recommendation)
 
 
 def stored_flips(recommendation: Recommendation) -> tuple[StoredFlip, ...]:
@@ -92,7 +92,10 @@ def stored_flips(recommendation: Recommendation) -> tuple[StoredFlip, ...]:
     in_snapshot = recommendation.record.flips
     if in_snapshot is not None:
         return in_snapshot
-    record = FlipRecord.objects.filter(recommendation=recommendation).first()
+    # By the organisation too: the distribution column on Citus (docs/scaling.md).
+    record = FlipRecord.objects.filter(
+        organisation_id=recommendation.organisation_id, recommendation=recommendation
+    ).first()
     if record is None:
         record = record_flips(recommendation=recommendation)
     return read_flips(record.flips)

@@ -123,7 +123,7 @@ def memo_context(rec: Recommendation) -> dict[str, Any]:
         "risks_heading": "Risks to manage",
         "locations_heading": "Where to deliver from",
         "memo": True,
-        "sign_off": sign_off_state(rec.pk),
+        "sign_off": sign_off_state(rec),
     }
 
 
@@ -179,9 +179,7 @@ def stored_memo(*, recommendation: Recommendation, user: User, base_url: str) ->
         _advisory_lock(USER_LOCK, user.pk, wait=False, busy=UserBusy),
         _advisory_lock(MEMO_LOCK, recommendation.pk, wait=True, busy=DrawingBusy),
     ):
-        stored = Memo.objects.filter(
-            recommendation=recommendation, renderer_version=memo_version(recommendation)
-        ).first()
+        stored = _memos(recommendation).filter(renderer_version=memo_version(recommendation)).first()
         if stored is not None:  # drawn by the download we waited for
             return stored
         pdf = render_memo_pdf(recommendation, base_url)
@@ -192,8 +190,13 @@ def current_memo(recommendation: Recommendation, *, fresh: bool = False) -> Memo
     """The stored memo if it was drawn by the current renderer; ``fresh`` reads it again from the
     database (after a drawing finished elsewhere) instead of the one loaded with the recommendation."""
     if fresh:
-        return Memo.objects.filter(recommendation=recommendation, renderer_version=memo_version(recommendation)).first()
+        return _memos(recommendation).filter(renderer_version=memo_version(recommendation)).first()
     return _current(recommendation)
+
+
+def _memos(recommendation: Recommendation) -> QuerySet[Memo]:
+    # By the organisation too: the distribution column on Citus (docs/scaling.md).
+    return Memo.objects.filter(organisation_id=recommendation.organisation_id, recommendation=recommendation)
 
 
 def _current(recommendation: Recommendation) -> Memo | None:

@@ -179,8 +179,9 @@ def _copy(
     same user just made, so two identical requests at once make one assessment, not two."""
     title = title[:200]
     with transaction.atomic():
-        Assessment.objects.select_for_update().filter(pk=original.pk).first()
-        recent = Assessment.objects.filter(
+        own = Assessment.objects.filter(organisation_id=original.organisation_id)
+        own.select_for_update().filter(pk=original.pk).first()
+        recent = own.filter(
             based_on=original,
             created_by=user,
             title=title,

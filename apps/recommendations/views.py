@@ -57,7 +57,8 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 @member_required()
 def for_assessment(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     assessment = get_for_member(request, Assessment, pk=pk)
-    recommendation = Recommendation.objects.filter(assessment=assessment).only("pk").first()
+    own = Recommendation.objects.filter(organisation=request.organisation, assessment=assessment)
+    recommendation = own.only("pk").first()
     if recommendation is None:
         return redirect("questionnaire:resume", pk=pk)
     return redirect("recommendations:detail", pk=recommendation.pk)

@@ -13,7 +13,7 @@ from apps.signoff.status import sign_off_state
 
 def result_panel(recommendation: Recommendation, membership: Membership) -> dict[str, Any]:
     """The result page's context for ``signoff/panel.html`` (two queries, one when no sign-off is needed)."""
-    state = sign_off_state(recommendation.pk)
+    state = sign_off_state(recommendation)
     return {
         "sign_off": state,
         "sign_off_refusal": refusal(recommendation=recommendation, membership=membership),

@@ -136,7 +136,7 @@ def decide(*, recommendation: Recommendation, membership: Membership, outcome: s
             raise SignOffConflict(
                 "This recommendation needs no sign-off: approval was not required when it was stored."
             )
-        state = sign_off_state(recommendation.pk)
+        state = sign_off_state(recommendation)
         mine = state.decision_by(membership.user_id)
         if mine is not None:
             raise SignOffConflict(

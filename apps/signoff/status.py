@@ -16,26 +16,36 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 
 from apps.recommendations.models import Recommendation
-from apps.signoff.models import Decision, DecisionStatus
+from apps.signoff.models import Decision, DecisionStatus, SignOff
+
+# A recommendation's own rows, by its organisation too: the distribution column on Citus (docs/scaling.md),
+# which routes a subquery to the recommendation's node only when it names it.
+OWN = {"recommendation": OuterRef("pk"), "organisation": OuterRef("organisation")}
+
+
+def approvals_needed() -> Subquery:
+    """How many approvals each recommendation of a queryset needs (None: no sign-off was required)."""
+    return Subquery(SignOff.objects.filter(**OWN).values("approvals_needed")[:1])
 
 
 def decision_status() -> Case:
     """The status of each recommendation of a queryset (annotate or alias it as ``decision_status``)."""
     approvals = (
-        Decision.objects.filter(recommendation=OuterRef("pk"), outcome=Decision.Outcome.APPROVED)
+        Decision.objects.filter(outcome=Decision.Outcome.APPROVED, **OWN)
         .order_by()
         .values("recommendation")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rejections = Decision.objects.filter(recommendation=OuterRef("pk"), outcome=Decision.Outcome.REJECTED)
+    rejections = Decision.objects.filter(outcome=Decision.Outcome.REJECTED, **OWN)
     return Case(
-        When(sign_off__isnull=True, then=Value(DecisionStatus.NOT_REQUIRED.value)),
+        When(~Exists(SignOff.objects.filter(**OWN)), then=Value(DecisionStatus.NOT_REQUIRED.value)),
         When(Exists(rejections), then=Value(DecisionStatus.REJECTED.value)),
         When(
-            sign_off__approvals_needed__lte=Coalesce(Subquery(approvals), 0),
+            LessThanOrEqual(approvals_needed(), Coalesce(Subquery(approvals), 0)),
             then=Value(DecisionStatus.APPROVED.value),
         ),
         default=Value(DecisionStatus.AWAITING.value),
@@ -79,17 +89,18 @@ class SignOffState:
         return next((d for d in self.decisions if d.approver_id == user_id), None)
 
 
-def sign_off_state(recommendation_id: int) -> SignOffState:
+def sign_off_state(recommendation: Recommendation) -> SignOffState:
     """The recommendation's status and decisions, in two queries (one when no sign-off is needed)."""
+    own = {"organisation_id": recommendation.organisation_id}
     status, needed = (
-        Recommendation.objects.filter(pk=recommendation_id)
-        .annotate(decision_status=decision_status())
-        .values_list("decision_status", "sign_off__approvals_needed")
+        Recommendation.objects.filter(pk=recommendation.pk, **own)
+        .annotate(decision_status=decision_status(), needed=approvals_needed())
+        .values_list("decision_status", "needed")
         .get()
     )
     # Without a sign-off there are no decisions to read (``services.decide`` refuses to record one).
     decisions = (
-        list(Decision.objects.filter(recommendation_id=recommendation_id).select_related("approver"))
+        list(Decision.objects.filter(recommendation_id=recommendation.pk, **own).select_related("approver"))
         if status != DecisionStatus.NOT_REQUIRED
         else []
     )
@@ -99,11 +110,5 @@ def sign_off_state(recommendation_id: int) -> SignOffState:
 def decision_count() -> Coalesce:
     """How many decisions each recommendation of a queryset has (they are only ever added, so the count
     says whether anything a memo showed has changed since it was drawn)."""
-    counted = (
-        Decision.objects.filter(recommendation=OuterRef("pk"))
-        .order_by()
-        .values("recommendation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    counted = Decision.objects.filter(**OWN).order_by().values("recommendation").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), 0)

@@ -41,7 +41,7 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
             return _refused(request, exc.message, back=rec, status=409)
         messages.success(request, f"Recorded: you {decision.get_outcome_display().lower()} this recommendation.")
         return redirect("recommendations:detail", pk=rec.pk)
-    context = {"rec": rec, "state": sign_off_state(rec.pk), "form": form}
+    context = {"rec": rec, "state": sign_off_state(rec), "form": form}
     return render(request, "signoff/decide.html", context, status=400 if form.errors else 200)
 
 

@@ -48,6 +48,7 @@ def _holders(assessment: Assessment, role: str) -> list[User]:
     return list(
         User.objects.filter(
             memberships__organisation=assessment.organisation_id,
+            memberships__stakeholder_roles__organisation=assessment.organisation_id,
             memberships__stakeholder_roles__role=role,
         ).distinct()
     )
@@ -64,16 +65,19 @@ def assign_sections(
     who gives a second opinion on it (None: none asked). Only the sections named change."""
     with transaction.atomic():
         _lock_draft(assessment)
-        current = {a.section_code: a for a in assessment.assignments.all()}
+        own = {"organisation_id": assessment.organisation_id}
+        current = {a.section_code: a for a in assessment.assignments.filter(**own).order_by()}
         for code, assignee in assignments.items():
             _assign(assessment, code, assignee, current.get(code), user)
-        asked = {o.section_code: o for o in assessment.second_opinions.all()}
+        asked = {o.section_code: o for o in assessment.second_opinions.filter(**own).order_by()}
         for code, reviewer in opinions.items():
             _ask(assessment, code, reviewer, asked.get(code), user)
 
 
 def _lock_draft(assessment: Assessment) -> None:
-    if not Assessment.objects.select_for_update().filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
+    # By its organisation too, as every query on one assessment (the distribution column on Citus).
+    own = Assessment.objects.filter(organisation_id=assessment.organisation_id)
+    if not own.select_for_update().filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
         raise TeamError("This assessment has been submitted; who answers it can no longer change.")
 
 
@@ -176,7 +180,8 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         return problems
     with transaction.atomic():
         _lock_draft(opinion.assessment)
-        SecondOpinionAnswer.objects.filter(opinion=opinion).exclude(question_code__in=given).delete()
+        own = {"organisation_id": opinion.organisation_id}
+        SecondOpinionAnswer.objects.filter(opinion=opinion, **own).exclude(question_code__in=given).delete()
         SecondOpinionAnswer.objects.bulk_create(
             [
                 SecondOpinionAnswer(organisation_id=opinion.organisation_id, opinion=opinion, question_code=c, value=v)
@@ -186,7 +191,7 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
             unique_fields=["opinion", "question_code"],
             update_fields=["value", "answered_at"],
         )
-        SecondOpinion.objects.filter(pk=opinion.pk).update(given_at=timezone.now())
+        SecondOpinion.objects.filter(pk=opinion.pk, **own).update(given_at=timezone.now())
         assessment = opinion.assessment
         differs = any(questionnaire.stored_answers(assessment).get(c) != v for c, v in given.items())
         if differs:
@@ -209,7 +214,11 @@ def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reas
     assessment = opinion.assessment
     with transaction.atomic():
         _lock_draft(assessment)
-        theirs = dict(opinion.answers.values_list("question_code", "value"))
+        theirs = dict(
+            opinion.answers.filter(organisation_id=opinion.organisation_id)
+            .order_by()
+            .values_list("question_code", "value")
+        )
         second = theirs.get(question_code)
         stored = questionnaire.stored_answers(assessment)
         first = stored.get(question_code)

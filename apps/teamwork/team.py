@@ -21,17 +21,29 @@ from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssi
 
 def _assigned_to(membership: Membership) -> Q:
     # Named, or by a stakeholder role the member holds (a subquery: the same one query).
-    roles = StakeholderRole.objects.filter(membership=membership).values("role")
+    roles = StakeholderRole.objects.filter(organisation_id=membership.organisation_id, membership=membership).values(
+        "role"
+    )
     return Q(member=membership) | Q(stakeholder__in=roles)
 
 
 def opinions_with_answers(assessment: Assessment) -> QuerySet[SecondOpinion]:
     return (
-        SecondOpinion.objects.filter(assessment=assessment)
+        SecondOpinion.objects.filter(organisation_id=assessment.organisation_id, assessment=assessment)
         .select_related("reviewer__user")
+        .filter(reviewer__organisation_id=assessment.organisation_id)
+        # Ordered as the model orders them, by section, without joining the assessment for its own order.
+        .order_by("section_code")
         .prefetch_related(
-            Prefetch("answers", SecondOpinionAnswer.objects.order_by()),
-            Prefetch("settlements", Settlement.objects.select_related("settled_by")),
+            Prefetch(
+                "answers", SecondOpinionAnswer.objects.filter(organisation_id=assessment.organisation_id).order_by()
+            ),
+            Prefetch(
+                "settlements",
+                Settlement.objects.filter(organisation_id=assessment.organisation_id)
+                .select_related("settled_by")
+                .order_by("question_code"),
+            ),
         )
     )
 
@@ -51,14 +63,15 @@ class AssessmentTeam:
         def tag(name: str) -> Value:
             return Value(name, output_field=CharField())
 
-        mine = SectionAssignment.objects.filter(_assigned_to(membership), assessment=assessment).values_list(
+        own = {"organisation_id": assessment.organisation_id, "assessment": assessment}
+        mine = SectionAssignment.objects.filter(_assigned_to(membership), **own).values_list(
             "section_code", tag("mine")
         )
-        pending = SecondOpinion.objects.filter(
-            assessment=assessment, reviewer=membership, given_at__isnull=True
-        ).values_list("section_code", tag("hidden"))
-        assigned = SectionAssignment.objects.filter(assessment=assessment).values_list("section_code", tag("assigned"))
-        asked = SecondOpinion.objects.filter(assessment=assessment).values_list("section_code", tag("asked"))
+        pending = SecondOpinion.objects.filter(reviewer=membership, given_at__isnull=True, **own).values_list(
+            "section_code", tag("hidden")
+        )
+        assigned = SectionAssignment.objects.filter(**own).values_list("section_code", tag("assigned"))
+        asked = SecondOpinion.objects.filter(**own).values_list("section_code", tag("asked"))
         rows = list(
             mine.order_by()
             .union(pending.order_by(), assigned.order_by()[:1], asked.order_by()[:1], all=True)

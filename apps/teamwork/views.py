@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Membership
-from apps.accounts.scoping import MemberRequest, get_for_member, member_required
+from apps.accounts.scoping import MemberRequest, get_for_member, member_required, pin_to_organisation
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import posted_answers
@@ -61,11 +62,14 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _initial(assessment: Assessment) -> dict[str, str]:
+    # By the organisation too (the distribution column on Citus, docs/scaling.md), in section order.
+    own = {"organisation_id": assessment.organisation_id}
     initial = {
         f"section-{a.section_code}": f"member-{a.member_id}" if a.member_id else f"role-{a.stakeholder}"
-        for a in assessment.assignments.all()
+        for a in assessment.assignments.filter(**own).order_by("section_code")
     }
-    initial.update((f"opinion-{o.section_code}", str(o.reviewer_id)) for o in assessment.second_opinions.all())
+    opinions = assessment.second_opinions.filter(**own).order_by("section_code")
+    initial.update((f"opinion-{o.section_code}", str(o.reviewer_id)) for o in opinions)
     return initial
 
 
@@ -75,13 +79,15 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     """The reviewer's own answers to one section, given without seeing the first answers."""
     assessment = _assessment(request, pk)
     asked = get_object_or_404(
-        SecondOpinion.objects.select_related("reviewer__user"), assessment=assessment, section_code=section
+        pin_to_organisation(SecondOpinion.objects.select_related("reviewer__user"), request.organisation),
+        assessment=assessment,
+        section_code=section,
     )
     asked.assessment = assessment
     if asked.reviewer_id != request.membership.pk:
         raise PermissionDenied(f"This second opinion was asked of {asked.reviewer.user}.")
     compiled = compiled_playbook(assessment.playbook)
-    mine = dict(asked.answers.values_list("question_code", "value"))
+    mine = _opinion_answers(asked)
     # The first answers count only for which questions show; they are never drawn on this page.
     first = questionnaire.stored_answers(assessment)
     errors: dict[str, str] = {}
@@ -96,7 +102,7 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
         except services.TeamError as exc:
             errors = {codes[0] if codes else section: exc.messages[0]}
         if not errors:
-            mine = dict(asked.answers.values_list("question_code", "value"))
+            mine = _opinion_answers(asked)
             # Without a script the page cannot show what an answer brings in (the HIPAA role once the data is
             # PHI), so it comes back with those questions rather than leaving them unasked.
             brought_in = [c for c in services.opinion_questions(asked, {**first, **mine}) if c not in codes]
@@ -117,12 +123,22 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     return render(request, "teamwork/opinion.html", context, status=400 if errors else 200)
 
 
+def _opinion_answers(asked: SecondOpinion) -> dict[str, Any]:
+    answers = asked.answers.filter(organisation_id=asked.organisation_id).order_by()
+    return dict(answers.values_list("question_code", "value"))
+
+
 @require_POST
 @member_required(EDITOR)
 def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     asked = get_object_or_404(
-        SecondOpinion.objects.filter(assessment=assessment, answers__question_code=question).distinct(),
+        SecondOpinion.objects.filter(
+            organisation=request.organisation,
+            assessment=assessment,
+            answers__organisation=request.organisation,
+            answers__question_code=question,
+        ).distinct(),
     )
     asked.assessment = assessment
     if not services.may_manage(request.membership, assessment):

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 
 from apps.recommendations.models import Recommendation
 from apps.vendors.matching import LocationFacts, MatchResult, Needs, RateRange, VendorFacts, match, needs_from_snapshot
@@ -74,7 +74,10 @@ def match_recommendation(
 
 
 def shortlist_for(recommendation: Recommendation) -> Shortlist | None:
-    return Shortlist.objects.filter(recommendation=recommendation).first()
+    # By its organisation too, as every query on one recommendation's rows (the distribution column on Citus).
+    return Shortlist.objects.filter(
+        organisation_id=recommendation.organisation_id, recommendation=recommendation
+    ).first()
 
 
 def entries(shortlist: Shortlist | None) -> list[ShortlistEntry]:
@@ -82,13 +85,16 @@ def entries(shortlist: Shortlist | None) -> list[ShortlistEntry]:
     if shortlist is None:
         return []
     na = DiligenceItem.Status.NOT_APPLICABLE
+    own = shortlist.organisation_id
     rows: list[Any] = list(
-        ShortlistEntry.objects.filter(shortlist=shortlist)
+        ShortlistEntry.objects.filter(organisation_id=own, shortlist=shortlist)
         .select_related("vendor")
+        # The items joined by the organisation too (ON ... AND organisation_id), so the join stays on one node.
+        .alias(dd=FilteredRelation("diligence", condition=Q(diligence__organisation_id=own)))
         .annotate(
-            dd_total=Count("diligence"),
-            dd_done=Count("diligence", filter=Q(diligence__status=DiligenceItem.Status.DONE)),
-            dd_not_applicable=Count("diligence", filter=Q(diligence__status=na)),
+            dd_total=Count("dd"),
+            dd_done=Count("dd", filter=Q(dd__status=DiligenceItem.Status.DONE)),
+            dd_not_applicable=Count("dd", filter=Q(dd__status=na)),
         )
         .order_by("added_at", "id")
     )

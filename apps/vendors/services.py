@@ -126,7 +126,7 @@ def change_entry(*, entry: ShortlistEntry, status: str, notes: str, rejection_re
 @transaction.atomic
 def remove_entry(*, entry: ShortlistEntry) -> None:
     """Take a vendor off the shortlist, with its checklist. The selected vendor must be un-selected first."""
-    entry = ShortlistEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = ShortlistEntry.objects.select_for_update().get(organisation_id=entry.organisation_id, pk=entry.pk)
     if entry.status == Status.SELECTED:
         raise ShortlistError("The selected vendor cannot be removed: move it back to 'RFP sent' first.")
     entry.delete()
@@ -196,6 +196,11 @@ def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: Us
     item = (
         DiligenceItem.objects.select_for_update(of=("self",))
         .select_related("entry__shortlist__organisation", "entry__vendor")
+        .filter(
+            organisation_id=item.organisation_id,
+            entry__organisation_id=item.organisation_id,
+            entry__shortlist__organisation_id=item.organisation_id,
+        )
         .get(pk=item.pk)
     )
     wanted = {**values}

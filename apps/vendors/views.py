@@ -21,7 +21,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Membership
-from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
+from apps.accounts.scoping import (
+    HtmxMemberRequest,
+    MemberRequest,
+    get_for_member,
+    member_required,
+    pin_to_organisation,
+)
 from apps.common.formatting import usd_range
 from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
@@ -43,12 +49,12 @@ def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
 
 def _entry(request: MemberRequest, pk: int) -> ShortlistEntry:
     qs = ShortlistEntry.objects.select_related("vendor", "shortlist__recommendation")
-    return get_object_or_404(qs, pk=pk, shortlist__organisation=request.organisation)
+    return get_object_or_404(pin_to_organisation(qs, request.organisation), pk=pk)
 
 
 def _item(request: MemberRequest, pk: int) -> DiligenceItem:
     qs = DiligenceItem.objects.select_related("entry__vendor", "entry__shortlist__recommendation")
-    return get_object_or_404(qs, pk=pk, entry__shortlist__organisation=request.organisation)
+    return get_object_or_404(pin_to_organisation(qs, request.organisation), pk=pk)
 
 
 def _can_edit(request: MemberRequest) -> bool:
@@ -266,7 +272,9 @@ def _diligence_context(
 ) -> dict[str, Any]:
     """The checklist, read-only but for the one item being edited (``edit``, or the item of a refused
     ``bound`` form): a long checklist costs one small form, not one per item."""
-    items: list[Any] = list(entry.diligence.select_related("owner"))
+    # Ordered as the model orders one entry's items, without joining the entry and shortlist for it.
+    own = entry.diligence.filter(organisation=request.organisation).order_by("order", "id")
+    items: list[Any] = list(own.select_related("owner"))
     editing = bound.instance.pk if bound is not None else edit
     form = bound
     if form is None and editing is not None and _can_edit(request):

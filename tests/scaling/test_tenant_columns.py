@@ -5,7 +5,8 @@ column (docs/scaling.md). A table is tenant-owned when its foreign keys lead to 
 Queries filtering by it: every page that takes an object's id looks it up through ``get_for_member`` (the
 organisation filter), which the isolation walk over every URL checks (tests/security/test_isolation.py:
 ``test_every_url_with_an_id_has_an_isolation_case`` fails for a new URL without a case); the lists (history,
-portfolio, members) filter by ``request.organisation``, which the second test below checks by their SQL."""
+portfolio, members) filter by ``request.organisation``, which the second test below checks by their SQL, with the
+rule of tests/scaling/tenant_sql.py (every query of the pages with an id: test_tenant_queries.py)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
 from django.db import models as m
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Membership, Organisation
@@ -35,6 +34,7 @@ from apps.recommendations.services import submit_and_recommend
 from apps.teamwork import services as teamwork
 from apps.vendors import services as vendor_services
 from tests.factories import DiligenceItemFactory, ShortlistEntryFactory, ShortlistFactory
+from tests.scaling.tenant_sql import assert_pinned_to_one_organisation, capture_statements
 from tests.vendors.factories import VendorFactory
 
 # Tenant-owned tables without the column, each with the reason (none now: every child row carries its
@@ -100,28 +100,9 @@ def test_every_tenant_owned_table_carries_the_organisation() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["recommendations:history", "recommendations:portfolio", "accounts:members"])
 def test_list_pages_filter_tenant_tables_by_the_organisation(name: str, buyer_client: Client) -> None:
-    with CaptureQueriesContext(connection) as queries:
+    with capture_statements() as statements:
         assert buyer_client.get(reverse(name)).status_code == 200
-    _assert_selects_filter_by_organisation(queries)
-
-
-def _tenant_tables() -> set[str]:
-    return {
-        model._meta.db_table
-        for model in _product_models()
-        if any(f.name == "organisation" for f in _foreign_keys(model)) and model._meta.label != "accounts.Membership"
-    }
-
-
-def _assert_selects_filter_by_organisation(queries: CaptureQueriesContext) -> None:
-    tenant_tables = _tenant_tables()
-    unfiltered = []
-    for query in queries.captured_queries:
-        sql = query["sql"]
-        main = sql.partition(" FROM ")[2].split(" ", 1)[0].strip('"')
-        if sql.startswith("SELECT") and main in tenant_tables and '"organisation_id" =' not in sql:
-            unfiltered.append(sql)
-    assert not unfiltered, "\n\n".join(unfiltered)
+    assert_pinned_to_one_organisation(statements)
 
 
 def _parents(model: type[m.Model]) -> list[m.ForeignKey]:  # type: ignore[type-arg]

@@ -78,4 +78,4 @@ def test_two_approvers_at_once_make_one_approval_and_the_second_is_told(
     assert isinstance(results[second_approver.email], services.SignOffConflict)
     assert "already approved" in results[second_approver.email].message
     assert Decision.objects.filter(recommendation=rec).count() == 1
-    assert sign_off_state(rec.pk).status == DecisionStatus.APPROVED
+    assert sign_off_state(rec).status == DecisionStatus.APPROVED

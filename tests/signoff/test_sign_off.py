@@ -43,7 +43,7 @@ def test_without_a_policy_a_recommendation_needs_no_sign_off(
     buyer: User, organisation: Organisation, playbook: Playbook, buyer_client: Client
 ) -> None:
     rec = stored(organisation, buyer, playbook)
-    assert sign_off_state(rec.pk).status == DecisionStatus.NOT_REQUIRED
+    assert sign_off_state(rec).status == DecisionStatus.NOT_REQUIRED
     assert not SignOff.objects.exists()
     assert 'id="sign-off"' not in buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
 
@@ -100,7 +100,7 @@ def test_an_approver_approves_with_an_optional_reason_and_the_author_is_told(
         "approved",
         "",
     )
-    assert sign_off_state(rec.pk).status == DecisionStatus.APPROVED
+    assert sign_off_state(rec).status == DecisionStatus.APPROVED
     page = approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "Approved by 1 approver" in page and "cfo@acme.test</strong> approved it" in page
     told = [e for e in heard if e["kind"] == "decision_made"]
@@ -120,7 +120,7 @@ def test_a_rejection_needs_a_reason_and_nothing_is_stored_without_one(
     assert not Decision.objects.exists()
     assert decide(approver_client, rec, "rejected", "  The PHI answer is wrong.  ").status_code == 302
     assert Decision.objects.get().reason == "The PHI answer is wrong."
-    assert sign_off_state(rec.pk).status == DecisionStatus.REJECTED
+    assert sign_off_state(rec).status == DecisionStatus.REJECTED
 
 
 def test_an_approver_decides_once_and_the_first_decision_stands(
@@ -148,16 +148,16 @@ def test_two_approvals_needed_it_awaits_the_second_and_a_rejection_by_anyone_end
     require_approval(organisation, approvals=2)
     rec = stored(organisation, buyer, playbook)
     assert decide(approver_client, rec, "approved").status_code == 302
-    state = sign_off_state(rec.pk)
+    state = sign_off_state(rec)
     assert (state.status, state.approvals, state.approvals_needed) == (DecisionStatus.AWAITING, 1, 2)
     assert decide(second_approver_client, rec, "approved").status_code == 302
-    assert sign_off_state(rec.pk).status == DecisionStatus.APPROVED
+    assert sign_off_state(rec).status == DecisionStatus.APPROVED
 
     other = stored(organisation, buyer, playbook, "Second")
     assert decide(second_approver_client, other, "rejected", "Too risky for the pilot").status_code == 302
     response = decide(approver_client, other, "approved")
     assert response.status_code == 409 and "already rejected" in response.content.decode()
-    assert sign_off_state(other.pk).status == DecisionStatus.REJECTED
+    assert sign_off_state(other).status == DecisionStatus.REJECTED
     assert Decision.objects.filter(recommendation=other).count() == 1
 
 
@@ -228,7 +228,7 @@ def test_a_decision_cannot_be_changed_or_deleted_even_in_the_database(
     with pytest.raises(RuntimeError, match="immutable"):
         decision.save()
     assert Decision.objects.get().outcome == "rejected"
-    assert sign_off_state(rec.pk).status == DecisionStatus.REJECTED
+    assert sign_off_state(rec).status == DecisionStatus.REJECTED
 
 
 def test_a_what_if_copy_or_a_rescore_is_a_new_recommendation_that_needs_its_own_approval(
@@ -239,8 +239,8 @@ def test_a_what_if_copy_or_a_rescore_is_a_new_recommendation_that_needs_its_own_
     decide(approver_client, rec, "approved")
     copy = save_what_if(recommendation=rec, answers={**COMPLETE, "judgement": False}, title="What if", user=buyer)
     assert copy.recommendation is not None and copy.recommendation.pk != rec.pk
-    assert sign_off_state(copy.recommendation.pk).status == DecisionStatus.AWAITING
-    assert sign_off_state(rec.pk).status == DecisionStatus.APPROVED
+    assert sign_off_state(copy.recommendation).status == DecisionStatus.AWAITING
+    assert sign_off_state(rec).status == DecisionStatus.APPROVED
 
 
 def test_changing_the_policy_later_keeps_what_earlier_recommendations_needed(
@@ -255,6 +255,6 @@ def test_changing_the_policy_later_keeps_what_earlier_recommendations_needed(
     before = stored(organisation, buyer, playbook, "Before")
     assert buyer_client.post(reverse("signoff:policy"), {"approvals_needed": "1"}).status_code == 302
     after = stored(organisation, buyer, playbook, "After")
-    assert sign_off_state(before.pk).status == DecisionStatus.AWAITING
-    assert sign_off_state(before.pk).approvals_needed == 2
-    assert sign_off_state(after.pk).status == DecisionStatus.NOT_REQUIRED
+    assert sign_off_state(before).status == DecisionStatus.AWAITING
+    assert sign_off_state(before).approvals_needed == 2
+    assert sign_off_state(after).status == DecisionStatus.NOT_REQUIRED
