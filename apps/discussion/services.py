@@ -181,6 +181,11 @@ def _authored(comment: Comment, user: User) -> Comment:
     return locked
 
 
+def _update(comment: Comment, **values: Any) -> None:
+    # An UPDATE naming the organisation, where save() names the id only (the distribution column on Citus).
+    Comment.objects.filter(organisation_id=comment.organisation_id, pk=comment.pk).update(**values)
+
+
 @transaction.atomic
 def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
     """Change the text of one's own comment; people newly mentioned in it are told, the others not again."""
@@ -190,7 +195,7 @@ def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
     before = set(comment.mentions.values_list("pk", flat=True))
     comment.body = text
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    _update(comment, body=comment.body, edited_at=comment.edited_at)
     comment.mentions.set(mentioned)
     new = [u for u in mentioned if u.pk not in before and u.pk != user.pk]
     # The comment was fetched without its subject: read the title for the message only when someone is told.
@@ -204,7 +209,7 @@ def delete_comment(*, comment: Comment, user: User) -> Comment:
     comment = _authored(comment, user)
     comment.body = ""
     comment.deleted_at = timezone.now()
-    comment.save(update_fields=["body", "deleted_at"])
+    _update(comment, body=comment.body, deleted_at=comment.deleted_at)
     comment.mentions.clear()
     return comment
 

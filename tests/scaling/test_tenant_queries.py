@@ -56,8 +56,6 @@ LEFT = {
     ("accounts:remove_sso_domain", "POST"): "SsoDomain.delete() by id",
     ("api_keys:revoke", "POST"): "ApiKey.save() by id",
     ("signoff:approver", "POST"): "Membership.save() by id",
-    ("discussion:comment_edit", "POST"): "Comment.save() by id",
-    ("discussion:comment_delete", "POST"): "Comment.save() and its mentions cleared by id",
     ("recommendations:memo_pdf", "GET"): "the memo task is given the recommendation's id only",
 }
 OWN_REQUESTS = [
