@@ -158,16 +158,17 @@ def _clear_caches(*, shared: bool) -> None:
 
     if shared:
         cache.clear()
-    for pk in list(runtime._cache):
-        if pk not in _reference_playbook_ids:
-            del runtime._cache[pk]
+    for cached in (runtime._cache, runtime._guidance):
+        for pk in list(cached):
+            if pk not in _reference_playbook_ids:
+                del cached[pk]
 
 
 @pytest.fixture(autouse=True)
 def fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test starts with empty caches, and leaves the compiled ones empty: the shared cache (insight pages)
-    and the compiled playbooks (keyed by id). The reference playbooks stay compiled: their rows (ids included)
-    are the same in every test, and a published playbook never changes. The shared cache is a table in the
+    and the compiled playbooks and frozen guidance (keyed by id). The reference playbooks stay: their rows (ids
+    included) are the same in every test, and a published playbook never changes. The shared cache is a table in the
     database (settings.CACHES), so only a test with database access has one to clear, and it is cleared before
     the test: a test's own rows go with its transaction's rollback (its transaction may be broken by then), and
     a ``transaction=True`` test's are cleared before the next."""

@@ -1,14 +1,22 @@
-"""Compiled playbooks for the request path: published ones compiled once and cached by id."""
+"""What the request path reads from published playbooks, once per process: the compiled playbook and the
+memo guidance its catalogue snapshot froze, each cached by id (a published playbook never changes)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 from apps.playbooks.definition import build_definition
 from apps.playbooks.engine import CompiledPlaybook, compile_playbook
 from apps.playbooks.models import Playbook
 
+type FrozenGuidance = tuple[Mapping[str, Any], ...] | None
+
 _cache: dict[int, CompiledPlaybook] = {}
+# Read-only views of the guidance items: every recommendation of the playbook shares them.
+_guidance: dict[int, FrozenGuidance] = {}
 _lock = threading.Lock()
 
 
@@ -27,3 +35,23 @@ def compiled_playbook(playbook: Playbook) -> CompiledPlaybook:
         with _lock:
             cached = _cache.setdefault(playbook.pk, compiled)
     return cached
+
+
+def frozen_guidance(playbook_id: int) -> FrozenGuidance:
+    """The memo guidance frozen into a published playbook's catalogue snapshot; None when it froze none
+    (published before guidance was curated data, or a draft), whose recommendations print the guidance
+    of that time. Every submit and what-if asks; a published or retired playbook's answer never changes,
+    so it is read once per process (only that key of the definition), a draft's on every call."""
+    if playbook_id in _guidance:
+        return _guidance[playbook_id]
+    row = Playbook.objects.filter(pk=playbook_id).values_list("status", "definition__catalogue__guidance").first()
+    if row is None:
+        return None
+    status, found = row
+    items: FrozenGuidance = None
+    if isinstance(found, list):
+        items = tuple(MappingProxyType(i) if isinstance(i, dict) else i for i in found)
+    if status != Playbook.Status.DRAFT:
+        with _lock:
+            items = _guidance.setdefault(playbook_id, items)
+    return items

@@ -23,7 +23,7 @@ from apps.common import events
 from apps.common.events import announce
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from apps.playbooks.runtime import compiled_playbook, frozen_guidance
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.impact import pack_answers
@@ -73,21 +73,16 @@ def build_recommendation(
     return recommendation
 
 
-def frozen_guidance(playbook_id: int) -> list[dict[str, Any]] | None:
-    """The memo guidance frozen into a published playbook's catalogue snapshot; None when it froze none
-    (published before guidance was curated data, or a draft), whose recommendations print the guidance
-    of that time. One small query: only that key of the definition is read."""
-    found = Playbook.objects.filter(pk=playbook_id).values_list("definition__catalogue__guidance", flat=True).first()
-    return found if isinstance(found, list) else None
-
-
 def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendation:
     """Submit ``assessment`` (once) and return its recommendation. Raises AssessmentError when incomplete."""
+    # The caller's instance keeps what it loaded with it (the page: its playbook and organisation), which
+    # submitting cannot change; the one submit_assessment returns is read again and has neither.
+    given = assessment
     with transaction.atomic():
-        assessment, newly = questionnaire.submit_assessment(assessment=assessment, user=user)
+        assessment, newly = questionnaire.submit_assessment(assessment=given, user=user)
         if not newly:
             return Recommendation.objects.get(assessment=assessment)
-        compiled = compiled_playbook(assessment.playbook)
+        compiled = compiled_playbook(given.playbook)
         stored = questionnaire.stored_answers(assessment)
         recommendation = build_recommendation(
             compiled=compiled,
@@ -111,7 +106,7 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
         announce(
             events.recommendation_stored,
             sender=Recommendation,
-            organisation=assessment.organisation,
+            organisation=given.organisation,
             actor=user,
             recipients=[],
             target=recommendation,

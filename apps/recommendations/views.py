@@ -40,9 +40,9 @@ def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
 @require_POST
 @member_required(EDITOR)
 def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
-    assessment = get_for_member(
-        request, Assessment.objects.select_related("playbook").defer("playbook__definition"), pk=pk
-    )
+    # The playbook and the organisation come with it: the service reads both, so neither is a query of its own.
+    own = Assessment.objects.select_related("playbook", "organisation").defer("playbook__definition")
+    assessment = get_for_member(request, own, pk=pk)
     try:
         recommendation = services.submit_and_recommend(assessment=assessment, user=request.user)
     except AssessmentError as exc:

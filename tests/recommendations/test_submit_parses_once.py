@@ -56,8 +56,7 @@ def test_the_typed_snapshot_handed_on_is_the_one_the_reader_reads_from_the_docum
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     from apps.playbooks.engine import evaluate
-    from apps.playbooks.runtime import compiled_playbook
-    from apps.recommendations.services import frozen_guidance
+    from apps.playbooks.runtime import compiled_playbook, frozen_guidance
     from apps.recommendations.snapshot import written_snapshot
 
     compiled = compiled_playbook(reference)

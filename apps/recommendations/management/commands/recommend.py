@@ -9,9 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.common.formatting import money
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from apps.playbooks.runtime import compiled_playbook, frozen_guidance
 from apps.recommendations.cost_caveat import cost_caveat
-from apps.recommendations.services import frozen_guidance
 from apps.recommendations.snapshot import Snapshot, build_snapshot, command_document, read_snapshot
 
 MAX_BYTES = 1_000_000

@@ -1,0 +1,63 @@
+"""Submit reads what a published playbook froze once per process, and what the page already loaded not again:
+the memo guidance comes from the per-process cache (``runtime.frozen_guidance``), the playbook and the
+organisation from the assessment the page looked up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import frozen_guidance
+from apps.playbooks.services import publish_playbook, start_draft
+from apps.recommendations.models import Recommendation
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_published_playbooks_guidance_is_read_once_and_a_drafts_on_every_call(
+    reference: Playbook, django_assert_num_queries: Any
+) -> None:
+    draft = start_draft(playbook=reference)
+    with django_assert_num_queries(2):
+        assert frozen_guidance(draft.pk) is None
+        assert frozen_guidance(draft.pk) is None  # a draft is not cached: it may be published next
+
+    published = publish_playbook(playbook=draft)
+    with django_assert_num_queries(1):
+        first = frozen_guidance(published.pk)
+        again = frozen_guidance(published.pk)
+
+    assert published.definition is not None
+    assert first is not None and [dict(item) for item in first] == published.definition["catalogue"]["guidance"]
+    assert again is first
+
+
+def test_a_second_submit_reads_neither_the_guidance_nor_the_organisation_nor_the_playbook_again(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    first, second = (
+        AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+        for _ in range(2)
+    )
+    assert buyer_client.post(reverse("recommendations:submit", args=[first.pk])).status_code == 302
+
+    with CaptureQueriesContext(connection) as queries:
+        response = buyer_client.post(reverse("recommendations:submit", args=[second.pk]))
+
+    assert response.status_code == 302
+    stored = Recommendation.objects.get(assessment=second)
+    assert stored.record.guidance is not None and stored.record.guidance.clauses
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if "guidance" in s and "playbooks_playbook" in s]
+    assert not [s for s in sql if 'FROM "accounts_organisation" WHERE' in s]
+    # The page's own lookup joins the playbook; submitting it locks the assessment and reads its playbook once.
+    assert len([s for s in sql if 'FROM "playbooks_playbook"' in s]) == 1
