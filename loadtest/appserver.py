@@ -145,6 +145,14 @@ class AppServer:
             self.manage("collectstatic", "--noinput", "--verbosity", "0")  # as a deployment does: build, then migrate
         self.manage("bootstrap")
 
+    def prepare_from(self, prepared: Path) -> None:
+        """As ``prepare``, from a copy of a folder ``prepare`` made and a clean stop left (the test suite's
+        ``prepared_app_data``). ``cp -a`` keeps the files' owner: as root, the server runs as the wheel's
+        own user, who must own its data."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["cp", "-a", str(prepared), str(self.data_dir)], check=True)
+        self.start_database()
+
     def serve(self, *, workers: int = 2, threads: int = 4, keepalive: int = 75) -> None:
         """Gunicorn with the production config file (kpo_advisor/gunicorn.conf.py), on loopback."""
         # Keep-alive outlasts a buyer's think time, as behind a load balancer: otherwise the server may

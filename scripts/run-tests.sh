@@ -26,9 +26,11 @@ else
   echo "############################################################"
 fi
 # Two worker processes (pytest-xdist), one per core of the machine the suite's time is measured on; each has
-# its own test database, reference data and live server. Tests sharing a module-wide server are grouped onto
-# one worker (xdist_group). KPO_TEST_WORKERS=0 runs everything in this process.
-.venv/bin/python -m pytest -n "${KPO_TEST_WORKERS:-2}" --dist loadgroup "$@"
+# its own test database, reference data and live server. Each file's tests run on one worker, one after the
+# other (--dist loadfile), so a module-wide fixture (the production-like app servers of tests/scaling and
+# tests/security/test_faults.py) is built once. (xdist's --dist loadgroup no longer groups anything under
+# pytest 9.2, whose node ids it cannot rename.) KPO_TEST_WORKERS=0 runs everything in this process.
+.venv/bin/python -m pytest -n "${KPO_TEST_WORKERS:-2}" --dist loadfile "$@"
 rc=$?
 if [ "$rc" = 5 ]; then echo "pytest collected no tests"; fi
 exit $rc

@@ -69,6 +69,30 @@ def production_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def prepared_app_data(tmp_path_factory: pytest.TempPathFactory, production_static: Path) -> Path:
+    """A production-like app's database folder, migrated and loaded with the reference data once per test
+    run, then stopped: each app server a test starts copies it (``AppServer.prepare_from``) instead of
+    creating a database, migrating and loading the catalogue again (most of a minute of CPU each time).
+    Under pytest-xdist the workers share it as they share ``production_static``: the first to take the
+    lock builds it."""
+    from loadtest.appserver import AppServer
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    builder = AppServer(shared / "prepared-app", static_root=production_static)
+    with (shared / "prepared-app.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (builder.root / "ready").exists():
+            try:
+                builder.prepare()
+            finally:
+                builder.shutdown()  # a clean stop, so copies start without recovery
+            (builder.root / "ready").write_text("migrated, reference data loaded, stopped\n")
+    return builder.data_dir
+
+
 def _without_deployment_settings(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
     return {k: v for k, v in environ.items() if k not in {"DATABASE_URL", "SECRET_KEY_FILE", "MAIL_HOST"}}
 

@@ -126,3 +126,30 @@ def run_axe(page: Any) -> list[str]:
         AXE_TAGS,
     )
     return [f"{v['id']} ({v['help']}) at {node}" for v in violations for node in v["nodes"]]
+
+
+@dataclass
+class PageCheck:
+    """Visits pages and notes every accessibility violation and sideways scroll, to report them all at once."""
+
+    problems: list[str]
+    documents: dict[str, str] = field(default_factory=dict)  # the HTML the server sent, by page name
+
+    def visit(self, page: Any, name: str, path: str, status: int = 200) -> None:
+        page.set_viewport_size(WIDE)
+        response = page.goto(path)
+        assert response is not None and response.status == status, (
+            f"{name}: {path} answered {response and response.status}"
+        )
+        self.documents[name] = response.text()
+        title = page.title()
+        if not re.fullmatch(r"\S.* · KPO Advisor", title):
+            self.problems.append(f"{name} ({path}) has no page title of its own: {title!r}")
+        for viewport in (WIDE, NARROW):
+            page.set_viewport_size(viewport)
+            for violation in run_axe(page):
+                self.problems.append(f"{name} ({path}) at {viewport['width']}px: {violation}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:
+                self.problems.append(f"{name} ({path}) scrolls sideways at {viewport['width']}px: {width}px wide")
+            page.screenshot(path=SCREENSHOTS / f"{name}-{viewport['width']}.png", full_page=True)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ReferenceRows, restore_reference_rows
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, Browsing, ConsoleLog
+from tests.e2e.browser import AXE_JS, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Browsing, ConsoleLog, PageCheck
 from tests.factories import PASSWORD
 
 SKIP_REASON = (
@@ -91,3 +91,12 @@ def sign_in() -> Callable[[Any, str], None]:
         page.wait_for_url(re.compile(r"/$"))
 
     return _sign_in
+
+
+@pytest.fixture
+def check() -> PageCheck:
+    """Visits pages for the page walks (test_pages.py, test_team_pages.py)."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` in the repository (package.json pins axe-core)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return PageCheck(problems=[])

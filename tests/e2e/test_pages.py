@@ -4,7 +4,6 @@ and a screenshot of each at both widths in artifacts/screenshots/ for a person t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -12,49 +11,18 @@ from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from apps.accounts.models import User
-from tests.e2e.browser import AXE_JS, NARROW, SCREENSHOTS, WIDE, Browsing, run_axe
+from tests.e2e.browser import NARROW, SCREENSHOTS, WIDE, Browsing, PageCheck
 from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_recommendation
 from tests.e2e.html_check import vnu_errors
 
 BROKEN = "/__e2e__/server-error/"  # answered by the browser with the 500 page (no view can be made to fail)
 
 
-@dataclass
-class PageCheck:
-    """Visits pages and notes every accessibility violation and sideways scroll, to report them all at once."""
-
-    problems: list[str]
-    documents: dict[str, str] = field(default_factory=dict)  # the HTML the server sent, by page name
-
-    def visit(self, page: Any, name: str, path: str, status: int = 200) -> None:
-        page.set_viewport_size(WIDE)
-        response = page.goto(path)
-        assert response is not None and response.status == status, (
-            f"{name}: {path} answered {response and response.status}"
-        )
-        self.documents[name] = response.text()
-        title = page.title()
-        if not re.fullmatch(r"\S.* · KPO Advisor", title):
-            self.problems.append(f"{name} ({path}) has no page title of its own: {title!r}")
-        for viewport in (WIDE, NARROW):
-            page.set_viewport_size(viewport)
-            for violation in run_axe(page):
-                self.problems.append(f"{name} ({path}) at {viewport['width']}px: {violation}")
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > viewport["width"]:
-                self.problems.append(f"{name} ({path}) scrolls sideways at {viewport['width']}px: {width}px wide")
-            page.screenshot(path=SCREENSHOTS / f"{name}-{viewport['width']}.png", full_page=True)
+# The walk is split in three (the team pages in test_team_pages.py), so the two test workers share it; each
+# part checks its pages' HTML too. The visits and their checks: ``PageCheck`` in tests/e2e/conftest.py.
 
 
-@pytest.fixture
-def check() -> PageCheck:
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} is missing: run `npm ci` in the repository (package.json pins axe-core)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return PageCheck(problems=[])
-
-
-def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
+def test_public_and_account_pages_are_accessible_fit_narrow_screens_and_are_screenshotted(
     browsing: Browsing, check: PageCheck, buyer: User, viewer: User
 ) -> None:
     page = browsing.new_page()
@@ -83,9 +51,23 @@ def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
     check.visit(page, "regime", "/regimes/gdpr/")
     check.visit(page, "members", "/accounts/members/")
     check.visit(page, "password-change", "/accounts/password/")
+    check.visit(page, "invitations", "/accounts/invitations/")
+    check.visit(page, "providers", "/vendors/")
     browsing.console.allow(r"/no-such-page/: Failed to load resource: the server responded with a status of 404")
     check.visit(page, "404", "/no-such-page/", status=404)
 
+    page = browsing.new_page(viewer)
+    browsing.console.allow(r"/assessments/new/: Failed to load resource: the server responded with a status of 403")
+    check.visit(page, "403", "/assessments/new/", status=403)
+
+    check.problems += vnu_errors(check.documents)
+    assert not check.problems, "\n".join(check.problems)
+
+
+def test_assessment_and_recommendation_pages_are_accessible_fit_narrow_screens_and_are_screenshotted(
+    browsing: Browsing, check: PageCheck, buyer: User
+) -> None:
+    page = browsing.new_page(buyer)
     answers = golden_answers(HEDGE_FUND)
     draft = make_assessment(buyer, "Credit research desk", answers, leave_out=("overlap_hours", "licensed_signoff"))
     recommendation = make_recommendation(buyer, "Equity research support", answers)
@@ -100,22 +82,7 @@ def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
     check.visit(page, "what-if", f"/recommendations/{recommendation.pk}/what-if/")
     check.visit(page, "compare", f"/recommendations/compare/?ids={recommendation.pk}&ids={second.pk}")
     check.visit(page, "what-changed", f"/recommendations/{second.pk}/compare/{recommendation.pk}/")
-    check.visit(page, "providers", "/vendors/")
     check.visit(page, "providers-matching", f"/vendors/match/{recommendation.pk}/")
-    check.visit(page, "invitations", "/accounts/invitations/")
-    # The team pages: comments, inbox, activity, contributors, sign-off, webhooks, single sign-on, bulk work.
-    check.visit(page, "question-comments", f"/discussion/assessments/{draft.pk}/questions/function/")
-    check.visit(page, "activity", f"/discussion/recommendations/{recommendation.pk}/activity/")
-    check.visit(page, "inbox", "/discussion/inbox/")
-    check.visit(page, "mail-preferences", "/discussion/inbox/preferences/")
-    check.visit(page, "contributors", f"/team/assessments/{draft.pk}/")
-    check.visit(page, "contributors-read-only", f"/team/assessments/{recommendation.assessment_id}/")
-    check.visit(page, "stakeholder-roles", "/team/roles/")
-    check.visit(page, "sign-off-settings", "/sign-off/settings/")
-    check.visit(page, "webhooks", "/api-keys/webhooks/")
-    check.visit(page, "sso-domains", "/accounts/sso/domains/")
-    check.visit(page, "bulk-rescore", "/recommendations/rescore/")
-    check.visit(page, "exports", "/recommendations/exports/")
 
     page.emulate_media(media="print")
     page.set_viewport_size(WIDE)
@@ -126,10 +93,6 @@ def test_every_page_is_accessible_fits_narrow_screens_and_is_screenshotted(
     expect(page.get_by_text("In-house, the same work").first).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "result-print.png", full_page=True)
     page.pdf(path=SCREENSHOTS.parent / "result.pdf")
-
-    page = browsing.new_page(viewer)
-    browsing.console.allow(r"/assessments/new/: Failed to load resource: the server responded with a status of 403")
-    check.visit(page, "403", "/assessments/new/", status=403)
 
     check.problems += vnu_errors(check.documents)
     assert not check.problems, "\n".join(check.problems)

@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import User
 from apps.vendors.models import ShortlistEntry
-from tests.e2e.browser import Browsing
+from tests.e2e.browser import Browsing, PageCheck
 from tests.e2e.flow import golden_answers, make_recommendation
-from tests.e2e.test_pages import PageCheck, check  # noqa: F401  (the fixture)
 
 HOSPITAL = "US hospital group"
 

@@ -20,7 +20,7 @@ import pytest
 
 from loadtest.appserver import PYTHON, ROOT, AppServer, Browser
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("two_servers")]
+pytestmark = [pytest.mark.slow]
 
 EMAIL, PASSWORD = "owner@twoservers.test", "two-servers-owner-passphrase-2026"
 CREATE_BUYER = f"""
@@ -47,13 +47,13 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, production_static: Path) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, production_static: Path, prepared_app_data: Path) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("two-servers") / "app"
     first = Server(root, static_root=production_static)
     second = Server(root, static_root=production_static)  # the same database folder, its own port
     worker: subprocess.Popen[bytes] | None = None
     try:
-        first.prepare()
+        first.prepare_from(prepared_app_data)
         first.python(CREATE_BUYER)
         first.serve(workers=1, threads=4)
         second.serve(workers=1, threads=4)

@@ -20,8 +20,8 @@ import pytest
 
 from loadtest.appserver import AppServer, Browser
 
-# One production-like app serves the whole module, so under pytest-xdist its tests share one worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
+# One production-like app serves the whole module (scripts/run-tests.sh keeps a file's tests on one worker).
+pytestmark = [pytest.mark.slow]
 
 EMAIL, PASSWORD = "owner@fault.test", "fault-owner-passphrase-2026"
 CREATE_BUYER = f"""
@@ -33,10 +33,10 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory, production_static: Path) -> Any:
+def app(tmp_path_factory: pytest.TempPathFactory, production_static: Path, prepared_app_data: Path) -> Any:
     server = AppServer(tmp_path_factory.mktemp("faults") / "app", static_root=production_static)
     try:
-        server.prepare()
+        server.prepare_from(prepared_app_data)
         server.python(CREATE_BUYER)
         server.serve(workers=1, threads=4)
         yield server

@@ -1,0 +1,35 @@
+"""The team pages, as test_pages.py walks the others: no WCAG 2.1 A/AA violation (axe-core), no sideways
+scrolling at 375 and 1280 px, valid HTML, and a screenshot of each at both widths in artifacts/screenshots/.
+A file of its own so the two test workers share the page walk."""
+
+from __future__ import annotations
+
+from apps.accounts.models import User
+from tests.e2e.browser import Browsing, PageCheck
+from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_recommendation
+from tests.e2e.html_check import vnu_errors
+
+
+def test_team_pages_are_accessible_fit_narrow_screens_and_are_screenshotted(
+    browsing: Browsing, check: PageCheck, buyer: User
+) -> None:
+    page = browsing.new_page(buyer)
+    answers = golden_answers(HEDGE_FUND)
+    draft = make_assessment(buyer, "Credit research desk", answers, leave_out=("overlap_hours", "licensed_signoff"))
+    recommendation = make_recommendation(buyer, "Equity research support", answers)
+    # The team pages: comments, inbox, activity, contributors, sign-off, webhooks, single sign-on, bulk work.
+    check.visit(page, "question-comments", f"/discussion/assessments/{draft.pk}/questions/function/")
+    check.visit(page, "activity", f"/discussion/recommendations/{recommendation.pk}/activity/")
+    check.visit(page, "inbox", "/discussion/inbox/")
+    check.visit(page, "mail-preferences", "/discussion/inbox/preferences/")
+    check.visit(page, "contributors", f"/team/assessments/{draft.pk}/")
+    check.visit(page, "contributors-read-only", f"/team/assessments/{recommendation.assessment_id}/")
+    check.visit(page, "stakeholder-roles", "/team/roles/")
+    check.visit(page, "sign-off-settings", "/sign-off/settings/")
+    check.visit(page, "webhooks", "/api-keys/webhooks/")
+    check.visit(page, "sso-domains", "/accounts/sso/domains/")
+    check.visit(page, "bulk-rescore", "/recommendations/rescore/")
+    check.visit(page, "exports", "/recommendations/exports/")
+
+    check.problems += vnu_errors(check.documents)
+    assert not check.problems, "\n".join(check.problems)
