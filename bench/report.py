@@ -281,7 +281,17 @@ def write(results: dict[str, Any], report: Path) -> None:
     scale_before = json.loads((HERE / "scale_before.json").read_text())
     results["targets"] = judge(results, scale_before)
     report.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str) + "\n")
-    report.write_text(markdown(results, before) + "\n")
+    report.write_text(markdown(results, before) + "\n" + _kept(report))
+
+
+# Sections measured on their own (a profile, a before/after in one process) sit below this line in the
+# report and are kept when `make bench` rewrites the rest.
+KEPT = "<!-- Measured separately: kept as written when make bench rewrites the sections above. -->"
+
+
+def _kept(report: Path) -> str:
+    text = report.read_text() if report.exists() else ""
+    return text[text.index(KEPT) :] if KEPT in text else ""
 
 
 def markdown(r: dict[str, Any], before: dict[str, Any]) -> str:
