@@ -1,6 +1,6 @@
 """Submit reads what a published playbook froze once per process, and what the page already loaded not again:
 the memo guidance comes from the per-process cache (``runtime.frozen_guidance``), the playbook and the
-organisation from the assessment the page looked up."""
+organisation from the assessment the page looked up; what would flip it is queued with one INSERT."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import frozen_guidance
 from apps.playbooks.services import publish_playbook, start_draft
+from apps.recommendations import tasks
 from apps.recommendations.models import Recommendation
 from tests.factories import AssessmentFactory
 
@@ -61,3 +63,27 @@ def test_a_second_submit_reads_neither_the_guidance_nor_the_organisation_nor_the
     assert not [s for s in sql if 'FROM "accounts_organisation" WHERE' in s]
     # The page's own lookup joins the playbook; submitting it locks the assessment and reads its playbook once.
     assert len([s for s in sql if 'FROM "playbooks_playbook"' in s]) == 1
+
+
+def test_submit_queues_what_would_flip_it_with_one_insert_after_its_commit(
+    reference: Playbook,
+    organisation: Organisation,
+    buyer: User,
+    buyer_client: Client,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        response = buyer_client.post(reverse("recommendations:submit", args=[assessment.pk]))
+
+    assert response.status_code == 302
+    stored = Recommendation.objects.get(assessment=assessment)
+    queued = DBTaskResult.objects.filter(task_path=tasks.work_out_flips.module_path)
+    assert [row.args_kwargs["kwargs"] for row in queued] == [{"recommendation_id": stored.pk}]
+    # The recommendation is new, so there is no earlier task to look for: no lock, no look-up, one INSERT.
+    about_flips = [q["sql"] for q in queries.captured_queries if "work_out_flips" in q["sql"]]
+    assert len(about_flips) == 1 and about_flips[0].startswith('INSERT INTO "django_tasks_database_dbtaskresult"')
