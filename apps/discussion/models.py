@@ -76,7 +76,11 @@ class Comment(models.Model):
     drops the text."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    # The database deletes these rows with their assessment (ON DELETE CASCADE, migration 0004;
+    # apps/common/on_delete.py).
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="comments"
+    )
     recommendation = models.ForeignKey(
         Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
@@ -189,7 +193,9 @@ class Activity(models.Model):
     """One line of an assessment's or recommendation's timeline: who did what, when."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The database deletes these rows with their assessment (ON DELETE CASCADE, migration 0004;
+    # apps/common/on_delete.py).
+    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+")
     recommendation = models.ForeignKey(
         Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

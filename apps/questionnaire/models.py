@@ -42,7 +42,9 @@ class Assessment(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The database nulls it when that assessment goes (ON DELETE SET NULL, migration 0004;
+        # apps/common/on_delete.py), so deleting a draft is one statement by organisation and id.
+        on_delete=models.DO_NOTHING,
         related_name="rescores",
         help_text="The submitted assessment whose answers this one was re-scored from.",
     )
@@ -78,7 +80,9 @@ class Assessment(models.Model):
 class Answer(models.Model):
     """One answer per (assessment, question code), validated against the pinned playbook."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    # The database deletes these rows with their assessment (ON DELETE CASCADE, migration 0004;
+    # apps/common/on_delete.py).
+    assessment = models.ForeignKey(Assessment, on_delete=models.DO_NOTHING, related_name="answers")
     # The tenant, as on its assessment (docs/scaling.md): the distribution column on Citus, so that every
     # query on this table can be routed to one organisation's shard.
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)

@@ -322,4 +322,7 @@ def delete_draft(*, assessment: Assessment) -> None:
         locked = _own(assessment).select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError("This assessment has been submitted, so it stays with its recommendation.")
-        locked.delete()
+        # One DELETE by organisation and id: the database deletes the answers, comments, assignments and second
+        # opinions with it (their keys cascade, apps/common/on_delete.py), where Django would read and delete
+        # each by the draft's id alone.
+        _own(locked).filter(pk=locked.pk).delete()

@@ -35,7 +35,10 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
 
 class Recommendation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="recommendations")
-    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="recommendation")
+    # The database refuses to delete an assessment with a recommendation (the foreign key, checked at commit), and
+    # questionnaire.services.delete_draft refuses a submitted one first; DO_NOTHING rather than PROTECT so that Django
+    # does not look for a recommendation by the assessment's id alone (docs/scaling.md).
+    assessment = models.OneToOneField(Assessment, on_delete=models.DO_NOTHING, related_name="recommendation")
     playbook = models.ForeignKey(Playbook, on_delete=models.PROTECT, related_name="recommendations")
     engine_version = models.CharField(max_length=20)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

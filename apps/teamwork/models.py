@@ -28,7 +28,9 @@ class Stakeholder(models.TextChoices):
 class StakeholderRole(models.Model):
     """A member's stakeholder role in their organisation (a member may hold several)."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="stakeholder_roles")
+    # The database deletes these rows with their membership (ON DELETE CASCADE, migration 0003;
+    # apps/common/on_delete.py).
+    membership = models.ForeignKey(Membership, on_delete=models.DO_NOTHING, related_name="stakeholder_roles")
     # The tenant, as on its membership (docs/scaling.md): the distribution column on Citus, so that every
     # query on this table can be routed to one organisation's shard.
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -48,12 +50,14 @@ class StakeholderRole(models.Model):
 class SectionAssignment(models.Model):
     """Who answers one section of one assessment: a member, or whoever holds a stakeholder role."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    # The database deletes these rows with their assessment or member (ON DELETE CASCADE, migration 0003;
+    # apps/common/on_delete.py).
+    assessment = models.ForeignKey(Assessment, on_delete=models.DO_NOTHING, related_name="assignments")
     # The tenant, as on its assessment (docs/scaling.md): the distribution column on Citus, so that every
     # query on this table can be routed to one organisation's shard.
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     section_code = models.CharField(max_length=60)
-    member = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+")
     stakeholder = models.CharField(max_length=20, choices=Stakeholder.choices, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     assigned_at = models.DateTimeField(auto_now=True)
@@ -76,12 +80,14 @@ class SectionAssignment(models.Model):
 class SecondOpinion(models.Model):
     """A named member's independent answers to one section; ``given_at`` once they have answered."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="second_opinions")
+    # The database deletes these rows with their assessment or reviewer (ON DELETE CASCADE, migration 0003;
+    # apps/common/on_delete.py).
+    assessment = models.ForeignKey(Assessment, on_delete=models.DO_NOTHING, related_name="second_opinions")
     # The tenant, as on its assessment (docs/scaling.md): the distribution column on Citus, so that every
     # query on this table can be routed to one organisation's shard.
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     section_code = models.CharField(max_length=60)
-    reviewer = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(Membership, on_delete=models.DO_NOTHING, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     given_at = models.DateTimeField(null=True, blank=True)

@@ -220,7 +220,9 @@ class DiligenceItem(models.Model):
         DONE = "done", "Done"
         NOT_APPLICABLE = "not_applicable", "Not applicable"
 
-    entry = models.ForeignKey(ShortlistEntry, on_delete=models.CASCADE, related_name="diligence")
+    # The database deletes these rows with their shortlist entry (ON DELETE CASCADE, migration 0004;
+    # apps/common/on_delete.py).
+    entry = models.ForeignKey(ShortlistEntry, on_delete=models.DO_NOTHING, related_name="diligence")
     # The tenant, as on its shortlist entry (docs/scaling.md): the distribution column on Citus, so that every
     # query on this table can be routed to one organisation's shard.
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
