@@ -8,6 +8,8 @@ while the count is checked, so two owners demoting each other at once cannot bot
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -72,10 +74,8 @@ def accept_invitation(*, invitation: Invitation, user: User, switch: bool = Fals
             defaults={"role": invitation.role, "added_by_id": invitation.invited_by_id},
         )
         if switch:
-            membership.last_chosen_at = timezone.now()
-            membership.save(update_fields=["last_chosen_at"])
-        invitation.accepted_at = timezone.now()
-        invitation.save(update_fields=["accepted_at"])
+            _update_membership(membership, last_chosen_at=timezone.now())
+        _close(invitation, accepted_at=timezone.now())
     return membership
 
 
@@ -84,24 +84,36 @@ def decline_invitation(*, invitation: Invitation, user: User) -> Invitation:
         raise ValidationError("This invitation is for another email address.")
     with transaction.atomic():
         invitation = _lock_open(invitation)
-        invitation.declined_at = timezone.now()
-        invitation.save(update_fields=["declined_at"])
+        _close(invitation, declined_at=timezone.now())
     return invitation
 
 
 def cancel_invitation(*, invitation: Invitation) -> Invitation:
     with transaction.atomic():
         invitation = _lock_open(invitation)
-        invitation.cancelled_at = timezone.now()
-        invitation.save(update_fields=["cancelled_at"])
+        _close(invitation, cancelled_at=timezone.now())
     return invitation
+
+
+def _close(invitation: Invitation, **answer: Any) -> None:
+    # An UPDATE naming the organisation beside the id, which save() would leave out: on a database
+    # partitioned by organisation (docs/scaling.md) the statement then goes to the one node holding the row.
+    Invitation.objects.filter(organisation_id=invitation.organisation_id, pk=invitation.pk).update(**answer)
+    for name, value in answer.items():
+        setattr(invitation, name, value)
+
+
+def _update_membership(membership: Membership, **values: Any) -> None:
+    # By organisation and id, not save() (the id alone), for the same reason as _close.
+    Membership.objects.filter(organisation_id=membership.organisation_id, pk=membership.pk).update(**values)
+    for name, value in values.items():
+        setattr(membership, name, value)
 
 
 def choose_organisation(*, membership: Membership) -> Membership:
     """Record that the member chose to work in this organisation: it is their current one from now
     on, in this session and after their next sign-in."""
-    membership.last_chosen_at = timezone.now()
-    membership.save(update_fields=["last_chosen_at"])
+    _update_membership(membership, last_chosen_at=timezone.now())
     return membership
 
 
@@ -115,19 +127,24 @@ def change_role(*, membership: Membership, role: str) -> Membership:
     if role not in Membership.Role.values:
         raise ValidationError("Choose owner, editor or viewer.")
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = _lock_membership(membership)
         if role != Membership.Role.OWNER:
             _ensure_another_owner(membership)
-        membership.role = role
-        membership.save(update_fields=["role"])
+        _update_membership(membership, role=role)
     return membership
 
 
 def remove_member(*, membership: Membership) -> None:
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = _lock_membership(membership)
         _ensure_another_owner(membership)
-        membership.delete()
+        # By organisation and id; the database deletes the member's stakeholder roles, assignments and second
+        # opinions with it (their keys cascade, apps/common/on_delete.py).
+        Membership.objects.filter(organisation_id=membership.organisation_id, pk=membership.pk).delete()
+
+
+def _lock_membership(membership: Membership) -> Membership:
+    return Membership.objects.select_for_update().get(organisation_id=membership.organisation_id, pk=membership.pk)
 
 
 def join_by_single_sign_on(*, email: str, organisation: Organisation) -> tuple[User, Membership, bool]:
@@ -165,6 +182,11 @@ def register_sso_domain(*, organisation: Organisation, domain: str, sso_required
                     )
             except IntegrityError:  # registered by someone else a moment ago
                 raise ValidationError(f"{domain} is registered by another organisation.") from None
+        SsoDomain.objects.filter(organisation_id=organisation.pk, pk=existing.pk).update(sso_required=sso_required)
         existing.sso_required = sso_required
-        existing.save(update_fields=["sso_required"])
     return existing
+
+
+def remove_sso_domain(*, registration: SsoDomain) -> None:
+    # By organisation and id (delete() on the row names the id alone): one node on Citus (docs/scaling.md).
+    SsoDomain.objects.filter(organisation_id=registration.organisation_id, pk=registration.pk).delete()

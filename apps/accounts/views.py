@@ -277,7 +277,7 @@ def sso_domains(request: MemberRequest) -> HttpResponse:
 @member_required(Membership.Role.OWNER)
 def remove_sso_domain(request: MemberRequest, pk: int) -> HttpResponse:
     registration = get_for_member(request, SsoDomain, pk=pk)
-    registration.delete()
+    services.remove_sso_domain(registration=registration)
     security_event(request, "sso_domain_removed", domain=registration.domain)
     messages.success(request, f"{registration.domain} no longer signs in here through single sign-on.")
     return redirect("accounts:sso_domains")

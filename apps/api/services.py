@@ -64,7 +64,10 @@ def create_api_key(*, organisation: Organisation, user: User, name: str, scopes:
 
 def revoke_api_key(*, api_key: ApiKey) -> None:
     """Revoke once; a repeat keeps the first time."""
-    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # The organisation beside the id: the UPDATE goes to one node on Citus (docs/scaling.md).
+    ApiKey.objects.filter(organisation_id=api_key.organisation_id, pk=api_key.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def find_key(token: str) -> ApiKey | None:

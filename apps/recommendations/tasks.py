@@ -9,17 +9,25 @@ from __future__ import annotations
 
 from django.tasks import TaskResult, task
 
-from apps.accounts.models import User
+from apps.accounts.models import Organisation, User
+from apps.accounts.scoping import pin_to_organisation
 from apps.recommendations import insight, memo
 from apps.recommendations.models import Recommendation
 from apps.tasks.queue import enqueue_once, latest
 
 
 @task()
-def draw_memo(*, recommendation_id: int, renderer_version: str, user_id: int, base_url: str) -> str:
+def draw_memo(
+    *, recommendation_id: int, renderer_version: str, organisation_id: int, user_id: int, base_url: str
+) -> str:
     """Draw and store the memo; returns its sha256 ("" when there is nothing to draw any more: the
-    recommendation was deleted, or a newer renderer took over and will be asked for anew)."""
-    found = Recommendation.objects.select_related("created_by", "playbook", "memo").filter(pk=recommendation_id)
+    recommendation was deleted, or a newer renderer took over and will be asked for anew).
+
+    ``organisation_id`` is the recommendation's: a task gets ids, not a request, and each query (and each tenant
+    table it joins) names the organisation, as a page's do (docs/scaling.md)."""
+    organisation = Organisation(pk=organisation_id)  # only its id is read, to filter by
+    found = pin_to_organisation(Recommendation.objects.select_related("created_by", "playbook", "memo"), organisation)
+    found = found.filter(pk=recommendation_id)
     rec = memo.with_memo_version(found).first()
     user = User.objects.filter(pk=user_id).first()
     if rec is None or user is None or renderer_version != memo.memo_version(rec):
@@ -33,7 +41,13 @@ def _identity(rec: Recommendation) -> dict[str, object]:
 
 def request_memo(*, recommendation: Recommendation, user: User, base_url: str) -> TaskResult:
     """Queue the memo's drawing, once per recommendation and renderer version, whoever asks."""
-    return enqueue_once(draw_memo, identity=_identity(recommendation), user_id=user.pk, base_url=base_url)
+    return enqueue_once(
+        draw_memo,
+        identity=_identity(recommendation),
+        organisation_id=recommendation.organisation_id,
+        user_id=user.pk,
+        base_url=base_url,
+    )
 
 
 def memo_progress(*, recommendation: Recommendation) -> TaskResult | None:

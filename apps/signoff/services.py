@@ -74,7 +74,9 @@ def set_approver(*, membership: Membership, can_approve: bool) -> Membership:
                     f"Recommendations need {needed} approval{'s' if needed != 1 else ''} and "
                     f"{_approvers(left).lower()} left: lower the approvals needed or mark another approver first."
                 )
-        Membership.objects.filter(pk=membership.pk).update(can_approve=can_approve)
+        Membership.objects.filter(organisation_id=membership.organisation_id, pk=membership.pk).update(
+            can_approve=can_approve
+        )
         membership.can_approve = can_approve
         return membership
 

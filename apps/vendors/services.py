@@ -104,20 +104,30 @@ def add_vendor(
 @transaction.atomic
 def change_entry(*, entry: ShortlistEntry, status: str, notes: str, rejection_reason: str = "") -> ShortlistEntry:
     """Move an entry along the status flow and update its notes. Short-listing creates its checklist."""
-    Shortlist.objects.select_for_update().get(pk=entry.shortlist_id)
-    entry = ShortlistEntry.objects.select_for_update().select_related("shortlist__recommendation").get(pk=entry.pk)
+    # Every statement names the organisation beside the ids, joined tables too (one node on Citus, docs/scaling.md).
+    org = entry.organisation_id
+    Shortlist.objects.select_for_update().get(organisation_id=org, pk=entry.shortlist_id)
+    entry = (
+        ShortlistEntry.objects.select_for_update()
+        .select_related("shortlist__recommendation")
+        .filter(organisation_id=org, shortlist__organisation_id=org, shortlist__recommendation__organisation_id=org)
+        .get(pk=entry.pk)
+    )
     other_selected = (
-        ShortlistEntry.objects.filter(shortlist_id=entry.shortlist_id, status=Status.SELECTED)
+        ShortlistEntry.objects.filter(organisation_id=org, shortlist_id=entry.shortlist_id, status=Status.SELECTED)
         .exclude(pk=entry.pk)
         .exists()
     )
     problem = transition_problem(entry, status, rejection_reason, other_selected=other_selected)
     if problem:
         raise ShortlistError(problem[1], field=problem[0])
-    entry.status = status
-    entry.notes = notes.strip()
-    entry.rejection_reason = rejection_reason.strip() if status == Status.REJECTED else ""
-    entry.save(update_fields=["status", "notes", "rejection_reason", "updated_at"])
+    changes = {
+        "status": status,
+        "notes": notes.strip(),
+        "rejection_reason": rejection_reason.strip() if status == Status.REJECTED else "",
+        "updated_at": timezone.now(),
+    }
+    _update(ShortlistEntry, entry, changes)
     if entry.is_short_listed:
         create_checklist(entry=entry)
     return entry
@@ -129,7 +139,16 @@ def remove_entry(*, entry: ShortlistEntry) -> None:
     entry = ShortlistEntry.objects.select_for_update().get(organisation_id=entry.organisation_id, pk=entry.pk)
     if entry.status == Status.SELECTED:
         raise ShortlistError("The selected vendor cannot be removed: move it back to 'RFP sent' first.")
-    entry.delete()
+    # By organisation and id; the database deletes its checklist and overdue notices (apps/common/on_delete.py).
+    ShortlistEntry.objects.filter(organisation_id=entry.organisation_id, pk=entry.pk).delete()
+
+
+def _update(model: type[ShortlistEntry] | type[DiligenceItem], row: Any, values: dict[str, Any]) -> None:
+    # An UPDATE by organisation and id, where save() would name the id alone (docs/scaling.md); the row in hand
+    # gets the same values.
+    model.objects.filter(organisation_id=row.organisation_id, pk=row.pk).update(**values)
+    for name, value in values.items():
+        setattr(row, name, value)
 
 
 def checklist_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
@@ -213,10 +232,11 @@ def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: Us
         if current[name] != (getattr(value, "pk", value) if name == "owner" else value)
     ]
     if changed:
-        for name in changed:
-            setattr(item, name, wanted[name])
-        item.updated_by = user
-        item.save(update_fields=[*changed, "updated_by", "updated_at"])
+        _update(
+            DiligenceItem,
+            item,
+            {**{name: wanted[name] for name in changed}, "updated_by": user, "updated_at": timezone.now()},
+        )
     if "owner" in changed and item.owner is not None:
         _announce_owner(item, user)
     return item, changed
