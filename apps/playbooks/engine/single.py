@@ -25,7 +25,6 @@ from functools import partial
 from typing import Any
 
 from apps.playbooks.engine.compiler import FIELD_BIAS, ByteTables, CompiledPlaybook, RuleIndex, rule_index
-from apps.playbooks.engine.conditions import QuestionMasks
 from apps.playbooks.engine.scoring import model_order, verdict_for
 from apps.playbooks.engine.straight import Straight, build
 from apps.playbooks.engine.visibility import walk_plan
@@ -39,8 +38,10 @@ GENERATE_AFTER = 64
 NONE, CHOICE, MULTI, CALL = 0, 1, 2, 3
 
 # Per question: code, condition (None: always shown), whether a later condition reads its answer, how its
-# bits are found, its masks (None: no rule reads it) and their memo.
-_Step = tuple[str, Any, bool, int, QuestionMasks | None, dict[Any, int] | None]
+# bits are found, its masks (a ``QuestionMasks``; None when no rule reads it) and their memo (None then too).
+# The last two are typed Any: they are None exactly when ``how`` is NONE, which a tuple type cannot say, and
+# the walk below is the hot path, where a cast per question would cost a call.
+_Step = tuple[str, Any, bool, int, Any, Any]
 # Per section: its condition (None: always shown), the bits its questions' absent answers block (when the
 # section is hidden), and its questions' steps.
 _Walk = tuple[tuple[Any, int, tuple[_Step, ...]], ...]
@@ -115,12 +116,12 @@ def blocked_bits(plan: SinglePlan, answers: Mapping[str, Any]) -> int:
         for code, condition, read, how, masks, memo in questions:
             if condition is not None and not condition(effective):
                 if how:
-                    blocked |= masks.absent  # type: ignore[union-attr]
+                    blocked |= masks.absent
                 continue
             value = get(code)
             if value is None:
                 if how:
-                    blocked |= masks.absent  # type: ignore[union-attr]
+                    blocked |= masks.absent
                 continue
             if read:
                 effective[code] = value
@@ -128,12 +129,12 @@ def blocked_bits(plan: SinglePlan, answers: Mapping[str, Any]) -> int:
                 continue
             if how != CALL:
                 try:
-                    blocked |= memo[frozenset(value) if how == MULTI else value]  # type: ignore[index]
+                    blocked |= memo[frozenset(value) if how == MULTI else value]
                     continue
                 except (KeyError, TypeError):  # not seen yet, or unhashable: the masks decide (and memoise)
                     pass
             # Visible and answered, so ``answers`` holds the answer that counts for this question.
-            blocked |= masks.blocked(answers)  # type: ignore[union-attr]
+            blocked |= masks.blocked(answers)
     return blocked
 
 

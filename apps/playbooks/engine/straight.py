@@ -29,7 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 from apps.playbooks.engine.compiler import FIELD_BIAS, CompiledPlaybook, RuleIndex, tallies
 from apps.playbooks.engine.conditions import MEMO_LIMIT, QuestionMasks, bit_positions, bitmask, compile_condition
@@ -113,7 +113,8 @@ def build(pb: CompiledPlaybook, index: RuleIndex, fallback: Callable[[Mapping[st
         for entry in learned:
             value = answers.get(entry.code)
             try:
-                key = tuple(value) if entry.multi else value  # type: ignore[arg-type]
+                # A multiple-choice answer that is not a list raises TypeError here: caught below.
+                key = tuple(cast("Iterable[Any]", value)) if entry.multi else value
                 if key not in entry.table and len(entry.table) < MEMO_LIMIT:
                     entry.table[key] = entry.masks.blocked({entry.code: value})
             except Exception:  # noqa: BLE001 - a value the conditions cannot test: the slow way each time
