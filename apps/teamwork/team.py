@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -56,27 +57,37 @@ def assessment_divergences(
     return opinions, divergences(compiled, answers, who, opinions)
 
 
+# Every part names the organisation (the distribution column on Citus, docs/scaling.md). A section is the
+# member's when it is assigned to them by name or to a stakeholder role they hold (``_assigned_to``).
+_MEMBER_VIEW_SQL = f"""
+SELECT a.section_code, 'mine' FROM {SectionAssignment._meta.db_table} a
+ WHERE a.organisation_id = %(org)s AND a.assessment_id = %(assessment)s
+   AND (a.member_id = %(member)s OR a.stakeholder IN (
+        SELECT r.role FROM {StakeholderRole._meta.db_table} r
+         WHERE r.organisation_id = %(org)s AND r.membership_id = %(member)s))
+UNION ALL
+SELECT o.section_code, 'hidden' FROM {SecondOpinion._meta.db_table} o
+ WHERE o.organisation_id = %(org)s AND o.assessment_id = %(assessment)s
+   AND o.reviewer_id = %(member)s AND o.given_at IS NULL
+UNION ALL
+(SELECT section_code, 'assigned' FROM {SectionAssignment._meta.db_table}
+  WHERE organisation_id = %(org)s AND assessment_id = %(assessment)s LIMIT 1)
+UNION ALL
+(SELECT section_code, 'asked' FROM {SecondOpinion._meta.db_table}
+  WHERE organisation_id = %(org)s AND assessment_id = %(assessment)s LIMIT 1)
+"""
+
+
 class AssessmentTeam:
     def member_view(self, membership: Membership, assessment: Assessment) -> MemberView:
-        # One query for all: the sections assigned to the member, their second opinions not given yet, and
-        # whether the assessment has any assignment or opinion at all (one row each at most).
-        def tag(name: str) -> Value:
-            return Value(name, output_field=CharField())
-
-        own = {"organisation_id": assessment.organisation_id, "assessment": assessment}
-        mine = SectionAssignment.objects.filter(_assigned_to(membership), **own).values_list(
-            "section_code", tag("mine")
-        )
-        pending = SecondOpinion.objects.filter(reviewer=membership, given_at__isnull=True, **own).values_list(
-            "section_code", tag("hidden")
-        )
-        assigned = SectionAssignment.objects.filter(**own).values_list("section_code", tag("assigned"))
-        asked = SecondOpinion.objects.filter(**own).values_list("section_code", tag("asked"))
-        rows = list(
-            mine.order_by()
-            .union(pending.order_by(), assigned.order_by()[:1], asked.order_by()[:1], all=True)
-            .order_by()
-        )
+        # One statement for all: the sections assigned to the member, their second opinions not given yet, and
+        # whether the assessment has any assignment or opinion at all (one row each at most). Written out once
+        # rather than built by the ORM on every step page, where composing the four-part union took about a
+        # sixth of the page's CPU (docs/performance.md, issue 21).
+        params = {"org": assessment.organisation_id, "assessment": assessment.pk, "member": membership.pk}
+        with connection.cursor() as cursor:
+            cursor.execute(_MEMBER_VIEW_SQL, params)
+            rows = cursor.fetchall()
         hidden = frozenset(code for code, kind in rows if kind == "hidden")
         return MemberView(
             mine=frozenset(code for code, kind in rows if kind == "mine"),
