@@ -289,15 +289,23 @@ def missing_answers(assessment: Assessment, answers: Mapping[str, Any] | None = 
     return list(visibility(compiled, answers).missing)
 
 
-def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment, bool]:
-    """Submit once. Returns (assessment, newly_submitted); a repeat lands on the submitted one."""
+@dataclass(frozen=True)
+class Submitted:
+    assessment: Assessment
+    newly: bool  # False: it had been submitted already (a repeat lands on it)
+    answers: dict[str, Any]  # the answers checked under the lock, the ones to score (empty on a repeat)
+
+
+def submit_assessment(*, assessment: Assessment, user: User) -> Submitted:
+    """Submit once; a repeat lands on the submitted one. ``assessment`` may come with its playbook loaded
+    (the page's), which submitting cannot change."""
     with transaction.atomic():
         locked = _own(assessment).select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
-            return locked, False
-        compiled = compiled_playbook(locked.playbook)
+            return Submitted(locked, False, {})
+        compiled = compiled_playbook(assessment.playbook)
         answers = stored_answers(locked)
-        missing = missing_answers(locked, answers)
+        missing = list(visibility(compiled, answers).missing)
         if missing:
             raise AssessmentError([f"Not answered yet: {compiled.questions[c].prompt}" for c in missing])
         # Checked under the draft's lock, so a settlement or an answer cannot slip in between.
@@ -312,7 +320,7 @@ def submit_assessment(*, assessment: Assessment, user: User) -> tuple[Assessment
             )
         )
         locked.refresh_from_db(from_queryset=_own(locked))
-    return locked, bool(updated)
+    return Submitted(locked, bool(updated), answers)
 
 
 def delete_draft(*, assessment: Assessment) -> None:

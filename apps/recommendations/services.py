@@ -79,11 +79,12 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
     # submitting cannot change; the one submit_assessment returns is read again and has neither.
     given = assessment
     with transaction.atomic():
-        assessment, newly = questionnaire.submit_assessment(assessment=given, user=user)
-        if not newly:
-            return Recommendation.objects.get(assessment=assessment)
+        submitted = questionnaire.submit_assessment(assessment=given, user=user)
+        assessment = submitted.assessment
+        if not submitted.newly:
+            return Recommendation.objects.get(organisation_id=assessment.organisation_id, assessment=assessment)
         compiled = compiled_playbook(given.playbook)
-        stored = questionnaire.stored_answers(assessment)
+        stored = submitted.answers  # read under the draft's lock by the submit, so the ones it checked
         recommendation = build_recommendation(
             compiled=compiled,
             evaluation=evaluate(compiled, stored),
@@ -185,7 +186,7 @@ def _copy(
         ).order_by("-pk")
         for made in recent:
             if questionnaire.stored_answers(made) == answers:
-                found = Recommendation.objects.filter(assessment=made).first()
+                found = Recommendation.objects.filter(organisation_id=made.organisation_id, assessment=made).first()
                 return Rescore(made, found, unmapped)
         new = Assessment.objects.create(
             organisation_id=original.organisation_id,
