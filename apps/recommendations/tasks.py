@@ -18,13 +18,18 @@ from apps.tasks.queue import enqueue_once, latest
 
 @task()
 def draw_memo(
-    *, recommendation_id: int, renderer_version: str, organisation_id: int, user_id: int, base_url: str
+    *, recommendation_id: int, renderer_version: str, user_id: int, base_url: str, organisation_id: int | None = None
 ) -> str:
     """Draw and store the memo; returns its sha256 ("" when there is nothing to draw any more: the
     recommendation was deleted, or a newer renderer took over and will be asked for anew).
 
     ``organisation_id`` is the recommendation's: a task gets ids, not a request, and each query (and each tenant
-    table it joins) names the organisation, as a page's do (docs/scaling.md)."""
+    table it joins) names the organisation, as a page's do (docs/scaling.md). A task queued before tasks carried
+    it (none given) looks it up first, so a deploy does not fail the memos already in the queue."""
+    if organisation_id is None:
+        organisation_id = _organisation_of(recommendation_id)
+        if organisation_id is None:
+            return ""
     organisation = Organisation(pk=organisation_id)  # only its id is read, to filter by
     found = pin_to_organisation(Recommendation.objects.select_related("created_by", "playbook", "memo"), organisation)
     found = found.filter(pk=recommendation_id)
@@ -56,11 +61,22 @@ def memo_progress(*, recommendation: Recommendation) -> TaskResult | None:
 
 
 @task()
-def work_out_flips(*, recommendation_id: int) -> int:
+def work_out_flips(*, recommendation_id: int, organisation_id: int | None = None) -> int:
     """Store what would flip the recommendation (nothing when it is stored already, or the recommendation
-    is gone); returns how many flips it holds."""
-    rec = Recommendation.objects.select_related("playbook").filter(pk=recommendation_id).first()
+    is gone); returns how many flips it holds. Its queries name ``organisation_id``, as ``draw_memo``'s do
+    (looked up first for a task queued without it)."""
+    if organisation_id is None:
+        organisation_id = _organisation_of(recommendation_id)
+        if organisation_id is None:
+            return 0
+    found = pin_to_organisation(Recommendation.objects.select_related("playbook"), Organisation(pk=organisation_id))
+    rec = found.filter(pk=recommendation_id).first()
     return 0 if rec is None else len(insight.stored_flips(rec))
+
+
+def _organisation_of(recommendation_id: int) -> int | None:
+    # Only for tasks queued before they carried their organisation: the one lookup by id alone.
+    return Recommendation.objects.filter(pk=recommendation_id).values_list("organisation_id", flat=True).first()
 
 
 def request_flips(*, recommendation: Recommendation) -> TaskResult:
@@ -68,4 +84,4 @@ def request_flips(*, recommendation: Recommendation) -> TaskResult:
     its commit, once per recommendation; nothing else queues this task: the result page works it out itself
     when it comes first). So there is no earlier task to find, and one INSERT queues it, without the locked
     look-up ``enqueue_once`` makes (four more statements on every submit)."""
-    return work_out_flips.enqueue(recommendation_id=recommendation.pk)
+    return work_out_flips.enqueue(recommendation_id=recommendation.pk, organisation_id=recommendation.organisation_id)

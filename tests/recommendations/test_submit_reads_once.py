@@ -85,7 +85,32 @@ def test_submit_queues_what_would_flip_it_with_one_insert_after_its_commit(
     assert response.status_code == 302
     stored = Recommendation.objects.get(assessment=assessment)
     queued = DBTaskResult.objects.filter(task_path=tasks.work_out_flips.module_path)
-    assert [row.args_kwargs["kwargs"] for row in queued] == [{"recommendation_id": stored.pk}]
+    assert [row.args_kwargs["kwargs"] for row in queued] == [
+        {"recommendation_id": stored.pk, "organisation_id": stored.organisation_id}
+    ]
     # The recommendation is new, so there is no earlier task to look for: no lock, no look-up, one INSERT.
     about_flips = [q["sql"] for q in queries.captured_queries if "work_out_flips" in q["sql"]]
     assert len(about_flips) == 1 and about_flips[0].startswith('INSERT INTO "django_tasks_database_dbtaskresult"')
+
+
+def test_working_out_flips_names_the_organisation_and_a_task_queued_without_it_still_runs(
+    reference: Playbook, organisation: Organisation, other_organisation: Organisation, buyer: User
+) -> None:
+    from apps.recommendations.models import FlipRecord
+    from apps.recommendations.services import submit_and_recommend
+
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=draft, user=buyer)
+
+    # Another organisation's id finds nothing, so works out nothing.
+    assert tasks.work_out_flips.call(recommendation_id=rec.pk, organisation_id=other_organisation.pk) == 0
+    assert not FlipRecord.objects.filter(recommendation=rec).exists()
+    with CaptureQueriesContext(connection) as queries:
+        worked = tasks.work_out_flips.call(recommendation_id=rec.pk, organisation_id=organisation.pk)
+    assert worked > 0 and FlipRecord.objects.filter(organisation=organisation, recommendation=rec).exists()
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert reads and all('"organisation_id" = ' in sql for sql in reads if "recommendations_" in sql)
+    # A task queued before tasks carried the organisation (none given) looks it up and runs.
+    assert tasks.work_out_flips.call(recommendation_id=rec.pk) == worked
+    assert tasks.work_out_flips.call(recommendation_id=rec.pk + 10_000) == 0
