@@ -61,20 +61,20 @@ def assessment_divergences(
 # member's when it is assigned to them by name or to a stakeholder role they hold (``_assigned_to``).
 _MEMBER_VIEW_SQL = f"""
 SELECT a.section_code, 'mine' FROM {SectionAssignment._meta.db_table} a
- WHERE a.organisation_id = %(org)s AND a.assessment_id = %(assessment)s
-   AND (a.member_id = %(member)s OR a.stakeholder IN (
+ WHERE a.organisation_id = %s AND a.assessment_id = %s
+   AND (a.member_id = %s OR a.stakeholder IN (
         SELECT r.role FROM {StakeholderRole._meta.db_table} r
-         WHERE r.organisation_id = %(org)s AND r.membership_id = %(member)s))
+         WHERE r.organisation_id = %s AND r.membership_id = %s))
 UNION ALL
 SELECT o.section_code, 'hidden' FROM {SecondOpinion._meta.db_table} o
- WHERE o.organisation_id = %(org)s AND o.assessment_id = %(assessment)s
-   AND o.reviewer_id = %(member)s AND o.given_at IS NULL
+ WHERE o.organisation_id = %s AND o.assessment_id = %s
+   AND o.reviewer_id = %s AND o.given_at IS NULL
 UNION ALL
 (SELECT section_code, 'assigned' FROM {SectionAssignment._meta.db_table}
-  WHERE organisation_id = %(org)s AND assessment_id = %(assessment)s LIMIT 1)
+  WHERE organisation_id = %s AND assessment_id = %s LIMIT 1)
 UNION ALL
 (SELECT section_code, 'asked' FROM {SecondOpinion._meta.db_table}
-  WHERE organisation_id = %(org)s AND assessment_id = %(assessment)s LIMIT 1)
+  WHERE organisation_id = %s AND assessment_id = %s LIMIT 1)
 """
 
 
@@ -84,7 +84,8 @@ class AssessmentTeam:
         # whether the assessment has any assignment or opinion at all (one row each at most). Written out once
         # rather than built by the ORM on every step page, where composing the four-part union took about a
         # sixth of the page's CPU (docs/performance.md, issue 21).
-        params = {"org": assessment.organisation_id, "assessment": assessment.pk, "member": membership.pk}
+        org, pk, member = assessment.organisation_id, assessment.pk, membership.pk
+        params = [org, pk, member, org, member, org, pk, member, org, pk, org, pk]  # in the statement's order
         with connection.cursor() as cursor:
             cursor.execute(_MEMBER_VIEW_SQL, params)
             rows = cursor.fetchall()
