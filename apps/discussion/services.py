@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, User
 from apps.common import events
+from apps.common.durability import without_waiting_for_disk
 from apps.discussion.mentions import find_mentions
 from apps.discussion.models import (
     COMMENT_MAX,
@@ -310,15 +311,17 @@ def record_activity(
     assessment, recommendation = _subjects(target)
     if assessment is None and recommendation is None:
         return None
-    return Activity.objects.create(
-        organisation=organisation,
-        assessment=assessment,
-        recommendation=recommendation,
-        actor=actor,
-        kind=kind,
-        summary=summary[:300],
-        url=url[:500],
-    )
+    # A timeline line, written after the event's own commit: not worth a wait for the disk (common/durability.py).
+    with without_waiting_for_disk():
+        return Activity.objects.create(
+            organisation=organisation,
+            assessment=assessment,
+            recommendation=recommendation,
+            actor=actor,
+            kind=kind,
+            summary=summary[:300],
+            url=url[:500],
+        )
 
 
 def activity_for_recommendation(recommendation: Recommendation) -> Any:

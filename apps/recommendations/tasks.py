@@ -11,6 +11,7 @@ from django.tasks import TaskResult, task
 
 from apps.accounts.models import Organisation, User
 from apps.accounts.scoping import pin_to_organisation
+from apps.common.durability import without_waiting_for_disk
 from apps.recommendations import insight, memo
 from apps.recommendations.models import Recommendation
 from apps.tasks.queue import enqueue_once, latest
@@ -84,4 +85,8 @@ def request_flips(*, recommendation: Recommendation) -> TaskResult:
     its commit, once per recommendation; nothing else queues this task: the result page works it out itself
     when it comes first). So there is no earlier task to find, and one INSERT queues it, without the locked
     look-up ``enqueue_once`` makes (four more statements on every submit)."""
-    return work_out_flips.enqueue(recommendation_id=recommendation.pk, organisation_id=recommendation.organisation_id)
+    # Lost to a database crash, it costs nothing: the result page works it out (common/durability.py).
+    with without_waiting_for_disk():
+        return work_out_flips.enqueue(
+            recommendation_id=recommendation.pk, organisation_id=recommendation.organisation_id
+        )
