@@ -408,6 +408,12 @@ def _recommendation(request: ApiRequest, pk: int) -> Recommendation:
 )
 def recommendation_list(request: ApiRequest, filters: Query[HistoryQuery]) -> dict[str, Any]:
     need(request, Scope.READ)
+    # A misspelt filter (``?verdcit=wins``) would otherwise be ignored and every recommendation listed.
+    unknown = sorted(set(request.GET) - set(HistoryQuery.model_fields))
+    if unknown:
+        raise Problem(
+            422, "The filters are not valid.", errors=[{"field": n, "message": "No such filter."} for n in unknown]
+        )
     limit = filters.limit
     query = QueryDict(mutable=True)
     for name in ("verdict", "function", "model", "regime", "decision", "since", "until"):

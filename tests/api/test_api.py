@@ -288,6 +288,10 @@ def test_recommendation_filters_are_the_history_pages(
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "", "message": "'From' must be on or before 'To'."}]
     assert api.get("/recommendations", {"cursor": "not-a-cursor"}).status_code == 422
+    # A misspelt filter is refused, not ignored (which would list every recommendation).
+    misspelt = api.get("/recommendations", {"verdcit": other})
+    assert misspelt.status_code == 422
+    assert misspelt.json()["errors"] == [{"field": "verdcit", "message": "No such filter."}]
 
 
 def test_a_recommendation_is_its_json_download_and_its_csv_the_pages(
