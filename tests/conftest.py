@@ -30,6 +30,15 @@ from apps.accounts.models import Membership, Organisation, User
 from apps.playbooks.models import Playbook
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+# Files whose tests take a minute or more between them (real servers, the browser, long properties) go to the
+# workers first: pytest-xdist hands out files in collection order, and one of these last would leave the
+# other worker idle for its length at the end of the run.
+FIRST = ("tests/e2e/", "tests/scaling/test_two_servers.py", "tests/security/test_faults.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))  # stable: each file keeps its order
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: Any) -> None:

@@ -232,9 +232,19 @@ def _page(rows: list[Any], limit: int, field: str) -> str | None:
     return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
 
 
+def _refuse_unknown_parameters(request: ApiRequest, schema: type[Schema]) -> None:
+    """A query parameter the operation does not take is refused (422), not ignored: a misspelt filter
+    (``?verdcit=wins``) would otherwise list everything."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        errors = [{"field": name, "message": "No such query parameter."} for name in unknown]
+        raise Problem(422, "The query parameters are not valid.", errors=errors)
+
+
 @api.get("/assessments", response=AssessmentPage, summary="The organisation's assessments, newest change first")
 def assessment_list(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     need(request, Scope.READ)
+    _refuse_unknown_parameters(request, Page)
     limit = page.limit
     qs = Assessment.objects.for_organisation(request.organisation)
     qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook")
@@ -408,12 +418,7 @@ def _recommendation(request: ApiRequest, pk: int) -> Recommendation:
 )
 def recommendation_list(request: ApiRequest, filters: Query[HistoryQuery]) -> dict[str, Any]:
     need(request, Scope.READ)
-    # A misspelt filter (``?verdcit=wins``) would otherwise be ignored and every recommendation listed.
-    unknown = sorted(set(request.GET) - set(HistoryQuery.model_fields))
-    if unknown:
-        raise Problem(
-            422, "The filters are not valid.", errors=[{"field": n, "message": "No such filter."} for n in unknown]
-        )
+    _refuse_unknown_parameters(request, HistoryQuery)
     limit = filters.limit
     query = QueryDict(mutable=True)
     for name in ("verdict", "function", "model", "regime", "decision", "since", "until"):

@@ -291,7 +291,7 @@ def test_recommendation_filters_are_the_history_pages(
     # A misspelt filter is refused, not ignored (which would list every recommendation).
     misspelt = api.get("/recommendations", {"verdcit": other})
     assert misspelt.status_code == 422
-    assert misspelt.json()["errors"] == [{"field": "verdcit", "message": "No such filter."}]
+    assert misspelt.json()["errors"] == [{"field": "verdcit", "message": "No such query parameter."}]
 
 
 def test_a_recommendation_is_its_json_download_and_its_csv_the_pages(
@@ -382,3 +382,18 @@ def test_the_recommendation_list_costs_the_same_queries_for_any_number(
     # Key, rate counter, the history filter's three catalogue lookups, the page.
     with django_assert_num_queries(6):
         assert len(api.get("/recommendations").json()["items"]) == count
+
+
+def test_a_query_parameter_an_operation_does_not_take_is_a_422_naming_it(
+    organisation: Organisation, buyer: User
+) -> None:
+    api = key_client(organisation, buyer)
+    assert api.get("/assessments", {"limit": 5}).status_code == 200
+    for path in ("/assessments", "/recommendations"):
+        response = api.get(path, {"limt": 5, "": "x"})
+        assert response.status_code == 422, path
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["errors"] == [
+            {"field": "", "message": "No such query parameter."},
+            {"field": "limt", "message": "No such query parameter."},
+        ]

@@ -82,7 +82,7 @@ def test_every_operation_conforms_and_never_fails(label: str, owned: dict[str, A
 
     @given(case=cases)
     @settings(
-        max_examples=24,
+        max_examples=12,
         derandomize=True,
         database=None,
         deadline=None,
