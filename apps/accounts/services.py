@@ -8,8 +8,6 @@ while the count is checked, so two owners demoting each other at once cannot bot
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts import tasks
 from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User
+from apps.accounts.scoping import update_pinned
 
 
 def invite_member(*, organisation: Organisation, email: str, role: str, invited_by: User, base_url: str) -> Invitation:
@@ -74,8 +73,8 @@ def accept_invitation(*, invitation: Invitation, user: User, switch: bool = Fals
             defaults={"role": invitation.role, "added_by_id": invitation.invited_by_id},
         )
         if switch:
-            _update_membership(membership, last_chosen_at=timezone.now())
-        _close(invitation, accepted_at=timezone.now())
+            update_pinned(membership, last_chosen_at=timezone.now())
+        update_pinned(invitation, accepted_at=timezone.now())
     return membership
 
 
@@ -84,36 +83,21 @@ def decline_invitation(*, invitation: Invitation, user: User) -> Invitation:
         raise ValidationError("This invitation is for another email address.")
     with transaction.atomic():
         invitation = _lock_open(invitation)
-        _close(invitation, declined_at=timezone.now())
+        update_pinned(invitation, declined_at=timezone.now())
     return invitation
 
 
 def cancel_invitation(*, invitation: Invitation) -> Invitation:
     with transaction.atomic():
         invitation = _lock_open(invitation)
-        _close(invitation, cancelled_at=timezone.now())
+        update_pinned(invitation, cancelled_at=timezone.now())
     return invitation
-
-
-def _close(invitation: Invitation, **answer: Any) -> None:
-    # An UPDATE naming the organisation beside the id, which save() would leave out: on a database
-    # partitioned by organisation (docs/scaling.md) the statement then goes to the one node holding the row.
-    Invitation.objects.filter(organisation_id=invitation.organisation_id, pk=invitation.pk).update(**answer)
-    for name, value in answer.items():
-        setattr(invitation, name, value)
-
-
-def _update_membership(membership: Membership, **values: Any) -> None:
-    # By organisation and id, not save() (the id alone), for the same reason as _close.
-    Membership.objects.filter(organisation_id=membership.organisation_id, pk=membership.pk).update(**values)
-    for name, value in values.items():
-        setattr(membership, name, value)
 
 
 def choose_organisation(*, membership: Membership) -> Membership:
     """Record that the member chose to work in this organisation: it is their current one from now
     on, in this session and after their next sign-in."""
-    _update_membership(membership, last_chosen_at=timezone.now())
+    update_pinned(membership, last_chosen_at=timezone.now())
     return membership
 
 
@@ -130,7 +114,7 @@ def change_role(*, membership: Membership, role: str) -> Membership:
         membership = _lock_membership(membership)
         if role != Membership.Role.OWNER:
             _ensure_another_owner(membership)
-        _update_membership(membership, role=role)
+        update_pinned(membership, role=role)
     return membership
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.scoping import update_pinned
 from apps.common import events
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import Snapshot
@@ -127,7 +128,7 @@ def change_entry(*, entry: ShortlistEntry, status: str, notes: str, rejection_re
         "rejection_reason": rejection_reason.strip() if status == Status.REJECTED else "",
         "updated_at": timezone.now(),
     }
-    _update(ShortlistEntry, entry, changes)
+    update_pinned(entry, **changes)
     if entry.is_short_listed:
         create_checklist(entry=entry)
     return entry
@@ -141,14 +142,6 @@ def remove_entry(*, entry: ShortlistEntry) -> None:
         raise ShortlistError("The selected vendor cannot be removed: move it back to 'RFP sent' first.")
     # By organisation and id; the database deletes its checklist and overdue notices (apps/common/on_delete.py).
     ShortlistEntry.objects.filter(organisation_id=entry.organisation_id, pk=entry.pk).delete()
-
-
-def _update(model: type[ShortlistEntry] | type[DiligenceItem], row: Any, values: dict[str, Any]) -> None:
-    # An UPDATE by organisation and id, where save() would name the id alone (docs/scaling.md); the row in hand
-    # gets the same values.
-    model.objects.filter(organisation_id=row.organisation_id, pk=row.pk).update(**values)
-    for name, value in values.items():
-        setattr(row, name, value)
 
 
 def checklist_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
@@ -232,10 +225,8 @@ def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: Us
         if current[name] != (getattr(value, "pk", value) if name == "owner" else value)
     ]
     if changed:
-        _update(
-            DiligenceItem,
-            item,
-            {**{name: wanted[name] for name in changed}, "updated_by": user, "updated_at": timezone.now()},
+        update_pinned(
+            item, **{**{name: wanted[name] for name in changed}, "updated_by": user, "updated_at": timezone.now()}
         )
     if "owner" in changed and item.owner is not None:
         _announce_owner(item, user)
