@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.accounts.scoping import update_pinned
 from apps.common import events
 from apps.common.durability import without_waiting_for_disk
 from apps.discussion.mentions import find_mentions
@@ -182,11 +183,6 @@ def _authored(comment: Comment, user: User) -> Comment:
     return locked
 
 
-def _update(comment: Comment, **values: Any) -> None:
-    # An UPDATE naming the organisation, where save() names the id only (the distribution column on Citus).
-    Comment.objects.filter(organisation_id=comment.organisation_id, pk=comment.pk).update(**values)
-
-
 @transaction.atomic
 def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
     """Change the text of one's own comment; people newly mentioned in it are told, the others not again."""
@@ -194,9 +190,7 @@ def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
     text = _clean_body(body)
     mentioned = _mentioned(comment.organisation, text)
     before = set(comment.mentions.values_list("pk", flat=True))
-    comment.body = text
-    comment.edited_at = timezone.now()
-    _update(comment, body=comment.body, edited_at=comment.edited_at)
+    update_pinned(comment, body=text, edited_at=timezone.now())
     comment.mentions.set(mentioned)
     new = [u for u in mentioned if u.pk not in before and u.pk != user.pk]
     # The comment was fetched without its subject: read the title for the message only when someone is told.
@@ -208,9 +202,7 @@ def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
 def delete_comment(*, comment: Comment, user: User) -> Comment:
     """Delete one's own comment. The row stays, without its text, so the replies keep their thread."""
     comment = _authored(comment, user)
-    comment.body = ""
-    comment.deleted_at = timezone.now()
-    _update(comment, body=comment.body, deleted_at=comment.deleted_at)
+    update_pinned(comment, body="", deleted_at=timezone.now())
     comment.mentions.clear()
     return comment
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.accounts.scoping import update_pinned
 from apps.common.events import announce, approval_requested, decision_made
 from apps.recommendations.models import Recommendation
 from apps.signoff.models import MAX_APPROVALS, Decision, SignOff, SignOffPolicy
@@ -74,10 +75,7 @@ def set_approver(*, membership: Membership, can_approve: bool) -> Membership:
                     f"Recommendations need {needed} approval{'s' if needed != 1 else ''} and "
                     f"{_approvers(left).lower()} left: lower the approvals needed or mark another approver first."
                 )
-        Membership.objects.filter(organisation_id=membership.organisation_id, pk=membership.pk).update(
-            can_approve=can_approve
-        )
-        membership.can_approve = can_approve
+        update_pinned(membership, can_approve=can_approve)
         return membership
 
 
