@@ -88,10 +88,11 @@ def test_autosaved_answers_survive_closing_the_browser(
     sign_in(page, buyer.email)
     pk = start_in_browser(page, "Closed mid-way", answers["function"])
     answer_step(page, answers, js=True)  # autosave only: the step is never posted
-    page.get_by_role("link", name=re.compile(r"^Who is buying")).click()
-    answer_step(page, answers, js=True)
-    page.get_by_role("link", name=re.compile(r"^Strategic value")).click()
-    answer_step(page, answers, js=True)
+    for step, section in (("Who is buying", "buyer"), ("Strategic value", "strategy")):
+        # Wait for the next step to load: answering straight after the click would find the old step's answers.
+        page.get_by_role("link", name=re.compile(rf"^{step}")).click()
+        expect(page).to_have_url(re.compile(rf"/assessments/{pk}/steps/{section}/$"))
+        answer_step(page, answers, js=True)
     page.context.close()
 
     page = browsing.new_page()
