@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pghistory
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -22,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(db: None) -> None:
-    call_command("load_reference_data", stdout=StringIO())
+def catalogue(reference: Playbook) -> None:
+    """The reference data as ``load_reference_data`` leaves it, its audit trail's rows included."""
 
 
 @pytest.fixture
