@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import SsoDomain
+from tests.factories import RegimeFactory
 from tests.security.conftest import World, client_for, snapshot
 from tests.security.urls import admin_patterns, site_patterns
 
@@ -241,3 +242,19 @@ def test_every_admin_model_is_covered_by_the_walk() -> None:
         changelist = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         assert changelist in urls, changelist
     assert apps.get_app_config("accounts")  # the walk ran against the installed apps
+
+
+def test_the_snapshot_sees_a_row_added_changed_or_removed(world: World) -> None:
+    """The digest every refusal is checked against: each kind of change shows, under the changed model's name."""
+    before = snapshot()
+    assert snapshot() == before
+    world.draft.title = "Renamed"
+    world.draft.save(update_fields=["title"])
+    changed = snapshot()
+    assert {k for k in before if changed[k] != before[k]} == {"questionnaire.Assessment"}
+    world.regime.delete()
+    removed = snapshot()
+    assert removed["compliance.Regime"][0] == before["compliance.Regime"][0] - 1
+    RegimeFactory(code="ccpa", name="CCPA")
+    assert snapshot()["compliance.Regime"][0] == before["compliance.Regime"][0]
+    assert snapshot()["compliance.Regime"] != before["compliance.Regime"]
