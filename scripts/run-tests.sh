@@ -29,8 +29,10 @@ fi
 # its own test database, reference data and live server. Each file's tests run on one worker, one after the
 # other (--dist loadfile), so a module-wide fixture (the production-like app servers of tests/scaling and
 # tests/security/test_faults.py) is built once. (xdist's --dist loadgroup no longer groups anything under
-# pytest 9.2, whose node ids it cannot rename.) KPO_TEST_WORKERS=0 runs everything in this process.
-.venv/bin/python -m pytest -n "${KPO_TEST_WORKERS:-2}" --dist loadfile "$@"
+# pytest 9.2, whose node ids it cannot rename.) Files go out in the order tests/conftest.py sorts them, the
+# longest first (--no-loadscope-reorder: xdist would otherwise hand out the files with the most tests first,
+# leaving the browser and server files for the end). KPO_TEST_WORKERS=0 runs everything in this process.
+.venv/bin/python -m pytest -n "${KPO_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"
 rc=$?
 if [ "$rc" = 5 ]; then echo "pytest collected no tests"; fi
 exit $rc
