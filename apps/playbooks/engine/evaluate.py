@@ -17,12 +17,13 @@ requirement). A rule about the data's subjects (Indian personal data) triggers i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
+from apps.playbooks.engine.plain import plain
 from apps.playbooks.engine.scoring import BASE_SCORE, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import single
@@ -172,7 +173,7 @@ class Evaluation:
         return tuple(r.code for r in self.regimes)
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = plain(self)
         data["answers"] = dict(self.answers)
         data["verdict_label"] = self.verdict_label
         data["top_model"] = self.top_model

@@ -157,7 +157,7 @@ def _field_names(cls: type[DataclassInstance]) -> frozenset[str]:
 
 
 def _many[T](parse: Callable[[Any], T]) -> Callable[[Any], tuple[T, ...]]:
-    return lambda items: tuple(parse(item) for item in items or ())
+    return lambda items: tuple(map(parse, items or ()))
 
 
 def _strings(items: Any) -> tuple[str, ...]:
@@ -165,7 +165,7 @@ def _strings(items: Any) -> tuple[str, ...]:
         return ()
     if isinstance(items, str):
         return (items,)
-    return tuple(str(i) for i in items)
+    return tuple(map(str, items))  # str of a str is itself: no copy, and no Python frame per item
 
 
 def _text(value: Any) -> str:
