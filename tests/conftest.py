@@ -14,6 +14,7 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
@@ -67,17 +68,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: A
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{base}_{os.getpid()}"
 
 
-@pytest.fixture(scope="session")
-def production_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Static files collected once per test run as a deployment collects them (DEBUG off: whitenoise's
-    compressed manifest storage), for every test that runs the app with production settings.
-
-    Collecting costs most of a minute of CPU (brotli over the API docs' bundles), so it is done once, not
-    per module, and, under pytest-xdist, once for all workers: they share the run's base folder and take
-    turns on a lock, and the first one to get it collects."""
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's base folder: under pytest-xdist each worker's base folder sits inside it."""
     shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # each worker's base folder sits inside the run's
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+
+
+def _collected_static(shared: Path) -> Path:
+    """Collect the static files into ``shared`` once: the first caller to take the lock collects, the others wait."""
     target = shared / "production-static"
     with (shared / "production-static.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -97,26 +95,39 @@ def production_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def prepared_app_data(tmp_path_factory: pytest.TempPathFactory, production_static: Path) -> Path:
+def production_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Static files collected once per test run as a deployment collects them (DEBUG off: whitenoise's
+    compressed manifest storage), for every test that runs the app with production settings.
+
+    Collecting costs a fair part of a minute of CPU (brotli over the API docs' bundles), so it is done once, not
+    per module, and, under pytest-xdist, once for all workers: they share the run's base folder and take
+    turns on a lock, and the first one to get it collects."""
+    return _collected_static(_shared_folder(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def prepared_app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A production-like app's database folder, migrated and loaded with the reference data once per test
     run, then stopped: each app server a test starts copies it (``AppServer.prepare_from``) instead of
     creating a database, migrating and loading the catalogue again (most of a minute of CPU each time).
     Under pytest-xdist the workers share it as they share ``production_static``: the first to take the
-    lock builds it."""
+    lock builds it. Every test that needs it needs the static files too, so they are collected meanwhile, in
+    a thread (the collecting is a subprocess): the two take turns on neither a worker nor a core."""
     from loadtest.appserver import AppServer
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    builder = AppServer(shared / "prepared-app", static_root=production_static)
+    shared = _shared_folder(tmp_path_factory)
+    collecting = threading.Thread(target=_collected_static, args=(shared,), daemon=True)
+    collecting.start()
+    builder = AppServer(shared / "prepared-app", static_root=shared / "production-static")
     with (shared / "prepared-app.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (builder.root / "ready").exists():
             try:
-                builder.prepare()
+                builder.prepare()  # static_root is given, so it migrates and loads without collecting
             finally:
                 builder.shutdown()  # a clean stop, so copies start without recovery
             (builder.root / "ready").write_text("migrated, reference data loaded, stopped\n")
+    collecting.join()
     return builder.data_dir
 
 

@@ -47,7 +47,7 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, production_static: Path, prepared_app_data: Path) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, prepared_app_data: Path, production_static: Path) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("two-servers") / "app"
     first = Server(root, static_root=production_static)
     second = Server(root, static_root=production_static)  # the same database folder, its own port

@@ -33,7 +33,7 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory, production_static: Path, prepared_app_data: Path) -> Any:
+def app(tmp_path_factory: pytest.TempPathFactory, prepared_app_data: Path, production_static: Path) -> Any:
     server = AppServer(tmp_path_factory.mktemp("faults") / "app", static_root=production_static)
     try:
         server.prepare_from(prepared_app_data)
