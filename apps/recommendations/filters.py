@@ -7,13 +7,15 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.accounts.models import Organisation
 from apps.common.hostile import DayField, single_param
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
-from apps.recommendations.models import Recommendation, Verdict
+from apps.recommendations.models import PortfolioCount, Recommendation, Verdict
 from apps.signoff.models import DecisionStatus
 from apps.signoff.status import having_decision_status, with_decision_status
 
@@ -86,6 +88,33 @@ class HistoryFilter(forms.Form):
             raise forms.ValidationError("'From' must be on or before 'To'.")
         return data
 
+    # The filters the portfolio's counts answer, each by its dimension: one of them alone, or none at all.
+    COUNTED: ClassVar[dict[str, str]] = {
+        "verdict": PortfolioCount.Dimension.VERDICT,
+        "model": PortfolioCount.Dimension.MODEL,
+        "function": PortfolioCount.Dimension.FUNCTION,
+        "regime": PortfolioCount.Dimension.REGIME,
+    }
+
+    def stored_count(self, organisation: Organisation) -> int | None:
+        """How many recommendations ``apply`` selects, read from the portfolio's counts when they can say: with
+        no filter, or with only one of verdict, model, function or regime. Database triggers keep those counts
+        in the same transaction as every insert and delete, so they are exact, and a sum of a few hundred rows
+        replaces counting an organisation's recommendations (150,000 in the largest: docs/performance.md).
+        None when the filters need the recommendations themselves (dates, sign-off, two at once): count them."""
+        if self.is_bound and not self.is_valid():
+            return None
+        chosen = {name: value for name, value in (self.cleaned_data if self.is_bound else {}).items() if value}
+        if len(chosen) > 1 or not set(chosen) <= set(self.COUNTED):
+            return None
+        # Every recommendation has exactly one verdict: with no filter, the verdict counts sum to all of them.
+        name, key = next(iter(chosen.items()), ("verdict", None))
+        counts = PortfolioCount.objects.filter(organisation=organisation, dimension=self.COUNTED[name])
+        if key is not None:
+            counts = counts.filter(key=key)
+        total: int = counts.aggregate(n=Coalesce(Sum("count"), 0))["n"]
+        return total
+
     def apply(self, qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
         """The filtered recommendations, newest first, each with its ``decision_status`` (apps/signoff)."""
         qs = with_decision_status(qs)
@@ -124,6 +153,11 @@ class HistoryPaginator(Paginator):
     The ids come from an index-only scan of the organisation's index, so a deep page skips index
     entries instead of reading every skipped row (page 5,000 of a 150,000-row history: see
     docs/performance.md)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        if count is not None:  # known already (HistoryFilter.stored_count): the paginator does not count again
+            self.__dict__["count"] = count
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)

@@ -98,7 +98,8 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 def history(request: HtmxMemberRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))
-    page = HistoryPaginator(recommendations.only(*HistoryFilter.COLUMNS), 25).get_page(request.GET.get("page"))
+    rows = recommendations.only(*HistoryFilter.COLUMNS)
+    page = HistoryPaginator(rows, 25, count=form.stored_count(request.organisation)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

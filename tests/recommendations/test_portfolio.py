@@ -170,3 +170,43 @@ def test_deleting_an_organisation_deletes_its_counts_cleanly(
     organisation.delete()
     connection.check_constraints()  # the deferred foreign keys hold: no count is left for a deleted organisation
     assert not PortfolioCount.objects.exists()
+
+
+def test_the_history_counts_from_the_portfolio_exactly_when_it_can(
+    reference: Playbook,
+    organisation: Organisation,
+    other_organisation: Organisation,
+    buyer: User,
+    outsider: User,
+    buyer_client: Client,
+) -> None:
+    """The history page's total, read from the counts for no filter or one of verdict, model, function or regime,
+    is the number of recommendations the filter selects; other filters are counted from the recommendations."""
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.recommendations.filters import HistoryFilter
+
+    recs = [recommend(reference, organisation, buyer, c) for c in [*CASES, CASES[0]]]
+    recommend(reference, other_organisation, outsider, CASES[1])  # another organisation's never counts here
+    assert all(len(set(r.regimes)) == len(r.regimes) for r in recs)  # a regime is counted once per row
+    own = Recommendation.objects.filter(organisation=organisation)
+    asked: list[dict[str, str]] = [{}, {"verdict": "maybe"}, {"regime": "no-such-regime"}]
+    for r in recs:
+        asked += [{"verdict": r.verdict}, {"model": r.top_model}, {"function": r.function}]
+        asked += [{"regime": code} for code in r.regimes]
+    for query in asked:
+        form = HistoryFilter(query or None)
+        stored = form.stored_count(organisation)
+        if not form.is_valid() and form.is_bound:
+            assert stored is None  # a refused filter selects nothing; the paginator counts the empty set
+            continue
+        assert stored == form.apply(own).count(), query
+    for query in [{"verdict": "wins", "regime": "gdpr"}, {"since": "2020-01-01"}, {"decision": "approved"}]:
+        assert HistoryFilter(query).stored_count(organisation) is None, query
+    # The page shows that total without counting the organisation's recommendations.
+    regime = next(code for r in recs for code in r.regimes)
+    with CaptureQueriesContext(connection) as queries:
+        page = buyer_client.get(reverse("recommendations:history"), {"regime": regime})
+    expected = own.filter(regimes__contains=[regime]).count()
+    assert f"{expected} recommendation" in page.content.decode()
+    assert not [q for q in queries if "COUNT(*)" in q["sql"] and "recommendations_recommendation" in q["sql"]]
