@@ -78,6 +78,18 @@ UNION ALL
 """
 
 
+def member_view_of(rows: list[tuple[str, str]], assessment: Assessment) -> MemberView:
+    """The member's view from ``(section_code, kind)`` rows, kind one of mine, hidden, assigned and asked."""
+    hidden = frozenset(code for code, kind in rows if kind == "hidden")
+    return MemberView(
+        mine=frozenset(code for code, kind in rows if kind == "mine"),
+        hidden=hidden,
+        opinion_urls={code: reverse("teamwork:opinion", args=[assessment.pk, code]) for code in hidden},
+        any_assigned=any(kind == "assigned" for _, kind in rows),
+        any_asked=any(kind == "asked" for _, kind in rows),
+    )
+
+
 class AssessmentTeam:
     def member_view(self, membership: Membership, assessment: Assessment) -> MemberView:
         # One statement for all: the sections assigned to the member, their second opinions not given yet, and
@@ -89,14 +101,7 @@ class AssessmentTeam:
         with connection.cursor() as cursor:
             cursor.execute(_MEMBER_VIEW_SQL, params)
             rows = cursor.fetchall()
-        hidden = frozenset(code for code, kind in rows if kind == "hidden")
-        return MemberView(
-            mine=frozenset(code for code, kind in rows if kind == "mine"),
-            hidden=hidden,
-            opinion_urls={code: reverse("teamwork:opinion", args=[assessment.pk, code]) for code in hidden},
-            any_assigned=any(kind == "assigned" for _, kind in rows),
-            any_asked=any(kind == "asked" for _, kind in rows),
-        )
+        return member_view_of(rows, assessment)
 
     def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
         if not assessment_ids:

@@ -64,11 +64,9 @@ def _reference_draft(organisation: Any, buyer: Any, playbook: Any) -> tuple[Any,
 def _old_member_view(self: Any, membership: Any, assessment: Any) -> Any:
     """apps/teamwork/team.py's member_view before issue 21 (the ORM-built union), for alternating runs."""
     from django.db.models import CharField, Value
-    from django.urls import reverse
 
-    from apps.questionnaire.extensions import MemberView
     from apps.teamwork.models import SecondOpinion, SectionAssignment
-    from apps.teamwork.team import _assigned_to
+    from apps.teamwork.team import _assigned_to, member_view_of
 
     def tag(name: str) -> Value:
         return Value(name, output_field=CharField())
@@ -83,14 +81,7 @@ def _old_member_view(self: Any, membership: Any, assessment: Any) -> Any:
     rows = list(
         mine.order_by().union(pending.order_by(), assigned.order_by()[:1], asked.order_by()[:1], all=True).order_by()
     )
-    hidden = frozenset(code for code, kind in rows if kind == "hidden")
-    return MemberView(
-        mine=frozenset(code for code, kind in rows if kind == "mine"),
-        hidden=hidden,
-        opinion_urls={code: reverse("teamwork:opinion", args=[assessment.pk, code]) for code in hidden},
-        any_assigned=any(kind == "assigned" for _, kind in rows),
-        any_asked=any(kind == "asked" for _, kind in rows),
-    )
+    return member_view_of(rows, assessment)
 
 
 OLD: dict[str, Any] = {"apps.teamwork.team.AssessmentTeam.member_view": _old_member_view}
