@@ -62,15 +62,18 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
     organisation switcher and ``current_membership`` share the one query."""
     memo = cast(_CachingRequest, request)
     if not hasattr(memo, "_memberships_cache"):
-        memo._memberships_cache = (
-            list(
-                Membership.objects.for_user(request.user).annotate(
-                    **{name: make(request.user) for name, make in MEMBERSHIP_ANNOTATIONS.items()}
-                )
+        if not request.user.is_authenticated:
+            memo._memberships_cache = []
+            return memo._memberships_cache
+        memberships = Membership.objects.for_user(request.user)
+        # The header's columns, unless the view draws no header (``member_required(header=False)``: it answers
+        # with a redirect or a fragment); one that shows a page after all (a refusal) reads the header's count
+        # with a query of its own (discussion.context_processors.inbox).
+        if getattr(request, _NO_HEADER, False) is not True:
+            memberships = memberships.annotate(
+                **{name: make(request.user) for name, make in MEMBERSHIP_ANNOTATIONS.items()}
             )
-            if request.user.is_authenticated
-            else []
-        )
+        memo._memberships_cache = list(memberships)
     return memo._memberships_cache
 
 
@@ -102,12 +105,16 @@ def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:
     return (1, 0.0, membership.created_at.timestamp(), membership.pk)
 
 
+_NO_HEADER = "_draws_no_header"
+
+
 def member_required[R: HttpRequest, **P](
-    role: str = Membership.Role.VIEWER,
+    role: str = Membership.Role.VIEWER, *, header: bool = True
 ) -> Callable[[Callable[Concatenate[R, P], HttpResponse]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
     """Require a signed-in member of an organisation with at least ``role``. The view takes a ``MemberRequest``
     (``HtmxMemberRequest`` if it reads ``request.htmx``): ``request.membership`` and ``request.organisation``
-    are set, ``request.user`` is the signed-in ``User``."""
+    are set, ``request.user`` is the signed-in ``User``. ``header=False``: the view answers with a redirect or a
+    fragment, so the memberships are read without the header's columns (the unread count)."""
 
     def decorator(
         view: Callable[Concatenate[R, P], HttpResponse],
@@ -115,6 +122,8 @@ def member_required[R: HttpRequest, **P](
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            if not header:
+                setattr(request, _NO_HEADER, True)
             membership = current_membership(request)
             if membership is None:
                 return render(request, "accounts/no_organisation.html", status=403)

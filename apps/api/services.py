@@ -30,6 +30,7 @@ from apps.api.models import (
     WebhookEvent,
 )
 from apps.common import events as team_events
+from apps.common.durability import wait_for_disk
 
 KEY_PREFIX = "kpo"
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -232,15 +233,19 @@ def queue_deliveries(*, kind: str, organisation: Organisation, target: Any, url:
     """One delivery per active endpoint of the organisation that takes this event, each sent by a task.
 
     Runs after the event's transaction committed (``events.announce``); the rows and their tasks are
-    written in one transaction of their own, so a delivery never exists without its task or the reverse."""
+    written in one transaction (or savepoint) of their own, so a delivery never exists without its task or the
+    reverse, and its commit waits for the disk (``wait_for_disk``)."""
     from apps.api.tasks import send_delivery  # tasks import this module
 
     event = WEBHOOK_EVENT_OF_KIND.get(kind)
     if event is None:
         return []
-    endpoints = WebhookEndpoint.objects.active().filter(organisation=organisation, events__contains=[event])
-    made = []
+    endpoints = list(WebhookEndpoint.objects.active().filter(organisation=organisation, events__contains=[event]))
+    made: list[WebhookDelivery] = []
+    if not endpoints:  # most organisations take no webhooks: one read, no transaction
+        return made
     with transaction.atomic():
+        wait_for_disk()  # a delivery is never lost to a crash, whatever transaction it shares
         for endpoint in endpoints:
             uid = uuid.uuid4()
             payload = webhook_payload(

@@ -11,6 +11,11 @@ second (three times ``wal_writer_delay``, 200 ms by default) can lose it. Answer
 decisions and webhook deliveries are never written this way.
 
 Inside a caller's transaction it does nothing: that commit is the caller's, and stays durable.
+
+Several such rows may share the one transaction (a submit writes its flips task and its timeline line after
+its commit, together). A listener that writes what must never be lost in a transaction it may share (a
+webhook delivery, an inbox row) calls ``wait_for_disk`` first, which makes that transaction's commit durable
+again: a setting a rolled-back savepoint undoes with the rows it was for.
 """
 
 from __future__ import annotations
@@ -29,4 +34,19 @@ def without_waiting_for_disk() -> Iterator[None]:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
+        setattr(connection, _NOT_DURABLE, True)  # on this thread's connection (the proxy forwards it)
+        try:
+            yield
+        finally:
+            setattr(connection, _NOT_DURABLE, False)
+
+
+_NOT_DURABLE = "kpo_not_waiting_for_disk"  # set on a connection inside a transaction opened above
+
+
+def wait_for_disk() -> None:
+    """Make the current transaction's commit wait for the disk, whatever ``without_waiting_for_disk`` set
+    (a statement only inside one of its transactions: any other commit waits already)."""
+    if getattr(connection, _NOT_DURABLE, False):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO ON")

@@ -57,4 +57,9 @@ KINDS: dict[Signal, str] = {
 
 def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     """Send ``signal`` after the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: signal.send(sender=sender, kind=KINDS[signal], **kwargs))
+    transaction.on_commit(lambda: send(signal, sender=sender, **kwargs))
+
+
+def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:
+    """Send ``signal`` now: for a caller that is already past its commit (an ``on_commit`` of its own)."""
+    signal.send(sender=sender, kind=KINDS[signal], **kwargs)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.common import events
+from apps.common.durability import wait_for_disk
 from apps.discussion import services, tasks
 from apps.discussion.models import NOTIFIED_KINDS
 
@@ -19,7 +20,10 @@ from apps.discussion.models import NOTIFIED_KINDS
 def notify(
     sender: Any, *, kind: str, organisation: Any, actor: Any, recipients: Any, url: str, summary: str, **_: Any
 ) -> None:
+    if not recipients:  # most events (a recommendation stored) notify no one: no transaction to open
+        return
     with transaction.atomic():
+        wait_for_disk()  # an inbox row is never lost to a crash, whatever transaction it shares
         created = services.record_notifications(
             kind=kind, organisation=organisation, actor=actor, recipients=recipients or [], url=url, summary=summary
         )

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.urls import reverse
@@ -296,31 +296,38 @@ class Submitted:
     answers: dict[str, Any]  # the answers checked under the lock, the ones to score (empty on a repeat)
 
 
-def submit_assessment(*, assessment: Assessment, user: User) -> Submitted:
+def submit_assessment(*, assessment: Assessment, user: User, locked: bool = False) -> Submitted:
     """Submit once; a repeat lands on the submitted one. ``assessment`` may come with its playbook loaded
-    (the page's), which submitting cannot change."""
-    with transaction.atomic():
-        locked = _own(assessment).select_for_update().get(pk=assessment.pk)
-        if not locked.is_draft:
-            return Submitted(locked, False, {})
+    (the page's), which submitting cannot change. ``locked``: the caller read ``assessment`` with its row
+    locked (``select_for_update``) in the transaction this runs in, so it is not read again."""
+    # Part of the caller's transaction when there is one (submit_and_recommend's): a refusal rolls all of it
+    # back, so a savepoint of its own would only add two statements.
+    with transaction.atomic(savepoint=False):
+        if locked and not connection.in_atomic_block:  # pragma: no cover - a caller's mistake, not the buyer's
+            raise RuntimeError("A locked assessment is read in the transaction that submits it.")
+        row = assessment if locked else _own(assessment).select_for_update().get(pk=assessment.pk)
+        if not row.is_draft:
+            return Submitted(row, False, {})
         compiled = compiled_playbook(assessment.playbook)
-        answers = stored_answers(locked)
+        answers = stored_answers(row)
         missing = list(visibility(compiled, answers).missing)
         if missing:
             raise AssessmentError([f"Not answered yet: {compiled.questions[c].prompt}" for c in missing])
         # Checked under the draft's lock, so a settlement or an answer cannot slip in between.
-        problems = extensions.team.submit_problems(locked, compiled, answers)
+        problems = extensions.team.submit_problems(row, compiled, answers)
         if problems:
             raise AssessmentError(problems)
+        submitted_at = timezone.now()
         updated = (
-            _own(locked)
-            .filter(pk=locked.pk, status=Assessment.Status.DRAFT)
-            .update(
-                status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, updated_at=Now()
-            )
+            _own(row)
+            .filter(pk=row.pk, status=Assessment.Status.DRAFT)
+            .update(status=Assessment.Status.SUBMITTED, submitted_at=submitted_at, submitted_by=user, updated_at=Now())
         )
-        locked.refresh_from_db(from_queryset=_own(locked))
-    return Submitted(locked, bool(updated), answers)
+        # Under the lock, the update is what the row now holds: set here instead of read back. ``updated_at`` is
+        # the database's clock, so it is left unloaded (read on first use, like a deferred field).
+        row.status, row.submitted_at, row.submitted_by = Assessment.Status.SUBMITTED, submitted_at, user
+        row.__dict__.pop("updated_at", None)
+    return Submitted(row, bool(updated), answers)
 
 
 def delete_draft(*, assessment: Assessment) -> None:

@@ -176,7 +176,7 @@ def _neighbour(compiled: Any, seen: Visibility, section: str, step: int) -> str 
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, header=False)
 def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> HttpResponse:
     """Autosave one answer. htmx gets the fragments that changed; a plain post is sent back to its step."""
     assessment = _assessment(request, pk)

@@ -17,6 +17,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from apps.accounts.models import Organisation
+from apps.common.json import FastJSONField
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Assessment
 from apps.recommendations.snapshot import Snapshot, read_snapshot
@@ -49,7 +50,7 @@ class Recommendation(models.Model):
     top_model = models.CharField(max_length=60, blank=True)
     function = models.CharField(max_length=60, blank=True)
     regimes = ArrayField(models.CharField(max_length=60), default=list, blank=True)
-    snapshot = models.JSONField()
+    snapshot = FastJSONField()  # written by orjson: a couple of hundred kilobytes on a large playbook
 
     objects = RecommendationQuerySet.as_manager()
 

@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import Organisation, User
 from apps.common import events
-from apps.common.events import announce
+from apps.common.durability import without_waiting_for_disk
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
@@ -73,13 +73,15 @@ def build_recommendation(
     return recommendation
 
 
-def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendation:
-    """Submit ``assessment`` (once) and return its recommendation. Raises AssessmentError when incomplete."""
+def submit_and_recommend(*, assessment: Assessment, user: User, locked: bool = False) -> Recommendation:
+    """Submit ``assessment`` (once) and return its recommendation. Raises AssessmentError when incomplete.
+    ``locked``: the caller read it with its row locked, in the transaction this runs in (the submit page)."""
     # The caller's instance keeps what it loaded with it (the page: its playbook and organisation), which
-    # submitting cannot change; the one submit_assessment returns is read again and has neither.
+    # submitting cannot change; the one submit_assessment returns may be read again and have neither.
     given = assessment
-    with transaction.atomic():
-        submitted = questionnaire.submit_assessment(assessment=given, user=user)
+    # Locked by the caller: its transaction is this one (a savepoint would only add two statements).
+    with transaction.atomic(savepoint=not locked):
+        submitted = questionnaire.submit_assessment(assessment=given, user=user, locked=locked)
         assessment = submitted.assessment
         if not submitted.newly:
             return Recommendation.objects.get(organisation_id=assessment.organisation_id, assessment=assessment)
@@ -98,23 +100,32 @@ def submit_and_recommend(*, assessment: Assessment, user: User) -> Recommendatio
         recommendation.save()
         # Its answers packed for re-scoring many at once (the impact preview): one INSERT.
         pack_answers(recommendation=recommendation, compiled=compiled, answers=stored)
-        # What would flip it is worked out after the commit, in the background (or by the first view).
-        transaction.on_commit(partial(request_flips, recommendation=recommendation))
         # Whether it needs approval is fixed as it is stored, in the same transaction (apps/signoff), so it is
         # never seen without its sign-off; a re-score or saved what-if comes through here and is asked anew.
         signoff.open_sign_off(recommendation=recommendation, user=user)
-        # Webhooks (and any other listener) hear of it once the transaction commits; a rollback announces nothing.
-        announce(
+        # After the commit (a rollback queues and announces nothing): what would flip it is queued for the
+        # background (or worked out by the first view), and webhooks and the timeline hear of it.
+        stored_now = partial(_stored, recommendation=recommendation, organisation=given.organisation, user=user)
+        transaction.on_commit(stored_now)
+        return recommendation
+
+
+def _stored(*, recommendation: Recommendation, organisation: Organisation, user: User) -> None:
+    """After a recommendation's commit: its flips task and its timeline line, rows worth less than a wait for
+    the disk, in one transaction of their own (common/durability.py; a webhook delivery a listener writes there
+    makes that commit wait, as it must)."""
+    with without_waiting_for_disk():
+        request_flips(recommendation=recommendation)
+        events.send(
             events.recommendation_stored,
             sender=Recommendation,
-            organisation=given.organisation,
+            organisation=organisation,
             actor=user,
             recipients=[],
             target=recommendation,
             url=reverse("recommendations:detail", args=[recommendation.pk]),
             summary=f"A recommendation was stored for “{recommendation.title}”.",
         )
-        return recommendation
 
 
 @dataclass

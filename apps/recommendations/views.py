@@ -7,6 +7,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -38,13 +39,20 @@ def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, header=False)
 def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     # The playbook and the organisation come with it: the service reads both, so neither is a query of its own.
-    own = Assessment.objects.select_related("playbook", "organisation").defer("playbook__definition")
-    assessment = get_for_member(request, own, pk=pk)
+    # Read with its row locked, in the submit's transaction: a second submit (a double click, another tab) waits
+    # here and then finds it submitted; the service does not read it again.
+    own = (
+        Assessment.objects.select_related("playbook", "organisation")
+        .defer("playbook__definition")
+        .select_for_update(of=("self",))
+    )
     try:
-        recommendation = services.submit_and_recommend(assessment=assessment, user=request.user)
+        with transaction.atomic():
+            assessment = get_for_member(request, own, pk=pk)
+            recommendation = services.submit_and_recommend(assessment=assessment, user=request.user, locked=True)
     except AssessmentError as exc:
         compiled = compiled_playbook(assessment.playbook)
         context = step_context(compiled, stored_answers(assessment), None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -52,3 +54,63 @@ def test_a_timeline_line_is_written_in_a_transaction_of_its_own_without_the_wait
     assert sql[1] == "SET LOCAL synchronous_commit TO OFF" and sql[2].startswith('INSERT INTO "discussion_activity"')
     assert line is not None and Activity.objects.filter(pk=line.pk, organisation=organisation).exists()
     assert _setting() == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_must_reach_the_disk_makes_a_shared_transaction_wait_again() -> None:
+    from apps.common.durability import wait_for_disk
+
+    with without_waiting_for_disk():
+        assert _setting() == "off"
+        with transaction.atomic():  # a listener's savepoint: rolled back, its setting goes with it
+            wait_for_disk()
+            assert _setting() == "on"
+            transaction.set_rollback(True)
+        assert _setting() == "off"
+        wait_for_disk()
+        assert _setting() == "on"  # this transaction's commit now waits for the disk
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():  # any other commit waits already
+        wait_for_disk()
+    assert not [q for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_writes_its_flips_task_and_timeline_line_in_one_transaction_after_its_commit(
+    reference: Any, organisation: Organisation, buyer: User, buyer_client: Any, settings: Any
+) -> None:
+    from django.urls import reverse
+
+    from apps.api.models import WebhookDelivery, WebhookEndpoint
+    from apps.recommendations.models import Recommendation
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    with CaptureQueriesContext(connection) as queries:
+        assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    rest = sql[sql.index("COMMIT") + 1 :]  # everything after the recommendation's own commit
+    after = rest[: rest.index("COMMIT") + 1]  # the transaction that follows it
+    others = rest[len(after) :]
+    assert after[0] == "BEGIN" and after[-1] == "COMMIT", after
+    assert not [s for s in others if s.startswith(("INSERT", "SELECT"))], others  # at most the session's save
+    assert "SET LOCAL synchronous_commit TO OFF" in after[1]
+    assert any('INSERT INTO "django_tasks_database_dbtaskresult"' in s for s in after)
+    assert any('INSERT INTO "discussion_activity"' in s for s in after)
+    assert not [s for s in after if "synchronous_commit TO ON" in s]  # no webhook: nothing that must wait
+    stored = Recommendation.objects.get(assessment=draft)
+    assert Activity.objects.filter(organisation=organisation, recommendation=stored).exists()
+
+    # With an endpoint, its delivery is written in the same transaction, which then waits for the disk.
+    hook = "https://hooks.example.test/kpo"
+    events = ["recommendation.stored"]
+    WebhookEndpoint.objects.create(organisation=organisation, url=hook, events=events, secret="s" * 32)
+    second = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    with CaptureQueriesContext(connection) as queries:
+        assert buyer_client.post(reverse("recommendations:submit", args=[second.pk])).status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    rest = sql[sql.index("COMMIT") + 1 :]
+    after = rest[: rest.index("COMMIT") + 1]
+    assert any("synchronous_commit TO ON" in s for s in after)
+    assert any('INSERT INTO "api_webhookdelivery"' in s for s in after)
+    assert WebhookDelivery.objects.filter(organisation=organisation).count() == 1

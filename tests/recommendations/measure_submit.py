@@ -9,6 +9,7 @@ Run: .venv/bin/python -m pytest tests/recommendations/measure_submit.py -q -s   
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import time
 from typing import Any
@@ -70,7 +71,8 @@ def test_measure(
         _submit(buyer_client, pks.pop())
     print(f"\n== submit: {len(q)} queries, {sum(float(x['time']) for x in q) * 1000:.2f} ms in SQL")
     for x in q.captured_queries:
-        print(f"  {float(x['time']) * 1000:6.2f} ms  {x['sql'][:200]}")
+        sql = re.sub(r"^SELECT set_config\('pghistory.context_id'.*?true\);\s*", "[ctx] ", x["sql"], flags=re.S)
+        print(f"  {float(x['time']) * 1000:6.2f} ms  {sql[:160]}")
     if os.environ.get("M1_PHASES"):
         _phases(monkeypatch)
     if os.environ.get("M1_CPROFILE"):
@@ -126,8 +128,10 @@ WATCHED = (
     "apps.recommendations.models:Recommendation.save",
     "apps.recommendations.services:pack_answers",
     "apps.recommendations.services:signoff.open_sign_off",
-    "apps.recommendations.services:announce",
+    "apps.recommendations.services:_stored",
     "apps.recommendations.services:request_flips",
+    "apps.discussion.services:record_activity",
+    "apps.api.services:queue_deliveries",
     "django.db.transaction:Atomic.__exit__",
 )
 

@@ -114,3 +114,24 @@ def test_working_out_flips_names_the_organisation_and_a_task_queued_without_it_s
     # A task queued before tasks carried the organisation (none given) looks it up and runs.
     assert tasks.work_out_flips.call(recommendation_id=rec.pk) == worked
     assert tasks.work_out_flips.call(recommendation_id=rec.pk + 10_000) == 0
+
+
+def test_submit_reads_the_memberships_without_the_headers_count_and_a_refusal_still_shows_it(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    from tests.factories import NotificationFactory
+
+    NotificationFactory(organisation=organisation, recipient=buyer)
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    with CaptureQueriesContext(connection) as queries:
+        assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
+    assert not [q for q in queries.captured_queries if "discussion_notification" in q["sql"]]  # a redirect: no header
+
+    # A refused submit shows the review page again, header and all: its count is read with a query of its own.
+    empty = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers={})
+    with CaptureQueriesContext(connection) as queries:
+        refused = buyer_client.post(reverse("recommendations:submit", args=[empty.pk]))
+    assert refused.status_code == 400
+    assert len([q for q in queries.captured_queries if "discussion_notification" in q["sql"]]) == 1
+    assert b'Inbox <span class="badge">1<span class="visually-hidden"> unread' in refused.content

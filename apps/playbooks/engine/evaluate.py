@@ -23,7 +23,7 @@ from typing import Any
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CostEstimate, estimate
-from apps.playbooks.engine.plain import plain
+from apps.playbooks.engine.plain import json_ready
 from apps.playbooks.engine.scoring import BASE_SCORE, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import single
@@ -173,8 +173,10 @@ class Evaluation:
         return tuple(r.code for r in self.regimes)
 
     def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = plain(self)
-        data["answers"] = dict(self.answers)
+        """The evaluation as the JSON a snapshot stores (objects, arrays, strings, numbers), as
+        ``json.loads(json.dumps(dataclasses.asdict(self)))`` would give it: encoded and read back by orjson's
+        native code, several times faster than walking the objects in Python on a large evaluation."""
+        data: dict[str, Any] = json_ready(self)
         data["verdict_label"] = self.verdict_label
         data["top_model"] = self.top_model
         return data

@@ -20,12 +20,13 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from apps.playbooks.engine.compiler import CompiledPlaybook
+from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.types import INTEGER, MULTI, NUMERIC_KINDS, SINGLE, YES_NO
 
 EXACT = 2**53  # a float64 holds every integer up to here; past it a number is not packed
@@ -52,7 +53,7 @@ class Layout:
     def field(self, question: str) -> Field | None:
         return self._by_code.get(question)
 
-    @property
+    @cached_property
     def _by_code(self) -> dict[str, Field]:
         return {f.question: f for f in self.fields}
 
@@ -95,7 +96,16 @@ class Layout:
 
 def layout(pb: CompiledPlaybook) -> Layout:
     """The layout of ``pb``'s questions (a question whose answers no record can hold, a multiple choice of
-    more than 64 options, has no field: answers to it are not packed)."""
+    more than 64 options, has no field: answers to it are not packed), worked out once per compiled playbook
+    (every submit packs its answers by it)."""
+    memo = rule_index(pb).memo
+    found: Layout | None = memo.get("packed_layout")
+    if found is None:
+        found = memo["packed_layout"] = _layout(pb)
+    return found
+
+
+def _layout(pb: CompiledPlaybook) -> Layout:
     fields: list[Field] = []
     formats: list[tuple[str, str]] = []
     for q in pb.questions.values():
