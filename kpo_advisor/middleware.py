@@ -20,6 +20,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
+from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
 
@@ -308,3 +309,18 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         return database_unavailable(request, exception)
+
+
+class AuditContextMiddleware(HistoryMiddleware):
+    """The audit trail's request context (who, from which URL) on the events of a staff member's writes.
+
+    Only curated data is audited (``apps.common.audit``), and only staff (curators, operators, in the admin)
+    can change it. pghistory's middleware sends its context in front of every write of every POST: two
+    settings and a JSON encoding per statement, on each autosave and submit of every buyer, whose writes no
+    audit trigger reads. A staff member's requests keep it, whatever they write."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return cast(HttpResponse, super().__call__(request))
+        return self.get_response(request)

@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Signed-in pages and pages with a CSRF token: Cache-Control: private, no-store.
     "kpo_advisor.middleware.PrivatePagesMiddleware",
-    "pghistory.middleware.HistoryMiddleware",
+    # Who changed curated data, and from where, on its audit events: staff requests only (the middleware says why).
+    "kpo_advisor.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kpo_advisor.middleware.SessionLifetimeMiddleware",
     "kpo_advisor.middleware.SecurityEventsMiddleware",

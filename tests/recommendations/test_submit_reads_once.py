@@ -135,3 +135,16 @@ def test_submit_reads_the_memberships_without_the_headers_count_and_a_refusal_st
     assert refused.status_code == 400
     assert len([q for q in queries.captured_queries if "discussion_notification" in q["sql"]]) == 1
     assert b'Inbox <span class="badge">1<span class="visually-hidden"> unread' in refused.content
+
+
+def test_a_buyers_submit_sends_no_audit_context_with_its_writes(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Only curated data is audited, and only staff change it (kpo_advisor.middleware.AuditContextMiddleware);
+    # tests/playbooks/test_audit_and_permissions.py shows a curator's admin edit recorded with who made it.
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    with CaptureQueriesContext(connection) as queries:
+        assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
+    writes = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"] or "UPDATE" in q["sql"]]
+    assert writes and not [sql for sql in writes if "pghistory" in sql]
