@@ -69,7 +69,7 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
         # The header's columns, unless the view draws no header (``member_required(header=False)``: it answers
         # with a redirect or a fragment); one that shows a page after all (a refusal) reads the header's count
         # with a query of its own (discussion.context_processors.inbox).
-        if getattr(request, _NO_HEADER, False) is not True:
+        if not getattr(request, _NO_HEADER, False):
             memberships = memberships.annotate(
                 **{name: make(request.user) for name, make in MEMBERSHIP_ANNOTATIONS.items()}
             )

@@ -25,7 +25,7 @@ def notify(
     with transaction.atomic():
         wait_for_disk()  # an inbox row is never lost to a crash, whatever transaction it shares
         created = services.record_notifications(
-            kind=kind, organisation=organisation, actor=actor, recipients=recipients or [], url=url, summary=summary
+            kind=kind, organisation=organisation, actor=actor, recipients=recipients, url=url, summary=summary
         )
         for notification in services.mailed_now(created) if created else []:
             tasks.send_notification_mail.enqueue(notification_id=notification.pk, base_url=settings.SITE_URL)

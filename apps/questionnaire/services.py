@@ -300,11 +300,11 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
     """Submit once; a repeat lands on the submitted one. ``assessment`` may come with its playbook loaded
     (the page's), which submitting cannot change. ``locked``: the caller read ``assessment`` with its row
     locked (``select_for_update``) in the transaction this runs in, so it is not read again."""
+    if locked and not connection.in_atomic_block:  # a lock taken outside a transaction is already released
+        raise RuntimeError("A locked assessment is read in the transaction that submits it.")
     # Part of the caller's transaction when there is one (submit_and_recommend's): a refusal rolls all of it
     # back, so a savepoint of its own would only add two statements.
     with transaction.atomic(savepoint=False):
-        if locked and not connection.in_atomic_block:  # pragma: no cover - a caller's mistake, not the buyer's
-            raise RuntimeError("A locked assessment is read in the transaction that submits it.")
         row = assessment if locked else _own(assessment).select_for_update().get(pk=assessment.pk)
         if not row.is_draft:
             return Submitted(row, False, {})
@@ -317,16 +317,15 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
         problems = extensions.team.submit_problems(row, compiled, answers)
         if problems:
             raise AssessmentError(problems)
-        submitted_at = timezone.now()
+        now = timezone.now()
         updated = (
             _own(row)
             .filter(pk=row.pk, status=Assessment.Status.DRAFT)
-            .update(status=Assessment.Status.SUBMITTED, submitted_at=submitted_at, submitted_by=user, updated_at=Now())
+            .update(status=Assessment.Status.SUBMITTED, submitted_by=user, submitted_at=now, updated_at=now)
         )
-        # Under the lock, the update is what the row now holds: set here instead of read back. ``updated_at`` is
-        # the database's clock, so it is left unloaded (read on first use, like a deferred field).
-        row.status, row.submitted_at, row.submitted_by = Assessment.Status.SUBMITTED, submitted_at, user
-        row.__dict__.pop("updated_at", None)
+        # Under the lock, the update is what the row now holds: set here instead of read back.
+        row.status, row.submitted_by = Assessment.Status.SUBMITTED, user
+        row.submitted_at = row.updated_at = now
     return Submitted(row, bool(updated), answers)
 
 

@@ -148,3 +148,26 @@ def test_a_buyers_submit_sends_no_audit_context_with_its_writes(
         assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
     writes = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"] or "UPDATE" in q["sql"]]
     assert writes and not [sql for sql in writes if "pghistory" in sql]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_read_counts_only_inside_the_transaction_that_submits(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    from django.db import transaction
+
+    from apps.questionnaire.models import Assessment
+    from apps.questionnaire.services import submit_assessment
+
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    with pytest.raises(RuntimeError):  # its lock went with its own transaction: nothing is submitted
+        submit_assessment(assessment=draft, user=buyer, locked=True)
+    assert Assessment.objects.get(pk=draft.pk).is_draft
+    with transaction.atomic():
+        row = Assessment.objects.select_for_update().get(organisation=organisation, pk=draft.pk)
+        submitted = submit_assessment(assessment=row, user=buyer, locked=True)
+    assert submitted.newly and submitted.assessment is row
+    stored = Assessment.objects.get(pk=draft.pk)
+    assert not stored.is_draft and stored.submitted_by == buyer
+    assert (stored.submitted_at, stored.updated_at) == (row.submitted_at, row.updated_at)
