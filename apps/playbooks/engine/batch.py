@@ -46,6 +46,7 @@ from apps.playbooks.engine.types import (
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int32]
+Codes = npt.NDArray[np.intp]  # dictionary codes: numpy indexes with intp directly, other ints it converts first
 
 EXACT = 2**53  # beyond this a float64 no longer holds every integer, so comparisons could differ
 CHUNK = 32_768  # rows scored at a time: bounds the memory of the rule matrix, whatever the batch size
@@ -100,7 +101,7 @@ class _Column:
     """One question's answers over a chunk: dictionary codes (choices; -1 = no answer) with the values
     they stand for, or numbers with a presence mask."""
 
-    codes: Ints | None = None
+    codes: Codes | None = None
     values: tuple[Any, ...] = ()
     numbers: npt.NDArray[np.float64] | None = None
     present: Bools | None = None
@@ -201,12 +202,16 @@ class BatchScorer:
             empty = np.zeros(0, np.int32)
             return BatchOutcomes(np.zeros(0, np.int8), empty, empty, empty, empty, self.models)
         visible: dict[str, Bools] = {}
+        seen: dict[str, _Column] = {}  # each question's column as the conditions see it: none where hidden
         truths: dict[tuple[str, str, str], Bools] = {}
 
         def holds(cond: Condition) -> Bools:
             key = _key(cond)
             if key not in truths:
-                truths[key] = self._truth(cond, columns[cond.question], visible[cond.question], n)
+                code = cond.question
+                if code not in seen:
+                    seen[code] = _where_shown(columns[code], visible[code])
+                truths[key] = self._truth(cond, seen[code])
             return truths[key]
 
         def predicate(conds: Sequence[Condition], mode: str) -> Bools:
@@ -256,27 +261,34 @@ class BatchScorer:
             self._predicates[key] = compile_condition(cond, self.pb.questions[cond.question])
         return self._predicates[key]
 
-    def _truth(self, cond: Condition, column: _Column, shown: Bools, n: int) -> Bools:
-        """Where ``cond`` holds over the chunk, counting its question's answer only where it is visible."""
+    def _truth(self, cond: Condition, column: _Column) -> Bools:
+        """Where ``cond`` holds over the chunk, on ``column`` as its question is seen (``_where_shown``)."""
         pred, code = self._predicate(cond), cond.question
-        unanswered = pred({})
-        span = interval(cond, self.pb.questions[code])
         if column.codes is not None:
-            table = np.array([pred({code: v}) for v in column.values] + [unanswered], bool)
-            on_value = table[column.codes]  # code -1 reads the last entry: no answer
-        else:
-            assert column.numbers is not None and column.present is not None
-            x, present = column.numbers, column.present
-            if cond.op in ("answered", "not_answered"):
-                on_value = present if cond.op == "answered" else ~present
-            elif span is not None:
-                on_value = present & (span[0] <= x) & (x <= span[1])
-            else:  # equality and presence on a number: the closure on each distinct value
-                distinct, where = np.unique(x, return_inverse=True)
-                table = np.array([pred({code: float(v)}) for v in distinct], bool)
-                on_value = np.where(present, table[where.reshape(-1)] if len(distinct) else False, unanswered)
-        # Where the question is hidden the condition sees no answer: as logic on booleans, cheaper than np.where.
-        return (on_value | ~shown) if unanswered else (on_value & shown)
+            table = np.array([pred({code: v}) for v in column.values] + [pred({})], bool)
+            return table[column.codes]  # code -1 reads the last entry: no answer
+        assert column.numbers is not None and column.present is not None
+        x, present = column.numbers, column.present
+        if cond.op in ("answered", "not_answered"):
+            return present if cond.op == "answered" else ~present
+        span = interval(cond, self.pb.questions[code])
+        if span is not None:
+            return present & (span[0] <= x) & (x <= span[1])
+        # Equality and presence on a number: the closure on each distinct value.
+        distinct, where = np.unique(x, return_inverse=True)
+        table = np.array([pred({code: float(v)}) for v in distinct], bool)
+        return np.where(present, table[where.reshape(-1)] if len(distinct) else False, pred({}))
+
+
+def _where_shown(column: _Column, shown: Bools) -> _Column:
+    """``column`` with no answer where ``shown`` is false (a hidden question's answer does not count): done once
+    per question, so each of its conditions is a single lookup or comparison."""
+    if shown.all():
+        return column
+    if column.codes is not None:
+        return _Column(codes=np.where(shown, column.codes, -1), values=column.values)
+    assert column.present is not None
+    return _Column(numbers=column.numbers, present=column.present & shown)
 
 
 def recombine(
@@ -359,16 +371,16 @@ def _encode(q: Question, raw: list[Any], odd: Bools, clean: bool) -> _Column:
 def _nothing(q: Question, n: int) -> _Column:
     if q.kind in NUMERIC_KINDS:
         return _Column(numbers=np.zeros(n), present=np.zeros(n, bool))
-    return _Column(codes=np.full(n, -1, np.int32), values=())
+    return _Column(codes=np.full(n, -1, np.intp), values=())
 
 
-def _dictionary(f: Field, stored: npt.NDArray[Any]) -> tuple[Ints, list[Any]]:
+def _dictionary(f: Field, stored: npt.NDArray[Any]) -> tuple[Codes, list[Any]]:
     """A packed field's values as dictionary codes (-1: no answer) and the values they stand for, in
     the stored form of ``f``'s playbook."""
     if f.kind == SINGLE:
-        return stored.astype(np.int32), list(f.options)
+        return stored.astype(np.intp), list(f.options)
     if f.kind == YES_NO:
-        return stored.astype(np.int32), [False, True]
+        return stored.astype(np.intp), [False, True]
     values: list[Any]
     if f.kind == MULTI:
         absent = stored == 0
@@ -381,12 +393,12 @@ def _dictionary(f: Field, stored: npt.NDArray[Any]) -> tuple[Ints, list[Any]]:
         full = np.zeros(len(stored), np.intp)
         full[~absent] = where.reshape(-1)
         where = full
-    codes = where.reshape(-1).astype(np.int32)
+    codes = where.reshape(-1).astype(np.intp)
     codes[absent] = -1
     return codes, values
 
 
-def _from_dictionary(q: Question, codes: Ints, values: list[Any]) -> _Column:
+def _from_dictionary(q: Question, codes: Codes, values: list[Any]) -> _Column:
     """The column of ``q`` where row i answers ``values[codes[i]]`` (none where -1), each value cleaned
     for ``q`` as ``clean_answers`` cleans it (dropped where it does not fit)."""
     prepare = _preparer(q, True)
@@ -400,15 +412,14 @@ def _from_dictionary(q: Question, codes: Ints, values: list[Any]) -> _Column:
     for p in prepared:
         index.append(at if p is not None else -1)
         at += p is not None
-    table = np.array([*index, -1], np.int32)
+    table = np.array([*index, -1], np.intp)
     return _Column(codes=table[codes], values=tuple(kept_values))
 
 
 def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], Any]) -> _Column:
     values: list[Any] = []
-    memo: dict[Any, int] = {None: -1}
 
-    def code_of(key: Any, value: Any) -> int:
+    def code_of(value: Any) -> int:
         prepared = prepare(value)
         if prepared is _ODD:
             return -2
@@ -418,34 +429,48 @@ def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
         return len(values) - 1
 
     multi = q.kind == MULTI
-    codes: list[int] | None = None
-    # The common case, every answer of the question's own type: one hash per answer. Otherwise (say
-    # 1 among booleans, which Python hashes as True) keys carry their type.
+    n = len(raw)
+    out: Codes | None = None
+    # The common case, every answer of the question's own type: one hash per answer, a value's code worked
+    # out the first time it is seen. Otherwise (say 1 among booleans, which Python hashes as True) keys
+    # carry their type.
     if set(map(type, raw)) <= {type(None), *_EXPECTED[q.kind]}:
+        memo = _Memo(list if multi else None, code_of)
         keys = [None if v is None else tuple(v) for v in raw] if multi else raw
         try:
-            for key in set(keys):
-                if key not in memo:
-                    memo[key] = code_of(key, list(key) if multi else key)
-            codes = list(map(memo.__getitem__, keys))
+            out = np.fromiter(map(memo.__getitem__, keys), np.intp, n)
         except TypeError:  # an unhashable element: the slow way below
-            memo, values[:] = {None: -1}, []
-    if codes is None:
+            values[:] = []
+    if out is None:
+        slow: dict[Any, int] = {None: -1}
         codes = []
         for v in raw:
             try:
                 key = None if v is None else (type(v), tuple(v) if type(v) in (list, tuple) else v)
-                if key not in memo:
-                    memo[key] = code_of(key, v)
-                codes.append(memo[key])
+                if key not in slow:
+                    slow[key] = code_of(v)
+                codes.append(slow[key])
             except TypeError:
                 codes.append(-2)
-    out = np.array(codes, np.int32)
+        out = np.array(codes, np.intp)
     bad = out == -2
     if bad.any():
         odd |= bad
         out[bad] = -1
     return _Column(codes=out, values=tuple(values))
+
+
+class _Memo(dict[Any, int]):
+    """Answer (as a key) -> its dictionary code, worked out by ``code_of`` on first sight; no answer is -1.
+    ``rebuild`` turns a key back into the answer (a multiple choice's tuple into its list)."""
+
+    def __init__(self, rebuild: Callable[[Any], Any] | None, code_of: Callable[[Any], int]) -> None:
+        super().__init__({None: -1})
+        self.rebuild, self.code_of = rebuild, code_of
+
+    def __missing__(self, key: Any) -> int:
+        code = self[key] = self.code_of(key if self.rebuild is None else self.rebuild(key))
+        return code
 
 
 def _numbers(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], Any], clean: bool) -> _Column:
