@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection
+from django.db import connection, transaction
 from django.tasks import TaskResult, task
 
 from apps.playbooks.definition import build_definition
@@ -84,7 +84,10 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
     scorer = BatchScorer(compiled)
     sources = _Sources()
     newest = _Newest()
-    with connection.cursor() as cursor:
+    # One read-only transaction: every chunk read from the same snapshot, and room to group a chunk in memory
+    # (a chunk's rows are some 10 MB before they are grouped; the default work_mem of 4 MB sorts them on disk).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         for low, high, since in _ranges(cursor, limit):
             cursor.execute(_GROUPS.format(since=_SINCE if since else ""), {"low": low, "high": high, **_since(since)})
             rows = _score(scorer, sources, cursor.fetchall(), cursor)

@@ -112,3 +112,28 @@ def test_packed_bytes_of_the_wrong_length_are_read_from_the_snapshot(
     PackedAnswers.objects.filter(pk=packed[0].pk).update(data=bytes(packed[0].data)[:-1])
     monkeypatch.setattr(impact, "BATCH", 5)
     assert _preview(compiled) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_groups_in_memory_and_leaves_the_connection_as_it_was(playbook: Playbook, monkeypatch: Any) -> None:
+    """The preview raises work_mem for its own transaction only: a worker's next job on the same connection
+    runs with the server's setting again."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        before = cursor.fetchone()[0]
+        seen: list[str] = []
+        real = impact._ranges
+
+        def ranges(cur: Any, limit: int | None) -> Any:
+            cur.execute("SHOW work_mem")
+            seen.append(cur.fetchone()[0])
+            return real(cur, limit)
+
+        monkeypatch.setattr(impact, "_ranges", ranges)
+        preview_impact(compile_playbook(engine_input(playbook)))
+        cursor.execute("SHOW work_mem")
+        after = cursor.fetchone()[0]
+    assert seen == ["64MB"]
+    assert after == before != "64MB"
