@@ -84,8 +84,8 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
     scorer = BatchScorer(compiled)
     sources = _Sources()
     newest = _Newest()
-    # One read-only transaction: every chunk read from the same snapshot, and room to group a chunk in memory
-    # (a chunk's rows are some 10 MB before they are grouped; the default work_mem of 4 MB sorts them on disk).
+    # One transaction for its reads (it writes nothing): every chunk read from the same snapshot, and room to
+    # group a chunk in memory (some 10 MB before it is grouped; the default work_mem of 4 MB sorts it on disk).
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")
         for low, high, since in _ranges(cursor, limit):
