@@ -20,6 +20,6 @@ class FastJSONField(models.JSONField):
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if not prepared:
             value = self.get_prep_value(value)
-        if value is None or connection.vendor != "postgresql":
+        if value is None:  # SQL NULL, as JSONField writes it
             return super().get_db_prep_value(value, connection, prepared=True)
-        return Jsonb(value, dumps=dumps)
+        return Jsonb(value, dumps=dumps)  # the project runs on PostgreSQL alone (psycopg's jsonb adapter)
