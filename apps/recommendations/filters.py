@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation
 from apps.common.hostile import DayField, single_param
+from apps.common.widgets import Select
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
 from apps.recommendations.models import PortfolioCount, Recommendation, Verdict
@@ -36,12 +37,12 @@ class HistoryFilter(forms.Form):
         "id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes",
     )  # fmt: skip
 
-    verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False)
-    function = forms.ChoiceField(required=False, label="Knowledge function")
-    model = forms.ChoiceField(required=False, label="Top engagement model")
-    regime = forms.ChoiceField(required=False, label="Regime")
+    verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False, widget=Select)
+    function = forms.ChoiceField(required=False, label="Knowledge function", widget=Select)
+    model = forms.ChoiceField(required=False, label="Top engagement model", widget=Select)
+    regime = forms.ChoiceField(required=False, label="Regime", widget=Select)
     decision = forms.ChoiceField(
-        choices=[("", "Any decision status"), *DecisionStatus.choices], required=False, label="Sign-off"
+        choices=[("", "Any decision status"), *DecisionStatus.choices], required=False, label="Sign-off", widget=Select
     )
     # Days within apps.common.hostile's range: a day is added to 'To', which overflowed at 9999-12-31.
     since = DayField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))

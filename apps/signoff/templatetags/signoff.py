@@ -1,15 +1,37 @@
-"""The sign-off pieces other apps' pages show: the owners' settings card on the members page."""
+"""The sign-off pieces other apps' pages show: the owners' settings card on the members page, and a
+recommendation's decision status as a badge."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from apps.signoff.forms import PolicyForm
+from apps.signoff.models import DecisionStatus
 from apps.signoff.services import policy_for
 
 register = template.Library()
+
+TONES = {
+    DecisionStatus.APPROVED: "ok",
+    DecisionStatus.REJECTED: "danger",
+    DecisionStatus.AWAITING: "warn",
+    DecisionStatus.NOT_REQUIRED: "muted",
+}
+
+
+@register.filter
+def decision_badge(status: str) -> SafeString:
+    """``{{ status|decision_badge }}``: the status's label in a badge of its colour (the result page, the
+    decision page and every row of the history; a filter costs a fraction of an included template)."""
+    try:
+        known = DecisionStatus(status)
+    except ValueError:
+        return format_html('<span class="badge badge--muted">{}</span>', status)
+    return format_html('<span class="badge badge--{}">{}</span>', TONES[known], known.label)
 
 
 @register.inclusion_tag("signoff/policy_card.html", takes_context=True)
