@@ -93,6 +93,20 @@ def hours(value: Any) -> str:
     return f"{_decimal(value).normalize():f} h"
 
 
+def chance(share: float | None) -> str:
+    """A simulated chance (0..1) as a whole per cent, never a certainty: the simulation draws only the ranges
+    the cost case lists, so a share that rounds to 100% is written "over 99%" and one that rounds to 0%
+    "under 1%"; "—" when unknown."""
+    if share is None:
+        return MISSING
+    whole = round(float(share) * 100)
+    if whole >= 100:
+        return "over 99%"
+    if whole <= 0:
+        return "under 1%"
+    return f"{whole}%"
+
+
 def json_number(value: Any) -> Any:
     """A Decimal as a JSON number (12 stays an integer, 12.50 is 12.5); anything else unchanged."""
     if isinstance(value, Decimal):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import money
+from apps.common.formatting import chance, money
 from apps.recommendations.snapshot.types import CostModel, EvaluationRecord
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
@@ -31,7 +31,7 @@ def _years(years: float) -> str:
 
 
 def _chance(model: CostModel) -> str:
-    return f"{(model.probability_saving or 0) * 100:.0f}% chance of a saving"
+    return f"{chance(model.probability_saving or 0)} chance of a saving"
 
 
 def recommended_cost(ev: EvaluationRecord) -> CostModel | None:
@@ -59,7 +59,8 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
-            f"{money(likely, cur)} over {years}, but with only a {_chance(model)}. {FIT_ONLY}"
+            f"{money(likely, cur)} over {years}, but the chance of a saving is {chance(model.probability_saving or 0)}. "
+            f"{FIT_ONLY}"
         )
         return CostCaveat(warning=True, text=text)
     text = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import money, number
+from apps.common.formatting import chance, money, number
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot.types import FiredRule
 
@@ -52,12 +52,12 @@ def _saving(rec: Recommendation) -> str:
     top = cost.top
     if top is None or top.tco is None or top.probability_saving is None:
         return "—"
-    chance = f"chance of a saving {top.probability_saving * 100:.0f}%"
+    odds = f"chance of a saving {chance(top.probability_saving)}"
     if top.extra_cost:
-        return f"{top.name} costs more than in-house by {money(top.costs_more_by, cost.currency)}; {chance}"
+        return f"{top.name} costs more than in-house by {money(top.costs_more_by, cost.currency)}; {odds}"
     p10, p50, p90 = (money(v, cost.currency) for v in (top.savings_p10, top.savings_p50, top.savings_p90))
     even = f"break-even month {top.break_even_month}" if top.break_even_month else "no break-even in the horizon"
-    return f"{top.name}: P10 {p10}, P50 {p50}, P90 {p90}; {chance}; {even}"
+    return f"{top.name}: P10 {p10}, P50 {p50}, P90 {p90}; {odds}; {even}"
 
 
 def _version(rec: Recommendation) -> str:

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.common.formatting import money
+from apps.common.formatting import chance, money
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.models import Recommendation
@@ -62,7 +62,7 @@ def test_the_uk_case_that_wins_on_fit_but_costs_more_says_so_beside_the_verdict(
     more = money(-top.savings[1], "GBP")
     expected = (
         f"On cost alone, keeping the work in-house is likely cheaper: {top.name} is likely to cost {more} more "
-        f"over 3 years ({top.probability_saving * 100:.0f}% chance of a saving). {FIT_ONLY}"
+        f"over 3 years ({chance(top.probability_saving)} chance of a saving). {FIT_ONLY}"
     )
     assert expected in verdict_section(
         buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
@@ -86,6 +86,12 @@ def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
     for text in (page, memo_summary(rec), printed(reference, US, tmp_path)):
         assert "On cost alone" not in text and FIT_ONLY not in text
         assert caveat.text in text
+    # (Nearly) every simulated case saves here, which the product writes as a chance, not a certainty.
+    top = next(m for m in rec.record.evaluation.cost.models if m.model == rec.record.evaluation.top.code)
+    assert top.probability_saving is not None and top.probability_saving >= 0.995  # rounds to 100%
+    assert caveat.text.endswith("; over 99% chance of a saving).")
+    detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "100% chance" not in detail and ">over 99%<" in detail  # the cost table's cell
 
 
 def test_an_old_snapshot_without_a_total_cost_shows_nothing_new(

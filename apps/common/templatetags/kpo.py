@@ -31,6 +31,12 @@ def percent(value: Any) -> str:
     return f"{float(value) * 100:.0f}%"
 
 
+@register.filter
+def chance(value: Any) -> str:
+    """A simulated chance 0..1 as people can trust it: 87%, "over 99%", "under 1%"; "—" when unknown."""
+    return formatting.chance(None if value == "" else value)
+
+
 @register.simple_tag
 def money_range(obj: Any, prefix: str, suffix: str = "") -> str:
     """'$30–$60 (likely $45)' from obj.<prefix>_low/_likely/_high, or '—' when unknown."""

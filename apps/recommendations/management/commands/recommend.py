@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.common.formatting import money
+from apps.common.formatting import chance, money
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
@@ -136,5 +136,5 @@ def _saving(m: Any, currency: str) -> str:
     if m.probability_saving is not None:
         even = f"month {m.break_even_month}" if m.break_even_month else "not within the horizon"
         text += f"; P10 {money(m.savings_p10, currency)}, P90 {money(m.savings_p90, currency)}"
-        text += f"; chance of a saving {m.probability_saving * 100:.0f}%; break-even {even}"
+        text += f"; chance of a saving {chance(m.probability_saving)}; break-even {even}"
     return text
