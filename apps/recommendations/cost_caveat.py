@@ -59,8 +59,8 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
-            f"{money(likely, cur)} over {years}, but the chance of a saving is {chance(model.probability_saving or 0)}. "
-            f"{FIT_ONLY}"
+            f"{money(likely, cur)} over {years}, but the chance of a saving is "
+            f"{chance(model.probability_saving or 0)}. {FIT_ONLY}"
         )
         return CostCaveat(warning=True, text=text)
     text = (
