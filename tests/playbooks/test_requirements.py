@@ -158,3 +158,19 @@ def test_no_requirements_means_nothing_breaks_and_nothing_conflicts() -> None:
     assert req.location_breaches(found, LOCATIONS) == ()
     assert req.model_breaches(found, _models()) == ()
     assert req.conflicts(found, LOCATIONS) == ()
+
+
+def test_a_buyer_elsewhere_has_their_overlap_stated_but_never_measured_against_a_day_that_is_not_theirs() -> None:
+    # The catalogue holds overlap with US Eastern and the UK only: an Indian or Australian buyer measured against
+    # either would see their own country excluded for "0 h" of overlap.
+    found = req.derive({"buyer_location": "other", "overlap_hours": 4, "preferred_region": "india"}, {})
+    assert found.get("overlap") is None
+    stated = found.get("overlap_unchecked")
+    assert stated is not None and stated.value == 4 and stated.because == ("your answer",)
+    assert stated.text.startswith("At least 4 h a day of overlap with your working day: not checked")
+    assert "US Eastern" not in stated.text.split(":")[0]
+    assert req.location_breaches(found, LOCATIONS) == ()
+    assert req.conflicts(found, LOCATIONS) == ()
+    # An hour's handover is arranged from anywhere, here as for everyone; an unanswered location is the US day.
+    assert req.derive({"buyer_location": "other", "overlap_hours": 1}, {}).hard == ()
+    assert (req.derive({"overlap_hours": 4}, {}).get("overlap") or req.Requirement("", "", "")).value == 4

@@ -7,7 +7,8 @@ Answers are read by role name (never by a curator's question code; the evaluator
 the questions holding ``types.REQUIREMENT_ROLES``):
 - ``buyer_location``: ``us``, ``uk``, ``eu`` or ``other``: whose working day overlap is measured against
   (the catalogue holds overlap with US Eastern and with the UK, so ``eu`` uses the UK day, an hour off
-  Central European time, and ``other`` the US Eastern day);
+  Central European time; for ``other`` overlap cannot be measured, so the buyer's hours are stated as an
+  ``overlap_unchecked`` requirement that no location breaks; unanswered reads as the US day);
 - ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
 - ``data_location``: where the data may be processed: ``anywhere``, ``adequate`` (the EEA or a country
   with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
@@ -54,7 +55,9 @@ HANDOVER_HOURS = 1.0
 
 @dataclass(frozen=True)
 class Requirement:
-    code: str  # overlap, data_location, onsite, licensed_signoff, assurance:<x>, contract:<regime>:<n>
+    code: (
+        str  # overlap, overlap_unchecked, data_location, onsite, licensed_signoff, assurance:<x>, contract:<regime>:<n>
+    )
     kind: str
     text: str
     value: Any = None
@@ -123,7 +126,20 @@ def derive(answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]])
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
     hours = _number(answers.get("overlap_hours"))
-    if hours and hours > HANDOVER_HOURS:
+    if hours and hours > HANDOVER_HOURS and answers.get("buyer_location") == "other":
+        # The catalogue measures overlap with the US Eastern and UK days only: measured against either, a buyer
+        # in Bangalore or Sydney would see their own country excluded. Stated, never used to exclude.
+        hard.append(
+            Requirement(
+                "overlap_unchecked",
+                "overlap_unchecked",
+                f"At least {hours:g} h a day of overlap with your working day: not checked, because the locations "
+                "list their overlap with the US Eastern and UK days only; compare their hours with yours",
+                hours,
+                ("your answer",),
+            )
+        )
+    elif hours and hours > HANDOVER_HOURS:
         hard.append(
             Requirement(
                 "overlap",
