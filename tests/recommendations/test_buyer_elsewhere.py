@@ -35,3 +35,20 @@ def test_an_indian_buyer_needing_four_hours_overlap_does_not_see_india_excluded(
     b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
     us = submit_and_recommend(assessment=b, user=buyer).record.evaluation
     assert any(loc.code == "india" and loc.excluded_because for loc in us.locations)
+
+
+def test_a_buyer_whose_in_house_costs_are_elsewhere_gets_no_saving_worked_out_against_us_salaries(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = dict(reference.golden_cases.get(name__startswith="Textbook KPO: a US fund").answers)
+    answers.update(buyer_location="other", home_market="other")
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    cost = rec.record.evaluation.cost
+    assert not cost.available and cost.models == ()
+    assert cost.reason.startswith("In-house costs are benchmarked for the US, the UK and the EU only")
+    assert cost.reason.endswith("for a buyer elsewhere.")
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert f"No cost estimate: {cost.reason}" in page and "Likely saving" not in page
+    for name in ("memo_pdf", "what_if", "cost_csv", "export_json"):
+        assert buyer_client.get(reverse(f"recommendations:{name}", args=[rec.pk])).status_code == 200, name

@@ -65,7 +65,13 @@ def build_case(
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
     if market not in CURRENCIES:
-        raise TcoUnavailable(f"No in-house cost model for the home market “{market}”.")
+        # A buyer elsewhere (India, Australia ...): compared with US, UK or EU salaries the saving would be wrong
+        # in size and maybe in sign, so there is no comparison rather than a misleading one.
+        where = "a buyer elsewhere" if market == "other" else f"the home market “{market}”"
+        raise TcoUnavailable(
+            "In-house costs are benchmarked for the US, the UK and the EU only, so no saving against keeping the "
+            f"work in-house is estimated for {where}."
+        )
     function = functions.get(function_code)
     if function is None:
         raise TcoUnavailable("The knowledge function is not answered, so no benchmark applies.")
