@@ -362,3 +362,20 @@ def test_the_evaluation_reuses_a_simulated_case_only_when_every_figure_and_word_
     relabelled = {**case.figures, "fx": replace(case.figures["fx"], label="Another label")}
     assert simulated(replace(case, figures=relabelled)) is not first
     assert simulated(_case(people=8)) != first
+
+
+def test_in_house_the_work_costs_the_hours_it_needs_while_a_dedicated_team_is_paid_for_every_seat() -> None:
+    """Two people at full capacity but 1,000 hours a year: in-house that is half a person's year (the people do
+    other work between peaks); a dedicated provider team still bills both seats in full."""
+    full = tco.simulate(_worked_example())
+    light_case = replace(_worked_example(), annual_hours=1000)
+    light = tco.simulate(light_case)
+    assert light_case.inhouse_fte == 0.5 and _worked_example().inhouse_fte == 2
+    assert light.inhouse.horizon[1] == pytest.approx(full.inhouse.horizon[1] / 4)
+
+    def fees(result: tco.TcoResult) -> Any:
+        return next(line.horizon for line in _model(result, "captive-team").lines if line.label == "Provider fees")
+
+    assert fees(light) == pytest.approx(fees(full))
+    # Never more than the people answered: 10,000 hours from two people is still two people's cost.
+    assert replace(_worked_example(), annual_hours=10_000).inhouse_fte == 2

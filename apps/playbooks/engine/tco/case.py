@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from apps.playbooks.engine.tco.types import CURRENCIES, KINDS, Case, Figure, ModelSpec, TcoUnavailable, Triple
+from apps.playbooks.engine.tco.types import (
+    CURRENCIES,
+    FTE_HOURS,
+    KINDS,
+    Case,
+    Figure,
+    ModelSpec,
+    TcoUnavailable,
+    Triple,
+)
 
 
 def _figure(label: str, data: Mapping[str, Any]) -> Figure:
@@ -77,8 +86,8 @@ def build_case(
         raise TcoUnavailable("The knowledge function is not answered, so no benchmark applies.")
     if not people and not annual_hours:
         raise TcoUnavailable("Neither annual hours nor team size is answered.")
-    hours = float(annual_hours) if annual_hours else float(people or 0) * 2000
-    team = float(people) if people else max(1.0, round(hours / 2000, 1))
+    hours = float(annual_hours) if annual_hours else float(people or 0) * FTE_HOURS
+    team = float(people) if people else max(1.0, round(hours / FTE_HOURS, 1))
     loaded = assumptions["loaded_cost"]
     home = loaded[market]
     figures: dict[str, Figure] = {

@@ -239,6 +239,11 @@ def total_cost(
         Input("People", number(case.people), "your answer" if team_size else "annual hours ÷ 2,000 h"),
         Input("Annual hours", number(case.annual_hours), "your answer" if annual_hours else "people × 2,000 h"),
         Input(
+            "In-house full-time equivalents",
+            number(round(case.inhouse_fte, 2)),
+            "annual hours ÷ 2,000 h, at most the people: in-house the work costs the hours it needs",
+        ),
+        Input(
             "Horizon",
             f"{case.years} year{'' if case.years == 1 else 's'}",
             "your answer" if horizon_years else "default",

@@ -183,7 +183,7 @@ def _sum(parts: Iterable[np.ndarray]) -> np.ndarray:
 
 
 def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
-    base = case.people * v["inhouse.salary"] / 12
+    base = case.inhouse_fte * v["inhouse.salary"] / 12
     if case.inhouse_all_in:
         # An all-in figure is the buyer's own, or a benchmark that is already a full hourly cost: only the
         # first is called theirs.
@@ -234,7 +234,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     lines["Transition and knowledge transfer (parallel running)"] = [(inhouse0 * parallel, "first")]
     lines["Contracting and due diligence"] = [(v["contracting"] * v["fx"], "first")]
     if case.displaced:
-        per_person = inhouse0 / case.people if case.inhouse_all_in else v["inhouse.salary"] / 12
+        per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else v["inhouse.salary"] / 12
         lines["Severance"] = [(case.displaced * per_person * v["inhouse.severance_months"], "first")]
     if transfer >= months:
         lines["Exit and re-tendering"] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
@@ -407,13 +407,13 @@ def _tornado(case: Case, varying: Sequence[str], savings: np.ndarray) -> tuple[S
 
 
 FORMULAS = {
-    "Salaries": "people × salary ÷ 12 × (1 + home wage growth)^year, every month",
+    "Salaries": "in-house FTE × salary ÷ 12 × (1 + home wage growth)^year, every month",
     "On-costs (employer taxes, benefits)": "salaries × on-cost share",
     "Overhead (facilities, IT)": "salaries × overhead share",
     "Management": "salaries × management share",
     "Recruiting to replace leavers": "salaries × attrition rate × recruiting cost share",
-    "Your loaded cost": "people × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
-    "Loaded cost (benchmark)": "people × the benchmark's loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
+    "Your loaded cost": "in-house FTE × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
+    "Loaded cost (benchmark)": "in-house FTE × the benchmark's loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
     "Provider fees": "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee ="
     " people × committed hours × rate × location index ÷ 12 (pool, managed: annual hours × rate × (1 + premium)"
     " × location index ÷ 12; project: deliverables × price ÷ 12) × exchange rate",

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 Triple = tuple[float, float, float]
 DRAWS = 10_000
 MAX_YEARS = 10
+# Hours in a full-time year, on both sides: a dedicated provider seat commits to them, and in-house the work
+# costs a full-time person per this many hours it needs.
+FTE_HOURS = 2000.0
 CURRENCIES = {"us": "USD", "uk": "GBP", "eu": "EUR"}
 # What each catalogue pricing basis is costed as; captive team and staff augmentation share a formula.
 KINDS = {
@@ -77,6 +80,15 @@ class Case:
             raise TcoUnavailable(
                 "People and annual hours must be positive; deliverables and displaced staff not negative."
             )
+
+    @property
+    def inhouse_fte(self) -> float:
+        """The in-house full-time equivalents the work costs: the hours it needs, at most the whole team.
+
+        A dedicated provider team is paid for every seat whether busy or not, so it is priced at the headcount;
+        in-house the same people do other work between peaks, so 400 hours a year cost a fifth of a person,
+        not a person (and a one-off study of 3,000 hours by 10 people costs 1.5 person-years, not 10)."""
+        return min(self.people, self.annual_hours / FTE_HOURS)
 
 
 @dataclass(frozen=True)

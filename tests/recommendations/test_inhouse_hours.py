@@ -1,0 +1,36 @@
+"""In-house, the work costs the hours it needs: a one-off study of 400 hours by two people is compared with a
+fifth of a person's year, not two salaries, so a small piece of work is never shown a saving it cannot have."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.cost_caveat import cost_caveat
+from tests.recommendations.conftest import recommend
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_the_verdict_says_it_costs_more(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "Biotech: one-off patent landscape")
+    ev = rec.record.evaluation
+    cost = ev.cost
+    assert cost.annual_hours == 400 and cost.team_size == 2 and cost.horizon_years == 1
+    fte = next(i for i in cost.inhouse_inputs if i.label == "In-house full-time equivalents")
+    assert fte.value == "0.2" and fte.source.startswith("annual hours ÷ 2,000 h")
+    # A fifth of a loaded US year for one year: tens of thousands of dollars, not two salaries.
+    assert 30_000 < cost.inhouse_horizon[1] < 80_000
+    project = next(m for m in cost.models if m.model == "project")
+    assert project.savings[1] < 0 and project.extra_cost
+    caveat = cost_caveat(ev)
+    assert caveat is not None and caveat.warning and caveat.text.startswith("On cost alone, keeping the work in-house")
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "In-house full-time equivalents" in page and caveat.text in page
