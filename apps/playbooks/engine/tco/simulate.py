@@ -413,7 +413,8 @@ FORMULAS = {
     "Management": "salaries × management share",
     "Recruiting to replace leavers": "salaries × attrition rate × recruiting cost share",
     "Your loaded cost": "in-house FTE × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
-    "Loaded cost (benchmark)": "in-house FTE × the benchmark's loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
+    "Loaded cost (benchmark)": "in-house FTE × the benchmark's loaded cost per FTE-year ÷ 12"
+    " × (1 + home wage growth)^year",
     "Provider fees": "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee ="
     " people × committed hours × rate × location index ÷ 12 (pool, managed: annual hours × rate × (1 + premium)"
     " × location index ÷ 12; project: deliverables × price ÷ 12) × exchange rate",
