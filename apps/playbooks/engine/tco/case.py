@@ -16,6 +16,8 @@ from apps.playbooks.engine.tco.types import (
     Triple,
 )
 
+WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
+
 
 def _figure(label: str, data: Mapping[str, Any]) -> Figure:
     src = data.get("source") or {}
@@ -28,7 +30,7 @@ def _figure(label: str, data: Mapping[str, Any]) -> Figure:
         float(data["low"]),
         float(data["likely"]),
         float(data["high"]),
-        source + (" (weak source: verify)" if weak else ""),
+        source + (WEAK_MARK if weak else ""),
         weak=weak,
     )
 
@@ -37,7 +39,9 @@ def _triple_figure(label: str, value: Any, source: str, *, supplied: bool = Fals
     if not isinstance(value, list | tuple) or len(value) != 3 or any(v is None for v in value):
         return None
     low, likely, high = (float(v) for v in value)
-    return Figure(label, low, likely, high, source, supplied=supplied, weak=weak)
+    # A catalogue entry marked weak says so in its source (``_catalogue_source``): the figure carries the flag
+    # too, so the cost table and the inputs mark it, not only the text.
+    return Figure(label, low, likely, high, source, supplied=supplied, weak=weak or source.endswith(WEAK_MARK))
 
 
 def _catalogue_source(entry: Mapping[str, Any], figure: str) -> str:
@@ -46,7 +50,7 @@ def _catalogue_source(entry: Mapping[str, Any], figure: str) -> str:
     named = [s for s in sources if figure in (s.get("figures") or [])]
     chosen = (named or sources or [{}])[0]
     text = str(chosen.get("title", "catalogue"))
-    return text + (" (weak source: verify)" if entry.get("confidence") == "weak" else "")
+    return text + (WEAK_MARK if entry.get("confidence") == "weak" else "")
 
 
 def build_case(
@@ -181,7 +185,9 @@ def _inhouse_figures(
         )
         if rate is not None:
             return {
-                "inhouse.salary": Figure(rate.label, rate.low * 2000, rate.likely * 2000, rate.high * 2000, rate.source)
+                "inhouse.salary": Figure(
+                    rate.label, rate.low * 2000, rate.likely * 2000, rate.high * 2000, rate.source, weak=rate.weak
+                )
             }
     raise TcoUnavailable(
         f"No {CURRENCIES[market]} in-house cost is sourced for this function yet, so there is nothing in"
@@ -217,7 +223,7 @@ def _location_figures(
     index = float(location.get("cost_index") or 1.0) if location else 1.0
     source = _catalogue_source(location, "cost_index") if location else "no location chosen: benchmark (India = 1.00)"
     return {
-        "location.index": Figure.point(f"Cost index of {name}", index, source),
+        "location.index": Figure(f"Cost index of {name}", index, index, index, source, weak=source.endswith(WEAK_MARK)),
         "location.inflation": _figure(
             f"Wage inflation in {name} a year", inflation.get(code or "", inflation["default"])
         ),

@@ -16,12 +16,11 @@ from typing import Any
 
 from apps.common.formatting import money, number
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
-from apps.playbooks.engine.tco.case import build_case
+from apps.playbooks.engine.tco.case import WEAK_MARK, build_case
 from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
 from apps.playbooks.engine.tco.types import Case, ModelTco, TcoResult, TcoUnavailable, Triple
 
 TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less than these
-WEAK_SUFFIX = " (weak source: verify)"
 
 # How each input is written, by its key: money in the home currency, US dollars, months, or a share.
 HOME_MONEY = ("inhouse.salary",)
@@ -89,7 +88,7 @@ def _figures(case: Case) -> tuple[Figure, ...]:
     out = []
     for key in sorted(case.figures, key=rank):
         f = case.figures[key]
-        source = f.source.removesuffix(WEAK_SUFFIX)
+        source = f.source.removesuffix(WEAK_MARK)
         out.append(
             Figure(key, f.label, f.low, f.likely, f.high, _written(key, f, case.currency), source, f.supplied, f.weak)
         )
@@ -109,7 +108,7 @@ def _model(result: TcoResult, case: Case, m: ModelTco, basis: str, inhouse_likel
         # Written as the rate × hours estimate wrote it, so the provider's rate reads the same everywhere.
         value = money(rate.low, "USD", cents=True) + "–" + money(rate.high, "USD", cents=True)
         value += f" (likely {money(rate.likely, 'USD', cents=True)})" + ("/h" if per_hour else "")
-        inputs.append(Input(rate.label, value, rate.source.removesuffix(WEAK_SUFFIX)))
+        inputs.append(Input(rate.label, value, rate.source.removesuffix(WEAK_MARK)))
     likely = m.savings_likely
     return ModelCost(
         model=m.code,
