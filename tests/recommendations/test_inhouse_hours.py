@@ -1,5 +1,6 @@
 """In-house, the work costs the hours it needs: a one-off study of 400 hours by two people is compared with a
-fifth of a person's year, not two salaries, so a small piece of work is never shown a saving it cannot have."""
+fifth of a person's year, not two salaries, and the study is bought on a short statement of work, not with the
+due diligence of a provider that will run a team; so a small piece of work is shown the saving it can have."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.recommendations.conftest import recommend
 pytestmark = pytest.mark.django_db
 
 
-def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_the_verdict_says_it_costs_more(
+def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_bought_on_a_short_statement_of_work(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     rec = recommend(reference, organisation, buyer, "Biotech: one-off patent landscape")
@@ -26,11 +27,15 @@ def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_the_v
     assert cost.annual_hours == 400 and cost.team_size == 2 and cost.horizon_years == 1
     fte = next(i for i in cost.inhouse_inputs if i.label == "In-house full-time equivalents")
     assert fte.value == "0.2" and fte.source.startswith("annual hours ÷ 2,000 h")
-    # A fifth of a loaded US year for one year: tens of thousands of dollars, not two salaries.
+    # A fifth of a loaded US year for one year: tens of thousands of dollars, not two salaries (about $490,000).
     assert 30_000 < cost.inhouse_horizon[1] < 80_000
     project = next(m for m in cost.models if m.model == "project")
-    assert project.savings[1] < 0 and project.extra_cost
+    contracting = next(line for line in project.lines if line.label == "Contracting and due diligence")
+    assert contracting.horizon[1] == 5_000  # the short statement of work's likely figure, not $40,000
+    # The saving is what a study of that size can save: a fraction of the in-house cost, not 80 % of two salaries.
+    assert 0 < project.savings[1] < cost.inhouse_horizon[1] / 2
     caveat = cost_caveat(ev)
-    assert caveat is not None and caveat.warning and caveat.text.startswith("On cost alone, keeping the work in-house")
+    assert caveat is not None and caveat.text.startswith("Likely saving with Project-based engagement")
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "In-house full-time equivalents" in page and caveat.text in page
+    assert "Contracting (a project or a pool, USD)" in page

@@ -206,6 +206,12 @@ def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Fig
     return {
         "fx": fx,
         "contracting": _figure("Contracting and due diligence (USD)", assumptions["contracting"]),
+        # A project or a pool is bought on a short statement of work; a playbook frozen before the lighter figure
+        # existed keeps the one figure for every model.
+        "contracting.light": _figure(
+            "Contracting (a project or a pool, USD)",
+            assumptions.get("contracting_light") or assumptions["contracting"],
+        ),
         "bot.setup": _figure("BOT set-up fee (USD)", bot["setup"]),
         "bot.transfer_fee_share": _figure("BOT transfer fee, share of a year's fees", bot["transfer_fee_share"]),
         "bot.run_cost_ratio": _figure("Owned centre cost, share of the provider's rate", bot["run_cost_ratio"]),

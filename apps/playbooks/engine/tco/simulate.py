@@ -232,7 +232,8 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
     lines["Transition and knowledge transfer (parallel running)"] = [(inhouse0 * parallel, "first")]
-    lines["Contracting and due diligence"] = [(v["contracting"] * v["fx"], "first")]
+    light = m.kind not in TEAM_KINDS and "contracting.light" in v
+    lines["Contracting and due diligence"] = [(v["contracting.light" if light else "contracting"] * v["fx"], "first")]
     if case.displaced:
         per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else v["inhouse.salary"] / 12
         lines["Severance"] = [(case.displaced * per_person * v["inhouse.severance_months"], "first")]
@@ -427,7 +428,8 @@ FORMULAS = {
     "Attrition and replacement": "monthly fee × attrition rate × months of lost output per leaver ÷ 12, every month",
     "Retained organisation and vendor management": "(provider fees + transfer fee) × governance share",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
-    "Contracting and due diligence": "contracting cost × exchange rate, in month 1",
+    "Contracting and due diligence": "contracting cost (a lighter one for a project or a pool) × exchange rate,"
+    " in month 1",
     "Severance": "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
