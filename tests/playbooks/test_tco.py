@@ -379,3 +379,21 @@ def test_in_house_the_work_costs_the_hours_it_needs_while_a_dedicated_team_is_pa
     assert fees(light) == pytest.approx(fees(full))
     # Never more than the people answered: 10,000 hours from two people is still two people's cost.
     assert replace(_worked_example(), annual_hours=10_000).inhouse_fte == 2
+
+
+def test_a_project_or_a_pool_is_contracted_on_a_short_statement_of_work_and_an_older_playbook_keeps_one_figure() -> (
+    None
+):
+    def contracting(result: tco.TcoResult, code: str) -> Any:
+        return next(x.horizon for x in _model(result, code).lines if x.label == "Contracting and due diligence")
+
+    result = tco.simulate(_collapsed(_case()))
+    light, full = CATALOGUE["assumptions"]["contracting_light"], CATALOGUE["assumptions"]["contracting"]
+    for code in ("project", "shared-pool"):
+        assert contracting(result, code) == pytest.approx((light["likely"],) * 3)
+    for code in ("captive-team", "staff-augmentation", "managed-services", "bot"):
+        assert contracting(result, code) == pytest.approx((full["likely"],) * 3)
+    # A playbook published before the lighter figure existed froze assumptions without it: one figure for all.
+    older = {k: v for k, v in CATALOGUE["assumptions"].items() if k != "contracting_light"}
+    before = tco.simulate(_collapsed(_case(assumptions=older)))
+    assert contracting(before, "project") == pytest.approx((full["likely"],) * 3)
