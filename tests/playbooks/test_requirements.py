@@ -174,3 +174,12 @@ def test_a_buyer_elsewhere_has_their_overlap_stated_but_never_measured_against_a
     # An hour's handover is arranged from anywhere, here as for everyone; an unanswered location is the US day.
     assert req.derive({"buyer_location": "other", "overlap_hours": 1}, {}).hard == ()
     assert (req.derive({"overlap_hours": 4}, {}).get("overlap") or req.Requirement("", "", "")).value == 4
+
+
+def test_a_preferred_region_reads_in_the_options_words_when_the_evaluator_gives_them() -> None:
+    labels = {"india": "India", "cee": "Central and Eastern Europe (Poland, Romania, Ukraine)"}
+    named = req.derive({"preferred_region": ["india", "cee"]}, {}, labels=labels).preference("preferred_region")
+    assert named is not None and named.value == ("india", "cee")
+    assert named.text == "Preferred region: India, Central and Eastern Europe (Poland, Romania, Ukraine)"
+    bare = req.derive({"preferred_region": "South Asia"}, {}, labels=labels).preference("preferred_region")
+    assert bare is not None and bare.text == "Preferred region: South Asia"

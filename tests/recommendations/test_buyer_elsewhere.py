@@ -30,6 +30,7 @@ def test_an_indian_buyer_needing_four_hours_overlap_does_not_see_india_excluded(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "At least 4 h a day of overlap with your working day: not checked" in page
     assert "Excluded: breaks a requirement" not in page
+    assert "Preferred region: India." in page
     # The same answers from a US buyer keep the US day and exclude India (0 h of overlap).
     answers["buyer_location"] = "us"
     b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)

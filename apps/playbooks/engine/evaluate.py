@@ -352,7 +352,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
 
     locations = {code: cat.locations[code] for code in location_scores}
     roles = {name: role(name) for name in REQUIREMENT_ROLES}
-    needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because})
+    region = pb.questions.get(pb.roles.get("preferred_region", ""))
+    labels = {o.code: o.label for o in region.options} if region is not None and roles["preferred_region"] else None
+    needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because}, labels=labels)
     broken: dict[str, list[str]] = {}
     for breach in req.location_breaches(needs, locations):
         broken.setdefault(breach.target, []).append(breach.reason)

@@ -120,8 +120,11 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def derive(answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]]) -> Requirements:
-    """The buyer's requirements and preferences from answers by role and the triggered regimes by code."""
+def derive(
+    answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]], *, labels: Mapping[str, str] | None = None
+) -> Requirements:
+    """The buyer's requirements and preferences from answers by role and the triggered regimes by code;
+    ``labels`` are the words of the preferred region's options, so a preference reads "India", not "india"."""
     market = "uk" if answers.get("buyer_location") in ("uk", "eu") else "us"
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
@@ -183,7 +186,7 @@ def derive(answers: Mapping[str, Any], regimes: Mapping[str, Mapping[str, Any]])
         )
     hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
-    return Requirements(tuple(hard), _preferences(answers), market)
+    return Requirements(tuple(hard), _preferences(answers, labels or {}), market)
 
 
 def _assurances(value: Any) -> list[Requirement]:
@@ -210,13 +213,14 @@ def _contract_terms(regimes: Mapping[str, Mapping[str, Any]]) -> list[Requiremen
     return out
 
 
-def _preferences(answers: Mapping[str, Any]) -> tuple[Preference, ...]:
+def _preferences(answers: Mapping[str, Any], labels: Mapping[str, str]) -> tuple[Preference, ...]:
     out = []
     region = answers.get("preferred_region")
     chosen = tuple(str(r) for r in (region if isinstance(region, list | tuple) else [region]) if r)
     chosen = tuple(r for r in chosen if r not in ("none", "no_preference", "no-preference"))
     if chosen:
-        out.append(Preference("preferred_region", f"Preferred region: {', '.join(chosen)}", chosen))
+        words = ", ".join(labels.get(r, r) for r in chosen)
+        out.append(Preference("preferred_region", f"Preferred region: {words}", chosen))
     if _yes(answers.get("overnight_turnaround")):
         out.append(Preference("overnight_turnaround", "Work turned around overnight", True))
     if answers.get("cost_priority") == "lowest":
