@@ -193,11 +193,11 @@ def cost_chart(cost: Cost) -> Chart | None:
         )
         for (_, r, tone), (lines, top) in zip(entries, _layout(labels), strict=True)
     ]
-    years = f"{cost.horizon_years:g}"
+    years = f"{cost.horizon_years:g} year{'' if cost.horizon_years == 1 else 's'}"
     ends = "P10 to P90" if cost.is_tco else "low to high"
     return Chart(
-        title=f"Cost over {years} years, {ends} with the likely figure marked",
-        axis_title=f"Cost over {years} years ({CURRENCY_NAMES.get(cur, cur)})",
+        title=f"Cost over {years}, {ends} with the likely figure marked",
+        axis_title=f"Cost over {years} ({CURRENCY_NAMES.get(cur, cur)})",
         rows=rows,
         ticks=ticks,
         zero=0.0,

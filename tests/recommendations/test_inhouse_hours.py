@@ -39,3 +39,16 @@ def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_bough
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "In-house full-time equivalents" in page and caveat.text in page
     assert "Contracting (a project or a pool, USD)" in page
+    assert cost.inhouse_fte == 0.2
+    assert "In-house is priced at 0.2 full-time equivalents (the hours ÷ 2,000)" in page
+    assert "keeping all 2 on this work all year would cost more" in page
+    assert "Cost over 1 year, P10 to P90" in page and "1 years" not in page
+
+
+def test_a_one_person_need_reads_as_one_person(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "Light volume: 400 hours a year")
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "400 hours a year (1 person), over 3 years" in page and "1 people" not in page
+    assert "In-house is priced at 0.2 full-time equivalents" in page and "keeping that person on this work" in page

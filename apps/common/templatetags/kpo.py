@@ -45,6 +45,14 @@ def money_range(obj: Any, prefix: str, suffix: str = "") -> str:
 
 
 @register.filter
+def number(value: Any) -> str:
+    """A number as people write it: 0.2, 1,500, 2,000,000; "—" when unknown."""
+    if value is None or value == "":
+        return formatting.MISSING
+    return formatting.number(value)
+
+
+@register.filter
 def hours(value: Any) -> str:
     return formatting.hours(value)
 

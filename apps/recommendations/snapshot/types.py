@@ -285,6 +285,9 @@ class CostModel:
         return tuple(line for line in self.lines if line.kind != "one_time")
 
 
+INHOUSE_FTE = "In-house full-time equivalents"  # the in-house input the TCO writes (engine/tco/estimate.py)
+
+
 @dataclass(frozen=True)
 class Cost:
     available: bool
@@ -314,6 +317,16 @@ class Cost:
         put a figure of this cost beside US-dollar prices such as vendors' rates."""
         fx = next((f for f in self.figures if f.key == "fx"), None)
         return fx.likely if fx is not None and fx.likely > 0 else 1.0
+
+    @property
+    def inhouse_fte(self) -> float | None:
+        """The full-time equivalents the in-house cost was priced at (the hours the work needs ÷ 2,000, at most
+        the people); None for a cost stored before in-house was priced by the hours (it priced every person)."""
+        found = next((i.value for i in self.inhouse_inputs if i.label == INHOUSE_FTE), None)
+        try:
+            return float(found.replace(",", "")) if found else None
+        except ValueError:
+            return None
 
     @property
     def own_figures(self) -> tuple[CostFigure, ...]:

@@ -121,7 +121,8 @@ class Command(BaseCommand):
         if cost.available and cost.inhouse_horizon is not None:
             cur = cost.currency
             inhouse = money(cost.inhouse_horizon[1], cur)
-            out.append(f"\nCost over {cost.horizon_years:g} years (likely, {cur}): in-house {inhouse}")
+            years = f"{cost.horizon_years:g} year{'' if cost.horizon_years == 1 else 's'}"
+            out.append(f"\nCost over {years} (likely, {cur}): in-house {inhouse}")
             out += [f"  {m.name}: {money(m.horizon[1], cur)} ({_saving(m, cur)})" for m in cost.models]
         else:
             out.append(f"\nCost: not estimated ({cost.reason})")
