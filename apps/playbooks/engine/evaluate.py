@@ -401,7 +401,18 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         )
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
-    cost = _cost(pb, [m.code for m in ranked_models[:3]], role, seen.questions, delivered_from)
+    if order and not delivered_from:
+        # Every catalogue location breaks a requirement: a saving priced at a benchmark location the ranking has
+        # just excluded would mislead, so the cost says why there is none (the trade-offs name the way out).
+        cost = CostEstimate(
+            available=False,
+            function=str(role("function") or ""),
+            reason="No delivery location meets every requirement you set, so no offshore cost is estimated: "
+            "see the trade-offs to decide, then re-score.",
+            home_market=str(role("home_market") or "us"),
+        )
+    else:
+        cost = _cost(pb, [m.code for m in ranked_models[:3]], role, seen.questions, delivered_from)
     return Evaluation(
         playbook_id=pb.id,
         playbook_version=pb.version,
