@@ -52,3 +52,21 @@ def test_a_one_person_need_reads_as_one_person(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "400 hours a year (1 person), over 3 years" in page and "1 people" not in page
     assert "In-house is priced at 0.2 full-time equivalents" in page and "keeping that person on this work" in page
+
+
+def test_a_project_price_is_also_shown_per_hour_of_the_work_and_flagged_outside_the_functions_rates(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "Biotech: one-off patent landscape")
+    project = next(m for m in rec.record.evaluation.cost.models if m.model == "project")
+    per_hour = next(i for i in project.inputs if i.label == "Price per hour of the work (USD)")
+    # One deliverable at the likely $26,500 for 400 hours of work: $66.25 an hour, above the function's $15-$40.
+    assert per_hour.value == "$66.25/h"
+    assert "outside the $15–$40 an hour this function's providers charge by the hour" in per_hour.source
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "Price per hour of the work (USD)" in page and "$66.25/h" in page
+    # A study whose price per hour falls inside the band is not flagged.
+    study = recommend(reference, organisation, buyer, "Cost model: a one-off sector study bought per deliverable")
+    inside = next(m for m in study.record.evaluation.cost.models if m.model == "project")
+    text = next(i for i in inside.inputs if i.label == "Price per hour of the work (USD)")
+    assert text.value == "$35.33/h" and "outside" not in text.source

@@ -95,7 +95,25 @@ def _figures(case: Case) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-def _model(result: TcoResult, case: Case, m: ModelTco, basis: str, inhouse_likely: float) -> ModelCost:
+def _per_hour(case: Case, price: Figure, band: Any) -> Input:
+    """A project's price per deliverable as a price per hour of the work (likely price × deliverables ÷ annual
+    hours), checked against the function's hourly rates: a season of work entered as one deliverable, or every
+    return counted as a deliverable, shows as an hourly price no provider charges."""
+    hourly = price.likely * case.deliverables / case.annual_hours
+    source = "likely price × deliverables ÷ annual hours"
+    if isinstance(band, list | tuple) and len(band) == 3 and all(isinstance(v, int | float) for v in band):
+        low, high = float(band[0]), float(band[2])
+        if not low <= hourly <= high:
+            source += (
+                f"; outside the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} an hour this "
+                "function's providers charge by the hour, so check the number of deliverables or get a quote"
+            )
+    return Input("Price per hour of the work (USD)", money(hourly, "USD", cents=True) + "/h", source)
+
+
+def _model(
+    result: TcoResult, case: Case, m: ModelTco, basis: str, inhouse_likely: float, band: Any = None
+) -> ModelCost:
     spec = next(s for s in case.models if s.code == m.code)
     rate = next((f for k, f in case.figures.items() if k.startswith(f"{m.code}.")), None)
     inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot") else []
@@ -109,6 +127,8 @@ def _model(result: TcoResult, case: Case, m: ModelTco, basis: str, inhouse_likel
         value = money(rate.low, "USD", cents=True) + "–" + money(rate.high, "USD", cents=True)
         value += f" (likely {money(rate.likely, 'USD', cents=True)})" + ("/h" if per_hour else "")
         inputs.append(Input(rate.label, value, rate.source.removesuffix(WEAK_MARK)))
+        if spec.kind == "project" and case.deliverables:
+            inputs.append(_per_hour(case, rate, band))
     likely = m.savings_likely
     return ModelCost(
         model=m.code,
@@ -262,7 +282,14 @@ def total_cost(
         inhouse_horizon=result.inhouse.horizon,
         inhouse_inputs=inhouse_inputs,
         models=tuple(
-            _model(result, case, m, str(catalogue_models[m.code].get("pricing_basis", "")), inhouse_likely)
+            _model(
+                result,
+                case,
+                m,
+                str(catalogue_models[m.code].get("pricing_basis", "")),
+                inhouse_likely,
+                (functions.get(function_code or "") or {}).get("kpo_rate"),
+            )
             for m in result.models
         ),
         skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in result.skipped),
