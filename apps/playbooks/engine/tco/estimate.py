@@ -19,6 +19,7 @@ from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, In
 from apps.playbooks.engine.tco.case import WEAK_MARK, build_case
 from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
 from apps.playbooks.engine.tco.types import Case, ModelTco, TcoResult, TcoUnavailable, Triple
+from apps.playbooks.engine.tco.types import Figure as TcoFigure
 
 TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less than these
 
@@ -95,7 +96,7 @@ def _figures(case: Case) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-def _per_hour(case: Case, price: Figure, band: Any) -> Input:
+def _per_hour(case: Case, price: TcoFigure, band: Any) -> Input:
     """A project's price per deliverable as a price per hour of the work (likely price × deliverables ÷ annual
     hours), checked against the function's hourly rates: a season of work entered as one deliverable, or every
     return counted as a deliverable, shows as an hourly price no provider charges."""
