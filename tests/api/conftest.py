@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.api.services import create_api_key
@@ -48,3 +49,11 @@ def api(organisation: Organisation, buyer: User) -> ApiClient:
 @pytest.fixture
 def outsider_api(other_organisation: Organisation, outsider: User) -> ApiClient:
     return key_client(other_organisation, outsider)
+
+
+@pytest.fixture
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every call of the test falls in the same minute: rate limits count per minute, so a run crossing a
+    minute's boundary between two calls would start a new count (and stamp the key again) and fail by chance."""
+    middle = timezone.now().replace(second=30, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: middle)

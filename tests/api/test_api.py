@@ -76,6 +76,7 @@ def test_a_revoked_key_gets_401(buyer_client: Client, organisation: Organisation
     assert ApiKey.objects.get().revoked_at is not None
 
 
+@pytest.mark.usefixtures("one_minute")
 def test_last_used_is_written_at_most_once_a_minute(api: ApiClient, django_assert_num_queries: Any) -> None:
     assert ApiKey.objects.get().last_used_at is None
     api.get("/assessments")
@@ -91,6 +92,7 @@ def test_last_used_is_written_at_most_once_a_minute(api: ApiClient, django_asser
 # Rate limit
 
 
+@pytest.mark.usefixtures("one_minute")
 def test_past_the_rate_limit_a_key_gets_429_with_retry_after(api: ApiClient, settings: Any) -> None:
     settings.API_RATE_PER_MINUTE = 3
     assert [api.get("/assessments").status_code for _ in range(3)] == [200, 200, 200]
@@ -101,6 +103,7 @@ def test_past_the_rate_limit_a_key_gets_429_with_retry_after(api: ApiClient, set
     assert RateCounter.objects.get().calls == 4
 
 
+@pytest.mark.usefixtures("one_minute")
 def test_the_rate_limit_is_per_key(organisation: Organisation, buyer: User, settings: Any) -> None:
     settings.API_RATE_PER_MINUTE = 1
     first, second = key_client(organisation, buyer), key_client(organisation, buyer)
