@@ -137,3 +137,15 @@ def test_answers_read_as_words_in_one_way_everywhere(question: Question, value: 
     from apps.playbooks.engine.answers import answer_text
 
     assert answer_text(question, value) == text
+
+
+def test_none_of_these_cannot_be_ticked_with_another_option() -> None:
+    with_none = Question("q", "s", "Q?", "multi", True, options=(*OPTS, Option("none", "None of these")))
+    assert clean_answer(with_none, ["none"]) == ["none"]
+    assert clean_answer(with_none, ["b", "a"]) == ["a", "b"]
+    with pytest.raises(AnswerError) as refused:
+        clean_answer(with_none, ["none", "a"])
+    assert (
+        str(refused.value.message)
+        == "“None of these” cannot be ticked with other answers: untick it or untick the others."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -218,6 +220,19 @@ def test_a_bad_step_post_saves_the_valid_answers_and_keeps_what_was_typed(
     assert 'value="12abc"' in body
     assert 'value="5000"' in body
     assert answers_of(assessment) == {"judgement": True, "budget": 5000}
+
+
+def test_none_of_these_ticked_with_another_kind_of_data_is_refused_and_both_ticks_stay(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    url = reverse("questionnaire:step", args=[assessment.pk, "data"])
+    response = buyer_client.post(url, {"data": ["none", "phi"], "data__present": "1"})
+    assert response.status_code == 400
+    body = html.unescape(response.content.decode())
+    assert "“None of these” cannot be ticked with other answers: untick it or untick the others." in body
+    checked = set(re.findall(r'<input[^>]*name="data"[^>]*value="([a-z]+)"[^>]*checked', body))
+    assert checked == {"none", "phi"}  # what the buyer ticked is shown as ticked, to correct
+    assert "data" not in answers_of(assessment)
 
 
 def test_unknown_step_is_404(buyer_client: Client, assessment: Assessment) -> None:

@@ -101,6 +101,9 @@ def _number(q: Question, raw: Any) -> Decimal:
     return value
 
 
+NONE_OPTION = "none"  # a multiple-choice option with this code excludes every other option of its question
+
+
 def clean_answer(question: Question, raw: Any) -> Any:
     """Return the stored form of ``raw`` for ``question``, None for a blank, or raise AnswerError."""
     q = question
@@ -120,6 +123,10 @@ def clean_answer(question: Question, raw: Any) -> Any:
         if unknown:
             raise AnswerError(q.code, "Choose from the options shown.")
         chosen = set(items)
+        if NONE_OPTION in chosen and len(chosen) > 1:
+            # An option coded "none" means none of the others: ticked with them, the answer contradicts itself.
+            none = next(o.label for o in q.options if o.code == NONE_OPTION)
+            raise AnswerError(q.code, f"“{none}” cannot be ticked with other answers: untick it or untick the others.")
         return [o.code for o in q.options if o.code in chosen]
     if q.kind == YES_NO:
         if isinstance(raw, bool):
