@@ -93,6 +93,11 @@ def hours(value: Any) -> str:
     return f"{_decimal(value).normalize():f} h"
 
 
+def years(count: float | int | Decimal) -> str:
+    """A horizon as people write it: 1 year, 3 years, 1.5 years."""
+    return f"{number(count)} year{'' if count == 1 else 's'}"
+
+
 def chance(share: float | None) -> str:
     """A simulated chance (0..1) as a whole per cent, never a certainty: the simulation draws only the ranges
     the cost case lists, so a share that rounds to 100% is written "over 99%" and one that rounds to 0%

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import short_money as money
+from apps.common.formatting import years
 from apps.recommendations.snapshot.types import Cost, CostModel, Model
 
 CURRENCY_NAMES = {"USD": "US dollars", "GBP": "pounds sterling", "EUR": "euros"}
@@ -193,11 +194,11 @@ def cost_chart(cost: Cost) -> Chart | None:
         )
         for (_, r, tone), (lines, top) in zip(entries, _layout(labels), strict=True)
     ]
-    years = f"{cost.horizon_years:g} year{'' if cost.horizon_years == 1 else 's'}"
+    horizon = years(cost.horizon_years)
     ends = "P10 to P90" if cost.is_tco else "low to high"
     return Chart(
-        title=f"Cost over {years}, {ends} with the likely figure marked",
-        axis_title=f"Cost over {years} ({CURRENCY_NAMES.get(cur, cur)})",
+        title=f"Cost over {horizon}, {ends} with the likely figure marked",
+        axis_title=f"Cost over {horizon} ({CURRENCY_NAMES.get(cur, cur)})",
         rows=rows,
         ticks=ticks,
         zero=0.0,

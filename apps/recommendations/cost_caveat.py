@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.common.formatting import chance, money
+from apps.common.formatting import years as in_years
 from apps.recommendations.snapshot.types import CostModel, EvaluationRecord
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
@@ -24,10 +25,6 @@ class CostCaveat:
 
     warning: bool
     text: str
-
-
-def _years(years: float) -> str:
-    return f"{years:g} year{'' if years == 1 else 's'}"
 
 
 def _chance(model: CostModel) -> str:
@@ -49,7 +46,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     model = recommended_cost(ev)
     if model is None:
         return None
-    cur, years, likely = ev.cost.currency, _years(ev.cost.horizon_years), model.savings[1]
+    cur, years, likely = ev.cost.currency, in_years(ev.cost.horizon_years), model.savings[1]
     if likely < 0:
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "

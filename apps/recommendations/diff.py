@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import chance, money, number
+from apps.common.formatting import chance, money, years
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot.types import FiredRule
 
@@ -36,9 +36,9 @@ def _cost(rec: Recommendation) -> str:
     top = cost.top
     if top is None or cost.inhouse_horizon is None:
         return "not estimated"
-    years = f"{number(cost.horizon_years)} year{'' if cost.horizon_years == 1 else 's'}"
+    horizon = years(cost.horizon_years)
     inhouse = money(cost.inhouse_horizon[1], cost.currency)
-    figure = f"{top.name}: {money(top.horizon[1], cost.currency)} over {years} (in-house {inhouse})"
+    figure = f"{top.name}: {money(top.horizon[1], cost.currency)} over {horizon} (in-house {inhouse})"
     ranked_first = evaluation.models[0] if evaluation.models else None
     if ranked_first is not None and ranked_first.code != top.model:
         return f"{ranked_first.name} not costed; {figure}"

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from apps.common import formatting
 from apps.common.templatetags.kpo import chance, usd
 
 
@@ -36,3 +37,8 @@ def test_usd(value: object, text: str) -> None:
 )
 def test_a_simulated_chance_is_never_written_as_a_certainty(share: object, text: str) -> None:
     assert chance(share) == text
+
+
+@pytest.mark.parametrize(("count", "text"), [(1, "1 year"), (1.0, "1 year"), (3, "3 years"), (1.5, "1.5 years")])
+def test_a_horizon_is_written_in_years_with_the_right_plural(count: float, text: str) -> None:
+    assert formatting.years(count) == text

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.common.formatting import number, usd_range
+from apps.common.formatting import years as in_years
 from apps.playbooks.engine.tco.types import Line, Swing, Tco
 
 Triple = tuple[float, float, float]
@@ -116,10 +117,6 @@ def _add(a: Triple, b: Triple) -> Triple:
     return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
 
 
-def _years(years: float) -> str:
-    return f"{number(years)} year{'' if years == 1 else 's'}"
-
-
 def _money(t: Triple) -> str:
     return usd_range(t[0], t[1], t[2], cents=False)
 
@@ -178,7 +175,7 @@ def model_cost(
             Input("Deliverables per year", number(deliverables), "your answer"),
             Input("Price per deliverable", _money(price), price_source),
         ]
-        formula = f"{number(deliverables)} deliverables × price per deliverable × {_years(years)}"
+        formula = f"{number(deliverables)} deliverables × price per deliverable × {in_years(years)}"
     elif basis == "setup_plus_hourly":
         rate, rate_label, rate_source = _rate(model, function)
         # No source gives a post-transfer saving: the owned team is costed at the same hourly rate.
@@ -217,11 +214,11 @@ def model_cost(
                 Input("People", number(team), team_source),
                 Input("Committed hours per person per year", number(commitment), _source(model, "commitment_hours")),
             ]
-            formula = f"{number(team)} people × {number(commitment)} h × hourly rate × {_years(years)}"
+            formula = f"{number(team)} people × {number(commitment)} h × hourly rate × {in_years(years)}"
         else:
             annual = _scale(rate, hours)
             inputs.append(Input("Annual hours", number(hours), hours_source))
-            formula = f"{number(hours)} h × hourly rate × {_years(years)}"
+            formula = f"{number(hours)} h × hourly rate × {in_years(years)}"
         inputs.append(Input(rate_label, _money(rate) + "/h", rate_source))
         horizon = _add(setup, _scale(annual, years))
         if setup != (0.0, 0.0, 0.0):
@@ -287,7 +284,7 @@ def estimate(
             _money(inhouse_rate) + "/h",
             _source(function, f"inhouse_{market}"),
         ),
-        Input("Horizon", _years(years), "your answer" if horizon_years else "default"),
+        Input("Horizon", in_years(years), "your answer" if horizon_years else "default"),
     )
     lines = []
     skipped = []

@@ -55,9 +55,8 @@ HANDOVER_HOURS = 1.0
 
 @dataclass(frozen=True)
 class Requirement:
-    code: (
-        str  # overlap, overlap_unchecked, data_location, onsite, licensed_signoff, assurance:<x>, contract:<regime>:<n>
-    )
+    # overlap, overlap_unchecked, data_location, onsite, licensed_signoff, assurance:<x>, contract:<regime>:<n>
+    code: str
     kind: str
     text: str
     value: Any = None
@@ -129,29 +128,18 @@ def derive(
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
     hours = _number(answers.get("overlap_hours"))
-    if hours and hours > HANDOVER_HOURS and answers.get("buyer_location") == "other":
-        # The catalogue measures overlap with the US Eastern and UK days only: measured against either, a buyer
-        # in Bangalore or Sydney would see their own country excluded. Stated, never used to exclude.
-        hard.append(
-            Requirement(
-                "overlap_unchecked",
-                "overlap_unchecked",
+    if hours and hours > HANDOVER_HOURS:
+        if answers.get("buyer_location") == "other":
+            # The catalogue measures overlap with the US Eastern and UK days only: measured against either, a
+            # buyer in Bangalore or Sydney would see their own country excluded. Stated, never used to exclude.
+            code = "overlap_unchecked"
+            text = (
                 f"At least {hours:g} h a day of overlap with your working day: not checked, because the locations "
-                "list their overlap with the US Eastern and UK days only; compare their hours with yours",
-                hours,
-                ("your answer",),
+                "list their overlap with the US Eastern and UK days only; compare their hours with yours"
             )
-        )
-    elif hours and hours > HANDOVER_HOURS:
-        hard.append(
-            Requirement(
-                "overlap",
-                "overlap",
-                f"At least {hours:g} h a day of overlap with the {clock} working day",
-                hours,
-                ("your answer",),
-            )
-        )
+        else:
+            code, text = "overlap", f"At least {hours:g} h a day of overlap with the {clock} working day"
+        hard.append(Requirement(code, code, text, hours, ("your answer",)))
     data = str(answers.get("data_location") or "anywhere")
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
     because = ["your answer"] if data in DATA_WORDS else []

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from apps.playbooks.engine.tco.types import INHOUSE_FTE
+
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
 # Version 2: adds ``schema_version``, ``inputs`` (the answers the consumers need, by role) and each
 # priced model's ``hourly_rate``.
@@ -283,9 +285,6 @@ class CostModel:
     @property
     def recurring_lines(self) -> tuple[CostLine, ...]:
         return tuple(line for line in self.lines if line.kind != "one_time")
-
-
-INHOUSE_FTE = "In-house full-time equivalents"  # the in-house input the TCO writes (engine/tco/estimate.py)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from apps.playbooks.engine.tco.types import (
@@ -39,9 +40,17 @@ def _triple_figure(label: str, value: Any, source: str, *, supplied: bool = Fals
     if not isinstance(value, list | tuple) or len(value) != 3 or any(v is None for v in value):
         return None
     low, likely, high = (float(v) for v in value)
-    # A catalogue entry marked weak says so in its source (``_catalogue_source``): the figure carries the flag
-    # too, so the cost table and the inputs mark it, not only the text.
-    return Figure(label, low, likely, high, source, supplied=supplied, weak=weak or source.endswith(WEAK_MARK))
+    return Figure(label, low, likely, high, source, supplied=supplied, weak=weak)
+
+
+def _weak(entry: Mapping[str, Any]) -> bool:
+    return entry.get("confidence") == "weak"
+
+
+def _catalogue_figure(label: str, entry: Mapping[str, Any], key: str) -> Figure | None:
+    """A catalogue entry's figure ``key`` with its one source; weak when the entry is (flag and words both, so the
+    cost table and the inputs mark it)."""
+    return _triple_figure(label, entry.get(key), _catalogue_source(entry, key), weak=_weak(entry))
 
 
 def _catalogue_source(entry: Mapping[str, Any], figure: str) -> str:
@@ -50,7 +59,7 @@ def _catalogue_source(entry: Mapping[str, Any], figure: str) -> str:
     named = [s for s in sources if figure in (s.get("figures") or [])]
     chosen = (named or sources or [{}])[0]
     text = str(chosen.get("title", "catalogue"))
-    return text + (WEAK_MARK if entry.get("confidence") == "weak" else "")
+    return text + (WEAK_MARK if _weak(entry) else "")
 
 
 def build_case(
@@ -115,7 +124,7 @@ def build_case(
     figures.update(_money_figures(assumptions, market))
     figures.update(_location_figures(assumptions, location_code, locations or {}))
     specs, skipped = [], []
-    dedicated = _dedicated_rate(catalogue_models)
+    dedicated = _dedicated_model(catalogue_models)
     for code in model_codes:
         model = catalogue_models.get(code)
         if model is None or model.get("pricing_basis") not in KINDS or model.get("is_kpo") is False:
@@ -143,7 +152,7 @@ def build_case(
     )
 
 
-def _dedicated_rate(catalogue_models: Mapping[str, Mapping[str, Any]]) -> tuple[Any, str]:
+def _dedicated_model(catalogue_models: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
     """The generic dedicated-team rate (the first monthly-team model in catalogue order): the base a
     shared pool or a managed service adds its premium to when the function has no rate of its own."""
     teams = sorted(
@@ -151,10 +160,7 @@ def _dedicated_rate(catalogue_models: Mapping[str, Mapping[str, Any]]) -> tuple[
         for code, m in catalogue_models.items()
         if m.get("pricing_basis") == "monthly_team" and m.get("rate")
     )
-    if not teams:
-        return None, ""
-    model = teams[0][2]
-    return model.get("rate"), _catalogue_source(model, "rate")
+    return teams[0][2] if teams else {}
 
 
 def _inhouse_figures(
@@ -180,14 +186,11 @@ def _inhouse_figures(
             }
     if market == "us":
         # The catalogue's US figure is an onshore provider rate, so it is already a full hourly cost.
-        rate = _triple_figure(
-            "In-house cost per hour (US)", function.get("inhouse_us"), _catalogue_source(function, "inhouse_us")
-        )
+        rate = _catalogue_figure("In-house cost per hour (US)", function, "inhouse_us")
         if rate is not None:
+            year = FTE_HOURS
             return {
-                "inhouse.salary": Figure(
-                    rate.label, rate.low * 2000, rate.likely * 2000, rate.high * 2000, rate.source, weak=rate.weak
-                )
+                "inhouse.salary": replace(rate, low=rate.low * year, likely=rate.likely * year, high=rate.high * year)
             }
     raise TcoUnavailable(
         f"No {CURRENCIES[market]} in-house cost is sourced for this function yet, so there is nothing in"
@@ -228,8 +231,9 @@ def _location_figures(
     name = str(location.get("name", code)) if location else "the provider's location"
     index = float(location.get("cost_index") or 1.0) if location else 1.0
     source = _catalogue_source(location, "cost_index") if location else "no location chosen: benchmark (India = 1.00)"
+    weak = _weak(location) if location else False
     return {
-        "location.index": Figure(f"Cost index of {name}", index, index, index, source, weak=source.endswith(WEAK_MARK)),
+        "location.index": Figure(f"Cost index of {name}", index, index, index, source, weak=weak),
         "location.inflation": _figure(
             f"Wage inflation in {name} a year", inflation.get(code or "", inflation["default"])
         ),
@@ -243,7 +247,7 @@ def _model_figures(
     code: str,
     model: Mapping[str, Any],
     function: Mapping[str, Any],
-    dedicated: tuple[Any, str],
+    dedicated: Mapping[str, Any],
     quote: Triple | None,
     figures: dict[str, Figure],
     assumptions: Mapping[str, Any],
@@ -258,12 +262,12 @@ def _model_figures(
     if quote is not None:
         figure: Figure | None = Figure(label, *quote, "your quote", supplied=True)
     else:
-        figure = _triple_figure(label, function.get(own), _catalogue_source(function, own))
+        figure = _catalogue_figure(label, function, own)
     if figure is None and kind in ("pool", "managed"):
         # Priced off the dedicated rate plus the model's own premium, so the premium is counted once.
-        figure = _triple_figure(label, dedicated[0], dedicated[1])
+        figure = _catalogue_figure(label, dedicated, "rate")
     elif figure is None:
-        figure = _triple_figure(label, model.get(key), _catalogue_source(model, key))
+        figure = _catalogue_figure(label, model, key)
     if figure is None:
         return None, "the catalogue has no price for it or for the function"
     figures[f"{code}.{key}"] = figure

@@ -15,10 +15,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from apps.common.formatting import money, number
+from apps.common.formatting import years as in_years
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
 from apps.playbooks.engine.tco.case import WEAK_MARK, build_case
 from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
-from apps.playbooks.engine.tco.types import Case, ModelTco, TcoResult, TcoUnavailable, Triple
+from apps.playbooks.engine.tco.types import INHOUSE_FTE, Case, ModelTco, TcoResult, TcoUnavailable, Triple
 from apps.playbooks.engine.tco.types import Figure as TcoFigure
 
 TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less than these
@@ -259,13 +260,13 @@ def total_cost(
         Input("People", number(case.people), "your answer" if team_size else "annual hours ÷ 2,000 h"),
         Input("Annual hours", number(case.annual_hours), "your answer" if annual_hours else "people × 2,000 h"),
         Input(
-            "In-house full-time equivalents",
+            INHOUSE_FTE,
             number(round(case.inhouse_fte, 2)),
             "annual hours ÷ 2,000 h, at most the people: in-house the work costs the hours it needs",
         ),
         Input(
             "Horizon",
-            f"{case.years} year{'' if case.years == 1 else 's'}",
+            in_years(case.years),
             "your answer" if horizon_years else "default",
         ),
         Input("Home market", f"{market.upper()} ({case.currency})", "your answer" if home_market else "default"),

@@ -11,6 +11,7 @@ MAX_YEARS = 10
 # Hours in a full-time year, on both sides: a dedicated provider seat commits to them, and in-house the work
 # costs a full-time person per this many hours it needs.
 FTE_HOURS = 2000.0
+INHOUSE_FTE = "In-house full-time equivalents"  # the in-house input that says what in-house was priced at
 CURRENCIES = {"us": "USD", "uk": "GBP", "eu": "EUR"}
 # What each catalogue pricing basis is costed as; captive team and staff augmentation share a formula.
 KINDS = {
