@@ -409,3 +409,29 @@ def test_a_question_whose_minimum_is_above_its_maximum_does_not_compile() -> Non
     with pytest.raises(DefinitionError) as info:
         compile_playbook({**data, "catalogue": {"models": {}, "regimes": {}, "locations": {}, "functions": {}}})
     assert f"question {question['code']}: the minimum is above the maximum" in info.value.problems
+
+
+@pytest.mark.django_db
+def test_the_cost_estimate_is_remembered_only_for_the_same_cost_answers(reference: Any) -> None:
+    """A review, an autosave or a what-if that changes no cost answer re-uses the estimate; any cost answer
+    changed, or another delivery location, is estimated afresh, and equals what a cold engine gives."""
+    import json
+    from pathlib import Path
+
+    from apps.playbooks.engine.compiler import rule_index
+    from apps.playbooks.runtime import compiled_playbook
+
+    pb = compiled_playbook(reference)
+    path = Path(__file__).resolve().parents[2] / "apps" / "playbooks" / "reference" / "playbook.json"
+    answers = json.loads(path.read_text())["golden_cases"][0]["answers"]
+    first = evaluate(pb, answers).cost
+    assert first.available
+    other = evaluate(pb, {**answers, "work_nature": "mixed"})  # a scoring answer, not a cost one
+    assert other.fit_score != evaluate(pb, answers).fit_score
+    assert [m.code for m in other.models[:3]] == [m.model for m in first.models]
+    assert other.cost is first
+    hours = pb.roles["annual_hours"]
+    more = evaluate(pb, {**answers, hours: answers[hours] * 2}).cost
+    assert more is not first and more.annual_hours == answers[hours] * 2
+    rule_index(pb).memo.pop("cost")
+    assert evaluate(pb, answers).cost == first

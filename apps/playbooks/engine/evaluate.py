@@ -452,8 +452,46 @@ def _by_phase(pb: CompiledPlaybook, code: str) -> tuple[tuple[str, str, tuple[Ma
     return grouped
 
 
+# The answers the cost estimate reads, by role: with the top models and the delivery location they are its
+# whole input (the catalogue is the compiled playbook's own), so equal keys give equal estimates.
+COST_ROLES = (
+    "function",
+    "annual_hours",
+    "team_size",
+    "deliverables",
+    "horizon",
+    "home_market",
+    "own_inhouse_cost",
+    "quoted_rate",
+    "quoted_price",
+    "displaced_staff",
+)
+COST_MEMO_SIZE = 512  # estimates remembered per compiled playbook, oldest first out
+
+
 def _cost(
     pb: CompiledPlaybook, codes: list[str], role: Any, visible: tuple[str, ...], delivered_from: str
+) -> CostEstimate:
+    """The top models' cost against in-house, remembered per compiled playbook by its inputs: a review page,
+    an autosave or a what-if that changes no cost answer re-renders the same estimate (its simulation is cached
+    by ``simulated`` too; this also skips rebuilding the case and writing its figures)."""
+    deliverables_asked = pb.roles.get("deliverables") in visible
+    key = (tuple(codes), delivered_from, deliverables_asked, *(role(r) for r in COST_ROLES))
+    memo: dict[Any, CostEstimate] = rule_index(pb).memo.setdefault("cost", {})
+    try:
+        hit = memo.get(key)
+    except TypeError:  # an unhashable answer (a list where a number belongs): estimate it without the memo
+        return _estimate(pb, codes, role, deliverables_asked, delivered_from)
+    if hit is None:
+        hit = _estimate(pb, codes, role, deliverables_asked, delivered_from)
+        if len(memo) >= COST_MEMO_SIZE:
+            memo.pop(next(iter(memo)), None)
+        memo[key] = hit
+    return hit
+
+
+def _estimate(
+    pb: CompiledPlaybook, codes: list[str], role: Any, deliverables_asked: bool, delivered_from: str
 ) -> CostEstimate:
     """The top models' cost against in-house: a total cost of ownership, delivered from where the verdict
     says, when the playbook froze the cost assumptions; else the rate × hours estimate of its time."""
@@ -480,7 +518,7 @@ def _cost(
         annual_hours=role("annual_hours"),
         team_size=role("team_size"),
         deliverables=role("deliverables"),
-        deliverables_asked=pb.roles.get("deliverables") in visible,
+        deliverables_asked=deliverables_asked,
         horizon_years=role("horizon"),
         home_market=role("home_market"),
         location_code=delivered_from or None,
