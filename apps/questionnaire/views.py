@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
+from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -242,9 +243,19 @@ def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
     compiled = compiled_playbook(assessment.playbook)
     membership = request.membership
     answers, given = services.given_answers(assessment)
-    context = step_context(compiled, answers, None, given=given)
+    seen = visibility(compiled, answers)
+    context = step_context(compiled, answers, None, given=given, seen=seen)
     team = extensions.team.member_view(membership, assessment) if assessment.is_draft else None
+    # Answers that disagree with one another, each with the visible questions to look at again.
+    checks = [
+        (
+            check.text,
+            [compiled.questions[code] for role in check.roles if (code := compiled.roles.get(role)) in seen.questions],
+        )
+        for check in checks_for_answers(compiled.roles, seen.answers)
+    ]
     context.update(
+        answer_checks=checks if assessment.is_draft else [],
         assessment=assessment,
         can_edit=assessment.is_draft and membership.can_edit,
         can_delete=assessment.is_draft and assessment.may_be_deleted_by(membership),

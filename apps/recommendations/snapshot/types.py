@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from apps.playbooks.engine.tco.types import INHOUSE_FTE
+from apps.playbooks.engine.checks import AnswerCheck, answer_checks
+from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
 # Version 2: adds ``schema_version``, ``inputs`` (the answers the consumers need, by role) and each
@@ -321,11 +322,26 @@ class Cost:
     def inhouse_fte(self) -> float | None:
         """The full-time equivalents the in-house cost was priced at (the hours the work needs ÷ 2,000, at most
         the people); None for a cost stored before in-house was priced by the hours (it priced every person)."""
-        found = next((i.value for i in self.inhouse_inputs if i.label == INHOUSE_FTE), None)
+        return self._input_number(INHOUSE_FTE)
+
+    def _input_number(self, label: str) -> float | None:
+        found = next((i.value for i in self.inhouse_inputs if i.label == label), None)
         try:
             return float(found.replace(",", "")) if found else None
         except ValueError:
             return None
+
+    @property
+    def displaced(self) -> float | None:
+        """The staff displaced that severance was priced for; None when none were."""
+        return self._input_number(DISPLACED)
+
+    @property
+    def checks(self) -> tuple[AnswerCheck, ...]:
+        """The answers this cost was built on that disagree with one another (``engine.checks``)."""
+        if not self.available:
+            return ()
+        return answer_checks(annual_hours=self.annual_hours, team_size=self.team_size, displaced=self.displaced)
 
     @property
     def own_figures(self) -> tuple[CostFigure, ...]:

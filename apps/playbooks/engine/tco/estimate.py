@@ -19,7 +19,7 @@ from apps.common.formatting import years as in_years
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
 from apps.playbooks.engine.tco.case import WEAK_MARK, build_case
 from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
-from apps.playbooks.engine.tco.types import INHOUSE_FTE, Case, ModelTco, TcoResult, TcoUnavailable, Triple
+from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, Case, ModelTco, TcoResult, TcoUnavailable, Triple
 from apps.playbooks.engine.tco.types import Figure as TcoFigure
 
 TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less than these
@@ -271,7 +271,7 @@ def total_cost(
         ),
         Input("Home market", f"{market.upper()} ({case.currency})", "your answer" if home_market else "default"),
         Input("Delivered from", where, "the first location meeting every requirement"),
-        *([Input("Your staff displaced", number(case.displaced), "your answer")] if case.displaced else []),
+        *([Input(DISPLACED, number(case.displaced), "your answer")] if case.displaced else []),
     )
     return CostEstimate(
         available=True,

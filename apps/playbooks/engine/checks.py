@@ -1,0 +1,82 @@
+"""Answers that are each valid but disagree with one another, named so the buyer corrects one of them.
+
+Every answer is checked on its own when it is given (``answers.clean_answer``); these checks read two
+answers together. They never refuse a save or a submit (an unusual answer may be right: overtime, a team
+shared across several pieces of work), but a cost built on a slip would mislead, so the review page lists
+them before submitting and the result's cost section says them again beside the figures they move.
+
+One home: the review page passes the answers by role (``checks_for_answers``), the result page the figures
+its stored cost was built on (``answer_checks``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from apps.common.formatting import number
+from apps.playbooks.engine.tco.types import FTE_HOURS
+
+# A person works at most a full-time year and a quarter (2,500 hours, overtime included) on one piece of work:
+# more hours per person than that means the hours or the number of people is a slip.
+MOST_HOURS_PER_PERSON = FTE_HOURS * 1.25
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """One disagreement: what is wrong and why it matters, and the roles of the answers to look at again."""
+
+    text: str
+    roles: tuple[str, ...]
+
+
+def _people(count: float) -> str:
+    return f"{number(count)} {'person' if count == 1 else 'people'}"
+
+
+def _positive(value: Any) -> float | None:
+    try:
+        found = float(value)
+    except (TypeError, ValueError):
+        return None
+    return found if found > 0 else None
+
+
+def answer_checks(*, annual_hours: Any, team_size: Any, displaced: Any = None) -> tuple[AnswerCheck, ...]:
+    """The disagreements among the hours a year, the people doing the work and the staff displaced."""
+    hours, people, gone = _positive(annual_hours), _positive(team_size), _positive(displaced)
+    found = []
+    if hours and people and hours / people > MOST_HOURS_PER_PERSON:
+        each = round(hours / people)
+        found.append(
+            AnswerCheck(
+                f"{number(hours)} hours a year for {_people(people)} is {number(each)} hours each, more than one "
+                f"person works in a year (a full-time year is about {number(FTE_HOURS)} hours). In-house is "
+                f"priced at the {_people(people)}, the options priced by the hour at all {number(hours)} hours, so "
+                "the two are not like for like: correct the hours or the number of people.",
+                ("annual_hours", "team_size"),
+            )
+        )
+    if gone and people and gone > people:
+        found.append(
+            AnswerCheck(
+                f"{number(gone)} of your staff displaced is more than the {_people(people)} who do this work; "
+                "severance is priced for each person "
+                "displaced, so check the number.",
+                ("displaced_staff", "team_size"),
+            )
+        )
+    return tuple(found)
+
+
+def checks_for_answers(roles: Mapping[str, str], answers: Mapping[str, Any]) -> tuple[AnswerCheck, ...]:
+    """``answer_checks`` on the answers of the questions with those roles (``roles``: role to question code)."""
+
+    def by_role(role: str) -> Any:
+        code = roles.get(role)
+        return answers.get(code) if code else None
+
+    return answer_checks(
+        annual_hours=by_role("annual_hours"), team_size=by_role("team_size"), displaced=by_role("displaced_staff")
+    )

@@ -1,0 +1,80 @@
+"""Answers that are each valid but disagree with one another (apps/playbooks/engine/checks.py): named on the
+review page before submitting, with links to the questions, and beside the cost of the result they were
+built into; never a refusal (overtime or a shared team may make them right)."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine.checks import answer_checks
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+
+CASE = "Biotech: one-off patent landscape"  # 400 hours a year by 2 people
+
+
+def test_more_hours_than_the_people_can_work_is_named_with_the_hours_each() -> None:
+    (check,) = answer_checks(annual_hours=20_000, team_size=2)
+    assert check.text.startswith("20,000 hours a year for 2 people is 10,000 hours each")
+    assert check.roles == ("annual_hours", "team_size")
+    assert "1 person is 3,000 hours each" in answer_checks(annual_hours=3_000, team_size=1)[0].text
+    # A full-time year with overtime (2,500 hours each) is not a slip; nor is a part-time share of the work.
+    assert answer_checks(annual_hours=5_000, team_size=2) == ()
+    assert answer_checks(annual_hours=100, team_size=40) == ()
+
+
+def test_more_staff_displaced_than_do_the_work_is_named() -> None:
+    (check,) = answer_checks(annual_hours=4_000, team_size=2, displaced=5)
+    assert check.text.startswith("5 of your staff displaced is more than the 2 people who do this work")
+    assert check.roles == ("displaced_staff", "team_size")
+    assert answer_checks(annual_hours=4_000, team_size=2, displaced=2) == ()
+
+
+@pytest.mark.parametrize("value", [None, "", "abc", 0, -3, [1, 2]])
+def test_missing_or_unreadable_figures_check_nothing(value: object) -> None:
+    assert answer_checks(annual_hours=value, team_size=2, displaced=value) == ()
+    assert answer_checks(annual_hours=20_000, team_size=value) == ()
+
+
+@pytest.mark.django_db
+def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeats_it_beside_the_cost(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    roles = compiled_playbook(reference).roles
+    answers = {**reference.golden_cases.get(name__startswith=CASE).answers, roles["annual_hours"]: 20_000}
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
+    )
+    page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
+    assert "Check these answers before you submit." in page
+    assert "20,000 hours a year for 2 people is 10,000 hours each" in page
+    assert f"#q-{roles['annual_hours']}" in page.split('id="answer-checks"')[1].split("</div>")[0]
+    assert f"#q-{roles['team_size']}" in page.split('id="answer-checks"')[1].split("</div>")[0]
+    # Submitting is still allowed: the answers may be right.
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    (check,) = rec.record.evaluation.cost.checks
+    result = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert 'id="cost-checks"' in result and check.text in result
+    # The same work with consistent answers shows neither.
+    fine = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        title="Fine",
+        playbook=reference,
+        answers=reference.golden_cases.get(name__startswith=CASE).answers,
+    )
+    assert (
+        'id="answer-checks"' not in buyer_client.get(reverse("questionnaire:review", args=[fine.pk])).content.decode()
+    )
+    done = submit_and_recommend(assessment=fine, user=buyer)
+    assert done.record.evaluation.cost.checks == ()
+    assert (
+        'id="cost-checks"' not in buyer_client.get(reverse("recommendations:detail", args=[done.pk])).content.decode()
+    )
