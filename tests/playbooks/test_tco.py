@@ -282,6 +282,21 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
     assert case.skipped == (("Project-based engagement", "the number of deliverables a year is not known"),)
 
 
+def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_benchmark() -> None:
+    # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour.
+    # 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it.
+    assert "project" in {m.code for m in _case(deliverables=31).models}
+    for count, hourly in ((32, "$106"), (1, "$3.31")):
+        case = _case(deliverables=count)
+        assert "project" not in {m.code for m in case.models}
+        ((name, why),) = case.skipped
+        assert name == "Project-based engagement"
+        assert f"comes to {hourly} an hour over your 8,000 hours of work, far from the $15–$35" in why
+    # The buyer's own quote per deliverable is their price, so it is costed whatever the count.
+    quoted = _case(deliverables=1_000, quotes={"project": (60.0, 60.0, 60.0)})
+    assert "project" in {m.code for m in quoted.models} and quoted.skipped == ()
+
+
 def test_bad_ranges_and_missing_inputs_are_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="low ≤ likely ≤ high"):
         tco.Figure("rate", 10, 5, 20, "x")

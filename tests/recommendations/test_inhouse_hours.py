@@ -70,3 +70,35 @@ def test_a_project_price_is_also_shown_per_hour_of_the_work_and_flagged_outside_
     inside = next(m for m in study.record.evaluation.cost.models if m.model == "project")
     text = next(i for i in inside.inputs if i.label == "Price per hour of the work (USD)")
     assert text.value == "$35.33/h" and "outside" not in text.source
+
+
+def test_a_deliverable_far_smaller_than_a_project_is_not_priced_at_the_project_benchmark(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """A thousand "deliverables" of a one-off study priced at a whole project's benchmark each would head the
+    result with a figure wrong by orders of magnitude: the project is not costed, and the reason says why."""
+    from apps.playbooks.runtime import compiled_playbook
+    from tests.factories import AssessmentFactory
+
+    case = "Cost model: a one-off sector study bought per deliverable"
+    roles = compiled_playbook(reference).roles
+    answers = {**reference.golden_cases.get(name__startswith=case).answers, roles["deliverables"]: 1_000}
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Per piece", playbook=reference, answers=answers
+    )
+    from apps.recommendations.services import submit_and_recommend
+
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    cost = rec.record.evaluation.cost
+    assert "project" not in [m.model for m in cost.models]
+    (name, why) = next((n, w) for n, w in cost.skipped if n == "Project-based engagement")
+    assert "an hour over your" in why and "is not the project the benchmark prices" in why
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "is not the project the benchmark prices" in page
+    # With the buyer's own quote per deliverable, the project is costed at it.
+    quoted = {**answers, roles["quoted_price"]: 60, "own_figures": True}
+    b = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Quoted", playbook=reference, answers=quoted
+    )
+    costed = submit_and_recommend(assessment=b, user=buyer).record.evaluation.cost
+    assert "project" in [m.model for m in costed.models]

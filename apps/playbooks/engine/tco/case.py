@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from apps.common.formatting import money, number
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     FTE_HOURS,
@@ -18,6 +19,13 @@ from apps.playbooks.engine.tco.types import (
 )
 
 WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
+NO_DELIVERABLES = "the number of deliverables a year is not known"
+# A benchmark price per deliverable prices a whole project (a report, a landscape, a memo). When, spread over the
+# hours the work takes, it comes to more than this many times the function's highest hourly rate, or less than
+# its lowest divided by it, a "deliverable" here is a different unit (a single tax return, a whole season):
+# pricing it would put a figure wrong by orders of magnitude at the head of the result, so the project is not
+# costed from the benchmark (the buyer's own quote per deliverable still is).
+PROJECT_UNIT_TOLERANCE = 3.0
 
 
 def _figure(label: str, data: Mapping[str, Any]) -> Figure:
@@ -130,7 +138,7 @@ def build_case(
         if model is None or model.get("pricing_basis") not in KINDS or model.get("is_kpo") is False:
             continue
         quote = (quotes or {}).get(code)
-        spec, why = _model_figures(code, model, function, dedicated, quote, figures, assumptions, deliverables)
+        spec, why = _model_figures(code, model, function, dedicated, quote, figures, assumptions, deliverables, hours)
         if spec is not None:
             specs.append(spec)
         else:
@@ -252,11 +260,12 @@ def _model_figures(
     figures: dict[str, Figure],
     assumptions: Mapping[str, Any],
     deliverables: float | None,
+    hours: float,
 ) -> tuple[ModelSpec | None, str]:
     kind = KINDS[str(model["pricing_basis"])]
     name = str(model.get("name", code))
     if kind == "project" and not deliverables:
-        return None, "the number of deliverables a year is not known"
+        return None, NO_DELIVERABLES
     key, own = ("price", "deliverable_price") if kind == "project" else ("rate", "kpo_rate")
     label = f"{name}: {'price per deliverable' if kind == 'project' else 'hourly rate'} (USD)"
     if quote is not None:
@@ -270,6 +279,10 @@ def _model_figures(
         figure = _catalogue_figure(label, model, key)
     if figure is None:
         return None, "the catalogue has no price for it or for the function"
+    if kind == "project" and quote is None and deliverables:
+        unfit = _unit_mismatch(figure, function.get("kpo_rate"), float(deliverables), hours)
+        if unfit:
+            return None, unfit
     figures[f"{code}.{key}"] = figure
     transfer = model.get("transfer_months") or (
         assumptions["bot"]["operate_phase"]["likely"] if kind == "bot" else None
@@ -283,3 +296,21 @@ def _model_figures(
         quoted=quote is not None,
     )
     return spec, ""
+
+
+def _unit_mismatch(price: Figure, band: Any, deliverables: float, hours: float) -> str:
+    """Why the benchmark price per deliverable cannot price this work ("" when it can): spread over the hours,
+    it is ``PROJECT_UNIT_TOLERANCE`` times beyond the function's hourly rates either way."""
+    if not hours or not (isinstance(band, list | tuple) and len(band) == 3):
+        return ""
+    low, high = float(band[0]), float(band[2])
+    hourly = price.likely * deliverables / hours
+    if low / PROJECT_UNIT_TOLERANCE <= hourly <= high * PROJECT_UNIT_TOLERANCE:
+        return ""
+    return (
+        f"its benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) comes to "
+        f"{money(hourly, 'USD', cents=True)} an hour over your {number(hours)} hours of work, far from the "
+        f"{money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} this function's providers charge by "
+        "the hour: a deliverable here is not the project the benchmark prices, so it is not costed from it. A "
+        "provider's quoted price per deliverable, given under your own cost figures, would cost it"
+    )

@@ -17,7 +17,7 @@ from typing import Any
 from apps.common.formatting import money, number
 from apps.common.formatting import years as in_years
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
-from apps.playbooks.engine.tco.case import WEAK_MARK, build_case
+from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case
 from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, Case, ModelTco, TcoResult, TcoUnavailable, Triple
 from apps.playbooks.engine.tco.types import Figure as TcoFigure
@@ -158,7 +158,7 @@ def _model(
 def _skip_reason(why: str, deliverables_asked: bool) -> str:
     """A project with no count of deliverables: the buyer was asked and did not answer, or (the usual case)
     was never asked, because the work is not bought by the deliverable. Never blame an answer not asked for."""
-    if "deliverables" not in why:
+    if why != NO_DELIVERABLES:
         return why
     if deliverables_asked:
         return "the number of deliverables a year is not answered"
