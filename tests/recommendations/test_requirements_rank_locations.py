@@ -139,3 +139,58 @@ def test_a_snapshot_stored_before_requirements_renders_as_before(
     page = buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode()
     assert "delivered from <strong>India</strong>" in page
     assert "Trade-offs to decide" not in page and "Excluded: breaks a requirement" not in page
+
+
+def test_equal_points_go_first_to_a_location_the_personal_data_reaches_without_a_transfer_tool(
+    reference: Playbook,
+) -> None:
+    """A French buyer's EU personal data, with locations tied on points: the tie goes to a location inside the
+    EEA (or adequate), not by name to one needing SCCs, a transfer impact assessment and its own data law."""
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    pb = compiled_playbook(reference)
+    answers = {
+        "function": "clinical-data",
+        "work_nature": "judgement",
+        "codifiability": "high",
+        "quality_measurable": "objective",
+        "process_documented": "documented",
+        "buyer_sector": "other",
+        "core_differentiator": "commodity",
+        "ip_sensitivity": "medium",
+        "asset_specificity": "moderate",
+        "own_team_plan": False,
+        "volume_pattern": "steady",
+        "annual_hours": 16_000,
+        "team_size": 8,
+        "horizon": 4,
+        "delivery_ownership": "provider-outcome",
+        "mgmt_hours": 3,
+        "prior_outsourcing": "bpo",
+        "pilot_possible": True,
+        "client_jurisdictions": ["eu"],
+        "data_categories": ["eu-personal"],
+        "data_onshore_only": False,
+        "buyer_location": "eu",
+        "overlap_hours": 2,
+        "overnight_turnaround": True,
+        "onsite_presence": "never",
+        "licensed_signoff": ["none"],
+        "home_market": "eu",
+        "vendor_assurance": ["soc2"],
+        "preferred_region": "no-preference",
+    }
+    ev = evaluate(pb, answers)
+    assert "gdpr" in [r.code for r in ev.regimes]
+    top = ev.locations[0]
+    tied = [loc for loc in ev.locations if loc.score == top.score and not loc.excluded_because]
+    assert len(tied) > 1, "the situation must tie for the tie-break to be tested"
+    assert {loc.gdpr_transfer for loc in tied} & {"needs_sccs"}, "a tied location needing SCCs"
+    assert top.gdpr_transfer != "needs_sccs"
+    assert ev.delivered_from == top.code
+    assert "dpdp" not in [r.code for r in ev.regimes]
+    # Without personal data to transfer, the tie is broken by name as before.
+    plain = evaluate(pb, {**answers, "data_categories": ["none"], "client_jurisdictions": ["us"]})
+    ties = [loc.name for loc in plain.locations if loc.score == plain.locations[0].score and not loc.excluded_because]
+    assert ties == sorted(ties)

@@ -3,10 +3,12 @@
 The numbers (fit score, verdict, model points and ranking) come from ``scoring.tally``, the one tally;
 what is visible and still missing from ``visibility``. This module adds the why: the rules that fired,
 each target's contributions, regimes with their obligations, risks, locations and the cost estimate.
-Locations are ranked by the sum of their points, ties broken by name, so the same answers always give
-the same result, except that a location breaking a hard requirement (``requirements``: the overlap the
-buyer needs, where the data may be processed, on-site presence) always ranks after every location that
-meets them all, shown with what it breaks: no preference's points outweigh a requirement.
+Locations are ranked by the sum of their points, ties broken first (when a triggered regime governs
+transfers of personal data out of the EEA or the UK) by whether the location needs a transfer tool, then
+by name, so the same answers always give the same result, except that a location breaking a hard
+requirement (``requirements``: the overlap the buyer needs, where the data may be processed, on-site
+presence) always ranks after every location that meets them all, shown with what it breaks: no
+preference's points outweigh a requirement.
 
 A regime whose jurisdiction is a delivery location's own country (India's DPDP Act), triggered by a rule
 that also names that location (a location effect of zero or more points), is the law of where the data
@@ -45,6 +47,9 @@ __all__ = [
 ]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
+# The regimes' vendor requirements (compliance.Regime.VendorRequirement) that are about transferring personal
+# data out of the EEA or the UK: with one triggered, equal-scoring locations needing no transfer tool rank first.
+TRANSFER_REQUIREMENTS = ("gdpr-transfer", "uk-transfer")
 
 
 @dataclass(frozen=True)
@@ -358,9 +363,17 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     broken: dict[str, list[str]] = {}
     for breach in req.location_breaches(needs, locations):
         broken.setdefault(breach.target, []).append(breach.reason)
+    # On equal points, a location the personal data can go to without a transfer tool (inside the EEA, or
+    # adequate) comes before one needing SCCs and a transfer impact assessment, when a triggered regime asks it.
+    transfers = any(cat.regimes[code].get("vendor_requirement") in TRANSFER_REQUIREMENTS for code in regime_because)
     order = sorted(
         location_scores,
-        key=lambda c: (c in broken, -location_scores[c], str(cat.locations[c].get("name", c))),
+        key=lambda c: (
+            c in broken,
+            -location_scores[c],
+            transfers and cat.locations[c].get("gdpr_transfer") == "needs_sccs",
+            str(cat.locations[c].get("name", c)),
+        ),
     )
     delivered_from = next((c for c in order if c not in broken), "")
     # Regimes of the delivery location's own law, once where the work is delivered from is known.
