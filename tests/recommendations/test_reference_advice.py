@@ -245,3 +245,50 @@ def test_the_home_market_offers_the_euro_area(reference: Playbook) -> None:
     question = compiled_playbook(reference).questions["home_market"]
 
     assert {"us", "uk", "eu"} <= question.option_codes
+
+
+def test_customer_financial_data_goes_to_the_institutions_own_regulator_and_a_tax_preparer_gets_the_ftc_rule(
+    reference: Playbook,
+) -> None:
+    insurer = evaluated(reference, "Insurer's customer financial data")
+    assert "glba" not in insurer.regime_codes
+    risk = next(r for r in insurer.risks if r.rule == "glba-functional-regulator")
+    assert "15 U.S.C. 6805(a)(6)" in risk.mitigation and "17 CFR 248.30" in risk.mitigation
+    broker = evaluated(reference, "Insurer's customer financial data", buyer_sector="investment-firm")
+    assert "glba" not in broker.regime_codes and "glba-functional-regulator" in [r.rule for r in broker.risks]
+    # A payment firm is under the FTC: its rule, and no pointer elsewhere.
+    payments = evaluated(reference, "US payment company: customer financial data")
+    assert "glba" in payments.regime_codes and "glba-functional-regulator" not in [r.rule for r in payments.risks]
+    cpa = evaluated(reference, "US CPA firm: individual returns")
+    glba = next(r for r in cpa.regimes if r.code == "glba")
+    assert glba.because == ("A tax return preparer is a financial institution under the FTC's Safeguards Rule",)
+
+
+def test_fca_sysc8_binds_only_a_critical_or_important_function(reference: Playbook) -> None:
+    assert "fca-sysc8" not in evaluated(reference, "UK wealth manager: buying sector research").regime_codes
+    critical = evaluated(reference, "UK wealth manager: buying sector research", critical_function=True)
+    assert "fca-sysc8" in critical.regime_codes
+
+
+def test_health_data_about_people_in_europe_is_special_category_data_not_a_us_state_law_matter(
+    reference: Playbook,
+) -> None:
+    french = evaluated(reference, "French drug maker: EU patients' health data")
+    rules = [r.rule for r in french.risks]
+    assert "health-data-special-category" in rules and "health-data-outside-hipaa" not in rules
+    special = next(r for r in french.risks if r.rule == "health-data-special-category")
+    assert "Art. 35(3)(b)" in special.mitigation
+    assert french.delivered_from in ("poland", "romania")  # tied with India on points; no transfer tool needed
+    us_people = evaluated(reference, "French drug maker: EU patients' health data", client_jurisdictions=["us"])
+    assert "health-data-outside-hipaa" in [r.rule for r in us_people.risks]
+    assert "health-data-special-category" not in [r.rule for r in us_people.risks]
+
+
+def test_provider_written_research_a_broker_dealer_cannot_supervise_is_blocked_with_the_ways_out(
+    reference: Playbook,
+) -> None:
+    thin = evaluated(reference, "Broker-dealer research written offshore")
+    assert thin.verdict == "doesnt_win"
+    (blocker,) = [b for b in thin.blockers if b.rule == "reg-ac-provider-written-unsupervised"]
+    assert "17 CFR 242.501(a)" in blocker.reason and "FINRA Rule 1220(b)(6)" in blocker.reason
+    assert evaluated(reference, BROKER).verdict == "conditional"  # supervision time budgeted
