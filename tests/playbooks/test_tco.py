@@ -297,6 +297,13 @@ def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_
     assert "project" in {m.code for m in quoted.models} and quoted.skipped == ()
 
 
+def test_work_no_benchmark_covers_says_so_and_never_that_the_answer_is_missing() -> None:
+    with pytest.raises(tco.TcoUnavailable, match="^No cost benchmark covers this kind of knowledge work"):
+        _case(function_code="other")
+    with pytest.raises(tco.TcoUnavailable, match="^The knowledge function is not answered"):
+        _case(function_code="")
+
+
 def test_bad_ranges_and_missing_inputs_are_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="low ≤ likely ≤ high"):
         tco.Figure("rate", 10, 5, 20, "x")

@@ -26,7 +26,7 @@ from typing import Any
 
 from apps.common.formatting import number, usd_range
 from apps.common.formatting import years as in_years
-from apps.playbooks.engine.tco.types import Line, Swing, Tco
+from apps.playbooks.engine.tco.types import Line, Swing, Tco, no_benchmark
 
 Triple = tuple[float, float, float]
 DEFAULT_COMMITMENT = 2000
@@ -254,7 +254,7 @@ def estimate(
     home_market: str | None,
 ) -> CostEstimate:
     if not function_code or function_code not in functions:
-        return CostEstimate(available=False, reason="The knowledge function is not answered, so no benchmark applies.")
+        return CostEstimate(available=False, reason=no_benchmark(function_code))
     function = functions[function_code]
     if not annual_hours and not team_size:
         return CostEstimate(

@@ -16,6 +16,7 @@ from apps.playbooks.engine.tco.types import (
     ModelSpec,
     TcoUnavailable,
     Triple,
+    no_benchmark,
 )
 
 WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
@@ -104,7 +105,7 @@ def build_case(
         )
     function = functions.get(function_code)
     if function is None:
-        raise TcoUnavailable("The knowledge function is not answered, so no benchmark applies.")
+        raise TcoUnavailable(no_benchmark(function_code))
     if not people and not annual_hours:
         raise TcoUnavailable("Neither annual hours nor team size is answered.")
     hours = float(annual_hours) if annual_hours else float(people or 0) * FTE_HOURS

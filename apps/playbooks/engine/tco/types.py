@@ -163,3 +163,14 @@ class TcoResult:
 
 class TcoUnavailable(ValueError):
     """The case cannot be costed; the message says why in the buyer's words."""
+
+
+def no_benchmark(function_code: str | None) -> str:
+    """Why there is no cost when the catalogue has no benchmark for the function: unanswered, or answered with a
+    kind of work no benchmark covers ("Another kind of knowledge work"), never blaming an answer that was given."""
+    if not function_code:
+        return "The knowledge function is not answered, so no benchmark applies."
+    return (
+        "No cost benchmark covers this kind of knowledge work, so no saving against keeping it in-house is "
+        "estimated: compare providers' quotes with what the work costs you now."
+    )
