@@ -4,6 +4,7 @@ inputs, the lines and the tornado); severance for displaced staff as a one-time 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -107,3 +108,25 @@ def test_a_negative_in_house_cost_is_refused_with_a_clear_message_and_nothing_st
     assert response.status_code == 400
     assert "or more" in response.content.decode()
     assert not Answer.objects.filter(assessment=assessment, question_code="own_inhouse_cost").exists()
+
+
+@pytest.mark.parametrize(
+    ("quote", "flag"),
+    [(5, "below the $"), (150, "more than twice the $"), (21.5, "")],
+)
+def test_a_quote_outside_the_functions_benchmark_rates_is_flagged_beside_it(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, quote: float, flag: str
+) -> None:
+    rec = answered(reference, organisation, buyer, UK, own_figures=True, quoted_rate=quote)
+    cost = rec.record.evaluation.cost
+    quoted = [m for m in cost.models if m.basis in ("monthly_team", "setup_plus_hourly")]
+    assert quoted
+    for m in quoted:
+        source = next(i.source for i in m.inputs if i.label.endswith("hourly rate (USD)"))
+        assert source.startswith("your quote")
+        if flag:
+            assert flag in source and "an hour benchmark for this function" in source
+        else:
+            assert source == "your quote"
+    if flag:
+        assert flag in html.unescape(page_of(buyer_client, rec.pk))

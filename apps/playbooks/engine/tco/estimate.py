@@ -103,7 +103,7 @@ def _per_hour(case: Case, price: TcoFigure, band: Any) -> Input:
     return counted as a deliverable, shows as an hourly price no provider charges."""
     hourly = price.likely * case.deliverables / case.annual_hours
     source = "likely price × deliverables ÷ annual hours"
-    if isinstance(band, list | tuple) and len(band) == 3 and all(isinstance(v, int | float) for v in band):
+    if _band_ok(band):
         low, high = float(band[0]), float(band[2])
         if not low <= hourly <= high:
             source += (
@@ -111,6 +111,29 @@ def _per_hour(case: Case, price: TcoFigure, band: Any) -> Input:
                 "function's providers charge by the hour, so check the number of deliverables or get a quote"
             )
     return Input("Price per hour of the work (USD)", money(hourly, "USD", cents=True) + "/h", source)
+
+
+# A quoted hourly rate more than this many times the function's highest benchmark rate is flagged as high, as one
+# under its lowest is flagged as low: either may be right, but the saving rests on it.
+QUOTE_HIGH_FACTOR = 2.0
+
+
+def _quote_check(rate: TcoFigure, kind: str, band: Any) -> str:
+    """A buyer's hourly quote outside the function's benchmark rates, said beside it ("" when inside, when it is
+    not the buyer's quote, or for a project's price per deliverable, which ``_per_hour`` checks)."""
+    if not rate.supplied or kind == "project" or not _band_ok(band):
+        return ""
+    low, high = float(band[0]), float(band[2])
+    span = f"the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} an hour benchmark for this function"
+    if rate.likely < low:
+        return f"; below {span}: check the seniority, the scope and any fees outside the rate before relying on it"
+    if rate.likely > high * QUOTE_HIGH_FACTOR:
+        return f"; more than twice {span}: check what the rate includes, or get another quote"
+    return ""
+
+
+def _band_ok(band: Any) -> bool:
+    return isinstance(band, list | tuple) and len(band) == 3 and all(isinstance(v, int | float) for v in band)
 
 
 def _model(
@@ -128,7 +151,9 @@ def _model(
         # Written as the rate × hours estimate wrote it, so the provider's rate reads the same everywhere.
         value = money(rate.low, "USD", cents=True) + "–" + money(rate.high, "USD", cents=True)
         value += f" (likely {money(rate.likely, 'USD', cents=True)})" + ("/h" if per_hour else "")
-        inputs.append(Input(rate.label, value, rate.source.removesuffix(WEAK_MARK)))
+        inputs.append(
+            Input(rate.label, value, rate.source.removesuffix(WEAK_MARK) + _quote_check(rate, spec.kind, band))
+        )
         if spec.kind == "project" and case.deliverables:
             inputs.append(_per_hour(case, rate, band))
     likely = m.savings_likely
