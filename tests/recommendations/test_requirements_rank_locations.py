@@ -71,6 +71,10 @@ def test_the_conflict_between_overlap_and_preferring_india_is_a_named_trade_off_
     region = ev.conflicts[0]
     assert len(region.options) == 2 and all(o.costs for o in region.options)
     assert region.options[1].text == "Deliver from India on shifted hours to give 4 h of overlap"
+    # "Keep the requirement" names where the result delivers from, not another location that also fits.
+    where = next(loc.name for loc in ev.locations if loc.code == ev.delivered_from)
+    assert region.options[0].text.endswith(f"and deliver from {where}")
+    assert ev.conflicts[1].options[0].text == f"Keep the overlap and deliver from {where}"
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "Trade-offs to decide" in page
     assert "You prefer India, which breaks “At least 4 h a day of overlap with the US Eastern working day”." in page

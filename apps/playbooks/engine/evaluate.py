@@ -447,7 +447,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         buyer_location=str(role("buyer_location") or ""),
         requirements=needs.hard,
         preferences=needs.preferences,
-        conflicts=req.conflicts(needs, locations),
+        conflicts=req.conflicts(needs, locations, order),
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
     )

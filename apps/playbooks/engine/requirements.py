@@ -27,7 +27,7 @@ transfer statuses: ``in_eea``, ``adequate``, ``needs_sccs``), ``onshore_signoff`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -280,11 +280,16 @@ def _cheapest(codes: Iterable[str], locations: Mapping[str, Mapping[str, Any]]) 
     return sorted(codes, key=lambda c: (_number(locations[c].get("cost_index")) or 99, c))
 
 
-def conflicts(requirements: Requirements, locations: Mapping[str, Mapping[str, Any]]) -> tuple[Conflict, ...]:
+def conflicts(
+    requirements: Requirements, locations: Mapping[str, Mapping[str, Any]], ranked: Sequence[str] = ()
+) -> tuple[Conflict, ...]:
     """Trade-offs to decide: a preference only locations that break a requirement can give, and pairs of
-    requirements that no single location meets together, each with its options."""
+    requirements that no single location meets together, each with its options. "Keep the requirement" names
+    the location the result delivers from: the first of ``ranked`` (the evaluation's order) meeting every
+    requirement, or the cheapest by cost index when no order is given."""
     broken = _broken(location_breaches(requirements, locations))
-    fits = [c for c in locations if not broken.get(c)]
+    order = [c for c in ranked if c in locations] or _cheapest(locations, locations)
+    fits = [c for c in order if not broken.get(c)]
     out = [*_preference_conflicts(requirements, locations, broken, fits)]
     if not fits:
         out += _requirement_conflicts(requirements, locations, broken)
@@ -301,7 +306,7 @@ def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[s
             f"Keep {what}: no catalogue location meets every requirement, so see the other trade-offs",
             "no offshore location fits",
         )
-    best = _cheapest(fits, locations)[0]
+    best = fits[0]
     index = _number(locations[best].get("cost_index"))
     return Option(
         f"Keep {what} and deliver from {_name(locations, best)}",
