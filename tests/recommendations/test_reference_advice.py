@@ -292,3 +292,15 @@ def test_provider_written_research_a_broker_dealer_cannot_supervise_is_blocked_w
     (blocker,) = [b for b in thin.blockers if b.rule == "reg-ac-provider-written-unsupervised"]
     assert "17 CFR 242.501(a)" in blocker.reason and "FINRA Rule 1220(b)(6)" in blocker.reason
     assert evaluated(reference, BROKER).verdict == "conditional"  # supervision time budgeted
+
+
+def test_a_very_large_team_the_buyer_plans_to_own_goes_to_build_operate_transfer_with_the_direct_route_named(
+    reference: Playbook,
+) -> None:
+    owned = evaluated(reference, "Large US bank: a 300-seat analysis centre")
+    assert owned.top_model == "bot"
+    risk = next(r for r in owned.risks if r.rule == "very-large-team-to-own")
+    assert "9-14 months against 4-8 for BOT" in risk.mitigation
+    rented = evaluated(reference, "Large US bank: a 300-seat analysis centre", own_team_plan=False)
+    assert rented.top_model == "captive-team"
+    assert "very-large-team-to-own" not in [r.rule for r in rented.risks]
