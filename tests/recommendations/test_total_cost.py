@@ -108,6 +108,24 @@ def test_a_euro_buyer_sees_euros_and_euro_area_in_house_costs_never_dollars(
     assert "BLS" not in salary.source.split(":")[0]
 
 
+def test_a_euro_buyer_is_told_the_in_house_pay_is_the_euro_area_average_until_they_give_their_own(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
+    assert rec.record.evaluation.cost.regional_pay
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert 'id="regional-pay"' in page and "In-house pay here is the euro-area average." in page
+    own = answered(
+        reference, organisation, buyer, "US hedge fund", home_market="eu", own_figures=True, own_inhouse_cost=115_000
+    )
+    assert not own.record.evaluation.cost.regional_pay
+    assert (
+        'id="regional-pay"' not in buyer_client.get(reverse("recommendations:detail", args=[own.pk])).content.decode()
+    )
+    us = recommend(reference, organisation, buyer, "US hedge fund")
+    assert not us.record.evaluation.cost.regional_pay
+
+
 def test_the_json_export_and_the_recommend_command_carry_the_documented_cost_fields(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, tmp_path: Path
 ) -> None:

@@ -344,6 +344,13 @@ class Cost:
         return answer_checks(annual_hours=self.annual_hours, team_size=self.team_size, displaced=self.displaced)
 
     @property
+    def regional_pay(self) -> bool:
+        """In-house pay is a regional benchmark (the euro-area average) the buyer did not replace with their own
+        figure: their own country's pay may sit well above or below it."""
+        own = any(f.key == "inhouse.salary" and f.supplied for f in self.figures)
+        return self.available and self.is_tco and self.home_market == "eu" and not own
+
+    @property
     def own_figures(self) -> tuple[CostFigure, ...]:
         """The figures the buyer supplied (their in-house cost, a provider's quote)."""
         return tuple(f for f in self.figures if f.supplied)
