@@ -62,8 +62,7 @@ def answer_checks(*, annual_hours: Any, team_size: Any, displaced: Any = None) -
         found.append(
             AnswerCheck(
                 f"{number(gone)} of your staff displaced is more than the {_people(people)} who do this work; "
-                "severance is priced for each person "
-                "displaced, so check the number.",
+                "severance is priced for each person displaced, so check the number.",
                 ("displaced_staff", "team_size"),
             )
         )

@@ -299,13 +299,27 @@ def _model_figures(
     return spec, ""
 
 
+def rate_band(band: Any) -> tuple[float, float] | None:
+    """A function's hourly provider rates (the catalogue's low, likely, high) as (lowest, highest); None when the
+    catalogue holds no usable band."""
+    if isinstance(band, list | tuple) and len(band) == 3 and all(isinstance(v, int | float) for v in band):
+        return float(band[0]), float(band[2])
+    return None
+
+
+def price_per_hour(price: float, deliverables: float, hours: float) -> float:
+    """A project's price per deliverable spread over the hours of the work."""
+    return price * deliverables / hours
+
+
 def _unit_mismatch(price: Figure, band: Any, deliverables: float, hours: float) -> str:
     """Why the benchmark price per deliverable cannot price this work ("" when it can): spread over the hours,
     it is ``PROJECT_UNIT_TOLERANCE`` times beyond the function's hourly rates either way."""
-    if not hours or not (isinstance(band, list | tuple) and len(band) == 3):
+    rates = rate_band(band)
+    if not hours or rates is None:
         return ""
-    low, high = float(band[0]), float(band[2])
-    hourly = price.likely * deliverables / hours
+    low, high = rates
+    hourly = price_per_hour(price.likely, deliverables, hours)
     if low / PROJECT_UNIT_TOLERANCE <= hourly <= high * PROJECT_UNIT_TOLERANCE:
         return ""
     return (

@@ -17,7 +17,7 @@ from typing import Any
 from apps.common.formatting import money, number
 from apps.common.formatting import years as in_years
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
-from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case
+from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
 from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, Case, ModelTco, TcoResult, TcoUnavailable, Triple
 from apps.playbooks.engine.tco.types import Figure as TcoFigure
@@ -101,10 +101,11 @@ def _per_hour(case: Case, price: TcoFigure, band: Any) -> Input:
     """A project's price per deliverable as a price per hour of the work (likely price × deliverables ÷ annual
     hours), checked against the function's hourly rates: a season of work entered as one deliverable, or every
     return counted as a deliverable, shows as an hourly price no provider charges."""
-    hourly = price.likely * case.deliverables / case.annual_hours
+    hourly = price_per_hour(price.likely, case.deliverables, case.annual_hours)
     source = "likely price × deliverables ÷ annual hours"
-    if _band_ok(band):
-        low, high = float(band[0]), float(band[2])
+    rates = rate_band(band)
+    if rates is not None:
+        low, high = rates
         if not low <= hourly <= high:
             source += (
                 f"; outside the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} an hour this "
@@ -121,19 +122,16 @@ QUOTE_HIGH_FACTOR = 2.0
 def _quote_check(rate: TcoFigure, kind: str, band: Any) -> str:
     """A buyer's hourly quote outside the function's benchmark rates, said beside it ("" when inside, when it is
     not the buyer's quote, or for a project's price per deliverable, which ``_per_hour`` checks)."""
-    if not rate.supplied or kind == "project" or not _band_ok(band):
+    rates = rate_band(band)
+    if not rate.supplied or kind == "project" or rates is None:
         return ""
-    low, high = float(band[0]), float(band[2])
+    low, high = rates
     span = f"the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} an hour benchmark for this function"
     if rate.likely < low:
         return f"; below {span}: check the seniority, the scope and any fees outside the rate before relying on it"
     if rate.likely > high * QUOTE_HIGH_FACTOR:
         return f"; more than twice {span}: check what the rate includes, or get another quote"
     return ""
-
-
-def _band_ok(band: Any) -> bool:
-    return isinstance(band, list | tuple) and len(band) == 3 and all(isinstance(v, int | float) for v in band)
 
 
 def _model(
