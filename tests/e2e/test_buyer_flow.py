@@ -124,6 +124,10 @@ def test_submit_is_refused_until_the_missing_answer_is_given_then_exports_parse(
     assert Assessment.objects.get().is_draft
 
     page.get_by_role("link", name=re.compile(r"^Answer it")).click()
+    # The click does not wait for the step page: on a busy machine the answer would be looked for on the review
+    # page still, or typed before htmx has bound the autosave. Wait for the step page and its scripts.
+    page.wait_for_url(re.compile(r"/steps/"))
+    page.wait_for_load_state("load")
     answer_question(page, "overlap_hours", answers["overlap_hours"], js=True)
     page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit for a recommendation").click()
