@@ -90,6 +90,15 @@ class VerdictCondition:
     name: str
 
 
+# The condition a verdict for KPO carries when no delivery location meets every requirement the buyer set.
+NOWHERE_TO_DELIVER = VerdictCondition(
+    text="Settle one of the trade-offs on this page (relax a requirement, or keep the work in-house): "
+    "no delivery location meets every requirement you set, so the work has nowhere to go as answered",
+    rule="",
+    name="no delivery location meets every requirement",
+)
+
+
 @dataclass(frozen=True)
 class RankedModel:
     code: str
@@ -415,8 +424,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
-        # Every catalogue location breaks a requirement: a saving priced at a benchmark location the ranking has
-        # just excluded would mislead, so the cost says why there is none (the trade-offs name the way out).
+        # Every catalogue location breaks a requirement: the work has nowhere to go as the answers stand, so a
+        # verdict for KPO holds only once a trade-off is settled; and a saving priced at a benchmark location the
+        # ranking has just excluded would mislead, so the cost says why there is none (the trade-offs name the way out).
+        if scored.verdict != "doesnt_win":
+            conditions.setdefault(NOWHERE_TO_DELIVER.text, NOWHERE_TO_DELIVER)
         cost = CostEstimate(
             available=False,
             function=str(role("function") or ""),
