@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.common.sources import research_notes
+from apps.compliance.reference import DATA_FILE as REGIMES_FILE
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.reference import DATA_FILE
@@ -113,3 +114,15 @@ def test_no_page_or_memo_of_any_golden_case_carries_a_research_note(
                 assert "last reviewed 30 Nov 2026" in text, f"{name}: {label} shows no review date"
                 shown_dates += 1
     assert shown_dates > 40  # most situations trigger a regime, on the page and in the memo
+
+
+def test_every_dpdp_duty_says_whether_the_foreign_data_exemption_switches_it_off() -> None:
+    """s.17(1)(d) leaves only s.8(1) and s.8(5) for an Indian vendor on foreign clients' foreign data: each other
+    duty the regime lists says it falls away there, and the safeguards say they stay, so a buyer who has just
+    checked the exemption (the first obligation) is not handed duties it switched off."""
+    regimes = {r["code"]: r for r in json.loads(REGIMES_FILE.read_text())["items"]}
+    obligations = {o["code"]: o for o in regimes["dpdp"]["obligations"]}
+    assert obligations["check-s17-exemption"]["order"] == min(o["order"] for o in obligations.values())
+    for code in ("processor-contract", "breach-process", "erasure", "watch-transfer-blacklist"):
+        assert "s.17(1)(d) applies" in obligations[code]["action"], code
+    assert "stays where s.17(1)(d) applies" in obligations["security-safeguards"]["action"]
