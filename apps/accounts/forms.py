@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.accounts import throttle
-from apps.accounts.models import Membership
+from apps.accounts.models import HOSTNAME, Membership
 from apps.accounts.security import client_ip, security_event
 
-# Matches the database's check on SsoDomain.domain: lower-case labels, at least one dot.
-_HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+_HOSTNAME = re.compile(HOSTNAME)  # the database's check on SsoDomain.domain
 
 
 class LockoutMessageMixin(AuthenticationForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -226,10 +227,30 @@ class RateLimit(models.Model):
         return f"{self.scope} {self.key}: {self.count}"
 
 
+# A registered domain: lower-case ASCII labels (an international one in its IDNA form), at least one dot.
+HOSTNAME = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"
+
+
+def email_domain(email: str) -> str | None:
+    """The domain of an address with exactly one @, as SsoDomain holds it: lower case, an international
+    domain in its ASCII (IDNA) form. None when there is no single domain (no @, two of them: the text after
+    the last @ of ``x@evil.example@acme.test`` is not its domain) or it is no hostname."""
+    _local, at, domain = email.strip().lower().partition("@")
+    if not at or "@" in domain:
+        return None
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:  # an empty or over-long label, or text IDNA cannot encode
+        return None
+    return domain if re.fullmatch(HOSTNAME, domain) else None
+
+
 class SsoDomainQuerySet(models.QuerySet["SsoDomain"]):
     def for_email(self, email: str) -> SsoDomainQuerySet:
-        """The registration of ``email``'s domain (at most one: a domain belongs to one organisation)."""
-        return self.filter(domain=email.rpartition("@")[2].strip().lower())
+        """The registration of ``email``'s domain (at most one: a domain belongs to one organisation); none
+        for text that is not an address at one domain."""
+        domain = email_domain(email)
+        return self.none() if domain is None else self.filter(domain=domain)
 
 
 class SsoDomain(models.Model):
@@ -252,7 +273,7 @@ class SsoDomain(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["domain"], name="sso_domain_unique_domain"),
             models.CheckConstraint(
-                condition=models.Q(domain__regex=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"),
+                condition=models.Q(domain__regex=f"^{HOSTNAME}$"),
                 name="sso_domain_lowercase_hostname",
             ),
         ]

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts import tasks
-from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User
+from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User, email_domain
 from apps.accounts.scoping import update_pinned
 
 
@@ -152,8 +152,9 @@ def register_sso_domain(*, organisation: Organisation, domain: str, sso_required
 
     The owner's own email must be at the domain (they speak for it), and a domain belongs to one organisation."""
     domain = domain.strip().lower()
-    if added_by.email.rpartition("@")[2] != domain:
-        raise ValidationError(f"Register the domain of your own email address ({added_by.email.rpartition('@')[2]}).")
+    own = email_domain(added_by.email)
+    if own != domain:
+        raise ValidationError(f"Register the domain of your own email address ({own or added_by.email}).")
     with transaction.atomic():
         existing = SsoDomain.objects.select_for_update().filter(domain=domain).first()
         if existing is not None and existing.organisation_id != organisation.pk:

@@ -2,10 +2,11 @@
 
 mozilla-django-oidc runs the code flow: the start view stores a random state and nonce in the session,
 the callback refuses a state it did not issue and an ID token whose nonce or signature is wrong, and the
-backend fetches the user's claims. This module decides who may come in: the email must be present and
-verified by the provider (``email_verified`` true), and its domain registered by an organisation
-(``SsoDomain``). Then the user is found by email, or made on first sign-in with a membership as editor in
-that organisation (services.join_by_single_sign_on); a refusal is a page saying why, never a 500.
+backend fetches the user's claims. This module decides who may come in: the email must be present, one
+plain well-formed address (``claimed_email``), verified by the provider (``email_verified`` true), and its
+domain registered by an organisation (``SsoDomain``). Then the user is found by email, or made on first
+sign-in with a membership as editor in that organisation (services.join_by_single_sign_on); a refusal is a
+page saying why, never a 500. No other claim is read or stored: names and ``sub`` may be anything.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any, cast
 
 import requests
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -24,9 +26,10 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from apps.accounts import services
-from apps.accounts.models import SsoDomain, User
+from apps.accounts.models import SsoDomain, User, email_domain
 from apps.accounts.scoping import SESSION_KEY
 from apps.accounts.security import SESSION_LOGIN_AT, SignInRequest, security_event
+from apps.common.hostile import CONTROL
 
 # The session key holding why the last sign-in was refused, for the refusal page.
 SESSION_REFUSAL = "sso_refusal"
@@ -34,6 +37,9 @@ SESSION_REFUSAL = "sso_refusal"
 REFUSALS = {
     "no_email": "Your identity provider did not tell us your email address, so we can't tell which organisation "
     "you belong to. Ask your administrator to release the email claim to KPO Advisor.",
+    "invalid_email": "The email address your identity provider sent is not one email address we can use (one @, "
+    "at most 254 characters, no quotes or control characters). Ask your administrator to check the address your "
+    "provider holds for you.",
     "unverified": "Your identity provider has not verified your email address, so we can't use it to place you "
     "in an organisation. Verify it with your provider, then sign in again.",
     "unknown_domain": "No organisation on KPO Advisor uses single sign-on for your email's domain. Ask an owner "
@@ -50,11 +56,35 @@ def _refuse(request: HttpRequest, reason: str, **fields: Any) -> None:
     security_event(request, "sso_refused", level=logging.WARNING, reason=reason, **fields)
 
 
-def sso_domain(claims: dict[str, Any]) -> SsoDomain | None:
+EMAIL_LENGTH = 254  # User.email's column; an address cannot be longer (RFC 5321's path limit)
+
+
+def claimed_email(claims: dict[str, Any]) -> str | None:
+    """The ``email`` claim as the address to sign in with (trimmed, lower case), or None when it is not one
+    plain, well-formed address: text without control characters (PostgreSQL refuses NUL), at most
+    ``EMAIL_LENGTH`` characters, exactly one @ with a hostname after it (``email_domain``), no quoted local
+    part (where an @ or a control character can hide), and accepted by Django's EmailValidator."""
     email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email:
+    if not isinstance(email, str) or CONTROL.search(email):
         return None
+    email = email.strip().lower()
+    if len(email) > EMAIL_LENGTH or '"' in email or email_domain(email) is None:
+        return None
+    try:
+        validate_email(email)
+    except ValidationError:
+        return None
+    return email
+
+
+def _registration(email: str) -> SsoDomain | None:
     return SsoDomain.objects.for_email(email).select_related("organisation").first()
+
+
+def _verified_email(claims: dict[str, Any]) -> str:
+    email = claimed_email(claims)
+    assert email is not None  # verify_claims refused anything else
+    return email
 
 
 class DomainOIDCBackend(OIDCAuthenticationBackend):
@@ -63,21 +93,25 @@ class DomainOIDCBackend(OIDCAuthenticationBackend):
     request: HttpRequest
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
-        email = claims.get("email")
-        if not isinstance(email, str) or "@" not in email:
+        claim = claims.get("email")
+        if not isinstance(claim, str) or not claim.strip():
             _refuse(self.request, "no_email")
+            return False
+        email = claimed_email(claims)
+        if email is None:
+            _refuse(self.request, "invalid_email", email=claim)  # quoted in the log line, cut to 200 characters
             return False
         # Only a JSON true counts: a provider that leaves the claim out has not verified the address.
         if claims.get("email_verified") is not True:
             _refuse(self.request, "unverified", email=email)
             return False
-        if sso_domain(claims) is None:
+        if _registration(email) is None:
             _refuse(self.request, "unknown_domain", email=email)
             return False
         return True
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        return User.objects.filter(email=str(claims["email"]).strip().lower())
+        return User.objects.filter(email=_verified_email(claims))
 
     def create_user(self, claims: dict[str, Any]) -> User:
         return self._join(claims)
@@ -86,11 +120,10 @@ class DomainOIDCBackend(OIDCAuthenticationBackend):
         return self._join(claims)
 
     def _join(self, claims: dict[str, Any]) -> User:
-        registration = sso_domain(claims)
+        email = _verified_email(claims)
+        registration = _registration(email)
         assert registration is not None  # verify_claims checked it
-        user, membership, created = services.join_by_single_sign_on(
-            email=str(claims["email"]), organisation=registration.organisation
-        )
+        user, membership, created = services.join_by_single_sign_on(email=email, organisation=registration.organisation)
         if created:
             security_event(self.request, "sso_joined", user=user.pk, organisation=registration.organisation_id)
         # Django's request; SignInRequest only names the mark login_success reads back.

@@ -7,10 +7,11 @@ by someone who captured it.
 
 Private targets: an endpoint may only be a public address, unless ``WEBHOOKS_ALLOW_PRIVATE`` (on in
 development and tests, off in production). Otherwise an owner could make the server call what only the
-server can reach (its database, a cloud's metadata address): server-side request forgery. The address is
-checked when the endpoint is registered and again on every attempt, and the connection is made to the
-address that was checked, so a DNS answer that changes between the check and the connection cannot
-smuggle a private one in.
+server can reach (its database, a cloud's metadata address): server-side request forgery. An IPv6 address
+that carries an IPv4 one (NAT64, IPv4-mapped or -compatible, 6to4, Teredo) is public only when the IPv4
+address inside is public too. The address is checked when the endpoint is registered and again on every
+attempt (every address the host resolves to), and the connection is made to the address that was checked,
+so a DNS answer that changes between the check and the connection cannot smuggle a private one in.
 """
 
 from __future__ import annotations
@@ -47,10 +48,37 @@ def verify(*, secret: str, timestamp: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(signature(secret=secret, timestamp=int(timestamp), body=body), header)
 
 
+# IPv6 ranges whose addresses carry an IPv4 address in their last 32 bits. A NAT64 gateway (RFC 6052)
+# forwards 64:ff9b::a00:1 to 10.0.0.1, and Python calls the IPv6 address global whatever it carries.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated (RFC 4291), still routed by some stacks
+# The local-use NAT64 prefix (RFC 8215) belongs to a translator inside some network, with an embedding
+# of its own choosing: never a public target.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: NAT64 and IPv4-compatible (the last 32 bits), 6to4
+    (the gateway), Teredo (server and client); none for a plain IPv6 address."""
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)
+    return []
+
+
 def _public(address: str) -> bool:
+    """True when webhooks may call ``address``: a global unicast address, and any IPv4 address it carries
+    (NAT64, IPv4-mapped, IPv4-compatible, 6to4, Teredo) global too. The one check for registration and for
+    every address resolved at delivery."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # the socket connects to the IPv4 address itself
+            return _public(str(ip.ipv4_mapped))
+        if ip in _LOCAL_NAT64 or not all(_public(str(inner)) for inner in _embedded_ipv4(ip)):
+            return False
     return ip.is_global and not ip.is_multicast
 
 

@@ -129,6 +129,74 @@ def test_unknown_domain_is_refused_with_a_reason_and_nothing_is_made(sso: str, a
     assert not User.objects.filter(email="stranger@elsewhere.test").exists()
 
 
+@pytest.mark.parametrize(
+    "email",
+    [
+        "a" * 300 + "@acme.test",  # longer than an address can be (254)
+        "x\u0000@acme.test",  # PostgreSQL text cannot hold NUL
+        "x\u0007@acme.test",
+        "x@evil.example@acme.test",  # the text after the last @ is acme's, the address is not
+        '"x@evil.example"@acme.test',  # a quoted local part, where an @ can hide
+        "x@acme.test\nBcc: y@acme.test",
+        "x y@acme.test",
+        "@acme.test",
+        "x@",
+        "nobody",
+    ],
+)
+def test_an_email_claim_that_is_not_one_well_formed_address_is_refused_with_a_reason(
+    sso: str, acme: Organisation, email: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = Client()
+    with caplog.at_level(logging.INFO, logger="kpo_advisor.security"):
+        response = client.get(authorise(sso, begin(client), sub="odd", claims={"email": email, "email_verified": True}))
+    assert response.status_code == 403
+    assert "is not one email address we can use" in response.content.decode()
+    assert not User.objects.exists()
+    assert "_auth_user_id" not in client.session
+    assert "reason=invalid_email" in caplog.text
+
+
+@pytest.mark.parametrize("email", ["", "   ", None, 42, ["x@acme.test"]])
+def test_an_empty_or_non_text_email_claim_counts_as_no_email(sso: str, acme: Organisation, email: Any) -> None:
+    client = Client()
+    response = client.get(authorise(sso, begin(client), sub="odd", claims={"email": email, "email_verified": True}))
+    assert response.status_code == 403 and "did not tell us your email address" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_an_address_of_the_longest_length_is_accepted(sso: str, acme: Organisation) -> None:
+    email = ("a" * 63 + ".") * 3 + "a" * (254 - 64 * 3 - len("@acme.test")) + "@acme.test"
+    assert len(email) == 254
+    client = Client()
+    response = client.get(authorise(sso, begin(client), sub="long", claims={"email": email, "email_verified": True}))
+    assert response.status_code == 302
+    assert User.objects.filter(email=email).exists()
+
+
+def test_an_international_domain_matches_its_registered_ascii_form(sso: str, organisation: Organisation) -> None:
+    SsoDomainFactory(organisation=organisation, domain="xn--bcher-kva.test")  # bücher.test
+    client = Client()
+    claims = {"email": "Anna@BÜCHER.test", "email_verified": True}
+    response = client.get(authorise(sso, begin(client), sub="anna", claims=claims))
+    assert response.status_code == 302
+    user = User.objects.get(email="anna@bücher.test")
+    assert list(Membership.objects.filter(user=user).values_list("organisation", "role")) == [
+        (organisation.pk, "editor")
+    ]
+
+
+def test_name_and_subject_claims_of_any_shape_do_not_stop_a_sign_in_and_are_not_stored(
+    sso: str, acme: Organisation
+) -> None:
+    client = Client()
+    hostile = {"given_name": "N\u0000" * 500, "family_name": "x" * 5000, "name": ["a", "list"], "nickname": 7}
+    claims = {"email": "pat@acme.test", "email_verified": True, **hostile}
+    response = client.get(authorise(sso, begin(client), sub="s" * 1000, claims=claims))
+    assert response.status_code == 302
+    assert list(User.objects.filter(email="pat@acme.test").values_list("first_name", "last_name")) == [("", "")]
+
+
 def test_a_forged_state_is_refused(sso: str, acme: Organisation) -> None:
     client = Client()
     back = authorise(sso, begin(client), sub="a@acme.test", claims={"email": "a@acme.test", "email_verified": True})
@@ -238,6 +306,14 @@ def test_owner_cannot_register_another_domain_or_junk(
     response = buyer_client.post(reverse("accounts:sso_domains"), {"domain": domain})
     assert response.status_code == 400 and message in response.content.decode()
     assert not SsoDomain.objects.exists()
+
+
+def test_an_owner_at_an_international_domain_registers_its_ascii_form(organisation: Organisation) -> None:
+    owner = MembershipFactory(organisation=organisation, role="owner", user__email="chef@bücher.test").user
+    client = Client()
+    client.force_login(owner)
+    assert client.post(reverse("accounts:sso_domains"), {"domain": "XN--BCHER-KVA.test"}).status_code == 302
+    assert list(SsoDomain.objects.values_list("organisation", "domain")) == [(organisation.pk, "xn--bcher-kva.test")]
 
 
 def test_a_domain_registered_by_another_organisation_is_refused(

@@ -4,6 +4,7 @@ sent to a real HTTP listener started by the test, retried with back-off, and lis
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -139,6 +140,38 @@ def test_private_and_loopback_targets_are_refused_in_production(buyer_client: Cl
     assert not WebhookEndpoint.objects.exists()
 
 
+# IPv6 addresses that carry an IPv4 one: the IPv4 address inside must be public too.
+EMBEDDED_IPV4 = [
+    ("http://[64:ff9b::a00:1]/", False),  # NAT64 of 10.0.0.1
+    ("http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", False),  # NAT64 of 169.254.169.254 (cloud metadata)
+    ("http://[64:ff9b::7f00:1]/", False),  # NAT64 of 127.0.0.1
+    ("http://[64:ff9b::808:808]/", True),  # NAT64 of 8.8.8.8
+    ("http://[64:ff9b:1::a00:1]/", False),  # local-use NAT64: a translator inside the network
+    ("http://[64:ff9b:1::808:808]/", False),
+    ("http://[::ffff:10.0.0.1]/", False),  # IPv4-mapped
+    ("http://[::ffff:8.8.8.8]/", True),
+    ("http://[::a00:1]/", False),  # IPv4-compatible (deprecated) of 10.0.0.1
+    ("http://[::a9fe:a9fe]/", False),
+    ("http://[2002:a00:1::1]/", False),  # 6to4 through 10.0.0.1
+    ("http://[2002:7f00:1::1]/", False),
+    ("http://[2002:808:808::1]/", False),  # 6to4 is not a global range, whatever it carries
+    ("http://[2001:0:a00:1:0:0:f5ff:fffe]/", False),  # Teredo: server 10.0.0.1, client 10.0.0.1
+    ("http://[2001:0:808:808:8000:63bf:f7f7:f7f7]/", False),  # Teredo: server and client 8.8.8.8
+    ("http://[2606:4700:4700::1111]/", True),  # a plain public IPv6 address
+]
+
+
+@pytest.mark.parametrize(("url", "allowed"), EMBEDDED_IPV4)
+def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused_in_production(
+    buyer_client: Client, settings: Any, url: str, allowed: bool
+) -> None:
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    response = buyer_client.post(reverse("api_keys:webhooks"), {"url": url, "events": ["recommendation.stored"]})
+    assert response.status_code == (200 if allowed else 400)
+    assert ("public addresses only" in response.content.decode()) is not allowed
+    assert WebhookEndpoint.objects.filter(url=url).exists() is allowed
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -162,6 +195,30 @@ def test_a_delivery_to_a_private_address_is_refused_when_sent_in_production(
 ) -> None:  # fmt: skip
     # Registered while allowed (or a DNS answer that changed since): every attempt checks again.
     _endpoint(organisation, buyer, listener.url)
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert listener.received == []
+    assert "public addresses only" in delivery.error and delivery.response_code is None
+
+
+def test_a_delivery_to_a_host_resolving_to_a_nat64_private_address_is_refused_when_sent_in_production(
+    organisation: Organisation, buyer: User, listener: Listener, settings: Any, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The host resolved to a public address when registered; at delivery its DNS answer names a public
+    address and the NAT64 form of 10.0.0.1. Every address is checked, so nothing is sent."""
+    _endpoint(organisation, buyer, "http://8.8.8.8/hooks/kpo")
+    WebhookEndpoint.objects.update(url="http://hooks.example.com/kpo")
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, port: int, *args: Any, **kwargs: Any) -> list[Any]:
+        if host != "hooks.example.com":
+            return real(host, port, *args, **kwargs)
+        answers = ["2606:4700:4700::1111", "64:ff9b::a00:1"]
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0)) for a in answers]
+
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", getaddrinfo)
     settings.WEBHOOKS_ALLOW_PRIVATE = False
     _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
