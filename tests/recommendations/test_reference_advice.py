@@ -27,7 +27,7 @@ from tests.factories import AssessmentFactory
 pytestmark = pytest.mark.django_db
 TEXTBOOK = "Textbook KPO: a US fund's steady equity research"
 BROKER = "US broker-dealer: credit research drafted offshore"
-PILOT = "Run a paid pilot of about 3 months on real work"
+PILOT = "Run a paid pilot of 2 to 4 weeks on real work"
 REG_AC = "Name the research analyst who certifies each report under Reg AC"
 
 
@@ -304,3 +304,30 @@ def test_a_very_large_team_the_buyer_plans_to_own_goes_to_build_operate_transfer
     rented = evaluated(reference, "Large US bank: a 300-seat analysis centre", own_team_plan=False)
     assert rented.top_model == "captive-team"
     assert "very-large-team-to-own" not in [r.rule for r in rented.risks]
+    # A big team kept with a provider is the provider's dedicated team; a big team to own is not pushed there too.
+    assert [m.code for m in owned.models].index("captive-team") > 0
+    assert "very-large-team" not in [f.code for f in owned.fired]
+
+
+def test_the_pilot_asked_for_is_the_2_to_4_weeks_its_source_gives_and_none_before_a_one_off_piece_of_work(
+    reference: Playbook,
+) -> None:
+    steady = evaluated(reference, TEXTBOOK)
+    pilot = next(c.text for c in steady.conditions if c.text.startswith(PILOT))
+    assert "2 to 4 weeks" in pilot and "3 months" not in pilot
+    one_off = evaluated(reference, TEXTBOOK, volume_pattern="one-off", delivery_ownership="per-deliverable")
+    assert not any(c.text.startswith("Run a paid pilot") for c in one_off.conditions)
+
+
+def test_only_eu_uk_and_australian_firms_are_told_to_notify_their_regulator_of_a_critical_function(
+    reference: Playbook,
+) -> None:
+    def mitigation(**changes: Any) -> str:
+        ev = evaluated(reference, "UK bank: financial modelling for a critical function", **changes)
+        return next(r.mitigation for r in ev.risks if r.rule.startswith("critical-function-outsourcing"))
+
+    assert mitigation().startswith("Notify your regulator before signing")
+    assert mitigation(buyer_regulated_in="australia").startswith("Notify your regulator")
+    for elsewhere in ("us", "other"):
+        told = mitigation(buyer_regulated_in=elsewhere)
+        assert told.startswith("Check what your own regulator expects") and "Notify your regulator" not in told
