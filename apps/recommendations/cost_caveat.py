@@ -41,27 +41,68 @@ def recommended_cost(ev: EvaluationRecord) -> CostModel | None:
     return found if found is not None and found.tco is not None and found.probability_saving is not None else None
 
 
+def _against(saving: float, currency: str) -> str:
+    """A likely saving as a phrase: "a likely saving of £1,000", or "£1,000 more than in-house (likely)"."""
+    if saving >= 0:
+        return f"a likely saving of {money(saving, currency)}"
+    return f"{money(-saving, currency)} more than in-house (likely)"
+
+
+def cheaper_location_text(ev: EvaluationRecord) -> str:
+    """One sentence naming a location that meets every requirement too and would likely cost materially less
+    (``cost.cheaper_location``), with the fit it gives up and what it needs; "" when there is none."""
+    where, delivered = ev.cost.cheaper_location, ev.delivery_location
+    if where is None or delivered is None:
+        return ""
+    cur, years = ev.cost.currency, in_years(ev.cost.horizon_years)
+    if where.points_behind > 0:
+        points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
+        behind = f"ranks {points} behind {delivered.name} on fit"
+    elif where.needs_transfer_tool:
+        behind = (
+            f"ties with {delivered.name} on fit ({delivered.name} comes first: the personal data needs no "
+            "transfer tool there)"
+        )
+    else:
+        behind = f"ties with {delivered.name} on fit"
+    there = _against(where.savings[1], cur)
+    if where.savings[1] >= 0:
+        there += f" ({chance(where.probability_saving)} chance of a saving)"
+    needs = (
+        " It would need a transfer tool for the personal data (the EU standard contractual clauses, or the UK IDTA "
+        "or Addendum, with a transfer risk assessment)."
+        if where.needs_transfer_tool
+        else ""
+    )
+    return (
+        f"{where.name} also meets every requirement you set and {behind}. From {where.name}, {where.model_name} "
+        f"comes to {there} over {years}, against {_against(where.delivered_saving, cur)} from {delivered.name}.{needs}"
+    )
+
+
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
     model = recommended_cost(ev)
     if model is None:
         return None
     cur, years, likely = ev.cost.currency, in_years(ev.cost.horizon_years), model.savings[1]
+    cheaper = cheaper_location_text(ev)
+    also = f" {cheaper}" if cheaper else ""
     if likely < 0:
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
-            f"{money(-likely, cur)} more over {years} ({_chance(model)}). {FIT_ONLY}"
+            f"{money(-likely, cur)} more over {years} ({_chance(model)}). {FIT_ONLY}{also}"
         )
         return CostCaveat(warning=True, text=text)
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
             f"{money(likely, cur)} over {years}, but the chance of a saving is "
-            f"{chance(model.probability_saving or 0)}. {FIT_ONLY}"
+            f"{chance(model.probability_saving or 0)}. {FIT_ONLY}{also}"
         )
         return CostCaveat(warning=True, text=text)
     text = (
         f"Likely saving with {model.name}: {money(likely, cur)} over {years} (P10–P90 "
-        f"{money(model.savings_p10, cur)} to {money(model.savings_p90, cur)}; {_chance(model)})."
+        f"{money(model.savings_p10, cur)} to {money(model.savings_p90, cur)}; {_chance(model)}).{also}"
     )
     return CostCaveat(warning=False, text=text)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.common.formatting import chance, money
 from apps.playbooks.models import Playbook
-from apps.recommendations.cost_caveat import cost_caveat
+from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat
 from apps.recommendations.models import Recommendation
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_memo_guidance import memo_html
@@ -69,7 +69,9 @@ def test_the_uk_case_that_wins_on_fit_but_costs_more_says_so_beside_the_verdict(
     )
     assert expected in memo_summary(rec)
     text = printed(reference, UK, tmp_path)
-    assert text.splitlines()[1] == f"COST: {expected}"
+    # A location meeting every requirement that would cost less is named after it (cheaper_location_text).
+    cheaper = cheaper_location_text(ev)
+    assert text.splitlines()[1] == f"COST: {expected}" + (f" {cheaper}" if cheaper else "")
     whatif = html.unescape(buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode())
     assert expected in whatif
     # The caveat only explains the verdict: the stored verdict and fit score are the engine's.

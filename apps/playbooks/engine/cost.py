@@ -101,6 +101,29 @@ class CostEstimate:
     draws: int = 0  # Monte Carlo draws behind the P10 / P90 figures (0: a rate × hours estimate)
     inhouse_lines: tuple[Line, ...] = ()
     figures: tuple[Figure, ...] = ()
+    # A location meeting every requirement too, from which the recommended model would likely cost materially
+    # less (``evaluate``); None when there is none, or the cost is no total cost of ownership.
+    cheaper_location: CheaperLocation | None = None
+
+
+@dataclass(frozen=True)
+class CheaperLocation:
+    """The cost of the recommended model from the cheapest other location that meets every requirement the
+    buyer set, when it saves materially more than from where the verdict delivers. Points rank the locations
+    (fit: time zones, data rules, the buyer's preference); this prices the gap, and never re-ranks them."""
+
+    location: str
+    name: str
+    model: str
+    model_name: str
+    points_behind: int  # how far it ranks behind the delivering location on points
+    needs_transfer_tool: bool  # personal data under GDPR or UK GDPR would need SCCs or the IDTA to go there
+    horizon: Triple  # its total cost over the horizon from there, P10 / likely / P90
+    savings: Triple  # its saving against in-house from there: P10, likely (as the cost caveat reads it), P90
+    probability_saving: float
+    # The same model's likely saving and chance of one from the delivering location, to read side by side.
+    delivered_saving: float
+    delivered_probability_saving: float
 
 
 def _triple(value: Any) -> Triple | None:

@@ -19,12 +19,12 @@ requirement). A rule about the data's subjects (Indian personal data) triggers i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
-from apps.playbooks.engine.cost import CostEstimate, estimate
+from apps.playbooks.engine.cost import CheaperLocation, CostEstimate, estimate
 from apps.playbooks.engine.plain import json_ready
 from apps.playbooks.engine.scoring import BASE_SCORE, tally
 from apps.playbooks.engine.single import fired as rules_fired
@@ -438,6 +438,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         )
     else:
         cost = _cost(pb, [m.code for m in ranked_models[:3]], role, seen.questions, delivered_from)
+        feasible = [c for c in order if c not in broken]
+        cheaper = None
+        if scored.verdict != "doesnt_win" and ranked_models:
+            top_code = ranked_models[0].code
+            cheaper = _cheaper_location(pb, cost, top_code, role, seen.questions, feasible, location_scores, transfers)
+        if cheaper is not None:
+            cost = replace(cost, cheaper_location=cheaper)
     return Evaluation(
         playbook_id=pb.id,
         playbook_version=pb.version,
@@ -513,6 +520,63 @@ def _cost(
             memo.pop(next(iter(memo)), None)
         memo[key] = hit
     return hit
+
+
+# A cheaper location is shown when the recommended model's likely saving from there beats the delivering
+# location's by at least this share of the in-house cost over the horizon: smaller gaps are within the noise
+# of the ranges and would only clutter the page.
+CHEAPER_MATERIAL_SHARE = 0.05
+
+
+def _cheaper_location(
+    pb: CompiledPlaybook,
+    cost: CostEstimate,
+    top_code: str,
+    role: Any,
+    visible: tuple[str, ...],
+    feasible: list[str],
+    scores: Mapping[str, int],
+    transfers: bool,
+) -> CheaperLocation | None:
+    """The recommended model (``top_code``) priced from the lowest-cost other location meeting every requirement
+    (``feasible``, in ranked order, the delivering one first), when that saves materially more; see
+    ``CheaperLocation``."""
+    if not cost.available or not cost.draws or not cost.models or len(feasible) < 2 or cost.inhouse_horizon is None:
+        return None
+    here = feasible[0]
+    top = next((m for m in cost.models if m.model == top_code), None)
+    if top is None or top.tco is None or top.probability_saving is None:
+        return None
+    locations = pb.catalogue.locations
+
+    def index(code: str) -> float:
+        try:
+            return float(locations[code].get("cost_index") or 1.0)
+        except (TypeError, ValueError):
+            return 1.0
+
+    cheapest = min(feasible[1:], key=index)  # ties: the higher ranked, as ``min`` keeps the first
+    if index(cheapest) >= index(here):
+        return None
+    other = _cost(pb, [top.model], role, visible, cheapest)
+    there = next((m for m in other.models if m.model == top.model), None)
+    if there is None or there.tco is None or there.probability_saving is None:
+        return None
+    if there.savings[1] - top.savings[1] < CHEAPER_MATERIAL_SHARE * cost.inhouse_horizon[1]:
+        return None
+    return CheaperLocation(
+        location=cheapest,
+        name=str(locations[cheapest].get("name", cheapest)),
+        model=top.model,
+        model_name=top.name,
+        points_behind=scores[here] - scores[cheapest],
+        needs_transfer_tool=transfers and locations[cheapest].get("gdpr_transfer") == "needs_sccs",
+        horizon=there.tco.horizon,
+        savings=(there.savings_p10 or there.savings[0], there.savings[1], there.savings_p90 or there.savings[2]),
+        probability_saving=there.probability_saving,
+        delivered_saving=top.savings[1],
+        delivered_probability_saving=top.probability_saving,
+    )
 
 
 def _estimate(

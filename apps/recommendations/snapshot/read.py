@@ -17,6 +17,7 @@ from apps.recommendations.snapshot.types import (
     SCHEMA_VERSION,
     AnsweredQuestion,
     Blocker,
+    CheaperLocation,
     Contribution,
     Cost,
     CostFigure,
@@ -243,7 +244,14 @@ def _cost(c: Any) -> Cost:
         currency=_text,
         inhouse_lines=_lines,
         figures=_many(lambda f: _make(CostFigure, f, source=_text)),
+        cheaper_location=_cheaper_location,
     )
+
+
+def _cheaper_location(data: Any) -> CheaperLocation | None:
+    if data is None:
+        return None
+    return _make(CheaperLocation, data, horizon=_triple, savings=_triple, name=_text, model_name=_text)
 
 
 def _evaluation(ev: Any) -> EvaluationRecord:

@@ -32,6 +32,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # marked), and per model ``tco`` (one_time, annual, horizon as [P10, likely, P90]), ``savings_p10`` /
 # ``_p50`` / ``_p90``, ``probability_saving``, ``break_even_month``, ``lines``, ``tornado`` and ``extra_cost``.
 # Older versions read as US dollars with no TCO (every new field at its default), as they rendered.
+# Still version 4, with a field that defaults to "not recorded": ``cost.cheaper_location`` (another location
+# meeting every requirement, from which the recommended model would likely cost materially less).
+# Snapshots stored before it read as they rendered: no such location named.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -289,6 +292,29 @@ class CostModel:
 
 
 @dataclass(frozen=True)
+class CheaperLocation:
+    """A location meeting every requirement too, from which the recommended model would likely cost materially
+    less than from where the verdict delivers (the engine's ``cost.CheaperLocation``); not recorded before it."""
+
+    location: str
+    name: str
+    model: str
+    model_name: str
+    points_behind: int
+    needs_transfer_tool: bool
+    horizon: Triple
+    savings: Triple
+    probability_saving: float
+    delivered_saving: float
+    delivered_probability_saving: float
+
+    @property
+    def extra_saving(self) -> float:
+        """How much more the likely saving is from there than from the delivering location."""
+        return self.savings[1] - self.delivered_saving
+
+
+@dataclass(frozen=True)
 class Cost:
     available: bool
     reason: str = ""
@@ -306,6 +332,7 @@ class Cost:
     draws: int = 0  # the Monte Carlo's draws; 0: a rate × hours estimate (before version 4)
     inhouse_lines: tuple[CostLine, ...] = ()
     figures: tuple[CostFigure, ...] = ()
+    cheaper_location: CheaperLocation | None = None  # None: there is none, or not recorded (older snapshots)
 
     @property
     def is_tco(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from apps.recommendations.cost_caveat import CostCaveat, cost_caveat
+from apps.recommendations.cost_caveat import CostCaveat, cheaper_location_text, cost_caveat
 from apps.recommendations.snapshot.types import EvaluationRecord
 
 register = template.Library()
@@ -14,3 +14,8 @@ register = template.Library()
 @register.filter
 def verdict_cost(ev: EvaluationRecord) -> CostCaveat | None:
     return cost_caveat(ev)
+
+
+@register.filter
+def cheaper_location(ev: EvaluationRecord) -> str:
+    return cheaper_location_text(ev)

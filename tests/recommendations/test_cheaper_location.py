@@ -1,0 +1,82 @@
+"""Locations rank on fit, not on cost: when another location meets every requirement too and the recommended
+model would likely cost materially less from there, the result says so beside the verdict and in the cost,
+with the fit it gives up and the transfer tool it needs, and stores it with the recommendation."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.engine.evaluate import CHEAPER_MATERIAL_SHARE, Evaluation
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+OWN_CENTRE = "UK manufacturer: a 300-person finance operations centre it plans to own"
+TEXTBOOK = "Textbook KPO: a US fund's steady equity research"
+
+
+def _evaluated(reference: Playbook, case: str, **changes: object) -> Evaluation:
+    compiled = compiled_playbook(reference)
+    answers, problems = clean_answers(
+        compiled.questions, {**reference.golden_cases.get(name__startswith=case).answers, **changes}
+    )
+    assert not problems
+    return evaluate(compiled, answers)
+
+
+def test_a_cheaper_location_meeting_every_requirement_is_priced_beside_the_one_ranked_first(
+    reference: Playbook,
+) -> None:
+    ev = _evaluated(reference, OWN_CENTRE)
+    cheaper = ev.cost.cheaper_location
+    assert ev.delivered_from == "poland" and cheaper is not None
+    assert cheaper.location == "india" and cheaper.model == ev.models[0].code == "bot"
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    assert not india.excluded_because  # it meets every requirement the buyer set
+    assert cheaper.points_behind == ev.locations[0].score - india.score > 0
+    assert cheaper.needs_transfer_tool  # UK and EU personal data, and India needs SCCs or the IDTA
+    top = next(m for m in ev.cost.models if m.model == "bot")
+    assert cheaper.delivered_saving == top.savings[1]  # the likely saving, as the cost caveat reads it
+    assert ev.cost.inhouse_horizon is not None
+    assert cheaper.savings[1] - top.savings[1] >= CHEAPER_MATERIAL_SHARE * ev.cost.inhouse_horizon[1]
+    assert cheaper.horizon[0] <= cheaper.horizon[1] <= cheaper.horizon[2]
+
+
+def test_none_is_named_when_the_work_is_already_delivered_from_the_cheapest_location_that_meets_them(
+    reference: Playbook,
+) -> None:
+    ev = _evaluated(reference, TEXTBOOK)
+    assert ev.cost.available and ev.cost.cheaper_location is None
+
+
+def test_the_result_page_the_memo_and_the_stored_record_say_it(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    a = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        playbook=reference,
+        answers=reference.golden_cases.get(name=OWN_CENTRE).answers,
+    )
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    record = rec.record
+    stored = record.evaluation
+    assert stored.cost.cheaper_location is not None and stored.cost.cheaper_location.location == "india"
+    sentence = cheaper_location_text(stored)
+    assert sentence.startswith("India also meets every requirement you set and ranks ")
+    assert "from Poland" in sentence and "transfer tool" in sentence
+    caveat = cost_caveat(stored)
+    assert caveat is not None and caveat.text.endswith(sentence)
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert 'id="cheaper-location"' in page and page.count(sentence) == 2  # beside the verdict and in the cost
+    assert sentence in html.unescape(render_memo_html(rec, "http://testserver/"))
