@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
+from kpo_advisor.outage import unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -227,12 +228,9 @@ class SecurityEventsMiddleware:
 
 
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
-    """The calm 503 page, with Retry-After, for a request that lost the database."""
+    """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py)."""
     logger.error("database unavailable: %s %s: %r", request.method, request.path, exception)
-    body = render_to_string("503.html", {"request_path": request.path})
-    response = HttpResponse(body, status=503)
-    response["Retry-After"] = "10"
-    return response
+    return unavailable_response(request, body_limit(request))
 
 
 def lost_database(exception: BaseException | None) -> bool:
