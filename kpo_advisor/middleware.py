@@ -76,9 +76,10 @@ _ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")
 def _refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     target = request.headers.get("HX-Target", "")
     if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target):
-        # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place.
+        # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place,
+        # still marked as a save status (static/js/request-status.js) for the next save's "Saving…".
         body = format_html(
-            '<p id="{}" class="saved-indicator is-error field__error" role="alert">{} {}</p>',
+            '<p id="{}" class="saved-indicator is-error field__error" role="alert" data-save-status>{} {}</p>',
             target,
             title + ":",
             message,
