@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
+from kpo_advisor.outage import unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +76,10 @@ _ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")
 def _refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     target = request.headers.get("HX-Target", "")
     if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target):
-        # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place.
+        # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place,
+        # still marked as a save status (static/js/request-status.js) for the next save's "Saving…".
         body = format_html(
-            '<p id="{}" class="saved-indicator is-error field__error" role="alert">{} {}</p>',
+            '<p id="{}" class="saved-indicator is-error field__error" role="alert" data-save-status>{} {}</p>',
             target,
             title + ":",
             message,
@@ -227,12 +229,9 @@ class SecurityEventsMiddleware:
 
 
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
-    """The calm 503 page, with Retry-After, for a request that lost the database."""
+    """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py)."""
     logger.error("database unavailable: %s %s: %r", request.method, request.path, exception)
-    body = render_to_string("503.html", {"request_path": request.path})
-    response = HttpResponse(body, status=503)
-    response["Retry-After"] = "10"
-    return response
+    return unavailable_response(request, body_limit(request))
 
 
 def lost_database(exception: BaseException | None) -> bool:

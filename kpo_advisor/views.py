@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import current_membership
 from apps.playbooks.models import Playbook
+from kpo_advisor.middleware import body_limit
+from kpo_advisor.outage import unavailable_response
 
 
 @require_safe
@@ -49,16 +51,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"))
 
 
-def _plain(template: str, status: int, request: HttpRequest) -> HttpResponse:
-    # Rendered without context processors: these pages must work when the database does not.
-    response = HttpResponse(render_to_string(template, {"request_path": request.path}), status=status)
-    if status == 503:
-        response["Retry-After"] = "10"
-    return response
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without context processors: these pages must work when the database does not. A lost
+    # database in a middleware (the session, read for the signed-in user) ends up here, not in
+    # DatabaseUnavailableMiddleware: both give the same 503 page.
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
-        return _plain("503.html", 503, request)
-    return _plain("500.html", 500, request)
+        return unavailable_response(request, body_limit(request))
+    return HttpResponse(render_to_string("500.html", {"request_path": request.path}), status=500)

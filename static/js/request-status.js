@@ -1,0 +1,115 @@
+// What the page says about its htmx requests. htmx swaps no 5xx answer (the htmx-config meta in base.html)
+// and nothing when the network fails, so without this the page would go on showing what it showed
+// before, as if the request had worked: an old "Saved" beside text that never reached the server, or a
+// what-if result for answers the form no longer holds.
+//
+// A save status is an element marked data-save-status (an answer's status line, a checklist item's):
+// while its save is on the way it says "Saving…", never an earlier "Saved"; a save that gets a 5xx,
+// no answer or a timeout shows the words in its data-save-status (the save is not confirmed, and what
+// to do). A 2xx or 4xx answer replaces the element with the server's own status.
+//
+// Any other htmx request that fails puts a notice (role=alert) at the start of its target, or after it
+// when the target holds no block, with a "Try again" button, and marks the target out of date
+// (.is-stale, and the notice's words, not colour alone) until a request for that target succeeds.
+// The target's data-failed-message, where it has one, gives the notice's words.
+(function () {
+  "use strict";
+  var SAVE_FAILED =
+    "Not confirmed: the service could not be reached, so this may not be saved yet. Try again in a moment.";
+  var REQUEST_FAILED =
+    "Couldn't reach KPO Advisor, so this part of the page was not updated and may be out of date. " +
+    "Try again in a moment.";
+  var BLOCKS = /^(ARTICLE|ASIDE|DD|DIV|FORM|LI|MAIN|SECTION|TD|TH)$/; // not DETAILS or FIELDSET: their summary or legend comes first
+  var before = new WeakMap(); // save status -> what it showed before "Saving…"
+  var notices = new WeakMap(); // target -> its notice
+
+  function targetOf(event) {
+    var target = event.detail && event.detail.target;
+    return target instanceof Element ? target : null;
+  }
+
+  function isSaveStatus(element) {
+    return element.hasAttribute("data-save-status");
+  }
+
+  function show(status, className, role, text) {
+    status.className = className;
+    status.setAttribute("role", role);
+    status.textContent = text;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = targetOf(event);
+    if (target && isSaveStatus(target)) {
+      before.set(target, [target.className, target.getAttribute("role") || "status", target.textContent]);
+      show(target, "saved-indicator is-saving", "status", "Saving…");
+    }
+  });
+
+  function failed(event) {
+    var target = targetOf(event);
+    if (!target) {
+      return;
+    }
+    if (isSaveStatus(target)) {
+      show(target, "saved-indicator is-error field__error", "alert", target.getAttribute("data-save-status") || SAVE_FAILED);
+      return;
+    }
+    var notice = notices.get(target);
+    if (!notice || !notice.isConnected) {
+      notice = noticeFor(event.detail.requestConfig, event.detail.etc, target);
+      notices.set(target, notice);
+      if (BLOCKS.test(target.tagName)) {
+        target.insertBefore(notice, target.firstChild);
+      } else {
+        target.insertAdjacentElement("afterend", notice);
+      }
+    }
+    target.classList.add("is-stale");
+  }
+
+  function noticeFor(request, etc, target) {
+    var notice = document.createElement("div");
+    notice.className = "message message--error request-failed";
+    notice.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = target.getAttribute("data-failed-message") || REQUEST_FAILED;
+    notice.appendChild(text);
+    if (request && request.verb && request.path && request.elt && window.htmx) {
+      var again = document.createElement("button");
+      again.type = "button";
+      again.className = "button button--secondary button--small";
+      again.textContent = "Try again";
+      again.addEventListener("click", function () {
+        // The same request from the same element: its values, target and swap, as when it was first made
+        // (a request made by htmx.ajax, as the memo button's, names its swap itself: etc.swapOverride).
+        var swap = etc && etc.swapOverride;
+        window.htmx.ajax(request.verb, request.path, { source: request.elt, target: target, swap: swap || undefined });
+      });
+      notice.appendChild(again);
+    }
+    return notice;
+  }
+
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:timeout", failed);
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var target = targetOf(event);
+    if (!target || event.detail.successful !== true) {
+      return;
+    }
+    // A save answered with nothing to swap (a 204) leaves its status as it was before.
+    var was = before.get(target);
+    if (was && target.isConnected && target.classList.contains("is-saving")) {
+      show(target, was[0], was[1], was[2]);
+    }
+    var notice = notices.get(target);
+    if (notice) {
+      notice.remove();
+      notices.delete(target);
+    }
+    target.classList.remove("is-stale");
+  });
+})();
