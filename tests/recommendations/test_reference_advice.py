@@ -331,3 +331,24 @@ def test_only_eu_uk_and_australian_firms_are_told_to_notify_their_regulator_of_a
     for elsewhere in ("us", "other"):
         told = mitigation(buyer_regulated_in=elsewhere)
         assert told.startswith("Check what your own regulator expects") and "Notify your regulator" not in told
+
+
+def test_an_engineers_seal_with_almost_no_overlap_asks_for_a_live_window_and_costs_fit(reference: Playbook) -> None:
+    mep = "US engineering firm: MEP design and BIM with a PE sealing onshore"
+    overlapping = evaluated(reference, mep)
+    assert "pe-seal-little-overlap" not in [f.code for f in overlapping.fired]
+    apart = evaluated(reference, mep, overlap_hours=0)
+    assert "pe-seal-little-overlap" in [f.code for f in apart.fired]
+    assert any(c.text.startswith("Set a daily live working window") for c in apart.conditions)
+    risk = next(r for r in apart.risks if r.rule == "pe-seal-little-overlap")
+    assert risk.severity == "high"
+
+
+def test_a_bank_supervised_elsewhere_is_told_its_own_regulators_rules_are_not_covered(reference: Playbook) -> None:
+    uk_bank = "UK bank: financial modelling for a critical function"
+    assert "regulated-elsewhere" not in [r.rule for r in evaluated(reference, uk_bank).risks]
+    elsewhere = evaluated(reference, uk_bank, buyer_regulated_in="other")
+    risk = next(r for r in elsewhere.risks if r.rule == "regulated-elsewhere")
+    assert risk.title == "Your own regulator's outsourcing and data rules are not covered here"
+    unregulated = evaluated(reference, uk_bank, buyer_sector="other")
+    assert "regulated-elsewhere" not in [r.rule for r in unregulated.risks]
