@@ -183,3 +183,11 @@ def test_a_preferred_region_reads_in_the_options_words_when_the_evaluator_gives_
     assert named.text == "Preferred region: India, Central and Eastern Europe (Poland, Romania, Ukraine)"
     bare = req.derive({"preferred_region": "South Asia"}, {}, labels=labels).preference("preferred_region")
     assert bare is not None and bare.text == "Preferred region: South Asia"
+
+
+def test_a_continental_buyer_is_told_the_uk_day_is_the_measure_and_what_the_hour_between_means() -> None:
+    eu = req.derive({"buyer_location": "eu", "overlap_hours": 4}, {}).get("overlap")
+    uk = req.derive({"buyer_location": "uk", "overlap_hours": 4}, {}).get("overlap")
+    assert eu is not None and uk is not None
+    assert uk.text == "At least 4 h a day of overlap with the UK working day"
+    assert eu.text.startswith(uk.text + " (") and "Central European time is an hour ahead" in eu.text

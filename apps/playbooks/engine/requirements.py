@@ -139,6 +139,13 @@ def derive(
             )
         else:
             code, text = "overlap", f"At least {hours:g} h a day of overlap with the {clock} working day"
+            if answers.get("buyer_location") == "eu":
+                # The catalogue lists overlap with the UK and US Eastern days only; continental Europe is an hour
+                # ahead of the UK, which the buyer is told rather than left to discover.
+                text += (
+                    " (the locations list their overlap with the UK day; Central European time is an hour ahead, so "
+                    "locations to your west overlap you about an hour less, and those to your east about an hour more)"
+                )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
     data = str(answers.get("data_location") or "anywhere")
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
