@@ -352,3 +352,11 @@ def test_a_bank_supervised_elsewhere_is_told_its_own_regulators_rules_are_not_co
     assert risk.title == "Your own regulator's outsourcing and data rules are not covered here"
     unregulated = evaluated(reference, uk_bank, buyer_sector="other")
     assert "regulated-elsewhere" not in [r.rule for r in unregulated.risks]
+
+
+def test_clinical_and_drug_safety_work_reminds_the_sponsor_its_duties_stay_with_it(reference: Playbook) -> None:
+    drug_maker = evaluated(reference, "French drug maker: EU patients' health data screened offshore")
+    risk = next(r for r in drug_maker.risks if r.rule == "clinical-data-sponsor-oversight")
+    assert "reporting deadlines" in risk.mitigation
+    assert any(c.rule == "clinical-data-sponsor-oversight" for c in drug_maker.conditions)
+    assert "clinical-data-sponsor-oversight" not in [r.rule for r in evaluated(reference, TEXTBOOK).risks]
