@@ -103,6 +103,11 @@ def task(app: AppServer, pk: str) -> tuple[str, list[str], Any]:
         ).fetchone()
 
 
+def succeeded(app: AppServer, pk: str) -> tuple[str, list[str], Any] | None:
+    row = task(app, pk)
+    return row if row[0] == "SUCCESSFUL" else None
+
+
 def holds_lock(app: AppServer, worker_id: str) -> bool:
     """Whether a session holds that worker's liveness lock (as recover_abandoned asks)."""
     with app.connect() as db:
@@ -110,10 +115,13 @@ def holds_lock(app: AppServer, worker_id: str) -> bool:
         return not free
 
 
-def eventually(check: Callable[[], Any], seconds: float = 30, what: str = "") -> Any:
+def eventually(check: Callable[[], Any], worker: Worker, what: str, seconds: float = 30) -> Any:
+    """Wait until ``check`` gives something true, with the worker running all along."""
     deadline = time.monotonic() + seconds
     while not (result := check()):
-        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        assert worker.process.poll() is None, f"the worker exited before {what}:\n{worker.output}"
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {seconds} s: {what}\n{worker.output}")
         time.sleep(0.1)
     return result
 
@@ -124,7 +132,7 @@ def test_a_worker_carries_on_after_the_database_comes_back(
     app = database
     worker = start_worker("--reconnect-wait", "0.5")
     napping = enqueue(app, seconds=2)
-    eventually(lambda: task(app, napping)[0] == "RUNNING", what="the worker claims the task")
+    eventually(lambda: task(app, napping)[0] == "RUNNING", worker, "it claims the task")
     first_id = task(app, napping)[1][0]
 
     app.stop_database()  # the task is under way; it ends, and its result cannot be stored
@@ -133,8 +141,8 @@ def test_a_worker_carries_on_after_the_database_comes_back(
     app.start_database()
 
     fresh = enqueue(app, seconds=0)
-    eventually(lambda: task(app, fresh)[0] == "SUCCESSFUL", what="the worker runs a task queued after the outage")
-    status, worker_ids, result = eventually(lambda: (t := task(app, napping))[0] == "SUCCESSFUL" and t)
+    eventually(lambda: succeeded(app, fresh), worker, "it runs a task queued after the outage")
+    _, worker_ids, result = eventually(lambda: succeeded(app, napping), worker, "the cut-off task is run again")
     assert result == "rested" and len(worker_ids) == 2 and worker_ids[0] == first_id  # recovered and run again
     assert holds_lock(app, worker_ids[1]) and not holds_lock(app, first_id)  # the lock, taken again, under a new id
     assert task(app, fresh)[1] == [worker_ids[1]]
@@ -152,13 +160,13 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(
     app = database
     app.stop_database()
     worker = start_worker("--reconnect-wait", "0.5")
-    eventually(lambda: LOST in worker.output, what="the worker says it waits for the database")
+    eventually(lambda: LOST in worker.output, worker, "it says it waits for the database")
     time.sleep(1)
     assert worker.process.poll() is None, worker.output
     app.start_database()
 
     pk = enqueue(app, seconds=0)
-    status, worker_ids, result = eventually(lambda: (t := task(app, pk))[0] == "SUCCESSFUL" and t)
+    _, worker_ids, result = eventually(lambda: succeeded(app, pk), worker, "it runs the task")
     assert result == "rested" and holds_lock(app, worker_ids[0])
     assert worker.output.count(LOST) == 1 and BACK in worker.output and "Traceback" not in worker.output
     assert worker.stop() == 0
@@ -169,7 +177,7 @@ def test_a_worker_waiting_for_the_database_stops_at_once_on_sigterm(
 ) -> None:
     database.stop_database()
     worker = start_worker()  # the default pauses: 0.5 s, then 1, 2, 4, up to 10
-    eventually(lambda: LOST in worker.output, what="the worker says it waits for the database")
+    eventually(lambda: LOST in worker.output, worker, "it says it waits for the database")
     time.sleep(2)  # well into a pause
     asked = time.monotonic()
     assert worker.stop() == 0
