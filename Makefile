@@ -41,11 +41,17 @@ venv: check-python
 bootstrap: venv
 	@$(MANAGE) bootstrap --host $(HOST) --port $(PORT)
 
-# The server and a background worker (the memo PDF, emails); Ctrl-C stops both. Production runs the
-# worker as its own service (docs/operations.md "The worker").
+# The server and a background worker (the memo PDF, emails); Ctrl-C stops both. A worker that exits
+# unasked (a crash, a kill; a lost database it waits out itself) is started again 2 s later; exit status 0
+# means it was asked to stop. Production runs the worker as its own service (docs/operations.md "The worker").
 run: bootstrap
-	@$(MANAGE) worker & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	@( trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' TERM; \
+	  while :; do \
+	    $(MANAGE) worker & worker=$$!; wait $$worker; status=$$?; \
+	    if [ $$status = 0 ]; then break; fi; \
+	    echo "The background worker exited (status $$status); starting it again in 2 s."; sleep 2; \
+	  done ) & keeper=$$!; \
+	trap 'kill -TERM $$keeper 2>/dev/null; wait $$keeper 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv

@@ -46,6 +46,7 @@ LONGEST_FIRST = (
     "tests/security/test_bad_input.py",  # 31
     "tests/compliance/test_regulated_buyers.py",  # 27
     "tests/scaling/test_tenant_queries.py",  # 26
+    "tests/tasks/test_worker_faults.py",  # 24 (measured alone on 2026-12-01)
     "tests/e2e/test_team_story.py",  # 25
     "tests/e2e/test_curation.py",  # 23
     "tests/e2e/test_decision_insight.py",  # 22

@@ -11,6 +11,10 @@ killed stays "running" for ever. Here:
   as long as its process lives. A task "running" under a worker whose lock is free belongs to a
   dead worker (PostgreSQL releases a session's locks when its connection drops), so any live
   worker puts it back in the queue; no clock or timeout decides that a worker is dead.
+- A lost database (stopped, restarted, unreachable) is waited for, at start-up and on any turn of the
+  loop: the worker closes its connections, tries again after a growing pause (``Backoff``), and logs
+  one warning per outage. Its lock went with its session, so it takes it again under a new id: a task
+  it was running when the database went is then a dead worker's task, and is recovered as one.
 
 Tasks must therefore be idempotent: a task can run again after a crash half way through.
 """
@@ -21,10 +25,14 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import close_old_connections, connections, transaction
+import psycopg
+from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.tasks import TaskResultStatus
@@ -40,6 +48,8 @@ MAX_ATTEMPTS = 4
 FIRST_RETRY_SECONDS = 5  # then 10, 20: about half a minute before a task is given up
 WORKER_LOCK = 7_202_621  # advisory lock namespace: key hashtext(worker id); held while the worker lives
 WORKER_PREFIX = "kpo-"  # ids of workers that hold the lock; tasks of any other worker are never recovered
+# What a lost database raises: Django's wrapped errors, and psycopg's own should any escape unwrapped.
+DATABASE_LOST = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def new_worker_id() -> str:
@@ -120,6 +130,32 @@ def recover_abandoned() -> int:
     return recovered
 
 
+@dataclass
+class Backoff:
+    """The pauses between attempts to reach a lost database: ``first`` seconds, doubling up to ``longest``,
+    and ``first`` again after ``reset`` (a good turn)."""
+
+    first: float = 0.5
+    longest: float = 10.0
+    _next: float = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    def next(self) -> float:
+        wait = self._next
+        self._next = min(wait * 2, self.longest)
+        return wait
+
+    def reset(self) -> None:
+        self._next = min(self.first, self.longest)
+
+
+def _summary(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
 class WorkerDied(RuntimeError):
     """Recorded on a task whose worker died on every attempt."""
 
@@ -127,26 +163,50 @@ class WorkerDied(RuntimeError):
 
 
 class Worker(DBWorker):
-    """django-tasks-db's worker, with the liveness lock, recovery and retries above."""
+    """django-tasks-db's worker, with the liveness lock, recovery, retries and outages above.
 
-    def __init__(self, **kwargs: Any) -> None:
+    ``backoff`` and ``sleep`` (the pauses when idle or waiting for the database) can be given, for tests."""
+
+    def __init__(
+        self, *, backoff: Backoff | None = None, sleep: Callable[[float], None] = time.sleep, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
+        self.backoff = backoff or Backoff()
+        self.sleep = sleep
         self._liveness: BaseDatabaseWrapper | None = None
+        self._lost_since: float | None = None  # monotonic time of the first failure of the current outage
 
     def hold_liveness_lock(self) -> None:
-        # Its own connection: the loop closes and reopens the default one (close_old_connections).
-        self._liveness = connections.create_connection("default")
-        with self._liveness.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [WORKER_LOCK, self.worker_id])
+        """Take the liveness lock on a connection of its own (the loop closes and reopens the default one),
+        or check that the session holding it is still there; raises if the database is unreachable."""
+        if self._liveness is not None:
+            with self._liveness.cursor() as cursor:
+                cursor.execute("SELECT 1")  # fails once its session, and with it the lock, is gone
+            return
+        liveness = connections.create_connection("default")
+        try:
+            with liveness.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [WORKER_LOCK, self.worker_id])
+        except BaseException:
+            with suppress(*DATABASE_LOST):
+                liveness.close()
+            raise
+        self._liveness = liveness
 
     def release_liveness_lock(self) -> None:
         if self._liveness is not None:
-            self._liveness.close()  # ends the session, which releases the lock
+            with suppress(*DATABASE_LOST):
+                self._liveness.close()  # ends the session, which releases the lock
             self._liveness = None
 
     def tidy_connections(self) -> None:
         # As a request would: drop connections past CONN_MAX_AGE or broken while the worker slept.
         close_old_connections()
+
+    def close_connections(self) -> None:
+        for connection in connections.all(initialized_only=True):
+            with suppress(*DATABASE_LOST):
+                connection.close()
 
     def claim_next(self) -> DBTaskResult | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
@@ -158,25 +218,63 @@ class Worker(DBWorker):
                 row.claim(self.worker_id)
         return row
 
+    def turn(self) -> DBTaskResult | None:
+        """One turn of the loop: hold the liveness lock, recover dead workers' tasks, claim one task and run
+        it. Returns the task it ran, or None when nothing was ready."""
+        self.hold_liveness_lock()
+        self.tidy_connections()
+        recover_abandoned()
+        row = self.claim_next()
+        if row is not None:
+            self.run_task(row)
+        return row
+
     def run(self) -> None:
         """django-tasks-db's loop (claim, run, sleep when idle), with recovery on every turn so a live
-        worker picks up a dead one's task even when nothing new arrives."""
-        self.hold_liveness_lock()
+        worker picks up a dead one's task even when nothing new arrives, and a lost database waited for:
+        a turn that fails for want of it is tried again after a pause, however long it takes."""
         try:
             while self.running:
-                self.tidy_connections()
-                recover_abandoned()
-                row = self.claim_next()
-                if row is not None:
-                    self.run_task(row)
-                elif self.batch:
+                try:
+                    row = self.turn()
+                except DATABASE_LOST as exc:
+                    self.lost_database(exc)
+                    if self.running:
+                        self.sleep(self.backoff.next())
+                    continue
+                self.reached_database()
+                if row is None and self.batch:
                     return
                 if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                     return
                 if self.running and row is None:
-                    time.sleep(self.interval)
+                    self.sleep(self.interval)
         finally:
             self.release_liveness_lock()
+
+    def lost_database(self, exc: BaseException) -> None:
+        """Log the outage once, close every connection, and give up the lock and the id it was held under."""
+        if self._lost_since is None:
+            self._lost_since = time.monotonic()
+            logger.warning(
+                "worker %s cannot reach the database (%s); waiting for it, trying again every %g s at most",
+                self.worker_id,
+                _summary(exc),
+                self.backoff.longest,
+            )
+        if self._liveness is not None:
+            self.release_liveness_lock()
+            # The old id's lock is free from now on, so any task claimed under it is recovered as a dead
+            # worker's; the new lock is taken once the database is back.
+            self.worker_id = new_worker_id()
+        self.close_connections()
+
+    def reached_database(self) -> None:
+        self.backoff.reset()
+        if self._lost_since is not None:
+            waited = time.monotonic() - self._lost_since
+            self._lost_since = None
+            logger.info("database reached again after %.1f s; the worker carries on as %s", waited, self.worker_id)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         super().run_task(db_task_result)

@@ -20,12 +20,21 @@ class InProcessWorker(Worker):
     def tidy_connections(self) -> None:
         pass
 
+    def close_connections(self) -> None:
+        pass
+
+
+def in_process_worker(**options: Any) -> InProcessWorker:
+    """A worker for this process: batch mode (until the queue has nothing ready) unless told otherwise."""
+    defaults = {"queue_names": ["*"], "interval": 0, "batch": True, "max_tasks": None}
+    return InProcessWorker(
+        **{**defaults, **options}, backend_name="default", startup_delay=False, worker_id=new_worker_id(),
+        excluded_queue_names=[],
+    )  # fmt: skip
+
 
 def run_worker(**options: Any) -> Worker:
     """Run the worker's own loop in this process until the queue has nothing ready."""
-    worker = InProcessWorker(
-        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=options.get("max_tasks"), worker_id=new_worker_id(), excluded_queue_names=[],
-    )  # fmt: skip
+    worker = in_process_worker(**options)
     worker.run()
     return worker

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from apps.tasks.worker import Worker, new_worker_id
+from apps.tasks.worker import Backoff, Worker, new_worker_id
 
 
 class Command(BaseCommand):
@@ -18,12 +18,25 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Run what is queued now, then exit.")
         parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many tasks.")
         parser.add_argument("--queue", default="*", help="Queues to take tasks from, comma-separated ('*': all).")
+        parser.add_argument(
+            "--reconnect-wait",
+            type=float,
+            default=Backoff.longest,
+            help="Longest pause, in seconds, between attempts to reach a lost database (from 0.5 s, doubling).",
+        )
 
     def handle(
-        self, *args: Any, interval: float, batch: bool, max_tasks: int | None, queue: str, **options: Any
+        self,
+        *args: Any,
+        interval: float,
+        batch: bool,
+        max_tasks: int | None,
+        queue: str,
+        reconnect_wait: float,
+        **options: Any,
     ) -> None:
-        if interval < 0 or (max_tasks is not None and max_tasks < 1):
-            self.stderr.write("--interval must be zero or more and --max-tasks at least 1.")
+        if interval < 0 or (max_tasks is not None and max_tasks < 1) or not reconnect_wait > 0:
+            self.stderr.write("--interval must be zero or more, --max-tasks at least 1 and --reconnect-wait above 0.")
             raise SystemExit(2)
         level = logging.WARNING if options["verbosity"] == 0 else logging.INFO
         for name in ("kpo.tasks", "django.tasks", "django_tasks_db"):
@@ -40,6 +53,7 @@ class Command(BaseCommand):
             max_tasks=max_tasks,
             worker_id=new_worker_id(),
             excluded_queue_names=[],
+            backoff=Backoff(longest=reconnect_wait),
         )
         worker.configure_signals()
         self.stdout.write(f"Worker {worker.worker_id} started.")
