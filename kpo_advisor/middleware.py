@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
+from apps.common.hostile import ascii_int
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def body_limit(request: HttpRequest) -> int:
     multipart framing around it. Only a body already over the general limit pays for the URL lookup.
     """
     limit: int = settings.DATA_UPLOAD_MAX_BYTES
-    if request.META.get("CONTENT_LENGTH", "").isdigit() and int(request.META["CONTENT_LENGTH"]) > limit:
+    declared = ascii_int(request.META.get("CONTENT_LENGTH", ""))
+    if declared is not None and declared > limit:
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -99,8 +101,9 @@ class RequestBodyLimitMiddleware:
 
     - a declared Content-Length over the route's limit (``body_limit``): 413 with a short page;
     - a body without a declared length (``Transfer-Encoding``, e.g. chunked) or with a length that is
-      not a number: 400, as no route takes one (under WSGI Django would read such a body as empty,
-      so the request could only half work, e.g. an autosave would clear the answer).
+      not a number in ASCII digits (``²`` is a digit to Python, not to HTTP): 400, as no route takes
+      one (under WSGI Django would read such a body as empty, so the request could only half work,
+      e.g. an autosave would clear the answer).
 
     htmx requests get the message as a fragment for their target (an autosave's status line).
     """
@@ -110,10 +113,11 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH", "")
-        if "HTTP_TRANSFER_ENCODING" in request.META or (declared and not declared.isdigit()):
+        length = ascii_int(declared)
+        if "HTTP_TRANSFER_ENCODING" in request.META or (declared and length is None):
             return _refusal(request, 400, "Nothing was saved", "the request's size was not declared (Content-Length).")
         limit = body_limit(request)
-        if declared and int(declared) > limit:
+        if length is not None and length > limit:
             logger.warning(
                 "body refused: %s %s declares %s bytes (limit %s)", request.method, request.path, declared, limit
             )

@@ -211,6 +211,17 @@ def within_days(day: date, where: str) -> date:
     return day
 
 
+def ascii_int(text: Any, *, max_digits: int = 18) -> int | None:
+    """``text`` as a whole number when it is 1 to ``max_digits`` ASCII digits (0-9), else None.
+
+    Ids, lengths and timestamps in a request are plain ASCII. ``str.isdigit()`` also says yes to '²' and
+    the other Unicode digits, which ``int()`` then refuses (a 500) or reads ('١٢' is 12). Eighteen digits
+    fit a bigint column, so a filter on an id never overflows."""
+    if not isinstance(text, str) or not 0 < len(text) <= max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def single_param(query: QueryDict | Mapping[str, Any], name: str) -> Any:
     """The one value of ``name`` in a query string (None when absent), or a ValidationError when it is
     given more than once: ``?verdict=a&verdict=b`` asks two things of a filter that takes one."""
