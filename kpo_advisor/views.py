@@ -57,6 +57,15 @@ def _plain(template: str, status: int, request: HttpRequest) -> HttpResponse:
     return response
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page for a request Django refused (a SuspiciousOperation such as a Host not allowed, a BadRequest).
+
+    Django's own handler runs the CSRF check to offer a token, and that check reads request.POST: for a form
+    that cannot be read (not UTF-8, a broken multipart body) it raised again, and the 400 became a 500. This
+    page reads nothing from the request but its path."""
+    return _plain("400.html", 400, request)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
