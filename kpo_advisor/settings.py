@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "apps.api.problems.ProblemDetailsMiddleware",
     # First: an oversized or unsized body is refused before anything (the CSRF check) parses it.
     "kpo_advisor.middleware.RequestBodyLimitMiddleware",
+    # Under /api/v1/ a body must be JSON (415 otherwise), refused before the hostile-input check reads forms.
+    "apps.api.middleware.JsonBodiesOnlyMiddleware",
     "kpo_advisor.middleware.RequestIdMiddleware",
     "kpo_advisor.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
