@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -296,8 +298,28 @@ def _signed_in(request: HttpRequest) -> bool:
         return True
 
 
+class LostDatabaseRequest(HttpRequest):
+    """A request during which the database connection was lost (a type only): ``lost_database`` is the exception."""
+
+    lost_database: BaseException
+
+
+def _note_lost_database(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    # got_request_exception is sent inside Django's except block, just before it makes the exception a 500.
+    exception = sys.exc_info()[1]
+    if request is not None and lost_database(exception):
+        cast(LostDatabaseRequest, request).lost_database = cast(BaseException, exception)
+
+
 class DatabaseUnavailableMiddleware:
-    """Turn a lost database connection into a calm 503 page instead of a traceback.
+    """Turn a lost database connection anywhere inside it into a calm 503 page instead of a traceback.
+
+    A view's lost connection reaches ``process_exception``. One lost in a middleware further in (reading the
+    session to know the user: the audit context, the session lifetime) does not: Django turns an exception
+    into a response at the middleware that raised it (``convert_exception_to_response``), a 500 from
+    ``handler500``, or with DEBUG on the technical page with settings and stack. So ``got_request_exception``,
+    sent just before, notes a lost connection on the request, and a 500 coming back with one noted becomes
+    the 503. Hence this sits outside every middleware that touches the database.
 
     Django closes a broken connection at the end of the request, and the next request opens a new
     one, so the app recovers by itself when the database is back.
@@ -305,12 +327,17 @@ class DatabaseUnavailableMiddleware:
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
+        got_request_exception.connect(_note_lost_database, dispatch_uid="kpo_advisor.lost_database")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        lost = getattr(request, "lost_database", None)
+        if lost is not None and response.status_code == 500:
+            return database_unavailable(request, lost)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not lost_database(exception):
             return None
         return database_unavailable(request, exception)
 

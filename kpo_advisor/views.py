@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import current_membership
 from apps.playbooks.models import Playbook
+from kpo_advisor.middleware import lost_database
 
 
 @require_safe
@@ -67,7 +68,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    exc = sys.exc_info()[1]
-    if isinstance(exc, OperationalError | InterfaceError):
+    """The 500 page; the 503 page when the exception is, or was raised from, a lost database connection."""
+    if lost_database(sys.exc_info()[1]):
         return _plain("503.html", 503, request)
     return _plain("500.html", 500, request)
