@@ -274,6 +274,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # htmx sends the token from the page (hx-headers), so no script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
+# A load balancer's health check asks over plain HTTP, inside the network: /healthz answers it (checking the
+# database) instead of redirecting to HTTPS, which would report a healthy app with its database down.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
