@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before the static files app: `runserver` leaves static files to whitenoise (finders, autorefresh with
+    # DEBUG), as in production. Django's own runserver handler raised SuspiciousFileOperation, a 500, for
+    # /static/..%2fmanage.py; whitenoise does not serve a path that leaves /static/, and it falls to a 404.
+    "whitenoise.runserver_nostatic",
     "kpo_advisor.apps.StaticFiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
