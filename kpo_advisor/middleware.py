@@ -76,7 +76,8 @@ def body_limit(request: HttpRequest) -> int:
 _ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")
 
 
-def _refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """A short refusal page; for an htmx request, the message alone in its target's place (an autosave's status)."""
     target = request.headers.get("HX-Target", "")
     if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target):
         # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place.
@@ -117,13 +118,13 @@ class RequestBodyLimitMiddleware:
         declared = request.META.get("CONTENT_LENGTH", "")
         length = ascii_int(declared)
         if "HTTP_TRANSFER_ENCODING" in request.META or (declared and length is None):
-            return _refusal(request, 400, "Nothing was saved", "the request's size was not declared (Content-Length).")
+            return refusal(request, 400, "Nothing was saved", "the request's size was not declared (Content-Length).")
         limit = body_limit(request)
         if length is not None and length > limit:
             logger.warning(
                 "body refused: %s %s declares %s bytes (limit %s)", request.method, request.path, declared, limit
             )
-            return _refusal(
+            return refusal(
                 request,
                 413,
                 "Request too large",

@@ -278,6 +278,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # htmx sends the token from the page (hx-headers), so no script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
+# A failed check (a form left open past a sign-in elsewhere) gets the product's page, saying what to do.
+CSRF_FAILURE_VIEW = "kpo_advisor.views.csrf_failure"
 # A load balancer's health check asks over plain HTTP, inside the network: /healthz answers it (checking the
 # database) instead of redirecting to HTTPS, which would report a healthy app with its database down.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

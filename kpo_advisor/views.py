@@ -7,12 +7,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import current_membership
+from apps.api.problems import API_PREFIX, problem
 from apps.playbooks.models import Playbook
-from kpo_advisor.middleware import lost_database
+from kpo_advisor.middleware import lost_database, refusal
 
 
 @require_safe
@@ -65,6 +67,22 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     that cannot be read (not UTF-8, a broken multipart body) it raised again, and the 400 became a 500. This
     page reads nothing from the request but its path."""
     return _plain("400.html", 400, request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose CSRF check failed (CSRF_FAILURE_VIEW): most often a page left open past a sign-in or
+    sign-out elsewhere, or one opened before the session expired. Says so in the product's words, with the
+    way back; Django's reason goes to its own log line ("Forbidden (CSRF ...)"), not to the visitor."""
+    if request.path.startswith(API_PREFIX):
+        detail = "The request failed the cross-site request check; the API takes an API key (Authorization: Bearer)."
+        return problem(request, 403, detail)
+    if request.headers.get("HX-Request") == "true":
+        return refusal(request, 403, "Not saved", "this page expired; reload it and give the answer again.")
+    referer = request.headers.get("Referer", "")
+    own = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return render(request, "403_csrf.html", {"back": referer if own else None}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
