@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -23,6 +25,7 @@ from django.utils.html import format_html
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
+from apps.common.hostile import ascii_int
 from kpo_advisor.outage import unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -58,7 +61,8 @@ def body_limit(request: HttpRequest) -> int:
     multipart framing around it. Only a body already over the general limit pays for the URL lookup.
     """
     limit: int = settings.DATA_UPLOAD_MAX_BYTES
-    if request.META.get("CONTENT_LENGTH", "").isdigit() and int(request.META["CONTENT_LENGTH"]) > limit:
+    declared = ascii_int(request.META.get("CONTENT_LENGTH", ""))
+    if declared is not None and declared > limit:
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -73,7 +77,8 @@ def body_limit(request: HttpRequest) -> int:
 _ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")
 
 
-def _refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """A short refusal page; for an htmx request, the message alone in its target's place (an autosave's status)."""
     target = request.headers.get("HX-Target", "")
     if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target):
         # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place,
@@ -101,8 +106,9 @@ class RequestBodyLimitMiddleware:
 
     - a declared Content-Length over the route's limit (``body_limit``): 413 with a short page;
     - a body without a declared length (``Transfer-Encoding``, e.g. chunked) or with a length that is
-      not a number: 400, as no route takes one (under WSGI Django would read such a body as empty,
-      so the request could only half work, e.g. an autosave would clear the answer).
+      not a number in ASCII digits (``²`` is a digit to Python, not to HTTP): 400, as no route takes
+      one (under WSGI Django would read such a body as empty, so the request could only half work,
+      e.g. an autosave would clear the answer).
 
     htmx requests get the message as a fragment for their target (an autosave's status line).
     """
@@ -112,14 +118,15 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH", "")
-        if "HTTP_TRANSFER_ENCODING" in request.META or (declared and not declared.isdigit()):
-            return _refusal(request, 400, "Nothing was saved", "the request's size was not declared (Content-Length).")
+        length = ascii_int(declared)
+        if "HTTP_TRANSFER_ENCODING" in request.META or (declared and length is None):
+            return refusal(request, 400, "Nothing was saved", "the request's size was not declared (Content-Length).")
         limit = body_limit(request)
-        if declared and int(declared) > limit:
+        if length is not None and length > limit:
             logger.warning(
                 "body refused: %s %s declares %s bytes (limit %s)", request.method, request.path, declared, limit
             )
-            return _refusal(
+            return refusal(
                 request,
                 413,
                 "Request too large",
@@ -291,8 +298,28 @@ def _signed_in(request: HttpRequest) -> bool:
         return True
 
 
+class LostDatabaseRequest(HttpRequest):
+    """A request during which the database connection was lost (a type only): ``lost_database`` is the exception."""
+
+    lost_database: BaseException
+
+
+def _note_lost_database(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    # got_request_exception is sent inside Django's except block, just before it makes the exception a 500.
+    exception = sys.exc_info()[1]
+    if request is not None and lost_database(exception):
+        cast(LostDatabaseRequest, request).lost_database = cast(BaseException, exception)
+
+
 class DatabaseUnavailableMiddleware:
-    """Turn a lost database connection into a calm 503 page instead of a traceback.
+    """Turn a lost database connection anywhere inside it into a calm 503 page instead of a traceback.
+
+    A view's lost connection reaches ``process_exception``. One lost in a middleware further in (reading the
+    session to know the user: the audit context, the session lifetime) does not: Django turns an exception
+    into a response at the middleware that raised it (``convert_exception_to_response``), a 500 from
+    ``handler500``, or with DEBUG on the technical page with settings and stack. So ``got_request_exception``,
+    sent just before, notes a lost connection on the request, and a 500 coming back with one noted becomes
+    the 503. Hence this sits outside every middleware that touches the database.
 
     Django closes a broken connection at the end of the request, and the next request opens a new
     one, so the app recovers by itself when the database is back.
@@ -300,12 +327,17 @@ class DatabaseUnavailableMiddleware:
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
+        got_request_exception.connect(_note_lost_database, dispatch_uid="kpo_advisor.lost_database")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        lost = getattr(request, "lost_database", None)
+        if lost is not None and response.status_code == 500:
+            return database_unavailable(request, lost)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not lost_database(exception):
             return None
         return database_unavailable(request, exception)
 

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before the static files app: `runserver` leaves static files to whitenoise (finders, autorefresh with
+    # DEBUG), as in production. Django's own runserver handler raised SuspiciousFileOperation, a 500, for
+    # /static/..%2fmanage.py; whitenoise does not serve a path that leaves /static/, and it falls to a 404.
+    "whitenoise.runserver_nostatic",
     "kpo_advisor.apps.StaticFiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "apps.api.problems.ProblemDetailsMiddleware",
     # First: an oversized or unsized body is refused before anything (the CSRF check) parses it.
     "kpo_advisor.middleware.RequestBodyLimitMiddleware",
+    # Under /api/v1/ a body must be JSON (415 otherwise), refused before the hostile-input check reads forms.
+    "apps.api.middleware.JsonBodiesOnlyMiddleware",
     "kpo_advisor.middleware.RequestIdMiddleware",
     "kpo_advisor.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -272,6 +278,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # htmx sends the token from the page (hx-headers), so no script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
+# A failed check (a form left open past a sign-in elsewhere) gets the product's page, saying what to do.
+CSRF_FAILURE_VIEW = "kpo_advisor.views.csrf_failure"
+# A load balancer's health check asks over plain HTTP, inside the network: /healthz answers it (checking the
+# database) instead of redirecting to HTTPS, which would report a healthy app with its database down.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("api-keys/", include("apps.api.urls")),
 ]
 
+handler400 = "kpo_advisor.views.bad_request"
 handler500 = "kpo_advisor.views.server_error"

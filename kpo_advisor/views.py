@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import current_membership
+from apps.api.problems import API_PREFIX, problem
 from apps.playbooks.models import Playbook
-from kpo_advisor.middleware import body_limit
+from kpo_advisor.middleware import body_limit, lost_database, refusal
 from kpo_advisor.outage import unavailable_response
 
 
@@ -51,11 +53,43 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"))
 
 
+def _plain(template: str, status: int, request: HttpRequest) -> HttpResponse:
+    # Rendered without context processors: these pages must work when the database does not.
+    response = HttpResponse(render_to_string(template, {"request_path": request.path}), status=status)
+    if status == 503:
+        response["Retry-After"] = "10"
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page for a request Django refused (a SuspiciousOperation such as a Host not allowed, a BadRequest).
+
+    Django's own handler runs the CSRF check to offer a token, and that check reads request.POST: for a form
+    that cannot be read (not UTF-8, a broken multipart body) it raised again, and the 400 became a 500. This
+    page reads nothing from the request but its path."""
+    return _plain("400.html", 400, request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose CSRF check failed (CSRF_FAILURE_VIEW): most often a page left open past a sign-in or
+    sign-out elsewhere, or one opened before the session expired. Says so in the product's words, with the
+    way back; Django's reason goes to its own log line ("Forbidden (CSRF ...)"), not to the visitor."""
+    if request.path.startswith(API_PREFIX):
+        detail = "The request failed the cross-site request check; the API takes an API key (Authorization: Bearer)."
+        return problem(request, 403, detail)
+    if request.headers.get("HX-Request") == "true":
+        return refusal(request, 403, "Not saved", "this page expired; reload it and give the answer again.")
+    referer = request.headers.get("Referer", "")
+    own = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return render(request, "403_csrf.html", {"back": referer if own else None}, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without context processors: these pages must work when the database does not. A lost
-    # database in a middleware (the session, read for the signed-in user) ends up here, not in
-    # DatabaseUnavailableMiddleware: both give the same 503 page.
-    exc = sys.exc_info()[1]
-    if isinstance(exc, OperationalError | InterfaceError):
+    """The 500 page; the 503 page (kpo_advisor/outage.py: for a form that was sent, that it was not saved) when
+    the exception is, or was raised from, a lost database connection. Rendered without context processors:
+    these pages must work when the database does not."""
+    if lost_database(sys.exc_info()[1]):
         return unavailable_response(request, body_limit(request))
-    return HttpResponse(render_to_string("500.html", {"request_path": request.path}), status=500)
+    return _plain("500.html", 500, request)

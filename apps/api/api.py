@@ -99,7 +99,7 @@ class Api(NinjaAPI):
                 if "{" in path:
                     codes.append("404")
                 if method in ("post", "put"):
-                    codes += ["409", "413"]
+                    codes += ["409", "413", "415"]
                 responses = operation.setdefault("responses", {})
                 for code in codes:
                     responses.setdefault(code, PROBLEM_RESPONSE)

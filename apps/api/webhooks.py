@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from apps.common.hostile import ascii_int
+
 USER_AGENT = "KPO-Advisor-Webhooks/1"
 BODY_KEPT = 500  # characters of the response body kept on the delivery row
 
@@ -43,9 +45,10 @@ def signature(*, secret: str, timestamp: int, body: bytes) -> str:
 
 def verify(*, secret: str, timestamp: str, body: bytes, header: str) -> bool:
     """What a receiver does (the documented check), used by the tests' listener."""
-    if not timestamp.isdigit():
+    sent_at = ascii_int(timestamp)
+    if sent_at is None:
         return False
-    return hmac.compare_digest(signature(secret=secret, timestamp=int(timestamp), body=body), header)
+    return hmac.compare_digest(signature(secret=secret, timestamp=sent_at, body=body), header)
 
 
 # IPv6 ranges whose addresses carry an IPv4 address in their last 32 bits. A NAT64 gateway (RFC 6052)

@@ -12,24 +12,34 @@ Refused with a 400 that lists every problem, before anything is written:
 - a query parameter given twice where one value is expected.
 
 The request-level half is ``HostileInputMiddleware`` (any GET or POST key or value, so admin and every
-form are covered at once); the importers and filters call the helpers, so messages read the same
-everywhere.
+form are covered at once; a form it cannot read at all, such as one not in UTF-8, is a 400 of its own);
+the importers and filters call the helpers, so messages read the same everywhere.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.db import models
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_DIGITS = 15  # no count, rate or price in a curated file comes near 10^15; longer is a typo or an attack
@@ -211,6 +221,17 @@ def within_days(day: date, where: str) -> date:
     return day
 
 
+def ascii_int(text: Any, *, max_digits: int = 18) -> int | None:
+    """``text`` as a whole number when it is 1 to ``max_digits`` ASCII digits (0-9), else None.
+
+    Ids, lengths and timestamps in a request are plain ASCII. ``str.isdigit()`` also says yes to '²' and
+    the other Unicode digits, which ``int()`` then refuses (a 500) or reads ('١٢' is 12). Eighteen digits
+    fit a bigint column, so a filter on an id never overflows."""
+    if not isinstance(text, str) or not 0 < len(text) <= max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def single_param(query: QueryDict | Mapping[str, Any], name: str) -> Any:
     """The one value of ``name`` in a query string (None when absent), or a ValidationError when it is
     given more than once: ``?verdict=a&verdict=b`` asks two things of a filter that takes one."""
@@ -235,10 +256,37 @@ class DayField(forms.DateField):
             raise forms.ValidationError(exc.messages[0], code="invalid") from None
 
 
+# The bodies Django parses into request.POST. Any other body (the API's JSON) is left unread here, for its
+# own reader: reading request.POST of a multipart body consumes the stream, and request.body then raises.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+# What reading a request's fields can raise (Django 6.1): a form not in UTF-8 (BadRequest), a multipart body
+# that does not parse, more fields or files than Django takes, more than it reads into memory, or a client
+# that went away mid-body. Each is the sender's doing: a 4xx, never a 500.
+UNREADABLE: tuple[type[Exception], ...] = (
+    BadRequest,
+    MultiPartParserError,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    RequestDataTooBig,
+    UnreadablePostError,
+)
+
+
+class CheckedRequest(HttpRequest):
+    """A request HostileInputMiddleware refused: ``input_problems`` are its messages (a type only), which the
+    API's problem details list without reading the request's fields again."""
+
+    input_problems: list[str]
+
+
 def request_problems(request: HttpRequest) -> list[str]:
-    """Every GET or POST field whose name or value holds a control character (file contents excepted)."""
+    """Every GET or POST field whose name or value holds a control character (file contents excepted).
+
+    Raises one of UNREADABLE when the query or the form cannot be read at all."""
     problems: list[str] = []
-    for source, query in (("query", request.GET), ("form", request.POST)):
+    form = request.POST if request.method == "POST" and request.content_type in FORM_TYPES else QueryDict()
+    for source, query in (("query", request.GET), ("form", form)):
         for key, values in query.lists():
             shown = CONTROL.sub("?", key)[:60]
             if CONTROL.search(key):
@@ -256,8 +304,12 @@ class HostileInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        problems = request_problems(request)
+        try:
+            problems = request_problems(request)
+        except UNREADABLE as exc:
+            return unreadable(request, exc)
         if problems:
+            cast(CheckedRequest, request).input_problems = problems
             return bad_request(problems)
         return self.get_response(request)
 
@@ -266,3 +318,31 @@ def bad_request(problems: Iterable[str]) -> HttpResponse:
     # Standalone page (no request context): it may be answered before sessions or sign-in are read.
     body = render_to_string("bad_input.html", {"problems": list(problems)})
     return HttpResponse(body, status=400)
+
+
+def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The 400 (413 for a form too large to read) for a request whose query or form could not be read.
+
+    Answered here rather than raised: Django's own 400 page runs the CSRF check, which reads request.POST
+    again, raises again, and so turned a bad form into a 500. The sender's mistake, so a warning line and no
+    traceback."""
+    logger.warning("unreadable request: %s %s: %s", request.method, request.path, exc)
+    status, message = 400, _UNREADABLE_MESSAGE
+    if isinstance(exc, BadRequest):  # the only BadRequest reading fields gives: a form not in UTF-8
+        message = (
+            "This form was sent in an encoding KPO Advisor can't read: it takes UTF-8, which every browser uses"
+            " for its pages. Go back, reload the page and send the form again."
+        )
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        message = "This request has more fields or files than any page of KPO Advisor takes."
+    elif isinstance(exc, RequestDataTooBig):
+        status, message = 413, "This form is larger than KPO Advisor accepts."
+    cast(CheckedRequest, request).input_problems = [message]
+    title = "Nothing was saved"
+    body = render_to_string("body_refused.html", {"status": status, "title": title, "message": message})
+    return HttpResponse(body, status=status)
+
+
+_UNREADABLE_MESSAGE = (
+    "KPO Advisor couldn't read this form: it arrived incomplete or malformed. Reload the page and send it again."
+)

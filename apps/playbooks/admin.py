@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import path, reverse
 
 from apps.common.admin import AuditedAdmin
+from apps.common.hostile import ascii_int
 from apps.playbooks import curation, services
 from apps.playbooks.condition_form import REFRESH, ConditionFormSet, condition_form_for
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
@@ -88,7 +89,8 @@ class PlaybookVersionFilter(admin.SimpleListFilter):
         chosen = self.value()
         if chosen == self.ALL:
             return queryset
-        return queryset.filter(playbook_id=int(chosen)) if chosen.isdigit() else queryset.none()
+        playbook_id = ascii_int(chosen)
+        return queryset.filter(playbook_id=playbook_id) if playbook_id is not None else queryset.none()
 
 
 class PlaybookPartAdmin(DraftOnlyMixin, AuditedAdmin):
@@ -138,8 +140,8 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
         # The parts are edited in their own lists (a playbook has hundreds of them): link there.
-        pk = unquote(object_id)
-        extra = {**(extra_context or {}), "parts": self.parts(int(pk)) if pk.isdigit() else []}
+        pk = ascii_int(unquote(object_id))
+        extra = {**(extra_context or {}), "parts": self.parts(pk) if pk is not None else []}
         return super().change_view(request, object_id, form_url, extra)
 
     @staticmethod

@@ -22,6 +22,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
 
 from apps.common.formatting import number, plain_number
+from apps.common.hostile import ascii_int
 from apps.playbooks.engine.conditions import CHOICE_OPS, MULTI_ONLY_OPS, PRESENCE_OPS, RANGE_OPS
 from apps.playbooks.lint import condition_problem
 from apps.playbooks.models import Condition, Operator, Question
@@ -151,11 +152,12 @@ class ConditionForm(forms.ModelForm):
 
     def _chosen_subject(self) -> Question | None:
         chosen = self._chosen("subject", self.instance.subject_id)
-        if not str(chosen or "").isdigit():
+        pk = ascii_int(str(chosen or ""))
+        if pk is None:
             return None
         if not self.is_bound and self.instance.subject_id:
             return self.instance.subject  # the inline's queryset loads subjects with their options
-        return _subjects(self.playbook_id).prefetch_related("options").filter(pk=int(chosen)).first()
+        return _subjects(self.playbook_id).prefetch_related("options").filter(pk=pk).first()
 
     def _fits(self) -> bool:
         return self.subject is None or self.op in operators_for(self.subject.kind)

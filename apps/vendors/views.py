@@ -29,6 +29,7 @@ from apps.accounts.scoping import (
     pin_to_organisation,
 )
 from apps.common.formatting import usd_range
+from apps.common.hostile import ascii_int
 from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
 from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
@@ -294,7 +295,7 @@ def _diligence_context(
 
 
 def _edit_param(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return ascii_int(value, max_digits=11)
 
 
 @require_safe

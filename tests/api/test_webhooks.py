@@ -254,6 +254,8 @@ def test_a_submitted_assessment_sends_a_signed_delivery_with_ids_and_links_only(
         secret=secret, timestamp=received.headers["kpo-webhook-timestamp"], body=received.body.replace(b"}", b" }"),
         header=received.headers["kpo-webhook-signature"],
     )  # fmt: skip
+    for junk in ("²", "", "-1", "9" * 40):  # a receiver's check refuses, never raises
+        assert not webhooks.verify(secret=secret, timestamp=junk, body=received.body, header="v1=x")
     payload = json.loads(received.body)
     delivery = WebhookDelivery.objects.get()
     assert payload["id"] == str(delivery.uid) == received.headers["kpo-webhook-id"]

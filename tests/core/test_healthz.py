@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import OperationalError
 from django.test import Client
@@ -55,3 +57,36 @@ def test_no_template_comment_leaks_into_a_page() -> None:
         if any("\n" in m.group(1) for m in re.finditer(r"\{#(.*?)#\}", path.read_text(), re.S))
     ]
     assert not leaks, f"multi-line {{# #}} comments (use {{% comment %}}): {leaks}"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_plain_http_when_everything_else_is_redirected_to_https(settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True  # production's default
+    client = Client()  # made after the setting: SecurityMiddleware reads it when the handler is built
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+    for near in ("/healthz/", "/healthzz", "/x/healthz"):
+        assert client.get(near).status_code == 301, near
+
+
+def test_production_settings_exempt_healthz_from_the_https_redirect() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import kpo_advisor.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_REDIRECT_EXEMPT)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("SECURE_")},
+            "DEBUG": "false",
+            "SECRET_KEY": "k" * 64,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True ['^healthz$']"

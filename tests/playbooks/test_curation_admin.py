@@ -99,6 +99,18 @@ def test_the_rule_list_shows_the_current_draft_with_a_way_to_see_all(
     assert curator_client.get(url, {"playbook": "junk"}).context["cl"].result_count == 0
 
 
+@pytest.mark.parametrize("name", ["question", "rule"])
+def test_a_playbook_filter_or_id_in_unicode_digits_finds_nothing(
+    reference: Playbook, curator_client: Client, name: str
+) -> None:
+    url = reverse(f"admin:playbooks_{name}_changelist")
+    for junk in ("²", "١", "9" * 40):  # "²".isdigit() is true, and int("²") raises
+        response = curator_client.get(url, {"playbook": junk})
+        assert response.status_code == 200 and response.context["cl"].result_count == 0
+    response = curator_client.get(reverse("admin:playbooks_playbook_change", args=["²"]))
+    assert response.status_code == 302  # admin's own "doesn't exist" message, on the list
+
+
 @pytest.mark.parametrize("name", ["section", "question", "rule", "goldencase"])
 def test_part_lists_take_the_same_queries_for_a_small_and_a_large_playbook(
     reference: Playbook, small_draft: Playbook, curator_client: Client, django_assert_num_queries: Any, name: str
@@ -304,6 +316,19 @@ def test_the_condition_table_has_the_update_button_and_its_script(
     rule = Rule.objects.get(playbook=small_draft, code="judgement-fit")
     body = _rule_page(curator_client, rule)[1].content.decode()
     assert f'<button type="submit" name="{REFRESH}"' in body and "js/condition-refresh.js" in body
+
+
+def test_a_question_id_in_unicode_digits_is_refused_as_an_unknown_choice(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    rule, condition = _condition(small_draft, "function", "equals", "research")
+    url, page = _rule_page(curator_client, rule)
+    for refresh in ({REFRESH: "1"}, {}):
+        response = curator_client.post(url, {**_post_data(page), "conditions-0-subject": "²", **refresh})
+        assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    condition.refresh_from_db()
+    assert condition.subject.code == "function"
 
 
 def test_the_question_select_offers_only_this_playbooks_questions(

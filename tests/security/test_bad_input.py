@@ -843,3 +843,13 @@ def test_playbook_upload_refuses_hostile_files_and_accepted_ones_stay_publishabl
         _upload_attempt(client, url, data, then=publishable_or_refused)
 
     check()
+
+
+def test_only_ascii_digits_read_as_a_whole_number() -> None:
+    from apps.common.hostile import ascii_int
+
+    assert [ascii_int(t) for t in ("0", "42", "9" * 18)] == [0, 42, 10**18 - 1]
+    # Each of these is a digit to str.isdigit(); int() raises on the first and reads the others.
+    for junk in ("²", "١٢", "４２", "1²", "", " 1", "-1", "+1", "1_0", "9" * 19, None, 12):
+        assert ascii_int(junk) is None, junk
+    assert ascii_int("123", max_digits=2) is None

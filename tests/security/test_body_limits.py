@@ -81,8 +81,10 @@ def test_a_body_without_a_length_is_refused_unparsed(client: Client, parsed: lis
 
 @pytest.mark.django_db
 def test_a_content_length_that_is_not_a_number_is_a_400(client: Client) -> None:
-    response = client.generic("POST", reverse("accounts:login"), b"a=1", CONTENT_LENGTH="12x")
-    assert response.status_code == 400
+    for declared in ("12x", "²", "١٢", "9" * 40):  # "²".isdigit() is true, and int("²") raises
+        response = client.generic("POST", reverse("accounts:login"), b"a=1", CONTENT_LENGTH=declared)
+        assert response.status_code == 400, declared
+        assert "Content-Length" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -172,3 +172,48 @@ def test_a_huge_multipart_post_is_refused_by_the_real_server_before_its_body_is_
     assert status_line.startswith(b"HTTP/1.1 413 "), answer[:300]
     assert b"Request too large" in rest
     assert Browser(app.base_url).get("/healthz").status == 200
+
+
+def _raw(app: AppServer, request: str) -> tuple[int, dict[str, str], bytes]:
+    """One request over a socket to gunicorn, read until the server closes: (status, headers, body as sent)."""
+    with socket.create_connection(("127.0.0.1", app.port), timeout=15) as conn:
+        conn.sendall(request.encode("latin-1"))
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+def test_refusals_through_the_real_server_are_whole_and_never_500(app: AppServer) -> None:
+    """As the attack came, through gunicorn (HTTP/1.0, so a body without a length comes as it is, not chunked):
+    a declared Content-Length is the body's own (a stale one kept a client waiting 75 s, or cut a problem
+    short), API errors parse as JSON, and unreadable bodies are 4xx."""
+    close = "Host: 127.0.0.1\r\nConnection: close\r\n"
+    form = "username=%E9&password=x&csrfmiddlewaretoken=" + "a" * 32
+    cases = [
+        (f"GET /api/v1/nope HTTP/1.0\r\n{close}\r\n", 404),
+        (f"DELETE /api/v1/assessments HTTP/1.0\r\n{close}\r\n", 405),
+        (f"GET /api/v1/assessments?cursor=%00 HTTP/1.0\r\n{close}\r\n", 400),
+        (
+            f"POST /api/v1/assessments HTTP/1.0\r\n{close}Content-Type: multipart/form-data; boundary=b\r\n"
+            'Content-Length: 59\r\n\r\n--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--\r\n',
+            415,
+        ),
+        (
+            f"POST /accounts/login/ HTTP/1.0\r\n{close}Cookie: csrftoken={'a' * 32}\r\n"
+            f"Content-Type: application/x-www-form-urlencoded; charset=latin-1\r\nContent-Length: {len(form)}\r\n\r\n"
+            + form,
+            400,
+        ),
+    ]
+    for request, expected in cases:
+        status, headers, body = _raw(app, request)
+        assert status == expected, (request.splitlines()[0], status, body[:300])
+        if "content-length" in headers:
+            assert int(headers["content-length"]) == len(body), request.splitlines()[0]
+        if request.split()[1].startswith("/api/v1/"):
+            assert headers["content-type"] == "application/problem+json"
+            assert json.loads(body)["status"] == expected

@@ -3,6 +3,8 @@ what only editors get."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -48,3 +50,54 @@ def test_only_those_who_can_answer_are_told_answers_save_as_they_go(
     seen_by_viewer = viewer_client.get(url).content.decode()
     assert "only editors and owners answer" in seen_by_viewer and AUTOSAVE not in seen_by_viewer
     assert AUTOSAVE in colleague_client.get(url).content.decode()
+
+
+# A failed CSRF check
+
+
+def _no_token_client(user: User | None = None) -> Client:
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_a_form_that_fails_the_csrf_check_gets_the_products_page_saying_what_to_do(buyer: User) -> None:
+    client = _no_token_client(buyer)
+    start = reverse("questionnaire:start")
+    before = Assessment.objects.count()
+    response = client.post(
+        start, {"title": "Plan", "function": "legal"}, headers={"referer": f"http://testserver{start}"}
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This form expired" in body and "opened in another tab" in body and "reload the page" in body
+    assert f'href="http://testserver{start}">Open the form again' in body
+    assert 'class="site-header"' in body and "CSRF verification failed" not in body
+    assert Assessment.objects.count() == before
+
+
+def test_the_csrf_page_links_back_only_to_this_site(db: None) -> None:
+    response = _no_token_client().post(
+        reverse("accounts:login"), {"username": "a@b.test"}, headers={"referer": "https://attacker.test/phish"}
+    )
+    assert response.status_code == 403
+    assert "attacker.test" not in response.content.decode() and "Open the form again" not in response.content.decode()
+
+
+def test_an_autosave_that_fails_the_csrf_check_says_so_in_its_status_line(draft: Assessment, buyer: User) -> None:
+    url = reverse("questionnaire:answer", args=[draft.pk, "function"])
+    response = _no_token_client(buyer).post(
+        url, {"function": "legal"}, headers={"HX-Request": "true", "HX-Target": "status-function"}
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert body.startswith('<p id="status-function"') and "reload it" in body and "<html" not in body
+
+
+def test_under_the_api_a_failed_csrf_check_is_a_problem(rf: RequestFactory) -> None:
+    from kpo_advisor.views import csrf_failure
+
+    response = csrf_failure(rf.post("/api/v1/assessments"), "CSRF cookie not set.")
+    assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content)["detail"].startswith("The request failed the cross-site request check")

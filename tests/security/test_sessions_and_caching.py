@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.test import Client
@@ -23,6 +24,37 @@ HX = {"HX-Request": "true"}
 
 def _session_row(client: Client) -> Session:
     return Session.objects.get(session_key=client.cookies["sessionid"].value)
+
+
+# The database lost while the session is read
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("chained", [False, True])
+def test_a_database_lost_while_middleware_reads_the_session_is_the_503_page(
+    world: World, monkeypatch: pytest.MonkeyPatch, settings: Any, debug: bool, chained: bool
+) -> None:
+    """Middleware reads the session to know the user (the audit context, the session lifetime) before any view:
+    Django turns what it raises into a 500 there, with DEBUG on its technical page (settings, stack), where the
+    view's own process_exception never sees it."""
+    client = client_for(world.owner)
+    settings.DEBUG = debug
+
+    def lost(*args: Any, **kwargs: Any) -> None:
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError as exc:
+            if chained:  # only chained to the lost connection, as a library may re-raise it
+                raise RuntimeError("could not load the session") from exc
+            raise
+
+    monkeypatch.setattr(SessionStore, "load", lost)
+    response = client.get(reverse("home"))
+    assert response.status_code == 503, response.content[:300]
+    assert response["Retry-After"] == "10"
+    body = response.content.decode()
+    assert "can't reach its database" in body and "Traceback" not in body and "SECRET_KEY" not in body
 
 
 # The database lost while the session is saved

@@ -52,7 +52,7 @@ def test_junk_or_another_entrys_item_opens_nothing(
     foreign = DiligenceItem.objects.filter(entry=other).first()
     assert foreign is not None
     url = reverse("vendors:diligence", args=[entry.pk])
-    for edit in ("abc", "-1", "9" * 40, str(foreign.pk)):
+    for edit in ("abc", "-1", "9" * 40, "²", "١", str(foreign.pk)):  # "²".isdigit() is true
         response = buyer_client.get(url, {"edit": edit}, headers={"HX-Request": "true"})
         assert response.status_code == 200
         assert response.content.decode().count('class="dd-form"') == 0

@@ -1,0 +1,149 @@
+"""Refusals made around the API (an unknown path, a wrong method, hostile input, a body too large, the database
+away, a failure of ours) reach the client as whole problem details: the body parses, and a Content-Length, when
+the response has one, is the body's own (a stale one made a client wait 75 s for bytes that never came)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import OperationalError
+from django.http.multipartparser import MultiPartParser
+
+from apps.accounts.models import Organisation, User
+from apps.api import api as api_module
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from tests.api.conftest import ApiClient
+
+pytestmark = pytest.mark.django_db
+MIB = 1024 * 1024
+
+
+def _fail_with(exc: Exception) -> Callable[..., Any]:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    return fail
+
+
+def assert_whole_problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == "application/problem+json"
+    if response.has_header("Content-Length"):
+        assert int(response["Content-Length"]) == len(response.content)
+    body: dict[str, Any] = json.loads(response.content)
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+def test_an_unknown_path_a_wrong_method_and_hostile_input_are_whole_problems(api: ApiClient) -> None:
+    assert_whole_problem(api.get("/nope"), 404)
+    response = api.client.delete("/api/v1/assessments", headers=api.headers)
+    assert_whole_problem(response, 405)
+    assert "GET" in response["Allow"]
+    body = assert_whole_problem(api.get("/assessments", {"cursor": "\x00"}), 400)
+    assert body["errors"] == [
+        {"field": "", "message": "The query field 'cursor' contains a control character (like a NUL byte)."}
+    ]
+
+
+def test_a_body_over_the_limit_is_a_whole_problem(api: ApiClient) -> None:
+    assert_whole_problem(api.post("/assessments", {"title": "x" * MIB, "function": "legal"}), 413)
+
+
+def test_the_database_away_is_a_whole_problem_with_retry_after(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api_module.Playbook.objects, "current", _fail_with(OperationalError("server closed")))
+    response = api.get("/playbook")
+    assert_whole_problem(response, 503)
+    assert response["Retry-After"] == "10"
+
+
+def test_a_failure_of_ours_is_a_whole_problem(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api_module.Playbook.objects, "current", _fail_with(RuntimeError("a bug")))
+    body = assert_whole_problem(api.get("/playbook"), 500)
+    assert "nothing was changed" in body["detail"] and "a bug" not in json.dumps(body)
+
+
+# Bodies: JSON only
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths whose multipart bodies Django's form parser read (the hostile-input check, anything)."""
+    seen: list[str] = []
+    real = MultiPartParser.parse
+
+    def spy(self: MultiPartParser) -> Any:
+        seen.append(self._meta["PATH_INFO"])
+        return real(self)
+
+    monkeypatch.setattr(MultiPartParser, "parse", spy)
+    return seen
+
+
+START = json.dumps({"title": "Sent as something else", "function": "legal"})
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=latin-1",
+        "application/xml",
+        "application/jsonx",
+        "",
+    ],
+)
+def test_a_body_that_is_not_said_to_be_json_is_a_415_and_starts_nothing(
+    api: ApiClient, playbook: Playbook, content_type: str
+) -> None:
+    response = api.client.post("/api/v1/assessments", START, content_type=content_type, headers=api.headers)
+    body = assert_whole_problem(response, 415)
+    assert "application/json" in body["detail"] and response["Accept-Post"] == "application/json"
+    assert not Assessment.objects.exists()
+
+
+def test_a_multipart_body_is_a_415_before_anything_parses_it(
+    api: ApiClient, playbook: Playbook, parsed: list[str]
+) -> None:
+    # What curl -F 'x=1' sends: the form parser consumed the stream, then the API's request.body raised (a 500).
+    response = api.client.post("/api/v1/assessments", {"x": "1"}, headers=api.headers)
+    assert_whole_problem(response, 415)
+    assert parsed == [] and not Assessment.objects.exists()
+
+
+def test_a_put_of_answers_as_text_is_a_415_and_saves_nothing(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
+    url = f"/api/v1/assessments/{draft.pk}/answers"
+    response = api.client.put(url, '{"answers": {"judgement": true}}', content_type="text/plain", headers=api.headers)
+    assert_whole_problem(response, 415)
+    assert not response.has_header("Accept-Post") and not Answer.objects.filter(assessment=draft).exists()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "application/merge-patch+json"]
+)
+def test_json_by_any_of_its_names_is_taken(api: ApiClient, playbook: Playbook, content_type: str) -> None:
+    response = api.client.post("/api/v1/assessments", START, content_type=content_type, headers=api.headers)
+    assert response.status_code == 201, response.content
+
+
+def test_a_post_without_a_body_may_say_anything(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
+    url = f"/api/v1/assessments/{draft.pk}/submit"
+    response = api.client.post(url, b"", content_type="application/x-www-form-urlencoded", headers=api.headers)
+    assert_whole_problem(response, 422)  # read as the submit it is: answers are missing
+
+
+def test_a_query_too_long_to_read_is_a_400_problem(api: ApiClient, settings: Any) -> None:
+    query = "&".join(["limit=5"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    body = assert_whole_problem(api.client.get(f"/api/v1/assessments?{query}", headers=api.headers), 400)
+    assert body["errors"][0]["message"].startswith("This request has more fields")
