@@ -50,16 +50,22 @@ def _pairs(pb: CompiledPlaybook, answers: dict[str, Any]) -> Any:
     return search, combos, search.combinations(combos)
 
 
-def _domain(pb: CompiledPlaybook, code: str, points: dict[str, set[float]]) -> list[Any]:
-    """Every value worth giving ``code``, without the search's grouping: brute force's domain."""
+def _domain(pb: CompiledPlaybook, code: str, points: dict[str, set[float]], current: Any) -> list[Any]:
+    """Every value worth giving ``code``, without the search's grouping: brute force's domain. A multiple
+    choice with more than MAX_SUBSET_OPTIONS options is searched by single steps (each option added or taken
+    away, each option alone, none: docs/scoring.md), so brute force tries exactly those selections."""
     q = pb.questions[code]
     if q.kind == SINGLE:
         return [o.code for o in q.options]
     if q.kind == YES_NO:
         return [True, False]
-    if q.kind == MULTI and len(q.options) <= MAX_SUBSET_OPTIONS:
+    if q.kind == MULTI:
         codes = [o.code for o in q.options]
-        return [[c for i, c in enumerate(codes) if mask >> i & 1] for mask in range(1 << len(codes))]
+        if len(codes) <= MAX_SUBSET_OPTIONS:
+            return [[c for i, c in enumerate(codes) if mask >> i & 1] for mask in range(1 << len(codes))]
+        chosen = set(current or ())
+        steps = [chosen ^ {c} for c in codes] + [{c} for c in codes] + [set()]
+        return [[c for c in codes if c in step] for step in steps]
     if q.kind in NUMERIC_KINDS:
         return sorted(points.get(code, set()))
     return []
@@ -74,7 +80,7 @@ def _singles_complete(pb: CompiledPlaybook, answers: dict[str, Any]) -> int:
     for code in visibility(pb, answers).questions:
         found = {base} | {search.scored.outcome(i + 1) for i, c in enumerate(search.singles) if c.question == code}
         brute = {base}
-        for value in _domain(pb, code, points):
+        for value in _domain(pb, code, points, search.effective.get(code)):
             changed = {k: v for k, v in search.effective.items() if k != code}
             if value not in (None, []):
                 changed[code] = value
