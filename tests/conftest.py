@@ -25,6 +25,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
 from apps.accounts.models import Membership, Organisation, User
@@ -350,3 +351,18 @@ def playbook(db: None) -> Playbook:
     from tests.playbook_data import small_playbook
 
     return publish_playbook(playbook=import_playbook(data=small_playbook()))
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths whose multipart bodies Django's form parser read (the CSRF check, the hostile-input check, a
+    form, anything): a body refused before it is parsed never shows up here."""
+    seen: list[str] = []
+    real = MultiPartParser.parse
+
+    def spy(self: MultiPartParser) -> Any:
+        seen.append(self._meta["PATH_INFO"])
+        return real(self)
+
+    monkeypatch.setattr(MultiPartParser, "parse", spy)
+    return seen

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.db import OperationalError
-from django.http.multipartparser import MultiPartParser
 
 from apps.accounts.models import Organisation, User
 from apps.api import api as api_module
@@ -68,20 +67,6 @@ def test_a_failure_of_ours_is_a_whole_problem(api: ApiClient, monkeypatch: pytes
 
 
 # Bodies: JSON only
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths whose multipart bodies Django's form parser read (the hostile-input check, anything)."""
-    seen: list[str] = []
-    real = MultiPartParser.parse
-
-    def spy(self: MultiPartParser) -> Any:
-        seen.append(self._meta["PATH_INFO"])
-        return real(self)
-
-    monkeypatch.setattr(MultiPartParser, "parse", spy)
-    return seen
 
 
 START = json.dumps({"title": "Sent as something else", "function": "legal"})

@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http.multipartparser import MultiPartParser
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -23,20 +22,6 @@ from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths whose multipart bodies were parsed (by the CSRF check, a form, anything)."""
-    seen: list[str] = []
-    real = MultiPartParser.parse
-
-    def spy(self: MultiPartParser) -> Any:
-        seen.append(self._meta["PATH_INFO"])
-        return real(self)
-
-    monkeypatch.setattr(MultiPartParser, "parse", spy)
-    return seen
 
 
 def test_the_limit_is_one_mib_by_default() -> None:
