@@ -321,7 +321,12 @@ def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     entry = item.entry
     form = DiligenceItemForm(request.POST, instance=item, organisation=request.organisation)
-    valid = form.is_valid()
+    form.is_valid()
+    # A field that was not posted keeps its value, so it cannot be refused ("Status: This field is required"
+    # for a post that only changes the owner): only the posted fields' errors count.
+    for name in [n for n in form.errors if n in form.fields and form.add_prefix(n) not in request.POST]:
+        del form.errors[name]
+    valid = not form.errors
     values = {
         name: form.cleaned_data[name]
         for name in services.ITEM_FIELDS

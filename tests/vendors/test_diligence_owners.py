@@ -44,3 +44,23 @@ def test_only_editors_and_owners_are_offered_as_item_owners(
     assert buyer_client.post(url, item_data(item, status="done", owner=colleague.pk)).status_code == 302
     item.refresh_from_db()
     assert (item.status, item.owner) == ("done", colleague)
+
+
+def test_a_post_of_one_field_changes_that_field_alone_and_is_not_refused_for_the_others(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User, colleague: User
+) -> None:
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    entry = services.change_entry(entry=entry, status=ShortlistEntry.Status.SHORT_LIST, notes="")
+    item = entry.diligence.first()
+    assert item is not None
+    DiligenceItem.objects.filter(pk=item.pk).update(status="in_progress", evidence="kept")
+    url = reverse("vendors:diligence_item", args=[item.pk])
+    response = buyer_client.post(url, {f"item-{item.pk}-owner": colleague.pk})
+    assert response.status_code == 302, response.content.decode()[:300]
+    item.refresh_from_db()
+    assert (item.owner, item.status, item.evidence) == (colleague, "in_progress", "kept")
+    # A posted field that is wrong is still refused, with the others kept.
+    response = buyer_client.post(url, {f"item-{item.pk}-due_date": "soon", f"item-{item.pk}-evidence": "new"})
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.content.decode()
+    item.refresh_from_db()
+    assert (item.evidence, item.status) == ("new", "in_progress")
