@@ -360,3 +360,14 @@ def test_clinical_and_drug_safety_work_reminds_the_sponsor_its_duties_stay_with_
     assert "reporting deadlines" in risk.mitigation
     assert any(c.rule == "clinical-data-sponsor-oversight" for c in drug_maker.conditions)
     assert "clinical-data-sponsor-oversight" not in [r.rule for r in evaluated(reference, TEXTBOOK).risks]
+
+
+def test_a_public_body_is_told_to_settle_its_procurement_route_and_skips_the_regulated_firm_questions(
+    reference: Playbook,
+) -> None:
+    nhs = evaluated(reference, "Public body: an NHS trust's clinical coding")
+    assert "buyer_regulated_in" not in nhs.visible and "critical_function" not in nhs.visible
+    risk = next(r for r in nhs.risks if r.rule == "public-body-procurement")
+    assert "procurement route" in " ".join(c.text for c in nhs.conditions) and risk.severity == "medium"
+    assert {"hipaa", "glba"}.isdisjoint(r.code for r in nhs.regimes)
+    assert "public-body-procurement" not in [r.rule for r in evaluated(reference, TEXTBOOK).risks]
