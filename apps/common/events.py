@@ -17,10 +17,14 @@ Every signal carries these keyword arguments:
 - ``url``: the path of the page where it can be seen (no host, no answers, no figures);
 - ``summary``: one short sentence for people ("Dana assigned you the section 'Data and compliance'"),
   never containing answers or figures.
+
+``answers_changed`` also carries ``answers``: how many answers the save changed, or None when it replaced a
+colleague's (that line stands on its own in the timeline; the others from one person in a sitting are one).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -63,3 +67,17 @@ def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
 def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     """Send ``signal`` now: for a caller that is already past its commit (an ``on_commit`` of its own)."""
     signal.send(sender=sender, kind=KINDS[signal], **kwargs)
+
+
+def answers_changed_summary(who: str, count: int, title: str) -> str:
+    """The sentence of an ``answers_changed`` event, and of a timeline line that gathers several of them."""
+    return f"{who} changed {count} answer{'s' if count != 1 else ''} in “{title}”"
+
+
+_ANSWERS_COUNT = re.compile(r" changed (\d+) answers? in “")
+
+
+def answers_changed_count(summary: str) -> int | None:
+    """How many answers an ``answers_changed_summary`` sentence counts (None for any other sentence)."""
+    found = _ANSWERS_COUNT.search(summary)
+    return int(found.group(1)) if found and summary.endswith("”") else None

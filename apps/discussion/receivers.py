@@ -32,9 +32,20 @@ def notify(
 
 
 def record_activity(
-    sender: Any, *, kind: str, organisation: Any, actor: Any, target: Any, url: str, summary: str, **_: Any
+    sender: Any,
+    *,
+    kind: str,
+    organisation: Any,
+    actor: Any,
+    target: Any,
+    url: str,
+    summary: str,
+    answers: int | None = None,
+    **_: Any,
 ) -> None:
-    services.record_activity(kind=kind, organisation=organisation, actor=actor, target=target, url=url, summary=summary)
+    services.record_activity(
+        kind=kind, organisation=organisation, actor=actor, target=target, url=url, summary=summary, answers=answers
+    )
 
 
 def connect() -> None:

@@ -26,6 +26,7 @@ from apps.discussion.models import (
     NOTIFIED_KINDS,
     Activity,
     Comment,
+    Kind,
     MailPreference,
     Notification,
     OverdueNotice,
@@ -296,15 +297,36 @@ def _subjects(target: Any) -> tuple[Assessment | None, Recommendation | None]:
     return None, None
 
 
+# Answers one person saves in one sitting are one timeline line: a save within this long of their last,
+# with nothing else on the assessment's timeline in between, adds its count to that line.
+ANSWERS_SITTING = datetime.timedelta(minutes=30)
+
+
 def record_activity(
-    *, kind: str, organisation: Organisation, actor: User | None, target: Any, url: str, summary: str
+    *,
+    kind: str,
+    organisation: Organisation,
+    actor: User | None,
+    target: Any,
+    url: str,
+    summary: str,
+    answers: int | None = None,
 ) -> Activity | None:
-    """A timeline line for the assessment or recommendation the event is about (none when it is about neither)."""
+    """A timeline line for the assessment or recommendation the event is about (none when it is about neither).
+
+    ``answers``: an ``answers_changed`` save's count (None when it replaced a colleague's answers). Every
+    autosave is such an event, so a questionnaire answered in one sitting would fill the timeline with "changed
+    1 answer" lines: a save is added to its author's line of the last ``ANSWERS_SITTING`` when that line is
+    the assessment's latest, which then reads "changed 14 answers" at the time of the last save."""
     assessment, recommendation = _subjects(target)
     if assessment is None and recommendation is None:
         return None
     # A timeline line, written after the event's own commit: not worth a wait for the disk (common/durability.py).
     with without_waiting_for_disk():
+        if kind == Kind.ANSWERS_CHANGED and answers and actor is not None and assessment is not None:
+            gathered = _gather_answers(organisation, assessment, actor, answers, url)
+            if gathered is not None:
+                return gathered
         return Activity.objects.create(
             organisation=organisation,
             assessment=assessment,
@@ -314,6 +336,29 @@ def record_activity(
             summary=summary[:300],
             url=url[:500],
         )
+
+
+def _gather_answers(
+    organisation: Organisation, assessment: Assessment, actor: User, answers: int, url: str
+) -> Activity | None:
+    """Add ``answers`` to ``actor``'s line of this sitting, when it is the assessment's latest line; else None."""
+    with transaction.atomic():
+        latest = (
+            Activity.objects.select_for_update()
+            .filter(organisation=organisation, assessment=assessment)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if latest is None or latest.kind != Kind.ANSWERS_CHANGED or latest.actor_id != actor.pk:
+            return None
+        before = events.answers_changed_count(latest.summary)
+        now = timezone.now()
+        if before is None or now - latest.created_at > ANSWERS_SITTING:
+            return None
+        latest.summary = events.answers_changed_summary(actor.email, before + answers, assessment.title)[:300]
+        latest.created_at, latest.url = now, url[:500]
+        latest.save(update_fields=["summary", "created_at", "url"])
+        return latest
 
 
 def activity_for_recommendation(recommendation: Recommendation) -> Any:

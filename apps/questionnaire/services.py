@@ -267,7 +267,7 @@ def _announce_changes(assessment: Assessment, user: User | None, count: int, rep
     # The colleagues whose answers were replaced are told; the activity shows the change for everyone.
     recipients = list(User.objects.filter(pk__in={r.by_id for r in replaced.values() if r.by_id})) if replaced else []
     who = user.email if user else "Someone"
-    summary = f"{who} changed {count} answer{'s' if count != 1 else ''} in “{assessment.title}”"
+    summary = events.answers_changed_summary(who, count, assessment.title)
     if replaced:
         summary += f", replacing {len(replaced)} given by a colleague since they loaded the page"
     events.announce(
@@ -279,6 +279,7 @@ def _announce_changes(assessment: Assessment, user: User | None, count: int, rep
         target=assessment,
         url=reverse("questionnaire:review", args=[assessment.pk]),
         summary=summary,
+        answers=None if replaced else count,
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.common import events
@@ -65,3 +67,54 @@ def test_a_recommendations_activity_includes_its_assessments_and_pages(
     assert "Event number 31" in first and "Event number 00" not in first and "Page 1 of 2" in first
     assert "Event number 00" in buyer_client.get(url, {"page": 2}).content.decode()
     assert outsider_client.get(url).status_code == 404
+
+
+def _saved(assessment: Assessment, actor: User, count: int, capture: Any, *, replaced: bool = False) -> None:
+    """An answers_changed event as the questionnaire sends it after a save (questionnaire.services)."""
+    summary = events.answers_changed_summary(actor.email, count, assessment.title)
+    with capture(execute=True):
+        events.announce(
+            events.answers_changed,
+            sender=Assessment,
+            organisation=assessment.organisation,
+            actor=actor,
+            recipients=[],
+            target=assessment,
+            url=reverse("questionnaire:review", args=[assessment.pk]),
+            summary=summary + (", replacing 1 given by a colleague since they loaded the page" if replaced else ""),
+            answers=None if replaced else count,
+        )
+
+
+def test_one_persons_saves_in_a_sitting_are_one_line_and_anything_else_starts_a_new_one(
+    organisation: Organisation,
+    buyer: User,
+    colleague: User,
+    assessment: Assessment,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from apps.discussion.models import Activity
+    from apps.discussion.services import ANSWERS_SITTING
+
+    def lines() -> list[str]:
+        return list(
+            Activity.objects.filter(assessment=assessment)
+            .order_by("created_at", "pk")
+            .values_list("summary", flat=True)
+        )
+
+    for count in (1, 1, 3):
+        _saved(assessment, buyer, count, django_capture_on_commit_callbacks)
+    assert lines() == [events.answers_changed_summary(buyer.email, 5, assessment.title)]
+    _saved(assessment, colleague, 1, django_capture_on_commit_callbacks)  # someone else: a line of their own
+    _saved(assessment, buyer, 1, django_capture_on_commit_callbacks)  # and the buyer's next save starts a new one
+    assert len(lines()) == 3 and lines()[-1] == events.answers_changed_summary(buyer.email, 1, assessment.title)
+    _saved(assessment, buyer, 1, django_capture_on_commit_callbacks, replaced=True)  # replacing a colleague's
+    _saved(assessment, buyer, 2, django_capture_on_commit_callbacks)
+    assert len(lines()) == 5 and "replacing 1" in lines()[3]
+    # A save after a long pause is a new sitting.
+    Activity.objects.filter(pk=Activity.objects.filter(assessment=assessment).latest("created_at", "pk").pk).update(
+        created_at=timezone.now() - ANSWERS_SITTING - timedelta(minutes=1)
+    )
+    _saved(assessment, buyer, 1, django_capture_on_commit_callbacks)
+    assert len(lines()) == 6
