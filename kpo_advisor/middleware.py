@@ -180,7 +180,10 @@ class LostDatabaseFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         if lost_database(exc):
-            record.msg = f"{record.msg} (database unavailable: {exc!r})"
+            # One more argument for the %-format (django.request's "%s: %s"), so a "%" in the exception's own
+            # text is never read as a placeholder.
+            if record.args and isinstance(record.args, tuple):
+                record.msg, record.args = f"{record.msg} (database unavailable: %r)", (*record.args, exc)
             record.exc_info = None
             record.exc_text = None
         return True

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.common import events
+from apps.discussion.models import Activity
+from apps.discussion.services import ANSWERS_SITTING
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 
@@ -93,9 +95,6 @@ def test_one_persons_saves_in_a_sitting_are_one_line_and_anything_else_starts_a_
     assessment: Assessment,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from apps.discussion.models import Activity
-    from apps.discussion.services import ANSWERS_SITTING
-
     def lines() -> list[str]:
         return list(
             Activity.objects.filter(assessment=assessment)

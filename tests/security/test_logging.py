@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
+from kpo_advisor.middleware import LostDatabaseFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,17 @@ def test_hostile_values_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture)
     assert "\n" not in message
     assert 'email="a@b.test\\nevent=login_succeeded user=1"' in message
     assert 'path="/a path/with spaces"' in message
+
+
+def test_a_lost_database_keeps_one_line_whatever_its_message_holds() -> None:
+    """The 5xx line of a lost database loses its stack, not its sense, even when the error text holds a "%"."""
+    try:
+        raise OperationalError("disk 100% full; %s and %(x)s are text here")
+    except OperationalError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "%s: %s", ("Service Unavailable", "/x/"), sys.exc_info()
+        )
+    assert LostDatabaseFilter().filter(record)
+    assert record.exc_info is None
+    assert record.getMessage().startswith("Service Unavailable: /x/ (database unavailable: OperationalError(")
+    assert "100% full; %s and %(x)s" in record.getMessage()

@@ -29,6 +29,7 @@ from apps.playbooks.engine.plain import json_ready
 from apps.playbooks.engine.scoring import BASE_SCORE, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import single
+from apps.playbooks.engine.tco.case import location_index
 from apps.playbooks.engine.tco.estimate import total_cost
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
 from apps.playbooks.engine.visibility import visibility, visible_answers
@@ -384,7 +385,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             str(cat.locations[c].get("name", c)),
         ),
     )
-    delivered_from = next((c for c in order if c not in broken), "")
+    feasible = [c for c in order if c not in broken]  # the locations meeting every requirement, ranked
+    delivered_from = feasible[0] if feasible else ""
     # Regimes of the delivery location's own law, once where the work is delivered from is known.
     for code, pairs in local_because.items():
         names = [name for where, name in pairs if where == delivered_from]
@@ -438,7 +440,6 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         )
     else:
         cost = _cost(pb, [m.code for m in ranked_models[:3]], role, seen.questions, delivered_from)
-        feasible = [c for c in order if c not in broken]
         cheaper = None
         if scored.verdict != "doesnt_win" and ranked_models:
             top_code = ranked_models[0].code
@@ -548,15 +549,8 @@ def _cheaper_location(
     if top is None or top.tco is None or top.probability_saving is None:
         return None
     locations = pb.catalogue.locations
-
-    def index(code: str) -> float:
-        try:
-            return float(locations[code].get("cost_index") or 1.0)
-        except (TypeError, ValueError):
-            return 1.0
-
-    cheapest = min(feasible[1:], key=index)  # ties: the higher ranked, as ``min`` keeps the first
-    if index(cheapest) >= index(here):
+    cheapest = min(feasible[1:], key=lambda c: location_index(locations[c]))  # ties: the higher ranked
+    if location_index(locations[cheapest]) >= location_index(locations[here]):
         return None
     other = _cost(pb, [top.model], role, visible, cheapest)
     there = next((m for m in other.models if m.model == top.model), None)

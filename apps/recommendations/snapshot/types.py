@@ -308,11 +308,6 @@ class CheaperLocation:
     delivered_saving: float
     delivered_probability_saving: float
 
-    @property
-    def extra_saving(self) -> float:
-        """How much more the likely saving is from there than from the delivering location."""
-        return self.savings[1] - self.delivered_saving
-
 
 @dataclass(frozen=True)
 class Cost:

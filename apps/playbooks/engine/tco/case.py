@@ -231,6 +231,11 @@ def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Fig
     }
 
 
+def location_index(location: Mapping[str, Any] | None) -> float:
+    """A delivery location's cost index (India = 1.00); no location: the benchmark, 1.00."""
+    return float(location.get("cost_index") or 1.0) if location else 1.0
+
+
 def _location_figures(
     assumptions: Mapping[str, Any], code: str | None, locations: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Figure]:
@@ -238,7 +243,7 @@ def _location_figures(
     inflation = assumptions["wage_inflation"]
     attrition = assumptions["provider_attrition"]
     name = str(location.get("name", code)) if location else "the provider's location"
-    index = float(location.get("cost_index") or 1.0) if location else 1.0
+    index = location_index(location)
     source = _catalogue_source(location, "cost_index") if location else "no location chosen: benchmark (India = 1.00)"
     weak = _weak(location) if location else False
     return {
