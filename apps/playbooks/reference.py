@@ -1,4 +1,5 @@
-"""The reference playbook: imported and published on a fresh database, never over a curator's work."""
+"""The reference playbook: imported and published on a fresh database, and a newer one published over an
+earlier reference nobody worked on; never over a curator's work."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def load(report: Report) -> None:
     if Playbook.objects.filter(reference_digest=ref_digest).exists():
         section.unchanged += 1
         return
-    if Playbook.objects.exists():
+    if Playbook.objects.filter(reference_digest="").exists():  # a curator drafted or published their own
         section.kept_edits.append(
             (
                 "playbook",
@@ -31,7 +32,11 @@ def load(report: Report) -> None:
             )
         )
         return
+    earlier = Playbook.objects.current()
     draft = import_playbook(data=data)
     Playbook.objects.filter(pk=draft.pk).update(reference_digest=ref_digest)
     published = publish_playbook(playbook=draft)
-    section.created.append(f"v{published.version}")
+    if earlier is None:
+        section.created.append(f"v{published.version}")
+    else:  # only earlier references are stored: new assessments start on this one, begun ones keep theirs
+        section.updated.append(f"v{published.version}")

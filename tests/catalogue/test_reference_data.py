@@ -110,3 +110,42 @@ def test_dry_run_writes_nothing() -> None:
     call_command("load_reference_data", "--dry-run", stdout=out)
     assert "Dry run" in out.getvalue()
     assert not Regime.objects.exists()
+
+
+def _newer_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The next release's reference playbook: the shipped one with a new title."""
+    from apps.playbooks import reference as playbook_reference
+
+    data = json.loads(playbook_reference.DATA_FILE.read_text())
+    data["playbook"]["title"] = "Reference playbook, next release"
+    path = tmp_path / "playbook.json"
+    path.write_text(json.dumps(data))
+    monkeypatch.setattr(playbook_reference, "DATA_FILE", path)
+    return data["playbook"]["title"]
+
+
+def test_a_newer_reference_is_published_over_an_earlier_one_nobody_worked_on(
+    reference: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    title = _newer_reference(tmp_path, monkeypatch)
+    report = load()
+    current = Playbook.objects.current()
+    assert current is not None and current.title == title
+    assert current.version == reference.version + 1
+    assert "Reference playbook: 0 created, 1 updated" in report
+    reference.refresh_from_db()
+    assert reference.status == Playbook.Status.PUBLISHED  # assessments begun on it keep it
+    assert "0 created, 0 updated" in load()  # and once is enough
+
+
+def test_a_newer_reference_never_goes_over_a_curators_draft(
+    reference: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.playbooks.services import start_draft
+
+    draft = start_draft(playbook=reference)
+    _newer_reference(tmp_path, monkeypatch)
+    report = load()
+    assert Playbook.objects.current() == reference
+    assert set(Playbook.objects.values_list("pk", flat=True)) == {reference.pk, draft.pk}
+    assert "a newer reference playbook ships with this release" in report
