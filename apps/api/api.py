@@ -234,10 +234,14 @@ def _page(rows: list[Any], limit: int, field: str) -> str | None:
 
 def _refuse_unknown_parameters(request: ApiRequest, schema: type[Schema]) -> None:
     """A query parameter the operation does not take is refused (422), not ignored: a misspelt filter
-    (``?verdcit=wins``) would otherwise list everything."""
+    (``?verdcit=wins``) would otherwise list everything. So is one given more than once (``?limit=1&limit=2``
+    asks two things of a parameter that takes one), as the pages' filters refuse it."""
     unknown = sorted(set(request.GET) - set(schema.model_fields))
-    if unknown:
-        errors = [{"field": name, "message": "No such query parameter."} for name in unknown]
+    errors = [{"field": name, "message": "No such query parameter."} for name in unknown]
+    for name in sorted(set(request.GET) - set(unknown)):
+        if (count := len(request.GET.getlist(name))) > 1:
+            errors.append({"field": name, "message": f"Give one value, not {count}."})
+    if errors:
         raise Problem(422, "The query parameters are not valid.", errors=errors)
 
 

@@ -400,3 +400,6 @@ def test_a_query_parameter_an_operation_does_not_take_is_a_422_naming_it(
             {"field": "", "message": "No such query parameter."},
             {"field": "limt", "message": "No such query parameter."},
         ]
+        repeated = api.get(path, {"limit": [1, 2]})
+        assert repeated.status_code == 422, path
+        assert repeated.json()["errors"] == [{"field": "limit", "message": "Give one value, not 2."}]
