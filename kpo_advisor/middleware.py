@@ -17,15 +17,13 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
-from apps.common.hostile import ascii_int
+from apps.common.hostile import ascii_int, refusal
 from kpo_advisor.outage import unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -72,28 +70,6 @@ def body_limit(request: HttpRequest) -> int:
 
             return max(limit, MAX_UPLOAD + MULTIPART_ALLOWANCE)
     return limit
-
-
-_ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")
-
-
-def refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    """A short refusal page; for an htmx request, the message alone in its target's place (an autosave's status)."""
-    target = request.headers.get("HX-Target", "")
-    if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target):
-        # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place,
-        # still marked as a save status (static/js/request-status.js) for the next save's "Saving…".
-        body = format_html(
-            '<p id="{}" class="saved-indicator is-error field__error" role="alert" data-save-status>{} {}</p>',
-            target,
-            title + ":",
-            message,
-        )
-    else:
-        body = render_to_string("body_refused.html", {"status": status, "title": title, "message": message})
-    # The body is never read. Gunicorn drains at most 64 KiB of an unread body before it closes
-    # the connection, so a huge one is not received either.
-    return HttpResponse(body, status=status)
 
 
 class RequestBodyLimitMiddleware:

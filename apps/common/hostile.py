@@ -38,6 +38,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 
 logger = logging.getLogger(__name__)
 
@@ -296,6 +297,34 @@ def request_problems(request: HttpRequest) -> list[str]:
     return listed(problems)
 
 
+_ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")
+
+
+def _htmx_target(request: HttpRequest) -> str:
+    """The id of the element an htmx request will swap its answer into, when it is a plain id; else ''."""
+    target = request.headers.get("HX-Target", "")
+    return target if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target) else ""
+
+
+def refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """A short refusal page; for an htmx request, the message alone in its target's place (an autosave's status)."""
+    target = _htmx_target(request)
+    if target:
+        # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place,
+        # still marked as a save status (static/js/request-status.js) for the next save's "Saving…".
+        body = format_html(
+            '<p id="{}" class="saved-indicator is-error field__error" role="alert" data-save-status>{} {}</p>',
+            target,
+            title + ":",
+            message,
+        )
+    else:
+        body = render_to_string("body_refused.html", {"status": status, "title": title, "message": message})
+    # The body is never read. Gunicorn drains at most 64 KiB of an unread body before it closes
+    # the connection, so a huge one is not received either.
+    return HttpResponse(body, status=status)
+
+
 class HostileInputMiddleware:
     """Refuse any request with a control character in a GET or POST key or value: a 400 naming the
     fields, before any view runs (so before anything reaches PostgreSQL, which refuses NUL in text)."""
@@ -310,13 +339,18 @@ class HostileInputMiddleware:
             return unreadable(request, exc)
         if problems:
             cast(CheckedRequest, request).input_problems = problems
-            return bad_request(problems)
+            return bad_request(problems, request)
         return self.get_response(request)
 
 
-def bad_request(problems: Iterable[str]) -> HttpResponse:
+def bad_request(problems: Iterable[str], request: HttpRequest | None = None) -> HttpResponse:
+    """The 400 naming the fields refused; to an htmx request (an autosave), the first problem alone in its
+    target's place, so the save status it replaces keeps its id and the next edit is still sent."""
+    problems = list(problems)
+    if request is not None and _htmx_target(request):
+        return refusal(request, 400, "Nothing was saved", problems[0] if problems else _UNREADABLE_MESSAGE)
     # Standalone page (no request context): it may be answered before sessions or sign-in are read.
-    body = render_to_string("bad_input.html", {"problems": list(problems)})
+    body = render_to_string("bad_input.html", {"problems": problems})
     return HttpResponse(body, status=400)
 
 
@@ -339,6 +373,8 @@ def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
         status, message = 413, "This form is larger than KPO Advisor accepts."
     cast(CheckedRequest, request).input_problems = [message]
     title = "Nothing was saved"
+    if _htmx_target(request):
+        return refusal(request, status, title, message)
     body = render_to_string("body_refused.html", {"status": status, "title": title, "message": message})
     return HttpResponse(body, status=status)
 

@@ -12,6 +12,10 @@
 // when the target holds no block, with a "Try again" button, and marks the target out of date
 // (.is-stale, and the notice's words, not colour alone) until a request for that target succeeds.
 // The target's data-failed-message, where it has one, gives the notice's words.
+//
+// A 4xx whose body is a whole page (a refusal made before the request reached its view) is never swapped
+// into a part of the page: it is shown as that part's failure. And a request whose target is gone puts a
+// notice after the element that made it, saying the change was not sent, instead of dropping it unsaid.
 (function () {
   "use strict";
   var SAVE_FAILED =
@@ -90,6 +94,29 @@
     }
     return notice;
   }
+
+  var WHOLE_PAGE = /^\s*<!doctype html/i;
+  var NOT_SENT = "Not sent: this part of the page is out of date, so this change was not saved. Reload the page.";
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 400 && WHOLE_PAGE.test(xhr.responseText || "")) {
+      event.detail.shouldSwap = false;
+      failed(event);
+    }
+  });
+
+  document.addEventListener("htmx:targetError", function (event) {
+    var elt = event.target instanceof Element ? event.target : null;
+    if (!elt || (elt.nextElementSibling && elt.nextElementSibling.classList.contains("request-not-sent"))) {
+      return;
+    }
+    var notice = document.createElement("p");
+    notice.className = "field__error request-not-sent";
+    notice.setAttribute("role", "alert");
+    notice.textContent = NOT_SENT;
+    elt.insertAdjacentElement("afterend", notice);
+  });
 
   document.addEventListener("htmx:responseError", failed);
   document.addEventListener("htmx:sendError", failed);

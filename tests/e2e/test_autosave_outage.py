@@ -38,3 +38,29 @@ def test_an_autosave_during_an_outage_says_it_is_not_confirmed(browsing: Browsin
     expect(status).not_to_contain_text("Saved")
     expect(status).not_to_contain_text("refused")
     assert status.get_attribute("role") == "alert"
+
+
+def test_an_autosave_refused_for_a_control_character_keeps_its_status_and_the_next_edit_is_saved(
+    browsing: Browsing, buyer: User
+) -> None:
+    """A vertical tab (Word's line break, pasted) is refused before the view: the refusal takes the status
+    line's place, not a whole error page, so the question's next edit is still sent and saved."""
+    from apps.questionnaire.models import Answer
+
+    assessment = make_assessment(buyer, "Pasted text", {"function": "equity-research"})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    browsing.console.allow(r"Failed to load resource")
+    hours = page.locator("#input-annual_hours")
+    with page.expect_response(re.compile(r"/answers/")) as refused:
+        hours.fill("12\x0b")
+        hours.blur()
+    assert refused.value.status == 400
+    status = page.locator("#status-annual_hours")
+    expect(status).to_contain_text("Nothing was saved")
+    expect(page.locator("header.site-header")).to_have_count(1)
+    with page.expect_response(re.compile(r"/answers/")):
+        hours.fill("4321")
+        hours.blur()
+    expect(status).to_have_text("Saved")
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 4321

@@ -77,3 +77,33 @@ def test_djangos_own_refusals_get_the_products_400_page_without_reading_the_form
     )
     assert response.status_code == 400
     assert "couldn't accept that request" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "words"),
+    [
+        ("annual_hours=12\x0b", "application/x-www-form-urlencoded", "contains a control character"),
+        ("annual_hours=12é", "application/x-www-form-urlencoded; charset=latin-1", "in an encoding"),
+    ],
+)
+def test_an_autosave_refused_before_its_view_gets_its_status_line_back_not_a_page(
+    world: World, body: str, content_type: str, words: str
+) -> None:
+    """htmx swaps a 4xx into the status line it targets: a whole page there would replace the line (its id
+    gone, so the question's next edit would have nowhere to go). The refusal is the line itself."""
+    client = client_for(world.owner)
+    response = client.post(
+        "/assessments/1/answers/annual_hours/",
+        body,
+        content_type=content_type,
+        headers={"HX-Request": "true", "HX-Target": "status-annual_hours"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.startswith('<p id="status-annual_hours"') and "data-save-status" in html
+    assert "Nothing was saved:" in html and words in html and "<html" not in html
+    # Without a plain target id (or without htmx) it is the whole page, as before.
+    page = client.post(
+        "/assessments/1/answers/annual_hours/", body, content_type=content_type, headers={"HX-Target": "x"}
+    )
+    assert page.status_code == 400 and "<html" in page.content.decode()
