@@ -280,3 +280,20 @@ class SsoDomain(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain} ({self.organisation})"
+
+
+class MemberRemoval(models.Model):
+    """An owner removed the member with this email from the organisation: single sign-on never adds them back
+    (apps/accounts/sso.py). An invitation they accept makes them a member again and clears it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    removed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="member_removal_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} removed from {self.organisation}"

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts import tasks
-from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User, email_domain
+from apps.accounts.models import Invitation, MemberRemoval, Membership, Organisation, SsoDomain, User, email_domain
 from apps.accounts.scoping import update_pinned
 
 
@@ -72,6 +72,7 @@ def accept_invitation(*, invitation: Invitation, user: User, switch: bool = Fals
             user=user,
             defaults={"role": invitation.role, "added_by_id": invitation.invited_by_id},
         )
+        MemberRemoval.objects.filter(organisation_id=invitation.organisation_id, email=invitation.email).delete()
         if switch:
             update_pinned(membership, last_chosen_at=timezone.now())
         update_pinned(invitation, accepted_at=timezone.now())
@@ -125,6 +126,10 @@ def remove_member(*, membership: Membership) -> None:
         # By organisation and id; the database deletes the member's stakeholder roles, assignments and second
         # opinions with it (their keys cascade, apps/common/on_delete.py).
         Membership.objects.filter(organisation_id=membership.organisation_id, pk=membership.pk).delete()
+        # Remembered, so signing in through the organisation's single sign-on does not make them a member again.
+        MemberRemoval.objects.update_or_create(
+            organisation_id=membership.organisation_id, email=membership.user.email.strip().lower()
+        )
 
 
 def _lock_membership(membership: Membership) -> Membership:
@@ -137,7 +142,8 @@ def join_by_single_sign_on(*, email: str, organisation: Organisation) -> tuple[U
 
     Signing in through the organisation's own identity provider is the consent: the first sign-in makes the
     account (no password: it signs in through the provider) and an editor's membership; a member keeps the
-    role they have. Two first sign-ins at once make one of each (both rows are unique)."""
+    role they have. Two first sign-ins at once make one of each (both rows are unique). Someone an owner
+    removed is refused (``removed_by_owner``; the sign-in checks it first), until an invitation adds them again."""
     email = email.strip().lower()
     with transaction.atomic():
         user, _ = User.objects.get_or_create(email=email, defaults={"password": make_password(None)})
@@ -145,6 +151,14 @@ def join_by_single_sign_on(*, email: str, organisation: Organisation) -> tuple[U
             user=user, organisation=organisation, defaults={"role": Membership.Role.EDITOR}
         )
     return user, membership, created
+
+
+def removed_by_owner(*, email: str, organisation: Organisation) -> bool:
+    """Whether an owner removed ``email`` from ``organisation`` and no invitation has added them back since."""
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email=email).exists():
+        return False
+    return MemberRemoval.objects.filter(organisation=organisation, email=email).exists()
 
 
 def register_sso_domain(*, organisation: Organisation, domain: str, sso_required: bool, added_by: User) -> SsoDomain:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from typing import Any, cast
 
 import requests
@@ -45,6 +46,8 @@ REFUSALS = {
     "unknown_domain": "No organisation on KPO Advisor uses single sign-on for your email's domain. Ask an owner "
     "of your organisation to register it on the members page, or sign in with your password.",
     "inactive": "This account is switched off. Ask an owner of your organisation.",
+    "removed": "An owner of your organisation removed you from it on KPO Advisor, so single sign-on no longer "
+    "adds you. Ask an owner to invite you again.",
     "state": "This sign-in link has expired or was already used. Start again from the sign-in page.",
     "provider": "We couldn't complete the sign-in with your identity provider. Try again in a minute.",
     "cancelled": "Single sign-on did not complete. Start again from the sign-in page.",
@@ -68,13 +71,24 @@ def claimed_email(claims: dict[str, Any]) -> str | None:
     if not isinstance(email, str) or CONTROL.search(email):
         return None
     email = email.strip().lower()
-    if len(email) > EMAIL_LENGTH or '"' in email or email_domain(email) is None:
+    if len(email) > EMAIL_LENGTH or '"' in email or email_domain(email) is None or _look_alike(email):
         return None
     try:
         validate_email(email)
     except ValidationError:
         return None
     return email
+
+
+def _look_alike(email: str) -> bool:
+    """Whether ``email`` holds characters that would let it pass for another address: invisible ones (a
+    zero-width space, a direction mark: Unicode's format characters) or forms that compatibility
+    normalisation folds (fullwidth letters). IDNA folds both when matching the domain, so
+    ``owner@demo.test`` followed by a zero-width space would reach the organisation of ``demo.test`` as an
+    account shown exactly like its owner's."""
+    return unicodedata.normalize("NFKC", email) != unicodedata.normalize("NFC", email) or any(
+        unicodedata.category(c) == "Cf" for c in email
+    )
 
 
 def _registration(email: str) -> SsoDomain | None:
@@ -105,8 +119,12 @@ class DomainOIDCBackend(OIDCAuthenticationBackend):
         if claims.get("email_verified") is not True:
             _refuse(self.request, "unverified", email=email)
             return False
-        if _registration(email) is None:
+        registration = _registration(email)
+        if registration is None:
             _refuse(self.request, "unknown_domain", email=email)
+            return False
+        if services.removed_by_owner(email=email, organisation=registration.organisation):
+            _refuse(self.request, "removed", email=email, organisation=registration.organisation_id)
             return False
         return True
 

@@ -142,6 +142,9 @@ def test_unknown_domain_is_refused_with_a_reason_and_nothing_is_made(sso: str, a
         "@acme.test",
         "x@",
         "nobody",
+        "owner@acme.test\u200b",  # IDNA drops the zero-width space: the domain matches, the address looks like owner's
+        "owner@\uff41\uff43\uff4d\uff45.test",  # fullwidth letters, folded by IDNA to acme.test
+        "ow\u200dner@acme.test",
     ],
 )
 def test_an_email_claim_that_is_not_one_well_formed_address_is_refused_with_a_reason(
@@ -347,3 +350,28 @@ def test_staff_keep_their_password_on_a_required_domain(sso: str, organisation: 
     UserFactory(email="ops@acme.test", is_staff=True)
     client = Client()
     assert client.post(LOGIN, {"username": "ops@acme.test", "password": PASSWORD}).status_code == 302
+
+
+def test_a_member_an_owner_removed_is_not_added_back_by_single_sign_on_until_invited_again(
+    sso: str, acme: Organisation, buyer: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    from apps.accounts import services
+
+    viewer = UserFactory(email="viewer@acme.test")
+    membership = MembershipFactory(user=viewer, organisation=acme, role=Membership.Role.VIEWER)
+    services.remove_member(membership=membership)
+    client = Client()
+    with caplog.at_level(logging.INFO, logger="kpo_advisor.security"):
+        response = sign_in(client, sso, "Viewer@acme.test")
+    assert response.status_code == 403
+    assert "removed you from it" in response.content.decode() and "invite you again" in response.content.decode()
+    assert not Membership.objects.filter(user=viewer).exists()
+    assert "_auth_user_id" not in client.session and "reason=removed" in caplog.text
+    # Someone else at the domain still joins; an accepted invitation makes the removed person a member again.
+    assert sign_in(Client(), sso, "newcomer@acme.test").status_code == 302
+    invitation = services.invite_member(
+        organisation=acme, email=viewer.email, role="viewer", invited_by=buyer, base_url="http://testserver"
+    )
+    services.accept_invitation(invitation=invitation, user=viewer)
+    assert sign_in(Client(), sso, viewer.email).status_code == 302
+    assert list(Membership.objects.filter(user=viewer).values_list("role", flat=True)) == ["viewer"]
