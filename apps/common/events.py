@@ -5,7 +5,8 @@ from their services; notifications (the inbox and mail), the activity timeline a
 The sender never needs to know who listens, so a new listener never touches a service.
 
 Every signal is sent with ``transaction.on_commit`` by the sender (``announce`` does it), so a
-listener sees committed rows and a rolled-back change announces nothing. Listeners must be quick
+listener sees committed rows and a rolled-back change announces nothing; a listener that fails is
+logged and never fails the change it announces. Listeners must be quick
 (insert a row, enqueue a task): mail and webhook deliveries happen in the background worker.
 
 Every signal carries these keyword arguments:
@@ -60,8 +61,12 @@ KINDS: dict[Signal, str] = {
 
 
 def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
-    """Send ``signal`` after the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: send(signal, sender=sender, **kwargs))
+    """Send ``signal`` after the current transaction commits (at once outside one).
+
+    Robustly: what was done is committed by then, so a listener that fails (the database lost a moment
+    later, say) is logged and never fails the request, whose page would otherwise say that nothing was
+    saved and offer to send it again, making a second copy."""
+    transaction.on_commit(lambda: send(signal, sender=sender, **kwargs), robust=True)
 
 
 def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:

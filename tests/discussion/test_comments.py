@@ -174,3 +174,28 @@ def test_the_step_page_reads_all_its_comments_in_one_query(
         _post(buyer_client, _question_url(assessment, code), f"More on {code} ({i})")
     with django_assert_num_queries(budget):
         assert "Comments (3)" in buyer_client.get(url).content.decode()
+
+
+def test_a_listener_failing_after_the_comment_committed_does_not_say_it_was_not_saved(
+    viewer_client: Client,
+    recommendation: Recommendation,
+    django_capture_on_commit_callbacks,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The database lost just after the commit, in the activity listener: the comment is stored, so the page
+    must not be the outage page saying it was not saved (whose Try again would post it twice)."""
+    from django.db import OperationalError
+
+    from apps.discussion import services
+
+    def lost(*args: object, **kwargs: object) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "record_activity", lost)
+    url = reverse("discussion:result_comment", args=[recommendation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(viewer_client, url, "Typed during the blip")
+    assert response.status_code == 302
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Typed during the blip"]
+    assert "server closed the connection unexpectedly" in caplog.text
