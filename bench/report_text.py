@@ -60,6 +60,7 @@ def render(r: dict[str, Any], before: dict[str, Any]) -> str:
         *engine(r, before),
         *peers(r),
         *batch(r),
+        *preview(r),
         *flips(r),
         *requests(r),
         *scale(r),
@@ -191,14 +192,41 @@ def batch(r: dict[str, Any]) -> list[str]:
         return []
     b = r["batch"]
     return [
-        "## Batch scoring (impact preview)",
+        "## Batch scoring in memory (no database)",
         "",
         f"`bench/batch.py` on the reference playbook ({b['playbook']['rules']} rules): {b['rows']:,} stored-shape "
         f"answer sets, each checked against `outcome()`. `outcome()` one by one: {b['outcome_us_per_row']:.1f} µs "
         f"a row (with `clean_answers`, as the preview did: {b['clean_and_outcome_us_per_row']:.1f} µs). Batch "
-        f"engine from the answers: {b['batch_us_per_row']:.1f} µs a row ({b['speedup_vs_outcome']:.1f}x); "
+        f"engine from answer dictionaries: {b['batch_us_per_row']:.1f} µs a row ({b['speedup_vs_outcome']:.1f}x); "
         f"already encoded: {b['encoded_us_per_row']:.2f} µs a row ({b['speedup_encoded_vs_outcome']:.1f}x). "
-        f"{b['million_rows']:,} rows: {b['million_s']:.1f} s from the answers, {b['million_encoded_s']:.1f} s encoded.",
+        f"{b['million_rows']:,} rows: {b['million_s']:.1f} s from answer dictionaries, "
+        f"{b['million_encoded_s']:.1f} s encoded.",
+        "",
+    ]
+
+
+def preview(r: dict[str, Any]) -> list[str]:
+    if "preview" not in r:
+        return []
+    p = r["preview"]
+    hidden = f"the {p['hidden_during_run']:,} recommendations the database kept" if p["hidden_during_run"] else "none"
+    return [
+        "## Impact preview from PostgreSQL (packed answers)",
+        "",
+        f"`bench/preview.py`: the product path, `apps.recommendations.impact.preview_impact`, over {p['stored']:,} "
+        f"recommendations of the reference playbook stored with their packed answers ({p['distinct_answer_sets']:,} "
+        f"distinct answer sets, each stored {p['stored'] // p['distinct_answer_sets']:,} times; every stored verdict "
+        "and top model is `outcome()`'s, so the preview must score every one and find no change, which the run "
+        "asserts). They are written with COPY in a "
+        f"transaction that is rolled back ({p['load_s']:.0f} s, not timed), inside which {hidden} were truncated "
+        "and given back, so the preview reads these alone. Preview (reading every chunk from PostgreSQL, packed "
+        f"answers into numpy, scoring, comparing): **{p['preview_s']:.2f} s** median of "
+        + ", ".join(f"{t:.2f}" for t in p["preview_runs_s"])
+        + f" ({p['preview_us_per_row']:.1f} µs a row); `outcome()` one by one on {p['outcome_rows_timed']:,} of the "
+        f"same answers, already cleaned, in memory: {p['outcome_us_per_row']:.1f} µs a row, so the preview is "
+        f"**{p['speedup_vs_outcome']:.1f}x** faster per recommendation. The same preview reading the snapshots' "
+        f"JSON answers instead (the {p['rows']:,} newest, packed rows deleted): {p['from_snapshots_us_per_row']:.0f} "
+        "µs a row.",
         "",
     ]
 

@@ -1,7 +1,8 @@
 """`make bench`: the whole performance suite, then docs/performance.md and docs/performance.json.
 
 Steps: the bench database under .data/bench (created the first time, migrated, reference data),
-the bench buyers and a published 500-rule generated playbook; the engine benchmark; the scale data
+the bench buyers and a published 500-rule generated playbook; the engine benchmark; the batch engine in
+memory, then the impact preview from PostgreSQL over BENCH_SCALE stored recommendations; the scale data
 (BENCH_SCALE recommendations, loaded once and reused) and the history/portfolio pages measured at
 that size; gunicorn on loopback for the request and throughput benchmarks; a profile of the pages
 that miss their targets. Every target is judged against a baseline measured in the same run.
@@ -43,8 +44,10 @@ def main() -> int:
         results["playbook"] = fixtures["playbook"]
         say("Engine: 100, 1,000 and 10,000 rules against the naive interpreter ...")
         results["engine"] = app.step("engine")
-        say("Batch engine: 100,000 and 1,000,000 answer sets against outcome() one by one ...")
+        say("Batch engine in memory: 100,000 and 1,000,000 answer sets against outcome() one by one ...")
         results["batch"] = app.step("batch")
+        say(f"Impact preview from PostgreSQL: {args.scale:,} stored recommendations with packed answers ...")
+        results["preview"] = app.step("preview", str(args.scale))
         say("Peers: datalogic-py and json-logic-qubit on the same rules as JsonLogic ...")
         results["peers"] = app.step("peers")
         say("What would flip it: the exhaustive search on the reference playbook ...")

@@ -117,8 +117,16 @@ class BatchScorer:
         ordered = sorted(kpo_models(pb), key=lambda c: order_key(pb.catalogue.models, c))
         self.models = tuple(ordered)  # ties go to the first, as ``scoring.ranked`` breaks them
         at = {code: i for i, code in enumerate(ordered)}
-        weights = np.zeros((2 + len(ordered), len(pb.rules)))
-        for r, (rule, _) in enumerate(pb.rules):
+        # Only a rule with an effect an outcome counts (fit points, a blocker, a ranked model's points) can change
+        # one; the others (locations, regimes, risks, conditions: about half the reference playbook's) are never
+        # evaluated here, nor the questions only they read.
+        self.scoring = tuple(
+            r
+            for r, (rule, _) in enumerate(pb.rules)
+            if any(e.kind in ("fit", "blocker") or (e.kind == "model" and e.target in at) for e in rule.effects)
+        )
+        weights = np.zeros((2 + len(ordered), len(self.scoring)))
+        for r, (rule, _) in enumerate(pb.rules[i] for i in self.scoring):
             for e in rule.effects:
                 if e.kind == "fit":
                     weights[0, r] += e.points
@@ -136,8 +144,9 @@ class BatchScorer:
         conditions = [
             c for conds, _ in (*pb.section_conditions.values(), *pb.question_conditions.values()) for c in conds
         ]
-        conditions += [c for rule, _ in pb.rules for c in rule.conditions]
+        conditions += [c for r in self.scoring for c in pb.rules[r][0].conditions]
         self.read = tuple(dict.fromkeys(c.question for c in conditions))
+        self._section_of = {code: section.code for section in pb.sections for code in section.questions}
 
     def score(self, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> BatchOutcomes:
         """``outcome(pb, row)`` for every row; with ``clean``, of ``clean_answers(pb.questions, row,
@@ -201,36 +210,47 @@ class BatchScorer:
         if not n:
             empty = np.zeros(0, np.int32)
             return BatchOutcomes(np.zeros(0, np.int8), empty, empty, empty, empty, self.models)
+        pb, section_of = self.pb, self._section_of
+        sections: dict[str, Bools] = {}
         visible: dict[str, Bools] = {}
-        seen: dict[str, _Column] = {}  # each question's column as the conditions see it: none where hidden
+        seen: dict[str, tuple[_Column, Bools | None]] = {}  # each question's column as the conditions see it
         truths: dict[tuple[str, str, str], Bools] = {}
+
+        def shown(code: str) -> Bools:
+            """Where question ``code`` is visible: worked out when a condition first reads it (its own
+            conditions read only earlier questions, so this ends)."""
+            if code not in visible:
+                section = section_of[code]
+                if section not in sections:
+                    sections[section] = predicate(*pb.section_conditions[section])
+                visible[code] = sections[section] & predicate(*pb.question_conditions[code])
+            return visible[code]
 
         def holds(cond: Condition) -> Bools:
             key = _key(cond)
             if key not in truths:
                 code = cond.question
                 if code not in seen:
-                    seen[code] = _where_shown(columns[code], visible[code])
-                truths[key] = self._truth(cond, seen[code])
+                    seen[code] = _where_shown(columns[code], shown(code))
+                truths[key] = self._truth(cond, *seen[code])
             return truths[key]
 
         def predicate(conds: Sequence[Condition], mode: str) -> Bools:
+            """Where ``conds`` hold together (``mode``): a new array, or one of ``truths``' (never written to)."""
             if not conds:
                 return np.ones(n, bool)
-            combine = np.logical_or if mode == "any" and len(conds) > 1 else np.logical_and
-            out = holds(conds[0]).copy()
-            for cond in conds[1:]:
+            if len(conds) == 1:
+                return holds(conds[0])
+            combine = np.logical_or if mode == "any" else np.logical_and
+            out = combine(holds(conds[0]), holds(conds[1]))
+            for cond in conds[2:]:
                 combine(out, holds(cond), out=out)
             return out
 
-        pb = self.pb
-        for section in pb.sections:  # level by level: a question's conditions read only earlier questions
-            shown = predicate(*pb.section_conditions[section.code])
-            for code in section.questions:
-                visible[code] = shown & predicate(*pb.question_conditions[code])
-        fired: npt.NDArray[np.floating[Any]] = np.empty((len(pb.rules), n), self._float)
-        for r, (rule, _) in enumerate(pb.rules):
-            fired[r] = predicate(rule.conditions, rule.match)
+        rules = pb.rules
+        fired: npt.NDArray[np.floating[Any]] = np.empty((len(self.scoring), n), self._float)
+        for i, r in enumerate(self.scoring):
+            fired[i] = predicate(rules[r][0].conditions, rules[r][0].match)
         sums = np.rint(_product(self.weights, fired)).astype(np.int32)
         result = self._verdicts(sums[0], sums[1], sums[2:])
         for i in np.flatnonzero(odd).tolist():  # the rows the arrays cannot hold exactly
@@ -261,12 +281,19 @@ class BatchScorer:
             self._predicates[key] = compile_condition(cond, self.pb.questions[cond.question])
         return self._predicates[key]
 
-    def _truth(self, cond: Condition, column: _Column) -> Bools:
-        """Where ``cond`` holds over the chunk, on ``column`` as its question is seen (``_where_shown``)."""
+    def _truth(self, cond: Condition, column: _Column, shown: Bools | None) -> Bools:
+        """Where ``cond`` holds over the chunk, on ``column`` as its question is seen (``_where_shown``: a number's
+        column with no answer where hidden; a choice's column and where it is shown, None where it always is)."""
         pred, code = self._predicate(cond), cond.question
         if column.codes is not None:
             table = np.array([pred({code: v}) for v in column.values] + [pred({})], bool)
-            return table[column.codes]  # code -1 reads the last entry: no answer
+            truth = table[column.codes]  # code -1 reads the last entry: no answer
+            if shown is not None:  # hidden: no answer either
+                if table[-1]:
+                    truth |= ~shown
+                else:
+                    truth &= shown
+            return truth
         assert column.numbers is not None and column.present is not None
         x, present = column.numbers, column.present
         if cond.op in ("answered", "not_answered"):
@@ -280,15 +307,17 @@ class BatchScorer:
         return np.where(present, table[where.reshape(-1)] if len(distinct) else False, pred({}))
 
 
-def _where_shown(column: _Column, shown: Bools) -> _Column:
-    """``column`` with no answer where ``shown`` is false (a hidden question's answer does not count): done once
-    per question, so each of its conditions is a single lookup or comparison."""
+def _where_shown(column: _Column, shown: Bools) -> tuple[_Column, Bools | None]:
+    """``column`` as its conditions see it, a hidden question's answer not counting: a number's with no answer
+    where ``shown`` is false (done once per question, so each condition is a single comparison); a choice's as
+    it is, with ``shown`` for ``_truth`` to apply to each truth (cheaper than rewriting the codes, some 8
+    times the bytes). ``shown`` is None where the question is always shown."""
     if shown.all():
-        return column
+        return column, None
     if column.codes is not None:
-        return _Column(codes=np.where(shown, column.codes, -1), values=column.values)
+        return column, shown
     assert column.present is not None
-    return _Column(numbers=column.numbers, present=column.present & shown)
+    return _Column(numbers=column.numbers, present=column.present & shown), None
 
 
 def recombine(

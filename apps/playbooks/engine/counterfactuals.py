@@ -35,7 +35,6 @@ from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.batch import CHUNK, BatchOutcomes, BatchScorer, recombine
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.conditions import compile_condition
-from apps.playbooks.engine.scoring import kpo_models
 from apps.playbooks.engine.types import (
     MULTI,
     NUMERIC_KINDS,
@@ -155,13 +154,7 @@ class _Tables:
     def __init__(self, pb: CompiledPlaybook) -> None:
         self.scorer = BatchScorer(pb)
         self.breakpoints = numeric_breakpoints(pb)
-        ranked = set(kpo_models(pb))
-        scoring = [
-            rule
-            for rule, _ in pb.rules
-            if any(e.kind in ("fit", "blocker") or (e.kind == "model" and e.target in ranked) for e in rule.effects)
-        ]
-        conditions = [c for rule in scoring for c in rule.conditions]
+        conditions = [c for r in self.scorer.scoring for c in pb.rules[r][0].conditions]
         conditions += [
             c for conds, _ in (*pb.question_conditions.values(), *pb.section_conditions.values()) for c in conds
         ]
