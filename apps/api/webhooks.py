@@ -55,15 +55,16 @@ def verify(*, secret: str, timestamp: str, body: bytes, header: str) -> bool:
 # forwards 64:ff9b::a00:1 to 10.0.0.1, and Python calls the IPv6 address global whatever it carries.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated (RFC 4291), still routed by some stacks
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # stateless translation (SIIT, RFC 2765/6145)
 # The local-use NAT64 prefix (RFC 8215) belongs to a translator inside some network, with an embedding
 # of its own choosing: never a public target.
 _LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
-    """The IPv4 addresses an IPv6 address leads to: NAT64 and IPv4-compatible (the last 32 bits), 6to4
+    """The IPv4 addresses an IPv6 address leads to: NAT64, IPv4-compatible and IPv4-translated (the last 32 bits), 6to4
     (the gateway), Teredo (server and client); none for a plain IPv6 address."""
-    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE or ip in _IPV4_TRANSLATED:
         return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
     if ip.sixtofour is not None:
         return [ip.sixtofour]

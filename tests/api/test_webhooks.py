@@ -147,6 +147,9 @@ EMBEDDED_IPV4 = [
     ("http://[64:ff9b::7f00:1]/", False),  # NAT64 of 127.0.0.1
     ("http://[64:ff9b::808:808]/", True),  # NAT64 of 8.8.8.8
     ("http://[64:ff9b:1::a00:1]/", False),  # local-use NAT64: a translator inside the network
+    ("http://[::ffff:0:a00:1]/", False),  # IPv4-translated (SIIT) 10.0.0.1
+    ("http://[::ffff:0:7f00:1]/", False),  # IPv4-translated 127.0.0.1
+    ("http://[::ffff:0:808:808]/", True),  # IPv4-translated 8.8.8.8
     ("http://[64:ff9b:1::808:808]/", False),
     ("http://[::ffff:10.0.0.1]/", False),  # IPv4-mapped
     ("http://[::ffff:8.8.8.8]/", True),
