@@ -32,7 +32,12 @@ FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 CSRF_FIELD = "csrfmiddlewaretoken"
 # Field names that carry a secret: never written into a page (Django's auth forms: password, old_password,
 # new_password1, ...).
-SECRET_NAME = re.compile(r"pass(word|wd|phrase)|secret|token", re.IGNORECASE)
+# Also the short names other forms use (pass, pwd, pin, otp, api_key), as whole words of the name, so
+# "opinion" is not a pin. A name wrongly taken for a secret only costs the replay.
+SECRET_NAME = re.compile(
+    r"pass(word|wd|phrase)|secret|token|credential|(^|[\W_])(pass|pwd|pin|otp|totp|mfa|(api_?)?key)s?($|[\W_])",
+    re.IGNORECASE,
+)
 # The replay posts back to the path it came from: a path on this site, never "//host" or "/\host".
 LOCAL_PATH = re.compile(r"/(?![/\\])")
 

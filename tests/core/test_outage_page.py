@@ -172,3 +172,30 @@ def test_an_htmx_save_during_an_outage_keeps_its_message(
     response = browser.post(answer, {"hours": "2500"}, headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 503
     assert GET_MESSAGE in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password", True),
+        ("new_password1", True),
+        ("pass", True),
+        ("pwd", True),
+        ("pin", True),
+        ("otp", True),
+        ("api_key", True),
+        ("apikey", True),
+        ("x-api-key", True),
+        ("client_secret", True),
+        ("csrf_token", True),
+        ("opinion", False),
+        ("spinning", False),
+        ("monkey_business", False),
+        ("annual_hours", False),
+        ("body", False),
+    ],
+)
+def test_a_field_name_that_carries_a_secret_is_never_replayed(name: str, secret: bool) -> None:
+    from kpo_advisor.outage import SECRET_NAME
+
+    assert bool(SECRET_NAME.search(name)) is secret
