@@ -43,6 +43,10 @@ from django.utils.html import format_html
 logger = logging.getLogger(__name__)
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The direction overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069): invisible, and one left open
+# in a title reverses the text after it on any line that shows it ("… changed 3 answers in “title”"). Removed
+# from what people type (nothing they can see is lost); the marks U+200E and U+200F stay.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 MAX_DIGITS = 15  # no count, rate or price in a curated file comes near 10^15; longer is a typo or an attack
 MAX_LISTED = 50  # a file with thousands of problems lists the first ones and counts the rest
 FIRST_DAY = date(1900, 1, 1)
@@ -94,6 +98,23 @@ def control_problem(text: str, where: str) -> str | None:
     char = match.group()
     name = "a NUL byte" if char == "\x00" else f"the control character U+{ord(char):04X}"
     return f"{where}: contains {name}; remove it."
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` without the direction overrides, embeddings and isolates (``BIDI_CONTROL``)."""
+    return BIDI_CONTROL.sub("", text)
+
+
+def _form_without_bidi_controls(form: QueryDict) -> QueryDict | None:
+    """A copy of ``form`` with ``BIDI_CONTROL`` taken out of every value but a password's; None when none has any."""
+    if not any(BIDI_CONTROL.search(v) for _, values in form.lists() for v in values if isinstance(v, str)):
+        return None
+    cleaned = QueryDict(mutable=True)
+    for key, values in form.lists():
+        keep = "password" in key.lower()
+        cleaned.setlist(key, [v if keep or not isinstance(v, str) else without_bidi_controls(v) for v in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 def number_problem(value: Any, where: str) -> str | None:
@@ -340,6 +361,10 @@ class HostileInputMiddleware:
         if problems:
             cast(CheckedRequest, request).input_problems = problems
             return bad_request(problems, request)
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            cleaned = _form_without_bidi_controls(request.POST)
+            if cleaned is not None:
+                request.POST = cleaned  # type: ignore[misc]  # WSGIRequest.POST has a setter
         return self.get_response(request)
 
 

@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from apps.common.hostile import without_bidi_controls
+
 
 class StartAssessmentForm(forms.Form):
     title = forms.CharField(
@@ -24,7 +26,7 @@ class StartAssessmentForm(forms.Form):
         field.choices = [("", "Choose…"), *functions]
 
     def clean_title(self) -> str:
-        title = " ".join(str(self.cleaned_data["title"]).split())
+        title = " ".join(without_bidi_controls(str(self.cleaned_data["title"])).split())  # the API's titles too
         if not title:
             raise forms.ValidationError("Give the assessment a title.")
         return title

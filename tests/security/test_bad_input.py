@@ -853,3 +853,17 @@ def test_only_ascii_digits_read_as_a_whole_number() -> None:
     for junk in ("²", "١٢", "４２", "1²", "", " 1", "-1", "+1", "1_0", "9" * 19, None, 12):
         assert ascii_int(junk) is None, junk
     assert ascii_int("123", max_digits=2) is None
+
+
+def test_direction_overrides_are_taken_out_of_what_people_type(world: World) -> None:
+    """A right-to-left override left open in a title reversed the text after it on every line showing the
+    title; overrides, embeddings and isolates are removed from form fields and API titles, the rest kept."""
+    from apps.common.hostile import without_bidi_controls
+    from apps.questionnaire.models import Assessment
+
+    owner = client_for(world.owner)
+    response = owner.post(reverse("questionnaire:start"), {"title": "Plan \u202eevil\u2066 x\u2069 ok", "function": ""})
+    assert response.status_code == 400  # no function chosen: the form comes back with the title as typed, less them
+    assert 'value="Plan evil x ok"' in response.content.decode()
+    assert without_bidi_controls("a\u202ab\u202cc\u200fd") == "abc\u200fd"  # the direction marks stay
+    assert not Assessment.objects.filter(title__regex="[\u202a-\u202e\u2066-\u2069]").exists()
