@@ -74,9 +74,18 @@ def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     signal.send(sender=sender, kind=KINDS[signal], **kwargs)
 
 
+SUMMARY_LENGTH = 300  # Activity.summary's column
+
+
 def answers_changed_summary(who: str, count: int, title: str) -> str:
-    """The sentence of an ``answers_changed`` event, and of a timeline line that gathers several of them."""
-    return f"{who} changed {count} answer{'s' if count != 1 else ''} in “{title}”"
+    """The sentence of an ``answers_changed`` event, and of a timeline line that gathers several of them;
+    within ``SUMMARY_LENGTH``, the title shortened with "…" when need be (the sentence keeps its closing quote,
+    so a later save in the same sitting can still be added to the line)."""
+    start = f"{who} changed {count} answer{'s' if count != 1 else ''} in “"
+    room = SUMMARY_LENGTH - len(start) - 1
+    if len(title) > room:
+        title = title[: max(room - 1, 0)].rstrip() + "…"
+    return f"{start}{title}”"[-SUMMARY_LENGTH:]
 
 
 _ANSWERS_COUNT = re.compile(r" changed (\d+) answers? in “")

@@ -117,3 +117,17 @@ def test_one_persons_saves_in_a_sitting_are_one_line_and_anything_else_starts_a_
     )
     _saved(assessment, buyer, 1, django_capture_on_commit_callbacks)
     assert len(lines()) == 6
+
+
+def test_saves_in_a_sitting_gather_into_one_line_whatever_the_title_length(
+    buyer: User, assessment: Assessment, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A long title is shortened in the line, never its closing quote, which the next save reads the count by."""
+    assessment.title = "T" * 200
+    assessment.save(update_fields=["title"])
+    buyer.email = "a" * 60 + "@" + "b" * 60 + ".example"
+    for count in (1, 2):
+        _saved(assessment, buyer, count, django_capture_on_commit_callbacks)
+    [line] = Activity.objects.filter(assessment=assessment).values_list("summary", flat=True)
+    assert len(line) <= events.SUMMARY_LENGTH and line.startswith(f"{buyer.email} changed 3 answers in “T")
+    assert line.endswith("T…”") and events.answers_changed_count(line) == 3
