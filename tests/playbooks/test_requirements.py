@@ -230,3 +230,27 @@ def test_an_eastern_canadian_buyer_is_measured_on_the_us_eastern_day() -> None:
 def test_a_buyer_elsewhere_has_no_overlap_to_rank_on() -> None:
     found = req.derive({"buyer_location": "other", "overlap_hours": 4}, {})
     assert {req.overlap_at(found, loc) for loc in LOCATIONS.values()} == {None}
+
+
+def test_a_us_buyer_accepting_shifted_hours_can_have_2_hours_from_india_on_an_evening_shift() -> None:
+    plain = req.derive({"buyer_location": "us", "overlap_hours": 2}, {})
+    shifted = req.derive({"buyer_location": "us", "overlap_hours": 2, "shifted_hours": True}, {})
+    overlap = shifted.get("overlap")
+    assert overlap is not None and "moved up to 4 h towards yours" in overlap.text
+    assert "the product's assumption" in overlap.text
+    # India 13:00-21:00 IST meets a 09:00-17:00 US Eastern day for about 2 h; a night shift is not assumed.
+    assert req.overlap_at(shifted, LOCATIONS["india"]) == 2
+    assert req.overlap_at(shifted, LOCATIONS["philippines"]) == 0.5
+    assert "india" in {b.target for b in req.location_breaches(plain, LOCATIONS)}
+    assert "india" not in {b.target for b in req.location_breaches(shifted, LOCATIONS)}
+    # Unshifted, the worked-out overlap agrees with the catalogue's own figures.
+    for loc in LOCATIONS.values():
+        assert req.offset_overlap(req.CATALOGUE_DAYS["us"], loc) == loc["overlap_us"]
+        assert req.offset_overlap(req.CATALOGUE_DAYS["uk"], loc) == loc["overlap_uk"]
+
+
+def test_the_shifted_hours_option_describes_an_evening_shift_not_a_night_shift() -> None:
+    found = req.derive({"buyer_location": "us", "overlap_hours": 2, "preferred_region": "india"}, {})
+    relax = next(c for c in req.conflicts(found, LOCATIONS) if c.code == "preferred_region:overlap").options[1]
+    assert "13:00–21:00 IST" in relax.costs and "not a night shift" in relax.costs
+    assert "night-shift premium" not in relax.costs

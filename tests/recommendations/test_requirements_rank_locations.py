@@ -78,7 +78,8 @@ def test_the_conflict_between_overlap_and_preferring_india_is_a_named_trade_off_
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "Trade-offs to decide" in page
     assert "You prefer India, which breaks “At least 4 h a day of overlap with the US Eastern working day”." in page
-    assert "Costs: a night-shift premium and harder retention." in page
+    assert "Costs: a working day moved later or earlier there (from India, about 13:00–21:00 IST gives 2 h" in page
+    assert "night-shift premium" not in page
 
 
 def test_dpdp_follows_where_data_is_processed_not_a_preference_for_india(
@@ -245,3 +246,18 @@ def test_a_buyer_elsewhere_needing_overlap_is_given_candidates_not_one_location(
         submit(reference, organisation, buyer, "Singapore bank", buyer_location="other", overlap_hours=0).snapshot
     ).evaluation
     assert plain.delivery_candidates == () and plain.delivery_location is not None
+
+
+def test_a_us_buyer_accepting_shifted_hours_gets_india_when_it_wins_on_points(reference: Playbook) -> None:
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    case = reference.golden_cases.get(name__startswith="Chicago manufacturer")
+    pb = compiled_playbook(reference)
+    ev = evaluate(pb, case.answers)
+    assert ev.delivered_from == "india"
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    assert india.overlap_yours == 2 and not india.excluded_because
+    # The same buyer on a plain 09:00-17:00 day: India is excluded for 0 h.
+    plain = evaluate(pb, {**case.answers, "shifted_hours": False})
+    assert plain.delivered_from != "india"

@@ -146,7 +146,8 @@ class RankedLocation:
     # The hard requirements this location breaks, in words; a location with any ranks last.
     excluded_because: tuple[str, ...] = ()
     # Overlap with the buyer's own working day when worked out from the UTC offsets (a buyer in Singapore or
-    # eastern Australia); None when the catalogue's US Eastern or UK figure is the measure, or none applies.
+    # eastern Australia, or one accepting provider staff on shifted hours); None when the catalogue's US
+    # Eastern or UK figure is the measure, or none applies.
     overlap_yours: float | None = None
 
 
@@ -415,7 +416,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             gdpr_transfer=str(cat.locations[code].get("gdpr_transfer", "")),
             contributions=tuple(location_contribs[code]),
             excluded_because=tuple(broken.get(code, ())),
-            overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS else None,
+            overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
         )
         for code in order
     )

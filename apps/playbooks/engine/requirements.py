@@ -12,6 +12,8 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location
   breaks and no location is ranked on time zone; unanswered reads as the US day;
 - ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
+- ``shifted_hours``: the buyer accepts provider staff on shifted hours (yes/no): overlap is then measured
+  against a provider day moved up to ``SHIFT_HOURS`` towards the buyer's, worked out from the UTC offsets;
 - ``data_location``: where the data may be processed: ``anywhere``, ``adequate`` (the EEA or a country
   with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
   country);
@@ -67,6 +69,14 @@ BUYER_DAYS = {
     "australia-east": (10.5, "eastern Australian (UTC+10, +11 in summer)"),
 }
 SAME_CLOCK = {"canada-east": "us", "eu": "uk"}
+# The catalogue's own two days as offsets (midpoint of standard and summer time, as above), for working out
+# overlap on a shifted day: US Eastern UTC-5/-4, the UK UTC+0/+1.
+CATALOGUE_DAYS = {"us": -4.5, "uk": 0.5}
+# How far a provider's working day may move towards the buyer's when the buyer accepts shifted hours: up to
+# four hours, an evening shift rather than a night shift (India 13:00-21:00 IST gives about 2 h with a
+# 09:00-17:00 US Eastern day). The product's assumption: kpo-facts.md section 3 says only that teams "run late
+# or overlap shifts" and that Philippine US work runs as a night shift, with no figure for either.
+SHIFT_HOURS = 4.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,8 @@ class Requirements:
     # Whose working day overlap is measured against: "us" or "uk" (the catalogue's figures), a key of
     # ``BUYER_DAYS`` (worked out from the UTC offsets), or "other" (not measured).
     market: str = "us"
+    # Hours the provider's day may move towards the buyer's (0: a plain 09:00-17:00 day).
+    shift: float = 0.0
 
     def get(self, code: str) -> Requirement | None:
         return next((r for r in self.hard if r.code == code), None)
@@ -143,6 +155,7 @@ def derive(
     """The buyer's requirements and preferences from answers by role and the triggered regimes by code;
     ``labels`` are the words of the preferred region's options, so a preference reads "India", not "india"."""
     market = _market(answers.get("buyer_location"))
+    shifted = _yes(answers.get("shifted_hours")) and market != "other"
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
     hours = _number(answers.get("overlap_hours"))
@@ -172,6 +185,11 @@ def derive(
                     " (the locations list their overlap with the UK day; Central European time is an hour ahead, so "
                     "locations to your west overlap you about an hour less, and those to your east about an hour more)"
                 )
+        if code == "overlap" and shifted:
+            text += (
+                f", provider staff working a day moved up to {SHIFT_HOURS:g} h towards yours (an evening shift, "
+                "not a night shift: the product's assumption)"
+            )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
     data = str(answers.get("data_location") or "anywhere")
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
@@ -207,7 +225,7 @@ def derive(
         )
     hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
-    return Requirements(tuple(hard), _preferences(answers, labels or {}), market)
+    return Requirements(tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0)
 
 
 def _market(buyer_location: Any) -> str:
@@ -267,19 +285,23 @@ def overlap_at(requirements: Requirements, location: Mapping[str, Any]) -> float
     if requirements.market == "other":
         return None
     if requirements.market in BUYER_DAYS:
-        return offset_overlap(BUYER_DAYS[requirements.market][0], location)
+        return offset_overlap(BUYER_DAYS[requirements.market][0], location, requirements.shift)
+    if requirements.shift:
+        return offset_overlap(CATALOGUE_DAYS[requirements.market], location, requirements.shift)
     return _number(location.get("overlap_uk" if requirements.market == "uk" else "overlap_us"))
 
 
-def offset_overlap(buyer_offset: float, location: Mapping[str, Any]) -> float | None:
+def offset_overlap(buyer_offset: float, location: Mapping[str, Any], shift: float = 0.0) -> float | None:
     """The overlap of two 09:00-17:00 days from their UTC offsets (hours), the location's summer time counted
-    as half an hour (the midpoint of its two values, as the catalogue's figures are). Days far apart overlap
-    across midnight too (Sydney's morning is the previous afternoon in Mexico City)."""
+    as half an hour (the midpoint of its two values, as the catalogue's figures are), with the location's day
+    moved up to ``shift`` hours towards the buyer's. Days far apart overlap across midnight too (Sydney's
+    morning is the previous afternoon in Mexico City)."""
     minutes = _number(location.get("utc_offset_minutes"))
     if minutes is None:
         return None
     gap = abs(buyer_offset - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0))) % 24
-    return max(0.0, WORKING_DAY_HOURS - gap) + max(0.0, gap - (24 - WORKING_DAY_HOURS))
+    gap = min(gap, 24 - gap)  # the nearer way round: across midnight when the days are far apart
+    return max(0.0, WORKING_DAY_HOURS - max(0.0, gap - shift))
 
 
 def location_breaches(requirements: Requirements, locations: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
@@ -437,7 +459,9 @@ def _relax(req: Requirement, place: str, triggers: tuple[str, ...]) -> Option:
     if req.kind == "overlap":
         return Option(
             f"Deliver from {place} on shifted hours to give {req.value:g} h of overlap",
-            "a night-shift premium and harder retention",
+            "a working day moved later or earlier there (from India, about 13:00–21:00 IST gives 2 h with a "
+            "US Eastern day: an evening shift, not a night shift); any shift allowance and the effect on "
+            "retention are not priced here (the product's assumption, no published source)",
             triggers,
         )
     if req.kind == "data_location":
