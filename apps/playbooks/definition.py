@@ -82,6 +82,10 @@ def catalogue_snapshot() -> dict[str, Any]:
             "name": loc.name,
             "region": loc.region,
             "utc_offset": loc.utc_offset_label,
+            # The engine works out overlap with a buyer's day the catalogue holds no figure for from these
+            # (a dst_rule starting "none" means no summer time, as the field's help says).
+            "utc_offset_minutes": loc.utc_offset_minutes,
+            "summer_time": not loc.dst_rule.strip().lower().startswith("none"),
             "overlap_us": _num(loc.overlap_us_eastern_hours),
             "overlap_uk": _num(loc.overlap_uk_hours),
             "gdpr_transfer": loc.gdpr_transfer,

@@ -147,6 +147,7 @@ class Question(models.Model):
         PREFERRED_REGION = "preferred_region", "Preferred delivery region (location codes or region names)"
         OVERNIGHT_TURNAROUND = "overnight_turnaround", "Work turned around overnight is wanted (yes/no)"
         COST_PRIORITY = "cost_priority", "Cost priority (option 'lowest' makes the lowest cost a preference)"
+        SHIFTED_HOURS = "shifted_hours", "Provider staff on shifted hours are acceptable for overlap (yes/no)"
         OWN_INHOUSE_COST = (
             "own_inhouse_cost",
             "The buyer's loaded cost of one in-house person a year, in the home market's currency (a number)",

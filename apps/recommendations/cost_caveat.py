@@ -64,7 +64,9 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
             "transfer tool there)"
         )
     else:
-        behind = f"ties with {delivered.name} on fit"
+        # Equal points and transfer status: the ranking put the location with more overlap with the buyer's
+        # working day first (a cheaper one with the same overlap would have come first itself).
+        behind = f"ties with {delivered.name} on fit ({delivered.name} comes first: it overlaps your working day more)"
     there = _against(where.savings[1], cur)
     if where.savings[1] >= 0:
         there += f" ({chance(where.probability_saving)} chance of a saving)"

@@ -83,7 +83,7 @@ def summary(rec: Recommendation) -> dict[str, Any]:
     obligations = sum(len(items) for r in ev.regimes for _p, _l, items in r.obligations)
     return {
         "model": ev.top,
-        "location": ev.locations[0] if ev.locations else None,
+        "location": ev.delivery_location,
         "top_cost": ev.cost.top,
         "reasons_for": reasons_for,
         "reasons_against": reasons_against,

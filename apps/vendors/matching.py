@@ -24,8 +24,24 @@ from apps.recommendations.snapshot.types import Cost
 # Which catalogue overlap figure applies to the buyer's team (the catalogue measures overlap with US
 # Eastern time and with the UK; continental Europe is an hour from the UK, and the playbook's rules
 # treat the two alike).
-OVERLAP_FIGURE = {"us": "us", "uk": "uk", "eu": "uk"}
-OVERLAP_LABEL = {"us": "US Eastern time", "uk": "the UK", "eu": "the UK and Europe"}
+# Eastern Canada keeps the US Eastern clock. For a buyer whose day the catalogue holds no figure for (Singapore,
+# eastern Australia) the recommendation stored each location's overlap with that day ("yours").
+OVERLAP_FIGURE = {
+    "us": "us",
+    "canada-east": "us",
+    "uk": "uk",
+    "eu": "uk",
+    "singapore": "yours",
+    "australia-east": "yours",
+}
+OVERLAP_LABEL = {
+    "us": "US Eastern time",
+    "canada-east": "US and Canadian Eastern time",
+    "uk": "the UK",
+    "eu": "the UK and Europe",
+    "singapore": "your working day in Singapore",
+    "australia-east": "your working day in eastern Australia",
+}
 # Assurance is a hard requirement only when the buyer said they will require it (the options of the
 # question with the vendor_assurance role); the playbook also triggers the SOC 2 and ISO regimes for
 # sensitive data, which the ranking rewards instead.
@@ -65,8 +81,11 @@ class LocationFacts:
     overlap_us: float | None = None
     overlap_uk: float | None = None
     gdpr_transfer: str = ""
+    overlap_yours: float | None = None
 
     def overlap(self, figure: str) -> float | None:
+        if figure == "yours":
+            return self.overlap_yours
         return self.overlap_us if figure == "us" else self.overlap_uk
 
 
@@ -76,7 +95,7 @@ class Needs:
     function: str = ""
     function_name: str = ""
     overlap_hours: int = 0
-    overlap_figure: str = ""  # "us" or "uk"; empty when no overlap is needed (or the buyer is elsewhere)
+    overlap_figure: str = ""  # "us", "uk" or "yours"; empty when no overlap is needed (or the buyer is elsewhere)
     overlap_label: str = ""
     models: tuple[tuple[str, str], ...] = ()  # (code, name), best first
     locations: tuple[LocationFacts, ...] = ()  # ranked, best first
@@ -158,6 +177,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
             overlap_us=_float(loc.overlap_us),
             overlap_uk=_float(loc.overlap_uk),
             gdpr_transfer=loc.gdpr_transfer or "",
+            overlap_yours=_float(loc.overlap_yours),
         )
         for loc in ev.locations
     )

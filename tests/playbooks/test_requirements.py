@@ -23,6 +23,8 @@ def _locations() -> dict[str, dict[str, Any]]:
             "overlap_uk": loc["overlap_uk_hours"],
             "gdpr_transfer": loc["gdpr_transfer"],
             "cost_index": float(loc["cost_index"]),
+            "utc_offset_minutes": loc["utc_offset_minutes"],
+            "summer_time": not loc["dst_rule"].lower().startswith("none"),
         }
         for loc in items
     }
@@ -191,3 +193,64 @@ def test_a_continental_buyer_is_told_the_uk_day_is_the_measure_and_what_the_hour
     assert eu is not None and uk is not None
     assert uk.text == "At least 4 h a day of overlap with the UK working day"
     assert eu.text.startswith(uk.text + " (") and "Central European time is an hour ahead" in eu.text
+
+
+def test_a_singapore_buyers_overlap_is_worked_out_from_the_utc_offsets_and_excludes_latin_america() -> None:
+    found = req.derive({"buyer_location": "singapore", "overlap_hours": 6}, {})
+    overlap = found.get("overlap")
+    assert overlap is not None and "Singapore (UTC+8)" in overlap.text and "the product's assumption" in overlap.text
+    hours = {code: req.overlap_at(found, loc) for code, loc in LOCATIONS.items()}
+    # Same clock as Manila; India is 2.5 h behind; Poland 6.5 h behind on the midpoint of CET and CEST.
+    assert hours["philippines"] == 8 and hours["india"] == 5.5 and hours["poland"] == 1.5
+    assert hours["argentina"] == 0 and hours["colombia"] == 0
+    breaches = {b.target: b.reason for b in req.location_breaches(found, LOCATIONS)}
+    assert "philippines" not in breaches
+    assert breaches["argentina"] == "Argentina overlaps 0 h with your working day; you need 6 h"
+    assert breaches["india"] == "India overlaps 5.5 h with your working day; you need 6 h"
+
+
+def test_an_eastern_australian_day_overlaps_across_midnight_with_the_americas() -> None:
+    found = req.derive({"buyer_location": "australia-east", "overlap_hours": 2}, {})
+    # Sydney's 09:00 is the previous afternoon in Mexico City: half an hour on the midpoint of AEST and AEDT.
+    assert req.overlap_at(found, LOCATIONS["mexico"]) == 0.5
+    assert req.overlap_at(found, LOCATIONS["philippines"]) == 5.5
+
+
+def test_an_eastern_canadian_buyer_is_measured_on_the_us_eastern_day() -> None:
+    found = req.derive({"buyer_location": "canada-east", "overlap_hours": 4}, {})
+    overlap = found.get("overlap")
+    assert overlap is not None and overlap.text.startswith(
+        "At least 4 h a day of overlap with the US Eastern working day"
+    )
+    assert {code: req.overlap_at(found, loc) for code, loc in LOCATIONS.items()} == {
+        code: loc["overlap_us"] for code, loc in LOCATIONS.items()
+    }
+
+
+def test_a_buyer_elsewhere_has_no_overlap_to_rank_on() -> None:
+    found = req.derive({"buyer_location": "other", "overlap_hours": 4}, {})
+    assert {req.overlap_at(found, loc) for loc in LOCATIONS.values()} == {None}
+
+
+def test_a_us_buyer_accepting_shifted_hours_can_have_2_hours_from_india_on_an_evening_shift() -> None:
+    plain = req.derive({"buyer_location": "us", "overlap_hours": 2}, {})
+    shifted = req.derive({"buyer_location": "us", "overlap_hours": 2, "shifted_hours": True}, {})
+    overlap = shifted.get("overlap")
+    assert overlap is not None and "moved up to 4 h towards yours" in overlap.text
+    assert "the product's assumption" in overlap.text
+    # India 13:00-21:00 IST meets a 09:00-17:00 US Eastern day for about 2 h; a night shift is not assumed.
+    assert req.overlap_at(shifted, LOCATIONS["india"]) == 2
+    assert req.overlap_at(shifted, LOCATIONS["philippines"]) == 0.5
+    assert "india" in {b.target for b in req.location_breaches(plain, LOCATIONS)}
+    assert "india" not in {b.target for b in req.location_breaches(shifted, LOCATIONS)}
+    # Unshifted, the worked-out overlap agrees with the catalogue's own figures.
+    for loc in LOCATIONS.values():
+        assert req.offset_overlap(req.CATALOGUE_DAYS["us"], loc) == loc["overlap_us"]
+        assert req.offset_overlap(req.CATALOGUE_DAYS["uk"], loc) == loc["overlap_uk"]
+
+
+def test_the_shifted_hours_option_describes_an_evening_shift_not_a_night_shift() -> None:
+    found = req.derive({"buyer_location": "us", "overlap_hours": 2, "preferred_region": "india"}, {})
+    relax = next(c for c in req.conflicts(found, LOCATIONS) if c.code == "preferred_region:overlap").options[1]
+    assert "13:00–21:00 IST" in relax.costs and "not a night shift" in relax.costs
+    assert "night-shift premium" not in relax.costs

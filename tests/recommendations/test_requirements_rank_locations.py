@@ -78,7 +78,8 @@ def test_the_conflict_between_overlap_and_preferring_india_is_a_named_trade_off_
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "Trade-offs to decide" in page
     assert "You prefer India, which breaks “At least 4 h a day of overlap with the US Eastern working day”." in page
-    assert "Costs: a night-shift premium and harder retention." in page
+    assert "Costs: a working day moved later or earlier there (from India, about 13:00–21:00 IST gives 2 h" in page
+    assert "night-shift premium" not in page
 
 
 def test_dpdp_follows_where_data_is_processed_not_a_preference_for_india(
@@ -194,7 +195,69 @@ def test_equal_points_go_first_to_a_location_the_personal_data_reaches_without_a
     assert top.gdpr_transfer != "needs_sccs"
     assert ev.delivered_from == top.code
     assert "dpdp" not in [r.code for r in ev.regimes]
-    # Without personal data to transfer, the tie is broken by name as before.
+    # Without personal data to transfer, the tie goes to more overlap with the buyer's day, then the lower cost.
     plain = evaluate(pb, {**answers, "data_categories": ["none"], "client_jurisdictions": ["us"]})
-    ties = [loc.name for loc in plain.locations if loc.score == plain.locations[0].score and not loc.excluded_because]
-    assert ties == sorted(ties)
+    eligible = [loc for loc in plain.locations if not loc.excluded_because]
+    keys = [(-loc.score, -(loc.overlap_uk or 0), pb.catalogue.locations[loc.code]["cost_index"]) for loc in eligible]
+    assert keys == sorted(keys)
+    assert len({k[0] for k in keys}) < len(keys), "some locations must tie on points for the tie-break to be tested"
+
+
+def test_a_singapore_buyer_is_sent_where_the_working_days_overlap_not_by_the_alphabet(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submit(reference, organisation, buyer, "Singapore bank", preferred_region="no-preference")
+    ev = read_snapshot(rec.snapshot).evaluation
+    # Every location ties on points: the Philippines shares Singapore's clock, Argentina is 11 hours away.
+    assert ev.delivered_from == "philippines"
+    argentina = next(loc for loc in ev.locations if loc.code == "argentina")
+    assert argentina.overlap_yours == 0 and argentina.excluded_because
+    assert ev.delivery_candidates == ()
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "delivered from <strong>Philippines</strong>" in page
+    assert "Overlap with your day" in page and "Overlap US Eastern" not in page
+    assert "India overlaps 5.5 h with your working day; you need 6 h" in page
+
+
+def test_an_eastern_canadian_buyer_gets_the_us_eastern_nearshore_ranking(reference: Playbook) -> None:
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    case = reference.golden_cases.get(name__startswith="Toronto life insurer")
+    ev = evaluate(compiled_playbook(reference), case.answers)
+    assert ev.delivered_from == "colombia"
+    assert "us-some-overlap" in [r.code for r in ev.fired]
+    assert ev.delivery_candidates == ()
+
+
+def test_a_buyer_elsewhere_needing_overlap_is_given_candidates_not_one_location(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submit(reference, organisation, buyer, "Singapore bank", buyer_location="other")
+    ev = read_snapshot(rec.snapshot).evaluation
+    assert ev.delivery_candidates and ev.delivery_candidates[0] == ev.delivered_from
+    assert [loc.code for loc in ev.candidate_locations] == list(ev.delivery_candidates)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "no delivery location was ranked on your time zone" in page
+    assert "delivered from <strong>" not in page
+    assert "No location is ranked on your time zone." in page
+    # Without an overlap need, time zone does not matter to the buyer: one location is named.
+    plain = read_snapshot(
+        submit(reference, organisation, buyer, "Singapore bank", buyer_location="other", overlap_hours=0).snapshot
+    ).evaluation
+    assert plain.delivery_candidates == () and plain.delivery_location is not None
+
+
+def test_a_us_buyer_accepting_shifted_hours_gets_india_when_it_wins_on_points(reference: Playbook) -> None:
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    case = reference.golden_cases.get(name__startswith="Chicago manufacturer")
+    pb = compiled_playbook(reference)
+    ev = evaluate(pb, case.answers)
+    assert ev.delivered_from == "india"
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    assert india.overlap_yours == 2 and not india.excluded_because
+    # The same buyer on a plain 09:00-17:00 day: India is excluded for 0 h.
+    plain = evaluate(pb, {**case.answers, "shifted_hours": False})
+    assert plain.delivered_from != "india"

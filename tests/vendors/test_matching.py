@@ -341,3 +341,11 @@ def test_rates_against_the_budget() -> None:
     assert [r.points for r in below.reasons if "Rates" in r.text] == [10]
     assert [r.points for r in overlaps.reasons if "Rates" in r.text] == [5]
     assert any("No hourly rate on record" in c for c in unknown.cautions)
+
+
+def test_a_singapore_buyers_overlap_is_the_one_the_recommendation_stored_and_eastern_canada_reads_us_eastern() -> None:
+    from apps.vendors.matching import OVERLAP_FIGURE
+
+    manila = LocationFacts("philippines", "Philippines", overlap_us=0, overlap_uk=0.5, overlap_yours=8)
+    assert manila.overlap(OVERLAP_FIGURE["singapore"]) == 8
+    assert manila.overlap(OVERLAP_FIGURE["canada-east"]) == 0

@@ -5,7 +5,9 @@ what is visible and still missing from ``visibility``. This module adds the why:
 each target's contributions, regimes with their obligations, risks, locations and the cost estimate.
 Locations are ranked by the sum of their points, ties broken first (when a triggered regime governs
 transfers of personal data out of the EEA or the UK) by whether the location needs a transfer tool, then
-by name, so the same answers always give the same result, except that a location breaking a hard
+by overlap with the buyer's working day (more first; not known for a buyer elsewhere), then by cost index
+(lower first), and only then by code, so the same answers always give the same result (the name never
+decides between locations that differ on any of these), except that a location breaking a hard
 requirement (``requirements``: the overlap the buyer needs, where the data may be processed, on-site
 presence) always ranks after every location that meets them all, shown with what it breaks: no
 preference's points outweigh a requirement.
@@ -143,6 +145,10 @@ class RankedLocation:
     contributions: tuple[Contribution, ...]
     # The hard requirements this location breaks, in words; a location with any ranks last.
     excluded_because: tuple[str, ...] = ()
+    # Overlap with the buyer's own working day when worked out from the UTC offsets (a buyer in Singapore or
+    # eastern Australia, or one accepting provider staff on shifted hours); None when the catalogue's US
+    # Eastern or UK figure is the measure, or none applies.
+    overlap_yours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,10 @@ class Evaluation:
     delivered_from: str = ""
     # What the verdict depends on, each once, in rule order (empty when no rule states one).
     conditions: tuple[VerdictCondition, ...] = ()
+    # When the buyer needs overlap with a working day the product cannot measure (a buyer elsewhere), no
+    # location is ranked on time zone: the locations meeting every other requirement, in rank order, are the
+    # candidates the result names instead of one (``delivered_from`` is then only where the cost is priced).
+    delivery_candidates: tuple[str, ...] = ()
 
     @property
     def verdict_label(self) -> str:
@@ -376,17 +386,21 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     # On equal points, a location the personal data can go to without a transfer tool (inside the EEA, or
     # adequate) comes before one needing SCCs and a transfer impact assessment, when a triggered regime asks it.
     transfers = any(cat.regimes[code].get("vendor_requirement") in TRANSFER_REQUIREMENTS for code in regime_because)
+    overlap = {c: req.overlap_at(needs, locations[c]) for c in locations}
     order = sorted(
         location_scores,
         key=lambda c: (
             c in broken,
             -location_scores[c],
             transfers and cat.locations[c].get("gdpr_transfer") == "needs_sccs",
-            str(cat.locations[c].get("name", c)),
+            -(overlap[c] or 0.0),
+            location_index(cat.locations[c]),
+            c,
         ),
     )
     feasible = [c for c in order if c not in broken]  # the locations meeting every requirement, ranked
     delivered_from = feasible[0] if feasible else ""
+    candidates = tuple(feasible) if needs.get("overlap_unchecked") else ()
     # Regimes of the delivery location's own law, once where the work is delivered from is known.
     for code, pairs in local_because.items():
         names = [name for where, name in pairs if where == delivered_from]
@@ -402,6 +416,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             gdpr_transfer=str(cat.locations[code].get("gdpr_transfer", "")),
             contributions=tuple(location_contribs[code]),
             excluded_because=tuple(broken.get(code, ())),
+            overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
         )
         for code in order
     )
@@ -470,6 +485,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         conflicts=req.conflicts(needs, locations, order),
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
+        delivery_candidates=candidates,
     )
 
 

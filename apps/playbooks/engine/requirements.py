@@ -5,11 +5,15 @@ Pure: inputs are plain mappings, so the evaluator, the vendor matcher and the pa
 
 Answers are read by role name (never by a curator's question code; the evaluator passes the answers of
 the questions holding ``types.REQUIREMENT_ROLES``):
-- ``buyer_location``: ``us``, ``uk``, ``eu`` or ``other``: whose working day overlap is measured against
-  (the catalogue holds overlap with US Eastern and with the UK, so ``eu`` uses the UK day, an hour off
-  Central European time; for ``other`` overlap cannot be measured, so the buyer's hours are stated as an
-  ``overlap_unchecked`` requirement that no location breaks; unanswered reads as the US day);
+- ``buyer_location``: whose working day overlap is measured against. The catalogue holds overlap with US
+  Eastern and with the UK: ``us`` and ``canada-east`` (the same clock) use the US Eastern figures, ``uk`` and
+  ``eu`` the UK ones (``eu`` is an hour off Central European time); for the days in ``BUYER_DAYS``
+  (``singapore``, ``australia-east``) overlap is worked out from the UTC offsets; for ``other`` it cannot be
+  measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location
+  breaks and no location is ranked on time zone; unanswered reads as the US day;
 - ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
+- ``shifted_hours``: the buyer accepts provider staff on shifted hours (yes/no): overlap is then measured
+  against a provider day moved up to ``SHIFT_HOURS`` towards the buyer's, worked out from the UTC offsets;
 - ``data_location``: where the data may be processed: ``anywhere``, ``adequate`` (the EEA or a country
   with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
   country);
@@ -51,6 +55,28 @@ OVERNIGHT_MAX_OVERLAP = 1.0
 # An hour's handover call is arranged from any time zone by staggering one shift (the playbook's own
 # rules treat "at most 1 h" as cost-led), so only more overlap than this is a hard requirement.
 HANDOVER_HOURS = 1.0
+# The working day overlap is measured on: 09:00-17:00 local at both ends, the product's assumption (the
+# catalogue's overlap figures rest on it too, kpo-facts.md section 3).
+WORKING_DAY_HOURS = 8.0
+# Buyers' working days the catalogue holds no overlap figure for: (UTC offset in hours, the words the
+# requirement uses). The offset is the midpoint of standard and summer time, the convention the catalogue's
+# own figures follow. Offsets from the IANA time zone database (https://www.iana.org/time-zones):
+# Asia/Singapore UTC+8 all year (Hong Kong, Kuala Lumpur, Manila and Perth share it); Australia/Sydney
+# (Melbourne, Canberra) UTC+10, UTC+11 in the southern summer. America/Toronto keeps the US Eastern clock and
+# its summer-time dates, so an eastern Canadian team is measured on the US Eastern figures.
+BUYER_DAYS = {
+    "singapore": (8.0, "Singapore (UTC+8)"),
+    "australia-east": (10.5, "eastern Australian (UTC+10, +11 in summer)"),
+}
+SAME_CLOCK = {"canada-east": "us", "eu": "uk"}
+# The catalogue's own two days as offsets (midpoint of standard and summer time, as above), for working out
+# overlap on a shifted day: US Eastern UTC-5/-4, the UK UTC+0/+1.
+CATALOGUE_DAYS = {"us": -4.5, "uk": 0.5}
+# How far a provider's working day may move towards the buyer's when the buyer accepts shifted hours: up to
+# four hours, an evening shift rather than a night shift (India 13:00-21:00 IST gives about 2 h with a
+# 09:00-17:00 US Eastern day). The product's assumption: kpo-facts.md section 3 says only that teams "run late
+# or overlap shifts" and that Philippine US work runs as a night shift, with no figure for either.
+SHIFT_HOURS = 4.0
 
 
 @dataclass(frozen=True)
@@ -75,7 +101,11 @@ class Preference:
 class Requirements:
     hard: tuple[Requirement, ...]
     preferences: tuple[Preference, ...]
+    # Whose working day overlap is measured against: "us" or "uk" (the catalogue's figures), a key of
+    # ``BUYER_DAYS`` (worked out from the UTC offsets), or "other" (not measured).
     market: str = "us"
+    # Hours the provider's day may move towards the buyer's (0: a plain 09:00-17:00 day).
+    shift: float = 0.0
 
     def get(self, code: str) -> Requirement | None:
         return next((r for r in self.hard if r.code == code), None)
@@ -124,21 +154,30 @@ def derive(
 ) -> Requirements:
     """The buyer's requirements and preferences from answers by role and the triggered regimes by code;
     ``labels`` are the words of the preferred region's options, so a preference reads "India", not "india"."""
-    market = "uk" if answers.get("buyer_location") in ("uk", "eu") else "us"
+    market = _market(answers.get("buyer_location"))
+    shifted = _yes(answers.get("shifted_hours")) and market != "other"
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
     hours = _number(answers.get("overlap_hours"))
     if hours and hours > HANDOVER_HOURS:
-        if answers.get("buyer_location") == "other":
-            # The catalogue measures overlap with the US Eastern and UK days only: measured against either, a
-            # buyer in Bangalore or Sydney would see their own country excluded. Stated, never used to exclude.
+        if market == "other":
+            # Where the buyer works is not one the product knows the clock of: measured against the US Eastern or
+            # UK day, a buyer in Bangalore would see their own country excluded. Stated, never used to exclude.
             code = "overlap_unchecked"
             text = (
-                f"At least {hours:g} h a day of overlap with your working day: not checked, because the locations "
-                "list their overlap with the US Eastern and UK days only; compare their hours with yours"
+                f"At least {hours:g} h a day of overlap with your working day: not checked, because your location "
+                "is not one whose time zone the product knows; compare the locations' hours with yours"
+            )
+        elif market in BUYER_DAYS:
+            code = "overlap"
+            text = (
+                f"At least {hours:g} h a day of overlap with the {BUYER_DAYS[market][1]} working day (worked out "
+                "from the UTC offsets on a 09:00–17:00 day at both ends, the product's assumption)"
             )
         else:
             code, text = "overlap", f"At least {hours:g} h a day of overlap with the {clock} working day"
+            if answers.get("buyer_location") == "canada-east":
+                text += " (eastern Canada keeps the US Eastern clock)"
             if answers.get("buyer_location") == "eu":
                 # The catalogue lists overlap with the UK and US Eastern days only; continental Europe is an hour
                 # ahead of the UK, which the buyer is told rather than left to discover.
@@ -146,6 +185,11 @@ def derive(
                     " (the locations list their overlap with the UK day; Central European time is an hour ahead, so "
                     "locations to your west overlap you about an hour less, and those to your east about an hour more)"
                 )
+        if code == "overlap" and shifted:
+            text += (
+                f", provider staff working a day moved up to {SHIFT_HOURS:g} h towards yours (an evening shift, "
+                "not a night shift: the product's assumption)"
+            )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
     data = str(answers.get("data_location") or "anywhere")
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
@@ -181,7 +225,14 @@ def derive(
         )
     hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
-    return Requirements(tuple(hard), _preferences(answers, labels or {}), market)
+    return Requirements(tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0)
+
+
+def _market(buyer_location: Any) -> str:
+    code = str(buyer_location or "us")
+    if code in BUYER_DAYS or code in ("us", "uk", "other"):
+        return code
+    return SAME_CLOCK.get(code, "us")
 
 
 def _assurances(value: Any) -> list[Requirement]:
@@ -228,8 +279,29 @@ def applies_at(requirements: Requirements, location: str) -> tuple[Requirement, 
     return tuple(r for r in requirements.hard if not r.applies_in or location in r.applies_in)
 
 
-def _overlap(requirements: Requirements, location: Mapping[str, Any]) -> float | None:
+def overlap_at(requirements: Requirements, location: Mapping[str, Any]) -> float | None:
+    """Hours a day the location's working day overlaps the buyer's; None when the buyer's day is not known
+    (or the location's time zone is not recorded)."""
+    if requirements.market == "other":
+        return None
+    if requirements.market in BUYER_DAYS:
+        return offset_overlap(BUYER_DAYS[requirements.market][0], location, requirements.shift)
+    if requirements.shift:
+        return offset_overlap(CATALOGUE_DAYS[requirements.market], location, requirements.shift)
     return _number(location.get("overlap_uk" if requirements.market == "uk" else "overlap_us"))
+
+
+def offset_overlap(buyer_offset: float, location: Mapping[str, Any], shift: float = 0.0) -> float | None:
+    """The overlap of two 09:00-17:00 days from their UTC offsets (hours), the location's summer time counted
+    as half an hour (the midpoint of its two values, as the catalogue's figures are), with the location's day
+    moved up to ``shift`` hours towards the buyer's. Days far apart overlap across midnight too (Sydney's
+    morning is the previous afternoon in Mexico City)."""
+    minutes = _number(location.get("utc_offset_minutes"))
+    if minutes is None:
+        return None
+    gap = abs(buyer_offset - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0))) % 24
+    gap = min(gap, 24 - gap)  # the nearer way round: across midnight when the days are far apart
+    return max(0.0, WORKING_DAY_HOURS - max(0.0, gap - shift))
 
 
 def location_breaches(requirements: Requirements, locations: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
@@ -246,7 +318,7 @@ def location_breaches(requirements: Requirements, locations: Mapping[str, Mappin
 
 def _location_reason(requirements: Requirements, req: Requirement, loc: Mapping[str, Any], name: str) -> str:
     if req.kind == "overlap":
-        hours = _overlap(requirements, loc)
+        hours = overlap_at(requirements, loc)
         if hours is None or hours < req.value:
             return f"{name} overlaps {hours or 0:g} h with your working day; you need {req.value:g} h"
     if req.kind == "data_location" and loc.get("gdpr_transfer") not in req.value:
@@ -387,7 +459,9 @@ def _relax(req: Requirement, place: str, triggers: tuple[str, ...]) -> Option:
     if req.kind == "overlap":
         return Option(
             f"Deliver from {place} on shifted hours to give {req.value:g} h of overlap",
-            "a night-shift premium and harder retention",
+            "a working day moved later or earlier there (from India, about 13:00–21:00 IST gives 2 h with a "
+            "US Eastern day: an evening shift, not a night shift); any shift allowance and the effect on "
+            "retention are not priced here (the product's assumption, no published source)",
             triggers,
         )
     if req.kind == "data_location":

@@ -277,6 +277,7 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         preferences=_many(lambda p: _make(StoredPreference, p, text=_text)),
         conflicts=_many(_trade_off),
         conditions=_many(lambda c: _make(StoredCondition, c, text=_text, rule=_text, name=_text)),
+        delivery_candidates=_strings,
     )
 
 

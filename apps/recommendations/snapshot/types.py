@@ -35,6 +35,10 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Still version 4, with a field that defaults to "not recorded": ``cost.cheaper_location`` (another location
 # meeting every requirement, from which the recommended model would likely cost materially less).
 # Snapshots stored before it read as they rendered: no such location named.
+# Still version 4, with fields that default to "not recorded": each location's ``overlap_yours`` (overlap with
+# the buyer's own working day, worked out from UTC offsets for a buyer in Singapore or eastern Australia) and
+# the evaluation's ``delivery_candidates`` (when overlap was needed with a day the product cannot measure: the
+# locations meeting every other requirement, named instead of one). Older snapshots read as they rendered.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -197,6 +201,8 @@ class Location:
     sources: tuple[Source, ...] = ()
     confidence: str = ""
     confidence_note: str = ""
+    # Overlap with the buyer's own working day when worked out from the UTC offsets; None otherwise.
+    overlap_yours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -471,6 +477,9 @@ class EvaluationRecord:
     delivered_from: str | None = None
     # The verdict's conditions (checkable items); empty when none applied or not recorded (older snapshots).
     conditions: tuple[StoredCondition, ...] = ()
+    # Locations named instead of one when the buyer needs overlap with a working day the product cannot
+    # measure (codes, in rank order); empty when one location was chosen, or not recorded (older snapshots).
+    delivery_candidates: tuple[str, ...] = ()
 
     @property
     def top(self) -> Model | None:
@@ -483,6 +492,12 @@ class EvaluationRecord:
         if self.delivered_from is None:
             return self.locations[0] if self.locations else None
         return next((loc for loc in self.locations if loc.code == self.delivered_from), None)
+
+    @property
+    def candidate_locations(self) -> tuple[Location, ...]:
+        """The locations the result names when none was ranked on the buyer's time zone (else empty)."""
+        by_code = {loc.code: loc for loc in self.locations}
+        return tuple(by_code[c] for c in self.delivery_candidates if c in by_code)
 
     @property
     def excluded_locations(self) -> tuple[Location, ...]:
@@ -571,6 +586,7 @@ class LocationColumns:
     overlap_us: bool
     overlap_uk: bool
     transfer: bool
+    overlap_yours: bool = False
 
 
 @dataclass(frozen=True)
@@ -601,10 +617,12 @@ class Snapshot:
         european_data = any(
             r.jurisdiction.startswith(_TRANSFER_JURISDICTIONS) and r.kind == "law" for r in self.evaluation.regimes
         )
+        yours = any(loc.overlap_yours is not None for loc in self.evaluation.locations)
         return LocationColumns(
-            overlap_us=buyer in ("us", "other", ""),
-            overlap_uk=buyer in ("uk", "eu", "other", ""),
+            overlap_us=not yours and buyer in ("us", "canada-east", "other", ""),
+            overlap_uk=not yours and buyer in ("uk", "eu", "other", ""),
             transfer=buyer != "us" or european_data,
+            overlap_yours=yours,
         )
 
 
