@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from apps.common.formatting import chance, money
 from apps.common.formatting import years as in_years
-from apps.recommendations.snapshot.types import CostModel, EvaluationRecord
+from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
 
@@ -27,8 +27,28 @@ class CostCaveat:
     text: str
 
 
-def _chance(model: CostModel) -> str:
-    return f"{chance(model.probability_saving or 0)} chance of a saving"
+def likelihood(p: float) -> str:
+    """A simulated chance in words, for a chance resting on weak figures (``Cost.soft_chance``)."""
+    if p >= 0.9:
+        return "very likely"
+    if p >= 0.65:
+        return "likely"
+    if p > 0.35:
+        return "about as likely as not"
+    return "unlikely" if p > 0.1 else "very unlikely"
+
+
+def _chance(model: CostModel, cost: Cost) -> str:
+    """The chance of a saving beside the verdict: to the percent, or in words with what it rests on when its
+    in-house pay or the model's rate is a weak figure (the exact share stays in the cost section's table)."""
+    p = model.probability_saving or 0
+    if not cost.soft_chance(model.model):
+        return f"{chance(p)} chance of a saving"
+    weak, of = cost.unsourced
+    return (
+        f"a saving is {likelihood(p)} on the ranges simulated, {weak} of whose {of} inputs are weak or have no "
+        "published source"
+    )
 
 
 def recommended_cost(ev: EvaluationRecord) -> CostModel | None:
@@ -69,7 +89,10 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         behind = f"ties with {delivered.name} on fit ({delivered.name} comes first: it overlaps your working day more)"
     there = _against(where.savings[1], cur)
     if where.savings[1] >= 0:
-        there += f" ({chance(where.probability_saving)} chance of a saving)"
+        p = where.probability_saving
+        there += (
+            f" (a saving {likelihood(p)})" if ev.cost.soft_chance(where.model) else f" ({chance(p)} chance of a saving)"
+        )
     needs = (
         " It would need a transfer tool for the personal data (the EU standard contractual clauses, or the UK IDTA "
         "or Addendum, with a transfer risk assessment)."
@@ -93,18 +116,17 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if likely < 0:
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
-            f"{money(-likely, cur)} more over {years} ({_chance(model)}). {FIT_ONLY}{also}"
+            f"{money(-likely, cur)} more over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{also}"
         )
         return CostCaveat(warning=True, text=text)
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
-            f"{money(likely, cur)} over {years}, but the chance of a saving is "
-            f"{chance(model.probability_saving or 0)}. {FIT_ONLY}{also}"
+            f"{money(likely, cur)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{also}"
         )
         return CostCaveat(warning=True, text=text)
     text = (
         f"Likely saving with {model.name}: {money(likely, cur)} over {years} (P10–P90 "
-        f"{money(model.savings_p10, cur)} to {money(model.savings_p90, cur)}; {_chance(model)}).{also}"
+        f"{money(model.savings_p10, cur)} to {money(model.savings_p90, cur)}; {_chance(model, ev.cost)}).{also}"
     )
     return CostCaveat(warning=False, text=text)

@@ -4,6 +4,7 @@ result and the ``recommend`` text say so beside the verdict; the verdict and fit
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -16,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.common.formatting import chance, money
+from apps.common.formatting import money
 from apps.playbooks.models import Playbook
-from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat
+from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat, likelihood
 from apps.recommendations.models import Recommendation
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_memo_guidance import memo_html
@@ -60,9 +61,13 @@ def test_the_uk_case_that_wins_on_fit_but_costs_more_says_so_beside_the_verdict(
     top = next(m for m in ev.cost.models if m.model == ev.top.code)
     assert top.savings[1] < 0 and top.probability_saving is not None and top.probability_saving < 0.5
     more = money(-top.savings[1], "GBP")
+    # The UK pay and the provider's rate are weak figures: the chance is told in words, with what it rests on.
+    assert ev.cost.soft_chance(top.model)
+    weak, of = ev.cost.unsourced
     expected = (
         f"On cost alone, keeping the work in-house is likely cheaper: {top.name} is likely to cost {more} more "
-        f"over 3 years ({chance(top.probability_saving)} chance of a saving). {FIT_ONLY}"
+        f"over 3 years (a saving is {likelihood(top.probability_saving)} on the ranges simulated, {weak} of whose "
+        f"{of} inputs are weak or have no published source). {FIT_ONLY}"
     )
     assert expected in verdict_section(
         buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
@@ -91,9 +96,43 @@ def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
     # (Nearly) every simulated case saves here, which the product writes as a chance, not a certainty.
     top = next(m for m in rec.record.evaluation.cost.models if m.model == rec.record.evaluation.top.code)
     assert top.probability_saving is not None and top.probability_saving >= 0.995  # rounds to 100%
-    assert caveat.text.endswith("; over 99% chance of a saving).")
+    # Resting on weak pay and rate figures, it is "very likely" beside the verdict, never "over 99%"; the
+    # simulated share stays in the cost table, whose inputs are listed with their sources.
+    weak, of = rec.record.evaluation.cost.unsourced
+    assert 0 < weak < of
+    assert caveat.text.endswith(
+        f"; a saving is very likely on the ranges simulated, {weak} of whose {of} inputs are weak or have no "
+        "published source)."
+    )
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "100% chance" not in detail and ">over 99%<" in detail  # the cost table's cell
+    assert "over 99%" not in verdict_section(detail)
+
+
+def test_a_chance_resting_on_the_buyers_own_pay_and_quote_is_given_to_the_percent(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    from apps.recommendations.snapshot.types import CostFigure
+
+    rec = recommend(reference, organisation, buyer, US)
+    cost = rec.record.evaluation.cost
+    top = rec.record.evaluation.top
+    assert top is not None and cost.soft_chance(top.code)
+    own = tuple(
+        CostFigure(**{**f.__dict__, "supplied": True, "weak": False})
+        if f.key in ("inhouse.salary", f"{top.code}.rate")
+        else f
+        for f in cost.figures
+    )
+    firm = dataclasses.replace(cost, figures=own)
+    assert not firm.soft_chance(top.code)
+    assert [likelihood(p) for p in (0.95, 0.7, 0.5, 0.2, 0.05)] == [
+        "very likely",
+        "likely",
+        "about as likely as not",
+        "unlikely",
+        "very unlikely",
+    ]
 
 
 def test_an_old_snapshot_without_a_total_cost_shows_nothing_new(

@@ -379,6 +379,19 @@ class Cost:
         return self.available and self.is_tco and self.home_market == "eu" and not own
 
     @property
+    def unsourced(self) -> tuple[int, int]:
+        """(how many, of how many) inputs of the simulation are weak or have no published source, the buyer's
+        own figures counting as sourced: what every chance of a saving it gives is conditional on."""
+        return sum(f.weak and not f.supplied for f in self.figures), len(self.figures)
+
+    def soft_chance(self, model: str) -> bool:
+        """Whether a chance of a saving for ``model`` rests on a weak figure of its two largest terms: the in-house
+        pay or the model's own rate, neither given by the buyer. Such a chance is told in words, not to the
+        percent, where a reader takes it for a probability about the world."""
+        keys = {"inhouse.salary", f"{model}.rate"}
+        return any(f.key in keys and f.weak and not f.supplied for f in self.figures)
+
+    @property
     def own_figures(self) -> tuple[CostFigure, ...]:
         """The figures the buyer supplied (their in-house cost, a provider's quote)."""
         return tuple(f for f in self.figures if f.supplied)
