@@ -35,6 +35,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Still version 4, with a field that defaults to "not recorded": ``cost.cheaper_location`` (another location
 # meeting every requirement, from which the recommended model would likely cost materially less).
 # Snapshots stored before it read as they rendered: no such location named.
+# Still version 4, with a field that defaults to "not recorded": each model's ``excluded_because`` (the hard
+# requirements it breaks). Snapshots stored before it read as they rendered: no model ruled out.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -120,6 +122,9 @@ class Model:
     sources: tuple[Source, ...] = ()
     confidence: str = ""
     confidence_note: str = ""
+    # The hard requirements the model breaks (outcome pricing against a licensed sign-off, a pool or a project
+    # against daily presence on site); ranked after every model breaking none. Empty when not recorded.
+    excluded_because: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
