@@ -390,3 +390,16 @@ def test_a_trial_sponsor_is_told_its_own_law_on_delegating_trial_duties(
     (oversight,) = [f for f in ev.fired if f.code.startswith("clinical-data-sponsor-oversight")]
     assert cites in oversight.rationale and never not in oversight.rationale
     assert any(c.text.startswith("Agree in writing which trial or drug-safety duties") for c in ev.conditions)
+
+
+def test_a_broker_dealer_is_not_told_a_providers_dedicated_team_is_its_foreign_affiliate(reference: Playbook) -> None:
+    ev = evaluated(reference, BROKER)
+    captive = next(m for m in ev.models if m.code == "captive-team")
+    assert "reg-ac-broker-dealer-research" not in {c.rule for c in captive.contributions}
+    (reg_ac,) = [r for r in ev.regimes if r.code == "reg-ac"]
+    (finra,) = [o for _, _, items in reg_ac.obligations for o in items if o["code"] == "finra-analyst-registration"]
+    assert "captive" not in finra["action"] and "third-party provider's team is not an affiliate" in finra["action"]
+    (rule,) = [f for f in ev.fired if f.code == "reg-ac-broker-dealer-research"]
+    assert "not a third-party provider's team" in rule.rationale and "favours a captive" not in rule.rationale
+    summary = str(compiled_playbook(reference).catalogue.models["captive-team"]["summary"])
+    assert "its people are the provider's employees, not the buyer's" in summary
