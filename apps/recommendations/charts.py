@@ -151,9 +151,9 @@ def score_chart(models: Sequence[Model]) -> Chart:
             top=top,
             start=zero + min(0, m.score) * scale,
             width=abs(m.score) * scale,
-            figure=signed(m.score),
+            figure=f"{signed(m.score)}, ruled out" if m.excluded_because else signed(m.score),
             negative=m.score < 0,
-            tone="ok" if i == 0 else "",
+            tone="ok" if i == 0 and not m.excluded_because else "",
         )
         for i, (m, (lines, top)) in enumerate(zip(models, _layout([m.name for m in models]), strict=True))
     ]

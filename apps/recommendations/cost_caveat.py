@@ -4,8 +4,10 @@ The verdict rests on fit (skills, capacity, quality), not on cost, so a "KPO win
 section where every model costs more than in-house. A reader who stops at the verdict must not take it for
 a saving: when the recommended model's likely saving is negative, or a saving is less likely than not, the
 result page, the memo, what-if and the ``recommend`` command all say so beside the verdict, from the
-stored cost alone (the engine's verdict and fit score are unchanged). Snapshots without a total cost of
-ownership (before version 4) say nothing new: their rate × hours estimate has no chance of a saving.
+stored cost alone (the engine's verdict and fit score are unchanged). When the recommended model is not
+costed at all, the sentence says so and why (the stored ``cost.skipped``), so the next models' figures are
+not read as its own. Snapshots without a total cost of ownership (before version 4) say nothing new about a
+saving: their rate × hours estimate has no chance of one.
 """
 
 from __future__ import annotations
@@ -105,11 +107,30 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     )
 
 
+def not_costed_text(ev: EvaluationRecord) -> str:
+    """When KPO wins but the recommended model is not among the costed ones (a project with no count of
+    deliverables, or whose benchmark price does not fit the hours), one sentence saying so and why, so a
+    reader does not take the next models' figures for it; "" otherwise."""
+    top = ev.top
+    if top is None or ev.verdict == "doesnt_win" or not ev.cost.available or not ev.cost.is_tco or not ev.cost.models:
+        return ""
+    if any(m.model == top.code for m in ev.cost.models):
+        return ""
+    why = next((reason for name, reason in ev.cost.skipped if name == top.name), "")
+    others = [m.name for m in ev.cost.models]
+    names = ", ".join(others[:-1]) + (" and " if len(others) > 1 else "") + others[-1]
+    return (
+        f"The recommended model, {top.name}, is not costed{': ' + why if why else ''}. The costs below are for "
+        f"the next model{'s' if len(others) > 1 else ''} ({names}), not for it."
+    )
+
+
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
     model = recommended_cost(ev)
     if model is None:
-        return None
+        missing = not_costed_text(ev)
+        return CostCaveat(warning=True, text=missing) if missing else None
     cur, years, likely = ev.cost.currency, in_years(ev.cost.horizon_years), model.savings[1]
     cheaper = cheaper_location_text(ev)
     also = f" {cheaper}" if cheaper else ""

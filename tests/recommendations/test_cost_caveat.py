@@ -147,3 +147,34 @@ def test_an_old_snapshot_without_a_total_cost_shows_nothing_new(
     assert cost_caveat(rec.record.evaluation) is None
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "cost-caveat" not in page and "cost-caveat" not in memo_html(rec)
+
+
+def test_a_recommended_model_that_is_not_costed_says_so_and_why_beside_the_verdict(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Market-sizing studies bought per study: the benchmark price per deliverable does not fit the hours.
+    rec = recommend(reference, organisation, buyer, "Strategy consultancy: a seasonal burst")
+    ev = rec.record.evaluation
+    assert rec.verdict == "wins" and ev.top is not None and ev.top.code == "project"
+    assert ev.cost.available and "project" not in {m.model for m in ev.cost.models}
+    why = dict(ev.cost.skipped)[ev.top.name]
+    caveat = cost_caveat(ev)
+    assert caveat is not None and caveat.warning
+    names = " and ".join(m.name for m in ev.cost.models)
+    assert caveat.text == (
+        f"The recommended model, Project-based engagement, is not costed: {why}. "
+        f"The costs below are for the next models ({names}), not for it."
+    )
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert caveat.text in verdict_section(page)
+
+
+def test_seasonal_work_is_asked_its_deliverables_so_a_recommended_project_is_costed(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = recommend(reference, organisation, buyer, "US law firm: seasonal first-level document review")
+    ev = rec.record.evaluation
+    assert "deliverables" in ev.visible
+    assert ev.top is not None and ev.top.code == "project" and "project" in {m.model for m in ev.cost.models}
+    caveat = cost_caveat(ev)
+    assert caveat is None or "is not costed" not in caveat.text

@@ -356,10 +356,12 @@ def test_a_bank_supervised_elsewhere_is_told_its_own_regulators_rules_are_not_co
 
 def test_clinical_and_drug_safety_work_reminds_the_sponsor_its_duties_stay_with_it(reference: Playbook) -> None:
     drug_maker = evaluated(reference, "French drug maker: EU patients' health data screened offshore")
-    risk = next(r for r in drug_maker.risks if r.rule == "clinical-data-sponsor-oversight")
+    # An EU sponsor's rule is the one citing the EU Clinical Trials Regulation (the -eu variant).
+    risk = next(r for r in drug_maker.risks if r.rule == "clinical-data-sponsor-oversight-eu")
     assert "reporting deadlines" in risk.mitigation
-    assert any(c.rule == "clinical-data-sponsor-oversight" for c in drug_maker.conditions)
-    assert "clinical-data-sponsor-oversight" not in [r.rule for r in evaluated(reference, TEXTBOOK).risks]
+    assert any(c.rule == "clinical-data-sponsor-oversight-eu" for c in drug_maker.conditions)
+    textbook = [r.rule for r in evaluated(reference, TEXTBOOK).risks]
+    assert not any(rule.startswith("clinical-data-sponsor-oversight") for rule in textbook)
 
 
 def test_a_public_body_is_told_to_settle_its_procurement_route_and_skips_the_regulated_firm_questions(
@@ -371,3 +373,33 @@ def test_a_public_body_is_told_to_settle_its_procurement_route_and_skips_the_reg
     assert "procurement route" in " ".join(c.text for c in nhs.conditions) and risk.severity == "medium"
     assert {"hipaa", "glba"}.isdisjoint(r.code for r in nhs.regimes)
     assert "public-body-procurement" not in [r.rule for r in evaluated(reference, TEXTBOOK).risks]
+
+
+@pytest.mark.parametrize(
+    ("where", "cites", "never"),
+    [
+        ("eu", "Regulation (EU) No 536/2014, Art. 71", "21 CFR 312.52"),
+        ("uk", "SI 2004/1031, reg. 3(12)", "21 CFR 312.52"),
+        ("us", "21 CFR 312.52(a)", "536/2014"),
+    ],
+)
+def test_a_trial_sponsor_is_told_its_own_law_on_delegating_trial_duties(
+    reference: Playbook, where: str, cites: str, never: str
+) -> None:
+    ev = evaluated(reference, "French drug maker", buyer_location=where)
+    (oversight,) = [f for f in ev.fired if f.code.startswith("clinical-data-sponsor-oversight")]
+    assert cites in oversight.rationale and never not in oversight.rationale
+    assert any(c.text.startswith("Agree in writing which trial or drug-safety duties") for c in ev.conditions)
+
+
+def test_a_broker_dealer_is_not_told_a_providers_dedicated_team_is_its_foreign_affiliate(reference: Playbook) -> None:
+    ev = evaluated(reference, BROKER)
+    captive = next(m for m in ev.models if m.code == "captive-team")
+    assert "reg-ac-broker-dealer-research" not in {c.rule for c in captive.contributions}
+    (reg_ac,) = [r for r in ev.regimes if r.code == "reg-ac"]
+    (finra,) = [o for _, _, items in reg_ac.obligations for o in items if o["code"] == "finra-analyst-registration"]
+    assert "captive" not in finra["action"] and "third-party provider's team is not an affiliate" in finra["action"]
+    (rule,) = [f for f in ev.fired if f.code == "reg-ac-broker-dealer-research"]
+    assert "not a third-party provider's team" in rule.rationale and "favours a captive" not in rule.rationale
+    summary = str(compiled_playbook(reference).catalogue.models["captive-team"]["summary"])
+    assert "its people are the provider's employees, not the buyer's" in summary

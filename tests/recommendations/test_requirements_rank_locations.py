@@ -261,3 +261,19 @@ def test_a_us_buyer_accepting_shifted_hours_gets_india_when_it_wins_on_points(re
     # The same buyer on a plain 09:00-17:00 day: India is excluded for 0 h.
     plain = evaluate(pb, {**case.answers, "shifted_hours": False})
     assert plain.delivered_from != "india"
+
+
+def test_a_law_firm_wanting_outcomes_but_needing_its_lawyers_sign_off_sees_managed_services_ruled_out(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submit(reference, organisation, buyer, "US law firm that would like the review provider to commit")
+    ev = read_snapshot(rec.snapshot).evaluation
+    assert ev.models[0].code != "managed-services" and rec.top_model == ev.models[0].code
+    managed = next(m for m in ev.models if m.code == "managed-services")
+    assert managed.score == max(m.score for m in ev.models)  # the most points, but ruled out
+    assert managed.excluded_because and ev.models[-1].code == "managed-services"
+    assert "licensed_signoff" in {r.code for r in ev.requirements}
+    assert "managed-services" not in {m.model for m in ev.cost.models}
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "Ruled out by a requirement you set:" in page
+    assert "A licensed professional signs off onshore" in page

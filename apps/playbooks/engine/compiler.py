@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from apps.playbooks.engine import schema
+from apps.playbooks.engine import requirements, schema
 from apps.playbooks.engine.conditions import (
     ConditionError,
     QuestionMasks,
@@ -24,12 +24,14 @@ from apps.playbooks.engine.conditions import (
 )
 from apps.playbooks.engine.types import (
     EFFECT_KINDS,
+    EXCLUDED_POINTS,
     KINDS,
     MULTI,
     ROLES,
     SEVERITIES,
     SINGLE,
     TEXT_EFFECTS,
+    YES_NO,
     Catalogue,
     Condition,
     Effect,
@@ -271,6 +273,10 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         )
         rules.append((rule, pred))
         rule_parts.append(parts)
+    for rule in requirement_rules(questions, roles, catalogue, len(rules)):
+        pred, parts = _predicates(rule.conditions, rule.match, questions, f"rule {rule.code}", problems)
+        rules.append((rule, pred))
+        rule_parts.append(parts)
 
     wins = int(meta.get("wins_threshold", schema.WINS_THRESHOLD))
     conditional = int(meta.get("conditional_threshold", schema.CONDITIONAL_THRESHOLD))
@@ -295,6 +301,46 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
         catalogue=catalogue,
         index=RuleIndex(rules, rule_parts, questions, catalogue),
     )
+
+
+def requirement_rules(
+    questions: Mapping[str, Question], roles: Mapping[str, str], catalogue: Catalogue, position: int
+) -> list[Rule]:
+    """A rule per yes/no requirement role (on-site presence, licensed sign-off) whose question can ask for it:
+    when the answer holds (``requirements.holds``: yes, ``daily``, any licence but ``none``), each model that
+    breaks the requirement (``requirements.models_breaking``) gets ``EXCLUDED_POINTS``. Being a rule, it ranks
+    those models last in every way of scoring (the evaluation, the single call, batches, counterfactuals),
+    whatever the playbook's own rules give them; the evaluation shows them as ruled out, not their points."""
+    out: list[Rule] = []
+    offered = {c: m for c, m in catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")}
+    for role in requirements.ANSWER_REQUIREMENTS:
+        question = questions.get(roles.get(role, ""))
+        breaking = requirements.models_breaking(role, offered)
+        if question is None or not breaking:
+            continue
+        if question.kind == YES_NO:
+            condition = Condition(question.code, "equals", True)
+        else:
+            codes = [
+                o.code for o in question.options if requirements.holds([o.code] if question.kind == MULTI else o.code)
+            ]
+            if not codes:
+                continue
+            condition = Condition(question.code, "contains_any" if question.kind == MULTI else "one_of", codes)
+        text = requirements.ANSWER_REQUIREMENTS[role]
+        out.append(
+            Rule(
+                code=f"requirement:{role}",
+                name=text,
+                rationale=f"A requirement you set ({text.lower()}): " + "; ".join(b.reason for b in breaking) + ".",
+                match="all",
+                conditions=(condition,),
+                effects=tuple(Effect("model", EXCLUDED_POINTS, b.target) for b in breaking),
+                position=position + len(out),
+                enforces=role,
+            )
+        )
+    return out
 
 
 class RuleIndex:

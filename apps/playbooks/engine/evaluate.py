@@ -106,8 +106,10 @@ NOWHERE_TO_DELIVER = VerdictCondition(
 class RankedModel:
     code: str
     name: str
-    score: int
+    score: int  # the playbook's own rules' points (a requirement rule's exclusion is not added in)
     contributions: tuple[Contribution, ...]
+    # The hard requirements this model breaks, in words; a model with any ranks after every model with none.
+    excluded_because: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,8 @@ class _RulePlan:
     conditions: tuple[VerdictCondition, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
     delivered_in: tuple[tuple[str, str], ...] = ()
+    # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
+    enforces: str = ""
 
 
 def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
@@ -304,6 +308,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
         delivered_in=_local_law(pb, rule),
+        enforces=rule.enforces,
     )
 
 
@@ -343,7 +348,12 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     risks: list[Risk] = []
     conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
 
+    ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
     for plan in _fired_plans(pb, scored.fired):
+        if plan.enforces:
+            for target, contribution in plan.models:
+                ruled_out[target] = ruled_out.get(target, 0) + contribution.points
+            continue
         fired.append(plan.fired)
         fit_contribs.extend(plan.fit)
         for target, contribution in plan.models:
@@ -364,13 +374,6 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         for item in plan.conditions:
             conditions.setdefault(item.text, item)
 
-    ranked_models = tuple(
-        RankedModel(
-            code, str(cat.models[code].get("name", code)), scored.model_scores[code], tuple(model_contribs[code])
-        )
-        for code in scored.models
-    )
-
     def role(name: str) -> Any:
         code = pb.roles.get(name)
         return effective.get(code) if code else None
@@ -380,6 +383,26 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     region = pb.questions.get(pb.roles.get("preferred_region", ""))
     labels = {o.code: o.label for o in region.options} if region is not None and roles["preferred_region"] else None
     needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because}, labels=labels)
+    model_broken: dict[str, list[str]] = {}
+    for breach in req.model_breaches(needs, {code: cat.models[code] for code in scored.models}):
+        model_broken.setdefault(breach.target, []).append(breach.reason)
+    # The tally already ranks the models an answer's requirement rules out last (their requirement rule);
+    # the stable sort also puts last one breaking a requirement a regime set, which no answer rule carries.
+    ranked_models = tuple(
+        sorted(
+            (
+                RankedModel(
+                    code,
+                    str(cat.models[code].get("name", code)),
+                    scored.model_scores[code] - ruled_out.get(code, 0),
+                    tuple(model_contribs[code]),
+                    tuple(model_broken.get(code, ())),
+                )
+                for code in scored.models
+            ),
+            key=lambda m: bool(m.excluded_because),
+        )
+    )
     broken: dict[str, list[str]] = {}
     for breach in req.location_breaches(needs, locations):
         broken.setdefault(breach.target, []).append(breach.reason)
@@ -454,7 +477,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             home_market=str(role("home_market") or "us"),
         )
     else:
-        cost = _cost(pb, [m.code for m in ranked_models[:3]], role, seen.questions, delivered_from)
+        costed = [m.code for m in ranked_models if not m.excluded_because][:3]
+        cost = _cost(pb, costed, role, seen.questions, delivered_from)
         cheaper = None
         if scored.verdict != "doesnt_win" and ranked_models:
             top_code = ranked_models[0].code

@@ -17,8 +17,10 @@ the questions holding ``types.REQUIREMENT_ROLES``):
 - ``data_location``: where the data may be processed: ``anywhere``, ``adequate`` (the EEA or a country
   with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
   country);
-- ``onsite``: provider staff must be present on site (yes/no);
-- ``licensed_signoff``: a licensed professional must sign off onshore (yes/no);
+- ``onsite``: provider staff must be present on site: yes/no, or how often, where only ``daily`` holds
+  (occasional workshops and visits are travelled to from anywhere);
+- ``licensed_signoff``: a licensed professional must sign off onshore: yes/no, or the licences needed, where
+  any chosen code other than ``none`` holds (``holds`` is the one reading of both);
 - ``vendor_assurance``: the assurances the buyer requires (``soc2``, ``iso27001`` ...; ``none`` / ``undecided``
   require nothing);
 - preferences: ``preferred_region`` (a location code or a region name), ``overnight_turnaround``
@@ -142,6 +144,34 @@ def _yes(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() in ("yes", "true", "y"))
 
 
+# A yes/no requirement may be asked as a choice: how often staff must be on site (only every day is a
+# requirement), or which licences must sign (any but none). The codes below read as "no" in a list.
+YES_CHOICES = ("daily",)
+NO_CHOICES = frozenset({"", "none", "no", "never", "false", "undecided"})
+
+
+def holds(value: Any) -> bool:
+    """Whether a yes/no requirement role's answer asks for it: yes, a choice meaning yes (``daily``), or a
+    multiple choice with any code other than ``none``."""
+    if isinstance(value, list | tuple):
+        return any(str(v).lower() not in NO_CHOICES for v in value)
+    return _yes(value) or (isinstance(value, str) and value.lower() in YES_CHOICES)
+
+
+# The requirements a yes/no role's answer makes (``holds``), by role: the one wording of each.
+ANSWER_REQUIREMENTS = {
+    "onsite": "Provider staff present on your site",
+    "licensed_signoff": "A licensed professional signs off onshore",
+}
+
+
+def models_breaking(role: str, models: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
+    """The models that break the requirement the ``role``'s answer makes when it holds (``model_breaches``):
+    what the compiler turns into a rule, so every way of scoring ranks them after the models that meet it."""
+    alone = Requirements((Requirement(role, role, ANSWER_REQUIREMENTS[role], True),), ())
+    return model_breaches(alone, models)
+
+
 def _number(value: Any) -> float | None:
     try:
         return float(value) if value not in (None, "") else None
@@ -207,18 +237,18 @@ def derive(
                 "data_location", "data_location", f"Data processed only {words}", tuple(sorted(allowed)), tuple(because)
             )
         )
-    if _yes(answers.get("onsite")):
-        hard.append(Requirement("onsite", "onsite", "Provider staff present on your site", True, ("your answer",)))
+    if holds(answers.get("onsite")):
+        hard.append(Requirement("onsite", "onsite", ANSWER_REQUIREMENTS["onsite"], True, ("your answer",)))
     signoff = [
         str(r.get("name", c)) for c, r in sorted(regimes.items()) if (r.get("requires") or {}).get("onshore_signoff")
     ]
-    own = ["your answer"] if _yes(answers.get("licensed_signoff")) else []
+    own = ["your answer"] if holds(answers.get("licensed_signoff")) else []
     if own or signoff:
         hard.append(
             Requirement(
                 "licensed_signoff",
                 "licensed_signoff",
-                "A licensed professional signs off onshore",
+                ANSWER_REQUIREMENTS["licensed_signoff"],
                 True,
                 tuple(own + signoff),
             )

@@ -144,6 +144,14 @@ class Rule:
     conditions: tuple[Condition, ...]
     effects: tuple[Effect, ...]
     position: int = 0
+    # The requirement role (``onsite``, ``licensed_signoff``) whose models this rule rules out: a rule the
+    # compiler adds after the playbook's own (``compiler.requirement_rules``), "" for a curator's rule.
+    enforces: str = ""
+
+
+# The points a requirement rule gives each model that breaks the requirement: more than any playbook's own
+# rules can make up, so such a model never ranks above one meeting every requirement.
+EXCLUDED_POINTS = -10_000
 
 
 @dataclass(frozen=True)

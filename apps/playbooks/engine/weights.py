@@ -49,7 +49,8 @@ def weight_sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list
     scored = tally(pb, visibility(pb, answers).answers)
     models = pb.catalogue.models
     scores, fit_points, blocked = scored.model_scores, scored.fit_points, scored.blockers > 0
-    fired = [pb.rules[i][0] for i in scored.fired]
+    # A requirement rule's exclusion is no curator's weight to tune (``compiler.requirement_rules``).
+    fired = [rule for i in scored.fired if not (rule := pb.rules[i][0]).enforces]
     top, verdict = scored.top_model, scored.verdict
 
     def name(code: str) -> str:

@@ -265,7 +265,9 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         blockers=_many(lambda b: _make(Blocker, b)),
         fired=_many(lambda r: _make(FiredRule, r, because=_strings, effects=_strings)),
         fit_contributions=_contributions,
-        models=_many(lambda m: _make(Model, m, contributions=_contributions, sources=_source)),
+        models=_many(
+            lambda m: _make(Model, m, contributions=_contributions, sources=_source, excluded_because=_strings)
+        ),
         regimes=_many(_regime),
         risks=_many(lambda r: _make(Risk, r)),
         locations=_many(

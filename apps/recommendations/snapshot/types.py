@@ -39,6 +39,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # the buyer's own working day, worked out from UTC offsets for a buyer in Singapore or eastern Australia) and
 # the evaluation's ``delivery_candidates`` (when overlap was needed with a day the product cannot measure: the
 # locations meeting every other requirement, named instead of one). Older snapshots read as they rendered.
+# Still version 4, with a field that defaults to "not recorded": each model's ``excluded_because`` (the hard
+# requirements it breaks). Snapshots stored before it read as they rendered: no model ruled out.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -124,6 +126,9 @@ class Model:
     sources: tuple[Source, ...] = ()
     confidence: str = ""
     confidence_note: str = ""
+    # The hard requirements the model breaks (outcome pricing against a licensed sign-off, a pool or a project
+    # against daily presence on site); ranked after every model breaking none. Empty when not recorded.
+    excluded_because: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
