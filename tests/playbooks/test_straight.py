@@ -13,8 +13,8 @@ import pytest
 
 from apps.playbooks.engine import compile_playbook
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
-from apps.playbooks.engine.scoring import bare
-from apps.playbooks.engine.single import GENERATE_AFTER, blocked_bits, fired, single, single_plan, straight
+from apps.playbooks.engine.scoring import bare, counted_index
+from apps.playbooks.engine.single import GENERATE_AFTER, blocked_bits, counted_plan, fired, single, straight
 from apps.playbooks.engine.straight import build
 from apps.playbooks.engine.visibility import counted_answers
 
@@ -201,13 +201,13 @@ def test_a_playbook_serves_calls_through_the_loop_until_its_function_is_worth_ge
 
 def test_a_value_met_once_is_looked_up_from_then_on(playbook: CompiledPlaybook) -> None:
     slow: list[Mapping[str, Any]] = []
-    plan = single_plan(playbook)
+    plan = counted_plan(playbook)
 
     def fallback(answers: Mapping[str, Any]) -> int:
         slow.append(answers)
         return blocked_bits(plan, answers)
 
-    call = build(playbook, rule_index(playbook), fallback).single
+    call = build(playbook, (counted_index(playbook), fallback), (rule_index(playbook), fallback)).single
     subset = {HOSTILE["multi"]: MANY[::2], HOSTILE["choice"]: "not-an-option"}  # 11 options: learned
     assert call(subset) == bare(playbook, counted_answers(playbook, subset))
     assert call(subset) == bare(playbook, counted_answers(playbook, subset))
@@ -221,3 +221,63 @@ def test_a_value_met_once_is_looked_up_from_then_on(playbook: CompiledPlaybook) 
 def test_a_hidden_section_no_rule_reads_still_compiles(playbook: CompiledPlaybook) -> None:
     answers = {HOSTILE["number"]: 40, "unread": True}
     assert straight(playbook).single(answers) == bare(playbook, counted_answers(playbook, answers))
+
+
+def ranges_definition() -> dict[str, Any]:
+    """Numbers read by many ranges, for rules and for visibility, sharing and interleaving their bounds; and
+    rules that add nothing an outcome counts (a location, a regime, a risk) reading questions of their own."""
+    bounds = [0, 3, 3, 7.5, 10, 10, 12, 40, 40.25, 100]
+    number = {"code": "n", "kind": "integer", "prompt": "n", "required": False}
+    money = {"code": "m", "kind": "money", "prompt": "m", "required": False}
+    rules = []
+    for i, low in enumerate(bounds):
+        high = bounds[-1 - i]
+        for code in ("n", "m"):
+            rules += [
+                rule(f"{code}l{i}", [{"question": code, "op": "at_least", "value": low}], kind="fit", points=i + 1),
+                rule(f"{code}h{i}", [{"question": code, "op": "at_most", "value": low}], kind="fit", points=-i - 2),
+                rule(
+                    f"{code}b{i}",
+                    [{"question": code, "op": "between", "value": sorted([low, high])}],
+                    kind="model",
+                    target=("project", "shared-pool", "captive-team")[i % 3],
+                    points=i % 4 + 1,
+                ),
+            ]
+    follow = {"question": "n", "op": "between", "value": [3, 40]}
+    rules += [
+        rule("late", [{"question": "late", "op": "equals", "value": True}], kind="blocker", text="Blocked."),
+        rule("where", [{"question": "aside", "op": "at_least", "value": 5}], kind="location", target="x", points=3),
+    ]
+    sections = [
+        {"code": "a", "questions": [number, money]},
+        {
+            "code": "b",
+            "visible_when": "any",
+            "conditions": [follow, {"question": "m", "op": "at_most", "value": 10}],
+            "questions": [
+                {"code": "late", "kind": "yes_no", "prompt": "late", "required": False},
+                {"code": "aside", "kind": "integer", "prompt": "aside", "required": False},
+            ],
+        },
+    ]
+    catalogue = {**CATALOGUE, "locations": {"x": {"name": "X"}}}
+    return {"playbook": {"version": 1}, "sections": sections, "rules": rules, "catalogue": catalogue}
+
+
+def test_numbers_at_and_around_every_bound_score_as_the_tally() -> None:
+    playbook = compile_playbook(ranges_definition())
+    index = rule_index(playbook)
+    generated = straight(playbook)
+    values: list[Any] = [None, True, math.nan, math.inf, -math.inf, 10**20, -(10**20), 2**53 + 1]
+    for bound in (0, 3, 7.5, 10, 12, 40, 40.25, 100):
+        values += [bound, bound - 1, bound + 1, bound - 0.25, bound + 0.25, int(bound), float(bound)]
+    rng = random.Random(5)
+    sets = [{"n": n, "m": m, "late": rng.random() < 0.5, "aside": 6} for n in values for m in values]
+    for answers in sets:
+        expected = result(lambda a=answers: bare(playbook, counted_answers(playbook, a)))
+        assert result(partial(generated.single, answers)) == expected
+        heads = result(lambda a=answers: index.fired(counted_answers(playbook, a)))
+        assert result(lambda a=answers: index.surviving(generated.blocked(a))) == heads
+    # The blocker's question is read only where section b shows, so both sides of its condition are met.
+    assert {generated.single(a)[4] for a in sets} == {0, 1}

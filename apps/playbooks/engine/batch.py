@@ -31,7 +31,7 @@ from apps.playbooks.engine.compiler import CompiledPlaybook
 from apps.playbooks.engine.conditions import compile_condition, interval
 from apps.playbooks.engine.evaluate import Outcome, outcome
 from apps.playbooks.engine.packed import Field, Layout
-from apps.playbooks.engine.scoring import BASE_SCORE, kpo_models, order_key
+from apps.playbooks.engine.scoring import BASE_SCORE, counted_rules, kpo_models, order_key
 from apps.playbooks.engine.types import (
     INTEGER,
     MULTI,
@@ -117,14 +117,9 @@ class BatchScorer:
         ordered = sorted(kpo_models(pb), key=lambda c: order_key(pb.catalogue.models, c))
         self.models = tuple(ordered)  # ties go to the first, as ``scoring.ranked`` breaks them
         at = {code: i for i, code in enumerate(ordered)}
-        # Only a rule with an effect an outcome counts (fit points, a blocker, a ranked model's points) can change
-        # one; the others (locations, regimes, risks, conditions: about half the reference playbook's) are never
-        # evaluated here, nor the questions only they read.
-        self.scoring = tuple(
-            r
-            for r, (rule, _) in enumerate(pb.rules)
-            if any(e.kind in ("fit", "blocker") or (e.kind == "model" and e.target in at) for e in rule.effects)
-        )
+        # Only the rules an outcome counts can change one; the others (locations, regimes, risks, conditions:
+        # about half the reference playbook's) are never evaluated here, nor the questions only they read.
+        self.scoring = counted_rules(pb)
         weights = np.zeros((2 + len(ordered), len(self.scoring)))
         for r, (rule, _) in enumerate(pb.rules[i] for i in self.scoring):
             for e in rule.effects:

@@ -7,7 +7,7 @@ Compilation checks the structure and refuses it with every problem listed (Defin
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -360,6 +360,7 @@ class RuleIndex:
         questions: Mapping[str, Question],
         catalogue: Catalogue,
     ) -> None:
+        self.rules = tuple(rule for rule, _ in rules)  # the rules indexed, in bit order
         entries: dict[str, list[tuple[Condition, Predicate, int]]] = {}
         heads: list[int] = []
         widths: list[int] = []
@@ -491,12 +492,17 @@ def tallies(rule: Rule, offered: tuple[str, ...]) -> list[int]:
     return fields
 
 
+def index_of(
+    rules: Sequence[tuple[Rule, Predicate]], questions: Mapping[str, Question], catalogue: Catalogue
+) -> RuleIndex:
+    """A rule index of ``rules``, each condition compiled again for its bits."""
+    parts = [[compile_condition(c, questions[c.question]) for c in rule.conditions] for rule, _ in rules]
+    return RuleIndex(list(rules), parts, questions, catalogue)
+
+
 def rule_index(pb: CompiledPlaybook) -> RuleIndex:
     """``pb``'s rule index, built on first use for a playbook that was assembled without one."""
     if pb.index is None:
-        parts = []
-        for rule, _ in pb.rules:
-            parts.append([compile_condition(c, pb.questions[c.question]) for c in rule.conditions])
-        object.__setattr__(pb, "index", RuleIndex(list(pb.rules), parts, pb.questions, pb.catalogue))
+        object.__setattr__(pb, "index", index_of(pb.rules, pb.questions, pb.catalogue))
     assert pb.index is not None
     return pb.index

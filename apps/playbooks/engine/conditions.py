@@ -191,12 +191,13 @@ class QuestionMasks:
     """For one question: the bits of the conditions on it that a given answer makes false."""
 
     __slots__ = (
-        "absent", "by_high", "by_low", "checks", "code", "highs",
+        "absent", "by_high", "by_low", "checks", "code", "entries", "highs",
         "lows", "memo", "multi", "numeric", "others", "present",
     )  # fmt: skip
 
     def __init__(self, subject: Question, entries: Sequence[tuple[Condition, Predicate, int]]) -> None:
         self.code = subject.code
+        self.entries = tuple(entries)  # (condition, its predicate, its bits): to merge masks laid out elsewhere
         self.multi = subject.kind == MULTI
         self.numeric = subject.kind in NUMERIC_KINDS
         self.checks = tuple((pred, bits) for _, pred, bits in entries)

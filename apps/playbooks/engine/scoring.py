@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
+from apps.playbooks.engine.compiler import CompiledPlaybook, RuleIndex, index_of, rule_index, tallies
 
 BASE_SCORE = 50
 
@@ -48,6 +48,30 @@ def model_order(pb: CompiledPlaybook) -> tuple[tuple[str, ...], tuple[str, ...]]
     if found is None:
         offered = tuple(kpo_models(pb))
         found = memo["models"] = (offered, tuple(sorted(offered, key=lambda c: order_key(pb.catalogue.models, c))))
+    return found
+
+
+def counted_rules(pb: CompiledPlaybook) -> tuple[int, ...]:
+    """The positions of the rules an outcome counts: those adding fit points, a blocker or points to a model
+    a rule can rank. The others (locations, regimes, risks, conditions: about half the reference playbook's)
+    never change a verdict, fit score, top model, unblocked score or blocker count."""
+    index = rule_index(pb)
+    found: tuple[int, ...] | None = index.memo.get("counted rules")
+    if found is None:
+        found = index.memo["counted rules"] = tuple(
+            i for i, (rule, _) in enumerate(pb.rules) if any(tallies(rule, index.offered))
+        )
+    return found
+
+
+def counted_index(pb: CompiledPlaybook) -> RuleIndex:
+    """The rule index of ``counted_rules`` alone, for the single call (``single``): fewer bits, fewer
+    questions to read, smaller tables. Made on first use and kept with ``pb``'s own index."""
+    memo = rule_index(pb).memo
+    found: RuleIndex | None = memo.get("counted index")
+    if found is None:
+        rules = [pb.rules[i] for i in counted_rules(pb)]
+        found = memo["counted index"] = index_of(rules, pb.questions, pb.catalogue)
     return found
 
 

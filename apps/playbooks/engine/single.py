@@ -4,7 +4,8 @@
 The same answers that count (``visibility``'s walk), the same rule bits (``RuleIndex``: a rule fires when
 none of its condition bits is blocked) and the same arithmetic (``scoring.verdict_for``, the first model
 with the most points in tie-break order) as ``scoring.bare`` of ``visibility.counted_answers``; what differs
-is only how much Python a call runs. Two ways, the same results:
+is only how much Python a call runs, and that only the rules an outcome counts (``scoring.counted_index``:
+those adding fit points, blockers or model points) are decided. Two ways, the same results:
 
 - the plan's loop (``blocked_bits``, ``looped``): the visibility walk and the rule masks in one loop over a
   plan made once per compiled playbook; a choice or yes/no answer's blocked bits are one dictionary hit in
@@ -25,7 +26,7 @@ from functools import partial
 from typing import Any
 
 from apps.playbooks.engine.compiler import FIELD_BIAS, ByteTables, CompiledPlaybook, RuleIndex, rule_index
-from apps.playbooks.engine.scoring import model_order, verdict_for
+from apps.playbooks.engine.scoring import counted_index, model_order, verdict_for
 from apps.playbooks.engine.straight import Straight, build
 from apps.playbooks.engine.visibility import walk_plan
 
@@ -58,11 +59,20 @@ class SinglePlan:
 
 
 def single_plan(pb: CompiledPlaybook) -> SinglePlan:
-    """``pb``'s plan for the single call, made on first use and kept with its rule index."""
+    """``pb``'s plan for every rule (``fired``), made on first use and kept with its rule index."""
     index = pb.index or rule_index(pb)
     found: SinglePlan | None = index.memo.get("single")
     if found is None:
         found = index.memo["single"] = _make(pb, index)
+    return found
+
+
+def counted_plan(pb: CompiledPlaybook) -> SinglePlan:
+    """``pb``'s plan for the rules an outcome counts (``scoring.counted_index``), for the single call."""
+    memo = (pb.index or rule_index(pb)).memo
+    found: SinglePlan | None = memo.get("single counted")
+    if found is None:
+        found = memo["single counted"] = _make(pb, counted_index(pb))
     return found
 
 
@@ -144,8 +154,8 @@ def straight(pb: CompiledPlaybook) -> Straight:
     index = pb.index or rule_index(pb)
     found: Straight | None = index.straight
     if found is None:
-        plan = single_plan(pb)
-        found = index.straight = build(pb, index, partial(blocked_bits, plan))
+        counted = (counted_index(pb), partial(blocked_bits, counted_plan(pb)))
+        found = index.straight = build(pb, counted, (index, partial(blocked_bits, single_plan(pb))))
     return found
 
 
@@ -173,7 +183,7 @@ def _generated(pb: CompiledPlaybook) -> Straight | None:
 
 def looped(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:
     """``single`` through the plan's loop (``blocked_bits``), before the generated function is made."""
-    plan = single_plan(pb)
+    plan = counted_plan(pb)
     index = plan.index
     heads = index.surviving(blocked_bits(plan, answers))
     tables = plan.tables

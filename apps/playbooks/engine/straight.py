@@ -8,13 +8,19 @@ shown on a condition is one AND, and the tallies are the byte tables' lookups wr
 planes past the tables' size). The functions are kept with the rule index (``RuleIndex.straight``), like
 the other per-playbook tables; ``single`` makes them once a compiled playbook has served enough calls.
 
-Visibility as bits: every section's and question's conditions get bits of their own, in a second small
-integer ``s`` beside the rule bits ``b``, laid out as ``RuleIndex`` lays out a rule's (one bit for "all",
-one a condition for "any"). The questions those conditions read OR their bits into ``s`` as they are
-walked (through ``QuestionMasks``, the rules' own mechanism), so whether a section shows is ``s & mask``:
-the conditions hold on the answers that count before it, exactly as ``visibility`` decides with closures.
+Only what an outcome counts: ``single`` reads the answers the rules adding fit points, blockers or model
+points read (``scoring.counted_index``: half the reference playbook's rules), and those their visibility
+needs; locations, regimes, risks and conditions never change an outcome. ``blocked`` (the fired rules
+``evaluate`` explains) reads what every rule needs.
 
-Injection: the source holds only names made here (``b``, ``s``, ``v3``, ``k17``) and the keywords around
+Visibility as bits: the conditions showing those questions and their sections get bits of their own above
+the rule bits in the same integer ``b``, laid out as ``RuleIndex`` lays out a rule's (one bit for "all",
+one a condition for "any"). A question's masks (``QuestionMasks``, the rules' own mechanism) hold its
+rules' conditions and the visibility conditions on it together, so one lookup gives an answer's bits for
+both, and whether a section shows is ``b & mask``: the conditions hold on the answers that count before
+it, exactly as ``visibility`` decides with closures.
+
+Injection: the source holds only names made here (``b``, ``v3``, ``k17``) and the keywords around
 them. Every value from the playbook (question codes, option codes, masks, tables) reaches the function as
 a closure constant taken from a tuple by position, never as text, so no curator's code can become code.
 
@@ -25,6 +31,7 @@ unhashable value; a number of the wrong type) leaves the straight line for the e
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -39,10 +46,14 @@ from apps.playbooks.engine.types import INTEGER, MULTI, YES_NO, Condition
 # Multiple-choice questions with up to this many options have every subset (in option order, the stored
 # shape) looked up in advance; larger ones learn the subsets they meet.
 SUBSET_OPTIONS = 8
+# The fired rules' tallies are summed from the byte tables up to this many bytes of rule heads (a lookup and an
+# addition a byte), and from bit planes past it (a popcount a plane, a handful a tally).
+TABLE_BYTES = 24
 # Verdicts worked out per playbook, by fit points: past this many distinct sums, ``verdict_for`` is called.
 VERDICT_MEMO = 4096
-# A number question's bounds are compared one by one up to this many, and bisected past it.
-STEPS = 4
+# A number question's cuts between its conditions' bounds are compared in a tree up to this many, and
+# bisected past it.
+TREE_CUTS = 64
 
 Outcome5 = tuple[str, int, str | None, int, int]
 
@@ -80,33 +91,79 @@ class _Source:
         self.lines.append("    " * depth + text)
 
 
-class _Visibility:
-    """The sections' and questions' conditions as bits of ``s``: per question read, its masks; per section
-    or question shown on a condition, (its bits, whether any one of them suffices)."""
+Fallback = Callable[[Mapping[str, Any]], int]
 
-    def __init__(self, pb: CompiledPlaybook) -> None:
-        entries: dict[str, list[tuple[Condition, Any, int]]] = {}
+
+def counted_questions(pb: CompiledPlaybook, read: Iterable[str]) -> set[str]:
+    """The questions whose answers can change what the rules that read ``read`` decide: those, and (over and
+    over) the questions the conditions showing them or their sections read. Conditions only read earlier
+    questions, so one walk backwards finds them all."""
+    counts = set(read)
+    for section in reversed(pb.sections):
+        for code in reversed(section.questions):
+            if code in counts:
+                counts.update(c.question for c in pb.question_conditions[code][0])
+                counts.update(c.question for c in pb.section_conditions[section.code][0])
+    return counts
+
+
+class _Visibility:
+    """The conditions showing the questions in ``counts`` (and their sections) as bits from ``offset`` up,
+    above the rule bits in the same integer: per question read, its entries (as ``QuestionMasks`` takes
+    them); per section or question shown on a condition, (its bits, whether any one of them suffices)."""
+
+    def __init__(self, pb: CompiledPlaybook, counts: set[str], offset: int) -> None:
+        self.entries: dict[str, list[tuple[Condition, Any, int]]] = {}
         self.tests: dict[tuple[str, str], tuple[int, bool]] = {}
-        bit = 0
+        bit = offset
         ordered: list[tuple[str, str, tuple[tuple[Condition, ...], str]]] = []
         for section in pb.sections:
-            ordered.append(("section", section.code, pb.section_conditions[section.code]))
-            ordered += [("question", q, pb.question_conditions[q]) for q in section.questions]
+            shown = [q for q in section.questions if q in counts]
+            if shown:  # a section with none of them is never tested: its questions are not read
+                ordered.append(("section", section.code, pb.section_conditions[section.code]))
+                ordered += [("question", q, pb.question_conditions[q]) for q in shown]
         for where, code, (conds, mode) in ordered:
             if not conds:
                 continue
             split = mode == "any" and len(conds) > 1
             for offset, cond in enumerate(conds):
                 pred = compile_condition(cond, pb.questions[cond.question])
-                entries.setdefault(cond.question, []).append((cond, pred, 1 << (bit + offset if split else bit)))
+                self.entries.setdefault(cond.question, []).append((cond, pred, 1 << (bit + offset if split else bit)))
             width = len(conds) if split else 1
             self.tests[where, code] = (((1 << width) - 1) << bit, split)
             bit += width
-        self.masks = {code: QuestionMasks(pb.questions[code], found) for code, found in entries.items()}
 
 
-def build(pb: CompiledPlaybook, index: RuleIndex, fallback: Callable[[Mapping[str, Any]], int]) -> Straight:
-    """``pb``'s single call as generated functions; ``fallback`` gives the blocked bits the slow way."""
+def build(pb: CompiledPlaybook, counted: tuple[RuleIndex, Fallback], every: tuple[RuleIndex, Fallback]) -> Straight:
+    """``pb``'s single call as generated functions: ``single`` on ``counted`` (the index of the rules an
+    outcome counts, ``scoring.counted_index``), ``blocked`` on ``every`` (``pb``'s whole rule index), each
+    with the fallback that gives its index's blocked bits the slow way."""
+    verdicts: tuple[dict[int, tuple[int, int, str]], dict[int, tuple[int, int, str]]] = ({}, {})
+
+    def verdict(fit: int, blockers: int) -> tuple[int, int, str]:
+        found = verdict_for(pb, fit, blockers > 0)
+        memo = verdicts[blockers > 0]
+        if len(memo) < VERDICT_MEMO:
+            memo[fit] = found
+        return found
+
+    def single_tail(src: _Source) -> None:
+        index = counted[0]
+        _tail(src, pb, index, verdict=src.const(verdict), memos=(src.const(verdicts[0]), src.const(verdicts[1])))
+
+    def blocked_tail(src: _Source) -> None:  # the visibility bits above the rule bits are not the caller's
+        src.add(0, f"return b & {src.const(every[0].everything)}")
+
+    single, single_text = _generate(pb, *counted, "single", single_tail)
+    blocked, blocked_text = _generate(pb, *every, "blocked", blocked_tail)
+    return Straight(single=single, blocked=blocked, source=f"{single_text}\n\n{blocked_text}")
+
+
+def _generate(
+    pb: CompiledPlaybook, index: RuleIndex, fallback: Fallback, name: str, tail: Callable[[_Source], None]
+) -> tuple[Any, str]:
+    """One generated function: the walk reading the answers ``index``'s rules need (and those their
+    visibility needs), then ``tail``; an answer it cannot look up goes to ``fallback``."""
     learned: list[_Learned] = []
 
     def learn(answers: Mapping[str, Any]) -> None:
@@ -125,30 +182,23 @@ def build(pb: CompiledPlaybook, index: RuleIndex, fallback: Callable[[Mapping[st
         learn(answers)
         return blocked
 
-    verdicts: tuple[dict[int, tuple[int, int, str]], dict[int, tuple[int, int, str]]] = ({}, {})
-
-    def verdict(fit: int, blockers: int) -> tuple[int, int, str]:
-        found = verdict_for(pb, fit, blockers > 0)
-        memo = verdicts[blockers > 0]
-        if len(memo) < VERDICT_MEMO:
-            memo[fit] = found
-        return found
-
+    vis = _Visibility(pb, counted_questions(pb, (m.code for m in index.questions)), index.everything.bit_length())
+    # One set of masks a question for the rules' conditions and the visibility conditions on it: an answer's
+    # bits for both are one lookup.
+    entries = {m.code: list(m.entries) for m in index.questions}
+    for code, found in vis.entries.items():
+        entries.setdefault(code, []).extend(found)
+    masks = {code: QuestionMasks(pb.questions[code], found) for code, found in entries.items()}
     src = _Source()
-    _walk(src, pb, {m.code: m for m in index.questions}, _Visibility(pb), learned)
+    _walk(src, pb, masks, vis, learned)
     walk, src.lines = src.lines, []
-    _tail(src, pb, index, verdict=src.const(verdict), memos=(src.const(verdicts[0]), src.const(verdicts[1])))
-    tail, src.lines = src.lines, []
+    tail(src)
+    lines, src.lines = src.lines, []
     on_miss = src.const(slow)
-    text = "\n\n".join(
-        (_function(src, "single", walk, tail, on_miss), _function(src, "blocked", walk, ["return b"], on_miss))
-    )
+    text = _function(src, name, walk, lines, on_miss)
     namespace: dict[str, Any] = {}
-    exec(compile(text + "\n", "<generated single call>", "exec"), namespace)  # noqa: S102 - see the module's doc
-    constants = tuple(src.constants)
-    return Straight(
-        single=namespace["make_single"](constants), blocked=namespace["make_blocked"](constants), source=text
-    )
+    exec(compile(text + "\n", f"<generated {name}>", "exec"), namespace)  # noqa: S102 - see the module's doc
+    return namespace[f"make_{name}"](tuple(src.constants)), text
 
 
 def _function(src: _Source, name: str, walk: list[str], tail: list[str], on_miss: str) -> str:
@@ -158,7 +208,7 @@ def _function(src: _Source, name: str, walk: list[str], tail: list[str], on_miss
     lines = [f"def make_{name}(K):"]
     lines += [f"    k{i} = K[{i}]" for i in range(len(src.constants))]
     lines += [f"    def {name}(answers, /):", "        get = answers.get", "        try:"]
-    lines += ["            b = 0", "            s = 0", *("    " + line for line in walk)]
+    lines += ["            b = 0", *("    " + line for line in walk)]
     lines += ["        except (KeyError, TypeError):", f"            b = {on_miss}(answers)"]
     lines += ["        " + line for line in tail]
     lines += [f"    return {name}"]
@@ -168,49 +218,46 @@ def _function(src: _Source, name: str, walk: list[str], tail: list[str], on_miss
 def _walk(
     src: _Source,
     pb: CompiledPlaybook,
-    rules: Mapping[str, QuestionMasks],
+    masks: Mapping[str, QuestionMasks],
     vis: _Visibility,
     learned: list[_Learned],
 ) -> None:
     """Sections and questions in order. Within a branch, the choice answers' bits are OR-ed in one
-    expression (``pending``): OR is order-free, so only a test of ``s`` needs them added before it."""
+    expression (``pending``): OR is order-free, so only a test of ``b`` needs them added before it."""
     position = 0
-    pending: dict[str, list[str]] = {"b": [], "s": []}
+    pending: list[str] = []
 
     def flush(depth: int) -> None:
-        for acc, terms in pending.items():
-            if terms:
-                src.add(depth, f"{acc} |= {' | '.join(terms)}")
-                terms.clear()
+        if pending:
+            src.add(depth, f"b |= {' | '.join(pending)}")
+            pending.clear()
 
     for section in pb.sections:
         depth = 2
         codes = section.questions
         test = vis.tests.get(("section", section.code))
-        if test is not None and any(code in rules or code in vis.masks for code in codes):  # else: nothing to skip
+        if test is not None and any(code in masks for code in codes):  # else: nothing to skip
             flush(depth)
-            _hidden(src, depth, test, _or(rules, codes), _or(vis.masks, codes))
+            _hidden(src, depth, test, _or(masks, codes))
             depth += 1
         for code in codes:
             position += 1
-            masks = [(m, acc) for m, acc in ((rules.get(code), "b"), (vis.masks.get(code), "s")) if m is not None]
-            if not masks:
+            m = masks.get(code)
+            if m is None:
                 continue
             inner = depth
             test = vis.tests.get(("question", code))
             if test is not None:
                 flush(depth)
-                _hidden(src, depth, test, _or(rules, [code]), _or(vis.masks, [code]))
+                _hidden(src, depth, test, m.absent)
                 inner += 1
-            read = f"get({src.const(code)})"
-            value = read
-            if len(masks) > 1 or any(m.numeric or m.multi for m, _ in masks):
+            value = f"get({src.const(code)})"
+            if m.numeric or m.multi:
+                src.add(inner, f"v{position} = {value}")
                 value = f"v{position}"
-                src.add(inner, f"{value} = {read}")
-            for m, acc in masks:
-                term = _answered(src, inner, pb, m, acc, value, learned)
-                if term:
-                    pending[acc].append(term)
+            term = _answered(src, inner, pb, m, value, learned)
+            if term:
+                pending.append(term)
             if inner > depth:
                 flush(inner)
         if depth > 2:
@@ -226,14 +273,12 @@ def _or(masks: Mapping[str, QuestionMasks], codes: Iterable[str]) -> int:
     return out
 
 
-def _hidden(src: _Source, depth: int, test: tuple[int, bool], rule_bits: int, vis_bits: int) -> None:
+def _hidden(src: _Source, depth: int, test: tuple[int, bool], bits: int) -> None:
     """``if hidden: <its questions count as unanswered>`` and the ``else:`` that opens the shown branch."""
     mask, split = test
     name = src.const(mask)
-    src.add(depth, f"if s & {name} == {name}:" if split else f"if s & {name}:")
-    body = [f"{acc} |= {src.const(bits)}" for acc, bits in (("b", rule_bits), ("s", vis_bits)) if bits]
-    for line in body or ["pass"]:
-        src.add(depth + 1, line)
+    src.add(depth, f"if b & {name} == {name}:" if split else f"if b & {name}:")
+    src.add(depth + 1, f"b |= {src.const(bits)}" if bits else "pass")
     src.add(depth, "else:")
 
 
@@ -242,12 +287,11 @@ def _answered(
     depth: int,
     pb: CompiledPlaybook,
     m: QuestionMasks,
-    acc: str,
     value: str,
     learned: list[_Learned],
 ) -> str | None:
     """The bits of ``m``'s conditions that the answer ``value`` makes false, as ``QuestionMasks.blocked``
-    gives them: an expression to OR into ``acc``, or None when the lines added here do it."""
+    gives them: an expression to OR into ``b``, or None when the lines added here do it."""
     absent = src.const(m.absent)
     if not m.others and not m.lows:  # answered / not answered only
         return f"({absent} if {value} is None else {src.const(m.present)})"
@@ -255,21 +299,18 @@ def _answered(
     if m.numeric:
         call = f"{src.const(m)}.blocked(answers)"
         if m.others:  # a choice operator on a number: the masks' own call
-            src.add(depth, f"{acc} |= {call}")
+            src.add(depth, f"b |= {call}")
             return None
-        parts = [src.const(m.present)] if m.present else []
-        parts += [_step(src, value, m.lows, m.by_low, bisect_right, "<")]
-        parts += [_step(src, value, m.highs, m.by_high, bisect_left, "<=")]
         # The stored type first (a whole number, or a float for money and percentages); anything else,
         # bool included, takes the masks' own path. NaN needs no test of its own: every comparison with it
         # is false, so it blocks every range here, as in the closures.
         stored = f"type({value}) is {'int' if question.kind == INTEGER else 'float'}"
         src.add(depth, f"if {stored}:")
-        src.add(depth + 1, f"{acc} |= {' | '.join(p for p in parts if p != '0')}")
+        src.add(depth + 1, f"b |= {_ranges(src, value, m)}")
         src.add(depth, f"elif {value} is None:")
-        src.add(depth + 1, f"{acc} |= {absent}")
+        src.add(depth + 1, f"b |= {absent}")
         src.add(depth, "else:")
-        src.add(depth + 1, f"{acc} |= {call}")
+        src.add(depth + 1, f"b |= {call}")
         return None
     table: dict[Any, int] = {}
     if m.multi:
@@ -290,14 +331,16 @@ def _answered(
 
 def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str, memos: tuple[str, str]) -> None:
     """From the blocked bits ``b`` to (verdict, fit score, top model, unblocked score, blockers)."""
-    alive = f"(b ^ {src.const(index.everything)})"  # every blocked bit is one of ``everything``'s
+    # ``b ^ everything`` clears the blocked rule bits; the visibility bits above them stay, and no mask of
+    # heads below reaches them (a head shifted within its rule's width is still that rule's bit).
+    alive = f"(b ^ {src.const(index.everything)})"
     src.add(0, f"a = {alive}")
     fired = [f"a & {src.const(index.heads)}"]
     fired += [f"(a >> {shift}) & {src.const(heads)}" for shift, heads in enumerate(index.spans, 1)]
     src.add(0, f"f = {' | '.join(fired)}")
     offered, order = model_order(pb)
     tables = index.byte_tables
-    if tables is not None:
+    if tables is not None and tables.width <= TABLE_BYTES:
         src.add(0, f"x = f.to_bytes({tables.width}, 'little')")
         # The bias rides on the first byte's table, so the sum starts from it.
         first = tuple(t + tables.bias for t in tables.tables[0])
@@ -312,9 +355,9 @@ def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str,
         src.add(0, f"n = u1 - {bias}")
         column = {code: f"u{2 + i}" for i, code in enumerate(index.offered)}
     else:
-        # Past the byte tables' size: each tally as bit planes (see ``_planes``), a popcount a plane.
+        # Past the tables' size: each tally as bit planes (see ``_planes``), a popcount a plane.
         src.add(0, "c = f.bit_count()")
-        per_rule = [tallies(rule, index.offered) for rule, _ in pb.rules]
+        per_rule = [tallies(rule, index.offered) for rule in index.rules]
         heads = bit_positions(index.heads)
         names = ["fit", "n", *(f"m{i}" for i in range(len(index.offered)))]
         for field, name in enumerate(names):
@@ -336,18 +379,39 @@ def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str,
     src.add(0, "return verdict, score, top, unblocked, n")
 
 
-def _step(src: _Source, value: str, bounds: list[float], masks: list[int], bisect: Any, op: str) -> str:
-    """``masks[bisect(bounds, value)]``: as comparisons in a row for a few bounds (each cheaper than the
-    call), else the bisection. ``bisect_right`` is the first bound the value is below (``<``),
-    ``bisect_left`` the first it is at most (``<=``)."""
-    if len(bounds) > STEPS:
-        return f"{src.const(tuple(masks))}[{src.const(bisect)}({src.const(tuple(bounds))}, {value})]"
-    if not any(masks):
-        return "0"
-    expression = src.const(masks[len(bounds)])
-    for bound, mask in zip(reversed(bounds), reversed(masks[: len(bounds)]), strict=True):
-        expression = f"{src.const(mask)} if {value} {op} {src.const(bound)} else {expression}"
-    return f"({expression})"
+def _ranges(src: _Source, value: str, m: QuestionMasks) -> str:
+    """``QuestionMasks.blocked`` of a number ``value``: ``present | by_low[bisect_right(lows, value)] |
+    by_high[bisect_left(highs, value)]``. The bounds cut the line into stretches, each with one result;
+    up to ``TREE_CUTS`` cuts, the value's stretch is found by comparisons in a balanced tree (three or four
+    for a question most playbooks have), else by the two bisections."""
+    # A cut (bound, 0) parts ``value < bound`` from ``value >= bound`` (a range's low); (bound, 1) parts
+    # ``value <= bound`` from ``value > bound`` (a high). A stretch's result counts the cuts before it.
+    lows = [(low, 0) for low in m.lows]
+    highs = [(high, 1) for high in m.highs]
+    # ``value < -inf`` holds for no value: the stretches start after those cuts (at most's lows).
+    cuts = sorted(cut for cut in set(lows) | set(highs) if cut != (-math.inf, 0))
+    if len(cuts) > TREE_CUTS:
+        low = f"{src.const(tuple(m.by_low))}[{src.const(bisect_right)}({src.const(tuple(m.lows))}, {value})]"
+        high = f"{src.const(tuple(m.by_high))}[{src.const(bisect_left)}({src.const(tuple(m.highs))}, {value})]"
+        return f"{src.const(m.present)} | {low} | {high}"
+    results = [m.present | m.by_low[bisect_right(lows, (-math.inf, 0))] | m.by_high[0]]
+    kept: list[tuple[float, int]] = []
+    for cut in cuts:
+        found = m.present | m.by_low[bisect_right(lows, cut)] | m.by_high[bisect_right(highs, cut)]
+        if found != results[-1]:  # a cut that changes nothing is not tested
+            kept.append(cut)
+            results.append(found)
+
+    # NaN fails every comparison, so it takes the last stretch, where every range is blocked, as in the closures.
+    def tree(first: int, last: int) -> str:
+        if first == last:
+            return src.const(results[first])
+        middle = (first + last) // 2
+        bound, kind = kept[middle]
+        test = f"{value} {'<=' if kind else '<'} {src.const(bound)}"
+        return f"({tree(first, middle)} if {test} else {tree(middle + 1, last)})"
+
+    return tree(0, len(kept))
 
 
 def _planes(src: _Source, values: list[tuple[int, int]]) -> str:
