@@ -364,7 +364,7 @@ class HostileInputMiddleware:
         if request.method == "POST" and request.content_type in FORM_TYPES:
             cleaned = _form_without_bidi_controls(request.POST)
             if cleaned is not None:
-                request.POST = cleaned  # type: ignore[misc]  # WSGIRequest.POST has a setter
+                request.POST = cleaned  # type: ignore[assignment]  # a read-only copy, as Django makes it
         return self.get_response(request)
 
 
