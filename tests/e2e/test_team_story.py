@@ -108,6 +108,9 @@ def test_a_team_answers_disagrees_settles_submits_and_signs_off(
     _checked(accountant, "inbox", problems)
     _open_from_inbox(accountant, "Volume, team size and horizon")
     answer_step(accountant, answers, js=True)
+    # Seasonal work is asked how many deliverables a year it would buy, a step on: finance answers it too.
+    accountant.goto(f"/assessments/{draft.pk}/steps/readiness/")
+    answer_question(accountant, "deliverables", answers["deliverables"], js=True)
     accountant.goto(f"/assessments/{draft.pk}/steps/comparison/")
     answer_step(accountant, answers, js=True)
     accountant.goto(f"/team/assessments/{draft.pk}/opinion/data/")
