@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -335,6 +336,20 @@ def test_openapi_31_and_docs_from_our_own_static_files(client: Client) -> None:
     scripts = re.findall(r"<script src=\"([^\"]+)\" nonce=\"([^\"]+)\"", html)
     assert [src for src, _ in scripts] == ["/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js"]
     assert {n for _, n in scripts} == {nonce}
+
+
+def test_openapi_document_has_no_duplicate_keys_so_swagger_ui_can_parse_it(client: Client) -> None:
+    duplicated: list[list[str]] = []
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        duplicated.extend([[k for k in keys if keys.count(k) > 1]] if len(set(keys)) < len(keys) else [])
+        return dict(pairs)
+
+    schema = json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+    assert duplicated == []
+    csv = schema["paths"]["/api/v1/recommendations/{recommendation_id}/obligations.csv"]["get"]["responses"]["200"]
+    assert "text/csv" in csv["content"]
 
 
 def test_every_error_is_problem_details(api: ApiClient) -> None:
