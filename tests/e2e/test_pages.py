@@ -271,3 +271,16 @@ def test_the_api_reference_draws_its_operations_and_is_accessible(browsing: Brow
         page.screenshot(path=SCREENSHOTS / f"api-docs-{viewport['width']}.jpg", full_page=True, type="jpeg")
     problems += vnu_errors({"api-docs": response.text()})
     assert not problems, "\n".join(problems)
+
+
+def test_the_portfolios_count_tables_fit_a_phone_without_scrolling_sideways(browsing: Browsing, buyer: User) -> None:
+    # Only the month-by-month tables are wide enough to need a sideways scroll; a label, a count and a bar fit.
+    make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer, viewport=NARROW)
+    page.goto("/recommendations/portfolio/")
+    counts = page.get_by_role("region", name=re.compile(r": counts table$"))
+    expect(counts).to_have_count(4)
+    for i in range(4):
+        size = counts.nth(i).evaluate(OVERFLOW)
+        assert size["scroll"] <= size["client"], f"{counts.nth(i).get_attribute('aria-label')} scrolls: {size}"
+        assert counts.nth(i).locator("svg.scorebar").first.bounding_box()["width"] >= 40
