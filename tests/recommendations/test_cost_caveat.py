@@ -92,6 +92,8 @@ def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
     top = next(m for m in rec.record.evaluation.cost.models if m.model == rec.record.evaluation.top.code)
     assert top.probability_saving is not None and top.probability_saving >= 0.995  # rounds to 100%
     assert caveat.text.endswith("; over 99% chance of a saving).")
+    # The range in plain words, not the statistician's P10–P90 the buyer meets before it is explained.
+    assert "P10" not in caveat.text and "(in 8 of 10 simulated cases between $" in caveat.text
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "100% chance" not in detail and ">over 99%<" in detail  # the cost table's cell
 
