@@ -13,7 +13,7 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.services import start_draft
 from apps.recommendations.models import Recommendation
 from apps.tasks.worker import Worker, new_worker_id
-from tests.e2e.browser import Browsing, run_axe
+from tests.e2e.browser import NARROW, WIDE, Browsing, run_axe
 from tests.e2e.flow import HEDGE_FUND, complete_steps, golden_answers, start_in_browser
 
 
@@ -71,3 +71,25 @@ def test_the_impact_preview_shows_its_result_without_the_page_reloading_itself(
     ).run()  # fmt: skip
     expect(page.get_by_role("rowheader", name="Recommendations re-scored")).to_be_visible()
     assert page.evaluate("window.sameDocument === true"), "the page reloaded itself"
+
+
+def test_curation_pages_pass_axe_and_fit_a_phone(
+    browsing: Browsing, curator: User, sign_in: Callable[[Any, str], None]
+) -> None:
+    # An autocomplete box (select2) was unnamed; list filters were 20 px targets; the golden cases widened the page.
+    playbook = Playbook.objects.get(status=Playbook.Status.PUBLISHED)
+    page = browsing.new_page()
+    sign_in(page, curator.email)
+    problems: list[str] = []
+    for path in (
+        "/admin/compliance/obligation/add/",
+        "/admin/engagements/engagementmodel/",
+        f"/admin/playbooks/playbook/{playbook.pk}/golden/",
+    ):
+        for viewport in (WIDE, NARROW):
+            page.set_viewport_size(viewport)
+            page.goto(path)
+            problems += [f"{path} at {viewport['width']}px: {v}" for v in run_axe(page)]
+            if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
+                problems.append(f"{path} scrolls sideways at {viewport['width']}px")
+    assert not problems, "\n".join(problems)
