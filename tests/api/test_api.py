@@ -153,7 +153,7 @@ def test_start_refuses_with_the_start_pages_messages(api: ApiClient, playbook: P
     response = api.post("/assessments", {"title": "   ", "function": "astrology"})
     assert response.status_code == 422
     messages = {e["field"]: e["message"] for e in response.json()["errors"]}
-    assert messages["title"] == "This field is required."  # the start form's message for a blank title
+    assert messages["title"] == "Give the assessment a title."  # the start form's message for a blank title
     assert "astrology is not one of the available choices" in messages["function"]
     response = api.post("/assessments", {"title": "Bell\x07", "function": "legal"})
     assert response.status_code == 422

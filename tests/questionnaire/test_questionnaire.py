@@ -57,6 +57,19 @@ def test_start_refuses_a_bad_form(buyer_client: Client, playbook: Playbook) -> N
     assert not Assessment.objects.exists()
 
 
+def test_start_says_what_is_missing_in_the_buyers_words_and_keeps_what_was_typed(
+    buyer_client: Client, playbook: Playbook
+) -> None:
+    no_function = buyer_client.post(reverse("questionnaire:start"), {"title": "Credit research desk", "function": ""})
+    body = no_function.content.decode()
+    assert no_function.status_code == 400
+    assert "Choose the kind of work you are thinking of outsourcing." in body
+    assert 'value="Credit research desk"' in body and "This field is required" not in body
+    no_title = buyer_client.post(reverse("questionnaire:start"), {"title": "", "function": ""})
+    assert "Give the assessment a title." in no_title.content.decode()
+    assert not Assessment.objects.exists()
+
+
 def test_start_without_a_published_playbook_says_so(buyer_client: Client) -> None:
     response = buyer_client.get(reverse("questionnaire:start"))
     assert response.status_code == 503
