@@ -203,6 +203,21 @@ def test_missing_csrf_token_is_refused(buyer: User, assessment: Assessment) -> N
 # Steps without JavaScript
 
 
+def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    # "Saved as you give it" holds with JavaScript; without it a link to another step would leave answers behind.
+    first = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
+    assert (
+        "<noscript> With JavaScript off, this step's answers are saved when you press “Save and continue”, so" in first
+    )
+    later = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "volume"])).content.decode()
+    note = re.search(r"<noscript>(.*?)</noscript>", later)
+    # The last step's button is "Save and review"; the note names the buttons the step shows.
+    assert note is not None and "when you press “Save and review”" in note.group(1), note
+    assert ("“Back”" in note.group(1)) == ('name="back"' in later)
+
+
 def test_posting_a_whole_step_saves_it_and_moves_on(buyer_client: Client, assessment: Assessment) -> None:
     url = reverse("questionnaire:step", args=[assessment.pk, "work"])
     response = buyer_client.post(
