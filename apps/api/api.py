@@ -100,7 +100,11 @@ class Api(NinjaAPI):
                     codes.append("404")
                 if method in ("post", "put"):
                     codes += ["409", "413", "415"]
-                responses = operation.setdefault("responses", {})
+                # Ninja keys its own entries by int, openapi_extra by str: two "200" keys in the JSON, which
+                # Swagger UI refuses to parse ("duplicated mapping key"). One str key each; the explicit one wins.
+                given = operation.get("responses", {})
+                responses = operation["responses"] = {str(c): r for c, r in given.items() if not isinstance(c, str)}
+                responses.update({c: r for c, r in given.items() if isinstance(c, str)})
                 for code in codes:
                     responses.setdefault(code, PROBLEM_RESPONSE)
                 responses["422"] = PROBLEM_RESPONSE  # Ninja's own 422 entry is not problem+json

@@ -14,9 +14,12 @@ class StartAssessmentForm(forms.Form):
         max_length=200,
         help_text="Name the piece of work, e.g. “Equity research support for 2027”.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Give the assessment a title."},
     )
     function = forms.ChoiceField(
-        label="Knowledge function", help_text="The kind of work you are thinking of outsourcing."
+        label="Knowledge function",
+        help_text="The kind of work you are thinking of outsourcing.",
+        error_messages={"required": "Choose the kind of work you are thinking of outsourcing."},
     )
 
     def __init__(self, *args: Any, functions: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -146,8 +146,10 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"{money(likely, cur)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{also}"
         )
         return CostCaveat(warning=True, text=text)
+    # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     text = (
-        f"Likely saving with {model.name}: {money(likely, cur)} over {years} (P10–P90 "
-        f"{money(model.savings_p10, cur)} to {money(model.savings_p90, cur)}; {_chance(model, ev.cost)}).{also}"
+        f"Likely saving with {model.name}: {money(likely, cur)} over {years} (in 8 of 10 simulated cases "
+        f"between {money(model.savings_p10, cur)} and {money(model.savings_p90, cur)}; "
+        f"{_chance(model, ev.cost)}).{also}"
     )
     return CostCaveat(warning=False, text=text)

@@ -1,10 +1,13 @@
 // The decision memo is drawn by the background worker the first time it is asked for. With JavaScript the
 // memo button asks for it without leaving the page: the answer is a status fragment swapped into
 // #memo-status, which polls every two seconds (htmx) until the memo is stored, then the file downloads by
-// itself. Without JavaScript the button opens a status page that refreshes itself and then downloads.
+// itself. Without JavaScript the button opens a status page that refreshes itself and then downloads; opened with
+// JavaScript, that page polls its fragment the same way and downloads when the memo is stored.
 (function () {
   "use strict";
-  var wanted = false; // set by a click, so a memo only downloads by itself when this page asked for it
+  // Set by a click, so a memo only downloads by itself when this page asked for it; the memo's own status
+  // page (data-memo-page) was opened to get the memo, so there it downloads once ready.
+  var wanted = document.querySelector("[data-memo-page]") !== null;
 
   function ask(link) {
     var status = document.getElementById(link.getAttribute("data-memo-status") || "memo-status");

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -152,7 +153,7 @@ def test_start_refuses_with_the_start_pages_messages(api: ApiClient, playbook: P
     response = api.post("/assessments", {"title": "   ", "function": "astrology"})
     assert response.status_code == 422
     messages = {e["field"]: e["message"] for e in response.json()["errors"]}
-    assert messages["title"] == "This field is required."  # the start form's message for a blank title
+    assert messages["title"] == "Give the assessment a title."  # the start form's message for a blank title
     assert "astrology is not one of the available choices" in messages["function"]
     response = api.post("/assessments", {"title": "Bell\x07", "function": "legal"})
     assert response.status_code == 422
@@ -335,6 +336,20 @@ def test_openapi_31_and_docs_from_our_own_static_files(client: Client) -> None:
     scripts = re.findall(r"<script src=\"([^\"]+)\" nonce=\"([^\"]+)\"", html)
     assert [src for src, _ in scripts] == ["/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js"]
     assert {n for _, n in scripts} == {nonce}
+
+
+def test_openapi_document_has_no_duplicate_keys_so_swagger_ui_can_parse_it(client: Client) -> None:
+    duplicated: list[list[str]] = []
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        duplicated.extend([[k for k in keys if keys.count(k) > 1]] if len(set(keys)) < len(keys) else [])
+        return dict(pairs)
+
+    schema = json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+    assert duplicated == []
+    csv = schema["paths"]["/api/v1/recommendations/{recommendation_id}/obligations.csv"]["get"]["responses"]["200"]
+    assert "text/csv" in csv["content"]
 
 
 def test_every_error_is_problem_details(api: ApiClient) -> None:

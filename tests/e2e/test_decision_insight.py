@@ -114,3 +114,26 @@ def test_the_decision_memo_downloads_as_a_pdf_named_after_the_assessment(browsin
     path = SCREENSHOTS.parent / download.suggested_filename
     download.save_as(path)
     assert path.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_memos_own_page_waits_without_reloading_and_then_downloads(
+    browsing: Browsing, buyer: User, settings: Any
+) -> None:
+    # Opened directly (a bookmark, a new tab), the memo's status page polls its fragment instead of reloading
+    # itself (axe: meta-refresh) and still starts the download once the worker has drawn the memo.
+    from apps.tasks.worker import Worker, new_worker_id
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    rec = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer)
+    page.goto(f"/recommendations/{rec.pk}/memo.pdf")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Drawing the decision memo")
+    assert run_axe(page) == []
+    page.evaluate("window.sameDocument = true")  # gone if the page reloads
+    with page.expect_download(timeout=20_000) as info:
+        Worker(
+            queue_names=["*"], interval=0, batch=True, max_tasks=None, backend_name="default",
+            startup_delay=False, worker_id=new_worker_id(), excluded_queue_names=[],
+        ).run()  # fmt: skip
+    assert info.value.suggested_filename.endswith(".pdf")
+    assert page.evaluate("window.sameDocument === true"), "the page reloaded itself"

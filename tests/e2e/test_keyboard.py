@@ -84,7 +84,7 @@ def test_form_errors_are_announced_and_tied_to_their_fields(browsing: Browsing, 
     error_id = "id_title_error"
     expect(title).to_have_attribute("aria-describedby", re.compile(rf"\b{error_id}\b"))
     expect(page.locator(f"#{error_id}")).to_have_attribute("role", "alert")
-    expect(page.locator(f"#{error_id}")).to_have_text("This field is required.")
+    expect(page.locator(f"#{error_id}")).to_have_text("Give the assessment a title.")
 
 
 def test_an_autosave_refusal_is_announced_and_tied_to_its_question(browsing: Browsing, buyer: User) -> None:

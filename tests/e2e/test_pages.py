@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from apps.accounts.models import User
-from tests.e2e.browser import NARROW, SCREENSHOTS, WIDE, Browsing, PageCheck
+from tests.e2e.browser import NARROW, SCREENSHOTS, WIDE, Browsing, PageCheck, run_axe
 from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_recommendation
 from tests.e2e.html_check import vnu_errors
 
@@ -251,3 +251,36 @@ def test_the_curator_lands_on_the_curation_home_and_signing_out_says_so(
     page.get_by_role("link", name="Sign in again").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     assert not check.problems, "\n".join(check.problems)
+
+
+def test_the_api_reference_draws_its_operations_and_is_accessible(browsing: Browsing) -> None:
+    # Swagger UI refused a schema with two "200" keys (the console's YAMLException) and drew no operation.
+    page = browsing.new_page()
+    problems: list[str] = []
+    response = page.goto("/api/v1/docs")
+    assert response is not None and response.status == 200
+    assert re.fullmatch(r"\S.* · KPO Advisor", page.title()), page.title()
+    expect(page.get_by_role("heading", level=1)).to_have_text("API reference")
+    expect(page.get_by_role("main").locator(".opblock").first).to_be_visible()
+    expect(page.locator(".swagger-ui .errors-wrapper")).to_have_count(0)
+    for viewport in (WIDE, NARROW):
+        page.set_viewport_size(viewport)
+        problems += [f"api-docs at {viewport['width']}px: {v}" for v in run_axe(page)]
+        if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
+            problems.append(f"api-docs scrolls sideways at {viewport['width']}px")
+        page.screenshot(path=SCREENSHOTS / f"api-docs-{viewport['width']}.jpg", full_page=True, type="jpeg")
+    problems += vnu_errors({"api-docs": response.text()})
+    assert not problems, "\n".join(problems)
+
+
+def test_the_portfolios_count_tables_fit_a_phone_without_scrolling_sideways(browsing: Browsing, buyer: User) -> None:
+    # Only the month-by-month tables are wide enough to need a sideways scroll; a label, a count and a bar fit.
+    make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer, viewport=NARROW)
+    page.goto("/recommendations/portfolio/")
+    counts = page.get_by_role("region", name=re.compile(r": counts table$"))
+    expect(counts).to_have_count(4)
+    for i in range(4):
+        size = counts.nth(i).evaluate(OVERFLOW)
+        assert size["scroll"] <= size["client"], f"{counts.nth(i).get_attribute('aria-label')} scrolls: {size}"
+        assert counts.nth(i).locator("svg.scorebar").first.bounding_box()["width"] >= 40

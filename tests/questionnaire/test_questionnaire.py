@@ -57,6 +57,19 @@ def test_start_refuses_a_bad_form(buyer_client: Client, playbook: Playbook) -> N
     assert not Assessment.objects.exists()
 
 
+def test_start_says_what_is_missing_in_the_buyers_words_and_keeps_what_was_typed(
+    buyer_client: Client, playbook: Playbook
+) -> None:
+    no_function = buyer_client.post(reverse("questionnaire:start"), {"title": "Credit research desk", "function": ""})
+    body = no_function.content.decode()
+    assert no_function.status_code == 400
+    assert "Choose the kind of work you are thinking of outsourcing." in body
+    assert 'value="Credit research desk"' in body and "This field is required" not in body
+    no_title = buyer_client.post(reverse("questionnaire:start"), {"title": "", "function": ""})
+    assert "Give the assessment a title." in no_title.content.decode()
+    assert not Assessment.objects.exists()
+
+
 def test_start_without_a_published_playbook_says_so(buyer_client: Client) -> None:
     response = buyer_client.get(reverse("questionnaire:start"))
     assert response.status_code == 503
@@ -188,6 +201,21 @@ def test_missing_csrf_token_is_refused(buyer: User, assessment: Assessment) -> N
 
 
 # Steps without JavaScript
+
+
+def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    # "Saved as you give it" holds with JavaScript; without it a link to another step would leave answers behind.
+    first = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
+    assert (
+        "<noscript> With JavaScript off, this step's answers are saved when you press “Save and continue”, so" in first
+    )
+    later = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "volume"])).content.decode()
+    note = re.search(r"<noscript>(.*?)</noscript>", later)
+    # The last step's button is "Save and review"; the note names the buttons the step shows.
+    assert note is not None and "when you press “Save and review”" in note.group(1), note
+    assert ("“Back”" in note.group(1)) == ('name="back"' in later)
 
 
 def test_posting_a_whole_step_saves_it_and_moves_on(buyer_client: Client, assessment: Assessment) -> None:

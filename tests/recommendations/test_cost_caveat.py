@@ -104,6 +104,8 @@ def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
         f"; a saving is very likely on the ranges simulated, {weak} of whose {of} inputs are weak or have no "
         "published source)."
     )
+    # The range in plain words, not the statistician's P10–P90 the buyer meets before it is explained.
+    assert "P10" not in caveat.text and "(in 8 of 10 simulated cases between $" in caveat.text
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "100% chance" not in detail and ">over 99%<" in detail  # the cost table's cell
     assert "over 99%" not in verdict_section(detail)

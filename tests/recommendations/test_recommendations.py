@@ -177,6 +177,22 @@ def test_blocked_result_names_why(buyer_client: Client, assessment: Assessment) 
     assert "What blocks KPO here" in body and "rules-based work: BPO, not KPO" in body
 
 
+def test_the_why_tables_fit_score_row_has_as_many_cells_as_its_header(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    # One cell per column (the Nu checker warns of a row wider than the table); the Because cell hides on phones.
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    body = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    table = re.search(r'<table class="[^"]*why-table".*?</table>', body, re.S)
+    assert table is not None
+    head = re.search(r"<thead>.*?</thead>", table.group(0), re.S).group(0)  # type: ignore[union-attr]
+    foot = re.search(r"<tfoot>.*?</tfoot>", table.group(0), re.S).group(0)  # type: ignore[union-attr]
+    assert "colspan" not in foot
+    assert len(re.findall(r"<t[hd][ >]", foot)) == len(re.findall(r"<t[hd][ >]", head)) == 3
+    assert "Fit score (50 + points" in foot
+
+
 def test_exports_parse(buyer_client: Client, assessment: Assessment) -> None:
     submit(buyer_client, assessment)
     rec = Recommendation.objects.get()
