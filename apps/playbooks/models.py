@@ -148,6 +148,10 @@ class Question(models.Model):
         OVERNIGHT_TURNAROUND = "overnight_turnaround", "Work turned around overnight is wanted (yes/no)"
         COST_PRIORITY = "cost_priority", "Cost priority (option 'lowest' makes the lowest cost a preference)"
         SHIFTED_HOURS = "shifted_hours", "Provider staff on shifted hours are acceptable for overlap (yes/no)"
+        START_WITHIN = (
+            "start_within",
+            "How soon the provider's work must start (options 'within-month', 'one-to-three', 'three-to-six', 'later')",
+        )
         OWN_INHOUSE_COST = (
             "own_inhouse_cost",
             "The buyer's loaded cost of one in-house person a year, in the home market's currency (a number)",

@@ -130,3 +130,46 @@ def test_weight_sensitivity_lists_the_playbooks_own_rules_only() -> None:
 
     ranges = weight_sensitivity(_playbook(SIGNOFF), {"x": 1, "signoff": ["attorney"]})
     assert ranges and all(not r.rule.startswith("requirement:") for r in ranges)
+
+
+START = {
+    "code": "start",
+    "kind": "single",
+    "prompt": "How soon must it start?",
+    "role": "start_within",
+    "required": False,
+    "options": [
+        {"code": "within-month", "label": "Within a month"},
+        {"code": "one-to-three", "label": "In 1 to 3 months"},
+        {"code": "three-to-six", "label": "In 3 to 6 months"},
+        {"code": "later", "label": "Later"},
+    ],
+}
+LAUNCH = {"captive-team": 3, "project": 1, "shared-pool": 1, "bot": 6, "managed-services": 5}
+
+
+def _timed_playbook() -> Any:
+    data = definition(WANTS)
+    data["sections"][0]["questions"].append(START)
+    models = {code: {**m, "ramp_up_months": LAUNCH.get(code)} for code, m in MODELS.items()}
+    data["catalogue"] = {**CATALOGUE, "models": models}
+    return compile_playbook(data)
+
+
+def test_a_start_date_rules_out_the_models_that_take_longer_to_launch() -> None:
+    pb = _timed_playbook()
+    ev = evaluate(pb, {"x": 1, "start": "within-month"})
+    assert [r.text for r in ev.requirements] == ["The provider's work starts within 1 month"]
+    assert {m.code for m in ev.models if m.excluded_because} == {"managed-services", "captive-team", "bot"}
+    assert ev.top_model == "project"
+    managed = next(m for m in ev.models if m.code == "managed-services")
+    assert managed.excluded_because[0].startswith("Managed services takes about 5 months to launch")
+    assert outcome(pb, {"x": 1, "start": "within-month"}).top_model == "project"
+    assert score_batch(pb, [{"x": 1, "start": "within-month"}]).outcome(0).top_model == "project"
+    # Three months leave the team; six, every model (build-operate-transfer's 6 included); later or no answer, all.
+    three = evaluate(pb, {"x": 1, "start": "one-to-three"})
+    assert {m.code for m in three.models if m.excluded_because} == {"managed-services", "bot"}
+    assert not any(m.excluded_because for m in evaluate(pb, {"x": 1, "start": "three-to-six"}).models)
+    for answers in ({"x": 1, "start": "later"}, {"x": 1}):
+        ev = evaluate(pb, answers)
+        assert ev.top_model == "managed-services" and not any(m.excluded_because for m in ev.models)

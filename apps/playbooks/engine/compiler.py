@@ -328,19 +328,41 @@ def requirement_rules(
                 continue
             condition = Condition(question.code, "contains_any" if question.kind == MULTI else "one_of", codes)
         text = requirements.ANSWER_REQUIREMENTS[role]
+        out.append(_requirement_rule(f"requirement:{role}", text, condition, breaking, position + len(out), role))
+    # A start date: a rule per option that sets one, ruling out the models that take longer to launch.
+    start = questions.get(roles.get("start_within", ""))
+    for option in start.options if start is not None and start.kind == SINGLE else ():
+        months = requirements.START_MONTHS.get(option.code)
+        if start is None or months is None or not (breaking := requirements.models_starting_late(months, offered)):
+            continue
+        text = requirements.start_requirement(months).text
+        condition = Condition(start.code, "equals", option.code)
         out.append(
-            Rule(
-                code=f"requirement:{role}",
-                name=text,
-                rationale=f"A requirement you set ({text.lower()}): " + "; ".join(b.reason for b in breaking) + ".",
-                match="all",
-                conditions=(condition,),
-                effects=tuple(Effect("model", EXCLUDED_POINTS, b.target) for b in breaking),
-                position=position + len(out),
-                enforces=role,
+            _requirement_rule(
+                f"requirement:start_within:{option.code}",
+                text,
+                condition,
+                breaking,
+                position + len(out),
+                "start_within",
             )
         )
     return out
+
+
+def _requirement_rule(
+    code: str, text: str, condition: Condition, breaking: Sequence[requirements.Breach], position: int, role: str
+) -> Rule:
+    return Rule(
+        code=code,
+        name=text,
+        rationale=f"A requirement you set ({text.lower()}): " + "; ".join(b.reason for b in breaking) + ".",
+        match="all",
+        conditions=(condition,),
+        effects=tuple(Effect("model", EXCLUDED_POINTS, b.target) for b in breaking),
+        position=position,
+        enforces=role,
+    )
 
 
 class RuleIndex:

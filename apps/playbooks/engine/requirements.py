@@ -23,6 +23,9 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   any chosen code other than ``none`` holds (``holds`` is the one reading of both);
 - ``vendor_assurance``: the assurances the buyer requires (``soc2``, ``iso27001`` ...; ``none`` / ``undecided``
   require nothing);
+- ``start_within``: how soon the provider's work must start: ``within-month``, ``one-to-three`` or
+  ``three-to-six`` months (``START_MONTHS``; anything else sets no date): a model whose launch time (the
+  catalogue's ``ramp_up_months``) is longer breaks it;
 - preferences: ``preferred_region`` (a location code or a region name), ``overnight_turnaround``
   (yes/no), ``cost_priority`` (``lowest`` makes cost a preference).
 
@@ -165,6 +168,26 @@ ANSWER_REQUIREMENTS = {
 }
 
 
+# The months within which the work must start, by the start role's option; any other answer sets no date.
+START_MONTHS = {"within-month": 1, "one-to-three": 3, "three-to-six": 6}
+
+
+def start_requirement(months: int) -> Requirement:
+    """The requirement that the work starts within ``months``: the one wording of it."""
+    return Requirement(
+        "start_within",
+        "start_within",
+        f"The provider's work starts within {months} month{'s' if months != 1 else ''}",
+        months,
+        ("your answer",),
+    )
+
+
+def models_starting_late(months: int, models: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
+    """The models that break a start within ``months`` (``model_breaches``), for the compiler's rule per option."""
+    return model_breaches(Requirements((start_requirement(months),), ()), models)
+
+
 def models_breaking(role: str, models: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
     """The models that break the requirement the ``role``'s answer makes when it holds (``model_breaches``):
     what the compiler turns into a rule, so every way of scoring ranks them after the models that meet it."""
@@ -253,6 +276,9 @@ def derive(
                 tuple(own + signoff),
             )
         )
+    start = answers.get("start_within")
+    if isinstance(start, str) and start in START_MONTHS:
+        hard.append(start_requirement(START_MONTHS[start]))
     hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
     return Requirements(tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0)
@@ -366,6 +392,18 @@ def model_breaches(requirements: Requirements, models: Mapping[str, Mapping[str,
         basis, name = model.get("pricing_basis"), str(model.get("name", code))
         if requirements.get("onsite") and basis in ("hourly", "per_deliverable", "outcome"):
             out.append(Breach(code, name, "onsite", f"{name} does not station named people on your site"))
+        start = requirements.get("start_within")
+        launch = _number(model.get("ramp_up_months"))
+        if start is not None and launch is not None and launch > float(start.value):
+            out.append(
+                Breach(
+                    code,
+                    name,
+                    "start_within",
+                    f"{name} takes about {launch:g} months to launch (the catalogue's figure, with its sources); "
+                    f"you need the work to start within {start.value:g}",
+                )
+            )
         if requirements.get("licensed_signoff") and basis == "outcome":
             out.append(
                 Breach(
