@@ -164,6 +164,7 @@ def test_a_start_date_rules_out_the_models_that_take_longer_to_launch() -> None:
     assert ev.top_model == "project"
     managed = next(m for m in ev.models if m.code == "managed-services")
     assert managed.excluded_because[0].startswith("Managed services takes about 5 months to launch")
+    assert managed.excluded_because[0].endswith("you need the work to start within 1 month")
     assert outcome(pb, {"x": 1, "start": "within-month"}).top_model == "project"
     assert score_batch(pb, [{"x": 1, "start": "within-month"}]).outcome(0).top_model == "project"
     # Three months leave the team; six, every model (build-operate-transfer's 6 included); later or no answer, all.

@@ -401,7 +401,7 @@ def model_breaches(requirements: Requirements, models: Mapping[str, Mapping[str,
                     name,
                     "start_within",
                     f"{name} takes about {launch:g} months to launch (the catalogue's figure, with its sources); "
-                    f"you need the work to start within {start.value:g}",
+                    f"you need the work to start within {start.value:g} month{'s' if start.value != 1 else ''}",
                 )
             )
         if requirements.get("licensed_signoff") and basis == "outcome":
