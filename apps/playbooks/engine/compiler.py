@@ -306,47 +306,33 @@ def compile_playbook(definition: Mapping[str, Any]) -> CompiledPlaybook:
 def requirement_rules(
     questions: Mapping[str, Question], roles: Mapping[str, str], catalogue: Catalogue, position: int
 ) -> list[Rule]:
-    """A rule per yes/no requirement role (on-site presence, licensed sign-off) whose question can ask for it:
-    when the answer holds (``requirements.holds``: yes, ``daily``, any licence but ``none``), each model that
-    breaks the requirement (``requirements.models_breaking``) gets ``EXCLUDED_POINTS``. Being a rule, it ranks
-    those models last in every way of scoring (the evaluation, the single call, batches, counterfactuals),
-    whatever the playbook's own rules give them; the evaluation shows them as ruled out, not their points."""
+    """A rule per requirement an answer of a requirement role can make (``requirements.answer_requirement``: on-site
+    presence every day, a licensed sign-off, a start within so many months), on the answers that make it: each
+    model that breaks it (``requirements.model_breaches``) gets ``EXCLUDED_POINTS``. Being a rule, it ranks those
+    models last in every way of scoring (the evaluation, the single call, batches, counterfactuals), whatever
+    the playbook's own rules give them; the evaluation shows them as ruled out, not their points."""
     out: list[Rule] = []
     offered = {c: m for c, m in catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")}
-    for role in requirements.ANSWER_REQUIREMENTS:
+    for role in requirements.ANSWER_ROLES:
         question = questions.get(roles.get(role, ""))
-        breaking = requirements.models_breaking(role, offered)
-        if question is None or not breaking:
+        if question is None:
             continue
-        if question.kind == YES_NO:
-            condition = Condition(question.code, "equals", True)
-        else:
-            codes = [
-                o.code for o in question.options if requirements.holds([o.code] if question.kind == MULTI else o.code)
-            ]
-            if not codes:
+        # The answers that make each requirement: yes, or the options (a multiple choice's one at a time).
+        making: dict[requirements.Requirement, list[Any]] = {}
+        for value in [True] if question.kind == YES_NO else [o.code for o in question.options]:
+            need = requirements.answer_requirement(role, [value] if question.kind == MULTI else value)
+            if need is not None:
+                making.setdefault(need, []).append(value)
+        for need, values in making.items():
+            breaking = requirements.model_breaches(requirements.Requirements((need,), ()), offered)
+            if not breaking:
                 continue
-            condition = Condition(question.code, "contains_any" if question.kind == MULTI else "one_of", codes)
-        text = requirements.ANSWER_REQUIREMENTS[role]
-        out.append(_requirement_rule(f"requirement:{role}", text, condition, breaking, position + len(out), role))
-    # A start date: a rule per option that sets one, ruling out the models that take longer to launch.
-    start = questions.get(roles.get("start_within", ""))
-    for option in start.options if start is not None and start.kind == SINGLE else ():
-        months = requirements.START_MONTHS.get(option.code)
-        if start is None or months is None or not (breaking := requirements.models_starting_late(months, offered)):
-            continue
-        text = requirements.start_requirement(months).text
-        condition = Condition(start.code, "equals", option.code)
-        out.append(
-            _requirement_rule(
-                f"requirement:start_within:{option.code}",
-                text,
-                condition,
-                breaking,
-                position + len(out),
-                "start_within",
-            )
-        )
+            if question.kind == YES_NO:
+                condition = Condition(question.code, "equals", True)
+            else:
+                condition = Condition(question.code, "contains_any" if question.kind == MULTI else "one_of", values)
+            code = f"requirement:{role}" if len(making) == 1 else f"requirement:{role}:{values[0]}"
+            out.append(_requirement_rule(code, need.text, condition, breaking, position + len(out), role))
     return out
 
 

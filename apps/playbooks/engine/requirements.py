@@ -170,29 +170,20 @@ ANSWER_REQUIREMENTS = {
 
 # The months within which the work must start, by the start role's option; any other answer sets no date.
 START_MONTHS = {"within-month": 1, "one-to-three": 3, "three-to-six": 6}
+# The roles whose answer alone makes a requirement that rules models out (``answer_requirement``).
+ANSWER_ROLES = (*ANSWER_REQUIREMENTS, "start_within")
 
 
-def start_requirement(months: int) -> Requirement:
-    """The requirement that the work starts within ``months``: the one wording of it."""
-    return Requirement(
-        "start_within",
-        "start_within",
-        f"The provider's work starts within {months} month{'s' if months != 1 else ''}",
-        months,
-        ("your answer",),
-    )
-
-
-def models_starting_late(months: int, models: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
-    """The models that break a start within ``months`` (``model_breaches``), for the compiler's rule per option."""
-    return model_breaches(Requirements((start_requirement(months),), ()), models)
-
-
-def models_breaking(role: str, models: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
-    """The models that break the requirement the ``role``'s answer makes when it holds (``model_breaches``):
-    what the compiler turns into a rule, so every way of scoring ranks them after the models that meet it."""
-    alone = Requirements((Requirement(role, role, ANSWER_REQUIREMENTS[role], True),), ())
-    return model_breaches(alone, models)
+def answer_requirement(role: str, value: Any) -> Requirement | None:
+    """The hard requirement one answer of an ``ANSWER_ROLES`` role makes (None when it makes none): the one
+    reading of it, for ``derive`` and for the compiler's rule per requirement (``compiler.requirement_rules``)."""
+    if role in ANSWER_REQUIREMENTS:
+        return Requirement(role, role, ANSWER_REQUIREMENTS[role], True, ("your answer",)) if holds(value) else None
+    if role == "start_within" and isinstance(value, str) and value in START_MONTHS:
+        months = START_MONTHS[value]
+        text = f"The provider's work starts within {months} month{'s' if months != 1 else ''}"
+        return Requirement(role, role, text, months, ("your answer",))
+    return None
 
 
 def _number(value: Any) -> float | None:
@@ -260,8 +251,8 @@ def derive(
                 "data_location", "data_location", f"Data processed only {words}", tuple(sorted(allowed)), tuple(because)
             )
         )
-    if holds(answers.get("onsite")):
-        hard.append(Requirement("onsite", "onsite", ANSWER_REQUIREMENTS["onsite"], True, ("your answer",)))
+    if onsite := answer_requirement("onsite", answers.get("onsite")):
+        hard.append(onsite)
     signoff = [
         str(r.get("name", c)) for c, r in sorted(regimes.items()) if (r.get("requires") or {}).get("onshore_signoff")
     ]
@@ -276,9 +267,8 @@ def derive(
                 tuple(own + signoff),
             )
         )
-    start = answers.get("start_within")
-    if isinstance(start, str) and start in START_MONTHS:
-        hard.append(start_requirement(START_MONTHS[start]))
+    if start := answer_requirement("start_within", answers.get("start_within")):
+        hard.append(start)
     hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
     return Requirements(tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0)
