@@ -74,7 +74,7 @@ def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     signal.send(sender=sender, kind=KINDS[signal], **kwargs)
 
 
-SUMMARY_LENGTH = 300  # Activity.summary's column
+SUMMARY_LENGTH = 300  # the summary column of a notification and of an activity line
 
 
 def answers_changed_summary(who: str, count: int, title: str) -> str:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.accounts.models import Organisation
+from apps.common import events
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 from apps.vendors.models import DiligenceItem
@@ -140,7 +141,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=40, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
+    summary = models.CharField(max_length=events.SUMMARY_LENGTH)
     url = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -201,7 +202,7 @@ class Activity(models.Model):
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=40, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
+    summary = models.CharField(max_length=events.SUMMARY_LENGTH)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -237,7 +237,12 @@ def record_notifications(
     members = Membership.objects.filter(organisation=organisation, user_id__in=wanted).values_list("user_id", flat=True)
     rows = [
         Notification(
-            organisation=organisation, recipient_id=user_id, actor=actor, kind=kind, summary=summary[:300], url=url
+            organisation=organisation,
+            recipient_id=user_id,
+            actor=actor,
+            kind=kind,
+            summary=summary[: events.SUMMARY_LENGTH],
+            url=url,
         )
         for user_id in sorted(members)
     ]
@@ -333,7 +338,7 @@ def record_activity(
             recommendation=recommendation,
             actor=actor,
             kind=kind,
-            summary=summary[:300],
+            summary=summary[: events.SUMMARY_LENGTH],
             url=url[:500],
         )
 
@@ -355,7 +360,7 @@ def _gather_answers(
         now = timezone.now()
         if before is None or now - latest.created_at > ANSWERS_SITTING:
             return None
-        latest.summary = events.answers_changed_summary(actor.email, before + answers, assessment.title)[:300]
+        latest.summary = events.answers_changed_summary(actor.email, before + answers, assessment.title)
         latest.created_at, latest.url = now, url[:500]
         latest.save(update_fields=["summary", "created_at", "url"])
         return latest
