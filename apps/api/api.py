@@ -93,8 +93,11 @@ class Api(NinjaAPI):
         """Ninja's document plus the problem-details responses every operation can give."""
         schema = super().get_openapi_schema(*args, **kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        schema["tags"] = [{"name": name, "description": text} for name, text in TAGS.values()]
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
+                # Grouped by the resource the path starts with, so the reference is not one "default" list.
+                operation["tags"] = [next(TAGS[part][0] for part in path.split("/") if part in TAGS)]
                 codes = ["400", "401", "403", "422", "429", "503"]
                 if "{" in path:
                     codes.append("404")
@@ -111,6 +114,11 @@ class Api(NinjaAPI):
         return schema
 
 
+TAGS = {
+    "playbook": ("Playbook", "The questions of the current published playbook and the answers each accepts."),
+    "assessments": ("Assessments", "Start an assessment, set its answers and submit it for a recommendation."),
+    "recommendations": ("Recommendations", "Stored recommendations, their obligations and the matched vendors."),
+}
 PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],

@@ -352,6 +352,16 @@ def test_openapi_document_has_no_duplicate_keys_so_swagger_ui_can_parse_it(clien
     assert "text/csv" in csv["content"]
 
 
+def test_openapi_operations_are_grouped_by_resource_with_described_tags(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    tags = {path: {op["tags"][0] for op in ops.values()} for path, ops in schema["paths"].items()}
+    assert tags["/api/v1/playbook"] == {"Playbook"}
+    assert tags["/api/v1/assessments/{assessment_id}/submit"] == {"Assessments"}
+    assert tags["/api/v1/recommendations/{recommendation_id}/vendors"] == {"Recommendations"}
+    assert {t["name"] for t in schema["tags"]} == set().union(*tags.values())
+    assert all(t["description"] for t in schema["tags"])
+
+
 def test_every_error_is_problem_details(api: ApiClient) -> None:
     for response in (
         api.get("/no-such-thing"),
