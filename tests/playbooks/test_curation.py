@@ -149,7 +149,8 @@ def test_impact_preview_counts_the_recommendations_a_draft_would_change(
     body = curator_client.get(reverse("admin:recommendations_recommendation_impact", args=[draft.pk])).content.decode()
     assert "Recommendations re-scored</th><td>3<" in body
     assert "Top engagement model would change</th><td>3<" in body
-    assert "Dedicated captive team → <strong>" in body and "captive-team" not in body  # names, not codes
+    assert "Dedicated captive team (the provider&#x27;s) → <strong>" in body  # names, not codes
+    assert "captive-team" not in body
     assert "<td>KPO wins</td>" in body or "KPO wins →" in body  # the verdict label, not "wins"
 
 

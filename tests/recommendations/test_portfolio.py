@@ -90,7 +90,7 @@ def test_over_time_counts_each_month_of_the_last_year(
     assert sum(by_month.values()) == 2  # the one from 400 days ago is outside the window
     assert by_month[window[-1]] == 1
     models = dict(context["trends"])["Top engagement model"]
-    top = next(t for t in models if t.label == "Dedicated captive team")
+    top = next(t for t in models if t.label == "Dedicated captive team (the provider's)")
     assert top.counts[-1] == (1 if now.top_model == "captive-team" else 0)
     assert sum(t.total for t in models) == 2
     columns = context["columns"]

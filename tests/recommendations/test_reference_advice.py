@@ -1,6 +1,7 @@
-"""Advice a CFO and a lawyer would sign, on the reference playbook: textbook KPO wins outright, verdicts state
-their conditions (result page, memo, what-if, compare, ``recommend``), personal data moves fit and risks,
-each model's "avoid when" note holds in the ranking, and no golden case sits on a threshold."""
+"""Advice a CFO and a lawyer would sign, on the reference playbook: textbook KPO with a written method wins
+outright (on conditions while the method is only partly written down), verdicts state their conditions (result
+page, memo, what-if, compare, ``recommend``), personal data moves fit and risks, each model's "avoid when" note
+holds in the ranking, and no golden case sits on a threshold."""
 
 from __future__ import annotations
 
@@ -53,15 +54,26 @@ def submitted(reference: Playbook, organisation: Organisation, user: User, case:
     return submit_and_recommend(assessment=a, user=user)
 
 
-def test_textbook_kpo_wins_outright_clear_of_the_threshold_and_states_its_conditions(reference: Playbook) -> None:
+def test_textbook_kpo_wins_on_conditions_until_its_method_is_written_down_then_outright(reference: Playbook) -> None:
+    # A method only partly written down and quality only partly measurable: judgement earns no points until
+    # the method can be written down (Aron and Singh), so it wins on the conditions that settle them.
     ev = evaluated(reference, TEXTBOOK)
 
-    assert ev.verdict == "wins" and ev.fit_score >= reference.wins_threshold + 5
+    assert ev.verdict == "conditional" and ev.fit_score <= reference.wins_threshold - 5
     assert ev.top_model == "captive-team"
     texts = [c.text for c in ev.conditions]
     assert any(t.startswith(PILOT) for t in texts)
     assert any(t.startswith("Agree how quality is measured") for t in texts)
+    assert any(t.startswith("Write the method down") for t in texts)
     assert any(t.startswith("Put information barriers") for t in texts)
+
+    written = evaluated(
+        reference, TEXTBOOK, codifiability="high", quality_measurable="objective", process_documented="documented"
+    )
+    assert written.verdict == "wins" and written.fit_score >= reference.wins_threshold + 5
+    assert written.top_model == "captive-team"
+    texts = [c.text for c in written.conditions]
+    assert any(t.startswith(PILOT) for t in texts) and any(t.startswith("Put information barriers") for t in texts)
 
 
 def test_no_golden_case_sits_exactly_on_a_threshold(reference: Playbook) -> None:
@@ -403,3 +415,8 @@ def test_a_broker_dealer_is_not_told_a_providers_dedicated_team_is_its_foreign_a
     assert "not a third-party provider's team" in rule.rationale and "favours a captive" not in rule.rationale
     summary = str(compiled_playbook(reference).catalogue.models["captive-team"]["summary"])
     assert "its people are the provider's employees, not the buyer's" in summary
+    assert "not owned by the buyer" in summary
+    assert (
+        compiled_playbook(reference).catalogue.models["captive-team"]["name"]
+        == "Dedicated captive team (the provider's)"
+    )
