@@ -54,6 +54,13 @@ def test_a_13_week_study_is_costed_for_13_weeks_with_no_parallel_running(
     assert fees == pytest.approx(2 * 1920 * 13 / 52 * rate * index, rel=1e-6)
     for m in cost.models:
         assert not set(NO_TEAM) & set(_lines(m)), m.name
+    # Staff augmentation takes about 3 months to launch, no shorter than the work: said beside its cost.
+    launch = {m.model: next((i for i in m.inputs if i.label == "Launch time"), None) for m in cost.models}
+    assert launch["project"] is None and launch["shared-pool"] is None
+    assert (
+        launch["staff-augmentation"] is not None
+        and "no shorter than the work's 3 months" in launch["staff-augmentation"].source
+    )
     # In-house: the same hours, by people taken on for them, at the product's assumed premium (marked weak).
     premium = cost.temporary_premium
     assert premium is not None and premium.weak and "project's assumption" in premium.source

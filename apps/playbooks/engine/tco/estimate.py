@@ -142,8 +142,31 @@ def _quote_check(rate: TcoFigure, kind: str, band: Any) -> str:
     return ""
 
 
+def _launch_input(case: Case, launch: Any) -> tuple[Input, ...]:
+    """For work done in weeks: a model whose launch time in the catalogue is no shorter than the work, said beside
+    its cost, which counts its fees from month 1 (a model the start date rules out is not costed at all)."""
+    if not case.weeks or not isinstance(launch, int | float) or launch < case.months:
+        return ()
+    months = number(round(case.months, 2))
+    return (
+        Input(
+            "Launch time",
+            f"about {number(launch)} months (the engagement models catalogue)",
+            f"no shorter than the work's {months} months: the cost counts its fees from the work's first month, "
+            "so it holds only if the provider starts well before the work must; answer how soon the work must "
+            "start, and a model that cannot start in time is ruled out",
+        ),
+    )
+
+
 def _model(
-    result: TcoResult, case: Case, m: ModelTco, basis: str, inhouse_likely: float, band: Any = None
+    result: TcoResult,
+    case: Case,
+    m: ModelTco,
+    basis: str,
+    inhouse_likely: float,
+    band: Any = None,
+    launch: Any = None,
 ) -> ModelCost:
     spec = next(s for s in case.models if s.code == m.code)
     rate = next((f for k, f in case.figures.items() if k.startswith(f"{m.code}.")), None)
@@ -164,6 +187,7 @@ def _model(
         )
         if spec.kind == "project" and case.deliverables:
             inputs.append(_per_hour(case, rate, band))
+    inputs.extend(_launch_input(case, launch))
     likely = m.savings_likely
     return ModelCost(
         model=m.code,
@@ -394,6 +418,7 @@ def total_cost(
                 str(catalogue_models[m.code].get("pricing_basis", "")),
                 inhouse_likely,
                 (functions.get(function_code or "") or {}).get("kpo_rate"),
+                catalogue_models[m.code].get("ramp_up_months"),
             )
             for m in result.models
         ),
