@@ -98,6 +98,16 @@ def years(count: float | int | Decimal) -> str:
     return f"{number(count)} year{'' if count == 1 else 's'}"
 
 
+def period(horizon_years: float | int | Decimal, weeks: int | None = None) -> str:
+    """What a cost covers, as people write it: a piece of work's weeks when it has them ("10 weeks", "13 weeks
+    (3 months)" when they make whole months of 52 ÷ 12 weeks), else the horizon's years ("3 years")."""
+    if not weeks:
+        return years(horizon_years)
+    months = weeks * 12 / 52
+    whole = f" ({number(months)} month{'' if months == 1 else 's'})" if months == int(months) else ""
+    return f"{number(weeks)} week{'' if weeks == 1 else 's'}{whole}"
+
+
 def chance(share: float | None) -> str:
     """A simulated chance (0..1) as a whole per cent, never a certainty: the simulation draws only the ranges
     the cost case lists, so a share that rounds to 100% is written "over 99%" and one that rounds to 0%

@@ -134,6 +134,10 @@ class Question(models.Model):
         TEAM_SIZE = "team_size", "Team size (people)"
         DELIVERABLES = "deliverables", "Deliverables per year"
         HORIZON = "horizon", "Horizon in years"
+        DURATION_WEEKS = (
+            "duration_weeks",
+            "How many weeks the work lasts when it is done once within a year (a number; costs cover those weeks)",
+        )
         HOME_MARKET = "home_market", "Home market for the in-house comparison (options 'us', 'uk')"
         BUYER_LOCATION = "buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"
         OVERLAP_HOURS = "overlap_hours", "Hours of live overlap a day the buyer needs (a number)"

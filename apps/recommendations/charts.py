@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import short_money as money
-from apps.common.formatting import years
 from apps.recommendations.snapshot.types import Cost, CostModel, Model
 
 CURRENCY_NAMES = {"USD": "US dollars", "GBP": "pounds sterling", "EUR": "euros"}
@@ -194,7 +193,7 @@ def cost_chart(cost: Cost) -> Chart | None:
         )
         for (_, r, tone), (lines, top) in zip(entries, _layout(labels), strict=True)
     ]
-    horizon = years(cost.horizon_years)
+    horizon = cost.period
     ends = "P10 to P90" if cost.is_tco else "low to high"
     return Chart(
         title=f"Cost over {horizon}, {ends} with the likely figure marked",

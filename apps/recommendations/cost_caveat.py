@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.common.formatting import chance, money
-from apps.common.formatting import years as in_years
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
@@ -76,7 +75,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     where, delivered = ev.cost.cheaper_location, ev.delivery_location
     if where is None or delivered is None:
         return ""
-    cur, years = ev.cost.currency, in_years(ev.cost.horizon_years)
+    cur, years = ev.cost.currency, ev.cost.period
     if where.points_behind > 0:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
         behind = f"ranks {points} behind {delivered.name} on fit"
@@ -131,7 +130,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if model is None:
         missing = not_costed_text(ev)
         return CostCaveat(warning=True, text=missing) if missing else None
-    cur, years, likely = ev.cost.currency, in_years(ev.cost.horizon_years), model.savings[1]
+    cur, years, likely = ev.cost.currency, ev.cost.period, model.savings[1]
     cheaper = cheaper_location_text(ev)
     also = f" {cheaper}" if cheaper else ""
     if likely < 0:

@@ -45,11 +45,11 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
         return
     for line in cost.inhouse_lines:
         yield _row(INHOUSE, line.label, "in-house", cur, line.horizon, line.formula)
-    yield _row(INHOUSE, f"Total over {cost.horizon_years:g} years", "total", cur, cost.inhouse_horizon)
+    yield _row(INHOUSE, f"Total over {cost.period}", "total", cur, cost.inhouse_horizon)
     for m in cost.models:
         for line in m.lines:
             yield _row(m.name, line.label, line.kind, cur, line.horizon, line.formula)
-        yield _row(m.name, f"Total over {cost.horizon_years:g} years", "total", cur, m.horizon, m.formula)
+        yield _row(m.name, f"Total over {cost.period}", "total", cur, m.horizon, m.formula)
         yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, _saving_note(m))
     for name, why in cost.skipped:
         yield _row(name, "Not costed", "skipped", cur, None, why)

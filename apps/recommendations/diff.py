@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import chance, money, years
+from apps.common.formatting import chance, money
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot.types import FiredRule
 
@@ -36,7 +36,7 @@ def _cost(rec: Recommendation) -> str:
     top = cost.top
     if top is None or cost.inhouse_horizon is None:
         return "not estimated"
-    horizon = years(cost.horizon_years)
+    horizon = cost.period
     inhouse = money(cost.inhouse_horizon[1], cost.currency)
     figure = f"{top.name}: {money(top.horizon[1], cost.currency)} over {horizon} (in-house {inhouse})"
     ranked_first = evaluation.models[0] if evaluation.models else None

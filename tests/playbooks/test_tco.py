@@ -419,3 +419,31 @@ def test_a_project_or_a_pool_is_contracted_on_a_short_statement_of_work_and_an_o
     older = {k: v for k, v in CATALOGUE["assumptions"].items() if k != "contracting_light"}
     before = tco.simulate(_collapsed(_case(assumptions=older)))
     assert contracting(before, "project") == pytest.approx((full["likely"],) * 3)
+
+
+def test_ten_weeks_of_work_are_costed_for_ten_weeks_the_last_month_in_part() -> None:
+    case = _collapsed(_case(model_codes=["captive-team", "shared-pool"], people=4, annual_hours=1600, weeks=10))
+    assert case.years == 1 and case.months == pytest.approx(10 * 12 / 52) and case.surge
+    assert case.inhouse_fte == 4  # 1,600 hours in 10 weeks keep all four busy
+    result = tco.simulate(case)
+    v = {k: f.likely for k, f in case.figures.items()}
+    team = {line.label: line.horizon[1] for line in _model(result, "captive-team").lines}
+    # Four seats for 10 weeks: 10/52 of a committed year each, at the rate and India's index (1.00).
+    assert team["Provider fees"] == pytest.approx(4 * 2000 * 10 / 52 * v["captive-team.rate"], rel=1e-9)
+    assert "Transition and knowledge transfer (parallel running)" not in team and "Exit and re-tendering" not in team
+    # The ramp-up is counted only for the 2.31 months that exist, so it is less than the fees that buy no output
+    # over a full 3-month ramp-up.
+    monthly = 4 * 2000 * v["captive-team.rate"] / 12
+    assert 0 < team["Ramp-up (fees that buy no output yet)"] < monthly * 3 * (1 - v["ramp.start_productivity"])
+    pool = {line.label: line.horizon[1] for line in _model(result, "shared-pool").lines}
+    # The pool bills the work's 1,600 hours once, not a year's share of them.
+    assert pool["Provider fees"] == pytest.approx(1600 * v["shared-pool.rate"] * (1 + v["shared_pool_premium"]))
+    premium = [line for line in result.inhouse_lines if line.label.startswith("Temporary staff premium")]
+    assert premium and premium[0].horizon[1] == pytest.approx(
+        sum(line.horizon[1] for line in result.inhouse_lines if line not in premium) * v["inhouse.temporary_premium"]
+    )
+
+
+def test_a_whole_year_case_keeps_its_seed_and_figures_when_weeks_are_not_given() -> None:
+    assert tco.seed_for(_case()) == tco.seed_for(_case(weeks=0))
+    assert tco.seed_for(_case(weeks=10)) != tco.seed_for(_case())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import number
-from apps.playbooks.engine.tco.types import FTE_HOURS
+from apps.playbooks.engine.tco.types import FTE_HOURS, WEEKS_A_YEAR
 
 # A person works at most a full-time year and a quarter (2,500 hours, overtime included) on one piece of work:
 # more hours per person than that means the hours or the number of people is a slip.
@@ -43,11 +43,26 @@ def _positive(value: Any) -> float | None:
     return found if found > 0 else None
 
 
-def answer_checks(*, annual_hours: Any, team_size: Any, displaced: Any = None) -> tuple[AnswerCheck, ...]:
-    """The disagreements among the hours a year, the people doing the work and the staff displaced."""
-    hours, people, gone = _positive(annual_hours), _positive(team_size), _positive(displaced)
+def answer_checks(
+    *, annual_hours: Any, team_size: Any, displaced: Any = None, weeks: Any = None
+) -> tuple[AnswerCheck, ...]:
+    """The disagreements among the hours a year (or, for a piece of work of ``weeks``, its hours), the people
+    doing the work and the staff displaced."""
+    hours, people, gone, span = _positive(annual_hours), _positive(team_size), _positive(displaced), _positive(weeks)
     found = []
-    if hours and people and hours / people > MOST_HOURS_PER_PERSON:
+    if hours and people and span and span <= WEEKS_A_YEAR:
+        if hours / people > MOST_HOURS_PER_PERSON * span / WEEKS_A_YEAR:
+            each = round(hours / people)
+            found.append(
+                AnswerCheck(
+                    f"{number(hours)} hours of work in {number(span)} weeks for {_people(people)} is {number(each)} "
+                    f"hours each, about {number(round(each / span))} hours a week. In-house is priced at the "
+                    f"{_people(people)} for those weeks, the options priced by the hour at all {number(hours)} hours, "
+                    "so the two are not like for like: correct the hours, the people or the weeks.",
+                    ("annual_hours", "team_size", "duration_weeks"),
+                )
+            )
+    elif hours and people and hours / people > MOST_HOURS_PER_PERSON:
         each = round(hours / people)
         found.append(
             AnswerCheck(
@@ -77,5 +92,8 @@ def checks_for_answers(roles: Mapping[str, str], answers: Mapping[str, Any]) -> 
         return answers.get(code) if code else None
 
     return answer_checks(
-        annual_hours=by_role("annual_hours"), team_size=by_role("team_size"), displaced=by_role("displaced_staff")
+        annual_hours=by_role("annual_hours"),
+        team_size=by_role("team_size"),
+        displaced=by_role("displaced_staff"),
+        weeks=by_role("duration_weeks"),
     )

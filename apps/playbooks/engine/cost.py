@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.common.formatting import number, usd_range
+from apps.common.formatting import number, period, usd_range
 from apps.common.formatting import years as in_years
 from apps.playbooks.engine.tco.types import Line, Swing, Tco, no_benchmark
 
@@ -104,6 +104,14 @@ class CostEstimate:
     # A location meeting every requirement too, from which the recommended model would likely cost materially
     # less (``evaluate``); None when there is none, or the cost is no total cost of ownership.
     cheaper_location: CheaperLocation | None = None
+    # A piece of work done once within a year: its weeks, which the cost covers instead of the horizon's years
+    # (0: the work goes on, costed over ``horizon_years``).
+    duration_weeks: int = 0
+
+    @property
+    def period(self) -> str:
+        """What the cost covers, in words: "10 weeks" for a piece of work, else "3 years"."""
+        return period(self.horizon_years, self.duration_weeks)
 
 
 @dataclass(frozen=True)

@@ -533,6 +533,7 @@ COST_ROLES = (
     "team_size",
     "deliverables",
     "horizon",
+    "duration_weeks",
     "home_market",
     "own_inhouse_cost",
     "quoted_rate",
@@ -649,4 +650,5 @@ def _estimate(
         quoted_rate=role("quoted_rate"),
         quoted_price=role("quoted_price"),
         displaced=role("displaced_staff"),
+        duration_weeks=role("duration_weeks"),
     )

@@ -21,8 +21,8 @@ OPERATORS = (
     "at_least", "at_most", "between", "answered", "not_answered",
 )  # fmt: skip
 ROLES = (
-    "function", "annual_hours", "team_size", "deliverables", "horizon", "home_market", "buyer_location",
-    "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
+    "function", "annual_hours", "team_size", "deliverables", "horizon", "duration_weeks", "home_market",
+    "buyer_location", "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within",
     "own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff",
 )  # fmt: skip

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from apps.common.formatting import period
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 
@@ -41,6 +42,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # locations meeting every other requirement, named instead of one). Older snapshots read as they rendered.
 # Still version 4, with a field that defaults to "not recorded": each model's ``excluded_because`` (the hard
 # requirements it breaks). Snapshots stored before it read as they rendered: no model ruled out.
+# Still version 4, with a field that defaults to "not recorded": ``cost.duration_weeks`` (a piece of work done
+# once within a year: the weeks its cost covers instead of the horizon's years). Snapshots stored before it read
+# as they rendered: 0, costed over whole years.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -339,6 +343,26 @@ class Cost:
     inhouse_lines: tuple[CostLine, ...] = ()
     figures: tuple[CostFigure, ...] = ()
     cheaper_location: CheaperLocation | None = None  # None: there is none, or not recorded (older snapshots)
+    # A piece of work done once within a year: the weeks the cost covers instead of the horizon's years; 0 when
+    # the work goes on, or not recorded (older snapshots, all costed over whole years).
+    duration_weeks: int = 0
+
+    @property
+    def period(self) -> str:
+        """What the cost covers, in words: "10 weeks" for a piece of work, else "3 years"."""
+        return period(self.horizon_years, self.duration_weeks)
+
+    @property
+    def surge(self) -> bool:
+        """A piece of work done once that no team of the buyer's does today (no staff displaced): costed with no
+        parallel running and no exit (``engine.tco.Case.surge``)."""
+        return bool(self.duration_weeks) and not self.displaced
+
+    @property
+    def temporary_premium(self) -> CostFigure | None:
+        """The premium people taken on for a surge cost in-house over salaried staff (the product's assumption);
+        None when the cost has none."""
+        return next((f for f in self.figures if f.key == "inhouse.temporary_premium"), None)
 
     @property
     def is_tco(self) -> bool:
@@ -374,7 +398,12 @@ class Cost:
         """The answers this cost was built on that disagree with one another (``engine.checks``)."""
         if not self.available:
             return ()
-        return answer_checks(annual_hours=self.annual_hours, team_size=self.team_size, displaced=self.displaced)
+        return answer_checks(
+            annual_hours=self.annual_hours,
+            team_size=self.team_size,
+            displaced=self.displaced,
+            weeks=self.duration_weeks or None,
+        )
 
     @property
     def regional_pay(self) -> bool:

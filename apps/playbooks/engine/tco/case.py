@@ -88,11 +88,14 @@ def build_case(
     displaced: float = 0.0,
     own_inhouse_cost: Triple | None = None,
     quotes: Mapping[str, Triple] | None = None,
+    weeks: int = 0,
 ) -> Case:
     """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
 
     ``own_inhouse_cost`` is the buyer's loaded cost per FTE-year in the home currency; ``quotes`` are the
     buyer's provider quotes per model code, in US dollars per hour (per deliverable for a project).
+    ``weeks`` is how long a piece of work done once lasts (0: the work goes on for ``years``); the case then
+    covers those weeks only (see :attr:`Case.surge` for what a surge leaves out and adds).
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
     if market not in CURRENCIES:
@@ -146,10 +149,13 @@ def build_case(
             skipped.append((str(model.get("name", code)), why))
     if not specs:
         raise TcoUnavailable("None of the engagement models has a price for this function.")
+    if weeks and not displaced:
+        _surge_figures(figures, assumptions)
     return Case(
         market=market,
         currency=CURRENCIES[market],
-        years=round(years),
+        years=1 if weeks else round(years),
+        weeks=int(weeks),
         people=team,
         annual_hours=hours,
         deliverables=float(deliverables or 0),
@@ -159,6 +165,21 @@ def build_case(
         models=tuple(specs),
         skipped=tuple(skipped),
     )
+
+
+# The figures a surge (work done once that no team of the buyer's does today) has no use for: nothing runs in
+# parallel while the work moves, and nothing is taken back or re-tendered when it ends.
+SURGE_UNUSED = ("transition.team", "transition.light", "exit_share")
+
+
+def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any]) -> None:
+    """A surge's figures: without parallel running and exit, and with the premium people taken on for the work
+    cost in-house over the salaried benchmark (when the frozen assumptions hold it)."""
+    for key in SURGE_UNUSED:
+        figures.pop(key, None)
+    premium = assumptions.get("temporary_staff_premium")
+    if premium:
+        figures["inhouse.temporary_premium"] = _figure("Temporary staff premium in-house", premium)
 
 
 def _dedicated_model(catalogue_models: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:

@@ -14,12 +14,20 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from apps.common.formatting import money, number
-from apps.common.formatting import years as in_years
+from apps.common.formatting import money, number, period
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
 from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
-from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, Case, ModelTco, TcoResult, TcoUnavailable, Triple
+from apps.playbooks.engine.tco.types import (
+    DISPLACED,
+    INHOUSE_FTE,
+    WEEKS_A_YEAR,
+    Case,
+    ModelTco,
+    TcoResult,
+    TcoUnavailable,
+    Triple,
+)
 from apps.playbooks.engine.tco.types import Figure as TcoFigure
 
 TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less than these
@@ -134,16 +142,41 @@ def _quote_check(rate: TcoFigure, kind: str, band: Any) -> str:
     return ""
 
 
+def _launch_input(case: Case, launch: Any) -> tuple[Input, ...]:
+    """For work done in weeks: a model whose launch time in the catalogue is no shorter than the work, said beside
+    its cost, which counts its fees from month 1 (a model the start date rules out is not costed at all)."""
+    if not case.weeks or not isinstance(launch, int | float) or launch < case.months:
+        return ()
+    months = number(round(case.months, 2))
+    return (
+        Input(
+            "Launch time",
+            f"about {number(launch)} months (the engagement models catalogue)",
+            f"no shorter than the work's {months} months: the cost counts its fees from the work's first month, "
+            "so it holds only if the provider starts well before the work must; answer how soon the work must "
+            "start, and a model that cannot start in time is ruled out",
+        ),
+    )
+
+
 def _model(
-    result: TcoResult, case: Case, m: ModelTco, basis: str, inhouse_likely: float, band: Any = None
+    result: TcoResult,
+    case: Case,
+    m: ModelTco,
+    basis: str,
+    inhouse_likely: float,
+    band: Any = None,
+    launch: Any = None,
 ) -> ModelCost:
     spec = next(s for s in case.models if s.code == m.code)
     rate = next((f for k, f in case.figures.items() if k.startswith(f"{m.code}.")), None)
     inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot") else []
     if spec.kind in ("pool", "managed"):
-        inputs.append(Input("Annual hours", number(case.annual_hours), "your answer"))
+        label = "Hours of the work" if case.weeks else "Annual hours"
+        inputs.append(Input(label, number(case.annual_hours), "your answer"))
     if spec.kind == "project":
-        inputs.append(Input("Deliverables per year", number(case.deliverables), "your answer"))
+        label = "Deliverables of the work" if case.weeks else "Deliverables per year"
+        inputs.append(Input(label, number(case.deliverables), "your answer"))
     if rate is not None:
         per_hour = spec.kind != "project"
         # Written as the rate × hours estimate wrote it, so the provider's rate reads the same everywhere.
@@ -154,6 +187,7 @@ def _model(
         )
         if spec.kind == "project" and case.deliverables:
             inputs.append(_per_hour(case, rate, band))
+    inputs.extend(_launch_input(case, launch))
     likely = m.savings_likely
     return ModelCost(
         model=m.code,
@@ -214,6 +248,61 @@ def buyer_quotes(
     return quotes
 
 
+def _weeks(value: Any) -> int:
+    """A piece of work's weeks as a whole number from 1 to 52, 0 when not answered (or not a usable number)."""
+    try:
+        weeks = round(float(value)) if value is not None else 0
+    except (TypeError, ValueError):
+        return 0
+    return weeks if 1 <= weeks <= WEEKS_A_YEAR else 0
+
+
+def _short_work_inputs(case: Case) -> tuple[Input, ...]:
+    """What a piece of work done once changes in the cost, said beside its figures."""
+    if not case.weeks:
+        return ()
+    months = number(round(case.months, 2))
+    part = "" if case.months == int(case.months) else ", the last in part"
+    out = [
+        Input(
+            "Cost covers",
+            f"{period(case.years, case.weeks)} only",
+            f"your answer: provider fees, seats and hours for these weeks ({months} months{part}), and in-house "
+            "the same hours over the same weeks",
+        )
+    ]
+    if case.surge:
+        out.append(
+            Input(
+                "Parallel running and exit",
+                "none",
+                "no staff of yours are displaced, so no team of yours does this work today: nothing runs in "
+                "parallel while it starts, and nothing is taken back or re-tendered when it ends",
+            )
+        )
+        if "inhouse.temporary_premium" in case.figures:
+            out.append(
+                Input(
+                    "In-house for work done once",
+                    "people taken on for it",
+                    "the in-house loaded cost of the hours plus the temporary staff premium, the product's "
+                    "assumption (no published source; listed with the inputs)",
+                )
+            )
+    ramp = case.figures.get("ramp.months")
+    if ramp is not None and ramp.likely >= case.months:
+        out.append(
+            Input(
+                "Ramp-up",
+                "longer than the work",
+                f"a dedicated team or staff augmentation takes about {number(ramp.likely)} months to reach full "
+                f"output, no less than the work's {months} months: it never works at full output, and the fees that "
+                "buy no output are counted only for the weeks the work lasts",
+            )
+        )
+    return tuple(out)
+
+
 def _own_cost(value: float | None) -> Triple | None:
     return (float(value), float(value), float(value)) if value is not None and float(value) > 0 else None
 
@@ -239,6 +328,7 @@ def total_cost(
     own_cost: float | None = None,
     quoted_rate: float | None = None,
     quoted_price: float | None = None,
+    duration_weeks: float | None = None,
 ) -> CostEstimate:
     """The TCO of ``model_codes`` against in-house; unavailable, with the reason, when it cannot be costed.
 
@@ -248,7 +338,10 @@ def total_cost(
     The buyer's own figures, from the answers: ``own_cost`` (their loaded cost of one in-house person a year,
     in the home currency) replaces the in-house benchmark; ``quoted_rate`` (US dollars an hour) and
     ``quoted_price`` (US dollars a deliverable) replace the provider's rate of the models they price (see
-    ``buyer_quotes``); ``displaced`` people are paid severance. Each is marked as the buyer's."""
+    ``buyer_quotes``); ``displaced`` people are paid severance. Each is marked as the buyer's.
+
+    ``duration_weeks``: a piece of work done once lasts this many weeks, and the cost covers them instead of the
+    horizon's years (``annual_hours`` are then the hours of the whole piece of work)."""
     market = home_market or "us"
     own_inhouse_cost = own_inhouse_cost or _own_cost(own_cost)
     quotes = {
@@ -256,6 +349,7 @@ def total_cost(
         **(quotes or {}),
     }
     years = float(horizon_years) if horizon_years else DEFAULT_HORIZON
+    weeks = _weeks(duration_weeks)
     try:
         case = build_case(
             catalogue_models=catalogue_models,
@@ -273,6 +367,7 @@ def total_cost(
             displaced=float(displaced or 0),
             own_inhouse_cost=own_inhouse_cost,
             quotes=quotes,
+            weeks=weeks,
         )
         result = simulated(case)
     except TcoUnavailable as exc:
@@ -281,17 +376,25 @@ def total_cost(
     where = str(locations.get(location_code or "", {}).get("name", "")) or "no location chosen (India benchmark)"
     inhouse_inputs = (
         Input("People", number(case.people), "your answer" if team_size else "annual hours ÷ 2,000 h"),
-        Input("Annual hours", number(case.annual_hours), "your answer" if annual_hours else "people × 2,000 h"),
+        Input(
+            "Hours of the work" if weeks else "Annual hours",
+            number(case.annual_hours),
+            "your answer" if annual_hours else "people × 2,000 h",
+        ),
         Input(
             INHOUSE_FTE,
             number(round(case.inhouse_fte, 2)),
-            "annual hours ÷ 2,000 h, at most the people: in-house the work costs the hours it needs",
+            "the work's hours ÷ the full-time hours in its weeks (2,000 h a year), at most the people, for those "
+            "weeks only"
+            if weeks
+            else "annual hours ÷ 2,000 h, at most the people: in-house the work costs the hours it needs",
         ),
         Input(
             "Horizon",
-            in_years(case.years),
-            "your answer" if horizon_years else "default",
+            period(case.years, weeks),
+            "your answer" if horizon_years or weeks else "default",
         ),
+        *_short_work_inputs(case),
         Input("Home market", f"{market.upper()} ({case.currency})", "your answer" if home_market else "default"),
         Input("Delivered from", where, "the first location meeting every requirement"),
         *([Input(DISPLACED, number(case.displaced), "your answer")] if case.displaced else []),
@@ -301,6 +404,7 @@ def total_cost(
         function=function_code or "",
         home_market=market,
         horizon_years=case.years,
+        duration_weeks=weeks,
         annual_hours=case.annual_hours,
         team_size=case.people,
         inhouse_annual=result.inhouse.annual,
@@ -314,6 +418,7 @@ def total_cost(
                 str(catalogue_models[m.code].get("pricing_basis", "")),
                 inhouse_likely,
                 (functions.get(function_code or "") or {}).get("kpo_rate"),
+                catalogue_models[m.code].get("ramp_up_months"),
             )
             for m in result.models
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -78,6 +79,8 @@ def seed_for(case: Case) -> int:
     """The seed is a hash of the inputs, so the same case gives the same draws on any machine."""
     data = {
         "case": [case.market, case.years, case.people, case.annual_hours, case.deliverables, case.displaced],
+        # Only a piece of work's weeks join the hash, so every case over whole years keeps the seed it had.
+        **({"weeks": case.weeks} if case.weeks else {}),
         "all_in": case.inhouse_all_in,
         "figures": {k: [f.low, f.likely, f.high] for k, f in sorted(case.figures.items())},
         "models": [[m.code, m.kind, m.commitment_hours, m.transfer_month, m.quoted] for m in case.models],
@@ -92,6 +95,7 @@ def seed_for(case: Case) -> int:
 # thousand draws cost a few whole-array operations a line, and the same terms give the monthly view for
 # break-even.
 Term = tuple[np.ndarray, str]
+TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
 OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
 LOADED_COST = "Loaded cost (benchmark)"  # a benchmark that is already a full cost (an onshore hourly rate)
 
@@ -111,11 +115,25 @@ class _Profiles:
     """Month profiles for a set of scenarios. ``total`` sums a profile over the horizon per scenario without
     building the scenarios × months array; ``monthly`` builds it, for break-even (every figure at likely)."""
 
-    def __init__(self, v: Arrays, months: int) -> None:
+    def __init__(self, v: Arrays, months: int, last_share: float = 1.0) -> None:
         self.v = v
         self.months = months
         self.year_of = np.arange(months) // 12
         self._totals: dict[str, np.ndarray] = {}
+        # A piece of work that ends part-way through its last month (10 weeks end a third of the way into the
+        # third month): every recurring cost of that month is that share of a month's.
+        self.share: np.ndarray | None = None
+        if last_share < 1.0:
+            self.share = np.ones(months)
+            self.share[-1] = last_share
+
+    def _weighted(self, name: str) -> np.ndarray:
+        """The profile's mask, the last month weighted by its share when the work ends part-way through it (a
+        one-off, in month 1 or at a month, is its whole amount)."""
+        mask = self.mask(name)
+        if self.share is None or name == "first" or name.startswith("at:"):
+            return mask
+        return mask * self.share
 
     def rise(self, name: str) -> np.ndarray:
         """1 + the yearly pay rise: in-house (home) or at the provider (every other profile)."""
@@ -139,7 +157,7 @@ class _Profiles:
             if name == "ramp":
                 self._totals[name] = self._ramp_total()
             else:
-                weights = np.bincount(self.year_of, weights=self.mask(name), minlength=self.year_of[-1] + 1)
+                weights = np.bincount(self.year_of, weights=self._weighted(name), minlength=self.year_of[-1] + 1)
                 self._totals[name] = _yearly(self.rise(name), list(weights))
         return self._totals[name]
 
@@ -147,6 +165,8 @@ class _Profiles:
         """The ramp-up's idle shares (``_idle``) summed over the horizon without a month axis: the idle share
         is positive in the first k = ⌈R − ½⌉ months (R the ramp-up months), and over the months s … e − 1
         of a year it sums to (e − s) − (e² − s²) ÷ 2R, because (m + ½) summed over them is (e² − s²) ÷ 2."""
+        if self.share is not None:  # a piece of work within a year: its months, the last one in part
+            return (self._idle(self.months) * self.share[None, :]).sum(axis=1)
         ramp = self.v["ramp.months"]
         active = np.clip(np.ceil(ramp - 0.5), 0, self.months)
         weights: list[np.ndarray] = []
@@ -162,8 +182,9 @@ class _Profiles:
             return self.mask(name)[None, :].astype(float)
         growth = self.rise(name)[:, None] ** self.year_of[None, :]
         if name == "ramp":
-            return growth * self._idle(self.months)
-        return growth * self.mask(name)
+            idle = self._idle(self.months)
+            return growth * (idle if self.share is None else idle * self.share[None, :])
+        return growth * self._weighted(name)
 
     def _idle(self, months: int) -> np.ndarray:
         """The share of a month's fee that buys no output, scenarios × the first ``months`` months:
@@ -187,32 +208,40 @@ def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
     if case.inhouse_all_in:
         # An all-in figure is the buyer's own, or a benchmark that is already a full hourly cost: only the
         # first is called theirs.
-        return {OWN_COST if case.figures["inhouse.salary"].supplied else LOADED_COST: [(base, "home")]}
-    return {
-        "Salaries": [(base, "home")],
-        "On-costs (employer taxes, benefits)": [(base * v["inhouse.oncost"], "home")],
-        "Overhead (facilities, IT)": [(base * v["inhouse.overhead"], "home")],
-        "Management": [(base * v["inhouse.management"], "home")],
-        "Recruiting to replace leavers": [(base * v["inhouse.attrition"] * v["inhouse.recruiting"], "home")],
-    }
+        lines = {OWN_COST if case.figures["inhouse.salary"].supplied else LOADED_COST: [(base, "home")]}
+    else:
+        lines = {
+            "Salaries": [(base, "home")],
+            "On-costs (employer taxes, benefits)": [(base * v["inhouse.oncost"], "home")],
+            "Overhead (facilities, IT)": [(base * v["inhouse.overhead"], "home")],
+            "Management": [(base * v["inhouse.management"], "home")],
+            "Recruiting to replace leavers": [(base * v["inhouse.attrition"] * v["inhouse.recruiting"], "home")],
+        }
+    if "inhouse.temporary_premium" in v:
+        # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost.
+        loaded = _sum(scale for terms in lines.values() for scale, _ in terms)
+        lines[TEMPORARY_LINE] = [(loaded * v["inhouse.temporary_premium"], "home")]
+    return lines
 
 
 def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
     """The provider's fee for one month before wage inflation, in the home currency."""
     p = f"{m.code}."
+    # A piece of work done once spreads its hours and deliverables over its own months, not a year's twelve.
+    per = case.months if case.weeks else 12
     if m.kind == "project":
-        return project_annual_fee(v[p + "price"], deliverables=case.deliverables) / 12 * v["fx"]
+        return project_annual_fee(v[p + "price"], deliverables=case.deliverables) / per * v["fx"]
     # A quote is that provider's own price: the benchmark's location index and premiums are already in it.
     index = 1.0 if m.quoted else v["location.index"]
     if m.kind in ("pool", "managed"):
         premium = 0.0 if m.quoted else v["shared_pool_premium" if m.kind == "pool" else "managed_services_premium"]
-        return case.annual_hours / 12 * v[p + "rate"] * (1 + premium) * index * v["fx"]
+        return case.annual_hours / per * v[p + "rate"] * (1 + premium) * index * v["fx"]
     yearly = dedicated_annual_fee(v[p + "rate"], people=case.people, commitment_hours=m.commitment_hours, index=index)
     return yearly / 12 * v["fx"]
 
 
 def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
-    months = case.years * 12
+    months = month_count(case)
     fee = _monthly_fee(case, m, v)
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
     lines: dict[str, list[Term]] = {"Provider fees": [(fee, f"until:{transfer}")]}
@@ -230,14 +259,15 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             (fee * v["provider.attrition"] * v["provider.replacement_months"] / 12, "esc")
         ]
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
-    parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
-    lines["Transition and knowledge transfer (parallel running)"] = [(inhouse0 * parallel, "first")]
+    if not case.surge:  # a surge has no team of the buyer's to run in parallel with
+        parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
+        lines["Transition and knowledge transfer (parallel running)"] = [(inhouse0 * parallel, "first")]
     light = m.kind not in TEAM_KINDS and "contracting.light" in v
     lines["Contracting and due diligence"] = [(v["contracting.light" if light else "contracting"] * v["fx"], "first")]
     if case.displaced:
         per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else v["inhouse.salary"] / 12
         lines["Severance"] = [(case.displaced * per_person * v["inhouse.severance_months"], "first")]
-    if transfer >= months:
+    if transfer >= months and not case.surge:  # a surge ends with the work: nothing to take back or re-tender
         lines["Exit and re-tendering"] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
     return lines
 
@@ -307,7 +337,8 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
     """P10 / likely / P90 of every cost, and the saving's distribution, for every model of the case."""
     seed = seed_for(case)
     rng = np.random.default_rng(seed)
-    months = case.years * 12
+    months = month_count(case)
+    last_share = case.months - (months - 1) if case.weeks else 1.0
     keys = sorted(case.figures)
     scenarios, varying = _scenarios(case)
     # One pass costs the draws and the scenarios together: each figure with a range is its draws followed by
@@ -318,10 +349,10 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
         k: x if x.size == 1 else np.concatenate([x, scenarios[k]])
         for k, x in zip(keys, _draw(rng, [case.figures[k] for k in keys], draws), strict=True)
     }
-    profiles = _Profiles(values, months)
+    profiles = _Profiles(values, months, last_share)
     # Break-even reads the costs month by month with every figure at likely: the first scenario's column.
     likely = draws
-    at_likely = _Profiles({k: _column(x, likely) for k, x in values.items()}, months)
+    at_likely = _Profiles({k: _column(x, likely) for k, x in values.items()}, months, last_share)
 
     def spread(x: np.ndarray) -> Triple:
         """P10 over the draws, the likely value, P90 over the draws."""
@@ -366,7 +397,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
                         k,
                         "one_time" if k in ONE_TIME else "recurring",
                         spread(x),
-                        QUOTED_FEES if k == "Provider fees" and m.quoted else FORMULAS[k],
+                        _formula(k, m, case),
                         supplied=k == "Provider fees" and m.quoted,
                     )
                     for k, x in lines.items()
@@ -386,6 +417,19 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
         inputs=tuple(sorted(case.figures.items())),
         skipped=case.skipped,
     )
+
+
+def month_count(case: Case) -> int:
+    """The months a case runs month by month: the whole years', or as many as the work's weeks reach into."""
+    return math.ceil(case.months - 1e-9) if case.weeks else case.years * 12
+
+
+def _formula(line: str, m: ModelSpec, case: Case) -> str:
+    if line != "Provider fees":
+        return FORMULAS[line]
+    if case.weeks:
+        return SHORT_FEES + (QUOTE_NOTE if m.quoted else "")
+    return QUOTED_FEES if m.quoted else FORMULAS[line]
 
 
 def _per_year(t: Triple, years: int) -> Triple:
@@ -413,6 +457,8 @@ FORMULAS = {
     "Overhead (facilities, IT)": "salaries × overhead share",
     "Management": "salaries × management share",
     "Recruiting to replace leavers": "salaries × attrition rate × recruiting cost share",
+    TEMPORARY_LINE: "the in-house cost above × the temporary staff premium (people taken on for work done once cost"
+    " more an hour than salaried staff: the project's assumption, listed with the inputs)",
     "Your loaded cost": "in-house FTE × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
     "Loaded cost (benchmark)": "in-house FTE × the benchmark's loaded cost per FTE-year ÷ 12"
     " × (1 + home wage growth)^year",
@@ -433,6 +479,12 @@ FORMULAS = {
     "Severance": "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
+SHORT_FEES = (
+    "monthly fee for each month of the work, the last one in part (10 weeks are 2.31 months); monthly fee = people ×"
+    " committed hours × rate × location index ÷ 12 (pool, managed: the work's hours ÷ its months × rate × (1 +"
+    " premium) × location index; project: deliverables × price ÷ the work's months) × exchange rate"
+)
+QUOTE_NOTE = "; your quote is the provider's own price, so no location index or premium is applied to it"
 QUOTED_FEES = (
     "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee = people ×"
     " committed hours × your quoted rate ÷ 12 (project: deliverables × your quoted price ÷ 12) × exchange rate;"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 Triple = tuple[float, float, float]
 DRAWS = 10_000
 MAX_YEARS = 10
+WEEKS_A_YEAR = 52  # a piece of work done once lasts 1 to 52 weeks; a month is 52 ÷ 12 weeks
 # Hours in a full-time year, on both sides: a dedicated provider seat commits to them, and in-house the work
 # costs a full-time person per this many hours it needs.
 FTE_HOURS = 2000.0
@@ -74,14 +75,31 @@ class Case:
     figures: Mapping[str, Figure]
     models: tuple[ModelSpec, ...]
     skipped: tuple[tuple[str, str], ...] = ()  # (model name, why it is not costed)
+    # The weeks a piece of work done once lasts (0: the work goes on, costed over ``years`` whole years). The
+    # cost then covers those weeks only, and ``annual_hours`` are the hours of the whole piece of work.
+    weeks: int = 0
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= MAX_YEARS:
             raise TcoUnavailable(f"The horizon must be 1 to {MAX_YEARS} years.")
+        if not 0 <= self.weeks <= WEEKS_A_YEAR:
+            raise TcoUnavailable(f"The work's length must be 1 to {WEEKS_A_YEAR} weeks.")
         if self.people <= 0 or self.annual_hours <= 0 or self.deliverables < 0 or self.displaced < 0:
             raise TcoUnavailable(
                 "People and annual hours must be positive; deliverables and displaced staff not negative."
             )
+
+    @property
+    def months(self) -> float:
+        """The months the cost covers: the work's weeks as months (10 weeks are 2.31), else the whole years."""
+        return self.weeks * 12 / WEEKS_A_YEAR if self.weeks else float(self.years * 12)
+
+    @property
+    def surge(self) -> bool:
+        """Work done once that no team of the buyer's does today (no staff displaced): nothing runs in parallel
+        while it moves, nothing is taken back or re-tendered when it ends, and in-house it would be done by
+        people taken on for it (temporary staff), not by a salaried team already there."""
+        return bool(self.weeks) and not self.displaced
 
     @property
     def inhouse_fte(self) -> float:
@@ -90,6 +108,9 @@ class Case:
         A dedicated provider team is paid for every seat whether busy or not, so it is priced at the headcount;
         in-house the same people do other work between peaks, so 400 hours a year cost a fifth of a person,
         not a person (and a one-off study of 3,000 hours by 10 people costs 1.5 person-years, not 10)."""
+        if self.weeks:
+            # The hours of the whole piece of work against the full-time hours in its weeks.
+            return min(self.people, self.annual_hours / (FTE_HOURS * self.months / 12))
         return min(self.people, self.annual_hours / FTE_HOURS)
 
 

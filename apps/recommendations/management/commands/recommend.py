@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.common.formatting import chance, money, years
+from apps.common.formatting import chance, money
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
@@ -121,7 +121,7 @@ class Command(BaseCommand):
         if cost.available and cost.inhouse_horizon is not None:
             cur = cost.currency
             inhouse = money(cost.inhouse_horizon[1], cur)
-            out.append(f"\nCost over {years(cost.horizon_years)} (likely, {cur}): in-house {inhouse}")
+            out.append(f"\nCost over {cost.period} (likely, {cur}): in-house {inhouse}")
             out += [f"  {m.name}: {money(m.horizon[1], cur)} ({_saving(m, cur)})" for m in cost.models]
         else:
             out.append(f"\nCost: not estimated ({cost.reason})")
