@@ -75,25 +75,25 @@ class Straight:
         return found.verdict, found.fit_score, found.top_model, found.unblocked_score, found.blockers
 
 
-class Outcomes(dict[int, Outcome]):
-    """The outcomes whose top model is ``top``, by their first ``VERDICT_FIELDS`` tallies packed as the byte
-    tables pack them (each biased by FIELD_BIAS, FIELD_BITS bits a field): the generated function's last
-    step is one lookup here, and each outcome is built the first time it is met (``verdict_for``) and shared
-    from then on, as a frozen dataclass's constructor costs a fifth of a call."""
+class Outcomes:
+    """A playbook's outcomes by top model (``by_top``), each a dictionary by the first ``VERDICT_FIELDS``
+    tallies packed as the byte tables pack them (each biased by FIELD_BIAS, FIELD_BITS bits a field): the
+    generated function's last step is one lookup there, and each outcome is built the first time it is met
+    (``miss``) and shared from then on, as a frozen dataclass's constructor costs a fifth of a call. Plain
+    dictionaries, as a subclass's lookup is the slower one."""
 
-    __slots__ = ("pb", "top")
+    def __init__(self, pb: CompiledPlaybook, tops: Iterable[str | None]) -> None:
+        self.pb = pb
+        self.by_top: dict[str | None, dict[int, Outcome]] = {top: {} for top in tops}
+        self.tops = {id(memo): top for top, memo in self.by_top.items()}
 
-    def __init__(self, pb: CompiledPlaybook, top: str | None) -> None:
-        super().__init__()
-        self.pb, self.top = pb, top
-
-    def __missing__(self, key: int) -> Outcome:
+    def miss(self, memo: dict[int, Outcome], key: int) -> Outcome:
         field = (1 << FIELD_BITS) - 1
         fit, blockers = ((key >> (FIELD_BITS * i) & field) - FIELD_BIAS for i in range(VERDICT_FIELDS))
         unblocked, score, verdict = verdict_for(self.pb, fit, blockers > 0)
-        found = Outcome(verdict, score, self.top, unblocked, blockers)
-        if len(self) < VERDICT_MEMO:
-            self[key] = found
+        found = Outcome(verdict, score, self.tops[id(memo)], unblocked, blockers)
+        if len(memo) < VERDICT_MEMO:
+            memo[key] = found
         return found
 
 
@@ -233,7 +233,7 @@ def _function(src: _Source, name: str, walk: list[str], tail: list[str], on_miss
     lines = [f"def make_{name}(K):"]
     lines += [f"    k{i} = K[{i}]" for i in range(len(src.constants))]
     lines += [f"    def {name}(answers, /):", "        get = answers.get", "        try:"]
-    lines += ["            b = 0", *("    " + line for line in walk)]
+    lines += ["    " + line for line in walk]
     lines += ["        except (KeyError, TypeError):", f"            b = {on_miss}(answers)"]
     lines += ["        " + line for line in tail]
     lines += [f"    return {name}"]
@@ -288,6 +288,12 @@ def _walk(
         if depth > 2:
             flush(depth)
     flush(2)
+    # ``b`` starts as the first line's bits where that line sets them, else as none.
+    first = "    " * 2 + "b |= "
+    if src.lines and src.lines[0].startswith(first):
+        src.lines[0] = "    " * 2 + "b = " + src.lines[0].removeprefix(first)
+    else:
+        src.lines.insert(0, "    " * 2 + "b = 0")
 
 
 def _or(masks: Mapping[str, QuestionMasks], codes: Iterable[str]) -> int:
@@ -406,17 +412,22 @@ def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, width: int) -> N
         bias = src.const(FIELD_BIAS)
         key = f"(fit + {bias}) | (n + {bias}) << {FIELD_BITS}"
         column = {code: f"m{i}" for i, code in enumerate(index.offered)}
-    outcomes = {code: src.const(Outcomes(pb, code)) for code in order}
+    outcomes = Outcomes(pb, order or (None,))
+    memo = {top: src.const(found) for top, found in outcomes.by_top.items()}
     if order:  # the first of equals in tie-break order
-        src.add(0, f"o = {outcomes[order[0]]}")
+        src.add(0, f"o = {memo[order[0]]}")
         src.add(0, f"best = {column[order[0]]}")
         for code in order[1:]:
             src.add(0, f"if {column[code]} > best:")
-            src.add(1, f"o = {outcomes[code]}")
+            src.add(1, f"o = {memo[code]}")
             src.add(1, f"best = {column[code]}")
     else:
-        src.add(0, f"o = {src.const(Outcomes(pb, None))}")
-    src.add(0, f"return o[{key}]")
+        src.add(0, f"o = {memo[None]}")
+    src.add(0, f"key = {key}")
+    src.add(0, "try:")
+    src.add(1, "return o[key]")
+    src.add(0, "except KeyError:")
+    src.add(1, f"return {src.const(outcomes.miss)}(o, key)")
 
 
 def _by_blocked(table: tuple[int, ...], heads: int) -> tuple[int, ...]:
