@@ -342,9 +342,12 @@ def _answered(
             src.add(depth, "else:")
             src.add(depth + 1, f"b |= {ranges}")
             return None
-        # No comparison to meet: the stored type first (a whole number, or a float for money and
-        # percentages); anything else, bool included, takes the masks' own path.
-        stored = f"type({value}) is {'int' if question.kind == INTEGER else 'float'}"
+        # No comparison to meet, or the bisections (which would put NaN in every range, the closures in
+        # none): the stored type first (a whole number, or a float other than NaN for money and
+        # percentages); anything else, bool and NaN included, takes the masks' own path.
+        stored = (
+            f"type({value}) is int" if question.kind == INTEGER else f"type({value}) is float and {value} == {value}"
+        )
         src.add(depth, f"if {stored}:")
         src.add(depth + 1, f"b |= {ranges}")
         src.add(depth, f"elif {value} is None:")
