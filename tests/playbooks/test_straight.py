@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from apps.playbooks.engine import compile_playbook
+from apps.playbooks.engine import straight as straight_module
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.scoring import bare, counted_index
 from apps.playbooks.engine.single import GENERATE_AFTER, blocked_bits, counted_plan, fired, single, straight
@@ -265,7 +266,10 @@ def ranges_definition() -> dict[str, Any]:
     return {"playbook": {"version": 1}, "sections": sections, "rules": rules, "catalogue": catalogue}
 
 
-def test_numbers_at_and_around_every_bound_score_as_the_tally() -> None:
+@pytest.mark.parametrize("tree_cuts", [straight_module.TREE_CUTS, 0])
+def test_numbers_at_and_around_every_bound_score_as_the_tally(tree_cuts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both ways to find a number's stretch: the tree of comparisons, and the bisections past TREE_CUTS cuts.
+    monkeypatch.setattr(straight_module, "TREE_CUTS", tree_cuts)
     playbook = compile_playbook(ranges_definition())
     index = rule_index(playbook)
     generated = straight(playbook)

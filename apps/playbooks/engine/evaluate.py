@@ -28,9 +28,9 @@ from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CheaperLocation, CostEstimate, estimate
 from apps.playbooks.engine.plain import json_ready
-from apps.playbooks.engine.scoring import BASE_SCORE, tally
+from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, tally
 from apps.playbooks.engine.single import fired as rules_fired
-from apps.playbooks.engine.single import single
+from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import location_index
 from apps.playbooks.engine.tco.estimate import total_cost
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
@@ -224,34 +224,6 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
     if effect.kind == "condition":
         return f"condition: {effect.text}"
     return f"risk: {effect.text}"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    verdict: str
-    fit_score: int
-    top_model: str | None
-    unblocked_score: int = 0
-    blockers: int = 0
-
-
-# Outcomes are values with few possible states (verdict, score, top model, blockers): each is built once
-# and shared, as a frozen dataclass's constructor costs more than the single call's tally.
-_OUTCOMES: dict[tuple[str, int, str | None, int, int], Outcome] = {}
-OUTCOMES_KEPT = 1 << 16
-
-
-def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
-    """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
-    preview). Same rules and arithmetic as ``evaluate``, without building the explanation (nor the lists
-    of visible and missing questions, nor the full model ranking)."""
-    found = single(pb, answers)
-    shared = _OUTCOMES.get(found)
-    if shared is None:
-        shared = Outcome(*found)
-        if len(_OUTCOMES) < OUTCOMES_KEPT:
-            _OUTCOMES[found] = shared
-    return shared
 
 
 @dataclass(frozen=True)

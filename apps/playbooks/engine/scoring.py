@@ -88,6 +88,17 @@ def verdict_for(pb: CompiledPlaybook, fit_points: int, blocked: bool) -> tuple[i
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What an answer set comes to without the why (``evaluate.outcome``, ``bare``): a value of few states."""
+
+    verdict: str
+    fit_score: int
+    top_model: str | None
+    unblocked_score: int = 0
+    blockers: int = 0
+
+
+@dataclass(frozen=True)
 class Tally:
     fired: tuple[int, ...]  # positions of the rules that fire, in rule order
     fit_points: int

@@ -26,9 +26,15 @@ from functools import partial
 from typing import Any
 
 from apps.playbooks.engine.compiler import FIELD_BIAS, ByteTables, CompiledPlaybook, RuleIndex, rule_index
-from apps.playbooks.engine.scoring import counted_index, model_order, verdict_for
+from apps.playbooks.engine.scoring import Outcome, counted_index, model_order, verdict_for
 from apps.playbooks.engine.straight import Straight, build
 from apps.playbooks.engine.visibility import walk_plan
+
+# Outcomes are values with few possible states (verdict, score, top model, blockers): each is built once
+# and shared, as a frozen dataclass's constructor costs more than the single call's tally. (The generated
+# function keeps its own, by the tallies it adds up: ``straight.Outcomes``.)
+_OUTCOMES: dict[tuple[str, int, str | None, int, int], Outcome] = {}
+OUTCOMES_KEPT = 1 << 16
 
 # Calls a compiled playbook serves through the plan's loop before its own function is generated: about
 # the generation's cost (some 10 ms for the reference playbook) in calls saved.
@@ -165,6 +171,22 @@ def fired(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> int:
     index = pb.index or rule_index(pb)
     found = index.straight or _generated(pb)
     return index.surviving(blocked_bits(single_plan(pb), answers) if found is None else found.blocked(answers))
+
+
+def outcome(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Outcome:
+    """Just the verdict, fit score and top model, for re-scoring many answer sets at once (impact
+    preview). Same rules and arithmetic as ``evaluate``, without building the explanation (nor the lists
+    of visible and missing questions, nor the full model ranking)."""
+    found = (pb.index or rule_index(pb)).straight or _generated(pb)
+    if found is not None:
+        return found.outcome(answers)
+    result = looped(pb, answers)
+    shared = _OUTCOMES.get(result)
+    if shared is None:
+        shared = Outcome(*result)
+        if len(_OUTCOMES) < OUTCOMES_KEPT:
+            _OUTCOMES[result] = shared
+    return shared
 
 
 def single(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, str | None, int, int]:

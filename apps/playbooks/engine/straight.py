@@ -32,15 +32,16 @@ unhashable value; a number of the wrong type) leaves the straight line for the e
 from __future__ import annotations
 
 import math
+import struct
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, cast
 
-from apps.playbooks.engine.compiler import FIELD_BIAS, CompiledPlaybook, RuleIndex, tallies
+from apps.playbooks.engine.compiler import FIELD_BIAS, FIELD_BITS, CompiledPlaybook, RuleIndex, tallies
 from apps.playbooks.engine.conditions import MEMO_LIMIT, QuestionMasks, bit_positions, bitmask, compile_condition
-from apps.playbooks.engine.scoring import model_order, verdict_for
+from apps.playbooks.engine.scoring import Outcome, model_order, verdict_for
 from apps.playbooks.engine.types import INTEGER, MULTI, YES_NO, Condition
 
 # Multiple-choice questions with up to this many options have every subset (in option order, the stored
@@ -49,8 +50,12 @@ SUBSET_OPTIONS = 8
 # The fired rules' tallies are summed from the byte tables up to this many bytes of rule heads (a lookup and an
 # addition a byte), and from bit planes past it (a popcount a plane, a handful a tally).
 TABLE_BYTES = 24
-# Verdicts worked out per playbook, by fit points: past this many distinct sums, ``verdict_for`` is called.
+# Outcomes kept per playbook and top model, by the tallies ``verdict_for`` reads: past this many, each further
+# one is built on every call that comes to it.
 VERDICT_MEMO = 4096
+# The tallies ``verdict_for`` reads (fit points, blockers), the first fields of the byte tables' packing
+# (``compiler.tallies``): the key of an outcome under its top model.
+VERDICT_FIELDS = 2
 # A number question's cuts between its conditions' bounds are compared in a tree up to this many, and
 # bisected past it.
 TREE_CUTS = 64
@@ -60,9 +65,36 @@ Outcome5 = tuple[str, int, str | None, int, int]
 
 @dataclass(frozen=True)
 class Straight:
-    single: Callable[[Mapping[str, Any]], Outcome5]  # (verdict, fit score, top model, unblocked, blockers)
+    outcome: Callable[[Mapping[str, Any]], Outcome]  # ``evaluate.outcome``, one shared value per state
     blocked: Callable[[Mapping[str, Any]], int]  # the rule condition bits the answers make false
     source: str  # the generated text, for tests and for reading
+
+    def single(self, answers: Mapping[str, Any]) -> Outcome5:
+        """(verdict, fit score, top model, unblocked score, blockers), as ``single.single`` gives them."""
+        found = self.outcome(answers)
+        return found.verdict, found.fit_score, found.top_model, found.unblocked_score, found.blockers
+
+
+class Outcomes:
+    """A playbook's outcomes by top model (``by_top``), each a dictionary by the first ``VERDICT_FIELDS``
+    tallies packed as the byte tables pack them (each biased by FIELD_BIAS, FIELD_BITS bits a field): the
+    generated function's last step is one lookup there, and each outcome is built the first time it is met
+    (``miss``) and shared from then on, as a frozen dataclass's constructor costs a fifth of a call. Plain
+    dictionaries, as a subclass's lookup is the slower one."""
+
+    def __init__(self, pb: CompiledPlaybook, tops: Iterable[str | None]) -> None:
+        self.pb = pb
+        self.by_top: dict[str | None, dict[int, Outcome]] = {top: {} for top in tops}
+        self.tops = {id(memo): top for top, memo in self.by_top.items()}
+
+    def miss(self, memo: dict[int, Outcome], key: int) -> Outcome:
+        field = (1 << FIELD_BITS) - 1
+        fit, blockers = ((key >> (FIELD_BITS * i) & field) - FIELD_BIAS for i in range(VERDICT_FIELDS))
+        unblocked, score, verdict = verdict_for(self.pb, fit, blockers > 0)
+        found = Outcome(verdict, score, self.tops[id(memo)], unblocked, blockers)
+        if len(memo) < VERDICT_MEMO:
+            memo[key] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -132,38 +164,31 @@ class _Visibility:
             width = len(conds) if split else 1
             self.tests[where, code] = (((1 << width) - 1) << bit, split)
             bit += width
+        self.end = bit  # the bits below: the rules' and these
 
 
 def build(pb: CompiledPlaybook, counted: tuple[RuleIndex, Fallback], every: tuple[RuleIndex, Fallback]) -> Straight:
     """``pb``'s single call as generated functions: ``single`` on ``counted`` (the index of the rules an
     outcome counts, ``scoring.counted_index``), ``blocked`` on ``every`` (``pb``'s whole rule index), each
     with the fallback that gives its index's blocked bits the slow way."""
-    verdicts: tuple[dict[int, tuple[int, int, str]], dict[int, tuple[int, int, str]]] = ({}, {})
 
-    def verdict(fit: int, blockers: int) -> tuple[int, int, str]:
-        found = verdict_for(pb, fit, blockers > 0)
-        memo = verdicts[blockers > 0]
-        if len(memo) < VERDICT_MEMO:
-            memo[fit] = found
-        return found
+    def outcome_tail(src: _Source, width: int) -> None:
+        _tail(src, pb, counted[0], width)
 
-    def single_tail(src: _Source) -> None:
-        index = counted[0]
-        _tail(src, pb, index, verdict=src.const(verdict), memos=(src.const(verdicts[0]), src.const(verdicts[1])))
-
-    def blocked_tail(src: _Source) -> None:  # the visibility bits above the rule bits are not the caller's
+    def blocked_tail(src: _Source, width: int) -> None:  # the visibility bits above the rule bits are not the caller's
         src.add(0, f"return b & {src.const(every[0].everything)}")
 
-    single, single_text = _generate(pb, *counted, "single", single_tail)
+    outcome, outcome_text = _generate(pb, *counted, "outcome", outcome_tail)
     blocked, blocked_text = _generate(pb, *every, "blocked", blocked_tail)
-    return Straight(single=single, blocked=blocked, source=f"{single_text}\n\n{blocked_text}")
+    return Straight(outcome=outcome, blocked=blocked, source=f"{outcome_text}\n\n{blocked_text}")
 
 
 def _generate(
-    pb: CompiledPlaybook, index: RuleIndex, fallback: Fallback, name: str, tail: Callable[[_Source], None]
+    pb: CompiledPlaybook, index: RuleIndex, fallback: Fallback, name: str, tail: Callable[[_Source, int], None]
 ) -> tuple[Any, str]:
     """One generated function: the walk reading the answers ``index``'s rules need (and those their
-    visibility needs), then ``tail``; an answer it cannot look up goes to ``fallback``."""
+    visibility needs), then ``tail`` (given how many bits the walk's ``b`` can have); an answer it cannot
+    look up goes to ``fallback``."""
     learned: list[_Learned] = []
 
     def learn(answers: Mapping[str, Any]) -> None:
@@ -192,7 +217,7 @@ def _generate(
     src = _Source()
     _walk(src, pb, masks, vis, learned)
     walk, src.lines = src.lines, []
-    tail(src)
+    tail(src, vis.end)
     lines, src.lines = src.lines, []
     on_miss = src.const(slow)
     text = _function(src, name, walk, lines, on_miss)
@@ -208,7 +233,7 @@ def _function(src: _Source, name: str, walk: list[str], tail: list[str], on_miss
     lines = [f"def make_{name}(K):"]
     lines += [f"    k{i} = K[{i}]" for i in range(len(src.constants))]
     lines += [f"    def {name}(answers, /):", "        get = answers.get", "        try:"]
-    lines += ["            b = 0", *("    " + line for line in walk)]
+    lines += ["    " + line for line in walk]
     lines += ["        except (KeyError, TypeError):", f"            b = {on_miss}(answers)"]
     lines += ["        " + line for line in tail]
     lines += [f"    return {name}"]
@@ -263,6 +288,12 @@ def _walk(
         if depth > 2:
             flush(depth)
     flush(2)
+    # ``b`` starts as the first line's bits where that line sets them, else as none.
+    first = "    " * 2 + "b |= "
+    if src.lines and src.lines[0].startswith(first):
+        src.lines[0] = "    " * 2 + "b = " + src.lines[0].removeprefix(first)
+    else:
+        src.lines.insert(0, "    " * 2 + "b = 0")
 
 
 def _or(masks: Mapping[str, QuestionMasks], codes: Iterable[str]) -> int:
@@ -301,12 +332,24 @@ def _answered(
         if m.others:  # a choice operator on a number: the masks' own call
             src.add(depth, f"b |= {call}")
             return None
-        # The stored type first (a whole number, or a float for money and percentages); anything else,
-        # bool included, takes the masks' own path. NaN needs no test of its own: every comparison with it
-        # is false, so it blocks every range here, as in the closures.
-        stored = f"type({value}) is {'int' if question.kind == INTEGER else 'float'}"
+        ranges, compared = _ranges(src, value, m)
+        if compared:
+            # Any answer but None meets a comparison first, made as the closures make theirs: a number (bool
+            # included) compares as there; NaN fails every comparison, so it blocks every range here, as
+            # there; anything else raises TypeError, which sends the call to the fallback.
+            src.add(depth, f"if {value} is None:")
+            src.add(depth + 1, f"b |= {absent}")
+            src.add(depth, "else:")
+            src.add(depth + 1, f"b |= {ranges}")
+            return None
+        # No comparison to meet, or the bisections (which would put NaN in every range, the closures in
+        # none): the stored type first (a whole number, or a float other than NaN for money and
+        # percentages); anything else, bool and NaN included, takes the masks' own path.
+        stored = (
+            f"type({value}) is int" if question.kind == INTEGER else f"type({value}) is float and {value} == {value}"
+        )
         src.add(depth, f"if {stored}:")
-        src.add(depth + 1, f"b |= {_ranges(src, value, m)}")
+        src.add(depth + 1, f"b |= {ranges}")
         src.add(depth, f"elif {value} is None:")
         src.add(depth + 1, f"b |= {absent}")
         src.add(depth, "else:")
@@ -329,61 +372,78 @@ def _answered(
     return term
 
 
-def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str, memos: tuple[str, str]) -> None:
-    """From the blocked bits ``b`` to (verdict, fit score, top model, unblocked score, blockers)."""
-    # ``b ^ everything`` clears the blocked rule bits; the visibility bits above them stay, and no mask of
-    # heads below reaches them (a head shifted within its rule's width is still that rule's bit).
-    alive = f"(b ^ {src.const(index.everything)})"
-    src.add(0, f"a = {alive}")
-    fired = [f"a & {src.const(index.heads)}"]
-    fired += [f"(a >> {shift}) & {src.const(heads)}" for shift, heads in enumerate(index.spans, 1)]
-    src.add(0, f"f = {' | '.join(fired)}")
+def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, width: int) -> None:
+    """From the blocked bits ``b`` (below bit ``width``) to the outcome, one of the ``Outcomes`` shared per top
+    model: the fired rules' tallies, the first of the models with the most points, the verdict's lookup."""
     offered, order = model_order(pb)
     tables = index.byte_tables
     if tables is not None and tables.width <= TABLE_BYTES:
-        src.add(0, f"x = f.to_bytes({tables.width}, 'little')")
+        if index.spans:  # an "any" rule fires on any of its bits: its head from its others
+            src.add(0, f"a = b ^ {src.const(index.everything)}")
+            fired = [f"a & {src.const(index.heads)}"]
+            fired += [f"(a >> {shift}) & {src.const(span)}" for shift, span in enumerate(index.spans, 1)]
+            src.add(0, f"x = ({' | '.join(fired)}).to_bytes({tables.width}, 'little')")
+            looked_up = tables.tables
+        else:  # every bit a rule's head: the tables are read by the blocked bits (the visibility bits above ignored)
+            src.add(0, f"x = b.to_bytes({max(tables.width, (width + 7) // 8)}, 'little')")
+            looked_up = tuple(_by_blocked(table, index.heads >> 8 * j & 0xFF) for j, table in enumerate(tables.tables))
         # The bias rides on the first byte's table, so the sum starts from it.
-        first = tuple(t + tables.bias for t in tables.tables[0])
+        first = tuple(t + tables.bias for t in looked_up[0])
         terms = [f"{src.const(first)}[x[0]]"]
-        terms += [f"{src.const(t)}[x[{j}]]" for j, t in enumerate(tables.tables[1:], 1)]
+        terms += [f"{src.const(t)}[x[{j}]]" for j, t in enumerate(looked_up[1:], 1)]
         src.add(0, f"t = {' + '.join(terms)}")
-        fields = [f"u{i}" for i in range(2 + len(index.offered))]
-        unpack = f"{src.const(tables.fields.unpack)}(t.to_bytes({tables.fields.size}, 'little'))"
-        src.add(0, f"{', '.join(fields)} = {unpack}")
-        bias = src.const(FIELD_BIAS)
-        src.add(0, f"fit = u0 - {bias}")
-        src.add(0, f"n = u1 - {bias}")
-        column = {code: f"u{2 + i}" for i, code in enumerate(index.offered)}
+        key = f"t & {src.const((1 << FIELD_BITS * VERDICT_FIELDS) - 1)}"
+        models = [f"u{i}" for i in range(len(index.offered))]
+        if models:  # the model columns only: the verdict's tallies stay packed in the key
+            skip = FIELD_BITS // 8 * VERDICT_FIELDS
+            unpack = struct.Struct(f"<{skip}x{len(models)}I").unpack
+            targets = ", ".join(models) + ("," if len(models) == 1 else "")
+            src.add(0, f"{targets} = {src.const(unpack)}(t.to_bytes({tables.fields.size}, 'little'))")
+        column = dict(zip(index.offered, models, strict=True))
     else:
         # Past the tables' size: each tally as bit planes (see ``_planes``), a popcount a plane.
+        src.add(0, f"a = b ^ {src.const(index.everything)}")
+        fired = [f"a & {src.const(index.heads)}"]
+        fired += [f"(a >> {shift}) & {src.const(span)}" for shift, span in enumerate(index.spans, 1)]
+        src.add(0, f"f = {' | '.join(fired)}")
         src.add(0, "c = f.bit_count()")
         per_rule = [tallies(rule, index.offered) for rule in index.rules]
         heads = bit_positions(index.heads)
         names = ["fit", "n", *(f"m{i}" for i in range(len(index.offered)))]
         for field, name in enumerate(names):
             src.add(0, f"{name} = {_planes(src, [(h, t[field]) for h, t in zip(heads, per_rule, strict=True)])}")
+        bias = src.const(FIELD_BIAS)
+        key = f"(fit + {bias}) | (n + {bias}) << {FIELD_BITS}"
         column = {code: f"m{i}" for i, code in enumerate(index.offered)}
-    src.add(0, "try:")
-    src.add(1, f"unblocked, score, verdict = {memos[1]}[fit] if n else {memos[0]}[fit]")
-    src.add(0, "except KeyError:")
-    src.add(1, f"unblocked, score, verdict = {verdict}(fit, n)")
+    outcomes = Outcomes(pb, order or (None,))
+    memo = {top: src.const(found) for top, found in outcomes.by_top.items()}
     if order:  # the first of equals in tie-break order
-        src.add(0, f"top = {src.const(order[0])}")
+        src.add(0, f"o = {memo[order[0]]}")
         src.add(0, f"best = {column[order[0]]}")
         for code in order[1:]:
             src.add(0, f"if {column[code]} > best:")
-            src.add(1, f"top = {src.const(code)}")
+            src.add(1, f"o = {memo[code]}")
             src.add(1, f"best = {column[code]}")
     else:
-        src.add(0, "top = None")
-    src.add(0, "return verdict, score, top, unblocked, n")
+        src.add(0, f"o = {memo[None]}")
+    src.add(0, f"key = {key}")
+    src.add(0, "try:")
+    src.add(1, "return o[key]")
+    src.add(0, "except KeyError:")
+    src.add(1, f"return {src.const(outcomes.miss)}(o, key)")
 
 
-def _ranges(src: _Source, value: str, m: QuestionMasks) -> str:
+def _by_blocked(table: tuple[int, ...], heads: int) -> tuple[int, ...]:
+    """A byte table read by the blocked bits of that byte instead of by its fired heads."""
+    return tuple(table[~byte & heads] for byte in range(256))
+
+
+def _ranges(src: _Source, value: str, m: QuestionMasks) -> tuple[str, bool]:
     """``QuestionMasks.blocked`` of a number ``value``: ``present | by_low[bisect_right(lows, value)] |
     by_high[bisect_left(highs, value)]``. The bounds cut the line into stretches, each with one result;
     up to ``TREE_CUTS`` cuts, the value's stretch is found by comparisons in a balanced tree (three or four
-    for a question most playbooks have), else by the two bisections."""
+    for a question most playbooks have), else by the two bisections. With whether the expression compares
+    ``value`` with a bound before anything else (a tree of at least one comparison)."""
     # A cut (bound, 0) parts ``value < bound`` from ``value >= bound`` (a range's low); (bound, 1) parts
     # ``value <= bound`` from ``value > bound`` (a high). A stretch's result counts the cuts before it.
     lows = [(low, 0) for low in m.lows]
@@ -393,7 +453,7 @@ def _ranges(src: _Source, value: str, m: QuestionMasks) -> str:
     if len(cuts) > TREE_CUTS:
         low = f"{src.const(tuple(m.by_low))}[{src.const(bisect_right)}({src.const(tuple(m.lows))}, {value})]"
         high = f"{src.const(tuple(m.by_high))}[{src.const(bisect_left)}({src.const(tuple(m.highs))}, {value})]"
-        return f"{src.const(m.present)} | {low} | {high}"
+        return f"{src.const(m.present)} | {low} | {high}", False
     results = [m.present | m.by_low[bisect_right(lows, (-math.inf, 0))] | m.by_high[0]]
     kept: list[tuple[float, int]] = []
     for cut in cuts:
@@ -411,7 +471,7 @@ def _ranges(src: _Source, value: str, m: QuestionMasks) -> str:
         test = f"{value} {'<=' if kind else '<'} {src.const(bound)}"
         return f"({tree(first, middle)} if {test} else {tree(middle + 1, last)})"
 
-    return tree(0, len(kept))
+    return tree(0, len(kept)), bool(kept)
 
 
 def _planes(src: _Source, values: list[tuple[int, int]]) -> str:
