@@ -93,6 +93,17 @@ class VerdictCondition:
     name: str
 
 
+@dataclass(frozen=True)
+class Gate:
+    """A legal step before signing that someone else may refuse (an export licence, a regulator's approval,
+    a client's consent still to be asked for), from a rule's gate effect: while it is open the verdict is at
+    best "KPO wins, on conditions". ``text`` names what must be settled ("the export authorisation ...")."""
+
+    text: str
+    rule: str
+    name: str
+
+
 # The condition a verdict for KPO carries when no delivery location meets every requirement the buyer set.
 NOWHERE_TO_DELIVER = VerdictCondition(
     text="Settle one of the trade-offs on this page (relax a requirement, or keep the work in-house): "
@@ -186,6 +197,8 @@ class Evaluation:
     # location is ranked on time zone: the locations meeting every other requirement, in rank order, are the
     # candidates the result names instead of one (``delivered_from`` is then only where the cost is priced).
     delivery_candidates: tuple[str, ...] = ()
+    # The open gates (each once, by text, in rule order): any caps "wins" at "conditional" (``scoring``).
+    gates: tuple[Gate, ...] = ()
 
     @property
     def verdict_label(self) -> str:
@@ -223,6 +236,8 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
         return "blocks KPO"
     if effect.kind == "condition":
         return f"condition: {effect.text}"
+    if effect.kind == "gate":
+        return f"caps the verdict at “KPO wins, on conditions” until settled: {effect.text}"
     return f"risk: {effect.text}"
 
 
@@ -266,6 +281,7 @@ class _RulePlan:
     regimes: tuple[str, ...]
     risks: tuple[Risk, ...]
     conditions: tuple[VerdictCondition, ...] = ()
+    gates: tuple[Gate, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
     delivered_in: tuple[tuple[str, str], ...] = ()
     # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
@@ -307,6 +323,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         regimes=tuple(e.target for e in effects if e.kind == "regime"),
         risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
+        gates=tuple(Gate(e.text, rule.code, rule.name) for e in effects if e.kind == "gate"),
         delivered_in=_local_law(pb, rule),
         enforces=rule.enforces,
     )
@@ -347,6 +364,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     local_because: dict[str, list[tuple[str, str]]] = {}
     risks: list[Risk] = []
     conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
+    gates: dict[str, Gate] = {}  # by text, likewise
 
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
     for plan in _fired_plans(pb, scored.fired):
@@ -373,6 +391,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         risks.extend(plan.risks)
         for item in plan.conditions:
             conditions.setdefault(item.text, item)
+        for gate in plan.gates:
+            gates.setdefault(gate.text, gate)
 
     def role(name: str) -> Any:
         code = pb.roles.get(name)
@@ -510,6 +530,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
+        gates=tuple(gates.values()),
     )
 
 

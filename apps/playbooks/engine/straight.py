@@ -138,18 +138,19 @@ def build(pb: CompiledPlaybook, counted: tuple[RuleIndex, Fallback], every: tupl
     """``pb``'s single call as generated functions: ``single`` on ``counted`` (the index of the rules an
     outcome counts, ``scoring.counted_index``), ``blocked`` on ``every`` (``pb``'s whole rule index), each
     with the fallback that gives its index's blocked bits the slow way."""
-    verdicts: tuple[dict[int, tuple[int, int, str]], dict[int, tuple[int, int, str]]] = ({}, {})
+    # By fit points: nothing blocks nor gates; something blocks; nothing blocks but a gate is open.
+    verdicts: tuple[dict[int, tuple[int, int, str]], ...] = ({}, {}, {})
 
-    def verdict(fit: int, blockers: int) -> tuple[int, int, str]:
-        found = verdict_for(pb, fit, blockers > 0)
-        memo = verdicts[blockers > 0]
+    def verdict(fit: int, blockers: int, gates: int) -> tuple[int, int, str]:
+        found = verdict_for(pb, fit, blockers > 0, gates > 0)
+        memo = verdicts[1 if blockers else 2 if gates else 0]
         if len(memo) < VERDICT_MEMO:
             memo[fit] = found
         return found
 
     def single_tail(src: _Source) -> None:
         index = counted[0]
-        _tail(src, pb, index, verdict=src.const(verdict), memos=(src.const(verdicts[0]), src.const(verdicts[1])))
+        _tail(src, pb, index, verdict=src.const(verdict), memos=tuple(src.const(m) for m in verdicts))
 
     def blocked_tail(src: _Source) -> None:  # the visibility bits above the rule bits are not the caller's
         src.add(0, f"return b & {src.const(every[0].everything)}")
@@ -329,7 +330,7 @@ def _answered(
     return term
 
 
-def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str, memos: tuple[str, str]) -> None:
+def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str, memos: tuple[str, ...]) -> None:
     """From the blocked bits ``b`` to (verdict, fit score, top model, unblocked score, blockers)."""
     # ``b ^ everything`` clears the blocked rule bits; the visibility bits above them stay, and no mask of
     # heads below reaches them (a head shifted within its rule's width is still that rule's bit).
@@ -347,26 +348,27 @@ def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, *, verdict: str,
         terms = [f"{src.const(first)}[x[0]]"]
         terms += [f"{src.const(t)}[x[{j}]]" for j, t in enumerate(tables.tables[1:], 1)]
         src.add(0, f"t = {' + '.join(terms)}")
-        fields = [f"u{i}" for i in range(2 + len(index.offered))]
+        fields = [f"u{i}" for i in range(3 + len(index.offered))]
         unpack = f"{src.const(tables.fields.unpack)}(t.to_bytes({tables.fields.size}, 'little'))"
         src.add(0, f"{', '.join(fields)} = {unpack}")
         bias = src.const(FIELD_BIAS)
         src.add(0, f"fit = u0 - {bias}")
         src.add(0, f"n = u1 - {bias}")
+        src.add(0, f"g = {fields[-1]} - {bias}")
         column = {code: f"u{2 + i}" for i, code in enumerate(index.offered)}
     else:
         # Past the tables' size: each tally as bit planes (see ``_planes``), a popcount a plane.
         src.add(0, "c = f.bit_count()")
         per_rule = [tallies(rule, index.offered) for rule in index.rules]
         heads = bit_positions(index.heads)
-        names = ["fit", "n", *(f"m{i}" for i in range(len(index.offered)))]
+        names = ["fit", "n", *(f"m{i}" for i in range(len(index.offered))), "g"]
         for field, name in enumerate(names):
             src.add(0, f"{name} = {_planes(src, [(h, t[field]) for h, t in zip(heads, per_rule, strict=True)])}")
         column = {code: f"m{i}" for i, code in enumerate(index.offered)}
     src.add(0, "try:")
-    src.add(1, f"unblocked, score, verdict = {memos[1]}[fit] if n else {memos[0]}[fit]")
+    src.add(1, f"unblocked, score, verdict = {memos[1]}[fit] if n else {memos[2]}[fit] if g else {memos[0]}[fit]")
     src.add(0, "except KeyError:")
-    src.add(1, f"unblocked, score, verdict = {verdict}(fit, n)")
+    src.add(1, f"unblocked, score, verdict = {verdict}(fit, n, g)")
     if order:  # the first of equals in tie-break order
         src.add(0, f"top = {src.const(order[0])}")
         src.add(0, f"best = {column[order[0]]}")
