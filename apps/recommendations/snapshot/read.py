@@ -46,6 +46,7 @@ from apps.recommendations.snapshot.types import (
     Source,
     SourceNote,
     StoredCondition,
+    StoredGate,
     StoredFlip,
     StoredPreference,
     StoredRequirement,
@@ -280,6 +281,7 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         conflicts=_many(_trade_off),
         conditions=_many(lambda c: _make(StoredCondition, c, text=_text, rule=_text, name=_text)),
         delivery_candidates=_strings,
+        gates=_many(lambda g: _make(StoredGate, g, text=_text, rule=_text, name=_text)),
     )
 
 

@@ -41,6 +41,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # locations meeting every other requirement, named instead of one). Older snapshots read as they rendered.
 # Still version 4, with a field that defaults to "not recorded": each model's ``excluded_because`` (the hard
 # requirements it breaks). Snapshots stored before it read as they rendered: no model ruled out.
+# Still version 4, with a field that defaults to "not recorded": the evaluation's ``gates`` (legal steps before
+# signing that someone else may refuse; any caps "KPO wins" at "KPO wins, on conditions"). Snapshots stored
+# before it read as they rendered: no gate named.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -457,6 +460,16 @@ class TradeOff:
 
 
 @dataclass(frozen=True)
+class StoredGate:
+    """A legal step before signing that someone else may refuse, and the rule that names it: while one is open
+    the verdict is at best "KPO wins, on conditions". ``text`` reads after "…, but" ("any export licence …")."""
+
+    text: str
+    rule: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class StoredCondition:
     """A checkable item the verdict depends on, and the rule that states it."""
 
@@ -498,6 +511,8 @@ class EvaluationRecord:
     # Locations named instead of one when the buyer needs overlap with a working day the product cannot
     # measure (codes, in rank order); empty when one location was chosen, or not recorded (older snapshots).
     delivery_candidates: tuple[str, ...] = ()
+    # The open gates, each once; empty when none applied or not recorded (older snapshots).
+    gates: tuple[StoredGate, ...] = ()
 
     @property
     def top(self) -> Model | None:
