@@ -365,6 +365,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     risks: list[Risk] = []
     conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
     gates: dict[str, Gate] = {}  # by text, likewise
+    # Rules that trigger a regime other than a personal-data transfer rule (the transfer tool is said apart):
+    # their location texts say what that regime asks of delivery from there (an export authorisation...).
+    regime_rules: set[str] = set()
 
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
     for plan in _fired_plans(pb, scored.fired):
@@ -382,6 +385,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 location_scores[target] += contribution.points
                 location_contribs[target].append(contribution)
         blockers.extend(plan.blockers)
+        if any(cat.regimes[r].get("vendor_requirement") not in TRANSFER_REQUIREMENTS for r in plan.regimes):
+            regime_rules.add(plan.fired.code)
         local = dict(plan.delivered_in)
         for target in plan.regimes:
             if target in local:
@@ -504,7 +509,12 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             top_code = ranked_models[0].code
             cheaper = _cheaper_location(pb, cost, top_code, role, seen.questions, feasible, location_scores, transfers)
         if cheaper is not None:
-            cost = replace(cost, cheaper_location=cheaper)
+            asks = tuple(
+                c.text
+                for c in location_contribs[cheaper.location]
+                if c.rule in regime_rules and c.points <= 0 and c.text
+            )
+            cost = replace(cost, cheaper_location=replace(cheaper, needs=asks))
     return Evaluation(
         playbook_id=pb.id,
         playbook_version=pb.version,

@@ -46,8 +46,8 @@ from apps.recommendations.snapshot.types import (
     Source,
     SourceNote,
     StoredCondition,
-    StoredGate,
     StoredFlip,
+    StoredGate,
     StoredPreference,
     StoredRequirement,
     Tco,
@@ -252,7 +252,7 @@ def _cost(c: Any) -> Cost:
 def _cheaper_location(data: Any) -> CheaperLocation | None:
     if data is None:
         return None
-    return _make(CheaperLocation, data, horizon=_triple, savings=_triple, name=_text, model_name=_text)
+    return _make(CheaperLocation, data, horizon=_triple, savings=_triple, name=_text, model_name=_text, needs=_strings)
 
 
 def _evaluation(ev: Any) -> EvaluationRecord:

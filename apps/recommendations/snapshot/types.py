@@ -34,7 +34,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Older versions read as US dollars with no TCO (every new field at its default), as they rendered.
 # Still version 4, with a field that defaults to "not recorded": ``cost.cheaper_location`` (another location
 # meeting every requirement, from which the recommended model would likely cost materially less).
-# Snapshots stored before it read as they rendered: no such location named.
+# Snapshots stored before it read as they rendered: no such location named. Its ``needs`` (what a triggered
+# regime asks of delivery from there, such as an export authorisation first) reads as none when not recorded.
 # Still version 4, with fields that default to "not recorded": each location's ``overlap_yours`` (overlap with
 # the buyer's own working day, worked out from UTC offsets for a buyer in Singapore or eastern Australia) and
 # the evaluation's ``delivery_candidates`` (when overlap was needed with a day the product cannot measure: the
@@ -321,6 +322,9 @@ class CheaperLocation:
     probability_saving: float
     delivered_saving: float
     delivered_probability_saving: float
+    # What a triggered regime asks of delivery from there (an export authorisation first...); empty when none
+    # does, or not recorded (older snapshots).
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
