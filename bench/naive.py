@@ -66,7 +66,7 @@ class NaiveEngine:
                     effective[q["code"]] = answers[q["code"]]
         models = self.d["catalogue"]["models"]
         scores = {c: 0 for c, m in models.items() if m.get("is_kpo", True) and not m.get("retired")}
-        fit, blockers = 0, 0
+        fit, blockers, gates = 0, 0, 0
         for rule in self.d["rules"]:
             if not self.holds(rule.get("conditions", []), rule.get("match", "all"), effective):
                 continue
@@ -75,6 +75,8 @@ class NaiveEngine:
                     fit += int(effect.get("points") or 0)
                 elif effect["kind"] == "blocker":
                     blockers += 1
+                elif effect["kind"] == "gate":
+                    gates += 1
                 elif effect["kind"] == "model" and effect["target"] in scores:
                     scores[effect["target"]] += int(effect.get("points") or 0)
         meta = self.d["playbook"]
@@ -85,6 +87,8 @@ class NaiveEngine:
         else:
             score = unblocked
             verdict = "wins" if score >= wins else "conditional" if score >= conditional else "doesnt_win"
+            if verdict == "wins" and gates:  # an open gate caps the verdict at "on conditions"
+                verdict = "conditional"
 
         # Ties: the documented rule (docs/scoring.md), the lighter commitment first: the shorter ramp-up
         # (12 months when not given), then fewer committed hours a year, then the code; never display order.

@@ -6,7 +6,7 @@ where its section's and its own conditions hold on the answers that count before
 to an answer is ``{"if": [<visible>, {"var": code}, null]}`` with the visibility inlined (and shared
 between references, in memory). Each condition becomes the JsonLogic of what ``compile_condition`` tests;
 each rule is ``and``/``or`` of its conditions. The expression returns ``[fit points, blockers, points of
-each model]``; the verdict and the top model follow from those in Python exactly as ``scoring`` derives
+each model, gates]``; the verdict and the top model follow from those in Python exactly as ``scoring`` derives
 them (``outcome_of``), so the peers are timed on everything ``outcome()`` does but a few comparisons.
 
 Every peer must give ``outcome()``'s verdict, fit score, top model, unblocked score and blockers on every
@@ -75,7 +75,7 @@ def _all_or_any(parts: Sequence[Logic], mode: str) -> Logic:
 
 
 def jsonlogic(pb: CompiledPlaybook) -> Logic:
-    """``pb``'s outcome as one JsonLogic expression giving [fit points, blockers, each model's points]."""
+    """``pb``'s outcome as one JsonLogic expression giving [fit points, blockers, each model's points, gates]."""
     counts: dict[str, Logic] = {}  # question -> the expression of its answer that counts
 
     def holds(conds: Sequence[Condition], mode: str) -> Logic:
@@ -97,6 +97,7 @@ def jsonlogic(pb: CompiledPlaybook) -> Logic:
         total(lambda r: sum(e.points for e in r.effects if e.kind == "fit")),
         total(lambda r: sum(e.kind == "blocker" for e in r.effects)),
         *(total(partial(_model_points, model=m)) for m in offered),
+        total(lambda r: sum(e.kind == "gate" for e in r.effects)),
     ]
     return sums
 
@@ -106,11 +107,11 @@ def _model_points(rule: Any, *, model: str) -> int:
 
 
 def outcome_of(pb: CompiledPlaybook, sums: Sequence[Any]) -> Outcome:
-    """The outcome from a peer's [fit points, blockers, model points...], as ``scoring`` derives it."""
+    """The outcome from a peer's [fit points, blockers, model points..., gates], as ``scoring`` derives it."""
     offered, order = model_order(pb)
-    fit, blockers = int(sums[0]), int(sums[1])
-    scores = {code: int(p) for code, p in zip(offered, sums[2:], strict=True)}
-    unblocked, score, verdict = verdict_for(pb, fit, blockers > 0)
+    fit, blockers, gates = int(sums[0]), int(sums[1]), int(sums[-1])
+    scores = {code: int(p) for code, p in zip(offered, sums[2:-1], strict=True)}
+    unblocked, score, verdict = verdict_for(pb, fit, blockers > 0, gates > 0)
     top = max(order, key=scores.__getitem__) if order else None
     return Outcome(verdict, score, top, unblocked, blockers)
 

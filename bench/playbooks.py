@@ -115,9 +115,11 @@ def _effect(rng: random.Random, catalogue: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def generate_playbook(
-    n_rules: int, *, catalogue: Mapping[str, Any], n_questions: int = 80, seed: int = 8
+    n_rules: int, *, catalogue: Mapping[str, Any], n_questions: int = 80, seed: int = 8, gates: float = 0.0
 ) -> dict[str, Any]:
-    """A playbook definition (the import format plus its catalogue) with ``n_rules`` rules."""
+    """A playbook definition (the import format plus its catalogue) with ``n_rules`` rules; with ``gates``,
+    about that share of them also carries a gate (which caps "wins" at "conditional"). The gates come from
+    a generator of their own, so the same seed gives the same rules with or without them."""
     rng = random.Random(seed * 1_000_003 + n_rules)
     sections = [_cost_section(catalogue)]
     earlier: list[dict[str, Any]] = list(sections[0]["questions"])
@@ -140,7 +142,7 @@ def generate_playbook(
             section["questions"].append(q)
         earlier.extend(section["questions"])
         sections.append(section)
-    rules = []
+    rules: list[dict[str, Any]] = []
     for r in range(n_rules):
         conds = [condition(rng, rng.choice(earlier)) for _ in range(rng.choices((1, 2, 3, 4), (30, 40, 20, 10))[0])]
         rules.append(
@@ -153,6 +155,11 @@ def generate_playbook(
                 "effects": [_effect(rng, catalogue) for _ in range(rng.choices((1, 2, 3), (60, 30, 10))[0])],
             }
         )
+    if gates:
+        gate_rng = random.Random(seed * 1_000_033 + n_rules)
+        for rule in rules:
+            if gate_rng.random() < gates:
+                rule["effects"].append({"kind": "gate", "text": "A generated gate"})
     return {
         "format": "kpo-playbook",
         "format_version": 1,

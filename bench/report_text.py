@@ -163,7 +163,7 @@ def peers(r: dict[str, Any]) -> list[str]:
         "## Peers: JsonLogic engines on the same rules",
         "",
         "`bench/peers.py`: each playbook translated to one JsonLogic expression (visibility inlined, every "
-        "condition as `compile_condition` tests it) giving the fit points, blockers and each model's points; "
+        "condition as `compile_condition` tests it) giving the fit points, blockers, each model's points and gates; "
         "the verdict and top model follow in Python as `scoring` derives them. datalogic-py (native Rust core, "
         "compiled once) and json-logic-qubit (pure Python) from `bench/requirements.txt`; every engine must "
         "give `outcome()`'s verdict, fit score, top model, unblocked score and blockers on every answer set. "

@@ -263,6 +263,11 @@ class _Linter:
                     )
             if kind in TEXT_EFFECTS and not effect.get("text"):
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
+            if kind == "gate" and effect.get("points"):
+                self.add(WARNING, "rule", code, "a gate caps the verdict and carries no points: its points are ignored")
+        kinds = {effect.get("kind") for effect in effects}
+        if {"gate", "blocker"} <= kinds:
+            self.add(WARNING, "rule", code, "it blocks KPO, so its gate never changes the verdict")
 
 
 # Roles read by the recommendation's consumers (vendor matching, the locations table, the trade-offs),

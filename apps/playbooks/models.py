@@ -291,6 +291,7 @@ class Effect(models.Model):
         RISK = "risk", "Risk"
         LOCATION = "location", "Delivery location points"
         CONDITION = "condition", "Condition of the verdict (a checkable item)"
+        GATE = "gate", "Legal gate (caps the verdict at “KPO wins, on conditions”)"
 
     class Severity(models.TextChoices):
         LOW = "low", "Low"
@@ -305,8 +306,9 @@ class Effect(models.Model):
     location = models.ForeignKey(DeliveryLocation, null=True, blank=True, on_delete=models.PROTECT)
     text = models.TextField(
         blank=True,
-        help_text="The blocker's reason, the risk's title, or the condition as a checkable item "
-        "(“Sign a BAA before any PHI moves”).",
+        help_text="The blocker's reason, the risk's title, the condition as a checkable item "
+        "(“Sign a BAA before any PHI moves”), or what a legal gate needs settled before signing, as a phrase "
+        "that reads after “KPO would win on fit, but …” (“the export authorisation for the controlled data”).",
     )
     severity = models.CharField(max_length=6, choices=Severity.choices, blank=True)
     mitigation = models.TextField(blank=True)
@@ -322,7 +324,7 @@ class Effect(models.Model):
                 condition=~Q(kind="location") | Q(location__isnull=False), name="effect_location_named"
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["blocker", "risk", "condition"]) | ~Q(text=""), name="effect_text_given"
+                condition=~Q(kind__in=["blocker", "risk", "condition", "gate"]) | ~Q(text=""), name="effect_text_given"
             ),
         ]
 

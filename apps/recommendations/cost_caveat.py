@@ -100,6 +100,9 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         if where.needs_transfer_tool
         else ""
     )
+    if where.needs:  # what a regime your answers trigger asks of delivery from there, in its rules' words
+        own = "a condition of its own" if len(where.needs) == 1 else "conditions of its own"
+        needs += f" But {where.name} comes with {own}: {'; '.join(where.needs)}."
     return (
         f"{where.name} also meets every requirement you set and {behind}. From {where.name}, {where.model_name} "
         f"comes to {there} over {years}, against {_against(where.delivered_saving, cur)} from {delivered.name}.{needs}"

@@ -31,7 +31,7 @@ def catalogue(reference: Playbook) -> dict[str, Any]:
 def test_engine_and_naive_interpreter_agree_on_every_answer_set(
     catalogue: dict[str, Any], rules: int, seed: int
 ) -> None:
-    definition = generate_playbook(rules, catalogue=catalogue, seed=seed)
+    definition = generate_playbook(rules, catalogue=catalogue, seed=seed, gates=0.1)
     answers = answer_sets(definition, 150, seed=seed) + answer_sets(definition, 50, seed=seed, answered=0.4)
     assert agree(definition, answers) == 200
 
@@ -49,7 +49,7 @@ def test_fired_rules_are_exactly_the_rules_whose_conditions_hold(catalogue: dict
 
 
 def test_odd_values_take_the_closures_path_with_the_same_result(catalogue: dict[str, Any]) -> None:
-    definition = generate_playbook(300, catalogue=catalogue, seed=7)
+    definition = generate_playbook(300, catalogue=catalogue, seed=7, gates=0.1)
     compiled = compile_playbook(definition)
     naive = NaiveEngine(definition)
     numeric = [q["code"] for s in definition["sections"] for q in s["questions"] if q["kind"] == "integer"]
@@ -65,7 +65,7 @@ def test_the_single_call_scores_as_the_tally_of_the_answers_that_count(
 ) -> None:
     # Both ways to add the fired rules up: the byte tables (small playbooks) and the groups' popcounts.
     monkeypatch.setattr(compiler, "BYTE_TABLE_BITS", 1 << 20 if tables else 0)
-    definition = generate_playbook(300, catalogue=catalogue, seed=11)
+    definition = generate_playbook(300, catalogue=catalogue, seed=11, gates=0.1)
     compiled = compile_playbook(definition)
     assert (compiled.index is not None and compiled.index.byte_tables is not None) is tables
     questions = [q for s in definition["sections"] for q in s["questions"]]

@@ -16,6 +16,8 @@ from apps.playbooks.engine import clean_answers, compile_playbook
 from apps.playbooks.engine.batch import BatchScorer, score_batch
 from apps.playbooks.engine.compiler import CompiledPlaybook
 from apps.playbooks.engine.evaluate import outcome
+from apps.playbooks.engine.scoring import tally
+from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from bench.playbooks import answer_sets, generate_playbook
@@ -65,6 +67,8 @@ def assert_agrees(pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, cl
     for i, answers in enumerate(rows):
         expected = clean_answers(pb.questions, answers, ignore_unknown=True)[0] if clean else answers
         assert _row(got.outcome(i)) == _row(outcome(pb, expected)), (i, answers)
+        # The open gates the what-would-flip search reads: as the tally of the answers that count has them.
+        assert int(got.gates[i]) == tally(pb, visibility(pb, expected).answers).gates, (i, answers)
 
 
 def _awkward(definition: Mapping[str, Any], rows: list[dict[str, Any]], seed: int, *, clean: bool) -> None:
@@ -86,7 +90,7 @@ def _awkward(definition: Mapping[str, Any], rows: list[dict[str, Any]], seed: in
 def test_random_playbooks_agree_with_outcome_on_every_row(
     rules: int, questions: int, seed: int, answered: float
 ) -> None:
-    definition = generate_playbook(rules, catalogue=CATALOGUE, n_questions=questions, seed=seed)
+    definition = generate_playbook(rules, catalogue=CATALOGUE, n_questions=questions, seed=seed, gates=0.1)
     pb = compile_playbook(definition)
     rows = answer_sets(definition, 60, seed=seed, answered=answered)
     assert_agrees(pb, rows)
@@ -96,7 +100,7 @@ def test_random_playbooks_agree_with_outcome_on_every_row(
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=10**6), clean=st.booleans())
 def test_awkward_answers_agree_with_outcome_in_both_modes(seed: int, clean: bool) -> None:
-    definition = generate_playbook(60, catalogue=CATALOGUE, n_questions=32, seed=seed)
+    definition = generate_playbook(60, catalogue=CATALOGUE, n_questions=32, seed=seed, gates=0.1)
     pb = compile_playbook(definition)
     rows = answer_sets(definition, 40, seed=seed)
     _awkward(definition, rows, seed, clean=clean)

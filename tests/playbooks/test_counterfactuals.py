@@ -57,6 +57,7 @@ EFFECT = st.one_of(
         lambda t, p: {"kind": "model", "target": t, "points": p}, st.sampled_from(["one", "two"]), st.integers(-10, 10)
     ),
     st.just({"kind": "blocker", "text": "Blocked."}),
+    st.just({"kind": "gate", "text": "A licence."}),
 )
 RULE = st.fixed_dictionaries(
     {

@@ -354,7 +354,7 @@ ANSWERS = st.fixed_dictionaries(
 )
 RULES = st.lists(
     st.tuples(
-        st.sampled_from(["fit", "blocker", "model"]),
+        st.sampled_from(["fit", "blocker", "model", "gate"]),
         st.integers(min_value=-40, max_value=40),
         st.integers(min_value=-5, max_value=50),
     ),
@@ -366,8 +366,8 @@ def _random_playbook(spec: list[tuple[str, int, int]]) -> Any:
     rules = []
     for i, (kind, points, threshold) in enumerate(spec):
         effect: dict[str, Any] = {"kind": kind, "points": points}
-        if kind == "blocker":
-            effect = {"kind": "blocker", "text": "Blocked."}
+        if kind in ("blocker", "gate"):
+            effect = {"kind": kind, "text": "Blocked." if kind == "blocker" else "A licence."}
         if kind == "model":
             effect["target"] = "project"
         rules.append(rule(f"r{i}", [effect], [{"question": "x", "op": "at_least", "value": threshold}]))
@@ -384,7 +384,9 @@ def test_properties_hold_for_any_rules_and_answers(spec: list[tuple[str, int, in
     if first.blockers:
         assert first.verdict == "doesnt_win"
     if first.verdict == "wins":
-        assert first.fit_score >= pb.wins_threshold and not first.blockers
+        assert first.fit_score >= pb.wins_threshold and not first.blockers and not first.gates
+    if first.gates and not first.blockers and first.fit_score >= pb.wins_threshold:
+        assert first.verdict == "conditional"  # an open gate caps the verdict, whatever the score
 
 
 @settings(max_examples=100, deadline=None)

@@ -166,6 +166,27 @@ def has(found: list[tuple[str, str, str, str]], level: str, code: str, text: str
             "r1",
             "unknown model",
         ),
+        # gates: text needed, points meaningless, and nothing to cap when the same rule blocks
+        (
+            lambda d: d["rules"][0]["effects"].append({"kind": "gate", "text": ""}),
+            "error",
+            "r1",
+            "gate effect has no text",
+        ),
+        (
+            lambda d: d["rules"][0]["effects"].append({"kind": "gate", "text": "a licence", "points": 5}),
+            "warning",
+            "r1",
+            "points are ignored",
+        ),
+        (
+            lambda d: d["rules"][0]["effects"].extend(
+                [{"kind": "gate", "text": "a licence"}, {"kind": "blocker", "text": "No."}]
+            ),
+            "warning",
+            "r1",
+            "its gate never changes the verdict",
+        ),
         # thresholds out of order
         (lambda d: d["playbook"].update(wins_threshold=40), "error", "", "thresholds"),
         # cost roles missing

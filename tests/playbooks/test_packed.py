@@ -29,7 +29,7 @@ def test_packed_answers_score_on_another_playbook_as_outcome_does(seed: int, dra
     # can differ from the playbook the answers were stored under.
     source_definition = generate_playbook(40, catalogue=CATALOGUE, n_questions=24, seed=seed)
     source = compile_playbook(source_definition)
-    draft = compile_playbook(generate_playbook(60, catalogue=CATALOGUE, n_questions=30, seed=draft_seed))
+    draft = compile_playbook(generate_playbook(60, catalogue=CATALOGUE, n_questions=30, seed=draft_seed, gates=0.1))
     stored = [
         clean_answers(source.questions, a)[0] for a in answer_sets(source_definition, 50, seed=seed, answered=answered)
     ]

@@ -104,6 +104,7 @@ def hostile_definition() -> dict[str, Any]:
         rule("r11", [cond("share", "between", [10, 60.5])], kind="fit", points=4),
         rule("r12", [cond("share", "at_most", 5), cond("flag", "equals", True)], kind="fit", points=-4),
         rule("r13", [cond("share", "at_least", 50)], kind="model", target="project", points=3),
+        rule("r14", [cond("multi", "contains_any", MANY[:3])], kind="gate", text="A licence."),
     ]
     for r in rules:
         r["effects"][0].setdefault("points", 2)

@@ -24,7 +24,7 @@ def test_the_reference_playbook_meets_the_minimums() -> None:
     assert len(CASES) >= 48
     assert all(case["why"] for case in CASES), "every situation says why"
     kinds = {e["kind"] for r in data["rules"] for e in r["effects"]}
-    assert kinds == {"fit", "model", "blocker", "regime", "risk", "location", "condition"}
+    assert kinds == {"fit", "model", "blocker", "regime", "risk", "location", "condition", "gate"}
 
 
 @pytest.mark.parametrize("name", [c["name"] for c in CASES])

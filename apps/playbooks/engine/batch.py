@@ -10,7 +10,7 @@ means to ``outcome()``), and a range condition on a number is two comparisons ov
 Visibility is evaluated level by level in playbook order over the whole batch: a question's value counts
 only where it is visible, which is where its section's and its own conditions hold on the values that
 count before it. The fired rules make a 0/1 matrix; one matrix product gives every row's fit points,
-blockers and model points, and the verdict and top model follow from them as ``scoring`` derives them.
+blockers, model points and gates, and the verdict and top model follow from them as ``scoring`` derives them.
 
 A value that cannot be encoded exactly (an unhashable answer, a number that is not a finite int or float
 within 2**53, a value of the wrong type for ``clean``) marks its row, and that row is scored by
@@ -31,7 +31,7 @@ from apps.playbooks.engine.compiler import CompiledPlaybook
 from apps.playbooks.engine.conditions import compile_condition, interval
 from apps.playbooks.engine.evaluate import Outcome, outcome
 from apps.playbooks.engine.packed import Field, Layout
-from apps.playbooks.engine.scoring import BASE_SCORE, counted_rules, kpo_models, order_key
+from apps.playbooks.engine.scoring import BASE_SCORE, counted_rules, kpo_models, order_key, tally
 from apps.playbooks.engine.types import (
     INTEGER,
     MULTI,
@@ -43,6 +43,7 @@ from apps.playbooks.engine.types import (
     Predicate,
     Question,
 )
+from apps.playbooks.engine.visibility import visibility
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int32]
@@ -58,7 +59,8 @@ _WINS, _CONDITIONAL, _DOESNT_WIN = (VERDICTS.index(v) for v in ("wins", "conditi
 @dataclass(frozen=True)
 class BatchOutcomes:
     """One entry per row, in the rows' order. ``verdict`` indexes ``VERDICTS``; ``top_model`` indexes
-    ``models`` (-1: no model, as ``Outcome.top_model`` None)."""
+    ``models`` (-1: no model, as ``Outcome.top_model`` None). ``gates`` counts the open gates (each caps
+    "wins" at "conditional"; ``outcome()`` shows them only in the verdict), for the what-would-flip search."""
 
     verdict: npt.NDArray[np.int8]
     fit_score: Ints
@@ -66,6 +68,7 @@ class BatchOutcomes:
     blockers: Ints
     top_model: Ints
     models: tuple[str, ...]
+    gates: Ints
 
     def __len__(self) -> int:
         return len(self.verdict)
@@ -120,13 +123,16 @@ class BatchScorer:
         # Only the rules an outcome counts can change one; the others (locations, regimes, risks, conditions:
         # about half the reference playbook's) are never evaluated here, nor the questions only they read.
         self.scoring = counted_rules(pb)
-        weights = np.zeros((2 + len(ordered), len(self.scoring)))
+        # Rows: fit points, blockers, each model's points, gates.
+        weights = np.zeros((3 + len(ordered), len(self.scoring)))
         for r, (rule, _) in enumerate(pb.rules[i] for i in self.scoring):
             for e in rule.effects:
                 if e.kind == "fit":
                     weights[0, r] += e.points
                 elif e.kind == "blocker":
                     weights[1, r] += 1
+                elif e.kind == "gate":
+                    weights[-1, r] += 1
                 elif e.kind == "model" and e.target in at:
                     weights[2 + at[e.target], r] += e.points
         # Whole points summed in float32 are exact while no sum can pass 2**24: half the memory and a faster
@@ -158,6 +164,7 @@ class BatchScorer:
             blockers=np.concatenate([p.blockers for p in parts]),
             top_model=np.concatenate([p.top_model for p in parts]),
             models=self.models,
+            gates=np.concatenate([p.gates for p in parts]),
         )
 
     # -- one chunk -------------------------------------------------------------------------------------
@@ -204,7 +211,7 @@ class BatchScorer:
         n = len(odd)
         if not n:
             empty = np.zeros(0, np.int32)
-            return BatchOutcomes(np.zeros(0, np.int8), empty, empty, empty, empty, self.models)
+            return BatchOutcomes(np.zeros(0, np.int8), empty, empty, empty, empty, self.models, empty)
         pb, section_of = self.pb, self._section_of
         sections: dict[str, Bools] = {}
         visible: dict[str, Bools] = {}
@@ -247,7 +254,7 @@ class BatchScorer:
         for i, r in enumerate(self.scoring):
             fired[i] = predicate(rules[r][0].conditions, rules[r][0].match)
         sums = np.rint(_product(self.weights, fired)).astype(np.int32)
-        result = self._verdicts(sums[0], sums[1], sums[2:])
+        result = self._verdicts(sums[0], sums[1], sums[2:-1], sums[-1])
         for i in np.flatnonzero(odd).tolist():  # the rows the arrays cannot hold exactly
             row = rows[i]
             answers = clean_answers(pb.questions, row, ignore_unknown=True)[0] if clean else row
@@ -256,19 +263,28 @@ class BatchScorer:
             result.fit_score[i], result.unblocked_score[i] = got.fit_score, got.unblocked_score
             result.blockers[i] = got.blockers
             result.top_model[i] = self.models.index(got.top_model) if got.top_model else -1
+            result.gates[i] = tally(pb, visibility(pb, answers).answers).gates
         return result
 
-    def _verdicts(self, fit: Ints, blockers: Ints, models: Ints) -> BatchOutcomes:
+    def _verdicts(self, fit: Ints, blockers: Ints, models: Ints, gates: Ints) -> BatchOutcomes:
         pb = self.pb
         unblocked = np.clip(BASE_SCORE + fit, 0, 100).astype(np.int32)
         blocked = blockers > 0
         score = np.where(blocked, np.minimum(unblocked, max(0, pb.conditional_threshold - 1)), unblocked)
         verdict = np.full(len(fit), _DOESNT_WIN, np.int8)
         verdict[unblocked >= pb.conditional_threshold] = _CONDITIONAL
-        verdict[unblocked >= pb.wins_threshold] = _WINS
+        verdict[(unblocked >= pb.wins_threshold) & (gates == 0)] = _WINS
         verdict[blocked] = _DOESNT_WIN
         top = np.argmax(models, axis=0).astype(np.int32) if len(self.models) else np.full(len(fit), -1, np.int32)
-        return BatchOutcomes(verdict, score.astype(np.int32), unblocked, blockers.astype(np.int32), top, self.models)
+        return BatchOutcomes(
+            verdict,
+            score.astype(np.int32),
+            unblocked,
+            blockers.astype(np.int32),
+            top,
+            self.models,
+            gates.astype(np.int32),
+        )
 
     def _predicate(self, cond: Condition) -> Predicate:
         key = _key(cond)

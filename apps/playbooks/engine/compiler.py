@@ -391,11 +391,13 @@ class RuleIndex:
         kpo = {c for c, m in catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")}
         fit: dict[int, list[int]] = {}
         blockers: dict[int, list[int]] = {}
+        gates: dict[int, list[int]] = {}
         models: dict[tuple[str, int], list[int]] = {}
         for (rule, _), head in zip(rules, heads, strict=True):
             points = sum(e.points for e in rule.effects if e.kind == "fit")
             fit.setdefault(points, []).append(head)
             blockers.setdefault(sum(e.kind == "blocker" for e in rule.effects), []).append(head)
+            gates.setdefault(sum(e.kind == "gate" for e in rule.effects), []).append(head)
             model_points: dict[str, int] = {}
             for e in rule.effects:
                 if e.kind == "model" and e.target in kpo:
@@ -404,6 +406,7 @@ class RuleIndex:
                 models.setdefault((target, p), []).append(head)
         self.fit_groups = tuple((p, bitmask(h)) for p, h in fit.items() if p)
         self.blocker_groups = tuple((n, bitmask(h)) for n, h in blockers.items() if n)
+        self.gate_groups = tuple((n, bitmask(h)) for n, h in gates.items() if n)
         self.model_groups = tuple((t, p, bitmask(h)) for (t, p), h in models.items() if p)
         self.offered = tuple(c for c in catalogue.models if c in kpo)
         self.byte_tables = _byte_tables(rules, heads, self.offered) if bit <= BYTE_TABLE_BITS else None
@@ -437,16 +440,17 @@ class RuleIndex:
         rule_at = self.rule_at
         return [rule_at[b] for b in bit_positions(fired)]
 
-    def tally(self, fired: int, models: dict[str, int]) -> tuple[int, int]:
-        """(fit points, blockers) of the fired rules; adds their model points into ``models``."""
+    def tally(self, fired: int, models: dict[str, int]) -> tuple[int, int, int]:
+        """(fit points, blockers, gates) of the fired rules; adds their model points into ``models``."""
         fit = sum(p * (fired & m).bit_count() for p, m in self.fit_groups)
         blockers = sum(n * (fired & m).bit_count() for n, m in self.blocker_groups)
+        gates = sum(n * (fired & m).bit_count() for n, m in self.gate_groups)
         for target, p, m in self.model_groups:
             models[target] += p * (fired & m).bit_count()
-        return fit, blockers
+        return fit, blockers, gates
 
 
-# Byte tables: each fired rule's tallies (fit points, blockers, each model's points) packed into one integer,
+# Byte tables: each fired rule's tallies (fit points, blockers, each model's points, gates) packed into one integer,
 # FIELD_BITS bits a field, so that adding the packed integers of the fired rules adds every tally at once.
 # Per byte of the heads mask, the packed sum of each of its 256 values is precomputed: scoring a playbook
 # of ~100 rules is then ~15 lookups and additions, where the groups take ~45 popcounts. The tables grow
@@ -465,7 +469,7 @@ class ByteTables:
 
 
 def _byte_tables(rules: list[tuple[Rule, Predicate]], heads: list[int], offered: tuple[str, ...]) -> ByteTables:
-    count = 2 + len(offered)
+    count = 3 + len(offered)
     packed: dict[int, int] = {}  # head bit -> the rule's tallies, packed
     for (rule, _), head in zip(rules, heads, strict=True):
         packed[head] = sum(v << (FIELD_BITS * i) for i, v in enumerate(tallies(rule, offered)))
@@ -487,14 +491,17 @@ def _byte_tables(rules: list[tuple[Rule, Predicate]], heads: list[int], offered:
 
 def tallies(rule: Rule, offered: tuple[str, ...]) -> list[int]:
     """What ``rule`` adds when it fires: [fit points, blockers, then each model's points in ``offered``
-    order] (models not offered, such as contrasts and retired ones, add nothing)."""
+    order, then gates] (models not offered, such as contrasts and retired ones, add nothing). The gates
+    come last so a model's field is at the same place with or without them."""
     column = {code: 2 + i for i, code in enumerate(offered)}
-    fields = [0] * (2 + len(offered))
+    fields = [0] * (3 + len(offered))
     for e in rule.effects:
         if e.kind == "fit":
             fields[0] += e.points
         elif e.kind == "blocker":
             fields[1] += 1
+        elif e.kind == "gate":
+            fields[-1] += 1
         elif e.kind == "model" and e.target in column:
             fields[column[e.target]] += e.points
     return fields

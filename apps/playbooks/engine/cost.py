@@ -132,6 +132,10 @@ class CheaperLocation:
     # The same model's likely saving and chance of one from the delivering location, to read side by side.
     delivered_saving: float
     delivered_probability_saving: float
+    # What a regime your answers trigger asks of delivery from there, in the rules' words (an export authorisation
+    # first, a local law in the contract), from the regime's rules that take points off it or name it; empty when
+    # none does (the personal-data transfer tool is ``needs_transfer_tool``).
+    needs: tuple[str, ...] = ()
 
 
 def _triple(value: Any) -> Triple | None:

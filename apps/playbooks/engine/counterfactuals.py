@@ -9,7 +9,7 @@ the verdict; then every triple, when no pair does and the triples number at most
 the same result on any machine under any load).
 
 Exhaustive is affordable because most candidate values are interchangeable: an outcome reads an answer
-only through the conditions on its question (of the rules that move a score, a blocker or a model, and
+only through the conditions on its question (of the rules that move a score, a blocker, a gate or a model, and
 of visibility), so two values that make every such condition come out the same give the same outcome
 alone and in any combination. The search keeps one value per class (the first in the order above, the
 smallest change) and drops the values that change nothing. On the reference playbook that leaves about
@@ -341,6 +341,7 @@ def _concatenate(parts: list[BatchOutcomes], models: tuple[str, ...]) -> BatchOu
         blockers=np.concatenate([p.blockers for p in parts] or [empty]),
         top_model=np.concatenate([p.top_model for p in parts] or [empty]),
         models=models,
+        gates=np.concatenate([p.gates for p in parts] or [empty]),
     )
 
 
@@ -377,11 +378,15 @@ def _flip(base: Any, result: Any, changes: tuple[Change, ...]) -> Flip | None:
 
 
 def _verdict_flips(search: _Search, combos: npt.NDArray[np.intp]) -> list[Flip]:
-    """Up to MAX_FLIPS // 2 combinations that flip the verdict: those whose changes each move the score
-    or a blocker on their own first, then in the changes' order; one per set of questions."""
+    """Up to MAX_FLIPS // 2 combinations that flip the verdict: those whose changes each move the score,
+    a blocker or a gate on their own first, then in the changes' order; one per set of questions."""
     scored = search.combinations(combos)
     single = search.scored
-    moving = (single.unblocked_score[1:] != single.unblocked_score[0]) | (single.blockers[1:] != single.blockers[0])
+    moving = (
+        (single.unblocked_score[1:] != single.unblocked_score[0])
+        | (single.blockers[1:] != single.blockers[0])
+        | (single.gates[1:] != single.gates[0])
+    )
     flipping = np.flatnonzero(scored.verdict != single.verdict[0])
     still = (~moving[combos[flipping]]).sum(axis=1) if len(flipping) else np.zeros(0, np.intp)
     base = single.outcome(0)

@@ -93,6 +93,17 @@ class VerdictCondition:
     name: str
 
 
+@dataclass(frozen=True)
+class Gate:
+    """A legal step before signing that someone else may refuse (an export licence, a regulator's approval,
+    a client's consent still to be asked for), from a rule's gate effect: while it is open the verdict is at
+    best "KPO wins, on conditions". ``text`` names what must be settled ("the export authorisation ...")."""
+
+    text: str
+    rule: str
+    name: str
+
+
 # The condition a verdict for KPO carries when no delivery location meets every requirement the buyer set.
 NOWHERE_TO_DELIVER = VerdictCondition(
     text="Settle one of the trade-offs on this page (relax a requirement, or keep the work in-house): "
@@ -186,6 +197,8 @@ class Evaluation:
     # location is ranked on time zone: the locations meeting every other requirement, in rank order, are the
     # candidates the result names instead of one (``delivered_from`` is then only where the cost is priced).
     delivery_candidates: tuple[str, ...] = ()
+    # The open gates (each once, by text, in rule order): any caps "wins" at "conditional" (``scoring``).
+    gates: tuple[Gate, ...] = ()
 
     @property
     def verdict_label(self) -> str:
@@ -223,6 +236,8 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
         return "blocks KPO"
     if effect.kind == "condition":
         return f"condition: {effect.text}"
+    if effect.kind == "gate":
+        return f"caps the verdict at “KPO wins, on conditions” until settled: {effect.text}"
     return f"risk: {effect.text}"
 
 
@@ -238,6 +253,7 @@ class _RulePlan:
     regimes: tuple[str, ...]
     risks: tuple[Risk, ...]
     conditions: tuple[VerdictCondition, ...] = ()
+    gates: tuple[Gate, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
     delivered_in: tuple[tuple[str, str], ...] = ()
     # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
@@ -279,6 +295,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         regimes=tuple(e.target for e in effects if e.kind == "regime"),
         risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
+        gates=tuple(Gate(e.text, rule.code, rule.name) for e in effects if e.kind == "gate"),
         delivered_in=_local_law(pb, rule),
         enforces=rule.enforces,
     )
@@ -319,6 +336,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     local_because: dict[str, list[tuple[str, str]]] = {}
     risks: list[Risk] = []
     conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
+    gates: dict[str, Gate] = {}  # by text, likewise
+    # Rules that trigger a regime other than a personal-data transfer rule (the transfer tool is said apart):
+    # their location texts say what that regime asks of delivery from there (an export authorisation...).
+    regime_rules: set[str] = set()
 
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
     for plan in _fired_plans(pb, scored.fired):
@@ -336,6 +357,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 location_scores[target] += contribution.points
                 location_contribs[target].append(contribution)
         blockers.extend(plan.blockers)
+        if any(cat.regimes[r].get("vendor_requirement") not in TRANSFER_REQUIREMENTS for r in plan.regimes):
+            regime_rules.add(plan.fired.code)
         local = dict(plan.delivered_in)
         for target in plan.regimes:
             if target in local:
@@ -345,6 +368,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         risks.extend(plan.risks)
         for item in plan.conditions:
             conditions.setdefault(item.text, item)
+        for gate in plan.gates:
+            gates.setdefault(gate.text, gate)
 
     def role(name: str) -> Any:
         code = pb.roles.get(name)
@@ -456,7 +481,12 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             top_code = ranked_models[0].code
             cheaper = _cheaper_location(pb, cost, top_code, role, seen.questions, feasible, location_scores, transfers)
         if cheaper is not None:
-            cost = replace(cost, cheaper_location=cheaper)
+            asks = tuple(
+                c.text
+                for c in location_contribs[cheaper.location]
+                if c.rule in regime_rules and c.points <= 0 and c.text
+            )
+            cost = replace(cost, cheaper_location=replace(cheaper, needs=asks))
     return Evaluation(
         playbook_id=pb.id,
         playbook_version=pb.version,
@@ -482,6 +512,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
+        gates=tuple(gates.values()),
     )
 
 

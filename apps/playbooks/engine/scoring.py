@@ -4,7 +4,10 @@ result, for re-scoring many answer sets) and weight sensitivity all start from i
 
 Fit score: 50 + the fit points of every rule that fires, clamped to 0..100. Any blocker means "KPO
 doesn't win", and the score is then capped just below the conditional threshold (the uncapped figure
-is kept as ``unblocked_score``); otherwise the score against the two thresholds. Models rank by their
+is kept as ``unblocked_score``); otherwise the score against the two thresholds, except that an open
+gate (a legal step before signing that someone else may refuse: an export licence, a regulator's
+approval, a client's consent still to be asked for) caps "KPO wins" at "KPO wins, on conditions" (the
+score itself is not changed). Models rank by their
 points, ties broken by catalogue order, then code.
 """
 
@@ -52,8 +55,8 @@ def model_order(pb: CompiledPlaybook) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def counted_rules(pb: CompiledPlaybook) -> tuple[int, ...]:
-    """The positions of the rules an outcome counts: those adding fit points, a blocker or points to a model
-    a rule can rank. The others (locations, regimes, risks, conditions: about half the reference playbook's)
+    """The positions of the rules an outcome counts: those adding fit points, a blocker, a gate or points to a
+    model a rule can rank. The others (locations, regimes, risks, conditions: about half the reference playbook's)
     never change a verdict, fit score, top model, unblocked score or blocker count."""
     index = rule_index(pb)
     found: tuple[int, ...] | None = index.memo.get("counted rules")
@@ -75,13 +78,14 @@ def counted_index(pb: CompiledPlaybook) -> RuleIndex:
     return found
 
 
-def verdict_for(pb: CompiledPlaybook, fit_points: int, blocked: bool) -> tuple[int, int, str]:
-    """(unblocked score, reported score, verdict) from the fit points and whether anything blocks."""
+def verdict_for(pb: CompiledPlaybook, fit_points: int, blocked: bool, gated: bool) -> tuple[int, int, str]:
+    """(unblocked score, reported score, verdict) from the fit points, whether anything blocks and whether
+    a gate is open (which caps "wins" at "conditional")."""
     unblocked = max(0, min(100, BASE_SCORE + fit_points))
     if blocked:
         return unblocked, min(unblocked, max(0, pb.conditional_threshold - 1)), "doesnt_win"
     if unblocked >= pb.wins_threshold:
-        return unblocked, unblocked, "wins"
+        return unblocked, unblocked, "conditional" if gated else "wins"
     if unblocked >= pb.conditional_threshold:
         return unblocked, unblocked, "conditional"
     return unblocked, unblocked, "doesnt_win"
@@ -103,6 +107,7 @@ class Tally:
     fired: tuple[int, ...]  # positions of the rules that fire, in rule order
     fit_points: int
     blockers: int
+    gates: int  # open gates: any caps "wins" at "conditional"
     model_scores: Mapping[str, int]  # every KPO model still offered, with its points
     models: tuple[str, ...]  # model codes, best first
     unblocked_score: int
@@ -122,12 +127,13 @@ def tally(pb: CompiledPlaybook, effective: Mapping[str, Any], *, fired: int | No
         fired = index.fired(effective)
     offered, order = model_order(pb)
     scores = dict.fromkeys(offered, 0)
-    fit_points, blockers = index.tally(fired, scores)
-    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+    fit_points, blockers, gates = index.tally(fired, scores)
+    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0, gates > 0)
     return Tally(
         fired=tuple(index.rules_in(fired)),
         fit_points=fit_points,
         blockers=blockers,
+        gates=gates,
         model_scores=scores,
         # A stable sort by points over the tie-break order: ``ranked``'s order without its key per model.
         models=tuple(sorted(order, key=lambda c: -scores[c])),
@@ -143,7 +149,7 @@ def bare(pb: CompiledPlaybook, effective: Mapping[str, Any]) -> tuple[str, int, 
     index = rule_index(pb)
     offered, order = model_order(pb)
     scores = dict.fromkeys(offered, 0)
-    fit_points, blockers = index.tally(index.fired(effective), scores)
-    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+    fit_points, blockers, gates = index.tally(index.fired(effective), scores)
+    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0, gates > 0)
     top = max(order, key=scores.__getitem__) if order else None  # max keeps the first of equals
     return verdict, score, top, unblocked, blockers

@@ -211,8 +211,8 @@ def looped(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, 
     tables = plan.tables
     if tables is None:
         scores = dict.fromkeys(plan.offered, 0)
-        fit_points, blockers = index.tally(heads, scores)
-        unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+        fit_points, blockers, gates = index.tally(heads, scores)
+        unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0, gates > 0)
         top = max(plan.order, key=scores.__getitem__) if plan.order else None  # max keeps the first of equals
         return verdict, score, top, unblocked, blockers
     total = tables.bias
@@ -220,8 +220,8 @@ def looped(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[str, int, 
         if byte:
             total += table[byte]
     sums = tables.fields.unpack(total.to_bytes(tables.fields.size, "little"))
-    fit_points, blockers = sums[0] - FIELD_BIAS, sums[1] - FIELD_BIAS
-    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0)
+    fit_points, blockers, gates = sums[0] - FIELD_BIAS, sums[1] - FIELD_BIAS, sums[-1] - FIELD_BIAS
+    unblocked, score, verdict = verdict_for(pb, fit_points, blockers > 0, gates > 0)
     top, best = None, -1
     for code, col in plan.columns:  # the first of equals in tie-break order (biased sums are never negative)
         if sums[col] > best:

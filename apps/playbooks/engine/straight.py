@@ -53,8 +53,8 @@ TABLE_BYTES = 24
 # Outcomes kept per playbook and top model, by the tallies ``verdict_for`` reads: past this many, each further
 # one is built on every call that comes to it.
 VERDICT_MEMO = 4096
-# The tallies ``verdict_for`` reads (fit points, blockers), the first fields of the byte tables' packing
-# (``compiler.tallies``): the key of an outcome under its top model.
+# The tallies ``verdict_for`` reads: fit points and blockers, the first fields of the byte tables' packing
+# (``compiler.tallies``), and the open gates, its last field; together the key of an outcome under its top model.
 VERDICT_FIELDS = 2
 # A number question's cuts between its conditions' bounds are compared in a tree up to this many, and
 # bisected past it.
@@ -82,15 +82,17 @@ class Outcomes:
     (``miss``) and shared from then on, as a frozen dataclass's constructor costs a fifth of a call. Plain
     dictionaries, as a subclass's lookup is the slower one."""
 
-    def __init__(self, pb: CompiledPlaybook, tops: Iterable[str | None]) -> None:
+    def __init__(self, pb: CompiledPlaybook, tops: Iterable[str | None], gates_at: int) -> None:
         self.pb = pb
+        self.gates_at = gates_at  # the gates field's first bit in the key
         self.by_top: dict[str | None, dict[int, Outcome]] = {top: {} for top in tops}
         self.tops = {id(memo): top for top, memo in self.by_top.items()}
 
     def miss(self, memo: dict[int, Outcome], key: int) -> Outcome:
         field = (1 << FIELD_BITS) - 1
         fit, blockers = ((key >> (FIELD_BITS * i) & field) - FIELD_BIAS for i in range(VERDICT_FIELDS))
-        unblocked, score, verdict = verdict_for(self.pb, fit, blockers > 0)
+        gates = (key >> self.gates_at & field) - FIELD_BIAS
+        unblocked, score, verdict = verdict_for(self.pb, fit, blockers > 0, gates > 0)
         found = Outcome(verdict, score, self.tops[id(memo)], unblocked, blockers)
         if len(memo) < VERDICT_MEMO:
             memo[key] = found
@@ -376,6 +378,7 @@ def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, width: int) -> N
     """From the blocked bits ``b`` (below bit ``width``) to the outcome, one of the ``Outcomes`` shared per top
     model: the fired rules' tallies, the first of the models with the most points, the verdict's lookup."""
     offered, order = model_order(pb)
+    gates_at = FIELD_BITS * (VERDICT_FIELDS + len(index.offered))  # the last field (``compiler.tallies``)
     tables = index.byte_tables
     if tables is not None and tables.width <= TABLE_BYTES:
         if index.spans:  # an "any" rule fires on any of its bits: its head from its others
@@ -392,11 +395,12 @@ def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, width: int) -> N
         terms = [f"{src.const(first)}[x[0]]"]
         terms += [f"{src.const(t)}[x[{j}]]" for j, t in enumerate(looked_up[1:], 1)]
         src.add(0, f"t = {' + '.join(terms)}")
-        key = f"t & {src.const((1 << FIELD_BITS * VERDICT_FIELDS) - 1)}"
+        gates_mask = ((1 << FIELD_BITS) - 1) << gates_at
+        key = f"t & {src.const((1 << FIELD_BITS * VERDICT_FIELDS) - 1 | gates_mask)}"
         models = [f"u{i}" for i in range(len(index.offered))]
         if models:  # the model columns only: the verdict's tallies stay packed in the key
             skip = FIELD_BITS // 8 * VERDICT_FIELDS
-            unpack = struct.Struct(f"<{skip}x{len(models)}I").unpack
+            unpack = struct.Struct(f"<{skip}x{len(models)}I{FIELD_BITS // 8}x").unpack
             targets = ", ".join(models) + ("," if len(models) == 1 else "")
             src.add(0, f"{targets} = {src.const(unpack)}(t.to_bytes({tables.fields.size}, 'little'))")
         column = dict(zip(index.offered, models, strict=True))
@@ -409,13 +413,13 @@ def _tail(src: _Source, pb: CompiledPlaybook, index: RuleIndex, width: int) -> N
         src.add(0, "c = f.bit_count()")
         per_rule = [tallies(rule, index.offered) for rule in index.rules]
         heads = bit_positions(index.heads)
-        names = ["fit", "n", *(f"m{i}" for i in range(len(index.offered)))]
+        names = ["fit", "n", *(f"m{i}" for i in range(len(index.offered))), "g"]
         for field, name in enumerate(names):
             src.add(0, f"{name} = {_planes(src, [(h, t[field]) for h, t in zip(heads, per_rule, strict=True)])}")
         bias = src.const(FIELD_BIAS)
-        key = f"(fit + {bias}) | (n + {bias}) << {FIELD_BITS}"
+        key = f"(fit + {bias}) | (n + {bias}) << {FIELD_BITS} | (g + {bias}) << {gates_at}"
         column = {code: f"m{i}" for i, code in enumerate(index.offered)}
-    outcomes = Outcomes(pb, order or (None,))
+    outcomes = Outcomes(pb, order or (None,), gates_at)
     memo = {top: src.const(found) for top, found in outcomes.by_top.items()}
     if order:  # the first of equals in tie-break order
         src.add(0, f"o = {memo[order[0]]}")

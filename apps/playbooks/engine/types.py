@@ -36,9 +36,12 @@ REQUIREMENT_ROLES = (
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within",
 )  # fmt: skip
 MATCH_MODES = ("all", "any")  # how a part's conditions combine: every one holds, or any one
-EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location", "condition")
+EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location", "condition", "gate")
 # Effects that say something in words, and so need their text.
-TEXT_EFFECTS = ("blocker", "risk", "condition")
+TEXT_EFFECTS = ("blocker", "risk", "condition", "gate")
+# A gate is a legal step before signing that someone else may refuse (an export licence, a regulator's
+# approval, a client's consent that can only be asked for): while one is open, the verdict is at best
+# "KPO wins, on conditions", however high the fit. Its text names what must be settled.
 SEVERITIES = ("low", "medium", "high")
 VERDICT_LABELS = {
     "wins": "KPO wins",

@@ -5,7 +5,8 @@ Model points add up per model and the highest total ranks first (ties go to the 
 the code), so for one model effect the safe range is exact arithmetic on the totals: the top model's
 own effect can fall until the runner-up would overtake it, another model's effect can rise until that
 model would. Fit points move the fit score; the verdict holds while the score stays in its band (the
-score is clamped to 0..100, and a blocker fixes the verdict whatever the points). Effects of rules that
+score is clamped to 0..100, a blocker fixes the verdict whatever the points, and an open gate keeps it
+from rising past "KPO wins, on conditions"). Effects of rules that
 did not fire cannot change this result and are left out. The result is checked against re-scoring with
 the changed weight in the tests.
 """
@@ -48,7 +49,7 @@ def weight_sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list
     """The safe range of every fired rule's model and fit points, most fragile first."""
     scored = tally(pb, visibility(pb, answers).answers)
     models = pb.catalogue.models
-    scores, fit_points, blocked = scored.model_scores, scored.fit_points, scored.blockers > 0
+    scores, fit_points, blocked, gated = scored.model_scores, scored.fit_points, scored.blockers > 0, scored.gates > 0
     # A requirement rule's exclusion is no curator's weight to tune (``compiler.requirement_rules``).
     fired = [rule for i in scored.fired if not (rule := pb.rules[i][0]).enforces]
     top, verdict = scored.top_model, scored.verdict
@@ -62,7 +63,7 @@ def weight_sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list
             if effect.kind == "model" and effect.target in scores and top is not None:
                 found = _model_range(rule.code, rule.name, effect.target, effect.points, scores, top, models, name)
             elif effect.kind == "fit":
-                found = _fit_range(rule.code, rule.name, effect.points, fit_points, blocked, verdict, pb)
+                found = _fit_range(rule.code, rule.name, effect.points, fit_points, (blocked, gated), verdict, pb)
             else:
                 continue
             out.append(replace(found, effect=index))
@@ -108,12 +109,21 @@ def _becomes(verdict: str) -> str:
 
 
 def _fit_range(
-    code: str, rule_name: str, points: int, fit_points: int, blocked: bool, verdict: str, pb: CompiledPlaybook
+    code: str,
+    rule_name: str,
+    points: int,
+    fit_points: int,
+    stops: tuple[bool, bool],
+    verdict: str,
+    pb: CompiledPlaybook,
 ) -> WeightRange:
+    """``stops``: (something blocks, a gate is open)."""
+    blocked, gated = stops
     if blocked:  # a blocker decides the verdict whatever the fit points
         return WeightRange(code, rule_name, "fit", "", "fit score", points, None, None, "", "")
     base = BASE_SCORE + fit_points - points  # the score without this effect, before clamping
-    wins, conditional = pb.wins_threshold, pb.conditional_threshold
+    # An open gate caps the verdict at "conditional": no score reaches "wins" (a threshold past 100 never does).
+    wins, conditional = (101 if gated else pb.wins_threshold), pb.conditional_threshold
     # The score is clamped to 0..100, so a threshold outside that range can never be crossed.
     if verdict == "wins":
         low = wins - base if wins > 0 else None

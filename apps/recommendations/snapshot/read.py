@@ -47,6 +47,7 @@ from apps.recommendations.snapshot.types import (
     SourceNote,
     StoredCondition,
     StoredFlip,
+    StoredGate,
     StoredPreference,
     StoredRequirement,
     Tco,
@@ -251,7 +252,7 @@ def _cost(c: Any) -> Cost:
 def _cheaper_location(data: Any) -> CheaperLocation | None:
     if data is None:
         return None
-    return _make(CheaperLocation, data, horizon=_triple, savings=_triple, name=_text, model_name=_text)
+    return _make(CheaperLocation, data, horizon=_triple, savings=_triple, name=_text, model_name=_text, needs=_strings)
 
 
 def _evaluation(ev: Any) -> EvaluationRecord:
@@ -280,6 +281,7 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         conflicts=_many(_trade_off),
         conditions=_many(lambda c: _make(StoredCondition, c, text=_text, rule=_text, name=_text)),
         delivery_candidates=_strings,
+        gates=_many(lambda g: _make(StoredGate, g, text=_text, rule=_text, name=_text)),
     )
 
 

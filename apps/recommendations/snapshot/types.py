@@ -35,7 +35,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Older versions read as US dollars with no TCO (every new field at its default), as they rendered.
 # Still version 4, with a field that defaults to "not recorded": ``cost.cheaper_location`` (another location
 # meeting every requirement, from which the recommended model would likely cost materially less).
-# Snapshots stored before it read as they rendered: no such location named.
+# Snapshots stored before it read as they rendered: no such location named. Its ``needs`` (what a triggered
+# regime asks of delivery from there, such as an export authorisation first) reads as none when not recorded.
 # Still version 4, with fields that default to "not recorded": each location's ``overlap_yours`` (overlap with
 # the buyer's own working day, worked out from UTC offsets for a buyer in Singapore or eastern Australia) and
 # the evaluation's ``delivery_candidates`` (when overlap was needed with a day the product cannot measure: the
@@ -45,6 +46,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Still version 4, with a field that defaults to "not recorded": ``cost.duration_weeks`` (a piece of work done
 # once within a year: the weeks its cost covers instead of the horizon's years). Snapshots stored before it read
 # as they rendered: 0, costed over whole years.
+# Still version 4, with a field that defaults to "not recorded": the evaluation's ``gates`` (legal steps before
+# signing that someone else may refuse; any caps "KPO wins" at "KPO wins, on conditions"). Snapshots stored
+# before it read as they rendered: no gate named.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -322,6 +326,9 @@ class CheaperLocation:
     probability_saving: float
     delivered_saving: float
     delivered_probability_saving: float
+    # What a triggered regime asks of delivery from there (an export authorisation first...); empty when none
+    # does, or not recorded (older snapshots).
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -486,6 +493,16 @@ class TradeOff:
 
 
 @dataclass(frozen=True)
+class StoredGate:
+    """A legal step before signing that someone else may refuse, and the rule that names it: while one is open
+    the verdict is at best "KPO wins, on conditions". ``text`` reads after "…, but" ("any export licence …")."""
+
+    text: str
+    rule: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class StoredCondition:
     """A checkable item the verdict depends on, and the rule that states it."""
 
@@ -527,6 +544,8 @@ class EvaluationRecord:
     # Locations named instead of one when the buyer needs overlap with a working day the product cannot
     # measure (codes, in rank order); empty when one location was chosen, or not recorded (older snapshots).
     delivery_candidates: tuple[str, ...] = ()
+    # The open gates, each once; empty when none applied or not recorded (older snapshots).
+    gates: tuple[StoredGate, ...] = ()
 
     @property
     def top(self) -> Model | None:

@@ -1,0 +1,131 @@
+"""An open legal gate (an export licence, a regulator's notice or approval, a client's consent still to be asked
+for) caps "KPO wins" at "KPO wins, on conditions", whatever the fit, and the result says why: beside the verdict
+on the result page and in the memo, stored with the recommendation. The cheaper-location sentence says what a
+triggered regime asks of delivery from there (an export authorisation first)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.engine.batch import score_batch
+from apps.playbooks.engine.counterfactuals import search_flips
+from apps.playbooks.engine.evaluate import Evaluation, outcome
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.cost_caveat import cheaper_location_text
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+LAW_FIRM = "US law firm: seasonal first-level document review"
+DUAL_USE = "EU dual-use drawings: a German machine builder's CAD work"
+CONSENT = "your clients' informed consent to their confidential information going to the provider"
+LICENCE = "the classification of the controlled technical data and any export licence or authorisation it needs"
+
+
+def _answers(reference: Playbook, case: str, **changes: Any) -> dict[str, Any]:
+    compiled = compiled_playbook(reference)
+    answers, problems = clean_answers(
+        compiled.questions, {**reference.golden_cases.get(name__startswith=case).answers, **changes}
+    )
+    assert not problems
+    return answers
+
+
+def _evaluated(reference: Playbook, case: str, **changes: Any) -> Evaluation:
+    return evaluate(compiled_playbook(reference), _answers(reference, case, **changes))
+
+
+def _page(reference: Playbook, organisation: Organisation, buyer: User, client: Client, answers: Any) -> Any:
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = html.unescape(client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    return rec, page
+
+
+def test_consent_still_to_be_asked_for_caps_a_winning_fit_and_every_way_of_scoring_agrees(
+    reference: Playbook,
+) -> None:
+    pb = compiled_playbook(reference)
+    asked = _answers(reference, LAW_FIRM)
+    ev = evaluate(pb, asked)
+    assert ev.verdict == "conditional" and ev.unblocked_score == ev.fit_score >= reference.wins_threshold
+    assert [(g.rule, g.text) for g in ev.gates] == [("legal-client-consent-to-ask", CONSENT)]
+    assert outcome(pb, asked).verdict == "conditional"
+    assert score_batch(pb, [asked]).outcome(0) == outcome(pb, asked)
+
+    given = evaluate(pb, {**asked, "legal_client_consent": "obtained"})
+    assert given.verdict == "wins" and given.fit_score == ev.fit_score and not given.gates
+
+    # What would flip it: getting the consent, a change that moves neither the score nor a blocker.
+    flips = search_flips(pb, asked).flips
+    assert any(
+        f.flips_verdict and f.verdict == "wins" and [c.question for c in f.changes] == ["legal_client_consent"]
+        for f in flips
+    )
+
+
+def test_a_gate_leaves_a_verdict_below_the_wins_threshold_and_a_blocked_one_as_they_were(
+    reference: Playbook,
+) -> None:
+    ev = _evaluated(reference, DUAL_USE)  # fit 60: on conditions on fit alone
+    assert ev.verdict == "conditional" and ev.fit_score < reference.wins_threshold and ev.gates
+    blocked = _evaluated(reference, "US CPA firm that cannot collect taxpayer consent")
+    assert blocked.verdict == "doesnt_win" and blocked.blockers
+
+
+def test_the_result_page_the_memo_and_the_stored_record_say_why_the_verdict_is_capped(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec, page = _page(reference, organisation, buyer, buyer_client, _answers(reference, LAW_FIRM))
+    stored = rec.record.evaluation
+    assert rec.verdict == "conditional" and [g.text for g in stored.gates] == [CONSENT]
+    sentence = f"KPO would win on fit (score {stored.unblocked_score}), but {CONSENT} must be settled before signing."
+    assert sentence in page
+    assert "the verdict stays “KPO wins, on conditions”" in page
+    assert sentence in html.unescape(render_memo_html(rec, "http://testserver/"))
+
+
+def test_the_german_machine_builder_reads_why_and_what_india_needs(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # The expert's situation: a firm that has bought KPO before, so the fit reaches the wins threshold.
+    answers = _answers(reference, DUAL_USE, prior_outsourcing="kpo")
+    rec, page = _page(reference, organisation, buyer, buyer_client, answers)
+    stored = rec.record.evaluation
+    assert rec.verdict == "conditional" and stored.unblocked_score >= reference.wins_threshold
+    assert f"KPO would win on fit (score {stored.unblocked_score}), but {LICENCE} must be settled" in page
+    assert stored.delivered_from == "poland"
+    cheaper = stored.cost.cheaper_location
+    assert cheaper is not None and cheaper.location == "india"
+    sentence = cheaper_location_text(stored)
+    assert sentence.endswith(
+        "But India comes with a condition of its own: making controlled technology available in India is an "
+        "export that needs an authorisation first (Reg. (EU) 2021/821 Art. 3(1))."
+    )
+    assert sentence in page
+
+
+def test_a_gate_in_the_fit_band_of_conditions_is_named_without_a_cap(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec, page = _page(reference, organisation, buyer, buyer_client, _answers(reference, DUAL_USE))
+    assert rec.record.evaluation.unblocked_score < reference.wins_threshold
+    assert f"Before signing, {LICENCE} must also be settled" in page
+    assert "KPO would win on fit" not in page
+
+
+def test_a_uk_exporter_is_told_every_location_needs_the_uk_licence(reference: Playbook) -> None:
+    ev = _evaluated(reference, DUAL_USE, buyer_location="uk", home_market="uk", client_jurisdictions=["uk"])
+    assert ev.gates
+    for location in ev.locations:
+        texts = [c.text for c in location.contributions]
+        assert any("is an export that needs a UK export licence first" in t for t in texts), location.code
