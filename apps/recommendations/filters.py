@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation
 from apps.common.hostile import DayField, single_param
-from apps.common.widgets import Select
+from apps.common.widgets import DateInput, Select
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
 from apps.recommendations.models import PortfolioCount, Recommendation, Verdict
@@ -44,8 +44,8 @@ class HistoryFilter(forms.Form):
         choices=[("", "Any decision status"), *DecisionStatus.choices], required=False, label="Sign-off", widget=Select
     )
     # Days within apps.common.hostile's range: a day is added to 'To', which overflowed at 9999-12-31.
-    since = DayField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = DayField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    since = DayField(required=False, label="From", widget=DateInput(attrs={"type": "date"}))
+    until = DayField(required=False, label="To", widget=DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
