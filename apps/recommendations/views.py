@@ -107,7 +107,8 @@ def history(request: HtmxMemberRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))
     rows = recommendations.only(*HistoryFilter.COLUMNS)
-    page = HistoryPaginator(rows, 25, count=form.stored_count(request.organisation)).get_page(request.GET.get("page"))
+    months = form.stored_months(request.organisation)
+    page = HistoryPaginator(rows, 25, months=months).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,4 +1,4 @@
-"""The project's select widget gives the markup Django's own gives (apps/common/widgets.py)."""
+"""The project's select and date widgets give the markup Django's own give (apps/common/widgets.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django import forms
 
-from apps.common.widgets import Select
+from apps.common.widgets import DateInput, Select
 
 CHOICES: list[Any] = [
     ("", "Any"),
@@ -56,3 +56,17 @@ def test_widget_attributes_false_are_left_out_and_true_are_bare() -> None:
         .replace("\n\n", "\n")
         == html
     )
+
+
+@pytest.mark.parametrize("data", [None, {"day": ""}, {"day": "2026-03-01"}, {"day": '"><script>'}])
+@pytest.mark.parametrize(
+    "attrs", [{"type": "date"}, {"type": "date", "required": True, "hidden": False, "min": "2020-01-01"}]
+)
+def test_the_date_input_renders_as_djangos_does(data: dict[str, str] | None, attrs: dict[str, Any]) -> None:
+    def form(widget: type[forms.DateInput]) -> forms.Form:
+        field = forms.DateField(required=False, widget=widget(attrs=attrs))
+        return type("Day", (forms.Form,), {"day": field})(data, auto_id="f_%s")
+
+    ours, theirs = str(form(DateInput)["day"]), str(form(forms.DateInput)["day"])
+    assert ours == theirs
+    assert ours.startswith('<input type="date" name="day"')

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -210,3 +210,64 @@ def test_the_history_counts_from_the_portfolio_exactly_when_it_can(
     expected = own.filter(regimes__contains=[regime]).count()
     assert f"{expected} recommendation" in page.content.decode()
     assert not [q for q in queries if "COUNT(*)" in q["sql"] and "recommendations_recommendation" in q["sql"]]
+
+
+def test_history_pages_found_through_the_monthly_counts_hold_the_rows_an_offset_gives(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """A page starts its scan in the month it begins in (``HistoryPaginator`` with ``stored_months``): it must
+    hold exactly the rows a plain OFFSET over all of them gives, newest first, across month and year boundaries,
+    rows on a month's first instant and rows sharing a timestamp, for no filter and for each counted one."""
+    from apps.recommendations.filters import HistoryFilter, HistoryPaginator
+
+    recs = [recommend(reference, organisation, buyer, c) for c in CASES]
+    copies = [
+        Recommendation(
+            organisation=organisation,
+            assessment=Assessment.objects.create(
+                organisation=organisation, created_by=buyer, title=f"copy {i}", playbook=reference
+            ),
+            playbook=reference,
+            engine_version=r.engine_version,
+            created_by=buyer,
+            title=f"copy {i}",
+            verdict=r.verdict,
+            fit_score=r.fit_score,
+            top_model=r.top_model,
+            function=r.function,
+            regimes=r.regimes,
+            snapshot=r.snapshot,
+        )
+        for i, r in enumerate(recs * 19)
+    ]
+    ids = [r.pk for r in recs + Recommendation.objects.bulk_create(copies)]
+    months = [(2025, 11), (2025, 12), (2026, 1), (2026, 3), (2026, 4)]
+    sizes = [5, 17, 1, 26, 11]  # uneven, 60 in all
+    at = [
+        datetime(year, month, 1, tzinfo=UTC) + timedelta(hours=i % 4)  # the first instant, and shared timestamps
+        for (year, month), size in zip(months, sizes, strict=True)
+        for i in range(size)
+    ]
+    with connection.cursor() as cursor:  # replica mode lifts the immutability trigger for this test's update
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for pk, when in zip(ids, at, strict=True):
+            cursor.execute("UPDATE recommendations_recommendation SET created_at = %s WHERE id = %s", [when, pk])
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    rebuild_portfolio_counts()  # stored recommendations never move in time; the test moved them
+    own = Recommendation.objects.filter(organisation=organisation)
+    queries: list[dict[str, str] | None] = [None, {"regime": recs[0].regimes[0]}]
+    queries += [{"verdict": r.verdict} for r in recs] + [{"model": recs[1].top_model}, {"function": recs[2].function}]
+    for query in queries:
+        form = HistoryFilter(query)
+        rows = form.apply(own).only(*HistoryFilter.COLUMNS)
+        everything = list(rows.values_list("pk", flat=True))
+        paginator = HistoryPaginator(rows, 4, months=form.stored_months(organisation))
+        assert paginator.count == len(everything) > 4, query
+        for n in paginator.page_range:
+            assert [r.pk for r in paginator.page(n).object_list] == everything[(n - 1) * 4 : n * 4], (query, n)
+    # Through the page: its second page, which starts in the month before the newest.
+    body = buyer_client.get(reverse("recommendations:history"), {"page": 2}).content.decode()
+    newest_first = list(own.values_list("pk", flat=True))
+    assert [pk for pk in newest_first if f'href="{reverse("recommendations:detail", args=[pk])}"' in body] == (
+        newest_first[25:50]
+    )
