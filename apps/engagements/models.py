@@ -20,6 +20,7 @@ class EngagementModel(CatalogueEntry):
         MONTHLY_TEAM = "monthly_team", "Dedicated team on a committed annual volume"
         SETUP_PLUS_HOURLY = "setup_plus_hourly", "Set-up fee, then an operating rate"
         OUTCOME = "outcome", "Fee per service level or outcome"
+        OWNED_CENTRE = "owned_centre", "The buyer's own centre: its staff at cost, plus its entity"
 
     summary = models.TextField()
     is_kpo = models.BooleanField(

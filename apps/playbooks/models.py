@@ -163,6 +163,10 @@ class Question(models.Model):
         QUOTED_RATE = "quoted_rate", "A provider's quoted hourly rate for a dedicated person, in US dollars"
         QUOTED_PRICE = "quoted_price", "A provider's quoted price per deliverable, in US dollars"
         DISPLACED_STAFF = "displaced_staff", "In-house staff who would leave and be paid severance (a number)"
+        OWN_ENTITY = (
+            "own_entity",
+            "The buyer already has a legal entity in the delivery country, for a centre it owns (yes/no)",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

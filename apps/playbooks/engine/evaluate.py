@@ -542,6 +542,7 @@ COST_ROLES = (
     "quoted_rate",
     "quoted_price",
     "displaced_staff",
+    "own_entity",
 )
 COST_MEMO_SIZE = 512  # estimates remembered per compiled playbook, oldest first out
 
@@ -654,4 +655,5 @@ def _estimate(
         quoted_price=role("quoted_price"),
         displaced=role("displaced_staff"),
         duration_weeks=role("duration_weeks"),
+        own_entity=role("own_entity"),
     )

@@ -138,6 +138,12 @@ class Model:
     # against daily presence on site); ranked after every model breaking none. Empty when not recorded.
     excluded_because: tuple[str, ...] = ()
 
+    @property
+    def owned_by_buyer(self) -> bool:
+        """A centre the buyer sets up and owns, with no provider (its pricing basis says so): offshoring, not
+        outsourcing, so the verdict beside it answers whether the work suits delivery from offshore."""
+        return self.pricing_basis == "owned_centre"
+
 
 @dataclass(frozen=True)
 class Obligation:

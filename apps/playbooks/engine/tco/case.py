@@ -89,6 +89,7 @@ def build_case(
     own_inhouse_cost: Triple | None = None,
     quotes: Mapping[str, Triple] | None = None,
     weeks: int = 0,
+    own_entity: bool = False,
 ) -> Case:
     """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
 
@@ -96,6 +97,8 @@ def build_case(
     buyer's provider quotes per model code, in US dollars per hour (per deliverable for a project).
     ``weeks`` is how long a piece of work done once lasts (0: the work goes on for ``years``); the case then
     covers those weeks only (see :attr:`Case.surge` for what a surge leaves out and adds).
+    ``own_entity``: the buyer already has a legal entity where its own centre would be, so an owned centre
+    counts no entity cost.
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
     if market not in CURRENCIES:
@@ -149,6 +152,8 @@ def build_case(
             skipped.append((str(model.get("name", code)), why))
     if not specs:
         raise TcoUnavailable("None of the engagement models has a price for this function.")
+    if any(s.kind == "owned" for s in specs):
+        figures.update(_owned_figures(assumptions, own_entity))
     if weeks and not displaced:
         _surge_figures(figures, assumptions)
     return Case(
@@ -180,6 +185,22 @@ def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any]) -
     premium = assumptions.get("temporary_staff_premium")
     if premium:
         figures["inhouse.temporary_premium"] = _figure("Temporary staff premium in-house", premium)
+
+
+def _owned_figures(assumptions: Mapping[str, Any], own_entity: bool) -> dict[str, Figure]:
+    """An owned centre's own figures (only a case that costs one has them, so every other case keeps its seed):
+    its launch months, and its entity's yearly cost, 0 when the buyer already has an entity there."""
+    bot = assumptions["bot"]
+    label = "Your own entity, facilities and HR a year (USD)"
+    entity = (
+        Figure.point(label, 0.0, "your answer: you already have a legal entity there, so it is not counted again")
+        if own_entity
+        else _figure(label, bot["entity_cost"])
+    )
+    entity = replace(entity, supplied=own_entity)
+    # A catalogue frozen before the owned centre's launch figure launches it as fast as a provider's team ramps up.
+    launch = (assumptions.get("own_centre") or {}).get("launch_months") or assumptions["ramp_up"]["months"]
+    return {"own.launch_months": _figure("Months to launch your own centre", launch), "own.entity_cost": entity}
 
 
 def _dedicated_model(catalogue_models: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
@@ -295,6 +316,8 @@ def _model_figures(
         return None, NO_DELIVERABLES
     key, own = ("price", "deliverable_price") if kind == "project" else ("rate", "kpo_rate")
     label = f"{name}: {'price per deliverable' if kind == 'project' else 'hourly rate'} (USD)"
+    if kind == "owned":  # no provider: a provider's rate for the same people is where its cost starts
+        label = f"{name}: a provider's hourly rate for the same people (USD)"
     if quote is not None:
         figure: Figure | None = Figure(label, *quote, "your quote", supplied=True)
     else:

@@ -17,7 +17,7 @@ from typing import Any
 from apps.common.formatting import money, number, period
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
-from apps.playbooks.engine.tco.simulate import FORMULAS, seed_for, simulate
+from apps.playbooks.engine.tco.simulate import FORMULAS, OWN_CENTRE, seed_for, simulate
 from apps.playbooks.engine.tco.types import (
     DISPLACED,
     INHOUSE_FTE,
@@ -34,13 +34,14 @@ TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less 
 
 # How each input is written, by its key: money in the home currency, US dollars, months, or a share.
 HOME_MONEY = ("inhouse.salary",)
-USD_MONEY = ("contracting", "contracting.light", "bot.setup", "bot.entity_cost")
+USD_MONEY = ("contracting", "contracting.light", "bot.setup", "bot.entity_cost", "own.entity_cost")
 MONTHS = (
     "inhouse.severance_months",
     "transition.team",
     "transition.light",
     "ramp.months",
     "provider.replacement_months",
+    "own.launch_months",
 )
 # The order the inputs are listed in: in-house first, then money, then the provider and its location.
 ORDER = ("inhouse.", "fx", "location.", "provider.", "contracting", "transition.", "ramp.", "governance", "exit")
@@ -170,7 +171,7 @@ def _model(
 ) -> ModelCost:
     spec = next(s for s in case.models if s.code == m.code)
     rate = next((f for k, f in case.figures.items() if k.startswith(f"{m.code}.")), None)
-    inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot") else []
+    inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot", "owned") else []
     if spec.kind in ("pool", "managed"):
         label = "Hours of the work" if case.weeks else "Annual hours"
         inputs.append(Input(label, number(case.annual_hours), "your answer"))
@@ -188,6 +189,15 @@ def _model(
         if spec.kind == "project" and case.deliverables:
             inputs.append(_per_hour(case, rate, band))
     inputs.extend(_launch_input(case, launch))
+    if spec.kind == "owned":
+        inputs.append(
+            Input(
+                "Setting up your entity, premises and leadership",
+                "not counted",
+                "no provider set-up or transfer fee applies, and no published figure prices doing it yourself: "
+                "read this cost as a floor",
+            )
+        )
     likely = m.savings_likely
     return ModelCost(
         model=m.code,
@@ -197,7 +207,7 @@ def _model(
         horizon=m.tco.horizon,
         savings=(m.savings_p10, likely, m.savings_p90),
         savings_percent=round(100 * likely / inhouse_likely, 1) if inhouse_likely else None,
-        formula=FORMULAS["Provider fees"],
+        formula=FORMULAS[OWN_CENTRE if spec.kind == "owned" else "Provider fees"],
         inputs=tuple(inputs),
         weak=bool(rate is not None and rate.weak),
         tco=m.tco,
@@ -329,6 +339,7 @@ def total_cost(
     quoted_rate: float | None = None,
     quoted_price: float | None = None,
     duration_weeks: float | None = None,
+    own_entity: bool | None = None,
 ) -> CostEstimate:
     """The TCO of ``model_codes`` against in-house; unavailable, with the reason, when it cannot be costed.
 
@@ -341,7 +352,8 @@ def total_cost(
     ``buyer_quotes``); ``displaced`` people are paid severance. Each is marked as the buyer's.
 
     ``duration_weeks``: a piece of work done once lasts this many weeks, and the cost covers them instead of the
-    horizon's years (``annual_hours`` are then the hours of the whole piece of work)."""
+    horizon's years (``annual_hours`` are then the hours of the whole piece of work). ``own_entity``: the buyer
+    already has a legal entity where its own centre would be (an owned centre then counts no entity cost)."""
     market = home_market or "us"
     own_inhouse_cost = own_inhouse_cost or _own_cost(own_cost)
     quotes = {
@@ -368,6 +380,7 @@ def total_cost(
             own_inhouse_cost=own_inhouse_cost,
             quotes=quotes,
             weeks=weeks,
+            own_entity=own_entity is True,
         )
         result = simulated(case)
     except TcoUnavailable as exc:

@@ -96,6 +96,9 @@ def seed_for(case: Case) -> int:
 # break-even.
 Term = tuple[np.ndarray, str]
 TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
+OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
+LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
+OWN_ATTRITION = "Attrition and replacement (your own staff)"
 OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
 LOADED_COST = "Loaded cost (benchmark)"  # a benchmark that is already a full cost (an onshore hourly rate)
 
@@ -154,20 +157,20 @@ class _Profiles:
 
     def total(self, name: str) -> np.ndarray:
         if name not in self._totals:
-            if name == "ramp":
-                self._totals[name] = self._ramp_total()
+            if name.startswith("ramp"):
+                self._totals[name] = self._ramp_total(_ramp_months(name))
             else:
                 weights = np.bincount(self.year_of, weights=self._weighted(name), minlength=self.year_of[-1] + 1)
                 self._totals[name] = _yearly(self.rise(name), list(weights))
         return self._totals[name]
 
-    def _ramp_total(self) -> np.ndarray:
+    def _ramp_total(self, key: str) -> np.ndarray:
         """The ramp-up's idle shares (``_idle``) summed over the horizon without a month axis: the idle share
         is positive in the first k = ⌈R − ½⌉ months (R the ramp-up months), and over the months s … e − 1
         of a year it sums to (e − s) − (e² − s²) ÷ 2R, because (m + ½) summed over them is (e² − s²) ÷ 2."""
         if self.share is not None:  # a piece of work within a year: its months, the last one in part
-            return (self._idle(self.months) * self.share[None, :]).sum(axis=1)
-        ramp = self.v["ramp.months"]
+            return (self._idle(self.months, key) * self.share[None, :]).sum(axis=1)
+        ramp = self.v[key]
         active = np.clip(np.ceil(ramp - 0.5), 0, self.months)
         weights: list[np.ndarray] = []
         for start in range(0, self.months, 12):
@@ -181,18 +184,24 @@ class _Profiles:
         if name == "first":
             return self.mask(name)[None, :].astype(float)
         growth = self.rise(name)[:, None] ** self.year_of[None, :]
-        if name == "ramp":
-            idle = self._idle(self.months)
+        if name.startswith("ramp"):
+            idle = self._idle(self.months, _ramp_months(name))
             return growth * (idle if self.share is None else idle * self.share[None, :])
         return growth * self._weighted(name)
 
-    def _idle(self, months: int) -> np.ndarray:
+    def _idle(self, months: int, key: str = "ramp.months") -> np.ndarray:
         """The share of a month's fee that buys no output, scenarios × the first ``months`` months:
         productivity rises in a straight line from the start level to full output over the ramp-up months,
         so the idle share is (1 − start) × (1 − (month + ½) ÷ ramp-up months) while that is positive."""
         m = np.arange(months) + 0.5
-        idle = np.maximum(1 - m[None, :] / self.v["ramp.months"][:, None], 0)
+        idle = np.maximum(1 - m[None, :] / self.v[key][:, None], 0)
         return (1 - self.v["ramp.start_productivity"])[:, None] * idle
+
+
+def _ramp_months(name: str) -> str:
+    """The figure a ramp profile reads its months from: a provider's ramp-up ("ramp"), or the one named after
+    the colon ("ramp:own.launch_months", an owned centre's launch)."""
+    return name.partition(":")[2] or "ramp.months"
 
 
 def _sum(parts: Iterable[np.ndarray]) -> np.ndarray:
@@ -241,6 +250,8 @@ def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
 
 
 def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
+    if m.kind == "owned":
+        return _owned_terms(case, m, v, inhouse0)
     months = month_count(case)
     fee = _monthly_fee(case, m, v)
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
@@ -259,16 +270,43 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             (fee * v["provider.attrition"] * v["provider.replacement_months"] / 12, "esc")
         ]
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
-    if not case.surge:  # a surge has no team of the buyer's to run in parallel with
-        parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
-        lines["Transition and knowledge transfer (parallel running)"] = [(inhouse0 * parallel, "first")]
+    lines.update(_parallel_running(case, m, v, inhouse0))
     light = m.kind not in TEAM_KINDS and "contracting.light" in v
     lines["Contracting and due diligence"] = [(v["contracting.light" if light else "contracting"] * v["fx"], "first")]
-    if case.displaced:
-        per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else v["inhouse.salary"] / 12
-        lines["Severance"] = [(case.displaced * per_person * v["inhouse.severance_months"], "first")]
+    lines.update(_severance(case, v, inhouse0))
     if transfer >= months and not case.surge:  # a surge ends with the work: nothing to take back or re-tender
         lines["Exit and re-tendering"] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
+    return lines
+
+
+def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
+    if case.surge:  # a surge has no team of the buyer's to run in parallel with
+        return {}
+    parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
+    return {"Transition and knowledge transfer (parallel running)": [(inhouse0 * parallel, "first")]}
+
+
+def _severance(case: Case, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
+    if not case.displaced:
+        return {}
+    per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else v["inhouse.salary"] / 12
+    return {"Severance": [(case.displaced * per_person * v["inhouse.severance_months"], "first")]}
+
+
+def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
+    """A centre the buyer sets up and owns, with no provider: the same people cost what a provider's dedicated
+    team would, less the provider's margin (build-operate-transfer's owned-cost ratio, after transfer), plus the
+    buyer's own entity when it has none there yet (the figure is 0 when it has). No provider means no set-up or
+    transfer fee, no contract to negotiate, no vendor to manage and nothing to re-tender; the launch is a ramp-up
+    over the months the centre takes to launch."""
+    staff = _monthly_fee(case, m, v) * v["bot.run_cost_ratio"]
+    lines: dict[str, list[Term]] = {
+        OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc")],
+        LAUNCH: [(staff, "ramp:own.launch_months")],
+        OWN_ATTRITION: [(staff * v["provider.attrition"] * v["provider.replacement_months"] / 12, "esc")],
+    }
+    lines.update(_parallel_running(case, m, v, inhouse0))
+    lines.update(_severance(case, v, inhouse0))
     return lines
 
 
@@ -469,6 +507,13 @@ FORMULAS = {
     "Transfer fee": "transfer share × 12 × the monthly fee, in the transfer month",
     "Your own centre after transfer (staff, entity, facilities, HR)": "(monthly fee × owned-cost ratio + entity"
     " cost ÷ 12 × exchange rate) × inflation, every month from transfer",
+    OWN_CENTRE: "(people × committed hours × a provider's rate for the same work × location index ÷ 12 × owned-cost"
+    " ratio + your entity's cost a year ÷ 12, 0 if you already have one) × exchange rate × (1 + location wage"
+    " inflation)^year, every month; no provider set-up, transfer, contract or management fee",
+    LAUNCH: "your centre's staff cost a month × (1 − start productivity) × (1 − (month + ½) ÷ launch months), while"
+    " positive: the months the centre takes to launch",
+    OWN_ATTRITION: "your centre's staff cost a month × attrition rate in the location × months of lost output per"
+    " leaver ÷ 12, every month",
     "Ramp-up (fees that buy no output yet)": "monthly fee × (1 − start productivity) × (1 − (month + ½) ÷ ramp-up"
     " months), while positive",
     "Attrition and replacement": "monthly fee × attrition rate × months of lost output per leaver ÷ 12, every month",

@@ -22,8 +22,9 @@ KINDS = {
     "per_deliverable": "project",
     "outcome": "managed",
     "setup_plus_hourly": "bot",
+    "owned_centre": "owned",
 }
-TEAM_KINDS = ("team", "managed", "bot")  # a whole team moves: a full transition, not a light one
+TEAM_KINDS = ("team", "managed", "bot", "owned")  # a whole team moves: a full transition, not a light one
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Figure:
 class ModelSpec:
     code: str
     name: str
-    kind: str  # team, pool, project, managed, bot
+    kind: str  # team, pool, project, managed, bot, owned
     commitment_hours: float = 2000.0
     transfer_month: int | None = None
     # The rate is the buyer's quote: that provider's own price for this work, so neither the location's

@@ -1,0 +1,103 @@
+"""An owned captive centre (GCC) costed with no provider: its staff at a provider's rate less the provider's margin,
+its entity only when the buyer has none there, a ramp-up over its launch, and no set-up, transfer, contract,
+vendor-management or exit line (pure engine, no database)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from apps.playbooks.engine import tco
+from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE
+from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
+
+PROVIDER_ONLY = (
+    "Provider fees",
+    "Set-up fee",
+    "Transfer fee",
+    "Contracting and due diligence",
+    "Retained organisation and vendor management",
+    "Exit and re-tendering",
+)
+
+
+def _case(**overrides: Any) -> tco.Case:
+    args: dict[str, Any] = {
+        **CATALOGUE,
+        "function_code": "financial-analysis",
+        "model_codes": ["own-centre", "bot"],
+        "market": "us",
+        "location_code": "india",
+        "people": 60,
+        "annual_hours": 120_000,
+        "years": 5,
+    }
+    args.update(overrides)
+    return tco.build_case(**args)
+
+
+def _lines(m: tco.ModelTco) -> dict[str, float]:
+    return {line.label: line.horizon[1] for line in m.lines}
+
+
+def test_an_owned_centre_pays_no_provider_set_up_transfer_contract_or_exit() -> None:
+    own = _model(tco.simulate(_case()), "own-centre")
+    lines = _lines(own)
+    assert OWN_CENTRE in lines and LAUNCH in lines
+    assert not set(PROVIDER_ONLY) & set(lines)
+    bot = _lines(_model(tco.simulate(_case()), "bot"))
+    assert bot["Set-up fee"] > 0 and bot["Transfer fee"] > 0
+
+
+def test_its_run_cost_is_the_providers_rate_times_the_owned_cost_ratio_plus_the_entity() -> None:
+    case = _collapsed(_case(years=1))
+    f = case.figures
+    own = _lines(_model(tco.simulate(case), "own-centre"))
+    rate = f["own-centre.rate"].likely * f["location.index"].likely
+    staff = 60 * 2000 * rate * f["bot.run_cost_ratio"].likely
+    assert own[OWN_CENTRE] == pytest.approx(staff + f["own.entity_cost"].likely)
+    assert f["own.entity_cost"].likely == 120_000 and _case().figures["own.entity_cost"].weak
+
+
+def test_a_buyer_with_an_entity_there_counts_none_and_the_figure_says_it_is_their_answer() -> None:
+    without, with_entity = _case(), _case(own_entity=True)
+    entity = with_entity.figures["own.entity_cost"]
+    assert (entity.low, entity.likely, entity.high) == (0, 0, 0) and entity.supplied
+    assert tco.seed_for(with_entity) != tco.seed_for(without)
+    cost = [_model(tco.simulate(c), "own-centre").tco.horizon[1] for c in (without, with_entity)]
+    assert cost[1] < cost[0]
+
+
+def test_the_launch_is_a_ramp_up_over_nirjix_9_to_14_months_longer_than_a_providers() -> None:
+    case = _case()
+    launch = case.figures["own.launch_months"]
+    assert (launch.low, launch.likely, launch.high) == (9, 11.5, 14) and launch.weak
+    assert "Nirjix" in launch.source
+    result = tco.simulate(_collapsed(case))
+    own, bot = _model(result, "own-centre"), _model(result, "bot")
+    ramp = case.figures["ramp.months"].likely
+    # The idle share of one month's staff cost, summed: about (1 − start) × launch ÷ 2 months, against the ramp-up.
+    assert _lines(own)[LAUNCH] > _lines(bot)["Ramp-up (fees that buy no output yet)"] * (launch.likely / ramp) * 0.5
+
+
+def test_the_launch_summed_in_closed_form_is_the_month_by_month_sum() -> None:
+    from apps.playbooks.engine.tco.simulate import _Profiles
+
+    launch = np.array([9.0, 11.5, 14.0])
+    v = {
+        "ramp.months": np.full(launch.size, 3.0),
+        "own.launch_months": launch,
+        "ramp.start_productivity": np.full(launch.size, 0.6),
+        "location.inflation": np.full(launch.size, 0.07),
+    }
+    profiles = _Profiles(v, 24)
+    name = "ramp:own.launch_months"
+    assert np.allclose(profiles.total(name), profiles.monthly(name).sum(axis=1), rtol=1e-12)
+    assert (profiles.total(name) > profiles.total("ramp")).all()
+
+
+def test_cases_without_an_owned_centre_keep_their_figures_and_seed() -> None:
+    case = _case(model_codes=["bot", "captive-team"])
+    assert not any(k.startswith("own.") for k in case.figures)
