@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.engine.tco.estimate import total_cost
@@ -61,7 +62,7 @@ def test_the_result_page_shows_each_models_total_line_by_line_with_its_distribut
         assert m.savings_p10 <= m.savings_p50 <= m.savings_p90
         assert m.probability_saving is not None and 0 <= m.probability_saving <= 1
         assert {line.kind for line in m.lines} == {"one_time", "recurring"}
-        assert f"{m.name}: every line over" in section
+        assert f"{escape(m.name)}: every line over" in section
         # The in-house total the table states is the sum of the in-house lines it lists.
         assert sum(line.horizon[1] for line in cost.inhouse_lines) == pytest.approx(cost.inhouse_horizon[1])
         assert sum(line.horizon[1] for line in m.lines) == pytest.approx(m.tco.horizon[1])
@@ -163,7 +164,7 @@ def test_a_model_dearer_than_in_house_is_shown_as_costing_more_never_as_a_saving
     dear.update(savings=[-inhouse * 0.3, -inhouse * 0.2, -inhouse * 0.1], extra_cost=True, probability_saving=0.02)
     rec = store(document, organisation=organisation, user=buyer, playbook=reference)
     section = cost_section(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
-    row = re.search(rf"<tr><th scope=\"row\">{re.escape(dear['name'])}.*?</tr>", section, re.S)
+    row = re.search(rf"<tr><th scope=\"row\">{re.escape(escape(dear['name']))}.*?</tr>", section, re.S)
     assert row is not None and "Costs more than in-house" in row.group(0)
     assert f"by ${inhouse * 0.2:,.0f}" in row.group(0)
     memo = memo_html(rec)
