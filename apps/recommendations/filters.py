@@ -88,6 +88,7 @@ class HistoryFilter(forms.Form):
                 decision_label=DecisionStatus(r.decision_status).label,  # type: ignore[attr-defined]
                 url=reverse("recommendations:detail", args=[r.pk]),
                 verdict_badge=verdict(r.verdict),
+                # The same annotate() column, unseen by django-stubs.
                 decision_badge=decision(r.decision_status),  # type: ignore[attr-defined]
                 scored=day(timezone.localdate(r.created_at)),
             )
