@@ -419,3 +419,33 @@ def test_a_project_or_a_pool_is_contracted_on_a_short_statement_of_work_and_an_o
     older = {k: v for k, v in CATALOGUE["assumptions"].items() if k != "contracting_light"}
     before = tco.simulate(_collapsed(_case(assumptions=older)))
     assert contracting(before, "project") == pytest.approx((full["likely"],) * 3)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"market": "uk", "location_code": "poland", "people": 2, "years": 5},
+        {"market": "eu", "location_code": "philippines", "displaced": 3, "people": 9, "years": 1},
+        {"quotes": {"captive-team": (150, 180, 220)}, "own_inhouse_cost": (60_000, 70_000, 85_000)},
+        {"location_code": None, "deliverables": None, "annual_hours": 1_500},
+    ],
+)
+def test_the_savings_alone_are_the_whole_simulations_figures_for_the_same_case(overrides: dict[str, Any]) -> None:
+    """A cheaper location's comparison reads only each model's total and saving (``savings_only``): they are the
+    whole simulation's, to the bit, however the case is made (one model or several)."""
+    case = _case(**overrides)
+    for models in (case.models, case.models[:1]):
+        one = replace(case, models=models)
+        whole = {m.code: m for m in tco.simulate(one).models}
+        alone = tco.savings_only(one)
+        assert [m.code for m in alone] == list(whole)
+        for m in alone:
+            full = whole[m.code]
+            assert m.horizon == full.tco.horizon
+            assert (m.savings_p10, m.savings_likely, m.savings_p90) == (
+                full.savings_p10,
+                full.savings_likely,
+                full.savings_p90,
+            )
+            assert m.probability_saving == full.probability_saving
