@@ -447,3 +447,36 @@ def test_ten_weeks_of_work_are_costed_for_ten_weeks_the_last_month_in_part() -> 
 def test_a_whole_year_case_keeps_its_seed_and_figures_when_weeks_are_not_given() -> None:
     assert tco.seed_for(_case()) == tco.seed_for(_case(weeks=0))
     assert tco.seed_for(_case(weeks=10)) != tco.seed_for(_case())
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"market": "uk", "location_code": "poland", "people": 2, "years": 5},
+        {"market": "eu", "location_code": "philippines", "displaced": 3, "people": 9, "years": 1},
+        {"quotes": {"captive-team": (150, 180, 220)}, "own_inhouse_cost": (60_000, 70_000, 85_000)},
+        {"location_code": None, "deliverables": None, "annual_hours": 1_500},
+        {"people": 4, "annual_hours": 1_600, "weeks": 10},
+        {"model_codes": ["own-centre", "bot"], "people": 60, "years": 5},
+        {"model_codes": ["own-centre"], "people": 60, "years": 5, "own_entity": True},
+    ],
+)
+def test_the_savings_alone_are_the_whole_simulations_figures_for_the_same_case(overrides: dict[str, Any]) -> None:
+    """A cheaper location's comparison reads only each model's total and saving (``savings_only``): they are the
+    whole simulation's, to the bit, however the case is made (one model or several)."""
+    case = _case(**overrides)
+    for models in (case.models, case.models[:1]):
+        one = replace(case, models=models)
+        whole = {m.code: m for m in tco.simulate(one).models}
+        alone = tco.savings_only(one)
+        assert [m.code for m in alone] == list(whole)
+        for m in alone:
+            full = whole[m.code]
+            assert m.horizon == full.tco.horizon
+            assert (m.savings_p10, m.savings_likely, m.savings_p90) == (
+                full.savings_p10,
+                full.savings_likely,
+                full.savings_p90,
+            )
+            assert m.probability_saving == full.probability_saving

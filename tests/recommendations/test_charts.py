@@ -131,3 +131,22 @@ def test_the_sensitivity_chart_shows_whole_prompts_and_a_scale(
     assert {"0", "50", "100"} <= set(texts)
     assert any(t.startswith("Fit score") for t in texts)
     assert any(re.fullmatch(r"\d+–\d+, now \d+", t) for t in texts)
+
+
+def test_chart_positions_are_written_as_floatformat_writes_them() -> None:
+    """``svg_percent`` is ``floatformat:"2u"`` on every number a chart can hold (halves rounded up, the sign of a
+    zero dropped), and hands anything else to floatformat."""
+    import random
+
+    from django.template.defaultfilters import floatformat
+
+    from apps.recommendations.templatetags.chart_svg import svg_percent
+
+    rng = random.Random(7)
+    values: list[object] = [0, 0.0, -0.0, -0.001, 0.005, -0.005, 1.005, 2.675, 74, 100, 99.995, -99.995, 1e-9, 5e-324]
+    values += [rng.uniform(-150, 150) for _ in range(20_000)]
+    values += [round(rng.uniform(-150, 150), 3) for _ in range(20_000)]  # exact thousandths: the halves
+    values += [rng.uniform(-1e9, 1e9) for _ in range(5_000)] + [rng.randint(-(10**6), 10**6) for _ in range(5_000)]
+    values += [1e-100, -1e-100, 1e-101, 1e-150, 1e9, -1e9, 1e12, float("inf"), float("nan"), "12.345", None, True]
+    differ = [(v, svg_percent(v), floatformat(v, "2u")) for v in values if svg_percent(v) != floatformat(v, "2u")]
+    assert not differ, differ[:5]

@@ -5,6 +5,7 @@ with the fit it gives up and the transfer tool it needs, and stores it with the 
 from __future__ import annotations
 
 import html
+import importlib
 
 import pytest
 from django.test import Client
@@ -80,3 +81,24 @@ def test_the_result_page_the_memo_and_the_stored_record_say_it(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert 'id="cheaper-location"' in page and page.count(sentence) == 2  # beside the verdict and in the cost
     assert sentence in html.unescape(render_memo_html(rec, "http://testserver/"))
+
+
+def test_the_cheaper_location_has_the_figures_the_whole_cost_from_there_gives(reference: Playbook) -> None:
+    """Only compared, never shown, the cheaper location is simulated for its total and saving alone: they are the
+    figures the whole cost of the same model from there gives."""
+    engine = importlib.import_module("apps.playbooks.engine.evaluate")  # the module: the package exports the function
+    ev = _evaluated(reference, OWN_CENTRE)
+    cheaper = ev.cost.cheaper_location
+    assert cheaper is not None
+    compiled = compiled_playbook(reference)
+
+    def role(name: str) -> object:
+        code = compiled.roles.get(name)
+        return ev.answers.get(code) if code else None
+
+    whole = engine._cost(compiled, [cheaper.model], role, ev.visible, cheaper.location)
+    there = next(m for m in whole.models if m.model == cheaper.model)
+    assert there.tco is not None
+    assert cheaper.horizon == there.tco.horizon
+    assert cheaper.savings == there.savings
+    assert cheaper.probability_saving == there.probability_saving

@@ -32,7 +32,8 @@ from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import location_index
-from apps.playbooks.engine.tco.estimate import total_cost
+from apps.playbooks.engine.tco.estimate import model_saving, total_cost
+from apps.playbooks.engine.tco.types import ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
 from apps.playbooks.engine.visibility import visibility, visible_answers
 
@@ -479,7 +480,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         cheaper = None
         if scored.verdict != "doesnt_win" and ranked_models:
             top_code = ranked_models[0].code
-            cheaper = _cheaper_location(pb, cost, top_code, role, seen.questions, feasible, location_scores, transfers)
+            cheaper = _cheaper_location(pb, cost, top_code, role, feasible, location_scores, transfers)
         if cheaper is not None:
             asks = tuple(
                 c.text
@@ -579,7 +580,6 @@ def _cheaper_location(
     cost: CostEstimate,
     top_code: str,
     role: Any,
-    visible: tuple[str, ...],
     feasible: list[str],
     scores: Mapping[str, int],
     transfers: bool,
@@ -597,11 +597,10 @@ def _cheaper_location(
     cheapest = min(feasible[1:], key=lambda c: location_index(locations[c]))  # ties: the higher ranked
     if location_index(locations[cheapest]) >= location_index(locations[here]):
         return None
-    other = _cost(pb, [top.model], role, visible, cheapest)
-    there = next((m for m in other.models if m.model == top.model), None)
-    if there is None or there.tco is None or there.probability_saving is None:
+    there = _saving(pb, top.model, role, cheapest)
+    if there is None:
         return None
-    if there.savings[1] - top.savings[1] < CHEAPER_MATERIAL_SHARE * cost.inhouse_horizon[1]:
+    if there.savings_likely - top.savings[1] < CHEAPER_MATERIAL_SHARE * cost.inhouse_horizon[1]:
         return None
     return CheaperLocation(
         location=cheapest,
@@ -610,11 +609,53 @@ def _cheaper_location(
         model_name=top.name,
         points_behind=scores[here] - scores[cheapest],
         needs_transfer_tool=transfers and locations[cheapest].get("gdpr_transfer") == "needs_sccs",
-        horizon=there.tco.horizon,
-        savings=(there.savings_p10 or there.savings[0], there.savings[1], there.savings_p90 or there.savings[2]),
+        horizon=there.horizon,
+        savings=(there.savings_p10, there.savings_likely, there.savings_p90),
         probability_saving=there.probability_saving,
         delivered_saving=top.savings[1],
         delivered_probability_saving=top.probability_saving,
+    )
+
+
+def _saving(pb: CompiledPlaybook, code: str, role: Any, location: str) -> ModelSaving | None:
+    """Model ``code`` delivered from ``location``: its total over the horizon and its saving, the figures
+    ``_cost(pb, [code], role, visible, location)`` would give it, without the lines, tornado and break-even of a
+    shown cost (only compared, never shown); remembered per compiled playbook like ``_cost``. None when that
+    cost would not price the model."""
+    key = (code, location, *(role(r) for r in COST_ROLES))
+    memo: dict[Any, ModelSaving | None] = rule_index(pb).memo.setdefault("saving", {})
+    try:
+        if key in memo:
+            return memo[key]
+    except TypeError:  # an unhashable answer: worked out without the memo
+        return _model_saving(pb, code, role, location)
+    found = memo[key] = _model_saving(pb, code, role, location)
+    if len(memo) > COST_MEMO_SIZE:
+        memo.pop(next(iter(memo)), None)
+    return found
+
+
+def _model_saving(pb: CompiledPlaybook, code: str, role: Any, location: str) -> ModelSaving | None:
+    cat = pb.catalogue
+    return model_saving(
+        code,
+        catalogue_models=cat.models,
+        functions=cat.functions,
+        locations=cat.locations,
+        assumptions=cat.cost_assumptions,
+        function_code=role("function"),
+        annual_hours=role("annual_hours"),
+        team_size=role("team_size"),
+        deliverables=role("deliverables"),
+        horizon_years=role("horizon"),
+        home_market=role("home_market"),
+        location_code=location or None,
+        own_cost=role("own_inhouse_cost"),
+        quoted_rate=role("quoted_rate"),
+        quoted_price=role("quoted_price"),
+        displaced=role("displaced_staff"),
+        duration_weeks=role("duration_weeks"),
+        own_entity=role("own_entity"),
     )
 
 

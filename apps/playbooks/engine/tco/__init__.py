@@ -10,13 +10,20 @@ ownership") gives every formula and the worked example that tests/playbooks/test
 """
 
 from apps.playbooks.engine.tco.case import build_case
-from apps.playbooks.engine.tco.simulate import dedicated_annual_fee, project_annual_fee, seed_for, simulate
+from apps.playbooks.engine.tco.simulate import (
+    dedicated_annual_fee,
+    project_annual_fee,
+    savings_only,
+    seed_for,
+    simulate,
+)
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     DRAWS,
     Case,
     Figure,
     Line,
+    ModelSaving,
     ModelSpec,
     ModelTco,
     Swing,
@@ -32,6 +39,7 @@ __all__ = [
     "Case",
     "Figure",
     "Line",
+    "ModelSaving",
     "ModelSpec",
     "ModelTco",
     "Swing",
@@ -42,6 +50,7 @@ __all__ = [
     "build_case",
     "dedicated_annual_fee",
     "project_annual_fee",
+    "savings_only",
     "seed_for",
     "simulate",
 ]

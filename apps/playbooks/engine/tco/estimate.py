@@ -17,12 +17,13 @@ from typing import Any
 from apps.common.formatting import money, number, period
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
-from apps.playbooks.engine.tco.simulate import FORMULAS, OWN_CENTRE, seed_for, simulate
+from apps.playbooks.engine.tco.simulate import FORMULAS, OWN_CENTRE, savings_only, seed_for, simulate
 from apps.playbooks.engine.tco.types import (
     DISPLACED,
     INHOUSE_FTE,
     WEEKS_A_YEAR,
     Case,
+    ModelSaving,
     ModelTco,
     TcoResult,
     TcoUnavailable,
@@ -55,11 +56,15 @@ _results: OrderedDict[tuple[Any, ...], TcoResult] = OrderedDict()
 _lock = threading.Lock()
 
 
-def simulated(case: Case) -> TcoResult:
-    """``simulate(case)``, remembered for the last ``CACHE_SIZE`` cases (the same figures either way)."""
+def _key(case: Case) -> tuple[Any, ...]:
     # The seed covers every number; the words (labels, sources, names, reasons) are part of the key too.
     words = tuple((k, f.label, f.source, f.supplied, f.weak) for k, f in sorted(case.figures.items()))
-    key = (seed_for(case), case.currency, words, tuple(m.name for m in case.models), case.skipped)
+    return (seed_for(case), case.currency, words, tuple(m.name for m in case.models), case.skipped)
+
+
+def simulated(case: Case) -> TcoResult:
+    """``simulate(case)``, remembered for the last ``CACHE_SIZE`` cases (the same figures either way)."""
+    key = _key(case)
     with _lock:
         hit = _results.get(key)
         if hit is not None:
@@ -317,6 +322,83 @@ def _own_cost(value: float | None) -> Triple | None:
     return (float(value), float(value), float(value)) if value is not None and float(value) > 0 else None
 
 
+def _case(
+    *,
+    catalogue_models: Mapping[str, Mapping[str, Any]],
+    functions: Mapping[str, Mapping[str, Any]],
+    locations: Mapping[str, Mapping[str, Any]],
+    assumptions: Mapping[str, Any],
+    model_codes: Sequence[str],
+    function_code: str | None,
+    annual_hours: float | None,
+    team_size: float | None,
+    deliverables: float | None,
+    horizon_years: float | None,
+    home_market: str | None,
+    location_code: str | None,
+    own_inhouse_cost: Triple | None = None,
+    quotes: Mapping[str, Triple] | None = None,
+    displaced: float | None = None,
+    own_cost: float | None = None,
+    quoted_rate: float | None = None,
+    quoted_price: float | None = None,
+    duration_weeks: float | None = None,
+    own_entity: bool | None = None,
+) -> Case:
+    """The simulation's case for ``total_cost``'s arguments (see there); raises TcoUnavailable."""
+    own_inhouse_cost = own_inhouse_cost or _own_cost(own_cost)
+    quotes = {
+        **buyer_quotes(catalogue_models, model_codes, quoted_rate=quoted_rate, quoted_price=quoted_price),
+        **(quotes or {}),
+    }
+    return build_case(
+        catalogue_models=catalogue_models,
+        function_code=function_code or "",
+        functions=functions,
+        assumptions=assumptions,
+        model_codes=model_codes,
+        market=home_market or "us",
+        location_code=location_code,
+        locations=locations,
+        people=team_size,
+        annual_hours=annual_hours,
+        deliverables=deliverables,
+        years=float(horizon_years) if horizon_years else DEFAULT_HORIZON,
+        displaced=float(displaced or 0),
+        own_inhouse_cost=own_inhouse_cost,
+        quotes=quotes,
+        weeks=_weeks(duration_weeks),
+        own_entity=own_entity is True,
+    )
+
+
+# Savings-only summaries by the same key as ``simulated``'s (a case's figures for a comparison: a cheaper
+# location's), kept apart from the whole results: a summary never stands in for a shown cost.
+_savings: OrderedDict[tuple[Any, ...], tuple[ModelSaving, ...]] = OrderedDict()
+
+
+def model_saving(model_code: str, **arguments: Any) -> ModelSaving | None:
+    """What ``total_cost(model_codes=[model_code], **arguments)`` gives for that model's total over the horizon
+    and its saving (the same case, so the same figures), without the rest of a shown cost: for comparing where
+    a model is delivered from. None when it cannot be costed (the cost would be unavailable, or skip it)."""
+    try:
+        case = _case(model_codes=[model_code], **arguments)
+    except TcoUnavailable:
+        return None
+    key = _key(case)
+    with _lock:
+        found = _savings.get(key)
+        if found is not None:
+            _savings.move_to_end(key)
+    if found is None:
+        found = savings_only(case)
+        with _lock:
+            _savings[key] = found
+            while len(_savings) > CACHE_SIZE:
+                _savings.popitem(last=False)
+    return next((m for m in found if m.code == model_code), None)
+
+
 def total_cost(
     *,
     catalogue_models: Mapping[str, Mapping[str, Any]],
@@ -355,32 +437,29 @@ def total_cost(
     horizon's years (``annual_hours`` are then the hours of the whole piece of work). ``own_entity``: the buyer
     already has a legal entity where its own centre would be (an owned centre then counts no entity cost)."""
     market = home_market or "us"
-    own_inhouse_cost = own_inhouse_cost or _own_cost(own_cost)
-    quotes = {
-        **buyer_quotes(catalogue_models, model_codes, quoted_rate=quoted_rate, quoted_price=quoted_price),
-        **(quotes or {}),
-    }
-    years = float(horizon_years) if horizon_years else DEFAULT_HORIZON
     weeks = _weeks(duration_weeks)
     try:
-        case = build_case(
+        case = _case(
             catalogue_models=catalogue_models,
-            function_code=function_code or "",
             functions=functions,
+            locations=locations,
             assumptions=assumptions,
             model_codes=model_codes,
-            market=market,
-            location_code=location_code,
-            locations=locations,
-            people=team_size,
+            function_code=function_code,
             annual_hours=annual_hours,
+            team_size=team_size,
             deliverables=deliverables,
-            years=years,
-            displaced=float(displaced or 0),
+            horizon_years=horizon_years,
+            home_market=home_market,
+            location_code=location_code,
             own_inhouse_cost=own_inhouse_cost,
             quotes=quotes,
-            weeks=weeks,
-            own_entity=own_entity is True,
+            displaced=displaced,
+            own_cost=own_cost,
+            quoted_rate=quoted_rate,
+            quoted_price=quoted_price,
+            duration_weeks=duration_weeks,
+            own_entity=own_entity,
         )
         result = simulated(case)
     except TcoUnavailable as exc:

@@ -16,6 +16,7 @@ from apps.playbooks.engine.tco.types import (
     Case,
     Figure,
     Line,
+    ModelSaving,
     ModelSpec,
     ModelTco,
     Swing,
@@ -371,51 +372,71 @@ def _percentiles(samples: np.ndarray) -> tuple[float, float, float]:
     return (out[0], out[1], out[2])
 
 
+class _Run:
+    """What every summary of one case shares: its draws and scenarios, and each model's line totals. The draws
+    depend only on the case (its seed and its figures' order), so any summary of a model from here is the
+    figure ``simulate`` gives for it."""
+
+    def __init__(self, case: Case, draws: int) -> None:
+        self.case = case
+        self.draws = draws
+        self.seed = seed_for(case)
+        rng = np.random.default_rng(self.seed)
+        self.months = month_count(case)
+        self.last_share = case.months - (self.months - 1) if case.weeks else 1.0
+        keys = sorted(case.figures)
+        scenarios, self.varying = _scenarios(case)
+        # One pass costs the draws and the scenarios together: each figure with a range is its draws followed by
+        # its value in each scenario (likely, then every figure's low and high for the tornado), so the lines are
+        # worked out once, as columns [0, draws) and [draws, draws + scenarios). A figure without a range is one
+        # value, the same in every column.
+        self.values = {
+            k: x if x.size == 1 else np.concatenate([x, scenarios[k]])
+            for k, x in zip(keys, _draw(rng, [case.figures[k] for k in keys], draws), strict=True)
+        }
+        self.profiles = _Profiles(self.values, self.months, self.last_share)
+        # Break-even reads the costs month by month with every figure at likely: the first scenario's column.
+        self.likely = draws
+        self.inhouse = _inhouse_terms(case, self.values)
+        self.inhouse0 = _sum(scale for terms in self.inhouse.values() for scale, _ in terms)
+        self.ih_lines = _line_totals(self.inhouse, self.profiles)
+        self.ih_total = _sum(self.ih_lines.values())
+
+    def spread(self, x: np.ndarray) -> Triple:
+        """P10 over the draws, the likely value, P90 over the draws."""
+        low, _, high = _percentiles(x[: self.draws] if x.size > 1 else x)
+        return (low, float(_column(x, self.likely)[0]), high)
+
+    def model(self, m: ModelSpec) -> tuple[dict[str, list[Term]], dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """A model's terms, its lines over the horizon, its one-time and recurring totals."""
+        terms = _model_terms(self.case, m, self.values, self.inhouse0)
+        lines = _line_totals(terms, self.profiles)
+        one = _sum(x for k, x in lines.items() if k in ONE_TIME)
+        rec = _sum(x for k, x in lines.items() if k not in ONE_TIME)
+        return terms, lines, one, rec
+
+    def savings(self, total: np.ndarray) -> np.ndarray:
+        """In-house less ``total``, per draw and per scenario."""
+        return np.broadcast_to(self.ih_total - total, (self.draws + 1 + 2 * len(self.varying),))
+
+
 def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
     """P10 / likely / P90 of every cost, and the saving's distribution, for every model of the case."""
-    seed = seed_for(case)
-    rng = np.random.default_rng(seed)
-    months = month_count(case)
-    last_share = case.months - (months - 1) if case.weeks else 1.0
-    keys = sorted(case.figures)
-    scenarios, varying = _scenarios(case)
-    # One pass costs the draws and the scenarios together: each figure with a range is its draws followed by
-    # its value in each scenario (likely, then every figure's low and high for the tornado), so the lines are
-    # worked out once, as columns [0, draws) and [draws, draws + scenarios). A figure without a range is one
-    # value, the same in every column.
-    values = {
-        k: x if x.size == 1 else np.concatenate([x, scenarios[k]])
-        for k, x in zip(keys, _draw(rng, [case.figures[k] for k in keys], draws), strict=True)
-    }
-    profiles = _Profiles(values, months, last_share)
-    # Break-even reads the costs month by month with every figure at likely: the first scenario's column.
-    likely = draws
-    at_likely = _Profiles({k: _column(x, likely) for k, x in values.items()}, months, last_share)
-
-    def spread(x: np.ndarray) -> Triple:
-        """P10 over the draws, the likely value, P90 over the draws."""
-        low, _, high = _percentiles(x[:draws] if x.size > 1 else x)
-        return (low, float(_column(x, likely)[0]), high)
-
+    run = _Run(case, draws)
+    likely, spread = run.likely, run.spread
+    at_likely = _Profiles({k: _column(x, likely) for k, x in run.values.items()}, run.months, run.last_share)
     # Each model's lines are summarised (percentiles, the scenarios' savings) as soon as they are worked out
     # and then let go, so a run holds the draws and one model's lines at a time, not every line of every model.
-    inhouse = _inhouse_terms(case, values)
-    inhouse0 = _sum(scale for terms in inhouse.values() for scale, _ in terms)
-    ih_lines = _line_totals(inhouse, profiles)
-    ih_total = _sum(ih_lines.values())
-    ih_horizon = spread(ih_total)
-    ih_monthly = _monthly(inhouse, at_likely, likely)
+    ih_horizon = spread(run.ih_total)
+    ih_monthly = _monthly(run.inhouse, at_likely, likely)
     inhouse_lines = tuple(
-        Line(k, "recurring", spread(x), FORMULAS[k], supplied=k == OWN_COST) for k, x in ih_lines.items()
+        Line(k, "recurring", spread(x), FORMULAS[k], supplied=k == OWN_COST) for k, x in run.ih_lines.items()
     )
     models = []
     for m in case.models:
-        terms = _model_terms(case, m, values, inhouse0)
-        lines = _line_totals(terms, profiles)
-        one = _sum(x for k, x in lines.items() if k in ONE_TIME)
-        rec = _sum(x for k, x in lines.items() if k not in ONE_TIME)
+        terms, lines, one, rec = run.model(m)
         total = one + rec
-        savings = np.broadcast_to(ih_total - total, (draws + 1 + 2 * len(varying),))
+        savings = run.savings(total)
         saving_p10, saving_p50, saving_p90 = _percentiles(savings[:draws])
         cumulative = np.cumsum(ih_monthly - _monthly(terms, at_likely, likely))
         reached = np.nonzero(cumulative >= 0)[0]
@@ -440,7 +461,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
                     )
                     for k, x in lines.items()
                 ),
-                tornado=_tornado(case, varying, savings[likely:]),
+                tornado=_tornado(case, run.varying, savings[likely:]),
             )
         )
     return TcoResult(
@@ -448,7 +469,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
         market=case.market,
         years=case.years,
         draws=draws,
-        seed=seed,
+        seed=run.seed,
         inhouse=Tco((0.0, 0.0, 0.0), _per_year(ih_horizon, case.years), ih_horizon),
         inhouse_lines=inhouse_lines,
         models=tuple(models),
@@ -468,6 +489,31 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
     if case.weeks:
         return SHORT_FEES + (QUOTE_NOTE if m.quoted else "")
     return QUOTED_FEES if m.quoted else FORMULAS[line]
+
+
+def savings_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelSaving, ...]:
+    """Each model's total over the horizon and its saving against in-house, as ``simulate`` gives them for the
+    same case (the same draws, the same arithmetic), without what only a shown cost needs: the lines' and the
+    in-house cost's ranges, the one-time and yearly figures, the break-even month and the tornado. A cheaper
+    location's comparison reads only these; on a one-model case they are a small part of the work."""
+    run = _Run(case, draws)
+    out = []
+    for m in case.models:
+        _, _, one, rec = run.model(m)
+        total = one + rec
+        savings = run.savings(total)
+        saving_p10, _, saving_p90 = _percentiles(savings[:draws])
+        out.append(
+            ModelSaving(
+                code=m.code,
+                horizon=run.spread(total),
+                savings_p10=saving_p10,
+                savings_likely=float(savings[run.likely]),
+                savings_p90=saving_p90,
+                probability_saving=float(np.mean(savings[:draws] > 0)),
+            )
+        )
+    return tuple(out)
 
 
 def _per_year(t: Triple, years: int) -> Triple:

@@ -170,6 +170,19 @@ class ModelTco:
 
 
 @dataclass(frozen=True)
+class ModelSaving:
+    """One model's total over the horizon and its saving against in-house (``simulate.savings_only``): the
+    figures of its ``ModelTco`` for the same case that a comparison reads, without its lines and tornado."""
+
+    code: str
+    horizon: Triple  # its total cost: P10, likely, P90
+    savings_p10: float
+    savings_likely: float
+    savings_p90: float
+    probability_saving: float
+
+
+@dataclass(frozen=True)
 class TcoResult:
     currency: str
     market: str
