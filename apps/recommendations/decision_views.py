@@ -23,6 +23,7 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.playbooks.engine import CompiledPlaybook
 from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.fieldsets import fieldset
 from apps.questionnaire.forms import posted_answers
 from apps.questionnaire.progress import step_context
 from apps.recommendations import memo, services, whatif
@@ -57,6 +58,7 @@ def _context(
         "w": result,
         "blocks": blocks,
         "error_summary": steps["error_summary"],
+        "playbook": compiled,  # its questions' fieldsets are drawn from parts made once per compiled playbook
         "can_edit": True,  # every field is editable: what-if stores nothing
         "can_save": request.membership.can_edit,
         "save_title": str(request.POST.get(TITLE_FIELD, "")).strip()[:200] or default_title,
@@ -104,9 +106,7 @@ def _fragments(request: HtmxMemberRequest, compiled: CompiledPlaybook, context: 
             continue
         for item in items:
             if (item.code in shown_before) != (item.code in shown_after):
-                parts.append(
-                    render_to_string("questionnaire/_question.html", {**context, "item": item, "oob": True}, request)
-                )
+                parts.append(fieldset(compiled, item, autosave=False, can_edit=context["can_edit"], oob=True))
             elif item.code in posted:
                 status = "error" if item.error else ""
                 parts.append(
