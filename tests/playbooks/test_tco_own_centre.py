@@ -101,3 +101,19 @@ def test_the_launch_summed_in_closed_form_is_the_month_by_month_sum() -> None:
 def test_cases_without_an_owned_centre_keep_their_figures_and_seed() -> None:
     case = _case(model_codes=["bot", "captive-team"])
     assert not any(k.startswith("own.") for k in case.figures)
+
+
+def test_the_work_stays_in_house_until_the_centre_has_launched_so_it_breaks_even_after_the_launch() -> None:
+    case = _collapsed(_case())
+    f = case.figures
+    result = tco.simulate(case)
+    own, bot = _model(result, "own-centre"), _model(result, "bot")
+    parallel = _lines(own)["Transition and knowledge transfer (parallel running)"]
+    handover = _lines(bot)["Transition and knowledge transfer (parallel running)"]
+    # Both are months of the in-house cost of month 1: the launch's months, not the months a provider's team
+    # hands over in.
+    assert parallel / handover == pytest.approx(f["own.launch_months"].likely / f["transition.team"].likely)
+    assert f["own.launch_months"].likely > f["transition.team"].likely * 3
+    assert own.break_even_month is not None and own.break_even_month > f["own.launch_months"].likely
+    formula = next(line.formula for line in own.lines if line.label.startswith("Transition"))
+    assert "until the centre has launched" in formula

@@ -99,6 +99,11 @@ Term = tuple[np.ndarray, str]
 TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
+PARALLEL = "Transition and knowledge transfer (parallel running)"
+OWNED_PARALLEL = (
+    "months to launch your own centre × the in-house cost of month 1: the work stays in-house until the centre"
+    " has launched"
+)
 OWN_ATTRITION = "Attrition and replacement (your own staff)"
 OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
 LOADED_COST = "Loaded cost (benchmark)"  # a benchmark that is already a full cost (an onshore hourly rate)
@@ -283,8 +288,11 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
 def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
     if case.surge:  # a surge has no team of the buyer's to run in parallel with
         return {}
-    parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
-    return {"Transition and knowledge transfer (parallel running)": [(inhouse0 * parallel, "first")]}
+    if m.kind == "owned":  # no provider hands over: the work stays in-house until the centre has launched
+        parallel = v["own.launch_months"]
+    else:
+        parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
+    return {PARALLEL: [(inhouse0 * parallel, "first")]}
 
 
 def _severance(case: Case, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
@@ -484,6 +492,8 @@ def month_count(case: Case) -> int:
 
 
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
+    if line == PARALLEL and m.kind == "owned":
+        return OWNED_PARALLEL
     if line != "Provider fees":
         return FORMULAS[line]
     if case.weeks:
