@@ -635,28 +635,32 @@ def _saving(pb: CompiledPlaybook, code: str, role: Any, location: str) -> ModelS
     return found
 
 
-def _model_saving(pb: CompiledPlaybook, code: str, role: Any, location: str) -> ModelSaving | None:
+def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
+    """What a total cost of ownership reads from the catalogue and the answers, apart from the models and the
+    location: the one list ``total_cost`` and ``model_saving`` share, so a cost role added to one reaches both."""
     cat = pb.catalogue
-    return model_saving(
-        code,
-        catalogue_models=cat.models,
-        functions=cat.functions,
-        locations=cat.locations,
-        assumptions=cat.cost_assumptions,
-        function_code=role("function"),
-        annual_hours=role("annual_hours"),
-        team_size=role("team_size"),
-        deliverables=role("deliverables"),
-        horizon_years=role("horizon"),
-        home_market=role("home_market"),
-        location_code=location or None,
-        own_cost=role("own_inhouse_cost"),
-        quoted_rate=role("quoted_rate"),
-        quoted_price=role("quoted_price"),
-        displaced=role("displaced_staff"),
-        duration_weeks=role("duration_weeks"),
-        own_entity=role("own_entity"),
-    )
+    return {
+        "catalogue_models": cat.models,
+        "functions": cat.functions,
+        "locations": cat.locations,
+        "assumptions": cat.cost_assumptions,
+        "function_code": role("function"),
+        "annual_hours": role("annual_hours"),
+        "team_size": role("team_size"),
+        "deliverables": role("deliverables"),
+        "horizon_years": role("horizon"),
+        "home_market": role("home_market"),
+        "own_cost": role("own_inhouse_cost"),
+        "quoted_rate": role("quoted_rate"),
+        "quoted_price": role("quoted_price"),
+        "displaced": role("displaced_staff"),
+        "duration_weeks": role("duration_weeks"),
+        "own_entity": role("own_entity"),
+    }
+
+
+def _model_saving(pb: CompiledPlaybook, code: str, role: Any, location: str) -> ModelSaving | None:
+    return model_saving(code, location_code=location or None, **_tco_arguments(pb, role))
 
 
 def _estimate(
@@ -678,23 +682,8 @@ def _estimate(
             home_market=role("home_market"),
         )
     return total_cost(
-        catalogue_models=cat.models,
-        functions=cat.functions,
-        locations=cat.locations,
-        assumptions=cat.cost_assumptions,
         model_codes=codes,
-        function_code=role("function"),
-        annual_hours=role("annual_hours"),
-        team_size=role("team_size"),
-        deliverables=role("deliverables"),
         deliverables_asked=deliverables_asked,
-        horizon_years=role("horizon"),
-        home_market=role("home_market"),
         location_code=delivered_from or None,
-        own_cost=role("own_inhouse_cost"),
-        quoted_rate=role("quoted_rate"),
-        quoted_price=role("quoted_price"),
-        displaced=role("displaced_staff"),
-        duration_weeks=role("duration_weeks"),
-        own_entity=role("own_entity"),
+        **_tco_arguments(pb, role),
     )
