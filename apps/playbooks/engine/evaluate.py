@@ -10,7 +10,9 @@ by overlap with the buyer's working day (more first; not known for a buyer elsew
 decides between locations that differ on any of these), except that a location breaking a hard
 requirement (``requirements``: the overlap the buyer needs, where the data may be processed, on-site
 presence) always ranks after every location that meets them all, shown with what it breaks: no
-preference's points outweigh a requirement.
+preference's points outweigh a requirement. Among those meeting them all, a buyer setting up its own centre
+where it already has an entity puts its preferred region (read as where the entity is) first
+(``requirements.centre_here``).
 
 A regime whose jurisdiction is a delivery location's own country (India's DPDP Act), triggered by a rule
 that also names that location (a location effect of zero or more points), is the law of where the data
@@ -412,6 +414,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         location_scores,
         key=lambda c: (
             c in broken,
+            not req.centre_here(needs, c, locations[c]),  # the buyer's own centre is where its entity is
             -location_scores[c],
             transfers and cat.locations[c].get("gdpr_transfer") == "needs_sccs",
             -(overlap[c] or 0.0),

@@ -23,6 +23,11 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   any chosen code other than ``none`` holds (``holds`` is the one reading of both);
 - ``vendor_assurance``: the assurances the buyer requires (``soc2``, ``iso27001`` ...; ``none`` / ``undecided``
   require nothing);
+- ``own_entity``: the buyer sets up its own centre and already has a legal entity in the country it would deliver
+  from (yes/no; asked only of a buyer setting its centre up itself). The centre's people are then the buyer's
+  own employees on hours it sets, so overlap is measured on a day shifted as for ``shifted_hours`` (unless that
+  was answered no), and the preferred region, read as where the entity is, ranks first among the locations
+  meeting every requirement (``centre_here``);
 - ``start_within``: how soon the provider's work must start: ``within-month``, ``one-to-three`` or
   ``three-to-six`` months (``START_MONTHS``; anything else sets no date): a model whose launch time (the
   catalogue's ``ramp_up_months``) is longer breaks it;
@@ -111,6 +116,8 @@ class Requirements:
     market: str = "us"
     # Hours the provider's day may move towards the buyer's (0: a plain 09:00-17:00 day).
     shift: float = 0.0
+    # The buyer sets up its own centre where it already has an entity: its own people on hours it sets.
+    own_entity: bool = False
 
     def get(self, code: str) -> Requirement | None:
         return next((r for r in self.hard if r.code == code), None)
@@ -199,7 +206,11 @@ def derive(
     """The buyer's requirements and preferences from answers by role and the triggered regimes by code;
     ``labels`` are the words of the preferred region's options, so a preference reads "India", not "india"."""
     market = _market(answers.get("buyer_location"))
-    shifted = _yes(answers.get("shifted_hours")) and market != "other"
+    own_entity = _yes(answers.get("own_entity"))
+    # A buyer's own centre works the hours the buyer sets, so its day is shifted unless the buyer said no.
+    shifted = (_yes(answers.get("shifted_hours")) or (own_entity and answers.get("shifted_hours") is None)) and (
+        market != "other"
+    )
     clock = "UK" if market == "uk" else "US Eastern"
     hard: list[Requirement] = []
     hours = _number(answers.get("overlap_hours"))
@@ -230,8 +241,9 @@ def derive(
                     "locations to your west overlap you about an hour less, and those to your east about an hour more)"
                 )
         if code == "overlap" and shifted:
+            staff = "your centre's own staff" if own_entity else "provider staff"
             text += (
-                f", provider staff working a day moved up to {SHIFT_HOURS:g} h towards yours (an evening shift, "
+                f", {staff} working a day moved up to {SHIFT_HOURS:g} h towards yours (an evening shift, "
                 "not a night shift: the product's assumption)"
             )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
@@ -271,7 +283,9 @@ def derive(
         hard.append(start)
     hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
-    return Requirements(tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0)
+    return Requirements(
+        tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0, own_entity
+    )
 
 
 def _market(buyer_location: Any) -> str:
@@ -318,6 +332,13 @@ def _preferences(answers: Mapping[str, Any], labels: Mapping[str, str]) -> tuple
     if answers.get("cost_priority") == "lowest":
         out.append(Preference("cost_priority", "The lowest cost", "lowest"))
     return tuple(out)
+
+
+def centre_here(requirements: Requirements, code: str, location: Mapping[str, Any]) -> bool:
+    """Whether the buyer's own centre is at this location: it has an entity where it would deliver from and
+    prefers this location's region, which is read as where that entity is."""
+    region = requirements.preference("preferred_region")
+    return requirements.own_entity and region is not None and bool({code, location.get("region")} & set(region.value))
 
 
 def applies_at(requirements: Requirements, location: str) -> tuple[Requirement, ...]:
