@@ -55,3 +55,42 @@ def test_a_provider_building_the_centre_is_still_build_operate_transfer(referenc
     for setup in ("provider-builds", None):
         ev = _evaluate(reference, centre_setup=setup, own_entity=None)
         assert ev.models[0].code == "bot", setup  # type: ignore[attr-defined]
+
+
+def test_the_centre_is_in_the_country_of_its_entity_on_hours_the_buyer_sets(reference: Playbook) -> None:
+    # An entity in India (the preferred region) and 2 h of overlap with US Eastern: the centre's own staff work a
+    # shifted day, so India meets the overlap and the centre is delivered from there, not from Colombia.
+    ev = _evaluate(reference)
+    assert ev.delivered_from == "india"  # type: ignore[attr-defined]
+    overlap = next(r for r in ev.requirements if r.code == "overlap")  # type: ignore[attr-defined]
+    assert "your centre's own staff working a day moved up to 4 h" in overlap.text
+    # Without an entity there, or when the buyer says its staff will not work shifted hours, the 09:00-17:00
+    # day holds and India stays excluded for 0 h of overlap.
+    assert _evaluate(reference, own_entity=False).delivered_from != "india"  # type: ignore[attr-defined]
+    assert _evaluate(reference, shifted_hours=False).delivered_from != "india"  # type: ignore[attr-defined]
+
+
+def test_an_own_centre_buyer_reads_no_provider_wording(reference: Playbook) -> None:
+    ev = _evaluate(reference)
+    texts = [r.title for r in ev.risks] + [c.text for c in ev.conditions]  # type: ignore[attr-defined]
+    fired = {f.code for f in ev.fired}  # type: ignore[attr-defined]
+    assert "A failure at your centre would disrupt a critical process" in texts
+    assert not [t for t in texts if "provider" in t.lower() or "KPO" in t]
+    assert not {"iso27001-assurance", "critical-work", "composite-risk", "high-asset-specificity-lock-in"} & fired
+    assert not any(r.code.startswith("assurance:") for r in ev.requirements)  # type: ignore[attr-defined]
+    # The same buyer letting a provider build the centre is asked for the provider's assurance and reads the
+    # provider's risks.
+    bot = _evaluate(reference, centre_setup="provider-builds", own_entity=None)
+    bot_texts = [r.title for r in bot.risks]  # type: ignore[attr-defined]
+    assert "A failure at the provider would disrupt a critical process" in bot_texts
+    assert any(r.code == "assurance:iso27001" for r in bot.requirements)  # type: ignore[attr-defined]
+
+
+def test_the_small_team_rules_about_bot_fees_skip_a_buyer_setting_up_its_own_centre(reference: Playbook) -> None:
+    small = {"team_size": 10, "annual_hours": 20000, "core_differentiator": "core"}
+    own = _evaluate(reference, **small)
+    assert not own.blockers  # type: ignore[attr-defined]
+    assert not {f.code for f in own.fired} & {"plan-to-own-small-team", "core-high-ip-small-team-to-own"}  # type: ignore[attr-defined]
+    for setup in ("provider-builds", None):
+        bot = _evaluate(reference, **small, centre_setup=setup, own_entity=None)
+        assert bot.blockers, setup  # type: ignore[attr-defined]
