@@ -52,9 +52,9 @@ def question_panel(context: template.Context, code: str, prompt: str) -> SafeStr
     pages): its count, its thread and a link to the thread's page, which has the forms.
 
     Written in Python, as the panel include it replaced drew it byte for byte
-    (tests/discussion/test_question_panel.py): a page draws one per question, and the include with its thread
-    include and ``{% url %}`` was the step page's largest rendering cost after the fieldsets. The thread
-    template is drawn only for a question with comments; the URL is reversed once per page."""
+    (tests/discussion/test_question_panel.py): a page draws one per question, where the include drew a thread
+    include and a ``{% url %}`` for each (docs/performance.md). The thread template is drawn only for a question
+    with comments; the URL is reversed once per page."""
     assessment = context["assessment"]
     comments = question_comments(context, assessment, code)
     count = live_count(comments)
