@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from apps.discussion.models import Comment
 from apps.discussion.services import thread
@@ -35,6 +38,47 @@ def question_comments(context: template.Context, assessment: Any, code: str) -> 
     """The thread on one question of ``assessment`` (comment, depth), oldest first."""
     threads = _cached(context, ("assessment", assessment.pk), lambda: Comment.objects.on_assessment(assessment))
     return threads.get(code, [])
+
+
+# The thread page's URL reversed once per page with this in place of the question code (codes are slugs).
+_QUESTION_PLACEHOLDER = "__question__"
+# ``discussion/_thread.html`` for a thread without comments, as it drew it.
+_NO_COMMENTS = '\n\n<ol class="comments">\n\n  <li class="muted small">No comments yet.</li>\n\n</ol>\n'
+
+
+@register.simple_tag(takes_context=True)
+def question_panel(context: template.Context, code: str, prompt: str) -> SafeString:
+    """The collapsed comment panel beside question ``code`` of the context's ``assessment`` (step and review
+    pages): its count, its thread and a link to the thread's page, which has the forms.
+
+    Written in Python, as the panel include it replaced drew it byte for byte
+    (tests/discussion/test_question_panel.py): a page draws one per question, where the include drew a thread
+    include and a ``{% url %}`` for each (docs/performance.md). The thread template is drawn only for a question
+    with comments; the URL is reversed once per page."""
+    assessment = context["assessment"]
+    comments = question_comments(context, assessment, code)
+    count = live_count(comments)
+    key = f"comment_url {assessment.pk}"
+    pattern = context.render_context.get(key)
+    if pattern is None:
+        pattern = context.render_context[key] = reverse(
+            "discussion:question", args=[assessment.pk, _QUESTION_PLACEHOLDER]
+        )
+    if comments:
+        thread_template = context.template.engine.get_template("discussion/_thread.html")  # type: ignore[union-attr]
+        with context.push(thread=comments, controls=False):
+            thread_html = thread_template.render(context)
+    else:
+        thread_html = _NO_COMMENTS
+    c, about = conditional_escape(code), f'<span class="visually-hidden"> on “{conditional_escape(prompt)}”</span>'
+    url = conditional_escape(pattern.replace(_QUESTION_PLACEHOLDER, code))
+    return mark_safe(  # noqa: S308 -- the code, prompt and URL are escaped, the thread drawn by its template
+        f'\n\n<details class="comments-panel" id="comments-{c}">\n'
+        f'  <summary class="small">Comments ({count}){about}</summary>\n'
+        f"  {thread_html}\n"
+        f'  <p class="small"><a href="{url}">{"Reply or comment" if count else "Comment"}{about}</a></p>\n'
+        "</details>\n\n"
+    )
 
 
 @register.simple_tag(takes_context=True)
