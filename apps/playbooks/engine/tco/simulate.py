@@ -38,7 +38,7 @@ def project_annual_fee(price: Any, *, deliverables: float) -> Any:
     return deliverables * price
 
 
-def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> list[np.ndarray]:
+def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int, room: int = 0) -> list[np.ndarray]:
     """n triangular draws on (low, likely, high) per figure, from seeded uniforms u through the inverse of
     the distribution function, written without a branch:
 
@@ -55,7 +55,10 @@ def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> list[n
     One figure at a time: each step is an array of n, which fits the processor's cache and is allocated
     from memory the process already holds, where one block of every figure's draws (megabytes) is new
     memory from the system on every run, touched page by page. A figure without a range is its value in
-    every draw: one value, broadcast, that draws none. The draws depend only on the seed and the order."""
+    every draw: one value, broadcast, that draws none. The draws depend only on the seed and the order.
+
+    A figure's draws are the first n of an array of n + ``room``, the rest left for the caller to fill (the
+    scenarios), so they are not copied into a longer array afterwards."""
     out = []
     for f in figures:
         a, c, b = f.low, f.likely, f.high
@@ -63,7 +66,9 @@ def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> list[n
             out.append(np.full(1, c))
             continue
         u = rng.random(n)
-        x = u * ((b - a) * (c - a))
+        whole = np.empty(n + room)
+        x = whole[:n]
+        np.multiply(u, (b - a) * (c - a), out=x)
         np.sqrt(x, out=x)
         np.minimum(x, c - a, out=x)
         np.subtract(1.0, u, out=u)
@@ -72,7 +77,7 @@ def _draw(rng: np.random.Generator, figures: Sequence[Figure], n: int) -> list[n
         np.minimum(u, b - c, out=u)
         x -= u
         x += a + b - c
-        out.append(x)
+        out.append(whole)
     return out
 
 
@@ -440,10 +445,11 @@ class _Run:
         # its value in each scenario (likely, then every figure's low and high for the tornado), so the lines are
         # worked out once, as columns [0, draws) and [draws, draws + scenarios). A figure without a range is one
         # value, the same in every column.
-        self.values = {
-            k: x if x.size == 1 else np.concatenate([x, scenarios[k]])
-            for k, x in zip(keys, _draw(rng, [case.figures[k] for k in keys], draws), strict=True)
-        }
+        rows = 1 + 2 * len(self.varying)
+        self.values = dict(zip(keys, _draw(rng, [case.figures[k] for k in keys], draws, rows), strict=True))
+        for k, x in self.values.items():
+            if x.size > 1:
+                x[draws:] = scenarios[k]
         self.profiles = _Profiles(self.values, self.months, self.last_share)
         # Break-even reads the costs month by month with every figure at likely: the first scenario's column.
         self.likely = draws
