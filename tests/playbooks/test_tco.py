@@ -338,6 +338,37 @@ def test_the_percentiles_match_numpys_percentile() -> None:
     assert _percentiles(np.array([42.5])) == (42.5, 42.5, 42.5)
 
 
+def test_the_percentiles_are_the_sorted_draws_to_the_bit() -> None:
+    """The ranks are read from a bracket of the draws, not a sort of them all: the values are the sorted array's,
+    bracket missed or not (a tight spread, ties, zeros of either sign, NaN and infinity, a few draws)."""
+    from apps.playbooks.engine.tco.simulate import RANKS, _percentiles
+
+    def by_sort(row: np.ndarray) -> tuple[float, ...]:
+        ranked = np.sort(row.astype(np.float32))
+        last = ranked.size - 1
+        out = []
+        for rank in RANKS:
+            below = int(rank * last)
+            weight = rank * last - below
+            out.append(float(ranked[below]) * (1 - weight) + float(ranked[min(below + 1, last)]) * weight)
+        return tuple(out)
+
+    rng = np.random.default_rng(11)
+    rows = [rng.lognormal(rng.normal(10, 3), rng.random() * 3, 10_000) * rng.choice([-1, 1]) for _ in range(300)]
+    for n in (10_000, 10_001, 2_000, 1_999, 3):
+        rows += [
+            rng.integers(0, 5, n).astype(float),
+            np.where(rng.random(n) < 0.5, -0.0, 0.0),
+            np.full(n, 3.0),
+            np.sort(rng.random(n))[::-1].copy(),
+            np.where(rng.random(n) < 0.3, np.nan, rng.random(n)),
+            np.where(rng.random(n) < 0.05, np.inf, rng.random(n)),
+        ]
+    for row in rows:
+        assert np.array(_percentiles(row)).tobytes() == np.array(by_sort(row)).tobytes()
+    assert _percentiles(rows[0], (0.10, 0.90)) == tuple(by_sort(rows[0])[::2])
+
+
 def test_the_draws_are_numpys_triangular_draws_from_the_same_seed() -> None:
     """The branch-free inverse of the distribution function draws what numpy's triangular generator draws
     from the same uniforms, figure by figure, a figure without a range drawing none."""
