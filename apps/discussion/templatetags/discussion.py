@@ -65,6 +65,7 @@ def question_panel(context: template.Context, code: str, prompt: str) -> SafeStr
             "discussion:question", args=[assessment.pk, _QUESTION_PLACEHOLDER]
         )
     if comments:
+        # A tag always renders inside a template, but the stubs type Context.template as optional.
         thread_template = context.template.engine.get_template("discussion/_thread.html")  # type: ignore[union-attr]
         with context.push(thread=comments, controls=False):
             thread_html = thread_template.render(context)
