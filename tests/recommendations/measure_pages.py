@@ -26,32 +26,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.recommendations.measure_submit import _drafts as submit_drafts
+
 pytestmark = pytest.mark.django_db(transaction=True)
 N = int(os.environ.get("MP_N", "30"))
 ROUNDS = int(os.environ.get("MP_ROUNDS", "3"))
 
 
 def _drafts(organisation: Any, buyer: Any, count: int) -> list[int]:
-    from apps.playbooks.definition import catalogue_snapshot
-    from apps.playbooks.engine.evaluate import visible_answers
-    from apps.playbooks.runtime import compiled_playbook
-    from apps.playbooks.services import import_playbook, publish_playbook
-    from apps.questionnaire.models import Answer, Assessment
-    from bench.playbooks import answer_sets, generate_playbook
-
-    data = generate_playbook(500, catalogue=catalogue_snapshot())
-    del data["catalogue"]
-    playbook = publish_playbook(playbook=import_playbook(data=data))
-    compiled = compiled_playbook(playbook)
-    pks = []
-    for i, given in enumerate(answer_sets(playbook.definition, count, seed=41, answered=1.0)):
-        a = Assessment.objects.create(organisation=organisation, created_by=buyer, title=f"B{i}", playbook=playbook)
-        _, _, effective = visible_answers(compiled, given)
-        Answer.objects.bulk_create(
-            Answer(organisation=organisation, assessment=a, question_code=c, value=v) for c, v in effective.items()
-        )
-        pks.append(a.pk)
-    return pks
+    """As make bench's submit and result phases make them (answer_sets seed 41)."""
+    return submit_drafts(organisation, buyer, count, seed=41)
 
 
 def _timed(call: Any) -> tuple[float, float, Any]:

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 N = int(os.environ.get("M1_N", "60"))
 
 
-def _drafts(organisation: Any, buyer: Any, count: int) -> list[int]:
+def _drafts(organisation: Any, buyer: Any, count: int, *, seed: int = 43) -> list[int]:
+    """``count`` drafts of the bench's generated 500-rule playbook, every visible question answered (answer_sets
+    ``seed``): the submits and pages the measurements time."""
     from apps.playbooks.definition import catalogue_snapshot
     from apps.playbooks.engine.evaluate import visible_answers
     from apps.playbooks.runtime import compiled_playbook
@@ -36,7 +38,7 @@ def _drafts(organisation: Any, buyer: Any, count: int) -> list[int]:
     playbook = publish_playbook(playbook=import_playbook(data=data))
     compiled = compiled_playbook(playbook)
     pks = []
-    for i, given in enumerate(answer_sets(playbook.definition, count, seed=43, answered=1.0)):
+    for i, given in enumerate(answer_sets(playbook.definition, count, seed=seed, answered=1.0)):
         a = Assessment.objects.create(organisation=organisation, created_by=buyer, title=f"B{i}", playbook=playbook)
         _, _, effective = visible_answers(compiled, given)
         Answer.objects.bulk_create(
