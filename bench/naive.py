@@ -26,6 +26,8 @@ class NaiveEngine:
         given = answers.get(cond["question"])
         if op == "not_answered":
             return given is None
+        if op == "not_one_of" and given is None:  # none of these, or no answer
+            return True
         if given is None:
             return False
         if op == "answered":
@@ -36,7 +38,7 @@ class NaiveEngine:
             return set(given) == set(values) if multi else given == value
         if op in ("one_of", "contains_any"):
             return any(v in given for v in values) if multi else given in values
-        if op == "none_of":
+        if op in ("none_of", "not_one_of"):
             return not any(v in given for v in values) if multi else given not in values
         if op == "contains_all":
             return all(v in given for v in values)

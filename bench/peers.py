@@ -60,11 +60,15 @@ def _condition(pb: CompiledPlaybook, cond: Condition, x: Logic) -> Logic:
             return {"and": [present, {"or": has}]}
         if op == "none_of":
             return {"and": [present, *({"!": h} for h in has)]}
+        if op == "not_one_of":  # none of these, or no answer
+            return {"or": [{"===": [x, None]}, {"and": [*({"!": h} for h in has)]}]}
         return {"and": [present, *has]}  # contains_all
     if op == "equals":
         return {"and": [present, {"==": [x, value]}]}
     if op == "none_of":
         return {"and": [present, {"!": {"in": [x, wanted]}}]}
+    if op == "not_one_of":
+        return {"or": [{"===": [x, None]}, {"!": {"in": [x, wanted]}}]}
     return {"and": [present, {"in": [x, wanted]}]}  # one_of, contains_any
 
 

@@ -3,9 +3,9 @@
 A generated playbook has the shape a curator's large playbook would have: the cost questions
 (function, hours, team size, deliverables, horizon, home market), then sections of single- and
 multiple-choice, yes/no and numeric questions, some shown only on earlier answers; and rules with one
-to four conditions (equals, one of, none of, contains any/all, at least, at most, between, answered)
-matched on all or any of them, each with fit, model, location, regime, risk or (rarely) blocker
-effects naming real catalogue entries. The same seed always gives the same playbook.
+to four conditions (equals, one of, none of, none of or unanswered, contains any/all, at least, at most,
+between, answered) matched on all or any of them, each with fit, model, location, regime, risk or
+(rarely) blocker effects naming real catalogue entries. The same seed always gives the same playbook.
 """
 
 from __future__ import annotations
@@ -92,11 +92,11 @@ def condition(rng: random.Random, q: Mapping[str, Any]) -> dict[str, Any]:
         return {"question": code, "op": op, "value": [a, b] if op == "between" else a}
     options = _options(q)
     if kind == "single":
-        op = rng.choices(("equals", "one_of", "none_of"), weights=(5, 3, 1))[0]
+        op = rng.choices(("equals", "one_of", "none_of", "not_one_of"), weights=(5, 3, 1, 1))[0]
         if op == "equals":
             return {"question": code, "op": op, "value": rng.choice(options)}
         return {"question": code, "op": op, "value": rng.sample(options, rng.randint(1, max(1, len(options) // 2)))}
-    op = rng.choices(("contains_any", "contains_all", "none_of", "equals"), weights=(5, 2, 1, 1))[0]
+    op = rng.choices(("contains_any", "contains_all", "none_of", "not_one_of", "equals"), weights=(5, 2, 1, 1, 1))[0]
     return {"question": code, "op": op, "value": rng.sample(options, rng.randint(1, 2))}
 
 

@@ -89,13 +89,14 @@ def engine(r: dict[str, Any], before: dict[str, Any]) -> list[str]:
         "",
         "Generated playbooks (`bench/playbooks.py`): the six cost questions plus 80 generated ones in ten "
         "sections (single and multiple choice, yes/no, numbers; a quarter shown only on earlier answers, a "
-        "fifth of the sections too), and rules with one to four conditions (equals, one of, none of, contains "
-        "any/all, at least, at most, between, answered), a fifth of them matched on *any*, each with fit, "
-        "model, location, regime, risk or (rarely) blocker effects on the real catalogue. 200 random answer "
-        "sets per size. The naive baseline (`bench/naive.py`) walks the same JSON on every call, as JSON-logic "
-        "engines do; on every answer set the run asserts it gives the same verdict, fit score, top model, "
-        "unblocked score and blocker count as both `outcome()` and `evaluate()`. Times in ms (median, p95); "
-        "before → after this issue's optimisation (before: the engine as it was, measured with the same "
+        "fifth of the sections too), and rules with one to four conditions (equals, one of, none of, none of "
+        "or unanswered, contains any/all, at least, at most, between, answered), a fifth of them matched on "
+        "*any*, each with fit, model, location, regime, risk or (rarely) blocker effects on the real "
+        "catalogue. 200 random answer sets per size. The naive baseline (`bench/naive.py`) walks the same "
+        "JSON on every call, as JSON-logic engines do; on every answer set the run asserts it gives the same "
+        "verdict, fit score, top model, unblocked score and blocker count as both `outcome()` and "
+        "`evaluate()`. Times in ms (median, p95); before → after this issue's optimisation (before: the "
+        "engine as it was, measured with the same "
         f"generator and answer sets on {before['measured_at']}).",
         "",
         *_table(

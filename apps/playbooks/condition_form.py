@@ -28,7 +28,7 @@ from apps.playbooks.lint import condition_problem
 from apps.playbooks.models import Condition, Operator, Question
 
 NO_VALUE_OPS = (Operator.ANSWERED, Operator.NOT_ANSWERED)
-LIST_OPS = (Operator.ONE_OF, Operator.NONE_OF, Operator.CONTAINS_ANY, Operator.CONTAINS_ALL)
+LIST_OPS = (Operator.ONE_OF, Operator.NONE_OF, Operator.NOT_ONE_OF, Operator.CONTAINS_ANY, Operator.CONTAINS_ALL)
 NUMBER_LIMIT = Decimal("1e12")  # the engine's limit for answers: a larger bound can never matter
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 NUMERIC_KINDS = (Question.Kind.INTEGER, Question.Kind.MONEY, Question.Kind.PERCENT)

@@ -17,6 +17,7 @@ from apps.playbooks.engine.conditions import CHOICE_OPS, condition_problem
 from apps.playbooks.engine.conditions import RANGE_OPS as NUMERIC_OPS
 from apps.playbooks.engine.types import (
     BUYER_FIGURE_ROLES,
+    HOLDS_UNANSWERED,
     KINDS,
     MULTI,
     NUMERIC_KINDS,
@@ -96,8 +97,8 @@ class _Linter:
             if subject is None:
                 satisfiable.append(False)
                 continue
-            can_hold = ok and (subject.code not in self.never or op == "not_answered")
-            if ok and op != "not_answered" and subject.code in self.never:
+            can_hold = ok and (subject.code not in self.never or op in HOLDS_UNANSWERED)
+            if ok and op not in HOLDS_UNANSWERED and subject.code in self.never:
                 self.add(WARNING, kind, code, f"{where}: that question can never be shown, so this never holds")
             if can_hold and mode != "any":
                 self._narrow(subject, str(op), value, allowed, ranges)  # a known operator: checked above
@@ -114,10 +115,12 @@ class _Linter:
         domain = self._domain(q)
         if domain is not None and op in CHOICE_OPS:
             values = set(value if isinstance(value, list) else [value])
-            current = allowed.setdefault(q.code, set(domain))
+            current = allowed.setdefault(q.code, {*domain, None})  # None: no answer
             if op in ("equals", "one_of"):
                 current &= values
-            else:
+            elif op == "none_of":
+                current -= {*values, None}
+            else:  # not_one_of: no answer still holds
                 current -= values
         elif q.kind in NUMERIC_KINDS and op in NUMERIC_OPS:
             lo, hi = ranges.setdefault(q.code, [float("-inf"), float("inf")])

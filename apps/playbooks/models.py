@@ -222,6 +222,7 @@ class Operator(models.TextChoices):
     EQUALS = "equals", "equals"
     ONE_OF = "one_of", "is one of"
     NONE_OF = "none_of", "is none of"
+    NOT_ONE_OF = "not_one_of", "is none of, or unanswered"
     CONTAINS_ANY = "contains_any", "includes any of"
     CONTAINS_ALL = "contains_all", "includes all of"
     AT_LEAST = "at_least", "is at least"

@@ -31,6 +31,9 @@ def holds(question: Question, op: str, value: Any, answer: Any) -> bool:
         (SINGLE, "none_of", ["a", "b"], "c", True),
         (SINGLE, "none_of", ["a", "b"], "a", False),
         (SINGLE, "none_of", ["a"], None, False),
+        (SINGLE, "not_one_of", ["a", "b"], "c", True),
+        (SINGLE, "not_one_of", ["a", "b"], "a", False),
+        (SINGLE, "not_one_of", ["a"], None, True),
         (MULTI, "equals", ["x", "y"], ["y", "x"], True),
         (MULTI, "equals", ["x"], ["x", "y"], False),
         (MULTI, "one_of", ["x"], ["x", "z"], True),
@@ -40,6 +43,15 @@ def holds(question: Question, op: str, value: Any, answer: Any) -> bool:
         (MULTI, "contains_all", ["x", "y"], ["x"], False),
         (MULTI, "none_of", ["x"], ["y"], True),
         (MULTI, "none_of", ["x"], ["x", "y"], False),
+        (MULTI, "not_one_of", ["x"], ["y"], True),
+        (MULTI, "not_one_of", ["x"], ["x", "y"], False),
+        (MULTI, "not_one_of", ["x"], None, True),
+        (NUMBER, "not_one_of", [3, 4], 5, True),
+        (NUMBER, "not_one_of", [3, 4], 4, False),
+        (NUMBER, "not_one_of", [3], None, True),
+        (YESNO, "not_one_of", [True], False, True),
+        (YESNO, "not_one_of", [True], True, False),
+        (YESNO, "not_one_of", [True], None, True),
         (NUMBER, "at_least", 10, 10, True),
         (NUMBER, "at_least", 10, 9, False),
         (NUMBER, "at_most", 10, 10, True),
@@ -114,6 +126,27 @@ def _definition(rule_conditions: list[dict[str, Any]], match: str) -> dict[str, 
             }
         ],
     }
+
+
+def test_not_one_of_holds_for_a_hidden_question_and_says_so() -> None:
+    """ "None of these, or unanswered": a question hidden (so unanswered) meets it, as it meets
+    ``not_answered`` and fails ``none_of``; the sentence a buyer reads names the unanswered case."""
+    definition = _definition([{"question": "b", "op": "not_one_of", "value": [True]}], "all")
+    definition["rules"].append(
+        {
+            **definition["rules"][0],
+            "code": "none",
+            "conditions": [{"question": "b", "op": "none_of", "value": [True]}],
+            "effects": [{"kind": "fit", "points": 5}],
+        }
+    )
+    pb = compile_playbook(definition)
+    assert evaluate(pb, {"a": False, "b": True}).fit_score == 60  # b hidden: its answer does not count
+    assert evaluate(pb, {"a": True, "b": False}).fit_score == 65
+    assert evaluate(pb, {"a": True, "b": True}).fit_score == 50
+    one = Condition("s", "not_one_of", ["a"]).describe({"s": SINGLE})
+    two = Condition("s", "not_one_of", ["a", "b"]).describe({"s": SINGLE})
+    assert (one, two) == ("“Single?” is not “A” (or unanswered)", "“Single?” is none of “A”, “B” (or unanswered)")
 
 
 @pytest.mark.parametrize(

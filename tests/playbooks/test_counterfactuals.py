@@ -32,7 +32,12 @@ def condition() -> st.SearchStrategy[dict[str, Any]]:
             lambda v: {"question": "s", "op": "one_of", "value": v},
             st.lists(st.sampled_from(OPTIONS), min_size=1, unique=True),
         ),
+        st.builds(
+            lambda v: {"question": "s", "op": "not_one_of", "value": v},
+            st.lists(st.sampled_from(OPTIONS), min_size=1, unique=True),
+        ),
         st.builds(lambda v: {"question": "y", "op": "equals", "value": v}, st.booleans()),
+        st.builds(lambda v: {"question": "n", "op": "not_one_of", "value": [v]}, st.integers(0, 20)),
         st.builds(lambda v: {"question": "n", "op": "at_least", "value": v}, st.integers(0, 20)),
         st.builds(lambda v: {"question": "n", "op": "at_most", "value": v}, st.integers(0, 20)),
         st.builds(
@@ -46,6 +51,10 @@ def condition() -> st.SearchStrategy[dict[str, Any]]:
         ),
         st.builds(
             lambda v: {"question": "m", "op": "contains_all", "value": v},
+            st.lists(st.sampled_from(OPTIONS), min_size=1, unique=True),
+        ),
+        st.builds(
+            lambda v: {"question": "m", "op": "not_one_of", "value": v},
             st.lists(st.sampled_from(OPTIONS), min_size=1, unique=True),
         ),
     )

@@ -252,7 +252,11 @@ def _operators(response: Any) -> list[str]:
 @pytest.mark.parametrize(
     ("question", "offered", "not_offered"),
     [
-        ("function", ["equals", "one_of", "none_of", "answered"], ["between", "at_least", "contains_any"]),
+        (
+            "function",
+            ["equals", "one_of", "none_of", "not_one_of", "answered"],
+            ["between", "at_least", "contains_any"],
+        ),
         ("covered", ["equals", "not_answered"], ["at_most", "between", "contains_all"]),
         ("data", ["contains_any", "contains_all", "equals"], ["between", "at_least"]),
         ("hours", ["between", "at_least", "at_most", "equals"], ["contains_any", "contains_all"]),

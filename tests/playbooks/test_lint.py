@@ -250,3 +250,37 @@ def test_any_mode_is_shown_when_one_condition_can_hold() -> None:
         )
 
     assert findings(change) == []
+
+
+def test_none_of_or_unanswered_can_hold_where_none_of_cannot() -> None:
+    """``not_one_of`` every option still holds on no answer (or a question never shown), so lint does not call the
+    rule dead; ``none_of`` every option can never hold, nor ``not_one_of`` together with ``one_of`` the same."""
+
+    def rule(*conditions: dict[str, Any]) -> Any:
+        return lambda d: d["rules"][0].update(conditions=list(conditions))
+
+    every = ["a", "b"]
+    assert not has(findings(rule({"question": "function", "op": "not_one_of", "value": every})), "warning", "r1", "")
+    found = findings(rule({"question": "function", "op": "none_of", "value": every}))
+    assert has(found, "warning", "r1", "can never fire"), found
+    found = findings(
+        rule(
+            {"question": "function", "op": "not_one_of", "value": every},
+            {"question": "function", "op": "one_of", "value": ["a"]},
+        )
+    )
+    assert has(found, "warning", "r1", "can never fire"), found
+    never = findings(
+        lambda d: (
+            q(d).append(
+                {
+                    "code": "x",
+                    "kind": "yes_no",
+                    "required": False,
+                    "conditions": [{"question": "hours", "op": "between", "value": [5, 1]}],
+                }
+            ),
+            d["rules"][0].update(conditions=[{"question": "x", "op": "not_one_of", "value": [True]}]),
+        )
+    )
+    assert not has(never, "warning", "r1", ""), never

@@ -105,6 +105,12 @@ def hostile_definition() -> dict[str, Any]:
         rule("r12", [cond("share", "at_most", 5), cond("flag", "equals", True)], kind="fit", points=-4),
         rule("r13", [cond("share", "at_least", 50)], kind="model", target="project", points=3),
         rule("r14", [cond("multi", "contains_any", MANY[:3])], kind="gate", text="A licence."),
+        # "none of these, or unanswered": on a choice in a section that may be hidden, a multiple choice and a number
+        rule("r15", [cond("late", "not_one_of", OPTIONS[:2])], kind="model", target="project", points=6),
+        rule(
+            "r16", [cond("multi", "not_one_of", MANY[:2]), cond("money", "not_one_of", [250.0])], kind="fit", points=5
+        ),
+        rule("r17", [cond("follow", "not_one_of", [True]), cond("choice", "none_of", OPTIONS[:1])], "any", kind="fit"),
     ]
     for r in rules:
         r["effects"][0].setdefault("points", 2)

@@ -1,7 +1,8 @@
 """The one condition evaluator behind both the questionnaire's branching and the scoring rules.
 
 A condition tests an earlier answer: question, operator, value. An unanswered (or hidden) question
-fails every operator except ``not_answered``. Conditions compile once into closures.
+fails every operator except ``not_answered`` and ``not_one_of`` (``HOLDS_UNANSWERED``). Conditions compile
+once into closures.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from apps.playbooks.engine.types import (
+    HOLDS_UNANSWERED,
     MULTI,
     NUMERIC_KINDS,
     OPERATORS,
@@ -24,7 +26,7 @@ from apps.playbooks.engine.types import (
 RANGE_OPS = ("at_least", "at_most", "between")
 PRESENCE_OPS = ("answered", "not_answered")
 MULTI_ONLY_OPS = ("contains_any", "contains_all")
-CHOICE_OPS = ("equals", "one_of", "none_of")
+CHOICE_OPS = ("equals", "one_of", "none_of", "not_one_of")
 
 
 class ConditionError(ValueError):
@@ -117,6 +119,10 @@ def compile_condition(cond: Condition, subject: Question) -> Predicate:
         if multi:
             return lambda a: (v := a.get(code)) is not None and wanted.isdisjoint(v)
         return lambda a: (v := a.get(code)) is not None and v not in wanted
+    if op == "not_one_of":
+        if multi:
+            return lambda a: (v := a.get(code)) is None or wanted.isdisjoint(v)
+        return lambda a: (v := a.get(code)) is None or v not in wanted
     # contains_all: condition_problem has made sure the question is multiple-choice
     return lambda a: (v := a.get(code)) is not None and wanted.issubset(v)
 
@@ -201,7 +207,7 @@ class QuestionMasks:
         self.multi = subject.kind == MULTI
         self.numeric = subject.kind in NUMERIC_KINDS
         self.checks = tuple((pred, bits) for _, pred, bits in entries)
-        self.absent = _or(bits for cond, _, bits in entries if cond.op != "not_answered")
+        self.absent = _or(bits for cond, _, bits in entries if cond.op not in HOLDS_UNANSWERED)
         self.present = _or(bits for cond, _, bits in entries if cond.op == "not_answered")
         self.memo: dict[Any, int] = {}
         ranges = [(span, bits) for cond, _, bits in entries if (span := interval(cond, subject)) is not None]

@@ -135,7 +135,10 @@ def numeric_breakpoints(pb: CompiledPlaybook) -> dict[str, set[float]]:
         q = pb.questions.get(c.question)
         if q is None or q.kind not in NUMERIC_KINDS:
             continue
-        bounds = c.value if c.op == "between" else [c.value] if c.op in ("at_least", "at_most", "equals") else []
+        if c.op in ("between", "one_of", "none_of", "not_one_of"):
+            bounds = c.value if isinstance(c.value, list) else [c.value]
+        else:
+            bounds = [c.value] if c.op in ("at_least", "at_most", "equals") else []
         step = 1.0 if q.kind == "integer" else 0.01
         for b in bounds:
             if isinstance(b, int | float) and not isinstance(b, bool):

@@ -17,9 +17,12 @@ SINGLE, MULTI, YES_NO, INTEGER, MONEY, PERCENT = "single", "multi", "yes_no", "i
 KINDS = (SINGLE, MULTI, YES_NO, INTEGER, MONEY, PERCENT)
 NUMERIC_KINDS = (INTEGER, MONEY, PERCENT)
 OPERATORS = (
-    "equals", "one_of", "none_of", "contains_any", "contains_all",
+    "equals", "one_of", "none_of", "not_one_of", "contains_any", "contains_all",
     "at_least", "at_most", "between", "answered", "not_answered",
 )  # fmt: skip
+# The operators an unanswered (or hidden) question meets; every other one fails on it. ``not_one_of`` is
+# ``none_of`` that also holds with no answer: "not this, or not said".
+HOLDS_UNANSWERED = ("not_answered", "not_one_of")
 ROLES = (
     "function", "annual_hours", "team_size", "deliverables", "horizon", "duration_weeks", "home_market",
     "buyer_location", "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
@@ -91,6 +94,11 @@ class Condition:
             return f"“{prompt}” is answered"
         if self.op == "not_answered":
             return f"“{prompt}” is not answered"
+        if self.op == "not_one_of":
+            # Options quoted: a label often reads as a sentence of its own ("We set it up ourselves, ...").
+            values = self.value if isinstance(self.value, list) else [self.value]
+            quoted = ", ".join(f"“{show(v)}”" if isinstance(v, str) else show(v) for v in values)
+            return f"“{prompt}” {'is not' if len(values) == 1 else 'is none of'} {quoted} (or unanswered)"
         if self.op == "between":
             return f"“{prompt}” is between {show(self.value[0])} and {show(self.value[1])}"
         return f"“{prompt}” {words[self.op]} {show(self.value)}"
