@@ -11,6 +11,8 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_short_work import _lines, _text
 
@@ -94,3 +96,45 @@ def test_the_small_team_rules_about_bot_fees_skip_a_buyer_setting_up_its_own_cen
     for setup in ("provider-builds", None):
         bot = _evaluate(reference, **small, centre_setup=setup, own_entity=None)
         assert bot.blockers, setup  # type: ignore[attr-defined]
+
+
+NOT_CHOSEN = "You are not setting up a centre yourselves"
+
+
+@pytest.mark.parametrize(
+    ("case", "changes"),
+    [
+        ("New York company: FP&A", {}),  # never asked who sets up a centre: no plan to own one
+        (GCC, {"centre_setup": "provider-builds", "own_entity": None}),  # a provider builds it
+    ],
+)
+def test_a_buyer_not_setting_up_its_own_centre_does_not_read_that_among_the_reasons_for_its_verdict(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, case: str, changes: dict
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=case).answers, **changes}
+    answers = {code: value for code, value in answers.items() if value is not None}
+    assessment = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title=case, playbook=reference, answers=answers
+    )
+    rec = submit_and_recommend(assessment=assessment, user=buyer)
+    ev = rec.record.evaluation
+    # The rule still ranks the own centre below every model the buyer can use, in every way of scoring...
+    assert "own-centre-not-chosen" in {r.code for r in ev.fired}
+    own = ev.models[-1]
+    assert own.owned_by_buyer and [c.name for c in own.contributions] == [NOT_CHOSEN]
+    assert all(m.score >= own.score for m in ev.models[:-1])  # last, on a tie too (the lighter commitment first)
+    # ...and is listed beside that centre in the ranking, not among the reasons for the verdict.
+    assert "own-centre-not-chosen" not in {r.code for r in ev.reasons}
+    assert len(ev.reasons) == len(ev.fired) - 1
+    page = _text(buyer_client, rec.pk)
+    why = page[page.index(" Why ") : page.index("What would flip it")]
+    assert NOT_CHOSEN not in why
+    assert f"Moved by: {NOT_CHOSEN} (-40)" in page
+
+
+def test_a_buyer_setting_up_its_own_centre_reads_every_rule_among_the_reasons(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = recommend(reference, organisation, buyer, GCC).record.evaluation
+    assert ev.top is not None and ev.top.owned_by_buyer
+    assert ev.reasons == ev.fired

@@ -558,6 +558,22 @@ class EvaluationRecord:
         return self.models[0] if self.models else None
 
     @property
+    def reasons(self) -> tuple[FiredRule, ...]:
+        """The fired rules the result lists among the reasons for its verdict: every one but a rule that only
+        ranks a centre the buyer would own while that centre is not its best fit (the own centre is put forward
+        only to a buyer setting it up itself). Such a rule reads as a reason for every other buyer ("you are not
+        setting up a centre yourselves"), so it is listed only beside that centre in the ranking."""
+        kept_down = {m.code for m in self.models[1:] if m.owned_by_buyer}
+        if not kept_down:
+            return self.fired
+        moved: dict[str, int] = {}  # rule -> its effects on those centres
+        for m in self.models:
+            if m.code in kept_down:
+                for c in m.contributions:
+                    moved[c.rule] = moved.get(c.rule, 0) + 1
+        return tuple(r for r in self.fired if not (r.effects and moved.get(r.code) == len(r.effects)))
+
+    @property
     def delivery_location(self) -> Location | None:
         """Where the verdict says the work is delivered from: None when no location meets every
         requirement (or none was ranked)."""
