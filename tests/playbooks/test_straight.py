@@ -40,6 +40,7 @@ HOSTILE = {
     "late": "s",
     "follow": "K[0]",
     "share": "v6",
+    "after": "b2",
 }
 OPTIONS = [f"'); {TOUCH}; ('", '"""', "\\", "o\nimport os", "k1", "None", "0", "{}"]
 MANY = [f"m{i}'" for i in range(11)]  # more options than are looked up in advance
@@ -82,6 +83,7 @@ def hostile_definition() -> dict[str, Any]:
             "questions": [
                 q("late", "single", conditions=[cond("number", "between", [5, 50]), cond("money", "not_answered")]),
                 q("follow", "yes_no", visible_when="any", conditions=[cond("late", "equals", OPTIONS[0])]),
+                q("after", "yes_no", conditions=[cond("late", "not_one_of", OPTIONS[:1])]),  # shown on no answer too
             ],
         },
         {  # shown on a number; no rule reads its question
@@ -111,6 +113,7 @@ def hostile_definition() -> dict[str, Any]:
             "r16", [cond("multi", "not_one_of", MANY[:2]), cond("money", "not_one_of", [250.0])], kind="fit", points=5
         ),
         rule("r17", [cond("follow", "not_one_of", [True]), cond("choice", "none_of", OPTIONS[:1])], "any", kind="fit"),
+        rule("r18", [cond("after", "equals", True)], kind="fit", points=-3),
     ]
     for r in rules:
         r["effects"][0].setdefault("points", 2)
