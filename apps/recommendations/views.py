@@ -86,6 +86,7 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         "cost_chart": cost_chart(ev.cost),
         "fired_fit": [r for r in ev.reasons if r.fit_points],
         "fired_other": [r for r in ev.reasons if not r.fit_points],
+        "reasons_left_out": len(ev.fired) - len(ev.reasons),
         "top_models": ev.models[:3],
         "top_locations": ev.locations[:5],
         "location_columns": snap.location_columns,

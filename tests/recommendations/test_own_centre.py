@@ -129,12 +129,15 @@ def test_a_buyer_not_setting_up_its_own_centre_does_not_read_that_among_the_reas
     page = _text(buyer_client, rec.pk)
     why = page[page.index(" Why ") : page.index("What would flip it")]
     assert NOT_CHOSEN not in why
+    assert "A rule that only keeps a centre of your own below the models you can use is listed beside that" in why
     assert f"Moved by: {NOT_CHOSEN} (-40)" in page
 
 
 def test_a_buyer_setting_up_its_own_centre_reads_every_rule_among_the_reasons(
-    reference: Playbook, organisation: Organisation, buyer: User
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    ev = recommend(reference, organisation, buyer, GCC).record.evaluation
+    rec = recommend(reference, organisation, buyer, GCC)
+    ev = rec.record.evaluation
     assert ev.top is not None and ev.top.owned_by_buyer
     assert ev.reasons == ev.fired
+    assert "listed beside that centre" not in _text(buyer_client, rec.pk)
