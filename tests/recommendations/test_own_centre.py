@@ -94,3 +94,72 @@ def test_the_small_team_rules_about_bot_fees_skip_a_buyer_setting_up_its_own_cen
     for setup in ("provider-builds", None):
         bot = _evaluate(reference, **small, centre_setup=setup, own_entity=None)
         assert bot.blockers, setup  # type: ignore[attr-defined]
+
+
+# Situations of the same buyer: with and without an entity, a small team, a regulated bank (US and EU, with EU
+# personal data), and one that cannot run a pilot, has written nothing down and has never outsourced.
+VARIANTS: dict[str, dict[str, object]] = {
+    "golden": {},
+    "no entity": {"own_entity": False},
+    "small team": {"team_size": 10, "annual_hours": 20000},
+    "US bank": {"buyer_sector": "bank", "buyer_regulated_in": "us", "critical_function": True},
+    "EU bank": {
+        "buyer_sector": "bank", "buyer_regulated_in": "eu", "critical_function": True, "ict_services": False,
+        "buyer_location": "eu", "home_market": "eu", "client_jurisdictions": ["eu"], "data_categories": ["eu-personal"],
+    },
+    "no pilot": {"pilot_possible": False, "prior_outsourcing": "none", "process_documented": "undocumented"},
+}  # fmt: skip
+PROVIDER_WORDS = ("provider", "before signing", "service level", "paid pilot", "vendor", "kpo")
+
+
+def _advice(ev: object) -> list[str]:
+    """Every risk (title and mitigation), condition and open gate the buyer reads."""
+    risks = [f"{r.title}: {r.mitigation}" for r in ev.risks]  # type: ignore[attr-defined]
+    return risks + [c.text for c in ev.conditions] + [g.text for g in ev.gates]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_risk_condition_and_gate_an_own_centre_buyer_reads_is_worded_for_its_own_staff(
+    reference: Playbook, variant: str
+) -> None:
+    ev = _evaluate(reference, **VARIANTS[variant])
+    worded_for_a_provider = [t for t in _advice(ev) if any(w in t.lower() for w in PROVIDER_WORDS)]
+    assert not worded_for_a_provider, variant
+
+
+def test_an_own_centre_buyer_keeps_its_own_staff_and_pilots_with_a_first_cohort(reference: Playbook) -> None:
+    ev = _evaluate(reference, **VARIANTS["no pilot"])
+    text = " ".join(_advice(ev))
+    assert "Write the centre's own retention plan before hiring" in text
+    assert "(Zedtreeo's red flag)" in text  # the 80% figure keeps its source
+    assert "Hire a first cohort before the full team" in text
+    assert "assign work product to your local entity on creation" in text
+    pilot = _evaluate(reference)
+    assert [c.rule for c in pilot.conditions] == ["pilot-first-own-centre"]  # type: ignore[attr-defined]
+    assert pilot.conditions[0].text.startswith("Start the centre with a first cohort of your own hires")  # type: ignore[attr-defined]
+    # The fit points of the pilot stay the same whoever runs it.
+    bot = _evaluate(reference, centre_setup="provider-builds", own_entity=None)
+    points = {c.rule: c.points for c in pilot.fit_contributions}  # type: ignore[attr-defined]
+    bot_points = {c.rule: c.points for c in bot.fit_contributions}  # type: ignore[attr-defined]
+    assert points["pilot-first-own-centre"] == bot_points["pilot-first-provider-builds"] == 5
+
+
+def test_a_regulated_buyer_s_own_centre_is_checked_with_its_regulator_not_stated_as_outsourcing(
+    reference: Playbook,
+) -> None:
+    for variant, rule in (("EU bank", "critical-function-outsourcing-own-centre"),
+                          ("US bank", "critical-function-outsourcing-elsewhere-own-centre")):  # fmt: skip
+        ev = _evaluate(reference, **VARIANTS[variant])
+        risk = next(r for r in ev.risks if r.rule == rule)  # type: ignore[attr-defined]
+        assert risk.title == "A critical function moves to your own offshore entity"
+        assert "entity of your" in risk.mitigation
+
+
+@pytest.mark.parametrize("setup", ["provider-builds", None])
+def test_a_buyer_with_a_provider_still_reads_the_provider_s_terms(reference: Playbook, setup: str | None) -> None:
+    ev = _evaluate(reference, **VARIANTS["no pilot"], centre_setup=setup, own_entity=None)
+    text = " ".join(_advice(ev))
+    assert "Require monthly retention reporting, a replacement service level of 7 to 14 days" in text
+    assert "Negotiate a short first term or a termination-for-convenience window" in text
+    assert "choose governing law and arbitration that can be enforced against the offshore entity" in text
+    assert not [r for r in ev.fired if r.code.endswith("-own-centre")]  # type: ignore[attr-defined]
