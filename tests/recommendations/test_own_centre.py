@@ -11,6 +11,9 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_short_work import _lines, _text
 
@@ -163,3 +166,47 @@ def test_a_buyer_with_a_provider_still_reads_the_provider_s_terms(reference: Pla
     assert "Negotiate a short first term or a termination-for-convenience window" in text
     assert "choose governing law and arbitration that can be enforced against the offshore entity" in text
     assert not [r for r in ev.fired if r.code.endswith("-own-centre")]  # type: ignore[attr-defined]
+
+
+OWN_CLAUSES = [
+    "Employment contracts and IP",
+    "Intra-group services agreement",
+    "Security and ISO 27001 scope",
+    "Incident reporting",
+    "People",
+]
+
+
+def test_the_memo_gives_an_own_centre_its_own_agreements_a_first_cohort_and_a_take_back_plan(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = recommend(reference, organisation, buyer, GCC)
+    guidance = rec.record.guidance
+    assert guidance is not None
+    assert [c.title for c in guidance.clauses] == OWN_CLAUSES
+    scope = next(c for c in guidance.clauses if c.title == "Security and ISO 27001 scope")
+    assert "ISO/IEC 27001:2022, clause 4.3" in scope.text and scope.source.url == "https://www.iso.org/standard/27001"
+    assert guidance.pilot.scope.startswith("Financial analysis, FP&A and financial close: a first cohort of your own")
+    assert guidance.pilot.transition.startswith("Allow 9 to 14 months") and guidance.pilot.transition_weak
+    assert [t.measure for t in guidance.pilot.thresholds] == ["Quality", "Cost", "Retention"]
+    assert [g.title for g in guidance.exit] == [
+        "Documentation in the parent's systems",
+        "Taking the work back",
+        "Closing or selling the centre",
+    ]
+    memo = render_memo_html(rec, "http://testserver/")
+    assert "a KPO contract should also settle" not in memo and "provider shows" not in memo
+    assert "Exit plan: taking the work back or closing the centre" in memo
+
+
+def test_a_provider_built_centre_s_memo_keeps_the_provider_contract(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=GCC).answers, "centre_setup": "provider-builds"}
+    answers.pop("own_entity")
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    guidance = submit_and_recommend(assessment=a, user=buyer).record.guidance
+    assert guidance is not None
+    titles = [c.title for c in guidance.clauses]
+    assert "Liability and disputes" in titles and not set(OWN_CLAUSES[:4]) & set(titles)
+    assert "Transfer option" in [g.title for g in guidance.exit]
