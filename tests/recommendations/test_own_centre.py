@@ -168,6 +168,26 @@ def test_a_buyer_with_a_provider_still_reads_the_provider_s_terms(reference: Pla
     assert not [r for r in ev.fired if r.code.endswith("-own-centre")]  # type: ignore[attr-defined]
 
 
+def test_the_entity_is_read_as_being_in_the_preferred_region_and_saves_its_cost_only_there(
+    reference: Playbook,
+) -> None:
+    def own_centre(**changes: object) -> tuple[str, float, float]:
+        ev = _evaluate(reference, **changes)
+        entity = next(f for f in ev.cost.figures if f.key == "own.entity_cost")  # type: ignore[attr-defined]
+        horizon = next(m for m in ev.cost.models if m.model == "own-centre").horizon[1]  # type: ignore[attr-defined]
+        return ev.delivered_from, entity.likely, horizon  # type: ignore[attr-defined]
+
+    where, entity, cost = own_centre()
+    assert (where, entity) == ("india", 0)  # the entity in India, the region it favours
+    # With no region favoured the product cannot place the entity: delivered from India all the same (2 h of
+    # overlap on a shifted day), the entity's running cost is counted, as for a buyer with none.
+    where, entity, unplaced = own_centre(preferred_region="no-preference")
+    assert entity > 0 and (where, unplaced) == own_centre(own_entity=False, shifted_hours=True)[::2]
+    assert unplaced > cost
+    question = compiled_playbook(reference).questions["own_entity"]
+    assert question.prompt == "Do you already have a legal entity in the delivery region you favour?"
+
+
 OWN_CLAUSES = [
     "Employment contracts and IP",
     "Intra-group services agreement",
