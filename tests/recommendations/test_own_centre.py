@@ -209,6 +209,8 @@ def test_the_memo_gives_an_own_centre_its_own_agreements_a_first_cohort_and_a_ta
     assert guidance.pilot.scope.startswith("Financial analysis, FP&A and financial close: a first cohort of your own")
     assert guidance.pilot.transition.startswith("Allow 9 to 14 months") and guidance.pilot.transition_weak
     assert [t.measure for t in guidance.pilot.thresholds] == ["Quality", "Cost", "Retention"]
+    cost = guidance.pilot.thresholds[1].scale_if
+    assert cost.startswith("The first cohort's effective cost puts a full year at or under $") and "/h" not in cost
     assert [g.title for g in guidance.exit] == [
         "Documentation in the parent's systems",
         "Taking the work back",

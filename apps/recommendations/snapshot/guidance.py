@@ -79,7 +79,8 @@ def select_guidance(items: Sequence[Mapping[str, Any]], snapshot: Snapshot) -> M
         PilotThreshold(str(i["title"]), str(i["text"]), str(i["stop_if"]), _source(i), i.get("confidence") == WEAK)
         for i in of("pilot_threshold")
     ]
-    cost = cost_threshold(snapshot)
+    owned = top is not None and top.owned_by_buyer
+    cost = cost_threshold(snapshot, owned=owned)
     if cost is not None:  # this recommendation's own figures, second (after the first curated measure)
         thresholds.insert(min(1, len(thresholds)), cost)
     transition = next(iter(of("pilot_transition")), None)
@@ -89,7 +90,7 @@ def select_guidance(items: Sequence[Mapping[str, Any]], snapshot: Snapshot) -> M
         clauses=clauses,
         source_notes=tuple(notes),
         pilot=PilotPlan(
-            scope=_first_cohort(snapshot) if top is not None and top.owned_by_buyer else pilot_scope(snapshot),
+            scope=_first_cohort(snapshot) if owned else pilot_scope(snapshot),
             thresholds=tuple(thresholds),
             transition=str(transition["text"]) if transition else "",
             transition_source=_source(transition) if transition else None,
