@@ -44,6 +44,7 @@ def test_the_own_centre_leads_is_costed_without_a_provider_and_the_page_says_it_
     assert entity.likely == 0 and entity.supplied  # it already has an entity in India
     page = _text(buyer_client, rec.pk)
     assert "Best fit: Own captive centre (GCC)" in page and OFFSHORING in page
+    assert "Find providers" not in page  # no provider is hired; the same buyer with a provider still has the link
 
 
 def test_without_an_entity_the_centre_counts_one_and_costs_more(reference: Playbook) -> None:
@@ -222,13 +223,15 @@ def test_the_memo_gives_an_own_centre_its_own_agreements_a_first_cohort_and_a_ta
 
 
 def test_a_provider_built_centre_s_memo_keeps_the_provider_contract(
-    reference: Playbook, organisation: Organisation, buyer: User
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     answers = {**reference.golden_cases.get(name__startswith=GCC).answers, "centre_setup": "provider-builds"}
     answers.pop("own_entity")
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    guidance = submit_and_recommend(assessment=a, user=buyer).record.guidance
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    guidance = rec.record.guidance
     assert guidance is not None
     titles = [c.title for c in guidance.clauses]
     assert "Liability and disputes" in titles and not set(OWN_CLAUSES[:4]) & set(titles)
     assert "Transfer option" in [g.title for g in guidance.exit]
+    assert "Find providers" in _text(buyer_client, rec.pk)
