@@ -11,6 +11,7 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
@@ -43,6 +44,7 @@ def test_the_own_centre_leads_is_costed_without_a_provider_and_the_page_says_it_
     assert entity.likely == 0 and entity.supplied  # it already has an entity in India
     page = _text(buyer_client, rec.pk)
     assert "Best fit: Own captive centre (GCC)" in page and OFFSHORING in page
+    assert "Find providers" not in page  # no provider is hired; the same buyer with a provider still has the link
 
 
 def test_without_an_entity_the_centre_counts_one_and_costs_more(reference: Playbook) -> None:
@@ -141,3 +143,140 @@ def test_a_buyer_setting_up_its_own_centre_reads_every_rule_among_the_reasons(
     assert ev.top is not None and ev.top.owned_by_buyer
     assert ev.reasons == ev.fired
     assert "listed beside that centre" not in _text(buyer_client, rec.pk)
+
+
+# Situations of the same buyer: with and without an entity, a small team, a regulated bank (US and EU, with EU
+# personal data), and one that cannot run a pilot, has written nothing down and has never outsourced.
+VARIANTS: dict[str, dict[str, object]] = {
+    "golden": {},
+    "no entity": {"own_entity": False},
+    "small team": {"team_size": 10, "annual_hours": 20000},
+    "US bank": {"buyer_sector": "bank", "buyer_regulated_in": "us", "critical_function": True},
+    "EU bank": {
+        "buyer_sector": "bank", "buyer_regulated_in": "eu", "critical_function": True, "ict_services": False,
+        "buyer_location": "eu", "home_market": "eu", "client_jurisdictions": ["eu"], "data_categories": ["eu-personal"],
+    },
+    "no pilot": {"pilot_possible": False, "prior_outsourcing": "none", "process_documented": "undocumented"},
+}  # fmt: skip
+PROVIDER_WORDS = ("provider", "before signing", "service level", "paid pilot", "vendor", "kpo")
+
+
+def _advice(ev: object) -> list[str]:
+    """Every risk (title and mitigation), condition and open gate the buyer reads."""
+    risks = [f"{r.title}: {r.mitigation}" for r in ev.risks]  # type: ignore[attr-defined]
+    return risks + [c.text for c in ev.conditions] + [g.text for g in ev.gates]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_risk_condition_and_gate_an_own_centre_buyer_reads_is_worded_for_its_own_staff(
+    reference: Playbook, variant: str
+) -> None:
+    ev = _evaluate(reference, **VARIANTS[variant])
+    worded_for_a_provider = [t for t in _advice(ev) if any(w in t.lower() for w in PROVIDER_WORDS)]
+    assert not worded_for_a_provider, variant
+
+
+def test_an_own_centre_buyer_keeps_its_own_staff_and_pilots_with_a_first_cohort(reference: Playbook) -> None:
+    ev = _evaluate(reference, **VARIANTS["no pilot"])
+    text = " ".join(_advice(ev))
+    assert "Write the centre's own retention plan before hiring" in text
+    assert "(Zedtreeo's red flag)" in text  # the 80% figure keeps its source
+    assert "Hire a first cohort before the full team" in text
+    assert "assign work product to your local entity on creation" in text
+    pilot = _evaluate(reference)
+    assert [c.rule for c in pilot.conditions] == ["pilot-first-own-centre"]  # type: ignore[attr-defined]
+    assert pilot.conditions[0].text.startswith("Start the centre with a first cohort of your own hires")  # type: ignore[attr-defined]
+    # The fit points of the pilot stay the same whoever runs it.
+    bot = _evaluate(reference, centre_setup="provider-builds", own_entity=None)
+    points = {c.rule: c.points for c in pilot.fit_contributions}  # type: ignore[attr-defined]
+    bot_points = {c.rule: c.points for c in bot.fit_contributions}  # type: ignore[attr-defined]
+    assert points["pilot-first-own-centre"] == bot_points["pilot-first-provider-builds"] == 5
+
+
+def test_a_regulated_buyer_s_own_centre_is_checked_with_its_regulator_not_stated_as_outsourcing(
+    reference: Playbook,
+) -> None:
+    for variant, rule in (("EU bank", "critical-function-outsourcing-own-centre"),
+                          ("US bank", "critical-function-outsourcing-elsewhere-own-centre")):  # fmt: skip
+        ev = _evaluate(reference, **VARIANTS[variant])
+        risk = next(r for r in ev.risks if r.rule == rule)  # type: ignore[attr-defined]
+        assert risk.title == "A critical function moves to your own offshore entity"
+        assert "entity of your" in risk.mitigation
+
+
+@pytest.mark.parametrize("setup", ["provider-builds", None])
+def test_a_buyer_with_a_provider_still_reads_the_provider_s_terms(reference: Playbook, setup: str | None) -> None:
+    ev = _evaluate(reference, **VARIANTS["no pilot"], centre_setup=setup, own_entity=None)
+    text = " ".join(_advice(ev))
+    assert "Require monthly retention reporting, a replacement service level of 7 to 14 days" in text
+    assert "Negotiate a short first term or a termination-for-convenience window" in text
+    assert "choose governing law and arbitration that can be enforced against the offshore entity" in text
+    assert not [r for r in ev.fired if r.code.endswith("-own-centre")]  # type: ignore[attr-defined]
+
+
+def test_the_entity_is_read_as_being_in_the_preferred_region_and_saves_its_cost_only_there(
+    reference: Playbook,
+) -> None:
+    def own_centre(**changes: object) -> tuple[str, float, float]:
+        ev = _evaluate(reference, **changes)
+        entity = next(f for f in ev.cost.figures if f.key == "own.entity_cost")  # type: ignore[attr-defined]
+        horizon = next(m for m in ev.cost.models if m.model == "own-centre").horizon[1]  # type: ignore[attr-defined]
+        return ev.delivered_from, entity.likely, horizon  # type: ignore[attr-defined]
+
+    where, entity, cost = own_centre()
+    assert (where, entity) == ("india", 0)  # the entity in India, the region it favours
+    # With no region favoured the product cannot place the entity: delivered from India all the same (2 h of
+    # overlap on a shifted day), the entity's running cost is counted, as for a buyer with none.
+    where, entity, unplaced = own_centre(preferred_region="no-preference")
+    assert entity > 0 and (where, unplaced) == own_centre(own_entity=False, shifted_hours=True)[::2]
+    assert unplaced > cost
+    question = compiled_playbook(reference).questions["own_entity"]
+    assert question.prompt == "Do you already have a legal entity in the delivery region you favour?"
+
+
+OWN_CLAUSES = [
+    "Employment contracts and IP",
+    "Intra-group services agreement",
+    "Security and ISO 27001 scope",
+    "Incident reporting",
+    "People",
+]
+
+
+def test_the_memo_gives_an_own_centre_its_own_agreements_a_first_cohort_and_a_take_back_plan(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = recommend(reference, organisation, buyer, GCC)
+    guidance = rec.record.guidance
+    assert guidance is not None
+    assert [c.title for c in guidance.clauses] == OWN_CLAUSES
+    scope = next(c for c in guidance.clauses if c.title == "Security and ISO 27001 scope")
+    assert "ISO/IEC 27001:2022, clause 4.3" in scope.text and scope.source.url == "https://www.iso.org/standard/27001"
+    assert guidance.pilot.scope.startswith("Financial analysis, FP&A and financial close: a first cohort of your own")
+    assert guidance.pilot.transition.startswith("Allow 9 to 14 months") and guidance.pilot.transition_weak
+    assert [t.measure for t in guidance.pilot.thresholds] == ["Quality", "Cost", "Retention"]
+    cost = guidance.pilot.thresholds[1].scale_if
+    assert cost.startswith("The first cohort's effective cost puts a full year at or under $") and "/h" not in cost
+    assert [g.title for g in guidance.exit] == [
+        "Documentation in the parent's systems",
+        "Taking the work back",
+        "Closing or selling the centre",
+    ]
+    memo = render_memo_html(rec, "http://testserver/")
+    assert "a KPO contract should also settle" not in memo and "provider shows" not in memo
+    assert "Exit plan: taking the work back or closing the centre" in memo
+
+
+def test_a_provider_built_centre_s_memo_keeps_the_provider_contract(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=GCC).answers, "centre_setup": "provider-builds"}
+    answers.pop("own_entity")
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    guidance = rec.record.guidance
+    assert guidance is not None
+    titles = [c.title for c in guidance.clauses]
+    assert "Liability and disputes" in titles and not set(OWN_CLAUSES[:4]) & set(titles)
+    assert "Transfer option" in [g.title for g in guidance.exit]
+    assert "Find providers" in _text(buyer_client, rec.pk)

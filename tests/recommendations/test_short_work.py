@@ -120,3 +120,22 @@ def test_a_cost_stored_before_the_weeks_reads_as_whole_years() -> None:
     assert old.duration_weeks == 0 and old.period == "3 years" and not old.surge
     new = _cost({"available": True, "horizon_years": 1, "duration_weeks": 10, "draws": 10_000})
     assert new.period == "10 weeks" and new.surge
+
+
+def test_the_ramp_up_longer_than_the_work_is_said_only_of_the_costed_models_that_pay_one(
+    reference: Playbook,
+) -> None:
+    def ramp_up(case: str) -> str | None:
+        compiled = compiled_playbook(reference)
+        answers, _ = clean_answers(compiled.questions, reference.golden_cases.get(name__startswith=case).answers)
+        cost = evaluate(compiled, answers).cost
+        return next((i.source for i in cost.inhouse_inputs if i.label == "Ramp-up"), None)
+
+    # The lookback's only costed model is a shared pool, billed for the hours it delivers: no ramp-up to speak of.
+    assert ramp_up(LOOKBACK) is None
+    # The start-up's costed staff augmentation pays its ramp-up for the 13 weeks; the project and pool beside it
+    # are not said to.
+    assert ramp_up(START_UP) == (
+        "Staff augmentation takes about 3 months to reach full output, no less than the work's 3 months: it never "
+        "works at full output, and the fees that buy no output are counted only for the weeks the work lasts"
+    )

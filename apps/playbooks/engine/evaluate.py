@@ -12,7 +12,7 @@ requirement (``requirements``: the overlap the buyer needs, where the data may b
 presence) always ranks after every location that meets them all, shown with what it breaks: no
 preference's points outweigh a requirement. Among those meeting them all, a buyer setting up its own centre
 where it already has an entity puts its preferred region (read as where the entity is) first
-(``requirements.centre_here``).
+(``requirements.centre_here``), and only a cost delivered from there leaves out running an entity.
 
 A regime whose jurisdiction is a delivery location's own country (India's DPDP Act), triggered by a rule
 that also names that location (a location effect of zero or more points), is the law of where the data
@@ -479,11 +479,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         )
     else:
         costed = [m.code for m in ranked_models if not m.excluded_because][:3]
-        cost = _cost(pb, costed, role, seen.questions, delivered_from)
+        cost = _cost(pb, costed, _entity_at(role, needs, delivered_from, locations), seen.questions, delivered_from)
         cheaper = None
         if scored.verdict != "doesnt_win" and ranked_models:
             top_code = ranked_models[0].code
-            cheaper = _cheaper_location(pb, cost, top_code, role, feasible, location_scores, transfers)
+            cheaper = _cheaper_location(pb, cost, top_code, role, needs, feasible, location_scores, transfers)
         if cheaper is not None:
             asks = tuple(
                 c.text
@@ -572,6 +572,15 @@ def _cost(
     return hit
 
 
+def _entity_at(role: Any, needs: req.Requirements, location: str, locations: Mapping[str, Mapping[str, Any]]) -> Any:
+    """``role`` for a cost delivered from ``location``: the buyer's own entity saves the cost of running one only
+    where its centre is (``requirements.centre_here``, the region it favours); delivered from anywhere else, or
+    from a location not known, the entity's cost is counted like any buyer's without one."""
+    if not needs.own_entity or (location in locations and req.centre_here(needs, location, locations[location])):
+        return role
+    return lambda name: False if name == "own_entity" else role(name)
+
+
 # A cheaper location is shown when the recommended model's likely saving from there beats the delivering
 # location's by at least this share of the in-house cost over the horizon: smaller gaps are within the noise
 # of the ranges and would only clutter the page.
@@ -583,6 +592,7 @@ def _cheaper_location(
     cost: CostEstimate,
     top_code: str,
     role: Any,
+    needs: req.Requirements,
     feasible: list[str],
     scores: Mapping[str, int],
     transfers: bool,
@@ -600,7 +610,7 @@ def _cheaper_location(
     cheapest = min(feasible[1:], key=lambda c: location_index(locations[c]))  # ties: the higher ranked
     if location_index(locations[cheapest]) >= location_index(locations[here]):
         return None
-    there = _saving(pb, top.model, role, cheapest)
+    there = _saving(pb, top.model, _entity_at(role, needs, cheapest, locations), cheapest)
     if there is None:
         return None
     if there.savings_likely - top.savings[1] < CHEAPER_MATERIAL_SHARE * cost.inhouse_horizon[1]:

@@ -23,11 +23,13 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   any chosen code other than ``none`` holds (``holds`` is the one reading of both);
 - ``vendor_assurance``: the assurances the buyer requires (``soc2``, ``iso27001`` ...; ``none`` / ``undecided``
   require nothing);
-- ``own_entity``: the buyer sets up its own centre and already has a legal entity in the country it would deliver
-  from (yes/no; asked only of a buyer setting its centre up itself). The centre's people are then the buyer's
-  own employees on hours it sets, so overlap is measured on a day shifted as for ``shifted_hours`` (unless that
-  was answered no), and the preferred region, read as where the entity is, ranks first among the locations
-  meeting every requirement (``centre_here``);
+- ``own_entity``: the buyer sets up its own centre and already has a legal entity in the delivery region it
+  favours (yes/no; asked only of a buyer setting its centre up itself, and its question says the entity is read
+  as being in the preferred region: the product asks no country of its own). The centre's people are then the
+  buyer's own employees on hours it sets, so overlap is measured on a day shifted as for ``shifted_hours``
+  (unless that was answered no), and the preferred region, read as where the entity is, ranks first among the
+  locations meeting every requirement (``centre_here``); a cost delivered from anywhere else, or with no region
+  preferred, counts running an entity (``evaluate._entity_at``);
 - ``start_within``: how soon the provider's work must start: ``within-month``, ``one-to-three`` or
   ``three-to-six`` months (``START_MONTHS``; anything else sets no date): a model whose launch time (the
   catalogue's ``ramp_up_months``) is longer breaks it;

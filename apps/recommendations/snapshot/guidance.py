@@ -51,6 +51,19 @@ def _item(item: Mapping[str, Any]) -> GuidanceItem:
     )
 
 
+def _first_cohort(snapshot: Snapshot) -> str:
+    """The pilot's scope for a centre the buyer sets up itself: a first cohort of its own hires, since there is no
+    provider to pilot (the words of ``pilot_scope`` otherwise)."""
+    cost = snapshot.evaluation.cost
+    people = cost.team_size if cost.available else None
+    function = snapshot.function.name or "the work"
+    cohort = f"{max(1, min(3, round(people)))} of the {people:g} people planned" if people else "a few people"
+    return (
+        f"{function}: a first cohort of your own hires ({cohort}), employed by your local entity, on a "
+        "representative slice of the real work, checked against the same work at home before the rest are hired."
+    )
+
+
 def select_guidance(items: Sequence[Mapping[str, Any]], snapshot: Snapshot) -> MemoGuidance:
     """The guidance ``snapshot``'s memo prints, from a playbook's frozen guidance ``items`` (in curated order)."""
     top = snapshot.evaluation.top
@@ -66,7 +79,8 @@ def select_guidance(items: Sequence[Mapping[str, Any]], snapshot: Snapshot) -> M
         PilotThreshold(str(i["title"]), str(i["text"]), str(i["stop_if"]), _source(i), i.get("confidence") == WEAK)
         for i in of("pilot_threshold")
     ]
-    cost = cost_threshold(snapshot)
+    owned = top is not None and top.owned_by_buyer
+    cost = cost_threshold(snapshot, owned=owned)
     if cost is not None:  # this recommendation's own figures, second (after the first curated measure)
         thresholds.insert(min(1, len(thresholds)), cost)
     transition = next(iter(of("pilot_transition")), None)
@@ -76,7 +90,7 @@ def select_guidance(items: Sequence[Mapping[str, Any]], snapshot: Snapshot) -> M
         clauses=clauses,
         source_notes=tuple(notes),
         pilot=PilotPlan(
-            scope=pilot_scope(snapshot),
+            scope=_first_cohort(snapshot) if owned else pilot_scope(snapshot),
             thresholds=tuple(thresholds),
             transition=str(transition["text"]) if transition else "",
             transition_source=_source(transition) if transition else None,

@@ -207,18 +207,21 @@ def pilot_scope(snapshot: Snapshot) -> str:
     )
 
 
-def cost_threshold(snapshot: Snapshot) -> PilotThreshold | None:
-    """The pilot's cost threshold: this recommendation's own figures (None when it priced no model)."""
+def cost_threshold(snapshot: Snapshot, *, owned: bool = False) -> PilotThreshold | None:
+    """The pilot's cost threshold: this recommendation's own figures (None when it priced no model). ``owned``:
+    the buyer's own centre, whose pilot is a first cohort of its own hires and whose hourly rate is a provider's
+    (only the starting point of its cost), so the rate is not named as the pilot's."""
     cost = snapshot.evaluation.cost
     top_cost = cost.top
     if top_cost is None:
         return None
-    rate = top_cost.hourly_rate
+    rate = "" if owned else top_cost.hourly_rate
     likely, high = top_cost.annual[1], top_cost.annual[2]
     inhouse = cost.inhouse_annual[1] if cost.inhouse_annual else 0
     return PilotThreshold(
         "Cost",
-        f"The pilot's effective cost puts a full year at or under {usd(likely, cents=False)} "
+        f"The {'first cohort' if owned else 'pilot'}'s effective cost puts a full year at or under "
+        f"{usd(likely, cents=False)} "
         f"(the likely figure{', at ' + rate if rate else ''}).",
         f"A full year would cost more than {usd(min(high, inhouse) if inhouse > 0 else high, cents=False)} "
         f"(the high estimate{' or in-house, whichever is lower' if inhouse > 0 else ''}).",

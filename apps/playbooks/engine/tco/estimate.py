@@ -272,6 +272,9 @@ def _weeks(value: Any) -> int:
     return weeks if 1 <= weeks <= WEEKS_A_YEAR else 0
 
 
+RAMPED_KINDS = ("team", "bot")  # the models whose cost has a provider's ramp-up line (``simulate._model_terms``)
+
+
 def _short_work_inputs(case: Case) -> tuple[Input, ...]:
     """What a piece of work done once changes in the cost, said beside its figures."""
     if not case.weeks:
@@ -305,14 +308,21 @@ def _short_work_inputs(case: Case) -> tuple[Input, ...]:
                 )
             )
     ramp = case.figures.get("ramp.months")
-    if ramp is not None and ramp.likely >= case.months:
+    # Only a provider's team pays a ramp-up line; a pool, a project or a managed service bills what it delivers
+    # (its launch time, when as long as the work, is said beside its own cost: ``_launch_input``).
+    ramped = [m.name for m in case.models if m.kind in RAMPED_KINDS]
+    if ramp is not None and ramp.likely >= case.months and ramped:
+        who, takes, never = {
+            1: (ramped[0], "takes", "it never works"),
+            2: (" and ".join(ramped), "each take", "neither ever works"),
+        }.get(len(ramped), (", ".join(ramped[:-1]) + " and " + ramped[-1], "each take", "none of them ever works"))
         out.append(
             Input(
                 "Ramp-up",
                 "longer than the work",
-                f"a dedicated team or staff augmentation takes about {number(ramp.likely)} months to reach full "
-                f"output, no less than the work's {months} months: it never works at full output, and the fees that "
-                "buy no output are counted only for the weeks the work lasts",
+                f"{who} {takes} about {number(ramp.likely)} months to reach full output, no less than the work's "
+                f"{months} months: {never} at full output, and the fees that buy no output are counted only for the "
+                "weeks the work lasts",
             )
         )
     return tuple(out)
