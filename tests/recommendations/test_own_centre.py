@@ -190,7 +190,7 @@ def test_an_own_centre_buyer_keeps_its_own_staff_and_pilots_with_a_first_cohort(
     bot = _evaluate(reference, centre_setup="provider-builds", own_entity=None)
     points = {c.rule: c.points for c in pilot.fit_contributions}  # type: ignore[attr-defined]
     bot_points = {c.rule: c.points for c in bot.fit_contributions}  # type: ignore[attr-defined]
-    assert points["pilot-first-own-centre"] == bot_points["pilot-first-provider-builds"] == 5
+    assert points["pilot-first-own-centre"] == bot_points["pilot-first"] == 5
 
 
 def test_a_regulated_buyer_s_own_centre_is_checked_with_its_regulator_not_stated_as_outsourcing(
