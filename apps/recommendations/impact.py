@@ -23,12 +23,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import psycopg
 from django.db import connection, transaction
 from django.tasks import TaskResult, task
 
 from apps.playbooks.definition import build_definition
 from apps.playbooks.engine import CompiledPlaybook, compile_playbook
-from apps.playbooks.engine.batch import BatchOutcomes, BatchScorer
+from apps.playbooks.engine.batch import BatchScorer
 from apps.playbooks.engine.evaluate import VERDICT_LABELS
 from apps.playbooks.engine.packed import Layout, layout
 from apps.playbooks.engine.types import VERDICTS
@@ -85,12 +86,16 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
     sources = _Sources()
     newest = _Newest()
     # One transaction for its reads (it writes nothing): every chunk read from the same snapshot, and room to
-    # group a chunk in memory (some 10 MB before it is grouped; the default work_mem of 4 MB sorts it on disk).
-    with transaction.atomic(), connection.cursor() as cursor:
+    # order a chunk in memory should a plan not read it in id order (the default work_mem of 4 MB sorts on disk).
+    with transaction.atomic(), connection.cursor() as cursor, _binary_cursor() as chunks:
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        stored: dict[str, Any] = {"verdicts": list(VERDICTS), "models": list(scorer.models), "no_layout": _NO_LAYOUT}
         for low, high, since in _ranges(cursor, limit):
-            cursor.execute(_GROUPS.format(since=_SINCE if since else ""), {"low": low, "high": high, **_since(since)})
-            rows = _score(scorer, sources, cursor.fetchall(), cursor)
+            chunks.execute(
+                _CHUNK.format(since=_SINCE if since else ""), {"low": low, "high": high, **stored, **_since(since)}
+            )
+            heads, packed = chunks.fetchone()
+            rows = _score(scorer, sources, heads or b"", packed or b"", cursor)
             _count(impact, rows, newest)
     impact.examples = _examples(compiled, scorer, newest)
     impact.seconds = time.perf_counter() - started
@@ -98,23 +103,48 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
 
 
 _REC, _PACKED = Recommendation._meta.db_table, PackedAnswers._meta.db_table
-# One chunk of recommendations (an id range), read as a few rows: one per playbook, packed layout and stored
-# verdict and top model, each carrying its recommendations as one bytea value (string_agg), a fixed record per
-# recommendation: its id and creation time (int8 and timestamptz in their binary form, 8 bytes each, big
-# endian), then its packed answers (none when it has no packed row). So PostgreSQL neither sorts nor sends a
-# tuple per recommendation, and Python works per group, never per row: numpy reads the bytes as they are, and
-# the stored verdict and top model are the group's. The packed row is joined on the organisation too, as the
-# tenant's own (docs/scaling.md: every query on a tenant table carries the organisation).
-_GROUPS = (
-    "SELECT r.playbook_id, r.verdict, r.top_model, p.layout, octet_length(p.data), "
-    "string_agg(int8send(r.id) || timestamptz_send(r.created_at) || COALESCE(p.data, ''::bytea), ''::bytea) "
+# One chunk of recommendations (an id range), read as one row of two bytea values (string_agg), in id order:
+# a fixed record per recommendation (its id, creation time and playbook, the stored verdict and top model as
+# the indices the draft's results use, the length of its packed answers, -1 without a packed row, and their
+# layout), then the packed answers of all of them end to end. So PostgreSQL neither sorts, groups nor sends a tuple per
+# recommendation (its rows come in id order from the join, so ``ORDER BY r.id`` sorts nothing, and keeps the two
+# aggregates in step), and Python works per chunk, never per row: numpy reads the bytes as they are, and each
+# recommendation's answers start where the lengths before it end. The packed row is joined on the organisation
+# too, as the tenant's own (docs/scaling.md: every query on a tenant table carries the organisation).
+_CHUNK = (
+    "SELECT string_agg(int8send(r.id) || timestamptz_send(r.created_at) || int8send(r.playbook_id::int8) "
+    "|| int2send(COALESCE(array_position(%(verdicts)s::text[], r.verdict::text) - 1, -1)::int2) "
+    "|| int2send(COALESCE(array_position(%(models)s::text[], r.top_model::text) - 1, "
+    "CASE WHEN r.top_model = '' THEN -1 ELSE -2 END)::int2) "
+    "|| int4send(COALESCE(octet_length(p.data), -1)) || COALESCE(decode(p.layout, 'hex'), %(no_layout)s), "
+    "''::bytea ORDER BY r.id), string_agg(p.data, ''::bytea ORDER BY r.id) "
     f"FROM {_REC} r LEFT JOIN {_PACKED} p ON p.recommendation_id = r.id AND p.organisation_id = r.organisation_id "
     "AND p.recommendation_id >= %(low)s AND p.recommendation_id < %(high)s "
-    "WHERE r.id >= %(low)s AND r.id < %(high)s{since} GROUP BY 1, 2, 3, 4, 5"
+    "WHERE r.id >= %(low)s AND r.id < %(high)s{since}"
 )
 _SINCE = " AND (r.created_at, r.id) >= (%(since_at)s, %(since_id)s)"
-_KEY = [("id", ">i8"), ("at", ">i8")]  # the head of each record: the recommendation's id and creation time
-_KEY_SIZE = 16
+# The record (big endian, as the *send functions write): a layout is its digest's 8 bytes (16 hex digits).
+_HEAD = np.dtype(
+    [
+        ("id", ">i8"),
+        ("at", ">i8"),
+        ("playbook", ">i8"),
+        ("verdict", ">i2"),
+        ("model", ">i2"),
+        ("size", ">i4"),
+        ("layout", "V8"),
+    ]
+)
+_NO_LAYOUT = bytes(8)
+
+
+def _binary_cursor() -> Any:
+    """A cursor on the same connection (and transaction) whose results come in PostgreSQL's binary format: a
+    chunk's bytea values as their bytes, not as hex text twice their size that the server writes and the
+    client decodes (Django's cursors bind parameters client-side, which allows text results only)."""
+    raw: Any = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
 def _ranges(cursor: Any, limit: int | None) -> Iterator[tuple[int, int, tuple[Any, Any] | None]]:
@@ -147,7 +177,9 @@ def _since(since: tuple[Any, Any] | None) -> dict[str, Any]:
 @dataclass
 class _Scored:
     """A chunk's recommendations, each once: id and creation time (microseconds), stored verdict and top model
-    as indices (see ``_codes``), and the draft's."""
+    as the indices the draft's results use, and the draft's. A stored verdict the draft does not know is -1, no
+    stored model -1 and one the draft does not rank -2: indices no new result has, so they count as changed, as
+    comparing codes would."""
 
     ids: npt.NDArray[np.int64]
     at: npt.NDArray[np.int64]
@@ -157,63 +189,69 @@ class _Scored:
     model_after: npt.NDArray[np.int32]
 
 
-def _score(scorer: BatchScorer, sources: _Sources, groups: list[tuple[Any, ...]], cursor: Any) -> _Scored:
-    """Score the recommendations of ``groups`` (rows of ``_GROUPS``) on the draft: those packed by their
-    playbook's layout from the bytes, a layout at a time; the others from their snapshots' answers."""
-    packed: dict[str, tuple[Layout, list[tuple[bytes, int, int, int]]]] = {}
-    unpacked: list[tuple[npt.NDArray[Any], int, int]] = []
-    for playbook_id, verdict, model, digest, size, data in groups:
-        data = bytes(data)
-        before = _codes(scorer, verdict, model)
-        found = sources.layout(playbook_id) if digest is not None else None
-        if found is not None and found.digest == digest and size == found.size:
-            packed.setdefault(found.digest, (found, []))[1].append((data, len(data) // (_KEY_SIZE + size), *before))
-        else:  # no packed row, or packed by another layout of its playbook: read from the snapshot
-            width = _KEY_SIZE + (size or 0)
-            keys = np.frombuffer(data, np.dtype({"names": ["id", "at"], "formats": [">i8", ">i8"], "itemsize": width}))
-            unpacked.append((keys, *before))
-    parts: list[_Scored] = []
-    for found, chunks in packed.values():
-        record = np.dtype([*_KEY, ("answers", found.dtype)])
-        rows = np.frombuffer(b"".join(c[0] for c in chunks), record)
-        scored = scorer.score_encoded(scorer.encode_packed(found, rows["answers"]))
-        parts.append(_scored(rows, [c[1:] for c in chunks], scored))
-    if unpacked:
-        keys = np.concatenate([u[0] for u in unpacked])
-        answers = _snapshot_answers(cursor, keys["id"].astype(np.int64))
-        scored = scorer.score(answers, clean=True)
-        parts.append(_scored(keys, [(len(u[0]), u[1], u[2]) for u in unpacked], scored))
-    if not parts:  # a range of ids none of which is stored any more
+def _score(scorer: BatchScorer, sources: _Sources, heads: bytes, packed: bytes, cursor: Any) -> _Scored:
+    """Score a chunk's recommendations (``_CHUNK``'s two values) on the draft: those packed by their playbook's
+    layout from the bytes, a layout at a time; the others from their snapshots' answers."""
+    head = np.frombuffer(heads, _HEAD)
+    if not len(head):  # a range of ids none of which is stored any more
         return _empty()
-    return _Scored(*(np.concatenate([getattr(p, f) for p in parts]) for f in _Scored.__dataclass_fields__))
+    sizes = np.maximum(head["size"].astype(np.int64), 0)
+    starts = np.cumsum(sizes) - sizes
+    verdict_after, model_after = np.empty(len(head), np.int32), np.empty(len(head), np.int32)
+    unpacked: list[npt.NDArray[np.intp]] = []
+    for where, playbook_id, digest, size in _groups(head):
+        found = sources.layout(playbook_id) if size >= 0 else None
+        if found is not None and bytes.fromhex(found.digest) == digest and size == found.size:
+            records = _records(packed, starts[where], found)
+            scored = scorer.score_encoded(scorer.encode_packed(found, records))
+            verdict_after[where], model_after[where] = scored.verdict, scored.top_model
+        else:  # no packed row, packed by another layout of its playbook or damaged: read from the snapshot
+            unpacked.append(where)
+    if unpacked:
+        where = np.sort(np.concatenate(unpacked))
+        answers = _snapshot_answers(cursor, head["id"][where].astype(np.int64))
+        scored = scorer.score(answers, clean=True)
+        verdict_after[where], model_after[where] = scored.verdict, scored.top_model
+    return _Scored(
+        ids=head["id"].astype(np.int64),
+        at=head["at"].astype(np.int64),
+        verdict_before=head["verdict"].astype(np.int32),
+        model_before=head["model"].astype(np.int32),
+        verdict_after=verdict_after,
+        model_after=model_after,
+    )
+
+
+def _groups(head: npt.NDArray[Any]) -> Iterator[tuple[npt.NDArray[np.intp], int, bytes, int]]:
+    """The rows of ``head`` by playbook, layout and length of packed answers (-1: none): each group's row
+    indices, ascending, with its playbook id, layout (8 bytes) and length. Usually one group a chunk."""
+    keys = head[["playbook", "layout", "size"]]
+    first = keys[0]
+    if (keys == first).all():
+        yield np.arange(len(head)), int(first["playbook"]), bytes(first["layout"]), int(first["size"])
+        return
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    for i, key in enumerate(distinct):
+        yield np.flatnonzero(inverse == i), int(key["playbook"]), bytes(key["layout"]), int(key["size"])
+
+
+def _records(packed: bytes, starts: npt.NDArray[np.int64], found: Layout) -> npt.NDArray[Any]:
+    """The records of ``found.size`` bytes at ``starts`` in ``packed``: a view where they lie end to end, else
+    copied out through a view of every run of that many bytes."""
+    size, n = found.size, len(starts)
+    if not size:  # a layout without fields (no question it could hold): nothing to read
+        return np.zeros(n, found.dtype)
+    first = int(starts[0])
+    if int(starts[-1]) - first == (n - 1) * size:  # consecutive: every one between is this size too
+        return np.frombuffer(packed, found.dtype, n, first)
+    windows = np.lib.stride_tricks.sliding_window_view(np.frombuffer(packed, np.uint8), size)
+    return np.ascontiguousarray(windows[starts]).view(found.dtype).reshape(n)
 
 
 def _empty() -> _Scored:
     ids, at, codes = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
     return _Scored(ids, at, codes, codes, codes, codes)
-
-
-def _scored(rows: npt.NDArray[Any], groups: list[tuple[int, int, int]], scored: BatchOutcomes) -> _Scored:
-    """``rows`` (records with ``_KEY``), made of ``groups`` in order (each: its number of rows, stored verdict
-    and top model), with their outcomes on the draft."""
-    counts = [g[0] for g in groups]
-    return _Scored(
-        ids=rows["id"].astype(np.int64),
-        at=rows["at"].astype(np.int64),
-        verdict_before=np.repeat(np.array([g[1] for g in groups], np.int32), counts),
-        model_before=np.repeat(np.array([g[2] for g in groups], np.int32), counts),
-        verdict_after=scored.verdict.astype(np.int32),
-        model_after=scored.top_model,
-    )
-
-
-def _codes(scorer: BatchScorer, verdict: Any, model: Any) -> tuple[int, int]:
-    """A stored verdict and top model as the indices the draft's results use. One the draft does not know (or
-    no model, None) gets an index no new result has, so it counts as changed, as comparing codes would."""
-    at_verdict = VERDICTS.index(verdict) if verdict in VERDICTS else -1
-    if model == "":
-        return at_verdict, -1
-    return at_verdict, scorer.models.index(model) if model in scorer.models else -2
 
 
 def _snapshot_answers(cursor: Any, ids: npt.NDArray[np.int64]) -> list[Mapping[str, Any]]:

@@ -45,6 +45,36 @@ def test_packed_answers_score_on_another_playbook_as_outcome_does(seed: int, dra
         assert _row(got.outcome(i)) == _row(expected), (i, answers)
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    seeds=st.lists(st.integers(min_value=0, max_value=10**6), min_size=2, max_size=2, unique=True),
+    draft_seed=st.integers(min_value=0, max_value=10**6),
+    cuts=st.lists(st.integers(min_value=0, max_value=60), max_size=4),
+)
+def test_one_scorer_gives_outcome_chunk_after_chunk(seeds: list[int], draft_seed: int, cuts: list[int]) -> None:
+    # The scorer keeps what it worked out per value from chunk to chunk (each packed field's cleaned values, each
+    # condition's truth table): chunks of any size, bringing new values or none, packed by two layouts in turn and
+    # mixed with answers from dictionaries, all score as outcome() does.
+    draft = compile_playbook(generate_playbook(60, catalogue=CATALOGUE, n_questions=30, seed=draft_seed, gates=0.1))
+    scorer = BatchScorer(draft)
+    sources = []
+    for seed in seeds:
+        definition = generate_playbook(40, catalogue=CATALOGUE, n_questions=24, seed=seed)
+        source = compile_playbook(definition)
+        stored = [clean_answers(source.questions, a)[0] for a in answer_sets(definition, 60, seed=seed, answered=0.7)]
+        packing = layout(source)
+        records = np.frombuffer(b"".join(packing.pack(a) or b"" for a in stored), packing.dtype)
+        sources.append((packing, records, stored))
+    bounds = sorted({0, *cuts, 60})
+    for low, high in [*zip(bounds, bounds[1:], strict=False), (0, 60)]:
+        for packing, records, stored in sources:
+            got = scorer.score_encoded(scorer.encode_packed(packing, records[low:high]))
+            from_dictionaries = scorer.score(stored[low:high], clean=True)
+            for i, answers in enumerate(stored[low:high]):
+                expected = _row(outcome(draft, clean_answers(draft.questions, answers, ignore_unknown=True)[0]))
+                assert _row(got.outcome(i)) == expected == _row(from_dictionaries.outcome(i)), (low + i, answers)
+
+
 def test_answers_a_record_would_not_give_back_exactly_are_not_packed() -> None:
     definition = generate_playbook(10, catalogue=CATALOGUE, n_questions=24, seed=5)
     pb = compile_playbook(definition)

@@ -148,6 +148,12 @@ class BatchScorer:
         conditions += [c for r in self.scoring for c in pb.rules[r][0].conditions]
         self.read = tuple(dict.fromkeys(c.question for c in conditions))
         self._section_of = {code: section.code for section in pb.sections for code in section.questions}
+        # Kept from chunk to chunk, as the same few hundred values come back in every chunk: each packed choice
+        # field's values cleaned for its question (``_Packed``), and each condition's truth table with the values
+        # tuple it was worked out on (reused only for that very tuple, which ``_Packed`` hands out again while no
+        # new value turns up).
+        self._packed: dict[tuple[str, str], _Packed] = {}
+        self._tables: dict[tuple[str, str, str], tuple[tuple[Any, ...], Bools]] = {}
 
     def score(self, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> BatchOutcomes:
         """``outcome(pb, row)`` for every row; with ``clean``, of ``clean_answers(pb.questions, row,
@@ -197,6 +203,11 @@ class BatchScorer:
                 x[~present] = 0.0
                 floats = None if f.kind == INTEGER else present.copy()
                 columns[code] = _Column(numbers=x, present=present & _cleaned(q, x, floats))
+            elif q.kind not in NUMERIC_KINDS and (f.kind in (SINGLE, YES_NO) or records[code].dtype.itemsize <= 2):
+                found = self._packed.get((layout.digest, code))
+                if found is None:
+                    found = self._packed[layout.digest, code] = _Packed(q, f)
+                columns[code] = found.column(records[code])
             else:
                 codes, values = _dictionary(f, records[code])
                 columns[code] = _from_dictionary(q, codes, values)
@@ -297,7 +308,13 @@ class BatchScorer:
         column with no answer where hidden; a choice's column and where it is shown, None where it always is)."""
         pred, code = self._predicate(cond), cond.question
         if column.codes is not None:
-            table = np.array([pred({code: v}) for v in column.values] + [pred({})], bool)
+            key = _key(cond)
+            known = self._tables.get(key)
+            if known is not None and known[0] is column.values:
+                table = known[1]
+            else:
+                table = np.array([pred({code: v}) for v in column.values] + [pred({})], bool)
+                self._tables[key] = (column.values, table)
             truth = table[column.codes]  # code -1 reads the last entry: no answer
             if shown is not None:  # hidden: no answer either
                 if table[-1]:
@@ -436,6 +453,47 @@ def _dictionary(f: Field, stored: npt.NDArray[Any]) -> tuple[Codes, list[Any]]:
     codes = where.reshape(-1).astype(np.intp)
     codes[absent] = -1
     return codes, values
+
+
+class _Packed:
+    """A packed single choice, yes/no or multiple choice (of up to 16 options) field over every chunk: a code for
+    each stored value seen so far (a table as long as the values it could hold), the values in the order
+    first seen and, cleaned for question ``q``, the column's codes and values. While no chunk brings a new
+    value, the column's values are the same tuple as before, so truth tables worked out on it are reused."""
+
+    def __init__(self, q: Question, f: Field) -> None:
+        self.q, self.f = q, f
+        slots = 1 << len(f.options) if f.kind == MULTI else len(f.options) + 1 if f.kind == SINGLE else 3
+        self.lookup = np.full(slots, -1, np.intp)  # stored value (a choice's index + 1, a mask) -> its code
+        self.values: list[Any] = []  # in the stored form of ``f``'s playbook
+        self.cleaned: tuple[Codes, tuple[Any, ...]] = (np.full(1, -1, np.intp), ())
+
+    def column(self, stored: npt.NDArray[Any]) -> _Column:
+        f = self.f
+        # A choice's index and yes/no are -1 for no answer, a mask 0: shifted so that no answer is slot 0.
+        slots = stored.astype(np.intp) + (f.kind != MULTI)
+        seen = np.zeros(len(self.lookup), bool)
+        seen[slots] = True
+        seen[0] = False
+        new = np.flatnonzero(seen & (self.lookup < 0))
+        if len(new):
+            for slot in new.tolist():
+                self.lookup[slot] = len(self.values)
+                self.values.append(_stored_value(f, slot))
+            column = _from_dictionary(self.q, np.arange(len(self.values), dtype=np.intp), self.values)
+            assert column.codes is not None
+            self.cleaned = (np.append(column.codes, -1), column.values)
+        table, values = self.cleaned
+        return _Column(codes=table[self.lookup[slots]], values=values)
+
+
+def _stored_value(f: Field, slot: int) -> Any:
+    """The value stored in ``slot`` of ``_Packed``'s lookup (see there)."""
+    if f.kind == SINGLE:
+        return f.options[slot - 1]
+    if f.kind == YES_NO:
+        return bool(slot - 1)
+    return [o for i, o in enumerate(f.options) if slot >> i & 1]
 
 
 def _from_dictionary(q: Question, codes: Codes, values: list[Any]) -> _Column:
