@@ -29,7 +29,7 @@ from django.tasks import TaskResult, task
 
 from apps.playbooks.definition import build_definition
 from apps.playbooks.engine import CompiledPlaybook, compile_playbook
-from apps.playbooks.engine.batch import BatchScorer
+from apps.playbooks.engine.batch import BatchScorer, DamagedAnswers
 from apps.playbooks.engine.evaluate import VERDICT_LABELS
 from apps.playbooks.engine.packed import Layout, layout
 from apps.playbooks.engine.types import VERDICTS
@@ -202,8 +202,12 @@ def _score(scorer: BatchScorer, sources: _Sources, heads: bytes, packed: bytes, 
     for where, playbook_id, digest, size in _groups(head):
         found = sources.layout(playbook_id) if size >= 0 else None
         if found is not None and bytes.fromhex(found.digest) == digest and size == found.size:
-            records = _records(packed, starts[where], found)
-            scored = scorer.score_encoded(scorer.encode_packed(found, records))
+            try:
+                encoded = scorer.encode_packed(found, _records(packed, starts[where], found))
+            except DamagedAnswers:  # a value no field of the layout holds: these rows from their snapshots
+                unpacked.append(where)
+                continue
+            scored = scorer.score_encoded(encoded)
             verdict_after[where], model_after[where] = scored.verdict, scored.top_model
         else:  # no packed row, packed by another layout of its playbook or damaged: read from the snapshot
             unpacked.append(where)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from apps.accounts.models import Organisation, User
 from apps.playbooks.engine import compile_playbook
 from apps.playbooks.engine.packed import layout
+from apps.playbooks.engine.types import SINGLE
 from apps.playbooks.models import Effect, Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.playbooks.services import start_draft
@@ -63,5 +64,21 @@ def test_answers_packed_by_another_layout_are_read_from_the_snapshot(
     compiled = compile_playbook(engine_input(start_draft(playbook=playbook)))
     expected = preview_impact(compiled)
     PackedAnswers.objects.update(layout="0" * 16, data=b"\x00")  # bytes no current layout can read
+    got = preview_impact(compiled)
+    assert (got.scored, got.changed, got.examples) == (expected.scored, expected.changed, expected.examples)
+
+
+def test_a_packed_value_no_field_can_hold_is_read_from_the_snapshot(
+    organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    _recommended(organisation, buyer, playbook, "One")
+    compiled = compile_playbook(engine_input(start_draft(playbook=playbook)))
+    expected = preview_impact(compiled)
+    row = PackedAnswers.objects.get()
+    found = layout(compiled)
+    choice = next(f for f in found.fields if f.kind == SINGLE)
+    data = bytearray(row.data)
+    data[found.dtype.fields[choice.question][1]] = 0x7F  # an option index past the field's options
+    PackedAnswers.objects.update(data=bytes(data))
     got = preview_impact(compiled)
     assert (got.scored, got.changed, got.examples) == (expected.scored, expected.changed, expected.examples)

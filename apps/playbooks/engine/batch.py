@@ -203,6 +203,8 @@ class BatchScorer:
                 x[~present] = 0.0
                 floats = None if f.kind == INTEGER else present.copy()
                 columns[code] = _Column(numbers=x, present=present & _cleaned(q, x, floats))
+            elif f.kind in (SINGLE, YES_NO, MULTI) and not _in_range(f, records[code]):
+                raise DamagedAnswers(f"{code}: a packed value its field ({f.kind}) cannot hold")
             elif q.kind not in NUMERIC_KINDS and (f.kind in (SINGLE, YES_NO) or records[code].dtype.itemsize <= 2):
                 found = self._packed.get((layout.digest, code))
                 if found is None:
@@ -429,6 +431,22 @@ def _nothing(q: Question, n: int) -> _Column:
     if q.kind in NUMERIC_KINDS:
         return _Column(numbers=np.zeros(n), present=np.zeros(n, bool))
     return _Column(codes=np.full(n, -1, np.intp), values=())
+
+
+class DamagedAnswers(ValueError):
+    """Packed answers holding a value their layout's field cannot (``pack`` never writes one): the
+    caller reads those answers from elsewhere (the preview: the snapshot's JSON)."""
+
+
+def _in_range(f: Field, stored: npt.NDArray[Any]) -> bool:
+    """Whether every packed value of choice field ``f`` is one it can hold: an option's index or -1 (no
+    answer), or a mask of its options. One comparison over the column, as its values index tables."""
+    if not len(stored):
+        return True
+    if f.kind == MULTI:
+        return int(stored.min()) >= 0 and int(stored.max()) < 1 << len(f.options)
+    top = len(f.options) if f.kind == SINGLE else 2
+    return int(stored.min()) >= -1 and int(stored.max()) < top
 
 
 def _dictionary(f: Field, stored: npt.NDArray[Any]) -> tuple[Codes, list[Any]]:
