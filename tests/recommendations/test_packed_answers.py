@@ -77,8 +77,9 @@ def test_a_packed_value_no_field_can_hold_is_read_from_the_snapshot(
     row = PackedAnswers.objects.get()
     found = layout(compiled)
     choice = next(f for f in found.fields if f.kind == SINGLE)
-    data = bytearray(row.data)
-    data[found.dtype.fields[choice.question][1]] = 0x7F  # an option index past the field's options
+    data, fields = bytearray(row.data), found.dtype.fields
+    assert fields is not None
+    data[fields[choice.question][1]] = 0x7F  # an option index past the field's options
     PackedAnswers.objects.update(data=bytes(data))
     got = preview_impact(compiled)
     assert (got.scored, got.changed, got.examples) == (expected.scored, expected.changed, expected.examples)
