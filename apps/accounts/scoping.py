@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.common.prepared import PreparedQuery
 
 SESSION_KEY = "organisation_id"
 M = TypeVar("M", bound=models.Model)
@@ -65,16 +66,25 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
         if not request.user.is_authenticated:
             memo._memberships_cache = []
             return memo._memberships_cache
-        memberships = Membership.objects.for_user(request.user)
         # The header's columns, unless the view draws no header (``member_required(header=False)``: it answers
         # with a redirect or a fragment); one that shows a page after all (a refusal) reads the header's count
         # with a query of its own (discussion.context_processors.inbox).
-        if not getattr(request, _NO_HEADER, False):
-            memberships = memberships.annotate(
-                **{name: make(request.user) for name, make in MEMBERSHIP_ANNOTATIONS.items()}
-            )
-        memo._memberships_cache = list(memberships)
+        query = _MEMBERSHIPS if getattr(request, _NO_HEADER, False) else _MEMBERSHIPS_FOR_HEADER
+        memo._memberships_cache = query(user=request.user.pk)
     return memo._memberships_cache
+
+
+def _memberships(user: int, header: bool) -> models.QuerySet[Membership]:
+    memberships = Membership.objects.for_user(user)
+    if header:
+        # The annotations are registered in the apps' ``ready()``, before the first request compiles this.
+        memberships = memberships.annotate(**{name: make(user) for name, make in MEMBERSHIP_ANNOTATIONS.items()})
+    return memberships
+
+
+# Every page reads them: compiled once per process (apps/common/prepared.py).
+_MEMBERSHIPS = PreparedQuery(lambda user: _memberships(user, header=False))
+_MEMBERSHIPS_FOR_HEADER = PreparedQuery(lambda user: _memberships(user, header=True))
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -151,11 +161,12 @@ def get_for_member[M: models.Model](request: HttpRequest, queryset: type[M] | mo
 
 
 def pin_to_organisation[M: models.Model](
-    queryset: models.QuerySet[M], organisation: Organisation
+    queryset: models.QuerySet[M], organisation: Organisation | int
 ) -> models.QuerySet[M]:
     """``queryset`` filtered by ``organisation``, and so is every other tenant table it joins by
     ``select_related``: on a distributed PostgreSQL (Citus, docs/scaling.md) a join reaches one node only
-    when each of its tables is filtered by the organisation, not when one is and the rest follow by id."""
+    when each of its tables is filtered by the organisation, not when one is and the rest follow by id.
+    ``organisation``: the organisation or its id."""
     qs = queryset.filter(organisation=organisation)
     related = qs.query.select_related
     for path, nullable in _tenant_joins(qs.model, related if isinstance(related, dict) else {}):

@@ -57,8 +57,11 @@ def _mailed_by_default() -> list[str]:
 
 class CommentQuerySet(models.QuerySet["Comment"]):
     def on_assessment(self, assessment: Assessment) -> CommentQuerySet:
+        return self.on_assessment_id(assessment.organisation_id, assessment.pk)
+
+    def on_assessment_id(self, organisation: int, assessment: int) -> CommentQuerySet:
         return (
-            self.filter(organisation_id=assessment.organisation_id, assessment=assessment)
+            self.filter(organisation_id=organisation, assessment_id=assessment)
             .select_related("author")
             .order_by("created_at", "pk")
         )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.common import events
+from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
@@ -78,9 +79,11 @@ def _own(assessment: Assessment) -> QuerySet[Assessment]:
 def answers_of(assessment: Assessment) -> QuerySet[Answer]:
     """The assessment's answers, by its organisation too (see ``_own``), by question: the model's order within
     one assessment, without joining the assessment for its own order."""
-    return Answer.objects.filter(organisation_id=assessment.organisation_id, assessment=assessment).order_by(
-        "question_code"
-    )
+    return _answers(assessment.organisation_id, assessment.pk)
+
+
+def _answers(organisation: int, assessment: int) -> QuerySet[Answer]:
+    return Answer.objects.filter(organisation_id=organisation, assessment_id=assessment).order_by("question_code")
 
 
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
@@ -99,9 +102,17 @@ class Given:
         return loaded_stamp(self.at)
 
 
+# Compiled once per process (apps/common/prepared.py): the step and review pages run it on every request.
+_GIVEN = PreparedQuery(
+    lambda organisation, assessment: _answers(organisation, assessment).values_list(
+        "question_code", "value", "answered_by__email", "answered_at"
+    )
+)
+
+
 def given_answers(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Given]]:
     """The stored answers, and who gave each and when, in one query (the step and review pages)."""
-    rows = answers_of(assessment).values_list("question_code", "value", "answered_by__email", "answered_at")
+    rows = _GIVEN(organisation=assessment.organisation_id, assessment=assessment.pk)
     answers: dict[str, Any] = {}
     given: dict[str, Given] = {}
     for code, value, email, at in rows:

@@ -10,13 +10,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.models import Membership
-from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
+from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_required, pin_to_organisation
+from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
@@ -34,10 +37,23 @@ NOT_POSTED = (
 )
 
 
-def _assessment(request: MemberRequest, pk: int) -> Assessment:
+def _member_assessment(organisation: int, pk: int) -> QuerySet[Assessment]:
     # The organisation comes along for the announcements a save sends (apps.common.events), at no extra query.
     qs = Assessment.objects.select_related("playbook", "created_by", "organisation").defer("playbook__definition")
-    return get_for_member(request, qs, pk=pk)
+    # As get_for_member's get() would ask: pinned to the organisation, unordered, at most MAX_GET_RESULTS.
+    return pin_to_organisation(qs, organisation).filter(pk=pk).order_by()[:MAX_GET_RESULTS]
+
+
+# Every page of the flow loads its assessment so: compiled once per process (apps/common/prepared.py).
+_ASSESSMENT = PreparedQuery(_member_assessment)
+
+
+def _assessment(request: MemberRequest, pk: int) -> Assessment:
+    """The member's organisation's assessment ``pk``, or 404 (``get_for_member``)."""
+    found = _ASSESSMENT(organisation=request.organisation.pk, pk=pk)
+    if not found:
+        raise Http404("No Assessment matches the given query.")
+    return found[0]  # one at most: by primary key
 
 
 def _require_editor(request: MemberRequest) -> None:

@@ -7,6 +7,8 @@ by request (docs/performance.md, "Autosave and step (issue 21)").
 Run: .venv/bin/python -m pytest tests/questionnaire/measure_autosave_step.py -q -s
 A1_N requests of each (default 200); A1_WHICH=bench or reference for one playbook; A1_PROFILE=1 adds
 pyinstrument's flat profile (trees under /tmp/a1), A1_CPROFILE=1 cProfile's (/tmp/a1).
+A1_OLD=prepared compares with the queries built and compiled on every request and the header's links reversed
+on every page, as before ``PreparedQuery`` and ``fixed_url`` (docs/performance.md, "The step page's queries").
 """
 
 from __future__ import annotations
@@ -84,7 +86,27 @@ def _old_member_view(self: Any, membership: Any, assessment: Any) -> Any:
     return member_view_of(rows, assessment)
 
 
-OLD: dict[str, Any] = {"apps.teamwork.team.AssessmentTeam.member_view": _old_member_view}
+def _unprepared(self: Any, **values: int) -> list[Any]:
+    """A ``PreparedQuery`` as the code before it ran its query: the queryset built and compiled on every call."""
+    return list(self._build(**values))
+
+
+class _Forgetful(dict[Any, str]):
+    """The base page's fixed URLs as before ``fixed_url``: reversed on every page."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return default
+
+
+# A1_OLD=prepared: the code before the prepared queries (apps/common/prepared.py) and the fixed URLs instead.
+OLD: dict[str, Any] = (
+    {
+        "apps.common.prepared.PreparedQuery.__call__": _unprepared,
+        "apps.common.templatetags.kpo._FIXED_URLS": _Forgetful(),
+    }
+    if os.environ.get("A1_OLD") == "prepared"
+    else {"apps.teamwork.team.AssessmentTeam.member_view": _old_member_view}
+)
 
 
 def _with(old: bool, call: Any) -> Any:

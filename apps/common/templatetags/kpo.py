@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from apps.common import formatting
 
@@ -65,3 +66,21 @@ def fill_section(url: str, code: str) -> str:
     """A step URL reversed once with the placeholder section, filled in per section (``reverse`` is the
     slow part of a page that links to every step). Section codes are slugs, safe in a path."""
     return url.replace(SECTION_PLACEHOLDER, str(code))
+
+
+# Reversed URLs of routes without arguments, by (name, URLconf, script prefix): the same for every request.
+_FIXED_URLS: dict[tuple[str, Any, str], str] = {}
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """``{% url name %}`` for a route that takes no arguments, reversed once per process (per URLconf and
+    script prefix) instead of on every page: the base page's header links to a dozen such routes, and
+    ``reverse`` was the heaviest node of its rendering (docs/performance.md, "The step page's queries").
+    Escaped as ``{% url %}`` escapes it (a simple tag's output is). Not for a namespace with several
+    instances, where ``{% url %}`` picks one by the current app."""
+    key = (name, get_urlconf(), get_script_prefix())
+    found = _FIXED_URLS.get(key)
+    if found is None:
+        found = _FIXED_URLS[key] = reverse(name)
+    return found

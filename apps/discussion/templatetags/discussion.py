@@ -14,10 +14,15 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from apps.common.prepared import PreparedQuery
 from apps.discussion.models import Comment
 from apps.discussion.services import thread
 
 register = template.Library()
+# Compiled once per process (apps/common/prepared.py): the step and review pages ask on every request.
+_ON_ASSESSMENT = PreparedQuery(
+    lambda organisation, assessment: Comment.objects.on_assessment_id(organisation, assessment)
+)
 
 
 def _cached(context: template.Context, key: tuple[str, int], load: Any) -> dict[str, list[tuple[Comment, int]]]:
@@ -36,7 +41,8 @@ def _cached(context: template.Context, key: tuple[str, int], load: Any) -> dict[
 @register.simple_tag(takes_context=True)
 def question_comments(context: template.Context, assessment: Any, code: str) -> list[tuple[Comment, int]]:
     """The thread on one question of ``assessment`` (comment, depth), oldest first."""
-    threads = _cached(context, ("assessment", assessment.pk), lambda: Comment.objects.on_assessment(assessment))
+    key = ("assessment", assessment.pk)
+    threads = _cached(context, key, lambda: _ON_ASSESSMENT(organisation=assessment.organisation_id, assessment=key[1]))
     return threads.get(code, [])
 
 
