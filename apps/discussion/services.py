@@ -347,7 +347,10 @@ def _gather_answers(
     organisation: Organisation, assessment: Assessment, actor: User, answers: int, url: str
 ) -> Activity | None:
     """Add ``answers`` to ``actor``'s line of this sitting, when it is the assessment's latest line; else None."""
-    with transaction.atomic():
+    # In ``record_activity``'s transaction (``without_waiting_for_disk`` opens one): the lock lasts to its commit,
+    # and a savepoint would only add two statements to every autosave, since a failure here fails that whole
+    # transaction anyway (nothing in it catches one).
+    with transaction.atomic(savepoint=False):
         latest = (
             Activity.objects.select_for_update()
             .filter(organisation=organisation, assessment=assessment)

@@ -8,7 +8,7 @@ Submitting is a conditional update from draft to submitted, so it happens exactl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,7 +27,7 @@ from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.questionnaire import extensions
+from apps.questionnaire import drafts, extensions
 from apps.questionnaire.models import Answer, Assessment
 
 
@@ -142,11 +142,14 @@ def start_assessment(*, organisation: Organisation, user: User, title: str, func
     return assessment
 
 
+SUBMITTED = "This assessment has been submitted; its answers can no longer change."
+
+
 def _touch_draft(assessment: Assessment) -> None:
     """Lock the draft's row for this transaction and mark it changed, in one statement (the UPDATE takes
     the row lock a SELECT ... FOR UPDATE would); refused once the assessment has been submitted."""
     if not _own(assessment).filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(updated_at=Now()):
-        raise AssessmentError("This assessment has been submitted; its answers can no longer change.")
+        raise AssessmentError(SUBMITTED)
 
 
 def _lock_draft(assessment: Assessment) -> Assessment:
@@ -193,14 +196,65 @@ def record_answers(
     if not cleaned or (result.errors and not save_valid):
         result.answers = stored_answers(assessment)
         return result
+    # First without the lock: the answers read with the draft's row version, then one statement that writes
+    # only if the row is still that version (apps/questionnaire/drafts.py). A save that raced another is done
+    # again under the draft's row lock, which orders the two.
+    done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors)
+    if done is not None:
+        return done
     with transaction.atomic():
-        _touch_draft(assessment)
-        # The same one read as ``stored_answers``, with who gave each answer and when (for ``loaded``).
-        rows = list(
-            answers_of(assessment).values_list(
-                "question_code", "value", "answered_at", "answered_by_id", "answered_by__email"
-            )
-        )
+        _touch_draft(assessment)  # the row lock, held to the commit: the version read next cannot change
+        done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors)
+        if done is None:
+            raise RuntimeError("The draft's row changed under its lock.")
+        if done.seen is None:  # refused: the mark goes too
+            transaction.set_rollback(True)
+    return done
+
+
+def _save(
+    assessment: Assessment,
+    compiled: CompiledPlaybook,
+    cleaned: Mapping[str, Any],
+    strict_visibility: bool,
+    loaded: Mapping[str, str],
+    user: User | None,
+    errors: dict[str, str],
+) -> SaveResult | None:
+    """Read the draft, decide, and write in one statement if its row has not changed since the read: the result
+    (refused ones included: ``seen`` None, nothing written), or None when the row changed (nothing written)."""
+    draft = drafts.read_draft(assessment)
+    if draft is None or not draft.is_draft:
+        raise AssessmentError(SUBMITTED)
+    result = SaveResult(errors=dict(errors))
+    plan = _Plan(compiled, cleaned, draft.rows, strict_visibility, loaded, user, result)
+    if plan.refused:
+        return result
+    now = timezone.now()
+    if not drafts.write_if_unchanged(assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now):
+        return None
+    if plan.save or plan.clear:
+        _announce_changes(assessment, user, len(plan.save) + len(plan.clear), result.replaced)
+    result.saved, result.cleared, result.answered_at = plan.save, plan.clear, now
+    return result
+
+
+class _Plan:
+    """What a save of ``cleaned`` over the stored ``rows`` does: the answers to store and to clear, and what
+    they show; filled into ``result``. ``refused`` (strict visibility, an answer to a hidden question): the
+    errors and the stored answers are in ``result``, and nothing is to be written."""
+
+    def __init__(
+        self,
+        compiled: CompiledPlaybook,
+        cleaned: Mapping[str, Any],
+        rows: Sequence[tuple[str, Any, datetime | None, int | None, str | None]],
+        strict_visibility: bool,
+        loaded: Mapping[str, str],
+        user: User | None,
+        result: SaveResult,
+    ) -> None:
+        cleaned = dict(cleaned)
         stored = {code: value for code, value, *_ in rows}
         given = {code: (at, by_id, email) for code, _, at, by_id, email in rows}
         merged = dict(stored)
@@ -214,45 +268,21 @@ def record_answers(
         seen = visibility(compiled, merged)
         shown = result.visible_after = set(seen.questions)
         hidden = [code for code in cleaned if code not in shown]
-        if hidden and strict_visibility:
+        self.refused = bool(hidden and strict_visibility)
+        if self.refused:
             result.errors.update((code, "This question doesn't apply given your other answers.") for code in hidden)
-            transaction.set_rollback(True)
             result.answers = stored
-            return result
+            return
         for code in hidden:  # ignored: what is stored for them stays as it was
             del cleaned[code]
             if code in stored:
                 merged[code] = stored[code]
             else:
                 merged.pop(code, None)
-        to_save = {c: v for c, v in cleaned.items() if v is not None}
-        to_clear = [c for c, v in cleaned.items() if v is None]
-        result.replaced = _replaced(cleaned, stored, given, loaded or {}, user)
-        now = timezone.now()
-        if to_save:
-            Answer.objects.bulk_create(
-                [
-                    Answer(
-                        organisation_id=assessment.organisation_id,
-                        assessment=assessment,
-                        question_code=c,
-                        value=v,
-                        answered_by=user,
-                        answered_at=now,
-                    )
-                    for c, v in to_save.items()
-                ],
-                update_conflicts=True,
-                unique_fields=["assessment", "question_code"],
-                update_fields=["value", "updated_at", "answered_by", "answered_at"],
-            )
-        if to_clear:
-            answers_of(assessment).filter(question_code__in=to_clear).delete()
-        if to_save or to_clear:
-            _announce_changes(assessment, user, len(to_save) + len(to_clear), result.replaced)
-    result.saved, result.cleared, result.answered_at = to_save, to_clear, now
-    result.answers, result.seen = merged, seen
-    return result
+        self.save = {c: v for c, v in cleaned.items() if v is not None}
+        self.clear = [c for c, v in cleaned.items() if v is None]
+        result.replaced = _replaced(cleaned, stored, given, loaded, user)
+        result.answers, result.seen = merged, seen
 
 
 def _replaced(

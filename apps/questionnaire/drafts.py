@@ -1,0 +1,113 @@
+"""A draft's answers read and written in one statement each, without holding its row lock in between.
+
+An autosave used to lock and mark the draft (an UPDATE), read its answers, upsert and commit: five round
+trips, with the lock held across them. Here the answers are read with the draft's status and row version
+(``xmin``: every transaction that updates the row gives it a new one) in one statement, so the version is
+exactly that of the answers read; the save is then one statement that marks the draft, upserts and clears,
+but only while the row is still that version (a data-modifying CTE: the answers are written only when the
+draft's UPDATE matched). Every change to an existing draft's answers updates its row in the same
+transaction (``services.record_answers`` marks it; submitting and deleting change or remove it), so an
+unchanged version means unchanged answers: what was decided from the read still holds when the write
+commits. A concurrent save holding the row makes the UPDATE wait, then find a new version and write nothing;
+the caller then does it again under the row lock (``services.record_answers``).
+
+One statement is atomic and durable on its own (outside a transaction it commits as it ends, and waits for
+the disk as any commit does); inside a caller's transaction it is part of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+
+from apps.accounts.models import User
+from apps.questionnaire.models import Answer, Assessment
+
+# (question code, value, answered_at, answered_by_id, answered_by's email), by question code
+Row = tuple[str, Any, datetime | None, int | None, str | None]
+
+_READ = f"""
+SELECT a.status, a.xmin::text, x.question_code, x.value, x.answered_at, x.answered_by_id, u.email
+  FROM {Assessment._meta.db_table} a
+  LEFT JOIN {Answer._meta.db_table} x ON x.organisation_id = a.organisation_id AND x.assessment_id = a.id
+  LEFT JOIN {User._meta.db_table} u ON u.id = x.answered_by_id
+ WHERE a.organisation_id = %s AND a.id = %s
+ ORDER BY x.question_code
+"""
+
+# Positional parameters: the organisation, the id, the draft status and the version; the organisation, the time,
+# the user, the time, the codes and the values (JSON text) to store; the organisation and the codes to clear.
+_WRITE = f"""
+WITH draft AS (
+    UPDATE {Assessment._meta.db_table} a SET updated_at = STATEMENT_TIMESTAMP()
+     WHERE a.organisation_id = %s AND a.id = %s AND a.status = %s AND a.xmin = %s::xid
+    RETURNING a.id
+), saved AS (
+    INSERT INTO {Answer._meta.db_table}
+           (assessment_id, organisation_id, question_code, value, updated_at, answered_by_id, answered_at)
+    SELECT draft.id, %s, v.code, v.value::jsonb, %s, %s, %s
+      FROM draft, unnest(%s::text[], %s::text[]) AS v(code, value)
+        ON CONFLICT (assessment_id, question_code) DO UPDATE
+       SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at,
+           answered_by_id = EXCLUDED.answered_by_id, answered_at = EXCLUDED.answered_at
+    RETURNING 1
+), cleared AS (
+    DELETE FROM {Answer._meta.db_table} x
+     WHERE x.organisation_id = %s AND x.assessment_id IN (SELECT id FROM draft) AND x.question_code = ANY(%s)
+    RETURNING 1
+)
+SELECT count(*) FROM draft
+"""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An assessment's status and row version, with its answers as that version holds them."""
+
+    is_draft: bool
+    version: str
+    rows: list[Row]
+
+
+def read_draft(assessment: Assessment) -> Draft | None:
+    """The draft as stored now (None when it is gone), in one statement: one snapshot for all of it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_READ, [assessment.organisation_id, assessment.pk])
+        found = cursor.fetchall()
+    if not found:
+        return None
+    status, version = found[0][0], found[0][1]
+    rows = [
+        (code, json.loads(value), at, by_id, email)  # as the JSONField reads it (its decoder: none)
+        for _, _, code, value, at, by_id, email in found
+        if code is not None
+    ]
+    return Draft(is_draft=status == Assessment.Status.DRAFT, version=version, rows=rows)
+
+
+def write_if_unchanged(
+    assessment: Assessment,
+    version: str,
+    *,
+    save: Mapping[str, Any],
+    clear: Sequence[str],
+    user: User | None,
+    now: datetime,
+) -> bool:
+    """Mark the draft, store ``save`` and delete ``clear``, given by ``user`` at ``now``, in one statement, if
+    the draft's row is still ``version``; False (and nothing written) when it is not, or not a draft any more."""
+    org = assessment.organisation_id
+    user_id = user.pk if user is not None else None
+    # The values as the JSONField writes them (its encoder: none).
+    values = [json.dumps(value) for value in save.values()]
+    params: list[Any] = [org, assessment.pk, Assessment.Status.DRAFT.value, version]
+    params += [org, now, user_id, now, list(save), values, org, list(clear)]
+    with connection.cursor() as cursor:
+        cursor.execute(_WRITE, params)
+        (matched,) = cursor.fetchone()
+    return bool(matched)
