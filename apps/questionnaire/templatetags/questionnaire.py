@@ -1,11 +1,12 @@
-"""The questionnaire's template tags: a question's fieldset, written in Python (``apps.questionnaire.fieldsets``)."""
+"""The questionnaire's template tags: a question's fieldset and the list of steps, written in Python
+(``apps.questionnaire.fieldsets``, ``apps.questionnaire.section_list``)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.safestring import SafeString
 
-from apps.questionnaire import fieldsets
+from apps.questionnaire import fieldsets, section_list
 
 register = template.Library()
 
@@ -29,4 +30,12 @@ def question_fieldset(context: template.Context, **overrides: object) -> SafeStr
         can_edit=bool(values["can_edit"]),
         oob=bool(values["oob"]),
         answer_url=url,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def step_list(context: template.Context) -> SafeString:
+    """The context's ``sections`` as the step page's list of steps, for ``assessment``; out of band with ``oob``."""
+    return section_list.section_list(
+        context.get("playbook"), context["sections"], context["assessment"].pk, oob=bool(context.get("oob"))
     )

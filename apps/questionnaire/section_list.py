@@ -1,0 +1,65 @@
+"""The step page's list of steps, written in Python: the step page draws it, and every autosave sends it back
+(an out-of-band swap) with each step's progress.
+
+As a template it was a loop of ``{% if %}`` nodes and filters over every section, the largest of the fragments
+an autosave returns (docs/performance.md). The escaped titles are made once per compiled playbook
+(``rule_index(pb).memo``, as ``fieldsets.question_parts``) and the step URL reversed once a call; a request
+fills in which steps are shown, current and done. The markup is byte for byte what the template's
+``sections`` partial drew (tests/questionnaire/test_section_list.py renders the old partial and compares).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from apps.common.templatetags.kpo import SECTION_PLACEHOLDER
+from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.engine.compiler import rule_index
+
+
+def _escaped(compiled: CompiledPlaybook | None, sections: Sequence[Any]) -> Mapping[str, tuple[str, str]]:
+    """Each section's code to its code and title escaped, once per compiled playbook (for this call without one)."""
+    if compiled is None:
+        return {s.code: (escape(s.code), escape(s.title)) for s in sections}
+    memo = rule_index(compiled).memo
+    escaped: Mapping[str, tuple[str, str]] | None = memo.get("section list")
+    if escaped is None:
+        escaped = memo["section list"] = {s.code: (escape(s.code), escape(s.title)) for s in compiled.sections}
+    return escaped
+
+
+def section_list(
+    compiled: CompiledPlaybook | None, sections: Sequence[Any], assessment_pk: int, *, oob: bool
+) -> SafeString:
+    """``sections`` (``progress.SectionView``, in order) as ``questionnaire/step.html``'s ``sections`` partial drew
+    them, the newline before and after included; ``compiled`` is the playbook they are from."""
+    escaped = _escaped(compiled, sections)
+    before, after = escape(reverse("questionnaire:step", args=[assessment_pk, SECTION_PLACEHOLDER])).split(
+        SECTION_PLACEHOLDER, 1
+    )
+    out = ['\n<nav id="sections" class="step-layout__nav" aria-label="Steps"']
+    out.append(' data-hx-swap-oob="true">' if oob else ">")
+    out.append('\n  <ol class="section-list">\n  ')
+    for s in sections:
+        if not s.visible:
+            continue
+        done, current = s.done, s.current
+        code, title = escaped[s.code]
+        out.append(
+            '\n    <li class="section-list__item'
+            f"{' section-list__item--current' if current else ''}{' section-list__item--done' if done else ''}"
+            f'">\n      <a href="{before}{code}{after}"{' aria-current="step"' if current else ""}>'
+            f'{title} <span class="section-list__meta">{"done" if done else f"{s.answered}/{s.required}"}'
+            "</span></a>\n    </li>\n  "
+        )
+    review = escape(reverse("questionnaire:review", args=[assessment_pk]))
+    out.append(
+        '\n    <li class="section-list__item section-list__item--review">'
+        f'<a href="{review}">Review and submit</a></li>\n  </ol>\n</nav>\n'
+    )
+    return mark_safe("".join(out))  # noqa: S308 -- every value above is escaped
