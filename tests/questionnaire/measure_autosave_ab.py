@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.discussion import services as discussion
 from apps.questionnaire import services
-from tests.questionnaire.measure_autosave_step import _bench_draft, _reference_draft
+from tests.questionnaire.measure_autosave_step import print_medians, served_autosave
 
 N = int(os.environ.get("A1_N", "150"))
 NEW = {services: services.record_answers, discussion: discussion._gather_answers}
@@ -55,23 +54,8 @@ def _use(impls: dict[Any, Any]) -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("which", ["reference", "bench500"])
 def test_ab(organisation: Any, buyer: Any, reference: Any, buyer_client: Client, monkeypatch: Any, which: str) -> None:
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
-
-    # As served: without the test client's template instrumentation.
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
     old = _old()
-    draft = (
-        _reference_draft(organisation, buyer, reference) if which == "reference" else _bench_draft(organisation, buyer)
-    )
-    a, _, code, v1, v2 = draft
-    url = f"/assessments/{a.pk}/answers/{code}/"
-
-    def post(value: str) -> Any:
-        response = buyer_client.post(url, {code: value}, HTTP_HX_REQUEST="true")
-        assert response.status_code == 200
-        return response
+    post, v1, v2 = served_autosave(monkeypatch, buyer_client, organisation, buyer, reference, which)
 
     bodies = {}
     try:
@@ -92,6 +76,4 @@ def test_ab(organisation: Any, buyer: Any, reference: Any, buyer_client: Client,
             got[name].append(((time.perf_counter() - w) * 1000, (time.process_time() - c) * 1000))
     finally:
         _use(NEW)
-    for name, times in got.items():
-        wall, cpu = statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
-        print(f"** {which} autosave {name}: median wall {wall:.2f} ms, cpu {cpu:.2f} ms over {N}")
+    print_medians(which, got)

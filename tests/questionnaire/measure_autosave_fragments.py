@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import subprocess
 import time
 from typing import Any
@@ -22,7 +21,7 @@ from django.template.backends.django import Template as BackendTemplate
 from django.test import Client
 
 from apps.questionnaire import views
-from tests.questionnaire.measure_autosave_step import _bench_draft, _reference_draft
+from tests.questionnaire.measure_autosave_step import print_medians, served_autosave
 
 N = int(os.environ.get("F1_N", "300"))
 OLD = os.environ.get("F1_OLD", "30df6fe")
@@ -48,23 +47,8 @@ def _old_render_to_string() -> Any:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("which", ["reference", "bench500"])
 def test_ab(organisation: Any, buyer: Any, reference: Any, buyer_client: Client, monkeypatch: Any, which: str) -> None:
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
-
-    # As served: without the test client's template instrumentation.
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
     sides = {"before": _old_render_to_string(), "after": views.render_to_string}
-    draft = (
-        _reference_draft(organisation, buyer, reference) if which == "reference" else _bench_draft(organisation, buyer)
-    )
-    a, _, code, v1, v2 = draft
-    url = f"/assessments/{a.pk}/answers/{code}/"
-
-    def post(value: str) -> Any:
-        response = buyer_client.post(url, {code: value}, HTTP_HX_REQUEST="true")
-        assert response.status_code == 200
-        return response
+    post, v1, v2 = served_autosave(monkeypatch, buyer_client, organisation, buyer, reference, which)
 
     bodies = {}
     got: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
@@ -81,6 +65,4 @@ def test_ab(organisation: Any, buyer: Any, reference: Any, buyer_client: Client,
         w, c = time.perf_counter(), time.process_time()
         post(value)
         got[name].append(((time.perf_counter() - w) * 1000, (time.process_time() - c) * 1000))
-    for name, times in got.items():
-        wall, cpu = statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
-        print(f"** {which} autosave {name}: median wall {wall:.2f} ms, cpu {cpu:.2f} ms over {N}")
+    print_medians(which, got)

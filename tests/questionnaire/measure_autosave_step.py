@@ -127,6 +127,37 @@ def _with(old: bool, call: Any) -> Any:
             setattr(target, attr, impl)
 
 
+def served_autosave(
+    monkeypatch: Any, client: Client, organisation: Any, buyer: Any, reference: Any, which: str
+) -> tuple[Any, str, str]:
+    """Autosaves as served (without the test client's template instrumentation) on a draft of the reference
+    playbook or the bench's 500-rule one: a post of one value, checked to be a 200, and the draft's two values."""
+    from django.template.base import PartialTemplate, Template
+    from django.test.utils import _TestState
+
+    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
+    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    draft = (
+        _reference_draft(organisation, buyer, reference) if which == "reference" else _bench_draft(organisation, buyer)
+    )
+    a, _, code, v1, v2 = draft
+    url = f"/assessments/{a.pk}/answers/{code}/"
+
+    def post(value: str) -> Any:
+        response = client.post(url, {code: value}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        return response
+
+    return post, v1, v2
+
+
+def print_medians(which: str, got: dict[str, list[tuple[float, float]]]) -> None:
+    """The median wall and CPU time of each side's autosaves."""
+    for name, times in got.items():
+        wall, cpu = statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+        print(f"** {which} autosave {name}: median wall {wall:.2f} ms, cpu {cpu:.2f} ms over {len(times)}")
+
+
 def _time(call: Any) -> tuple[float, float]:
     w, c = time.perf_counter(), time.process_time()
     call()
