@@ -23,6 +23,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.measuring import as_served
+
 pytestmark = pytest.mark.django_db(transaction=True)
 N = int(os.environ.get("A1_N", "200"))
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -132,11 +134,8 @@ def served_autosave(
 ) -> tuple[Any, str, str]:
     """Autosaves as served (without the test client's template instrumentation) on a draft of the reference
     playbook or the bench's 500-rule one: a post of one value, checked to be a 200, and the draft's two values."""
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
 
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    as_served(monkeypatch)
     draft = (
         _reference_draft(organisation, buyer, reference) if which == "reference" else _bench_draft(organisation, buyer)
     )
@@ -227,12 +226,8 @@ def _run(client: Client, a: Any, section: str, code: str, v1: str, v2: str, labe
 
 def test_measure(organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any) -> None:
     from django.conf import settings
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
 
-    # As served: without the test client's template instrumentation (it copies every context it renders).
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    as_served(monkeypatch)
 
     print("\nDEBUG", settings.DEBUG)
     which = os.environ.get("A1_WHICH", "bench,reference")

@@ -26,6 +26,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.measuring import as_served, time_calls
 from tests.recommendations.measure_submit import _drafts as submit_drafts
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,12 +48,8 @@ def _timed(call: Any) -> tuple[float, float, Any]:
 def test_measure(
     organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
 ) -> None:
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N + 2)
     urls: list[str] = []
 
@@ -139,14 +136,11 @@ def test_template_parts(
     from collections import defaultdict
 
     from django.template import loader_tags
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
 
     if not os.environ.get("MP_PARTS"):
         pytest.skip("MP_PARTS not set")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N)
     urls = [buyer_client.post(f"/recommendations/assessment/{pk}/submit/")["Location"] for pk in pks]
     spent: dict[str, list[float]] = defaultdict(list)
@@ -195,18 +189,12 @@ def test_result_phases(
     organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
 ) -> None:
     """CPU time (process_time, ms) of the result page's phases, medians over MP_N pages x 3."""
-    import functools
-    import importlib
     from collections import defaultdict
-
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
 
     if not os.environ.get("MP_RPHASES"):
         pytest.skip("MP_RPHASES not set")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N)
     urls = [buyer_client.post(f"/recommendations/assessment/{pk}/submit/")["Location"] for pk in pks]
     for u in urls:
@@ -222,22 +210,7 @@ def test_result_phases(
         "django.db.models.fields.json:JSONField.from_db_value",
         "apps.accounts.scoping:current_membership",
     )
-    for dotted in watched:
-        module_name, _, attr_path = dotted.partition(":")
-        owner: Any = importlib.import_module(module_name)
-        *parents, attr = attr_path.split(".")
-        for parent in parents:
-            owner = getattr(owner, parent)
-        original = getattr(owner, attr)
-
-        def timed(*args: Any, _original: Any = original, _name: str = dotted, **kwargs: Any) -> Any:
-            c = time.process_time()
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                spent[_name].append((time.process_time() - c) * 1000)
-
-        monkeypatch.setattr(owner, attr, functools.wraps(original)(timed))
+    time_calls(monkeypatch, watched, lambda name, ms: spent[name].append(ms), time.process_time)
     whole = []
     for _ in range(3):
         for u in urls:
@@ -329,15 +302,12 @@ def test_ab(
     import importlib
 
     from django.template import engines
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
 
     if not os.environ.get("MP_AB"):
         pytest.skip("MP_AB not set")
     blocks, k = int(os.environ.get("MP_BLOCKS", "6")), int(os.environ.get("MP_K", "8"))
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    as_served(monkeypatch)
     engine_module = importlib.import_module("apps.playbooks.engine.evaluate")
     from apps.playbooks.engine.tco.types import ModelSaving
 

@@ -19,6 +19,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.measuring import as_served, time_calls
+
 pytestmark = pytest.mark.django_db(transaction=True)
 N = int(os.environ.get("M1_N", "60"))
 
@@ -59,14 +61,10 @@ def _submit(client: Client, pk: int) -> tuple[float, float]:
 def test_measure(
     organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
 ) -> None:
-    from django.template.base import PartialTemplate, Template
-    from django.test.utils import _TestState
-
     # As served: what would flip it is queued for the worker (one INSERT), not worked out inside the request.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
-    monkeypatch.setattr(PartialTemplate, "_render", _TestState.saved_data.partial_template_render)
+    as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N + 2)
     _submit(buyer_client, pks.pop())  # the playbook's cost assumptions and compiled form are warm after the first
     with CaptureQueriesContext(connection) as q:
@@ -140,22 +138,5 @@ WATCHED = (
 
 def _phases(monkeypatch: Any) -> None:
     """Time each watched call (its own median, in ms), by wrapping it where the submit path looks it up."""
-    import functools
-    import importlib
 
-    for dotted in WATCHED:
-        module_name, _, attr_path = dotted.partition(":")
-        owner: Any = importlib.import_module(module_name)
-        *parents, attr = attr_path.split(".")
-        for parent in parents:
-            owner = getattr(owner, parent)
-        original = getattr(owner, attr)
-
-        def timed(*args: Any, _original: Any = original, _name: str = dotted, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                PHASES.setdefault(_name, []).append((time.perf_counter() - start) * 1000)
-
-        monkeypatch.setattr(owner, attr, functools.wraps(original)(timed))
+    time_calls(monkeypatch, WATCHED, lambda name, ms: PHASES.setdefault(name, []).append(ms))
