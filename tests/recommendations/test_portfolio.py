@@ -120,14 +120,11 @@ def _recounted(organisation: Organisation) -> dict[tuple[str, str, str], int]:
     return counts
 
 
-def test_the_counts_follow_every_insert_bulk_insert_and_delete(
-    reference: Playbook, organisation: Organisation, other_organisation: Organisation, buyer: User, outsider: User
-) -> None:
-    recs = [recommend(reference, organisation, buyer, c) for c in CASES]
-    recommend(reference, other_organisation, outsider, "UK law firm")
-    assert _counted(organisation) == _recounted(organisation) and _counted(organisation)
-    # A bulk insert (one statement, many rows) is counted once per row.
-    copies = [
+def _copies(
+    organisation: Organisation, buyer: User, reference: Playbook, recs: list[Recommendation]
+) -> list[Recommendation]:
+    """Unsaved copies of ``recs`` (for a bulk insert), each with an assessment of its own."""
+    return [
         Recommendation(
             organisation=organisation,
             assessment=Assessment.objects.create(
@@ -144,8 +141,18 @@ def test_the_counts_follow_every_insert_bulk_insert_and_delete(
             regimes=r.regimes,
             snapshot=r.snapshot,
         )
-        for i, r in enumerate(recs * 2)
+        for i, r in enumerate(recs)
     ]
+
+
+def test_the_counts_follow_every_insert_bulk_insert_and_delete(
+    reference: Playbook, organisation: Organisation, other_organisation: Organisation, buyer: User, outsider: User
+) -> None:
+    recs = [recommend(reference, organisation, buyer, c) for c in CASES]
+    recommend(reference, other_organisation, outsider, "UK law firm")
+    assert _counted(organisation) == _recounted(organisation) and _counted(organisation)
+    # A bulk insert (one statement, many rows) is counted once per row.
+    copies = _copies(organisation, buyer, reference, recs * 2)
     Recommendation.objects.bulk_create(copies)
     assert _counted(organisation) == _recounted(organisation)
     assert sum(n for (d, _m, _k), n in _counted(organisation).items() if d == "verdict") == 9
@@ -221,25 +228,7 @@ def test_history_pages_found_through_the_monthly_counts_hold_the_rows_an_offset_
     from apps.recommendations.filters import HistoryFilter, HistoryPaginator
 
     recs = [recommend(reference, organisation, buyer, c) for c in CASES]
-    copies = [
-        Recommendation(
-            organisation=organisation,
-            assessment=Assessment.objects.create(
-                organisation=organisation, created_by=buyer, title=f"copy {i}", playbook=reference
-            ),
-            playbook=reference,
-            engine_version=r.engine_version,
-            created_by=buyer,
-            title=f"copy {i}",
-            verdict=r.verdict,
-            fit_score=r.fit_score,
-            top_model=r.top_model,
-            function=r.function,
-            regimes=r.regimes,
-            snapshot=r.snapshot,
-        )
-        for i, r in enumerate(recs * 19)
-    ]
+    copies = _copies(organisation, buyer, reference, recs * 19)
     ids = [r.pk for r in recs + Recommendation.objects.bulk_create(copies)]
     months = [(2025, 11), (2025, 12), (2026, 1), (2026, 3), (2026, 4)]
     sizes = [5, 17, 1, 26, 11]  # uneven, 60 in all
