@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from apps.common.formatting import money, number, period
 from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
@@ -332,53 +332,58 @@ def _own_cost(value: float | None) -> Triple | None:
     return (float(value), float(value), float(value)) if value is not None and float(value) > 0 else None
 
 
-def _case(
-    *,
-    catalogue_models: Mapping[str, Mapping[str, Any]],
-    functions: Mapping[str, Mapping[str, Any]],
-    locations: Mapping[str, Mapping[str, Any]],
-    assumptions: Mapping[str, Any],
-    model_codes: Sequence[str],
-    function_code: str | None,
-    annual_hours: float | None,
-    team_size: float | None,
-    deliverables: float | None,
-    horizon_years: float | None,
-    home_market: str | None,
-    location_code: str | None,
-    own_inhouse_cost: Triple | None = None,
-    quotes: Mapping[str, Triple] | None = None,
-    displaced: float | None = None,
-    own_cost: float | None = None,
-    quoted_rate: float | None = None,
-    quoted_price: float | None = None,
-    duration_weeks: float | None = None,
-    own_entity: bool | None = None,
-) -> Case:
+class CostArguments(TypedDict, total=False):
+    """What ``total_cost`` costs, and ``model_saving`` compares (see ``total_cost`` for each)."""
+
+    catalogue_models: Required[Mapping[str, Mapping[str, Any]]]
+    functions: Required[Mapping[str, Mapping[str, Any]]]
+    locations: Required[Mapping[str, Mapping[str, Any]]]
+    assumptions: Required[Mapping[str, Any]]
+    model_codes: Required[Sequence[str]]
+    function_code: Required[str | None]
+    annual_hours: Required[float | None]
+    team_size: Required[float | None]
+    deliverables: Required[float | None]
+    horizon_years: Required[float | None]
+    home_market: Required[str | None]
+    location_code: Required[str | None]
+    own_inhouse_cost: Triple | None
+    quotes: Mapping[str, Triple] | None
+    displaced: float | None
+    own_cost: float | None
+    quoted_rate: float | None
+    quoted_price: float | None
+    duration_weeks: float | None
+    own_entity: bool | None
+
+
+def _case(**a: Unpack[CostArguments]) -> Case:
     """The simulation's case for ``total_cost``'s arguments (see there); raises TcoUnavailable."""
-    own_inhouse_cost = own_inhouse_cost or _own_cost(own_cost)
+    catalogue_models, model_codes, horizon_years = a["catalogue_models"], a["model_codes"], a["horizon_years"]
     quotes = {
-        **buyer_quotes(catalogue_models, model_codes, quoted_rate=quoted_rate, quoted_price=quoted_price),
-        **(quotes or {}),
+        **buyer_quotes(
+            catalogue_models, model_codes, quoted_rate=a.get("quoted_rate"), quoted_price=a.get("quoted_price")
+        ),
+        **(a.get("quotes") or {}),
     }
     return build_case(
         catalogue_models=catalogue_models,
-        function_code=function_code or "",
-        functions=functions,
-        assumptions=assumptions,
+        function_code=a["function_code"] or "",
+        functions=a["functions"],
+        assumptions=a["assumptions"],
         model_codes=model_codes,
-        market=home_market or "us",
-        location_code=location_code,
-        locations=locations,
-        people=team_size,
-        annual_hours=annual_hours,
-        deliverables=deliverables,
+        market=a["home_market"] or "us",
+        location_code=a["location_code"],
+        locations=a["locations"],
+        people=a["team_size"],
+        annual_hours=a["annual_hours"],
+        deliverables=a["deliverables"],
         years=float(horizon_years) if horizon_years else DEFAULT_HORIZON,
-        displaced=float(displaced or 0),
-        own_inhouse_cost=own_inhouse_cost,
+        displaced=float(a.get("displaced") or 0),
+        own_inhouse_cost=a.get("own_inhouse_cost") or _own_cost(a.get("own_cost")),
         quotes=quotes,
-        weeks=_weeks(duration_weeks),
-        own_entity=own_entity is True,
+        weeks=_weeks(a.get("duration_weeks")),
+        own_entity=a.get("own_entity") is True,
     )
 
 
@@ -409,30 +414,7 @@ def model_saving(model_code: str, **arguments: Any) -> ModelSaving | None:
     return next((m for m in found if m.code == model_code), None)
 
 
-def total_cost(
-    *,
-    catalogue_models: Mapping[str, Mapping[str, Any]],
-    functions: Mapping[str, Mapping[str, Any]],
-    locations: Mapping[str, Mapping[str, Any]],
-    assumptions: Mapping[str, Any],
-    model_codes: Sequence[str],
-    function_code: str | None,
-    annual_hours: float | None,
-    team_size: float | None,
-    deliverables: float | None,
-    deliverables_asked: bool,
-    horizon_years: float | None,
-    home_market: str | None,
-    location_code: str | None,
-    own_inhouse_cost: Triple | None = None,
-    quotes: Mapping[str, Triple] | None = None,
-    displaced: float | None = None,
-    own_cost: float | None = None,
-    quoted_rate: float | None = None,
-    quoted_price: float | None = None,
-    duration_weeks: float | None = None,
-    own_entity: bool | None = None,
-) -> CostEstimate:
+def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) -> CostEstimate:
     """The TCO of ``model_codes`` against in-house; unavailable, with the reason, when it cannot be costed.
 
     ``home_market`` unanswered means the US (the in-house inputs say so); the location is where the work is
@@ -446,31 +428,21 @@ def total_cost(
     ``duration_weeks``: a piece of work done once lasts this many weeks, and the cost covers them instead of the
     horizon's years (``annual_hours`` are then the hours of the whole piece of work). ``own_entity``: the buyer
     already has a legal entity where its own centre would be (an owned centre then counts no entity cost)."""
+    catalogue_models, functions, function_code = (
+        arguments["catalogue_models"],
+        arguments["functions"],
+        arguments["function_code"],
+    )
+    team_size, annual_hours, horizon_years = (
+        arguments["team_size"],
+        arguments["annual_hours"],
+        arguments["horizon_years"],
+    )
+    home_market, locations, location_code = arguments["home_market"], arguments["locations"], arguments["location_code"]
     market = home_market or "us"
-    weeks = _weeks(duration_weeks)
+    weeks = _weeks(arguments.get("duration_weeks"))
     try:
-        case = _case(
-            catalogue_models=catalogue_models,
-            functions=functions,
-            locations=locations,
-            assumptions=assumptions,
-            model_codes=model_codes,
-            function_code=function_code,
-            annual_hours=annual_hours,
-            team_size=team_size,
-            deliverables=deliverables,
-            horizon_years=horizon_years,
-            home_market=home_market,
-            location_code=location_code,
-            own_inhouse_cost=own_inhouse_cost,
-            quotes=quotes,
-            displaced=displaced,
-            own_cost=own_cost,
-            quoted_rate=quoted_rate,
-            quoted_price=quoted_price,
-            duration_weeks=duration_weeks,
-            own_entity=own_entity,
-        )
+        case = _case(**arguments)
         result = simulated(case)
     except TcoUnavailable as exc:
         return CostEstimate(available=False, function=function_code or "", reason=str(exc), home_market=market)
