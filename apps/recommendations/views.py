@@ -78,15 +78,16 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     snap = recommendation.record
     ev = snap.evaluation
+    reasons = ev.reasons
     context = {
         "rec": recommendation,
         "snap": snap,
         "ev": ev,
         "score_chart": score_chart(ev.models),
         "cost_chart": cost_chart(ev.cost),
-        "fired_fit": [r for r in ev.reasons if r.fit_points],
-        "fired_other": [r for r in ev.reasons if not r.fit_points],
-        "reasons_left_out": len(ev.fired) - len(ev.reasons),
+        "fired_fit": [r for r in reasons if r.fit_points],
+        "fired_other": [r for r in reasons if not r.fit_points],
+        "reasons_left_out": len(ev.fired) - len(reasons),
         "top_models": ev.models[:3],
         "top_locations": ev.locations[:5],
         "location_columns": snap.location_columns,
