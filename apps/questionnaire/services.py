@@ -248,7 +248,7 @@ class _Plan:
         self,
         compiled: CompiledPlaybook,
         cleaned: Mapping[str, Any],
-        rows: Sequence[tuple[str, Any, datetime | None, int | None, str | None]],
+        rows: Sequence[drafts.Row],
         strict_visibility: bool,
         loaded: Mapping[str, str],
         user: User | None,
