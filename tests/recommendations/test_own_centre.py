@@ -280,3 +280,47 @@ def test_a_provider_built_centre_s_memo_keeps_the_provider_contract(
     assert "Liability and disputes" in titles and not set(OWN_CLAUSES[:4]) & set(titles)
     assert "Transfer option" in [g.title for g in guidance.exit]
     assert "Find providers" in _text(buyer_client, rec.pk)
+
+
+# Answers that open nearly every follow-up question to a buyer setting up its own centre: legal, tax, health,
+# export-controlled and EU personal data, licensed sign-off, an EU bank, one-off work and its own cost figures.
+EVERYTHING = {
+    "function": "legal-review", "buyer_sector": "bank", "buyer_regulated_in": "eu", "critical_function": True,
+    "ict_services": False, "volume_pattern": "one-off", "deliverables": 4, "client_jurisdictions": ["us", "eu"],
+    "data_categories": ["phi", "eu-personal", "tax-returns", "privileged-legal", "export-controlled"],
+    "licensed_signoff": ["attorney"], "signoff_capacity": "yes", "legal_us_lawyers": True,
+    "legal_client_consent": "can-obtain", "tax_preparer": True, "tax_consent": "can-obtain", "own_figures": True,
+}  # fmt: skip
+# Asked of an own-centre buyer on purpose: a provider's quote prices the provider models its centre is compared
+# with (the quote's help says so), never the centre itself.
+ABOUT_A_PROVIDER_S_QUOTE = {"quoted_rate", "quoted_price"}
+
+
+def test_every_question_an_own_centre_buyer_is_asked_reads_for_its_own_centre_too(reference: Playbook) -> None:
+    compiled = compiled_playbook(reference)
+    ev = _evaluate(reference, **EVERYTHING)
+    asked = set(ev.visible) - ABOUT_A_PROVIDER_S_QUOTE  # type: ignore[attr-defined]
+    assert {"centre_setup", "legal_client_consent", "tax_consent", "signoff_capacity", "hipaa_role"} <= asked
+    assert "vendor_assurance" not in asked  # a provider's assurance: not asked of a buyer with no provider
+    for_a_provider_only = [
+        compiled.questions[code].prompt
+        for code in asked
+        if "provider" in compiled.questions[code].prompt.lower() and "own" not in compiled.questions[code].prompt
+    ]
+    assert not for_a_provider_only
+
+
+def test_a_provider_s_quote_prices_the_models_an_own_centre_is_compared_with_never_the_centre(
+    reference: Playbook,
+) -> None:
+    def costs(**changes: object) -> tuple[dict[str, float], dict[str, bool]]:
+        cost = _evaluate(reference, **changes).cost  # type: ignore[attr-defined]
+        return {m.model: m.horizon[1] for m in cost.models}, {f.key: f.supplied for f in cost.figures}
+
+    (benchmark, _), (quoted, supplied) = costs(), costs(own_figures=True, quoted_rate=20)
+    assert not supplied["own-centre.rate"]  # the centre still starts from the catalogue's rate
+    # The quote changes the simulation's seed, so the centre's likely cost moves by sampling noise only.
+    assert quoted["own-centre"] == pytest.approx(benchmark["own-centre"], rel=0.01)
+    compared = set(benchmark) - {"own-centre"}
+    assert compared and all(supplied[f"{code}.rate"] for code in compared)
+    assert all(quoted[code] < 0.9 * benchmark[code] for code in compared)  # a $20 quote, below the benchmark
