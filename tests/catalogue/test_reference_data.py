@@ -149,3 +149,27 @@ def test_a_newer_reference_never_goes_over_a_curators_draft(
     assert Playbook.objects.current() == reference
     assert set(Playbook.objects.values_list("pk", flat=True)) == {reference.pk, draft.pk}
     assert "a newer reference playbook ships with this release" in report
+
+
+def test_a_reference_that_only_rewords_a_question_and_a_reason_is_published_as_a_new_version(
+    reference: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release that changes nothing but wording (a question's prompt, a rule's reason) still reaches buyers
+    who start an assessment after it, while the assessments begun on the earlier version keep its words."""
+    from apps.playbooks import reference as playbook_reference
+
+    data = json.loads(playbook_reference.DATA_FILE.read_text())
+    question = next(q for s in data["sections"] for q in s["questions"] if q["code"] == "data_categories")
+    rule = next(r for r in data["rules"] if r["code"] == "codifiable-work")
+    before = reference.questions.get(code="data_categories").prompt
+    question["prompt"], rule["rationale"] = "Reworded prompt", "Reworded reason"
+    path = tmp_path / "playbook.json"
+    path.write_text(json.dumps(data))
+    monkeypatch.setattr(playbook_reference, "DATA_FILE", path)
+
+    assert "Reference playbook: 0 created, 1 updated" in load()
+    current = Playbook.objects.current()
+    assert current is not None and current.version == reference.version + 1
+    assert current.questions.get(code="data_categories").prompt == "Reworded prompt"
+    assert current.rules.get(code="codifiable-work").rationale == "Reworded reason"
+    assert reference.questions.get(code="data_categories").prompt == before
