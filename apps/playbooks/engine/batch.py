@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_, is_not
 from typing import Any
 
 import numpy as np
@@ -179,12 +181,14 @@ class BatchScorer:
         """``rows`` as columns, one per question a condition reads (the part of scoring that reads every
         answer; what ``score_encoded`` then does is numpy's, so encoded rows can be scored again cheaply)."""
         odd = np.zeros(len(rows), bool)
-        read = self.read
-        # One pass over the rows, each read once for every question a condition reads, then transposed:
-        # far cheaper than a pass over all the rows per question.
-        by_row = (tuple(map(row.get, read)) for row in rows)
-        raw = zip(read, zip(*by_row, strict=True), strict=True) if rows and read else ()
-        columns = {code: _encode(self.pb.questions[code], list(values), odd, clean) for code, values in raw}
+        read, questions = self.read, self.pb.questions
+        # One pass over the rows, each read once for every question a condition reads, row after row into one
+        # flat list (every step in C: no Python frame and no tuple per row), each question's answers then a
+        # slice of it: far cheaper than a pass over all the rows per question, and about half the time of
+        # a tuple per row transposed with ``zip``.
+        flat = list(chain.from_iterable(map(map, map(attrgetter("get"), rows), repeat(read))))
+        step = len(read)
+        columns = {code: _encode(questions[code], flat[i::step], odd, clean) for i, code in enumerate(read)}
         return Encoded(rows, columns, odd, clean)
 
     def encode_packed(self, layout: Layout, records: npt.NDArray[Any]) -> Encoded:
@@ -552,10 +556,16 @@ def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
     # carry their type.
     if set(map(type, raw)) <= {type(None), *_EXPECTED[q.kind]}:
         memo = _Memo(list if multi else None, code_of)
-        keys = [None if v is None else tuple(v) for v in raw] if multi else raw
         try:
-            out = np.fromiter(map(memo.__getitem__, keys), np.intp, n)
+            if multi:  # each list answered looked up as a tuple; no answer stays -1
+                given = np.fromiter(map(is_not, raw, repeat(None)), bool, n)
+                out = np.full(n, -1, np.intp)
+                keys = map(tuple, compress(raw, given))
+                out[given] = np.fromiter(map(memo.__getitem__, keys), np.intp, int(given.sum()))
+            else:
+                out = np.fromiter(map(memo.__getitem__, raw), np.intp, n)
         except TypeError:  # an unhashable element: the slow way below
+            out = None
             values[:] = []
     if out is None:
         slow: dict[Any, int] = {None: -1}
@@ -591,16 +601,17 @@ class _Memo(dict[Any, int]):
 
 def _numbers(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], Any], clean: bool) -> _Column:
     n = len(raw)
-    present = np.fromiter((v is not None for v in raw), bool, n)
+    present = np.fromiter(map(is_not, raw, repeat(None)), bool, n)
     types = set(map(type, raw))
     if types <= {type(None), int, float}:  # the common case, in numpy; anything else one value at a time
         try:
-            x = np.array([0 if v is None else v for v in raw], np.float64)
+            x = np.array(raw, np.float64)  # no answer (None) as NaN, set to 0 below
         except OverflowError:
             x = np.full(n, np.inf)
+        x[~present] = 0.0
         if (np.abs(x) <= EXACT).all():  # finite, and every int held exactly
             if clean:
-                floats = np.fromiter((type(v) is float for v in raw), bool, n) if float in types else None
+                floats = np.fromiter(map(is_, map(type, raw), repeat(float)), bool, n) if float in types else None
                 present &= _cleaned(q, x, floats)
             return _Column(numbers=x, present=present)
     x = np.zeros(n)
