@@ -61,8 +61,10 @@ def _row(result: Any) -> tuple[Any, ...]:
     return (result.verdict, result.fit_score, result.top_model, result.unblocked_score, result.blockers)
 
 
-def assert_agrees(pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> None:
-    got = BatchScorer(pb).score(rows, clean=clean)
+def assert_agrees(
+    pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, clean: bool = False, scorer: BatchScorer | None = None
+) -> None:
+    got = (scorer or BatchScorer(pb)).score(rows, clean=clean)
     assert len(got) == len(rows)
     for i, answers in enumerate(rows):
         expected = clean_answers(pb.questions, answers, ignore_unknown=True)[0] if clean else answers
@@ -115,6 +117,24 @@ def test_batches_longer_than_a_chunk_and_empty_batches(monkeypatch: Any) -> None
     pb = compile_playbook(definition)
     assert_agrees(pb, answer_sets(definition, 50, seed=4, answered=0.7))
     assert len(score_batch(pb, [])) == 0
+
+
+def test_one_scorer_over_many_chunks_batches_and_both_modes(monkeypatch: Any) -> None:
+    """What a scorer keeps from chunk to chunk (each choice question's answers and their codes, bounded) never
+    carries one batch's or mode's answers into another's: clean and raw, stored and unusual, alternating."""
+    import apps.playbooks.engine.batch as batch
+
+    monkeypatch.setattr(batch, "CHUNK", 9)
+    monkeypatch.setattr(batch, "MEMO_LIMIT", 5)  # past it a question's memo starts afresh: both ways exercised
+    definition = generate_playbook(60, catalogue=CATALOGUE, n_questions=24, seed=5, gates=0.1)
+    pb = compile_playbook(definition)
+    scorer = BatchScorer(pb)
+    for seed in range(6):
+        rows = answer_sets(definition, 40, seed=seed, answered=0.7)
+        clean = seed % 2 == 1
+        _awkward(definition, rows, seed, clean=clean)
+        assert_agrees(pb, rows, clean=clean, scorer=scorer)
+        assert_agrees(pb, answer_sets(definition, 30, seed=100 + seed), clean=not clean, scorer=scorer)
 
 
 def test_a_playbook_without_rules_or_kpo_models_scores_the_base() -> None:
