@@ -590,7 +590,7 @@ def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
     return _Column(codes=out, values=tuple(values))
 
 
-MEMO_LIMIT = 4096  # distinct answers a question's memo keeps from chunk to chunk; past it, a new memo a chunk
+MEMO_LIMIT = 4096  # distinct answers a question's memo keeps between chunks; past it, the next starts afresh
 
 
 class _Memo(dict[Any, int]):
