@@ -61,8 +61,10 @@ def _row(result: Any) -> tuple[Any, ...]:
     return (result.verdict, result.fit_score, result.top_model, result.unblocked_score, result.blockers)
 
 
-def assert_agrees(pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> None:
-    got = BatchScorer(pb).score(rows, clean=clean)
+def assert_agrees(
+    pb: CompiledPlaybook, rows: Sequence[Mapping[str, Any]], *, clean: bool = False, scorer: BatchScorer | None = None
+) -> None:
+    got = (scorer or BatchScorer(pb)).score(rows, clean=clean)
     assert len(got) == len(rows)
     for i, answers in enumerate(rows):
         expected = clean_answers(pb.questions, answers, ignore_unknown=True)[0] if clean else answers
@@ -117,6 +119,24 @@ def test_batches_longer_than_a_chunk_and_empty_batches(monkeypatch: Any) -> None
     assert len(score_batch(pb, [])) == 0
 
 
+def test_one_scorer_over_many_chunks_batches_and_both_modes(monkeypatch: Any) -> None:
+    """What a scorer keeps from chunk to chunk (each choice question's answers and their codes, bounded) never
+    carries one batch's or mode's answers into another's: clean and raw, stored and unusual, alternating."""
+    import apps.playbooks.engine.batch as batch
+
+    monkeypatch.setattr(batch, "CHUNK", 9)
+    monkeypatch.setattr(batch, "MEMO_LIMIT", 5)  # past it a question's memo starts afresh: both ways exercised
+    definition = generate_playbook(60, catalogue=CATALOGUE, n_questions=24, seed=5, gates=0.1)
+    pb = compile_playbook(definition)
+    scorer = BatchScorer(pb)
+    for seed in range(6):
+        rows = answer_sets(definition, 40, seed=seed, answered=0.7)
+        clean = seed % 2 == 1
+        _awkward(definition, rows, seed, clean=clean)
+        assert_agrees(pb, rows, clean=clean, scorer=scorer)
+        assert_agrees(pb, answer_sets(definition, 30, seed=100 + seed), clean=not clean, scorer=scorer)
+
+
 def test_a_playbook_without_rules_or_kpo_models_scores_the_base() -> None:
     definition = generate_playbook(0, catalogue={**CATALOGUE, "models": {"bpo": {"is_kpo": False}}}, seed=1)
     pb = compile_playbook(definition)
@@ -140,3 +160,53 @@ def test_reference_playbook_agrees_on_every_golden_case_and_thousands_of_answer_
     assert_agrees(pb, rows)
     _awkward(definition, rows[:500], 23, clean=True)
     assert_agrees(pb, rows[:500], clean=True)
+
+
+# Values a column's fast path must not take for what they resemble: NaN among None (both "missing" to numpy),
+# an int too large for a float, 1 and 1.0 among booleans (equal to True and hashing alike), lists with
+# duplicates, empty or holding a list (unhashable) or a number, a tuple for a list, a string for a list.
+MIXED: dict[str, list[Any]] = {
+    "single": [None, "o0", "o1", "o0", 1, True, "nope", ["o1"]],
+    "multi": [None, ["o0"], ["o1", "o0", "o1"], [], ("o0",), "o1", ["o0", ["o1"]], ["o0", 1]],
+    "yes_no": [None, True, False, 1, 0, 1.0, "yes", "maybe"],
+    "integer": [None, 3, 3.0, 2.5, float("nan"), 10**400, -(2**60), True, "12"],
+    "money": [None, 10, 0.125, 1234.565, float("nan"), float("inf"), False, "$1,250.50"],
+    "percent": [None, 50, 99.999, 100.5, float("nan"), -0.0, "40%"],
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**6), odd_share=st.sampled_from([0.0, 0.01, 0.3]))
+def test_columns_mixing_clean_and_unusual_values_agree_with_outcome(seed: int, odd_share: float) -> None:
+    """Each column mostly answered as stored, with the odd unusual value (none, one in a hundred, many):
+    a column's fast path (every answer of its question's own type) and its slow path must both agree. Raw,
+    only the values ``outcome()`` itself can score; rows as read-only mappings, not only dicts."""
+    from types import MappingProxyType
+
+    definition = generate_playbook(60, catalogue=CATALOGUE, n_questions=24, seed=seed, gates=0.1)
+    pb = compile_playbook(definition)
+    rows = answer_sets(definition, 120, seed=seed, answered=0.8)
+    rng = random.Random(seed)
+    questions = [q for s in definition["sections"] for q in s["questions"]]
+    for row in rows:
+        for q in questions:
+            if rng.random() < odd_share:
+                row[q["code"]] = rng.choice(MIXED[q["kind"]])
+    assert_agrees(pb, rows, clean=True)
+    scoreable = [
+        row
+        for row in rows
+        if all(_scoreable_raw(pb.questions[code].kind, v) for code, v in row.items() if code in pb.questions)
+    ]
+    assert_agrees(pb, [MappingProxyType(row) for row in scoreable])
+
+
+def _scoreable_raw(kind: str, value: Any) -> bool:
+    """Whether ``outcome()`` scores ``value`` unclean for a question of ``kind`` (as ``AWKWARD``'s values)."""
+    if value is None:
+        return True
+    if kind == "multi":
+        return isinstance(value, list | tuple | str) and all(isinstance(v, str) for v in value)
+    if kind in ("integer", "money", "percent"):
+        return isinstance(value, int | float)
+    return not isinstance(value, list)
