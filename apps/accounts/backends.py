@@ -14,11 +14,17 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models.query import MAX_GET_RESULTS
 from django.http import HttpRequest
 
 from apps.accounts import throttle
 from apps.accounts.models import SsoDomain, User
 from apps.accounts.security import SignInRequest, client_ip, security_event
+from apps.common.prepared import PreparedQuery
+
+# Every signed-in request reads its user (ModelBackend.get_user): the query its get(pk=...) makes, unordered and
+# at most MAX_GET_RESULTS, compiled once per process (apps/common/prepared.py).
+_USER = PreparedQuery(lambda pk: User._default_manager.filter(pk=pk).order_by()[:MAX_GET_RESULTS])
 
 
 def _sso_required(email: str) -> bool:
@@ -66,6 +72,13 @@ class ThrottledModelBackend(ModelBackend):
             marked.login_locked_until = until
             security_event(request, "login_locked", level=logging.WARNING, email=email, until=until.isoformat())
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        if type(user_id) is not int:  # the session's key as the user model reads it: always an int here
+            return cast(User | None, super().get_user(user_id))
+        found = _USER(pk=user_id)
+        user = found[0] if found else None  # one at most: by primary key
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     async def aauthenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any

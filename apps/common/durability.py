@@ -12,6 +12,10 @@ decisions and webhook deliveries are never written this way.
 
 Inside a caller's transaction it does nothing: that commit is the caller's, and stays durable.
 
+A row written by one statement needs no transaction of its own for this: ``set_config('synchronous_commit',
+'off', true)`` in that statement holds for its implicit transaction's commit (an autosave's timeline line,
+apps/discussion/sitting.py, under the same rule: only outside a caller's transaction).
+
 Several such rows may share the one transaction (a submit writes its flips task and its timeline line after
 its commit, together). A listener that writes what must never be lost in a transaction it may share (a
 webhook delivery, an inbox row) calls ``wait_for_disk`` first, which makes that transaction's commit durable

@@ -20,6 +20,7 @@ from apps.accounts.models import Membership, Organisation, User
 from apps.accounts.scoping import update_pinned
 from apps.common import events
 from apps.common.durability import without_waiting_for_disk
+from apps.discussion import sitting
 from apps.discussion.mentions import find_mentions
 from apps.discussion.models import (
     COMMENT_MAX,
@@ -326,6 +327,21 @@ def record_activity(
     assessment, recommendation = _subjects(target)
     if assessment is None and recommendation is None:
         return None
+    if assessment is not None and actor is not None and answers and kind == Kind.ANSWERS_CHANGED:
+        # Every autosave comes here: one statement, committing without waiting for the disk (sitting.py); the
+        # locked path below only when that statement leaves the decision to it.
+        now = timezone.now()
+        line = sitting.save_answers_line(
+            assessment=assessment,
+            actor=actor,
+            answers=answers,
+            summary=summary,
+            url=url,
+            now=now,
+            since=now - ANSWERS_SITTING,
+        )
+        if line is not None:
+            return line
     # A timeline line, written after the event's own commit: not worth a wait for the disk (common/durability.py).
     with without_waiting_for_disk():
         if kind == Kind.ANSWERS_CHANGED and answers and actor is not None and assessment is not None:

@@ -116,3 +116,25 @@ def test_an_id_beyond_the_column_finds_nothing(buyer_client: Any, organisation: 
     # The ORM answers such an id without a query; the prepared statement asks PostgreSQL, which finds nothing.
     assert PreparedQuery(_memberships)(user=2**80) == []
     assert buyer_client.get(f"/assessments/{2**70}/steps/s0/").status_code == 404
+
+
+def test_the_signed_in_user_is_read_as_model_backend_reads_it(buyer: Any, colleague: Any) -> None:
+    from django.contrib.auth.backends import ModelBackend
+
+    from apps.accounts.backends import _USER, ThrottledModelBackend
+
+    for user in (buyer, colleague):
+        _same(_USER, pk=user.pk)
+        with CaptureQueriesContext(connection) as theirs:
+            expected = ModelBackend().get_user(user.pk)
+        with CaptureQueriesContext(connection) as ours:
+            got = ThrottledModelBackend().get_user(user.pk)
+        assert [q["sql"] for q in ours.captured_queries] == [q["sql"] for q in theirs.captured_queries]
+        assert got is not None and expected is not None and got.__dict__.keys() == expected.__dict__.keys()
+        assert {k: v for k, v in got.__dict__.items() if k != "_state"} == {
+            k: v for k, v in expected.__dict__.items() if k != "_state"
+        }
+    colleague.is_active = False
+    colleague.save(update_fields=["is_active"])
+    assert ThrottledModelBackend().get_user(colleague.pk) is None  # as ModelBackend: refused
+    assert ThrottledModelBackend().get_user(2_000_000_000) is None  # gone

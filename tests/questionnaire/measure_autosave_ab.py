@@ -1,10 +1,11 @@
 """A measurement, not a test (its name keeps it out of the suite): an htmx autosave with the code of another
-checkout (``A1_OLD``: its ``record_answers`` and timeline-line gathering) and with this one, alternating request
-by request in one process through the test client, on the reference playbook and the bench's 500-rule one.
+checkout (``A1_OLD``: its ``record_answers``, its ``record_activity`` for the timeline line, and its login
+backend's ``get_user`` for the session's user) and with this one, alternating request by request in one process
+through the test client, on the reference playbook and the bench's 500-rule one.
 Prints each side's statements, checks the two responses are the same (the answer's stamp masked), and the
 median wall and CPU time of ``A1_N`` requests a side (docs/performance.md, "Requests through gunicorn").
 
-Run: A1_OLD=<a checkout of a09e474> .venv/bin/python -m pytest tests/questionnaire/measure_autosave_ab.py -q -s
+Run: A1_OLD=<a checkout of 235a78f> .venv/bin/python -m pytest tests/questionnaire/measure_autosave_ab.py -q -s
 """
 
 from __future__ import annotations
@@ -22,12 +23,17 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from apps.accounts.backends import ThrottledModelBackend
 from apps.discussion import services as discussion
 from apps.questionnaire import services
 from tests.questionnaire.measure_autosave_step import print_medians, served_autosave
 
 N = int(os.environ.get("A1_N", "150"))
-NEW = {services: services.record_answers, discussion: discussion._gather_answers}
+NEW = {
+    services: services.record_answers,
+    discussion: discussion.record_activity,
+    ThrottledModelBackend: ThrottledModelBackend.get_user,
+}
 
 
 def _load(name: str, path: Path) -> Any:
@@ -43,12 +49,18 @@ def _old() -> dict[Any, Any]:
     root = Path(os.environ["A1_OLD"])
     old_q = _load("a1_old_questionnaire_services", root / "apps/questionnaire/services.py")
     old_d = _load("a1_old_discussion_services", root / "apps/discussion/services.py")
-    return {services: old_q.record_answers, discussion: old_d._gather_answers}
+    old_b = _load("a1_old_accounts_backends", root / "apps/accounts/backends.py")
+    return {
+        services: old_q.record_answers,
+        discussion: old_d.record_activity,
+        ThrottledModelBackend: old_b.ThrottledModelBackend.get_user,
+    }
 
 
 def _use(impls: dict[Any, Any]) -> None:
     services.record_answers = impls[services]
-    discussion._gather_answers = impls[discussion]
+    discussion.record_activity = impls[discussion]
+    ThrottledModelBackend.get_user = impls[ThrottledModelBackend]  # type: ignore[method-assign]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,10 +7,13 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
+from apps.discussion.models import Activity
 from apps.playbooks.models import Playbook
 from apps.playbooks.services import import_playbook, publish_playbook, start_draft
 from apps.questionnaire.models import Answer, Assessment
@@ -423,3 +426,22 @@ def test_step_page_and_autosave_take_a_fixed_number_of_queries(
     # one statement that marks the draft and upserts while the row is still that version (no savepoint)
     with django_assert_num_queries(6):
         assert autosave(buyer_client, assessment, "judgement", "yes").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_served_takes_seven_statements_its_timeline_line_one(
+    organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """As in production, where the timeline line is written after the save commits (the test transaction above
+    never commits): session, user, membership, assessment, the draft's read and write, and the line, each a
+    statement of its own, with no transaction opened."""
+    playbook = publish_playbook(playbook=import_playbook(data=small_playbook()))
+    assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="t", playbook=playbook)
+    buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"]))  # the compiled playbook cached
+    for value in ("yes", "no"):  # the first save starts the line, the second is added to it
+        with CaptureQueriesContext(connection) as queries:
+            assert autosave(buyer_client, assessment, "judgement", value).status_code == 200
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert len(sql) == 7 and sql[-1].startswith("\nWITH latest AS"), sql
+    [line] = Activity.objects.filter(organisation=organisation, assessment=assessment)
+    assert line.summary == f"{buyer.email} changed 2 answers in “t”"

@@ -1,0 +1,203 @@
+"""An autosave's timeline line in one statement (apps/discussion/sitting.py): the same lines as the locked path,
+one statement, its commit not waiting for the disk, and two saves at once both counted."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, User
+from apps.common import events
+from apps.discussion import services, sitting
+from apps.discussion.models import Activity, Kind
+from apps.questionnaire.models import Assessment
+from tests.factories import AssessmentFactory, MembershipFactory
+
+
+def _line(assessment: Assessment, actor: User, count: int) -> Activity | None:
+    """What the questionnaire's save announces reaches the timeline so (receivers.record_activity)."""
+    return services.record_activity(
+        kind=Kind.ANSWERS_CHANGED,
+        organisation=assessment.organisation,
+        actor=actor,
+        target=assessment,
+        url=f"/assessments/{assessment.pk}/review/",
+        summary=events.answers_changed_summary(actor.email, count, assessment.title),
+        answers=count,
+    )
+
+
+def _summaries(assessment: Assessment) -> list[str]:
+    lines = Activity.objects.filter(assessment=assessment).order_by("created_at", "pk")
+    return list(lines.values_list("summary", flat=True))
+
+
+def test_rtrims_set_is_what_python_strips() -> None:
+    assert "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()) == sitting.WHITESPACE
+
+
+LONG = "a" * 60 + "@" + "b" * 60 + ".example"
+CASES = [
+    # (email, first title, title when the next save comes, counts saved in turn)
+    ("ana@acme.test", "Legal review 2027", "Legal review 2027", [1, 1, 3, 4, 1]),  # 1, 2 answers, then 9 -> 10
+    ("ana@acme.test", "Renamed", "Legal review 2028", [2, 98]),  # the line takes the title of the latest save
+    (LONG, "T" * 200, "T" * 200, [1, 2, 7]),  # the title shortened to keep the closing quote
+    (LONG, "T" * 100 + " \u3000\t x" * 20, "T" * 100 + " \u3000\t x" * 20, [1, 8, 1]),  # cut at whitespace
+    ("z" * 240 + "@x.test", "Title", "Title", [1, 1]),  # no room for the title at all
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("email", "first", "then", "counts"), CASES)
+def test_the_statement_writes_the_sentence_the_locked_path_would(
+    organisation: Organisation, email: str, first: str, then: str, counts: list[int]
+) -> None:
+    actor = MembershipFactory(organisation=organisation, user__email=email).user
+    assessment = AssessmentFactory(organisation=organisation, created_by=actor, title=first)
+    _line(assessment, actor, counts[0])
+    assessment.title = then
+    for count in counts[1:]:
+        with CaptureQueriesContext(connection) as queries:
+            line = _line(assessment, actor, count)
+        assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]  # no lock, no fallback
+        assert line is not None and line.summary == _summaries(assessment)[-1]
+    assert _summaries(assessment) == [events.answers_changed_summary(email, sum(counts), then)]
+
+
+@pytest.mark.django_db
+def test_a_line_the_statement_cannot_read_is_left_to_the_locked_path(organisation: Organisation) -> None:
+    """An email with " changed " in it: the count is not the first thing events.answers_changed_count reads."""
+    actor = MembershipFactory(organisation=organisation, user__email='"a changed 4 answers in “x"@acme.test').user
+    assessment = AssessmentFactory(organisation=organisation, created_by=actor, title="Legal review")
+    for count in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            _line(assessment, actor, count)
+        assert any("FOR UPDATE" in q["sql"] for q in queries.captured_queries)
+    # The locked path reads the first count, the one in the email (4), as it always did: 4 + 2.
+    assert _summaries(assessment) == [events.answers_changed_summary(actor.email, 6, "Legal review")]
+
+
+@pytest.mark.django_db
+def test_a_colleagues_line_a_long_pause_or_another_kind_starts_a_new_line(
+    organisation: Organisation, buyer: User, colleague: User
+) -> None:
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, title="Legal review")
+    _line(assessment, buyer, 1)
+    _line(assessment, colleague, 2)
+    _line(assessment, buyer, 1)
+    Activity.objects.filter(pk=Activity.objects.latest("created_at", "pk").pk).update(
+        created_at=timezone.now() - services.ANSWERS_SITTING - timedelta(seconds=1)
+    )
+    _line(assessment, buyer, 3)
+    services.record_activity(
+        kind=Kind.COMMENT_POSTED, organisation=organisation, actor=buyer, target=assessment, url="/", summary="Said"
+    )
+    _line(assessment, buyer, 4)
+    say = events.answers_changed_summary
+    expected = [say(buyer.email, 1, "Legal review"), say(colleague.email, 2, "Legal review")]
+    expected += [say(buyer.email, n, "Legal review") for n in (1, 3)] + ["Said", say(buyer.email, 4, "Legal review")]
+    written = Activity.objects.filter(assessment=assessment).order_by("pk")  # the pause moved one line back
+    assert list(written.values_list("summary", flat=True)) == expected
+
+
+def _wal_syncs() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT coalesce(sum(fsyncs), 0) FROM pg_stat_get_backend_io(pg_backend_pid()) WHERE object = 'wal'"
+        )
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_it_is_one_statement_whose_commit_does_not_wait_for_the_disk(
+    organisation: Organisation, buyer: User
+) -> None:
+    if connection.pg_version < 180000:  # per-backend I/O statistics are new in PostgreSQL 18
+        pytest.skip("needs pg_stat_get_backend_io")
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, title="Legal review")
+    _line(assessment, buyer, 1)  # a new line
+    before = _wal_syncs()
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(5):
+            _line(assessment, buyer, 1)  # added to it
+    assert len(queries) == 5 and not connection.in_atomic_block
+    assert _wal_syncs() == before  # each committed without flushing the log to disk
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # the setting ended with each statement's transaction
+    assert _summaries(assessment) == [events.answers_changed_summary(buyer.email, 6, "Legal review")]
+    # A durable commit on the same connection does flush: the measure can see one.
+    Assessment.objects.filter(pk=assessment.pk).update(title="Legal review")
+    assert _wal_syncs() > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_callers_transaction_its_commit_stays_durable(organisation: Organisation, buyer: User) -> None:
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, title="Legal review")
+    with transaction.atomic():
+        _line(assessment, buyer, 1)
+        _line(assessment, buyer, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    assert _summaries(assessment) == [events.answers_changed_summary(buyer.email, 2, "Legal review")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_by_one_person_add_both_counts(organisation: Organisation, buyer: User) -> None:
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, title="Legal review")
+    _line(assessment, buyer, 1)
+    first_holds_the_line = threading.Event()
+    pids: dict[str, int] = {}
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                _line(assessment, buyer, 2)
+                first_holds_the_line.set()
+                _wait_until_blocked(pids)  # the second save now waits for this row lock
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_holds_the_line.wait(10)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pids["second"] = cursor.fetchone()[0]
+            _line(assessment, buyer, 4)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not failures, failures
+    assert _summaries(assessment) == [events.answers_changed_summary(buyer.email, 7, "Legal review")]
+
+
+def _wait_until_blocked(pids: dict[str, int]) -> None:
+    for _ in range(200):
+        if "second" in pids:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pids["second"]])
+                row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return
+        time.sleep(0.05)
+    raise AssertionError("the second save never waited for the first's row lock")
