@@ -31,6 +31,7 @@ from apps.api.models import (
 )
 from apps.common import events as team_events
 from apps.common.durability import wait_for_disk
+from apps.common.prepared import PreparedQuery
 
 KEY_PREFIX = "kpo"
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -229,6 +230,22 @@ def webhook_payload(*, uid: str, event: str, organisation_id: int, target: Any, 
     return {"id": uid, "event": event, "created": created, "organisation": {"id": organisation_id}, "data": data}
 
 
+_ENDPOINTS: dict[str, PreparedQuery] = {}
+
+
+def _endpoints_taking(event: str) -> PreparedQuery:
+    """An organisation's active endpoints that take ``event``, compiled once per process and event
+    (apps/common/prepared.py): every announced event asks, and most organisations have no endpoint."""
+    found = _ENDPOINTS.get(event)
+    if found is None:
+        found = _ENDPOINTS[event] = PreparedQuery(
+            lambda organisation: WebhookEndpoint.objects.active().filter(
+                organisation_id=organisation, events__contains=[event]
+            )
+        )
+    return found
+
+
 def queue_deliveries(*, kind: str, organisation: Organisation, target: Any, url: str) -> list[WebhookDelivery]:
     """One delivery per active endpoint of the organisation that takes this event, each sent by a task.
 
@@ -240,7 +257,7 @@ def queue_deliveries(*, kind: str, organisation: Organisation, target: Any, url:
     event = WEBHOOK_EVENT_OF_KIND.get(kind)
     if event is None:
         return []
-    endpoints = list(WebhookEndpoint.objects.active().filter(organisation=organisation, events__contains=[event]))
+    endpoints = _endpoints_taking(event)(organisation=organisation.pk)
     made: list[WebhookDelivery] = []
     if not endpoints:  # most organisations take no webhooks: one read, no transaction
         return made

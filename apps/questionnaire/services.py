@@ -86,8 +86,14 @@ def _answers(organisation: int, assessment: int) -> QuerySet[Answer]:
     return Answer.objects.filter(organisation_id=organisation, assessment_id=assessment).order_by("question_code")
 
 
+# Compiled once per process (apps/common/prepared.py): submit, the review page and many others read them.
+_STORED = PreparedQuery(
+    lambda organisation, assessment: _answers(organisation, assessment).values_list("question_code", "value")
+)
+
+
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
-    return dict(answers_of(assessment).values_list("question_code", "value"))
+    return dict(_STORED(organisation=assessment.organisation_id, assessment=assessment.pk))
 
 
 @dataclass(frozen=True)

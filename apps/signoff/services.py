@@ -14,6 +14,7 @@ from django.urls import reverse
 from apps.accounts.models import Membership, Organisation, User
 from apps.accounts.scoping import update_pinned
 from apps.common.events import announce, approval_requested, decision_made
+from apps.common.prepared import PreparedQuery
 from apps.recommendations.models import Recommendation
 from apps.signoff.models import MAX_APPROVALS, Decision, SignOff, SignOffPolicy
 from apps.signoff.status import sign_off_state
@@ -85,13 +86,21 @@ def _approvers(count: int) -> str:
     return f"There {'is' if count == 1 else 'are'} only {count} approver{'s' if count != 1 else ''}"
 
 
+# As ``.first()`` asks (by primary key, one row), compiled once per process (apps/common/prepared.py): every
+# submit asks, and most organisations require no approval, so composing the query was most of what it cost.
+_REQUIRED_POLICY = PreparedQuery(
+    lambda organisation: SignOffPolicy.objects.filter(organisation_id=organisation, required=True).order_by("pk")[:1]
+)
+
+
 def open_sign_off(*, recommendation: Recommendation, user: User) -> SignOff | None:
     """Called where a recommendation is stored (submit, re-score, what-if saved): when the organisation
     requires approval, the recommendation awaits it and its approvers are asked. A copy is a new
     recommendation, so it is asked for anew; the original's decisions stay the original's."""
-    policy = SignOffPolicy.objects.filter(organisation_id=recommendation.organisation_id, required=True).first()
-    if policy is None:
+    found = _REQUIRED_POLICY(organisation=recommendation.organisation_id)
+    if not found:
         return None
+    policy = found[0]
     sign_off = SignOff.objects.create(
         recommendation=recommendation,
         organisation_id=recommendation.organisation_id,

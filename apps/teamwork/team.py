@@ -7,12 +7,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import MemberRequest
+from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine import CompiledPlaybook
 from apps.questionnaire.extensions import MemberView
 from apps.questionnaire.models import Assessment
@@ -28,31 +29,43 @@ def _assigned_to(membership: Membership) -> Q:
     return Q(member=membership) | Q(stakeholder__in=roles)
 
 
-def opinions_with_answers(assessment: Assessment) -> QuerySet[SecondOpinion]:
+def _opinions(organisation: int, assessment: int) -> QuerySet[SecondOpinion]:
     return (
-        SecondOpinion.objects.filter(organisation_id=assessment.organisation_id, assessment=assessment)
+        SecondOpinion.objects.filter(organisation_id=organisation, assessment_id=assessment)
         .select_related("reviewer__user")
-        .filter(reviewer__organisation_id=assessment.organisation_id)
+        .filter(reviewer__organisation_id=organisation)
         # Ordered as the model orders them, by section, without joining the assessment for its own order.
         .order_by("section_code")
-        .prefetch_related(
-            Prefetch(
-                "answers", SecondOpinionAnswer.objects.filter(organisation_id=assessment.organisation_id).order_by()
-            ),
-            Prefetch(
-                "settlements",
-                Settlement.objects.filter(organisation_id=assessment.organisation_id)
-                .select_related("settled_by")
-                .order_by("question_code"),
-            ),
-        )
     )
+
+
+# Compiled once per process (apps/common/prepared.py): submit reads them under the draft's lock, and most
+# assessments have none, so composing the query was most of what checking them cost.
+_OPINIONS = PreparedQuery(_opinions)
+
+
+def opinions_with_answers(assessment: Assessment) -> list[SecondOpinion]:
+    """The assessment's second opinions with their answers and settlements: the prefetches' queries only when
+    there is an opinion (as a queryset's ``prefetch_related`` would run them)."""
+    organisation = assessment.organisation_id
+    opinions = _OPINIONS(organisation=organisation, assessment=assessment.pk)
+    prefetch_related_objects(
+        opinions,
+        Prefetch("answers", SecondOpinionAnswer.objects.filter(organisation_id=organisation).order_by()),
+        Prefetch(
+            "settlements",
+            Settlement.objects.filter(organisation_id=organisation)
+            .select_related("settled_by")
+            .order_by("question_code"),
+        ),
+    )
+    return opinions
 
 
 def assessment_divergences(
     assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any], given: Mapping[str, Any]
 ) -> tuple[list[SecondOpinion], list[Divergence]]:
-    opinions = list(opinions_with_answers(assessment))
+    opinions = opinions_with_answers(assessment)
     who = {code: (g.by, g.at) for code, g in given.items()}
     return opinions, divergences(compiled, answers, who, opinions)
 
