@@ -197,8 +197,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # ends SESSION_MAX_AGE_SECONDS after sign-in however active it is
 # (kpo_advisor.middleware.SessionLifetimeMiddleware). A session is saved only when it changes, so a
 # request that has done its work cannot fail afterwards on the session save; a busy session's expiry
-# is pushed forward at most every SESSION_REFRESH_SECONDS (the idle timeout's precision).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# is pushed forward at most every SESSION_REFRESH_SECONDS (the idle timeout's precision). The store is Django's
+# database one, reading with SQL written once (apps/accounts/sessions.py).
+SESSION_ENGINE = "apps.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
 SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 60 * 60 * 12)
 SESSION_SAVE_EVERY_REQUEST = False

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
+from apps.accounts.sessions import SessionStore
 from apps.playbooks.models import Playbook
 from apps.questionnaire import services
 from apps.questionnaire.models import Answer, Assessment

@@ -153,7 +153,7 @@ def test_production_settings_send_hsts_and_secure_cookies() -> None:
         "SECURE_HSTS_SECONDS": 31536000,
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
-        "SESSION_ENGINE": "django.contrib.sessions.backends.db",
+        "SESSION_ENGINE": "apps.accounts.sessions",
         "DEBUG": False,
     }
 

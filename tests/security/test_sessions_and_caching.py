@@ -9,13 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.sessions import SessionStore
 from apps.questionnaire.models import Answer
 from kpo_advisor.middleware import SESSION_REFRESHED_AT
 from tests.security.conftest import World, client_for
