@@ -156,6 +156,10 @@ VARIANTS: dict[str, dict[str, object]] = {
         "buyer_sector": "bank", "buyer_regulated_in": "eu", "critical_function": True, "ict_services": False,
         "buyer_location": "eu", "home_market": "eu", "client_jurisdictions": ["eu"], "data_categories": ["eu-personal"],
     },
+    "UK bank": {
+        "buyer_sector": "bank", "buyer_regulated_in": "uk", "critical_function": True, "buyer_location": "uk",
+        "home_market": "uk", "client_jurisdictions": ["uk"], "data_categories": ["uk-personal"],
+    },
     "no pilot": {"pilot_possible": False, "prior_outsourcing": "none", "process_documented": "undocumented"},
 }  # fmt: skip
 PROVIDER_WORDS = ("provider", "before signing", "service level", "paid pilot", "vendor", "kpo")
@@ -202,6 +206,19 @@ def test_a_regulated_buyer_s_own_centre_is_checked_with_its_regulator_not_stated
         risk = next(r for r in ev.risks if r.rule == rule)  # type: ignore[attr-defined]
         assert risk.title == "A critical function moves to your own offshore entity"
         assert "entity of your" in risk.mitigation
+
+
+def test_a_uk_bank_s_own_centre_is_outsourcing_for_the_pra_and_the_result_says_so(reference: Playbook) -> None:
+    ev = _evaluate(reference, **VARIANTS["UK bank"])
+    risk = next(r for r in ev.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
+    assert risk.rule == "critical-function-outsourcing-own-centre-pra"
+    assert "PRA SS2/21 para. 3.3" in risk.mitigation and "Ask your regulator" not in risk.mitigation
+    assert [g.text for g in ev.gates][0].startswith("the notice to the PRA")  # type: ignore[attr-defined]
+    assert "pra-ss2-21" in {r.code for r in ev.regimes}  # type: ignore[attr-defined]
+    # A UK firm the PRA does not supervise is still asked to check with its regulator.
+    firm = _evaluate(reference, **{**VARIANTS["UK bank"], "buyer_sector": "investment-firm"})
+    other = next(r for r in firm.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
+    assert other.rule == "critical-function-outsourcing-own-centre-uk" and "Ask your regulator" in other.mitigation
 
 
 @pytest.mark.parametrize("setup", ["provider-builds", None])
