@@ -74,3 +74,27 @@ def test_an_exporter_elsewhere_is_told_its_own_rules_are_not_covered(reference: 
 
     assert not {"eu-dual-use", "uk-export-controls", "us-export-controls"} & regimes(ev)
     assert any(r.title == NOT_COVERED for r in ev.risks)
+
+
+@pytest.mark.parametrize("location", ["canada-east", "singapore", "australia-east"])
+def test_a_team_in_a_time_zone_the_product_knows_is_still_told_its_own_export_rules_are_not_covered(
+    reference: Playbook, location: str
+) -> None:
+    ev = evaluated(reference, buyer_location=location, client_jurisdictions=["other"], home_market="other")
+
+    assert not {"eu-dual-use", "uk-export-controls", "us-export-controls"} & regimes(ev)
+    assert any(r.title == NOT_COVERED for r in ev.risks)
+    assert any(c.text.startswith("Confirm with your national export control authority") for c in ev.conditions)
+
+
+def test_a_montreal_supplier_with_us_origin_data_gets_the_us_rules_and_the_notice_about_its_own(
+    reference: Playbook,
+) -> None:
+    compiled = compiled_playbook(reference)
+    case = reference.golden_cases.get(name__startswith="Montreal aerospace supplier")
+    answers, problems = clean_answers(compiled.questions, case.answers)
+    assert not problems
+    ev = evaluate(compiled, answers)
+
+    assert "us-export-controls" in regimes(ev)
+    assert any(r.title == NOT_COVERED for r in ev.risks)

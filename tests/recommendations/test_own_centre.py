@@ -156,7 +156,15 @@ VARIANTS: dict[str, dict[str, object]] = {
         "buyer_sector": "bank", "buyer_regulated_in": "eu", "critical_function": True, "ict_services": False,
         "buyer_location": "eu", "home_market": "eu", "client_jurisdictions": ["eu"], "data_categories": ["eu-personal"],
     },
+    "UK bank": {
+        "buyer_sector": "bank", "buyer_regulated_in": "uk", "critical_function": True, "buyer_location": "uk",
+        "home_market": "uk", "client_jurisdictions": ["uk"], "data_categories": ["uk-personal"],
+    },
     "no pilot": {"pilot_possible": False, "prior_outsourcing": "none", "process_documented": "undocumented"},
+    "US health insurer": {
+        "buyer_sector": "insurer", "buyer_regulated_in": "us", "critical_function": False, "data_categories": ["phi"],
+        "hipaa_role": "covered-entity", "medicaid_offshore": "none", "phi_deidentify": False,
+    },
 }  # fmt: skip
 PROVIDER_WORDS = ("provider", "before signing", "service level", "paid pilot", "vendor", "kpo")
 
@@ -202,6 +210,32 @@ def test_a_regulated_buyer_s_own_centre_is_checked_with_its_regulator_not_stated
         risk = next(r for r in ev.risks if r.rule == rule)  # type: ignore[attr-defined]
         assert risk.title == "A critical function moves to your own offshore entity"
         assert "entity of your" in risk.mitigation
+
+
+def test_a_uk_bank_s_own_centre_is_outsourcing_for_the_pra_and_the_result_says_so(reference: Playbook) -> None:
+    ev = _evaluate(reference, **VARIANTS["UK bank"])
+    risk = next(r for r in ev.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
+    assert risk.rule == "critical-function-outsourcing-own-centre-pra"
+    assert "PRA SS2/21 para. 3.3" in risk.mitigation and "Ask your regulator" not in risk.mitigation
+    assert [g.text for g in ev.gates][0].startswith("the notice to the PRA")  # type: ignore[attr-defined]
+    assert "pra-ss2-21" in {r.code for r in ev.regimes}  # type: ignore[attr-defined]
+    # A UK firm the PRA does not supervise is still asked to check with its regulator.
+    firm = _evaluate(reference, **{**VARIANTS["UK bank"], "buyer_sector": "investment-firm"})
+    other = next(r for r in firm.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
+    assert other.rule == "critical-function-outsourcing-own-centre-uk" and "Ask your regulator" in other.mitigation
+
+
+def test_a_covered_entity_s_own_centre_signs_its_business_associate_agreement_with_its_own_entity(
+    reference: Playbook,
+) -> None:
+    ev = _evaluate(reference, **VARIANTS["US health insurer"])
+    assert "hipaa" in {r.code for r in ev.regimes}  # type: ignore[attr-defined]
+    fired = {r.code for r in ev.fired}  # type: ignore[attr-defined]
+    assert "hipaa-phi-own-centre" in fired and "hipaa-phi" not in fired
+    assert any(c.text.startswith("Sign a business associate agreement with your own entity") for c in ev.conditions)  # type: ignore[attr-defined]
+    # The same buyer with a provider keeps the provider's agreement.
+    bot = _evaluate(reference, **VARIANTS["US health insurer"], centre_setup="provider-builds", own_entity=None)
+    assert "Sign a business associate agreement (BAA) before any PHI moves" in [c.text for c in bot.conditions]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("setup", ["provider-builds", None])
