@@ -5,6 +5,7 @@ of random answer sets."""
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -135,6 +136,27 @@ def test_one_scorer_over_many_chunks_batches_and_both_modes(monkeypatch: Any) ->
         _awkward(definition, rows, seed, clean=clean)
         assert_agrees(pb, rows, clean=clean, scorer=scorer)
         assert_agrees(pb, answer_sets(definition, 30, seed=100 + seed), clean=not clean, scorer=scorer)
+
+
+def test_one_scorer_shared_by_threads_keeps_what_it_learns_per_thread() -> None:
+    """One scorer per compiled playbook serves every request thread of a process; the tables it grows from chunk
+    to chunk are each thread's own, so two threads never add to one at once, and each still agrees."""
+    definition = generate_playbook(60, catalogue=CATALOGUE, n_questions=24, seed=8)
+    pb = compile_playbook(definition)
+    scorer = BatchScorer(pb)
+    kept: dict[str, Any] = {}
+
+    def work(name: str, seed: int) -> None:
+        rows = answer_sets(definition, 40, seed=seed, answered=0.7)
+        assert_agrees(pb, rows, clean=True, scorer=scorer)
+        kept[name] = scorer._memos
+
+    work("main", 1)
+    thread = threading.Thread(target=work, args=("other", 2))
+    thread.start()
+    thread.join()
+    assert kept["main"] and kept["other"] and kept["main"] is not kept["other"]
+    assert scorer._memos is kept["main"]
 
 
 def test_a_playbook_without_rules_or_kpo_models_scores_the_base() -> None:

@@ -19,6 +19,7 @@ within 2**53, a value of the wrong type for ``clean``) marks its row, and that r
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
@@ -154,10 +155,29 @@ class BatchScorer:
         # field's values cleaned for its question (``_Packed``), and each condition's truth table with the values
         # tuple it was worked out on (reused only for that very tuple, which ``_Packed`` hands out again while no
         # new value turns up).
-        self._packed: dict[tuple[str, str], _Packed] = {}
-        self._tables: dict[tuple[str, str, str], tuple[tuple[Any, ...], Bools]] = {}
-        # And each choice question's answers from dictionaries, with their codes (``_Memo``).
-        self._memos: dict[tuple[str, bool], _Memo] = {}
+        # And each choice question's answers from dictionaries, with their codes (``_Memo``). Per thread: one
+        # scorer per compiled playbook serves every request thread of a process (``counterfactuals``), and these
+        # grow as values turn up, which two threads must not do to one table at once.
+        self._kept = threading.local()
+
+    @property
+    def _packed(self) -> dict[tuple[str, str], _Packed]:
+        return self._kept_dict("packed")
+
+    @property
+    def _tables(self) -> dict[tuple[str, str, str], tuple[tuple[Any, ...], Bools]]:
+        return self._kept_dict("tables")
+
+    @property
+    def _memos(self) -> dict[tuple[str, bool], _Memo]:
+        return self._kept_dict("memos")
+
+    def _kept_dict(self, name: str) -> dict[Any, Any]:
+        found: dict[Any, Any] | None = getattr(self._kept, name, None)
+        if found is None:
+            found = {}
+            setattr(self._kept, name, found)
+        return found
 
     def score(self, rows: Sequence[Mapping[str, Any]], *, clean: bool = False) -> BatchOutcomes:
         """``outcome(pb, row)`` for every row; with ``clean``, of ``clean_answers(pb.questions, row,
@@ -598,7 +618,9 @@ class _Memo(dict[Any, int]):
     code, worked out by ``prepare`` on first sight (-1 where it keeps nothing; no answer is -1), and the values
     the codes stand for. ``frozen`` hands out the same tuple of them while no new value turns up, so the truth
     tables worked out on it are reused from chunk to chunk (``BatchScorer._truth``). Only ever keyed by answers
-    of the question's own type (``_EXPECTED``), so no two keys that compare equal stand for different answers."""
+    of the question's own type (``_EXPECTED``); a multiple choice's elements are not checked, so ``("a", 1)`` and
+    ``("a", True)`` are one key: both are cleaned alike (an element that is no option is an error either way).
+    One thread's: the scorer keeps a memo per thread."""
 
     def __init__(self, q: Question, prepare: Callable[[Any], Any]) -> None:
         super().__init__({None: -1})
