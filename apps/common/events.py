@@ -80,7 +80,8 @@ SUMMARY_LENGTH = 300  # the summary column of a notification and of an activity 
 def answers_changed_summary(who: str, count: int, title: str) -> str:
     """The sentence of an ``answers_changed`` event, and of a timeline line that gathers several of them;
     within ``SUMMARY_LENGTH``, the title shortened with "…" when need be (the sentence keeps its closing quote,
-    so a later save in the same sitting can still be added to the line)."""
+    so a later save in the same sitting can still be added to the line). ``discussion.sitting`` writes the same
+    sentence in SQL, held to this one by ``tests/discussion/test_sitting.py``: change both together."""
     start = f"{who} changed {count} answer{'s' if count != 1 else ''} in “"
     room = SUMMARY_LENGTH - len(start) - 1
     if len(title) > room:

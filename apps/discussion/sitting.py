@@ -55,7 +55,7 @@ WITH latest AS (
      LIMIT 1
 ), gathered AS (
     UPDATE {_T} l
-       SET created_at = %(now)s, url = %(url)s, summary = (
+       SET created_at = greatest(l.created_at, %(now)s), url = %(url)s, summary = (
            -- events.answers_changed_summary(who, n, title)
            SELECT right(s.start || CASE WHEN length(%(title)s) > %(length)s - length(s.start) - 1
                                         THEN rtrim(left(%(title)s, greatest(%(length)s - length(s.start) - 2, 0)),

@@ -12,6 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apps.accounts.models import Organisation, User
 from apps.common import events
@@ -69,6 +71,33 @@ def test_the_statement_writes_the_sentence_the_locked_path_would(
         assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]  # no lock, no fallback
         assert line is not None and line.summary == _summaries(assessment)[-1]
     assert _summaries(assessment) == [events.answers_changed_summary(email, sum(counts), then)]
+
+
+_SEEN = iter(range(10**9))
+_CHARACTERS = st.characters(exclude_characters="\x00", exclude_categories=("Cs",)) | st.sampled_from(" \t\u3000x")
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    local=st.text("abcxyz0189.-_+", min_size=1, max_size=40) | st.text("ab.", min_size=100, max_size=180),
+    title=st.text(_CHARACTERS, max_size=200),
+    renamed=st.text(_CHARACTERS, max_size=40) | st.text(_CHARACTERS, min_size=200, max_size=320),
+    first=st.integers(1, 10**6),
+    then=st.integers(1, 10**6),
+)
+def test_any_email_title_and_counts_give_the_sentence_python_writes(
+    organisation: Organisation, local: str, title: str, renamed: str, first: int, then: int
+) -> None:
+    """The statement's sentence is a second home of ``events.answers_changed_summary``'s rule: held to it over any
+    email, title (whitespace of every kind, characters beyond the BMP) and count."""
+    email = f"{next(_SEEN)}{local}@example.test"
+    actor = MembershipFactory(organisation=organisation, user__email=email).user
+    assessment = AssessmentFactory(organisation=organisation, created_by=actor, title=title)
+    _line(assessment, actor, first)
+    assessment.title = renamed
+    _line(assessment, actor, then)
+    assert _summaries(assessment) == [events.answers_changed_summary(email, first + then, renamed)]
 
 
 @pytest.mark.django_db
