@@ -25,6 +25,7 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 
 # Stand-ins for the ids while compiling: inside int4, as an id out of an integer column's range makes the ORM
 # compile no query at all, and far above any id an organisation's data reaches, so a constant of the query
@@ -52,11 +53,14 @@ class PreparedQuery:
         self._names = tuple(inspect.signature(build).parameters)
         self._local = threading.local()  # a compiler holds its thread's connection
         self._model: type[Any] | None = None
+        self._for_write = self._for_update = False  # set with ``_model``, from the queryset
 
     def __call__(self, **values: int) -> list[Any]:
         if set(values) != set(self._names) or any(type(v) is not int for v in values.values()):
             raise TypeError(f"PreparedQuery takes the ids {', '.join(self._names)}, as ints.")
         c = self._compiled()
+        if self._for_update and connections[c.using].get_autocommit():  # the ORM's own check, on every call
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = [p if name is None else values[name] for name, p in zip(c.slots, c.params, strict=True)]
         with connections[c.using].cursor() as cursor:
             cursor.execute(c.sql, params)
@@ -66,9 +70,12 @@ class PreparedQuery:
     def _compiled(self) -> _Compiled:
         by_alias: dict[str, _Compiled] = self._local.__dict__.setdefault("by_alias", {})
         if self._model is None:
-            self._model = self._stand_in_queryset().model
-        # Routed per call as the queryset would be (the replica router reads a context variable).
-        using = router.db_for_read(self._model)
+            queryset = self._stand_in_queryset()
+            self._for_write, self._for_update = queryset._for_write, bool(queryset.query.select_for_update)
+            self._model = queryset.model
+        # Routed per call as the queryset would be (the replica router reads a context variable); a locking read
+        # is a write's, as the ORM routes it.
+        using = (router.db_for_write if self._for_write else router.db_for_read)(self._model)
         found = by_alias.get(using)
         if found is None or found.compiler.connection is not connections[using]:
             found = by_alias[using] = self._compile(using)

@@ -10,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.sessions import SessionStore
@@ -67,12 +68,24 @@ def test_one_statement_with_the_key_and_the_time_as_parameters() -> None:
     assert len(queries) == 1
     sql = queries[0]["sql"]
     assert sql.startswith('SELECT "session_data" FROM "django_session" WHERE "session_key" = ')
-    assert key in sql and '"expire_date" >' in sql
+    assert '"expire_date" >' in sql
+    # A key is data, never SQL: one that would end the string literal reads as no session.
+    assert SessionStore("x' OR '1'='1").load() == {}
 
 
-def test_a_signed_in_page_is_served_from_it(client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+def test_a_signed_in_page_reads_its_session_through_it(client, django_user_model, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user(email="reader@example.test", password="a long pass phrase 2026")
     client.force_login(user)
-    assert client.get("/").status_code in (200, 302)
-    assert client.session.__class__ is SessionStore
-    assert client.session["_auth_user_id"] == str(user.pk)
+    read: list[str | None] = []
+    original = SessionStore._live_session_data
+
+    def watched(self: SessionStore) -> str | None:
+        found = original(self)
+        read.append(found)
+        return found
+
+    monkeypatch.setattr(SessionStore, "_live_session_data", watched)
+    response = client.get(reverse("accounts:password_change"))
+    assert response.status_code == 200
+    assert len(read) == 1 and read[0] is not None
+    assert response.wsgi_request.user == user

@@ -15,7 +15,7 @@ from apps.common.prepared import PreparedQuery
 from apps.discussion.models import Comment
 from apps.discussion.services import post_comment
 from apps.questionnaire.models import Answer, Assessment
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import AssessmentFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,28 @@ def test_the_signed_in_user_is_read_as_model_backend_reads_it(buyer: Any, collea
     colleague.save(update_fields=["is_active"])
     assert ThrottledModelBackend().get_user(colleague.pk) is None  # as ModelBackend: refused
     assert ThrottledModelBackend().get_user(2_000_000_000) is None  # gone
+
+
+def test_a_locking_read_is_routed_as_a_write_and_refused_outside_a_transaction(
+    buyer: Any, organisation: Any, monkeypatch: Any
+) -> None:
+    """As the ORM does with ``select_for_update``: routed by ``db_for_write``, and refused in autocommit on every
+    call, not only on the first (the ORM checks while compiling, which a prepared query does once)."""
+    from django.db import router, transaction
+    from django.db.transaction import TransactionManagementError
+
+    locked = PreparedQuery(lambda pk: Assessment.objects.select_for_update().filter(pk=pk))
+    plain = PreparedQuery(lambda pk: Assessment.objects.filter(pk=pk))
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer)
+    asked: list[str] = []
+    monkeypatch.setattr(router, "db_for_write", lambda model, **hints: asked.append("write") or "default")
+    monkeypatch.setattr(router, "db_for_read", lambda model, **hints: asked.append("read") or "default")
+    with transaction.atomic():
+        assert locked(pk=assessment.pk) == [assessment]
+    assert plain(pk=assessment.pk) == [assessment]
+    assert asked == ["write", "read"]
+    # The test runs in a transaction of its own: the connection is made to say it is in autocommit.
+    monkeypatch.setattr(connection, "get_autocommit", lambda: True)
+    with pytest.raises(TransactionManagementError):
+        locked(pk=assessment.pk)
+    assert plain(pk=assessment.pk) == [assessment]
