@@ -55,14 +55,21 @@ def _lsn() -> int:
         return int(c.fetchone()[0])
 
 
-def test_measure(
-    organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
-) -> None:
+def _warm_drafts(organisation: Any, buyer: Any, client: Client, monkeypatch: Any, settings: Any) -> list[int]:
+    """``N`` drafts ready to submit as served (flips queued for the worker), after two submits that warm the
+    playbook's cost assumptions and compiled form."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N + 2)
-    _submit(buyer_client, pks.pop())
-    _submit(buyer_client, pks.pop())
+    _submit(client, pks.pop())
+    _submit(client, pks.pop())
+    return pks
+
+
+def test_measure(
+    organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
+) -> None:
+    pks = _warm_drafts(organisation, buyer, buyer_client, monkeypatch, settings)
     with connection.cursor() as c:
         c.execute("SHOW default_toast_compression")
         print("\ntoast compression:", c.fetchone()[0])
@@ -113,11 +120,7 @@ def test_phases(
 ) -> None:
     from tests.measuring import time_calls
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    as_served(monkeypatch)
-    pks = _drafts(organisation, buyer, N + 2)
-    _submit(buyer_client, pks.pop())
-    _submit(buyer_client, pks.pop())
+    pks = _warm_drafts(organisation, buyer, buyer_client, monkeypatch, settings)
     phases: dict[str, list[float]] = {}
     time_calls(monkeypatch, WATCHED, lambda name, ms: phases.setdefault(name, []).append(ms), clock=time.process_time)
     times = [_submit(buyer_client, pk) for pk in pks]
@@ -131,11 +134,7 @@ def test_gc(
 ) -> None:
     import gc
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    as_served(monkeypatch)
-    pks = _drafts(organisation, buyer, N + 2)
-    _submit(buyer_client, pks.pop())
-    _submit(buyer_client, pks.pop())
+    pks = _warm_drafts(organisation, buyer, buyer_client, monkeypatch, settings)
     spent: dict[int, list[float]] = {0: [], 1: [], 2: []}
     start = [0.0]
 
@@ -198,11 +197,7 @@ def test_pg_by_statement(
     """PostgreSQL's CPU per statement of a submit (the backend's schedstat, in ns), medians over M1_N submits."""
     import re
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    as_served(monkeypatch)
-    pks = _drafts(organisation, buyer, N + 2)
-    _submit(buyer_client, pks.pop())
-    _submit(buyer_client, pks.pop())
+    pks = _warm_drafts(organisation, buyer, buyer_client, monkeypatch, settings)
     with connection.cursor() as c:
         c.execute("SELECT pg_backend_pid()")
         pid = c.fetchone()[0]
