@@ -1,0 +1,52 @@
+"""An engineer's seal on the reference playbook: the US state boards' responsible-charge rule for a team in the
+United States (or one that has not said where it is), and for a team elsewhere a plain statement that its own
+regulator's rules are not covered, with the condition to confirm them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+
+pytestmark = pytest.mark.django_db
+US_FIRM = "US engineering firm: MEP design and BIM with a PE sealing onshore"
+NOT_COVERED = "Your engineering regulator's rules on sealing work prepared offshore are not covered here"
+
+
+def evaluated(reference: Playbook, **changes: Any) -> Any:
+    compiled = compiled_playbook(reference)
+    case = reference.golden_cases.get(name=US_FIRM)
+    answers, problems = clean_answers(compiled.questions, {**case.answers, **changes})
+    assert not problems
+    return evaluate(compiled, {k: v for k, v in answers.items() if v is not None})
+
+
+def told(ev: Any) -> tuple[bool, bool]:
+    regime = any(r.code == "pe-responsible-charge" for r in ev.regimes)
+    risk = any(r.title == NOT_COVERED for r in ev.risks)
+    return regime, risk
+
+
+def test_a_us_team_gets_the_state_boards_rule_and_no_not_covered_risk(reference: Playbook) -> None:
+    assert told(evaluated(reference)) == (True, False)
+
+
+@pytest.mark.parametrize("where", ["canada-east", "uk", "eu", "singapore", "australia-east", "other"])
+def test_a_team_elsewhere_is_told_its_own_regulators_rules_are_not_covered(reference: Playbook, where: str) -> None:
+    ev = evaluated(reference, buyer_location=where)
+    assert told(ev) == (False, True)
+    assert any(
+        c.text.startswith("Confirm with the regulator that licenses your sealing engineer") for c in ev.conditions
+    )
+
+
+def test_a_team_that_has_not_said_where_it_is_keeps_the_state_boards_rule(reference: Playbook) -> None:
+    assert told(evaluated(reference, buyer_location=None)) == (True, False)
+
+
+def test_without_a_seal_neither(reference: Playbook) -> None:
+    assert told(evaluated(reference, licensed_signoff=["none"], buyer_location="canada-east")) == (False, False)
