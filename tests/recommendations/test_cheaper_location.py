@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.engine.evaluate import CHEAPER_MATERIAL_SHARE, Evaluation
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -20,6 +19,7 @@ from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 OWN_CENTRE = "UK manufacturer: a 300-person finance operations centre it plans to own"
@@ -27,12 +27,7 @@ TEXTBOOK = "Textbook KPO: a US fund's steady equity research"
 
 
 def _evaluated(reference: Playbook, case: str, **changes: object) -> Evaluation:
-    compiled = compiled_playbook(reference)
-    answers, problems = clean_answers(
-        compiled.questions, {**reference.golden_cases.get(name__startswith=case).answers, **changes}
-    )
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_case(reference, case, **changes)
 
 
 def test_a_cheaper_location_meeting_every_requirement_is_priced_beside_the_one_ranked_first(

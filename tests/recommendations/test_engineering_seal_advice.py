@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 US_FIRM = "US engineering firm: MEP design and BIM with a PE sealing onshore"
@@ -18,11 +17,7 @@ NOT_COVERED = "Your engineering regulator's rules on sealing work prepared offsh
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Any:
-    compiled = compiled_playbook(reference)
-    case = reference.golden_cases.get(name=US_FIRM)
-    answers, problems = clean_answers(compiled.questions, {**case.answers, **changes})
-    assert not problems
-    return evaluate(compiled, {k: v for k, v in answers.items() if v is not None})
+    return evaluated_case(reference, US_FIRM, **changes)
 
 
 def told(ev: Any) -> tuple[bool, bool]:

@@ -12,6 +12,7 @@ import pytest
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 GERMAN = "EU dual-use drawings: a German machine builder"
@@ -19,11 +20,7 @@ NOT_COVERED = "Your own country's export control rules are not covered here"
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Any:
-    compiled = compiled_playbook(reference)
-    case = reference.golden_cases.get(name__startswith=GERMAN)
-    answers, problems = clean_answers(compiled.questions, {**case.answers, **changes})
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_case(reference, GERMAN, **changes)
 
 
 def regimes(ev: Any) -> set[str]:

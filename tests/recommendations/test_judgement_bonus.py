@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from apps.playbooks.engine import Evaluation, clean_answers, evaluate
+from apps.playbooks.engine import Evaluation
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 HONEST = "US mid-cap: M&A target screening and board strategy papers"
@@ -22,11 +22,7 @@ TINY = "first-outsourcing-tiny-team"
 
 
 def evaluated(reference: Playbook, case: str, **changes: Any) -> Evaluation:
-    compiled = compiled_playbook(reference)
-    raw = {**reference.golden_cases.get(name__startswith=case).answers, **changes}
-    answers, problems = clean_answers(compiled.questions, raw)
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_case(reference, case, **changes)
 
 
 def fit_points(ev: Evaluation) -> dict[str, int]:

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 DUTCH = "KYC refresh: a Dutch bank's customer due diligence reviews"
@@ -18,11 +17,7 @@ KEEP = "Keep customer risk rating and onboarding decisions with your own staff"
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Any:
-    compiled = compiled_playbook(reference)
-    case = reference.golden_cases.get(name=DUTCH)
-    answers, problems = clean_answers(compiled.questions, {**case.answers, **changes})
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_case(reference, DUTCH, **changes)
 
 
 def test_an_eu_bank_keeps_kyc_decisions_and_notifies_its_supervisor(reference: Playbook) -> None:

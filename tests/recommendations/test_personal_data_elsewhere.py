@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 CANADIAN = "Policyholder data from elsewhere: a Canadian life insurer"
@@ -18,11 +17,7 @@ PROCESSOR = "Personal data moves before processor terms or a transfer mechanism 
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Any:
-    compiled = compiled_playbook(reference)
-    case = reference.golden_cases.get(name__startswith=CANADIAN)
-    answers, problems = clean_answers(compiled.questions, {**case.answers, **changes})
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_case(reference, CANADIAN, **changes)
 
 
 def test_personal_data_of_people_elsewhere_asks_for_processor_terms_and_names_what_is_not_covered(
