@@ -89,7 +89,9 @@ class Browsing:
         context = self.browser.new_context(
             base_url=self.base_url, java_script_enabled=js, viewport=viewport, accept_downloads=True
         )
-        context.set_default_timeout(10_000)
+        # A limit on waiting, not a measure of speed: a busy machine (a CI runner shared with other jobs)
+        # can take well over ten seconds to draw a PDF or finish a navigation.
+        context.set_default_timeout(30_000)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.on("page", self.console.watch)
         self.contexts.append(context)

@@ -130,7 +130,7 @@ def test_the_memos_own_page_waits_without_reloading_and_then_downloads(
     expect(page.get_by_role("heading", level=1)).to_have_text("Drawing the decision memo")
     assert run_axe(page) == []
     page.evaluate("window.sameDocument = true")  # gone if the page reloads
-    with page.expect_download(timeout=20_000) as info:
+    with page.expect_download(timeout=60_000) as info:
         Worker(
             queue_names=["*"], interval=0, batch=True, max_tasks=None, backend_name="default",
             startup_delay=False, worker_id=new_worker_id(), excluded_queue_names=[],
