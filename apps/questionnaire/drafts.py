@@ -11,6 +11,9 @@ unchanged version means unchanged answers: what was decided from the read still 
 commits. A concurrent save holding the row makes the UPDATE wait, then find a new version and write nothing;
 the caller then does it again under the row lock (``services.record_answers``).
 
+An autosave reads its assessment first anyway: there the version and the answers come in the same statement
+(``with_draft``, ``draft_of``), one round trip fewer, with the same single snapshot of status, version and answers.
+
 One statement is atomic and durable on its own (outside a transaction it commits as it ends, and waits for
 the disk as any commit does); inside a caller's transaction it is part of it.
 """
@@ -24,6 +27,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import User
 from apps.questionnaire.models import Answer, Assessment
@@ -65,6 +70,18 @@ SELECT count(*) FROM draft
 """
 
 
+_A = Assessment._meta.db_table
+# The same answers as ``_READ``'s, in its order, as one JSON array of [code, value, answered_at, by_id, email],
+# for a query on the assessment's own table (``with_draft``).
+_ANSWERS_JSON = f"""
+SELECT json_agg(json_build_array(x.question_code, x.value, x.answered_at, x.answered_by_id, u.email)
+                ORDER BY x.question_code)::text
+  FROM {Answer._meta.db_table} x
+  LEFT JOIN {User._meta.db_table} u ON u.id = x.answered_by_id
+ WHERE x.organisation_id = "{_A}".organisation_id AND x.assessment_id = "{_A}".id
+"""
+
+
 @dataclass(frozen=True)
 class Draft:
     """An assessment's status and row version, with its answers as that version holds them."""
@@ -88,6 +105,23 @@ def read_draft(assessment: Assessment) -> Draft | None:
         if code is not None
     ]
     return Draft(is_draft=status == Assessment.Status.DRAFT, version=version, rows=rows)
+
+
+def with_draft(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """``assessments`` each read with its row version and its answers in the same statement (``draft_of``)."""
+    return assessments.annotate(
+        draft_version=RawSQL(f'"{_A}".xmin::text', ()), draft_answers=RawSQL(f"({_ANSWERS_JSON})", ())
+    )
+
+
+def draft_of(assessment: Assessment) -> Draft:
+    """The draft as ``with_draft`` read it with ``assessment``: what ``read_draft`` would have returned then."""
+    rows: list[Row] = [
+        (code, value, datetime.fromisoformat(at) if at is not None else None, by_id, email)
+        for code, value, at, by_id, email in json.loads(assessment.draft_answers or "[]")  # type: ignore[attr-defined]
+    ]
+    version = assessment.draft_version  # type: ignore[attr-defined]
+    return Draft(is_draft=assessment.status == Assessment.Status.DRAFT, version=version, rows=rows)
 
 
 def write_if_unchanged(

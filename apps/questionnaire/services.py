@@ -173,6 +173,7 @@ def record_answers(
     save_valid: bool = False,
     user: User | None = None,
     loaded: Mapping[str, str] | None = None,
+    draft: drafts.Draft | None = None,
 ) -> SaveResult:
     """Validate and store ``values`` (question code to raw value; blank clears the answer) as given by ``user``.
 
@@ -186,6 +187,8 @@ def record_answers(
     changed that answer since, the later save still wins (the draft's row lock orders the two), and the
     colleague's answer it replaced is in ``replaced`` (for the saver) and announced (for the colleague):
     neither loses an answer without being told.
+
+    ``draft``: the draft as read with ``assessment`` (``drafts.with_draft``), which spares reading it again.
     """
     compiled: CompiledPlaybook = compiled_playbook(assessment.playbook)
     result = SaveResult()
@@ -205,7 +208,7 @@ def record_answers(
     # First without the lock: the answers read with the draft's row version, then one statement that writes
     # only if the row is still that version (apps/questionnaire/drafts.py). A save that raced another is done
     # again under the draft's row lock, which orders the two.
-    done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors)
+    done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors, draft)
     if done is not None:
         return done
     with transaction.atomic():
@@ -226,10 +229,12 @@ def _save(
     loaded: Mapping[str, str],
     user: User | None,
     errors: dict[str, str],
+    known: drafts.Draft | None = None,
 ) -> SaveResult | None:
-    """Read the draft, decide, and write in one statement if its row has not changed since the read: the result
-    (refused ones included: ``seen`` None, nothing written), or None when the row changed (nothing written)."""
-    draft = drafts.read_draft(assessment)
+    """Read the draft (unless ``known``: read already), decide, and write in one statement if its row has not
+    changed since the read: the result (refused ones included: ``seen`` None, nothing written), or None when the
+    row changed (nothing written)."""
+    draft = known if known is not None else drafts.read_draft(assessment)
     if draft is None or not draft.is_draft:
         raise AssessmentError(SUBMITTED)
     result = SaveResult(errors=dict(errors))
