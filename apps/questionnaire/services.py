@@ -242,10 +242,16 @@ def _save(
     if plan.refused:
         return result
     now = timezone.now()
-    if not drafts.write_if_unchanged(assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now):
+    count = len(plan.save) + len(plan.clear)
+    change = _Change(assessment, user, count, result.replaced) if count else None
+    line = change.timeline_line(now) if change else None
+    written = drafts.write_if_unchanged(
+        assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now, also=line
+    )
+    if not written.matched:
         return None
-    if plan.save or plan.clear:
-        _announce_changes(assessment, user, len(plan.save) + len(plan.clear), result.replaced)
+    if change:
+        change.announce(line_written=written.joined)
     result.saved, result.cleared, result.answered_at = plan.save, plan.clear, now
     return result
 
@@ -315,24 +321,43 @@ def _replaced(
     return replaced
 
 
-def _announce_changes(assessment: Assessment, user: User | None, count: int, replaced: Mapping[str, Replaced]) -> None:
-    # The colleagues whose answers were replaced are told; the activity shows the change for everyone.
-    recipients = list(User.objects.filter(pk__in={r.by_id for r in replaced.values() if r.by_id})) if replaced else []
-    who = user.email if user else "Someone"
-    summary = events.answers_changed_summary(who, count, assessment.title)
-    if replaced:
-        summary += f", replacing {len(replaced)} given by a colleague since they loaded the page"
-    events.announce(
-        events.answers_changed,
-        sender=Assessment,
-        organisation=assessment.organisation,
-        actor=user,
-        recipients=recipients,
-        target=assessment,
-        url=reverse("questionnaire:review", args=[assessment.pk]),
-        summary=summary,
-        answers=None if replaced else count,
-    )
+class _Change:
+    """What a save of ``count`` answers by ``user`` announces (``events.answers_changed``)."""
+
+    def __init__(self, assessment: Assessment, user: User | None, count: int, replaced: Mapping[str, Replaced]):
+        self.assessment, self.user, self.count, self.replaced = assessment, user, count, replaced
+        who = user.email if user else "Someone"
+        self.summary = events.answers_changed_summary(who, count, assessment.title)
+        if replaced:
+            self.summary += f", replacing {len(replaced)} given by a colleague since they loaded the page"
+        self.url = reverse("questionnaire:review", args=[assessment.pk])
+
+    def timeline_line(self, now: datetime) -> extensions.Joined | None:
+        """The timeline's line, for the save's own statement to write (``extensions.Timeline``), when it is one a
+        sitting gathers: a person's save that replaced no colleague's answer (that line stands on its own)."""
+        if self.user is None or self.replaced:
+            return None
+        return extensions.timeline.answers_line(
+            assessment=self.assessment, actor=self.user, answers=self.count, summary=self.summary, url=self.url, now=now
+        )
+
+    def announce(self, *, line_written: bool) -> None:
+        # The colleagues whose answers were replaced are told; the activity shows the change for everyone.
+        replaced = self.replaced
+        by = {r.by_id for r in replaced.values() if r.by_id}
+        recipients = list(User.objects.filter(pk__in=by)) if replaced else []
+        events.announce(
+            events.answers_changed,
+            sender=Assessment,
+            organisation=self.assessment.organisation,
+            actor=self.user,
+            recipients=recipients,
+            target=self.assessment,
+            url=self.url,
+            summary=self.summary,
+            answers=None if replaced else self.count,
+            line_written=line_written,
+        )
 
 
 def missing_answers(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> list[str]:
