@@ -20,7 +20,9 @@ Every signal carries these keyword arguments:
   never containing answers or figures.
 
 ``answers_changed`` also carries ``answers``: how many answers the save changed, or None when it replaced a
-colleague's (that line stands on its own in the timeline; the others from one person in a sitting are one).
+colleague's (that line stands on its own in the timeline; the others from one person in a sitting are one);
+and ``line_written``: True when the save's own statement wrote its timeline line already
+(``questionnaire.extensions.Timeline``), so that the timeline's listener adds none.
 """
 
 from __future__ import annotations

@@ -41,8 +41,11 @@ def record_activity(
     url: str,
     summary: str,
     answers: int | None = None,
+    line_written: bool = False,
     **_: Any,
 ) -> None:
+    if line_written:  # an autosave's line, written in the save's own statement (sitting.py)
+        return
     services.record_activity(
         kind=kind, organisation=organisation, actor=actor, target=target, url=url, summary=summary, answers=answers
     )

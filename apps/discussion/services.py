@@ -32,6 +32,7 @@ from apps.discussion.models import (
     Notification,
     OverdueNotice,
 )
+from apps.questionnaire.extensions import Joined
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 from apps.vendors.models import DiligenceItem
@@ -356,6 +357,24 @@ def record_activity(
             kind=kind,
             summary=summary[: events.SUMMARY_LENGTH],
             url=url[:500],
+        )
+
+
+class AnswersTimeline:
+    """An autosave's line written by the save's own statement (``questionnaire.extensions.Timeline``): the line
+    ``record_activity`` would write for its event, gathered into the author's line of the sitting as there."""
+
+    def answers_line(
+        self, *, assessment: Assessment, actor: User, answers: int, summary: str, url: str, now: datetime.datetime
+    ) -> Joined | None:
+        return sitting.answers_line_in_save(
+            assessment=assessment,
+            actor=actor,
+            answers=answers,
+            summary=summary,
+            url=url,
+            now=now,
+            since=now - ANSWERS_SITTING,
         )
 
 

@@ -2,17 +2,20 @@
 
 Dependencies point one way: team features depend on the questionnaire, never the reverse. So the
 questionnaire asks one registered ``Team`` (``apps.teamwork`` registers its own in ``ready()``) and,
-with none registered, behaves as a single-person questionnaire.
+with none registered, behaves as a single-person questionnaire. Likewise the timeline (``apps.discussion``)
+may write an autosave's line in the save's own statement (``Timeline``); with none registered, the
+``answers_changed`` event's listeners do all of it after the commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from apps.accounts.models import Membership
+    from apps.accounts.models import Membership, User
     from apps.accounts.scoping import MemberRequest
     from apps.playbooks.engine import CompiledPlaybook
     from apps.questionnaire.models import Assessment
@@ -93,3 +96,39 @@ team: Team = _NoTeam()
 def register(implementation: Team) -> None:
     global team
     team = implementation
+
+
+@dataclass(frozen=True)
+class Joined:
+    """More for a save's one statement to write (``drafts.write_if_unchanged``), only when the draft's row matched:
+    common table expressions that read ``draft`` (the draft's id: one row when it matched, none otherwise) to
+    know it, their named parameters (none of the save's own names), and an SQL condition over them that tells
+    whether they wrote."""
+
+    ctes: str
+    params: Mapping[str, Any]
+    written: str
+
+
+class Timeline(Protocol):
+    def answers_line(
+        self, *, assessment: Assessment, actor: User, answers: int, summary: str, url: str, now: datetime
+    ) -> Joined | None:
+        """The timeline line of ``actor``'s save of ``answers`` answers (its event's ``summary`` and ``url``) at
+        ``now``, to be written by the save's own statement; None leaves it to the event's listener."""
+        ...
+
+
+class _NoTimeline:
+    def answers_line(
+        self, *, assessment: Assessment, actor: User, answers: int, summary: str, url: str, now: datetime
+    ) -> Joined | None:
+        return None
+
+
+timeline: Timeline = _NoTimeline()
+
+
+def register_timeline(implementation: Timeline) -> None:
+    global timeline
+    timeline = implementation

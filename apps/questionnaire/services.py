@@ -173,6 +173,7 @@ def record_answers(
     save_valid: bool = False,
     user: User | None = None,
     loaded: Mapping[str, str] | None = None,
+    draft: drafts.Draft | None = None,
 ) -> SaveResult:
     """Validate and store ``values`` (question code to raw value; blank clears the answer) as given by ``user``.
 
@@ -186,6 +187,8 @@ def record_answers(
     changed that answer since, the later save still wins (the draft's row lock orders the two), and the
     colleague's answer it replaced is in ``replaced`` (for the saver) and announced (for the colleague):
     neither loses an answer without being told.
+
+    ``draft``: the draft as read with ``assessment`` (``drafts.with_draft``), which spares reading it again.
     """
     compiled: CompiledPlaybook = compiled_playbook(assessment.playbook)
     result = SaveResult()
@@ -205,7 +208,7 @@ def record_answers(
     # First without the lock: the answers read with the draft's row version, then one statement that writes
     # only if the row is still that version (apps/questionnaire/drafts.py). A save that raced another is done
     # again under the draft's row lock, which orders the two.
-    done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors)
+    done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors, draft)
     if done is not None:
         return done
     with transaction.atomic():
@@ -226,10 +229,12 @@ def _save(
     loaded: Mapping[str, str],
     user: User | None,
     errors: dict[str, str],
+    known: drafts.Draft | None = None,
 ) -> SaveResult | None:
-    """Read the draft, decide, and write in one statement if its row has not changed since the read: the result
-    (refused ones included: ``seen`` None, nothing written), or None when the row changed (nothing written)."""
-    draft = drafts.read_draft(assessment)
+    """Read the draft (unless ``known``: read already), decide, and write in one statement if its row has not
+    changed since the read: the result (refused ones included: ``seen`` None, nothing written), or None when the
+    row changed (nothing written)."""
+    draft = known if known is not None else drafts.read_draft(assessment)
     if draft is None or not draft.is_draft:
         raise AssessmentError(SUBMITTED)
     result = SaveResult(errors=dict(errors))
@@ -237,10 +242,16 @@ def _save(
     if plan.refused:
         return result
     now = timezone.now()
-    if not drafts.write_if_unchanged(assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now):
+    count = len(plan.save) + len(plan.clear)
+    change = _Change(assessment, user, count, result.replaced) if count else None
+    line = change.timeline_line(now) if change else None
+    written = drafts.write_if_unchanged(
+        assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now, also=line
+    )
+    if not written.matched:
         return None
-    if plan.save or plan.clear:
-        _announce_changes(assessment, user, len(plan.save) + len(plan.clear), result.replaced)
+    if change:
+        change.announce(line_written=written.joined)
     result.saved, result.cleared, result.answered_at = plan.save, plan.clear, now
     return result
 
@@ -310,24 +321,43 @@ def _replaced(
     return replaced
 
 
-def _announce_changes(assessment: Assessment, user: User | None, count: int, replaced: Mapping[str, Replaced]) -> None:
-    # The colleagues whose answers were replaced are told; the activity shows the change for everyone.
-    recipients = list(User.objects.filter(pk__in={r.by_id for r in replaced.values() if r.by_id})) if replaced else []
-    who = user.email if user else "Someone"
-    summary = events.answers_changed_summary(who, count, assessment.title)
-    if replaced:
-        summary += f", replacing {len(replaced)} given by a colleague since they loaded the page"
-    events.announce(
-        events.answers_changed,
-        sender=Assessment,
-        organisation=assessment.organisation,
-        actor=user,
-        recipients=recipients,
-        target=assessment,
-        url=reverse("questionnaire:review", args=[assessment.pk]),
-        summary=summary,
-        answers=None if replaced else count,
-    )
+class _Change:
+    """What a save of ``count`` answers by ``user`` announces (``events.answers_changed``)."""
+
+    def __init__(self, assessment: Assessment, user: User | None, count: int, replaced: Mapping[str, Replaced]):
+        self.assessment, self.user, self.count, self.replaced = assessment, user, count, replaced
+        who = user.email if user else "Someone"
+        self.summary = events.answers_changed_summary(who, count, assessment.title)
+        if replaced:
+            self.summary += f", replacing {len(replaced)} given by a colleague since they loaded the page"
+        self.url = reverse("questionnaire:review", args=[assessment.pk])
+
+    def timeline_line(self, now: datetime) -> extensions.Joined | None:
+        """The timeline's line, for the save's own statement to write (``extensions.Timeline``), when it is one a
+        sitting gathers: a person's save that replaced no colleague's answer (that line stands on its own)."""
+        if self.user is None or self.replaced:
+            return None
+        return extensions.timeline.answers_line(
+            assessment=self.assessment, actor=self.user, answers=self.count, summary=self.summary, url=self.url, now=now
+        )
+
+    def announce(self, *, line_written: bool) -> None:
+        # The colleagues whose answers were replaced are told; the activity shows the change for everyone.
+        replaced = self.replaced
+        by = {r.by_id for r in replaced.values() if r.by_id}
+        recipients = list(User.objects.filter(pk__in=by)) if replaced else []
+        events.announce(
+            events.answers_changed,
+            sender=Assessment,
+            organisation=self.assessment.organisation,
+            actor=self.user,
+            recipients=recipients,
+            target=self.assessment,
+            url=self.url,
+            summary=self.summary,
+            answers=None if replaced else self.count,
+            line_written=line_written,
+        )
 
 
 def missing_answers(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> list[str]:

@@ -24,7 +24,7 @@ from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.questionnaire import extensions, services
+from apps.questionnaire import drafts, extensions, services
 from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_loaded
 from apps.questionnaire.listing import with_copies_under_originals
 from apps.questionnaire.models import Assessment
@@ -46,11 +46,13 @@ def _member_assessment(organisation: int, pk: int) -> QuerySet[Assessment]:
 
 # Every page of the flow loads its assessment so: compiled once per process (apps/common/prepared.py).
 _ASSESSMENT = PreparedQuery(_member_assessment)
+# An autosave's: the same, with the draft's row version and answers in the same statement (questionnaire.drafts).
+_ASSESSMENT_WITH_DRAFT = PreparedQuery(lambda organisation, pk: drafts.with_draft(_member_assessment(organisation, pk)))
 
 
-def _assessment(request: MemberRequest, pk: int) -> Assessment:
-    """The member's organisation's assessment ``pk``, or 404 (``get_for_member``)."""
-    found = _ASSESSMENT(organisation=request.organisation.pk, pk=pk)
+def _assessment(request: MemberRequest, pk: int, query: PreparedQuery = _ASSESSMENT) -> Assessment:
+    """The member's organisation's assessment ``pk``, or 404 (``get_for_member``), read by ``query``."""
+    found = query(organisation=request.organisation.pk, pk=pk)
     if not found:
         raise Http404("No Assessment matches the given query.")
     return found[0]  # one at most: by primary key
@@ -196,7 +198,7 @@ def _neighbour(compiled: Any, seen: Visibility, section: str, step: int) -> str 
 @member_required(EDITOR, header=False)
 def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> HttpResponse:
     """Autosave one answer. htmx gets the fragments that changed; a plain post is sent back to its step."""
-    assessment = _assessment(request, pk)
+    assessment = _assessment(request, pk, _ASSESSMENT_WITH_DRAFT)
     compiled = compiled_playbook(assessment.playbook)
     q = compiled.questions.get(question)
     if q is None:
@@ -212,7 +214,10 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         return _answer_refused(request, assessment, q.code, NOT_POSTED, 400)
     try:
         loaded = posted_loaded(request.POST, [q.code])
-        result = services.record_answers(assessment=assessment, values=posted, user=request.user, loaded=loaded)
+        draft = drafts.draft_of(assessment)
+        result = services.record_answers(
+            assessment=assessment, values=posted, user=request.user, loaded=loaded, draft=draft
+        )
     except services.AssessmentError as exc:
         return _answer_refused(request, assessment, q.code, exc.messages[0], 409)
     if result.errors:

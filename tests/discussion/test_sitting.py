@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -36,6 +37,29 @@ def _line(assessment: Assessment, actor: User, count: int) -> Activity | None:
     )
 
 
+def _line_in_save(assessment: Assessment, actor: User, count: int) -> None:
+    """The same line as part of a save's own statement (``services.AnswersTimeline``, questionnaire.drafts), the
+    draft's row matched: what that statement's line part writes, or, when it writes none, what the event's
+    listener then does."""
+    url, summary = (
+        f"/assessments/{assessment.pk}/review/",
+        events.answers_changed_summary(actor.email, count, assessment.title),
+    )
+    part = services.AnswersTimeline().answers_line(
+        assessment=assessment, actor=actor, answers=count, summary=summary, url=url, now=timezone.now()
+    )
+    if part is not None:
+        with connection.cursor() as cursor:
+            sql = f"WITH draft AS (SELECT %(line_assessment)s AS id), {part.ctes}\nSELECT {part.written}"
+            cursor.execute(sql, part.params)
+            if cursor.fetchone()[0]:
+                return
+    _line(assessment, actor, count)
+
+
+WRITERS = {"alone": _line, "in the save": _line_in_save}
+
+
 def _summaries(assessment: Assessment) -> list[str]:
     lines = Activity.objects.filter(assessment=assessment).order_by("created_at", "pk")
     return list(lines.values_list("summary", flat=True))
@@ -57,19 +81,19 @@ CASES = [
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("writer", WRITERS)
 @pytest.mark.parametrize(("email", "first", "then", "counts"), CASES)
 def test_the_statement_writes_the_sentence_the_locked_path_would(
-    organisation: Organisation, email: str, first: str, then: str, counts: list[int]
+    organisation: Organisation, email: str, first: str, then: str, counts: list[int], writer: str
 ) -> None:
     actor = MembershipFactory(organisation=organisation, user__email=email).user
     assessment = AssessmentFactory(organisation=organisation, created_by=actor, title=first)
-    _line(assessment, actor, counts[0])
+    WRITERS[writer](assessment, actor, counts[0])
     assessment.title = then
     for count in counts[1:]:
         with CaptureQueriesContext(connection) as queries:
-            line = _line(assessment, actor, count)
+            WRITERS[writer](assessment, actor, count)
         assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]  # no lock, no fallback
-        assert line is not None and line.summary == _summaries(assessment)[-1]
     assert _summaries(assessment) == [events.answers_changed_summary(email, sum(counts), then)]
 
 
@@ -85,18 +109,19 @@ _CHARACTERS = st.characters(exclude_characters="\x00", exclude_categories=("Cs",
     renamed=st.text(_CHARACTERS, max_size=40) | st.text(_CHARACTERS, min_size=200, max_size=320),
     first=st.integers(1, 10**6),
     then=st.integers(1, 10**6),
+    writer=st.sampled_from(sorted(WRITERS)),
 )
 def test_any_email_title_and_counts_give_the_sentence_python_writes(
-    organisation: Organisation, local: str, title: str, renamed: str, first: int, then: int
+    organisation: Organisation, local: str, title: str, renamed: str, first: int, then: int, writer: str
 ) -> None:
     """The statement's sentence is a second home of ``events.answers_changed_summary``'s rule: held to it over any
     email, title (whitespace of every kind, characters beyond the BMP) and count."""
     email = f"{next(_SEEN)}{local}@example.test"
     actor = MembershipFactory(organisation=organisation, user__email=email).user
     assessment = AssessmentFactory(organisation=organisation, created_by=actor, title=title)
-    _line(assessment, actor, first)
+    WRITERS[writer](assessment, actor, first)
     assessment.title = renamed
-    _line(assessment, actor, then)
+    WRITERS[writer](assessment, actor, then)
     assert _summaries(assessment) == [events.answers_changed_summary(email, first + then, renamed)]
 
 
@@ -114,21 +139,23 @@ def test_a_line_the_statement_cannot_read_is_left_to_the_locked_path(organisatio
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("writer", WRITERS)
 def test_a_colleagues_line_a_long_pause_or_another_kind_starts_a_new_line(
-    organisation: Organisation, buyer: User, colleague: User
+    organisation: Organisation, buyer: User, colleague: User, writer: str
 ) -> None:
+    write = WRITERS[writer]
     assessment = AssessmentFactory(organisation=organisation, created_by=buyer, title="Legal review")
-    _line(assessment, buyer, 1)
-    _line(assessment, colleague, 2)
-    _line(assessment, buyer, 1)
+    write(assessment, buyer, 1)
+    write(assessment, colleague, 2)
+    write(assessment, buyer, 1)
     Activity.objects.filter(pk=Activity.objects.latest("created_at", "pk").pk).update(
         created_at=timezone.now() - services.ANSWERS_SITTING - timedelta(seconds=1)
     )
-    _line(assessment, buyer, 3)
+    write(assessment, buyer, 3)
     services.record_activity(
         kind=Kind.COMMENT_POSTED, organisation=organisation, actor=buyer, target=assessment, url="/", summary="Said"
     )
-    _line(assessment, buyer, 4)
+    write(assessment, buyer, 4)
     say = events.answers_changed_summary
     expected = [say(buyer.email, 1, "Legal review"), say(colleague.email, 2, "Legal review")]
     expected += [say(buyer.email, n, "Legal review") for n in (1, 3)] + ["Said", say(buyer.email, 4, "Legal review")]
@@ -230,3 +257,48 @@ def _wait_until_blocked(pids: dict[str, int]) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError("the second save never waited for the first's row lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_autosaves_at_once_by_one_person_are_both_on_the_line(
+    organisation: Organisation, buyer: User, playbook: Any
+) -> None:
+    """The line in the save's own statement: the second save waits for the first's draft row, finds a new version,
+    and is saved again under the lock, its line added after its commit (the listener's path)."""
+    from apps.questionnaire.services import record_answers
+
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, title="Legal review")
+    first_holds_the_draft = threading.Event()
+    pids: dict[str, int] = {}
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                record_answers(assessment=assessment, values={"judgement": "yes"}, user=buyer)
+                first_holds_the_draft.set()
+                _wait_until_blocked(pids)  # the second save now waits for the draft's row
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_holds_the_draft.wait(10)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pids["second"] = cursor.fetchone()[0]
+            record_answers(assessment=assessment, values={"judgement": "no"}, user=buyer)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not failures, failures
+    assert _summaries(assessment) == [events.answers_changed_summary(buyer.email, 2, "Legal review")]

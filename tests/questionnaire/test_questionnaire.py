@@ -422,19 +422,19 @@ def test_step_page_and_autosave_take_a_fixed_number_of_queries(
     # (apps/discussion); the session is saved only when it changes
     with django_assert_num_queries(7):
         assert buyer_client.get(url).status_code == 200
-    # session, user, membership, assessment, the answers with the draft's row version (one statement), and
+    # session, user, membership, the assessment with the draft's row version and its answers (one statement), and
     # one statement that marks the draft and upserts while the row is still that version (no savepoint)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert autosave(buyer_client, assessment, "judgement", "yes").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_autosave_served_takes_seven_statements_its_timeline_line_one(
+def test_an_autosave_served_takes_five_statements_its_timeline_line_in_the_last(
     organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    """As in production, where the timeline line is written after the save commits (the test transaction above
-    never commits): session, user, membership, assessment, the draft's read and write, and the line, each a
-    statement of its own, with no transaction opened."""
+    """As in production (these statements commit): session, user, membership, the assessment with the draft, and
+    the draft's write with its timeline line (apps/discussion/sitting.py), each a statement of its own, with no
+    transaction opened."""
     playbook = publish_playbook(playbook=import_playbook(data=small_playbook()))
     assessment = Assessment.objects.create(organisation=organisation, created_by=buyer, title="t", playbook=playbook)
     buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"]))  # the compiled playbook cached
@@ -442,6 +442,6 @@ def test_an_autosave_served_takes_seven_statements_its_timeline_line_one(
         with CaptureQueriesContext(connection) as queries:
             assert autosave(buyer_client, assessment, "judgement", value).status_code == 200
         sql = [q["sql"] for q in queries.captured_queries]
-        assert len(sql) == 7 and sql[-1].startswith("\nWITH latest AS"), sql
+        assert len(sql) == 5 and sql[-1].startswith("\nWITH draft AS") and "), latest AS (" in sql[-1], sql
     [line] = Activity.objects.filter(organisation=organisation, assessment=assessment)
     assert line.summary == f"{buyer.email} changed 2 answers in “t”"

@@ -103,3 +103,43 @@ def test_a_submit_in_between_refuses_the_save(
     with pytest.raises(services.AssessmentError):
         services.record_answers(assessment=assessment, values={"judgement": "yes"}, user=buyer)
     assert _stored(assessment) == {}
+
+
+def test_the_draft_read_with_its_assessment_is_the_one_read_alone(
+    organisation: Organisation, buyer: User, colleague: User, playbook: Playbook
+) -> None:
+    from apps.questionnaire.views import _ASSESSMENT_WITH_DRAFT
+
+    assessment = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=playbook, answers={"judgement": True, "hours": 100}
+    )
+    services.record_answers(assessment=assessment, values={"hours": "250"}, user=colleague)
+    Answer.objects.filter(assessment=assessment, question_code="judgement").update(answered_by=None, answered_at=None)
+    for pk in (assessment.pk, AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook).pk):
+        [read] = _ASSESSMENT_WITH_DRAFT(organisation=organisation.pk, pk=pk)
+        assert drafts.draft_of(read) == drafts.read_draft(read)
+    [read] = _ASSESSMENT_WITH_DRAFT(organisation=organisation.pk, pk=assessment.pk)
+    # one answer with who gave it and when, one without
+    assert [(code, at is not None, by) for code, _, at, _, by in drafts.draft_of(read).rows] == [
+        ("hours", True, colleague.email),
+        ("judgement", False, None),
+    ]
+
+
+def test_a_colleagues_save_after_the_page_read_the_draft_sends_the_save_under_the_lock(
+    organisation: Organisation, buyer: User, colleague: User, playbook: Playbook
+) -> None:
+    from apps.questionnaire.views import _ASSESSMENT_WITH_DRAFT
+
+    assessment = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=playbook, answers={"judgement": True, "hours": 100}
+    )
+    [read] = _ASSESSMENT_WITH_DRAFT(organisation=organisation.pk, pk=assessment.pk)
+    services.record_answers(assessment=assessment, values={"hours": "200"}, user=colleague)
+    loaded = {"hours": services.loaded_stamp(None)}
+    result = services.record_answers(
+        assessment=read, values={"hours": "300"}, user=buyer, loaded=loaded, draft=drafts.draft_of(read)
+    )
+    assert not result.errors and result.saved == {"hours": 300}
+    assert result.replaced["hours"].by == colleague.email  # decided again from the colleague's answer
+    assert _stored(assessment) == {"judgement": True, "hours": 300}
