@@ -39,7 +39,21 @@ class MemberView:
 
 
 class Team(Protocol):
+    # Whether ``member_view_column`` gives a column: then the step page reads the member's view with its
+    # assessment, in one query, rather than calling ``member_view``.
+    folds_member_view: bool
+
     def member_view(self, membership: Membership, assessment: Assessment) -> MemberView: ...
+
+    def member_view_column(self, *, organisation: int, assessment: int, member: int) -> Any:
+        """An expression to select with the assessment ``assessment`` of ``organisation`` (the ids as query
+        parameters, so the query can be prepared: apps/common/prepared.py): what ``member_view`` reads for the
+        membership ``member``, which ``member_view_from`` turns into the same view."""
+        ...
+
+    def member_view_from(self, column: Any, assessment: Assessment) -> MemberView:
+        """The member's view from the value of ``member_view_column`` read with ``assessment``."""
+        ...
 
     def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
         """The sections assigned to ``membership`` in each of these assessments (one query)."""
@@ -67,7 +81,15 @@ class Team(Protocol):
 
 
 class _NoTeam:
+    folds_member_view = False  # no view to read: ``member_view`` costs no query
+
     def member_view(self, membership: Membership, assessment: Assessment) -> MemberView:
+        return MemberView()
+
+    def member_view_column(self, *, organisation: int, assessment: int, member: int) -> Any:
+        raise NotImplementedError("Without team features there is no column to read.")
+
+    def member_view_from(self, column: Any, assessment: Assessment) -> MemberView:
         return MemberView()
 
     def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:

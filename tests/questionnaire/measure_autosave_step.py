@@ -9,6 +9,9 @@ A1_N requests of each (default 200); A1_WHICH=bench or reference for one playboo
 pyinstrument's flat profile (trees under /tmp/a1), A1_CPROFILE=1 cProfile's (/tmp/a1).
 A1_OLD=prepared compares with the queries built and compiled on every request and the header's links reversed
 on every page, as before ``PreparedQuery`` and ``fixed_url`` (docs/performance.md, "The step page's queries").
+A1_OLD=step compares with the member's view of the team read by a query of its own after the assessment's and
+the static files' URLs worked out on every page, as before ``fixed_static`` (docs/performance.md, "The step
+page's queries", the second note).
 """
 
 from __future__ import annotations
@@ -93,22 +96,34 @@ def _unprepared(self: Any, **values: int) -> list[Any]:
     return list(self._build(**values))
 
 
+def _old_assessment_and_team(request: Any, pk: int) -> Any:
+    """The step page's assessment and the member's view of the team as two queries, as before they were one."""
+    from apps.questionnaire import extensions, views
+
+    assessment = views._assessment(request, pk)
+    return assessment, extensions.team.member_view(request.membership, assessment)
+
+
 class _Forgetful(dict[Any, str]):
-    """The base page's fixed URLs as before ``fixed_url``: reversed on every page."""
+    """The base page's fixed URLs as before ``fixed_url`` (and ``fixed_static``): worked out on every page."""
 
     def get(self, key: Any, default: Any = None) -> Any:
         return default
 
 
-# A1_OLD=prepared: the code before the prepared queries (apps/common/prepared.py) and the fixed URLs instead.
-OLD: dict[str, Any] = (
-    {
+# A1_OLD=prepared: the code before the prepared queries (apps/common/prepared.py) and the fixed URLs instead;
+# A1_OLD=step: the member's view of the team in a query of its own, the static URLs worked out on every page.
+_OLD_CODE: dict[str, dict[str, Any]] = {
+    "prepared": {
         "apps.common.prepared.PreparedQuery.__call__": _unprepared,
         "apps.common.templatetags.kpo._FIXED_URLS": _Forgetful(),
-    }
-    if os.environ.get("A1_OLD") == "prepared"
-    else {"apps.teamwork.team.AssessmentTeam.member_view": _old_member_view}
-)
+    },
+    "step": {
+        "apps.questionnaire.views._assessment_and_team": _old_assessment_and_team,
+        "apps.common.templatetags.kpo._FIXED_STATIC": _Forgetful(),
+    },
+}
+OLD = _OLD_CODE.get(os.environ.get("A1_OLD", ""), {"apps.teamwork.team.AssessmentTeam.member_view": _old_member_view})
 
 
 def _with(old: bool, call: Any) -> Any:

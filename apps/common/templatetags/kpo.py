@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from apps.common import formatting
@@ -83,4 +86,29 @@ def fixed_url(name: str) -> str:
     found = _FIXED_URLS.get(key)
     if found is None:
         found = _FIXED_URLS[key] = reverse(name)
+    return found
+
+
+# Static files' URLs by (path, script prefix): the storage's answer for a path does not change while the process
+# runs (a manifest storage reads its manifest once); forgotten when a test changes the settings that make it.
+_FIXED_STATIC: dict[tuple[str, str], str] = {}
+_STATIC_SETTINGS = frozenset({"STATIC_URL", "STATIC_ROOT", "STORAGES", "INSTALLED_APPS", "DEBUG"})
+
+
+@receiver(setting_changed)
+def _forget_static_urls(*, setting: str, **kwargs: Any) -> None:
+    if setting in _STATIC_SETTINGS:
+        _FIXED_STATIC.clear()
+
+
+@register.simple_tag
+def fixed_static(path: str) -> str:
+    """``{% static path %}`` for a fixed path, worked out once per process (per script prefix) instead of on
+    every page: the base page links four static files, and the storage's ``url`` works each out anew (the
+    manifest's name, the settings' prefix, a ``urljoin``; docs/performance.md, "The step page's queries", the
+    second note). Escaped as ``{% static %}`` escapes it (a simple tag's output is)."""
+    key = (path, get_script_prefix())
+    found = _FIXED_STATIC.get(key)
+    if found is None:
+        found = _FIXED_STATIC[key] = StaticNode.handle_simple(path)
     return found
