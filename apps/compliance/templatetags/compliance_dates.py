@@ -3,28 +3,75 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 register = template.Library()
 
 
+def _as_date(value: datetime.date | str | None) -> datetime.date | None:
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime.date) else None
+
+
 @register.filter
 def day(value: datetime.date | str | None) -> str:
     """'17 Jan 2025' for a date or an ISO date string; '' for nothing or anything unreadable."""
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            return ""
-    return format_date(value, "j M Y") if isinstance(value, datetime.date) else ""
+    found = _as_date(value)
+    return format_date(found, "j M Y") if found else ""
+
+
+def _started(effective: datetime.date | str | None) -> str:
+    """'In force since 17 Jan 2025', or 'Applies from 13 May 2027' for a date still to come: a duty that has not
+    started must not read as one that applies already. The page is drawn today, so today decides."""
+    start = _as_date(effective)
+    if start is not None and start > timezone.localdate():
+        return f"Applies from {day(start)}"
+    return f"In force since {day(start) or '(not recorded)'}"
 
 
 @register.simple_tag
 def in_force(effective: datetime.date | str | None, reviewed: datetime.date | str | None) -> str:
-    """'In force since 17 Jan 2025 · last reviewed 30 Nov 2026' ('(not recorded)', '(not yet)' for a missing
-    date), ended by the newline ``compliance/parts/dates.html`` has always written (a space on the page). That
-    include prints this tag; the result page and the memo call it directly for each of their obligations, where
-    rendering an include cost more than its text."""
-    return f"In force since {day(effective) or '(not recorded)'} · last reviewed {day(reviewed) or '(not yet)'}\n"
+    """'In force since 17 Jan 2025 · last reviewed 30 Nov 2026' ('Applies from ...' for a date still to come;
+    '(not recorded)', '(not yet)' for a missing date), ended by the newline ``compliance/parts/dates.html`` has
+    always written (a space on the page). That include prints this tag; the result page and the memo call it
+    directly for each of their obligations, where rendering an include cost more than its text."""
+    return f"{_started(effective)} · last reviewed {day(reviewed) or '(not yet)'}\n"
+
+
+def _obligation_starts(groups: Iterable[Any]) -> list[datetime.date]:
+    """The start dates of a triggered regime's obligations, grouped by phase as ``(phase, label, items)``; an
+    item is a stored snapshot's obligation or an evaluation's mapping."""
+    starts = []
+    for _phase, _label, items in groups:
+        for item in items:
+            value = item.get("effective_date") if isinstance(item, dict) else getattr(item, "effective_date", "")
+            start = _as_date(value or None)
+            if start is not None:
+                starts.append(start)
+    return starts
+
+
+@register.simple_tag
+def regime_in_force(regime: Any) -> str:
+    """A triggered regime's dates, as ``in_force`` writes them, saying so when it comes into force in phases:
+    when some of its obligations start later than the regime and have not started yet, 'In force in phases
+    since 13 Nov 2025; the duties below apply from 13 May 2027 · last reviewed 30 Nov 2026' ('some duties below
+    apply only from' when others have started; the latest such start; each obligation shows its own)."""
+    start = _as_date(regime.effective_date or None)
+    today = timezone.localdate()
+    starts = _obligation_starts(regime.obligations)
+    later = [s for s in starts if s > today and (start is None or s > start)]
+    if start is None or start > today or not later:
+        return in_force(regime.effective_date, regime.last_reviewed)
+    which = "the duties below apply" if len(later) == len(starts) else "some duties below apply only"
+    reviewed = day(regime.last_reviewed) or "(not yet)"
+    return f"In force in phases since {day(start)}; {which} from {day(max(later))} · last reviewed {reviewed}\n"
