@@ -18,6 +18,12 @@ from apps.common.formatting import chance, money
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
+# Beside a cost that argues against the verdict: its in-house side is the catalogue's pay for the function (one
+# occupation's, which may not be who does the work), not the buyer's own figure.
+CATALOGUE_PAY = (
+    "The in-house side is the catalogue's pay for this kind of work, not what your people cost: if they are paid "
+    "more, enter your own in-house cost and the comparison may turn."
+)
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,13 @@ def not_costed_text(ev: EvaluationRecord) -> str:
     )
 
 
+def _catalogue_pay(cost: Cost) -> str:
+    """``CATALOGUE_PAY`` (with a leading space) when the in-house pay is the catalogue's, "" when it is the
+    buyer's own figure or not recorded."""
+    salary = next((f for f in cost.figures if f.key == "inhouse.salary"), None)
+    return f" {CATALOGUE_PAY}" if salary is not None and not salary.supplied else ""
+
+
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
     model = recommended_cost(ev)
@@ -136,16 +149,17 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     cur, years, likely = ev.cost.currency, ev.cost.period, model.savings[1]
     cheaper = cheaper_location_text(ev)
     also = f" {cheaper}" if cheaper else ""
+    pay = _catalogue_pay(ev.cost)
     if likely < 0:
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
-            f"{money(-likely, cur)} more over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{also}"
+            f"{money(-likely, cur)} more over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
         )
         return CostCaveat(warning=True, text=text)
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
-            f"{money(likely, cur)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{also}"
+            f"{money(likely, cur)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
         )
         return CostCaveat(warning=True, text=text)
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.

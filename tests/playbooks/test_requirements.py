@@ -62,7 +62,7 @@ def test_a_us_buyer_needing_4_hours_overlap_who_prefers_india_sees_india_break_i
     assert "India" in conflict.text and "4 h" in conflict.text
     keep, relax = conflict.options
     assert keep.text.startswith("Keep") and "Argentina" in keep.text  # the cheapest that fits, ties by code
-    assert "shifted hours" in relax.text
+    assert "moved 6 h later (about 15:00–23:00 local time) to give 4 h" in relax.text
     # Delivering from India would bring in the DPDP processor terms: the option says so.
     assert relax.triggers == ("dpdp",)
 
@@ -249,8 +249,9 @@ def test_a_us_buyer_accepting_shifted_hours_can_have_2_hours_from_india_on_an_ev
         assert req.offset_overlap(req.CATALOGUE_DAYS["uk"], loc) == loc["overlap_uk"]
 
 
-def test_the_shifted_hours_option_describes_an_evening_shift_not_a_night_shift() -> None:
+def test_the_shifted_hours_option_names_the_evening_shift_that_gives_the_overlap() -> None:
     found = req.derive({"buyer_location": "us", "overlap_hours": 2, "preferred_region": "india"}, {})
     relax = next(c for c in req.conflicts(found, LOCATIONS) if c.code == "preferred_region:overlap").options[1]
-    assert "13:00–21:00 IST" in relax.costs and "not a night shift" in relax.costs
+    assert "moved 4 h later (about 13:00–21:00 local time) to give 2 h" in relax.text
+    assert relax.costs.startswith("an evening or early shift there") and "night" not in relax.costs
     assert "night-shift premium" not in relax.costs

@@ -19,7 +19,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.common.formatting import money
 from apps.playbooks.models import Playbook
-from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat, likelihood
+from apps.recommendations.cost_caveat import CATALOGUE_PAY, cheaper_location_text, cost_caveat, likelihood
 from apps.recommendations.models import Recommendation
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_memo_guidance import memo_html
@@ -67,7 +67,7 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     expected = (
         f"On cost alone, keeping the work in-house is likely cheaper: {top.name} is likely to cost {more} more "
         f"over 3 years (a saving is {likelihood(top.probability_saving)} on the ranges simulated, {weak} of whose "
-        f"{of} inputs are weak or have no published source). {FIT_ONLY}"
+        f"{of} inputs are weak or have no published source). {FIT_ONLY} {CATALOGUE_PAY}"
     )
     assert expected in verdict_section(
         buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
@@ -180,3 +180,18 @@ def test_seasonal_work_is_asked_its_deliverables_so_a_recommended_project_is_cos
     assert ev.top is not None and ev.top.code == "project" and "project" in {m.model for m in ev.cost.models}
     caveat = cost_caveat(ev)
     assert caveat is None or "is not costed" not in caveat.text
+
+
+def test_a_cost_against_the_verdict_says_its_in_house_side_is_the_catalogues_pay_unless_it_is_the_buyers(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    from apps.recommendations.snapshot.types import CostFigure
+
+    ev = recommend(reference, organisation, buyer, UK).record.evaluation
+    caveat = cost_caveat(ev)
+    assert caveat is not None and caveat.warning and CATALOGUE_PAY in caveat.text
+    own = tuple(
+        CostFigure(**{**f.__dict__, "supplied": True}) if f.key == "inhouse.salary" else f for f in ev.cost.figures
+    )
+    theirs = cost_caveat(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, figures=own)))
+    assert theirs is not None and theirs.warning and CATALOGUE_PAY not in theirs.text

@@ -493,7 +493,10 @@ def _preference_conflicts(
                         "preference",
                         ("preferred_region", req_code),
                         f"You prefer {place}, which breaks “{req.text}”.",
-                        (_keep(requirements, locations, fits, f"“{req.text}”"), _relax(req, place, triggers)),
+                        (
+                            _keep(requirements, locations, fits, f"“{req.text}”"),
+                            _relax(req, requirements, locations, sorted(wanted), triggers),
+                        ),
                     )
                 )
     overnight = requirements.preference("overnight_turnaround")
@@ -529,22 +532,23 @@ def _preference_conflicts(
                     f"The lowest-cost location, {_name(locations, cheapest)}, breaks “{req.text}”.",
                     (
                         _keep(requirements, locations, fits, f"“{req.text}”"),
-                        _relax(req, _name(locations, cheapest), ()),
+                        _relax(req, requirements, locations, [cheapest], ()),
                     ),
                 )
             )
     return out
 
 
-def _relax(req: Requirement, place: str, triggers: tuple[str, ...]) -> Option:
+def _relax(
+    req: Requirement,
+    requirements: Requirements,
+    locations: Mapping[str, Mapping[str, Any]],
+    codes: Sequence[str],
+    triggers: tuple[str, ...],
+) -> Option:
+    place = ", ".join(_name(locations, c) for c in codes)
     if req.kind == "overlap":
-        return Option(
-            f"Deliver from {place} on shifted hours to give {req.value:g} h of overlap",
-            "a working day moved later or earlier there (from India, about 13:00–21:00 IST gives 2 h with a "
-            "US Eastern day: an evening shift, not a night shift); any shift allowance and the effect on "
-            "retention are not priced here (the product's assumption, no published source)",
-            triggers,
-        )
+        return _shifted_option(req, requirements, locations, codes, triggers)
     if req.kind == "data_location":
         return Option(
             f"Process the data in {place} under transfer safeguards (SCCs, a transfer impact assessment)",
@@ -552,6 +556,85 @@ def _relax(req: Requirement, place: str, triggers: tuple[str, ...]) -> Option:
             triggers,
         )
     return Option(f"Give up “{req.text}” to deliver from {place}", "the requirement no longer holds", triggers)
+
+
+def _buyer_offset(requirements: Requirements) -> float | None:
+    """The buyer's day as a UTC offset in hours (as ``overlap_at`` measures a shifted day); None: not known."""
+    if requirements.market in BUYER_DAYS:
+        return BUYER_DAYS[requirements.market][0]
+    return CATALOGUE_DAYS.get(requirements.market)
+
+
+@dataclass(frozen=True)
+class ShiftedDay:
+    """The location's 09:00-17:00 day moved towards the buyer's by just enough for some hours of overlap."""
+
+    moved: float  # hours
+    later: bool  # moved later (the buyer's day is behind the location's), else earlier
+    start: float  # local hour the moved day starts
+    overlap: float  # the overlap it gives, by ``offset_overlap``
+
+    @property
+    def hours(self) -> str:
+        return f"{_clock(self.start)}–{_clock(self.start + WORKING_DAY_HOURS)}"
+
+
+def _clock(hour: float) -> str:
+    minutes = round(hour * 60) % (24 * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def shifted_day(requirements: Requirements, location: Mapping[str, Any], hours: float) -> ShiftedDay | None:
+    """How far the location's working day must move towards the buyer's to overlap it ``hours`` a day, and the
+    overlap that day gives, worked out by ``offset_overlap`` (the one computation, so the option never names a
+    day that falls short); None when either clock is not known."""
+    buyer = _buyer_offset(requirements)
+    minutes = _number(location.get("utc_offset_minutes"))
+    if buyer is None or minutes is None:
+        return None
+    ahead = (buyer - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0))) % 24
+    gap = min(ahead, 24 - ahead)
+    moved = max(0.0, gap - (WORKING_DAY_HOURS - hours))
+    later = ahead > 12  # the buyer's clock is behind: the location works later to meet it
+    overlap = offset_overlap(buyer, location, moved)
+    assert overlap is not None
+    return ShiftedDay(moved, later, (9 + (moved if later else -moved)) % 24, overlap)
+
+
+def _shifted_option(
+    req: Requirement,
+    requirements: Requirements,
+    locations: Mapping[str, Mapping[str, Any]],
+    codes: Sequence[str],
+    triggers: tuple[str, ...],
+) -> Option:
+    unpriced = (
+        "any shift allowance and the effect on retention are not priced here (the product's assumption, no "
+        "published source)"
+    )
+    days = {c: shifted_day(requirements, locations[c], float(req.value)) for c in codes}
+    if any(d is None for d in days.values()):
+        place = ", ".join(_name(locations, c) for c in codes)
+        return Option(
+            f"Deliver from {place} on shifted hours to give {req.value:g} h of overlap",
+            f"a working day moved later or earlier there; {unpriced}",
+            triggers,
+        )
+    known = {c: d for c, d in days.items() if d is not None}
+    parts = " or ".join(
+        f"{_name(locations, c)} on a working day moved {d.moved:g} h {'later' if d.later else 'earlier'} "
+        f"(about {d.hours} local time)"
+        for c, d in known.items()
+    )
+    given = min(d.overlap for d in known.values())
+    beyond = max(d.moved for d in known.values()) > SHIFT_HOURS
+    costs = (
+        f"a day moved further than the {SHIFT_HOURS:g} h the product counts as workable (an evening shift): it "
+        f"runs into the night there, which the product does not assume; {unpriced}"
+        if beyond
+        else f"an evening or early shift there; {unpriced}"
+    )
+    return Option(f"Deliver from {parts} to give {given:g} h of overlap", costs, triggers)
 
 
 def _requirement_conflicts(

@@ -1,0 +1,54 @@
+"""The trade-off "deliver from there on shifted hours" names the day that gives the overlap the buyer needs and
+the hours it gives, both from one computation, so it never offers a day it then says falls short."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from apps.playbooks.engine.requirements import Requirements, offset_overlap, shifted_day
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+PREFERS_INDIA = "Conflict: US buyer needing 4 h overlap with US Eastern who prefers India"
+INDIA = {"name": "India", "utc_offset_minutes": 330, "summer_time": False}
+
+
+def relax_option(reference: Playbook, **changes: object) -> tuple[str, str]:
+    ev = evaluated_case(reference, PREFERS_INDIA, **changes)
+    (conflict,) = [c for c in ev.conflicts if c.code == "preferred_region:overlap"]
+    return conflict.options[1].text, conflict.options[1].costs
+
+
+def test_an_ohio_buyer_needing_3_hours_on_shifted_hours_is_offered_the_day_that_gives_3(reference: Playbook) -> None:
+    text, costs = relax_option(reference, overlap_hours=3, shifted_hours=True)
+    assert (
+        text
+        == "Deliver from India on a working day moved 5 h later (about 14:00–22:00 local time) to give 3 h of overlap"
+    )
+    # No other figure of overlap hours to contradict it.
+    assert re.findall(r"gives? (\d+) h", text + costs) == ["3"]
+    assert "runs into the night" in costs and "not priced here" in costs
+
+
+def test_the_hours_named_are_the_overlap_the_moved_day_gives() -> None:
+    for market, need in (("us", 4.0), ("uk", 8.0), ("singapore", 6.0), ("australia-east", 6.0)):
+        req = Requirements((), (), market)
+        day = shifted_day(req, INDIA, need)
+        assert day is not None and day.overlap == need
+        buyer = {"us": -4.5, "uk": 0.5, "singapore": 8.0, "australia-east": 10.5}[market]
+        assert offset_overlap(buyer, INDIA, day.moved) == need
+        less = offset_overlap(buyer, INDIA, max(0.0, day.moved - 0.5))
+        assert less is not None and less < need  # no smaller move would do
+
+
+def test_a_uk_buyer_is_met_by_a_later_day_in_singapore() -> None:
+    day = shifted_day(Requirements((), (), "uk"), {"utc_offset_minutes": 480, "summer_time": False}, 4)
+    assert day is not None and day.later and day.hours == "12:30–20:30"
+
+
+def test_a_singapore_buyer_is_met_by_an_earlier_day_in_poland() -> None:
+    day = shifted_day(Requirements((), (), "singapore"), {"utc_offset_minutes": 60, "summer_time": True}, 4)
+    assert day is not None and not day.later and day.moved == 2.5 and day.hours == "06:30–14:30"
