@@ -73,3 +73,10 @@ def test_a_continental_european_buyer_is_measured_on_central_european_time(refer
     overlaps = {loc.code: loc.overlap_yours for loc in ev.locations}
     assert overlaps["poland"] == 8 and overlaps["india"] == 4
     assert ev.delivered_from not in LATIN_AMERICA
+    # The points for overlap quote the Central European day too, never the UK one.
+    fired = [r.code for r in ev.fired]
+    assert "central-europe-overlap" in fired and "europe-overlap" not in fired
+    poland = next(loc for loc in ev.locations if loc.code == "poland")
+    assert [c.text for c in poland.contributions if "overlaps" in c.text] == [
+        "Poland overlaps a 09:00–17:00 Central European day by 8 h"
+    ]
