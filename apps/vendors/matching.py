@@ -22,24 +22,32 @@ from apps.recommendations.snapshot import Snapshot
 from apps.recommendations.snapshot.types import Cost
 
 # Which catalogue overlap figure applies to the buyer's team (the catalogue measures overlap with US
-# Eastern time and with the UK; continental Europe is an hour from the UK, and the playbook's rules
-# treat the two alike).
-# Eastern Canada keeps the US Eastern clock. For a buyer whose day the catalogue holds no figure for (Singapore,
-# eastern Australia) the recommendation stored each location's overlap with that day ("yours").
+# Eastern time and with the UK). Eastern Canada keeps the US Eastern clock. For a buyer whose day the catalogue
+# holds no figure for (continental Europe, UTC+8, Japan and Korea, India, Brazil, Mexico, eastern Australia) the
+# recommendation stored each location's overlap with that day ("yours"); a continental European recommendation
+# stored before it did so is read on the UK figures, as it was then measured (``_overlap_figure``).
 OVERLAP_FIGURE = {
     "us": "us",
     "canada-east": "us",
     "uk": "uk",
-    "eu": "uk",
+    "eu": "yours",
     "singapore": "yours",
+    "japan-korea": "yours",
+    "india": "yours",
+    "brazil": "yours",
+    "mexico": "yours",
     "australia-east": "yours",
 }
 OVERLAP_LABEL = {
     "us": "US Eastern time",
     "canada-east": "US and Canadian Eastern time",
     "uk": "the UK",
-    "eu": "the UK and Europe",
-    "singapore": "your working day in Singapore",
+    "eu": "your working day on Central European time",
+    "singapore": "your working day on UTC+8",
+    "japan-korea": "your working day in Japan or South Korea",
+    "india": "your working day in India",
+    "brazil": "your working day on Brasília time",
+    "mexico": "your working day on central Mexican time",
     "australia-east": "your working day in eastern Australia",
 }
 # Assurance is a hard requirement only when the buyer said they will require it (the options of the
@@ -129,6 +137,15 @@ def _float(value: Any) -> float | None:
         return None
 
 
+def _overlap_figure(buyer: str, locations: Sequence[Any]) -> str:
+    """The overlap figure the recommendation measured the buyer's day on: a continental European one stored
+    without each location's overlap with the buyer's day was measured on the UK figures."""
+    figure = OVERLAP_FIGURE.get(buyer, "")
+    if buyer == "eu" and not any(loc.overlap_yours is not None for loc in locations):
+        return "uk"
+    return figure
+
+
 def needs_from_snapshot(snapshot: Snapshot) -> Needs:
     """What the recommendation stored in ``snapshot`` requires of a vendor. The answers come from its
     inputs by role (overlap hours, where the buyer's people work, the assurance they require), so a
@@ -147,12 +164,13 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         # The evaluation recorded its requirements: an overlap it did not make one (a handover hour is
         # arranged anywhere) does not exclude providers either. Older snapshots keep the answer as it was.
         hours = 0
-    figure = OVERLAP_FIGURE.get(buyer, "") if hours > 0 else ""
+    figure = _overlap_figure(buyer, ev.locations) if hours > 0 else ""
+    label = OVERLAP_LABEL["uk"] if buyer == "eu" and figure == "uk" else OVERLAP_LABEL.get(buyer, "")
     if figure:
         requirements.append(
             Requirement(
                 "overlap",
-                f"Delivers from a location with at least {hours:g} h of overlap with {OVERLAP_LABEL[buyer]}",
+                f"Delivers from a location with at least {hours:g} h of overlap with {label}",
                 f"You need {hours:g} hours of live overlap a day",
             )
         )
@@ -188,7 +206,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         function_name=function_name,
         overlap_hours=int(hours) if figure else 0,
         overlap_figure=figure,
-        overlap_label=OVERLAP_LABEL.get(buyer, ""),
+        overlap_label=label,
         models=tuple((m.code, m.name or m.code) for m in ev.models),
         locations=locations,
         hourly_budget=budget,

@@ -187,18 +187,51 @@ def test_a_preferred_region_reads_in_the_options_words_when_the_evaluator_gives_
     assert bare is not None and bare.text == "Preferred region: South Asia"
 
 
-def test_a_continental_buyer_is_told_the_uk_day_is_the_measure_and_what_the_hour_between_means() -> None:
-    eu = req.derive({"buyer_location": "eu", "overlap_hours": 4}, {}).get("overlap")
-    uk = req.derive({"buyer_location": "uk", "overlap_hours": 4}, {}).get("overlap")
-    assert eu is not None and uk is not None
-    assert uk.text == "At least 4 h a day of overlap with the UK working day"
-    assert eu.text.startswith(uk.text + " (") and "Central European time is an hour ahead" in eu.text
+def test_a_continental_buyer_is_measured_on_the_central_european_day_not_the_uk_one() -> None:
+    found = req.derive({"buyer_location": "eu", "overlap_hours": 4}, {})
+    overlap = found.get("overlap")
+    assert overlap is not None and "Central European (UTC+1, +2 in summer)" in overlap.text
+    hours = {code: req.overlap_at(found, loc) for code, loc in LOCATIONS.items()}
+    # Poland and Romania keep European summer time as well; India is 4 h ahead on the midpoint of CET and CEST,
+    # an hour closer than the UK figure of 3 h.
+    assert hours["poland"] == 8 and hours["romania"] == 7 and hours["india"] == 4
+    assert LOCATIONS["india"]["overlap_uk"] == 3
+    assert hours["argentina"] == 3.5 and hours["mexico"] == 0.5
+
+
+def test_buyers_in_japan_india_brazil_and_mexico_are_measured_on_their_own_day() -> None:
+    tokyo = req.derive({"buyer_location": "japan-korea", "overlap_hours": 4}, {})
+    assert {c: req.overlap_at(tokyo, loc) for c, loc in LOCATIONS.items() if c in ("philippines", "india")} == {
+        "philippines": 7,
+        "india": 4.5,
+    }
+    breaches = {b.target for b in req.location_breaches(tokyo, LOCATIONS)}
+    latin = {c for c, loc in LOCATIONS.items() if loc["region"] == "Latin America"}
+    assert latin <= breaches and not {"philippines", "india"} & breaches
+    mumbai = req.derive({"buyer_location": "india", "overlap_hours": 4}, {})
+    assert req.overlap_at(mumbai, LOCATIONS["philippines"]) == 5.5
+    sao_paulo = req.derive({"buyer_location": "brazil", "overlap_hours": 4}, {})
+    assert req.overlap_at(sao_paulo, LOCATIONS["colombia"]) == 6
+    mexico_city = req.derive({"buyer_location": "mexico", "overlap_hours": 4}, {})
+    assert req.overlap_at(mexico_city, LOCATIONS["colombia"]) == 7
+
+
+def test_a_buyer_is_not_sent_offshore_to_its_own_country() -> None:
+    for where, home in (("india", "india"), ("brazil", "brazil"), ("mexico", "mexico")):
+        found = req.derive({"buyer_location": where}, {})
+        own = found.get("offshore")
+        assert own is not None and own.value == home
+        reasons = {b.target: b.reason for b in req.location_breaches(found, LOCATIONS) if b.requirement == "offshore"}
+        assert list(reasons) == [home]
+        assert reasons[home].startswith(f"{LOCATIONS[home]['name']} is your own country")
+    assert req.derive({"buyer_location": "japan-korea"}, {}).get("offshore") is None
+    assert req.derive({"buyer_location": "us"}, {}).get("offshore") is None
 
 
 def test_a_singapore_buyers_overlap_is_worked_out_from_the_utc_offsets_and_excludes_latin_america() -> None:
     found = req.derive({"buyer_location": "singapore", "overlap_hours": 6}, {})
     overlap = found.get("overlap")
-    assert overlap is not None and "Singapore (UTC+8)" in overlap.text and "the product's assumption" in overlap.text
+    assert overlap is not None and "UTC+8 (Singapore" in overlap.text and "the product's assumption" in overlap.text
     hours = {code: req.overlap_at(found, loc) for code, loc in LOCATIONS.items()}
     # Same clock as Manila; India is 2.5 h behind; Poland 6.5 h behind on the midpoint of CET and CEST.
     assert hours["philippines"] == 8 and hours["india"] == 5.5 and hours["poland"] == 1.5

@@ -161,8 +161,8 @@ class RankedLocation:
     contributions: tuple[Contribution, ...]
     # The hard requirements this location breaks, in words; a location with any ranks last.
     excluded_because: tuple[str, ...] = ()
-    # Overlap with the buyer's own working day when worked out from the UTC offsets (a buyer in Singapore or
-    # eastern Australia, or one accepting provider staff on shifted hours); None when the catalogue's US
+    # Overlap with the buyer's own working day when worked out from the UTC offsets (a buyer in
+    # ``requirements.BUYER_DAYS``, or one accepting provider staff on shifted hours); None when the catalogue's US
     # Eastern or UK figure is the measure, or none applies.
     overlap_yours: float | None = None
 

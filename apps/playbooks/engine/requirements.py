@@ -6,11 +6,13 @@ Pure: inputs are plain mappings, so the evaluator, the vendor matcher and the pa
 Answers are read by role name (never by a curator's question code; the evaluator passes the answers of
 the questions holding ``types.REQUIREMENT_ROLES``):
 - ``buyer_location``: whose working day overlap is measured against. The catalogue holds overlap with US
-  Eastern and with the UK: ``us`` and ``canada-east`` (the same clock) use the US Eastern figures, ``uk`` and
-  ``eu`` the UK ones (``eu`` is an hour off Central European time); for the days in ``BUYER_DAYS``
-  (``singapore``, ``australia-east``) overlap is worked out from the UTC offsets; for ``other`` it cannot be
-  measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location
-  breaks and no location is ranked on time zone; unanswered reads as the US day;
+  Eastern and with the UK: ``us`` and ``canada-east`` (the same clock) use the US Eastern figures, ``uk`` the UK
+  ones; for the days in ``BUYER_DAYS`` (continental Europe on Central European time, UTC+8, Japan and Korea,
+  India, Brazil, Mexico, eastern Australia) overlap is worked out from the UTC offsets; for ``other`` it cannot
+  be measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location breaks
+  and no location is ranked on time zone; unanswered reads as the US day. A buyer in a country the location
+  catalogue holds (``HOME_LOCATIONS``) is not sent offshore to its own country: an ``offshore`` requirement
+  excludes that location, which is the onshore option;
 - ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
 - ``shifted_hours``: the buyer accepts provider staff on shifted hours (yes/no): overlap is then measured
   against a provider day moved up to ``SHIFT_HOURS`` towards the buyer's, worked out from the UTC offsets;
@@ -72,15 +74,27 @@ HANDOVER_HOURS = 1.0
 WORKING_DAY_HOURS = 8.0
 # Buyers' working days the catalogue holds no overlap figure for: (UTC offset in hours, the words the
 # requirement uses). The offset is the midpoint of standard and summer time, the convention the catalogue's
-# own figures follow. Offsets from the IANA time zone database (https://www.iana.org/time-zones):
-# Asia/Singapore UTC+8 all year (Hong Kong, Kuala Lumpur, Manila and Perth share it); Australia/Sydney
-# (Melbourne, Canberra) UTC+10, UTC+11 in the southern summer. America/Toronto keeps the US Eastern clock and
-# its summer-time dates, so an eastern Canadian team is measured on the US Eastern figures.
+# own figures follow. Offsets and summer-time rules from the IANA time zone database
+# (https://www.iana.org/time-zones, files "europe", "asia", "australasia", "southamerica", "northamerica"):
+# Europe/Paris, Europe/Berlin, Europe/Warsaw UTC+1, UTC+2 in summer (Central European time; Athens and Helsinki
+# are an hour ahead, Lisbon an hour behind); Asia/Singapore, Asia/Hong_Kong, Asia/Shanghai UTC+8 all year
+# (Kuala Lumpur, Manila and Perth share it); Asia/Tokyo and Asia/Seoul UTC+9, no summer time; Asia/Kolkata
+# UTC+5:30, no summer time; America/Sao_Paulo UTC-3, no summer time since 2019 (Brasília, Rio de Janeiro);
+# America/Mexico_City UTC-6, no summer time since October 2022 (central Mexico); Australia/Sydney (Melbourne,
+# Canberra) UTC+10, UTC+11 in the southern summer. America/Toronto keeps the US Eastern clock and its
+# summer-time dates, so an eastern Canadian team is measured on the US Eastern figures.
 BUYER_DAYS = {
-    "singapore": (8.0, "Singapore (UTC+8)"),
+    "eu": (1.5, "Central European (UTC+1, +2 in summer)"),
+    "singapore": (8.0, "UTC+8 (Singapore, Hong Kong, China)"),
+    "japan-korea": (9.0, "Japanese and Korean (UTC+9)"),
+    "india": (5.5, "Indian (UTC+5:30)"),
+    "brazil": (-3.0, "Brasília (UTC−3)"),
+    "mexico": (-6.0, "central Mexican (UTC−6)"),
     "australia-east": (10.5, "eastern Australian (UTC+10, +11 in summer)"),
 }
-SAME_CLOCK = {"canada-east": "us", "eu": "uk"}
+SAME_CLOCK = {"canada-east": "us"}
+# A buyer location that is a country of the location catalogue: delivering from there is onshore for that buyer.
+HOME_LOCATIONS = {"india": "india", "brazil": "brazil", "mexico": "mexico"}
 # The catalogue's own two days as offsets (midpoint of standard and summer time, as above), for working out
 # overlap on a shifted day: US Eastern UTC-5/-4, the UK UTC+0/+1.
 CATALOGUE_DAYS = {"us": -4.5, "uk": 0.5}
@@ -93,7 +107,8 @@ SHIFT_HOURS = 4.0
 
 @dataclass(frozen=True)
 class Requirement:
-    # overlap, overlap_unchecked, data_location, onsite, licensed_signoff, assurance:<x>, contract:<regime>:<n>
+    # overlap, overlap_unchecked, offshore, data_location, onsite, licensed_signoff, start_within, assurance:<x>,
+    # contract:<regime>:<n>
     code: str
     kind: str
     text: str
@@ -235,13 +250,6 @@ def derive(
             code, text = "overlap", f"At least {hours:g} h a day of overlap with the {clock} working day"
             if answers.get("buyer_location") == "canada-east":
                 text += " (eastern Canada keeps the US Eastern clock)"
-            if answers.get("buyer_location") == "eu":
-                # The catalogue lists overlap with the UK and US Eastern days only; continental Europe is an hour
-                # ahead of the UK, which the buyer is told rather than left to discover.
-                text += (
-                    " (the locations list their overlap with the UK day; Central European time is an hour ahead, so "
-                    "locations to your west overlap you about an hour less, and those to your east about an hour more)"
-                )
         if code == "overlap" and shifted:
             staff = "your centre's own staff" if own_entity else "provider staff"
             text += (
@@ -249,6 +257,19 @@ def derive(
                 "not a night shift: the product's assumption)"
             )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
+    home = HOME_LOCATIONS.get(str(answers.get("buyer_location") or ""))
+    if home:
+        # The catalogue ranks offshore locations; the buyer's own country is its onshore option, compared with
+        # them (a local provider or its own team), never listed as one more offshore place.
+        hard.append(
+            Requirement(
+                "offshore",
+                "offshore",
+                "Delivered from outside your own country (a provider in your country is the onshore option)",
+                home,
+                ("your answer",),
+            )
+        )
     data = str(answers.get("data_location") or "anywhere")
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
     because = ["your answer"] if data in DATA_WORDS else []
@@ -374,12 +395,13 @@ def offset_overlap(buyer_offset: float, location: Mapping[str, Any], shift: floa
 
 
 def location_breaches(requirements: Requirements, locations: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
-    """Every (location, requirement) that does not hold, with why. Catalogue locations are all offshore."""
+    """Every (location, requirement) that does not hold, with why. Catalogue locations are offshore, except the
+    buyer's own country (the ``offshore`` requirement)."""
     out = []
     for code, loc in sorted(locations.items()):
         name = str(loc.get("name", code))
         for req in applies_at(requirements, code):
-            reason = _location_reason(requirements, req, loc, name)
+            reason = _location_reason(requirements, req, loc, name) or _home_reason(req, code, name)
             if reason:
                 out.append(Breach(code, name, req.code, reason))
     return tuple(out)
@@ -394,6 +416,15 @@ def _location_reason(requirements: Requirements, req: Requirement, loc: Mapping[
         return f"{name} is not where your data may be processed ({req.text.lower()})"
     if req.kind == "onsite":
         return f"{name} is offshore: staff would have to travel or relocate to be on your site"
+    return ""
+
+
+def _home_reason(req: Requirement, code: str, name: str) -> str:
+    if req.kind == "offshore" and code == req.value:
+        return (
+            f"{name} is your own country: delivering from there is onshore, so compare a provider there (or your "
+            "own team) with the offshore locations rather than rank it among them"
+        )
     return ""
 
 
@@ -553,6 +584,12 @@ def _relax(
         return Option(
             f"Process the data in {place} under transfer safeguards (SCCs, a transfer impact assessment)",
             "legal review and a transfer impact assessment; only if no regime forbids it",
+            triggers,
+        )
+    if req.kind == "offshore":
+        return Option(
+            f"Use a provider in {place}, your own country: the onshore option",
+            "not ranked or priced here: compare its quote with the offshore locations'",
             triggers,
         )
     return Option(f"Give up “{req.text}” to deliver from {place}", "the requirement no longer holds", triggers)

@@ -699,8 +699,9 @@ class Snapshot:
     @property
     def location_columns(self) -> LocationColumns:
         """Which columns of the locations table apply to this buyer: the overlap with where their people
-        work (both when unknown, as in snapshots stored before the buyer's location was recorded), and the
-        EU/UK transfer status only when the buyer is in Europe or a European data-protection law applies."""
+        work (both when unknown, as in snapshots stored before the buyer's location was recorded; a buyer whose
+        day the overlap was worked out for sees that overlap alone), and the EU/UK transfer status only when the
+        buyer is in Europe (or has not said where) or a European data-protection law applies."""
         buyer = self.evaluation.buyer_location
         european_data = any(
             r.jurisdiction.startswith(_TRANSFER_JURISDICTIONS) and r.kind == "law" for r in self.evaluation.regimes
@@ -709,7 +710,7 @@ class Snapshot:
         return LocationColumns(
             overlap_us=not yours and buyer in ("us", "canada-east", "other", ""),
             overlap_uk=not yours and buyer in ("uk", "eu", "other", ""),
-            transfer=buyer != "us" or european_data,
+            transfer=buyer in ("uk", "eu", "") or european_data,
             overlap_yours=yours,
         )
 

@@ -1,0 +1,82 @@
+"""Buyers outside the US and the UK give their own location: overlap is measured against their own working day
+(worked out from the UTC offsets), their own country is not listed as an offshore delivery location, and the
+locations table shows the overlap with their day instead of US and UK columns that mean nothing to them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.snapshot import read_snapshot
+from tests.recommendations.golden import evaluated_case
+from tests.recommendations.test_requirements_rank_locations import submit
+
+pytestmark = pytest.mark.django_db
+TOKYO = "Tokyo electronics maker"
+LATIN_AMERICA = {"mexico", "colombia", "argentina", "brazil"}
+
+
+def test_a_tokyo_buyer_needing_4_hours_is_sent_to_the_philippines_or_india_never_latin_america(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submit(reference, organisation, buyer, TOKYO)
+    ev = read_snapshot(rec.snapshot).evaluation
+    assert [r.code for r in ev.requirements if r.code.startswith("overlap")] == ["overlap"]
+    assert ev.delivery_candidates == ()
+    assert ev.delivered_from in ("philippines", "india")
+    eligible = {loc.code for loc in ev.eligible_locations}
+    assert eligible and not eligible & LATIN_AMERICA
+    for loc in ev.locations:
+        if loc.code in LATIN_AMERICA:
+            assert loc.overlap_yours == 0 and loc.excluded_because
+    overlaps = {loc.code: loc.overlap_yours for loc in ev.locations}
+    assert overlaps["philippines"] == 7 and overlaps["india"] == 4.5
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "Japanese and Korean (UTC+9)" in page
+    assert "not one whose time zone the product knows" not in page
+    assert "Overlap with your day" in page
+    assert "Overlap US Eastern" not in page and "Overlap UK" not in page and "EU data transfer" not in page
+    assert "Argentina overlaps 0 h with your working day; you need 4 h" in page
+
+
+def test_a_brazilian_bank_is_not_offered_brazil_as_an_offshore_location(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submit(reference, organisation, buyer, TOKYO, buyer_location="brazil", preferred_region="Latin America")
+    ev = read_snapshot(rec.snapshot).evaluation
+    brazil = next(loc for loc in ev.locations if loc.code == "brazil")
+    assert brazil.excluded_because and brazil.excluded_because[0].startswith("Brazil is your own country")
+    assert ev.delivered_from in ("argentina", "colombia", "mexico")
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "EU adequacy" not in page and "EU data transfer" not in page
+    assert "Delivered from outside your own country" in page
+
+
+@pytest.mark.parametrize("where", ["india", "mexico"])
+def test_a_buyer_in_a_catalogue_country_gets_its_own_day_and_not_its_own_country(
+    reference: Playbook, where: str
+) -> None:
+    ev = evaluated_case(reference, TOKYO, buyer_location=where)
+    assert [r.code for r in ev.requirements if r.code.startswith("overlap")] == ["overlap"]
+    own = next(loc for loc in ev.locations if loc.code == where)
+    assert own.excluded_because and "your own country" in own.excluded_because[0]
+    assert ev.delivered_from and ev.delivered_from != where
+
+
+def test_a_continental_european_buyer_is_measured_on_central_european_time(reference: Playbook) -> None:
+    ev = evaluated_case(reference, TOKYO, buyer_location="eu", overlap_hours=4)
+    overlap = next(r for r in ev.requirements if r.code == "overlap")
+    assert "Central European" in overlap.text and "UK" not in overlap.text
+    overlaps = {loc.code: loc.overlap_yours for loc in ev.locations}
+    assert overlaps["poland"] == 8 and overlaps["india"] == 4
+    assert ev.delivered_from not in LATIN_AMERICA
+    # The points for overlap quote the Central European day too, never the UK one.
+    fired = [r.code for r in ev.fired]
+    assert "central-europe-overlap" in fired and "europe-overlap" not in fired
+    poland = next(loc for loc in ev.locations if loc.code == "poland")
+    assert [c.text for c in poland.contributions if "overlaps" in c.text] == [
+        "Poland overlaps a 09:00–17:00 Central European day by 8 h"
+    ]
