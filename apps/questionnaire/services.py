@@ -8,13 +8,14 @@ Submitting is a conditional update from draft to submitted, so it happens exactl
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.urls import reverse
@@ -29,6 +30,8 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import drafts, extensions
 from apps.questionnaire.models import Answer, Assessment
+
+logger = logging.getLogger(__name__)
 
 
 class AssessmentError(ValidationError):
@@ -245,9 +248,23 @@ def _save(
     count = len(plan.save) + len(plan.clear)
     change = _Change(assessment, user, count, result.replaced) if count else None
     line = change.timeline_line(now) if change else None
-    written = drafts.write_if_unchanged(
-        assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now, also=line
-    )
+    try:
+        written = drafts.write_if_unchanged(
+            assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now, also=line
+        )
+    except OperationalError:
+        raise  # the database is away: the caller says so, and nothing was written
+    except DatabaseError:
+        # The timeline's part must never cost the buyer an answer: where it was refused (and, outside a
+        # transaction, nothing of the statement was written) the answers are written alone, and the line is
+        # left to the event's listener, as for a save that writes no line of its own.
+        if line is None or not connection.get_autocommit():
+            raise
+        logger.exception("The timeline line was refused in the save's statement; the answers are saved without it.")
+        line = None
+        written = drafts.write_if_unchanged(
+            assessment, draft.version, save=plan.save, clear=plan.clear, user=user, now=now
+        )
     if not written.matched:
         return None
     if change:

@@ -143,3 +143,25 @@ def test_a_colleagues_save_after_the_page_read_the_draft_sends_the_save_under_th
     assert not result.errors and result.saved == {"hours": 300}
     assert result.replaced["hours"].by == colleague.email  # decided again from the colleague's answer
     assert _stored(assessment) == {"judgement": True, "hours": 300}
+
+
+def test_a_timeline_line_the_database_refuses_costs_no_answer(
+    organisation: Organisation, buyer: User, playbook: Playbook, monkeypatch: Any, caplog: Any
+) -> None:
+    from apps.discussion.models import Activity
+    from apps.questionnaire import extensions
+
+    class Refused:
+        def answers_line(self, **kwargs: Any) -> extensions.Joined:
+            # A part the database refuses once the draft matched: a division by zero over the draft's row.
+            ctes = "refused AS (SELECT 1 / 0 AS n FROM draft)"
+            return extensions.Joined(ctes=ctes, params={}, written="EXISTS (SELECT FROM refused WHERE n > 0)")
+
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook)
+    monkeypatch.setattr(extensions, "timeline", Refused())
+    result = services.record_answers(assessment=assessment, values={"judgement": "yes"}, user=buyer)
+    assert not result.errors and result.saved == {"judgement": True}
+    assert _stored(assessment) == {"judgement": True}
+    assert "timeline line was refused" in caplog.text
+    # the line is written as for a save without one of its own: by the event's listener
+    assert Activity.objects.filter(assessment=assessment).count() == 1
