@@ -114,6 +114,16 @@ NOWHERE_TO_DELIVER = VerdictCondition(
     rule="",
     name="no delivery location meets every requirement",
 )
+# Why no cost is estimated when every location breaks a requirement: in general, and when the data may not
+# leave the buyer's country (every catalogue location is abroad, so no offshore saving exists to show).
+NOWHERE_COST = (
+    "No delivery location meets every requirement you set, so no offshore cost is estimated: "
+    "see the trade-offs to decide, then re-score."
+)
+ONSHORE_ONLY_COST = (
+    "Your data may not be accessed from outside your country, and every delivery location the product prices is "
+    "abroad, so no offshore cost or saving is estimated: compare onshore providers' quotes with your in-house cost."
+)
 
 
 @dataclass(frozen=True)
@@ -473,8 +483,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         cost = CostEstimate(
             available=False,
             function=str(role("function") or ""),
-            reason="No delivery location meets every requirement you set, so no offshore cost is estimated: "
-            "see the trade-offs to decide, then re-score.",
+            reason=ONSHORE_ONLY_COST if req.onshore_only(needs) else NOWHERE_COST,
             home_market=str(role("home_market") or "us"),
         )
     else:
