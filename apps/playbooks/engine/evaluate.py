@@ -136,6 +136,25 @@ class RankedModel:
     excluded_because: tuple[str, ...] = ()
 
 
+# The playbook says "avoid this model for this work" with a rule that takes many points off it: its avoid rules
+# take 40 to 70 (no shared pool for inside information or privileged material, no outcome contract for undocumented
+# tacit work), where no other rule takes more than 25 off a model.
+AVOID_POINTS = 40
+
+
+def advised_against(model: RankedModel) -> bool:
+    """Whether the advice warns this model off for the work: a rule that fired takes ``AVOID_POINTS`` or more off
+    it (a shared pool for inside information, say). The recommended model is costed whatever its points; after it,
+    such a model is not costed, so the cost table never shows a saving on a model the advice warns off
+    (``Evaluation.cost.skipped`` says why)."""
+    return any(c.points <= -AVOID_POINTS for c in model.contributions)
+
+
+def _against_words(model: RankedModel) -> str:
+    rules = "; ".join(f"“{c.name}”, {c.points:+d}" for c in model.contributions if c.points <= -AVOID_POINTS)
+    return f"the advice warns it off for this work ({rules}; score {model.score:+d}), so no saving is shown for it"
+
+
 @dataclass(frozen=True)
 class TriggeredRegime:
     code: str
@@ -487,8 +506,12 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             home_market=str(role("home_market") or "us"),
         )
     else:
-        costed = [m.code for m in ranked_models if not m.excluded_because][:3]
+        usable = [m for m in ranked_models if not m.excluded_because][:3]
+        costed = [m.code for i, m in enumerate(usable) if i == 0 or not advised_against(m)]
         cost = _cost(pb, costed, _entity_at(role, needs, delivered_from, locations), seen.questions, delivered_from)
+        against = tuple((m.name, _against_words(m)) for m in usable[1:] if advised_against(m))
+        if against:
+            cost = replace(cost, skipped=(*cost.skipped, *against))
         cheaper = None
         if scored.verdict != "doesnt_win" and ranked_models:
             top_code = ranked_models[0].code
