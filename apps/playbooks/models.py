@@ -144,7 +144,8 @@ class Question(models.Model):
         VENDOR_ASSURANCE = "vendor_assurance", "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"
         DATA_LOCATION = (
             "data_location",
-            "Where data may be processed (options 'anywhere', 'adequate', 'eea', 'onshore')",
+            "Where data may be processed (options 'anywhere', 'adequate', 'eea', 'onshore'; "
+            "or yes/no: yes keeps it in the buyer's country)",
         )
         ONSITE = "onsite", "Provider staff must be on the buyer's site (yes/no)"
         LICENSED_SIGNOFF = "licensed_signoff", "A licensed professional must sign off onshore (yes/no)"

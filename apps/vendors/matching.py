@@ -127,7 +127,10 @@ class Needs:
 REGIME_REQUIREMENT = Regime.VendorRequirement
 # Requirements met (or not) location by location: a vendor needs one location meeting all of them.
 LOCATION_REQUIREMENTS = (REGIME_REQUIREMENT.GDPR_TRANSFER, REGIME_REQUIREMENT.UK_TRANSFER, "overlap")
-REQUIREMENT_ORDER = ("function", "overlap", *(code for code in REGIME_REQUIREMENT.values if code))
+# The data may not leave the buyer's country: the recommendation recorded a data location requirement that no
+# location meets. Every location the directory records is abroad (the catalogue's), so no vendor meets it.
+ONSHORE = "onshore"
+REQUIREMENT_ORDER = ("function", ONSHORE, "overlap", *(code for code in REGIME_REQUIREMENT.values if code))
 
 
 def _float(value: Any) -> float | None:
@@ -158,6 +161,14 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
     if function_code and function_code != "other":
         requirements.append(Requirement("function", f"Covers {function_name}", "The work to outsource"))
 
+    if any(r.kind == "data_location" and not r.value for r in ev.requirements):
+        requirements.append(
+            Requirement(
+                ONSHORE,
+                "Delivers from inside your own country",
+                "Your data may not be accessed from outside your country",
+            )
+        )
     hours = inputs.overlap_hours or 0
     buyer = inputs.buyer_location
     if ev.delivered_from is not None and not any(r.code == "overlap" for r in ev.requirements):
@@ -404,6 +415,9 @@ def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetim
         if code == REGIME_REQUIREMENT.UK_TRANSFER:
             return f"Delivers only from {where}, none inside the EEA, and does not sign the UK IDTA or Addendum."
         return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
+    if code == ONSHORE:
+        where = _names(vendor.locations)
+        return f"Delivers only from {where}: offshore delivery, and your data may not leave your country."
     if code == REGIME_REQUIREMENT.SOC2:
         return "" if vendor.soc2_report_date else "Has no SOC 2 Type II report on record."
     if code == REGIME_REQUIREMENT.ISO27001:

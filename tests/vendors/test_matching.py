@@ -349,3 +349,4 @@ def test_a_singapore_buyers_overlap_is_the_one_the_recommendation_stored_and_eas
     manila = LocationFacts("philippines", "Philippines", overlap_us=0, overlap_uk=0.5, overlap_yours=8)
     assert manila.overlap(OVERLAP_FIGURE["singapore"]) == 8
     assert manila.overlap(OVERLAP_FIGURE["canada-east"]) == 0
+

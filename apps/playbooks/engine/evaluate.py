@@ -114,6 +114,16 @@ NOWHERE_TO_DELIVER = VerdictCondition(
     rule="",
     name="no delivery location meets every requirement",
 )
+# Why no cost is estimated when every location breaks a requirement: in general, and when the data may not
+# leave the buyer's country (every catalogue location is abroad, so no offshore saving exists to show).
+NOWHERE_COST = (
+    "No delivery location meets every requirement you set, so no offshore cost is estimated: "
+    "see the trade-offs to decide, then re-score."
+)
+ONSHORE_ONLY_COST = (
+    "Your data may not be accessed from outside your country, and every delivery location the product prices is "
+    "abroad, so no offshore cost or saving is estimated: compare onshore providers' quotes with your in-house cost."
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,25 @@ class RankedModel:
     contributions: tuple[Contribution, ...]
     # The hard requirements this model breaks, in words; a model with any ranks after every model with none.
     excluded_because: tuple[str, ...] = ()
+
+
+# The playbook says "avoid this model for this work" with a rule that takes many points off it: its avoid rules
+# take 40 to 70 (no shared pool for inside information or privileged material, no outcome contract for undocumented
+# tacit work), where no other rule takes more than 25 off a model.
+AVOID_POINTS = 40
+
+
+def advised_against(model: RankedModel) -> bool:
+    """Whether the advice warns this model off for the work: a rule that fired takes ``AVOID_POINTS`` or more off
+    it (a shared pool for inside information, say). The recommended model is costed whatever its points; after it,
+    such a model is not costed, so the cost table never shows a saving on a model the advice warns off
+    (``Evaluation.cost.skipped`` says why)."""
+    return any(c.points <= -AVOID_POINTS for c in model.contributions)
+
+
+def _against_words(model: RankedModel) -> str:
+    rules = "; ".join(f"“{c.name}”, {c.points:+d}" for c in model.contributions if c.points <= -AVOID_POINTS)
+    return f"the advice warns it off for this work ({rules}; score {model.score:+d}), so no saving is shown for it"
 
 
 @dataclass(frozen=True)
@@ -473,13 +502,16 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         cost = CostEstimate(
             available=False,
             function=str(role("function") or ""),
-            reason="No delivery location meets every requirement you set, so no offshore cost is estimated: "
-            "see the trade-offs to decide, then re-score.",
+            reason=ONSHORE_ONLY_COST if req.onshore_only(needs) else NOWHERE_COST,
             home_market=str(role("home_market") or "us"),
         )
     else:
-        costed = [m.code for m in ranked_models if not m.excluded_because][:3]
+        usable = [m for m in ranked_models if not m.excluded_because][:3]
+        costed = [m.code for i, m in enumerate(usable) if i == 0 or not advised_against(m)]
         cost = _cost(pb, costed, _entity_at(role, needs, delivered_from, locations), seen.questions, delivered_from)
+        against = tuple((m.name, _against_words(m)) for m in usable[1:] if advised_against(m))
+        if against:
+            cost = replace(cost, skipped=(*cost.skipped, *against))
         cheaper = None
         if scored.verdict != "doesnt_win" and ranked_models:
             top_code = ranked_models[0].code

@@ -18,7 +18,8 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   against a provider day moved up to ``SHIFT_HOURS`` towards the buyer's, worked out from the UTC offsets;
 - ``data_location``: where the data may be processed: ``anywhere``, ``adequate`` (the EEA or a country
   with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
-  country);
+  country); asked as yes/no ("must the data stay in your country?"), yes reads as ``onshore`` and no as
+  ``anywhere``;
 - ``onsite``: provider staff must be present on site: yes/no, or how often, where only ``daily`` holds
   (occasional workshops and visits are travelled to from anywhere);
 - ``licensed_signoff``: a licensed professional must sign off onshore: yes/no, or the licences needed, where
@@ -58,7 +59,7 @@ ALLOWED = {
 DATA_WORDS = {
     "adequate": "in the EEA or a country with an EU adequacy decision",
     "eea": "inside the EEA",
-    "onshore": "in your own country",
+    "onshore": "in your own country, with no access from abroad",
 }
 # The options of the vendor_assurance role's question that require something of the provider.
 SOC2, ISO27001 = "soc2", "iso27001"
@@ -270,7 +271,7 @@ def derive(
                 ("your answer",),
             )
         )
-    data = str(answers.get("data_location") or "anywhere")
+    data = data_location(answers.get("data_location"))
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
     because = ["your answer"] if data in DATA_WORDS else []
     for code, regime in sorted(regimes.items()):
@@ -309,6 +310,20 @@ def derive(
     return Requirements(
         tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0, own_entity
     )
+
+
+def data_location(value: Any) -> str:
+    """Where the data may be processed, from the answer of the ``data_location`` role: one of ``ALLOWED``'s codes,
+    or yes/no to "must the data stay in your country?" (yes: ``onshore``); anything else reads as ``anywhere``."""
+    if isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("yes", "no", "true", "false")):
+        return "onshore" if _yes(value) else "anywhere"
+    return value if isinstance(value, str) and value in ALLOWED else "anywhere"
+
+
+def onshore_only(requirements: Requirements) -> bool:
+    """Whether the data may not leave the buyer's country: a data location requirement no location can meet."""
+    data = requirements.get("data_location")
+    return data is not None and not data.value
 
 
 def _market(buyer_location: Any) -> str:
@@ -412,6 +427,9 @@ def _location_reason(requirements: Requirements, req: Requirement, loc: Mapping[
         hours = overlap_at(requirements, loc)
         if hours is None or hours < req.value:
             return f"{name} overlaps {hours or 0:g} h with your working day; you need {req.value:g} h"
+    if req.kind == "data_location" and not req.value:
+        # Every catalogue location is priced as delivery from abroad (a buyer in one of them buys onshore there).
+        return f"{name} would be offshore delivery, ruled out: your data may not be accessed from outside your country"
     if req.kind == "data_location" and loc.get("gdpr_transfer") not in req.value:
         return f"{name} is not where your data may be processed ({req.text.lower()})"
     if req.kind == "onsite":
@@ -580,6 +598,15 @@ def _relax(
     place = ", ".join(_name(locations, c) for c in codes)
     if req.kind == "overlap":
         return _shifted_option(req, requirements, locations, codes, triggers)
+    if req.kind == "data_location" and not req.value:
+        # The data may not leave the country: no transfer tool opens an offshore location, only whoever set the
+        # restriction (the law, a regulator, a client) can.
+        return Option(
+            f"Deliver from {place} only if the law, regulator or client contract that keeps the data in your "
+            "country permits access from there in writing (a licence, an approval, the client's consent)",
+            "a legal review first; without that permission no offshore delivery is open to you",
+            triggers,
+        )
     if req.kind == "data_location":
         return Option(
             f"Process the data in {place} under transfer safeguards (SCCs, a transfer impact assessment)",

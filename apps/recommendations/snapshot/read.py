@@ -174,6 +174,11 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _frozen(value: Any) -> Any:
+    """A stored JSON value with its lists as tuples, so the frozen dataclass holding it stays immutable."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _triple(value: Any) -> tuple[Any, ...] | None:
     return None if value is None else tuple(value)
 
@@ -276,7 +281,9 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         ),
         cost=_cost,
         buyer_location=_text,
-        requirements=_many(lambda r: _make(StoredRequirement, r, because=_strings, text=_text, kind=_text)),
+        requirements=_many(
+            lambda r: _make(StoredRequirement, r, because=_strings, text=_text, kind=_text, value=_frozen)
+        ),
         preferences=_many(lambda p: _make(StoredPreference, p, text=_text)),
         conflicts=_many(_trade_off),
         conditions=_many(lambda c: _make(StoredCondition, c, text=_text, rule=_text, name=_text)),

@@ -472,6 +472,9 @@ class StoredRequirement:
     kind: str
     text: str
     because: tuple[str, ...] = ()
+    # What it holds, as the engine recorded it (hours, months, a data location's allowed transfer statuses: none
+    # when the data may not leave the buyer's country); None when not recorded.
+    value: Any = None
 
 
 @dataclass(frozen=True)
