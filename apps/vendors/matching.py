@@ -17,7 +17,7 @@ from typing import Any
 
 from apps.common.formatting import usd
 from apps.compliance.models import Regime
-from apps.playbooks.engine.requirements import ISO27001, SOC2
+from apps.playbooks.engine.requirements import HOME_LOCATIONS, ISO27001, SOC2
 from apps.recommendations.snapshot import Snapshot
 from apps.recommendations.snapshot.types import Cost
 
@@ -110,6 +110,7 @@ class Needs:
     hourly_budget: tuple[float, float, float] | None = None  # USD per hour: low, likely, high
     budget_model: str = ""
     team_size: float | None = None
+    home: str = ""  # the catalogue location that is the buyer's own country, if the catalogue has it
 
     @property
     def codes(self) -> frozenset[str]:
@@ -128,7 +129,8 @@ REGIME_REQUIREMENT = Regime.VendorRequirement
 # Requirements met (or not) location by location: a vendor needs one location meeting all of them.
 LOCATION_REQUIREMENTS = (REGIME_REQUIREMENT.GDPR_TRANSFER, REGIME_REQUIREMENT.UK_TRANSFER, "overlap")
 # The data may not leave the buyer's country: the recommendation recorded a data location requirement that no
-# location meets. Every location the directory records is abroad (the catalogue's), so no vendor meets it.
+# offshore location meets. A vendor meets it only by delivering from the buyer's own country, where the catalogue
+# has it (``HOME_LOCATIONS``: a buyer in India, Brazil or Mexico); every other location is abroad.
 ONSHORE = "onshore"
 REQUIREMENT_ORDER = ("function", ONSHORE, "overlap", *(code for code in REGIME_REQUIREMENT.values if code))
 
@@ -223,6 +225,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         hourly_budget=budget,
         budget_model=budget_model,
         team_size=_float(ev.cost.team_size),
+        home=HOME_LOCATIONS.get(str(buyer or ""), ""),
     )
 
 
@@ -416,6 +419,8 @@ def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetim
             return f"Delivers only from {where}, none inside the EEA, and does not sign the UK IDTA or Addendum."
         return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
     if code == ONSHORE:
+        if needs.home and any(loc.code == needs.home for loc in vendor.locations):
+            return ""
         where = _names(vendor.locations)
         return f"Delivers only from {where}: offshore delivery, and your data may not leave your country."
     if code == REGIME_REQUIREMENT.SOC2:

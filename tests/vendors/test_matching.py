@@ -350,3 +350,18 @@ def test_a_singapore_buyers_overlap_is_the_one_the_recommendation_stored_and_eas
     assert manila.overlap(OVERLAP_FIGURE["singapore"]) == 8
     assert manila.overlap(OVERLAP_FIGURE["canada-east"]) == 0
 
+
+def test_data_kept_in_the_country_is_met_only_by_a_location_in_the_buyers_own_country() -> None:
+    brazil = LocationFacts("brazil", "Brazil", overlap_us=6, overlap_uk=4, gdpr_transfer="needs_sccs")
+    onshore = Requirement("onshore", "Delivers from inside your own country", "")
+    in_brazil = Needs(requirements=(onshore,), home="brazil")
+    assert match_one(in_brazil, vendor(locations=(INDIA, brazil)), today=TODAY).failures == ()
+    [failure] = match_one(in_brazil, vendor(locations=(INDIA, MEXICO)), today=TODAY).failures
+    assert (
+        failure.detail
+        == "Delivers only from India, Mexico: offshore delivery, and your data may not leave your country."
+    )
+    # a buyer whose country the catalogue does not hold has no provider at home in the directory
+    assert match_one(Needs(requirements=(onshore,)), vendor(locations=(brazil,)), today=TODAY).failures
+    assert needs_from_snapshot(snap(inputs={"buyer_location": "brazil"})).home == "brazil"
+    assert needs_from_snapshot(snap(inputs={"buyer_location": "us"})).home == ""
