@@ -57,9 +57,9 @@ _COUNT = "substring(substr(l.summary, length(%(who)s) + 10) FROM '^([0-9]+) answ
 def _ctes(guard: str) -> str:
     """``latest``, ``gathered`` and ``added``; ``guard``: one more condition for writing either line."""
     return f"""latest AS (
-    SELECT id, kind, actor_id, created_at FROM {_T}
-     WHERE organisation_id = %(organisation)s AND assessment_id = %(assessment)s
-     ORDER BY created_at DESC, id DESC
+    SELECT t.id, t.kind, t.actor_id, t.created_at FROM {_T} t
+     WHERE t.organisation_id = %(organisation)s AND t.assessment_id = %(assessment)s
+     ORDER BY t.created_at DESC, t.id DESC
      LIMIT 1
 ), gathered AS (
     UPDATE {_T} l

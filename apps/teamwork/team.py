@@ -84,11 +84,11 @@ SELECT o.section_code, 'hidden' FROM {SecondOpinion._meta.db_table} o
  WHERE o.organisation_id = %s AND o.assessment_id = %s
    AND o.reviewer_id = %s AND o.given_at IS NULL
 UNION ALL
-(SELECT section_code, 'assigned' FROM {SectionAssignment._meta.db_table}
-  WHERE organisation_id = %s AND assessment_id = %s LIMIT 1)
+(SELECT s.section_code, 'assigned' FROM {SectionAssignment._meta.db_table} s
+  WHERE s.organisation_id = %s AND s.assessment_id = %s LIMIT 1)
 UNION ALL
-(SELECT section_code, 'asked' FROM {SecondOpinion._meta.db_table}
-  WHERE organisation_id = %s AND assessment_id = %s LIMIT 1)
+(SELECT q.section_code, 'asked' FROM {SecondOpinion._meta.db_table} q
+  WHERE q.organisation_id = %s AND q.assessment_id = %s LIMIT 1)
 """
 
 

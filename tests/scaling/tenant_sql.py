@@ -63,8 +63,9 @@ _KEYWORDS = {
 _OCCURRENCE = re.compile(r'\b(?:FROM|JOIN|UPDATE)\s+"?(\w+)"?(?:\s+(?:AS\s+)?"?(\w+)"?)?', re.IGNORECASE)
 _HISTORY_CONTEXT = re.compile(r"^SELECT set_config\('pghistory\.context_id'.*?, true\);\s*", re.DOTALL)
 _UNION = re.compile(r"\bUNION(?:\s+ALL)?\b", re.IGNORECASE)
-# Compared with a value (a literal, or a parameter): not with another column, nor a subquery.
-_ORG_VALUE = r"\s*(?:=\s*(?:ANY\s*\(\s*)?(?:\d|%s|\'|\$\d)|IN\s*\(\s*(?:\d|%s|\'|\$\d))"
+# Compared with a value (a literal, or a parameter, positional or named): not with another column, nor a subquery.
+_VALUE = r"(?:\d|%s|%\(\w+\)s|\'|\$\d)"
+_ORG_VALUE = rf"\s*(?:=\s*(?:ANY\s*\(\s*)?{_VALUE}|IN\s*\(\s*{_VALUE})"
 
 
 def tenant_tables() -> set[str]:
