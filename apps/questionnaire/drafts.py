@@ -119,11 +119,12 @@ def with_draft(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
 
 def draft_of(assessment: Assessment) -> Draft:
     """The draft as ``with_draft`` read it with ``assessment``: what ``read_draft`` would have returned then."""
+    listed = json.loads(assessment.draft_answers or "[]")  # type: ignore[attr-defined]  # with_draft's column
     rows: list[Row] = [
         (code, value, datetime.fromisoformat(at) if at is not None else None, by_id, email)
-        for code, value, at, by_id, email in json.loads(assessment.draft_answers or "[]")  # type: ignore[attr-defined]
+        for code, value, at, by_id, email in listed
     ]
-    version = assessment.draft_version  # type: ignore[attr-defined]
+    version = assessment.draft_version  # type: ignore[attr-defined]  # with_draft's column
     return Draft(is_draft=assessment.status == Assessment.Status.DRAFT, version=version, rows=rows)
 
 
