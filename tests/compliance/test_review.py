@@ -17,30 +17,36 @@ from apps.compliance.models import Obligation, Regime
 from tests.factories import ObligationFactory, RegimeFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> datetime.date:
+    """The product's today, read when a test runs (not when the module is imported: a run may cross midnight)."""
+    return timezone.localdate()
+
+
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
 def regimes() -> dict[str, Regime]:
     return {
-        "fresh": RegimeFactory(code="fresh", last_reviewed=TODAY - 30 * DAY),
+        "fresh": RegimeFactory(code="fresh", last_reviewed=today() - 30 * DAY),
         "never": RegimeFactory(code="never", last_reviewed=None),
-        "stale": RegimeFactory(code="stale", last_reviewed=TODAY - 366 * DAY),
-        "changed": RegimeFactory(code="changed", last_reviewed=TODAY - 90 * DAY, next_change_date=TODAY - DAY),
+        "stale": RegimeFactory(code="stale", last_reviewed=today() - 366 * DAY),
+        "changed": RegimeFactory(code="changed", last_reviewed=today() - 90 * DAY, next_change_date=today() - DAY),
         "change-ahead": RegimeFactory(
-            code="change-ahead", last_reviewed=TODAY - 90 * DAY, next_change_date=TODAY + DAY
+            code="change-ahead", last_reviewed=today() - 90 * DAY, next_change_date=today() + DAY
         ),
         "reviewed-after-change": RegimeFactory(
-            code="reviewed-after-change", last_reviewed=TODAY - 5 * DAY, next_change_date=TODAY - 10 * DAY
+            code="reviewed-after-change", last_reviewed=today() - 5 * DAY, next_change_date=today() - 10 * DAY
         ),
     }
 
 
 def test_due_for_review_is_unreviewed_stale_or_past_a_known_change(regimes: dict[str, Regime]) -> None:
-    due = set(Regime.objects.due_for_review(TODAY).values_list("code", flat=True))
+    due = set(Regime.objects.due_for_review(today()).values_list("code", flat=True))
     assert due == {"never", "stale", "changed"}
-    assert {code for code, r in regimes.items() if r.review_due(TODAY)} == due
+    assert {code for code, r in regimes.items() if r.review_due(today())} == due
 
 
 def test_curators_get_the_due_for_review_list_in_admin(regimes: dict[str, Regime], curator_client: Client) -> None:
@@ -61,23 +67,23 @@ def test_mark_reviewed_is_an_admin_action_recorded_in_the_audit_trail(
     assert response.status_code == 302
     stale.refresh_from_db()
     obligation.refresh_from_db()
-    assert stale.last_reviewed == TODAY and obligation.last_reviewed == TODAY
+    assert stale.last_reviewed == today() and obligation.last_reviewed == today()
     assert Regime.objects.get(code="never").last_reviewed is None  # only the selected regime
     event = Events.objects.tracks(stale).filter(pgh_label="update").latest("pgh_created_at")
-    assert event.pgh_diff["last_reviewed"] == [str(TODAY - 366 * DAY), str(TODAY)]
+    assert event.pgh_diff["last_reviewed"] == [str(today() - 366 * DAY), str(today())]
     assert event.pgh_context["user"] == curator.pk and event.pgh_context["action"] == "mark reviewed"
     history = curator_client.get(reverse("admin:compliance_regime_history", args=[stale.pk])).content.decode()
     assert "last_reviewed" in history and curator.email in history
 
 
 def test_obligations_can_be_marked_reviewed_on_their_own(curator_client: Client) -> None:
-    obligation = ObligationFactory(last_reviewed=TODAY - 400 * DAY)
-    assert Obligation.objects.due_for_review(TODAY).count() == 1
+    obligation = ObligationFactory(last_reviewed=today() - 400 * DAY)
+    assert Obligation.objects.due_for_review(today()).count() == 1
     curator_client.post(
         reverse("admin:compliance_obligation_changelist"),
         {"action": "mark_reviewed_today", "_selected_action": [obligation.pk]},
     )
-    assert not Obligation.objects.due_for_review(TODAY).exists()
+    assert not Obligation.objects.due_for_review(today()).exists()
 
 
 def test_viewers_without_change_permission_cannot_mark_reviewed(
@@ -88,7 +94,7 @@ def test_viewers_without_change_permission_cannot_mark_reviewed(
         {"action": "mark_reviewed_today", "_selected_action": [regimes["stale"].pk]},
     )
     regimes["stale"].refresh_from_db()
-    assert regimes["stale"].last_reviewed == TODAY - 366 * DAY
+    assert regimes["stale"].last_reviewed == today() - 366 * DAY
 
 
 def test_the_regime_page_shows_effective_and_reviewed_dates(buyer_client: Client) -> None:
