@@ -136,9 +136,11 @@ class RankedModel:
     excluded_because: tuple[str, ...] = ()
 
 
-# The playbook says "avoid this model for this work" with a rule that takes many points off it: its avoid rules
-# take 40 to 70 (no shared pool for inside information or privileged material, no outcome contract for undocumented
-# tacit work), where no other rule takes more than 25 off a model.
+# The playbook says "not this model for this work" with a rule that takes many points off it: its avoid rules take
+# 40 to 70 (no shared pool for inside information or privileged material, no outcome contract for undocumented
+# tacit work), as do the rules that set aside the centre models the buyer did not choose (their own centre, or a
+# build-operate-transfer when they set it up themselves); no other rule takes more than 25 off a model. A curator
+# who writes such a rule gives it 40 or more (docs/scoring.md).
 AVOID_POINTS = 40
 
 
