@@ -41,7 +41,8 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
     models not costed, then every input with its one source."""
     cur = cost.currency
     if not cost.available:
-        yield _row("", "No cost estimate", "unavailable", cur, None, cost.reason)
+        # No figure at all, so no currency: the stored one is only the default of a cost never worked out.
+        yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
         return
     for line in cost.inhouse_lines:
         yield _row(INHOUSE, line.label, "in-house", cur, line.horizon, line.formula)

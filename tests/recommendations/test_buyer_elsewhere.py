@@ -3,7 +3,9 @@ working day that is not theirs, and the result page says their overlap was not c
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 
 import pytest
 from django.test import Client
@@ -53,3 +55,9 @@ def test_a_buyer_whose_in_house_costs_are_elsewhere_gets_no_saving_worked_out_ag
     assert f"No cost estimate: {cost.reason}" in page and "Likely saving" not in page
     for name in ("memo_pdf", "what_if", "cost_csv", "export_json"):
         assert buyer_client.get(reverse(f"recommendations:{name}", args=[rec.pk])).status_code == 200, name
+    rows = list(
+        csv.DictReader(
+            io.StringIO(buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode())
+        )
+    )
+    assert [(r["kind"], r["currency"], r["likely"]) for r in rows] == [("unavailable", "", "")]

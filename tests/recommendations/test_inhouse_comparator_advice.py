@@ -1,8 +1,12 @@
-"""Legal review and patent research are priced in-house at a lawyer's pay unless the buyer gives its own figure:
-the buyer is told so, with US wage figures only where the home market is the US."""
+"""Each function is priced in-house at one occupation's pay unless the buyer gives its own figure (legal review and
+patent research at a lawyer's, analytics at a market research analyst's, revenue cycle at a medical coder's,
+engineering design at a civil engineer's, the financial close at a financial analyst's): where other occupations
+usually do the work, the buyer is told so, with US occupations and figures only where the home market is the US,
+and every figure not checked against its release marked weak."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -68,3 +72,58 @@ def test_uk_analytics_is_told_without_us_dollar_figures(reference: Playbook) -> 
 def test_analytics_with_a_figure_of_its_own_is_not_told(reference: Playbook) -> None:
     case = "UK fintech: two data scientists working under its own lead"
     assert analytics(reference, case, own_figures=True, own_inhouse_cost=70000) == []
+
+
+RCM = "The in-house cost is a medical coder's, which may not be who does this work today"
+MEP = "The in-house cost is a civil engineer's, which may not be who does this work today"
+CLOSE = "The in-house cost is a financial analyst's, which may not be who does this work today"
+
+
+def told(reference: Playbook, case: str, title: str, **changes: Any) -> list[str]:
+    compiled = compiled_playbook(reference)
+    answers, problems = clean_answers(
+        compiled.questions, {**reference.golden_cases.get(name__startswith=case).answers, **changes}
+    )
+    assert not problems
+    return [r.mitigation for r in evaluate(compiled, answers).risks if r.title == title]
+
+
+@pytest.mark.parametrize(
+    ("case", "title", "named"),
+    [
+        ("US hospital group: steady medical coding", RCM, ("SOC 29-2072", "SOC 29-9021", "SOC 15-2051", "SOC 29-1141")),
+        (
+            "US engineering firm: MEP design and BIM",
+            MEP,
+            ("SOC 17-2051", "SOC 17-2141, 17-2071", "SOC 17-3011, 17-3013"),
+        ),
+        ("Month-end close team that must sit", CLOSE, ("SOC 13-2051", "SOC 13-2011", "SOC 43-3031")),
+    ],
+)
+def test_a_us_buyer_is_told_which_occupations_do_the_work_without_unchecked_figures(
+    reference: Playbook, case: str, title: str, named: tuple[str, ...]
+) -> None:
+    (found,) = told(reference, case, title)
+    assert all(code in found for code in named), found
+    assert "BLS OEWS" in found and "weak" in found and not re.search(r"\$\d", found)
+
+
+@pytest.mark.parametrize(
+    ("case", "title"),
+    [
+        ("Public body: an NHS trust's clinical coding", RCM),
+        ("EU dual-use drawings: a German machine builder's CAD work", MEP),
+        ("UK bank: financial modelling for a critical function", CLOSE),
+    ],
+)
+def test_a_uk_or_euro_area_buyer_is_told_without_us_codes_or_figures(
+    reference: Playbook, case: str, title: str
+) -> None:
+    (found,) = told(reference, case, title)
+    assert "SOC" not in found and "$" not in found and "cost figures of your own" in found
+
+
+def test_no_warning_with_a_figure_of_its_own_or_without_a_cost(reference: Playbook) -> None:
+    case = "US engineering firm: MEP design and BIM"
+    assert told(reference, case, MEP, own_figures=True, own_inhouse_cost=110000) == []
+    assert told(reference, "Canadian engineering firm: MEP design and BIM", MEP) == []
