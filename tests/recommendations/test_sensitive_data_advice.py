@@ -136,3 +136,29 @@ def test_the_contractors_page_shows_the_dfars_obligations_with_their_official_so
     assert "Flow the DFARS clause down into the subcontract" in page
     assert "https://www.ecfr.gov/current/title-48/section-252.204-7012" in page
     assert "https://www.ecfr.gov/current/title-32/part-2002" in page
+
+
+HEALTH_CONDITION = "Before health information about people in the EU or UK reaches the team"
+
+
+def test_health_information_about_eu_or_uk_people_is_special_category_data_without_the_follow_up(
+    reference: Playbook,
+) -> None:
+    french = "French drug maker: EU patients' health data"
+    unticked = evaluated_case(reference, french, sensitive_personal_data=None)
+    ticked = evaluated_case(reference, french, sensitive_personal_data=["special-category"])
+    no_health = evaluated_case(reference, french, data_categories=["eu-personal"], sensitive_personal_data=None)
+
+    assert "gdpr-special-data" in regimes(unticked) and "gdpr-special-data" in regimes(ticked)
+    assert "gdpr-special-data" not in regimes(no_health)
+
+    def starts(ev: Evaluation, text: str) -> int:
+        return sum(c.text.startswith(text) for c in ev.conditions)
+
+    assert (starts(unticked, HEALTH_CONDITION), starts(unticked, SENSITIVE_CONDITION)) == (1, 0)
+    # ticked as well: the follow-up's own rules apply, once, and the health rules stand aside
+    assert (starts(ticked, HEALTH_CONDITION), starts(ticked, SENSITIVE_CONDITION)) == (0, 1)
+    assert unticked.fit_score == ticked.fit_score  # 5 points off either way, once
+
+    nhs = evaluated_case(reference, "Public body: an NHS trust", sensitive_personal_data=None)
+    assert "uk-gdpr-special-data" in regimes(nhs) and "gdpr-special-data" not in regimes(nhs)
