@@ -25,7 +25,9 @@ from apps.recommendations.snapshot.types import Cost
 # Eastern time and with the UK). Eastern Canada keeps the US Eastern clock. For a buyer whose day the catalogue
 # holds no figure for (continental Europe, UTC+8, Japan and Korea, India, Brazil, Mexico, eastern Australia) the
 # recommendation stored each location's overlap with that day ("yours"); a continental European recommendation
-# stored before it did so is read on the UK figures, as it was then measured (``_overlap_figure``).
+# stored before it did so is read on the UK figures, as it was then measured (``_overlap_figure``). A buyer on a
+# catalogue clock who accepted provider staff on shifted hours was measured on the shifted day, which the
+# recommendation stored as "yours" too.
 OVERLAP_FIGURE = {
     "us": "us",
     "canada-east": "us",
@@ -160,10 +162,14 @@ def _float(value: Any) -> float | None:
 
 
 def _overlap_figure(buyer: str, locations: Sequence[Any]) -> str:
-    """The overlap figure the recommendation measured the buyer's day on: a continental European one stored
-    without each location's overlap with the buyer's day was measured on the UK figures."""
+    """The overlap figure the recommendation measured the buyer's day on: the overlap with the buyer's own day
+    wherever it stored one (their own clock, or the shifted day they accepted), so a location it allowed is never
+    refused here; a continental European one stored without it was measured on the UK figures."""
     figure = OVERLAP_FIGURE.get(buyer, "")
-    if buyer == "eu" and not any(loc.overlap_yours is not None for loc in locations):
+    yours = any(loc.overlap_yours is not None for loc in locations)
+    if figure and yours:
+        return "yours"
+    if buyer == "eu":
         return "uk"
     return figure
 
@@ -196,6 +202,8 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         hours = 0
     figure = _overlap_figure(buyer, ev.locations) if hours > 0 else ""
     label = OVERLAP_LABEL["uk"] if buyer == "eu" and figure == "uk" else OVERLAP_LABEL.get(buyer, "")
+    if figure == "yours" and OVERLAP_FIGURE.get(buyer) != "yours":
+        label += ", provider staff working the shifted day you accepted"
     if figure:
         requirements.append(
             Requirement(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -45,11 +46,12 @@ def snap(
     answers: dict[str, Any] | None = None,
     function: str = "coding",
     excluded: dict[str, list[str]] | None = None,
+    yours: Mapping[str, float] | None = None,
 ) -> Snapshot:
     """A stored snapshot (current version) with ``regimes`` triggered (codes, stored without their provider
     requirement as before it was curated, or whole regimes) and ``inputs`` by role; ``answers``
     are the answers by question code, which the matcher must not read; ``excluded`` the reasons the recommendation
-    stored for the locations it excluded, by location code."""
+    stored for the locations it excluded, and ``yours`` the overlap it stored with the buyer's day, by location code."""
     document = {
         "schema_version": SCHEMA_VERSION,
         "title": "Coding",
@@ -93,6 +95,7 @@ def snap(
                     "gdpr_transfer": loc.gdpr_transfer,
                     "contributions": [],
                     "excluded_because": (excluded or {}).get(loc.code, []),
+                    "overlap_yours": (yours or {}).get(loc.code),
                 }
                 for loc in (POLAND, ARGENTINA, INDIA, MEXICO)
             ],  # fmt: skip
@@ -425,3 +428,24 @@ def test_the_buyers_own_country_set_aside_as_the_onshore_option_stays_open() -> 
 
     assert "allowed_location" not in needs.codes
     assert match_one(needs, vendor(locations=(MEXICO,)), today=TODAY).usable_locations == (MEXICO,)
+
+
+def test_a_us_buyer_on_shifted_hours_is_matched_on_the_shifted_overlap_the_recommendation_stored() -> None:
+    # India's day moved 4 h later gives 2 h with a US Eastern day; unshifted it gives none
+    shifted = {"india": 2, "poland": 6, "argentina": 8, "mexico": 8}
+    needs = needs_from_snapshot(snap(inputs={"buyer_location": "us", "overlap_hours": 2}, yours=shifted))
+
+    overlap = next(r for r in needs.requirements if r.code == "overlap")
+    assert overlap.label == (
+        "Delivers from a location with at least 2 h of overlap with US Eastern time, provider staff working the "
+        "shifted day you accepted"
+    )
+    # a provider's locations carry the figures the recommendation stored (queries.vendor_facts)
+    india = next(loc for loc in needs.locations if loc.code == "india")
+    assert match_one(needs, vendor(locations=(india,)), today=TODAY).eligible
+    # without the shifted day, the catalogue's US Eastern figure as before
+    plain = needs_from_snapshot(snap(inputs={"buyer_location": "us", "overlap_hours": 2}))
+    assert failures(snap(inputs={"buyer_location": "us", "overlap_hours": 2}), vendor(locations=(INDIA,))) == [
+        "overlap"
+    ]
+    assert plain.overlap_figure == "us"
