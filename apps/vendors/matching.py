@@ -19,7 +19,7 @@ from apps.common.formatting import usd
 from apps.compliance.models import Regime
 from apps.playbooks.engine.requirements import HOME_LOCATIONS, ISO27001, SOC2
 from apps.recommendations.snapshot import Snapshot
-from apps.recommendations.snapshot.types import Cost
+from apps.recommendations.snapshot.types import Cost, StoredRequirement
 
 # Which catalogue overlap figure applies to the buyer's team (the catalogue measures overlap with US
 # Eastern time and with the UK). Eastern Canada keeps the US Eastern clock. For a buyer whose day the catalogue
@@ -186,14 +186,9 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
     if function_code and function_code != "other":
         requirements.append(Requirement("function", f"Covers {function_name}", "The work to outsource"))
 
-    if any(r.kind == "data_location" and not r.value for r in ev.requirements):
-        requirements.append(
-            Requirement(
-                ONSHORE,
-                "Delivers from inside your own country",
-                "Your data may not be accessed from outside your country",
-            )
-        )
+    onshore = next((r for r in ev.requirements if r.kind == "data_location" and not r.value), None)
+    if onshore is not None:
+        requirements.append(Requirement(ONSHORE, "Delivers from inside your own country", _as_required(onshore)))
     hours = inputs.overlap_hours or 0
     buyer = inputs.buyer_location
     if ev.delivered_from is not None and not any(r.code == "overlap" for r in ev.requirements):
@@ -209,7 +204,10 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
             Requirement(
                 "overlap",
                 f"Delivers from a location with at least {hours:g} h of overlap with {label}",
-                f"You need {hours:g} hours of live overlap a day",
+                _as_required(
+                    next((r for r in ev.requirements if r.code == "overlap"), None),
+                    f"You need {hours:g} hours of live overlap a day",
+                ),
             )
         )
     for regime in ev.regimes:
@@ -232,7 +230,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
                 ALLOWED,
                 "Delivers from a location the recommendation did not exclude",
                 f"The recommendation excluded {len(excluded)} of its {len(ev.locations)} delivery locations "
-                "for a requirement you set",
+                "for what you require; its page lists each one and why",
             )
         )
     requirements.sort(key=lambda r: REQUIREMENT_ORDER.index(r.code))
@@ -264,6 +262,15 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         team_size=_float(ev.cost.team_size),
         home=home,
     )
+
+
+def _as_required(requirement: StoredRequirement | None, fallback: str = "") -> str:
+    """Why a provider must offer this: the buyer's requirement in the words "What you require" on the result page
+    gives it (the fallback for a recommendation stored before it recorded its requirements)."""
+    if requirement is None:
+        return fallback
+    why = f" ({', '.join(requirement.because)})" if requirement.because else ""
+    return f"You require: {requirement.text}{why}"
 
 
 def _hourly_budget(cost: Cost) -> tuple[tuple[float, float, float] | None, str]:

@@ -78,6 +78,11 @@ def test_the_find_providers_page_names_the_excluded_locations_and_why(
     rec = recommend(reference, organisation, buyer, ONSHORE)
 
     page = buyer_client.get(reverse("vendors:matching", args=[rec.pk])).content.decode()
+    result = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
 
+    # the requirement in the words "What you require" gives it, and each location's reason as the result page words it
+    required = "Data processed only in your own country, with no access from abroad"
+    assert required in result and f"You require: {required} (your answer)" in page
     assert "Delivers from a location the recommendation did not exclude" in page
+    assert "Colombia would be offshore delivery, ruled out: your data may not be accessed from outside" in result
     assert "Colombia would be offshore delivery, ruled out: your data may not be accessed from outside" in page

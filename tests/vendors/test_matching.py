@@ -384,7 +384,10 @@ def test_a_provider_delivering_only_from_excluded_locations_fails_with_the_recom
     needs = needs_from_snapshot(snapshot)
     allowed = next(r for r in needs.requirements if r.code == "allowed_location")
     assert allowed.label == "Delivers from a location the recommendation did not exclude"
-    assert allowed.because == "The recommendation excluded 2 of its 4 delivery locations for a requirement you set"
+    assert allowed.because == (
+        "The recommendation excluded 2 of its 4 delivery locations for what you require; its page lists each one "
+        "and why"
+    )
 
     [failure] = match_one(needs, vendor(locations=(INDIA, MEXICO)), today=TODAY).failures
     assert failure.requirement.code == "allowed_location"
