@@ -19,13 +19,15 @@ from apps.common.formatting import usd
 from apps.compliance.models import Regime
 from apps.playbooks.engine.requirements import HOME_LOCATIONS, ISO27001, SOC2
 from apps.recommendations.snapshot import Snapshot
-from apps.recommendations.snapshot.types import Cost
+from apps.recommendations.snapshot.types import Cost, StoredRequirement
 
 # Which catalogue overlap figure applies to the buyer's team (the catalogue measures overlap with US
 # Eastern time and with the UK). Eastern Canada keeps the US Eastern clock. For a buyer whose day the catalogue
 # holds no figure for (continental Europe, UTC+8, Japan and Korea, India, Brazil, Mexico, eastern Australia) the
 # recommendation stored each location's overlap with that day ("yours"); a continental European recommendation
-# stored before it did so is read on the UK figures, as it was then measured (``_overlap_figure``).
+# stored before it did so is read on the UK figures, as it was then measured (``_overlap_figure``). A buyer on a
+# catalogue clock who accepted provider staff on shifted hours was measured on the shifted day, which the
+# recommendation stored as "yours" too.
 OVERLAP_FIGURE = {
     "us": "us",
     "canada-east": "us",
@@ -90,6 +92,9 @@ class LocationFacts:
     overlap_uk: float | None = None
     gdpr_transfer: str = ""
     overlap_yours: float | None = None
+    # The hard requirements the recommendation found this location breaks, in its words (empty: it breaks none,
+    # or the recommendation was stored before it recorded them).
+    excluded_because: tuple[str, ...] = ()
 
     def overlap(self, figure: str) -> float | None:
         if figure == "yours":
@@ -116,6 +121,15 @@ class Needs:
     def codes(self) -> frozenset[str]:
         return frozenset(r.code for r in self.requirements)
 
+    def excluded_because(self, code: str) -> tuple[str, ...]:
+        """Why the recommendation excluded this location, in its words (empty: it did not)."""
+        return next((loc.excluded_because for loc in self.locations if loc.code == code), ())
+
+    def allowed(self, location: LocationFacts) -> bool:
+        """Whether a provider may deliver from this location for this work: the recommendation did not exclude it.
+        The buyer's own country stays open: the ranking sets it aside only as the onshore option, not offshore."""
+        return location.code == self.home or not self.excluded_because(location.code)
+
     def location_rank(self, code: str) -> int | None:
         for index, location in enumerate(self.locations, start=1):
             if location.code == code:
@@ -132,7 +146,12 @@ LOCATION_REQUIREMENTS = (REGIME_REQUIREMENT.GDPR_TRANSFER, REGIME_REQUIREMENT.UK
 # offshore location meets. A vendor meets it only by delivering from the buyer's own country, where the catalogue
 # has it (``HOME_LOCATIONS``: a buyer in India, Brazil or Mexico); every other location is abroad.
 ONSHORE = "onshore"
-REQUIREMENT_ORDER = ("function", ONSHORE, "overlap", *(code for code in REGIME_REQUIREMENT.values if code))
+# The recommendation excluded delivery locations for a requirement the buyer set (every offshore one for data kept
+# in the country, those without the overlap needed, ...): a provider delivering only from them cannot do the work,
+# and one with other locations is scored on those alone. Recommendations stored before locations recorded why they
+# were excluded exclude none, and read as they did.
+ALLOWED = "allowed_location"
+REQUIREMENT_ORDER = ("function", ALLOWED, ONSHORE, "overlap", *(code for code in REGIME_REQUIREMENT.values if code))
 
 
 def _float(value: Any) -> float | None:
@@ -143,10 +162,14 @@ def _float(value: Any) -> float | None:
 
 
 def _overlap_figure(buyer: str, locations: Sequence[Any]) -> str:
-    """The overlap figure the recommendation measured the buyer's day on: a continental European one stored
-    without each location's overlap with the buyer's day was measured on the UK figures."""
+    """The overlap figure the recommendation measured the buyer's day on: the overlap with the buyer's own day
+    wherever it stored one (their own clock, or the shifted day they accepted), so a location it allowed is never
+    refused here; a continental European one stored without it was measured on the UK figures."""
     figure = OVERLAP_FIGURE.get(buyer, "")
-    if buyer == "eu" and not any(loc.overlap_yours is not None for loc in locations):
+    yours = any(loc.overlap_yours is not None for loc in locations)
+    if figure and yours:
+        return "yours"
+    if buyer == "eu":
         return "uk"
     return figure
 
@@ -163,14 +186,9 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
     if function_code and function_code != "other":
         requirements.append(Requirement("function", f"Covers {function_name}", "The work to outsource"))
 
-    if any(r.kind == "data_location" and not r.value for r in ev.requirements):
-        requirements.append(
-            Requirement(
-                ONSHORE,
-                "Delivers from inside your own country",
-                "Your data may not be accessed from outside your country",
-            )
-        )
+    onshore = next((r for r in ev.requirements if r.kind == "data_location" and not r.value), None)
+    if onshore is not None:
+        requirements.append(Requirement(ONSHORE, "Delivers from inside your own country", _as_required(onshore)))
     hours = inputs.overlap_hours or 0
     buyer = inputs.buyer_location
     if ev.delivered_from is not None and not any(r.code == "overlap" for r in ev.requirements):
@@ -179,12 +197,17 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         hours = 0
     figure = _overlap_figure(buyer, ev.locations) if hours > 0 else ""
     label = OVERLAP_LABEL["uk"] if buyer == "eu" and figure == "uk" else OVERLAP_LABEL.get(buyer, "")
+    if figure == "yours" and OVERLAP_FIGURE.get(buyer) != "yours":
+        label += ", provider staff working the shifted day you accepted"
     if figure:
         requirements.append(
             Requirement(
                 "overlap",
                 f"Delivers from a location with at least {hours:g} h of overlap with {label}",
-                f"You need {hours:g} hours of live overlap a day",
+                _as_required(
+                    next((r for r in ev.requirements if r.code == "overlap"), None),
+                    f"You need {hours:g} hours of live overlap a day",
+                ),
             )
         )
     for regime in ev.regimes:
@@ -199,6 +222,17 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         if regime.because:
             because += f" ({'; '.join(regime.because)})"
         requirements.append(Requirement(code, REGIME_REQUIREMENT(code).label, because))
+    home = HOME_LOCATIONS.get(str(buyer or ""), "")
+    excluded = [loc for loc in ev.locations if loc.excluded_because and loc.code != home]
+    if excluded:
+        requirements.append(
+            Requirement(
+                ALLOWED,
+                "Delivers from a location the recommendation did not exclude",
+                f"The recommendation excluded {len(excluded)} of its {len(ev.locations)} delivery locations "
+                "for what you require; its page lists each one and why",
+            )
+        )
     requirements.sort(key=lambda r: REQUIREMENT_ORDER.index(r.code))
 
     locations = tuple(
@@ -209,6 +243,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
             overlap_uk=_float(loc.overlap_uk),
             gdpr_transfer=loc.gdpr_transfer or "",
             overlap_yours=_float(loc.overlap_yours),
+            excluded_because=loc.excluded_because,
         )
         for loc in ev.locations
     )
@@ -225,8 +260,17 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         hourly_budget=budget,
         budget_model=budget_model,
         team_size=_float(ev.cost.team_size),
-        home=HOME_LOCATIONS.get(str(buyer or ""), ""),
+        home=home,
     )
+
+
+def _as_required(requirement: StoredRequirement | None, fallback: str = "") -> str:
+    """Why a provider must offer this: the buyer's requirement in the words "What you require" on the result page
+    gives it (the fallback for a recommendation stored before it recorded its requirements)."""
+    if requirement is None:
+        return fallback
+    why = f" ({', '.join(requirement.because)})" if requirement.because else ""
+    return f"You require: {requirement.text}{why}"
 
 
 def _hourly_budget(cost: Cost) -> tuple[tuple[float, float, float] | None, str]:
@@ -365,10 +409,15 @@ def _location_codes(needs: Needs) -> list[str]:
 
 
 def _usable_locations(needs: Needs, vendor: VendorFacts) -> tuple[LocationFacts, ...]:
-    """The vendor's locations that meet every location requirement, best ranked for this work first."""
+    """The vendor's locations the recommendation allows that meet every location requirement, best ranked for this
+    work first."""
     codes = _location_codes(needs)
-    usable = [loc for loc in vendor.locations if all(_location_meets(needs, vendor, loc, c) for c in codes)]
+    usable = [loc for loc in _allowed(needs, vendor) if all(_location_meets(needs, vendor, loc, c) for c in codes)]
     return tuple(sorted(usable, key=lambda loc: (needs.location_rank(loc.code) or 10_000, loc.name)))
+
+
+def _allowed(needs: Needs, vendor: VendorFacts) -> tuple[LocationFacts, ...]:
+    return tuple(loc for loc in vendor.locations if needs.allowed(loc))
 
 
 def _names(locations: Sequence[LocationFacts]) -> str:
@@ -394,11 +443,11 @@ def _failures(needs: Needs, vendor: VendorFacts, today: datetime.date) -> list[F
             failures.append(Failure(requirement, detail))
     codes = _location_codes(needs)
     failed = {f.requirement.code for f in failures}
-    if len(codes) > 1 and not failed & set(codes) and not _usable_locations(needs, vendor):
+    if len(codes) > 1 and not failed & {*codes, ALLOWED} and not _usable_locations(needs, vendor):
         # Each location requirement is met somewhere, but no single location meets them all.
         labels = [r.label.lower() for r in needs.requirements if r.code in codes]
         combined = Requirement("locations", "One delivery location meeting every location requirement", "")
-        detail = f"None of its locations ({_names(vendor.locations)}) both " + " and ".join(labels) + "."
+        detail = f"None of its locations ({_names(_allowed(needs, vendor))}) both " + " and ".join(labels) + "."
         failures.append(Failure(combined, detail))
     return failures
 
@@ -409,19 +458,27 @@ def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetim
     if code in CAPABILITY_OF:
         capability, message = CAPABILITY_OF[code]
         return "" if capability in vendor.capabilities else message
-    if code in LOCATION_REQUIREMENTS:
-        if any(_location_meets(needs, vendor, loc, code) for loc in vendor.locations):
+    if code == ALLOWED:
+        if not vendor.locations or _allowed(needs, vendor):
             return ""
-        where = _names(vendor.locations)
+        why = " ".join(f"{'; '.join(needs.excluded_because(loc.code))}." for loc in vendor.locations)
+        return f"Delivers only from locations the recommendation excluded: {why}"
+    allowed = _allowed(needs, vendor)
+    if code in (*LOCATION_REQUIREMENTS, ONSHORE) and vendor.locations and not allowed:
+        return ""  # every location excluded: the allowed-location requirement says why, in the recommendation's words
+    if code in LOCATION_REQUIREMENTS:
+        if any(_location_meets(needs, vendor, loc, code) for loc in allowed):
+            return ""
+        where = _names(allowed)
         if code == REGIME_REQUIREMENT.GDPR_TRANSFER:
             return f"Delivers only from {where}, none inside the EEA or adequate, and does not sign SCC module 2."
         if code == REGIME_REQUIREMENT.UK_TRANSFER:
             return f"Delivers only from {where}, none inside the EEA, and does not sign the UK IDTA or Addendum."
         return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
     if code == ONSHORE:
-        if needs.home and any(loc.code == needs.home for loc in vendor.locations):
+        if needs.home and any(loc.code == needs.home for loc in allowed):
             return ""
-        where = _names(vendor.locations)
+        where = _names(allowed)
         return f"Delivers only from {where}: offshore delivery, and your data may not leave your country."
     if code == REGIME_REQUIREMENT.SOC2:
         return "" if vendor.soc2_report_date else "Has no SOC 2 Type II report on record."

@@ -80,3 +80,22 @@ def test_a_continental_european_buyer_is_measured_on_central_european_time(refer
     assert [c.text for c in poland.contributions if "overlaps" in c.text] == [
         "Poland overlaps a 09:00–17:00 Central European day by 8 h"
     ]
+
+
+def test_a_buyer_elsewhere_sees_no_overlap_column_but_each_locations_time_zone_and_how_to_get_the_overlap(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = submit(reference, organisation, buyer, TOKYO, buyer_location="other")
+    ev = read_snapshot(rec.snapshot).evaluation
+    # the engine scored no location on overlap: the buyer's day is not one it knows
+    assert [r.code for r in ev.requirements if r.code.startswith("overlap")] == ["overlap_unchecked"]
+    assert all(loc.overlap_yours is None for loc in ev.locations)
+    assert not any("overlaps" in c.text for loc in ev.locations for c in loc.contributions)
+
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+
+    assert "Overlap US Eastern" not in page and "Overlap UK" not in page and "Overlap with your day" not in page
+    assert "EU data transfer" not in page  # no EU or UK personal data, and the buyer is not in Europe
+    assert '<th scope="col">Time zone</th>' in page and '<td class="nowrap">UTC+8</td>' in page
+    assert "Overlap with your working day was not worked out, because your location is not one whose time" in page
+    assert "answer it with that place and re-score" in page

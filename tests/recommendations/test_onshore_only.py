@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
@@ -61,5 +63,26 @@ def test_vendor_matching_ranks_no_provider_delivering_from_abroad(
     result = match_recommendation(rec, today=datetime.date(2026, 12, 1))
 
     assert not result.ranked and result.excluded
-    failure = next(f for f in result.excluded[0].failures if f.requirement.code == "onshore")
-    assert "your own country" in failure.requirement.label and "may not leave your country" in failure.detail
+    assert "onshore" in result.needs.codes  # listed among what the provider must offer
+    for m in result.excluded:
+        # once, in the recommendation's own words: every location the provider delivers from was excluded
+        failure = next(f for f in m.failures if f.requirement.code == "allowed_location")
+        assert "onshore" not in {f.requirement.code for f in m.failures}
+        assert failure.detail.startswith("Delivers only from locations the recommendation excluded: ")
+        assert "would be offshore delivery, ruled out: your data may not be accessed from outside" in failure.detail
+
+
+def test_the_find_providers_page_names_the_excluded_locations_and_why(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, ONSHORE)
+
+    page = buyer_client.get(reverse("vendors:matching", args=[rec.pk])).content.decode()
+    result = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+
+    # the requirement in the words "What you require" gives it, and each location's reason as the result page words it
+    required = "Data processed only in your own country, with no access from abroad"
+    assert required in result and f"You require: {required} (your answer)" in page
+    assert "Delivers from a location the recommendation did not exclude" in page
+    assert "Colombia would be offshore delivery, ruled out: your data may not be accessed from outside" in result
+    assert "Colombia would be offshore delivery, ruled out: your data may not be accessed from outside" in page

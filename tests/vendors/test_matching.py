@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -44,10 +45,13 @@ def snap(
     inputs: dict[str, Any] | None = None,
     answers: dict[str, Any] | None = None,
     function: str = "coding",
+    excluded: dict[str, list[str]] | None = None,
+    yours: Mapping[str, float] | None = None,
 ) -> Snapshot:
     """A stored snapshot (current version) with ``regimes`` triggered (codes, stored without their provider
     requirement as before it was curated, or whole regimes) and ``inputs`` by role; ``answers``
-    are the answers by question code, which the matcher must not read."""
+    are the answers by question code, which the matcher must not read; ``excluded`` the reasons the recommendation
+    stored for the locations it excluded, and ``yours`` the overlap it stored with the buyer's day, by location code."""
     document = {
         "schema_version": SCHEMA_VERSION,
         "title": "Coding",
@@ -90,6 +94,8 @@ def snap(
                     "overlap_uk": loc.overlap_uk,
                     "gdpr_transfer": loc.gdpr_transfer,
                     "contributions": [],
+                    "excluded_because": (excluded or {}).get(loc.code, []),
+                    "overlap_yours": (yours or {}).get(loc.code),
                 }
                 for loc in (POLAND, ARGENTINA, INDIA, MEXICO)
             ],  # fmt: skip
@@ -365,3 +371,84 @@ def test_data_kept_in_the_country_is_met_only_by_a_location_in_the_buyers_own_co
     assert match_one(Needs(requirements=(onshore,)), vendor(locations=(brazil,)), today=TODAY).failures
     assert needs_from_snapshot(snap(inputs={"buyer_location": "brazil"})).home == "brazil"
     assert needs_from_snapshot(snap(inputs={"buyer_location": "us"})).home == ""
+
+
+# Locations the recommendation excluded
+
+INDIA_TOO_FAR = "India overlaps 0 h with your working day; you need 4 h"
+MEXICO_ABROAD = "Mexico would be offshore delivery, ruled out: your data may not be accessed from outside your country"
+
+
+def test_a_provider_delivering_only_from_excluded_locations_fails_with_the_recommendations_reasons() -> None:
+    snapshot = snap(excluded={"india": [INDIA_TOO_FAR], "mexico": [MEXICO_ABROAD]})
+    needs = needs_from_snapshot(snapshot)
+    allowed = next(r for r in needs.requirements if r.code == "allowed_location")
+    assert allowed.label == "Delivers from a location the recommendation did not exclude"
+    assert allowed.because == (
+        "The recommendation excluded 2 of its 4 delivery locations for what you require; its page lists each one "
+        "and why"
+    )
+
+    [failure] = match_one(needs, vendor(locations=(INDIA, MEXICO)), today=TODAY).failures
+    assert failure.requirement.code == "allowed_location"
+    assert failure.detail == (
+        "Delivers only from locations the recommendation excluded: India overlaps 0 h with your working day; you "
+        "need 4 h. Mexico would be offshore delivery, ruled out: your data may not be accessed from outside your "
+        "country."
+    )
+
+
+def test_a_provider_with_an_allowed_location_is_scored_on_it_alone() -> None:
+    needs = needs_from_snapshot(snap(excluded={"poland": ["Poland is not where your data may be processed"]}))
+    both = match_one(needs, vendor(locations=(POLAND, MEXICO)), today=TODAY)
+
+    assert both.eligible and both.usable_locations == (MEXICO,)
+    # Poland is ranked 1st but excluded; Mexico, 4th, is the location the provider is scored on
+    assert "Delivers from Mexico, ranked 4th of 4 locations for this work" in [r.text for r in both.reasons]
+
+
+def test_an_excluded_location_does_not_meet_a_location_requirement_for_a_provider_with_others() -> None:
+    needs = needs_from_snapshot(snap("gdpr", excluded={"poland": ["Poland is not where your data may be processed"]}))
+
+    result = match_one(needs, vendor(locations=(POLAND, INDIA)), today=TODAY)
+
+    [failure] = result.failures
+    assert failure.requirement.code == "gdpr-transfer"
+    detail = failure.detail
+    assert detail == "Delivers only from India, none inside the EEA or adequate, and does not sign SCC module 2."
+
+
+def test_a_recommendation_stored_before_exclusions_were_recorded_reads_as_it_did() -> None:
+    needs = needs_from_snapshot(snap())
+
+    assert "allowed_location" not in needs.codes
+    assert match_one(needs, vendor(locations=(INDIA,)), today=TODAY).usable_locations == (INDIA,)
+
+
+def test_the_buyers_own_country_set_aside_as_the_onshore_option_stays_open() -> None:
+    home = "Mexico is your own country: delivering from there is onshore"
+    needs = needs_from_snapshot(snap(inputs={"buyer_location": "mexico"}, excluded={"mexico": [home]}))
+
+    assert "allowed_location" not in needs.codes
+    assert match_one(needs, vendor(locations=(MEXICO,)), today=TODAY).usable_locations == (MEXICO,)
+
+
+def test_a_us_buyer_on_shifted_hours_is_matched_on_the_shifted_overlap_the_recommendation_stored() -> None:
+    # India's day moved 4 h later gives 2 h with a US Eastern day; unshifted it gives none
+    shifted = {"india": 2, "poland": 6, "argentina": 8, "mexico": 8}
+    needs = needs_from_snapshot(snap(inputs={"buyer_location": "us", "overlap_hours": 2}, yours=shifted))
+
+    overlap = next(r for r in needs.requirements if r.code == "overlap")
+    assert overlap.label == (
+        "Delivers from a location with at least 2 h of overlap with US Eastern time, provider staff working the "
+        "shifted day you accepted"
+    )
+    # a provider's locations carry the figures the recommendation stored (queries.vendor_facts)
+    india = next(loc for loc in needs.locations if loc.code == "india")
+    assert match_one(needs, vendor(locations=(india,)), today=TODAY).eligible
+    # without the shifted day, the catalogue's US Eastern figure as before
+    plain = needs_from_snapshot(snap(inputs={"buyer_location": "us", "overlap_hours": 2}))
+    assert failures(snap(inputs={"buyer_location": "us", "overlap_hours": 2}), vendor(locations=(INDIA,))) == [
+        "overlap"
+    ]
+    assert plain.overlap_figure == "us"

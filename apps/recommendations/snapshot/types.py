@@ -678,6 +678,10 @@ class LocationColumns:
     overlap_uk: bool
     transfer: bool
     overlap_yours: bool = False
+    # The buyer's working day is not one the product knows: no overlap was worked out, so no overlap column;
+    # each location's UTC offset (``time_zone``, when recorded) lets the buyer compare the hours with theirs.
+    overlap_unknown: bool = False
+    time_zone: bool = False
 
 
 @dataclass(frozen=True)
@@ -703,18 +707,23 @@ class Snapshot:
     def location_columns(self) -> LocationColumns:
         """Which columns of the locations table apply to this buyer: the overlap with where their people
         work (both when unknown, as in snapshots stored before the buyer's location was recorded; a buyer whose
-        day the overlap was worked out for sees that overlap alone), and the EU/UK transfer status only when the
-        buyer is in Europe (or has not said where) or a European data-protection law applies."""
+        day the overlap was worked out for sees that overlap alone; a buyer elsewhere, whose day the product does
+        not know, none: no location was scored on overlap, so each one's UTC offset instead), and the EU/UK
+        transfer status only when the buyer is in Europe (or has not said where) or a European data-protection
+        law applies."""
         buyer = self.evaluation.buyer_location
         european_data = any(
             r.jurisdiction.startswith(_TRANSFER_JURISDICTIONS) and r.kind == "law" for r in self.evaluation.regimes
         )
         yours = any(loc.overlap_yours is not None for loc in self.evaluation.locations)
+        unknown = buyer == "other" and not yours
         return LocationColumns(
-            overlap_us=not yours and buyer in ("us", "canada-east", "other", ""),
-            overlap_uk=not yours and buyer in ("uk", "eu", "other", ""),
+            overlap_us=not yours and buyer in ("us", "canada-east", ""),
+            overlap_uk=not yours and buyer in ("uk", "eu", ""),
             transfer=buyer in ("uk", "eu", "") or european_data,
             overlap_yours=yours,
+            overlap_unknown=unknown,
+            time_zone=unknown and any(loc.utc_offset for loc in self.evaluation.locations),
         )
 
 
