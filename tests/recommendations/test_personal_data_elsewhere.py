@@ -35,3 +35,43 @@ def test_without_personal_data_nothing_is_said_about_it(reference: Playbook) -> 
     ev = evaluated(reference, data_categories=["none"])
 
     assert not {NOT_COVERED, PROCESSOR} & {r.title for r in ev.risks}
+
+
+TOKYO = "Tokyo electronics maker"
+SAO_PAULO = "São Paulo bank: KYC refresh reviews"
+
+
+def not_covered(ev: Any) -> list[str]:
+    return [r.title for r in ev.risks if r.title.startswith("Your country's rules on sending personal data")]
+
+
+@pytest.mark.parametrize(
+    ("case", "location", "named"),
+    [
+        (TOKYO, "japan-korea", "Japan's APPI or Korea's PIPA"),
+        (CANADIAN, "canada-east", "PIPEDA, or Quebec's private-sector privacy Act"),
+        (CANADIAN, "singapore", "Singapore's PDPA, Hong Kong's PDPO, China's PIPL or Malaysia's PDPA"),
+        (CANADIAN, "mexico", "Mexico's LFPDPPP"),
+    ],
+)
+def test_a_buyer_who_says_where_it_is_reads_its_own_countrys_law_named(
+    reference: Playbook, case: str, location: str, named: str
+) -> None:
+    ev = evaluated_case(reference, case, buyer_location=location)
+
+    assert not_covered(ev) == [
+        f"Your country's rules on sending personal data to a provider abroad ({named}) are not covered here"
+    ]
+    assert any(c.text.startswith(f"Check your country's cross-border transfer rule ({named})") for c in ev.conditions)
+
+
+def test_a_buyer_elsewhere_keeps_the_general_notice(reference: Playbook) -> None:
+    assert not_covered(evaluated(reference, buyer_location="other")) == [NOT_COVERED]
+    assert not_covered(evaluated(reference, buyer_location=None)) == [NOT_COVERED]
+
+
+def test_a_buyer_in_brazil_gets_the_lgpd_not_the_notice(reference: Playbook) -> None:
+    ev = evaluated_case(reference, SAO_PAULO)
+
+    assert "lgpd" in ev.regime_codes
+    assert not_covered(ev) == []

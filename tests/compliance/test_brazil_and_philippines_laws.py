@@ -1,0 +1,77 @@
+"""The law of a buyer in Brazil (the LGPD and, for a bank, the central bank's rule on data processing services)
+and of delivery from the Philippines (the Data Privacy Act) are named, each duty with its official source; a buyer
+elsewhere, or delivery from elsewhere, is not handed them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+BANK = "São Paulo bank: KYC refresh reviews"
+MANILA = "Mumbai consumer-goods company: customer analytics team in Manila"
+
+
+def obligations(ev: Any, code: str) -> dict[str, tuple[str, str, str]]:
+    regime = next(r for r in ev.regimes if r.code == code)
+    return {
+        o["code"]: (o["citation"], o["source_url"], o["confidence"])
+        for _p, _l, items in regime.obligations
+        for o in items
+    }
+
+
+def test_a_brazilian_bank_gets_the_lgpd_and_the_central_banks_rule_with_their_sources(reference: Playbook) -> None:
+    ev = evaluated_case(reference, BANK)
+    lgpd = obligations(ev, "lgpd")
+    assert lgpd["transfer-ground"][:2] == (
+        "LGPD Art. 33(I)-(II); Resolução CD/ANPD 19/2024",
+        "https://www.planalto.gov.br/ccivil_03/_ato2015-2018/2018/lei/l13709.htm",
+    )
+    assert lgpd["processor-instructions"][0] == "LGPD Arts. 37, 39, 42"
+    assert lgpd["incident-notice"][0].startswith("LGPD Art. 48")
+    bcb = obligations(ev, "bcb-4893")
+    assert bcb["abroad-agreement"][0] == "Resolução CMN 4.893/2021, Art. 16"
+    assert all(url.startswith("https://www.bcb.gov.br/") for _c, url, _w in bcb.values())
+    # Not read against the official text: every figure of the central bank's rule is marked weak.
+    assert {confidence for _c, _u, confidence in bcb.values()} == {"weak"}
+    assert any("ANPD's standard contractual clauses" in c.text for c in ev.conditions)
+    assert any("CMN Resolution 4,893/2021" in c.text for c in ev.conditions)
+
+
+def test_a_brazilian_firm_outside_banking_gets_the_lgpd_alone(reference: Playbook) -> None:
+    ev = evaluated_case(reference, BANK, buyer_sector="other", critical_function=None, buyer_regulated_in=None)
+    assert "lgpd" in ev.regime_codes
+    assert "bcb-4893" not in ev.regime_codes
+
+
+def test_without_personal_data_no_lgpd(reference: Playbook) -> None:
+    assert "lgpd" not in evaluated_case(reference, BANK, data_categories=["none"]).regime_codes
+
+
+def test_a_bank_elsewhere_is_not_given_brazilian_law(reference: Playbook) -> None:
+    ev = evaluated_case(reference, BANK, buyer_location="other")
+    assert not {"lgpd", "bcb-4893"} & set(ev.regime_codes)
+
+
+def test_delivery_from_manila_names_the_philippine_law_and_what_to_ask_the_provider(reference: Playbook) -> None:
+    ev = evaluated_case(reference, MANILA)
+    assert ev.locations[0].code == "philippines"
+    assert {"dpdp", "ph-dpa"} <= set(ev.regime_codes)
+    dpa = obligations(ev, "ph-dpa")
+    assert dpa["security-measures"][:2] == (
+        "RA 10173 s. 20(a)-(c); IRR ss. 25-29",
+        "https://www.officialgazette.gov.ph/2012/08/15/republic-act-no-10173/",
+    )
+    assert dpa["outsourcing-agreement"][0] == "RA 10173 ss. 14, 21; IRR s. 44"
+    assert dpa["breach-notice"][2] == "weak"
+
+
+def test_delivery_from_elsewhere_does_not_bring_the_philippine_law(reference: Playbook) -> None:
+    ev = evaluated_case(reference, MANILA, preferred_region="cee")
+    assert ev.locations[0].code != "philippines"
+    assert "ph-dpa" not in ev.regime_codes
