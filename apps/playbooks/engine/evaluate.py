@@ -290,6 +290,8 @@ class _RulePlan:
     gates: tuple[Gate, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
     delivered_in: tuple[tuple[str, str], ...] = ()
+    # With ``delivered_in``: the rule as explained when the work is delivered from elsewhere (``_elsewhere``).
+    elsewhere: FiredRule | None = None
     # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
     enforces: str = ""
 
@@ -308,20 +310,42 @@ def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _local_words(pb: CompiledPlaybook, effect: Any, local: Mapping[str, str], there: bool) -> str | None:
+    """An effect of a rule naming a location's own law, in words: its regime is triggered only when the work is
+    delivered from that location (``there``), and the location's zero points only mark where the law applies
+    (the location's own row says what it asks), so they are left out (None)."""
+    cat = pb.catalogue
+    if effect.kind == "location" and effect.points == 0 and effect.target in local.values():
+        return None
+    if effect.kind != "regime" or effect.target not in local:
+        return _effect_words(effect, pb)
+    regime = cat.regimes[effect.target].get("name", effect.target)
+    where = cat.locations[local[effect.target]].get("name", local[effect.target])
+    if there:
+        return f"triggers {regime} (the work is delivered from {where})"
+    return f"would bring in {regime} only if the work is delivered from {where}, which it is not"
+
+
 def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
     def contribution(e: Any) -> Contribution:
         return Contribution(rule.code, rule.name, e.points, e.text if e.kind == "location" else "")
 
     effects = rule.effects
-    return _RulePlan(
-        fired=FiredRule(
+    local = dict(_local_law(pb, rule))
+
+    def explained(there: bool) -> FiredRule:
+        words = (_local_words(pb, e, local, there) if local else _effect_words(e, pb) for e in effects)
+        return FiredRule(
             code=rule.code,
             name=rule.name,
             rationale=rule.rationale,
             because=tuple(c.describe(pb.questions) for c in rule.conditions),
-            effects=tuple(_effect_words(e, pb) for e in effects),
+            effects=tuple(w for w in words if w is not None),
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
-        ),
+        )
+
+    return _RulePlan(
+        fired=explained(True),
         fit=tuple(contribution(e) for e in effects if e.kind == "fit"),
         models=tuple((e.target, contribution(e)) for e in effects if e.kind == "model"),
         locations=tuple((e.target, contribution(e)) for e in effects if e.kind == "location"),
@@ -330,9 +354,18 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
         gates=tuple(Gate(e.text, rule.code, rule.name) for e in effects if e.kind == "gate"),
-        delivered_in=_local_law(pb, rule),
+        delivered_in=tuple(local.items()),
+        elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
     )
+
+
+def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:
+    """The rule as explained for work delivered from ``delivered_from``: a rule naming a location's own law
+    triggers it only when that location is where the work is delivered from."""
+    if plan.elsewhere is None or any(where == delivered_from for _, where in plan.delivered_in):
+        return plan.fired
+    return plan.elsewhere
 
 
 def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan]:
@@ -361,7 +394,6 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
 
     fit_contribs: list[Contribution] = []
     blockers: list[Blocker] = []
-    fired: list[FiredRule] = []
     model_contribs: dict[str, list[Contribution]] = {code: [] for code in scored.model_scores}
     location_scores = {code: 0 for code, loc in cat.locations.items() if not loc.get("retired")}
     location_contribs: dict[str, list[Contribution]] = {code: [] for code in location_scores}
@@ -376,12 +408,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     regime_rules: set[str] = set()
 
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
+    shown: list[_RulePlan] = []  # the fired rules explained, once where the work is delivered from is known
     for plan in _fired_plans(pb, scored.fired):
         if plan.enforces:
             for target, contribution in plan.models:
                 ruled_out[target] = ruled_out.get(target, 0) + contribution.points
             continue
-        fired.append(plan.fired)
+        shown.append(plan)
         fit_contribs.extend(plan.fit)
         for target, contribution in plan.models:
             if target in model_contribs:
@@ -456,11 +489,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     feasible = [c for c in order if c not in broken]  # the locations meeting every requirement, ranked
     delivered_from = feasible[0] if feasible else ""
     candidates = tuple(feasible) if needs.get("overlap_unchecked") else ()
-    # Regimes of the delivery location's own law, once where the work is delivered from is known.
+    # Regimes of the delivery location's own law, once where the work is delivered from is known; a rule naming
+    # one says it triggers it only when the work is delivered from there.
     for code, pairs in local_because.items():
         names = [name for where, name in pairs if where == delivered_from]
         if names:
             regime_because.setdefault(code, []).extend(names)
+    fired = [_elsewhere(plan, delivered_from) for plan in shown]
     ranked_locations = tuple(
         RankedLocation(
             code=code,
