@@ -33,7 +33,7 @@ from apps.playbooks.engine.plain import json_ready
 from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
-from apps.playbooks.engine.tco.case import location_index
+from apps.playbooks.engine.tco.case import index_source, location_index
 from apps.playbooks.engine.tco.estimate import model_saving, total_cost
 from apps.playbooks.engine.tco.types import ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
@@ -528,6 +528,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 last_reviewed=str(entry.get("last_reviewed") or ""),
             )
         )
+    home = needs.get("offshore")
+    if home is not None and delivered_from and scored.verdict != "doesnt_win" and home.value in cat.locations:
+        risks.append(home_market_risk(cat.locations[home.value], cat.locations[delivered_from]))
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
@@ -586,6 +589,53 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
         gates=tuple(gates.values()),
+    )
+
+
+# Cost indexes closer than this share read as "about the same": the benchmarks are ranges of vendors' rates.
+HOME_COST_SAME = 0.05
+
+
+def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
+    """The caution for a buyer whose own country (``home``) is a delivery location of the catalogue, the work
+    delivered from ``there``: its own market is a KPO market too, so a provider at home is the first comparison,
+    with the two cost indexes and their source. A caution about where, not whether: the fit score (buying the work
+    from a specialist provider, which a domestic one is too) is left as it is."""
+    ours, theirs = location_index(home), location_index(there)
+    name, where = str(home.get("name", "")), str(there.get("name", ""))
+    ratio = theirs / ours - 1
+    if abs(ratio) < HOME_COST_SAME:
+        title, gap = (
+            f"A provider in {name}, your own country, costs about the same as delivery from {where}",
+            "about the same",
+        )
+    elif ratio > 0:
+        title, gap = (
+            f"A provider in {name}, your own country, is likely cheaper than delivery from {where}",
+            f"about {ratio:.0%} more",
+        )
+    else:
+        title, gap = (
+            f"Delivery from {where} is likely cheaper than a provider in {name}, your own country",
+            f"about {-ratio:.0%} less",
+        )
+    sources = dict.fromkeys((index_source(there), index_source(home)))
+    figures = f"cost index {theirs:.2f} against {name}'s {ours:.2f}, where India is 1.00; {'; '.join(sources)}"
+    weigh = (
+        "An offshore team is worth it for what it adds (skills, languages, resilience, hours), weighed against the "
+        "foreign data protection law and the travel it brings."
+        if ratio > -HOME_COST_SAME
+        else "Weigh that gap against a foreign team's hours, languages and travel, and the foreign data protection "
+        "law it brings."
+    )
+    return Risk(
+        title=title,
+        severity="medium" if ratio > -HOME_COST_SAME else "low",
+        mitigation=(
+            f"Get quotes from providers in {name} before moving the work abroad: {name} is itself a KPO delivery "
+            f"market, and by the product's cost benchmarks delivery from {where} costs {gap} ({figures}). {weigh}"
+        ),
+        rule="",
     )
 
 
