@@ -233,6 +233,9 @@ class Evaluation:
     delivery_candidates: tuple[str, ...] = ()
     # The open gates (each once, by text, in rule order): any caps "wins" at "conditional" (``scoring``).
     gates: tuple[Gate, ...] = ()
+    # The models with as many points as the top one (neither breaking a requirement), in rank order: the answers
+    # do not separate them, and the top one is first only by the tie-break (``scoring.order_key``).
+    tied_models: tuple[str, ...] = ()
 
     @property
     def verdict_label(self) -> str:
@@ -589,7 +592,16 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
         gates=tuple(gates.values()),
+        tied_models=_tied(ranked_models),
     )
+
+
+def _tied(models: tuple[RankedModel, ...]) -> tuple[str, ...]:
+    """The models tied on points with the top one, neither breaking a requirement (see ``Evaluation``)."""
+    if not models or models[0].excluded_because:
+        return ()
+    top = models[0]
+    return tuple(m.code for m in models[1:] if m.score == top.score and not m.excluded_because)
 
 
 # Cost indexes closer than this share read as "about the same": the benchmarks are ranges of vendors' rates.
