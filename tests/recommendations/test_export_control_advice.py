@@ -53,6 +53,20 @@ def test_us_origin_content_brings_the_us_rules_to_a_non_us_exporter(reference: P
     assert any(c.text.startswith("Find out whether the controlled data contains") for c in unsure.conditions)
 
 
+def triggered_by(ev: Any, code: str) -> tuple[str, ...]:
+    return next(r.because for r in ev.regimes if r.code == code)
+
+
+def test_the_us_rules_say_they_are_shown_because_nobody_has_checked_when_the_buyer_is_not_sure(
+    reference: Playbook,
+) -> None:
+    unsure = triggered_by(evaluated(reference, export_us_origin="unsure"), "us-export-controls")
+    assert unsure == ("You are not sure whether the controlled data has US-origin content: treated as if it has",)
+    assert triggered_by(evaluated(reference, export_us_origin="yes"), "us-export-controls") == (
+        "Export-controlled data with US-origin content",
+    )
+
+
 def test_a_uk_exporter_gets_the_uk_controls(reference: Playbook) -> None:
     ev = evaluated(reference, buyer_location="uk", client_jurisdictions=["uk"], home_market="uk")
 

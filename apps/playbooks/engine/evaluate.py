@@ -33,7 +33,7 @@ from apps.playbooks.engine.plain import json_ready
 from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
-from apps.playbooks.engine.tco.case import location_index
+from apps.playbooks.engine.tco.case import index_source, location_index
 from apps.playbooks.engine.tco.estimate import model_saving, total_cost
 from apps.playbooks.engine.tco.types import ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
@@ -233,6 +233,9 @@ class Evaluation:
     delivery_candidates: tuple[str, ...] = ()
     # The open gates (each once, by text, in rule order): any caps "wins" at "conditional" (``scoring``).
     gates: tuple[Gate, ...] = ()
+    # The models with as many points as the top one (neither breaking a requirement), in rank order: the answers
+    # do not separate them, and the top one is first only by the tie-break (``scoring.order_key``).
+    tied_models: tuple[str, ...] = ()
 
     @property
     def verdict_label(self) -> str:
@@ -290,6 +293,8 @@ class _RulePlan:
     gates: tuple[Gate, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
     delivered_in: tuple[tuple[str, str], ...] = ()
+    # With ``delivered_in``: the rule as explained when the work is delivered from elsewhere (``_elsewhere``).
+    elsewhere: FiredRule | None = None
     # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
     enforces: str = ""
 
@@ -308,20 +313,42 @@ def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _local_words(pb: CompiledPlaybook, effect: Any, local: Mapping[str, str], there: bool) -> str | None:
+    """An effect of a rule naming a location's own law, in words: its regime is triggered only when the work is
+    delivered from that location (``there``), and the location's zero points only mark where the law applies
+    (the location's own row says what it asks), so they are left out (None)."""
+    cat = pb.catalogue
+    if effect.kind == "location" and effect.points == 0 and effect.target in local.values():
+        return None
+    if effect.kind != "regime" or effect.target not in local:
+        return _effect_words(effect, pb)
+    regime = cat.regimes[effect.target].get("name", effect.target)
+    where = cat.locations[local[effect.target]].get("name", local[effect.target])
+    if there:
+        return f"triggers {regime} (the work is delivered from {where})"
+    return f"would bring in {regime} only if the work is delivered from {where}, which it is not"
+
+
 def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
     def contribution(e: Any) -> Contribution:
         return Contribution(rule.code, rule.name, e.points, e.text if e.kind == "location" else "")
 
     effects = rule.effects
-    return _RulePlan(
-        fired=FiredRule(
+    local = dict(_local_law(pb, rule))
+
+    def explained(there: bool) -> FiredRule:
+        words = (_local_words(pb, e, local, there) if local else _effect_words(e, pb) for e in effects)
+        return FiredRule(
             code=rule.code,
             name=rule.name,
             rationale=rule.rationale,
             because=tuple(c.describe(pb.questions) for c in rule.conditions),
-            effects=tuple(_effect_words(e, pb) for e in effects),
+            effects=tuple(w for w in words if w is not None),
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
-        ),
+        )
+
+    return _RulePlan(
+        fired=explained(True),
         fit=tuple(contribution(e) for e in effects if e.kind == "fit"),
         models=tuple((e.target, contribution(e)) for e in effects if e.kind == "model"),
         locations=tuple((e.target, contribution(e)) for e in effects if e.kind == "location"),
@@ -330,9 +357,18 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
         gates=tuple(Gate(e.text, rule.code, rule.name) for e in effects if e.kind == "gate"),
-        delivered_in=_local_law(pb, rule),
+        delivered_in=tuple(local.items()),
+        elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
     )
+
+
+def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:
+    """The rule as explained for work delivered from ``delivered_from``: a rule naming a location's own law
+    triggers it only when that location is where the work is delivered from."""
+    if plan.elsewhere is None or any(where == delivered_from for _, where in plan.delivered_in):
+        return plan.fired
+    return plan.elsewhere
 
 
 def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan]:
@@ -361,7 +397,6 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
 
     fit_contribs: list[Contribution] = []
     blockers: list[Blocker] = []
-    fired: list[FiredRule] = []
     model_contribs: dict[str, list[Contribution]] = {code: [] for code in scored.model_scores}
     location_scores = {code: 0 for code, loc in cat.locations.items() if not loc.get("retired")}
     location_contribs: dict[str, list[Contribution]] = {code: [] for code in location_scores}
@@ -376,12 +411,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     regime_rules: set[str] = set()
 
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
+    shown: list[_RulePlan] = []  # the fired rules explained, once where the work is delivered from is known
     for plan in _fired_plans(pb, scored.fired):
         if plan.enforces:
             for target, contribution in plan.models:
                 ruled_out[target] = ruled_out.get(target, 0) + contribution.points
             continue
-        fired.append(plan.fired)
+        shown.append(plan)
         fit_contribs.extend(plan.fit)
         for target, contribution in plan.models:
             if target in model_contribs:
@@ -456,11 +492,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     feasible = [c for c in order if c not in broken]  # the locations meeting every requirement, ranked
     delivered_from = feasible[0] if feasible else ""
     candidates = tuple(feasible) if needs.get("overlap_unchecked") else ()
-    # Regimes of the delivery location's own law, once where the work is delivered from is known.
+    # Regimes of the delivery location's own law, once where the work is delivered from is known; a rule naming
+    # one says it triggers it only when the work is delivered from there.
     for code, pairs in local_because.items():
         names = [name for where, name in pairs if where == delivered_from]
         if names:
             regime_because.setdefault(code, []).extend(names)
+    fired = [_elsewhere(plan, delivered_from) for plan in shown]
     ranked_locations = tuple(
         RankedLocation(
             code=code,
@@ -493,6 +531,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 last_reviewed=str(entry.get("last_reviewed") or ""),
             )
         )
+    home = needs.get("offshore")
+    if home is not None and delivered_from and scored.verdict != "doesnt_win" and home.value in cat.locations:
+        risks.append(home_market_risk(cat.locations[home.value], cat.locations[delivered_from]))
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
@@ -551,6 +592,62 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
         gates=tuple(gates.values()),
+        tied_models=_tied(ranked_models),
+    )
+
+
+def _tied(models: tuple[RankedModel, ...]) -> tuple[str, ...]:
+    """The models tied on points with the top one, neither breaking a requirement (see ``Evaluation``)."""
+    if not models or models[0].excluded_because:
+        return ()
+    top = models[0]
+    return tuple(m.code for m in models[1:] if m.score == top.score and not m.excluded_because)
+
+
+# Cost indexes closer than this share read as "about the same": the benchmarks are ranges of vendors' rates.
+HOME_COST_SAME = 0.05
+
+
+def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
+    """The caution for a buyer whose own country (``home``) is a delivery location of the catalogue, the work
+    delivered from ``there``: its own market is a KPO market too, so a provider at home is the first comparison,
+    with the two cost indexes and their source. A caution about where, not whether: the fit score (buying the work
+    from a specialist provider, which a domestic one is too) is left as it is."""
+    ours, theirs = location_index(home), location_index(there)
+    name, where = str(home.get("name", "")), str(there.get("name", ""))
+    ratio = theirs / ours - 1
+    if abs(ratio) < HOME_COST_SAME:
+        title, gap = (
+            f"A provider in {name}, your own country, costs about the same as delivery from {where}",
+            "about the same",
+        )
+    elif ratio > 0:
+        title, gap = (
+            f"A provider in {name}, your own country, is likely cheaper than delivery from {where}",
+            f"about {ratio:.0%} more",
+        )
+    else:
+        title, gap = (
+            f"Delivery from {where} is likely cheaper than a provider in {name}, your own country",
+            f"about {-ratio:.0%} less",
+        )
+    sources = dict.fromkeys((index_source(there), index_source(home)))
+    figures = f"cost index {theirs:.2f} against {name}'s {ours:.2f}, where India is 1.00; {'; '.join(sources)}"
+    weigh = (
+        "An offshore team is worth it for what it adds (skills, languages, resilience, hours), weighed against the "
+        "foreign data protection law and the travel it brings."
+        if ratio > -HOME_COST_SAME
+        else "Weigh that gap against a foreign team's hours, languages and travel, and the foreign data protection "
+        "law it brings."
+    )
+    return Risk(
+        title=title,
+        severity="medium" if ratio > -HOME_COST_SAME else "low",
+        mitigation=(
+            f"Get quotes from providers in {name} before moving the work abroad: {name} is itself a KPO delivery "
+            f"market, and by the product's cost benchmarks delivery from {where} costs {gap} ({figures}). {weigh}"
+        ),
+        rule="",
     )
 
 

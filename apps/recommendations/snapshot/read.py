@@ -289,6 +289,7 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         conditions=_many(lambda c: _make(StoredCondition, c, text=_text, rule=_text, name=_text)),
         delivery_candidates=_strings,
         gates=_many(lambda g: _make(StoredGate, g, text=_text, rule=_text, name=_text)),
+        tied_models=_strings,
     )
 
 

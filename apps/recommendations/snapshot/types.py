@@ -555,6 +555,8 @@ class EvaluationRecord:
     delivery_candidates: tuple[str, ...] = ()
     # The open gates, each once; empty when none applied or not recorded (older snapshots).
     gates: tuple[StoredGate, ...] = ()
+    # The models tied on points with the top one (codes, in rank order); empty when none or not recorded.
+    tied_models: tuple[str, ...] = ()
 
     @property
     def top(self) -> Model | None:
@@ -575,6 +577,14 @@ class EvaluationRecord:
                 for c in m.contributions:
                     moved[c.rule] = moved.get(c.rule, 0) + 1
         return tuple(r for r in self.fired if not (r.effects and moved.get(r.code) == len(r.effects)))
+
+    @property
+    def tied_with_top(self) -> tuple[Model, ...]:
+        """The models the engine found tied on points with the top one (``tied_models``): the answers do not
+        separate them, and the top one is first only by the tie-break (docs/scoring.md, "Ties between models"),
+        which the result says rather than let a tie read as a clear best fit. Empty for a snapshot stored before
+        ties were recorded, so an old result renders as it did."""
+        return tuple(m for m in self.models if m.code in self.tied_models)
 
     @property
     def delivery_location(self) -> Location | None:

@@ -273,6 +273,11 @@ def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Fig
     }
 
 
+def index_source(location: Mapping[str, Any]) -> str:
+    """The source of a delivery location's cost index, as the cost figures cite it (weak ones marked)."""
+    return _catalogue_source(location, "cost_index")
+
+
 def location_index(location: Mapping[str, Any] | None) -> float:
     """A delivery location's cost index (India = 1.00); no location: the benchmark, 1.00."""
     return float(location.get("cost_index") or 1.0) if location else 1.0

@@ -1,0 +1,115 @@
+"""A buyer whose own country is a delivery location of the catalogue (India, Brazil, Mexico) is told that its own
+market is a KPO market too: a provider there is the comparison to make before moving the work abroad, with the
+offshore location's cost against it from the catalogue's cost benchmarks. The fit score and verdict are about
+buying the work from a specialist provider, domestic or offshore, so the caution does not move them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+# A Mumbai consumer-goods company moving its customer analytics to a team in Manila.
+MUMBAI = {
+    "function": "market-research-analytics",
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "objective",
+    "process_documented": "documented",
+    "buyer_sector": "other",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "annual_hours": 10000,
+    "team_size": 5,
+    "horizon": 3,
+    "start_within": "one-to-three",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 3,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "client_jurisdictions": ["india"],
+    "data_categories": ["india-personal"],
+    "data_onshore_only": False,
+    "buyer_location": "india",
+    "overlap_hours": 4,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "home_market": "other",
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "philippines",
+}
+
+
+def evaluated(reference: Playbook, **changes: Any) -> Any:
+    compiled = compiled_playbook(reference)
+    answers, problems = clean_answers(compiled.questions, {**MUMBAI, **changes})
+    assert not problems
+    return evaluate(compiled, answers)
+
+
+def caution(ev: Any) -> Any:
+    found = [r for r in ev.risks if "your own country" in r.title]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_an_indian_buyer_moving_work_to_the_philippines_is_told_to_compare_an_indian_provider(
+    reference: Playbook,
+) -> None:
+    ev = evaluated(reference)
+    assert ev.delivered_from == "philippines" and ev.verdict == "wins"
+    risk = caution(ev)
+    assert risk is not None and risk.title == (
+        "A provider in India, your own country, is likely cheaper than delivery from Philippines"
+    )
+    assert risk.severity == "medium"
+    assert "Get quotes from providers in India before" in risk.mitigation
+    assert "about 16% more" in risk.mitigation and "1.16" in risk.mitigation
+    assert "Zedtreeo" in risk.mitigation and "weak source: verify" in risk.mitigation
+
+
+def test_the_caution_does_not_move_the_score(reference: Playbook) -> None:
+    home, elsewhere = evaluated(reference), evaluated(reference, buyer_location="singapore", overlap_hours=0)
+    assert (home.fit_score, home.verdict) == (elsewhere.fit_score, elsewhere.verdict)
+    assert caution(elsewhere) is None
+
+
+def test_a_brazilian_buyer_delivered_from_a_neighbour_reads_about_the_same_cost(reference: Playbook) -> None:
+    ev = evaluated(reference, buyer_location="brazil", preferred_region="latam", client_jurisdictions=["other"])
+    assert ev.delivered_from in ("mexico", "colombia", "argentina")
+    risk = caution(ev)
+    assert risk is not None and risk.title.startswith("A provider in Brazil, your own country, costs about the same as")
+
+
+def test_a_us_buyer_reads_no_home_market_caution(reference: Playbook) -> None:
+    assert caution(evaluated(reference, buyer_location="us", overlap_hours=0)) is None
+
+
+def test_no_caution_when_kpo_does_not_win(reference: Playbook) -> None:
+    ev = evaluated(reference, core_differentiator="core", codifiability="tacit", ip_sensitivity="high")
+    assert ev.verdict == "doesnt_win" and ev.delivered_from and caution(ev) is None
+
+
+def test_the_caution_is_stored_and_shown_on_the_result_page(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Mumbai", playbook=reference, answers=MUMBAI
+    )
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "A provider in India, your own country, is likely cheaper than delivery from Philippines" in page
