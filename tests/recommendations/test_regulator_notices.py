@@ -44,3 +44,9 @@ def test_the_us_responsible_charge_rule_is_not_shown_to_a_team_outside_the_us(re
 def test_the_us_responsible_charge_rule_is_shown_to_a_us_team_or_one_that_has_not_said(reference: Playbook) -> None:
     assert RESPONSIBLE_CHARGE in risks(evaluated_case(reference, MEP))
     assert RESPONSIBLE_CHARGE in risks(evaluated_case(reference, MEP, buyer_location=None))
+
+
+def test_hipaa_read_as_triggered_says_so_when_the_buyer_is_not_sure_of_its_role(reference: Playbook) -> None:
+    ev = evaluated_case(reference, "US hospital group", hipaa_role="unsure")
+    hipaa = next(r for r in ev.regimes if r.code == "hipaa")
+    assert any("or you are not sure it is" in name for name in hipaa.because)
