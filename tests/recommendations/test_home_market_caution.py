@@ -80,6 +80,7 @@ def test_an_indian_buyer_moving_work_to_the_philippines_is_told_to_compare_an_in
     assert "Get quotes from providers in India before" in risk.mitigation
     assert "about 16% more" in risk.mitigation and "1.16" in risk.mitigation
     assert "Zedtreeo" in risk.mitigation and "weak source: verify" in risk.mitigation
+    assert risk.mitigation.count("Zedtreeo") == 1  # both indices cite it: named once, marked weak
 
 
 def test_the_caution_does_not_move_the_score(reference: Playbook) -> None:

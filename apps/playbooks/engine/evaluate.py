@@ -33,7 +33,7 @@ from apps.playbooks.engine.plain import json_ready
 from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
-from apps.playbooks.engine.tco.case import index_source, location_index
+from apps.playbooks.engine.tco.case import WEAK_MARK, index_source, location_index
 from apps.playbooks.engine.tco.estimate import model_saving, total_cost
 from apps.playbooks.engine.tco.types import ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
@@ -631,8 +631,13 @@ def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
             f"Delivery from {where} is likely cheaper than a provider in {name}, your own country",
             f"about {-ratio:.0%} less",
         )
-    sources = dict.fromkeys((index_source(there), index_source(home)))
-    figures = f"cost index {theirs:.2f} against {name}'s {ours:.2f}, where India is 1.00; {'; '.join(sources)}"
+    # Each source once, marked weak when either location's index is weak on it.
+    weak: dict[str, bool] = {}
+    for source in (index_source(there), index_source(home)):
+        named = source.removesuffix(WEAK_MARK)
+        weak[named] = weak.get(named, False) or source.endswith(WEAK_MARK)
+    cited = "; ".join(named + (WEAK_MARK if marked else "") for named, marked in weak.items())
+    figures = f"cost index {theirs:.2f} against {name}'s {ours:.2f}, where India is 1.00; {cited}"
     weigh = (
         "An offshore team is worth it for what it adds (skills, languages, resilience, hours), weighed against the "
         "foreign data protection law and the travel it brings."
