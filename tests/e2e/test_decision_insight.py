@@ -13,7 +13,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.whatif import original_answers
-from tests.e2e.browser import NARROW, SCREENSHOTS, WIDE, Browsing, run_axe
+from tests.e2e.browser import NARROW, SCREENSHOTS, WIDE, Browsing, run_axe, screenshot
 from tests.e2e.flow import HEDGE_FUND, as_choices, golden_answers, make_recommendation
 
 
@@ -70,7 +70,7 @@ def test_what_if_updates_live_and_saving_it_makes_a_new_assessment(browsing: Bro
         problems = run_axe(page)
         assert not problems, "\n".join(problems)
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        page.screenshot(path=SCREENSHOTS / f"what-if-{viewport['width']}.png", full_page=True)
+        screenshot(page, f"what-if-{viewport['width']}.png")
     page.set_viewport_size(WIDE)
 
     page.get_by_label("Name for the new assessment").fill("Equity research, what if")

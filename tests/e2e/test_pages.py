@@ -1,5 +1,6 @@
 """Every page type: no WCAG 2.1 A/AA violation (axe-core), no sideways scrolling at 375 and 1280 px,
-and a screenshot of each at both widths in artifacts/screenshots/ for a person to look at."""
+and a screenshot of each at both widths in artifacts/screenshots/ for a person to look at (not under CI
+unless KPO_SCREENSHOTS=1: see browser.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from apps.accounts.models import User
-from tests.e2e.browser import NARROW, SCREENSHOTS, WIDE, Browsing, PageCheck, run_axe
+from tests.e2e.browser import NARROW, SCREENSHOTS, SCREENSHOTS_WANTED, WIDE, Browsing, PageCheck, run_axe, screenshot
 from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_recommendation
 from tests.e2e.html_check import vnu_errors
 
@@ -22,7 +23,7 @@ BROKEN = "/__e2e__/server-error/"  # answered by the browser with the 500 page (
 # part checks its pages' HTML too. The visits and their checks: ``PageCheck`` in tests/e2e/conftest.py.
 
 
-def test_public_and_account_pages_are_accessible_fit_narrow_screens_and_are_screenshotted(
+def test_public_and_account_pages_are_accessible_and_fit_narrow_screens(
     browsing: Browsing, check: PageCheck, buyer: User, viewer: User
 ) -> None:
     page = browsing.new_page()
@@ -64,7 +65,7 @@ def test_public_and_account_pages_are_accessible_fit_narrow_screens_and_are_scre
     assert not check.problems, "\n".join(check.problems)
 
 
-def test_assessment_and_recommendation_pages_are_accessible_fit_narrow_screens_and_are_screenshotted(
+def test_assessment_and_recommendation_pages_are_accessible_and_fit_narrow_screens(
     browsing: Browsing, check: PageCheck, buyer: User
 ) -> None:
     page = browsing.new_page(buyer)
@@ -91,8 +92,9 @@ def test_assessment_and_recommendation_pages_are_accessible_fit_narrow_screens_a
     expect(page.get_by_role("link", name="Download JSON")).to_be_hidden()
     # Disclosures print open: each model's cost lines, in-house among them, sit inside one.
     expect(page.get_by_text("In-house, the same work").first).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "result-print.png", full_page=True)
-    page.pdf(path=SCREENSHOTS.parent / "result.pdf")
+    screenshot(page, "result-print.png")
+    if SCREENSHOTS_WANTED:
+        page.pdf(path=SCREENSHOTS.parent / "result.pdf")
 
     check.problems += vnu_errors(check.documents)
     assert not check.problems, "\n".join(check.problems)
@@ -154,7 +156,7 @@ def test_compare_shows_four_recommendations_at_1280_and_cards_at_375(browsing: B
         expect(header).to_be_visible()
         edge = header.bounding_box()
         assert edge["x"] + edge["width"] <= box["x"] + box["width"] + 1, f"{title} is cut off at 1280 px"
-    page.screenshot(path=SCREENSHOTS / "compare-four-1280.png", full_page=True)
+    screenshot(page, "compare-four-1280.png")
 
     page.set_viewport_size(NARROW)
     expect(table).to_be_hidden()
@@ -167,7 +169,7 @@ def test_compare_shows_four_recommendations_at_1280_and_cards_at_375(browsing: B
         edge = card.bounding_box()
         assert edge["x"] >= 0 and edge["x"] + edge["width"] <= NARROW["width"], f"card {title} is cut off at 375 px"
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
-    page.screenshot(path=SCREENSHOTS / "compare-four-375.png", full_page=True)
+    screenshot(page, "compare-four-375.png")
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
@@ -190,7 +192,7 @@ def test_the_header_folds_into_a_menu_on_phones(browsing: Browsing, buyer: User,
     expect(page.get_by_label("Organisation")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
-    page.screenshot(path=SCREENSHOTS / f"menu-open-375-{'js' if js else 'no-js'}.png")
+    screenshot(page, f"menu-open-375-{'js' if js else 'no-js'}.png", full_page=False)
 
     page.set_viewport_size(WIDE)
     page.goto("/")
@@ -226,9 +228,7 @@ def test_charts_and_wide_tables_read_at_both_widths(browsing: Browsing, buyer: U
                     problems.append(f"{where}: scrolls sideways with no hint")
                 if size["scroll"] <= size["client"] and cue == "visible":
                     problems.append(f"{where}: says to scroll a table that fits")
-            page.screenshot(
-                path=SCREENSHOTS / f"charts-{path.strip('/').replace('/', '-')}-{viewport['width']}.png", full_page=True
-            )
+            screenshot(page, f"charts-{path.strip('/').replace('/', '-')}-{viewport['width']}.png")
     assert not problems, "\n".join(problems)
 
 
@@ -268,7 +268,7 @@ def test_the_api_reference_draws_its_operations_and_is_accessible(browsing: Brow
         problems += [f"api-docs at {viewport['width']}px: {v}" for v in run_axe(page)]
         if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
             problems.append(f"api-docs scrolls sideways at {viewport['width']}px")
-        page.screenshot(path=SCREENSHOTS / f"api-docs-{viewport['width']}.jpg", full_page=True, type="jpeg")
+        screenshot(page, f"api-docs-{viewport['width']}.jpg", type="jpeg")
     problems += vnu_errors({"api-docs": response.text()})
     assert not problems, "\n".join(problems)
 

@@ -23,7 +23,7 @@ from apps.recommendations.models import Recommendation
 from apps.signoff import services as signoff
 from apps.teamwork import services as teamwork
 from apps.teamwork.models import Settlement
-from tests.e2e.browser import AXE_JS, SCREENSHOTS, Browsing, run_axe
+from tests.e2e.browser import AXE_JS, Browsing, run_axe, screenshot
 from tests.e2e.flow import answer_question, answer_step, golden_answers, make_assessment
 from tests.factories import MembershipFactory
 
@@ -53,7 +53,7 @@ def _colleague(organisation: Organisation, email: str) -> Membership:
 def _checked(page: Any, name: str, problems: list[str]) -> None:
     """axe-core's violations on the page as it is, noted under ``name``, and a screenshot of it."""
     problems += [f"{name} ({page.url}): {v}" for v in run_axe(page)]
-    page.screenshot(path=SCREENSHOTS / f"team-{name}.png", full_page=True)
+    screenshot(page, f"team-{name}.png")
 
 
 def _open_from_inbox(page: Any, summary: str) -> None:
@@ -68,7 +68,6 @@ def test_a_team_answers_disagrees_settles_submits_and_signs_off(
 ) -> None:
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `npm ci` in the repository (package.json pins axe-core)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     legal = _colleague(organisation, "legal@acme.test")
     finance = _colleague(organisation, "finance@acme.test")

@@ -1,7 +1,7 @@
 """Vendor selection in the browser: from a result with health and EU personal data, the matching
 excludes providers without a BAA or a transfer route and says so; three providers are short-listed
-and compared; a due-diligence item is ticked inline. Every page passes axe, fits 375 px, and is
-screenshotted."""
+and compared; a due-diligence item is ticked inline. Every page passes axe, fits 375 px, and
+(outside CI) is screenshotted."""
 
 from __future__ import annotations
 
