@@ -37,6 +37,9 @@ SCREENSHOTS = REPO / "artifacts" / "screenshots"
 SCREENSHOTS_WANTED = os.environ.get("KPO_SCREENSHOTS", "0" if os.environ.get("CI") else "1") == "1"
 NARROW = {"width": 375, "height": 812}
 WIDE = {"width": 1280, "height": 900}
+# A limit on waiting, not a measure of speed: a busy machine (a CI runner shared with other jobs) can take
+# well over ten seconds to draw a PDF or finish a navigation.
+WAIT_MS = 60_000
 
 # Chromium reports a CSP violation on the console and, while JavaScript runs, as a
 # securitypolicyviolation event; this init script (run by Playwright, exempt from the page's policy)
@@ -93,9 +96,7 @@ class Browsing:
         context = self.browser.new_context(
             base_url=self.base_url, java_script_enabled=js, viewport=viewport, accept_downloads=True
         )
-        # A limit on waiting, not a measure of speed: a busy machine (a CI runner shared with other jobs)
-        # can take well over ten seconds to draw a PDF or finish a navigation.
-        context.set_default_timeout(30_000)
+        context.set_default_timeout(WAIT_MS)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.on("page", self.console.watch)
         self.contexts.append(context)

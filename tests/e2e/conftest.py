@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ReferenceRows, restore_reference_rows
-from tests.e2e.browser import AXE_JS, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Browsing, ConsoleLog, PageCheck
+from tests.e2e.browser import AXE_JS, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, WAIT_MS, Browsing, ConsoleLog, PageCheck
 from tests.factories import PASSWORD
 
 SKIP_REASON = (
@@ -45,7 +45,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # As the contexts' own limit (browser.py): an assertion waits up to this long for the page to get there,
+    # and passes as soon as it does. Playwright's 5 s default is too short for a busy CI runner.
+    expect.set_options(timeout=WAIT_MS)
 
     # Playwright's sync API keeps an event loop in this thread, which trips Django's guard against
     # using the ORM from async code; the tests themselves are synchronous, so the guard is lifted.
