@@ -8,13 +8,17 @@ recommendation of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.db.models import Model
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, User
@@ -84,6 +88,74 @@ def _recommended(organisation: Organisation, user: User, playbook: Playbook, tit
 
 @pytest.fixture
 def world(
+    organisation: Organisation,
+    other_organisation: Organisation,
+    buyer: User,
+    colleague: User,
+    viewer: User,
+    outsider: User,
+    playbook: Playbook,
+) -> World:
+    return build_world(organisation, other_organisation, buyer, colleague, viewer, outsider, playbook)
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The same world built once for a module whose tests each leave it as they found it (the role matrix, the
+    isolation walk), instead of once per test (half a second each, hundreds of times). It is written in a
+    transaction left open for the module: each test's own transaction is a savepoint inside it, rolled back after
+    the test as usual, and the world itself is rolled back after the module's last test. A module uses it by
+    defining its own function-scoped ``world`` that returns ``fresh_copy(module_world)``."""
+    from apps.playbooks.services import import_playbook, publish_playbook
+    from tests.factories import MembershipFactory, OrganisationFactory
+    from tests.playbook_data import small_playbook
+
+    outer = transaction.atomic()
+    # The root conftest's autouse settings (a fast hasher, tasks run at once) are function-scoped, so not yet in
+    # force while a module fixture is built: the build sets them for itself.
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        ),
+    ):
+        outer.__enter__()
+        try:
+            organisation = OrganisationFactory(name="Acme Procurement")
+            other_organisation = OrganisationFactory(name="Other Corp")
+
+            def member(org: Organisation, role: str, email: str) -> User:
+                return MembershipFactory(organisation=org, role=role, user__email=email).user
+
+            built = build_world(
+                organisation,
+                other_organisation,
+                member(organisation, Membership.Role.OWNER, "buyer@acme.test"),
+                member(organisation, Membership.Role.EDITOR, "colleague@acme.test"),
+                member(organisation, Membership.Role.VIEWER, "viewer@acme.test"),
+                member(other_organisation, Membership.Role.OWNER, "outsider@other.test"),
+                publish_playbook(playbook=import_playbook(data=small_playbook())),
+            )
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fresh_copy(world: World) -> World:
+    """A copy of the module's world for one test, its model instances copied, so a field a test changes in memory
+    is not seen by the next. (The vendor and invitation worlds are shared; the tests that use this read their ids.)"""
+    copies = {f.name: copy.copy(value) for f in fields(world) if isinstance(value := getattr(world, f.name), Model)}
+    return replace(world, **copies)
+
+
+def build_world(
     organisation: Organisation,
     other_organisation: Organisation,
     buyer: User,

@@ -21,10 +21,17 @@ from django.urls import reverse
 
 from apps.accounts.models import SsoDomain
 from tests.factories import RegimeFactory
-from tests.security.conftest import World, client_for, snapshot
+from tests.security.conftest import World, client_for, fresh_copy, snapshot
 from tests.security.urls import admin_patterns, site_patterns
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world: World) -> World:
+    """Built once for the module: every test here leaves stored data as it found it (conftest.module_world)."""
+    return fresh_copy(module_world)
+
 
 MISSING = 2**31 - 7  # an id that exists in no table
 

@@ -15,10 +15,17 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from tests.security.conftest import World, client_for, snapshot
+from tests.security.conftest import World, client_for, fresh_copy, snapshot
 from tests.security.urls import site_patterns
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world: World) -> World:
+    """Built once for the module: every test here leaves stored data as it found it (conftest.module_world)."""
+    return fresh_copy(module_world)
+
 
 PERSONAS = ("owner", "editor", "viewer", "outsider", "anonymous")
 
