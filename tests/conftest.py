@@ -162,24 +162,22 @@ def _row_counts(tables: list[str]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-@pytest.fixture(scope="session")
-def reference_rows(django_db_setup: None, django_db_blocker: Any) -> ReferenceRows:
-    """Load the reference data once, copy its rows out, and roll the load back (the database stays empty).
-
-    The sequences keep the values the load took them to (PostgreSQL never rolls them back), so rows a
-    test creates never reuse an id of the copied rows."""
+def _captured_rows(write: Any, what: str) -> ReferenceRows:
+    """Run ``write`` in a transaction, copy out every row it wrote (per table, PostgreSQL ``COPY``), and roll it
+    back: the database stays empty. The sequences keep the values the write took them to (PostgreSQL never rolls
+    them back), so rows a test creates never reuse an id of the copied rows."""
     from apps.playbooks.models import Playbook
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        # pytest-django sets the test database up only when a collected test asks for one (``reference`` does).
+    with transaction.atomic():
+        # pytest-django sets the test database up only when a collected test asks for one.
         assert connection.settings_dict["NAME"].startswith("test_"), "the test database is not set up"
         tables = sorted(connection.introspection.table_names())
         before = _row_counts(tables)
-        call_command("load_reference_data", stdout=StringIO())
+        write()
         after = _row_counts(tables)
         written = [t for t in tables if after[t] != before[t]]
-        assert "playbooks_playbook" in written, f"loading the reference data wrote no playbook: {written}"
-        assert all(before[t] == 0 for t in written), "reference data changed rows that exist before it loads"
+        assert "playbooks_playbook" in written, f"{what} wrote no playbook: {written}"
+        assert all(before[t] == 0 for t in written), f"{what} changed rows that exist before it"
         copied = []
         with connection.cursor() as cursor:
             for table in written:
@@ -189,8 +187,29 @@ def reference_rows(django_db_setup: None, django_db_blocker: Any) -> ReferenceRo
                     copied.append((table, b"".join(bytes(block) for block in copy)))
         playbook_ids = frozenset(Playbook.objects.values_list("pk", flat=True))
         transaction.set_rollback(True)
-    _reference_playbook_ids.update(playbook_ids)
     return ReferenceRows(tables=tuple(copied), playbook_ids=playbook_ids)
+
+
+@pytest.fixture(scope="session")
+def reference_rows(django_db_setup: None, django_db_blocker: Any) -> ReferenceRows:
+    """Load the reference data once, copy its rows out, and roll the load back (the database stays empty)."""
+    with django_db_blocker.unblock():
+        rows = _captured_rows(lambda: call_command("load_reference_data", stdout=StringIO()), "load_reference_data")
+    _reference_playbook_ids.update(rows.playbook_ids)
+    return rows
+
+
+@pytest.fixture(scope="session")
+def small_playbook_rows(django_db_setup: None, django_db_blocker: Any) -> ReferenceRows:
+    """The small test playbook imported and published once, its rows copied out as the reference data's are:
+    importing, checking and publishing it (its golden cases run) cost a tenth of a second, in hundreds of tests."""
+    from apps.playbooks.services import import_playbook, publish_playbook
+    from tests.playbook_data import small_playbook
+
+    with django_db_blocker.unblock():
+        return _captured_rows(
+            lambda: publish_playbook(playbook=import_playbook(data=small_playbook())), "publishing the small playbook"
+        )
 
 
 # Not copied: its rows point at auth_permission rows, which Django creates again (with new ids) after a
@@ -199,10 +218,16 @@ GROUP_PERMISSIONS = "auth_group_permissions"
 
 
 def restore_reference_rows(rows: ReferenceRows) -> None:
-    """Copy the reference rows back in. Triggers are off while they go in: the audit trail's rows
-    (pghistory) are among the copied ones, so its triggers must not write them a second time."""
+    """Copy the reference rows back in, and the curator group's permissions."""
     from apps.common.curators import ensure_curator_group
 
+    restore_rows(rows)
+    ensure_curator_group()
+
+
+def restore_rows(rows: ReferenceRows) -> None:
+    """Copy captured rows back in. Triggers are off while they go in: the audit trail's rows (pghistory) are
+    among the copied ones, so its triggers must not write them a second time."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('is_superuser') = 'on'")
         superuser = cursor.fetchone()[0]
@@ -220,7 +245,6 @@ def restore_reference_rows(rows: ReferenceRows) -> None:
         else:
             for name in names:
                 cursor.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
-        ensure_curator_group()
 
 
 _reference_playbook_ids: set[int] = set()
@@ -354,12 +378,18 @@ def curator_client(curator: User) -> Client:
 
 
 @pytest.fixture
-def playbook(db: None) -> Playbook:
-    """The small test playbook, published (version 1)."""
-    from apps.playbooks.services import import_playbook, publish_playbook
-    from tests.playbook_data import small_playbook
+def playbook(db: None, request: pytest.FixtureRequest) -> Playbook:
+    """The small test playbook, published (version 1): its rows as publishing it once per session wrote them."""
+    if "reference" in request.fixturenames:
+        # Published after the reference playbook, it would be version 2 and the current one: publish it for real.
+        from apps.playbooks.services import import_playbook, publish_playbook
+        from tests.playbook_data import small_playbook
 
-    return publish_playbook(playbook=import_playbook(data=small_playbook()))
+        return publish_playbook(playbook=import_playbook(data=small_playbook()))
+    rows: ReferenceRows = request.getfixturevalue("small_playbook_rows")
+    restore_rows(rows)
+    (pk,) = rows.playbook_ids
+    return Playbook.objects.get(pk=pk)
 
 
 @pytest.fixture
