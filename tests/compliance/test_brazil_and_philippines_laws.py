@@ -1,6 +1,7 @@
-"""The law of a buyer in Brazil (the LGPD and, for a bank, the central bank's rule on data processing services)
-and of delivery from the Philippines (the Data Privacy Act) are named, each duty with its official source; a buyer
-elsewhere, or delivery from elsewhere, is not handed them."""
+"""The law of a buyer in Brazil (the LGPD and, for a bank, the central bank's rule on data processing services),
+the LGPD for personal data of people in Brazil whatever the buyer's country, and the law of delivery from the
+Philippines (the Data Privacy Act) are named, each duty with its official source; a buyer elsewhere without
+Brazilian data, or delivery from elsewhere, is not handed them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from tests.recommendations.golden import evaluated_case
 pytestmark = pytest.mark.django_db
 BANK = "São Paulo bank: KYC refresh reviews"
 MANILA = "Mumbai consumer-goods company: customer analytics team in Manila"
+RETAILER = "US online retailer: customer and basket analytics on its Brazilian shoppers"
+LGPD_RULES = {"lgpd-brazilian-buyer", "lgpd-brazil-personal-data"}
 
 
 def obligations(ev: Any, code: str) -> dict[str, tuple[str, str, str]]:
@@ -75,3 +78,62 @@ def test_delivery_from_elsewhere_does_not_bring_the_philippine_law(reference: Pl
     ev = evaluated_case(reference, MANILA, preferred_region="cee")
     assert ev.locations[0].code != "philippines"
     assert "ph-dpa" not in ev.regime_codes
+
+
+def test_a_us_buyer_with_shoppers_in_brazil_gets_the_lgpd_with_its_transfer_ground(reference: Playbook) -> None:
+    ev = evaluated_case(reference, RETAILER)
+
+    assert ev.buyer_location == "us" and ev.delivered_from == "india"
+    assert {"lgpd", "dpdp"} <= set(ev.regime_codes)
+    lgpd = obligations(ev, "lgpd")
+    assert lgpd["transfer-ground"] == (
+        "LGPD Art. 33(I)-(II); Resolução CD/ANPD 19/2024",
+        "https://www.planalto.gov.br/ccivil_03/_ato2015-2018/2018/lei/l13709.htm",
+        "secondary",
+    )
+    assert lgpd["standard-clauses"][1:] == ("https://www.gov.br/anpd/pt-br", "weak")
+    regime = next(r for r in ev.regimes if r.code == "lgpd")
+    assert regime.because == ("Personal data of people in Brazil, for a buyer outside Brazil",)
+    assert any("Arts. 3(I)-(III) and §1" in s["title"] for s in regime.sources)
+    lgpd_conditions = [c for c in ev.conditions if c.rule in LGPD_RULES]
+    assert [c.rule for c in lgpd_conditions] == ["lgpd-brazil-personal-data"]
+    assert "ANPD's standard contractual clauses" in lgpd_conditions[0].text
+    # Processor terms cost their 5 points once, as for any personal data; the LGPD rule adds none of its own.
+    assert [c.points for c in ev.fit_contributions if c.rule == "personal-data-processor-terms"] == [-5]
+    assert not [c for c in ev.fit_contributions if c.rule in LGPD_RULES]
+
+
+def test_a_buyer_in_brazil_with_brazilian_data_reads_the_lgpd_once(reference: Playbook) -> None:
+    ev = evaluated_case(reference, RETAILER, buyer_location="brazil")
+    as_other = evaluated_case(reference, RETAILER, buyer_location="brazil", data_categories=["other-personal"])
+
+    assert ev.regime_codes.count("lgpd") == 1
+    regime = next(r for r in ev.regimes if r.code == "lgpd")
+    assert regime.because == ("A buyer in Brazil sends personal data to a provider",)
+    assert [c.rule for c in ev.conditions if c.rule in LGPD_RULES] == ["lgpd-brazilian-buyer"]
+    # Ticking the Brazilian option instead of "elsewhere" changes neither the score nor the LGPD's advice.
+    assert ev.fit_score == as_other.fit_score
+    assert [c.text for c in ev.conditions if c.rule in LGPD_RULES] == [
+        c.text for c in as_other.conditions if c.rule in LGPD_RULES
+    ]
+
+
+@pytest.mark.parametrize("location", [None, "uk", "other"])
+def test_brazilian_data_brings_the_lgpd_wherever_the_buyer_is(reference: Playbook, location: str | None) -> None:
+    ev = evaluated_case(reference, RETAILER, buyer_location=location)
+
+    assert "lgpd" in ev.regime_codes
+    assert [c.rule for c in ev.conditions if c.rule in LGPD_RULES] == ["lgpd-brazil-personal-data"]
+
+
+def test_a_us_buyer_without_brazilian_data_is_not_given_the_lgpd(reference: Playbook) -> None:
+    for data in (["california-personal"], ["other-personal"], ["none"]):
+        assert "lgpd" not in evaluated_case(reference, RETAILER, data_categories=data).regime_codes
+
+
+def test_brazilian_data_would_bring_the_philippine_law_only_with_delivery_from_manila(reference: Playbook) -> None:
+    ev = evaluated_case(reference, RETAILER)
+
+    manila = next(loc for loc in ev.locations if loc.code == "philippines")
+    assert "ph-dpa-philippines-delivery" in {c.rule for c in manila.contributions}
+    assert ev.delivered_from == "india" and "ph-dpa" not in ev.regime_codes

@@ -75,3 +75,12 @@ def test_a_buyer_in_brazil_gets_the_lgpd_not_the_notice(reference: Playbook) -> 
 
     assert "lgpd" in ev.regime_codes
     assert not_covered(ev) == []
+
+
+def test_personal_data_of_people_in_brazil_is_covered_for_a_buyer_anywhere(reference: Playbook) -> None:
+    for location in ("canada-east", "other", None):
+        ev = evaluated(reference, buyer_location=location, data_categories=["brazil-personal"])
+
+        assert "lgpd" in ev.regime_codes
+        assert not_covered(ev) == []
+        assert PROCESSOR in {r.title for r in ev.risks}
