@@ -16,8 +16,10 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.engagements.models import DeliveryLocation
 from apps.playbooks.engine import requirements as req
+from apps.playbooks.engine.evaluate import home_market_risk
 from apps.playbooks.models import Playbook
 from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
 from apps.recommendations.snapshot import read_snapshot
 from apps.vendors.matching import LocationFacts, Needs, Requirement, VendorFacts, match_one
 from tests.factories import AssessmentFactory
@@ -62,8 +64,6 @@ def test_an_indian_buyer_delivered_from_the_philippines_reads_it_in_every_senten
 
 
 def test_the_home_caution_writes_a_plural_name_s_possessive_as_british_usage_does() -> None:
-    from apps.playbooks.engine.evaluate import home_market_risk
-
     risk = home_market_risk(MANILA, PUNE)
     assert risk.title == "Delivery from India is likely cheaper than a provider in the Philippines, your own country"
     assert "against the Philippines' 1.16" in risk.mitigation
@@ -90,8 +90,6 @@ def test_vendor_matching_names_the_philippines_in_its_sentences() -> None:
 
 
 def submitted(organisation: Organisation, buyer: User, reference: Playbook) -> Any:
-    from apps.recommendations.services import submit_and_recommend
-
     a = AssessmentFactory(
         organisation=organisation, created_by=buyer, title="Mumbai", playbook=reference, answers=MUMBAI
     )
