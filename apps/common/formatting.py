@@ -127,3 +127,13 @@ def json_number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral() else int(value)
     return value
+
+
+def sentence_start(text: str) -> str:
+    """``text`` opening a sentence: its first letter a capital ("the Philippines ..." reads "The Philippines ...")."""
+    return text[:1].upper() + text[1:]
+
+
+def possessive(name: str) -> str:
+    """A name's possessive as British usage writes it: "India's", but "the Philippines'" for a plural name."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -119,6 +119,13 @@ class DeliveryLocation(CatalogueEntry):
         ADEQUATE = "adequate", "EU adequacy decision"
         NEEDS_SCCS = "needs_sccs", "Not adequate: needs SCCs and a transfer impact assessment"
 
+    name_in_text = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "How the name reads inside a sentence, e.g. 'the Philippines'. Leave blank when it is the name itself."
+        ),
+    )
     region = models.CharField(max_length=60)
     utc_offset_minutes = models.IntegerField(help_text="Standard-time offset from UTC in minutes (India: 330).")
     dst_rule = models.CharField(max_length=200, help_text="Daylight-saving rule, e.g. 'none' or 'EU: last Sunday'.")
@@ -143,8 +150,8 @@ class DeliveryLocation(CatalogueEntry):
     )
 
     reference_fields = (
-        "name", "region", "utc_offset_minutes", "dst_rule", "overlap_us_eastern_hours", "overlap_uk_hours",
-        "gdpr_transfer", "adequate_since", "uk_transfer_note", "local_privacy_law", "languages",
+        "name", "name_in_text", "region", "utc_offset_minutes", "dst_rule", "overlap_us_eastern_hours",
+        "overlap_uk_hours", "gdpr_transfer", "adequate_since", "uk_transfer_note", "local_privacy_law", "languages",
         "strengths", "risks", "cost_index", "sources", "confidence", "confidence_note",
     )  # fmt: skip
 
@@ -165,6 +172,12 @@ class DeliveryLocation(CatalogueEntry):
             ),
             models.CheckConstraint(condition=models.Q(cost_index__gt=0), name="deliverylocation_cost_index_positive"),
         ]
+
+    @property
+    def in_text(self) -> str:
+        """The name as it reads inside a sentence ("delivered from the Philippines"); headings, table cells,
+        lists and choices keep ``name`` (the Philippines sorts under P)."""
+        return self.name_in_text or self.name
 
     @property
     def utc_offset_label(self) -> str:

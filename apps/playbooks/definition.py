@@ -80,6 +80,7 @@ def catalogue_snapshot() -> dict[str, Any]:
     locations = {
         loc.code: {
             "name": loc.name,
+            "name_in_text": loc.name_in_text,
             "region": loc.region,
             "utc_offset": loc.utc_offset_label,
             # The engine works out overlap with a buyer's day the catalogue holds no figure for from these

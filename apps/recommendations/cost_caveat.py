@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import chance, money
+from apps.common.formatting import chance, money, sentence_start
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
@@ -81,19 +81,17 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     where, delivered = ev.cost.cheaper_location, ev.delivery_location
     if where is None or delivered is None:
         return ""
+    here = delivered.in_text
     cur, years = ev.cost.currency, ev.cost.period
     if where.points_behind > 0:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
-        behind = f"ranks {points} behind {delivered.name} on fit"
+        behind = f"ranks {points} behind {here} on fit"
     elif where.needs_transfer_tool:
-        behind = (
-            f"ties with {delivered.name} on fit ({delivered.name} comes first: the personal data needs no "
-            "transfer tool there)"
-        )
+        behind = f"ties with {here} on fit ({here} comes first: the personal data needs no transfer tool there)"
     else:
         # Equal points and transfer status: the ranking put the location with more overlap with the buyer's
         # working day first (a cheaper one with the same overlap would have come first itself).
-        behind = f"ties with {delivered.name} on fit ({delivered.name} comes first: it overlaps your working day more)"
+        behind = f"ties with {here} on fit ({here} comes first: it overlaps your working day more)"
     there = _against(where.savings[1], cur)
     if where.savings[1] >= 0:
         p = where.probability_saving
@@ -108,10 +106,11 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     )
     if where.needs:  # what a regime your answers trigger asks of delivery from there, in its rules' words
         own = "a condition of its own" if len(where.needs) == 1 else "conditions of its own"
-        needs += f" But {where.name} comes with {own}: {'; '.join(where.needs)}."
+        needs += f" But {where.in_text} comes with {own}: {'; '.join(where.needs)}."
     return (
-        f"{where.name} also meets every requirement you set and {behind}. From {where.name}, {where.model_name} "
-        f"comes to {there} over {years}, against {_against(where.delivered_saving, cur)} from {delivered.name}.{needs}"
+        f"{sentence_start(where.in_text)} also meets every requirement you set and {behind}. From {where.in_text}, "
+        f"{where.model_name} comes to {there} over {years}, against {_against(where.delivered_saving, cur)} from "
+        f"{here}.{needs}"
     )
 
 

@@ -95,6 +95,11 @@ class LocationFacts:
     # The hard requirements the recommendation found this location breaks, in its words (empty: it breaks none,
     # or the recommendation was stored before it recorded them).
     excluded_because: tuple[str, ...] = ()
+    name_in_text: str = ""  # how the name reads inside a sentence ("the Philippines"); "": the name itself
+
+    @property
+    def in_text(self) -> str:
+        return self.name_in_text or self.name
 
     def overlap(self, figure: str) -> float | None:
         if figure == "yours":
@@ -239,6 +244,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         LocationFacts(
             code=loc.code,
             name=loc.name or loc.code,
+            name_in_text=loc.name_in_text or "",
             overlap_us=_float(loc.overlap_us),
             overlap_uk=_float(loc.overlap_uk),
             gdpr_transfer=loc.gdpr_transfer or "",
@@ -421,7 +427,8 @@ def _allowed(needs: Needs, vendor: VendorFacts) -> tuple[LocationFacts, ...]:
 
 
 def _names(locations: Sequence[LocationFacts]) -> str:
-    return ", ".join(loc.name for loc in locations) or "no delivery locations on record"
+    """The locations as they read in a sentence ("India, the Philippines")."""
+    return ", ".join(loc.in_text for loc in locations) or "no delivery locations on record"
 
 
 CAPABILITY_OF: dict[str, tuple[str, str]] = {
@@ -517,7 +524,7 @@ def _score(
         rank, best = ranked[0]
         points = LOCATION_POINTS[rank - 1] if rank <= len(LOCATION_POINTS) else 0
         of = f"{_ordinal(rank)} of {len(needs.locations)} locations for this work"
-        reasons.append(Reason(f"Delivers from {best.name}, ranked {of}", points))
+        reasons.append(Reason(f"Delivers from {best.in_text}, ranked {of}", points))
 
     _rate_reason(needs, vendor, reasons, cautions)
     _assurance_reasons(vendor, today, reasons, cautions)

@@ -39,6 +39,7 @@ def vendor_facts(vendor: Vendor, needs: Needs | None = None, *, today: datetime.
         or LocationFacts(
             code=loc.code,
             name=loc.name,
+            name_in_text=loc.name_in_text,
             overlap_us=_float(loc.overlap_us_eastern_hours),
             overlap_uk=_float(loc.overlap_uk_hours),
             gdpr_transfer=loc.gdpr_transfer,

@@ -4,6 +4,7 @@ The ``reference`` fixture holds the rows a first load writes, so only the tests 
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from decimal import Decimal
@@ -11,8 +12,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
+from apps.common.models import _plain, digest
 from apps.compliance.models import Obligation, Regime
 from apps.engagements import reference as engagements_reference
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
@@ -87,6 +90,18 @@ def test_unedited_entries_take_new_reference_values(
     report = load()
     assert KnowledgeFunction.objects.get(code=first["code"]).summary == first["summary"]
     assert "Knowledge functions: 0 created, 1 updated" in report
+
+
+def test_a_location_loaded_before_its_in_text_name_takes_it_on_the_next_load(reference: Playbook) -> None:
+    # As a release before the field stored it: blank, with the digest of the reference fields of the time.
+    migration = importlib.import_module("apps.engagements.migrations.0004_delivery_location_name_in_text")
+    row = DeliveryLocation.objects.get(code="philippines")
+    then = digest({f: _plain(getattr(row, f)) for f in migration.REFERENCE_FIELDS_BEFORE})
+    DeliveryLocation.objects.filter(pk=row.pk).update(name_in_text="", reference_digest=then)
+    migration.redigest_unedited_rows(django_apps, None)  # the migration: still recognised as unedited
+    report = load()
+    assert DeliveryLocation.objects.get(code="philippines").in_text == "the Philippines"
+    assert "Delivery locations: 0 created, 1 updated" in report and "left as edited" not in report
 
 
 def test_invalid_reference_data_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

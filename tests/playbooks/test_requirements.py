@@ -18,6 +18,7 @@ def _locations() -> dict[str, dict[str, Any]]:
     return {
         loc["code"]: {
             "name": loc["name"],
+            "name_in_text": loc["name_in_text"],
             "region": loc["region"],
             "overlap_us": loc["overlap_us_eastern_hours"],
             "overlap_uk": loc["overlap_uk_hours"],
@@ -148,7 +149,7 @@ def test_a_preferred_region_may_name_a_region_or_several_locations() -> None:
     several = req.derive({**answers, "preferred_region": ["india", "philippines"]}, {})
     assert [c.between for c in req.conflicts(by_region, LOCATIONS)] == [("preferred_region", "overlap")]
     (conflict,) = req.conflicts(several, LOCATIONS)
-    assert "India, Philippines" in conflict.text
+    assert "You prefer India, the Philippines, which breaks" in conflict.text
     # Preferring Mexico among others means the preference can be met without breaking the overlap.
     assert req.conflicts(req.derive({**answers, "preferred_region": ["india", "mexico"]}, {}), LOCATIONS) == ()
 

@@ -74,7 +74,7 @@ def test_an_indian_buyer_moving_work_to_the_philippines_is_told_to_compare_an_in
     assert ev.delivered_from == "philippines" and ev.verdict == "wins"
     risk = caution(ev)
     assert risk is not None and risk.title == (
-        "A provider in India, your own country, is likely cheaper than delivery from Philippines"
+        "A provider in India, your own country, is likely cheaper than delivery from the Philippines"
     )
     assert risk.severity == "medium"
     assert "Get quotes from providers in India before" in risk.mitigation
@@ -113,4 +113,4 @@ def test_the_caution_is_stored_and_shown_on_the_result_page(
     )
     rec = submit_and_recommend(assessment=a, user=buyer)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
-    assert "A provider in India, your own country, is likely cheaper than delivery from Philippines" in page
+    assert "A provider in India, your own country, is likely cheaper than delivery from the Philippines" in page

@@ -217,7 +217,7 @@ def test_a_singapore_buyer_is_sent_where_the_working_days_overlap_not_by_the_alp
     assert argentina.overlap_yours == 0 and argentina.excluded_because
     assert ev.delivery_candidates == ()
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
-    assert "delivered from <strong>Philippines</strong>" in page
+    assert "delivered from <strong>the Philippines</strong>" in page
     assert "Overlap with your day" in page and "Overlap US Eastern" not in page
     assert "India overlaps 5.5 h with your working day; you need 6 h" in page
 

@@ -122,6 +122,7 @@ class CheaperLocation:
 
     location: str
     name: str
+    name_in_text: str  # the name as it reads inside a sentence ("the Philippines")
     model: str
     model_name: str
     points_behind: int  # how far it ranks behind the delivering location on points

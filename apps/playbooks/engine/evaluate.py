@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from apps.common.formatting import possessive
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CheaperLocation, CostEstimate, estimate
@@ -323,7 +324,7 @@ def _local_words(pb: CompiledPlaybook, effect: Any, local: Mapping[str, str], th
     if effect.kind != "regime" or effect.target not in local:
         return _effect_words(effect, pb)
     regime = cat.regimes[effect.target].get("name", effect.target)
-    where = cat.locations[local[effect.target]].get("name", local[effect.target])
+    where = req.in_text(cat.locations[local[effect.target]], local[effect.target])
     if there:
         return f"triggers {regime} (the work is delivered from {where})"
     return f"would bring in {regime} only if the work is delivered from {where}, which it is not"
@@ -614,7 +615,7 @@ def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
     with the two cost indexes and their source. A caution about where, not whether: the fit score (buying the work
     from a specialist provider, which a domestic one is too) is left as it is."""
     ours, theirs = location_index(home), location_index(there)
-    name, where = str(home.get("name", "")), str(there.get("name", ""))
+    name, where = req.in_text(home), req.in_text(there)
     ratio = theirs / ours - 1
     if abs(ratio) < HOME_COST_SAME:
         title, gap = (
@@ -637,7 +638,7 @@ def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
         named = source.removesuffix(WEAK_MARK)
         weak[named] = weak.get(named, False) or source.endswith(WEAK_MARK)
     cited = "; ".join(named + (WEAK_MARK if marked else "") for named, marked in weak.items())
-    figures = f"cost index {theirs:.2f} against {name}'s {ours:.2f}, where India is 1.00; {cited}"
+    figures = f"cost index {theirs:.2f} against {possessive(name)} {ours:.2f}, where India is 1.00; {cited}"
     weigh = (
         "An offshore team is worth it for what it adds (skills, languages, resilience, hours), weighed against the "
         "foreign data protection law and the travel it brings."
@@ -754,6 +755,7 @@ def _cheaper_location(
     return CheaperLocation(
         location=cheapest,
         name=str(locations[cheapest].get("name", cheapest)),
+        name_in_text=req.in_text(locations[cheapest], cheapest),
         model=top.model,
         model_name=top.name,
         points_behind=scores[here] - scores[cheapest],

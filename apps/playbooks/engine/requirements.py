@@ -50,6 +50,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from apps.common.formatting import sentence_start
+
 ALLOWED = {
     "anywhere": ("in_eea", "adequate", "needs_sccs"),
     "adequate": ("in_eea", "adequate"),
@@ -415,8 +417,9 @@ def location_breaches(requirements: Requirements, locations: Mapping[str, Mappin
     out = []
     for code, loc in sorted(locations.items()):
         name = str(loc.get("name", code))
+        subject = sentence_start(in_text(loc, code))  # each reason opens with the location
         for req in applies_at(requirements, code):
-            reason = _location_reason(requirements, req, loc, name) or _home_reason(req, code, name)
+            reason = _location_reason(requirements, req, loc, subject) or _home_reason(req, code, subject)
             if reason:
                 out.append(Breach(code, name, req.code, reason))
     return tuple(out)
@@ -505,8 +508,14 @@ def conflicts(
     return tuple(out)
 
 
+def in_text(location: Mapping[str, Any], code: str = "") -> str:
+    """A compiled catalogue location's name as it reads inside a sentence ("delivered from the Philippines"):
+    its curated ``name_in_text``, else its name (a catalogue frozen before the field was curated has none)."""
+    return str(location.get("name_in_text") or location.get("name") or code)
+
+
 def _name(locations: Mapping[str, Mapping[str, Any]], code: str) -> str:
-    return str(locations[code].get("name", code))
+    return in_text(locations[code], code)
 
 
 def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[str], what: str) -> Option:

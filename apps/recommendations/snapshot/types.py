@@ -49,6 +49,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Still version 4, with a field that defaults to "not recorded": the evaluation's ``gates`` (legal steps before
 # signing that someone else may refuse; any caps "KPO wins" at "KPO wins, on conditions"). Snapshots stored
 # before it read as they rendered: no gate named.
+# Still version 4, with fields that default to "not recorded": each location's and ``cost.cheaper_location``'s
+# ``name_in_text`` (the name as it reads inside a sentence, "the Philippines"). Snapshots stored before it read
+# with the name itself, as they rendered.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -222,6 +225,13 @@ class Location:
     confidence_note: str = ""
     # Overlap with the buyer's own working day when worked out from the UTC offsets; None otherwise.
     overlap_yours: float | None = None
+    name_in_text: str | None = ""  # None or "": the name itself, or not recorded
+
+    @property
+    def in_text(self) -> str:
+        """The name as it reads inside a sentence ("delivered from the Philippines"); ``name`` is for headings,
+        table cells and lists."""
+        return self.name_in_text or self.name
 
 
 @dataclass(frozen=True)
@@ -335,6 +345,12 @@ class CheaperLocation:
     # What a triggered regime asks of delivery from there (an export authorisation first...); empty when none
     # does, or not recorded (older snapshots).
     needs: tuple[str, ...] = ()
+    name_in_text: str = ""  # "": the name itself, or not recorded
+
+    @property
+    def in_text(self) -> str:
+        """The name as it reads inside a sentence ("from the Philippines")."""
+        return self.name_in_text or self.name
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from apps.common.formatting import money, number
+from apps.playbooks.engine.requirements import in_text
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     FTE_HOURS,
@@ -289,7 +290,7 @@ def _location_figures(
     location = locations.get(code or "")
     inflation = assumptions["wage_inflation"]
     attrition = assumptions["provider_attrition"]
-    name = str(location.get("name", code)) if location else "the provider's location"
+    name = in_text(location, code or "") if location else "the provider's location"
     index = location_index(location)
     source = _catalogue_source(location, "cost_index") if location else "no location chosen: benchmark (India = 1.00)"
     weak = _weak(location) if location else False
