@@ -168,6 +168,9 @@ def _captured_rows(write: Any, what: str) -> ReferenceRows:
     them back), so rows a test creates never reuse an id of the copied rows."""
     from apps.playbooks.models import Playbook
 
+    # Outside every transaction, where the database is empty: captured inside a test's (or a module's), the rows
+    # would be written on top of that test's own, and a published definition would freeze its catalogue in.
+    assert not connection.in_atomic_block, f"{what} must be captured outside any transaction"
     with transaction.atomic():
         # pytest-django sets the test database up only when a collected test asks for one.
         assert connection.settings_dict["NAME"].startswith("test_"), "the test database is not set up"
@@ -378,17 +381,18 @@ def curator_client(curator: User) -> Client:
 
 
 @pytest.fixture
-def playbook(db: None, request: pytest.FixtureRequest) -> Playbook:
-    """The small test playbook, published (version 1): its rows as publishing it once per session wrote them."""
+def playbook(small_playbook_rows: ReferenceRows, db: None, request: pytest.FixtureRequest) -> Playbook:
+    """The small test playbook, published (version 1): its rows as publishing it once per session wrote them.
+    (``small_playbook_rows`` is a parameter, not looked up here, so it is captured before the test's transaction
+    opens: inside it, the published definition would take in whatever catalogue rows the test had written.)"""
     if "reference" in request.fixturenames:
         # Published after the reference playbook, it would be version 2 and the current one: publish it for real.
         from apps.playbooks.services import import_playbook, publish_playbook
         from tests.playbook_data import small_playbook
 
         return publish_playbook(playbook=import_playbook(data=small_playbook()))
-    rows: ReferenceRows = request.getfixturevalue("small_playbook_rows")
-    restore_rows(rows)
-    (pk,) = rows.playbook_ids
+    restore_rows(small_playbook_rows)
+    (pk,) = small_playbook_rows.playbook_ids
     return Playbook.objects.get(pk=pk)
 
 
