@@ -12,53 +12,18 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
-# A Mumbai consumer-goods company moving its customer analytics to a team in Manila.
-MUMBAI = {
-    "function": "market-research-analytics",
-    "work_nature": "mixed",
-    "codifiability": "high",
-    "quality_measurable": "objective",
-    "process_documented": "documented",
-    "buyer_sector": "other",
-    "core_differentiator": "commodity",
-    "ip_sensitivity": "medium",
-    "asset_specificity": "moderate",
-    "own_team_plan": False,
-    "volume_pattern": "steady",
-    "annual_hours": 10000,
-    "team_size": 5,
-    "horizon": 3,
-    "start_within": "one-to-three",
-    "delivery_ownership": "provider-team",
-    "mgmt_hours": 3,
-    "prior_outsourcing": "bpo",
-    "pilot_possible": True,
-    "client_jurisdictions": ["india"],
-    "data_categories": ["india-personal"],
-    "data_onshore_only": False,
-    "buyer_location": "india",
-    "overlap_hours": 4,
-    "overnight_turnaround": False,
-    "onsite_presence": "never",
-    "licensed_signoff": ["none"],
-    "home_market": "other",
-    "vendor_assurance": ["iso27001"],
-    "preferred_region": "philippines",
-}
+# A Mumbai consumer-goods company moving its customer analytics to a team in Manila: the reference golden case.
+MUMBAI = "Mumbai consumer-goods company"
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Any:
-    compiled = compiled_playbook(reference)
-    answers, problems = clean_answers(compiled.questions, {**MUMBAI, **changes})
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_case(reference, MUMBAI, **changes)
 
 
 def caution(ev: Any) -> Any:
@@ -109,7 +74,11 @@ def test_the_caution_is_stored_and_shown_on_the_result_page(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     a = AssessmentFactory(
-        organisation=organisation, created_by=buyer, title="Mumbai", playbook=reference, answers=MUMBAI
+        organisation=organisation,
+        created_by=buyer,
+        title="Mumbai",
+        playbook=reference,
+        answers=reference.golden_cases.get(name__startswith=MUMBAI).answers,
     )
     rec = submit_and_recommend(assessment=a, user=buyer)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
