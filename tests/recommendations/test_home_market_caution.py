@@ -22,6 +22,10 @@ pytestmark = pytest.mark.django_db
 MUMBAI = "Mumbai consumer-goods company"
 
 
+def mumbai_answers(reference: Playbook) -> dict[str, Any]:
+    return dict(reference.golden_cases.get(name__startswith=MUMBAI).answers)
+
+
 def evaluated(reference: Playbook, **changes: Any) -> Any:
     return evaluated_case(reference, MUMBAI, **changes)
 
@@ -78,7 +82,7 @@ def test_the_caution_is_stored_and_shown_on_the_result_page(
         created_by=buyer,
         title="Mumbai",
         playbook=reference,
-        answers=reference.golden_cases.get(name__startswith=MUMBAI).answers,
+        answers=mumbai_answers(reference),
     )
     rec = submit_and_recommend(assessment=a, user=buyer)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()

@@ -23,7 +23,7 @@ from apps.recommendations.services import submit_and_recommend
 from apps.recommendations.snapshot import read_snapshot
 from apps.vendors.matching import LocationFacts, Needs, Requirement, VendorFacts, match_one
 from tests.factories import AssessmentFactory
-from tests.recommendations.test_home_market_caution import MUMBAI, caution, evaluated
+from tests.recommendations.test_home_market_caution import caution, evaluated, mumbai_answers
 from tests.recommendations.test_snapshot import store
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,11 @@ def test_vendor_matching_names_the_philippines_in_its_sentences() -> None:
 
 def submitted(organisation: Organisation, buyer: User, reference: Playbook) -> Any:
     a = AssessmentFactory(
-        organisation=organisation, created_by=buyer, title="Mumbai", playbook=reference, answers=MUMBAI
+        organisation=organisation,
+        created_by=buyer,
+        title="Mumbai",
+        playbook=reference,
+        answers=mumbai_answers(reference),
     )
     return submit_and_recommend(assessment=a, user=buyer)
 
