@@ -129,6 +129,19 @@ def json_number(value: Any) -> Any:
     return value
 
 
+class NamedInText:
+    """A place with a ``name`` for headings, table cells and lists, and a curated ``name_in_text`` for running text
+    ("delivered from the Philippines"); blank or missing (a record made before it was curated) means the name."""
+
+    name: str
+    name_in_text: str | None
+
+    @property
+    def in_text(self) -> str:
+        """The name as it reads inside a sentence."""
+        return self.name_in_text or self.name
+
+
 def sentence_start(text: str) -> str:
     """``text`` opening a sentence: its first letter a capital ("the Philippines ..." reads "The Philippines ...")."""
     return text[:1].upper() + text[1:]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from apps.common.audit import audited
+from apps.common.formatting import NamedInText
 from apps.common.models import CatalogueEntry, money_field, range_constraints
 
 
@@ -113,7 +114,7 @@ class KnowledgeFunction(CatalogueEntry):
 
 
 @audited()
-class DeliveryLocation(CatalogueEntry):
+class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: the Philippines sorts under P
     class Transfer(models.TextChoices):
         IN_EEA = "in_eea", "Inside the EEA: no Chapter V transfer"
         ADEQUATE = "adequate", "EU adequacy decision"
@@ -172,12 +173,6 @@ class DeliveryLocation(CatalogueEntry):
             ),
             models.CheckConstraint(condition=models.Q(cost_index__gt=0), name="deliverylocation_cost_index_positive"),
         ]
-
-    @property
-    def in_text(self) -> str:
-        """The name as it reads inside a sentence ("delivered from the Philippines"); headings, table cells,
-        lists and choices keep ``name`` (the Philippines sorts under P)."""
-        return self.name_in_text or self.name
 
     @property
     def utc_offset_label(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.common.formatting import usd
+from apps.common.formatting import NamedInText, usd
 from apps.compliance.models import Regime
 from apps.playbooks.engine.requirements import HOME_LOCATIONS, ISO27001, SOC2
 from apps.recommendations.snapshot import Snapshot
@@ -85,7 +85,7 @@ class Requirement:
 
 
 @dataclass(frozen=True)
-class LocationFacts:
+class LocationFacts(NamedInText):
     code: str
     name: str
     overlap_us: float | None = None
@@ -95,11 +95,7 @@ class LocationFacts:
     # The hard requirements the recommendation found this location breaks, in its words (empty: it breaks none,
     # or the recommendation was stored before it recorded them).
     excluded_because: tuple[str, ...] = ()
-    name_in_text: str = ""  # how the name reads inside a sentence ("the Philippines"); "": the name itself
-
-    @property
-    def in_text(self) -> str:
-        return self.name_in_text or self.name
+    name_in_text: str | None = ""  # how the name reads inside a sentence ("the Philippines"); "": the name itself
 
     def overlap(self, figure: str) -> float | None:
         if figure == "yours":

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from apps.common.formatting import period
+from apps.common.formatting import NamedInText, period
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 
@@ -199,7 +199,7 @@ class Risk:
 
 
 @dataclass(frozen=True)
-class Location:
+class Location(NamedInText):
     """A delivery location as ranked, with the catalogue facts it was shown with. Numbers keep the type
     they were stored with (an overlap of 6 stays 6, not 6.0), so a page renders as it did."""
 
@@ -226,12 +226,6 @@ class Location:
     # Overlap with the buyer's own working day when worked out from the UTC offsets; None otherwise.
     overlap_yours: float | None = None
     name_in_text: str | None = ""  # None or "": the name itself, or not recorded
-
-    @property
-    def in_text(self) -> str:
-        """The name as it reads inside a sentence ("delivered from the Philippines"); ``name`` is for headings,
-        table cells and lists."""
-        return self.name_in_text or self.name
 
 
 @dataclass(frozen=True)
@@ -327,7 +321,7 @@ class CostModel:
 
 
 @dataclass(frozen=True)
-class CheaperLocation:
+class CheaperLocation(NamedInText):
     """A location meeting every requirement too, from which the recommended model would likely cost materially
     less than from where the verdict delivers (the engine's ``cost.CheaperLocation``); not recorded before it."""
 
@@ -345,12 +339,7 @@ class CheaperLocation:
     # What a triggered regime asks of delivery from there (an export authorisation first...); empty when none
     # does, or not recorded (older snapshots).
     needs: tuple[str, ...] = ()
-    name_in_text: str = ""  # "": the name itself, or not recorded
-
-    @property
-    def in_text(self) -> str:
-        """The name as it reads inside a sentence ("from the Philippines")."""
-        return self.name_in_text or self.name
+    name_in_text: str | None = ""  # "": the name itself, or not recorded
 
 
 @dataclass(frozen=True)
