@@ -84,3 +84,21 @@ def test_personal_data_of_people_in_brazil_is_covered_for_a_buyer_anywhere(refer
         assert "lgpd" in ev.regime_codes
         assert not_covered(ev) == []
         assert PROCESSOR in {r.title for r in ev.risks}
+
+
+SYDNEY = "Sydney lender: credit-risk models on customer loan data"
+
+
+def test_personal_information_about_people_in_australia_asks_for_processor_terms_like_any_other(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, SYDNEY)
+    without = evaluated_case(reference, SYDNEY, data_categories=["none"])
+
+    assert "au-privacy-app8" in ev.regime_codes
+    assert PROCESSOR in {r.title for r in ev.risks}
+    assert [c.points for c in ev.fit_contributions if c.rule == "personal-data-processor-terms"] == [-5]
+    assert PROCESSOR not in {r.title for r in without.risks}
+    # Counted once, beside other personal data: Californian data as well costs no more.
+    both = evaluated_case(reference, SYDNEY, data_categories=["au-personal", "california-personal"])
+    assert [c.points for c in both.fit_contributions if c.rule == "personal-data-processor-terms"] == [-5]
