@@ -1,0 +1,116 @@
+"""The language the team must work in besides English moves the delivery locations whose language it is, each
+reason in the rules' words, and says the language facts are a guide to test, not a checked fact; another language
+moves none and says so; a buyer who does not answer gets what it got before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine.evaluate import Evaluation
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+SPANISH = "US money-transfer company: KYC reviews of its Spanish-speaking customers' files"
+PORTUGUESE = "US online marketplace: identity checks on the sellers it signs up in Brazil"
+DUTCH_BANK = "KYC refresh: a Dutch bank's customer due diligence reviews"
+LANGUAGE_RULES = {
+    "work-language-spanish",
+    "work-language-portuguese",
+    "work-language-german",
+    "work-language-french",
+}
+CHECK_RISK = "The team may not work in your language as well as its location suggests"
+OTHER_RISK = "No location was ranked on the language the team must work in"
+
+
+def language_points(ev: Evaluation) -> dict[str, list[tuple[int, str]]]:
+    """Location code -> the points and words of the language rules on it."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for location in ev.locations:
+        for c in location.contributions:
+            if c.rule in LANGUAGE_RULES:
+                out.setdefault(location.code, []).append((c.points, c.text))
+    return out
+
+
+def advice(ev: Evaluation) -> dict[str, Any]:
+    """Everything the result shows but the answers themselves."""
+    data = ev.as_dict()
+    del data["answers"]
+    return data
+
+
+def test_spanish_puts_a_spanish_speaking_location_first_where_india_led(reference: Playbook) -> None:
+    ev = evaluated_case(reference, SPANISH)
+    assert ev.delivered_from == "colombia"
+    assert language_points(ev) == {
+        "mexico": [(15, "Spanish is Mexico's main language")],
+        "colombia": [(15, "Spanish is Colombia's main language")],
+        "argentina": [(15, "Spanish is Argentina's main language")],
+    }
+    assert "dpdp" not in ev.regime_codes
+    before = evaluated_case(reference, SPANISH, work_language=None)
+    assert before.delivered_from == "india"
+    assert "dpdp" in before.regime_codes
+
+
+def test_portuguese_puts_brazil_first_where_india_led(reference: Playbook) -> None:
+    ev = evaluated_case(reference, PORTUGUESE)
+    assert ev.delivered_from == "brazil"
+    assert language_points(ev) == {"brazil": [(15, "Portuguese is Brazil's main language")]}
+    assert evaluated_case(reference, PORTUGUESE, work_language=None).delivered_from == "india"
+
+
+def test_german_and_french_count_in_poland_and_romania_for_less_than_a_main_language(reference: Playbook) -> None:
+    german = language_points(evaluated_case(reference, DUTCH_BANK, work_language="german"))
+    assert german == {"poland": [(10, "teams in Poland often work in German, beside Polish and English")]}
+    french = language_points(evaluated_case(reference, DUTCH_BANK, work_language="french"))
+    assert french == {
+        "poland": [(10, "teams in Poland often work in French, beside Polish and English")],
+        "romania": [(10, "French is spoken in Romania beside Romanian and English")],
+    }
+
+
+@pytest.mark.parametrize("language", ["spanish", "portuguese", "german", "french"])
+def test_a_named_language_says_its_facts_are_a_guide_and_asks_for_a_test_in_the_pilot(
+    reference: Playbook, language: str
+) -> None:
+    ev = evaluated_case(reference, DUTCH_BANK, work_language=language)
+    rule = next(f for f in ev.fired if f.code == f"work-language-{language}")
+    assert "no source of their own" in rule.rationale and "not a checked fact" in rule.rationale
+    risk = next(r for r in ev.risks if r.title == CHECK_RISK)
+    assert risk.severity == "low" and "pilot" in risk.mitigation
+    assert OTHER_RISK not in {r.title for r in ev.risks}
+
+
+def test_another_language_ranks_no_location_and_asks_for_it_in_the_proposal_and_the_pilot(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, SPANISH, work_language="other")
+    assert language_points(ev) == {}
+    assert ev.delivered_from == "india"
+    risk = next(r for r in ev.risks if r.title == OTHER_RISK)
+    assert "proposal" in risk.mitigation and "pilot" in risk.mitigation
+    assert CHECK_RISK not in {r.title for r in ev.risks}
+    assert [loc.score for loc in ev.locations] == [
+        loc.score for loc in evaluated_case(reference, SPANISH, work_language=None).locations
+    ]
+
+
+@pytest.mark.parametrize("case", [SPANISH, PORTUGUESE, DUTCH_BANK])
+def test_english_only_gives_what_no_answer_gives(reference: Playbook, case: str) -> None:
+    unanswered = evaluated_case(reference, case, work_language=None)
+    assert advice(evaluated_case(reference, case, work_language="none")) == advice(unanswered)
+    assert not language_points(unanswered)
+    assert not {CHECK_RISK, OTHER_RISK} & {r.title for r in unanswered.risks}
+
+
+def test_every_locations_confidence_note_says_its_languages_have_no_source(reference: Playbook) -> None:
+    locations = compiled_playbook(reference).catalogue.locations
+    assert locations
+    for code, location in locations.items():
+        assert "The languages listed have no source of their own" in location["confidence_note"], code
