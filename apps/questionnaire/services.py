@@ -111,20 +111,12 @@ class Given:
         return loaded_stamp(self.at)
 
 
-# Compiled once per process (apps/common/prepared.py): the step and review pages run it on every request.
-_GIVEN = PreparedQuery(
-    lambda organisation, assessment: _answers(organisation, assessment).values_list(
-        "question_code", "value", "answered_by__email", "answered_at"
-    )
-)
-
-
-def given_answers(assessment: Assessment) -> tuple[dict[str, Any], dict[str, Given]]:
-    """The stored answers, and who gave each and when, in one query (the step and review pages)."""
-    rows = _GIVEN(organisation=assessment.organisation_id, assessment=assessment.pk)
+def given_answers(draft: drafts.Draft) -> tuple[dict[str, Any], dict[str, Given]]:
+    """The stored answers, and who gave each and when (the step and review pages), from the draft read in the
+    assessment's own statement (``drafts.with_draft``, ``drafts.draft_of``): no query of its own."""
     answers: dict[str, Any] = {}
     given: dict[str, Given] = {}
-    for code, value, email, at in rows:
+    for code, value, at, _by, email in draft.rows:
         answers[code] = value
         given[code] = Given(by=email or "", at=at)
     return answers, given

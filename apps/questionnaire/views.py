@@ -59,8 +59,11 @@ def _member_assessment_and_team(organisation: int, pk: int, member: int) -> Quer
 _ASSESSMENT = PreparedQuery(_member_assessment)
 # An autosave's: the same, with the draft's row version and answers in the same statement (questionnaire.drafts).
 _ASSESSMENT_WITH_DRAFT = PreparedQuery(lambda organisation, pk: drafts.with_draft(_member_assessment(organisation, pk)))
-# The step page's: with the member's view of the team in the same query (one round trip fewer).
-_ASSESSMENT_AND_TEAM = PreparedQuery(_member_assessment_and_team)
+# The step page's: with the member's view of the team and the answers (with who gave each and when) in the same
+# query, two round trips fewer.
+_ASSESSMENT_AND_TEAM = PreparedQuery(
+    lambda organisation, pk, member: drafts.with_draft(_member_assessment_and_team(organisation, pk, member))
+)
 
 
 def _assessment(request: MemberRequest, pk: int, query: PreparedQuery = _ASSESSMENT) -> Assessment:
@@ -71,17 +74,18 @@ def _assessment(request: MemberRequest, pk: int, query: PreparedQuery = _ASSESSM
     return found[0]  # one at most: by primary key
 
 
-def _assessment_and_team(request: MemberRequest, pk: int) -> tuple[Assessment, MemberView]:
-    """``_assessment``, and the member's view of its team (``extensions.Team.member_view``), in one query."""
+def _assessment_and_team(request: MemberRequest, pk: int) -> tuple[Assessment, MemberView, drafts.Draft]:
+    """``_assessment``, the member's view of its team (``extensions.Team.member_view``) and its answers as
+    ``drafts.draft_of`` gives them, in one query."""
     team = extensions.team
     if not team.folds_member_view:
-        assessment = _assessment(request, pk)
-        return assessment, team.member_view(request.membership, assessment)
+        assessment = _assessment(request, pk, _ASSESSMENT_WITH_DRAFT)
+        return assessment, team.member_view(request.membership, assessment), drafts.draft_of(assessment)
     found = _ASSESSMENT_AND_TEAM(organisation=request.organisation.pk, pk=pk, member=request.membership.pk)
     if not found:
         raise Http404("No Assessment matches the given query.")
     assessment = found[0]  # one at most: by primary key
-    return assessment, team.member_view_from(assessment.member_view, assessment)
+    return assessment, team.member_view_from(assessment.member_view, assessment), drafts.draft_of(assessment)
 
 
 def _require_editor(request: MemberRequest) -> None:
@@ -150,14 +154,14 @@ def assessment_resume(request: MemberRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required()
 def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpResponse:
-    assessment, team = _assessment_and_team(request, pk)
+    assessment, team, draft = _assessment_and_team(request, pk)
     compiled = compiled_playbook(assessment.playbook)
     if section not in {s.code for s in compiled.sections}:
         raise Http404("No such step.")
     if section in team.hidden and assessment.is_draft:
         # A second opinion is given without seeing the first answers: its own page, until it is given.
         return redirect(team.opinion_urls[section])
-    answers, given = services.given_answers(assessment)
+    answers, given = services.given_answers(draft)
     errors: dict[str, str] = {}
     posted: dict[str, Any] = {}
     seen: Visibility | None = None
@@ -285,10 +289,10 @@ def _answer_refused(
 @require_safe
 @member_required()
 def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
+    assessment = _assessment(request, pk, _ASSESSMENT_WITH_DRAFT)
     compiled = compiled_playbook(assessment.playbook)
     membership = request.membership
-    answers, given = services.given_answers(assessment)
+    answers, given = services.given_answers(drafts.draft_of(assessment))
     seen = visibility(compiled, answers)
     context = step_context(compiled, answers, None, given=given, seen=seen)
     team = extensions.team.member_view(membership, assessment) if assessment.is_draft else None

@@ -23,10 +23,13 @@ BUDGETS = {
     # + the recommendation, its sign-off status (no decisions read when none is needed), the re-scores
     # made from it, the comments on it.
     "result": 7,
-    # + the assessment, its answers with who gave them, the member's team view (their sections, opinions
-    # to give, and whether any section is assigned or opinion asked: none here, so nothing more is read),
-    # the comments on its questions.
-    "review": 7,
+    # + the assessment with its answers and who gave them (one statement), the member's team view (their
+    # sections, opinions to give, and whether any section is assigned or opinion asked: none here, so nothing
+    # more is read), the comments on its questions.
+    "review": 6,
+    # + the assessment with the member's team view and its answers with who gave them (one statement), the
+    # comments on its questions.
+    "step": 5,
     # + the assessments, the member's assigned sections in the drafts, the drafts' answers.
     "list": 6,
     # + the published playbooks.
@@ -56,6 +59,7 @@ def _urls(ids: list[int], draft: int) -> dict[str, str]:
     return {
         "result": reverse("recommendations:detail", args=[ids[0]]),
         "review": reverse("questionnaire:review", args=[draft]),
+        "step": reverse("questionnaire:step", args=[draft, "work"]),
         "list": reverse("questionnaire:list"),
         "start": reverse("questionnaire:start"),
         "history_deep": reverse("recommendations:history") + "?page=2",

@@ -12,6 +12,8 @@ on every page, as before ``PreparedQuery`` and ``fixed_url`` (docs/performance.m
 A1_OLD=step compares with the member's view of the team read by a query of its own after the assessment's and
 the static files' URLs worked out on every page, as before ``fixed_static`` (docs/performance.md, "The step
 page's queries", the second note).
+A1_OLD=answers compares with the step page's answers read by a query of their own after the assessment's, as
+before they were read in its statement (``drafts.with_draft``).
 """
 
 from __future__ import annotations
@@ -104,6 +106,34 @@ def _old_assessment_and_team(request: Any, pk: int) -> Any:
     return assessment, extensions.team.member_view(request.membership, assessment)
 
 
+def _old_assessment_team_and_answers(request: Any, pk: int) -> Any:
+    """The step page's assessment and team in one query, then its answers in a query of their own, as before
+    the answers were read in the assessment's statement."""
+    from apps.common.prepared import PreparedQuery
+    from apps.questionnaire import drafts, extensions, views
+    from apps.questionnaire.models import Answer
+
+    global _OLD_AND_TEAM, _OLD_ANSWERS
+    if _OLD_AND_TEAM is None:
+        _OLD_AND_TEAM = PreparedQuery(views._member_assessment_and_team)
+        _OLD_ANSWERS = PreparedQuery(
+            lambda organisation, assessment: (
+                Answer.objects.filter(organisation_id=organisation, assessment_id=assessment)
+                .order_by("question_code")
+                .values_list("question_code", "value", "answered_at", "answered_by_id", "answered_by__email")
+            )
+        )
+    found = _OLD_AND_TEAM(organisation=request.organisation.pk, pk=pk, member=request.membership.pk)
+    assessment = found[0]
+    team = extensions.team.member_view_from(assessment.member_view, assessment)
+    rows = _OLD_ANSWERS(organisation=assessment.organisation_id, assessment=assessment.pk)
+    return assessment, team, drafts.Draft(is_draft=assessment.is_draft, version="", rows=list(rows))
+
+
+_OLD_AND_TEAM: Any = None
+_OLD_ANSWERS: Any = None
+
+
 class _Forgetful(dict[Any, str]):
     """The base page's fixed URLs as before ``fixed_url`` (and ``fixed_static``): worked out on every page."""
 
@@ -118,6 +148,7 @@ _OLD_CODE: dict[str, dict[str, Any]] = {
         "apps.common.prepared.PreparedQuery.__call__": _unprepared,
         "apps.common.templatetags.kpo._FIXED_URLS": _Forgetful(),
     },
+    "answers": {"apps.questionnaire.views._assessment_and_team": _old_assessment_team_and_answers},
     "step": {
         "apps.questionnaire.views._assessment_and_team": _old_assessment_and_team,
         "apps.common.templatetags.kpo._FIXED_STATIC": _Forgetful(),

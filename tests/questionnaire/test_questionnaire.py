@@ -418,9 +418,9 @@ def test_step_page_and_autosave_take_a_fixed_number_of_queries(
     url = reverse("questionnaire:step", args=[assessment.pk, "work"])
     buyer_client.get(url)  # warm the compiled-playbook cache
     # session, user, memberships (the member, the header's switcher and its inbox count, one query), assessment
-    # with the member's sections and pending second opinions (one query), answers, and the step's comments
-    # (apps/discussion); the session is saved only when it changes
-    with django_assert_num_queries(6):
+    # with the member's sections, pending second opinions and its answers with who gave them (one query), and the
+    # step's comments (apps/discussion); the session is saved only when it changes
+    with django_assert_num_queries(5):
         assert buyer_client.get(url).status_code == 200
     # session, user, membership, the assessment with the draft's row version and its answers (one statement), and
     # one statement that marks the draft and upserts while the row is still that version (no savepoint)
