@@ -82,9 +82,9 @@ def engine_targets(engine: dict[str, Any]) -> list[dict[str, Any]]:
 
 # Why a request target can be missed, from what the profiles and per-query timings show.
 WHY = {
-    "autosave": "its own round trips: the answers read and one statement that writes them, then the timeline line's "
-    "transaction (5 statements), against the baseline's 4 queries, plus the fragments it renders",
-    "step": "the page itself: rendering every question of the step with its options, and 6 queries",
+    "autosave": "its own round trips: the assessment read with the draft's answers, and one statement that writes "
+    "them with the timeline line, against the baseline's 4 queries, plus the fragments it renders",
+    "step": "the page itself: rendering every question of the step with its options, and 5 queries",
     "submit": "scoring and storing a 500-rule result (the snapshot is a large JSON document)",
     "what_if": "scoring 500 rules with a cost case never seen before (10,000 draws) and rendering the result panel",
 }
