@@ -26,6 +26,18 @@ def mumbai_answers(reference: Playbook) -> dict[str, Any]:
     return dict(reference.golden_cases.get(name__startswith=MUMBAI).answers)
 
 
+def mumbai_submitted(organisation: Organisation, buyer: User, reference: Playbook) -> Any:
+    """The Mumbai golden case submitted as a buyer of ``organisation``: its stored recommendation."""
+    a = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        title="Mumbai",
+        playbook=reference,
+        answers=mumbai_answers(reference),
+    )
+    return submit_and_recommend(assessment=a, user=buyer)
+
+
 def evaluated(reference: Playbook, **changes: Any) -> Any:
     return evaluated_case(reference, MUMBAI, **changes)
 
@@ -77,13 +89,6 @@ def test_no_caution_when_kpo_does_not_win(reference: Playbook) -> None:
 def test_the_caution_is_stored_and_shown_on_the_result_page(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    a = AssessmentFactory(
-        organisation=organisation,
-        created_by=buyer,
-        title="Mumbai",
-        playbook=reference,
-        answers=mumbai_answers(reference),
-    )
-    rec = submit_and_recommend(assessment=a, user=buyer)
+    rec = mumbai_submitted(organisation, buyer, reference)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "A provider in India, your own country, is likely cheaper than delivery from the Philippines" in page

@@ -19,11 +19,9 @@ from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.evaluate import home_market_risk
 from apps.playbooks.models import Playbook
 from apps.recommendations.memo import render_memo_html
-from apps.recommendations.services import submit_and_recommend
 from apps.recommendations.snapshot import read_snapshot
 from apps.vendors.matching import LocationFacts, Needs, Requirement, VendorFacts, match_one
-from tests.factories import AssessmentFactory
-from tests.recommendations.test_home_market_caution import caution, evaluated, mumbai_answers
+from tests.recommendations.test_home_market_caution import caution, evaluated, mumbai_submitted
 from tests.recommendations.test_snapshot import store
 
 pytestmark = pytest.mark.django_db
@@ -89,21 +87,10 @@ def test_vendor_matching_names_the_philippines_in_its_sentences() -> None:
     assert failure.detail.startswith("Delivers only from the Philippines: offshore delivery")
 
 
-def submitted(organisation: Organisation, buyer: User, reference: Playbook) -> Any:
-    a = AssessmentFactory(
-        organisation=organisation,
-        created_by=buyer,
-        title="Mumbai",
-        playbook=reference,
-        answers=mumbai_answers(reference),
-    )
-    return submit_and_recommend(assessment=a, user=buyer)
-
-
 def test_the_result_page_says_delivered_from_the_philippines_and_its_table_says_philippines(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = submitted(organisation, buyer, reference)
+    rec = mumbai_submitted(organisation, buyer, reference)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "delivered from <strong>the Philippines</strong>" in page
     assert re.search(r'<th scope="row">Philippines\b', page)  # the locations table keeps the catalogue name
@@ -123,7 +110,7 @@ def without_in_text(document: Any) -> Any:
 def test_a_recommendation_stored_before_the_in_text_name_renders_with_the_name(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    rec = submitted(organisation, buyer, reference)
+    rec = mumbai_submitted(organisation, buyer, reference)
     assert "name_in_text" in rec.snapshot["evaluation"]["locations"][0]
     old = without_in_text(rec.snapshot)
     assert read_snapshot(old).evaluation.delivery_location.in_text == "Philippines"
