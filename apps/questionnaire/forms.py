@@ -39,13 +39,19 @@ def posted_answers(data: QueryDict, kinds: Mapping[str, str]) -> dict[str, Any]:
     """The raw answers a step-style form posted, by question code (``kinds``: code to question kind).
 
     A question counts as posted when its field or its ``<code>__present`` marker is in the data, so an
-    untouched radio group or an emptied set of checkboxes reads as a cleared answer.
+    untouched radio group or an emptied set of checkboxes reads as a cleared answer. Several values for a
+    question that takes one are passed on as they came, for ``clean_answer`` to refuse, not cut to the last.
     """
     return {
-        code: data.getlist(code) if kind == "multi" else data.get(code, "")
-        for code, kind in kinds.items()
-        if code in data or f"{code}__present" in data
+        code: _posted(data, code, kind) for code, kind in kinds.items() if code in data or f"{code}__present" in data
     }
+
+
+def _posted(data: QueryDict, code: str, kind: str) -> Any:
+    values = data.getlist(code)
+    if kind == "multi" or len(values) > 1:
+        return values
+    return values[0] if values else ""
 
 
 def posted_loaded(data: QueryDict, codes: Iterable[str]) -> dict[str, str]:
