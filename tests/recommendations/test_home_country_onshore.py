@@ -106,3 +106,17 @@ def test_an_own_centre_in_the_buyers_own_country_is_not_called_offshoring(
 
     assert "Setting up your own centre in your own country is neither outsourcing nor offshoring" in page
     assert "Setting up your own centre is offshoring" not in page
+
+
+def test_a_brazilian_bank_delivered_from_brazil_reads_the_transfer_ground_as_for_a_provider_abroad_only(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, "São Paulo bank")
+
+    assert ev.delivered_from == "brazil" and ev.locations[0].home
+    lgpd = [c.text for c in ev.conditions if "LGPD" in c.text]
+    assert lgpd == [
+        "Sign processor terms before the data moves and, for a provider working from outside Brazil, settle the LGPD "
+        "ground for sending the data abroad (usually the ANPD's standard contractual clauses)"
+    ]
+    assert not any("sending personal data abroad" in c.text for c in ev.conditions)
