@@ -120,3 +120,30 @@ def test_a_brazilian_bank_delivered_from_brazil_reads_the_transfer_ground_as_for
         "ground for sending the data abroad (usually the ANPD's standard contractual clauses)"
     ]
     assert not any("sending personal data abroad" in c.text for c in ev.conditions)
+
+
+def test_the_locations_table_lists_the_buyers_own_country_even_ranked_below_the_first_five(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # A Mexican buyer with EU customers' data and overnight turnaround: six locations score more than Mexico.
+    rec = submit(
+        reference,
+        organisation,
+        buyer,
+        "Mumbai consumer-goods company",
+        buyer_location="mexico",
+        overlap_hours=0,
+        data_categories=["eu-personal"],
+        client_jurisdictions=["eu"],
+        overnight_turnaround=True,
+        preferred_region="no-preference",
+    )
+    ev = rec.record.evaluation
+    ranked = [loc.code for loc in ev.locations]
+    assert ranked.index("mexico") >= 5 and not ev.locations[ranked.index("mexico")].excluded_because
+    assert [loc.code for loc in ev.top_locations] == [*ranked[:5], "mexico"]
+
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+
+    assert '<th scope="row">Mexico <span class="badge badge--secondary" data-home>' in page
+    assert '<th scope="row">Colombia' not in page  # ranked below the five, and not the buyer's country

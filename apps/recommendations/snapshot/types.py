@@ -610,6 +610,13 @@ class EvaluationRecord:
         return tuple(by_code[c] for c in self.delivery_candidates if c in by_code)
 
     @property
+    def top_locations(self) -> tuple[Location, ...]:
+        """The locations the result's table lists: the first five ranked, and the buyer's own country wherever it
+        ranks, so the onshore option is always in sight (``Location.home``; none in older snapshots)."""
+        top = self.locations[:5]
+        return top + tuple(loc for loc in self.locations[5:] if loc.home)
+
+    @property
     def excluded_locations(self) -> tuple[Location, ...]:
         return tuple(loc for loc in self.locations if loc.excluded_because)
 
