@@ -111,7 +111,7 @@ def memo_context(rec: Recommendation) -> dict[str, Any]:
         "flips": [t.sentence for t in flips(rec)],
         "score_chart": score_chart(ev.models),
         "cost_chart": cost_chart(ev.cost),
-        "top_locations": ev.locations[:5],
+        "top_locations": ev.top_locations,
         "location_columns": snap.location_columns,
         "clauses": _in_contract(snap),
         "general_clauses": guidance.clauses,

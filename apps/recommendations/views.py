@@ -104,7 +104,7 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         "fired_other": [r for r in reasons if not r.fit_points],
         "reasons_left_out": len(ev.fired) - len(reasons),
         "top_models": ev.models[:3],
-        "top_locations": ev.locations[:5],
+        "top_locations": ev.top_locations,
         "location_columns": snap.location_columns,
         # Both tables by the organisation (the distribution column on Citus, docs/scaling.md).
         "rescores": Recommendation.objects.filter(

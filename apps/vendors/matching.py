@@ -17,7 +17,7 @@ from typing import Any
 
 from apps.common.formatting import NamedInText, usd
 from apps.compliance.models import Regime
-from apps.playbooks.engine.requirements import HOME_LOCATIONS, ISO27001, SOC2
+from apps.playbooks.engine.requirements import ISO27001, SOC2, home_location
 from apps.recommendations.snapshot import Snapshot
 from apps.recommendations.snapshot.types import Cost, StoredRequirement
 
@@ -128,7 +128,8 @@ class Needs:
 
     def allowed(self, location: LocationFacts) -> bool:
         """Whether a provider may deliver from this location for this work: the recommendation did not exclude it.
-        The buyer's own country stays open: the ranking sets it aside only as the onshore option, not offshore."""
+        The buyer's own country stays open: the ranking lists it as the onshore option (a recommendation stored
+        before it was ranked excluded it as not offshore, which never ruled out a provider there)."""
         return location.code == self.home or not self.excluded_because(location.code)
 
     def location_rank(self, code: str) -> int | None:
@@ -145,7 +146,7 @@ REGIME_REQUIREMENT = Regime.VendorRequirement
 LOCATION_REQUIREMENTS = (REGIME_REQUIREMENT.GDPR_TRANSFER, REGIME_REQUIREMENT.UK_TRANSFER, "overlap")
 # The data may not leave the buyer's country: the recommendation recorded a data location requirement that no
 # offshore location meets. A vendor meets it only by delivering from the buyer's own country, where the catalogue
-# has it (``HOME_LOCATIONS``: a buyer in India, Brazil or Mexico); every other location is abroad.
+# has it (``requirements.home_location``: a buyer in India, Brazil or Mexico); every other location is abroad.
 ONSHORE = "onshore"
 # The recommendation excluded delivery locations for a requirement the buyer set (every offshore one for data kept
 # in the country, those without the overlap needed, ...): a provider delivering only from them cannot do the work,
@@ -223,7 +224,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         if regime.because:
             because += f" ({'; '.join(regime.because)})"
         requirements.append(Requirement(code, REGIME_REQUIREMENT(code).label, because))
-    home = HOME_LOCATIONS.get(str(buyer or ""), "")
+    home = home_location(buyer)
     excluded = [loc for loc in ev.locations if loc.excluded_because and loc.code != home]
     if excluded:
         requirements.append(
@@ -520,7 +521,8 @@ def _score(
         rank, best = ranked[0]
         points = LOCATION_POINTS[rank - 1] if rank <= len(LOCATION_POINTS) else 0
         of = f"{_ordinal(rank)} of {len(needs.locations)} locations for this work"
-        reasons.append(Reason(f"Delivers from {best.in_text}, ranked {of}", points))
+        onshore = ", your own country: the onshore option" if best.code == needs.home else ""
+        reasons.append(Reason(f"Delivers from {best.in_text}{onshore}, ranked {of}", points))
 
     _rate_reason(needs, vendor, reasons, cautions)
     _assurance_reasons(vendor, today, reasons, cautions)

@@ -217,16 +217,50 @@ def test_buyers_in_japan_india_brazil_and_mexico_are_measured_on_their_own_day()
     assert req.overlap_at(mexico_city, LOCATIONS["colombia"]) == 7
 
 
-def test_a_buyer_is_not_sent_offshore_to_its_own_country() -> None:
-    for where, home in (("india", "india"), ("brazil", "brazil"), ("mexico", "mexico")):
-        found = req.derive({"buyer_location": where}, {})
-        own = found.get("offshore")
-        assert own is not None and own.value == home
-        reasons = {b.target: b.reason for b in req.location_breaches(found, LOCATIONS) if b.requirement == "offshore"}
-        assert list(reasons) == [home]
-        assert reasons[home].startswith(f"{LOCATIONS[home]['name']} is your own country")
-    assert req.derive({"buyer_location": "japan-korea"}, {}).get("offshore") is None
-    assert req.derive({"buyer_location": "us"}, {}).get("offshore") is None
+def test_a_buyers_own_country_is_its_onshore_option_ranked_with_the_others_not_excluded() -> None:
+    for where in ("india", "brazil", "mexico"):
+        found = req.derive({"buyer_location": where, "overlap_hours": 8}, {})
+        assert found.home == where
+        assert [r.code for r in found.hard] == ["overlap"]  # no requirement to deliver from abroad
+        # Its own country shares the buyer's clock: the full working day of overlap.
+        assert req.overlap_at(found, LOCATIONS[where]) == 8
+        assert where not in {b.target for b in req.location_breaches(found, LOCATIONS)}
+    assert req.derive({"buyer_location": "japan-korea"}, {}).home == ""
+    assert req.derive({"buyer_location": "us"}, {}).home == ""
+    assert req.derive({}, {}).home == ""
+
+
+def test_data_that_must_stay_in_an_indian_buyers_country_is_met_by_india_alone() -> None:
+    found = req.derive({"buyer_location": "india", "data_location": "yes"}, {})
+    data = found.get("data_location")
+    assert data is not None and data.value == () and "your own country" in data.text
+    breaches = {b.target: b.reason for b in req.location_breaches(found, LOCATIONS)}
+    assert set(breaches) == set(LOCATIONS) - {"india"}
+    assert breaches["philippines"] == (
+        "The Philippines would be offshore delivery, ruled out: your data may not be accessed from outside your country"
+    )
+    # Met at home, so not "nowhere": the cost is not set aside as onshore-only, and no trade-off is forced.
+    assert not req.onshore_only(found)
+    assert req.conflicts(found, LOCATIONS) == ()
+    # A buyer whose country the catalogue does not hold still has nowhere offshore to go.
+    abroad = req.derive({"buyer_location": "us", "data_location": "yes"}, {})
+    assert req.onshore_only(abroad)
+    assert {b.target for b in req.location_breaches(abroad, LOCATIONS)} == set(LOCATIONS)
+
+
+def test_an_indian_buyer_preferring_manila_with_data_kept_in_india_is_offered_india_to_keep_it() -> None:
+    found = req.derive({"buyer_location": "india", "data_location": "yes", "preferred_region": "philippines"}, {})
+    (conflict,) = req.conflicts(found, LOCATIONS, ("philippines", "india"))
+    assert conflict.between == ("preferred_region", "data_location")
+    keep, relax = conflict.options
+    assert keep.text.endswith("and deliver from India")
+    assert relax.text.startswith("Deliver from the Philippines only if the law, regulator or client contract")
+
+
+def test_daily_presence_on_site_is_met_by_a_provider_in_the_buyers_own_country() -> None:
+    found = req.derive({"buyer_location": "mexico", "onsite": "daily"}, {})
+    breached = {b.target for b in req.location_breaches(found, LOCATIONS) if b.requirement == "onsite"}
+    assert breached == set(LOCATIONS) - {"mexico"}
 
 
 def test_a_singapore_buyers_overlap_is_worked_out_from_the_utc_offsets_and_excludes_latin_america() -> None:

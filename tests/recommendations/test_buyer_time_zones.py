@@ -1,6 +1,7 @@
 """Buyers outside the US and the UK give their own location: overlap is measured against their own working day
-(worked out from the UTC offsets), their own country is not listed as an offshore delivery location, and the
-locations table shows the overlap with their day instead of US and UK columns that mean nothing to them."""
+(worked out from the UTC offsets), their own country is ranked as the onshore option, not as one more offshore
+place, and the locations table shows the overlap with their day instead of US and UK columns that mean nothing to
+them."""
 
 from __future__ import annotations
 
@@ -42,28 +43,34 @@ def test_a_tokyo_buyer_needing_4_hours_is_sent_to_the_philippines_or_india_never
     assert "Argentina overlaps 0 h with your working day; you need 4 h" in page
 
 
-def test_a_brazilian_bank_is_not_offered_brazil_as_an_offshore_location(
+def test_a_brazilian_buyer_is_offered_brazil_as_its_onshore_option_first_on_a_tie(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     rec = submit(reference, organisation, buyer, TOKYO, buyer_location="brazil", preferred_region="Latin America")
     ev = read_snapshot(rec.snapshot).evaluation
     brazil = next(loc for loc in ev.locations if loc.code == "brazil")
-    assert brazil.excluded_because and brazil.excluded_because[0].startswith("Brazil is your own country")
-    assert ev.delivered_from in ("argentina", "colombia", "mexico")
+    assert brazil.home and not brazil.excluded_because and brazil.overlap_yours == 8
+    # Argentina shares Brasília's clock and Brazil's cost index: the tie goes to the country nothing leaves.
+    argentina = next(loc for loc in ev.locations if loc.code == "argentina")
+    assert (argentina.score, argentina.overlap_yours) == (brazil.score, brazil.overlap_yours)
+    assert ev.delivered_from == "brazil"
+    assert not any(r.code == "offshore" for r in ev.requirements)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "EU adequacy" not in page and "EU data transfer" not in page
-    assert "Delivered from outside your own country" in page
+    assert "Delivered from outside your own country" not in page
+    assert "delivered from <strong>Brazil</strong>, your own country: the onshore option" in page
 
 
 @pytest.mark.parametrize("where", ["india", "mexico"])
-def test_a_buyer_in_a_catalogue_country_gets_its_own_day_and_not_its_own_country(
+def test_a_buyer_in_a_catalogue_country_gets_its_own_day_and_its_own_country_ranked(
     reference: Playbook, where: str
 ) -> None:
     ev = evaluated_case(reference, TOKYO, buyer_location=where)
     assert [r.code for r in ev.requirements if r.code.startswith("overlap")] == ["overlap"]
     own = next(loc for loc in ev.locations if loc.code == where)
-    assert own.excluded_because and "your own country" in own.excluded_because[0]
-    assert ev.delivered_from and ev.delivered_from != where
+    assert own.home and not own.excluded_because and own.overlap_yours == 8
+    assert [loc.code for loc in ev.locations if loc.home] == [where]
+    assert ev.delivered_from == where
 
 
 def test_a_continental_european_buyer_is_measured_on_central_european_time(reference: Playbook) -> None:

@@ -12,7 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
+from apps.playbooks.engine.evaluate import home_market_risk
 from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case
@@ -70,11 +72,19 @@ def test_the_caution_does_not_move_the_score(reference: Playbook) -> None:
     assert caution(elsewhere) is None
 
 
-def test_a_brazilian_buyer_delivered_from_a_neighbour_reads_about_the_same_cost(reference: Playbook) -> None:
+def test_a_brazilian_buyer_delivered_from_home_reads_no_caution_to_compare_a_provider_at_home(
+    reference: Playbook,
+) -> None:
     ev = evaluated(reference, buyer_location="brazil", preferred_region="latam", client_jurisdictions=["other"])
-    assert ev.delivered_from in ("mexico", "colombia", "argentina")
-    risk = caution(ev)
-    assert risk is not None and risk.title.startswith("A provider in Brazil, your own country, costs about the same as")
+    # Brazil ties on points with the other Latin American locations preferred: the onshore option comes first.
+    assert ev.delivered_from == "brazil" and ev.verdict == "wins"
+    assert caution(ev) is None
+
+
+def test_a_neighbour_at_the_same_cost_reads_about_the_same(reference: Playbook) -> None:
+    locations = compiled_playbook(reference).catalogue.locations
+    risk = home_market_risk(locations["brazil"], locations["argentina"])
+    assert risk.title == "A provider in Brazil, your own country, costs about the same as delivery from Argentina"
 
 
 def test_a_us_buyer_reads_no_home_market_caution(reference: Playbook) -> None:

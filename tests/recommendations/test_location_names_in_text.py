@@ -44,11 +44,11 @@ def test_in_text_falls_back_to_the_name_for_a_catalogue_frozen_before_it() -> No
 
 
 def test_a_reason_opening_with_the_location_capitalises_it() -> None:
-    offshore = req.Requirement("offshore", "offshore", "Not from your own country", "philippines")
-    needs = req.Requirements((offshore,), ())
+    onsite = req.Requirement("onsite", "onsite", "Provider staff present on your site", True)
+    needs = req.Requirements((onsite,), ())
     [breach] = req.location_breaches(needs, {"philippines": MANILA})
     assert breach.name == "Philippines"  # the label, as lists show it
-    assert breach.reason.startswith("The Philippines is your own country")
+    assert breach.reason.startswith("The Philippines is offshore")
 
 
 def test_an_indian_buyer_delivered_from_the_philippines_reads_it_in_every_sentence(reference: Playbook) -> None:

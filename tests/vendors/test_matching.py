@@ -425,7 +425,22 @@ def test_a_recommendation_stored_before_exclusions_were_recorded_reads_as_it_did
     assert match_one(needs, vendor(locations=(INDIA,)), today=TODAY).usable_locations == (INDIA,)
 
 
-def test_the_buyers_own_country_set_aside_as_the_onshore_option_stays_open() -> None:
+def test_a_provider_in_the_buyers_own_country_is_scored_on_it_as_the_onshore_option() -> None:
+    needs = needs_from_snapshot(snap(inputs={"buyer_location": "mexico"}))
+    at_home = match_one(needs, vendor(locations=(MEXICO,)), today=TODAY)
+
+    assert at_home.eligible and at_home.usable_locations == (MEXICO,)
+    assert "Delivers from Mexico, your own country: the onshore option, ranked 4th of 4 locations for this work" in [
+        r.text for r in at_home.reasons
+    ]
+    # for a buyer elsewhere Mexico is one more location abroad
+    abroad = match_one(
+        needs_from_snapshot(snap(inputs={"buyer_location": "us"})), vendor(locations=(MEXICO,)), today=TODAY
+    )
+    assert "Delivers from Mexico, ranked 4th of 4 locations for this work" in [r.text for r in abroad.reasons]
+
+
+def test_the_buyers_own_country_excluded_by_a_recommendation_stored_before_it_was_ranked_stays_open() -> None:
     home = "Mexico is your own country: delivering from there is onshore"
     needs = needs_from_snapshot(snap(inputs={"buyer_location": "mexico"}, excluded={"mexico": [home]}))
 

@@ -197,6 +197,9 @@ class RankedLocation:
     # ``requirements.BUYER_DAYS``, or one accepting provider staff on shifted hours); None when the catalogue's US
     # Eastern or UK figure is the measure, or none applies.
     overlap_yours: float | None = None
+    # The buyer's own country (``requirements.Requirements.home``): delivering from there is onshore, by a
+    # domestic provider, ranked on the same criteria as the offshore locations.
+    home: bool = False
 
 
 @dataclass(frozen=True)
@@ -474,8 +477,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     broken: dict[str, list[str]] = {}
     for breach in req.location_breaches(needs, locations):
         broken.setdefault(breach.target, []).append(breach.reason)
-    # On equal points, a location the personal data can go to without a transfer tool (inside the EEA, or
-    # adequate) comes before one needing SCCs and a transfer impact assessment, when a triggered regime asks it.
+    # On equal points, the buyer's own country (the onshore option: nothing crosses a border) comes first; then a
+    # location the personal data can go to without a transfer tool (inside the EEA, or adequate) before one needing
+    # SCCs and a transfer impact assessment, when a triggered regime asks it.
     transfers = any(cat.regimes[code].get("vendor_requirement") in TRANSFER_REQUIREMENTS for code in regime_because)
     overlap = {c: req.overlap_at(needs, locations[c]) for c in locations}
     order = sorted(
@@ -484,6 +488,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             c in broken,
             not req.centre_here(needs, c, locations[c]),  # the buyer's own centre is where its entity is
             -location_scores[c],
+            c != needs.home,
             transfers and cat.locations[c].get("gdpr_transfer") == "needs_sccs",
             -(overlap[c] or 0.0),
             location_index(cat.locations[c]),
@@ -511,6 +516,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             contributions=tuple(location_contribs[code]),
             excluded_because=tuple(broken.get(code, ())),
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
+            home=code == needs.home,
         )
         for code in order
     )
@@ -532,9 +538,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 last_reviewed=str(entry.get("last_reviewed") or ""),
             )
         )
-    home = needs.get("offshore")
-    if home is not None and delivered_from and scored.verdict != "doesnt_win" and home.value in cat.locations:
-        risks.append(home_market_risk(cat.locations[home.value], cat.locations[delivered_from]))
+    # Delivered from abroad while the buyer's own country meets every requirement too: compare a provider at home.
+    if needs.home in feasible and delivered_from != needs.home and scored.verdict != "doesnt_win":
+        risks.append(home_market_risk(cat.locations[needs.home], cat.locations[delivered_from]))
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:

@@ -11,8 +11,9 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   India, Brazil, Mexico, eastern Australia) overlap is worked out from the UTC offsets; for ``other`` it cannot
   be measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location breaks
   and no location is ranked on time zone; unanswered reads as the US day. A buyer in a country the location
-  catalogue holds (``HOME_LOCATIONS``) is not sent offshore to its own country: an ``offshore`` requirement
-  excludes that location, which is the onshore option;
+  catalogue holds (``HOME_LOCATIONS``) has its own country as its onshore option (``Requirements.home``): that
+  location is ranked with the others on the same criteria (a full overlap with the buyer's day), and it alone
+  meets a requirement that the data stay in the buyer's country or that staff be on site every day;
 - ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
 - ``shifted_hours``: the buyer accepts provider staff on shifted hours (yes/no): overlap is then measured
   against a provider day moved up to ``SHIFT_HOURS`` towards the buyer's, worked out from the UTC offsets;
@@ -110,8 +111,8 @@ SHIFT_HOURS = 4.0
 
 @dataclass(frozen=True)
 class Requirement:
-    # overlap, overlap_unchecked, offshore, data_location, onsite, licensed_signoff, start_within, assurance:<x>,
-    # contract:<regime>:<n>
+    # overlap, overlap_unchecked, data_location, onsite, licensed_signoff, start_within, assurance:<x>,
+    # contract:<regime>:<n> (``offshore`` only in recommendations stored before the buyer's own country was ranked)
     code: str
     kind: str
     text: str
@@ -138,6 +139,9 @@ class Requirements:
     shift: float = 0.0
     # The buyer sets up its own centre where it already has an entity: its own people on hours it sets.
     own_entity: bool = False
+    # The catalogue location that is the buyer's own country (``HOME_LOCATIONS``): delivering from there is onshore.
+    # "" when the catalogue does not hold the buyer's country.
+    home: str = ""
 
     def get(self, code: str) -> Requirement | None:
         return next((r for r in self.hard if r.code == code), None)
@@ -260,19 +264,6 @@ def derive(
                 "not a night shift: the product's assumption)"
             )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
-    home = HOME_LOCATIONS.get(str(answers.get("buyer_location") or ""))
-    if home:
-        # The catalogue ranks offshore locations; the buyer's own country is its onshore option, compared with
-        # them (a local provider or its own team), never listed as one more offshore place.
-        hard.append(
-            Requirement(
-                "offshore",
-                "offshore",
-                "Delivered from outside your own country (a provider in your country is the onshore option)",
-                home,
-                ("your answer",),
-            )
-        )
     data = data_location(answers.get("data_location"))
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
     because = ["your answer"] if data in DATA_WORDS else []
@@ -310,8 +301,19 @@ def derive(
     hard += _assurances(answers.get("vendor_assurance"))
     hard += _contract_terms(regimes)
     return Requirements(
-        tuple(hard), _preferences(answers, labels or {}), market, SHIFT_HOURS if shifted else 0.0, own_entity
+        tuple(hard),
+        _preferences(answers, labels or {}),
+        market,
+        SHIFT_HOURS if shifted else 0.0,
+        own_entity,
+        home_location(answers.get("buyer_location")),
     )
+
+
+def home_location(buyer_location: Any) -> str:
+    """The catalogue location that is the buyer's own country (a buyer in India, Brazil or Mexico), or "": the one
+    reading of ``HOME_LOCATIONS``, for the ranking and the vendor matcher."""
+    return HOME_LOCATIONS.get(str(buyer_location or ""), "")
 
 
 def data_location(value: Any) -> str:
@@ -323,9 +325,10 @@ def data_location(value: Any) -> str:
 
 
 def onshore_only(requirements: Requirements) -> bool:
-    """Whether the data may not leave the buyer's country: a data location requirement no location can meet."""
+    """Whether the data may not leave the buyer's country and the catalogue holds no location in it: a data
+    location requirement no location can meet (a buyer in India, Brazil or Mexico meets it at home)."""
     data = requirements.get("data_location")
-    return data is not None and not data.value
+    return data is not None and not data.value and not requirements.home
 
 
 def _market(buyer_location: Any) -> str:
@@ -413,39 +416,34 @@ def offset_overlap(buyer_offset: float, location: Mapping[str, Any], shift: floa
 
 def location_breaches(requirements: Requirements, locations: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
     """Every (location, requirement) that does not hold, with why. Catalogue locations are offshore, except the
-    buyer's own country (the ``offshore`` requirement)."""
+    buyer's own country (``Requirements.home``), which is onshore."""
     out = []
     for code, loc in sorted(locations.items()):
         name = str(loc.get("name", code))
         subject = sentence_start(in_text(loc, code))  # each reason opens with the location
         for req in applies_at(requirements, code):
-            reason = _location_reason(requirements, req, loc, subject) or _home_reason(req, code, subject)
+            reason = _location_reason(requirements, req, loc, subject, onshore=code == requirements.home)
             if reason:
                 out.append(Breach(code, name, req.code, reason))
     return tuple(out)
 
 
-def _location_reason(requirements: Requirements, req: Requirement, loc: Mapping[str, Any], name: str) -> str:
+def _location_reason(
+    requirements: Requirements, req: Requirement, loc: Mapping[str, Any], name: str, *, onshore: bool = False
+) -> str:
+    """Why the location breaks ``req`` ("" when it does not); ``onshore``: it is the buyer's own country, where data
+    kept in the country stays and a domestic provider's staff can be on site every day."""
     if req.kind == "overlap":
         hours = overlap_at(requirements, loc)
         if hours is None or hours < req.value:
             return f"{name} overlaps {hours or 0:g} h with your working day; you need {req.value:g} h"
-    if req.kind == "data_location" and not req.value:
-        # Every catalogue location is priced as delivery from abroad (a buyer in one of them buys onshore there).
+    if req.kind == "data_location" and not req.value and not onshore:
+        # Every catalogue location but the buyer's own country is delivery from abroad.
         return f"{name} would be offshore delivery, ruled out: your data may not be accessed from outside your country"
-    if req.kind == "data_location" and loc.get("gdpr_transfer") not in req.value:
+    if req.kind == "data_location" and req.value and loc.get("gdpr_transfer") not in req.value:
         return f"{name} is not where your data may be processed ({req.text.lower()})"
-    if req.kind == "onsite":
+    if req.kind == "onsite" and not onshore:
         return f"{name} is offshore: staff would have to travel or relocate to be on your site"
-    return ""
-
-
-def _home_reason(req: Requirement, code: str, name: str) -> str:
-    if req.kind == "offshore" and code == req.value:
-        return (
-            f"{name} is your own country: delivering from there is onshore, so compare a provider there (or your "
-            "own team) with the offshore locations rather than rank it among them"
-        )
     return ""
 
 
@@ -622,12 +620,6 @@ def _relax(
             "legal review and a transfer impact assessment; only if no regime forbids it",
             triggers,
         )
-    if req.kind == "offshore":
-        return Option(
-            f"Use a provider in {place}, your own country: the onshore option",
-            "not ranked or priced here: compare its quote with the offshore locations'",
-            triggers,
-        )
     return Option(f"Give up “{req.text}” to deliver from {place}", "the requirement no longer holds", triggers)
 
 
@@ -745,7 +737,10 @@ def _requirement_conflicts(
                 "onshore",
                 "requirements",
                 (codes[0], codes[-1]),
-                "No offshore location meets every requirement.",
+                # A buyer whose own country is a catalogue location has it ranked too: none of them fits either.
+                "No location, your own country included, meets every requirement."
+                if requirements.home in locations
+                else "No offshore location meets every requirement.",
                 (
                     Option(
                         "Keep the work onshore (in-house or an onshore provider)",

@@ -52,6 +52,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Still version 4, with fields that default to "not recorded": each location's and ``cost.cheaper_location``'s
 # ``name_in_text`` (the name as it reads inside a sentence, "the Philippines"). Snapshots stored before it read
 # with the name itself, as they rendered.
+# Still version 4, with a field that defaults to "not recorded": each location's ``home`` (the buyer's own country,
+# the onshore option, ranked with the others). Snapshots stored before it read as they rendered: that country, if
+# listed, excluded by an ``offshore`` requirement.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -226,6 +229,7 @@ class Location(NamedInText):
     # Overlap with the buyer's own working day when worked out from the UTC offsets; None otherwise.
     overlap_yours: float | None = None
     name_in_text: str | None = ""  # None or "": the name itself, or not recorded
+    home: bool = False  # the buyer's own country: delivering from there is onshore (False: abroad, or not recorded)
 
 
 @dataclass(frozen=True)
@@ -604,6 +608,13 @@ class EvaluationRecord:
         """The locations the result names when none was ranked on the buyer's time zone (else empty)."""
         by_code = {loc.code: loc for loc in self.locations}
         return tuple(by_code[c] for c in self.delivery_candidates if c in by_code)
+
+    @property
+    def top_locations(self) -> tuple[Location, ...]:
+        """The locations the result's table lists: the first five ranked, and the buyer's own country wherever it
+        ranks, so the onshore option is always in sight (``Location.home``; none in older snapshots)."""
+        top = self.locations[:5]
+        return top + tuple(loc for loc in self.locations[5:] if loc.home)
 
     @property
     def excluded_locations(self) -> tuple[Location, ...]:
