@@ -256,13 +256,17 @@ class _Linter:
         targets = {"model": "models", "regime": "regimes", "location": "locations"}
         for effect in effects:
             kind = effect.get("kind")
-            if kind in targets:
-                entry = self.catalogue.get(targets[kind], {}).get(effect.get("target"))
+            # A risk may name a location: it is shown only when the work is delivered from there.
+            named = "location" if kind == "risk" and effect.get("target") else kind
+            if named in targets:
+                entry = self.catalogue.get(targets[named], {}).get(effect.get("target"))
                 if entry is None:
-                    self.add(ERROR, "rule", code, f"its {kind} effect names an unknown {kind} {effect.get('target')!r}")
+                    self.add(
+                        ERROR, "rule", code, f"its {kind} effect names an unknown {named} {effect.get('target')!r}"
+                    )
                 elif entry.get("retired"):
                     self.add(
-                        WARNING, "rule", code, f"its {kind} effect names the retired {kind} {effect.get('target')!r}"
+                        WARNING, "rule", code, f"its {kind} effect names the retired {named} {effect.get('target')!r}"
                     )
             if kind in TEXT_EFFECTS and not effect.get("text"):
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
