@@ -272,6 +272,8 @@ class _Linter:
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
             if kind == "gate" and effect.get("points"):
                 self.add(WARNING, "rule", code, "a gate caps the verdict and carries no points: its points are ignored")
+            if kind != "gate" and effect.get("notice"):
+                self.add(WARNING, "rule", code, f"only a gate can be a notice: its {kind} effect's notice is ignored")
         kinds = {effect.get("kind") for effect in effects}
         if {"gate", "blocker"} <= kinds:
             self.add(WARNING, "rule", code, "it blocks KPO, so its gate never changes the verdict")

@@ -189,6 +189,7 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
                 text=str(item.get("text", "")),
                 severity=str(item.get("severity", "")),
                 mitigation=str(item.get("mitigation", "")),
+                notice=kind == "gate" and item.get("notice") is True,
             )
         )
     if not out:

@@ -110,6 +110,9 @@ class Gate:
     text: str
     rule: str
     name: str
+    # A notice the regulator or supervisor may object to (the objection then to be settled), rather than an approval,
+    # licence or consent it may refuse: the result says which of the two may happen.
+    notice: bool = False
 
 
 # The condition a verdict for KPO carries when no delivery location meets every requirement the buyer set.
@@ -387,7 +390,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         regimes=tuple(e.target for e in effects if e.kind == "regime"),
         risks=tuple((e.target, Risk(e.text, e.severity, e.mitigation, rule.code)) for e in effects if e.kind == "risk"),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
-        gates=tuple(Gate(e.text, rule.code, rule.name) for e in effects if e.kind == "gate"),
+        gates=tuple(Gate(e.text, rule.code, rule.name, e.notice) for e in effects if e.kind == "gate"),
         delivered_in=tuple(local.items()),
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
