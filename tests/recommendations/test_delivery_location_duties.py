@@ -126,3 +126,16 @@ def test_ukraines_continuity_risk_is_shown_when_the_work_is_delivered_from_ukrai
     ev = evaluate(compile_playbook(definition), answers)
     assert ev.delivered_from == "ukraine"
     assert WAR in risks(ev)
+
+
+def test_an_eu_exporter_delivering_from_poland_checks_annex_iv_and_needs_no_export_authorisation(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, "EU dual-use drawings: a German machine builder's CAD work")
+    assert ev.delivered_from == "poland"
+    codes = obligations(ev, "eu-dual-use")
+    assert "intra-eu-transfer" in codes and "authorisation" not in codes
+    india = evaluated_case(reference, "EU dual-use drawings: a German machine builder's CAD work", overlap_hours=0)
+    assert india.delivered_from == "india"
+    codes = obligations(india, "eu-dual-use")
+    assert "authorisation" in codes and "intra-eu-transfer" not in codes
