@@ -45,6 +45,7 @@ class ObligationInline(admin.StackedInline):
         "action",
         ("citation", "source_url"),
         "confidence",
+        "delivered_from",
         ("effective_date", "next_change_date", "last_reviewed"),
     )
 

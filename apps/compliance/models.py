@@ -136,13 +136,22 @@ class Obligation(ReferenceTracked, Reviewed):
     source_url = models.URLField(max_length=500, blank=True)
     confidence = models.CharField(max_length=12, choices=Confidence.choices, default=Confidence.SECONDARY)
     order = models.PositiveIntegerField(default=100)
+    delivered_from = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Applies only when the work is delivered from one of these delivery locations (codes), e.g. "
+        '["india", "philippines"] for a transfer tool needed outside the EEA; empty: wherever the work is done. '
+        "Reaches buyers with the next publication of the playbook.",
+    )
 
     objects = ObligationQuerySet.as_manager()
 
     reference_fields = (
         "title", "action", "phase", "citation", "source_url", "confidence", "order",
-        "effective_date", "next_change_date",
+        "effective_date", "next_change_date", "delivered_from",
     )  # fmt: skip
+    # Reference fields the reference data may leave out: most obligations hold wherever the work is done.
+    optional_reference_fields: ClassVar[dict[str, Any]] = {"delivered_from": []}
 
     class Meta:
         ordering = ["regime", "order", "id"]
@@ -152,6 +161,14 @@ class Obligation(ReferenceTracked, Reviewed):
 
     def __str__(self) -> str:
         return f"{self.regime.code}: {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        value = self.delivered_from
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ValidationError(
+                {"delivered_from": 'A list of delivery location codes, e.g. ["india"]; empty for "wherever".'}
+            )
 
     @property
     def is_weak(self) -> bool:

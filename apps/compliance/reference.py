@@ -25,7 +25,9 @@ def load(report: Report) -> None:
         regime = cast(Regime, sync(Regime, {"code": item["code"]}, values, regimes, item["code"]))
         _raise_review_date(regime, item)
         for child in item.get("obligations", []):
-            child_values = {name: child[name] for name in Obligation.reference_fields}
+            optional = Obligation.optional_reference_fields
+            child_values = {name: child.get(name, optional[name]) if name in optional else child[name]
+                            for name in Obligation.reference_fields}  # fmt: skip
             key = f"{item['code']}/{child['code']}"
             obligation = sync(Obligation, {"regime": regime, "code": child["code"]}, child_values, obligations, key)
             _raise_review_date(obligation, child)

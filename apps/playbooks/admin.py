@@ -253,7 +253,13 @@ class EffectInline(DraftOnlyInline, admin.StackedInline):
     model = Effect
     extra = 0
     autocomplete_fields = ["engagement_model", "regime", "location"]
-    fields = (("kind", "points"), ("engagement_model", "regime", "location"), "text", ("severity", "mitigation"))
+    fields = (
+        ("kind", "points"),
+        ("engagement_model", "regime", "location"),
+        "text",
+        ("severity", "mitigation"),
+        "notice",
+    )
 
 
 @admin.register(Rule)

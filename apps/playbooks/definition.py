@@ -120,6 +120,7 @@ def catalogue_snapshot() -> dict[str, Any]:
                     "citation": o.citation,
                     "source_url": o.source_url,
                     "confidence": o.confidence,
+                    "delivered_from": list(o.delivered_from),
                     **_dates(o),
                 }
                 for o in r.obligations.all()
@@ -150,11 +151,13 @@ def _effect(effect: Effect) -> dict[str, Any]:
         target = effect.engagement_model.code
     elif effect.kind == Effect.Kind.REGIME and effect.regime:
         target = effect.regime.code
-    elif effect.kind == Effect.Kind.LOCATION and effect.location:
+    elif effect.kind in (Effect.Kind.LOCATION, Effect.Kind.RISK) and effect.location:
         target = effect.location.code
     data: dict[str, Any] = {"kind": effect.kind, "points": effect.points, "target": target, "text": effect.text}
     if effect.kind == Effect.Kind.RISK:
         data.update(severity=effect.severity, mitigation=effect.mitigation)
+    if effect.kind == Effect.Kind.GATE:
+        data["notice"] = effect.notice
     return data
 
 

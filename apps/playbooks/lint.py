@@ -256,18 +256,24 @@ class _Linter:
         targets = {"model": "models", "regime": "regimes", "location": "locations"}
         for effect in effects:
             kind = effect.get("kind")
-            if kind in targets:
-                entry = self.catalogue.get(targets[kind], {}).get(effect.get("target"))
+            # A risk may name a location: it is shown only when the work is delivered from there.
+            named = "location" if kind == "risk" and effect.get("target") else kind
+            if named in targets:
+                entry = self.catalogue.get(targets[named], {}).get(effect.get("target"))
                 if entry is None:
-                    self.add(ERROR, "rule", code, f"its {kind} effect names an unknown {kind} {effect.get('target')!r}")
+                    self.add(
+                        ERROR, "rule", code, f"its {kind} effect names an unknown {named} {effect.get('target')!r}"
+                    )
                 elif entry.get("retired"):
                     self.add(
-                        WARNING, "rule", code, f"its {kind} effect names the retired {kind} {effect.get('target')!r}"
+                        WARNING, "rule", code, f"its {kind} effect names the retired {named} {effect.get('target')!r}"
                     )
             if kind in TEXT_EFFECTS and not effect.get("text"):
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
             if kind == "gate" and effect.get("points"):
                 self.add(WARNING, "rule", code, "a gate caps the verdict and carries no points: its points are ignored")
+            if kind != "gate" and effect.get("notice"):
+                self.add(WARNING, "rule", code, f"only a gate can be a notice: its {kind} effect's notice is ignored")
         kinds = {effect.get("kind") for effect in effects}
         if {"gate", "blocker"} <= kinds:
             self.add(WARNING, "rule", code, "it blocks KPO, so its gate never changes the verdict")

@@ -318,6 +318,11 @@ class Effect(models.Model):
     )
     severity = models.CharField(max_length=6, choices=Severity.choices, blank=True)
     mitigation = models.TextField(blank=True)
+    notice = models.BooleanField(
+        default=False,
+        help_text="A gate only: it is a notice the regulator or supervisor may object to (the objection then to be "
+        "settled), not an approval, licence or consent that may be refused.",
+    )
 
     class Meta:
         ordering = ["rule", "id"]

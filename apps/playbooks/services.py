@@ -175,10 +175,11 @@ def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[st
         points=int(raw.get("points") or 0),
         engagement_model=lookups["model"].get(target) if kind == "model" else None,
         regime=lookups["regime"].get(target) if kind == "regime" else None,
-        location=lookups["location"].get(target) if kind == "location" else None,
+        location=lookups["location"].get(target) if kind in ("location", "risk") else None,
         text=_text(raw, "text"),
         severity=_text(raw, "severity") if kind == "risk" else "",
         mitigation=_text(raw, "mitigation") if kind == "risk" else "",
+        notice=raw.get("notice") is True and kind == "gate",
     )
 
 

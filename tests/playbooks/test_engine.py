@@ -249,6 +249,47 @@ def test_risks_sorted_by_severity_and_locations_ranked() -> None:
     assert result.locations[0].overlap_us == 6.5
 
 
+def where_delivered(*points: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"kind": "location", "target": code, "points": n} for code, n in points]
+
+
+def test_a_risk_naming_a_location_is_shown_only_when_the_work_is_delivered_from_there() -> None:
+    war = {"kind": "risk", "target": "india", "text": "Monsoon outages", "severity": "low", "mitigation": "Backup."}
+    everywhere = {"kind": "risk", "text": "IP leakage", "severity": "high", "mitigation": "Assign IP."}
+    for first, shown in (("mexico", ["IP leakage"]), ("india", ["IP leakage", "Monsoon outages"])):
+        pb = compile_playbook(definition([rule("r", [war, everywhere, *where_delivered((first, 10))])]))
+        result = evaluate(pb, {"x": 1})
+        assert result.delivered_from == first
+        assert [r.title for r in result.risks] == shown
+        assert result.fired[0].effects[0] == "risk if the work is delivered from India: Monsoon outages"
+
+
+def test_an_obligation_naming_locations_holds_only_when_the_work_is_delivered_from_one_of_them() -> None:
+    catalogue = {**CATALOGUE, "regimes": {"hipaa": {**CATALOGUE["regimes"]["hipaa"]}}}
+    baa, phi = catalogue["regimes"]["hipaa"]["obligations"]
+    catalogue["regimes"]["hipaa"]["obligations"] = [{**baa, "delivered_from": ["india"]}, phi]
+    for first, codes in (("mexico", ["phi"]), ("india", ["phi", "baa"])):
+        pb = compile_playbook(
+            {
+                **definition([rule("r", [{"kind": "regime", "target": "hipaa"}, *where_delivered((first, 10))])]),
+                "catalogue": catalogue,
+            }
+        )
+        regime = evaluate(pb, {"x": 1}).regimes[0]
+        listed = [o for _phase, _label, items in regime.obligations for o in items]
+        assert [o["code"] for o in listed] == codes
+        assert not [o for o in listed if "delivered_from" in o]  # said by being listed, not stored
+
+
+def test_a_risk_naming_an_unknown_location_is_refused_at_compile_time() -> None:
+    from apps.playbooks.engine import DefinitionError
+
+    bad = {"kind": "risk", "target": "atlantis", "text": "Flooding", "severity": "low", "mitigation": "Boats."}
+    with pytest.raises(DefinitionError) as info:
+        compile_playbook(definition([rule("r", [bad])]))
+    assert "risk effect names unknown location 'atlantis'" in str(info.value)
+
+
 def test_unknown_targets_and_empty_effects_are_refused_at_compile_time() -> None:
     from apps.playbooks.engine import DefinitionError
 

@@ -187,6 +187,23 @@ def has(found: list[tuple[str, str, str, str]], level: str, code: str, text: str
             "r1",
             "its gate never changes the verdict",
         ),
+        (
+            lambda d: d["rules"][0]["effects"].append(
+                {"kind": "risk", "text": "Outages", "severity": "low", "mitigation": "Backup.", "notice": True}
+            ),
+            "warning",
+            "r1",
+            "only a gate can be a notice",
+        ),
+        # a risk may name the location it belongs to, a known one
+        (
+            lambda d: d["rules"][0]["effects"].append(
+                {"kind": "risk", "target": "atlantis", "text": "Floods", "severity": "low", "mitigation": "Boats."}
+            ),
+            "error",
+            "r1",
+            "risk effect names an unknown location 'atlantis'",
+        ),
         # thresholds out of order
         (lambda d: d["playbook"].update(wins_threshold=40), "error", "", "thresholds"),
         # cost roles missing

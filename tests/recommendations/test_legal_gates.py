@@ -6,6 +6,7 @@ triggered regime asks of delivery from there (an export authorisation first)."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -22,6 +23,9 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.cost_caveat import cheaper_location_text
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
+from apps.recommendations.snapshot.read import read_snapshot
+from apps.recommendations.snapshot.types import StoredGate
+from apps.recommendations.snapshot.write import build_snapshot
 from tests.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +133,39 @@ def test_a_uk_exporter_is_told_every_location_needs_the_uk_licence(reference: Pl
     for location in ev.locations:
         texts = [c.text for c in location.contributions]
         assert any("is an export that needs a UK export licence first" in t for t in texts), location.code
+
+
+UK_BANK = "UK bank: financial modelling for a critical function"
+OBJECTION = "not yours alone to decide: the supervisor may object, and the objection must be settled."
+
+
+def test_a_regulators_notice_reads_as_one_it_may_object_to_not_one_it_may_refuse(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec, page = _page(reference, organisation, buyer, buyer_client, _answers(reference, UK_BANK))
+    gates = rec.record.evaluation.gates
+    assert gates and all(g.notice for g in gates)
+    assert any(g.text.startswith("the notice to") for g in gates)
+    assert OBJECTION in page and "may be refused" not in page
+    assert OBJECTION in html.unescape(render_memo_html(rec, "http://testserver/"))
+
+
+def test_an_approval_or_a_consent_still_may_be_refused(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec, page = _page(reference, organisation, buyer, buyer_client, _answers(reference, LAW_FIRM))
+    assert not any(g.notice for g in rec.record.evaluation.gates)
+    assert "not yours alone to decide, and may be refused." in page and "may object" not in page
+
+
+def test_approvals_and_notices_open_together_each_say_what_may_happen(reference: Playbook) -> None:
+    pb = compiled_playbook(reference)
+    answers = _answers(reference, LAW_FIRM)
+    document = build_snapshot(pb, evaluate(pb, answers), answers, title="Mixed", guidance=[], flips=None)
+    record = read_snapshot(document).evaluation
+    consent = record.gates[0]
+    assert not consent.notice and record.gate_objection == ""  # an approval alone: the sentence as it always read
+    both = replace(record, gates=(consent, StoredGate("the notice to your regulator", notice=True)))
+    assert both.gate_objection == (
+        ": an approval may be refused, and the supervisor may object to a notice, the objection then to be settled."
+    )

@@ -208,7 +208,13 @@ def test_personal_data_moves_fit_and_risks_and_states_its_processor_terms(
     risks = {r.title for r in ev.risks}
     assert "Personal data moves before processor terms or a transfer mechanism are in place" in risks
     if transfer_risk:
-        assert transfer_risk in risks
+        # A transfer risk belongs to delivery from a location needing a transfer tool: not from inside the EEA or
+        # an adequate country, where the ranking puts this work.
+        assert ev.delivered_from in ("poland", "romania", "argentina", "brazil")
+        assert transfer_risk not in risks
+        data = ["mnpi-research", category]
+        india = evaluated(reference, TEXTBOOK, data_categories=data, preferred_region="india", overlap_hours=0)
+        assert india.delivered_from == "india" and transfer_risk in {r.title for r in india.risks}
     added = {c.rule for c in ev.conditions} - {c.rule for c in without.conditions}
     assert len(added) == 1 and len(ev.conditions) == len(without.conditions) + 1
 

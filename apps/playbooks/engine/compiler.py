@@ -173,6 +173,10 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
             if target not in entries:
                 problems.append(f"rule {rule}: {kind} effect names unknown {kind} {target!r}")
                 continue
+        if kind == "risk" and target and target not in catalogue.locations:
+            # A risk may name the location it belongs to: shown only when the work is delivered from there.
+            problems.append(f"rule {rule}: risk effect names unknown location {target!r}")
+            continue
         if kind in TEXT_EFFECTS and not item.get("text"):
             problems.append(f"rule {rule}: a {kind} needs its text")
         if kind == "risk" and item.get("severity", "") not in SEVERITIES:
@@ -185,6 +189,7 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
                 text=str(item.get("text", "")),
                 severity=str(item.get("severity", "")),
                 mitigation=str(item.get("mitigation", "")),
+                notice=kind == "gate" and item.get("notice") is True,
             )
         )
     if not out:

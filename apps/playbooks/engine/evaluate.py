@@ -18,6 +18,10 @@ A regime whose jurisdiction is a delivery location's own country (India's DPDP A
 that also names that location (a location effect of zero or more points), is the law of where the data
 is processed: it holds only when the work is delivered from there (the first location meeting every
 requirement). A rule about the data's subjects (Indian personal data) triggers it wherever the work is done.
+
+A risk effect naming a location (its ``target``) belongs to delivery from there (a war's threat to continuity, a
+team working a shifted day, personal data leaving the EEA): it is shown only when that location is where the work
+is delivered from (or one of the candidates the result names); a risk naming none holds wherever the work is done.
 """
 
 from __future__ import annotations
@@ -106,6 +110,9 @@ class Gate:
     text: str
     rule: str
     name: str
+    # A notice the regulator or supervisor may object to (the objection then to be settled), rather than an approval,
+    # licence or consent it may refuse: the result says which of the two may happen.
+    notice: bool = False
 
 
 # The condition a verdict for KPO carries when no delivery location meets every requirement the buyer set.
@@ -279,6 +286,9 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
         return f"condition: {effect.text}"
     if effect.kind == "gate":
         return f"caps the verdict at “KPO wins, on conditions” until settled: {effect.text}"
+    if effect.target:
+        where = req.in_text(cat.locations[effect.target], effect.target)
+        return f"risk if the work is delivered from {where}: {effect.text}"
     return f"risk: {effect.text}"
 
 
@@ -292,7 +302,8 @@ class _RulePlan:
     locations: tuple[tuple[str, Contribution], ...]
     blockers: tuple[Blocker, ...]
     regimes: tuple[str, ...]
-    risks: tuple[Risk, ...]
+    # (location, risk): a risk naming a location holds only when the work is delivered from there ("" : anywhere).
+    risks: tuple[tuple[str, Risk], ...]
     conditions: tuple[VerdictCondition, ...] = ()
     gates: tuple[Gate, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
@@ -333,6 +344,28 @@ def _local_words(pb: CompiledPlaybook, effect: Any, local: Mapping[str, str], th
     return f"would bring in {regime} only if the work is delivered from {where}, which it is not"
 
 
+def _placed_risks(pb: CompiledPlaybook, effects: Any, words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` with the risks a rule names for several locations said once, where the first stood: "risk if
+    the work is delivered from India or the Philippines: Time-zone friction"."""
+    places: dict[str, list[str]] = {}
+    for e in effects:
+        if e.kind == "risk" and e.target:
+            places.setdefault(e.text, []).append(req.in_text(pb.catalogue.locations[e.target], e.target))
+    if not places:
+        return words
+    out: list[str] = []
+    for word in words:
+        text = word.partition(": ")[2] if word.startswith("risk if the work is delivered from ") else None
+        if text is None or text not in places:
+            out.append(word)
+        elif places[text]:
+            where = places.pop(text)
+            listed = where[0] if len(where) == 1 else f"{', '.join(where[:-1])} or {where[-1]}"
+            out.append(f"risk if the work is delivered from {listed}: {text}")
+            places[text] = []
+    return tuple(out)
+
+
 def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
     def contribution(e: Any) -> Contribution:
         return Contribution(rule.code, rule.name, e.points, e.text if e.kind == "location" else "")
@@ -347,7 +380,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
             name=rule.name,
             rationale=rule.rationale,
             because=tuple(c.describe(pb.questions) for c in rule.conditions),
-            effects=tuple(w for w in words if w is not None),
+            effects=_placed_risks(pb, effects, tuple(w for w in words if w is not None)),
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
         )
 
@@ -358,9 +391,9 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         locations=tuple((e.target, contribution(e)) for e in effects if e.kind == "location"),
         blockers=tuple(Blocker(rule.code, rule.name, e.text) for e in effects if e.kind == "blocker"),
         regimes=tuple(e.target for e in effects if e.kind == "regime"),
-        risks=tuple(Risk(e.text, e.severity, e.mitigation, rule.code) for e in effects if e.kind == "risk"),
+        risks=tuple((e.target, Risk(e.text, e.severity, e.mitigation, rule.code)) for e in effects if e.kind == "risk"),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
-        gates=tuple(Gate(e.text, rule.code, rule.name) for e in effects if e.kind == "gate"),
+        gates=tuple(Gate(e.text, rule.code, rule.name, e.notice) for e in effects if e.kind == "gate"),
         delivered_in=tuple(local.items()),
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
@@ -407,7 +440,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     regime_because: dict[str, list[str]] = {}
     # Regimes triggered only by delivery from a location: regime -> [(location, rule name)].
     local_because: dict[str, list[tuple[str, str]]] = {}
-    risks: list[Risk] = []
+    fired_risks: list[tuple[str, Risk]] = []  # (location or "", risk), in rule order
     conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
     gates: dict[str, Gate] = {}  # by text, likewise
     # Rules that trigger a regime other than a personal-data transfer rule (the transfer tool is said apart):
@@ -439,7 +472,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 local_because.setdefault(target, []).append((local[target], plan.fired.name))
             else:
                 regime_because.setdefault(target, []).append(plan.fired.name)
-        risks.extend(plan.risks)
+        fired_risks.extend(plan.risks)
         for item in plan.conditions:
             conditions.setdefault(item.text, item)
         for gate in plan.gates:
@@ -505,6 +538,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         if names:
             regime_because.setdefault(code, []).extend(names)
     fired = [_elsewhere(plan, delivered_from) for plan in shown]
+    where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
+    risks = _risks_here(fired_risks, where)
     ranked_locations = tuple(
         RankedLocation(
             code=code,
@@ -531,7 +566,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 jurisdiction=str(entry.get("jurisdiction", "")),
                 summary=str(entry.get("summary", "")),
                 because=tuple(because),
-                obligations=_by_phase(pb, code),
+                obligations=_by_phase(pb, code, where),
                 sources=tuple(entry.get("sources", [])),
                 confidence=str(entry.get("confidence", "")),
                 effective_date=str(entry.get("effective_date") or ""),
@@ -603,6 +638,21 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     )
 
 
+def _risks_here(fired: list[tuple[str, Risk]], where: tuple[str, ...]) -> list[Risk]:
+    """The fired rules' risks that hold for work delivered from ``where`` (the delivery location, or the candidates
+    when the result names several; none when nowhere meets every requirement): a risk naming a location holds only
+    there, each title once (a rule may name one risk for several locations)."""
+    out: list[Risk] = []
+    placed: set[str] = set()
+    for location, risk in fired:
+        if not location:
+            out.append(risk)
+        elif location in where and risk.title not in placed:
+            placed.add(risk.title)
+            out.append(risk)
+    return out
+
+
 def _tied(models: tuple[RankedModel, ...]) -> tuple[str, ...]:
     """The models tied on points with the top one, neither breaking a requirement (see ``Evaluation``)."""
     if not models or models[0].excluded_because:
@@ -663,14 +713,24 @@ def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
     )
 
 
-def _by_phase(pb: CompiledPlaybook, code: str) -> tuple[tuple[str, str, tuple[Mapping[str, Any], ...]], ...]:
-    """The regime's obligations grouped by phase: frozen with the playbook, so grouped once per compiled one."""
+def _by_phase(
+    pb: CompiledPlaybook, code: str, where: tuple[str, ...]
+) -> tuple[tuple[str, str, tuple[Mapping[str, Any], ...]], ...]:
+    """The regime's obligations that hold for work delivered from ``where``, grouped by phase. An obligation naming
+    the locations it applies to (``delivered_from``: a transfer tool needed only outside the EEA) holds only when
+    the work is delivered from one of them, or from one of the candidates when the result names several; with no
+    delivery location known (none meets every requirement) it is listed, since it may yet apply. Frozen with the
+    playbook, so grouped once per compiled one and delivery location."""
     memo = rule_index(pb).memo.setdefault("obligations", {})
-    grouped = memo.get(code)
+    grouped = memo.get((code, where))
     if grouped is None:
-        obligations = pb.catalogue.regimes[code].get("obligations", [])
-        grouped = memo[code] = tuple(
-            (phase, label, tuple(o for o in obligations if o.get("phase") == phase)) for phase, label in PHASES
+        held = [
+            {k: v for k, v in o.items() if k != "delivered_from"}
+            for o in pb.catalogue.regimes[code].get("obligations", [])
+            if not where or not o.get("delivered_from") or set(where) & set(o["delivered_from"])
+        ]
+        grouped = memo[(code, where)] = tuple(
+            (phase, label, tuple(o for o in held if o.get("phase") == phase)) for phase, label in PHASES
         )
     return grouped
 

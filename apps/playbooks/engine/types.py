@@ -144,6 +144,8 @@ class Effect:
     text: str = ""
     severity: str = ""
     mitigation: str = ""
+    # A gate only: a notice the regulator may object to, rather than an approval, licence or consent it may refuse.
+    notice: bool = False
 
 
 @dataclass(frozen=True)

@@ -518,6 +518,8 @@ class StoredGate:
     text: str
     rule: str = ""
     name: str = ""
+    # A notice the regulator may object to, not an approval it may refuse; false in snapshots stored before it.
+    notice: bool = False
 
 
 @dataclass(frozen=True)
@@ -586,6 +588,20 @@ class EvaluationRecord:
                 for c in m.contributions:
                     moved[c.rule] = moved.get(c.rule, 0) + 1
         return tuple(r for r in self.fired if not (r.effects and moved.get(r.code) == len(r.effects)))
+
+    @property
+    def gate_objection(self) -> str:
+        """How the open gates' sentence ends when any is a notice (the supervisor may object, and the objection must
+        be settled), not an approval that "may be refused"; empty when none is, so a result stored before notices
+        were told apart renders as it did. It reads after "… not yours alone to decide"."""
+        notices = sum(g.notice for g in self.gates)
+        if not notices:
+            return ""
+        if notices == len(self.gates):
+            return ": the supervisor may object, and the objection must be settled."
+        return (
+            ": an approval may be refused, and the supervisor may object to a notice, the objection then to be settled."
+        )
 
     @property
     def tied_with_top(self) -> tuple[Model, ...]:
