@@ -219,8 +219,8 @@ class QuestionConditionInline(ConditionInline):
 @admin.register(Question)
 class QuestionAdmin(PlaybookPartAdmin):
     audit_related = True  # its options and conditions too
-    list_display = ["code", "prompt", "kind", "required", "role", "section", "playbook"]
-    list_filter = [PlaybookVersionFilter, "kind", "required"]
+    list_display = ["code", "prompt", "kind", "required", "fixed", "role", "section", "playbook"]
+    list_filter = [PlaybookVersionFilter, "kind", "required", "fixed"]
     search_fields = ["code", "prompt"]
     list_select_related = ["section", "playbook"]
     inlines = [OptionInline, QuestionConditionInline]

@@ -161,6 +161,11 @@ def _effect(effect: Effect) -> dict[str, Any]:
     return data
 
 
+def _fixed(question: Any) -> dict[str, Any]:
+    """``fixed`` only where it is set: a definition without it reads as a question any answer of which may change."""
+    return {"fixed": True} if question.fixed else {}
+
+
 def playbook_parts(playbook: Playbook) -> dict[str, Any]:
     """The playbook's own parts keyed by code (the export format, less the catalogue)."""
     conditions = list(Condition.objects.filter(playbook=playbook).select_related("subject").order_by("id"))
@@ -200,6 +205,7 @@ def playbook_parts(playbook: Playbook) -> dict[str, Any]:
                         "max": _num(q.max_value),
                         "unit": q.unit,
                         "role": q.role,
+                        **_fixed(q),
                         "visible_when": q.visible_when,
                         "conditions": _conditions(by_question.get(q.id, [])),
                         "options": [{"code": o.code, "label": o.label, "help": o.help_text} for o in q.options.all()],

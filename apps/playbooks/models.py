@@ -180,6 +180,13 @@ class Question(models.Model):
     max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=30, blank=True, help_text="Shown after numbers, e.g. 'hours a year'.")
     role = models.CharField(max_length=20, choices=Role.choices, blank=True, default="")
+    fixed = models.BooleanField(
+        default=False,
+        help_text=(
+            "A fact about the buyer or its obligations, not a choice it could make differently (its sector, where it "
+            "is, who regulates it): what would flip it never suggests changing the answer."
+        ),
+    )
     order = models.PositiveIntegerField(default=0)
     visible_when = models.CharField(max_length=3, choices=VisibilityMode.choices, default=VisibilityMode.ALL)
 

@@ -240,6 +240,7 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
                     max_value=raw_q.get("max"),
                     unit=_text(raw_q, "unit"),
                     role=raw_q.get("role") or "",
+                    fixed=raw_q.get("fixed") is True,
                     order=q_index,
                     visible_when=raw_q.get("visible_when", schema.MODE),
                 )

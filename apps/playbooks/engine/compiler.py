@@ -157,6 +157,7 @@ def _question(raw: Mapping[str, Any], section: str, position: int, problems: lis
         unit=str(raw.get("unit", "")),
         role=role,
         position=position,
+        fixed=raw.get("fixed") is True,
     )
 
 

@@ -1,12 +1,13 @@
 """What would flip it: the smallest answer changes that change the verdict or the top model, found by
 an exhaustive search.
 
-Single changes are tried first (every other option of a choice question, yes/no flipped, every other
-selection of a multiple-choice question, and for numbers the values either side of every threshold the
-playbook tests them against); then every pair of changes to two questions, when no single change flips
-the verdict; then every triple, when no pair does and the triples number at most ``MAX_TRIPLES``
-(counted work, never a time: the engine reads no clock, so the same answers on the same playbook give
-the same result on any machine under any load).
+Questions marked ``fixed`` (facts about the buyer: its sector, where it is, who regulates it) are never changed:
+a flip is what the buyer could do differently. Single changes are tried first (every other option of a choice
+question, yes/no flipped, every other selection of a multiple-choice question, and for numbers the values either
+side of every threshold the playbook tests them against); then every pair of changes to two questions, when no
+single change flips the verdict; then every triple, when no pair does and the triples number at most
+``MAX_TRIPLES`` (counted work, never a time: the engine reads no clock, so the same answers on the same playbook
+give the same result on any machine under any load).
 
 Exhaustive is affordable because most candidate values are interchangeable: an outcome reads an answer
 only through the conditions on its question (of the rules that move a score, a blocker, a gate or a model, and
@@ -409,9 +410,13 @@ def _verdict_flips(search: _Search, combos: npt.NDArray[np.intp]) -> list[Flip]:
     return found
 
 
-def _search(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> _Search:
+def _search(pb: CompiledPlaybook, answers: Mapping[str, Any], *, facts: bool = False) -> _Search:
+    """The search over the visible questions' single changes; ``facts``: the answers of ``fixed`` questions (the
+    buyer's sector, where it is, who regulates it) are changed too, as sensitivity does. What would flip it never
+    changes them: a flip is advice on what the buyer could do differently, and a bank cannot become a hospital."""
     seen = visibility(pb, answers)
-    return _Search(pb, seen.answers, candidates(pb, seen.answers, seen.questions))
+    changeable = [code for code in seen.questions if facts or not pb.questions[code].fixed]
+    return _Search(pb, seen.answers, candidates(pb, seen.answers, changeable))
 
 
 def _single_flips(search: _Search) -> list[Flip]:
@@ -454,8 +459,9 @@ def what_would_flip(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[F
 
 
 def sensitivity(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> tuple[Sensitivity, ...]:
-    """For each visible answer, the fit-score range one change to it reaches, widest swing first."""
-    search = _search(pb, answers)
+    """For each visible answer, the fit-score range one change to it reaches, widest swing first (facts about the
+    buyer included: how much its sector or location weighs is worth knowing, though it cannot change them)."""
+    search = _search(pb, answers, facts=True)
     scores = search.scored.fit_score.tolist()
     base = scores[0]
     ranges: dict[str, list[int]] = {}

@@ -32,7 +32,7 @@ SHAPES: dict[str, dict[str, Any]] = {
     "question": {
         "code": str, "prompt": TEXT_OR_NULL, "help": TEXT_OR_NULL, "kind": str, "required": bool,
         "min": (*NUMBER, None), "max": (*NUMBER, None), "unit": TEXT_OR_NULL, "role": TEXT_OR_NULL,
-        "visible_when": str, "conditions": list, "options": list,
+        "fixed": (bool, None), "visible_when": str, "conditions": list, "options": list,
     },
     "option": {"code": str, "label": TEXT_OR_NULL, "help": TEXT_OR_NULL},
     "condition": {"question": str, "op": str},

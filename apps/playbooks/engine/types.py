@@ -118,6 +118,8 @@ class Question:
     unit: str = ""
     role: str = ""
     position: int = 0
+    # A fact about the buyer, not a choice: what would flip it leaves the answer as it is.
+    fixed: bool = False
 
     @property
     def option_codes(self) -> frozenset[str]:
