@@ -137,3 +137,19 @@ def test_a_critical_function_of_an_osfi_bank_is_a_risk_to_check_with_osfi_not_an
 
     assert "A critical function depends on the provider" in {r.title for r in ev.risks}
     assert ev.gates == ()
+
+
+def test_a_buyer_in_eastern_canada_with_canadian_data_is_not_told_pipeda_is_uncovered(reference: Playbook) -> None:
+    both = evaluated_case(reference, TORONTO_BANK, data_categories=["canada-personal", "other-personal"])
+    elsewhere_only = evaluated_case(reference, TORONTO_BANK, data_categories=["other-personal"])
+
+    uncovered = [r.title for r in both.risks if r.title.startswith("Your country's rules on sending personal data")]
+    assert "pipeda" in both.regime_codes
+    assert uncovered == [
+        "Your country's rules on sending personal data to a provider abroad (Quebec's private-sector privacy Act,"
+        " for a business in Quebec) are not covered here"
+    ]
+    assert not [c for c in both.conditions if "PIPEDA, or Quebec" in c.text]
+    # Without the Canadian option, the buyer's own law is still named as not covered, PIPEDA included.
+    assert "pipeda" not in elsewhere_only.regime_codes
+    assert any("(PIPEDA, or Quebec's private-sector privacy Act)" in r.title for r in elsewhere_only.risks)
