@@ -48,7 +48,7 @@ transfer statuses: ``in_eea``, ``adequate``, ``needs_sccs``), ``onshore_signoff`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from apps.common.formatting import sentence_start
@@ -558,6 +558,15 @@ def _preference_conflicts(
     overnight = requirements.preference("overnight_turnaround")
     overlap = requirements.get("overlap")
     if overnight is not None and overlap is not None and overlap.value > OVERNIGHT_MAX_OVERLAP:
+        options = [
+            _keep(requirements, locations, fits, "the overlap"),
+            Option(
+                "Split the work: an overlapping team for live work, an overnight team for turnaround",
+                "two locations to run and govern",
+            ),
+        ]
+        if shifted := _cheaper_on_a_shifted_day(requirements, overlap, locations, broken, fits):
+            options.append(shifted)
         out.append(
             Conflict(
                 "overnight_turnaround:overlap",
@@ -565,13 +574,7 @@ def _preference_conflicts(
                 ("overnight_turnaround", "overlap"),
                 "Overnight turnaround needs a team that works while you sleep, but you need "
                 f"{overlap.value:g} h of overlap.",
-                (
-                    _keep(requirements, locations, fits, "the overlap"),
-                    Option(
-                        "Split the work: an overlapping team for live work, an overnight team for turnaround",
-                        "two locations to run and govern",
-                    ),
-                ),
+                tuple(options),
             )
         )
     cost = requirements.preference("cost_priority")
@@ -593,6 +596,33 @@ def _preference_conflicts(
                 )
             )
     return out
+
+
+def _cheaper_on_a_shifted_day(
+    requirements: Requirements,
+    overlap: Requirement,
+    locations: Mapping[str, Mapping[str, Any]],
+    broken: dict[str, set[str]],
+    fits: list[str],
+) -> Option | None:
+    """For a buyer who has not accepted shifted hours: the cheapest location, cheaper than the one kept, that breaks
+    the overlap alone and would give it on a working day moved within ``SHIFT_HOURS`` (an evening shift), as a way
+    out of overnight turnaround against overlap: it gives the overnight turnaround up, as keeping the overlap does,
+    at a lower cost index. None when there is no such location, or the buyer's shifted day is already counted."""
+    if requirements.shift or not fits:
+        return None
+    kept = _number(locations[fits[0]].get("cost_index")) or 99
+    for code in _cheapest(locations, locations):
+        if (_number(locations[code].get("cost_index")) or 99) >= kept:
+            return None
+        day = shifted_day(requirements, locations[code], float(overlap.value))
+        if broken.get(code) == {"overlap"} and day is not None and day.moved <= SHIFT_HOURS:
+            option = _shifted_option(overlap, requirements, locations, [code], ())
+            index = _number(locations[code].get("cost_index"))
+            return replace(
+                option, costs=f"{option.costs}; cost index {index:.2f} (India = 1.00); no overnight turnaround"
+            )
+    return None
 
 
 def _relax(

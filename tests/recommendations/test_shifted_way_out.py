@@ -1,0 +1,34 @@
+"""Overnight turnaround against overlap: besides keeping the overlap from a dearer location or splitting the work,
+the trade-off names the cheaper location that gives the overlap on an evening shift, for a buyer who has not
+accepted shifted hours (a US hedge fund's research went to Colombia with India, on a shifted day, never offered)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+HEDGE_FUND = "US hedge fund"
+
+
+def overnight_options(reference: Playbook, **changes: object) -> list[str]:
+    ev = evaluated_case(reference, HEDGE_FUND, **changes)
+    conflict = next(c for c in ev.conflicts if c.code == "overnight_turnaround:overlap")
+    return [f"{o.text} | {o.costs}" for o in conflict.options]
+
+
+def test_the_cheaper_location_on_an_evening_shift_is_offered_with_what_it_gives_up(reference: Playbook) -> None:
+    ev = evaluated_case(reference, HEDGE_FUND)
+    assert ev.delivered_from == "colombia"
+    options = overnight_options(reference)
+    assert options[0].startswith("Keep the overlap and deliver from Colombia")
+    assert options[2].startswith("Deliver from India on a working day moved 4 h later (about 13:00–21:00 local time)")
+    assert options[2].endswith("cost index 1.00 (India = 1.00); no overnight turnaround")
+
+
+def test_not_offered_once_shifted_hours_are_accepted(reference: Playbook) -> None:
+    ev = evaluated_case(reference, HEDGE_FUND, shifted_hours=True)
+    conflict = next((c for c in ev.conflicts if c.code == "overnight_turnaround:overlap"), None)
+    assert conflict is None or not any("moved" in o.text for o in conflict.options)
