@@ -84,7 +84,7 @@ def test_a_us_buyer_with_shoppers_in_brazil_gets_the_lgpd_with_its_transfer_grou
     ev = evaluated_case(reference, RETAILER)
 
     assert ev.buyer_location == "us" and ev.delivered_from == "india"
-    assert {"lgpd", "dpdp"} <= set(ev.regime_codes)
+    assert {"lgpd", "dpdp-foreign-data"} <= set(ev.regime_codes)  # Brazilians' data: s.17(1)(d)
     lgpd = obligations(ev, "lgpd")
     assert lgpd["transfer-ground"] == (
         "LGPD Art. 33(I)-(II); Resolução CD/ANPD 19/2024",

@@ -118,13 +118,18 @@ def test_no_page_or_memo_of_any_golden_case_carries_a_research_note(
     assert shown_dates > 40  # most situations trigger a regime, on the page and in the memo
 
 
-def test_every_dpdp_duty_says_whether_the_foreign_data_exemption_switches_it_off() -> None:
-    """s.17(1)(d) leaves only s.8(1) and s.8(5) for an Indian vendor on foreign clients' foreign data: each other
-    duty the regime lists says it falls away there, and the safeguards say they stay, so a buyer who has just
-    checked the exemption (the first obligation) is not handed duties it switched off."""
+def test_the_foreign_data_exemption_is_a_regime_of_its_own_not_a_hedge_on_every_dpdp_duty() -> None:
+    """s.17(1)(d) leaves only s.8(1) and s.8(5) for work done in India for a party outside India on data about
+    people outside India: that work reads a short regime of its own (the exemption confirmed in the contract, then
+    the safeguards), and the whole Act's duties, for a buyer in India or data about people in India, carry no
+    "where s.17(1)(d) applies" hedge a buyer would have to work out."""
     regimes = {r["code"]: r for r in json.loads(REGIMES_FILE.read_text())["items"]}
-    obligations = {o["code"]: o for o in regimes["dpdp"]["obligations"]}
-    assert obligations["check-s17-exemption"]["order"] == min(o["order"] for o in obligations.values())
-    for code in ("processor-contract", "breach-process", "erasure", "watch-transfer-blacklist"):
-        assert "s.17(1)(d) applies" in obligations[code]["action"], code
-    assert "stays where s.17(1)(d) applies" in obligations["security-safeguards"]["action"]
+    whole = {o["code"]: o for o in regimes["dpdp"]["obligations"]}
+    assert "check-s17-exemption" not in whole
+    assert not [code for code, o in whole.items() if "s.17(1)(d) applies" in o["action"]]
+    foreign = [(o["order"], o["code"], o["citation"]) for o in regimes["dpdp-foreign-data"]["obligations"]]
+    assert sorted(foreign) == [
+        (10, "confirm-exemption", "DPDP Act s.17(1)(d)"),
+        (20, "security-safeguards", "DPDP Act s.8(5); DPDP Rules 2025, Rule 6"),
+    ]
+    assert regimes["dpdp-foreign-data"]["jurisdiction"] == regimes["dpdp"]["jurisdiction"] == "India"

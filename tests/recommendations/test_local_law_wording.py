@@ -38,5 +38,5 @@ def test_delivered_from_india_the_rule_says_it_triggers_the_act(reference: Playb
         overnight_turnaround=True,
         data_categories=["california-personal"],
     )
-    assert ev.delivered_from == "india" and "dpdp" in ev.regime_codes
+    assert ev.delivered_from == "india" and "dpdp-foreign-data" in ev.regime_codes
     assert any(w.startswith("triggers India") and "delivered from India" in w for w in effects(ev, DELIVERY_RULE))

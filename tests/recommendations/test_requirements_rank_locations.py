@@ -102,7 +102,7 @@ def test_dpdp_follows_where_data_is_processed_not_a_preference_for_india(
     )
     ev = read_snapshot(delivered.snapshot).evaluation
     assert ev.delivered_from == "india"
-    assert "dpdp" in {r.code for r in ev.regimes}
+    assert "dpdp-foreign-data" in {r.code for r in ev.regimes}
 
 
 def test_assurances_are_listed_only_when_the_buyer_requires_them(

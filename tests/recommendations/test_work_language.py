@@ -55,7 +55,7 @@ def test_spanish_puts_a_spanish_speaking_location_first_where_india_led(referenc
     assert "dpdp" not in ev.regime_codes
     before = evaluated_case(reference, SPANISH, work_language=None)
     assert before.delivered_from == "india"
-    assert "dpdp" in before.regime_codes
+    assert "dpdp-foreign-data" in before.regime_codes
 
 
 def test_portuguese_puts_brazil_first_where_india_led(reference: Playbook) -> None:
