@@ -120,7 +120,7 @@ _PINPOINT = re.compile(
     r"\bArts?\.?\s*\d|\bArticles?\s+\d|§|\bs{1,2}\.\s*\d|\bsec(?:tions?|s?\.)\s*[IVXA-Z\d][\w.()-]*\d|\bparas?\.\s*\d|\bparagraphs?\s+\d"
     r"|\bRules?\s+\d|\bRule\s+[A-Z]?\d|\bcl\.\s*\d|\bclauses?\s+\d|\bPrinciples?\s+\d|\bChapter\s+[IVX\d]"
     r"|\bOp(inion)?\.?\s+\d|\bCC\d|\b\d+\.\d+|\bAnnex\s+[A-Z\d]|\bAppendix\s+[A-Z\d]|\bTitle\s+[IVX\d]"
-    r"|U\.S\.C\.\s*§?\s*\d|\bCFR\s+(Part\s+)?\d",
+    r"|U\.S\.C\.\s*§?\s*\d|\bCFR\s+(Part\s+)?\d|\bregs?\.\s*\d",  # reg.: a UK statutory instrument's regulation
     re.IGNORECASE,
 )
 

@@ -24,6 +24,15 @@ CATALOGUE_PAY = (
     "The in-house side is the catalogue's pay for this kind of work, not what your people cost: if they are paid "
     "more, enter your own in-house cost and the comparison may turn."
 )
+# The transfer tool each regime whose provider must be able to take the data abroad names (the regime's
+# ``vendor_requirement``, as the published playbook froze it): an EU buyer reads only the EU's, a UK buyer only
+# the UK's, a buyer under both reads both.
+TRANSFER_TOOLS = {
+    "gdpr-transfer": "the EU standard contractual clauses, with a transfer impact assessment",
+    "uk-transfer": "the UK IDTA or Addendum, with a transfer risk assessment",
+}
+# Snapshots stored before regimes recorded their provider requirement name both.
+BOTH_TOOLS = "the EU standard contractual clauses, or the UK IDTA or Addendum, with a transfer risk assessment"
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,15 @@ def _against(saving: float, currency: str) -> str:
     return f"{money(-saving, currency)} more than in-house (likely)"
 
 
+def transfer_tools(ev: EvaluationRecord) -> str:
+    """The transfer tools the triggered regimes name for personal data leaving the EU or the UK, in words."""
+    wanted = {r.vendor_requirement for r in ev.regimes}
+    tools = [words for code, words in TRANSFER_TOOLS.items() if code in wanted]
+    if len(tools) == 2:
+        return f"{tools[0]}, for the EU data; {tools[1]}, for the UK data"
+    return tools[0] if tools else BOTH_TOOLS
+
+
 def cheaper_location_text(ev: EvaluationRecord) -> str:
     """One sentence naming a location that meets every requirement too and would likely cost materially less
     (``cost.cheaper_location``), with the fit it gives up and what it needs; "" when there is none."""
@@ -99,8 +117,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
             f" (a saving {likelihood(p)})" if ev.cost.soft_chance(where.model) else f" ({chance(p)} chance of a saving)"
         )
     needs = (
-        " It would need a transfer tool for the personal data (the EU standard contractual clauses, or the UK IDTA "
-        "or Addendum, with a transfer risk assessment)."
+        f" It would need a transfer tool for the personal data ({transfer_tools(ev)})."
         if where.needs_transfer_tool
         else ""
     )

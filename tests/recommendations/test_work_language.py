@@ -114,3 +114,23 @@ def test_every_locations_confidence_note_says_its_languages_have_no_source(refer
     assert locations
     for code, location in locations.items():
         assert "The languages listed have no source of their own" in location["confidence_note"], code
+
+
+@pytest.mark.parametrize(("buyer_location", "language"), [("mexico", "spanish"), ("brazil", "portuguese")])
+def test_a_buyer_working_in_its_own_countrys_language_is_not_asked_to_check_it(
+    reference: Playbook, buyer_location: str, language: str
+) -> None:
+    ev = evaluated_case(reference, SPANISH, buyer_location=buyer_location, work_language=language)
+    assert ev.delivered_from == buyer_location
+    assert CHECK_RISK not in {r.title for r in ev.risks}
+    assert language_points(ev)  # the language still ranks the locations where it is spoken
+
+
+@pytest.mark.parametrize(
+    ("buyer_location", "language"), [("mexico", "portuguese"), ("brazil", "spanish"), ("mexico", "german")]
+)
+def test_a_buyer_working_in_another_countrys_language_is_still_asked_to_check_it(
+    reference: Playbook, buyer_location: str, language: str
+) -> None:
+    ev = evaluated_case(reference, SPANISH, buyer_location=buyer_location, work_language=language)
+    assert [r.title for r in ev.risks].count(CHECK_RISK) == 1

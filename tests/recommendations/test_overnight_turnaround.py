@@ -1,0 +1,99 @@
+"""Overnight turnaround credits only the delivery locations whose working day falls after the buyer's ends, worked
+out for the buyer's own location: India and the Philippines for a buyer in the Americas or Europe, Latin America
+(and, for eastern Australia, Poland and South Africa) for one in Asia or Australia, none where the buyer's day is
+not known; and its words speak to the buyer, never of a US or Western buyer it is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.engine.evaluate import Evaluation
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+SYDNEY = "Sydney lender: credit-risk models"
+OVERNIGHT = "Overnight turnaround is wanted"
+LATIN_AMERICA = {"mexico", "colombia", "brazil", "argentina"}
+
+
+def overnight(reference: Playbook, buyer_location: str) -> Evaluation:
+    return evaluated_case(reference, SYDNEY, buyer_location=buyer_location, overnight_turnaround=True, overlap_hours=0)
+
+
+def credits(ev: Evaluation) -> dict[str, str]:
+    """Location code -> the words of the overnight credit on it."""
+    return {loc.code: c.text for loc in ev.locations for c in loc.contributions if c.name == OVERNIGHT and c.points > 0}
+
+
+@pytest.mark.parametrize("buyer_location", ["australia-east", "singapore", "japan-korea", "india"])
+def test_an_asia_pacific_buyer_gets_no_overnight_credit_for_india_or_the_philippines(
+    reference: Playbook, buyer_location: str
+) -> None:
+    ev = overnight(reference, buyer_location)
+    credited = credits(ev)
+    assert not {"india", "philippines"} & set(credited)
+    assert set(credited) >= LATIN_AMERICA
+    overlaps = {loc.code: loc.overlap_yours for loc in ev.locations}
+    for code, text in credited.items():
+        assert overlaps[code] is not None and overlaps[code] <= 0.5, code
+        assert text.endswith("works after your day ends, so work handed over in your evening is back by your morning")
+
+
+def test_an_eastern_australian_buyer_also_gets_poland_and_south_africa_whose_day_starts_after_its_own_ends(
+    reference: Playbook,
+) -> None:
+    assert set(credits(overnight(reference, "australia-east"))) == LATIN_AMERICA | {"poland", "south-africa"}
+    assert set(credits(overnight(reference, "singapore"))) == LATIN_AMERICA
+
+
+@pytest.mark.parametrize("buyer_location", ["us", "canada-east", "brazil", "mexico"])
+def test_a_buyer_in_the_americas_gets_india_and_the_philippines_working_after_its_day_ends(
+    reference: Playbook, buyer_location: str
+) -> None:
+    ev = overnight(reference, buyer_location)
+    assert credits(ev) == {
+        "india": "India works after your day ends, so work handed over in your evening is back by your morning",
+        "philippines": "The Philippines works after your day ends, so work handed over in your evening is back by "
+        "your morning",
+    }
+    for loc in ev.locations:
+        if loc.code in ("india", "philippines"):
+            assert (loc.overlap_yours if loc.overlap_yours is not None else loc.overlap_us) == 0
+
+
+@pytest.mark.parametrize("buyer_location", ["uk", "eu"])
+def test_a_european_buyer_gets_india_and_the_philippines_for_the_hours_they_really_turn_around(
+    reference: Playbook, buyer_location: str
+) -> None:
+    assert credits(overnight(reference, buyer_location)) == {
+        "india": "India starts its day in your early morning, so work handed over in your evening is back by your "
+        "early afternoon",
+        "philippines": "The Philippines works through your night, so work handed over in your evening is back by "
+        "your mid-morning",
+    }
+
+
+def test_a_buyer_whose_day_is_not_known_gets_no_overnight_credit(reference: Playbook) -> None:
+    ev = overnight(reference, "other")
+    assert credits(ev) == {}
+    assert any(p.code == "overnight_turnaround" for p in ev.preferences)
+
+
+@pytest.mark.parametrize(
+    "buyer_location", ["uk", "eu", "canada-east", "brazil", "mexico", "australia-east", "singapore", "india"]
+)
+def test_the_overnight_words_never_speak_of_a_us_or_western_buyer_to_another(
+    reference: Playbook, buyer_location: str
+) -> None:
+    ev = overnight(reference, buyer_location)
+    texts = list(credits(ev).values())
+    rationales = [f.rationale for f in ev.fired if f.name == OVERNIGHT]
+    assert texts and rationales
+    for text in texts:
+        assert "Western" not in text and "US" not in text, text
+    for rationale in rationales:  # a rationale names the buyer locations it holds for, the buyer's among them
+        assert "Western" not in rationale and "US sleeps" not in rationale, rationale
+    question = compiled_playbook(reference).questions["overnight_turnaround"]
+    assert "US" not in question.help and "Western" not in question.help
