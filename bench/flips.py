@@ -72,12 +72,16 @@ def _domain(pb: CompiledPlaybook, code: str, points: dict[str, set[float]], curr
 
 
 def _singles_complete(pb: CompiledPlaybook, answers: dict[str, Any]) -> int:
-    """Brute force: each visible question given every value of its domain reaches exactly the outcomes the
-    search's single changes to it (plus leaving it alone) reach. Returns the outcomes compared."""
+    """Brute force: each visible question the search may change (not a ``fixed`` fact about the buyer) given every
+    value of its domain reaches exactly the outcomes the search's single changes to it (plus leaving it alone)
+    reach. Returns the outcomes compared."""
     search, points = _search(pb, answers), numeric_breakpoints(pb)
     base = search.scored.outcome(0)
     compared = 0
     for code in visibility(pb, answers).questions:
+        if pb.questions[code].fixed:
+            assert not any(c.question == code for c in search.singles), f"the search changes the fact {code}"
+            continue
         found = {base} | {search.scored.outcome(i + 1) for i, c in enumerate(search.singles) if c.question == code}
         brute = {base}
         for value in _domain(pb, code, points, search.effective.get(code)):
