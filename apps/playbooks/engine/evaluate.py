@@ -286,10 +286,7 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
         return f"condition: {effect.text}"
     if effect.kind == "gate":
         return f"caps the verdict at “KPO wins, on conditions” until settled: {effect.text}"
-    if effect.target:
-        where = req.in_text(cat.locations[effect.target], effect.target)
-        return f"risk if the work is delivered from {where}: {effect.text}"
-    return f"risk: {effect.text}"
+    return f"risk: {effect.text}"  # a risk naming a location is said by ``_words``
 
 
 @dataclass(frozen=True)
@@ -344,25 +341,22 @@ def _local_words(pb: CompiledPlaybook, effect: Any, local: Mapping[str, str], th
     return f"would bring in {regime} only if the work is delivered from {where}, which it is not"
 
 
-def _placed_risks(pb: CompiledPlaybook, effects: Any, words: tuple[str, ...]) -> tuple[str, ...]:
-    """``words`` with the risks a rule names for several locations said once, where the first stood: "risk if
-    the work is delivered from India or the Philippines: Time-zone friction"."""
+def _words(pb: CompiledPlaybook, effects: Any, word: Any) -> tuple[str, ...]:
+    """Each effect in words (``word``: one effect's, None to leave it out), with a risk the rule names for several
+    locations said once, where the first stood: "risk if the work is delivered from India or the Philippines:
+    Time-zone friction"."""
     places: dict[str, list[str]] = {}
     for e in effects:
         if e.kind == "risk" and e.target:
             places.setdefault(e.text, []).append(req.in_text(pb.catalogue.locations[e.target], e.target))
-    if not places:
-        return words
     out: list[str] = []
-    for word in words:
-        text = word.partition(": ")[2] if word.startswith("risk if the work is delivered from ") else None
-        if text is None or text not in places:
-            out.append(word)
-        elif places[text]:
-            where = places.pop(text)
-            listed = where[0] if len(where) == 1 else f"{', '.join(where[:-1])} or {where[-1]}"
-            out.append(f"risk if the work is delivered from {listed}: {text}")
-            places[text] = []
+    for e in effects:
+        if e.kind == "risk" and e.target:
+            if where := places.pop(e.text, None):
+                listed = where[0] if len(where) == 1 else f"{', '.join(where[:-1])} or {where[-1]}"
+                out.append(f"risk if the work is delivered from {listed}: {e.text}")
+        elif (words := word(e)) is not None:
+            out.append(words)
     return tuple(out)
 
 
@@ -374,13 +368,12 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
     local = dict(_local_law(pb, rule))
 
     def explained(there: bool) -> FiredRule:
-        words = (_local_words(pb, e, local, there) if local else _effect_words(e, pb) for e in effects)
         return FiredRule(
             code=rule.code,
             name=rule.name,
             rationale=rule.rationale,
             because=tuple(c.describe(pb.questions) for c in rule.conditions),
-            effects=_placed_risks(pb, effects, tuple(w for w in words if w is not None)),
+            effects=_words(pb, effects, lambda e: _local_words(pb, e, local, there) if local else _effect_words(e, pb)),
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
         )
 
