@@ -143,10 +143,10 @@ def test_a_buyer_in_eastern_canada_with_canadian_data_is_not_told_pipeda_is_unco
     both = evaluated_case(reference, TORONTO_BANK, data_categories=["canada-personal", "other-personal"])
     elsewhere_only = evaluated_case(reference, TORONTO_BANK, data_categories=["other-personal"])
 
-    uncovered = [r.title for r in both.risks if r.title.startswith("Your country's rules on sending personal data")]
+    uncovered = [r.title for r in both.risks if r.title.startswith("Your country's rules on handing personal data")]
     assert "pipeda" in both.regime_codes
     assert uncovered == [
-        "Your country's rules on sending personal data to a provider abroad (Quebec's private-sector privacy Act,"
+        "Your country's rules on handing personal data to a provider (Quebec's private-sector privacy Act,"
         " for a business in Quebec) are not covered here"
     ]
     assert not [c for c in both.conditions if "PIPEDA, or Quebec" in c.text]

@@ -12,8 +12,9 @@ from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 CANADIAN = "Policyholder data from elsewhere: a Canadian life insurer"
-NOT_COVERED = "Your country's rules on sending personal data to a provider abroad are not covered here"
-PROCESSOR = "Personal data moves before processor terms or a transfer mechanism are in place"
+NOT_COVERED = "Your country's rules on handing personal data to a provider are not covered here"
+PROCESSOR = "Personal data moves before processor terms are in place"
+CROSS_BORDER = "if it works from outside your country, check your country's cross-border transfer rule"
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Any:
@@ -27,7 +28,7 @@ def test_personal_data_of_people_elsewhere_asks_for_processor_terms_and_names_wh
 
     titles = {r.title for r in ev.risks}
     assert {NOT_COVERED, PROCESSOR} <= titles
-    assert any(c.text.startswith("Check your country's cross-border transfer rule") for c in ev.conditions)
+    assert any(c.text.startswith("Sign processor terms") and CROSS_BORDER in c.text for c in ev.conditions)
     assert any(c.rule == "personal-data-processor-terms" and c.points == -5 for c in ev.fit_contributions)
 
 
@@ -42,7 +43,7 @@ SAO_PAULO = "São Paulo bank: KYC refresh reviews"
 
 
 def not_covered(ev: Any) -> list[str]:
-    return [r.title for r in ev.risks if r.title.startswith("Your country's rules on sending personal data")]
+    return [r.title for r in ev.risks if r.title.startswith("Your country's rules on handing personal data")]
 
 
 @pytest.mark.parametrize(
@@ -60,9 +61,9 @@ def test_a_buyer_who_says_where_it_is_reads_its_own_countrys_law_named(
     ev = evaluated_case(reference, case, buyer_location=location)
 
     assert not_covered(ev) == [
-        f"Your country's rules on sending personal data to a provider abroad ({named}) are not covered here"
+        f"Your country's rules on handing personal data to a provider ({named}) are not covered here"
     ]
-    assert any(c.text.startswith(f"Check your country's cross-border transfer rule ({named})") for c in ev.conditions)
+    assert any(f"{CROSS_BORDER} ({named}; those rules are not covered here)" in c.text for c in ev.conditions)
 
 
 def test_a_buyer_elsewhere_keeps_the_general_notice(reference: Playbook) -> None:
@@ -102,3 +103,30 @@ def test_personal_information_about_people_in_australia_asks_for_processor_terms
     # Counted once, beside other personal data: Californian data as well costs no more.
     both = evaluated_case(reference, SYDNEY, data_categories=["au-personal", "california-personal"])
     assert [c.points for c in both.fit_contributions if c.rule == "personal-data-processor-terms"] == [-5]
+
+
+PUNE = "Pune drug maker: clinical data management on trial data that must stay in India"
+
+
+def test_a_buyer_delivered_from_its_own_country_reads_no_transfer_as_if_the_data_left(reference: Playbook) -> None:
+    # A Mexican buyer's data of people elsewhere, delivered from Mexico, and an Indian buyer whose data stays in
+    # India: processor terms are asked for, a transfer rule only as what applies if the provider works abroad.
+    mexican = evaluated_case(
+        reference,
+        PUNE,
+        buyer_location="mexico",
+        data_categories=["other-personal"],
+        function="market-research-analytics",
+    )
+    indian = evaluated_case(reference, PUNE)
+
+    assert mexican.delivered_from == "mexico"
+    assert indian.delivered_from == "india"
+    for ev in (mexican, indian):
+        said = [r.title for r in ev.risks] + [c.text for c in ev.conditions]
+        assert PROCESSOR in said
+        assert not [s for s in said if "transfer" in s and CROSS_BORDER not in s], said
+    assert [c.text for c in mexican.conditions if CROSS_BORDER in c.text] == [
+        "Sign processor terms before personal data moves to the provider and, if it works from outside your country, "
+        "check your country's cross-border transfer rule (Mexico's LFPDPPP; those rules are not covered here)"
+    ]
