@@ -64,7 +64,10 @@ class DeliveryLocationAdmin(CatalogueAdmin):
     fieldsets = (
         (None, {"fields": ("code", "name", "name_in_text", "region", "languages")}),
         ("Time", {"fields": ("utc_offset_minutes", "dst_rule", ("overlap_us_eastern_hours", "overlap_uk_hours"))}),
-        ("Data transfer", {"fields": ("gdpr_transfer", "adequate_since", "uk_transfer_note", "local_privacy_law")}),
+        (
+            "Data transfer",
+            {"fields": ("gdpr_transfer", "adequate_since", "uk_transfer", "uk_transfer_note", "local_privacy_law")},
+        ),
         ("Profile", {"fields": ("strengths", "risks", "cost_index")}),
         SOURCES,
     )

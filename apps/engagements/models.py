@@ -120,6 +120,13 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
         ADEQUATE = "adequate", "EU adequacy decision"
         NEEDS_SCCS = "needs_sccs", "Not adequate: needs SCCs and a transfer impact assessment"
 
+    class UkTransfer(models.TextChoices):
+        ADEQUATE = "adequate", "UK adequacy regulations cover it"
+        NEEDS_IDTA = (
+            "needs_idta",
+            "Not covered by UK adequacy: needs the IDTA or UK Addendum and a transfer risk assessment",
+        )
+
     name_in_text = models.CharField(
         max_length=200,
         blank=True,
@@ -138,6 +145,15 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
     )
     gdpr_transfer = models.CharField(max_length=12, choices=Transfer.choices, verbose_name="GDPR transfer status")
     adequate_since = models.DateField(null=True, blank=True, help_text="Date of the EU adequacy decision, if any.")
+    uk_transfer = models.CharField(
+        max_length=12,
+        choices=UkTransfer.choices,
+        blank=True,
+        verbose_name="UK GDPR transfer status",
+        help_text="Whether UK adequacy regulations cover transfers there (UK GDPR Art. 45; DPA 2018 s.17A and "
+        "Sch. 21 paras. 4-5, which carry over the EEA states and the EU adequacy decisions in force at the end of "
+        "2020). Blank: not recorded, and no UK column is shown.",
+    )
     uk_transfer_note = models.CharField(max_length=200, blank=True, help_text="UK GDPR transfer route.")
     local_privacy_law = models.CharField(max_length=200, blank=True)
     languages = models.CharField(max_length=200, blank=True)
@@ -152,8 +168,8 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
 
     reference_fields = (
         "name", "name_in_text", "region", "utc_offset_minutes", "dst_rule", "overlap_us_eastern_hours",
-        "overlap_uk_hours", "gdpr_transfer", "adequate_since", "uk_transfer_note", "local_privacy_law", "languages",
-        "strengths", "risks", "cost_index", "sources", "confidence", "confidence_note",
+        "overlap_uk_hours", "gdpr_transfer", "adequate_since", "uk_transfer", "uk_transfer_note", "local_privacy_law",
+        "languages", "strengths", "risks", "cost_index", "sources", "confidence", "confidence_note",
     )  # fmt: skip
 
     class Meta:

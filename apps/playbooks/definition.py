@@ -92,6 +92,8 @@ def catalogue_snapshot() -> dict[str, Any]:
             "gdpr_transfer": loc.gdpr_transfer,
             "gdpr_transfer_label": loc.get_gdpr_transfer_display(),
             "adequate_since": loc.adequate_since.isoformat() if loc.adequate_since else None,
+            "uk_transfer": loc.uk_transfer,
+            "uk_transfer_label": loc.get_uk_transfer_display() if loc.uk_transfer else "",
             "local_privacy_law": loc.local_privacy_law,
             "cost_index": _num(loc.cost_index),
             "strengths": loc.strengths,

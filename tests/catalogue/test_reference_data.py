@@ -99,9 +99,33 @@ def test_a_location_loaded_before_its_in_text_name_takes_it_on_the_next_load(ref
     then = digest({f: _plain(getattr(row, f)) for f in migration.REFERENCE_FIELDS_BEFORE})
     DeliveryLocation.objects.filter(pk=row.pk).update(name_in_text="", reference_digest=then)
     migration.redigest_unedited_rows(django_apps, None)  # the migration: still recognised as unedited
+    uk_status.redigest_unedited(django_apps, None)  # and the next one, which adds the UK transfer status
     report = load()
     assert DeliveryLocation.objects.get(code="philippines").in_text == "the Philippines"
     assert "Delivery locations: 0 created, 1 updated" in report and "left as edited" not in report
+
+
+uk_status = importlib.import_module("apps.engagements.migrations.0005_delivery_location_uk_transfer")
+
+
+def test_a_location_loaded_before_its_uk_transfer_status_takes_it_on_the_next_load(reference: Playbook) -> None:
+    row = DeliveryLocation.objects.get(code="poland")
+    then = digest({f: _plain(getattr(row, f)) for f in uk_status.REFERENCE_FIELDS_BEFORE})
+    DeliveryLocation.objects.filter(pk=row.pk).update(uk_transfer="", reference_digest=then)
+    uk_status.redigest_unedited(django_apps, None)
+    report = load()
+    assert DeliveryLocation.objects.get(code="poland").uk_transfer == "adequate"
+    assert "Delivery locations: 0 created, 1 updated" in report and "left as edited" not in report
+
+
+def test_a_location_a_curator_edited_keeps_its_edit_when_the_uk_status_arrives(reference: Playbook) -> None:
+    row = DeliveryLocation.objects.get(code="poland")
+    then = digest({f: _plain(getattr(row, f)) for f in uk_status.REFERENCE_FIELDS_BEFORE})
+    DeliveryLocation.objects.filter(pk=row.pk).update(uk_transfer="", reference_digest=then, strengths="Edited.")
+    uk_status.redigest_unedited(django_apps, None)
+    report = load()
+    assert DeliveryLocation.objects.get(code="poland").strengths == "Edited."
+    assert "left as edited" in report
 
 
 def test_invalid_reference_data_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.playbooks.engine import compile_playbook, evaluate
+from apps.playbooks.engine.evaluate import needs_transfer_tool
 
 SOURCE = [{"title": "Article", "url": "https://example.test"}]
 CATALOGUE: dict[str, Any] = {
@@ -478,3 +479,16 @@ def test_the_cost_estimate_is_remembered_only_for_the_same_cost_answers(referenc
     assert more is not first and more.annual_hours == answers[hours] * 2
     rule_index(pb).memo.pop("cost")
     assert evaluate(pb, answers).cost == first
+
+
+def test_a_location_needs_a_transfer_tool_under_the_transfer_law_triggered() -> None:
+    brazil = {"gdpr_transfer": "adequate", "uk_transfer": "needs_idta"}
+    poland = {"gdpr_transfer": "in_eea", "uk_transfer": "adequate"}
+    india_unrecorded = {"gdpr_transfer": "needs_sccs"}  # a catalogue from before the UK status was recorded
+    eu, uk = frozenset({"gdpr-transfer"}), frozenset({"uk-transfer"})
+    assert not needs_transfer_tool(brazil, eu)
+    assert needs_transfer_tool(brazil, uk)
+    assert needs_transfer_tool(brazil, eu | uk)
+    assert not needs_transfer_tool(poland, eu | uk)
+    assert needs_transfer_tool(india_unrecorded, uk)
+    assert not needs_transfer_tool(brazil, frozenset())

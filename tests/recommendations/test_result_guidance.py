@@ -68,8 +68,44 @@ def test_location_columns_that_do_not_apply_to_the_buyer_go(
     uk_buyer = recommend(reference, organisation, buyer, "UK fintech")  # UK buyer with UK personal data
     page = buyer_client.get(reverse("recommendations:detail", args=[uk_buyer.pk])).content.decode()
     assert "Overlap UK" in page
-    assert "EU data transfer" in page
+    # UK data goes abroad under UK law: the UK's transfer status, not the EU's.
+    assert "UK data transfer" in page
+    assert "EU data transfer" not in page
     assert "Overlap US Eastern" not in page
+    south_africa = re.search(r"<tr[^>]*>\s*<t[hd][^>]*>\s*(?:<[^>]+>\s*)*South Africa.*?</tr>", page, re.S)
+    assert south_africa and "Not covered by UK adequacy" in south_africa.group(0)
+    poland = re.search(r"<tr[^>]*>\s*<t[hd][^>]*>\s*(?:<[^>]+>\s*)*Poland.*?</tr>", page, re.S)
+    assert poland and "UK adequacy regulations cover it" in poland.group(0)
+
+    both = recommend(reference, organisation, buyer, "UK manufacturer: a 300-person")  # EU and UK personal data
+    page = buyer_client.get(reverse("recommendations:detail", args=[both.pk])).content.decode()
+    assert "EU data transfer" in page and "UK data transfer" in page
+
+
+def test_a_uk_buyer_shown_before_the_uk_status_was_recorded_keeps_the_eu_column(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "UK fintech")
+    snapshot = dict(rec.snapshot)
+    snapshot["evaluation"] = dict(snapshot["evaluation"])
+    snapshot["evaluation"]["locations"] = [
+        {k: v for k, v in loc.items() if k != "uk_transfer_label"} for loc in snapshot["evaluation"]["locations"]
+    ]
+    old = Recommendation.objects.get(pk=rec.pk)
+    old.pk = None
+    old.snapshot = snapshot
+    old.assessment = rec.assessment.__class__.objects.create(
+        organisation=organisation,
+        created_by=buyer,
+        title="old",
+        playbook=reference,
+        status="submitted",
+        submitted_at=rec.assessment.submitted_at,
+    )
+    old.save()
+    page = buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode()
+    assert "EU data transfer" in page
+    assert "UK data transfer" not in page
 
 
 def test_a_snapshot_stored_before_the_buyer_location_was_recorded_shows_every_column(

@@ -63,6 +63,18 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
 TRANSFER_REQUIREMENTS = ("gdpr-transfer", "uk-transfer")
 
 
+def needs_transfer_tool(location: Mapping[str, Any], transfers: frozenset[str]) -> bool:
+    """Whether delivering from ``location`` needs a transfer tool under the transfer laws triggered (``transfers``,
+    of ``TRANSFER_REQUIREMENTS``): SCCs where the EU has no adequacy decision for it, the IDTA or UK Addendum where
+    UK adequacy regulations do not cover it (the EU's status stands in where a catalogue has no UK status)."""
+    if "gdpr-transfer" in transfers and location.get("gdpr_transfer") == "needs_sccs":
+        return True
+    if "uk-transfer" in transfers:
+        uk = location.get("uk_transfer") or ""
+        return uk == "needs_idta" if uk else location.get("gdpr_transfer") == "needs_sccs"
+    return False
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One rule's points on a model or a location. ``text`` (curated, may be empty) says how that target
@@ -506,7 +518,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     # On equal points, the buyer's own country (the onshore option: nothing crosses a border) comes first; then a
     # location the personal data can go to without a transfer tool (inside the EEA, or adequate) before one needing
     # SCCs and a transfer impact assessment, when a triggered regime asks it.
-    transfers = any(cat.regimes[code].get("vendor_requirement") in TRANSFER_REQUIREMENTS for code in regime_because)
+    transfers = frozenset(
+        need
+        for code in regime_because
+        if (need := cat.regimes[code].get("vendor_requirement")) in TRANSFER_REQUIREMENTS
+    )
     overlap = {c: req.overlap_at(needs, locations[c]) for c in locations}
     order = sorted(
         location_scores,
@@ -515,7 +531,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             not req.centre_here(needs, c, locations[c]),  # the buyer's own centre is where its entity is
             -location_scores[c],
             c != needs.home,
-            transfers and cat.locations[c].get("gdpr_transfer") == "needs_sccs",
+            needs_transfer_tool(cat.locations[c], transfers),
             -(overlap[c] or 0.0),
             location_index(cat.locations[c]),
             c,
@@ -791,7 +807,7 @@ def _cheaper_location(
     needs: req.Requirements,
     feasible: list[str],
     scores: Mapping[str, int],
-    transfers: bool,
+    transfers: frozenset[str],
 ) -> CheaperLocation | None:
     """The recommended model (``top_code``) priced from the lowest-cost other location meeting every requirement
     (``feasible``, in ranked order, the delivering one first), when that saves materially more; see
@@ -818,7 +834,7 @@ def _cheaper_location(
         model=top.model,
         model_name=top.name,
         points_behind=scores[here] - scores[cheapest],
-        needs_transfer_tool=transfers and locations[cheapest].get("gdpr_transfer") == "needs_sccs",
+        needs_transfer_tool=needs_transfer_tool(locations[cheapest], transfers),
         horizon=there.horizon,
         savings=(there.savings_p10, there.savings_likely, there.savings_p90),
         probability_saving=there.probability_saving,

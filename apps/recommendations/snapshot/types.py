@@ -219,6 +219,8 @@ class Location(NamedInText):
     excluded_because: tuple[str, ...] = ()
     gdpr_transfer_label: str = ""
     adequate_since: str | None = None
+    # Whether UK adequacy regulations cover it, in words ("" or None: not recorded, as in older catalogues).
+    uk_transfer_label: str | None = ""
     local_privacy_law: str = ""
     strengths: str = ""
     risks: str = ""
@@ -710,20 +712,21 @@ class StoredFlip:
     changes: tuple[FlipChange, ...]
 
 
-# Where personal data of people in these places is involved, a delivery location's EU/UK transfer status matters.
-_TRANSFER_JURISDICTIONS = ("European Union", "United Kingdom")
+# Where personal data of people in these places is involved, a delivery location's EU or UK transfer status matters.
+_EU, _UK = "European Union", "United Kingdom"
 
 
 @dataclass(frozen=True)
 class LocationColumns:
     overlap_us: bool
     overlap_uk: bool
-    transfer: bool
+    transfer: bool  # the EU transfer status (GDPR Chapter V)
     overlap_yours: bool = False
     # The buyer's working day is not one the product knows: no overlap was worked out, so no overlap column;
     # each location's UTC offset (``time_zone``, when recorded) lets the buyer compare the hours with theirs.
     overlap_unknown: bool = False
     time_zone: bool = False
+    transfer_uk: bool = False  # the UK transfer status (UK GDPR Chapter V), when the catalogue recorded it
 
 
 @dataclass(frozen=True)
@@ -750,22 +753,26 @@ class Snapshot:
         """Which columns of the locations table apply to this buyer: the overlap with where their people
         work (both when unknown, as in snapshots stored before the buyer's location was recorded; a buyer whose
         day the overlap was worked out for sees that overlap alone; a buyer elsewhere, whose day the product does
-        not know, none: no location was scored on overlap, so each one's UTC offset instead), and the EU/UK
-        transfer status only when the buyer is in Europe (or has not said where) or a European data-protection
-        law applies."""
+        not know, none: no location was scored on overlap, so each one's UTC offset instead), and the transfer
+        status of the European data-protection law that applies: the EU's for a buyer in the EU (or one that has not
+        said where) or with EU law triggered, the UK's for a buyer in the UK or with UK law triggered. A UK status is
+        only shown when the catalogue recorded it (older recommendations keep the EU column they were shown with)."""
         buyer = self.evaluation.buyer_location
-        european_data = any(
-            r.jurisdiction.startswith(_TRANSFER_JURISDICTIONS) and r.kind == "law" for r in self.evaluation.regimes
-        )
+        laws = {r.jurisdiction for r in self.evaluation.regimes if r.kind == "law"}
+        eu_law = any(j.startswith(_EU) for j in laws)
+        uk_law = any(j.startswith(_UK) for j in laws)
+        uk_recorded = any(loc.uk_transfer_label for loc in self.evaluation.locations)
+        transfer_uk = uk_recorded and (buyer == "uk" or uk_law)
         yours = any(loc.overlap_yours is not None for loc in self.evaluation.locations)
         unknown = buyer == "other" and not yours
         return LocationColumns(
             overlap_us=not yours and buyer in ("us", "canada-east", ""),
             overlap_uk=not yours and buyer in ("uk", "eu", ""),
-            transfer=buyer in ("uk", "eu", "") or european_data,
+            transfer=buyer in ("eu", "") or eu_law or (not uk_recorded and (buyer == "uk" or uk_law)),
             overlap_yours=yours,
             overlap_unknown=unknown,
             time_zone=unknown and any(loc.utc_offset for loc in self.evaluation.locations),
+            transfer_uk=transfer_uk,
         )
 
 

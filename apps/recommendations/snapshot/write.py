@@ -19,7 +19,7 @@ from apps.recommendations.snapshot.types import SCHEMA_VERSION, Snapshot, provid
 MODEL_FIELDS = ("summary", "best_for", "avoid_when", "pricing_basis", "sources", "confidence", "confidence_note")
 LOCATION_FIELDS = (
     "name_in_text", "region", "utc_offset", "gdpr_transfer_label", "adequate_since", "local_privacy_law",
-    "strengths", "risks", "cost_index", "sources", "confidence", "confidence_note",
+    "strengths", "risks", "cost_index", "sources", "confidence", "confidence_note", "uk_transfer_label",
 )  # fmt: skip
 # The roles whose answers the consumers need (vendor matching, the memo, the locations table).
 INPUT_ROLES = (
