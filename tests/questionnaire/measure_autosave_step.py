@@ -14,6 +14,8 @@ the static files' URLs worked out on every page, as before ``fixed_static`` (doc
 page's queries", the second note).
 A1_OLD=answers compares with the step page's answers read by a query of their own after the assessment's, as
 before they were read in its statement (``drafts.with_draft``).
+A1_OLD=blocks compares with the base template's blocks looked for on every render of a page extending it, as
+Django's cached loader does (``apps.common.template_loader``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.template.base import NodeList
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -149,6 +152,7 @@ _OLD_CODE: dict[str, dict[str, Any]] = {
         "apps.common.templatetags.kpo._FIXED_URLS": _Forgetful(),
     },
     "answers": {"apps.questionnaire.views._assessment_and_team": _old_assessment_team_and_answers},
+    "blocks": {"apps.common.template_loader.KeptNodeList.get_nodes_by_type": NodeList.get_nodes_by_type},
     "step": {
         "apps.questionnaire.views._assessment_and_team": _old_assessment_and_team,
         "apps.common.templatetags.kpo._FIXED_STATIC": _Forgetful(),
