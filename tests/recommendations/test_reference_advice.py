@@ -426,3 +426,15 @@ def test_a_broker_dealer_is_not_told_a_providers_dedicated_team_is_its_foreign_a
         compiled_playbook(reference).catalogue.models["captive-team"]["name"]
         == "Dedicated captive team (the provider's)"
     )
+
+
+def test_each_priced_option_reads_its_own_rate_not_a_fee_of_its_model(reference: Playbook) -> None:
+    # BOT's set-up and transfer fees share its code: what its cost rests on is its hourly rate, a fee is not per hour.
+    ev = evaluated(reference, "Cost model: a 25-person analytics centre built, run and handed over (BOT)")
+
+    for m in ev.cost.models:
+        said = {i.label: i.value for i in m.inputs}
+        assert not [label for label, value in said.items() if "fee" in label.lower() and value.endswith("/h")], said
+        if m.basis != "deliverable":
+            assert any(label.endswith("hourly rate (USD)") and value.endswith("/h") for label, value in said.items())
+    assert "bot" in {m.model for m in ev.cost.models}

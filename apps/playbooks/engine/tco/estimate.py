@@ -175,7 +175,9 @@ def _model(
     launch: Any = None,
 ) -> ModelCost:
     spec = next(s for s in case.models if s.code == m.code)
-    rate = next((f for k, f in case.figures.items() if k.startswith(f"{m.code}.")), None)
+    # The provider's price: its rate a hour, or a project's price a deliverable (BOT's set-up and transfer fees are
+    # figures of the model's code too, listed with every input, not as its rate).
+    rate = case.figures.get(f"{m.code}.price" if spec.kind == "project" else f"{m.code}.rate")
     inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot", "owned") else []
     if spec.kind in ("pool", "managed"):
         label = "Hours of the work" if case.weeks else "Annual hours"
