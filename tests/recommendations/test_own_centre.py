@@ -78,7 +78,7 @@ def test_an_own_centre_buyer_reads_no_provider_wording(reference: Playbook) -> N
     ev = _evaluate(reference)
     texts = [r.title for r in ev.risks] + [c.text for c in ev.conditions]  # type: ignore[attr-defined]
     fired = {f.code for f in ev.fired}  # type: ignore[attr-defined]
-    assert "A failure at your centre would disrupt a critical process" in texts
+    assert "A failure at your centre would disrupt a process you depend on" in texts
     assert not [t for t in texts if "provider" in t.lower() or "KPO" in t]
     assert not {"iso27001-assurance", "critical-work", "composite-risk", "high-asset-specificity-lock-in"} & fired
     assert not any(r.code.startswith("assurance:") for r in ev.requirements)  # type: ignore[attr-defined]
@@ -86,7 +86,7 @@ def test_an_own_centre_buyer_reads_no_provider_wording(reference: Playbook) -> N
     # provider's risks.
     bot = _evaluate(reference, centre_setup="provider-builds", own_entity=None)
     bot_texts = [r.title for r in bot.risks]  # type: ignore[attr-defined]
-    assert "A failure at the provider would disrupt a critical process" in bot_texts
+    assert "A failure at the provider would disrupt a process you depend on" in bot_texts
     assert any(r.code == "assurance:iso27001" for r in bot.requirements)  # type: ignore[attr-defined]
 
 

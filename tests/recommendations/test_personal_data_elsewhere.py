@@ -130,3 +130,25 @@ def test_a_buyer_delivered_from_its_own_country_reads_no_transfer_as_if_the_data
         "Sign processor terms before personal data moves to the provider and, if it works from outside your country, "
         "check your country's cross-border transfer rule (Mexico's LFPDPPP; those rules are not covered here)"
     ]
+
+
+def _obligations(ev: Any) -> set[str]:
+    return {o["code"] for r in ev.regimes for _, _, items in r.obligations for o in items}
+
+
+def test_a_transfer_abroad_is_asked_of_a_brazilian_bank_only_when_the_work_goes_abroad(reference: Playbook) -> None:
+    at_home = evaluated_case(reference, SAO_PAULO, data_onshore_only=True)
+    abroad = evaluated_case(reference, SAO_PAULO, data_onshore_only=False, preferred_region="india", overlap_hours=0)
+
+    assert at_home.delivered_from == "brazil"
+    assert {"lgpd", "bcb-4893"} <= set(at_home.regime_codes)
+    assert not {"transfer-ground", "abroad-agreement"} & _obligations(at_home)
+    assert abroad.delivered_from not in ("brazil", "")
+    assert {"transfer-ground", "abroad-agreement"} <= _obligations(abroad)
+
+
+def test_an_indian_buyer_whose_data_stays_in_india_is_not_told_to_watch_for_transfer_bars(reference: Playbook) -> None:
+    at_home = evaluated_case(reference, PUNE)
+
+    assert "dpdp" in at_home.regime_codes
+    assert "watch-transfer-blacklist" not in _obligations(at_home)

@@ -77,6 +77,12 @@ def test_location_columns_that_do_not_apply_to_the_buyer_go(
     poland = re.search(r"<tr[^>]*>\s*<t[hd][^>]*>\s*(?:<[^>]+>\s*)*Poland.*?</tr>", page, re.S)
     assert poland and "UK adequacy regulations cover it" in poland.group(0)
 
+    no_data = recommend(
+        reference, organisation, buyer, "Strategy consultancy: a seasonal burst"
+    )  # UK, no personal data
+    page = buyer_client.get(reverse("recommendations:detail", args=[no_data.pk])).content.decode()
+    assert "UK data transfer" not in page and "EU data transfer" not in page
+
     both = recommend(reference, organisation, buyer, "UK manufacturer: a 300-person")  # EU and UK personal data
     page = buyer_client.get(reverse("recommendations:detail", args=[both.pk])).content.decode()
     assert "EU data transfer" in page and "UK data transfer" in page

@@ -755,14 +755,15 @@ class Snapshot:
         day the overlap was worked out for sees that overlap alone; a buyer elsewhere, whose day the product does
         not know, none: no location was scored on overlap, so each one's UTC offset instead), and the transfer
         status of the European data-protection law that applies: the EU's for a buyer in the EU (or one that has not
-        said where) or with EU law triggered, the UK's for a buyer in the UK or with UK law triggered. A UK status is
-        only shown when the catalogue recorded it (older recommendations keep the EU column they were shown with)."""
+        said where) or with EU law triggered, the UK's with UK law triggered (a UK buyer handing over no personal data
+        has no transfer to make). A UK status is only shown when the catalogue recorded it (older recommendations keep
+        the EU column they were shown with)."""
         buyer = self.evaluation.buyer_location
         laws = {r.jurisdiction for r in self.evaluation.regimes if r.kind == "law"}
         eu_law = any(j.startswith(_EU) for j in laws)
         uk_law = any(j.startswith(_UK) for j in laws)
         uk_recorded = any(loc.uk_transfer_label for loc in self.evaluation.locations)
-        transfer_uk = uk_recorded and (buyer == "uk" or uk_law)
+        transfer_uk = uk_recorded and uk_law
         yours = any(loc.overlap_yours is not None for loc in self.evaluation.locations)
         unknown = buyer == "other" and not yours
         return LocationColumns(
