@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from apps.playbooks.engine import compile_playbook
-from apps.playbooks.engine.counterfactuals import search_flips, sensitivity
+from apps.playbooks.engine.counterfactuals import _show, search_flips, sensitivity
 from apps.playbooks.models import Playbook, Question
 from apps.playbooks.runtime import compiled_playbook
 from apps.playbooks.services import start_draft
@@ -91,3 +91,15 @@ def test_the_mark_survives_export_import_and_publishing(reference: Playbook) -> 
     assert set(Question.objects.filter(playbook=draft, fixed=True).values_list("code", flat=True)) == set(
         Question.objects.filter(playbook=reference, fixed=True).values_list("code", flat=True)
     )
+
+
+@pytest.mark.django_db
+def test_a_hospitals_flips_never_ask_it_to_hold_other_data_and_an_empty_choice_reads_unanswered(
+    reference: Playbook,
+) -> None:
+    compiled = compiled_playbook(reference)
+    assert compiled.questions["data_categories"].fixed  # what the team would see is a fact about the work
+    ev = evaluated_case(reference, "US hospital group: steady medical coding")
+    flips = search_flips(compiled, ev.answers).flips
+    assert flips and "data_categories" not in {c.question for f in flips for c in f.changes}
+    assert _show(compiled.questions["data_categories"], []) == "unanswered"

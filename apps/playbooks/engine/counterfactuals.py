@@ -115,8 +115,9 @@ class Sensitivity:
 
 
 def _show(question: Question, value: Any) -> str:
-    """An answer inside a sentence: chosen options in quotes, yes/no and numbers plain."""
-    if value is None:
+    """An answer inside a sentence: chosen options in quotes, yes/no and numbers plain; no option ticked reads as
+    unanswered, as it is scored."""
+    if value is None or value == []:
         return "unanswered"
     text = answer_text(question, value)
     if isinstance(value, bool):
