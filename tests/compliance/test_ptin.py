@@ -1,0 +1,44 @@
+"""A firm that prepares US tax returns for others reads the PTIN rule beside IRC 7216: every paid preparer, offshore
+staff included, holds a preparer tax identification number and the signing preparer's goes on the return
+(26 U.S.C. 6109(a)(4); Treas. Reg. 1.6109-2(a), (d)), each duty with its citation and source."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.compliance.test_brazil_and_philippines_laws import obligations
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+CPA = "US CPA firm: individual returns in a sharp tax-season peak"
+ECFR = "https://www.ecfr.gov/current/title-26/section-1.6109-2"
+CONDITION = "Check that every offshore preparer who works on your clients' returns holds a current PTIN"
+
+
+def test_a_cpa_firm_reads_the_ptin_rule_with_its_sources(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CPA)
+    assert {"irc-7216", "irs-ptin"} <= set(ev.regime_codes)
+    ptin = next(r for r in ev.regimes if r.code == "irs-ptin")
+    assert ptin.confidence == "secondary" and ptin.effective_date == "2011-01-01"
+    assert "offshore" in ptin.summary and "PTIN" in ptin.summary
+    assert {s["url"] for s in ptin.sources} == {
+        "https://uscode.house.gov/view.xhtml?req=granuleid:USC-prelim-title26-section6109&num=0&edition=prelim",
+        ECFR,
+    }
+    assert obligations(ev, "irs-ptin") == {
+        "ptin-for-every-preparer": ("26 U.S.C. 6109(a)(4); Treas. Reg. 1.6109-2(d)", ECFR, "secondary"),
+        "ptin-on-the-return": ("Treas. Reg. 1.6109-2(a)", ECFR, "secondary"),
+    }
+    assert any(c.text.startswith(CONDITION) for c in ev.conditions)
+
+
+@pytest.mark.parametrize("consent", ["can-obtain", "cannot"])
+def test_the_ptin_rule_holds_whatever_the_consent(reference: Playbook, consent: str) -> None:
+    assert "irs-ptin" in evaluated_case(reference, CPA, tax_consent=consent).regime_codes
+
+
+def test_a_firm_that_prepares_no_returns_for_others_reads_neither(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CPA, tax_preparer=False, tax_consent=None)
+    assert {"irs-ptin", "irc-7216"}.isdisjoint(ev.regime_codes)
+    assert not any(c.text.startswith(CONDITION) for c in ev.conditions)
