@@ -152,3 +152,13 @@ def test_an_indian_buyer_whose_data_stays_in_india_is_not_told_to_watch_for_tran
 
     assert "dpdp" in at_home.regime_codes
     assert "watch-transfer-blacklist" not in _obligations(at_home)
+
+
+def test_a_brazilian_bank_with_a_critical_function_is_pointed_to_the_central_banks_rule(reference: Playbook) -> None:
+    bank = evaluated_case(reference, SAO_PAULO, critical_function=True)
+    insurer = evaluated_case(reference, SAO_PAULO, critical_function=True, buyer_sector="insurer")
+
+    (critical,) = [r for r in bank.risks if r.title == "A critical function depends on the provider"]
+    assert "CMN Resolution 4,893/2021" in critical.mitigation and "your own regulator" not in critical.mitigation
+    (elsewhere,) = [r for r in insurer.risks if r.title == "A critical function depends on the provider"]
+    assert "Check what your own regulator expects" in elsewhere.mitigation
