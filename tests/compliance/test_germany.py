@@ -1,0 +1,167 @@
+"""A buyer in Germany says so (a follow-up to "Continental Europe", a fact about the buyer), and a German
+professional bound to secrecy reads § 203 StGB: a private health, accident or life insurer, a doctor, a lawyer, a
+tax adviser or an auditor binds the provider to secrecy in writing and shares only what the work needs (a
+condition, not a gate). A German law firm also reads § 43e BRAO, with its text-form contract and, for delivery from
+outside the EU, the test of comparable protection of secrets; a German insurer reads §§ 32 and 47 no. 8 VAG beside
+Solvency II. A French or a US insurer reads none of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.common.models import SourceHost
+from apps.playbooks.engine import clean_answers
+from apps.playbooks.engine.visibility import visibility
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from tests.compliance.test_brazil_and_philippines_laws import obligations
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+INSURER = "German private health insurer: claims analytics"
+STGB = "https://www.gesetze-im-internet.de/stgb/__203.html"
+BRAO = "https://www.gesetze-im-internet.de/brao/__43e.html"
+VAG32 = "https://www.gesetze-im-internet.de/vag_2016/__32.html"
+VAG47 = "https://www.gesetze-im-internet.de/vag_2016/__47.html"
+GERMAN = ("de-stgb-203", "de-brao-43e", "de-vag-outsourcing")
+GERMAN_RULES = ("de-professional-secrecy", "de-lawyer-service-providers", "de-insurer-outsourcing")
+SECRECY = (
+    "Bind the provider in writing to keep the secrets entrusted to you, telling it that disclosing one is a crime,"
+    " have it bind each person and subcontractor who works on them, and give it only the secrets the work needs"
+    " (§ 203(3)-(4) StGB)"
+)
+ABROAD = "Client secrets would go to a country whose protection of secrets may not match Germany's"
+LAW_FIRM = {"buyer_sector": "law-firm", "function": "legal-review", "legal_us_lawyers": False}
+LAW_FIRM_ANSWERS = {**LAW_FIRM, "legal_client_consent": "obtained", "critical_function": None, "ict_services": None}
+
+
+def conditions(ev: Any, *codes: str) -> list[str]:
+    return [c.rule for c in ev.conditions if c.rule in codes]
+
+
+def test_a_german_private_health_insurer_reads_section_203_with_its_pinpoints(reference: Playbook) -> None:
+    ev = evaluated_case(reference, INSURER)
+
+    assert {"de-stgb-203", "de-vag-outsourcing", "solvency2-outsourcing"} <= set(ev.regime_codes)
+    duties = obligations(ev, "de-stgb-203")
+    assert duties["need-to-know"] == ("§ 203(3) sentence 2 StGB", STGB, "secondary")
+    assert duties["bind-to-secrecy"] == ("§ 203(4) sentences 1 and 2 no. 1 StGB", STGB, "secondary")
+    assert duties["keep-the-circle-small"][:2] == ("§ 203(3) sentence 2, (4) StGB", STGB)
+    regime = next(r for r in ev.regimes if r.code == "de-stgb-203")
+    assert "(§ 203(1) nos. 1, 3 and 7)" in regime.summary and "§ 203(4) sentence 2 no. 1" in regime.summary
+    assert {phase for phase, _label, _items in regime.obligations} == {"before_signing", "in_contract", "during"}
+    assert regime.confidence == "secondary" and regime.effective_date == "2017-11-09"
+    assert [s["url"] for s in regime.sources] == [STGB]
+
+
+def test_binding_the_provider_is_a_condition_not_a_gate(reference: Playbook) -> None:
+    ev = evaluated_case(reference, INSURER)
+
+    assert [c.text for c in ev.conditions if c.rule == "de-professional-secrecy"] == [SECRECY]
+    assert ev.gates == ()
+    assert not [c for c in ev.fit_contributions if c.rule in GERMAN_RULES]
+    fired = next(f for f in ev.fired if f.code == "de-professional-secrecy")
+    assert "§ 203(1) nos. 1, 3 and 7 StGB" in fired.rationale and "private health, accident and life" in fired.rationale
+
+
+def test_a_german_insurer_reads_the_insurance_supervision_act_beside_solvency_ii(reference: Playbook) -> None:
+    ev = evaluated_case(reference, INSURER)
+
+    duties = obligations(ev, "de-vag-outsourcing")
+    assert duties["notify-bafin"] == ("§ 47 nos. 8-9 VAG", VAG47, "secondary")
+    assert duties["important-function-limits"][:2] == ("§ 32(3) VAG", VAG32)
+    assert duties["access-and-instructions"][:2] == ("§ 32(2), (4) VAG", VAG32)
+    assert duties["stay-responsible"][:2] == ("§ 32(1), (4) VAG", VAG32)
+    regime = next(r for r in ev.regimes if r.code == "de-vag-outsourcing")
+    assert [s["url"] for s in regime.sources] == [VAG32, VAG47]
+
+
+def test_a_german_insurers_critical_function_keeps_the_notice_gate_and_reads_section_47(reference: Playbook) -> None:
+    ev = evaluated_case(reference, INSURER, critical_function=True)
+
+    assert [g.rule for g in ev.gates] == ["critical-function-outsourcing-eu-insurer"]
+    assert "notify-bafin" in obligations(ev, "de-vag-outsourcing")
+
+
+@pytest.mark.parametrize("sector", ["healthcare", "accounting-firm"])
+def test_a_german_doctor_or_tax_adviser_reads_section_203_but_not_the_insurers_law(
+    reference: Playbook, sector: str
+) -> None:
+    ev = evaluated_case(reference, INSURER, buyer_sector=sector, critical_function=None, ict_services=None)
+
+    assert "de-stgb-203" in ev.regime_codes
+    assert not {"de-vag-outsourcing", "de-brao-43e"} & set(ev.regime_codes)
+    assert conditions(ev, *GERMAN_RULES) == ["de-professional-secrecy"]
+
+
+def test_a_german_law_firm_reads_section_43e_and_its_text_form_contract(reference: Playbook) -> None:
+    ev = evaluated_case(reference, INSURER, **LAW_FIRM_ANSWERS)
+
+    assert {"de-stgb-203", "de-brao-43e"} <= set(ev.regime_codes) and "de-vag-outsourcing" not in ev.regime_codes
+    duties = obligations(ev, "de-brao-43e")
+    assert duties["text-form-contract"] == ("§ 43e(3) BRAO", BRAO, "secondary")
+    assert duties["comparable-protection-abroad"][:2] == ("§ 43e(4) BRAO", BRAO)
+    assert duties["choose-with-care"][0] == "§ 43e(1)-(2) BRAO" and duties["end-if-not-assured"][0] == "§ 43e(2) BRAO"
+    assert conditions(ev, *GERMAN_RULES) == ["de-professional-secrecy", "de-lawyer-service-providers"]
+    text = next(c.text for c in ev.conditions if c.rule == "de-lawyer-service-providers")
+    assert text.startswith("Sign the contract with the provider in text form") and text.endswith("(§ 43e(3) BRAO)")
+    assert ev.gates == ()
+
+
+def test_a_german_law_firm_is_warned_of_delivery_from_outside_the_eu_not_from_poland(reference: Playbook) -> None:
+    in_poland = evaluated_case(reference, INSURER, **LAW_FIRM_ANSWERS)
+    in_india = evaluated_case(reference, INSURER, **LAW_FIRM_ANSWERS, preferred_region="india", overlap_hours=0)
+
+    assert in_poland.delivered_from == "poland" and in_india.delivered_from == "india"
+    assert ABROAD not in {r.title for r in in_poland.risks}
+    (risk,) = [r for r in in_india.risks if r.title == ABROAD]
+    assert risk.severity == "high" and "(§ 43e(4) BRAO)" in risk.mitigation and "EU member state" in risk.mitigation
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"buyer_eu_country": "france"},
+        {"buyer_eu_country": "other-eu"},
+        {"buyer_location": "us", "buyer_regulated_in": "us", "home_market": "us", "buyer_eu_country": None},
+        {"buyer_location": "uk", "buyer_eu_country": None, **LAW_FIRM_ANSWERS},
+    ],
+    ids=["french-insurer", "other-eu-insurer", "us-insurer", "uk-law-firm"],
+)
+def test_a_buyer_outside_germany_reads_none_of_germanys_laws(reference: Playbook, changes: dict[str, Any]) -> None:
+    ev = evaluated_case(reference, INSURER, **changes)
+
+    assert not set(GERMAN) & set(ev.regime_codes)
+    assert conditions(ev, *GERMAN_RULES) == []
+    assert ABROAD not in {r.title for r in ev.risks}
+
+
+def test_a_german_buyer_in_another_sector_is_not_bound_by_section_203(reference: Playbook) -> None:
+    ev = evaluated_case(reference, "EU dual-use drawings: a German machine builder's CAD work")
+
+    assert ev.answers["buyer_eu_country"] == "germany"
+    assert not set(GERMAN) & set(ev.regime_codes)
+
+
+def test_the_country_is_asked_only_of_a_buyer_in_continental_europe_and_is_a_fixed_fact(reference: Playbook) -> None:
+    compiled = compiled_playbook(reference)
+    question = compiled.questions["buyer_eu_country"]
+    assert question.fixed and question.required
+    assert [o.code for o in question.options] == ["germany", "france", "netherlands", "ireland", "other-eu"]
+
+    def shown(location: str) -> bool:
+        given = {**reference.golden_cases.get(name__startswith=INSURER).answers, "buyer_location": location}
+        given.pop("buyer_eu_country")
+        answers, problems = clean_answers(compiled.questions, given)
+        assert not problems
+        seen = visibility(compiled, answers)
+        return "buyer_eu_country" in seen.missing
+
+    assert shown("eu")
+    assert not [where for where in ("us", "uk", "canada-east", "india", "other") if shown(where)]
+
+
+def test_germanys_official_host_is_listed(reference: Playbook) -> None:
+    assert SourceHost.objects.get(host="gesetze-im-internet.de").kind == "official"
