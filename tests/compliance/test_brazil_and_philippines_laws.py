@@ -29,7 +29,9 @@ def obligations(ev: Any, code: str) -> dict[str, tuple[str, str, str]]:
 
 
 def test_a_brazilian_bank_gets_the_lgpd_and_the_central_banks_rule_with_their_sources(reference: Playbook) -> None:
-    ev = evaluated_case(reference, BANK)
+    # Delivered from abroad, so the grounds for sending data out of Brazil are listed too.
+    ev = evaluated_case(reference, BANK, preferred_region="india", overlap_hours=0)
+    assert ev.delivered_from not in ("brazil", "")
     lgpd = obligations(ev, "lgpd")
     assert lgpd["transfer-ground"][:2] == (
         "LGPD Art. 33(I)-(II); Resolução CD/ANPD 19/2024",
