@@ -97,3 +97,17 @@ def test_the_overnight_words_never_speak_of_a_us_or_western_buyer_to_another(
         assert "Western" not in rationale and "US sleeps" not in rationale, rationale
     question = compiled_playbook(reference).questions["overnight_turnaround"]
     assert "US" not in question.help and "Western" not in question.help
+
+
+UK_BOTH = "Conflict: UK buyer needing 4 h overlap who also wants overnight turnaround"
+
+
+def test_overlap_and_overnight_are_no_conflict_where_the_location_delivering_gives_both(reference: Playbook) -> None:
+    # India overlaps a UK day by 3 h and starts hours before it: 3 h of overlap and overnight work hold together.
+    three = evaluated_case(reference, UK_BOTH, overlap_hours=3, data_categories=["none"])
+    four = evaluated_case(reference, UK_BOTH, overlap_hours=4, data_categories=["none"])
+
+    assert three.delivered_from == "india"
+    assert "overnight_turnaround:overlap" not in {c.code for c in three.conflicts}
+    assert four.delivered_from != "india"
+    assert "overnight_turnaround:overlap" in {c.code for c in four.conflicts}

@@ -638,13 +638,27 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         buyer_location=str(role("buyer_location") or ""),
         requirements=needs.hard,
         preferences=needs.preferences,
-        conflicts=req.conflicts(needs, locations, order),
+        conflicts=req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs)),
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
         gates=tuple(gates.values()),
         tied_models=_tied(ranked_models),
     )
+
+
+def _overnight_locations(pb: CompiledPlaybook, contribs: Mapping[str, list[Contribution]]) -> frozenset[str]:
+    """The locations a fired rule testing the overnight-turnaround question gave points to."""
+    memo = rule_index(pb).memo
+    rules: frozenset[str] | None = memo.get("overnight_rules")
+    if rules is None:
+        asked = pb.roles.get("overnight_turnaround")
+        rules = memo["overnight_rules"] = frozenset(
+            rule.code for rule, _ in pb.rules if asked and any(c.question == asked for c in rule.conditions)
+        )
+    if not rules:
+        return frozenset()
+    return frozenset(code for code, given in contribs.items() if any(c.rule in rules and c.points > 0 for c in given))
 
 
 def _risks_here(fired: list[tuple[str, Risk]], where: tuple[str, ...]) -> list[Risk]:

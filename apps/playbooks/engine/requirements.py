@@ -491,16 +491,21 @@ def _cheapest(codes: Iterable[str], locations: Mapping[str, Mapping[str, Any]]) 
 
 
 def conflicts(
-    requirements: Requirements, locations: Mapping[str, Mapping[str, Any]], ranked: Sequence[str] = ()
+    requirements: Requirements,
+    locations: Mapping[str, Mapping[str, Any]],
+    ranked: Sequence[str] = (),
+    overnight: frozenset[str] = frozenset(),
 ) -> tuple[Conflict, ...]:
     """Trade-offs to decide: a preference only locations that break a requirement can give, and pairs of
     requirements that no single location meets together, each with its options. "Keep the requirement" names
     the location the result delivers from: the first of ``ranked`` (the evaluation's order) meeting every
-    requirement, or the cheapest by cost index when no order is given."""
+    requirement, or the cheapest by cost index when no order is given. ``overnight``: the locations the playbook's
+    rules favour for overnight turnaround with this buyer (a team starting hours before the buyer's day can give
+    some overlap and still turn work around overnight, as India does for a UK buyer needing 3 h)."""
     broken = _broken(location_breaches(requirements, locations))
     order = [c for c in ranked if c in locations] or _cheapest(locations, locations)
     fits = [c for c in order if not broken.get(c)]
-    out = [*_preference_conflicts(requirements, locations, broken, fits)]
+    out = [*_preference_conflicts(requirements, locations, broken, fits, overnight)]
     if not fits:
         out += _requirement_conflicts(requirements, locations, broken)
     return tuple(out)
@@ -531,7 +536,11 @@ def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[s
 
 
 def _preference_conflicts(
-    requirements: Requirements, locations: Mapping[str, Mapping[str, Any]], broken: dict[str, set[str]], fits: list[str]
+    requirements: Requirements,
+    locations: Mapping[str, Mapping[str, Any]],
+    broken: dict[str, set[str]],
+    fits: list[str],
+    overnight_at: frozenset[str] = frozenset(),
 ) -> list[Conflict]:
     out = []
     region = requirements.preference("preferred_region")
@@ -557,7 +566,9 @@ def _preference_conflicts(
                 )
     overnight = requirements.preference("overnight_turnaround")
     overlap = requirements.get("overlap")
-    if overnight is not None and overlap is not None and overlap.value > OVERNIGHT_MAX_OVERLAP:
+    # No conflict when the location delivering meets the overlap and is one the rules favour for overnight work.
+    both = bool(fits) and fits[0] in overnight_at
+    if overnight is not None and overlap is not None and overlap.value > OVERNIGHT_MAX_OVERLAP and not both:
         options = [
             _keep(requirements, locations, fits, "the overlap"),
             Option(
