@@ -88,6 +88,24 @@ def test_location_columns_that_do_not_apply_to_the_buyer_go(
     assert "EU data transfer" in page and "UK data transfer" in page
 
 
+def stored_as(rec: Recommendation, snapshot: dict[str, Any]) -> Recommendation:
+    """``rec`` as it would have been stored with ``snapshot``: recommendations refuse UPDATE (immutability trigger),
+    so the old-style copy is a new row, on an assessment of its own."""
+    old = Recommendation.objects.get(pk=rec.pk)
+    old.pk = None
+    old.snapshot = snapshot
+    old.assessment = rec.assessment.__class__.objects.create(
+        organisation=rec.organisation,
+        created_by=rec.assessment.created_by,
+        title="old",
+        playbook=rec.assessment.playbook,
+        status="submitted",
+        submitted_at=rec.assessment.submitted_at,
+    )
+    old.save()
+    return old
+
+
 def test_a_uk_buyer_shown_before_the_uk_status_was_recorded_keeps_the_eu_column(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
@@ -97,19 +115,7 @@ def test_a_uk_buyer_shown_before_the_uk_status_was_recorded_keeps_the_eu_column(
     snapshot["evaluation"]["locations"] = [
         {k: v for k, v in loc.items() if k != "uk_transfer_label"} for loc in snapshot["evaluation"]["locations"]
     ]
-    old = Recommendation.objects.get(pk=rec.pk)
-    old.pk = None
-    old.snapshot = snapshot
-    old.assessment = rec.assessment.__class__.objects.create(
-        organisation=organisation,
-        created_by=buyer,
-        title="old",
-        playbook=reference,
-        status="submitted",
-        submitted_at=rec.assessment.submitted_at,
-    )
-    old.save()
-    page = buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode()
+    page = buyer_client.get(reverse("recommendations:detail", args=[stored_as(rec, snapshot).pk])).content.decode()
     assert "EU data transfer" in page
     assert "UK data transfer" not in page
 
@@ -121,20 +127,7 @@ def test_a_snapshot_stored_before_the_buyer_location_was_recorded_shows_every_co
     # A version 1 snapshot from before the buyer's location was recorded.
     snapshot = {k: v for k, v in rec.snapshot.items() if k not in ("schema_version", "inputs")}
     del snapshot["evaluation"]["buyer_location"]
-    # Recommendations refuse UPDATE (immutability trigger): store an old-style copy as a new row instead.
-    old = Recommendation.objects.get(pk=rec.pk)
-    old.pk = None
-    old.snapshot = snapshot
-    old.assessment = rec.assessment.__class__.objects.create(
-        organisation=organisation,
-        created_by=buyer,
-        title="old",
-        playbook=reference,
-        status="submitted",
-        submitted_at=rec.assessment.submitted_at,
-    )
-    old.save()
-    page = buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode()
+    page = buyer_client.get(reverse("recommendations:detail", args=[stored_as(rec, snapshot).pk])).content.decode()
     assert "Overlap US Eastern" in page and "Overlap UK" in page and "EU data transfer" in page
 
 
