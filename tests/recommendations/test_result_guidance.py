@@ -82,6 +82,11 @@ def test_location_columns_that_do_not_apply_to_the_buyer_go(
     )  # UK, no personal data
     page = buyer_client.get(reverse("recommendations:detail", args=[no_data.pk])).content.decode()
     assert "UK data transfer" not in page and "EU data transfer" not in page
+    # Nor when the UK law triggered is not about personal data (the market abuse rules for inside information).
+    inside = recommend(reference, organisation, buyer, "UK investment bank: M&A")
+    page = buyer_client.get(reverse("recommendations:detail", args=[inside.pk])).content.decode()
+    assert "uk-mar" in {r["code"] for r in inside.snapshot["evaluation"]["regimes"]}
+    assert "UK data transfer" not in page and "EU data transfer" not in page
 
     both = recommend(reference, organisation, buyer, "UK manufacturer: a 300-person")  # EU and UK personal data
     page = buyer_client.get(reverse("recommendations:detail", args=[both.pk])).content.decode()

@@ -712,8 +712,11 @@ class StoredFlip:
     changes: tuple[FlipChange, ...]
 
 
-# Where personal data of people in these places is involved, a delivery location's EU or UK transfer status matters.
-_EU, _UK = "European Union", "United Kingdom"
+def _governs_transfers(regime: Any, law: str) -> bool:
+    """Whether ``regime`` is the EU's (``law`` "gdpr") or the UK's ("uk-gdpr") data-protection law, whose transfer
+    rules make a delivery location's transfer status matter: the regime itself or its special-category part (a
+    market-abuse or outsourcing law of the same jurisdiction is not)."""
+    return regime.code == law or regime.code.startswith(f"{law}-")
 
 
 @dataclass(frozen=True)
@@ -755,13 +758,12 @@ class Snapshot:
         day the overlap was worked out for sees that overlap alone; a buyer elsewhere, whose day the product does
         not know, none: no location was scored on overlap, so each one's UTC offset instead), and the transfer
         status of the European data-protection law that applies: the EU's for a buyer in the EU (or one that has not
-        said where) or with EU law triggered, the UK's with UK law triggered (a UK buyer handing over no personal data
+        said where) or with GDPR triggered, the UK's with UK GDPR triggered (a UK buyer handing over no personal data
         has no transfer to make). A UK status is only shown when the catalogue recorded it (older recommendations keep
         the EU column they were shown with)."""
         buyer = self.evaluation.buyer_location
-        laws = {r.jurisdiction for r in self.evaluation.regimes if r.kind == "law"}
-        eu_law = any(j.startswith(_EU) for j in laws)
-        uk_law = any(j.startswith(_UK) for j in laws)
+        eu_law = any(_governs_transfers(r, "gdpr") for r in self.evaluation.regimes)
+        uk_law = any(_governs_transfers(r, "uk-gdpr") for r in self.evaluation.regimes)
         uk_recorded = any(loc.uk_transfer_label for loc in self.evaluation.locations)
         transfer_uk = uk_recorded and uk_law
         yours = any(loc.overlap_yours is not None for loc in self.evaluation.locations)
