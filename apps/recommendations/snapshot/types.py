@@ -712,13 +712,6 @@ class StoredFlip:
     changes: tuple[FlipChange, ...]
 
 
-def _governs_transfers(regime: Any, law: str) -> bool:
-    """Whether ``regime`` is the EU's (``law`` "gdpr") or the UK's ("uk-gdpr") data-protection law, whose transfer
-    rules make a delivery location's transfer status matter: the regime itself or its special-category part (a
-    market-abuse or outsourcing law of the same jurisdiction is not)."""
-    return regime.code == law or regime.code.startswith(f"{law}-")
-
-
 @dataclass(frozen=True)
 class LocationColumns:
     overlap_us: bool
@@ -762,8 +755,10 @@ class Snapshot:
         has no transfer to make). A UK status is only shown when the catalogue recorded it (older recommendations keep
         the EU column they were shown with)."""
         buyer = self.evaluation.buyer_location
-        eu_law = any(_governs_transfers(r, "gdpr") for r in self.evaluation.regimes)
-        uk_law = any(_governs_transfers(r, "uk-gdpr") for r in self.evaluation.regimes)
+        # The regimes whose transfer rules make a location's status matter, marked as the engine's ranking reads
+        # them (``vendor_requirement``; the reader fills it for recommendations stored before it was curated).
+        transfers = {r.vendor_requirement for r in self.evaluation.regimes}
+        eu_law, uk_law = "gdpr-transfer" in transfers, "uk-transfer" in transfers
         uk_recorded = any(loc.uk_transfer_label for loc in self.evaluation.locations)
         transfer_uk = uk_recorded and uk_law
         yours = any(loc.overlap_yours is not None for loc in self.evaluation.locations)
