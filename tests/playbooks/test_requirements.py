@@ -323,3 +323,34 @@ def test_the_shifted_hours_option_names_the_evening_shift_that_gives_the_overlap
     assert "moved 4 h later (about 13:00–21:00 local time) to give 2 h" in relax.text
     assert relax.costs.startswith("an evening or early shift there") and "night" not in relax.costs
     assert "night-shift premium" not in relax.costs
+
+
+def test_an_evaluation_finds_the_locations_breaches_once_and_its_trade_offs_from_them(
+    reference: Any, monkeypatch: Any
+) -> None:
+    """The ranking and the trade-offs read the same breaches: worked out once an evaluation, not once each."""
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    compiled = compiled_playbook(reference)
+    answers = {
+        "function": "financial-analysis",
+        "buyer_location": "us",
+        "overlap_hours": 4,
+        "preferred_region": "india",
+    }
+    before = evaluate(compiled, answers)
+    calls: list[int] = []
+    real = req.location_breaches
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(req, "location_breaches", counted)
+    after = evaluate(compiled, answers)
+    assert len(calls) == 1
+    assert after.conflicts == before.conflicts and any(c.kind == "preference" for c in after.conflicts)
+    assert req.conflicts(req.derive(answers, {}), LOCATIONS) == req.conflicts(
+        req.derive(answers, {}), LOCATIONS, breaches=real(req.derive(answers, {}), LOCATIONS)
+    )

@@ -513,7 +513,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         )
     )
     broken: dict[str, list[str]] = {}
-    for breach in req.location_breaches(needs, locations):
+    breaches = req.location_breaches(needs, locations)
+    for breach in breaches:
         broken.setdefault(breach.target, []).append(breach.reason)
     # On equal points, the buyer's own country (the onshore option: nothing crosses a border) comes first; then a
     # location the personal data can go to without a transfer tool (inside the EEA, or adequate) before one needing
@@ -638,7 +639,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         buyer_location=str(role("buyer_location") or ""),
         requirements=needs.hard,
         preferences=needs.preferences,
-        conflicts=req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs)),
+        conflicts=req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,

@@ -495,14 +495,16 @@ def conflicts(
     locations: Mapping[str, Mapping[str, Any]],
     ranked: Sequence[str] = (),
     overnight_at: frozenset[str] = frozenset(),
+    breaches: Sequence[Breach] | None = None,
 ) -> tuple[Conflict, ...]:
     """Trade-offs to decide: a preference only locations that break a requirement can give, and pairs of
     requirements that no single location meets together, each with its options. "Keep the requirement" names
     the location the result delivers from: the first of ``ranked`` (the evaluation's order) meeting every
     requirement, or the cheapest by cost index when no order is given. ``overnight_at``: the locations the playbook's
     rules favour for overnight turnaround with this buyer (a team starting hours before the buyer's day can give
-    some overlap and still turn work around overnight, as India does for a UK buyer needing 3 h)."""
-    broken = _broken(location_breaches(requirements, locations))
+    some overlap and still turn work around overnight, as India does for a UK buyer needing 3 h). ``breaches``: the
+    caller's ``location_breaches`` of the same requirements and locations, when it has them already."""
+    broken = _broken(location_breaches(requirements, locations) if breaches is None else breaches)
     order = [c for c in ranked if c in locations] or _cheapest(locations, locations)
     fits = [c for c in order if not broken.get(c)]
     out = [*_preference_conflicts(requirements, locations, broken, fits, overnight_at)]
