@@ -153,3 +153,67 @@ def test_a_buyer_in_eastern_canada_with_canadian_data_is_not_told_pipeda_is_unco
     # Without the Canadian option, the buyer's own law is still named as not covered, PIPEDA included.
     assert "pipeda" not in elsewhere_only.regime_codes
     assert any("(PIPEDA, or Quebec's private-sector privacy Act)" in r.title for r in elsewhere_only.risks)
+
+
+def _risk(ev: Any, title: str) -> list[str]:
+    return [r.mitigation for r in ev.risks if r.title == title]
+
+
+def test_a_critical_function_at_an_osfi_regulated_bank_reads_b10_not_a_request_to_check_its_regulator(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, TORONTO_BANK, critical_function=True)
+
+    (mitigation,) = _risk(ev, "A critical function depends on the provider")
+    assert "OSFI Guideline B-10" in mitigation and "(Principle 9)" in mitigation and "(Principle 8)" in mitigation
+    assert "Check what your own regulator expects" not in mitigation
+    # Its own offshore entity reads B-10 too: B-10 covers companies of the institution's own group.
+    own = evaluated_case(
+        reference, TORONTO_BANK, critical_function=True, own_team_plan=True, centre_setup="ourselves", own_entity=True
+    )
+    (mitigation,) = _risk(own, "A critical function moves to your own offshore entity")
+    assert "OSFI Guideline B-10 treats your own group's entity as a third party" in mitigation
+
+
+def test_a_canadian_firm_b10_does_not_cover_is_still_asked_to_check_its_own_regulator(reference: Playbook) -> None:
+    ev = evaluated_case(reference, TORONTO_BANK, critical_function=True, buyer_sector="investment-firm")
+
+    assert "osfi-b10" not in ev.regime_codes
+    (mitigation,) = _risk(ev, "A critical function depends on the provider")
+    assert mitigation.startswith("Check what your own regulator expects before signing")
+    # A US bank keeps the same request: nothing changed for it.
+    us = evaluated_case(reference, TORONTO_BANK, critical_function=True, **US_BANK)
+    (mitigation,) = _risk(us, "A critical function depends on the provider")
+    assert mitigation.startswith("Check what your own regulator expects before signing")
+
+
+def test_a_canadian_signing_actuary_reads_canadian_standards_beside_the_us_ones(reference: Playbook) -> None:
+    ev = evaluated_case(reference, TORONTO_BANK, licensed_signoff=["actuary"], signoff_capacity="yes")
+
+    plan = next(f for f in ev.fired if f.code == "actuary-signoff")
+    assert "in Canada the Canadian Institute of Actuaries' standards of practice" in plan.rationale
+    assert "in the US the American Academy of Actuaries' US Qualification Standards" in plan.rationale
+
+
+QUEBEC = "Quebec's private-sector privacy Act, for a business in Quebec, is not covered here"
+
+
+def test_an_eastern_canadian_buyer_handing_over_canadian_data_alone_is_told_quebecs_act_is_not_covered(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, TORONTO_BANK)
+
+    (mitigation,) = _risk(ev, QUEBEC)
+    assert "before personal information leaves Quebec" in mitigation
+    # With personal data of people elsewhere too, the rule that names both says it once.
+    both = evaluated_case(reference, TORONTO_BANK, data_categories=["canada-personal", "other-personal"])
+    assert not _risk(both, QUEBEC)
+    assert [r.title for r in both.risks if "Quebec" in r.title] == [
+        "Your country's rules on handing personal data to a provider (Quebec's private-sector privacy Act, for a "
+        "business in Quebec) are not covered here"
+    ]
+    # A buyer in the US with Canadian data, or no personal data at all, reads nothing of Quebec.
+    assert not [r for r in evaluated_case(reference, TORONTO_BANK, buyer_location="us").risks if "Quebec" in r.title]
+    assert not [
+        r for r in evaluated_case(reference, TORONTO_BANK, data_categories=["none"]).risks if "Quebec" in r.title
+    ]
