@@ -14,7 +14,8 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine.types import ROLES
 from apps.playbooks.models import Playbook, Question
 from apps.recommendations.models import Recommendation
-from apps.recommendations.services import save_what_if
+from apps.recommendations.services import save_what_if, submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,20 @@ def test_location_columns_that_do_not_apply_to_the_buyer_go(
     page = buyer_client.get(reverse("recommendations:detail", args=[inside.pk])).content.decode()
     assert "uk-mar" in {r["code"] for r in inside.snapshot["evaluation"]["regimes"]}
     assert "UK data transfer" not in page and "EU data transfer" not in page
+
+    # An EU buyer handing over no personal data has no transfer to make either.
+    answers = {
+        **reference.golden_cases.get(name__startswith="Dutch asset manager").answers,
+        "data_categories": ["none"],
+    }
+    draft = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="EU", playbook=reference, answers=answers
+    )
+    eu_no_data = submit_and_recommend(assessment=draft, user=buyer)
+    assert eu_no_data.snapshot["evaluation"]["buyer_location"] == "eu"
+    assert not {r["code"] for r in eu_no_data.snapshot["evaluation"]["regimes"]} & {"gdpr", "uk-gdpr"}
+    page = buyer_client.get(reverse("recommendations:detail", args=[eu_no_data.pk])).content.decode()
+    assert "EU data transfer" not in page and "UK data transfer" not in page
 
     both = recommend(reference, organisation, buyer, "UK manufacturer: a 300-person")  # EU and UK personal data
     page = buyer_client.get(reverse("recommendations:detail", args=[both.pk])).content.decode()

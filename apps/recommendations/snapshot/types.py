@@ -750,8 +750,8 @@ class Snapshot:
         work (both when unknown, as in snapshots stored before the buyer's location was recorded; a buyer whose
         day the overlap was worked out for sees that overlap alone; a buyer elsewhere, whose day the product does
         not know, none: no location was scored on overlap, so each one's UTC offset instead), and the transfer
-        status of the European data-protection law that applies: the EU's for a buyer in the EU (or one that has not
-        said where) or with GDPR triggered, the UK's with UK GDPR triggered (a UK buyer handing over no personal data
+        status of the European data-protection law that applies: the EU's with GDPR triggered (or for a buyer who has
+        not said where), the UK's with UK GDPR triggered (a buyer in the EU or the UK handing over no personal data
         has no transfer to make). A UK status is only shown when the catalogue recorded it (older recommendations keep
         the EU column they were shown with)."""
         buyer = self.evaluation.buyer_location
@@ -766,7 +766,7 @@ class Snapshot:
         return LocationColumns(
             overlap_us=not yours and buyer in ("us", "canada-east", ""),
             overlap_uk=not yours and buyer in ("uk", "eu", ""),
-            transfer=buyer in ("eu", "") or eu_law or (not uk_recorded and (buyer == "uk" or uk_law)),
+            transfer=buyer == "" or eu_law or (not uk_recorded and uk_law),
             overlap_yours=yours,
             overlap_unknown=unknown,
             time_zone=unknown and any(loc.utc_offset for loc in self.evaluation.locations),
