@@ -1,8 +1,9 @@
 """Post-market safety case work reads the vigilance law of the product: EU pharmacovigilance (Directive 2001/83/EC,
 Arts. 104 and 107; Implementing Regulation (EU) No 520/2012, Art. 6) for drug-safety cases of an EU maker or of
 patients in the EU, and the MDR's vigilance articles (Regulation (EU) 2017/745, Arts. 10(13), 87-89) for device
-incident cases, each duty cited with its deadline and worded for the holder or manufacturer. Trial data work, work
-that is not clinical, and a buyer with neither EU nor US products read none of them."""
+incident cases, each duty cited with its deadline and worded for the holder or manufacturer; a US maker's cases, or
+cases of patients in the US, read the FDA's rules (21 CFR 314.80 for drugs, Part 803 for devices). Trial data work,
+work that is not clinical, and a buyer with neither EU nor US products read none of them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ MDR = "https://eur-lex.europa.eu/eli/reg/2017/745/oj"
 PV_CONDITION = "If you hold the marketing authorisation: subcontract each drug-safety task in writing"
 MDR_CONDITION = "If you are the device manufacturer: agree in writing which vigilance tasks the provider does"
 EU = {"eu-pharmacovigilance", "eu-mdr-vigilance"}
+US_DRUG_MAKER = "US drug maker: postmarketing"
+FDA = {"fda-drug-postmarketing", "fda-device-mdr"}
+VIGILANCE = EU | FDA
+DRUG_CONDITION = "If you hold the NDA or ANDA: extend your written postmarketing safety procedures to the provider"
+DEVICE_CONDITION = "If you are the device manufacturer: extend your written MDR procedures to the provider"
 
 
 def actions(ev: Evaluation, code: str) -> dict[str, str]:
@@ -93,7 +99,7 @@ def test_the_duties_are_conditions_of_a_winning_verdict_not_gates(reference: Pla
         ({"buyer_location": "uk", "home_market": "uk", "buyer_eu_country": None}, EU),
         # An EU maker whose cases all come from elsewhere still holds EU authorisations.
         ({"client_jurisdictions": ["other"], "data_categories": ["other-personal"]}, EU),
-        # Neither an EU buyer nor EU patients.
+        # Neither an EU nor a US buyer, nor their patients.
         (
             {
                 "buyer_location": "other",
@@ -126,3 +132,79 @@ def test_device_safety_is_a_choice_of_the_clinical_work_question(reference: Play
     question = reference.questions.get(code="clinical_work")
     assert [o.code for o in question.options.order_by("order")] == ["trial-data", "drug-safety", "device-safety"]
     assert question.options.get(code="device-safety").label == "Device safety and vigilance (medical devices)"
+
+
+def test_a_us_drug_makers_cases_read_the_fdas_postmarketing_rule_with_its_clock(reference: Playbook) -> None:
+    ev = evaluated_case(reference, US_DRUG_MAKER)
+    assert set(ev.regime_codes) & VIGILANCE == {"fda-drug-postmarketing"} and "hipaa" not in ev.regime_codes
+    found = obligations(ev, "fda-drug-postmarketing")
+    assert found == {
+        "written-procedures": ("21 CFR 314.80(b)", "https://www.ecfr.gov/current/title-21/section-314.80", "secondary"),
+        "alert-report-clock": (
+            "21 CFR 314.80(c)(1)(i)",
+            "https://www.ecfr.gov/current/title-21/section-314.80",
+            "secondary",
+        ),
+    }
+    clock = actions(ev, "fda-drug-postmarketing")["alert-report-clock"]
+    assert "no later than 15 calendar days" in clock and "serious and unexpected" in clock
+    assert actions(ev, "fda-drug-postmarketing")["written-procedures"].startswith("If you hold the NDA or ANDA")
+    assert ev.verdict == "wins" and not ev.gates
+    assert len([c for c in ev.conditions if c.text.startswith(DRUG_CONDITION)]) == 1
+
+
+def test_a_us_device_makers_complaints_read_part_803_with_its_clocks(reference: Playbook) -> None:
+    ev = evaluated_case(reference, US_DRUG_MAKER, clinical_work=["device-safety"])
+    assert set(ev.regime_codes) & VIGILANCE == {"fda-device-mdr"}
+    found = obligations(ev, "fda-device-mdr")
+    assert {code: citation for code, (citation, _u, _c) in found.items()} == {
+        "mdr-procedures": "21 CFR 803.17",
+        "thirty-day-clock": "21 CFR 803.50(a), (b)(3)",
+        "five-day-escalation": "21 CFR 803.53",
+    }
+    assert found["five-day-escalation"][1] == "https://www.ecfr.gov/current/title-21/section-803.53"
+    text = actions(ev, "fda-device-mdr")
+    assert "30 calendar days" in text["thirty-day-clock"] and "5 work days" in text["five-day-escalation"]
+    condition = next(c.text for c in ev.conditions if c.text.startswith(DEVICE_CONDITION))
+    assert "30-calendar-day and 5-work-day" in condition and "803.50" in condition
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"clinical_work": ["drug-safety", "device-safety"]}, FDA),
+        ({"clinical_work": ["trial-data"]}, set()),
+        # A maker elsewhere whose cases come from patients in the US markets its products there.
+        ({"buyer_location": "other", "home_market": "other"}, {"fda-drug-postmarketing"}),
+        # A US maker whose cases come from the EU reads EU law for them, and the FDA's rule as a US maker.
+        (
+            {
+                "client_jurisdictions": ["eu"],
+                "data_categories": ["eu-personal", "phi"],
+                "hipaa_role": None,
+                "medicaid_offshore": None,
+            },
+            {"fda-drug-postmarketing", "eu-pharmacovigilance"},
+        ),
+        (
+            {
+                "buyer_location": "other",
+                "home_market": "other",
+                "client_jurisdictions": ["other"],
+                "data_categories": ["other-personal"],
+                "hipaa_role": None,
+                "medicaid_offshore": None,
+                "phi_deidentify": None,
+            },
+            set(),
+        ),
+    ],
+)
+def test_who_reads_the_fda_safety_reporting_rules(
+    reference: Playbook, changes: dict[str, object], expected: set[str]
+) -> None:
+    ev = evaluated_case(reference, US_DRUG_MAKER, **changes)
+    assert set(ev.regime_codes) & VIGILANCE == expected
+    texts = [c.text for c in ev.conditions]
+    assert any(t.startswith(DRUG_CONDITION) for t in texts) is ("fda-drug-postmarketing" in expected)
+    assert any(t.startswith(DEVICE_CONDITION) for t in texts) is ("fda-device-mdr" in expected)
