@@ -173,7 +173,8 @@ def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[st
         rule=rule,
         kind=kind,
         points=int(raw.get("points") or 0),
-        engagement_model=lookups["model"].get(target) if kind == "model" else None,
+        # A risk may name the model it is worded for (``engine.types.Effect.model``), kept in the same column.
+        engagement_model=lookups["model"].get(target if kind == "model" else _text(raw, "model")),
         regime=lookups["regime"].get(target) if kind == "regime" else None,
         location=lookups["location"].get(target) if kind in ("location", "risk") else None,
         text=_text(raw, "text"),

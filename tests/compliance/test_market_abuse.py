@@ -20,8 +20,9 @@ US_ADVISER = "US SEC-registered adviser: ESG research"
 HEDGE_FUND = "US hedge fund: steady equity research support"
 DEAL_RESEARCH = "Deal research with inside information, in irregular bursts"
 INSIDER_LIST = (
-    "Put the provider's analysts with access on your insider list and have each acknowledge the duties in writing "
-    "before inside information moves"
+    "Put the provider's analysts with access on the insider list you keep as the issuer, or as the issuer's adviser "
+    "on the deal, and have each acknowledge the duties in writing before inside information moves; if you act for "
+    "no issuer, the list is the issuer's to keep: share only what the work needs, under written confidentiality duties"
 )
 NOT_COVERED = "Your own market's insider-dealing rules are not covered here"
 MARKET_ABUSE = {"uk-mar", "fca-sysc10-chinese-walls", "eu-mar"}
@@ -169,3 +170,19 @@ def test_an_adviser_sharing_inside_information_reads_both_of_its_duties(referenc
     assert {"us-adviser-oversight", "us-adviser-mnpi", "us-mnpi"} <= set(
         evaluated_case(reference, HEDGE_FUND).regime_codes
     )
+
+
+@pytest.mark.parametrize(("case", "regime"), [(UK_BANK, "uk-mar"), (EU_BOUTIQUE, "eu-mar")])
+def test_the_insider_list_is_the_issuers_or_its_advisers_not_every_holders(
+    reference: Playbook, case: str, regime: str
+) -> None:
+    # MAR Art. 18(1) binds issuers and persons acting on their behalf or on their account: an investment bank
+    # advising on a client's deal keeps its own list for the deal; a buyer acting for no issuer keeps none.
+    ev = evaluated_case(reference, case)
+    listed = [c for c in conditions(ev) if "insider list" in c]
+    assert listed == [INSIDER_LIST]
+    assert "your insider list" not in listed[0]
+    entry = next(r for r in ev.regimes if r.code == regime)
+    assert "your insider list" not in entry.summary and "adviser acting for it" in entry.summary
+    titles = {o["code"]: o["title"] for _p, _l, items in entry.obligations for o in items}
+    assert titles[f"{regime[:2]}-insider-list"].endswith("if you are the issuer or act for it")

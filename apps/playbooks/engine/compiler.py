@@ -178,6 +178,13 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
             # A risk may name the location it belongs to: shown only when the work is delivered from there.
             problems.append(f"rule {rule}: risk effect names unknown location {target!r}")
             continue
+        model = str(item.get("model") or "")
+        if model and kind != "risk":
+            problems.append(f"rule {rule}: only a risk may name the model it is worded for")
+            continue
+        if model and model not in catalogue.models:
+            problems.append(f"rule {rule}: risk effect names unknown model {model!r}")
+            continue
         if kind in TEXT_EFFECTS and not item.get("text"):
             problems.append(f"rule {rule}: a {kind} needs its text")
         if kind == "risk" and item.get("severity", "") not in SEVERITIES:
@@ -191,6 +198,7 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
                 severity=str(item.get("severity", "")),
                 mitigation=str(item.get("mitigation", "")),
                 notice=kind == "gate" and item.get("notice") is True,
+                model=model,
             )
         )
     if not out:

@@ -298,6 +298,8 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
         return f"condition: {effect.text}"
     if effect.kind == "gate":
         return f"caps the verdict at “KPO wins, on conditions” until settled: {effect.text}"
+    if effect.kind == "risk" and effect.model:
+        return f"risk if {cat.models[effect.model].get('name', effect.model)} is recommended: {effect.text}"
     return f"risk: {effect.text}"  # a risk naming a location is said by ``_words``
 
 
@@ -311,8 +313,9 @@ class _RulePlan:
     locations: tuple[tuple[str, Contribution], ...]
     blockers: tuple[Blocker, ...]
     regimes: tuple[str, ...]
-    # (location, risk): a risk naming a location holds only when the work is delivered from there ("" : anywhere).
-    risks: tuple[tuple[str, Risk], ...]
+    # (location, model, risk): a risk naming a location holds only when the work is delivered from there, one naming
+    # a model only when that model is recommended ("" : anywhere, whatever the model; see ``_worded_for``).
+    risks: tuple[tuple[str, str, Risk], ...]
     conditions: tuple[VerdictCondition, ...] = ()
     gates: tuple[Gate, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
@@ -396,7 +399,9 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         locations=tuple((e.target, contribution(e)) for e in effects if e.kind == "location"),
         blockers=tuple(Blocker(rule.code, rule.name, e.text) for e in effects if e.kind == "blocker"),
         regimes=tuple(e.target for e in effects if e.kind == "regime"),
-        risks=tuple((e.target, Risk(e.text, e.severity, e.mitigation, rule.code)) for e in effects if e.kind == "risk"),
+        risks=tuple(
+            (e.target, e.model, Risk(e.text, e.severity, e.mitigation, rule.code)) for e in effects if e.kind == "risk"
+        ),
         conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
         gates=tuple(Gate(e.text, rule.code, rule.name, e.notice) for e in effects if e.kind == "gate"),
         delivered_in=tuple(local.items()),
@@ -445,7 +450,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     regime_because: dict[str, list[str]] = {}
     # Regimes triggered only by delivery from a location: regime -> [(location, rule name)].
     local_because: dict[str, list[tuple[str, str]]] = {}
-    fired_risks: list[tuple[str, Risk]] = []  # (location or "", risk), in rule order
+    fired_risks: list[tuple[tuple[str, str, Risk], ...]] = []  # each fired rule's (location, model, risk), in order
     conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
     gates: dict[str, Gate] = {}  # by text, likewise
     # Rules that trigger a regime other than a personal-data transfer rule (the transfer tool is said apart):
@@ -477,7 +482,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
                 local_because.setdefault(target, []).append((local[target], plan.fired.name))
             else:
                 regime_because.setdefault(target, []).append(plan.fired.name)
-        fired_risks.extend(plan.risks)
+        fired_risks.append(plan.risks)
         for item in plan.conditions:
             conditions.setdefault(item.text, item)
         for gate in plan.gates:
@@ -549,7 +554,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             regime_because.setdefault(code, []).extend(names)
     fired = [_elsewhere(plan, delivered_from) for plan in shown]
     where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
-    risks = _risks_here(fired_risks, where)
+    recommended = ranked_models[0].code if ranked_models and not ranked_models[0].excluded_because else ""
+    risks = _risks_here([risk for rule in fired_risks for risk in _worded_for(rule, recommended)], where)
     ranked_locations = tuple(
         RankedLocation(
             code=code,
@@ -660,6 +666,18 @@ def _overnight_locations(pb: CompiledPlaybook, contribs: Mapping[str, list[Contr
     if not rules:
         return frozenset()
     return frozenset(code for code, given in contribs.items() if any(c.rule in rules and c.points > 0 for c in given))
+
+
+def _worded_for(risks: tuple[tuple[str, str, Risk], ...], recommended: str) -> list[tuple[str, Risk]]:
+    """One fired rule's (location, risk) as worded for the ``recommended`` model: a risk naming a model holds only
+    when that model is recommended, and then stands in for the rule's risk of the same title naming none, so a
+    mitigation never advises buying the model the result already recommends."""
+    reworded = {risk.title for _, model, risk in risks if model and model == recommended}
+    return [
+        (location, risk)
+        for location, model, risk in risks
+        if (model == recommended if model else risk.title not in reworded)
+    ]
 
 
 def _risks_here(fired: list[tuple[str, Risk]], where: tuple[str, ...]) -> list[Risk]:

@@ -1,0 +1,85 @@
+"""A risk's mitigation never advises buying the model the result already recommends: a risk effect may name the
+model it is worded for, and then holds only when that model is recommended, standing in for the same rule's risk
+of the same title (``engine.types.Effect.model``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine import DefinitionError, compile_playbook, evaluate
+from apps.playbooks.models import Playbook
+from apps.playbooks.services import export_playbook_data, import_playbook
+from tests.playbooks.test_engine import definition, rule
+from tests.recommendations.golden import evaluated_case
+
+TITLE = "Too little management time for a new team"
+GENERAL = {"kind": "risk", "text": TITLE, "severity": "high", "mitigation": "Or buy a project."}
+FOR_PROJECT = {**GENERAL, "model": "project", "mitigation": "Name one owner for the project recommended."}
+
+
+def points(model: str, n: int) -> dict[str, Any]:
+    return {"kind": "model", "target": model, "points": n}
+
+
+@pytest.mark.parametrize(
+    ("favoured", "mitigation"),
+    [("project", "Name one owner for the project recommended."), ("captive-team", "Or buy a project.")],
+)
+def test_the_risk_is_worded_for_the_recommended_model(favoured: str, mitigation: str) -> None:
+    pb = compile_playbook(definition([rule("r", [GENERAL, FOR_PROJECT, points(favoured, 20)])]))
+    result = evaluate(pb, {"x": 1})
+    assert result.top_model == favoured
+    assert [(r.title, r.mitigation) for r in result.risks] == [(TITLE, mitigation)]
+    assert f"risk if Project is recommended: {TITLE}" in result.fired[0].effects
+
+
+def test_a_model_named_by_anything_but_a_risk_or_unknown_is_refused() -> None:
+    for bad in ({"kind": "condition", "text": "Check", "model": "project"}, {**FOR_PROJECT, "model": "atlantis"}):
+        with pytest.raises(DefinitionError):
+            compile_playbook(definition([rule("r", [bad])]))
+
+
+HOSPITAL = "US hospital group: steady medical coding bought as a managed service"
+OUTCOME_SERVICE = "buy an outcome-based service"
+
+
+@pytest.mark.django_db
+def test_a_buyer_recommended_a_managed_service_is_not_told_to_buy_one(reference: Playbook) -> None:
+    ev = evaluated_case(reference, HOSPITAL)
+    assert ev.top_model == "managed-services"
+    (thin,) = [r for r in ev.risks if r.title == TITLE]
+    assert OUTCOME_SERVICE not in thin.mitigation and "outcome-based service recommended" in thin.mitigation
+
+
+@pytest.mark.django_db
+def test_a_buyer_recommended_another_model_still_reads_the_managed_service_way_out(reference: Playbook) -> None:
+    ev = evaluated_case(reference, "First-time outsourcer: undocumented FP&A with no management time to spare")
+    assert ev.top_model != "managed-services"
+    (thin,) = [r for r in ev.risks if r.title == TITLE]
+    assert OUTCOME_SERVICE in thin.mitigation
+
+
+@pytest.mark.django_db
+def test_a_buyer_recommended_bot_is_not_told_to_consider_bot(reference: Playbook) -> None:
+    lock_in = "Lock-in: switching providers would mean months of re-learning"
+    ev = evaluated_case(reference, "Insurtech: the same core pricing work, with a 20-person team to own")
+    assert ev.top_model == "bot"
+    (risk,) = [r for r in ev.risks if r.title == lock_in]
+    assert "consider BOT" not in risk.mitigation and "build-operate-transfer recommended" in risk.mitigation
+    other = evaluated_case(reference, "Insurtech: core pricing models, highly sensitive, no plan to own the team")
+    assert other.top_model == "captive-team"
+    assert "consider BOT" in next(r for r in other.risks if r.title == lock_in).mitigation
+
+
+def thin_risks(data: dict[str, Any]) -> list[str]:
+    thin = next(r for r in data["rules"] if r["code"] == "thin-management-bandwidth")
+    return [e.get("model", "") for e in thin["effects"] if e["kind"] == "risk"]
+
+
+@pytest.mark.django_db
+def test_the_model_a_risk_is_worded_for_survives_export_and_import(reference: Playbook) -> None:
+    data = export_playbook_data(reference)
+    assert thin_risks(data) == ["", "managed-services"]
+    assert thin_risks(export_playbook_data(import_playbook(data=data))) == ["", "managed-services"]
