@@ -81,7 +81,8 @@ def test_a_named_language_says_its_facts_are_a_guide_and_asks_for_a_test_in_the_
 ) -> None:
     ev = evaluated_case(reference, DUTCH_BANK, work_language=language)
     rule = next(f for f in ev.fired if f.code == f"work-language-{language}")
-    assert "no source of their own" in rule.rationale and "not a checked fact" in rule.rationale
+    assert "a general guide, not a checked fact" in rule.rationale
+    assert "location facts" not in rule.rationale and "no source of their own" not in rule.rationale
     risk = next(r for r in ev.risks if r.title == CHECK_RISK)
     assert risk.severity == "low" and "pilot" in risk.mitigation
     assert OTHER_RISK not in {r.title for r in ev.risks}
@@ -95,6 +96,11 @@ def test_another_language_ranks_no_location_and_asks_for_it_in_the_proposal_and_
     assert ev.delivered_from == "india"
     risk = next(r for r in ev.risks if r.title == OTHER_RISK)
     assert "proposal" in risk.mitigation and "pilot" in risk.mitigation
+    # Testing the language is a condition of the verdict too: the ranking could not weigh it.
+    assert [c.text for c in ev.conditions if c.rule == "work-language-other"] == [
+        "Test the written and spoken language of the people named to do the work on real work in it, "
+        "before committing to the full volume"
+    ]
     assert CHECK_RISK not in {r.title for r in ev.risks}
     assert [loc.score for loc in ev.locations] == [
         loc.score for loc in evaluated_case(reference, SPANISH, work_language=None).locations
