@@ -284,9 +284,11 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
 
 def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_benchmark() -> None:
     # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour.
-    # 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it.
+    # 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it. Below, the band is
+    # narrower: 4 come to $13.25, within two thirds of the lowest rate ($10); 3 to $9.94, under it.
     assert "project" in {m.code for m in _case(deliverables=31).models}
-    for count, hourly in ((32, "$106"), (1, "$3.31")):
+    assert "project" in {m.code for m in _case(deliverables=4).models}
+    for count, hourly in ((32, "$106"), (1, "$3.31"), (3, "$9.94")):
         case = _case(deliverables=count)
         assert "project" not in {m.code for m in case.models}
         ((name, why),) = case.skipped

@@ -21,6 +21,8 @@ from apps.common.formatting import money
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import CATALOGUE_PAY, cheaper_location_text, cost_caveat, likelihood
 from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_memo_guidance import memo_html
 from tests.recommendations.test_snapshot import store
@@ -171,12 +173,27 @@ def test_a_recommended_model_that_is_not_costed_says_so_and_why_beside_the_verdi
     assert caveat.text in verdict_section(page)
 
 
-def test_seasonal_work_is_asked_its_deliverables_so_a_recommended_project_is_costed(
+def test_seasonal_work_is_asked_its_deliverables_so_a_recommended_project_is_costed_when_its_price_fits_the_hours(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
+    # Ten reviews a season over 30,000 hours: the benchmark's likely $26,500 a project comes to $8.83 an hour, under
+    # two thirds of the lowest rate providers of legal review charge ($15), so no saving is shown on it.
     rec = recommend(reference, organisation, buyer, "US law firm: seasonal first-level document review")
     ev = rec.record.evaluation
     assert "deliverables" in ev.visible
+    assert ev.top is not None and ev.top.code == "project" and "project" not in {m.model for m in ev.cost.models}
+    assert "comes to $8.83 an hour over your 30,000 hours of work" in dict(ev.cost.skipped)[ev.top.name]
+    caveat = cost_caveat(ev)
+    assert caveat is not None and "is not costed" in caveat.text
+    # Twenty reviews come to $17.67 an hour, within the band: the recommended project is costed.
+    answers = {
+        **reference.golden_cases.get(name__startswith="US law firm: seasonal first-level").answers,
+        "deliverables": 20,
+    }
+    draft = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="20", playbook=reference, answers=answers
+    )
+    ev = submit_and_recommend(assessment=draft, user=buyer).record.evaluation
     assert ev.top is not None and ev.top.code == "project" and "project" in {m.model for m in ev.cost.models}
     caveat = cost_caveat(ev)
     assert caveat is None or "is not costed" not in caveat.text

@@ -23,11 +23,15 @@ from apps.playbooks.engine.tco.types import (
 WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
 NO_DELIVERABLES = "the number of deliverables a year is not known"
 # A benchmark price per deliverable prices a whole project (a report, a landscape, a memo). When, spread over the
-# hours the work takes, it comes to more than this many times the function's highest hourly rate, or less than
-# its lowest divided by it, a "deliverable" here is a different unit (a single tax return, a whole season):
-# pricing it would put a figure wrong by orders of magnitude at the head of the result, so the project is not
-# costed from the benchmark (the buyer's own quote per deliverable still is).
+# hours the work takes, it comes to more than ``PROJECT_UNIT_TOLERANCE`` times the function's highest hourly rate,
+# or less than its lowest divided by ``PROJECT_UNIT_BELOW``, a "deliverable" here is a different unit (a single tax
+# return, a whole season): pricing it would put a figure wrong by orders of magnitude at the head of the result,
+# so the project is not costed from the benchmark (the buyer's own quote per deliverable still is). The band is
+# narrower below: a fixed price carries the provider's project management on top of its people's hours, so a price
+# under two thirds of the lowest hourly rate any provider of the function charges is not one a provider would
+# sign, and a saving resting on it would be a saving no quote will show (the product's assumption, not a source's).
 PROJECT_UNIT_TOLERANCE = 3.0
+PROJECT_UNIT_BELOW = 1.5
 
 
 def _figure(label: str, data: Mapping[str, Any]) -> Figure:
@@ -369,13 +373,14 @@ def price_per_hour(price: float, deliverables: float, hours: float) -> float:
 
 def _unit_mismatch(price: Figure, band: Any, deliverables: float, hours: float) -> str:
     """Why the benchmark price per deliverable cannot price this work ("" when it can): spread over the hours,
-    it is ``PROJECT_UNIT_TOLERANCE`` times beyond the function's hourly rates either way."""
+    it is beyond the function's hourly rates by more than ``PROJECT_UNIT_TOLERANCE`` above or ``PROJECT_UNIT_BELOW``
+    below."""
     rates = rate_band(band)
     if not hours or rates is None:
         return ""
     low, high = rates
     hourly = price_per_hour(price.likely, deliverables, hours)
-    if low / PROJECT_UNIT_TOLERANCE <= hourly <= high * PROJECT_UNIT_TOLERANCE:
+    if low / PROJECT_UNIT_BELOW <= hourly <= high * PROJECT_UNIT_TOLERANCE:
         return ""
     return (
         f"its benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) comes to "
