@@ -1,0 +1,70 @@
+"""A firm supervised by the Monetary Authority of Singapore reads MAS's outsourcing rules (a bank: Notice 658, in
+force since 11 December 2024, with the Guidelines on Outsourcing (Banks); an insurer, capital markets or payment firm
+is pointed to the Guidelines for institutions other than banks), and, when personal data goes to a provider abroad,
+the PDPA's transfer rule (s. 26) on Singapore Statutes Online. A bank on UTC+8 supervised elsewhere, a US bank and a
+Singapore bank's work on no personal data are not handed what does not apply to them."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.compliance.test_brazil_and_philippines_laws import obligations
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+MAS_BANK = "MAS-supervised Singapore bank"
+BANKS = "https://www.mas.gov.sg/regulation/guidelines/guidelines-on-outsourcing-banks"
+OTHERS = (
+    "https://www.mas.gov.sg/regulation/guidelines/guidelines-on-outsourcing-financial-institutions-other-than-banks"
+)
+PDPA = "https://sso.agc.gov.sg/Act/PDPA2012"
+
+
+def test_a_singapore_bank_reads_notice_658_and_the_pdpa_transfer_rule(reference: Playbook) -> None:
+    ev = evaluated_case(reference, MAS_BANK)
+    assert {"mas-notice-658", "sg-pdpa-transfer"} <= set(ev.regime_codes)
+    notice = obligations(ev, "mas-notice-658")
+    assert notice["relevant-service"] == (
+        "MAS Notice 658, Annex D (exempted outsourced relevant services)",
+        BANKS,
+        "secondary",
+    )
+    regime = next(r for r in ev.regimes if r.code == "mas-notice-658")
+    assert regime.effective_date == "2024-12-11" and regime.confidence == "secondary"
+    pdpa = obligations(ev, "sg-pdpa-transfer")
+    assert pdpa["comparable-protection"] == (
+        "PDPA 2012 s. 26(1); Personal Data Protection Regulations 2021 reg. 10(1)",
+        PDPA,
+        "secondary",
+    )
+    assert any(c.text.startswith("Bind the provider by contract to protect the personal data") for c in ev.conditions)
+    # Its own regulator's rules are now named, so the result no longer says they are not covered.
+    assert "Your own regulator's outsourcing and data rules are not covered here" not in {r.title for r in ev.risks}
+    assert not any("are not covered here" in r.title for r in ev.risks)
+
+
+def test_a_singapore_insurer_is_pointed_to_the_guidelines_for_institutions_other_than_banks(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, MAS_BANK, buyer_sector="insurer")
+    assert "mas-notice-658" not in ev.regime_codes and "sg-pdpa-transfer" in ev.regime_codes
+    risk = next(r for r in ev.risks if r.title.startswith("MAS's Guidelines on Outsourcing"))
+    assert "11 December 2024" in risk.mitigation
+
+
+@pytest.mark.parametrize(
+    ("changes", "absent"),
+    [
+        ({"buyer_regulated_in": "other"}, {"mas-notice-658", "sg-pdpa-transfer"}),  # a UTC+8 bank supervised elsewhere
+        (
+            {"buyer_regulated_in": "us", "buyer_location": "us", "home_market": "us"},
+            {"mas-notice-658", "sg-pdpa-transfer"},
+        ),
+        ({"data_categories": ["none"]}, {"sg-pdpa-transfer"}),  # no personal data leaves Singapore
+    ],
+)
+def test_others_do_not_read_what_does_not_apply(
+    reference: Playbook, changes: dict[str, object], absent: set[str]
+) -> None:
+    assert not absent & set(evaluated_case(reference, MAS_BANK, **changes).regime_codes)
