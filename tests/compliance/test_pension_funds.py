@@ -59,7 +59,7 @@ def test_a_dutch_pension_fund_reads_the_pensions_act_and_the_notice_to_dnb(refer
     duties = obligations(ev, "nl-pensioenwet-outsourcing")
     assert duties["provider-follows-the-act"] == ("Pensioenwet art. 34(1)", PW34, "secondary")
     citation, url, _confidence = duties["notify-dnb"]
-    assert citation.startswith("DNB Q&A") and url.startswith("https://www.dnb.nl/")
+    assert citation.startswith("Pensioenwet art. 34, as DNB") and url.startswith("https://www.dnb.nl/")
     regime = next(r for r in ev.regimes if r.code == "nl-pensioenwet-outsourcing")
     assert "prior approval is not needed" in regime.summary
 
