@@ -1,7 +1,8 @@
 """Defence and export-control texts read as the law has them: a DFARS 252.204-7012 contract applies NIST SP 800-171
 Revision 2 (DoD class deviation 2024-O0013), the contracting officer's written word is cited to the paragraphs that
 ask for it, and a technical assistance agreement is what a US firm needs to furnish a defence service to foreign
-persons."""
+persons. A firm outside the US holding US-origin technology reads the US reexport and retransfer rules, not the
+rules a US exporter reads."""
 
 from __future__ import annotations
 
@@ -58,3 +59,58 @@ def test_a_technical_assistance_agreement_is_for_the_defence_service_your_people
     assert "where the provider will furnish a defence service" not in text
     assert "your own people will furnish a defence service to the provider's foreign staff" in text
     assert "120.32" in obligations(ev, "us-export-controls")["authorisation"][0]
+
+
+GERMAN = "German automotive supplier: CAD on parts with US-origin technology"
+US_SUPPLIER = "Export-controlled drawings: a US aerospace supplier's design work"
+
+
+def texts(ev: Any, code: str) -> str:
+    found = regime(ev, code)
+    duties = " ".join(o["action"] for _p, _l, items in found.obligations for o in items)
+    return f"{found.summary} {duties}"
+
+
+def test_a_german_supplier_with_us_origin_content_reads_the_reexport_rules_not_the_exporters(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, GERMAN)
+
+    assert {"eu-dual-use", "us-reexport"} <= set(ev.regime_codes)
+    assert "us-export-controls" not in ev.regime_codes
+    text = texts(ev, "us-reexport")
+    assert "registration with DDTC" not in text and "foreign persons in the US" not in text
+    assert "reexport" in text and "retransfer" in text and "de minimis" in text
+    cited = " ".join(c for c, _u, _conf in obligations(ev, "us-reexport").values())
+    for pinpoint in ("15 CFR 734.14(a)", "734.4", "22 CFR 120.51, 120.52, 123.9"):
+        assert pinpoint in cited, pinpoint
+    assert {conf for _c, _u, conf in obligations(ev, "us-reexport").values()} == {"secondary"}
+    assert {s["url"].split("/")[2] for s in regime(ev, "us-reexport").sources} == {"www.ecfr.gov"}
+
+
+def test_a_us_team_with_the_same_data_reads_the_us_export_rules_and_not_the_reexport_ones(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, US_SUPPLIER)
+
+    assert "us-export-controls" in ev.regime_codes and "us-reexport" not in ev.regime_codes
+    assert "registration with DDTC" in texts(ev, "us-export-controls")
+
+
+def test_not_sure_about_us_content_shows_the_reexport_rules_outside_the_us_and_asks_nothing_of_a_us_team(
+    reference: Playbook,
+) -> None:
+    abroad = evaluated_case(reference, GERMAN, export_us_origin="unsure")
+    home = evaluated_case(reference, US_SUPPLIER, export_us_origin="unsure")
+
+    assert "us-reexport" in abroad.regime_codes
+    check = [c.text for c in abroad.conditions if c.text.startswith("Find out whether the controlled data contains")]
+    assert check and "reexport or retransfer authorisation" in check[0]
+    assert "us-reexport" not in home.regime_codes and "us-export-controls" in home.regime_codes
+    assert not [c for c in home.conditions if c.text.startswith("Find out whether the controlled data contains")]
+
+
+def test_without_us_content_a_german_supplier_reads_no_us_rules(reference: Playbook) -> None:
+    ev = evaluated_case(reference, GERMAN, export_us_origin="no")
+
+    assert not {"us-reexport", "us-export-controls"} & set(ev.regime_codes)
