@@ -8,11 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from apps.accounts.models import Organisation, User
 from apps.common.models import SourceHost
 from apps.playbooks.models import Playbook
 from tests.compliance.test_brazil_and_philippines_laws import obligations
 from tests.recommendations.golden import evaluated_case
+from tests.recommendations.test_sensitive_data_advice import page_of
 
 pytestmark = pytest.mark.django_db
 LISTED = "US listed company: month-end close and reconciliations by a provider's team"
@@ -88,3 +91,14 @@ def test_the_sox_sources_are_official_hosts(reference: Playbook) -> None:
     assert hosts == {"uscode.house.gov", "ecfr.gov", "aicpa-cima.com"}
     kinds = dict(SourceHost.objects.filter(host__in=hosts).values_list("host", "kind"))
     assert kinds == dict.fromkeys(hosts, SourceHost.Kind.OFFICIAL)
+
+
+def test_the_listed_companys_page_shows_sox_the_soc1_condition_and_their_sources(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    page = page_of(reference, organisation, buyer, buyer_client, LISTED)
+
+    assert "Sarbanes-Oxley s. 404: internal control over financial reporting (SOC 1)" in page
+    assert "Get the provider's SOC 1 Type 2 report" in page
+    assert SOC1 in page
+    assert "https://www.ecfr.gov/current/title-17/section-240.13a-15" in page
