@@ -1,7 +1,7 @@
 """Export-controlled data on the reference playbook: the regime follows where the exporter is (EU dual-use for
-an EU team, the UK's controls for a UK team, the US ITAR and EAR for a US team or US-origin content), an EU
-exporter's controlled technology ranks EU delivery sites first, and a firm elsewhere is told its own rules are
-not covered."""
+an EU team, the UK's controls for a UK team, the US ITAR and EAR for a US team, their reexport and retransfer
+rules for US-origin content held elsewhere), an EU exporter's controlled technology ranks EU delivery sites first,
+and a firm elsewhere is told its own rules are not covered."""
 
 from __future__ import annotations
 
@@ -47,9 +47,9 @@ def test_eu_delivery_sites_outrank_the_preferred_india_for_eu_controlled_technol
 
 
 def test_us_origin_content_brings_the_us_rules_to_a_non_us_exporter(reference: Playbook) -> None:
-    assert {"eu-dual-use", "us-export-controls"} <= regimes(evaluated(reference, export_us_origin="yes"))
+    assert {"eu-dual-use", "us-reexport"} <= regimes(evaluated(reference, export_us_origin="yes"))
     unsure = evaluated(reference, export_us_origin="unsure")
-    assert "us-export-controls" in regimes(unsure)
+    assert "us-reexport" in regimes(unsure)
     assert any(c.text.startswith("Find out whether the controlled data contains") for c in unsure.conditions)
 
 
@@ -60,10 +60,10 @@ def triggered_by(ev: Any, code: str) -> tuple[str, ...]:
 def test_the_us_rules_say_they_are_shown_because_nobody_has_checked_when_the_buyer_is_not_sure(
     reference: Playbook,
 ) -> None:
-    unsure = triggered_by(evaluated(reference, export_us_origin="unsure"), "us-export-controls")
+    unsure = triggered_by(evaluated(reference, export_us_origin="unsure"), "us-reexport")
     assert unsure == ("You are not sure whether the controlled data has US-origin content: treated as if it has",)
-    assert triggered_by(evaluated(reference, export_us_origin="yes"), "us-export-controls") == (
-        "Export-controlled data with US-origin content",
+    assert triggered_by(evaluated(reference, export_us_origin="yes"), "us-reexport") == (
+        "Export-controlled data with US-origin content, held outside the US",
     )
 
 
@@ -107,5 +107,5 @@ def test_a_montreal_supplier_with_us_origin_data_gets_the_us_rules_and_the_notic
     assert not problems
     ev = evaluate(compiled, answers)
 
-    assert "us-export-controls" in regimes(ev)
+    assert "us-reexport" in regimes(ev) and "us-export-controls" not in regimes(ev)
     assert any(r.title == NOT_COVERED for r in ev.risks)
