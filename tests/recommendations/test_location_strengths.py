@@ -29,3 +29,17 @@ def test_south_africa_s_finance_talent_is_named_for_uk_and_european_buyers(refer
     ev = evaluated_case(reference, "EU insurer: reserving models")
     names = {f.name for f in ev.fired}
     assert "South African finance and insurance talent for UK and European buyers" in names
+
+
+def test_the_us_revenue_cycle_workforce_counts_for_us_healthcare_buyers_only(reference: Playbook) -> None:
+    def rcm(ev: Evaluation) -> dict[str, int]:
+        return {
+            loc.code: c.points
+            for loc in ev.locations
+            for c in loc.contributions
+            if c.rule == "philippines-healthcare-support"
+        }
+
+    assert rcm(evaluated_case(reference, "US hospital group")) == {"philippines": 10, "india": 5}
+    # An NHS trust codes in ICD-10 and OPCS-4: the US claims workforce gains it nothing.
+    assert rcm(evaluated_case(reference, "Public body: an NHS trust")) == {}
