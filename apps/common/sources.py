@@ -116,9 +116,11 @@ def check_url(url: str, allowed: Iterable[str]) -> list[tuple[str, str]]:
 
 # A pinpoint names the provision: an article, section, paragraph, rule, clause or a numbered section
 # such as 164.504(e) or SYSC 8.1.8R, or a French code's article ("art. L. 511-33", its legislative, regulatory or
-# decree part before the number). An instrument's name alone ("the GLBA") is not one.
+# decree part before the number), or guidance numbered in capital Roman numerals ("section V", as SR 11-7 is).
+# An instrument's name alone ("the GLBA") is not one.
 _PINPOINT = re.compile(
     r"\bArts?\.?\s*(?:[LRD]\.?\s*)?\d|\bArticles?\s+\d|§|\bs{1,2}\.\s*\d|\bsec(?:tions?|s?\.)\s*[IVXA-Z\d][\w.()-]*\d|\bparas?\.\s*\d|\bparagraphs?\s+\d"
+    r"|\bsections?\s+(?-i:[IVX]+)\b"
     r"|\bRules?\s+\d|\bRule\s+[A-Z]?\d|\bcl\.\s*\d|\bclauses?\s+\d|\bPrinciples?\s+\d|\bChapter\s+[IVX\d]"
     r"|\bOp(inion)?\.?\s+\d|\bCC\d|\b\d+\.\d+|\bAnnex\s+[A-Z\d]|\bAppendix\s+[A-Z\d]|\bTitle\s+[IVX\d]"
     r"|U\.S\.C\.\s*§?\s*\d|\bCFR\s+(Part\s+)?\d|\bregs?\.\s*\d",  # reg.: a UK statutory instrument's regulation

@@ -144,7 +144,8 @@ def test_a_research_note_in_a_playbook_rationale_fails(playbook: object) -> None
 @pytest.mark.parametrize(
     "citation", ["GDPR Art. 28(3)", "45 CFR 164.504(e)(2)", "EBA/GL/2019/02 para. 75", "SYSC 8.1.8R", "26 U.S.C. 7216",
                  "SRA Code of Conduct for Firms para. 2.3", "88 FR 37920, section C.3", "Treas. Reg. 301.7216-3(b)(4)",
-                 "SI 2023/1028, regs. 1 and 3", "Art. L. 511-33 I, third paragraph, 6° CMF", "Art. R. 382-4"],
+                 "SI 2023/1028, regs. 1 and 3", "Art. L. 511-33 I, third paragraph, 6° CMF", "Art. R. 382-4",
+                 "SR 11-7 / OCC Bulletin 2011-12, section V (Model Validation)"],
 )  # fmt: skip
 def test_pinpointed_citations_pass(citation: str) -> None:
     assert has_pinpoint(citation)
@@ -157,6 +158,8 @@ def test_pinpointed_citations_pass(citation: str) -> None:
         "MSA security schedule",
         "AICPA SOC 2 (Type II)",
         "The Data Protection (Adequacy) (United States of America) Regulations 2023",
+        "SR 11-7, the section in the guidance on validation",
+        "SR 11-7 / OCC Bulletin 2011-12 (Model Validation)",
     ],
 )
 def test_citations_without_a_provision_fail(citation: str) -> None:
