@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from apps.compliance.models import Regime
 from apps.playbooks.engine import clean_answers
 from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.models import Playbook
@@ -95,3 +96,14 @@ def test_the_question_is_optional_and_asked_of_legal_review_by_us_lawyers(refere
     assert shown()
     assert not shown(legal_us_lawyers=False)
     assert not shown(function="financial-analysis", legal_us_lawyers=None, legal_client_consent=None)
+
+
+def test_the_conflict_check_carries_the_nyc_bar_opinions_own_date(reference: Playbook) -> None:
+    ev = evaluated_case(reference, AMLAW)
+    regime = next(r for r in ev.regimes if r.code == "aba-08-451")
+    dates = {o["code"]: (o["citation"], o["effective_date"]) for _p, _l, items in regime.obligations for o in items}
+
+    assert dates["conflict-checks"] == ("NYC Bar Formal Op. 2006-3", "2006-08-01")
+    assert dates["client-consent"][1] == "2008-08-05"
+    assert "the day unverified" in Regime.objects.get(code="aba-08-451").confidence_note
+    assert [s.get("date") for s in regime.sources if "2006-3" in s["title"]] == ["2006-08"]
