@@ -107,3 +107,9 @@ def test_the_conflict_check_carries_the_nyc_bar_opinions_own_date(reference: Pla
     assert dates["client-consent"][1] == "2008-08-05"
     assert "the day unverified" in Regime.objects.get(code="aba-08-451").confidence_note
     assert [s.get("date") for s in regime.sources if "2006-3" in s["title"]] == ["2006-08"]
+
+
+def test_the_penalties_are_the_courts_sanctions_and_waiver_under_rule_502a(reference: Playbook) -> None:
+    penalties = Regime.objects.get(code="us-fre-502").penalties
+
+    assert "37(b)" not in penalties and penalties.endswith("(Rule 502(a)).")
