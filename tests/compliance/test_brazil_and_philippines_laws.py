@@ -28,6 +28,16 @@ def obligations(ev: Any, code: str) -> dict[str, tuple[str, str, str]]:
     }
 
 
+def source_host_kinds(ev: Any, code: str) -> dict[str, str]:
+    """The hosts of regime ``code``'s sources in ``ev`` (without "www."), each with how the product classes it."""
+    from apps.common.models import SourceHost
+
+    regime = next(r for r in ev.regimes if r.code == code)
+    hosts = {s["url"].split("/")[2].removeprefix("www.") for s in regime.sources}
+    known = dict(SourceHost.objects.filter(host__in=hosts).values_list("host", "kind"))
+    return {host: known.get(host, "") for host in hosts}
+
+
 def test_a_brazilian_bank_gets_the_lgpd_and_the_central_banks_rule_with_their_sources(reference: Playbook) -> None:
     # Delivered from abroad, so the grounds for sending data out of Brazil are listed too.
     ev = evaluated_case(reference, BANK, preferred_region="india", overlap_hours=0)

@@ -13,7 +13,7 @@ from django.test import Client
 from apps.accounts.models import Organisation, User
 from apps.common.models import SourceHost
 from apps.playbooks.models import Playbook
-from tests.compliance.test_brazil_and_philippines_laws import obligations
+from tests.compliance.test_brazil_and_philippines_laws import obligations, source_host_kinds
 from tests.recommendations.golden import evaluated_case
 from tests.recommendations.test_sensitive_data_advice import page_of
 
@@ -106,12 +106,9 @@ def test_model_work_is_not_said_to_be_cheaper_close_work(reference: Playbook) ->
 
 def test_the_model_risk_sources_are_official_hosts(reference: Playbook) -> None:
     ev = evaluated_case(reference, BANK)
-    regime = next(r for r in ev.regimes if r.code == "us-model-risk-sr11-7")
-    hosts = {s["url"].split("/")[2].removeprefix("www.") for s in regime.sources}
-
-    assert hosts == {"federalreserve.gov", "occ.gov", "fdic.gov"}
-    kinds = dict(SourceHost.objects.filter(host__in=hosts).values_list("host", "kind"))
-    assert kinds == dict.fromkeys(hosts, SourceHost.Kind.OFFICIAL)
+    assert source_host_kinds(ev, "us-model-risk-sr11-7") == dict.fromkeys(
+        {"federalreserve.gov", "occ.gov", "fdic.gov"}, SourceHost.Kind.OFFICIAL
+    )
 
 
 def test_the_banks_page_shows_the_guidance_the_condition_and_its_source(

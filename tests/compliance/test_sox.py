@@ -13,7 +13,7 @@ from django.test import Client
 from apps.accounts.models import Organisation, User
 from apps.common.models import SourceHost
 from apps.playbooks.models import Playbook
-from tests.compliance.test_brazil_and_philippines_laws import obligations
+from tests.compliance.test_brazil_and_philippines_laws import obligations, source_host_kinds
 from tests.recommendations.golden import evaluated_case
 from tests.recommendations.test_sensitive_data_advice import page_of
 
@@ -85,12 +85,9 @@ def test_the_question_is_asked_only_about_financial_work(reference: Playbook) ->
 
 def test_the_sox_sources_are_official_hosts(reference: Playbook) -> None:
     ev = evaluated_case(reference, LISTED)
-    regime = next(r for r in ev.regimes if r.code == "sox-404")
-    hosts = {s["url"].split("/")[2].removeprefix("www.") for s in regime.sources}
-
-    assert hosts == {"uscode.house.gov", "ecfr.gov", "aicpa-cima.com"}
-    kinds = dict(SourceHost.objects.filter(host__in=hosts).values_list("host", "kind"))
-    assert kinds == dict.fromkeys(hosts, SourceHost.Kind.OFFICIAL)
+    assert source_host_kinds(ev, "sox-404") == dict.fromkeys(
+        {"uscode.house.gov", "ecfr.gov", "aicpa-cima.com"}, SourceHost.Kind.OFFICIAL
+    )
 
 
 def test_the_listed_companys_page_shows_sox_the_soc1_condition_and_their_sources(
