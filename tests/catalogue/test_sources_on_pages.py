@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from apps.common.sources import copy_host_reason, research_notes
 from apps.engagements.models import EngagementModel, KnowledgeFunction
+from apps.playbooks.models import Playbook
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reference() -> None:
-    call_command("load_reference_data", stdout=StringIO())
 
 
 @pytest.mark.parametrize(
     "name", ["engagements:models", "engagements:functions", "engagements:locations", "compliance:regimes"]
 )
 def test_catalogue_pages_carry_no_research_notes_or_copy_links(
-    reference: None, buyer_client: Client, name: str
+    reference: Playbook, buyer_client: Client, name: str
 ) -> None:
     html = buyer_client.get(reverse(name)).content.decode()
     assert research_notes(re.sub(r"<[^>]+>", " ", html)) == []
@@ -34,7 +28,7 @@ def test_catalogue_pages_carry_no_research_notes_or_copy_links(
     assert [url for url in links if copy_host_reason(url)] == []
 
 
-def test_every_reference_figure_names_exactly_its_own_sources(reference: None) -> None:
+def test_every_reference_figure_names_exactly_its_own_sources(reference: Playbook) -> None:
     for model in (KnowledgeFunction, EngagementModel):
         for entry in model.objects.all():
             for prefix, _ in model.ranges:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -27,14 +25,6 @@ from apps.recommendations.services import submit_and_recommend
 pytestmark = pytest.mark.django_db
 CASES = {c["name"]: c for c in json.loads(DATA_FILE.read_text())["golden_cases"]}
 UK_BANK = CASES["UK bank: financial modelling for a critical function"]["answers"]
-
-
-@pytest.fixture
-def reference() -> Playbook:
-    call_command("load_reference_data", stdout=StringIO())
-    playbook = Playbook.objects.current()
-    assert playbook is not None
-    return playbook
 
 
 def _regimes(playbook: Playbook, **changes: object) -> set[str]:
