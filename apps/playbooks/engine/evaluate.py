@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apps.common.formatting import possessive
+from apps.playbooks.engine import reasons
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CheaperLocation, CostEstimate, estimate
@@ -41,8 +42,8 @@ from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import WEAK_MARK, index_source, location_index
 from apps.playbooks.engine.tco.estimate import model_saving, total_cost
 from apps.playbooks.engine.tco.types import ModelSaving
-from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
-from apps.playbooks.engine.visibility import visibility, visible_answers
+from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
+from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
 
 # Re-exported: consumers have long imported these names from here.
 __all__ = [
@@ -324,6 +325,8 @@ class _RulePlan:
     elsewhere: FiredRule | None = None
     # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
     enforces: str = ""
+    # The rule's own conditions, said as the buyer's reasons once the answers are known (``_said``).
+    tests: tuple[Condition, ...] = ()
 
 
 def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
@@ -387,7 +390,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
             code=rule.code,
             name=rule.name,
             rationale=rule.rationale,
-            because=tuple(c.describe(pb.questions) for c in rule.conditions),
+            because=(),  # in the buyer's words against their answers, per evaluation (``_said``)
             effects=_words(pb, effects, lambda e: _local_words(pb, e, local, there) if local else _effect_words(e, pb)),
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
         )
@@ -407,6 +410,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         delivered_in=tuple(local.items()),
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
+        tests=tuple(rule.conditions),
     )
 
 
@@ -416,6 +420,12 @@ def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:
     if plan.elsewhere is None or any(where == delivered_from for _, where in plan.delivered_in):
         return plan.fired
     return plan.elsewhere
+
+
+def _said(pb: CompiledPlaybook, plan: _RulePlan, fired: FiredRule, seen: Visibility) -> FiredRule:
+    """The fired rule with its conditions said as the buyer's reasons: in plain words, against the answers they
+    gave, those on questions they never saw or left unanswered left out (``reasons.because``)."""
+    return replace(fired, because=reasons.because(pb.questions, plan.tests, seen.answers, seen.questions))
 
 
 def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan]:
@@ -552,7 +562,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         names = [name for where, name in pairs if where == delivered_from]
         if names:
             regime_because.setdefault(code, []).extend(names)
-    fired = [_elsewhere(plan, delivered_from) for plan in shown]
+    fired = [_said(pb, plan, _elsewhere(plan, delivered_from), seen) for plan in shown]
     where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
     recommended = ranked_models[0].code if ranked_models and not ranked_models[0].excluded_because else ""
     risks = _risks_here([risk for rule in fired_risks for risk in _worded_for(rule, recommended)], where)
