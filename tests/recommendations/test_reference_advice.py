@@ -424,7 +424,7 @@ def test_a_broker_dealer_is_not_told_a_providers_dedicated_team_is_its_foreign_a
     assert "not owned by the buyer" in summary
     assert (
         compiled_playbook(reference).catalogue.models["captive-team"]["name"]
-        == "Dedicated captive team (the provider's)"
+        == "Dedicated team at the provider"
     )
 
 
