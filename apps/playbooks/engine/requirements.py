@@ -168,7 +168,7 @@ class Option:
 @dataclass(frozen=True)
 class Conflict:
     code: str
-    kind: str  # requirements or preference
+    kind: str  # requirements, preference, or model (the favoured model ruled out by the start date: evaluate._too_late)
     between: tuple[str, str]
     text: str
     options: tuple[Option, ...]
