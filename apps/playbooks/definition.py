@@ -158,8 +158,9 @@ def _effect(effect: Effect) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": effect.kind, "points": effect.points, "target": target, "text": effect.text}
     if effect.kind == Effect.Kind.RISK:
         data.update(severity=effect.severity, mitigation=effect.mitigation)
-        if effect.engagement_model:  # the wording for when that model is recommended (``types.Effect.model``)
-            data["model"] = effect.engagement_model.code
+    if effect.kind in (Effect.Kind.RISK, Effect.Kind.CONDITION) and effect.engagement_model:
+        # The wording for when that model is recommended (``types.Effect.model``).
+        data["model"] = effect.engagement_model.code
     if effect.kind == Effect.Kind.GATE:
         data["notice"] = effect.notice
     return data

@@ -21,6 +21,7 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_required, pin_to_organisation
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine.checks import checks_for_answers
+from apps.playbooks.engine.evaluate import start_date_checks
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -302,7 +303,7 @@ def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
             check.text,
             [compiled.questions[code] for role in check.roles if (code := compiled.roles.get(role)) in seen.questions],
         )
-        for check in checks_for_answers(compiled.roles, seen.answers)
+        for check in (*checks_for_answers(compiled.roles, seen.answers), *start_date_checks(compiled, seen))
     ]
     context.update(
         answer_checks=checks if assessment.is_draft else [],

@@ -14,7 +14,7 @@ from apps.playbooks.models import Playbook
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    ("engagements:models", (), "Dedicated captive team"),
+    ("engagements:models", (), "Dedicated team at the provider"),
     ("engagements:functions", (), "Equity"),
     ("engagements:locations", (), "India"),
     ("compliance:regimes", (), "HIPAA"),

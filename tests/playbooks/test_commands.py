@@ -54,7 +54,7 @@ def test_recommend_prints_the_evaluation_and_stores_nothing(reference: Playbook,
     path.write_text(json.dumps(_golden_answers(reference)))
     text = run("recommend", "--answers", str(path))
     assert text.startswith("KPO wins")
-    assert "Engagement models:" in text and "Dedicated captive team" in text
+    assert "Engagement models:" in text and "Dedicated team at the provider" in text
     data = json.loads(run("recommend", "--answers", str(path), "--format", "json", "--playbook", "1"))
     assert data["evaluation"]["verdict"] == "wins"
     assert data["evaluation"]["top_model"] == "captive-team"

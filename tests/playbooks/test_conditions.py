@@ -130,7 +130,8 @@ def _definition(rule_conditions: list[dict[str, Any]], match: str) -> dict[str, 
 
 def test_not_one_of_holds_for_a_hidden_question_and_says_so() -> None:
     """ "None of these, or unanswered": a question hidden (so unanswered) meets it, as it meets
-    ``not_answered`` and fails ``none_of``; the sentence a buyer reads names the unanswered case."""
+    ``not_answered`` and fails ``none_of``; the curator's sentence names the unanswered case (a buyer's leaves a hidden
+    question out: ``engine.reasons``)."""
     definition = _definition([{"question": "b", "op": "not_one_of", "value": [True]}], "all")
     definition["rules"].append(
         {

@@ -125,7 +125,7 @@ def test_simulator_evaluates_a_draft_and_stores_nothing(reference: Playbook, cur
     before = (Recommendation.objects.count(), Assessment.objects.count(), Playbook.objects.count())
     body = curator_client.post(url, {"answers_json": json.dumps(case.answers)}).content.decode()
     assert "Result: KPO wins" in body
-    assert "Dedicated captive team" in body and "Contribution chain" in body
+    assert "Dedicated team at the provider" in body and "Contribution chain" in body
     assert (Recommendation.objects.count(), Assessment.objects.count(), Playbook.objects.count()) == before
     bad = curator_client.post(url, {"answers_json": "{nope"})
     assert bad.status_code == 400 and "not valid JSON" in bad.content.decode()
@@ -149,7 +149,7 @@ def test_impact_preview_counts_the_recommendations_a_draft_would_change(
     body = curator_client.get(reverse("admin:recommendations_recommendation_impact", args=[draft.pk])).content.decode()
     assert "Recommendations re-scored</th><td>3<" in body
     assert "Top engagement model would change</th><td>3<" in body
-    assert "Dedicated captive team (the provider&#x27;s) → <strong>" in body  # names, not codes
+    assert "Dedicated team at the provider → <strong>" in body  # names, not codes
     assert "captive-team" not in body
     assert "<td>KPO wins</td>" in body or "KPO wins →" in body  # the verdict label, not "wins"
 

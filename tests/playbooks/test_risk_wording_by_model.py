@@ -35,10 +35,22 @@ def test_the_risk_is_worded_for_the_recommended_model(favoured: str, mitigation:
     assert f"risk if Project is recommended: {TITLE}" in result.fired[0].effects
 
 
-def test_a_model_named_by_anything_but_a_risk_or_unknown_is_refused() -> None:
-    for bad in ({"kind": "condition", "text": "Check", "model": "project"}, {**FOR_PROJECT, "model": "atlantis"}):
+def test_a_model_named_by_anything_but_a_risk_or_a_condition_or_unknown_is_refused() -> None:
+    for bad in ({"kind": "gate", "text": "Check", "model": "project"}, {**FOR_PROJECT, "model": "atlantis"}):
         with pytest.raises(DefinitionError):
             compile_playbook(definition([rule("r", [bad])]))
+
+
+@pytest.mark.parametrize(("favoured", "asked"), [("project", ["Pilot the project."]), ("captive-team", ["Pilot it."])])
+def test_a_condition_is_asked_of_the_recommended_model(favoured: str, asked: list[str]) -> None:
+    """A condition naming a model holds only when that model is recommended, and then stands in for the same
+    rule's conditions naming none (a centre's first cohort of own hires, not a provider's pilot)."""
+    general = {"kind": "condition", "text": "Pilot it."}
+    for_project = {"kind": "condition", "text": "Pilot the project.", "model": "project"}
+    pb = compile_playbook(definition([rule("r", [general, for_project, points(favoured, 20)])]))
+    result = evaluate(pb, {"x": 1})
+    assert result.top_model == favoured
+    assert [c.text for c in result.conditions] == asked
 
 
 HOSPITAL = "US hospital group: steady medical coding bought as a managed service"

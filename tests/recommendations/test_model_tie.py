@@ -37,9 +37,7 @@ def test_a_tie_between_the_top_models_is_shown_as_a_tie(
         reference, organisation, buyer, buyer_client, quality_measurable="objective", start_within="three-to-six"
     )
     assert 'id="model-tie"' in shown
-    assert (
-        "Dedicated captive team (the provider&#x27;s) and Managed services (outcome-based) have 15 points each" in shown
-    )
+    assert "Dedicated team at the provider and Managed services (outcome-based) have 15 points each" in shown
     assert "choose between them by who you want accountable for the work day to day" in shown
 
 

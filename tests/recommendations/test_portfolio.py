@@ -31,7 +31,7 @@ def test_portfolio_counts_by_verdict_model_and_regime(
     assert "3 in all" in body
     wins = sum(1 for r in recs if r.verdict == "wins")
     assert f'<th scope="row">KPO wins</th><td class="num">{wins}</td>' in body
-    assert "Dedicated captive team" in body and "Regimes triggered" in body
+    assert "Dedicated team at the provider" in body and "Regimes triggered" in body
 
 
 def test_portfolio_shows_only_the_organisations_data(
@@ -90,7 +90,7 @@ def test_over_time_counts_each_month_of_the_last_year(
     assert sum(by_month.values()) == 2  # the one from 400 days ago is outside the window
     assert by_month[window[-1]] == 1
     models = dict(context["trends"])["Top engagement model"]
-    top = next(t for t in models if t.label == "Dedicated captive team (the provider's)")
+    top = next(t for t in models if t.label == "Dedicated team at the provider")
     assert top.counts[-1] == (1 if now.top_model == "captive-team" else 0)
     assert sum(t.total for t in models) == 2
     columns = context["columns"]

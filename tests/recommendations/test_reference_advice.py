@@ -421,11 +421,8 @@ def test_a_broker_dealer_is_not_told_a_providers_dedicated_team_is_its_foreign_a
     assert "not a third-party provider's team" in rule.rationale and "favours a captive" not in rule.rationale
     summary = str(compiled_playbook(reference).catalogue.models["captive-team"]["summary"])
     assert "its people are the provider's employees, not the buyer's" in summary
-    assert "not owned by the buyer" in summary
-    assert (
-        compiled_playbook(reference).catalogue.models["captive-team"]["name"]
-        == "Dedicated captive team (the provider's)"
-    )
+    assert "It is not a captive in the trade's sense, a centre the buyer owns" in summary
+    assert compiled_playbook(reference).catalogue.models["captive-team"]["name"] == "Dedicated team at the provider"
 
 
 def test_each_priced_option_reads_its_own_rate_not_a_fee_of_its_model(reference: Playbook) -> None:

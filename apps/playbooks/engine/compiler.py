@@ -179,11 +179,11 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
             problems.append(f"rule {rule}: risk effect names unknown location {target!r}")
             continue
         model = str(item.get("model") or "")
-        if model and kind != "risk":
-            problems.append(f"rule {rule}: only a risk may name the model it is worded for")
+        if model and kind not in ("risk", "condition"):
+            problems.append(f"rule {rule}: only a risk or a condition may name the model it is worded for")
             continue
         if model and model not in catalogue.models:
-            problems.append(f"rule {rule}: risk effect names unknown model {model!r}")
+            problems.append(f"rule {rule}: {kind} effect names unknown model {model!r}")
             continue
         if kind in TEXT_EFFECTS and not item.get("text"):
             problems.append(f"rule {rule}: a {kind} needs its text")

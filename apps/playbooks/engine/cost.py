@@ -6,7 +6,7 @@ line explained and every figure sourced). A playbook published before them is co
 (``estimate``, below), so its answers give the figures they always gave.
 
 The rate × hours estimate: all figures are US dollars as (low, likely, high). Formulas, by the model's pricing basis:
-- monthly_team (dedicated captive team): people x committed hours x hourly rate
+- monthly_team (dedicated team at the provider): people x committed hours x hourly rate
 - per_deliverable (project): deliverables per year x price per deliverable
 - hourly (shared pool) and outcome (managed services): annual hours x hourly rate
 - setup_plus_hourly (build-operate-transfer): set-up + operate phase (people x committed hours / 12

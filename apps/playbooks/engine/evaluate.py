@@ -31,18 +31,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apps.common.formatting import possessive
+from apps.playbooks.engine import reasons
 from apps.playbooks.engine import requirements as req
+from apps.playbooks.engine.checks import AnswerCheck
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.cost import CheaperLocation, CostEstimate, estimate
 from apps.playbooks.engine.plain import json_ready
-from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, tally
+from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, Tally, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import WEAK_MARK, index_source, location_index
 from apps.playbooks.engine.tco.estimate import model_saving, total_cost
 from apps.playbooks.engine.tco.types import ModelSaving
-from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS
-from apps.playbooks.engine.visibility import visibility, visible_answers
+from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
+from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
 
 # Re-exported: consumers have long imported these names from here.
 __all__ = [
@@ -316,7 +318,8 @@ class _RulePlan:
     # (location, model, risk): a risk naming a location holds only when the work is delivered from there, one naming
     # a model only when that model is recommended ("" : anywhere, whatever the model; see ``_worded_for``).
     risks: tuple[tuple[str, str, Risk], ...]
-    conditions: tuple[VerdictCondition, ...] = ()
+    # (model, condition): a condition naming a model holds only when that model is recommended (``_asked_for``).
+    conditions: tuple[tuple[str, VerdictCondition], ...] = ()
     gates: tuple[Gate, ...] = ()
     # Regimes this rule triggers only where the work is delivered: regime code -> location code.
     delivered_in: tuple[tuple[str, str], ...] = ()
@@ -324,6 +327,8 @@ class _RulePlan:
     elsewhere: FiredRule | None = None
     # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
     enforces: str = ""
+    # The rule's own conditions, said as the buyer's reasons once the answers are known (``_said``).
+    tests: tuple[Condition, ...] = ()
 
 
 def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
@@ -387,7 +392,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
             code=rule.code,
             name=rule.name,
             rationale=rule.rationale,
-            because=tuple(c.describe(pb.questions) for c in rule.conditions),
+            because=(),  # in the buyer's words against their answers, per evaluation (``_said``)
             effects=_words(pb, effects, lambda e: _local_words(pb, e, local, there) if local else _effect_words(e, pb)),
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
         )
@@ -402,11 +407,14 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         risks=tuple(
             (e.target, e.model, Risk(e.text, e.severity, e.mitigation, rule.code)) for e in effects if e.kind == "risk"
         ),
-        conditions=tuple(VerdictCondition(e.text, rule.code, rule.name) for e in effects if e.kind == "condition"),
+        conditions=tuple(
+            (e.model, VerdictCondition(e.text, rule.code, rule.name)) for e in effects if e.kind == "condition"
+        ),
         gates=tuple(Gate(e.text, rule.code, rule.name, e.notice) for e in effects if e.kind == "gate"),
         delivered_in=tuple(local.items()),
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
+        tests=tuple(rule.conditions),
     )
 
 
@@ -416,6 +424,12 @@ def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:
     if plan.elsewhere is None or any(where == delivered_from for _, where in plan.delivered_in):
         return plan.fired
     return plan.elsewhere
+
+
+def _said(pb: CompiledPlaybook, plan: _RulePlan, fired: FiredRule, seen: Visibility) -> FiredRule:
+    """The fired rule with its conditions said as the buyer's reasons: in plain words, against the answers they
+    gave, those on questions they never saw or left unanswered left out (``reasons.because``)."""
+    return replace(fired, because=reasons.because(pb.questions, plan.tests, seen.answers, seen.questions))
 
 
 def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan]:
@@ -451,6 +465,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     # Regimes triggered only by delivery from a location: regime -> [(location, rule name)].
     local_because: dict[str, list[tuple[str, str]]] = {}
     fired_risks: list[tuple[tuple[str, str, Risk], ...]] = []  # each fired rule's (location, model, risk), in order
+    fired_conditions: list[tuple[tuple[str, VerdictCondition], ...]] = []  # each fired rule's (model, condition)
     conditions: dict[str, VerdictCondition] = {}  # by text: two rules asking the same thing ask it once
     gates: dict[str, Gate] = {}  # by text, likewise
     # Rules that trigger a regime other than a personal-data transfer rule (the transfer tool is said apart):
@@ -483,8 +498,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             else:
                 regime_because.setdefault(target, []).append(plan.fired.name)
         fired_risks.append(plan.risks)
-        for item in plan.conditions:
-            conditions.setdefault(item.text, item)
+        if plan.conditions:
+            fired_conditions.append(plan.conditions)
         for gate in plan.gates:
             gates.setdefault(gate.text, gate)
 
@@ -497,26 +512,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
     region = pb.questions.get(pb.roles.get("preferred_region", ""))
     labels = {o.code: o.label for o in region.options} if region is not None and roles["preferred_region"] else None
     needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because}, labels=labels)
-    model_broken: dict[str, list[str]] = {}
-    for breach in req.model_breaches(needs, {code: cat.models[code] for code in scored.models}):
-        model_broken.setdefault(breach.target, []).append(breach.reason)
-    # The tally already ranks the models an answer's requirement rules out last (their requirement rule);
-    # the stable sort also puts last one breaking a requirement a regime set, which no answer rule carries.
-    ranked_models = tuple(
-        sorted(
-            (
-                RankedModel(
-                    code,
-                    str(cat.models[code].get("name", code)),
-                    scored.model_scores[code] - ruled_out.get(code, 0),
-                    tuple(model_contribs[code]),
-                    tuple(model_broken.get(code, ())),
-                )
-                for code in scored.models
-            ),
-            key=lambda m: bool(m.excluded_because),
-        )
-    )
+    ranked_models, model_broke = _ranked_models(pb, scored, needs, ruled_out, model_contribs)
     broken: dict[str, list[str]] = {}
     breaches = req.location_breaches(needs, locations)
     for breach in breaches:
@@ -552,10 +548,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         names = [name for where, name in pairs if where == delivered_from]
         if names:
             regime_because.setdefault(code, []).extend(names)
-    fired = [_elsewhere(plan, delivered_from) for plan in shown]
+    fired = [_said(pb, plan, _elsewhere(plan, delivered_from), seen) for plan in shown]
     where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
     recommended = ranked_models[0].code if ranked_models and not ranked_models[0].excluded_because else ""
     risks = _risks_here([risk for rule in fired_risks for risk in _worded_for(rule, recommended)], where)
+    for rule_conditions in fired_conditions:
+        for item in _asked_for(rule_conditions, recommended):
+            conditions.setdefault(item.text, item)
     ranked_locations = tuple(
         RankedLocation(
             code=code,
@@ -645,7 +644,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         buyer_location=str(role("buyer_location") or ""),
         requirements=needs.hard,
         preferences=needs.preferences,
-        conflicts=req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
+        conflicts=(
+            *_too_late(pb, needs, ranked_models, model_broke),
+            *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
+        ),
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
@@ -678,6 +680,135 @@ def _worded_for(risks: tuple[tuple[str, str, Risk], ...], recommended: str) -> l
         for location, model, risk in risks
         if (model == recommended if model else risk.title not in reworded)
     ]
+
+
+def _ranked_models(
+    pb: CompiledPlaybook,
+    scored: Tally,
+    needs: req.Requirements,
+    ruled_out: Mapping[str, int],
+    contributions: Mapping[str, list[Contribution]],
+) -> tuple[tuple[RankedModel, ...], dict[str, set[str]]]:
+    """The models ranked, each with the requirements it breaks and why, and by model the requirements it breaks."""
+    cat = pb.catalogue
+    model_broken: dict[str, list[str]] = {}
+    model_broke: dict[str, set[str]] = {}  # model -> the requirements it breaks
+    for breach in req.model_breaches(needs, {code: cat.models[code] for code in scored.models}):
+        model_broken.setdefault(breach.target, []).append(breach.reason)
+        model_broke.setdefault(breach.target, set()).add(breach.requirement)
+    # The tally already ranks the models an answer's requirement rules out last (their requirement rule);
+    # the stable sort also puts last one breaking a requirement a regime set, which no answer rule carries.
+    ranked = tuple(
+        sorted(
+            (
+                RankedModel(
+                    code,
+                    str(cat.models[code].get("name", code)),
+                    scored.model_scores[code] - ruled_out.get(code, 0),
+                    tuple(contributions.get(code, ())),
+                    tuple(model_broken.get(code, ())),
+                )
+                for code in scored.models
+            ),
+            key=lambda m: bool(m.excluded_because),
+        )
+    )
+    return ranked, model_broke
+
+
+@dataclass(frozen=True)
+class _Late:
+    """A model the answers favour over the best one that can start, ruled out by the start date alone."""
+
+    model: RankedModel
+    best: RankedModel
+    launch: float  # its launch time in months (the catalogue's ``ramp_up_months``)
+    months: str  # the start date asked for, in words: "3 months"
+
+
+def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any) -> list[_Late]:
+    start = needs.get("start_within")
+    usable = [m for m in ranked if not m.excluded_because]
+    if start is None or not usable:
+        return []
+    within = float(start.value)
+    months = f"{within:g} month{'' if within == 1 else 's'}"
+    # Broken on the start date alone, so its launch time is a number (``requirements.model_breaches``).
+    return [
+        _Late(m, usable[0], float(pb.catalogue.models[m.code]["ramp_up_months"]), months)
+        for m in ranked
+        if broke.get(m.code) == {"start_within"} and m.score > usable[0].score
+    ]
+
+
+def _favoured(late: _Late) -> str:
+    m, best = late.model, late.best
+    return (
+        f"Your answers favour {m.name} ({m.score} points, against {best.score} for {best.name}), but it takes about "
+        f"{late.launch:g} months to launch and you want the work to start within {late.months}."
+    )
+
+
+def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerCheck, ...]:
+    """The start-date trade-off as an answer check for the review page, before the buyer submits: from the walk the
+    page has made already, the same tally, requirement rules and model breaches as ``evaluate``, nothing explained."""
+    answers = seen.answers
+    scored = tally(pb, answers, fired=rules_fired(pb, answers))
+    ruled_out: dict[str, int] = {}
+    for plan in _fired_plans(pb, scored.fired):
+        for target, contribution in plan.models if plan.enforces else ():
+            ruled_out[target] = ruled_out.get(target, 0) + contribution.points
+    needs = req.derive({name: answers.get(pb.roles.get(name, "")) for name in REQUIREMENT_ROLES}, {})
+    ranked, broke = _ranked_models(pb, scored, needs, ruled_out, {})
+    return tuple(
+        AnswerCheck(
+            f"{_favoured(late)} As answered, it is ruled out and {late.best.name} comes first: answer a later "
+            f"start to have {late.model.name}, or keep the date and take {late.best.name}.",
+            ("start_within",),
+        )
+        for late in _late(pb, needs, ranked, broke)
+    )
+
+
+def _too_late(
+    pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any
+) -> tuple[req.Conflict, ...]:
+    """The model the answers favour most, ruled out only because it cannot launch by the start date asked for (a
+    centre of the buyer's own takes about a year), as a trade-off to decide beside the verdict: start later, keep
+    the date with the best model that can start, or start with that one and move the work when the other is ready.
+    None when the model recommended is also the one the answers favour."""
+    return tuple(
+        req.Conflict(
+            code=f"start_within:{late.model.code}",
+            kind="model",
+            between=("start_within", late.model.code),
+            text=_favoured(late),
+            options=(
+                req.Option(
+                    f"Start later and go with {late.model.name}",
+                    f"the work starts in about {late.launch:g} months, not within {late.months}: change your answer "
+                    "on how soon the work must start",
+                ),
+                req.Option(
+                    f"Keep the start date with {late.best.name}, the model recommended here",
+                    f"{late.model.score - late.best.score} fewer points from your other answers",
+                ),
+                req.Option(
+                    f"Start with {late.best.name} now and move the work to {late.model.name} when it is ready",
+                    "two set-ups and a second transition; a first contract with an exit you can use",
+                ),
+            ),
+        )
+        for late in _late(pb, needs, ranked, broke)
+    )
+
+
+def _asked_for(items: tuple[tuple[str, VerdictCondition], ...], recommended: str) -> list[VerdictCondition]:
+    """One fired rule's conditions as asked of the ``recommended`` model: a condition naming a model holds only when
+    that model is recommended, and then stands in for the rule's conditions naming none; so a condition never asks
+    for a centre of the buyer's own (a first cohort of its own hires) when the result recommends a provider."""
+    reworded = any(model == recommended for model, _ in items if model)
+    return [item for model, item in items if (model == recommended if model else not reworded)]
 
 
 def _risks_here(fired: list[tuple[str, Risk]], where: tuple[str, ...]) -> list[Risk]:

@@ -168,7 +168,7 @@ class Option:
 @dataclass(frozen=True)
 class Conflict:
     code: str
-    kind: str  # requirements or preference
+    kind: str  # requirements, preference, or model (the favoured model ruled out by the start date: evaluate._too_late)
     between: tuple[str, str]
     text: str
     options: tuple[Option, ...]
@@ -533,8 +533,17 @@ def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[s
     index = _number(locations[best].get("cost_index"))
     return Option(
         f"Keep {what} and deliver from {_name(locations, best)}",
-        f"cost index {index:g} (India = 1.00)" if index else "cost not indexed",
+        rates_words(index),
     )
+
+
+def rates_words(index: float | None) -> str:
+    """A location's cost index as a buyer reads it: its provider rates against India's, the benchmark (1.00)."""
+    if not index:
+        return "provider rates not compared (no cost index)"
+    if abs(index - 1) < 0.005:
+        return "provider rates at India's level (the benchmark)"
+    return f"provider rates about {index:g} times India's"
 
 
 def _preference_conflicts(
@@ -632,9 +641,7 @@ def _cheaper_on_a_shifted_day(
         if broken.get(code) == {"overlap"} and day is not None and day.moved <= SHIFT_HOURS:
             option = _shifted_option(overlap, requirements, locations, [code], ())
             index = _number(locations[code].get("cost_index"))
-            return replace(
-                option, costs=f"{option.costs}; cost index {index:.2f} (India = 1.00); no overnight turnaround"
-            )
+            return replace(option, costs=f"{option.costs}; {rates_words(index)}; no overnight turnaround")
     return None
 
 

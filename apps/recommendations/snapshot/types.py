@@ -503,11 +503,12 @@ class TradeOffOption:
 
 @dataclass(frozen=True)
 class TradeOff:
-    """A conflict to decide: a preference only a location breaking a requirement can give, or two
-    requirements no one location meets together, with the options and what each costs."""
+    """A conflict to decide: a preference only a location breaking a requirement can give, two
+    requirements no one location meets together, or the model the answers favour ruled out by the start date
+    asked for, with the options and what each costs."""
 
     code: str
-    kind: str  # "requirements" or "preference"
+    kind: str  # "requirements", "preference" or "model" (``engine.evaluate._too_late``)
     text: str
     options: tuple[TradeOffOption, ...] = ()
 

@@ -15,7 +15,7 @@ FTE_HOURS = 2000.0
 INHOUSE_FTE = "In-house full-time equivalents"  # the in-house input that says what in-house was priced at
 DISPLACED = "Your staff displaced"  # the in-house input that says how many people severance was priced for
 CURRENCIES = {"us": "USD", "uk": "GBP", "eu": "EUR"}
-# What each catalogue pricing basis is costed as; captive team and staff augmentation share a formula.
+# What each catalogue pricing basis is costed as; a dedicated team and staff augmentation share a formula.
 KINDS = {
     "monthly_team": "team",
     "hourly": "pool",

@@ -1,0 +1,93 @@
+"""A buyer setting up a centre of its own who wants the work to start within 3 months: the centre takes about a
+year to launch, so a provider model is recommended. The conflict is said where the buyer reads the headline (a
+trade-off with what to change), the review page names it before submitting, and the conditions ask for what the
+recommended model needs (a paid pilot with the provider), not a first cohort of the buyer's own hires."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+CENTRE = "UK bank: its own credit-analysis centre of 120, set up with no provider"
+FIRST_COHORT = "Start the centre with a first cohort of your own hires"
+PILOT = "Run a paid pilot of 2 to 4 weeks on real work"
+
+
+def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CENTRE, start_within="one-to-three")
+    centre = next(m for m in ev.models if m.code == "own-centre")
+    assert ev.top_model != "own-centre" and centre.excluded_because
+    (late,) = [c for c in ev.conflicts if c.kind == "model"]
+    best = ev.models[0]
+    assert late.text == (
+        f"Your answers favour Own captive centre (GCC) ({centre.score} points, against {best.score} for {best.name}), "
+        "but it takes about 12 months to launch and you want the work to start within 3 months."
+    )
+    assert [o.text for o in late.options] == [
+        "Start later and go with Own captive centre (GCC)",
+        f"Keep the start date with {best.name}, the model recommended here",
+        f"Start with {best.name} now and move the work to Own captive centre (GCC) when it is ready",
+    ]
+    assert late.options[1].costs == f"{centre.score - best.score} fewer points from your other answers"
+
+
+def test_the_conditions_ask_for_the_recommended_models_pilot_not_a_first_cohort_of_own_hires(
+    reference: Playbook,
+) -> None:
+    soon = [c.text for c in evaluated_case(reference, CENTRE, start_within="one-to-three").conditions]
+    assert not any(t.startswith(FIRST_COHORT) for t in soon)
+    assert any(t.startswith(PILOT) for t in soon)
+    # Recommended, the centre keeps its own first cohort, and no pilot with a provider it does not have.
+    later = evaluated_case(reference, CENTRE, start_within="later")
+    assert later.top_model == "own-centre" and not [c for c in later.conflicts if c.kind == "model"]
+    texts = [c.text for c in later.conditions]
+    assert any(t.startswith(FIRST_COHORT) for t in texts) and not any(t.startswith(PILOT) for t in texts)
+
+
+def _text(markup: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup)))
+
+
+def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, "start_within": "one-to-three"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    review = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
+    checks = review.split('id="answer-checks"')[1].split("</div>")[0]
+    assert "Your answers favour Own captive centre (GCC)" in checks and "answer a later start" in checks
+    assert "#q-start_within" in checks
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    verdict = _text(page.split('id="favoured-model"')[1].split("</p>")[0])
+    assert "Not the model your answers favour: Your answers favour Own captive centre (GCC)" in _text(page)
+    assert "12 months to launch" in verdict and "See the trade-off" in verdict
+    assert "Start later and go with Own captive centre (GCC)" in _text(page)
+    assert FIRST_COHORT not in _text(page)
+    memo = _text(render_memo_html(rec, "http://testserver/"))
+    assert "Not the model your answers favour" in memo and FIRST_COHORT not in memo
+
+
+def test_a_buyer_who_can_wait_for_its_centre_reads_no_such_check(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = reference.golden_cases.get(name__startswith=CENTRE).answers
+    assert answers["start_within"] == "later"
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    assert 'id="answer-checks"' not in buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode()
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert (
+        'id="favoured-model"' not in buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    )
