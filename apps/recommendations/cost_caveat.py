@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.common.formatting import chance, money, sentence_start
+from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
@@ -156,6 +157,23 @@ def _catalogue_pay(cost: Cost) -> str:
     return f" {CATALOGUE_PAY}" if salary is not None and not salary.supplied else ""
 
 
+def location_premium(ev: EvaluationRecord, model: CostModel) -> str:
+    """Beside a cost that argues against the verdict, delivered from a location dearer than the benchmark: why its
+    figure is high (the function's Indian rate scaled by the location's cost index, a regional figure with its
+    source) and what to rely on instead; "" when the index is the benchmark's, or the buyer's own quote replaced
+    the rate (no index is applied to a quote)."""
+    figures = {f.key: f for f in ev.cost.figures}
+    index, rate, where = figures.get("location.index"), figures.get(f"{model.model}.rate"), ev.delivery_location
+    if index is None or index.likely <= 1.0 or rate is None or rate.supplied or where is None:
+        return ""
+    source = index.source + (WEAK_MARK if index.weak and WEAK_MARK not in index.source else "")
+    return (
+        f"From {where.in_text}, the provider's rate is the Indian benchmark rate for this work × {index.likely:g}, the "
+        f"cost index of {where.in_text} ({source}): a regional figure, not a rate card for this work there. "
+        f"A quote from a provider in {where.in_text} is the figure to rely on: enter it under your own cost figures."
+    )
+
+
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
     model = recommended_cost(ev)
@@ -166,6 +184,8 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     cheaper = cheaper_location_text(ev)
     also = f" {cheaper}" if cheaper else ""
     pay = _catalogue_pay(ev.cost)
+    if premium := location_premium(ev, model):
+        pay += f" {premium}"
     if likely < 0:
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "

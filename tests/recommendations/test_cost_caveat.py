@@ -19,7 +19,13 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.common.formatting import money
 from apps.playbooks.models import Playbook
-from apps.recommendations.cost_caveat import CATALOGUE_PAY, cheaper_location_text, cost_caveat, likelihood
+from apps.recommendations.cost_caveat import (
+    CATALOGUE_PAY,
+    cheaper_location_text,
+    cost_caveat,
+    likelihood,
+    location_premium,
+)
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
@@ -76,9 +82,10 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     )
     assert expected in memo_summary(rec)
     text = printed(reference, UK, tmp_path)
-    # A location meeting every requirement that would cost less is named after it (cheaper_location_text).
-    cheaper = cheaper_location_text(ev)
-    assert text.splitlines()[1] == f"COST: {expected}" + (f" {cheaper}" if cheaper else "")
+    # Delivered from a location dearer than the benchmark, why its rate is high follows (location_premium); a
+    # location meeting every requirement that would cost less is named after it (cheaper_location_text).
+    premium, cheaper = location_premium(ev, top), cheaper_location_text(ev)
+    assert text.splitlines()[1] == f"COST: {expected}" + "".join(f" {t}" for t in (premium, cheaper) if t)
     whatif = html.unescape(buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode())
     assert expected in whatif
     # The caveat only explains the verdict: the stored verdict and fit score are the engine's.

@@ -329,6 +329,9 @@ class _RulePlan:
     enforces: str = ""
     # The rule's own conditions, said as the buyer's reasons once the answers are known (``_said``).
     tests: tuple[Condition, ...] = ()
+    # Its conditions test the hours of overlap the buyer needs: its location texts state an overlap on a plain
+    # 09:00-17:00 day, which a buyer accepting shifted hours reads beside the shifted figure (``_on_shifted_day``).
+    overlap: bool = False
 
 
 def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
@@ -386,6 +389,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
 
     effects = rule.effects
     local = dict(_local_law(pb, rule))
+    overlap_question = pb.roles.get("overlap_hours", "")
 
     def explained(there: bool) -> FiredRule:
         return FiredRule(
@@ -415,6 +419,22 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
         tests=tuple(rule.conditions),
+        overlap=bool(overlap_question) and any(c.question == overlap_question for c in rule.conditions),
+    )
+
+
+def _on_shifted_day(
+    contributions: list[Contribution], rules: set[str], plain: float | None, shifted: float | None
+) -> tuple[Contribution, ...]:
+    """A location's contributions, an overlap rule's text completed with the overlap on the shifted hours the buyer
+    accepts when that differs from the plain day's (``plain``) the text states: the table shows the shifted figure,
+    and "India overlaps a 09:00-17:00 US Eastern day by 0 h" beside "2 h" would read as a contradiction."""
+    if shifted is None or plain is None or shifted <= plain:
+        return tuple(contributions)
+    more = f"; on the shifted hours you accept, {shifted:g} h"
+    return tuple(
+        replace(c, text=c.text + more) if c.rule in rules and c.text and more not in c.text else c
+        for c in contributions
     )
 
 
@@ -474,12 +494,15 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
 
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
     shown: list[_RulePlan] = []  # the fired rules explained, once where the work is delivered from is known
+    overlap_rules: set[str] = set()  # the fired rules testing the overlap the buyer needs
     for plan in _fired_plans(pb, scored.fired):
         if plan.enforces:
             for target, contribution in plan.models:
                 ruled_out[target] = ruled_out.get(target, 0) + contribution.points
             continue
         shown.append(plan)
+        if plan.overlap:
+            overlap_rules.add(plan.fired.code)
         fit_contribs.extend(plan.fit)
         for target, contribution in plan.models:
             if target in model_contribs:
@@ -526,6 +549,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         if (need := cat.regimes[code].get("vendor_requirement")) in TRANSFER_REQUIREMENTS
     )
     overlap = {c: req.overlap_at(needs, locations[c]) for c in locations}
+    # The overlap on a plain 09:00-17:00 day, which the rules' location texts state, when the buyer accepts shifted
+    # hours (the table then shows the shifted figure).
+    plain_day = replace(needs, shift=0.0) if needs.shift else None
+    plain = {c: req.overlap_at(plain_day, locations[c]) if plain_day else None for c in locations}
     order = sorted(
         location_scores,
         key=lambda c: (
@@ -563,7 +590,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             overlap_us=cat.locations[code].get("overlap_us"),
             overlap_uk=cat.locations[code].get("overlap_uk"),
             gdpr_transfer=str(cat.locations[code].get("gdpr_transfer", "")),
-            contributions=tuple(location_contribs[code]),
+            contributions=_on_shifted_day(location_contribs[code], overlap_rules, plain[code], overlap[code]),
             excluded_because=tuple(broken.get(code, ())),
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
             home=code == needs.home,

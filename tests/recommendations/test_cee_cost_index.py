@@ -1,0 +1,62 @@
+"""Delivery from Central and Eastern Europe is priced at the function's Indian rate × the region's cost index, which
+rests on one vendor's figures for developers (Eastern Europe $4,000-6,500 a month against India's $2,500-3,800, inside
+its "60-100% more than India"). Against euro-area pay that can leave a nearshore team dearer than in-house; no source
+the product holds supports a lower index, so the result says plainly why the figure is high and what to rely on."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.cost_caveat import cost_caveat, location_premium
+from apps.recommendations.snapshot.types import CostFigure
+from tests.recommendations.conftest import recommend
+
+pytestmark = pytest.mark.django_db
+GERMAN = "EU dual-use drawings: a German machine builder's CAD work"
+CEE = ("poland", "romania", "ukraine")
+
+
+@pytest.mark.parametrize("code", CEE)
+def test_the_cee_index_is_the_vendors_regional_ratio_marked_weak_with_its_source(
+    reference: Playbook, code: str
+) -> None:
+    location = compiled_playbook(reference).catalogue.locations[code]
+    assert float(location["cost_index"]) == 1.67  # (4,000 + 6,500) / (2,500 + 3,800), inside "60-100% more"
+    assert location["confidence"] == "weak"
+    (source,) = [s for s in location["sources"] if "cost_index" in (s.get("figures") or ())]
+    assert source["url"] == "https://www.zedtreeo.com/blog/outsourcing-costs"
+    assert "$4,000-6,500" in source["note"] and "$2,500-3,800" in source["note"]
+
+
+def test_a_german_engineering_team_in_poland_dearer_than_in_house_is_told_why(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = recommend(reference, organisation, buyer, GERMAN).record.evaluation
+    assert ev.delivered_from == "poland" and ev.cost.currency == "EUR"
+    caveat = cost_caveat(ev)
+    assert caveat is not None and caveat.warning
+    assert "the Indian benchmark rate for this work × 1.67, the cost index of Poland" in caveat.text
+    assert "Zedtreeo blog: outsourcing costs (2026, vendor-authored) (weak source: verify)" in caveat.text
+    assert "A quote from a provider in Poland is the figure to rely on" in caveat.text
+
+
+def test_no_premium_is_explained_for_the_benchmark_location_or_a_quoted_rate(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = recommend(reference, organisation, buyer, GERMAN).record.evaluation
+    model = next(m for m in ev.cost.models if m.model == ev.top.code) if ev.top else None
+    assert model is not None and location_premium(ev, model)
+    quoted = tuple(
+        dataclasses.replace(f, supplied=True) if f.key == f"{model.model}.rate" else f for f in ev.cost.figures
+    )
+    assert location_premium(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, figures=quoted)), model) == ""
+    india = tuple(
+        CostFigure(**{**f.__dict__, "low": 1.0, "likely": 1.0, "high": 1.0}) if f.key == "location.index" else f
+        for f in ev.cost.figures
+    )
+    assert location_premium(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, figures=india)), model) == ""
