@@ -180,3 +180,33 @@ def test_the_reference_playbook_asks_for_each_buyer_figure_optionally_behind_one
     definition = {**reference, "catalogue": {"models": {}, "regimes": {}, "locations": {}}}
     codes = {"own_figures", *(by_role[r]["code"] for r in BUYER_FIGURE_ROLES)}
     assert [f for f in lint(definition) if f.code in codes] == []
+
+
+def test_a_uk_clinical_coding_team_is_costed_with_the_nhs_employers_pension_and_national_insurance() -> None:
+    """UK clinical coders are mostly NHS staff on Agenda for Change bands 3 to 5, so their in-house cost carries the
+    NHS Pension Scheme's employer rate (23.7% from April 2024, with the 0.08% levy) and employer National Insurance,
+    not the general UK on-costs of a 3% auto-enrolment pension; every other occupation keeps the market's."""
+    coding = _case(market="uk", function_code="medical-coding")
+    oncost, salary = coding.figures["inhouse.oncost"], coding.figures["inhouse.salary"]
+    assert (salary.low, salary.likely, salary.high) == (24_000, 28_000, 36_500)
+    assert "Agenda for Change" in salary.source
+    assert "NHS Pension Scheme" in oncost.source and "23.7%" in oncost.source
+    # National Insurance at 15% above the £5,000 threshold, the pension with its levy, the Apprenticeship Levy.
+    for share, pay in zip((oncost.low, oncost.likely, oncost.high), (24_000, 28_000, 36_500), strict=True):
+        assert share == pytest.approx(0.15 * (pay - 5_000) / pay + 0.2378 + 0.005, abs=0.001)
+    general = ASSUMPTIONS["loaded_cost"]["uk"]["oncost"]
+    assert _case(market="uk", function_code="legal-review").figures["inhouse.oncost"].likely == general["likely"]
+    assert _case(market="us", function_code="medical-coding").figures["inhouse.oncost"].likely == 0.42
+    # The NHS pension makes the same team dearer to keep in-house than the general UK on-costs would.
+    nhs = tco.simulate(_collapsed(coding))
+    general_case = _collapsed(replace(coding, figures={**coding.figures, "inhouse.oncost": _general_uk_oncost()}))
+    oncosts = "On-costs (employer taxes, benefits)"
+    assert (
+        _line(nhs.inhouse_lines, oncosts).horizon[1]
+        > 1.8 * _line(tco.simulate(general_case).inhouse_lines, oncosts).horizon[1]
+    )
+
+
+def _general_uk_oncost() -> tco.Figure:
+    general = ASSUMPTIONS["loaded_cost"]["uk"]["oncost"]
+    return tco.Figure("On-costs, share of salary", general["low"], general["likely"], general["high"], "general")

@@ -232,9 +232,12 @@ def _inhouse_figures(
     for group in assumptions["inhouse_salary"].values():
         if function_code in group["functions"] and market in group:
             loaded = assumptions["loaded_cost"]
+            # An occupation whose employers pay on-costs of their own (NHS clinical coders: the NHS Pension Scheme's
+            # employer rate) carries them beside its salary; the market's general on-costs otherwise.
+            oncost = group[market].get("oncost") or loaded[market]["oncost"]
             return {
                 "inhouse.salary": _figure("In-house salary per FTE-year", group[market]),
-                "inhouse.oncost": _figure("On-costs, share of salary", loaded[market]["oncost"]),
+                "inhouse.oncost": _figure("On-costs, share of salary", oncost),
                 "inhouse.overhead": _figure("Overhead, share of salary", loaded["overhead"]),
                 "inhouse.management": _figure("Management, share of salary", loaded["management"]),
                 "inhouse.recruiting": _figure("Recruiting per hire, share of salary", loaded["recruiting"]),
