@@ -260,8 +260,7 @@ def derive(
                 "from the UTC offsets on a 09:00–17:00 day at both ends, the product's assumption)"
             )
         else:
-            country = COUNTRY_CLOCKS.get(str(answers.get("buyer_country") or ""))
-            day = country[1] if country and market == country[0] else clock
+            day = country_clock(answers.get("buyer_location"), answers.get("buyer_country"))[1] or clock
             code, text = "overlap", f"At least {hours:g} h a day of overlap with the {day} working day"
             if answers.get("buyer_location") == "canada-east":
                 text += " (eastern Canada keeps the US Eastern clock)"
@@ -343,12 +342,21 @@ def _market(buyer_location: Any, buyer_country: Any = None) -> str:
     """Whose day overlap is measured on: the country's own clock where it keeps another than its region's
     (``COUNTRY_CLOCKS``), else the region's."""
     code = str(buyer_location or "us")
-    country = COUNTRY_CLOCKS.get(str(buyer_country or ""))
-    if country and code not in ("us", "other"):
-        return country[0]
+    if clock := country_clock(buyer_location, buyer_country)[0]:
+        return clock
     if code in BUYER_DAYS or code in ("us", "uk", "other"):
         return code
     return SAME_CLOCK.get(code, "us")
+
+
+def country_clock(buyer_location: Any, buyer_country: Any) -> tuple[str, str]:
+    """The day a team in a country keeping another clock than its region's is measured on, and the words for it
+    (``COUNTRY_CLOCKS``: ("uk", "Irish ...") for a team in Ireland); ("", "") where the region's clock holds. The one
+    reading of it, for ``derive`` and the vendor matcher."""
+    country = COUNTRY_CLOCKS.get(str(buyer_country or ""))
+    if country is None or str(buyer_location or "us") in ("us", "other"):
+        return "", ""
+    return country
 
 
 def _assurances(value: Any) -> list[Requirement]:
