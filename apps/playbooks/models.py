@@ -168,6 +168,10 @@ class Question(models.Model):
             "own_entity",
             "The buyer already has a legal entity in the delivery country, for a centre it owns (yes/no)",
         )
+        BUYER_COUNTRY = (
+            "buyer_country",
+            "The country within the buyer's region, where it keeps its own clock (option 'ireland': the UK's day)",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

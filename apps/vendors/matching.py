@@ -17,7 +17,7 @@ from typing import Any
 
 from apps.common.formatting import NamedInText, usd
 from apps.compliance.models import Regime
-from apps.playbooks.engine.requirements import ISO27001, SOC2, home_location
+from apps.playbooks.engine.requirements import ISO27001, SOC2, country_clock, home_location
 from apps.recommendations.snapshot import Snapshot
 from apps.recommendations.snapshot.types import Cost, StoredRequirement
 
@@ -197,9 +197,14 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         # The evaluation recorded its requirements: an overlap it did not make one (a handover hour is
         # arranged anywhere) does not exclude providers either. Older snapshots keep the answer as it was.
         hours = 0
-    figure = _overlap_figure(buyer, ev.locations) if hours > 0 else ""
-    label = OVERLAP_LABEL["uk"] if buyer == "eu" and figure == "uk" else OVERLAP_LABEL.get(buyer, "")
-    if figure == "yours" and OVERLAP_FIGURE.get(buyer) != "yours":
+    # A team in a country keeping another clock than its region's (an Irish one: the UK's) was measured on that.
+    clock, words = country_clock(buyer, inputs.buyer_country)
+    day = clock or buyer
+    figure = _overlap_figure(day, ev.locations) if hours > 0 else ""
+    label = OVERLAP_LABEL["uk"] if day == "eu" and figure == "uk" else OVERLAP_LABEL.get(day, "")
+    if clock:
+        label = f"the {words} working day"
+    if figure == "yours" and OVERLAP_FIGURE.get(day) != "yours":
         label += ", provider staff working the shifted day you accepted"
     if figure:
         requirements.append(

@@ -200,6 +200,27 @@ def test_a_continental_buyer_is_measured_on_the_central_european_day_not_the_uk_
     assert hours["argentina"] == 3.5 and hours["mexico"] == 0.5
 
 
+def test_a_team_in_ireland_is_measured_on_irish_time_like_the_uk_not_on_central_european_time() -> None:
+    dublin = req.derive({"buyer_location": "eu", "buyer_country": "ireland", "overlap_hours": 4}, {})
+    paris = req.derive({"buyer_location": "eu", "buyer_country": "france", "overlap_hours": 4}, {})
+    london = req.derive({"buyer_location": "uk", "overlap_hours": 4}, {})
+    overlap = dublin.get("overlap")
+    assert dublin.market == "uk" and paris.market == "eu"
+    assert overlap is not None and "Irish (UTC+0, +1 in summer, the UK's clock)" in overlap.text
+    assert "Central European" not in overlap.text
+    irish = {code: req.overlap_at(dublin, loc) for code, loc in LOCATIONS.items()}
+    assert irish == {code: req.overlap_at(london, loc) for code, loc in LOCATIONS.items()}
+    # India is 3 h from the Irish day on the catalogue's UK figure, 4 h from the Central European one.
+    assert irish["india"] == 3 and req.overlap_at(paris, LOCATIONS["india"]) == 4
+    assert "india" in {b.target for b in req.location_breaches(dublin, LOCATIONS)}
+    assert "india" not in {b.target for b in req.location_breaches(paris, LOCATIONS)}
+    # On a shifted day the Irish offset is the UK's too.
+    shifted = req.derive(
+        {"buyer_location": "eu", "buyer_country": "ireland", "overlap_hours": 4, "shifted_hours": True}, {}
+    )
+    assert req.overlap_at(shifted, LOCATIONS["india"]) == req.offset_overlap(0.5, LOCATIONS["india"], req.SHIFT_HOURS)
+
+
 def test_buyers_in_japan_india_brazil_and_mexico_are_measured_on_their_own_day() -> None:
     tokyo = req.derive({"buyer_location": "japan-korea", "overlap_hours": 4}, {})
     assert {c: req.overlap_at(tokyo, loc) for c, loc in LOCATIONS.items() if c in ("philippines", "india")} == {

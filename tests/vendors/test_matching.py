@@ -228,6 +228,19 @@ def test_a_uk_or_eu_buyer_is_measured_against_uk_overlap() -> None:
     assert failures(uk_five, vendor(locations=(POLAND,))) == []
 
 
+def test_a_team_in_ireland_is_matched_on_irish_time_the_uks_clock() -> None:
+    irish = snap(inputs={"overlap_hours": 5, "buyer_location": "eu", "buyer_country": "ireland"})
+    assert failures(irish, vendor(locations=(MEXICO,))) == ["overlap"]
+    assert failures(irish, vendor(locations=(POLAND,))) == []
+    needs = needs_from_snapshot(irish)
+    assert needs.overlap_figure == "uk"
+    assert needs.overlap_label == "the Irish (UTC+0, +1 in summer, the UK's clock) working day"
+    continental = needs_from_snapshot(
+        snap(inputs={"overlap_hours": 5, "buyer_location": "eu", "buyer_country": "france"})
+    )
+    assert continental.overlap_label == "the UK"
+
+
 def test_no_overlap_needed_or_a_buyer_elsewhere_rules_nothing_out() -> None:
     assert failures(snap(inputs={"overlap_hours": 0, "buyer_location": "us"}), vendor()) == []
     assert failures(snap(inputs={"overlap_hours": 6, "buyer_location": "other"}), vendor()) == []

@@ -10,7 +10,9 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   ones; for the days in ``BUYER_DAYS`` (continental Europe on Central European time, UTC+8, Japan and Korea,
   India, Brazil, Mexico, eastern Australia) overlap is worked out from the UTC offsets; for ``other`` it cannot
   be measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location breaks
-  and no location is ranked on time zone; unanswered reads as the US day. A buyer in a country the location
+  and no location is ranked on time zone; unanswered reads as the US day. ``buyer_country`` names the country within
+  the region, where one keeps another clock than the region's (``COUNTRY_CLOCKS``: a team in Ireland is on the UK's
+  clock, not Central European time) and overlap is then measured on that clock. A buyer in a country the location
   catalogue holds (``HOME_LOCATIONS``) has its own country as its onshore option (``Requirements.home``): that
   location is ranked with the others on the same criteria (a full overlap with the buyer's day), and it alone
   meets a requirement that the data stay in the buyer's country or that staff be on site every day;
@@ -97,6 +99,10 @@ BUYER_DAYS = {
     "australia-east": (10.5, "eastern Australian (UTC+10, +11 in summer)"),
 }
 SAME_CLOCK = {"canada-east": "us"}
+# Countries inside a buyer region that keep another clock than the region's: (the day they are measured on, the
+# words the requirement uses). Europe/Dublin is UTC+0, UTC+1 in summer, with the same summer-time dates as
+# Europe/London (IANA time zone database, file "europe"), so an Irish team is measured on the UK's day.
+COUNTRY_CLOCKS = {"ireland": ("uk", "Irish (UTC+0, +1 in summer, the UK's clock)")}
 # A buyer location that is a country of the location catalogue: delivering from there is onshore for that buyer.
 HOME_LOCATIONS = {"india": "india", "brazil": "brazil", "mexico": "mexico"}
 # The catalogue's own two days as offsets (midpoint of standard and summer time, as above), for working out
@@ -229,7 +235,7 @@ def derive(
 ) -> Requirements:
     """The buyer's requirements and preferences from answers by role and the triggered regimes by code;
     ``labels`` are the words of the preferred region's options, so a preference reads "India", not "india"."""
-    market = _market(answers.get("buyer_location"))
+    market = _market(answers.get("buyer_location"), answers.get("buyer_country"))
     own_entity = _yes(answers.get("own_entity"))
     # A buyer's own centre works the hours the buyer sets, so its day is shifted unless the buyer said no.
     shifted = (_yes(answers.get("shifted_hours")) or (own_entity and answers.get("shifted_hours") is None)) and (
@@ -254,7 +260,8 @@ def derive(
                 "from the UTC offsets on a 09:00–17:00 day at both ends, the product's assumption)"
             )
         else:
-            code, text = "overlap", f"At least {hours:g} h a day of overlap with the {clock} working day"
+            day = country_clock(answers.get("buyer_location"), answers.get("buyer_country"))[1] or clock
+            code, text = "overlap", f"At least {hours:g} h a day of overlap with the {day} working day"
             if answers.get("buyer_location") == "canada-east":
                 text += " (eastern Canada keeps the US Eastern clock)"
         if code == "overlap" and shifted:
@@ -331,11 +338,25 @@ def onshore_only(requirements: Requirements) -> bool:
     return data is not None and not data.value and not requirements.home
 
 
-def _market(buyer_location: Any) -> str:
+def _market(buyer_location: Any, buyer_country: Any = None) -> str:
+    """Whose day overlap is measured on: the country's own clock where it keeps another than its region's
+    (``COUNTRY_CLOCKS``), else the region's."""
     code = str(buyer_location or "us")
+    if clock := country_clock(buyer_location, buyer_country)[0]:
+        return clock
     if code in BUYER_DAYS or code in ("us", "uk", "other"):
         return code
     return SAME_CLOCK.get(code, "us")
+
+
+def country_clock(buyer_location: Any, buyer_country: Any) -> tuple[str, str]:
+    """The day a team in a country keeping another clock than its region's is measured on, and the words for it
+    (``COUNTRY_CLOCKS``: ("uk", "Irish ...") for a team in Ireland); ("", "") where the region's clock holds. The one
+    reading of it, for ``derive`` and the vendor matcher."""
+    country = COUNTRY_CLOCKS.get(str(buyer_country or ""))
+    if country is None or str(buyer_location or "us") in ("us", "other"):
+        return "", ""
+    return country
 
 
 def _assurances(value: Any) -> list[Requirement]:

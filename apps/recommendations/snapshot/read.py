@@ -310,6 +310,7 @@ def _inputs(data: Any) -> Inputs:
         team_size=_number(data.get("team_size")),
         deliverables=_number(data.get("deliverables")),
         horizon=_number(data.get("horizon")),
+        buyer_country=_text(data.get("buyer_country")),
     )
 
 

@@ -473,6 +473,9 @@ class Inputs:
     team_size: float | None = None
     deliverables: float | None = None
     horizon: float | None = None
+    # The country within the buyer's region, where it keeps another clock (an Irish team: the UK's); "" when not
+    # asked, and in recommendations stored before it was recorded.
+    buyer_country: str = ""
 
 
 @dataclass(frozen=True)
