@@ -1,5 +1,8 @@
 """Clinical work is asked what it is: trial data reads good clinical practice (ICH E6(R3)), and for a US sponsor the
-FDA's electronic records rule (21 CFR 11.10), each duty with its source; drug-safety case work reads neither."""
+FDA's electronic records rule (21 CFR 11.10) and the written transfer of its IND obligations (21 CFR 312.52), for a
+trial in the EU the sponsor's delegation under Regulation (EU) No 536/2014 Art. 71, each duty with its source;
+drug-safety case work reads none of them. A trial sponsor is not told of the FTC's rule for vendors of personal
+health records, and the scope of ICH E6(R3) says what it is for a US sponsor."""
 
 from __future__ import annotations
 
@@ -75,3 +78,61 @@ def test_the_question_is_asked_of_clinical_work_alone_and_must_be_answered(refer
     )
     _answers, problems = clean_answers(compiled.questions, {**answers, "clinical_work": ["archiving"]})
     assert problems
+
+
+CFR_312_52 = "https://www.ecfr.gov/current/title-21/section-312.52"
+CTR = "https://eur-lex.europa.eu/eli/reg/2014/536/oj"
+
+
+def test_a_us_sponsor_describes_in_writing_the_obligations_the_provider_takes_on(reference: Playbook) -> None:
+    ev = evaluated_case(reference, US_BIOTECH)
+    ind = obligations(ev, "fda-ind-cro-transfer")
+    assert ind == {
+        "transfer-in-writing": ("21 CFR 312.52(a)", CFR_312_52, "secondary"),
+        "provider-accountable": ("21 CFR 312.52(b)", CFR_312_52, "secondary"),
+    }
+    assert "eu-ctr-delegation" not in ev.regime_codes  # no participants in the EU, no EU sponsor
+    assert any(c.text.endswith("(21 CFR 50.25(a)(5))") for c in ev.conditions)
+
+
+@pytest.mark.parametrize(
+    ("changes", "ctr"),
+    [
+        ({"client_jurisdictions": ["us", "eu"], "data_categories": ["other-personal", "eu-personal"]}, True),
+        ({"buyer_location": "eu", "buyer_eu_country": "france", "home_market": "eu"}, True),
+        ({"buyer_location": "eu", "buyer_eu_country": "outside-eu", "home_market": "other"}, False),
+        ({"clinical_work": ["drug-safety"], "client_jurisdictions": ["eu"], "data_categories": ["eu-personal"]}, False),
+    ],
+    ids=["eu-participants", "eu-sponsor", "swiss-sponsor-us-participants", "drug-safety"],
+)
+def test_a_trial_in_the_eu_reads_the_sponsors_delegation_under_the_clinical_trials_regulation(
+    reference: Playbook, changes: dict[str, object], ctr: bool
+) -> None:
+    ev = evaluated_case(reference, US_BIOTECH, **changes)
+    assert ("eu-ctr-delegation" in ev.regime_codes) is ctr
+    if ctr:
+        eu = obligations(ev, "eu-ctr-delegation")
+        assert eu["delegate-in-writing"] == ("Regulation (EU) No 536/2014, Art. 71", CTR, "secondary")
+        assert eu["legal-representative"][0] == "Regulation (EU) No 536/2014, Art. 74(1)"
+
+
+def test_a_trial_sponsor_is_not_pointed_at_the_ftcs_health_breach_rule(reference: Playbook) -> None:
+    phi = {"data_categories": ["phi", "eu-personal"], "client_jurisdictions": ["us", "eu"], "hipaa_role": "neither"}
+    ev = evaluated_case(reference, US_BIOTECH, **phi, sensitive_personal_data=["special-category"], phi_deidentify=True)
+    assert "health-data-outside-hipaa" not in {f.code for f in ev.fired}
+    assert not any("Health Breach Notification" in r.mitigation for r in ev.risks)
+    # A buyer outside clinical work holding health data outside HIPAA is told the rule applies only to a PHR vendor.
+    other = evaluated_case(reference, US_BIOTECH, **phi, function="market-research-analytics", clinical_work=None,
+                           sensitive_personal_data=["special-category"], phi_deidentify=True)  # fmt: skip
+    (risk,) = [r for r in other.risks if r.rule == "health-data-outside-hipaa"]
+    assert "if you offer consumers a personal health record" in risk.mitigation
+
+
+def test_the_scope_of_ich_e6_r3_says_what_it_is_for_a_us_sponsor(reference: Playbook) -> None:
+    regime = next(r for r in evaluated_case(reference, US_BIOTECH).regimes if r.code == "ich-gcp")
+    assert regime.jurisdiction == (
+        "Where regulators adopt ICH E6(R3): the EU from 23 July 2025; the US as FDA guidance, not binding "
+        "(21 CFR 10.115(d))"
+    )
+    assert "the binding US rules are those of 21 CFR Parts 50, 312 and 11" in regime.summary
+    assert regime.confidence == "secondary"

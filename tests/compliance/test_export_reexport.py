@@ -114,3 +114,27 @@ def test_without_us_content_a_german_supplier_reads_no_us_rules(reference: Playb
     ev = evaluated_case(reference, GERMAN, export_us_origin="no")
 
     assert not {"us-reexport", "us-export-controls"} & set(ev.regime_codes)
+
+
+ECFR_744 = "https://www.ecfr.gov/current/title-15/part-744"
+
+
+def test_ear_technology_checks_no_licence_required_before_a_licence(reference: Playbook) -> None:
+    ev = evaluated_case(reference, US_SUPPLIER)
+    text = action(ev, "us-export-controls", "authorisation")
+    assert "No Licence Required (NLR)" in text and "Commerce Country Chart" in text and "EAR99" in text
+    assert text.endswith("where the Chart shows an X, a BIS licence, unless a licence exception applies.")
+    cited = obligations(ev, "us-export-controls")["authorisation"][0]
+    for pinpoint in ("734.3(c)", "736.2(b)(1)", "part 738 Supplement No. 1"):
+        assert pinpoint in cited, pinpoint
+
+
+def test_the_provider_and_its_people_are_screened_before_any_release(reference: Playbook) -> None:
+    ev = evaluated_case(reference, US_SUPPLIER)
+    citation, url, confidence = obligations(ev, "us-export-controls")["screen-parties"]
+    assert "part 744, Supplement No. 4" in citation and "764.3" in citation
+    assert (url, confidence) == (ECFR_744, "secondary")
+    assert "Entity List and the Denied Persons List" in action(ev, "us-export-controls", "screen-parties")
+    regime_ = regime(ev, "us-export-controls")
+    phases = [phase for phase, _label, items in regime_.obligations for o in items if o["code"] == "screen-parties"]
+    assert phases == ["before_signing"]

@@ -149,7 +149,14 @@ def test_the_country_is_asked_only_of_a_buyer_in_continental_europe_and_is_a_fix
     compiled = compiled_playbook(reference)
     question = compiled.questions["buyer_eu_country"]
     assert question.fixed and question.required
-    assert [o.code for o in question.options] == ["germany", "france", "netherlands", "ireland", "other-eu"]
+    assert [o.code for o in question.options] == [
+        "germany",
+        "france",
+        "netherlands",
+        "ireland",
+        "other-eu",
+        "outside-eu",
+    ]
 
     def shown(location: str) -> bool:
         given = {**reference.golden_cases.get(name__startswith=INSURER).answers, "buyer_location": location}

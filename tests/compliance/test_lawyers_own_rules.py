@@ -1,0 +1,112 @@
+"""Legal work reads the rules of the lawyers who send it: the ABA's Model Rules and Formal Opinion 08-451 only when
+US lawyers send the work, the SRA's codes for a firm the SRA regulates (client confidentiality unless disclosure is
+required or permitted by law or the client consents: consent is one route there, not a gate on the verdict), and
+for anyone else a risk that their own bar's rules are not covered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine.evaluate import Evaluation
+from apps.playbooks.models import Playbook
+from tests.compliance.test_brazil_and_philippines_laws import obligations
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+UK_FIRM = "UK law firm: one-off contract review for an acquisition"
+US_FIRM = "US law firm: seasonal first-level document review"
+SRA_FIRMS = "https://www.sra.org.uk/solicitors/standards-regulations/code-conduct-firms/"
+SRA_SOLICITORS = "https://www.sra.org.uk/solicitors/standards-regulations/code-conduct-solicitors/"
+OTHER_RULES = "Your own professional rules on sharing client confidences are not covered here"
+
+
+def said(ev: Evaluation) -> str:
+    """Everything the result says about the rules that fired: names, reasons, gates, conditions, risks, blockers."""
+    parts: list[Any] = [f"{f.name} {f.rationale}" for f in ev.fired]
+    parts += [g.text for g in ev.gates] + [c.text for c in ev.conditions] + [b.reason for b in ev.blockers]
+    parts += [f"{r.title} {r.mitigation}" for r in ev.risks]
+    return "\n".join(parts)
+
+
+def test_a_uk_firm_asking_its_clients_reads_the_sras_duty_and_no_american_rule(reference: Playbook) -> None:
+    ev = evaluated_case(reference, UK_FIRM, legal_client_consent="can-obtain")
+    assert not ev.gates and not ev.blockers
+    assert ev.verdict == evaluated_case(reference, UK_FIRM).verdict == "wins"
+    text = said(ev)
+    assert "ABA" not in text and "Rule 5.3" not in text and "08-451" not in text
+    assert "aba-08-451" not in ev.regime_codes and "sra-outsourcing" in ev.regime_codes
+    (condition,) = [c for c in ev.conditions if c.rule == "sra-client-confidentiality"]
+    assert condition.text.endswith(
+        "(SRA Code of Conduct for Firms para. 6.3; SRA Code of Conduct for Solicitors, RELs and RFLs para. 6.3)"
+    )
+    (why,) = [f for f in ev.fired if f.code == "sra-client-confidentiality"]
+    assert "unless disclosure is required or permitted by law or the client consents" in why.rationale
+    assert "not a precondition" in why.rationale
+    # The lawyer's supervision risk is there, without the American rules.
+    assert [r.rule for r in ev.risks if r.title == "A lawyer must review everything before it goes out"] == [
+        "attorney-signoff-outside-us-rules"
+    ]
+
+
+def test_the_sra_regime_states_the_confidentiality_duty_and_supervision_with_their_sources(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, UK_FIRM, legal_client_consent="can-obtain")
+    sra = obligations(ev, "sra-outsourcing")
+    assert sra["confidentiality"] == (
+        "SRA Code of Conduct for Firms para. 6.3; SRA Code of Conduct for Solicitors, RELs and RFLs para. 6.3",
+        SRA_FIRMS,
+        "secondary",
+    )
+    assert sra["supervision"][:2] == (
+        "SRA Code of Conduct for Firms para. 4.4; SRA Code of Conduct for Solicitors, RELs and RFLs para. 3.5",
+        SRA_SOLICITORS,
+    )
+    assert sra["stay-accountable"][0] == "SRA Code of Conduct for Firms para. 2.3"
+    regime = next(r for r in ev.regimes if r.code == "sra-outsourcing")
+    assert "not a precondition" in regime.summary
+    assert {s["url"] for s in regime.sources} == {SRA_FIRMS, SRA_SOLICITORS}
+
+
+def test_a_uk_firm_whose_clients_refuse_is_not_blocked_but_keeps_their_matters_out(reference: Playbook) -> None:
+    ev = evaluated_case(reference, UK_FIRM, legal_client_consent="cannot")
+    assert not ev.blockers and not ev.gates and ev.verdict == "wins"
+    assert [r.severity for r in ev.risks if r.rule == "sra-clients-refuse-sharing"] == ["high"]
+    assert "ABA" not in said(ev)
+
+
+@pytest.mark.parametrize(("consent", "verdict"), [("can-obtain", "conditional"), ("cannot", "doesnt_win")])
+def test_us_lawyers_still_read_model_rule_1_6(reference: Playbook, consent: str, verdict: str) -> None:
+    ev = evaluated_case(reference, US_FIRM, legal_client_consent=consent)
+    assert ev.verdict == verdict
+    assert "ABA Model Rule 1.6(a)" in said(ev)
+    assert [r.rule for r in ev.risks if r.title == "A lawyer must review everything before it goes out"] == [
+        "attorney-signoff"
+    ]
+    assert not {"sra-client-confidentiality", "legal-client-consent-other-rules"} & {f.code for f in ev.fired}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"buyer_sector": "other", "buyer_regulated_in": None, "buyer_location": "other", "home_market": "other"},
+        {"buyer_regulated_in": "australia", "buyer_location": "australia-east", "home_market": "other"},
+        {"buyer_sector": "bank", "critical_function": False},  # a UK bank's in-house lawyers
+    ],
+    ids=["unregulated-elsewhere", "australian-firm", "uk-bank"],
+)
+def test_lawyers_elsewhere_are_told_their_own_rules_are_not_covered(
+    reference: Playbook, changes: dict[str, object]
+) -> None:
+    ev = evaluated_case(reference, UK_FIRM, legal_client_consent="can-obtain", **changes)
+    assert not ev.gates and "ABA" not in said(ev)
+    assert [r.title for r in ev.risks].count(OTHER_RULES) == 1
+    assert "sra-client-confidentiality" not in {f.code for f in ev.fired}
+
+
+def test_the_consent_question_says_whose_rules_need_consent(reference: Playbook) -> None:
+    help_text = reference.questions.get(code="legal_client_consent").help_text
+    assert "ABA Model Rule 1.6(a)" in help_text and "SRA Code of Conduct for Solicitors" in help_text
+    assert "not a precondition" in help_text

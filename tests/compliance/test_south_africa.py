@@ -1,0 +1,58 @@
+"""Delivery from South Africa on personal information brings its Protection of Personal Information Act (POPIA,
+Act 4 of 2013), as the Philippines' and Colombia's laws are brought in: the operator contract and security
+safeguards (ss.19-21), breach notice (s.22), the data's way back out (s.72) and the Act's reach over a buyer
+abroad (s.3(1)(b)), each cited to the official text and marked as not read here; delivery from elsewhere, or no
+personal information, brings none of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.compliance.test_brazil_and_philippines_laws import obligations, source_host_kinds
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+UK_FIRM = "UK law firm: one-off contract review for an acquisition"
+ACT = "https://www.gov.za/documents/protection-personal-information-act"
+# Personal data of people elsewhere only, so no EEA or UK adequacy decides the location: South Africa is preferred.
+IN_SOUTH_AFRICA = {
+    "preferred_region": "south-africa",
+    "client_jurisdictions": ["other"],
+    "data_categories": ["other-personal", "privileged-legal"],
+    "legal_disclosure_review": None,
+}
+
+
+def test_delivery_from_south_africa_names_popia_and_what_to_ask_the_provider(reference: Playbook) -> None:
+    ev = evaluated_case(reference, UK_FIRM, **IN_SOUTH_AFRICA)
+    assert ev.delivered_from == "south-africa"
+    assert "popia" in ev.regime_codes
+    popia = obligations(ev, "popia")
+    assert {code: citation for code, (citation, _u, _c) in popia.items()} == {
+        "reach": "POPIA s.3(1)(b)(ii)",
+        "operator-contract": "POPIA ss. 19, 20, 21(1)",
+        "breach-notice": "POPIA ss. 21(2), 22",
+        "transborder-flow": "POPIA s.72(1)",
+    }
+    assert {url for _c, url, _k in popia.values()} == {ACT}
+    assert popia["reach"][2] == "weak"
+    assert {confidence for code, (_c, _u, confidence) in popia.items() if code != "reach"} == {"secondary"}
+    assert source_host_kinds(ev, "popia") == {"gov.za": "official", "inforegulator.org.za": "official"}
+    regime = next(r for r in ev.regimes if r.code == "popia")
+    assert regime.jurisdiction == "South Africa" and regime.confidence == "secondary"
+
+
+def test_the_uk_firm_delivered_from_poland_is_told_popia_would_come_only_from_south_africa(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, UK_FIRM, preferred_region="south-africa")
+    assert ev.delivered_from != "south-africa" and "popia" not in ev.regime_codes
+    (rule,) = [f for f in ev.fired if f.code == "popia-south-africa-delivery"]
+    assert any("only if the work is delivered from South Africa, which it is not" in e for e in rule.effects)
+
+
+def test_without_personal_information_south_africa_brings_no_popia(reference: Playbook) -> None:
+    ev = evaluated_case(reference, UK_FIRM, **{**IN_SOUTH_AFRICA, "data_categories": ["privileged-legal"]})
+    assert ev.delivered_from == "south-africa"
+    assert "popia" not in ev.regime_codes
