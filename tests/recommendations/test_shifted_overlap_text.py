@@ -3,12 +3,20 @@ state the overlap of a plain 09:00-17:00 day, so they say the shifted figure too
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from apps.accounts.models import Organisation, User
 from apps.playbooks.engine.evaluate import Evaluation, RankedLocation
 from apps.playbooks.models import Playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from apps.recommendations.snapshot import read_snapshot
+from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +56,47 @@ def test_without_shifted_hours_the_text_states_the_plain_day_alone(reference: Pl
     assert all("shifted" not in t for loc in ev.locations for t in overlap_texts(loc))
     (text,) = overlap_texts(india)
     assert text.endswith("by 0 h")
+
+
+def _text(markup: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup)))
+
+
+PLAIN_DAY = "Overlap assumes a 09:00–17:00 day at both ends"
+SHIFTED_DAY = (
+    "Overlap assumes a 09:00–17:00 day for you and, for staff on shifted hours as you answered, a working day there "
+    "moved up to 4 h towards yours"
+)
+
+
+@pytest.mark.parametrize(
+    ("shifted", "footnote", "not_said"), [(True, SHIFTED_DAY, PLAIN_DAY), (False, PLAIN_DAY, SHIFTED_DAY)]
+)
+def test_the_locations_footnote_says_which_day_the_overlap_is_measured_on(
+    reference: Playbook,
+    organisation: Organisation,
+    buyer: User,
+    buyer_client: Client,
+    shifted: bool,
+    footnote: str,
+    not_said: str,
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=CHICAGO).answers, "shifted_hours": shifted}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert rec.snapshot["evaluation"]["shifted_hours"] == (4.0 if shifted else 0.0)
+    page = _text(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    memo = _text(render_memo_html(rec, "http://testserver/"))
+    for text in (page, memo):
+        assert footnote in text and not_said not in text
+
+
+def test_a_recommendation_stored_before_the_shift_was_recorded_reads_as_a_plain_day(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    answers = reference.golden_cases.get(name__startswith=CHICAGO).answers
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    stored = submit_and_recommend(assessment=a, user=buyer).snapshot
+    assert read_snapshot(stored).location_columns.shifted_hours == 4
+    older = {**stored, "evaluation": {k: v for k, v in stored["evaluation"].items() if k != "shifted_hours"}}
+    assert read_snapshot(older).location_columns.shifted_hours == 0

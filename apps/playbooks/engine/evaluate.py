@@ -261,6 +261,10 @@ class Evaluation:
     # The models with as many points as the top one (neither breaking a requirement), in rank order: the answers
     # do not separate them, and the top one is first only by the tie-break (``scoring.order_key``).
     tied_models: tuple[str, ...] = ()
+    # How far the provider's working day is moved towards the buyer's when overlap is measured (hours): the
+    # buyer accepts staff on shifted hours, or sets its own centre's hours (``requirements.SHIFT_HOURS``); 0: a
+    # plain 09:00-17:00 day at both ends.
+    shifted_hours: float = 0.0
 
     @property
     def verdict_label(self) -> str:
@@ -679,6 +683,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
         conditions=tuple(conditions.values()),
         delivery_candidates=candidates,
         gates=tuple(gates.values()),
+        shifted_hours=needs.shift,
         tied_models=_tied(ranked_models),
     )
 

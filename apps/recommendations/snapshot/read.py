@@ -290,6 +290,7 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         delivery_candidates=_strings,
         gates=_many(lambda g: _make(StoredGate, g, text=_text, rule=_text, name=_text)),
         tied_models=_strings,
+        shifted_hours=lambda v: _number(v) or 0.0,
     )
 
 

@@ -55,6 +55,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Still version 4, with a field that defaults to "not recorded": each location's ``home`` (the buyer's own country,
 # the onshore option, ranked with the others). Snapshots stored before it read as they rendered: that country, if
 # listed, excluded by an ``offshore`` requirement.
+# Still version 4, with a field that defaults to "not recorded": the evaluation's ``shifted_hours`` (how far the
+# provider's day was moved towards the buyer's for overlap). Snapshots stored before it read as they rendered: 0,
+# the footnote of a plain 09:00-17:00 day.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -574,6 +577,9 @@ class EvaluationRecord:
     gates: tuple[StoredGate, ...] = ()
     # The models tied on points with the top one (codes, in rank order); empty when none or not recorded.
     tied_models: tuple[str, ...] = ()
+    # How far the provider's day was moved towards the buyer's for overlap (hours); 0 for a plain 09:00-17:00 day
+    # at both ends, or not recorded (older snapshots, which read as they rendered: the plain day's footnote).
+    shifted_hours: float = 0.0
 
     @property
     def top(self) -> Model | None:
@@ -727,6 +733,8 @@ class LocationColumns:
     overlap_unknown: bool = False
     time_zone: bool = False
     transfer_uk: bool = False  # the UK transfer status (UK GDPR Chapter V), when the catalogue recorded it
+    # The provider's day was moved this many hours towards the buyer's for the overlap shown (0: a plain day).
+    shifted_hours: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -775,6 +783,7 @@ class Snapshot:
             overlap_unknown=unknown,
             time_zone=unknown and any(loc.utc_offset for loc in self.evaluation.locations),
             transfer_uk=transfer_uk,
+            shifted_hours=self.evaluation.shifted_hours if not unknown else 0.0,
         )
 
 
