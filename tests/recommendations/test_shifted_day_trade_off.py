@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from apps.engagements.models import DeliveryLocation
 from apps.playbooks.engine.requirements import Requirements, offset_overlap, shifted_day
 from apps.playbooks.models import Playbook
 from tests.recommendations.golden import evaluated_case
@@ -31,6 +32,15 @@ def test_an_ohio_buyer_needing_3_hours_on_shifted_hours_is_offered_the_day_that_
     # No other figure of overlap hours to contradict it.
     assert re.findall(r"gives? (\d+) h", text + costs) == ["3"]
     assert "runs into the night" in costs and "not priced here" in costs
+    # Where the law sets a premium for night work, the buyer is sent to it rather than told there is no source.
+    assert "no published source" not in costs and "the location's risks in the locations catalogue name it" in costs
+
+
+def test_the_philippines_night_work_premium_is_named_with_its_official_source(reference: Playbook) -> None:
+    ph = DeliveryLocation.objects.get(code="philippines")
+    assert "at least 10% to the pay of each hour worked between 22:00 and 06:00: Labor Code, Art. 86" in ph.risks
+    (labor_code,) = [s for s in ph.sources if "Labor Code" in s["title"]]
+    assert labor_code["url"].startswith("https://www.officialgazette.gov.ph/") and "Art. 86" in labor_code["title"]
 
 
 def test_the_hours_named_are_the_overlap_the_moved_day_gives() -> None:

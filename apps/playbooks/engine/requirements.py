@@ -745,8 +745,8 @@ def _shifted_option(
     triggers: tuple[str, ...],
 ) -> Option:
     unpriced = (
-        "any shift allowance and the effect on retention are not priced here (the product's assumption, no "
-        "published source)"
+        "any shift allowance and the effect on retention are not priced here (the product's assumption; where the "
+        "law sets a premium for night work, the location's risks in the locations catalogue name it)"
     )
     days = {c: shifted_day(requirements, locations[c], float(req.value)) for c in codes}
     if any(d is None for d in days.values()):
