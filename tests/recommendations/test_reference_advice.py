@@ -298,8 +298,17 @@ def test_health_data_about_people_in_europe_is_special_category_data_not_a_us_st
     assert "Art. 35(3)(b)" in special.mitigation
     assert french.delivered_from in ("poland", "romania")  # tied with India on points; no transfer tool needed
     us_people = evaluated(reference, "French drug maker: EU patients' health data", client_jurisdictions=["us"])
-    assert "health-data-outside-hipaa" in [r.rule for r in us_people.risks]
     assert "health-data-special-category" not in [r.rule for r in us_people.risks]
+    # Safety and trial data is not a health-record vendor's: the FTC's rule (16 CFR part 318) is not raised for it,
+    # while the same health data handed over for other analytics is.
+    assert "health-data-outside-hipaa" not in [r.rule for r in us_people.risks]
+    analytics = evaluated(
+        reference,
+        "French drug maker: EU patients' health data",
+        client_jurisdictions=["us"],
+        function="market-research-analytics",
+    )
+    assert "health-data-outside-hipaa" in [r.rule for r in analytics.risks]
 
 
 def test_provider_written_research_a_broker_dealer_cannot_supervise_is_blocked_with_the_ways_out(
