@@ -6,6 +6,7 @@ the product holds supports a lower index, so the result says plainly why the fig
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -15,6 +16,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.cost_caveat import cost_caveat, location_premium
 from apps.recommendations.snapshot.types import CostFigure
 from tests.recommendations.conftest import recommend
+from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 GERMAN = "EU dual-use drawings: a German machine builder's CAD work"
@@ -60,3 +62,26 @@ def test_no_premium_is_explained_for_the_benchmark_location_or_a_quoted_rate(
         for f in ev.cost.figures
     )
     assert location_premium(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, figures=india)), model) == ""
+
+
+def test_a_teams_rate_is_also_shown_as_paid_from_the_location_the_fees_are_built_on(reference: Playbook) -> None:
+    ev = evaluated_case(reference, GERMAN)
+    assert ev.delivered_from == "poland"
+    teams = [m for m in ev.cost.models if m.basis in ("monthly_team", "setup_plus_hourly")]
+    assert teams
+    for m in teams:
+        said = {i.label: i for i in m.inputs}
+        base = next(i for label, i in said.items() if label.endswith("hourly rate (USD)"))
+        located = said["Hourly rate from Poland, with its cost index (USD)"]
+        likely = re.search(r"likely \$([\d.,]+)", base.value)
+        shown = re.search(r"likely \$([\d.,]+)", located.value)
+        assert (
+            likely
+            and shown
+            and float(shown[1].replace(",", "")) == pytest.approx(float(likely[1].replace(",", "")) * 1.67, abs=0.01)
+        )
+        assert located.source == "the rate above × the cost index of Poland, 1.67 (provider rates against India's)"
+    # From India, the benchmark, the rate is the rate: no second line.
+    india = evaluated_case(reference, GERMAN, overlap_hours=0)
+    assert india.delivered_from == "india" and india.cost.models
+    assert not any("with its cost index" in i.label for m in india.cost.models for i in m.inputs)

@@ -24,6 +24,7 @@ from apps.playbooks.engine.tco.types import (
     WEEKS_A_YEAR,
     Case,
     ModelSaving,
+    ModelSpec,
     ModelTco,
     TcoResult,
     TcoUnavailable,
@@ -195,6 +196,8 @@ def _model(
         )
         if spec.kind == "project" and case.deliverables:
             inputs.append(_per_hour(case, rate, band))
+        if located := _located_rate(case, spec, rate):
+            inputs.append(located)
     inputs.extend(_launch_input(case, launch))
     if spec.kind == "owned":
         inputs.append(
@@ -226,6 +229,24 @@ def _model(
         lines=m.lines,
         tornado=m.tornado[:TORNADO_ROWS],
         extra_cost=m.extra_cost,
+    )
+
+
+def _located_rate(case: Case, spec: ModelSpec, rate: TcoFigure) -> Input | None:
+    """A team's hourly rate as it is paid where the work is delivered from: the benchmark rate × the location's cost
+    index, the figure the fees are built on (none for the benchmark location itself, a rate the buyer quoted, which
+    is taken as given, or a pool or managed service, whose premium comes on top)."""
+    index = case.figures.get("location.index")
+    if spec.kind not in ("team", "bot") or spec.quoted or index is None or index.likely == 1.0:
+        return None
+    low, likely, high = (v * index.likely for v in (rate.low, rate.likely, rate.high))
+    value = money(low, "USD", cents=True) + "–" + money(high, "USD", cents=True)
+    value += f" (likely {money(likely, 'USD', cents=True)})/h"
+    where = index.label.removeprefix("Cost index of ")
+    return Input(
+        f"Hourly rate from {where}, with its cost index (USD)",
+        value,
+        f"the rate above × the cost index of {where}, {number(index.likely)} (provider rates against India's)",
     )
 
 
