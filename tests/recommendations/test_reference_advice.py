@@ -269,8 +269,9 @@ def test_customer_financial_data_goes_to_the_institutions_own_regulator_and_a_ta
     reference: Playbook,
 ) -> None:
     insurer = evaluated(reference, "Insurer's customer financial data")
-    assert "glba" not in insurer.regime_codes
-    risk = next(r for r in insurer.risks if r.rule == "glba-functional-regulator")
+    assert "glba" not in insurer.regime_codes and "glba-insurer" in insurer.regime_codes
+    health_plan = evaluated(reference, "Insurer's customer financial data", buyer_sector="healthcare")
+    risk = next(r for r in health_plan.risks if r.rule == "glba-functional-regulator")
     assert "15 U.S.C. 6805(a)(6)" in risk.mitigation and "17 CFR 248.30" in risk.mitigation
     broker = evaluated(reference, "Insurer's customer financial data", buyer_sector="investment-firm")
     assert "glba" not in broker.regime_codes and "glba-functional-regulator" in [r.rule for r in broker.risks]
