@@ -101,9 +101,16 @@ def test_a_us_sponsor_describes_in_writing_the_obligations_the_provider_takes_on
         ({"client_jurisdictions": ["us", "eu"], "data_categories": ["other-personal", "eu-personal"]}, True),
         ({"buyer_location": "eu", "buyer_eu_country": "france", "home_market": "eu"}, True),
         ({"buyer_location": "eu", "buyer_eu_country": "outside-eu", "home_market": "other"}, False),
+        ({"buyer_location": "eu", "buyer_eu_country": "switzerland", "home_market": "other"}, False),
         ({"clinical_work": ["drug-safety"], "client_jurisdictions": ["eu"], "data_categories": ["eu-personal"]}, False),
     ],
-    ids=["eu-participants", "eu-sponsor", "swiss-sponsor-us-participants", "drug-safety"],
+    ids=[
+        "eu-participants",
+        "eu-sponsor",
+        "outside-eu-sponsor-us-participants",
+        "swiss-sponsor-us-participants",
+        "drug-safety",
+    ],
 )
 def test_a_trial_in_the_eu_reads_the_sponsors_delegation_under_the_clinical_trials_regulation(
     reference: Playbook, changes: dict[str, object], ctr: bool

@@ -155,6 +155,7 @@ def test_the_country_is_asked_only_of_a_buyer_in_continental_europe_and_is_a_fix
         "netherlands",
         "ireland",
         "other-eu",
+        "switzerland",
         "outside-eu",
     ]
 
