@@ -744,10 +744,7 @@ def _shifted_option(
     codes: Sequence[str],
     triggers: tuple[str, ...],
 ) -> Option:
-    unpriced = (
-        "any shift allowance and the effect on retention are not priced here (the product's assumption; where the "
-        "law sets a premium for night work, the location's risks in the locations catalogue name it)"
-    )
+    unpriced = "any shift allowance and the effect on retention are not priced here (the product's assumption)"
     days = {c: shifted_day(requirements, locations[c], float(req.value)) for c in codes}
     if any(d is None for d in days.values()):
         place = ", ".join(_name(locations, c) for c in codes)
@@ -766,7 +763,8 @@ def _shifted_option(
     beyond = max(d.moved for d in known.values()) > SHIFT_HOURS
     costs = (
         f"a day moved further than the {SHIFT_HOURS:g} h the product counts as workable (an evening shift): it "
-        f"runs into the night there, which the product does not assume; {unpriced}"
+        f"runs into the night there, which the product does not assume; {unpriced}; where the law sets a premium "
+        "for night work, the location's risks in the locations catalogue name it"
         if beyond
         else f"an evening or early shift there; {unpriced}"
     )
