@@ -19,7 +19,7 @@ from apps.recommendations.services import rebuild_portfolio_counts
 from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
-CASES = ["US hedge fund", "Rules-based invoice", "UK law firm"]
+CASES = ["US hedge fund", "Rules-based invoice", "UK law firm: one-off"]
 
 
 def test_portfolio_counts_by_verdict_model_and_regime(
@@ -77,7 +77,7 @@ def test_over_time_counts_each_month_of_the_last_year(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     now = recommend(reference, organisation, buyer, "US hedge fund")
-    two_months_ago = recommend(reference, organisation, buyer, "UK law firm")
+    two_months_ago = recommend(reference, organisation, buyer, "UK law firm: one-off")
     long_ago = recommend(reference, organisation, buyer, "Rules-based invoice")
     _backdate(two_months_ago, 62)
     _backdate(long_ago, 400)
@@ -149,7 +149,7 @@ def test_the_counts_follow_every_insert_bulk_insert_and_delete(
     reference: Playbook, organisation: Organisation, other_organisation: Organisation, buyer: User, outsider: User
 ) -> None:
     recs = [recommend(reference, organisation, buyer, c) for c in CASES]
-    recommend(reference, other_organisation, outsider, "UK law firm")
+    recommend(reference, other_organisation, outsider, "UK law firm: one-off")
     assert _counted(organisation) == _recounted(organisation) and _counted(organisation)
     # A bulk insert (one statement, many rows) is counted once per row.
     copies = _copies(organisation, buyer, reference, recs * 2)
