@@ -80,7 +80,7 @@ def test_a_teams_rate_is_also_shown_as_paid_from_the_location_the_fees_are_built
             and shown
             and float(shown[1].replace(",", "")) == pytest.approx(float(likely[1].replace(",", "")) * 1.67, abs=0.01)
         )
-        assert located.source == "the rate above × the cost index of Poland, 1.67 (provider rates against India's)"
+        assert located.source == "the rate above × 1.67, the cost index of Poland: its provider rates against India's"
     # From India, the benchmark, the rate is the rate: no second line.
     india = evaluated_case(reference, GERMAN, overlap_hours=0)
     assert india.delivered_from == "india" and india.cost.models

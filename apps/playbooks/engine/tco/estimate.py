@@ -246,7 +246,7 @@ def _located_rate(case: Case, spec: ModelSpec, rate: TcoFigure) -> Input | None:
     return Input(
         f"Hourly rate from {where}, with its cost index (USD)",
         value,
-        f"the rate above × the cost index of {where}, {number(index.likely)} (provider rates against India's)",
+        f"the rate above × {number(index.likely)}, the cost index of {where}: its provider rates against India's",
     )
 
 
