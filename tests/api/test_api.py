@@ -375,6 +375,7 @@ def test_every_error_is_problem_details(api: ApiClient) -> None:
         assert body["title"] and body["detail"]
 
 
+@pytest.mark.usefixtures("one_minute")
 @pytest.mark.parametrize("count", [1, 6])
 def test_the_assessment_list_costs_the_same_queries_for_any_number(
     api: ApiClient,
@@ -395,6 +396,7 @@ def test_the_assessment_list_costs_the_same_queries_for_any_number(
     assert sum(1 for a in body["items"] if a["recommendation_id"]) == count
 
 
+@pytest.mark.usefixtures("one_minute")
 @pytest.mark.parametrize("count", [1, 6])
 def test_the_recommendation_list_costs_the_same_queries_for_any_number(
     api: ApiClient,
