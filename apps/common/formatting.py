@@ -6,7 +6,7 @@ functions. Money is US dollars with a true minus sign; numbers are never written
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 MISSING = "—"
@@ -43,6 +43,19 @@ def money(value: Any, currency: str = "USD", *, cents: bool = False) -> str:
     if symbol is None:
         return text.replace("$", "") + f" {currency}"
     return text.replace("$", symbol)
+
+
+def significant(value: Any, digits: int) -> Any:
+    """``value`` rounded to ``digits`` significant figures when it has more whole digits than that (1,234,567 to
+    three is 1,230,000; 950 stays 950); unchanged when ``digits`` is 0, or the value is None or "". For amounts
+    simulated from ranges far wider than a dollar, where the last digits would claim a precision they lack."""
+    if not digits or value is None or value == "":
+        return value
+    amount = _decimal(value)
+    if abs(amount) < 10**digits:
+        return value
+    exponent = abs(amount).adjusted() - digits + 1  # the power of ten of the last figure kept
+    return float(amount.scaleb(-exponent).quantize(Decimal(1), rounding=ROUND_HALF_UP).scaleb(exponent))
 
 
 def short_money(value: float, currency: str = "USD") -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import chance, money, sentence_start
+from apps.common.formatting import chance, sentence_start
 from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 
@@ -78,11 +78,11 @@ def recommended_cost(ev: EvaluationRecord) -> CostModel | None:
     return found if found is not None and found.tco is not None and found.probability_saving is not None else None
 
 
-def _against(saving: float, currency: str) -> str:
+def _against(saving: float, cost: Cost) -> str:
     """A likely saving as a phrase: "a likely saving of £1,000", or "£1,000 more than in-house (likely)"."""
     if saving >= 0:
-        return f"a likely saving of {money(saving, currency)}"
-    return f"{money(-saving, currency)} more than in-house (likely)"
+        return f"a likely saving of {cost.amount(saving)}"
+    return f"{cost.amount(-saving)} more than in-house (likely)"
 
 
 def transfer_tools(ev: EvaluationRecord) -> str:
@@ -101,7 +101,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     if where is None or delivered is None:
         return ""
     here = delivered.in_text
-    cur, years = ev.cost.currency, ev.cost.period
+    years = ev.cost.period
     if where.points_behind > 0:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
         behind = f"ranks {points} behind {here} on fit"
@@ -111,7 +111,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         # Equal points and transfer status: the ranking put the location with more overlap with the buyer's
         # working day first (a cheaper one with the same overlap would have come first itself).
         behind = f"ties with {here} on fit ({here} comes first: it overlaps your working day more)"
-    there = _against(where.savings[1], cur)
+    there = _against(where.savings[1], ev.cost)
     if where.savings[1] >= 0:
         p = where.probability_saving
         there += (
@@ -127,7 +127,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         needs += f" But {where.in_text} comes with {own}: {'; '.join(where.needs)}."
     return (
         f"{sentence_start(where.in_text)} also meets every requirement you set and {behind}. From {where.in_text}, "
-        f"{where.model_name} comes to {there} over {years}, against {_against(where.delivered_saving, cur)} from "
+        f"{where.model_name} comes to {there} over {years}, against {_against(where.delivered_saving, ev.cost)} from "
         f"{here}.{needs}"
     )
 
@@ -180,7 +180,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if model is None:
         missing = not_costed_text(ev)
         return CostCaveat(warning=True, text=missing) if missing else None
-    cur, years, likely = ev.cost.currency, ev.cost.period, model.savings[1]
+    years, likely = ev.cost.period, model.savings[1]
     cheaper = cheaper_location_text(ev)
     also = f" {cheaper}" if cheaper else ""
     pay = _catalogue_pay(ev.cost)
@@ -189,19 +189,19 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if likely < 0:
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
-            f"{money(-likely, cur)} more over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
+            f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
         )
         return CostCaveat(warning=True, text=text)
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
-            f"{money(likely, cur)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
+            f"{ev.cost.amount(likely)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
         )
         return CostCaveat(warning=True, text=text)
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     text = (
-        f"Likely saving with {model.name}: {money(likely, cur)} over {years} (in 8 of 10 simulated cases "
-        f"between {money(model.savings_p10, cur)} and {money(model.savings_p90, cur)}; "
+        f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} (in 8 of 10 simulated cases "
+        f"between {ev.cost.amount(model.savings_p10)} and {ev.cost.amount(model.savings_p90)}; "
         f"{_chance(model, ev.cost)}).{also}"
     )
     return CostCaveat(warning=False, text=text)

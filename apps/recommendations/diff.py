@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import chance, money
+from apps.common.formatting import chance
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot.types import FiredRule
 
@@ -37,8 +37,8 @@ def _cost(rec: Recommendation) -> str:
     if top is None or cost.inhouse_horizon is None:
         return "not estimated"
     horizon = cost.period
-    inhouse = money(cost.inhouse_horizon[1], cost.currency)
-    figure = f"{top.name}: {money(top.horizon[1], cost.currency)} over {horizon} (in-house {inhouse})"
+    inhouse = cost.amount(cost.inhouse_horizon[1])
+    figure = f"{top.name}: {cost.amount(top.horizon[1])} over {horizon} (in-house {inhouse})"
     ranked_first = evaluation.models[0] if evaluation.models else None
     if ranked_first is not None and ranked_first.code != top.model:
         return f"{ranked_first.name} not costed; {figure}"
@@ -54,8 +54,8 @@ def _saving(rec: Recommendation) -> str:
         return "—"
     odds = f"chance of a saving {chance(top.probability_saving)}"
     if top.extra_cost:
-        return f"{top.name} costs more than in-house by {money(top.costs_more_by, cost.currency)}; {odds}"
-    p10, p50, p90 = (money(v, cost.currency) for v in (top.savings_p10, top.savings_p50, top.savings_p90))
+        return f"{top.name} costs more than in-house by {cost.amount(top.costs_more_by)}; {odds}"
+    p10, p50, p90 = (cost.amount(v) for v in (top.savings_p10, top.savings_p50, top.savings_p90))
     even = f"break-even month {top.break_even_month}" if top.break_even_month else "no break-even in the horizon"
     return f"{top.name}: P10 {p10}, P50 {p50}, P90 {p90}; {odds}; {even}"
 

@@ -17,7 +17,6 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.common.formatting import money
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import (
     CATALOGUE_PAY,
@@ -68,7 +67,7 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     assert rec.verdict == "conditional" and ev.top is not None
     top = next(m for m in ev.cost.models if m.model == ev.top.code)
     assert top.savings[1] < 0 and top.probability_saving is not None and top.probability_saving < 0.5
-    more = money(-top.savings[1], "GBP")
+    more = ev.cost.amount(-top.savings[1])
     # The UK pay and the provider's rate are weak figures: the chance is told in words, with what it rests on.
     assert ev.cost.soft_chance(top.model)
     weak, of = ev.cost.unsourced

@@ -28,6 +28,13 @@ def money(value: Any, currency: str = "USD") -> str:
 
 
 @register.filter
+def amount(value: Any, cost: Any) -> str:
+    """An amount of a stored cost as it is shown (``{{ x|amount:ev.cost }}``): in the cost's currency, to its
+    significant figures (``Cost.amount``)."""
+    return str(cost.amount(value))
+
+
+@register.filter
 def percent(value: Any) -> str:
     """A share 0..1 as a whole per cent: 0.873 is 87%; "—" when unknown."""
     if value is None or value == "":

@@ -31,6 +31,8 @@ from apps.playbooks.engine.tco.types import Line, Swing, Tco, no_benchmark
 Triple = tuple[float, float, float]
 DEFAULT_COMMITMENT = 2000
 DEFAULT_HORIZON = 3
+# The significant figures a total cost of ownership's amounts are shown to (``CostEstimate.significant_figures``).
+SHOWN_FIGURES = 3
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ class CostEstimate:
     # A piece of work done once within a year: its weeks, which the cost covers instead of the horizon's years
     # (0: the work goes on, costed over ``horizon_years``).
     duration_weeks: int = 0
+    # The significant figures its simulated amounts are shown to (``formatting.significant``): drawn from ranges
+    # tens of per cent wide, they are not good to the dollar. 0: to the unit (a rate × hours estimate).
+    significant_figures: int = 0
 
     @property
     def period(self) -> str:

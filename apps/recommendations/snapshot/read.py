@@ -251,7 +251,13 @@ def _cost(c: Any) -> Cost:
         inhouse_lines=_lines,
         figures=_many(lambda f: _make(CostFigure, f, source=_text)),
         cheaper_location=_cheaper_location,
+        significant_figures=_figures_shown,
     )
+
+
+def _figures_shown(value: Any) -> int:
+    """A cost's significant figures: a whole number 1 to 15, else 0 (every amount to the unit)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 15 else 0
 
 
 def _cheaper_location(data: Any) -> CheaperLocation | None:

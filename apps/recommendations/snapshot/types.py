@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from apps.common.formatting import NamedInText, period
+from apps.common.formatting import NamedInText, money, period, significant
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 
@@ -58,6 +58,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # Still version 4, with a field that defaults to "not recorded": the evaluation's ``shifted_hours`` (how far the
 # provider's day was moved towards the buyer's for overlap). Snapshots stored before it read as they rendered: 0,
 # the footnote of a plain 09:00-17:00 day.
+# Still version 4, with a field that defaults to "not recorded": ``cost.significant_figures`` (the significant
+# figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -373,11 +375,24 @@ class Cost:
     # A piece of work done once within a year: the weeks the cost covers instead of the horizon's years; 0 when
     # the work goes on, or not recorded (older snapshots, all costed over whole years).
     duration_weeks: int = 0
+    # The significant figures its amounts are shown to (3 for a total cost of ownership, whose ranges are far
+    # wider than a dollar); 0: to the unit, or not recorded (older snapshots, which read as they rendered).
+    significant_figures: int = 0
 
     @property
     def period(self) -> str:
         """What the cost covers, in words: "10 weeks" for a piece of work, else "3 years"."""
         return period(self.horizon_years, self.duration_weeks)
+
+    def amount(self, value: Any) -> str:
+        """An amount of this cost as shown: in its currency, to its significant figures (£1,230,000)."""
+        return money(significant(value, self.significant_figures), self.currency)
+
+    @property
+    def rounded(self) -> bool:
+        """Its amounts are shown rounded (to ``significant_figures``), so a saving may differ a little from
+        in-house less the option's cost as shown."""
+        return self.significant_figures > 0
 
     @property
     def surge(self) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Required, TypedDict, Unpack
 
 from apps.common.formatting import money, number, period
-from apps.playbooks.engine.cost import DEFAULT_HORIZON, CostEstimate, Figure, Input, ModelCost
+from apps.playbooks.engine.cost import DEFAULT_HORIZON, SHOWN_FIGURES, CostEstimate, Figure, Input, ModelCost
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
 from apps.playbooks.engine.tco.simulate import FORMULAS, OWN_CENTRE, savings_only, seed_for, simulate
 from apps.playbooks.engine.tco.types import (
@@ -524,4 +524,5 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         draws=result.draws,
         inhouse_lines=result.inhouse_lines,
         figures=_figures(case),
+        significant_figures=SHOWN_FIGURES,
     )
