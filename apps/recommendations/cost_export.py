@@ -43,6 +43,15 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
     if not cost.available:
         # No figure at all, so no currency: the stored one is only the default of a cost never worked out.
         yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
+        # A buyer elsewhere: what the providers would likely charge, in US dollars, with what each figure rests on.
+        for fees in cost.provider_fees:
+            yield _row(
+                fees.name, f"Provider fees over {cost.period}", "provider_fees", "USD", fees.horizon, fees.formula
+            )
+            for i in fees.inputs:
+                yield _row(fees.name, i.label, "input", "", None, f"{i.value} ({i.source})")
+        for name, why in cost.skipped if cost.provider_fees else ():
+            yield _row(name, "Not costed", "skipped", "", None, why)
         return
     for line in cost.inhouse_lines:
         yield _row(INHOUSE, line.label, "in-house", cur, line.horizon, line.formula)

@@ -85,6 +85,20 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class ProviderFees:
+    """What the provider would likely charge under one engagement model, in US dollars, for a buyer whose in-house
+    pay has no benchmark (no saving can be worked out): the "Provider fees" line of the same simulation a US
+    buyer's total cost of ownership runs, provider prices being set in dollars whatever the buyer's market."""
+
+    model: str
+    name: str
+    horizon: Triple  # P10, likely, P90 over the period the cost covers
+    formula: str
+    inputs: tuple[Input, ...] = ()  # the rate or price, and the location's cost index, each with its source
+    weak: bool = False  # the rate or price rests on a weak source
+
+
+@dataclass(frozen=True)
 class CostEstimate:
     available: bool
     reason: str = ""
@@ -112,6 +126,8 @@ class CostEstimate:
     # The significant figures its simulated amounts are shown to (``formatting.significant``): drawn from ranges
     # tens of per cent wide, they are not good to the dollar. 0: to the unit (a rate × hours estimate).
     significant_figures: int = 0
+    # No saving worked out (``available`` False) for a buyer elsewhere: what the providers would likely charge.
+    provider_fees: tuple[ProviderFees, ...] = ()
 
     @property
     def period(self) -> str:

@@ -40,6 +40,7 @@ from apps.recommendations.snapshot.types import (
     PilotPlan,
     PilotThreshold,
     PlaybookRef,
+    ProviderFees,
     Regime,
     Risk,
     Snapshot,
@@ -252,6 +253,7 @@ def _cost(c: Any) -> Cost:
         figures=_many(lambda f: _make(CostFigure, f, source=_text)),
         cheaper_location=_cheaper_location,
         significant_figures=_figures_shown,
+        provider_fees=_many(lambda f: _make(ProviderFees, f, horizon=_triple, formula=_text, inputs=inputs)),
     )
 
 

@@ -60,6 +60,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # the footnote of a plain 09:00-17:00 day.
 # Still version 4, with a field that defaults to "not recorded": ``cost.significant_figures`` (the significant
 # figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
+# Still version 4, with a field that defaults to "not recorded": ``cost.provider_fees`` (what the providers would
+# charge, where no saving could be worked out). Snapshots stored before it read as they rendered: the reason alone.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -354,6 +356,19 @@ class CheaperLocation(NamedInText):
 
 
 @dataclass(frozen=True)
+class ProviderFees:
+    """What the provider would likely charge under one model, in US dollars, where no saving could be worked out
+    (a buyer whose in-house pay has no benchmark): the provider's fees of the same simulation, alone."""
+
+    model: str
+    name: str
+    horizon: Triple  # P10, likely, P90 over the period the cost covers
+    formula: str = ""
+    inputs: tuple[CostInput, ...] = ()
+    weak: bool = False
+
+
+@dataclass(frozen=True)
 class Cost:
     available: bool
     reason: str = ""
@@ -378,6 +393,9 @@ class Cost:
     # The significant figures its amounts are shown to (3 for a total cost of ownership, whose ranges are far
     # wider than a dollar); 0: to the unit, or not recorded (older snapshots, which read as they rendered).
     significant_figures: int = 0
+    # No saving worked out (a buyer elsewhere): what the providers would likely charge; empty when none, or not
+    # recorded (older snapshots, which showed the reason alone).
+    provider_fees: tuple[ProviderFees, ...] = ()
 
     @property
     def period(self) -> str:

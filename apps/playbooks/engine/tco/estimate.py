@@ -12,13 +12,23 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Required, TypedDict, Unpack
 
 from apps.common.formatting import money, number, period
-from apps.playbooks.engine.cost import DEFAULT_HORIZON, SHOWN_FIGURES, CostEstimate, Figure, Input, ModelCost
+from apps.playbooks.engine.cost import (
+    DEFAULT_HORIZON,
+    SHOWN_FIGURES,
+    CostEstimate,
+    Figure,
+    Input,
+    ModelCost,
+    ProviderFees,
+)
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
-from apps.playbooks.engine.tco.simulate import FORMULAS, OWN_CENTRE, savings_only, seed_for, simulate
+from apps.playbooks.engine.tco.simulate import FORMULAS, OWN_CENTRE, PROVIDER_FEES, savings_only, seed_for, simulate
 from apps.playbooks.engine.tco.types import (
+    CURRENCIES,
     DISPLACED,
     INHOUSE_FTE,
     WEEKS_A_YEAR,
@@ -437,6 +447,43 @@ def model_saving(model_code: str, **arguments: Any) -> ModelSaving | None:
     return next((m for m in found if m.code == model_code), None)
 
 
+def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, deliverables_asked: bool) -> CostEstimate:
+    """``unavailable`` (a buyer elsewhere, whose in-house pay has no benchmark) with what the providers would likely
+    charge: the same answers costed as for a US buyer, of which only the provider's fees are kept, since a
+    provider's prices are in US dollars wherever the buyer is. The buyer's own in-house cost is left out (it is in
+    a currency the product does not know), and so is everything else measured against in-house."""
+    try:
+        us = arguments.copy()
+        us["home_market"], us["own_cost"], us["own_inhouse_cost"] = "us", None, None
+        case = _case(**us)
+        result = simulated(case)
+    except TcoUnavailable:
+        return unavailable
+    written = {f.key: f for f in _figures(case)}
+    fees = []
+    for m in result.models:
+        line = next((x for x in m.lines if x.label == PROVIDER_FEES), None)
+        price = written.get(f"{m.code}.rate") or written.get(f"{m.code}.price")
+        if line is None or price is None:
+            continue
+        inputs = [Input(price.label, price.value, price.source + (WEAK_MARK if price.weak else ""))]
+        index = written.get("location.index")
+        if index is not None and not case.figures[price.key].supplied:  # a quote is that provider's own price
+            inputs.append(Input(index.label, index.value, index.source + (WEAK_MARK if index.weak else "")))
+        fees.append(ProviderFees(m.code, m.name, line.horizon, line.formula, tuple(inputs), price.weak))
+    return replace(
+        unavailable,
+        horizon_years=case.years,
+        duration_weeks=case.weeks,
+        annual_hours=case.annual_hours,
+        team_size=case.people,
+        currency="USD",
+        significant_figures=SHOWN_FIGURES,
+        provider_fees=tuple(fees),
+        skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in result.skipped),
+    )
+
+
 def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) -> CostEstimate:
     """The TCO of ``model_codes`` against in-house; unavailable, with the reason, when it cannot be costed.
 
@@ -468,7 +515,10 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         case = _case(**arguments)
         result = simulated(case)
     except TcoUnavailable as exc:
-        return CostEstimate(available=False, function=function_code or "", reason=str(exc), home_market=market)
+        unavailable = CostEstimate(available=False, function=function_code or "", reason=str(exc), home_market=market)
+        if market in CURRENCIES:
+            return unavailable
+        return _with_provider_fees(unavailable, arguments, deliverables_asked)
     inhouse_likely = result.inhouse.horizon[1]
     where = str(locations.get(location_code or "", {}).get("name", "")) or "no location chosen (India benchmark)"
     inhouse_inputs = (

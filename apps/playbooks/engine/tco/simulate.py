@@ -27,6 +27,9 @@ from apps.playbooks.engine.tco.types import (
 
 Arrays = Mapping[str, np.ndarray]
 
+# The line of a model's cost that is the provider's own charges (a buyer elsewhere sees it alone).
+PROVIDER_FEES = "Provider fees"
+
 
 def dedicated_annual_fee(rate: Any, *, people: float, commitment_hours: float, index: Any = 1.0) -> Any:
     """A dedicated team's fee for one year: people × committed hours × hourly rate × location index."""
@@ -266,8 +269,8 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     months = month_count(case)
     fee = _monthly_fee(case, m, v)
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
-    lines: dict[str, list[Term]] = {"Provider fees": [(fee, f"until:{transfer}")]}
-    contract = list(lines["Provider fees"])
+    lines: dict[str, list[Term]] = {PROVIDER_FEES: [(fee, f"until:{transfer}")]}
+    contract = list(lines[PROVIDER_FEES])
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
         if transfer < months:
@@ -513,7 +516,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
                         "one_time" if k in ONE_TIME else "recurring",
                         spread(x),
                         _formula(k, m, case),
-                        supplied=k == "Provider fees" and m.quoted,
+                        supplied=k == PROVIDER_FEES and m.quoted,
                     )
                     for k, x in lines.items()
                 ),
@@ -542,7 +545,7 @@ def month_count(case: Case) -> int:
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
     if line == PARALLEL and m.kind == "owned":
         return OWNED_PARALLEL
-    if line != "Provider fees":
+    if line != PROVIDER_FEES:
         return FORMULAS[line]
     if case.weeks:
         return SHORT_FEES + (QUOTE_NOTE if m.quoted else "")
@@ -604,7 +607,7 @@ FORMULAS = {
     "Your loaded cost": "in-house FTE × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
     "Loaded cost (benchmark)": "in-house FTE × the benchmark's loaded cost per FTE-year ÷ 12"
     " × (1 + home wage growth)^year",
-    "Provider fees": "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee ="
+    PROVIDER_FEES: "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee ="
     " people × committed hours × rate × location index ÷ 12 (pool, managed: annual hours × rate × (1 + premium)"
     " × location index ÷ 12; project: deliverables × price ÷ 12) × exchange rate",
     "Set-up fee": "set-up fee × exchange rate, in month 1",
