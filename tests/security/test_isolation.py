@@ -252,7 +252,8 @@ def test_every_admin_model_is_covered_by_the_walk() -> None:
 
 
 def test_the_snapshot_sees_a_row_added_changed_or_removed(world: World) -> None:
-    """The digest every refusal is checked against: each kind of change shows, under the changed model's name."""
+    """The snapshot every refusal is checked against: each kind of change shows, under the changed model's name
+    (inside the test's transaction, as the counts of rows written: tests/security/test_snapshot.py)."""
     before = snapshot()
     assert snapshot() == before
     world.draft.title = "Renamed"
@@ -261,7 +262,6 @@ def test_the_snapshot_sees_a_row_added_changed_or_removed(world: World) -> None:
     assert {k for k in before if changed[k] != before[k]} == {"questionnaire.Assessment"}
     world.regime.delete()
     removed = snapshot()
-    assert removed["compliance.Regime"][0] == before["compliance.Regime"][0] - 1
+    assert "compliance.Regime" in {k for k in before if removed[k] != changed[k]}
     RegimeFactory(code="ccpa", name="CCPA")
-    assert snapshot()["compliance.Regime"][0] == before["compliance.Regime"][0]
-    assert snapshot()["compliance.Regime"] != before["compliance.Regime"]
+    assert snapshot()["compliance.Regime"] != removed["compliance.Regime"]
