@@ -120,3 +120,55 @@ def test_highly_sensitive_work_other_than_patents_or_design_reads_no_novelty_rul
 def test_low_or_medium_sensitivity_reads_none_of_them(reference: Playbook, case: str, ip: str) -> None:
     ev = evaluated_case(reference, case, ip_sensitivity=ip)
     assert (TRADE_SECRETS | {EPC}).isdisjoint(ev.regime_codes)
+
+
+# A buyer whose place none of those laws covers is told so, and what to check in its own.
+OWN_LAW = "trade-secret law of the EU, Germany, the UK and the US only"
+
+
+def own_law_risks(ev: object) -> list[str]:
+    return [r.rule for r in ev.risks if OWN_LAW in r.mitigation]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({"buyer_eu_country": "outside-eu"}, "trade-secrets-buyer-europe-outside-eu"),
+        ({"buyer_eu_country": "switzerland", "home_market": "other"}, "trade-secrets-buyer-europe-outside-eu"),
+        (
+            {"buyer_location": "japan-korea", "buyer_eu_country": None, "home_market": "other"},
+            "trade-secrets-buyer-elsewhere",
+        ),
+        (
+            {"buyer_location": "india", "buyer_eu_country": None, "home_market": "other"},
+            "trade-secrets-buyer-elsewhere",
+        ),
+    ],
+)
+def test_a_buyer_none_of_the_trade_secret_laws_covers_is_told_to_check_its_own(
+    reference: Playbook, changes: dict[str, object], rule: str
+) -> None:
+    ev = evaluated_case(reference, LANDSCAPE, **changes)
+    assert TRADE_SECRETS.isdisjoint(ev.regime_codes)
+    assert own_law_risks(ev) == [rule]
+    risk = next(r for r in ev.risks if r.rule == rule)
+    assert risk.title == "Your own country's trade-secret law is not covered" and risk.severity == "medium"
+    assert "(TRIPS Art. 39(2)(c))" in risk.mitigation and "reasonable steps to keep it secret" in risk.mitigation
+    # A risk to manage, as the regimes of the buyers whose law is covered are: it caps no verdict.
+    assert rule not in {c.rule for c in ev.conditions}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"buyer_eu_country": "france"},
+        {"buyer_location": "uk", "buyer_eu_country": None, "home_market": "uk"},
+        {"buyer_location": "us", "buyer_eu_country": None, "home_market": "us"},
+        {"buyer_location": "japan-korea", "buyer_eu_country": None, "home_market": "other", "ip_sensitivity": "medium"},
+    ],
+)
+def test_a_buyer_whose_law_is_covered_or_whose_know_how_is_not_highly_sensitive_is_not_told(
+    reference: Playbook, changes: dict[str, object]
+) -> None:
+    assert own_law_risks(evaluated_case(reference, LANDSCAPE, **changes)) == []
