@@ -50,7 +50,7 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
             )
             for i in fees.inputs:
                 yield _row(fees.name, i.label, "input", "", None, f"{i.value} ({i.source})")
-        for name, why in cost.skipped if cost.provider_fees else ():
+        for name, why in cost.skipped:  # set only beside provider fees
             yield _row(name, "Not costed", "skipped", "", None, why)
         return
     for line in cost.inhouse_lines:

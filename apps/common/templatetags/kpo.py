@@ -31,7 +31,7 @@ def money(value: Any, currency: str = "USD") -> str:
 def amount(value: Any, cost: Any) -> str:
     """An amount of a stored cost as it is shown (``{{ x|amount:ev.cost }}``): in the cost's currency, to its
     significant figures (``Cost.amount``)."""
-    return str(cost.amount(value))
+    return cost.amount(value)
 
 
 @register.filter

@@ -460,6 +460,7 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
     except TcoUnavailable:
         return unavailable
     written = {f.key: f for f in _figures(case)}
+    index = written.get("location.index")
     fees = []
     for m in result.models:
         line = next((x for x in m.lines if x.label == PROVIDER_FEES), None)
@@ -467,7 +468,6 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
         if line is None or price is None:
             continue
         inputs = [Input(price.label, price.value, price.source + (WEAK_MARK if price.weak else ""))]
-        index = written.get("location.index")
         if index is not None and not case.figures[price.key].supplied:  # a quote is that provider's own price
             inputs.append(Input(index.label, index.value, index.source + (WEAK_MARK if index.weak else "")))
         fees.append(ProviderFees(m.code, m.name, line.horizon, line.formula, tuple(inputs), price.weak))
