@@ -19,10 +19,13 @@ class BenchServer(AppServer):
     def env(self) -> dict[str, str]:
         return {**super().env, "DJANGO_SETTINGS_MODULE": "bench.settings", "CONN_MAX_AGE": "60"}
 
-    def prepare(self) -> None:
-        """Database (created the first time), migrations, reference data, collected static files."""
+    def prepare(self, *, schema: Path | None = None) -> None:
+        """Database (created the first time, from ``schema`` when given), migrations, reference data, collected
+        static files."""
         self.start_database()
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        if schema is not None:
+            self.restore(schema)
         self.manage("bootstrap")
 
     def step(self, module: str, *args: str, timeout: float = 3600) -> Any:

