@@ -1,5 +1,6 @@
 """The snapshot every "refused, and stored data unchanged" check compares: it sees a write however small, inside
-a transaction as outside one, and names the model written."""
+a transaction as outside one, names the model written, and, as the stored data does, forgets a write rolled back
+with its savepoint."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def changed(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]
 
 
 def test_inside_a_transaction_every_write_shows_and_names_its_model(reference: Playbook) -> None:
-    # With the reference catalogue in: its thousands of rows are not read, only the counts of what was written.
+    # With the reference catalogue in: its thousands of rows are not read, only where each row is stored.
     assert connection.in_atomic_block
     before = snapshot()
     assert snapshot() == before  # reading changes nothing
@@ -27,12 +28,16 @@ def test_inside_a_transaction_every_write_shows_and_names_its_model(reference: P
     assert changed(before, inserted) == {"accounts.Organisation"}
     Organisation.objects.filter(pk=organisation.pk).update(name="Snapshot Ltd")  # the same value again
     assert changed(inserted, snapshot()) == {"accounts.Organisation"}
-    with transaction.atomic():  # a write in a savepoint rolled back still shows: it was made
-        marker = snapshot()
+    written = snapshot()
+    with transaction.atomic():  # a write rolled back with its savepoint changed nothing stored
         Organisation.objects.filter(pk=organisation.pk).update(name="Rolled back")
+        Organisation.objects.create(name="Rolled back Ltd", slug="rolled-back")
+        assert changed(written, snapshot()) == {"accounts.Organisation"}
         transaction.set_rollback(True)
-    assert changed(marker, snapshot()) == {"accounts.Organisation"}
+    assert snapshot() == written
     assert Organisation.objects.get(pk=organisation.pk).name == "Snapshot Ltd"
+    Organisation.objects.filter(pk=organisation.pk).delete()
+    assert changed(written, snapshot()) == {"accounts.Organisation"}
 
 
 @pytest.mark.django_db(transaction=True)
