@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import importlib
 import os
+import pickle
 import secrets
 import subprocess
 import sys
@@ -319,18 +320,59 @@ def _captured_rows(write: Any, what: str) -> ReferenceRows:
 
 
 @pytest.fixture(scope="session")
-def reference_rows(django_db_setup: None, django_db_blocker: Any) -> ReferenceRows:
-    """Load the reference data once, copy its rows out, and roll the load back (the database stays empty)."""
-    with django_db_blocker.unblock():
-        rows = _captured_rows(lambda: call_command("load_reference_data", stdout=StringIO()), "load_reference_data")
+def reference_rows(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> ReferenceRows:
+    """Load the reference data once, copy its rows out, and roll the load back (the database stays empty).
+
+    Loading costs about ten seconds of CPU. Under pytest-xdist the first worker to take the lock loads and keeps
+    the rows in the run's shared folder, and the others read them: every worker's database is a copy of the same
+    migrated template, so the load would write the same rows with the same ids in each. A worker that reads them
+    moves its sequences past their ids (``_sequences_past``), as its own load would have."""
+    path = _shared_folder(tmp_path_factory) / "reference-rows.pickle"
+    with (path.parent / "reference-rows.lock").open("w") as lock, django_db_blocker.unblock():
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            rows: ReferenceRows = pickle.loads(path.read_bytes())
+            _sequences_past(rows)
+        else:
+            load = lambda: call_command("load_reference_data", stdout=StringIO())  # noqa: E731
+            rows = _captured_rows(load, "load_reference_data")
+            path.write_bytes(pickle.dumps(rows))
     _reference_playbook_ids.update(rows.playbook_ids)
     return rows
 
 
+def _sequences_past(rows: ReferenceRows) -> None:
+    """Move every sequence of the tables ``rows`` fill past the highest value the rows hold in its column: the rows
+    are copied in for a while and rolled back, and a sequence keeps its value through a rollback."""
+    assert not connection.in_atomic_block, "the sequences must be moved outside any transaction"
+    with transaction.atomic(), connection.cursor() as cursor:
+        restore_rows(rows)
+        cursor.execute(
+            """SELECT s.oid::regclass::text, t.oid::regclass::text, a.attname
+                 FROM pg_class s
+                 JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')
+                 JOIN pg_class t ON t.oid = d.refobjid
+                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+                WHERE s.relkind = 'S' AND t.relname = ANY(%s)""",
+            [[table for table, _ in rows.tables]],
+        )
+        for sequence, table, column in cursor.fetchall():
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT max({quote(column)}) FROM {table}")
+            highest = cursor.fetchone()[0]
+            cursor.execute(f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}")
+            if highest is not None and highest > cursor.fetchone()[0]:  # forward only: past every id handed out
+                cursor.execute("SELECT setval(%s, %s)", [sequence, highest])
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="session")
-def small_playbook_rows(django_db_setup: None, django_db_blocker: Any) -> ReferenceRows:
+def small_playbook_rows(reference_rows: ReferenceRows, django_db_blocker: Any) -> ReferenceRows:
     """The small test playbook imported and published once, its rows copied out as the reference data's are:
-    importing, checking and publishing it (its golden cases run) cost a tenth of a second, in hundreds of tests."""
+    importing, checking and publishing it (its golden cases run) cost a tenth of a second, in hundreds of tests.
+    Captured after the reference rows (a parameter), so its ids follow theirs, whichever worker loaded those."""
     from apps.playbooks.services import import_playbook, publish_playbook
     from tests.playbook_data import small_playbook
 
