@@ -152,7 +152,8 @@ def test_displaced_staff_are_a_one_time_severance_line_at_the_home_markets_month
     severance = _line(team.lines, "Severance")
     assert severance.kind == "one_time"
     salary, months = case.figures["inhouse.salary"].likely, case.figures["inhouse.severance_months"].likely
-    assert severance.horizon[1] == pytest.approx(2 * salary / 12 * months)
+    grown = salary * (1 + case.figures["inhouse.pay_since"].likely)  # pay at the horizon's start, not the survey's
+    assert severance.horizon[1] == pytest.approx(2 * grown / 12 * months)
     assert "Severance" not in {line.label for line in _model(tco.simulate(_case()), "captive-team").lines}
 
 

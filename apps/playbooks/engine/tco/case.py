@@ -237,6 +237,7 @@ def _inhouse_figures(
             oncost = group[market].get("oncost") or loaded[market]["oncost"]
             return {
                 "inhouse.salary": _figure("In-house salary per FTE-year", group[market]),
+                **_pay_since(group[market], assumptions, market),
                 "inhouse.oncost": _figure("On-costs, share of salary", oncost),
                 "inhouse.overhead": _figure("Overhead, share of salary", loaded["overhead"]),
                 "inhouse.management": _figure("Management, share of salary", loaded["management"]),
@@ -255,6 +256,63 @@ def _inhouse_figures(
         f"No {CURRENCIES[market]} in-house cost is sourced for this function yet, so there is nothing in"
         f" {CURRENCIES[market]} to compare with (US figures are never passed off as another market's)."
     )
+
+
+def _pay_since(salary: Mapping[str, Any], assumptions: Mapping[str, Any], market: str) -> dict[str, Figure]:
+    """How much in-house pay has grown from the salary benchmark's date (``dated``, a month) to the month the
+    catalogue brings pay to (``pay_brought_to``: about when an assessment is made), at the market's wage growth a
+    year compounded: a 2023 wage is not what the same people cost when the work would move. Nothing when either
+    date is missing (a catalogue frozen before them) or the benchmark is not older."""
+    months = _months_between(salary.get("dated"), assumptions.get("pay_brought_to"))
+    if not months or months <= 0:
+        return {}
+    growth = assumptions["loaded_cost"][market]["wage_growth"]
+    years = months / 12
+    low, likely, high = (((1 + float(growth[k])) ** years) - 1 for k in ("low", "likely", "high"))
+    src = growth.get("source") or {}
+    title = src.get("title", "") if isinstance(src, Mapping) else str(src)
+    pinpoint = src.get("pinpoint", "") if isinstance(src, Mapping) else ""
+    yearly = " to ".join(f"{float(growth[k]) * 100:.3g}%" for k in ("low", "high"))
+    likely_yearly = f"{float(growth['likely']) * 100:.3g}%"
+    compounded = f"{yearly} a year (likely {likely_yearly}), compounded over {number(round(years, 2))} years"
+    source = (f"{title}: {pinpoint}" if pinpoint else title) + "; " + compounded
+    weak = growth.get("confidence") == "weak"
+    label = (
+        f"Pay growth since the salary benchmark ({_month(salary['dated'])} to {_month(assumptions['pay_brought_to'])})"
+    )
+    return {"inhouse.pay_since": Figure(label, low, likely, high, source + (WEAK_MARK if weak else ""), weak=weak)}
+
+
+def _months_between(start: Any, end: Any) -> int | None:
+    """Whole months from ``start`` to ``end``, each a "YYYY-MM" month; None when either is not one."""
+    try:
+        (y0, m0), (y1, m1) = ((int(part) for part in str(value).split("-")) for value in (start, end))
+    except (TypeError, ValueError):
+        return None
+    if not (1 <= m0 <= 12 and 1 <= m1 <= 12):
+        return None
+    return (y1 - y0) * 12 + (m1 - m0)
+
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _month(value: str) -> str:
+    year, month = value.split("-")
+    return f"{MONTH_NAMES[int(month) - 1]} {year}"
 
 
 def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Figure]:

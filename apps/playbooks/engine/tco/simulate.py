@@ -226,8 +226,16 @@ def _sum(parts: Iterable[np.ndarray]) -> np.ndarray:
     return total if total is not None else np.zeros(1)
 
 
+def _salary(v: Arrays) -> np.ndarray:
+    """The in-house salary per FTE-year at the horizon's start: the benchmark grown by the pay growth since its
+    date, where the case lists it."""
+    if "inhouse.pay_since" in v:
+        return v["inhouse.salary"] * (1 + v["inhouse.pay_since"])
+    return v["inhouse.salary"]
+
+
 def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
-    base = case.inhouse_fte * v["inhouse.salary"] / 12
+    base = case.inhouse_fte * _salary(v) / 12
     if case.inhouse_all_in:
         # An all-in figure is the buyer's own, or a benchmark that is already a full hourly cost: only the
         # first is called theirs.
@@ -306,7 +314,7 @@ def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray)
 def _severance(case: Case, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
     if not case.displaced:
         return {}
-    per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else v["inhouse.salary"] / 12
+    per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else _salary(v) / 12
     return {"Severance": [(case.displaced * per_person * v["inhouse.severance_months"], "first")]}
 
 
@@ -597,7 +605,8 @@ def _tornado(case: Case, varying: Sequence[str], savings: np.ndarray) -> tuple[S
 
 
 FORMULAS = {
-    "Salaries": "in-house FTE × salary ÷ 12 × (1 + home wage growth)^year, every month",
+    "Salaries": "in-house FTE × salary × (1 + pay growth since the salary's date, where listed) ÷ 12"
+    " × (1 + home wage growth)^year, every month",
     "On-costs (employer taxes, benefits)": "salaries × on-cost share",
     "Overhead (facilities, IT)": "salaries × overhead share",
     "Management": "salaries × management share",
