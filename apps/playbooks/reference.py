@@ -1,5 +1,7 @@
 """The reference playbook: imported and published on a fresh database, and a newer one published over an
-earlier reference nobody worked on; never over a curator's work."""
+earlier reference nobody worked on; never over a curator's work. Newer means either of the two files a reference
+publication takes as they ship: the playbook, or the cost assumptions it freezes (``cost_assumptions.json``, which
+no one edits in admin), so a release that changes only a cost figure reaches the buyers who start after it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 from apps.common.models import digest
 from apps.common.reference import Report
+from apps.engagements.reference import cost_assumptions
 from apps.playbooks.models import Playbook
 from apps.playbooks.services import import_playbook, publish_playbook
 
@@ -17,7 +20,7 @@ DATA_FILE = Path(__file__).parent / "reference" / "playbook.json"
 def load(report: Report) -> None:
     section = report.section("Reference playbook")
     data = json.loads(DATA_FILE.read_text())
-    ref_digest = digest(data)
+    ref_digest = digest({"playbook": data, "cost_assumptions": cost_assumptions()})
     if Playbook.objects.filter(reference_digest=ref_digest).exists():
         section.unchanged += 1
         return

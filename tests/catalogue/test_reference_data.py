@@ -177,6 +177,27 @@ def test_a_newer_reference_is_published_over_an_earlier_one_nobody_worked_on(
     assert "0 created, 0 updated" in load()  # and once is enough
 
 
+def test_a_release_that_changes_only_a_cost_assumption_publishes_the_reference_again(
+    reference: Playbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cost assumptions are frozen into the reference playbook when it is published, so a newer figure in
+    ``cost_assumptions.json`` alone reaches buyers only through a new version: one, and once."""
+    from apps.engagements import reference as engagements_reference
+    from apps.playbooks import definition
+    from apps.playbooks import reference as playbook_reference
+
+    shipped = engagements_reference.cost_assumptions()
+    newer = {**shipped, "pay_brought_to": "2027-06"}
+    for module in (playbook_reference, definition):
+        monkeypatch.setattr(module, "cost_assumptions", lambda: newer)
+    assert "Reference playbook: 0 created, 1 updated" in load()
+    current = Playbook.objects.current()
+    assert current is not None and current.version == reference.version + 1
+    assert current.definition["catalogue"]["cost_assumptions"]["pay_brought_to"] == "2027-06"
+    assert reference.definition["catalogue"]["cost_assumptions"]["pay_brought_to"] == shipped["pay_brought_to"]
+    assert "Reference playbook: 0 created, 0 updated, 1 unchanged" in load()
+
+
 def test_a_newer_reference_never_goes_over_a_curators_draft(
     reference: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
