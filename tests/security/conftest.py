@@ -227,22 +227,55 @@ def snapshot(app_labels: tuple[str, ...] = WATCHED_APPS) -> dict[str, tuple[int,
     Inside a transaction (every test's own, and the savepoint a test opens around each request), every row version
     the transaction writes has a place (``ctid``) of its own, a row written over with the same values included,
     while the rows nobody wrote keep theirs, and a write rolled back with its savepoint leaves the rows as they
-    were. So a snapshot there is, per model, its number of rows and a digest of their places, in one query that
-    reads no column: a few milliseconds however many rows the reference catalogue holds. Outside a transaction a
-    row's place may move without a change (``VACUUM FULL``), so there a snapshot is every row's digest: per model,
-    its number of rows and a digest of all their columns (each row as PostgreSQL prints it), in one query."""
+    were. So a snapshot there is, per model, its number of rows and a digest of their places, read without a
+    column. A table the transaction has not written to at all (PostgreSQL's count of its rows inserted, updated
+    and deleted in the transaction, ``pg_stat_xact_user_tables``, is nought) holds what it held when first read
+    in the transaction, so it is read once a transaction (the reference catalogue's thousands of rows among them).
+    Outside a transaction a row's place may move without a change (``VACUUM FULL``), so there a snapshot is every
+    row's digest: per model, its number of rows and a digest of all their columns (each row as PostgreSQL prints
+    it), in one query."""
     models = [
         model
         for label in app_labels
         for model in apps.get_app_config(label).get_models()
         if model._meta.managed and not model._meta.proxy
     ]
-    if connection.in_atomic_block:  # an exclusive or: the rows need no sorting
-        digest = "coalesce(bit_xor(hashtextextended(t.ctid::text, 0)), 0)::text"
-    else:
-        digest = "md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"
+    if not connection.in_atomic_block:
+        return _digests(models, "md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), now()")  # now(): when the transaction began
+        this_transaction = cursor.fetchone()
+        cursor.execute(
+            "SELECT relname FROM pg_stat_xact_user_tables WHERE schemaname = current_schema()"
+            " AND n_tup_ins + n_tup_upd + n_tup_del > 0"
+        )
+        written = {name for (name,) in cursor.fetchall()}
+    if _untouched.get("transaction") != this_transaction:
+        _untouched.clear()
+        _untouched["transaction"] = this_transaction
+    cached = {
+        m._meta.label: _untouched[m._meta.label]
+        for m in models
+        if m._meta.db_table not in written and m._meta.label in _untouched
+    }
+    # An exclusive or of the places: the rows need no sorting.
+    places = "coalesce(bit_xor(hashtextextended(t.ctid::text, 0)), 0)::text"
+    read = _digests([m for m in models if m._meta.label not in cached], places)
+    for m in models:
+        if m._meta.db_table not in written and m._meta.label in read:
+            _untouched[m._meta.label] = read[m._meta.label]
+    return {**cached, **read}
+
+
+# Per transaction, the snapshot of each table it had not written to when read: the same until it writes to it.
+_untouched: dict[str, Any] = {}
+
+
+def _digests(models: list[type[Model]], digest: str) -> dict[str, tuple[int, str]]:
+    if not models:
+        return {}
     quote = connection.ops.quote_name
     query = " UNION ALL ".join(f"SELECT %s::text, count(*), {digest} FROM {quote(m._meta.db_table)} t" for m in models)
     with connection.cursor() as cursor:
         cursor.execute(query, [m._meta.label for m in models])
-        return {label: (count, digest) for label, count, digest in cursor.fetchall()}
+        return {label: (count, value) for label, count, value in cursor.fetchall()}
