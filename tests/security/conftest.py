@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import pytest
@@ -250,25 +250,32 @@ def snapshot(app_labels: tuple[str, ...] = WATCHED_APPS) -> dict[str, tuple[int,
             " AND n_tup_ins + n_tup_upd + n_tup_del > 0"
         )
         written = {name for (name,) in cursor.fetchall()}
-    if _untouched.get("transaction") != this_transaction:
-        _untouched.clear()
-        _untouched["transaction"] = this_transaction
+    if _untouched.transaction != this_transaction:
+        _untouched.transaction, _untouched.tables = this_transaction, {}
     cached = {
-        m._meta.label: _untouched[m._meta.label]
+        m._meta.label: _untouched.tables[m._meta.label]
         for m in models
-        if m._meta.db_table not in written and m._meta.label in _untouched
+        if m._meta.db_table not in written and m._meta.label in _untouched.tables
     }
     # An exclusive or of the places: the rows need no sorting.
     places = "coalesce(bit_xor(hashtextextended(t.ctid::text, 0)), 0)::text"
     read = _digests([m for m in models if m._meta.label not in cached], places)
     for m in models:
         if m._meta.db_table not in written and m._meta.label in read:
-            _untouched[m._meta.label] = read[m._meta.label]
+            _untouched.tables[m._meta.label] = read[m._meta.label]
     return {**cached, **read}
 
 
-# Per transaction, the snapshot of each table it had not written to when read: the same until it writes to it.
-_untouched: dict[str, Any] = {}
+@dataclass
+class _Untouched:
+    """Per transaction, the snapshot of each table it had not written to when read: the same until it writes to
+    it."""
+
+    transaction: Any = None  # the backend and the time the transaction began
+    tables: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+
+_untouched = _Untouched()
 
 
 def _digests(models: list[type[Model]], digest: str) -> dict[str, tuple[int, str]]:

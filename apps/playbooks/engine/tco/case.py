@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -268,19 +269,15 @@ def _pay_since(salary: Mapping[str, Any], assumptions: Mapping[str, Any], market
         return {}
     growth = assumptions["loaded_cost"][market]["wage_growth"]
     years = months / 12
-    low, likely, high = (((1 + float(growth[k])) ** years) - 1 for k in ("low", "likely", "high"))
-    src = growth.get("source") or {}
-    title = src.get("title", "") if isinstance(src, Mapping) else str(src)
-    pinpoint = src.get("pinpoint", "") if isinstance(src, Mapping) else ""
-    yearly = " to ".join(f"{float(growth[k]) * 100:.3g}%" for k in ("low", "high"))
-    likely_yearly = f"{float(growth['likely']) * 100:.3g}%"
-    compounded = f"{yearly} a year (likely {likely_yearly}), compounded over {number(round(years, 2))} years"
-    source = (f"{title}: {pinpoint}" if pinpoint else title) + "; " + compounded
-    weak = growth.get("confidence") == "weak"
+    yearly = _figure("", growth)  # its source and weak mark, as the wage growth's own input shows them
+    low, likely, high = (((1 + v) ** years) - 1 for v in (yearly.low, yearly.likely, yearly.high))
+    rates = " to ".join(f"{v * 100:.3g}%" for v in (yearly.low, yearly.high))
+    compounded = f"{rates} a year (likely {yearly.likely * 100:.3g}%), compounded over {number(round(years, 2))} years"
+    source = f"{yearly.source.removesuffix(WEAK_MARK)}; {compounded}" + (WEAK_MARK if yearly.weak else "")
     label = (
         f"Pay growth since the salary benchmark ({_month(salary['dated'])} to {_month(assumptions['pay_brought_to'])})"
     )
-    return {"inhouse.pay_since": Figure(label, low, likely, high, source + (WEAK_MARK if weak else ""), weak=weak)}
+    return {"inhouse.pay_since": replace(yearly, label=label, low=low, likely=likely, high=high, source=source)}
 
 
 def _months_between(start: Any, end: Any) -> int | None:
@@ -294,25 +291,9 @@ def _months_between(start: Any, end: Any) -> int | None:
     return (y1 - y0) * 12 + (m1 - m0)
 
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def _month(value: str) -> str:
     year, month = value.split("-")
-    return f"{MONTH_NAMES[int(month) - 1]} {year}"
+    return f"{calendar.month_name[int(month)]} {year}"
 
 
 def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Figure]:
