@@ -19,8 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from apps.common.models import ReferenceTracked, digest
+
+# ``existing`` not given: ``upsert_by_digest`` looks the entry up itself.
+LOOK_UP: Any = object()
 
 
 @dataclass
@@ -75,6 +79,7 @@ def upsert_by_digest(
     values: Mapping[str, Any] | None = None,
     current: Callable[[Any], Mapping[str, Any]] | None = None,
     write_related: Callable[[Any], None] | None = None,
+    existing: Any = LOOK_UP,
 ) -> Any:
     """Create the entry ``lookup`` finds from ``candidate`` (an unsaved instance), or bring the stored one
     to its values, and say which in ``section``.
@@ -84,10 +89,12 @@ def upsert_by_digest(
     relations, which ``write_related`` then writes. With ``keep_edits``, an entry a curator edited (its
     values no longer match the digest it was loaded from) is left alone and reported. ``from_reference``
     says the values are the reference data's, so the entry records their digest; an import by a curator
-    is itself an edit, so a later reference reload leaves what it wrote alone."""
+    is itself an edit, so a later reference reload leaves what it wrote alone. ``existing`` is the stored entry
+    (or None) when the caller has read them all at once, which spares a query per entry."""
     new_values = candidate.reference_values() if values is None else values
     new_digest = digest(dict(new_values))
-    existing = model._default_manager.filter(**lookup).first()
+    if existing is LOOK_UP:
+        existing = model._default_manager.filter(**lookup).first()
     if existing is None:
         candidate.reference_digest = new_digest
         candidate.save()
@@ -118,12 +125,22 @@ def upsert_by_digest(
 
 
 def sync(
-    model: type[ReferenceTracked], lookup: dict[str, Any], values: dict[str, Any], section: Section, key: str
+    model: type[ReferenceTracked],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    section: Section,
+    key: str,
+    existing: Any = LOOK_UP,
 ) -> ReferenceTracked:
-    """Create or refresh one entry from reference ``values``, keeping curator edits; see the module docstring."""
+    """Create or refresh one entry from reference ``values``, keeping curator edits; see the module docstring.
+    ``existing``: as for ``upsert_by_digest``."""
     candidate = model(**lookup, **values)
+    # A relation given as a stored instance (an obligation's regime, just synced) exists: no query to check it.
+    stored_relations = [name for name, value in {**lookup, **values}.items() if isinstance(value, Model) and value.pk]
     try:
-        candidate.full_clean(validate_unique=False, validate_constraints=False)
+        candidate.full_clean(exclude=stored_relations, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError(f"{key}: {exc.messages}") from exc
-    return upsert_by_digest(model=model, lookup=lookup, candidate=candidate, section=section, key=key, keep_edits=True)
+    return upsert_by_digest(
+        model=model, lookup=lookup, candidate=candidate, section=section, key=key, keep_edits=True, existing=existing
+    )

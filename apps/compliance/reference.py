@@ -20,33 +20,46 @@ GUIDANCE_FILE = Path(__file__).parent / "reference" / "guidance.json"
 def load(report: Report) -> None:
     regimes = report.section("Regimes")
     obligations = report.section("Obligations")
+    # Every stored regime and obligation read once: a query per entry made a reload of unchanged data slow.
+    stored_regimes = {regime.code: regime for regime in Regime.objects.all()}
+    stored_obligations: dict[int, dict[str, Obligation]] = {}
+    for stored in Obligation.objects.all():
+        stored_obligations.setdefault(stored.regime_id, {})[stored.code] = stored
     for item in read_items(DATA_FILE):
         values = {name: item[name] for name in Regime.reference_fields}
-        regime = cast(Regime, sync(Regime, {"code": item["code"]}, values, regimes, item["code"]))
+        regime = cast(
+            Regime,
+            sync(Regime, {"code": item["code"]}, values, regimes, item["code"], stored_regimes.get(item["code"])),
+        )
         _raise_review_date(regime, item)
+        children = stored_obligations.get(regime.pk, {})
         for child in item.get("obligations", []):
             optional = Obligation.optional_reference_fields
             child_values = {name: child.get(name, optional[name]) if name in optional else child[name]
                             for name in Obligation.reference_fields}  # fmt: skip
             key = f"{item['code']}/{child['code']}"
-            obligation = sync(Obligation, {"regime": regime, "code": child["code"]}, child_values, obligations, key)
+            lookup = {"regime": regime, "code": child["code"]}
+            obligation = sync(Obligation, lookup, child_values, obligations, key, children.get(child["code"]))
             _raise_review_date(obligation, child)
-        _drop_withdrawn(regime, {child["code"] for child in item.get("obligations", [])}, obligations)
+        codes = {child["code"] for child in item.get("obligations", [])}
+        _drop_withdrawn(regime, [o for code, o in children.items() if code not in codes], obligations)
     load_guidance(report)
     load_source_hosts(report)
 
 
 def load_guidance(report: Report) -> None:
     section = report.section("Guidance")
+    stored = {entry.code: entry for entry in Guidance.objects.all()}
     for item in read_items(GUIDANCE_FILE):
         values = {name: item[name] for name in Guidance.reference_fields}
-        sync(Guidance, {"code": item["code"]}, values, section, item["code"])
+        sync(Guidance, {"code": item["code"]}, values, section, item["code"], stored.get(item["code"]))
 
 
-def _drop_withdrawn(regime: Regime, codes: set[str], section: Section) -> None:
-    """Delete obligations the reference data no longer has (moved to another regime, or withdrawn), unless a
-    curator edited or added them: published playbooks keep their own frozen copy, so nothing a buyer saw changes."""
-    for obligation in regime.obligations.exclude(code__in=codes):
+def _drop_withdrawn(regime: Regime, withdrawn: list[Obligation], section: Section) -> None:
+    """Delete obligations the reference data no longer has (``withdrawn``: moved to another regime, or withdrawn),
+    unless a curator edited or added them: published playbooks keep their own frozen copy, so nothing a buyer saw
+    changes."""
+    for obligation in withdrawn:
         key = f"{regime.code}/{obligation.code}"
         if obligation.reference_digest and obligation.current_digest() == obligation.reference_digest:
             obligation.delete()
@@ -67,7 +80,11 @@ def _raise_review_date(entry: Any, item: dict[str, Any]) -> None:
 def load_source_hosts(report: Report) -> None:
     """Add the hosts the reference data cites; hosts curators added or edited are left as they are."""
     section = report.section("Source hosts")
+    known = set(SourceHost.objects.values_list("host", flat=True))
     for item in json.loads(HOSTS_FILE.read_text())["items"]:
+        if item["host"] in known:
+            section.unchanged += 1
+            continue
         _, created = SourceHost.objects.get_or_create(
             host=item["host"],
             defaults={"publisher": item["publisher"], "kind": item["kind"], "note": item.get("note", "")},

@@ -20,9 +20,10 @@ FILES = (
 def load(report: Report) -> None:
     for filename, model, label in FILES:
         section = report.section(label)
+        stored = {entry.code: entry for entry in model.objects.all()}
         for item in read_items(DATA_DIR / filename):
             values = {name: item[name] for name in model.reference_fields}
-            sync(model, {"code": item["code"]}, values, section, item["code"])
+            sync(model, {"code": item["code"]}, values, section, item["code"], stored.get(item["code"]))
 
 
 def cost_assumptions() -> dict[str, Any]:
