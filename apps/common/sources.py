@@ -132,26 +132,37 @@ def has_pinpoint(citation: str) -> bool:
     return bool(_PINPOINT.search(citation or ""))
 
 
-# Notes about how the research was done, which mean nothing to a buyer and undermine the page.
+# Notes about how the research was done, which mean nothing to a buyer and undermine the page. Each pattern comes
+# with words any match of it contains, looked for first: a result page is long, and a case-blind search of it with
+# a pattern that starts at a word boundary tries every position.
 _RESEARCH_NOTES = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"\bcrawl [A-Z]\b",
-        r"\bcop(?:y|ies) [A-Z](?: and [A-Z])? of the (?:page|article)",
-        r"\btext\s+stops\s+at\b",  # written with \s+ so this file holds no such note itself
-        r"\b(?:cost )?table (?:by function )?was lost\b",
-        r"\blost (?:article )?table\b",
-        r"\(proxy figures?\)|, proxy figures?\b",
-        r"\b(?:recalled|paraphrased|quoted) from memory\b|\bfrom background knowledge\b|\bas I remember it\b",
-        r"\blost (?:its|their) figures\b",
-        r"\bis cut off\b|\bcut off after\b",
+    (needles, re.compile(pattern, re.IGNORECASE))
+    for needles, pattern in (
+        (("crawl",), r"\bcrawl [A-Z]\b"),
+        (("of the page", "of the article"), r"\bcop(?:y|ies) [A-Z](?: and [A-Z])? of the (?:page|article)"),
+        (("stops",), r"\btext\s+stops\s+at\b"),  # written with \s+ so this file holds no such note itself
+        (("was lost",), r"\b(?:cost )?table (?:by function )?was lost\b"),
+        (("lost ",), r"\blost (?:article )?table\b"),
+        (("proxy figure",), r"\(proxy figures?\)|, proxy figures?\b"),
+        (
+            ("memory", "background knowledge", "remember"),
+            r"\b(?:recalled|paraphrased|quoted) from memory\b|\bfrom background knowledge\b|\bas I remember it\b",
+        ),
+        (("lost ",), r"\blost (?:its|their) figures\b"),
+        (("cut off",), r"\bis cut off\b|\bcut off after\b"),
     )
 ]
 
 
 def research_notes(text: str) -> list[str]:
     """The research notes found in buyer-facing ``text`` (the matched words), empty when clean."""
-    return [m.group(0) for pattern in _RESEARCH_NOTES if (m := pattern.search(text or ""))]
+    text = text or ""
+    folded = text.casefold()
+    return [
+        m.group(0)
+        for needles, pattern in _RESEARCH_NOTES
+        if any(needle in folded for needle in needles) and (m := pattern.search(text))
+    ]
 
 
 def figures_without_own_source(figures: Sequence[str], sources: Sequence[Mapping[str, Any]]) -> list[str]:

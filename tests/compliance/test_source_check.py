@@ -9,9 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apps.common.models import SourceHost
-from apps.common.sources import copy_host_reason, has_pinpoint, research_notes
+from apps.common.sources import _RESEARCH_NOTES, copy_host_reason, has_pinpoint, research_notes
 from apps.compliance.models import Obligation, Regime
 from apps.engagements.models import KnowledgeFunction
 from tests.factories import KnowledgeFunctionFactory, ObligationFactory, RegimeFactory
@@ -201,3 +203,38 @@ def test_a_host_with_a_path_is_refused_in_admin(curator_client: Client) -> None:
 
 def test_buyers_cannot_open_the_source_check(buyer_client: Client) -> None:
     assert buyer_client.get(reverse("admin:common_sourcehost_check")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Figures from Crawl C.",
+        "Taken from copies A and B of the article.",
+        "The TEXT stops  at clause 4.",
+        "The cost table by function was lost.",
+        "See the lost article table.",
+        "Rates (proxy figures).",
+        "Quoted from memory; as I remember it.",
+        "The page lost its figures.",
+        "The schedule is CUT OFF after row 3.",
+        "The ſtatute's text ſtops at s.4 (long s, which a case-blind search reads as s).",
+    ],
+)
+def test_each_kind_of_research_note_is_found_in_any_case(note: str) -> None:
+    assert research_notes(f"<p>Ordinary words about the table of the page.</p> {note} More words.") != []
+
+
+# Whole notes, their parts and look-alikes, in any case, run together or apart.
+_PIECES = st.sampled_from([
+    "crawl C", "copy A of the page", "copies A and B of the article", "text stops at", "table was lost",
+    "lost table", "(proxy figure)", ", proxy figures", "quoted from memory", "from background knowledge",
+    "as I remember it", "lost its figures", "is cut off", "cut off after", "crawl", "copy", "lost", "table", "of the",
+    "stops", "ſtops", "\u212a", "İ", " ", "\n", ",", ".", "x",
+])  # fmt: skip
+_CASED = st.tuples(_PIECES, st.sampled_from([str, str.upper, str.title, str.swapcase])).map(lambda p: p[1](p[0]))
+
+
+@given(st.lists(_CASED, max_size=8).map("".join))
+def test_looking_for_words_first_never_misses_a_note(text: str) -> None:
+    plain = [m.group(0) for _, pattern in _RESEARCH_NOTES if (m := pattern.search(text))]
+    assert research_notes(text) == plain
