@@ -135,7 +135,7 @@ def _check_data(data: Mapping[str, Any]) -> None:
 
 
 class _Checker:
-    """Collects field problems (lengths, code formats) of every row; once any is found, writes stop."""
+    """Collects field problems (lengths, code formats) of every row, so a refusal lists them all."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -147,14 +147,6 @@ class _Checker:
             for field, messages in exc.message_dict.items():
                 self.problems += [f"{where}: {field}: {m}" for m in messages]
         return obj
-
-    def save(self, obj: Any) -> None:
-        if not self.problems:  # once anything failed, write no more: the transaction is rolled back
-            obj.save()
-
-    def bulk(self, objs: list[Any]) -> None:
-        if objs and not self.problems:
-            type(objs[0]).objects.bulk_create(objs)
 
 
 def _conditions(
@@ -193,8 +185,8 @@ def _text(raw: Mapping[str, Any], key: str, default: str = "") -> str:
 def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None) -> Playbook:
     """Create a draft from exported data. Refuses the whole file, listing every problem; writes nothing then.
 
-    The structure is checked by compiling it; then every row is validated (lengths, code formats)
-    before it is written, and once any row fails, nothing more is written and all is rolled back.
+    The structure is checked by compiling it; then every row is built and validated (lengths, code formats),
+    and only when all are valid are they written, a table at a time (one statement each, not one a row).
     """
     _check_data(data)
     meta = data["playbook"]
@@ -204,95 +196,107 @@ def import_playbook(*, data: Mapping[str, Any], based_on: Playbook | None = None
         "location": {loc.code: loc for loc in DeliveryLocation.objects.all()},
     }
     check = _Checker()
-    with transaction.atomic():
-        playbook = check(
-            Playbook(
-                title=_text(meta, "title", "Untitled playbook"),
-                notes=_text(meta, "notes"),
-                wins_threshold=int(meta.get("wins_threshold", schema.WINS_THRESHOLD)),
-                conditional_threshold=int(meta.get("conditional_threshold", schema.CONDITIONAL_THRESHOLD)),
-                based_on=based_on,
-            ),
-            "playbook",
+    playbook = check(
+        Playbook(
+            title=_text(meta, "title", "Untitled playbook"),
+            notes=_text(meta, "notes"),
+            wins_threshold=int(meta.get("wins_threshold", schema.WINS_THRESHOLD)),
+            conditional_threshold=int(meta.get("conditional_threshold", schema.CONDITIONAL_THRESHOLD)),
+            based_on=based_on,
+        ),
+        "playbook",
+    )
+    sections: list[tuple[Section, Mapping[str, Any]]] = []
+    questions: list[tuple[Question, Mapping[str, Any]]] = []
+    options: list[Option] = []
+    for s_index, raw_section in enumerate(data["sections"]):
+        section = Section(
+            playbook=playbook,
+            code=raw_section["code"],
+            title=_text(raw_section, "title", raw_section["code"]),
+            intro=_text(raw_section, "intro"),
+            order=s_index,
+            visible_when=raw_section.get("visible_when", schema.MODE),
         )
-        check.save(playbook)
-        questions: dict[str, Question] = {}
-        for s_index, raw_section in enumerate(data["sections"]):
-            section = Section(
+        sections.append((check(section, f"section {section.code}"), raw_section))
+        for q_index, raw_q in enumerate(raw_section.get("questions", [])):
+            question = Question(
                 playbook=playbook,
-                code=raw_section["code"],
-                title=_text(raw_section, "title", raw_section["code"]),
-                intro=_text(raw_section, "intro"),
-                order=s_index,
-                visible_when=raw_section.get("visible_when", schema.MODE),
+                section=section,
+                code=raw_q["code"],
+                prompt=_text(raw_q, "prompt", raw_q["code"]),
+                help_text=_text(raw_q, "help"),
+                kind=raw_q["kind"],
+                required=bool(raw_q.get("required", True)),
+                min_value=raw_q.get("min"),
+                max_value=raw_q.get("max"),
+                unit=_text(raw_q, "unit"),
+                role=raw_q.get("role") or "",
+                fixed=raw_q.get("fixed") is True,
+                order=q_index,
+                visible_when=raw_q.get("visible_when", schema.MODE),
             )
-            check.save(check(section, f"section {section.code}"))
-            check.bulk(_conditions(playbook, raw_section.get("conditions", []), questions, section=section))
-            for q_index, raw_q in enumerate(raw_section.get("questions", [])):
-                question = Question(
-                    playbook=playbook,
-                    section=section,
-                    code=raw_q["code"],
-                    prompt=_text(raw_q, "prompt", raw_q["code"]),
-                    help_text=_text(raw_q, "help"),
-                    kind=raw_q["kind"],
-                    required=bool(raw_q.get("required", True)),
-                    min_value=raw_q.get("min"),
-                    max_value=raw_q.get("max"),
-                    unit=_text(raw_q, "unit"),
-                    role=raw_q.get("role") or "",
-                    fixed=raw_q.get("fixed") is True,
-                    order=q_index,
-                    visible_when=raw_q.get("visible_when", schema.MODE),
+            questions.append((check(question, f"question {question.code}"), raw_q))
+            for i, o in enumerate(raw_q.get("options", [])):
+                option = Option(
+                    question=question,
+                    code=o["code"],
+                    label=_text(o, "label", o["code"]),
+                    help_text=_text(o, "help"),
+                    order=i,
                 )
-                check.save(check(question, f"question {question.code}"))
-                options = [
-                    Option(
-                        question=question,
-                        code=o["code"],
-                        label=_text(o, "label", o["code"]),
-                        help_text=_text(o, "help"),
-                        order=i,
-                    )
-                    for i, o in enumerate(raw_q.get("options", []))
-                ]
-                check.bulk([check(o, f"question {question.code} option {o.code}") for o in options])
-                check.bulk(_conditions(playbook, raw_q.get("conditions", []), questions, question=question))
-                questions[question.code] = question
-        for r_index, raw_rule in enumerate(data["rules"]):
-            rule = Rule(
-                playbook=playbook,
-                code=raw_rule["code"],
-                name=_text(raw_rule, "name", raw_rule["code"]),
-                rationale=_text(raw_rule, "rationale"),
-                match=raw_rule.get("match", schema.MODE),
-                order=r_index,
-                enabled=bool(raw_rule.get("enabled", True)),
-            )
-            check.save(check(rule, f"rule {rule.code}"))
-            check.bulk(_conditions(playbook, raw_rule.get("conditions", []), questions, rule=rule))
-            effects = [_effect(rule, e, lookups) for e in raw_rule.get("effects", [])]
-            check.bulk([check(e, f"rule {rule.code} effect") for e in effects])
-        cases = [
-            GoldenCase(
-                playbook=playbook,
-                name=_text(g, "name"),
-                why=_text(g, "why"),
-                answers=g.get("answers", {}),
-                expected_verdict=_text(g, "expected_verdict"),
-                expected_top_model=_text(g, "expected_top_model"),
-                regimes_present=g.get("regimes_present", []),
-                regimes_absent=g.get("regimes_absent", []),
-                fit_min=g.get("fit_min"),
-                fit_max=g.get("fit_max"),
-            )
-            for g in data.get("golden_cases", [])
-        ]
-        check.bulk([check(g, f"golden case {g.name!r}") for g in cases])
-        if check.problems:
-            transaction.set_rollback(True)
+                options.append(check(option, f"question {question.code} option {option.code}"))
+    rules: list[tuple[Rule, Mapping[str, Any]]] = []
+    effects: list[Effect] = []
+    for r_index, raw_rule in enumerate(data["rules"]):
+        rule = Rule(
+            playbook=playbook,
+            code=raw_rule["code"],
+            name=_text(raw_rule, "name", raw_rule["code"]),
+            rationale=_text(raw_rule, "rationale"),
+            match=raw_rule.get("match", schema.MODE),
+            order=r_index,
+            enabled=bool(raw_rule.get("enabled", True)),
+        )
+        rules.append((check(rule, f"rule {rule.code}"), raw_rule))
+        effects += [check(_effect(rule, e, lookups), f"rule {rule.code} effect") for e in raw_rule.get("effects", [])]
+    cases = [
+        GoldenCase(
+            playbook=playbook,
+            name=_text(g, "name"),
+            why=_text(g, "why"),
+            answers=g.get("answers", {}),
+            expected_verdict=_text(g, "expected_verdict"),
+            expected_top_model=_text(g, "expected_top_model"),
+            regimes_present=g.get("regimes_present", []),
+            regimes_absent=g.get("regimes_absent", []),
+            fit_min=g.get("fit_min"),
+            fit_max=g.get("fit_max"),
+        )
+        for g in data.get("golden_cases", [])
+    ]
+    for case in cases:
+        check(case, f"golden case {case.name!r}")
     if check.problems:
         raise PlaybookError(check.problems)
+    with transaction.atomic():
+        playbook.save()
+        # Parents before children: bulk_create gives each row its id, which its children's keys then take.
+        Section.objects.bulk_create([section for section, _ in sections])
+        Question.objects.bulk_create([question for question, _ in questions])
+        Rule.objects.bulk_create([rule for rule, _ in rules])
+        # A condition asks about an earlier question (the compiler refuses any other), all stored by now.
+        by_code = {question.code: question for question, _ in questions}
+        conditions = [
+            condition
+            for owners, kind in ((sections, "section"), (questions, "question"), (rules, "rule"))
+            for owner, raw in owners
+            for condition in _conditions(playbook, raw.get("conditions", []), by_code, **{kind: owner})
+        ]
+        Option.objects.bulk_create(options)
+        Condition.objects.bulk_create(conditions)
+        Effect.objects.bulk_create(effects)
+        GoldenCase.objects.bulk_create(cases)
     return playbook
 
 
