@@ -25,13 +25,14 @@ def load(report: Report) -> None:
     stored_obligations: dict[int, dict[str, Obligation]] = {}
     for stored in Obligation.objects.all():
         stored_obligations.setdefault(stored.regime_id, {})[stored.code] = stored
+    reviewed: list[Regime | Obligation] = []  # entries whose review date the reference data raises
     for item in read_items(DATA_FILE):
         values = {name: item[name] for name in Regime.reference_fields}
         regime = cast(
             Regime,
             sync(Regime, {"code": item["code"]}, values, regimes, item["code"], stored_regimes.get(item["code"])),
         )
-        _raise_review_date(regime, item)
+        reviewed += _raise_review_date(regime, item)
         children = stored_obligations.get(regime.pk, {})
         for child in item.get("obligations", []):
             optional = Obligation.optional_reference_fields
@@ -40,9 +41,11 @@ def load(report: Report) -> None:
             key = f"{item['code']}/{child['code']}"
             lookup = {"regime": regime, "code": child["code"]}
             obligation = sync(Obligation, lookup, child_values, obligations, key, children.get(child["code"]))
-            _raise_review_date(obligation, child)
+            reviewed += _raise_review_date(obligation, child)
         codes = {child["code"] for child in item.get("obligations", [])}
         _drop_withdrawn(regime, [o for code, o in children.items() if code not in codes], obligations)
+    Regime.objects.bulk_update([e for e in reviewed if isinstance(e, Regime)], ["last_reviewed"])
+    Obligation.objects.bulk_update([e for e in reviewed if isinstance(e, Obligation)], ["last_reviewed"])
     load_guidance(report)
     load_source_hosts(report)
 
@@ -66,15 +69,17 @@ def _drop_withdrawn(regime: Regime, withdrawn: list[Obligation], section: Sectio
             section.updated.append(f"{key} (withdrawn from the reference data, deleted)")
 
 
-def _raise_review_date(entry: Any, item: dict[str, Any]) -> None:
-    """Take the reference data's review date when it is newer: a review recorded in admin is never undone."""
+def _raise_review_date(entry: Any, item: dict[str, Any]) -> list[Any]:
+    """Take the reference data's review date when it is newer: a review recorded in admin is never undone. The
+    entry, in a list, when its date was raised (the caller writes them all at once); else an empty list."""
     reviewed = item.get("last_reviewed")
     if not reviewed:
-        return
+        return []
     day = datetime.date.fromisoformat(reviewed)
     if entry.last_reviewed is None or entry.last_reviewed < day:
         entry.last_reviewed = day
-        entry.save(update_fields=["last_reviewed"])
+        return [entry]
+    return []
 
 
 def load_source_hosts(report: Report) -> None:
