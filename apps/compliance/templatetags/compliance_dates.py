@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -26,7 +28,14 @@ def _as_date(value: datetime.date | str | None) -> datetime.date | None:
 def day(value: datetime.date | str | None) -> str:
     """'17 Jan 2025' for a date or an ISO date string; '' for nothing or anything unreadable."""
     found = _as_date(value)
-    return format_date(found, "j M Y") if found else ""
+    return _formatted(found, get_language()) if found else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(value: datetime.date, language: str | None) -> str:
+    """A result page prints a few hundred dates, most of them the same few: each is formatted once (per language,
+    which names the month)."""
+    return format_date(value, "j M Y")
 
 
 def _started(effective: datetime.date | str | None) -> str:
