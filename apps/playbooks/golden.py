@@ -27,7 +27,8 @@ def check_case(compiled: CompiledPlaybook, case: GoldenCase) -> GoldenResult:
     answers, answer_problems = clean_answers(compiled.questions, case.answers or {})
     if answer_problems:
         return GoldenResult(case, None, tuple(f"answer {k}: {v}" for k, v in answer_problems.items()))
-    ev = evaluate(compiled, answers)
+    # A golden case checks no cost, and the cost changes none of what it checks.
+    ev = evaluate(compiled, answers, priced=False)
     problems = []
     if case.expected_verdict and ev.verdict != case.expected_verdict:
         problems.append(f"verdict is {ev.verdict}, expected {case.expected_verdict} (fit {ev.fit_score})")

@@ -472,7 +472,14 @@ def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan
     return out
 
 
-def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
+# The cost of an evaluation asked for without one (``evaluate(..., priced=False)``).
+NOT_PRICED = CostEstimate(available=False, reason="The cost was not worked out for this check.")
+
+
+def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool = True) -> Evaluation:
+    """The scored, explained result of ``answers``. ``priced=False`` leaves the cost out (``NOT_PRICED``): for
+    checks of the verdict, fit, models and regimes alone, which the cost, worked out last, never changes; it is
+    most of the call's time."""
     seen = visibility(pb, answers)
     effective = seen.answers
     # The rules that fire from the single call's walk (a memo hit per choice answer), not a second pass
@@ -636,6 +643,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> Evaluation:
             reason=ONSHORE_ONLY_COST if req.onshore_only(needs) else NOWHERE_COST,
             home_market=str(role("home_market") or "us"),
         )
+    elif not priced:
+        cost = NOT_PRICED
     else:
         usable = [m for m in ranked_models if not m.excluded_because][:3]
         costed = [m.code for i, m in enumerate(usable) if i == 0 or not advised_against(m)]
