@@ -124,14 +124,14 @@ def upsert_by_digest(
     return existing
 
 
-def sync(
-    model: type[ReferenceTracked],
+def sync[Entry: ReferenceTracked](
+    model: type[Entry],
     lookup: dict[str, Any],
     values: dict[str, Any],
     section: Section,
     key: str,
     existing: Any = LOOK_UP,
-) -> ReferenceTracked:
+) -> Entry:
     """Create or refresh one entry from reference ``values``, keeping curator edits; see the module docstring.
     ``existing``: as for ``upsert_by_digest``."""
     candidate = model(**lookup, **values)

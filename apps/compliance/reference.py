@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from apps.common.models import SourceHost
 from apps.common.reference import Report, Section, read_items, sync
@@ -28,12 +28,10 @@ def load(report: Report) -> None:
     reviewed: list[Regime | Obligation] = []  # entries whose review date the reference data raises
     for item in read_items(DATA_FILE):
         values = {name: item[name] for name in Regime.reference_fields}
-        regime = cast(
-            Regime,
-            sync(Regime, {"code": item["code"]}, values, regimes, item["code"], stored_regimes.get(item["code"])),
-        )
+        regime = sync(Regime, {"code": item["code"]}, values, regimes, item["code"], stored_regimes.get(item["code"]))
+        stored_regimes.setdefault(item["code"], regime)
         reviewed += _raise_review_date(regime, item)
-        children = stored_obligations.get(regime.pk, {})
+        children = stored_obligations.setdefault(regime.pk, {})
         for child in item.get("obligations", []):
             optional = Obligation.optional_reference_fields
             child_values = {name: child.get(name, optional[name]) if name in optional else child[name]
@@ -41,6 +39,7 @@ def load(report: Report) -> None:
             key = f"{item['code']}/{child['code']}"
             lookup = {"regime": regime, "code": child["code"]}
             obligation = sync(Obligation, lookup, child_values, obligations, key, children.get(child["code"]))
+            children.setdefault(child["code"], obligation)  # as a query would find it, were the code listed twice
             reviewed += _raise_review_date(obligation, child)
         codes = {child["code"] for child in item.get("obligations", [])}
         _drop_withdrawn(regime, [o for code, o in children.items() if code not in codes], obligations)
@@ -55,7 +54,10 @@ def load_guidance(report: Report) -> None:
     stored = {entry.code: entry for entry in Guidance.objects.all()}
     for item in read_items(GUIDANCE_FILE):
         values = {name: item[name] for name in Guidance.reference_fields}
-        sync(Guidance, {"code": item["code"]}, values, section, item["code"], stored.get(item["code"]))
+        stored.setdefault(
+            item["code"],
+            sync(Guidance, {"code": item["code"]}, values, section, item["code"], stored.get(item["code"])),
+        )
 
 
 def _drop_withdrawn(regime: Regime, withdrawn: list[Obligation], section: Section) -> None:

@@ -16,6 +16,7 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from apps.common.models import _plain, digest
+from apps.compliance import reference as compliance_reference
 from apps.compliance.models import Obligation, Regime
 from apps.engagements import reference as engagements_reference
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
@@ -233,3 +234,29 @@ def test_a_reference_that_only_rewords_a_question_and_a_reason_is_published_as_a
     assert current.questions.get(code="data_categories").prompt == "Reworded prompt"
     assert current.rules.get(code="codifiable-work").rationale == "Reworded reason"
     assert reference.questions.get(code="data_categories").prompt == before
+
+
+def test_regimes_and_obligations_reload_from_one_read_of_what_is_stored(
+    reference: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader reads the stored regimes and obligations once: a new regime's obligations are created, an
+    obligation the file lists twice is created once and takes the later listing (as a lookup per entry did), one
+    withdrawn is deleted, and review dates the file raises are written."""
+    data = json.loads(compliance_reference.DATA_FILE.read_text())
+    gdpr = next(item for item in data["items"] if item["code"] == "gdpr")
+    withdrawn = gdpr["obligations"].pop()
+    gdpr["last_reviewed"] = "2099-01-31"
+    new = {**gdpr, "code": "gdpr-copy", "name": "A regime new in this release"}
+    twice = {**new["obligations"][0], "title": "The later listing of the same obligation"}
+    new["obligations"] = [*new["obligations"], twice]
+    data["items"].append(new)
+    path = tmp_path / "regimes.json"
+    path.write_text(json.dumps(data))
+    monkeypatch.setattr(compliance_reference, "DATA_FILE", path)
+    report = load()
+    copy = Regime.objects.get(code="gdpr-copy")
+    assert copy.obligations.count() == len(gdpr["obligations"])  # the one listed twice, once
+    assert copy.obligations.get(code=twice["code"]).title == twice["title"]
+    assert not Obligation.objects.filter(regime__code="gdpr", code=withdrawn["code"]).exists()
+    assert str(Regime.objects.get(code="gdpr").last_reviewed) == "2099-01-31"
+    assert "Regimes: 1 created, 0 updated" in report
