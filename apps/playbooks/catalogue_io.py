@@ -96,9 +96,17 @@ def _code(raw: Any, where: str, problems: list[str]) -> str | None:
     return None
 
 
-def _save(model: type[Any], lookup: dict[str, Any], candidate: Any, section: Section, key: str) -> Any:
+def _by_code(model: type[Any]) -> dict[str, Any]:
+    return {entry.code: entry for entry in model._default_manager.all()}
+
+
+def _save(
+    model: type[Any], lookup: dict[str, Any], candidate: Any, section: Section, key: str, stored: dict[str, Any]
+) -> Any:
+    """Write one entry over the stored one of its code (``stored``: the entries read at the start, by code, which
+    then holds the entry written, as a lookup would find it)."""
     # An import is a curator's edit: it overwrites what is stored, and a later reference reload keeps it.
-    return upsert_by_digest(
+    saved = upsert_by_digest(
         model=model,
         lookup=lookup,
         candidate=candidate,
@@ -106,7 +114,10 @@ def _save(model: type[Any], lookup: dict[str, Any], candidate: Any, section: Sec
         key=key,
         keep_edits=False,
         from_reference=False,
+        existing=stored.get(lookup["code"]),
     )
+    stored.setdefault(lookup["code"], saved)
+    return saved
 
 
 def import_catalogue(data: Any) -> Report:
@@ -140,14 +151,20 @@ def import_catalogue(data: Any) -> Report:
     report = Report()
     sections: dict[str, Section] = {}
     with transaction.atomic():
+        # What is stored, read once (a query per entry made a large file slow), by code; obligations by regime.
+        stored = {model: _by_code(model) for _, model, _ in KINDS}
+        stored_obligations: dict[int, dict[str, Any]] = {}
+        for obligation in Obligation.objects.all():
+            stored_obligations.setdefault(obligation.regime_id, {})[obligation.code] = obligation
         for model, lookup, candidate, label, key, children in plan:
             section = sections.get(label) or sections.setdefault(label, report.section(label))
-            saved = _save(model, lookup, candidate, section, key)
+            saved = _save(model, lookup, candidate, section, key, stored[model])
             if children:
                 obligations = sections.get("Obligations") or sections.setdefault(
                     "Obligations", report.section("Obligations")
                 )
+                own = stored_obligations.setdefault(saved.pk, {})
                 for clookup, cobj, ckey in children:
                     cobj.regime = saved
-                    _save(Obligation, {**clookup, "regime": saved}, cobj, obligations, ckey)
+                    _save(Obligation, {**clookup, "regime": saved}, cobj, obligations, ckey, own)
     return report
