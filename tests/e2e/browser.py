@@ -136,7 +136,9 @@ def run_axe(page: Any) -> list[str]:
     # blend of two colours; let finite animations and transitions end first.
     page.evaluate(FINISH_ANIMATIONS)
     violations = page.evaluate(
-        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})).violations.map(
+        """async (tags) => (
+             await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+           ).violations.map(
              (v) => ({id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary)})
            )""",
         AXE_TAGS,
