@@ -23,9 +23,6 @@ from django.db.models import Model
 
 from apps.common.models import ReferenceTracked, digest
 
-# ``existing`` not given: ``upsert_by_digest`` looks the entry up itself.
-LOOK_UP: Any = object()
-
 
 @dataclass
 class Section:
@@ -79,7 +76,7 @@ def upsert_by_digest(
     values: Mapping[str, Any] | None = None,
     current: Callable[[Any], Mapping[str, Any]] | None = None,
     write_related: Callable[[Any], None] | None = None,
-    existing: Any = LOOK_UP,
+    stored: dict[str, Any] | None = None,
 ) -> Any:
     """Create the entry ``lookup`` finds from ``candidate`` (an unsaved instance), or bring the stored one
     to its values, and say which in ``section``.
@@ -89,21 +86,24 @@ def upsert_by_digest(
     relations, which ``write_related`` then writes. With ``keep_edits``, an entry a curator edited (its
     values no longer match the digest it was loaded from) is left alone and reported. ``from_reference``
     says the values are the reference data's, so the entry records their digest; an import by a curator
-    is itself an edit, so a later reference reload leaves what it wrote alone. ``existing`` is the stored entry
-    (or None) when the caller has read them all at once, which spares a query per entry."""
+    is itself an edit, so a later reference reload leaves what it wrote alone.
+
+    ``stored``: the model's stored entries by code (``by_code``), read once by a caller writing many, which spares
+    a query per entry; the entry written is kept in it, so a code listed twice finds it as a lookup would."""
     new_values = candidate.reference_values() if values is None else values
     new_digest = digest(dict(new_values))
-    if existing is LOOK_UP:
-        existing = model._default_manager.filter(**lookup).first()
+    existing = model._default_manager.filter(**lookup).first() if stored is None else stored.get(lookup["code"])
     if existing is None:
         candidate.reference_digest = new_digest
         candidate.save()
+        if stored is not None:
+            stored[lookup["code"]] = candidate
         if write_related:
             write_related(candidate)
         section.created.append(key)
         return candidate
-    stored = existing.reference_values() if current is None else current(existing)
-    stored_digest = digest(dict(stored))
+    stored_values = existing.reference_values() if current is None else current(existing)
+    stored_digest = digest(dict(stored_values))
     if stored_digest == new_digest:
         if from_reference and existing.reference_digest != new_digest:
             existing.reference_digest = new_digest
@@ -111,7 +111,7 @@ def upsert_by_digest(
         section.unchanged += 1
         return existing
     if keep_edits and stored_digest != existing.reference_digest:
-        section.kept_edits.append((key, [name for name in new_values if stored.get(name) != new_values[name]]))
+        section.kept_edits.append((key, [name for name in new_values if stored_values.get(name) != new_values[name]]))
         return existing
     for name in model.reference_fields:
         setattr(existing, name, getattr(candidate, name))
@@ -124,16 +124,21 @@ def upsert_by_digest(
     return existing
 
 
+def by_code(queryset: Any) -> dict[str, Any]:
+    """The entries of ``queryset`` by code: the ``stored`` of ``upsert_by_digest`` and ``sync``."""
+    return {entry.code: entry for entry in queryset}
+
+
 def sync[Entry: ReferenceTracked](
     model: type[Entry],
     lookup: dict[str, Any],
     values: dict[str, Any],
     section: Section,
     key: str,
-    existing: Any = LOOK_UP,
+    stored: dict[str, Entry] | None = None,
 ) -> Entry:
     """Create or refresh one entry from reference ``values``, keeping curator edits; see the module docstring.
-    ``existing``: as for ``upsert_by_digest``."""
+    ``stored``: as for ``upsert_by_digest``."""
     candidate = model(**lookup, **values)
     # A relation given as a stored instance (an obligation's regime, just synced) exists: no query to check it.
     stored_relations = [name for name, value in {**lookup, **values}.items() if isinstance(value, Model) and value.pk]
@@ -142,5 +147,5 @@ def sync[Entry: ReferenceTracked](
     except ValidationError as exc:
         raise ValidationError(f"{key}: {exc.messages}") from exc
     return upsert_by_digest(
-        model=model, lookup=lookup, candidate=candidate, section=section, key=key, keep_edits=True, existing=existing
+        model=model, lookup=lookup, candidate=candidate, section=section, key=key, keep_edits=True, stored=stored
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from apps.common.models import SourceHost
-from apps.common.reference import Report, Section, read_items, sync
+from apps.common.reference import Report, Section, by_code, read_items, sync
 from apps.compliance.models import Guidance, Obligation, Regime
 
 DATA_FILE = Path(__file__).parent / "reference" / "regimes.json"
@@ -21,43 +21,43 @@ def load(report: Report) -> None:
     regimes = report.section("Regimes")
     obligations = report.section("Obligations")
     # Every stored regime and obligation read once: a query per entry made a reload of unchanged data slow.
-    stored_regimes = {regime.code: regime for regime in Regime.objects.all()}
+    stored_regimes = by_code(Regime.objects.all())
     stored_obligations: dict[int, dict[str, Obligation]] = {}
     for stored in Obligation.objects.all():
         stored_obligations.setdefault(stored.regime_id, {})[stored.code] = stored
-    reviewed: list[Regime | Obligation] = []  # entries whose review date the reference data raises
+    raised_regimes: list[Regime] = []  # entries whose review date the reference data raises, written at the end
+    raised_obligations: list[Obligation] = []
     for item in read_items(DATA_FILE):
         values = {name: item[name] for name in Regime.reference_fields}
-        regime = sync(Regime, {"code": item["code"]}, values, regimes, item["code"], stored_regimes.get(item["code"]))
-        stored_regimes.setdefault(item["code"], regime)
-        reviewed += _raise_review_date(regime, item)
+        regime = sync(Regime, {"code": item["code"]}, values, regimes, item["code"], stored_regimes)
+        if _raise_review_date(regime, item):
+            raised_regimes.append(regime)
         children = stored_obligations.setdefault(regime.pk, {})
+        withdrawn = dict(children)
         for child in item.get("obligations", []):
             optional = Obligation.optional_reference_fields
             child_values = {name: child.get(name, optional[name]) if name in optional else child[name]
                             for name in Obligation.reference_fields}  # fmt: skip
             key = f"{item['code']}/{child['code']}"
-            lookup = {"regime": regime, "code": child["code"]}
-            obligation = sync(Obligation, lookup, child_values, obligations, key, children.get(child["code"]))
-            children.setdefault(child["code"], obligation)  # as a query would find it, were the code listed twice
-            reviewed += _raise_review_date(obligation, child)
-        codes = {child["code"] for child in item.get("obligations", [])}
-        _drop_withdrawn(regime, [o for code, o in children.items() if code not in codes], obligations)
-    Regime.objects.bulk_update([e for e in reviewed if isinstance(e, Regime)], ["last_reviewed"])
-    Obligation.objects.bulk_update([e for e in reviewed if isinstance(e, Obligation)], ["last_reviewed"])
+            obligation = sync(
+                Obligation, {"regime": regime, "code": child["code"]}, child_values, obligations, key, children
+            )
+            withdrawn.pop(child["code"], None)
+            if _raise_review_date(obligation, child):
+                raised_obligations.append(obligation)
+        _drop_withdrawn(regime, list(withdrawn.values()), obligations)
+    Regime.objects.bulk_update(raised_regimes, ["last_reviewed"])
+    Obligation.objects.bulk_update(raised_obligations, ["last_reviewed"])
     load_guidance(report)
     load_source_hosts(report)
 
 
 def load_guidance(report: Report) -> None:
     section = report.section("Guidance")
-    stored = {entry.code: entry for entry in Guidance.objects.all()}
+    stored = by_code(Guidance.objects.all())
     for item in read_items(GUIDANCE_FILE):
         values = {name: item[name] for name in Guidance.reference_fields}
-        stored.setdefault(
-            item["code"],
-            sync(Guidance, {"code": item["code"]}, values, section, item["code"], stored.get(item["code"])),
-        )
+        sync(Guidance, {"code": item["code"]}, values, section, item["code"], stored)
 
 
 def _drop_withdrawn(regime: Regime, withdrawn: list[Obligation], section: Section) -> None:
@@ -71,17 +71,17 @@ def _drop_withdrawn(regime: Regime, withdrawn: list[Obligation], section: Sectio
             section.updated.append(f"{key} (withdrawn from the reference data, deleted)")
 
 
-def _raise_review_date(entry: Any, item: dict[str, Any]) -> list[Any]:
-    """Take the reference data's review date when it is newer: a review recorded in admin is never undone. The
-    entry, in a list, when its date was raised (the caller writes them all at once); else an empty list."""
+def _raise_review_date(entry: Any, item: dict[str, Any]) -> bool:
+    """Take the reference data's review date when it is newer: a review recorded in admin is never undone. True
+    when the date was raised (the caller writes them all at once)."""
     reviewed = item.get("last_reviewed")
     if not reviewed:
-        return []
+        return False
     day = datetime.date.fromisoformat(reviewed)
     if entry.last_reviewed is None or entry.last_reviewed < day:
         entry.last_reviewed = day
-        return [entry]
-    return []
+        return True
+    return False
 
 
 def load_source_hosts(report: Report) -> None:

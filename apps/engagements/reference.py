@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from apps.common.models import CatalogueEntry
-from apps.common.reference import Report, read_items, sync
+from apps.common.reference import Report, by_code, read_items, sync
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
 
 DATA_DIR = Path(__file__).parent / "reference"
@@ -21,11 +21,10 @@ FILES = (
 def load(report: Report) -> None:
     for filename, model, label in FILES:
         section = report.section(label)
-        stored: dict[str, CatalogueEntry] = {entry.code: entry for entry in model.objects.all()}
+        stored: dict[str, CatalogueEntry] = by_code(model.objects.all())
         for item in read_items(DATA_DIR / filename):
             values = {name: item[name] for name in model.reference_fields}
-            entry = sync(model, {"code": item["code"]}, values, section, item["code"], stored.get(item["code"]))
-            stored.setdefault(item["code"], entry)  # as a query would find it, were the code listed twice
+            sync(model, {"code": item["code"]}, values, section, item["code"], stored)
 
 
 def cost_assumptions() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from django.db import transaction
 from apps.common.formatting import json_number
 from apps.common.hostile import document_problems, expect_type, field_type_problems, listed
 from apps.common.models import ReferenceTracked
-from apps.common.reference import Report, Section, upsert_by_digest
+from apps.common.reference import Report, Section, by_code, upsert_by_digest
 from apps.compliance.models import Obligation, Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
 
@@ -96,17 +96,11 @@ def _code(raw: Any, where: str, problems: list[str]) -> str | None:
     return None
 
 
-def _by_code(model: type[Any]) -> dict[str, Any]:
-    return {entry.code: entry for entry in model._default_manager.all()}
-
-
 def _save(
     model: type[Any], lookup: dict[str, Any], candidate: Any, section: Section, key: str, stored: dict[str, Any]
 ) -> Any:
-    """Write one entry over the stored one of its code (``stored``: the entries read at the start, by code, which
-    then holds the entry written, as a lookup would find it)."""
     # An import is a curator's edit: it overwrites what is stored, and a later reference reload keeps it.
-    saved = upsert_by_digest(
+    return upsert_by_digest(
         model=model,
         lookup=lookup,
         candidate=candidate,
@@ -114,10 +108,8 @@ def _save(
         key=key,
         keep_edits=False,
         from_reference=False,
-        existing=stored.get(lookup["code"]),
+        stored=stored,
     )
-    stored.setdefault(lookup["code"], saved)
-    return saved
 
 
 def import_catalogue(data: Any) -> Report:
@@ -152,7 +144,7 @@ def import_catalogue(data: Any) -> Report:
     sections: dict[str, Section] = {}
     with transaction.atomic():
         # What is stored, read once (a query per entry made a large file slow), by code; obligations by regime.
-        stored = {model: _by_code(model) for _, model, _ in KINDS}
+        stored = {model: by_code(model._default_manager.all()) for _, model, _ in KINDS}
         stored_obligations: dict[int, dict[str, Any]] = {}
         for obligation in Obligation.objects.all():
             stored_obligations.setdefault(obligation.regime_id, {})[obligation.code] = obligation
