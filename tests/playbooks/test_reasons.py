@@ -4,10 +4,21 @@ they chose, and thresholds as a person writes them; never the rule's operators (
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
+import pytest
+
+from apps.playbooks.definition import catalogue_snapshot
 from apps.playbooks.engine import compile_playbook, evaluate
+from apps.playbooks.engine.reasons import because
 from apps.playbooks.engine.types import Condition
+from apps.playbooks.engine.visibility import visibility
+from apps.playbooks.models import Playbook
+from bench.playbooks import answer_sets, generate_playbook
+
+# The module (the package's ``evaluate`` is the function of that name), for its memo's size.
+EVALUATE = importlib.import_module("apps.playbooks.engine.evaluate")
 
 QUESTIONS: list[dict[str, Any]] = [
     {"code": "own", "kind": "yes_no", "prompt": "Own a centre?", "required": False},
@@ -48,6 +59,13 @@ QUESTIONS: list[dict[str, Any]] = [
 
 def _evaluate(conditions: list[dict[str, Any]], answers: dict[str, Any]) -> tuple[str, ...]:
     """The Because of one rule with these conditions, for these answers ((), rule not fired: a failure)."""
+    (because,) = _evaluate_in_turn(conditions, [answers])
+    return because
+
+
+def _evaluate_in_turn(conditions: list[dict[str, Any]], sets: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """The Because of one rule for each answer set in turn, all on one compiled playbook (which remembers what it
+    said: ``evaluate._said_all``)."""
     definition = {
         "playbook": {"id": 1, "version": 1, "title": "T", "wins_threshold": 65, "conditional_threshold": 45},
         "sections": [{"code": "s", "title": "S", "questions": QUESTIONS}],
@@ -61,9 +79,12 @@ def _evaluate(conditions: list[dict[str, Any]], answers: dict[str, Any]) -> tupl
             }
         ],
     }
-    ev = evaluate(compile_playbook(definition), answers)
-    (fired,) = ev.fired
-    return fired.because
+    compiled = compile_playbook(definition)
+    out = []
+    for answers in sets:
+        (fired,) = evaluate(compiled, answers).fired
+        out.append(fired.because)
+    return out
 
 
 def test_a_condition_on_a_question_the_buyer_never_saw_is_not_a_reason_given() -> None:
@@ -128,3 +149,52 @@ def test_the_curators_reading_of_a_condition_keeps_its_operators() -> None:
     assert Condition("setup", "not_one_of", ["ourselves"]).describe(pb.questions) == (
         "“Who sets it up?” is not “We do” (or unanswered)"
     )
+
+
+def test_what_is_remembered_reads_the_answers_its_words_read() -> None:
+    """A rule's words are remembered by the answers they read: a threshold reads the same for any number, an
+    option as the one chosen, and an unanswered question as left unanswered only where it was shown."""
+    conditions = [
+        {"question": "hours", "op": "at_least", "value": 1001},
+        {"question": "work", "op": "one_of", "value": ["legal", "research"]},
+    ]
+    more = "“Hours?” is more than 1,000 hours a year"
+    sets = [{"hours": h, "work": w} for h, w in ((2000, "legal"), (5000, "legal"), (5000, "research"), (2000, "legal"))]
+    assert _evaluate_in_turn(conditions, sets) == [
+        (more, "“Which work?” is Legal"),
+        (more, "“Which work?” is Legal"),
+        (more, "“Which work?” is Research"),
+        (more, "“Which work?” is Legal"),
+    ]
+    unanswered = [{"question": "setup", "op": "not_answered"}]
+    shown = ("“Who sets it up?” was left unanswered",)
+    sets = [{"own": False}, {"own": True}, {"own": False}, {"own": True}]
+    assert _evaluate_in_turn(unanswered, sets) == [(), shown, (), shown]
+
+
+def _said_afresh(compiled: Any, answers: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Each fired rule's words said afresh from its conditions, as ``reasons.because`` says them."""
+    seen = visibility(compiled, answers)
+    conditions = {rule.code: rule.conditions for rule, _ in compiled.rules}
+    return {
+        r.code: because(compiled.questions, conditions[r.code], seen.answers, set(seen.questions))
+        for r in evaluate(compiled, answers, priced=False).fired
+    }
+
+
+@pytest.mark.parametrize("memo_size", [20_000, 3])
+def test_remembered_reasons_are_the_reasons_said_afresh(
+    reference: Playbook, monkeypatch: pytest.MonkeyPatch, memo_size: int
+) -> None:
+    # A tiny memo is emptied over and over as the same rules meet other answers: nothing stale may survive that.
+    monkeypatch.setattr(EVALUATE, "SAID_MEMO_SIZE", memo_size)
+    monkeypatch.setattr(EVALUATE, "SAID_MEMO_PER_RULE", 0 if memo_size < 10 else 4)
+    definition = generate_playbook(300, catalogue=catalogue_snapshot(), seed=8)
+    compiled = compile_playbook(definition)
+    sets = answer_sets(definition, 60, seed=8) + answer_sets(definition, 40, seed=9, answered=0.4)
+    said = 0
+    for answers in sets + sets[::-1]:  # the second pass meets every answer set again, now remembered
+        got = {r.code: r.because for r in evaluate(compiled, answers, priced=False).fired}
+        assert got == _said_afresh(compiled, answers)
+        said += len(got)
+    assert said > 1_000  # rules fired and were said, each of them on a second meeting too

@@ -26,7 +26,8 @@ is delivered from (or one of the candidates the result names); a risk naming non
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -331,8 +332,10 @@ class _RulePlan:
     elsewhere: FiredRule | None = None
     # A requirement rule (``compiler.requirement_rules``): its models are shown as ruled out, not scored.
     enforces: str = ""
-    # The rule's own conditions, said as the buyer's reasons once the answers are known (``_said``).
+    # The rule's own conditions, said as the buyer's reasons once the answers are known (``_said_all``), and for
+    # each what its words read: its question's answer (the question's code) or only whether there is one ("?code").
     tests: tuple[Condition, ...] = ()
+    asks: tuple[str, ...] = ()
     # Its conditions test the hours of overlap the buyer needs: its location texts state an overlap on a plain
     # 09:00-17:00 day, which a buyer accepting shifted hours reads beside the shifted figure (``_on_shifted_day``).
     overlap: bool = False
@@ -400,7 +403,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
             code=rule.code,
             name=rule.name,
             rationale=rule.rationale,
-            because=(),  # in the buyer's words against their answers, per evaluation (``_said``)
+            because=(),  # in the buyer's words against their answers, per evaluation (``_said_all``)
             effects=_words(pb, effects, lambda e: _local_words(pb, e, local, there) if local else _effect_words(e, pb)),
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
         )
@@ -423,6 +426,7 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
         tests=tuple(rule.conditions),
+        asks=tuple(f"?{c.question}" if c.op in reasons.SAID_FROM_THE_RULE else c.question for c in rule.conditions),
         overlap=bool(overlap_question) and any(c.question == overlap_question for c in rule.conditions),
     )
 
@@ -450,10 +454,83 @@ def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:
     return plan.elsewhere
 
 
-def _said(pb: CompiledPlaybook, plan: _RulePlan, fired: FiredRule, seen: Visibility) -> FiredRule:
-    """The fired rule with its conditions said as the buyer's reasons: in plain words, against the answers they
-    gave, those on questions they never saw or left unanswered left out (``reasons.because``)."""
-    return replace(fired, because=reasons.because(pb.questions, plan.tests, seen.answers, seen.questions))
+# Fired rules and conditions said against answers, remembered per compiled playbook: this many entries of each,
+# plus a few per rule, before the memo is emptied.
+SAID_MEMO_SIZE = 20_000
+SAID_MEMO_PER_RULE = 4
+
+
+def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str, seen: Visibility) -> list[FiredRule]:
+    """The fired rules, each explained for where the work is delivered from (``_elsewhere``) and with its
+    conditions said as the buyer's reasons: in plain words, against the answers they gave, those on questions they
+    never saw or left unanswered left out (``reasons.because``).
+
+    A rule's words depend only on the rule and, for each of its conditions, the answer to its question and whether
+    that question was shown, so they are remembered per compiled playbook by those: a rule fires on many
+    evaluations with the same few answers, and saying it afresh each time was most of the cost of a large
+    playbook's ``evaluate()`` (docs/performance.md). An answer that cannot be part of a key is said afresh."""
+    if not plans:
+        return []
+    shown = frozenset(seen.questions)
+    answers = seen.answers
+    index = rule_index(pb)
+    asked: tuple[str, ...] | None = index.memo.get("asked")
+    if asked is None:
+        asked = index.memo["asked"] = tuple({c.question: None for rule, *_ in pb.rules for c in rule.conditions})
+    memo: dict[Any, FiredRule] = index.memo.setdefault("said", {})
+    # Each question's part of a key as a number, so a rule's key is a tuple of ints, quick to hash. The numbers
+    # come from one counter, never reused, so threads sharing the playbook never give two parts the same number,
+    # and a key made before the memo was emptied still means what it meant.
+    parts: dict[Any, int] = index.memo.setdefault("said parts", {})
+    numbers: Iterator[int] = index.memo.setdefault("said numbers", itertools.count())
+    limit = SAID_MEMO_SIZE + SAID_MEMO_PER_RULE * len(pb.rules)
+    if len(memo) >= limit or len(parts) >= limit:
+        memo.clear()
+        parts.clear()
+    try:
+        keys = {}
+        for q in asked:
+            answer, seen_it = answers.get(q), q in shown
+            for name, said_of in ((q, _answer_key(answer, seen_it)), (f"?{q}", (answer is None, seen_it))):
+                number = parts.get(said_of)
+                keys[name] = parts.setdefault(said_of, next(numbers)) if number is None else number
+    except TypeError:  # unhashable inside an answer (a dict in a list): said afresh, without the memo
+        return [
+            replace(fired, because=reasons.because(pb.questions, plan.tests, answers, shown))
+            for fired, plan in ((_elsewhere(plan, delivered_from), plan) for plan in plans)
+        ]
+    # On a miss, each condition's words by the condition and its question's part: a rule seldom meets the same
+    # answers as a whole where its conditions each meet few (a playbook of thousands of rules).
+    said: dict[tuple[int, int], str] = index.memo.setdefault("said conditions", {})  # "": says nothing
+    if len(said) >= limit:
+        said.clear()
+    questions = pb.questions
+    out = []
+    for plan in plans:
+        fired = _elsewhere(plan, delivered_from)
+        key = (id(fired), *map(keys.__getitem__, plan.asks))
+        hit = memo.get(key)
+        if hit is None:
+            because = []
+            for cond, part in zip(plan.tests, key[1:], strict=True):
+                words = said.get((id(cond), part))
+                if words is None:  # not said yet ("" is a condition that says nothing the buyer told us)
+                    words = said[id(cond), part] = reasons.condition_said(questions, cond, answers, shown) or ""
+                if words:
+                    because.append(words)
+            hit = memo[key] = FiredRule(
+                fired.code, fired.name, fired.rationale, tuple(because), fired.effects, fired.fit_points
+            )
+        out.append(hit)
+    return out
+
+
+def _answer_key(answer: Any, shown: bool) -> tuple[Any, ...]:
+    """An answer as part of ``_said_all``'s key: its type with its value (True and 1 are equal keys but read
+    differently), a list as a tuple, and whether its question was shown. (Whether there is an answer alone is a
+    pair of booleans: never equal to this triple.)"""
+    value = tuple(answer) if isinstance(answer, list) else answer
+    return (type(answer), value, shown)
 
 
 def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan]:
@@ -586,7 +663,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         names = [name for where, name in pairs if where == delivered_from]
         if names:
             regime_because.setdefault(code, []).extend(names)
-    fired = [_said(pb, plan, _elsewhere(plan, delivered_from), seen) for plan in shown]
+    fired = _said_all(pb, shown, delivered_from, seen)
     where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
     recommended = ranked_models[0].code if ranked_models and not ranked_models[0].excluded_because else ""
     risks = _risks_here([risk for rule in fired_risks for risk in _worded_for(rule, recommended)], where)

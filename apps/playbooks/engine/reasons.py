@@ -19,6 +19,9 @@ from apps.playbooks.engine.types import MULTI, YES_NO, Condition, Question
 # A unit's first word for one of it: "1 hour per person per week", not "1 hours".
 _ONE = {"hours": "hour", "people": "person", "years": "year", "weeks": "week", "deliverables": "deliverable"}
 NEGATIONS = ("none_of", "not_one_of")
+# Conditions whose words read only whether the question was answered, never the answer: a threshold or the options
+# a rule excludes are said from the rule (``said``).
+SAID_FROM_THE_RULE = frozenset(("at_least", "at_most", "between", *NEGATIONS))
 
 
 def because(
@@ -29,15 +32,18 @@ def because(
 ) -> tuple[str, ...]:
     """The conditions of a fired rule in words, those on questions the buyer did not answer left out (``answers``:
     the answers that count, to visible questions; ``visible``: the questions shown)."""
-    out = []
-    for cond in conditions:
-        question = questions.get(cond.question)
-        if question is None:
-            continue
-        text = said(cond, question, answers.get(cond.question), shown=cond.question in visible)
-        if text:
-            out.append(text)
-    return tuple(out)
+    return tuple(text for cond in conditions if (text := condition_said(questions, cond, answers, visible)))
+
+
+def condition_said(
+    questions: Mapping[str, Question], cond: Condition, answers: Mapping[str, Any], visible: Collection[str]
+) -> str | None:
+    """One condition of ``because``: its words, or None when it says nothing the buyer told us (or its question
+    is not in the playbook)."""
+    question = questions.get(cond.question)
+    if question is None:
+        return None
+    return said(cond, question, answers.get(cond.question), shown=cond.question in visible)
 
 
 def said(cond: Condition, question: Question, answer: Any, *, shown: bool = True) -> str | None:
