@@ -474,9 +474,11 @@ def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str,
     shown = frozenset(seen.questions)
     answers = seen.answers
     index = rule_index(pb)
-    asked: tuple[str, ...] | None = index.memo.get("asked")
+    # Every question a rule's condition asks about, with the name of its "is there an answer" part (``_RulePlan.asks``).
+    asked: tuple[tuple[str, str], ...] | None = index.memo.get("asked")
     if asked is None:
-        asked = index.memo["asked"] = tuple({c.question: None for rule, *_ in pb.rules for c in rule.conditions})
+        codes = dict.fromkeys(c.question for rule, *_ in pb.rules for c in rule.conditions)
+        asked = index.memo["asked"] = tuple((q, f"?{q}") for q in codes)
     memo: dict[Any, FiredRule] = index.memo.setdefault("said", {})
     # Each question's part of a key as a number, so a rule's key is a tuple of ints, quick to hash. The numbers
     # come from one counter, never reused, so threads sharing the playbook never give two parts the same number,
@@ -489,11 +491,13 @@ def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str,
         parts.clear()
     try:
         keys = {}
-        for q in asked:
+        for q, presence in asked:
             answer, seen_it = answers.get(q), q in shown
-            for name, said_of in ((q, _answer_key(answer, seen_it)), (f"?{q}", (answer is None, seen_it))):
-                number = parts.get(said_of)
-                keys[name] = parts.setdefault(said_of, next(numbers)) if number is None else number
+            said_of = _answer_key(answer, seen_it)
+            number = parts.get(said_of)
+            keys[q] = parts.setdefault(said_of, next(numbers)) if number is None else number
+            # Whether there is an answer, and whether it was shown: one of four numbers below the counter's.
+            keys[presence] = -1 - 2 * (answer is None) - seen_it
     except TypeError:  # unhashable inside an answer (a dict in a list): said afresh, without the memo
         return [
             replace(fired, because=reasons.because(pb.questions, plan.tests, answers, shown))
@@ -527,8 +531,7 @@ def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str,
 
 def _answer_key(answer: Any, shown: bool) -> tuple[Any, ...]:
     """An answer as part of ``_said_all``'s key: its type with its value (True and 1 are equal keys but read
-    differently), a list as a tuple, and whether its question was shown. (Whether there is an answer alone is a
-    pair of booleans: never equal to this triple.)"""
+    differently), a list as a tuple, and whether its question was shown."""
     value = tuple(answer) if isinstance(answer, list) else answer
     return (type(answer), value, shown)
 
