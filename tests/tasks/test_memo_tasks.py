@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -193,13 +194,31 @@ def test_a_task_of_a_live_worker_is_left_alone(rec: Recommendation, buyer_client
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [worker_module.WORKER_LOCK, alive])
+            cursor.execute(
+                "SELECT pg_advisory_lock(%s, hashtext(%s)), pg_backend_pid()", [worker_module.WORKER_LOCK, alive]
+            )
+            ((_, backend),) = cursor.fetchall()
         assert worker_module.recover_abandoned() == 0
         task.refresh_from_db()
         assert task.status == TaskResultStatus.RUNNING
     finally:
         other.close()
+    _wait_until_gone(backend)
     assert worker_module.recover_abandoned() == 1  # once the worker's session is gone
+
+
+def _wait_until_gone(backend: int) -> None:
+    """Until PostgreSQL has ended ``backend``'s session: a client closing its connection does not wait for the
+    server process to exit and let go of its locks, and the next statement on another connection can come first."""
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else a transaction reads its first snapshot again
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [backend])
+            if cursor.fetchone()[0] == 0:
+                return
+            assert time.monotonic() < deadline, f"backend {backend} still running 30 s after its connection closed"
+            time.sleep(0.01)
 
 
 def _worker_env() -> dict[str, str]:
