@@ -22,9 +22,7 @@ def load(report: Report) -> None:
     obligations = report.section("Obligations")
     # Every stored regime and obligation read once: a query per entry made a reload of unchanged data slow.
     stored_regimes = by_code(Regime.objects.all())
-    stored_obligations: dict[int, dict[str, Obligation]] = {}
-    for stored in Obligation.objects.all():
-        stored_obligations.setdefault(stored.regime_id, {})[stored.code] = stored
+    stored_obligations = obligations_by_regime()
     raised_regimes: list[Regime] = []  # entries whose review date the reference data raises, written at the end
     raised_obligations: list[Obligation] = []
     for item in read_items(DATA_FILE):
@@ -50,6 +48,15 @@ def load(report: Report) -> None:
     Obligation.objects.bulk_update(raised_obligations, ["last_reviewed"])
     load_guidance(report)
     load_source_hosts(report)
+
+
+def obligations_by_regime() -> dict[int, dict[str, Obligation]]:
+    """Every stored obligation, read at once, by its regime's id and its own code: the ``stored`` of ``sync`` and
+    ``upsert_by_digest`` for one regime's obligations."""
+    grouped: dict[int, dict[str, Obligation]] = {}
+    for obligation in Obligation.objects.all():
+        grouped.setdefault(obligation.regime_id, {})[obligation.code] = obligation
+    return grouped
 
 
 def load_guidance(report: Report) -> None:

@@ -18,6 +18,7 @@ from apps.common.hostile import document_problems, expect_type, field_type_probl
 from apps.common.models import ReferenceTracked
 from apps.common.reference import Report, Section, by_code, upsert_by_digest
 from apps.compliance.models import Obligation, Regime
+from apps.compliance.reference import obligations_by_regime
 from apps.engagements.models import DeliveryLocation, EngagementModel, KnowledgeFunction
 
 FORMAT = "kpo-catalogue"
@@ -145,9 +146,7 @@ def import_catalogue(data: Any) -> Report:
     with transaction.atomic():
         # What is stored, read once (a query per entry made a large file slow), by code; obligations by regime.
         stored = {model: by_code(model._default_manager.all()) for _, model, _ in KINDS}
-        stored_obligations: dict[int, dict[str, Any]] = {}
-        for obligation in Obligation.objects.all():
-            stored_obligations.setdefault(obligation.regime_id, {})[obligation.code] = obligation
+        stored_obligations = obligations_by_regime()
         for model, lookup, candidate, label, key, children in plan:
             section = sections.get(label) or sections.setdefault(label, report.section(label))
             saved = _save(model, lookup, candidate, section, key, stored[model])
