@@ -56,3 +56,23 @@ def test_without_personal_information_south_africa_brings_no_popia(reference: Pl
     ev = evaluated_case(reference, UK_FIRM, **{**IN_SOUTH_AFRICA, "data_categories": ["privileged-legal"]})
     assert ev.delivered_from == "south-africa"
     assert "popia" not in ev.regime_codes
+
+
+def test_the_rule_is_said_for_where_the_work_goes_each_time_on_one_compiled_playbook(reference: Playbook) -> None:
+    """The same rule on the same answer to its question, explained for delivery from South Africa and from India in
+    turn on one compiled playbook: what is remembered of one never stands in for the other (``evaluate._said_all``'s
+    key marks which it is)."""
+    popia = "South Africa's Protection of Personal Information Act (POPIA, Act 4 of 2013)"
+    data = "“Which kinds of information would the offshore team see or handle?”"
+    because = (f"{data} includes Personal data of people elsewhere",)
+    for _ in range(2):
+        here = evaluated_case(reference, UK_FIRM, **IN_SOUTH_AFRICA)
+        away = evaluated_case(reference, UK_FIRM, **{**IN_SOUTH_AFRICA, "preferred_region": "india"})
+        assert here.delivered_from == "south-africa" and away.delivered_from == "india"
+        (rule_here,) = [f for f in here.fired if f.code == "popia-south-africa-delivery"]
+        (rule_away,) = [f for f in away.fired if f.code == "popia-south-africa-delivery"]
+        assert rule_here.because == rule_away.because == because
+        assert rule_here.effects == (f"triggers {popia} (the work is delivered from South Africa)",)
+        assert rule_away.effects == (
+            f"would bring in {popia} only if the work is delivered from South Africa, which it is not",
+        )

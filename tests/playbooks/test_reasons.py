@@ -5,6 +5,8 @@ they chose, and thresholds as a person writes them; never the rule's operators (
 from __future__ import annotations
 
 import importlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -198,3 +200,24 @@ def test_remembered_reasons_are_the_reasons_said_afresh(
         assert got == _said_afresh(compiled, answers)
         said += len(got)
     assert said > 1_000  # rules fired and were said, each of them on a second meeting too
+
+
+def test_threads_sharing_a_fresh_compiled_playbook_explain_as_one_thread_does(reference: Playbook) -> None:
+    """Threads evaluating at once on a compiled playbook none has evaluated yet each build and remember rules' plans
+    and words (``evaluate._fired_plans``, ``_said_all``): every result is the one a playbook of its own gives."""
+    definition = generate_playbook(300, catalogue=catalogue_snapshot(), seed=11)
+    sets = answer_sets(definition, 48, seed=11)
+    alone = compile_playbook(definition)
+    expected = [evaluate(alone, answers, priced=False) for answers in sets]
+    shared = compile_playbook(definition)
+    start = threading.Barrier(4)
+
+    def run(part: int) -> list[tuple[int, Any]]:
+        start.wait()
+        return [(i, evaluate(shared, sets[i], priced=False)) for i in range(part, len(sets), 4)]
+
+    with ThreadPoolExecutor(4) as pool:
+        got = dict(pair for found in pool.map(run, range(4)) for pair in found)
+    assert [got[i] for i in range(len(sets))] == expected
+    assert sum(len(e.fired) for e in expected) > 1_000
+    assert EVALUATE.rule_index(shared).memo["planned"] == sum(p is not None for p in EVALUATE.rule_index(shared).plans)

@@ -27,6 +27,7 @@ is delivered from (or one of the candidates the result names); a risk naming non
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -339,6 +340,11 @@ class _RulePlan:
     # Its conditions test the hours of overlap the buyer needs: its location texts state an overlap on a plain
     # 09:00-17:00 day, which a buyer accepting shifted hours reads beside the shifted figure (``_on_shifted_day``).
     overlap: bool = False
+    # It triggers a regime other than a personal-data transfer rule (``evaluate``'s ``regime_rules``): worked out
+    # once from the compiled playbook's catalogue, not on every evaluation the rule fires in.
+    regime_rule: bool = False
+    # The rule's place in the playbook: with ``elsewhere``'s mark, the first part of its ``_said_all`` key.
+    number: int = 0
 
 
 def _local_law(pb: CompiledPlaybook, rule: Any) -> tuple[tuple[str, str], ...]:
@@ -390,7 +396,7 @@ def _words(pb: CompiledPlaybook, effects: Any, word: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
+def _plan(pb: CompiledPlaybook, rule: Any, number: int = 0) -> _RulePlan:
     def contribution(e: Any) -> Contribution:
         return Contribution(rule.code, rule.name, e.points, e.text if e.kind == "location" else "")
 
@@ -428,6 +434,12 @@ def _plan(pb: CompiledPlaybook, rule: Any) -> _RulePlan:
         tests=tuple(rule.conditions),
         asks=tuple(f"?{c.question}" if c.op in reasons.SAID_FROM_THE_RULE else c.question for c in rule.conditions),
         overlap=bool(overlap_question) and any(c.question == overlap_question for c in rule.conditions),
+        regime_rule=any(
+            pb.catalogue.regimes[e.target].get("vendor_requirement") not in TRANSFER_REQUIREMENTS
+            for e in effects
+            if e.kind == "regime"
+        ),
+        number=number,
     )
 
 
@@ -511,8 +523,11 @@ def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str,
     questions = pb.questions
     out = []
     for plan in plans:
-        fired = _elsewhere(plan, delivered_from)
-        key = (id(fired), *map(keys.__getitem__, plan.asks))
+        if plan.elsewhere is None:
+            fired, key = plan.fired, (plan.number, *map(keys.__getitem__, plan.asks))
+        else:  # as explained where the work is delivered from, or as explained elsewhere (a negative number)
+            fired = _elsewhere(plan, delivered_from)
+            key = (plan.number if fired is plan.fired else -1 - plan.number, *map(keys.__getitem__, plan.asks))
         hit = memo.get(key)
         if hit is None:
             because = []
@@ -539,17 +554,24 @@ def _answer_key(answer: Any, shown: bool) -> tuple[Any, ...]:
 def _fired_plans(pb: CompiledPlaybook, fired: tuple[int, ...]) -> list[_RulePlan]:
     """The plans of the ``fired`` rules, in rule order. A rule's explanation depends on the rule
     alone, so it is worked out the first time the rule fires and kept with the index."""
+    if not fired:
+        return []
     index = rule_index(pb)
-    plans = index.plans
-    if plans is None:
-        plans = index.plans = [None] * len(pb.rules)
-    out = []
-    for i in fired:
-        plan = plans[i]
-        if plan is None:
-            plan = plans[i] = _plan(pb, pb.rules[i][0])
-        out.append(plan)
-    return out
+    memo = index.memo
+    if memo.get("planned", 0) < len(pb.rules):  # some rule has no plan yet: those that fire now get theirs
+        # Under a lock, so that "planned" counts each plan once and is all of them only when each is there.
+        with _PLANNING:
+            if index.plans is None:
+                index.plans = [None] * len(pb.rules)
+            for i in fired:
+                if index.plans[i] is None:
+                    index.plans[i] = _plan(pb, pb.rules[i][0], i)
+                    memo["planned"] = memo.get("planned", 0) + 1
+    assert index.plans is not None
+    return list(map(index.plans.__getitem__, fired))
+
+
+_PLANNING = threading.Lock()
 
 
 # The cost of an evaluation asked for without one (``evaluate(..., priced=False)``).
@@ -586,6 +608,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
     shown: list[_RulePlan] = []  # the fired rules explained, once where the work is delivered from is known
     overlap_rules: set[str] = set()  # the fired rules testing the overlap the buyer needs
+    # Once per fired rule, so each part is skipped where the rule has none (most rules have one or two effects).
     for plan in _fired_plans(pb, scored.fired):
         if plan.enforces:
             for target, contribution in plan.models:
@@ -594,7 +617,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         shown.append(plan)
         if plan.overlap:
             overlap_rules.add(plan.fired.code)
-        fit_contribs.extend(plan.fit)
+        if plan.fit:
+            fit_contribs.extend(plan.fit)
         for target, contribution in plan.models:
             if target in model_contribs:
                 model_contribs[target].append(contribution)
@@ -602,16 +626,19 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             if target in location_scores:
                 location_scores[target] += contribution.points
                 location_contribs[target].append(contribution)
-        blockers.extend(plan.blockers)
-        if any(cat.regimes[r].get("vendor_requirement") not in TRANSFER_REQUIREMENTS for r in plan.regimes):
-            regime_rules.add(plan.fired.code)
-        local = dict(plan.delivered_in)
-        for target in plan.regimes:
-            if target in local:
-                local_because.setdefault(target, []).append((local[target], plan.fired.name))
-            else:
-                regime_because.setdefault(target, []).append(plan.fired.name)
-        fired_risks.append(plan.risks)
+        if plan.blockers:
+            blockers.extend(plan.blockers)
+        if plan.regimes:
+            if plan.regime_rule:
+                regime_rules.add(plan.fired.code)
+            local = dict(plan.delivered_in) if plan.delivered_in else {}
+            for target in plan.regimes:
+                if target in local:
+                    local_because.setdefault(target, []).append((local[target], plan.fired.name))
+                else:
+                    regime_because.setdefault(target, []).append(plan.fired.name)
+        if plan.risks:  # a rule without risks words none (``_worded_for``)
+            fired_risks.append(plan.risks)
         if plan.conditions:
             fired_conditions.append(plan.conditions)
         for gate in plan.gates:
