@@ -27,8 +27,9 @@ is delivered from (or one of the candidates the result names); a risk naming non
 from __future__ import annotations
 
 import itertools
+import operator
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -311,6 +312,11 @@ def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
     return f"risk: {effect.text}"  # a risk naming a location is said by ``_words``
 
 
+def _no_parts(_: Mapping[str, int]) -> tuple[()]:
+    """The parts of a rule with no conditions (``_RulePlan.ask``)."""
+    return ()
+
+
 @dataclass(frozen=True)
 class _RulePlan:
     """What one rule adds to an evaluation when it fires; built once per compiled playbook."""
@@ -337,6 +343,9 @@ class _RulePlan:
     # each what its words read: its question's answer (the question's code) or only whether there is one ("?code").
     tests: tuple[Condition, ...] = ()
     asks: tuple[str, ...] = ()
+    # ``asks`` read out of ``_said_all``'s parts in one call (``operator.itemgetter``): a tuple of parts for two or
+    # more conditions, the part itself for one.
+    ask: Callable[[Mapping[str, int]], Any] = _no_parts
     # Its conditions test the hours of overlap the buyer needs: its location texts state an overlap on a plain
     # 09:00-17:00 day, which a buyer accepting shifted hours reads beside the shifted figure (``_on_shifted_day``).
     overlap: bool = False
@@ -414,6 +423,7 @@ def _plan(pb: CompiledPlaybook, rule: Any, number: int = 0) -> _RulePlan:
             fit_points=sum(e.points for e in effects if e.kind == "fit"),
         )
 
+    asks = tuple(f"?{c.question}" if c.op in reasons.SAID_FROM_THE_RULE else c.question for c in rule.conditions)
     return _RulePlan(
         fired=explained(True),
         fit=tuple(contribution(e) for e in effects if e.kind == "fit"),
@@ -432,7 +442,8 @@ def _plan(pb: CompiledPlaybook, rule: Any, number: int = 0) -> _RulePlan:
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,
         tests=tuple(rule.conditions),
-        asks=tuple(f"?{c.question}" if c.op in reasons.SAID_FROM_THE_RULE else c.question for c in rule.conditions),
+        asks=asks,
+        ask=operator.itemgetter(*asks) if asks else _no_parts,
         overlap=bool(overlap_question) and any(c.question == overlap_question for c in rule.conditions),
         regime_rule=any(
             pb.catalogue.regimes[e.target].get("vendor_requirement") not in TRANSFER_REQUIREMENTS
@@ -486,11 +497,11 @@ def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str,
     shown = frozenset(seen.questions)
     answers = seen.answers
     index = rule_index(pb)
-    # Every question a rule's condition asks about, with the name of its "is there an answer" part (``_RulePlan.asks``).
-    asked: tuple[tuple[str, str], ...] | None = index.memo.get("asked")
-    if asked is None:
+    # The "is there an answer" part's name for each question a rule's condition asks about (``_RulePlan.asks``).
+    presence: dict[str, str] | None = index.memo.get("presence")
+    if presence is None:
         codes = dict.fromkeys(c.question for rule, *_ in pb.rules for c in rule.conditions)
-        asked = index.memo["asked"] = tuple((q, f"?{q}") for q in codes)
+        presence = index.memo["presence"] = {f"?{q}": q for q in codes}
     memo: dict[Any, FiredRule] = index.memo.setdefault("said", {})
     # Each question's part of a key as a number, so a rule's key is a tuple of ints, quick to hash. The numbers
     # come from one counter, never reused, so threads sharing the playbook never give two parts the same number,
@@ -501,47 +512,71 @@ def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str,
     if len(memo) >= limit or len(parts) >= limit:
         memo.clear()
         parts.clear()
-    try:
-        keys = {}
-        for q, presence in asked:
-            answer, seen_it = answers.get(q), q in shown
-            said_of = _answer_key(answer, seen_it)
-            number = parts.get(said_of)
-            keys[q] = parts.setdefault(said_of, next(numbers)) if number is None else number
-            # Whether there is an answer, and whether it was shown: one of four numbers below the counter's.
-            keys[presence] = -1 - 2 * (answer is None) - seen_it
-    except TypeError:  # unhashable inside an answer (a dict in a list): said afresh, without the memo
-        return [
-            replace(fired, because=reasons.because(pb.questions, plan.tests, answers, shown))
-            for fired, plan in ((_elsewhere(plan, delivered_from), plan) for plan in plans)
-        ]
     # On a miss, each condition's words by the condition and its question's part: a rule seldom meets the same
     # answers as a whole where its conditions each meet few (a playbook of thousands of rules).
     said: dict[tuple[int, int], str] = index.memo.setdefault("said conditions", {})  # "": says nothing
     if len(said) >= limit:
         said.clear()
     questions = pb.questions
+    keys = _Parts(answers, shown, presence, parts, numbers)  # each question's part, worked out when a rule asks it
     out = []
-    for plan in plans:
-        if plan.elsewhere is None:
-            fired, key = plan.fired, (plan.number, *map(keys.__getitem__, plan.asks))
-        else:  # as explained where the work is delivered from, or as explained elsewhere (a negative number)
-            fired = _elsewhere(plan, delivered_from)
-            key = (plan.number if fired is plan.fired else -1 - plan.number, *map(keys.__getitem__, plan.asks))
-        hit = memo.get(key)
-        if hit is None:
-            because = []
-            for cond, part in zip(plan.tests, key[1:], strict=True):
-                words = said.get((id(cond), part))
-                if words is None:  # not said yet ("" is a condition that says nothing the buyer told us)
-                    words = said[id(cond), part] = reasons.condition_said(questions, cond, answers, shown) or ""
-                if words:
-                    because.append(words)
-            hit = memo[key] = FiredRule(
-                fired.code, fired.name, fired.rationale, tuple(because), fired.effects, fired.fit_points
-            )
-        out.append(hit)
+    try:
+        for plan in plans:
+            if plan.elsewhere is None:
+                fired, key = plan.fired, (plan.number, plan.ask(keys))
+            else:  # as explained where the work is delivered from, or as explained elsewhere (a negative number)
+                fired = _elsewhere(plan, delivered_from)
+                key = (plan.number if fired is plan.fired else -1 - plan.number, plan.ask(keys))
+            hit = memo.get(key)
+            if hit is None:
+                because = []
+                for cond, part in zip(plan.tests, key[1] if len(plan.asks) != 1 else key[1:], strict=True):
+                    words = said.get((id(cond), part))
+                    if words is None:  # not said yet ("" is a condition that says nothing the buyer told us)
+                        words = said[id(cond), part] = reasons.condition_said(questions, cond, answers, shown) or ""
+                    if words:
+                        because.append(words)
+                hit = memo[key] = FiredRule(
+                    fired.code, fired.name, fired.rationale, tuple(because), fired.effects, fired.fit_points
+                )
+            out.append(hit)
+    except TypeError:  # unhashable inside an answer a fired rule reads (a dict in a list): said afresh, no memo
+        return [
+            replace(fired, because=reasons.because(pb.questions, plan.tests, answers, shown))
+            for fired, plan in ((_elsewhere(plan, delivered_from), plan) for plan in plans)
+        ]
     return out
+
+
+class _Parts(dict[str, int]):
+    """``_said_all``'s part of a key for each question a fired rule asks about, worked out on first asking (most
+    evaluations of a large playbook fire rules on a few of its questions): the number of the question's answer and
+    whether it was shown, or under the question's presence name ("?code") whether there is an answer and whether it
+    was shown, as one of four numbers below the counter's. Raises TypeError for an answer that cannot be a key."""
+
+    __slots__ = ("answers", "numbers", "parts", "presence", "shown")
+
+    def __init__(
+        self,
+        answers: Mapping[str, Any],
+        shown: frozenset[str],
+        presence: Mapping[str, str],
+        parts: dict[Any, int],
+        numbers: Iterator[int],
+    ) -> None:
+        super().__init__()
+        self.answers, self.shown, self.presence, self.parts, self.numbers = answers, shown, presence, parts, numbers
+
+    def __missing__(self, asked: str) -> int:
+        code = self.presence.get(asked)
+        if code is not None:
+            part = -1 - 2 * (self.answers.get(code) is None) - (code in self.shown)
+        else:
+            said_of = _answer_key(self.answers.get(asked), asked in self.shown)
+            number = self.parts.get(said_of)
+            part = self.parts.setdefault(said_of, next(self.numbers)) if number is None else number
+        self[asked] = part
+        return part
 
 
 def _answer_key(answer: Any, shown: bool) -> tuple[Any, ...]:
