@@ -343,8 +343,8 @@ class _RulePlan:
     # each what its words read: its question's answer (the question's code) or only whether there is one ("?code").
     tests: tuple[Condition, ...] = ()
     asks: tuple[str, ...] = ()
-    # ``asks`` read out of ``_said_all``'s parts in one call (``operator.itemgetter``): a tuple of parts for two or
-    # more conditions, the part itself for one.
+    # ``asks`` read out of ``_said_all``'s parts in one call (``operator.itemgetter``), for the key: a tuple of parts
+    # for two or more conditions, the part itself for one.
     ask: Callable[[Mapping[str, int]], Any] = _no_parts
     # Its conditions test the hours of overlap the buyer needs: its location texts state an overlap on a plain
     # 09:00-17:00 day, which a buyer accepting shifted hours reads beside the shifted figure (``_on_shifted_day``).
@@ -522,15 +522,13 @@ def _said_all(pb: CompiledPlaybook, plans: list[_RulePlan], delivered_from: str,
     out = []
     try:
         for plan in plans:
-            if plan.elsewhere is None:
-                fired, key = plan.fired, (plan.number, plan.ask(keys))
-            else:  # as explained where the work is delivered from, or as explained elsewhere (a negative number)
-                fired = _elsewhere(plan, delivered_from)
-                key = (plan.number if fired is plan.fired else -1 - plan.number, plan.ask(keys))
+            fired = plan.fired if plan.elsewhere is None else _elsewhere(plan, delivered_from)
+            # Its place in the playbook (negative when explained for delivery elsewhere) and its conditions' parts.
+            key = (plan.number if fired is plan.fired else -1 - plan.number, plan.ask(keys))
             hit = memo.get(key)
             if hit is None:
                 because = []
-                for cond, part in zip(plan.tests, key[1] if len(plan.asks) != 1 else key[1:], strict=True):
+                for cond, part in zip(plan.tests, map(keys.__getitem__, plan.asks), strict=True):
                     words = said.get((id(cond), part))
                     if words is None:  # not said yet ("" is a condition that says nothing the buyer told us)
                         words = said[id(cond), part] = reasons.condition_said(questions, cond, answers, shown) or ""
