@@ -122,3 +122,57 @@ def test_an_osfi_regulated_bank_reads_what_it_read(reference: Playbook) -> None:
     # An investment firm that answered "Canada (OSFI)" before the registrant's answer existed keeps its advice.
     firm = evaluated_case(reference, TORONTO_BANK, buyer_sector="investment-firm")
     assert "regulated-elsewhere-canada" in fired(firm) and not CANADIAN & set(firm.regime_codes)
+
+
+MISMATCH = "Your answers name a securities regulator for a firm that is not an investment firm"
+ELSEWHERE_MITIGATION = "Check what your own regulator expects before signing"
+FINANCIAL = {"bank", "insurer", "pension-fund", "payments"}
+
+
+@pytest.mark.parametrize("sector", ["bank", "insurer", "pension-fund", "payments", "law-firm", "healthcare"])
+def test_a_firm_that_is_not_an_investment_firm_naming_a_securities_regulator_is_told_its_answers_disagree(
+    reference: Playbook, sector: str
+) -> None:
+    # Securities regulators register dealers, advisers and fund managers: a provincially supervised insurer or a
+    # credit union that picks the "provincial securities regulator" answer is not read NI 31-103 as its own law.
+    ev = evaluated_case(reference, TORONTO_BANK, **{**REGISTRANT, "buyer_sector": sector}, critical_function=True)
+
+    assert not CANADIAN & set(ev.regime_codes)
+    assert not {"ni31-103-registrant", "ca-tipping-registrant"} & fired(ev)
+    (mitigation,) = risk(ev, MISMATCH)
+    assert "change the kind of organisation to an investment firm" in mitigation and "pick Canada (OSFI)" in mitigation
+    assert "Confirm which regulator supervises the firm that signs" in {c.text.split(",")[0] for c in ev.conditions}
+    # Its own regulator may need to be told, as any firm regulated elsewhere: the gate caps the verdict.
+    gate = "whatever notice to, or approval from, your own regulator this outsourcing needs"
+    assert gate in {g.text for g in ev.gates}
+    assert ev.verdict != "wins"
+    # Its inside information and its critical function read what a firm regulated elsewhere reads, once each.
+    assert risk(ev, NOT_COVERED)
+    critical = [f.code for f in ev.fired if f.code.startswith("critical-function-outsourcing")]
+    if sector in FINANCIAL:
+        assert critical == ["critical-function-outsourcing-ca-not-registrant"]
+        (cf,) = risk(ev, "A critical function depends on the provider")
+        assert cf.startswith(ELSEWHERE_MITIGATION) and "NI 31-103" not in cf
+    else:  # only a financial firm is asked whether the work supports a critical function
+        assert critical == []
+
+
+def test_a_firm_that_is_not_an_investment_firm_setting_up_its_own_centre_reads_the_check_your_regulator_risk(
+    reference: Playbook,
+) -> None:
+    own = {"own_team_plan": True, "centre_setup": "ourselves", "own_entity": True}
+    ev = evaluated_case(
+        reference, TORONTO_BANK, **{**REGISTRANT, "buyer_sector": "insurer"}, critical_function=True, **own
+    )
+
+    critical = [f.code for f in ev.fired if f.code.startswith("critical-function-outsourcing")]
+    assert critical == ["critical-function-outsourcing-ca-not-registrant-own-centre"]
+    (mitigation,) = risk(ev, "A critical function moves to your own offshore entity")
+    assert mitigation.startswith("Check what your own regulator expects") and "NI 31-103" not in mitigation
+
+
+def test_an_investment_firm_naming_a_securities_regulator_is_not_told_its_answers_disagree(reference: Playbook) -> None:
+    ev = evaluated_case(reference, TORONTO_BANK, **REGISTRANT, critical_function=True)
+
+    assert not risk(ev, MISMATCH)
+    assert not {"canada-securities-not-an-investment-firm", "mnpi-canada-securities-not-a-registrant"} & fired(ev)
