@@ -27,7 +27,9 @@ else
 fi
 # Three worker processes (pytest-xdist) on the two cores of the machine the suite's time is measured on: much of
 # a browser or server test is spent waiting (on Chromium, a live server, a subprocess), and a third worker fills
-# that time. Measured on the same idle machine at one commit: 632 s with two workers, 413 s with three. Each has
+# that time. Measured on the same idle machine at one commit: 632 s with two workers, 413 s with three. A fourth
+# does not pay: on fresh clones of one commit, one run after the other on an idle machine (2026-12-03), 532 s with
+# four against 451 s with three, and 12.3 against 10.2 min of user CPU. Each has
 # its own test database, reference data and live server. Each file's tests run on one worker, one after the
 # other (--dist loadfile), so a module-wide fixture (the production-like app servers of tests/scaling and
 # tests/security/test_faults.py) is built once. (xdist's --dist loadgroup no longer groups anything under
