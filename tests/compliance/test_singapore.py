@@ -2,7 +2,8 @@
 force since 11 December 2024, with the Guidelines on Outsourcing (Banks); an insurer, capital markets or payment firm
 is pointed to the Guidelines for institutions other than banks), and, when personal data goes to a provider abroad,
 the PDPA's transfer rule (s. 26) on Singapore Statutes Online. A bank on UTC+8 supervised elsewhere, a US bank and a
-Singapore bank's work on no personal data are not handed what does not apply to them."""
+Singapore bank's work on no personal data are not handed what does not apply to them. Any organisation in Singapore,
+whoever supervises it, reads the PDPA's transfer rule; a buyer elsewhere on UTC+8 is told its own law is not covered."""
 
 from __future__ import annotations
 
@@ -56,7 +57,13 @@ def test_a_singapore_insurer_is_pointed_to_the_guidelines_for_institutions_other
 @pytest.mark.parametrize(
     ("changes", "absent"),
     [
-        ({"buyer_regulated_in": "other"}, {"mas-notice-658", "sg-pdpa-transfer"}),  # a UTC+8 bank supervised elsewhere
+        (  # a bank in Hong Kong, supervised there
+            {"buyer_regulated_in": "other", "buyer_apac_country": "hong-kong"},
+            {"mas-notice-658", "sg-pdpa-transfer"},
+        ),
+        # A bank in Singapore that names another supervisor is not read MAS's notice, but the PDPA binds it as an
+        # organisation in Singapore.
+        ({"buyer_regulated_in": "other"}, {"mas-notice-658"}),
         (
             {"buyer_regulated_in": "us", "buyer_location": "us", "home_market": "us"},
             {"mas-notice-658", "sg-pdpa-transfer"},
@@ -68,3 +75,48 @@ def test_others_do_not_read_what_does_not_apply(
     reference: Playbook, changes: dict[str, object], absent: set[str]
 ) -> None:
     assert not absent & set(evaluated_case(reference, MAS_BANK, **changes).regime_codes)
+
+
+PDPA_NOT_COVERED = "Your country's rules on handing personal data to a provider (Singapore's PDPA"
+# A Singapore company that no financial supervisor regulates (a buyer of "none of these") hands a provider abroad its
+# customers' personal data.
+UNREGULATED = {"buyer_sector": "other", "buyer_regulated_in": None, "buyer_apac_country": "singapore"}
+
+
+def _not_covered(ev: object) -> bool:
+    return any(r.title.startswith(PDPA_NOT_COVERED) for r in ev.risks)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [UNREGULATED, {**UNREGULATED, "buyer_sector": "law-firm", "buyer_regulated_in": "other"}],
+    ids=["not-regulated", "law-firm"],
+)
+def test_any_organisation_in_singapore_reads_the_pdpa_transfer_rule_whoever_supervises_it(
+    reference: Playbook, changes: dict[str, object]
+) -> None:
+    ev = evaluated_case(reference, MAS_BANK, **changes)
+
+    assert "sg-pdpa-transfer" in ev.regime_codes and "mas-notice-658" not in ev.regime_codes
+    assert obligations(ev, "sg-pdpa-transfer")["comparable-protection"][1] == PDPA
+    (text,) = [c.text for c in ev.conditions if c.rule == "sg-pdpa-transfer-singapore-organisation"]
+    assert text.endswith("(PDPA 2012 s. 26; Personal Data Protection Regulations 2021 reg. 10)")
+    # The PDPA is set out, so the buyer is not told it is not covered.
+    assert not _not_covered(ev)
+
+
+def test_a_mas_supervised_firm_reads_the_pdpa_once(reference: Playbook) -> None:
+    ev = evaluated_case(reference, MAS_BANK)
+
+    assert ev.regime_codes.count("sg-pdpa-transfer") == 1
+    assert {"sg-pdpa-transfer-singapore-firm"} <= {f.code for f in ev.fired}
+    assert "sg-pdpa-transfer-singapore-organisation" not in {f.code for f in ev.fired}
+
+
+@pytest.mark.parametrize("country", ["hong-kong", "mainland-china", "malaysia", "elsewhere", None])
+def test_a_buyer_elsewhere_on_utc8_is_told_its_own_law_is_not_covered(reference: Playbook, country: str | None) -> None:
+    # None: a recommendation stored before the question was asked reads as it did.
+    ev = evaluated_case(reference, MAS_BANK, **{**UNREGULATED, "buyer_apac_country": country})
+
+    assert "sg-pdpa-transfer" not in ev.regime_codes
+    assert _not_covered(ev)
