@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.playbooks.engine.evaluate import Evaluation
 from apps.playbooks.models import Playbook
 from tests.compliance.test_brazil_and_philippines_laws import obligations
 from tests.recommendations.golden import evaluated_case
@@ -83,8 +84,8 @@ PDPA_NOT_COVERED = "Your country's rules on handing personal data to a provider 
 UNREGULATED = {"buyer_sector": "other", "buyer_regulated_in": None, "buyer_apac_country": "singapore"}
 
 
-def _not_covered(ev: object) -> bool:
-    return any(r.title.startswith(PDPA_NOT_COVERED) for r in ev.risks)  # type: ignore[attr-defined]
+def _not_covered(ev: Evaluation) -> bool:
+    return any(r.title.startswith(PDPA_NOT_COVERED) for r in ev.risks)
 
 
 @pytest.mark.parametrize(
