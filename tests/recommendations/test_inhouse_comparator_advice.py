@@ -43,6 +43,12 @@ def test_patent_research_is_told_its_in_house_figure_is_a_lawyers(reference: Pla
     assert "patent searchers" in found
 
 
+def test_a_buyer_elsewhere_whose_in_house_cost_is_not_worked_out_is_not_told(reference: Playbook) -> None:
+    # No in-house figure is priced (nor can one be entered) in a currency the product does not know.
+    for case in ("Biotech: one-off patent landscape", "AmLaw 200 firm: steady e-discovery review"):
+        assert mitigations(reference, case, home_market="other", buyer_location="other") == [], case
+
+
 def test_with_a_figure_of_its_own_the_buyer_is_not_told(reference: Playbook) -> None:
     assert mitigations(reference, "Biotech: one-off patent landscape", own_figures=True, own_inhouse_cost=90000) == []
 

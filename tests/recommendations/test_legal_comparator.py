@@ -34,3 +34,12 @@ def test_legal_review_without_an_own_figure_names_the_lawyer_comparator(referenc
 def test_an_own_in_house_figure_or_other_work_needs_no_such_warning(reference: Playbook) -> None:
     assert RULE not in _risks(reference, own_figures=True, own_inhouse_cost=100_000)
     assert RULE not in _risks(reference, function="financial-analysis")
+
+
+def test_a_buyer_elsewhere_is_not_asked_for_an_in_house_figure_it_cannot_give(reference: Playbook) -> None:
+    # No in-house cost is worked out in a currency the product does not know, and no figure of one can be entered,
+    # so no comparator is named and no figure asked for (the cost section says what the options would cost).
+    risks = _risks(reference, home_market="other", buyer_location="other")
+    assert not [rule for rule in risks if rule.endswith("inhouse-comparator-outside-us") or rule == RULE]
+    for market in ("uk", "eu"):
+        assert f"{RULE}-outside-us" in _risks(reference, home_market=market)
