@@ -45,9 +45,30 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
         yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
         # A buyer elsewhere: what the providers would likely charge, in US dollars, with what each figure rests on.
         for fees in cost.provider_fees:
-            yield _row(
-                fees.name, f"Provider fees over {cost.period}", "provider_fees", "USD", fees.horizon, fees.formula
-            )
+            if fees.horizon is not None:
+                yield _row(
+                    fees.name, f"Provider fees over {cost.period}", "provider_fees", "USD", fees.horizon, fees.formula
+                )
+            if fees.total is not None:  # the whole cost but what rests on in-house pay (stored since it was)
+                for line in fees.lines:
+                    yield _row(fees.name, line.label, line.kind, "USD", line.horizon, line.formula)
+                left_out = f"not counted (they rest on your in-house pay): {'; '.join(fees.left_out)}"
+                yield _row(
+                    fees.name,
+                    f"Total over {cost.period}",
+                    "total",
+                    "USD",
+                    fees.total,
+                    left_out if fees.left_out else "",
+                )
+                yield _row(
+                    fees.name,
+                    "Level with in-house: loaded cost of one in-house person a year",
+                    "level",
+                    "USD",
+                    fees.level,
+                    "the total ÷ the in-house person-years the work needs",
+                )
             for i in fees.inputs:
                 yield _row(fees.name, i.label, "input", "", None, f"{i.value} ({i.source})")
         for name, why in cost.skipped:  # set only beside provider fees

@@ -88,7 +88,7 @@ def test_a_buyer_elsewhere_sees_what_the_providers_would_charge_in_dollars_with_
         assert row is not None, f.name
         assert cost.amount(f.horizon[1]) in row.group(0) and cost.amount(f.horizon[1]).endswith(",000")
         assert f.inputs[0].source in row.group(0)
-    assert "in US dollars" in page and "your own loaded cost of the same work" in page
+    assert "in US dollars" in page and "Set each total beside what the same work costs you" in page
     memo = buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk]))
     assert memo.status_code == 200
     rows = list(
@@ -111,9 +111,118 @@ def test_the_fees_leave_out_a_buyer_elsewheres_own_in_house_cost_in_an_unknown_c
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     plain = elsewhere(reference, organisation, buyer).record.evaluation.cost
-    own = elsewhere(reference, organisation, buyer, own_figures=True, own_inhouse_cost=9_000_000)
+    # Neither an in-house cost nor the staff who would leave (paid severance from in-house pay) is asked.
+    own = elsewhere(reference, organisation, buyer, own_figures=True, own_inhouse_cost=9_000_000, displaced_staff=3)
+    assert {"own_inhouse_cost", "displaced_staff"}.isdisjoint(own.record.evaluation.visible)
     cost = own.record.evaluation.cost
     assert not cost.available and cost.provider_fees == plain.provider_fees
+
+
+def test_a_buyer_elsewhere_with_a_providers_quote_is_costed_at_it(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = elsewhere(reference, organisation, buyer, own_figures=True, quoted_rate=30)
+    assert "quoted_rate" in rec.record.evaluation.visible
+    cost = rec.record.evaluation.cost
+    team = next(f for f in cost.provider_fees if f.model == "captive-team")
+    fees = next(x for x in team.lines if x.label == "Provider fees")
+    assert fees.supplied and team.horizon == fees.horizon
+    assert [(i.value, i.source) for i in team.inputs] == [("$30/h", "your quote")]  # no location index on a quote
+    # The fees a US buyer with the same quote is shown, and not the benchmark's.
+    us = elsewhere(reference, organisation, buyer, home_market="us", own_figures=True, quoted_rate=30)
+    us_team = next(m for m in us.record.evaluation.cost.models if m.model == "captive-team")
+    assert team.horizon == next(x.horizon for x in us_team.lines if x.label == "Provider fees")
+    plain = elsewhere(reference, organisation, buyer).record.evaluation.cost
+    assert team.horizon != next(f.horizon for f in plain.provider_fees if f.model == "captive-team")
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "Your figure" in page and "your quote" in page
+
+
+PARALLEL = "Transition and knowledge transfer (parallel running)"
+
+
+def test_a_buyer_elsewhere_sees_each_options_whole_cost_but_what_rests_on_in_house_pay(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = elsewhere(reference, organisation, buyer)
+    cost = rec.record.evaluation.cost
+    us = elsewhere(reference, organisation, buyer, home_market="us").record.evaluation.cost
+    assert cost.provider_fees and us.available
+    person_years = min(cost.team_size, cost.annual_hours / 2000) * cost.horizon_years
+    for f in cost.provider_fees:
+        model = next(m for m in us.models if m.model == f.model)
+        # Every line of the US buyer's cost is kept, with the same range, but those that rest on in-house pay.
+        assert f.left_out == (PARALLEL,)
+        assert [(x.label, x.horizon) for x in f.lines] == [
+            (x.label, x.horizon) for x in model.lines if x.label not in f.left_out
+        ]
+        assert f.total is not None and f.level is not None
+        # With every input at its likely value the lines add up, so the likely total is the US total less them.
+        dropped = sum(x.horizon[1] for x in model.lines if x.label in f.left_out)
+        assert f.total[1] == pytest.approx(model.tco.horizon[1] - dropped, rel=1e-6)
+        assert f.total[0] < f.total[1] < f.total[2] and f.total[2] < model.tco.horizon[2]
+        assert f.level == pytest.approx(tuple(x / person_years for x in f.total))
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    table = re.search(r'<table class="table" id="provider-fees">.*?</table>', page, re.S)
+    assert table is not None and "Level with in-house at (a person-year)" in table.group(0)
+    for f in cost.provider_fees:
+        assert f.total is not None and f.level is not None and f.horizon is not None
+        row = re.search(rf"<th scope=\"row\">{re.escape(f.name)}.*?</tr>", table.group(0), re.S)
+        assert row is not None, f.name
+        for figure in (f.total[1], f.horizon[1], f.level[1]):
+            assert cost.amount(figure) in row.group(0)
+        details = re.search(rf"<summary>{re.escape(f.name)}: every line over .*?</details>", page, re.S)
+        assert details is not None, f.name
+        assert all(x.label in details.group(0) and x.formula in details.group(0) for x in f.lines)
+        assert f"Not counted, because it rests on your in-house pay: {PARALLEL}." in details.group(0)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode())
+        )
+    )
+    first = cost.provider_fees[0]
+    assert first.total is not None and first.level is not None
+    mine = [r for r in rows if r["option"] == first.name]
+    assert [r["item"] for r in mine if r["kind"] in ("one_time", "recurring")] == [x.label for x in first.lines]
+    total = next(r for r in mine if r["kind"] == "total")
+    assert total["likely"] == f"{first.total[1]:.2f}" and PARALLEL in total["note"]
+    level = next(r for r in mine if r["kind"] == "level")
+    assert (level["currency"], level["likely"]) == ("USD", f"{first.level[1]:.2f}")
+    assert buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk])).status_code == 200
+
+
+def test_an_own_centre_for_a_buyer_elsewhere_is_costed_without_provider_fees(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = dict(reference.golden_cases.get(name__startswith="Health insurer in the US with an entity").answers)
+    answers.update(buyer_location="other", home_market="other")
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    centre = next(f for f in rec.record.evaluation.cost.provider_fees if f.model == "own-centre")
+    assert centre.horizon is None and centre.total is not None
+    assert "Provider fees" not in [x.label for x in centre.lines]
+    assert "Your own centre (staff at cost, entity, facilities, HR)" in [x.label for x in centre.lines]
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    row = re.search(rf"<th scope=\"row\">{re.escape(centre.name)}.*?</tr>", page, re.S)
+    assert row is not None and "none: no provider" in row.group(0)
+    assert rec.record.evaluation.cost.amount(centre.total[1]) in row.group(0)
+
+
+def test_a_buyer_elsewhere_stored_with_the_fees_alone_reads_them_as_it_did(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    document = elsewhere(reference, organisation, buyer).snapshot
+    for fees in document["evaluation"]["cost"]["provider_fees"]:
+        for key in ("total", "lines", "level", "left_out"):
+            del fees[key]
+    old = store(document, organisation=organisation, user=buyer, playbook=reference)
+    cost = old.record.evaluation.cost
+    assert cost.provider_fees and all(f.total is None and f.lines == () for f in cost.provider_fees)
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode())
+    assert "Set these fees beside your own loaded cost of the same work" in page
+    assert "Level with in-house" not in page
+    rows = buyer_client.get(reverse("recommendations:cost_csv", args=[old.pk])).content.decode()
+    assert ",provider_fees," in rows and ",level," not in rows
 
 
 def test_a_buyer_elsewhere_stored_before_the_fees_reads_the_reason_alone(

@@ -86,16 +86,23 @@ class Figure:
 
 @dataclass(frozen=True)
 class ProviderFees:
-    """What the provider would likely charge under one engagement model, in US dollars, for a buyer whose in-house
-    pay has no benchmark (no saving can be worked out): the "Provider fees" line of the same simulation a US
-    buyer's total cost of ownership runs, provider prices being set in dollars whatever the buyer's market."""
+    """What one engagement model would likely cost, in US dollars, a buyer whose in-house pay has no benchmark (no
+    saving can be worked out), from the same simulation a US buyer's total cost of ownership runs, provider prices
+    being set in dollars whatever the buyer's market: the "Provider fees" line (``horizon``), and every line but
+    those that rest on in-house pay (the work's cost while it moves, severance) with their total (``total``).
+    ``level`` is that total spread over the in-house people the work needs and the years it covers: the loaded
+    cost per person-year at which keeping the work costs the same, before what moving it costs."""
 
     model: str
     name: str
-    horizon: Triple  # P10, likely, P90 over the period the cost covers
+    horizon: Triple | None  # P10, likely, P90 over the period the cost covers; None for an own centre (no provider)
     formula: str
     inputs: tuple[Input, ...] = ()  # the rate or price, and the location's cost index, each with its source
     weak: bool = False  # the rate or price rests on a weak source
+    total: Triple | None = None  # None: not recorded (stored before it)
+    lines: tuple[Line, ...] = ()
+    level: Triple | None = None
+    left_out: tuple[str, ...] = ()  # the lines this model has that rest on in-house pay, left out of ``total``
 
 
 @dataclass(frozen=True)

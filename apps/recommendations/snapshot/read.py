@@ -253,7 +253,19 @@ def _cost(c: Any) -> Cost:
         figures=_many(lambda f: _make(CostFigure, f, source=_text)),
         cheaper_location=_cheaper_location,
         significant_figures=_figures_shown,
-        provider_fees=_many(lambda f: _make(ProviderFees, f, horizon=_triple, formula=_text, inputs=inputs)),
+        provider_fees=_many(
+            lambda f: _make(
+                ProviderFees,
+                f,
+                horizon=_triple,
+                formula=_text,
+                inputs=inputs,
+                total=_triple,
+                lines=_lines,
+                level=_triple,
+                left_out=_strings,
+            )
+        ),
     )
 
 

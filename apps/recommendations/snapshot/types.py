@@ -62,6 +62,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
 # Still version 4, with a field that defaults to "not recorded": ``cost.provider_fees`` (what the providers would
 # charge, where no saving could be worked out). Snapshots stored before it read as they rendered: the reason alone.
+# Still version 4, with fields that default to "not recorded": each of ``cost.provider_fees``' ``total``, ``lines``,
+# ``level`` and ``left_out`` (the whole cost but what rests on in-house pay). Snapshots stored before them read as they
+# rendered: the provider's fees alone.
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
@@ -362,10 +365,17 @@ class ProviderFees:
 
     model: str
     name: str
-    horizon: Triple  # P10, likely, P90 over the period the cost covers
+    horizon: Triple | None  # P10, likely, P90 over the period the cost covers; None: an own centre (no provider)
     formula: str = ""
     inputs: tuple[CostInput, ...] = ()
     weak: bool = False
+    # Every line but those that rest on in-house pay, their total and that total per in-house person-year (the
+    # loaded cost at which keeping the work costs the same), and the lines left out; not recorded (None, empty)
+    # in snapshots stored before them.
+    total: Triple | None = None
+    lines: tuple[CostLine, ...] = ()
+    level: Triple | None = None
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

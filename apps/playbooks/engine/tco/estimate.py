@@ -26,7 +26,15 @@ from apps.playbooks.engine.cost import (
     ProviderFees,
 )
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
-from apps.playbooks.engine.tco.simulate import FORMULAS, OWN_CENTRE, PROVIDER_FEES, savings_only, seed_for, simulate
+from apps.playbooks.engine.tco.simulate import (
+    FORMULAS,
+    OWN_CENTRE,
+    PROVIDER_FEES,
+    outsourced_only,
+    savings_only,
+    seed_for,
+    simulate,
+)
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     DISPLACED,
@@ -448,29 +456,44 @@ def model_saving(model_code: str, **arguments: Any) -> ModelSaving | None:
 
 
 def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, deliverables_asked: bool) -> CostEstimate:
-    """``unavailable`` (a buyer elsewhere, whose in-house pay has no benchmark) with what the providers would likely
-    charge: the same answers costed as for a US buyer, of which only the provider's fees are kept, since a
-    provider's prices are in US dollars wherever the buyer is. The buyer's own in-house cost is left out (it is in
-    a currency the product does not know), and so is everything else measured against in-house."""
+    """``unavailable`` (a buyer elsewhere, whose in-house pay has no benchmark) with what each model would likely
+    cost: the same answers costed as for a US buyer, since a provider's prices are in US dollars wherever the buyer
+    is, of which every line is kept but those that rest on in-house pay (``outsourced_only``). The buyer's own
+    in-house cost is left out (it is in a currency the product does not know), and so is every comparison with it;
+    what is given instead is the in-house cost per person-year at which the two would be level."""
     try:
         us = arguments.copy()
         us["home_market"], us["own_cost"], us["own_inhouse_cost"] = "us", None, None
         case = _case(**us)
-        result = simulated(case)
+        priced = outsourced_only(case)
     except TcoUnavailable:
         return unavailable
     written = {f.key: f for f in _figures(case)}
     index = written.get("location.index")
+    person_years = case.inhouse_fte * case.months / 12
     fees = []
-    for m in result.models:
-        line = next((x for x in m.lines if x.label == PROVIDER_FEES), None)
+    for m in priced:
+        fee_line = next((x for x in m.lines if x.label == PROVIDER_FEES), None)
         price = written.get(f"{m.code}.rate") or written.get(f"{m.code}.price")
-        if line is None or price is None:
+        if price is None:
             continue
         inputs = [Input(price.label, price.value, price.source + (WEAK_MARK if price.weak else ""))]
         if index is not None and not case.figures[price.key].supplied:  # a quote is that provider's own price
             inputs.append(Input(index.label, index.value, index.source + (WEAK_MARK if index.weak else "")))
-        fees.append(ProviderFees(m.code, m.name, line.horizon, line.formula, tuple(inputs), price.weak))
+        fees.append(
+            ProviderFees(
+                m.code,
+                m.name,
+                fee_line.horizon if fee_line else None,
+                fee_line.formula if fee_line else "",
+                tuple(inputs),
+                price.weak,
+                total=m.horizon,
+                lines=m.lines,
+                level=(m.horizon[0] / person_years, m.horizon[1] / person_years, m.horizon[2] / person_years),
+                left_out=m.left_out,
+            )
+        )
     return replace(
         unavailable,
         horizon_years=case.years,
@@ -480,7 +503,7 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
         currency="USD",
         significant_figures=SHOWN_FIGURES,
         provider_fees=tuple(fees),
-        skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in result.skipped),
+        skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in case.skipped),
     )
 
 

@@ -16,6 +16,7 @@ from apps.playbooks.engine.tco.types import (
     Case,
     Figure,
     Line,
+    ModelOutsourced,
     ModelSaving,
     ModelSpec,
     ModelTco,
@@ -580,6 +581,42 @@ def savings_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelSaving, ...]:
                 savings_likely=float(savings[run.likely]),
                 savings_p90=saving_p90,
                 probability_saving=float(np.mean(savings[:draws] > 0)),
+            )
+        )
+    return tuple(out)
+
+
+# The lines that rest on the buyer's in-house pay (the work's cost while it moves, leavers' severance): a buyer whose
+# pay has no benchmark is costed without them.
+INHOUSE_PAY_LINES = (PARALLEL, "Severance")
+
+
+def outsourced_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelOutsourced, ...]:
+    """Each model's cost over the horizon as ``simulate`` gives it for the same case (the same draws, the same
+    arithmetic), but for the lines that rest on in-house pay (``INHOUSE_PAY_LINES``): every other line with its
+    range, and their total, summed draw by draw. What a buyer whose in-house pay has no benchmark sets beside
+    their own cost; the case is costed as for a US buyer, so the currency is US dollars."""
+    run = _Run(case, draws)
+    out = []
+    for m in case.models:
+        _, lines, _, _ = run.model(m)
+        kept = {k: x for k, x in lines.items() if k not in INHOUSE_PAY_LINES}
+        out.append(
+            ModelOutsourced(
+                code=m.code,
+                name=m.name,
+                horizon=run.spread(_sum(kept.values())),
+                lines=tuple(
+                    Line(
+                        k,
+                        "one_time" if k in ONE_TIME else "recurring",
+                        run.spread(x),
+                        _formula(k, m, case),
+                        supplied=k == PROVIDER_FEES and m.quoted,
+                    )
+                    for k, x in kept.items()
+                ),
+                left_out=tuple(k for k in lines if k in INHOUSE_PAY_LINES),
             )
         )
     return tuple(out)

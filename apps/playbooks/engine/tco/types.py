@@ -183,6 +183,18 @@ class ModelSaving:
 
 
 @dataclass(frozen=True)
+class ModelOutsourced:
+    """A model's cost over the horizon without the lines that rest on in-house pay (``outsourced_only``): each
+    remaining line, and their total (P10, likely, P90 of the sum, draw by draw)."""
+
+    code: str
+    name: str
+    horizon: Triple
+    lines: tuple[Line, ...]
+    left_out: tuple[str, ...]  # the model's lines that rest on in-house pay, not in ``horizon``
+
+
+@dataclass(frozen=True)
 class TcoResult:
     currency: str
     market: str
