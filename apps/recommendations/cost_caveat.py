@@ -174,10 +174,33 @@ def location_premium(ev: EvaluationRecord, model: CostModel) -> str:
     )
 
 
+def elsewhere_cost_text(ev: EvaluationRecord) -> str:
+    """For a buyer whose in-house pay has no benchmark (no saving worked out) when KPO wins: the recommended model's
+    likely cost in US dollars and the in-house cost per person-year at which the two are level, the figure such a
+    buyer sets beside its own (``cost.provider_fees``); "" when there is none (stored before it, or not costed)."""
+    top = ev.top
+    if top is None or ev.verdict == "doesnt_win" or ev.cost.available:
+        return ""
+    found = next((f for f in ev.cost.provider_fees if f.model == top.code), None)
+    if found is None or found.total is None or found.level is None:
+        return ""
+    cost = ev.cost
+    return (
+        f"Likely cost with {found.name}: {cost.amount(found.total[1])} over {cost.period}, in US dollars (in 8 of 10 "
+        f"simulated cases between {cost.amount(found.total[0])} and {cost.amount(found.total[2])}), before the cost "
+        f"of moving the work. No saving is worked out, as in-house pay where you are has no benchmark: if one person "
+        f"doing this work costs you more than about {cost.amount(found.level[1])} a year, all in, it is likely to "
+        f"cost less than keeping it in-house."
+        + (" Its rate rests on a weak source: verify it with a provider's quote." if found.weak else "")
+    )
+
+
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
     model = recommended_cost(ev)
     if model is None:
+        if elsewhere := elsewhere_cost_text(ev):
+            return CostCaveat(warning=False, text=elsewhere)
         missing = not_costed_text(ev)
         return CostCaveat(warning=True, text=missing) if missing else None
     years, likely = ev.cost.period, model.savings[1]

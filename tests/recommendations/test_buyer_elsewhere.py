@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
+from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
@@ -191,6 +193,27 @@ def test_a_buyer_elsewhere_sees_each_options_whole_cost_but_what_rests_on_in_hou
     level = next(r for r in mine if r["kind"] == "level")
     assert (level["currency"], level["likely"]) == ("USD", f"{first.level[1]:.2f}")
     assert buyer_client.get(reverse("recommendations:memo_pdf", args=[rec.pk])).status_code == 200
+
+
+def test_beside_the_verdict_a_buyer_elsewhere_reads_the_recommended_models_cost_and_level(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = elsewhere(reference, organisation, buyer)
+    ev = rec.record.evaluation
+    assert ev.verdict != "doesnt_win" and ev.top is not None
+    top = next(f for f in ev.cost.provider_fees if f.model == ev.top.code)
+    assert top.total is not None and top.level is not None
+    caveat = cost_caveat(ev)
+    assert caveat is not None and not caveat.warning
+    assert caveat.text.startswith(f"Likely cost with {top.name}: {ev.cost.amount(top.total[1])} over ")
+    assert f"costs you more than about {ev.cost.amount(top.level[1])} a year, all in" in caveat.text
+    assert ("rests on a weak source" in caveat.text) == top.weak
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert caveat.text in page
+    # Kept in-house, no outsourced cost is put beside the verdict; nor where the total was not stored.
+    assert cost_caveat(replace(ev, verdict="doesnt_win")) is None
+    fees_alone = tuple(replace(f, total=None, level=None) for f in ev.cost.provider_fees)
+    assert cost_caveat(replace(ev, cost=replace(ev.cost, provider_fees=fees_alone))) is None
 
 
 def test_an_own_centre_for_a_buyer_elsewhere_is_costed_without_provider_fees(
