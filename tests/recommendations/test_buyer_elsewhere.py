@@ -18,6 +18,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import cost_caveat
+from apps.recommendations.diff import comparison_rows
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
@@ -214,6 +215,27 @@ def test_beside_the_verdict_a_buyer_elsewhere_reads_the_recommended_models_cost_
     assert cost_caveat(replace(ev, verdict="doesnt_win")) is None
     fees_alone = tuple(replace(f, total=None, level=None) for f in ev.cost.provider_fees)
     assert cost_caveat(replace(ev, cost=replace(ev.cost, provider_fees=fees_alone))) is None
+
+
+def test_comparing_a_buyer_elsewhere_shows_the_cost_without_in_house_pay_and_the_level(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    there = elsewhere(reference, organisation, buyer)
+    us = elsewhere(reference, organisation, buyer, home_market="us")
+    cost = there.record.evaluation.cost
+    first = cost.provider_fees[0]
+    assert first.total is not None and first.level is not None
+    rows = {row.what: row.values for row in comparison_rows([there, us])}
+    expected = (
+        f"{first.name}: {cost.amount(first.total[1])} over {cost.period} in US dollars, before moving the work"
+        f" (no in-house benchmark; level with in-house at {cost.amount(first.level[1])} a person-year)"
+    )
+    ranked_first = there.record.evaluation.models[0]
+    assert ranked_first.code == first.model  # the first model is costed here, so it is named without a caveat
+    assert rows["Cost (likely)"][0] == expected
+    assert "(in-house " in rows["Cost (likely)"][1]
+    page = buyer_client.get(reverse("recommendations:compare") + f"?ids={there.pk}&ids={us.pk}")
+    assert page.status_code == 200 and expected in html.unescape(page.content.decode())
 
 
 def test_an_own_centre_for_a_buyer_elsewhere_is_costed_without_provider_fees(
