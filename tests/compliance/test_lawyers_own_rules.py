@@ -110,3 +110,32 @@ def test_the_consent_question_says_whose_rules_need_consent(reference: Playbook)
     help_text = reference.questions.get(code="legal_client_consent").help_text
     assert "ABA Model Rule 1.6(a)" in help_text and "SRA Code of Conduct for Solicitors" in help_text
     assert "not a precondition" in help_text
+
+
+GERMANY = {"buyer_location": "eu", "buyer_eu_country": "germany", "buyer_regulated_in": "eu", "home_market": "eu"}
+
+
+def test_a_german_law_firm_reads_section_43e_brao_and_is_not_told_its_rules_are_not_covered(
+    reference: Playbook,
+) -> None:
+    # § 43e BRAO lets its lawyers give a provider access to client secrets without the client's consent, so the
+    # page does not also say that whether clients must consent is a rule not covered here.
+    ev = evaluated_case(reference, UK_FIRM, legal_client_consent="can-obtain", **GERMANY)
+    assert "de-brao-43e" in ev.regime_codes
+    assert OTHER_RULES not in [r.title for r in ev.risks]
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({**GERMANY, "buyer_sector": "bank", "critical_function": False}, "legal-client-consent-other-rules-germany"),
+        ({**GERMANY, "buyer_eu_country": "france"}, "legal-client-consent-other-rules"),
+    ],
+    ids=["german-bank", "french-law-firm"],
+)
+def test_other_lawyers_in_the_eu_are_still_told_their_own_rules_are_not_covered(
+    reference: Playbook, changes: dict[str, object], rule: str
+) -> None:
+    ev = evaluated_case(reference, UK_FIRM, legal_client_consent="can-obtain", **changes)
+    assert "de-brao-43e" not in ev.regime_codes
+    assert [r.rule for r in ev.risks if r.title == OTHER_RULES] == [rule]

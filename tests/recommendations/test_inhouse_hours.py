@@ -102,3 +102,36 @@ def test_a_deliverable_far_smaller_than_a_project_is_not_priced_at_the_project_b
     )
     costed = submit_and_recommend(assessment=b, user=buyer).record.evaluation.cost
     assert "project" in [m.model for m in costed.models]
+
+
+def test_when_no_model_can_be_costed_the_reason_is_each_models_own(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """A German law firm's one-off review bought as one deliverable, starting within the month: the only model left
+    is a project, whose benchmark price does not fit the hours. The cost says so, and what would cost it, instead
+    of claiming no model has a price for the function."""
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+
+    case = "UK law firm: one-off contract review"
+    answers = {
+        **reference.golden_cases.get(name__startswith=case).answers,
+        "buyer_location": "eu",
+        "buyer_eu_country": "germany",
+        "buyer_regulated_in": "eu",
+        "home_market": "eu",
+        "start_within": "within-month",
+        "annual_hours": 3000,
+        "duration_weeks": 10,
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    cost = submit_and_recommend(assessment=a, user=buyer).record.evaluation.cost
+    assert not cost.available
+    assert cost.reason.startswith(
+        "None of the recommended engagement models could be costed. Project-based engagement is not costed: "
+        "its benchmark price per deliverable"
+    )
+    assert cost.reason.endswith(
+        "A provider's quoted price per deliverable, given under your own cost figures, would cost it."
+    )
+    assert "has a price for this function" not in cost.reason

@@ -16,6 +16,7 @@ from apps.playbooks.engine.tco.types import (
     Case,
     Figure,
     ModelSpec,
+    NothingCosted,
     TcoUnavailable,
     Triple,
     no_benchmark,
@@ -157,7 +158,7 @@ def build_case(
         else:
             skipped.append((str(model.get("name", code)), why))
     if not specs:
-        raise TcoUnavailable("None of the engagement models has a price for this function.")
+        raise NothingCosted(tuple(skipped))
     if any(s.kind == "owned" for s in specs):
         figures.update(_owned_figures(assumptions, own_entity))
     if weeks and not displaced:

@@ -44,6 +44,7 @@ from apps.playbooks.engine.tco.types import (
     ModelSaving,
     ModelSpec,
     ModelTco,
+    NothingCosted,
     TcoResult,
     TcoUnavailable,
     Triple,
@@ -266,6 +267,14 @@ def _located_rate(case: Case, spec: ModelSpec, rate: TcoFigure) -> Input | None:
         value,
         f"the rate above × {number(index.likely)}, the cost index of {where}: its provider rates against India's",
     )
+
+
+def _nothing_costed(exc: NothingCosted, deliverables_asked: bool) -> str:
+    """Why no model was costed, model by model, in the words the cost section uses for a model it leaves out."""
+    if not exc.skipped:
+        return str(exc)
+    reasons = "; ".join(f"{name} is not costed: {_skip_reason(why, deliverables_asked)}" for name, why in exc.skipped)
+    return f"None of the recommended engagement models could be costed. {reasons}."
 
 
 def _skip_reason(why: str, deliverables_asked: bool) -> str:
@@ -538,7 +547,8 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         case = _case(**arguments)
         result = simulated(case)
     except TcoUnavailable as exc:
-        unavailable = CostEstimate(available=False, function=function_code or "", reason=str(exc), home_market=market)
+        reason = _nothing_costed(exc, deliverables_asked) if isinstance(exc, NothingCosted) else str(exc)
+        unavailable = CostEstimate(available=False, function=function_code or "", reason=reason, home_market=market)
         if market in CURRENCIES:
             return unavailable
         return _with_provider_fees(unavailable, arguments, deliverables_asked)

@@ -212,6 +212,14 @@ class TcoUnavailable(ValueError):
     """The case cannot be costed; the message says why in the buyer's words."""
 
 
+class NothingCosted(TcoUnavailable):
+    """Every engagement model asked for was left out of the cost, each for a reason (``skipped``: name, why)."""
+
+    def __init__(self, skipped: tuple[tuple[str, str], ...]) -> None:
+        super().__init__("None of the engagement models has a price for this function.")
+        self.skipped = skipped
+
+
 def no_benchmark(function_code: str | None) -> str:
     """Why there is no cost when the catalogue has no benchmark for the function: unanswered, or answered with a
     kind of work no benchmark covers ("Another kind of knowledge work"), never blaming an answer that was given."""
