@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from apps.common.formatting import NamedInText, money, period, significant
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
+from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
@@ -494,6 +495,18 @@ class Cost:
         percent, where a reader takes it for a probability about the world."""
         keys = {"inhouse.salary", f"{model}.rate"}
         return any(f.key in keys and f.weak and not f.supplied for f in self.figures)
+
+    def price_of(self, model: str) -> CostInput | None:
+        """The rate or price ``model``'s cost on this page is worked out from, with its source ("your quote" for the
+        buyer's own), or None when the model was not costed: the figure a model card's catalogue range may differ
+        from (a function's own rate is used before the model's general one)."""
+        keys = (f"{model}.rate", f"{model}.price")
+        found = next((f for f in self.figures if f.key in keys), None)
+        if found is not None:
+            weak = found.weak and not found.supplied and WEAK_MARK not in found.source
+            return CostInput(found.label, found.value, found.source + (WEAK_MARK if weak else ""))
+        fees = next((f for f in self.provider_fees if f.model == model and f.inputs), None)
+        return fees.inputs[0] if fees is not None else None
 
     @property
     def own_figures(self) -> tuple[CostFigure, ...]:
