@@ -72,3 +72,17 @@ def test_a_buyer_elsewhere_reads_the_rate_of_the_fees_shown(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     for f in cost.provider_fees:
         assert f"Costed on this page from: {f.inputs[0].value} ({f.inputs[0].source}" in card(page, f.name)
+
+
+def test_a_recommendation_stored_before_the_line_reads_as_it_rendered(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    from tests.recommendations.test_snapshot import store
+
+    document = submitted(reference, organisation, buyer).snapshot
+    for model in document["evaluation"]["models"]:
+        del model["priced_from"]
+    old = store(document, organisation=organisation, user=buyer, playbook=reference)
+    assert all(m.priced_from is None for m in old.record.evaluation.models)
+    page = buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode()
+    assert "Costed on this page from" not in page

@@ -26,6 +26,7 @@ from typing import Any
 
 from apps.common.formatting import number, period, usd_range
 from apps.common.formatting import years as in_years
+from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.playbooks.engine.tco.types import Line, Swing, Tco, no_benchmark
 
 Triple = tuple[float, float, float]
@@ -135,6 +136,18 @@ class CostEstimate:
     significant_figures: int = 0
     # No saving worked out (``available`` False) for a buyer elsewhere: what the providers would likely charge.
     provider_fees: tuple[ProviderFees, ...] = ()
+
+    def price_of(self, model: str) -> Input | None:
+        """The rate or price ``model``'s cost is worked out from, with its source ("your quote" for the buyer's own;
+        a weak one marked), or None when the model was not costed: what the model's card names beside the
+        catalogue's general range, which it may differ from (a function's own rate is used before a model's)."""
+        keys = (f"{model}.rate", f"{model}.price")
+        found = next((f for f in self.figures if f.key in keys), None)
+        if found is not None:
+            weak = found.weak and not found.supplied and WEAK_MARK not in found.source
+            return Input(found.label, found.value, found.source + (WEAK_MARK if weak else ""))
+        fees = next((f for f in self.provider_fees if f.model == model and f.inputs), None)
+        return fees.inputs[0] if fees is not None else None
 
     @property
     def period(self) -> str:

@@ -269,6 +269,10 @@ def _cost(c: Any) -> Cost:
     )
 
 
+def _priced_from(value: Any) -> CostInput | None:
+    return None if value is None else _make(CostInput, value, label=_text, value=_text, source=_text)
+
+
 def _figures_shown(value: Any) -> int:
     """A cost's significant figures: a whole number 1 to 15, else 0 (every amount to the unit)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 15 else 0
@@ -292,7 +296,14 @@ def _evaluation(ev: Any) -> EvaluationRecord:
         fired=_many(lambda r: _make(FiredRule, r, because=_strings, effects=_strings)),
         fit_contributions=_contributions,
         models=_many(
-            lambda m: _make(Model, m, contributions=_contributions, sources=_source, excluded_because=_strings)
+            lambda m: _make(
+                Model,
+                m,
+                contributions=_contributions,
+                sources=_source,
+                excluded_because=_strings,
+                priced_from=_priced_from,
+            )
         ),
         regimes=_many(_regime),
         risks=_many(lambda r: _make(Risk, r)),

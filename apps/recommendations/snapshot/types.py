@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 
 from apps.common.formatting import NamedInText, money, period, significant
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
-from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
@@ -63,6 +62,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
 # Still version 4, with a field that defaults to "not recorded": ``cost.provider_fees`` (what the providers would
 # charge, where no saving could be worked out). Snapshots stored before it read as they rendered: the reason alone.
+# Still version 4, with a field that defaults to "not recorded": each model's ``priced_from`` (the rate or price its
+# cost is worked out from, named on its card). Snapshots stored before it read as they rendered: no such line.
 # Still version 4, with fields that default to "not recorded": each of ``cost.provider_fees``' ``total``, ``lines``,
 # ``level`` and ``left_out`` (the whole cost but what rests on in-house pay). Snapshots stored before them read as they
 # rendered: the provider's fees alone.
@@ -154,6 +155,9 @@ class Model:
     # The hard requirements the model breaks (outcome pricing against a licensed sign-off, a pool or a project
     # against daily presence on site); ranked after every model breaking none. Empty when not recorded.
     excluded_because: tuple[str, ...] = ()
+    # The rate or price the cost section works this model's cost out from, with its source; None when the model
+    # was not costed, or not recorded (stored before it).
+    priced_from: CostInput | None = None
 
     @property
     def owned_by_buyer(self) -> bool:
@@ -495,18 +499,6 @@ class Cost:
         percent, where a reader takes it for a probability about the world."""
         keys = {"inhouse.salary", f"{model}.rate"}
         return any(f.key in keys and f.weak and not f.supplied for f in self.figures)
-
-    def price_of(self, model: str) -> CostInput | None:
-        """The rate or price ``model``'s cost on this page is worked out from, with its source ("your quote" for the
-        buyer's own), or None when the model was not costed: the figure a model card's catalogue range may differ
-        from (a function's own rate is used before the model's general one)."""
-        keys = (f"{model}.rate", f"{model}.price")
-        found = next((f for f in self.figures if f.key in keys), None)
-        if found is not None:
-            weak = found.weak and not found.supplied and WEAK_MARK not in found.source
-            return CostInput(found.label, found.value, found.source + (WEAK_MARK if weak else ""))
-        fees = next((f for f in self.provider_fees if f.model == model and f.inputs), None)
-        return fees.inputs[0] if fees is not None else None
 
     @property
     def own_figures(self) -> tuple[CostFigure, ...]:

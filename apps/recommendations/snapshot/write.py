@@ -73,6 +73,8 @@ def written_snapshot(
     for model in data["models"]:
         entry = cat.models.get(model["code"], {})
         model.update({k: entry.get(k) for k in MODEL_FIELDS})
+        price = evaluation.cost.price_of(model["code"])
+        model["priced_from"] = None if price is None else asdict(price)
     for location in data["locations"]:
         entry = cat.locations.get(location["code"], {})
         location.update({k: entry.get(k) for k in LOCATION_FIELDS})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 
 from apps.recommendations.cost_caveat import CostCaveat, cheaper_location_text, cost_caveat
-from apps.recommendations.snapshot.types import CostInput, EvaluationRecord
+from apps.recommendations.snapshot.types import EvaluationRecord
 
 register = template.Library()
 
@@ -19,9 +19,3 @@ def verdict_cost(ev: EvaluationRecord) -> CostCaveat | None:
 @register.filter
 def cheaper_location(ev: EvaluationRecord) -> str:
     return cheaper_location_text(ev)
-
-
-@register.filter
-def price_of(ev: EvaluationRecord, model: str) -> CostInput | None:
-    """The rate or price the cost on the page prices ``model`` from (``Cost.price_of``)."""
-    return ev.cost.price_of(model)
