@@ -172,6 +172,10 @@ class Question(models.Model):
             "buyer_country",
             "The country within the buyer's region, where it keeps its own clock (option 'ireland': the UK's day)",
         )
+        OFFSHORE_BAN = (
+            "offshore_ban",
+            "Rules forbid offshore work on the data (option 'banned', or yes): it must stay in the buyer's country",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

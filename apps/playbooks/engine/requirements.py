@@ -23,6 +23,8 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   with an EU adequacy decision), ``eea`` (inside the EEA only) or ``onshore`` (not outside the buyer's
   country); asked as yes/no ("must the data stay in your country?"), yes reads as ``onshore`` and no as
   ``anywhere``;
+- ``offshore_ban``: rules forbid offshore work on the data (a state Medicaid programme's ban): ``banned`` or yes
+  reads as a ``data_location`` of ``onshore``, whatever that role's answer;
 - ``onsite``: provider staff must be present on site: yes/no, or how often, where only ``daily`` holds
   (occasional workshops and visits are travelled to from anywhere);
 - ``licensed_signoff``: a licensed professional must sign off onshore: yes/no, or the licences needed, where
@@ -271,7 +273,7 @@ def derive(
                 "not a night shift: the product's assumption)"
             )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
-    data = data_location(answers.get("data_location"))
+    data = "onshore" if offshore_banned(answers.get("offshore_ban")) else data_location(answers.get("data_location"))
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
     because = ["your answer"] if data in DATA_WORDS else []
     for code, regime in sorted(regimes.items()):
@@ -329,6 +331,11 @@ def data_location(value: Any) -> str:
     if isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("yes", "no", "true", "false")):
         return "onshore" if _yes(value) else "anywhere"
     return value if isinstance(value, str) and value in ALLOWED else "anywhere"
+
+
+def offshore_banned(value: Any) -> bool:
+    """Whether the answer of the ``offshore_ban`` role forbids offshore work on the data: ``banned``, or yes."""
+    return value == "banned" or _yes(value)
 
 
 def onshore_only(requirements: Requirements) -> bool:

@@ -1,0 +1,79 @@
+"""State Medicaid rules that forbid offshore work on the data (Texas bans offshoring Medicaid work, remote access
+included) rule out every offshore location, as data that may not leave the country does: the verdict's blocker
+says so, and the rest of the page does not then rank offshore locations, read an offshore country's law as the
+buyer's, or price an offshore saving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.engine.evaluate import ONSHORE_ONLY_COST, Evaluation
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+
+pytestmark = pytest.mark.django_db
+
+AGENCY: dict[str, Any] = {
+    "function": "market-research-analytics",
+    "work_nature": "judgement",
+    "codifiability": "high",
+    "quality_measurable": "objective",
+    "process_documented": "documented",
+    "buyer_sector": "public-body",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "low",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "annual_hours": 10000,
+    "team_size": 5,
+    "horizon": 3,
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 3,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "client_jurisdictions": ["us"],
+    "data_categories": ["phi"],
+    "hipaa_role": "covered-entity",
+    "medicaid_offshore": "banned",
+    "phi_deidentify": True,
+    "data_onshore_only": False,
+    "buyer_location": "us",
+    "overlap_hours": 2,
+    "shifted_hours": True,
+    "onsite_presence": "never",
+    "home_market": "us",
+    "preferred_region": "no-preference",
+}
+
+
+def evaluated(reference: Playbook, **changes: Any) -> Evaluation:
+    compiled = compiled_playbook(reference)
+    answers, problems = clean_answers(compiled.questions, {**AGENCY, **changes})
+    assert not problems
+    return evaluate(compiled, answers)
+
+
+def test_a_medicaid_ban_rules_out_every_offshore_location_cost_and_law(reference: Playbook) -> None:
+    ev = evaluated(reference)
+    assert ev.verdict == "doesnt_win"
+    assert [b.rule for b in ev.blockers] == ["medicaid-offshore-ban"]
+    data = next(r for r in ev.requirements if r.code == "data_location")
+    assert data.text == "Data processed only in your own country, with no access from abroad"
+    assert ev.locations and all(loc.excluded_because for loc in ev.locations)
+    assert ev.delivered_from == ""
+    assert "dpdp" not in ev.regime_codes and not any("DPDP" in r.name for r in ev.regimes)
+    assert not ev.cost.available and ev.cost.reason == ONSHORE_ONLY_COST
+    assert "hipaa" in " ".join(ev.regime_codes)  # the buyer's own law still applies
+
+
+@pytest.mark.parametrize("answer", ["restricted", "none", "unsure"])
+def test_rules_short_of_a_ban_leave_offshore_delivery_open(reference: Playbook, answer: str) -> None:
+    ev = evaluated(reference, medicaid_offshore=answer)
+    assert "medicaid-offshore-ban" not in [b.rule for b in ev.blockers]
+    assert not any(r.code == "data_location" for r in ev.requirements)
+    assert ev.delivered_from and ev.cost.available
