@@ -1,0 +1,64 @@
+"""Non-public research is not always inside information about issuers: a buyer whose non-public information is only
+its own research, views and trading ideas (question mnpi_inside_information) does not read the insider-dealing
+regimes that turn on facts about an issuer (UK and EU MAR's insider lists, Ontario's tipping rule, or that its own
+market's insider rules are not covered), but keeps the handling risk and its barriers. Unanswered, or not sure,
+reads as before: the regimes are set out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+UK = "UK wealth manager: buying sector research"
+EU = "EU asset manager: outsourced sector research with EU client data"
+TORONTO: dict[str, Any] = {
+    "buyer_location": "canada-east",
+    "buyer_regulated_in": "canada-securities",
+    "buyer_sector": "investment-firm",
+    "home_market": "other",
+}
+OWN = "own-research-only"
+
+
+@pytest.mark.parametrize(
+    ("case", "changes", "issuer_rules"),
+    [
+        (UK, {}, {"uk-mar-regulated"}),
+        (EU, {}, {"eu-mar-regulated", "eu-mar-eu-buyer"}),
+        (UK, TORONTO, {"ca-tipping-registrant"}),
+    ],
+    ids=["uk", "eu", "ontario"],
+)
+def test_own_research_alone_reads_no_issuer_inside_information_rules(
+    reference: Playbook, case: str, changes: dict[str, Any], issuer_rules: set[str]
+) -> None:
+    for answer in (None, "yes", "unsure"):  # unanswered, and not sure, read as before
+        fired = {f.code for f in evaluated_case(reference, case, mnpi_inside_information=answer, **changes).fired}
+        assert issuer_rules <= fired, answer
+    own = evaluated_case(reference, case, mnpi_inside_information=OWN, **changes)
+    fired = {f.code for f in own.fired}
+    assert not issuer_rules & fired
+    assert not {"uk-mar", "eu-mar", "ca-securities-tipping"} & set(own.regime_codes)
+    # Still confidential: the handling risk, its barriers, and no shared pool.
+    assert {"mnpi-handling", "shared-pool-avoid-mnpi"} <= fired
+    assert any(r.title == "Misuse or leakage of non-public information" for r in own.risks)
+
+
+def test_a_buyer_elsewhere_with_own_research_alone_is_not_told_its_insider_rules_are_not_covered(
+    reference: Playbook,
+) -> None:
+    elsewhere = {"buyer_location": "other", "buyer_regulated_in": None, "home_market": "other"}
+    title = "Your own market's insider-dealing rules are not covered here"
+    assert title in [r.title for r in evaluated_case(reference, UK, **elsewhere).risks]
+    assert title not in [r.title for r in evaluated_case(reference, UK, mnpi_inside_information=OWN, **elsewhere).risks]
+
+
+def test_us_insider_trading_law_still_reads_for_own_research(reference: Playbook) -> None:
+    # The US regimes read as they did: this question narrows only the rules that turn on facts about an issuer.
+    ev = evaluated_case(reference, "US hedge fund: steady equity research", mnpi_inside_information=OWN)
+    assert "us-mnpi" in ev.regime_codes
