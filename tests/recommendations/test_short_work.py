@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.engine.cost import CostEstimate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.cost_caveat import cost_caveat
@@ -33,7 +34,7 @@ def _text(client: Client, pk: int) -> str:
 
 
 def _lines(model: object) -> dict[str, tuple[float, float, float]]:
-    return {line.label: line.horizon for line in model.lines}  # type: ignore[attr-defined]
+    return {line.label: line.horizon for line in model.lines}
 
 
 def test_a_13_week_study_is_costed_for_13_weeks_with_no_parallel_running(
@@ -81,6 +82,12 @@ def test_a_ten_week_lookback_is_costed_for_ten_weeks_and_said_beside_the_verdict
     assert covers.value == "10 weeks only" and "2.31 months, the last in part" in covers.source
     for m in ev.cost.models:
         assert not set(NO_TEAM) & set(_lines(m)), m.name
+        fees = next(line for line in m.lines if line.label == "Provider fees")
+        assert "the last one in part (10 weeks are 2.31 months)" in fees.formula
+    # The same work in 13 weeks says so in its fee line: the weeks and months are the work's own.
+    longer = _cost_of(reference, duration_weeks=13)
+    fees = next(line for line in longer.models[0].lines if line.label == "Provider fees")
+    assert "(13 weeks are 3.00 months)" in fees.formula
     # The project is not costed from the benchmark (one $26,500 deliverable for 8,000 hours); the next model is.
     assert [m.model for m in ev.cost.models] == ["shared-pool"]
     caveat = cost_caveat(ev)
@@ -90,7 +97,7 @@ def test_a_ten_week_lookback_is_costed_for_ten_weeks_and_said_beside_the_verdict
     assert "Over 10 weeks (P10–P90)" in page and "Per year" not in page
 
 
-def _cost_of(reference: Playbook, **changes: object) -> object:
+def _cost_of(reference: Playbook, **changes: object) -> CostEstimate:
     compiled = compiled_playbook(reference)
     raw = {**reference.golden_cases.get(name__startswith=START_UP).answers, **changes}
     answers, problems = clean_answers(compiled.questions, raw)
@@ -101,12 +108,12 @@ def _cost_of(reference: Playbook, **changes: object) -> object:
 def test_staff_displaced_keep_the_parallel_running_and_no_weeks_keep_the_year(reference: Playbook) -> None:
     # A team of the buyer's doing the work today (staff displaced): it runs in parallel while the work moves.
     kept = _cost_of(reference, own_figures=True, displaced_staff=1)
-    assert all(NO_TEAM[0] in _lines(m) for m in kept.models)  # type: ignore[attr-defined]
-    assert not any(f.key == "inhouse.temporary_premium" for f in kept.figures)  # type: ignore[attr-defined]
+    assert all(NO_TEAM[0] in _lines(m) for m in kept.models)
+    assert not any(f.key == "inhouse.temporary_premium" for f in kept.figures)
     # Without the weeks, the work is costed over the horizon's whole year, as before.
     year = _cost_of(reference, duration_weeks=None)
-    assert year.duration_weeks == 0 and year.period == "1 year"  # type: ignore[attr-defined]
-    assert all(NO_TEAM[0] in _lines(m) for m in year.models)  # type: ignore[attr-defined]
+    assert year.duration_weeks == 0 and year.period == "1 year"
+    assert all(NO_TEAM[0] in _lines(m) for m in year.models)
 
 
 def test_hours_more_than_the_people_can_work_in_the_weeks_are_named(reference: Playbook) -> None:

@@ -557,7 +557,7 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     if case.weeks:
-        return SHORT_FEES + (QUOTE_NOTE if m.quoted else "")
+        return SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}") + (QUOTE_NOTE if m.quoted else "")
     return QUOTED_FEES if m.quoted else FORMULAS[line]
 
 
@@ -678,7 +678,7 @@ FORMULAS = {
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
 SHORT_FEES = (
-    "monthly fee for each month of the work, the last one in part (10 weeks are 2.31 months); monthly fee = people ×"
+    "monthly fee for each month of the work, the last one in part ({weeks} weeks are {months} months); monthly fee = people ×"
     " committed hours × rate × location index ÷ 12 (pool, managed: the work's hours ÷ its months × rate × (1 +"
     " premium) × location index; project: deliverables × price ÷ the work's months) × exchange rate"
 )
