@@ -678,8 +678,8 @@ FORMULAS = {
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
 SHORT_FEES = (
-    "monthly fee for each month of the work, the last one in part ({weeks} weeks are {months} months); monthly fee = people ×"
-    " committed hours × rate × location index ÷ 12 (pool, managed: the work's hours ÷ its months × rate × (1 +"
+    "monthly fee for each month of the work, the last one in part ({weeks} weeks are {months} months); monthly fee ="
+    " people × committed hours × rate × location index ÷ 12 (pool, managed: the work's hours ÷ its months × rate × (1 +"
     " premium) × location index; project: deliverables × price ÷ the work's months) × exchange rate"
 )
 QUOTE_NOTE = "; your quote is the provider's own price, so no location index or premium is applied to it"
