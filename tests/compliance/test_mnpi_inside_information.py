@@ -1,7 +1,7 @@
 """Non-public research is not always inside information about issuers: a buyer whose non-public information is only
 its own research, views and trading ideas (question mnpi_inside_information) does not read the insider-dealing
 regimes that turn on facts about an issuer (UK and EU MAR's insider lists, Ontario's tipping rule, or that its own
-market's insider rules are not covered), but keeps the handling risk and its barriers. Unanswered, or not sure,
+market's insider rules are not covered), but reads the confidentiality and personal-dealing terms its own research needs, and no shared pool. Unanswered, or not sure,
 reads as before: the regimes are set out."""
 
 from __future__ import annotations
@@ -44,9 +44,8 @@ def test_own_research_alone_reads_no_issuer_inside_information_rules(
     fired = {f.code for f in own.fired}
     assert not issuer_rules & fired
     assert not {"uk-mar", "eu-mar", "ca-securities-tipping"} & set(own.regime_codes)
-    # Still confidential: the handling risk, its barriers, and no shared pool.
-    assert {"mnpi-handling", "shared-pool-avoid-mnpi"} <= fired
-    assert any(r.title == "Misuse or leakage of non-public information" for r in own.risks)
+    # Still confidential: the handling risk of its own research, its terms, and no shared pool.
+    assert {"mnpi-handling-own-research", "shared-pool-avoid-own-research"} <= fired
 
 
 def test_a_buyer_elsewhere_with_own_research_alone_is_not_told_its_insider_rules_are_not_covered(
@@ -62,3 +61,19 @@ def test_us_insider_trading_law_still_reads_for_own_research(reference: Playbook
     # The US regimes read as they did: this question narrows only the rules that turn on facts about an issuer.
     ev = evaluated_case(reference, "US hedge fund: steady equity research", mnpi_inside_information=OWN)
     assert "us-mnpi" in ev.regime_codes
+
+
+def test_own_research_reads_confidentiality_and_personal_dealing_not_wall_crossing(reference: Playbook) -> None:
+    own = evaluated_case(reference, UK, mnpi_inside_information=OWN)
+    fired = {f.code for f in own.fired}
+    assert {"mnpi-handling-own-research", "shared-pool-avoid-own-research"} <= fired
+    assert not {"mnpi-handling", "shared-pool-avoid-mnpi"} & fired
+    texts = [c.text for c in own.conditions]
+    assert not any("wall-crossing" in t for t in texts)
+    assert any(
+        t.startswith("Bind the provider and its analysts to confidentiality and to personal-dealing") for t in texts
+    )
+    assert any(r.title == "Misuse or leakage of your unpublished research and trading ideas" for r in own.risks)
+    # Scored as before: the shared pool is warned off by the same points.
+    before = evaluated_case(reference, UK)
+    assert [(m.code, m.score) for m in own.models] == [(m.code, m.score) for m in before.models]
