@@ -1,8 +1,8 @@
 """Non-public research is not always inside information about issuers: a buyer whose non-public information is only
 its own research, views and trading ideas (question mnpi_inside_information) does not read the insider-dealing
 regimes that turn on facts about an issuer (UK and EU MAR's insider lists, Ontario's tipping rule, or that its own
-market's insider rules are not covered), but reads the confidentiality and personal-dealing terms its own research needs, and no shared pool. Unanswered, or not sure,
-reads as before: the regimes are set out."""
+market's insider rules are not covered), but reads the confidentiality and personal-dealing terms its own
+research needs, and no shared pool. Unanswered, or not sure, reads as before: the regimes are set out."""
 
 from __future__ import annotations
 
