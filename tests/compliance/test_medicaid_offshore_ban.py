@@ -64,6 +64,7 @@ def test_a_medicaid_ban_rules_out_every_offshore_location_cost_and_law(reference
     assert [b.rule for b in ev.blockers] == ["medicaid-offshore-ban"]
     data = next(r for r in ev.requirements if r.code == "data_location")
     assert data.text == "Data processed only in your own country, with no access from abroad"
+    assert data.because == ("your answer: rules forbid offshore work on this data",)  # not the data question's
     assert ev.locations and all(loc.excluded_because for loc in ev.locations)
     assert ev.delivered_from == ""
     assert "dpdp" not in ev.regime_codes and not any("DPDP" in r.name for r in ev.regimes)

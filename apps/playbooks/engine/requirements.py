@@ -273,9 +273,10 @@ def derive(
                 "not a night shift: the product's assumption)"
             )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
-    data = "onshore" if offshore_banned(answers.get("offshore_ban")) else data_location(answers.get("data_location"))
+    banned = offshore_banned(answers.get("offshore_ban"))
+    data = "onshore" if banned else data_location(answers.get("data_location"))
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
-    because = ["your answer"] if data in DATA_WORDS else []
+    because = [BANNED_BECAUSE if banned else "your answer"] if data in DATA_WORDS else []
     for code, regime in sorted(regimes.items()):
         processing = (regime.get("requires") or {}).get("processing")
         if processing and not regime.get("requires", {}).get("when_processed_in"):
@@ -331,6 +332,9 @@ def data_location(value: Any) -> str:
     if isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("yes", "no", "true", "false")):
         return "onshore" if _yes(value) else "anywhere"
     return value if isinstance(value, str) and value in ALLOWED else "anywhere"
+
+
+BANNED_BECAUSE = "your answer: rules forbid offshore work on this data"
 
 
 def offshore_banned(value: Any) -> bool:
