@@ -224,6 +224,9 @@ class RankedLocation:
     # The buyer's own country (``requirements.Requirements.home``): delivering from there is onshore, by a
     # domestic provider, ranked on the same criteria as the offshore locations.
     home: bool = False
+    # In the region the buyer prefers (the ``preferred_region`` preference names it or its region): the result lists
+    # it while it meets every requirement, however it ranks.
+    preferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -733,6 +736,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     for rule_conditions in fired_conditions:
         for item in _asked_for(rule_conditions, recommended):
             conditions.setdefault(item.text, item)
+    preference = needs.preference("preferred_region")
+    wanted = set(preference.value) if preference is not None else set()
     ranked_locations = tuple(
         RankedLocation(
             code=code,
@@ -745,6 +750,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             excluded_because=tuple(broken.get(code, ())),
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
             home=code == needs.home,
+            preferred=bool(wanted & {code, cat.locations[code].get("region")}),
         )
         for code in order
     )

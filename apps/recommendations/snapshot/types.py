@@ -62,6 +62,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
 # figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
 # Still version 4, with a field that defaults to "not recorded": ``cost.provider_fees`` (what the providers would
 # charge, where no saving could be worked out). Snapshots stored before it read as they rendered: the reason alone.
+# Still version 4, with a field that defaults to "not recorded": each location's ``preferred`` (in the region the
+# buyer prefers: listed while it meets every requirement, however it ranks). Snapshots stored before it read as they
+# rendered: the first five and the buyer's own country.
 # Still version 4, with a field that defaults to "not recorded": each model's ``priced_from`` (the rate or price its
 # cost is worked out from, named on its card). Snapshots stored before it read as they rendered: no such line.
 # Still version 4, with fields that default to "not recorded": each of ``cost.provider_fees``' ``total``, ``lines``,
@@ -247,6 +250,7 @@ class Location(NamedInText):
     overlap_yours: float | None = None
     name_in_text: str | None = ""  # None or "": the name itself, or not recorded
     home: bool = False  # the buyer's own country: delivering from there is onshore (False: abroad, or not recorded)
+    preferred: bool = False  # in the region the buyer prefers (False: not, or not recorded)
 
 
 @dataclass(frozen=True)
@@ -687,10 +691,13 @@ class EvaluationRecord:
 
     @property
     def top_locations(self) -> tuple[Location, ...]:
-        """The locations the result's table lists: the first five ranked, and the buyer's own country wherever it
-        ranks, so the onshore option is always in sight (``Location.home``; none in older snapshots)."""
+        """The locations the result's table lists: the first five ranked, and wherever they rank the buyer's own
+        country, so the onshore option is always in sight (``Location.home``), and a location in the region the
+        buyer prefers that meets every requirement (``Location.preferred``; neither in older snapshots)."""
         top = self.locations[:5]
-        return top + tuple(loc for loc in self.locations[5:] if loc.home)
+        return top + tuple(
+            loc for loc in self.locations[5:] if loc.home or (loc.preferred and not loc.excluded_because)
+        )
 
     @property
     def excluded_locations(self) -> tuple[Location, ...]:
