@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from apps.common.formatting import chance, sentence_start
 from apps.playbooks.engine.tco.case import WEAK_MARK
-from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
+from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord, ProviderFees
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
 # Beside a cost that argues against the verdict: its in-house side is the catalogue's pay for the function (one
@@ -192,6 +192,23 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
         f"doing this work costs you more than about {cost.amount(found.level[1])} a year, all in, it is likely to "
         f"cost less than keeping it in-house."
         + (" Its rate rests on a weak source: verify it with a provider's quote." if found.weak else "")
+        + _cheaper_option(ev, found)
+    )
+
+
+def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
+    """Beside a buyer elsewhere's recommended model: the costed model with the lowest level, when it is likely to
+    cost a tenth or more less (the verdict ranks on fit, so the cheapest may not be the one recommended)."""
+    costed = [f for f in ev.cost.provider_fees if f.total is not None and f.level is not None and f is not top]
+    if not costed or top.level is None:
+        return ""
+    cheapest = min(costed, key=lambda f: f.level[1] if f.level else 0)
+    if cheapest.level is None or cheapest.total is None or cheapest.level[1] > 0.9 * top.level[1]:
+        return ""
+    cost = ev.cost
+    return (
+        f" {cheapest.name} would likely cost less: {cost.amount(cheapest.total[1])} over {cost.period}, level with "
+        f"in-house at about {cost.amount(cheapest.level[1])} a person-year."
     )
 
 

@@ -21,6 +21,7 @@ from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.diff import comparison_rows
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
+from apps.recommendations.snapshot.types import EvaluationRecord
 from tests.factories import AssessmentFactory
 from tests.recommendations.test_snapshot import store
 
@@ -215,6 +216,33 @@ def test_beside_the_verdict_a_buyer_elsewhere_reads_the_recommended_models_cost_
     assert cost_caveat(replace(ev, verdict="doesnt_win")) is None
     fees_alone = tuple(replace(f, total=None, level=None) for f in ev.cost.provider_fees)
     assert cost_caveat(replace(ev, cost=replace(ev.cost, provider_fees=fees_alone))) is None
+
+
+def test_beside_the_verdict_a_cheaper_option_is_named_when_it_is_a_tenth_or_more_cheaper(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = elsewhere(reference, organisation, buyer).record.evaluation
+    assert ev.top is not None and len(ev.cost.provider_fees) > 1
+    top = next(f for f in ev.cost.provider_fees if f.model == ev.top.code)
+    other = next(f for f in ev.cost.provider_fees if f is not top)
+    assert top.total is not None and top.level is not None
+
+    def priced(level: float) -> EvaluationRecord:
+        total = (level * 0.9, level, level * 1.1)  # a total whose every figure is the level's, for the test
+        cheaper = replace(other, total=total, level=total)
+        fees = tuple(cheaper if f is other else f for f in ev.cost.provider_fees)
+        return replace(ev, cost=replace(ev.cost, provider_fees=fees))
+
+    caveat = cost_caveat(priced(top.level[1] * 0.8))
+    assert caveat is not None
+    amount = ev.cost.amount(top.level[1] * 0.8)
+    assert caveat.text.endswith(
+        f" {other.name} would likely cost less: {amount} over {ev.cost.period}, level with in-house at about "
+        f"{amount} a person-year."
+    )
+    for level in (top.level[1] * 0.95, top.level[1] * 1.5):  # less than a tenth cheaper, or dearer: not named
+        said = cost_caveat(priced(level))
+        assert said is not None and "would likely cost less" not in said.text
 
 
 def test_comparing_a_buyer_elsewhere_shows_the_cost_without_in_house_pay_and_the_level(
