@@ -52,7 +52,7 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
             if fees.total is not None:  # the whole cost but what rests on in-house pay (stored since it was)
                 for line in fees.lines:
                     yield _row(fees.name, line.label, line.kind, "USD", line.horizon, line.formula)
-                left_out = f"not counted (they rest on your in-house pay): {'; '.join(fees.left_out)}"
+                left_out = f"not counted, resting on your in-house pay: {'; '.join(fees.left_out)}"
                 yield _row(
                     fees.name,
                     f"Total over {cost.period}",
