@@ -198,8 +198,15 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
 
 def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
     """Beside a buyer elsewhere's recommended model: the costed model with the lowest level, when it is likely to
-    cost a tenth or more less (the verdict ranks on fit, so the cheapest may not be the one recommended)."""
-    costed = [f for f in ev.cost.provider_fees if f.total is not None and f.level is not None and f is not top]
+    cost a tenth or more less (the verdict ranks on fit, so the cheapest may not be the one recommended). A model
+    priced per deliverable is not offered: its cost follows the count of deliverables answered, not the hours, so
+    set beside hourly-priced models it can look far cheaper for the same work."""
+    by_deliverable = {m.code for m in ev.models if m.pricing_basis == "per_deliverable"}
+    costed = [
+        f
+        for f in ev.cost.provider_fees
+        if f.total is not None and f.level is not None and f is not top and f.model not in by_deliverable
+    ]
     if not costed or top.level is None:
         return ""
     cheapest = min(costed, key=lambda f: f.level[1] if f.level else 0)

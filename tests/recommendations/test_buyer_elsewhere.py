@@ -245,6 +245,24 @@ def test_beside_the_verdict_a_cheaper_option_is_named_when_it_is_a_tenth_or_more
         assert said is not None and "would likely cost less" not in said.text
 
 
+def test_a_project_is_priced_without_a_location_index_and_never_named_the_cheaper_option(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    answers = dict(reference.golden_cases.get(name__startswith="Cost model: light, irregular research").answers)
+    answers.update(buyer_location="other", home_market="other")
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    project = next(f for f in ev.cost.provider_fees if f.model == "project")
+    assert [i.label for i in project.inputs] == ["Project-based engagement: price per deliverable (USD)"]
+    assert ev.top is not None and ev.top.code != "project"
+    top = next(f for f in ev.cost.provider_fees if f.model == ev.top.code)
+    assert top.level is not None
+    tiny = (1.0, 1.0, 1.0)  # the project made far cheaper than anything else
+    fees = tuple(replace(f, total=tiny, level=tiny) if f is project else f for f in ev.cost.provider_fees)
+    caveat = cost_caveat(replace(ev, cost=replace(ev.cost, provider_fees=fees)))
+    assert caveat is not None and project.name not in caveat.text
+
+
 def test_comparing_a_buyer_elsewhere_shows_the_cost_without_in_house_pay_and_the_level(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:

@@ -487,7 +487,8 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
         if price is None:
             continue
         inputs = [Input(price.label, price.value, price.source + (WEAK_MARK if price.weak else ""))]
-        if index is not None and not case.figures[price.key].supplied:  # a quote is that provider's own price
+        # The location's index prices an hourly rate, not a quote (that provider's own price) nor a project's price.
+        if index is not None and price.key.endswith(".rate") and not case.figures[price.key].supplied:
             inputs.append(Input(index.label, index.value, index.source + (WEAK_MARK if index.weak else "")))
         fees.append(
             ProviderFees(
