@@ -19,6 +19,7 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.diff import comparison_rows
+from apps.recommendations.memo import render_memo_html
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from apps.recommendations.snapshot.types import EvaluationRecord
@@ -261,6 +262,31 @@ def test_a_project_is_priced_without_a_location_index_and_never_named_the_cheape
     fees = tuple(replace(f, total=tiny, level=tiny) if f is project else f for f in ev.cost.provider_fees)
     caveat = cost_caveat(replace(ev, cost=replace(ev.cost, provider_fees=fees)))
     assert caveat is not None and project.name not in caveat.text
+
+
+def test_the_memos_headline_figures_give_a_buyer_elsewhere_the_cost_and_level_not_not_estimated(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = elsewhere(reference, organisation, buyer)
+    ev = rec.record.evaluation
+    assert ev.top is not None
+    top = next(f for f in ev.cost.provider_fees if f.model == ev.top.code)
+    assert top.total is not None and top.level is not None
+    memo = html.unescape(re.sub(r"\s+", " ", render_memo_html(rec, "http://testserver/")))
+    figures = re.search(r'<dl class="figures">.*?</dl>', memo)
+    assert figures is not None
+    text = re.sub(r"<[^>]+>", " ", figures.group(0))
+    assert f"Likely cost, {top.name}" in text and ev.cost.amount(top.total[1]) in text
+    assert "Level with in-house, a person-year" in text and ev.cost.amount(top.level[1]) in text
+    assert "not estimated" not in text and "not worked out" in text
+    # Stored before the totals, the memo reads as it did.
+    document = rec.snapshot
+    for fees in document["evaluation"]["cost"]["provider_fees"]:
+        del fees["total"], fees["level"]
+    old = store(document, organisation=organisation, user=buyer, playbook=reference)
+    assert "Likely cost, top model not estimated" in re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", render_memo_html(old, "http://testserver/"))
+    )
 
 
 def test_comparing_a_buyer_elsewhere_shows_the_cost_without_in_house_pay_and_the_level(
