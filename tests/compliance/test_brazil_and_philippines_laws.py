@@ -149,3 +149,15 @@ def test_brazilian_data_would_bring_the_philippine_law_only_with_delivery_from_m
     manila = next(loc for loc in ev.locations if loc.code == "philippines")
     assert "ph-dpa-philippines-delivery" in {c.rule for c in manila.contributions}
     assert ev.delivered_from == "india" and "ph-dpa" not in ev.regime_codes
+
+
+def test_delivered_from_brazil_the_lgpd_asks_no_ground_or_clauses_for_sending_data_abroad(reference: Playbook) -> None:
+    # The ANPD's standard clauses are a tool for sending data out of Brazil (LGPD Art. 33), as the ground for it is:
+    # a provider working in Brazil needs the processor terms, not them.
+    home = evaluated_case(reference, RETAILER, buyer_location="brazil", overlap_hours=6, preferred_region="latam")
+    assert home.delivered_from == "brazil"
+    assert not {"transfer-ground", "standard-clauses"} & set(obligations(home, "lgpd"))
+    assert {"processor-instructions", "security-measures"} <= set(obligations(home, "lgpd"))
+    abroad = evaluated_case(reference, RETAILER, buyer_location="brazil", preferred_region="india")
+    assert abroad.delivered_from == "india"
+    assert {"transfer-ground", "standard-clauses"} <= set(obligations(abroad, "lgpd"))
