@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.engine.evaluate import Evaluation
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_answers
 
 pytestmark = pytest.mark.django_db
 TITLE = "Australian state and territory health-records laws are not covered here"
@@ -43,10 +42,7 @@ HOSPITAL: dict[str, Any] = {
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Evaluation:
-    compiled = compiled_playbook(reference)
-    answers, problems = clean_answers(compiled.questions, {**HOSPITAL, **changes})
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_answers(reference, HOSPITAL, **changes)
 
 
 def test_a_hospital_sending_patients_records_reads_app_8_and_that_state_laws_are_not_covered(

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.engine.evaluate import ONSHORE_ONLY_COST, Evaluation
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
+from tests.recommendations.golden import evaluated_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +51,7 @@ AGENCY: dict[str, Any] = {
 
 
 def evaluated(reference: Playbook, **changes: Any) -> Evaluation:
-    compiled = compiled_playbook(reference)
-    answers, problems = clean_answers(compiled.questions, {**AGENCY, **changes})
-    assert not problems
-    return evaluate(compiled, answers)
+    return evaluated_answers(reference, AGENCY, **changes)
 
 
 def test_a_medicaid_ban_rules_out_every_offshore_location_cost_and_law(reference: Playbook) -> None:
