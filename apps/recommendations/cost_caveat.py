@@ -181,7 +181,7 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
     top = ev.top
     if top is None or ev.verdict == "doesnt_win" or ev.cost.available:
         return ""
-    found = next((f for f in ev.cost.provider_fees if f.model == top.code), None)
+    found = next((f for f in ev.cost.costed_fees if f.model == top.code), None)
     if found is None or found.total is None or found.level is None:
         return ""
     cost = ev.cost
@@ -202,11 +202,7 @@ def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
     priced per deliverable is not offered: its cost follows the count of deliverables answered, not the hours, so
     set beside hourly-priced models it can look far cheaper for the same work."""
     by_deliverable = {m.code for m in ev.models if m.pricing_basis == "per_deliverable"}
-    costed = [
-        f
-        for f in ev.cost.provider_fees
-        if f.total is not None and f.level is not None and f is not top and f.model not in by_deliverable
-    ]
+    costed = [f for f in ev.cost.costed_fees if f is not top and f.model not in by_deliverable]
     if not costed or top.level is None:
         return ""
     cheapest = min(costed, key=lambda f: f.level[1] if f.level else 0)

@@ -46,19 +46,19 @@ def _cost(rec: Recommendation) -> str:
 
 
 def _elsewhere_cost(rec: Recommendation) -> str:
-    """A buyer elsewhere (no in-house benchmark): the first costed model's likely cost without what rests on
-    in-house pay, in US dollars, and the in-house cost per person-year at which the two are level; "not
-    estimated" when none was stored."""
+    """A buyer elsewhere (no in-house benchmark): the first-ranked model's likely cost without what rests on in-house
+    pay, in US dollars, and the in-house cost per person-year at which the two are level, or the first costed
+    model's when it was not costed; "not estimated" when none was stored."""
     evaluation = rec.record.evaluation
     cost = evaluation.cost
-    first = next((f for f in cost.provider_fees if f.total is not None and f.level is not None), None)
+    ranked_first = evaluation.models[0] if evaluation.models else None
+    first = cost.outsourced(ranked_first.code if ranked_first is not None else None)
     if first is None or first.total is None or first.level is None:
         return "not estimated"
     figure = (
         f"{first.name}: {cost.amount(first.total[1])} over {cost.period} in US dollars, before moving the work"
         f" (no in-house benchmark; level with in-house at {cost.amount(first.level[1])} a person-year)"
     )
-    ranked_first = evaluation.models[0] if evaluation.models else None
     if ranked_first is not None and ranked_first.code != first.model:
         return f"{ranked_first.name} not costed; {figure}"
     return figure

@@ -27,7 +27,7 @@ from apps.recommendations.charts import cost_chart, score_chart
 from apps.recommendations.insight import flips
 from apps.recommendations.models import Memo, Recommendation
 from apps.recommendations.snapshot import SnapshotError
-from apps.recommendations.snapshot.types import EvaluationRecord, ProviderFees, Snapshot
+from apps.recommendations.snapshot.types import Snapshot
 from apps.signoff.models import Decision
 from apps.signoff.status import decision_count, sign_off_state
 
@@ -85,23 +85,12 @@ def summary(rec: Recommendation) -> dict[str, Any]:
         "model": ev.top,
         "location": ev.delivery_location,
         "top_cost": ev.cost.top,
-        "elsewhere_cost": _elsewhere_cost(ev),
+        "elsewhere_cost": ev.cost.outsourced(ev.top.code if ev.top is not None else None),
         "reasons_for": reasons_for,
         "reasons_against": reasons_against,
         "obligation_count": obligations,
         "high_risks": [r for r in ev.risks if r.severity == "high"],
     }
-
-
-def _elsewhere_cost(ev: EvaluationRecord) -> ProviderFees | None:
-    """For a buyer whose in-house pay has no benchmark: the recommended model's cost without what rests on in-house
-    pay, or else the first costed one's, for the memo's headline figures; None when none was stored (no cost, a
-    costed buyer, or stored before the totals)."""
-    if ev.cost.available:
-        return None
-    costed = [f for f in ev.cost.provider_fees if f.total is not None and f.level is not None]
-    top = ev.top.code if ev.top is not None else ""
-    return next((f for f in costed if f.model == top), costed[0] if costed else None)
 
 
 def memo_filename(rec: Recommendation) -> str:

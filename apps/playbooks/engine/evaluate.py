@@ -736,8 +736,6 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     for rule_conditions in fired_conditions:
         for item in _asked_for(rule_conditions, recommended):
             conditions.setdefault(item.text, item)
-    preference = needs.preference("preferred_region")
-    wanted = set(preference.value) if preference is not None else set()
     ranked_locations = tuple(
         RankedLocation(
             code=code,
@@ -750,7 +748,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             excluded_because=tuple(broken.get(code, ())),
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
             home=code == needs.home,
-            preferred=bool(wanted & {code, cat.locations[code].get("region")}),
+            preferred=req.preferred_here(needs, code, cat.locations[code]),
         )
         for code in order
     )

@@ -412,8 +412,13 @@ def _preferences(answers: Mapping[str, Any], labels: Mapping[str, str]) -> tuple
 def centre_here(requirements: Requirements, code: str, location: Mapping[str, Any]) -> bool:
     """Whether the buyer's own centre is at this location: it has an entity where it would deliver from and
     prefers this location's region, which is read as where that entity is."""
+    return requirements.own_entity and preferred_here(requirements, code, location)
+
+
+def preferred_here(requirements: Requirements, code: str, location: Mapping[str, Any]) -> bool:
+    """Whether the buyer's preferred region names this location or its region."""
     region = requirements.preference("preferred_region")
-    return requirements.own_entity and region is not None and bool({code, location.get("region")} & set(region.value))
+    return region is not None and bool({code, location.get("region")} & set(region.value))
 
 
 def applies_at(requirements: Requirements, location: str) -> tuple[Requirement, ...]:

@@ -421,6 +421,17 @@ class Cost:
         """What the cost covers, in words: "10 weeks" for a piece of work, else "3 years"."""
         return period(self.horizon_years, self.duration_weeks)
 
+    @property
+    def costed_fees(self) -> tuple[ProviderFees, ...]:
+        """A buyer elsewhere's options with their whole cost and level recorded (none stored before them)."""
+        return tuple(f for f in self.provider_fees if f.total is not None and f.level is not None)
+
+    def outsourced(self, model: str | None) -> ProviderFees | None:
+        """A buyer elsewhere's figure to lead with: ``model``'s whole cost and level, or else the first costed
+        option's (options are in rank order); None when none is recorded, or the buyer's cost was worked out."""
+        costed = () if self.available else self.costed_fees
+        return next((f for f in costed if f.model == model), costed[0] if costed else None)
+
     def amount(self, value: Any) -> str:
         """An amount of this cost as shown: in its currency, to its significant figures (£1,230,000)."""
         return money(significant(value, self.significant_figures), self.currency)

@@ -114,6 +114,7 @@ OWNED_PARALLEL = (
     " has launched"
 )
 OWN_ATTRITION = "Attrition and replacement (your own staff)"
+SEVERANCE = "Severance"
 OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
 LOADED_COST = "Loaded cost (benchmark)"  # a benchmark that is already a full cost (an onshore hourly rate)
 
@@ -316,7 +317,7 @@ def _severance(case: Case, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Te
     if not case.displaced:
         return {}
     per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else _salary(v) / 12
-    return {"Severance": [(case.displaced * per_person * v["inhouse.severance_months"], "first")]}
+    return {SEVERANCE: [(case.displaced * per_person * v["inhouse.severance_months"], "first")]}
 
 
 def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
@@ -341,7 +342,7 @@ ONE_TIME = (
     "Transfer fee",
     "Transition and knowledge transfer (parallel running)",
     "Contracting and due diligence",
-    "Severance",
+    SEVERANCE,
     "Exit and re-tendering",
 )
 
@@ -588,7 +589,7 @@ def savings_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelSaving, ...]:
 
 # The lines that rest on the buyer's in-house pay (the work's cost while it moves, leavers' severance): a buyer whose
 # pay has no benchmark is costed without them.
-INHOUSE_PAY_LINES = (PARALLEL, "Severance")
+INHOUSE_PAY_LINES = (PARALLEL, SEVERANCE)
 
 
 def outsourced_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelOutsourced, ...]:
@@ -674,7 +675,7 @@ FORMULAS = {
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
     "Contracting and due diligence": "contracting cost (a lighter one for a project or a pool) × exchange rate,"
     " in month 1",
-    "Severance": "displaced people × monthly salary × months of severance, in month 1",
+    SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
 SHORT_FEES = (
