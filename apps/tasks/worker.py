@@ -194,9 +194,14 @@ class Worker(DBWorker):
         self._liveness = liveness
 
     def release_liveness_lock(self) -> None:
+        """Let the lock go before closing its session. Closing alone would release it too, but only once the
+        server has ended the session, a moment after the close returns; anyone asking at once whether a
+        worker is alive would still see this one."""
         if self._liveness is not None:
+            with suppress(*DATABASE_LOST), self._liveness.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock_all()")
             with suppress(*DATABASE_LOST):
-                self._liveness.close()  # ends the session, which releases the lock
+                self._liveness.close()
             self._liveness = None
 
     def tidy_connections(self) -> None:
