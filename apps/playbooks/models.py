@@ -176,6 +176,10 @@ class Question(models.Model):
             "offshore_ban",
             "Rules forbid offshore work on the data (option 'banned', or yes): it must stay in the buyer's country",
         )
+        BUYER_ZONE = (
+            "buyer_zone",
+            "The time zone of a buyer in the United States (options 'eastern', 'central', 'mountain', 'pacific')",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

@@ -39,6 +39,9 @@ OVERLAP_FIGURE = {
     "brazil": "yours",
     "mexico": "yours",
     "australia-east": "yours",
+    "us-central": "yours",
+    "us-mountain": "yours",
+    "us-pacific": "yours",
 }
 OVERLAP_LABEL = {
     "us": "US Eastern time",
@@ -197,8 +200,9 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
         # The evaluation recorded its requirements: an overlap it did not make one (a handover hour is
         # arranged anywhere) does not exclude providers either. Older snapshots keep the answer as it was.
         hours = 0
-    # A team in a country keeping another clock than its region's (an Irish one: the UK's) was measured on that.
-    clock, words = country_clock(buyer, inputs.buyer_country)
+    # A team in a country keeping another clock than its region's (an Irish one: the UK's), or in the US off Eastern
+    # time, was measured on that.
+    clock, words = country_clock(buyer, inputs.buyer_country, inputs.buyer_zone)
     day = clock or buyer
     figure = _overlap_figure(day, ev.locations) if hours > 0 else ""
     label = OVERLAP_LABEL["uk"] if day == "eu" and figure == "uk" else OVERLAP_LABEL.get(day, "")

@@ -375,3 +375,27 @@ def test_an_evaluation_finds_the_locations_breaches_once_and_its_trade_offs_from
     assert req.conflicts(req.derive(answers, {}), LOCATIONS) == req.conflicts(
         req.derive(answers, {}), LOCATIONS, breaches=real(req.derive(answers, {}), LOCATIONS)
     )
+
+
+def test_a_us_team_off_eastern_time_is_measured_on_its_own_zone_worked_out_from_the_utc_offsets() -> None:
+    eastern = req.derive({"buyer_location": "us", "buyer_zone": "eastern", "overlap_hours": 2}, {})
+    unasked = req.derive({"buyer_location": "us", "overlap_hours": 2}, {})
+    chicago = req.derive({"buyer_location": "us", "buyer_zone": "central", "overlap_hours": 2}, {})
+    seattle = req.derive({"buyer_location": "us", "buyer_zone": "pacific", "overlap_hours": 2}, {})
+    assert (
+        eastern.market == unasked.market == "us" and chicago.market == "us-central" and seattle.market == "us-pacific"
+    )
+    overlap = seattle.get("overlap")
+    assert overlap is not None and "US Pacific (UTC−8, −7 in summer) working day" in overlap.text
+    # Eastern keeps the catalogue's figures; Pacific is three hours behind, so Poland's 2 h with New York is 0 h.
+    assert req.overlap_at(eastern, LOCATIONS["poland"]) == LOCATIONS["poland"]["overlap_us"]
+    assert req.overlap_at(seattle, LOCATIONS["poland"]) == 0
+    assert req.overlap_at(seattle, LOCATIONS["colombia"]) == req.offset_overlap(-7.5, LOCATIONS["colombia"])
+    assert "poland" in {b.target for b in req.location_breaches(seattle, LOCATIONS)}
+    # On a shifted day an Indian team's evening reaches Chicago an hour less than New York.
+    shifted = {"overlap_hours": 2, "shifted_hours": True, "buyer_location": "us"}
+    new_york = req.overlap_at(req.derive({**shifted, "buyer_zone": "eastern"}, {}), LOCATIONS["india"])
+    later = req.overlap_at(req.derive({**shifted, "buyer_zone": "central"}, {}), LOCATIONS["india"])
+    assert new_york is not None and later is not None and later == new_york - 1
+    # The zone is a US team's only: anywhere else it is not read.
+    assert req.derive({"buyer_location": "uk", "buyer_zone": "pacific", "overlap_hours": 2}, {}).market == "uk"

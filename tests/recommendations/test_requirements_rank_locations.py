@@ -255,7 +255,7 @@ def test_a_us_buyer_accepting_shifted_hours_gets_india_when_it_wins_on_points(re
     from apps.playbooks.engine import evaluate
     from apps.playbooks.runtime import compiled_playbook
 
-    case = reference.golden_cases.get(name__startswith="Chicago manufacturer")
+    case = reference.golden_cases.get(name__startswith="Pittsburgh manufacturer")
     pb = compiled_playbook(reference)
     ev = evaluate(pb, case.answers)
     assert ev.delivered_from == "india"
@@ -264,6 +264,11 @@ def test_a_us_buyer_accepting_shifted_hours_gets_india_when_it_wins_on_points(re
     # The same buyer on a plain 09:00-17:00 day: India is excluded for 0 h.
     plain = evaluate(pb, {**case.answers, "shifted_hours": False})
     assert plain.delivered_from != "india"
+    # The same team in Chicago, an hour behind New York: India's evening reaches its day for 1 h, short of the 2.
+    chicago = evaluate(pb, {**case.answers, "buyer_us_zone": "central"})
+    india = next(loc for loc in chicago.locations if loc.code == "india")
+    assert india.overlap_yours == 1 and india.excluded_because and chicago.delivered_from != "india"
+    assert any("US Central (UTC−6, −5 in summer) working day" in r.text for r in chicago.requirements)
 
 
 def test_a_law_firm_wanting_outcomes_but_needing_its_lawyers_sign_off_sees_managed_services_ruled_out(

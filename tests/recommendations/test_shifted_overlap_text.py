@@ -20,8 +20,9 @@ from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
-# A Chicago manufacturer's FP&A team in India, its people on a later day: 2 h of overlap needed, shifted hours accepted.
-CHICAGO = "Chicago manufacturer"
+# A Pittsburgh manufacturer's FP&A team in India, its people on a later day: 2 h of overlap needed, shifted hours
+# accepted.
+PITTSBURGH = "Pittsburgh manufacturer"
 
 
 def location(ev: Evaluation, code: str) -> RankedLocation:
@@ -33,7 +34,7 @@ def overlap_texts(loc: RankedLocation) -> list[str]:
 
 
 def test_india_on_shifted_hours_is_not_said_to_overlap_0_h_alone(reference: Playbook) -> None:
-    ev = evaluated_case(reference, CHICAGO)
+    ev = evaluated_case(reference, PITTSBURGH)
     india = location(ev, "india")
     assert ev.delivered_from == "india" and india.overlap_yours == 2
     (text,) = overlap_texts(india)
@@ -42,7 +43,7 @@ def test_india_on_shifted_hours_is_not_said_to_overlap_0_h_alone(reference: Play
 
 def test_every_overlap_text_ends_on_the_figure_the_table_shows(reference: Playbook) -> None:
     for changes in ({}, {"overlap_hours": 4}, {"buyer_location": "uk", "home_market": "uk", "overlap_hours": 5}):
-        ev = evaluated_case(reference, CHICAGO, **changes)
+        ev = evaluated_case(reference, PITTSBURGH, **changes)
         for loc in ev.locations:
             for text in overlap_texts(loc):
                 last = re.findall(r"([\d.]+) h", text)[-1]
@@ -50,7 +51,7 @@ def test_every_overlap_text_ends_on_the_figure_the_table_shows(reference: Playbo
 
 
 def test_without_shifted_hours_the_text_states_the_plain_day_alone(reference: Playbook) -> None:
-    ev = evaluated_case(reference, CHICAGO, shifted_hours=False)
+    ev = evaluated_case(reference, PITTSBURGH, shifted_hours=False)
     india = location(ev, "india")
     assert india.overlap_yours is None and india.overlap_us == 0
     assert all("shifted" not in t for loc in ev.locations for t in overlap_texts(loc))
@@ -81,7 +82,7 @@ def test_the_locations_footnote_says_which_day_the_overlap_is_measured_on(
     footnote: str,
     not_said: str,
 ) -> None:
-    answers = {**reference.golden_cases.get(name__startswith=CHICAGO).answers, "shifted_hours": shifted}
+    answers = {**reference.golden_cases.get(name__startswith=PITTSBURGH).answers, "shifted_hours": shifted}
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
     rec = submit_and_recommend(assessment=a, user=buyer)
     assert rec.snapshot["evaluation"]["shifted_hours"] == (4.0 if shifted else 0.0)
@@ -94,7 +95,7 @@ def test_the_locations_footnote_says_which_day_the_overlap_is_measured_on(
 def test_a_recommendation_stored_before_the_shift_was_recorded_reads_as_a_plain_day(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
-    answers = reference.golden_cases.get(name__startswith=CHICAGO).answers
+    answers = reference.golden_cases.get(name__startswith=PITTSBURGH).answers
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
     stored = submit_and_recommend(assessment=a, user=buyer).snapshot
     assert read_snapshot(stored).location_columns.shifted_hours == 4

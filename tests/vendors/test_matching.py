@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -239,6 +240,23 @@ def test_a_team_in_ireland_is_matched_on_irish_time_the_uks_clock() -> None:
         snap(inputs={"overlap_hours": 5, "buyer_location": "eu", "buyer_country": "france"})
     )
     assert continental.overlap_label == "the UK"
+
+
+def test_a_us_team_on_pacific_time_is_matched_on_the_overlap_the_recommendation_stored_for_its_day() -> None:
+    # Poland overlaps New York 2 h and a Pacific day not at all: the recommendation stored 0 for it.
+    seattle = snap(
+        inputs={"overlap_hours": 2, "buyer_location": "us", "buyer_zone": "pacific"},
+        yours={"poland": 0, "argentina": 5, "india": 0, "mexico": 7},
+    )
+    poland, mexico = replace(POLAND, overlap_yours=0), replace(MEXICO, overlap_yours=7)
+    assert failures(seattle, vendor(locations=(poland,))) == ["overlap"]
+    assert failures(seattle, vendor(locations=(mexico,))) == []
+    needs = needs_from_snapshot(seattle)
+    assert needs.overlap_figure == "yours"
+    assert needs.overlap_label == "the US Pacific (UTC−8, −7 in summer) working day"
+    new_york = snap(inputs={"overlap_hours": 2, "buyer_location": "us", "buyer_zone": "eastern"})
+    assert needs_from_snapshot(new_york).overlap_label == "US Eastern time"
+    assert failures(new_york, vendor(locations=(POLAND,))) == []
 
 
 def test_no_overlap_needed_or_a_buyer_elsewhere_rules_nothing_out() -> None:

@@ -12,10 +12,13 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   be measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location breaks
   and no location is ranked on time zone; unanswered reads as the US day. ``buyer_country`` names the country within
   the region, where one keeps another clock than the region's (``COUNTRY_CLOCKS``: a team in Ireland is on the UK's
-  clock, not Central European time) and overlap is then measured on that clock. A buyer in a country the location
-  catalogue holds (``HOME_LOCATIONS``) has its own country as its onshore option (``Requirements.home``): that
-  location is ranked with the others on the same criteria (a full overlap with the buyer's day), and it alone
-  meets a requirement that the data stay in the buyer's country or that staff be on site every day;
+  clock, not Central European time) and overlap is then measured on that clock. ``buyer_zone`` names the time zone of
+  a buyer in the United States (``ZONE_CLOCKS``): Eastern, or unanswered, keeps the catalogue's US Eastern figures;
+  Central, Mountain and Pacific are days of ``BUYER_DAYS``, worked out from the UTC offsets. A buyer in a country
+  the location catalogue holds (``HOME_LOCATIONS``) has its own country as its onshore option
+  (``Requirements.home``): that location is ranked with the others on the same criteria (a full overlap with the
+  buyer's day), and it alone meets a requirement that the data stay in the buyer's country or that staff be on
+  site every day;
 - ``overlap_hours``: the minimum hours a day of overlap with the buyer's working day;
 - ``shifted_hours``: the buyer accepts provider staff on shifted hours (yes/no): overlap is then measured
   against a provider day moved up to ``SHIFT_HOURS`` towards the buyer's, worked out from the UTC offsets;
@@ -99,7 +102,16 @@ BUYER_DAYS = {
     "brazil": (-3.0, "Brasília (UTC−3)"),
     "mexico": (-6.0, "central Mexican (UTC−6)"),
     "australia-east": (10.5, "eastern Australian (UTC+10, +11 in summer)"),
+    # America/Chicago UTC-6, America/Denver UTC-7, America/Los_Angeles UTC-8, each an hour later in summer
+    # (IANA file "northamerica"); America/Phoenix keeps UTC-7 all year, so Arizona's summer day is half an hour
+    # off the Mountain figure. The catalogue's US Eastern figures stay the measure of an Eastern team.
+    "us-central": (-5.5, "US Central (UTC−6, −5 in summer)"),
+    "us-mountain": (-6.5, "US Mountain (UTC−7, −6 in summer)"),
+    "us-pacific": (-7.5, "US Pacific (UTC−8, −7 in summer)"),
 }
+# The time zones of a buyer in the United States (the ``buyer_zone`` role's options) whose day is not the US
+# Eastern one the catalogue's figures are measured on: the day of ``BUYER_DAYS`` overlap is worked out on.
+ZONE_CLOCKS = {"central": "us-central", "mountain": "us-mountain", "pacific": "us-pacific"}
 SAME_CLOCK = {"canada-east": "us"}
 # Countries inside a buyer region that keep another clock than the region's: (the day they are measured on, the
 # words the requirement uses). Europe/Dublin is UTC+0, UTC+1 in summer, with the same summer-time dates as
@@ -237,7 +249,7 @@ def derive(
 ) -> Requirements:
     """The buyer's requirements and preferences from answers by role and the triggered regimes by code;
     ``labels`` are the words of the preferred region's options, so a preference reads "India", not "india"."""
-    market = _market(answers.get("buyer_location"), answers.get("buyer_country"))
+    market = _market(answers.get("buyer_location"), answers.get("buyer_country"), answers.get("buyer_zone"))
     own_entity = _yes(answers.get("own_entity"))
     # A buyer's own centre works the hours the buyer sets, so its day is shifted unless the buyer said no.
     shifted = (_yes(answers.get("shifted_hours")) or (own_entity and answers.get("shifted_hours") is None)) and (
@@ -349,21 +361,25 @@ def onshore_only(requirements: Requirements) -> bool:
     return data is not None and not data.value and not requirements.home
 
 
-def _market(buyer_location: Any, buyer_country: Any = None) -> str:
+def _market(buyer_location: Any, buyer_country: Any = None, buyer_zone: Any = None) -> str:
     """Whose day overlap is measured on: the country's own clock where it keeps another than its region's
-    (``COUNTRY_CLOCKS``), else the region's."""
+    (``COUNTRY_CLOCKS``), a US team's own time zone (``ZONE_CLOCKS``), else the region's."""
     code = str(buyer_location or "us")
-    if clock := country_clock(buyer_location, buyer_country)[0]:
+    if clock := country_clock(buyer_location, buyer_country, buyer_zone)[0]:
         return clock
     if code in BUYER_DAYS or code in ("us", "uk", "other"):
         return code
     return SAME_CLOCK.get(code, "us")
 
 
-def country_clock(buyer_location: Any, buyer_country: Any) -> tuple[str, str]:
+def country_clock(buyer_location: Any, buyer_country: Any, buyer_zone: Any = None) -> tuple[str, str]:
     """The day a team in a country keeping another clock than its region's is measured on, and the words for it
-    (``COUNTRY_CLOCKS``: ("uk", "Irish ...") for a team in Ireland); ("", "") where the region's clock holds. The one
-    reading of it, for ``derive`` and the vendor matcher."""
+    (``COUNTRY_CLOCKS``: ("uk", "Irish ...") for a team in Ireland), or a US team's day off US Eastern time
+    (``ZONE_CLOCKS``: ("us-pacific", "US Pacific ...")); ("", "") where the region's clock holds. The one reading of
+    it, for ``derive`` and the vendor matcher."""
+    zone = ZONE_CLOCKS.get(str(buyer_zone or ""))
+    if zone is not None and str(buyer_location or "us") == "us":
+        return zone, BUYER_DAYS[zone][1]
     country = COUNTRY_CLOCKS.get(str(buyer_country or ""))
     if country is None or str(buyer_location or "us") in ("us", "other"):
         return "", ""

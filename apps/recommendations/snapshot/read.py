@@ -343,6 +343,7 @@ def _inputs(data: Any) -> Inputs:
         deliverables=_number(data.get("deliverables")),
         horizon=_number(data.get("horizon")),
         buyer_country=_text(data.get("buyer_country")),
+        buyer_zone=_text(data.get("buyer_zone")),
     )
 
 

@@ -542,6 +542,9 @@ class Inputs:
     # The country within the buyer's region, where it keeps another clock (an Irish team: the UK's); "" when not
     # asked, and in recommendations stored before it was recorded.
     buyer_country: str = ""
+    # The time zone of a team in the United States ("central", "mountain", "pacific"; "eastern"); "" when not asked,
+    # and in recommendations stored before it was recorded (measured on US Eastern time).
+    buyer_zone: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ LOCATION_FIELDS = (
 # The roles whose answers the consumers need (vendor matching, the memo, the locations table).
 INPUT_ROLES = (
     "function", "buyer_location", "home_market", "overlap_hours", "vendor_assurance",
-    "annual_hours", "team_size", "deliverables", "horizon", "buyer_country",
+    "annual_hours", "team_size", "deliverables", "horizon", "buyer_country", "buyer_zone",
 )  # fmt: skip
 
 
