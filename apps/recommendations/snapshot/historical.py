@@ -14,7 +14,6 @@ later changes only recommendations made after the change.
 
 from __future__ import annotations
 
-from apps.common.formatting import usd
 from apps.recommendations.snapshot.types import (
     GuidanceItem,
     GuidanceSource,
@@ -218,12 +217,23 @@ def cost_threshold(snapshot: Snapshot, *, owned: bool = False) -> PilotThreshold
     rate = "" if owned else top_cost.hourly_rate
     likely, high = top_cost.annual[1], top_cost.annual[2]
     inhouse = cost.inhouse_annual[1] if cost.inhouse_annual else 0
+    pilot = "first cohort" if owned else "pilot"
+    if 0 < inhouse < likely:
+        # The likely figure is above in-house: scaling on it would pass a cost the stop line refuses.
+        scale = (
+            f"The {pilot}'s effective cost puts a full year at or under {cost.amount(inhouse)}, the in-house cost "
+            f"(the likely figure, {cost.amount(likely)}{', at ' + rate if rate else ''}, is above it: the {pilot} has "
+            "to beat the estimate)."
+        )
+    else:
+        scale = (
+            f"The {pilot}'s effective cost puts a full year at or under {cost.amount(likely)} "
+            f"(the likely figure{', at ' + rate if rate else ''})."
+        )
     return PilotThreshold(
         "Cost",
-        f"The {'first cohort' if owned else 'pilot'}'s effective cost puts a full year at or under "
-        f"{usd(likely, cents=False)} "
-        f"(the likely figure{', at ' + rate if rate else ''}).",
-        f"A full year would cost more than {usd(min(high, inhouse) if inhouse > 0 else high, cents=False)} "
+        scale,
+        f"A full year would cost more than {cost.amount(min(high, inhouse) if inhouse > 0 else high)} "
         f"(the high estimate{' or in-house, whichever is lower' if inhouse > 0 else ''}).",
         GuidanceSource(title="This recommendation's cost case (sources in the finance section)"),
         weak=top_cost.weak,
