@@ -260,3 +260,14 @@ def test_regimes_and_obligations_reload_from_one_read_of_what_is_stored(
     assert not Obligation.objects.filter(regime__code="gdpr", code=withdrawn["code"]).exists()
     assert str(Regime.objects.get(code="gdpr").last_reviewed) == "2099-01-31"
     assert "Regimes: 1 created, 0 updated" in report
+
+
+def test_a_cost_index_with_no_published_source_says_so_instead_of_citing_another_figures_source() -> None:
+    from apps.playbooks.engine.tco.case import index_source
+
+    data = json.loads(
+        (Path(engagements_reference.__file__).parent / "reference" / "delivery_locations.json").read_text()
+    )
+    locations = {entry["code"]: entry for entry in data["items"]}
+    assert index_source(locations["south-africa"]).startswith("No published source: the project's assumption")
+    assert index_source(locations["poland"]).startswith("Zedtreeo blog: outsourcing costs")
