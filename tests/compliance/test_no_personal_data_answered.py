@@ -1,0 +1,45 @@
+"""Work that is about people by its nature (KYC and AML reviews, medical coding) answered as handling no personal
+data: the answer is challenged with a high risk and a condition to answer again, never taken at its word silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+
+KYC_RISK = "Your answers say the team sees no personal data, but KYC and AML reviews are about people"
+CODING_RISK = "Your answers say the team sees no personal data, but medical coding reads patients' records"
+
+
+def test_kyc_reviews_answered_as_no_personal_data_are_challenged(reference: Playbook) -> None:
+    ev = evaluated_case(reference, "KYC refresh: a Dutch", data_categories=["none"], sensitive_personal_data=None)
+    [risk] = [r for r in ev.risks if r.title == KYC_RISK]
+    assert risk.severity == "high" and "GDPR Art. 4(1) and Art. 10" in risk.mitigation
+    assert any(
+        c.text.startswith("Confirm which customers' personal data the review team will see") for c in ev.conditions
+    )
+    as_answered = evaluated_case(reference, "KYC refresh: a Dutch")
+    assert KYC_RISK not in {r.title for r in as_answered.risks}
+
+
+def test_medical_coding_answered_as_no_personal_data_is_challenged(reference: Playbook) -> None:
+    ev = evaluated_case(
+        reference,
+        "US hospital group: steady medical coding",
+        data_categories=["none"],
+        hipaa_role=None,
+        medicaid_offshore=None,
+        phi_deidentify=None,
+    )
+    [risk] = [r for r in ev.risks if r.title == CODING_RISK]
+    assert risk.severity == "high" and "45 CFR 160.103" in risk.mitigation
+    assert any(c.text.startswith("Confirm which patients' records the coding team will see") for c in ev.conditions)
+    assert CODING_RISK not in {
+        r.title for r in evaluated_case(reference, "US hospital group: steady medical coding").risks
+    }
+    # Other work with no personal data is taken at its word.
+    research = evaluated_case(reference, "Textbook KPO: steady market analytics", data_categories=["none"])
+    assert not {KYC_RISK, CODING_RISK} & {r.title for r in research.risks}
