@@ -43,3 +43,21 @@ def test_medical_coding_answered_as_no_personal_data_is_challenged(reference: Pl
     # Other work with no personal data is taken at its word.
     research = evaluated_case(reference, "Textbook KPO: steady market analytics", data_categories=["none"])
     assert not {KYC_RISK, CODING_RISK} & {r.title for r in research.risks}
+
+
+OUTSIDE_EU = "Outside the EU, how the GDPR reaches you and how the data reaches you decide the transfer tools you need"
+
+
+def test_a_team_outside_the_eu_with_eu_personal_data_is_told_the_transfer_map_differs_for_it(
+    reference: Playbook,
+) -> None:
+    us = evaluated_case(reference, "US biotech: clinical trial data management and SAS programming for US and EU")
+    [risk] = [r for r in us.risks if r.title == OUTSIDE_EU]
+    assert "GDPR Art. 3(2)" in risk.mitigation and "Art. 27" in risk.mitigation and "(EU) 2023/1795" in risk.mitigation
+    assert "module four" in risk.mitigation and "(EU) 2021/914" in risk.mitigation
+    assert any(c.rule == "gdpr-eu-personal-data-team-outside-eu" for c in us.conditions)
+    # A team in the EU reads the EU organisation's transfer map alone.
+    case = reference.golden_cases.get(name__startswith="EU asset manager: outsourced sector research")
+    assert "eu-personal" in case.answers["data_categories"] and case.answers["buyer_location"] == "eu"
+    eu = evaluated_case(reference, "EU asset manager: outsourced sector research")
+    assert OUTSIDE_EU not in {r.title for r in eu.risks} and "gdpr" in {r.code for r in eu.regimes}
