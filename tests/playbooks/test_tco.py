@@ -284,16 +284,22 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
 
 def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_benchmark() -> None:
     # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour.
-    # 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it. Below, the band is
-    # narrower: 4 come to $13.25, within two thirds of the lowest rate ($10); 3 to $9.94, under it.
+    # 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it. Below there is no
+    # band: 5 come to $16.56, within the rates; 4 to $13.25, under the lowest rate no provider's fixed price goes below.
     assert "project" in {m.code for m in _case(deliverables=31).models}
-    assert "project" in {m.code for m in _case(deliverables=4).models}
-    for count, hourly in ((32, "$106"), (1, "$3.31"), (3, "$9.94")):
+    assert "project" in {m.code for m in _case(deliverables=5).models}
+    for count, hourly in ((32, "$106"), (1, "$3.31")):
         case = _case(deliverables=count)
         assert "project" not in {m.code for m in case.models}
         ((name, why),) = case.skipped
         assert name == "Project-based engagement"
         assert f"comes to {hourly} an hour over your 8,000 hours of work, far from the $15–$35" in why
+    for count, hourly in ((4, "$13.25"), (3, "$9.94")):
+        case = _case(deliverables=count)
+        assert "project" not in {m.code for m in case.models}
+        ((name, why),) = case.skipped
+        assert f"comes to {hourly} an hour over your 8,000 hours of work, below the lowest $15 an hour" in why
+        assert "no provider would sign it" in why
     # The buyer's own quote per deliverable is their price, so it is costed whatever the count.
     quoted = _case(deliverables=1_000, quotes={"project": (60.0, 60.0, 60.0)})
     assert "project" in {m.code for m in quoted.models} and quoted.skipped == ()

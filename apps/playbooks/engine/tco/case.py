@@ -28,12 +28,12 @@ NO_DELIVERABLES = "the number of deliverables a year is not known"
 # hours the work takes, it comes to more than ``PROJECT_UNIT_TOLERANCE`` times the function's highest hourly rate,
 # or less than its lowest divided by ``PROJECT_UNIT_BELOW``, a "deliverable" here is a different unit (a single tax
 # return, a whole season): pricing it would put a figure wrong by orders of magnitude at the head of the result,
-# so the project is not costed from the benchmark (the buyer's own quote per deliverable still is). The band is
-# narrower below: a fixed price carries the provider's project management on top of its people's hours, so a price
-# under two thirds of the lowest hourly rate any provider of the function charges is not one a provider would
-# sign, and a saving resting on it would be a saving no quote will show (the product's assumption, not a source's).
+# so the project is not costed from the benchmark (the buyer's own quote per deliverable still is). There is no
+# band below: a fixed price carries the provider's project management on top of its people's hours, so a price
+# under the lowest hourly rate any provider of the function charges is not one a provider would sign, and a saving
+# resting on it would be a saving no quote will show (the product's assumption, not a source's).
 PROJECT_UNIT_TOLERANCE = 3.0
-PROJECT_UNIT_BELOW = 1.5
+PROJECT_UNIT_BELOW = 1.0
 
 
 def _figure(label: str, data: Mapping[str, Any]) -> Figure:
@@ -425,10 +425,19 @@ def _unit_mismatch(price: Figure, band: Any, deliverables: float, hours: float) 
     hourly = price_per_hour(price.likely, deliverables, hours)
     if low / PROJECT_UNIT_BELOW <= hourly <= high * PROJECT_UNIT_TOLERANCE:
         return ""
-    return (
+    spread = (
         f"its benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) comes to "
-        f"{money(hourly, 'USD', cents=True)} an hour over your {number(hours)} hours of work, far from the "
-        f"{money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} this function's providers charge by "
-        "the hour: a deliverable here is not the project the benchmark prices, so it is not costed from it. A "
-        "provider's quoted price per deliverable, given under your own cost figures, would cost it"
+        f"{money(hourly, 'USD', cents=True)} an hour over your {number(hours)} hours of work"
+    )
+    quote = "A provider's quoted price per deliverable, given under your own cost figures, would cost it"
+    if low / PROJECT_UNIT_TOLERANCE <= hourly < low / PROJECT_UNIT_BELOW:
+        return (
+            f"{spread}, below the lowest {money(low, 'USD', cents=True)} an hour this function's providers charge by "
+            "the hour: a fixed price carries the provider's project management on top of its people's hours, so no "
+            f"provider would sign it, and a saving resting on it is one no quote would show. {quote}"
+        )
+    return (
+        f"{spread}, far from the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} this function's "
+        "providers charge by the hour: a deliverable here is not the project the benchmark prices, so it is not "
+        f"costed from it. {quote}"
     )
