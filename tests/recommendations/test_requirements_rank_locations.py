@@ -285,3 +285,21 @@ def test_a_law_firm_wanting_outcomes_but_needing_its_lawyers_sign_off_sees_manag
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "Ruled out by a requirement you set:" in page
     assert "A licensed professional signs off onshore" in page
+
+
+def test_a_us_team_on_pacific_time_reads_each_overlap_reason_with_its_own_days_figure(reference: Playbook) -> None:
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    answers = reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers
+    seattle = evaluate(compiled_playbook(reference), {**answers, "buyer_us_zone": "pacific", "overlap_hours": 2})
+    texts = {loc.code: [c.text for c in loc.contributions if "overlaps a 09:00" in c.text] for loc in seattle.locations}
+    # Poland meets a New York team's afternoon by 2 h, and a Seattle team's day not at all: said beside the rule.
+    assert texts["poland"] == ["Poland overlaps a 09:00–17:00 US Eastern day by 2 h; with your US Pacific day, 0 h"]
+    poland = next(loc for loc in seattle.locations if loc.code == "poland")
+    assert poland.overlap_yours == 0 and poland.excluded_because
+    # Where the two days give the same figure nothing is added.
+    mexico = next(loc for loc in seattle.locations if loc.code == "mexico")
+    assert mexico.overlap_yours == mexico.overlap_us and not any("your US Pacific day" in t for t in texts["mexico"])
+    new_york = evaluate(compiled_playbook(reference), {**answers, "buyer_us_zone": "eastern", "overlap_hours": 2})
+    assert not any("with your" in c.text for loc in new_york.locations for c in loc.contributions)

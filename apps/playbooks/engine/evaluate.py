@@ -472,6 +472,32 @@ def _on_shifted_day(
     )
 
 
+# The days of a US team off Eastern time (``requirements.ZONE_CLOCKS``): the playbook's overlap rules for a US buyer
+# state the catalogue's US Eastern figures, so each is completed with the overlap on the team's own day.
+ZONE_DAYS = frozenset(req.ZONE_CLOCKS.values())
+
+
+def _on_your_zone(
+    contributions: list[Contribution],
+    rules: set[str],
+    needs: req.Requirements,
+    location: Mapping[str, Any],
+    yours: float | None,
+) -> tuple[Contribution, ...]:
+    """A location's contributions for a US team on Central, Mountain or Pacific time: an overlap rule's text, which
+    states the US Eastern day's figure, completed with the overlap on the team's own day (and the shifted hours it
+    accepts) where that differs, so "Poland overlaps a US Eastern day by 2 h" is not read as Seattle's 2 h."""
+    eastern = location.get("overlap_us")
+    if yours is None or eastern is None or float(eastern) == yours:
+        return tuple(contributions)
+    day = req.BUYER_DAYS[needs.market][1].split(" (")[0]
+    more = f"; with your {day} day{' and the shifted hours you accept' if needs.shift else ''}, {yours:g} h"
+    return tuple(
+        replace(c, text=c.text + more) if c.rule in rules and c.text and more not in c.text else c
+        for c in contributions
+    )
+
+
 def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:
     """The rule as explained for work delivered from ``delivered_from``: a rule naming a location's own law
     triggers it only when that location is where the work is delivered from."""
@@ -744,7 +770,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             overlap_us=cat.locations[code].get("overlap_us"),
             overlap_uk=cat.locations[code].get("overlap_uk"),
             gdpr_transfer=str(cat.locations[code].get("gdpr_transfer", "")),
-            contributions=_on_shifted_day(location_contribs[code], overlap_rules, plain[code], overlap[code]),
+            contributions=(
+                _on_your_zone(location_contribs[code], overlap_rules, needs, cat.locations[code], overlap[code])
+                if needs.market in ZONE_DAYS
+                else _on_shifted_day(location_contribs[code], overlap_rules, plain[code], overlap[code])
+            ),
             excluded_because=tuple(broken.get(code, ())),
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
             home=code == needs.home,
