@@ -155,6 +155,17 @@ def test_displaced_staff_are_a_one_time_severance_line_at_the_home_markets_month
     grown = salary * (1 + case.figures["inhouse.pay_since"].likely)  # pay at the horizon's start, not the survey's
     assert severance.horizon[1] == pytest.approx(2 * grown / 12 * months)
     assert "Severance" not in {line.label for line in _model(tco.simulate(_case()), "captive-team").lines}
+    assert severance.formula == "displaced people × monthly salary × months of severance, in month 1"
+
+
+def test_severance_on_the_buyers_all_in_cost_says_it_counts_on_costs_too() -> None:
+    case = _collapsed(_case(market="uk", function_code="actuarial", displaced=2, own_inhouse_cost=(95_000,) * 3))
+    severance = _line(_model(tco.simulate(case), "captive-team").lines, "Severance")
+    months = case.figures["inhouse.severance_months"].likely
+    assert severance.horizon[1] == pytest.approx(2 * 95_000 / 12 * months, rel=0.05)
+    assert (
+        "the monthly all-in cost of one person" in severance.formula and "read it as the upper end" in severance.formula
+    )
 
 
 # Lint: the buyer's figures are optional numbers

@@ -552,9 +552,19 @@ def month_count(case: Case) -> int:
     return math.ceil(case.months - 1e-9) if case.weeks else case.years * 12
 
 
+# Severance when the in-house figure is all-in (the buyer's own loaded cost, or a full hourly cost): no salary is
+# known apart from it, so the line is priced on the loaded cost and says it is the upper end.
+SEVERANCE_ALL_IN = (
+    "displaced people × the monthly all-in cost of one person, the in-house figure above (no salary is known apart"
+    " from it, so on-costs are counted too: read it as the upper end) × months of severance, in month 1"
+)
+
+
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
     if line == PARALLEL and m.kind == "owned":
         return OWNED_PARALLEL
+    if line == SEVERANCE and case.inhouse_all_in:
+        return SEVERANCE_ALL_IN
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     if case.weeks:
