@@ -1,0 +1,45 @@
+"""A public body's personal data is under its own public-sector privacy law, not the CCPA or PIPEDA (which bind
+businesses and commercial activity): it is told so, with a condition, instead of reading private-sector law."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+
+TEXTBOOK = "Textbook KPO: steady market analytics"
+CCPA_RISK = (
+    "A public body's personal data is under its own public-sector privacy law, not the CCPA, which is not covered here"
+)
+PIPEDA_RISK = (
+    "A public body's personal data is under its own public-sector privacy law, not PIPEDA, which is not covered here"
+)
+
+
+def test_a_california_state_agency_does_not_read_the_ccpa_but_its_own_law(reference: Playbook) -> None:
+    agency = evaluated_case(reference, TEXTBOOK, buyer_sector="public-body", data_categories=["california-personal"])
+    assert "ccpa" not in {r.code for r in agency.regimes}
+    [risk] = [r for r in agency.risks if r.title == CCPA_RISK]
+    assert (
+        risk.severity == "high"
+        and "§ 1798.140(d)" in risk.mitigation
+        and "Information Practices Act" in risk.mitigation
+    )
+    assert any(c.rule == "california-personal-data-public-body" for c in agency.conditions)
+    business = evaluated_case(reference, TEXTBOOK, buyer_sector="other", data_categories=["california-personal"])
+    assert "ccpa" in {r.code for r in business.regimes} and CCPA_RISK not in {r.title for r in business.risks}
+
+
+def test_a_canadian_public_body_does_not_read_pipeda_or_quebecs_private_sector_act(reference: Playbook) -> None:
+    changes = {"buyer_location": "canada-east", "buyer_us_zone": None, "data_categories": ["canada-personal"]}
+    body = evaluated_case(reference, TEXTBOOK, buyer_sector="public-body", **changes)
+    assert "pipeda" not in {r.code for r in body.regimes}
+    titles = {r.title for r in body.risks}
+    assert PIPEDA_RISK in titles and not any("Quebec's private-sector" in t for t in titles)
+    [risk] = [r for r in body.risks if r.title == PIPEDA_RISK]
+    assert "s. 4(1)(a)" in risk.mitigation and "Privacy Act" in risk.mitigation
+    business = evaluated_case(reference, TEXTBOOK, buyer_sector="other", **changes)
+    assert "pipeda" in {r.code for r in business.regimes} and PIPEDA_RISK not in {r.title for r in business.risks}
