@@ -43,3 +43,24 @@ def test_a_canadian_public_body_does_not_read_pipeda_or_quebecs_private_sector_a
     assert "s. 4(1)(a)" in risk.mitigation and "Privacy Act" in risk.mitigation
     business = evaluated_case(reference, TEXTBOOK, buyer_sector="other", **changes)
     assert "pipeda" in {r.code for r in business.regimes} and PIPEDA_RISK not in {r.title for r in business.risks}
+
+
+FTI_RISK = "Federal tax information held by a public body is under IRC § 6103, which is not covered here"
+
+
+def test_a_revenue_department_handing_over_tax_returns_is_told_section_6103_is_not_covered(reference: Playbook) -> None:
+    agency = evaluated_case(
+        reference, TEXTBOOK, buyer_sector="public-body", data_categories=["tax-returns"], tax_preparer=False
+    )
+    [risk] = [r for r in agency.risks if r.title == FTI_RISK]
+    assert risk.severity == "high" and "§ 6103(p)(4)" in risk.mitigation and "Publication 1075" in risk.mitigation
+    assert any(c.rule == "federal-tax-information-public-body" for c in agency.conditions)
+    # A tax preparer reads section 7216 instead; a company of another sector is not told about agencies' rules.
+    preparer = evaluated_case(
+        reference, TEXTBOOK, buyer_sector="public-body", data_categories=["tax-returns"], tax_preparer=True
+    )
+    assert FTI_RISK not in {r.title for r in preparer.risks} and "irc-7216" in {r.code for r in preparer.regimes}
+    company = evaluated_case(
+        reference, TEXTBOOK, buyer_sector="other", data_categories=["tax-returns"], tax_preparer=False
+    )
+    assert FTI_RISK not in {r.title for r in company.risks}
