@@ -1,6 +1,6 @@
 """An owned captive centre (GCC) costed with no provider: its staff at a provider's rate less the provider's margin,
-its entity only when the buyer has none there, a ramp-up over its launch, and no set-up, transfer, contract,
-vendor-management or exit line (pure engine, no database)."""
+hired over its launch while the work stays in-house, its entity only when the buyer has none there, and no set-up,
+transfer, contract, vendor-management or exit line (pure engine, no database)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from apps.playbooks.engine import tco
-from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE
+from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE, PARALLEL
 from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
 
 PROVIDER_ONLY = (
@@ -45,7 +45,8 @@ def _lines(m: tco.ModelTco) -> dict[str, float]:
 def test_an_owned_centre_pays_no_provider_set_up_transfer_contract_or_exit() -> None:
     own = _model(tco.simulate(_case()), "own-centre")
     lines = _lines(own)
-    assert OWN_CENTRE in lines and LAUNCH in lines
+    # The in-house team carries the work until the centre has launched, so no launch shortfall is counted on top.
+    assert OWN_CENTRE in lines and PARALLEL in lines and LAUNCH not in lines
     assert not set(PROVIDER_ONLY) & set(lines)
     bot = _lines(_model(tco.simulate(_case()), "bot"))
     assert bot["Set-up fee"] > 0 and bot["Transfer fee"] > 0
@@ -57,7 +58,11 @@ def test_its_run_cost_is_the_providers_rate_times_the_owned_cost_ratio_plus_the_
     own = _lines(_model(tco.simulate(case), "own-centre"))
     rate = f["own-centre.rate"].likely * f["location.index"].likely
     staff = 60 * 2000 * rate * f["bot.run_cost_ratio"].likely
-    assert own[OWN_CENTRE] == pytest.approx(staff + f["own.entity_cost"].likely)
+    # Hired in a straight line over the launch: month m has (m + ½) ÷ launch months of the team on the payroll.
+    launch = f["own.launch_months"].likely
+    hired = sum(min(1.0, (month + 0.5) / launch) for month in range(12)) / 12
+    assert own[OWN_CENTRE] == pytest.approx(staff * hired + f["own.entity_cost"].likely)
+    assert 0.5 < hired < 0.6
     assert f["own.entity_cost"].likely == 120_000 and _case().figures["own.entity_cost"].weak
 
 
@@ -70,16 +75,19 @@ def test_a_buyer_with_an_entity_there_counts_none_and_the_figure_says_it_is_thei
     assert cost[1] < cost[0]
 
 
-def test_the_launch_is_a_ramp_up_over_nirjix_9_to_14_months_longer_than_a_providers() -> None:
+def test_the_launch_is_nirjix_9_to_14_months_and_with_no_team_in_house_its_shortfall_is_a_cost() -> None:
     case = _case()
     launch = case.figures["own.launch_months"]
     assert (launch.low, launch.likely, launch.high) == (9, 11.5, 14) and launch.weak
     assert "Nirjix" in launch.source
-    result = tco.simulate(_collapsed(case))
-    own, bot = _model(result, "own-centre"), _model(result, "bot")
-    ramp = case.figures["ramp.months"].likely
-    # The idle share of one month's staff cost, summed: about (1 − start) × launch ÷ 2 months, against the ramp-up.
-    assert _lines(own)[LAUNCH] > _lines(bot)["Ramp-up (fees that buy no output yet)"] * (launch.likely / ramp) * 0.5
+    # Work done once that no team of the buyer's does today runs nothing in parallel: what the centre's people do
+    # not yet produce over the launch is then a line of its own, longer than a provider's ramp-up.
+    surge = _collapsed(_case(weeks=40))
+    assert surge.surge
+    result = tco.simulate(surge)
+    own, bot = _lines(_model(result, "own-centre")), _lines(_model(result, "bot"))
+    assert LAUNCH in own and PARALLEL not in own
+    assert own[LAUNCH] > bot["Ramp-up (fees that buy no output yet)"]
 
 
 def test_the_launch_summed_in_closed_form_is_the_month_by_month_sum() -> None:

@@ -327,12 +327,20 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     transfer fee, no contract to negotiate, no vendor to manage and nothing to re-tender; the launch is a ramp-up
     over the months the centre takes to launch."""
     staff = _monthly_fee(case, m, v) * v["bot.run_cost_ratio"]
+    # The centre hires its people in a straight line over the launch, so the staff not yet hired are taken off its
+    # cost: the launch profile's idle share, (1 − start productivity) × (1 − (month + ½) ÷ launch months), divided
+    # by (1 − start productivity), is the share of the team not yet on the payroll.
+    unhired = -staff / (1 - v["ramp.start_productivity"])
     lines: dict[str, list[Term]] = {
-        OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc")],
-        LAUNCH: [(staff, "ramp:own.launch_months")],
+        OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc"), (unhired, "ramp:own.launch_months")],
         OWN_ATTRITION: [(staff * v["provider.attrition"] * v["provider.replacement_months"] / 12, "esc")],
     }
-    lines.update(_parallel_running(case, m, v, inhouse0))
+    parallel = _parallel_running(case, m, v, inhouse0)
+    if not parallel:
+        # No team of the buyer's carries the work while the centre launches: what its people do not yet produce is
+        # a cost. With a team running in parallel until launch, that team's cost is the launch's cost.
+        lines[LAUNCH] = [(staff, "ramp:own.launch_months")]
+    lines.update(parallel)
     lines.update(_severance(case, v, inhouse0))
     return lines
 
@@ -673,7 +681,9 @@ FORMULAS = {
     " cost ÷ 12 × exchange rate) × inflation, every month from transfer",
     OWN_CENTRE: "(people × committed hours × a provider's rate for the same work × location index ÷ 12 × owned-cost"
     " ratio + your entity's cost a year ÷ 12, 0 if you already have one) × exchange rate × (1 + location wage"
-    " inflation)^year, every month; no provider set-up, transfer, contract or management fee",
+    " inflation)^year, every month, the staff hired in a straight line over the launch months (their share"
+    " (month + ½) ÷ launch months until all are on the payroll); no provider set-up, transfer, contract or management"
+    " fee",
     LAUNCH: "your centre's staff cost a month × (1 − start productivity) × (1 − (month + ½) ÷ launch months), while"
     " positive: the months the centre takes to launch",
     OWN_ATTRITION: "your centre's staff cost a month × attrition rate in the location × months of lost output per"
