@@ -180,6 +180,10 @@ class Question(models.Model):
             "buyer_zone",
             "The time zone of a buyer in the United States (options 'eastern', 'central', 'mountain', 'pacific')",
         )
+        PEAK_SHARE = (
+            "peak_share",
+            "The share of a year's hours in its busiest three months, for seasonal work (a percentage)",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

@@ -1138,6 +1138,7 @@ COST_ROLES = (
     "quoted_price",
     "displaced_staff",
     "own_entity",
+    "peak_share",
 )
 COST_MEMO_SIZE = 512  # estimates remembered per compiled playbook, oldest first out
 
@@ -1261,6 +1262,7 @@ def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
         "displaced": role("displaced_staff"),
         "duration_weeks": role("duration_weeks"),
         "own_entity": role("own_entity"),
+        "peak_share": role("peak_share"),
     }
 
 

@@ -97,6 +97,7 @@ def build_case(
     quotes: Mapping[str, Triple] | None = None,
     weeks: int = 0,
     own_entity: bool = False,
+    peak_share: float = 0.0,
 ) -> Case:
     """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
 
@@ -105,7 +106,8 @@ def build_case(
     ``weeks`` is how long a piece of work done once lasts (0: the work goes on for ``years``); the case then
     covers those weeks only (see :attr:`Case.surge` for what a surge leaves out and adds).
     ``own_entity``: the buyer already has a legal entity where its own centre would be, so an owned centre
-    counts no entity cost.
+    counts no entity cost. ``peak_share``: seasonal work's share of the year's hours in its busiest three months
+    (0 to 1); in-house, the hours above a team sized to the quieter months cost the temporary staff premium.
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
     if market not in CURRENCIES:
@@ -163,11 +165,16 @@ def build_case(
         figures.update(_owned_figures(assumptions, own_entity))
     if weeks and not displaced:
         _surge_figures(figures, assumptions)
+    elif not weeks and peak_share > 0.25 and assumptions.get("temporary_staff_premium"):
+        figures["inhouse.temporary_premium"] = _figure(
+            "Temporary staff premium in-house", assumptions["temporary_staff_premium"]
+        )
     return Case(
         market=market,
         currency=CURRENCIES[market],
         years=1 if weeks else round(years),
         weeks=int(weeks),
+        peak_share=float(peak_share),
         people=team,
         annual_hours=hours,
         deliverables=float(deliverables or 0),

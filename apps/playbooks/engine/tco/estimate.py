@@ -322,6 +322,15 @@ def _weeks(value: Any) -> int:
     return weeks if 1 <= weeks <= WEEKS_A_YEAR else 0
 
 
+def _share(value: Any) -> float:
+    """A percentage answer (80 for 80%) as a share from 0 to 1; 0 when not answered (or not a usable number)."""
+    try:
+        share = float(value) / 100 if value is not None else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+    return share if 0 <= share <= 1 else 0.0
+
+
 RAMPED_KINDS = ("team", "bot")  # the models whose cost has a provider's ramp-up line (``simulate._model_terms``)
 
 
@@ -405,6 +414,7 @@ class CostArguments(TypedDict, total=False):
     quoted_price: float | None
     duration_weeks: float | None
     own_entity: bool | None
+    peak_share: float | None
 
 
 def _case(**a: Unpack[CostArguments]) -> Case:
@@ -434,6 +444,7 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         quotes=quotes,
         weeks=_weeks(a.get("duration_weeks")),
         own_entity=a.get("own_entity") is True,
+        peak_share=_share(a.get("peak_share")),
     )
 
 
@@ -579,6 +590,19 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         Input("Home market", f"{market.upper()} ({case.currency})", "your answer" if home_market else "default"),
         Input("Delivered from", where, "the first location meeting every requirement"),
         *([Input(DISPLACED, number(case.displaced), "your answer")] if case.displaced else []),
+        *(
+            [
+                Input(
+                    "Share of the hours in the busiest three months",
+                    f"{case.peak_share * 100:g}%",
+                    "your answer: in-house, the "
+                    f"{case.peak_excess * 100:.0f}% of the hours above what a team sized to the quieter nine months "
+                    "does in the peak are done by people taken on for the season",
+                )
+            ]
+            if case.peak_excess
+            else []
+        ),
     )
     return CostEstimate(
         available=True,

@@ -91,6 +91,7 @@ def seed_for(case: Case) -> int:
         "case": [case.market, case.years, case.people, case.annual_hours, case.deliverables, case.displaced],
         # Only a piece of work's weeks join the hash, so every case over whole years keeps the seed it had.
         **({"weeks": case.weeks} if case.weeks else {}),
+        **({"peak_share": case.peak_share} if case.peak_share else {}),  # likewise: only seasonal work's share
         "all_in": case.inhouse_all_in,
         "figures": {k: [f.low, f.likely, f.high] for k, f in sorted(case.figures.items())},
         "models": [[m.code, m.kind, m.commitment_hours, m.transfer_month, m.quoted] for m in case.models],
@@ -106,6 +107,7 @@ def seed_for(case: Case) -> int:
 # break-even.
 Term = tuple[np.ndarray, str]
 TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
+SEASONAL_LINE = "Temporary staff premium (people taken on for the peak)"
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
 PARALLEL = "Transition and knowledge transfer (parallel running)"
@@ -251,9 +253,13 @@ def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
             "Recruiting to replace leavers": [(base * v["inhouse.attrition"] * v["inhouse.recruiting"], "home")],
         }
     if "inhouse.temporary_premium" in v:
-        # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost.
+        # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost; seasonal
+        # work's peak above a team sized to the quieter months is done by people taken on for the season.
         loaded = _sum(scale for terms in lines.values() for scale, _ in terms)
-        lines[TEMPORARY_LINE] = [(loaded * v["inhouse.temporary_premium"], "home")]
+        if case.surge:
+            lines[TEMPORARY_LINE] = [(loaded * v["inhouse.temporary_premium"], "home")]
+        elif case.peak_excess:
+            lines[SEASONAL_LINE] = [(loaded * case.peak_excess * v["inhouse.temporary_premium"], "home")]
     return lines
 
 
@@ -667,6 +673,10 @@ FORMULAS = {
     "Overhead (facilities, IT)": "salaries × overhead share",
     "Management": "salaries × management share",
     "Recruiting to replace leavers": "salaries × attrition rate × recruiting cost share",
+    SEASONAL_LINE: "the in-house cost above × (4 × the busiest three months' share of the hours − 1) ÷ 3, the share"
+    " of the hours above what a team sized to the quieter nine months does in the peak × the temporary staff premium"
+    " (people taken on for a season cost more an hour than salaried staff: the project's assumption, listed with the"
+    " inputs)",
     TEMPORARY_LINE: "the in-house cost above × the temporary staff premium (people taken on for work done once cost"
     " more an hour than salaried staff: the project's assumption, listed with the inputs)",
     "Your loaded cost": "in-house FTE × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",

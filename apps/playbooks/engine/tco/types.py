@@ -79,12 +79,16 @@ class Case:
     # The weeks a piece of work done once lasts (0: the work goes on, costed over ``years`` whole years). The
     # cost then covers those weeks only, and ``annual_hours`` are the hours of the whole piece of work.
     weeks: int = 0
+    # Seasonal work: the share of a year's hours in its busiest three months (0.8 for 80%; 0 when not answered).
+    peak_share: float = 0.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= MAX_YEARS:
             raise TcoUnavailable(f"The horizon must be 1 to {MAX_YEARS} years.")
         if not 0 <= self.weeks <= WEEKS_A_YEAR:
             raise TcoUnavailable(f"The work's length must be 1 to {WEEKS_A_YEAR} weeks.")
+        if not 0 <= self.peak_share <= 1:
+            raise TcoUnavailable("The busiest three months' share of the hours must be 0% to 100%.")
         if self.people <= 0 or self.annual_hours <= 0 or self.deliverables < 0 or self.displaced < 0:
             raise TcoUnavailable(
                 "People and annual hours must be positive; deliverables and displaced staff not negative."
@@ -101,6 +105,17 @@ class Case:
         while it moves, nothing is taken back or re-tendered when it ends, and in-house it would be done by
         people taken on for it (temporary staff), not by a salaried team already there."""
         return bool(self.weeks) and not self.displaced
+
+    @property
+    def peak_excess(self) -> float:
+        """Seasonal work done in-house: the share of the year's hours above what a salaried team sized to the
+        quieter nine months covers in the busiest three, done by people taken on for the season. With p of the
+        hours in the busiest three months, that team works (1 − p) ÷ 9 of them a month, (1 − p) ÷ 3 in the peak,
+        so the peak's excess is p − (1 − p) ÷ 3 = (4p − 1) ÷ 3 (0 with even demand, p = 25%, or less). The
+        product's assumption: a team sized to the peak, idle the rest of the year, would cost more."""
+        if self.weeks or self.peak_share <= 0.25:
+            return 0.0
+        return (4 * self.peak_share - 1) / 3
 
     @property
     def inhouse_fte(self) -> float:

@@ -1,0 +1,40 @@
+"""Seasonal work done in-house: the hours of the busiest three months above what a salaried team sized to the
+quieter nine months does are done by people taken on for the season, at the temporary staff premium; even demand,
+or no answer, costs as before (pure engine, no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.engine import tco
+from apps.playbooks.engine.tco.simulate import SEASONAL_LINE, seed_for
+from tests.playbooks.test_tco import _case, _collapsed
+
+
+def _inhouse(case: tco.Case) -> dict[str, float]:
+    return {line.label: line.horizon[1] for line in tco.simulate(case).inhouse_lines}
+
+
+def test_a_sharp_peak_adds_the_temporary_premium_on_the_hours_above_the_quieter_months_team() -> None:
+    steady = _collapsed(_case(annual_hours=6_000, people=10))
+    peak = _collapsed(_case(annual_hours=6_000, people=10, peak_share=0.8))
+    assert peak.peak_excess == pytest.approx((4 * 0.8 - 1) / 3)  # 73% of the hours: 80% less the 7% a 9-month team does
+    premium = peak.figures["inhouse.temporary_premium"].likely
+    lines, before = _inhouse(peak), _inhouse(steady)
+    assert SEASONAL_LINE not in before and "inhouse.temporary_premium" not in steady.figures
+    base = sum(v for k, v in lines.items() if k != SEASONAL_LINE)
+    assert base == pytest.approx(sum(before.values()))
+    assert lines[SEASONAL_LINE] == pytest.approx(base * peak.peak_excess * premium)
+    # The provider's side is the same case: only in-house changes, so the saving grows by the premium.
+    assert tco.simulate(peak).inhouse.horizon[1] > tco.simulate(steady).inhouse.horizon[1]
+
+
+def test_even_demand_or_no_answer_keeps_the_cost_and_the_seed_it_had() -> None:
+    plain = _case(annual_hours=6_000, people=10)
+    for share in (0.0, 0.25):
+        even = _case(annual_hours=6_000, people=10, peak_share=share)
+        assert even.peak_excess == 0 and "inhouse.temporary_premium" not in even.figures
+    assert seed_for(_case(annual_hours=6_000, people=10, peak_share=0.0)) == seed_for(plain)
+    assert seed_for(_case(annual_hours=6_000, people=10, peak_share=0.8)) != seed_for(plain)
+    with pytest.raises(tco.TcoUnavailable, match="busiest three months"):
+        _case(annual_hours=6_000, people=10, peak_share=1.5)
