@@ -21,6 +21,7 @@ from apps.playbooks.engine.types import (
     KINDS,
     MULTI,
     NUMERIC_KINDS,
+    PERCENT,
     ROLES,
     SINGLE,
     TEXT_EFFECTS,
@@ -217,6 +218,14 @@ class _Linter:
         for role in roles:
             if role not in ROLES:
                 self.add(ERROR, "question", roles[role], f"unknown cost role {role!r}")
+        peak = self.questions.get(roles.get("peak_share", ""))
+        if peak is not None and peak.kind != PERCENT:
+            self.add(
+                ERROR,
+                "question",
+                peak.code,
+                f"the 'peak_share' role needs a percentage question, not {peak.kind!r}: the cost reads it as one",
+            )
 
     def consumer_roles(self) -> None:
         """The recommendation's consumers find these answers by role, never by question code: without the

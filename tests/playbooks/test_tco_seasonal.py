@@ -38,3 +38,13 @@ def test_even_demand_or_no_answer_keeps_the_cost_and_the_seed_it_had() -> None:
     assert seed_for(_case(annual_hours=6_000, people=10, peak_share=0.8)) != seed_for(plain)
     with pytest.raises(tco.TcoUnavailable, match="busiest three months"):
         _case(annual_hours=6_000, people=10, peak_share=1.5)
+
+
+def test_lint_refuses_the_peak_share_role_on_anything_but_a_percentage() -> None:
+    from tests.playbooks.test_tco_buyer_figures import findings, has, q
+
+    choice = findings(
+        lambda d: q(d).append({"code": "x", "kind": "single", "role": "peak_share", "options": [{"code": "a"}]})
+    )
+    assert has(choice, "error", "x", "the 'peak_share' role needs a percentage question, not 'single'"), choice
+    assert findings(lambda d: q(d).append({"code": "x", "kind": "percent", "role": "peak_share"})) == []
