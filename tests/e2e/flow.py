@@ -56,6 +56,7 @@ def answer_question(page: Any, code: str, value: Any, *, js: bool) -> None:
         if js:
             with page.expect_response(_autosave_of(code)):
                 text.press("Tab")  # a text answer is saved when the buyer leaves the field
+            _settled(page)
         return
     wanted = set(as_choices(value))
     for box in fieldset.locator("input[type=radio], input[type=checkbox]").all():
@@ -65,8 +66,18 @@ def answer_question(page: Any, code: str, value: Any, *, js: bool) -> None:
         if js:
             with page.expect_response(_autosave_of(code)):
                 box.set_checked(should)
+            _settled(page)
         else:
             box.set_checked(should)
+
+
+# htmx marks the elements of a request in flight, and of its swap and settle, with these classes: an autosave's
+# response arrives before the fragments it returns (a question it opens) are in the page.
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+
+
+def _settled(page: Any) -> None:
+    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
 
 
 def _autosave_of(code: str) -> Any:
