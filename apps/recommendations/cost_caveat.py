@@ -106,7 +106,10 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
         behind = f"ranks {points} behind {here} on fit"
     elif where.needs_transfer_tool:
-        behind = f"ties with {here} on fit ({here} comes first: the personal data needs no transfer tool there)"
+        behind = (
+            f"ties with {here} on fit ({here} comes first: the personal data needs no transfer tool to reach a "
+            "provider there)"
+        )
     else:
         # Equal points and transfer status: the ranking put the location with more overlap with the buyer's
         # working day first (a cheaper one with the same overlap would have come first itself).

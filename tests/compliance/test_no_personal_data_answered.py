@@ -18,6 +18,7 @@ def test_kyc_reviews_answered_as_no_personal_data_are_challenged(reference: Play
     ev = evaluated_case(reference, "KYC refresh: a Dutch", data_categories=["none"], sensitive_personal_data=None)
     [risk] = [r for r in ev.risks if r.title == KYC_RISK]
     assert risk.severity == "high" and "GDPR Art. 4(1) and Art. 10" in risk.mitigation
+    assert "GLBA, 15 U.S.C. 6809(4)" in risk.mitigation  # a US institution reads its own law too
     assert any(
         c.text.startswith("Confirm which customers' personal data the review team will see") for c in ev.conditions
     )

@@ -49,3 +49,16 @@ def test_a_us_buyers_pilot_cost_below_in_house_scales_at_the_likely_figure(
     )
     scale_at, stop_at = (int(m.replace(",", "")) for m in re.findall(r"\$([\d,]+) \(the", scale + stop))
     assert scale_at < stop_at
+
+
+def test_a_cost_priced_at_a_locations_index_names_the_index_beside_the_benchmark_rate(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    answers = reference.golden_cases.get(name__startswith="UK fintech").answers
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, title="t", playbook=reference, answers=answers)
+    snapshot = read_snapshot(submit_and_recommend(assessment=a, user=buyer).snapshot)
+    index = next(f for f in snapshot.evaluation.cost.figures if f.key == "location.index")
+    assert index.likely != 1  # delivered from a location dearer than the India benchmark
+    threshold = cost_threshold(snapshot)
+    assert threshold is not None
+    assert f"/h × {index.value}, cost index of " in threshold.scale_if

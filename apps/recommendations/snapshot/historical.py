@@ -215,6 +215,11 @@ def cost_threshold(snapshot: Snapshot, *, owned: bool = False) -> PilotThreshold
     if top_cost is None:
         return None
     rate = "" if owned else top_cost.hourly_rate
+    index = next((f for f in cost.figures if f.key == "location.index"), None)
+    quoted = any(f.key == f"{top_cost.model}.rate" and f.supplied for f in cost.figures)  # a quote has no index
+    if rate and index is not None and index.likely != 1 and not quoted:
+        # The rate shown is the function's benchmark (India = 1.00); the cost was priced at it × the location's index.
+        rate = f"{rate} × {index.value}, {index.label[0].lower()}{index.label[1:]}"
     likely, high = top_cost.annual[1], top_cost.annual[2]
     inhouse = cost.inhouse_annual[1] if cost.inhouse_annual else 0
     pilot = "first cohort" if owned else "pilot"
