@@ -283,23 +283,23 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
 
 
 def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_benchmark() -> None:
-    # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour.
-    # 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it. Below there is no
-    # band: 5 come to $16.56, within the rates; 4 to $13.25, under the lowest rate no provider's fixed price goes below.
+    # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour,
+    # likely $25. 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it. Below,
+    # 8 come to $26.50, above the likely rate; 7 to $23.19, under what the function's providers typically charge.
     assert "project" in {m.code for m in _case(deliverables=31).models}
-    assert "project" in {m.code for m in _case(deliverables=5).models}
+    assert "project" in {m.code for m in _case(deliverables=8).models}
     for count, hourly in ((32, "$106"), (1, "$3.31")):
         case = _case(deliverables=count)
         assert "project" not in {m.code for m in case.models}
         ((name, why),) = case.skipped
         assert name == "Project-based engagement"
         assert f"comes to {hourly} an hour over your 8,000 hours of work, far from the $15–$35" in why
-    for count, hourly in ((4, "$13.25"), (3, "$9.94")):
+    for count, hourly in ((7, "$23.19"), (4, "$13.25"), (3, "$9.94")):
         case = _case(deliverables=count)
         assert "project" not in {m.code for m in case.models}
         ((name, why),) = case.skipped
-        assert f"comes to {hourly} an hour over your 8,000 hours of work, below the lowest $15 an hour" in why
-        assert "no provider would sign it" in why
+        assert f"comes to {hourly} an hour over your 8,000 hours of work, below the $25 an hour" in why
+        assert "typically charge ($15–$35)" in why and "no provider would sign it" in why
     # The buyer's own quote per deliverable is their price, so it is costed whatever the count.
     quoted = _case(deliverables=1_000, quotes={"project": (60.0, 60.0, 60.0)})
     assert "project" in {m.code for m in quoted.models} and quoted.skipped == ()

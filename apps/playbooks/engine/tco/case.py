@@ -26,14 +26,14 @@ WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
 NO_DELIVERABLES = "the number of deliverables a year is not known"
 # A benchmark price per deliverable prices a whole project (a report, a landscape, a memo). When, spread over the
 # hours the work takes, it comes to more than ``PROJECT_UNIT_TOLERANCE`` times the function's highest hourly rate,
-# or less than its lowest divided by ``PROJECT_UNIT_BELOW``, a "deliverable" here is a different unit (a single tax
-# return, a whole season): pricing it would put a figure wrong by orders of magnitude at the head of the result,
-# so the project is not costed from the benchmark (the buyer's own quote per deliverable still is). There is no
-# band below: a fixed price carries the provider's project management on top of its people's hours, so a price
-# under the lowest hourly rate any provider of the function charges is not one a provider would sign, and a saving
-# resting on it would be a saving no quote will show (the product's assumption, not a source's).
+# or less than its lowest divided by it, a "deliverable" here is a different unit (a single tax return, a whole
+# season): pricing it would put a figure wrong by orders of magnitude at the head of the result, so the project is
+# not costed from the benchmark (the buyer's own quote per deliverable still is). Nearer, below the function's
+# likely hourly rate, it is not costed either: a fixed price carries the provider's project management on top of
+# its people's hours, so a price under what the function's providers typically charge an hour is not one a provider
+# would sign, and a saving resting on it would be a saving no quote will show (the product's assumption, not a
+# source's; the typical rate rather than the lowest, since the benchmark price is a range's midpoint too).
 PROJECT_UNIT_TOLERANCE = 3.0
-PROJECT_UNIT_BELOW = 1.0
 
 
 def _figure(label: str, data: Mapping[str, Any]) -> Figure:
@@ -423,25 +423,26 @@ def price_per_hour(price: float, deliverables: float, hours: float) -> float:
 
 def _unit_mismatch(price: Figure, band: Any, deliverables: float, hours: float) -> str:
     """Why the benchmark price per deliverable cannot price this work ("" when it can): spread over the hours,
-    it is beyond the function's hourly rates by more than ``PROJECT_UNIT_TOLERANCE`` above or ``PROJECT_UNIT_BELOW``
-    below."""
+    it is below the function's likely hourly rate, or above its highest by more than ``PROJECT_UNIT_TOLERANCE``."""
     rates = rate_band(band)
     if not hours or rates is None:
         return ""
     low, high = rates
+    likely = float(band[1])
     hourly = price_per_hour(price.likely, deliverables, hours)
-    if low / PROJECT_UNIT_BELOW <= hourly <= high * PROJECT_UNIT_TOLERANCE:
+    if likely <= hourly <= high * PROJECT_UNIT_TOLERANCE:
         return ""
     spread = (
         f"its benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) comes to "
         f"{money(hourly, 'USD', cents=True)} an hour over your {number(hours)} hours of work"
     )
     quote = "A provider's quoted price per deliverable, given under your own cost figures, would cost it"
-    if low / PROJECT_UNIT_TOLERANCE <= hourly < low / PROJECT_UNIT_BELOW:
+    if low / PROJECT_UNIT_TOLERANCE <= hourly < likely:
         return (
-            f"{spread}, below the lowest {money(low, 'USD', cents=True)} an hour this function's providers charge by "
-            "the hour: a fixed price carries the provider's project management on top of its people's hours, so no "
-            f"provider would sign it, and a saving resting on it is one no quote would show. {quote}"
+            f"{spread}, below the {money(likely, 'USD', cents=True)} an hour this function's providers typically "
+            f"charge ({money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)}): a fixed price carries the "
+            "provider's project management on top of its people's hours, so no provider would sign it, and a saving "
+            f"resting on it is one no quote would show. {quote}"
         )
     return (
         f"{spread}, far from the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} this function's "
