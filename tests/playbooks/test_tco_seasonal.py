@@ -48,3 +48,14 @@ def test_lint_refuses_the_peak_share_role_on_anything_but_a_percentage() -> None
     )
     assert has(choice, "error", "x", "the 'peak_share' role needs a percentage question, not 'single'"), choice
     assert findings(lambda d: q(d).append({"code": "x", "kind": "percent", "role": "peak_share"})) == []
+
+
+def test_a_peak_more_than_the_people_can_work_in_three_months_is_named() -> None:
+    from apps.playbooks.engine.checks import answer_checks
+
+    # 95% of 6,000 hours in 13 weeks for 8 people is 712 hours each, 55 a week; 80% is 600 each, 46 a week.
+    [check] = answer_checks(annual_hours=6_000, team_size=8, peak_share=95)
+    assert check.text.startswith("95% of 6,000 hours in the busiest three months is 5,700 hours, 712 each for 8 people")
+    assert check.roles == ("peak_share", "annual_hours", "team_size")
+    assert answer_checks(annual_hours=6_000, team_size=8, peak_share=80) == ()
+    assert answer_checks(annual_hours=6_000, team_size=8) == ()

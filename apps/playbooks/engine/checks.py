@@ -43,12 +43,18 @@ def _positive(value: Any) -> float | None:
     return found if found > 0 else None
 
 
+# The busiest three months are 13 of a year's 52 weeks.
+PEAK_WEEKS = 13
+
+
 def answer_checks(
-    *, annual_hours: Any, team_size: Any, displaced: Any = None, weeks: Any = None
+    *, annual_hours: Any, team_size: Any, displaced: Any = None, weeks: Any = None, peak_share: Any = None
 ) -> tuple[AnswerCheck, ...]:
     """The disagreements among the hours a year (or, for a piece of work of ``weeks``, its hours), the people
-    doing the work and the staff displaced."""
+    doing the work, the staff displaced and seasonal work's share of the hours in its busiest three months (a
+    percentage)."""
     hours, people, gone, span = _positive(annual_hours), _positive(team_size), _positive(displaced), _positive(weeks)
+    share = _positive(peak_share)
     found = []
     if hours and people and span and span <= WEEKS_A_YEAR:
         if hours / people > MOST_HOURS_PER_PERSON * span / WEEKS_A_YEAR:
@@ -73,6 +79,20 @@ def answer_checks(
                 ("annual_hours", "team_size"),
             )
         )
+    if hours and people and share and not span and share <= 100:
+        peak = hours * share / 100
+        if peak / people > MOST_HOURS_PER_PERSON * PEAK_WEEKS / WEEKS_A_YEAR:
+            each = round(peak / people)
+            found.append(
+                AnswerCheck(
+                    f"{number(share)}% of {number(hours)} hours in the busiest three months is {number(round(peak))} "
+                    f"hours, {number(each)} each for {_people(people)}: about {number(round(each / PEAK_WEEKS))} hours "
+                    "a week. A dedicated team of that size cannot do the peak, while the options priced by the hour "
+                    "are priced at all the hours: correct the share, the hours or the people, or count the people "
+                    "the peak needs.",
+                    ("peak_share", "annual_hours", "team_size"),
+                )
+            )
     if gone and people and gone > people:
         found.append(
             AnswerCheck(
@@ -96,4 +116,5 @@ def checks_for_answers(roles: Mapping[str, str], answers: Mapping[str, Any]) -> 
         team_size=by_role("team_size"),
         displaced=by_role("displaced_staff"),
         weeks=by_role("duration_weeks"),
+        peak_share=by_role("peak_share"),
     )

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from apps.common.formatting import NamedInText, money, period, significant
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
-from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE
+from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, PEAK_SHARE
 
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
 # Version 2: adds ``schema_version``, ``inputs`` (the answers the consumers need, by role) and each
@@ -471,10 +471,10 @@ class Cost:
         the people); None for a cost stored before in-house was priced by the hours (it priced every person)."""
         return self._input_number(INHOUSE_FTE)
 
-    def _input_number(self, label: str) -> float | None:
+    def _input_number(self, label: str, unit: str = "") -> float | None:
         found = next((i.value for i in self.inhouse_inputs if i.label == label), None)
         try:
-            return float(found.replace(",", "")) if found else None
+            return float(found.replace(",", "").removesuffix(unit)) if found else None
         except ValueError:
             return None
 
@@ -493,6 +493,7 @@ class Cost:
             team_size=self.team_size,
             displaced=self.displaced,
             weeks=self.duration_weeks or None,
+            peak_share=self._input_number(PEAK_SHARE, unit="%"),
         )
 
     @property

@@ -39,6 +39,7 @@ from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     DISPLACED,
     INHOUSE_FTE,
+    PEAK_SHARE,
     WEEKS_A_YEAR,
     Case,
     ModelSaving,
@@ -593,7 +594,7 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         *(
             [
                 Input(
-                    "Share of the hours in the busiest three months",
+                    PEAK_SHARE,
                     f"{case.peak_share * 100:g}%",
                     "your answer: in-house, the "
                     f"{case.peak_excess * 100:.0f}% of the hours above what a team sized to the quieter nine months "

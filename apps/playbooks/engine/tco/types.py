@@ -14,6 +14,7 @@ WEEKS_A_YEAR = 52  # a piece of work done once lasts 1 to 52 weeks; a month is 5
 FTE_HOURS = 2000.0
 INHOUSE_FTE = "In-house full-time equivalents"  # the in-house input that says what in-house was priced at
 DISPLACED = "Your staff displaced"  # the in-house input that says how many people severance was priced for
+PEAK_SHARE = "Share of the hours in the busiest three months"  # the in-house input of seasonal work's peak (a %)
 CURRENCIES = {"us": "USD", "uk": "GBP", "eu": "EUR"}
 # What each catalogue pricing basis is costed as; a dedicated team and staff augmentation share a formula.
 KINDS = {
