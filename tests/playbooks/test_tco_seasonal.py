@@ -59,3 +59,17 @@ def test_a_peak_more_than_the_people_can_work_in_three_months_is_named() -> None
     assert check.roles == ("peak_share", "annual_hours", "team_size")
     assert answer_checks(annual_hours=6_000, team_size=8, peak_share=80) == ()
     assert answer_checks(annual_hours=6_000, team_size=8) == ()
+
+
+def test_work_done_once_over_18_months_is_costed_for_its_78_weeks_not_as_a_standing_operation() -> None:
+    case = _collapsed(_case(annual_hours=30_000, people=10, weeks=78))
+    assert case.months == 18 and case.years == 2 and case.surge
+    result = tco.simulate(case)
+    team = next(m for m in result.models if m.code == "captive-team")
+    labels = {line.label for line in team.lines}
+    # No team of the buyer's does it today: nothing runs in parallel and nothing is taken back when it ends.
+    assert not {"Transition and knowledge transfer (parallel running)", "Exit and re-tendering"} & labels
+    # A yearly figure is a year's share of the 18 months, not the whole.
+    assert team.tco.annual[1] == pytest.approx((team.tco.horizon[1] - team.tco.one_time[1]) / 2)
+    with pytest.raises(tco.TcoUnavailable, match="1 to 104 weeks"):
+        _case(annual_hours=30_000, people=10, weeks=105)

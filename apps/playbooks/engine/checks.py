@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import number
-from apps.playbooks.engine.tco.types import FTE_HOURS, WEEKS_A_YEAR
+from apps.playbooks.engine.tco.types import FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR
 
 # A person works at most a full-time year and a quarter (2,500 hours, overtime included) on one piece of work:
 # more hours per person than that means the hours or the number of people is a slip.
@@ -56,7 +56,7 @@ def answer_checks(
     hours, people, gone, span = _positive(annual_hours), _positive(team_size), _positive(displaced), _positive(weeks)
     share = _positive(peak_share)
     found = []
-    if hours and people and span and span <= WEEKS_A_YEAR:
+    if hours and people and span and span <= MAX_WEEKS:
         if hours / people > MOST_HOURS_PER_PERSON * span / WEEKS_A_YEAR:
             each = round(hours / people)
             found.append(

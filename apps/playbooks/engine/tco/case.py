@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -13,6 +14,7 @@ from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     FTE_HOURS,
     KINDS,
+    WEEKS_A_YEAR,
     Case,
     Figure,
     ModelSpec,
@@ -172,7 +174,9 @@ def build_case(
     return Case(
         market=market,
         currency=CURRENCIES[market],
-        years=1 if weeks else round(years),
+        # A piece of work's years are those its weeks reach into (one, or two past 52 weeks), so a yearly figure
+        # is a year's share of it.
+        years=math.ceil(weeks / WEEKS_A_YEAR) if weeks else round(years),
         weeks=int(weeks),
         peak_share=float(peak_share),
         people=team,

@@ -39,8 +39,8 @@ from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     DISPLACED,
     INHOUSE_FTE,
+    MAX_WEEKS,
     PEAK_SHARE,
-    WEEKS_A_YEAR,
     Case,
     ModelSaving,
     ModelSpec,
@@ -315,12 +315,12 @@ def buyer_quotes(
 
 
 def _weeks(value: Any) -> int:
-    """A piece of work's weeks as a whole number from 1 to 52, 0 when not answered (or not a usable number)."""
+    """A piece of work's weeks as a whole number from 1 to 104, 0 when not answered (or not a usable number)."""
     try:
         weeks = round(float(value)) if value is not None else 0
     except (TypeError, ValueError):
         return 0
-    return weeks if 1 <= weeks <= WEEKS_A_YEAR else 0
+    return weeks if 1 <= weeks <= MAX_WEEKS else 0
 
 
 def _share(value: Any) -> float:

@@ -186,7 +186,8 @@ class _Profiles:
         """The ramp-up's idle shares (``_idle``) summed over the horizon without a month axis: the idle share
         is positive in the first k = ⌈R − ½⌉ months (R the ramp-up months), and over the months s … e − 1
         of a year it sums to (e − s) − (e² − s²) ÷ 2R, because (m + ½) summed over them is (e² − s²) ÷ 2."""
-        if self.share is not None:  # a piece of work within a year: its months, the last one in part
+        if self.share is not None:  # a piece of work done once: its months, the last one in part (the ramp-up is
+            # over long before a second year, so no yearly rise applies to it)
             return (self._idle(self.months, key) * self.share[None, :]).sum(axis=1)
         ramp = self.v[key]
         active = np.clip(np.ceil(ramp - 0.5), 0, self.months)

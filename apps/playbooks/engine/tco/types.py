@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 Triple = tuple[float, float, float]
 DRAWS = 10_000
 MAX_YEARS = 10
-WEEKS_A_YEAR = 52  # a piece of work done once lasts 1 to 52 weeks; a month is 52 ÷ 12 weeks
+WEEKS_A_YEAR = 52  # a month is 52 ÷ 12 weeks
+MAX_WEEKS = 104  # a piece of work done once lasts 1 to 104 weeks (two years)
 # Hours in a full-time year, on both sides: a dedicated provider seat commits to them, and in-house the work
 # costs a full-time person per this many hours it needs.
 FTE_HOURS = 2000.0
@@ -86,8 +87,8 @@ class Case:
     def __post_init__(self) -> None:
         if not 1 <= self.years <= MAX_YEARS:
             raise TcoUnavailable(f"The horizon must be 1 to {MAX_YEARS} years.")
-        if not 0 <= self.weeks <= WEEKS_A_YEAR:
-            raise TcoUnavailable(f"The work's length must be 1 to {WEEKS_A_YEAR} weeks.")
+        if not 0 <= self.weeks <= MAX_WEEKS:
+            raise TcoUnavailable(f"The work's length must be 1 to {MAX_WEEKS} weeks.")
         if not 0 <= self.peak_share <= 1:
             raise TcoUnavailable("The busiest three months' share of the hours must be 0% to 100%.")
         if self.people <= 0 or self.annual_hours <= 0 or self.deliverables < 0 or self.displaced < 0:
