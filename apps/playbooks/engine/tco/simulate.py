@@ -331,8 +331,8 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     """A centre the buyer sets up and owns, with no provider: the same people cost what a provider's dedicated
     team would, less the provider's margin (build-operate-transfer's owned-cost ratio, after transfer), plus the
     buyer's own entity when it has none there yet (the figure is 0 when it has). No provider means no set-up or
-    transfer fee, no contract to negotiate, no vendor to manage and nothing to re-tender; the launch is a ramp-up
-    over the months the centre takes to launch."""
+    transfer fee, no contract to negotiate, no vendor to manage and nothing to re-tender. Its people are hired over
+    the months the centre takes to launch, while the in-house team carries the work (parallel running)."""
     staff = _monthly_fee(case, m, v) * v["bot.run_cost_ratio"]
     # The centre hires its people in a straight line over the launch, so the staff not yet hired are taken off its
     # cost: the launch profile's idle share, (1 − start productivity) × (1 − (month + ½) ÷ launch months), divided
