@@ -303,3 +303,19 @@ def test_a_us_team_on_pacific_time_reads_each_overlap_reason_with_its_own_days_f
     assert mexico.overlap_yours == mexico.overlap_us and not any("your US Pacific day" in t for t in texts["mexico"])
     new_york = evaluate(compiled_playbook(reference), {**answers, "buyer_us_zone": "eastern", "overlap_hours": 2})
     assert not any("with your" in c.text for loc in new_york.locations for c in loc.contributions)
+
+
+def test_locations_equal_on_the_shifted_day_rank_by_their_overlap_on_a_plain_one(reference: Playbook) -> None:
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    answers = reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers
+    seattle = evaluate(
+        compiled_playbook(reference),
+        {**answers, "buyer_us_zone": "pacific", "overlap_hours": 4, "shifted_hours": True},
+    )
+    ranked = {loc.code: (i, loc) for i, loc in enumerate(seattle.locations)}
+    (mexico_at, mexico), (colombia_at, colombia) = ranked["mexico"], ranked["colombia"]
+    # Both reach 8 h of a Seattle day on shifted hours; Mexico City is an hour nearer on a plain day.
+    assert mexico.overlap_yours == colombia.overlap_yours == 8 and mexico.score == colombia.score
+    assert mexico_at < colombia_at

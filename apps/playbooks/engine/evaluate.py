@@ -742,6 +742,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             c != needs.home,
             needs_transfer_tool(cat.locations[c], transfers),
             -(overlap[c] or 0.0),
+            -(plain[c] or 0.0),  # equal on the shifted day: more overlap on a plain one needs no shift to get it
             location_index(cat.locations[c]),
             c,
         ),
