@@ -399,3 +399,12 @@ def test_a_us_team_off_eastern_time_is_measured_on_its_own_zone_worked_out_from_
     assert new_york is not None and later is not None and later == new_york - 1
     # The zone is a US team's only: anywhere else it is not read.
     assert req.derive({"buyer_location": "uk", "buyer_zone": "pacific", "overlap_hours": 2}, {}).market == "uk"
+
+
+def test_a_buyer_setting_up_its_own_centre_reads_its_own_staff_on_the_shifted_day_with_or_without_an_entity() -> None:
+    asked = {"buyer_location": "us", "overlap_hours": 2, "shifted_hours": True}
+    for entity in (True, False):
+        overlap = req.derive({**asked, "own_entity": entity}, {}).get("overlap")
+        assert overlap is not None and "your centre's own staff working a day moved up" in overlap.text
+    provider = req.derive(asked, {}).get("overlap")
+    assert provider is not None and "provider staff working a day moved up" in provider.text

@@ -279,7 +279,10 @@ def derive(
             if answers.get("buyer_location") == "canada-east":
                 text += " (eastern Canada keeps the US Eastern clock)"
         if code == "overlap" and shifted:
-            staff = "your centre's own staff" if own_entity else "provider staff"
+            # The entity question is asked only of a buyer setting up its own centre: answered either way, the staff
+            # on the shifted day are the centre's own.
+            own_centre = answers.get("own_entity") is not None
+            staff = "your centre's own staff" if own_centre else "provider staff"
             text += (
                 f", {staff} working a day moved up to {SHIFT_HOURS:g} h towards yours (an evening shift, "
                 "not a night shift: the product's assumption)"
