@@ -465,7 +465,11 @@ def _on_shifted_day(
     and "India overlaps a 09:00-17:00 US Eastern day by 0 h" beside "2 h" would read as a contradiction."""
     if shifted is None or plain is None or shifted <= plain:
         return tuple(contributions)
-    more = f"; on the shifted hours you accept, {shifted:g} h"
+    return _overlap_said(contributions, rules, f"; on the shifted hours you accept, {shifted:g} h")
+
+
+def _overlap_said(contributions: list[Contribution], rules: set[str], more: str) -> tuple[Contribution, ...]:
+    """The contributions with ``more`` added to each overlap rule's text (once)."""
     return tuple(
         replace(c, text=c.text + more) if c.rule in rules and c.text and more not in c.text else c
         for c in contributions
@@ -491,11 +495,8 @@ def _on_your_zone(
     if yours is None or eastern is None or float(eastern) == yours:
         return tuple(contributions)
     day = req.BUYER_DAYS[needs.market][1].split(" (")[0]
-    more = f"; with your {day} day{' and the shifted hours you accept' if needs.shift else ''}, {yours:g} h"
-    return tuple(
-        replace(c, text=c.text + more) if c.rule in rules and c.text and more not in c.text else c
-        for c in contributions
-    )
+    shifted = " and the shifted hours you accept" if needs.shift else ""
+    return _overlap_said(contributions, rules, f"; with your {day} day{shifted}, {yours:g} h")
 
 
 def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:

@@ -22,6 +22,7 @@ from apps.playbooks.engine.tco.types import (
     TcoUnavailable,
     Triple,
     no_benchmark,
+    peak_excess,
 )
 
 WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
@@ -167,7 +168,7 @@ def build_case(
         figures.update(_owned_figures(assumptions, own_entity))
     if weeks and not displaced:
         _surge_figures(figures, assumptions)
-    elif not weeks and peak_share > 0.25 and assumptions.get("temporary_staff_premium"):
+    elif not weeks and peak_excess(peak_share) and assumptions.get("temporary_staff_premium"):
         figures["inhouse.temporary_premium"] = _figure(
             "Temporary staff premium in-house", assumptions["temporary_staff_premium"]
         )

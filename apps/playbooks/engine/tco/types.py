@@ -62,6 +62,15 @@ class ModelSpec:
     quoted: bool = False
 
 
+def peak_excess(peak_share: float) -> float:
+    """Seasonal work done in-house: the share of the year's hours above what a salaried team sized to the quieter
+    nine months covers in the busiest three, done by people taken on for the season. With p of the hours in the
+    busiest three months, that team works (1 − p) ÷ 9 of them a month, (1 − p) ÷ 3 in the peak, so the peak's
+    excess is p − (1 − p) ÷ 3 = (4p − 1) ÷ 3 (0 with even demand, p = 25%, or less). The product's assumption: a
+    team sized to the peak, idle the rest of the year, would cost more."""
+    return max(0.0, (4 * peak_share - 1) / 3)
+
+
 @dataclass(frozen=True)
 class Case:
     """Everything one simulation needs. Figure keys: ``inhouse.*``, ``fx``, ``<model>.rate`` ... (see
@@ -110,14 +119,8 @@ class Case:
 
     @property
     def peak_excess(self) -> float:
-        """Seasonal work done in-house: the share of the year's hours above what a salaried team sized to the
-        quieter nine months covers in the busiest three, done by people taken on for the season. With p of the
-        hours in the busiest three months, that team works (1 − p) ÷ 9 of them a month, (1 − p) ÷ 3 in the peak,
-        so the peak's excess is p − (1 − p) ÷ 3 = (4p − 1) ÷ 3 (0 with even demand, p = 25%, or less). The
-        product's assumption: a team sized to the peak, idle the rest of the year, would cost more."""
-        if self.weeks or self.peak_share <= 0.25:
-            return 0.0
-        return (4 * self.peak_share - 1) / 3
+        """Seasonal work done in-house over whole years: ``peak_excess`` of its share (0 for work done once)."""
+        return 0.0 if self.weeks else peak_excess(self.peak_share)
 
     @property
     def inhouse_fte(self) -> float:
