@@ -260,3 +260,21 @@ def test_history_pages_found_through_the_monthly_counts_hold_the_rows_an_offset_
     assert [pk for pk in newest_first if f'href="{reverse("recommendations:detail", args=[pk])}"' in body] == (
         newest_first[25:50]
     )
+
+
+def test_chart_coordinates_read_as_the_floatformat_filter_writes_them() -> None:
+    """The charts' coordinates are written in Python (``one_place``); the template's ``floatformat:1`` wrote
+    them before, and the page must not change: halves round up, a float just below zero reads 0.0."""
+    from random import Random
+
+    from django.template.defaultfilters import floatformat
+
+    from apps.recommendations.portfolio import BAR_WIDTH, COLUMN_HEIGHT, one_place
+
+    rng = Random(21)
+    values = [0.0, -0.0, 0.05, 0.15, 0.25, 2.25, 119.95, -1e-14, 1e-05, float(BAR_WIDTH), 12.345]
+    values += [rng.uniform(0, BAR_WIDTH) for _ in range(2000)]
+    values += [COLUMN_HEIGHT * rng.randint(0, 500) / rng.randint(1, 500) for _ in range(2000)]
+    values += [COLUMN_HEIGHT - sum(COLUMN_HEIGHT * rng.random() / 3 for _ in range(3)) for _ in range(500)]
+    for x in values:
+        assert one_place(x) == floatformat(x, 1), x
