@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum, Window
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
@@ -180,13 +180,49 @@ class HistoryPaginator(Paginator):
     a page also starts its scan in the month it begins in: the rows of the newer months are known by their
     count and left out by their date (``created_at`` before the start of the month after), so page 5,000 of a
     150,000-row history skips at most a month's index entries, not 125,000 (docs/performance.md). Same rows,
-    same order: the newest first, by ``created_at`` then ``id``."""
+    same order: the newest first, by ``created_at`` then ``id``.
+
+    Without the months (filters the portfolio's counts cannot answer), the page's ids and the count of every
+    row the filters select come from one query (``COUNT(*) OVER ()`` beside the ids), so the filters' index scans
+    run once instead of once for ``COUNT(*)`` and again for the ids; the rows are then read by those ids."""
 
     def __init__(self, object_list: Any, per_page: int, *, months: list[tuple[date, int]] | None = None) -> None:
         super().__init__(object_list, per_page)
         self.months = months or []
         if months is not None:  # known already: the paginator does not count again
             self.__dict__["count"] = sum(n for _, n in months)
+
+    def get_page(self, number: Any) -> Page:
+        if "count" not in self.__dict__ and not self.orphans:
+            # The number read as Django's get_page reads it (not a whole number: page 1), with no upper bound yet;
+            # below 1 it shows the last page, which needs the count first.
+            try:
+                if isinstance(number, float) and not number.is_integer():
+                    raise ValueError
+                wanted = int(number)
+            except (TypeError, ValueError):
+                wanted = 1
+            # Beyond a bigint's OFFSET it can only be past the last page: counted alone, as below 1.
+            if 1 <= wanted < 2**62 // self.per_page and (found := self._page_with_count(wanted)) is not None:
+                return found
+        return super().get_page(number)
+
+    def _page_with_count(self, number: int) -> Page | None:
+        """Page ``number`` with the count learnt from its own query; None when the page is past the last (no row to
+        carry the count), and the count is then asked for alone."""
+        rows = self.object_list
+        assert isinstance(rows, QuerySet)
+        bottom = (number - 1) * self.per_page
+        found = list(
+            rows.annotate(matching=Window(Count("*"))).values_list("pk", "matching")[bottom : bottom + self.per_page]
+        )
+        if not found:
+            if number > 1:
+                return None
+            self.__dict__["count"] = 0
+            return Page(rows.none(), 1, self)
+        self.__dict__["count"] = found[0][1]
+        return Page(rows.filter(pk__in=[pk for pk, _ in found]), number, self)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)

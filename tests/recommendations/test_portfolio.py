@@ -262,6 +262,44 @@ def test_history_pages_found_through_the_monthly_counts_hold_the_rows_an_offset_
     )
 
 
+def test_history_pages_the_filters_count_with_their_ids_match_djangos_paginator(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """Filters the portfolio's counts cannot answer (two at once, dates, sign-off) count their rows in the page's
+    own query (``COUNT(*) OVER ()``): for any page number asked, including none, 0, below 0, not whole, past the
+    last and past a bigint's OFFSET, the page shown, its rows and the count are Django's paginator's, and the
+    recommendations table is read once for the ids and the count, with no COUNT(*) of its own."""
+    from django.core.paginator import Paginator
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.recommendations.filters import HistoryFilter, HistoryPaginator
+
+    recs = [recommend(reference, organisation, buyer, c) for c in CASES]
+    Recommendation.objects.bulk_create(_copies(organisation, buyer, reference, recs * 3))
+    own = Recommendation.objects.filter(organisation=organisation)
+    numbers: list[object] = [None, 1, 2, 3, 4, 5, 99, 0, -1, "2", "2.0", 2.0, 2.5, "two", "", 10**30]
+    filters = [
+        {"verdict": recs[0].verdict, "model": recs[0].top_model},
+        {"since": "2020-01-01"},
+        {"decision": "approved"},  # none: an empty first page
+        {"verdict": "wins", "since": "2020-01-01", "until": "2099-12-31"},
+    ]
+    for query in filters:
+        form = HistoryFilter(query)
+        assert form.stored_months(organisation) is None, query
+        rows = form.apply(own).only(*HistoryFilter.COLUMNS)
+        for number in numbers:
+            ours = HistoryPaginator(rows, 4).get_page(number)
+            theirs = Paginator(rows, 4).get_page(number)
+            assert (ours.number, ours.paginator.count) == (theirs.number, theirs.paginator.count), (query, number)
+            assert [r.pk for r in ours.object_list] == [r.pk for r in theirs.object_list], (query, number)
+    with CaptureQueriesContext(connection) as queries:
+        page = buyer_client.get(reverse("recommendations:history"), filters[0])
+    assert page.status_code == 200
+    on_table = [q["sql"] for q in queries if "recommendations_recommendation" in q["sql"]]
+    assert len(on_table) == 2 and "OVER ()" in on_table[0] and not [q for q in on_table if "COUNT(*) AS" in q]
+
+
 def test_chart_coordinates_read_as_the_floatformat_filter_writes_them() -> None:
     """The charts' coordinates are written in Python (``one_place``); the template's ``floatformat:1`` wrote
     them before, and the page must not change: halves round up, a float just below zero reads 0.0."""
