@@ -568,7 +568,10 @@ def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
     # The common case, every answer of the question's own type: one hash per answer, a value's code worked
     # out the first time the batch sees it (``memo``, kept from chunk to chunk). Otherwise (say 1 among
     # booleans, which Python hashes as True) keys carry their type, in a dictionary of this chunk's own.
-    if set(map(type, raw)) <= {type(None), *_EXPECTED[q.kind]}:
+    # A single choice skips the pass over the types: its memo refuses a new key of any type but text
+    # (``_Memo.only``), and only text equals text, so an answer of another type always reaches that refusal (a
+    # subclass of text equal to a key reads as that key, which cleaning and every condition treat alike).
+    if q.kind == SINGLE or set(map(type, raw)) <= {type(None), *_EXPECTED[q.kind]}:
         try:
             if multi:  # each list answered looked up as a tuple; no answer stays -1
                 given = np.fromiter(map(is_not, raw, repeat(None)), bool, n)
@@ -577,7 +580,7 @@ def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
                 out[given] = np.fromiter(map(memo.__getitem__, keys), np.intp, int(given.sum()))
             else:
                 out = np.fromiter(map(memo.__getitem__, raw), np.intp, n)
-        except TypeError:  # an unhashable element: the slow way below (what ``memo`` learnt meanwhile holds)
+        except (TypeError, _Mixed):  # unhashable, or not a text: the slow way below (what ``memo`` learnt holds)
             out = None
         else:
             return _Column(codes=out, values=memo.frozen())
@@ -610,6 +613,10 @@ def _choices(q: Question, raw: list[Any], odd: Bools, prepare: Callable[[Any], A
     return _Column(codes=out, values=tuple(values))
 
 
+class _Mixed(Exception):
+    """An answer of another type than the memo's keys (``_Memo.only``): the column is encoded the slow way."""
+
+
 MEMO_LIMIT = 4096  # distinct answers a question's memo keeps between chunks; past it, the next starts afresh
 
 
@@ -625,11 +632,14 @@ class _Memo(dict[Any, int]):
     def __init__(self, q: Question, prepare: Callable[[Any], Any]) -> None:
         super().__init__({None: -1})
         self.rebuild = list if q.kind == MULTI else None  # a multiple choice's tuple back into its list
+        self.only = str if q.kind == SINGLE else None  # the one type of key a single choice's memo takes
         self.prepare = prepare
         self.kept: list[Any] = []  # the values the codes stand for
         self._frozen: tuple[Any, ...] = ()
 
     def __missing__(self, key: Any) -> int:
+        if self.only is not None and type(key) is not self.only:
+            raise _Mixed
         prepared = self.prepare(key if self.rebuild is None else self.rebuild(key))
         code = -1
         if prepared is not None:  # a choice is never ``_ODD`` (only a number can be)
