@@ -468,15 +468,18 @@ def scale(r: dict[str, Any]) -> list[str]:
         "Reading the times: where the recommendations queries take a small part of the page's time, the rest "
         "is Python (session, membership, the filter form's three catalogue queries, the template) competing "
         "for the two cores with the database and whatever else runs on the machine (see the load average "
-        "above); where they take most of it, it is the database: the history's `COUNT(*)` for the paginator "
-        "reads every index entry of the organisation that matches (150,000 for the largest), and the regime "
-        "filter combines the regimes GIN index, which covers all organisations, with the organisation's index, "
-        "which is why it is the slowest history view.",
+        "above); where they take most of it, it is the database: a history filter the portfolio's counts cannot "
+        "answer (dates, sign-off, two at once) counts every matching index entry of the organisation (150,000 for "
+        "the largest with no filter), in the page's own query since 2026-12-04 (`COUNT(*) OVER ()` beside the "
+        "page's ids, where a separate `COUNT(*)` ran the same scans again), and the regime filter combines the "
+        "regimes GIN index, which covers all organisations, with the organisation's index, which is why all four "
+        "filters together is the slowest history view.",
         "",
         "The portfolio reads `PortfolioCount`: counts per organisation, month, dimension (verdict, top model, "
         "function, regime) and key, kept by statement-level triggers on every insert and delete of a "
-        "recommendation (a bulk insert is counted in one statement), so its one counts query reads a few hundred "
-        "rows for the largest organisation as for the smallest. Before it, five aggregates read all of the "
+        "recommendation (a bulk insert is counted in one statement), so its one counts query reads one row per "
+        "month, dimension and key (a few thousand for the largest organisation) and gives back one per dimension "
+        "and key, with its months in the chart's window as arrays. Before it, five aggregates read all of the "
         "organisation's rows (p95 491 ms at 150,000, in `bench/scale_before.json`).",
         "",
         "Changes made here: the date filter compares `created_at` with the start of each day in the current "
