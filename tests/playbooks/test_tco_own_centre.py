@@ -112,12 +112,12 @@ def test_cases_without_an_owned_centre_keep_their_figures_and_seed() -> None:
 
 
 def test_the_work_stays_in_house_until_the_centre_has_launched_so_it_breaks_even_after_the_launch() -> None:
-    case = _collapsed(_case())
+    case = _collapsed(_case(model_codes=["own-centre", "captive-team"]))
     f = case.figures
     result = tco.simulate(case)
-    own, bot = _model(result, "own-centre"), _model(result, "bot")
+    own, team = _model(result, "own-centre"), _model(result, "captive-team")
     parallel = _lines(own)["Transition and knowledge transfer (parallel running)"]
-    handover = _lines(bot)["Transition and knowledge transfer (parallel running)"]
+    handover = _lines(team)["Transition and knowledge transfer (parallel running)"]
     # Both are months of the in-house cost of month 1: the launch's months, not the months a provider's team
     # hands over in.
     assert parallel / handover == pytest.approx(f["own.launch_months"].likely / f["transition.team"].likely)

@@ -166,6 +166,11 @@ def build_case(
         raise NothingCosted(tuple(skipped))
     if any(s.kind == "owned" for s in specs):
         figures.update(_owned_figures(assumptions, own_entity))
+    bot_launch = assumptions["bot"].get("launch_months")
+    if bot_launch and any(s.kind == "bot" for s in specs):
+        # Only a case that costs BOT has it, so every other case keeps its seed. A catalogue frozen before it costs
+        # BOT as a provider's team: fees from month 1, a ramp-up, and the transition's parallel running.
+        figures["bot.launch_months"] = _figure("Months for the provider to launch your BOT centre", bot_launch)
     if weeks and not displaced:
         _surge_figures(figures, assumptions)
     elif not weeks and peak_excess(peak_share) and assumptions.get("temporary_staff_premium"):

@@ -27,6 +27,8 @@ from apps.playbooks.engine.cost import (
 )
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
 from apps.playbooks.engine.tco.simulate import (
+    BOT_FEES,
+    BOT_LAUNCH,
     FORMULAS,
     OWN_CENTRE,
     PROVIDER_FEES,
@@ -237,7 +239,9 @@ def _model(
         horizon=m.tco.horizon,
         savings=(m.savings_p10, likely, m.savings_p90),
         savings_percent=round(100 * likely / inhouse_likely, 1) if inhouse_likely else None,
-        formula=FORMULAS[OWN_CENTRE if spec.kind == "owned" else "Provider fees"],
+        formula=BOT_FEES
+        if spec.kind == "bot" and BOT_LAUNCH in case.figures
+        else FORMULAS[OWN_CENTRE if spec.kind == "owned" else "Provider fees"],
         inputs=tuple(inputs),
         weak=bool(rate is not None and rate.weak),
         tco=m.tco,
@@ -370,7 +374,10 @@ def _short_work_inputs(case: Case) -> tuple[Input, ...]:
     ramp = case.figures.get("ramp.months")
     # Only a provider's team pays a ramp-up line; a pool, a project or a managed service bills what it delivers
     # (its launch time, when as long as the work, is said beside its own cost: ``_launch_input``).
-    ramped = [m.name for m in case.models if m.kind in RAMPED_KINDS]
+    # A BOT centre launched over its own months (``simulate.BOT_LAUNCH``) has no such ramp-up: its launch time, when
+    # as long as the work, is said beside its cost like a pool's.
+    launched = BOT_LAUNCH in case.figures
+    ramped = [m.name for m in case.models if m.kind in RAMPED_KINDS and not (m.kind == "bot" and launched)]
     if ramp is not None and ramp.likely >= case.months and ramped:
         who, takes, never = {
             1: (ramped[0], "takes", "it never works"),

@@ -115,6 +115,17 @@ OWNED_PARALLEL = (
     "months to launch your own centre × the in-house cost of month 1: the work stays in-house until the centre"
     " has launched"
 )
+BOT_LAUNCH = "bot.launch_months"  # the figure of a BOT centre's launch (absent from catalogues frozen before it)
+BOT_PARALLEL = (
+    "months for the provider to launch your BOT centre × the in-house cost of month 1: the work stays in-house until"
+    " the centre has launched"
+)
+BOT_FEES = (
+    "monthly fee × (1 + location wage inflation)^year until transfer or the horizon, the centre's people hired in a"
+    " straight line over the launch months (their share (month + ½) ÷ launch months until all are on the payroll);"
+    " monthly fee = people × committed hours × rate × location index ÷ 12 × exchange rate"
+)
+RAMP_UP = "Ramp-up (fees that buy no output yet)"
 OWN_ATTRITION = "Attrition and replacement (your own staff)"
 SEVERANCE = "Severance"
 OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
@@ -287,6 +298,12 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     fee = _monthly_fee(case, m, v)
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
     lines: dict[str, list[Term]] = {PROVIDER_FEES: [(fee, f"until:{transfer}")]}
+    launched = m.kind == "bot" and BOT_LAUNCH in v
+    if launched:
+        # BOT builds a centre, as the buyer's own does: the provider hires its people in a straight line over the
+        # launch, so the fees of those not yet hired are taken off (the launch profile's idle share divided by
+        # (1 − start productivity) is the share not yet hired; see ``_owned_terms``).
+        lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{BOT_LAUNCH}"))
     contract = list(lines[PROVIDER_FEES])
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
@@ -295,13 +312,19 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             contract += lines["Transfer fee"]
             own = fee * v["bot.run_cost_ratio"] + v["bot.entity_cost"] / 12 * v["fx"]
             lines["Your own centre after transfer (staff, entity, facilities, HR)"] = [(own, f"from:{transfer}")]
+    parallel = _parallel_running(case, m, v, inhouse0)
     if m.kind in ("team", "bot"):
-        lines["Ramp-up (fees that buy no output yet)"] = [(fee, "ramp")]
+        # A launched BOT centre's output is carried by the in-house team until launch (parallel running); with no
+        # team of the buyer's to carry it (a surge), what the centre's people do not yet produce is the ramp-up.
+        if not launched:
+            lines[RAMP_UP] = [(fee, "ramp")]
+        elif not parallel:
+            lines[RAMP_UP] = [(fee, f"ramp:{BOT_LAUNCH}")]
         lines["Attrition and replacement"] = [
             (fee * v["provider.attrition"] * v["provider.replacement_months"] / 12, "esc")
         ]
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
-    lines.update(_parallel_running(case, m, v, inhouse0))
+    lines.update(parallel)
     light = m.kind not in TEAM_KINDS and "contracting.light" in v
     lines["Contracting and due diligence"] = [(v["contracting.light" if light else "contracting"] * v["fx"], "first")]
     lines.update(_severance(case, v, inhouse0))
@@ -315,6 +338,8 @@ def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray)
         return {}
     if m.kind == "owned":  # no provider hands over: the work stays in-house until the centre has launched
         parallel = v["own.launch_months"]
+    elif m.kind == "bot" and BOT_LAUNCH in v:  # likewise until the provider has launched the BOT centre
+        parallel = v[BOT_LAUNCH]
     else:
         parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
     return {PARALLEL: [(inhouse0 * parallel, "first")]}
@@ -576,14 +601,21 @@ SEVERANCE_ALL_IN = (
 
 
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
+    launched = m.kind == "bot" and BOT_LAUNCH in case.figures
     if line == PARALLEL and m.kind == "owned":
         return OWNED_PARALLEL
+    if line == PARALLEL and launched:
+        return BOT_PARALLEL
+    if line == RAMP_UP and launched:
+        return FORMULAS[RAMP_UP].replace("ramp-up months", "launch months")
     if line == SEVERANCE and case.inhouse_all_in:
         return SEVERANCE_ALL_IN
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     if case.weeks:
         return SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}") + (QUOTE_NOTE if m.quoted else "")
+    if launched:
+        return BOT_FEES.replace("× rate × location index", "× your quoted rate") + QUOTE_NOTE if m.quoted else BOT_FEES
     return QUOTED_FEES if m.quoted else FORMULAS[line]
 
 
@@ -699,8 +731,7 @@ FORMULAS = {
     " positive: the months the centre takes to launch",
     OWN_ATTRITION: "your centre's staff cost a month × attrition rate in the location × months of lost output per"
     " leaver ÷ 12, every month",
-    "Ramp-up (fees that buy no output yet)": "monthly fee × (1 − start productivity) × (1 − (month + ½) ÷ ramp-up"
-    " months), while positive",
+    RAMP_UP: "monthly fee × (1 − start productivity) × (1 − (month + ½) ÷ ramp-up months), while positive",
     "Attrition and replacement": "monthly fee × attrition rate × months of lost output per leaver ÷ 12, every month",
     "Retained organisation and vendor management": "(provider fees + transfer fee) × governance share",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",

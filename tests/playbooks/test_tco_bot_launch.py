@@ -1,0 +1,112 @@
+"""Build-operate-transfer builds a centre, as the buyer's own does, and is costed with the same launch: the provider
+hires the centre's people in a straight line over BOT's launch months (Nirjix: 4-8, beside the captive's 9-14), the
+work stays in-house until launch (parallel running), and no ramp-up is counted on top. A catalogue frozen before
+the figure costs BOT as it did (pure engine, no database)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine import tco
+from apps.playbooks.engine.tco.simulate import BOT_LAUNCH, PARALLEL, PROVIDER_FEES, RAMP_UP
+from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
+
+
+def _case(catalogue: dict[str, Any] | None = None, **overrides: Any) -> tco.Case:
+    args: dict[str, Any] = {
+        **(catalogue or CATALOGUE),
+        "function_code": "financial-analysis",
+        "model_codes": ["bot", "own-centre", "captive-team"],
+        "market": "us",
+        "location_code": "india",
+        "people": 60,
+        "annual_hours": 120_000,
+        "years": 5,
+    }
+    args.update(overrides)
+    return tco.build_case(**args)
+
+
+def _lines(m: tco.ModelTco) -> dict[str, float]:
+    return {line.label: line.horizon[1] for line in m.lines}
+
+
+def _before_the_figure() -> dict[str, Any]:
+    catalogue = copy.deepcopy(CATALOGUE)
+    del catalogue["assumptions"]["bot"]["launch_months"]
+    return catalogue
+
+
+def test_the_launch_is_nirjix_4_to_8_months_beside_the_captives_9_to_14() -> None:
+    f = _case().figures
+    launch, own = f[BOT_LAUNCH], f["own.launch_months"]
+    assert (launch.low, launch.likely, launch.high) == (4, 6, 8) and launch.weak and "Nirjix" in launch.source
+    assert (own.low, own.likely, own.high) == (9, 11.5, 14)
+    assert "BOT 4-8 months" in launch.source and "captive 9-14 months" in own.source  # one article, one table
+
+
+def test_the_work_stays_in_house_until_launch_as_for_the_buyers_own_centre() -> None:
+    case = _collapsed(_case())
+    f = case.figures
+    result = tco.simulate(case)
+    bot, own, team = (_lines(_model(result, code)) for code in ("bot", "own-centre", "captive-team"))
+    # Months of the in-house cost of month 1, each model's own: BOT's launch, the captive's, a provider team's handover.
+    assert bot[PARALLEL] / team[PARALLEL] == pytest.approx(f[BOT_LAUNCH].likely / f["transition.team"].likely)
+    assert own[PARALLEL] / bot[PARALLEL] == pytest.approx(f["own.launch_months"].likely / f[BOT_LAUNCH].likely)
+    # The in-house team carries the output meanwhile: no ramp-up on top, as for the owned centre; a provider team
+    # staffed from its bench keeps its ramp-up.
+    assert RAMP_UP not in bot and RAMP_UP in team
+    formula = next(line.formula for line in _model(result, "bot").lines if line.label == PARALLEL)
+    assert "launch your BOT centre" in formula and "until the centre has launched" in formula
+
+
+def test_its_fees_are_for_the_people_hired_so_far() -> None:
+    case = _collapsed(_case(years=1))
+    f = case.figures
+    result = tco.simulate(case)
+    fees = _lines(_model(result, "bot"))[PROVIDER_FEES]
+    rate = f["bot.rate"].likely * f["location.index"].likely
+    commitment = next(m.commitment_hours for m in case.models if m.code == "bot")
+    monthly = 60 * commitment * rate / 12
+    launch = f[BOT_LAUNCH].likely
+    # Month m has (m + ½) ÷ launch months of the centre's people on the payroll, all of them from the launch on;
+    # within the first year no wage rise has come in.
+    hired = sum(min(1.0, (month + 0.5) / launch) for month in range(12))
+    assert fees == pytest.approx(monthly * hired)
+    formula = next(line.formula for line in _model(result, "bot").lines if line.label == PROVIDER_FEES)
+    assert "hired in a straight line over the launch months" in formula
+
+
+def test_with_no_team_in_house_its_launch_shortfall_is_the_ramp_up_over_the_launch() -> None:
+    surge = _collapsed(_case(weeks=40))
+    assert surge.surge
+    result = tco.simulate(surge)
+    bot, team = _lines(_model(result, "bot")), _lines(_model(result, "captive-team"))
+    assert PARALLEL not in bot and RAMP_UP in bot
+    # Over BOT's 6 launch months, not a provider team's 3 ramp-up months.
+    assert bot[RAMP_UP] > team[RAMP_UP]
+    formula = next(line.formula for line in _model(result, "bot").lines if line.label == RAMP_UP)
+    assert "launch months" in formula
+
+
+def test_a_catalogue_frozen_before_the_figure_costs_bot_as_it_did() -> None:
+    before = _collapsed(_case(_before_the_figure()))
+    assert BOT_LAUNCH not in before.figures
+    f = before.figures
+    bot = _lines(_model(tco.simulate(before), "bot"))
+    assert RAMP_UP in bot
+    team = _lines(_model(tco.simulate(before), "captive-team"))
+    assert bot[PARALLEL] == pytest.approx(team[PARALLEL])  # both the transition's months
+    assert bot[PARALLEL] > 0 and f["transition.team"].likely == 2.5
+
+
+def test_cases_without_bot_keep_their_figures_and_seed() -> None:
+    with_figure, without_figure = (
+        _case(model_codes=["captive-team"]),
+        _case(_before_the_figure(), model_codes=["captive-team"]),
+    )
+    assert BOT_LAUNCH not in with_figure.figures
+    assert tco.seed_for(with_figure) == tco.seed_for(without_figure)
