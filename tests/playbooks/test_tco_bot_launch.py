@@ -110,3 +110,17 @@ def test_cases_without_bot_keep_their_figures_and_seed() -> None:
     )
     assert BOT_LAUNCH not in with_figure.figures
     assert tco.seed_for(with_figure) == tco.seed_for(without_figure)
+
+
+def test_every_figure_counted_in_months_is_written_in_months() -> None:
+    """The inputs table writes each figure by its key; a months figure missing from ``estimate.MONTHS`` read as a
+    share ("400% to 800%")."""
+    from apps.playbooks.engine.tco.estimate import _figures
+
+    case = _case(model_codes=["bot", "own-centre", "captive-team", "shared-pool"], displaced=10)
+    months = [f for f in _figures(case) if "months" in f.label.lower()]
+    assert {f.key for f in months} >= {BOT_LAUNCH, "own.launch_months", "transition.team", "ramp.months"}
+    for f in months:
+        assert f.value.endswith("months)") or f.value.endswith("months"), (f.key, f.value)
+    launch = next(f for f in months if f.key == BOT_LAUNCH)
+    assert launch.value == "4 months to 8 months (likely 6 months)"

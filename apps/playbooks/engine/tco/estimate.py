@@ -66,6 +66,7 @@ MONTHS = (
     "ramp.months",
     "provider.replacement_months",
     "own.launch_months",
+    "bot.launch_months",
 )
 # The order the inputs are listed in: in-house first, then money, then the provider and its location.
 ORDER = ("inhouse.", "fx", "location.", "provider.", "contracting", "transition.", "ramp.", "governance", "exit")
