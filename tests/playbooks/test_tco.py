@@ -163,8 +163,8 @@ def test_the_worked_example_in_the_docs_recomputes_month_by_month() -> None:
             cost += fee * 12 * 0.10
         inhouse, outsourced = inhouse + ih, outsourced + cost
         cumulative.append(inhouse - outsourced)
-        if break_even is None and cumulative[-1] >= 0:
-            break_even = m + 1
+        # The break-even month: from it on the cumulative saving never goes below zero again.
+        break_even = None if cumulative[-1] < 0 else (break_even or m + 1)
     model = _model(result, "captive-team")
     assert result.inhouse.horizon[1] == pytest.approx(inhouse)
     assert model.tco.horizon[1] == pytest.approx(outsourced)
@@ -519,3 +519,42 @@ def test_the_savings_alone_are_the_whole_simulations_figures_for_the_same_case(o
                 full.savings_p90,
             )
             assert m.probability_saving == full.probability_saving
+
+
+@pytest.mark.parametrize(
+    ("cumulative", "month"),
+    [
+        ([5.0, 6.0], 1),
+        ([0.0], 1),
+        ([-3.0, 1.0, 2.0], 2),
+        ([2.0, -1.0, 4.0], 3),  # back below zero in month 2: it breaks even again, for good, in month 3
+        ([-3.0, 1.0, -0.5], None),  # reached zero, then a one-off in the last month took it back below
+        ([-1.0, -2.0], None),
+        ([], None),
+    ],
+)
+def test_break_even_is_the_month_from_which_the_saving_stays_at_or_above_zero(
+    cumulative: list[float], month: int | None
+) -> None:
+    from apps.playbooks.engine.tco.simulate import break_even
+
+    assert break_even(np.array(cumulative)) == month
+
+
+def test_an_option_dearer_than_in_house_over_the_horizon_shows_no_break_even() -> None:
+    """Whatever month the running saving first reaches zero, an option whose likely cost over the horizon is above
+    in-house never breaks even (a BOT transfer fee or the exit can take the saving back below in a later month)."""
+    dearer = 0
+    for own_cost in (90_000, 100_000, 110_000):
+        # From Colombia, 30 people over 3 years: the dedicated team's running saving first reaches zero in month 35
+        # at 90,000 and BOT's in month 24 at 100,000, before the exit and the transfer fee take them back below.
+        case = _case(
+            people=30, own_inhouse_cost=(own_cost,) * 3, location_code="colombia", model_codes=["bot", "captive-team"]
+        )
+        for m in tco.simulate(case).models:
+            if m.savings_likely < 0:
+                dearer += 1
+                assert m.break_even_month is None, (own_cost, m.code)
+            else:
+                assert m.break_even_month is not None and 1 <= m.break_even_month <= 36
+    assert dearer >= 2

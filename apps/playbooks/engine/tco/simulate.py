@@ -548,7 +548,6 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
         savings = run.savings(total)
         saving_p10, saving_p50, saving_p90 = _percentiles(savings[:draws])
         cumulative = np.cumsum(ih_monthly - _monthly(terms, at_likely, likely))
-        reached = np.nonzero(cumulative >= 0)[0]
         models.append(
             ModelTco(
                 code=m.code,
@@ -559,7 +558,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
                 savings_p90=saving_p90,
                 savings_likely=float(savings[likely]),
                 probability_saving=float(np.mean(savings[:draws] > 0)),
-                break_even_month=int(reached[0]) + 1 if reached.size else None,
+                break_even_month=break_even(cumulative),
                 lines=tuple(
                     Line(
                         k,
@@ -585,6 +584,17 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
         inputs=tuple(sorted(case.figures.items())),
         skipped=case.skipped,
     )
+
+
+def break_even(cumulative: np.ndarray) -> int | None:
+    """The month (1-based) from which the cumulative saving stays at or above zero to the horizon's end; None when it
+    ends below zero. Not the first month it reaches zero: a one-off in a later month (a transfer fee, the exit) can
+    take it back below for good, and an option that costs more than in-house over the horizon never breaks even."""
+    below = np.flatnonzero(cumulative < 0)
+    if not below.size:
+        return 1 if cumulative.size else None
+    last = int(below[-1])
+    return last + 2 if last + 1 < cumulative.size else None
 
 
 def month_count(case: Case) -> int:
