@@ -124,3 +124,30 @@ def test_every_figure_counted_in_months_is_written_in_months() -> None:
         assert f.value.endswith("months)") or f.value.endswith("months"), (f.key, f.value)
     launch = next(f for f in months if f.key == BOT_LAUNCH)
     assert launch.value == "4 months to 8 months (likely 6 months)"
+
+
+@pytest.mark.parametrize(("years", "value"), [(3, "after month 24"), (2, "after month 24, not within 2 years")])
+def test_the_transfer_month_is_an_input_and_says_when_it_falls_after_the_horizon(years: int, value: str) -> None:
+    from apps.playbooks.engine.tco.estimate import total_cost
+
+    estimate = total_cost(
+        deliverables_asked=False,
+        **{k: CATALOGUE[k] for k in ("catalogue_models", "functions", "locations", "assumptions")},
+        function_code="financial-analysis",
+        model_codes=["bot", "captive-team"],
+        annual_hours=None,
+        team_size=30,
+        deliverables=None,
+        horizon_years=years,
+        home_market="us",
+        location_code="india",
+    )
+    bot = next(m for m in estimate.models if m.model == "bot")
+    transfer = next(i for i in bot.inputs if i.label == "Transfer to you")
+    assert transfer.value == value
+    lines = {line.label for line in bot.lines}
+    assert ("Transfer fee" in lines) is (years == 3) and ("Exit and re-tendering" in lines) is (years == 2)
+    if years == 2:
+        assert "no transfer fee and no owned-centre cost are counted" in transfer.source
+    team = next(m for m in estimate.models if m.model == "captive-team")
+    assert not any(i.label == "Transfer to you" for i in team.inputs)

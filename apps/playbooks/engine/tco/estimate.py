@@ -32,6 +32,7 @@ from apps.playbooks.engine.tco.simulate import (
     FORMULAS,
     OWN_CENTRE,
     PROVIDER_FEES,
+    month_count,
     outsourced_only,
     savings_only,
     seed_for,
@@ -222,6 +223,7 @@ def _model(
         if located := _located_rate(case, spec, rate):
             inputs.append(located)
     inputs.extend(_launch_input(case, launch))
+    inputs.extend(_transfer_input(case, spec))
     if spec.kind == "owned":
         inputs.append(
             Input(
@@ -254,6 +256,25 @@ def _model(
         lines=m.lines,
         tornado=m.tornado[:TORNADO_ROWS],
         extra_cost=m.extra_cost,
+    )
+
+
+def _transfer_input(case: Case, spec: ModelSpec) -> tuple[Input, ...]:
+    """BOT's transfer month, and what it changes in the cost: within the horizon, a transfer fee and the centre at its
+    owned cost from then on; at or after its end, neither, the provider's fees to the end and the exit, as for a
+    provider's team, which the reader is told (the model is then costed before the transfer it is named for)."""
+    if spec.kind != "bot" or spec.transfer_month is None:
+        return ()
+    source = "the engagement models catalogue: the end of BOT's operate phase, when the centre becomes yours"
+    if spec.transfer_month < month_count(case):
+        return (Input("Transfer to you", f"after month {spec.transfer_month}", source),)
+    return (
+        Input(
+            "Transfer to you",
+            f"after month {spec.transfer_month}, not within {period(case.years, case.weeks)}",
+            f"{source}. It falls after the horizon, so no transfer fee and no owned-centre cost are counted: the "
+            "provider runs the centre to the end, and exit and re-tendering are counted as for a provider's team",
+        ),
     )
 
 
