@@ -151,3 +151,27 @@ def test_the_transfer_month_is_an_input_and_says_when_it_falls_after_the_horizon
         assert "no transfer fee and no owned-centre cost are counted" in transfer.source
     team = next(m for m in estimate.models if m.model == "captive-team")
     assert not any(i.label == "Transfer to you" for i in team.inputs)
+
+
+def test_turnover_is_counted_on_the_people_hired_so_far_and_after_transfer_on_the_centres_own_cost() -> None:
+    leavers_of = lambda f: f["provider.attrition"].likely * f["provider.replacement_months"].likely / 12  # noqa: E731
+    # Within the first year (no transfer, no wage rise yet): the provider's fees of the people hired so far.
+    first = _collapsed(_case(years=1))
+    year = _lines(_model(tco.simulate(first), "bot"))
+    assert year["Attrition and replacement"] == pytest.approx(leavers_of(first.figures) * year[PROVIDER_FEES])
+    own = _lines(_model(tco.simulate(first), "own-centre"))
+    entity = first.figures["own.entity_cost"].likely
+    staff = own["Your own centre (staff at cost, entity, facilities, HR)"] - entity  # the hired staff's cost
+    assert own["Attrition and replacement (your own staff)"] == pytest.approx(leavers_of(first.figures) * staff)
+    # Over 5 years, after the transfer in month 24: the centre's own staff cost, the provider's margin gone.
+    case = _collapsed(_case())
+    f = case.figures
+    bot = _lines(_model(tco.simulate(case), "bot"))
+    after = bot["Your own centre after transfer (staff, entity, facilities, HR)"]
+    rate = f["bot.rate"].likely * f["location.index"].likely
+    fee = 60 * next(m.commitment_hours for m in case.models if m.code == "bot") * rate / 12
+    own_share = (
+        fee * f["bot.run_cost_ratio"].likely / (fee * f["bot.run_cost_ratio"].likely + f["bot.entity_cost"].likely / 12)
+    )
+    expected = leavers_of(f) * (bot[PROVIDER_FEES] + after * own_share)
+    assert bot["Attrition and replacement"] == pytest.approx(expected)

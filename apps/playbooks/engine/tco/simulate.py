@@ -126,6 +126,11 @@ BOT_FEES = (
     " monthly fee = people × committed hours × rate × location index ÷ 12 × exchange rate"
 )
 RAMP_UP = "Ramp-up (fees that buy no output yet)"
+ATTRITION = "Attrition and replacement"
+BOT_ATTRITION = (
+    "monthly fee of the people hired so far × attrition rate × months of lost output per leaver ÷ 12, every month until"
+    " transfer; after it, your centre's staff cost a month (monthly fee × owned-cost ratio) × the same"
+)
 OWN_ATTRITION = "Attrition and replacement (your own staff)"
 SEVERANCE = "Severance"
 OWN_COST = "Your loaded cost"  # the in-house line when the buyer gave their own loaded cost
@@ -320,9 +325,14 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             lines[RAMP_UP] = [(fee, "ramp")]
         elif not parallel:
             lines[RAMP_UP] = [(fee, f"ramp:{BOT_LAUNCH}")]
-        lines["Attrition and replacement"] = [
-            (fee * v["provider.attrition"] * v["provider.replacement_months"] / 12, "esc")
-        ]
+        leavers = v["provider.attrition"] * v["provider.replacement_months"] / 12
+        if launched:
+            # Of the people hired so far, the provider's until transfer, then the centre's own at its owned cost.
+            lines[ATTRITION] = [(scale * leavers, profile) for scale, profile in lines[PROVIDER_FEES]]
+            if transfer < months:
+                lines[ATTRITION].append((fee * v["bot.run_cost_ratio"] * leavers, f"from:{transfer}"))
+        else:
+            lines[ATTRITION] = [(fee * leavers, "esc")]
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
     light = m.kind not in TEAM_KINDS and "contracting.light" in v
@@ -365,7 +375,11 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     unhired = -staff / (1 - v["ramp.start_productivity"])
     lines: dict[str, list[Term]] = {
         OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc"), (unhired, "ramp:own.launch_months")],
-        OWN_ATTRITION: [(staff * v["provider.attrition"] * v["provider.replacement_months"] / 12, "esc")],
+        # Of the people hired so far.
+        OWN_ATTRITION: [
+            (scale * v["provider.attrition"] * v["provider.replacement_months"] / 12, profile)
+            for scale, profile in ((staff, "esc"), (unhired, "ramp:own.launch_months"))
+        ],
     }
     parallel = _parallel_running(case, m, v, inhouse0)
     if not parallel:
@@ -616,6 +630,8 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
         return OWNED_PARALLEL
     if line == PARALLEL and launched:
         return BOT_PARALLEL
+    if line == ATTRITION and launched:
+        return BOT_ATTRITION
     if line == RAMP_UP and launched:
         return FORMULAS[RAMP_UP].replace("ramp-up months", "launch months")
     if line == SEVERANCE and case.inhouse_all_in:
@@ -739,8 +755,8 @@ FORMULAS = {
     " fee",
     LAUNCH: "your centre's staff cost a month × (1 − start productivity) × (1 − (month + ½) ÷ launch months), while"
     " positive: the months the centre takes to launch",
-    OWN_ATTRITION: "your centre's staff cost a month × attrition rate in the location × months of lost output per"
-    " leaver ÷ 12, every month",
+    OWN_ATTRITION: "your centre's staff cost a month, of the people hired so far, × attrition rate in the location ×"
+    " months of lost output per leaver ÷ 12, every month",
     RAMP_UP: "monthly fee × (1 − start productivity) × (1 − (month + ½) ÷ ramp-up months), while positive",
     "Attrition and replacement": "monthly fee × attrition rate × months of lost output per leaver ÷ 12, every month",
     "Retained organisation and vendor management": "(provider fees + transfer fee) × governance share",
