@@ -13,25 +13,13 @@ import pytest
 from apps.playbooks.engine import tco
 from apps.playbooks.engine.tco.simulate import BOT_LAUNCH, PARALLEL, PROVIDER_FEES, RAMP_UP
 from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
+from tests.playbooks.test_tco_own_centre import _case as own_centre_case
+from tests.playbooks.test_tco_own_centre import _lines
 
 
 def _case(catalogue: dict[str, Any] | None = None, **overrides: Any) -> tco.Case:
-    args: dict[str, Any] = {
-        **(catalogue or CATALOGUE),
-        "function_code": "financial-analysis",
-        "model_codes": ["bot", "own-centre", "captive-team"],
-        "market": "us",
-        "location_code": "india",
-        "people": 60,
-        "annual_hours": 120_000,
-        "years": 5,
-    }
-    args.update(overrides)
-    return tco.build_case(**args)
-
-
-def _lines(m: tco.ModelTco) -> dict[str, float]:
-    return {line.label: line.horizon[1] for line in m.lines}
+    """The owned centre's tests' case (60 people, 5 years from India), with BOT and a provider's team beside it."""
+    return own_centre_case(**(catalogue or {}), **{"model_codes": ["bot", "own-centre", "captive-team"], **overrides})
 
 
 def _before_the_figure() -> dict[str, Any]:

@@ -47,6 +47,14 @@ def _positive(value: Any) -> float | None:
 PEAK_WEEKS = 13
 
 
+def _each_beyond(hours: float, people: float, weeks: float) -> int | None:
+    """The hours each of ``people`` would work, rounded, when ``hours`` over ``weeks`` are more than one person
+    works in that many weeks (``MOST_HOURS_PER_PERSON`` a year); None when they are not."""
+    if hours / people > MOST_HOURS_PER_PERSON * weeks / WEEKS_A_YEAR:
+        return round(hours / people)
+    return None
+
+
 def answer_checks(
     *, annual_hours: Any, team_size: Any, displaced: Any = None, weeks: Any = None, peak_share: Any = None
 ) -> tuple[AnswerCheck, ...]:
@@ -57,8 +65,7 @@ def answer_checks(
     share = _positive(peak_share)
     found = []
     if hours and people and span and span <= MAX_WEEKS:
-        if hours / people > MOST_HOURS_PER_PERSON * span / WEEKS_A_YEAR:
-            each = round(hours / people)
+        if each := _each_beyond(hours, people, span):
             found.append(
                 AnswerCheck(
                     f"{number(hours)} hours of work in {number(span)} weeks for {_people(people)} is {number(each)} "
@@ -68,8 +75,7 @@ def answer_checks(
                     ("annual_hours", "team_size", "duration_weeks"),
                 )
             )
-    elif hours and people and hours / people > MOST_HOURS_PER_PERSON:
-        each = round(hours / people)
+    elif hours and people and (each := _each_beyond(hours, people, WEEKS_A_YEAR)):
         found.append(
             AnswerCheck(
                 f"{number(hours)} hours a year for {_people(people)} is {number(each)} hours each, more than one "
@@ -81,8 +87,7 @@ def answer_checks(
         )
     if hours and people and share and not span and share <= 100:
         peak = hours * share / 100
-        if peak / people > MOST_HOURS_PER_PERSON * PEAK_WEEKS / WEEKS_A_YEAR:
-            each = round(peak / people)
+        if each := _each_beyond(peak, people, PEAK_WEEKS):
             found.append(
                 AnswerCheck(
                     f"{number(share)}% of {number(hours)} hours in the busiest three months is {number(round(peak))} "

@@ -28,10 +28,10 @@ from apps.playbooks.engine.cost import (
 from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
 from apps.playbooks.engine.tco.simulate import (
     BOT_FEES,
-    BOT_LAUNCH,
     FORMULAS,
     OWN_CENTRE,
     PROVIDER_FEES,
+    bot_launched,
     month_count,
     outsourced_only,
     savings_only,
@@ -243,7 +243,7 @@ def _model(
         savings=(m.savings_p10, likely, m.savings_p90),
         savings_percent=round(100 * likely / inhouse_likely, 1) if inhouse_likely else None,
         formula=BOT_FEES
-        if spec.kind == "bot" and BOT_LAUNCH in case.figures
+        if bot_launched(spec.kind, case.figures)
         else FORMULAS[OWN_CENTRE if spec.kind == "owned" else "Provider fees"],
         inputs=tuple(inputs),
         weak=bool(rate is not None and rate.weak),
@@ -396,10 +396,9 @@ def _short_work_inputs(case: Case) -> tuple[Input, ...]:
     ramp = case.figures.get("ramp.months")
     # Only a provider's team pays a ramp-up line; a pool, a project or a managed service bills what it delivers
     # (its launch time, when as long as the work, is said beside its own cost: ``_launch_input``).
-    # A BOT centre launched over its own months (``simulate.BOT_LAUNCH``) has no such ramp-up: its launch time, when
+    # A BOT centre launched over its own months (``simulate.bot_launched``) has no such ramp-up: its launch time, when
     # as long as the work, is said beside its cost like a pool's.
-    launched = BOT_LAUNCH in case.figures
-    ramped = [m.name for m in case.models if m.kind in RAMPED_KINDS and not (m.kind == "bot" and launched)]
+    ramped = [m.name for m in case.models if m.kind in RAMPED_KINDS and not bot_launched(m.kind, case.figures)]
     if ramp is not None and ramp.likely >= case.months and ramped:
         who, takes, never = {
             1: (ramped[0], "takes", "it never works"),

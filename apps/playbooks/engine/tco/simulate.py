@@ -296,6 +296,12 @@ def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
     return yearly / 12 * v["fx"]
 
 
+def bot_launched(kind: str, figures: Mapping[str, Any]) -> bool:
+    """Whether a model of ``kind`` is BOT costed with its own launch: the case has ``BOT_LAUNCH`` (a catalogue frozen
+    before the figure costs BOT as a provider's team)."""
+    return kind == "bot" and BOT_LAUNCH in figures
+
+
 def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
     if m.kind == "owned":
         return _owned_terms(case, m, v, inhouse0)
@@ -303,7 +309,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     fee = _monthly_fee(case, m, v)
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
     lines: dict[str, list[Term]] = {PROVIDER_FEES: [(fee, f"until:{transfer}")]}
-    launched = m.kind == "bot" and BOT_LAUNCH in v
+    launched = bot_launched(m.kind, v)
     if launched:
         # BOT builds a centre, as the buyer's own does: the provider hires its people in a straight line over the
         # launch, so the fees of those not yet hired are taken off (the launch profile's idle share divided by
@@ -348,7 +354,7 @@ def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray)
         return {}
     if m.kind == "owned":  # no provider hands over: the work stays in-house until the centre has launched
         parallel = v["own.launch_months"]
-    elif m.kind == "bot" and BOT_LAUNCH in v:  # likewise until the provider has launched the BOT centre
+    elif bot_launched(m.kind, v):  # likewise until the provider has launched the BOT centre
         parallel = v[BOT_LAUNCH]
     else:
         parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
@@ -625,7 +631,7 @@ SEVERANCE_ALL_IN = (
 
 
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
-    launched = m.kind == "bot" and BOT_LAUNCH in case.figures
+    launched = bot_launched(m.kind, case.figures)
     if line == PARALLEL and m.kind == "owned":
         return OWNED_PARALLEL
     if line == PARALLEL and launched:
