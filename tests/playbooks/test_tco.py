@@ -156,7 +156,9 @@ def test_the_worked_example_in_the_docs_recomputes_month_by_month() -> None:
         ih = inhouse_month0 * 1.035 ** (m // 12)
         fee = fee0 * 1.07 ** (m // 12)
         productivity = min(1.0, 0.6 + 0.4 * (m + 0.5) / 3)
-        cost = fee + fee * (1 - productivity) + fee * 0.18 * 1.5 / 12 + fee * 0.06
+        # The in-house team carries the work for the first 2.5 months: the ramp-up counts after that.
+        after_parallel = 1 - min(max(2.5 - m, 0), 1)
+        cost = fee + fee * (1 - productivity) * after_parallel + fee * 0.18 * 1.5 / 12 + fee * 0.06
         if m == 0:
             cost += 2.5 * inhouse_month0 + 40_000 + 1 * salary / 12 * 1.5
         if m == months - 1:
@@ -172,11 +174,16 @@ def test_the_worked_example_in_the_docs_recomputes_month_by_month() -> None:
     assert model.break_even_month == break_even
     # The figures docs/scoring.md prints for this example.
     assert round(inhouse) == 682_632
-    assert round(outsourced) == 362_038
+    assert round(outsourced) == 357_316
     assert break_even == 7
     lines = {line.label: line.horizon[1] for line in model.lines}
     assert lines["Provider fees"] == pytest.approx(fee0 * 12 * (1 + 1.07))
     assert lines["Severance"] == pytest.approx(salary / 12 * 1.5)
+    formula = next(line.formula for line in model.lines if line.label == "Ramp-up (fees that buy no output yet)")
+    assert formula.endswith(
+        "for the part of each month after parallel running (until then the in-house team"
+        " carries the work, so what the new team does not yet produce costs nothing more)"
+    )
 
 
 def test_the_articles_anchors_hold_a_dedicated_team_60k_to_120k_per_fte_year_and_a_project_3k_to_50k() -> None:
@@ -404,6 +411,39 @@ def test_the_ramp_up_summed_in_closed_form_is_the_month_by_month_sum() -> None:
     assert np.allclose(profiles.total("ramp"), profiles.monthly("ramp").sum(axis=1), rtol=1e-12)
 
 
+@pytest.mark.parametrize("last_share", [1.0, 0.31])
+def test_the_ramp_up_after_parallel_running_counts_only_the_months_no_in_house_team_carries(last_share: float) -> None:
+    from apps.playbooks.engine.tco.simulate import _Profiles
+
+    ramp = np.array([0.4, 1.0, 2.5, 3.0, 3.0, 3.0, 5.7, 14.2, 30.0])
+    parallel = np.array([0.0, 2.0, 2.5, 2.5, 0.5, 3.0, 2.2, 13.6, 0.0])
+    v = {
+        "ramp.months": ramp,
+        "transition.team": parallel,
+        "ramp.start_productivity": np.full(ramp.size, 0.6),
+        "location.inflation": np.linspace(0.0, 0.1, ramp.size),
+    }
+    months = 24 if last_share == 1.0 else 3  # a piece of work done once ends part-way through its last month
+    profiles = _Profiles(v, months, last_share)
+    after, whole = profiles.total("ramp>transition.team"), profiles.total("ramp")
+    assert np.allclose(after, profiles.monthly("ramp>transition.team").sum(axis=1), rtol=1e-12)
+    # Month by month in plain arithmetic: the idle share of month m, times the part of it after parallel running.
+    for i in range(ramp.size):
+        expected = 0.0
+        for m in range(months):
+            idle = 0.4 * max(0.0, 1 - (m + 0.5) / ramp[i])
+            share = last_share if m == months - 1 else 1.0
+            expected += (
+                idle * (1 - min(max(parallel[i] - m, 0), 1)) * share * (1 + v["location.inflation"][i]) ** (m // 12)
+            )
+        assert after[i] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    # Nothing in parallel: the whole ramp-up; parallel running past the ramp-up: none of it.
+    assert after[0] == pytest.approx(whole[0]) and after[-1] == pytest.approx(whole[-1])
+    assert after[5] == 0.0 and (after <= whole + 1e-12).all()
+    # 3 months of ramp-up with 2.5 in parallel leave half of month 3's idle share, 0.4 × (1 − 2.5 ÷ 3) ÷ 2.
+    assert after[3] == pytest.approx(0.4 / 6 / 2 * (1 if months == 24 else last_share))
+
+
 def test_inputs_that_move_the_saving_equally_are_listed_by_name() -> None:
     # On-costs and management are both a share of salaries with the same spread in the UK: equal swings.
     model = _model(tco.simulate(_case(market="uk")), "captive-team")
@@ -474,6 +514,9 @@ def test_ten_weeks_of_work_are_costed_for_ten_weeks_the_last_month_in_part() -> 
     # over a full 3-month ramp-up.
     monthly = 4 * 2000 * v["captive-team.rate"] / 12
     assert 0 < team["Ramp-up (fees that buy no output yet)"] < monthly * 3 * (1 - v["ramp.start_productivity"])
+    # No team of the buyer's runs in parallel, so the whole ramp-up counts and its formula does not say otherwise.
+    ramp = next(x for x in _model(result, "captive-team").lines if x.label == "Ramp-up (fees that buy no output yet)")
+    assert "parallel" not in ramp.formula
     pool = {line.label: line.horizon[1] for line in _model(result, "shared-pool").lines}
     # The pool bills the work's 1,600 hours once, not a year's share of them.
     assert pool["Provider fees"] == pytest.approx(1600 * v["shared-pool.rate"] * (1 + v["shared_pool_premium"]))

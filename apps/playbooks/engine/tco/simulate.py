@@ -126,6 +126,10 @@ BOT_FEES = (
     " monthly fee = people × committed hours × rate × location index ÷ 12 × exchange rate"
 )
 RAMP_UP = "Ramp-up (fees that buy no output yet)"
+RAMP_AFTER_PARALLEL = (
+    ", for the part of each month after parallel running (until then the in-house team carries the work, so what"
+    " the new team does not yet produce costs nothing more)"
+)
 ATTRITION = "Attrition and replacement"
 BOT_ATTRITION = (
     "monthly fee of the people hired so far × attrition rate × months of lost output per leaver ÷ 12, every month until"
@@ -192,7 +196,10 @@ class _Profiles:
     def total(self, name: str) -> np.ndarray:
         if name not in self._totals:
             if name.startswith("ramp"):
-                self._totals[name] = self._ramp_total(_ramp_months(name))
+                months, after = _ramp_parts(name)
+                self._totals[name] = (
+                    self._ramp_total(months) if after is None else self._ramp_after_total(months, after)
+                )
             else:
                 weights = np.bincount(self.year_of, weights=self._weighted(name), minlength=self.year_of[-1] + 1)
                 self._totals[name] = _yearly(self.rise(name), list(weights))
@@ -220,7 +227,10 @@ class _Profiles:
             return self.mask(name)[None, :].astype(float)
         growth = self.rise(name)[:, None] ** self.year_of[None, :]
         if name.startswith("ramp"):
-            idle = self._idle(self.months, _ramp_months(name))
+            key, after = _ramp_parts(name)
+            idle = self._idle(self.months, key)
+            if after is not None:
+                idle = idle * self._uncovered(self.months, after)
             return growth * (idle if self.share is None else idle * self.share[None, :])
         return growth * self._weighted(name)
 
@@ -232,11 +242,29 @@ class _Profiles:
         idle = np.maximum(1 - m[None, :] / self.v[key][:, None], 0)
         return (1 - self.v["ramp.start_productivity"])[:, None] * idle
 
+    def _uncovered(self, months: int, after: str) -> np.ndarray:
+        """The share of each of the first ``months`` months after the months of parallel running named by
+        ``after`` (scenarios × months): 0 for a month the in-house team carries the work all of, the part after
+        it for the month it ends in, 1 after."""
+        m = np.arange(months)
+        return 1 - np.clip(self.v[after][:, None] - m[None, :], 0, 1)
 
-def _ramp_months(name: str) -> str:
-    """The figure a ramp profile reads its months from: a provider's ramp-up ("ramp"), or the one named after
-    the colon ("ramp:own.launch_months", an owned centre's launch)."""
-    return name.partition(":")[2] or "ramp.months"
+    def _ramp_after_total(self, key: str, after: str) -> np.ndarray:
+        """The ramp-up's idle shares after parallel running (``monthly``), summed over the horizon: the ramp-up
+        is over within its first ⌈R⌉ months, so only those are built."""
+        span = min(self.months, math.ceil(float(np.max(self.v[key]))))
+        idle = self._idle(span, key) * self._uncovered(span, after)
+        if self.share is not None:
+            idle = idle * self.share[None, :span]
+        return (idle * self.rise("ramp")[:, None] ** self.year_of[None, :span]).sum(axis=1)
+
+
+def _ramp_parts(name: str) -> tuple[str, str | None]:
+    """What a ramp profile reads: the figure of its months, a provider's ramp-up ("ramp") or the one named after
+    the colon ("ramp:own.launch_months", an owned centre's launch), and the figure of the months of parallel
+    running it counts only after, when named after ">" ("ramp>transition.team")."""
+    name, _, after = name.partition(">")
+    return name.partition(":")[2] or "ramp.months", after or None
 
 
 def _sum(parts: Iterable[np.ndarray]) -> np.ndarray:
@@ -328,7 +356,9 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # A launched BOT centre's output is carried by the in-house team until launch (parallel running); with no
         # team of the buyer's to carry it (a surge), what the centre's people do not yet produce is the ramp-up.
         if not launched:
-            lines[RAMP_UP] = [(fee, "ramp")]
+            # While the in-house team runs in parallel it carries the work, so what the team does not yet produce
+            # costs nothing more then: the ramp-up counts only for the part of each month after parallel running.
+            lines[RAMP_UP] = [(fee, f"ramp>{_parallel_key(m, v)}" if parallel else "ramp")]
         elif not parallel:
             lines[RAMP_UP] = [(fee, f"ramp:{BOT_LAUNCH}")]
         leavers = v["provider.attrition"] * v["provider.replacement_months"] / 12
@@ -352,13 +382,17 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
 def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
     if case.surge:  # a surge has no team of the buyer's to run in parallel with
         return {}
+    return {PARALLEL: [(inhouse0 * v[_parallel_key(m, v)], "first")]}
+
+
+def _parallel_key(m: ModelSpec, figures: Mapping[str, Any]) -> str:
+    """The figure of the months the in-house team runs in parallel with a model (``figures`` decides whether BOT
+    is costed with its launch)."""
     if m.kind == "owned":  # no provider hands over: the work stays in-house until the centre has launched
-        parallel = v["own.launch_months"]
-    elif bot_launched(m.kind, v):  # likewise until the provider has launched the BOT centre
-        parallel = v[BOT_LAUNCH]
-    else:
-        parallel = v["transition.team" if m.kind in TEAM_KINDS else "transition.light"]
-    return {PARALLEL: [(inhouse0 * parallel, "first")]}
+        return "own.launch_months"
+    if bot_launched(m.kind, figures):  # likewise until the provider has launched it
+        return BOT_LAUNCH
+    return "transition.team" if m.kind in TEAM_KINDS else "transition.light"
 
 
 def _severance(case: Case, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
@@ -640,6 +674,8 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
         return BOT_ATTRITION
     if line == RAMP_UP and launched:
         return FORMULAS[RAMP_UP].replace("ramp-up months", "launch months")
+    if line == RAMP_UP and not case.surge:
+        return FORMULAS[RAMP_UP] + RAMP_AFTER_PARALLEL
     if line == SEVERANCE and case.inhouse_all_in:
         return SEVERANCE_ALL_IN
     if line != PROVIDER_FEES:
