@@ -42,6 +42,24 @@ class CostCaveat:
 
     warning: bool
     text: str
+    # Beside the verdict's own words when the cost argues against the recommended model, so a reader who stops at
+    # "KPO wins" does not take it for a saving; "" otherwise.
+    headline: str = ""
+
+    def verdict(self, label: str) -> str:
+        """The verdict's words with the headline, as the result page's title and the memo's verdict read."""
+        return f"{label} ({self.headline})" if self.headline else label
+
+
+# The headlines: the likely cost is above in-house; a saving is less likely than not.
+DEARER = "on fit; likely to cost more than in-house"
+UNLIKELY_SAVING = "on fit; a saving is less likely than not"
+
+
+def verdict_words(ev: EvaluationRecord) -> str:
+    """The verdict in words, with what the cost says against it (``CostCaveat.headline``)."""
+    caveat = cost_caveat(ev)
+    return caveat.verdict(ev.verdict_label) if caveat is not None else ev.verdict_label
 
 
 def likelihood(p: float) -> str:
@@ -237,13 +255,13 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
             f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text)
+        return CostCaveat(warning=True, text=text, headline=DEARER)
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
             f"{ev.cost.amount(likely)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text)
+        return CostCaveat(warning=True, text=text, headline=UNLIKELY_SAVING)
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     text = (
         f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} (in 8 of 10 simulated cases "

@@ -89,6 +89,18 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     assert expected in whatif
     # The caveat only explains the verdict: the stored verdict and fit score are the engine's.
     assert rec.verdict == "conditional" and rec.fit_score == ev.fit_score
+    # A reader who stops at the verdict's words reads that the cost argues against it: the page's title and
+    # heading, the memo's verdict and the printed text's first line.
+    verdict = "KPO wins, on conditions (on fit; likely to cost more than in-house)"
+    detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert f"<title>{rec.title}: {verdict} · KPO Advisor</title>" in detail
+    assert re.search(
+        r'<h2 class="verdict__title" id="verdict-title">KPO wins, on conditions <span class="verdict__qualifier">'
+        r"\(on fit; likely to cost more than in-house\)</span></h2>",
+        detail,
+    )
+    assert f'<p class="verdict-box__title">{verdict}</p>' in memo_summary(rec)
+    assert text.splitlines()[0].startswith(f"{verdict} (fit score {ev.fit_score}/100)")
 
 
 def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
@@ -101,6 +113,8 @@ def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
     for text in (page, memo_summary(rec), printed(reference, US, tmp_path)):
         assert "On cost alone" not in text and FIT_ONLY not in text
         assert caveat.text in text
+        assert "(on fit;" not in text and "verdict__qualifier" not in text
+    assert caveat.headline == "" and caveat.verdict("KPO wins") == "KPO wins"
     # (Nearly) every simulated case saves here, which the product writes as a chance, not a certainty.
     top = next(m for m in rec.record.evaluation.cost.models if m.model == rec.record.evaluation.top.code)
     assert top.probability_saving is not None and top.probability_saving >= 0.995  # rounds to 100%
@@ -218,3 +232,19 @@ def test_a_cost_against_the_verdict_says_its_in_house_side_is_the_catalogues_pay
     )
     theirs = cost_caveat(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, figures=own)))
     assert theirs is not None and theirs.warning and CATALOGUE_PAY not in theirs.text
+
+
+def test_a_likely_saving_that_is_less_likely_than_not_qualifies_the_verdict_too(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = recommend(reference, organisation, buyer, US)
+    ev = rec.record.evaluation
+    assert ev.top is not None
+    # The same case with a skewed spread: a likely saving, but fewer than half of the simulated cases save.
+    models = tuple(
+        dataclasses.replace(m, probability_saving=0.4) if m.model == ev.top.code else m for m in ev.cost.models
+    )
+    skewed = dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models))
+    caveat = cost_caveat(skewed)
+    assert caveat is not None and caveat.warning and caveat.text.startswith("On cost alone, a saving is less likely")
+    assert caveat.verdict(ev.verdict_label) == f"{ev.verdict_label} (on fit; a saving is less likely than not)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from apps.recommendations.cost_caveat import CostCaveat, cheaper_location_text, cost_caveat
+from apps.recommendations.cost_caveat import CostCaveat, cheaper_location_text, cost_caveat, verdict_words
 from apps.recommendations.snapshot.types import EvaluationRecord
 
 register = template.Library()
@@ -19,3 +19,9 @@ def verdict_cost(ev: EvaluationRecord) -> CostCaveat | None:
 @register.filter
 def cheaper_location(ev: EvaluationRecord) -> str:
     return cheaper_location_text(ev)
+
+
+@register.filter
+def verdict_headline(ev: EvaluationRecord) -> str:
+    """The verdict's words, with what the cost says against it (``cost_caveat.verdict_words``)."""
+    return verdict_words(ev)

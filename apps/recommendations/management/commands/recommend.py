@@ -92,8 +92,9 @@ class Command(BaseCommand):
 
     def _text(self, snap: Snapshot) -> str:
         ev = snap.evaluation
-        out = [f"{ev.verdict_label} (fit score {ev.fit_score}/100) — playbook v{snap.playbook.version}"]
         caveat = cost_caveat(ev)
+        verdict = caveat.verdict(ev.verdict_label) if caveat is not None else ev.verdict_label
+        out = [f"{verdict} (fit score {ev.fit_score}/100) — playbook v{snap.playbook.version}"]
         if caveat is not None:
             out.append(("COST: " if caveat.warning else "") + caveat.text)
         if ev.missing_required:
