@@ -139,3 +139,37 @@ def test_other_lawyers_in_the_eu_are_still_told_their_own_rules_are_not_covered(
     ev = evaluated_case(reference, UK_FIRM, legal_client_consent="can-obtain", **changes)
     assert "de-brao-43e" not in ev.regime_codes
     assert [r.rule for r in ev.risks if r.title == OTHER_RULES] == [rule]
+
+
+FRANKFURT = "Frankfurt law firm: due-diligence review for clients' deals"
+
+
+def test_a_german_law_firms_matter_work_needs_each_clients_consent(reference: Playbook) -> None:
+    """§ 43e(5) BRAO: a service that directly serves a single client's matter may see that client's secrets only with
+    its consent; the consent-free route of § 43e(1)-(4) is for services that serve the practice."""
+    refused = evaluated_case(reference, FRANKFURT, legal_client_consent="cannot")
+    assert refused.verdict == "doesnt_win"
+    assert [b.rule for b in refused.blockers] == ["de-lawyer-matter-consent-refused"]
+    assert "(§ 43e(5) BRAO)" in refused.blockers[0].reason and "§ 203(1) StGB" in refused.blockers[0].reason
+    to_ask = evaluated_case(reference, FRANKFURT, legal_client_consent="can-obtain")
+    assert to_ask.verdict == "conditional" and not to_ask.blockers
+    assert [g.text for g in to_ask.gates] == [
+        "each client's consent to a provider working on its matter seeing its secrets (§ 43e(5) BRAO)"
+    ]
+    given = evaluated_case(reference, FRANKFURT, legal_client_consent="obtained")
+    assert not given.gates and not given.blockers and given.verdict == "wins"
+    # Whatever the answer, the regime sets the duty out with its pinpoint, and no American rule is read.
+    for ev in (refused, to_ask, given):
+        assert obligations(ev, "de-brao-43e")["client-consent-for-matter-work"][:2] == (
+            "§ 43e(5) BRAO",
+            "https://www.gesetze-im-internet.de/brao/__43e.html",
+        )
+        assert "ABA" not in said(ev) and OTHER_RULES not in [r.title for r in ev.risks]
+    # The rule that sets § 43e out no longer reads as if consent were never needed.
+    fired = next(f for f in given.fired if f.code == "de-lawyer-service-providers")
+    assert "directly serve a single client's matter" in fired.rationale and "(§ 43e(5) BRAO" in fired.rationale
+
+
+def test_the_consent_question_says_a_german_law_firm_needs_consent_for_matter_work(reference: Playbook) -> None:
+    help_text = reference.questions.get(code="legal_client_consent").help_text
+    assert "A German law firm needs the client's consent" in help_text and "(§ 43e(5) BRAO)" in help_text

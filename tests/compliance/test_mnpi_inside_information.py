@@ -61,6 +61,16 @@ def test_us_insider_trading_law_still_reads_for_own_research(reference: Playbook
     # The US regimes read as they did: this question narrows only the rules that turn on facts about an issuer.
     ev = evaluated_case(reference, "US hedge fund: steady equity research", mnpi_inside_information=OWN)
     assert "us-mnpi" in ev.regime_codes
+    # Said so, without contradicting the US regimes: no issuer's insider list or wall-crossing, but in the US the
+    # confidentiality the team agrees to is what makes trading on the ideas misappropriation.
+    own = next(f for f in ev.fired if f.code == "mnpi-handling-own-research")
+    assert "no issuer's insider list or wall-crossing applies" in own.rationale
+    assert "(17 CFR 240.10b5-2(b)(1)), so the US insider-trading regimes still read" in own.rationale
+    adviser = next(r for r in ev.regimes if r.code == "us-adviser-mnpi")
+    (action,) = [o["action"] for _p, _l, items in adviser.obligations for o in items]
+    assert "wall-crossing records when what you share is an issuer's information rather than your own research" in (
+        action
+    )
 
 
 def test_own_research_reads_confidentiality_and_personal_dealing_not_wall_crossing(reference: Playbook) -> None:
