@@ -50,3 +50,13 @@ def test_a_tax_preparer_is_pointed_to_the_irs_safeguarding_guide(reference: Play
     assert guide["citation"].startswith("IRS Publication 4557")
     assert guide["source_url"] == "https://www.irs.gov/pub/irs-pdf/p4557.pdf"
     assert guide["confidence"] == "secondary"
+
+
+def test_the_deadlines_named_are_the_us_and_the_uk_ones_each_with_its_statute(reference: Playbook) -> None:
+    # A UK practice's peak is the 31 January online deadline, not the US 15 April one the rule once named alone.
+    ev = evaluated_case(reference, CPA)
+    rule = next(f for f in ev.fired if f.code == "tax-season-pool-capacity")
+    assert "in the US, 15 April for individual returns, 26 U.S.C. 6072(a)" in rule.rationale
+    assert "in the UK, 31 January for self-assessment returns filed online, Taxes Management Act 1970 s. 8(1D)" in (
+        rule.rationale
+    )
