@@ -27,7 +27,29 @@ def test_more_hours_than_the_people_can_work_is_named_with_the_hours_each() -> N
     assert "1 person is 3,000 hours each" in answer_checks(annual_hours=3_000, team_size=1)[0].text
     # A full-time year with overtime (2,500 hours each) is not a slip; nor is a part-time share of the work.
     assert answer_checks(annual_hours=5_000, team_size=2) == ()
-    assert answer_checks(annual_hours=100, team_size=40) == ()
+    assert answer_checks(annual_hours=400, team_size=2) == ()  # a one-off study or a season's share
+
+
+def test_people_who_would_each_do_almost_none_of_the_work_are_named_too() -> None:
+    """A dedicated team is priced at every seat full-time, in-house at the hours: 40 people for 2,000 hours a year
+    priced 40 seats against one person's cost without a word."""
+    (check,) = answer_checks(annual_hours=2_000, team_size=40)
+    assert check.text == (
+        "2,000 hours of work a year for 40 people is 50 hours each, about 1 hour a week. In-house is priced at the "
+        "hours (1 full-time person), a dedicated team at all 40 people full-time, so the team will look far dearer "
+        "than the work needs: correct the hours or the number of people, or, if each does this work beside other "
+        "work, answer the people the hours need."
+    )
+    assert check.roles == ("annual_hours", "team_size")
+    # The line is a twentieth of a full-time year each (100 hours), over the weeks of work done once.
+    assert answer_checks(annual_hours=200, team_size=2) == ()
+    assert "is 99 hours each" in answer_checks(annual_hours=198, team_size=2)[0].text
+    assert answer_checks(annual_hours=300, team_size=10, weeks=4) == ()
+    (weeks,) = answer_checks(annual_hours=30, team_size=10, weeks=4)
+    assert weeks.text.startswith("30 hours of work in 4 weeks for 10 people is 3 hours each, about 1 hour a week.")
+    assert "(less than one full-time person)" in weeks.text
+    # One person is the smallest team there is: nothing to correct.
+    assert answer_checks(annual_hours=10, team_size=1) == ()
 
 
 def test_more_staff_displaced_than_do_the_work_is_named() -> None:

@@ -43,8 +43,57 @@ def _positive(value: Any) -> float | None:
     return found if found > 0 else None
 
 
+# A dedicated team is paid for every seat full-time: people who each work about two hours a week or less on the work
+# (a twentieth of a full-time year, 100 hours) are almost wholly idle in the team's cost, so the hours or the number
+# of people is likely a slip. Part-time shares above it are common (a one-off study, a season) and not named.
+FEWEST_HOURS_PER_PERSON = FTE_HOURS / 20
+
 # The busiest three months are 13 of a year's 52 weeks.
 PEAK_WEEKS = 13
+
+
+def _a_week(hours: float) -> str:
+    """Hours a week in words: "about 3 hours a week", or "less than an hour a week"."""
+    if hours < 0.5:
+        return "less than an hour a week"
+    rounded = round(hours)
+    return f"about {number(rounded)} hour{'' if rounded == 1 else 's'} a week"
+
+
+def _each_under(hours: float, people: float, weeks: float) -> int | None:
+    """The hours each of two or more ``people`` would work, rounded, when ``hours`` over ``weeks`` are less than
+    ``FEWEST_HOURS_PER_PERSON`` a year each; None when they are not."""
+    if people >= 2 and hours / people < FEWEST_HOURS_PER_PERSON * weeks / WEEKS_A_YEAR:
+        return round(hours / people)
+    return None
+
+
+def _hours(count: float) -> str:
+    return f"{number(count)} hour{'' if count == 1 else 's'}"
+
+
+def _few_hours(hours: float, people: float, weeks: float | None) -> AnswerCheck | None:
+    """People who would each do little of the work: a dedicated team priced at every seat against in-house priced
+    at the hours (``Case.inhouse_fte``) is not like for like."""
+    span = weeks or WEEKS_A_YEAR
+    each = _each_under(hours, people, span)
+    if each is None:
+        return None
+    full_time = round(hours / (FTE_HOURS * span / WEEKS_A_YEAR), 1)
+    period = f"in {number(span)} weeks" if weeks else "a year"
+    share = f"{_hours(each)} each" if each >= 1 else "less than an hour each"
+    needed = (
+        "less than one full-time person"
+        if full_time < 1
+        else f"{number(full_time)} full-time {'person' if full_time == 1 else 'people'}"
+    )
+    return AnswerCheck(
+        f"{_hours(hours)} of work {period} for {_people(people)} is {share}, {_a_week(hours / people / span)}. "
+        f"In-house is priced at the hours ({needed}), a dedicated team at all {_people(people)} full-time, so the team "
+        "will look far dearer than the work needs: correct the hours or the number of people, or, if each does this "
+        "work beside other work, answer the people the hours need.",
+        ("annual_hours", "team_size"),
+    )
 
 
 def _each_beyond(hours: float, people: float, weeks: float) -> int | None:
@@ -85,6 +134,8 @@ def answer_checks(
                 ("annual_hours", "team_size"),
             )
         )
+    if hours and people and (not span or span <= MAX_WEEKS) and (few := _few_hours(hours, people, span)):
+        found.append(few)
     if hours and people and share and not span and share <= 100:
         peak = hours * share / 100
         if each := _each_beyond(peak, people, PEAK_WEEKS):
