@@ -46,6 +46,48 @@ def test_medical_coding_answered_as_no_personal_data_is_challenged(reference: Pl
     assert not {KYC_RISK, CODING_RISK} & {r.title for r in research.risks}
 
 
+HEALTH_LEFT_OUT = "Your answers leave out health information, but medical coding reads patients' records"
+
+
+def test_medical_coding_answered_with_other_personal_data_but_not_health_information_is_challenged(
+    reference: Playbook,
+) -> None:
+    # A Sydney hospital group ticks Australians' personal information, not health information: coding reads patients'
+    # records, which are sensitive information there (Privacy Act 1988 s. 6(1)).
+    ev = evaluated_case(
+        reference,
+        "US hospital group: steady medical coding",
+        data_categories=["au-personal"],
+        hipaa_role=None,
+        medicaid_offshore=None,
+        phi_deidentify=None,
+        client_jurisdictions=["other"],
+        buyer_location="australia-east",
+        buyer_us_zone=None,
+        buyer_regulated_in="australia",
+        home_market="other",
+    )
+    [risk] = [r for r in ev.risks if r.title == HEALTH_LEFT_OUT]
+    assert risk.severity == "high"
+    assert "Privacy Act 1988 (s. 6(1))" in risk.mitigation and "45 CFR 160.103" in risk.mitigation
+    assert "Tick “Health information about identifiable people (PHI)”" in risk.mitigation
+    assert CODING_RISK not in {r.title for r in ev.risks}  # the "no personal data" challenge is the other answer's
+    assert any(c.rule == "coding-work-health-data-not-answered" for c in ev.conditions)
+    # Ticked, or answered as none (challenged on its own), it is not said.
+    assert HEALTH_LEFT_OUT not in {
+        r.title for r in evaluated_case(reference, "US hospital group: steady medical").risks
+    }
+    none = evaluated_case(
+        reference,
+        "US hospital group: steady medical coding",
+        data_categories=["none"],
+        hipaa_role=None,
+        medicaid_offshore=None,
+        phi_deidentify=None,
+    )
+    assert HEALTH_LEFT_OUT not in {r.title for r in none.risks} and CODING_RISK in {r.title for r in none.risks}
+
+
 OUTSIDE_EU = "Outside the EU, how the GDPR reaches you and how the data reaches you decide the transfer tools you need"
 
 
