@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import operator
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -805,6 +805,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     # Delivered from abroad while the buyer's own country meets every requirement too: compare a provider at home.
     if needs.home in feasible and delivered_from != needs.home and scored.verdict != "doesnt_win":
         risks.append(home_market_risk(cat.locations[needs.home], cat.locations[delivered_from]))
+    if scored.verdict != "doesnt_win" and (risk := notice_before_start_risk(role("start_within"), gates.values())):
+        risks.append(risk)
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
@@ -1098,6 +1100,29 @@ def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
         mitigation=(
             f"Get quotes from providers in {name} before moving the work abroad: {name} is itself a KPO delivery "
             f"market, and by the product's cost benchmarks delivery from {where} costs {gap} ({figures}). {weigh}"
+        ),
+        rule="",
+    )
+
+
+def notice_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
+    """A start within a month while a notice to a regulator is still to be given (a gate of ``notice`` kind): the
+    models' launch times alone decide which can start in time, but the notice, and the due diligence and contract it
+    follows, come before the provider starts, on the regulator's own timetable. None when the start is later or no
+    notice is open."""
+    notices = [g for g in gates if g.notice]
+    if start != "within-month" or not notices:
+        return None
+    which = "; ".join(dict.fromkeys(g.text for g in notices))
+    return Risk(
+        title="A start within a month leaves little time for the notice your regulator needs",
+        severity="high",
+        mitigation=(
+            f"Before the provider starts: {which}. The due diligence, the contract terms and any data protection "
+            "impact assessment listed here come before the notice, and a regulator may take weeks to raise an "
+            "objection; the one-month start counts only the provider's own launch time. Ask your regulator how much "
+            "notice it expects, plan the start from when the notice is given and any objection settled, and cover "
+            "the weeks before it in-house or with temporary staff."
         ),
         rule="",
     )
