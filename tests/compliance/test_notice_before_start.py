@@ -20,7 +20,7 @@ def test_an_urgent_start_with_a_notice_gate_open_is_told_the_notice_comes_first(
     assert notices, "the case has a notice to give"
     [risk] = [r for r in ev.risks if r.title == TITLE]
     assert risk.severity == "high" and risk.rule == ""
-    assert risk.mitigation.startswith(f"Before the provider starts: {'; '.join(notices)}.")
+    assert risk.mitigation.startswith(f"Still to be given: {'; '.join(notices)}.")
     assert "Ask your regulator how much notice it expects" in risk.mitigation
 
 

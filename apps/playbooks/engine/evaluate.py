@@ -1118,7 +1118,7 @@ def notice_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
         title="A start within a month leaves little time for the notice your regulator needs",
         severity="high",
         mitigation=(
-            f"Before the provider starts: {which}. The due diligence, the contract terms and any data protection "
+            f"Still to be given: {which}. The due diligence, the contract terms and any data protection "
             "impact assessment listed here come before the notice, and a regulator may take weeks to raise an "
             "objection; the one-month start counts only the provider's own launch time. Ask your regulator how much "
             "notice it expects, plan the start from when the notice is given and any objection settled, and cover "
