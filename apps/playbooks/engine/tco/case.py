@@ -14,6 +14,7 @@ from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     FTE_HOURS,
     KINDS,
+    MANAGED_LAUNCH,
     WEEKS_A_YEAR,
     Case,
     Figure,
@@ -171,6 +172,11 @@ def build_case(
         # Only a case that costs BOT has it, so every other case keeps its seed. A catalogue frozen before it costs
         # BOT as a provider's team: fees from month 1, a ramp-up, and the transition's parallel running.
         figures["bot.launch_months"] = _figure("Months for the provider to launch your BOT centre", bot_launch)
+    managed_launch = assumptions["transition_months"].get("managed")
+    if managed_launch and any(s.kind == "managed" for s in specs):
+        # Only a case that costs a managed service has it, so every other case keeps its seed. A catalogue frozen
+        # before it runs a managed service in parallel for a team's transition.
+        figures[MANAGED_LAUNCH] = _figure("Parallel running, months (a managed service's launch)", managed_launch)
     if weeks and not displaced:
         _surge_figures(figures, assumptions)
     elif not weeks and peak_excess(peak_share) and assumptions.get("temporary_staff_premium"):
@@ -198,7 +204,7 @@ def build_case(
 
 # The figures a surge (work done once that no team of the buyer's does today) has no use for: nothing runs in
 # parallel while the work moves, and nothing is taken back or re-tendered when it ends.
-SURGE_UNUSED = ("transition.team", "transition.light", "exit_share")
+SURGE_UNUSED = ("transition.team", "transition.light", MANAGED_LAUNCH, "exit_share")
 
 
 def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any]) -> None:

@@ -64,6 +64,7 @@ MONTHS = (
     "inhouse.severance_months",
     "transition.team",
     "transition.light",
+    "transition.managed",
     "ramp.months",
     "provider.replacement_months",
     "own.launch_months",

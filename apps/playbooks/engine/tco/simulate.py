@@ -12,6 +12,7 @@ import numpy as np
 
 from apps.playbooks.engine.tco.types import (
     DRAWS,
+    MANAGED_LAUNCH,
     TEAM_KINDS,
     Case,
     Figure,
@@ -119,6 +120,10 @@ BOT_LAUNCH = "bot.launch_months"  # the figure of a BOT centre's launch (absent 
 BOT_PARALLEL = (
     "months for the provider to launch your BOT centre × the in-house cost of month 1: the work stays in-house until"
     " the centre has launched"
+)
+MANAGED_PARALLEL = (
+    "months for the provider to launch the managed service × the in-house cost of month 1: the work stays in-house"
+    " until the service has launched and takes it over"
 )
 BOT_FEES = (
     "monthly fee × (1 + location wage inflation)^year until transfer or the horizon, the centre's people hired in a"
@@ -392,6 +397,8 @@ def _parallel_key(m: ModelSpec, figures: Mapping[str, Any]) -> str:
         return "own.launch_months"
     if bot_launched(m.kind, figures):  # likewise until the provider has launched it
         return BOT_LAUNCH
+    if m.kind == "managed" and MANAGED_LAUNCH in figures:  # a managed service takes the work over once launched
+        return MANAGED_LAUNCH
     return "transition.team" if m.kind in TEAM_KINDS else "transition.light"
 
 
@@ -670,6 +677,8 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
         return OWNED_PARALLEL
     if line == PARALLEL and launched:
         return BOT_PARALLEL
+    if line == PARALLEL and m.kind == "managed" and MANAGED_LAUNCH in case.figures:
+        return MANAGED_PARALLEL
     if line == ATTRITION and launched:
         return BOT_ATTRITION
     if line == RAMP_UP and launched:

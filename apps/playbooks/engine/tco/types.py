@@ -27,6 +27,8 @@ KINDS = {
     "owned_centre": "owned",
 }
 TEAM_KINDS = ("team", "managed", "bot", "owned")  # a whole team moves: a full transition, not a light one
+# The figure of a managed service's launch, its months of parallel running (absent from catalogues frozen before it).
+MANAGED_LAUNCH = "transition.managed"
 
 
 @dataclass(frozen=True)
