@@ -3,8 +3,11 @@ data: the answer is challenged with a high risk and a condition to answer again,
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from apps.playbooks.engine.evaluate import Evaluation
 from apps.playbooks.models import Playbook
 from tests.recommendations.golden import evaluated_case
 
@@ -12,6 +15,18 @@ pytestmark = pytest.mark.django_db
 
 KYC_RISK = "Your answers say the team sees no personal data, but KYC and AML reviews are about people"
 CODING_RISK = "Your answers say the team sees no personal data, but medical coding reads patients' records"
+
+
+def coding_without_phi(reference: Playbook, **changes: Any) -> Evaluation:
+    """The US hospital group's coding case with other data answers: the questions that follow from PHI unanswered."""
+    return evaluated_case(
+        reference,
+        "US hospital group: steady medical coding",
+        hipaa_role=None,
+        medicaid_offshore=None,
+        phi_deidentify=None,
+        **changes,
+    )
 
 
 def test_kyc_reviews_answered_as_no_personal_data_are_challenged(reference: Playbook) -> None:
@@ -27,14 +42,7 @@ def test_kyc_reviews_answered_as_no_personal_data_are_challenged(reference: Play
 
 
 def test_medical_coding_answered_as_no_personal_data_is_challenged(reference: Playbook) -> None:
-    ev = evaluated_case(
-        reference,
-        "US hospital group: steady medical coding",
-        data_categories=["none"],
-        hipaa_role=None,
-        medicaid_offshore=None,
-        phi_deidentify=None,
-    )
+    ev = coding_without_phi(reference, data_categories=["none"])
     [risk] = [r for r in ev.risks if r.title == CODING_RISK]
     assert risk.severity == "high" and "45 CFR 160.103" in risk.mitigation
     assert any(c.text.startswith("Confirm which patients' records the coding team will see") for c in ev.conditions)
@@ -54,13 +62,9 @@ def test_medical_coding_answered_with_other_personal_data_but_not_health_informa
 ) -> None:
     # A Sydney hospital group ticks Australians' personal information, not health information: coding reads patients'
     # records, which are sensitive information there (Privacy Act 1988 s. 6(1)).
-    ev = evaluated_case(
+    ev = coding_without_phi(
         reference,
-        "US hospital group: steady medical coding",
         data_categories=["au-personal"],
-        hipaa_role=None,
-        medicaid_offshore=None,
-        phi_deidentify=None,
         client_jurisdictions=["other"],
         buyer_location="australia-east",
         buyer_us_zone=None,
@@ -77,14 +81,7 @@ def test_medical_coding_answered_with_other_personal_data_but_not_health_informa
     assert HEALTH_LEFT_OUT not in {
         r.title for r in evaluated_case(reference, "US hospital group: steady medical").risks
     }
-    none = evaluated_case(
-        reference,
-        "US hospital group: steady medical coding",
-        data_categories=["none"],
-        hipaa_role=None,
-        medicaid_offshore=None,
-        phi_deidentify=None,
-    )
+    none = coding_without_phi(reference, data_categories=["none"])
     assert HEALTH_LEFT_OUT not in {r.title for r in none.risks} and CODING_RISK in {r.title for r in none.risks}
 
 
