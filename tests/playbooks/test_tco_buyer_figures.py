@@ -162,10 +162,21 @@ def test_severance_on_the_buyers_all_in_cost_says_it_counts_on_costs_too() -> No
     case = _collapsed(_case(market="uk", function_code="actuarial", displaced=2, own_inhouse_cost=(95_000,) * 3))
     severance = _line(_model(tco.simulate(case), "captive-team").lines, "Severance")
     months = case.figures["inhouse.severance_months"].likely
-    assert severance.horizon[1] == pytest.approx(2 * 95_000 / 12 * months, rel=0.05)
+    assert severance.horizon[1] == pytest.approx(2 * 95_000 / 12 * months)
     assert (
         "the monthly all-in cost of one person" in severance.formula and "read it as the upper end" in severance.formula
     )
+
+
+@pytest.mark.parametrize("own", [None, (95_000,) * 3])
+def test_severance_is_a_persons_pay_not_a_share_of_the_seasons_temporary_staff(own: Any) -> None:
+    """Seasonal work kept in-house pays temporary staff for its peak beside the salaried team; a displaced person's
+    severance is that person's month, as the formula says (a Dublin case read €93,600 for the formula's €90,000)."""
+    even = _collapsed(_case(market="uk", function_code="actuarial", displaced=2, own_inhouse_cost=own))
+    peak = _collapsed(_case(market="uk", function_code="actuarial", displaced=2, own_inhouse_cost=own, peak_share=0.6))
+    assert "inhouse.temporary_premium" in peak.figures
+    (a, b) = (_line(_model(tco.simulate(c), "captive-team").lines, "Severance").horizon for c in (even, peak))
+    assert a == pytest.approx(b)
 
 
 # Lint: the buyer's figures are optional numbers

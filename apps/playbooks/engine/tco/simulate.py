@@ -378,7 +378,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     lines.update(parallel)
     light = m.kind not in TEAM_KINDS and "contracting.light" in v
     lines["Contracting and due diligence"] = [(v["contracting.light" if light else "contracting"] * v["fx"], "first")]
-    lines.update(_severance(case, v, inhouse0))
+    lines.update(_severance(case, v))
     if transfer >= months and not case.surge:  # a surge ends with the work: nothing to take back or re-tender
         lines["Exit and re-tendering"] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
     return lines
@@ -402,10 +402,12 @@ def _parallel_key(m: ModelSpec, figures: Mapping[str, Any]) -> str:
     return "transition.team" if m.kind in TEAM_KINDS else "transition.light"
 
 
-def _severance(case: Case, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
+def _severance(case: Case, v: Arrays) -> dict[str, list[Term]]:
     if not case.displaced:
         return {}
-    per_person = inhouse0 / case.inhouse_fte if case.inhouse_all_in else _salary(v) / 12
+    # A month of one person's pay: the salary, or an all-in figure's own month (never a share of the season's or a
+    # surge's temporary staff, which the in-house cost of month 1 carries beside it).
+    per_person = _salary(v) / 12
     return {SEVERANCE: [(case.displaced * per_person * v["inhouse.severance_months"], "first")]}
 
 
@@ -434,7 +436,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # a cost. With a team running in parallel until launch, that team's cost is the launch's cost.
         lines[LAUNCH] = [(staff, "ramp:own.launch_months")]
     lines.update(parallel)
-    lines.update(_severance(case, v, inhouse0))
+    lines.update(_severance(case, v))
     return lines
 
 
