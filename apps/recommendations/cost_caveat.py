@@ -51,9 +51,11 @@ class CostCaveat:
         return f"{label} ({self.headline})" if self.headline else label
 
 
-# The headlines: the likely cost is above in-house; a saving is less likely than not.
+# The headlines: the likely cost is above in-house; a saving is less likely than not; in-house pay where the buyer is
+# has no benchmark, so no saving is worked out (the level at which the two are even is said beside the verdict).
 DEARER = "on fit; likely to cost more than in-house"
 UNLIKELY_SAVING = "on fit; a saving is less likely than not"
+NOT_COMPARED = "on fit; its cost is not compared with your in-house pay"
 
 
 def verdict_words(ev: EvaluationRecord) -> str:
@@ -241,7 +243,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     model = recommended_cost(ev)
     if model is None:
         if elsewhere := elsewhere_cost_text(ev):
-            return CostCaveat(warning=False, text=elsewhere)
+            return CostCaveat(warning=False, text=elsewhere, headline=NOT_COMPARED)
         missing = not_costed_text(ev)
         return CostCaveat(warning=True, text=missing) if missing else None
     years, likely = ev.cost.period, model.savings[1]
