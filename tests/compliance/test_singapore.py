@@ -123,3 +123,23 @@ def test_a_buyer_elsewhere_on_utc8_is_told_its_own_law_is_not_covered(reference:
 
     assert "sg-pdpa-transfer" not in ev.regime_codes
     assert _not_covered(ev)
+
+
+CRITICAL = "A critical function depends on the provider"
+
+
+def test_a_singapore_banks_critical_function_reads_notice_658s_material_service_not_check_your_regulator(
+    reference: Playbook,
+) -> None:
+    """A Singapore bank's own regulator's rules are set out, so a critical function is read as a material outsourced
+    relevant service under them, not met with "check what your own regulator expects" beside MAS Notice 658."""
+    ev = evaluated_case(reference, MAS_BANK, critical_function=True)
+    [risk] = [r for r in ev.risks if r.title == CRITICAL]
+    assert risk.rule == "mas-notice-658-critical-function"
+    assert "material outsourced relevant service under MAS Notice 658" in risk.mitigation
+    assert "critical-function-outsourcing-elsewhere" not in {f.code for f in ev.fired}
+    # A Singapore insurer, whose MAS guidelines are not set out, is still asked to check what its regulator expects.
+    insurer = evaluated_case(reference, MAS_BANK, buyer_sector="insurer", critical_function=True)
+    [risk] = [r for r in insurer.risks if r.title == CRITICAL]
+    assert risk.rule == "critical-function-outsourcing-singapore-not-a-bank"
+    assert risk.mitigation.startswith("Check what your own regulator expects before signing")
