@@ -215,7 +215,7 @@ def test_beside_the_verdict_a_buyer_elsewhere_reads_the_recommended_models_cost_
     assert caveat.text in page
     # The verdict's own words say the cost was not compared, as they say when it argues against the verdict.
     assert caveat.headline == "on fit; its cost is not compared with your in-house pay"
-    assert f"{ev.verdict_label} <span class=\"verdict__qualifier\">({caveat.headline})</span></h2>" in page
+    assert f'{ev.verdict_label} <span class="verdict__qualifier">({caveat.headline})</span></h2>' in page
     # Kept in-house, no outsourced cost is put beside the verdict; nor where the total was not stored.
     assert cost_caveat(replace(ev, verdict="doesnt_win")) is None
     fees_alone = tuple(replace(f, total=None, level=None) for f in ev.cost.provider_fees)

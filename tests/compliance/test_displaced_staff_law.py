@@ -1,0 +1,49 @@
+"""Staff displaced by the move are not only a severance line: in the UK they may transfer to the provider (TUPE 2006)
+and collective dismissals need consultation; in the EU the transfer of undertakings and collective redundancies
+directives, with national steps not set out; in the US the WARN Act's 60 days' notice from 50 at one site."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.engine.evaluate import Evaluation
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+UK = "UK buyer: financial analysis"
+EU = "EU asset manager: outsourced sector research"
+US = "Textbook KPO: steady market analytics"
+CONDITION = "Before signing, take employment advice on the staff the move displaces"
+
+
+def rules_fired(ev: Evaluation) -> set[str]:
+    return {f.code for f in ev.fired}
+
+
+def test_uk_staff_displaced_read_tupe_and_collective_consultation(reference: Playbook) -> None:
+    ev = evaluated_case(reference, UK, own_figures=True, displaced_staff=3)
+    [risk] = [r for r in ev.risks if r.rule == "displaced-staff-uk"]
+    assert risk.title == "Your displaced staff may transfer to the provider rather than leave (TUPE)"
+    for pinpoint in ("(reg. 3(1)(b))", "(reg. 4)", "(reg. 7)", "(reg. 13)", "TULRCA 1992 ss. 188, 193"):
+        assert pinpoint in risk.mitigation
+    assert any(c.text.startswith(CONDITION) for c in ev.conditions)
+    assert not {"displaced-staff-eu", "displaced-staff-us"} & rules_fired(ev)
+    assert "displaced-staff-uk" not in rules_fired(evaluated_case(reference, UK, own_figures=True, displaced_staff=0))
+
+
+def test_eu_staff_displaced_read_the_two_directives(reference: Playbook) -> None:
+    ev = evaluated_case(reference, EU, own_figures=True, displaced_staff=4)
+    [risk] = [r for r in ev.risks if r.rule == "displaced-staff-eu"]
+    assert "Directive 2001/23/EC" in risk.mitigation and "Directive 98/59/EC, Arts. 2, 3" in risk.mitigation
+    fired = next(f for f in ev.fired if f.code == "displaced-staff-eu")
+    assert "(Wet op de ondernemingsraden, Art. 25); those are not set out here" in fired.rationale
+
+
+@pytest.mark.parametrize(("displaced", "warned"), [(49, False), (50, True)])
+def test_us_layoffs_read_warn_from_fifty(reference: Playbook, displaced: int, warned: bool) -> None:
+    ev = evaluated_case(reference, US, own_figures=True, displaced_staff=displaced)
+    risks = [r for r in ev.risks if r.rule == "displaced-staff-us"]
+    assert bool(risks) == warned
+    if warned:
+        assert "(29 U.S.C. 2102(a))" in risks[0].mitigation and "60 days' written notice" in risks[0].mitigation
