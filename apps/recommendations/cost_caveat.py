@@ -214,9 +214,18 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
         f"of moving the work. No saving is worked out, as in-house pay where you are has no benchmark: if one person "
         f"doing this work costs you more than about {cost.amount(found.level[1])} a year, all in, it is likely to "
         f"cost less than keeping it in-house."
-        + (" Its rate rests on a weak source: verify it with a provider's quote." if found.weak else "")
+        + (f" {_weak_rate(ev, found)}" if found.weak else "")
         + _cheaper_option(ev, found)
     )
+
+
+def _weak_rate(ev: EvaluationRecord, fees: ProviderFees) -> str:
+    """What a weak rate is checked against: a provider's quote, or for a centre of the buyer's own (no provider),
+    what it would cost to employ the people there."""
+    owned = any(m.code == fees.model and m.owned_by_buyer for m in ev.models)
+    if owned:
+        return "Its staff cost rests on a weak source: verify it with what employing people for this work costs there."
+    return "Its rate rests on a weak source: verify it with a provider's quote."
 
 
 def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:

@@ -356,3 +356,22 @@ def test_a_buyer_elsewhere_stored_before_the_fees_reads_the_reason_alone(
     assert old.record.evaluation.cost.provider_fees == ()
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode())
     assert f"No cost estimate: {old.record.evaluation.cost.reason}" in page and 'id="provider-fees"' not in page
+
+
+def test_a_weak_rate_for_a_centre_of_the_buyers_own_is_checked_against_employing_people_not_a_providers_quote(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = elsewhere(reference, organisation, buyer).record.evaluation
+    assert ev.top is not None
+    fees = tuple(replace(f, weak=True) if f.model == ev.top.code else f for f in ev.cost.provider_fees)
+    weak = replace(ev, cost=replace(ev.cost, provider_fees=fees))
+    provider = cost_caveat(weak)
+    assert (
+        provider is not None and "Its rate rests on a weak source: verify it with a provider's quote." in provider.text
+    )
+    models = tuple(replace(m, pricing_basis="owned_centre") if m.code == ev.top.code else m for m in ev.models)
+    owned = cost_caveat(replace(weak, models=models))
+    assert owned is not None and "provider's quote" not in owned.text
+    assert "Its staff cost rests on a weak source: verify it with what employing people for this work costs there." in (
+        owned.text
+    )
