@@ -61,3 +61,19 @@ def test_work_done_once_with_no_team_of_the_buyers_runs_nothing_in_parallel() ->
     case = _case(model_codes=MODELS, people=4, annual_hours=1600, weeks=10)
     assert case.surge and MANAGED_LAUNCH not in case.figures
     assert PARALLEL not in _lines(_model(tco.simulate(_collapsed(case)), "managed-services"))
+
+
+def test_its_fees_are_for_the_people_hired_so_far_over_the_launch() -> None:
+    """As BOT's: the provider hires the service's team in a straight line over its launch, so in month m its fees are
+    (m + ½) ÷ launch months of the full fee until all are on the payroll; the older catalogue billed it in full."""
+    new = _collapsed(_case(model_codes=MODELS, years=1))
+    old = _collapsed(_case(model_codes=MODELS, years=1, assumptions=_before_the_figure()))
+    fees_new, fees_old = (_lines(_model(tco.simulate(c), "managed-services"))["Provider fees"] for c in (new, old))
+    monthly = fees_old / 12  # one year, no yearly rise
+    unhired = sum(max(0.0, 1 - (m + 0.5) / 4.5) for m in range(12))  # 0.889 + 0.667 + 0.444 + 0.222
+    assert fees_old - fees_new == pytest.approx(monthly * unhired)
+    formula = next(x.formula for x in _model(tco.simulate(new), "managed-services").lines if x.label == "Provider fees")
+    assert formula.endswith(
+        "; a managed service's provider hires the team in a straight line over the service's launch months, so its fees"
+        " are (month + ½) ÷ launch months of the full fee until all are on the payroll"
+    )

@@ -121,6 +121,10 @@ BOT_PARALLEL = (
     "months for the provider to launch your BOT centre × the in-house cost of month 1: the work stays in-house until"
     " the centre has launched"
 )
+MANAGED_HIRING = (
+    "; a managed service's provider hires the team in a straight line over the service's launch months, so its fees"
+    " are (month + ½) ÷ launch months of the full fee until all are on the payroll"
+)
 MANAGED_PARALLEL = (
     "months for the provider to launch the managed service × the in-house cost of month 1: the work stays in-house"
     " until the service has launched and takes it over"
@@ -343,11 +347,12 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
     lines: dict[str, list[Term]] = {PROVIDER_FEES: [(fee, f"until:{transfer}")]}
     launched = bot_launched(m.kind, v)
-    if launched:
-        # BOT builds a centre, as the buyer's own does: the provider hires its people in a straight line over the
-        # launch, so the fees of those not yet hired are taken off (the launch profile's idle share divided by
-        # (1 − start productivity) is the share not yet hired; see ``_owned_terms``).
-        lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{BOT_LAUNCH}"))
+    if launch := _launch_key(m, v):
+        # BOT builds a centre, as the buyer's own does, and a managed service the team that takes the process over:
+        # the provider hires its people in a straight line over the launch, so the fees of those not yet hired are
+        # taken off (the launch profile's idle share divided by (1 − start productivity) is the share not yet hired;
+        # see ``_owned_terms``).
+        lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}"))
     contract = list(lines[PROVIDER_FEES])
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
@@ -390,16 +395,24 @@ def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray)
     return {PARALLEL: [(inhouse0 * v[_parallel_key(m, v)], "first")]}
 
 
+def _launch_key(m: ModelSpec, figures: Mapping[str, Any]) -> str | None:
+    """The figure of the launch over which the provider hires the people a model's fees pay for: BOT's centre, or a
+    managed service's team (a case that has its figure: none for work done once with no team of the buyer's, or a
+    catalogue frozen before it); None for a model billed in full from month 1."""
+    if bot_launched(m.kind, figures):
+        return BOT_LAUNCH
+    if m.kind == "managed" and MANAGED_LAUNCH in figures:
+        return MANAGED_LAUNCH
+    return None
+
+
 def _parallel_key(m: ModelSpec, figures: Mapping[str, Any]) -> str:
     """The figure of the months the in-house team runs in parallel with a model (``figures`` decides whether BOT
     is costed with its launch)."""
     if m.kind == "owned":  # no provider hands over: the work stays in-house until the centre has launched
         return "own.launch_months"
-    if bot_launched(m.kind, figures):  # likewise until the provider has launched it
-        return BOT_LAUNCH
-    if m.kind == "managed" and MANAGED_LAUNCH in figures:  # a managed service takes the work over once launched
-        return MANAGED_LAUNCH
-    return "transition.team" if m.kind in TEAM_KINDS else "transition.light"
+    # Likewise until the provider has launched BOT's centre, or the managed service that takes the work over.
+    return _launch_key(m, figures) or ("transition.team" if m.kind in TEAM_KINDS else "transition.light")
 
 
 def _severance(case: Case, v: Arrays) -> dict[str, list[Term]]:
@@ -691,8 +704,12 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
         return SEVERANCE_ALL_IN
     if line != PROVIDER_FEES:
         return FORMULAS[line]
+    hiring = MANAGED_HIRING if _launch_key(m, case.figures) == MANAGED_LAUNCH else ""
     if case.weeks:
-        return SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}") + (QUOTE_NOTE if m.quoted else "")
+        short = SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}")
+        return short + hiring + (QUOTE_NOTE if m.quoted else "")
+    if hiring:
+        return (QUOTED_FEES if m.quoted else FORMULAS[line]) + hiring
     if launched:
         return BOT_FEES.replace("× rate × location index", "× your quoted rate") + QUOTE_NOTE if m.quoted else BOT_FEES
     return QUOTED_FEES if m.quoted else FORMULAS[line]
