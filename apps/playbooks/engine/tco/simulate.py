@@ -346,8 +346,9 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     fee = _monthly_fee(case, m, v)
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
     lines: dict[str, list[Term]] = {PROVIDER_FEES: [(fee, f"until:{transfer}")]}
-    launched = bot_launched(m.kind, v)
-    if launch := _launch_key(m, v):
+    launch = _launch_key(m, v)
+    launched = launch == BOT_LAUNCH
+    if launch:
         # BOT builds a centre, as the buyer's own does, and a managed service the team that takes the process over:
         # the provider hires its people in a straight line over the launch, so the fees of those not yet hired are
         # taken off (the launch profile's idle share divided by (1 − start productivity) is the share not yet hired;
@@ -687,12 +688,13 @@ SEVERANCE_ALL_IN = (
 
 
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
-    launched = bot_launched(m.kind, case.figures)
+    launch = _launch_key(m, case.figures)
+    launched = launch == BOT_LAUNCH
     if line == PARALLEL and m.kind == "owned":
         return OWNED_PARALLEL
     if line == PARALLEL and launched:
         return BOT_PARALLEL
-    if line == PARALLEL and m.kind == "managed" and MANAGED_LAUNCH in case.figures:
+    if line == PARALLEL and launch == MANAGED_LAUNCH:
         return MANAGED_PARALLEL
     if line == ATTRITION and launched:
         return BOT_ATTRITION
@@ -704,7 +706,7 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
         return SEVERANCE_ALL_IN
     if line != PROVIDER_FEES:
         return FORMULAS[line]
-    hiring = MANAGED_HIRING if _launch_key(m, case.figures) == MANAGED_LAUNCH else ""
+    hiring = MANAGED_HIRING if launch == MANAGED_LAUNCH else ""
     if case.weeks:
         short = SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}")
         return short + hiring + (QUOTE_NOTE if m.quoted else "")
