@@ -97,6 +97,24 @@ def test_the_buyers_in_house_cost_replaces_the_benchmark_and_its_line_is_marked_
     assert "inhouse.oncost" not in own.figures  # the benchmark's salary and its on-costs are gone
 
 
+def test_a_buyer_elsewhere_is_costed_only_against_their_own_figure_in_dollars_with_a_weak_pay_rise() -> None:
+    with pytest.raises(tco.TcoUnavailable, match="for a buyer elsewhere"):
+        _case(market="other")
+    own = _collapsed(_case(market="other", people=3, displaced=2, own_inhouse_cost=(60_000, 60_000, 60_000)))
+    assert own.currency == "USD" and own.figures["fx"].likely == 1.0
+    assert own.displaced == 0 and "inhouse.severance_months" not in own.figures  # no severance figure elsewhere
+    growth = own.figures["inhouse.wage_growth"]
+    assert growth.weak and growth.source.startswith("No published source")
+    (line,) = tco.simulate(own).inhouse_lines
+    assert line.label == "Your loaded cost" and line.supplied
+    assert line.horizon[1] == pytest.approx(3 * 60_000 * sum((1 + growth.likely) ** y for y in range(3)))
+    # A catalogue frozen before the band for pay rises elsewhere costs nothing against the figure.
+    loaded = {k: v for k, v in ASSUMPTIONS["loaded_cost"].items() if k != "other"}
+    frozen = {**ASSUMPTIONS, "loaded_cost": loaded}
+    with pytest.raises(tco.TcoUnavailable, match="for a buyer elsewhere"):
+        _case(market="other", assumptions=frozen, own_inhouse_cost=(60_000, 60_000, 60_000))
+
+
 def test_a_benchmark_that_is_already_a_full_cost_is_never_called_the_buyers() -> None:
     functions = {"x": {"name": "US figure only", "inhouse_us": [45, 82.5, 120]}}
     result = tco.simulate(_case(function_code="x", functions=functions))

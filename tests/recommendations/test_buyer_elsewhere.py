@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
-from apps.recommendations.cost_caveat import cost_caveat
+from apps.recommendations.cost_caveat import DEARER, NOT_COMPARED, cost_caveat
 from apps.recommendations.diff import comparison_rows
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.models import Recommendation
@@ -114,15 +114,45 @@ def test_a_buyer_elsewhere_sees_what_the_providers_would_charge_in_dollars_with_
     ]
 
 
-def test_the_fees_leave_out_a_buyer_elsewheres_own_in_house_cost_in_an_unknown_currency(
+def test_a_buyer_elsewhere_who_gives_their_own_in_house_cost_is_costed_against_it_in_dollars(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Their loaded cost (in US dollars) is asked; the staff who would leave are not (severance follows their own
+    # country's law, which has no figure here).
+    own = elsewhere(reference, organisation, buyer, own_figures=True, own_inhouse_cost=150_000, displaced_staff=3)
+    ev = own.record.evaluation
+    assert "own_inhouse_cost" in ev.visible and "displaced_staff" not in ev.visible
+    cost = ev.cost
+    assert cost.available and cost.is_tco and cost.currency == "USD" and cost.home_market == "other"
+    figures = {f.key: f for f in cost.figures}
+    assert figures["inhouse.salary"].supplied and figures["inhouse.salary"].likely == 150_000
+    assert figures["inhouse.wage_growth"].weak  # no benchmark of pay rises where they are: the product's band
+    assert "inhouse.severance_months" not in figures and "inhouse.oncost" not in figures
+    assert figures["fx"].likely == 1
+    assert cost.models and cost.provider_fees == ()
+    home = next(i for i in cost.inhouse_inputs if i.label == "Home market")
+    assert home.value == "Elsewhere (USD)" and "your own loaded cost, in US dollars" in home.source
+    caveat = cost_caveat(ev)
+    assert caveat is not None and caveat.headline != NOT_COMPARED
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[own.pk])).content.decode())
+    assert "against keeping it in-house at your own loaded cost (your figure, in US dollars" in page
+    assert "in-house costs from your own figure" in page
+    assert "OTHER" not in page and "No saving is estimated" not in page
+    for name in ("memo_pdf", "what_if", "cost_csv", "export_json"):
+        assert buyer_client.get(reverse(f"recommendations:{name}", args=[own.pk])).status_code == 200, name
+
+
+def test_a_buyer_elsewhere_whose_own_cost_is_below_the_providers_reads_it_beside_the_verdict(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
-    plain = elsewhere(reference, organisation, buyer).record.evaluation.cost
-    # Neither an in-house cost nor the staff who would leave (paid severance from in-house pay) is asked.
-    own = elsewhere(reference, organisation, buyer, own_figures=True, own_inhouse_cost=9_000_000, displaced_staff=3)
-    assert {"own_inhouse_cost", "displaced_staff"}.isdisjoint(own.record.evaluation.visible)
-    cost = own.record.evaluation.cost
-    assert not cost.available and cost.provider_fees == plain.provider_fees
+    low = elsewhere(reference, organisation, buyer, own_figures=True, own_inhouse_cost=20_000).record.evaluation
+    assert low.cost.available and low.verdict != "doesnt_win"
+    caveat = cost_caveat(low)
+    assert caveat is not None and caveat.headline == DEARER and caveat.warning
+    # The same answers without the figure keep the provider fees and the level at which the two are even.
+    plain = elsewhere(reference, organisation, buyer).record.evaluation
+    assert not plain.cost.available and plain.cost.provider_fees
+    assert cost_caveat(plain).headline == NOT_COMPARED  # type: ignore[union-attr]
 
 
 def test_a_buyer_elsewhere_with_a_providers_quote_is_costed_at_it(

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from apps.common.formatting import NamedInText, money, period, significant
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
-from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, PEAK_SHARE
+from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES, PEAK_SHARE
 
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
 # Version 2: adds ``schema_version``, ``inputs`` (the answers the consumers need, by role) and each
@@ -495,6 +495,24 @@ class Cost:
             weeks=self.duration_weeks or None,
             peak_share=self._input_number(PEAK_SHARE, unit="%"),
         )
+
+    @property
+    def inhouse_against(self) -> str:
+        """What the cost is set against, in words: in-house in the buyer's market, or, for a buyer whose in-house
+        pay has no benchmark, the loaded cost it gave (in US dollars)."""
+        if self.home_market in MARKET_NAMES:
+            return f"keeping it in-house in the {MARKET_NAMES[self.home_market]}"
+        return (
+            "keeping it in-house at your own loaded cost (your figure, in US dollars: in-house pay where you are has "
+            "no benchmark)"
+        )
+
+    @property
+    def inhouse_from(self) -> str:
+        """Where the in-house side's figures come from, in words."""
+        if self.home_market in MARKET_NAMES:
+            return f"{MARKET_NAMES[self.home_market]} sources"
+        return "your own figure, with in-house pay rises the product's assumption (a wide band, marked weak below)"
 
     @property
     def regional_pay(self) -> bool:

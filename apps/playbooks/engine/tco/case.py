@@ -12,6 +12,7 @@ from apps.common.formatting import money, number
 from apps.playbooks.engine.requirements import in_text
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
+    ELSEWHERE,
     FTE_HOURS,
     KINDS,
     MANAGED_LAUNCH,
@@ -22,6 +23,7 @@ from apps.playbooks.engine.tco.types import (
     NothingCosted,
     TcoUnavailable,
     Triple,
+    currency,
     no_benchmark,
     peak_excess,
 )
@@ -114,10 +116,12 @@ def build_case(
     (0 to 1); in-house, the hours above a team sized to the quieter months cost the temporary staff premium.
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
-    if market not in CURRENCIES:
+    loaded = assumptions["loaded_cost"]
+    if market not in CURRENCIES and not (own_inhouse_cost is not None and market == ELSEWHERE and market in loaded):
         # A buyer elsewhere (India, Australia ...): compared with US, UK or EU salaries the saving would be wrong
-        # in size and maybe in sign, so there is no comparison rather than a misleading one.
-        where = "a buyer elsewhere" if market == "other" else f"the home market “{market}”"
+        # in size and maybe in sign, so there is no comparison rather than a misleading one, unless the buyer gives
+        # its own loaded cost (in US dollars; a catalogue frozen before the market's wage growth cannot take it).
+        where = "a buyer elsewhere" if market == ELSEWHERE else f"the home market “{market}”"
         raise TcoUnavailable(
             "In-house costs are benchmarked for the US, the UK and the EU only, so no saving against keeping the "
             f"work in-house is estimated for {where}."
@@ -129,11 +133,16 @@ def build_case(
         raise TcoUnavailable("Neither annual hours nor team size is answered.")
     hours = float(annual_hours) if annual_hours else float(people or 0) * FTE_HOURS
     team = float(people) if people else max(1.0, round(hours / FTE_HOURS, 1))
-    loaded = assumptions["loaded_cost"]
     home = loaded[market]
+    if "severance_months" not in home:
+        displaced = 0.0  # a buyer elsewhere is not asked: severance follows its own country's law
     figures: dict[str, Figure] = {
         "inhouse.wage_growth": _figure("In-house wage growth a year", home["wage_growth"]),
-        "inhouse.severance_months": _figure("Severance, months of salary", home["severance_months"]),
+        **(
+            {"inhouse.severance_months": _figure("Severance, months of salary", home["severance_months"])}
+            if "severance_months" in home
+            else {}
+        ),
         "transition.team": _figure("Parallel running, months (a team)", assumptions["transition_months"]["team"]),
         "transition.light": _figure(
             "Parallel running, months (project or pool)", assumptions["transition_months"]["light"]
@@ -185,7 +194,7 @@ def build_case(
         )
     return Case(
         market=market,
-        currency=CURRENCIES[market],
+        currency=currency(market),
         # A piece of work's years are those its weeks reach into (one, or two past 52 weeks), so a yearly figure
         # is a year's share of it.
         years=math.ceil(weeks / WEEKS_A_YEAR) if weeks else round(years),
@@ -321,11 +330,11 @@ def _month(value: str) -> str:
 
 
 def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Figure]:
-    currency = CURRENCIES[market]
+    home = currency(market)
     fx = (
         Figure.point("US dollars per US dollar", 1.0, "no conversion")
-        if currency == "USD"
-        else _figure(f"Exchange rate, {currency} per USD", assumptions["exchange_rates"][currency])
+        if home == "USD"
+        else _figure(f"Exchange rate, {home} per USD", assumptions["exchange_rates"][home])
     )
     bot = assumptions["bot"]
     return {

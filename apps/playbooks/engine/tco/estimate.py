@@ -42,6 +42,7 @@ from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     DISPLACED,
     INHOUSE_FTE,
+    MARKET_NAMES,
     MAX_WEEKS,
     PEAK_SHARE,
     Case,
@@ -617,7 +618,12 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
             "your answer" if horizon_years or weeks else "default",
         ),
         *_short_work_inputs(case),
-        Input("Home market", f"{market.upper()} ({case.currency})", "your answer" if home_market else "default"),
+        Input(
+            "Home market",
+            f"{MARKET_NAMES[market]} ({case.currency})" if market in MARKET_NAMES else "Elsewhere (USD)",
+            ("your answer" if home_market else "default")
+            + ("" if market in MARKET_NAMES else ": in-house is your own loaded cost, in US dollars"),
+        ),
         Input("Delivered from", where, "the first location meeting every requirement"),
         *([Input(DISPLACED, number(case.displaced), "your answer")] if case.displaced else []),
         *(

@@ -17,6 +17,17 @@ INHOUSE_FTE = "In-house full-time equivalents"  # the in-house input that says w
 DISPLACED = "Your staff displaced"  # the in-house input that says how many people severance was priced for
 PEAK_SHARE = "Share of the hours in the busiest three months"  # the in-house input of seasonal work's peak (a %)
 CURRENCIES = {"us": "USD", "uk": "GBP", "eu": "EUR"}
+MARKET_NAMES = {"us": "US", "uk": "UK", "eu": "EU"}  # as "in-house in the US" reads them
+# The home market of a buyer whose in-house pay has no benchmark: costed only against its own loaded cost, given
+# in US dollars (the currency every provider price is in), so nothing is converted.
+ELSEWHERE = "other"
+
+
+def currency(market: str) -> str:
+    """The currency a home market's costs are in: its own, or US dollars for a buyer elsewhere."""
+    return CURRENCIES.get(market, "USD")
+
+
 # What each catalogue pricing basis is costed as; a dedicated team and staff augmentation share a formula.
 KINDS = {
     "monthly_team": "team",
