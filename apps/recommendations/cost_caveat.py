@@ -247,6 +247,40 @@ def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
     )
 
 
+def _priced_by_deliverable(ev: EvaluationRecord, model: CostModel) -> bool:
+    """The model is priced per deliverable from the benchmark (not the buyer's own quote): its cost follows the
+    count of deliverables answered, not the hours, so beside hourly-priced models it can look far cheaper for the
+    same work."""
+    if model.basis != "per_deliverable":
+        return False
+    price = next((f for f in ev.cost.figures if f.key == f"{model.model}.price"), None)
+    return price is None or not price.supplied
+
+
+def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
+    """Beside the recommended model's cost: another costed model meeting every requirement whose likely total is a
+    tenth or more below it (the verdict ranks on fit, so the cheapest may not be the one recommended), with its
+    total and what it saves; "" when there is none. A model priced per deliverable from the benchmark is not
+    offered (``_priced_by_deliverable``); on the buyer's own quote it is."""
+    excluded = {m.code for m in ev.models if m.excluded_because}
+    costed = [
+        m
+        for m in ev.cost.models
+        if m is not top and m.tco is not None and m.model not in excluded and not _priced_by_deliverable(ev, m)
+    ]
+    if not costed:
+        return ""
+    cheapest = min(costed, key=lambda m: m.horizon[1])
+    if cheapest.horizon[1] > 0.9 * top.horizon[1]:
+        return ""
+    cost = ev.cost
+    return (
+        f"{cheapest.name} would likely cost less: {cost.amount(cheapest.horizon[1])} over {cost.period} against "
+        f"{cost.amount(top.horizon[1])} for {top.name} ({_against(cheapest.savings[1], cost)}); it ranks lower on "
+        "fit, for the reasons in the ranking."
+    )
+
+
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
     model = recommended_cost(ev)
@@ -256,8 +290,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         missing = not_costed_text(ev)
         return CostCaveat(warning=True, text=missing) if missing else None
     years, likely = ev.cost.period, model.savings[1]
-    cheaper = cheaper_location_text(ev)
-    also = f" {cheaper}" if cheaper else ""
+    also = "".join(f" {text}" for text in (cheaper_model_text(ev, model), cheaper_location_text(ev)) if text)
     pay = _catalogue_pay(ev.cost)
     if premium := location_premium(ev, model):
         pay += f" {premium}"

@@ -21,12 +21,14 @@ from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import (
     CATALOGUE_PAY,
     cheaper_location_text,
+    cheaper_model_text,
     cost_caveat,
     likelihood,
     location_premium,
 )
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
+from apps.recommendations.snapshot.types import EvaluationRecord
 from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 from tests.recommendations.test_memo_guidance import memo_html
@@ -248,3 +250,40 @@ def test_a_likely_saving_that_is_less_likely_than_not_qualifies_the_verdict_too(
     caveat = cost_caveat(skewed)
     assert caveat is not None and caveat.warning and caveat.text.startswith("On cost alone, a saving is less likely")
     assert caveat.verdict(ev.verdict_label) == f"{ev.verdict_label} (on fit; a saving is less likely than not)"
+
+
+def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_named_beside_the_verdict(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = recommend(reference, organisation, buyer, US).record.evaluation
+    top = next(m for m in ev.cost.models if m.model == ev.top.code)
+    other = next(m for m in ev.cost.models if m is not top and m.basis != "per_deliverable")
+    assert other.horizon[1] > 0.9 * top.horizon[1]  # as stored, nothing is that much cheaper
+    assert cheaper_model_text(ev, top) == ""
+
+    def cheaper(basis: str = other.basis) -> EvaluationRecord:
+        likely = 0.8 * top.horizon[1]
+        model = dataclasses.replace(other, basis=basis, horizon=(likely * 0.9, likely, likely * 1.1))
+        models = tuple(model if m is other else m for m in ev.cost.models)
+        return dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models))
+
+    named = cheaper()
+    text = cheaper_model_text(named, top)
+    amount = named.cost.amount
+    assert text.startswith(
+        f"{other.name} would likely cost less: {amount(0.8 * top.horizon[1])} over {ev.cost.period} against "
+        f"{amount(top.horizon[1])} for {top.name} ("
+    )
+    assert text.endswith("it ranks lower on fit, for the reasons in the ranking.")
+    assert text in cost_caveat(named).text  # type: ignore[union-attr]
+    # Not a model that breaks a requirement, nor one priced per deliverable from the benchmark (its cost follows the
+    # count of deliverables, not the hours).
+    broken = dataclasses.replace(
+        named,
+        models=tuple(
+            dataclasses.replace(m, excluded_because=("on site every day",)) if m.code == other.model else m
+            for m in named.models
+        ),
+    )
+    assert cheaper_model_text(broken, top) == ""
+    assert cheaper_model_text(cheaper("per_deliverable"), top) == ""
