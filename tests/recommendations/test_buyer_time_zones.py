@@ -89,6 +89,32 @@ def test_a_continental_european_buyer_is_measured_on_central_european_time(refer
     ]
 
 
+@pytest.mark.parametrize(("hours", "rule"), [(4, "ireland-overlap"), (2, "ireland-some-overlap")])
+def test_a_team_in_ireland_gets_the_points_for_overlap_on_its_own_clock_not_central_european_time(
+    reference: Playbook, hours: int, rule: str
+) -> None:
+    ev = evaluated_case(reference, TOKYO, buyer_location="eu", buyer_eu_country="ireland", overlap_hours=hours)
+    fired = {r.code for r in ev.fired}
+    assert rule in fired and not fired & {"central-europe-overlap", "central-europe-some-overlap"}
+    overlaps = {loc.code: loc.overlap_uk for loc in ev.locations}  # the UK's clock
+    poland = next(loc for loc in ev.locations if loc.code == "poland")
+    texts = [c.text for c in poland.contributions if "overlaps" in c.text]
+    # The text's figure is the one measured on the Irish day, which the locations table shows (the UK column).
+    assert (
+        texts
+        == [f"Poland overlaps a 09:00–17:00 Irish day by {overlaps['poland']:g} h"]
+        == ["Poland overlaps a 09:00–17:00 Irish day by 7 h"]
+    )
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    assert [c.text for c in india.contributions if "overlaps" in c.text] == [
+        f"India overlaps a 09:00–17:00 Irish day by {overlaps['india']:g} h"
+    ]
+    # A team elsewhere in the euro area keeps Central European time.
+    paris = evaluated_case(reference, TOKYO, buyer_location="eu", buyer_eu_country="france", overlap_hours=hours)
+    assert {r.code for r in paris.fired} & {"central-europe-overlap", "central-europe-some-overlap"}
+    assert not {r.code for r in paris.fired} & {"ireland-overlap", "ireland-some-overlap"}
+
+
 def test_a_buyer_elsewhere_sees_no_overlap_column_but_each_locations_time_zone_and_how_to_get_the_overlap(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
