@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from apps.playbooks.engine import tco
-from apps.playbooks.engine.tco.simulate import SEASONAL_LINE, seed_for
+from apps.playbooks.engine.tco.simulate import PEAK_COVER, SEASONAL_LINE, seed_for
 from tests.playbooks.test_tco import _case, _collapsed
 
 
@@ -27,6 +27,69 @@ def test_a_sharp_peak_adds_the_temporary_premium_on_the_hours_above_the_quieter_
     assert lines[SEASONAL_LINE] == pytest.approx(base * peak.peak_excess * premium)
     # The provider's side is the same case: only in-house changes, so the saving grows by the premium.
     assert tco.simulate(peak).inhouse.horizon[1] > tco.simulate(steady).inhouse.horizon[1]
+
+
+def _cover(case: tco.Case) -> dict[str, tuple[float, str]]:
+    """Each model's peak cover line (likely total, formula), by model code."""
+    return {
+        m.code: (line.horizon[1], line.formula)
+        for m in tco.simulate(case).models
+        for line in m.lines
+        if line.label == PEAK_COVER
+    }
+
+
+MODELS = ["captive-team", "staff-augmentation", "bot", "own-centre", "shared-pool", "managed-services", "project"]
+
+
+def test_a_team_committed_all_year_buys_the_peaks_hours_beyond_its_quarter_of_a_year_from_a_pool() -> None:
+    # 70% of 8,000 hours in three months is 5,600; four people committed 2,000 hours a year work 2,000 in any
+    # three: 3,600 hours a year are bought from the provider's shared pool.
+    case = _collapsed(_case(model_codes=MODELS, annual_hours=8_000, people=4, peak_share=0.7))
+    assert case.peak_cover_hours(2000) == 3_600
+    cover = _cover(case)
+    # Billed by the hour (a pool, a managed service) or the deliverable, the fees follow the season already.
+    assert set(cover) == {"captive-team", "staff-augmentation", "bot", "own-centre"}
+    f = case.figures
+    rise = f["location.inflation"].likely
+    for code in cover:
+        hourly = f[f"{code}.rate"].likely * f["location.index"].likely * (1 + f["shared_pool_premium"].likely)
+        expected = 3_600 * hourly * f["fx"].likely * sum((1 + rise) ** y for y in range(3))
+        total, formula = cover[code]
+        assert total == pytest.approx(expected), code
+        assert formula.startswith("3,600 hours a year: (the busiest three months' share × annual hours − a quarter")
+    # The same case with even demand has no such line.
+    assert _cover(_collapsed(_case(model_codes=MODELS, annual_hours=8_000, people=4))) == {}
+
+
+def test_no_peak_cover_for_a_team_sized_to_the_peak_work_done_once_or_a_shortfall_all_year() -> None:
+    # Twelve people work 6,000 hours in any three months: 50% of 8,000 hours fits.
+    assert _cover(_case(model_codes=MODELS, annual_hours=8_000, people=12, peak_share=0.5)) == {}
+    once = _case(model_codes=MODELS, annual_hours=3_000, people=4, peak_share=0.9, weeks=20)
+    assert once.peak_cover_hours(2000) == 0 and _cover(once) == {}
+    # Two people for 8,000 hours fall short all year round: only the season's part (beyond a quarter of the
+    # year's hours) is the peak's, 0.5 × 8,000 − 8,000 ÷ 4 = 2,000 hours.
+    assert _case(annual_hours=8_000, people=2, peak_share=0.5).peak_cover_hours(2000) == 2_000
+
+
+def test_a_quoted_rate_prices_the_peak_cover_without_the_location_index() -> None:
+    quote = (30.0, 30.0, 30.0)
+    case = _collapsed(
+        _case(
+            model_codes=["captive-team"],
+            annual_hours=8_000,
+            people=4,
+            peak_share=0.7,
+            location_code="poland",
+            quotes={"captive-team": quote},
+        )
+    )
+    f = case.figures
+    assert f["location.index"].likely != 1
+    total, _ = _cover(case)["captive-team"]
+    rise = f["location.inflation"].likely
+    expected = 3_600 * 30 * (1 + f["shared_pool_premium"].likely) * sum((1 + rise) ** y for y in range(3))
+    assert total == pytest.approx(expected)
 
 
 def test_even_demand_or_no_answer_keeps_the_cost_and_the_seed_it_had() -> None:

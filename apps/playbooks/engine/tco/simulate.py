@@ -109,6 +109,8 @@ def seed_for(case: Case) -> int:
 Term = tuple[np.ndarray, str]
 TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
 SEASONAL_LINE = "Temporary staff premium (people taken on for the peak)"
+PEAK_COVER = "Peak cover (the busiest months' hours beyond the team, from a shared pool)"
+PEAK_KINDS = ("team", "bot", "owned")  # a team committed all year: seasonal work's peak needs cover beside it
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
 PARALLEL = "Transition and knowledge transfer (parallel running)"
@@ -362,6 +364,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             contract += lines["Transfer fee"]
             own = fee * v["bot.run_cost_ratio"] + v["bot.entity_cost"] / 12 * v["fx"]
             lines["Your own centre after transfer (staff, entity, facilities, HR)"] = [(own, f"from:{transfer}")]
+    lines.update(_peak_cover(case, m, v))
     parallel = _parallel_running(case, m, v, inhouse0)
     if m.kind in ("team", "bot"):
         # A launched BOT centre's output is carried by the in-house team until launch (parallel running); with no
@@ -388,6 +391,19 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     if transfer >= months and not case.surge:  # a surge ends with the work: nothing to take back or re-tender
         lines["Exit and re-tendering"] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
     return lines
+
+
+def _peak_cover(case: Case, m: ModelSpec, v: Arrays) -> dict[str, list[Term]]:
+    """Seasonal work's hours a team committed all year cannot do in its busiest three months
+    (``Case.peak_cover_hours``), bought from a provider's shared pool: the team's rate (the location's index on a
+    benchmark rate, none on a quote) with the shared pool's premium, every month at the location's wage inflation.
+    Nothing for a model billed by the hour or the deliverable, whose fees follow the hours."""
+    hours = case.peak_cover_hours(m.commitment_hours) if m.kind in PEAK_KINDS else 0.0
+    if not hours:
+        return {}
+    index = 1.0 if m.quoted else v["location.index"]
+    per_hour = v[f"{m.code}.rate"] * index * (1 + v["shared_pool_premium"]) * v["fx"]
+    return {PEAK_COVER: [(hours * per_hour / 12, "esc")]}
 
 
 def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
@@ -444,6 +460,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             for scale, profile in ((staff, "esc"), (unhired, "ramp:own.launch_months"))
         ],
     }
+    lines.update(_peak_cover(case, m, v))
     parallel = _parallel_running(case, m, v, inhouse0)
     if not parallel:
         # No team of the buyer's carries the work while the centre launches: what its people do not yet produce is
@@ -704,6 +721,9 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
         return FORMULAS[RAMP_UP] + RAMP_AFTER_PARALLEL
     if line == SEVERANCE and case.inhouse_all_in:
         return SEVERANCE_ALL_IN
+    if line == PEAK_COVER:
+        hours = case.peak_cover_hours(m.commitment_hours)
+        return f"{hours:,.0f} hours a year: " + FORMULAS[line]
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     hiring = MANAGED_HIRING if launch == MANAGED_LAUNCH else ""
@@ -829,6 +849,10 @@ FORMULAS = {
     " positive: the months the centre takes to launch",
     OWN_ATTRITION: "your centre's staff cost a month, of the people hired so far, × attrition rate in the location ×"
     " months of lost output per leaver ÷ 12, every month",
+    PEAK_COVER: "(the busiest three months' share × annual hours − a quarter of the team's committed hours a year,"
+    " at least 0) × the team's rate × location index (none on your quote) × (1 + shared-pool premium) × exchange"
+    " rate ÷ 12 × (1 + location wage inflation)^year, every month: the peak's hours a team committed all year cannot"
+    " do, bought as pay-per-use (a team smaller than the year's hours is taken at the hours)",
     RAMP_UP: "monthly fee × (1 − start productivity) × (1 − (month + ½) ÷ ramp-up months), while positive",
     "Attrition and replacement": "monthly fee × attrition rate × months of lost output per leaver ÷ 12, every month",
     "Retained organisation and vendor management": "(provider fees + transfer fee) × governance share",

@@ -135,6 +135,16 @@ class Case:
         """Seasonal work done in-house over whole years: ``peak_excess`` of its share (0 for work done once)."""
         return 0.0 if self.weeks else peak_excess(self.peak_share)
 
+    def peak_cover_hours(self, commitment_hours: float) -> float:
+        """Seasonal work given to a team committed all year (``people`` × ``commitment_hours`` a year, a quarter of
+        it in any three months): the hours a year of the busiest three months' share beyond that quarter, which the
+        team cannot do and are bought as pay-per-use. A team smaller than the year's hours is taken at the hours (a
+        shortfall all year round is not the season's). 0 without a peak (``peak_excess``) or for work done once."""
+        if not self.peak_excess:
+            return 0.0
+        quarter = max(self.people * commitment_hours, self.annual_hours) / 4
+        return max(0.0, self.peak_share * self.annual_hours - quarter)
+
     @property
     def inhouse_fte(self) -> float:
         """The in-house full-time equivalents the work costs: the hours it needs, at most the whole team.
