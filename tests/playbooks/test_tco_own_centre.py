@@ -1,6 +1,6 @@
 """An owned captive centre (GCC) costed with no provider: its staff at a provider's rate less the provider's margin,
-hired over its launch while the work stays in-house, its entity only when the buyer has none there, and no set-up,
-transfer, contract, vendor-management or exit line (pure engine, no database)."""
+hired over its launch while the work stays in-house, its entity only when the buyer has none there, its own set-up,
+and no provider's set-up fee, transfer, contract, vendor-management or exit line (pure engine, no database)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from apps.playbooks.engine import tco
-from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE, PARALLEL
+from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE, OWN_SETUP, PARALLEL
 from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
 
 PROVIDER_ONLY = (
@@ -73,6 +73,27 @@ def test_a_buyer_with_an_entity_there_counts_none_and_the_figure_says_it_is_thei
     assert tco.seed_for(with_entity) != tco.seed_for(without)
     cost = [_model(tco.simulate(c), "own-centre").tco.horizon[1] for c in (without, with_entity)]
     assert cost[1] < cost[0]
+
+
+def test_setting_up_the_centre_costs_what_bots_set_up_fee_pays_a_provider_for_once() -> None:
+    setup = _case().figures["own.setup"]
+    assert (setup.low, setup.likely, setup.high) == (50_000, 150_000, 300_000) and setup.weak
+    case = _collapsed(_case(market="uk"))
+    f = case.figures
+    assert setup.label.endswith("(USD)")
+    own = _model(tco.simulate(case), "own-centre")
+    line = next(line for line in own.lines if line.label == OWN_SETUP)
+    assert line.kind == "one_time" and line.horizon[1] == pytest.approx(150_000 * f["fx"].likely)
+    # With an entity there already it stays: premises and recruiting are most of it.
+    assert OWN_SETUP in _lines(_model(tco.simulate(_case(own_entity=True)), "own-centre"))
+    # A catalogue frozen before the figure sets the centre up for nothing, with the seed it had.
+    frozen = {
+        **CATALOGUE["assumptions"],
+        "own_centre": {"launch_months": CATALOGUE["assumptions"]["own_centre"]["launch_months"]},
+    }
+    old = _case(assumptions=frozen)
+    assert "own.setup" not in old.figures
+    assert OWN_SETUP not in _lines(_model(tco.simulate(old), "own-centre"))
 
 
 def test_the_launch_is_nirjix_9_to_14_months_and_with_no_team_in_house_its_shortfall_is_a_cost() -> None:

@@ -228,7 +228,8 @@ def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any]) -
 
 def _owned_figures(assumptions: Mapping[str, Any], own_entity: bool) -> dict[str, Figure]:
     """An owned centre's own figures (only a case that costs one has them, so every other case keeps its seed):
-    its launch months, and its entity's yearly cost, 0 when the buyer already has an entity there."""
+    its launch months, its entity's yearly cost (0 when the buyer already has an entity there) and what setting it
+    up costs once."""
     bot = assumptions["bot"]
     label = "Your own entity, facilities and HR a year (USD)"
     entity = (
@@ -238,8 +239,12 @@ def _owned_figures(assumptions: Mapping[str, Any], own_entity: bool) -> dict[str
     )
     entity = replace(entity, supplied=own_entity)
     # A catalogue frozen before the owned centre's launch figure launches it as fast as a provider's team ramps up.
-    launch = (assumptions.get("own_centre") or {}).get("launch_months") or assumptions["ramp_up"]["months"]
-    return {"own.launch_months": _figure("Months to launch your own centre", launch), "own.entity_cost": entity}
+    own_centre = assumptions.get("own_centre") or {}
+    launch = own_centre.get("launch_months") or assumptions["ramp_up"]["months"]
+    figures = {"own.launch_months": _figure("Months to launch your own centre", launch), "own.entity_cost": entity}
+    if own_centre.get("setup"):  # a catalogue frozen before it sets up an own centre for nothing
+        figures["own.setup"] = _figure("Setting up your own centre (USD)", own_centre["setup"])
+    return figures
 
 
 def _dedicated_model(catalogue_models: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:

@@ -60,7 +60,7 @@ TORNADO_ROWS = 6  # the inputs that move the saving most; the rest move it less 
 
 # How each input is written, by its key: money in the home currency, US dollars, months, or a share.
 HOME_MONEY = ("inhouse.salary",)
-USD_MONEY = ("contracting", "contracting.light", "bot.setup", "bot.entity_cost", "own.entity_cost")
+USD_MONEY = ("contracting", "contracting.light", "bot.setup", "bot.entity_cost", "own.entity_cost", "own.setup")
 MONTHS = (
     "inhouse.severance_months",
     "transition.team",

@@ -109,6 +109,7 @@ def seed_for(case: Case) -> int:
 Term = tuple[np.ndarray, str]
 TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
 SEASONAL_LINE = "Temporary staff premium (people taken on for the peak)"
+OWN_SETUP = "Setting up your own centre (recruiting, premises, entity)"
 PEAK_COVER = "Peak cover (the busiest months' hours beyond the team, from a shared pool)"
 PEAK_KINDS = ("team", "bot", "owned")  # a team committed all year: seasonal work's peak needs cover beside it
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
@@ -444,7 +445,8 @@ def _severance(case: Case, v: Arrays) -> dict[str, list[Term]]:
 def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
     """A centre the buyer sets up and owns, with no provider: the same people cost what a provider's dedicated
     team would, less the provider's margin (build-operate-transfer's owned-cost ratio, after transfer), plus the
-    buyer's own entity when it has none there yet (the figure is 0 when it has). No provider means no set-up or
+    buyer's own entity when it has none there yet (the figure is 0 when it has), and setting it up once (recruiting,
+    premises, entity: what BOT's set-up fee pays a provider for). No provider means no provider's set-up or
     transfer fee, no contract to negotiate, no vendor to manage and nothing to re-tender. Its people are hired over
     the months the centre takes to launch, while the in-house team carries the work (parallel running)."""
     staff = _monthly_fee(case, m, v) * v["bot.run_cost_ratio"]
@@ -460,6 +462,8 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             for scale, profile in ((staff, "esc"), (unhired, "ramp:own.launch_months"))
         ],
     }
+    if "own.setup" in v:
+        lines[OWN_SETUP] = [(v["own.setup"] * v["fx"], "first")]
     lines.update(_peak_cover(case, m, v))
     parallel = _parallel_running(case, m, v, inhouse0)
     if not parallel:
@@ -473,6 +477,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
 
 ONE_TIME = (
     "Set-up fee",
+    OWN_SETUP,
     "Transfer fee",
     "Transition and knowledge transfer (parallel running)",
     "Contracting and due diligence",
@@ -845,6 +850,8 @@ FORMULAS = {
     " inflation)^year, every month, the staff hired in a straight line over the launch months (their share"
     " (month + ½) ÷ launch months until all are on the payroll); no provider set-up, transfer, contract or management"
     " fee",
+    OWN_SETUP: "set-up cost × exchange rate, in month 1: what BOT's set-up fee pays a provider for (recruiting,"
+    " premises and entity set-up), borne by you",
     LAUNCH: "your centre's staff cost a month × (1 − start productivity) × (1 − (month + ½) ÷ launch months), while"
     " positive: the months the centre takes to launch",
     OWN_ATTRITION: "your centre's staff cost a month, of the people hired so far, × attrition rate in the location ×"
