@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from apps.playbooks.engine import tco
-from apps.playbooks.engine.tco.simulate import BOT_LAUNCH, PARALLEL, PROVIDER_FEES, RAMP_UP
+from apps.playbooks.engine.tco.simulate import BOT_LAUNCH, PARALLEL, PEAK_COVER, PROVIDER_FEES, RAMP_UP
 from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
 from tests.playbooks.test_tco_own_centre import _case as own_centre_case
 from tests.playbooks.test_tco_own_centre import _lines
@@ -163,3 +163,18 @@ def test_turnover_is_counted_on_the_people_hired_so_far_and_after_transfer_on_th
     )
     expected = leavers_of(f) * (bot[PROVIDER_FEES] + after * own_share)
     assert bot["Attrition and replacement"] == pytest.approx(expected)
+
+
+def test_vendor_management_is_a_share_of_the_fees_paid_month_by_month_not_of_the_transfer_fee() -> None:
+    case = _collapsed(_case())
+    share = case.figures["governance_share"].likely
+    bot = _lines(_model(tco.simulate(case), "bot"))
+    assert bot["Transfer fee"] > 0
+    assert bot["Retained organisation and vendor management"] == pytest.approx(share * bot[PROVIDER_FEES])
+    # With a seasonal peak the cover bought from the provider's pool is managed too.
+    seasonal = _collapsed(_case(annual_hours=200_000, peak_share=0.6))
+    lines = _lines(_model(tco.simulate(seasonal), "captive-team"))
+    assert lines[PEAK_COVER] > 0
+    assert lines["Retained organisation and vendor management"] == pytest.approx(
+        share * (lines[PROVIDER_FEES] + lines[PEAK_COVER])
+    )

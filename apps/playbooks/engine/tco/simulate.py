@@ -357,12 +357,10 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # taken off (the launch profile's idle share divided by (1 − start productivity) is the share not yet hired;
         # see ``_owned_terms``).
         lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}"))
-    contract = list(lines[PROVIDER_FEES])
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
         if transfer < months:
             lines["Transfer fee"] = [(fee * 12 * v["bot.transfer_fee_share"], f"at:{transfer}")]
-            contract += lines["Transfer fee"]
             own = fee * v["bot.run_cost_ratio"] + v["bot.entity_cost"] / 12 * v["fx"]
             lines["Your own centre after transfer (staff, entity, facilities, HR)"] = [(own, f"from:{transfer}")]
     lines.update(_peak_cover(case, m, v))
@@ -384,6 +382,9 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
                 lines[ATTRITION].append((fee * v["bot.run_cost_ratio"] * leavers, f"from:{transfer}"))
         else:
             lines[ATTRITION] = [(fee * leavers, "esc")]
+    # Managing the provider scales with what is bought from it month by month (its fees, and the peak's cover from
+    # its pool), not with a one-off payment such as BOT's transfer fee.
+    contract = lines[PROVIDER_FEES] + lines.get(PEAK_COVER, [])
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
     light = m.kind not in TEAM_KINDS and "contracting.light" in v
@@ -862,7 +863,8 @@ FORMULAS = {
     " do, bought as pay-per-use (a team smaller than the year's hours is taken at the hours)",
     RAMP_UP: "monthly fee × (1 − start productivity) × (1 − (month + ½) ÷ ramp-up months), while positive",
     "Attrition and replacement": "monthly fee × attrition rate × months of lost output per leaver ÷ 12, every month",
-    "Retained organisation and vendor management": "(provider fees + transfer fee) × governance share",
+    "Retained organisation and vendor management": "(provider fees + any peak cover) × governance share, every"
+    " month they are paid (not on a one-off transfer fee)",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
     "Contracting and due diligence": "contracting cost (a lighter one for a project or a pool) × exchange rate,"
     " in month 1",
