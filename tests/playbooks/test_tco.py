@@ -601,3 +601,30 @@ def test_an_option_dearer_than_in_house_over_the_horizon_shows_no_break_even() -
             else:
                 assert m.break_even_month is not None and 1 <= m.break_even_month <= 36
     assert dearer >= 2
+
+
+def test_a_small_project_is_contracted_for_at_most_a_quarter_of_its_fees() -> None:
+    def contracting(case: tco.Case, code: str) -> float:
+        found = next(x for x in _model(tco.simulate(case), code).lines if x.label == "Contracting and due diligence")
+        return found.horizon[1]
+
+    # One $3,500 search (a quote per deliverable): contracting it for the short statement of work's $5,000 would
+    # cost more than the work; a quarter of its fees is $875.
+    small = _collapsed(
+        _case(model_codes=["project"], people=1, annual_hours=40, deliverables=1, quotes={"project": (3_500.0,) * 3})
+    )
+    assert contracting(small, "project") == pytest.approx(875)
+    # Work done once in 10 weeks: a quarter of the whole work's fees.
+    short = _collapsed(
+        _case(
+            model_codes=["project"],
+            people=1,
+            annual_hours=60,
+            deliverables=2,
+            weeks=10,
+            quotes={"project": (1_000.0,) * 3},
+        )
+    )
+    assert contracting(short, "project") == pytest.approx(0.25 * 2_000)
+    # The twelve-deliverable project of the usual case is large enough to carry the whole figure.
+    assert contracting(_collapsed(_case()), "project") == CATALOGUE["assumptions"]["contracting_light"]["likely"]

@@ -111,6 +111,9 @@ TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
 SEASONAL_LINE = "Temporary staff premium (people taken on for the peak)"
 OWN_SETUP = "Setting up your own centre (recruiting, premises, entity)"
 PEAK_COVER = "Peak cover (the busiest months' hours beyond the team, from a shared pool)"
+# At most this share of a project's or a pool's fees in its first year (or the whole work, when shorter) goes on
+# contracting it: the product's assumption (no published figure), so a $3,500 search is not contracted for $5,000.
+LIGHT_CONTRACT_CAP = 0.25
 PEAK_KINDS = ("team", "bot", "owned")  # a team committed all year: seasonal work's peak needs cover beside it
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
@@ -388,7 +391,12 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
     light = m.kind not in TEAM_KINDS and "contracting.light" in v
-    lines["Contracting and due diligence"] = [(v["contracting.light" if light else "contracting"] * v["fx"], "first")]
+    contracting = v["contracting.light" if light else "contracting"] * v["fx"]
+    if light:
+        # A small purchase is made on the provider's standard terms: its contracting is never more than a share of
+        # what is bought in the first year (or in the whole work, when shorter).
+        contracting = np.minimum(contracting, LIGHT_CONTRACT_CAP * fee * min(12.0, case.months))
+    lines["Contracting and due diligence"] = [(contracting, "first")]
     lines.update(_severance(case, v))
     if transfer >= months and not case.surge:  # a surge ends with the work: nothing to take back or re-tender
         lines["Exit and re-tendering"] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
@@ -866,8 +874,9 @@ FORMULAS = {
     "Retained organisation and vendor management": "(provider fees + any peak cover) × governance share, every"
     " month they are paid (not on a one-off transfer fee)",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
-    "Contracting and due diligence": "contracting cost (a lighter one for a project or a pool) × exchange rate,"
-    " in month 1",
+    "Contracting and due diligence": "contracting cost (a lighter one for a project or a pool, at most a quarter of"
+    " its fees in the first year, or in the whole work when shorter: a purchase that small is made on the provider's"
+    " standard terms, the product's assumption) × exchange rate, in month 1",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
