@@ -174,3 +174,12 @@ def test_an_irish_team_is_measured_on_irish_time_not_central_european_time(refer
 def test_the_irish_official_hosts_are_listed(reference: Playbook) -> None:
     assert SourceHost.objects.get(host="centralbank.ie").kind == "official"
     assert SourceHost.objects.get(host="irishstatutebook.ie").kind == "official"
+
+
+def test_the_central_banks_guidance_cites_no_sector_act_to_every_firm_it_regulates(reference: Playbook) -> None:
+    # The guidance applies to insurers, banks and fund administrators alike: the Act that authorises investment
+    # business firms is not its source, and an Irish insurer read it as one.
+    from apps.compliance.models import Regime
+
+    titles = [s["title"] for s in Regime.objects.get(code="cbi-outsourcing").sources]
+    assert titles and not any("Investment Intermediaries" in t for t in titles)
