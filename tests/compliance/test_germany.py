@@ -173,3 +173,15 @@ def test_the_country_is_asked_only_of_a_buyer_in_continental_europe_and_is_a_fix
 
 def test_germanys_official_host_is_listed(reference: Playbook) -> None:
     assert SourceHost.objects.get(host="gesetze-im-internet.de").kind == "official"
+
+
+def test_an_eu_insurer_outsourcing_reserving_is_told_the_actuarial_function_is_critical_or_important(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, "EU insurer: reserving models outsourced")
+    regime = next(r for r in ev.regimes if r.code == "solvency2-outsourcing")
+    (duty,) = [o for _p, _l, items in regime.obligations for o in items if o["code"] == "critical-function-test"]
+    assert "coordinating the calculation of technical provisions, Art. 48(1)(a)" in duty["action"]
+    assert "key function and so critical or important" in duty["action"]
+    assert duty["citation"].endswith("EIOPA Guidelines on system of governance (EIOPA-BoS-14/253), para. 1.4")
+    assert duty["confidence"] == "secondary"  # read from a reproduction, not EIOPA's own copy
