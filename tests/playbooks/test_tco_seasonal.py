@@ -136,3 +136,18 @@ def test_work_done_once_over_18_months_is_costed_for_its_78_weeks_not_as_a_stand
     assert team.tco.annual[1] == pytest.approx((team.tco.horizon[1] - team.tco.one_time[1]) / 2)
     with pytest.raises(tco.TcoUnavailable, match="1 to 104 weeks"):
         _case(annual_hours=30_000, people=10, weeks=105)
+
+
+def test_an_own_in_house_cost_beyond_anyones_pay_is_named_with_the_currency_it_is_read_in() -> None:
+    from apps.playbooks.engine.checks import answer_checks
+
+    # ¥9,000,000 typed by a buyer elsewhere, whose figure is read as US dollars.
+    [check] = answer_checks(annual_hours=20_000, team_size=10, own_cost=9_000_000, market="other")
+    assert check.text.startswith("9,000,000 US dollars a year for one person, all in, is more than 1,000,000")
+    assert check.text.endswith("so if it is in your own currency, convert it to US dollars at today's rate.")
+    assert check.roles == ("own_inhouse_cost", "home_market")
+    [low] = answer_checks(annual_hours=2_000, team_size=1, own_cost=1_500, market="uk")
+    assert low.text.startswith("1,500 pounds a year for one person, all in, is less than 3,000")
+    assert low.text.endswith("check it is a year's cost of one person, in the currency asked for.")
+    for fine in (3_000, 140_000, 1_000_000, None):
+        assert answer_checks(annual_hours=2_000, team_size=1, own_cost=fine, market="other") == ()

@@ -142,6 +142,21 @@ def test_a_buyer_elsewhere_who_gives_their_own_in_house_cost_is_costed_against_i
         assert buyer_client.get(reverse(f"recommendations:{name}", args=[own.pk])).status_code == 200, name
 
 
+def test_a_buyer_elsewhere_who_types_a_cost_in_yen_is_asked_for_dollars_on_the_review_and_beside_the_cost(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = dict(reference.golden_cases.get(name__startswith="Textbook KPO: a US fund").answers)
+    answers.update(buyer_location="other", home_market="other", own_figures=True, own_inhouse_cost=9_000_000)
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    said = "9,000,000 US dollars a year for one person, all in, is more than 1,000,000"
+    review = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
+    assert said in review
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert [c.roles for c in rec.record.evaluation.cost.checks] == [("own_inhouse_cost", "home_market")]
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert said in page
+
+
 def test_a_buyer_elsewhere_whose_own_cost_is_below_the_providers_reads_it_beside_the_verdict(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:

@@ -18,6 +18,12 @@ from typing import Any
 from apps.common.formatting import number
 from apps.playbooks.engine.tco.types import FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR
 
+# The loaded cost of one person doing knowledge work a year, all in, lies between these in US dollars, pounds or
+# euros: the product's bounds, wide of the catalogue's benchmarks (a US actuary's or lawyer's loaded year is a few
+# hundred thousand dollars; an offshore analyst's, where a buyer elsewhere employs one, a few thousand). Outside them
+# the figure is most likely in another currency (¥9,000,000 read as dollars) or has a digit too many or too few.
+OWN_COST_BOUNDS = (3_000.0, 1_000_000.0)
+HOME_CURRENCY_WORDS = {"us": "US dollars", "uk": "pounds", "eu": "euros"}
 # A person works at most a full-time year and a quarter (2,500 hours, overtime included) on one piece of work:
 # more hours per person than that means the hours or the number of people is a slip.
 MOST_HOURS_PER_PERSON = FTE_HOURS * 1.25
@@ -104,15 +110,47 @@ def _each_beyond(hours: float, people: float, weeks: float) -> int | None:
     return None
 
 
+def _own_cost(own_cost: Any, market: Any) -> AnswerCheck | None:
+    """The buyer's loaded cost of one in-house person a year, when it is beyond anyone's pay for knowledge work in
+    the currency it is read in (``OWN_COST_BOUNDS``): most likely a figure in another currency (yen, rupees) or
+    with a digit too many or too few."""
+    cost = _positive(own_cost)
+    if cost is None:
+        return None
+    low, high = OWN_COST_BOUNDS
+    if low <= cost <= high:
+        return None
+    currency = HOME_CURRENCY_WORDS.get(str(market or "us"), "US dollars")
+    side = "more" if cost > high else "less"
+    bound = number(high if cost > high else low)
+    convert = (
+        "if it is in your own currency, convert it to US dollars at today's rate"
+        if currency == "US dollars" and market not in (None, "", "us")
+        else "check it is a year's cost of one person, in the currency asked for"
+    )
+    return AnswerCheck(
+        f"{number(cost)} {currency} a year for one person, all in, is {side} than {bound}: {side} than anyone doing "
+        f"knowledge work costs a year. Every in-house figure is priced from it as {currency}, so {convert}.",
+        ("own_inhouse_cost", "home_market"),
+    )
+
+
 def answer_checks(
-    *, annual_hours: Any, team_size: Any, displaced: Any = None, weeks: Any = None, peak_share: Any = None
+    *,
+    annual_hours: Any,
+    team_size: Any,
+    displaced: Any = None,
+    weeks: Any = None,
+    peak_share: Any = None,
+    own_cost: Any = None,
+    market: Any = None,
 ) -> tuple[AnswerCheck, ...]:
     """The disagreements among the hours a year (or, for a piece of work of ``weeks``, its hours), the people
     doing the work, the staff displaced and seasonal work's share of the hours in its busiest three months (a
-    percentage)."""
+    percentage); and the buyer's own loaded cost of one person a year read in the home ``market``'s currency."""
     hours, people, gone, span = _positive(annual_hours), _positive(team_size), _positive(displaced), _positive(weeks)
     share = _positive(peak_share)
-    found = []
+    found = [check] if (check := _own_cost(own_cost, market)) else []
     if hours and people and span and span <= MAX_WEEKS:
         if each := _each_beyond(hours, people, span):
             found.append(
@@ -173,4 +211,6 @@ def checks_for_answers(roles: Mapping[str, str], answers: Mapping[str, Any]) -> 
         displaced=by_role("displaced_staff"),
         weeks=by_role("duration_weeks"),
         peak_share=by_role("peak_share"),
+        own_cost=by_role("own_inhouse_cost"),
+        market=by_role("home_market"),
     )

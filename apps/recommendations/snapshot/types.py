@@ -494,6 +494,8 @@ class Cost:
             displaced=self.displaced,
             weeks=self.duration_weeks or None,
             peak_share=self._input_number(PEAK_SHARE, unit="%"),
+            own_cost=next((f.likely for f in self.figures if f.key == "inhouse.salary" and f.supplied), None),
+            market=self.home_market,
         )
 
     @property
