@@ -42,3 +42,17 @@ def test_a_firm_that_prepares_no_returns_for_others_reads_neither(reference: Pla
     ev = evaluated_case(reference, CPA, tax_preparer=False, tax_consent=None)
     assert {"irs-ptin", "irc-7216"}.isdisjoint(ev.regime_codes)
     assert not any(c.text.startswith(CONDITION) for c in ev.conditions)
+
+
+def test_consent_is_asked_for_a_preparer_outside_the_us_not_for_one_in_it(reference: Playbook) -> None:
+    # Treas. Reg. 301.7216-2(c)-(d): a preparer in the US may help another prepare the return without consent;
+    # 301.7216-3: to one outside the US, a US provider's offshore staff included, only with it.
+    fired = {
+        r.code: r.rationale
+        for consent in ("in-place", "can-obtain")
+        for r in evaluated_case(reference, CPA, tax_consent=consent).fired
+    }
+    for code in ("irc-7216-tax-preparer", "tax-consent-to-collect"):
+        text = fired[code]
+        assert "located outside the United States (a US provider's offshore staff included)" in text, code
+        assert "Treas. Reg. 301.7216-2(c)-(d), 301.7216-3" in text and "another preparer, offshore included" not in text
