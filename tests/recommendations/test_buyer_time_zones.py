@@ -132,3 +132,12 @@ def test_a_buyer_elsewhere_sees_no_overlap_column_but_each_locations_time_zone_a
     assert '<th scope="col">Time zone</th>' in page and '<td class="nowrap">UTC+8</td>' in page
     assert "Overlap with your working day was not worked out, because your location is not one whose time" in page
     assert "answer it with that place and re-score" in page
+
+
+def test_a_tokyo_team_on_shifted_hours_reads_that_a_location_behind_it_starts_early_not_late(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, TOKYO, overlap_hours=4, shifted_hours=True)
+    (overlap,) = [r for r in ev.requirements if r.code == "overlap"]
+    assert "an early-morning one where it is behind" in overlap.text
+    assert "(an evening shift, not a night shift" not in overlap.text

@@ -38,7 +38,10 @@ def test_india_on_shifted_hours_is_not_said_to_overlap_0_h_alone(reference: Play
     india = location(ev, "india")
     assert ev.delivered_from == "india" and india.overlap_yours == 2
     (text,) = overlap_texts(india)
-    assert text.endswith("by 0 h; on the shifted hours you accept, 2 h"), text
+    # 2 h is the overlap this buyer needs, so the plain day's points no longer count against India.
+    assert text.endswith(
+        "by 0 h; on the shifted hours you accept, 2 h, the overlap you need, so no points are taken off"
+    )
 
 
 def test_every_overlap_text_ends_on_the_figure_the_table_shows(reference: Playbook) -> None:
@@ -101,3 +104,27 @@ def test_a_recommendation_stored_before_the_shift_was_recorded_reads_as_a_plain_
     assert read_snapshot(stored).location_columns.shifted_hours == 4
     older = {**stored, "evaluation": {k: v for k, v in stored["evaluation"].items() if k != "shifted_hours"}}
     assert read_snapshot(older).location_columns.shifted_hours == 0
+
+
+def test_a_location_the_shift_brings_to_the_overlap_needed_loses_no_points_for_the_plain_day(
+    reference: Playbook,
+) -> None:
+    # A US buyer needing 4 h who accepts shifted hours and prefers Central and Eastern Europe: Poland gives 2 h on a
+    # plain day and 6 h on the shifted one, so it meets the requirement on the terms the buyer accepted.
+    ev = evaluated_case(reference, PITTSBURGH, overlap_hours=4, preferred_region="cee")
+    poland = location(ev, "poland")
+    assert poland.overlap_yours == 6
+    (said,) = [c for c in poland.contributions if "overlaps" in c.text]
+    assert said.points == 0
+    assert said.text.endswith(
+        "by 2 h; on the shifted hours you accept, 6 h, the overlap you need, so no points are taken off"
+    )
+    assert poland.score == sum(c.points for c in poland.contributions)
+    # India's shifted day still falls short (2 h of 4): it keeps the points off, and is excluded besides.
+    india = location(ev, "india")
+    assert any(c.points < 0 for c in india.contributions if "overlaps" in c.text) and india.excluded_because
+    # Without shifted hours Poland keeps the plain day's points off.
+    plain = location(
+        evaluated_case(reference, PITTSBURGH, overlap_hours=4, preferred_region="cee", shifted_hours=False), "poland"
+    )
+    assert [c.points for c in plain.contributions if "overlaps" in c.text] == [-5]

@@ -457,6 +457,39 @@ def _plan(pb: CompiledPlaybook, rule: Any, number: int = 0) -> _RulePlan:
     )
 
 
+# Beside an overlap rule's points taken off a location that the shifted hours the buyer accepts bring to the overlap
+# it needs: the rule's text states the plain day's overlap, which no longer counts against it. It begins as
+# ``_on_shifted_day``'s words do, which then add nothing.
+NO_POINTS_ON_SHIFTED_DAY = (
+    "; on the shifted hours you accept, {hours:g} h, the overlap you need, so no points are taken off"
+)
+
+
+def _score_on_shifted_day(
+    needs: req.Requirements,
+    rules: set[str],
+    overlap: Mapping[str, float | None],
+    scores: dict[str, int],
+    contribs: dict[str, list[Contribution]],
+) -> None:
+    """A buyer accepting shifted hours has overlap checked on the shifted day: a location the shift brings to the
+    hours needed meets the requirement on the terms the buyer accepted, so an overlap rule's points off it for the
+    plain day's overlap are not counted (they would count the overlap twice and outweigh a stated preference).
+    The points a rule gives stand, and so does any risk it names (a shifted day's cost and attrition)."""
+    need = needs.get("overlap")
+    if need is None or not isinstance(need.value, int | float):
+        return
+    for code, found in contribs.items():
+        hours = overlap.get(code)
+        if hours is None or hours < need.value:
+            continue
+        for i, c in enumerate(found):
+            if c.rule in rules and c.points < 0:
+                scores[code] -= c.points
+                said = NO_POINTS_ON_SHIFTED_DAY.format(hours=hours)
+                found[i] = replace(c, points=0, text=c.text + said if c.text else c.text)
+
+
 def _on_shifted_day(
     contributions: list[Contribution], rules: set[str], plain: float | None, shifted: float | None
 ) -> tuple[Contribution, ...]:
@@ -734,6 +767,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     # hours (the table then shows the shifted figure).
     plain_day = replace(needs, shift=0.0) if needs.shift else None
     plain = {c: req.overlap_at(plain_day, locations[c]) if plain_day else None for c in locations}
+    if plain_day is not None and overlap_rules:
+        _score_on_shifted_day(needs, overlap_rules, overlap, location_scores, location_contribs)
     order = sorted(
         location_scores,
         key=lambda c: (

@@ -127,6 +127,12 @@ CATALOGUE_DAYS = {"us": -4.5, "uk": 0.5}
 # 09:00-17:00 US Eastern day). The product's assumption: kpo-facts.md section 3 says only that teams "run late
 # or overlap shifts" and that Philippine US work runs as a night shift, with no figure for either.
 SHIFT_HOURS = 4.0
+# Which way the day moves follows the clocks: later where the location is ahead of the buyer (India for a US or UK
+# team), earlier where it is behind (Romania or India for a team in Tokyo or Sydney, Mexico for one in London).
+SHIFT_WORDS = (
+    "an evening shift where the location's clock is ahead of yours, an early-morning one where it is behind; "
+    "never a night shift"
+)
 
 
 @dataclass(frozen=True)
@@ -284,8 +290,8 @@ def derive(
             own_centre = answers.get("own_entity") is not None
             staff = "your centre's own staff" if own_centre else "provider staff"
             text += (
-                f", {staff} working a day moved up to {SHIFT_HOURS:g} h towards yours (an evening shift, "
-                "not a night shift: the product's assumption)"
+                f", {staff} working a day moved up to {SHIFT_HOURS:g} h towards yours ({SHIFT_WORDS}: the product's "
+                "assumption)"
             )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
     banned = offshore_banned(answers.get("offshore_ban"))
@@ -797,9 +803,9 @@ def _shifted_option(
     given = min(d.overlap for d in known.values())
     beyond = max(d.moved for d in known.values()) > SHIFT_HOURS
     costs = (
-        f"a day moved further than the {SHIFT_HOURS:g} h the product counts as workable (an evening shift): it "
-        f"runs into the night there, which the product does not assume; {unpriced}; where the law sets a premium "
-        "for night work, the location's risks in the locations catalogue name it"
+        f"a day moved further than the {SHIFT_HOURS:g} h the product counts as workable (an evening or early-morning "
+        f"shift): it runs into the night there, which the product does not assume; {unpriced}; where the law sets a "
+        "premium for night work, the location's risks in the locations catalogue name it"
         if beyond
         else f"an evening or early shift there; {unpriced}"
     )
