@@ -99,3 +99,25 @@ def test_the_listed_companys_page_shows_sox_the_soc1_condition_and_their_sources
     assert "Get the provider's SOC 1 Type 2 report" in page
     assert SOC1 in page
     assert "https://www.ecfr.gov/current/title-17/section-240.13a-15" in page
+
+
+def test_model_work_feeding_the_statements_reads_controls_over_its_output_not_a_close(reference: Playbook) -> None:
+    # A US-listed bank's credit models feed its credit-loss allowance: the provider runs no close and posts no
+    # journals, so the condition is the bank's own control over the model's output.
+    ev = evaluated_case(
+        reference, "US regional bank: credit-risk model validation", sec_financial_reporting="feeds-statements"
+    )
+    fired = {r.code for r in ev.fired}
+    assert "sox-404-model-work" in fired and "sox-404-financial-close" not in fired
+    assert "sox-404" in ev.regime_codes
+    assert soc1_conditions(ev) == []
+    (condition,) = [c.text for c in ev.conditions if c.text.startswith("Before the provider's model work feeds")]
+    assert "a management review of each run's results" in condition and "SOC 1 Type 2 report" in condition
+    # The same work answered as no model work reads the close's condition, as before.
+    close = evaluated_case(
+        reference,
+        "US regional bank: credit-risk model validation",
+        sec_financial_reporting="feeds-statements",
+        model_risk_work=False,
+    )
+    assert soc1_conditions(close) and "sox-404-model-work" not in {r.code for r in close.fired}
