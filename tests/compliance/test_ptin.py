@@ -56,3 +56,11 @@ def test_consent_is_asked_for_a_preparer_outside_the_us_not_for_one_in_it(refere
         text = fired[code]
         assert "located outside the United States (a US provider's offshore staff included)" in text, code
         assert "Treas. Reg. 301.7216-2(c)-(d), 301.7216-3" in text and "another preparer, offshore included" not in text
+
+
+def test_tax_preparation_priced_without_a_quote_is_told_its_rate_is_a_bookkeepers(reference: Playbook) -> None:
+    title = "The provider's rate is a bookkeeper's or accountant's, not a price for preparing your returns"
+    found = [r.mitigation for r in evaluated_case(reference, CPA).risks if r.title == title]
+    assert len(found) == 1 and "SOC 13-2011" in found[0] and "price per return" in found[0]
+    quoted = evaluated_case(reference, CPA, own_figures=True, quoted_rate=20)
+    assert title not in [r.title for r in quoted.risks]

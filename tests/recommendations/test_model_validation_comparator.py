@@ -47,3 +47,18 @@ def test_with_a_figure_of_its_own_or_for_actuarial_work_the_bank_is_not_told(ref
 
 def test_close_work_outside_the_us_is_still_told_its_accountants_cost_less(reference: Playbook) -> None:
     assert told(reference, CLOSE, home_market="uk", model_risk_work=False)
+
+
+PROVIDER_RATE = "The provider's rate is an analyst's, set against your own validators' cost"
+
+
+def test_a_bank_giving_its_validators_cost_without_a_quote_is_told_the_saving_is_likely_too_large(
+    reference: Playbook,
+) -> None:
+    own = {"own_figures": True, "own_inhouse_cost": 210_000}
+    (found,) = told(reference, PROVIDER_RATE, **own)
+    assert "likely too large" in found and "enter it under your own cost figures" in found
+    # Its own figure replaces the analysts' pay, so the in-house warning is gone; a quote settles the provider's.
+    assert told(reference, VALIDATORS, **own) == []
+    assert told(reference, PROVIDER_RATE, **own, quoted_rate=60) == []
+    assert told(reference, PROVIDER_RATE) == []  # analysts on both sides: like for like, if low
