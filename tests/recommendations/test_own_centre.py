@@ -212,6 +212,28 @@ def test_a_regulated_buyer_s_own_centre_is_checked_with_its_regulator_not_stated
         assert "entity of your" in risk.mitigation
 
 
+def test_an_eu_insurer_s_own_centre_is_outsourcing_under_solvency_ii_with_the_supervisors_notice_a_duty(
+    reference: Playbook,
+) -> None:
+    insurer = {**VARIANTS["EU bank"], "buyer_sector": "insurer"}
+    ev = _evaluate(reference, **insurer)
+    fired = {f.code for f in ev.fired}  # type: ignore[attr-defined]
+    assert "critical-function-outsourcing-own-centre-eu-insurer" in fired
+    assert "critical-function-outsourcing-own-centre" not in fired
+    (gate,) = [g.text for g in ev.gates if "supervisor" in g.text]  # type: ignore[attr-defined]
+    assert gate.startswith("the notice to your supervisor of outsourcing a critical or important function to your own")
+    assert "Solvency II Art. 49(3)" in gate
+    risk = next(r for r in ev.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
+    assert "Art. 13(28)" in risk.mitigation and "Ask your regulator" not in risk.mitigation
+    # The bank's rule no longer cites the UK's texts to an EU or Australian buyer.
+    bank = next(
+        f
+        for f in _evaluate(reference, **VARIANTS["EU bank"]).fired
+        if f.code == "critical-function-outsourcing-own-centre"
+    )  # type: ignore[attr-defined]
+    assert "SS2/21" not in bank.rationale and "SYSC" not in bank.rationale and "CPS 230" in bank.rationale
+
+
 def test_a_uk_bank_s_own_centre_is_outsourcing_for_the_pra_and_the_result_says_so(reference: Playbook) -> None:
     ev = _evaluate(reference, **VARIANTS["UK bank"])
     risk = next(r for r in ev.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
