@@ -163,3 +163,9 @@ def sentence_start(text: str) -> str:
 def possessive(name: str) -> str:
     """A name's possessive as British usage writes it: "India's", but "the Philippines'" for a plural name."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -182,8 +182,11 @@ def test_a_buyer_elsewhere_has_their_overlap_stated_but_never_measured_against_a
 def test_a_preferred_region_reads_in_the_options_words_when_the_evaluator_gives_them() -> None:
     labels = {"india": "India", "cee": "Central and Eastern Europe (Poland, Romania, Ukraine)"}
     named = req.derive({"preferred_region": ["india", "cee"]}, {}, labels=labels).preference("preferred_region")
-    assert named is not None and named.value == ("india", "cee")
+    # The region's option carries the catalogue's region in its words, so its countries are found by it.
+    assert named is not None and named.value == ("india", "cee", "Central and Eastern Europe")
     assert named.text == "Preferred region: India, Central and Eastern Europe (Poland, Romania, Ukraine)"
+    found = req.derive({"preferred_region": ["cee"]}, {}, labels=labels)
+    assert [c for c, loc in LOCATIONS.items() if req.preferred_here(found, c, loc)] == ["poland", "romania", "ukraine"]
     bare = req.derive({"preferred_region": "South Asia"}, {}, labels=labels).preference("preferred_region")
     assert bare is not None and bare.text == "Preferred region: South Asia"
 

@@ -128,3 +128,27 @@ def test_a_location_the_shift_brings_to_the_overlap_needed_loses_no_points_for_t
         evaluated_case(reference, PITTSBURGH, overlap_hours=4, preferred_region="cee", shifted_hours=False), "poland"
     )
     assert [c.points for c in plain.contributions if "overlaps" in c.text] == [-5]
+
+
+def test_a_preferred_location_passed_over_is_named_beside_the_best_fit(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = dict(reference.golden_cases.get(name__startswith="US regional bank").answers)
+    answers.update(overlap_hours=4, shifted_hours=True, preferred_region="cee")
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = read_snapshot(rec.snapshot).evaluation
+    here = ev.delivery_location
+    assert here is not None and not here.preferred
+    eligible = ev.eligible_locations
+    rank, poland = next((i, loc) for i, loc in enumerate(eligible, 1) if loc.code == "poland")
+    said = ev.preferred_passed_over
+    assert said.startswith(f"Poland, in the region you prefer, meets every requirement too and ranks {rank}")
+    assert f"{here.score - poland.score} points behind {here.in_text}" in said
+    page = _text(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert said in page
+    assert said in _text(render_memo_html(rec, "http://testserver/"))
+    # Delivered from the preferred region, or with no preference, nothing is said.
+    answers["preferred_region"] = "no-preference"
+    b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    assert read_snapshot(submit_and_recommend(assessment=b, user=buyer).snapshot).evaluation.preferred_passed_over == ""

@@ -74,6 +74,11 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     verdict = _text(page.split('id="favoured-model"')[1].split("</p>")[0])
     assert "Not the model your answers favour: Your answers favour Own captive centre (GCC)" in _text(page)
     assert "12 months to launch" in verdict and "See the trade-off" in verdict
+    # The advice that follows the answers' own centre says so, and how to read it for the provider's team.
+    assert verdict.endswith(
+        "is written for it, and a provider's security reports are not asked for. To read all of it for a provider's "
+        "team, answer that you do not plan to own and run the team yourselves, and re-score."
+    )
     assert "Start later and go with Own captive centre (GCC)" in _text(page)
     assert FIRST_COHORT not in _text(page)
     memo = _text(render_memo_html(rec, "http://testserver/"))

@@ -426,7 +426,10 @@ def _preferences(answers: Mapping[str, Any], labels: Mapping[str, str]) -> tuple
     chosen = tuple(r for r in chosen if r not in ("none", "no_preference", "no-preference"))
     if chosen:
         words = ", ".join(labels.get(r, r) for r in chosen)
-        out.append(Preference("preferred_region", f"Preferred region: {words}", chosen))
+        # A region's option ("cee") names it in its label before any list of its countries ("Central and Eastern
+        # Europe (Poland, Romania, Ukraine)"): those words are the catalogue's region, which the locations carry.
+        regions = tuple(labels[r].split(" (")[0] for r in chosen if " (" in labels.get(r, ""))
+        out.append(Preference("preferred_region", f"Preferred region: {words}", chosen + regions))
     if _yes(answers.get("overnight_turnaround")):
         out.append(Preference("overnight_turnaround", "Work turned around overnight", True))
     if answers.get("cost_priority") == "lowest":

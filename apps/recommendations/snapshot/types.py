@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from apps.common.formatting import NamedInText, money, period, significant
+from apps.common.formatting import NamedInText, money, ordinal, period, sentence_start, significant
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES, PEAK_SHARE
 
@@ -723,6 +723,51 @@ class EvaluationRecord:
         """The locations the result names when none was ranked on the buyer's time zone (else empty)."""
         by_code = {loc.code: loc for loc in self.locations}
         return tuple(by_code[c] for c in self.delivery_candidates if c in by_code)
+
+    @property
+    def own_centre_advice_note(self) -> str:
+        """Beside a favoured own centre ruled out by the start date (a trade-off of kind "model", coded
+        ``start_within:<model>``) while a provider's model is recommended: the advice below follows the answers,
+        which set up a centre of the buyer's own, so it is written for that centre; what to answer for a provider's
+        team. "" otherwise."""
+        owned = {m.code for m in self.models if m.owned_by_buyer}
+        top = self.top
+        if top is None or top.code in owned:
+            return ""
+        late = [c for c in self.conflicts if c.kind == "model" and c.code.partition(":")[2] in owned]
+        if not late:
+            return ""
+        return (
+            "Your answers set up a centre of your own, so some of the advice below (your regulator's view of moving "
+            "the work to your own entity, the agreements with that entity) is written for it, and a provider's "
+            "security reports are not asked for. To read all of it for a provider's team, answer that you do not "
+            "plan to own and run the team yourselves, and re-score."
+        )
+
+    @property
+    def preferred_passed_over(self) -> str:
+        """Beside the best fit, when the work is delivered from outside the region the buyer prefers while a location
+        in it meets every requirement too: which one, where it ranks and by how many points, so a stated preference
+        is never dropped without a word; "" otherwise (or in snapshots that did not record preferences)."""
+        here = self.delivery_location
+        eligible = self.eligible_locations
+        if here is None or here.preferred or self.delivery_candidates:
+            return ""
+        found = next(((rank, loc) for rank, loc in enumerate(eligible, 1) if loc.preferred), None)
+        if found is None:
+            return ""
+        rank, there = found
+        behind = here.score - there.score
+        points = (
+            f"{behind} point{'' if behind == 1 else 's'} behind {here.in_text}"
+            if behind
+            else f"level with {here.in_text} on points"
+        )
+        return (
+            f"{sentence_start(there.in_text)}, in the region you prefer, meets every requirement too and ranks "
+            f"{ordinal(rank)} of the {len(eligible)} that do, {points}: the table under “Where to deliver from” "
+            "shows the rules behind each score."
+        )
 
     @property
     def top_locations(self) -> tuple[Location, ...]:
