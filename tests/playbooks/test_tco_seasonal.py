@@ -151,3 +151,24 @@ def test_an_own_in_house_cost_beyond_anyones_pay_is_named_with_the_currency_it_i
     assert low.text.endswith("check it is a year's cost of one person, in the currency asked for.")
     for fine in (3_000, 140_000, 1_000_000, None):
         assert answer_checks(annual_hours=2_000, team_size=1, own_cost=fine, market="other") == ()
+
+
+def test_steady_work_whose_people_each_work_part_of_a_year_is_named() -> None:
+    from apps.playbooks.engine.checks import answer_checks
+
+    # A Dutch bank's 80,000 hours for 45 people: in-house is 40 full-time equivalents, the team 45 seats.
+    [check] = answer_checks(annual_hours=80_000, team_size=45)
+    assert check.text.startswith("80,000 hours a year for 45 people is 1,778 hours each, less than a full-time year")
+    assert "In-house is priced at the 40 full-time equivalents the hours need, a dedicated team at all 45" in check.text
+    assert check.text.endswith(
+        "answer the hours they work (90,000); if the hours are right, a provider would staff about 40."
+    )
+    assert check.roles == ("annual_hours", "team_size")
+    # Full-time people, one person, seasonal work (its peak check speaks for it) or work done in weeks: nothing.
+    assert answer_checks(annual_hours=8_000, team_size=4) == ()
+    assert answer_checks(annual_hours=7_300, team_size=4) == ()  # 1,825 each: within a tenth of a full year
+    assert answer_checks(annual_hours=1_000, team_size=1) == ()
+    assert answer_checks(annual_hours=6_000, team_size=8, peak_share=70) == ()
+    assert [c.roles for c in answer_checks(annual_hours=6_000, team_size=6, weeks=10)] == [
+        ("annual_hours", "team_size", "duration_weeks")
+    ]

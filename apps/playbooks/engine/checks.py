@@ -11,6 +11,7 @@ its stored cost was built on (``answer_checks``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,10 @@ from apps.playbooks.engine.tco.types import FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR
 # the figure is most likely in another currency (¥9,000,000 read as dollars) or has a digit too many or too few.
 OWN_COST_BOUNDS = (3_000.0, 1_000_000.0)
 HOME_CURRENCY_WORDS = {"us": "US dollars", "uk": "pounds", "eu": "euros"}
+# Steady work whose people would each work from half to this share of a full-time year: a dedicated team priced at
+# every seat and in-house at the hours differ by more than a tenth (the product's thresholds).
+PART_TIME_SHARE = 0.9
+PART_TIME_FLOOR = 0.5
 # A person works at most a full-time year and a quarter (2,500 hours, overtime included) on one piece of work:
 # more hours per person than that means the hours or the number of people is a slip.
 MOST_HOURS_PER_PERSON = FTE_HOURS * 1.25
@@ -72,6 +77,28 @@ def _each_under(hours: float, people: float, weeks: float) -> int | None:
     if people >= 2 and hours / people < FEWEST_HOURS_PER_PERSON * weeks / WEEKS_A_YEAR:
         return round(hours / people)
     return None
+
+
+def _part_time(hours: float, people: float) -> AnswerCheck | None:
+    """Steady work whose people would each work most of a year but clearly less than all of it (from
+    ``PART_TIME_FLOOR`` to ``PART_TIME_SHARE`` of a full-time year), as a full team answered with hours a tenth short
+    reads: in-house is priced at the full-time equivalents the hours need, a dedicated team at every one of the people
+    full-time, so the two differ by more than the work. People who each give this work less than half a year do other
+    work beside it, which the cost section says (in-house priced at the hours, the saving a floor); a few hours each
+    are ``_few_hours``'s."""
+    each = hours / people
+    if people < 2 or each < FTE_HOURS * PART_TIME_FLOOR or each >= FTE_HOURS * PART_TIME_SHARE:
+        return None
+    fte = hours / FTE_HOURS
+    return AnswerCheck(
+        f"{number(hours)} hours a year for {_people(people)} is {number(round(each))} hours each, less than a "
+        f"full-time year (about {number(FTE_HOURS)} hours). In-house is priced at the {number(round(fte, 1))} "
+        f"full-time equivalents the hours need, a dedicated team at all {_people(people)} full-time, so the two are "
+        f"not like for like: if the {_people(people)} do this work full-time, answer the hours they work "
+        f"({number(round(people * FTE_HOURS))}); if the hours are right, a provider would staff about "
+        f"{number(math.ceil(fte))}.",
+        ("annual_hours", "team_size"),
+    )
 
 
 def _hours(count: float) -> str:
@@ -174,6 +201,8 @@ def answer_checks(
         )
     if hours and people and (not span or span <= MAX_WEEKS) and (few := _few_hours(hours, people, span)):
         found.append(few)
+    elif hours and people and not span and not share and (part := _part_time(hours, people)):
+        found.append(part)
     if hours and people and share and not span and share <= 100:
         peak = hours * share / 100
         if each := _each_beyond(peak, people, PEAK_WEEKS):
