@@ -204,9 +204,10 @@ def test_an_own_centre_buyer_keeps_its_own_staff_and_pilots_with_a_first_cohort(
 def test_a_regulated_buyer_s_own_centre_is_checked_with_its_regulator_not_stated_as_outsourcing(
     reference: Playbook,
 ) -> None:
-    for variant, rule in (("EU bank", "critical-function-outsourcing-own-centre"),
-                          ("US bank", "critical-function-outsourcing-elsewhere-own-centre")):  # fmt: skip
-        ev = _evaluate(reference, **VARIANTS[variant])
+    eu_firm = {**VARIANTS["EU bank"], "buyer_sector": "investment-firm"}
+    for changes, rule in ((eu_firm, "critical-function-outsourcing-own-centre"),
+                          (VARIANTS["US bank"], "critical-function-outsourcing-elsewhere-own-centre")):  # fmt: skip
+        ev = _evaluate(reference, **changes)
         risk = next(r for r in ev.risks if r.rule == rule)  # type: ignore[attr-defined]
         assert risk.title == "A critical function moves to your own offshore entity"
         assert "entity of your" in risk.mitigation
@@ -225,13 +226,24 @@ def test_an_eu_insurer_s_own_centre_is_outsourcing_under_solvency_ii_with_the_su
     assert "Solvency II Art. 49(3)" in gate
     risk = next(r for r in ev.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
     assert "Art. 13(28)" in risk.mitigation and "Ask your regulator" not in risk.mitigation
-    # The bank's rule no longer cites the UK's texts to an EU or Australian buyer.
-    bank = next(
-        f
-        for f in _evaluate(reference, **VARIANTS["EU bank"]).fired
-        if f.code == "critical-function-outsourcing-own-centre"
-    )  # type: ignore[attr-defined]
-    assert "SS2/21" not in bank.rationale and "SYSC" not in bank.rationale and "CPS 230" in bank.rationale
+    # An EU bank's centre is outsourcing under the EBA's guidelines, which cover a group's own entities: a duty too.
+    bank = _evaluate(reference, **VARIANTS["EU bank"])
+    assert "critical-function-outsourcing-own-centre-eu-bank" in {f.code for f in bank.fired}  # type: ignore[attr-defined]
+    (notice,) = [g.text for g in bank.gates if "supervisor" in g.text]  # type: ignore[attr-defined]
+    assert "(EBA/GL/2019/02 para. 59)" in notice
+    risk = next(r for r in bank.risks if r.title == "A critical function moves to your own offshore entity")  # type: ignore[attr-defined]
+    assert "Title I, section 2" in risk.mitigation and "Ask your regulator" not in risk.mitigation
+    # The rules asking for a regulator's view no longer cite the UK's texts to an EU or Australian buyer.
+    for changes in (
+        {**VARIANTS["EU bank"], "buyer_sector": "investment-firm"},
+        {**VARIANTS["EU bank"], "buyer_regulated_in": "australia"},
+    ):
+        fired = [
+            f
+            for f in _evaluate(reference, **changes).fired  # type: ignore[attr-defined]
+            if f.code.startswith("critical-function-outsourcing-own-centre")
+        ]
+        assert len(fired) == 1 and "SS2/21" not in fired[0].rationale and "SYSC" not in fired[0].rationale
 
 
 def test_a_uk_bank_s_own_centre_is_outsourcing_for_the_pra_and_the_result_says_so(reference: Playbook) -> None:
