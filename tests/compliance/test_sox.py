@@ -109,8 +109,13 @@ def test_model_work_feeding_the_statements_reads_controls_over_its_output_not_a_
     )
     fired = {r.code for r in ev.fired}
     assert "sox-404-model-work" in fired and "sox-404-financial-close" not in fired
-    assert "sox-404" in ev.regime_codes
+    assert "sox-404-models" in ev.regime_codes and "sox-404" not in ev.regime_codes
     assert soc1_conditions(ev) == []
+    duties = obligations(ev, "sox-404-models")
+    assert set(duties) == {"scope-in-icfr", "auditors-on-soc1", "model-review-stays-in-house", "quarterly-change"}
+    regime = next(r for r in ev.regimes if r.code == "sox-404-models")
+    said = " ".join(o["action"] for _p, _l, items in regime.obligations for o in items)
+    assert "first close" not in said and "journal" not in said
     (condition,) = [c.text for c in ev.conditions if c.text.startswith("Before the provider's model work feeds")]
     assert "a management review of each run's results" in condition and "SOC 1 Type 2 report" in condition
     # The same work answered as no model work reads the close's condition, as before.
