@@ -56,6 +56,9 @@ class CostCaveat:
 DEARER = "on fit; likely to cost more than in-house"
 UNLIKELY_SAVING = "on fit; a saving is less likely than not"
 NOT_COMPARED = "on fit; its cost is not compared with your in-house pay"
+# Another costed model is named beside the recommended one when its likely cost (or, for a buyer elsewhere, its level
+# against in-house) is at most this share of the recommended one's: a tenth or more cheaper.
+CHEAPER_MODEL_SHARE = 0.9
 
 
 def verdict_words(ev: EvaluationRecord) -> str:
@@ -238,7 +241,7 @@ def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
     if not costed or top.level is None:
         return ""
     cheapest = min(costed, key=lambda f: f.level[1] if f.level else 0)
-    if cheapest.level is None or cheapest.total is None or cheapest.level[1] > 0.9 * top.level[1]:
+    if cheapest.level is None or cheapest.total is None or cheapest.level[1] > CHEAPER_MODEL_SHARE * top.level[1]:
         return ""
     cost = ev.cost
     return (
@@ -271,7 +274,7 @@ def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
     if not costed:
         return ""
     cheapest = min(costed, key=lambda m: m.horizon[1])
-    if cheapest.horizon[1] > 0.9 * top.horizon[1]:
+    if cheapest.horizon[1] > CHEAPER_MODEL_SHARE * top.horizon[1]:
         return ""
     cost = ev.cost
     return (

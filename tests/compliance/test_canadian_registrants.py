@@ -13,7 +13,7 @@ from apps.common.models import SourceHost
 from apps.compliance.models import Regime
 from apps.playbooks.models import Playbook
 from tests.compliance.test_brazil_and_philippines_laws import obligations
-from tests.recommendations.golden import evaluated_case
+from tests.recommendations.golden import evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
 TORONTO_BANK = "Toronto bank: credit research and portfolio analytics on its Canadian borrowers"
@@ -32,10 +32,6 @@ OWN_REGULATOR = "Your own regulator's outsourcing and data rules are not covered
 CANADIAN = {"ni31-103-compliance", "ca-securities-tipping"}
 
 
-def fired(ev: Any) -> set[str]:
-    return {f.code for f in ev.fired}
-
-
 def risk(ev: Any, title: str) -> list[str]:
     return [r.mitigation for r in ev.risks if r.title == title]
 
@@ -52,7 +48,7 @@ def test_a_registrant_reads_its_compliance_system_duty_as_a_condition_not_a_gate
     # Nothing asks the regulator's leave: no gate, and not the firms regulated elsewhere's risk or condition.
     assert ev.gates == ()
     assert ev.verdict == "wins"
-    assert not {"regulated-elsewhere", "regulated-elsewhere-canada"} & fired(ev)
+    assert not {"regulated-elsewhere", "regulated-elsewhere-canada"} & fired_codes(ev)
     assert OWN_REGULATOR not in {r.title for r in ev.risks}
 
 
@@ -119,11 +115,11 @@ def test_an_osfi_regulated_bank_reads_what_it_read(reference: Playbook) -> None:
     ev = evaluated_case(reference, TORONTO_BANK, data_categories=["canada-personal", "mnpi-research"])
 
     assert {"osfi-b10", "pipeda"} <= set(ev.regime_codes) and not CANADIAN & set(ev.regime_codes)
-    assert not {"ni31-103-registrant", "ca-tipping-registrant"} & fired(ev)
+    assert not {"ni31-103-registrant", "ca-tipping-registrant"} & fired_codes(ev)
     assert risk(ev, NOT_COVERED) and ev.gates == ()
     # An investment firm that answered "Canada (OSFI)" before the registrant's answer existed keeps its advice.
     firm = evaluated_case(reference, TORONTO_BANK, buyer_sector="investment-firm")
-    assert "regulated-elsewhere-canada" in fired(firm) and not CANADIAN & set(firm.regime_codes)
+    assert "regulated-elsewhere-canada" in fired_codes(firm) and not CANADIAN & set(firm.regime_codes)
 
 
 MISMATCH = "Your answers name a securities regulator for a firm that is not an investment firm"
@@ -140,7 +136,7 @@ def test_a_firm_that_is_not_an_investment_firm_naming_a_securities_regulator_is_
     ev = evaluated_case(reference, TORONTO_BANK, **{**REGISTRANT, "buyer_sector": sector}, critical_function=True)
 
     assert not CANADIAN & set(ev.regime_codes)
-    assert not {"ni31-103-registrant", "ca-tipping-registrant"} & fired(ev)
+    assert not {"ni31-103-registrant", "ca-tipping-registrant"} & fired_codes(ev)
     (mitigation,) = risk(ev, MISMATCH)
     assert "change the kind of organisation to an investment firm" in mitigation and "pick Canada (OSFI)" in mitigation
     assert "Confirm which regulator supervises the firm that signs" in {c.text.split(",")[0] for c in ev.conditions}
@@ -177,4 +173,4 @@ def test_an_investment_firm_naming_a_securities_regulator_is_not_told_its_answer
     ev = evaluated_case(reference, TORONTO_BANK, **REGISTRANT, critical_function=True)
 
     assert not risk(ev, MISMATCH)
-    assert not {"canada-securities-not-an-investment-firm", "mnpi-canada-securities-not-a-registrant"} & fired(ev)
+    assert not {"canada-securities-not-an-investment-firm", "mnpi-canada-securities-not-a-registrant"} & fired_codes(ev)

@@ -8,8 +8,6 @@ an EU buyer's cards are unchanged."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from apps.common.models import SourceHost
@@ -18,7 +16,7 @@ from apps.playbooks.engine import clean_answers
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from tests.compliance.test_brazil_and_philippines_laws import obligations
-from tests.recommendations.golden import evaluated_case
+from tests.recommendations.golden import evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
 SWISS = "Swiss drug maker"
@@ -41,10 +39,6 @@ EU_HOLDER = "If you hold an EU marketing authorisation: "
 SWISS_HOLDER = "If you hold a Swissmedic marketing authorisation: "
 
 
-def fired(ev: Any) -> set[str]:
-    return {f.code for f in ev.fired}
-
-
 def test_the_question_names_switzerland_and_keeps_the_stored_answer_for_the_rest(reference: Playbook) -> None:
     question = compiled_playbook(reference).questions["buyer_eu_country"]
     labels = {o.code: o.label for o in question.options}
@@ -56,7 +50,7 @@ def test_the_question_names_switzerland_and_keeps_the_stored_answer_for_the_rest
     answers, problems = clean_answers(compiled_playbook(reference).questions, given)
     assert not problems and answers["buyer_eu_country"] == "outside-eu"
     ev = evaluated_case(reference, SWISS, buyer_eu_country="outside-eu")
-    assert not SWISS_REGIMES & set(ev.regime_codes) and not SWISS_RULES & fired(ev)
+    assert not SWISS_REGIMES & set(ev.regime_codes) and not SWISS_RULES & fired_codes(ev)
     assert {OWN_LAW, ELSEWHERE} <= {r.title for r in ev.risks}
 
 
@@ -104,7 +98,7 @@ def test_a_swiss_drug_maker_reads_eu_pharmacovigilance_only_as_a_holder_and_swis
 ) -> None:
     ev = evaluated_case(reference, SWISS)
 
-    assert "drug-safety-eu-pv" not in fired(ev) and "drug-safety-eu-pv-patients" in fired(ev)
+    assert "drug-safety-eu-pv" not in fired_codes(ev) and "drug-safety-eu-pv-patients" in fired_codes(ev)
     assert not [f.name for f in ev.fired if "EU drug maker" in f.name or "drug maker in the EU" in f.name]
     texts = [c.text for c in ev.conditions]
     assert [t for t in texts if t.startswith(EU_HOLDER)] and [t for t in texts if t.startswith(SWISS_HOLDER)]
@@ -149,7 +143,7 @@ def test_each_swiss_regime_follows_its_own_trigger(
 ) -> None:
     ev = evaluated_case(reference, SWISS, **changes)
     assert SWISS_REGIMES & set(ev.regime_codes) == regimes
-    assert rules <= fired(ev)
+    assert rules <= fired_codes(ev)
     assert sum(c.text.startswith("Carry out a data protection impact assessment") for c in ev.conditions) == (
         "ch-fadp-sensitive" in regimes
     )
@@ -158,7 +152,7 @@ def test_each_swiss_regime_follows_its_own_trigger(
 def test_an_eu_buyers_cards_are_unchanged(reference: Playbook) -> None:
     ev = evaluated_case(reference, IRISH)
 
-    assert not SWISS_REGIMES & set(ev.regime_codes) and not SWISS_RULES & fired(ev)
+    assert not SWISS_REGIMES & set(ev.regime_codes) and not SWISS_RULES & fired_codes(ev)
     assert set(ev.regime_codes) == {
         "eu-pharmacovigilance",
         "eu-mdr-vigilance",
@@ -166,7 +160,7 @@ def test_an_eu_buyers_cards_are_unchanged(reference: Playbook) -> None:
         "gdpr-special-data",
         "iso27001",
     }
-    assert "drug-safety-eu-pv" in fired(ev) and "device-safety-eu-mdr" in fired(ev)
+    assert "drug-safety-eu-pv" in fired_codes(ev) and "device-safety-eu-mdr" in fired_codes(ev)
     assert sorted(r.title for r in ev.risks) == [
         "Attrition erodes what the team has learned",
         "Health data is special-category personal data",

@@ -23,3 +23,8 @@ def evaluated_answers(reference: Playbook, base: Mapping[str, Any], **changes: A
     answers, problems = clean_answers(compiled.questions, {k: v for k, v in given.items() if v is not None})
     assert not problems
     return evaluate(compiled, answers)
+
+
+def fired_codes(ev: Evaluation) -> set[str]:
+    """The codes of the rules that fired in ``ev``."""
+    return {f.code for f in ev.fired}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from apps.playbooks.models import Playbook
-from tests.recommendations.golden import evaluated_answers, evaluated_case
+from tests.recommendations.golden import evaluated_answers, evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
 # A UK insurer's claims analytics: 30,000 hours a year by 20 people, 45% in the busiest three months, a dedicated team
@@ -30,16 +30,12 @@ INSURER: dict[str, Any] = {
 }  # fmt: skip
 
 
-def fired(ev: Any) -> set[str]:
-    return {f.code for f in ev.fired}
-
-
 @pytest.mark.parametrize("peak", [45, 30])
 def test_a_large_seasonal_base_keeps_a_core_team_and_the_pool_only_counts_for_the_peak(
     reference: Playbook, peak: int
 ) -> None:
     ev = evaluated_answers(reference, INSURER, peak_share=peak)
-    assert "seasonal-demand-core-team" in fired(ev) and "seasonal-demand" not in fired(ev)
+    assert "seasonal-demand-core-team" in fired_codes(ev) and "seasonal-demand" not in fired_codes(ev)
     assert ev.models[0].code != "shared-pool"
     pool = next(m for m in ev.models if m.code == "shared-pool")
     assert [c.points for c in pool.contributions if c.rule.startswith("seasonal")] == [5]
@@ -47,11 +43,11 @@ def test_a_large_seasonal_base_keeps_a_core_team_and_the_pool_only_counts_for_th
 
 def test_most_hours_in_the_peak_still_reads_a_pool_for_a_large_year(reference: Playbook) -> None:
     ev = evaluated_answers(reference, INSURER, peak_share=70)
-    assert "seasonal-demand-large-sharp-peak" in fired(ev) and "seasonal-demand-core-team" not in fired(ev)
+    assert "seasonal-demand-large-sharp-peak" in fired_codes(ev) and "seasonal-demand-core-team" not in fired_codes(ev)
     pool = next(m for m in ev.models if m.code == "shared-pool")
     assert [c.points for c in pool.contributions if c.rule.startswith("seasonal")] == [20]
 
 
 def test_small_seasonal_work_reads_the_pool_as_before(reference: Playbook) -> None:
     ev = evaluated_case(reference, "US CPA firm: individual returns in a sharp tax-season peak")
-    assert "seasonal-demand" in fired(ev) and ev.models[0].code == "shared-pool"
+    assert "seasonal-demand" in fired_codes(ev) and ev.models[0].code == "shared-pool"

@@ -134,15 +134,12 @@ def build_case(
     hours = float(annual_hours) if annual_hours else float(people or 0) * FTE_HOURS
     team = float(people) if people else max(1.0, round(hours / FTE_HOURS, 1))
     home = loaded[market]
-    if "severance_months" not in home:
+    severance = home.get("severance_months")
+    if severance is None:
         displaced = 0.0  # a buyer elsewhere is not asked: severance follows its own country's law
     figures: dict[str, Figure] = {
         "inhouse.wage_growth": _figure("In-house wage growth a year", home["wage_growth"]),
-        **(
-            {"inhouse.severance_months": _figure("Severance, months of salary", home["severance_months"])}
-            if "severance_months" in home
-            else {}
-        ),
+        **({"inhouse.severance_months": _figure("Severance, months of salary", severance)} if severance else {}),
         "transition.team": _figure("Parallel running, months (a team)", assumptions["transition_months"]["team"]),
         "transition.light": _figure(
             "Parallel running, months (project or pool)", assumptions["transition_months"]["light"]
