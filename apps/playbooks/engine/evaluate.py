@@ -227,6 +227,9 @@ class RankedLocation:
     # In the region the buyer prefers (the ``preferred_region`` preference names it or its region): the result lists
     # it while it meets every requirement, however it ranks.
     preferred: bool = False
+    # The local hours its staff work on the shifted day the buyer accepts ("13:00–21:00"), when that moves its day
+    # (``requirements.accepted_day``); "" otherwise.
+    shifted_day: str = ""
 
 
 @dataclass(frozen=True)
@@ -816,6 +819,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
             home=code == needs.home,
             preferred=req.preferred_here(needs, code, cat.locations[code]),
+            shifted_day=day.hours if (day := req.accepted_day(needs, cat.locations[code])) else "",
         )
         for code in order
     )

@@ -54,7 +54,7 @@ transfer statuses: ``in_eea``, ``adequate``, ``needs_sccs``), ``onshore_signoff`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -768,13 +768,30 @@ def shifted_day(requirements: Requirements, location: Mapping[str, Any], hours: 
     """How far the location's working day must move towards the buyer's to overlap it ``hours`` a day, and the
     overlap that day gives, worked out by ``offset_overlap`` (the one computation, so the option never names a
     day that falls short); None when either clock is not known."""
+    return _moved_day(requirements, location, lambda gap: max(0.0, gap - (WORKING_DAY_HOURS - hours)))
+
+
+def accepted_day(requirements: Requirements, location: Mapping[str, Any]) -> ShiftedDay | None:
+    """The day the location works on the shifted hours the buyer accepts, as ``overlap_at`` measures it: moved
+    towards the buyer's by the gap between the two, at most ``Requirements.shift``; None when the buyer accepts
+    no shift, either clock is not known, or the day does not move (the two days already coincide)."""
+    if not requirements.shift:
+        return None
+    day = _moved_day(requirements, location, lambda gap: min(gap, requirements.shift))
+    return day if day is not None and day.moved > 0 else None
+
+
+def _moved_day(
+    requirements: Requirements, location: Mapping[str, Any], move: Callable[[float], float]
+) -> ShiftedDay | None:
+    """The location's 09:00-17:00 day moved towards the buyer's by ``move(gap)`` hours, ``gap`` being the hours
+    between the two days the nearer way round, with the overlap it gives; None when either clock is not known."""
     buyer = _buyer_offset(requirements)
     minutes = _number(location.get("utc_offset_minutes"))
     if buyer is None or minutes is None:
         return None
     ahead = (buyer - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0))) % 24
-    gap = min(ahead, 24 - ahead)
-    moved = max(0.0, gap - (WORKING_DAY_HOURS - hours))
+    moved = move(min(ahead, 24 - ahead))
     later = ahead > 12  # the buyer's clock is behind: the location works later to meet it
     overlap = offset_overlap(buyer, location, moved)
     assert overlap is not None

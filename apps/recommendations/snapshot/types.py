@@ -58,6 +58,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES
 # Still version 4, with a field that defaults to "not recorded": the evaluation's ``shifted_hours`` (how far the
 # provider's day was moved towards the buyer's for overlap). Snapshots stored before it read as they rendered: 0,
 # the footnote of a plain 09:00-17:00 day.
+# Still version 4, with a field that defaults to "not recorded": each location's ``shifted_day`` (the local hours
+# its staff work on that moved day). Snapshots stored before it read as they rendered: the overlap alone.
 # Still version 4, with a field that defaults to "not recorded": ``cost.significant_figures`` (the significant
 # figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
 # Still version 4, with a field that defaults to "not recorded": ``cost.provider_fees`` (what the providers would
@@ -251,6 +253,9 @@ class Location(NamedInText):
     name_in_text: str | None = ""  # None or "": the name itself, or not recorded
     home: bool = False  # the buyer's own country: delivering from there is onshore (False: abroad, or not recorded)
     preferred: bool = False  # in the region the buyer prefers (False: not, or not recorded)
+    # The local hours its staff work on the shifted day the buyer accepts ("13:00–21:00"; "": a plain day, or not
+    # recorded).
+    shifted_day: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,107 @@
+"""A buyer who accepts shifted hours reads, under each location's overlap, the day its staff would work on their own
+clock: the overlap of 2 h with a US Eastern day from India is a 13:00-21:00 day there, which a procurement team
+prices (a shift allowance, transport) and a provider is asked to staff."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine import requirements as req
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.services import submit_and_recommend
+from apps.recommendations.snapshot import read_snapshot
+from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+PITTSBURGH = "Pittsburgh manufacturer"  # a US Eastern FP&A team needing 2 h, shifted hours accepted
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _overlap_of(day: str, location_offset: float, buyer_offset: float) -> float:
+    """The hours a location's day ``day`` ("13:00–21:00", on its own clock) overlaps the buyer's 09:00-17:00 day,
+    both put on UTC, the nearer way round the clock: worked out apart from the engine."""
+    start, end = (_minutes(t) for t in day.split("–"))
+    assert (end - start) % (24 * 60) == 8 * 60
+    there = (start - location_offset * 60) % (24 * 60)
+    buyer = (9 * 60 - buyer_offset * 60) % (24 * 60)
+    gap = abs(there - buyer) % (24 * 60)
+    return max(0.0, 8 - min(gap, 24 * 60 - gap) / 60)
+
+
+def test_each_location_names_the_day_its_staff_work_and_that_day_gives_the_overlap_shown(
+    reference: Playbook,
+) -> None:
+    catalogue = compiled_playbook(reference).catalogue.locations
+    us, uk = req.CATALOGUE_DAYS["us"], req.CATALOGUE_DAYS["uk"]
+    eu = req.BUYER_DAYS["eu"][0]
+    for buyer, changes in (
+        (us, {}),
+        (us, {"overlap_hours": 4}),
+        (uk, {"buyer_location": "uk", "home_market": "uk", "overlap_hours": 5}),
+        (eu, {"buyer_location": "eu", "home_market": "eu", "overlap_hours": 4}),
+    ):
+        ev = evaluated_case(reference, PITTSBURGH, **changes)
+        named = 0
+        for loc in ev.locations:
+            entry = catalogue[loc.code]
+            if not loc.shifted_day:
+                # Its day does not move: the plain day already gives the overlap shown.
+                assert loc.overlap_yours == req.offset_overlap(buyer, entry), (changes, loc.code)
+                continue
+            named += 1
+            offset = entry["utc_offset_minutes"] / 60 + (0.5 if entry.get("summer_time") else 0.0)
+            assert _overlap_of(loc.shifted_day, offset, buyer) == loc.overlap_yours, (changes, loc.code)
+        assert named >= 3, changes
+
+
+def test_india_and_poland_work_an_afternoon_and_evening_for_a_us_eastern_buyer(reference: Playbook) -> None:
+    ev = evaluated_case(reference, PITTSBURGH, overlap_hours=4)
+    by_code = {loc.code: loc for loc in ev.locations}
+    assert (by_code["india"].shifted_day, by_code["india"].overlap_yours) == ("13:00–21:00", 2)
+    assert (by_code["poland"].shifted_day, by_code["poland"].overlap_yours) == ("13:00–21:00", 6)
+    # Colombia's clock is behind a US Eastern summer: its day starts earlier, not later.
+    assert by_code["colombia"].shifted_day < "09:00"
+
+
+def test_without_shifted_hours_no_location_names_a_moved_day(reference: Playbook) -> None:
+    ev = evaluated_case(reference, PITTSBURGH, shifted_hours=False)
+    assert all(loc.shifted_day == "" for loc in ev.locations)
+
+
+def _text(markup: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+def test_the_locations_table_shows_the_day_under_the_overlap_and_an_older_snapshot_reads_as_before(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = reference.golden_cases.get(name__startswith=PITTSBURGH).answers
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    india = next(loc for loc in rec.snapshot["evaluation"]["locations"] if loc["code"] == "india")
+    assert india["shifted_day"] == "13:00–21:00"
+    page = _text(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "India" in page and "2 h working 13:00–21:00 there" in page
+    assert "the hours under a location's overlap are the day its staff would work, on its own clock" in page
+    older = {
+        **rec.snapshot,
+        "evaluation": {
+            **rec.snapshot["evaluation"],
+            "locations": [
+                {k: v for k, v in loc.items() if k != "shifted_day"} for loc in rec.snapshot["evaluation"]["locations"]
+            ],
+        },
+    }
+    assert all(loc.shifted_day == "" for loc in read_snapshot(older).evaluation.locations)
