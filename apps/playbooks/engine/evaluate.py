@@ -823,6 +823,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         )
         for code in order
     )
+    # Data that may not leave the buyer's country, which no location in the catalogue is in: the work can only be done
+    # onshore, so no obligation for delivery from named locations abroad (a transfer tool) holds.
+    onshore = (ONSHORE,) if not where and req.onshore_only(needs) else ()
     regimes = []
     for code, because in regime_because.items():
         entry = cat.regimes[code]
@@ -834,7 +837,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
                 jurisdiction=str(entry.get("jurisdiction", "")),
                 summary=str(entry.get("summary", "")),
                 because=tuple(because),
-                obligations=_by_phase(pb, code, where),
+                obligations=_by_phase(pb, code, where or onshore),
                 sources=tuple(entry.get("sources", [])),
                 confidence=str(entry.get("confidence", "")),
                 effective_date=str(entry.get("effective_date") or ""),
@@ -1167,14 +1170,20 @@ def notice_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
     )
 
 
+# Where the work is delivered from when the data may not leave the buyer's country and no location of the catalogue
+# is in it: no location's code, so an obligation naming the locations it applies to never holds.
+ONSHORE = "onshore"
+
+
 def _by_phase(
     pb: CompiledPlaybook, code: str, where: tuple[str, ...]
 ) -> tuple[tuple[str, str, tuple[Mapping[str, Any], ...]], ...]:
     """The regime's obligations that hold for work delivered from ``where``, grouped by phase. An obligation naming
     the locations it applies to (``delivered_from``: a transfer tool needed only outside the EEA) holds only when
     the work is delivered from one of them, or from one of the candidates when the result names several; with no
-    delivery location known (none meets every requirement) it is listed, since it may yet apply. Frozen with the
-    playbook, so grouped once per compiled one and delivery location."""
+    delivery location known (none meets every requirement) it is listed, since it may yet apply, unless the work
+    can only be done onshore (``ONSHORE``). Frozen with the playbook, so grouped once per compiled one and delivery
+    location."""
     memo = rule_index(pb).memo.setdefault("obligations", {})
     grouped = memo.get((code, where))
     if grouped is None:
