@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from apps.playbooks.engine import tco
-from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE, OWN_SETUP, PARALLEL
+from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE, OWN_HIRING, OWN_SETUP, PARALLEL
 from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
 
 PROVIDER_ONLY = (
@@ -92,8 +92,55 @@ def test_setting_up_the_centre_costs_what_bots_set_up_fee_pays_a_provider_for_on
         "own_centre": {"launch_months": CATALOGUE["assumptions"]["own_centre"]["launch_months"]},
     }
     old = _case(assumptions=frozen)
-    assert "own.setup" not in old.figures
-    assert OWN_SETUP not in _lines(_model(tco.simulate(old), "own-centre"))
+    assert "own.setup" not in old.figures and "own.hiring" not in old.figures
+    assert not {OWN_SETUP, OWN_HIRING} & set(_lines(_model(tco.simulate(old), "own-centre")))
+
+
+def test_recruiting_the_centres_people_grows_with_them_and_the_set_up_band_stays_a_small_teams() -> None:
+    # A 250-person centre recruits 250 people: a flat $50,000-300,000 would price them like a small team's.
+    hiring = _case().figures["own.hiring"]
+    assert (hiring.low, hiring.likely, hiring.high) == (0.1, 0.2, 0.3) and hiring.weak
+    costs = {}
+    for people in (10, 250):
+        case = _collapsed(_case(people=people, annual_hours=people * 2000, years=1))
+        f = case.figures
+        lines = _lines(_model(tco.simulate(case), "own-centre"))
+        year = people * 2000 * f["own-centre.rate"].likely * f["location.index"].likely * f["bot.run_cost_ratio"].likely
+        assert lines[OWN_HIRING] == pytest.approx(year * 0.2)
+        assert lines[OWN_SETUP] == pytest.approx(150_000)
+        costs[people] = lines[OWN_HIRING]
+    assert costs[250] == pytest.approx(costs[10] * 25)
+    assert costs[250] > 10 * 150_000  # $1.9m for 250 at the likely figures
+
+
+def _inputs_said(assumptions: dict[str, Any]) -> dict[str, str]:
+    from apps.playbooks.engine.tco.estimate import total_cost
+
+    estimate = total_cost(
+        deliverables_asked=False,
+        **{k: CATALOGUE[k] for k in ("catalogue_models", "functions", "locations")},
+        assumptions=assumptions,
+        function_code="financial-analysis",
+        model_codes=["own-centre"],
+        annual_hours=None,
+        team_size=60,
+        deliverables=None,
+        horizon_years=5,
+        home_market="us",
+        location_code="india",
+    )
+    (own,) = estimate.models
+    return {i.label: i.value for i in own.inputs}
+
+
+def test_a_priced_set_up_is_not_also_said_to_be_not_counted() -> None:
+    # The review of a 250-person centre read a $150,000 set-up line beside "Setting up …: not counted".
+    assert "Setting up your entity, premises and leadership" not in _inputs_said(CATALOGUE["assumptions"])
+    frozen = {
+        **CATALOGUE["assumptions"],
+        "own_centre": {"launch_months": CATALOGUE["assumptions"]["own_centre"]["launch_months"]},
+    }
+    assert _inputs_said(frozen)["Setting up your entity, premises and leadership"] == "not counted"
 
 
 def test_the_launch_is_nirjix_9_to_14_months_and_with_no_team_in_house_its_shortfall_is_a_cost() -> None:

@@ -241,6 +241,11 @@ def _owned_figures(assumptions: Mapping[str, Any], own_entity: bool) -> dict[str
     figures = {"own.launch_months": _figure("Months to launch your own centre", launch), "own.entity_cost": entity}
     if own_centre.get("setup"):  # a catalogue frozen before it sets up an own centre for nothing
         figures["own.setup"] = _figure("Setting up your own centre (USD)", own_centre["setup"])
+        # Its people are recruited once, each at a share of a year's cost, as in-house leavers are replaced: the
+        # set-up band is a small team's, the same for any size.
+        figures["own.hiring"] = _figure(
+            "Recruiting each of your centre's people, share of a year's cost", assumptions["loaded_cost"]["recruiting"]
+        )
     return figures
 
 

@@ -227,7 +227,8 @@ def _model(
             inputs.append(located)
     inputs.extend(_launch_input(case, launch))
     inputs.extend(_transfer_input(case, spec))
-    if spec.kind == "owned":
+    if spec.kind == "owned" and "own.setup" not in case.figures:
+        # A catalogue frozen before the own centre's set-up was priced.
         inputs.append(
             Input(
                 "Setting up your entity, premises and leadership",

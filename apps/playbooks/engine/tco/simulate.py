@@ -109,7 +109,8 @@ def seed_for(case: Case) -> int:
 Term = tuple[np.ndarray, str]
 TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
 SEASONAL_LINE = "Temporary staff premium (people taken on for the peak)"
-OWN_SETUP = "Setting up your own centre (recruiting, premises, entity)"
+OWN_SETUP = "Setting up your own centre (premises, entity, leadership)"
+OWN_HIRING = "Recruiting your centre's people"
 PEAK_COVER = "Peak cover (the busiest months' hours beyond the team, from a shared pool)"
 # At most this share of a project's or a pool's fees in its first year (or the whole work, when shorter) goes on
 # contracting it: the product's assumption (no published figure), so a $3,500 search is not contracted for $5,000.
@@ -454,10 +455,11 @@ def _severance(case: Case, v: Arrays) -> dict[str, list[Term]]:
 def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
     """A centre the buyer sets up and owns, with no provider: the same people cost what a provider's dedicated
     team would, less the provider's margin (build-operate-transfer's owned-cost ratio, after transfer), plus the
-    buyer's own entity when it has none there yet (the figure is 0 when it has), and setting it up once (recruiting,
-    premises, entity: what BOT's set-up fee pays a provider for). No provider means no provider's set-up or
-    transfer fee, no contract to negotiate, no vendor to manage and nothing to re-tender. Its people are hired over
-    the months the centre takes to launch, while the in-house team carries the work (parallel running)."""
+    buyer's own entity when it has none there yet (the figure is 0 when it has), setting it up once (premises,
+    entity: what BOT's set-up fee pays a provider for) and recruiting each of its people once. No provider means
+    no provider's set-up or transfer fee, no contract to negotiate, no vendor to manage and nothing to re-tender.
+    Its people are hired over the months the centre takes to launch, while the in-house team carries the work
+    (parallel running)."""
     staff = _monthly_fee(case, m, v) * v["bot.run_cost_ratio"]
     # The centre hires its people in a straight line over the launch, so the staff not yet hired are taken off its
     # cost: the launch profile's idle share, (1 − start productivity) × (1 − (month + ½) ÷ launch months), divided
@@ -473,6 +475,9 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     }
     if "own.setup" in v:
         lines[OWN_SETUP] = [(v["own.setup"] * v["fx"], "first")]
+    if "own.hiring" in v:
+        # Each person recruited once at a share of a year's cost: the whole team's year, unescalated.
+        lines[OWN_HIRING] = [(staff * 12 * v["own.hiring"], "first")]
     lines.update(_peak_cover(case, m, v))
     parallel = _parallel_running(case, m, v, inhouse0)
     if not parallel:
@@ -487,6 +492,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
 ONE_TIME = (
     "Set-up fee",
     OWN_SETUP,
+    OWN_HIRING,
     "Transfer fee",
     "Transition and knowledge transfer (parallel running)",
     "Contracting and due diligence",
@@ -859,8 +865,11 @@ FORMULAS = {
     " inflation)^year, every month, the staff hired in a straight line over the launch months (their share"
     " (month + ½) ÷ launch months until all are on the payroll); no provider set-up, transfer, contract or management"
     " fee",
-    OWN_SETUP: "set-up cost × exchange rate, in month 1: what BOT's set-up fee pays a provider for (recruiting,"
-    " premises and entity set-up), borne by you",
+    OWN_SETUP: "set-up cost × exchange rate, in month 1: what BOT's set-up fee pays a provider for (premises and"
+    " entity set-up for a small team), borne by you; the same for any size of centre, so a floor for a large one",
+    OWN_HIRING: "people × committed hours × a provider's rate for the same work × location index × owned-cost ratio"
+    " × recruiting share per hire × exchange rate, in month 1: a year's cost of your centre's staff × the share it"
+    " costs to recruit each",
     LAUNCH: "your centre's staff cost a month × (1 − start productivity) × (1 − (month + ½) ÷ launch months), while"
     " positive: the months the centre takes to launch",
     OWN_ATTRITION: "your centre's staff cost a month, of the people hired so far, × attrition rate in the location ×"
