@@ -127,6 +127,24 @@ def test_a_euro_buyer_is_told_the_in_house_pay_is_the_euro_area_average_until_th
     assert not us.record.evaluation.cost.regional_pay
 
 
+@pytest.mark.parametrize(("market", "said"), [("uk", "UK-wide median"), ("us", "US national median")])
+def test_a_uk_or_us_buyer_is_told_the_in_house_pay_is_a_national_median_until_they_give_their_own(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, market: str, said: str
+) -> None:
+    # A London asset manager's credit analysts read £47,000, the UK-wide median, with nothing said about it.
+    rec = answered(reference, organisation, buyer, "US hedge fund", home_market=market)
+    assert rec.record.evaluation.cost.national_pay == market
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert 'id="national-pay"' in page and f"In-house pay here is the {said} for the occupation" in page
+    assert 'id="regional-pay"' not in page
+    own = answered(
+        reference, organisation, buyer, "US hedge fund", home_market=market, own_figures=True, own_inhouse_cost=115_000
+    )
+    assert own.record.evaluation.cost.national_pay == ""
+    eu = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
+    assert eu.record.evaluation.cost.national_pay == ""
+
+
 def test_the_json_export_and_the_recommend_command_carry_the_documented_cost_fields(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, tmp_path: Path
 ) -> None:

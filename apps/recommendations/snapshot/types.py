@@ -529,6 +529,21 @@ class Cost:
         return self.available and self.is_tco and self.home_market == "eu" and not own
 
     @property
+    def national_pay(self) -> str:
+        """The market ("uk", "us") whose in-house pay is a national median for the occupation (a salary benchmark,
+        with the market's on-costs) the buyer did not replace with their own figure: pay where their people work,
+        and in their sector, may sit well above it; "" otherwise."""
+        keys = {f.key for f in self.figures if not f.supplied}
+        if (
+            self.available
+            and self.is_tco
+            and self.home_market in ("uk", "us")
+            and {"inhouse.salary", "inhouse.oncost"} <= keys
+        ):
+            return self.home_market
+        return ""
+
+    @property
     def unsourced(self) -> tuple[int, int]:
         """(how many, of how many) inputs of the simulation are weak or have no published source, the buyer's
         own figures counting as sourced: what every chance of a saving it gives is conditional on."""
