@@ -184,6 +184,10 @@ class Question(models.Model):
             "peak_share",
             "The share of a year's hours in its busiest three months, for seasonal work (a percentage)",
         )
+        BUDGET_FX = (
+            "budget_fx",
+            "The buyer's budget exchange rate: its home currency per 100 US dollars (a number)",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

@@ -1214,6 +1214,7 @@ COST_ROLES = (
     "displaced_staff",
     "own_entity",
     "peak_share",
+    "budget_fx",
 )
 COST_MEMO_SIZE = 512  # estimates remembered per compiled playbook, oldest first out
 
@@ -1338,6 +1339,7 @@ def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
         "duration_weeks": role("duration_weeks"),
         "own_entity": role("own_entity"),
         "peak_share": role("peak_share"),
+        "budget_fx": role("budget_fx"),
     }
 
 

@@ -104,6 +104,7 @@ def build_case(
     weeks: int = 0,
     own_entity: bool = False,
     peak_share: float = 0.0,
+    budget_fx: float | None = None,
 ) -> Case:
     """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
 
@@ -114,6 +115,8 @@ def build_case(
     ``own_entity``: the buyer already has a legal entity where its own centre would be, so an owned centre
     counts no entity cost. ``peak_share``: seasonal work's share of the year's hours in its busiest three months
     (0 to 1); in-house, the hours above a team sized to the quieter months cost the temporary staff premium.
+    ``budget_fx``: the buyer's own exchange rate, its home currency per US dollar, in place of the catalogue's
+    dated rate (with the catalogue's band around it for movements over the horizon); ignored for US dollars.
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
     loaded = assumptions["loaded_cost"]
@@ -155,7 +158,7 @@ def build_case(
         "managed_services_premium": _figure("Managed-services premium", assumptions["managed_services_premium"]),
     }
     figures.update(_inhouse_figures(function_code, function, assumptions, market, own_inhouse_cost))
-    figures.update(_money_figures(assumptions, market))
+    figures.update(_money_figures(assumptions, market, budget_fx))
     figures.update(_location_figures(assumptions, location_code, locations or {}))
     specs, skipped = [], []
     dedicated = _dedicated_model(catalogue_models)
@@ -249,6 +252,21 @@ def _owned_figures(assumptions: Mapping[str, Any], own_entity: bool) -> dict[str
     return figures
 
 
+def _budget_rate(dated: Figure, rate: float) -> Figure:
+    """The buyer's budget rate as the likely exchange rate, with the dated rate's band around it in proportion
+    (the catalogue's allowance for movements over the horizon), marked as the buyer's figure."""
+    return Figure(
+        dated.label,
+        rate * dated.low / dated.likely,
+        rate,
+        rate * dated.high / dated.likely,
+        f"your budget rate ({number(round(rate * 100, 2))} per 100 US dollars); the band around it is the one the "
+        f"catalogue allows for movements over the horizon ({number(round(100 * (1 - dated.low / dated.likely)))}% "
+        f"below to {number(round(100 * (dated.high / dated.likely - 1)))}% above)",
+        supplied=True,
+    )
+
+
 def _dedicated_model(catalogue_models: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
     """The generic dedicated-team rate (the first monthly-team model in catalogue order): the base a
     shared pool or a managed service adds its premium to when the function has no rate of its own."""
@@ -336,13 +354,15 @@ def _month(value: str) -> str:
     return f"{calendar.month_name[int(month)]} {year}"
 
 
-def _money_figures(assumptions: Mapping[str, Any], market: str) -> dict[str, Figure]:
+def _money_figures(assumptions: Mapping[str, Any], market: str, budget_fx: float | None = None) -> dict[str, Figure]:
     home = currency(market)
     fx = (
         Figure.point("US dollars per US dollar", 1.0, "no conversion")
         if home == "USD"
         else _figure(f"Exchange rate, {home} per USD", assumptions["exchange_rates"][home])
     )
+    if budget_fx and home != "USD":
+        fx = _budget_rate(fx, budget_fx)
     bot = assumptions["bot"]
     return {
         "fx": fx,

@@ -9,6 +9,7 @@ result page, the memo, compare, vendor matching and the pilot threshold never sh
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -448,6 +449,7 @@ class CostArguments(TypedDict, total=False):
     duration_weeks: float | None
     own_entity: bool | None
     peak_share: float | None
+    budget_fx: float | None  # the buyer's budget rate: its home currency per 100 US dollars
 
 
 def _case(**a: Unpack[CostArguments]) -> Case:
@@ -478,7 +480,18 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         weeks=_weeks(a.get("duration_weeks")),
         own_entity=a.get("own_entity") is True,
         peak_share=_share(a.get("peak_share")),
+        budget_fx=_budget_fx(a.get("budget_fx")),
     )
+
+
+def _budget_fx(value: Any) -> float | None:
+    """The buyer's budget exchange rate per US dollar from its answer per 100 US dollars; None when not answered
+    (or not a usable number)."""
+    try:
+        rate = float(value) / 100
+    except (TypeError, ValueError):
+        return None
+    return rate if rate > 0 and math.isfinite(rate) else None
 
 
 # Savings-only summaries by the same key as ``simulated``'s (a case's figures for a comparison: a cheaper
