@@ -50,6 +50,9 @@ def test_a_euro_buyer_answering_its_rate_reads_it_as_its_own_figure(
     assert "0.86" in fx.value
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "your budget rate (86 per 100 US dollars)" in page
-    # Without it, the dated ECB rate.
+    assert "provider prices converted from US dollars at your budget exchange rate" in page
+    # Without it, the dated ECB rate, and the page says how to use one's own.
     dated = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
     assert "ECB" in next(f for f in dated.record.evaluation.cost.figures if f.key == "fx").source
+    page = buyer_client.get(reverse("recommendations:detail", args=[dated.pk])).content.decode()
+    assert "the dated exchange rate below (give the rate you budget with under “cost figures of your own”" in page

@@ -529,6 +529,11 @@ class Cost:
         return self.available and self.is_tco and self.home_market == "eu" and not own
 
     @property
+    def budget_rate(self) -> bool:
+        """The exchange rate is the buyer's own budget rate, not the catalogue's dated one."""
+        return any(f.key == "fx" and f.supplied for f in self.figures)
+
+    @property
     def national_pay(self) -> str:
         """The market ("uk", "us") whose in-house pay is a national median for the occupation (a salary benchmark,
         with the market's on-costs) the buyer did not replace with their own figure: pay where their people work,
