@@ -37,7 +37,7 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
     )
     assert [o.text for o in late.options] == [
         "Start later and go with Own captive centre (GCC)",
-        f"Keep the start date with {best.name}, the model recommended here",
+        f"Keep the start date with {best.name}, the best fit of the models that can start by then",
         f"Start with {best.name} now and move the work to Own captive centre (GCC) when it is ready",
     ]
     assert late.options[1].costs == f"{centre.score - best.score} fewer points from your other answers"

@@ -1051,7 +1051,7 @@ def _too_late(
                     "on how soon the work must start",
                 ),
                 req.Option(
-                    f"Keep the start date with {late.best.name}, the model recommended here",
+                    f"Keep the start date with {late.best.name}, the best fit of the models that can start by then",
                     f"{late.model.score - late.best.score} fewer points from your other answers",
                 ),
                 req.Option(

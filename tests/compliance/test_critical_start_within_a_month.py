@@ -1,0 +1,34 @@
+"""A critical or important function to be outsourced within a month: the regulator's notice comes in good time
+before the work moves and may meet an objection, after the firm's own assessment of the provider, so a one-month
+start is named as a high risk whichever model is chosen (EBA/GL/2019/02 paras. 59, 62-73; CBI Cross-Industry
+Guidance on Outsourcing, Part B section 10.1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case, fired_codes
+
+pytestmark = pytest.mark.django_db
+RULE = "critical-function-start-within-a-month"
+CASE = "US regional bank"
+
+
+def test_a_critical_function_due_within_a_month_reads_the_notice_it_has_no_time_for(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CASE, critical_function=True, start_within="within-month")
+    assert RULE in fired_codes(ev)
+    (risk,) = [r for r in ev.risks if r.rule == RULE]
+    assert risk.severity == "high" and "para. 59" not in risk.title
+    assert "paras. 59, 62-73" in risk.mitigation and "Part B section 10.1" in risk.mitigation
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"critical_function": False, "start_within": "within-month"},
+        {"critical_function": True, "start_within": "one-to-three"},
+    ],
+)
+def test_not_for_other_work_or_a_later_start(reference: Playbook, changes: dict[str, object]) -> None:
+    assert RULE not in fired_codes(evaluated_case(reference, CASE, **changes))
