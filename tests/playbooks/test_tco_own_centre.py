@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from apps.playbooks.engine import tco
-from apps.playbooks.engine.tco.simulate import LAUNCH, OWN_CENTRE, OWN_HIRING, OWN_SETUP, PARALLEL
+from apps.playbooks.engine.tco.simulate import BOT_HIRING, LAUNCH, OWN_CENTRE, OWN_HIRING, OWN_SETUP, PARALLEL
 from tests.playbooks.test_tco import CATALOGUE, _collapsed, _model
 
 PROVIDER_ONLY = (
@@ -92,13 +92,13 @@ def test_setting_up_the_centre_costs_what_bots_set_up_fee_pays_a_provider_for_on
         "own_centre": {"launch_months": CATALOGUE["assumptions"]["own_centre"]["launch_months"]},
     }
     old = _case(assumptions=frozen)
-    assert "own.setup" not in old.figures and "own.hiring" not in old.figures
+    assert "own.setup" not in old.figures and "centre.hiring" not in old.figures
     assert not {OWN_SETUP, OWN_HIRING} & set(_lines(_model(tco.simulate(old), "own-centre")))
 
 
 def test_recruiting_the_centres_people_grows_with_them_and_the_set_up_band_stays_a_small_teams() -> None:
     # A 250-person centre recruits 250 people: a flat $50,000-300,000 would price them like a small team's.
-    hiring = _case().figures["own.hiring"]
+    hiring = _case().figures["centre.hiring"]
     assert (hiring.low, hiring.likely, hiring.high) == (0.1, 0.2, 0.3) and hiring.weak
     costs = {}
     for people in (10, 250):
@@ -111,6 +111,26 @@ def test_recruiting_the_centres_people_grows_with_them_and_the_set_up_band_stays
         costs[people] = lines[OWN_HIRING]
     assert costs[250] == pytest.approx(costs[10] * 25)
     assert costs[250] > 10 * 150_000  # $1.9m for 250 at the likely figures
+
+
+def test_bots_provider_recruits_the_same_people_at_the_same_share_beside_its_flat_set_up_fee() -> None:
+    case = _collapsed(_case(people=250, annual_hours=500_000, years=3))
+    f = case.figures
+    result = tco.simulate(case)
+    bot, own = _lines(_model(result, "bot")), _lines(_model(result, "own-centre"))
+    year = 250 * 2000 * f["bot.rate"].likely * f["location.index"].likely * f["bot.run_cost_ratio"].likely
+    assert bot[BOT_HIRING] == pytest.approx(year * 0.2)
+    assert bot["Set-up fee"] == pytest.approx(150_000)
+    # The same people recruited at the same share, whoever recruits them, where the two rates are the same.
+    if f["bot.rate"].likely == f["own-centre.rate"].likely:
+        assert bot[BOT_HIRING] == pytest.approx(own[OWN_HIRING])
+    # A catalogue frozen before the own centre's set-up was priced counts no recruiting for BOT either.
+    frozen = {
+        **CATALOGUE["assumptions"],
+        "own_centre": {"launch_months": CATALOGUE["assumptions"]["own_centre"]["launch_months"]},
+    }
+    old = tco.simulate(_case(assumptions=frozen))
+    assert BOT_HIRING not in _lines(_model(old, "bot"))
 
 
 def _inputs_said(assumptions: dict[str, Any]) -> dict[str, str]:

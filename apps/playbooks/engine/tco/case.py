@@ -11,6 +11,7 @@ from typing import Any
 from apps.common.formatting import money, number
 from apps.playbooks.engine.requirements import in_text
 from apps.playbooks.engine.tco.types import (
+    CENTRE_HIRING,
     CURRENCIES,
     ELSEWHERE,
     FTE_HOURS,
@@ -181,6 +182,7 @@ def build_case(
         # Only a case that costs BOT has it, so every other case keeps its seed. A catalogue frozen before it costs
         # BOT as a provider's team: fees from month 1, a ramp-up, and the transition's parallel running.
         figures["bot.launch_months"] = _figure("Months for the provider to launch your BOT centre", bot_launch)
+        figures.update(_centre_hiring(assumptions))
     managed_launch = assumptions["transition_months"].get("managed")
     if managed_launch and any(s.kind == "managed" for s in specs):
         # Only a case that costs a managed service has it, so every other case keeps its seed. A catalogue frozen
@@ -244,12 +246,21 @@ def _owned_figures(assumptions: Mapping[str, Any], own_entity: bool) -> dict[str
     figures = {"own.launch_months": _figure("Months to launch your own centre", launch), "own.entity_cost": entity}
     if own_centre.get("setup"):  # a catalogue frozen before it sets up an own centre for nothing
         figures["own.setup"] = _figure("Setting up your own centre (USD)", own_centre["setup"])
-        # Its people are recruited once, each at a share of a year's cost, as in-house leavers are replaced: the
-        # set-up band is a small team's, the same for any size.
-        figures["own.hiring"] = _figure(
-            "Recruiting each of your centre's people, share of a year's cost", assumptions["loaded_cost"]["recruiting"]
-        )
+        figures.update(_centre_hiring(assumptions))
     return figures
+
+
+def _centre_hiring(assumptions: Mapping[str, Any]) -> dict[str, Figure]:
+    """A centre built for the buyer (its own, or BOT's) recruits its people once, each at a share of a year's cost,
+    as in-house leavers are replaced: the set-up band is a small team's, the same for any size. A catalogue frozen
+    before the own centre's set-up was priced (``own_centre.setup``) counts no recruiting, as it did then."""
+    if not (assumptions.get("own_centre") or {}).get("setup"):
+        return {}
+    return {
+        CENTRE_HIRING: _figure(
+            "Recruiting each of the centre's people, share of a year's cost", assumptions["loaded_cost"]["recruiting"]
+        )
+    }
 
 
 def _budget_rate(dated: Figure, rate: float) -> Figure:

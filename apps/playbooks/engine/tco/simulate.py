@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from apps.playbooks.engine.tco.types import (
+    CENTRE_HIRING,
     DRAWS,
     MANAGED_LAUNCH,
     TEAM_KINDS,
@@ -111,6 +112,7 @@ TEMPORARY_LINE = "Temporary staff premium (people taken on for the work)"
 SEASONAL_LINE = "Temporary staff premium (people taken on for the peak)"
 OWN_SETUP = "Setting up your own centre (premises, entity, leadership)"
 OWN_HIRING = "Recruiting your centre's people"
+BOT_HIRING = "Recruiting the centre's people (BOT's build)"
 PEAK_COVER = "Peak cover (the busiest months' hours beyond the team, from a shared pool)"
 # At most this share of a project's or a pool's fees in its first year (or the whole work, when shorter) goes on
 # contracting it: the product's assumption (no published figure), so a $3,500 search is not contracted for $5,000.
@@ -363,6 +365,10 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}"))
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
+        if launched and CENTRE_HIRING in v:
+            # The provider recruits the centre's people for the buyer, each at a share of a year's cost (the team's
+            # cost without the provider's margin), as the buyer's own centre does: the set-up fee is a small team's.
+            lines[BOT_HIRING] = [(fee * v["bot.run_cost_ratio"] * 12 * v[CENTRE_HIRING], "first")]
         if transfer < months:
             lines["Transfer fee"] = [(fee * 12 * v["bot.transfer_fee_share"], f"at:{transfer}")]
             own = fee * v["bot.run_cost_ratio"] + v["bot.entity_cost"] / 12 * v["fx"]
@@ -475,9 +481,9 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     }
     if "own.setup" in v:
         lines[OWN_SETUP] = [(v["own.setup"] * v["fx"], "first")]
-    if "own.hiring" in v:
+    if CENTRE_HIRING in v:
         # Each person recruited once at a share of a year's cost: the whole team's year, unescalated.
-        lines[OWN_HIRING] = [(staff * 12 * v["own.hiring"], "first")]
+        lines[OWN_HIRING] = [(staff * 12 * v[CENTRE_HIRING], "first")]
     lines.update(_peak_cover(case, m, v))
     parallel = _parallel_running(case, m, v, inhouse0)
     if not parallel:
@@ -493,6 +499,7 @@ ONE_TIME = (
     "Set-up fee",
     OWN_SETUP,
     OWN_HIRING,
+    BOT_HIRING,
     "Transfer fee",
     "Transition and knowledge transfer (parallel running)",
     "Contracting and due diligence",
@@ -856,7 +863,10 @@ FORMULAS = {
     PROVIDER_FEES: "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee ="
     " people × committed hours × rate × location index ÷ 12 (pool, managed: annual hours × rate × (1 + premium)"
     " × location index ÷ 12; project: deliverables × price ÷ 12) × exchange rate",
-    "Set-up fee": "set-up fee × exchange rate, in month 1",
+    "Set-up fee": "set-up fee × exchange rate, in month 1: premises, entity and leadership for a small team",
+    BOT_HIRING: "people × committed hours × rate × location index × owned-cost ratio × recruiting share per hire ×"
+    " exchange rate, in month 1: a year's cost of the centre's staff without the provider's margin × the share it"
+    " costs to recruit each, charged by the provider as it builds the centre",
     "Transfer fee": "transfer share × 12 × the monthly fee, in the transfer month",
     "Your own centre after transfer (staff, entity, facilities, HR)": "(monthly fee × owned-cost ratio + entity"
     " cost ÷ 12 × exchange rate) × inflation, every month from transfer",

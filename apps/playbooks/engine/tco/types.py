@@ -40,6 +40,8 @@ KINDS = {
 TEAM_KINDS = ("team", "managed", "bot", "owned")  # a whole team moves: a full transition, not a light one
 # The figure of a managed service's launch, its months of parallel running (absent from catalogues frozen before it).
 MANAGED_LAUNCH = "transition.managed"
+# The share of a year's cost it takes to recruit each person of a centre built for the buyer (its own, or BOT's).
+CENTRE_HIRING = "centre.hiring"
 
 
 @dataclass(frozen=True)
