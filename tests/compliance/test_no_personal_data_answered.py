@@ -85,6 +85,27 @@ def test_medical_coding_answered_with_other_personal_data_but_not_health_informa
     assert HEALTH_LEFT_OUT not in {r.title for r in none.risks} and CODING_RISK in {r.title for r in none.risks}
 
 
+def test_a_uk_buyer_who_answered_nhs_patient_or_special_category_data_is_not_told_it_left_health_out(
+    reference: Playbook,
+) -> None:
+    # An NHS trust's coding answered with UK personal data, special-category data and NHS patient data has said it is
+    # health data in the UK's own words.
+    uk = {
+        "data_categories": ["uk-personal"],
+        "client_jurisdictions": ["uk"],
+        "buyer_location": "uk",
+        "buyer_us_zone": None,
+    }
+    for said in (
+        {"sensitive_personal_data": ["special-category"]},
+        {"buyer_sector": "public-body", "nhs_patient_data": True},
+    ):
+        ev = coding_without_phi(reference, **uk, **said)
+        assert HEALTH_LEFT_OUT not in {r.title for r in ev.risks}, said
+    # With neither, it still is.
+    assert HEALTH_LEFT_OUT in {r.title for r in coding_without_phi(reference, **uk).risks}
+
+
 OUTSIDE_EU = "Outside the EU, how the GDPR reaches you and how the data reaches you decide the transfer tools you need"
 
 
