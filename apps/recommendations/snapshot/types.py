@@ -744,6 +744,18 @@ class EvaluationRecord:
         return next((loc for loc in self.locations if loc.code == self.delivered_from), None)
 
     @property
+    def export_rates_at_home(self) -> bool:
+        """The cost is priced from the buyer's own country (its onshore option, ranked first) at the catalogue's
+        provider rates, which are what providers there charge foreign clients in US dollars, with no quote of the
+        buyer's: a domestic contract is priced in the buyer's own currency, often lower."""
+        here = self.delivery_location
+        quoted = any(f.supplied and f.key.endswith((".rate", ".price")) for f in self.cost.figures) or any(
+            line.supplied for fees in self.cost.provider_fees for line in fees.lines
+        )
+        priced = self.cost.available or bool(self.cost.provider_fees)
+        return bool(here is not None and here.home and priced and not quoted)
+
+    @property
     def candidate_locations(self) -> tuple[Location, ...]:
         """The locations the result names when none was ranked on the buyer's time zone (else empty)."""
         by_code = {loc.code: loc for loc in self.locations}
