@@ -36,3 +36,17 @@ def test_not_with_a_local_quote_nor_for_a_buyer_abroad(
     assert not quoted.record.evaluation.export_rates_at_home
     abroad = answered(reference, organisation, buyer, "Pittsburgh manufacturer")
     assert not abroad.record.evaluation.export_rates_at_home
+
+
+def test_the_licensed_review_the_answers_require_is_said_to_be_left_out_of_the_cost(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # A law firm's contract review that a lawyer must supervise and sign: the saving is before that lawyer's time.
+    rec = answered(
+        reference, organisation, buyer, "Pittsburgh manufacturer", licensed_signoff=["attorney"], signoff_capacity="yes"
+    )
+    assert rec.record.evaluation.licensed_review_uncosted
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert 'id="licensed-review"' in page and "stay onshore to supervise the work as it is done" in page
+    plain = answered(reference, organisation, buyer, "Pittsburgh manufacturer", licensed_signoff=["none"])
+    assert not plain.record.evaluation.licensed_review_uncosted

@@ -756,6 +756,14 @@ class EvaluationRecord:
         return bool(here is not None and here.home and priced and not quoted)
 
     @property
+    def licensed_review_uncosted(self) -> bool:
+        """A licensed professional must supervise and sign the work onshore (the requirement, from the buyer's answer
+        or a regime), and a cost is shown: that professional's time is not in it (no published figure gives how
+        much of it the review takes), so the saving is before it."""
+        priced = self.cost.available or bool(self.cost.provider_fees)
+        return priced and any(r.code == "licensed_signoff" for r in self.requirements)
+
+    @property
     def candidate_locations(self) -> tuple[Location, ...]:
         """The locations the result names when none was ranked on the buyer's time zone (else empty)."""
         by_code = {loc.code: loc for loc in self.locations}
