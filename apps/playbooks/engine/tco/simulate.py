@@ -904,9 +904,15 @@ SHORT_FEES = (
     " people × committed hours × rate × location index ÷ 12 (pool, managed: the work's hours ÷ its months × rate × (1 +"
     " premium) × location index; project: deliverables × price ÷ the work's months) × exchange rate"
 )
-QUOTE_NOTE = "; your quote is the provider's own price, so no location index or premium is applied to it"
+# A quote is read as the price for delivery from the location costed: the product does not ask where the quoting
+# provider's team works, so the note says what to do with a quote for another country.
+QUOTE_WHERE = (
+    ", and it is taken as the price for delivery from the location costed here: a quote for a team in another country"
+    " is that country's price, so compare the locations' cost indices before reading it as this one's"
+)
+QUOTE_NOTE = "; your quote is the provider's own price, so no location index or premium is applied to it" + QUOTE_WHERE
 QUOTED_FEES = (
     "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee = people ×"
     " committed hours × your quoted rate ÷ 12 (project: deliverables × your quoted price ÷ 12) × exchange rate;"
-    " a quote is the provider's own price, so no location index or premium is applied to it"
+    " a quote is the provider's own price, so no location index or premium is applied to it" + QUOTE_WHERE
 )
