@@ -274,6 +274,9 @@ class Evaluation:
     # buyer accepts staff on shifted hours, or sets its own centre's hours (``requirements.SHIFT_HOURS``); 0: a
     # plain 09:00-17:00 day at both ends.
     shifted_hours: float = 0.0
+    # The result names every location meeting every requirement: the table's first five, then the rest by name
+    # (a snapshot stored before it records none, and reads as it rendered: the first five alone).
+    names_every_location: bool = True
 
     @property
     def verdict_label(self) -> str:

@@ -692,6 +692,9 @@ class EvaluationRecord:
     # How far the provider's day was moved towards the buyer's for overlap (hours); 0 for a plain 09:00-17:00 day
     # at both ends, or not recorded (older snapshots, which read as they rendered: the plain day's footnote).
     shifted_hours: float = 0.0
+    # The result names every location meeting every requirement below the table's first five; False: not recorded
+    # (older snapshots, which read as they rendered: the table alone).
+    names_every_location: bool = False
 
     @property
     def top(self) -> Model | None:
@@ -823,6 +826,15 @@ class EvaluationRecord:
         return top + tuple(
             loc for loc in self.locations[5:] if loc.home or (loc.preferred and not loc.excluded_because)
         )
+
+    @property
+    def more_eligible_locations(self) -> tuple[Location, ...]:
+        """The locations meeting every requirement that the table leaves out (ranked below its first five), named
+        under it so no location the buyer could use is dropped without a word."""
+        if not self.names_every_location:
+            return ()
+        shown = {loc.code for loc in self.top_locations}
+        return tuple(loc for loc in self.eligible_locations if loc.code not in shown)
 
     @property
     def excluded_locations(self) -> tuple[Location, ...]:
