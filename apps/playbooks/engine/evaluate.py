@@ -230,6 +230,9 @@ class RankedLocation:
     # The local hours its staff work on the shifted day the buyer accepts ("13:00–21:00"), when that moves its day
     # (``requirements.accepted_day``); "" otherwise.
     shifted_day: str = ""
+    # Its working day meets the buyer's only across the date line (``requirements.across_date_line``): on four of
+    # the buyer's five working days.
+    across_date_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -823,6 +826,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             home=code == needs.home,
             preferred=req.preferred_here(needs, code, cat.locations[code]),
             shifted_day=day.hours if (day := req.accepted_day(needs, cat.locations[code])) else "",
+            across_date_line=req.across_date_line(needs, cat.locations[code]),
         )
         for code in order
     )

@@ -256,6 +256,9 @@ class Location(NamedInText):
     # The local hours its staff work on the shifted day the buyer accepts ("13:00–21:00"; "": a plain day, or not
     # recorded).
     shifted_day: str = ""
+    # Its working day meets the buyer's only across the date line, on four of the buyer's five working days (False:
+    # not, or not recorded).
+    across_date_line: bool = False
 
 
 @dataclass(frozen=True)
