@@ -146,7 +146,8 @@ def render_memo_pdf(rec: Recommendation, base_url: str) -> bytes:
         raise MemoUnavailable(str(exc)) from exc
 
     html = render_memo_html(rec, base_url)
-    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
+    # Tagged, so a screen reader reads its headings, tables and order (about a tenth more time to draw).
+    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf(pdf_tags=True)
     return pdf
 
 

@@ -47,6 +47,10 @@ def test_the_memo_is_a_pdf_for_finance_legal_and_operations_with_sources(
     )
     body = response.content
     assert body.startswith(b"%PDF-")
+    # Tagged for screen readers: marked content with a structure tree, in the page's language.
+    catalog = PdfReader(io.BytesIO(body)).trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]).startswith("en")
     text, pages = _text(body)
     assert pages >= 4
     ev = rec.snapshot["evaluation"]
