@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from apps.accounts.models import User
-from tests.e2e.browser import Browsing
+from tests.e2e.browser import NARROW, Browsing
 from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment
 
 ACTIVE = """() => {
@@ -107,3 +107,25 @@ def test_an_autosave_refusal_is_announced_and_tied_to_its_question(browsing: Bro
         "aria-describedby", re.compile(r"\bstatus-annual_hours\b")
     )
     expect(hours).to_have_attribute("aria-describedby", re.compile(r"\bstatus-annual_hours\b"))
+    # The field itself is marked invalid, as a whole-step submit marks it, until a save of it succeeds.
+    expect(hours).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#q-annual_hours")).to_have_class(re.compile(r"\bfield--invalid\b"))
+    hours.fill("2000")
+    with page.expect_response(re.compile(r"/answers/annual_hours/")):
+        hours.press("Tab")
+    expect(status).to_have_text(re.compile("Saved"))
+    expect(hours).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#q-annual_hours")).not_to_have_class(re.compile(r"\bfield--invalid\b"))
+
+
+def test_escape_closes_the_narrow_screens_menu_and_returns_to_its_button(browsing: Browsing, buyer: User) -> None:
+    page = browsing.new_page(buyer, viewport=NARROW)
+    page.goto("/")
+    toggle = page.locator("details.site-menu > summary")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("details.site-menu")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(page.locator("details.site-menu")).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.classList.contains('site-menu__toggle')")
