@@ -54,7 +54,7 @@ def section_list(
             '\n    <li class="section-list__item'
             f"{' section-list__item--current' if current else ''}{' section-list__item--done' if done else ''}"
             f'">\n      <a href="{before}{code}{after}"{' aria-current="step"' if current else ""}>'
-            f'{title} <span class="section-list__meta">{"done" if done else f"{s.answered}/{s.required}"}'
+            f'{title} <span class="section-list__meta">{"done" if done else _count(s.answered, s.required)}'
             "</span></a>\n    </li>\n  "
         )
     review = escape(reverse("questionnaire:review", args=[assessment_pk]))
@@ -63,3 +63,12 @@ def section_list(
         f'<a href="{review}">Review and submit</a></li>\n  </ol>\n</nav>\n'
     )
     return mark_safe("".join(out))  # noqa: S308 -- every value above is escaped
+
+
+def _count(answered: int, required: int) -> str:
+    """A step's progress: "2/4" to the eye, "2 of 4 answered" to a screen reader (a bare "2/4" is read as a
+    fraction or a date)."""
+    return (
+        f'<span aria-hidden="true">{answered}/{required}</span>'
+        f'<span class="visually-hidden">{answered} of {required} answered</span>'
+    )

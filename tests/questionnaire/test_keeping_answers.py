@@ -91,7 +91,7 @@ def test_a_bad_step_gets_an_error_summary_that_links_to_each_field(buyer_client:
         status_id = re.search(r'aria-describedby="[^"]*(status-[\w-]+)"', field.group(0))
         assert status_id is not None
         beside = re.search(rf'id="{status_id.group(1)}"[^>]*>([^<]+)</p>', body)
-        assert beside is not None and text.endswith(f": {beside.group(1)}")
+        assert beside is not None and text.endswith(f"? {beside.group(1)}")  # a question: no colon after its mark
     assert answers_of(draft)["annual_hours"] == 5000
 
 

@@ -282,7 +282,8 @@ def test_a_bad_value_keeps_the_other_changes_scored_and_shown_with_a_summary(
         page.index('<div class="error-summary') : page.index("</div>", page.index('<div class="error-summary'))
     ]
     assert "There is a problem" in summary and 'role="alert"' in summary
-    assert f'<a href="#input-{number.code}">{number.prompt}: ' in summary
+    said = f"{number.prompt} " if number.prompt.endswith("?") else f"{number.prompt}: "
+    assert f'<a href="#input-{number.code}">{said}' in summary
     assert f'id="input-{number.code}"' in page
     assert _stored() == before
 
