@@ -750,6 +750,11 @@ class EvaluationRecord:
         return next((loc for loc in self.locations if loc.code == self.delivered_from), None)
 
     @property
+    def cost_shown(self) -> bool:
+        """A cost is shown: a saving against in-house, or the provider's fees alone where none could be worked out."""
+        return self.cost.available or bool(self.cost.provider_fees)
+
+    @property
     def export_rates_at_home(self) -> bool:
         """The cost is priced from the buyer's own country (its onshore option, ranked first) at the catalogue's
         provider rates, which are what providers there charge foreign clients in US dollars, with no quote of the
@@ -758,16 +763,14 @@ class EvaluationRecord:
         quoted = any(f.supplied and f.key.endswith((".rate", ".price")) for f in self.cost.figures) or any(
             line.supplied for fees in self.cost.provider_fees for line in fees.lines
         )
-        priced = self.cost.available or bool(self.cost.provider_fees)
-        return bool(here is not None and here.home and priced and not quoted)
+        return bool(here is not None and here.home and self.cost_shown and not quoted)
 
     @property
     def licensed_review_uncosted(self) -> bool:
         """A licensed professional must supervise and sign the work onshore (the requirement, from the buyer's answer
         or a regime), and a cost is shown: that professional's time is not in it (no published figure gives how
         much of it the review takes), so the saving is before it."""
-        priced = self.cost.available or bool(self.cost.provider_fees)
-        return priced and any(r.code == "licensed_signoff" for r in self.requirements)
+        return self.cost_shown and any(r.code == "licensed_signoff" for r in self.requirements)
 
     @property
     def candidate_locations(self) -> tuple[Location, ...]:
