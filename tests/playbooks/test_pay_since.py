@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from apps.playbooks.engine import tco
-from apps.playbooks.engine.tco.case import _months_between
+from apps.playbooks.engine.tco.case import months_between
 from tests.playbooks.test_tco import CATALOGUE, _case, _collapsed, _model
 
 ASSUMPTIONS: dict[str, Any] = CATALOGUE["assumptions"]
@@ -32,7 +32,7 @@ def test_the_salary_grows_at_the_markets_wage_growth_from_its_survey_to_the_cata
     case = _case(market=market)
     figure = case.figures["inhouse.pay_since"]
     growth = ASSUMPTIONS["loaded_cost"][market]["wage_growth"]
-    years = _months_between(since, ASSUMPTIONS["pay_brought_to"]) / 12  # type: ignore[operator]
+    years = months_between(since, ASSUMPTIONS["pay_brought_to"]) / 12  # type: ignore[operator]
     assert (figure.low, figure.likely, figure.high) == pytest.approx(
         [(1 + growth[k]) ** years - 1 for k in ("low", "likely", "high")]
     )
@@ -96,10 +96,10 @@ def test_a_catalogue_frozen_before_the_dates_costs_as_it_did(missing: str) -> No
 def test_every_salary_is_dated_no_later_than_the_month_pay_is_brought_to() -> None:
     for name, group in ASSUMPTIONS["inhouse_salary"].items():
         for market in ("us", "uk", "eu"):
-            months = _months_between(group[market]["dated"], ASSUMPTIONS["pay_brought_to"])
+            months = months_between(group[market]["dated"], ASSUMPTIONS["pay_brought_to"])
             assert months is not None and 0 <= months <= 60, (name, market)
 
 
 @pytest.mark.parametrize("value", ["", "2023", "May 2023", "2023-5-1", "2023-13", "2023-00", None, 2023])
 def test_a_month_that_is_not_one_reads_as_no_date(value: Any) -> None:
-    assert _months_between(value, "2026-12") is None
+    assert months_between(value, "2026-12") is None

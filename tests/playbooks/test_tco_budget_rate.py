@@ -13,6 +13,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.playbooks.engine import tco
 from apps.playbooks.models import Playbook
+from apps.recommendations.snapshot import read_snapshot
 from tests.playbooks.test_tco import _case, _collapsed, _model
 from tests.recommendations.test_total_cost import answered
 
@@ -56,3 +57,24 @@ def test_a_euro_buyer_answering_its_rate_reads_it_as_its_own_figure(
     assert "ECB" in next(f for f in dated.record.evaluation.cost.figures if f.key == "fx").source
     page = buyer_client.get(reverse("recommendations:detail", args=[dated.pk])).content.decode()
     assert "the dated exchange rate below (give the rate you budget with under “cost figures of your own”" in page
+
+
+@pytest.mark.django_db
+def test_a_dated_rate_a_year_old_or_more_is_said_to_need_checking_until_a_budget_rate_is_given(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # The catalogue's euro rate is dated 28 February 2025 and its pay brought to December 2026: 22 months.
+    rec = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
+    cost = rec.record.evaluation.cost
+    assert cost.rate_age_months == 22 and cost.stale_rate
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert 'id="stale-rate"' in page and "a dated reference rate, 22 months old when this was worked out" in page
+    own = answered(reference, organisation, buyer, "US hedge fund", home_market="eu", own_figures=True, budget_fx=86)
+    assert own.record.evaluation.cost.rate_age_months == 0
+    us = answered(reference, organisation, buyer, "US hedge fund")
+    assert us.record.evaluation.cost.rate_age_months == 0
+    older = {**rec.snapshot, "evaluation": {**rec.snapshot["evaluation"]}}
+    older["evaluation"]["cost"] = {
+        k: v for k, v in rec.snapshot["evaluation"]["cost"].items() if k != "rate_age_months"
+    }
+    assert not read_snapshot(older).evaluation.cost.stale_rate

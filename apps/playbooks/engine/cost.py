@@ -136,6 +136,9 @@ class CostEstimate:
     significant_figures: int = 0
     # No saving worked out (``available`` False) for a buyer elsewhere: what the providers would likely charge.
     provider_fees: tuple[ProviderFees, ...] = ()
+    # How old the dated exchange rate is, in months, at the month the catalogue brings pay to (about when an
+    # assessment is made); 0 when there is no conversion, the buyer gave its own rate, or the date is not known.
+    rate_age_months: int = 0
 
     def price_of(self, model: str) -> Input | None:
         """The rate or price ``model``'s cost is worked out from, with its source ("your quote" for the buyer's own;

@@ -58,6 +58,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES
 # Still version 4, with a field that defaults to "not recorded": the evaluation's ``shifted_hours`` (how far the
 # provider's day was moved towards the buyer's for overlap). Snapshots stored before it read as they rendered: 0,
 # the footnote of a plain 09:00-17:00 day.
+# Still version 4, with a field that defaults to "not recorded": ``cost.rate_age_months`` (how old the dated
+# exchange rate was when the cost was worked out). Snapshots stored before it read as they rendered: no note.
 # Still version 4, with a field that defaults to "not recorded": each location's ``shifted_day`` (the local hours
 # its staff work on that moved day). Snapshots stored before it read as they rendered: the overlap alone.
 # Still version 4, with a field that defaults to "not recorded": ``cost.significant_figures`` (the significant
@@ -75,6 +77,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES
 SCHEMA_VERSION = 4
 
 Triple = tuple[float, float, float]
+
+# A dated exchange rate this many months old or more is said to need checking beside the cost.
+STALE_RATE_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -423,6 +428,14 @@ class Cost:
     # No saving worked out (a buyer elsewhere): what the providers would likely charge; empty when none, or not
     # recorded (older snapshots, which showed the reason alone).
     provider_fees: tuple[ProviderFees, ...] = ()
+    # How old the dated exchange rate was, in months, when the cost was worked out (0: no conversion, the buyer's
+    # own rate, or not recorded: older snapshots, which read as they rendered).
+    rate_age_months: int = 0
+
+    @property
+    def stale_rate(self) -> bool:
+        """The dated exchange rate was a year old or more: rates move, so the buyer is told to check it."""
+        return self.rate_age_months >= STALE_RATE_MONTHS
 
     @property
     def period(self) -> str:

@@ -333,7 +333,7 @@ def _pay_since(salary: Mapping[str, Any], assumptions: Mapping[str, Any], market
     catalogue brings pay to (``pay_brought_to``: about when an assessment is made), at the market's wage growth a
     year compounded: a 2023 wage is not what the same people cost when the work would move. Nothing when either
     date is missing (a catalogue frozen before them) or the benchmark is not older."""
-    months = _months_between(salary.get("dated"), assumptions.get("pay_brought_to"))
+    months = months_between(salary.get("dated"), assumptions.get("pay_brought_to"))
     if not months or months <= 0:
         return {}
     growth = assumptions["loaded_cost"][market]["wage_growth"]
@@ -349,7 +349,7 @@ def _pay_since(salary: Mapping[str, Any], assumptions: Mapping[str, Any], market
     return {"inhouse.pay_since": replace(yearly, label=label, low=low, likely=likely, high=high, source=source)}
 
 
-def _months_between(start: Any, end: Any) -> int | None:
+def months_between(start: Any, end: Any) -> int | None:
     """Whole months from ``start`` to ``end``, each a "YYYY-MM" month; None when either is not one."""
     try:
         (y0, m0), (y1, m1) = ((int(part) for part in str(value).split("-")) for value in (start, end))

@@ -26,7 +26,14 @@ from apps.playbooks.engine.cost import (
     ModelCost,
     ProviderFees,
 )
-from apps.playbooks.engine.tco.case import NO_DELIVERABLES, WEAK_MARK, build_case, price_per_hour, rate_band
+from apps.playbooks.engine.tco.case import (
+    NO_DELIVERABLES,
+    WEAK_MARK,
+    build_case,
+    months_between,
+    price_per_hour,
+    rate_band,
+)
 from apps.playbooks.engine.tco.simulate import (
     BOT_FEES,
     FORMULAS,
@@ -684,4 +691,16 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         inhouse_lines=result.inhouse_lines,
         figures=_figures(case),
         significant_figures=SHOWN_FIGURES,
+        rate_age_months=_rate_age(case, arguments["assumptions"]),
     )
+
+
+def _rate_age(case: Case, assumptions: Mapping[str, Any]) -> int:
+    """The dated exchange rate's age in months at the month the catalogue brings pay to; 0 when no rate converts
+    (US dollars), the buyer gave its own, or either date is not known."""
+    fx = case.figures.get("fx")
+    if fx is None or fx.supplied or case.currency == "USD":
+        return 0
+    rate = (assumptions.get("exchange_rates") or {}).get(case.currency) or {}
+    dated = str((rate.get("source") or {}).get("date") or "")[:7]
+    return max(0, months_between(dated, assumptions.get("pay_brought_to")) or 0)
