@@ -46,33 +46,50 @@ def test_each_location_names_the_day_its_staff_work_and_that_day_gives_the_overl
     catalogue = compiled_playbook(reference).catalogue.locations
     us, uk = req.CATALOGUE_DAYS["us"], req.CATALOGUE_DAYS["uk"]
     eu = req.BUYER_DAYS["eu"][0]
-    for buyer, changes in (
-        (us, {}),
-        (us, {"overlap_hours": 4}),
-        (uk, {"buyer_location": "uk", "home_market": "uk", "overlap_hours": 5}),
-        (eu, {"buyer_location": "eu", "home_market": "eu", "overlap_hours": 4}),
+    for buyer, need, changes in (
+        (us, 2, {}),
+        (us, 4, {"overlap_hours": 4}),
+        (uk, 5, {"buyer_location": "uk", "home_market": "uk", "overlap_hours": 5}),
+        (eu, 4, {"buyer_location": "eu", "home_market": "eu", "overlap_hours": 4}),
     ):
         ev = evaluated_case(reference, PITTSBURGH, **changes)
         named = 0
         for loc in ev.locations:
             entry = catalogue[loc.code]
+            plain = req.offset_overlap(buyer, entry)
+            assert plain is not None and loc.overlap_yours is not None
             if not loc.shifted_day:
-                # Its day does not move: the plain day already gives the overlap shown.
-                assert loc.overlap_yours == req.offset_overlap(buyer, entry), (changes, loc.code)
+                # Its day need not move (the plain day gives the overlap needed), or cannot move far enough.
+                assert plain >= need or loc.excluded_because, (changes, loc.code)
                 continue
             named += 1
+            # Moved just enough: the day named gives the overlap needed, the most the shift gives at least that.
             offset = entry["utc_offset_minutes"] / 60 + (0.5 if entry.get("summer_time") else 0.0)
-            assert _overlap_of(loc.shifted_day, offset, buyer) == loc.overlap_yours, (changes, loc.code)
-        assert named >= 3, changes
+            assert _overlap_of(loc.shifted_day, offset, buyer) == need <= loc.overlap_yours, (changes, loc.code)
+            assert plain < need and not loc.excluded_because, (changes, loc.code)
+        assert named >= 1, changes
 
 
-def test_india_and_poland_work_an_afternoon_and_evening_for_a_us_eastern_buyer(reference: Playbook) -> None:
-    ev = evaluated_case(reference, PITTSBURGH, overlap_hours=4)
-    by_code = {loc.code: loc for loc in ev.locations}
-    assert (by_code["india"].shifted_day, by_code["india"].overlap_yours) == ("13:00–21:00", 2)
-    assert (by_code["poland"].shifted_day, by_code["poland"].overlap_yours) == ("13:00–21:00", 6)
-    # Colombia's clock is behind a US Eastern summer: its day starts earlier, not later.
-    assert by_code["colombia"].shifted_day < "09:00"
+def test_each_day_moves_just_enough_and_the_way_the_clocks_say(reference: Playbook) -> None:
+    # 2 h needed with a US Eastern day: India's day moves the whole 4 h, to 13:00-21:00.
+    india = next(loc for loc in evaluated_case(reference, PITTSBURGH).locations if loc.code == "india")
+    assert (india.shifted_day, india.overlap_yours) == ("13:00–21:00", 2)
+    # 4 h needed: Poland moves 2 h (11:00-19:00 gives the 4 h; the whole shift would give 6), India cannot get there,
+    # and Colombia's plain day already overlaps 7.5 h, so it names no moved day.
+    by_code = {loc.code: loc for loc in evaluated_case(reference, PITTSBURGH, overlap_hours=4).locations}
+    assert (by_code["poland"].shifted_day, by_code["poland"].overlap_yours) == ("11:00–19:00", 6)
+    assert by_code["india"].shifted_day == "" and by_code["india"].excluded_because
+    assert by_code["colombia"].shifted_day == ""
+    # A Sydney team needing 6 h: India's clock is behind Sydney's, so its day starts earlier.
+    sydney = {
+        "buyer_location": "australia-east",
+        "buyer_us_zone": None,
+        "client_jurisdictions": ["other"],
+        "home_market": "other",
+        "overlap_hours": 6,
+    }
+    india = next(loc for loc in evaluated_case(reference, PITTSBURGH, **sydney).locations if loc.code == "india")
+    assert india.shifted_day == "06:00–14:00"
 
 
 def test_without_shifted_hours_no_location_names_a_moved_day(reference: Playbook) -> None:

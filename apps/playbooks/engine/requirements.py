@@ -788,12 +788,20 @@ def shifted_day(requirements: Requirements, location: Mapping[str, Any], hours: 
 
 
 def accepted_day(requirements: Requirements, location: Mapping[str, Any]) -> ShiftedDay | None:
-    """The day the location works on the shifted hours the buyer accepts, as ``overlap_at`` measures it: moved
-    towards the buyer's by the gap between the two, at most ``Requirements.shift``; None when the buyer accepts
-    no shift, either clock is not known, or the day does not move (the two days already coincide)."""
+    """The day the location's staff would work on the shifted hours the buyer accepts: moved towards the buyer's
+    just enough for the overlap needed (``shifted_day``), or, with no hours needed, as far as ``overlap_at``
+    measures it (the gap between the two days, at most ``Requirements.shift``). None when the buyer accepts no
+    shift, either clock is not known, the plain day already gives the overlap needed, or the move needed is more
+    than the shift accepted (the location then breaks the requirement)."""
     if not requirements.shift:
         return None
-    day = _moved_day(requirements, location, lambda gap: min(gap, requirements.shift))
+    need = requirements.get("overlap")
+    if need is not None and isinstance(need.value, int | float):
+        day = shifted_day(requirements, location, float(need.value))
+        if day is None or day.moved > requirements.shift:
+            return None
+    else:
+        day = _moved_day(requirements, location, lambda gap: min(gap, requirements.shift))
     return day if day is not None and day.moved > 0 else None
 
 
