@@ -273,6 +273,9 @@ class Evaluation:
     # The models with as many points as the top one (neither breaking a requirement), in rank order: the answers
     # do not separate them, and the top one is first only by the tie-break (``scoring.order_key``).
     tied_models: tuple[str, ...] = ()
+    # The high risks that hold only because the top model is recommended (a rule's risk worded for that model), by
+    # title: beside a tie, the result names them, since the tie-break alone put that model first.
+    top_model_high_risks: tuple[str, ...] = ()
     # How far the provider's working day is moved towards the buyer's when overlap is measured (hours): the
     # buyer accepts staff on shifted hours, or sets its own centre's hours (``requirements.SHIFT_HOURS``); 0: a
     # plain 09:00-17:00 day at both ends.
@@ -805,6 +808,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
     recommended = ranked_models[0].code if ranked_models and not ranked_models[0].excluded_because else ""
     risks = _risks_here([risk for rule in fired_risks for risk in _worded_for(rule, recommended)], where)
+    own_titles = {risk.title for rule in fired_risks for _, model, risk in rule if model and model == recommended}
+    top_model_high_risks = tuple(r.title for r in risks if r.title in own_titles and r.severity == "high")
     for rule_conditions in fired_conditions:
         for item in _asked_for(rule_conditions, recommended):
             conditions.setdefault(item.text, item)
@@ -921,6 +926,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         gates=tuple(gates.values()),
         shifted_hours=needs.shift,
         tied_models=_tied(ranked_models),
+        top_model_high_risks=top_model_high_risks,
     )
 
 

@@ -705,6 +705,9 @@ class EvaluationRecord:
     gates: tuple[StoredGate, ...] = ()
     # The models tied on points with the top one (codes, in rank order); empty when none or not recorded.
     tied_models: tuple[str, ...] = ()
+    # The high risks that hold only because the top model is recommended, by title; empty when none, or not
+    # recorded (older snapshots, which read as they rendered).
+    top_model_high_risks: tuple[str, ...] = ()
     # How far the provider's day was moved towards the buyer's for overlap (hours); 0 for a plain 09:00-17:00 day
     # at both ends, or not recorded (older snapshots, which read as they rendered: the plain day's footnote).
     shifted_hours: float = 0.0
