@@ -895,7 +895,8 @@ FORMULAS = {
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
     "Contracting and due diligence": "contracting cost (a lighter one for a project or a pool, at most a quarter of"
     " its fees in the first year, or in the whole work when shorter: a purchase that small is made on the provider's"
-    " standard terms, the product's assumption) × exchange rate, in month 1",
+    " standard terms, the product's assumption) × exchange rate, in month 1; the same for a team of any size, so a"
+    " floor for a large deal run with advisers and a formal tender",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
