@@ -119,6 +119,9 @@ SAME_CLOCK = {"canada-east": "us"}
 COUNTRY_CLOCKS = {"ireland": ("uk", "Irish (UTC+0, +1 in summer, the UK's clock)")}
 # A buyer location that is a country of the location catalogue: delivering from there is onshore for that buyer.
 HOME_LOCATIONS = {"india": "india", "brazil": "brazil", "mexico": "mexico"}
+# The buyer days whose clock moves an hour in summer (their offsets above are the midpoint of the two): US and
+# Canadian Eastern, the UK, Central European, eastern Australian and the other US zones.
+SUMMER_TIME_MARKETS = frozenset({"us", "uk", "eu", "australia-east", "us-central", "us-mountain", "us-pacific"})
 # The catalogue's own two days as offsets (midpoint of standard and summer time, as above), for working out
 # overlap on a shifted day: US Eastern UTC-5/-4, the UK UTC+0/+1.
 CATALOGUE_DAYS = {"us": -4.5, "uk": 0.5}
@@ -797,7 +800,15 @@ def accepted_day(requirements: Requirements, location: Mapping[str, Any]) -> Shi
         return None
     need = requirements.get("overlap")
     if need is not None and isinstance(need.value, int | float):
-        day = shifted_day(requirements, location, float(need.value))
+        hours = float(need.value)
+        day = None
+        if (requirements.market in SUMMER_TIME_MARKETS) != bool(location.get("summer_time")):
+            # One clock moves in summer and the other does not: the gap is half an hour either side of the one
+            # measured, so the day named moves half an hour more, to give the hours needed in both seasons, when
+            # the shift accepted allows it.
+            day = shifted_day(requirements, location, min(WORKING_DAY_HOURS, hours + 0.5))
+            day = day if day is not None and day.moved <= requirements.shift else None
+        day = day or shifted_day(requirements, location, hours)
         if day is None or day.moved > requirements.shift:
             return None
     else:
