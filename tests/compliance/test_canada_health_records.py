@@ -1,0 +1,62 @@
+"""A Canadian hospital's patients' records: PIPEDA reaches commercial activities only (s. 4(1)(a)); the province's
+health-information law governs them (Ontario's PHIPA 2004: the provider as the hospital's agent, s. 17; its
+safeguards, s. 12(1)), and the result says so, as it says of Quebec's private-sector law, not set out here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_answers, fired_codes
+
+pytestmark = pytest.mark.django_db
+RULE = "canada-health-custodian-provincial-law"
+ONTARIO_HOSPITAL: dict[str, Any] = {
+    "process_documented": "documented",
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "onsite_presence": "never",
+    "work_language": "none",
+    "start_within": "three-to-six",
+    "mgmt_hours": 3,
+    "overnight_turnaround": False,
+    "work_nature": "rules-based",
+    "codifiability": "high",
+    "quality_measurable": "objective",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "horizon": 5,
+    "delivery_ownership": "provider-outcome",
+    "licensed_signoff": ["none"],
+    "own_figures": False,
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "india",
+    "function": "medical-coding",
+    "buyer_sector": "healthcare",
+    "buyer_regulated_in": "other",
+    "client_jurisdictions": ["other"],
+    "data_categories": ["canada-personal"],
+    "buyer_location": "canada-east",
+    "overlap_hours": 4,
+    "shifted_hours": True,
+    "home_market": "other",
+    "annual_hours": 16000,
+    "team_size": 8,
+}
+
+
+def test_an_ontario_hospital_reads_its_provinces_health_information_law(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, ONTARIO_HOSPITAL)
+    assert RULE in fired_codes(ev)
+    (risk,) = [r for r in ev.risks if r.rule == RULE]
+    assert "PHIPA 2004" in risk.mitigation and "(s. 17)" in risk.mitigation and "(s. 4(1)(a))" in risk.mitigation
+
+
+def test_not_for_a_canadian_buyer_outside_healthcare(reference: Playbook) -> None:
+    assert RULE not in fired_codes(evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_sector="other"))
