@@ -316,6 +316,33 @@ def _nothing_costed(exc: NothingCosted, deliverables_asked: bool) -> str:
     return f"None of the recommended engagement models could be costed. {reasons}."
 
 
+# Said after the reason no cost was worked out when the buyer gave a quote that prices none of the models costed.
+QUOTE_UNUSED = " Your quoted {what} was not used: it prices {models}, and none of them is among the models costed here."
+
+
+def _quote_unused(arguments: CostArguments) -> str:
+    """A sentence saying the buyer's quote went unused, because it prices none of the models the cost was for (an
+    hourly quote with only a project recommended); "" when there is no quote, or one of them uses it."""
+    said = []
+    for answer, bases, what, models in (
+        (
+            "quoted_rate",
+            QUOTED_RATE_BASES,
+            "hourly rate",
+            "a dedicated team, staff augmentation or BOT's operate phase",
+        ),
+        ("quoted_price", QUOTED_PRICE_BASES, "price per deliverable", "a project"),
+    ):
+        value = arguments.get(answer)
+        used = any(
+            arguments["catalogue_models"].get(code, {}).get("pricing_basis") in bases
+            for code in arguments["model_codes"]
+        )
+        if isinstance(value, int | float) and value > 0 and not used:
+            said.append(QUOTE_UNUSED.format(what=what, models=models))
+    return "".join(said)
+
+
 def _skip_reason(why: str, deliverables_asked: bool) -> str:
     """A project with no count of deliverables: the buyer was asked and did not answer, or (the usual case)
     was never asked, because the work is not bought by the deliverable. Never blame an answer not asked for."""
@@ -613,6 +640,7 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         result = simulated(case)
     except TcoUnavailable as exc:
         reason = _nothing_costed(exc, deliverables_asked) if isinstance(exc, NothingCosted) else str(exc)
+        reason += _quote_unused(arguments)
         unavailable = CostEstimate(available=False, function=function_code or "", reason=reason, home_market=market)
         if market in CURRENCIES:
             return unavailable

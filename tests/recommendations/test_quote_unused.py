@@ -1,0 +1,71 @@
+"""A buyer's quote that prices none of the models costed is said to be unused, with why: a UK law firm's hourly quote,
+when only a project can start by its date, no longer disappears without a word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_answers
+
+pytestmark = pytest.mark.django_db
+UK_LAW_FIRM: dict[str, Any] = {
+    "process_documented": "documented",
+    "prior_outsourcing": "kpo",
+    "pilot_possible": False,
+    "data_onshore_only": False,
+    "onsite_presence": "never",
+    "work_language": "none",
+    "start_within": "within-month",
+    "mgmt_hours": 3,
+    "overnight_turnaround": False,
+    "work_nature": "rules-based",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "one-off",
+    "horizon": 1,
+    "delivery_ownership": "provider-outcome",
+    "licensed_signoff": ["attorney"],
+    "own_figures": True,
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "india",
+    "function": "legal-review",
+    "buyer_sector": "law-firm",
+    "buyer_regulated_in": "uk",
+    "client_jurisdictions": ["uk"],
+    "data_categories": ["uk-personal", "privileged-legal"],
+    "sensitive_personal_data": ["special-category", "criminal-offence"],
+    "legal_us_lawyers": False,
+    "legal_client_consent": "can-obtain",
+    "legal_disclosure_review": True,
+    "buyer_location": "uk",
+    "overlap_hours": 4,
+    "shifted_hours": True,
+    "home_market": "uk",
+    "quoted_rate": 28,
+    "signoff_capacity": "yes",
+    "annual_hours": 30000,
+    "team_size": 20,
+    "duration_weeks": 16,
+    "deliverables": 1,
+}
+UNUSED = (
+    "Your quoted hourly rate was not used: it prices a dedicated team, staff augmentation or BOT's operate phase, "
+    "and none of them is among the models costed here."
+)
+
+
+def test_an_hourly_quote_with_only_a_project_to_cost_is_said_to_be_unused(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, UK_LAW_FIRM)
+    assert not ev.cost.available and ev.cost.reason.endswith(UNUSED)
+
+
+def test_not_said_without_a_quote(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, UK_LAW_FIRM, quoted_rate=None)
+    assert UNUSED not in ev.cost.reason
