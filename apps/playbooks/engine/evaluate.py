@@ -831,7 +831,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             home=code == needs.home,
             preferred=req.preferred_here(needs, code, cat.locations[code]),
             shifted_day=day.hours if (day := req.accepted_day(needs, cat.locations[code])) else "",
-            across_date_line=req.across_date_line(needs, cat.locations[code]),
+            across_date_line=req.across_date_line(needs, cat.locations[code], overlap[code]),
         )
         for code in order
     )

@@ -469,20 +469,22 @@ def overlap_at(requirements: Requirements, location: Mapping[str, Any]) -> float
     return _number(location.get("overlap_uk" if requirements.market == "uk" else "overlap_us"))
 
 
-def across_date_line(requirements: Requirements, location: Mapping[str, Any]) -> bool:
+def across_date_line(requirements: Requirements, location: Mapping[str, Any], overlap: float | None = None) -> bool:
     """Whether the location's working day overlaps the buyer's only across the date line: the two clocks are more
     than 12 hours apart, so the nearer way round puts the location's afternoon on the buyer's next morning (Mexico
     City's Monday on Sydney's Tuesday). The days then meet on four of the buyer's five working days: its Monday
     falls on the location's Sunday, or its Friday on the location's Saturday. False when either clock is not known
     or the days do not overlap at all, and for the catalogue's own US Eastern and UK figures (a location's usual
-    hours for those clients, such as a Philippine night shift, which meets the buyer's every working day)."""
+    hours for those clients, such as a Philippine night shift, which meets the buyer's every working day).
+    ``overlap``: the location's ``overlap_at``, when the caller has it already."""
+    if not (requirements.shift or requirements.market in BUYER_DAYS):
+        return False
     buyer = _buyer_offset(requirements)
     minutes = _number(location.get("utc_offset_minutes"))
-    measured = requirements.market in BUYER_DAYS or requirements.shift
-    if buyer is None or minutes is None or not measured:
+    if buyer is None or minutes is None:
         return False
     apart = abs(buyer - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0)))
-    return apart > 12 and bool(overlap_at(requirements, location))
+    return apart > 12 and bool(overlap if overlap is not None else overlap_at(requirements, location))
 
 
 def offset_overlap(buyer_offset: float, location: Mapping[str, Any], shift: float = 0.0) -> float | None:
