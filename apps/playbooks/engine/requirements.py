@@ -469,22 +469,25 @@ def overlap_at(requirements: Requirements, location: Mapping[str, Any]) -> float
     return _number(location.get("overlap_uk" if requirements.market == "uk" else "overlap_us"))
 
 
-def across_date_line(requirements: Requirements, location: Mapping[str, Any], overlap: float | None = None) -> bool:
+def across_date_line(requirements: Requirements, location: Mapping[str, Any], overlap: float | None) -> bool:
     """Whether the location's working day overlaps the buyer's only across the date line: the two clocks are more
     than 12 hours apart, so the nearer way round puts the location's afternoon on the buyer's next morning (Mexico
     City's Monday on Sydney's Tuesday). The days then meet on four of the buyer's five working days: its Monday
     falls on the location's Sunday, or its Friday on the location's Saturday. False when either clock is not known
     or the days do not overlap at all, and for the catalogue's own US Eastern and UK figures (a location's usual
     hours for those clients, such as a Philippine night shift, which meets the buyer's every working day).
-    ``overlap``: the location's ``overlap_at``, when the caller has it already."""
-    if not (requirements.shift or requirements.market in BUYER_DAYS):
+    ``overlap``: the location's ``overlap_at``, which the ranking has worked out already."""
+    if not overlap or not (requirements.shift or requirements.market in BUYER_DAYS):
         return False
-    buyer = _buyer_offset(requirements)
+    buyer, there = _buyer_offset(requirements), location_offset(location)
+    return buyer is not None and there is not None and abs(buyer - there) > 12
+
+
+def location_offset(location: Mapping[str, Any]) -> float | None:
+    """The location's clock as a UTC offset in hours, its summer time counted as half an hour (the midpoint of its
+    two values, as the catalogue's overlap figures are); None when not recorded."""
     minutes = _number(location.get("utc_offset_minutes"))
-    if buyer is None or minutes is None:
-        return False
-    apart = abs(buyer - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0)))
-    return apart > 12 and bool(overlap if overlap is not None else overlap_at(requirements, location))
+    return None if minutes is None else minutes / 60 + (0.5 if location.get("summer_time") else 0.0)
 
 
 def offset_overlap(buyer_offset: float, location: Mapping[str, Any], shift: float = 0.0) -> float | None:
@@ -492,10 +495,10 @@ def offset_overlap(buyer_offset: float, location: Mapping[str, Any], shift: floa
     as half an hour (the midpoint of its two values, as the catalogue's figures are), with the location's day
     moved up to ``shift`` hours towards the buyer's. Days far apart overlap across midnight too (Sydney's
     morning is the previous afternoon in Mexico City)."""
-    minutes = _number(location.get("utc_offset_minutes"))
-    if minutes is None:
+    there = location_offset(location)
+    if there is None:
         return None
-    gap = abs(buyer_offset - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0))) % 24
+    gap = abs(buyer_offset - there) % 24
     gap = min(gap, 24 - gap)  # the nearer way round: across midnight when the days are far apart
     return max(0.0, WORKING_DAY_HOURS - max(0.0, gap - shift))
 
@@ -823,11 +826,10 @@ def _moved_day(
 ) -> ShiftedDay | None:
     """The location's 09:00-17:00 day moved towards the buyer's by ``move(gap)`` hours, ``gap`` being the hours
     between the two days the nearer way round, with the overlap it gives; None when either clock is not known."""
-    buyer = _buyer_offset(requirements)
-    minutes = _number(location.get("utc_offset_minutes"))
-    if buyer is None or minutes is None:
+    buyer, there = _buyer_offset(requirements), location_offset(location)
+    if buyer is None or there is None:
         return None
-    ahead = (buyer - (minutes / 60 + (0.5 if location.get("summer_time") else 0.0))) % 24
+    ahead = (buyer - there) % 24
     moved = move(min(ahead, 24 - ahead))
     later = ahead > 12  # the buyer's clock is behind: the location works later to meet it
     overlap = offset_overlap(buyer, location, moved)

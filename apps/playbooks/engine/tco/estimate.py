@@ -333,12 +333,11 @@ def _quote_unused(arguments: CostArguments) -> str:
         ),
         ("quoted_price", QUOTED_PRICE_BASES, "price per deliverable", "a project"),
     ):
-        value = arguments.get(answer)
         used = any(
             arguments["catalogue_models"].get(code, {}).get("pricing_basis") in bases
             for code in arguments["model_codes"]
         )
-        if isinstance(value, int | float) and value > 0 and not used:
+        if _quoted(arguments.get(answer)) is not None and not used:
             said.append(QUOTE_UNUSED.format(what=what, models=models))
     return "".join(said)
 
@@ -373,10 +372,17 @@ def buyer_quotes(
     quotes: dict[str, Triple] = {}
     for code in model_codes:
         basis = catalogue_models.get(code, {}).get("pricing_basis")
-        value = quoted_rate if basis in QUOTED_RATE_BASES else quoted_price if basis in QUOTED_PRICE_BASES else None
-        if value is not None and float(value) > 0:
-            quotes[code] = (float(value), float(value), float(value))
+        value = _quoted(
+            quoted_rate if basis in QUOTED_RATE_BASES else quoted_price if basis in QUOTED_PRICE_BASES else None
+        )
+        if value is not None:
+            quotes[code] = (value, value, value)
     return quotes
+
+
+def _quoted(value: Any) -> float | None:
+    """A quote's answer as a price: None when not answered or not positive."""
+    return float(value) if value is not None and float(value) > 0 else None
 
 
 def _weeks(value: Any) -> int:
