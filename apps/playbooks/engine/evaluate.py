@@ -781,6 +781,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     plain = {c: req.overlap_at(plain_day, locations[c]) if plain_day else None for c in locations}
     if plain_day is not None and overlap_rules:
         _score_on_shifted_day(needs, overlap_rules, overlap, location_scores, location_contribs)
+    if plain_day is not None and (overnight := _overnight_rules(pb)):
+        _overnight_on_shifted_day(needs, overnight, locations, plain, location_scores, location_contribs)
     order = sorted(
         location_scores,
         key=lambda c: (
@@ -930,8 +932,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     )
 
 
-def _overnight_locations(pb: CompiledPlaybook, contribs: Mapping[str, list[Contribution]]) -> frozenset[str]:
-    """The locations a fired rule testing the overnight-turnaround question gave points to."""
+def _overnight_rules(pb: CompiledPlaybook) -> frozenset[str]:
+    """The rules testing the overnight-turnaround question, worked out once per compiled playbook."""
     memo = rule_index(pb).memo
     rules: frozenset[str] | None = memo.get("overnight_rules")
     if rules is None:
@@ -939,6 +941,53 @@ def _overnight_locations(pb: CompiledPlaybook, contribs: Mapping[str, list[Contr
         rules = memo["overnight_rules"] = frozenset(
             rule.code for rule, _ in pb.rules if asked and any(c.question == asked for c in rule.conditions)
         )
+    return rules
+
+
+# Beside an overnight-turnaround rule's points for a location whose day the buyer's accepted shifted hours move
+# towards its own: the hours of the location's day left after the buyer's ends, which are what turns work around
+# overnight, and the share of the rule's points they earn.
+OVERNIGHT_ON_SHIFTED_DAY = (
+    "; on the shifted hours you accept (working {day} there), {after:g} h of its day falls outside yours, "
+    "against {before:g} h on its usual day, so {points:+d} of the rule's {full:+d}"
+)
+
+
+def _overnight_on_shifted_day(
+    needs: req.Requirements,
+    rules: frozenset[str],
+    locations: Mapping[str, Mapping[str, Any]],
+    plain: Mapping[str, float | None],
+    scores: dict[str, int],
+    contribs: dict[str, list[Contribution]],
+) -> None:
+    """Overnight turnaround and live overlap pull against each other: a location credited for working while the
+    buyer sleeps, whose day the shifted hours the buyer accepts move towards the buyer's, works fewer of its hours
+    after the buyer's day ends. Its overnight points are scaled by those hours against its usual day's (the day
+    the location's row names, ``requirements.accepted_day``), so a shifted team is not credited in full both for
+    its overlap and for the night it no longer works."""
+    for code, found in contribs.items():
+        usual = plain.get(code)
+        if usual is None or usual >= req.WORKING_DAY_HOURS or not any(c.rule in rules and c.points > 0 for c in found):
+            continue
+        day = req.accepted_day(needs, locations[code])
+        if day is None or day.overlap <= usual:
+            continue
+        before = req.WORKING_DAY_HOURS - usual
+        after = max(0.0, req.WORKING_DAY_HOURS - day.overlap)
+        for i, c in enumerate(found):
+            if c.rule in rules and c.points > 0:
+                points = round(c.points * after / before)
+                scores[code] += points - c.points
+                said = OVERNIGHT_ON_SHIFTED_DAY.format(
+                    day=day.hours, after=after, before=before, points=points, full=c.points
+                )
+                found[i] = replace(c, points=points, text=c.text + said if c.text else c.text)
+
+
+def _overnight_locations(pb: CompiledPlaybook, contribs: Mapping[str, list[Contribution]]) -> frozenset[str]:
+    """The locations a fired rule testing the overnight-turnaround question gave points to."""
+    rules = _overnight_rules(pb)
     if not rules:
         return frozenset()
     return frozenset(code for code, given in contribs.items() if any(c.rule in rules and c.points > 0 for c in given))
