@@ -91,6 +91,24 @@ def _chance(model: CostModel, cost: Cost) -> str:
     )
 
 
+# How far the likely saving (every input at its most likely value) may sit from the simulation's median, as a share
+# of the larger of the two, before the headline names the median beside it: a skewed range (in-house pay rises of
+# 2.5% to 5%, likely 4.5%) can put the likely figure near a quartile, which a reader takes for the central case.
+MIDDLE_APART = 0.1
+
+
+def _middle(model: CostModel, cost: Cost) -> str:
+    """The simulation's median saving, said beside the likely one when the two are far apart (``MIDDLE_APART``)."""
+    likely, middle = model.savings[1], model.savings_p50
+    if middle is None or abs(likely - middle) <= MIDDLE_APART * max(abs(likely), abs(middle)):
+        return ""
+    said = f"a saving of {cost.amount(middle)}" if middle >= 0 else f"a cost of {cost.amount(-middle)} more"
+    return (
+        f"; the middle of the simulated cases is {said}: the likely figure puts every input at its most likely "
+        "value, and some of the ranges lean to one side of it"
+    )
+
+
 def recommended_cost(ev: EvaluationRecord) -> CostModel | None:
     """The total cost of the model the verdict recommends; None when KPO doesn't win (keeping the work
     in-house is then the advice, which the cost cannot contradict) or that model was not costed."""
@@ -300,19 +318,21 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if likely < 0:
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
-            f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
+            f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
+            f"{FIT_ONLY}{pay}{also}"
         )
         return CostCaveat(warning=True, text=text, headline=DEARER)
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
-            f"{ev.cost.amount(likely)} over {years} ({_chance(model, ev.cost)}). {FIT_ONLY}{pay}{also}"
+            f"{ev.cost.amount(likely)} over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
+            f"{FIT_ONLY}{pay}{also}"
         )
         return CostCaveat(warning=True, text=text, headline=UNLIKELY_SAVING)
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     text = (
         f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} (in 8 of 10 simulated cases "
         f"between {ev.cost.amount(model.savings_p10)} and {ev.cost.amount(model.savings_p90)}; "
-        f"{_chance(model, ev.cost)}).{also}"
+        f"{_chance(model, ev.cost)}{_middle(model, ev.cost)}).{also}"
     )
     return CostCaveat(warning=False, text=text)

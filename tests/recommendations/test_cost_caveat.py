@@ -73,10 +73,15 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     # The UK pay and the provider's rate are weak figures: the chance is told in words, with what it rests on.
     assert ev.cost.soft_chance(top.model)
     weak, of = ev.cost.unsourced
+    # The in-house pay rises lean to one side of their likely value: the simulation's middle, a smaller extra cost,
+    # is said beside the likely one.
+    assert top.savings_p50 is not None and -top.savings_p50 < 0.9 * -top.savings[1]
     expected = (
         f"On cost alone, keeping the work in-house is likely cheaper: {top.name} is likely to cost {more} more "
         f"over 3 years (a saving is {likelihood(top.probability_saving)} on the ranges simulated, {weak} of whose "
-        f"{of} inputs are weak or have no published source). {FIT_ONLY} {CATALOGUE_PAY}"
+        f"{of} inputs are weak or have no published source; the middle of the simulated cases is a cost of "
+        f"{ev.cost.amount(-top.savings_p50)} more: the likely figure puts every input at its most likely value, and "
+        f"some of the ranges lean to one side of it). {FIT_ONLY} {CATALOGUE_PAY}"
     )
     assert expected in verdict_section(
         buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
@@ -287,3 +292,37 @@ def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_name
     )
     assert cheaper_model_text(broken, top) == ""
     assert cheaper_model_text(cheaper("per_deliverable"), top) == ""
+
+
+def test_a_likely_saving_far_from_the_simulations_middle_names_the_middle_beside_it(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = recommend(reference, organisation, buyer, US)
+    ev = rec.record.evaluation
+    assert ev.top is not None
+    top = next(m for m in ev.cost.models if m.model == ev.top.code)
+    likely = top.savings[1]
+    assert top.savings_p50 is not None
+    # As stored: the likely saving and the median are close, and the headline names the likely one alone.
+    assert abs(likely - top.savings_p50) <= 0.1 * max(abs(likely), abs(top.savings_p50))
+    plain = cost_caveat(ev)
+    assert plain is not None and "middle of the simulated cases" not in plain.text
+
+    def with_middle(middle: float) -> EvaluationRecord:
+        models = tuple(dataclasses.replace(m, savings_p50=middle) if m is top else m for m in ev.cost.models)
+        return dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models))
+
+    # A skewed range puts the likely figure near a quartile: the middle is said beside it, in the same rounding.
+    lower = cost_caveat(with_middle(likely * 0.8))
+    assert lower is not None and lower.text.startswith("Likely saving with ")
+    assert (
+        f"; the middle of the simulated cases is a saving of {ev.cost.amount(likely * 0.8)}: the likely figure "
+        "puts every input at its most likely value, and some of the ranges lean to one side of it)." in lower.text
+    )
+    # Within a tenth of each other, nothing is added.
+    near = cost_caveat(with_middle(likely * 0.95))
+    assert near is not None and near.text == plain.text
+    # A middle that costs more than in-house is said as a cost.
+    dearer = cost_caveat(with_middle(-likely * 0.2))
+    assert dearer is not None
+    assert f"the middle of the simulated cases is a cost of {ev.cost.amount(likely * 0.2)} more:" in dearer.text
