@@ -69,3 +69,25 @@ def test_without_shifted_hours_the_overnight_points_stand_in_full(reference: Pla
     ev = _case(reference, overlap_hours=0, shifted_hours=False)
     assert {code: points for code, (points, _) in _overnight(ev).items()} == {"india": 15, "philippines": 15}
     assert not any(re.search("shifted hours", text) for _, text in _overnight(ev).values())
+
+
+def test_a_location_meeting_the_overlap_only_across_the_date_line_ranks_below_those_meeting_it_every_day(
+    reference: Playbook,
+) -> None:
+    # Manila on an early day meets a Pacific team's afternoon on the Pacific team's previous day: its Friday
+    # afternoon is Manila's Saturday, so 3 h are met on 4 of 5 working days. The buyer's preference for the
+    # Philippines gives it the most points, yet the locations meeting 3 h every day rank above it.
+    ev = _case(reference, overlap_hours=3, shifted_hours=True, buyer_us_zone="pacific", preferred_region="philippines")
+    rows = [loc for loc in ev.locations if not loc.excluded_because]
+    codes = [loc.code for loc in rows]
+    ph = next(loc for loc in rows if loc.code == "philippines")
+    assert ph.across_date_line
+    every_day = [loc for loc in rows if not loc.across_date_line]
+    assert every_day and ph.score > every_day[0].score  # ranked first on points alone
+    assert codes.index("philippines") > max(codes.index(loc.code) for loc in every_day)
+    assert ev.delivered_from != "philippines"
+    # Without an overlap needed, the date line costs no day of the requirement, and points decide.
+    free = _case(reference, overlap_hours=0, buyer_us_zone="pacific", preferred_region="philippines")
+    order = [loc for loc in free.locations if not loc.excluded_because]
+    ph = next(loc for loc in order if loc.code == "philippines")
+    assert all(order.index(ph) < order.index(loc) for loc in order if loc.score < ph.score)

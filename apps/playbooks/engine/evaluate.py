@@ -783,11 +783,19 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         _score_on_shifted_day(needs, overlap_rules, overlap, location_scores, location_contribs)
     if plain_day is not None and (overnight := _overnight_rules(pb)):
         _overnight_on_shifted_day(needs, overnight, locations, plain, location_scores, location_contribs)
+    # A location whose day meets the buyer's only across the date line gives the overlap needed on 4 of the
+    # buyer's 5 working days: it ranks below every location giving it each day.
+    date_line = {c: req.across_date_line(needs, locations[c], overlap[c]) for c in locations}
+    need = needs.get("overlap")
+    short_a_day = (
+        frozenset(c for c, yes in date_line.items() if yes) if need is not None and need.value else frozenset()
+    )
     order = sorted(
         location_scores,
         key=lambda c: (
             c in broken,
             not req.centre_here(needs, c, locations[c]),  # the buyer's own centre is where its entity is
+            c in short_a_day,
             -location_scores[c],
             c != needs.home,
             needs_transfer_tool(cat.locations[c], transfers),
@@ -833,7 +841,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             home=code == needs.home,
             preferred=req.preferred_here(needs, code, cat.locations[code]),
             shifted_day=day.hours if (day := req.accepted_day(needs, cat.locations[code])) else "",
-            across_date_line=req.across_date_line(needs, cat.locations[code], overlap[code]),
+            across_date_line=date_line[code],
         )
         for code in order
     )

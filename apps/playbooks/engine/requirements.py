@@ -54,6 +54,7 @@ transfer statuses: ``in_eea``, ``adequate``, ``needs_sccs``), ``onshore_signoff`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -726,7 +727,7 @@ def _cheaper_on_a_shifted_day(
     for code in _cheapest(locations, locations):
         if (_number(locations[code].get("cost_index")) or 99) >= kept:
             return None
-        day = shifted_day(requirements, locations[code], float(overlap.value))
+        day = _trade_off_day(requirements, locations[code], float(overlap.value))
         if broken.get(code) == {"overlap"} and day is not None and day.moved <= SHIFT_HOURS:
             option = _shifted_option(overlap, requirements, locations, [code], ())
             index = _number(locations[code].get("cost_index"))
@@ -795,6 +796,19 @@ def shifted_day(requirements: Requirements, location: Mapping[str, Any], hours: 
     return _moved_day(requirements, location, lambda gap: max(0.0, gap - (WORKING_DAY_HOURS - hours)))
 
 
+def year_round_day(
+    requirements: Requirements, location: Mapping[str, Any], hours: float, limit: float
+) -> ShiftedDay | None:
+    """``shifted_day`` for ``hours`` of overlap in both seasons: where one clock moves in summer and the other does
+    not, the gap is half an hour either side of the one measured, so the day moves half an hour more, when that
+    keeps the move within ``limit`` hours; otherwise the day giving the hours on the measured gap."""
+    if _one_clock_moves(requirements, location):
+        day = shifted_day(requirements, location, min(WORKING_DAY_HOURS, hours + 0.5))
+        if day is not None and day.moved <= limit:
+            return day
+    return shifted_day(requirements, location, hours)
+
+
 def accepted_day(requirements: Requirements, location: Mapping[str, Any]) -> ShiftedDay | None:
     """The day the location's staff would work on the shifted hours the buyer accepts: moved towards the buyer's
     just enough for the overlap needed (``shifted_day``), or, with no hours needed, as far as ``overlap_at``
@@ -805,15 +819,7 @@ def accepted_day(requirements: Requirements, location: Mapping[str, Any]) -> Shi
         return None
     need = requirements.get("overlap")
     if need is not None and isinstance(need.value, int | float):
-        hours = float(need.value)
-        day = None
-        if (requirements.market in SUMMER_TIME_MARKETS) != bool(location.get("summer_time")):
-            # One clock moves in summer and the other does not: the gap is half an hour either side of the one
-            # measured, so the day named moves half an hour more, to give the hours needed in both seasons, when
-            # the shift accepted allows it.
-            day = shifted_day(requirements, location, min(WORKING_DAY_HOURS, hours + 0.5))
-            day = day if day is not None and day.moved <= requirements.shift else None
-        day = day or shifted_day(requirements, location, hours)
+        day = year_round_day(requirements, location, float(need.value), requirements.shift)
         if day is None or day.moved > requirements.shift:
             return None
     else:
@@ -845,7 +851,7 @@ def _shifted_option(
     triggers: tuple[str, ...],
 ) -> Option:
     unpriced = "any shift allowance and the effect on retention are not priced here (the product's assumption)"
-    days = {c: shifted_day(requirements, locations[c], float(req.value)) for c in codes}
+    days = {c: _trade_off_day(requirements, locations[c], float(req.value)) for c in codes}
     if any(d is None for d in days.values()):
         place = ", ".join(_name(locations, c) for c in codes)
         return Option(
@@ -868,7 +874,27 @@ def _shifted_option(
         if beyond
         else f"an evening or early shift there; {unpriced}"
     )
-    return Option(f"Deliver from {parts} to give {given:g} h of overlap", costs, triggers)
+    # A day moved half an hour more to hold in both seasons gives the hours needed all year, more in one season; one
+    # that could not be moved so far within the workable shift gives them in one season only.
+    gives = f"at least {req.value:g} h of overlap all year" if given > float(req.value) else f"{given:g} h of overlap"
+    if any(_one_clock_moves(requirements, locations[c]) and d.overlap <= float(req.value) for c, d in known.items()):
+        gives += " (half an hour less in the months when only one of the two clocks is on summer time)"
+    return Option(f"Deliver from {parts} to give {gives}", costs, triggers)
+
+
+def _one_clock_moves(requirements: Requirements, location: Mapping[str, Any]) -> bool:
+    """Whether one of the buyer's clock and the location's moves in summer and the other does not."""
+    return (requirements.market in SUMMER_TIME_MARKETS) != bool(location.get("summer_time"))
+
+
+def _trade_off_day(requirements: Requirements, location: Mapping[str, Any], hours: float) -> ShiftedDay | None:
+    """The day a trade-off offers for ``hours`` of overlap: in both seasons (``year_round_day``) unless that would
+    take a day within the workable ``SHIFT_HOURS`` beyond them (the trade-off then says it falls short in part of the
+    year); a day already beyond them moves the extra half hour too."""
+    plain = shifted_day(requirements, location, hours)
+    if plain is None:
+        return None
+    return year_round_day(requirements, location, hours, SHIFT_HOURS if plain.moved <= SHIFT_HOURS else math.inf)
 
 
 def _requirement_conflicts(
