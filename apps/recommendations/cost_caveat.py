@@ -56,6 +56,9 @@ class CostCaveat:
 DEARER = "on fit; likely to cost more than in-house"
 UNLIKELY_SAVING = "on fit; a saving is less likely than not"
 NOT_COMPARED = "on fit; its cost is not compared with your in-house pay"
+# The recommended model is not costed, and every model that is costs more than in-house, likely and on most of
+# the simulated cases: the only prices on the page argue against moving the work.
+OTHERS_DEARER = "on fit; the models costed are likely to cost more than in-house"
 # Another costed model is named beside the recommended one when its likely cost (or, for a buyer elsewhere, its level
 # against in-house) is at most this share of the recommended one's: a tenth or more cheaper.
 CHEAPER_MODEL_SHARE = 0.9
@@ -194,6 +197,20 @@ def not_costed_text(ev: EvaluationRecord) -> str:
     )
 
 
+def _others_dearer(ev: EvaluationRecord) -> str:
+    """Beside a recommended model that is not costed, when every model costed is likely to cost more than in-house
+    and saves in fewer than half the simulated cases: what each costs more, and that the verdict rests on fit; ""
+    otherwise (a model costed that may save, or none with a total cost)."""
+    costed = [m for m in ev.cost.models if m.tco is not None and m.probability_saving is not None]
+    if not costed or any(m.savings[1] >= 0 or (m.probability_saving or 0) >= 0.5 for m in costed):
+        return ""
+    each = "; ".join(f"{m.name} by {ev.cost.amount(-m.savings[1])} ({_chance(m, ev.cost)})" for m in costed)
+    return (
+        f"On cost alone, keeping the work in-house is likely cheaper than any model costed: {each}, over "
+        f"{ev.cost.period}. {FIT_ONLY}{_catalogue_pay(ev.cost)}"
+    )
+
+
 def _catalogue_pay(cost: Cost) -> str:
     """``CATALOGUE_PAY`` (with a leading space) when the in-house pay is the catalogue's, "" when it is the
     buyer's own figure or not recorded."""
@@ -309,7 +326,11 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         if elsewhere := elsewhere_cost_text(ev):
             return CostCaveat(warning=False, text=elsewhere, headline=NOT_COMPARED)
         missing = not_costed_text(ev)
-        return CostCaveat(warning=True, text=missing) if missing else None
+        if not missing:
+            return None
+        if dearer := _others_dearer(ev):
+            return CostCaveat(warning=True, text=f"{missing} {dearer}", headline=OTHERS_DEARER)
+        return CostCaveat(warning=True, text=missing)
     years, likely = ev.cost.period, model.savings[1]
     also = "".join(f" {text}" for text in (cheaper_model_text(ev, model), cheaper_location_text(ev)) if text)
     pay = _catalogue_pay(ev.cost)

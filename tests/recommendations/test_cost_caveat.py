@@ -326,3 +326,31 @@ def test_a_likely_saving_far_from_the_simulations_middle_names_the_middle_beside
     dearer = cost_caveat(with_middle(-likely * 0.2))
     assert dearer is not None
     assert f"the middle of the simulated cases is a cost of {ev.cost.amount(likely * 0.2)} more:" in dearer.text
+
+
+def test_a_recommended_model_not_costed_beside_models_that_all_cost_more_qualifies_the_verdict(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    rec = recommend(reference, organisation, buyer, "Strategy consultancy: a seasonal burst")
+    ev = rec.record.evaluation
+    assert ev.top is not None and ev.top.code == "project" and ev.cost.models
+    plain = cost_caveat(ev)
+    assert plain is not None and plain.headline == ""  # as stored, a costed model may save
+
+    # The same case where every model costed is likely to cost more and mostly does in the simulation.
+    models = tuple(
+        dataclasses.replace(m, savings=(m.savings[0], -abs(m.savings[1]) - 1000, m.savings[2]), probability_saving=0.2)
+        for m in ev.cost.models
+    )
+    dearer = dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models))
+    caveat = cost_caveat(dearer)
+    assert caveat is not None and caveat.warning
+    assert caveat.verdict("KPO wins") == "KPO wins (on fit; the models costed are likely to cost more than in-house)"
+    assert caveat.text.startswith(plain.text + " On cost alone, keeping the work in-house is likely cheaper than any ")
+    for m in models:
+        assert f"{m.name} by {dearer.cost.amount(-m.savings[1])} (" in caveat.text
+    assert FIT_ONLY in caveat.text
+
+    # One costed model likely to save: nothing is added.
+    mixed = (dataclasses.replace(models[0], savings=ev.cost.models[0].savings, probability_saving=0.7), *models[1:])
+    assert cost_caveat(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=mixed))) == plain
