@@ -79,11 +79,18 @@ def test_delivery_from_manila_names_the_philippine_law_and_what_to_ask_the_provi
     assert {"dpdp", "ph-dpa"} <= set(ev.regime_codes)
     dpa = obligations(ev, "ph-dpa")
     assert dpa["security-measures"][:2] == (
-        "RA 10173 s. 20(a)-(c); IRR ss. 25-29",
+        "RA 10173 s. 20(a)-(c); IRR ss. 5, 25-29",
         "https://www.officialgazette.gov.ph/2012/08/15/republic-act-no-10173/",
     )
-    assert dpa["outsourcing-agreement"][0] == "RA 10173 ss. 14, 21; IRR s. 44"
+    # Data collected abroad under the buyer's own law is outside the Act but for the security measures (s.4(g);
+    # IRR s.5): the outsourcing agreement and the Commission's breach notice hold where the Act applies in full.
+    assert dpa["outsourcing-agreement"][0] == "RA 10173 ss. 4(g), 14, 21; IRR ss. 5, 44"
+    assert dpa["breach-notice"][0] == "RA 10173 ss. 4(g), 20(f); IRR s. 5; NPC Circular 16-03, s. 17"
     assert dpa["breach-notice"][2] == "weak"
+    regime = next(r for r in ev.regimes if r.code == "ph-dpa")
+    assert "outside the Act while processed in the Philippines (s.4(g); IRR s.5)" in regime.summary
+    fired = next(f for f in ev.fired if f.code == "ph-dpa-philippines-delivery")
+    assert "(s.4(g); IRR s.5)" in fired.rationale
 
 
 def test_delivery_from_elsewhere_does_not_bring_the_philippine_law(reference: Playbook) -> None:

@@ -59,11 +59,23 @@ def test_a_german_private_health_insurer_reads_section_203_with_its_pinpoints(re
 def test_binding_the_provider_is_a_condition_not_a_gate(reference: Playbook) -> None:
     ev = evaluated_case(reference, INSURER)
 
-    assert [c.text for c in ev.conditions if c.rule == "de-professional-secrecy"] == [SECRECY]
+    # § 203(1) no. 7 StGB names private health, accident and life insurers alone: an insurer is asked to bind the
+    # provider if it writes those lines, and told that other lines are outside the section.
+    assert [c.text for c in ev.conditions if c.rule == "de-professional-secrecy-insurer"] == [
+        "If you write private health, accident or life insurance (§ 203(1) no. 7 StGB): bind the provider in writing "
+        "to keep the secrets entrusted to you, telling it that disclosing one is a crime, have it bind each person "
+        "and subcontractor who works on them, and give it only the secrets the work needs (§ 203(3)-(4) StGB); "
+        "property, casualty and reinsurance business is outside the section"
+    ]
     assert ev.gates == ()
     assert not [c for c in ev.fit_contributions if c.rule in GERMAN_RULES]
-    fired = next(f for f in ev.fired if f.code == "de-professional-secrecy")
-    assert "§ 203(1) nos. 1, 3 and 7 StGB" in fired.rationale and "private health, accident and life" in fired.rationale
+    fired = next(f for f in ev.fired if f.code == "de-professional-secrecy-insurer")
+    assert "§ 203(1) no. 7 StGB" in fired.rationale and "property and casualty insurers" in fired.rationale
+    assert "de-stgb-203" in ev.regime_codes
+    # A German law firm, doctor or accountant is bound by the section outright.
+    firm = evaluated_case(reference, INSURER, buyer_sector="healthcare")
+    assert [c.text for c in firm.conditions if c.rule == "de-professional-secrecy"] == [SECRECY]
+    assert "nos. 1 and 3 StGB" in next(f for f in firm.fired if f.code == "de-professional-secrecy").rationale
 
 
 def test_a_german_insurer_reads_the_insurance_supervision_act_beside_solvency_ii(reference: Playbook) -> None:
