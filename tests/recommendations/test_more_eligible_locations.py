@@ -30,3 +30,25 @@ def test_the_eligible_locations_the_table_leaves_out_are_named_under_it(
     assert 'id="locations-more"' in page
     for loc in more:
         assert f"{loc.name} (score {loc.score}" in page
+
+
+def test_a_location_below_the_table_meeting_the_overlap_across_the_date_line_says_so(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # A Pacific team needing 3 h on shifted hours: Manila's early day meets it on 4 of 5 working days, so it ranks
+    # below the five locations meeting it every day, and its line under the table says why.
+    rec = answered(
+        reference,
+        organisation,
+        buyer,
+        "Pittsburgh manufacturer",
+        overlap_hours=3,
+        buyer_us_zone="pacific",
+        preferred_region="no-preference",
+    )
+    ev = rec.record.evaluation
+    (ph,) = [loc for loc in ev.more_eligible_locations if loc.code == "philippines"]
+    assert ph.across_date_line and not any(loc.across_date_line for loc in ev.top_locations)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert f"Philippines (score {ph.score}, " in page
+    assert "h of overlap, across the date line: on 4 of your 5 working days)" in page
