@@ -129,3 +129,43 @@ def test_the_locations_table_shows_the_day_under_the_overlap_and_an_older_snapsh
         },
     }
     assert all(loc.shifted_day == "" for loc in read_snapshot(older).evaluation.locations)
+
+
+def test_a_day_giving_less_than_the_overlap_shown_says_what_it_gives_through_the_year(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # A Sydney team needing 6 h on shifted hours: Manila's day moved 1 h earlier (08:00-16:00) gives 7 h against
+    # Sydney's standard time and 6 h in its summer, while a day moved the full 2.5 h would give 8 h, the figure shown.
+    sydney = {
+        "buyer_location": "australia-east",
+        "buyer_us_zone": None,
+        "client_jurisdictions": ["other"],
+        "home_market": "other",
+        "overlap_hours": 6,
+        "shifted_hours": True,
+    }
+    ev = evaluated_case(reference, PITTSBURGH, **sydney)
+    manila = next(loc for loc in ev.locations if loc.code == "philippines")
+    assert manila.overlap_yours == 8 and manila.shifted_day == "08:00–16:00"
+    assert manila.shifted_gives == "6–7 h over the year"
+    # Worked out apart from the engine, on each season's offsets (AEST UTC+10, AEDT UTC+11; Manila UTC+8).
+    assert {_overlap_of(manila.shifted_day, 8, 10), _overlap_of(manila.shifted_day, 8, 11)} == {7.0, 6.0}
+    # Where the day gives the overlap shown, nothing is added.
+    for loc in ev.locations:
+        if loc.shifted_day and not loc.shifted_gives:
+            assert loc.overlap_yours is not None and loc.overlap_yours <= 6.5
+    a = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        playbook=reference,
+        answers={
+            k: v
+            for k, v in {**reference.golden_cases.get(name__startswith=PITTSBURGH).answers, **sydney}.items()
+            if v is not None
+        },
+    )
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    stored = next(loc for loc in read_snapshot(rec.snapshot).evaluation.locations if loc.code == "philippines")
+    assert stored.shifted_gives == "6–7 h over the year"
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "working 08:00–16:00 there, giving 6–7 h over the year (more on a day moved further)" in page

@@ -230,6 +230,9 @@ class RankedLocation:
     # The local hours its staff work on the shifted day the buyer accepts ("13:00–21:00"), when that moves its day
     # (``requirements.accepted_day``); "" otherwise.
     shifted_day: str = ""
+    # The overlap that moved day gives ("6–7 h over the year", ``requirements.day_gives``), where it is less than the
+    # most the accepted shift gives, the figure shown and ranked on; "" otherwise.
+    shifted_gives: str = ""
     # Its working day meets the buyer's only across the date line (``requirements.across_date_line``): on four of
     # the buyer's five working days.
     across_date_line: bool = False
@@ -841,6 +844,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             home=code == needs.home,
             preferred=req.preferred_here(needs, code, cat.locations[code]),
             shifted_day=day.hours if (day := req.accepted_day(needs, cat.locations[code])) else "",
+            # What that day gives, where it is less than the most the accepted shift gives (the figure shown).
+            shifted_gives=req.day_gives(needs, cat.locations[code], day)
+            if day is not None and day.overlap != overlap[code]
+            else "",
             across_date_line=date_line[code],
         )
         for code in order

@@ -809,6 +809,17 @@ def year_round_day(
     return shifted_day(requirements, location, hours)
 
 
+def day_gives(requirements: Requirements, location: Mapping[str, Any], day: ShiftedDay) -> str:
+    """The overlap the moved ``day`` gives, in words, through the year: where one of the two clocks moves in summer
+    and the other does not, the gap is half an hour either side of the one measured, so "6–7 h over the year";
+    else "6.5 h"."""
+    buyer = _buyer_offset(requirements)
+    if buyer is None or not _one_clock_moves(requirements, location):
+        return f"{day.overlap:g} h"
+    low, high = sorted(offset_overlap(buyer + d, location, day.moved) or 0.0 for d in (-0.5, 0.5))
+    return f"{low:g} h" if low == high else f"{low:g}–{high:g} h over the year"
+
+
 def accepted_day(requirements: Requirements, location: Mapping[str, Any]) -> ShiftedDay | None:
     """The day the location's staff would work on the shifted hours the buyer accepts: moved towards the buyer's
     just enough for the overlap needed (``shifted_day``), or, with no hours needed, as far as ``overlap_at``

@@ -62,6 +62,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES
 # exchange rate was when the cost was worked out). Snapshots stored before it read as they rendered: no note.
 # Still version 4, with a field that defaults to "not recorded": each location's ``shifted_day`` (the local hours
 # its staff work on that moved day). Snapshots stored before it read as they rendered: the overlap alone.
+# Still version 4, with a field that defaults to "not recorded": each location's ``shifted_gives`` (the overlap its
+# moved day gives, where less than the overlap shown). Snapshots stored before it read as they rendered: the day alone.
 # Still version 4, with a field that defaults to "not recorded": ``cost.significant_figures`` (the significant
 # figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
 # Still version 4, with a field that defaults to "not recorded": ``cost.provider_fees`` (what the providers would
@@ -261,6 +263,9 @@ class Location(NamedInText):
     # The local hours its staff work on the shifted day the buyer accepts ("13:00–21:00"; "": a plain day, or not
     # recorded).
     shifted_day: str = ""
+    # The overlap that moved day gives ("6–7 h over the year"), where it is less than the overlap shown ("": the
+    # same, a plain day, or not recorded).
+    shifted_gives: str = ""
     # Its working day meets the buyer's only across the date line, on four of the buyer's five working days (False:
     # not, or not recorded).
     across_date_line: bool = False
