@@ -69,3 +69,63 @@ def test_an_hourly_quote_with_only_a_project_to_cost_is_said_to_be_unused(refere
 def test_not_said_without_a_quote(reference: Playbook) -> None:
     ev = evaluated_answers(reference, UK_LAW_FIRM, quoted_rate=None)
     assert UNUSED not in ev.cost.reason
+
+
+US_SEASONAL: dict[str, Any] = {
+    "process_documented": "documented",
+    "prior_outsourcing": "kpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "onsite_presence": "never",
+    "work_language": "none",
+    "start_within": "three-to-six",
+    "mgmt_hours": 3,
+    "overnight_turnaround": False,
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "objective",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "seasonal",
+    "horizon": 3,
+    "delivery_ownership": "provider-team",
+    "licensed_signoff": ["none"],
+    "own_figures": True,
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "no-preference",
+    "buyer_sector": "other",
+    "client_jurisdictions": ["us"],
+    "data_categories": ["none"],
+    "overlap_hours": 2,
+    "shifted_hours": True,
+    "home_market": "us",
+    "function": "market-research-analytics",
+    "buyer_location": "us",
+    "buyer_us_zone": "eastern",
+    "annual_hours": 8000,
+    "team_size": 10,
+    "own_inhouse_cost": 110000,
+    "quoted_rate": 22,
+    "peak_share": 70,
+    "deliverables": 12,
+}
+
+
+def test_a_quote_pricing_a_model_ranked_below_the_three_costed_gets_that_model_costed_at_it(
+    reference: Playbook,
+) -> None:
+    # Seasonal research with a shared pool recommended: the buyer's $22/h prices a dedicated team, ranked below the
+    # three models costed from benchmarks, so the team is costed too, at the quote.
+    ev = evaluated_answers(reference, {}, **US_SEASONAL)
+    ranked = [m.code for m in ev.models if not m.excluded_because]
+    assert ranked.index("captive-team") >= 3
+    costed = [m.model for m in ev.cost.models]
+    assert costed[-1] == "captive-team" and len(costed) == 4
+    team = next(m for m in ev.cost.models if m.model == "captive-team")
+    assert any("your quoted rate" in line.formula for line in team.lines)
+    assert "was not used" not in ev.cost.reason
+    # Without the quote the cost is for the three best-ranked models alone, as before.
+    plain = evaluated_answers(reference, {}, **{**US_SEASONAL, "quoted_rate": None})
+    assert [m.model for m in plain.cost.models] == costed[:3]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import operator
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -44,7 +44,7 @@ from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, Tally, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import WEAK_MARK, index_source, location_index
-from apps.playbooks.engine.tco.estimate import model_saving, total_cost
+from apps.playbooks.engine.tco.estimate import QUOTED_PRICE_BASES, QUOTED_RATE_BASES, model_saving, total_cost
 from apps.playbooks.engine.tco.types import ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
 from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
@@ -895,8 +895,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     elif not priced:
         cost = NOT_PRICED
     else:
-        usable = [m for m in ranked_models if not m.excluded_because][:3]
+        eligible = [m for m in ranked_models if not m.excluded_because]
+        usable = eligible[:3]
         costed = [m.code for i, m in enumerate(usable) if i == 0 or not advised_against(m)]
+        costed += _priced_by_the_quote(pb, eligible[3:], costed, role)
         cost = _cost(pb, costed, _entity_at(role, needs, delivered_from, locations), seen.questions, delivered_from)
         against = tuple((m.name, _against_words(m)) for m in usable[1:] if advised_against(m))
         if against:
@@ -1422,6 +1424,34 @@ def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
 
 def _model_saving(pb: CompiledPlaybook, code: str, role: Any, location: str) -> ModelSaving | None:
     return model_saving(code, location_code=location or None, **_tco_arguments(pb, role))
+
+
+def _priced_by_the_quote(
+    pb: CompiledPlaybook, further: Sequence[RankedModel], costed: Sequence[str], role: Any
+) -> list[str]:
+    """A buyer's quote prices a model the cost would otherwise leave out: the best-ranked model below the three costed
+    that the quote prices (an hourly rate: a dedicated team, staff augmentation or BOT; a price per deliverable: a
+    project), when none of those costed is, and the advice does not warn it off. The buyer's own price is then set
+    beside the benchmark-priced models instead of going unused; [] otherwise."""
+    models = pb.catalogue.models
+    out: list[str] = []
+    for answer, bases in (("quoted_rate", QUOTED_RATE_BASES), ("quoted_price", QUOTED_PRICE_BASES)):
+        quote = role(answer)
+        if not isinstance(quote, int | float) or quote <= 0:
+            continue
+        if any(models.get(code, {}).get("pricing_basis") in bases for code in (*costed, *out)):
+            continue
+        found = next(
+            (
+                m.code
+                for m in further
+                if models.get(m.code, {}).get("pricing_basis") in bases and not advised_against(m)
+            ),
+            None,
+        )
+        if found is not None:
+            out.append(found)
+    return out
 
 
 def _estimate(
