@@ -1,6 +1,6 @@
-"""KYC and AML work handed to a provider by a regulated firm whose AML rules the product does not set out (a UK,
+"""KYC and AML work handed to a provider by a regulated firm whose AML rules the product does not set out (an
 Australian, Canadian or Singapore bank, say) reads that they are not covered, with the decisions to keep in-house;
-an EU firm, a US bank and a Brazilian bank read their own regimes instead."""
+an EU or UK firm, a US bank and a Brazilian bank read their own regimes instead."""
 
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ KYC: dict[str, Any] = {"function": "kyc-aml", "buyer_sector": "bank", "critical_
 @pytest.mark.parametrize(
     "changes",
     [
-        {"buyer_regulated_in": "uk"},
         {"buyer_regulated_in": "australia", "buyer_location": "australia-east", "home_market": "other"},
         {"buyer_regulated_in": "singapore", "buyer_location": "singapore", "home_market": "other"},
     ],
-    ids=["uk", "australia", "singapore"],
+    ids=["australia", "singapore"],
 )
 def test_a_bank_whose_aml_rules_are_not_set_out_is_told_so(reference: Playbook, changes: dict[str, Any]) -> None:
     ev = evaluated_case(reference, CASE, **KYC, **changes)
@@ -37,8 +36,9 @@ def test_a_bank_whose_aml_rules_are_not_set_out_is_told_so(reference: Playbook, 
     [
         ({"buyer_regulated_in": "eu", "buyer_location": "eu", "home_market": "eu"}, "eu-aml-outsourcing"),
         ({"buyer_regulated_in": "us", "buyer_location": "us", "home_market": "us"}, "us-bsa-aml"),
+        ({"buyer_regulated_in": "uk"}, "uk-mlr-outsourcing"),
     ],
-    ids=["eu", "us"],
+    ids=["eu", "us", "uk"],
 )
 def test_firms_whose_aml_rules_are_set_out_read_them_instead(
     reference: Playbook, changes: dict[str, Any], regime: str

@@ -65,11 +65,13 @@ def test_the_irish_maker_reads_the_mdr_vigilance_clocks_with_their_paragraphs(re
     found = obligations(ev, "eu-mdr-vigilance")
     assert {code: citation for code, (citation, _u, _c) in found.items()} == {
         "vigilance-tasks-in-writing": "Regulation (EU) 2017/745, Art. 10(13)",
+        "quality-system-supplier": "Regulation (EU) 2017/745, Art. 10(9)",
         "serious-incident-clock": "Regulation (EU) 2017/745, Art. 87(1), (3), (4) and (5)",
         "trend-data": "Regulation (EU) 2017/745, Art. 88",
         "investigations": "Regulation (EU) 2017/745, Art. 89(1)",
     }
     assert {url for _c, url, _k in found.values()} == {MDR}
+    assert actions(ev, "eu-mdr-vigilance")["quality-system-supplier"].startswith("If you are the manufacturer")
     assert {kind for _c, _u, kind in found.values()} == {"secondary"}
     clock = actions(ev, "eu-mdr-vigilance")["serious-incident-clock"]
     assert all(days in clock for days in ("15 days after you become aware", "2 days", "10 days"))
@@ -159,6 +161,8 @@ def test_a_us_device_makers_complaints_read_part_803_with_its_clocks(reference: 
     found = obligations(ev, "fda-device-mdr")
     assert {code: citation for code, (citation, _u, _c) in found.items()} == {
         "mdr-procedures": "21 CFR 803.17",
+        "quality-system-supplier": "21 CFR 820.10(a) (ISO 13485:2016 cl. 4.1.5, 7.4, 8.2.2, incorporated by 21 CFR "
+        "820.7); 21 CFR 820.35(a)",
         "thirty-day-clock": "21 CFR 803.50(a), (b)(3)",
         "five-day-escalation": "21 CFR 803.53",
     }
