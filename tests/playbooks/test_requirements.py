@@ -125,7 +125,12 @@ def test_on_site_presence_and_onshore_sign_off_rule_out_models_by_how_they_work(
     assert ("shared-pool", "onsite") in breaches and ("project", "onsite") in breaches
     assert ("managed-services", "licensed_signoff") in breaches
     assert not any(target == "captive-team" for target, _ in breaches)
-    assert [c.code for c in req.conflicts(found, LOCATIONS)] == ["onshore"]
+    (conflict,) = req.conflicts(found, LOCATIONS)
+    assert conflict.code == "onshore"
+    # The requirement that alone keeps the work onshore is named, not "every requirement".
+    onsite = found.get("onsite")
+    assert onsite is not None
+    assert conflict.text == f"No offshore location meets “{onsite.text}”."
 
 
 def test_a_regime_can_require_onshore_sign_off_and_limit_processing() -> None:

@@ -938,15 +938,22 @@ def _requirement_conflicts(
                     )
                 )
     if not out and codes:
+        # A requirement no location meets on its own is named: it alone keeps the work onshore.
+        alone = [
+            r.text
+            for c in codes
+            if all(c in broken.get(loc, set()) for loc in locations) and (r := requirements.get(c))
+        ]
+        what = " nor ".join(f"“{text}”" for text in alone) if alone else "every requirement"
         out.append(
             Conflict(
                 "onshore",
                 "requirements",
                 (codes[0], codes[-1]),
                 # A buyer whose own country is a catalogue location has it ranked too: none of them fits either.
-                "No location, your own country included, meets every requirement."
+                f"No location, your own country included, meets {what}."
                 if requirements.home in locations
-                else "No offshore location meets every requirement.",
+                else f"No offshore location meets {what}.",
                 (
                     Option(
                         "Keep the work onshore (in-house or an onshore provider)",
