@@ -520,6 +520,10 @@ def test_ten_weeks_of_work_are_costed_for_ten_weeks_the_last_month_in_part() -> 
     pool = {line.label: line.horizon[1] for line in _model(result, "shared-pool").lines}
     # The pool bills the work's 1,600 hours once, not a year's share of them.
     assert pool["Provider fees"] == pytest.approx(1600 * v["shared-pool.rate"] * (1 + v["shared_pool_premium"]))
+    # People taken on for the work are not replaced as they leave: the premium prices taking them on.
+    assert "Recruiting to replace leavers" not in {line.label for line in result.inhouse_lines}
+    whole_year = tco.simulate(_collapsed(_case(model_codes=["captive-team"], people=4, annual_hours=1600)))
+    assert "Recruiting to replace leavers" in {line.label for line in whole_year.inhouse_lines}
     premium = [line for line in result.inhouse_lines if line.label.startswith("Temporary staff premium")]
     assert premium and premium[0].horizon[1] == pytest.approx(
         sum(line.horizon[1] for line in result.inhouse_lines if line not in premium) * v["inhouse.temporary_premium"]

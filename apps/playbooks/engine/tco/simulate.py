@@ -315,6 +315,10 @@ def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
             "Management": [(base * v["inhouse.management"], "home")],
             "Recruiting to replace leavers": [(base * v["inhouse.attrition"] * v["inhouse.recruiting"], "home")],
         }
+        if case.surge:
+            # People taken on for a piece of work done once in weeks are not replaced as they leave: taking them on
+            # is what the temporary staff premium below prices.
+            del lines["Recruiting to replace leavers"]
     if "inhouse.temporary_premium" in v:
         # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost; seasonal
         # work's peak above a team sized to the quieter months is done by people taken on for the season.
