@@ -42,6 +42,7 @@ OVERLAP_FIGURE = {
     "us-central": "yours",
     "us-mountain": "yours",
     "us-pacific": "yours",
+    "us-arizona": "yours",
 }
 OVERLAP_LABEL = {
     "us": "US Eastern time",

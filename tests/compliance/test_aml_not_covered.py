@@ -50,3 +50,14 @@ def test_firms_whose_aml_rules_are_set_out_read_them_instead(
 def test_other_work_is_not_told(reference: Playbook) -> None:
     ev = evaluated_case(reference, CASE, buyer_sector="bank", critical_function=False)
     assert TITLE not in [r.title for r in ev.risks]
+
+
+@pytest.mark.parametrize("sector", ["payments", "investment-firm", "insurer"])
+def test_a_us_firm_other_than_a_bank_is_told_its_own_bsa_rules_are_not_set_out(
+    reference: Playbook, sector: str
+) -> None:
+    changes = {"buyer_regulated_in": "us", "buyer_location": "us", "home_market": "us"}
+    ev = evaluated_case(reference, CASE, **{**KYC, "buyer_sector": sector}, **changes)
+    (risk,) = [r for r in ev.risks if r.title == TITLE]
+    assert risk.rule == "aml-outsourcing-not-covered-us-non-bank"
+    assert "31 CFR part 1022" in risk.mitigation and "us-bsa-aml" not in ev.regime_codes

@@ -15,12 +15,26 @@ RULE = "critical-function-start-within-a-month"
 CASE = "US regional bank"
 
 
-def test_a_critical_function_due_within_a_month_reads_the_notice_it_has_no_time_for(reference: Playbook) -> None:
-    ev = evaluated_case(reference, CASE, critical_function=True, start_within="within-month")
+@pytest.mark.parametrize("regulated_in", ["eu", "uk", "australia"])
+def test_a_critical_function_due_within_a_month_reads_the_notice_it_has_no_time_for(
+    reference: Playbook, regulated_in: str
+) -> None:
+    ev = evaluated_case(
+        reference, CASE, critical_function=True, start_within="within-month", buyer_regulated_in=regulated_in
+    )
     assert RULE in fired_codes(ev)
     (risk,) = [r for r in ev.risks if r.rule == RULE]
     assert risk.severity == "high" and "para. 59" not in risk.title
     assert "paras. 59, 62-73" in risk.mitigation and "Part B section 10.1" in risk.mitigation
+    assert "SUP 15.8.1R" in risk.mitigation and "CPS 230" in risk.mitigation
+
+
+def test_a_us_firm_whose_regulator_asks_no_notice_before_the_work_moves_is_not_told_it_has_no_time(
+    reference: Playbook,
+) -> None:
+    # A US bank tells its regulator of a service contract within 30 days after making it (12 U.S.C. 1867(c)).
+    ev = evaluated_case(reference, CASE, critical_function=True, start_within="within-month", buyer_regulated_in="us")
+    assert RULE not in fired_codes(ev)
 
 
 @pytest.mark.parametrize(
@@ -31,4 +45,4 @@ def test_a_critical_function_due_within_a_month_reads_the_notice_it_has_no_time_
     ],
 )
 def test_not_for_other_work_or_a_later_start(reference: Playbook, changes: dict[str, object]) -> None:
-    assert RULE not in fired_codes(evaluated_case(reference, CASE, **changes))
+    assert RULE not in fired_codes(evaluated_case(reference, CASE, buyer_regulated_in="eu", **changes))

@@ -242,3 +242,23 @@ def test_a_hospitals_trial_data_reads_a_sites_duties_beside_a_sponsors_and_its_m
     assert not [r for r in german.risks if r.rule == "eu-patient-records-medical-secrecy"]
     pharma = evaluated_answers(reference, {}, **{**DUTCH_HOSPITAL, "buyer_sector": "other"})
     assert not [c for c in pharma.conditions if c.rule == "clinical-trial-site-or-sponsor"]
+
+
+def test_inside_information_under_confidentiality_agreements_is_a_risk_and_a_funds_models_are_an_analysts(
+    reference: Playbook,
+) -> None:
+    pe = evaluated_answers(reference, {}, **{**US_BROKER_DEALER, "mnpi_inside_information": "yes"})
+    (risk,) = [r for r in pe.risks if r.rule == "deal-information-confidentiality-agreements"]
+    assert "Representatives" in risk.mitigation and risk.severity == "medium"
+    own = evaluated_answers(reference, {}, **{**US_BROKER_DEALER, "mnpi_inside_information": "own-research-only"})
+    assert not [r for r in own.risks if r.rule == "deal-information-confidentiality-agreements"]
+    fund = evaluated_answers(
+        reference, {}, **{**US_BROKER_DEALER, "function": "financial-analysis", "own_figures": False}
+    )
+    assert "financial-close-inhouse-comparator" not in {f.code for f in fund.fired}
+    company = evaluated_answers(
+        reference,
+        {},
+        **{**US_BROKER_DEALER, "function": "financial-analysis", "own_figures": False, "buyer_sector": "other"},
+    )
+    assert "financial-close-inhouse-comparator" in {f.code for f in company.fired}

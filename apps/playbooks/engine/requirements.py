@@ -109,10 +109,12 @@ BUYER_DAYS = {
     "us-central": (-5.5, "US Central (UTC−6, −5 in summer)"),
     "us-mountain": (-6.5, "US Mountain (UTC−7, −6 in summer)"),
     "us-pacific": (-7.5, "US Pacific (UTC−8, −7 in summer)"),
+    # America/Phoenix: Mountain standard time all year, no summer time.
+    "us-arizona": (-7.0, "Arizona (UTC−7 all year)"),
 }
 # The time zones of a buyer in the United States (the ``buyer_zone`` role's options) whose day is not the US
 # Eastern one the catalogue's figures are measured on: the day of ``BUYER_DAYS`` overlap is worked out on.
-ZONE_CLOCKS = {"central": "us-central", "mountain": "us-mountain", "pacific": "us-pacific"}
+ZONE_CLOCKS = {"central": "us-central", "mountain": "us-mountain", "pacific": "us-pacific", "arizona": "us-arizona"}
 SAME_CLOCK = {"canada-east": "us"}
 # Countries inside a buyer region that keep another clock than the region's: (the day they are measured on, the
 # words the requirement uses). Europe/Dublin is UTC+0, UTC+1 in summer, with the same summer-time dates as
