@@ -149,3 +149,24 @@ def test_none_of_these_cannot_be_ticked_with_another_option() -> None:
         str(refused.value.message)
         == "“None of these” cannot be ticked with other answers: untick it or untick the others."
     )
+
+
+def test_a_pound_or_euro_amount_is_read_where_the_question_is_not_in_dollars() -> None:
+    own_cost = q("integer", min=1000, max=10_000_000, unit="a year (USD, GBP or EUR)")
+    assert clean_answer(own_cost, "£95,000") == 95000
+    assert clean_answer(own_cost, "€ 80 000") == 80000
+    # A question asked in US dollars refuses them rather than read pounds as dollars.
+    with pytest.raises(AnswerError) as refused:
+        clean_answer(q("money"), "£28")
+    assert refused.value.message == "Enter the amount in US dollars: convert a pound or euro figure first."
+    assert clean_answer(q("money"), "$28") == 28
+
+
+def test_a_rate_per_unit_typed_where_it_is_asked_per_hundred_is_shown_its_hundredfold() -> None:
+    rate = q("integer", min=30, max=300, unit="per 100 US dollars")
+    with pytest.raises(AnswerError) as refused:
+        clean_answer(rate, "0.79")
+    assert refused.value.message == "Enter 30 or more: the rate is per 100 US dollars, so 0.79 is 79."
+    with pytest.raises(AnswerError) as plain:
+        clean_answer(rate, "5")
+    assert plain.value.message == "Enter 30 or more."  # 500 is out of bounds too: no hint

@@ -49,6 +49,9 @@ format_number = number  # the name the engine's messages have long used
 
 
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
+# Signs a typed amount may carry around its number: the question's unit says which currency it is read in (a UK
+# buyer's "£95,000" is read in pounds, as "$95,000" is in dollars where the unit is dollars).
+_CURRENCY_SIGNS = ("$", "£", "€", "%")
 _EXAMPLES = (2000, 500, 40, 10, 5, 3, 1)  # round figures; the first within a question's bounds is its example
 
 
@@ -61,7 +64,13 @@ def _example(q: Question) -> str:
 
 
 def _parse(q: Question, raw: str) -> Decimal:
-    text = raw.strip().replace("$", "").replace("%", "").strip()
+    text = raw.strip()
+    if q.kind == MONEY and ("£" in text or "€" in text):
+        # An amount the question asks in US dollars: a pound or euro figure would be read as dollars.
+        raise AnswerError(q.code, "Enter the amount in US dollars: convert a pound or euro figure first.")
+    for sign in _CURRENCY_SIGNS:
+        text = text.replace(sign, "")
+    text = text.strip()
     if text.endswith(".") and text[:-1][-1:].isdigit():
         text = text[:-1]  # "12." is 12
     if _EXPONENT.fullmatch(text):
@@ -97,6 +106,14 @@ def _number(q: Question, raw: Any) -> Decimal:
     if value > highest:
         raise AnswerError(q.code, f"{too_large}Enter {format_number(highest)} or less.")
     if value < lowest:
+        hundred = value * 100
+        if "per 100" in (q.unit or "") and lowest <= hundred <= highest:
+            # A rate typed per unit (0.79) where the question asks per hundred (79).
+            raise AnswerError(
+                q.code,
+                f"Enter {format_number(lowest)} or more: the rate is {q.unit}, so {format_number(value)} is "
+                f"{format_number(hundred)}.",
+            )
         raise AnswerError(q.code, f"{too_large}Enter {format_number(lowest)} or more.")
     return value
 
