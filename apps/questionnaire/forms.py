@@ -12,7 +12,7 @@ from apps.common.hostile import without_bidi_controls
 class StartAssessmentForm(forms.Form):
     title = forms.CharField(
         max_length=200,
-        help_text="Name the piece of work, e.g. “Equity research support for 2027”.",
+        help_text="Name the piece of work, e.g. “Equity research support for 2027” (up to 200 characters).",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": "Give the assessment a title."},
     )

@@ -15,6 +15,7 @@ from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.models import Membership
@@ -201,8 +202,15 @@ def _after_step(
 ) -> HttpResponse:
     newly_shown = [c for c in result.visible_after - result.visible_before if compiled.questions[c].section == section]
     if newly_shown:
-        messages.info(request, "Saved. Your answers opened more questions on this step.")
-        return redirect("questionnaire:step", pk=assessment.pk, section=section)
+        # Named in the step's order, and the page opened at the first of them: without JavaScript the page reloads
+        # at its top, and a new question far down it would go unseen.
+        order = next(s.questions for s in compiled.sections if s.code == section)
+        shown = [c for c in order if c in newly_shown]
+        named = "; ".join(f"“{compiled.questions[c].prompt}”" for c in shown)
+        what = "a question" if len(shown) == 1 else "more questions"
+        messages.info(request, f"Saved. Your answers opened {what} on this step: {named}")
+        url = reverse("questionnaire:step", kwargs={"pk": assessment.pk, "section": section})
+        return redirect(f"{url}#q-{shown[0]}")
     # What the saved answers show, worked out once by the save and read here for the message and the next step.
     seen = result.seen or visibility(compiled, result.answers)
     still_open = len(seen.missing_in(section))
@@ -212,7 +220,7 @@ def _after_step(
     else:
         messages.success(request, "Saved.")
     target = _neighbour(compiled, seen, section, -1 if "back" in request.POST else +1)
-    if target is None:
+    if target is None or "review" in request.POST:
         return redirect("questionnaire:review", pk=assessment.pk)
     return redirect("questionnaire:step", pk=assessment.pk, section=target)
 

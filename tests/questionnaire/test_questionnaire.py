@@ -212,7 +212,11 @@ def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
     # "Saved as you give it" holds with JavaScript; without it a link to another step would leave answers behind.
     first = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
     assert (
-        "<noscript> With JavaScript off, this step's answers are saved when you press “Save and continue”, so" in first
+        "<noscript> With JavaScript off, this step's answers are saved when you press “Save and continue”, “Save and "
+        "go to review” at the foot of the step, so press one before following another link.</noscript>" in first
+    )
+    assert (
+        '<button type="submit" name="review" value="1" class="button button--secondary">Save and go to review' in first
     )
     later = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "volume"])).content.decode()
     note = re.search(r"<noscript>(.*?)</noscript>", later)
@@ -233,8 +237,26 @@ def test_posting_a_whole_step_saves_it_and_moves_on(buyer_client: Client, assess
 def test_a_step_that_reveals_questions_stays_put(buyer_client: Client, assessment: Assessment) -> None:
     url = reverse("questionnaire:step", args=[assessment.pk, "work"])
     response = buyer_client.post(url, {"function": "research", "judgement": "yes"}, follow=True)
-    assert response.redirect_chain[-1][0] == url
-    assert "opened more questions" in response.content.decode()
+    # The page opens at the first question shown, which the message names: without JavaScript it reloads at its
+    # top, and a question far down it would go unseen.
+    shown = [c for c in response.context["questions"] if c.visible and c.code not in ("function", "judgement")]
+    assert shown
+    assert response.redirect_chain[-1][0] == f"{url}#q-{shown[0].code}"
+    page = html.unescape(response.content.decode())
+    assert f"Saved. Your answers opened {'a question' if len(shown) == 1 else 'more questions'} on this step: “" in page
+    assert f"“{shown[0].question.prompt}”" in page
+
+
+def test_save_and_go_to_review_saves_the_step_and_opens_the_review(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    url = reverse("questionnaire:step", args=[assessment.pk, "work"])
+    response = buyer_client.post(
+        url,
+        {"function": "legal", "judgement": "yes", "function__present": "1", "judgement__present": "1", "review": "1"},
+    )
+    assert response["Location"] == reverse("questionnaire:review", args=[assessment.pk])
+    assert answers_of(assessment) == {"function": "legal", "judgement": True}
 
 
 def test_a_bad_step_post_saves_the_valid_answers_and_keeps_what_was_typed(

@@ -314,3 +314,21 @@ def test_viewer_reads_but_cannot_rescore(viewer_client: Client, buyer_client: Cl
     rec = Recommendation.objects.get()
     assert viewer_client.get(reverse("recommendations:detail", args=[rec.pk])).status_code == 200
     assert viewer_client.post(reverse("recommendations:rescore", args=[rec.pk])).status_code == 403
+
+
+def test_a_refused_submit_links_each_missing_answer_from_its_message(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    Answer.objects.filter(assessment=assessment, question_code="hours").delete()
+    response = submit(buyer_client, assessment)
+    assert response.status_code == 400 and not Recommendation.objects.exists()
+    found = re.search(
+        r'<div class="message message--error" role="alert" id="submit-errors">(.*?)</div>',
+        response.content.decode(),
+        re.S,
+    )
+    assert found is not None
+    alert = found.group(1)
+    assert "Not submitted yet." in alert and "1 required answer missing:" in alert
+    step = reverse("questionnaire:step", args=[assessment.pk, "x"]).rsplit("x/", 1)[0]
+    assert re.search(rf'<a href="{re.escape(step)}[\w-]+/#q-hours">', alert), alert
