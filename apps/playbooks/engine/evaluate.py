@@ -784,8 +784,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     plain = {c: req.overlap_at(plain_day, locations[c]) if plain_day else None for c in locations}
     if plain_day is not None and overlap_rules:
         _score_on_shifted_day(needs, overlap_rules, overlap, location_scores, location_contribs)
+    # The day each location's staff would work on the shifted hours the buyer accepts: worked out once, for the
+    # overnight points and the row that names it.
+    days = {c: req.accepted_day(needs, locations[c]) for c in locations} if needs.shift else {}
     if plain_day is not None and (overnight := _overnight_rules(pb)):
-        _overnight_on_shifted_day(needs, overnight, locations, plain, location_scores, location_contribs)
+        _overnight_on_shifted_day(days, overnight, plain, location_scores, location_contribs)
     # A location whose day meets the buyer's only across the date line gives the overlap needed on 4 of the
     # buyer's 5 working days: it ranks below every location giving it each day.
     date_line = {c: req.across_date_line(needs, locations[c], overlap[c]) for c in locations}
@@ -843,7 +846,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
             home=code == needs.home,
             preferred=req.preferred_here(needs, code, cat.locations[code]),
-            shifted_day=day.hours if (day := req.accepted_day(needs, cat.locations[code])) else "",
+            shifted_day=day.hours if (day := days.get(code)) else "",
             # What that day gives, where it is less than the most the accepted shift gives (the figure shown).
             shifted_gives=req.day_gives(needs, cat.locations[code], day)
             if day is not None and day.overlap != overlap[code]
@@ -971,9 +974,8 @@ OVERNIGHT_ON_SHIFTED_DAY = (
 
 
 def _overnight_on_shifted_day(
-    needs: req.Requirements,
+    days: Mapping[str, req.ShiftedDay | None],
     rules: frozenset[str],
-    locations: Mapping[str, Mapping[str, Any]],
     plain: Mapping[str, float | None],
     scores: dict[str, int],
     contribs: dict[str, list[Contribution]],
@@ -987,7 +989,7 @@ def _overnight_on_shifted_day(
         usual = plain.get(code)
         if usual is None or usual >= req.WORKING_DAY_HOURS or not any(c.rule in rules and c.points > 0 for c in found):
             continue
-        day = req.accepted_day(needs, locations[code])
+        day = days.get(code)
         if day is None or day.overlap <= usual:
             continue
         before = req.WORKING_DAY_HOURS - usual
