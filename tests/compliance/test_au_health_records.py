@@ -62,3 +62,23 @@ def test_without_health_information_about_people_in_australia_it_is_not_said(
     reference: Playbook, categories: list[str]
 ) -> None:
     assert TITLE not in [r.title for r in evaluated(reference, data_categories=categories).risks]
+
+
+def test_a_public_hospital_or_state_body_is_told_the_privacy_act_may_not_bind_it(reference: Playbook) -> None:
+    # A State or Territory authority is not an organisation under the Privacy Act (s. 6C(1)): APP 8 is not its rule.
+    title = "If you are a state or territory body, the Privacy Act's APP 8 is not your rule"
+    for sector in ("healthcare", "public-body"):
+        ev = evaluated(
+            reference, buyer_sector=sector, buyer_regulated_in="australia" if sector == "healthcare" else None
+        )
+        (risk,) = [r for r in ev.risks if r.title == title]
+        assert risk.rule == "au-state-authority-outside-privacy-act" and "(s. 6C(1))" in risk.mitigation
+        assert "au-privacy-app8" in ev.regime_codes  # a private hospital or a Commonwealth agency still reads it
+        app8 = next(r for r in ev.regimes if r.code == "au-privacy-app8")
+        assert "not an organisation under the Act (s. 6C(1))" in app8.summary
+    # A private company elsewhere in the economy, or a buyer whose people work outside Australia, is not told so.
+    assert title not in [r.title for r in evaluated(reference, buyer_sector="other", buyer_regulated_in=None).risks]
+    assert title not in [r.title for r in evaluated(reference, buyer_location="us", overlap_hours=None).risks]
+    # The state health-records laws it names are those that govern records sent out of the state.
+    fired = next(f for f in evaluated(reference).fired if f.code == "au-health-records-not-covered")
+    assert "HPP 14" in fired.rationale and "HPP 9" in fired.rationale

@@ -68,8 +68,12 @@ def test_us_insider_trading_law_still_reads_for_own_research(reference: Playbook
     assert "(17 CFR 240.10b5-2(b)(1)), so the US insider-trading regimes still read" in own.rationale
     # The US rules' own reasons speak of the buyer's research too, not only of issuers' information.
     for code in ("us-mnpi-regulated", "us-mnpi-us-buyer"):
-        rationale = next(f.rationale for f in ev.fired if f.code == code)
-        assert "or the buyer's own unpublished research and trading ideas" in rationale
+        fired = next(f for f in ev.fired if f.code == code)
+        assert "or the buyer's own unpublished research and trading ideas" in fired.rationale
+        # Named so that "Triggered by" does not contradict an answer of own research alone.
+        assert fired.name.startswith("Non-public research or inside information held by")
+    us = next(r for r in ev.regimes if r.code == "us-mnpi")
+    assert all(b.startswith("Non-public research or inside information") for b in us.because)
     adviser = next(r for r in ev.regimes if r.code == "us-adviser-mnpi")
     (action,) = [o["action"] for _p, _l, items in adviser.obligations for o in items]
     assert "wall-crossing records when what you share is an issuer's information rather than your own research" in (

@@ -28,6 +28,8 @@ def test_a_law_firm_reads_the_foreign_filing_and_export_rules_with_their_sources
     assert "us-export-controls" not in ev.regime_codes
     filing = next(r for r in ev.regimes if r.code == FILING)
     assert filing.confidence == "secondary" and "published patent application" in filing.summary
+    # A company's own inventions read it too, so its reason does not speak of clients' alone.
+    assert filing.because == ("Patent work abroad on unpublished inventions, your own or your clients'",)
     assert obligations(ev, FILING) == {
         "published-art-only-or-classified": (
             "15 CFR 734.7(a), 734.10(a) and 734.13(a)(1); 37 CFR 5.11(b), (c); 73 FR 42781 (2008)",

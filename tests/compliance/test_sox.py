@@ -35,7 +35,7 @@ def test_a_listed_companys_close_reads_sox_404_with_its_pinpoints(reference: Pla
     assert "17 CFR 240.13a-15(c)" in duties["scope-in-icfr"][0]
     assert duties["soc1-type2"][0].startswith("AICPA AT-C section 320")
     assert "complementary user entity controls" in duties["user-entity-controls"][0]
-    assert duties["quarterly-change"][0] == "17 CFR 240.13a-15(d); 17 CFR 229.308(c)"
+    assert duties["quarterly-change"][0] == "17 CFR 240.13a-15(d); 17 CFR 229.308(c); Form 20-F, Item 15(d)"
     assert {conf for _c, _u, conf in duties.values()} == {"secondary"}
     regime = next(r for r in ev.regimes if r.code == "sox-404")
     phases = {phase for phase, _label, _items in regime.obligations}

@@ -28,6 +28,10 @@ def test_an_eu_bank_keeps_kyc_decisions_and_notifies_its_supervisor(reference: P
     citations = [o["citation"] for _, _, group in aml.obligations for o in group]
     assert "Regulation (EU) 2024/1624 Art. 18(1)" in citations
     assert any(c.startswith("Directive (EU) 2015/849 Art. 29") for c in citations)
+    # Until the Regulation applies, the national law is named for the countries the product knows.
+    (until,) = [o["action"] for _, _, group in aml.obligations for o in group if o["code"] == "until-2027"]
+    assert "in Ireland, the Criminal Justice (Money Laundering and Terrorist Financing) Act 2010" in until
+    assert "in the Netherlands, the Wwft" in until and "Criminal Justice (Money Laundering" in aml.summary
 
 
 @pytest.mark.parametrize("market", ["eu", "uk", "us"])

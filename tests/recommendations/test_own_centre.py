@@ -392,3 +392,27 @@ def test_a_provider_s_quote_prices_the_models_an_own_centre_is_compared_with_nev
     compared = set(benchmark) - {"own-centre"}
     assert compared and all(supplied[f"{code}.rate"] for code in compared)
     assert all(quoted[code] < 0.9 * benchmark[code] for code in compared)  # a $20 quote, below the benchmark
+
+
+def test_core_specific_work_counts_against_a_provider_but_not_against_a_centre_of_ones_own(reference: Playbook) -> None:
+    # Core work and know-how specific to the buyer are kept in-house or in a captive the buyer owns: a centre it sets up
+    # itself is that captive, so neither takes points off the fit. When the work must start within 6 months, before
+    # such a centre could launch, a provider does it first and both count as they do for a provider.
+    core = {"core_differentiator": "core", "asset_specificity": "high"}
+    own = _evaluate(reference, **core, start_within="later")
+    provider = _evaluate(
+        reference, **core, start_within="later", own_team_plan=False, centre_setup=None, own_entity=None
+    )
+    soon = _evaluate(reference, **core, start_within="three-to-six")
+    fired = {f.code: f for f in own.fired}  # type: ignore[attr-defined]
+    assert {"core-work-own-centre", "high-asset-specificity-own-centre"} <= set(fired)
+    assert not {"core-work", "high-asset-specificity"} & set(fired)
+    assert fired["core-work-own-centre"].fit_points == fired["high-asset-specificity-own-centre"].fit_points == 0
+    assert {"core-work", "high-asset-specificity"} <= {f.code for f in provider.fired}  # type: ignore[attr-defined]
+    assert {"core-work-provider-before-own-centre", "high-asset-specificity-provider-before-own-centre"} <= {
+        f.code
+        for f in soon.fired  # type: ignore[attr-defined]
+    }
+    # 20 points apart: the own centre's fit is what the provider's would be without the two rules' -10 each.
+    assert own.fit_score - soon.fit_score == 20  # type: ignore[attr-defined]
+    assert own.models[0].code == "own-centre"  # type: ignore[attr-defined]
