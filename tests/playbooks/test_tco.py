@@ -291,10 +291,20 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
 
 def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_benchmark() -> None:
     # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour,
-    # likely $25. 31 deliverables come to $102.69 an hour, within 3x the highest rate; 32 to $106, beyond it. Below,
+    # likely $25. 15 deliverables come to $49.69 an hour, within 1.5x the highest rate ($52.50), so the benchmark
+    # prices them; 16 come to $53 and 31 to $102.69, beyond what a fixed price could come to but within 3x the highest
+    # rate: smaller pieces of work than the benchmark's projects, priced by their hours; 32 to $106, beyond 3x. Below,
     # 8 come to $26.50, above the likely rate; 7 to $23.19, under what the function's providers typically charge.
-    assert "project" in {m.code for m in _case(deliverables=31).models}
-    assert "project" in {m.code for m in _case(deliverables=8).models}
+    for count in (8, 15):
+        project = next(m for m in _case(deliverables=count).models if m.code == "project")
+        assert project.sized == ""
+    for count, hourly in ((16, "$53"), (31, "$103")):
+        case = _case(deliverables=count)
+        project = next(m for m in case.models if m.code == "project")
+        assert case.skipped == () and "project.price" not in case.figures
+        assert f"would come to {hourly} an hour over your 8,000 hours of work, more than the $52.50" in project.sized
+        assert "priced by its hours, as a managed service is" in project.sized
+        assert case.figures["project.rate"].likely == 25
     for count, hourly in ((32, "$106"), (1, "$3.31")):
         case = _case(deliverables=count)
         assert "project" not in {m.code for m in case.models}
@@ -310,6 +320,17 @@ def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_
     # The buyer's own quote per deliverable is their price, so it is costed whatever the count.
     quoted = _case(deliverables=1_000, quotes={"project": (60.0, 60.0, 60.0)})
     assert "project" in {m.code for m in quoted.models} and quoted.skipped == ()
+
+
+def test_a_project_of_smaller_deliverables_is_priced_by_its_hours_as_a_managed_service_is() -> None:
+    # Collapsed to likely figures: 31 deliverables priced by the hours pay 8,000 h × $25 × (1 + 10% managed-services
+    # premium) a year, against 15 at the benchmark's $26,500 each; every other line of a project is the same.
+    sized = tco.simulate(_collapsed(_case(deliverables=31, model_codes=["project"])))
+    priced = tco.simulate(_collapsed(_case(deliverables=15, model_codes=["project"])))
+    fees = [
+        next(ln for ln in _model(r, "project").lines if ln.label == "Provider fees").horizon[1] for r in (sized, priced)
+    ]
+    assert fees[0] / fees[1] == pytest.approx(8_000 * 25 * 1.10 / (15 * 26_500))
 
 
 def test_work_no_benchmark_covers_says_so_and_never_that_the_answer_is_missing() -> None:

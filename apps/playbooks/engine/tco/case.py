@@ -39,8 +39,15 @@ NO_DELIVERABLES = "the number of deliverables a year is not known"
 # likely hourly rate, it is not costed either: a fixed price carries the provider's project management on top of
 # its people's hours, so a price under what the function's providers typically charge an hour is not one a provider
 # would sign, and a saving resting on it would be a saving no quote will show (the product's assumption, not a
-# source's; the typical rate rather than the lowest, since the benchmark price is a range's midpoint too).
+# source's; the typical rate rather than the lowest, since the benchmark price is a range's midpoint too). Above
+# ``PROJECT_FIXED_PRICE_UPLIFT`` times the function's highest hourly rate (and within the tolerance), a fixed price's
+# project management and risk do not explain it: no provider charges more than half again what the dearest of the
+# function's providers charges an hour, so the deliverables are smaller pieces of work than the projects the
+# benchmark prices (a monthly report, not a research study) and it would overstate their cost. The project is then
+# priced by its hours instead (``ModelSpec.sized``), as a managed service is: the function's hourly rate, with the
+# managed-services premium for the provider's delivery risk (the product's assumption, not a source's).
 PROJECT_UNIT_TOLERANCE = 3.0
+PROJECT_FIXED_PRICE_UPLIFT = 1.5
 
 
 def _figure(label: str, data: Mapping[str, Any]) -> Figure:
@@ -453,7 +460,13 @@ def _model_figures(
     if figure is None:
         return None, "the catalogue has no price for it or for the function"
     if kind == "project" and quote is None and deliverables:
-        unfit = _unit_mismatch(figure, function.get("kpo_rate"), float(deliverables), hours)
+        band = function.get("kpo_rate")
+        sized = _sized_because(figure, band, float(deliverables), hours)
+        rate = _catalogue_figure(f"{name}: hourly rate (USD)", function, "kpo_rate") if sized else None
+        if rate is not None:
+            figures[f"{code}.rate"] = rate
+            return ModelSpec(code=code, name=name, kind=kind, sized=sized), ""
+        unfit = _unit_mismatch(figure, band, float(deliverables), hours)
         if unfit:
             return None, unfit
     figures[f"{code}.{key}"] = figure
@@ -482,6 +495,29 @@ def rate_band(band: Any) -> tuple[float, float] | None:
 def price_per_hour(price: float, deliverables: float, hours: float) -> float:
     """A project's price per deliverable spread over the hours of the work."""
     return price * deliverables / hours
+
+
+def _sized_because(price: Figure, band: Any, deliverables: float, hours: float) -> str:
+    """Why the project is priced by its hours ("" when it is not): the benchmark price per deliverable, spread over
+    the hours, comes to more than a fixed price could (``PROJECT_FIXED_PRICE_UPLIFT`` times the function's highest
+    hourly rate) but not so far beyond it (``PROJECT_UNIT_TOLERANCE``) that a deliverable is another unit altogether."""
+    rates = rate_band(band)
+    if not hours or rates is None:
+        return ""
+    high = rates[1]
+    hourly = price_per_hour(price.likely, deliverables, hours)
+    if not high * PROJECT_FIXED_PRICE_UPLIFT < hourly <= high * PROJECT_UNIT_TOLERANCE:
+        return ""
+    return (
+        f"the benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) would come to "
+        f"{money(hourly, 'USD', cents=True)} an hour over your {number(hours)} hours of work, more than the "
+        f"{money(high * PROJECT_FIXED_PRICE_UPLIFT, 'USD', cents=True)} a fixed price could (the "
+        f"{money(high, 'USD', cents=True)} an hour the dearest of this function's providers charge, with half again "
+        "for a fixed price's project management and risk): your deliverables are smaller pieces of work than the "
+        "projects it prices, so the project is priced by its hours, as a managed service is (the function's hourly "
+        "rate × your hours × (1 + the managed-services premium) × the location's cost index: the product's "
+        "assumption). A provider's quoted price per deliverable, given under your own cost figures, would replace it"
+    )
 
 
 def _unit_mismatch(price: Figure, band: Any, deliverables: float, hours: float) -> str:

@@ -213,23 +213,26 @@ def _model(
     spec = next(s for s in case.models if s.code == m.code)
     # The provider's price: its rate a hour, or a project's price a deliverable (BOT's set-up and transfer fees are
     # figures of the model's code too, listed with every input, not as its rate).
-    rate = case.figures.get(f"{m.code}.price" if spec.kind == "project" else f"{m.code}.rate")
+    priced_per_deliverable = spec.kind == "project" and not spec.sized
+    rate = case.figures.get(f"{m.code}.price" if priced_per_deliverable else f"{m.code}.rate")
     inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot", "owned") else []
+    hours = Input("Hours of the work" if case.weeks else "Annual hours", number(case.annual_hours), "your answer")
     if spec.kind in ("pool", "managed"):
-        label = "Hours of the work" if case.weeks else "Annual hours"
-        inputs.append(Input(label, number(case.annual_hours), "your answer"))
+        inputs.append(hours)
     if spec.kind == "project":
         label = "Deliverables of the work" if case.weeks else "Deliverables per year"
         inputs.append(Input(label, number(case.deliverables), "your answer"))
+    if spec.sized:  # a project priced by its hours, as a managed service is
+        inputs += [hours, Input("Priced by its hours, not per deliverable", "the managed-services premium", spec.sized)]
     if rate is not None:
-        per_hour = spec.kind != "project"
+        per_hour = not priced_per_deliverable
         # Written as the rate × hours estimate wrote it, so the provider's rate reads the same everywhere.
         value = money(rate.low, "USD", cents=True) + "–" + money(rate.high, "USD", cents=True)
         value += f" (likely {money(rate.likely, 'USD', cents=True)})" + ("/h" if per_hour else "")
         inputs.append(
             Input(rate.label, value, rate.source.removesuffix(WEAK_MARK) + _quote_check(rate, spec.kind, band))
         )
-        if spec.kind == "project" and case.deliverables:
+        if priced_per_deliverable and case.deliverables:
             inputs.append(_per_hour(case, rate, band))
         if located := _located_rate(case, spec, rate):
             inputs.append(located)

@@ -335,11 +335,11 @@ def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
     p = f"{m.code}."
     # A piece of work done once spreads its hours and deliverables over its own months, not a year's twelve.
     per = case.months if case.weeks else 12
-    if m.kind == "project":
+    if m.kind == "project" and not m.sized:
         return project_annual_fee(v[p + "price"], deliverables=case.deliverables) / per * v["fx"]
     # A quote is that provider's own price: the benchmark's location index and premiums are already in it.
     index = 1.0 if m.quoted else v["location.index"]
-    if m.kind in ("pool", "managed"):
+    if m.kind in ("pool", "managed", "project"):  # a project here is priced by its hours (``ModelSpec.sized``)
         premium = 0.0 if m.quoted else v["shared_pool_premium" if m.kind == "pool" else "managed_services_premium"]
         return case.annual_hours / per * v[p + "rate"] * (1 + premium) * index * v["fx"]
     yearly = dedicated_annual_fee(v[p + "rate"], people=case.people, commitment_hours=m.commitment_hours, index=index)

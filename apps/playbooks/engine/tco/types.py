@@ -75,6 +75,11 @@ class ModelSpec:
     # The rate is the buyer's quote: that provider's own price for this work, so neither the location's
     # cost index nor a pool or managed-services premium is applied to it again.
     quoted: bool = False
+    # A project priced by the hours of its deliverables, not at the benchmark price per deliverable: the function's
+    # hourly rate × the hours × (1 + the managed-services premium) × the location's cost index, as a managed service
+    # is priced, where the benchmark price would overstate deliverables smaller than the projects it prices. It holds
+    # the reason, said with the inputs ("" for every other model).
+    sized: str = ""
 
 
 def peak_excess(peak_share: float) -> float:
