@@ -141,3 +141,16 @@ def test_a_tokyo_team_on_shifted_hours_reads_that_a_location_behind_it_starts_ea
     (overlap,) = [r for r in ev.requirements if r.code == "overlap"]
     assert "an early-morning one where it is behind" in overlap.text
     assert "(an evening shift, not a night shift" not in overlap.text
+
+
+def test_an_irish_buyers_overlap_column_is_headed_ireland_not_the_uk(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Ireland keeps the UK's clock, so the overlap is the UK figure; the column says whose day it is.
+    rec = submit(reference, organisation, buyer, "Irish fund administrator")
+    snap = read_snapshot(rec.snapshot)
+    assert snap.location_columns.overlap_uk and snap.location_columns.uk_clock == "Ireland"
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert ">Overlap Ireland</th>" in page and ">Overlap UK</th>" not in page
+    uk = submit(reference, organisation, buyer, "Team in Paris for a UK-authorised", buyer_location="uk")
+    assert read_snapshot(uk.snapshot).location_columns.uk_clock == "UK"

@@ -954,6 +954,8 @@ class LocationColumns:
     transfer_uk: bool = False  # the UK transfer status (UK GDPR Chapter V), when the catalogue recorded it
     # The provider's day was moved this many hours towards the buyer's for the overlap shown (0: a plain day).
     shifted_hours: float = 0.0
+    # Whose day the UK overlap column is headed with: an Irish buyer's clock is the UK's, and its column says Ireland.
+    uk_clock: str = "UK"
 
 
 @dataclass(frozen=True)
@@ -1003,6 +1005,7 @@ class Snapshot:
             time_zone=unknown and any(loc.utc_offset for loc in self.evaluation.locations),
             transfer_uk=transfer_uk,
             shifted_hours=self.evaluation.shifted_hours if not unknown else 0.0,
+            uk_clock="Ireland" if buyer == "eu" and self.stored_answers.get("buyer_eu_country") == "ireland" else "UK",
         )
 
 
