@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404, HttpResponse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_required, pin_to_organisation
+from apps.common.hostile import single_param
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.evaluate import start_date_checks
@@ -38,6 +40,10 @@ NOT_POSTED = (
     "Nothing was saved: the answer did not reach the server with this request. "
     "Reload the page and give the answer again."
 )
+
+# The assessments list: a page of this many, and the statuses it can be narrowed to (code: the tab's words).
+LIST_PAGE_SIZE = 50
+LIST_STATUSES = {"": "All", "draft": "Drafts", "submitted": "Submitted"}
 
 
 def _assessment_query(organisation: int, pk: int, columns: dict[str, Any]) -> QuerySet[Assessment]:
@@ -98,12 +104,21 @@ def _require_editor(request: MemberRequest) -> None:
 @require_safe
 @member_required()
 def assessment_list(request: MemberRequest) -> HttpResponse:
-    assessments = list(
-        Assessment.objects.for_organisation(request.organisation)
-        # The outcome is the submitted assessment's recommendation (a reverse one-to-one).
-        .select_related("created_by", "playbook", "recommendation")
-        .order_by("-updated_at")[:200]
-    )
+    """The organisation's assessments, the last changed first, a page at a time, all of them or the drafts or the
+    submitted ones alone (``?status=``)."""
+    try:
+        status = single_param(request.GET, "status") or ""
+    except ValidationError:
+        status = None
+    if status not in LIST_STATUSES:
+        return render(request, "questionnaire/list_refused.html", {"statuses": LIST_STATUSES}, status=400)
+    listed = Assessment.objects.for_organisation(request.organisation)
+    if status:
+        listed = listed.filter(status=status)
+    # The outcome is the submitted assessment's recommendation (a reverse one-to-one).
+    listed = listed.select_related("created_by", "playbook", "recommendation").order_by("-updated_at", "-pk")
+    page = Paginator(listed, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    assessments = list(page.object_list)
     ordered = with_copies_under_originals(assessments)
     membership = request.membership
     mine = extensions.team.member_sections(membership, [a.pk for a in assessments if a.is_draft])
@@ -112,7 +127,16 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
     deletable = {a.pk for a in assessments if a.is_draft and a.may_be_deleted_by(membership)}
     # "Your sections" first: the drafts where the member has sections to answer, then the whole list.
     yours = [row for row in progress if row.my_required or row.my_sections]
-    context = {"rows": rows, "assessments": assessments, "deletable": deletable, "yours": yours}
+    context = {
+        "rows": rows,
+        "assessments": assessments,
+        "deletable": deletable,
+        "yours": yours,
+        "page": page,
+        "status": status,
+        "statuses": LIST_STATUSES,
+        "query": f"status={status}&" if status else "",
+    }
     return render(request, "questionnaire/list.html", context)
 
 
