@@ -41,13 +41,14 @@ def transition_problem(entry: ShortlistEntry, to: str, reason: str, *, other_sel
     """Why ``entry`` may not move to ``to`` (field, message), or None. Pure, so forms and tests share it."""
     if to not in Status.values:
         return "status", "Choose one of the statuses offered."
+    if to == Status.REJECTED and not reason.strip():
+        # Asked of an entry rejected already too: saving it with the reason emptied would store a rejection with none.
+        return "rejection_reason", "Say why the vendor is rejected: the reason is kept with the shortlist."
     if to == entry.status:
         return None
     if to not in ShortlistEntry.TRANSITIONS[entry.status]:
         allowed = ", ".join(Status(s).label.lower() for s in ShortlistEntry.TRANSITIONS[entry.status])
         return "status", f"A vendor on the {entry.get_status_display().lower()} can move to: {allowed}."
-    if to == Status.REJECTED and not reason.strip():
-        return "rejection_reason", "Say why the vendor is rejected: the reason is kept with the shortlist."
     if to == Status.SELECTED and other_selected:
         return "status", "Another vendor is already selected on this shortlist: move it back to 'RFP sent' first."
     return None

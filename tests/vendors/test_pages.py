@@ -172,6 +172,19 @@ def test_rejecting_without_a_reason_is_refused(
     assert (entry.status, entry.rejection_reason) == (S.REJECTED, "No BAA template")
 
 
+def test_saving_a_rejected_vendor_with_its_reason_emptied_is_refused_not_a_500(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    url = reverse("vendors:entry", args=[entry.pk])
+    assert buyer_client.post(url, entry_data(entry, "rejected", reason="No BAA template")).status_code == 302
+    entry.refresh_from_db()
+    before = rows()
+    response = buyer_client.post(url, entry_data(entry, "rejected", reason=" "))
+    assert response.status_code == 400 and "Say why the vendor is rejected" in response.content.decode()
+    assert rows() == before
+
+
 def test_a_second_selected_vendor_is_refused(
     buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
 ) -> None:
