@@ -185,6 +185,10 @@ def create_webhook_endpoint(
     chosen = [e for e in WebhookEvent.values if e in set(events)]
     if not chosen:
         raise WebhookError("Choose at least one event.")
+    # A scheme is case-blind ("HTTPS://" is https): stored in lower case, as it is called and as the table's check
+    # on the scheme reads it.
+    scheme, sep, rest = url.partition("://")
+    url = scheme.lower() + sep + rest
     try:
         webhooks.resolve(url)
     except webhooks.BlockedTarget as refused:

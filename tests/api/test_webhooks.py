@@ -117,6 +117,16 @@ def test_owner_registers_an_endpoint_and_sees_its_secret_once(
     assert listener.url in again and endpoint.secret not in again
 
 
+def test_a_scheme_in_capitals_is_stored_in_lower_case_not_refused_by_the_database(
+    buyer_client: Client, organisation: Organisation, listener: Listener
+) -> None:
+    # "HTTP://" is http: it used to pass the form and break the table's check on the scheme (a 500).
+    shouting = "HTTP" + listener.url.removeprefix("http")
+    response = buyer_client.post(reverse("api_keys:webhooks"), {"url": shouting, "events": ["decision.made"]})
+    assert response.status_code == 200
+    assert WebhookEndpoint.objects.get(organisation=organisation).url == listener.url
+
+
 def test_the_api_keys_page_links_to_webhooks(buyer_client: Client) -> None:
     assert reverse("api_keys:webhooks") in buyer_client.get(reverse("api_keys:list")).content.decode()
 
