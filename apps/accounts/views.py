@@ -127,7 +127,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(next_url if safe else reverse("home"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def members(request: MemberRequest) -> HttpResponse:
     form = AddMemberForm()
@@ -252,7 +252,7 @@ def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     return redirect("accounts:members")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required(Membership.Role.OWNER)
 def sso_domains(request: MemberRequest) -> HttpResponse:
     """Owners register the email domains whose people sign in here through single sign-on (apps/accounts/sso.py)."""

@@ -19,7 +19,7 @@ from apps.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
 OWNER = Membership.Role.OWNER
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required(OWNER)
 def key_list(request: MemberRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
@@ -46,7 +46,7 @@ def key_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     return redirect("api_keys:list")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required(OWNER)
 def webhook_list(request: MemberRequest) -> HttpResponse:
     form = WebhookForm(request.POST or None)

@@ -53,7 +53,7 @@ def _post(request: MemberRequest, form: CommentForm, replies_to: QuerySet[Commen
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def question(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     """One question's comments, with the forms to comment and reply (viewers comment too)."""
@@ -97,7 +97,7 @@ def _deleted(request: MemberRequest, comment: Comment) -> HttpResponse:
     return render(request, "discussion/comment_edit.html", {"comment": comment, "form": None}, status=409)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
@@ -156,7 +156,7 @@ def read_all(request: MemberRequest) -> HttpResponse:
     return redirect("discussion:inbox")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def preferences(request: SignedInRequest) -> HttpResponse:
     current = services.preferences_for(request.user)

@@ -140,7 +140,7 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
     return render(request, "questionnaire/list.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required(EDITOR)
 def assessment_start(request: MemberRequest) -> HttpResponse:
     playbook = Playbook.objects.current()
@@ -177,7 +177,7 @@ def assessment_resume(request: MemberRequest, pk: int) -> HttpResponse:
     return redirect("questionnaire:step", pk=pk, section=section)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     assessment, team, draft = _assessment_and_team(request, pk)

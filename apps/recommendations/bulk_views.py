@@ -52,7 +52,7 @@ def _context(request: MemberRequest, playbook: Playbook | None, form: BulkRescor
     return context
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required(Membership.Role.OWNER)
 def rescore_many(request: HtmxMemberRequest) -> HttpResponse:
     playbook = Playbook.objects.current()

@@ -66,7 +66,7 @@ def _context(
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def what_if(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """Change any answer and see the recommendation scored again; htmx gets the result and what moved."""

@@ -21,7 +21,7 @@ from apps.signoff.status import sign_off_state
 OWNER = Membership.Role.OWNER
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def decide(request: MemberRequest, pk: int) -> HttpResponse:
     rec = get_for_member(request, Recommendation.objects.select_related("created_by", "organisation"), pk=pk)
@@ -45,7 +45,7 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "signoff/decide.html", context, status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required(OWNER)
 def policy(request: MemberRequest) -> HttpResponse:
     current = services.policy_for(request.organisation)

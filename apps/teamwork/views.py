@@ -35,7 +35,7 @@ def _members(request: MemberRequest) -> list[Membership]:
     return list(Membership.objects.filter(organisation=request.organisation).select_related("user"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def contributors(request: MemberRequest, pk: int) -> HttpResponse:
     """Who answers each section and who gives a second opinion; the assessment's owner changes it."""
@@ -73,7 +73,7 @@ def _initial(assessment: Assessment) -> dict[str, str]:
     return initial
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required(EDITOR)
 def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     """The reviewer's own answers to one section, given without seeing the first answers."""
@@ -166,7 +166,7 @@ def _settle_refused(request: MemberRequest, assessment: Assessment, problems: li
     return render(request, "teamwork/settle_refused.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def roles(request: MemberRequest) -> HttpResponse:
     """The organisation's members and the stakeholder roles each holds; owners change them."""
