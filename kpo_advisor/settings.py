@@ -183,6 +183,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["apps.accounts.backends.ThrottledModelBackend"]
 LOGIN_THROTTLE_FAILURES = env_int("LOGIN_THROTTLE_FAILURES", 10)
 LOGIN_THROTTLE_LOCK_SECONDS = env_int("LOGIN_THROTTLE_LOCK_SECONDS", 15 * 60)
+# Wrong passwords from one client address for all emails together in that window before the address is paused
+# for every email (one password tried against many accounts).
+LOGIN_THROTTLE_CLIENT_FAILURES = env_int("LOGIN_THROTTLE_CLIENT_FAILURES", 50)
 # Password-reset mails per hour, per typed address and per client address; past either, the same
 # "check your email" answer and no mail (apps/accounts/views.py PasswordResetView).
 PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3)

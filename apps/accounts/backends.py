@@ -57,9 +57,10 @@ class ThrottledModelBackend(ModelBackend):
             marked.login_needs_sso = True
             security_event(request, "login_refused_sso_required", level=logging.WARNING, email=email)
             return None
-        until = throttle.locked_until(email=email, ip=ip)
+        network = throttle.client_locked_until(ip=ip)
+        until = network or throttle.locked_until(email=email, ip=ip)
         if until is not None:
-            marked.login_locked_until = until
+            marked.login_locked_until, marked.login_locked_network = until, network is not None
             security_event(request, "login_refused_locked", level=logging.WARNING, email=email, until=until.isoformat())
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
@@ -67,10 +68,15 @@ class ThrottledModelBackend(ModelBackend):
             throttle.clear(email=email, ip=ip)
             return user
         failures, until = throttle.record_failure(email=email, ip=ip)
+        network = throttle.record_client_failure(ip=ip)
         security_event(request, "login_failed", level=logging.WARNING, email=email, failures=failures)
-        if until is not None:
-            marked.login_locked_until = until
-            security_event(request, "login_locked", level=logging.WARNING, email=email, until=until.isoformat())
+        if until is not None or network is not None:
+            marked.login_locked_until = max(t for t in (until, network) if t is not None)
+            marked.login_locked_network = until is None
+            security_event(
+                request, "login_locked", level=logging.WARNING, email=email,
+                until=marked.login_locked_until.isoformat(), network=until is None,
+            )  # fmt: skip
         return None
 
     def get_user(self, user_id: Any) -> User | None:

@@ -31,6 +31,12 @@ class LockoutMessageMixin(AuthenticationForm):
         until = getattr(self.request, "login_locked_until", None)
         if until is None:
             return super().get_invalid_login_error()
+        if getattr(self.request, "login_locked_network", False):
+            return ValidationError(
+                "Too many failed sign-ins from your network, so signing in from it is paused "
+                f"for {_paused_for(until)}. Try again then, or reset your password by email.",
+                code="locked_out",
+            )
         return ValidationError(
             "Too many failed sign-ins for this email address from your network, so signing in is paused "
             f"for {_paused_for(until)}. Try again then, or reset your password by email.",

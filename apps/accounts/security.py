@@ -36,6 +36,7 @@ class SignInRequest(HttpRequest):
 
     login_needs_sso: bool  # the password form was used for an email that must sign in with SSO
     login_locked_until: datetime.datetime  # the throttle refused: when the lock ends
+    login_locked_network: bool  # ... and the lock is the client address's for every email, not the pair's
     sso_organisation_id: int  # the organisation an SSO sign-in joined, to work in first
 
 

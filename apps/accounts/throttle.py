@@ -10,6 +10,11 @@ row lock, so parallel guesses cannot slip past the limit.
 The same count covers the current password typed on the change-password form (keyed by the
 signed-in user's email): both are guesses at one account's password, so together they get one budget.
 
+One client address also has a budget for all emails together (LOGIN_THROTTLE_CLIENT_FAILURES in the same
+window, counted in the row whose email is empty, which no sign-in can type): one common password tried against
+many addresses (password spraying) locks that address for every email, not only each pair after ten tries.
+A successful sign-in does not clear it, so one account an attacker holds cannot reset the count.
+
 Rate limits (``take``) count uses of an action per key in a fixed window: password-reset mails per
 typed address and per client address. The key is counted whether or not an account has it.
 
@@ -45,8 +50,25 @@ def locked_until(*, email: str, ip: str) -> datetime | None:
     )
 
 
+ANY_EMAIL = ""  # the row counting one client address's wrong passwords for every email together
+
+
 def record_failure(*, email: str, ip: str) -> tuple[int, datetime | None]:
     """Count a wrong password. Returns (failures in this window, lock end if the pair is now locked)."""
+    return _count(email, ip, settings.LOGIN_THROTTLE_FAILURES)
+
+
+def client_locked_until(*, ip: str) -> datetime | None:
+    """When the client address's lock for every email ends, or None."""
+    return locked_until(email=ANY_EMAIL, ip=ip)
+
+
+def record_client_failure(*, ip: str) -> datetime | None:
+    """Count a wrong sign-in against the client address's budget for all emails; the lock's end once it is spent."""
+    return _count(ANY_EMAIL, ip, settings.LOGIN_THROTTLE_CLIENT_FAILURES)[1]
+
+
+def _count(email: str, ip: str, limit: int) -> tuple[int, datetime | None]:
     now = timezone.now()
     with transaction.atomic():
         row, _ = LoginThrottle.objects.select_for_update().get_or_create(
@@ -57,7 +79,7 @@ def record_failure(*, email: str, ip: str) -> tuple[int, datetime | None]:
             row.failures, row.first_failure_at, row.locked_until = 0, now, None
         row.failures += 1
         row.last_failure_at = now
-        if row.failures >= settings.LOGIN_THROTTLE_FAILURES:
+        if row.failures >= limit:
             row.locked_until = now + _window()
         row.save()
     return row.failures, row.locked_until

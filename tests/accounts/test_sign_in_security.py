@@ -61,6 +61,23 @@ def test_the_lock_is_per_email_and_address(client: Client, member: User) -> None
     assert sign_in(Client(), "someone.else@acme.test", "x", ip="203.0.113.7").status_code == 200  # another email
 
 
+def test_one_password_tried_against_many_emails_pauses_the_address_for_every_email(
+    client: Client, member: User, settings: Any
+) -> None:
+    # Password spraying: each email is tried once, so no (email, address) pair ever reaches its ten; the address's
+    # budget for all emails together (five here) pauses it, for the right password of a real account too.
+    settings.LOGIN_THROTTLE_CLIENT_FAILURES = 5
+    for i in range(4):
+        assert sign_in(client, f"person{i}@acme.test", "Password1").status_code == 200
+    fifth = sign_in(client, "person4@acme.test", "Password1")
+    assert fifth.status_code == 429 and "Too many failed sign-ins from your network" in fifth.content.decode()
+    refused = sign_in(client, member.email, PASSWORD)
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    assert "from your network, so signing in from it is paused" in refused.content.decode()
+    # Another address is not paused.
+    assert sign_in(Client(), member.email, PASSWORD, ip="198.51.100.1").status_code == 302
+
+
 def test_unknown_emails_lock_the_same_way_so_locks_reveal_no_accounts(client: Client, quick_hashing: None) -> None:
     for _ in range(10):
         response = sign_in(client, "nobody@nowhere.test", "guess")
@@ -73,7 +90,9 @@ def test_the_lock_lifts_after_fifteen_minutes(client: Client, member: User) -> N
         sign_in(client, member.email, "wrong-password")
     LoginThrottle.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
     assert sign_in(client, member.email, PASSWORD).status_code == 302
-    assert not LoginThrottle.objects.exists()  # success clears the count
+    assert not LoginThrottle.objects.filter(email=member.email).exists()  # success clears the pair's count
+    # ... but not the address's count for every email, or one account an attacker holds would reset it.
+    assert LoginThrottle.objects.get(email="").failures == 10
 
 
 def test_failures_spread_over_more_than_the_window_do_not_lock(client: Client, member: User) -> None:
@@ -81,7 +100,7 @@ def test_failures_spread_over_more_than_the_window_do_not_lock(client: Client, m
         sign_in(client, member.email, "wrong-password")
     LoginThrottle.objects.update(first_failure_at=timezone.now() - timedelta(minutes=16))
     assert sign_in(client, member.email, "wrong-password").status_code == 200
-    assert LoginThrottle.objects.get().failures == 1
+    assert LoginThrottle.objects.get(email=member.email).failures == 1
 
 
 def test_a_completed_password_reset_lifts_the_lock(client: Client, member: User) -> None:
