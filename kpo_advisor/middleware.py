@@ -19,7 +19,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
@@ -282,7 +282,14 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "Cache-Control" not in response and (request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or _signed_in(request)):
+        # A request with credentials of its own (the API's key in Authorization) answers for that key's
+        # organisation alone: no cache keeps it, and one that did would have to tell keys apart.
+        keyed = "HTTP_AUTHORIZATION" in request.META
+        if keyed:
+            patch_vary_headers(response, ("Authorization",))
+        if "Cache-Control" not in response and (
+            keyed or request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or _signed_in(request)
+        ):
             patch_cache_control(response, private=True, no_store=True)
         return response
 

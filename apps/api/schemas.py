@@ -6,9 +6,16 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+
+# What the API takes refuses keys it does not know (422), as its query strings do: a misspelt field is an error,
+# not a request quietly done without it.
+STRICT = ConfigDict(extra="forbid")
 
 
 class AssessmentIn(Schema):
+    model_config = STRICT
+
     title: str = Field(max_length=200, description="Names the piece of work.")
     function: str = Field(max_length=60, description="The knowledge function's option code (see /playbook).")
 
@@ -32,12 +39,16 @@ class AssessmentPage(Schema):
 
 
 class AnswersIn(Schema):
+    model_config = STRICT
+
     answers: dict[str, Any] = Field(
         description="Question code to value (see /playbook for each kind); null or an empty string clears it."
     )
 
 
 class AnswerIn(Schema):
+    model_config = STRICT
+
     value: Any = Field(description="The answer; null or an empty string clears it.")
 
 

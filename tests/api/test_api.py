@@ -430,3 +430,24 @@ def test_a_query_parameter_an_operation_does_not_take_is_a_422_naming_it(
         repeated = api.get(path, {"limit": [1, 2]})
         assert repeated.status_code == 422, path
         assert repeated.json()["errors"] == [{"field": "limit", "message": "Give one value, not 2."}]
+
+
+def test_api_answers_are_kept_by_no_cache_and_vary_by_key(api: ApiClient, outsider_api: ApiClient) -> None:
+    # An answer for one key's organisation: no browser, proxy or client library keeps it, and any cache that did
+    # would have to tell keys apart. A refusal (no key that works) is not cached either.
+    for client in (api, outsider_api, ApiClient("kpo_wrong")):
+        response = client.get("/assessments")
+        assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+        assert "Authorization" in response["Vary"]
+
+
+def test_a_body_key_the_api_does_not_take_is_refused_not_ignored(api: ApiClient, playbook: Playbook) -> None:
+    # As an unknown query parameter is: a misspelt field, or an attempt to set one the API does not let you set.
+    refused = api.post("/assessments", {"title": "T", "function": "legal", "organisation": 2, "id": 1})
+    assert refused.status_code == 422 and refused["Content-Type"].startswith("application/problem+json")
+    fields = {e["field"] for e in refused.json()["errors"]}
+    assert any("organisation" in f for f in fields) and any(f.endswith("id") for f in fields)
+    made = api.post("/assessments", {"title": "T", "function": "legal"})
+    assert made.status_code == 201
+    typo = api.put(f"/assessments/{made.json()['id']}/answers", {"answer": {"horizon": 3}})
+    assert typo.status_code == 422
