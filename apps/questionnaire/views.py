@@ -244,6 +244,10 @@ def _after_step(
     else:
         messages.success(request, "Saved.")
     target = _neighbour(compiled, seen, section, -1 if "back" in request.POST else +1)
+    # A step chosen in the list of steps (its buttons save this step first), when the answers still show it.
+    chosen = request.POST.get("goto")
+    if chosen in seen.sections and chosen != section:
+        target = chosen
     if target is None or "review" in request.POST:
         return redirect("questionnaire:review", pk=assessment.pk)
     return redirect("questionnaire:step", pk=assessment.pk, section=target)

@@ -206,6 +206,27 @@ def test_missing_csrf_token_is_refused(buyer: User, assessment: Assessment) -> N
 # Steps without JavaScript
 
 
+def test_without_javascript_a_step_chosen_in_the_list_saves_this_step_first(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    # The list's steps are buttons submitting the step's form: the answers given here are saved, then the step
+    # chosen opens. One the answers do not show is not gone to; the step's own next one is.
+    url = reverse("questionnaire:step", args=[assessment.pk, "work"])
+    response = buyer_client.post(url, {"judgement": "yes", "goto": "volume"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    assert Answer.objects.get(assessment=assessment, question_code="judgement").value is True
+    review = buyer_client.post(url, {"judgement": "no", "review": "1"})
+    assert review["Location"] == reverse("questionnaire:review", args=[assessment.pk])
+    assert Answer.objects.get(assessment=assessment, question_code="judgement").value is False
+    unknown = buyer_client.post(url, {"judgement": "no", "goto": "no-such-step"})
+    assert unknown.status_code == 302
+    # A refused answer keeps the buyer on the step with what they typed and the message, wherever they meant to go.
+    volume = reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    refused = buyer_client.post(volume, {"hours": "lots", "goto": "work"})
+    assert refused.status_code == 400 and 'value="lots"' in refused.content.decode()
+
+
 def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
     buyer_client: Client, assessment: Assessment
 ) -> None:
@@ -213,7 +234,8 @@ def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
     first = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
     assert (
         "<noscript> With JavaScript off, this step's answers are saved when you press “Save and continue”, “Save and "
-        "go to review” at the foot of the step, so press one before following another link.</noscript>" in first
+        "go to review” at the foot of the step, or a step in the list of steps, so use one of those before following "
+        "another link.</noscript>" in first
     )
     assert (
         '<button type="submit" name="review" value="1" class="button button--secondary">Save and go to review' in first

@@ -79,4 +79,15 @@ def test_the_step_page_and_an_autosave_send_the_list(
     value = compiled.questions[code].options[0].code
     saved = buyer_client.post(url, {code: value}, HTTP_HX_REQUEST="true").content.decode()
     assert '<nav id="sections" class="step-layout__nav" aria-label="Steps" data-hx-swap-oob="true">' in saved
-    assert f'href="/assessments/{assessment.pk}/review/">Review and submit</a>' in saved
+    # For an editor the other steps and the review save the step's form before going (without JavaScript a link
+    # would leave its answers behind); a reader, who answers nothing, gets the links the template drew.
+    assert '<button type="submit" form="step-form" class="section-list__go" name="review" value="1">Review' in saved
+    second = compiled.sections[1]
+    assert f'name="goto" value="{second.code}">{second.title} <span' in page and 'id="step-form"' in page
+    views = [
+        SectionView(code=s.code, title=s.title, visible=True, answered=0, required=1, current=s is first)
+        for s in compiled.sections
+    ]
+    reading = section_list.section_list(compiled, views, assessment.pk, oob=False)
+    expected = engines["django"].from_string(ORACLE).render({"sections": views, "assessment": assessment, "oob": False})
+    assert reading == expected and "<button" not in reading

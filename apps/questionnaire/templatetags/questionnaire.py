@@ -37,5 +37,9 @@ def question_fieldset(context: template.Context, **overrides: object) -> SafeStr
 def step_list(context: template.Context) -> SafeString:
     """The context's ``sections`` as the step page's list of steps, for ``assessment``; out of band with ``oob``."""
     return section_list.section_list(
-        context.get("playbook"), context["sections"], context["assessment"].pk, oob=bool(context.get("oob"))
+        context.get("playbook"),
+        context["sections"],
+        context["assessment"].pk,
+        oob=bool(context.get("oob")),
+        submit=bool(context.get("can_edit")),
     )
