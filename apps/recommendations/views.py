@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.query import MAX_GET_RESULTS
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
@@ -137,9 +138,19 @@ def history(request: HtmxMemberRequest) -> HttpResponse:
             "rows": form.labelled(page.object_list),
             "query": query.urlencode(),
             "total": page.paginator.count,
+            # Boxes ticked before a refused compare (two to four are needed), ticked again.
+            "ticked": {int(i) for i in request.GET.getlist("ticked") if i.isascii() and i.isdigit() and len(i) <= 18},
+            "back": _without(request.GET, "ticked"),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _without(query: QueryDict, *names: str) -> str:
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 @require_safe
@@ -233,6 +244,11 @@ def compare(request: HtmxMemberRequest) -> HttpResponse:
     try:
         ids = compare_ids(request.GET)
     except ValidationError as exc:
+        back = _history_with_ticks(request)
+        if back is not None:
+            # From the history's boxes: back to them, still ticked, with the message beside the button.
+            messages.error(request, exc.messages[0])
+            return redirect(back)
         return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=400)
     found = {r.pk: r for r in Recommendation.objects.for_organisation(request.organisation).filter(pk__in=ids)}
     if len(found) != len(ids):
@@ -241,6 +257,23 @@ def compare(request: HtmxMemberRequest) -> HttpResponse:
     return render(
         request, "recommendations/compare.html", {"recs": recommendations, "rows": comparison_rows(recommendations)}
     )
+
+
+def _history_with_ticks(request: HtmxMemberRequest) -> str | None:
+    """The history page the compare form was sent from (its filters and page, from the form's ``back``), with the
+    ids ticked as ``ticked``; None when the request did not come from that form or its ids are not all numbers."""
+    if "back" not in request.GET:
+        return None
+    ticked = [i for i in request.GET.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= 18]
+    if len(ticked) != len(request.GET.getlist("ids")):
+        return None
+    kept = QueryDict(request.GET.get("back", ""), mutable=True)
+    query = QueryDict(mutable=True)
+    for name in (*HistoryFilter.base_fields, "page"):  # only the history's own parameters come back
+        if name in kept:
+            query.setlist(name, kept.getlist(name)[:1])
+    query.setlist("ticked", ticked)
+    return f"{reverse('recommendations:history')}?{query.urlencode()}"
 
 
 @require_safe

@@ -58,6 +58,26 @@ def test_compare_refuses_bad_choices_clearly(reference: Playbook, buyer_client: 
     assert "Choose" in response.content.decode()
 
 
+def test_one_ticked_box_goes_back_to_the_history_still_ticked_with_the_message(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # From the history's form (it sends its filters and page as "back"): the boxes come back ticked, the filters
+    # kept, and the message says what is needed; nothing else of "back" comes along.
+    a = recommend(reference, organisation, buyer, "US hedge fund", "Fund research")
+    recommend(reference, organisation, buyer, "Rules-based invoice", "Invoice entry")
+    history = buyer_client.get(reverse("recommendations:history"), {"verdict": "wins"}).content.decode()
+    assert '<input type="hidden" name="back" value="verdict=wins">' in history
+    back = "verdict=wins&next=https://evil.example/&page=1"
+    response = buyer_client.get(reverse("recommendations:compare"), {"ids": [a.pk], "back": back})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('recommendations:history')}?verdict=wins&page=1&ticked={a.pk}"
+    page = buyer_client.get(response["Location"]).content.decode()
+    assert f'value="{a.pk}" id="compare-{a.pk}" aria-label="Compare Fund research" checked>' in page
+    assert "Choose two to four recommendations to compare." in page
+    # Ids that are not numbers are not sent back: the refusal page says so.
+    assert buyer_client.get(reverse("recommendations:compare"), {"ids": ["x"], "back": ""}).status_code == 400
+
+
 def test_compare_is_scoped_to_the_organisation(
     reference: Playbook, organisation: Organisation, buyer: User, outsider_client: Client, buyer_client: Client
 ) -> None:
