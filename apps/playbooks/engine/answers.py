@@ -52,15 +52,21 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
 # Signs a typed amount may carry around its number: the question's unit says which currency it is read in (a UK
 # buyer's "£95,000" is read in pounds, as "$95,000" is in dollars where the unit is dollars).
 _CURRENCY_SIGNS = ("$", "£", "€", "%")
-_EXAMPLES = (2000, 500, 40, 10, 5, 3, 1)  # round figures; the first within a question's bounds is its example
+_EXAMPLES = (100000, 2000, 500, 40, 10, 5, 3, 1)  # round figures a message's example is chosen from
 
 
 def _example(q: Question) -> str:
-    """A number to show in a message, within the question's own bounds (a percentage's is not 2000)."""
-    for candidate in _EXAMPLES:
-        if (q.min is None or candidate >= q.min) and (q.max is None or candidate <= q.max):
-            return str(candidate)
-    return format_number(q.min if q.min is not None else 0)
+    """A number to show in a message, within the question's own bounds (a percentage's is not 2000), and near the
+    middle of them on a log scale: a team of 1 to 5,000 people is "like 40", not 2000, and a yearly cost of 1,000
+    to 10,000,000 "like 100000", not 2000. A percentage's is the first that fits (40)."""
+    fits = [c for c in _EXAMPLES if (q.min is None or c >= q.min) and (q.max is None or c <= q.max)]
+    if not fits:
+        return format_number(q.min if q.min is not None else 0)
+    if q.kind == PERCENT:
+        return str(fits[0])
+    low = max(q.min if q.min is not None else 1, 1)
+    centre = math.sqrt(low * (q.max if q.max is not None else low * 1_000_000))
+    return str(min(fits, key=lambda c: (abs(math.log(c / centre)), -c)))
 
 
 def _parse(q: Question, raw: str) -> Decimal:
