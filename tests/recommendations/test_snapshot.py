@@ -70,6 +70,8 @@ def main_section(page: str, rec: Recommendation) -> str:
     main = main.replace(f"/vendors/match/{rec.pk}/", "/vendors/match/REC/")
     main = main.replace(f"/assessments/{rec.assessment_id}/", "/assessments/ASSESSMENT/")
     main = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value="CSRF"', main)
+    # The page's list of its own sections came later, for every recommendation: navigation, not what it says.
+    main = re.sub(r'<nav class="page-contents no-print" aria-label="On this page">.*?</nav>\n', "", main, flags=re.S)
     return re.sub(r"Scored [^<]*? by ", "Scored DATE by ", main)
 
 
@@ -200,3 +202,16 @@ def test_lint_warns_when_a_consumers_role_is_missing() -> None:
 def test_the_reference_playbook_gives_every_consumer_role_a_question(reference: Playbook) -> None:
     roles = {q.role for q in reference.questions.all()}
     assert {"overlap_hours", "vendor_assurance", "buyer_location"} <= roles
+
+
+def test_the_result_page_lists_its_sections_and_each_link_has_its_heading(
+    playbook: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = store(v1_document(), organisation=organisation, user=buyer, playbook=playbook)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    nav = re.search(r'<nav class="page-contents no-print" aria-label="On this page">(.*?)</nav>', page, re.S)
+    assert nav is not None
+    targets = re.findall(r'href="#([\w-]+)"', nav.group(1))
+    assert {"why", "models", "cost", "obligations", "risks", "locations", "answers"} <= set(targets)
+    for target in targets:
+        assert re.search(rf'<h2[^>]* id="{target}"', page), target
