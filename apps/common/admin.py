@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from pghistory.admin.core import EventsAdmin, EventsChangeList
@@ -63,7 +64,19 @@ class ConflictCheckedAdmin(admin.ModelAdmin):
         )
 
 
-class AuditedAdmin(ConflictCheckedAdmin):
+class PlainInitialMixin:
+    """A JSON field whose default is a new empty list or dict is drawn without Django's hidden copy of its initial
+    value: that copy carried the field's aria-describedby, which no hidden input may (the Nu HTML checker's error on
+    a curator's add pages), and an empty list needs no copy to tell whether the form changed."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and isinstance(db_field, models.JSONField) and db_field.default in (list, dict):
+            field.show_hidden_initial = False
+        return field
+
+
+class AuditedAdmin(PlainInitialMixin, ConflictCheckedAdmin):
     """The admin "History" page shows the audit trail recorded by the database triggers: who changed
     what and when, bulk updates and changes outside admin included (Django's own log misses those)."""
 

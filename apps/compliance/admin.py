@@ -10,7 +10,7 @@ from django.utils import timezone
 
 # Registers the allow-list of source hosts and the source-check page (see that module's docstring).
 from apps.common import source_admin  # noqa: F401
-from apps.common.admin import AuditedAdmin, CatalogueAdmin, catalogue_columns
+from apps.common.admin import AuditedAdmin, CatalogueAdmin, PlainInitialMixin, catalogue_columns
 from apps.compliance.models import Guidance, Obligation, Regime, due_for_review_q
 from apps.compliance.services import mark_reviewed
 
@@ -36,7 +36,7 @@ def review_due(obj: Regime | Obligation) -> bool:
     return obj.review_due(timezone.localdate())
 
 
-class ObligationInline(admin.StackedInline):
+class ObligationInline(PlainInitialMixin, admin.StackedInline):
     model = Obligation
     extra = 0
     fields = (
