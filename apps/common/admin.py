@@ -70,7 +70,8 @@ class PlainInitialMixin:
     a curator's add pages), and an empty list needs no copy to tell whether the form changed."""
 
     def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        # A mixin for Django's model admins and inlines, whose method it extends; mypy sees no base that has it.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]  # see above
         if field is not None and isinstance(db_field, models.JSONField) and db_field.default in (list, dict):
             field.show_hidden_initial = False
         return field

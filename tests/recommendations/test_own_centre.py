@@ -129,7 +129,8 @@ def test_a_buyer_not_setting_up_its_own_centre_does_not_read_that_among_the_reas
     assert "own-centre-not-chosen" not in {r.code for r in ev.reasons}
     assert len(ev.reasons) == len(ev.fired) - 1
     page = _text(buyer_client, rec.pk)
-    why = page[page.index(" Why ") : page.index("What would flip it")]
+    contents = page.index("Comments", page.index("On this page"))  # past the page's list of its sections
+    why = page[page.index(" Why ", contents) : page.index("What would flip it", contents)]
     assert NOT_CHOSEN not in why
     assert "A rule that only keeps a centre of your own below the models you can use is listed beside that" in why
     assert f"Moved by: {NOT_CHOSEN} (-40)" in page
