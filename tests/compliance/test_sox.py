@@ -126,3 +126,14 @@ def test_model_work_feeding_the_statements_reads_controls_over_its_output_not_a_
         model_risk_work=False,
     )
     assert soc1_conditions(close) and "sox-404-model-work" not in {r.code for r in close.fired}
+
+
+def test_a_listed_company_whose_close_a_cpa_signs_is_told_its_auditor_cannot_be_that_cpa(reference: Playbook) -> None:
+    # 17 CFR 210.2-01(c)(4)(i), (vi): the external auditor neither keeps the records it audits nor acts as management.
+    title = "Your external auditor cannot be the CPA who supervises or signs off this work"
+    signed = evaluated_case(reference, LISTED, licensed_signoff=["cpa"], signoff_capacity="yes")
+    (risk,) = [r for r in signed.risks if r.title == title]
+    assert "17 CFR 210.2-01(c)(4)(i), (vi)" in risk.mitigation and risk.rule == "sec-issuer-auditor-independence"
+    for changes in ({"licensed_signoff": ["none"], "signoff_capacity": None}, {"sec_financial_reporting": "not-listed"}):
+        base = {"licensed_signoff": ["cpa"], "signoff_capacity": "yes", **changes}
+        assert title not in [r.title for r in evaluated_case(reference, LISTED, **base).risks]
