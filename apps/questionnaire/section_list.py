@@ -43,41 +43,6 @@ def section_list(
     submits the step's form (``STEP_FORM``) and goes there once its answers are saved: without JavaScript a link
     would leave the answers given on the step behind, unsaved. Otherwise the markup is the template's, byte for byte.
     """
-    if submit:
-        return _submitting(compiled, sections, assessment_pk, oob=oob)
-    escaped = _escaped(compiled, sections)
-    before, after = escape(reverse("questionnaire:step", args=[assessment_pk, SECTION_PLACEHOLDER])).split(
-        SECTION_PLACEHOLDER, 1
-    )
-    out = ['\n<nav id="sections" class="step-layout__nav" aria-label="Steps"']
-    out.append(' data-hx-swap-oob="true">' if oob else ">")
-    out.append('\n  <ol class="section-list">\n  ')
-    for s in sections:
-        if not s.visible:
-            continue
-        done, current = s.done, s.current
-        code, title = escaped[s.code]
-        out.append(
-            '\n    <li class="section-list__item'
-            f"{' section-list__item--current' if current else ''}{' section-list__item--done' if done else ''}"
-            f'">\n      <a href="{before}{code}{after}"{' aria-current="step"' if current else ""}>'
-            f'{title} <span class="section-list__meta">{"done" if done else _count(s.answered, s.required)}'
-            "</span></a>\n    </li>\n  "
-        )
-    review = escape(reverse("questionnaire:review", args=[assessment_pk]))
-    out.append(
-        '\n    <li class="section-list__item section-list__item--review">'
-        f'<a href="{review}">Review and submit</a></li>\n  </ol>\n</nav>\n'
-    )
-    return mark_safe("".join(out))  # noqa: S308 -- every value above is escaped
-
-
-STEP_FORM = "step-form"  # the id of the step page's form, which the list's buttons submit
-
-
-def _submitting(
-    compiled: CompiledPlaybook | None, sections: Sequence[Any], assessment_pk: int, *, oob: bool
-) -> SafeString:
     escaped = _escaped(compiled, sections)
     before, after = escape(reverse("questionnaire:step", args=[assessment_pk, SECTION_PLACEHOLDER])).split(
         SECTION_PLACEHOLDER, 1
@@ -91,22 +56,26 @@ def _submitting(
             continue
         done, current = s.done, s.current
         code, title = escaped[s.code]
-        meta = f'<span class="section-list__meta">{"done" if done else _count(s.answered, s.required)}</span>'
-        opening = (
-            f'<a href="{before}{code}{after}" aria-current="step">'
-            if current
-            else f'{button} name="goto" value="{code}">'
-        )
+        if submit and not current:
+            opening, closing = f'{button} name="goto" value="{code}">', "</button>"
+        else:
+            opening, closing = f'<a href="{before}{code}{after}"{' aria-current="step"' if current else ""}>', "</a>"
         out.append(
             '\n    <li class="section-list__item'
             f"{' section-list__item--current' if current else ''}{' section-list__item--done' if done else ''}"
-            f'">\n      {opening}{title} {meta}{"</a>" if current else "</button>"}\n    </li>\n  '
+            f'">\n      {opening}'
+            f'{title} <span class="section-list__meta">{"done" if done else _count(s.answered, s.required)}'
+            f"</span>{closing}\n    </li>\n  "
         )
-    out.append(
-        '\n    <li class="section-list__item section-list__item--review">'
-        f'{button} name="review" value="1">Review and submit</button></li>\n  </ol>\n</nav>\n'
-    )
+    if submit:
+        review = f'{button} name="review" value="1">Review and submit</button>'
+    else:
+        review = f'<a href="{escape(reverse("questionnaire:review", args=[assessment_pk]))}">Review and submit</a>'
+    out.append(f'\n    <li class="section-list__item section-list__item--review">{review}</li>\n  </ol>\n</nav>\n')
     return mark_safe("".join(out))  # noqa: S308 -- every value above is escaped
+
+
+STEP_FORM = "step-form"  # the id of the step page's form, which the list's buttons submit
 
 
 def _count(answered: int, required: int) -> str:

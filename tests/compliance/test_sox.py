@@ -134,6 +134,7 @@ def test_a_listed_company_whose_close_a_cpa_signs_is_told_its_auditor_cannot_be_
     signed = evaluated_case(reference, LISTED, licensed_signoff=["cpa"], signoff_capacity="yes")
     (risk,) = [r for r in signed.risks if r.title == title]
     assert "17 CFR 210.2-01(c)(4)(i), (vi)" in risk.mitigation and risk.rule == "sec-issuer-auditor-independence"
-    for changes in ({"licensed_signoff": ["none"], "signoff_capacity": None}, {"sec_financial_reporting": "not-listed"}):
+    unsigned = {"licensed_signoff": ["none"], "signoff_capacity": None}
+    for changes in (unsigned, {"sec_financial_reporting": "not-listed"}):
         base = {"licensed_signoff": ["cpa"], "signoff_capacity": "yes", **changes}
         assert title not in [r.title for r in evaluated_case(reference, LISTED, **base).risks]
