@@ -84,6 +84,10 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     (check,) = rec.record.evaluation.cost.checks
     result = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert 'id="cost-checks"' in result and check.text in result
+    # ... and says so beside the verdict too, which rests on them as much as the cost does.
+    verdict = result.split('id="verdict-title"')[1].split("</section>")[0]
+    assert "Check your answers first:</strong> one of them does not fit with the others" in verdict
+    assert '<a href="#cost-checks">See what to check</a>' in verdict
     # The same work with consistent answers shows neither.
     fine = AssessmentFactory(
         organisation=organisation,
@@ -97,6 +101,5 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     )
     done = submit_and_recommend(assessment=fine, user=buyer)
     assert done.record.evaluation.cost.checks == ()
-    assert (
-        'id="cost-checks"' not in buyer_client.get(reverse("recommendations:detail", args=[done.pk])).content.decode()
-    )
+    fine_page = buyer_client.get(reverse("recommendations:detail", args=[done.pk])).content.decode()
+    assert 'id="cost-checks"' not in fine_page and 'id="verdict-checks"' not in fine_page

@@ -417,3 +417,13 @@ def test_core_specific_work_counts_against_a_provider_but_not_against_a_centre_o
     # 20 points apart: the own centre's fit is what the provider's would be without the two rules' -10 each.
     assert own.fit_score - soon.fit_score == 20  # type: ignore[attr-defined]
     assert own.models[0].code == "own-centre"  # type: ignore[attr-defined]
+
+
+def test_a_team_counts_for_the_team_rules_only_with_the_hours_to_keep_it(reference: Playbook) -> None:
+    # 30 people answered for 2,000 hours a year is one person's work: no rule for a team of 15 or more, or of five
+    # or more kept busy, reads the headcount alone.
+    big = _evaluate(reference, team_size=30, annual_hours=40_000, centre_setup="provider-builds", own_entity=None)
+    thin = _evaluate(reference, team_size=30, annual_hours=2_000, centre_setup="provider-builds", own_entity=None)
+    team_rules = {"plan-to-own-at-scale", "steady-team-volume"}
+    assert team_rules <= {f.code for f in big.fired}  # type: ignore[attr-defined]
+    assert not team_rules & {f.code for f in thin.fired}  # type: ignore[attr-defined]
