@@ -312,11 +312,22 @@ def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
     if cheapest.horizon[1] > CHEAPER_MODEL_SHARE * top.horizon[1]:
         return ""
     cost = ev.cost
-    return (
-        f"{cheapest.name} would likely cost less: {cost.amount(cheapest.horizon[1])} over {cost.period} against "
-        f"{cost.amount(top.horizon[1])} for {top.name} ({_against(cheapest.savings[1], cost)}); it ranks lower on "
-        "fit, for the reasons in the ranking."
+    # The recommended model on the buyer's quote, the cheaper one on the benchmark: not like for like, so said.
+    basis = (
+        f" on the benchmark rate, where {top.name} is on your quote: a quote for it would show whether it does"
+        if _quoted(ev, top.model) and not _quoted(ev, cheapest.model)
+        else ""
     )
+    return (
+        f"{cheapest.name} would likely cost less{basis}: {cost.amount(cheapest.horizon[1])} over {cost.period} "
+        f"against {cost.amount(top.horizon[1])} for {top.name} ({_against(cheapest.savings[1], cost)}); it ranks "
+        "lower on fit, for the reasons in the ranking."
+    )
+
+
+def _quoted(ev: EvaluationRecord, code: str) -> bool:
+    """The model is costed on the buyer's own quote (its rate or its price per deliverable)."""
+    return any(f.supplied and f.key in (f"{code}.rate", f"{code}.price") for f in ev.cost.figures)
 
 
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:

@@ -130,3 +130,29 @@ def test_a_quote_outside_the_functions_benchmark_rates_is_flagged_beside_it(
             assert source == "your quote"
     if flag:
         assert flag in html.unescape(page_of(buyer_client, rec.pk))
+
+
+def test_a_quote_is_checked_against_the_benchmark_where_the_work_is_delivered_from(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Delivered from Poland (cost index 1.67), the band the quote is read against is Poland's: a quote twice the Indian
+    # benchmark's top is within twice Poland's, and the flag names the band it used.
+    rec = answered(
+        reference, organisation, buyer, UK, own_figures=True, quoted_rate=90, preferred_region="cee", overlap_hours=7
+    )
+    ev = rec.record.evaluation
+    assert ev.delivered_from == "poland"
+    quoted = [m for m in ev.cost.models if m.basis in ("monthly_team", "setup_plus_hourly")]
+    sources = [next(i.source for i in m.inputs if i.label.endswith("hourly rate (USD)")) for m in quoted]
+    assert sources and all(s == "your quote" for s in sources)
+    high = answered(
+        reference, organisation, buyer, UK, own_figures=True, quoted_rate=150, preferred_region="cee", overlap_hours=7
+    )
+    flagged = [
+        next(i.source for i in m.inputs if i.label.endswith("hourly rate (USD)"))
+        for m in high.record.evaluation.cost.models
+        if m.basis in ("monthly_team", "setup_plus_hourly")
+    ]
+    assert flagged and all(
+        "an hour benchmark for this function from Poland (the benchmark × its cost index, 1.67)" in s for s in flagged
+    )

@@ -292,6 +292,16 @@ def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_name
     )
     assert cheaper_model_text(broken, top) == ""
     assert cheaper_model_text(cheaper("per_deliverable"), top) == ""
+    # The recommended model on the buyer's quote and the cheaper one on the benchmark are not like for like: said.
+    figures = tuple(
+        dataclasses.replace(f, supplied=True) if f.key == f"{top.model}.rate" else f for f in named.cost.figures
+    )
+    assert any(f.supplied for f in figures)
+    quoted = dataclasses.replace(named, cost=dataclasses.replace(named.cost, figures=figures))
+    assert cheaper_model_text(quoted, top).startswith(
+        f"{other.name} would likely cost less on the benchmark rate, where {top.name} is on your quote: a quote for "
+        "it would show whether it does: "
+    )
 
 
 def test_a_likely_saving_far_from_the_simulations_middle_names_the_middle_beside_it(

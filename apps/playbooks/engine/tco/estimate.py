@@ -169,14 +169,21 @@ def _per_hour(case: Case, price: TcoFigure, band: Any) -> Input:
 QUOTE_HIGH_FACTOR = 2.0
 
 
-def _quote_check(rate: TcoFigure, kind: str, band: Any) -> str:
+def _quote_check(rate: TcoFigure, kind: str, band: Any, case: Case | None = None) -> str:
     """A buyer's hourly quote outside the function's benchmark rates, said beside it ("" when inside, when it is
-    not the buyer's quote, or for a project's price per deliverable, which ``_per_hour`` checks)."""
+    not the buyer's quote, or for a project's price per deliverable, which ``_per_hour`` checks). A quote is the
+    price for delivery from the location costed, so the band is that location's: the benchmark × its cost index."""
     rates = rate_band(band)
     if not rate.supplied or kind == "project" or rates is None:
         return ""
     low, high = rates
-    span = f"the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} an hour benchmark for this function"
+    index = case.figures.get("location.index") if case is not None else None
+    where = " for this function"
+    if index is not None and index.likely != 1.0:
+        low, high = low * index.likely, high * index.likely
+        place = index.label.removeprefix("Cost index of ")
+        where = f" for this function from {place} (the benchmark × its cost index, {number(index.likely)})"
+    span = f"the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} an hour benchmark{where}"
     if rate.likely < low:
         return f"; below {span}: check the seniority, the scope and any fees outside the rate before relying on it"
     if rate.likely > high * QUOTE_HIGH_FACTOR:
@@ -230,7 +237,7 @@ def _model(
         value = money(rate.low, "USD", cents=True) + "–" + money(rate.high, "USD", cents=True)
         value += f" (likely {money(rate.likely, 'USD', cents=True)})" + ("/h" if per_hour else "")
         inputs.append(
-            Input(rate.label, value, rate.source.removesuffix(WEAK_MARK) + _quote_check(rate, spec.kind, band))
+            Input(rate.label, value, rate.source.removesuffix(WEAK_MARK) + _quote_check(rate, spec.kind, band, case))
         )
         if priced_per_deliverable and case.deliverables:
             inputs.append(_per_hour(case, rate, band))
