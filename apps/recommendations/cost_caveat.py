@@ -279,9 +279,14 @@ def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
     if cheapest.level is None or cheapest.total is None or cheapest.level[1] > CHEAPER_MODEL_SHARE * top.level[1]:
         return ""
     cost = ev.cost
+    basis = (
+        f" on the benchmark rate, where {top.name} is on your quote"
+        if _quoted(ev, top.model) and not _quoted(ev, cheapest.model)
+        else ""
+    )
     return (
-        f" {cheapest.name} would likely cost less: {cost.amount(cheapest.total[1])} over {cost.period}, level with "
-        f"in-house at about {cost.amount(cheapest.level[1])} a person-year."
+        f" {cheapest.name} would likely cost less{basis}: {cost.amount(cheapest.total[1])} over {cost.period}, level "
+        f"with in-house at about {cost.amount(cheapest.level[1])} a person-year."
     )
 
 
