@@ -197,3 +197,11 @@ def test_an_eu_insurer_outsourcing_reserving_is_told_the_actuarial_function_is_c
     assert "key function and so critical or important" in duty["action"]
     assert duty["citation"].endswith("EIOPA Guidelines on system of governance (EIOPA-BoS-14/253), para. 1.4")
     assert duty["confidence"] == "secondary"  # read from a reproduction, not EIOPA's own copy
+
+
+def test_a_german_hospital_is_told_its_lands_hospital_law_is_not_set_out(reference: Playbook) -> None:
+    title = "Your Land's hospital law is not set out here"
+    hospital = evaluated_case(reference, INSURER, buyer_sector="healthcare", critical_function=None, ict_services=None)
+    (risk,) = [r for r in hospital.risks if r.title == title]
+    assert risk.rule == "de-hospital-state-law-not-covered" and "Landeskrankenhausgesetz" in risk.mitigation
+    assert title not in [r.title for r in evaluated_case(reference, INSURER).risks]  # an insurer is no hospital

@@ -123,3 +123,18 @@ def test_the_foreign_data_exemption_is_a_regime_of_its_own_not_a_hedge_on_every_
         (20, "security-safeguards", "DPDP Act s.8(5); DPDP Rules 2025, Rule 6"),
     ]
     assert regimes["dpdp-foreign-data"]["jurisdiction"] == regimes["dpdp"]["jurisdiction"] == "India"
+
+
+def test_a_us_public_body_is_told_its_state_may_keep_the_work_in_the_united_states(reference: Playbook) -> None:
+    from tests.recommendations.golden import evaluated_answers
+
+    title = "Your state's law may keep this work in the United States"
+    base = reference.golden_cases.get(name__startswith="New York company: FP&A").answers
+    state = evaluated_answers(reference, base, buyer_sector="public-body", buyer_regulated_in=None)
+    (risk,) = [r for r in state.risks if r.title == title]
+    assert risk.severity == "high" and "N.J.S.A. 52:34-13.2" in risk.mitigation
+    uk = evaluated_answers(
+        reference, base, buyer_sector="public-body", buyer_regulated_in=None, buyer_location="uk", buyer_us_zone=None
+    )
+    assert title not in [r.title for r in uk.risks]
+    assert title not in [r.title for r in evaluated_answers(reference, base).risks]

@@ -33,6 +33,7 @@ def test_a_listed_companys_close_reads_sox_404_with_its_pinpoints(reference: Pla
     duties = obligations(ev, "sox-404")
     assert duties["scope-in-icfr"][0].startswith("Sarbanes-Oxley Act s. 404(a)-(b), 15 U.S.C. 7262")
     assert "17 CFR 240.13a-15(c)" in duties["scope-in-icfr"][0]
+    assert duties["scope-in-icfr"][0].endswith("Form 20-F, Item 15(b)-(c) for a foreign private issuer")
     assert duties["soc1-type2"][0].startswith("AICPA AT-C section 320")
     assert "complementary user entity controls" in duties["user-entity-controls"][0]
     assert duties["quarterly-change"][0] == "17 CFR 240.13a-15(d); 17 CFR 229.308(c); Form 20-F, Item 15(d)"

@@ -427,3 +427,24 @@ def test_a_team_counts_for_the_team_rules_only_with_the_hours_to_keep_it(referen
     team_rules = {"plan-to-own-at-scale", "steady-team-volume"}
     assert team_rules <= {f.code for f in big.fired}  # type: ignore[attr-defined]
     assert not team_rules & {f.code for f in thin.fired}  # type: ignore[attr-defined]
+
+
+def test_when_the_favoured_centre_cannot_start_in_time_what_to_do_instead_says_so(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # The own centre is favoured but cannot launch within 6 months, and the models that can fit too little: the page
+    # points to the trade-off instead of saying only that too little of the work suits a provider.
+    weak = {
+        "core_differentiator": "core", "asset_specificity": "high", "ip_sensitivity": "high",
+        "codifiability": "partial", "quality_measurable": "subjective", "prior_outsourcing": "none",
+        "process_documented": "partly", "start_within": "three-to-six",
+    }  # fmt: skip
+    answers = {**reference.golden_cases.get(name__startswith=GCC).answers, **weak}
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Too soon", playbook=reference, answers=answers
+    )
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert rec.record.evaluation.verdict == "doesnt_win" and rec.record.evaluation.favoured_model_ruled_out
+    instead = _text(buyer_client, rec.pk).split("What to do instead")[2]
+    assert instead.startswith(" Nothing rules KPO out, but the model your answers favour cannot meet what you require")
+    assert "suits a specialist provider" not in instead.split("What would flip it")[0]

@@ -800,6 +800,12 @@ class EvaluationRecord:
         return tuple(by_code[c] for c in self.delivery_candidates if c in by_code)
 
     @property
+    def favoured_model_ruled_out(self) -> bool:
+        """The model the answers favour breaks a requirement the buyer set (a start date it cannot meet): a trade-off
+        of kind "model" says so and what to change."""
+        return any(c.kind == "model" for c in self.conflicts)
+
+    @property
     def own_centre_advice_note(self) -> str:
         """Beside a favoured own centre ruled out by the start date (a trade-off of kind "model", coded
         ``start_within:<model>``) while a provider's model is recommended: the advice below follows the answers,
