@@ -117,7 +117,10 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
         listed = listed.filter(status=status)
     # The outcome is the submitted assessment's recommendation (a reverse one-to-one).
     listed = listed.select_related("created_by", "playbook", "recommendation").order_by("-updated_at", "-pk")
-    page = Paginator(listed, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    # Django's pager reads 0 or a negative number as "past the end" (the last page); here it is the first.
+    wanted = int(number) if number.isascii() and number.isdigit() and len(number) <= 9 else 0
+    page = Paginator(listed, LIST_PAGE_SIZE).get_page(wanted or 1)
     assessments = list(page.object_list)
     ordered = with_copies_under_originals(assessments)
     membership = request.membership
@@ -240,7 +243,8 @@ def _after_step(
     still_open = len(seen.missing_in(section))
     if still_open:
         what = "question still needs" if still_open == 1 else "questions still need"
-        messages.warning(request, f"Saved. {still_open} {what} an answer on that step; you can come back to it.")
+        title = next(s.title for s in compiled.sections if s.code == section)
+        messages.warning(request, f"Saved. {still_open} {what} an answer on “{title}”; you can come back to it.")
     else:
         messages.success(request, "Saved.")
     target = _neighbour(compiled, seen, section, -1 if "back" in request.POST else +1)

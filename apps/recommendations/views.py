@@ -254,9 +254,13 @@ def compare(request: HtmxMemberRequest) -> HttpResponse:
     if len(found) != len(ids):
         raise Http404("No such recommendation in your organisation.")
     recommendations = [found[i] for i in ids]
-    return render(
-        request, "recommendations/compare.html", {"recs": recommendations, "rows": comparison_rows(recommendations)}
-    )
+    context = {
+        "recs": recommendations,
+        "rows": comparison_rows(recommendations),
+        # Back to the history as it was chosen from: its filters and page, these boxes ticked.
+        "back_url": _history_with_ticks(request) or reverse("recommendations:history"),
+    }
+    return render(request, "recommendations/compare.html", context)
 
 
 def _history_with_ticks(request: HtmxMemberRequest) -> str | None:

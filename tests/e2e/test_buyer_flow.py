@@ -149,3 +149,21 @@ def _download(page: Any, link: str) -> str:
         page.get_by_role("link", name=link).click()
     path = info.value.path()
     return path.read_text(encoding="utf-8-sig")
+
+
+def test_enter_in_a_field_saves_the_step_and_goes_on_to_the_next_one(browsing: Browsing, buyer: User) -> None:
+    # The lists of steps are buttons submitting the step's form; they come after it in the page, so Enter presses
+    # the step's own "Save and continue", with JavaScript and without.
+    answers = golden_answers(HEDGE_FUND)
+    for js in (False, True):
+        assessment = make_assessment(buyer, f"Enter {js}", answers, leave_out=("team_size",))
+        page = browsing.new_page(buyer, js=js)
+        page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+        field = page.locator("#input-team_size")
+        field.fill("6")
+        with page.expect_navigation():
+            field.press("Enter")
+        assert "/steps/volume/" not in page.url and "/steps/the-work/" not in page.url, page.url
+        assessment.refresh_from_db()
+        assert assessment.answers.get(question_code="team_size").value == 6
+        page.context.close()

@@ -87,9 +87,9 @@ def test_huge_numbers_against_a_maximum_say_the_maximum(raw: Any) -> None:
         (q("integer"), "lots", "Enter a number, like 2000."),
         (q("integer"), "2.5", "Enter a whole number."),
         (q("integer"), True, "Enter a number."),
-        (q("integer"), "1e400", "Write the number in full, e.g. 2000."),
-        (q("integer"), "1e4", "Write the number in full, e.g. 2000."),
-        (q("money"), "2.5E+3", "Write the number in full, e.g. 2000."),
+        (q("integer"), "1e400", "Write the number in full, like 2000."),
+        (q("integer"), "1e4", "Write the number in full, like 2000."),
+        (q("money"), "2.5E+3", "Write the number in full, like 2000."),
         (q("integer"), "nan", "Enter a number, like 2000."),
         (q("integer"), "inf", "Enter a number, like 2000."),
         (q("money"), "-Infinity", "Enter a number, like 2000."),
@@ -97,11 +97,11 @@ def test_huge_numbers_against_a_maximum_say_the_maximum(raw: Any) -> None:
         (q("integer"), "12,5", "Use a point for decimals: 12.5, not 12,5."),
         (q("percent", min=0, max=100), "12,5", "Use a point for decimals: 12.5, not 12,5."),
         (q("percent", min=0, max=100), "lots", "Enter a number, like 40."),
-        (q("integer", min=1, max=5000), "1e4", "Write the number in full, e.g. 40."),  # a team: not 2000 people
+        (q("integer", min=1, max=5000), "1e4", "Write the number in full, like 40."),  # a team: not 2000 people
         (q("integer", min=1000, max=10_000_000), "lots", "Enter a number, like 100000."),  # a yearly cost
         (q("money", min=1, max=1000), "lots", "Enter a number, like 40."),  # an hourly rate, not $500
         (q("integer", min=1, max=10), "lots", "Enter a number, like 3."),
-        (q("integer", min=1, max=50), "1e4", "Write the number in full, e.g. 10."),
+        (q("integer", min=1, max=50), "1e4", "Write the number in full, like 10."),
         (q("integer"), "1,2345", "Enter a number, like 2000."),
         (q("integer"), "1,000 000", "Enter a number, like 2000."),
         (q("money"), {"x": 1}, "Enter a number."),

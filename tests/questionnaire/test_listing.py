@@ -74,6 +74,9 @@ def test_the_list_is_paged_and_narrowed_to_drafts_or_submitted_and_says_how_many
     assert "51–53 of 53 drafts" in only_drafts and 'href="?status=draft&amp;page=1">Newer</a>' in only_drafts
     assert ">Fund research<" not in only_drafts
     assert len(drafts) == 53
+    # Page 0, -1 or anything not a page number opens the first page, not the last.
+    for junk in ("0", "-1", "abc", "9" * 30):
+        assert "1–50 of 54 assessments" in buyer_client.get(url, {"page": junk}).content.decode(), junk
     # A status the list does not know, or two of them, is refused with the choices, not a 500 or an empty list.
     for bad in ("?status=deleted", "?status=draft&status=submitted"):
         refused = buyer_client.get(url + bad)

@@ -214,6 +214,9 @@ def test_without_javascript_a_step_chosen_in_the_list_saves_this_step_first(
     url = reverse("questionnaire:step", args=[assessment.pk, "work"])
     response = buyer_client.post(url, {"judgement": "yes", "goto": "volume"})
     assert response.status_code == 302
+    landed = buyer_client.get(response["Location"]).content.decode()
+    if "still need" in landed:  # the message names the step left with questions open, not "that step"
+        assert "an answer on “" in landed and "on that step" not in landed
     assert response["Location"] == reverse("questionnaire:step", args=[assessment.pk, "volume"])
     assert Answer.objects.get(assessment=assessment, question_code="judgement").value is True
     review = buyer_client.post(url, {"judgement": "no", "review": "1"})
@@ -221,6 +224,14 @@ def test_without_javascript_a_step_chosen_in_the_list_saves_this_step_first(
     assert Answer.objects.get(assessment=assessment, question_code="judgement").value is False
     unknown = buyer_client.post(url, {"judgement": "no", "goto": "no-such-step"})
     assert unknown.status_code == 302
+    # The lists of steps come after the form in the page: a submit button before it would be the form's default,
+    # pressed by Enter in any field, and send the buyer to the first step instead of the next.
+    page = buyer_client.get(url).content.decode()
+    form_start = page.index('id="step-form"')
+    form_end = page.index("</form>", form_start)
+    assert form_start < page.index('type="submit"', form_start) < form_end
+    assert 'form="step-form"' not in page[:form_start]
+    assert page.index('name="goto"') > form_end
     # A refused answer keeps the buyer on the step with what they typed and the message, wherever they meant to go.
     volume = reverse("questionnaire:step", args=[assessment.pk, "volume"])
     refused = buyer_client.post(volume, {"hours": "lots", "goto": "work"})

@@ -74,6 +74,13 @@ def test_one_ticked_box_goes_back_to_the_history_still_ticked_with_the_message(
     page = buyer_client.get(response["Location"]).content.decode()
     assert f'value="{a.pk}" id="compare-{a.pk}" aria-label="Compare Fund research" checked>' in page
     assert "Choose two to four recommendations to compare." in page
+    # The compare page, chosen from that history, links back to it with the boxes ticked.
+    b = Recommendation.objects.exclude(pk=a.pk).get().pk
+    compared = buyer_client.get(reverse("recommendations:compare"), {"ids": [a.pk, b], "back": "verdict=wins"})
+    assert (
+        f'href="{reverse("recommendations:history")}?verdict=wins&amp;ticked={a.pk}&amp;ticked={b}">Recommendations'
+        in (compared.content.decode())
+    )
     # Ids that are not numbers are not sent back: the refusal page says so.
     assert buyer_client.get(reverse("recommendations:compare"), {"ids": ["x"], "back": ""}).status_code == 400
 

@@ -80,7 +80,7 @@ def _parse(q: Question, raw: str) -> Decimal:
     if text.endswith(".") and text[:-1][-1:].isdigit():
         text = text[:-1]  # "12." is 12
     if _EXPONENT.fullmatch(text):
-        raise AnswerError(q.code, f"Write the number in full, e.g. {_example(q)}.")
+        raise AnswerError(q.code, f"Write the number in full, like {_example(q)}.")
     if _DECIMAL_COMMA.fullmatch(text):
         whole, fraction = text.split(",")
         raise AnswerError(q.code, f"Use a point for decimals: {whole}.{fraction}, not {text}.")
