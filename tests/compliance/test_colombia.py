@@ -45,3 +45,15 @@ def test_the_official_hosts_are_listed(reference: Playbook) -> None:
         SourceHost.objects.filter(host__in=["secretariasenado.gov.co", "sic.gov.co"]).values_list("host", "kind")
     )
     assert kinds == {"secretariasenado.gov.co": "official", "sic.gov.co": "official"}
+
+
+def test_a_centre_of_ones_own_in_colombia_is_told_the_processor_terms_go_into_a_group_agreement(
+    reference: Playbook,
+) -> None:
+    from apps.compliance.models import Regime
+
+    summary = Regime.objects.get(code="co-ley-1581").summary
+    assert summary.endswith(
+        "A centre of your own in Colombia is held to the same: your company there processes the data for you, so the "
+        "same terms go into an agreement within your group."
+    )
