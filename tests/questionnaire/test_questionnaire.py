@@ -244,15 +244,19 @@ def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
     # "Saved as you give it" holds with JavaScript; without it a link to another step would leave answers behind.
     first = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "work"])).content.decode()
     assert (
-        "<noscript> With JavaScript off, this step's answers are saved when you press “Save and continue”, “Save and "
-        "go to review” at the foot of the step, or a step in the list of steps, so use one of those before following "
-        "another link.</noscript>" in first
+        '<noscript><p class="muted small" id="nojs-saving">With JavaScript off, this step\'s answers are saved when '
+        "you press “Save and continue”, “Save and go to review” below, or a step in the list of steps, so use one of "
+        "those before following another link.</p></noscript>" in first
     )
+    # Beside the buttons it names, at the foot of the form, not above the first question.
+    assert first.index('id="nojs-saving"') > first.index('id="step-form"') and first.index(
+        'id="nojs-saving"'
+    ) < first.index("Save and continue</button>")
     assert (
         '<button type="submit" name="review" value="1" class="button button--secondary">Save and go to review' in first
     )
     later = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "volume"])).content.decode()
-    note = re.search(r"<noscript>(.*?)</noscript>", later)
+    note = re.search(r"<noscript>(.*?)</noscript>", later, re.S)
     # The last step's button is "Save and review"; the note names the buttons the step shows.
     assert note is not None and "when you press “Save and review”" in note.group(1), note
     assert ("“Back”" in note.group(1)) == ('name="back"' in later)

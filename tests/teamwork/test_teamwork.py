@@ -62,6 +62,12 @@ def test_owner_assigns_sections_and_the_assignee_sees_their_sections_first(
     assert "The Volume, Data" not in listing and re.search(r"Volume, Data|Data, Volume", listing)
     step = colleague_client.get(reverse("questionnaire:step", args=[draft.pk, "work"])).content.decode()
     assert 'aria-label="Your sections"' in step
+    # A few of the steps, marked apart (a dot, not a number that would not be the step's own), and like the list of
+    # steps after the form: its buttons submit it, and one before it would be what Enter presses.
+    yours = step.index('aria-label="Your sections"')
+    assert '<ol class="section-list section-list--yours">' in step[yours:]
+    assert step.index('id="step-form"') < yours
+    assert '<button type="submit" form="step-form" class="section-list__go" name="goto" value="data">' in step[yours:]
 
 
 def test_an_editor_who_did_not_start_the_assessment_cannot_assign_it(
