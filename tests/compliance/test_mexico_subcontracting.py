@@ -35,6 +35,10 @@ def test_staff_augmentation_delivered_in_mexico_reads_the_ban_with_its_articles(
     assert (risk.title, risk.severity) == (TITLE, "high")
     assert risk.mitigation.startswith("Staff augmentation is the subcontracting of staff Mexican law bans")
     assert "(Art. 12)" in risk.mitigation and "Art. 15-D" in risk.mitigation and "REPSE" in risk.mitigation
+    # The rule's two wordings of the risk (for staff augmentation, and any other model) name Mexico once.
+    (fired,) = [f for f in ev.fired if f.code == "mx-subcontracting-reform"]
+    assert any(e.startswith(f"risk if the work is delivered from Mexico: {TITLE}") for e in fired.effects)
+    assert not any("Mexico or Mexico" in e for e in fired.effects)
 
 
 def test_a_provider_directed_team_in_mexico_reads_the_registration_and_elsewhere_neither(reference: Playbook) -> None:

@@ -75,6 +75,9 @@ def test_us_insider_trading_law_still_reads_for_own_research(reference: Playbook
     us = next(r for r in ev.regimes if r.code == "us-mnpi")
     assert all(b.startswith("Non-public research or inside information") for b in us.because)
     adviser = next(r for r in ev.regimes if r.code == "us-adviser-mnpi")
+    assert adviser.because == (
+        "Non-public research or inside information held by an SEC-registered investment adviser",
+    )
     (action,) = [o["action"] for _p, _l, items in adviser.obligations for o in items]
     assert "wall-crossing records when what you share is an issuer's information rather than your own research" in (
         action

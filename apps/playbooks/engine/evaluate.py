@@ -415,7 +415,7 @@ def _words(pb: CompiledPlaybook, effects: Any, word: Any) -> tuple[str, ...]:
     out: list[str] = []
     for e in effects:
         if e.kind == "risk" and e.target:
-            if where := places.pop(e.text, None):
+            if where := list(dict.fromkeys(places.pop(e.text, ()))):  # a place named twice (two of its risks) once
                 listed = where[0] if len(where) == 1 else f"{', '.join(where[:-1])} or {where[-1]}"
                 out.append(f"risk if the work is delivered from {listed}: {e.text}")
         elif (words := word(e)) is not None:
