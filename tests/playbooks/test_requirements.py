@@ -351,10 +351,23 @@ def test_the_shifted_hours_option_names_the_evening_shift_that_gives_the_overlap
     found = req.derive({"buyer_location": "us", "overlap_hours": 2, "preferred_region": "india"}, {})
     relax = next(c for c in req.conflicts(found, LOCATIONS) if c.code == "preferred_region:overlap").options[1]
     # Half an hour more would take the day beyond the workable shift: it is named, with the season it falls short.
+    # India 13:00-21:00 meets New York's day for 2.5 h in the US summer and 1.5 h in its winter: short in the months
+    # when neither clock is on summer time (India has none).
     assert relax.text.endswith(
         "moved 4 h later (about 13:00–21:00 local time) to give 2 h of overlap (half an hour less in the months "
-        "when only one of the two clocks is on summer time)"
+        "when neither clock is on summer time)"
     )
+    for d, hours in ((0.5, 2.5), (-0.5, 1.5)):  # New York in summer (-4) and in winter (-5) against India's +5.5
+        assert req.offset_overlap(req.CATALOGUE_DAYS["us"] + d, LOCATIONS["india"], 4) == hours
+    # A London buyer and Mexico (no summer time, behind it) are further apart in the UK summer: short then.
+    london = req.derive({"buyer_location": "uk", "overlap_hours": 3, "shifted_hours": True}, {})
+    day = req.shifted_day(london, LOCATIONS["mexico"], 3)
+    assert day is not None
+    assert req._short_months(london, LOCATIONS["mexico"], day) == (
+        "in the months when only one of the two clocks is on summer time"
+    )
+    for d, hours in ((0.5, 2.5), (-0.5, 3.5)):  # the UK summer (+1) and winter (+0) against Mexico's -6
+        assert req.offset_overlap(req.CATALOGUE_DAYS["uk"] + d, LOCATIONS["mexico"], day.moved) == hours
     assert relax.costs.startswith("an evening or early shift there") and "night" not in relax.costs
     assert "night-shift premium" not in relax.costs
 

@@ -890,9 +890,28 @@ def _shifted_option(
     # A day moved half an hour more to hold in both seasons gives the hours needed all year, more in one season; one
     # that could not be moved so far within the workable shift gives them in one season only.
     gives = f"at least {req.value:g} h of overlap all year" if given > float(req.value) else f"{given:g} h of overlap"
-    if any(_one_clock_moves(requirements, locations[c]) and d.overlap <= float(req.value) for c, d in known.items()):
-        gives += " (half an hour less in the months when only one of the two clocks is on summer time)"
+    short = [
+        c for c, d in known.items() if _one_clock_moves(requirements, locations[c]) and d.overlap <= float(req.value)
+    ]
+    if short:
+        gives += f" (half an hour less {_short_months(requirements, locations[short[0]], known[short[0]])})"
     return Option(f"Deliver from {parts} to give {gives}", costs, triggers)
+
+
+def _short_months(requirements: Requirements, location: Mapping[str, Any], day: ShiftedDay) -> str:
+    """The months in which a day measured on the middle of the two clocks' gap gives half an hour less, where only
+    one of them has summer time: summer moves that clock an hour ahead, so the buyer's day sits half an hour ahead of
+    the middle when the buyer's is the one that moves, half an hour behind it when the location's is. A US Eastern
+    buyer and India are closer in the US summer, so the day falls short in the US winter."""
+    buyer = _buyer_offset(requirements)
+    if buyer is None:
+        return "in part of the year"
+    summer = 0.5 if requirements.market in SUMMER_TIME_MARKETS else -0.5
+    in_summer = offset_overlap(buyer + summer, location, day.moved) or 0.0
+    in_winter = offset_overlap(buyer - summer, location, day.moved) or 0.0
+    if in_summer < in_winter:
+        return "in the months when only one of the two clocks is on summer time"
+    return "in the months when neither clock is on summer time"
 
 
 def _one_clock_moves(requirements: Requirements, location: Mapping[str, Any]) -> bool:
