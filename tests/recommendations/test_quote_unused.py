@@ -129,3 +129,28 @@ def test_a_quote_pricing_a_model_ranked_below_the_three_costed_gets_that_model_c
     # Without the quote the cost is for the three best-ranked models alone, as before.
     plain = evaluated_answers(reference, {}, **{**US_SEASONAL, "quoted_rate": None})
     assert [m.model for m in plain.cost.models] == costed[:3]
+
+
+def test_beside_a_worked_out_cost_an_hourly_quote_that_prices_none_of_its_models_is_named_not_used(
+    reference: Playbook,
+) -> None:
+    # A Dutch firm's 26-week CAD job, starting within a month: the teams the $22/h quote would price cannot start in
+    # time, so a shared pool is costed at the benchmark; the quote is said to be unused, with why.
+    dutch = {
+        **UK_LAW_FIRM, "function": "engineering-design", "buyer_sector": "other", "buyer_regulated_in": None,
+        "licensed_signoff": ["none"], "signoff_capacity": None, "data_categories": ["none"],
+        "sensitive_personal_data": None, "legal_us_lawyers": None, "legal_client_consent": None,
+        "legal_disclosure_review": None, "client_jurisdictions": ["eu"], "buyer_location": "eu",
+        "buyer_eu_country": "netherlands", "home_market": "eu", "own_inhouse_cost": 78000, "quoted_rate": 22,
+        "annual_hours": 1800, "team_size": 2, "duration_weeks": 26, "deliverables": 12, "work_nature": "rules-based",
+        "codifiability": "high", "quality_measurable": "objective", "core_differentiator": "commodity",
+        "delivery_ownership": "provider-team", "preferred_region": "cee", "overlap_hours": 5,
+    }  # fmt: skip
+    ev = evaluated_answers(reference, {}, **dutch)
+    assert ev.cost.available and ev.cost.models
+    assert all(m.basis not in ("monthly_team", "setup_plus_hourly") for m in ev.cost.models)
+    assert (
+        "Your quoted hourly rate",
+        "it prices a dedicated team, staff augmentation or BOT's operate phase, and none of them is among the models "
+        "costed here",
+    ) in ev.cost.skipped

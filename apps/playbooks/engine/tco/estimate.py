@@ -333,7 +333,20 @@ QUOTE_UNUSED = " Your quoted {what} was not used: it prices {models}, and none o
 def _quote_unused(arguments: CostArguments) -> str:
     """A sentence saying the buyer's quote went unused, because it prices none of the models the cost was for (an
     hourly quote with only a project recommended); "" when there is no quote, or one of them uses it."""
-    said = []
+    return "".join(QUOTE_UNUSED.format(what=what, models=models) for what, models in _unused_quotes(arguments))
+
+
+def _unused_quote_lines(arguments: CostArguments) -> tuple[tuple[str, str], ...]:
+    """Beside a cost that is worked out: each quote of the buyer's that prices none of the models costed, said with
+    the models not costed ("Your quoted hourly rate is not costed: ..."), so a quote is never silently left out."""
+    return tuple(
+        (f"Your quoted {what}", f"it prices {models}, and none of them is among the models costed here")
+        for what, models in _unused_quotes(arguments)
+    )
+
+
+def _unused_quotes(arguments: CostArguments) -> list[tuple[str, str]]:
+    unused = []
     for answer, bases, what, models in (
         (
             "quoted_rate",
@@ -348,8 +361,8 @@ def _quote_unused(arguments: CostArguments) -> str:
             for code in arguments["model_codes"]
         )
         if _quoted(arguments.get(answer)) is not None and not used:
-            said.append(QUOTE_UNUSED.format(what=what, models=models))
-    return "".join(said)
+            unused.append((what, models))
+    return unused
 
 
 def _skip_reason(why: str, deliverables_asked: bool) -> str:
@@ -729,7 +742,8 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
             )
             for m in result.models
         ),
-        skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in result.skipped),
+        skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in result.skipped)
+        + _unused_quote_lines(arguments),
         currency=result.currency,
         draws=result.draws,
         inhouse_lines=result.inhouse_lines,
