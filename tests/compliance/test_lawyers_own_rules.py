@@ -142,9 +142,13 @@ def test_a_german_law_firm_reads_section_43e_brao_and_is_not_told_its_rules_are_
     ("changes", "rule"),
     [
         ({**GERMANY, "buyer_sector": "bank", "critical_function": False}, "legal-client-consent-other-rules-germany"),
-        ({**GERMANY, "buyer_eu_country": "france"}, "legal-client-consent-other-rules"),
+        (
+            {**GERMANY, "buyer_eu_country": "france", "buyer_sector": "bank", "critical_function": False},
+            "legal-client-consent-other-rules-france",
+        ),
+        ({**GERMANY, "buyer_eu_country": "netherlands"}, "legal-client-consent-other-rules"),
     ],
-    ids=["german-bank", "french-law-firm"],
+    ids=["german-bank", "french-bank", "dutch-law-firm"],
 )
 def test_other_lawyers_in_the_eu_are_still_told_their_own_rules_are_not_covered(
     reference: Playbook, changes: dict[str, object], rule: str
@@ -186,3 +190,18 @@ def test_a_german_law_firms_matter_work_needs_each_clients_consent(reference: Pl
 def test_the_consent_question_says_a_german_law_firm_needs_consent_for_matter_work(reference: Playbook) -> None:
     help_text = reference.questions.get(code="legal_client_consent").help_text
     assert "A German law firm needs the client's consent" in help_text and "(§ 43e(5) BRAO)" in help_text
+
+
+def test_a_french_law_firm_binds_and_supervises_the_providers_people_and_asks_no_consent(reference: Playbook) -> None:
+    # An avocat's secret is absolute: a client's consent does not lift it (Loi 71-1130 art. 66-5; RIN art. 2.1), so the
+    # verdict does not wait on consent; binding and supervising those who work on the files is the condition.
+    france = {**GERMANY, "buyer_eu_country": "france"}
+    for consent in ("can-obtain", "cannot", "obtained"):
+        ev = evaluated_case(reference, UK_FIRM, legal_client_consent=consent, **france)
+        assert OTHER_RULES not in [r.title for r in ev.risks]
+        assert not [g for g in ev.gates if "consent" in g.text]
+        (condition,) = [c for c in ev.conditions if c.rule == "fr-avocat-professional-secrecy"]
+        assert "a client's consent does not lift the secret" in condition.text and "art. 66-5" in condition.text
+        assert "Code pénal art. 226-13" in condition.text
+        (risk,) = [r for r in ev.risks if r.rule == "fr-avocat-professional-secrecy"]
+        assert risk.title == "A client's consent does not release an avocat from professional secrecy"

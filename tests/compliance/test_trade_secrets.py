@@ -172,3 +172,10 @@ def test_a_buyer_whose_law_is_covered_or_whose_know_how_is_not_highly_sensitive_
     reference: Playbook, changes: dict[str, object]
 ) -> None:
     assert own_law_risks(evaluated_case(reference, LANDSCAPE, **changes)) == []
+
+
+def test_the_eu_directive_names_frances_and_germanys_own_acts(reference: Playbook) -> None:
+    from apps.compliance.models import Regime
+
+    summary = Regime.objects.get(code="eu-trade-secrets").summary
+    assert "in France, the Code de commerce, arts. L151-1 and following" in summary and "GeschGehG" in summary
