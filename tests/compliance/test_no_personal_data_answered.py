@@ -122,3 +122,17 @@ def test_a_team_outside_the_eu_with_eu_personal_data_is_told_the_transfer_map_di
     assert "eu-personal" in case.answers["data_categories"] and case.answers["buyer_location"] == "eu"
     eu = evaluated_case(reference, "EU asset manager: outsourced sector research")
     assert OUTSIDE_EU not in {r.title for r in eu.risks} and "gdpr" in {r.code for r in eu.regimes}
+
+
+def test_a_team_in_the_uk_reads_the_eus_adequacy_decision_not_the_clauses(reference: Playbook) -> None:
+    # The UK is adequate for the EU (Decision (EU) 2021/1772): EU data reaching a UK team, and a provider in the EEA
+    # returning its work to one, need no standard contractual clauses; the Art. 3(2) and 27 reading still holds.
+    case = "US biotech: clinical trial data management and SAS programming for US and EU"
+    uk = evaluated_case(reference, case, buyer_location="uk", buyer_us_zone=None, home_market="uk")
+    assert OUTSIDE_EU not in {r.title for r in uk.risks}
+    [risk] = [r for r in uk.risks if r.rule == "gdpr-eu-personal-data-team-in-uk"]
+    assert "Decision (EU) 2021/1772" in risk.mitigation and "Art. 45(1)" in risk.mitigation
+    assert "module four" not in risk.mitigation and "2023/1795" not in risk.mitigation
+    assert "GDPR Art. 3(2)" in risk.mitigation and "Art. 27" in risk.mitigation
+    [condition] = [c for c in uk.conditions if c.rule == "gdpr-eu-personal-data-team-in-uk"]
+    assert "module four" not in condition.text
