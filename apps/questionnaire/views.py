@@ -108,8 +108,9 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
     submitted ones alone (``?status=``)."""
     try:
         status = single_param(request.GET, "status") or ""
+        number = str(single_param(request.GET, "page") or "")
     except ValidationError:
-        status = None
+        status, number = None, ""
     if status not in LIST_STATUSES:
         return render(request, "questionnaire/list_refused.html", {"statuses": LIST_STATUSES}, status=400)
     listed = Assessment.objects.for_organisation(request.organisation)
@@ -117,9 +118,9 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
         listed = listed.filter(status=status)
     # The outcome is the submitted assessment's recommendation (a reverse one-to-one).
     listed = listed.select_related("created_by", "playbook", "recommendation").order_by("-updated_at", "-pk")
-    number = request.GET.get("page", "")
-    # Django's pager reads 0 or a negative number as "past the end" (the last page); here it is the first.
-    wanted = int(number) if number.isascii() and number.isdigit() and len(number) <= 9 else 0
+    # Django's pager reads 0 or a negative number as "past the end" (the last page); here it is the first, as is
+    # anything that is not a page number. A number past the last page is the last (however many digits it has).
+    wanted = min(int(number), 10**9) if number.isascii() and number.isdigit() and len(number) <= 18 else 0
     page = Paginator(listed, LIST_PAGE_SIZE).get_page(wanted or 1)
     assessments = list(page.object_list)
     ordered = with_copies_under_originals(assessments)

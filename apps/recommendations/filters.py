@@ -252,10 +252,11 @@ def _month_after(month: date) -> datetime:
 
 def compare_ids(query: Any) -> list[int]:
     """The two to four recommendation ids asked for (?ids=1&ids=2), in order, or a ValidationError."""
-    try:
-        ids = list(dict.fromkeys(int(i) for i in query.getlist("ids")))
-    except (TypeError, ValueError):
-        raise forms.ValidationError("Choose recommendations from the list.") from None
+    given = query.getlist("ids")
+    # Only plain ASCII digits: int() also reads "1_2" as 12 and Arabic-Indic digits, opening a record not the one asked.
+    if not all(isinstance(i, str) and i.isascii() and i.isdigit() and len(i) <= 18 for i in given):
+        raise forms.ValidationError("Choose recommendations from the list.")
+    ids = list(dict.fromkeys(int(i) for i in given))
     if not 2 <= len(ids) <= 4:
         raise forms.ValidationError("Choose two to four recommendations to compare.")
     return ids

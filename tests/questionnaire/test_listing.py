@@ -75,8 +75,11 @@ def test_the_list_is_paged_and_narrowed_to_drafts_or_submitted_and_says_how_many
     assert ">Fund research<" not in only_drafts
     assert len(drafts) == 53
     # Page 0, -1 or anything not a page number opens the first page, not the last.
-    for junk in ("0", "-1", "abc", "9" * 30):
+    for junk in ("0", "-1", "abc", "9" * 30, "٢"):
         assert "1–50 of 54 assessments" in buyer_client.get(url, {"page": junk}).content.decode(), junk
+    for past in ("3", "999999999", "9999999999"):  # past the last page, however many digits: the last page
+        assert "51–54 of 54" in buyer_client.get(url, {"page": past}).content.decode(), past
+    assert buyer_client.get(url + "?page=1&page=2").status_code == 400
     # A status the list does not know, or two of them, is refused with the choices, not a 500 or an empty list.
     for bad in ("?status=deleted", "?status=draft&status=submitted"):
         refused = buyer_client.get(url + bad)

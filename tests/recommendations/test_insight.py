@@ -51,7 +51,9 @@ def test_compare_shows_differences_side_by_side(
     assert 'Verdict <span class="badge badge--warn">differs</span>' in body
 
 
-@pytest.mark.parametrize("ids", [[], ["1"], ["x", "y"], ["1", "2", "3", "4", "5"]])
+@pytest.mark.parametrize(
+    "ids", [[], ["1"], ["x", "y"], ["1", "2", "3", "4", "5"], ["1_2", "3"], ["٢", "3"], [" 2", "3"]]
+)
 def test_compare_refuses_bad_choices_clearly(reference: Playbook, buyer_client: Client, ids: list[Any]) -> None:
     response = buyer_client.get(reverse("recommendations:compare"), {"ids": ids})
     assert response.status_code == 400

@@ -182,6 +182,10 @@ def test_saving_a_rejected_vendor_with_its_reason_emptied_is_refused_not_a_500(
     before = rows()
     response = buyer_client.post(url, entry_data(entry, "rejected", reason=" "))
     assert response.status_code == 400 and "Say why the vendor is rejected" in response.content.decode()
+    # Nor a reason of invisible characters alone (a zero-width space, a word joiner): nobody could read it.
+    for invisible in ("\u200b", "\u2060\ufeff", "\u3164"):
+        refused = buyer_client.post(url, entry_data(entry, "rejected", reason=invisible))
+        assert refused.status_code == 400, repr(invisible)
     assert rows() == before
 
 
