@@ -114,9 +114,12 @@ def test_a_registrants_critical_function_points_to_its_compliance_system_not_to_
 def test_an_osfi_regulated_bank_reads_what_it_read(reference: Playbook) -> None:
     ev = evaluated_case(reference, TORONTO_BANK, data_categories=["canada-personal", "mnpi-research"])
 
-    assert {"osfi-b10", "pipeda"} <= set(ev.regime_codes) and not CANADIAN & set(ev.regime_codes)
+    # Not a registrant: no compliance-system duty; but the tipping prohibition binds anyone in a special relationship
+    # with an issuer (s. 76(5)), so the bank reads it and is not told its market's rules are uncovered.
+    assert {"osfi-b10", "pipeda", "ca-securities-tipping"} <= set(ev.regime_codes)
+    assert "ni31-103-compliance" not in ev.regime_codes
     assert not {"ni31-103-registrant", "ca-tipping-registrant"} & fired_codes(ev)
-    assert risk(ev, NOT_COVERED) and ev.gates == ()
+    assert not risk(ev, NOT_COVERED) and ev.gates == ()
     # An investment firm that answered "Canada (OSFI)" before the registrant's answer existed keeps its advice.
     firm = evaluated_case(reference, TORONTO_BANK, buyer_sector="investment-firm")
     assert "regulated-elsewhere-canada" in fired_codes(firm) and not CANADIAN & set(firm.regime_codes)
@@ -174,3 +177,16 @@ def test_an_investment_firm_naming_a_securities_regulator_is_not_told_its_answer
 
     assert not risk(ev, MISMATCH)
     assert not {"canada-securities-not-an-investment-firm", "mnpi-canada-securities-not-a-registrant"} & fired_codes(ev)
+
+
+def test_a_canadian_bank_or_pension_fund_with_inside_information_reads_the_tipping_prohibition_too(
+    reference: Playbook,
+) -> None:
+    # Anyone in a special relationship with a reporting issuer is bound (s. 76(5)(b), (e)), registered or not.
+    bank = {"buyer_regulated_in": "canada", "data_categories": ["mnpi-research"], "mnpi_inside_information": "yes"}
+    ev = evaluated_case(reference, TORONTO_BANK, **bank)
+    assert "ca-securities-tipping" in ev.regime_codes and "ni31-103-compliance" not in ev.regime_codes
+    assert not risk(ev, NOT_COVERED)
+    assert [c.rule for c in ev.conditions if c.rule.startswith("ca-tipping")] == ["ca-tipping-canadian-buyer"]
+    own = evaluated_case(reference, TORONTO_BANK, **{**bank, "mnpi_inside_information": "own-research-only"})
+    assert "ca-securities-tipping" not in own.regime_codes
