@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "kpo_advisor.middleware.RequestBodyLimitMiddleware",
     # Under /api/v1/ a body must be JSON (415 otherwise), refused before the hostile-input check reads forms.
     "apps.api.middleware.JsonBodiesOnlyMiddleware",
+    # Under /api/v1/ HEAD is answered as GET without the body (the operations are declared for GET).
+    "apps.api.middleware.HeadAsGetMiddleware",
     "kpo_advisor.middleware.RequestIdMiddleware",
     "kpo_advisor.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",

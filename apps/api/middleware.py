@@ -45,3 +45,22 @@ class JsonBodiesOnlyMiddleware:
                 response[_ACCEPT[request.method]] = JSON
             return response
         return self.get_response(request)
+
+
+class HeadAsGetMiddleware:
+    """Under /api/v1/, HEAD is answered as GET with the body left off (RFC 9110 s. 9.3.2: HEAD wherever GET works),
+    its Content-Length the GET's: the operations are declared for GET alone, so HEAD got a 405."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD" or not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        if not response.streaming:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response

@@ -451,3 +451,15 @@ def test_a_body_key_the_api_does_not_take_is_refused_not_ignored(api: ApiClient,
     assert made.status_code == 201
     typo = api.put(f"/assessments/{made.json()['id']}/answers", {"answer": {"horizon": 3}})
     assert typo.status_code == 422
+
+
+def test_head_is_answered_wherever_get_is_with_no_body(api: ApiClient, playbook: Playbook) -> None:
+    made = api.post("/assessments", {"title": "T", "function": "legal"})
+    for path in ("/assessments", f"/assessments/{made.json()['id']}", "/recommendations", "/playbook"):
+        got = api.get(path)
+        head = api.client.head(f"/api/v1{path}", headers=api.headers)
+        assert got.status_code == head.status_code == 200, path
+        assert head.content == b"" and head["Content-Length"] == str(len(got.content)), path
+        assert "no-store" in head["Cache-Control"]
+    # A HEAD with no key is refused as a GET would be.
+    assert ApiClient(None).client.head("/api/v1/assessments").status_code == 401
