@@ -434,3 +434,14 @@ def test_a_buyer_setting_up_its_own_centre_reads_its_own_staff_on_the_shifted_da
         assert overlap is not None and "your centre's own staff working a day moved up" in overlap.text
     provider = req.derive(asked, {}).get("overlap")
     assert provider is not None and "provider staff working a day moved up" in provider.text
+
+
+def test_no_overnight_conflict_when_a_location_meeting_the_overlap_works_overnight_even_ranked_second() -> None:
+    # A UK buyer needing 2 h: Poland ranks first on its other points, but India meets the 2 h and works while the
+    # buyer sleeps; the two hold together there, so no trade-off says they cannot (review 25).
+    found = req.derive({"buyer_location": "uk", "overlap_hours": 2, "overnight_turnaround": True}, {})
+    ranked = ["poland", "romania", "india"]
+    assert req.conflicts(found, LOCATIONS, ranked, overnight_at=frozenset({"india", "philippines"})) == ()
+    # With no location meeting the overlap that the rules favour overnight, the trade-off is named.
+    named = req.conflicts(found, LOCATIONS, ranked, overnight_at=frozenset({"philippines"}))
+    assert [c.code for c in named] == ["overnight_turnaround:overlap"]

@@ -669,8 +669,9 @@ def _preference_conflicts(
                 )
     overnight = requirements.preference("overnight_turnaround")
     overlap = requirements.get("overlap")
-    # No conflict when the location delivering meets the overlap and is one the rules favour for overnight work.
-    both = bool(fits) and fits[0] in overnight_at
+    # No conflict when a location meeting every requirement (the overlap included) is one the rules favour for
+    # overnight work: the two hold together there, whether or not it ranks first on its other points.
+    both = any(c in overnight_at for c in fits)
     if overnight is not None and overlap is not None and overlap.value > OVERNIGHT_MAX_OVERLAP and not both:
         options = [
             _keep(requirements, locations, fits, "the overlap"),
