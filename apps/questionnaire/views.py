@@ -112,7 +112,12 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
     except ValidationError:
         status, number = None, ""
     if status not in LIST_STATUSES:
-        return render(request, "questionnaire/list_refused.html", {"statuses": LIST_STATUSES}, status=400)
+        return render(
+            request,
+            "questionnaire/list_refused.html",
+            {"statuses": LIST_STATUSES, "repeated": status is None},
+            status=400,
+        )
     listed = Assessment.objects.for_organisation(request.organisation)
     if status:
         listed = listed.filter(status=status)
