@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_required, pin_to_organisation
-from apps.common.hostile import single_param
+from apps.common.hostile import ascii_int, single_param
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.evaluate import start_date_checks
@@ -125,7 +125,7 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
     listed = listed.select_related("created_by", "playbook", "recommendation").order_by("-updated_at", "-pk")
     # Django's pager reads 0 or a negative number as "past the end" (the last page); here it is the first, as is
     # anything that is not a page number. A number past the last page is the last (however many digits it has).
-    wanted = min(int(number), 10**9) if number.isascii() and number.isdigit() and len(number) <= 18 else 0
+    wanted = min(ascii_int(number) or 0, 10**9)
     page = Paginator(listed, LIST_PAGE_SIZE).get_page(wanted or 1)
     assessments = list(page.object_list)
     ordered = with_copies_under_originals(assessments)

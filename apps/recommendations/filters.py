@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 
 from apps.accounts.models import Organisation
-from apps.common.hostile import DayField, single_param
+from apps.common.hostile import DayField, ascii_int, single_param
 from apps.common.widgets import DateInput, Select
 from apps.compliance.models import Regime
 from apps.engagements.models import EngagementModel, KnowledgeFunction
@@ -254,7 +254,7 @@ def compare_ids(query: Any) -> list[int]:
     """The two to four recommendation ids asked for (?ids=1&ids=2), in order, or a ValidationError."""
     given = query.getlist("ids")
     # Only plain ASCII digits: int() also reads "1_2" as 12 and Arabic-Indic digits, opening a record not the one asked.
-    if not all(isinstance(i, str) and i.isascii() and i.isdigit() and len(i) <= 18 for i in given):
+    if not all(ascii_int(i) is not None for i in given):
         raise forms.ValidationError("Choose recommendations from the list.")
     ids = list(dict.fromkeys(int(i) for i in given))
     if not 2 <= len(ids) <= 4:

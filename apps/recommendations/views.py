@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required, pin_to_organisation
+from apps.common.hostile import ascii_int
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Assessment
@@ -139,7 +140,7 @@ def history(request: HtmxMemberRequest) -> HttpResponse:
             "query": query.urlencode(),
             "total": page.paginator.count,
             # Boxes ticked before a refused compare (two to four are needed), ticked again.
-            "ticked": {int(i) for i in request.GET.getlist("ticked") if i.isascii() and i.isdigit() and len(i) <= 18},
+            "ticked": {n for i in request.GET.getlist("ticked") if (n := ascii_int(i)) is not None},
             "back": _without(request.GET, "ticked"),
         },
         status=400 if form.errors else 200,
@@ -268,7 +269,7 @@ def _history_with_ticks(request: HtmxMemberRequest) -> str | None:
     ids ticked as ``ticked``; None when the request did not come from that form or its ids are not all numbers."""
     if "back" not in request.GET:
         return None
-    ticked = [i for i in request.GET.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= 18]
+    ticked = [i for i in request.GET.getlist("ids") if ascii_int(i) is not None]
     if len(ticked) != len(request.GET.getlist("ids")):
         return None
     kept = QueryDict(request.GET.get("back", ""), mutable=True)
