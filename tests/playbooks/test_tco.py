@@ -289,37 +289,40 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
     assert case.skipped == (("Project-based engagement", "the number of deliverables a year is not known"),)
 
 
-def test_a_deliverable_that_is_not_a_projects_size_is_not_priced_at_the_project_benchmark() -> None:
+def test_a_deliverable_that_is_not_a_projects_size_is_priced_by_its_hours_not_at_the_project_benchmark() -> None:
     # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour,
-    # likely $25. 15 deliverables come to $49.69 an hour, within 1.5x the highest rate ($52.50), so the benchmark
-    # prices them; 16 come to $53 and 31 to $102.69, beyond what a fixed price could come to but within 3x the highest
-    # rate: smaller pieces of work than the benchmark's projects, priced by their hours; 32 to $106, beyond 3x. Below,
-    # 8 come to $26.50, above the likely rate; 7 to $23.19, under what the function's providers typically charge.
+    # likely $25. 8 deliverables come to $26.50 an hour, above the likely rate, and 15 to $49.69, within 1.5x the
+    # highest rate ($52.50), so the benchmark prices them. 16 come to $53 and 31 to $102.69, beyond what a fixed
+    # price could come to: smaller pieces of work than the benchmark's projects; 32 to $106, beyond 3x the highest
+    # rate: another unit. 7 come to $23.19, under what the function's providers typically charge, and 1 to $3.31, far
+    # under: larger pieces of work (a season bought whole). Every one of them is priced by its hours.
     for count in (8, 15):
         project = next(m for m in _case(deliverables=count).models if m.code == "project")
         assert project.sized == ""
-    for count, hourly in ((16, "$53"), (31, "$103")):
+    sized = {
+        16: "would come to $53 an hour over your 8,000 hours of work, more than the $52.50 a fixed price could",
+        31: "would come to $103 an hour over your 8,000 hours of work, more than the $52.50 a fixed price could",
+        32: "would come to $106 an hour over your 8,000 hours of work, far above the $15–$35",
+        1_000: "would come to $3,312 an hour over your 8,000 hours of work, far above the $15–$35",
+        7: "would come to $23.19 an hour over your 8,000 hours of work, below the $25 an hour",
+        3: "would come to $9.94 an hour over your 8,000 hours of work, below the $25 an hour",
+        1: "would come to $3.31 an hour over your 8,000 hours of work, below the $25 an hour",
+    }
+    for count, words in sized.items():
         case = _case(deliverables=count)
         project = next(m for m in case.models if m.code == "project")
         assert case.skipped == () and "project.price" not in case.figures
-        assert f"would come to {hourly} an hour over your 8,000 hours of work, more than the $52.50" in project.sized
+        assert words in project.sized, (count, project.sized)
         assert "priced by its hours, as a managed service is" in project.sized
         assert case.figures["project.rate"].likely == 25
-    for count, hourly in ((32, "$106"), (1, "$3.31")):
-        case = _case(deliverables=count)
-        assert "project" not in {m.code for m in case.models}
-        ((name, why),) = case.skipped
-        assert name == "Project-based engagement"
-        assert f"comes to {hourly} an hour over your 8,000 hours of work, far from the $15–$35" in why
-    for count, hourly in ((7, "$23.19"), (4, "$13.25"), (3, "$9.94")):
-        case = _case(deliverables=count)
-        assert "project" not in {m.code for m in case.models}
-        ((name, why),) = case.skipped
-        assert f"comes to {hourly} an hour over your 8,000 hours of work, below the $25 an hour" in why
-        assert "typically charge ($15–$35)" in why and "no provider would sign it" in why
-    # The buyer's own quote per deliverable is their price, so it is costed whatever the count.
+    assert (
+        "larger pieces of work than the projects it prices"
+        in next(m for m in _case(deliverables=1).models if m.code == "project").sized
+    )
+    # The buyer's own quote per deliverable is their price, so it is costed at it whatever the count.
     quoted = _case(deliverables=1_000, quotes={"project": (60.0, 60.0, 60.0)})
-    assert "project" in {m.code for m in quoted.models} and quoted.skipped == ()
+    project = next(m for m in quoted.models if m.code == "project")
+    assert project.sized == "" and quoted.figures["project.price"].likely == 60 and quoted.skipped == ()
 
 
 def test_a_project_of_smaller_deliverables_is_priced_by_its_hours_as_a_managed_service_is() -> None:

@@ -180,11 +180,28 @@ def test_an_old_snapshot_without_a_total_cost_shows_nothing_new(
     assert "cost-caveat" not in page and "cost-caveat" not in memo_html(rec)
 
 
+NOT_COSTED = "it is priced per deliverable, and this work is not bought by the deliverable"
+
+
+def uncosted_project(
+    reference: Playbook, organisation: Organisation, buyer: User, case: str = "Strategy consultancy: a seasonal burst"
+) -> Recommendation:
+    """The golden case's recommendation stored again with its recommended project taken out of the costed models
+    and skipped with a reason, as a project with no count of deliverables is: every project the catalogue prices is
+    costed now, by the deliverable or by its hours, and the caveat reads the stored cost alone."""
+    rec = recommend(reference, organisation, buyer, case)
+    document = json.loads(json.dumps(rec.snapshot))
+    cost = document["evaluation"]["cost"]
+    name = next(m["name"] for m in cost["models"] if m["model"] == "project")
+    cost["models"] = [m for m in cost["models"] if m["model"] != "project"]
+    cost["skipped"] = [[name, NOT_COSTED], *cost["skipped"]]
+    return store(document, organisation=organisation, user=buyer, playbook=reference)
+
+
 def test_a_recommended_model_that_is_not_costed_says_so_and_why_beside_the_verdict(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    # Market-sizing studies bought per study: the benchmark price per deliverable does not fit the hours.
-    rec = recommend(reference, organisation, buyer, "Strategy consultancy: a seasonal burst")
+    rec = uncosted_project(reference, organisation, buyer)
     ev = rec.record.evaluation
     assert rec.verdict == "wins" and ev.top is not None and ev.top.code == "project"
     assert ev.cost.available and "project" not in {m.model for m in ev.cost.models}
@@ -200,19 +217,23 @@ def test_a_recommended_model_that_is_not_costed_says_so_and_why_beside_the_verdi
     assert caveat.text in verdict_section(page)
 
 
-def test_seasonal_work_is_asked_its_deliverables_so_a_recommended_project_is_costed_when_its_price_fits_the_hours(
+def test_seasonal_work_bought_by_the_season_is_asked_its_deliverables_and_a_recommended_project_is_always_costed(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
     # Ten reviews a season over 30,000 hours: the benchmark's likely $26,500 a project comes to $8.83 an hour, under
-    # what providers of legal review typically charge ($25, within $15-$35), so no saving is shown on it.
+    # what providers of legal review typically charge ($25, within $15-$35): each review is a larger piece of work
+    # than the benchmark's project, so the project is priced by its hours, and the verdict reads no "not costed".
     rec = recommend(reference, organisation, buyer, "US law firm: seasonal first-level document review")
     ev = rec.record.evaluation
     assert "deliverables" in ev.visible
-    assert ev.top is not None and ev.top.code == "project" and "project" not in {m.model for m in ev.cost.models}
-    assert "comes to $8.83 an hour over your 30,000 hours of work" in dict(ev.cost.skipped)[ev.top.name]
+    assert ev.top is not None and ev.top.code == "project" and "project" in {m.model for m in ev.cost.models}
+    project = next(m for m in ev.cost.models if m.model == "project")
+    sized = next(i for i in project.inputs if i.label == "Priced by its hours, not per deliverable")
+    assert "would come to $8.83 an hour over your 30,000 hours of work, below the $25 an hour" in sized.source
+    assert "larger pieces of work than the projects it prices" in sized.source
     caveat = cost_caveat(ev)
-    assert caveat is not None and "is not costed" in caveat.text
-    # Thirty reviews come to $26.50 an hour, above the typical rate: the recommended project is costed.
+    assert caveat is None or "is not costed" not in caveat.text
+    # Thirty reviews come to $26.50 an hour, above the typical rate: the project is costed at the benchmark price.
     answers = {
         **reference.golden_cases.get(name__startswith="US law firm: seasonal first-level").answers,
         "deliverables": 30,
@@ -221,7 +242,9 @@ def test_seasonal_work_is_asked_its_deliverables_so_a_recommended_project_is_cos
         organisation=organisation, created_by=buyer, title="30", playbook=reference, answers=answers
     )
     ev = submit_and_recommend(assessment=draft, user=buyer).record.evaluation
-    assert ev.top is not None and ev.top.code == "project" and "project" in {m.model for m in ev.cost.models}
+    assert ev.top is not None and ev.top.code == "project"
+    project = next(m for m in ev.cost.models if m.model == "project")
+    assert all(i.label != "Priced by its hours, not per deliverable" for i in project.inputs)
     caveat = cost_caveat(ev)
     assert caveat is None or "is not costed" not in caveat.text
 
@@ -341,7 +364,7 @@ def test_a_likely_saving_far_from_the_simulations_middle_names_the_middle_beside
 def test_a_recommended_model_not_costed_beside_models_that_all_cost_more_qualifies_the_verdict(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
-    rec = recommend(reference, organisation, buyer, "Strategy consultancy: a seasonal burst")
+    rec = uncosted_project(reference, organisation, buyer)
     ev = rec.record.evaluation
     assert ev.top is not None and ev.top.code == "project" and ev.cost.models
     plain = cost_caveat(ev)

@@ -104,11 +104,11 @@ def _with(reference: Playbook, organisation: Organisation, buyer: User, case: st
     return submit_and_recommend(assessment=a, user=buyer)
 
 
-def test_a_deliverable_far_smaller_than_a_project_is_not_priced_at_the_project_benchmark(
+def test_a_deliverable_far_smaller_than_a_project_is_priced_by_its_hours_not_at_the_project_benchmark(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     """A thousand "deliverables" of a one-off study priced at a whole project's benchmark each would head the
-    result with a figure wrong by orders of magnitude: the project is not costed, and the reason says why."""
+    result with a figure wrong by orders of magnitude: the project is priced by its hours, and its inputs say why."""
     from apps.playbooks.runtime import compiled_playbook
     from tests.factories import AssessmentFactory
 
@@ -122,25 +122,29 @@ def test_a_deliverable_far_smaller_than_a_project_is_not_priced_at_the_project_b
 
     rec = submit_and_recommend(assessment=a, user=buyer)
     cost = rec.record.evaluation.cost
-    assert "project" not in [m.model for m in cost.models]
-    (name, why) = next((n, w) for n, w in cost.skipped if n == "Project-based engagement")
-    assert "an hour over your" in why and "is not the project the benchmark prices" in why
+    project = next(m for m in cost.models if m.model == "project")
+    assert all(n != "Project-based engagement" for n, _ in cost.skipped)
+    sized = next(i for i in project.inputs if i.label == "Priced by its hours, not per deliverable")
+    assert "an hour over your" in sized.source and "a much smaller unit than the project the benchmark" in sized.source
+    assert not any(i.label.endswith("price per deliverable (USD)") for i in project.inputs)
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
-    assert "is not the project the benchmark prices" in page
+    assert "a much smaller unit than the project the benchmark prices" in page
     # With the buyer's own quote per deliverable, the project is costed at it.
     quoted = {**answers, roles["quoted_price"]: 60, "own_figures": True}
     b = AssessmentFactory(
         organisation=organisation, created_by=buyer, title="Quoted", playbook=reference, answers=quoted
     )
     costed = submit_and_recommend(assessment=b, user=buyer).record.evaluation.cost
-    assert "project" in [m.model for m in costed.models]
+    project = next(m for m in costed.models if m.model == "project")
+    assert all(i.label != "Priced by its hours, not per deliverable" for i in project.inputs)
+    assert any(i.source.startswith("your quote") for i in project.inputs)
 
 
 def test_when_no_model_can_be_costed_the_reason_is_each_models_own(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    """A German law firm's one-off review bought as one deliverable, starting within the month: the only model left
-    is a project, whose benchmark price does not fit the hours. The cost says so, and what would cost it, instead
+    """A German law firm's steady review bought as an outcome, starting within the month: the only model left is a
+    project, and the work is not bought by the deliverable, so nothing prices it. The cost says so, and why, instead
     of claiming no model has a price for the function."""
     from apps.recommendations.services import submit_and_recommend
     from tests.factories import AssessmentFactory
@@ -154,16 +158,19 @@ def test_when_no_model_can_be_costed_the_reason_is_each_models_own(
         "home_market": "eu",
         "start_within": "within-month",
         "annual_hours": 3000,
-        "duration_weeks": 10,
+        "volume_pattern": "steady",
+        "delivery_ownership": "provider-outcome",
     }
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
     cost = submit_and_recommend(assessment=a, user=buyer).record.evaluation.cost
     assert not cost.available
-    assert cost.reason.startswith(
+    assert cost.reason == (
         "None of the recommended engagement models could be costed. Project-based engagement is not costed: "
-        "its benchmark price per deliverable"
-    )
-    assert cost.reason.endswith(
-        "A provider's quoted price per deliverable, given under your own cost figures, would cost it."
+        "it is priced per deliverable, and this work is not bought by the deliverable."
     )
     assert "has a price for this function" not in cost.reason
+    # Bought once, as one deliverable, the same review is priced by its hours.
+    once = {**answers, "volume_pattern": "one-off", "duration_weeks": 10, "deliverables": 1}
+    b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=once)
+    cost = submit_and_recommend(assessment=b, user=buyer).record.evaluation.cost
+    assert cost.available and [m.model for m in cost.models] == ["project"]

@@ -62,13 +62,23 @@ UNUSED = (
 
 
 def test_an_hourly_quote_with_only_a_project_to_cost_is_said_to_be_unused(reference: Playbook) -> None:
+    # The review bought whole, as one deliverable: the project is priced by its hours, at the benchmark rate, and the
+    # quote, a dedicated person's, is named beside the cost as unused.
     ev = evaluated_answers(reference, UK_LAW_FIRM)
-    assert not ev.cost.available and ev.cost.reason.endswith(UNUSED)
+    assert ev.cost.available and [m.model for m in ev.cost.models] == ["project"]
+    assert ("Your quoted hourly rate", UNUSED.split(": ", 1)[1].removesuffix(".")) in ev.cost.skipped
+    # Bought as an outcome of steady work, nothing prices the project: the reason that nothing is costed ends with it.
+    steady = evaluated_answers(reference, UK_LAW_FIRM, volume_pattern="steady", delivery_ownership="provider-outcome")
+    assert not steady.cost.available and steady.cost.reason.endswith(UNUSED)
 
 
 def test_not_said_without_a_quote(reference: Playbook) -> None:
     ev = evaluated_answers(reference, UK_LAW_FIRM, quoted_rate=None)
-    assert UNUSED not in ev.cost.reason
+    assert UNUSED not in ev.cost.reason and all(n != "Your quoted hourly rate" for n, _ in ev.cost.skipped)
+    steady = evaluated_answers(
+        reference, UK_LAW_FIRM, quoted_rate=None, volume_pattern="steady", delivery_ownership="provider-outcome"
+    )
+    assert not steady.cost.available and UNUSED not in steady.cost.reason
 
 
 US_SEASONAL: dict[str, Any] = {

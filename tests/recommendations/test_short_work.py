@@ -88,8 +88,10 @@ def test_a_ten_week_lookback_is_costed_for_ten_weeks_and_said_beside_the_verdict
     longer = _cost_of(reference, duration_weeks=13)
     fees = next(line for line in longer.models[0].lines if line.label == "Provider fees")
     assert "(13 weeks are 3.00 months)" in fees.formula
-    # The project is not costed from the benchmark (one $26,500 deliverable for 8,000 hours); the next model is.
-    assert [m.model for m in ev.cost.models] == ["shared-pool"]
+    # The project is priced by its hours, not at the benchmark (one $26,500 deliverable for 8,000 hours).
+    assert [m.model for m in ev.cost.models] == ["project", "shared-pool"]
+    project = ev.cost.models[0]
+    assert any(i.label == "Priced by its hours, not per deliverable" for i in project.inputs)
     caveat = cost_caveat(ev)
     assert caveat is not None
     page = _text(buyer_client, rec.pk)

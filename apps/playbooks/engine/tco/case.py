@@ -31,21 +31,19 @@ from apps.playbooks.engine.tco.types import (
 
 WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
 NO_DELIVERABLES = "the number of deliverables a year is not known"
-# A benchmark price per deliverable prices a whole project (a report, a landscape, a memo). When, spread over the
-# hours the work takes, it comes to more than ``PROJECT_UNIT_TOLERANCE`` times the function's highest hourly rate,
-# or less than its lowest divided by it, a "deliverable" here is a different unit (a single tax return, a whole
-# season): pricing it would put a figure wrong by orders of magnitude at the head of the result, so the project is
-# not costed from the benchmark (the buyer's own quote per deliverable still is). Nearer, below the function's
-# likely hourly rate, it is not costed either: a fixed price carries the provider's project management on top of
-# its people's hours, so a price under what the function's providers typically charge an hour is not one a provider
-# would sign, and a saving resting on it would be a saving no quote will show (the product's assumption, not a
-# source's; the typical rate rather than the lowest, since the benchmark price is a range's midpoint too). Above
-# ``PROJECT_FIXED_PRICE_UPLIFT`` times the function's highest hourly rate (and within the tolerance), a fixed price's
-# project management and risk do not explain it: no provider charges more than half again what the dearest of the
-# function's providers charges an hour, so the deliverables are smaller pieces of work than the projects the
-# benchmark prices (a monthly report, not a research study) and it would overstate their cost. The project is then
-# priced by its hours instead (``ModelSpec.sized``), as a managed service is: the function's hourly rate, with the
-# managed-services premium for the provider's delivery risk (the product's assumption, not a source's).
+# A benchmark price per deliverable prices a whole project (a report, a landscape, a memo). Spread over the hours the
+# work takes, it is used while it comes to between the function's likely hourly rate and ``PROJECT_FIXED_PRICE_UPLIFT``
+# times its highest: a fixed price carries the provider's project management and risk on top of its people's hours,
+# and no provider charges more than half again what the dearest of the function's providers charges an hour (the
+# product's assumption, not a source's; the typical rate rather than the lowest, since the benchmark price is a range's
+# midpoint too). Outside that band a "deliverable" here is not the project the benchmark prices: below it, a larger
+# piece of work (a whole season's review bought as one, as the deliverables question invites), where the benchmark
+# would give a price no provider would sign and a saving no quote will show; above it, smaller ones (a monthly report,
+# a single return), where it would overstate the cost, by orders of magnitude far out. The project is then priced by
+# its hours instead (``ModelSpec.sized``), as a managed service is: the function's hourly rate, with the
+# managed-services premium for the provider's delivery risk (the product's assumption, not a source's). The buyer's
+# own quote per deliverable is their price and is used whatever it comes to. Beyond ``PROJECT_UNIT_TOLERANCE`` times
+# the highest rate a deliverable is another unit altogether, which only changes the words.
 PROJECT_UNIT_TOLERANCE = 3.0
 PROJECT_FIXED_PRICE_UPLIFT = 1.5
 
@@ -460,15 +458,11 @@ def _model_figures(
     if figure is None:
         return None, "the catalogue has no price for it or for the function"
     if kind == "project" and quote is None and deliverables:
-        band = function.get("kpo_rate")
-        sized = _sized_because(figure, band, float(deliverables), hours)
+        sized = _sized_because(figure, function.get("kpo_rate"), float(deliverables), hours)
         rate = _catalogue_figure(f"{name}: hourly rate (USD)", function, "kpo_rate") if sized else None
         if rate is not None:
             figures[f"{code}.rate"] = rate
             return ModelSpec(code=code, name=name, kind=kind, sized=sized), ""
-        unfit = _unit_mismatch(figure, band, float(deliverables), hours)
-        if unfit:
-            return None, unfit
     figures[f"{code}.{key}"] = figure
     transfer = model.get("transfer_months") or (
         assumptions["bot"]["operate_phase"]["likely"] if kind == "bot" else None
@@ -499,52 +493,43 @@ def price_per_hour(price: float, deliverables: float, hours: float) -> float:
 
 def _sized_because(price: Figure, band: Any, deliverables: float, hours: float) -> str:
     """Why the project is priced by its hours ("" when it is not): the benchmark price per deliverable, spread over
-    the hours, comes to more than a fixed price could (``PROJECT_FIXED_PRICE_UPLIFT`` times the function's highest
-    hourly rate) but not so far beyond it (``PROJECT_UNIT_TOLERANCE``) that a deliverable is another unit altogether."""
-    rates = rate_band(band)
-    if not hours or rates is None:
-        return ""
-    high = rates[1]
-    hourly = price_per_hour(price.likely, deliverables, hours)
-    if not high * PROJECT_FIXED_PRICE_UPLIFT < hourly <= high * PROJECT_UNIT_TOLERANCE:
-        return ""
-    return (
-        f"the benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) would come to "
-        f"{money(hourly, 'USD', cents=True)} an hour over your {number(hours)} hours of work, more than the "
-        f"{money(high * PROJECT_FIXED_PRICE_UPLIFT, 'USD', cents=True)} a fixed price could (the "
-        f"{money(high, 'USD', cents=True)} an hour the dearest of this function's providers charge, with half again "
-        "for a fixed price's project management and risk): your deliverables are smaller pieces of work than the "
-        "projects it prices, so the project is priced by its hours, as a managed service is (the function's hourly "
-        "rate × your hours × (1 + the managed-services premium) × the location's cost index: the product's "
-        "assumption). A provider's quoted price per deliverable, given under your own cost figures, would replace it"
-    )
-
-
-def _unit_mismatch(price: Figure, band: Any, deliverables: float, hours: float) -> str:
-    """Why the benchmark price per deliverable cannot price this work ("" when it can): spread over the hours,
-    it is below the function's likely hourly rate, or above its highest by more than ``PROJECT_UNIT_TOLERANCE``."""
+    the hours, comes to less than the function's likely hourly rate (the deliverables are larger pieces of work than
+    the projects it prices) or to more than a fixed price could (``PROJECT_FIXED_PRICE_UPLIFT`` times the function's
+    highest hourly rate: smaller ones)."""
     rates = rate_band(band)
     if not hours or rates is None:
         return ""
     low, high = rates
     likely = float(band[1])
     hourly = price_per_hour(price.likely, deliverables, hours)
-    if likely <= hourly <= high * PROJECT_UNIT_TOLERANCE:
+    if likely <= hourly <= high * PROJECT_FIXED_PRICE_UPLIFT:
         return ""
     spread = (
-        f"its benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) comes to "
+        f"the benchmark price per deliverable (likely {money(price.likely, 'USD')}, for a whole project) would come to "
         f"{money(hourly, 'USD', cents=True)} an hour over your {number(hours)} hours of work"
     )
-    quote = "A provider's quoted price per deliverable, given under your own cost figures, would cost it"
-    if low / PROJECT_UNIT_TOLERANCE <= hourly < likely:
-        return (
+    if hourly < likely:
+        why = (
             f"{spread}, below the {money(likely, 'USD', cents=True)} an hour this function's providers typically "
-            f"charge ({money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)}): a fixed price carries the "
-            "provider's project management on top of its people's hours, so no provider would sign it, and a saving "
-            f"resting on it is one no quote would show. {quote}"
+            f"charge ({money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)}), and a fixed price carries "
+            "the provider's project management on top of its people's hours, so no provider would sign it: your "
+            "deliverables are larger pieces of work than the projects it prices"
+        )
+    elif hourly <= high * PROJECT_UNIT_TOLERANCE:
+        why = (
+            f"{spread}, more than the {money(high * PROJECT_FIXED_PRICE_UPLIFT, 'USD', cents=True)} a fixed price "
+            f"could (the {money(high, 'USD', cents=True)} an hour the dearest of this function's providers charge, "
+            "with half again for a fixed price's project management and risk): your deliverables are smaller pieces "
+            "of work than the projects it prices"
+        )
+    else:
+        why = (
+            f"{spread}, far above the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} this "
+            "function's providers charge by the hour: a deliverable here is a much smaller unit than the project the "
+            "benchmark prices"
         )
     return (
-        f"{spread}, far from the {money(low, 'USD', cents=True)}–{money(high, 'USD', cents=True)} this function's "
-        "providers charge by the hour: a deliverable here is not the project the benchmark prices, so it is not "
-        f"costed from it. {quote}"
+        f"{why}, so the project is priced by its hours, as a managed service is (the function's hourly rate × your "
+        "hours × (1 + the managed-services premium) × the location's cost index: the product's assumption). A "
+        "provider's quoted price per deliverable, given under your own cost figures, would replace it"
     )
