@@ -138,20 +138,29 @@ def test_a_quote_replaces_the_provider_rate_as_the_providers_own_price() -> None
     assert benchmark.horizon[1] == pytest.approx(2 * hours * rate * 1.16 * sum((1 + inflation) ** y for y in range(3)))
 
 
-def test_a_quoted_pool_rate_carries_no_premium_on_top() -> None:
+def test_a_pool_priced_from_a_quote_for_a_dedicated_person_carries_its_premium_and_no_location_index() -> None:
+    # The quote is the base, as the benchmark's dedicated rate is: the pool's premium comes on top, the location's
+    # cost index does not (the quote is the provider's own price), and the fees are not the buyer's figure as given.
     case = _collapsed(_case(people=2, quotes={"shared-pool": (30.0, 30.0, 30.0)}))
     fees = _line(_model(tco.simulate(case), "shared-pool").lines, "Provider fees")
     inflation = case.figures["location.inflation"].likely
-    assert fees.horizon[1] == pytest.approx(4000 * 30 * sum((1 + inflation) ** y for y in range(3)))
+    premium = case.figures["shared_pool_premium"].likely
+    assert premium > 0
+    assert fees.horizon[1] == pytest.approx(4000 * 30 * (1 + premium) * sum((1 + inflation) ** y for y in range(3)))
+    assert not fees.supplied and "your quoted rate for a dedicated person × (1 + premium)" in fees.formula
 
 
-def test_an_hourly_quote_prices_the_dedicated_models_and_a_deliverable_quote_the_project() -> None:
+def test_an_hourly_quote_prices_the_dedicated_models_and_the_pool_and_managed_and_a_deliverable_one_the_project() -> (
+    None
+):
     codes = ["captive-team", "staff-augmentation", "bot", "shared-pool", "managed-services", "project"]
     quotes = buyer_quotes(CATALOGUE["catalogue_models"], codes, quoted_rate=22, quoted_price=9_000)
     assert quotes == {
         "captive-team": (22.0, 22.0, 22.0),
         "staff-augmentation": (22.0, 22.0, 22.0),
         "bot": (22.0, 22.0, 22.0),
+        "shared-pool": (22.0, 22.0, 22.0),
+        "managed-services": (22.0, 22.0, 22.0),
         "project": (9_000.0, 9_000.0, 9_000.0),
     }
     assert buyer_quotes(CATALOGUE["catalogue_models"], codes, quoted_rate=0, quoted_price=None) == {}

@@ -55,16 +55,19 @@ def test_a_quote_replaces_the_provider_rate_of_the_models_it_prices_and_is_marke
     cost = rec.record.evaluation.cost
     bases = {m.model: m.basis for m in cost.models}
     quoted = [m for m in cost.models if m.basis in ("monthly_team", "setup_plus_hourly")]
-    assert quoted, bases
+    based = [m for m in cost.models if m.basis in ("hourly", "outcome")]
+    assert quoted and based, bases
     figures = {f.key: f for f in cost.figures}
     for m in cost.models:
         rate = figures.get(f"{m.model}.rate")
         fees = next(line for line in m.lines if line.label == "Provider fees")
+        assert rate is not None and rate.supplied and rate.likely == 21.5 and rate.source == "your quote"
         if m in quoted:
-            assert rate is not None and rate.supplied and rate.likely == 21.5 and rate.source == "your quote"
-            assert fees.supplied and "your quoted rate" in fees.formula
+            assert fees.supplied and "your quoted rate ÷ 12" in fees.formula
         else:
-            assert not fees.supplied and (rate is None or not rate.supplied)
+            # A pool's or a managed service's price is built on the quote with the model's premium on top, so its
+            # fees are not the buyer's figure as given.
+            assert not fees.supplied and "your quoted rate for a dedicated person × (1 + premium)" in fees.formula
     section = page_of(buyer_client, rec.pk)
     assert re.search(rf"<th scope=\"row\">Provider fees {BADGE}</th>", section)
 

@@ -56,8 +56,9 @@ UK_LAW_FIRM: dict[str, Any] = {
     "deliverables": 1,
 }
 UNUSED = (
-    "Your quoted hourly rate was not used: it prices a dedicated team, staff augmentation or BOT's operate phase, "
-    "and none of them is among the models costed here."
+    "Your quoted hourly rate was not used: it prices a dedicated team, staff augmentation, BOT's operate phase, a "
+    "shared pool or a managed service (these two with their premium on top), and none of them is among the models "
+    "costed here."
 )
 
 
@@ -141,11 +142,12 @@ def test_a_quote_pricing_a_model_ranked_below_the_three_costed_gets_that_model_c
     assert [m.model for m in plain.cost.models] == costed[:3]
 
 
-def test_beside_a_worked_out_cost_an_hourly_quote_that_prices_none_of_its_models_is_named_not_used(
+def test_an_hourly_quote_is_the_base_of_a_pool_costed_when_no_team_can_start_in_time(
     reference: Playbook,
 ) -> None:
-    # A Dutch firm's 26-week CAD job, starting within a month: the teams the $22/h quote would price cannot start in
-    # time, so a shared pool is costed at the benchmark; the quote is said to be unused, with why.
+    # A Dutch firm's 26-week CAD job, starting within a month: the teams the $22/h quote would price as given cannot
+    # start in time, and a shared pool is costed from the quote with its premium on top, so the quote is used (the
+    # UK law firm's above is named unused beside its project's cost).
     dutch = {
         **UK_LAW_FIRM, "function": "engineering-design", "buyer_sector": "other", "buyer_regulated_in": None,
         "licensed_signoff": ["none"], "signoff_capacity": None, "data_categories": ["none"],
@@ -159,8 +161,7 @@ def test_beside_a_worked_out_cost_an_hourly_quote_that_prices_none_of_its_models
     ev = evaluated_answers(reference, {}, **dutch)
     assert ev.cost.available and ev.cost.models
     assert all(m.basis not in ("monthly_team", "setup_plus_hourly") for m in ev.cost.models)
-    assert (
-        "Your quoted hourly rate",
-        "it prices a dedicated team, staff augmentation or BOT's operate phase, and none of them is among the models "
-        "costed here",
-    ) in ev.cost.skipped
+    pool = next(m for m in ev.cost.models if m.model == "shared-pool")
+    fees = next(line for line in pool.lines if line.label == "Provider fees")
+    assert "the rate is your quote for a dedicated person" in fees.formula and "premium" in fees.formula
+    assert all(n != "Your quoted hourly rate" for n, _ in ev.cost.skipped)

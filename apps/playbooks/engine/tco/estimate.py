@@ -350,9 +350,10 @@ def _unused_quotes(arguments: CostArguments) -> list[tuple[str, str]]:
     for answer, bases, what, models in (
         (
             "quoted_rate",
-            QUOTED_RATE_BASES,
+            (*QUOTED_RATE_BASES, *QUOTED_BASE_BASES),
             "hourly rate",
-            "a dedicated team, staff augmentation or BOT's operate phase",
+            "a dedicated team, staff augmentation, BOT's operate phase, a shared pool or a managed service (these two "
+            "with their premium on top)",
         ),
         ("quoted_price", QUOTED_PRICE_BASES, "price per deliverable", "a project"),
     ):
@@ -376,10 +377,11 @@ def _skip_reason(why: str, deliverables_asked: bool) -> str:
 
 
 # Which models a buyer's quote prices, by the catalogue's pricing basis: a quoted hourly rate is the price of a
-# dedicated person-hour (a dedicated team, staff augmentation, BOT's operate phase); a pool's or a managed
-# service's price carries its own premium, so a dedicated quote never stands in for it. A quoted price per
-# deliverable prices a project.
+# dedicated person-hour (a dedicated team, staff augmentation, BOT's operate phase), and the base of a pool's or a
+# managed service's price (``QUOTED_BASE_BASES``), which carries its own premium on top, as their benchmark price is
+# the dedicated rate with the premium. A quoted price per deliverable prices a project.
 QUOTED_RATE_BASES = ("monthly_team", "setup_plus_hourly")
+QUOTED_BASE_BASES = ("hourly", "outcome")
 QUOTED_PRICE_BASES = ("per_deliverable",)
 
 
@@ -396,7 +398,11 @@ def buyer_quotes(
     for code in model_codes:
         basis = catalogue_models.get(code, {}).get("pricing_basis")
         value = _quoted(
-            quoted_rate if basis in QUOTED_RATE_BASES else quoted_price if basis in QUOTED_PRICE_BASES else None
+            quoted_rate
+            if basis in (*QUOTED_RATE_BASES, *QUOTED_BASE_BASES)
+            else quoted_price
+            if basis in QUOTED_PRICE_BASES
+            else None
         )
         if value is not None:
             quotes[code] = (value, value, value)

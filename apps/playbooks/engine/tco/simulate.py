@@ -340,10 +340,22 @@ def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
     # A quote is that provider's own price: the benchmark's location index and premiums are already in it.
     index = 1.0 if m.quoted else v["location.index"]
     if m.kind in ("pool", "managed", "project"):  # a project here is priced by its hours (``ModelSpec.sized``)
-        premium = 0.0 if m.quoted else v["shared_pool_premium" if m.kind == "pool" else "managed_services_premium"]
+        # A quoted pool or managed service is priced from the buyer's quote for a dedicated person, as the benchmark
+        # one is from the dedicated rate: its premium comes on top of either.
+        premium = v["shared_pool_premium" if m.kind == "pool" else "managed_services_premium"]
         return case.annual_hours / per * v[p + "rate"] * (1 + premium) * index * v["fx"]
     yearly = dedicated_annual_fee(v[p + "rate"], people=case.people, commitment_hours=m.commitment_hours, index=index)
     return yearly / 12 * v["fx"]
+
+
+# The kinds a buyer's quote for a dedicated person is the base of, with the model's premium on top (the product's
+# assumption), so their fees are not the buyer's figure as given.
+QUOTE_BASE_KINDS = ("pool", "managed")
+
+
+def quoted_as_given(m: ModelSpec) -> bool:
+    """Whether the model's provider fees are the buyer's quote as given (marked as their figure on the page)."""
+    return m.quoted and m.kind not in QUOTE_BASE_KINDS
 
 
 def bot_launched(kind: str, figures: Mapping[str, Any]) -> bool:
@@ -690,7 +702,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
                         "one_time" if k in ONE_TIME else "recurring",
                         spread(x),
                         _formula(k, m, case),
-                        supplied=k == PROVIDER_FEES and m.quoted,
+                        supplied=k == PROVIDER_FEES and quoted_as_given(m),
                     )
                     for k, x in lines.items()
                 ),
@@ -758,9 +770,12 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     hiring = MANAGED_HIRING if launch == MANAGED_LAUNCH else ""
+    on_base = m.kind in QUOTE_BASE_KINDS
     if case.weeks:
         short = SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}")
-        return short + hiring + (QUOTE_NOTE if m.quoted else "")
+        return short + hiring + ((QUOTE_BASE_NOTE if on_base else QUOTE_NOTE) if m.quoted else "")
+    if m.quoted and on_base:
+        return QUOTED_BASE_FEES + hiring
     if hiring:
         return (QUOTED_FEES if m.quoted else FORMULAS[line]) + hiring
     if launched:
@@ -819,7 +834,7 @@ def outsourced_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelOutsourced,
                         "one_time" if k in ONE_TIME else "recurring",
                         run.spread(x),
                         _formula(k, m, case),
-                        supplied=k == PROVIDER_FEES and m.quoted,
+                        supplied=k == PROVIDER_FEES and quoted_as_given(m),
                     )
                     for k, x in kept.items()
                 ),
@@ -916,6 +931,16 @@ QUOTE_WHERE = (
     " is that country's price, so compare the locations' cost indices before reading it as this one's"
 )
 QUOTE_NOTE = "; your quote is the provider's own price, so no location index or premium is applied to it" + QUOTE_WHERE
+# A shared pool or a managed service priced from the buyer's quote for a dedicated person: the premium (uncommitted
+# hours, the provider's delivery risk) is added to it, as to the dedicated benchmark rate, and no location index.
+QUOTE_BASE_NOTE = (
+    "; the rate is your quote for a dedicated person, the provider's own price, so no location index is applied to"
+    " it; the model's premium is, as it is to the benchmark's dedicated rate" + QUOTE_WHERE
+)
+QUOTED_BASE_FEES = (
+    "monthly fee × (1 + location wage inflation)^year until the horizon; monthly fee = annual hours × your quoted"
+    " rate for a dedicated person × (1 + premium) ÷ 12 × exchange rate" + QUOTE_BASE_NOTE
+)
 QUOTED_FEES = (
     "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee = people ×"
     " committed hours × your quoted rate ÷ 12 (project: deliverables × your quoted price ÷ 12) × exchange rate;"
