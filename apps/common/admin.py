@@ -9,9 +9,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.http import Http404
 from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from pghistory.admin.core import EventsAdmin, EventsChangeList
+
+from apps.common.hostile import ascii_int, refusal
 
 
 def row_version(obj: Any) -> str:
@@ -85,12 +89,16 @@ class AuditedAdmin(PlainInitialMixin, ConflictCheckedAdmin):
     audit_related = False  # also show changes to rows that reference this object (a playbook's parts)
 
     def history_view(self, request: Any, object_id: str, extra_context: Any = None) -> Any:
-        from django.shortcuts import get_object_or_404, render
+        from django.contrib.admin.utils import unquote
+        from django.shortcuts import render
         from pghistory.models import Events
 
         from apps.accounts.models import User
 
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # As Django's own history page: an id that is not one (letters, a NUL) is no such row, not a 500.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such row.")
         if not self.has_view_or_change_permission(request, obj):
             from django.core.exceptions import PermissionDenied
 
@@ -184,6 +192,19 @@ class AuditEventsChangeList(EventsChangeList):
             e.changed_by = emails.get(user, SYSTEM) if isinstance(user, int) else SYSTEM
 
 
+def audited_models() -> dict[str, type[models.Model]]:
+    """The models whose changes the audit trail records, by their lower-case label ("vendors.vendor")."""
+    from pghistory import core
+
+    tracked = (getattr(m, "pgh_tracked_model", None) for m in core.event_models())
+    return {m._meta.label_lower: m for m in tracked if m is not None}
+
+
+def _admin_path(back: str) -> bool:
+    """Whether ``back`` is a path inside this site's admin: the only place the audit list's Back link may go."""
+    return back.startswith("/admin/") and "\\" not in back and url_has_allowed_host_and_scheme(back, allowed_hosts=None)
+
+
 class AuditEventsAdmin(EventsAdmin):
     """The audit trail of every curated model, in words: who changed what, when, and how."""
 
@@ -194,6 +215,53 @@ class AuditEventsAdmin(EventsAdmin):
 
     def get_changelist(self, request: Any, **kwargs: Any) -> Any:
         return AuditEventsChangeList
+
+    def changelist_view(self, request: Any, extra_context: Any = None) -> Any:
+        """pghistory's list, for audited rows only: its ``obj`` and ``model`` parameters load any installed model
+        and print the row's name as the heading (a member's email, another organisation's webhook), and a row or
+        an event model that is not there answered 500. Here a malformed parameter is a 400, a row that is not an
+        audited one the curator may view is a 404 (whether it exists is not said), and Back leads inside the
+        admin only."""
+        problem = self._parameter_problem(request)
+        if problem:
+            return refusal(request, 400, "This audit list can't be shown", problem)
+        return super().changelist_view(request, extra_context)
+
+    def _parameter_problem(self, request: Any) -> str:
+        from pghistory import core
+
+        audited = audited_models()
+        for name in ("obj", "model", "method", "event_model", "back"):
+            if len(request.GET.getlist(name)) > 1:
+                return f"“{name}” is given more than once."
+        obj, model = request.GET.get("obj"), request.GET.get("model")
+        if obj is not None:
+            label, _, pk = obj.partition(":")
+            target = audited.get(label.lower())
+            number = ascii_int(pk)
+            if target is None or number is None:
+                return "“obj” names an audited row as app.model:id, e.g. vendors.vendor:12."
+            if not self._may_view(request, target) or not target._default_manager.filter(pk=number).exists():
+                raise Http404("No such audited row.")
+        if model is not None:
+            target = audited.get(model.lower())
+            if target is None:
+                return "“model” names an audited model as app.model, e.g. vendors.vendor."
+            if not self._may_view(request, target):
+                raise Http404("No such audited model.")
+        if request.GET.get("method") not in (None, "tracks", "references"):
+            return "“method” is tracks or references."
+        event_model = request.GET.get("event_model")
+        if event_model is not None and event_model not in {m._meta.label_lower for m in core.event_models()}:
+            return "“event_model” names one of the audit trail's event models."
+        back = request.GET.get("back")
+        if back is not None and not _admin_path(back):
+            return "“back” must be a page of this admin."
+        return ""
+
+    def _may_view(self, request: Any, model: type[models.Model]) -> bool:
+        model_admin = self.admin_site._registry.get(model)
+        return model_admin is not None and model_admin.has_view_or_change_permission(request)
 
     def get_list_display(self, request: Any) -> Any:
         return ["when", "changed_by", "what", "changes"]

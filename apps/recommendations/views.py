@@ -209,18 +209,9 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     for regime in recommendation.record.evaluation.regimes:
         for _phase, label, items in regime.obligations:
             for o in items:
-                writer.writerow(
-                    [
-                        regime.name,
-                        label,
-                        _safe(o.title),
-                        _safe(o.action),
-                        o.citation,
-                        o.source_url,
-                        o.confidence,
-                        "open",
-                    ]
-                )
+                # Every cell a curator wrote goes through the formula guard, not only the ones a buyer sees first.
+                cells = (regime.name, label, o.title, o.action, o.citation, o.source_url, o.confidence)
+                writer.writerow([*(_safe(cell) for cell in cells), "open"])
     return response
 
 

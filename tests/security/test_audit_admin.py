@@ -1,0 +1,96 @@
+"""The audit trail's admin pages against hostile parameters: pghistory's list loaded any installed model named in
+``obj`` or ``model`` and printed the row's name as its heading (a member's email, another organisation's webhook
+URL), answered 500 for a row or an event model that is not there, and drew any ``back`` as its Back link; the
+audited admins' History page answered 500 for an id that is not a number. The obligations CSV guards every cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.compliance.models import Regime
+from apps.playbooks.models import Playbook
+from tests.factories import RegimeFactory
+
+pytestmark = pytest.mark.django_db
+EVENTS = "/admin/pghistory/events/"
+
+
+def test_the_audit_list_names_only_audited_rows_and_refuses_anything_else_with_a_4xx(
+    curator_client: Client, buyer: User, organisation: Organisation
+) -> None:
+    regime = RegimeFactory()
+    refused = {
+        f"obj=accounts.user:{buyer.pk}": 400,  # not an audited model: its row's name is never loaded
+        f"obj=accounts.organisation:{organisation.pk}&method=tracks": 400,
+        "obj=compliance.regime:abc": 400,
+        "obj=compliance.regime:1_0": 400,
+        "obj=compliance.regime": 400,
+        "obj=compliance.regime:999999999": 404,
+        "model=accounts.user": 400,
+        "model=nothing": 400,
+        "event_model=garbage": 400,
+        "event_model=accounts.user": 400,
+        "model=compliance.regime&back=https://evil.test/": 400,
+        "model=compliance.regime&back=//evil.test/admin/": 400,
+        "model=compliance.regime&back=javascript:alert(1)": 400,
+        f"obj=compliance.regime:{regime.pk}&method=bogus": 400,
+        f"obj=compliance.regime:{regime.pk}&obj=compliance.regime:{regime.pk}": 400,
+    }
+    for query, status in refused.items():
+        response = curator_client.get(f"{EVENTS}?{query}")
+        assert response.status_code == status, (query, response.status_code)
+        body = response.content.decode()
+        assert buyer.email not in body and organisation.name not in body, query
+    for query in (
+        f"obj=compliance.regime:{regime.pk}&method=tracks",
+        f"obj=compliance.regime:{regime.pk}&method=tracks&back=/admin/compliance/regime/{regime.pk}/change/",
+        "model=compliance.regime",
+        "event_model=compliance.regimeevent",
+        "",
+    ):
+        response = curator_client.get(f"{EVENTS}?{query}")
+        assert response.status_code == 200, (query, response.status_code)
+    page = curator_client.get(f"{EVENTS}?obj=compliance.regime:{regime.pk}&method=tracks").content.decode()
+    assert regime.name in page
+
+
+def test_an_audited_admins_history_for_an_id_that_is_not_one_is_404_not_500(
+    curator_client: Client, playbook: Playbook
+) -> None:
+    regime = RegimeFactory()
+    assert curator_client.get(reverse("admin:compliance_regime_history", args=[regime.pk])).status_code == 200
+    for path in (
+        "/admin/vendors/vendor/abc/history/",
+        "/admin/vendors/vendor/1%00/history/",
+        "/admin/compliance/regime/abc/history/",
+        "/admin/playbooks/playbook/abc/history/",
+        f"/admin/compliance/regime/{Regime.objects.order_by('-pk').values_list('pk', flat=True)[0] + 1}/history/",
+    ):
+        assert curator_client.get(path).status_code == 404, path
+
+
+def test_every_cell_of_the_obligations_csv_is_guarded_against_formulas(
+    buyer_client: Client, organisation: Organisation, buyer: User, reference: Playbook
+) -> None:
+    from tests.recommendations.conftest import recommend
+    from tests.recommendations.test_snapshot import store
+
+    rec = recommend(reference, organisation, buyer, "UK law firm: one-off contract review")
+    document = rec.snapshot
+    regime = document["evaluation"]["regimes"][0]
+    regime["name"] = "=HYPERLINK(1)"
+    obligation = regime["obligations"][0][2][0]
+    obligation["citation"] = "+SUM(1)"
+    obligation["source_url"] = "@cmd"
+    obligation["confidence"] = "-1"
+    stored = store(document, organisation=organisation, user=buyer, playbook=reference)
+    body = buyer_client.get(reverse("recommendations:obligations_csv", args=[stored.pk])).content.decode()
+    row = next(csv.DictReader(io.StringIO(body)))
+    assert row["regime"] == "'=HYPERLINK(1)" and row["citation"] == "'+SUM(1)"
+    assert row["source"] == "'@cmd" and row["confidence"] == "'-1"
