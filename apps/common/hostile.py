@@ -105,14 +105,31 @@ def without_bidi_controls(text: str) -> str:
     return BIDI_CONTROL.sub("", text)
 
 
+# A line tab or a form feed: what a soft line break (Shift+Enter) in Word or PowerPoint pastes as, or a page
+# break. In a form they are read as the new line they stand for, instead of refusing the whole form for a character
+# nobody sees.
+LINE_BREAK_CONTROL = re.compile(r"[\x0b\x0c]")
+
+
+def _typed(text: str) -> str:
+    """What a person typed, as stored: soft line breaks and page breaks as new lines, without ``BIDI_CONTROL``."""
+    return without_bidi_controls(LINE_BREAK_CONTROL.sub("\n", text))
+
+
 def _form_without_bidi_controls(form: QueryDict) -> QueryDict | None:
-    """A copy of ``form`` with ``BIDI_CONTROL`` taken out of every value but a password's; None when none has any."""
-    if not any(BIDI_CONTROL.search(v) for _, values in form.lists() for v in values if isinstance(v, str)):
+    """A copy of ``form`` with ``BIDI_CONTROL`` taken out of every value but a password's, and soft line breaks and
+    page breaks read as new lines (``LINE_BREAK_CONTROL``); None when no value has either."""
+    if not any(
+        BIDI_CONTROL.search(v) or LINE_BREAK_CONTROL.search(v)
+        for _, values in form.lists()
+        for v in values
+        if isinstance(v, str)
+    ):
         return None
     cleaned = QueryDict(mutable=True)
     for key, values in form.lists():
         keep = "password" in key.lower()
-        cleaned.setlist(key, [v if keep or not isinstance(v, str) else without_bidi_controls(v) for v in values])
+        cleaned.setlist(key, [v if keep or not isinstance(v, str) else _typed(v) for v in values])
     cleaned._mutable = False
     return cleaned
 
@@ -355,16 +372,17 @@ class HostileInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
+            if request.method == "POST" and request.content_type in FORM_TYPES:
+                # Cleaned before the check, so a soft line break pasted into a comment is a new line, not a 400.
+                cleaned = _form_without_bidi_controls(request.POST)
+                if cleaned is not None:
+                    request.POST = cleaned  # type: ignore[assignment]  # a read-only copy, as Django makes it
             problems = request_problems(request)
         except UNREADABLE as exc:
             return unreadable(request, exc)
         if problems:
             cast(CheckedRequest, request).input_problems = problems
             return bad_request(problems, request)
-        if request.method == "POST" and request.content_type in FORM_TYPES:
-            cleaned = _form_without_bidi_controls(request.POST)
-            if cleaned is not None:
-                request.POST = cleaned  # type: ignore[assignment]  # a read-only copy, as Django makes it
         return self.get_response(request)
 
 

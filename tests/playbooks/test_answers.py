@@ -111,6 +111,13 @@ def test_huge_numbers_against_a_maximum_say_the_maximum(raw: Any) -> None:
         (q("money", min=0.5), "0.25", "Enter 0.5 or more."),
         (q("integer", min=1_500), "1,499", "Enter 1,500 or more."),
         (q("percent"), "140", "Enter a percentage from 0 to 100."),
+        # Other scripts' digits, alone or mixed with ASCII ones: "1٠" reads as "1." and was stored as 10.
+        (q("integer"), "١٢", "Write the number with the digits 0 to 9, like 2000."),
+        (q("integer"), "1٢", "Write the number with the digits 0 to 9, like 2000."),
+        (q("integer"), "1٠", "Write the number with the digits 0 to 9, like 2000."),
+        (q("integer"), "𝟏𝟐", "Write the number with the digits 0 to 9, like 2000."),
+        (q("money"), "٣,٠٠٠", "Write the number with the digits 0 to 9, like 2000."),
+        (q("integer"), "१२", "Write the number with the digits 0 to 9, like 2000."),
     ],
 )
 def test_invalid_answers_get_a_clear_message(question: Question, raw: Any, message: str) -> None:

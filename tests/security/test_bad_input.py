@@ -126,12 +126,17 @@ def attempt(send: Callable[[], Any], *, ignore: tuple[str, ...] = (), partial: b
 
 
 def has_control_characters(data: Any) -> bool:
-    """Whether a form's keys or values hold a character apps.common.hostile refuses (NUL and other C0)."""
-    from apps.common.hostile import CONTROL
+    """Whether a form's keys or values hold a character apps.common.hostile refuses (NUL and other C0). A line tab or
+    a form feed in a value is read as a new line (``LINE_BREAK_CONTROL``), a password's excepted."""
+    from apps.common.hostile import CONTROL, LINE_BREAK_CONTROL
 
     sent = {key: value if isinstance(value, list) else [value] for key, value in data.items()}
     sent = {key: values for key, values in sent.items() if values}  # a key with an empty list is not sent
-    values = [v for vs in sent.values() for v in vs]
+    values = [
+        str(v) if "password" in key.lower() else LINE_BREAK_CONTROL.sub("\n", str(v))
+        for key, vs in sent.items()
+        for v in vs
+    ]
     # A multipart field name loses surrounding ASCII whitespace (vertical tab and form feed too) on parsing.
     return any(CONTROL.search(str(text)) for text in [*(k.strip(" \t\n\r\x0b\x0c") for k in sent), *values])
 
@@ -637,6 +642,16 @@ def test_a_nul_byte_in_any_query_parameter_is_refused_with_400(
     response = client.get(reverse(url), query)
     assert response.status_code == 400
     assert "contains a control character" in response.content.decode()
+
+
+def test_a_soft_line_break_or_page_break_in_a_form_is_read_as_a_new_line_not_refused(world: World) -> None:
+    # What Word or PowerPoint pastes for Shift+Enter (U+000B), and a page break (U+000C): a whole form refused for a
+    # character nobody sees lost what was typed with it.
+    owner = client_for(world.owner)
+    response = owner.post(reverse("questionnaire:start"), {"title": "Plan\x0bfor 2027\x0c", "function": "legal"})
+    assert response.status_code == 302, response.content[:500]
+    assessment = Assessment.objects.order_by("-pk").first()
+    assert assessment is not None and assessment.title == "Plan for 2027"  # the title field keeps one line
 
 
 def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(world: World) -> None:

@@ -82,7 +82,7 @@ def test_djangos_own_refusals_get_the_products_400_page_without_reading_the_form
 @pytest.mark.parametrize(
     ("body", "content_type", "words"),
     [
-        ("annual_hours=12\x0b", "application/x-www-form-urlencoded", "contains a control character"),
+        ("annual_hours=12\x1b", "application/x-www-form-urlencoded", "contains a control character"),
         ("annual_hours=12é", "application/x-www-form-urlencoded; charset=latin-1", "in an encoding"),
     ],
 )

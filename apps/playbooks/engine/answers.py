@@ -39,16 +39,19 @@ def _blank(raw: Any) -> bool:
 # narrow no-break space, thin space, apostrophe, underscore), a decimal point, a sign, and a currency
 # or percent sign around it. "12,5" is refused rather than read as 125.
 _SEPARATORS = ", \u00a0\u202f\u2009'_"
+# Digits 0 to 9 only (re.ASCII): Python's \d also takes every script's digits, so "1٢" was stored as 12 and "1٠",
+# which reads as "1.", as 10.
 _NUMBER = re.compile(
-    rf"(?P<sign>[+-]?)(?P<whole>\d+|\d{{1,3}}(?P<sep>[{_SEPARATORS}])\d{{3}}(?:(?P=sep)\d{{3}})*)?(?P<fraction>\.\d+)?"
+    rf"(?P<sign>[+-]?)(?P<whole>\d+|\d{{1,3}}(?P<sep>[{_SEPARATORS}])\d{{3}}(?:(?P=sep)\d{{3}})*)?(?P<fraction>\.\d+)?",
+    re.ASCII,
 )
-_EXPONENT = re.compile(r"[+-]?(\d[\d.,]*|\.\d+)[eE][+-]?\d+")
+_EXPONENT = re.compile(r"[+-]?(\d[\d.,]*|\.\d+)[eE][+-]?\d+", re.ASCII)
 
 
 format_number = number  # the name the engine's messages have long used
 
 
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}", re.ASCII)
 # Signs a typed amount may carry around its number: the question's unit says which currency it is read in (a UK
 # buyer's "£95,000" is read in pounds, as "$95,000" is in dollars where the unit is dollars).
 _CURRENCY_SIGNS = ("$", "£", "€", "%")
@@ -77,6 +80,8 @@ def _parse(q: Question, raw: str) -> Decimal:
     for sign in _CURRENCY_SIGNS:
         text = text.replace(sign, "")
     text = text.strip()
+    if any(c.isdigit() and not c.isascii() for c in text):
+        raise AnswerError(q.code, f"Write the number with the digits 0 to 9, like {_example(q)}.")
     if text.endswith(".") and text[:-1][-1:].isdigit():
         text = text[:-1]  # "12." is 12
     if _EXPONENT.fullmatch(text):
