@@ -323,11 +323,21 @@ def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
         if _quoted(ev, top.model) and not _quoted(ev, cheapest.model)
         else ""
     )
+    if not basis and cheapest.basis in UNPUBLISHED_PRICE_BASES and not _quoted(ev, cheapest.model):
+        # No source prices a shared pool or an outcome: its cost is the dedicated rate with the product's premium.
+        basis = (
+            ", on an estimate (the dedicated rate with an assumed premium: no source publishes its prices), so a "
+            "quote for it would show whether it does"
+        )
     return (
         f"{cheapest.name} would likely cost less{basis}: {cost.amount(cheapest.horizon[1])} over {cost.period} "
         f"against {cost.amount(top.horizon[1])} for {top.name} ({_against(cheapest.savings[1], cost)}); it ranks "
         "lower on fit, for the reasons in the ranking."
     )
+
+
+# The pricing bases no source publishes a price for: costed from the dedicated rate with a premium (``tco.case``).
+UNPUBLISHED_PRICE_BASES = ("hourly", "outcome")
 
 
 def _quoted(ev: EvaluationRecord, code: str) -> bool:
@@ -369,7 +379,19 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     text = (
         f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} (in 8 of 10 simulated cases "
-        f"between {ev.cost.amount(model.savings_p10)} and {ev.cost.amount(model.savings_p90)}; "
-        f"{_chance(model, ev.cost)}{_middle(model, ev.cost)}).{also}"
+        f"{_spread(model.savings_p10, model.savings_p90, ev.cost)}; {_chance(model, ev.cost)}"
+        f"{_middle(model, ev.cost)}).{also}"
     )
     return CostCaveat(warning=False, text=text)
+
+
+def _spread(low: float | None, high: float | None, cost: Cost) -> str:
+    """Eight in ten simulated savings in words: a loss is said as a cost above in-house, never as a negative saving
+    (whose minus sign a narrow screen may leave at the end of a line)."""
+    if low is None or high is None:
+        return "unknown"
+    if low >= 0:
+        return f"a saving of between {cost.amount(low)} and {cost.amount(high)}"
+    if high < 0:
+        return f"between {cost.amount(-high)} and {cost.amount(-low)} more than in-house"
+    return f"between {cost.amount(-low)} more than in-house and a saving of {cost.amount(high)}"

@@ -134,7 +134,7 @@ def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
         "published source)."
     )
     # The range in plain words, not the statistician's P10–P90 the buyer meets before it is explained.
-    assert "P10" not in caveat.text and "(in 8 of 10 simulated cases between $" in caveat.text
+    assert "P10" not in caveat.text and "(in 8 of 10 simulated cases a saving of between $" in caveat.text
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "100% chance" not in detail and ">over 99%<" in detail  # the cost table's cell
     assert "over 99%" not in verdict_section(detail)
@@ -295,7 +295,7 @@ def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_name
         models = tuple(model if m is other else m for m in ev.cost.models)
         return dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models))
 
-    named = cheaper()
+    named = cheaper("monthly_team")
     text = cheaper_model_text(named, top)
     amount = named.cost.amount
     assert text.startswith(
@@ -315,6 +315,13 @@ def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_name
     )
     assert cheaper_model_text(broken, top) == ""
     assert cheaper_model_text(cheaper("per_deliverable"), top) == ""
+    # A pool or a managed service on the benchmark has no published price: its figure is said to be an estimate.
+    for basis in ("hourly", "outcome"):
+        assert cheaper_model_text(cheaper(basis), top).startswith(
+            f"{other.name} would likely cost less, on an estimate (the dedicated rate with an assumed premium: no "
+            f"source publishes its prices), so a quote for it would show whether it does: "
+            f"{amount(0.8 * top.horizon[1])} over "
+        )
     # The recommended model on the buyer's quote and the cheaper one on the benchmark are not like for like: said.
     figures = tuple(
         dataclasses.replace(f, supplied=True) if f.key == f"{top.model}.rate" else f for f in named.cost.figures
