@@ -168,7 +168,14 @@ def assessment_start(request: MemberRequest) -> HttpResponse:
         )
         return redirect("questionnaire:resume", pk=assessment.pk)
     status = 400 if form.errors else 200
-    return render(request, "questionnaire/start.html", {"form": form, "playbook": playbook}, status=status)
+    # As on a step: a summary at the top that takes focus, each problem linked to its field.
+    summary = [
+        (form[name].auto_id, str(form.fields[name].label), " ".join(str(e) for e in errors))
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+    context = {"form": form, "playbook": playbook, "error_summary": summary}
+    return render(request, "questionnaire/start.html", context, status=status)
 
 
 @require_safe

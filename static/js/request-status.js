@@ -140,3 +140,13 @@
     target.classList.remove("is-stale");
   });
 })();
+
+// A page drawn in answer to a form sent by POST (a step that came back with its errors): its history entry becomes
+// a plain visit to the same address, so going Back to it later loads the page again (the answers kept are the
+// saved ones) instead of the browser's "Confirm Form Resubmission".
+(function () {
+  "use strict";
+  if (document.body && document.body.hasAttribute("data-post-result") && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", window.location.href);
+  }
+})();

@@ -71,6 +71,15 @@ def test_start_says_what_is_missing_in_the_buyers_words_and_keeps_what_was_typed
     no_title = buyer_client.post(reverse("questionnaire:start"), {"title": "", "function": ""})
     assert "Give the assessment a title." in no_title.content.decode()
     assert not Assessment.objects.exists()
+    # As on a step, a summary at the top takes focus and links each problem to its field.
+    summary = re.search(
+        r'<div class="error-summary[^"]*" id="error-summary"[^>]*>.*?</div>', no_title.content.decode(), re.S
+    )
+    assert summary is not None and "autofocus" in summary.group(0)
+    assert '<a href="#id_title">' in summary.group(0) and '<a href="#id_function">' in summary.group(0)
+    assert "<title>Error: Start an assessment" in no_title.content.decode()
+    fine = buyer_client.get(reverse("questionnaire:start")).content.decode()
+    assert 'id="error-summary"' not in fine and "<title>Start an assessment" in fine
 
 
 def test_start_without_a_published_playbook_says_so(buyer_client: Client) -> None:
