@@ -98,3 +98,20 @@ def test_own_research_reads_confidentiality_and_personal_dealing_not_wall_crossi
     # Scored as before: the shared pool is warned off by the same points.
     before = evaluated_case(reference, UK)
     assert [(m.code, m.score) for m in own.models] == [(m.code, m.score) for m in before.models]
+
+
+def test_a_project_on_inside_information_names_its_team_and_keeps_it_off_conflicting_work(reference: Playbook) -> None:
+    # A provider staffs a project from people who serve other clients before and after it, a rival bidder among
+    # them: the shared pool is warned off, and a recommended project carries a condition of its own.
+    case = "The same M&A screening answered optimistically"
+    ringfence = "Name the provider's project team in the contract and keep its people off work for a rival bidder"
+    for answer in ("yes", "unsure", None):  # unanswered, and not sure, read as inside information
+        ev = evaluated_case(reference, case, mnpi_inside_information=answer)
+        assert ev.models[0].code == "project"
+        assert any(c.text.startswith(ringfence) for c in ev.conditions), answer
+    own = evaluated_case(reference, case, mnpi_inside_information=OWN)
+    assert not any(c.text.startswith(ringfence) for c in own.conditions)
+    # Another model recommended: the project's condition is not the verdict's.
+    team = evaluated_case(reference, "UK wealth manager: buying sector research", mnpi_inside_information="yes")
+    assert team.models[0].code != "project"
+    assert not any(c.text.startswith(ringfence) for c in team.conditions)
