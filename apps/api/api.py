@@ -306,10 +306,38 @@ def _acting_user(request: ApiRequest) -> Any:
     return key.created_by
 
 
+def version_tag(assessment: Assessment) -> str:
+    """The assessment's version as an entity tag: its id and the microsecond of its last change. Every saved answer,
+    cleared answer, title change and submission sets ``updated_at``, so the tag changes with what a GET shows."""
+    return f'"{assessment.pk}-{int(assessment.updated_at.timestamp() * 1_000_000)}"'
+
+
+def _unchanged_since_read(request: ApiRequest, assessment: Assessment) -> None:
+    """An ``If-Match`` the assessment no longer matches is a 412 and nothing is written: a client that read it before
+    a colleague (or another client) changed it does not overwrite their answers unknowingly. Without the header the
+    write goes ahead, as before (the last save wins, as on the pages)."""
+    wanted = request.headers.get("If-Match")
+    if wanted is None:
+        return
+    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
+    if "*" in tags or version_tag(assessment) in tags:
+        return
+    raise Problem(
+        412,
+        "This assessment has changed since you read it, so nothing was saved: read it again (GET "
+        f"/api/v1/assessments/{assessment.pk}, its ETag is now {version_tag(assessment)}) and send your change again "
+        "if it still stands.",
+    )
+
+
 @api.get("/assessments/{int:assessment_id}", response=AssessmentOut, summary="One assessment with its answers")
-def assessment_get(request: ApiRequest, assessment_id: int) -> dict[str, Any]:
+def assessment_get(request: ApiRequest, assessment_id: int, response: HttpResponse) -> dict[str, Any]:
+    """Its ``ETag`` is the version to send back in ``If-Match`` with a change, which is then refused (412) if anyone
+    changed the assessment in between."""
     need(request, Scope.READ)
-    return _assessments_out([_assessment(request, assessment_id)])[0]
+    assessment = _assessment(request, assessment_id)
+    response["ETag"] = version_tag(assessment)
+    return _assessments_out([assessment])[0]
 
 
 def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
@@ -340,7 +368,9 @@ def answers_set(request: ApiRequest, assessment_id: int, body: AnswersIn) -> dic
     need(request, Scope.ANSWER)
     if not body.answers:
         raise Problem(422, "Send at least one answer.", errors=[{"field": "answers", "message": "Empty."}])
-    return _record(request, _assessment(request, assessment_id), body.answers)
+    assessment = _assessment(request, assessment_id)
+    _unchanged_since_read(request, assessment)
+    return _record(request, assessment, body.answers)
 
 
 @api.put(
@@ -353,6 +383,7 @@ def answer_set(request: ApiRequest, assessment_id: int, question: str, body: Ans
     assessment = _assessment(request, assessment_id)
     if question not in compiled_playbook(assessment.playbook).questions:
         raise Problem(404, "No such question in this assessment.")
+    _unchanged_since_read(request, assessment)
     return _record(request, assessment, {question: body.value})
 
 
@@ -371,6 +402,8 @@ def assessment_submit(
     user = _acting_user(request)
 
     def run() -> tuple[int, dict[str, Any]]:
+        if assessment.is_draft:  # submitted already: the same recommendation again, whatever version was read
+            _unchanged_since_read(request, assessment)
         try:
             recommendation = recommending.submit_and_recommend(assessment=assessment, user=user)
         except questionnaire.AssessmentError as exc:

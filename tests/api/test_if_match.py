@@ -1,0 +1,79 @@
+"""A client that read an assessment before someone else changed it does not overwrite their answers unknowingly: a GET
+gives the assessment's version as its ETag, and a change sent with that version in If-Match is refused with a 412,
+nothing written, once the assessment has moved on. Without If-Match a change goes ahead, as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.models import Recommendation
+from tests.api.conftest import ApiClient
+from tests.api.test_api import COMPLETE
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft(organisation: Organisation, user: User, playbook: Playbook, **answers: object) -> Assessment:
+    a = Assessment.objects.create(organisation=organisation, created_by=user, title="Draft", playbook=playbook)
+    Answer.objects.bulk_create(
+        Answer(organisation_id=a.organisation_id, assessment=a, question_code=c, value=v) for c, v in answers.items()
+    )
+    return a
+
+
+def _stored(a: Assessment) -> dict[str, object]:
+    return dict(Answer.objects.filter(assessment=a).values_list("question_code", "value"))
+
+
+def test_a_change_sent_with_a_version_someone_has_since_changed_is_refused_with_412(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    given = {k: v for k, v in COMPLETE.items() if k != "hours"}
+    a = _draft(organisation, buyer, playbook, **given)
+    read = api.get(f"/assessments/{a.pk}")
+    tag = read["ETag"]
+    assert read.status_code == 200 and tag.startswith(f'"{a.pk}-') and tag.endswith('"')
+    assert api.get(f"/assessments/{a.pk}")["ETag"] == tag  # reading changes nothing
+    # Sent with the version read: saved, and the version moves on.
+    saved = api.put(f"/assessments/{a.pk}/answers/hours", {"value": 4000}, **{"If-Match": tag})
+    assert saved.status_code == 200, saved.content
+    now = api.get(f"/assessments/{a.pk}")["ETag"]
+    assert now != tag
+    # A second client still holding the first version: refused, nothing written, and told the version to read.
+    for path, body in (
+        (f"/assessments/{a.pk}/answers/hours", {"value": 10}),
+        (f"/assessments/{a.pk}/answers", {"answers": {"hours": 10}}),
+    ):
+        stale = api.put(path, body, **{"If-Match": tag})
+        assert stale.status_code == 412, stale.content
+        assert stale["Content-Type"] == "application/problem+json"
+        assert (
+            "changed since you read it, so nothing was saved" in stale.json()["detail"]
+            and now in stale.json()["detail"]
+        )
+        assert _stored(a) == {**given, "hours": 4000}
+    # The current version, a weak form of it, any version (*), or none at all: saved.
+    for form in ("{}", "W/{}", "*", None):
+        current = api.get(f"/assessments/{a.pk}")["ETag"]
+        headers = {} if form is None else {"If-Match": form.format(current)}
+        assert api.put(f"/assessments/{a.pk}/answers/hours", {"value": 5000}, **headers).status_code == 200, headers
+    assert _stored(a)["hours"] == 5000
+
+
+def test_submit_with_a_stale_version_is_refused_and_once_submitted_answers_the_same_recommendation(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    a = _draft(organisation, buyer, playbook, **COMPLETE)
+    tag = api.get(f"/assessments/{a.pk}")["ETag"]
+    assert api.put(f"/assessments/{a.pk}/answers/hours", {"value": 4500}).status_code == 200  # a colleague's change
+    stale = api.post(f"/assessments/{a.pk}/submit", **{"If-Match": tag})
+    assert stale.status_code == 412 and not Recommendation.objects.exists()
+    current = api.get(f"/assessments/{a.pk}")["ETag"]
+    first = api.post(f"/assessments/{a.pk}/submit", **{"If-Match": current})
+    assert first.status_code == 200, first.content
+    # Sent again with the version it was submitted from (a retry after a lost answer): the same recommendation.
+    again = api.post(f"/assessments/{a.pk}/submit", **{"If-Match": current})
+    assert again.status_code == 200 and again.json()["recommendation_id"] == first.json()["recommendation_id"]
