@@ -3,6 +3,7 @@ sent to a real HTTP listener started by the test, retried with back-off, and lis
 
 from __future__ import annotations
 
+import html
 import json
 import socket
 import threading
@@ -125,6 +126,18 @@ def test_a_scheme_in_capitals_is_stored_in_lower_case_not_refused_by_the_databas
     response = buyer_client.post(reverse("api_keys:webhooks"), {"url": shouting, "events": ["decision.made"]})
     assert response.status_code == 200
     assert WebhookEndpoint.objects.get(organisation=organisation).url == listener.url
+
+
+def test_a_user_name_or_password_in_the_url_is_refused(
+    buyer_client: Client, organisation: Organisation, listener: Listener
+) -> None:
+    # It would be stored, shown on the page and sent to every proxy on the way; the signing secret does its job.
+    for userinfo in ("user:pass@", "user@"):
+        url = listener.url.replace("://", f"://{userinfo}", 1)
+        response = buyer_client.post(reverse("api_keys:webhooks"), {"url": url, "events": ["decision.made"]})
+        assert response.status_code == 400, userinfo
+        assert "Leave the user name and password out of the URL" in html.unescape(response.content.decode())
+    assert not WebhookEndpoint.objects.filter(organisation=organisation).exists()
 
 
 def test_the_api_keys_page_links_to_webhooks(buyer_client: Client) -> None:
