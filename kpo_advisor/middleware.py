@@ -358,3 +358,34 @@ class AuditContextMiddleware(HistoryMiddleware):
         if user is not None and user.is_authenticated and user.is_staff:
             return cast(HttpResponse, super().__call__(request))
         return self.get_response(request)
+
+
+class ProductErrorPagesMiddleware:
+    """With ``DEBUG`` on (``make run``), Django answers a page that is not found, or a view that fails, with its
+    technical pages: every URL pattern of the site, or a traceback with the settings, shown to whoever can reach the
+    server. This answers with the product's own 404 and 500 pages instead, as production does; the traceback still
+    goes to the server's log (Django's ``django.request`` logger). ``DEBUG_PAGES=true`` gives a developer Django's
+    pages back. Off (not installed) whenever ``DEBUG`` is off: production has the product's pages already. The JSON
+    API's errors are problem details either way (``ProblemDetailsMiddleware``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if not settings.DEBUG or settings.DEBUG_PAGES:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code not in (404, 500) or request.path.startswith("/api/"):
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        from django.http import Http404
+        from django.views.defaults import page_not_found
+
+        from kpo_advisor.views import plain_page
+
+        if response.status_code == 404:
+            return page_not_found(request, Http404())
+        return plain_page("500.html", 500, request)

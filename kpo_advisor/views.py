@@ -53,7 +53,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"))
 
 
-def _plain(template: str, status: int, request: HttpRequest) -> HttpResponse:
+def plain_page(template: str, status: int, request: HttpRequest) -> HttpResponse:
     # Rendered without context processors: these pages must work when the database does not.
     response = HttpResponse(render_to_string(template, {"request_path": request.path}), status=status)
     if status == 503:
@@ -67,7 +67,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     Django's own handler runs the CSRF check to offer a token, and that check reads request.POST: for a form
     that cannot be read (not UTF-8, a broken multipart body) it raised again, and the 400 became a 500. This
     page reads nothing from the request but its path."""
-    return _plain("400.html", 400, request)
+    return plain_page("400.html", 400, request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -92,4 +92,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     these pages must work when the database does not."""
     if lost_database(sys.exc_info()[1]):
         return unavailable_response(request, body_limit(request))
-    return _plain("500.html", 500, request)
+    return plain_page("500.html", 500, request)

@@ -43,8 +43,9 @@ def test_an_autosave_during_an_outage_says_it_is_not_confirmed(browsing: Browsin
 def test_an_autosave_refused_for_a_control_character_keeps_its_status_and_the_next_edit_is_saved(
     browsing: Browsing, buyer: User
 ) -> None:
-    """A vertical tab (Word's line break, pasted) is refused before the view: the refusal takes the status
-    line's place, not a whole error page, so the question's next edit is still sent and saved."""
+    """An escape character (a terminal's colour code, pasted) is refused before the view: the refusal takes the
+    status line's place, not a whole error page, so the question's next edit is still sent and saved. A vertical tab
+    (Word's soft line break, pasted) is read as the new line it stands for, so that edit is saved."""
     from apps.questionnaire.models import Answer
 
     assessment = make_assessment(buyer, "Pasted text", {"function": "equity-research"})
@@ -53,7 +54,7 @@ def test_an_autosave_refused_for_a_control_character_keeps_its_status_and_the_ne
     browsing.console.allow(r"Failed to load resource")
     hours = page.locator("#input-annual_hours")
     with page.expect_response(re.compile(r"/answers/")) as refused:
-        hours.fill("12\x0b")
+        hours.fill("12\x1b")
         hours.blur()
     assert refused.value.status == 400
     status = page.locator("#status-annual_hours")
@@ -64,3 +65,9 @@ def test_an_autosave_refused_for_a_control_character_keeps_its_status_and_the_ne
         hours.blur()
     expect(status).to_have_text("Saved")
     assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 4321
+    with page.expect_response(re.compile(r"/answers/")) as pasted:
+        hours.fill("1234\x0b")
+        hours.blur()
+    assert pasted.value.status == 200
+    expect(status).to_have_text("Saved")
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 1234

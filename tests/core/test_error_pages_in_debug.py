@@ -1,0 +1,50 @@
+"""With DEBUG on (`make run`), a page not found or a view that fails gets the product's own 404 and 500 pages, as in
+production, not Django's technical pages (every URL pattern of the site; a traceback with the settings), which anyone
+who can reach the server would read. DEBUG_PAGES=true gives a developer Django's pages back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import include, path
+
+pytestmark = pytest.mark.django_db
+
+
+def _boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a view that fails")
+
+
+urlpatterns = [path("boom/", _boom), path("", include("kpo_advisor.urls"))]
+
+
+def _get(url: str) -> Any:
+    # A new client loads the middleware with the settings of the moment.
+    return Client(raise_request_exception=False).get(url)
+
+
+def test_with_debug_on_a_missing_page_and_a_failing_view_get_the_products_pages(settings: Any) -> None:
+    settings.DEBUG = True
+    settings.ROOT_URLCONF = __name__
+    missing = _get("/no-such-page/")
+    assert missing.status_code == 404
+    body = missing.content.decode()
+    assert "We can't find that page" in body and "URLconf" not in body and "boom/" not in body
+    failed = _get("/boom/")
+    assert failed.status_code == 500
+    body = failed.content.decode()
+    assert "Something went wrong on our side" in body and "RuntimeError" not in body and "Traceback" not in body
+    # The JSON API keeps its problem details.
+    api = _get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api["Content-Type"] == "application/problem+json"
+
+
+def test_debug_pages_gives_a_developer_djangos_technical_pages(settings: Any) -> None:
+    settings.DEBUG = True
+    settings.DEBUG_PAGES = True
+    settings.ROOT_URLCONF = __name__
+    assert "URLconf" in _get("/no-such-page/").content.decode()
+    assert "RuntimeError" in _get("/boom/").content.decode()
