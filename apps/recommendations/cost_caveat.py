@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.common.formatting import chance, sentence_start
+from apps.common.formatting import chance, number, sentence_start
 from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord, ProviderFees
 
@@ -340,6 +340,16 @@ def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
 UNPUBLISHED_PRICE_BASES = ("hourly", "outcome")
 
 
+def dearer_headline(model: CostModel) -> str:
+    """The headline beside a verdict whose recommended model is likely to cost more than in-house, with how much more
+    as a share of in-house when it is known ("on fit; likely to cost 94% more than in-house"): two reviewers read
+    "KPO wins" beside a cost nearly double in-house, and the size of the gap belongs where the verdict is read."""
+    share = model.savings_percent
+    if share is None or share > -1:
+        return DEARER
+    return f"on fit; likely to cost {number(round(-share))}% more than in-house"
+
+
 def _quoted(ev: EvaluationRecord, code: str) -> bool:
     """The model is costed on the buyer's own quote (its rate or its price per deliverable)."""
     return any(f.supplied and f.key in (f"{code}.rate", f"{code}.price") for f in ev.cost.figures)
@@ -368,7 +378,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text, headline=DEARER)
+        return CostCaveat(warning=True, text=text, headline=dearer_headline(model))
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "

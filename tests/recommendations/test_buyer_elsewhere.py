@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
-from apps.recommendations.cost_caveat import DEARER, NOT_COMPARED, cost_caveat
+from apps.recommendations.cost_caveat import NOT_COMPARED, cost_caveat
 from apps.recommendations.diff import comparison_rows
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.models import Recommendation
@@ -163,7 +163,9 @@ def test_a_buyer_elsewhere_whose_own_cost_is_below_the_providers_reads_it_beside
     low = elsewhere(reference, organisation, buyer, own_figures=True, own_inhouse_cost=20_000).record.evaluation
     assert low.cost.available and low.verdict != "doesnt_win"
     caveat = cost_caveat(low)
-    assert caveat is not None and caveat.headline == DEARER and caveat.warning
+    top = next(m for m in low.cost.models if m.model == low.top.code)  # type: ignore[union-attr]
+    assert caveat is not None and caveat.warning and top.savings_percent is not None
+    assert caveat.headline == f"on fit; likely to cost {round(-top.savings_percent)}% more than in-house"
     # The same answers without the figure keep the provider fees and the level at which the two are even.
     plain = elsewhere(reference, organisation, buyer).record.evaluation
     assert not plain.cost.available and plain.cost.provider_fees

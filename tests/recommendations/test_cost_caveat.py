@@ -98,12 +98,15 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     assert rec.verdict == "conditional" and rec.fit_score == ev.fit_score
     # A reader who stops at the verdict's words reads that the cost argues against it: the page's title and
     # heading, the memo's verdict and the printed text's first line.
-    verdict = "KPO wins, on conditions (on fit; likely to cost more than in-house)"
+    # How much more, as a share of in-house, is in the headline itself.
+    share = round(-top.savings_percent)  # type: ignore[operator]
+    assert share >= 1
+    verdict = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house)"
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert f"<title>{rec.title}: {verdict} · KPO Advisor</title>" in detail
     assert re.search(
         r'<h2 class="verdict__title" id="verdict-title">KPO wins, on conditions <span class="verdict__qualifier">'
-        r"\(on fit; likely to cost more than in-house\)</span></h2>",
+        rf"\(on fit; likely to cost {share}% more than in-house\)</span></h2>",
         detail,
     )
     assert f'<p class="verdict-box__title">{verdict}</p>' in memo_summary(rec)
