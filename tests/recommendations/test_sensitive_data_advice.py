@@ -114,6 +114,21 @@ def test_cui_brings_the_dfars_regime_and_a_gate_and_weighs_against_offshore(refe
     assert any(c.text.startswith(EXPORT_CHECK) for c in ev.conditions)
 
 
+def test_cui_warns_a_shared_pool_off_as_inside_information_and_privileged_material_do(reference: Playbook) -> None:
+    # A pool's analysts also work for other clients, other bidders for the contract among them; seasonal work
+    # (which favours a pool) no longer makes one the best fit for CUI.
+    for volume in ("steady", "seasonal"):
+        ev = evaluated_case(
+            reference, CONTRACTOR, volume_pattern=volume, peak_share=45 if volume == "seasonal" else None
+        )
+        pool = next(m for m in ev.models if m.code == "shared-pool")
+        assert any(c.rule == "shared-pool-avoid-cui" and c.points == -70 for c in pool.contributions), volume
+        assert ev.models[0].code != "shared-pool", volume
+    plain = evaluated_case(reference, CONTRACTOR, data_categories=["none"])
+    pool = next(m for m in plain.models if m.code == "shared-pool")
+    assert not any(c.rule == "shared-pool-avoid-cui" for c in pool.contributions)
+
+
 def test_cui_already_known_to_be_export_controlled_is_not_asked_about_it_again(reference: Playbook) -> None:
     ev = evaluated_case(reference, CONTRACTOR, data_categories=["us-cui", "export-controlled"])
 
