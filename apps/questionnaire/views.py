@@ -170,7 +170,7 @@ def assessment_start(request: MemberRequest) -> HttpResponse:
     status = 400 if form.errors else 200
     # As on a step: a summary at the top that takes focus, each problem linked to its field.
     summary = [
-        (form[name].auto_id, str(form.fields[name].label), " ".join(str(e) for e in errors))
+        (form[name].auto_id, str(form[name].label), " ".join(str(e) for e in errors))
         for name, errors in form.errors.items()
         if name in form.fields
     ]

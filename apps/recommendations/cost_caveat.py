@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from apps.common.formatting import chance, number, sentence_start
 from apps.playbooks.engine.tco.case import WEAK_MARK
+from apps.playbooks.engine.tco.types import FTE_HOURS
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord, ProviderFees
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
@@ -331,11 +332,32 @@ def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
         )
     return (
         f"{cheapest.name} would likely cost less{basis}: {cost.amount(cheapest.horizon[1])} over {cost.period} "
-        f"against {cost.amount(top.horizon[1])} for {top.name} ({_against(cheapest.savings[1], cost)}); it ranks "
-        "lower on fit, for the reasons in the ranking."
+        f"against {cost.amount(top.horizon[1])} for {top.name} ({_against(cheapest.savings[1], cost)} against "
+        f"in-house){_hours_apart(cheapest, top, cost)}; it ranks lower on fit, for the reasons in the ranking."
     )
 
 
+# A team is priced at every person full-time; a model priced by the hours at the hours answered. Said beside a cheaper
+# model when the team's full-time hours are more than this share above the hours answered.
+SEATS_ABOVE_HOURS = 1.1
+
+
+def _hours_apart(cheaper: CostModel, top: CostModel, cost: Cost) -> str:
+    """Why a model priced by the hours may come out cheaper than a team: the team is priced at all its people
+    full-time, the other at the hours answered ("" when the two are close or either figure is missing)."""
+    people, hours = cost.team_size, cost.annual_hours
+    if cheaper.basis not in ("hourly", "outcome", "per_deliverable") or top.basis not in TEAM_BASES:
+        return ""
+    if not people or not hours or people * FTE_HOURS <= SEATS_ABOVE_HOURS * hours:
+        return ""
+    return (
+        f", partly because it is priced on the {number(hours)} hours a year you answered, where {top.name} is "
+        f"priced at all {number(people)} people full-time ({number(people * FTE_HOURS)} hours)"
+    )
+
+
+# The pricing bases of a team priced at every person full-time (a dedicated team, staff augmentation, BOT).
+TEAM_BASES = ("monthly_team", "setup_plus_hourly")
 # The pricing bases no source publishes a price for: costed from the dedicated rate with a premium (``tco.case``).
 UNPUBLISHED_PRICE_BASES = ("hourly", "outcome")
 

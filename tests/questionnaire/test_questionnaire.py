@@ -76,7 +76,8 @@ def test_start_says_what_is_missing_in_the_buyers_words_and_keeps_what_was_typed
         r'<div class="error-summary[^"]*" id="error-summary"[^>]*>.*?</div>', no_title.content.decode(), re.S
     )
     assert summary is not None and "autofocus" in summary.group(0)
-    assert '<a href="#id_title">' in summary.group(0) and '<a href="#id_function">' in summary.group(0)
+    assert '<a href="#id_title">Title: Give the assessment a title.</a>' in summary.group(0)
+    assert '<a href="#id_function">Knowledge function: ' in summary.group(0) and "None" not in summary.group(0)
     assert "<title>Error: Start an assessment" in no_title.content.decode()
     fine = buyer_client.get(reverse("questionnaire:start")).content.decode()
     assert 'id="error-summary"' not in fine and "<title>Start an assessment" in fine

@@ -306,7 +306,19 @@ def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_name
         f"{amount(top.horizon[1])} for {top.name} ("
     )
     assert text.endswith("it ranks lower on fit, for the reasons in the ranking.")
+    assert " against in-house); it ranks lower" in text  # the saving is against in-house, not against the team
     assert text in cost_caveat(named).text  # type: ignore[union-attr]
+    # A model priced by the hours beside a team priced at every seat full-time: when the seats come to more hours
+    # than answered, that is said as part of why.
+    hourly = cheaper("outcome")
+    seats = dataclasses.replace(hourly, cost=dataclasses.replace(hourly.cost, team_size=5, annual_hours=8000))
+    assert top.basis == "monthly_team"  # the hedge fund's dedicated team
+    assert (
+        f", partly because it is priced on the 8,000 hours a year you answered, where {top.name} is priced at all "
+        "5 people full-time (10,000 hours); it ranks lower"
+    ) in cheaper_model_text(seats, top)
+    even = dataclasses.replace(hourly, cost=dataclasses.replace(hourly.cost, team_size=4, annual_hours=8000))
+    assert "partly because" not in cheaper_model_text(even, top)
     # Not a model that breaks a requirement, nor one priced per deliverable from the benchmark (its cost follows the
     # count of deliverables, not the hours).
     broken = dataclasses.replace(

@@ -56,18 +56,28 @@ UK_LAW_FIRM: dict[str, Any] = {
     "deliverables": 1,
 }
 UNUSED = (
-    "Your quoted hourly rate was not used: it prices a dedicated team, staff augmentation, BOT's operate phase, a "
-    "shared pool or a managed service (these two with their premium on top), and none of them is among the models "
-    "costed here."
+    "Your quoted hourly rate was not used: it prices a dedicated team, staff augmentation or BOT's operate phase as "
+    "quoted, and a shared pool, a managed service or a project priced by its hours with their premium on top, and "
+    "none of them is among the models costed here."
 )
 
 
-def test_an_hourly_quote_with_only_a_project_to_cost_is_said_to_be_unused(reference: Playbook) -> None:
-    # The review bought whole, as one deliverable: the project is priced by its hours, at the benchmark rate, and the
-    # quote, a dedicated person's, is named beside the cost as unused.
+def test_an_hourly_quote_with_only_a_project_to_cost_is_its_base_or_said_to_be_unused(reference: Playbook) -> None:
+    # The review bought whole, as one deliverable: the project is priced by its hours, from the buyer's quote for a
+    # dedicated person with the managed-services premium on top (no location index: the quote is the provider's).
     ev = evaluated_answers(reference, UK_LAW_FIRM)
     assert ev.cost.available and [m.model for m in ev.cost.models] == ["project"]
-    assert ("Your quoted hourly rate", UNUSED.split(": ", 1)[1].removesuffix(".")) in ev.cost.skipped
+    rate = next(f for f in ev.cost.figures if f.key == "project.rate")
+    assert rate.supplied and rate.likely == UK_LAW_FIRM["quoted_rate"]
+    project = ev.cost.models[0]
+    fees = next(line for line in project.lines if line.label == "Provider fees")
+    assert "the rate is your quote for a dedicated person" in fees.formula and not fees.supplied
+    sized = next(i for i in project.inputs if i.label == "Priced by its hours, not per deliverable")
+    assert "your quoted rate for a dedicated person × your hours × (1 + the managed-services premium)" in sized.source
+    assert all(n != "Your quoted hourly rate" for n, _ in ev.cost.skipped)
+    # Without the quote, the function's benchmark rate and the location's cost index.
+    plain = evaluated_answers(reference, UK_LAW_FIRM, quoted_rate=None)
+    assert not next(f for f in plain.cost.figures if f.key == "project.rate").supplied
     # Bought as an outcome of steady work, nothing prices the project: the reason that nothing is costed ends with it.
     steady = evaluated_answers(reference, UK_LAW_FIRM, volume_pattern="steady", delivery_ownership="provider-outcome")
     assert not steady.cost.available and steady.cost.reason.endswith(UNUSED)

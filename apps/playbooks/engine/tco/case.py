@@ -107,6 +107,7 @@ def build_case(
     displaced: float = 0.0,
     own_inhouse_cost: Triple | None = None,
     quotes: Mapping[str, Triple] | None = None,
+    hourly_quote: Triple | None = None,
     weeks: int = 0,
     own_entity: bool = False,
     peak_share: float = 0.0,
@@ -115,7 +116,9 @@ def build_case(
     """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
 
     ``own_inhouse_cost`` is the buyer's loaded cost per FTE-year in the home currency; ``quotes`` are the
-    buyer's provider quotes per model code, in US dollars per hour (per deliverable for a project).
+    buyer's provider quotes per model code, in US dollars per hour (per deliverable for a project). ``hourly_quote``
+    is the buyer's quoted hourly rate for a dedicated person: the base of a project priced by its hours
+    (``ModelSpec.sized``), with the managed-services premium on top, as the function's rate is otherwise.
     ``weeks`` is how long a piece of work done once lasts (0: the work goes on for ``years``); the case then
     covers those weeks only (see :attr:`Case.surge` for what a surge leaves out and adds).
     ``own_entity``: the buyer already has a legal entity where its own centre would be, so an owned centre
@@ -173,7 +176,9 @@ def build_case(
         if model is None or model.get("pricing_basis") not in KINDS or model.get("is_kpo") is False:
             continue
         quote = (quotes or {}).get(code)
-        spec, why = _model_figures(code, model, function, dedicated, quote, figures, assumptions, deliverables, hours)
+        spec, why = _model_figures(
+            code, model, function, dedicated, quote, figures, assumptions, deliverables, hours, hourly_quote
+        )
         if spec is not None:
             specs.append(spec)
         else:
@@ -437,6 +442,7 @@ def _model_figures(
     assumptions: Mapping[str, Any],
     deliverables: float | None,
     hours: float,
+    hourly_quote: Triple | None = None,
 ) -> tuple[ModelSpec | None, str]:
     kind = KINDS[str(model["pricing_basis"])]
     name = str(model.get("name", code))
@@ -458,7 +464,14 @@ def _model_figures(
     if figure is None:
         return None, "the catalogue has no price for it or for the function"
     if kind == "project" and quote is None and deliverables:
-        sized = _sized_because(figure, function.get("kpo_rate"), float(deliverables), hours)
+        quoted = hourly_quote is not None
+        sized = _sized_because(figure, function.get("kpo_rate"), float(deliverables), hours, quoted=quoted)
+        if sized and hourly_quote is not None:
+            # The buyer's own price for a dedicated person's hour is the base, as the function's rate would be.
+            figures[f"{code}.rate"] = Figure(
+                f"{name}: your quoted rate for a dedicated person (USD)", *hourly_quote, "your quote", supplied=True
+            )
+            return ModelSpec(code=code, name=name, kind=kind, sized=sized, quoted=True), ""
         rate = _catalogue_figure(f"{name}: hourly rate (USD)", function, "kpo_rate") if sized else None
         if rate is not None:
             figures[f"{code}.rate"] = rate
@@ -491,7 +504,7 @@ def price_per_hour(price: float, deliverables: float, hours: float) -> float:
     return price * deliverables / hours
 
 
-def _sized_because(price: Figure, band: Any, deliverables: float, hours: float) -> str:
+def _sized_because(price: Figure, band: Any, deliverables: float, hours: float, *, quoted: bool = False) -> str:
     """Why the project is priced by its hours ("" when it is not): the benchmark price per deliverable, spread over
     the hours, comes to less than the function's likely hourly rate (the deliverables are larger pieces of work than
     the projects it prices) or to more than a fixed price could (``PROJECT_FIXED_PRICE_UPLIFT`` times the function's
@@ -528,8 +541,13 @@ def _sized_because(price: Figure, band: Any, deliverables: float, hours: float) 
             "function's providers charge by the hour: a deliverable here is a much smaller unit than the project the "
             "benchmark prices"
         )
+    basis = (
+        "your quoted rate for a dedicated person × your hours × (1 + the managed-services premium), with no location "
+        "cost index, since the quote is the provider's own price"
+        if quoted
+        else "the function's hourly rate × your hours × (1 + the managed-services premium) × the location's cost index"
+    )
     return (
-        f"{why}, so the project is priced by its hours, as a managed service is (the function's hourly rate × your "
-        "hours × (1 + the managed-services premium) × the location's cost index: the product's assumption). A "
-        "provider's quoted price per deliverable, given under your own cost figures, would replace it"
+        f"{why}, so the project is priced by its hours, as a managed service is ({basis}: the product's assumption). "
+        "A provider's quoted price per deliverable, given under your own cost figures, would replace it"
     )

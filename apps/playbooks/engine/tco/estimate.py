@@ -336,12 +336,15 @@ def _quote_unused(arguments: CostArguments) -> str:
     return "".join(QUOTE_UNUSED.format(what=what, models=models) for what, models in _unused_quotes(arguments))
 
 
-def _unused_quote_lines(arguments: CostArguments) -> tuple[tuple[str, str], ...]:
+def _unused_quote_lines(arguments: CostArguments, case: Case) -> tuple[tuple[str, str], ...]:
     """Beside a cost that is worked out: each quote of the buyer's that prices none of the models costed, said with
-    the models not costed ("Your quoted hourly rate is not costed: ..."), so a quote is never silently left out."""
+    the models not costed ("Your quoted hourly rate is not costed: ..."), so a quote is never silently left out. An
+    hourly quote that is the base of a project priced by its hours is used."""
+    on_project = any(m.sized and m.quoted for m in case.models)
     return tuple(
         (f"Your quoted {what}", f"it prices {models}, and none of them is among the models costed here")
         for what, models in _unused_quotes(arguments)
+        if not (on_project and what == "hourly rate")
     )
 
 
@@ -352,8 +355,8 @@ def _unused_quotes(arguments: CostArguments) -> list[tuple[str, str]]:
             "quoted_rate",
             (*QUOTED_RATE_BASES, *QUOTED_BASE_BASES),
             "hourly rate",
-            "a dedicated team, staff augmentation, BOT's operate phase, a shared pool or a managed service (these two "
-            "with their premium on top)",
+            "a dedicated team, staff augmentation or BOT's operate phase as quoted, and a shared pool, a managed "
+            "service or a project priced by its hours with their premium on top",
         ),
         ("quoted_price", QUOTED_PRICE_BASES, "price per deliverable", "a project"),
     ):
@@ -407,6 +410,12 @@ def buyer_quotes(
         if value is not None:
             quotes[code] = (value, value, value)
     return quotes
+
+
+def _hourly(value: Any) -> Triple | None:
+    """The buyer's quoted hourly rate as a figure taken as given, or None."""
+    rate = _quoted(value)
+    return None if rate is None else (rate, rate, rate)
 
 
 def _quoted(value: Any) -> float | None:
@@ -546,6 +555,7 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         displaced=float(a.get("displaced") or 0),
         own_inhouse_cost=a.get("own_inhouse_cost") or _own_cost(a.get("own_cost")),
         quotes=quotes,
+        hourly_quote=_hourly(a.get("quoted_rate")),
         weeks=_weeks(a.get("duration_weeks")),
         own_entity=a.get("own_entity") is True,
         peak_share=_share(a.get("peak_share")),
@@ -749,7 +759,7 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
             for m in result.models
         ),
         skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in result.skipped)
-        + _unused_quote_lines(arguments),
+        + _unused_quote_lines(arguments, case),
         currency=result.currency,
         draws=result.draws,
         inhouse_lines=result.inhouse_lines,

@@ -353,9 +353,15 @@ def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
 QUOTE_BASE_KINDS = ("pool", "managed")
 
 
+def quoted_on_base(m: ModelSpec) -> bool:
+    """Whether the model is priced from the buyer's quote for a dedicated person with a premium on top: a pool, a
+    managed service, or a project priced by its hours (``ModelSpec.sized``)."""
+    return m.quoted and (m.kind in QUOTE_BASE_KINDS or bool(m.sized))
+
+
 def quoted_as_given(m: ModelSpec) -> bool:
     """Whether the model's provider fees are the buyer's quote as given (marked as their figure on the page)."""
-    return m.quoted and m.kind not in QUOTE_BASE_KINDS
+    return m.quoted and not quoted_on_base(m)
 
 
 def bot_launched(kind: str, figures: Mapping[str, Any]) -> bool:
@@ -770,7 +776,7 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     hiring = MANAGED_HIRING if launch == MANAGED_LAUNCH else ""
-    on_base = m.kind in QUOTE_BASE_KINDS
+    on_base = m.kind in QUOTE_BASE_KINDS or bool(m.sized)
     if case.weeks:
         short = SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}")
         return short + hiring + ((QUOTE_BASE_NOTE if on_base else QUOTE_NOTE) if m.quoted else "")
