@@ -171,3 +171,24 @@ def test_an_eu_buyers_cards_are_unchanged(reference: Playbook) -> None:
         "If you are the device manufacturer",
         "If you hold an EU marketing authorisation",
     ]
+
+
+BANK_SECRECY = "Client data shown to the provider without a basis breaks Swiss banking secrecy"
+
+
+def test_a_swiss_bank_reads_banking_secrecy_as_a_high_risk_with_a_condition_not_a_rule_left_unread(
+    reference: Playbook,
+) -> None:
+    # A Swiss private bank's research with client data: Banking Act Art. 47(1)(a) binds the provider's people, so
+    # the basis for their access (anonymised data or each client's consent) is settled before the data moves.
+    bank = {"buyer_sector": "bank", "data_categories": ["other-personal"], "clinical_work": None}
+    ev = evaluated_case(reference, SWISS, **bank)
+    risk = next(r for r in ev.risks if r.title == BANK_SECRECY)
+    assert risk.severity == "high" and "FINMA Circular 2018/3" in risk.mitigation
+    assert any("Banking Act Art. 47(1)(a)" in c.text for c in ev.conditions)
+    assert "ch-bank-secrecy-swiss-bank" in fired_codes(ev) and SECTOR not in {r.title for r in ev.risks}
+    # Without client data, or for another sector, the sector's rules are said to be unread, as before.
+    for changes in ({**bank, "data_categories": ["none"]}, {**bank, "buyer_sector": "other"}):
+        other = evaluated_case(reference, SWISS, **changes)
+        assert BANK_SECRECY not in {r.title for r in other.risks}
+        assert sum(r.title == SECTOR for r in other.risks) == 1, changes
