@@ -120,3 +120,31 @@ def test_the_banks_page_shows_the_guidance_the_condition_and_its_source(
     assert "Make sure the provider's validators are independent of the models" in page
     assert CONDITION in page
     assert "https://www.federalreserve.gov/supervisionreg/srletters/sr1107.htm" in page
+
+
+NOT_COVERED = "Your supervisor's rules on model risk are not covered here"
+
+
+@pytest.mark.parametrize(
+    ("case", "changes"),
+    [
+        ("UK bank: financial modelling for a critical function", {}),
+        ("Toronto bank: credit research and portfolio analytics", {}),
+        ("Mexico City bank: financial analysis of its loan book", {}),
+    ],
+    ids=["uk", "canada", "elsewhere"],
+)
+def test_a_banks_model_work_outside_the_us_and_eu_says_its_supervisors_rules_are_not_covered(
+    reference: Playbook, case: str, changes: dict[str, object]
+) -> None:
+    ev = evaluated_case(reference, case, model_risk_work=True, **changes)
+    risk = next(r for r in ev.risks if r.title == NOT_COVERED)
+    assert risk.severity == "medium" and "SS1/23" in risk.mitigation and "E-23" in risk.mitigation
+    assert NOT_COVERED not in {r.title for r in evaluated_case(reference, case, model_risk_work=False).risks}
+
+
+def test_a_us_or_eu_banks_model_work_reads_its_own_rules_not_the_not_covered_risk(reference: Playbook) -> None:
+    us = evaluated_case(reference, "US regional bank: credit-risk model validation")
+    eu = evaluated_case(reference, "EU bank: the same financial modelling without", model_risk_work=True)
+    for ev in (us, eu):
+        assert NOT_COVERED not in {r.title for r in ev.risks}
