@@ -361,12 +361,17 @@ class AuditContextMiddleware(HistoryMiddleware):
 
 
 class ProductErrorPagesMiddleware:
-    """With ``DEBUG`` on (``make run``), Django answers a page that is not found, or a view that fails, with its
-    technical pages: every URL pattern of the site, or a traceback with the settings, shown to whoever can reach the
-    server. This answers with the product's own 404 and 500 pages instead, as production does; the traceback still
-    goes to the server's log (Django's ``django.request`` logger). ``DEBUG_PAGES=true`` gives a developer Django's
-    pages back. Off (not installed) whenever ``DEBUG`` is off: production has the product's pages already. The JSON
-    API's errors are problem details either way (``ProblemDetailsMiddleware``)."""
+    """With ``DEBUG`` on (``make run``), Django answers a page that is not found, a view that fails or a suspicious
+    request (a Host it does not serve, an admin parameter it refuses: a 400) with its technical pages: every URL
+    pattern of the site, or a traceback with the request, the settings and the environment, shown to whoever can reach
+    the server. This answers with the product's own 400, 403, 404 and 500 pages instead, as production does; the
+    traceback still goes to the server's log (Django's ``django.request`` logger). A technical page is known by the
+    sentence all of Django's carry (``TECHNICAL``), so the product's own refusals, whatever their status, are left as
+    they are. ``DEBUG_PAGES=true`` gives a developer Django's pages back. Off (not installed) whenever ``DEBUG`` is
+    off: production has the product's pages already. The JSON API's errors are problem details either way
+    (``ProblemDetailsMiddleware``)."""
+
+    TECHNICAL = b"because you have <code>DEBUG = True</code>"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         from django.core.exceptions import MiddlewareNotUsed
@@ -377,15 +382,21 @@ class ProductErrorPagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code not in (404, 500) or request.path.startswith("/api/"):
+        if response.status_code < 400 or response.streaming or request.path.startswith("/api/"):
             return response
-        if not response.get("Content-Type", "").startswith("text/html"):
+        if not response.get("Content-Type", "").startswith("text/html") or self.TECHNICAL not in response.content:
             return response
+        from django.core.exceptions import PermissionDenied
         from django.http import Http404
-        from django.views.defaults import page_not_found
+        from django.views.defaults import page_not_found, permission_denied
 
         from kpo_advisor.views import plain_page
 
-        if response.status_code == 404:
+        status = response.status_code
+        if status == 404:
             return page_not_found(request, Http404())
+        if status == 403:
+            return permission_denied(request, PermissionDenied())
+        if status < 500:
+            return plain_page("400.html", 400, request)
         return plain_page("500.html", 500, request)

@@ -319,8 +319,9 @@ def _unchanged_since_read(request: ApiRequest, assessment: Assessment) -> None:
     wanted = request.headers.get("If-Match")
     if wanted is None:
         return
-    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
-    if "*" in tags or version_tag(assessment) in tags:
+    # As HTTP reads it (RFC 9110 13.1.1): "*" alone matches any version; a list matches by strong comparison, so a
+    # weak tag (W/"...") never does.
+    if wanted.strip() == "*" or version_tag(assessment) in {tag.strip() for tag in wanted.split(",")}:
         return
     raise Problem(
         412,

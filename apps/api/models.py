@@ -136,6 +136,11 @@ class WebhookEndpoint(models.Model):
                 name="webhook_known_events",
             ),
             models.CheckConstraint(condition=models.Q(url__regex=r"^https?://"), name="webhook_url_http"),
+            # No user name or password in the address: they would be shown on the page and sent to every proxy; the
+            # signing secret authenticates a delivery instead (forms.WebhookForm says so to the owner).
+            models.CheckConstraint(
+                condition=~models.Q(url__regex=r"^[a-z]+://[^/?#]*@"), name="webhook_url_no_userinfo"
+            ),
         ]
 
     def __str__(self) -> str:

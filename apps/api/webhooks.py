@@ -92,6 +92,13 @@ def resolve(url: str) -> tuple[str, int, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BlockedTarget("The URL must start with http:// or https:// and name a host.")
+    if "@" in parts.netloc:
+        # A user name or password in the address would be stored, shown on the page and sent to every proxy on the
+        # way (the table refuses it too: webhook_url_no_userinfo).
+        raise BlockedTarget(
+            "Leave the user name and password out of the URL: each delivery is signed with the endpoint's secret, "
+            "which your receiver checks instead."
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:

@@ -55,8 +55,14 @@ def test_a_change_sent_with_a_version_someone_has_since_changed_is_refused_with_
             and now in stale.json()["detail"]
         )
         assert _stored(a) == {**given, "hours": 4000}
-    # The current version, a weak form of it, any version (*), or none at all: saved.
-    for form in ("{}", "W/{}", "*", None):
+    # A weak tag never matches, and "*" only alone (RFC 9110 13.1.1): refused, nothing written.
+    current = api.get(f"/assessments/{a.pk}")["ETag"]
+    for header in (f"W/{current}", '"x", *'):
+        refused = api.put(f"/assessments/{a.pk}/answers/hours", {"value": 7}, **{"If-Match": header})
+        assert refused.status_code == 412, header
+    assert _stored(a)["hours"] == 4000
+    # The current version, in a list or alone, any version (*), or none at all: saved.
+    for form in ("{}", '"x", {}', "*", None):
         current = api.get(f"/assessments/{a.pk}")["ETag"]
         headers = {} if form is None else {"If-Match": form.format(current)}
         assert api.put(f"/assessments/{a.pk}/answers/hours", {"value": 5000}, **headers).status_code == 200, headers

@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from apps.accounts.models import Organisation, User
 from apps.api import webhooks
 from apps.api.models import WebhookDelivery, WebhookEndpoint
-from apps.api.services import create_webhook_endpoint
+from apps.api.services import WebhookError, create_webhook_endpoint
 from apps.api.tasks import FIRST_RETRY, MAX_ATTEMPTS
 from apps.common import events
 from apps.playbooks.models import Playbook
@@ -480,3 +480,28 @@ def test_owners_find_api_keys_and_webhooks_in_the_header_and_editors_do_not(
     link = f'href="{reverse("api_keys:list")}"'
     assert link in buyer_client.get(reverse("recommendations:history")).content.decode()
     assert link not in colleague_client.get(reverse("recommendations:history")).content.decode()
+
+
+def test_an_address_with_credentials_is_refused_by_the_service_and_the_table_and_old_ones_lose_them(
+    organisation: Organisation, buyer: User
+) -> None:
+    from django.apps import apps
+    from django.db import IntegrityError, connection, transaction
+
+    with pytest.raises(WebhookError, match="user name and password"):
+        create_webhook_endpoint(
+            organisation=organisation, user=buyer, url="https://u:p@hooks.example.com/kpo", events=["decision.made"]
+        )
+    endpoint, _ = create_webhook_endpoint(
+        organisation=organisation, user=buyer, url="https://127.0.0.1:9/kpo", events=["decision.made"]
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url="https://u:p@127.0.0.1:9/kpo")
+    # A row saved before the check: the migration strips its credentials and keeps the rest of the address.
+    migration = __import__("apps.api.migrations.0004_webhook_url_no_userinfo", fromlist=["without_userinfo"])
+    with connection.cursor() as cursor:  # within the test's transaction, rolled back after it
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE api_webhookendpoint DROP CONSTRAINT webhook_url_no_userinfo")
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url="https://user:pass@127.0.0.1:9/kpo?x=1")
+    migration.without_userinfo(apps, None)
+    assert WebhookEndpoint.objects.get(pk=endpoint.pk).url == "https://127.0.0.1:9/kpo?x=1"

@@ -37,6 +37,15 @@ def test_with_debug_on_a_missing_page_and_a_failing_view_get_the_products_pages(
     assert failed.status_code == 500
     body = failed.content.decode()
     assert "Something went wrong on our side" in body and "RuntimeError" not in body and "Traceback" not in body
+    # A Host the site does not serve is a suspicious request: Django's 400 page listed the settings and the
+    # environment to anyone.
+    host = Client(raise_request_exception=False).get("/accounts/login/", headers={"host": "evil.test"})
+    assert host.status_code == 400
+    body = host.content.decode()
+    assert "DisallowedHost" not in body and "DATABASES" not in body and "Request refused" in body
+    # The product's own refusals keep their words.
+    refused = Client(raise_request_exception=False).get("/", {"q": "\x00"})
+    assert refused.status_code == 400 and "contains a control character" in refused.content.decode()
     # The JSON API keeps its problem details.
     api = _get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api["Content-Type"] == "application/problem+json"
@@ -48,3 +57,5 @@ def test_debug_pages_gives_a_developer_djangos_technical_pages(settings: Any) ->
     settings.ROOT_URLCONF = __name__
     assert "URLconf" in _get("/no-such-page/").content.decode()
     assert "RuntimeError" in _get("/boom/").content.decode()
+    host = Client(raise_request_exception=False).get("/accounts/login/", headers={"host": "evil.test"})
+    assert "DisallowedHost" in host.content.decode()

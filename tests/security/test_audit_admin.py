@@ -19,6 +19,7 @@ from tests.factories import RegimeFactory
 
 pytestmark = pytest.mark.django_db
 EVENTS = "/admin/pghistory/events/"
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def test_the_audit_list_names_only_audited_rows_and_refuses_anything_else_with_a_4xx(
@@ -39,6 +40,8 @@ def test_the_audit_list_names_only_audited_rows_and_refuses_anything_else_with_a
         "model=compliance.regime&back=https://evil.test/": 400,
         "model=compliance.regime&back=//evil.test/admin/": 400,
         "model=compliance.regime&back=javascript:alert(1)": 400,
+        "model=compliance.regime&back=/admin/../accounts/": 400,  # a browser resolves it out of /admin/
+        "model=compliance.regime&back=/admin/%2e%2e/%2e%2e/evil": 400,
         f"obj=compliance.regime:{regime.pk}&method=bogus": 400,
         f"obj=compliance.regime:{regime.pk}&obj=compliance.regime:{regime.pk}": 400,
     }
@@ -71,6 +74,14 @@ def test_an_audited_admins_history_for_an_id_that_is_not_one_is_404_not_500(
         "/admin/compliance/regime/abc/history/",
         "/admin/playbooks/playbook/abc/history/",
         f"/admin/compliance/regime/{Regime.objects.order_by('-pk').values_list('pk', flat=True)[0] + 1}/history/",
+        f"/admin/compliance/regime/{str(regime.pk).translate(FULL_WIDTH)}/history/",  # "１" opened row 1
+    ):
+        assert curator_client.get(path).status_code == 404, path
+    # An audit event's own pages, addressed by an event model and id: another model there answered 500.
+    for path in (
+        "/admin/pghistory/events/accounts.user:1/change/",
+        "/admin/pghistory/events/accounts.user:1/history/",
+        "/admin/pghistory/events/compliance.regimeevent:abc/change/",
     ):
         assert curator_client.get(path).status_code == 404, path
 
