@@ -19,7 +19,7 @@ from kpo_advisor.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", True)
-# Django's technical 404 and 500 pages (the URL patterns, a traceback) while DEBUG is on; off, the product's own
+# Django's technical pages (the URL patterns, a traceback, the settings) while DEBUG is on; off, the product's own
 # pages are shown as in production (kpo_advisor.middleware.ProductErrorPagesMiddleware).
 DEBUG_PAGES = env_bool("DEBUG_PAGES", False)
 
@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "apps.api.problems.ProblemDetailsMiddleware",
     # First: an oversized or unsized body is refused before anything (the CSRF check) parses it.
     "kpo_advisor.middleware.RequestBodyLimitMiddleware",
-    # With DEBUG on, the product's 404 and 500 pages instead of Django's technical ones (off in production).
+    # With DEBUG on, the product's error pages instead of Django's technical ones (off in production).
     "kpo_advisor.middleware.ProductErrorPagesMiddleware",
     # Under /api/v1/ a body must be JSON (415 otherwise), refused before the hostile-input check reads forms.
     "apps.api.middleware.JsonBodiesOnlyMiddleware",
