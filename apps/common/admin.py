@@ -242,7 +242,10 @@ class AuditEventsAdmin(EventsAdmin):
         admin only."""
         problem = self._parameter_problem(request)
         if problem:
-            return refusal(request, 400, "This audit list can't be shown", problem)
+            from django.urls import reverse
+
+            back = ("Go to the audit trail", reverse("admin:pghistory_events_changelist"))
+            return refusal(request, 400, "This audit list can't be shown", problem, back=back)
         return super().changelist_view(request, extra_context)
 
     def _parameter_problem(self, request: Any) -> str:

@@ -344,8 +344,11 @@ def _htmx_target(request: HttpRequest) -> str:
     return target if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target) else ""
 
 
-def refusal(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    """A short refusal page; for an htmx request, the message alone in its target's place (an autosave's status)."""
+def refusal(
+    request: HttpRequest, status: int, title: str, message: str, *, back: tuple[str, str] | None = None
+) -> HttpResponse:
+    """A short refusal page; for an htmx request, the message alone in its target's place (an autosave's status).
+    ``back``: the page's way out, (label, url), in place of the home page (an admin page's list, say)."""
     target = _htmx_target(request)
     if target:
         # htmx swaps a 4xx into its target (an autosave's status line): the message alone, in its place,
@@ -357,7 +360,10 @@ def refusal(request: HttpRequest, status: int, title: str, message: str) -> Http
             message,
         )
     else:
-        body = render_to_string("body_refused.html", {"status": status, "title": title, "message": message})
+        context = {"status": status, "title": title, "message": message}
+        if back is not None:
+            context["back_label"], context["back_url"] = back
+        body = render_to_string("body_refused.html", context)
     # The body is never read. Gunicorn drains at most 64 KiB of an unread body before it closes
     # the connection, so a huge one is not received either.
     return HttpResponse(body, status=status)

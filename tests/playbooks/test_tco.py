@@ -656,3 +656,22 @@ def test_a_small_project_is_contracted_for_at_most_a_quarter_of_its_fees() -> No
     assert contracting(short, "project") == pytest.approx(0.25 * 2_000)
     # The twelve-deliverable project of the usual case is large enough to carry the whole figure.
     assert contracting(_collapsed(_case()), "project") == CATALOGUE["assumptions"]["contracting_light"]["likely"]
+
+
+def test_work_no_benchmark_covers_costs_only_the_models_the_buyers_own_quote_prices() -> None:
+    # Both sides the buyer's: its loaded cost and a quote. A project, which the hourly quote does not price, is left
+    # out with why; nothing of the catalogue's prices work it has no benchmark for.
+    case = _case(
+        function_code="other",
+        own_inhouse_cost=(140_000.0, 140_000.0, 140_000.0),
+        quotes={"captive-team": (35.0, 35.0, 35.0), "shared-pool": (35.0, 35.0, 35.0)},
+    )
+    assert [m.code for m in case.models] == ["captive-team", "shared-pool"]
+    assert all(m.quoted for m in case.models)
+    skipped = dict(case.skipped)
+    assert skipped["Project-based engagement"] == tco.case.OWN_FIGURES_ONLY
+    assert case.figures["inhouse.salary"].supplied
+    # Without the buyer's own cost, or without a quote, no benchmark still means no cost.
+    for missing in ({"quotes": None, "own_inhouse_cost": (140_000.0,) * 3}, {"quotes": {"captive-team": (35.0,) * 3}}):
+        with pytest.raises(tco.TcoUnavailable, match="^No cost benchmark covers this kind of knowledge work"):
+            _case(function_code="other", **missing)

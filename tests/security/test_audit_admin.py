@@ -59,6 +59,9 @@ def test_the_audit_list_names_only_audited_rows_and_refuses_anything_else_with_a
     ):
         response = curator_client.get(f"{EVENTS}?{query}")
         assert response.status_code == 200, (query, response.status_code)
+    # A refusal leads back to the audit trail, not to the buyers' home page.
+    refusal = curator_client.get(f"{EVENTS}?event_model=garbage").content.decode()
+    assert f'href="{EVENTS}">Go to the audit trail</a>' in refusal and "Go to the home page" not in refusal
     page = curator_client.get(f"{EVENTS}?obj=compliance.regime:{regime.pk}&method=tracks").content.decode()
     assert regime.name in page
 

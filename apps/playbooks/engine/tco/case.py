@@ -45,6 +45,11 @@ NO_DELIVERABLES = "the number of deliverables a year is not known"
 # own quote per deliverable is their price and is used whatever it comes to. Beyond ``PROJECT_UNIT_TOLERANCE`` times
 # the highest rate a deliverable is another unit altogether, which only changes the words.
 PROJECT_UNIT_TOLERANCE = 3.0
+# Why a model is not costed for work no benchmark covers, when the buyer's own figures price others.
+OWN_FIGURES_ONLY = (
+    "no cost benchmark covers this kind of work, so only the models your own quote prices are costed, against your "
+    "own in-house cost"
+)
 PROJECT_FIXED_PRICE_UPLIFT = 1.5
 
 
@@ -139,8 +144,13 @@ def build_case(
             f"work in-house is estimated for {where}."
         )
     function = functions.get(function_code)
-    if function is None:
+    # Work no benchmark covers ("another kind of knowledge work") is still costed when the buyer gives both sides
+    # itself: its own loaded cost, and a provider's quote for the models that quote prices. Nothing of the
+    # catalogue's stands in for a price it has no benchmark for (``OWN_FIGURES_ONLY``).
+    own_figures_only = function is None and bool(function_code) and own_inhouse_cost is not None and bool(quotes)
+    if function is None and not own_figures_only:
         raise TcoUnavailable(no_benchmark(function_code))
+    function = function if function is not None else {}
     if not people and not annual_hours:
         raise TcoUnavailable("Neither annual hours nor team size is answered.")
     hours = float(annual_hours) if annual_hours else float(people or 0) * FTE_HOURS
@@ -176,6 +186,9 @@ def build_case(
         if model is None or model.get("pricing_basis") not in KINDS or model.get("is_kpo") is False:
             continue
         quote = (quotes or {}).get(code)
+        if own_figures_only and quote is None:
+            skipped.append((str(model.get("name", code)), OWN_FIGURES_ONLY))
+            continue
         spec, why = _model_figures(
             code, model, function, dedicated, quote, figures, assumptions, deliverables, hours, hourly_quote
         )
