@@ -277,5 +277,6 @@ def no_benchmark(function_code: str | None) -> str:
         return "The knowledge function is not answered, so no benchmark applies."
     return (
         "No cost benchmark covers this kind of knowledge work, so no saving against keeping it in-house is "
-        "estimated: compare providers' quotes with what the work costs you now."
+        "estimated: compare providers' quotes with what the work costs you now, or give both under your own cost "
+        "figures (your loaded in-house cost and a provider's hourly rate) to have them compared here."
     )
