@@ -231,10 +231,34 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         answers, errors, seen = result.answers, result.errors, result.seen
         if result.saved or result.cleared:
             error_intro = "Your other answers on this step are saved. Correct these and save again:"
+        if request.POST.get(NO_SCRIPT) == "1":
+            # Sent by a browser without JavaScript (the field is inside <noscript>): the refused step is shown by a
+            # GET after a redirect, so going Back to it later loads it again instead of asking to resend the form
+            # (with JavaScript, static/js/request-status.js turns the page's history entry into a GET instead).
+            request.session[_refused_key(assessment.pk, section)] = {
+                "posted": posted,
+                "errors": errors,
+                "intro": error_intro,
+            }
+            return redirect("questionnaire:step", pk=pk, section=section, permanent=False)
+    elif request.method == "GET":
+        refused = request.session.pop(_refused_key(assessment.pk, section), None)
+        if isinstance(refused, dict) and assessment.is_draft:
+            posted, errors = refused.get("posted") or {}, refused.get("errors") or {}
+            error_intro = refused.get("intro") or error_intro
     context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen, given=given)
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit, team=team)
     context["error_intro"] = error_intro
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
+
+
+# The field a step form carries only without JavaScript (inside <noscript>, see step.html).
+NO_SCRIPT = "nojs"
+
+
+def _refused_key(pk: int, section: str) -> str:
+    """The session key holding a refused step's typed answers and messages until the GET after it shows them."""
+    return f"refused-step:{pk}:{section}"
 
 
 def _after_step(

@@ -266,7 +266,7 @@ def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
         '<button type="submit" name="review" value="1" class="button button--secondary">Save and go to review' in first
     )
     later = buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "volume"])).content.decode()
-    note = re.search(r"<noscript>(.*?)</noscript>", later, re.S)
+    note = re.search(r"<noscript>(<p.*?)</noscript>", later, re.S)
     # The last step's button is "Save and review"; the note names the buttons the step shows.
     assert note is not None and "when you press “Save and review”" in note.group(1), note
     assert ("“Back”" in note.group(1)) == ('name="back"' in later)
@@ -320,6 +320,34 @@ def test_a_bad_step_post_saves_the_valid_answers_and_keeps_what_was_typed(
     assert 'value="12abc"' in body
     assert 'value="5000"' in body
     assert answers_of(assessment) == {"judgement": True, "budget": 5000}
+
+
+def test_without_javascript_a_refused_step_is_shown_after_a_redirect_so_back_never_resends_it(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    # The form's <noscript> field says no JavaScript ran: the refused POST redirects, and the GET after it shows the
+    # typed values and the messages, once. Going Back to that GET later loads the step again, not a resend prompt.
+    Answer.objects.create(
+        organisation_id=assessment.organisation_id, assessment=assessment, question_code="judgement", value=True
+    )
+    url = reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    page = buyer_client.get(url).content.decode()
+    assert '<noscript><input type="hidden" name="nojs" value="1"></noscript>' in page
+    response = buyer_client.post(url, {"hours": "12abc", "budget": "5000", "nojs": "1"})
+    assert response.status_code == 302 and response["Location"] == url
+    assert answers_of(assessment) == {"judgement": True, "budget": 5000}
+    shown = buyer_client.get(url)
+    assert shown.status_code == 400
+    body = shown.content.decode()
+    assert "Enter a number, like 2000." in body and 'value="12abc"' in body and 'value="5000"' in body
+    assert "Your other answers on this step are saved. Correct these and save again:" in body
+    again = buyer_client.get(url)
+    assert again.status_code == 200 and "12abc" not in again.content.decode()
+    # Another step's GET leaves it alone; HEAD does not take it either.
+    buyer_client.post(url, {"hours": "12abc", "nojs": "1"})
+    assert buyer_client.head(url).status_code == 200
+    assert buyer_client.get(reverse("questionnaire:step", args=[assessment.pk, "data"])).status_code == 200
+    assert buyer_client.get(url).status_code == 400
 
 
 def test_none_of_these_ticked_with_another_kind_of_data_is_refused_and_both_ticks_stay(
