@@ -386,17 +386,20 @@ class ProductErrorPagesMiddleware:
             return response
         if not response.get("Content-Type", "").startswith("text/html") or self.TECHNICAL not in response.content:
             return response
-        from django.core.exceptions import PermissionDenied
+        from django.core.exceptions import PermissionDenied, SuspiciousOperation
         from django.http import Http404
         from django.views.defaults import page_not_found, permission_denied
 
-        from kpo_advisor.views import plain_page
+        from kpo_advisor.views import bad_request, plain_page
 
+        # The pages production answers with: Django's default 404 and 403 views and the project's 400 handler (its
+        # 500 handler reads the exception, which is gone here: a lost database is answered earlier, by
+        # DatabaseUnavailableMiddleware, so its plain 500 page is the rest of it).
         status = response.status_code
         if status == 404:
             return page_not_found(request, Http404())
         if status == 403:
             return permission_denied(request, PermissionDenied())
         if status < 500:
-            return plain_page("400.html", 400, request)
+            return bad_request(request, SuspiciousOperation())
         return plain_page("500.html", 500, request)

@@ -203,6 +203,13 @@ class AuditEventsChangeList(EventsChangeList):
             e.changed_by = emails.get(user, SYSTEM) if isinstance(user, int) else SYSTEM
 
 
+def event_model_labels() -> set[str]:
+    """The audit trail's event models by their lower-case label ("compliance.regimeevent")."""
+    from pghistory import core
+
+    return {m._meta.label_lower for m in core.event_models()}
+
+
 def audited_models() -> dict[str, type[models.Model]]:
     """The models whose changes the audit trail records, by their lower-case label ("vendors.vendor")."""
     from pghistory import core
@@ -249,8 +256,6 @@ class AuditEventsAdmin(EventsAdmin):
         return super().changelist_view(request, extra_context)
 
     def _parameter_problem(self, request: Any) -> str:
-        from pghistory import core
-
         audited = audited_models()
         for name in ("obj", "model", "method", "event_model", "back"):
             if len(request.GET.getlist(name)) > 1:
@@ -273,7 +278,7 @@ class AuditEventsAdmin(EventsAdmin):
         if request.GET.get("method") not in (None, "tracks", "references"):
             return "“method” is tracks or references."
         event_model = request.GET.get("event_model")
-        if event_model is not None and event_model not in {m._meta.label_lower for m in core.event_models()}:
+        if event_model is not None and event_model not in event_model_labels():
             return "“event_model” names one of the audit trail's event models."
         back = request.GET.get("back")
         if back is not None and not _admin_path(back):
@@ -293,10 +298,9 @@ class AuditEventsAdmin(EventsAdmin):
         """An event's address is its event model and id ("compliance.regimeevent:12"): pghistory built the query
         from any installed model named there, so a model without events (accounts.user) answered 500."""
         from django.contrib.admin.utils import unquote
-        from pghistory import core
 
         label, _, pk = unquote(object_id).partition(":")
-        if label.lower() not in {m._meta.label_lower for m in core.event_models()} or ascii_int(pk) is None:
+        if label.lower() not in event_model_labels() or ascii_int(pk) is None:
             raise Http404("No such audit event.")
 
     def _may_view(self, request: Any, model: type[models.Model]) -> bool:

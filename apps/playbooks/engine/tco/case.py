@@ -477,8 +477,9 @@ def _model_figures(
     if figure is None:
         return None, "the catalogue has no price for it or for the function"
     if kind == "project" and quote is None and deliverables:
-        quoted = hourly_quote is not None
-        sized = _sized_because(figure, function.get("kpo_rate"), float(deliverables), hours, quoted=quoted)
+        sized = _sized_because(
+            figure, function.get("kpo_rate"), float(deliverables), hours, quoted=hourly_quote is not None
+        )
         if sized and hourly_quote is not None:
             # The buyer's own price for a dedicated person's hour is the base, as the function's rate would be.
             figures[f"{code}.rate"] = Figure(

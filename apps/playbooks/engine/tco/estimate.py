@@ -353,7 +353,7 @@ def _unused_quotes(arguments: CostArguments) -> list[tuple[str, str]]:
     for answer, bases, what, models in (
         (
             "quoted_rate",
-            (*QUOTED_RATE_BASES, *QUOTED_BASE_BASES),
+            HOURLY_QUOTE_BASES,
             "hourly rate",
             "a dedicated team, staff augmentation or BOT's operate phase as quoted, and a shared pool, a managed "
             "service or a project priced by its hours with their premium on top",
@@ -385,6 +385,7 @@ def _skip_reason(why: str, deliverables_asked: bool) -> str:
 # the dedicated rate with the premium. A quoted price per deliverable prices a project.
 QUOTED_RATE_BASES = ("monthly_team", "setup_plus_hourly")
 QUOTED_BASE_BASES = ("hourly", "outcome")
+HOURLY_QUOTE_BASES = (*QUOTED_RATE_BASES, *QUOTED_BASE_BASES)  # every model a quoted hourly rate prices
 QUOTED_PRICE_BASES = ("per_deliverable",)
 
 
@@ -401,11 +402,7 @@ def buyer_quotes(
     for code in model_codes:
         basis = catalogue_models.get(code, {}).get("pricing_basis")
         value = _quoted(
-            quoted_rate
-            if basis in (*QUOTED_RATE_BASES, *QUOTED_BASE_BASES)
-            else quoted_price
-            if basis in QUOTED_PRICE_BASES
-            else None
+            quoted_rate if basis in HOURLY_QUOTE_BASES else quoted_price if basis in QUOTED_PRICE_BASES else None
         )
         if value is not None:
             quotes[code] = (value, value, value)

@@ -776,11 +776,10 @@ def _formula(line: str, m: ModelSpec, case: Case) -> str:
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     hiring = MANAGED_HIRING if launch == MANAGED_LAUNCH else ""
-    on_base = m.kind in QUOTE_BASE_KINDS or bool(m.sized)
     if case.weeks:
         short = SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}")
-        return short + hiring + ((QUOTE_BASE_NOTE if on_base else QUOTE_NOTE) if m.quoted else "")
-    if m.quoted and on_base:
+        return short + hiring + ((QUOTE_BASE_NOTE if quoted_on_base(m) else QUOTE_NOTE) if m.quoted else "")
+    if quoted_on_base(m):
         return QUOTED_BASE_FEES + hiring
     if hiring:
         return (QUOTED_FEES if m.quoted else FORMULAS[line]) + hiring
