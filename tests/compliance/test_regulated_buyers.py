@@ -133,6 +133,10 @@ def test_a_us_public_body_is_told_its_state_may_keep_the_work_in_the_united_stat
     state = evaluated_answers(reference, base, buyer_sector="public-body", buyer_regulated_in=None)
     (risk,) = [r for r in state.risks if r.title == title]
     assert risk.severity == "high" and "N.J.S.A. 52:34-13.2" in risk.mitigation
+    # Until the state's law is confirmed the verdict is at best on conditions (review 33's public university).
+    (gate,) = [g for g in state.gates if g.rule == "us-state-body-offshore-limits"]
+    assert "N.J.S.A. 52:34-13.2" in gate.text and "procurement counsel" in gate.text
+    assert state.verdict != "wins" and evaluated_answers(reference, base).verdict == "wins"
     uk = evaluated_answers(
         reference, base, buyer_sector="public-body", buyer_regulated_in=None, buyer_location="uk", buyer_us_zone=None
     )

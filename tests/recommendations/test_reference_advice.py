@@ -313,6 +313,12 @@ def test_health_data_about_people_in_europe_is_special_category_data_not_a_us_st
         function="market-research-analytics",
     )
     assert "health-data-outside-hipaa" in [r.rule for r in analytics.risks]
+    # The terms health data held outside HIPAA came under (a data use agreement, an ethics board's approval, a
+    # Certificate of Confidentiality) follow it to the provider: a condition, with each pinpoint.
+    (terms,) = [c.text for c in analytics.conditions if c.rule == "health-data-outside-hipaa"]
+    for pinpoint in ("45 CFR 164.514(e)(4)(ii)(B)(4)", "45 CFR 46.108(a)(3)(iii)", "42 U.S.C. 241(d)(1)(B)"):
+        assert pinpoint in terms
+    assert "health-data-outside-hipaa" not in [c.rule for c in us_people.conditions]
 
 
 def test_provider_written_research_a_broker_dealer_cannot_supervise_is_blocked_with_the_ways_out(
