@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.accounts import throttle
-from apps.accounts.models import HOSTNAME, Membership
+from apps.accounts.models import EMAIL_LENGTH, HOSTNAME, Membership, plain_email
 from apps.accounts.security import client_ip, security_event
 
 _HOSTNAME = re.compile(HOSTNAME)  # the database's check on SsoDomain.domain
@@ -102,13 +102,30 @@ class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
 class AddMemberForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
-        max_length=254,
+        max_length=EMAIL_LENGTH,
         help_text="They get an email and join when they accept; someone new first sets a password.",
+        error_messages={
+            "required": "Enter the email address of the person to invite.",
+            "invalid": "Enter an email address like name@example.com.",
+            "max_length": f"An email address has at most {EMAIL_LENGTH} characters.",
+        },
     )
-    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        initial=Membership.Role.EDITOR,
+        error_messages={
+            "required": "Choose owner, editor or viewer.",
+            "invalid_choice": "Choose owner, editor or viewer.",
+        },
+    )
 
     def clean_email(self) -> str:
-        return str(self.cleaned_data["email"]).strip().lower()
+        # The rule single sign-on's addresses follow: no quoted local part, no IP address for a domain, nothing
+        # that passes for another address. Such an address would get an account and a mail (review 35).
+        email = plain_email(str(self.cleaned_data["email"]))
+        if email is None:
+            raise ValidationError("Enter a plain email address like name@example.com, with a domain name after the @.")
+        return email
 
 
 class RoleForm(forms.Form):

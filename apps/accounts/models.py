@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -243,6 +246,41 @@ def email_domain(email: str) -> str | None:
     except UnicodeError:  # an empty or over-long label, or text IDNA cannot encode
         return None
     return domain if re.fullmatch(HOSTNAME, domain) else None
+
+
+EMAIL_LENGTH = 254  # User.email's column; an address cannot be longer (RFC 5321's path limit)
+
+
+def plain_email(email: str) -> str | None:
+    """``email`` as an address to give an account (trimmed, lower case), or None when it is not one plain,
+    well-formed address: text without control characters (PostgreSQL refuses NUL), at most ``EMAIL_LENGTH``
+    characters, exactly one @ with a hostname after it (``email_domain``: no IP address in brackets), no quoted
+    local part (where an @ or a control character can hide), no character that would let it pass for another
+    address (``_look_alike``), and accepted by Django's EmailValidator. Single sign-on's claimed address and an
+    owner's invitation both go through it."""
+    from apps.common.hostile import CONTROL  # the one rule for control characters
+
+    if CONTROL.search(email):
+        return None
+    email = email.strip().lower()
+    if len(email) > EMAIL_LENGTH or '"' in email or email_domain(email) is None or _look_alike(email):
+        return None
+    try:
+        validate_email(email)
+    except ValidationError:
+        return None
+    return email
+
+
+def _look_alike(email: str) -> bool:
+    """Whether ``email`` holds characters that would let it pass for another address: invisible ones (a
+    zero-width space, a direction mark: Unicode's format characters) or forms that compatibility
+    normalisation folds (fullwidth letters). IDNA folds both when matching the domain, so
+    ``owner@demo.test`` followed by a zero-width space would reach the organisation of ``demo.test`` as an
+    account shown exactly like its owner's."""
+    return unicodedata.normalize("NFKC", email) != unicodedata.normalize("NFC", email) or any(
+        unicodedata.category(c) == "Cf" for c in email
+    )
 
 
 class SsoDomainQuerySet(models.QuerySet["SsoDomain"]):

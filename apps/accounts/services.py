@@ -8,6 +8,8 @@ while the count is checked, so two owners demoting each other at once cannot bot
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -108,21 +110,59 @@ def _ensure_another_owner(membership: Membership) -> None:
         raise ValidationError("An organisation needs at least one owner: make someone else an owner first.")
 
 
-def change_role(*, membership: Membership, role: str) -> Membership:
+@dataclass(frozen=True)
+class Ended:
+    """What an owner leaving (or losing the owner's role) ended with them: their API keys, webhook endpoints and
+    open invitations in the organisation, each made with the owner's rights."""
+
+    keys: int = 0
+    endpoints: int = 0
+    invitations: int = 0
+
+    def __str__(self) -> str:
+        counts = ((self.keys, "API key"), (self.endpoints, "webhook endpoint"), (self.invitations, "open invitation"))
+        parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n]
+        return f"Ended with it: {', '.join(parts)}." if parts else ""
+
+
+def _end_owner_rights(membership: Membership) -> Ended:
+    """A member who was an owner and is no longer one (removed or given another role) keeps no credential they
+    made with the owner's rights: the keys' and endpoints' secrets were shown to them, and an invitation they
+    sent would let them (or anyone they chose) back in with the role they picked. Ended in the same transaction
+    as the change, so nothing they made outlives it."""
+    from apps.api.services import end_credentials_of  # the API's models depend on this app, not the reverse
+
+    if membership.role != Membership.Role.OWNER:
+        return Ended()
+    keys, endpoints = end_credentials_of(organisation_id=membership.organisation_id, user_id=membership.user_id)
+    invitations = (
+        Invitation.objects.open()
+        .filter(organisation_id=membership.organisation_id, invited_by_id=membership.user_id)
+        .update(cancelled_at=timezone.now())
+    )
+    return Ended(keys, endpoints, invitations)
+
+
+def change_role(*, membership: Membership, role: str) -> Ended:
+    """Give ``membership`` ``role``. An owner given another role ends what they made as one (``Ended``)."""
     if role not in Membership.Role.values:
         raise ValidationError("Choose owner, editor or viewer.")
     with transaction.atomic():
         membership = _lock_membership(membership)
+        ended = Ended()
         if role != Membership.Role.OWNER:
             _ensure_another_owner(membership)
+            ended = _end_owner_rights(membership)
         update_pinned(membership, role=role)
-    return membership
+    return ended
 
 
-def remove_member(*, membership: Membership) -> None:
+def remove_member(*, membership: Membership) -> Ended:
+    """Remove ``membership``; an owner's keys, webhook endpoints and open invitations end with it (``Ended``)."""
     with transaction.atomic():
         membership = _lock_membership(membership)
         _ensure_another_owner(membership)
+        ended = _end_owner_rights(membership)
         # By organisation and id; the database deletes the member's stakeholder roles, assignments and second
         # opinions with it (their keys cascade, apps/common/on_delete.py).
         Membership.objects.filter(organisation_id=membership.organisation_id, pk=membership.pk).delete()
@@ -130,6 +170,7 @@ def remove_member(*, membership: Membership) -> None:
         MemberRemoval.objects.update_or_create(
             organisation_id=membership.organisation_id, email=membership.user.email.strip().lower()
         )
+    return ended
 
 
 def _lock_membership(membership: Membership) -> Membership:

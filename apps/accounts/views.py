@@ -231,11 +231,12 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose owner, editor or viewer.")
         return redirect("accounts:members")
     try:
-        services.change_role(membership=membership, role=form.cleaned_data["role"])
+        ended = services.change_role(membership=membership, role=form.cleaned_data["role"])
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("accounts:members")
-    messages.success(request, f"{membership.user.email} is now {Membership.Role(form.cleaned_data['role']).label}.")
+    role = Membership.Role(form.cleaned_data["role"]).label
+    messages.success(request, f"{membership.user.email} is now {role}. {ended}".strip())
     return redirect("accounts:members")
 
 
@@ -244,11 +245,11 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     try:
-        services.remove_member(membership=membership)
+        ended = services.remove_member(membership=membership)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("accounts:members")
-    messages.success(request, f"Removed {membership.user.email}.")
+    messages.success(request, f"Removed {membership.user.email}. {ended}".strip())
     return redirect("accounts:members")
 
 

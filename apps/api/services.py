@@ -72,6 +72,18 @@ def revoke_api_key(*, api_key: ApiKey) -> None:
     )
 
 
+def end_credentials_of(*, organisation_id: int, user_id: int) -> tuple[int, int]:
+    """Revoke the organisation's API keys and remove its webhook endpoints that ``user_id`` made: they are leaving
+    the organisation or losing the owner's role, and took each key's secret (shown to them once) and each
+    endpoint's with them. Runs in the caller's transaction (``accounts.services``). Returns (keys, endpoints)."""
+    now = timezone.now()
+    keys = ApiKey.objects.filter(organisation_id=organisation_id, created_by_id=user_id, revoked_at__isnull=True)
+    endpoints = WebhookEndpoint.objects.filter(
+        organisation_id=organisation_id, created_by_id=user_id, removed_at__isnull=True
+    )
+    return keys.update(revoked_at=now), endpoints.update(removed_at=now)
+
+
 def find_key(token: str) -> ApiKey | None:
     """The active key this bearer token is, or None (unknown, malformed, wrong secret or revoked)."""
     parts = token.split("_", 2)

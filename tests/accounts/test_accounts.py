@@ -103,8 +103,21 @@ def test_bad_member_form_is_400_with_messages(buyer_client: Client) -> None:
     response = buyer_client.post(reverse("accounts:members"), {"email": "not-an-email", "role": "emperor"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Enter a valid email address" in body
-    assert "Select a valid choice" in body
+    assert "Enter an email address like name@example.com." in body
+    assert "Choose owner, editor or viewer." in body
+
+
+@pytest.mark.parametrize("email", ['"a@b"@acme.test', "a@[127.0.0.1]", "owner@acme.test\u200b"])
+def test_an_address_single_sign_on_would_refuse_is_not_invited(buyer_client: Client, email: str) -> None:
+    """Review 35: a quoted local part (where an @ hides) and an IP address for a domain were invited, each given
+    an account and a mail."""
+    users = User.objects.count()
+    response = buyer_client.post(reverse("accounts:members"), {"email": email, "role": "viewer"})
+    assert response.status_code == 400
+    assert "Enter a plain email address like name@example.com" in response.content.decode() or (
+        "Enter an email address like name@example.com." in response.content.decode()
+    )
+    assert User.objects.count() == users and not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["colleague_client", "viewer_client"])
@@ -204,3 +217,56 @@ def test_demo_accounts_are_refused_when_debug_is_off(settings: Any) -> None:
     with pytest.raises(CommandError, match="development only"):
         call_command("create_demo_accounts")
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("how", ["removed", "demoted"])
+def test_an_owner_who_leaves_or_is_demoted_takes_no_credential_with_them(
+    buyer_client: Client, buyer: User, colleague: User, how: str
+) -> None:
+    """Review 35: a removed owner's API key still read and wrote, a demoted one's still wrote, their webhook still
+    received events, and an invitation they sent as owner let anyone back in as owner."""
+    from apps.api.models import ApiKey, WebhookEndpoint
+    from apps.api.services import create_api_key, find_key
+
+    membership = Membership.objects.get(user=colleague)
+    Membership.objects.filter(pk=membership.pk).update(role="owner")
+    organisation = membership.organisation
+    theirs, secret = create_api_key(organisation=organisation, user=colleague, name="theirs", scopes=["read", "write"])
+    mine, my_secret = create_api_key(organisation=organisation, user=buyer, name="mine", scopes=["read"])
+    hook = WebhookEndpoint.objects.create(
+        organisation=organisation, url="https://hooks.example.test/x", events=["recommendation.stored"],
+        secret="s" * 32, created_by=colleague,
+    )  # fmt: skip
+    invitation = Invitation.objects.create(organisation=organisation, email="back@door.test", role="owner",
+                                           invited_by=colleague)  # fmt: skip
+    assert find_key(secret) is not None
+    if how == "removed":
+        response = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), follow=True)
+    else:
+        response = buyer_client.post(
+            reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}, follow=True
+        )
+    body = response.content.decode()
+    assert "Ended with it: 1 API key, 1 webhook endpoint, 1 open invitation." in body
+    assert find_key(secret) is None and ApiKey.objects.get(pk=theirs.pk).revoked_at is not None
+    assert WebhookEndpoint.objects.get(pk=hook.pk).removed_at is not None
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is not None
+    assert find_key(my_secret) is not None and ApiKey.objects.get(pk=mine.pk).revoked_at is None
+    # The API answers the old key as it answers any revoked one.
+    assert Client().get("/api/v1/recommendations", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_an_editor_demoted_or_removed_ends_nothing_of_the_owners(
+    buyer_client: Client, buyer: User, colleague: User
+) -> None:
+    from apps.api.services import create_api_key, find_key
+
+    _key, secret = create_api_key(
+        organisation=Membership.objects.get(user=buyer).organisation, user=buyer, name="mine", scopes=["read"]
+    )
+    membership = Membership.objects.get(user=colleague)
+    response = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}, follow=True)
+    assert "colleague@acme.test is now Viewer." in response.content.decode()
+    assert "Ended with it" not in response.content.decode()
+    assert find_key(secret) is not None
