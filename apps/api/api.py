@@ -151,6 +151,7 @@ api = Api(
     docs=Docs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=problems.StrictJsonParser(),
 )
 problems.register(api)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -97,7 +98,39 @@ def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, RepeatedKey):  # the body parsed, but says one key twice (``StrictJsonParser``)
+        detail = "The request is not valid."
+        return problem(request, 422, detail, errors=[{"field": cause.path, "message": "Given more than once."}])
     return problem(request, exc.status_code, str(exc.message))
+
+
+class RepeatedKey(ValueError):
+    """A JSON object in a request body with one key twice: which one counts is for the reader to guess (RFC 8259
+    s. 4 leaves it open), and a proxy that reads the first would check a request the API does not run."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} is given more than once")
+        self.path = path
+
+
+class StrictJsonParser(Parser):
+    """Ninja's parser, refusing an object that repeats a key (``RepeatedKey``, answered as a 422 naming it, as a
+    query parameter given twice is)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, object_pairs_hook=_unique_pairs)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise RepeatedKey(key)
+            seen.add(key)
+    return made
 
 
 HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
+from urllib.parse import unquote_to_bytes
 
 from django import forms
 from django.core.exceptions import (
@@ -312,6 +313,27 @@ UNREADABLE: tuple[type[Exception], ...] = (
 )
 
 
+# A percent-escape of a byte above 0x7F, or such a byte sent as it is: only then can the text not be UTF-8.
+_HIGH_BYTE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]|[\x80-\xff]")
+
+
+def not_utf8(request: HttpRequest) -> bool:
+    """Whether the query string or a url-encoded form is not UTF-8 once its escapes are decoded. Django reads such
+    bytes as U+FFFD and stores that in place of what was sent ("Caf\ufffd" for Latin-1 "Caf%E9"); every browser
+    sends UTF-8 to a UTF-8 page, so such a request is a client's mistake or an attack, and is refused as a form
+    in another declared encoding is (``unreadable``). Only requests with a byte above 0x7F are decoded."""
+    raw = [request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        raw.append(request.body)
+    for part in raw:
+        if _HIGH_BYTE.search(part):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
 class CheckedRequest(HttpRequest):
     """A request HostileInputMiddleware refused: ``input_problems`` are its messages (a type only), which the
     API's problem details list without reading the request's fields again."""
@@ -378,6 +400,8 @@ class HostileInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
+            if not_utf8(request):
+                raise BadRequest("The query string or form is not UTF-8.")
             if request.method == "POST" and request.content_type in FORM_TYPES:
                 # Cleaned before the check, so a soft line break pasted into a comment is a new line, not a 400.
                 cleaned = _form_without_bidi_controls(request.POST)

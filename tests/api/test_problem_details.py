@@ -132,3 +132,22 @@ def test_a_query_too_long_to_read_is_a_400_problem(api: ApiClient, settings: Any
     query = "&".join(["limit=5"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
     body = assert_whole_problem(api.client.get(f"/api/v1/assessments?{query}", headers=api.headers), 400)
     assert body["errors"][0]["message"].startswith("This request has more fields")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"title": "a", "title": "b", "function": "equity-research"}', "title"),
+        ('{"title": "a", "function": "equity-research", "extra": {"x": 1, "x": 2}}', "x"),
+    ],
+)
+def test_a_body_that_repeats_a_key_is_a_422_naming_it_and_nothing_is_made(
+    api: ApiClient, body: str, field: str
+) -> None:
+    """Review 35: the last of two "title" keys was taken (201); a proxy reading the first checks another request."""
+    before = Assessment.objects.count()
+    response = api.post("/assessments", body)
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == [{"field": field, "message": "Given more than once."}]
+    assert Assessment.objects.count() == before

@@ -887,3 +887,19 @@ def test_direction_overrides_are_taken_out_of_what_people_type(world: World) -> 
     assert 'value="Plan evil x ok"' in response.content.decode()
     assert without_bidi_controls("a\u202ab\u202cc\u200fd") == "abc\u200fd"  # the direction marks stay
     assert not Assessment.objects.filter(title__regex="[\u202a-\u202e\u2066-\u2069]").exists()
+
+
+def test_a_form_or_query_not_in_utf8_is_refused_and_nothing_is_stored(buyer_client: Any) -> None:
+    """Review 35: "Caf%E9" (Latin-1) in a url-encoded form was stored as "Caf\ufffd"; refused now, as a form that
+    declares another encoding is, while UTF-8 ("Caf%C3%A9") goes through."""
+    from apps.questionnaire.models import Assessment
+
+    before = Assessment.objects.count()
+    form = "application/x-www-form-urlencoded"
+    refused = buyer_client.post(
+        "/assessments/new/", "title=Caf%E9+r%E9view&function=equity-research", content_type=form
+    )
+    assert refused.status_code == 400 and "UTF-8" in refused.content.decode()
+    assert Assessment.objects.count() == before
+    assert buyer_client.get("/recommendations/?q=Caf%E9").status_code == 400
+    assert buyer_client.get("/recommendations/?verdict=wins&x=Caf%C3%A9").status_code == 200
