@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,44 @@ def test_the_result_page_lists_its_sections_and_each_link_has_its_heading(
     assert {"why", "models", "cost", "obligations", "risks", "locations", "answers"} <= set(targets)
     for target in targets:
         assert re.search(rf'<h2[^>]* id="{target}"', page), target
+
+
+def test_a_stored_recommendation_is_parsed_once_per_process_and_its_parse_is_the_same(
+    reference: Playbook, organisation: Organisation, buyer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The result page and each what-if read a stored recommendation's snapshot: parsed once (``PARSED``), the
+    same record as a fresh parse, and an unsaved one (a what-if's result) is never kept."""
+    from apps.recommendations import models as rec_models
+    from apps.recommendations.snapshot import read as reading
+
+    rec_models.PARSED.clear()
+    stored = recommend(reference, organisation, buyer, "EU asset manager")
+    first = Recommendation.objects.get(pk=stored.pk).record
+    again = Recommendation.objects.get(pk=stored.pk).record
+    assert again is first and first == read_snapshot(Recommendation.objects.get(pk=stored.pk).snapshot)
+    unsaved = Recommendation(snapshot=stored.snapshot, organisation_id=organisation.pk)
+    assert unsaved.record is not first and unsaved.record == first
+    # The least recently used goes first once more are kept than the size.
+    small = rec_models.ParsedSnapshots(2)
+    for key in ("a", "b", "a", "c"):
+        small.get((key,), lambda key=key: key)  # type: ignore[misc]
+    assert list(small._kept) == [("a",), ("c",)]
+    # The instance filled in one step (``_make``'s plan) is the one the constructor makes, field for field.
+    plan = reading._plan.__wrapped__  # type: ignore[attr-defined]  # functools.cache keeps the function
+    direct = read_snapshot(stored.snapshot)
+    monkeypatch.setattr(reading, "_plan", lambda cls: replace(plan(cls), direct=False))  # type: ignore[attr-defined]
+    built = read_snapshot(stored.snapshot)
+    assert direct == built and repr(direct) == repr(built)
+
+
+def test_the_snapshot_field_reads_what_it_writes_and_writes_nothing_orjson_would_read_otherwise() -> None:
+    """Read by orjson as it is written by orjson: an integer past 64 bits, which orjson would read back as a
+    float, is refused on the way in; text orjson refuses is read as any ``JSONField`` reads it."""
+    from apps.common.json import FastJSONField
+
+    field = FastJSONField()
+    assert field.from_db_value('{"a": [1, 2.5, "é", null]}', None, None) == {"a": [1, 2.5, "é", None]}
+    assert field.from_db_value("NaN", None, None) != field.from_db_value("NaN", None, None)  # json.loads' NaN
+    assert field.from_db_value(None, None, None) is None
+    with pytest.raises(TypeError):
+        field.get_db_prep_value({"n": 10**30}, connection=None).dumps({"n": 10**30})

@@ -7,7 +7,7 @@ document is never rewritten (a recommendation is immutable), so every version st
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -141,22 +141,54 @@ _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2
 
 def _make[T: DataclassInstance](cls: type[T], data: Any, **nested: Callable[[Any], Any]) -> T:
     """``cls`` from the keys of ``data`` it has fields for (missing ones take the field's default), with
-    ``nested`` converters for the fields that hold other types. Unknown keys are ignored."""
+    ``nested`` converters for the fields that hold other types. Unknown keys are ignored.
+
+    A large snapshot makes several hundred of these, and a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``: the instance is filled in one step instead (``_Plan``), which is what that ``__init__``
+    does for these classes (no ``__post_init__``, no slots; ``_plan`` takes the constructor for any other)."""
     if not isinstance(data, Mapping):
         raise SnapshotError(f"Expected an object for {cls.__name__}, got {type(data).__name__}.")
-    names = _field_names(cls)
+    plan = _plan(cls)
+    names = plan.names
     values = {k: (nested[k](v) if k in nested else v) for k, v in data.items() if k in names}
+    if plan.direct and len(values) == len(names):  # every field given (only known names are kept)
+        made = _new(cls)
+        made.__dict__.update(values)
+        return made
+    if plan.direct and plan.required.issubset(values):
+        made = _new(cls)
+        made.__dict__.update({**plan.defaults, **{k: f() for k, f in plan.factories if k not in values}, **values})
+        return made
     try:
         return cls(**values)
     except TypeError as exc:
         raise SnapshotError(f"Incomplete {cls.__name__}: {exc}") from exc
 
 
+_new = object.__new__
+
+
+@dataclass(frozen=True)
+class _Plan:
+    names: frozenset[str]
+    required: frozenset[str]  # fields without a default
+    defaults: Mapping[str, Any]
+    factories: tuple[tuple[str, Callable[[], Any]], ...]
+    direct: bool  # filled without ``__init__``: a plain frozen dataclass with a ``__dict__``
+
+
 @cache
-def _field_names(cls: type[DataclassInstance]) -> frozenset[str]:
+def _plan(cls: type[DataclassInstance]) -> _Plan:
     # Asked thousands of times a parse (every obligation, line and contribution), of a few dozen classes:
     # ``fields()`` builds its tuple anew on each call, about a third of a large snapshot's parse.
-    return frozenset(f.name for f in fields(cls))
+    own = fields(cls)
+    return _Plan(
+        names=frozenset(f.name for f in own),
+        required=frozenset(f.name for f in own if f.default is MISSING and f.default_factory is MISSING),
+        defaults=MappingProxyType({f.name: f.default for f in own if f.default is not MISSING}),
+        factories=tuple((f.name, f.default_factory) for f in own if f.default_factory is not MISSING),
+        direct=not hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__") and all(f.init for f in own),
+    )
 
 
 def _many[T](parse: Callable[[Any], T]) -> Callable[[Any], tuple[T, ...]]:
