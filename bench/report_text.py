@@ -222,8 +222,9 @@ def preview(r: dict[str, Any]) -> list[str]:
         f"transaction that is rolled back ({p['load_s']:.0f} s, not timed), inside which {hidden} were truncated "
         "and given back, so the preview reads these alone; each snapshot lives out of line as a real one does (its "
         "answers and 2 KB of filler: PostgreSQL keeps a row under about 2 KB whole). Preview (reading every chunk "
-        "from PostgreSQL as one row of two bytea values in binary format, packed answers into numpy, scoring, "
-        f"comparing): **{p['preview_s']:.2f} s** median of "
+        "from PostgreSQL as one row of two bytea values in binary format, packed answers into numpy, scoring "
+        "on the draft and on the published version, as the admin's preview does, comparing): "
+        f"**{p['preview_s']:.2f} s** median of "
         + ", ".join(f"{t:.2f}" for t in p["preview_runs_s"])
         + f" ({p['preview_us_per_row']:.1f} µs a row); `outcome()` one by one on {p['outcome_rows_timed']:,} of the "
         f"same answers, already cleaned, in memory: {p['outcome_us_per_row']:.1f} µs a row, so the preview is "

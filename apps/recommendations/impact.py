@@ -2,7 +2,10 @@
 
 Each stored recommendation keeps the answers it was scored on (``snapshot.stored_answers``). They are
 mapped onto the draft by question code (answers the draft cannot take are dropped, as re-scoring
-does), scored by the engine, and compared with the stored verdict and top model. The answers are read
+does), scored by the engine, and compared with what the published playbook gives the same answers (the
+``baseline``), so a draft nobody edited changes nothing: what the draft changes is the curator's. Those
+scored on an older version may already differ from what they show; that drift is counted apart. Without a
+published playbook (the first draft) they are compared with the stored verdict and top model. The answers are read
 packed (``PackedAnswers``: a few bytes per recommendation, by its playbook's layout, written at submit)
 straight into numpy, or from the snapshot's JSON for a recommendation without them; the draft is
 compiled once, and the rows are scored a batch at a time by ``engine.batch`` (the verdict, fit score
@@ -18,7 +21,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -71,18 +74,31 @@ class Impact:
     limited_to: int | None = None
 
     changed: int = 0
+    # What the draft is compared with: the published version's number, or None for the stored results.
+    baseline_version: int | None = None
+    # Recommendations whose stored verdict or top model the published version already changes (scored on an
+    # older version): not the draft's doing, so counted apart.
+    drift: int = 0
 
     @property
     def unchanged(self) -> int:
         return self.scored - self.changed
 
 
-def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> Impact:
-    """Score every stored recommendation (or the ``limit`` newest) on ``compiled`` and count what would change;
-    the examples are the newest changes (newest first, as the history lists recommendations)."""
+def preview_impact(
+    compiled: CompiledPlaybook,
+    *,
+    limit: int | None = None,
+    baseline: CompiledPlaybook | None = None,
+    baseline_version: int | None = None,
+) -> Impact:
+    """Score every stored recommendation (or the ``limit`` newest) on ``compiled`` and count what would change
+    against ``baseline`` (the published playbook; None: against the stored results); the examples are the newest
+    changes (newest first, as the history lists recommendations)."""
     started = time.perf_counter()
-    impact = Impact(limited_to=limit)
+    impact = Impact(limited_to=limit, baseline_version=baseline_version if baseline is not None else None)
     scorer = BatchScorer(compiled)
+    base = BatchScorer(baseline) if baseline is not None else None
     sources = _Sources()
     newest = _Newest()
     # One transaction for its reads (it writes nothing): every chunk read from the same snapshot, and room to
@@ -96,8 +112,11 @@ def preview_impact(compiled: CompiledPlaybook, *, limit: int | None = None) -> I
             )
             heads, packed = chunks.fetchone()
             rows = _score(scorer, sources, heads or b"", packed or b"", cursor)
+            if base is not None:
+                rows = _against(rows, _score(base, sources, heads or b"", packed or b"", cursor), scorer, base)
+                impact.drift += rows.drift
             _count(impact, rows, newest)
-    impact.examples = _examples(compiled, scorer, newest)
+    impact.examples = _examples(compiled, scorer, newest, base)
     impact.seconds = time.perf_counter() - started
     return impact
 
@@ -187,6 +206,18 @@ class _Scored:
     model_before: npt.NDArray[np.int32]
     verdict_after: npt.NDArray[np.int32]
     model_after: npt.NDArray[np.int32]
+    drift: int = 0  # how many the baseline already changes from their stored result (``_against``)
+
+
+def _against(draft: _Scored, published: _Scored, scorer: BatchScorer, base: BatchScorer) -> _Scored:
+    """The draft's outcomes with the published playbook's as "before", in place of the stored ones: its top model
+    as an index among the draft's models, as the stored one is read (-2: one the draft does not rank, so it counts
+    as changed). ``drift`` counts the rows whose stored result the published playbook itself changes."""
+    index = {code: i for i, code in enumerate(scorer.models)}
+    remap = np.array([index.get(code, -2) for code in base.models] + [-1], np.int32)  # the last: no top model
+    model_before = remap[published.model_after]
+    drifted = (draft.verdict_before != published.verdict_after) | (draft.model_before != model_before)
+    return replace(draft, verdict_before=published.verdict_after, model_before=model_before, drift=int(drifted.sum()))
 
 
 def _score(scorer: BatchScorer, sources: _Sources, heads: bytes, packed: bytes, cursor: Any) -> _Scored:
@@ -279,11 +310,13 @@ class _Newest:
         self.rows = _empty()
 
     def add(self, rows: _Scored, changed: npt.NDArray[np.bool_]) -> None:
-        both = [
-            np.concatenate([getattr(self.rows, f), getattr(rows, f)[changed]]) for f in _Scored.__dataclass_fields__
-        ]
+        both = [np.concatenate([getattr(self.rows, f), getattr(rows, f)[changed]]) for f in _COLUMNS]
         order = np.lexsort((-both[0], -both[1]))[:EXAMPLES]
-        self.rows = _Scored(*(column[order] for column in both))
+        ids, at, verdict_before, model_before, verdict_after, model_after = (column[order] for column in both)
+        self.rows = _Scored(ids, at, verdict_before, model_before, verdict_after, model_after)
+
+
+_COLUMNS = ("ids", "at", "verdict_before", "model_before", "verdict_after", "model_after")  # _Scored's arrays
 
 
 def _count(impact: Impact, rows: _Scored, newest: _Newest) -> None:
@@ -297,9 +330,12 @@ def _count(impact: Impact, rows: _Scored, newest: _Newest) -> None:
     newest.add(rows, changed)
 
 
-def _examples(compiled: CompiledPlaybook, scorer: BatchScorer, newest: _Newest) -> list[Change]:
-    """The newest changes as the preview shows them: the stored verdict, top model and knowledge function read
-    back for these few, the draft's verdict and top model with the models' names."""
+def _examples(
+    compiled: CompiledPlaybook, scorer: BatchScorer, newest: _Newest, base: BatchScorer | None = None
+) -> list[Change]:
+    """The newest changes as the preview shows them: the knowledge function read back for these few, the
+    verdict and top model before (the published playbook's, or without one the stored ones) and the draft's,
+    with the models' names."""
     ids = newest.rows.ids.tolist()
     stored = {
         pk: (function, verdict, model)
@@ -313,8 +349,15 @@ def _examples(compiled: CompiledPlaybook, scorer: BatchScorer, newest: _Newest) 
         return str(models.get(code, {}).get("name") or code) if code else ""
 
     examples = []
-    for pk, verdict, top in zip(ids, newest.rows.verdict_after.tolist(), newest.rows.model_after.tolist(), strict=True):
+    rows = newest.rows
+    for i, (pk, verdict, top) in enumerate(
+        zip(ids, rows.verdict_after.tolist(), rows.model_after.tolist(), strict=True)
+    ):
         function, verdict_before, model_before = stored.get(pk, ("", "", ""))
+        if base is not None:  # before is what the published playbook gives, in the draft's model indices
+            verdict_before = VERDICTS[int(rows.verdict_before[i])]
+            before = int(rows.model_before[i])
+            model_before = scorer.models[before] if before >= 0 else ("" if before == -1 else model_before)
         model_after = scorer.models[top] if top >= 0 else ""
         examples.append(
             Change(
@@ -383,25 +426,33 @@ def impact_from_data(data: Mapping[str, Any]) -> Impact:
 
 
 @task()
-def preview_draft_impact(*, playbook_id: int, fingerprint: str, newest_recommendation: int, limit: int) -> dict | None:
-    """The preview of the playbook as it was asked for, as data; None when it has changed since (or is gone):
-    a new request asks for the new one."""
+def preview_draft_impact(
+    *, playbook_id: int, fingerprint: str, newest_recommendation: int, limit: int, published_id: int | None = None
+) -> dict | None:
+    """The preview of the playbook as it was asked for, as data, against the version published when it was asked
+    for (``published_id``); None when the draft has changed since (or is gone): a new request asks for the new one."""
     playbook = Playbook.objects.filter(pk=playbook_id).first()
     if playbook is None:
         return None
     definition = engine_input(playbook)
     if draft_fingerprint(definition) != fingerprint:
         return None
-    return impact_as_data(preview_impact(compile_playbook(definition), limit=limit))
+    published = Playbook.objects.filter(pk=published_id).first() if published_id is not None else None
+    baseline = compiled_playbook(published) if published is not None and published.pk != playbook.pk else None
+    version = published.version if published is not None else None
+    impact = preview_impact(compile_playbook(definition), limit=limit, baseline=baseline, baseline_version=version)
+    return impact_as_data(impact)
 
 
 def request_preview(*, playbook: Playbook, definition: Mapping[str, Any], limit: int) -> TaskResult:
     """Queue the preview of this draft (once per draft content and stored recommendations), or find it."""
     newest = Recommendation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    published = Playbook.objects.current()
     identity = {
         "playbook_id": playbook.pk,
         "fingerprint": draft_fingerprint(definition),
         "newest_recommendation": newest,
         "limit": limit,
+        "published_id": published.pk if published is not None else None,
     }
     return enqueue_once(preview_draft_impact, identity=identity)

@@ -84,3 +84,31 @@ def test_a_preview_of_a_draft_changed_before_the_worker_ran_stores_nothing_stale
 def test_outsiders_and_members_cannot_open_the_preview(draft: Playbook, buyer_client: Client) -> None:
     response = buyer_client.get(reverse("admin:recommendations_recommendation_impact", args=[draft.pk]))
     assert response.status_code == 302 and _impact_tasks() == 0
+
+
+def test_an_unedited_draft_changes_nothing_and_older_versions_drift_is_counted_apart(
+    draft: Playbook, curator_client: Client, curator: User
+) -> None:
+    """Review 34: a draft nobody edited showed "Verdict would change 4", the recommendations scored on older
+    versions, which the curator read as their own edit's doing. The draft is compared with the published version;
+    what that version already changes is counted apart."""
+    from apps.playbooks.services import publish_playbook
+
+    _turn_every_verdict(draft)
+    version_2 = publish_playbook(playbook=draft, user=curator)  # both stored recommendations now differ on it
+    unedited = start_draft(playbook=version_2)
+    url = reverse("admin:recommendations_recommendation_impact", args=[unedited.pk])
+    curator_client.get(url)
+    run_worker()
+    page = curator_client.get(url).content.decode()
+    assert '<th scope="row">Verdict would change</th><td>0</td>' in page
+    assert '<th scope="row">Top engagement model would change</th><td>0</td>' in page
+    assert f"compared with what the published version {version_2.version} gives the same answers" in page
+    assert f"Already differ from what they show on version {version_2.version}</th><td>2 " in page
+
+    # An edit that gives back the first version's points: a change against version 2, on both.
+    Effect.objects.filter(rule__playbook=unedited, kind="fit").update(points=10)
+    curator_client.get(url)
+    run_worker()
+    page = curator_client.get(url).content.decode()
+    assert '<th scope="row">Verdict would change</th><td>2</td>' in page
