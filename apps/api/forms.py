@@ -4,16 +4,23 @@ from django import forms
 
 from apps.api import webhooks
 from apps.api.models import Scope, WebhookEvent
+from apps.common.once import OnceField
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “Sourcing suite (production)”.")
+    name = forms.CharField(
+        max_length=100,
+        help_text="What uses it, e.g. “Sourcing suite (production)”.",
+        error_messages={"required": "Name the key.", "max_length": "Keep the name to 100 characters or fewer."},
+    )
     scopes = forms.MultipleChoiceField(
         choices=Scope.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[Scope.READ],
         help_text="Give a key only what its system needs.",
+        error_messages={"required": "Tick at least one scope.", "invalid_choice": "Tick read, write or both."},
     )
+    once = OnceField()
 
     def clean_name(self) -> str:
         name = " ".join(str(self.cleaned_data["name"]).split())
@@ -28,10 +35,19 @@ class WebhookForm(forms.Form):
         assume_scheme="https",
         label="URL",
         help_text="Where to POST the events, e.g. https://sourcing.example.com/hooks/kpo.",
+        error_messages={
+            "required": "Enter the address to send the events to.",
+            "invalid": "Enter a web address like https://sourcing.example.com/hooks/kpo.",
+            "max_length": "Keep the address to 500 characters or fewer.",
+        },
     )
     events = forms.MultipleChoiceField(
-        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple, initial=[WebhookEvent.RECOMMENDATION_STORED]
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[WebhookEvent.RECOMMENDATION_STORED],
+        error_messages={"required": "Tick at least one event.", "invalid_choice": "Tick one of the events listed."},
     )
+    once = OnceField()
 
     def clean_url(self) -> str:
         url = str(self.cleaned_data["url"])

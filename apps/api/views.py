@@ -1,6 +1,6 @@
 """Owners make and revoke their organisation's API keys, and register webhook endpoints and see their
 deliveries. A new key's secret, and a new endpoint's signing secret, is shown once, on the page that answers
-the POST (never redirected through the session)."""
+the POST (never redirected through the session); reloading that page makes nothing more (``common.once``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from apps.accounts.scoping import MemberRequest, get_for_member, member_required
 from apps.api import services
 from apps.api.forms import ApiKeyForm, WebhookForm
 from apps.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from apps.common import once
 
 OWNER = Membership.Role.OWNER
 
@@ -22,16 +23,26 @@ OWNER = Membership.Role.OWNER
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required(OWNER)
 def key_list(request: MemberRequest) -> HttpResponse:
-    form = ApiKeyForm(request.POST or None)
+    form = ApiKeyForm(request.POST or None, initial={"once": once.new_token()})
     secret = None
     if request.method == "POST" and form.is_valid():
-        _key, secret = services.create_api_key(
-            organisation=request.organisation,
-            user=request.user,
-            name=form.cleaned_data["name"],
-            scopes=form.cleaned_data["scopes"],
-        )
-        form = ApiKeyForm()
+        token = form.cleaned_data["once"]
+        earlier = ApiKey.objects.filter(organisation=request.organisation, pk=once.made_before(request, token)).first()
+        if earlier is not None:  # the page that showed its secret, reloaded: the same POST again
+            messages.warning(
+                request,
+                f"This form was already sent: it made the key “{earlier.name}” ({earlier.prefix}), whose secret was"
+                " shown once, on the page that made it. If it was not copied, revoke that key and make another.",
+            )
+        else:
+            key, secret = services.create_api_key(
+                organisation=request.organisation,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+            )
+            once.remember(request, token, key.pk)
+        form = ApiKeyForm(initial={"once": once.new_token()})
     keys = ApiKey.objects.filter(organisation=request.organisation).select_related("created_by")
     context = {"form": form, "keys": keys, "secret": secret}
     return render(request, "api/keys.html", context, status=400 if form.errors else 200)
@@ -49,19 +60,32 @@ def key_revoke(request: MemberRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required(OWNER)
 def webhook_list(request: MemberRequest) -> HttpResponse:
-    form = WebhookForm(request.POST or None)
+    form = WebhookForm(request.POST or None, initial={"once": once.new_token()})
     secret = None
     if request.method == "POST" and form.is_valid():
-        try:
-            _endpoint, secret = services.create_webhook_endpoint(
-                organisation=request.organisation,
-                user=request.user,
-                url=form.cleaned_data["url"],
-                events=form.cleaned_data["events"],
+        token = form.cleaned_data["once"]
+        earlier = WebhookEndpoint.objects.filter(
+            organisation=request.organisation, pk=once.made_before(request, token)
+        ).first()
+        if earlier is not None:  # the page that showed its secret, reloaded: the same POST again
+            messages.warning(
+                request,
+                f"This form was already sent: it added the webhook to {earlier.url}, whose signing secret was shown"
+                " once, on the page that added it. If it was not copied, remove that webhook and add it again.",
             )
-            form = WebhookForm()
-        except services.WebhookError as refused:
-            form.add_error(None, str(refused))
+            form = WebhookForm(initial={"once": once.new_token()})
+        else:
+            try:
+                endpoint, secret = services.create_webhook_endpoint(
+                    organisation=request.organisation,
+                    user=request.user,
+                    url=form.cleaned_data["url"],
+                    events=form.cleaned_data["events"],
+                )
+                once.remember(request, token, endpoint.pk)
+                form = WebhookForm(initial={"once": once.new_token()})
+            except services.WebhookError as refused:
+                form.add_error("url", str(refused))
     endpoints = WebhookEndpoint.objects.filter(organisation=request.organisation).annotate(
         pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
         failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)),

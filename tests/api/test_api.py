@@ -61,8 +61,30 @@ def test_owner_makes_a_key_shown_once_and_stored_only_as_a_hash(
 def test_a_key_with_no_scope_or_no_name_is_refused(buyer_client: Client) -> None:
     response = buyer_client.post(reverse("api_keys:list"), {"name": "  ", "scopes": []})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    body = response.content.decode()
+    # In a summary at the top that takes focus, each problem linked to its field (review 34: out of sight below).
+    assert "<title>Error: API keys" in body and 'id="error-summary"' in body
+    assert '<a href="#id_name">Name: Name the key.</a>' in body
+    assert '<a href="#id_scopes">Scopes: Tick at least one scope.</a>' in body
     assert not ApiKey.objects.exists()
+
+
+def test_reloading_the_page_that_showed_a_new_key_makes_no_second_key(buyer_client: Client) -> None:
+    """Review 34: the page answering "Make key" is the POST's own (its secret is never kept in the session), so
+    reloading it sent the POST again and made a second key. The form's token says it was sent."""
+    page = buyer_client.get(reverse("api_keys:list")).content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    form = {"name": "Sourcing suite", "scopes": ["read"], "once": token}
+    first = buyer_client.post(reverse("api_keys:list"), form).content.decode()
+    assert re.search(r"kpo_[0-9a-f]{12}_", first)
+    again = buyer_client.post(reverse("api_keys:list"), form)
+    assert again.status_code == 200 and not re.search(r"kpo_[0-9a-f]{12}_[A-Za-z0-9_-]{43}", again.content.decode())
+    assert "This form was already sent: it made the key “Sourcing suite”" in again.content.decode()
+    assert ApiKey.objects.count() == 1
+    fresh = re.search(r'name="once" value="([^"]+)"', again.content.decode()).group(1)  # type: ignore[union-attr]
+    assert fresh != token
+    buyer_client.post(reverse("api_keys:list"), {**form, "once": fresh})
+    assert ApiKey.objects.count() == 2  # a new form's token makes a new key
 
 
 def test_a_revoked_key_gets_401(buyer_client: Client, organisation: Organisation, buyer: User) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -116,6 +117,17 @@ def test_owner_registers_an_endpoint_and_sees_its_secret_once(
     assert endpoint.secret in response.content.decode()
     again = buyer_client.get(reverse("api_keys:webhooks")).content.decode()
     assert listener.url in again and endpoint.secret not in again
+    # The answering page reloaded (the same POST, its form's token with it) adds no second endpoint.
+    page = buyer_client.get(reverse("api_keys:webhooks")).content.decode()
+    sent = {
+        "url": listener.url,
+        "events": ["decision.made"],
+        "once": re.findall(r'name="once" value="([^"]+)"', page)[0],
+    }
+    assert buyer_client.post(reverse("api_keys:webhooks"), sent).status_code == 200
+    reloaded = buyer_client.post(reverse("api_keys:webhooks"), sent).content.decode()
+    assert "This form was already sent: it added the webhook to" in reloaded
+    assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 2
 
 
 def test_a_scheme_in_capitals_is_stored_in_lower_case_not_refused_by_the_database(
@@ -202,9 +214,12 @@ def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused_in_productio
     ("data", "message"),
     [
         ({"url": "ftp://example.com/", "events": ["decision.made"]}, "must start with http:// or https://"),
-        ({"url": "not a url", "events": ["decision.made"]}, "Enter a valid URL"),
-        ({"url": "http://127.0.0.1:9/", "events": ["order.shipped"]}, "Select a valid choice"),
-        ({"url": "http://127.0.0.1:9/"}, "This field is required"),
+        (
+            {"url": "not a url", "events": ["decision.made"]},
+            "Enter a web address like https://sourcing.example.com/hooks/kpo.",
+        ),
+        ({"url": "http://127.0.0.1:9/", "events": ["order.shipped"]}, "Tick one of the events listed."),
+        ({"url": "http://127.0.0.1:9/"}, "Tick at least one event."),
         ({"url": "http://no-such-host.invalid/", "events": ["decision.made"]}, "could not be found"),
     ],
 )

@@ -119,3 +119,19 @@ def fixed_static(path: str) -> str:
     if found is None:
         found = _FIXED_STATIC[key] = StaticNode.handle_simple(path)
     return found
+
+
+@register.filter
+def error_summary(form: Any) -> list[tuple[str, str, str]]:
+    """A bound form's problems as ``includes/error_summary.html`` lists them: (field id, label, messages) for each
+    field with an error, in the form's order; a problem of the whole form is tied to its first field."""
+    if not getattr(form, "errors", None):
+        return []
+    fields = list(form)
+    summary = [
+        (field.auto_id, str(field.label), " ".join(str(e) for e in field.errors)) for field in fields if field.errors
+    ]
+    whole = form.non_field_errors()
+    if whole and fields:
+        summary.insert(0, (fields[0].auto_id, "This form", " ".join(str(e) for e in whole)))
+    return summary

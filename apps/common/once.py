@@ -1,0 +1,47 @@
+"""A form that makes something once: reloading the page that answered it (the browser sends the same POST again)
+makes nothing more.
+
+Some pages answer their POST directly instead of redirecting, because the answer shows a secret once (a new API
+key, a webhook's signing secret) that must never be kept in the session. Each such form carries a random token
+(``FIELD``); the session remembers the tokens it has made something for, with the id of what was made, and a
+POST that brings one again is told so instead of making a second key. Only the token and an id are kept, never
+a secret.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.http import HttpRequest
+
+FIELD = "once"
+_SESSION_KEY = "forms-sent-once"
+_KEPT = 20  # the newest tokens remembered: enough for any reloading, little enough for a session
+
+
+class OnceField(forms.CharField):
+    """The hidden token (not required: a form without one, from an old page, still works as before)."""
+
+    def __init__(self) -> None:
+        super().__init__(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def made_before(request: HttpRequest, token: str) -> int | None:
+    """The id of what this form's token already made in this session, or None."""
+    if not token:
+        return None
+    made = request.session.get(_SESSION_KEY, {}).get(token)
+    return made if isinstance(made, int) else None
+
+
+def remember(request: HttpRequest, token: str, made: int) -> None:
+    if not token:
+        return
+    kept = dict(request.session.get(_SESSION_KEY, {}))
+    kept[token] = made
+    request.session[_SESSION_KEY] = dict(list(kept.items())[-_KEPT:])
