@@ -27,7 +27,8 @@ def key_list(request: MemberRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["once"]
-        earlier = ApiKey.objects.filter(organisation=request.organisation, pk=once.made_before(request, token)).first()
+        made = once.made_before(request, token)
+        earlier = ApiKey.objects.filter(organisation=request.organisation, pk=made).first() if made else None
         if earlier is not None:  # the page that showed its secret, reloaded: the same POST again
             messages.warning(
                 request,
@@ -64,9 +65,8 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["once"]
-        earlier = WebhookEndpoint.objects.filter(
-            organisation=request.organisation, pk=once.made_before(request, token)
-        ).first()
+        made = once.made_before(request, token)
+        earlier = WebhookEndpoint.objects.filter(organisation=request.organisation, pk=made).first() if made else None
         if earlier is not None:  # the page that showed its secret, reloaded: the same POST again
             messages.warning(
                 request,
