@@ -197,6 +197,11 @@ LOGIN_THROTTLE_CLIENT_FAILURES = env_int("LOGIN_THROTTLE_CLIENT_FAILURES", 50)
 # "check your email" answer and no mail (apps/accounts/views.py PasswordResetView).
 PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3)
 PASSWORD_RESET_MAILS_PER_CLIENT = env_int("PASSWORD_RESET_MAILS_PER_CLIENT", 20)
+# An invitation can be accepted for this many days; then the owner invites again (apps/accounts/services.py).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+# Invitations (each one a mail) an organisation's owners send an hour, and one address is sent a day.
+INVITATIONS_PER_ORGANISATION = env_int("INVITATIONS_PER_ORGANISATION", 50)
+INVITATIONS_PER_ADDRESS = env_int("INVITATIONS_PER_ADDRESS", 3)
 # The client address is REMOTE_ADDR unless a trusted proxy sets a header, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 

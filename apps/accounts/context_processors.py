@@ -17,5 +17,5 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
     return {
         "current_membership": lambda: current_membership(request),
         "memberships": lambda: user_memberships(request),
-        "pending_invitations": lambda: Invitation.objects.open().for_email(request.user.email).count(),
+        "pending_invitations": lambda: Invitation.objects.live().for_email(request.user.email).count(),
     }

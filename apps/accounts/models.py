@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 
 
@@ -163,6 +166,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def for_email(self, email: str) -> InvitationQuerySet:
         return self.filter(email=email.strip().lower())
 
+    def live(self) -> InvitationQuerySet:
+        """Open invitations that can still be accepted: sent within ``INVITATION_DAYS``."""
+        return self.open().filter(created_at__gt=timezone.now() - timedelta(days=settings.INVITATION_DAYS))
+
 
 class Invitation(models.Model):
     """An owner's offer of a role in their organisation to one email address.
@@ -209,6 +216,15 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.declined_at is None and self.cancelled_at is None
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(days=settings.INVITATION_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        """Open, but sent more than ``INVITATION_DAYS`` ago: it can no longer be accepted (the owner invites again)."""
+        return self.is_open and self.expires_at <= timezone.now()
 
 
 class RateLimit(models.Model):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
-from apps.accounts import tasks
+from apps.accounts import tasks, throttle
 from apps.accounts.models import Invitation, MemberRemoval, Membership, Organisation, SsoDomain, User, email_domain
 from apps.accounts.scoping import update_pinned
 
@@ -37,10 +39,28 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if Membership.objects.filter(organisation=organisation, user__email=email).exists():
             raise ValidationError(f"{email} is already a member of {organisation}.")
-        if Invitation.objects.open().filter(organisation=organisation, email=email).exists():
+        if Invitation.objects.live().filter(organisation=organisation, email=email).exists():
             raise ValidationError(
                 f"{email} already has a pending invitation to {organisation}: cancel it to invite them again."
             )
+        # Each invitation is a mail: an owner (or a stolen owner's session) cannot mail an address, or anyone, on
+        # and on. Counted before anything is made, so a refused one makes no account either.
+        if not throttle.take(
+            scope="invitation_org", key=str(organisation.pk), limit=settings.INVITATIONS_PER_ORGANISATION, seconds=3600
+        ):
+            raise ValidationError(
+                f"{organisation} has sent many invitations in the last hour: wait an hour and try again."
+            )
+        # Per organisation and address, so another organisation's owners cannot use up an address's invitations.
+        per_address = f"{organisation.pk}:{email}"
+        if not throttle.take(
+            scope="invitation_address", key=per_address, limit=settings.INVITATIONS_PER_ADDRESS, seconds=86400
+        ):
+            raise ValidationError(
+                f"{email} has been invited several times today: wait a day before inviting them again."
+            )
+        # One that expired unanswered makes way for the new one (one open invitation per address).
+        Invitation.objects.open().filter(organisation=organisation, email=email).update(cancelled_at=timezone.now())
         user, created = User.objects.get_or_create(email=email, defaults={"is_active": True})
         if created:
             user.set_unusable_password()
@@ -53,12 +73,17 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
     return invitation
 
 
-def _lock_open(invitation: Invitation) -> Invitation:
+def _lock_open(invitation: Invitation, *, accepting: bool = False) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(
         organisation_id=invitation.organisation_id, pk=invitation.pk
     )
     if not invitation.is_open:
         raise ValidationError("This invitation has already been answered or withdrawn.")
+    if accepting and invitation.is_expired:
+        raise ValidationError(
+            f"This invitation expired on {invitation.expires_at:%-d %B %Y}: ask an owner of"
+            f" {invitation.organisation} to invite you again."
+        )
     return invitation
 
 
@@ -68,7 +93,7 @@ def accept_invitation(*, invitation: Invitation, user: User, switch: bool = Fals
     if invitation.email != user.email.lower():
         raise ValidationError("This invitation is for another email address.")
     with transaction.atomic():
-        invitation = _lock_open(invitation)
+        invitation = _lock_open(invitation, accepting=True)
         membership, _ = Membership.objects.get_or_create(
             organisation_id=invitation.organisation_id,
             user=user,
@@ -91,9 +116,22 @@ def decline_invitation(*, invitation: Invitation, user: User) -> Invitation:
 
 
 def cancel_invitation(*, invitation: Invitation) -> Invitation:
+    """Withdraw an open invitation. An account the invitation made and nobody ever used (no password set, never
+    signed in, no membership, no other open invitation) goes with it, so the set-password link in its mail no
+    longer works and no empty account is left behind."""
     with transaction.atomic():
         invitation = _lock_open(invitation)
         update_pinned(invitation, cancelled_at=timezone.now())
+        unused = User.objects.filter(email=invitation.email, last_login__isnull=True, memberships__isnull=True).exclude(
+            email__in=Invitation.objects.open().values("email")
+        )
+        for user in unused:
+            if not user.has_usable_password():
+                try:
+                    with transaction.atomic():
+                        user.delete()
+                except ProtectedError:  # something refers to it after all: the account stays, unusable as it was
+                    pass
     return invitation
 
 

@@ -176,13 +176,13 @@ def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
 def _own_invitation(request: SignedInRequest, pk: int) -> Invitation:
     """One of the signed-in user's open invitations, or 404: an invitation belongs to the invited
     email, so the inviting organisation's owners get a 404 here like everyone else."""
-    return get_object_or_404(Invitation.objects.open().for_email(request.user.email), pk=pk)
+    return get_object_or_404(Invitation.objects.open().for_email(request.user.email), pk=pk)  # expired: said so
 
 
 @require_safe
 @login_required
 def invitations(request: SignedInRequest) -> HttpResponse:
-    pending = Invitation.objects.open().for_email(request.user.email).select_related("organisation", "invited_by")
+    pending = Invitation.objects.live().for_email(request.user.email).select_related("organisation", "invited_by")
     return render(request, "accounts/invitations.html", {"pending": pending})
 
 

@@ -14,7 +14,10 @@ class StartAssessmentForm(forms.Form):
         max_length=200,
         help_text="Name the piece of work, e.g. “Equity research support for 2027” (up to 200 characters).",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Give the assessment a title."},
+        error_messages={
+            "required": "Give the assessment a title.",
+            "max_length": "Keep the title to 200 characters or fewer (this one has %(show_value)s).",
+        },
     )
     function = forms.ChoiceField(
         label="Knowledge function",

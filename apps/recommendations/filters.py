@@ -72,6 +72,13 @@ class HistoryFilter(forms.Form):
             choice_field = self.fields[field]
             assert isinstance(choice_field, forms.ChoiceField)
             choice_field.choices = [("", anything), *self.names[field].items()]
+        # A code in the address that is no choice (an old bookmark, a typed URL): say which filter and how to fix it.
+        for name, field_ in self.fields.items():
+            if isinstance(field_, forms.ChoiceField):
+                label = str(field_.label or name.replace("_", " ")).lower()
+                field_.error_messages["invalid_choice"] = (
+                    f"“%(value)s” is not a {label} this filter knows: choose one from the list."
+                )
 
     def labelled(self, recommendations: Iterable[Recommendation]) -> list[HistoryRow]:
         """The page's recommendations (from ``apply``) with the names of their codes, for the table."""
@@ -193,18 +200,25 @@ class HistoryPaginator(Paginator):
             self.__dict__["count"] = sum(n for _, n in months)
 
     def get_page(self, number: Any) -> Page:
-        if "count" not in self.__dict__ and not self.orphans:
-            # The number read as Django's get_page reads it (not a whole number: page 1), with no upper bound yet;
-            # below 1 it shows the last page, which needs the count first.
-            try:
-                if isinstance(number, float) and not number.is_integer():
-                    raise ValueError
-                wanted = int(number)
-            except (TypeError, ValueError):
-                wanted = 1
-            # Beyond a bigint's OFFSET it can only be past the last page: counted alone, as below 1.
-            if 1 <= wanted < 2**62 // self.per_page and (found := self._page_with_count(wanted)) is not None:
-                return found
+        # The number read as Django's get_page reads it (not a whole number: page 1), except that below 1 is the
+        # first page too, not the last as Django gives it (review 34: ?page=0 showed "Page 11 of 11").
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1
+        if wanted < 1:
+            number = wanted = 1
+        # No count yet, the page's own query gives it; a page past the last needs the count first, and beyond a
+        # bigint's OFFSET it can only be past the last page: counted alone.
+        if (
+            "count" not in self.__dict__
+            and not self.orphans
+            and wanted < 2**62 // self.per_page
+            and (found := self._page_with_count(wanted)) is not None
+        ):
+            return found
         return super().get_page(number)
 
     def _page_with_count(self, number: int) -> Page | None:

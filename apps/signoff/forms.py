@@ -35,14 +35,19 @@ class DecisionForm(OneValueEach):
         label="Reason",
         help_text="Required for a rejection. It is recorded with your decision and cannot be changed.",
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Keep the reason to {REASON_MAX:,} characters or fewer (this one has %(show_value)s)."
+        },
     )
+    reason.optional_note = "(required to reject)"  # type: ignore[attr-defined]  # includes/form_field.html
 
     def clean_reason(self) -> str:
         return str(self.cleaned_data.get("reason") or "").strip()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("outcome") == Decision.Outcome.REJECTED and not data.get("reason"):
+        # A reason refused already (too long) is not also missing: one message, the one that says what to change.
+        if data.get("outcome") == Decision.Outcome.REJECTED and not data.get("reason") and "reason" not in self.errors:
             self.add_error("reason", "Say why you reject it: the reason is recorded with your decision.")
         return data
 
@@ -53,7 +58,12 @@ class PolicyForm(OneValueEach):
         min_value=1,
         max_value=MAX_APPROVALS,
         label="Approvals needed",
-        error_messages={"required": "Say how many approvals a recommendation needs (1 or more)."},
+        error_messages={
+            "required": "Say how many approvals a recommendation needs (1 or more).",
+            "invalid": "Enter a whole number of approvals, like 2.",
+            "min_value": "A recommendation needs at least 1 approval.",
+            "max_value": f"Ask for {MAX_APPROVALS} approvals at most.",
+        },
     )
 
 

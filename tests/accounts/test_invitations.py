@@ -265,3 +265,63 @@ def test_invitations_page_for_the_signed_in_user_only_lists_their_own(
     assert title in signed_in(outsider).get(reverse("accounts:invitations")).content.decode()
     theirs = signed_in(viewer).get(reverse("accounts:invitations")).content.decode()
     assert title not in theirs and "No invitations are waiting for you." in theirs
+
+
+def test_an_invitation_expires_and_a_new_one_replaces_it(mallory: User, aardvark: Organisation, outsider: User) -> None:
+    """Review 35: invitations never expired, so an old one (an owner's, since removed) let its address in for good."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    invite(mallory, outsider.email)
+    invitation = Invitation.objects.get(email=outsider.email)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.INVITATION_DAYS, minutes=1)
+    )
+    client = signed_in(outsider)
+    assert aardvark.name not in client.get(reverse("accounts:invitations")).content.decode()
+    refused = client.post(reverse("accounts:accept_invitation", args=[invitation.pk]), follow=True)
+    assert "This invitation expired on" in refused.content.decode()
+    assert not Membership.objects.filter(organisation=aardvark, user=outsider).exists()
+    owner_page = signed_in(mallory).get(reverse("accounts:members")).content.decode()
+    assert "(expired: invite them again)" in owner_page
+    invite(mallory, outsider.email)  # the expired one makes way
+    new = Invitation.objects.get(email=outsider.email, cancelled_at__isnull=True)
+    assert new.pk != invitation.pk
+    assert client.post(reverse("accounts:accept_invitation", args=[new.pk])).status_code == 302
+    assert Membership.objects.filter(organisation=aardvark, user=outsider).exists()
+
+
+def test_invitations_to_one_address_and_from_one_organisation_are_limited(
+    mallory: User, aardvark: Organisation, settings: Any
+) -> None:
+    """Review 35: invite and cancel four times sent four mails, each with a working set-password link."""
+    settings.INVITATIONS_PER_ADDRESS = 2
+    victim = "victim@elsewhere.test"
+    for _ in range(2):
+        assert "Invitation sent" in invite(mallory, victim).content.decode()
+        signed_in(mallory).post(
+            reverse("accounts:cancel_invitation", args=[Invitation.objects.get(email=victim, cancelled_at=None).pk])
+        )
+    mail.outbox.clear()
+    third = invite(mallory, victim).content.decode()
+    assert (
+        "has been invited several times today" in third
+        and not Invitation.objects.filter(email=victim, cancelled_at=None).exists()
+    )
+    settings.INVITATIONS_PER_ORGANISATION = 3
+    assert "Invitation sent" in invite(mallory, "next@elsewhere.test").content.decode()
+    assert "many invitations in the last hour" in invite(mallory, "another@elsewhere.test").content.decode()
+
+
+def test_cancelling_an_invitation_removes_the_account_it_made_and_nobody_used(
+    mallory: User, aardvark: Organisation, outsider: User
+) -> None:
+    invite(mallory, "new@elsewhere.test")
+    invite(mallory, outsider.email)
+    for email in ("new@elsewhere.test", outsider.email):
+        pk = Invitation.objects.get(email=email).pk
+        signed_in(mallory).post(reverse("accounts:cancel_invitation", args=[pk]))
+    assert not User.objects.filter(email="new@elsewhere.test").exists()  # its set-password link leads nowhere now
+    assert User.objects.filter(pk=outsider.pk).exists()  # an account in use stays

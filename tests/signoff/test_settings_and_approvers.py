@@ -122,3 +122,20 @@ def test_hostile_decisions_are_refused_and_nothing_is_recorded(
     response = approver_client.post(reverse("signoff:decide", args=[rec.pk]), data)
     assert response.status_code == 400
     assert not Decision.objects.exists()
+
+
+def test_a_too_long_rejection_reason_gets_one_message_and_the_label_says_it_is_required_to_reject(
+    buyer: User, approver: User, organisation: Organisation, approver_client: Client, playbook: object
+) -> None:
+    """Review 34: 2,100 characters gave "at most 2000 characters" and "Say why you reject it" together, under a
+    label that said "(optional)"."""
+    from tests.signoff.conftest import stored
+
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)  # type: ignore[arg-type]
+    url = reverse("signoff:decide", args=[rec.pk])
+    assert "(required to reject)" in approver_client.get(url).content.decode()
+    body = approver_client.post(url, {"outcome": "rejected", "reason": "x" * 2100}).content.decode()
+    assert "Keep the reason to 2,000 characters or fewer (this one has 2100)." in body
+    assert "Say why you reject it" not in body
+    assert "x" * 2100 in body  # what was typed is kept
