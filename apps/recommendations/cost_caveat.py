@@ -362,14 +362,26 @@ TEAM_BASES = ("monthly_team", "setup_plus_hourly")
 UNPUBLISHED_PRICE_BASES = ("hourly", "outcome")
 
 
-def dearer_headline(model: CostModel) -> str:
+def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
     """The headline beside a verdict whose recommended model is likely to cost more than in-house, with how much more
     as a share of in-house when it is known ("on fit; likely to cost 94% more than in-house"): two reviewers read
-    "KPO wins" beside a cost nearly double in-house, and the size of the gap belongs where the verdict is read."""
+    "KPO wins" beside a cost nearly double in-house, and the size of the gap belongs where the verdict is read. When
+    the in-house side is a benchmark's pay the buyer did not replace (the euro-area average, a national median), the
+    headline says so: a Dutch buyer read "10% more" beside a note that pay in the Netherlands is higher (review 33)."""
     share = model.savings_percent
+    basis = _pay_basis(cost) if cost is not None else ""
     if share is None or share > -1:
-        return DEARER
-    return f"on fit; likely to cost {number(round(-share))}% more than in-house"
+        return DEARER + basis
+    return f"on fit; likely to cost {number(round(-share))}% more than in-house{basis}"
+
+
+def _pay_basis(cost: Cost) -> str:
+    """" at euro-area pay" or " at national median pay" when the in-house side is that benchmark, else ""."""
+    if cost.regional_pay:
+        return " at euro-area pay"
+    if cost.national_pay:
+        return f" at the {'UK' if cost.national_pay == 'uk' else 'US'} median pay"
+    return ""
 
 
 def _quoted(ev: EvaluationRecord, code: str) -> bool:
@@ -400,7 +412,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text, headline=dearer_headline(model))
+        return CostCaveat(warning=True, text=text, headline=dearer_headline(model, ev.cost))
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "

@@ -101,12 +101,14 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     # How much more, as a share of in-house, is in the headline itself.
     share = round(-top.savings_percent)  # type: ignore[operator]
     assert share >= 1
-    verdict = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house)"
+    # The in-house side is the UK median for the occupation (not the buyer's own figure): the headline says so.
+    assert ev.cost.national_pay == "uk"
+    verdict = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house at the UK median pay)"
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert f"<title>{rec.title}: {verdict} · KPO Advisor</title>" in detail
     assert re.search(
         r'<h2 class="verdict__title" id="verdict-title">KPO wins, on conditions <span class="verdict__qualifier">'
-        rf"\(on fit; likely to cost {share}% more than in-house\)</span></h2>",
+        rf"\(on fit; likely to cost {share}% more than in-house at the UK median pay\)</span></h2>",
         detail,
     )
     assert f'<p class="verdict-box__title">{verdict}</p>' in memo_summary(rec)
@@ -409,3 +411,19 @@ def test_a_recommended_model_not_costed_beside_models_that_all_cost_more_qualifi
     # One costed model likely to save: nothing is added.
     mixed = (dataclasses.replace(models[0], savings=ev.cost.models[0].savings, probability_saving=0.7), *models[1:])
     assert cost_caveat(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=mixed))) == plain
+
+
+def test_the_dearer_headline_names_the_benchmark_pay_it_is_measured_against() -> None:
+    """Review 33: a Dutch buyer read "likely to cost 10% more than in-house" above a note that pay in the
+    Netherlands is higher than the euro-area average the comparison used."""
+    from types import SimpleNamespace
+
+    from apps.recommendations.cost_caveat import dearer_headline
+
+    model = SimpleNamespace(savings_percent=-10.2)
+    eu = SimpleNamespace(regional_pay=True, national_pay="")
+    own = SimpleNamespace(regional_pay=False, national_pay="")
+    us = SimpleNamespace(regional_pay=False, national_pay="us")
+    assert dearer_headline(model, eu) == "on fit; likely to cost 10% more than in-house at euro-area pay"  # type: ignore[arg-type]
+    assert dearer_headline(model, own) == "on fit; likely to cost 10% more than in-house"  # type: ignore[arg-type]
+    assert dearer_headline(model, us).endswith("more than in-house at the US median pay")  # type: ignore[arg-type]
