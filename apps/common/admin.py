@@ -19,6 +19,24 @@ from pghistory.admin.core import EventsAdmin, EventsChangeList
 from apps.common.hostile import ascii_int, refusal
 
 
+class RowLabelledFormSet(forms.BaseInlineFormSet):
+    """A table inline (``admin.TabularInline``) whose every box names itself: the admin labels a table's columns
+    only by its header cells, so a screen reader heard "combo box" for each condition's question and "check box"
+    for each Delete (axe: select-name, label; review 34). Each widget gets an ``aria-label`` of its column and row
+    ("Question, condition 2"; "Delete condition 2"); ``noun`` names the rows."""
+
+    noun = "row"
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        row = f"{self.noun} {index + 1}" if index is not None else f"new {self.noun}"
+        for name, field in form.fields.items():
+            if isinstance(field.widget, forms.HiddenInput):
+                continue
+            label = f"Delete {row}" if name == "DELETE" else f"{field.label or name.replace('_', ' ')}, {row}"
+            field.widget.attrs.setdefault("aria-label", str(label)[:1].upper() + str(label)[1:])
+
+
 def row_version(obj: Any) -> str:
     """A digest of the object's stored field values: it changes whenever anyone saves the row."""
     fresh = type(obj)._default_manager.filter(pk=obj.pk).values().first() or {}

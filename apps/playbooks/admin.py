@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
 
-from apps.common.admin import AuditedAdmin
+from apps.common.admin import AuditedAdmin, RowLabelledFormSet
 from apps.common.hostile import ascii_int
 from apps.playbooks import curation, services
 from apps.playbooks.condition_form import REFRESH, ConditionFormSet, condition_form_for
@@ -185,8 +185,13 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
                 self.message_user(request, f"Retired {playbook}.", messages.SUCCESS)
 
 
+class OptionFormSet(RowLabelledFormSet):
+    noun = "option"
+
+
 class OptionInline(DraftOnlyInline, admin.TabularInline):
     model = Option
+    formset = OptionFormSet
     extra = 0
 
 

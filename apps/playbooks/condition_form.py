@@ -18,9 +18,9 @@ from typing import Any
 from django import forms
 from django.contrib.admin.widgets import AdminIntegerFieldWidget
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
 
+from apps.common.admin import RowLabelledFormSet
 from apps.common.formatting import number, plain_number
 from apps.common.hostile import ascii_int
 from apps.playbooks.engine.conditions import CHOICE_OPS, MULTI_ONLY_OPS, PRESENCE_OPS, RANGE_OPS
@@ -227,7 +227,7 @@ class ConditionForm(forms.ModelForm):
         return data
 
 
-class ConditionFormSet(BaseInlineFormSet):
+class ConditionFormSet(RowLabelledFormSet):
     """New conditions belong to their rule's (or question's) playbook. The "Update value boxes" button
     posts the page like a save, and this refusal keeps anything from being saved: the page comes back
     with each row's operators and value box rebuilt for its chosen question and operator."""
@@ -236,6 +236,8 @@ class ConditionFormSet(BaseInlineFormSet):
         super().clean()
         if REFRESH in self.data:
             raise ValidationError(REFRESHED, code="refresh")
+
+    noun = "condition"
 
     def add_fields(self, form: Any, index: int | None) -> None:
         # Called for every form the formset builds, before it is validated or saved.

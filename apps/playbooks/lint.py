@@ -279,6 +279,15 @@ class _Linter:
                     )
             if kind in TEXT_EFFECTS and not effect.get("text"):
                 self.add(ERROR, "rule", code, f"its {kind} effect has no text")
+            points = effect.get("points")
+            if isinstance(points, int) and abs(points) > schema.MAX_POINTS:
+                self.add(
+                    ERROR,
+                    "rule",
+                    code,
+                    f"its {kind} effect's points ({points:+d}) are beyond ±{schema.MAX_POINTS}: scores run 0 to 100,"
+                    " so one rule would outweigh every other",
+                )
             if kind == "gate" and effect.get("points"):
                 self.add(WARNING, "rule", code, "a gate caps the verdict and carries no points: its points are ignored")
             if kind != "gate" and effect.get("notice"):

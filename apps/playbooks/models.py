@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -18,6 +19,7 @@ from apps.common.audit import audited
 from apps.common.models import code_validator
 from apps.compliance.models import Regime
 from apps.engagements.models import DeliveryLocation, EngagementModel
+from apps.playbooks.engine import schema
 
 
 class PlaybookQuerySet(models.QuerySet["Playbook"]):
@@ -333,7 +335,11 @@ class Effect(models.Model):
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="effects")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    points = models.IntegerField(default=0, help_text="Plus or minus, for fit, model and location effects.")
+    points = models.IntegerField(
+        default=0,
+        help_text=f"Plus or minus, for fit, model and location effects: at most {schema.MAX_POINTS} either way.",
+        validators=[MinValueValidator(-schema.MAX_POINTS), MaxValueValidator(schema.MAX_POINTS)],
+    )
     engagement_model = models.ForeignKey(EngagementModel, null=True, blank=True, on_delete=models.PROTECT)
     regime = models.ForeignKey(Regime, null=True, blank=True, on_delete=models.PROTECT)
     location = models.ForeignKey(DeliveryLocation, null=True, blank=True, on_delete=models.PROTECT)

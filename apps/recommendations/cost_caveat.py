@@ -376,7 +376,7 @@ def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
 
 
 def _pay_basis(cost: Cost) -> str:
-    """" at euro-area pay" or " at national median pay" when the in-house side is that benchmark, else ""."""
+    """ " at euro-area pay" or " at national median pay" when the in-house side is that benchmark, else ""."""
     if cost.regional_pay:
         return " at euro-area pay"
     if cost.national_pay:

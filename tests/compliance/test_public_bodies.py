@@ -56,7 +56,10 @@ def test_a_revenue_department_handing_over_tax_returns_is_told_section_6103_is_n
     assert risk.severity == "high" and "§ 6103(p)(4)" in risk.mitigation and "Publication 1075" in risk.mitigation
     assert any(c.rule == "federal-tax-information-public-body" for c in agency.conditions)
     # Whether a contractor abroad may see it is the IRS's to answer: the verdict waits on it.
-    assert [g.rule for g in agency.gates] == ["federal-tax-information-public-body"] and agency.verdict != "wins"
+    # (A US public body's state law on offshore work is a gate of its own beside it.)
+    gates = [g.rule for g in agency.gates]
+    assert gates == ["federal-tax-information-public-body", "us-state-body-offshore-limits"], gates
+    assert agency.verdict != "wins"
     # A tax preparer reads section 7216 instead; a company of another sector is not told about agencies' rules.
     preparer = evaluated_case(
         reference, TEXTBOOK, buyer_sector="public-body", data_categories=["tax-returns"], tax_preparer=True

@@ -402,3 +402,29 @@ def test_the_simulator_shows_the_engines_message_for_a_typed_answer(
     response = curator_client.post(url, {"q__share": "250"})
     assert response.status_code == 400
     assert "Enter a percentage from 0 to 100." in response.content.decode()
+
+
+def test_every_box_of_the_condition_table_names_itself_and_points_stay_within_a_score(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    """Review 34: axe found the condition table's selects and Delete boxes nameless (the admin labels a table only
+    by its header cells), and an effect took −99,999,999 points with "changed successfully"."""
+    rule, _ = _condition(small_draft, "function", "equals", "research")
+    url, page = _rule_page(curator_client, rule)
+    body = page.content.decode()
+    assert 'aria-label="Subject, condition 1"' in body
+    assert 'aria-label="Operator, condition 1"' in body and 'aria-label="Value, condition 1"' in body
+    assert 'name="conditions-0-DELETE" aria-label="Delete condition 1"' in body
+    data = _post_data(page)
+    points = next(k for k in data if k.endswith("-points"))
+    data[points] = "-99999999"
+    refused = curator_client.post(url, data)
+    assert (
+        refused.status_code == 200 and "Ensure this value is greater than or equal to -100." in refused.content.decode()
+    )
+    assert not Effect.objects.filter(rule=rule, points__lt=-100).exists()
+    from apps.playbooks.lint import lint
+
+    definition = small_playbook()
+    definition["rules"][0]["effects"][0]["points"] = 250
+    assert any("beyond ±100" in p.message for p in lint(definition))

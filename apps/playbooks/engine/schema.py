@@ -15,6 +15,9 @@ from typing import Any
 FORMAT = "kpo-playbook"
 FORMAT_VERSION = 1
 WINS_THRESHOLD = 65  # the fit score from which KPO wins, when a file does not say
+# The most one effect may add or take away: scores run 0 to 100, so more would let one rule outweigh every other
+# (lint refuses it; the admin's box takes no more).
+MAX_POINTS = 100
 CONDITIONAL_THRESHOLD = 45  # ... and from which it wins on conditions
 MODE = "all"  # a part's conditions combine with "all" unless it says "any"
 
