@@ -190,6 +190,10 @@ class Question(models.Model):
             "budget_fx",
             "The buyer's budget exchange rate: its home currency per 100 US dollars (a number)",
         )
+        QUOTE_RISE = (
+            "quote_rise",
+            "How much a year the buyer's quoted price may rise, in per cent (its price-adjustment clause; a number)",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

@@ -1296,6 +1296,7 @@ COST_ROLES = (
     "own_entity",
     "peak_share",
     "budget_fx",
+    "quote_rise",
 )
 COST_MEMO_SIZE = 512  # estimates remembered per compiled playbook, oldest first out
 
@@ -1421,6 +1422,7 @@ def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
         "own_entity": role("own_entity"),
         "peak_share": role("peak_share"),
         "budget_fx": role("budget_fx"),
+        "quote_rise": role("quote_rise"),
     }
 
 

@@ -28,11 +28,11 @@ ROLES = (
     "buyer_location", "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within",
     "own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff", "own_entity", "buyer_country",
-    "offshore_ban", "buyer_zone", "peak_share", "budget_fx",
+    "offshore_ban", "buyer_zone", "peak_share", "budget_fx", "quote_rise",
 )  # fmt: skip
 # The buyer's own figures for the total cost of ownership (engine/tco/estimate.py reads them by these
 # roles): each replaces the benchmark it stands for and is marked as theirs. All are numbers.
-BUYER_FIGURE_ROLES = ("own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff", "budget_fx")
+BUYER_FIGURE_ROLES = ("own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff", "budget_fx", "quote_rise")
 # The roles whose answers make the buyer's requirements and preferences (requirements.derive reads
 # them by these names); the evaluator passes exactly these to it.
 REQUIREMENT_ROLES = (

@@ -17,6 +17,7 @@ from apps.playbooks.engine.tco.types import (
     FTE_HOURS,
     KINDS,
     MANAGED_LAUNCH,
+    QUOTE_RISE,
     WEEKS_A_YEAR,
     Case,
     Figure,
@@ -117,6 +118,7 @@ def build_case(
     own_entity: bool = False,
     peak_share: float = 0.0,
     budget_fx: float | None = None,
+    quote_rise: float | None = None,
 ) -> Case:
     """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
 
@@ -131,6 +133,8 @@ def build_case(
     (0 to 1); in-house, the hours above a team sized to the quieter months cost the temporary staff premium.
     ``budget_fx``: the buyer's own exchange rate, its home currency per US dollar, in place of the catalogue's
     dated rate (with the catalogue's band around it for movements over the horizon); ignored for US dollars.
+    ``quote_rise``: how much a year the buyer's quoted price may rise (its price-adjustment clause), as a fraction:
+    the fees of the models priced from a quote rise by it instead of the location's wage inflation.
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
     loaded = assumptions["loaded_cost"]
@@ -179,6 +183,10 @@ def build_case(
     figures.update(_inhouse_figures(function_code, function, assumptions, market, own_inhouse_cost))
     figures.update(_money_figures(assumptions, market, budget_fx))
     figures.update(_location_figures(assumptions, location_code, locations or {}))
+    if quote_rise is not None and quotes:
+        figures[QUOTE_RISE] = Figure(
+            "Yearly rise of your quoted price", quote_rise, quote_rise, quote_rise, "your quote", supplied=True
+        )
     specs, skipped = [], []
     dedicated = _dedicated_model(catalogue_models)
     for code in model_codes:

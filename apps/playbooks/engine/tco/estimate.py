@@ -525,6 +525,7 @@ class CostArguments(TypedDict, total=False):
     own_entity: bool | None
     peak_share: float | None
     budget_fx: float | None  # the buyer's budget rate: its home currency per 100 US dollars
+    quote_rise: float | None  # how much a year the buyer's quote may rise, in per cent (its price-adjustment clause)
 
 
 def _case(**a: Unpack[CostArguments]) -> Case:
@@ -557,6 +558,7 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         own_entity=a.get("own_entity") is True,
         peak_share=_share(a.get("peak_share")),
         budget_fx=_budget_fx(a.get("budget_fx")),
+        quote_rise=_rise(a.get("quote_rise")),
     )
 
 
@@ -568,6 +570,16 @@ def _budget_fx(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return rate if rate > 0 and math.isfinite(rate) else None
+
+
+def _rise(value: Any) -> float | None:
+    """The yearly rise the buyer's quote may take, as a fraction, from its answer in per cent; None when not answered
+    (or not a usable number)."""
+    try:
+        rise = float(value) / 100
+    except (TypeError, ValueError):
+        return None
+    return rise if 0 <= rise <= 1 and math.isfinite(rise) else None
 
 
 # Savings-only summaries by the same key as ``simulated``'s (a case's figures for a comparison: a cheaper

@@ -14,6 +14,7 @@ from apps.playbooks.engine.tco.types import (
     CENTRE_HIRING,
     DRAWS,
     MANAGED_LAUNCH,
+    QUOTE_RISE,
     TEAM_KINDS,
     Case,
     Figure,
@@ -195,11 +196,14 @@ class _Profiles:
         return mask * self.share
 
     def rise(self, name: str) -> np.ndarray:
-        """1 + the yearly pay rise: in-house (home) or at the provider (every other profile)."""
-        return 1 + self.v["inhouse.wage_growth" if name == "home" else "location.inflation"]
+        """1 + the yearly rise: in-house pay (home), the buyer's quote under its price-adjustment clause (a profile
+        marked ``QUOTED``), or pay at the provider (every other profile)."""
+        if name == "home":
+            return 1 + self.v["inhouse.wage_growth"]
+        return 1 + self.v[QUOTE_RISE if name.endswith(QUOTED) else "location.inflation"]
 
     def mask(self, name: str) -> np.ndarray:
-        kind, _, arg = name.partition(":")
+        kind, _, arg = name.removesuffix(QUOTED).partition(":")
         m = np.arange(self.months)
         if kind == "first":
             return m == 0
@@ -216,14 +220,14 @@ class _Profiles:
             if name.startswith("ramp"):
                 months, after = _ramp_parts(name)
                 self._totals[name] = (
-                    self._ramp_total(months) if after is None else self._ramp_after_total(months, after)
+                    self._ramp_total(months, name) if after is None else self._ramp_after_total(months, after, name)
                 )
             else:
                 weights = np.bincount(self.year_of, weights=self._weighted(name), minlength=self.year_of[-1] + 1)
                 self._totals[name] = _yearly(self.rise(name), list(weights))
         return self._totals[name]
 
-    def _ramp_total(self, key: str) -> np.ndarray:
+    def _ramp_total(self, key: str, name: str = "ramp") -> np.ndarray:
         """The ramp-up's idle shares (``_idle``) summed over the horizon without a month axis: the idle share
         is positive in the first k = ⌈R − ½⌉ months (R the ramp-up months), and over the months s … e − 1
         of a year it sums to (e − s) − (e² − s²) ÷ 2R, because (m + ½) summed over them is (e² − s²) ÷ 2."""
@@ -238,7 +242,7 @@ class _Profiles:
                 break
             end = np.clip(active, start, start + 12)
             weights.append((end - start) - (end * end - start * start) / (2 * ramp))
-        return (1 - self.v["ramp.start_productivity"]) * _yearly(self.rise("ramp"), weights)
+        return (1 - self.v["ramp.start_productivity"]) * _yearly(self.rise(name), weights)
 
     def monthly(self, name: str) -> np.ndarray:
         if name == "first":
@@ -267,21 +271,22 @@ class _Profiles:
         m = np.arange(months)
         return 1 - np.clip(self.v[after][:, None] - m[None, :], 0, 1)
 
-    def _ramp_after_total(self, key: str, after: str) -> np.ndarray:
+    def _ramp_after_total(self, key: str, after: str, name: str = "ramp") -> np.ndarray:
         """The ramp-up's idle shares after parallel running (``monthly``), summed over the horizon: the ramp-up
         is over within its first ⌈R⌉ months, so only those are built."""
         span = min(self.months, math.ceil(float(np.max(self.v[key]))))
         idle = self._idle(span, key) * self._uncovered(span, after)
         if self.share is not None:
             idle = idle * self.share[None, :span]
-        return (idle * self.rise("ramp")[:, None] ** self.year_of[None, :span]).sum(axis=1)
+        return (idle * self.rise(name)[:, None] ** self.year_of[None, :span]).sum(axis=1)
 
 
 def _ramp_parts(name: str) -> tuple[str, str | None]:
     """What a ramp profile reads: the figure of its months, a provider's ramp-up ("ramp") or the one named after
     the colon ("ramp:own.launch_months", an owned centre's launch), and the figure of the months of parallel
-    running it counts only after, when named after ">" ("ramp>transition.team")."""
-    name, _, after = name.partition(">")
+    running it counts only after, when named after ">" ("ramp>transition.team"); a quoted one's mark is not part of
+    either."""
+    name, _, after = name.removesuffix(QUOTED).partition(">")
     return name.partition(":")[2] or "ramp.months", after or None
 
 
@@ -370,13 +375,23 @@ def bot_launched(kind: str, figures: Mapping[str, Any]) -> bool:
     return kind == "bot" and BOT_LAUNCH in figures
 
 
+# The mark of a profile priced from the buyer's quote when the buyer gave its yearly rise: it rises by that figure.
+QUOTED = "~quoted"
+
+
+def _quoted_mark(m: ModelSpec, v: Arrays) -> str:
+    """``QUOTED`` for a model priced from the buyer's quote when the case has the quote's yearly rise, else ""."""
+    return QUOTED if m.quoted and QUOTE_RISE in v else ""
+
+
 def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
     if m.kind == "owned":
         return _owned_terms(case, m, v, inhouse0)
     months = month_count(case)
     fee = _monthly_fee(case, m, v)
+    q = _quoted_mark(m, v)  # the fees, their ramp-up, leavers and peak cover rise as the quote does
     transfer = m.transfer_month if m.kind == "bot" and m.transfer_month is not None else months
-    lines: dict[str, list[Term]] = {PROVIDER_FEES: [(fee, f"until:{transfer}")]}
+    lines: dict[str, list[Term]] = {PROVIDER_FEES: [(fee, f"until:{transfer}{q}")]}
     launch = _launch_key(m, v)
     launched = launch == BOT_LAUNCH
     if launch:
@@ -384,7 +399,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # the provider hires its people in a straight line over the launch, so the fees of those not yet hired are
         # taken off (the launch profile's idle share divided by (1 − start productivity) is the share not yet hired;
         # see ``_owned_terms``).
-        lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}"))
+        lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}{q}"))
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
         if launched and CENTRE_HIRING in v:
@@ -403,9 +418,9 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         if not launched:
             # While the in-house team runs in parallel it carries the work, so what the team does not yet produce
             # costs nothing more then: the ramp-up counts only for the part of each month after parallel running.
-            lines[RAMP_UP] = [(fee, f"ramp>{_parallel_key(m, v)}" if parallel else "ramp")]
+            lines[RAMP_UP] = [(fee, (f"ramp>{_parallel_key(m, v)}" if parallel else "ramp") + q)]
         elif not parallel:
-            lines[RAMP_UP] = [(fee, f"ramp:{BOT_LAUNCH}")]
+            lines[RAMP_UP] = [(fee, f"ramp:{BOT_LAUNCH}{q}")]
         leavers = v["provider.attrition"] * v["provider.replacement_months"] / 12
         if launched:
             # Of the people hired so far, the provider's until transfer, then the centre's own at its owned cost.
@@ -413,7 +428,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             if transfer < months:
                 lines[ATTRITION].append((fee * v["bot.run_cost_ratio"] * leavers, f"from:{transfer}"))
         else:
-            lines[ATTRITION] = [(fee * leavers, "esc")]
+            lines[ATTRITION] = [(fee * leavers, f"esc{q}")]
     # Managing the provider scales with what is bought from it month by month (its fees, and the peak's cover from
     # its pool), not with a one-off payment such as BOT's transfer fee.
     contract = lines[PROVIDER_FEES] + lines.get(PEAK_COVER, [])
@@ -442,7 +457,7 @@ def _peak_cover(case: Case, m: ModelSpec, v: Arrays) -> dict[str, list[Term]]:
         return {}
     index = 1.0 if m.quoted else v["location.index"]
     per_hour = v[f"{m.code}.rate"] * index * (1 + v["shared_pool_premium"]) * v["fx"]
-    return {PEAK_COVER: [(hours * per_hour / 12, "esc")]}
+    return {PEAK_COVER: [(hours * per_hour / 12, f"esc{_quoted_mark(m, v)}")]}
 
 
 def _parallel_running(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> dict[str, list[Term]]:
@@ -754,6 +769,14 @@ SEVERANCE_ALL_IN = (
 
 
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
+    """The line's formula in words; a model priced from the buyer's quote with its yearly rise given rises by it."""
+    text = _formula_text(line, m, case)
+    if m.quoted and QUOTE_RISE in case.figures and line in (PROVIDER_FEES, PEAK_COVER):
+        return text.replace("(1 + location wage inflation)^year", "(1 + your quote's yearly rise)^year")
+    return text
+
+
+def _formula_text(line: str, m: ModelSpec, case: Case) -> str:
     launch = _launch_key(m, case.figures)
     launched = launch == BOT_LAUNCH
     if line == PARALLEL and m.kind == "owned":

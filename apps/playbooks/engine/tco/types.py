@@ -42,6 +42,9 @@ TEAM_KINDS = ("team", "managed", "bot", "owned")  # a whole team moves: a full t
 MANAGED_LAUNCH = "transition.managed"
 # The share of a year's cost it takes to recruit each person of a centre built for the buyer (its own, or BOT's).
 CENTRE_HIRING = "centre.hiring"
+# The yearly rise the buyer's quote may take (its price-adjustment clause): the models priced from a quote rise by it
+# (``simulate.Profiles.rise``) instead of the location's wage inflation.
+QUOTE_RISE = "quote.rise"
 
 
 @dataclass(frozen=True)
