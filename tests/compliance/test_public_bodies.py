@@ -41,6 +41,17 @@ def test_a_canadian_public_body_does_not_read_pipeda_or_quebecs_private_sector_a
     assert PIPEDA_RISK in titles and not any("Quebec's private-sector" in t for t in titles)
     [risk] = [r for r in body.risks if r.title == PIPEDA_RISK]
     assert "s. 4(1)(a)" in risk.mitigation and "Privacy Act" in risk.mitigation
+    # What its law allows abroad waits on counsel: a gate, so never a plain "KPO wins" (review 38's Nova Scotia
+    # crown corporation); and with no health data, no health-records risk.
+    (gate,) = [g for g in body.gates if g.rule == "canada-personal-data-public-body"]
+    assert "S.N.S. 2006, c. 3, s. 5(1)-(2)" in gate.text and body.verdict != "wins"
+    assert not {"canada-health-custodian-provincial-law", "canada-health-records-public-body"} & {
+        f.code for f in body.fired
+    }
+    health = evaluated_case(
+        reference, TEXTBOOK, buyer_sector="public-body", **{**changes, "data_categories": ["canada-personal", "phi"]}
+    )
+    assert "canada-health-records-public-body" in {f.code for f in health.fired}
     business = evaluated_case(reference, TEXTBOOK, buyer_sector="other", **changes)
     assert "pipeda" in {r.code for r in business.regimes} and PIPEDA_RISK not in {r.title for r in business.risks}
 
