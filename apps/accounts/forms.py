@@ -58,9 +58,25 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     (kpo_advisor.middleware.SecurityEventsMiddleware adds Retry-After).
     """
 
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_mismatch": "The two new passwords are not the same: type the new one again in both boxes.",
+        "password_incorrect": "That is not your current password: type it again.",
+    }
+
     def __init__(self, user: Any, *args: Any, request: Any, **kwargs: Any) -> None:
         self.request = request
         super().__init__(user, *args, **kwargs)
+        plain = {
+            "old_password": ("Current password", "Enter your current password."),
+            "new_password1": ("New password", "Choose a new password."),
+            "new_password2": ("Confirm new password", "Type the new password again."),
+        }
+        for name, (label, required) in plain.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+        if self.is_bound:  # a form sent back opens on its error summary, which takes the focus (one autofocus)
+            self.fields["old_password"].widget.attrs.pop("autofocus", None)
 
     def clean_old_password(self) -> str:
         email, ip = self.user.email, client_ip(self.request)

@@ -290,13 +290,21 @@ def plain_email(email: str) -> str | None:
 
 def _look_alike(email: str) -> bool:
     """Whether ``email`` holds characters that would let it pass for another address: invisible ones (a
-    zero-width space, a direction mark: Unicode's format characters) or forms that compatibility
-    normalisation folds (fullwidth letters). IDNA folds both when matching the domain, so
-    ``owner@demo.test`` followed by a zero-width space would reach the organisation of ``demo.test`` as an
-    account shown exactly like its owner's."""
-    return unicodedata.normalize("NFKC", email) != unicodedata.normalize("NFC", email) or any(
-        unicodedata.category(c) == "Cf" for c in email
-    )
+    zero-width space, a direction mark: Unicode's format characters; a combining grapheme joiner or a variation
+    selector: marks that join nothing, review 37), forms that compatibility normalisation folds (fullwidth
+    letters), or a part that mixes scripts (a Cyrillic "е" among Latin letters). IDNA folds or drops the first two
+    when matching the domain, so ``owner@demo.test`` followed by a zero-width space would reach the organisation
+    of ``demo.test`` as an account shown exactly like its owner's."""
+    if unicodedata.normalize("NFKC", email) != unicodedata.normalize("NFC", email):
+        return True
+    if any(unicodedata.category(c) in ("Cf", "Mn", "Me") for c in unicodedata.normalize("NFC", email)):
+        return True
+    return any(len(_scripts(part)) > 1 for part in re.split(r"[@.]", email))
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of ``text``'s letters, by the first word of each one's Unicode name (LATIN, CYRILLIC, GREEK …)."""
+    return {unicodedata.name(c, "?").split(" ", 1)[0] for c in text if c.isalpha()}
 
 
 class SsoDomainQuerySet(models.QuerySet["SsoDomain"]):

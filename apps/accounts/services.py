@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -37,6 +37,7 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
     with transaction.atomic():
         # The organisation's row lock serialises two owners inviting the same email at once.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        lock_owner(organisation_id=organisation.pk, user_id=invited_by.pk)
         if Membership.objects.filter(organisation=organisation, user__email=email).exists():
             raise ValidationError(f"{email} is already a member of {organisation}.")
         if Invitation.objects.live().filter(organisation=organisation, email=email).exists():
@@ -71,6 +72,22 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
             lambda: tasks.send_invitation_mail.enqueue(invitation_id=invitation.pk, base_url=base_url)
         )
     return invitation
+
+
+def lock_owner(*, organisation_id: int, user_id: int) -> Membership:
+    """The owner's membership, locked until the caller's transaction ends; PermissionDenied when the user is not an
+    owner (any more). What an owner makes with the owner's rights (an API key, a webhook endpoint, an invitation)
+    takes this lock first: a removal or a change of role takes it too (``_lock_members``), so it either waits for
+    the thing made and then ends it with the rest, or goes first, and the thing is refused. Without it a key made
+    while the owner was being demoted outlived the demotion (review 37)."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(organisation_id=organisation_id, user_id=user_id, role=Membership.Role.OWNER)
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied("Only an owner of the organisation can do this.")
+    return membership
 
 
 def _lock_open(invitation: Invitation, *, accepting: bool = False) -> Invitation:
@@ -122,17 +139,25 @@ def cancel_invitation(*, invitation: Invitation) -> Invitation:
     with transaction.atomic():
         invitation = _lock_open(invitation)
         update_pinned(invitation, cancelled_at=timezone.now())
-        unused = User.objects.filter(email=invitation.email, last_login__isnull=True, memberships__isnull=True).exclude(
-            email__in=Invitation.objects.open().values("email")
-        )
-        for user in unused:
-            if not user.has_usable_password():
-                try:
-                    with transaction.atomic():
-                        user.delete()
-                except ProtectedError:  # something refers to it after all: the account stays, unusable as it was
-                    pass
+        _forget_unused_accounts([invitation.email])
     return invitation
+
+
+def _forget_unused_accounts(emails: list[str]) -> None:
+    """Delete the accounts of ``emails`` that an invitation made and nobody used: no password set, never signed in,
+    no membership and no other open invitation. Runs in the caller's transaction."""
+    # Each account looked up by itself (its memberships by user, its invitations by email): the lookups that find an
+    # organisation, never a scan across organisations (docs/scaling.md).
+    for user in User.objects.filter(email__in=emails, last_login__isnull=True):
+        if user.has_usable_password() or Membership.objects.filter(user_id=user.pk).exists():
+            continue
+        if Invitation.objects.open().filter(email=user.email).exists():
+            continue
+        try:
+            with transaction.atomic():
+                user.delete()
+        except ProtectedError:  # something refers to it after all: the account stays, unusable as it was
+            pass
 
 
 def choose_organisation(*, membership: Membership) -> Membership:
@@ -142,8 +167,18 @@ def choose_organisation(*, membership: Membership) -> Membership:
     return membership
 
 
+def _lock_members(membership: Membership) -> Membership:
+    """The organisation's owners and then ``membership`` locked, the owners in id order, so that two owners demoting
+    or removing each other at once wait for one another instead of deadlocking (review 37: a 503 in 1 of 12 rounds).
+    """
+    organisation_id = membership.organisation_id
+    list(Membership.objects.select_for_update().owners().filter(organisation_id=organisation_id).order_by("pk"))
+    return _lock_membership(membership)
+
+
 def _ensure_another_owner(membership: Membership) -> None:
-    owners = list(Membership.objects.select_for_update().owners().filter(organisation_id=membership.organisation_id))
+    # The owners are locked already (``_lock_members``).
+    owners = list(Membership.objects.owners().filter(organisation_id=membership.organisation_id))
     if membership.role == Membership.Role.OWNER and len(owners) <= 1:
         raise ValidationError("An organisation needs at least one owner: make someone else an owner first.")
 
@@ -173,11 +208,12 @@ def _end_owner_rights(membership: Membership) -> Ended:
     if membership.role != Membership.Role.OWNER:
         return Ended()
     keys, endpoints = end_credentials_of(organisation_id=membership.organisation_id, user_id=membership.user_id)
-    invitations = (
-        Invitation.objects.open()
-        .filter(organisation_id=membership.organisation_id, invited_by_id=membership.user_id)
-        .update(cancelled_at=timezone.now())
+    ended = Invitation.objects.open().filter(
+        organisation_id=membership.organisation_id, invited_by_id=membership.user_id
     )
+    emails = list(ended.values_list("email", flat=True))
+    invitations = ended.update(cancelled_at=timezone.now())
+    _forget_unused_accounts(emails)  # their set-password links lead nowhere, as a cancelled invitation's do
     return Ended(keys, endpoints, invitations)
 
 
@@ -186,7 +222,7 @@ def change_role(*, membership: Membership, role: str) -> Ended:
     if role not in Membership.Role.values:
         raise ValidationError("Choose owner, editor or viewer.")
     with transaction.atomic():
-        membership = _lock_membership(membership)
+        membership = _lock_members(membership)
         ended = Ended()
         if role != Membership.Role.OWNER:
             _ensure_another_owner(membership)
@@ -198,7 +234,7 @@ def change_role(*, membership: Membership, role: str) -> Ended:
 def remove_member(*, membership: Membership) -> Ended:
     """Remove ``membership``; an owner's keys, webhook endpoints and open invitations end with it (``Ended``)."""
     with transaction.atomic():
-        membership = _lock_membership(membership)
+        membership = _lock_members(membership)
         _ensure_another_owner(membership)
         ended = _end_owner_rights(membership)
         # By organisation and id; the database deletes the member's stakeholder roles, assignments and second

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
+from apps.accounts.services import lock_owner
 from apps.api import webhooks
 from apps.api.models import (
     ApiKey,
@@ -53,6 +54,7 @@ def create_api_key(*, organisation: Organisation, user: User, name: str, scopes:
         raise ApiKeyError("Choose at least one scope.")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     with transaction.atomic():
+        lock_owner(organisation_id=organisation.pk, user_id=user.pk)  # still an owner, until this key is made
         key = ApiKey.objects.create(
             organisation=organisation,
             name=name,
@@ -207,6 +209,7 @@ def create_webhook_endpoint(
         raise WebhookError(str(refused)) from None
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
+        lock_owner(organisation_id=organisation.pk, user_id=user.pk)  # still an owner, until this endpoint is made
         endpoint = WebhookEndpoint.objects.create(
             organisation=organisation, url=url, events=chosen, secret=secret, created_by=user
         )

@@ -313,25 +313,35 @@ UNREADABLE: tuple[type[Exception], ...] = (
 )
 
 
-# A percent-escape of a byte above 0x7F, or such a byte sent as it is: only then can the text not be UTF-8.
-_HIGH_BYTE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]|[\x80-\xff]")
+# A percent-escape of a byte above 0x7F: only then can the decoded text not be UTF-8.
+_HIGH_ESCAPE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]")
+_RAW_HIGH = re.compile(rb"[\x80-\xff]")
 
 
 def not_utf8(request: HttpRequest) -> bool:
-    """Whether the query string or a url-encoded form is not UTF-8 once its escapes are decoded. Django reads such
-    bytes as U+FFFD and stores that in place of what was sent ("Caf\ufffd" for Latin-1 "Caf%E9"); every browser
-    sends UTF-8 to a UTF-8 page, so such a request is a client's mistake or an attack, and is refused as a form
-    in another declared encoding is (``unreadable``). Only requests with a byte above 0x7F are decoded."""
+    """Whether the query string or a url-encoded form is not UTF-8 once its escapes are decoded, or carries a byte
+    above 0x7F as it is (a browser escapes every one; Django reads such a byte as Latin-1). Django reads bytes that
+    are not UTF-8 as U+FFFD and stores that in place of what was sent ("Caf\ufffd" for Latin-1 "Caf%E9"); every
+    browser sends UTF-8 to a UTF-8 page, so such a request is a client's mistake or an attack, and is refused as a
+    form in another declared encoding is (``unreadable``). A multipart form is read by Django's own parser: a
+    value it could not decode is refused after parsing (``_undecodable``)."""
     raw = [request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]
     if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
         raw.append(request.body)
     for part in raw:
-        if _HIGH_BYTE.search(part):
+        if _RAW_HIGH.search(part):
+            return True
+        if _HIGH_ESCAPE.search(part):
             try:
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
                 return True
     return False
+
+
+def _undecodable(form: QueryDict) -> bool:
+    """Whether a multipart form's key or value holds U+FFFD, Django's mark for bytes it could not decode as UTF-8."""
+    return any("\ufffd" in key or any("\ufffd" in str(v) for v in values) for key, values in form.lists())
 
 
 class CheckedRequest(HttpRequest):
@@ -402,6 +412,12 @@ class HostileInputMiddleware:
         try:
             if not_utf8(request):
                 raise BadRequest("The query string or form is not UTF-8.")
+            if (
+                request.method == "POST"
+                and request.content_type == "multipart/form-data"
+                and _undecodable(request.POST)
+            ):
+                raise BadRequest("The form is not UTF-8.")
             if request.method == "POST" and request.content_type in FORM_TYPES:
                 # Cleaned before the check, so a soft line break pasted into a comment is a new line, not a 400.
                 cleaned = _form_without_bidi_controls(request.POST)

@@ -110,7 +110,17 @@ def test_bad_member_form_is_400_with_messages(buyer_client: Client) -> None:
     assert '<a href="#id_email">Email address: Enter an email address like name@example.com.</a>' in body
 
 
-@pytest.mark.parametrize("email", ['"a@b"@acme.test', "a@[127.0.0.1]", "owner@acme.test\u200b"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        '"a@b"@acme.test',
+        "a@[127.0.0.1]",
+        "owner@acme.test\u200b",
+        "x@review37\u034f.test",
+        "x@review37\ufe0f.test",
+        "x@r\u0435view37.test",
+    ],
+)
 def test_an_address_single_sign_on_would_refuse_is_not_invited(buyer_client: Client, email: str) -> None:
     """Review 35: a quoted local part (where an @ hides) and an IP address for a domain were invited, each given
     an account and a mail."""
@@ -273,3 +283,36 @@ def test_an_editor_demoted_or_removed_ends_nothing_of_the_owners(
     assert "colleague@acme.test is now Viewer." in response.content.decode()
     assert "Ended with it" not in response.content.decode()
     assert find_key(secret) is not None
+
+
+def test_only_a_current_owner_makes_keys_endpoints_or_invitations_and_a_demotion_cleans_up_its_invitations(
+    buyer_client: Client, buyer: User, colleague: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 37: a key made while its owner was being demoted outlived the demotion (the services now lock the
+    owner's membership and require the role, as the demotion locks it), and an invitation the demotion ended kept
+    its set-password link (the account it made, never used, goes with it, as on cancelling)."""
+    from django.core.exceptions import PermissionDenied
+
+    from apps.accounts import services
+    from apps.api.services import create_api_key, create_webhook_endpoint
+
+    monkeypatch.setattr("apps.api.webhooks.resolve", lambda url: None)  # no DNS here: the address is not the point
+    membership = Membership.objects.get(user=colleague)
+    organisation = membership.organisation
+    for make in (
+        lambda: create_api_key(organisation=organisation, user=colleague, name="k", scopes=["read"]),
+        lambda: create_webhook_endpoint(
+            organisation=organisation, user=colleague, url="https://x.test/", events=["decision.made"]
+        ),
+        lambda: services.invite_member(
+            organisation=organisation, email="new@x.test", role="owner", invited_by=colleague, base_url=""
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            make()
+    Membership.objects.filter(pk=membership.pk).update(role="owner")
+    services.invite_member(organisation=organisation, email="late@x.test", role="owner", invited_by=colleague,
+                           base_url="")  # fmt: skip
+    assert User.objects.filter(email="late@x.test").exists()
+    ended = services.change_role(membership=membership, role="editor")
+    assert ended.invitations == 1 and not User.objects.filter(email="late@x.test").exists()
