@@ -195,3 +195,14 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
         sign = "+" if self.utc_offset_minutes >= 0 else "-"
         hours, minutes = divmod(abs(self.utc_offset_minutes), 60)
         return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+# A recommendation's function code when the buyer chose "Another kind of knowledge work", which no catalogue function
+# stands for: the history, its filter and the portfolio name it as the questionnaire does.
+OTHER_FUNCTION = ("other", "Another kind of knowledge work")
+
+
+def function_names(*, ordered: bool = False) -> dict[str, str]:
+    """Every knowledge function's name by code (by name when ``ordered``), and the name of ``OTHER_FUNCTION``."""
+    functions = KnowledgeFunction.objects.order_by("name") if ordered else KnowledgeFunction.objects.all()
+    return {**dict(functions.values_list("code", "name")), OTHER_FUNCTION[0]: OTHER_FUNCTION[1]}

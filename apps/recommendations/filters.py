@@ -17,7 +17,7 @@ from apps.accounts.models import Organisation
 from apps.common.hostile import DayField, ascii_int, single_param
 from apps.common.widgets import DateInput, Select
 from apps.compliance.models import Regime
-from apps.engagements.models import EngagementModel, KnowledgeFunction
+from apps.engagements.models import EngagementModel, function_names
 from apps.recommendations.models import PortfolioCount, Recommendation, Verdict
 from apps.recommendations.templatetags.verdict_badge import verdict_badge
 from apps.signoff.models import DecisionStatus
@@ -62,7 +62,7 @@ class HistoryFilter(forms.Form):
         super().__init__(*args, **kwargs)
         # Names for codes (one query per catalogue kind): the filter choices and the table's labels.
         self.names: dict[str, dict[str, str]] = {
-            "function": dict(KnowledgeFunction.objects.order_by("name").values_list("code", "name")),
+            "function": function_names(ordered=True),
             "model": dict(
                 EngagementModel.objects.filter(is_kpo=True).order_by("display_order").values_list("code", "name")
             ),

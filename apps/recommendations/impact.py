@@ -438,7 +438,7 @@ def preview_draft_impact(
     if draft_fingerprint(definition) != fingerprint:
         return None
     published = Playbook.objects.filter(pk=published_id).first() if published_id is not None else None
-    baseline = compiled_playbook(published) if published is not None and published.pk != playbook.pk else None
+    baseline = compiled_playbook(published) if published is not None else None  # the published one itself too
     version = published.version if published is not None else None
     impact = preview_impact(compile_playbook(definition), limit=limit, baseline=baseline, baseline_version=version)
     return impact_as_data(impact)

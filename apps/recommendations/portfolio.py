@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation
 from apps.compliance.models import Regime
-from apps.engagements.models import EngagementModel, KnowledgeFunction
+from apps.engagements.models import EngagementModel, function_names
 from apps.recommendations.models import PortfolioCount, Recommendation, Verdict
 
 BAR_WIDTH = 240
@@ -158,13 +158,13 @@ def portfolio(organisation: Organisation) -> dict[str, Any]:
     verdict_names = dict(Verdict.choices)
     verdicts = grouped("verdict")
     model_names = dict(EngagementModel.objects.values_list("code", "name"))
-    function_names = dict(KnowledgeFunction.objects.values_list("code", "name"))
+    functions = function_names()
     regime_names = dict(Regime.objects.values_list("code", "name"))
     return {
         "total": sum(n for _, n in verdicts),
         "verdicts": _bars(verdicts, verdict_names),
         "models": _bars(grouped("model"), model_names),
-        "functions": _bars(grouped("function"), function_names),
+        "functions": _bars(grouped("function"), functions),
         "regimes": _bars(grouped("regime"), regime_names),
         "window": window,
         "columns": columns,
@@ -176,7 +176,7 @@ def portfolio(organisation: Organisation) -> dict[str, Any]:
         "verdict_legend": list(zip(Verdict.values, [verdict_names[v] for v in Verdict.values], strict=True)),
         "trends": [
             ("Top engagement model", _trends(recent_months["model"], window, model_names)),
-            ("Knowledge function", _trends(recent_months["function"], window, function_names)),
+            ("Knowledge function", _trends(recent_months["function"], window, functions)),
             ("Regime triggered", _trends(recent_months["regime"], window, regime_names)),
         ],
         "recent": list(

@@ -31,18 +31,20 @@ class DecisionForm(OneValueEach):
     )
     reason = forms.CharField(
         required=False,
-        max_length=REASON_MAX,
         label="Reason",
         help_text="Required for a rejection. It is recorded with your decision and cannot be changed.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": f"Keep the reason to {REASON_MAX:,} characters or fewer (this one has %(show_value)s)."
-        },
+        # The length is checked in clean_reason, whose message writes the count as the page writes numbers.
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
     )
     reason.optional_note = "(required to reject)"  # type: ignore[attr-defined]  # includes/form_field.html
 
     def clean_reason(self) -> str:
-        return str(self.cleaned_data.get("reason") or "").strip()
+        reason = str(self.cleaned_data.get("reason") or "").strip()
+        if len(reason) > REASON_MAX:
+            raise forms.ValidationError(
+                f"Keep the reason to {REASON_MAX:,} characters or fewer (this one has {len(reason):,})."
+            )
+        return reason
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -317,3 +317,16 @@ def test_chart_coordinates_read_as_the_floatformat_filter_writes_them() -> None:
     values += [COLUMN_HEIGHT - sum(COLUMN_HEIGHT * rng.random() / 3 for _ in range(3)) for _ in range(500)]
     for x in values:
         assert one_place(x) == floatformat(x, 1), x
+
+
+def test_another_kind_of_knowledge_work_is_named_and_can_be_filtered(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """Review 36: recommendations for "Another kind of knowledge work" showed as a raw "other", and the function
+    filter refused it."""
+    page = buyer_client.get(reverse("recommendations:history"), {"function": "other"})
+    assert page.status_code == 200
+    assert '<option value="other" selected>Another kind of knowledge work</option>' in page.content.decode()
+    from apps.recommendations.filters import HistoryFilter
+
+    assert HistoryFilter({}).names["function"]["other"] == "Another kind of knowledge work"

@@ -136,6 +136,23 @@ def test_a_too_long_rejection_reason_gets_one_message_and_the_label_says_it_is_r
     url = reverse("signoff:decide", args=[rec.pk])
     assert "(required to reject)" in approver_client.get(url).content.decode()
     body = approver_client.post(url, {"outcome": "rejected", "reason": "x" * 2100}).content.decode()
-    assert "Keep the reason to 2,000 characters or fewer (this one has 2100)." in body
+    assert "Keep the reason to 2,000 characters or fewer (this one has 2,100)." in body
     assert "Say why you reject it" not in body
     assert "x" * 2100 in body  # what was typed is kept
+
+
+def test_sign_off_forms_open_on_their_error_summary(
+    buyer: User, approver: User, organisation: Organisation, approver_client: Client, buyer_client: Client,
+    playbook: object,
+) -> None:  # fmt: skip
+    """Review 36: the sign-off settings and the decision page showed their errors beside the fields only."""
+    from tests.signoff.conftest import stored
+
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)  # type: ignore[arg-type]
+    body = approver_client.post(reverse("signoff:decide", args=[rec.pk]), {"outcome": "rejected"}).content.decode()
+    assert "<title>Error: Approve or reject" in body and 'id="error-summary"' in body
+    assert '<a href="#id_reason">Reason: Say why you reject it' in body
+    settings_page = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "0"})
+    assert "<title>Error: Sign-off settings" in settings_page.content.decode()
+    assert "A recommendation needs at least 1 approval." in settings_page.content.decode()
