@@ -322,5 +322,7 @@ def compare_pair(request: HtmxMemberRequest, pk: int, other: int) -> HttpRespons
         "rule_changes": rule_changes(before, after),
         "figure_changes": figure_changes(before, after),
         "new_version": before.record.playbook.version != after.record.playbook.version,
+        # A re-score of ``before`` (its assessment's answers carried over), or two separate assessments compared.
+        "rescored": after.assessment.based_on_id == before.assessment_id,
     }
     return render(request, "recommendations/diff.html", context)

@@ -126,6 +126,9 @@ def test_the_comparison_of_two_recommendations_shows_the_rounded_cost(
     page = buyer_client.get(reverse("recommendations:compare_pair", args=[a.pk, b.pk]))
     assert page.status_code == 200
     text = html.unescape(page.content.decode())
+    # Two separate assessments, not a re-score of one another: the page says so (review 36 read "Re-scored …").
+    assert "<h1>Two assessments compared</h1>" in text and "not a re-score of one another" in text
+    assert "The original recommendation is unchanged" not in text
     for rec in (a, b):
         cost = rec.record.evaluation.cost
         top = cost.top
