@@ -191,11 +191,21 @@ class Ended:
     keys: int = 0
     endpoints: int = 0
     invitations: int = 0
+    # The single sign-on domains they registered: the organisation's own setting, kept, but named for the owners to
+    # check (review 37), as anyone verified at such a domain joins through single sign-on.
+    domains: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         counts = ((self.keys, "API key"), (self.endpoints, "webhook endpoint"), (self.invitations, "open invitation"))
         parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n]
-        return f"Ended with it: {', '.join(parts)}." if parts else ""
+        ended = f"Ended with it: {', '.join(parts)}." if parts else ""
+        if self.domains:
+            listed = ", ".join(self.domains)
+            ended += (
+                f" They registered the single sign-on domain{'s' if len(self.domains) > 1 else ''} {listed}: check"
+                " on the single sign-on page that it should stay."
+            )
+        return ended.strip()
 
 
 def _end_owner_rights(membership: Membership) -> Ended:
@@ -214,7 +224,8 @@ def _end_owner_rights(membership: Membership) -> Ended:
     emails = list(ended.values_list("email", flat=True))
     invitations = ended.update(cancelled_at=timezone.now())
     _forget_unused_accounts(emails)  # their set-password links lead nowhere, as a cancelled invitation's do
-    return Ended(keys, endpoints, invitations)
+    domains = SsoDomain.objects.filter(organisation_id=membership.organisation_id, added_by_id=membership.user_id)
+    return Ended(keys, endpoints, invitations, tuple(domains.order_by("domain").values_list("domain", flat=True)))
 
 
 def change_role(*, membership: Membership, role: str) -> Ended:
@@ -285,6 +296,7 @@ def register_sso_domain(*, organisation: Organisation, domain: str, sso_required
     if own != domain:
         raise ValidationError(f"Register the domain of your own email address ({own or added_by.email}).")
     with transaction.atomic():
+        lock_owner(organisation_id=organisation.pk, user_id=added_by.pk)  # still an owner, until it is registered
         existing = SsoDomain.objects.select_for_update().filter(domain=domain).first()
         if existing is not None and existing.organisation_id != organisation.pk:
             raise ValidationError(f"{domain} is registered by another organisation.")

@@ -27,13 +27,14 @@ def key_list(request: MemberRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["once"]
-        made = once.made_before(request, token)
-        earlier = ApiKey.objects.filter(organisation=request.organisation, pk=made).first() if made else None
-        if earlier is not None:  # the page that showed its secret, reloaded: the same POST again
+        if not once.first_use(request, token):  # the page that showed its secret, reloaded, or a second send at once
+            made = once.made_before(request, token)
+            earlier = ApiKey.objects.filter(organisation=request.organisation, pk=made).first() if made else None
+            what = f"it made the key “{earlier.name}” ({earlier.prefix})" if earlier else "its key is listed below"
             messages.warning(
                 request,
-                f"This form was already sent: it made the key “{earlier.name}” ({earlier.prefix}), whose secret was"
-                " shown once, on the page that made it. If it was not copied, revoke that key and make another.",
+                f"This form was already sent: {what}, and its secret was shown once, on the page that made it. If it"
+                " was not copied, revoke that key and make another.",
             )
         else:
             key, secret = services.create_api_key(
@@ -65,13 +66,16 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["once"]
-        made = once.made_before(request, token)
-        earlier = WebhookEndpoint.objects.filter(organisation=request.organisation, pk=made).first() if made else None
-        if earlier is not None:  # the page that showed its secret, reloaded: the same POST again
+        if not once.first_use(request, token):  # the page that showed its secret, reloaded, or a second send at once
+            made = once.made_before(request, token)
+            earlier = (
+                WebhookEndpoint.objects.filter(organisation=request.organisation, pk=made).first() if made else None
+            )
+            what = f"it added the webhook to {earlier.url}" if earlier else "its webhook is listed below"
             messages.warning(
                 request,
-                f"This form was already sent: it added the webhook to {earlier.url}, whose signing secret was shown"
-                " once, on the page that added it. If it was not copied, remove that webhook and add it again.",
+                f"This form was already sent: {what}, and its signing secret was shown once, on the page that added it."
+                " If it was not copied, remove that webhook and add it again.",
             )
             form = WebhookForm(initial={"once": once.new_token()})
         else:
@@ -86,6 +90,8 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
                 form = WebhookForm(initial={"once": once.new_token()})
             except services.WebhookError as refused:
                 form.add_error("url", str(refused))
+                # The corrected form is a new send: a new token (``once``).
+                form.data = {**request.POST.dict(), "events": request.POST.getlist("events"), "once": once.new_token()}
     endpoints = WebhookEndpoint.objects.filter(organisation=request.organisation).annotate(
         pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
         failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)),

@@ -5,7 +5,8 @@ Some pages answer their POST directly instead of redirecting, because the answer
 key, a webhook's signing secret) that must never be kept in the session. Each such form carries a random token
 (``FIELD``); the session remembers the tokens it has made something for, with the id of what was made, and a
 POST that brings one again is told so instead of making a second key. Only the token and an id are kept, never
-a secret.
+a secret. Two sends of one token at once (a double click, a script) are told apart by a row per token taken under
+its lock (``first_use``, the throttle's table), so only the first makes anything.
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ class OnceField(forms.CharField):
 
 def new_token() -> str:
     return secrets.token_urlsafe(16)
+
+
+def first_use(request: HttpRequest, token: str) -> bool:
+    """Whether this is the first time this user sends the form with ``token`` (always, without a token): counted
+    in the database under a row lock, so of sends at once exactly one is first (review 37: three at once made three
+    keys)."""
+    if not token:
+        return True
+    from apps.accounts import throttle  # the accounts app's table of counted uses
+
+    return throttle.take(scope="form-once", key=f"{request.user.pk}:{token}", limit=1, seconds=86400)
 
 
 def made_before(request: HttpRequest, token: str) -> int | None:

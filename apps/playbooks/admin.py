@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
@@ -16,6 +17,7 @@ from apps.common.admin import AuditedAdmin, RowLabelledFormSet
 from apps.common.hostile import ascii_int
 from apps.playbooks import curation, services
 from apps.playbooks.condition_form import REFRESH, ConditionFormSet, condition_form_for
+from apps.playbooks.engine import schema
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
 
@@ -257,6 +259,15 @@ class RuleConditionInline(ConditionInline):
 class EffectInline(DraftOnlyInline, admin.StackedInline):
     model = Effect
     extra = 0
+    # The box itself says the range (min and max), and the message in words (review 36).
+    points_range = f"Points go from −{schema.MAX_POINTS} to {schema.MAX_POINTS}: scores run 0 to 100."
+    formfield_overrides = {
+        models.IntegerField: {
+            "min_value": -schema.MAX_POINTS,
+            "max_value": schema.MAX_POINTS,
+            "error_messages": {"min_value": points_range, "max_value": points_range},
+        }
+    }
     autocomplete_fields = ["engagement_model", "regime", "location"]
     fields = (
         ("kind", "points"),

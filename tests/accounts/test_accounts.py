@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from apps.accounts.models import Invitation, Membership, Organisation, User
+from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,6 +253,7 @@ def test_an_owner_who_leaves_or_is_demoted_takes_no_credential_with_them(
     invitation = Invitation.objects.create(organisation=organisation, email="back@door.test", role="owner",
                                            invited_by=colleague)  # fmt: skip
     assert find_key(secret) is not None
+    SsoDomain.objects.create(organisation=organisation, domain="acme.test", added_by=colleague)
     if how == "removed":
         response = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), follow=True)
     else:
@@ -261,6 +262,8 @@ def test_an_owner_who_leaves_or_is_demoted_takes_no_credential_with_them(
         )
     body = response.content.decode()
     assert "Ended with it: 1 API key, 1 webhook endpoint, 1 open invitation." in body
+    # The single sign-on domain they registered stays (the organisation's setting), named for the owners to check.
+    assert "They registered the single sign-on domain acme.test: check" in body
     assert find_key(secret) is None and ApiKey.objects.get(pk=theirs.pk).revoked_at is not None
     assert WebhookEndpoint.objects.get(pk=hook.pk).removed_at is not None
     invitation.refresh_from_db()

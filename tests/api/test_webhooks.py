@@ -520,3 +520,22 @@ def test_an_address_with_credentials_is_refused_by_the_service_and_the_table_and
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url="https://user:pass@127.0.0.1:9/kpo?x=1")
     migration.without_userinfo(apps, None)
     assert WebhookEndpoint.objects.get(pk=endpoint.pk).url == "https://127.0.0.1:9/kpo?x=1"
+
+
+def test_a_refused_address_corrected_on_the_same_page_is_added(
+    buyer_client: Client, organisation: Organisation, listener: Listener
+) -> None:
+    """A send the form refuses makes nothing and uses no token: the corrected address, sent with the page's token,
+    is added, not taken for a reload."""
+    page = buyer_client.get(reverse("api_keys:webhooks")).content.decode()
+    token = re.findall(r'name="once" value="([^"]+)"', page)[0]
+    refused = buyer_client.post(
+        reverse("api_keys:webhooks"),
+        {"url": "http://no-such-host.invalid/", "events": ["decision.made"], "once": token},
+    )
+    assert refused.status_code == 400 and 'value="http://no-such-host.invalid/"' in refused.content.decode()
+    added = buyer_client.post(
+        reverse("api_keys:webhooks"), {"url": listener.url, "events": ["decision.made"], "once": token}
+    )
+    assert added.status_code == 200 and "already sent" not in added.content.decode()
+    assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 1

@@ -419,9 +419,8 @@ def test_every_box_of_the_condition_table_names_itself_and_points_stay_within_a_
     points = next(k for k in data if k.endswith("-points"))
     data[points] = "-99999999"
     refused = curator_client.post(url, data)
-    assert (
-        refused.status_code == 200 and "Ensure this value is greater than or equal to -100." in refused.content.decode()
-    )
+    assert refused.status_code == 200 and "Points go from −100 to 100: scores run 0 to 100." in refused.content.decode()
+    assert 'min="-100"' in page.content.decode() and 'max="100"' in page.content.decode()  # the box says it too
     assert not Effect.objects.filter(rule=rule, points__lt=-100).exists()
     from apps.playbooks.lint import lint
 
