@@ -195,6 +195,7 @@ class OptionInline(DraftOnlyInline, admin.TabularInline):
     model = Option
     formset = OptionFormSet
     extra = 0
+    template = "admin/playbooks/option_inline.html"  # the table in a region a keyboard can scroll
 
 
 class ConditionInline(DraftOnlyInline, admin.TabularInline):
