@@ -27,9 +27,8 @@ def key_list(request: MemberRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["once"]
-        if not once.first_use(request, token):  # the page that showed its secret, reloaded, or a second send at once
-            made = once.made_before(request, token)
-            earlier = ApiKey.objects.filter(organisation=request.organisation, pk=made).first() if made else None
+        again, earlier = once.sent_before(request, token, ApiKey.objects.filter(organisation=request.organisation))
+        if again:  # the page that showed its secret, reloaded, or a second send at once
             what = f"it made the key “{earlier.name}” ({earlier.prefix})" if earlier else "its key is listed below"
             messages.warning(
                 request,
@@ -66,11 +65,9 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["once"]
-        if not once.first_use(request, token):  # the page that showed its secret, reloaded, or a second send at once
-            made = once.made_before(request, token)
-            earlier = (
-                WebhookEndpoint.objects.filter(organisation=request.organisation, pk=made).first() if made else None
-            )
+        own = WebhookEndpoint.objects.filter(organisation=request.organisation)
+        again, earlier = once.sent_before(request, token, own)
+        if again:  # the page that showed its secret, reloaded, or a second send at once
             what = f"it added the webhook to {earlier.url}" if earlier else "its webhook is listed below"
             messages.warning(
                 request,

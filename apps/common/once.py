@@ -12,8 +12,10 @@ its lock (``first_use``, the throttle's table), so only the first makes anything
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 FIELD = "once"
@@ -41,6 +43,15 @@ def first_use(request: HttpRequest, token: str) -> bool:
     from apps.accounts import throttle  # the accounts app's table of counted uses
 
     return throttle.take(scope="form-once", key=f"{request.user.pk}:{token}", limit=1, seconds=86400)
+
+
+def sent_before(request: HttpRequest, token: str, made_in: QuerySet[Any]) -> tuple[bool, Any]:
+    """(False, None) the first time this form's token is sent (``first_use``); else (True, what it made, found in
+    ``made_in``, the organisation's own rows; None when a send at once is still making it)."""
+    if first_use(request, token):
+        return False, None
+    made = made_before(request, token)
+    return True, (made_in.filter(pk=made).first() if made else None)
 
 
 def made_before(request: HttpRequest, token: str) -> int | None:
