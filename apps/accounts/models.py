@@ -281,6 +281,16 @@ def plain_email(email: str) -> str | None:
     email = email.strip().lower()
     if len(email) > EMAIL_LENGTH or '"' in email or email_domain(email) is None or _look_alike(email):
         return None
+    # A domain given in its ASCII form (a browser's email box sends "xn--rview-zwe.test" for "rеview.test", with a
+    # Cyrillic е) is judged as the letters it stands for (review 39).
+    local, _, domain = email.rpartition("@")
+    if "xn--" in domain:
+        try:
+            shown = domain.encode("ascii").decode("idna")
+        except UnicodeError:
+            return None
+        if _look_alike(f"{local}@{shown}"):
+            return None
     try:
         validate_email(email)
     except ValidationError:

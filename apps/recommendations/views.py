@@ -324,5 +324,8 @@ def compare_pair(request: HtmxMemberRequest, pk: int, other: int) -> HttpRespons
         "new_version": before.record.playbook.version != after.record.playbook.version,
         # A re-score of ``before`` (its assessment's answers carried over), or two separate assessments compared.
         "rescored": after.assessment.based_on_id == before.assessment_id,
+        # Two separate assessments' columns are headed by their titles (and numbers, as titles may repeat).
+        "before_label": f"{before.title} (#{before.pk})",
+        "after_label": f"{after.title} (#{after.pk})",
     }
     return render(request, "recommendations/diff.html", context)

@@ -119,6 +119,7 @@ def test_bad_member_form_is_400_with_messages(buyer_client: Client) -> None:
         "x@review37\u034f.test",
         "x@review37\ufe0f.test",
         "x@r\u0435view37.test",
+        "x@xn--rview-zwe.test",
     ],
 )
 def test_an_address_single_sign_on_would_refuse_is_not_invited(buyer_client: Client, email: str) -> None:

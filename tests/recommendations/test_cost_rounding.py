@@ -129,6 +129,8 @@ def test_the_comparison_of_two_recommendations_shows_the_rounded_cost(
     # Two separate assessments, not a re-score of one another: the page says so (review 36 read "Re-scored …").
     assert "<h1>Two assessments compared</h1>" in text and "not a re-score of one another" in text
     assert "The original recommendation is unchanged" not in text
+    assert f"<title>Two assessments compared: {a.title} and {b.title}" in text
+    assert f"{b.title} (#{b.pk})</a></th>" in text and "Original" not in text
     for rec in (a, b):
         cost = rec.record.evaluation.cost
         top = cost.top
