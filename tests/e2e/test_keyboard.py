@@ -118,6 +118,35 @@ def test_an_autosave_refusal_is_announced_and_tied_to_its_question(browsing: Bro
     expect(page.locator("#q-annual_hours")).not_to_have_class(re.compile(r"\bfield--invalid\b"))
 
 
+def test_the_error_summary_follows_an_answer_refused_or_saved_as_it_is_typed(browsing: Browsing, buyer: User) -> None:
+    """Review 39: after the step was sent with a bad number, typing another bad one changed the field's message but
+    the summary kept the first; a good one now also takes its line (and the summary, with its last line) away."""
+    browsing.console.allow(r"Failed to load resource: the server responded with a status of 400")
+    answers = golden_answers(HEDGE_FUND)
+    assessment = make_assessment(buyer, "A typo", {"function": answers["function"]})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    hours = page.locator("#input-annual_hours")
+    hours.fill("-5")
+    page.locator("main form button[type=submit]:not([name])").first.click()
+    line = page.locator('#error-summary a[href="#input-annual_hours"]')
+    expect(line).to_be_visible()
+    first = line.inner_text()
+    hours = page.locator("#input-annual_hours")
+    hours.fill("lots")
+    with page.expect_response(re.compile(r"/answers/annual_hours/")):
+        hours.press("Tab")
+    status = page.locator("#status-annual_hours")
+    expect(status).not_to_be_empty()
+    expect(line).not_to_have_text(first)
+    assert status.inner_text().strip() in line.inner_text()
+    hours.fill("2000")
+    with page.expect_response(re.compile(r"/answers/annual_hours/")):
+        hours.press("Tab")
+    expect(status).to_have_text(re.compile("Saved"))
+    expect(line).to_have_count(0)
+
+
 def test_escape_closes_the_narrow_screens_menu_and_returns_to_its_button(browsing: Browsing, buyer: User) -> None:
     page = browsing.new_page(buyer, viewport=NARROW)
     page.goto("/")
