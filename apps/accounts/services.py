@@ -167,18 +167,18 @@ def choose_organisation(*, membership: Membership) -> Membership:
     return membership
 
 
-def _lock_members(membership: Membership) -> Membership:
+def _lock_members(membership: Membership) -> tuple[Membership, list[Membership]]:
     """The organisation's owners and then ``membership`` locked, the owners in id order, so that two owners demoting
     or removing each other at once wait for one another instead of deadlocking (review 37: a 503 in 1 of 12 rounds).
     """
     organisation_id = membership.organisation_id
-    list(Membership.objects.select_for_update().owners().filter(organisation_id=organisation_id).order_by("pk"))
-    return _lock_membership(membership)
+    owners = Membership.objects.select_for_update().owners().filter(organisation_id=organisation_id).order_by("pk")
+    locked = list(owners)
+    return _lock_membership(membership), locked
 
 
-def _ensure_another_owner(membership: Membership) -> None:
-    # The owners are locked already (``_lock_members``).
-    owners = list(Membership.objects.owners().filter(organisation_id=membership.organisation_id))
+def _ensure_another_owner(membership: Membership, owners: list[Membership]) -> None:
+    """``owners``: the organisation's owners, locked (``_lock_members``)."""
     if membership.role == Membership.Role.OWNER and len(owners) <= 1:
         raise ValidationError("An organisation needs at least one owner: make someone else an owner first.")
 
@@ -233,10 +233,10 @@ def change_role(*, membership: Membership, role: str) -> Ended:
     if role not in Membership.Role.values:
         raise ValidationError("Choose owner, editor or viewer.")
     with transaction.atomic():
-        membership = _lock_members(membership)
+        membership, owners = _lock_members(membership)
         ended = Ended()
         if role != Membership.Role.OWNER:
-            _ensure_another_owner(membership)
+            _ensure_another_owner(membership, owners)
             ended = _end_owner_rights(membership)
         update_pinned(membership, role=role)
     return ended
@@ -245,8 +245,8 @@ def change_role(*, membership: Membership, role: str) -> Ended:
 def remove_member(*, membership: Membership) -> Ended:
     """Remove ``membership``; an owner's keys, webhook endpoints and open invitations end with it (``Ended``)."""
     with transaction.atomic():
-        membership = _lock_members(membership)
-        _ensure_another_owner(membership)
+        membership, owners = _lock_members(membership)
+        _ensure_another_owner(membership, owners)
         ended = _end_owner_rights(membership)
         # By organisation and id; the database deletes the member's stakeholder roles, assignments and second
         # opinions with it (their keys cascade, apps/common/on_delete.py).

@@ -167,15 +167,9 @@ def assessment_start(request: MemberRequest) -> HttpResponse:
             function=form.cleaned_data["function"],
         )
         return redirect("questionnaire:resume", pk=assessment.pk)
-    status = 400 if form.errors else 200
-    # As on a step: a summary at the top that takes focus, each problem linked to its field.
-    summary = [
-        (form[name].auto_id, str(form[name].label), " ".join(str(e) for e in errors))
-        for name, errors in form.errors.items()
-        if name in form.fields
-    ]
-    context = {"form": form, "playbook": playbook, "error_summary": summary}
-    return render(request, "questionnaire/start.html", context, status=status)
+    # As on a step, the template opens on a summary that takes focus, each problem linked to its field.
+    context = {"form": form, "playbook": playbook}
+    return render(request, "questionnaire/start.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

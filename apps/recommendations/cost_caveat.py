@@ -174,7 +174,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         own = "a condition of its own" if len(where.needs) == 1 else "conditions of its own"
         needs += f" But {where.in_text} comes with {own}: {'; '.join(where.needs)}."
     # Against a benchmark's pay (review 38: a Polish bank read a saving from India worked out at euro-area pay).
-    basis = f", both{_pay_basis(ev.cost)}" if _pay_basis(ev.cost) else ""
+    basis = f", both{pay}" if (pay := _pay_basis(ev.cost)) else ""
     return (
         f"{sentence_start(where.in_text)} also meets every requirement you set and {behind}. From {where.in_text}, "
         f"{where.model_name} comes to {there} over {years}, against {_against(where.delivered_saving, ev.cost)} from "

@@ -111,9 +111,10 @@ def preview_impact(
                 _CHUNK.format(since=_SINCE if since else ""), {"low": low, "high": high, **stored, **_since(since)}
             )
             heads, packed = chunks.fetchone()
-            rows = _score(scorer, sources, heads or b"", packed or b"", cursor)
+            snapshots = _ChunkSnapshots(cursor)  # read once for both scorers
+            rows = _score(scorer, sources, heads or b"", packed or b"", snapshots)
             if base is not None:
-                rows = _against(rows, _score(base, sources, heads or b"", packed or b"", cursor), scorer, base)
+                rows = _against(rows, _score(base, sources, heads or b"", packed or b"", snapshots), scorer, base)
                 impact.drift += rows.drift
             _count(impact, rows, newest)
     impact.examples = _examples(compiled, scorer, newest, base)
@@ -220,7 +221,7 @@ def _against(draft: _Scored, published: _Scored, scorer: BatchScorer, base: Batc
     return replace(draft, verdict_before=published.verdict_after, model_before=model_before, drift=int(drifted.sum()))
 
 
-def _score(scorer: BatchScorer, sources: _Sources, heads: bytes, packed: bytes, cursor: Any) -> _Scored:
+def _score(scorer: BatchScorer, sources: _Sources, heads: bytes, packed: bytes, snapshots: _ChunkSnapshots) -> _Scored:
     """Score a chunk's recommendations (``_CHUNK``'s two values) on the draft: those packed by their playbook's
     layout from the bytes, a layout at a time; the others from their snapshots' answers."""
     head = np.frombuffer(heads, _HEAD)
@@ -244,7 +245,7 @@ def _score(scorer: BatchScorer, sources: _Sources, heads: bytes, packed: bytes, 
             unpacked.append(where)
     if unpacked:
         where = np.sort(np.concatenate(unpacked))
-        answers = _snapshot_answers(cursor, head["id"][where].astype(np.int64))
+        answers = snapshots.answers(head["id"][where].astype(np.int64))
         scored = scorer.score(answers, clean=True)
         verdict_after[where], model_after[where] = scored.verdict, scored.top_model
     return _Scored(
@@ -287,6 +288,21 @@ def _records(packed: bytes, starts: npt.NDArray[np.int64], found: Layout) -> npt
 def _empty() -> _Scored:
     ids, at, codes = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
     return _Scored(ids, at, codes, codes, codes, codes)
+
+
+class _ChunkSnapshots:
+    """The snapshots' answers of one chunk's recommendations, read when a scorer first needs them: the draft and the
+    published version score the same chunk, and usually need the same rows (those without packed answers)."""
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+        self._read: dict[bytes, list[Mapping[str, Any]]] = {}
+
+    def answers(self, ids: npt.NDArray[np.int64]) -> list[Mapping[str, Any]]:
+        key = ids.tobytes()
+        if key not in self._read:
+            self._read[key] = _snapshot_answers(self.cursor, ids)
+        return self._read[key]
 
 
 def _snapshot_answers(cursor: Any, ids: npt.NDArray[np.int64]) -> list[Mapping[str, Any]]:

@@ -83,3 +83,21 @@ def test_a_packed_value_no_field_can_hold_is_read_from_the_snapshot(
     PackedAnswers.objects.update(data=bytes(data))
     got = preview_impact(compiled)
     assert (got.scored, got.changed, got.examples) == (expected.scored, expected.changed, expected.examples)
+
+
+def test_against_the_published_version_a_chunks_snapshots_are_read_once(
+    organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    """The draft and the published version score the same chunk: the answers of recommendations without packed
+    answers are read from their snapshots once for both, not once per scorer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for title in ("One", "Two"):
+        _recommended(organisation, buyer, playbook, title)
+    PackedAnswers.objects.all().delete()
+    draft = compile_playbook(engine_input(start_draft(playbook=playbook)))
+    with CaptureQueriesContext(connection) as queries:
+        impact = preview_impact(draft, baseline=compiled_playbook(playbook), baseline_version=playbook.version)
+    assert impact.scored == 2 and impact.changed == 0
+    assert len([q for q in queries if "'stored_answers'" in q["sql"]]) == 1
