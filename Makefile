@@ -44,6 +44,9 @@ bootstrap: venv
 # The server and a background worker (the memo PDF, emails); Ctrl-C stops both. A worker that exits
 # unasked (a crash, a kill; a lost database it waits out itself) is started again 2 s later; exit status 0
 # means it was asked to stop. Production runs the worker as its own service (docs/operations.md "The worker").
+# The development server runs each request on a thread of its own, so a connection kept for the next request
+# (CONN_MAX_AGE) is never reused and stays open until its thread is collected: 20 clients filled PostgreSQL's 100
+# connections (review 42). It closes each request's connection instead.
 run: bootstrap
 	@( trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' TERM; \
 	  while :; do \
@@ -52,7 +55,7 @@ run: bootstrap
 	    echo "The background worker exited (status $$status); starting it again in 2 s."; sleep 2; \
 	  done ) & keeper=$$!; \
 	trap 'kill -TERM $$keeper 2>/dev/null; wait $$keeper 2>/dev/null' EXIT; \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-0} $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv
 	@$(BIN)/ruff format --check .

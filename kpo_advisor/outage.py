@@ -101,6 +101,10 @@ def replay_for(request: HttpRequest, limit: int) -> Replay | str:
     return Replay(action=action, csrf_token=token, fields=fields)
 
 
+# How long a client is asked to wait before trying again while the database is away (the 503's Retry-After).
+RETRY_AFTER_SECONDS = 10
+
+
 def unavailable_response(request: HttpRequest, limit: int) -> HttpResponse:
     """The calm 503 page, with Retry-After. ``limit``: the largest body this route accepts.
 
@@ -117,7 +121,7 @@ def unavailable_response(request: HttpRequest, limit: int) -> HttpResponse:
         else:
             context.update(sent=True, no_replay=replay)
     response = HttpResponse(render_to_string("503.html", context), status=503)
-    response["Retry-After"] = "10"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     if sent:
         patch_cache_control(response, private=True, no_store=True)
     return response

@@ -15,7 +15,7 @@ from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
 from apps.playbooks.models import Playbook
 from kpo_advisor.middleware import body_limit, lost_database, refusal
-from kpo_advisor.outage import unavailable_response
+from kpo_advisor.outage import RETRY_AFTER_SECONDS, unavailable_response
 
 
 @require_safe
@@ -27,7 +27,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        return JsonResponse({"status": "unavailable", "database": "down", "error": type(exc).__name__}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "down", "error": type(exc).__name__}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)  # as the pages' 503 says when to look again
+        return response
     return JsonResponse({"status": "ok", "database": "up"})
 
 

@@ -11,7 +11,7 @@ import base64
 import inspect
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -20,6 +20,7 @@ from django.utils import timezone
 from ninja import Field, Header, NinjaAPI, Query, Schema, Status
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator
 
 from apps.accounts.models import Organisation
 from apps.accounts.scoping import get_for_member
@@ -217,9 +218,20 @@ CURSOR = Field(None, pattern=TEXT, description="next_cursor from the previous pa
 LIMIT = Field(PAGE_SIZE, ge=1, le=200, description="Rows per page.")
 
 
+def _whole_number(value: object) -> object:
+    """A count in the query string is digits alone: "50.0" or "5e1" is refused (422), as the pages' filters do,
+    where the lax integer reading took them (review 42)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("Give a whole number, like 50.")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class Page(Schema):
     cursor: str | None = CURSOR
-    limit: int = LIMIT
+    limit: Count = LIMIT
 
 
 def _cursor_after(qs: Any, cursor: str | None, field: str) -> Any:
@@ -423,6 +435,8 @@ def assessment_submit(
         return Status(*run())
     if not idempotency_key.strip() or len(idempotency_key) > 255:
         raise Problem(422, "Idempotency-Key must be 1 to 255 characters.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in idempotency_key):  # a control character, as everywhere else
+        raise Problem(422, "Idempotency-Key may not contain control characters.")
     fingerprint = services.fingerprint(request.method or "POST", request.path, request.body)
     try:
         status, body = services.idempotent(
@@ -455,7 +469,7 @@ class HistoryQuery(Schema):
     since: str | None = Field(None, pattern=TEXT, description="From this day (YYYY-MM-DD), inclusive.")
     until: str | None = Field(None, pattern=TEXT, description="To this day (YYYY-MM-DD), inclusive.")
     cursor: str | None = CURSOR
-    limit: int = LIMIT
+    limit: Count = LIMIT
 
 
 def _recommendation(request: ApiRequest, pk: int) -> Recommendation:

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -133,7 +134,19 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return made
 
 
+def _database(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """The database lost while authenticating a key or running an operation: the 503 with Retry-After the pages
+    answer (ninja hands every exception, the key lookup's too, to its own handlers, so the outer
+    ``DatabaseUnavailableMiddleware`` never sees it). Any other database error goes on as the exception it is."""
+    from kpo_advisor.middleware import database_unavailable, lost_database
+
+    if not lost_database(exc):
+        raise exc
+    return database_unavailable(request, exc)
+
+
 HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
+    DatabaseError: _database,
     ValidationError: _validation,
     AuthenticationError: _unauthenticated,
     RateLimited: _rate_limited,

@@ -151,3 +151,74 @@ def test_a_body_that_repeats_a_key_is_a_422_naming_it_and_nothing_is_made(
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"] == [{"field": field, "message": "Given more than once."}]
     assert Assessment.objects.count() == before
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_database_away_while_checking_the_key_is_a_503_not_a_500(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch, settings: Any, debug: bool
+) -> None:
+    # Review 42: every keyed call got a 500 under `make run` (DEBUG on) while the database was stopped: ninja hands
+    # an exception raised while authenticating, or in an operation, to its own handlers, and with DEBUG on its
+    # default one answered 500 before the outer middleware could see the lost connection.
+    from apps.api import services
+
+    settings.DEBUG = debug
+    monkeypatch.setattr(services, "find_key", _fail_with(OperationalError("server closed")))
+    response = api.get("/recommendations")
+    assert_whole_problem(response, 503)
+    assert response["Retry-After"] == "10"
+
+
+def test_the_database_away_in_an_operation_with_debug_on_is_a_503(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.DEBUG = True
+    monkeypatch.setattr(api_module.Playbook.objects, "current", _fail_with(OperationalError("server closed")))
+    response = api.get("/playbook")
+    assert_whole_problem(response, 503)
+    assert response["Retry-After"] == "10"
+
+
+def test_another_database_error_is_still_a_failure_of_ours(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import IntegrityError
+
+    monkeypatch.setattr(api_module.Playbook.objects, "current", _fail_with(IntegrityError("a bug")))
+    body = assert_whole_problem(api.get("/playbook"), 500)
+    assert "a bug" not in json.dumps(body)
+
+
+# Review 42: small ways the API was more lenient than its documentation.
+
+
+def test_a_body_said_to_be_in_another_charset_is_refused(api: ApiClient, playbook: Playbook) -> None:
+    response = api.client.post(
+        "/api/v1/assessments", START, content_type="application/json; charset=utf-16", headers=api.headers
+    )
+    body = assert_whole_problem(response, 415)
+    assert "UTF-8" in body["detail"] and response["Accept-Post"] == "application/json"
+    assert not Assessment.objects.filter(title="Sent as something else").exists()
+    ok = api.client.post(
+        "/api/v1/assessments", START, content_type="application/json; charset=UTF-8", headers=api.headers
+    )
+    assert ok.status_code == 201
+
+
+@pytest.mark.parametrize("limit", ["50.0", "5e1", "+5", " 5", "٥"])
+def test_a_limit_that_is_not_digits_is_refused(api: ApiClient, limit: str) -> None:
+    body = assert_whole_problem(api.get("/assessments", {"limit": limit}), 422)
+    assert body["errors"][0]["field"] == "limit"
+    assert api.get("/assessments", {"limit": "5"}).status_code == 200
+
+
+def test_an_idempotency_key_with_a_control_character_is_refused(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
+    response = api.client.post(
+        f"/api/v1/assessments/{draft.pk}/submit",
+        "",
+        content_type="application/json",
+        headers={**api.headers, "Idempotency-Key": "abc\x7fdef"},
+    )
+    body = assert_whole_problem(response, 422)
+    assert "control characters" in body["detail"]

@@ -90,3 +90,17 @@ def test_production_settings_exempt_healthz_from_the_https_redirect() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True ['^healthz$']"
+
+
+@pytest.mark.django_db
+def test_healthz_says_when_to_look_again_while_the_database_is_away(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 42: the pages' 503 carried Retry-After and the health check's did not.
+    from django.db import connection
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    assert client.get("/healthz")["Retry-After"] == "10"
