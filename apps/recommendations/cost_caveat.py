@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from apps.common.formatting import chance, number, sentence_start
 from apps.playbooks.engine.tco.case import WEAK_MARK
+from apps.playbooks.engine.tco.simulate import TEMPORARY_LINE
 from apps.playbooks.engine.tco.types import FTE_HOURS
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord, ProviderFees
 
@@ -60,6 +61,9 @@ NOT_COMPARED = "on fit; its cost is not compared with your in-house pay"
 # The recommended model is not costed, and every model that is costs more than in-house, likely and on most of
 # the simulated cases: the only prices on the page argue against moving the work.
 OTHERS_DEARER = "on fit; the models costed are likely to cost more than in-house"
+# The likely saving is smaller than the premium assumed for people taken on for a piece of work done once (review 40:
+# a $440 saving that rested on a $10,800 premium the buyer was never asked about).
+ON_PREMIUM = "on fit; its saving rests on an assumed premium for temporary staff"
 # Another costed model is named beside the recommended one when its likely cost (or, for a buyer elsewhere, its level
 # against in-house) is at most this share of the recommended one's: a tenth or more cheaper.
 CHEAPER_MODEL_SHARE = 0.9
@@ -155,6 +159,8 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
             f"ties with {here} on fit ({here} comes first: the personal data needs no transfer tool to reach a "
             "provider there)"
         )
+    elif delivered.preferred and not any(loc.preferred for loc in ev.locations if loc.code == where.location):
+        behind = f"ties with {here} on fit ({here} comes first: it is in the region you prefer)"
     else:
         # Equal points and transfer status: the ranking put the location with more overlap with the buyer's
         # working day first (a cheaper one with the same overlap would have come first itself).
@@ -428,7 +434,26 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         f"{_spread(model.savings_p10, model.savings_p90, ev.cost)}; {_chance(model, ev.cost)}"
         f"{_middle(model, ev.cost)}).{also}"
     )
+    if rests := premium_decides(ev, likely):
+        return CostCaveat(warning=True, text=f"{text} {rests}", headline=ON_PREMIUM)
     return CostCaveat(warning=False, text=text)
+
+
+def premium_decides(ev: EvaluationRecord, likely: float) -> str:
+    """When a piece of work done once shows a likely saving smaller than the premium assumed for the people the buyer
+    would take on for it in-house, one sentence saying the saving rests on that assumption and what the model
+    would cost against people the buyer already employs; "" otherwise."""
+    cost = ev.cost
+    premium = cost.temporary_premium
+    line = next((line for line in cost.inhouse_lines if line.label == TEMPORARY_LINE), None)
+    if not cost.surge or premium is None or line is None or likely < 0 or likely >= line.horizon[1]:
+        return ""
+    return (
+        f"That saving rests on the premium assumed for people taken on for the work in-house ({premium.likely:.0%} "
+        f"on their loaded cost, likely {cost.amount(line.horizon[1])} here; the product's assumption, which no "
+        "published figure gives). If people you already employ would do it, it is likely to cost about "
+        f"{cost.amount(line.horizon[1] - likely)} more than in-house."
+    )
 
 
 def _spread(low: float | None, high: float | None, cost: Cost) -> str:

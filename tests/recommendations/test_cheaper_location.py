@@ -19,7 +19,7 @@ from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
-from tests.recommendations.golden import evaluated_case
+from tests.recommendations.golden import evaluated_answers, evaluated_case
 
 pytestmark = pytest.mark.django_db
 OWN_CENTRE = "UK manufacturer: a 300-person finance operations centre it plans to own"
@@ -97,3 +97,88 @@ def test_the_cheaper_location_has_the_figures_the_whole_cost_from_there_gives(re
     assert cheaper.horizon == there.tco.horizon
     assert cheaper.savings == there.savings
     assert cheaper.probability_saving == there.probability_saving
+
+
+# A public body's research analytics (review 38's case). On equal points, transfer status and overlap, the buyer's
+# stated preference now decides before the price: a US body preferring the Philippines ties with India there, and
+# the Philippines comes first, with India priced beside it as the cheaper location.
+UK_UNIVERSITY = {
+    "function": "market-research-analytics",
+    "buyer_sector": "public-body",
+    "buyer_location": "us",
+    "buyer_us_zone": "eastern",
+    "home_market": "us",
+    "client_jurisdictions": ["us"],
+    "data_categories": [],
+    "work_nature": "judgement",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "process_documented": "partly",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "horizon": 3,
+    "start_within": "three-to-six",
+    "delivery_ownership": "our-managers",
+    "mgmt_hours": 4,
+    "prior_outsourcing": "none",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 0,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "own_figures": False,
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "philippines",
+    "work_language": "none",
+    "annual_hours": 6000,
+    "team_size": 4,
+}
+
+
+def test_a_tie_goes_to_the_region_the_buyer_prefers_before_the_price(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, UK_UNIVERSITY)
+    philippines, india = (next(loc for loc in ev.locations if loc.code == c) for c in ("philippines", "india"))
+    assert philippines.score == india.score and philippines.preferred and not india.preferred
+    assert philippines.overlap_yours == india.overlap_yours
+    assert ev.delivered_from == "philippines"  # India's lower cost index alone put it first
+
+
+def test_a_preferred_location_first_on_a_tie_says_why_beside_the_cheaper_one(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=UK_UNIVERSITY)
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    cheaper = ev.cost.cheaper_location
+    assert ev.delivered_from == "philippines"
+    assert cheaper is not None and cheaper.location == "india" and cheaper.points_behind == 0
+    sentence = cheaper_location_text(ev)
+    assert "ties with the Philippines on fit (the Philippines comes first: it is in the region you prefer)" in sentence
+
+
+def test_the_transfer_tool_and_overlap_still_decide_a_tie_before_the_preference(reference: Playbook) -> None:
+    # A UK body with UK personal data: Poland (adequate for the UK) and the preferred India tie, and Poland, needing
+    # no IDTA, comes first; India is priced beside it, with the transfer tool it would need (review 38).
+    uk = {"buyer_location": "uk", "buyer_us_zone": None, "home_market": "uk", "client_jurisdictions": ["uk"]}
+    uk["overlap_hours"] = 3
+    ev = evaluated_answers(
+        reference,
+        UK_UNIVERSITY,
+        **uk,
+        preferred_region="india",
+        data_categories=["uk-personal"],
+        sensitive_personal_data=["special-category"],
+        nhs_patient_data=False,
+    )
+    india, poland = (next(loc for loc in ev.locations if loc.code == c) for c in ("india", "poland"))
+    assert india.score == poland.score and india.preferred
+    assert ev.delivered_from == "poland"
+    assert ev.cost.cheaper_location is not None and ev.cost.cheaper_location.location == "india"
+    assert ev.cost.cheaper_location.needs_transfer_tool
+    # Without personal data, the preferred Philippines ties with India, which overlaps a UK day more and comes first.
+    ev = evaluated_answers(reference, UK_UNIVERSITY, **{**uk, "overlap_hours": 0})
+    assert ev.delivered_from == "india"

@@ -5,9 +5,10 @@ what is visible and still missing from ``visibility``. This module adds the why:
 each target's contributions, regimes with their obligations, risks, locations and the cost estimate.
 Locations are ranked by the sum of their points, ties broken first (when a triggered regime governs
 transfers of personal data out of the EEA or the UK) by whether the location needs a transfer tool, then
-by overlap with the buyer's working day (more first; not known for a buyer elsewhere), then by cost index
-(lower first), and only then by code, so the same answers always give the same result (the name never
-decides between locations that differ on any of these), except that a location breaking a hard
+by overlap with the buyer's working day (more first; not known for a buyer elsewhere), then by the buyer's
+preferred region (its stated preference decides before the price), then by cost index (lower first), and
+only then by code, so the same answers always give the same result (the name never decides between
+locations that differ on any of these), except that a location breaking a hard
 requirement (``requirements``: the overlap the buyer needs, where the data may be processed, on-site
 presence) always ranks after every location that meets them all, shown with what it breaks: no
 preference's points outweigh a requirement. Among those meeting them all, a buyer setting up its own centre
@@ -807,6 +808,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             needs_transfer_tool(cat.locations[c], transfers),
             -(overlap[c] or 0.0),
             -(plain[c] or 0.0),  # equal on the shifted day: more overlap on a plain one needs no shift to get it
+            not req.preferred_here(needs, c, locations[c]),  # then the region the buyer said it prefers, before cost
             location_index(cat.locations[c]),
             c,
         ),
