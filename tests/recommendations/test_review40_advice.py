@@ -1,0 +1,216 @@
+"""Review 40's buyer situations: a UK public body's in-house lawyers are told their own code applies and that the
+body is their client (not to ask "each client" for consent), and what freedom of information asks of the contract;
+an EU or UK investment firm in a group regulated elsewhere is told its own research and outsourcing rules; and a
+saving on a piece of work done once that rests on the assumed premium for temporary staff says so beside the
+verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.cost_caveat import ON_PREMIUM, cost_caveat
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_answers, fired_codes
+
+pytestmark = pytest.mark.django_db
+
+UK_PUBLIC_BODY_LEGAL = {
+    "work_nature": "mixed",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "process_documented": "partly",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "horizon": 3,
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 5,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 3,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["attorney"],
+    "own_figures": True,
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "south-africa",
+    "work_language": "none",
+    "function": "legal-review",
+    "buyer_sector": "public-body",
+    "annual_hours": 6000,
+    "team_size": 4,
+    "client_jurisdictions": ["uk"],
+    "data_categories": ["uk-personal", "privileged-legal"],
+    "sensitive_personal_data": ["criminal-offence", "special-category"],
+    "nhs_patient_data": False,
+    "legal_us_lawyers": False,
+    "legal_client_consent": "can-obtain",
+    "legal_disclosure_review": False,
+    "signoff_capacity": "limited",
+    "buyer_location": "uk",
+    "home_market": "uk",
+    "own_inhouse_cost": 72000,
+    "quoted_rate": 30,
+    "budget_fx": 79,
+    "displaced_staff": 1,
+}
+
+US_ADVISER_WITH_EU_ARM = {
+    "work_nature": "judgement",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "process_documented": "partly",
+    "core_differentiator": "core",
+    "ip_sensitivity": "high",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "horizon": 5,
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 5,
+    "prior_outsourcing": "none",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 3,
+    "shifted_hours": True,
+    "overnight_turnaround": True,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "own_figures": True,
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "india",
+    "work_language": "none",
+    "function": "equity-research",
+    "buyer_sector": "investment-firm",
+    "buyer_regulated_in": "us",
+    "sec_registration": "adviser",
+    "critical_function": False,
+    "annual_hours": 4000,
+    "team_size": 2,
+    "client_jurisdictions": ["us", "eu"],
+    "data_categories": ["mnpi-research"],
+    "mnpi_inside_information": "unsure",
+    "research_broker_dealer": False,
+    "research_mifid_firm": True,
+    "research_authorship": "onshore-adopts",
+    "buyer_location": "us",
+    "buyer_us_zone": "eastern",
+    "home_market": "us",
+    "own_inhouse_cost": 260000,
+    "quoted_rate": 45,
+    "quote_rise": 5,
+}
+
+JAPANESE_ONE_OFF_RESEARCH = {
+    "work_nature": "mixed",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "process_documented": "partly",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "low",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "one-off",
+    "horizon": 1,
+    "start_within": "within-month",
+    "delivery_ownership": "per-deliverable",
+    "mgmt_hours": 5,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 2,
+    "shifted_hours": True,
+    "overnight_turnaround": True,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "own_figures": True,
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "no-preference",
+    "work_language": "other",
+    "function": "market-research-analytics",
+    "buyer_sector": "other",
+    "annual_hours": 1200,
+    "team_size": 3,
+    "duration_weeks": 12,
+    "deliverables": 4,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["none"],
+    "buyer_location": "japan-korea",
+    "home_market": "other",
+    "own_inhouse_cost": 90000,
+    "quoted_price": 14000,
+}
+
+
+def test_a_uk_public_bodys_in_house_lawyers_read_their_own_code_not_a_clients_consent(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, UK_PUBLIC_BODY_LEGAL)
+    fired = fired_codes(ev)
+    assert "legal-client-consent-uk-in-house" in fired
+    assert not fired & {"legal-client-consent-other-rules", "legal-client-consent-other-rules-to-ask"}
+    conditions = " ".join(c.text for c in ev.conditions)
+    assert "SRA Code of Conduct for Solicitors, RELs and RFLs" in conditions
+    assert "(para. 3.5)" in conditions and "(para. 6.3)" in conditions
+    assert "each client's consent" not in " ".join(g.text for g in ev.gates)
+    assert not any("not covered here" in r.title for r in ev.risks if "professional rules" in r.title)
+
+
+def test_a_uk_public_body_is_told_freedom_of_information_reaches_what_the_provider_holds(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, UK_PUBLIC_BODY_LEGAL)
+    assert "uk-public-body-freedom-of-information" in fired_codes(ev)
+    text = " ".join(c.text for c in ev.conditions)
+    assert "Freedom of Information Act 2000 (s. 3(2)(b))" in text and "20 working days (s. 10(1))" in text
+    # Not for a UK company, nor for a public body elsewhere.
+    assert "uk-public-body-freedom-of-information" not in fired_codes(
+        evaluated_answers(reference, UK_PUBLIC_BODY_LEGAL, buyer_sector="other")
+    )
+
+
+def test_a_us_law_firm_still_reads_the_us_rules_not_the_sra(reference: Playbook) -> None:
+    fired = fired_codes(evaluated_answers(reference, UK_PUBLIC_BODY_LEGAL, buyer_location="us", legal_us_lawyers=True))
+    assert "legal-client-consent-uk-in-house" not in fired
+
+
+def test_an_eu_or_uk_arm_of_a_group_regulated_elsewhere_is_told_its_own_rules(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, US_ADVISER_WITH_EU_ARM)
+    assert "research-eu-uk-arm-regulated-elsewhere" in fired_codes(ev)
+    text = " ".join(c.text for c in ev.conditions)
+    assert "Delegated Directive (EU) 2017/593 Art. 13" in text and "SYSC 8" in text
+    # An EU-regulated firm reads the regimes themselves instead.
+    eu = evaluated_answers(reference, US_ADVISER_WITH_EU_ARM, buyer_regulated_in="eu")
+    assert "research-eu-uk-arm-regulated-elsewhere" not in fired_codes(eu)
+    assert {"mifid2-research", "mifid2"} <= {r.code for r in eu.regimes}
+
+
+def test_a_saving_that_rests_on_the_assumed_temporary_staff_premium_says_so(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=reference, answers=JAPANESE_ONE_OFF_RESEARCH
+    )
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    assert ev.cost.surge and ev.cost.temporary_premium is not None
+    model = next(m for m in ev.cost.models if m.model == ev.top.code)
+    premium = next(line for line in ev.cost.inhouse_lines if "Temporary staff premium" in line.label)
+    assert 0 <= model.savings[1] < premium.horizon[1]
+    caveat = cost_caveat(ev)
+    assert caveat is not None and caveat.warning and caveat.headline == ON_PREMIUM
+    assert "That saving rests on the premium assumed for people taken on for the work" in caveat.text
+    assert ev.cost.amount(premium.horizon[1] - model.savings[1]) + " more than in-house" in caveat.text
+    # With a quote low enough to save more than the premium, the saving stands on its own.
+    cheap = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        playbook=reference,
+        answers={**JAPANESE_ONE_OFF_RESEARCH, "quoted_price": 6000},
+    )
+    plain = cost_caveat(submit_and_recommend(assessment=cheap, user=buyer).record.evaluation)
+    assert plain is not None and not plain.warning and "rests on the premium" not in plain.text
