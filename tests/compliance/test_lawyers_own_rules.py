@@ -93,9 +93,8 @@ def test_us_lawyers_still_read_model_rule_1_6(reference: Playbook, consent: str,
     [
         {"buyer_sector": "other", "buyer_regulated_in": None, "buyer_location": "other", "home_market": "other"},
         {"buyer_regulated_in": "australia", "buyer_location": "australia-east", "home_market": "other"},
-        {"buyer_sector": "bank", "critical_function": False},  # a UK bank's in-house lawyers
     ],
-    ids=["unregulated-elsewhere", "australian-firm", "uk-bank"],
+    ids=["unregulated-elsewhere", "australian-firm"],
 )
 def test_lawyers_elsewhere_are_told_their_own_rules_are_not_covered(
     reference: Playbook, changes: dict[str, object]
@@ -107,16 +106,24 @@ def test_lawyers_elsewhere_are_told_their_own_rules_are_not_covered(
     # Consent still to be asked under rules not covered here is settled before signing, as a US lawyer's is; a UK
     # regulated buyer's in-house lawyers read their own regulator's rules (another rule), with no gate here.
     gates = [g.text for g in ev.gates]
-    if changes.get("buyer_sector") == "bank":
-        assert not gates
-    else:
-        assert gates == [
-            "what your own bar's rules ask before client information goes to a provider, checked, and each client's "
-            "consent where they need it"
-        ]
-        assert ev.verdict != "wins"
-        # Consent in place settles it.
-        assert not evaluated_case(reference, UK_FIRM, legal_client_consent="obtained", **changes).gates
+    assert gates == [
+        "what your own bar's rules ask before client information goes to a provider, checked, and each client's "
+        "consent where they need it"
+    ]
+    assert ev.verdict != "wins"
+    # Consent in place settles it.
+    assert not evaluated_case(reference, UK_FIRM, legal_client_consent="obtained", **changes).gates
+
+
+def test_a_uk_banks_in_house_lawyers_read_their_own_code_with_the_bank_as_their_client(reference: Playbook) -> None:
+    # Review 40: solicitors employed in-house are bound one by one by the SRA's Code of Conduct for Solicitors; they
+    # were told their rules are not covered here.
+    ev = evaluated_case(
+        reference, UK_FIRM, legal_client_consent="can-obtain", buyer_sector="bank", critical_function=False
+    )
+    assert OTHER_RULES not in [r.title for r in ev.risks] and not ev.gates
+    said_here = " ".join(c.text for c in ev.conditions)
+    assert "SRA Code of Conduct for Solicitors, RELs and RFLs" in said_here and "is itself their client" in said_here
 
 
 def test_the_consent_question_says_whose_rules_need_consent(reference: Playbook) -> None:

@@ -110,6 +110,49 @@ US_ADVISER_WITH_EU_ARM = {
     "quote_rise": 5,
 }
 
+SINGAPORE_BANK_CREDIT = {
+    "work_nature": "mixed",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "process_documented": "partly",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "high",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "horizon": 5,
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 5,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 3,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "own_figures": False,
+    "vendor_assurance": ["soc2", "iso27001"],
+    "preferred_region": "india",
+    "work_language": "none",
+    "function": "credit-research",
+    "buyer_sector": "bank",
+    "buyer_regulated_in": "singapore",
+    "critical_function": True,
+    "model_risk_work": True,
+    "annual_hours": 16000,
+    "team_size": 8,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["other-personal"],
+    "buyer_location": "singapore",
+    "buyer_apac_country": "singapore",
+    "home_market": "other",
+    "research_broker_dealer": False,
+    "research_mifid_firm": False,
+    "research_authorship": "internal-use",
+}
+
 JAPANESE_ONE_OFF_RESEARCH = {
     "work_nature": "mixed",
     "codifiability": "partial",
@@ -214,3 +257,16 @@ def test_a_saving_that_rests_on_the_assumed_temporary_staff_premium_says_so(
     )
     plain = cost_caveat(submit_and_recommend(assessment=cheap, user=buyer).record.evaluation)
     assert plain is not None and not plain.warning and "rests on the premium" not in plain.text
+
+
+def test_a_singapore_banks_customer_information_reads_banking_secrecy(reference: Playbook) -> None:
+    # Review 40: MAS Notice 658 and the PDPA, but nothing on the Banking Act's secrecy, which covers companies too.
+    ev = evaluated_answers(reference, SINGAPORE_BANK_CREDIT)
+    assert "sg-banking-secrecy" in {r.code for r in ev.regimes}
+    assert any("Banking Act 1970 s. 47(1)-(2)" in c.text for c in ev.conditions)
+    assert any(r.severity == "high" and "Banking Act" in r.title for r in ev.risks)
+    # Not for a Singapore bank sharing no customer data, nor for a bank regulated elsewhere.
+    for changes in ({"data_categories": ["none"]}, {"buyer_regulated_in": "uk"}):
+        assert "sg-banking-secrecy" not in {
+            r.code for r in evaluated_answers(reference, SINGAPORE_BANK_CREDIT, **changes).regimes
+        }
