@@ -247,7 +247,9 @@ def parse_date_param(value: Any, where: str) -> date:
     """An ISO date (YYYY-MM-DD) between FIRST_DAY and LAST_DAY, or a ValidationError saying why not."""
     text = clean_text(value, where).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValidationError(f"{where}: enter a date as YYYY-MM-DD, like 2026-03-31.")
+        # The text given is said back: a date box cannot show it (review 41: it looked lost).
+        given = f" (you gave “{text[:40]}”)" if text else ""
+        raise ValidationError(f"{where}: enter a date as YYYY-MM-DD, like 2026-03-31{given}.")
     try:
         day = date.fromisoformat(text)
     except ValueError:

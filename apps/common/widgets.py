@@ -9,6 +9,7 @@ them), without a template.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -57,12 +58,20 @@ class Select(forms.Select):
         return mark_safe("".join(html))
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class DateInput(forms.DateInput):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', _text(widget["value"]))
+        text = None if widget["value"] is None else _text(widget["value"])
+        if widget["type"] == "date" and text is not None and not ISO_DAY.fullmatch(text):
+            # A date box holds only YYYY-MM-DD (HTML's valid date string); any other text is an invalid value the
+            # browser shows as blank, so it is left out, and the field's message says it back (review 41).
+            text = None
+        shown = "" if text is None else format_html(' value="{}"', text)
         return format_html(
             '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, _attrs(widget["attrs"])
         )

@@ -21,7 +21,11 @@ class Change:
 
 
 def _models(rec: Recommendation) -> str:
-    return ", ".join(f"{m.name} ({m.score})" for m in rec.record.evaluation.models[:3])
+    """The top three models with their points, each ruled out by a requirement said so (review 41: a what-if listed
+    them bare beside a result page that ruled every one out)."""
+    return ", ".join(
+        f"{m.name} ({m.score}{', ruled out' if m.excluded_because else ''})" for m in rec.record.evaluation.models[:3]
+    )
 
 
 def _regimes(rec: Recommendation) -> str:

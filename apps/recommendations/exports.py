@@ -20,7 +20,18 @@ from apps.recommendations.filters import HistoryFilter
 from apps.recommendations.models import ExportFile, Recommendation
 from apps.tasks.queue import enqueue_once, latest
 
-HEADER = ["id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes", "decision_status"]
+HEADER = [
+    "id",
+    "title",
+    "created_at",
+    "verdict",
+    "fit_score",
+    "top_model",
+    "function",
+    "regimes",
+    "decision_status",
+    "recommended_model",
+]
 # Above this many rows the export is made in the background: writing it would hold the request open.
 INLINE_ROWS = 5_000
 
@@ -53,6 +64,9 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
                 " ".join(r.regimes),
                 # django-stubs cannot see a column added by annotate() (HistoryFilter.apply) on the model type.
                 r.decision_status,  # type: ignore[attr-defined]
+                # The model the verdict recommends, as the history page names it: none when KPO doesn't win (top_model
+                # is the one with the most points, which a "doesn't win" does not recommend; review 41).
+                "" if r.verdict == "doesnt_win" else r.top_model,
             ]
         )
         count += 1

@@ -111,7 +111,7 @@ class HistoryFilter(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error(name if name in self.fields else None, exc.messages)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("'From' must be on or before 'To'.")
+            raise forms.ValidationError("The “From” date must be on or before the “To” date.")
         return data
 
     # The filters the portfolio's counts answer, each by its dimension: one of them alone, or none at all.

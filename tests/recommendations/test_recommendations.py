@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -332,3 +333,26 @@ def test_a_refused_submit_links_each_missing_answer_from_its_message(
     assert "Not submitted yet." in alert and "1 required answer missing:" in alert
     step = reverse("questionnaire:step", args=[assessment.pk, "x"]).rsplit("x/", 1)[0]
     assert re.search(rf'<a href="{re.escape(step)}[\w-]+/#q-hours">', alert), alert
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ({"since": "31/12/2026"}, "From: enter a date as YYYY-MM-DD, like 2026-03-31 (you gave “31/12/2026”)."),
+        ({"since": "2026-12-31", "until": "2026-01-01"}, "The “From” date must be on or before the “To” date."),
+    ],
+)
+def test_a_history_filter_refused_opens_on_the_error_summary(
+    buyer_client: Client, assessment: Assessment, query: dict[str, str], said: str
+) -> None:
+    # Review 41: the filters' errors had neither "Error:" in the title nor a summary, and a date the box cannot hold
+    # was written into it (Nu: a bad value for a date input), where the browser showed it blank.
+    submit(buyer_client, assessment)
+    response = buyer_client.get(reverse("recommendations:history"), query)
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "<title>Error: Recommendations" in page
+    assert 'id="error-summary"' in page and said in page
+    assert 'value="31/12/2026"' not in page
+    if "until" in query:
+        assert 'value="2026-12-31"' in page and 'value="2026-01-01"' in page  # valid dates stay in their boxes

@@ -3,6 +3,8 @@ creates a new assessment based on the original."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -308,3 +310,21 @@ def test_htmx_what_if_with_a_bad_value_sends_the_summary_out_of_band(
         reverse("recommendations:what_if", args=[rec.pk]), post, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert re.search(r'<div id="whatif-errors" data-hx-swap-oob="true">\s*</div>', body)
+
+
+def test_a_doesnt_win_names_no_engagement_model_as_the_history_does(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 41: the what-if said "Top engagement model: Dedicated team at the provider" and its history CSV row named
+    # it, where the history page and the result said none (every model ruled out by a requirement).
+    rec = recommend(reference, organisation, buyer, "Month-end close team that must sit in the client's office")
+    assert rec.verdict == "doesnt_win" and rec.top_model
+    page = buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode()
+    assert "Engagement model: <strong>none: KPO doesn't win</strong>" in page
+    assert "Top engagement model:" not in page
+    top = rec.record.evaluation.models[0]
+    if top.excluded_because:
+        assert "ruled out by a requirement you set" in page
+    rows = list(csv.DictReader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode())))
+    row = next(r for r in rows if int(r["id"]) == rec.pk)
+    assert row["top_model"] == rec.top_model and row["recommended_model"] == ""
