@@ -13,7 +13,7 @@ KIND_WORDS = {
     "yes_no": "true or false",
     "integer": "a whole number",
     "money": "an amount in US dollars",
-    "percent": "a percentage from 0 to 100",
+    "percent": "a percentage (up to two decimals)",
 }
 
 
@@ -72,9 +72,12 @@ def answer_schema_markdown(pb: CompiledPlaybook) -> str:
         lines += [f"## {section['title']} (`{section['code']}`)", "", f"Shown: {section['shown_when']}.", ""]
         for q in section["questions"]:
             bounds = ""
-            if q["kind"] != "percent" and (q["min"] is not None or q["max"] is not None):
-                bounds = f"; from {_num(q['min'])}" if q["min"] is not None else "; up"
-                bounds += f" to {_num(q['max'])}" if q["max"] is not None else ""
+            low, high = q["min"], q["max"]
+            if q["kind"] == "percent":  # 0 to 100 whatever the question says, within its own bounds too
+                low, high = max(low or 0, 0), min(100 if high is None else high, 100)
+            if low is not None or high is not None:
+                bounds = f"; from {_num(low)}" if low is not None else "; up"
+                bounds += f" to {_num(high)}" if high is not None else ""
             unit = f" ({q['unit']})" if q["unit"] else ""
             role = f"; role `{q['role']}`" if q["role"] else ""
             lines.append(f"- `{q['code']}`: {q['prompt']}{unit}")

@@ -90,6 +90,8 @@ def _chance(model: CostModel, cost: Cost) -> str:
     """The chance of a saving beside the verdict: to the percent, or in words with what it rests on when its
     in-house pay or the model's rate is a weak figure (the exact share stays in the cost section's table)."""
     p = model.probability_saving or 0
+    if cost.fixed_by_buyer(model.model):
+        return f"{chance(p)} chance of a saving if your quote and your in-house cost hold, as the simulation takes them"
     if not cost.soft_chance(model.model):
         return f"{chance(p)} chance of a saving"
     weak, of = cost.unsourced

@@ -130,6 +130,14 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     title = " ".join(str(request.POST.get(TITLE_FIELD, "")).split())
     if result.errors or not title:
         context["save_error"] = "Give the new assessment a name." if not title else ""
+        context["save_error_name"] = not title
+        return render(request, "recommendations/whatif.html", context, status=400)
+    if not result.changed_answers:
+        # The same answers on the same playbook version would store a copy of this recommendation (review 41).
+        context["save_error"] = (
+            "You haven't changed any answers, so there is nothing new to save: change an answer first. "
+            "To score these answers on a newer playbook, re-score the recommendation instead."
+        )
         return render(request, "recommendations/whatif.html", context, status=400)
     saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)
     if saved.recommendation is None:

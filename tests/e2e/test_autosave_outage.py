@@ -71,3 +71,25 @@ def test_an_autosave_refused_for_a_control_character_keeps_its_status_and_the_ne
     assert pasted.value.status == 200
     expect(status).to_have_text("Saved")
     assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 1234
+
+
+def test_a_typed_answer_is_saved_when_typing_pauses_and_survives_a_reload(browsing: Browsing, buyer: User) -> None:
+    """Review 41: a number typed and not yet left (no change event) was lost on reload. It is saved once typing
+    pauses; leaving the box afterwards sends nothing more for the same value."""
+    from apps.questionnaire.models import Answer
+
+    assessment = make_assessment(buyer, "Typed, not left", {"function": "equity-research"})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "/answers/" in r.url else None)
+    hours = page.locator("#input-annual_hours")
+    with page.expect_response(re.compile(r"/answers/annual_hours/")):
+        hours.press_sequentially("2400", delay=30)  # typed, and the box keeps the focus
+    expect(page.locator("#status-annual_hours")).to_have_text("Saved")
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 2400
+    hours.blur()  # leaving the box with the value already saved
+    page.wait_for_timeout(600)
+    assert len(posts) == 1
+    page.reload()
+    expect(page.locator("#input-annual_hours")).to_have_value("2400")

@@ -67,3 +67,19 @@ def test_the_fee_formula_names_the_quotes_rise_where_it_applies() -> None:
     assert "(1 + your quote's yearly rise)^year" in formula("captive-team", quotes=QUOTED, quote_rise=0.03)
     assert "(1 + location wage inflation)^year" in formula("captive-team", quotes=QUOTED)
     assert "(1 + location wage inflation)^year" in formula("shared-pool", quotes=QUOTED, quote_rise=0.03)
+
+
+@pytest.mark.django_db
+def test_a_quotes_rise_takes_a_fraction_of_a_percent(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 41: 2.5% caps are common in contracts, and "Enter a whole number." refused them.
+    from apps.playbooks.engine.answers import clean_answers
+    from apps.playbooks.runtime import compiled_playbook
+
+    questions = compiled_playbook(reference).questions
+    assert clean_answers(questions, {"quote_rise": "2.5"}) == ({"quote_rise": 2.5}, {})
+    assert "quote_rise" in clean_answers(questions, {"quote_rise": "26"})[1]  # still at most 25
+    rec = answered(reference, organisation, buyer, "US hedge fund", own_figures=True, quoted_rate=28, quote_rise=2.5)
+    figure = next(f for f in rec.record.evaluation.cost.figures if f.key == "quote.rise")
+    assert figure.likely == pytest.approx(0.025)

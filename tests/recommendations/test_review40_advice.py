@@ -153,6 +153,50 @@ SINGAPORE_BANK_CREDIT = {
     "research_authorship": "internal-use",
 }
 
+US_HEALTH_PLAN_ON_ITS_OWN_FIGURES = {
+    "work_nature": "mixed",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "process_documented": "partly",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "horizon": 5,
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 5,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 4,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "own_figures": True,
+    "vendor_assurance": ["soc2"],
+    "preferred_region": "philippines",
+    "work_language": "none",
+    "function": "market-research-analytics",
+    "buyer_sector": "healthcare",
+    "buyer_regulated_in": "us",
+    "annual_hours": 12000,
+    "team_size": 6,
+    "client_jurisdictions": ["us"],
+    "data_categories": ["phi", "california-personal"],
+    "hipaa_role": "covered-entity",
+    "medicaid_offshore": "restricted",
+    "phi_deidentify": False,
+    "buyer_location": "us",
+    "buyer_us_zone": "central",
+    "home_market": "us",
+    "own_inhouse_cost": 135000,
+    "quoted_rate": 22,
+    "quote_rise": 4,
+}
+
 JAPANESE_ONE_OFF_RESEARCH = {
     "work_nature": "mixed",
     "codifiability": "partial",
@@ -270,3 +314,50 @@ def test_a_singapore_banks_customer_information_reads_banking_secrecy(reference:
         assert "sg-banking-secrecy" not in {
             r.code for r in evaluated_answers(reference, SINGAPORE_BANK_CREDIT, **changes).regimes
         }
+
+
+def test_a_chance_of_a_saving_on_the_buyers_own_quote_and_cost_says_what_it_rests_on(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 40: "over 99% chance of a saving" where the quote and the in-house cost, the two largest terms, were the
+    # buyer's figures, which the simulation holds fixed.
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=reference, answers=US_HEALTH_PLAN_ON_ITS_OWN_FIGURES
+    )
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    assert ev.top is not None and ev.cost.fixed_by_buyer(ev.top.code)
+    caveat = cost_caveat(ev)
+    assert caveat is not None
+    assert "chance of a saving if your quote and your in-house cost hold, as the simulation takes them" in caveat.text
+    # Without the quote, the rate is the benchmark's range, and the chance is said as before.
+    b = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        playbook=reference,
+        answers={k: v for k, v in US_HEALTH_PLAN_ON_ITS_OWN_FIGURES.items() if k != "quoted_rate"},
+    )
+    other = submit_and_recommend(assessment=b, user=buyer).record.evaluation
+    assert other.top is not None and not other.cost.fixed_by_buyer(other.top.code)
+    said = cost_caveat(other)
+    assert said is not None and "if your quote and your in-house cost hold" not in said.text
+
+
+def test_engineering_design_is_told_to_check_a_carmakers_tisax_requirement(reference: Playbook) -> None:
+    # Review 40: a German engineering firm's design work for a carmaker read only ISO 27001.
+    from tests.recommendations.golden import evaluated_case
+
+    case = next(g.name for g in reference.golden_cases.all() if g.answers.get("function") == "engineering-design")
+    ev = evaluated_case(reference, case)
+    risk = next(r for r in ev.risks if "TISAX" in r.title)
+    assert "ENX Association" in risk.mitigation and "ISO 27001 certificate does not replace" in risk.mitigation
+    other = evaluated_case(reference, case, function="market-research-analytics")
+    assert not any("TISAX" in r.title for r in other.risks)
+
+
+def test_a_us_health_plan_is_told_to_check_its_state_insurance_law(reference: Playbook) -> None:
+    # Review 40: a health insurer answering "Healthcare payer or provider" read HIPAA alone.
+    ev = evaluated_answers(reference, US_HEALTH_PLAN_ON_ITS_OWN_FIGURES)
+    risk = next(r for r in ev.risks if "state's insurance data-security law" in r.title)
+    assert "(sec. 4.F" in risk.mitigation and "23 NYCRR 500.11" in risk.mitigation
+    provider = evaluated_answers(reference, US_HEALTH_PLAN_ON_ITS_OWN_FIGURES, buyer_sector="other")
+    assert not any("state's insurance data-security law" in r.title for r in provider.risks)

@@ -209,6 +209,20 @@ def test_saving_needs_a_name_and_valid_answers(
     assert _stored() == before
 
 
+def test_saving_with_no_answer_changed_stores_nothing_and_says_why(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 41: "Save as a new assessment" with nothing changed stored a copy of the recommendation.
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    before = _stored()
+    response = buyer_client.post(reverse("recommendations:what_if_save", args=[rec.pk]), {"whatif_title": "Same"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "You haven&#x27;t changed any answers, so there is nothing new to save" in page
+    assert 'value="Same"' in page  # the name typed is kept
+    assert _stored() == before
+
+
 def test_saving_with_a_required_answer_cleared_leaves_a_draft_to_finish(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:

@@ -96,11 +96,14 @@ def test_another_language_ranks_no_location_and_asks_for_it_in_the_proposal_and_
     assert ev.delivered_from == "india"
     risk = next(r for r in ev.risks if r.title == OTHER_RISK)
     assert "proposal" in risk.mitigation and "pilot" in risk.mitigation
-    # Testing the language is a condition of the verdict too: the ranking could not weigh it.
-    assert [c.text for c in ev.conditions if c.rule == "work-language-other"] == [
-        "Test the written and spoken language of the people named to do the work on real work in it, "
+    # Testing the language is settled before signing, and caps the verdict: the ranking could not weigh it (review 40:
+    # Japanese market research read "KPO wins" from India).
+    assert risk.severity == "high"
+    assert [g.text for g in ev.gates if g.rule == "work-language-other"] == [
+        "the written and spoken language of the people named to do the work, tested on real work in it, "
         "before committing to the full volume"
     ]
+    assert ev.verdict != "wins"
     assert CHECK_RISK not in {r.title for r in ev.risks}
     assert [loc.score for loc in ev.locations] == [
         loc.score for loc in evaluated_case(reference, SPANISH, work_language=None).locations

@@ -582,6 +582,13 @@ class Cost:
         keys = {"inhouse.salary", f"{model}.rate"}
         return any(f.key in keys and f.weak and not f.supplied for f in self.figures)
 
+    def fixed_by_buyer(self, model: str) -> bool:
+        """Whether both of ``model``'s largest terms are the buyer's own figures, the in-house pay and the model's
+        rate (its quote): the simulation holds each at the figure given, so its chance of a saving says how the
+        other, smaller inputs move around them, not how sure the saving is (review 40: "over 99%" on a quote)."""
+        keys = {"inhouse.salary", f"{model}.rate"}
+        return sum(1 for f in self.figures if f.key in keys and f.supplied) == 2
+
     @property
     def own_figures(self) -> tuple[CostFigure, ...]:
         """The figures the buyer supplied (their in-house cost, a provider's quote)."""
