@@ -3,6 +3,7 @@ with widgets that fit the question, styled breadcrumbs, a readable audit list, i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pghistory
@@ -421,6 +422,12 @@ def test_every_box_of_the_condition_table_names_itself_and_points_stay_within_a_
     assert question is not None
     options = curator_client.get(reverse("admin:playbooks_question_change", args=[question.pk])).content.decode()
     assert '<div class="inline-scroll" tabindex="0" role="region" aria-label="Options">' in options
+    # The admin's tables are named, and no header cell is left empty (axe empty-table-header).
+    assert '<table aria-label="Conditions">' in body and '<table aria-label="Options">' in options
+    for html in (body, options):
+        assert '<th class="original"></th>' not in html
+        assert '<th class="original"><span class="visually-hidden">Saved row</span></th>' in html
+        assert not re.search(r"<th>\s*</th>", html)
     data = _post_data(page)
     points = next(k for k in data if k.endswith("-points"))
     data[points] = "-99999999"

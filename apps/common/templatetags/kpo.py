@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -9,6 +10,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from apps.common import formatting
 
@@ -135,3 +138,19 @@ def error_summary(form: Any) -> list[tuple[str, str, str]]:
     if whole and fields:
         summary.insert(0, (fields[0].auto_id, "This form", " ".join(str(e) for e in whole)))
     return summary
+
+
+_EMPTY_DELETE_HEADER = re.compile(r"<th>\s*</th>")
+
+
+@register.simple_block_tag
+def named_admin_table(content: SafeString, name: str) -> SafeString:
+    """The admin's tabular inline (``admin/edit_inline/tabular.html``, included inside this tag) with its table named
+    and no header cell left empty (axe empty-table-header): the first column, which holds a saved row's name, and
+    the last, headed "Delete?" only when rows may be deleted."""
+    html = str(content).replace("<table>", f'<table aria-label="{escape(name)}">', 1)
+    html = html.replace(
+        '<th class="original"></th>', '<th class="original"><span class="visually-hidden">Saved row</span></th>', 1
+    )
+    html = _EMPTY_DELETE_HEADER.sub('<th><span class="visually-hidden">Delete</span></th>', html, count=1)
+    return mark_safe(html)  # noqa: S308 -- the content was rendered (and escaped) by the template; the name is escaped
