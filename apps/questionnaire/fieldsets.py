@@ -203,11 +203,6 @@ def fieldset(
         out.append(f'\n      <div class="choices">\n      {inner}\n      </div>\n    ')
     else:
         invalid = ' aria-invalid="true"' if error else ""
-        if hx:
-            # A typed answer is saved when its box is left, and also once the typing pauses (static/js/typing-pause.js
-            # sends the box's change event then: a reload or a closed tab before leaving it lost the answer, review
-            # 41); "changed" keeps the leaving from saving the same value again.
-            hx = hx.replace('data-hx-trigger="change"', 'data-hx-trigger="change changed"')
         out.append(
             f'{p.input_head}{escape(item.input_value)}{p.input_mid}{invalid}{disabled} autocomplete="off"{hx}'
             f"{p.input_tail}"

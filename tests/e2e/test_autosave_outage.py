@@ -93,3 +93,38 @@ def test_a_typed_answer_is_saved_when_typing_pauses_and_survives_a_reload(browsi
     assert len(posts) == 1
     page.reload()
     expect(page.locator("#input-annual_hours")).to_have_value("2400")
+
+
+def test_a_typed_answer_whose_save_failed_is_sent_again_when_the_box_is_left(browsing: Browsing, buyer: User) -> None:
+    """Review 44: a value whose pause-save met a 503 was never sent again (leaving the box counted it as saved), so
+    the server kept the earlier value while the box showed the new one."""
+    from apps.questionnaire.models import Answer
+
+    assessment = make_assessment(buyer, "Saved after an outage", {"function": "equity-research"})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    browsing.console.allow(r"Failed to load resource")
+    browsing.console.allow(r"htmx")
+    hours = page.locator("#input-annual_hours")
+    with page.expect_response(re.compile(r"/answers/annual_hours/")):
+        hours.press_sequentially("1500", delay=30)
+    expect(page.locator("#status-annual_hours")).to_have_text("Saved")
+    failing = {"left": 1}
+
+    def once_503(route: Any) -> None:
+        if failing["left"]:
+            failing["left"] -= 1
+            route.fulfill(status=503, body="Service unavailable", headers={"Retry-After": "10"})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/answers/annual_hours/"), once_503)
+    with page.expect_response(re.compile(r"/answers/annual_hours/")) as failed:
+        hours.press_sequentially("0", delay=30)  # 15000, saved when the typing pauses: the outage answers
+    assert failed.value.status == 503
+    expect(page.locator("#status-annual_hours")).to_contain_text("Not confirmed")
+    with page.expect_response(re.compile(r"/answers/annual_hours/")) as again:
+        hours.blur()  # leaving the box sends it again, the database back
+    assert again.value.status == 200
+    expect(page.locator("#status-annual_hours")).to_have_text("Saved")
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 15000
