@@ -201,6 +201,8 @@ PASSWORD_RESET_MAILS_PER_CLIENT = env_int("PASSWORD_RESET_MAILS_PER_CLIENT", 20)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 # Invitations (each one a mail) an organisation's owners send an hour, and one address is sent a day.
 INVITATIONS_PER_ORGANISATION = env_int("INVITATIONS_PER_ORGANISATION", 50)
+# What-ifs a member may save as new assessments an hour (each is stored and scored).
+WHATIF_SAVES_PER_HOUR = env_int("WHATIF_SAVES_PER_HOUR", 30)
 INVITATIONS_PER_ADDRESS = env_int("INVITATIONS_PER_ADDRESS", 3)
 # The client address is REMOTE_ADDR unless a trusted proxy sets a header, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import inspect
+import unicodedata
 from collections import defaultdict
 from datetime import datetime
 from typing import Annotated, Any, Literal, cast
@@ -435,7 +436,7 @@ def assessment_submit(
         return Status(*run())
     if not idempotency_key.strip() or len(idempotency_key) > 255:
         raise Problem(422, "Idempotency-Key must be 1 to 255 characters.")
-    if any(ord(c) < 32 or ord(c) == 127 for c in idempotency_key):  # a control character, as everywhere else
+    if any(unicodedata.category(c) == "Cc" for c in idempotency_key):  # a control character (C0, DEL or C1)
         raise Problem(422, "Idempotency-Key may not contain control characters.")
     fingerprint = services.fingerprint(request.method or "POST", request.path, request.body)
     try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -246,9 +247,11 @@ def field_type_problems(model: type[models.Model], values: Mapping[str, Any], wh
 def parse_date_param(value: Any, where: str) -> date:
     """An ISO date (YYYY-MM-DD) between FIRST_DAY and LAST_DAY, or a ValidationError saying why not."""
     text = clean_text(value, where).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         # The text given is said back: a date box cannot show it (review 41: it looked lost).
-        given = f" (you gave “{text[:40]}”)" if text else ""
+        # Without invisible format characters (a right-to-left override would turn the echo around).
+        shown = "".join(c for c in text[:40] if unicodedata.category(c) != "Cf")
+        given = f" (you gave “{shown}”)" if shown else ""
         raise ValidationError(f"{where}: enter a date as YYYY-MM-DD, like 2026-03-31{given}.")
     try:
         day = date.fromisoformat(text)

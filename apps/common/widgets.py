@@ -58,7 +58,7 @@ class Select(forms.Select):
         return mark_safe("".join(html))
 
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class DateInput(forms.DateInput):
@@ -67,7 +67,7 @@ class DateInput(forms.DateInput):
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         text = None if widget["value"] is None else _text(widget["value"])
-        if widget["type"] == "date" and text is not None and not ISO_DAY.fullmatch(text):
+        if widget["type"] == "date" and text and not ISO_DAY.fullmatch(text):
             # A date box holds only YYYY-MM-DD (HTML's valid date string); any other text is an invalid value the
             # browser shows as blank, so it is left out, and the field's message says it back (review 41).
             text = None

@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from apps.accounts import throttle
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.playbooks.engine import CompiledPlaybook
@@ -139,6 +141,15 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
             "To score these answers on a newer playbook, re-score the recommendation instead."
         )
         return render(request, "recommendations/whatif.html", context, status=400)
+    if not throttle.take(
+        scope="whatif-save", key=str(request.user.pk), limit=settings.WHATIF_SAVES_PER_HOUR, seconds=3600
+    ):
+        # Each save stores an assessment and scores it: a script in a member's session could load both without end.
+        context["save_error"] = (
+            f"You have saved {settings.WHATIF_SAVES_PER_HOUR} what-ifs in the last hour, the most an hour allows: "
+            "try again later. Your answers here are kept on this page."
+        )
+        return render(request, "recommendations/whatif.html", context, status=429)
     saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)
     if saved.recommendation is None:
         messages.info(

@@ -162,7 +162,9 @@ def history_csv(request: HtmxMemberRequest) -> HttpResponse:
     if form.errors:
         # A refused filter is a 400 with every problem, not an export that silently leaves rows out.
         problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
-        return HttpResponse(f"The filters were refused: {problems}\n", status=400, content_type="text/plain")
+        return HttpResponse(
+            f"The filters were refused: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
     rows = exports.history_rows(organisation=request.organisation, form=form)
     if rows.count() > exports.INLINE_ROWS:
         # Too many to write while the request waits: the worker makes the file, the exports page offers it.

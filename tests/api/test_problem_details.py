@@ -222,3 +222,35 @@ def test_an_idempotency_key_with_a_control_character_is_refused(
     )
     body = assert_whole_problem(response, 422)
     assert "control characters" in body["detail"]
+
+
+def test_a_utf16_body_with_a_byte_order_mark_is_not_read_as_json(api: ApiClient, playbook: Playbook) -> None:
+    # Review 44: json.loads given bytes guesses UTF-16 from a byte order mark; the API reads UTF-8 only.
+    body = START.encode("utf-16")
+    response = api.client.post("/api/v1/assessments", body, content_type="application/json", headers=api.headers)
+    assert response.status_code == 400
+    assert not Assessment.objects.filter(title="Sent as something else").exists()
+
+
+def test_a_charset_said_twice_is_refused(api: ApiClient, playbook: Playbook) -> None:
+    response = api.client.post(
+        "/api/v1/assessments",
+        START,
+        content_type="application/json; charset=utf-16; charset=utf-8",
+        headers=api.headers,
+    )
+    assert_whole_problem(response, 415)
+
+
+@pytest.mark.parametrize("key", ["a\x85b", "a\x9fb"])
+def test_an_idempotency_key_with_a_c1_control_is_refused(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook, key: str
+) -> None:
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
+    response = api.client.post(
+        f"/api/v1/assessments/{draft.pk}/submit",
+        "",
+        content_type="application/json",
+        headers={**api.headers, "Idempotency-Key": key},
+    )
+    assert response.status_code in (400, 422)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -68,5 +69,9 @@ def test_the_date_input_renders_as_djangos_does(data: dict[str, str] | None, att
         return type("Day", (forms.Form,), {"day": field})(data, auto_id="f_%s")
 
     ours, theirs = str(form(DateInput)["day"]), str(form(forms.DateInput)["day"])
+    if data and data["day"] and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", data["day"]):
+        # Text a date box cannot hold is left out of it (the field's message says it back), where Django writes it in.
+        theirs = re.sub(r' value="[^"]*"', "", theirs)
+        assert "value=" not in ours
     assert ours == theirs
     assert ours.startswith('<input type="date" name="day"')

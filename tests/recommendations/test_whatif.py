@@ -342,3 +342,21 @@ def test_a_doesnt_win_names_no_engagement_model_as_the_history_does(
     rows = list(csv.DictReader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode())))
     row = next(r for r in rows if int(r["id"]) == rec.pk)
     assert row["top_model"] == rec.top_model and row["recommended_model"] == ""
+
+
+def test_what_ifs_saved_beyond_the_hours_limit_are_refused_with_a_429(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, settings: Any
+) -> None:
+    # Review 44: 30 what-if saves in 5 s each stored and scored a new assessment.
+    settings.WHATIF_SAVES_PER_HOUR = 2
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    data, _ = _flip_post(rec)
+    url = reverse("recommendations:what_if_save", args=[rec.pk])
+    for n in range(2):
+        assert buyer_client.post(url, data | {"whatif_title": f"Try {n}"}).status_code == 302
+    before = _stored()
+    refused = buyer_client.post(url, data | {"whatif_title": "One too many"})
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "the most an hour allows" in page and 'value="One too many"' in page
+    assert _stored() == before

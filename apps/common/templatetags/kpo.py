@@ -132,12 +132,20 @@ def error_summary(form: Any) -> list[tuple[str, str, str]]:
         return []
     fields = list(form)
     summary = [
-        (field.auto_id, str(field.label), " ".join(str(e) for e in field.errors)) for field in fields if field.errors
+        (field.auto_id, str(field.label), " ".join(_unlabelled(str(e), str(field.label)) for e in field.errors))
+        for field in fields
+        if field.errors
     ]
     whole = form.non_field_errors()
     if whole and fields:
         summary.insert(0, (fields[0].auto_id, "This form", " ".join(str(e) for e in whole)))
     return summary
+
+
+def _unlabelled(message: str, label: str) -> str:
+    """A field's message without its own label in front ("From: enter a date…"), which the summary already puts
+    there (review 44 read "From: From: …")."""
+    return message.removeprefix(f"{label}: ")
 
 
 _EMPTY_DELETE_HEADER = re.compile(r"<th>\s*</th>")
