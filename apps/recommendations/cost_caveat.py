@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from apps.common.formatting import chance, number, sentence_start
 from apps.playbooks.engine.tco.case import WEAK_MARK
-from apps.playbooks.engine.tco.simulate import TEMPORARY_LINE
+from apps.playbooks.engine.tco.simulate import SEASONAL_LINE, TEMPORARY_LINE
 from apps.playbooks.engine.tco.types import FTE_HOURS
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord, ProviderFees
 
@@ -64,6 +64,10 @@ OTHERS_DEARER = "on fit; the models costed are likely to cost more than in-house
 # The likely saving is smaller than the premium assumed for people taken on for a piece of work done once (review 40:
 # a $440 saving that rested on a $10,800 premium the buyer was never asked about).
 ON_PREMIUM = "on fit; its saving rests on an assumed premium for temporary staff"
+# The in-house lines of that premium, and whom they price: people taken on for work done once, or for a season's peak.
+PREMIUM_LINES = {TEMPORARY_LINE: "for the work", SEASONAL_LINE: "for the peak"}
+# Below this chance of a saving, the headline beside a dearer verdict says the chance too.
+UNLIKELY_CHANCE = 0.1
 # Another costed model is named beside the recommended one when its likely cost (or, for a buyer elsewhere, its level
 # against in-house) is at most this share of the recommended one's: a tenth or more cheaper.
 CHEAPER_MODEL_SHARE = 0.9
@@ -380,9 +384,15 @@ def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
     headline says so: a Dutch buyer read "10% more" beside a note that pay in the Netherlands is higher (review 33)."""
     share = model.savings_percent
     basis = _pay_basis(cost) if cost is not None else ""
+    # A saving so unlikely that in-house is cheaper in nine of ten simulated cases or more is said in the headline too
+    # (review 43: a CFO reads the verdict's words, and "KPO wins" stood beside a 127% dearer cost).
+    p = model.probability_saving
+    odds = ""
+    if p is not None and p < UNLIKELY_CHANCE and cost is not None:
+        odds = f"; a saving {likelihood(p)}" if cost.soft_chance(model.model) else f"; {chance(p)} chance of a saving"
     if share is None or share > -1:
-        return DEARER + basis
-    return f"on fit; likely to cost {number(round(-share))}% more than in-house{basis}"
+        return DEARER + basis + odds
+    return f"on fit; likely to cost {number(round(-share))}% more than in-house{basis}{odds}"
 
 
 def _pay_basis(cost: Cost) -> str:
@@ -431,31 +441,46 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         )
         return CostCaveat(warning=True, text=text, headline=UNLIKELY_SAVING)
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
-    text = (
-        f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} (in 8 of 10 simulated cases "
-        f"{_spread(model.savings_p10, model.savings_p90, ev.cost)}; {_chance(model, ev.cost)}"
-        f"{_middle(model, ev.cost)}).{also}"
+    spread = (
+        f"(in 8 of 10 simulated cases {_spread(model.savings_p10, model.savings_p90, ev.cost)}; "
+        f"{_chance(model, ev.cost)}{_middle(model, ev.cost)})"
     )
-    if rests := premium_decides(ev, likely):
-        return CostCaveat(warning=True, text=f"{text} {rests}", headline=ON_PREMIUM)
+    rests, decides = premium_decides(ev, likely)
+    if rests:
+        # The assumption the saving rests on comes first, before its spread (review 43: it came last, after it).
+        text = f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years}, {rests} {spread}.{also}"
+        return CostCaveat(warning=decides, text=text, headline=ON_PREMIUM if decides else "")
+    text = f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} {spread}.{also}"
     return CostCaveat(warning=False, text=text)
 
 
-def premium_decides(ev: EvaluationRecord, likely: float) -> str:
-    """When a piece of work done once shows a likely saving smaller than the premium assumed for the people the buyer
-    would take on for it in-house, one sentence saying the saving rests on that assumption and what the model
-    would cost against people the buyer already employs; "" otherwise."""
+# The share of a likely saving the assumed premium for temporary staff may make up before the headline names it.
+PREMIUM_SHARE = 0.25
+
+
+def premium_decides(ev: EvaluationRecord, likely: float) -> tuple[str, bool]:
+    """The premium assumed for the people the buyer would take on in-house, for a piece of work done once or for a
+    season's peak, beside a likely saving it makes up a large part of (``PREMIUM_SHARE``): a clause saying so and
+    what the saving would be against people the buyer already employs, and whether the saving rests on it entirely
+    (it is smaller than the premium, so without it the model costs more); ("", False) otherwise."""
     cost = ev.cost
     premium = cost.temporary_premium
-    line = next((line for line in cost.inhouse_lines if line.label == TEMPORARY_LINE), None)
-    if not cost.surge or premium is None or line is None or likely < 0 or likely >= line.horizon[1]:
-        return ""
-    return (
-        f"That saving rests on the premium assumed for people taken on for the work in-house ({premium.likely:.0%} "
-        f"on their loaded cost, likely {cost.amount(line.horizon[1])} here; the product's assumption, which no "
-        "published figure gives). If people you already employ would do it, it is likely to cost about "
-        f"{cost.amount(line.horizon[1] - likely)} more than in-house."
+    line = next((line for line in cost.inhouse_lines if line.label in PREMIUM_LINES), None)
+    if premium is None or line is None or likely <= 0 or line.horizon[1] < PREMIUM_SHARE * likely:
+        return "", False
+    taken_on, assumed = PREMIUM_LINES[line.label], line.horizon[1]
+    said = (
+        f"the premium assumed for people taken on {taken_on} in-house ({premium.likely:.0%} on their loaded cost, "
+        f"likely {cost.amount(assumed)} here; the product's assumption, which no published figure gives)"
     )
+    if likely < assumed:
+        return (
+            f"which rests on {said}: if people you already employ would do it, it is likely to cost about "
+            f"{cost.amount(assumed - likely)} more than in-house",
+            True,
+        )
+    rest = cost.amount(likely - assumed)
+    return f"of which {cost.amount(assumed)} is {said}: with people you already employ, about {rest}", False
 
 
 def _spread(low: float | None, high: float | None, cost: Cost) -> str:

@@ -92,9 +92,10 @@ def test_us_lawyers_still_read_model_rule_1_6(reference: Playbook, consent: str,
     "changes",
     [
         {"buyer_sector": "other", "buyer_regulated_in": None, "buyer_location": "other", "home_market": "other"},
-        {"buyer_regulated_in": "australia", "buyer_location": "australia-east", "home_market": "other"},
+        # An Australian firm reads the Australian Solicitors' Conduct Rules instead (review 43).
+        {"buyer_regulated_in": "singapore", "buyer_location": "singapore", "home_market": "other"},
     ],
-    ids=["unregulated-elsewhere", "australian-firm"],
+    ids=["unregulated-elsewhere", "singapore-firm"],
 )
 def test_lawyers_elsewhere_are_told_their_own_rules_are_not_covered(
     reference: Playbook, changes: dict[str, object]

@@ -420,10 +420,17 @@ def test_the_dearer_headline_names_the_benchmark_pay_it_is_measured_against() ->
 
     from apps.recommendations.cost_caveat import dearer_headline
 
-    model = SimpleNamespace(savings_percent=-10.2)
-    eu = SimpleNamespace(regional_pay=True, national_pay="")
-    own = SimpleNamespace(regional_pay=False, national_pay="")
-    us = SimpleNamespace(regional_pay=False, national_pay="us")
+    model = SimpleNamespace(savings_percent=-10.2, probability_saving=0.3, model="captive-team")
+    eu = SimpleNamespace(regional_pay=True, national_pay="", soft_chance=lambda code: False)
+    own = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: False)
+    us = SimpleNamespace(regional_pay=False, national_pay="us", soft_chance=lambda code: False)
     assert dearer_headline(model, eu) == "on fit; likely to cost 10% more than in-house at euro-area pay"  # type: ignore[arg-type]
     assert dearer_headline(model, own) == "on fit; likely to cost 10% more than in-house"  # type: ignore[arg-type]
     assert dearer_headline(model, us).endswith("more than in-house at the US median pay")  # type: ignore[arg-type]
+    # Review 43: a saving so unlikely that in-house is cheaper in nine of ten simulated cases or more says so too.
+    unlikely = SimpleNamespace(savings_percent=-127.0, probability_saving=0.004, model="captive-team")
+    assert dearer_headline(unlikely, own) == (  # type: ignore[arg-type]
+        "on fit; likely to cost 127% more than in-house; under 1% chance of a saving"
+    )
+    weak = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: True)
+    assert dearer_headline(unlikely, weak).endswith("; a saving very unlikely")  # type: ignore[arg-type]

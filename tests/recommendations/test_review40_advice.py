@@ -290,7 +290,9 @@ def test_a_saving_that_rests_on_the_assumed_temporary_staff_premium_says_so(
     assert 0 <= model.savings[1] < premium.horizon[1]
     caveat = cost_caveat(ev)
     assert caveat is not None and caveat.warning and caveat.headline == ON_PREMIUM
-    assert "That saving rests on the premium assumed for people taken on for the work" in caveat.text
+    assert "which rests on the premium assumed for people taken on for the work in-house" in caveat.text
+    # The assumption comes before the spread of the simulated cases, not after it (review 43).
+    assert caveat.text.index("rests on the premium") < caveat.text.index("in 8 of 10 simulated cases")
     assert ev.cost.amount(premium.horizon[1] - model.savings[1]) + " more than in-house" in caveat.text
     # With a quote low enough to save more than the premium, the saving stands on its own.
     cheap = AssessmentFactory(
@@ -299,8 +301,15 @@ def test_a_saving_that_rests_on_the_assumed_temporary_staff_premium_says_so(
         playbook=reference,
         answers={**JAPANESE_ONE_OFF_RESEARCH, "quoted_price": 6000},
     )
-    plain = cost_caveat(submit_and_recommend(assessment=cheap, user=buyer).record.evaluation)
+    cheap_ev = submit_and_recommend(assessment=cheap, user=buyer).record.evaluation
+    plain = cost_caveat(cheap_ev)
     assert plain is not None and not plain.warning and "rests on the premium" not in plain.text
+    # A premium making up a large part of a saving it does not decide is still named, with the saving without it.
+    saving = next(m for m in cheap_ev.cost.models if m.model == cheap_ev.top.code).savings[1]
+    premium_now = next(line for line in cheap_ev.cost.inhouse_lines if "Temporary staff premium" in line.label)
+    assert 0.25 * saving <= premium_now.horizon[1] < saving
+    assert "is the premium assumed for people taken on for the work in-house" in plain.text
+    assert cheap_ev.cost.amount(saving - premium_now.horizon[1]) in plain.text
 
 
 def test_a_singapore_banks_customer_information_reads_banking_secrecy(reference: Playbook) -> None:

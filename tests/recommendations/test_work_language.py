@@ -100,8 +100,8 @@ def test_another_language_ranks_no_location_and_asks_for_it_in_the_proposal_and_
     # Japanese market research read "KPO wins" from India).
     assert risk.severity == "high"
     assert [g.text for g in ev.gates if g.rule == "work-language-other"] == [
-        "the written and spoken language of the people named to do the work, tested on real work in it, "
-        "before committing to the full volume"
+        "the provider showing, on real work in your language, that the people named to do it write and speak it as "
+        "the work needs"
     ]
     assert ev.verdict != "wins"
     assert CHECK_RISK not in {r.title for r in ev.risks}

@@ -846,11 +846,18 @@ class EvaluationRecord:
             return ""
         rank, there = found
         behind = here.score - there.score
-        points = (
-            f"{behind} point{'' if behind == 1 else 's'} behind {here.in_text}"
-            if behind
-            else f"level with {here.in_text} on points"
-        )
+        if behind > 0:
+            points = f"{behind} point{'' if behind == 1 else 's'} behind {here.in_text}"
+        elif behind == 0:
+            points = f"level with {here.in_text} on points"
+        else:
+            # More points, ranked lower: a working day met only across the date line ranks below every location
+            # meeting it each day (review 43 read "-5 points behind").
+            ahead = -behind
+            points = f"{ahead} point{'' if ahead == 1 else 's'} ahead of {here.in_text} but ranked below it"
+            if there.across_date_line:
+                points += ", as its working day meets yours only across the date line, on 4 of your 5 working days"
+
         return (
             f"{sentence_start(there.in_text)}, in the region you prefer, meets every requirement too and ranks "
             f"{ordinal(rank)} of the {len(eligible)} that do, {points}: the table under “Where to deliver from” "

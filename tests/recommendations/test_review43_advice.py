@@ -1,0 +1,229 @@
+"""Review 43's buyer situations: a US county's own lawyers read that the county is their client (ABA Model Rule
+1.13(a)), not that each client must consent; an Australian law firm reads the Australian Solicitors' Conduct Rules
+instead of "not covered here"; a preferred location scoring more but ranked lower says why instead of "-5 points
+behind"; and a season's saving is told how much of it is the assumed premium for temporary staff."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.cost_caveat import cost_caveat
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_answers, fired_codes
+
+pytestmark = pytest.mark.django_db
+
+US_COUNTY_LEGAL = {
+    "work_nature": "mixed",
+    "codifiability": "partial",
+    "quality_measurable": "partly",
+    "process_documented": "partly",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 4,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 2,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["attorney"],
+    "vendor_assurance": ["soc2"],
+    "work_language": "none",
+    "function": "legal-review",
+    "buyer_sector": "public-body",
+    "annual_hours": 2500,
+    "team_size": 2,
+    "horizon": 2,
+    "client_jurisdictions": ["us"],
+    "data_categories": ["other-personal", "privileged-legal"],
+    "buyer_location": "us",
+    "buyer_us_zone": "pacific",
+    "home_market": "us",
+    "legal_us_lawyers": True,
+    "legal_client_consent": "can-obtain",
+    "legal_us_litigation_review": False,
+    "signoff_capacity": "yes",
+    "own_figures": True,
+    "own_inhouse_cost": 165000,
+    "quoted_rate": 40,
+    "displaced_staff": 0,
+    "preferred_region": "philippines",
+}
+
+INDIAN_BANK_KYC = {
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "objective",
+    "process_documented": "documented",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-outcome",
+    "mgmt_hours": 4,
+    "prior_outsourcing": "kpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 8,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "vendor_assurance": ["iso27001"],
+    "work_language": "none",
+    "function": "kyc-aml",
+    "buyer_sector": "bank",
+    "buyer_regulated_in": "other",
+    "critical_function": True,
+    "annual_hours": 60000,
+    "team_size": 30,
+    "horizon": 5,
+    "client_jurisdictions": ["india"],
+    "data_categories": ["india-personal"],
+    "buyer_location": "india",
+    "home_market": "other",
+    "own_figures": True,
+    "own_inhouse_cost": 9000,
+    "quoted_rate": 8,
+    "preferred_region": "india",
+}
+
+AU_LAW_FIRM_SEASON = {
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "objective",
+    "process_documented": "partly",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "seasonal",
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 4,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 3,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["attorney"],
+    "vendor_assurance": ["iso27001"],
+    "work_language": "none",
+    "function": "legal-review",
+    "buyer_sector": "law-firm",
+    "buyer_regulated_in": "australia",
+    "annual_hours": 30000,
+    "team_size": 15,
+    "horizon": 3,
+    "peak_share": 45,
+    "deliverables": 20,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["au-personal", "privileged-legal"],
+    "buyer_location": "australia-east",
+    "home_market": "other",
+    "legal_us_lawyers": False,
+    "legal_client_consent": "can-obtain",
+    "signoff_capacity": "yes",
+    "own_figures": True,
+    "own_inhouse_cost": 80000,
+    "quoted_rate": 24,
+    "preferred_region": "philippines",
+}
+
+
+def _stored(reference: Playbook, organisation: Organisation, buyer: User, answers: dict) -> object:
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    return submit_and_recommend(assessment=a, user=buyer).record.evaluation
+
+
+def test_a_us_public_bodys_own_lawyers_read_the_organisation_as_their_client(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, US_COUNTY_LEGAL)
+    fired = fired_codes(ev)
+    assert "us-in-house-lawyers-organisation-client" in fired
+    assert "legal-client-consent-to-ask" not in fired
+    assert not any("clients' informed consent" in g.text for g in ev.gates)
+    said = " ".join(c.text for c in ev.conditions)
+    assert "ABA Model Rule 1.13(a)" in said and "officer authorised to act for your organisation" in said
+    # A US law firm still asks each client.
+    firm = evaluated_answers(reference, US_COUNTY_LEGAL, buyer_sector="law-firm")
+    assert "legal-client-consent-to-ask" in fired_codes(firm)
+    assert "us-in-house-lawyers-organisation-client" not in fired_codes(firm)
+
+
+def test_a_preferred_location_with_more_points_ranked_lower_says_why(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = _stored(reference, organisation, buyer, US_COUNTY_LEGAL)
+    there = next(loc for loc in ev.locations if loc.code == "philippines")
+    here = ev.delivery_location
+    assert here is not None and there.preferred and there.across_date_line and there.score > here.score
+    said = ev.preferred_passed_over
+    ahead = there.score - here.score
+    assert f"{ahead} point{'' if ahead == 1 else 's'} ahead of {here.in_text} but ranked below it" in said
+    assert "only across the date line" in said and "-" + str(ahead) not in said
+
+
+def test_an_australian_law_firm_reads_its_own_conduct_rules(reference: Playbook) -> None:
+    ev = evaluated_answers(reference, AU_LAW_FIRM_SEASON)
+    fired = fired_codes(ev)
+    assert {"au-solicitors-client-confidentiality", "au-solicitors-client-authority-to-ask"} <= fired
+    assert not fired & {"legal-client-consent-other-rules", "legal-client-consent-other-rules-to-ask"}
+    said = " ".join(c.text for c in ev.conditions) + " ".join(g.text for g in ev.gates)
+    assert "r. 9.2.1" in said and "(r. 37)" in said
+    assert "43e" not in " ".join(f.rationale for f in ev.fired)
+    refused = evaluated_answers(reference, AU_LAW_FIRM_SEASON, legal_client_consent="cannot")
+    assert "au-solicitors-clients-refuse" in fired_codes(refused)
+    assert "au-solicitors-client-confidentiality" not in fired_codes(refused)
+
+
+def test_a_seasons_saving_names_the_premium_for_the_peak_it_includes(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = _stored(reference, organisation, buyer, AU_LAW_FIRM_SEASON)
+    top = ev.top
+    assert top is not None
+    model = next((m for m in ev.cost.models if m.model == top.code), None)
+    peak = next((line for line in ev.cost.inhouse_lines if "people taken on for the peak" in line.label), None)
+    assert model is not None and peak is not None and model.savings[1] > 0
+    caveat = cost_caveat(ev)
+    assert caveat is not None
+    assert 0.25 * model.savings[1] <= peak.horizon[1] < model.savings[1]  # a large part of it, but not all
+    assert "is the premium assumed for people taken on for the peak in-house" in caveat.text
+    assert not caveat.warning
+
+
+def test_an_indian_banks_kyc_decisions_stay_with_the_bank(reference: Playbook) -> None:
+    # Review 43: an Indian bank's KYC work was recommended as a managed service, the provider deciding.
+    ev = evaluated_answers(reference, INDIAN_BANK_KYC)
+    assert "in-bank-kyc-decisions-stay" in fired_codes(ev)
+    assert any(
+        r.severity == "high" and r.title == "An Indian bank may not outsource its KYC decisions" for r in ev.risks
+    )
+    assert any("limit the provider to gathering and checking documents" in c.text for c in ev.conditions)
+    managed = next(m for m in ev.models if m.code == "managed-services")
+    assert any(c.rule == "in-bank-kyc-decisions-stay" and c.points == -40 for c in managed.contributions)
+    assert ev.models[0].code != "managed-services"
+
+
+def test_a_us_state_body_reads_the_state_contract_rule_as_the_states_and_its_public_records_law(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_answers(reference, US_COUNTY_LEGAL)
+    gate = next(g.text for g in ev.gates if "N.J.S.A. 52:34-13.2" in g.text)
+    assert "for New Jersey's State contracts" in gate
+    risk = next(r for r in ev.risks if r.title == "Your state's law may keep this work in the United States")
+    assert "Gov. Code § 7920.000" in risk.mitigation
