@@ -21,6 +21,8 @@ from apps.playbooks.engine.tco.types import FTE_HOURS
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord, ProviderFees
 
 FIT_ONLY = "This verdict rests on fit (skills, capacity, quality), not on savings."
+# Beside a verdict that does not pay (in-house cheaper in nine of ten simulated cases or more).
+OTHER_REASON = "Go ahead only for a reason other than cost that you can name: capacity, speed, skills or quality."
 # Beside a cost that argues against the verdict: its in-house side is the catalogue's pay for the function (one
 # occupation's, which may not be who does the work), not the buyer's own figure.
 CATALOGUE_PAY = (
@@ -388,11 +390,13 @@ def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
     # (review 43: a CFO reads the verdict's words, and "KPO wins" stood beside a 127% dearer cost).
     p = model.probability_saving
     odds = ""
-    if p is not None and p < UNLIKELY_CHANCE and cost is not None:
+    if p is not None and cost is not None:
         odds = f"; a saving {likelihood(p)}" if cost.soft_chance(model.model) else f"; {chance(p)} chance of a saving"
+    # In-house cheaper in nine of ten simulated cases or more: the verdict's fit does not make the move pay (review 46).
+    lead = "on fit only; it does not pay" if p is not None and p < UNLIKELY_CHANCE else "on fit"
     if share is None or share > -1:
-        return DEARER + basis + odds
-    return f"on fit; likely to cost {number(round(-share))}% more than in-house{basis}{odds}"
+        return DEARER.replace("on fit", lead, 1) + basis + odds
+    return f"{lead}; likely to cost {number(round(-share))}% more than in-house{basis}{odds}"
 
 
 def _pay_basis(cost: Cost) -> str:
@@ -427,10 +431,15 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if premium := location_premium(ev, model):
         pay += f" {premium}"
     if likely < 0:
+        reason = (
+            f" {OTHER_REASON}"
+            if model.probability_saving is not None and model.probability_saving < UNLIKELY_CHANCE
+            else ""
+        )
         text = (
             f"On cost alone, keeping the work in-house is likely cheaper: {model.name} is likely to cost "
             f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
-            f"{FIT_ONLY}{pay}{also}"
+            f"{FIT_ONLY}{reason}{pay}{also}"
         )
         return CostCaveat(warning=True, text=text, headline=dearer_headline(model, ev.cost))
     if (model.probability_saving or 0) < 0.5:
@@ -447,8 +456,9 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     )
     rests, decides = premium_decides(ev, likely)
     if rests:
-        # The assumption the saving rests on comes first, before its spread (review 43: it came last, after it).
-        text = f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years}, {rests} {spread}.{also}"
+        # The assumption the saving rests on follows its spread, before any other option (review 43: it came last;
+        # review 46: put before the spread, the figure without it read as the spread's own).
+        text = f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} {spread}, {rests}.{also}"
         return CostCaveat(warning=decides, text=text, headline=ON_PREMIUM if decides else "")
     text = f"Likely saving with {model.name}: {ev.cost.amount(likely)} over {years} {spread}.{also}"
     return CostCaveat(warning=False, text=text)

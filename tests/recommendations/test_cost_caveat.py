@@ -23,6 +23,7 @@ from apps.recommendations.cost_caveat import (
     cheaper_location_text,
     cheaper_model_text,
     cost_caveat,
+    dearer_headline,
     likelihood,
     location_premium,
 )
@@ -103,12 +104,14 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     assert share >= 1
     # The in-house side is the UK median for the occupation (not the buyer's own figure): the headline says so.
     assert ev.cost.national_pay == "uk"
-    verdict = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house at the UK median pay)"
+    odds = dearer_headline(top, ev.cost).split("UK median pay", 1)[1]  # the chance of a saving, as the headline says it
+    assert "chance of a saving" in odds or "a saving" in odds
+    verdict = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house at the UK median pay{odds})"
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert f"<title>{rec.title}: {verdict} · KPO Advisor</title>" in detail
     assert re.search(
         r'<h2 class="verdict__title" id="verdict-title">KPO wins, on conditions <span class="verdict__qualifier">'
-        rf"\(on fit; likely to cost {share}% more than in-house at the UK median pay\)</span></h2>",
+        rf"\(on fit; likely to cost {share}% more than in-house at the UK median pay{re.escape(odds)}\)</span></h2>",
         detail,
     )
     assert f'<p class="verdict-box__title">{verdict}</p>' in memo_summary(rec)
@@ -424,13 +427,16 @@ def test_the_dearer_headline_names_the_benchmark_pay_it_is_measured_against() ->
     eu = SimpleNamespace(regional_pay=True, national_pay="", soft_chance=lambda code: False)
     own = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: False)
     us = SimpleNamespace(regional_pay=False, national_pay="us", soft_chance=lambda code: False)
-    assert dearer_headline(model, eu) == "on fit; likely to cost 10% more than in-house at euro-area pay"  # type: ignore[arg-type]
-    assert dearer_headline(model, own) == "on fit; likely to cost 10% more than in-house"  # type: ignore[arg-type]
-    assert dearer_headline(model, us).endswith("more than in-house at the US median pay")  # type: ignore[arg-type]
-    # Review 43: a saving so unlikely that in-house is cheaper in nine of ten simulated cases or more says so too.
+    assert dearer_headline(model, eu) == (  # type: ignore[arg-type]
+        "on fit; likely to cost 10% more than in-house at euro-area pay; 30% chance of a saving"
+    )
+    assert dearer_headline(model, own) == "on fit; likely to cost 10% more than in-house; 30% chance of a saving"  # type: ignore[arg-type]
+    assert "more than in-house at the US median pay" in dearer_headline(model, us)  # type: ignore[arg-type]
+    # Reviews 43 and 46: a saving so unlikely that in-house is cheaper in nine of ten simulated cases or more says
+    # the move does not pay, beside the verdict.
     unlikely = SimpleNamespace(savings_percent=-127.0, probability_saving=0.004, model="captive-team")
     assert dearer_headline(unlikely, own) == (  # type: ignore[arg-type]
-        "on fit; likely to cost 127% more than in-house; under 1% chance of a saving"
+        "on fit only; it does not pay; likely to cost 127% more than in-house; under 1% chance of a saving"
     )
     weak = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: True)
     assert dearer_headline(unlikely, weak).endswith("; a saving very unlikely")  # type: ignore[arg-type]

@@ -291,8 +291,9 @@ def test_a_saving_that_rests_on_the_assumed_temporary_staff_premium_says_so(
     caveat = cost_caveat(ev)
     assert caveat is not None and caveat.warning and caveat.headline == ON_PREMIUM
     assert "which rests on the premium assumed for people taken on for the work in-house" in caveat.text
-    # The assumption comes before the spread of the simulated cases, not after it (review 43).
-    assert caveat.text.index("rests on the premium") < caveat.text.index("in 8 of 10 simulated cases")
+    # The assumption follows the saving's own spread, and comes before any other option (reviews 43 and 46).
+    assert caveat.text.index("in 8 of 10 simulated cases") < caveat.text.index("rests on the premium")
+    assert caveat.text.index("rests on the premium") < caveat.text.index("would likely cost less")
     assert ev.cost.amount(premium.horizon[1] - model.savings[1]) + " more than in-house" in caveat.text
     # With a quote low enough to save more than the premium, the saving stands on its own.
     cheap = AssessmentFactory(

@@ -100,6 +100,49 @@ INDIAN_BANK_KYC = {
     "preferred_region": "india",
 }
 
+GERMAN_HOSPITAL_CODING = {
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "objective",
+    "process_documented": "documented",
+    "core_differentiator": "commodity",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "start_within": "three-to-six",
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 4,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "data_onshore_only": False,
+    "overlap_hours": 6,
+    "shifted_hours": True,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "vendor_assurance": ["iso27001"],
+    "work_language": "german",
+    "function": "medical-coding",
+    "buyer_sector": "healthcare",
+    "buyer_regulated_in": "eu",
+    "annual_hours": 8000,
+    "team_size": 5,
+    "horizon": 4,
+    "client_jurisdictions": ["eu"],
+    "data_categories": ["eu-personal"],
+    "sensitive_personal_data": ["special-category"],
+    "buyer_location": "eu",
+    "buyer_eu_country": "germany",
+    "home_market": "eu",
+    "own_figures": True,
+    "own_inhouse_cost": 68000,
+    "quoted_rate": 26,
+    "budget_fx": 92,
+    "displaced_staff": 2,
+    "preferred_region": "cee",
+}
+
 AU_LAW_FIRM_SEASON = {
     "work_nature": "mixed",
     "codifiability": "high",
@@ -180,14 +223,24 @@ def test_a_preferred_location_with_more_points_ranked_lower_says_why(
 def test_an_australian_law_firm_reads_its_own_conduct_rules(reference: Playbook) -> None:
     ev = evaluated_answers(reference, AU_LAW_FIRM_SEASON)
     fired = fired_codes(ev)
-    assert {"au-solicitors-client-confidentiality", "au-solicitors-client-authority-to-ask"} <= fired
+    assert "au-solicitors-client-confidentiality" in fired
     assert not fired & {"legal-client-consent-other-rules", "legal-client-consent-other-rules-to-ask"}
-    said = " ".join(c.text for c in ev.conditions) + " ".join(g.text for g in ev.gates)
-    assert "r. 9.2.1" in said and "(r. 37)" in said
+    said = " ".join(c.text for c in ev.conditions)
+    assert "(Australian Solicitors' Conduct Rules 2015 r. 9.1.2)" in said and "r. 9.2.1" in said and "(r. 37)" in said
+    # A provider the practice engages for a client's matter may see its information (r. 9.1.2, review 46): no gate on
+    # each client's authority, and no word of Western Australia, which applies these rules since 2022.
+    assert not any("Solicitors' Conduct Rules" in g.text for g in ev.gates)
+    assert "Western Australia" not in said
     assert "43e" not in " ".join(f.rationale for f in ev.fired)
     refused = evaluated_answers(reference, AU_LAW_FIRM_SEASON, legal_client_consent="cannot")
     assert "au-solicitors-clients-refuse" in fired_codes(refused)
-    assert "au-solicitors-client-confidentiality" not in fired_codes(refused)
+
+
+def test_a_german_hospitals_land_law_caps_the_verdict(reference: Playbook) -> None:
+    # Review 46: the Land's hospital law may keep patients' data in the hospital or in Germany, yet read "KPO wins".
+    ev = evaluated_answers(reference, GERMAN_HOSPITAL_CODING)
+    assert any("Landeskrankenhausgesetz" in g.text for g in ev.gates)
+    assert ev.verdict != "wins"
 
 
 def test_a_seasons_saving_names_the_premium_for_the_peak_it_includes(
