@@ -335,6 +335,13 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
     status = {"status_code": q.code, "status": "replaced" if replaced else "saved"}
     if replaced:
         status["message"] = replaced.message
+    elif q.code not in result.answers:
+        # An emptied box removes the answer: said so, not "Saved" (review 45), with whether the step still needs it.
+        needed = q.required and result.seen is not None and q.code in result.seen.questions
+        status.update(
+            status="cleared",
+            message="Answer removed: it is needed before you submit." if needed else "Answer removed.",
+        )
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one.
     stamp: dict[str, object] = {"code": q.code, "stamp": services.loaded_stamp(result.answered_at), "oob": True}

@@ -111,7 +111,8 @@ class HistoryFilter(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error(name if name in self.fields else None, exc.messages)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("The “From” date must be on or before the “To” date.")
+            # Beside the From box, where the summary's link lands (review 45: it pointed at the first filter).
+            self.add_error("since", "Enter a “From” date on or before the “To” date.")
         return data
 
     # The filters the portfolio's counts answer, each by its dimension: one of them alone, or none at all.

@@ -7,6 +7,10 @@
 // way. Leaving the box sends its change event again only for a value neither confirms nor is being saved, so a
 // value already saved is not saved twice, while one whose save failed (a 503 during an outage, no network) is sent
 // again when the box is left or the page hidden (review 44: a value whose pause-save failed was never re-sent).
+//
+// What is typed is also kept in the tab's session storage until the server confirms it: a reload right after typing
+// raced its own save and drew the old value, which "Save and continue" then wrote back (review 45). A page drawn with
+// a kept value other than its own puts the typed one back in its box and saves it.
 (function () {
   "use strict";
   var PAUSE_MS = 1200;
@@ -16,6 +20,40 @@
 
   function typed(el) {
     return el instanceof HTMLInputElement && el.type === "text" && el.hasAttribute("data-hx-post");
+  }
+
+  // The kept value of a box, by its save address (the assessment and the question).
+  function draftKey(el) {
+    return "kpo-typed:" + el.getAttribute("data-hx-post");
+  }
+
+  function keep(el) {
+    try { sessionStorage.setItem(draftKey(el), el.value); } catch (e) { /* storage full or off: the saves still run */ }
+  }
+
+  function forget(el, value) {
+    try {
+      if (value === undefined || sessionStorage.getItem(draftKey(el)) === value) {
+        sessionStorage.removeItem(draftKey(el));
+      }
+    } catch (e) { /* nothing kept */ }
+  }
+
+  function restore() {
+    document.querySelectorAll("input[type=text][data-hx-post]").forEach(function (el) {
+      var kept = null;
+      try { kept = sessionStorage.getItem(draftKey(el)); } catch (e) { return; }
+      if (kept === null || el.disabled) {
+        return;
+      }
+      if (kept === el.value) {
+        forget(el);  // the server already holds it
+        return;
+      }
+      confirmed.set(el, el.defaultValue);
+      el.value = kept;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
   }
 
   function settled(el) {
@@ -45,6 +83,7 @@
     if (!typed(el)) {
       return;
     }
+    keep(el);
     clearTimeout(timers.get(el));
     timers.set(el, setTimeout(function () { send(el); }, PAUSE_MS));
   });
@@ -89,8 +128,22 @@
     var xhr = event.detail.xhr;
     if (event.detail.successful && xhr && xhr.status >= 200 && xhr.status < 300) {
       confirmed.set(el, sent);
+      forget(el, sent);
     }
   });
+
+  // A whole step sent with its button carries every box's value: nothing is left to keep.
+  document.addEventListener("submit", function (event) {
+    event.target.querySelectorAll("input[type=text][data-hx-post]").forEach(function (el) { forget(el); });
+  });
+
+  // After htmx has set up the boxes' saves (it does so when the document is ready, and this script runs after it).
+  function restoreSoon() { setTimeout(restore, 0); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", restoreSoon);
+  } else {
+    restoreSoon();
+  }
 
   document.addEventListener("visibilitychange", function () {
     var el = document.activeElement;

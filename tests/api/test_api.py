@@ -313,7 +313,7 @@ def test_recommendation_filters_are_the_history_pages(
     response = api.get("/recommendations", {"since": "2026-02-01", "until": "2026-01-01"})
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "", "message": "The “From” date must be on or before the “To” date."}
+        {"field": "since", "message": "Enter a “From” date on or before the “To” date."}
     ]
     assert api.get("/recommendations", {"cursor": "not-a-cursor"}).status_code == 422
     # A misspelt filter is refused, not ignored (which would list every recommendation).

@@ -128,3 +128,28 @@ def test_a_typed_answer_whose_save_failed_is_sent_again_when_the_box_is_left(bro
     assert again.value.status == 200
     expect(page.locator("#status-annual_hours")).to_have_text("Saved")
     assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 15000
+
+
+def test_a_reload_right_after_typing_shows_and_keeps_what_was_typed(browsing: Browsing, buyer: User) -> None:
+    """Review 45: a reload straight after typing raced its own save and drew the old value, which "Save and
+    continue" then wrote back. What is typed is kept in the tab until the server confirms it, and put back."""
+    from apps.questionnaire.models import Answer
+
+    assessment = make_assessment(buyer, "Reloaded at once", {"function": "equity-research", "annual_hours": 2200})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    browsing.console.allow(r"Failed to load resource")
+    browsing.console.allow(r"htmx")
+    # Every save of the box is held back, as a reload would cut it off: only the kept value can survive.
+    page.route(re.compile(r"/answers/annual_hours/"), lambda route: route.abort())
+    hours = page.locator("#input-annual_hours")
+    hours.fill("2500")  # typed, not left, and the page reloaded at once
+    page.unroute(re.compile(r"/answers/annual_hours/"))
+    with page.expect_response(re.compile(r"/answers/annual_hours/")) as saved:
+        page.reload()
+    assert saved.value.status == 200
+    expect(page.locator("#input-annual_hours")).to_have_value("2500")
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 2500
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Save and continue")).click()
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 2500

@@ -170,6 +170,9 @@ def test_an_emptied_checkbox_group_or_a_blank_field_clears_the_answer(
     response = buyer_client.post(_autosave_url(small_draft, code), post, **HX)
     assert response.status_code == 200
     assert code not in answers_of(small_draft)
+    # The status says the answer was removed, not "Saved" (review 45).
+    status = re.search(rf'<p id="status-{code}"[^>]*>(.*?)</p>', response.content.decode())
+    assert status is not None and status.group(1).startswith("Answer removed")
 
 
 # The review page of a submitted assessment

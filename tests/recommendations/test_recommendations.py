@@ -339,7 +339,7 @@ def test_a_refused_submit_links_each_missing_answer_from_its_message(
     ("query", "said"),
     [
         ({"since": "31/12/2026"}, "From: enter a date as YYYY-MM-DD, like 2026-03-31 (you gave “31/12/2026”)."),
-        ({"since": "2026-12-31", "until": "2026-01-01"}, "The “From” date must be on or before the “To” date."),
+        ({"since": "2026-12-31", "until": "2026-01-01"}, "From: Enter a “From” date on or before the “To” date."),
     ],
 )
 def test_a_history_filter_refused_opens_on_the_error_summary(
