@@ -218,6 +218,9 @@ def test_personal_data_moves_fit_and_risks_and_states_its_processor_terms(
     added = {c.rule for c in ev.conditions} - {c.rule for c in without.conditions}
     # The processor terms' condition; EU data for this US team also asks for its route to be mapped.
     outside_eu = {"gdpr-eu-personal-data-team-outside-eu"} if category == "eu-personal" else set()
+    # US consumers' data for a US team also asks for the other states' processor terms.
+    if category == "california-personal":
+        outside_eu = {"us-state-privacy-consumer-data"}
     assert len(added - outside_eu) == 1 and added >= outside_eu
     assert len(ev.conditions) == len(without.conditions) + 1 + len(outside_eu)
 
