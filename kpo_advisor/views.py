@@ -59,7 +59,7 @@ def plain_page(template: str, status: int, request: HttpRequest) -> HttpResponse
     # Rendered without context processors: these pages must work when the database does not.
     response = HttpResponse(render_to_string(template, {"request_path": request.path}), status=status)
     if status == 503:
-        response["Retry-After"] = "10"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

@@ -57,7 +57,9 @@ class CostCaveat:
 
 # The headlines: the likely cost is above in-house; a saving is less likely than not; in-house pay where the buyer is
 # has no benchmark, so no saving is worked out (the level at which the two are even is said beside the verdict).
-DEARER = "on fit; likely to cost more than in-house"
+DEARER = (
+    "likely to cost more than in-house"  # after the verdict's basis: "on fit; …" or "on fit only; it does not pay; …"
+)
 UNLIKELY_SAVING = "on fit; a saving is less likely than not"
 NOT_COMPARED = "on fit; its cost is not compared with your in-house pay"
 # The recommended model is not costed, and every model that is costs more than in-house, likely and on most of
@@ -394,9 +396,8 @@ def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
         odds = f"; a saving {likelihood(p)}" if cost.soft_chance(model.model) else f"; {chance(p)} chance of a saving"
     # In-house cheaper in nine of ten simulated cases or more: the verdict's fit does not make the move pay (review 46).
     lead = "on fit only; it does not pay" if p is not None and p < UNLIKELY_CHANCE else "on fit"
-    if share is None or share > -1:
-        return DEARER.replace("on fit", lead, 1) + basis + odds
-    return f"{lead}; likely to cost {number(round(-share))}% more than in-house{basis}{odds}"
+    dearer = DEARER if share is None or share > -1 else f"likely to cost {number(round(-share))}% more than in-house"
+    return f"{lead}; {dearer}{basis}{odds}"
 
 
 def _pay_basis(cost: Cost) -> str:

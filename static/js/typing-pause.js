@@ -14,12 +14,13 @@
 (function () {
   "use strict";
   var PAUSE_MS = 1200;
+  var TYPED = "input[type=text][data-hx-post]";  // a box whose typed answer autosaves
   var timers = new WeakMap();
   var confirmed = new WeakMap();
   var pending = new WeakMap();
 
   function typed(el) {
-    return el instanceof HTMLInputElement && el.type === "text" && el.hasAttribute("data-hx-post");
+    return el instanceof HTMLInputElement && el.matches(TYPED);
   }
 
   // The kept value of a box, by its save address (the assessment and the question).
@@ -40,7 +41,7 @@
   }
 
   function restore() {
-    document.querySelectorAll("input[type=text][data-hx-post]").forEach(function (el) {
+    document.querySelectorAll(TYPED).forEach(function (el) {
       var kept = null;
       try { kept = sessionStorage.getItem(draftKey(el)); } catch (e) { return; }
       if (kept === null || el.disabled) {
@@ -134,7 +135,7 @@
 
   // A whole step sent with its button carries every box's value: nothing is left to keep.
   document.addEventListener("submit", function (event) {
-    event.target.querySelectorAll("input[type=text][data-hx-post]").forEach(function (el) { forget(el); });
+    event.target.querySelectorAll(TYPED).forEach(function (el) { forget(el); });
   });
 
   // After htmx has set up the boxes' saves (it does so when the document is ready, and this script runs after it).
