@@ -275,7 +275,7 @@ class EffectInline(DraftOnlyInline, admin.StackedInline):
         ("engagement_model", "regime", "location"),
         "text",
         ("severity", "mitigation"),
-        "notice",
+        ("notice", "evidence"),
     )
 
 

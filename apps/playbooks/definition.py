@@ -163,6 +163,8 @@ def _effect(effect: Effect) -> dict[str, Any]:
         data["model"] = effect.engagement_model.code
     if effect.kind == Effect.Kind.GATE:
         data["notice"] = effect.notice
+        if effect.evidence:  # written only where set, so a definition without it is the same document as before
+            data["evidence"] = True
     return data
 
 

@@ -292,6 +292,10 @@ class _Linter:
                 self.add(WARNING, "rule", code, "a gate caps the verdict and carries no points: its points are ignored")
             if kind != "gate" and effect.get("notice"):
                 self.add(WARNING, "rule", code, f"only a gate can be a notice: its {kind} effect's notice is ignored")
+            if kind != "gate" and effect.get("evidence"):
+                self.add(WARNING, "rule", code, f"only a gate can be evidence: its {kind} effect's evidence is ignored")
+            if kind == "gate" and effect.get("notice") and effect.get("evidence"):
+                self.add(ERROR, "rule", code, "a gate is a notice or the provider's evidence, not both")
         kinds = {effect.get("kind") for effect in effects}
         if {"gate", "blocker"} <= kinds:
             self.add(WARNING, "rule", code, "it blocks KPO, so its gate never changes the verdict")

@@ -360,6 +360,11 @@ class Effect(models.Model):
         help_text="A gate only: it is a notice the regulator or supervisor may object to (the objection then to be "
         "settled), not an approval, licence or consent that may be refused.",
     )
+    evidence = models.BooleanField(
+        default=False,
+        help_text="A gate only: it is evidence the provider must give and you judge (a language shown on real work), "
+        "not an approval, licence or consent that may be refused.",
+    )
 
     class Meta:
         ordering = ["rule", "id"]

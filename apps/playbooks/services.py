@@ -173,6 +173,7 @@ def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[st
         severity=_text(raw, "severity") if kind == "risk" else "",
         mitigation=_text(raw, "mitigation") if kind == "risk" else "",
         notice=raw.get("notice") is True and kind == "gate",
+        evidence=raw.get("evidence") is True and kind == "gate",
     )
 
 

@@ -195,6 +195,20 @@ def has(found: list[tuple[str, str, str, str]], level: str, code: str, text: str
             "r1",
             "only a gate can be a notice",
         ),
+        (
+            lambda d: d["rules"][0]["effects"].append({"kind": "condition", "text": "Test them", "evidence": True}),
+            "warning",
+            "r1",
+            "only a gate can be evidence",
+        ),
+        (
+            lambda d: d["rules"][0]["effects"].append(
+                {"kind": "gate", "text": "the provider's proof", "notice": True, "evidence": True}
+            ),
+            "error",
+            "r1",
+            "a gate is a notice or the provider's evidence, not both",
+        ),
         # a risk may name the location it belongs to, a known one
         (
             lambda d: d["rules"][0]["effects"].append(

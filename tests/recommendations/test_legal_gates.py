@@ -169,3 +169,39 @@ def test_approvals_and_notices_open_together_each_say_what_may_happen(reference:
     assert both.gate_objection == (
         ": an approval may be refused, and the supervisor may object to a notice, the objection then to be settled."
     )
+
+
+def test_evidence_the_provider_gives_reads_as_resting_on_it_not_as_one_that_may_be_refused(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """A team working in a language no location is checked for caps the verdict until the named team's language is
+    tested on real work: nobody refuses that, so the page says the verdict rests on what the provider shows."""
+    answers = _answers(reference, LAW_FIRM, work_language="other")
+    rec, page = _page(reference, organisation, buyer, buyer_client, answers)
+    evidence = [g for g in rec.record.evaluation.gates if g.evidence]
+    assert [g.text for g in evidence] == ["a test of the named team's language on real work, passed to your standard"]
+    assert not any(g.notice for g in evidence)
+    assert "the provider must show you what it claims" in page  # beside the clients' consent, which may be refused
+    only = replace(rec.record.evaluation, gates=tuple(evidence))
+    assert only.gate_objection == ", as it rests on what the provider shows you."
+    two = replace(only, gates=(*evidence, StoredGate("the team's second language tested", evidence=True)))
+    assert two.gate_objection == ", as each rests on what the provider shows you."
+    notice = StoredGate("the notice to your regulator", notice=True)
+    assert replace(only, gates=(*evidence, notice)).gate_objection == (
+        ": the supervisor may object to a notice, the objection then to be settled, and the provider must show you"
+        " what it claims."
+    )
+    consent = StoredGate(CONSENT)
+    assert replace(only, gates=(consent, notice, *evidence)).gate_objection == (
+        ": an approval may be refused, the supervisor may object to a notice, the objection then to be settled, and"
+        " the provider must show you what it claims."
+    )
+
+
+def test_a_language_gate_alone_ends_the_capped_sentence_on_the_providers_evidence(reference: Playbook) -> None:
+    pb = compiled_playbook(reference)
+    answers = _answers(reference, LAW_FIRM, work_language="other")
+    document = build_snapshot(pb, evaluate(pb, answers), answers, title="Language", guidance=[], flips=None)
+    gates = document["evaluation"]["gates"]
+    assert [g["evidence"] for g in gates if "language" in g["text"]] == [True]
+    assert all(g["evidence"] is False for g in gates if "language" not in g["text"])

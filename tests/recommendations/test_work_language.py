@@ -100,10 +100,9 @@ def test_another_language_ranks_no_location_and_asks_for_it_in_the_proposal_and_
     # Testing the language is settled before signing, and caps the verdict: the ranking could not weigh it (review 40:
     # Japanese market research read "KPO wins" from India).
     assert risk.severity == "high"
-    assert [g.text for g in ev.gates if g.rule == "work-language-other"] == [
-        "the provider showing, on real work in your language, that the people named to do it write and speak it as "
-        "the work needs"
-    ]
+    gates = [g for g in ev.gates if g.rule == "work-language-other"]
+    assert [g.text for g in gates] == ["a test of the named team's language on real work, passed to your standard"]
+    assert [(g.evidence, g.notice) for g in gates] == [(True, False)]  # the provider's to show, nobody's to refuse
     assert ev.verdict != "wins"
     assert CHECK_RISK not in {r.title for r in ev.risks}
     assert [loc.score for loc in ev.locations] == [

@@ -198,6 +198,7 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
                 severity=str(item.get("severity", "")),
                 mitigation=str(item.get("mitigation", "")),
                 notice=kind == "gate" and item.get("notice") is True,
+                evidence=kind == "gate" and item.get("evidence") is True,
                 model=model,
             )
         )

@@ -131,6 +131,9 @@ class Gate:
     # A notice the regulator or supervisor may object to (the objection then to be settled), rather than an approval,
     # licence or consent it may refuse: the result says which of the two may happen.
     notice: bool = False
+    # Evidence the provider must give and the buyer judges (a language shown on real work), rather than an approval
+    # someone may refuse: the result says the verdict rests on what the provider shows.
+    evidence: bool = False
 
 
 # The condition a verdict for KPO carries when no delivery location meets every requirement the buyer set.
@@ -456,7 +459,7 @@ def _plan(pb: CompiledPlaybook, rule: Any, number: int = 0) -> _RulePlan:
         conditions=tuple(
             (e.model, VerdictCondition(e.text, rule.code, rule.name)) for e in effects if e.kind == "condition"
         ),
-        gates=tuple(Gate(e.text, rule.code, rule.name, e.notice) for e in effects if e.kind == "gate"),
+        gates=tuple(Gate(e.text, rule.code, rule.name, e.notice, e.evidence) for e in effects if e.kind == "gate"),
         delivered_in=tuple(local.items()),
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,

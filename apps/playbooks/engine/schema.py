@@ -45,7 +45,8 @@ SHAPES: dict[str, dict[str, Any]] = {
     },
     "effect": {
         "kind": str, "points": (int, None), "target": TEXT_OR_NULL, "text": TEXT_OR_NULL,
-        "severity": TEXT_OR_NULL, "mitigation": TEXT_OR_NULL, "notice": (bool, None), "model": TEXT_OR_NULL,
+        "severity": TEXT_OR_NULL, "mitigation": TEXT_OR_NULL, "notice": (bool, None), "evidence": (bool, None),
+        "model": TEXT_OR_NULL,
     },
     "golden case": {
         "name": str, "why": TEXT_OR_NULL, "answers": Mapping, "expected_verdict": TEXT_OR_NULL,

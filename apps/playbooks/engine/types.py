@@ -150,6 +150,9 @@ class Effect:
     mitigation: str = ""
     # A gate only: a notice the regulator may object to, rather than an approval, licence or consent it may refuse.
     notice: bool = False
+    # A gate only: evidence the provider must give and the buyer judges (a language shown on real work), rather than an
+    # approval that may be refused.
+    evidence: bool = False
     # A risk or a condition only: the engagement model this wording is for. It holds only when that model is the one
     # recommended, and then stands in for the same rule's risk of the same title naming none (whose mitigation may
     # suggest it), or for the same rule's conditions naming none.

@@ -669,6 +669,8 @@ class StoredGate:
     name: str = ""
     # A notice the regulator may object to, not an approval it may refuse; false in snapshots stored before it.
     notice: bool = False
+    # Evidence the provider must give and the buyer judges, not an approval; false in snapshots stored before it.
+    evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -750,16 +752,24 @@ class EvaluationRecord:
     @property
     def gate_objection(self) -> str:
         """How the open gates' sentence ends when any is a notice (the supervisor may object, and the objection must
-        be settled), not an approval that "may be refused"; empty when none is, so a result stored before notices
-        were told apart renders as it did. It reads after "… not yours alone to decide"."""
+        be settled) or the provider's evidence (the verdict rests on what it shows), not an approval that "may be
+        refused"; empty when none is, so a result stored before either was told apart renders as it did. It reads
+        after "… not yours alone to decide"."""
         notices = sum(g.notice for g in self.gates)
-        if not notices:
+        shown = sum(g.evidence for g in self.gates)
+        approvals = len(self.gates) - notices - shown
+        if not notices and not shown:
             return ""
         if notices == len(self.gates):
             return ": the supervisor may object, and the objection must be settled."
-        return (
-            ": an approval may be refused, and the supervisor may object to a notice, the objection then to be settled."
-        )
+        if shown == len(self.gates):
+            return f", as {'it rests' if shown == 1 else 'each rests'} on what the provider shows you."
+        parts = ["an approval may be refused"] if approvals else []
+        if notices:
+            parts.append("the supervisor may object to a notice, the objection then to be settled")
+        if shown:
+            parts.append("the provider must show you what it claims")
+        return ": " + ", ".join(parts[:-1]) + ", and " + parts[-1] + "."
 
     @property
     def tied_with_top(self) -> tuple[Model, ...]:
@@ -856,7 +866,10 @@ class EvaluationRecord:
             ahead = -behind
             points = f"{ahead} point{'' if ahead == 1 else 's'} ahead of {here.in_text} but ranked below it"
             if there.across_date_line:
-                points += ", as its working day meets yours only across the date line, on 4 of your 5 working days"
+                points += (
+                    ", as its working day meets yours only across the date line, on 4 of your 5 working days, which"
+                    " ranks it below every location whose day meets yours on all five"
+                )
 
         return (
             f"{sentence_start(there.in_text)}, in the region you prefer, meets every requirement too and ranks "
@@ -873,6 +886,14 @@ class EvaluationRecord:
         return top + tuple(
             loc for loc in self.locations[5:] if loc.home or (loc.preferred and not loc.excluded_because)
         )
+
+    def listed_rank(self, code: str) -> str:
+        """Where a location the table lists below its first five ranks ("9th of the 9 that meet every
+        requirement"), so a row listed sixth for being the buyer's own country or preferred region is not read
+        as ranked sixth (review 46); "" for a location that breaks a requirement or is not ranked."""
+        eligible = self.eligible_locations
+        rank = next((i for i, loc in enumerate(eligible, 1) if loc.code == code), 0)
+        return f"{ordinal(rank)} of the {len(eligible)} that meet every requirement" if rank else ""
 
     @property
     def more_eligible_locations(self) -> tuple[Location, ...]:
