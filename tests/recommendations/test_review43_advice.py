@@ -5,9 +5,14 @@ behind"; and a season's saving is told how much of it is the assumed premium for
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
+from apps.common.formatting import ordinal
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.services import submit_and_recommend
@@ -218,6 +223,8 @@ def test_a_preferred_location_with_more_points_ranked_lower_says_why(
     ahead = there.score - here.score
     assert f"{ahead} point{'' if ahead == 1 else 's'} ahead of {here.in_text} but ranked below it" in said
     assert "only across the date line" in said and "-" + str(ahead) not in said
+    # Review 46: the locations with fewer points above it were not explained.
+    assert "ranks it below every location whose day meets yours on all five" in said
 
 
 def test_an_australian_law_firm_reads_its_own_conduct_rules(reference: Playbook) -> None:
@@ -280,3 +287,42 @@ def test_a_us_state_body_reads_the_state_contract_rule_as_the_states_and_its_pub
     assert "for New Jersey's State contracts" in gate
     risk = next(r for r in ev.risks if r.title == "Your state's law may keep this work in the United States")
     assert "Gov. Code § 7920.000" in risk.mitigation
+
+
+def test_an_indian_bank_is_told_which_regulators_directions_to_read_not_that_they_are_not_covered(
+    reference: Playbook,
+) -> None:
+    # Review 46: beside the KYC rule, the same page said "Your own regulator's outsourcing and data rules are not
+    # covered here", as for a firm anywhere else.
+    ev = evaluated_answers(reference, INDIAN_BANK_KYC)
+    codes = fired_codes(ev)
+    assert "regulated-elsewhere-india" in codes and "regulated-elsewhere" not in codes
+    risk = next(r for r in ev.risks if r.rule == "regulated-elsewhere-india")
+    assert risk.title == "Your Indian regulator's outsourcing directions are not set out here"
+    assert "the RBI's for a bank" in risk.mitigation and "KYC work is set out here" in risk.mitigation
+    assert not any("not covered here" in r.title for r in ev.risks)  # its AML due diligence is the KYC rule's
+    assert any("(the RBI, IRDAI, SEBI or PFRDA)" in g.text for g in ev.gates)
+    elsewhere = evaluated_answers(reference, {**INDIAN_BANK_KYC, "buyer_location": "singapore"})
+    assert "regulated-elsewhere" in fired_codes(elsewhere) and "regulated-elsewhere-india" not in fired_codes(elsewhere)
+    insurer = evaluated_answers(reference, {**INDIAN_BANK_KYC, "buyer_sector": "insurer"})
+    assert "aml-outsourcing-not-covered-india" in fired_codes(insurer)
+    assert "aml-outsourcing-not-covered" in fired_codes(elsewhere)
+
+
+def test_a_preferred_location_listed_after_the_first_five_gives_its_rank_where_it_is_listed(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 46: the sentence said "ranks 9th of the 9", the table listed it sixth "(ranked below the five above)",
+    # and the three between were "ranked lower" than it.
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=US_COUNTY_LEGAL)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = rec.record.evaluation
+    rank = ev.listed_rank("philippines")
+    assert (
+        rank == f"{ordinal(len(ev.eligible_locations))} of the {len(ev.eligible_locations)} that meet every requirement"
+    )
+    assert f"ranks {rank.split(' that')[0]} that do" in ev.preferred_passed_over
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert f"(ranked {rank}; listed here as in your preferred region)" in page
+    assert "Also meeting every requirement, ranked below the first five: " in page
+    assert "ranked below the five above" not in page and ev.listed_rank("atlantis") == ""

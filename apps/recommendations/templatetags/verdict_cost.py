@@ -22,6 +22,11 @@ def cheaper_location(ev: EvaluationRecord) -> str:
 
 
 @register.filter
+def listed_rank(ev: EvaluationRecord, code: str) -> str:
+    return ev.listed_rank(code)
+
+
+@register.filter
 def verdict_headline(ev: EvaluationRecord) -> str:
     """The verdict's words, with what the cost says against it (``cost_caveat.verdict_words``)."""
     return verdict_words(ev)
