@@ -11,9 +11,12 @@ import base64
 import inspect
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Annotated, Any, Literal, cast
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -345,6 +348,27 @@ def _unchanged_since_read(request: ApiRequest, assessment: Assessment) -> None:
     )
 
 
+@contextmanager
+def _as_read(request: ApiRequest, assessment: Assessment) -> Iterator[None]:
+    """The change made inside runs only on the version the client read (``If-Match``), checked under the draft's row
+    lock and held to the commit: of several changes sent at once with the same tag, one is made and the others are
+    refused with a 412 (the lock orders them, and each after the first finds a new version). Without the header
+    the change goes ahead as before, with no lock taken here."""
+    if request.headers.get("If-Match") is None:
+        yield
+        return
+    with transaction.atomic():
+        # FOR NO KEY UPDATE: the lock a save's own UPDATE of the row takes, so a page's autosave waits for it too.
+        current = (
+            Assessment.objects.filter(organisation_id=assessment.organisation_id, pk=assessment.pk)
+            .select_for_update(no_key=True)
+            .only("pk", "updated_at")
+            .get()
+        )
+        _unchanged_since_read(request, current)
+        yield
+
+
 @api.get("/assessments/{int:assessment_id}", response=AssessmentOut, summary="One assessment with its answers")
 def assessment_get(request: ApiRequest, assessment_id: int, response: HttpResponse) -> dict[str, Any]:
     """Its ``ETag`` is the version to send back in ``If-Match`` with a change, which is then refused (412) if anyone
@@ -384,8 +408,8 @@ def answers_set(request: ApiRequest, assessment_id: int, body: AnswersIn) -> dic
     if not body.answers:
         raise Problem(422, "Send at least one answer.", errors=[{"field": "answers", "message": "Empty."}])
     assessment = _assessment(request, assessment_id)
-    _unchanged_since_read(request, assessment)
-    return _record(request, assessment, body.answers)
+    with _as_read(request, assessment):
+        return _record(request, assessment, body.answers)
 
 
 @api.put(
@@ -398,8 +422,8 @@ def answer_set(request: ApiRequest, assessment_id: int, question: str, body: Ans
     assessment = _assessment(request, assessment_id)
     if question not in compiled_playbook(assessment.playbook).questions:
         raise Problem(404, "No such question in this assessment.")
-    _unchanged_since_read(request, assessment)
-    return _record(request, assessment, {question: body.value})
+    with _as_read(request, assessment):
+        return _record(request, assessment, {question: body.value})
 
 
 @api.post(
@@ -417,10 +441,11 @@ def assessment_submit(
     user = _acting_user(request)
 
     def run() -> tuple[int, dict[str, Any]]:
-        if assessment.is_draft:  # submitted already: the same recommendation again, whatever version was read
-            _unchanged_since_read(request, assessment)
+        # Submitted already: the same recommendation again, whatever version was read.
+        read = _as_read(request, assessment) if assessment.is_draft else nullcontext()
         try:
-            recommendation = recommending.submit_and_recommend(assessment=assessment, user=user)
+            with read:
+                recommendation = recommending.submit_and_recommend(assessment=assessment, user=user)
         except questionnaire.AssessmentError as exc:
             errors = [{"field": "", "message": m} for m in exc.messages]
             raise Problem(422, "This assessment cannot be submitted yet.", errors=errors) from None
@@ -436,7 +461,9 @@ def assessment_submit(
         return Status(*run())
     if not idempotency_key.strip() or len(idempotency_key) > 255:
         raise Problem(422, "Idempotency-Key must be 1 to 255 characters.")
-    if any(unicodedata.category(c) == "Cc" for c in idempotency_key):  # a control character (C0, DEL or C1)
+    if any(c >= "\x80" for c in idempotency_key):  # read as Latin-1: UTF-8 bytes arrive as these (C1 among them)
+        raise Problem(422, "Idempotency-Key must be ASCII: letters, digits, punctuation and spaces.")
+    if any(unicodedata.category(c) == "Cc" for c in idempotency_key):  # a control character (C0 or DEL)
         raise Problem(422, "Idempotency-Key may not contain control characters.")
     fingerprint = services.fingerprint(request.method or "POST", request.path, request.body)
     try:

@@ -83,3 +83,41 @@ def test_submit_with_a_stale_version_is_refused_and_once_submitted_answers_the_s
     # Sent again with the version it was submitted from (a retry after a lost answer): the same recommendation.
     again = api.post(f"/assessments/{a.pk}/submit", **{"If-Match": current})
     assert again.status_code == 200 and again.json()["recommendation_id"] == first.json()["recommendation_id"]
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_the_version_is_checked_under_the_row_lock_not_against_the_copy_read_at_the_start(
+    api: ApiClient,
+    organisation: Organisation,
+    buyer: User,
+    playbook: Playbook,
+    monkeypatch: pytest.MonkeyPatch,
+    bulk: bool,
+) -> None:
+    """Review 49: of eight changes sent at once with the same tag, most were saved, each overwriting the last: the tag
+    was compared with the assessment as the request had read it, before another change landed. Here the other change
+    lands just after the request's read: it must be refused, nothing of it written."""
+    from apps.api import api as api_module
+    from apps.questionnaire import services as questionnaire
+
+    a = _draft(organisation, buyer, playbook, **{k: v for k, v in COMPLETE.items() if k != "hours"})
+    tag = api.get(f"/assessments/{a.pk}")["ETag"]
+    read = api_module._assessment
+
+    def read_then_a_colleague_saves(request: object, pk: int) -> Assessment:
+        stale = read(request, pk)  # type: ignore[arg-type]
+        fresh = Assessment.objects.select_related("playbook").get(pk=pk)
+        questionnaire.record_answers(assessment=fresh, values={"hours": 3000}, user=buyer)
+        return stale
+
+    monkeypatch.setattr(api_module, "_assessment", read_then_a_colleague_saves)
+    path, body = (
+        (f"/assessments/{a.pk}/answers", {"answers": {"hours": 10}})
+        if bulk
+        else (f"/assessments/{a.pk}/answers/hours", {"value": 10})
+    )
+    late = api.put(path, body, **{"If-Match": tag})
+    assert late.status_code == 412, late.content
+    assert _stored(a)["hours"] == 3000  # the colleague's, not overwritten
+    submitted = api.post(f"/assessments/{a.pk}/submit", **{"If-Match": api.get(f"/assessments/{a.pk}")["ETag"]})
+    assert submitted.status_code == 412 and not Recommendation.objects.exists()  # the same for a submit

@@ -242,3 +242,19 @@ def test_an_idempotency_key_with_a_c1_control_is_refused(
         headers={**api.headers, "Idempotency-Key": key},
     )
     assert response.status_code in (400, 422)
+
+
+def test_an_idempotency_key_beyond_ascii_is_refused_as_such(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 49: a UTF-8 key ("ключ", its bytes read as Latin-1) was refused for control characters it never had.
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
+    for key in ("ключ".encode().decode("latin-1"), "café"):
+        response = api.client.post(
+            f"/api/v1/assessments/{draft.pk}/submit",
+            "",
+            content_type="application/json",
+            headers={**api.headers, "Idempotency-Key": key},
+        )
+        body = assert_whole_problem(response, 422)
+        assert body["detail"] == "Idempotency-Key must be ASCII: letters, digits, punctuation and spaces.", key
