@@ -3,7 +3,6 @@ one row per figure, for finance to take into a spreadsheet. docs/exports.md docu
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import MemberRequest, member_required
+from apps.common.spreadsheet import csv_writer
 from apps.recommendations.snapshot.types import Cost, CostModel
 from apps.recommendations.views import _filename, _recommendation, _safe
 
@@ -95,7 +95,7 @@ def cost_csv(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "cost.csv")}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(COLUMNS)
     writer.writerows(cost_rows(recommendation.record.evaluation.cost))
     return response

@@ -5,7 +5,6 @@ the organisation to download). One writer, so both give the same file.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from datetime import date
@@ -16,6 +15,7 @@ from django.http import QueryDict
 from django.tasks import TaskResult, task
 
 from apps.accounts.models import Organisation, User
+from apps.common.spreadsheet import csv_writer, safe_cell
 from apps.recommendations.filters import HistoryFilter
 from apps.recommendations.models import ExportFile, Recommendation
 from apps.tasks.queue import enqueue_once, latest
@@ -36,11 +36,6 @@ HEADER = [
 INLINE_ROWS = 5_000
 
 
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula gets a leading apostrophe (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def history_rows(*, organisation: Organisation, form: HistoryFilter) -> Any:
     """The organisation's recommendations the (valid) filters select, with only the exported columns."""
     return form.apply(Recommendation.objects.for_organisation(organisation)).only(*HistoryFilter.COLUMNS)
@@ -48,7 +43,7 @@ def history_rows(*, organisation: Organisation, form: HistoryFilter) -> Any:
 
 def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
     """Write the header and ``rows`` to ``out``; returns how many rows."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(HEADER)
     count = 0
     for r in rows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -20,6 +19,8 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required, pin_to_organisation
 from apps.common.hostile import ascii_int
 from apps.common.prepared import PreparedQuery
+from apps.common.spreadsheet import csv_writer
+from apps.common.spreadsheet import safe_cell as _safe
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
@@ -27,7 +28,6 @@ from apps.questionnaire.services import AssessmentError, stored_answers
 from apps.recommendations import exports, services
 from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
 from apps.recommendations.diff import answer_changes, comparison_rows, differences, figure_changes, rule_changes
-from apps.recommendations.exports import safe_cell as _safe
 from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compare_ids
 from apps.recommendations.insight import insight
 from apps.recommendations.models import Recommendation
@@ -206,7 +206,7 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "obligations.csv")}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["regime", "phase", "obligation", "what to do", "citation", "source", "confidence", "status"])
     for regime in recommendation.record.evaluation.regimes:
         for _phase, label, items in regime.obligations:

@@ -7,7 +7,6 @@ change. Shortlist entries and checklist items reach their organisation through t
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,8 @@ from apps.accounts.scoping import (
 )
 from apps.common.formatting import usd_range
 from apps.common.hostile import ascii_int
+from apps.common.spreadsheet import csv_writer
+from apps.common.spreadsheet import safe_cell as _safe
 from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
 from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
@@ -210,12 +211,6 @@ def compare(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "vendors/compare.html", context)
 
 
-def _safe(text: Any) -> str:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_HEADER = [
     "vendor_code", "vendor", "status", "rejection_reason", "notes", "match_score", "fails",
     "headquarters", "delivery_locations", "engagement_models", "rate_low", "rate_likely", "rate_high",
@@ -232,7 +227,7 @@ def export_csv(request: MemberRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = slugify(recommendation.title)[:60] or "recommendation"
     response["Content-Disposition"] = f'attachment; filename="{name}-shortlist.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CSV_HEADER)
     for row in rows:
         found = result.get(row.vendor.code)

@@ -392,7 +392,7 @@ def test_a_buyer_elsewhere_stored_with_the_fees_alone_reads_them_as_it_did(
     assert "Set these fees beside your own loaded cost of the same work" in page
     assert "Level with in-house" not in page
     rows = buyer_client.get(reverse("recommendations:cost_csv", args=[old.pk])).content.decode()
-    assert ",provider_fees," in rows and ",level," not in rows
+    assert ',"provider_fees",' in rows and ',"level",' not in rows
 
 
 def test_a_buyer_elsewhere_stored_before_the_fees_reads_the_reason_alone(
