@@ -24,7 +24,7 @@ from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
 from apps.common.hostile import ascii_int, refusal
-from kpo_advisor.outage import unavailable_response
+from kpo_advisor.outage import RETRY_AFTER_SECONDS, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -159,9 +159,16 @@ class LostDatabaseFilter(logging.Filter):
             # One more argument for the %-format (django.request's "%s: %s"), so a "%" in the exception's own
             # text is never read as a placeholder.
             if record.args and isinstance(record.args, tuple):
-                record.msg, record.args = f"{record.msg} (database unavailable: %r)", (*record.args, exc)
+                args = record.args
+                # With DEBUG on, Django logs the 500 page it made before the 503 replaced it (review 49).
+                if args and args[0] == "Internal Server Error":
+                    args = ("Service Unavailable", *args[1:])
+                record.msg, record.args = f"{record.msg} (database unavailable: %r)", (*args, exc)
             record.exc_info = None
             record.exc_text = None
+            # A warning: the request was answered (503, Retry-After), and the outage's own line says so once
+            # (``database_unavailable``); alerts counting errors see one per outage, not one per request.
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
         return True
 
 
@@ -231,9 +238,27 @@ class SecurityEventsMiddleware:
         return response
 
 
+# When this process last logged a lost database as an error (time.monotonic()); 0: never.
+_OUTAGE_ERROR_AT = [0.0]
+
+
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
-    """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py)."""
-    logger.error("database unavailable: %s %s: %r", request.method, request.path, exception)
+    """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py).
+
+    Each is logged, as an error at most once per process every ``RETRY_AFTER_SECONDS`` and as a warning
+    otherwise: an outage under load is hundreds of requests a second, and an alert counting errors should
+    see the outage, not each request it answered (review 49: some 1,700 error lines in 20 seconds)."""
+    now = time.monotonic()
+    first = now - _OUTAGE_ERROR_AT[0] >= RETRY_AFTER_SECONDS
+    if first:
+        _OUTAGE_ERROR_AT[0] = now
+    logger.log(
+        logging.ERROR if first else logging.WARNING,
+        "database unavailable: %s %s: %r",
+        request.method,
+        request.path,
+        exception,
+    )
     return unavailable_response(request, body_limit(request))
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from django.db import OperationalError
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -112,3 +112,28 @@ def test_a_lost_database_keeps_one_line_whatever_its_message_holds() -> None:
     assert record.exc_info is None
     assert record.getMessage().startswith("Service Unavailable: /x/ (database unavailable: OperationalError(")
     assert "100% full; %s and %(x)s" in record.getMessage()
+
+
+def test_a_lost_database_is_one_error_per_outage_and_a_warning_for_each_request_after(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 49: a 20 s outage under load logged some 1,700 lines at ERROR, each request twice (Django's line read
+    "Internal Server Error" with DEBUG on, for the 500 page the 503 replaced)."""
+    from kpo_advisor import middleware
+
+    monkeypatch.setattr(middleware, "_OUTAGE_ERROR_AT", [0.0])
+    caplog.set_level(logging.INFO, logger="kpo_advisor.middleware")
+    request = RequestFactory().post("/assessments/1/answers/hours/")
+    lost = OperationalError("terminating connection due to administrator command")
+    for _ in range(5):
+        assert middleware.database_unavailable(request, lost).status_code == 503
+    assert [r.levelno for r in caplog.records] == [logging.ERROR] + [logging.WARNING] * 4
+    try:
+        raise lost
+    except OperationalError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "%s: %s", ("Internal Server Error", "/x/"), sys.exc_info()
+        )
+    assert LostDatabaseFilter().filter(record)
+    assert record.levelno == logging.WARNING and record.levelname == "WARNING"
+    assert record.getMessage().startswith("Service Unavailable: /x/ (database unavailable: OperationalError(")
