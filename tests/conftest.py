@@ -422,6 +422,9 @@ _reference_playbook_ids: set[int] = set()
 
 def _clear_caches(*, shared: bool) -> None:
     from apps.playbooks import runtime
+    from apps.questionnaire import save_rate
+
+    save_rate.forget()  # each test's members save at their full rate
 
     if shared:
         cache.clear()

@@ -28,7 +28,7 @@ from apps.playbooks.engine.evaluate import start_date_checks
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.questionnaire import drafts, extensions, services
+from apps.questionnaire import drafts, extensions, save_rate, services
 from apps.questionnaire.extensions import MemberView
 from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_loaded
 from apps.questionnaire.listing import with_copies_under_originals
@@ -209,6 +209,15 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             return redirect("recommendations:for_assessment", pk=pk)
         kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
         posted = posted_answers(request.POST, kinds)
+        if wait := save_rate.take(request.user.pk):
+            # Nothing saved, and the step drawn again with what was sent in its boxes: nothing typed is lost.
+            messages.error(request, SAVES_TOO_FAST.format(wait=wait))
+            shown = {**answers, **{c: v for c, v in posted.items() if v not in (None, "", [])}}
+            context = step_context(compiled, shown, section, given=given)
+            context.update(assessment=assessment, can_edit=True, team=team, error_intro=error_intro)
+            response = render(request, "questionnaire/step.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         # The valid answers are kept even when another on the step is refused: nothing typed is lost.
         result = services.record_answers(
             assessment=assessment,
@@ -246,6 +255,11 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
 
 
+# A member saving faster than ``ANSWER_SAVES_PER_MINUTE`` (apps/questionnaire/save_rate.py).
+SAVES_TOO_FAST = (
+    "Not saved: answers are being saved faster than a person types. Wait {wait} s and save again; "
+    "what you typed is still here."
+)
 # The field a step form carries only without JavaScript (inside <noscript>, see step.html).
 NO_SCRIPT = "nojs"
 
@@ -308,6 +322,10 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         return _answer_refused(
             request, assessment, q.code, "This assessment has been submitted; its answers can no longer change.", 409
         )
+    if wait := save_rate.take(request.user.pk):
+        refused = _answer_refused(request, assessment, q.code, SAVES_TOO_FAST.format(wait=wait), 429)
+        refused["Retry-After"] = str(wait)
+        return refused
     posted = posted_answers(request.POST, {q.code: q.kind})
     if q.code not in posted:
         # A body without this field (empty, JSON, or one the server could not read) says nothing about

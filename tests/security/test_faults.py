@@ -133,7 +133,8 @@ def test_a_database_crash_mid_write_leaves_no_assessment_half_written(app: AppSe
     for t in threads:
         t.join(60)
 
-    assert set(statuses) <= {200, 302, 400, 503}, sorted(set(statuses))
+    # 429: four threads saving as one member go faster than a person types (ANSWER_SAVES_PER_MINUTE); refused, unsaved.
+    assert set(statuses) <= {200, 302, 400, 429, 503}, sorted(set(statuses))
     assert 503 in statuses and 200 in statuses
     with app.connect() as db:
         orphans = db.execute(
