@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -199,3 +202,20 @@ def test_a_listener_failing_after_the_comment_committed_does_not_say_it_was_not_
     assert response.status_code == 302
     assert list(Comment.objects.values_list("body", flat=True)) == ["Typed during the blip"]
     assert "server closed the connection unexpectedly" in caplog.text
+
+
+def test_a_comment_too_long_is_refused_with_every_character_kept_and_no_box_cuts_a_paste(
+    viewer_client: Client, buyer_client: Client, recommendation: Recommendation
+) -> None:
+    # Review 48: the box's maxlength cut a pasted 5,000 characters (emoji counted twice) to 3,909 without a word.
+    page = buyer_client.get(reverse("recommendations:detail", args=[recommendation.pk])).content.decode()
+    boxes = re.findall(r"<textarea[^>]*name=\"body\"[^>]*>", page)
+    assert boxes and not any("maxlength" in box for box in boxes)
+    assert "Up to 4,000 characters." in page
+    long = "Long 🙂 " * 700  # 4,900 characters
+    refused = _post(viewer_client, reverse("discussion:result_comment", args=[recommendation.pk]), long)
+    assert refused.status_code == 400
+    body = html.unescape(refused.content.decode())
+    assert "Keep a comment under 4,000 characters." in body and long.strip() in body
+    assert "maxlength" not in re.search(r"<textarea[^>]*>", body).group(0)
+    assert not Comment.objects.exists()
