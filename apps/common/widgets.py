@@ -9,6 +9,7 @@ them), without a template.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -61,15 +62,26 @@ class Select(forms.Select):
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def _valid_day(text: str) -> bool:
+    if not ISO_DAY.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class DateInput(forms.DateInput):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         text = None if widget["value"] is None else _text(widget["value"])
-        if widget["type"] == "date" and text and not ISO_DAY.fullmatch(text):
-            # A date box holds only YYYY-MM-DD (HTML's valid date string); any other text is an invalid value the
-            # browser shows as blank, so it is left out, and the field's message says it back (review 41).
+        if widget["type"] == "date" and text and not _valid_day(text):
+            # A date box holds only a real day as YYYY-MM-DD (HTML's valid date string); any other text, 2026-13-45
+            # too, is an invalid value the browser shows as blank, so it is left out, and the field's message says
+            # it back (reviews 41 and 48).
             text = None
         shown = "" if text is None else format_html(' value="{}"', text)
         return format_html(
