@@ -115,7 +115,7 @@ def brute_force(pb: Any, answers: dict[str, Any]) -> tuple[set[str], set[str]]:
             result = outcome(pb, changed)
             if result.verdict != base.verdict:
                 verdict.add(code)
-            if result.top_model != base.top_model:
+            if result.top_model != base.top_model and result.verdict != "doesnt_win":  # none is recommended then
                 model.add(code)
     return verdict, model
 

@@ -375,8 +375,15 @@ def _combos(groups: list[range], k: int) -> npt.NDArray[np.intp]:
     return np.array(rows, np.intp).reshape(-1, k)
 
 
+DOESNT_WIN = "doesnt_win"
+
+
 def _flip(base: Any, result: Any, changes: tuple[Change, ...]) -> Flip | None:
-    verdict, model = result.verdict != base.verdict, result.top_model != base.top_model
+    """A change of the verdict, or of the model recommended: with "KPO doesn't win" after the change none is, so a new
+    model with the most points there flips nothing (review 48: "Staff augmentation would rank first" for a verdict
+    that stayed "KPO doesn't win", every model ruled out)."""
+    verdict = result.verdict != base.verdict
+    model = result.top_model != base.top_model and result.verdict != DOESNT_WIN
     if not (verdict or model):
         return None
     return Flip(changes, result.verdict, result.fit_score, result.top_model, verdict, model)
