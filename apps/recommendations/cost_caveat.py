@@ -455,7 +455,7 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         f"(in 8 of 10 simulated cases {_spread(model.savings_p10, model.savings_p90, ev.cost)}; "
         f"{_chance(model, ev.cost)}{_middle(model, ev.cost)})"
     )
-    rests, decides = premium_decides(ev, likely)
+    rests, decides = premium_decides(ev, model)
     if rests:
         # The assumption the saving rests on follows its spread, before any other option (review 43: it came last;
         # review 46: put before the spread, the figure without it read as the spread's own).
@@ -469,12 +469,14 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
 PREMIUM_SHARE = 0.25
 
 
-def premium_decides(ev: EvaluationRecord, likely: float) -> tuple[str, bool]:
+def premium_decides(ev: EvaluationRecord, model: CostModel) -> tuple[str, bool]:
     """The premium assumed for the people the buyer would take on in-house, for a piece of work done once or for a
     season's peak, beside a likely saving it makes up a large part of (``PREMIUM_SHARE``): a clause saying so and
-    what the saving would be against people the buyer already employs, and whether the saving rests on it entirely
-    (it is smaller than the premium, so without it the model costs more); ("", False) otherwise."""
-    cost = ev.cost
+    what the saving would be against people the buyer already employs, with its own spread and chance where the
+    simulation recorded them (review 47: the premium-free figure sat below the spread it followed), and whether the
+    saving rests on it entirely (it is smaller than the premium, so without it the model costs more); ("", False)
+    otherwise."""
+    cost, likely = ev.cost, model.savings[1]
     premium = cost.temporary_premium
     line = next((line for line in cost.inhouse_lines if line.label in PREMIUM_LINES), None)
     if premium is None or line is None or likely <= 0 or line.horizon[1] < PREMIUM_SHARE * likely:
@@ -484,14 +486,20 @@ def premium_decides(ev: EvaluationRecord, likely: float) -> tuple[str, bool]:
         f"the premium assumed for people taken on {taken_on} in-house ({premium.likely:.0%} on their loaded cost, "
         f"likely {cost.amount(assumed)} here; the product's assumption, which no published figure gives)"
     )
+    own = model.without_premium
+    spread = (
+        f" (in 8 of 10 simulated cases {_spread(own.p10, own.p90, cost)}; {chance(own.probability)} chance of a saving)"
+        if own is not None
+        else ""
+    )
     if likely < assumed:
         return (
             f"which rests on {said}: if people you already employ would do it, it is likely to cost about "
-            f"{cost.amount(assumed - likely)} more than in-house",
+            f"{cost.amount(assumed - likely)} more than in-house{spread}",
             True,
         )
     rest = cost.amount(likely - assumed)
-    return f"of which {cost.amount(assumed)} is {said}: with people you already employ, about {rest}", False
+    return f"of which {cost.amount(assumed)} is {said}: with people you already employ, about {rest}{spread}", False
 
 
 def _spread(low: float | None, high: float | None, cost: Cost) -> str:

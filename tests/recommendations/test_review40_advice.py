@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from apps.accounts.models import Organisation, User
+from apps.common.formatting import chance
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import ON_PREMIUM, cost_caveat
 from apps.recommendations.services import submit_and_recommend
@@ -371,3 +372,37 @@ def test_a_us_health_plan_is_told_to_check_its_state_insurance_law(reference: Pl
     assert "(sec. 4.F" in risk.mitigation and "23 NYCRR 500.11" in risk.mitigation
     provider = evaluated_answers(reference, US_HEALTH_PLAN_ON_ITS_OWN_FIGURES, buyer_sector="other")
     assert not any("state's insurance data-security law" in r.title for r in provider.risks)
+
+
+def test_the_saving_without_the_premium_has_its_own_spread_and_chance_from_the_same_draws(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 47: "$205,000 … (in 8 of 10 simulated cases a saving of between $148,000 and $386,000; over 99% chance
+    # …), of which $110,000 is the premium …: with people you already employ, about $95,300", below its own P10.
+    cheap = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        playbook=reference,
+        answers={**JAPANESE_ONE_OFF_RESEARCH, "quoted_price": 6000},
+    )
+    ev = submit_and_recommend(assessment=cheap, user=buyer).record.evaluation
+    model = next(m for m in ev.cost.models if m.model == ev.top.code)
+    own = model.without_premium
+    premium = next(line for line in ev.cost.inhouse_lines if "Temporary staff premium" in line.label)
+    assert own is not None and own.p10 <= own.likely <= own.p90
+    assert own.likely == pytest.approx(model.savings[1] - premium.horizon[1])
+    assert own.p10 < model.savings_p10 and own.p90 < model.savings_p90 and own.probability <= model.probability_saving
+    text = cost_caveat(ev).text
+    mine = text[text.index("with people you already employ") :]
+    assert mine.startswith(f"with people you already employ, about {ev.cost.amount(own.likely)} (in 8 of 10 simulated")
+    assert f"a saving of between {ev.cost.amount(own.p10)} and {ev.cost.amount(own.p90)}" in mine or own.p10 < 0
+    assert f"{chance(own.probability)} chance of a saving)" in mine
+    # Every model of the case carries it, and none where in-house has no premium.
+    assert all(m.without_premium is not None for m in ev.cost.models if m.tco is not None)
+    steady = submit_and_recommend(
+        assessment=AssessmentFactory(
+            organisation=organisation, created_by=buyer, playbook=reference, answers=UK_PUBLIC_BODY_LEGAL
+        ),
+        user=buyer,
+    ).record.evaluation
+    assert all(m.without_premium is None for m in steady.cost.models)

@@ -27,7 +27,7 @@ from typing import Any
 from apps.common.formatting import number, period, usd_range
 from apps.common.formatting import years as in_years
 from apps.playbooks.engine.tco.case import WEAK_MARK
-from apps.playbooks.engine.tco.types import Line, Swing, Tco, no_benchmark
+from apps.playbooks.engine.tco.types import Line, SavingSpread, Swing, Tco, no_benchmark
 
 Triple = tuple[float, float, float]
 DEFAULT_COMMITMENT = 2000
@@ -68,6 +68,8 @@ class ModelCost:
     tornado: tuple[Swing, ...] = ()
     # Its likely cost exceeds in-house: shown as "costs more than in-house", never as a saving.
     extra_cost: bool = False
+    # The saving without in-house's temporary staff premium (``ModelTco.without_premium``).
+    without_premium: SavingSpread | None = None
 
 
 @dataclass(frozen=True)

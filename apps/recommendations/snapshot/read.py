@@ -24,6 +24,7 @@ from apps.recommendations.snapshot.types import (
     CostInput,
     CostLine,
     CostModel,
+    CostSpread,
     CostSwing,
     EvaluationRecord,
     FiredRule,
@@ -270,6 +271,7 @@ def _cost(c: Any) -> Cost:
             tco=_tco,
             lines=_lines,
             tornado=_many(lambda t: _make(CostSwing, t)),
+            without_premium=lambda s: None if s is None else _make(CostSpread, s),
         )
     )
     return _make(

@@ -290,6 +290,16 @@ class CostLine:
 
 
 @dataclass(frozen=True)
+class CostSpread:
+    """The saving on the same draws without in-house's temporary staff premium: P10, likely, P90 and the chance."""
+
+    p10: float
+    likely: float
+    p90: float
+    probability: float
+
+
+@dataclass(frozen=True)
 class CostSwing:
     """One input of the tornado: the saving with it at its low and at its high, every other at likely."""
 
@@ -348,6 +358,9 @@ class CostModel:
     lines: tuple[CostLine, ...] = ()
     tornado: tuple[CostSwing, ...] = ()
     extra_cost: bool = False
+    # The saving if people already employed did the work (no temporary staff premium in-house); None where in-house
+    # has no premium, and in snapshots stored before it.
+    without_premium: CostSpread | None = None
 
     @property
     def costs_more_by(self) -> float:

@@ -278,6 +278,7 @@ def _model(
         lines=m.lines,
         tornado=m.tornado[:TORNADO_ROWS],
         extra_cost=m.extra_cost,
+        without_premium=m.without_premium,
     )
 
 

@@ -23,6 +23,7 @@ from apps.playbooks.engine.tco.types import (
     ModelSaving,
     ModelSpec,
     ModelTco,
+    SavingSpread,
     Swing,
     Tco,
     TcoResult,
@@ -687,6 +688,17 @@ class _Run:
         return np.broadcast_to(self.ih_total - total, (self.draws + 1 + 2 * len(self.varying),))
 
 
+def _without_premium(run: _Run, savings: np.ndarray) -> SavingSpread | None:
+    """The saving with in-house's temporary staff premium taken out draw by draw, so its range and chance are its own
+    (review 47: the premium-free figure was read against the spread of the saving that counts the premium)."""
+    premium = next((run.ih_lines[k] for k in (TEMPORARY_LINE, SEASONAL_LINE) if k in run.ih_lines), None)
+    if premium is None:
+        return None
+    rest = np.broadcast_to(savings - premium, savings.shape)
+    low, high = _percentiles(rest[: run.draws], SPREAD)
+    return SavingSpread(low, float(rest[run.likely]), high, float(np.mean(rest[: run.draws] > 0)))
+
+
 def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
     """P10 / likely / P90 of every cost, and the saving's distribution, for every model of the case."""
     run = _Run(case, draws)
@@ -728,6 +740,7 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
                     for k, x in lines.items()
                 ),
                 tornado=_tornado(case, run.varying, savings[likely:]),
+                without_premium=_without_premium(run, savings),
             )
         )
     return TcoResult(

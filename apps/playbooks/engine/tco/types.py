@@ -178,6 +178,17 @@ class Line:
 
 
 @dataclass(frozen=True)
+class SavingSpread:
+    """A model's saving against in-house on the same draws without one in-house line (the premium assumed for people
+    taken on for the work): P10, likely and P90, and the share of draws that save."""
+
+    p10: float
+    likely: float
+    p90: float
+    probability: float
+
+
+@dataclass(frozen=True)
 class Swing:
     """One input swung low → high with every other at likely: the saving at each end."""
 
@@ -211,6 +222,9 @@ class ModelTco:
     break_even_month: int | None
     lines: tuple[Line, ...]
     tornado: tuple[Swing, ...]
+    # The saving if people the buyer already employs did the work (the temporary staff premium left out of in-house,
+    # draw by draw); None where in-house has no such premium.
+    without_premium: SavingSpread | None = None
 
     @property
     def extra_cost(self) -> bool:
