@@ -59,6 +59,13 @@ def test_a_us_buyer_needing_4_hours_overlap_who_prefers_india_never_sees_india_f
     assert "Excluded: breaks a requirement" in page
     assert "India overlaps 0 h with your working day; you need 4 h" in page
     assert "At least 4 h a day of overlap with the US Eastern working day" in page
+    # The excluded are listed most points first (review 48: a score of 5 after one of -10).
+    scores = [loc.score for loc in ev.excluded_locations]
+    assert len(scores) > 1 and scores == sorted(scores, reverse=True)
+    listed = page[page.index("Excluded: breaks a requirement") :]
+    assert [listed.index(f"<strong>{loc.name}</strong>") for loc in ev.excluded_locations] == sorted(
+        listed.index(f"<strong>{loc.name}</strong>") for loc in ev.excluded_locations
+    )
 
 
 def test_the_conflict_between_overlap_and_preferring_india_is_a_named_trade_off_with_options(

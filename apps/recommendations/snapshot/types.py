@@ -919,7 +919,9 @@ class EvaluationRecord:
 
     @property
     def excluded_locations(self) -> tuple[Location, ...]:
-        return tuple(loc for loc in self.locations if loc.excluded_because)
+        """The locations that break a requirement, most points first: they are not ranked, so the order the ranking's
+        tie-breaks gave them (a working day across the date line after every other) reads as arbitrary (review 48)."""
+        return tuple(sorted((loc for loc in self.locations if loc.excluded_because), key=lambda loc: -loc.score))
 
     @property
     def eligible_locations(self) -> tuple[Location, ...]:
