@@ -217,5 +217,6 @@ def test_a_comment_too_long_is_refused_with_every_character_kept_and_no_box_cuts
     assert refused.status_code == 400
     body = html.unescape(refused.content.decode())
     assert "Keep a comment under 4,000 characters." in body and long.strip() in body
+    assert "<title>Error: comment not posted" in refused.content.decode()
     assert "maxlength" not in re.search(r"<textarea[^>]*>", body).group(0)
     assert not Comment.objects.exists()

@@ -179,7 +179,7 @@ def test_evidence_the_provider_gives_reads_as_resting_on_it_not_as_one_that_may_
     answers = _answers(reference, LAW_FIRM, work_language="other")
     rec, page = _page(reference, organisation, buyer, buyer_client, answers)
     evidence = [g for g in rec.record.evaluation.gates if g.evidence]
-    assert [g.text for g in evidence] == ["a test of the named team's language on real work, passed to your standard"]
+    assert [g.text for g in evidence] == ["your language test of the named team on real work"]
     assert not any(g.notice for g in evidence)
     assert "the provider must show you what it claims" in page  # beside the clients' consent, which may be refused
     only = replace(rec.record.evaluation, gates=tuple(evidence))

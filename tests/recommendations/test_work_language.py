@@ -101,7 +101,7 @@ def test_another_language_ranks_no_location_and_asks_for_it_in_the_proposal_and_
     # Japanese market research read "KPO wins" from India).
     assert risk.severity == "high"
     gates = [g for g in ev.gates if g.rule == "work-language-other"]
-    assert [g.text for g in gates] == ["a test of the named team's language on real work, passed to your standard"]
+    assert [g.text for g in gates] == ["your language test of the named team on real work"]
     assert [(g.evidence, g.notice) for g in gates] == [(True, False)]  # the provider's to show, nobody's to refuse
     assert ev.verdict != "wins"
     assert CHECK_RISK not in {r.title for r in ev.risks}
