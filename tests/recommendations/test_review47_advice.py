@@ -193,3 +193,14 @@ def test_the_aba_consent_obligation_says_who_consents_for_in_house_lawyers(refer
 
     consent = Obligation.objects.get(regime__code="aba-08-451", code="client-consent")
     assert regime is not None and "Model Rule 1.13(a)" in consent.action and "Model Rule 1.13(a)" in consent.citation
+
+
+def test_rules_based_work_signed_by_a_lawyer_names_the_disagreement(reference: Playbook) -> None:
+    # Review 47: first-level e-discovery review answered "mostly rules" with a lawyer's sign-off was blocked as BPO
+    # without a word on the two answers disagreeing.
+    ev = evaluated_answers(reference, {**IE_FUND_ADMIN, "work_nature": "rules-based", "licensed_signoff": ["attorney"]})
+    assert ev.verdict == "doesnt_win"
+    risk = next(r for r in ev.risks if r.rule == "rules-based-work-signed-by-a-professional")
+    assert "answer that it is a mix" in risk.mitigation
+    plain = evaluated_answers(reference, {**IE_FUND_ADMIN, "work_nature": "rules-based", "licensed_signoff": ["none"]})
+    assert "rules-based-work-signed-by-a-professional" not in fired_codes(plain)
