@@ -83,7 +83,10 @@ def test_a_bank_supervised_outside_the_us_reads_none_of_it(reference: Playbook) 
     ev = evaluated_case(reference, BANK, buyer_regulated_in="uk")
 
     assert "us-model-risk-sr11-7" not in ev.regime_codes
-    assert not model_conditions(ev)
+    assert not [c for c in ev.conditions if c.rule == "us-model-risk-validation"]
+    # What supervisors' model risk rules share is asked instead, naming the PRA's (review 47).
+    [common] = [c.text for c in ev.conditions if c.rule == "model-risk-supervisor-not-covered"]
+    assert "the PRA's SS1/23" in common
 
 
 def test_the_question_is_asked_only_of_banks_about_model_prone_work(reference: Playbook) -> None:
