@@ -145,14 +145,14 @@ def test_a_buyer_in_eastern_canada_with_canadian_data_is_not_told_pipeda_is_unco
 
     uncovered = [r.title for r in both.risks if r.title.startswith("Your country's rules on handing personal data")]
     assert "pipeda" in both.regime_codes
-    assert uncovered == [
-        "Your country's rules on handing personal data to a provider (Quebec's private-sector privacy Act,"
-        " for a business in Quebec) are not covered here"
-    ]
-    assert not [c for c in both.conditions if "PIPEDA, or Quebec" in c.text]
+    assert uncovered == []  # PIPEDA is set out, and Québec's assessment is its own risk (review 50)
+    assert "The rules of the other countries whose people's data you hand over are not covered here" in {
+        r.title for r in both.risks
+    }
+    assert not [c for c in both.conditions if "PIPEDA, or Qu" in c.text]
     # Without the Canadian option, the buyer's own law is still named as not covered, PIPEDA included.
     assert "pipeda" not in elsewhere_only.regime_codes
-    assert any("(PIPEDA, or Quebec's private-sector privacy Act)" in r.title for r in elsewhere_only.risks)
+    assert any("(PIPEDA, or Québec's private-sector privacy Act)" in r.title for r in elsewhere_only.risks)
 
 
 def _risk(ev: Any, title: str) -> list[str]:
@@ -195,25 +195,28 @@ def test_a_canadian_signing_actuary_reads_canadian_standards_beside_the_us_ones(
     assert "in the US the American Academy of Actuaries' US Qualification Standards" in plan.rationale
 
 
-QUEBEC = "Quebec's private-sector privacy Act, for a business in Quebec, is not covered here"
+QUEBEC = "If your enterprise is in Québec, assess the privacy impact before personal information leaves Québec"
 
 
-def test_an_eastern_canadian_buyer_handing_over_canadian_data_alone_is_told_quebecs_act_is_not_covered(
+def test_an_eastern_canadian_buyer_handing_over_canadian_data_is_told_quebecs_assessment_once(
     reference: Playbook,
 ) -> None:
+    # Review 50: the same page said Québec's Act was "not covered here" beside the risk setting out its s. 17.
     ev = evaluated_case(reference, TORONTO_BANK)
 
     (mitigation,) = _risk(ev, QUEBEC)
-    assert "before personal information leaves Quebec" in mitigation
-    # With personal data of people elsewhere too, the rule that names both says it once.
+    assert "CQLR c P-39.1, s. 17" in mitigation
+    assert not [r for r in ev.risks if "not covered" in r.title and "Qu" in r.title + r.mitigation]
+    # With personal data of people elsewhere too: the assessment once, and the other countries' rules as uncovered.
     both = evaluated_case(reference, TORONTO_BANK, data_categories=["canada-personal", "other-personal"])
-    assert not _risk(both, QUEBEC)
-    assert [r.title for r in both.risks if "Quebec" in r.title] == [
-        "Your country's rules on handing personal data to a provider (Quebec's private-sector privacy Act, for a "
-        "business in Quebec) are not covered here"
-    ]
-    # A buyer in the US with Canadian data, or no personal data at all, reads nothing of Quebec.
-    assert not [r for r in evaluated_case(reference, TORONTO_BANK, buyer_location="us").risks if "Quebec" in r.title]
-    assert not [
-        r for r in evaluated_case(reference, TORONTO_BANK, data_categories=["none"]).risks if "Quebec" in r.title
-    ]
+    assert [r.title for r in both.risks if "Québec" in r.title or "Quebec" in r.title] == [QUEBEC]
+    assert "The rules of the other countries whose people's data you hand over are not covered here" in {
+        r.title for r in both.risks
+    }
+    # A buyer in the US with Canadian data, a public body, or no personal data at all, reads nothing of Québec.
+    for other in (
+        evaluated_case(reference, TORONTO_BANK, buyer_location="us"),
+        evaluated_case(reference, TORONTO_BANK, buyer_sector="public-body"),
+        evaluated_case(reference, TORONTO_BANK, data_categories=["none"]),
+    ):
+        assert not [r for r in other.risks if "Québec" in r.title or "Quebec" in r.title]

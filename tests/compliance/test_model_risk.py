@@ -125,7 +125,7 @@ def test_the_banks_page_shows_the_guidance_the_condition_and_its_source(
     assert "https://www.federalreserve.gov/supervisionreg/srletters/sr1107.htm" in page
 
 
-NOT_COVERED = "Your supervisor's rules on model risk are not covered here"
+NOT_COVERED = "Your supervisor's own model risk rules are not set out here, beyond what they share"
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def not_covered(ev: Any) -> list[str]:
     ("case", "location", "named"),
     [
         (TOKYO, "japan-korea", "Japan's APPI or Korea's PIPA"),
-        (CANADIAN, "canada-east", "PIPEDA, or Quebec's private-sector privacy Act"),
+        (CANADIAN, "canada-east", "PIPEDA, or Québec's private-sector privacy Act"),
         (CANADIAN, "singapore", "Singapore's PDPA, Hong Kong's PDPO, China's PIPL or Malaysia's PDPA"),
         (CANADIAN, "mexico", "Mexico's LFPDPPP"),
     ],

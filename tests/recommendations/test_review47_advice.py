@@ -204,3 +204,35 @@ def test_rules_based_work_signed_by_a_lawyer_names_the_disagreement(reference: P
     assert "answer that it is a mix" in risk.mitigation
     plain = evaluated_answers(reference, {**IE_FUND_ADMIN, "work_nature": "rules-based", "licensed_signoff": ["none"]})
     assert "rules-based-work-signed-by-a-professional" not in fired_codes(plain)
+
+
+# Review 50, on the fixes above
+
+
+def test_a_uk_buyers_eu_personal_data_reads_the_gdprs_terms_or_the_uk_gdprs(reference: Playbook) -> None:
+    uk = evaluated_answers(reference, {**IE_FUND_ADMIN, "buyer_location": "uk"})
+    [terms] = [c.text for c in uk.conditions if c.rule == "gdpr-eu-personal-data-terms-uk-buyer"]
+    assert "if the GDPR applies to you (Art. 3(2))" in terms and "the IDTA or the UK Addendum" in terms
+    eu = evaluated_answers(reference, IE_FUND_ADMIN)
+    [plain] = [c.text for c in eu.conditions if c.rule == "gdpr-eu-personal-data-terms"]
+    assert plain.startswith("Sign GDPR Article 28 processor terms") and "IDTA" not in plain
+
+
+def test_a_us_banks_kyc_marks_a_managed_service_down_as_an_indian_banks_does(reference: Playbook) -> None:
+    from tests.recommendations.test_review43_advice import INDIAN_BANK_KYC
+
+    ev = evaluated_answers(
+        reference, {**INDIAN_BANK_KYC, "buyer_location": "us", "buyer_regulated_in": "us", "home_market": "us"}
+    )
+    managed = next(m for m in ev.models if m.code == "managed-services")
+    assert any(c.rule == "aml-outsourcing-us-bank" and c.points == -40 for c in managed.contributions)
+    assert ev.models[0].code != "managed-services"
+
+
+def test_the_actuarial_rule_names_australias_standards_and_the_fund_administrator_its_supervisors_guidance(
+    reference: Playbook,
+) -> None:
+    assert "APRA's SPS 160" in reference.rules.get(code="actuary-signoff").rationale
+    ev = evaluated_answers(reference, IE_FUND_ADMIN)
+    condition = next(c.text for c in ev.conditions if c.rule == "fund-administrator-sub-delegation")
+    assert "beyond its outsourcing guidance, are not set out here" in condition
