@@ -1,19 +1,25 @@
-"""CSV for spreadsheets, one home for its two guards against formula injection: a cell a spreadsheet would read as a
-formula gets a leading apostrophe, and every cell is quoted, so a reader that splits on another separator (Excel
-set to ";" in much of Europe) keeps "Q3;=cmd…" one cell instead of starting a new one at the formula."""
+"""CSV for spreadsheets, one home for the guards against formula injection. A spreadsheet starts a formula at a cell
+beginning with "=", "+", "-" or "@" (or their full-width forms), and which cells there are depends on the separator
+it splits on: "," here, ";" in much of Europe, where "Q3;=cmd|' /C calc'!A0;" read as one quoted cell by a ","
+reader is three cells, the second a formula, since a quote counts only at the start of a cell (review 51). So an
+apostrophe goes before any such character that begins the text or follows a separator (",", ";", a tab or a line
+break, with any spaces or quotes between), and every cell is quoted besides."""
 
 from __future__ import annotations
 
 import csv
+import re
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Where a cell may begin under some separator: the text's start, or after one of them; then spaces or quotes.
+_CELL_START = re.compile(r'(^|[,;\t\r\n])([ "]*)(?=[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])')
 
 
 def safe_cell(text: Any) -> str:
-    """``text`` as a cell no spreadsheet runs: a leading apostrophe where it would start a formula."""
-    text = str(text)
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    """``text`` as a cell no spreadsheet runs, whatever it splits on: an apostrophe before each character that would
+    start a formula where a cell could begin."""
+    return _CELL_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", str(text))
 
 
 def csv_writer(out: Any) -> Any:

@@ -21,32 +21,57 @@ TITLE = "Q3;=cmd|' /C calc'!A0;"
 
 
 def spreadsheet_cells(line: str, separator: str) -> list[str]:
-    """How a spreadsheet's import splits a line: a quote opens or closes a quoted run (a doubled quote inside reads
-    as both), and the separator splits only outside one."""
-    cells, cell, quoted = [], [], False
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif char == separator and not quoted:
-            cells.append("".join(cell))
-            cell = []
-        else:
-            cell.append(char)
-    return [*cells, "".join(cell)]
+    """How a spreadsheet's import splits a line: a quote opens a quoted run only at the start of a cell (a doubled
+    quote inside reads as one), what follows its closing quote is kept as it comes, and the separator ends a cell
+    outside a quoted run (review 51: a ";" reader of ``"7","Q3;=cmd…"`` gets ``7,"Q3`` then ``=cmd…``)."""
+    cells, i = [], 0
+    while True:
+        cell = []
+        if line[i : i + 1] == '"':
+            i += 1
+            while i < len(line):
+                if line[i] == '"' and line[i + 1 : i + 2] == '"':
+                    cell.append('"')
+                    i += 2
+                elif line[i] == '"':
+                    i += 1
+                    break
+                else:
+                    cell.append(line[i])
+                    i += 1
+        while i < len(line) and line[i] != separator:
+            cell.append(line[i])
+            i += 1
+        cells.append("".join(cell))
+        if i >= len(line):
+            return cells
+        i += 1
+
+
+def formulas(text: str) -> list[tuple[str, str]]:
+    """The cells of ``text`` a spreadsheet splitting on "," or on ";" would start as formulas."""
+    return [
+        (separator, cell)
+        for line in text.splitlines()
+        for separator in (",", ";")
+        for cell in spreadsheet_cells(line, separator)
+        if cell.lstrip(" ").startswith(FORMULA_STARTS)
+    ]
 
 
 def test_the_writer_quotes_every_cell_and_the_guard_marks_a_formula() -> None:
     out = io.StringIO()
     csv_writer(out).writerow([7, TITLE, safe_cell("=1+1"), safe_cell("-2"), "plain"])
     assert out.getvalue() == '"7","Q3;=cmd|\' /C calc\'!A0;","\'=1+1","\'-2","plain"\r\n'
-    assert next(csv.reader(io.StringIO(out.getvalue())))[1] == TITLE
-    for separator in (",", ";"):  # split on either, no cell starts a formula
-        cells = spreadsheet_cells(out.getvalue().rstrip("\r\n"), separator)
-        assert not any(cell.startswith(FORMULA_STARTS) for cell in cells), (separator, cells)
-    # Unquoted, as the writer was: split on ";", the formula is a cell of its own.
-    plain = io.StringIO()
-    csv.writer(plain).writerow([7, TITLE])
-    assert "=cmd|' /C calc'!A0" in spreadsheet_cells(plain.getvalue().rstrip("\r\n"), ";")
+    hostile = [TITLE, "x; =1", "a,+1", "b;-1", "c;@A1", "d\t=1+1", 'e; "=2', "\uff1d3", "f\n=4"]
+    out = io.StringIO()
+    csv_writer(out).writerow([safe_cell(t) for t in hostile])
+    assert not formulas(out.getvalue()), formulas(out.getvalue())
+    assert next(csv.reader(io.StringIO(out.getvalue())))[0] == "Q3;'=cmd|' /C calc'!A0;"
+    # Quoting alone, as review 49's fix was: split on ";", the formula is a cell of its own.
+    quoted = io.StringIO()
+    csv_writer(quoted).writerow([7, TITLE])
+    assert (";", "=cmd|' /C calc'!A0") in formulas(quoted.getvalue())
 
 
 def test_the_history_export_quotes_a_title_with_a_separator_and_a_formula(
@@ -58,8 +83,4 @@ def test_the_history_export_quotes_a_title_with_a_separator_and_a_formula(
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, title=TITLE, answers=answers)
     submit_and_recommend(assessment=a, user=buyer)
     body = buyer_client.get(reverse("recommendations:history_csv")).content.decode()
-    line = next(line for line in body.splitlines() if "cmd|" in line)
-    assert f'"{TITLE}"' in line
-    for separator in (",", ";"):
-        cells = spreadsheet_cells(line, separator)
-        assert not any(cell.startswith(FORMULA_STARTS) for cell in cells), (separator, cells)
+    assert "cmd|" in body and not formulas(body), formulas(body)
