@@ -14,8 +14,8 @@ from django.views.decorators.http import require_safe
 from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
 from apps.playbooks.models import Playbook
-from kpo_advisor.middleware import body_limit, lost_database, refusal
-from kpo_advisor.outage import RETRY_AFTER_SECONDS, unavailable_response
+from kpo_advisor.middleware import database_unavailable, lost_database, refusal
+from kpo_advisor.outage import RETRY_AFTER_SECONDS
 
 
 @require_safe
@@ -92,6 +92,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page; the 503 page (kpo_advisor/outage.py: for a form that was sent, that it was not saved) when
     the exception is, or was raised from, a lost database connection. Rendered without context processors:
     these pages must work when the database does not."""
-    if lost_database(sys.exc_info()[1]):
-        return unavailable_response(request, body_limit(request))
+    lost = sys.exc_info()[1]
+    if lost is not None and lost_database(lost):
+        # Logged there (the outage once as an error, each request after as a warning); Django's own line is not.
+        return database_unavailable(request, lost)
     return plain_page("500.html", 500, request)

@@ -47,6 +47,7 @@ from apps.common.hostile import control_problem
 from apps.playbooks.describe import answer_schema
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import save_rate
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import StartAssessmentForm
 from apps.questionnaire.models import Answer, Assessment
@@ -382,6 +383,11 @@ def assessment_get(request: ApiRequest, assessment_id: int, response: HttpRespon
 def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
     if not assessment.is_draft:
         raise Problem(409, "This assessment has been submitted; its answers can no longer change.")
+    # The member's own rate, as on the pages (ANSWER_SAVES_PER_MINUTE): the keys of one owner share it (review 51).
+    if wait := save_rate.take(_acting_user(request).pk):
+        raise RateLimited(
+            wait, "Answers are being saved for this member faster than a person types; nothing was saved."
+        )
     try:
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
         result = questionnaire.record_answers(assessment=assessment, values=values, user=_acting_user(request))

@@ -35,9 +35,9 @@ class ScopeDenied(PermissionDenied):
 
 
 class RateLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, detail: str = "") -> None:
         super().__init__("Too many requests")
-        self.retry_after = retry_after
+        self.retry_after, self.detail = retry_after, detail
 
 
 class Problem(Exception):
@@ -79,7 +79,7 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    response = problem(request, 429, "This API key has made too many requests this minute; retry later.")
+    response = problem(request, 429, exc.detail or "This API key has made too many requests this minute; retry later.")
     response["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -194,7 +194,9 @@ class ProblemDetailsMiddleware:
             problems = getattr(request, "input_problems", [])
             extra["errors"] = [{"field": "", "message": m} for m in problems] or None
         if status >= 500:
-            logger.error("API %s %s answered %s", request.method, request.path, status)
+            # The database away is logged where it is answered (once an outage as an error); a warning here.
+            level = logging.WARNING if getattr(response, "database_unavailable", False) else logging.ERROR
+            logger.log(level, "API %s %s answered %s", request.method, request.path, status)
         body = problem_body(
             status, _DETAILS.get(status, HTTPStatus(status).description), instance=request.path, **extra
         )

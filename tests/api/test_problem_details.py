@@ -5,6 +5,7 @@ the response has one, is the body's own (a stale one made a client wait 75 s for
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -56,7 +57,12 @@ def test_a_body_over_the_limit_is_a_whole_problem(api: ApiClient) -> None:
 @pytest.mark.parametrize("debug", [False, True])
 @pytest.mark.parametrize("lost_in", ["operation", "key lookup"])
 def test_the_database_away_is_a_whole_problem_with_retry_after(
-    api: ApiClient, monkeypatch: pytest.MonkeyPatch, settings: Any, debug: bool, lost_in: str
+    api: ApiClient,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    debug: bool,
+    lost_in: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # Review 42: with DEBUG on (make run), every keyed call got a 500 while the database was stopped: ninja hands an
     # exception raised while authenticating, or in an operation, to its own handlers, whose default answered 500
@@ -69,9 +75,18 @@ def test_the_database_away_is_a_whole_problem_with_retry_after(
         monkeypatch.setattr(services, "find_key", failing)
     else:
         monkeypatch.setattr(api_module.Playbook.objects, "current", failing)
-    response = api.get("/playbook")
+    from kpo_advisor import middleware
+
+    monkeypatch.setattr(middleware, "_OUTAGE_ERROR_AT", [0.0])
+    with caplog.at_level(logging.INFO):
+        response = api.get("/playbook")
+        again = api.get("/playbook")
     assert_whole_problem(response, 503)
-    assert response["Retry-After"] == "10"
+    assert response["Retry-After"] == "10" and again.status_code == 503
+    # One error for the outage (the first answer), warnings after; the API's own line and Django's not errors
+    # (review 51: every API 503 logged at ERROR twice over).
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.name for r in errors] == ["kpo_advisor.middleware"], [(r.name, r.getMessage()) for r in errors]
 
 
 def test_a_failure_of_ours_is_a_whole_problem(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
