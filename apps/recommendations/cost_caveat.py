@@ -409,6 +409,19 @@ def _pay_basis(cost: Cost) -> str:
     return ""
 
 
+def quote_where(ev: EvaluationRecord, model: CostModel) -> str:
+    """Beside a cost priced on the buyer's quote: where it is taken to be a price for. The product does not ask where
+    the quoting provider's team works, so a quote for another country (an Indian price, the work delivered from
+    Colombia) would be read as this location's (review 50); the cost section says the same beside the rate."""
+    here = ev.delivery_location
+    if here is None or not _quoted(ev, model.model):
+        return ""
+    return (
+        f"Your quote is taken as the price for delivery from {here.in_text}: a quote for a team in another country "
+        "is that country's price, so compare the locations' cost indices before relying on this figure."
+    )
+
+
 def _quoted(ev: EvaluationRecord, code: str) -> bool:
     """The model is costed on the buyer's own quote (its rate or its price per deliverable)."""
     return any(f.supplied and f.key in (f"{code}.rate", f"{code}.price") for f in ev.cost.figures)
@@ -427,7 +440,11 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             return CostCaveat(warning=True, text=f"{missing} {dearer}", headline=OTHERS_DEARER)
         return CostCaveat(warning=True, text=missing)
     years, likely = ev.cost.period, model.savings[1]
-    also = "".join(f" {text}" for text in (cheaper_model_text(ev, model), cheaper_location_text(ev)) if text)
+    also = "".join(
+        f" {text}"
+        for text in (quote_where(ev, model), cheaper_model_text(ev, model), cheaper_location_text(ev))
+        if text
+    )
     pay = _catalogue_pay(ev.cost)
     if premium := location_premium(ev, model):
         pay += f" {premium}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from tests.recommendations.golden import evaluated_answers, fired_codes
 from tests.recommendations.test_review43_advice import US_COUNTY_LEGAL
@@ -236,3 +237,26 @@ def test_the_actuarial_rule_names_australias_standards_and_the_fund_administrato
     ev = evaluated_answers(reference, IE_FUND_ADMIN)
     condition = next(c.text for c in ev.conditions if c.rule == "fund-administrator-sub-delegation")
     assert "beyond its outsourcing guidance, are not set out here" in condition
+
+
+def test_a_cost_on_the_buyers_quote_says_which_locations_price_it_is_taken_as(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 50: a $14/h quote (an Indian price, by the buyer's preference) was priced as delivery from Colombia, and
+    # only the cost section said a quote is read as the costed location's price.
+    from apps.recommendations.cost_caveat import cost_caveat
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=CA_BANK_MODELS)
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    here = ev.delivery_location
+    caveat = cost_caveat(ev)
+    assert here is not None and caveat is not None
+    assert f"Your quote is taken as the price for delivery from {here.in_text}: a quote for a team in another" in (
+        caveat.text
+    )
+    unquoted = {k: v for k, v in CA_BANK_MODELS.items() if k not in ("quoted_rate", "quote_rise")}
+    b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=unquoted)
+    plain = cost_caveat(submit_and_recommend(assessment=b, user=buyer).record.evaluation)
+    assert plain is None or "Your quote is taken" not in plain.text
