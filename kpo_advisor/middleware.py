@@ -243,11 +243,16 @@ _OUTAGE_ERROR_AT = [0.0]
 
 
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
-    """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py).
+    """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py)."""
+    log_outage(request, exception)
+    return unavailable_response(request, body_limit(request))
 
-    Each is logged, as an error at most once per process every ``RETRY_AFTER_SECONDS`` and as a warning
-    otherwise: an outage under load is hundreds of requests a second, and an alert counting errors should
-    see the outage, not each request it answered (review 49: some 1,700 error lines in 20 seconds)."""
+
+def log_outage(request: HttpRequest, exception: BaseException) -> None:
+    """A request answered 503 for a lost database, logged as an error at most once per process every
+    ``RETRY_AFTER_SECONDS`` and as a warning otherwise: an outage under load is hundreds of requests a second, and an
+    alert counting errors should see the outage, not each request it answered (review 49: some 1,700 error lines in
+    20 seconds). Django's own line for the response is then left out (``_has_been_logged``)."""
     now = time.monotonic()
     first = now - _OUTAGE_ERROR_AT[0] >= RETRY_AFTER_SECONDS
     if first:
@@ -259,7 +264,6 @@ def database_unavailable(request: HttpRequest, exception: BaseException) -> Http
         request.path,
         exception,
     )
-    return unavailable_response(request, body_limit(request))
 
 
 def lost_database(exception: BaseException | None) -> bool:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
 from apps.playbooks.models import Playbook
-from kpo_advisor.middleware import database_unavailable, lost_database, refusal
+from kpo_advisor.middleware import database_unavailable, log_outage, lost_database, refusal
 from kpo_advisor.outage import RETRY_AFTER_SECONDS
 
 
@@ -29,6 +29,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError as exc:
         response = JsonResponse({"status": "unavailable", "database": "down", "error": type(exc).__name__}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)  # as the pages' 503 says when to look again
+        # Logged as the pages' outage is, once an outage as an error (review 53: one error line a probe).
+        log_outage(request, exc)
+        response._has_been_logged = True  # type: ignore[attr-defined]  # read by Django's log_response
         return response
     return JsonResponse({"status": "ok", "database": "up"})
 

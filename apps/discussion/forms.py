@@ -19,7 +19,7 @@ class CommentForm(forms.Form):
         help_text=MENTION_HELP,
         error_messages={
             "required": "Write something first: an empty comment is not posted.",
-            "max_length": f"Keep a comment under {COMMENT_MAX:,} characters.",
+            "max_length": f"Keep a comment to {COMMENT_MAX:,} characters or fewer (this one has %(show_value)s).",
         },
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

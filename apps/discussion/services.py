@@ -66,7 +66,7 @@ def _clean_body(body: str) -> str:
     if not text:
         raise CommentError("Write something first: an empty comment is not posted.")
     if len(text) > COMMENT_MAX:
-        raise CommentError(f"Keep a comment under {COMMENT_MAX:,} characters (this one has {len(text):,}).")
+        raise CommentError(f"Keep a comment to {COMMENT_MAX:,} characters or fewer (this one has {len(text):,}).")
     return text
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -387,6 +388,22 @@ class Effect(models.Model):
             if self.kind in {"fit", "model", "location"}
             else self.get_kind_display()
         )
+
+    def clean(self) -> None:
+        """Notice and Evidence are a gate's, and one gate is not both (review 52: admin saved either on a risk, and
+        both on one gate, which lint then refused at publishing)."""
+        errors: dict[str, str] = {}
+        if self.kind != self.Kind.GATE:
+            if self.notice:
+                errors["notice"] = "Only a gate can be a notice: untick it, or make this effect a gate."
+            if self.evidence:
+                errors["evidence"] = (
+                    "Only a gate can be the provider's evidence: untick it, or make this effect a gate."
+                )
+        elif self.notice and self.evidence:
+            errors["evidence"] = "A gate is a notice or the provider's evidence, not both: untick one of them."
+        if errors:
+            raise ValidationError(errors)
 
 
 @audited()

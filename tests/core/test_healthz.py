@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -15,16 +16,26 @@ def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_database_does_not_answer(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_healthz_is_503_when_the_database_does_not_answer(
+    client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     from django.db import connection
+
+    from kpo_advisor import middleware
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(connection, "cursor", refuse)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "down"
+    monkeypatch.setattr(middleware, "_OUTAGE_ERROR_AT", [0.0])
+    with caplog.at_level(logging.INFO):
+        responses = [client.get("/healthz") for _ in range(4)]
+    assert [r.status_code for r in responses] == [503] * 4
+    assert responses[0].json()["database"] == "down"
+    # Review 53: each probe during an outage logged an error; now the outage's one, then warnings.
+    assert [r.levelno for r in caplog.records if r.levelno >= logging.WARNING] == [logging.ERROR] + [
+        logging.WARNING
+    ] * 3
 
 
 @pytest.mark.django_db

@@ -315,3 +315,19 @@ def test_none_of_or_unanswered_can_hold_where_none_of_cannot() -> None:
         )
     )
     assert not has(never, "warning", "r1", ""), never
+
+
+@pytest.mark.django_db
+def test_admin_refuses_notice_or_evidence_on_another_effect_and_both_on_one_gate() -> None:
+    """Review 52: the rule form saved Evidence on a risk, and Notice with Evidence on one gate."""
+    from django.core.exceptions import ValidationError
+
+    from apps.playbooks.models import Effect
+
+    with pytest.raises(ValidationError) as risk:
+        Effect(kind="risk", text="Outages", evidence=True).clean()
+    assert "Only a gate can be the provider's evidence" in str(risk.value)
+    with pytest.raises(ValidationError) as both:
+        Effect(kind="gate", text="a consent", notice=True, evidence=True).clean()
+    assert "not both" in str(both.value)
+    Effect(kind="gate", text="a consent", evidence=True).clean()  # one of them: fine
