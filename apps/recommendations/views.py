@@ -224,7 +224,7 @@ def portfolio_view(request: HtmxMemberRequest) -> HttpResponse:
     context = portfolio(request.organisation)
     context["charts"] = [
         ("Verdicts", context["verdicts"]),
-        ("Top engagement models", context["models"]),
+        ("Engagement models with the most points (on every verdict, doesn't win included)", context["models"]),
         ("Knowledge functions", context["functions"]),
         ("Regimes triggered", context["regimes"]),
     ]

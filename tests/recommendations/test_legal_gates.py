@@ -205,3 +205,17 @@ def test_a_language_gate_alone_ends_the_capped_sentence_on_the_providers_evidenc
     gates = document["evaluation"]["gates"]
     assert [g["evidence"] for g in gates if "language" in g["text"]] == [True]
     assert all(g["evidence"] is False for g in gates if "language" not in g["text"])
+
+
+def test_a_gate_without_a_condition_of_its_own_is_in_the_conditions_checklist(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 52: the language gate capped the verdict but was missing from "Conditions of this verdict".
+    answers = _answers(reference, LAW_FIRM, work_language="other")
+    rec, page = _page(reference, organisation, buyer, buyer_client, answers)
+    record = rec.record.evaluation
+    checked = [g.rule for g in record.gates_to_check]
+    assert "work-language-other" in checked
+    assert all(g.rule not in {c.rule for c in record.conditions} for g in record.gates_to_check)
+    checklist = page[page.index("Conditions of this verdict") :]
+    assert "Settled before signing: your language test of the named team on real work" in checklist

@@ -785,6 +785,14 @@ class EvaluationRecord:
         return ": " + ", ".join(parts[:-1]) + ", and " + parts[-1] + "."
 
     @property
+    def gates_to_check(self) -> tuple[StoredGate, ...]:
+        """The open gates whose rule sets no condition of its own, for the conditions' checklist: a gate with a
+        condition beside it (a regulator's notice, and the contract terms to confirm) is checked off through that
+        condition; one without (the language test) would otherwise be missing from the list (review 52)."""
+        listed = {c.rule for c in self.conditions}
+        return tuple(g for g in self.gates if g.rule not in listed)
+
+    @property
     def tied_with_top(self) -> tuple[Model, ...]:
         """The models the engine found tied on points with the top one (``tied_models``): the answers do not
         separate them, and the top one is first only by the tie-break (docs/scoring.md, "Ties between models"),
