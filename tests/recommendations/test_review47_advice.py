@@ -260,3 +260,18 @@ def test_a_cost_on_the_buyers_quote_says_which_locations_price_it_is_taken_as(
     b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=unquoted)
     plain = cost_caveat(submit_and_recommend(assessment=b, user=buyer).record.evaluation)
     assert plain is None or "Your quote is taken" not in plain.text
+
+
+def test_a_hospital_says_it_is_a_provider_and_no_longer_reads_the_insurers_law(reference: Playbook) -> None:
+    # Reviews 47 and 50: a hospital read "If you are a licensed health insurer or HMO, your state's insurance law…"
+    # because payer or provider was never asked.
+    payer_rule = "us-health-payer-state-insurance-law"
+    unsaid = evaluated_answers(reference, US_HOSPITAL_CODING)
+    assert "covered_entity_kind" in unsaid.visible and payer_rule in fired_codes(unsaid)
+    hospital = evaluated_answers(reference, {**US_HOSPITAL_CODING, "covered_entity_kind": "provider"})
+    assert payer_rule not in fired_codes(hospital)
+    assert "us-california-cmia" in fired_codes(hospital)  # the CMIA binds providers too
+    plan = evaluated_answers(reference, {**US_HOSPITAL_CODING, "covered_entity_kind": "health-plan"})
+    assert payer_rule in fired_codes(plan)
+    associate = evaluated_answers(reference, {**US_HOSPITAL_CODING, "hipaa_role": "business-associate"})
+    assert "covered_entity_kind" not in associate.visible
