@@ -22,6 +22,14 @@ def safe_cell(text: Any) -> str:
     return _CELL_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", str(text))
 
 
+# UTF-8's byte order mark, first in every file: Excel reads a CSV without it in the computer's legacy code page, so
+# "Québec", "€" and a buyer's accented or emoji title came out garbled (reviews 48 and 52); a CSV reader that knows
+# UTF-8 reads it with "utf-8-sig" (Python) or skips it, as most do.
+BOM = "\ufeff"
+
+
 def csv_writer(out: Any) -> Any:
-    """A writer that quotes every cell (numbers too: spreadsheets still read a quoted number as a number)."""
+    """A writer that quotes every cell (numbers too: spreadsheets still read a quoted number as a number), after
+    the byte order mark written first."""
+    out.write(BOM)
     return csv.writer(out, quoting=csv.QUOTE_ALL)

@@ -100,7 +100,9 @@ def test_a_buyer_elsewhere_sees_what_the_providers_would_charge_in_dollars_with_
     assert memo.status_code == 200
     rows = list(
         csv.DictReader(
-            io.StringIO(buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode())
+            io.StringIO(
+                buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode("utf-8-sig")
+            )
         )
     )
     assert rows[0]["kind"] == "unavailable" and rows[0]["note"] == cost.reason
@@ -232,7 +234,9 @@ def test_a_buyer_elsewhere_sees_each_options_whole_cost_but_what_rests_on_in_hou
         assert f"Not counted, because it rests on your in-house pay: {PARALLEL}." in details.group(0)
     rows = list(
         csv.DictReader(
-            io.StringIO(buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode())
+            io.StringIO(
+                buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode("utf-8-sig")
+            )
         )
     )
     first = cost.provider_fees[0]
@@ -391,7 +395,7 @@ def test_a_buyer_elsewhere_stored_with_the_fees_alone_reads_them_as_it_did(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[old.pk])).content.decode())
     assert "Set these fees beside your own loaded cost of the same work" in page
     assert "Level with in-house" not in page
-    rows = buyer_client.get(reverse("recommendations:cost_csv", args=[old.pk])).content.decode()
+    rows = buyer_client.get(reverse("recommendations:cost_csv", args=[old.pk])).content.decode("utf-8-sig")
     assert ',"provider_fees",' in rows and ',"level",' not in rows
 
 

@@ -201,9 +201,11 @@ def test_exports_parse(buyer_client: Client, assessment: Assessment) -> None:
     assert data["verdict"] == "wins" and data["evaluation"]["regimes"][0]["code"] == "hipaa"
     response = buyer_client.get(reverse("recommendations:obligations_csv", args=[rec.pk]))
     assert "legal-review-2027" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["obligation"] == "Sign a BAA" and rows[0]["citation"] == "45 CFR 164.504(e)"
-    history = list(csv.reader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode())))
+    history = list(
+        csv.reader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode("utf-8-sig")))
+    )
     assert history[0][0] == "id" and history[1][1] == "Legal review 2027"
 
 
@@ -225,7 +227,9 @@ def test_history_filters_and_csv_injection_is_neutralised(
     assert "2 recommendations" in by_regime
     bad = buyer_client.get(reverse("recommendations:history"), {"since": "2026-12-01", "until": "2026-01-01"})
     assert bad.status_code == 400
-    text = buyer_client.get(reverse("recommendations:history_csv"), {"verdict": "doesnt_win"}).content.decode()
+    text = buyer_client.get(reverse("recommendations:history_csv"), {"verdict": "doesnt_win"}).content.decode(
+        "utf-8-sig"
+    )
     assert "'=HYPERLINK(1)" in text and "Legal review" not in text
 
 

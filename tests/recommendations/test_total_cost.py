@@ -291,7 +291,7 @@ def test_the_cost_csv_has_every_line_total_saving_and_input_with_its_source(
     cost = rec.record.evaluation.cost
     response = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(response.content.decode().splitlines()))
+    rows = list(csv.DictReader(response.content.decode("utf-8-sig").splitlines()))
     kinds = {r["kind"] for r in rows}
     assert {"in-house", "one_time", "recurring", "total", "saving", "input"} <= kinds
     assert {r["currency"] for r in rows if r["kind"] != "input"} == {"GBP"}

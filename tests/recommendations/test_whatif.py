@@ -339,7 +339,11 @@ def test_a_doesnt_win_names_no_engagement_model_as_the_history_does(
     top = rec.record.evaluation.models[0]
     if top.excluded_because:
         assert "ruled out by a requirement you set" in page
-    rows = list(csv.DictReader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode("utf-8-sig"))
+        )
+    )
     row = next(r for r in rows if int(r["id"]) == rec.pk)
     assert row["top_model"] == rec.top_model and row["recommended_model"] == ""
 

@@ -104,7 +104,7 @@ def test_every_cell_of_the_obligations_csv_is_guarded_against_formulas(
     obligation["source_url"] = "@cmd"
     obligation["confidence"] = "-1"
     stored = store(document, organisation=organisation, user=buyer, playbook=reference)
-    body = buyer_client.get(reverse("recommendations:obligations_csv", args=[stored.pk])).content.decode()
+    body = buyer_client.get(reverse("recommendations:obligations_csv", args=[stored.pk])).content.decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(body)))
     assert row["regime"] == "'=HYPERLINK(1)" and row["citation"] == "'+SUM(1)"
     assert row["source"] == "'@cmd" and row["confidence"] == "'-1"

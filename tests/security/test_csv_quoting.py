@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.common.spreadsheet import FORMULA_STARTS, csv_writer, safe_cell
+from apps.common.spreadsheet import BOM, FORMULA_STARTS, csv_writer, safe_cell
 from apps.playbooks.models import Playbook
 from tests.factories import AssessmentFactory
 
@@ -62,16 +62,16 @@ def formulas(text: str) -> list[tuple[str, str]]:
 def test_the_writer_quotes_every_cell_and_the_guard_marks_a_formula() -> None:
     out = io.StringIO()
     csv_writer(out).writerow([7, TITLE, safe_cell("=1+1"), safe_cell("-2"), "plain"])
-    assert out.getvalue() == '"7","Q3;=cmd|\' /C calc\'!A0;","\'=1+1","\'-2","plain"\r\n'
+    assert out.getvalue() == '\ufeff"7","Q3;=cmd|\' /C calc\'!A0;","\'=1+1","\'-2","plain"\r\n'
     hostile = [TITLE, "x; =1", "a,+1", "b;-1", "c;@A1", "d\t=1+1", 'e; "=2', "\uff1d3", "f\n=4"]
     out = io.StringIO()
     csv_writer(out).writerow([safe_cell(t) for t in hostile])
     assert not formulas(out.getvalue()), formulas(out.getvalue())
-    assert next(csv.reader(io.StringIO(out.getvalue())))[0] == "Q3;'=cmd|' /C calc'!A0;"
+    assert next(csv.reader(io.StringIO(out.getvalue().removeprefix(BOM))))[0] == "Q3;'=cmd|' /C calc'!A0;"
     # Quoting alone, as review 49's fix was: split on ";", the formula is a cell of its own.
     quoted = io.StringIO()
     csv_writer(quoted).writerow([7, TITLE])
-    assert (";", "=cmd|' /C calc'!A0") in formulas(quoted.getvalue())
+    assert (";", "=cmd|' /C calc'!A0") in formulas(quoted.getvalue().removeprefix(BOM))
 
 
 def test_the_history_export_quotes_a_title_with_a_separator_and_a_formula(
@@ -82,5 +82,5 @@ def test_the_history_export_quotes_a_title_with_a_separator_and_a_formula(
     answers = reference.golden_cases.order_by("pk").first().answers
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, title=TITLE, answers=answers)
     submit_and_recommend(assessment=a, user=buyer)
-    body = buyer_client.get(reverse("recommendations:history_csv")).content.decode()
+    body = buyer_client.get(reverse("recommendations:history_csv")).content.decode("utf-8-sig")
     assert "cmd|" in body and not formulas(body), formulas(body)

@@ -245,7 +245,7 @@ def test_the_csv_export_parses_and_neutralises_formulas(
     response = buyer_client.get(reverse("vendors:export_csv", args=[recommendation.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    data = list(csv.DictReader(io.StringIO(response.content.decode())))
+    data = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(r["vendor_code"], r["status"]) for r in data] == [
         ("bravo-coding", "short_list"),
         ("charlie-care", "long_list"),
