@@ -85,7 +85,7 @@ def test_the_cost_csv_keeps_the_unrounded_figures(
     top = rec.record.evaluation.cost.models[0]
     assert top.tco is not None
     response = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     likely = [r[5] for r in rows[1:] if r[0] == top.name]
     assert f"{top.tco.horizon[1]:.2f}" in likely
 

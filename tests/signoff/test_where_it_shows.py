@@ -50,9 +50,15 @@ def test_history_filters_by_decision_status_and_shows_it(buyer_client: Client, f
 
 
 def test_the_history_csv_has_the_decision_status_column(buyer_client: Client, four: dict[str, Recommendation]) -> None:
-    rows = list(csv.DictReader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode("utf-8-sig"))
+        )
+    )
     assert {int(r["id"]): r["decision_status"] for r in rows} == {rec.pk: s for s, rec in four.items()}
-    only = buyer_client.get(reverse("recommendations:history_csv"), {"decision": "rejected"}).content.decode()
+    only = buyer_client.get(reverse("recommendations:history_csv"), {"decision": "rejected"}).content.decode(
+        "utf-8-sig"
+    )
     assert [r["title"] for r in csv.DictReader(io.StringIO(only))] == ["Sent back"]
 
 
