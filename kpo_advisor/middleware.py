@@ -244,15 +244,17 @@ _OUTAGE_ERROR_AT = [0.0]
 
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
     """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py)."""
-    log_outage(request, exception)
-    return unavailable_response(request, body_limit(request))
+    return log_outage(request, exception, unavailable_response(request, body_limit(request)))
 
 
-def log_outage(request: HttpRequest, exception: BaseException) -> None:
-    """A request answered 503 for a lost database, logged as an error at most once per process every
+def log_outage(request: HttpRequest, exception: BaseException, response: HttpResponse) -> HttpResponse:
+    """``response``, a 503 for a lost database, logged as an error at most once per process every
     ``RETRY_AFTER_SECONDS`` and as a warning otherwise: an outage under load is hundreds of requests a second, and an
     alert counting errors should see the outage, not each request it answered (review 49: some 1,700 error lines in
-    20 seconds). Django's own line for the response is then left out (``_has_been_logged``)."""
+    20 seconds). The response is marked so that Django's own line for it, at ERROR for any 5xx, is left out (reviews
+    51 and 53), and so that the API's problem middleware logs its own as a warning."""
+    response._has_been_logged = True  # type: ignore[attr-defined]  # read by Django's log_response
+    response.database_unavailable = True  # type: ignore[attr-defined]  # read by the API's problem middleware
     now = time.monotonic()
     first = now - _OUTAGE_ERROR_AT[0] >= RETRY_AFTER_SECONDS
     if first:
@@ -264,6 +266,7 @@ def log_outage(request: HttpRequest, exception: BaseException) -> None:
         request.path,
         exception,
     )
+    return response
 
 
 def lost_database(exception: BaseException | None) -> bool:

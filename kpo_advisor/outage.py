@@ -122,10 +122,6 @@ def unavailable_response(request: HttpRequest, limit: int) -> HttpResponse:
             context.update(sent=True, no_replay=replay)
     response = HttpResponse(render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    # Logged already, once as an error per outage and then as warnings (middleware.database_unavailable): Django's
-    # own line for every response of 500 and over, at ERROR, is left out (review 51: 931 of them in 20 s).
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    response.database_unavailable = True  # type: ignore[attr-defined]  # read by the API's problem middleware
     if sent:
         patch_cache_control(response, private=True, no_store=True)
     return response

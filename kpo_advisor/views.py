@@ -20,7 +20,7 @@ from kpo_advisor.outage import RETRY_AFTER_SECONDS
 
 @require_safe
 @never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers, 503 when it does not. Used by load balancers and `make run`."""
     try:
         with connection.cursor() as cursor:
@@ -30,9 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         response = JsonResponse({"status": "unavailable", "database": "down", "error": type(exc).__name__}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)  # as the pages' 503 says when to look again
         # Logged as the pages' outage is, once an outage as an error (review 53: one error line a probe).
-        log_outage(request, exc)
-        response._has_been_logged = True  # type: ignore[attr-defined]  # read by Django's log_response
-        return response
+        return log_outage(request, exc, response)
     return JsonResponse({"status": "ok", "database": "up"})
 
 
