@@ -83,6 +83,32 @@ def test_what_if_updates_live_and_saving_it_makes_a_new_assessment(browsing: Bro
     assert (new.verdict, new.fit_score, new.top_model) == (flip.verdict, flip.fit_score, flip.top_model or "")
 
 
+def test_a_what_if_number_typed_wrong_says_why_once_typing_pauses_without_leaving_the_box(
+    browsing: Browsing, buyer: User
+) -> None:
+    # Review 52: a pasted bad number showed no message until the box was left, since the form scores on change.
+    browsing.console.allow(r"status of 400")  # the answers as typed are refused, as they should be
+    rec = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer)
+    page.goto(f"/recommendations/{rec.pk}/what-if/")
+    section = page.locator("details.whatif-section:has(#q-annual_hours)")
+    section.locator("summary").click()
+    box = page.locator("#q-annual_hours input[type=text]")
+    box.click()
+    box.fill("")
+    with page.expect_response(lambda r: "/what-if/" in r.url and r.request.method == "POST"):
+        box.press_sequentially("12,5k")
+    expect(page.locator("#status-annual_hours")).to_contain_text("Enter a number")
+    expect(box).to_be_focused()
+    expect(page.locator("#error-summary")).to_be_visible()
+    # Leaving the box scores nothing again: the same answers were just scored.
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    box.press("Tab")
+    page.wait_for_timeout(600)
+    assert posts == []
+
+
 def test_what_if_works_without_javascript(browsing: Browsing, buyer: User) -> None:
     rec = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
     flip = _first_flip(rec)
