@@ -299,6 +299,25 @@ def test_a_law_firm_wanting_outcomes_but_needing_its_lawyers_sign_off_sees_manag
     assert "A licensed professional signs off onshore" in page
 
 
+def test_models_ruled_out_are_listed_last_with_a_line_saying_their_points_do_not_order_them(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 52 read the ruled-out models as out of order: the engine ranks those breaking fewer of the buyer's
+    # requirements first, so managed services (10 points, two requirements broken) follows BOT (-10) here.
+    rec = submit(reference, organisation, buyer, "Frankfurt law firm: the same review")
+    ev = read_snapshot(rec.snapshot).evaluation
+    out = [m for m in ev.models if m.excluded_because]
+    assert ev.models_ruled_out == len(out) > 1 and ev.models[-len(out) :] == tuple(out)
+    assert [m.score for m in out] != sorted((m.score for m in out), reverse=True)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "The models a requirement rules out come last, not in the order of their points." in page
+    # One ruled out model needs no such line.
+    single = submit(reference, organisation, buyer, "US law firm that would like the review provider to commit")
+    assert read_snapshot(single.snapshot).evaluation.models_ruled_out == 1
+    page = buyer_client.get(reverse("recommendations:detail", args=[single.pk])).content.decode()
+    assert "not in the order of their points" not in page
+
+
 def test_a_us_team_on_pacific_time_reads_each_overlap_reason_with_its_own_days_figure(reference: Playbook) -> None:
     from apps.playbooks.engine import evaluate
     from apps.playbooks.runtime import compiled_playbook

@@ -838,6 +838,13 @@ class EvaluationRecord:
         return tuple(by_code[c] for c in self.delivery_candidates if c in by_code)
 
     @property
+    def models_ruled_out(self) -> int:
+        """How many models a requirement rules out. They are listed last, ordered as the engine ranks them: those a
+        regime's requirement rules out, then those the buyer's answers rule out, fewest broken first, so not by
+        their points (review 52 read them as out of order)."""
+        return sum(1 for m in self.models if m.excluded_because)
+
+    @property
     def favoured_model_ruled_out(self) -> bool:
         """The model the answers favour breaks a requirement the buyer set (a start date it cannot meet): a trade-off
         of kind "model" says so and what to change."""
