@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.http import Http404
 from django.utils.html import format_html_join
@@ -100,7 +101,32 @@ class PlainInitialMixin:
         return field
 
 
-class AuditedAdmin(PlainInitialMixin, ConflictCheckedAdmin):
+class _BlankLabelledAutocompleteSelect(AutocompleteSelect):
+    """Django admin's autocomplete box for an optional field, whose empty choice (select2's placeholder) carries a
+    ``label``: an empty ``<option>`` without one is an error to the Nu HTML checker (review 52, three on the rule
+    form). select2 shows an option's text, which stays empty; a browser without JavaScript shows the label."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        if option["value"] in ("", None) and not option["label"]:
+            option["attrs"]["label"] = "None"
+        return option
+
+
+class BlankLabelledAutocompleteMixin:
+    """Optional autocomplete fields drawn with ``_BlankLabelledAutocompleteSelect`` (a mixin for model admins and
+    inlines, which Django's ``formfield_for_foreignkey`` leaves alone when given a widget)."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        # A mixin for Django's model admins and inlines, whose method it extends; mypy sees no base that has it.
+        admin_site = self.admin_site  # type: ignore[attr-defined]  # see above
+        autocomplete = self.get_autocomplete_fields(request)  # type: ignore[attr-defined]  # see above
+        if "widget" not in kwargs and db_field.name in autocomplete and db_field.blank:
+            kwargs["widget"] = _BlankLabelledAutocompleteSelect(db_field, admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]  # see above
+
+
+class AuditedAdmin(BlankLabelledAutocompleteMixin, PlainInitialMixin, ConflictCheckedAdmin):
     """The admin "History" page shows the audit trail recorded by the database triggers: who changed
     what and when, bulk updates and changes outside admin included (Django's own log misses those)."""
 

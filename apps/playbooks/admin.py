@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
 
-from apps.common.admin import AuditedAdmin, RowLabelledFormSet
+from apps.common.admin import AuditedAdmin, BlankLabelledAutocompleteMixin, RowLabelledFormSet
 from apps.common.hostile import ascii_int
 from apps.playbooks import curation, services
 from apps.playbooks.condition_form import REFRESH, ConditionFormSet, condition_form_for
@@ -257,7 +257,7 @@ class RuleConditionInline(ConditionInline):
     fk_name = "rule"
 
 
-class EffectInline(DraftOnlyInline, admin.StackedInline):
+class EffectInline(BlankLabelledAutocompleteMixin, DraftOnlyInline, admin.StackedInline):
     model = Effect
     extra = 0
     # The box itself says the range (min and max), and the message in words (review 36).

@@ -440,3 +440,20 @@ def test_every_box_of_the_condition_table_names_itself_and_points_stay_within_a_
     definition = small_playbook()
     definition["rules"][0]["effects"][0]["points"] = 250
     assert any("beyond ±100" in p.message for p in lint(definition))
+
+
+def test_an_effects_optional_autocomplete_boxes_offer_an_empty_choice_with_a_label(
+    small_draft: Playbook, curator_client: Client
+) -> None:
+    # Review 52: the Nu HTML checker counts an empty <option> without a label as an error (three on each effect).
+    rule = Rule.objects.filter(playbook=small_draft).first()
+    assert rule is not None
+    _, response = _rule_page(curator_client, rule)
+    page = response.content.decode()
+    selects = re.findall(
+        r'<select name="effects-__prefix__-(engagement_model|regime|location)"[^>]*>(.*?)</select>', page, re.S
+    )
+    assert [name for name, _ in selects] == ["engagement_model", "regime", "location"]
+    for _, options in selects:
+        assert '<option value="" label="None"></option>' in options
+    assert not re.search(r"<option[^>]*>\s*</option>", page.replace('label="None"></option>', ""))
