@@ -366,6 +366,10 @@ REFERENCE_LOADERS = [
 
 # JSON API: calls per key per minute before a 429 with Retry-After (apps/api/services.py count_call).
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
+# The most active keys, and webhook endpoints, an organisation may hold: each key has its own rate above, and each
+# event is sent to every endpoint, so neither may be multiplied without bound (review 53).
+API_KEYS_PER_ORGANISATION = env_int("API_KEYS_PER_ORGANISATION", 10)
+WEBHOOKS_PER_ORGANISATION = env_int("WEBHOOKS_PER_ORGANISATION", 10)
 
 # Webhooks (apps/api/webhooks.py, docs/api.md): the address links in payloads start with, the time an endpoint
 # gets to answer, and whether private and loopback targets are allowed (development and tests only: in

@@ -37,6 +37,7 @@ from apps.common.prepared import PreparedQuery
 KEY_PREFIX = "kpo"
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 IDEMPOTENCY_LOCK = 7_202_620  # advisory lock namespace: one request at a time per (organisation, key)
+CREDENTIALS_LOCK = 7_202_621  # advisory lock namespace: one key or endpoint made at a time per organisation
 
 
 class ApiKeyError(Exception):
@@ -55,6 +56,12 @@ def create_api_key(*, organisation: Organisation, user: User, name: str, scopes:
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     with transaction.atomic():
         lock_owner(organisation_id=organisation.pk, user_id=user.pk)  # still an owner, until this key is made
+        limit = settings.API_KEYS_PER_ORGANISATION
+        if _active_count(organisation, ApiKey.objects.filter(revoked_at__isnull=True)) >= limit:
+            raise ApiKeyError(
+                f"Your organisation already has {limit} active keys, the most it may hold: each has its own rate"
+                f" of {settings.API_RATE_PER_MINUTE} calls a minute. Revoke one no longer used, then make this one."
+            )
         key = ApiKey.objects.create(
             organisation=organisation,
             name=name,
@@ -64,6 +71,15 @@ def create_api_key(*, organisation: Organisation, user: User, name: str, scopes:
             created_by=user,
         )
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
+
+
+def _active_count(organisation: Organisation, active: Any) -> int:
+    """How many of ``active`` (keys or endpoints in use) the organisation holds, counted while no other key or
+    endpoint of its can be made (an advisory lock to the transaction's end), so two owners at once cannot both
+    make the last one allowed. The caller is in a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CREDENTIALS_LOCK, organisation.pk])
+    return int(active.filter(organisation_id=organisation.pk).count())
 
 
 def revoke_api_key(*, api_key: ApiKey) -> None:
@@ -184,6 +200,10 @@ class WebhookError(Exception):
     """Refused with a message for the owner; nothing was written."""
 
 
+class WebhookLimit(WebhookError):
+    """Refused: the organisation holds as many endpoints as it may (a problem of the whole form, not its address)."""
+
+
 # The signal kinds (apps/common/events.py) that webhooks carry, by the event name receivers see.
 WEBHOOK_EVENT_OF_KIND = {
     team_events.KINDS[team_events.recommendation_stored]: WebhookEvent.RECOMMENDATION_STORED,
@@ -210,6 +230,12 @@ def create_webhook_endpoint(
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         lock_owner(organisation_id=organisation.pk, user_id=user.pk)  # still an owner, until this endpoint is made
+        limit = settings.WEBHOOKS_PER_ORGANISATION
+        if _active_count(organisation, WebhookEndpoint.objects.filter(removed_at__isnull=True)) >= limit:
+            raise WebhookLimit(
+                f"Your organisation already sends events to {limit} webhooks, the most it may: each event is sent to"
+                " every one. Remove one that is no longer used, then add this one."
+            )
         endpoint = WebhookEndpoint.objects.create(
             organisation=organisation, url=url, events=chosen, secret=secret, created_by=user
         )

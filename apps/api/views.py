@@ -35,15 +35,21 @@ def key_list(request: MemberRequest) -> HttpResponse:
                 f"This form was already sent: {what}, and its secret was shown once, on the page that made it. If it"
                 " was not copied, revoke that key and make another.",
             )
+            form = ApiKeyForm(initial={"once": once.new_token()})
         else:
-            key, secret = services.create_api_key(
-                organisation=request.organisation,
-                user=request.user,
-                name=form.cleaned_data["name"],
-                scopes=form.cleaned_data["scopes"],
-            )
-            once.remember(request, token, key.pk)
-        form = ApiKeyForm(initial={"once": once.new_token()})
+            try:
+                key, secret = services.create_api_key(
+                    organisation=request.organisation,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                )
+                once.remember(request, token, key.pk)
+                form = ApiKeyForm(initial={"once": once.new_token()})
+            except services.ApiKeyError as refused:
+                form.add_error(None, str(refused))
+                # The name and scopes as typed stay; sent again, it is a new send: a new token (``once``).
+                form.data = {**request.POST.dict(), "scopes": request.POST.getlist("scopes"), "once": once.new_token()}
     keys = ApiKey.objects.filter(organisation=request.organisation).select_related("created_by")
     context = {"form": form, "keys": keys, "secret": secret}
     return render(request, "api/keys.html", context, status=400 if form.errors else 200)
@@ -85,6 +91,9 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
                 )
                 once.remember(request, token, endpoint.pk)
                 form = WebhookForm(initial={"once": once.new_token()})
+            except services.WebhookLimit as refused:
+                form.add_error(None, str(refused))
+                form.data = {**request.POST.dict(), "events": request.POST.getlist("events"), "once": once.new_token()}
             except services.WebhookError as refused:
                 form.add_error("url", str(refused))
                 # The corrected form is a new send: a new token (``once``).

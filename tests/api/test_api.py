@@ -87,6 +87,26 @@ def test_reloading_the_page_that_showed_a_new_key_makes_no_second_key(buyer_clie
     assert ApiKey.objects.count() == 2  # a new form's token makes a new key
 
 
+def test_an_organisation_holds_at_most_the_keys_allowed_and_a_revoked_one_frees_its_place(
+    buyer_client: Client, organisation: Organisation, buyer: User, settings: Any
+) -> None:
+    # Review 53: an owner could make any number of keys, each with its own rate of calls a minute.
+    settings.API_KEYS_PER_ORGANISATION = 3
+    for _ in range(3):
+        key_client(organisation, buyer)
+    response = buyer_client.post(reverse("api_keys:list"), {"name": "One too many", "scopes": ["read", "answer"]})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400 and ApiKey.objects.count() == 3
+    assert "Your organisation already has 3 active keys, the most it may hold" in page
+    assert "<title>Error: " in page and 'value="One too many"' in page  # what was typed stays
+    assert re.search(r'value="answer"[^>]*checked|checked[^>]*value="answer"', page)
+    first = ApiKey.objects.order_by("pk").first()
+    assert first is not None
+    buyer_client.post(reverse("api_keys:revoke", args=[first.pk]))
+    assert buyer_client.post(reverse("api_keys:list"), {"name": "Now fits", "scopes": ["read"]}).status_code == 200
+    assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 3
+
+
 def test_a_revoked_key_gets_401(buyer_client: Client, organisation: Organisation, buyer: User) -> None:
     api = key_client(organisation, buyer)
     assert api.get("/assessments").status_code == 200

@@ -23,7 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from apps.accounts.models import Organisation, User
 from apps.api import webhooks
 from apps.api.models import WebhookDelivery, WebhookEndpoint
-from apps.api.services import WebhookError, create_webhook_endpoint
+from apps.api.services import WebhookError, create_webhook_endpoint, remove_webhook_endpoint
 from apps.api.tasks import FIRST_RETRY, MAX_ATTEMPTS
 from apps.common import events
 from apps.playbooks.models import Playbook
@@ -128,6 +128,26 @@ def test_owner_registers_an_endpoint_and_sees_its_secret_once(
     reloaded = buyer_client.post(reverse("api_keys:webhooks"), sent).content.decode()
     assert "This form was already sent: it added the webhook to" in reloaded
     assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 2
+
+
+def test_an_organisation_sends_to_at_most_the_webhooks_allowed_and_a_removed_one_frees_its_place(
+    buyer_client: Client, organisation: Organisation, listener: Listener, settings: Any
+) -> None:
+    # Every event is sent to every endpoint: without a bound, an owner could multiply each event's deliveries.
+    settings.WEBHOOKS_PER_ORGANISATION = 2
+    for n in range(2):
+        sent = {"url": f"{listener.url}?n={n}", "events": ["decision.made"]}
+        assert buyer_client.post(reverse("api_keys:webhooks"), sent).status_code == 200
+    extra = {"url": f"{listener.url}?n=extra", "events": ["recommendation.stored"]}
+    response = buyer_client.post(reverse("api_keys:webhooks"), extra)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400 and WebhookEndpoint.objects.filter(organisation=organisation).count() == 2
+    assert "Your organisation already sends events to 2 webhooks, the most it may" in page
+    assert f'value="{listener.url}?n=extra"' in page  # what was typed stays
+    first = WebhookEndpoint.objects.filter(organisation=organisation).order_by("pk").first()
+    assert first is not None
+    remove_webhook_endpoint(endpoint=first)
+    assert buyer_client.post(reverse("api_keys:webhooks"), extra).status_code == 200
 
 
 def test_a_scheme_in_capitals_is_stored_in_lower_case_not_refused_by_the_database(
