@@ -428,7 +428,35 @@ def _quoted(ev: EvaluationRecord, code: str) -> bool:
 
 
 def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
-    """The sentence to put next to the verdict, or None when the stored cost has nothing to add."""
+    """The sentence to put next to the verdict, or None when the stored cost has nothing to add. Where the providers'
+    prices were converted at a dated exchange rate a year old or more (``Cost.stale_rate``), the headline and the
+    sentence say how old it is: the cost section's warning was below the verdict its figures had already decided
+    (review 54: a German buyer's "2% more, a saving about as likely as not" became a likely saving at a rate a
+    year and a half on)."""
+    caveat = _cost_caveat(ev)
+    if caveat is None or not ev.cost.stale_rate:
+        return caveat
+    headline = f"{caveat.headline}{dated_rate_headline(ev.cost)}" if caveat.headline else ""
+    return CostCaveat(warning=caveat.warning, text=f"{caveat.text}{dated_rate_text(ev.cost)}", headline=headline)
+
+
+def dated_rate_text(cost: Cost) -> str:
+    """The sentence ending the cost beside the verdict when a stale exchange rate converted the providers' prices
+    (with its leading space), else ""."""
+    if not cost.stale_rate:
+        return ""
+    return (
+        f" The providers' prices are converted at a dated exchange rate, {cost.rate_age_months} months old when this "
+        "was worked out: check it against today's rate (the cost section says how)."
+    )
+
+
+def dated_rate_headline(cost: Cost) -> str:
+    """What ends a headline beside the verdict when a stale exchange rate converted the providers' prices, else ""."""
+    return f"; at an exchange rate {cost.rate_age_months} months old" if cost.stale_rate else ""
+
+
+def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     model = recommended_cost(ev)
     if model is None:
         if elsewhere := elsewhere_cost_text(ev):

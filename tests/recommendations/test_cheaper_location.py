@@ -15,7 +15,7 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine.evaluate import CHEAPER_MATERIAL_SHARE, Evaluation
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat
+from apps.recommendations.cost_caveat import cheaper_location_text, cost_caveat, dated_rate_text
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
@@ -72,7 +72,7 @@ def test_the_result_page_the_memo_and_the_stored_record_say_it(
     assert sentence.startswith("India also meets every requirement you set and ranks ")
     assert "from Poland" in sentence and "transfer tool" in sentence
     caveat = cost_caveat(stored)
-    assert caveat is not None and caveat.text.endswith(sentence)
+    assert caveat is not None and caveat.text.endswith(sentence + dated_rate_text(stored.cost))
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert 'id="cheaper-location"' in page and page.count(sentence) == 2  # beside the verdict and in the cost
     assert sentence in html.unescape(render_memo_html(rec, "http://testserver/"))

@@ -23,6 +23,8 @@ from apps.recommendations.cost_caveat import (
     cheaper_location_text,
     cheaper_model_text,
     cost_caveat,
+    dated_rate_headline,
+    dated_rate_text,
     dearer_headline,
     likelihood,
     location_premium,
@@ -92,7 +94,10 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     # Delivered from a location dearer than the benchmark, why its rate is high follows (location_premium); a
     # location meeting every requirement that would cost less is named after it (cheaper_location_text).
     premium, cheaper = location_premium(ev, top), cheaper_location_text(ev)
-    assert text.splitlines()[1] == f"COST: {expected}" + "".join(f" {t}" for t in (premium, cheaper) if t)
+    # The providers' prices are converted at a dated rate, whose age ends the sentence (review 54).
+    dated = dated_rate_text(ev.cost)
+    assert ev.cost.stale_rate and dated.startswith(" The providers' prices are converted at a dated exchange rate")
+    assert text.splitlines()[1] == f"COST: {expected}" + "".join(f" {t}" for t in (premium, cheaper) if t) + dated
     whatif = html.unescape(buyer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode())
     assert expected in whatif
     # The caveat only explains the verdict: the stored verdict and fit score are the engine's.
@@ -106,6 +111,8 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     assert ev.cost.national_pay == "uk"
     odds = dearer_headline(top, ev.cost).split("UK median pay", 1)[1]  # the chance of a saving, as the headline says it
     assert "chance of a saving" in odds or "a saving" in odds
+    odds += dated_rate_headline(ev.cost)
+    assert odds.endswith(f"; at an exchange rate {ev.cost.rate_age_months} months old")
     verdict = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house at the UK median pay{odds})"
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert f"<title>{rec.title}: {verdict} · KPO Advisor</title>" in detail
@@ -219,7 +226,7 @@ def test_a_recommended_model_that_is_not_costed_says_so_and_why_beside_the_verdi
     names = " and ".join(m.name for m in ev.cost.models)
     assert caveat.text == (
         f"The recommended model, Project-based engagement, is not costed: {why}. "
-        f"The costs below are for the next models ({names}), not for it."
+        f"The costs below are for the next models ({names}), not for it.{dated_rate_text(ev.cost)}"
     )
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert caveat.text in verdict_section(page)
@@ -405,8 +412,12 @@ def test_a_recommended_model_not_costed_beside_models_that_all_cost_more_qualifi
     dearer = dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models))
     caveat = cost_caveat(dearer)
     assert caveat is not None and caveat.warning
-    assert caveat.verdict("KPO wins") == "KPO wins (on fit; the models costed are likely to cost more than in-house)"
-    assert caveat.text.startswith(plain.text + " On cost alone, keeping the work in-house is likely cheaper than any ")
+    dated = dated_rate_headline(ev.cost)
+    assert caveat.verdict("KPO wins") == (
+        f"KPO wins (on fit; the models costed are likely to cost more than in-house{dated})"
+    )
+    plain_text = plain.text.removesuffix(dated_rate_text(ev.cost))
+    assert caveat.text.startswith(plain_text + " On cost alone, keeping the work in-house is likely cheaper than any ")
     for m in models:
         assert f"{m.name} by {dearer.cost.amount(-m.savings[1])} (" in caveat.text
     assert FIT_ONLY in caveat.text
