@@ -40,6 +40,29 @@ def test_the_uk_us_data_bridge_is_stated_with_its_regulations(reference: Playboo
     assert bridge in urls(Regime.objects.get(code="uk-gdpr").sources) and official(bridge)
 
 
+def test_uk_transfers_are_stated_as_the_data_use_and_access_act_amended_them_and_marked_to_verify(
+    reference: Playbook,
+) -> None:
+    # Review 54: UK GDPR Art. 45 and DPA 2018 s.17A were cited as current, marked primary, after the Data (Use and
+    # Access) Act 2025 replaced them with Arts. 45A-45C on 5 February 2026.
+    regime = Regime.objects.get(code="uk-gdpr")
+    duties = {o.code: o for o in regime.obligations.all()}
+    check = duties["uk-adequacy-check"]
+    assert check.citation.startswith("UK GDPR Arts. 45A and 45B (Data (Use and Access) Act 2025, s. 85, Sch. 7")
+    assert check.source_url == "https://www.legislation.gov.uk/eur/2016/679/article/45A" and official(check.source_url)
+    assert "17A" not in " ".join(o.citation for o in duties.values())
+    assert "not materially lower" in duties["transfer-risk-assessment"].action
+    transfers = ("uk-adequacy-check", "transfer-tool", "transfer-risk-assessment")
+    assert {duties[c].confidence for c in transfers} == {"weak"}
+    assert regime.confidence == "weak" and "were not read here" in regime.confidence_note
+    assert "https://www.legislation.gov.uk/ukpga/2025/18/schedule/7" in urls(regime.sources)
+
+
+def test_finra_rule_1210_is_dated_from_when_it_took_effect(reference: Playbook) -> None:
+    ob = Obligation.objects.get(regime__code="us-broker-dealer-supervision", code="registered-activities")
+    assert ob.citation.startswith("FINRA Rule 1210") and str(ob.effective_date) == "2018-10-01"
+
+
 def test_the_rbi_payment_data_directive_is_stated_with_its_circular(reference: Playbook) -> None:
     ob = Obligation.objects.get(regime__code="dpdp", code="watch-transfer-blacklist")
     assert "storage of payment system data (6 April 2018, RBI/2017-18/153)" in ob.action

@@ -200,6 +200,8 @@ class TriggeredRegime:
     # ISO dates from the catalogue snapshot; empty in playbooks published before they were recorded.
     effective_date: str = ""
     last_reviewed: str = ""
+    # Why its sources are weak, in the curator's words ("" when they are not, or none was written).
+    confidence_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -879,6 +881,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
                 confidence=str(entry.get("confidence", "")),
                 effective_date=str(entry.get("effective_date") or ""),
                 last_reviewed=str(entry.get("last_reviewed") or ""),
+                confidence_note=str(entry.get("confidence_note") or ""),
             )
         )
     # Delivered from abroad while the buyer's own country meets every requirement too: compare a provider at home.

@@ -245,6 +245,7 @@ def _regime(r: Any) -> Regime:
         effective_date=_text,
         last_reviewed=_text,
         vendor_requirement=_text,
+        confidence_note=_text,
     )
     if "vendor_requirement" not in r:  # stored before it was curated: what matching required then
         regime = replace(regime, vendor_requirement=VENDOR_REQUIREMENTS.get(regime.code, ""))

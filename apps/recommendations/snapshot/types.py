@@ -215,6 +215,9 @@ class Regime:
     # What a provider must offer under this regime (a ``compliance.Regime.VendorRequirement`` code, "" for
     # nothing), as the published playbook froze it; vendor matching reads it.
     vendor_requirement: str = ""
+    # Why its sources are weak, in the curator's words, shown beside its "Weak source: verify" ("": not weak, none
+    # written, or not recorded: stored before it, read as it rendered, with the badge alone).
+    confidence_note: str = ""
 
     def obligations_in(self, phase: str) -> tuple[Obligation, ...]:
         return tuple(o for group in self.obligations if group.phase == phase for o in group.items)

@@ -1,0 +1,42 @@
+"""A regime whose curator could not read its official text line by line says so wherever a buyer reads it: each
+obligation carries "Weak source: verify", and the regime's note says what was not read (review 54: MAS Notice 658,
+Singapore's PDPA transfer rules and Australia's APP 8 read as plain citations). APP 8 treats a provider overseas as
+a disclosure, with a use the narrow exception, not the other way round."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from tests.compliance.test_brazil_and_philippines_laws import obligations
+from tests.recommendations.conftest import recommend
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_app_8_reads_a_provider_overseas_as_a_disclosure_unless_counsel_confirms_a_use(reference: Playbook) -> None:
+    ev = evaluated_case(reference, "Sydney lender: credit-risk models on customer loan data")
+    regime = next(r for r in ev.regimes if r.code == "au-privacy-app8")
+    assert regime.confidence == "weak" and "not been checked line by line" in regime.confidence_note
+    items = {o["code"]: o for _p, _l, group in regime.obligations for o in group}
+    first = items["use-or-disclosure"]
+    assert first["action"].startswith("Giving personal information to a provider overseas is ordinarily a disclosure")
+    assert "APP 8 does not apply" not in first["action"]
+    assert {c for _cite, _url, c in obligations(ev, "au-privacy-app8").values()} == {"weak"}
+
+
+def test_the_result_page_marks_each_unread_obligation_and_says_why(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "MAS-supervised Singapore bank")
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    notice = page.index("MAS Notice 658, Annex D (exempted outsourced relevant services)</a>")
+    assert page[notice:].split("</li>", 1)[0].count("Weak source: verify") == 1
+    assert 'href="https://www.mas.gov.sg/regulation/notices/notice-658"' in page
+    assert "its paragraphs were not read, so they are listed in one obligation anchored on Annex D" in page
