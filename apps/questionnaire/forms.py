@@ -58,5 +58,17 @@ def _posted(data: QueryDict, code: str, kind: str) -> Any:
 
 
 def posted_loaded(data: QueryDict, codes: Iterable[str]) -> dict[str, str]:
-    """Per question code, the ``answered_at`` stamp the page was drawn with (``<code>__loaded``), when posted."""
-    return {code: str(data.get(f"{code}__loaded", "")) for code in codes if f"{code}__loaded" in data}
+    """Per question code, the ``answered_at`` stamp the page was drawn with (``<code>__loaded``, before any "|"),
+    when posted."""
+    return {code: str(data.get(f"{code}__loaded", "")).partition("|")[0] for code in codes if f"{code}__loaded" in data}
+
+
+def posted_drawn(data: QueryDict, codes: Iterable[str]) -> dict[str, str]:
+    """Per question code, the digest of the answer the page drew (``<code>__loaded``, after the "|";
+    ``services.drawn_digest``), when posted with one: a page drawn before it was sent posts the stamp alone."""
+    out = {}
+    for code in codes:
+        stamp, bar, digest = str(data.get(f"{code}__loaded", "")).partition("|")
+        if bar:
+            out[code] = digest
+    return out

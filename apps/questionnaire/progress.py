@@ -25,8 +25,11 @@ class QuestionView:
 
     @property
     def loaded(self) -> str:
-        """The stamp autosave posts back, so a colleague's change since is noticed (``record_answers``)."""
-        return self.given.stamp if self.given is not None else ""
+        """The stamp autosave posts back, so a colleague's change since is noticed (``record_answers``): when the
+        answer was given and what it was; "|" for a question drawn unanswered, "" when not known."""
+        if self.given is not None:
+            return str(self.given.stamp)
+        return "|" if self.value is None else ""
 
     @property
     def code(self) -> str:

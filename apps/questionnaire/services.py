@@ -8,6 +8,8 @@ Submitting is a conditional update from draft to submitted, so it happens exactl
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from apps.accounts.models import Organisation, User
 from apps.common import events
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
+from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -45,11 +48,58 @@ class Replaced:
     by: str
     by_id: int | None
     at: datetime
+    # Their answer, in words, so it can be given again if it was the right one ("" when not known).
+    was: str = ""
 
     @property
     def message(self) -> str:
         at = timezone.localtime(self.at).strftime("%H:%M")
-        return f"{self.by} changed this answer at {at}; yours replaced it."
+        theirs = f" (their answer: {self.was})" if self.was else ""
+        return f"{self.by} changed this answer at {at}{theirs}; yours replaced it."
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An answer a whole step's save left as it is: the box was sent as the page drew it, and the stored answer
+    changed after the page was drawn (a colleague's save, or the saver's own in another window), so sending it again
+    would have put the older answer back (review 56)."""
+
+    by: str
+    at: datetime | None
+    own: bool
+    now: str  # the answer kept, in words
+
+    @property
+    def message(self) -> str:
+        who = (
+            "You changed this answer in another window"
+            if self.own
+            else f"{self.by or 'A colleague'} changed this answer"
+        )
+        at = f" at {timezone.localtime(self.at).strftime('%H:%M')}" if self.at else ""
+        return f"{who}{at}, after this page was opened; that answer is kept ({self.now})."
+
+
+def drawn_digest(value: Any) -> str:
+    """A short digest of an answer as a page draws it ("" for no answer), which a whole step posts back beside each
+    box (``<code>__loaded``, after the stamp and a "|"), so the save can tell a box sent as it was drawn from one the
+    buyer changed. Numbers compare by value (12 and 12.0 alike) and a multiple choice whatever its order."""
+    if value is None:
+        return ""
+    return hashlib.sha256(json.dumps(_canonical(value), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return sorted(json.dumps(_canonical(v), sort_keys=True) for v in value)
+    try:
+        return float(value)  # Decimal
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @dataclass
@@ -64,6 +114,8 @@ class SaveResult:
     seen: Visibility | None = None
     # Colleagues' answers replaced although the saver had loaded an older one (``loaded``), by code.
     replaced: dict[str, Replaced] = field(default_factory=dict)
+    # Answers changed since the page was drawn that a whole step sent unchanged, and so left as they are, by code.
+    kept: dict[str, Kept] = field(default_factory=dict)
     # When the saved answers were given: the stamp the page posts back as ``loaded`` next time.
     answered_at: datetime | None = None
 
@@ -101,14 +153,16 @@ def stored_answers(assessment: Assessment) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Given:
-    """Who gave a stored answer and when (``by`` empty when no one is recorded)."""
+    """Who gave a stored answer and when (``by`` empty when no one is recorded), and its ``drawn_digest``."""
 
     by: str
     at: datetime | None
+    digest: str = ""
 
     @property
     def stamp(self) -> str:
-        return loaded_stamp(self.at)
+        """What a page drawing the answer posts back: when it was given, and what it was (``posted_loaded``)."""
+        return f"{loaded_stamp(self.at)}|{self.digest}"
 
 
 def given_answers(draft: drafts.Draft) -> tuple[dict[str, Any], dict[str, Given]]:
@@ -118,7 +172,7 @@ def given_answers(draft: drafts.Draft) -> tuple[dict[str, Any], dict[str, Given]
     given: dict[str, Given] = {}
     for code, value, at, _by, email in draft.rows:
         answers[code] = value
-        given[code] = Given(by=email or "", at=at)
+        given[code] = Given(by=email or "", at=at, digest=drawn_digest(value))
     return answers, given
 
 
@@ -168,6 +222,7 @@ def record_answers(
     save_valid: bool = False,
     user: User | None = None,
     loaded: Mapping[str, str] | None = None,
+    drawn: Mapping[str, str] | None = None,
     draft: drafts.Draft | None = None,
 ) -> SaveResult:
     """Validate and store ``values`` (question code to raw value; blank clears the answer) as given by ``user``.
@@ -182,6 +237,11 @@ def record_answers(
     changed that answer since, the later save still wins (the draft's row lock orders the two), and the
     colleague's answer it replaced is in ``replaced`` (for the saver) and announced (for the colleague):
     neither loses an answer without being told.
+
+    ``drawn`` (a whole step's save) is, per code, the ``drawn_digest`` of the answer the page showed. A box sent as
+    it was drawn is not written when the stored answer changed since (it is in ``kept``: sending it again would put
+    the older answer back over a colleague's), and an answer sent as it is stored is not written at all, so a save
+    counts, and credits to the saver, only the answers it changes.
 
     ``draft``: the draft as read with ``assessment`` (``drafts.with_draft``), which spares reading it again.
     """
@@ -203,12 +263,13 @@ def record_answers(
     # First without the lock: the answers read with the draft's row version, then one statement that writes
     # only if the row is still that version (apps/questionnaire/drafts.py). A save that raced another is done
     # again under the draft's row lock, which orders the two.
-    done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors, draft)
+    seen_as = _Seen(loaded or {}, drawn)
+    done = _save(assessment, compiled, cleaned, strict_visibility, seen_as, user, result.errors, draft)
     if done is not None:
         return done
     with transaction.atomic():
         _touch_draft(assessment)  # the row lock, held to the commit: the version read next cannot change
-        done = _save(assessment, compiled, cleaned, strict_visibility, loaded or {}, user, result.errors)
+        done = _save(assessment, compiled, cleaned, strict_visibility, seen_as, user, result.errors)
         if done is None:
             raise RuntimeError("The draft's row changed under its lock.")
         if done.seen is None:  # refused: the mark goes too
@@ -216,12 +277,20 @@ def record_answers(
     return done
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What the saving page showed: per code, the stamp (``loaded``) and, for a whole step, the digest (``drawn``)."""
+
+    loaded: Mapping[str, str]
+    drawn: Mapping[str, str] | None
+
+
 def _save(
     assessment: Assessment,
     compiled: CompiledPlaybook,
     cleaned: Mapping[str, Any],
     strict_visibility: bool,
-    loaded: Mapping[str, str],
+    seen_as: _Seen,
     user: User | None,
     errors: dict[str, str],
     known: drafts.Draft | None = None,
@@ -233,7 +302,7 @@ def _save(
     if draft is None or not draft.is_draft:
         raise AssessmentError(SUBMITTED)
     result = SaveResult(errors=dict(errors))
-    plan = _Plan(compiled, cleaned, draft.rows, strict_visibility, loaded, user, result)
+    plan = _Plan(compiled, cleaned, draft.rows, strict_visibility, seen_as, user, result)
     if plan.refused:
         return result
     now = timezone.now()
@@ -276,13 +345,15 @@ class _Plan:
         cleaned: Mapping[str, Any],
         rows: Sequence[drafts.Row],
         strict_visibility: bool,
-        loaded: Mapping[str, str],
+        seen_as: _Seen,
         user: User | None,
         result: SaveResult,
     ) -> None:
         cleaned = dict(cleaned)
         stored = {code: value for code, value, *_ in rows}
         given = {code: (at, by_id, email) for code, _, at, by_id, email in rows}
+        if seen_as.drawn is not None:
+            _unchanged_left_out(compiled, cleaned, stored, given, seen_as.drawn, user, result)
         merged = dict(stored)
         result.visible_before = set(visibility(compiled, stored).questions)
         for code, value in cleaned.items():
@@ -307,11 +378,35 @@ class _Plan:
                 merged.pop(code, None)
         self.save = {c: v for c, v in cleaned.items() if v is not None}
         self.clear = [c for c, v in cleaned.items() if v is None]
-        result.replaced = _replaced(cleaned, stored, given, loaded, user)
+        result.replaced = _replaced(compiled, cleaned, stored, given, seen_as.loaded, user)
         result.answers, result.seen = merged, seen
 
 
+def _unchanged_left_out(
+    compiled: CompiledPlaybook,
+    cleaned: dict[str, Any],
+    stored: Mapping[str, Any],
+    given: Mapping[str, tuple[datetime | None, int | None, str | None]],
+    drawn: Mapping[str, str],
+    user: User | None,
+    result: SaveResult,
+) -> None:
+    """Take out of a whole step's ``cleaned`` the answers it would not change (sent as stored), and those sent as
+    the page drew them where the stored answer changed since (in ``result.kept``)."""
+    for code, value in list(cleaned.items()):
+        now = stored.get(code)
+        if _canonical(value) == _canonical(now):
+            del cleaned[code]
+        elif code in drawn and drawn_digest(value) == drawn[code]:
+            del cleaned[code]
+            at, by_id, email = given.get(code, (None, None, None))
+            own = user is not None and by_id == user.pk
+            words = answer_text(compiled.questions[code], now) if now is not None else "no answer"
+            result.kept[code] = Kept(by=email or "", at=at, own=own, now=words)
+
+
 def _replaced(
+    compiled: CompiledPlaybook,
     cleaned: Mapping[str, Any],
     stored: Mapping[str, Any],
     given: Mapping[str, tuple[datetime | None, int | None, str | None]],
@@ -326,7 +421,8 @@ def _replaced(
         at, by_id, email = given[code]
         if at is None or loaded_stamp(at) == loaded[code] or (user is not None and by_id == user.pk):
             continue
-        replaced[code] = Replaced(by=email or "Someone", by_id=by_id, at=at)
+        was = answer_text(compiled.questions[code], stored[code]) if code in stored else ""
+        replaced[code] = Replaced(by=email or "Someone", by_id=by_id, at=at, was=was)
     return replaced
 
 

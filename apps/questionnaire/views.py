@@ -30,7 +30,7 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import drafts, extensions, save_rate, services
 from apps.questionnaire.extensions import MemberView
-from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_loaded
+from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_drawn, posted_loaded
 from apps.questionnaire.listing import with_copies_under_originals
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import draft_progress, step_context
@@ -226,9 +226,12 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             save_valid=True,
             user=request.user,
             loaded=posted_loaded(request.POST, posted),
+            drawn=posted_drawn(request.POST, posted),
         )
         for code, replaced in result.replaced.items():
             messages.warning(request, f"{compiled.questions[code].prompt} {replaced.message}")
+        for code, kept in result.kept.items():
+            messages.info(request, f"{compiled.questions[code].prompt} {kept.message}")
         if not result.errors:
             return _after_step(request, assessment, compiled, section, result)
         answers, errors, seen = result.answers, result.errors, result.seen
@@ -362,7 +365,8 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         )
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one.
-    stamp: dict[str, object] = {"code": q.code, "stamp": services.loaded_stamp(result.answered_at), "oob": True}
+    now = services.Given(by="", at=result.answered_at, digest=services.drawn_digest(result.answers.get(q.code)))
+    stamp: dict[str, object] = {"code": q.code, "stamp": now.stamp, "oob": True}
     parts.append(render_to_string("questionnaire/step.html#loaded", stamp, request))
     parts.append(render_to_string("questionnaire/step.html#progress", {**context, "oob": True}, request))
     parts.append(render_to_string("questionnaire/step.html#sections", {**context, "oob": True}, request))

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.discussion.models import Activity
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
@@ -147,6 +148,60 @@ def test_a_whole_step_posted_over_a_colleagues_change_says_so(
     response = buyer_client.post(step, {"hours": "4500", "hours__loaded": stamp}, follow=True)
     assert "colleague@acme.test changed this answer at" in response.content.decode()
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4500
+
+
+def _whole_step(page: str, **values: str) -> dict[str, str]:
+    """The volume step posted as its page drew it (every box with its stamp), with ``values`` typed over it."""
+    data = {code: re.search(rf'name="{code}"[^>]*value="([^"]*)"', page).group(1) for code in ("hours", "budget")}  # type: ignore[union-attr]  # drawn
+    data.update({f"{code}__loaded": _loaded(page, code) for code in ("hours", "budget", "share")})
+    data["share"] = ""
+    return {**data, **values}
+
+
+def test_a_whole_step_sent_from_an_older_page_keeps_a_colleagues_newer_answer_it_did_not_touch(
+    buyer_client: Client, colleague_client: Client, buyer: User, draft: Assessment
+) -> None:
+    # Review 56: "Save and continue" sent every box as drawn, so a colleague's newer 12 went back to the 6 on screen.
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    page = buyer_client.get(step).content.decode()
+    answer = reverse("questionnaire:answer", args=[draft.pk, "hours"])
+    assert colleague_client.post(answer, {"hours": "12000"}, **HX).status_code == 200
+    share = reverse("questionnaire:answer", args=[draft.pk, "share"])
+    assert colleague_client.post(share, {"share": "40"}, **HX).status_code == 200
+    response = buyer_client.post(step, _whole_step(page, budget="250000"), follow=True)
+    body = response.content.decode()
+    stored = {a.question_code: (a.value, a.answered_by) for a in Answer.objects.filter(assessment=draft)}
+    assert stored["hours"][0] == 12000 and stored["share"][0] == 40  # both kept, the blank box included
+    assert stored["budget"][0] == 250000 and stored["budget"][1] == buyer
+    assert "colleague@acme.test changed this answer at" in body and "that answer is kept (12,000" in body
+    assert "yours replaced it" not in body
+    # One answer changed, and said so: the boxes sent as they were are neither written nor counted.
+    assert stored["hours"][1] != buyer
+    lines = Activity.objects.filter(assessment=draft, actor=buyer).values_list("summary", flat=True)
+    assert [line.split(" in ")[0] for line in lines] == ["buyer@acme.test changed 1 answer"]
+
+
+def test_a_whole_step_from_another_window_of_ones_own_keeps_the_newer_answer_and_says_so(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    older = buyer_client.get(step).content.decode()
+    newer = buyer_client.get(step).content.decode()
+    assert buyer_client.post(step, _whole_step(newer, hours="8000"), follow=True).status_code == 200
+    body = buyer_client.post(step, _whole_step(older), follow=True).content.decode()
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 8000
+    assert "You changed this answer in another window" in body and "that answer is kept (8,000" in body
+
+
+def test_a_box_both_changed_is_the_later_save_and_names_the_answer_it_replaced(
+    buyer_client: Client, colleague_client: Client, draft: Assessment
+) -> None:
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    page = buyer_client.get(step).content.decode()
+    colleague_client.post(reverse("questionnaire:answer", args=[draft.pk, "hours"]), {"hours": "12000"}, **HX)
+    body = buyer_client.post(step, _whole_step(page, hours="7000"), follow=True).content.decode()
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 7000
+    assert "(their answer: 12,000" in body and "yours replaced it" in body
 
 
 # Second opinions and divergence
