@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -89,6 +90,10 @@ def item_owners(organisation: Organisation, *, keep: int | None = None) -> Any:
     return User.objects.filter(pk__in=members).order_by("email")
 
 
+# The years a due-diligence item's due date may fall in.
+DUE_YEARS = (2000, 2100)
+
+
 class DiligenceItemForm(forms.ModelForm):
     class Meta:
         model = DiligenceItem
@@ -115,11 +120,24 @@ class DiligenceItemForm(forms.ModelForm):
         owner.error_messages["invalid_choice"] = (
             "Choose a member of your organisation. Items are owned by editors and owners: viewers cannot update them."
         )
-        self.fields["due_date"].error_messages["invalid"] = "Enter a date as YYYY-MM-DD."
+        self.fields["due_date"].error_messages["invalid"] = (
+            "Enter a day that is in the calendar, as YYYY-MM-DD (for example 2026-05-15)."
+        )
         evidence = self.fields["evidence"]
         assert isinstance(evidence, forms.CharField)  # the model's TextField
         evidence.max_length = NOTES_MAX
         evidence.validators.append(_max_length)
+
+    def clean_due_date(self) -> datetime.date | None:
+        """A due date in a year a checklist could mean: a date box being typed into sent years such as 0002 and 4202
+        (review 56)."""
+        due = self.cleaned_data.get("due_date")
+        if due is not None and not DUE_YEARS[0] <= due.year <= DUE_YEARS[1]:
+            raise forms.ValidationError(
+                f"Enter a due date between {DUE_YEARS[0]} and {DUE_YEARS[1]}: {due.year} looks like a year still being"
+                " typed."
+            )
+        return due
 
     def clean_evidence(self) -> str:
         return str(self.cleaned_data.get("evidence") or "").strip()

@@ -291,3 +291,39 @@ def test_the_portfolios_count_tables_fit_a_phone_without_scrolling_sideways(brow
         size = counts.nth(i).evaluate(OVERFLOW)
         assert size["scroll"] <= size["client"], f"{counts.nth(i).get_attribute('aria-label')} scrolls: {size}"
         assert counts.nth(i).locator("svg.scorebar").first.bounding_box()["width"] >= 40
+
+
+def test_a_date_box_holding_what_is_not_a_day_stops_its_form_and_says_so_beside_it(
+    browsing: Browsing, buyer: User
+) -> None:
+    # Review 56: the browser sends such a box empty, so the history's filter ran without the date, unsaid.
+    make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer)
+    page.goto("/recommendations/")
+    page.get_by_text("Filter by verdict, function, model, regime, sign-off or date").click()
+    since = page.get_by_label("From")
+    since.click()
+    since.press_sequentially("04312026")  # 31 April: not a day
+    assert since.evaluate("el => el.validity.badInput")
+    before = page.url
+    since.press("Enter")
+    note = page.locator("#id_since-not-a-day")
+    expect(note).to_contain_text("This is not a day in the calendar")
+    expect(since).to_have_attribute("aria-invalid", "true")
+    expect(since).to_be_focused()
+    assert page.url == before  # nothing sent
+    since.fill("2026-04-30")
+    expect(note).to_have_count(0)
+    with page.expect_navigation():
+        since.press("Enter")
+    assert "since=2026-04-30" in page.url
+    # Without JavaScript the browser refuses to send it (the form is drawn without "novalidate").
+    plain = browsing.new_page(buyer, js=False)
+    plain.goto("/recommendations/")
+    plain.get_by_text("Filter by verdict, function, model, regime, sign-off or date").click()
+    box = plain.get_by_label("From")
+    box.click()
+    box.press_sequentially("04312026")
+    box.press("Enter")
+    plain.wait_for_timeout(300)
+    assert plain.url.endswith("/recommendations/")

@@ -15,6 +15,8 @@ from tests.e2e.browser import Browsing, PageCheck
 from tests.e2e.flow import golden_answers, make_recommendation
 
 HOSPITAL = "US hospital group"
+# htmx has set up the checklist item's form it swapped in (its change and submit triggers).
+HTMX_READY = "() => { const f = document.querySelector('.dd-form'); return !!(f && f['htmx-internal-data']); }"
 
 
 def test_a_buyer_finds_compares_and_checks_providers(
@@ -77,6 +79,7 @@ def test_a_buyer_finds_compares_and_checks_providers(
     expect(page.locator(".dd-form")).to_have_count(0)  # read-only until an item is opened
     first.get_by_role("link", name=re.compile(r"^Update")).click()
     expect(first.get_by_label("Status")).to_be_visible()
+    page.wait_for_function(HTMX_READY)
     with page.expect_response(lambda r: "/vendors/diligence/" in r.url and r.request.method == "POST"):
         first.get_by_label("Status").select_option("done")
     expect(first.get_by_role("status")).to_have_text("Saved")
@@ -84,6 +87,35 @@ def test_a_buyer_finds_compares_and_checks_providers(
     entry = ShortlistEntry.objects.get(vendor__name=names[0])
     assert entry.diligence.filter(status="done").count() == 1
     check.visit(page, "vendors-diligence", page.url.split("#")[0])
+
+    # A due date typed digit by digit is saved once, when the box is left (review 56: years 0002 and 4202 were
+    # stored on the way), and one that is not a day is held with a note beside the box, the stored date kept.
+    item = entry.diligence.get(status="done")
+    first = page.locator(f"#item-{item.pk}")
+    first.get_by_role("link", name=re.compile(r"^Update")).click()
+    due = first.get_by_label("Due date")
+    expect(due).to_be_visible()
+    page.wait_for_function(HTMX_READY)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    due.focus()
+    due.press_sequentially("03102026")  # a change event at each digit of the year: 0002, 0020, 0202, 2026
+    page.wait_for_timeout(300)
+    assert posts == []
+    with page.expect_response(lambda r: "/vendors/diligence/" in r.url and r.request.method == "POST"):
+        due.blur()  # left: saved once
+    item.refresh_from_db()
+    assert str(item.due_date) == "2026-03-10" and len(posts) == 1
+    due.focus()
+    due.press_sequentially("0431")  # 31 April 2026: not a day
+    assert due.evaluate("el => el.validity.badInput")
+    due.press("Enter")  # sent without leaving the box
+    expect(first.locator(".field__error")).to_contain_text("This is not a day in the calendar")
+    expect(due).to_have_attribute("aria-invalid", "true")
+    expect(due).to_be_focused()
+    page.wait_for_timeout(300)
+    item.refresh_from_db()
+    assert str(item.due_date) == "2026-03-10" and len(posts) == 1
 
     page.goto("/vendors/")
     check.visit(page, "vendors-directory", "/vendors/")

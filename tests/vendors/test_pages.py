@@ -312,7 +312,13 @@ def test_ticking_an_item_without_javascript_goes_back_to_the_checklist(
     ("values", "field", "message"),
     [
         ({"status": "finished"}, "status", "Select a valid choice."),
-        ({"due_date": "31/02/2027"}, "due_date", "Enter a date as YYYY-MM-DD."),
+        (
+            {"due_date": "31/02/2027"},
+            "due_date",
+            "Enter a day that is in the calendar, as YYYY-MM-DD (for example 2026-05-15).",
+        ),
+        ({"due_date": "0002-03-10"}, "due_date", "Enter a due date between 2000 and 2100: 2 looks like a year"),
+        ({"due_date": "4202-03-10"}, "due_date", "Enter a due date between 2000 and 2100: 4202 looks like a year"),
         ({"owner": "outsider"}, "owner", "Choose a member of your organisation."),
         ({"evidence": "x" * 2001}, "evidence", "Keep the notes under 2,000 characters."),
     ],
@@ -494,7 +500,10 @@ def test_a_bad_date_keeps_the_items_other_fields_without_javascript(
         page.index('<div class="error-summary') : page.index("</div>", page.index('<div class="error-summary'))
     ]
     assert "There is a problem" in summary and 'role="alert"' in summary
-    assert f'<a href="#id_item-{item.pk}-due_date">' in summary and "Enter a date as YYYY-MM-DD." in summary
+    assert (
+        f'<a href="#id_item-{item.pk}-due_date">' in summary
+        and "Enter a day that is in the calendar, as YYYY-MM-DD (for example 2026-05-15)." in summary
+    )
     assert f'id="id_item-{item.pk}-due_date"' in page
     assert "1/5 done" in page
 
@@ -511,7 +520,10 @@ def test_a_bad_date_keeps_the_items_other_fields_with_htmx(
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert f'id="item-status-{item.pk}"' in body and "Enter a date as YYYY-MM-DD." in body
+    assert (
+        f'id="item-status-{item.pk}"' in body
+        and "Enter a day that is in the calendar, as YYYY-MM-DD (for example 2026-05-15)." in body
+    )
     assert 'id="dd-progress" class="dd-progress-box" data-hx-swap-oob="true"' in body and "1/5 done" in body
     item.refresh_from_db()
     assert (item.status, item.due_date, item.evidence) == ("done", None, "BAA signed")

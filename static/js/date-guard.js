@@ -1,0 +1,132 @@
+// A date box (input type=date) that holds something that is not a day (31 April, a year still being typed) sends
+// nothing: the browser posts it empty, which a form reads as "no date", so a stored due date was wiped while the
+// page said "Saved", and the history's filter dropped the date without a word (review 56). So a form is not sent
+// while one of its date boxes holds what is not a day: the box is marked invalid and says so beside itself, and
+// gets the focus. And a date box that saves on its change event (the due-diligence checklist) saves when it is
+// left, not at each digit of a year being typed, which had stored years such as 0002 and 4202.
+//
+// A form with a date box is drawn without "novalidate", so without JavaScript the browser itself refuses to send
+// what is not a day; with it, this script takes that over (novalidate on), saying so beside the box instead.
+(function () {
+  "use strict";
+  var MESSAGE = "This is not a day in the calendar: enter one like 2026-05-15, or clear the box for no date.";
+
+  function dateBox(el) {
+    return el instanceof HTMLInputElement && el.type === "date";
+  }
+
+  function describe(el, on) {
+    var id = (el.id || el.name) + "-not-a-day";
+    var note = document.getElementById(id);
+    var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+    if (on) {
+      if (!note) {
+        note = document.createElement("p");
+        note.id = id;
+        note.className = "field__error";
+        note.setAttribute("role", "alert");
+        note.textContent = MESSAGE;
+        el.insertAdjacentElement("afterend", note);
+      }
+      ids.push(id);
+      el.setAttribute("aria-invalid", "true");
+    } else {
+      if (note) {
+        note.remove();
+      }
+      if (!el.closest(".field--invalid")) {
+        el.removeAttribute("aria-invalid");
+      }
+    }
+    if (ids.length) {
+      el.setAttribute("aria-describedby", ids.join(" "));
+    } else {
+      el.removeAttribute("aria-describedby");
+    }
+  }
+
+  // The first date box of ``form`` holding what is not a day, marked; null when there is none.
+  function notADay(form) {
+    var bad = null;
+    form.querySelectorAll("input[type=date]").forEach(function (el) {
+      var wrong = !el.disabled && el.validity && el.validity.badInput;
+      describe(el, wrong);
+      if (wrong && !bad) {
+        bad = el;
+      }
+    });
+    return bad;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var bad = event.target instanceof HTMLFormElement && notADay(event.target);
+    if (bad) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      bad.focus();
+    }
+  }, true);
+
+  // A form htmx sends (on change or on submit) is held the same way.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var form = elt instanceof HTMLFormElement ? elt : elt && elt.closest && elt.closest("form");
+    var bad = form && notADay(form);
+    if (bad) {
+      event.preventDefault();
+      if (document.activeElement !== bad) {
+        bad.focus();
+      }
+    }
+  });
+
+  // A date box that saves on its change event saves when it is left instead: its change events are held (a year
+  // typed digit by digit changes it four times), and one is sent for it when the focus leaves it.
+  var releasing = new WeakSet();
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!dateBox(el) || !el.form || !el.form.hasAttribute("data-hx-post")) {
+      return;
+    }
+    if (releasing.has(el)) {
+      releasing.delete(el);
+      return;
+    }
+    event.stopPropagation();
+    el.setAttribute("data-date-pending", "");
+  }, true);
+
+  document.addEventListener("focusout", function (event) {
+    var el = event.target;
+    if (dateBox(el) && el.hasAttribute("data-date-pending")) {
+      el.removeAttribute("data-date-pending");
+      releasing.add(el);
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+
+  function takeOver(root) {
+    root.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("input[type=date]")) {
+        form.noValidate = true;
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { takeOver(document); });
+  } else {
+    takeOver(document);
+  }
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element) {
+      takeOver(event.target.closest("form") ? event.target.closest("form").parentElement : event.target);
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (dateBox(el) && !el.validity.badInput) {
+      describe(el, false);
+    }
+  });
+})();
