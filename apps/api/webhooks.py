@@ -16,11 +16,13 @@ so a DNS answer that changes between the check and the connection cannot smuggle
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
 import ipaddress
 import socket
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -122,8 +124,14 @@ class Response:
 
 
 def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
-    """One POST of ``body`` to ``url``, no redirects followed, within ``WEBHOOK_TIMEOUT_SECONDS`` per
-    connect and read. Raises BlockedTarget, or OSError (refused, timed out, TLS) when nothing answered."""
+    """One POST of ``body`` to ``url``, no redirects followed, the whole attempt (connect, send, the answer's status
+    line, headers and the start of its body) within ``WEBHOOK_TIMEOUT_SECONDS``. Raises BlockedTarget, or OSError
+    (refused, TLS, or TimeoutError: no full answer in time) when nothing answered.
+
+    Each socket operation has that timeout too, but that alone bounds each read, not the attempt: a receiver
+    sending a byte every few seconds had held the one worker, and every organisation's mail and memos queued behind
+    it, for as long as it kept sending (review 55). So a timer shuts the connection at the deadline, which ends any
+    read under way."""
     host, port, address = resolve(url)
     parts = urlsplit(url)
     timeout = settings.WEBHOOK_TIMEOUT_SECONDS
@@ -133,19 +141,47 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
     else:
         connection = http.client.HTTPConnection(host, port, timeout=timeout)
 
+    opened: list[socket.socket] = []
+    expired = threading.Event()
+
     def to_checked_address(_address: Any, timeout: Any = None, source_address: Any = None) -> socket.socket:
         # The host name still goes into TLS (SNI, certificate check) and the Host header.
-        return socket.create_connection((address, port), timeout, source_address)
+        sock = socket.create_connection((address, port), timeout, source_address)
+        opened.append(sock)
+        if expired.is_set():  # the deadline passed while connecting
+            _shut(sock)
+        return sock
+
+    def at_deadline() -> None:
+        expired.set()
+        for sock in opened:
+            _shut(sock)
 
     # Pins the checked address. typeshed leaves out http.client's private connect hook, which this replaces.
     connection._create_connection = to_checked_address  # type: ignore[attr-defined]
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    deadline = threading.Timer(timeout, at_deadline)
+    deadline.daemon = True
+    deadline.start()
     try:
         connection.request("POST", path, body=body, headers={"User-Agent": USER_AGENT, **headers})
         reply = connection.getresponse()
         start = reply.read(BODY_KEPT * 4).decode("utf-8", errors="replace")[:BODY_KEPT]
+        if expired.is_set():
+            raise TimeoutError(f"no full answer within {timeout} s")
         return Response(reply.status, start)
+    except (OSError, http.client.HTTPException) as failed:
+        if expired.is_set():
+            raise TimeoutError(f"no full answer within {timeout} s") from failed
+        raise
     finally:
+        deadline.cancel()
         connection.close()
+
+
+def _shut(sock: socket.socket) -> None:
+    """End a connection's reads and writes under way (from the deadline's thread); closing is left to its owner."""
+    with contextlib.suppress(OSError):  # already closed, or never connected
+        sock.shutdown(socket.SHUT_RDWR)

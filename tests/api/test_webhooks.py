@@ -3,6 +3,7 @@ sent to a real HTTP listener started by the test, retried with back-off, and lis
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -459,6 +460,34 @@ def test_an_endpoint_that_never_answers_times_out_and_is_retried(
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, None)
     assert delivery.error == "No answer within 1 s."
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_cut_off_at_the_attempts_deadline(settings: Any) -> None:
+    # Review 55: each read had its own timeout, so a receiver sending a byte every few seconds held the worker for as
+    # long as it kept sending. Here it would take 12 s to send its 40 bytes, each read well within the timeout.
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: aaaaaaaaaaa\r\n\r\nok":
+                if stop.wait(0.3):
+                    return
+                with contextlib.suppress(OSError):
+                    conn.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(TimeoutError, match="no full answer within 1 s"):
+            webhooks.post(url=f"http://127.0.0.1:{server.getsockname()[1]}/hook", body=b"{}", headers={})
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
 
 
 def test_an_attempt_run_twice_is_recorded_once(
