@@ -258,6 +258,11 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
 
 
+# An answer in a section whose first answers are hidden from the member until they give their second opinion.
+SECOND_OPINION_FIRST = (
+    "Not saved: you are asked for a second opinion on this step, so its answers stay hidden from you, and cannot be "
+    "changed, until you have given yours."
+)
 # A member saving faster than ``ANSWER_SAVES_PER_MINUTE`` (apps/questionnaire/save_rate.py).
 SAVES_TOO_FAST = (
     "Not saved: answers are being saved faster than a person types. Wait {wait} s and save again; "
@@ -316,7 +321,9 @@ def _neighbour(compiled: Any, seen: Visibility, section: str, step: int) -> str 
 @member_required(EDITOR, header=False)
 def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> HttpResponse:
     """Autosave one answer. htmx gets the fragments that changed; a plain post is sent back to its step."""
-    assessment = _assessment(request, pk, _ASSESSMENT_WITH_DRAFT)
+    # With the member's view of the team in the same statement: a section whose second opinion they owe is hidden
+    # from them, and was still open to this URL (review 55: its first answers overwritten, unseen).
+    assessment, team, draft = _assessment_and_team(request, pk)
     compiled = compiled_playbook(assessment.playbook)
     q = compiled.questions.get(question)
     if q is None:
@@ -325,6 +332,8 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         return _answer_refused(
             request, assessment, q.code, "This assessment has been submitted; its answers can no longer change.", 409
         )
+    if q.section in team.hidden:
+        return _answer_refused(request, assessment, q.code, SECOND_OPINION_FIRST, 409)
     if wait := save_rate.take(request.user.pk):
         refused = _answer_refused(request, assessment, q.code, SAVES_TOO_FAST.format(wait=wait), 429)
         refused["Retry-After"] = str(wait)
@@ -336,7 +345,6 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         return _answer_refused(request, assessment, q.code, NOT_POSTED, 400)
     try:
         loaded = posted_loaded(request.POST, [q.code])
-        draft = drafts.draft_of(assessment)
         result = services.record_answers(
             assessment=assessment, values=posted, user=request.user, loaded=loaded, draft=draft
         )

@@ -212,6 +212,26 @@ def _ask(buyer_client: Client, draft: Assessment, reviewer: User, section: str =
     return SecondOpinion.objects.get(assessment=draft, section_code=section)
 
 
+def test_the_reviewer_cannot_change_or_clear_the_hidden_first_answers_through_autosave(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 55: the step page hid them, but its autosave URL overwrote the first answer (and an empty post cleared it).
+    _ask(buyer_client, draft, colleague)
+    url = reverse("questionnaire:answer", args=[draft.pk, "judgement"])
+    for sent in ({"judgement": "no"}, {"judgement": ""}):
+        for headers in (HX, {}):
+            response = colleague_client.post(url, sent, **headers)
+            assert response.status_code == 409
+            assert "you are asked for a second opinion on this step" in response.content.decode()
+    assert Answer.objects.get(assessment=draft, question_code="judgement").value is True
+    # Given, the step is theirs to answer like any other.
+    assert (
+        colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"}).status_code
+        == 302
+    )
+    assert colleague_client.post(url, {"judgement": "no"}, **HX).status_code == 200
+
+
 def test_the_reviewer_answers_without_seeing_the_first_answers(
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
