@@ -73,6 +73,15 @@ class ApiRequest(HttpRequest):
 class ApiKeyAuth(HttpBearer):
     """The bearer token is an organisation's API key; each call counts against its per-minute limit."""
 
+    def __call__(self, request: HttpRequest) -> ApiKey | None:
+        """``Authorization: Bearer <key>``, read here rather than by django-ninja's own ``HttpBearer``, which under
+        DEBUG logs a header with another scheme in full at ERROR: a key sent as ``Token kpo_…``, or a Basic
+        header's credentials, went into the log (review 55). Any other scheme is no key, and is logged nowhere."""
+        scheme, _, token = str(request.headers.get(self.header) or "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         key = services.find_key(token)
         if key is None:

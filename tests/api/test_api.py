@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
+from apps.api import services
 from apps.api.models import ApiKey, IdempotentResponse, RateCounter
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
@@ -105,6 +106,19 @@ def test_an_organisation_holds_at_most_the_keys_allowed_and_a_revoked_one_frees_
     buyer_client.post(reverse("api_keys:revoke", args=[first.pk]))
     assert buyer_client.post(reverse("api_keys:list"), {"name": "Now fits", "scopes": ["read"]}).status_code == 200
     assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 3
+
+
+@pytest.mark.parametrize("scheme", ["Token {key}", "{key}", "Basic {key}"])
+def test_a_key_sent_with_another_scheme_is_refused_and_never_logged(
+    organisation: Organisation, buyer: User, client: Client, settings: Any, caplog: Any, scheme: str
+) -> None:
+    # Review 55: under DEBUG django-ninja logged such a header in full at ERROR, the key's secret with it.
+    settings.DEBUG = True
+    _, secret = services.create_api_key(organisation=organisation, user=buyer, name="k", scopes=["read"])
+    with caplog.at_level("DEBUG"):
+        response = client.get("/api/v1/assessments", HTTP_AUTHORIZATION=scheme.format(key=secret))
+    assert response.status_code == 401
+    assert secret not in caplog.text and secret.split("_")[-1] not in caplog.text
 
 
 def test_a_revoked_key_gets_401(buyer_client: Client, organisation: Organisation, buyer: User) -> None:
