@@ -207,7 +207,8 @@ WHATIF_SAVES_PER_HOUR = env_int("WHATIF_SAVES_PER_HOUR", 30)
 # apps/questionnaire/save_rate.py. A person typing saves a few a minute.
 ANSWER_SAVES_PER_MINUTE = env_int("ANSWER_SAVES_PER_MINUTE", 120)
 INVITATIONS_PER_ADDRESS = env_int("INVITATIONS_PER_ADDRESS", 3)
-# The client address is REMOTE_ADDR unless a trusted proxy sets a header, e.g. HTTP_X_REAL_IP.
+# The client address is REMOTE_ADDR unless a trusted proxy sets a header, named as HTTP sends it (X-Forwarded-For)
+# or as request.META keys it (HTTP_X_FORWARDED_FOR): apps/accounts/security.py client_ip.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -40,12 +40,22 @@ class SignInRequest(HttpRequest):
     sso_organisation_id: int  # the organisation an SSO sign-in joined, to work in first
 
 
+def meta_key(header: str) -> str:
+    """A header's key in ``request.META`` whichever way it is named: "X-Forwarded-For" (as HTTP sends it, and as the
+    README gave it) or "HTTP_X_FORWARDED_FOR" (as Django keys it). Only the second had been read, so a proxy's
+    header named the first way was never found, and every client had the proxy's address (review 55)."""
+    key = header.strip().upper().replace("-", "_")
+    if not key or key in ("REMOTE_ADDR",) or key.startswith("HTTP_"):
+        return key
+    return f"HTTP_{key}"
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (CLIENT_IP_HEADER).
 
     For a list such as X-Forwarded-For the last entry is used: the one the proxy itself appended.
     """
-    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    header = meta_key(getattr(settings, "CLIENT_IP_HEADER", ""))
     raw = (request.META.get(header, "") if header else "") or request.META.get("REMOTE_ADDR", "")
     return str(raw).split(",")[-1].strip()[:45]
 

@@ -153,6 +153,10 @@ def test_client_address_comes_from_the_trusted_proxy_header_when_configured(sett
     assert client_ip(request) == "10.0.0.1"
     settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     assert client_ip(request) == "203.0.113.9"  # the entry the proxy appended, not the client's claim
+    # As HTTP names it, as the README gives it (review 55: only Django's own key had been read).
+    for named in ("X-Forwarded-For", "x-forwarded-for", " X-Forwarded-For "):
+        settings.CLIENT_IP_HEADER = named
+        assert client_ip(request) == "203.0.113.9", named
 
 
 # Passwords
