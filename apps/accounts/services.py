@@ -132,11 +132,14 @@ def decline_invitation(*, invitation: Invitation, user: User) -> Invitation:
     return invitation
 
 
-def cancel_invitation(*, invitation: Invitation) -> Invitation:
-    """Withdraw an open invitation. An account the invitation made and nobody ever used (no password set, never
-    signed in, no membership, no other open invitation) goes with it, so the set-password link in its mail no
-    longer works and no empty account is left behind."""
+def cancel_invitation(*, invitation: Invitation, by: User | None = None) -> Invitation:
+    """Withdraw an open invitation, as the owner ``by`` (still one, under their row's lock; None: not a member's
+    request). An account the invitation made and nobody ever used (no password set, never signed in, no
+    membership, no other open invitation) goes with it, so the set-password link in its mail no longer works and no
+    empty account is left behind."""
     with transaction.atomic():
+        if by is not None:
+            lock_owner(organisation_id=invitation.organisation_id, user_id=by.pk)
         invitation = _lock_open(invitation)
         update_pinned(invitation, cancelled_at=timezone.now())
         _forget_unused_accounts([invitation.email])
@@ -228,12 +231,21 @@ def _end_owner_rights(membership: Membership) -> Ended:
     return Ended(keys, endpoints, invitations, tuple(domains.order_by("domain").values_list("domain", flat=True)))
 
 
-def change_role(*, membership: Membership, role: str) -> Ended:
-    """Give ``membership`` ``role``. An owner given another role ends what they made as one (``Ended``)."""
+def _ensure_still_an_owner(by: User | None, owners: list[Membership]) -> None:
+    """The acting owner ``by`` is still one of the organisation's ``owners`` (locked, ``_lock_members``): an owner
+    demoted or removed while their request waited for the lock had still changed roles after it (review 55)."""
+    if by is not None and all(o.user_id != by.pk for o in owners):
+        raise PermissionDenied("Only an owner of the organisation can do this: you are no longer one.")
+
+
+def change_role(*, membership: Membership, role: str, by: User | None = None) -> Ended:
+    """Give ``membership`` ``role``, as the owner ``by`` (checked under the owners' lock; None: not a member's
+    request). An owner given another role ends what they made as one (``Ended``)."""
     if role not in Membership.Role.values:
         raise ValidationError("Choose owner, editor or viewer.")
     with transaction.atomic():
         membership, owners = _lock_members(membership)
+        _ensure_still_an_owner(by, owners)
         ended = Ended()
         if role != Membership.Role.OWNER:
             _ensure_another_owner(membership, owners)
@@ -242,10 +254,12 @@ def change_role(*, membership: Membership, role: str) -> Ended:
     return ended
 
 
-def remove_member(*, membership: Membership) -> Ended:
-    """Remove ``membership``; an owner's keys, webhook endpoints and open invitations end with it (``Ended``)."""
+def remove_member(*, membership: Membership, by: User | None = None) -> Ended:
+    """Remove ``membership`` as the owner ``by`` (as ``change_role``); an owner's keys, webhook endpoints and open
+    invitations end with it (``Ended``)."""
     with transaction.atomic():
         membership, owners = _lock_members(membership)
+        _ensure_still_an_owner(by, owners)
         _ensure_another_owner(membership, owners)
         ended = _end_owner_rights(membership)
         # By organisation and id; the database deletes the member's stakeholder roles, assignments and second

@@ -164,7 +164,7 @@ def members(request: MemberRequest) -> HttpResponse:
 def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = get_for_member(request, Invitation.objects.open(), pk=pk)
     try:
-        services.cancel_invitation(invitation=invitation)
+        services.cancel_invitation(invitation=invitation, by=request.user)
     except ValidationError as exc:  # answered a moment ago
         messages.error(request, exc.messages[0])
         return redirect("accounts:members")
@@ -231,7 +231,7 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose owner, editor or viewer.")
         return redirect("accounts:members")
     try:
-        ended = services.change_role(membership=membership, role=form.cleaned_data["role"])
+        ended = services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("accounts:members")
@@ -245,7 +245,7 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     try:
-        ended = services.remove_member(membership=membership)
+        ended = services.remove_member(membership=membership, by=request.user)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("accounts:members")

@@ -320,3 +320,30 @@ def test_only_a_current_owner_makes_keys_endpoints_or_invitations_and_a_demotion
     assert User.objects.filter(email="late@x.test").exists()
     ended = services.change_role(membership=membership, role="editor")
     assert ended.invitations == 1 and not User.objects.filter(email="late@x.test").exists()
+
+
+def test_an_owner_demoted_while_their_request_waited_can_no_longer_change_roles_remove_or_cancel(
+    buyer: User, colleague: User, organisation: Organisation
+) -> None:
+    """Review 55: the role change and the removal locked the owners but never checked that the acting owner was still
+    one, so an owner demoted while their request waited for the lock still made a colleague an owner after it."""
+    from django.core.exceptions import PermissionDenied
+
+    from apps.accounts import services
+
+    services.change_role(membership=Membership.objects.get(user=colleague), role="owner", by=buyer)
+    services.invite_member(organisation=organisation, email="later@x.test", role="editor", invited_by=colleague,
+                           base_url="")  # fmt: skip
+    invitation = Invitation.objects.get(email="later@x.test")
+    # The buyer is demoted by the colleague; the buyer's own requests, already past the page's check, come after.
+    services.change_role(membership=Membership.objects.get(user=buyer), role="viewer", by=colleague)
+    for act in (
+        lambda: services.change_role(membership=Membership.objects.get(user=colleague), role="viewer", by=buyer),
+        lambda: services.remove_member(membership=Membership.objects.get(user=colleague), by=buyer),
+        lambda: services.cancel_invitation(invitation=invitation, by=buyer),
+    ):
+        with pytest.raises(PermissionDenied):
+            act()
+    assert Membership.objects.get(user=colleague).role == "owner"
+    invitation.refresh_from_db()
+    assert invitation.is_open
