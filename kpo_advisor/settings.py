@@ -367,6 +367,8 @@ REFERENCE_LOADERS = [
 
 # JSON API: calls per key per minute before a 429 with Retry-After (apps/api/services.py count_call).
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
+# The most comments one member may post an hour in an organisation (each mails those it mentions); 0: no limit.
+COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 60)
 # The most active keys, and webhook endpoints, an organisation may hold: each key has its own rate above, and each
 # event is sent to every endpoint, so neither may be multiplied without bound (review 53).
 API_KEYS_PER_ORGANISATION = env_int("API_KEYS_PER_ORGANISATION", 10)

@@ -50,7 +50,13 @@ def _post(request: MemberRequest, form: CommentForm, replies_to: QuerySet[Commen
         )
     except services.CommentError as exc:
         form.add_error("body", exc.messages[0])
+        form.refused_with = 429 if isinstance(exc, services.CommentsTooFast) else 400  # type: ignore[attr-defined]  # the status the page answers with
         return None
+
+
+def _refused_status(form: CommentForm) -> int:
+    """The status of a page drawn again with a refused comment: 429 past the hour's limit, else 400."""
+    return int(getattr(form, "refused_with", 400))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -69,7 +75,7 @@ def question(request: MemberRequest, pk: int, question: str) -> HttpResponse:
             messages.success(request, "Comment posted.")
             return redirect(services.comment_url(comment))
     context = {"assessment": assessment, "question": q, "thread": services.thread(on_question), "form": form}
-    return render(request, "discussion/question.html", context, status=400 if form.errors else 200)
+    return render(request, "discussion/question.html", context, status=_refused_status(form) if form.errors else 200)
 
 
 @require_POST
@@ -82,7 +88,8 @@ def result_comment(request: MemberRequest, pk: int) -> HttpResponse:
     if comment is not None:
         messages.success(request, "Comment posted.")
         return redirect(services.comment_url(comment))
-    return render(request, "discussion/result_comment.html", {"rec": recommendation, "form": form}, status=400)
+    context = {"rec": recommendation, "form": form}
+    return render(request, "discussion/result_comment.html", context, status=_refused_status(form))
 
 
 def _own_comment(request: MemberRequest, pk: int) -> Comment:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -220,3 +221,19 @@ def test_a_comment_too_long_is_refused_with_every_character_kept_and_no_box_cuts
     assert "<title>Error: comment not posted" in refused.content.decode()
     assert "maxlength" not in re.search(r"<textarea[^>]*>", body).group(0)
     assert not Comment.objects.exists()
+
+
+def test_comments_past_the_hours_limit_are_refused_with_a_429_and_the_text_kept(
+    viewer_client: Client, assessment: Assessment, recommendation: Recommendation, settings: Any
+) -> None:
+    # Review 55: 60 comments in 5 s, each mentioning 20 members, queued 1,200 mails ahead of everyone else's.
+    settings.COMMENTS_PER_HOUR = 3
+    for n in range(3):
+        assert viewer_client.post(_question_url(assessment), {"body": f"Point {n}"}).status_code == 302
+    for url in (_question_url(assessment), reverse("discussion:result_comment", args=[recommendation.pk])):
+        refused = viewer_client.post(url, {"body": "One point too many"})
+        page = html.unescape(refused.content.decode())
+        assert refused.status_code == 429
+        assert "you have posted 3 comments in the last hour, the most an hour allows" in page
+        assert "One point too many" in page
+    assert Comment.objects.count() == 3
