@@ -344,6 +344,9 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (under DEBUG, as under `make run`) printed each django.* line a second time
+        # beside the root's (review 55): its lines go to the root's handler alone.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # A 5xx from a lost database: one line, no stack trace (every request fails alike while it is down).
         "django.request": {"filters": ["lost_database"]},

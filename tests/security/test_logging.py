@@ -137,3 +137,10 @@ def test_a_lost_database_is_one_error_per_outage_and_a_warning_for_each_request_
     assert LostDatabaseFilter().filter(record)
     assert record.levelno == logging.WARNING and record.levelname == "WARNING"
     assert record.getMessage().startswith("Service Unavailable: /x/ (database unavailable: OperationalError(")
+
+
+def test_djangos_lines_are_printed_once_not_also_by_its_own_console_handler() -> None:
+    # Review 55: under DEBUG (`make run`) Django's console handler on the "django" logger printed each django.* line a
+    # second time beside the root's: an outage's 503s were logged three times each.
+    django = logging.getLogger("django")
+    assert django.handlers == [] and django.propagate
