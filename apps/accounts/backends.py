@@ -18,7 +18,7 @@ from django.db.models.query import MAX_GET_RESULTS
 from django.http import HttpRequest
 
 from apps.accounts import throttle
-from apps.accounts.models import SsoDomain, User
+from apps.accounts.models import Membership, SsoDomain, User
 from apps.accounts.security import SignInRequest, client_ip, security_event
 from apps.common.prepared import PreparedQuery
 
@@ -33,10 +33,12 @@ def _sso_required(email: str) -> bool:
     if not settings.SSO_ENABLED:
         return False
     email = email.strip().lower()
-    return (
-        SsoDomain.objects.for_email(email).filter(sso_required=True).exists()
-        and not User.objects.filter(email=email, is_staff=True).exists()
-    )
+    registration = SsoDomain.objects.for_email(email).filter(sso_required=True).first()
+    if registration is None or User.objects.filter(email=email, is_staff=True).exists():
+        return False
+    # Only the registering organisation's own members: a member of another organisation at a shared domain had been
+    # locked out of password sign-in by an organisation they do not belong to (review 55).
+    return Membership.objects.filter(organisation_id=registration.organisation_id, user__email=email).exists()
 
 
 class ThrottledModelBackend(ModelBackend):

@@ -293,6 +293,17 @@ def join_by_single_sign_on(*, email: str, organisation: Organisation) -> tuple[U
     return user, membership, created
 
 
+def member_elsewhere_only(*, email: str, organisation: Organisation) -> bool:
+    """Whether ``email``'s account belongs to other organisations and not to ``organisation``: single sign-on into
+    it would make them a member of an organisation they never joined, so it is refused (an invitation adds them)."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).only("pk").first()
+    if user is None:
+        return False
+    memberships = Membership.objects.filter(user_id=user.pk)
+    return memberships.exists() and not memberships.filter(organisation_id=organisation.pk).exists()
+
+
 def removed_by_owner(*, email: str, organisation: Organisation) -> bool:
     """Whether an owner removed ``email`` from ``organisation`` and no invitation has added them back since."""
     email = email.strip().lower()
@@ -301,14 +312,33 @@ def removed_by_owner(*, email: str, organisation: Organisation) -> bool:
     return MemberRemoval.objects.filter(organisation=organisation, email=email).exists()
 
 
+# Public mail services' domains, which no organisation may register for single sign-on.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com",
+        "yahoo.co.uk", "yahoo.co.in", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+        "protonmail.com", "pm.me", "gmx.com", "gmx.net", "gmx.de", "web.de", "mail.com", "zoho.com",
+        "yandex.com", "yandex.ru", "mail.ru", "qq.com", "163.com", "126.com", "rediffmail.com", "fastmail.com",
+        "tutanota.com", "hey.com",
+    }
+)  # fmt: skip
+
+
 def register_sso_domain(*, organisation: Organisation, domain: str, sso_required: bool, added_by: User) -> SsoDomain:
     """Register ``domain`` for single sign-on into ``organisation``, or change whether it is required.
 
-    The owner's own email must be at the domain (they speak for it), and a domain belongs to one organisation."""
+    The owner's own email must be at the domain (they speak for it), a domain belongs to one organisation, and a
+    public mail service's domain (gmail.com and the like) belongs to none: its users are not one organisation's
+    people (review 55)."""
     domain = domain.strip().lower()
     own = email_domain(added_by.email)
     if own != domain:
         raise ValidationError(f"Register the domain of your own email address ({own or added_by.email}).")
+    if domain in PUBLIC_MAIL_DOMAINS:
+        raise ValidationError(
+            f"{domain} is a public mail service's domain, whose users belong to no one organisation: single sign-on "
+            "works with your organisation's own domain."
+        )
     with transaction.atomic():
         lock_owner(organisation_id=organisation.pk, user_id=added_by.pk)  # still an owner, until it is registered
         existing = SsoDomain.objects.select_for_update().filter(domain=domain).first()

@@ -45,6 +45,9 @@ REFUSALS = {
     "inactive": "This account is switched off. Ask an owner of your organisation.",
     "removed": "An owner of your organisation removed you from it on KPO Advisor, so single sign-on no longer "
     "adds you. Ask an owner to invite you again.",
+    "member_elsewhere": "Your account belongs to another organisation on KPO Advisor, not to the one that uses single "
+    "sign-on for your email's domain, so single sign-on does not add you to it. Sign in with your password, or ask "
+    "an owner of that organisation to invite you.",
     "state": "This sign-in link has expired or was already used. Start again from the sign-in page.",
     "provider": "We couldn't complete the sign-in with your identity provider. Try again in a minute.",
     "cancelled": "Single sign-on did not complete. Start again from the sign-in page.",
@@ -97,6 +100,11 @@ class DomainOIDCBackend(OIDCAuthenticationBackend):
             return False
         if services.removed_by_owner(email=email, organisation=registration.organisation):
             _refuse(self.request, "removed", email=email, organisation=registration.organisation_id)
+            return False
+        if services.member_elsewhere_only(email=email, organisation=registration.organisation):
+            # Review 55: an owner at a shared domain registered it, and a member of another organisation there
+            # would have been made an editor of theirs by signing in.
+            _refuse(self.request, "member_elsewhere", email=email, organisation=registration.organisation_id)
             return False
         return True
 

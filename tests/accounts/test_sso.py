@@ -375,3 +375,40 @@ def test_a_member_an_owner_removed_is_not_added_back_by_single_sign_on_until_inv
     services.accept_invitation(invitation=invitation, user=viewer)
     assert sign_in(Client(), sso, viewer.email).status_code == 302
     assert list(Membership.objects.filter(user=viewer).values_list("role", flat=True)) == ["viewer"]
+
+
+# A domain shared by several organisations' people (review 55)
+
+
+def test_a_required_domain_holds_only_its_own_organisations_members_to_single_sign_on(
+    sso: str, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    SsoDomainFactory(organisation=organisation, domain="acme.test", sso_required=True)
+    elsewhere = MembershipFactory(organisation=other_organisation, user__email="sam@acme.test").user
+    client = Client()
+    assert client.post(LOGIN, {"username": elsewhere.email, "password": PASSWORD}).status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_single_sign_on_does_not_add_a_member_of_another_organisation_to_the_registering_one(
+    sso: str, acme: Organisation, other_organisation: Organisation
+) -> None:
+    elsewhere = MembershipFactory(organisation=other_organisation, user__email="sam@acme.test").user
+    client = Client()
+    response = sign_in(client, sso, elsewhere.email)
+    assert response.status_code == 403 and "_auth_user_id" not in client.session
+    assert "Your account belongs to another organisation on KPO Advisor" in response.content.decode()
+    assert list(Membership.objects.filter(user=elsewhere).values_list("organisation", flat=True)) == [
+        other_organisation.pk
+    ]
+
+
+def test_a_public_mail_domain_cannot_be_registered(organisation: Organisation) -> None:
+    from django.core.exceptions import ValidationError
+
+    from apps.accounts import services
+
+    owner = MembershipFactory(organisation=organisation, role="owner", user__email="boss@gmail.com").user
+    with pytest.raises(ValidationError, match="public mail service's domain"):
+        services.register_sso_domain(organisation=organisation, domain="gmail.com", sso_required=True, added_by=owner)
+    assert not SsoDomain.objects.exists()
