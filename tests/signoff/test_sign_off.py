@@ -258,3 +258,26 @@ def test_changing_the_policy_later_keeps_what_earlier_recommendations_needed(
     assert sign_off_state(before).status == DecisionStatus.AWAITING
     assert sign_off_state(before).approvals_needed == 2
     assert sign_off_state(after).status == DecisionStatus.NOT_REQUIRED
+
+
+def test_an_approvers_own_recommendation_that_can_no_longer_reach_its_approvals_says_so(
+    buyer: User,
+    approver: User,
+    second_approver: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    approver_client: Client,
+    second_approver_client: Client,
+) -> None:
+    # Review 55: two approvals needed, two approvers, one of whom stored it: it "waited for the other approvers", none.
+    require_approval(organisation, approvals=2)
+    rec = stored(organisation, second_approver, playbook)
+    url = reverse("recommendations:detail", args=[rec.pk])
+    assert "It cannot be approved as things stand" in second_approver_client.get(url).content.decode()
+    assert decide(approver_client, rec, "approved").status_code == 302
+    page = second_approver_client.get(url).content.decode()
+    assert "It cannot be approved as things stand:</strong> it needs 1 more approval than" in page
+    # One stored by a member who is no approver can still gather both approvals: nothing of the kind is said.
+    theirs = stored(organisation, buyer, playbook, "Theirs")
+    page = second_approver_client.get(reverse("recommendations:detail", args=[theirs.pk])).content.decode()
+    assert "Record my decision" in page and "cannot be approved" not in page
