@@ -96,3 +96,25 @@ def test_a_buyer_who_can_wait_for_its_centre_reads_no_such_check(
     assert (
         'id="favoured-model"' not in buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     )
+
+
+def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdict(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 56: a "doesn't win" verdict listed four models, each as "the model your answers favour", with one id.
+    case = reference.golden_cases.get(name__startswith="Broker-dealer research written offshore with no time")
+    answers = {**case.answers, "start_within": "within-month"}
+    assessment = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Research", playbook=reference, answers=answers
+    )
+    rec = submit_and_recommend(assessment=assessment, user=buyer)
+    late = rec.record.evaluation.favoured_conflicts
+    assert rec.verdict == "doesnt_win" and len(late) == 2
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    verdict = page.split('id="tradeoffs"')[0]  # each is still a trade-off of its own below
+    assert page.count('id="favoured-model"') == 1 and verdict.count("Your answers favour") == 1
+    text = _text(page)
+    assert f"Ruled out by your start date: {late[0].text}" in text and "Not the model your answers favour" not in text
+    assert "One more model with more points than the best that can start is ruled out by the date too." in text
+    memo = render_memo_html(rec, "http://testserver/")
+    assert memo.count('id="favoured-model"') == 1

@@ -848,6 +848,13 @@ class EvaluationRecord:
         return sum(1 for m in self.models if m.excluded_because)
 
     @property
+    def favoured_conflicts(self) -> tuple[TradeOff, ...]:
+        """The trade-offs of kind "model": the models the answers favour over the best one that can start, ruled out
+        by the start date, most points first. The verdict names the first (review 56: four notes, each calling a
+        different model "the model your answers favour", and four elements with one id)."""
+        return tuple(c for c in self.conflicts if c.kind == "model")
+
+    @property
     def favoured_model_ruled_out(self) -> bool:
         """The model the answers favour breaks a requirement the buyer set (a start date it cannot meet): a trade-off
         of kind "model" says so and what to change."""
