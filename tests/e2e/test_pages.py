@@ -327,3 +327,13 @@ def test_a_date_box_holding_what_is_not_a_day_stops_its_form_and_says_so_beside_
     box.press("Enter")
     plain.wait_for_timeout(300)
     assert plain.url.endswith("/recommendations/")
+
+
+def test_a_title_without_spaces_leaves_the_historys_verdict_in_view(browsing: Browsing, buyer: User) -> None:
+    # Review 56: a 200-character title with no space made the title column 1,686 px wide, even at 1280 px.
+    make_recommendation(buyer, "Equity-research-2027-" + "x" * 170, golden_answers(HEDGE_FUND))
+    page = browsing.new_page(buyer, viewport=WIDE)
+    page.goto("/recommendations/")
+    verdict = page.locator("table.table tbody tr").first.locator("td").nth(1)
+    box = verdict.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= WIDE["width"], box
