@@ -198,7 +198,12 @@ def _trade_offs(rec: Recommendation) -> str:
 
 
 def _conditions(rec: Recommendation) -> str:
-    return "; ".join(c.text for c in rec.record.evaluation.conditions) or "none"
+    """The verdict's conditions; none for a verdict of "doesn't win", which has no conditions to meet (the result
+    page shows none, and compare had listed the rules' ones under it as if outsourcing would go ahead: review 56)."""
+    ev = rec.record.evaluation
+    if ev.verdict == "doesnt_win":
+        return "none: KPO doesn't win"
+    return "; ".join(c.text for c in ev.conditions) or "none"
 
 
 def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:

@@ -159,6 +159,19 @@ def test_compare_shows_requirements_trade_offs_and_conditions(
     assert REG_AC not in page  # neither is a broker-dealer's research
 
 
+def test_compare_lists_no_conditions_for_a_verdict_of_doesnt_win(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 56: the row "Conditions of the verdict" listed a pilot and a BAA under "KPO doesn't win".
+    from apps.recommendations.diff import comparison_rows
+
+    lost = submitted(reference, organisation, buyer, "Month-end close team that must sit in the client's office")
+    won = submitted(reference, organisation, buyer, TEXTBOOK)
+    assert lost.verdict == "doesnt_win" and lost.record.evaluation.conditions
+    row = next(r for r in comparison_rows([lost, won]) if r.what == "Conditions of the verdict")
+    assert row.values[0] == "none: KPO doesn't win" and row.values[1] != "none: KPO doesn't win"
+
+
 def test_recommend_json_carries_requirements_conflicts_and_conditions(reference: Playbook, tmp_path: Path) -> None:
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(answers_of(reference, "Conflict: US buyer needing 4 h overlap")))
