@@ -233,7 +233,7 @@ def test_comments_past_the_hours_limit_are_refused_with_a_429_and_the_text_kept(
     for url in (_question_url(assessment), reverse("discussion:result_comment", args=[recommendation.pk])):
         refused = viewer_client.post(url, {"body": "One point too many"})
         page = html.unescape(refused.content.decode())
-        assert refused.status_code == 429
+        assert refused.status_code == 429 and 'id="error-summary"' in page and "<title>Error: " in page
         assert "you have posted 3 comments in the last hour, the most an hour allows" in page
         assert "One point too many" in page
     assert Comment.objects.count() == 3
