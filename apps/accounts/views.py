@@ -198,7 +198,10 @@ def accept_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.messages[0])
         return redirect("accounts:invitations")
     security_event(request, "invitation_accepted", invitation=invitation.pk, organisation=membership.organisation_id)
-    if switch_now:
+    # Their only organisation is the one they work in, whatever the box said: the header has no switcher to point
+    # to (review 56: a new user was told to "switch to it from the header").
+    only = not Membership.objects.filter(user_id=request.user.pk).exclude(pk=membership.pk).exists()
+    if switch_now or only:
         request.session[SESSION_KEY] = membership.organisation_id
         messages.success(request, f"You joined {invitation.organisation} and are now working in it.")
     else:

@@ -325,3 +325,23 @@ def test_cancelling_an_invitation_removes_the_account_it_made_and_nobody_used(
         signed_in(mallory).post(reverse("accounts:cancel_invitation", args=[pk]))
     assert not User.objects.filter(email="new@elsewhere.test").exists()  # its set-password link leads nowhere now
     assert User.objects.filter(pk=outsider.pk).exists()  # an account in use stays
+
+
+def test_a_user_joining_their_first_organisation_is_told_they_work_in_it(mallory: User) -> None:
+    # Review 56: a new user was told to "switch to it from the header", which has no switcher for one organisation.
+    invite(mallory, "first@new.test", "editor")
+    newcomer = User.objects.get(email="first@new.test")
+    client = signed_in(newcomer)
+    response = client.post(reverse("accounts:accept_invitation", args=[Invitation.objects.get().pk]), follow=True)
+    page = response.content.decode()
+    assert "You joined Aardvark Holdings and are now working in it." in page
+    assert "Switch to it from the header" not in page
+
+
+def test_a_failed_sign_in_or_reset_request_says_error_in_the_title_and_takes_the_focus(client: Client) -> None:
+    page = client.post(reverse("accounts:login"), {"username": "nobody@x.test", "password": "wrong-password"})
+    body = page.content.decode()
+    assert "<title>Error: Sign in" in body and "data-error-summary" in body
+    assert "required autofocus" not in body  # the focus goes to the errors, not back to the email box
+    reset = client.post(reverse("accounts:password_reset"), {"email": "not an address"}).content.decode()
+    assert "<title>Error: Reset your password" in reset and 'id="error-summary"' in reset
