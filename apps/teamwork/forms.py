@@ -21,11 +21,20 @@ class AssignForm(forms.Form):
         self.sections = sections
         self.by_key = {f"member-{m.pk}": m for m in members}
         self.reviewers = {str(m.pk): m for m in members if m.can_edit}
-        people = [(key, str(m.user)) for key, m in self.by_key.items()]
+        # Those who can answer: a viewer could be assigned a section, was told so, and found it read-only (review 56).
+        # One assigned already (a member since made a viewer) stays listed, so saving the page changes nothing else.
+        assigned = {str(v) for k, v in self.initial.items() if k.startswith("section-") and v}
+        people = [(key, str(m.user)) for key, m in self.by_key.items() if m.can_edit or key in assigned]
         roles = [(f"role-{value}", f"Whoever is {label.lower()}") for value, label in Stakeholder.choices]
         for code, title in sections:
             self.fields[f"section-{code}"] = forms.ChoiceField(
-                label=title, required=False, choices=[("", "Anyone who may edit"), *people, *roles]
+                label=title,
+                required=False,
+                choices=[("", "Anyone who may edit"), *people, *roles],
+                error_messages={
+                    "invalid_choice": "Choose a member who edits (a viewer can only read, so cannot answer it), or a"
+                    " role."
+                },
             )
             self.fields[f"opinion-{code}"] = forms.ChoiceField(
                 label=f"Second opinion on {title}",

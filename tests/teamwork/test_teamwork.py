@@ -82,7 +82,8 @@ def test_an_editor_who_did_not_start_the_assessment_cannot_assign_it(
 @pytest.mark.parametrize(
     "field, value",
     [("section-data", "member-{outsider}"), ("section-data", "role-ceo"), ("opinion-work", "{outsider}"),
-     ("opinion-work", "{viewer}"), ("section-data", "member-x\u202e")],
+     ("opinion-work", "{viewer}"), ("section-data", "member-x\u202e"),
+     ("section-data", "member-{viewer}")],  # review 56: a viewer told to answer a section they could only read
 )  # fmt: skip
 def test_assigning_anyone_outside_the_organisation_or_an_unknown_role_is_refused(
     buyer_client: Client, outsider: User, viewer: User, draft: Assessment, field: str, value: str
@@ -103,6 +104,15 @@ def test_owners_set_stakeholder_roles_and_viewers_may_not(
     assert set(StakeholderRole.objects.values_list("role", flat=True)) == {"legal", "security"}
     assert buyer_client.post(reverse("teamwork:roles"), {key: ["nonsense"]}).status_code == 400
     assert set(StakeholderRole.objects.values_list("role", flat=True)) == {"legal", "security"}
+
+
+def test_the_answered_by_list_offers_no_viewer_and_refusing_one_says_why(
+    buyer_client: Client, viewer: User, colleague: User, draft: Assessment
+) -> None:
+    page = buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode()
+    assert f'value="member-{_member(colleague).pk}"' in page and f'value="member-{_member(viewer).pk}"' not in page
+    body = _assign(buyer_client, draft, **{"section-data": f"member-{_member(viewer).pk}"}).content.decode()
+    assert "a viewer can only read, so cannot answer it" in body
 
 
 # Who answered, and two contributors at the same moment
