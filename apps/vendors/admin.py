@@ -12,17 +12,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
-from apps.common.admin import CatalogueAdmin, catalogue_columns
+from apps.common.admin import CatalogueAdmin, RowLabelledFormSet, catalogue_columns
 from apps.common.uploads import upload_page
 from apps.vendors.directory_io import export_directory, import_directory
 from apps.vendors.models import Vendor, VendorFunction
 
 
+class RateFormSet(RowLabelledFormSet):
+    noun = "rate"
+
+
 class VendorFunctionInline(admin.TabularInline):
+    """A provider's rates by function. Each box names its column and row ("Rate low, rate 2"), and the table is
+    named: its number boxes and Delete boxes had been labelled only by the table's headers (axe: label, critical,
+    twelve on one provider; review 56)."""
+
     model = VendorFunction
+    formset = RateFormSet
     extra = 0
     autocomplete_fields = ["function"]
     fields = ["function", "rate_low", "rate_likely", "rate_high"]
+    template = "admin/vendors/rate_inline.html"
 
 
 @admin.register(Vendor)

@@ -22,6 +22,11 @@
 
   function nameAll() {
     document.querySelectorAll("select.admin-autocomplete").forEach(name);
+    // The two-list pickers' search icons (Django's SelectFilter2) are spans named by aria-label, which a span without
+    // a role may not carry (axe aria-prohibited-attr, four on a provider's page; review 56): they are images.
+    document.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
   }
 
   window.addEventListener("load", function () {

@@ -210,3 +210,13 @@ def test_simulator_shows_how_far_each_fired_rules_weight_can_move(reference: Pla
     assert margins == sorted(margins)
     assert any(w.kind == "model" and w.below.endswith("would rank first") for w, _ in weights)
     assert any(w.kind == "fit" for w, _ in weights)
+
+
+def test_the_simulators_multiple_choices_are_grouped_under_their_question(
+    reference: Playbook, curator_client: Client
+) -> None:
+    # Review 56: each multiple choice's question was a <label for=""> that named none of its boxes (Nu, 12 errors).
+    page = curator_client.get(reverse("admin:playbooks_playbook_simulate", args=[reference.pk])).content.decode()
+    assert 'for=""' not in page
+    data = next(q for q in reference.questions.all() if q.code == "data_categories")
+    assert f"<fieldset><legend>{data.prompt} (data_categories)</legend>" in page.replace("&#x27;", "'")

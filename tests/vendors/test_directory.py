@@ -195,3 +195,13 @@ def test_a_vendors_locations_and_models_changing_are_in_its_audit_trail(
     body = curator_client.get(reverse("admin:vendors_vendor_history", args=[vendor.pk])).content.decode()
     assert "VendorDeliveryLocation" in body and "insert" in body
     assert "VendorEngagementModel" in body and "delete" in body
+
+
+def test_a_providers_rates_in_admin_name_each_box_and_the_table(reference: Playbook, curator_client: Client) -> None:
+    # Review 56: the rate rows' number and Delete boxes were labelled only by the table's headers (axe: label, x12).
+    from apps.vendors.models import Vendor
+
+    vendor = next(v for v in Vendor.objects.all() if v.functions.exists())
+    page = curator_client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk])).content.decode()
+    assert '<table aria-label="Rates by function">' in page
+    assert 'aria-label="Rate low, rate 1"' in page and 'aria-label="Delete rate 1"' in page
