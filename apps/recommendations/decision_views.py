@@ -94,6 +94,7 @@ def _fragments(request: HtmxMemberRequest, compiled: CompiledPlaybook, context: 
     sections_after = set(result.evaluation.visible_sections)
     sections_before = {compiled.questions[c].section for c in shown_before}
     parts = [render_to_string("recommendations/whatif.html#result", context, request)]
+    parts.append(render_to_string("recommendations/whatif.html#glance", {**context, "oob": True}, request))
     # Always sent, so the summary empties once the last bad value is corrected.
     parts.append(render_to_string("recommendations/whatif.html#errors", {**context, "oob": True}, request))
     for section, visible, items in context["blocks"]:

@@ -65,6 +65,16 @@ def test_what_if_updates_live_and_saving_it_makes_a_new_assessment(browsing: Bro
     assert _stored() == before, "what-if stored something"
     assert page.url.endswith(f"/recommendations/{rec.pk}/what-if/")  # no navigation: updated in place
 
+    # On a phone the result is far above the answers (review 56): its gist stays at the foot of the screen beside
+    # the answer changed, and links up to it. On a wide screen the result is beside the form, and it is not drawn.
+    glance = page.locator("#whatif-glance")
+    expect(glance).to_be_hidden()
+    page.set_viewport_size(NARROW)
+    page.locator(f"#q-{flip.changes[-1].question}").scroll_into_view_if_needed()
+    expect(glance).to_be_visible()
+    expect(glance).to_contain_text(f"fit {flip.fit_score}")
+    box = glance.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= NARROW["height"] + 1, box
     for viewport in (WIDE, NARROW):
         page.set_viewport_size(viewport)
         problems = run_axe(page)
