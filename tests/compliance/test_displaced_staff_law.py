@@ -32,7 +32,8 @@ def test_eu_staff_displaced_read_the_two_directives(reference: Playbook) -> None
     [risk] = [r for r in ev.risks if r.rule == "displaced-staff-eu"]
     assert "Directive 2001/23/EC" in risk.mitigation and "Directive 98/59/EC, Arts. 2, 3" in risk.mitigation
     fired = next(f for f in ev.fired if f.code == "displaced-staff-eu")
-    assert "(Wet op de ondernemingsraden, Art. 25). Other countries' steps are not set out here" in fired.rationale
+    assert "(Wet op de ondernemingsraden, Art. 25); in France a company of 50 or more employees" in fired.rationale
+    assert "(Code du travail, art. L2312-8). Other countries' steps are not set out here" in fired.rationale
     # A German employer reads its own steps too: the transfer, the works council and social plan, the notice.
     for german in ("§ 613a BGB", "(§§ 111, 112 BetrVG)", "(§ 17 KSchG)"):
         assert german in fired.rationale

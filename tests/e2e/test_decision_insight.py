@@ -74,7 +74,7 @@ def test_what_if_updates_live_and_saving_it_makes_a_new_assessment(browsing: Bro
     expect(glance).to_be_visible()
     expect(glance).to_contain_text(f"fit {flip.fit_score}")
     box = glance.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= NARROW["height"] + 1, box
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= NARROW["height"] + 1, box
     for viewport in (WIDE, NARROW):
         page.set_viewport_size(viewport)
         problems = run_axe(page)

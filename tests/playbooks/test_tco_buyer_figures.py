@@ -225,7 +225,10 @@ def test_the_reference_playbook_asks_for_each_buyer_figure_optionally_behind_one
     for role in ("own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff"):
         asked = by_role[role]
         assert not asked["required"] and asked["kind"] in ("integer", "money") and asked["visible_when"] == "all"
-        assert {"question": "own_figures", "op": "equals", "value": True} in asked["conditions"]
+        behind = {"question": "own_figures", "op": "equals", "value": True} in asked["conditions"]
+        # The staff who would leave are asked of every US, UK or EU buyer: moving their work out brings employment
+        # law with it (transfer of undertakings, consultation), figures of one's own or not (review 54).
+        assert behind == (role != "displaced_staff"), role
     assert not questions["own_figures"]["required"]
     definition = {**reference, "catalogue": {"models": {}, "regimes": {}, "locations": {}}}
     codes = {"own_figures", *(by_role[r]["code"] for r in BUYER_FIGURE_ROLES)}

@@ -91,7 +91,7 @@ def test_the_figures_count_only_when_the_buyer_says_they_have_their_own(
     """Hidden answers are never scored: figures left behind after answering no change nothing."""
     plain = answered(reference, organisation, buyer, UK).record.evaluation.cost
     hidden = answered(
-        reference, organisation, buyer, UK, own_figures=False, own_inhouse_cost=61_000, quoted_rate=9, displaced_staff=4
+        reference, organisation, buyer, UK, own_figures=False, own_inhouse_cost=61_000, quoted_rate=9
     ).record.evaluation.cost
     assert hidden.inhouse_horizon == plain.inhouse_horizon
     assert [m.tco for m in hidden.models] == [m.tco for m in plain.models]
@@ -99,6 +99,10 @@ def test_the_figures_count_only_when_the_buyer_says_they_have_their_own(
     shown = answered(reference, organisation, buyer, UK, own_figures=True, own_inhouse_cost=61_000).record
     assert shown.evaluation.cost.inhouse_horizon != plain.inhouse_horizon
     assert "own_inhouse_cost" in shown.evaluation.visible
+    # The staff who would leave are asked whatever the answer (review 54), and their severance counts.
+    leaving = answered(reference, organisation, buyer, UK, own_figures=False, displaced_staff=4).record.evaluation
+    assert "displaced_staff" in leaving.visible
+    assert [m.tco for m in leaving.cost.models] != [m.tco for m in plain.models]
 
 
 def test_a_negative_in_house_cost_is_refused_with_a_clear_message_and_nothing_stored(
