@@ -139,3 +139,18 @@ def test_a_listed_company_whose_close_a_cpa_signs_is_told_its_auditor_cannot_be_
     for changes in (unsigned, {"sec_financial_reporting": "not-listed"}):
         base = {"licensed_signoff": ["cpa"], "signoff_capacity": "yes", **changes}
         assert title not in [r.title for r in evaluated_case(reference, LISTED, **base).risks]
+
+
+def test_a_centre_a_provider_builds_is_asked_a_type_1_report_first_and_to_make_the_controls_its_own_at_transfer(
+    reference: Playbook,
+) -> None:
+    # Review 54: a new centre was asked for a SOC 1 Type 2 report before its first close, which no centre that has
+    # run no period can have, and the page never said its controls become the buyer's own at transfer.
+    bot = evaluated_case(reference, LISTED, own_team_plan=True, centre_setup="provider-builds")
+    fired = {f.code for f in bot.fired}
+    assert "sox-404-financial-close-bot" in fired and "sox-404-financial-close" not in fired
+    assert not soc1_conditions(bot)
+    (text,) = [c.text for c in bot.conditions if c.rule == "sox-404-financial-close-bot"]
+    assert text.startswith("Before the provider's new centre runs its first close: a SOC 1 Type 1 report")
+    assert "with a Type 2 to follow once it has run a period" in text and "at transfer" in text
+    assert "sox-404" in bot.regime_codes
