@@ -4,6 +4,8 @@ the POST (never redirected through the session); reloading that page makes nothi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -18,6 +20,12 @@ from apps.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from apps.common import once
 
 OWNER = Membership.Role.OWNER
+
+
+def _as_typed(request: MemberRequest, ticked: str) -> dict[str, Any]:
+    """A refused form's data as sent (the boxes ``ticked`` as a list), so what was typed stays; sent again, it is a
+    new send, so it carries a new token (``once``)."""
+    return {**request.POST.dict(), ticked: request.POST.getlist(ticked), "once": once.new_token()}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -48,8 +56,7 @@ def key_list(request: MemberRequest) -> HttpResponse:
                 form = ApiKeyForm(initial={"once": once.new_token()})
             except services.ApiKeyError as refused:
                 form.add_error(None, str(refused))
-                # The name and scopes as typed stay; sent again, it is a new send: a new token (``once``).
-                form.data = {**request.POST.dict(), "scopes": request.POST.getlist("scopes"), "once": once.new_token()}
+                form.data = _as_typed(request, "scopes")
     keys = ApiKey.objects.filter(organisation=request.organisation).select_related("created_by")
     context = {"form": form, "keys": keys, "secret": secret}
     return render(request, "api/keys.html", context, status=400 if form.errors else 200)
@@ -91,13 +98,10 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
                 )
                 once.remember(request, token, endpoint.pk)
                 form = WebhookForm(initial={"once": once.new_token()})
-            except services.WebhookLimit as refused:
-                form.add_error(None, str(refused))
-                form.data = {**request.POST.dict(), "events": request.POST.getlist("events"), "once": once.new_token()}
             except services.WebhookError as refused:
-                form.add_error("url", str(refused))
-                # The corrected form is a new send: a new token (``once``).
-                form.data = {**request.POST.dict(), "events": request.POST.getlist("events"), "once": once.new_token()}
+                # The endpoints' limit is a problem of the whole form; anything else, of its address.
+                form.add_error(None if isinstance(refused, services.WebhookLimit) else "url", str(refused))
+                form.data = _as_typed(request, "events")
     endpoints = WebhookEndpoint.objects.filter(organisation=request.organisation).annotate(
         pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
         failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)),
