@@ -36,8 +36,10 @@ from apps.common.prepared import PreparedQuery
 
 KEY_PREFIX = "kpo"
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
-IDEMPOTENCY_LOCK = 7_202_620  # advisory lock namespace: one request at a time per (organisation, key)
-CREDENTIALS_LOCK = 7_202_621  # advisory lock namespace: one key or endpoint made at a time per organisation
+# Advisory lock namespaces, each distinct from every other in use (tests/core/test_advisory_locks.py): 7_202_621 is
+# the workers' liveness, which the "no worker running" notice reads from the lock table (review 57).
+IDEMPOTENCY_LOCK = 7_202_633  # one request at a time per (organisation, key)
+CREDENTIALS_LOCK = 7_202_632  # one key or endpoint made at a time per organisation
 
 
 class ApiKeyError(Exception):

@@ -154,8 +154,11 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
 
     def at_deadline() -> None:
         expired.set()
-        for sock in opened:
-            _shut(sock)
+        # Over https the connection reads through the TLS socket that wraps the one opened (which wrapping detaches,
+        # so shutting that one alone did nothing: review 57); the connection's own socket is shut too.
+        for sock in [*opened, getattr(connection, "sock", None)]:
+            if sock is not None:
+                _shut(sock)
 
     # Pins the checked address. typeshed leaves out http.client's private connect hook, which this replaces.
     connection._create_connection = to_checked_address  # type: ignore[attr-defined]

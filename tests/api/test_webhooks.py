@@ -478,12 +478,63 @@ def test_an_answer_trickled_a_byte_at_a_time_is_cut_off_at_the_attempts_deadline
                     return
                 with contextlib.suppress(OSError):
                     conn.sendall(bytes([byte]))
+            finished.set()
 
+    finished = threading.Event()
     thread = threading.Thread(target=trickle, daemon=True)
     thread.start()
     try:
         with pytest.raises(TimeoutError, match="no full answer within 1 s"):
             webhooks.post(url=f"http://127.0.0.1:{server.getsockname()[1]}/hook", body=b"{}", headers={})
+        assert not finished.is_set()  # cut off while the receiver was still sending, not after
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
+
+
+def test_an_answer_trickled_over_tls_is_cut_off_at_the_deadline_too(
+    settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 57: over https the deadline shut the socket that TLS had wrapped (and so detached), which did nothing.
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed, so no certificate can be made for the TLS receiver")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    # The receiver's certificate is its own: the client is told not to check it (the deadline is the point here).
+    monkeypatch.setattr(ssl, "_create_default_https_context", ssl._create_unverified_context)
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        raw, _ = server.accept()
+        with tls.wrap_socket(raw, server_side=True) as conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: aaaaaaaaaaa\r\n\r\nok":
+                if stop.wait(0.3):
+                    return
+                with contextlib.suppress(OSError):
+                    conn.sendall(bytes([byte]))
+            finished.set()
+
+    finished = threading.Event()
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(TimeoutError, match="no full answer within 1 s"):
+            webhooks.post(url=f"https://127.0.0.1:{server.getsockname()[1]}/hook", body=b"{}", headers={})
+        assert not finished.is_set()  # cut off while the receiver was still sending, not after
     finally:
         stop.set()
         thread.join(5)
