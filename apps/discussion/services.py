@@ -214,8 +214,18 @@ def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
     update_pinned(comment, body=text, edited_at=timezone.now())
     comment.mentions.set(mentioned)
     new = [u for u in mentioned if u.pk not in before and u.pk != user.pk]
+    url = comment_url(comment)
+    if new:
+        # Told once per comment: taking a mention out in one edit and back in the next had mailed everyone again, and
+        # edits do not count towards COMMENTS_PER_HOUR (review 57: 220 mails from one comment and 20 edits).
+        told = set(
+            Notification.objects.filter(
+                organisation_id=comment.organisation_id, recipient__in=new, kind=Kind.MENTIONED, url=url
+            ).values_list("recipient_id", flat=True)
+        )
+        new = [u for u in new if u.pk not in told]
     # The comment was fetched without its subject: read the title for the message only when someone is told.
-    _announce_mentions(comment, new, comment_url(comment), _subject_title(comment) if new else "")
+    _announce_mentions(comment, new, url, _subject_title(comment) if new else "")
     return comment
 
 

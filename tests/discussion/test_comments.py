@@ -237,3 +237,18 @@ def test_comments_past_the_hours_limit_are_refused_with_a_429_and_the_text_kept(
         assert "you have posted 3 comments in the last hour, the most an hour allows" in page
         assert "One point too many" in page
     assert Comment.objects.count() == 3
+
+
+def test_a_mention_taken_out_and_put_back_by_edits_tells_the_member_once(
+    buyer_client: Client, assessment: Assessment, colleague: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Review 57: removing the mentions in one edit and putting them back in the next mailed everyone again.
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(buyer_client, _question_url(assessment), f"@{colleague.email} please check")
+    comment = Comment.objects.get()
+    edit = reverse("discussion:comment_edit", args=[comment.pk])
+    for body in ("please check", f"@{colleague.email} please check", "again", f"@{colleague.email} again"):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert buyer_client.post(edit, {"body": body}).status_code == 302
+    assert Notification.objects.filter(recipient=colleague, kind="mentioned").count() == 1
+    assert len(mail.outbox) == 1
