@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Membership, Organisation, User
 from apps.accounts.scoping import update_pinned
+from apps.accounts.services import lock_owner
 from apps.common.events import announce, approval_requested, decision_made
 from apps.common.prepared import PreparedQuery
 from apps.recommendations.models import Recommendation
@@ -49,6 +50,9 @@ def set_policy(*, organisation: Organisation, required: bool, approvals_needed: 
     if not 1 <= approvals_needed <= MAX_APPROVALS:
         raise PolicyError(f"Approvals needed must be between 1 and {MAX_APPROVALS}.")
     with transaction.atomic():
+        # Still an owner, under their row's lock, as a change of role takes it (review 57: a demoted owner's request
+        # in flight had still changed the policy).
+        lock_owner(organisation_id=organisation.pk, user_id=user.pk)
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         approvers = Membership.objects.filter(organisation=organisation).approvers().count()
         if required and approvers < approvals_needed:
@@ -63,9 +67,12 @@ def set_policy(*, organisation: Organisation, required: bool, approvals_needed: 
         return policy
 
 
-def set_approver(*, membership: Membership, can_approve: bool) -> Membership:
-    """Make a member an approver, or no longer one (their past decisions stay as recorded)."""
+def set_approver(*, membership: Membership, can_approve: bool, by: User | None = None) -> Membership:
+    """Make a member an approver, or no longer one (their past decisions stay as recorded), as the owner ``by`` (still
+    one, under their row's lock; None: not a member's request)."""
     with transaction.atomic():
+        if by is not None:
+            lock_owner(organisation_id=membership.organisation_id, user_id=by.pk)
         Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
         if not can_approve and membership.can_approve:
             policy = SignOffPolicy.objects.filter(organisation_id=membership.organisation_id, required=True).first()

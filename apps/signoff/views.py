@@ -77,7 +77,7 @@ def approver(request: MemberRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, "Choose approver or not an approver.", status=400)
     try:
-        services.set_approver(membership=membership, can_approve=form.cleaned_data["can_approve"])
+        services.set_approver(membership=membership, can_approve=form.cleaned_data["can_approve"], by=request.user)
     except services.PolicyError as exc:
         return _refused(request, exc.message, status=400)
     what = "is now an approver" if membership.can_approve else "is no longer an approver"

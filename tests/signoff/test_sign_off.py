@@ -281,3 +281,23 @@ def test_an_approvers_own_recommendation_that_can_no_longer_reach_its_approvals_
     theirs = stored(organisation, buyer, playbook, "Theirs")
     page = second_approver_client.get(reverse("recommendations:detail", args=[theirs.pk])).content.decode()
     assert "Record my decision" in page and "cannot be approved" not in page
+
+
+def test_a_member_no_longer_an_owner_cannot_change_the_policy_or_the_approvers(
+    organisation: Organisation, colleague: User, approver: User
+) -> None:
+    # Review 57: a demoted owner's request in flight still changed them (checked now under the owner's row lock).
+    from django.core.exceptions import PermissionDenied
+
+    from apps.accounts.models import Membership
+    from apps.signoff import services
+
+    for act in (
+        lambda: services.set_policy(organisation=organisation, required=True, approvals_needed=1, user=colleague),
+        lambda: services.set_approver(
+            membership=Membership.objects.get(user=approver), can_approve=False, by=colleague
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            act()
+    assert Membership.objects.get(user=approver).can_approve
