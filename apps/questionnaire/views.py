@@ -237,6 +237,11 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         answers, errors, seen = result.answers, result.errors, result.seen
         if result.saved or result.cleared:
             error_intro = "Your other answers on this step are saved. Correct these and save again:"
+            # The page drawn again carries the stamps of what is stored now: with those from before the save, a box
+            # saved here and then changed back read as "untouched since drawn" and was not saved (review 57).
+            fresh = drafts.read_draft(assessment)
+            if fresh is not None:
+                _, given = services.given_answers(fresh)
         if request.POST.get(NO_SCRIPT) == "1":
             # Sent by a browser without JavaScript (the field is inside <noscript>): the refused step is shown by a
             # GET after a redirect, so going Back to it later loads it again instead of asking to resend the form

@@ -203,6 +203,22 @@ def test_a_whole_step_from_another_window_of_ones_own_keeps_the_newer_answer_and
     assert "You changed this answer in another window" in body and "that answer is kept (8,000" in body
 
 
+def test_a_box_saved_by_a_step_refused_elsewhere_and_then_changed_back_is_saved(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    # Review 57: the page drawn again after the refusal carried the stamps from before the save, so changing the saved
+    # box back to its old value read as "untouched" and was dropped, with a message about another window.
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    page = buyer_client.get(step).content.decode()
+    refused = buyer_client.post(step, _whole_step(page, hours="4500", budget="lots"), **HX)
+    assert refused.status_code == 400
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 4500
+    again = refused.content.decode()
+    body = buyer_client.post(step, _whole_step(again, hours="4000", budget=""), follow=True).content.decode()
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000
+    assert "another window" not in body
+
+
 def test_a_box_both_changed_is_the_later_save_and_names_the_answer_it_replaced(
     buyer_client: Client, colleague_client: Client, draft: Assessment
 ) -> None:
