@@ -26,7 +26,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 from pydantic import BeforeValidator
 
-from apps.accounts.models import Organisation
+from apps.accounts.models import Membership, Organisation
 from apps.accounts.scoping import get_for_member
 from apps.api import problems, services
 from apps.api.models import ApiKey, Scope
@@ -47,7 +47,7 @@ from apps.common.hostile import control_problem
 from apps.playbooks.describe import answer_schema
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.questionnaire import save_rate
+from apps.questionnaire import extensions, save_rate
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import StartAssessmentForm
 from apps.questionnaire.models import Answer, Assessment
@@ -397,6 +397,7 @@ def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any])
         raise RateLimited(
             wait, "Answers are being saved for this member faster than a person types; nothing was saved."
         )
+    _refuse_owed_opinion(assessment, values, _acting_user(request))
     try:
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
         result = questionnaire.record_answers(assessment=assessment, values=values, user=_acting_user(request))
@@ -411,6 +412,25 @@ def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any])
         "answers": result.answers,
         "missing": questionnaire.missing_answers(assessment, result.answers),
     }
+
+
+def _refuse_owed_opinion(assessment: Assessment, values: dict[str, Any], user: Any) -> None:
+    """A 409 for answers in a section whose second opinion the key's maker owes: its first answers are hidden from
+    them until they give theirs, as on the pages (autosave's 409); their own key had overwritten them (review 57)."""
+    membership = Membership.objects.filter(organisation_id=assessment.organisation_id, user_id=user.pk).first()
+    if membership is None:
+        return
+    hidden = extensions.team.member_view(membership, assessment).hidden
+    if not hidden:
+        return
+    questions = compiled_playbook(assessment.playbook).questions
+    owed = sorted(c for c in values if c in questions and questions[c].section in hidden)
+    if owed:
+        raise Problem(
+            409,
+            "Nothing was saved: the member who made this key is asked for a second opinion on the step of "
+            f"{', '.join(owed)}, whose answers stay hidden from them, and cannot be changed, until they have given it.",
+        )
 
 
 @api.put(

@@ -521,3 +521,24 @@ def test_head_is_answered_wherever_get_is_with_no_body(api: ApiClient, playbook:
         assert "no-store" in head["Cache-Control"]
     # A HEAD with no key is refused as a GET would be.
     assert ApiClient(None).client.head("/api/v1/assessments").status_code == 401
+
+
+def test_answers_in_a_step_whose_second_opinion_the_keys_maker_owes_are_refused(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 57: an owner asked for a second opinion overwrote the hidden first answers with their own key.
+    from apps.accounts.models import Membership
+    from apps.teamwork.models import SecondOpinion
+
+    draft = _assessment(organisation, buyer, playbook, **COMPLETE)
+    SecondOpinion.objects.create(
+        organisation=organisation, assessment=draft, section_code="work", reviewer=Membership.objects.get(user=buyer)
+    )
+    for response in (
+        api.put(f"/assessments/{draft.pk}/answers", {"answers": {"judgement": False, "hours": 5000}}),
+        api.put(f"/assessments/{draft.pk}/answers/judgement", {"value": False}),
+    ):
+        assert response.status_code == 409 and "asked for a second opinion" in response.json()["detail"]
+    assert Answer.objects.get(assessment=draft, question_code="judgement").value is True
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000  # all or nothing
+    assert api.put(f"/assessments/{draft.pk}/answers/hours", {"value": 5000}).status_code == 200
