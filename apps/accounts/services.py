@@ -312,16 +312,35 @@ def removed_by_owner(*, email: str, organisation: Organisation) -> bool:
     return MemberRemoval.objects.filter(organisation=organisation, email=email).exists()
 
 
-# Public mail services' domains, which no organisation may register for single sign-on.
-PUBLIC_MAIL_DOMAINS = frozenset(
+# Public mail services' domains, which no organisation may register for single sign-on: a service's name under any
+# country's domain (hotmail.co.uk, yahoo.fr, outlook.de: review 57 registered those past a list of whole domains),
+# and the other services by their whole domain.
+PUBLIC_MAIL_NAMES = frozenset(
     {
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com",
-        "yahoo.co.uk", "yahoo.co.in", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
-        "protonmail.com", "pm.me", "gmx.com", "gmx.net", "gmx.de", "web.de", "mail.com", "zoho.com",
-        "yandex.com", "yandex.ru", "mail.ru", "qq.com", "163.com", "126.com", "rediffmail.com", "fastmail.com",
-        "tutanota.com", "hey.com",
+        "gmail", "googlemail", "hotmail", "outlook", "live", "msn", "yahoo", "ymail", "rocketmail", "aol", "icloud",
+        "protonmail", "gmx", "yandex", "tutanota", "rediffmail", "qq", "163", "126", "yeah", "sina", "sohu",
+        "foxmail", "naver", "daum", "hanmail", "rambler", "libero", "virgilio", "wanadoo",
     }
 )  # fmt: skip
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "me.com", "mac.com", "proton.me", "pm.me", "mail.com", "zoho.com", "fastmail.com", "hey.com", "tuta.com",
+        "orange.fr", "free.fr", "sfr.fr", "laposte.net", "seznam.cz", "web.de", "t-online.de", "freenet.de",
+        "arcor.de", "btinternet.com", "sky.com", "virginmedia.com",
+        "talktalk.net", "ntlworld.com", "bigpond.com", "optusnet.com.au", "shaw.ca", "rogers.com", "sympatico.ca",
+        "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "cox.net", "charter.net", "earthlink.net",
+        "bluewin.ch", "wp.pl", "o2.pl", "onet.pl", "interia.pl", "ukr.net", "bol.com.br", "uol.com.br",
+        "terra.com.br", "mail.ru", "bk.ru", "list.ru", "inbox.ru", "tiscali.it", "alice.it", "telenet.be",
+        "skynet.be", "ziggo.nl", "kpnmail.nl", "home.nl", "planet.nl", "xs4all.nl", "telia.com", "online.no",
+    }
+)  # fmt: skip
+
+
+def public_mail_domain(domain: str) -> bool:
+    """Whether ``domain`` is a public mail service's (``PUBLIC_MAIL_NAMES`` under any suffix, or one of
+    ``PUBLIC_MAIL_DOMAINS``): its users belong to no one organisation."""
+    domain = domain.strip().lower().rstrip(".")
+    return domain in PUBLIC_MAIL_DOMAINS or domain.split(".", 1)[0] in PUBLIC_MAIL_NAMES
 
 
 def register_sso_domain(*, organisation: Organisation, domain: str, sso_required: bool, added_by: User) -> SsoDomain:
@@ -334,7 +353,7 @@ def register_sso_domain(*, organisation: Organisation, domain: str, sso_required
     own = email_domain(added_by.email)
     if own != domain:
         raise ValidationError(f"Register the domain of your own email address ({own or added_by.email}).")
-    if domain in PUBLIC_MAIL_DOMAINS:
+    if public_mail_domain(domain):
         raise ValidationError(
             f"{domain} is a public mail service's domain, whose users belong to no one organisation: single sign-on "
             "works with your organisation's own domain."

@@ -408,7 +408,10 @@ def test_a_public_mail_domain_cannot_be_registered(organisation: Organisation) -
 
     from apps.accounts import services
 
-    owner = MembershipFactory(organisation=organisation, role="owner", user__email="boss@gmail.com").user
-    with pytest.raises(ValidationError, match="public mail service's domain"):
-        services.register_sso_domain(organisation=organisation, domain="gmail.com", sso_required=True, added_by=owner)
+    for n, domain in enumerate(("gmail.com", "hotmail.co.uk", "yahoo.fr", "outlook.de", "t-online.de")):
+        owner = MembershipFactory(organisation=organisation, role="owner", user__email=f"boss{n}@{domain}").user
+        with pytest.raises(ValidationError, match="public mail service's domain"):
+            services.register_sso_domain(organisation=organisation, domain=domain, sso_required=True, added_by=owner)
     assert not SsoDomain.objects.exists()
+    # An organisation's own domain, whatever its first label, is not one.
+    assert not services.public_mail_domain("orange.com") and not services.public_mail_domain("livenation.com")
