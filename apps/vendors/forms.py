@@ -133,10 +133,7 @@ class DiligenceItemForm(forms.ModelForm):
         (review 56)."""
         due = self.cleaned_data.get("due_date")
         if due is not None and not DUE_YEARS[0] <= due.year <= DUE_YEARS[1]:
-            raise forms.ValidationError(
-                f"Enter a due date between {DUE_YEARS[0]} and {DUE_YEARS[1]}: {due.year} looks like a year still being"
-                " typed."
-            )
+            raise forms.ValidationError(f"Enter a due date between {DUE_YEARS[0]} and {DUE_YEARS[1]}.")
         return due
 
     def clean_evidence(self) -> str:

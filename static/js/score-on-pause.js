@@ -28,6 +28,26 @@
     }, PAUSE_MS));
   });
 
+  // A box whose value cannot be used is marked invalid, as a step's box is (answer-validity.js), from its status
+  // line, which each scoring draws again; and unmarked once its value is used (review 58).
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("form[data-score-on-pause] .saved-indicator[id^='status-']").forEach(function (status) {
+      var fieldset = document.getElementById("q-" + status.id.slice(7));
+      if (!fieldset) {
+        return;
+      }
+      var refused = status.classList.contains("is-error");
+      fieldset.classList.toggle("field--invalid", refused);
+      fieldset.querySelectorAll("input[type=text]").forEach(function (input) {
+        if (refused) {
+          input.setAttribute("aria-invalid", "true");
+        } else {
+          input.removeAttribute("aria-invalid");
+        }
+      });
+    });
+  });
+
   // Before htmx (on the form) sees it: the value it last scored goes no further.
   document.addEventListener("change", function (event) {
     var el = event.target;

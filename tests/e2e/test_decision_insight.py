@@ -75,6 +75,16 @@ def test_what_if_updates_live_and_saving_it_makes_a_new_assessment(browsing: Bro
     expect(glance).to_contain_text(f"fit {flip.fit_score}")
     box = glance.bounding_box()
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= NARROW["height"] + 1, box
+    # Tabbing down the form, the control with the focus is scrolled clear of the bar, never under it (review 58).
+    page.locator("details.whatif-section summary").first.focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const r = document.activeElement.getBoundingClientRect();"
+            " const g = document.getElementById('whatif-glance').getBoundingClientRect();"
+            " return [r.bottom, g.top]; }"
+        )
+        assert focused[0] <= focused[1] + 1, focused
     for viewport in (WIDE, NARROW):
         page.set_viewport_size(viewport)
         problems = run_axe(page)
@@ -110,6 +120,7 @@ def test_a_what_if_number_typed_wrong_says_why_once_typing_pauses_without_leavin
         box.press_sequentially("12,5k")
     expect(page.locator("#status-annual_hours")).to_contain_text("Enter a number")
     expect(box).to_be_focused()
+    expect(box).to_have_attribute("aria-invalid", "true")  # marked, as a step's box is (review 58)
     expect(page.locator("#error-summary")).to_be_visible()
     # Leaving the box scores nothing again: the same answers were just scored.
     posts: list[str] = []
