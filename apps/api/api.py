@@ -392,15 +392,16 @@ def assessment_get(request: ApiRequest, assessment_id: int, response: HttpRespon
 def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
     if not assessment.is_draft:
         raise Problem(409, "This assessment has been submitted; its answers can no longer change.")
+    user = _acting_user(request)
     # The member's own rate, as on the pages (ANSWER_SAVES_PER_MINUTE): the keys of one owner share it (review 51).
-    if wait := save_rate.take(_acting_user(request).pk):
+    if wait := save_rate.take(user.pk):
         raise RateLimited(
             wait, "Answers are being saved for this member faster than a person types; nothing was saved."
         )
-    _refuse_owed_opinion(assessment, values, _acting_user(request))
+    _refuse_owed_opinion(assessment, values, user)
     try:
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
-        result = questionnaire.record_answers(assessment=assessment, values=values, user=_acting_user(request))
+        result = questionnaire.record_answers(assessment=assessment, values=values, user=user)
     except questionnaire.AssessmentError as exc:
         raise Problem(409, exc.messages[0]) from None
     if result.errors:

@@ -117,9 +117,10 @@
   } else {
     takeOver(document);
   }
+  // Content htmx swaps in: from its parent, so a form that is itself the new content is found too.
   document.addEventListener("htmx:load", function (event) {
     if (event.target instanceof Element) {
-      takeOver(event.target.closest("form") ? event.target.closest("form").parentElement : event.target);
+      takeOver(event.target.parentElement || event.target);
     }
   });
 

@@ -9,7 +9,7 @@ import json
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
@@ -462,16 +462,16 @@ def test_an_endpoint_that_never_answers_times_out_and_is_retried(
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 
-def test_an_answer_trickled_a_byte_at_a_time_is_cut_off_at_the_attempts_deadline(settings: Any) -> None:
-    # Review 55: each read had its own timeout, so a receiver sending a byte every few seconds held the worker for as
-    # long as it kept sending. Here it would take 12 s to send its 40 bytes, each read well within the timeout.
-    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+def _trickled_answer_cut_off(scheme: str, wrap: Callable[[socket.socket], socket.socket]) -> None:
+    """``webhooks.post`` to a receiver (its socket ``wrap``ped: TLS or as it is) that reads the request, then sends a
+    40-byte answer at 0.3 s a byte, 12 s in all, each read well within the 1 s allowed: the attempt must raise
+    ``TimeoutError`` while the receiver is still sending, not after."""
     server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
+    stop, finished = threading.Event(), threading.Event()
 
     def trickle() -> None:
-        conn, _ = server.accept()
-        with conn:
+        raw, _ = server.accept()
+        with wrap(raw) as conn:
             conn.recv(65536)
             for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: aaaaaaaaaaa\r\n\r\nok":
                 if stop.wait(0.3):
@@ -480,17 +480,23 @@ def test_an_answer_trickled_a_byte_at_a_time_is_cut_off_at_the_attempts_deadline
                     conn.sendall(bytes([byte]))
             finished.set()
 
-    finished = threading.Event()
     thread = threading.Thread(target=trickle, daemon=True)
     thread.start()
     try:
         with pytest.raises(TimeoutError, match="no full answer within 1 s"):
-            webhooks.post(url=f"http://127.0.0.1:{server.getsockname()[1]}/hook", body=b"{}", headers={})
+            webhooks.post(url=f"{scheme}://127.0.0.1:{server.getsockname()[1]}/hook", body=b"{}", headers={})
         assert not finished.is_set()  # cut off while the receiver was still sending, not after
     finally:
         stop.set()
         thread.join(5)
         server.close()
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_cut_off_at_the_attempts_deadline(settings: Any) -> None:
+    # Review 55: each read had its own timeout, so a receiver sending a byte every few seconds held the worker for as
+    # long as it kept sending.
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    _trickled_answer_cut_off("http", lambda raw: raw)
 
 
 def test_an_answer_trickled_over_tls_is_cut_off_at_the_deadline_too(
@@ -514,31 +520,7 @@ def test_an_answer_trickled_over_tls_is_cut_off_at_the_deadline_too(
     settings.WEBHOOK_TIMEOUT_SECONDS = 1
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def trickle() -> None:
-        raw, _ = server.accept()
-        with tls.wrap_socket(raw, server_side=True) as conn:
-            conn.recv(65536)
-            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: aaaaaaaaaaa\r\n\r\nok":
-                if stop.wait(0.3):
-                    return
-                with contextlib.suppress(OSError):
-                    conn.sendall(bytes([byte]))
-            finished.set()
-
-    finished = threading.Event()
-    thread = threading.Thread(target=trickle, daemon=True)
-    thread.start()
-    try:
-        with pytest.raises(TimeoutError, match="no full answer within 1 s"):
-            webhooks.post(url=f"https://127.0.0.1:{server.getsockname()[1]}/hook", body=b"{}", headers={})
-        assert not finished.is_set()  # cut off while the receiver was still sending, not after
-    finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+    _trickled_answer_cut_off("https", lambda raw: tls.wrap_socket(raw, server_side=True))
 
 
 def test_an_attempt_run_twice_is_recorded_once(
