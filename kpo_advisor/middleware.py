@@ -75,10 +75,10 @@ def body_limit(request: HttpRequest) -> int:
 class RequestBodyLimitMiddleware:
     """Refuse an oversized or unsized request body before anything reads it.
 
-    First in MIDDLEWARE, so no parser sees the body: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not
-    count file parts, and the CSRF check parses a multipart body (writing its files out) before any
-    view could refuse it. Gunicorn has no body limit; the proxy's (docs/operations.md) is the first
-    line, this the second, the bounded upload handler (kpo_advisor/uploads.py) the third.
+    Before any middleware that reads the request, so no parser sees the body: Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE does not count file parts, and the CSRF check parses a multipart body
+    (writing its files out) before any view could refuse it. Gunicorn has no body limit; the proxy's
+    (docs/operations.md) is the first line, this the second, the upload handler (kpo_advisor/uploads.py) the third.
 
     - a declared Content-Length over the route's limit (``body_limit``): 413 with a short page;
     - a body without a declared length (``Transfer-Encoding``, e.g. chunked) or with a length that is

@@ -73,6 +73,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: any error under /api/v1/ (refusals below included) becomes problem details (RFC 9457).
     "apps.api.problems.ProblemDetailsMiddleware",
+    # Near the outside, so every page carries the two headers: the refusals answered by the middleware
+    # below (an oversized body, hostile input, the database down) as well as the views' pages.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # First: an oversized or unsized body is refused before anything (the CSRF check) parses it.
     "kpo_advisor.middleware.RequestBodyLimitMiddleware",
     # With DEBUG on, the product's error pages instead of Django's technical ones (off in production).
@@ -99,8 +103,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kpo_advisor.middleware.SessionLifetimeMiddleware",
     "kpo_advisor.middleware.SecurityEventsMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

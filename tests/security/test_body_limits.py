@@ -26,9 +26,12 @@ MIB = 1024 * 1024
 
 def test_the_limit_is_one_mib_by_default() -> None:
     assert settings.DATA_UPLOAD_MAX_BYTES == MIB
-    # Only the API's problem-details rewrite wraps it, and that reads nothing before the response exists.
-    assert settings.MIDDLEWARE[:2] == [
+    # Only the API's problem-details rewrite and the two header middlewares wrap it, and none of them reads
+    # the request's body: they act on the response once it exists.
+    assert settings.MIDDLEWARE[:4] == [
         "apps.api.problems.ProblemDetailsMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
         "kpo_advisor.middleware.RequestBodyLimitMiddleware",
     ]
 

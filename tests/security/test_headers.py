@@ -185,3 +185,24 @@ def test_the_production_environment_is_the_documented_one() -> None:
     doc = (ROOT / "docs" / "operations.md").read_text()
     for name in PRODUCTION_ENV:
         assert f"`{name}`" in doc, f"docs/operations.md does not document {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "send",
+    [
+        pytest.param(lambda c: c.get(reverse("accounts:login"), {"next": "a\x00b"}), id="hostile input, 400"),
+        pytest.param(
+            lambda c: c.generic("POST", reverse("accounts:login"), b"x", HTTP_TRANSFER_ENCODING="chunked"),
+            id="unsized body, 400",
+        ),
+        pytest.param(lambda c: c.get("/no-such-page/"), id="not found, 404"),
+    ],
+)
+def test_refusals_made_before_any_view_carry_the_policy_and_frame_headers(client: Client, send: Any) -> None:
+    # The middleware answering these runs before the views'; the header middleware wraps it all the same.
+    response = send(client)
+    assert response.status_code in (400, 404)
+    assert response["X-Frame-Options"] == "DENY"
+    assert csp(response)["frame-ancestors"] == ["'none'"]
+    assert csp(response)["script-src"][0] == "'self'"
