@@ -244,8 +244,8 @@ def field_type_problems(model: type[models.Model], values: Mapping[str, Any], wh
     return problems
 
 
-def parse_date_param(value: Any, where: str) -> date:
-    """An ISO date (YYYY-MM-DD) between FIRST_DAY and LAST_DAY, or a ValidationError saying why not."""
+def parse_date_param(value: Any, where: str, first: date = FIRST_DAY, last: date = LAST_DAY) -> date:
+    """An ISO date (YYYY-MM-DD) from ``first`` to ``last``, or a ValidationError saying why not."""
     text = clean_text(value, where).strip()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         # The text given is said back: a date box cannot show it (review 41: it looked lost).
@@ -257,12 +257,12 @@ def parse_date_param(value: Any, where: str) -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(f"{where}: {text} is not a date in the calendar.") from None
-    return within_days(day, where)
+    return within_days(day, where, first, last)
 
 
-def within_days(day: date, where: str) -> date:
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValidationError(f"{where}: enter a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}.")
+def within_days(day: date, where: str, first: date = FIRST_DAY, last: date = LAST_DAY) -> date:
+    if not first <= day <= last:
+        raise ValidationError(f"{where}: enter a date from {first.isoformat()} to {last.isoformat()}.")
     return day
 
 
@@ -287,7 +287,15 @@ def single_param(query: QueryDict | Mapping[str, Any], name: str) -> Any:
 
 
 class DayField(forms.DateField):
-    """A date filter: only YYYY-MM-DD, only days the app can add a day to and store."""
+    """A date filter: only YYYY-MM-DD, only days from ``first`` to ``last`` (by default the days the app can
+    add a day to and store), which the date box is given as its ``min`` and ``max``."""
+
+    def __init__(self, *args: Any, first: date = FIRST_DAY, last: date = LAST_DAY, **kwargs: Any) -> None:
+        self.first, self.last = first, last
+        super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "min": self.first.isoformat(), "max": self.last.isoformat()}
 
     def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
@@ -295,8 +303,8 @@ class DayField(forms.DateField):
         label = str(self.label or "Date")
         try:
             if isinstance(value, date):
-                return within_days(value, label)
-            return parse_date_param(value, label)
+                return within_days(value, label, self.first, self.last)
+            return parse_date_param(value, label, self.first, self.last)
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages[0], code="invalid") from None
 

@@ -42,6 +42,10 @@ class HistoryRow:
     scored: str  # the day, as the template's ``date:"j M Y"`` shows it in the current time zone
 
 
+# The days the history's date filter takes (DayField's ``first`` and ``last``).
+HISTORY_DAYS = {"first": date(2000, 1, 1), "last": date(2100, 12, 31)}
+
+
 class HistoryFilter(forms.Form):
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes",
@@ -54,9 +58,11 @@ class HistoryFilter(forms.Form):
     decision = forms.ChoiceField(
         choices=[("", "Any decision status"), *DecisionStatus.choices], required=False, label="Sign-off", widget=Select
     )
-    # Days within apps.common.hostile's range: a day is added to 'To', which overflowed at 9999-12-31.
-    since = DayField(required=False, label="From", widget=DateInput(attrs={"type": "date"}))
-    until = DayField(required=False, label="To", widget=DateInput(attrs={"type": "date"}))
+    # Days from 2000 to 2100: no recommendation is older, and a year typed with a digit missing or over (0202,
+    # 20266) is a slip to point out rather than a filter matching everything or nothing. (A day is added to 'To',
+    # which overflowed at 9999-12-31.)
+    since = DayField(required=False, label="From", widget=DateInput(attrs={"type": "date"}), **HISTORY_DAYS)
+    until = DayField(required=False, label="To", widget=DateInput(attrs={"type": "date"}), **HISTORY_DAYS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

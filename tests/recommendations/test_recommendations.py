@@ -344,6 +344,9 @@ def test_a_refused_submit_links_each_missing_answer_from_its_message(
     [
         ({"since": "31/12/2026"}, "From: enter a date as YYYY-MM-DD, like 2026-03-31 (you gave “31/12/2026”)."),
         ({"since": "2026-12-31", "until": "2026-01-01"}, "From: Enter a “From” date on or before the “To” date."),
+        # A year with a digit missing or over is pointed out, not taken as a filter matching everything or nothing.
+        ({"since": "0202-05-01"}, "From: enter a date from 2000-01-01 to 2100-12-31."),
+        ({"until": "2999-05-01"}, "To: enter a date from 2000-01-01 to 2100-12-31."),
     ],
 )
 def test_a_history_filter_refused_opens_on_the_error_summary(
@@ -359,7 +362,8 @@ def test_a_history_filter_refused_opens_on_the_error_summary(
     assert 'id="error-summary"' in page and said in page
     assert "From: From:" not in page  # the summary does not put the label before a message that has it (review 44)
     assert 'value="31/12/2026"' not in page
-    if "until" in query:
+    assert 'min="2000-01-01" max="2100-12-31"' in page  # the date picker offers the same days
+    if "since" in query and "until" in query:
         assert 'value="2026-12-31"' in page and 'value="2026-01-01"' in page  # valid dates stay in their boxes
 
 
