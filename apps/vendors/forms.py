@@ -99,7 +99,10 @@ class DiligenceItemForm(forms.ModelForm):
         model = DiligenceItem
         fields = ["status", "owner", "due_date", "evidence"]
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": forms.DateInput(
+                attrs={"type": "date", "min": f"{DUE_YEARS[0]}-01-01", "max": f"{DUE_YEARS[1]}-12-31"},
+                format="%Y-%m-%d",
+            ),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -5,6 +5,9 @@
 // gets the focus. And a date box that saves on its change event (the due-diligence checklist) saves when it is
 // left, not at each digit of a year being typed, which had stored years such as 0002 and 4202.
 //
+// A day outside the box's min and max (a year typed with a digit missing or over: 0202, 20266) is held the same
+// way, with the range it takes beside it, rather than sent to be refused in a line under the form's button.
+//
 // A form with a date box is drawn without "novalidate", so without JavaScript the browser itself refuses to send
 // what is not a day; with it, this script takes that over (novalidate on), saying so beside the box instead.
 (function () {
@@ -15,18 +18,35 @@
     return el instanceof HTMLInputElement && el.type === "date";
   }
 
-  function describe(el, on) {
+  // What is wrong with the date box's value, or null when nothing is (an empty box is no date, which is fine).
+  function problem(el) {
+    if (el.disabled || !el.validity) {
+      return null;
+    }
+    if (el.validity.badInput) {
+      return MESSAGE;
+    }
+    if (el.validity.rangeUnderflow || el.validity.rangeOverflow) {
+      return "Enter a date from " + el.min + " to " + el.max + " (YYYY-MM-DD), or clear the box for no date.";
+    }
+    return null;
+  }
+
+  // Mark ``el`` with ``message`` beside it, or unmark it when ``message`` is null.
+  function describe(el, message) {
     var id = (el.id || el.name) + "-not-a-day";
     var note = document.getElementById(id);
     var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
-    if (on) {
+    if (message) {
       if (!note) {
         note = document.createElement("p");
         note.id = id;
         note.className = "field__error";
         note.setAttribute("role", "alert");
-        note.textContent = MESSAGE;
         el.insertAdjacentElement("afterend", note);
+      }
+      if (note.textContent !== message) {
+        note.textContent = message;
       }
       ids.push(id);
       el.setAttribute("aria-invalid", "true");
@@ -45,11 +65,11 @@
     }
   }
 
-  // The first date box of ``form`` holding what is not a day, marked; null when there is none.
+  // The first date box of ``form`` holding what is not a day it takes, marked; null when there is none.
   function notADay(form) {
     var bad = null;
     form.querySelectorAll("input[type=date]").forEach(function (el) {
-      var wrong = !el.disabled && el.validity && el.validity.badInput;
+      var wrong = problem(el);
       describe(el, wrong);
       if (wrong && !bad) {
         bad = el;
@@ -126,8 +146,8 @@
 
   document.addEventListener("input", function (event) {
     var el = event.target;
-    if (dateBox(el) && !el.validity.badInput) {
-      describe(el, false);
+    if (dateBox(el) && !problem(el)) {
+      describe(el, null);
     }
   });
 })();
