@@ -35,7 +35,9 @@ class RowLabelledFormSet(forms.BaseInlineFormSet):
             if isinstance(field.widget, forms.HiddenInput):
                 continue
             label = f"Delete {row}" if name == "DELETE" else f"{field.label or name.replace('_', ' ')}, {row}"
-            field.widget.attrs.setdefault("aria-label", str(label)[:1].upper() + str(label)[1:])
+            # A related field's box sits inside Django's add-another wrapper, whose own attrs reach no element.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", str(label)[:1].upper() + str(label)[1:])
 
 
 def row_version(obj: Any) -> str:
@@ -126,7 +128,22 @@ class BlankLabelledAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]  # see above
 
 
-class AuditedAdmin(BlankLabelledAutocompleteMixin, PlainInitialMixin, ConflictCheckedAdmin):
+class NamedPickerMixin:
+    """A two-list picker's box (``filter_horizontal``) named after its field. Django draws the field in a fieldset
+    whose legend names it, which names no ``<select>``: without JavaScript the box was unnamed (axe select-name, on a
+    provider's form; review 58). With JavaScript, Django's picker names its lists itself (``aria-labelledby``, which
+    takes precedence)."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        # A mixin for Django's model admins, whose method it extends; mypy sees no base that has it.
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]  # see above
+        if field is not None and db_field.name in self.filter_horizontal:  # type: ignore[attr-defined]  # see above
+            widget = getattr(field.widget, "widget", field.widget)  # inside Django's add-another wrapper
+            widget.attrs.setdefault("aria-label", str(field.label or db_field.verbose_name).capitalize())
+        return field
+
+
+class AuditedAdmin(NamedPickerMixin, BlankLabelledAutocompleteMixin, PlainInitialMixin, ConflictCheckedAdmin):
     """The admin "History" page shows the audit trail recorded by the database triggers: who changed
     what and when, bulk updates and changes outside admin included (Django's own log misses those)."""
 

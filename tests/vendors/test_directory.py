@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 from typing import Any
@@ -205,3 +206,25 @@ def test_a_providers_rates_in_admin_name_each_box_and_the_table(reference: Playb
     page = curator_client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk])).content.decode()
     assert '<table aria-label="Rates by function">' in page
     assert 'aria-label="Rate low, rate 1"' in page and 'aria-label="Delete rate 1"' in page
+
+
+def test_every_box_on_a_providers_admin_form_is_named_without_javascript(
+    reference: Playbook, curator_client: Client
+) -> None:
+    # Review 58: without JavaScript the two pickers' lists (in a fieldset whose legend names no box) had no name
+    # (axe select-name).
+    vendor = next(v for v in Vendor.objects.all() if v.functions.exists())
+    page = curator_client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk])).content.decode()
+    labelled = set(re.findall(r'<label[^>]* for="([^"]+)"', page))
+    unnamed = [
+        tag
+        for tag in re.findall(r"<(?:select|input|textarea)\b[^>]*>", page)
+        if 'type="hidden"' not in tag
+        and "aria-label=" not in tag
+        and "aria-labelledby=" not in tag
+        and (m := re.search(r' id="([^"]+)"', tag)) is not None
+        and m.group(1) not in labelled
+        and "__prefix__" not in m.group(1)
+    ]
+    assert unnamed == []
+    assert 'aria-label="Delivery locations"' in page and 'aria-label="Engagement models"' in page
