@@ -20,7 +20,7 @@ BENCH_SCALE ?= 1000000
 .PHONY: help run test lint fmt check-python venv bootstrap loadtest bench
 
 help:
-	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT), with a background worker"
+	@echo "make run   - set up everything and serve KPO Advisor on http://$(HOST):$(PORT), with its background workers"
 	@echo "make test  - set up everything and run the whole test suite (lint, types, migrations, tests)"
 	@echo "make loadtest - $(USERS) simulated buyers for $(RUN_TIME) against gunicorn on loopback; writes docs/reliability.md"
 	@echo "               (DB_STOP_AT=120 DB_STOP_FOR=20: stop its database in the middle, count what buyers got)"
@@ -41,20 +41,22 @@ venv: check-python
 bootstrap: venv
 	@$(MANAGE) bootstrap --host $(HOST) --port $(PORT)
 
-# The server and a background worker (the memo PDF, emails); Ctrl-C stops both. A worker that exits
+# The server and two background workers, one for the memo PDF and mail, one for webhook deliveries (their own
+# queue, so a slow receiver never holds up a memo or a password reset); Ctrl-C stops all three. A worker that exits
 # unasked (a crash, a kill; a lost database it waits out itself) is started again 2 s later; exit status 0
-# means it was asked to stop. Production runs the worker as its own service (docs/operations.md "The worker").
+# means it was asked to stop. Production runs the workers as services (docs/operations.md "The worker").
 # The development server runs each request on a thread of its own, so a connection kept for the next request
 # (CONN_MAX_AGE) is never reused and stays open until its thread is collected: 20 clients filled PostgreSQL's 100
 # connections (review 42). It closes each request's connection instead.
 run: bootstrap
-	@( trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' TERM; \
+	@keep() { trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' TERM; \
 	  while :; do \
-	    $(MANAGE) worker & worker=$$!; wait $$worker; status=$$?; \
+	    $(MANAGE) worker --queue $$1 & worker=$$!; wait $$worker; status=$$?; \
 	    if [ $$status = 0 ]; then break; fi; \
-	    echo "The background worker exited (status $$status); starting it again in 2 s."; sleep 2; \
-	  done ) & keeper=$$!; \
-	trap 'kill -TERM $$keeper 2>/dev/null; wait $$keeper 2>/dev/null' EXIT; \
+	    echo "The background worker for the $$1 queue exited (status $$status); starting it again in 2 s."; sleep 2; \
+	  done; }; \
+	( keep default ) & tasks=$$!; ( keep webhooks ) & hooks=$$!; \
+	trap 'kill -TERM $$tasks $$hooks 2>/dev/null; wait $$tasks $$hooks 2>/dev/null' EXIT; \
 	CONN_MAX_AGE=$${CONN_MAX_AGE:-0} $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv

@@ -108,7 +108,10 @@ MIDDLEWARE = [
 
 # Background work (the memo PDF, emails) runs on Django's Tasks framework; django-tasks-db keeps the queue
 # in this database and `manage.py worker` runs it (docs/architecture.md "Background work").
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Webhook deliveries have a queue of their own ("webhooks"), so a slow receiver holds a worker taking that queue
+# (`manage.py worker --queue webhooks`), never the one drawing memos and sending mail (docs/operations.md).
+TASK_QUEUES = ["default", "webhooks"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 ROOT_URLCONF = "kpo_advisor.urls"
 WSGI_APPLICATION = "kpo_advisor.wsgi.application"

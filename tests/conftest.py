@@ -544,7 +544,9 @@ def tasks_run_at_once(settings: Any) -> None:
     """Background tasks run inside ``enqueue`` (Django's immediate backend), so a test of a page sees the
     work done, as the person would once the worker had it. tests/tasks/ tests the database queue and the
     worker themselves (``database_tasks``)."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": settings.TASK_QUEUES}
+    }
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-@task()
+@task(queue_name="webhooks")  # a queue of its own: a slow receiver holds no worker drawing memos or sending mail
 def deliver_webhook(*, delivery_id: int, attempt: int) -> str:
     """Make attempt ``attempt`` of the delivery and record it; returns its new status ("" when this
     attempt was already made, or the delivery is gone)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import io
 import json
 import re
 import socket
@@ -391,7 +392,7 @@ def test_a_decision_is_delivered_with_its_recommendation(
 
 @pytest.fixture
 def database_tasks(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
 
 
 def _time_passes() -> None:
@@ -621,3 +622,26 @@ def test_a_refused_address_corrected_on_the_same_page_is_added(
     )
     assert added.status_code == 200 and "already sent" not in added.content.decode()
     assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 1
+
+
+def test_deliveries_have_a_queue_of_their_own_that_the_mail_and_memo_worker_leaves(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener, playbook: Playbook,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    # A receiver answering slowly held the one worker, and every organisation's mail and memos behind it (review 55):
+    # `make run` and production run a worker for each queue.
+    _endpoint(organisation, buyer, listener.url)
+    _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
+    assert set(DBTaskResult.objects.values_list("queue_name", flat=True)) >= {"webhooks"}
+    run_worker(queue_names=["default"])
+    assert DBTaskResult.objects.get(queue_name="webhooks").status == "READY" and listener.received == []
+    run_worker(queue_names=["webhooks"])
+    assert WebhookDelivery.objects.get().status == "delivered" and len(listener.received) == 1
+
+
+def test_the_worker_command_refuses_a_queue_that_does_not_exist() -> None:
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit) as stopped:
+        call_command("worker", "--queue", "default,webhook", stderr=io.StringIO())
+    assert stopped.value.code == 2

@@ -83,7 +83,7 @@ def test_a_submit_writes_its_flips_task_and_timeline_line_in_one_transaction_aft
     from apps.api.models import WebhookDelivery, WebhookEndpoint
     from apps.recommendations.models import Recommendation
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
     draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
     with CaptureQueriesContext(connection) as queries:

@@ -56,7 +56,7 @@ def test_the_impact_preview_shows_its_result_without_the_page_reloading_itself(
 ) -> None:
     # A page that reloads itself every 2 s loses a screen reader's place (axe: meta-refresh, WCAG 2.2.1); with
     # JavaScript the preview is checked in the background and put in place when the worker is done.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     draft = start_draft(playbook=Playbook.objects.get(status=Playbook.Status.PUBLISHED))
     page = browsing.new_page()
     sign_in(page, curator.email)

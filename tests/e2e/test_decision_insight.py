@@ -170,7 +170,7 @@ def test_the_memos_own_page_waits_without_reloading_and_then_downloads(
     # itself (axe: meta-refresh) and still starts the download once the worker has drawn the memo.
     from apps.tasks.worker import Worker, new_worker_id
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     rec = make_recommendation(buyer, "Equity research support", golden_answers(HEDGE_FUND))
     page = browsing.new_page(buyer)
     page.goto(f"/recommendations/{rec.pk}/memo.pdf")

@@ -48,7 +48,7 @@ def _timed(call: Any) -> tuple[float, float, Any]:
 def test_measure(
     organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N + 2)
     urls: list[str] = []
@@ -139,7 +139,7 @@ def test_template_parts(
 
     if not os.environ.get("MP_PARTS"):
         pytest.skip("MP_PARTS not set")
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N)
     urls = [buyer_client.post(f"/recommendations/assessment/{pk}/submit/")["Location"] for pk in pks]
@@ -193,7 +193,7 @@ def test_result_phases(
 
     if not os.environ.get("MP_RPHASES"):
         pytest.skip("MP_RPHASES not set")
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N)
     urls = [buyer_client.post(f"/recommendations/assessment/{pk}/submit/")["Location"] for pk in pks]
@@ -238,7 +238,7 @@ def test_same_pages(organisation: Any, buyer: Any, buyer_client: Client, referen
     from apps.recommendations.memo import render_memo_html
     from apps.recommendations.models import Recommendation
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     pks = _drafts(organisation, buyer, N)
     urls = [buyer_client.post(f"/recommendations/assessment/{pk}/submit/")["Location"] for pk in pks]
     golden = [
@@ -306,7 +306,7 @@ def test_ab(
     if not os.environ.get("MP_AB"):
         pytest.skip("MP_AB not set")
     blocks, k = int(os.environ.get("MP_BLOCKS", "6")), int(os.environ.get("MP_K", "8"))
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     as_served(monkeypatch)
     engine_module = importlib.import_module("apps.playbooks.engine.evaluate")
     from apps.playbooks.engine.tco.types import ModelSaving

@@ -31,7 +31,7 @@ def _cpu(pid: int) -> float:
 def test_insert(
     organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     as_served(monkeypatch)
     pks = _drafts(organisation, buyer, 2)
     _submit(buyer_client, pks.pop())

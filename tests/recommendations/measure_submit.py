@@ -62,7 +62,7 @@ def test_measure(
     organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
 ) -> None:
     # As served: what would flip it is queued for the worker (one INSERT), not worked out inside the request.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
 
     as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N + 2)

@@ -58,7 +58,7 @@ def _old_code(module: str, name: str) -> Any:
 def test_ab(
     organisation: Any, buyer: Any, buyer_client: Client, reference: Any, monkeypatch: Any, settings: Any
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     as_served(monkeypatch)
     targets = [_innermost(getattr(importlib.import_module(m), n)) for m, n in SWAPPED]
     codes = {"after": [t.__code__ for t in targets], "before": [_old_code(m, n) for m, n in SWAPPED]}

@@ -58,7 +58,7 @@ def _lsn() -> int:
 def _warm_drafts(organisation: Any, buyer: Any, client: Client, monkeypatch: Any, settings: Any) -> list[int]:
     """``N`` drafts ready to submit as served (flips queued for the worker), after two submits that warm the
     playbook's cost assumptions and compiled form."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     as_served(monkeypatch)
     pks = _drafts(organisation, buyer, N + 2)
     _submit(client, pks.pop())
@@ -178,7 +178,7 @@ def test_sql(
 
     from django.test.utils import CaptureQueriesContext
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     pks = _drafts(organisation, buyer, 2)
     _submit(buyer_client, pks.pop())
     with CaptureQueriesContext(connection) as q:

@@ -75,7 +75,7 @@ def test_submit_queues_what_would_flip_it_with_one_insert_after_its_commit(
     settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
     answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
     assessment = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
 

@@ -11,7 +11,7 @@ from apps.tasks.worker import Worker, new_worker_id
 
 @pytest.fixture(autouse=True)
 def database_tasks(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
 
 
 class InProcessWorker(Worker):

@@ -96,7 +96,9 @@ def test_only_the_ticked_ones_are_rescored_and_a_rerun_makes_no_doubles(
 def test_with_a_backend_that_keeps_no_results_the_page_shows_the_result_at_once(
     old: list[Recommendation], buyer_client: Client, settings: Any
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     response = buyer_client.post(URL, {"scope": "all"})
     assert response.status_code == 200
     assert "2 re-scored, 0 left as drafts to finish, 0 skipped." in response.content.decode()

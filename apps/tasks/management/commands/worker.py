@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from apps.tasks.worker import Backoff, Worker, new_worker_id
@@ -17,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds to wait when the queue is empty.")
         parser.add_argument("--batch", action="store_true", help="Run what is queued now, then exit.")
         parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many tasks.")
-        parser.add_argument("--queue", default="*", help="Queues to take tasks from, comma-separated ('*': all).")
+        parser.add_argument(
+            "--queue",
+            default="*",
+            help="Queues to take tasks from, comma-separated: default, webhooks ('*', the default: all).",
+        )
         parser.add_argument(
             "--reconnect-wait",
             type=float,
@@ -38,6 +43,13 @@ class Command(BaseCommand):
         if interval < 0 or (max_tasks is not None and max_tasks < 1) or not reconnect_wait > 0:
             self.stderr.write("--interval must be zero or more, --max-tasks at least 1 and --reconnect-wait above 0.")
             raise SystemExit(2)
+        queues = [name.strip() for name in queue.split(",")]
+        unknown = [name for name in queues if name != "*" and name not in settings.TASK_QUEUES]
+        if unknown or not all(queues):
+            self.stderr.write(
+                f"--queue takes {', '.join(settings.TASK_QUEUES)} or '*', comma-separated (given: {queue})."
+            )
+            raise SystemExit(2)
         level = logging.WARNING if options["verbosity"] == 0 else logging.INFO
         for name in ("kpo.tasks", "django.tasks", "django_tasks_db"):
             log = logging.getLogger(name)
@@ -45,7 +57,7 @@ class Command(BaseCommand):
             if not log.hasHandlers():
                 log.addHandler(logging.StreamHandler(self.stdout))
         worker = Worker(
-            queue_names=queue.split(","),
+            queue_names=queues,
             interval=interval,
             batch=batch,
             backend_name="default",
