@@ -54,6 +54,16 @@ class CostCaveat:
         """The verdict's words with the headline, as the result page's title and the memo's verdict read."""
         return f"{label} ({self.headline})" if self.headline else label
 
+    @property
+    def against(self) -> str:
+        """The cost as a reason against the verdict, for the memo's "What speaks against it" ("Cost: it does not
+        pay; likely to cost 81% more than in-house; under 1% chance of a saving"); "" when the cost does not argue
+        against it. Review 59: that list read "No rule took points away" beside a cost 81% above in-house."""
+        if not self.warning or not self.headline:
+            return ""
+        words = self.headline.removeprefix("on fit only; ").removeprefix("on fit; ")
+        return f"Cost: {words}"
+
 
 # The headlines: the likely cost is above in-house; a saving is less likely than not; in-house pay where the buyer is
 # has no benchmark, so no saving is worked out (the level at which the two are even is said beside the verdict).

@@ -123,6 +123,10 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     )
     assert f'<p class="verdict-box__title">{verdict}</p>' in memo_summary(rec)
     assert text.splitlines()[0].startswith(f"{verdict} (fit score {ev.fit_score}/100)")
+    # The memo's "What speaks against it" counts the cost first (review 59: it read "No rule took points away" beside a
+    # cost 81% above in-house).
+    against = html.unescape(memo_html(rec)).split("What speaks against it</h3>", 1)[1]
+    assert against.lstrip().startswith(f"<ul><li>Cost: likely to cost {share}% more than in-house at the UK median pay")
 
 
 def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
