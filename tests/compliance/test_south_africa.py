@@ -76,3 +76,30 @@ def test_the_rule_is_said_for_where_the_work_goes_each_time_on_one_compiled_play
         assert rule_away.effects == (
             f"would bring in {popia} only if the work is delivered from South Africa, which it is not",
         )
+
+
+def test_a_south_african_buyers_personal_information_reads_its_own_law_not_uncovered(reference: Playbook) -> None:
+    # Review 59: a South African insurer sending policyholders' data to India read "check your country's cross-border
+    # transfer rule (those rules are not covered here)"; POPIA s.72 governs exactly that export.
+    ev = evaluated_case(
+        reference, UK_FIRM, client_jurisdictions=["other"], data_categories=["za-personal", "privileged-legal"],
+        legal_disclosure_review=None, preferred_region="india",
+    )  # fmt: skip
+    assert ev.delivered_from == "india"
+    assert "popia-transfer" in ev.regime_codes and "popia" not in ev.regime_codes
+    transfer = obligations(ev, "popia-transfer")
+    assert {code: citation for code, (citation, _u, _c) in transfer.items()} == {
+        "transfer-ground": "POPIA s.72(1)",
+        "operator-contract": "POPIA ss. 19, 20, 21(1)",
+        "breach-notice": "POPIA ss. 21(2), 22",
+    }
+    assert {url for _c, url, _k in transfer.values()} == {ACT}
+    assert transfer["transfer-ground"][2] == "weak"
+    assert any(c.text.startswith("Before personal information about people in South Africa") for c in ev.conditions)
+    assert not any("not covered here" in c.text for c in ev.conditions)
+    # Delivered from South Africa too, the operator's law there is named as well.
+    there = evaluated_case(
+        reference, UK_FIRM, client_jurisdictions=["other"], data_categories=["za-personal", "privileged-legal"],
+        legal_disclosure_review=None, preferred_region="south-africa",
+    )  # fmt: skip
+    assert {"popia", "popia-transfer"} <= set(there.regime_codes)
