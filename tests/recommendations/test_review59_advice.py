@@ -73,3 +73,12 @@ def test_a_blocked_verdicts_memo_recommends_what_the_blocker_says_not_keeping_th
         "Recommended: not as knowledge process outsourcing, as answered. This is rules-based transactional work" in memo
     )
     assert "keep this work in-house" not in memo
+
+
+def test_a_uk_insurer_starting_within_a_month_is_told_the_pras_notice_rule(reference: Playbook) -> None:
+    # Review 59: the risk cited the FCA, APRA and the EBA for a UK insurer, whose notice is the PRA's (CGB 7.3).
+    ev = evaluated_case(
+        reference, "UK motor insurer", critical_function=True, start_within="within-month", buyer_regulated_in="uk"
+    )
+    (risk,) = [r for r in ev.risks if r.title == "A start within a month leaves no time for your regulator's notice"]
+    assert "Conditions Governing Business 7.3 for an insurer" in risk.mitigation
