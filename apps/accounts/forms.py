@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -49,7 +49,23 @@ def _paused_for(until: Any) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
-class ThrottledPasswordChangeForm(PasswordChangeForm):
+class StrengthFirstMixin:
+    """A new password's strength is checked on the box it is chosen in, whatever the confirming box holds. Django
+    checks it on the second box, which a mismatch has already emptied, so "too short" came only once the two
+    matched: a buyer fixed the mismatch, then was told the password was too short (review 58)."""
+
+    def clean(self) -> dict[str, Any]:
+        # Mixed before Django's SetPasswordForm, whose two checks it runs in this order; mypy sees neither.
+        self.validate_passwords("new_password1", "new_password2")  # type: ignore[attr-defined]  # see above
+        self.validate_password_for_user(self.user, "new_password1")  # type: ignore[attr-defined]  # see above
+        return forms.Form.clean(self)  # type: ignore[arg-type]  # see above
+
+
+class StrengthFirstSetPasswordForm(StrengthFirstMixin, SetPasswordForm):
+    """The form a reset link's page sets the password with."""
+
+
+class ThrottledPasswordChangeForm(StrengthFirstMixin, PasswordChangeForm):
     """The change-password form, with the current password counted by the sign-in throttle.
 
     A stolen session must not become a way to guess the password: wrong current passwords count

@@ -23,6 +23,7 @@ from apps.accounts.forms import (
     EmailAuthenticationForm,
     RoleForm,
     SsoDomainForm,
+    StrengthFirstSetPasswordForm,
     SwitchOrganisationForm,
     ThrottledPasswordChangeForm,
 )
@@ -100,6 +101,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
+    form_class = StrengthFirstSetPasswordForm
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         # Whoever completes a reset controls the mailbox: lift any sign-in lock on the address.

@@ -232,3 +232,17 @@ def test_prune_login_throttle_command(quick_hashing: None) -> None:
     call_command("prune_login_throttle", stdout=out)
     assert "Deleted 1 " in out.getvalue()
     assert not LoginThrottle.objects.exists()
+
+
+def test_a_new_password_too_short_is_said_even_while_the_two_boxes_differ(buyer_client: Client) -> None:
+    # Review 58: "too short" came only once the two boxes matched, so a buyer fixed one problem to meet the next.
+    response = buyer_client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "short1", "new_password2": "short2"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any("too short" in e for e in form.errors["new_password1"])
+    assert form.errors["new_password2"] == [
+        "The two new passwords are not the same: type the new one again in both boxes."
+    ]
