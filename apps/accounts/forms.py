@@ -54,7 +54,7 @@ class StrengthFirstMixin:
     checks it on the second box, which a mismatch has already emptied, so "too short" came only once the two
     matched: a buyer fixed the mismatch, then was told the password was too short (review 58)."""
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         # Mixed before Django's SetPasswordForm, whose two checks it runs in this order; mypy sees neither.
         self.validate_passwords("new_password1", "new_password2")  # type: ignore[attr-defined]  # see above
         self.validate_password_for_user(self.user, "new_password1")  # type: ignore[attr-defined]  # see above
