@@ -239,18 +239,19 @@ def delete_comment(*, comment: Comment, user: User) -> Comment:
 
 
 def thread(comments: Iterable[Comment]) -> list[tuple[Comment, int]]:
-    """Comments in reading order: each followed by its replies (depth-first, oldest first), with its depth."""
+    """Comments in reading order: each followed by its replies (depth-first, oldest first), with its depth.
+
+    Walked with a stack, not by recursion: a chain of replies to replies is as long as its members make it, and
+    review 60's chain of 950 broke Python's recursion limit, so the result page answered 500 for everyone."""
     children: dict[int | None, list[Comment]] = {}
     for c in comments:
         children.setdefault(c.parent_id, []).append(c)
     ordered: list[tuple[Comment, int]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for c in children.get(parent, []):
-            ordered.append((c, depth))
-            walk(c.pk, depth + 1)
-
-    walk(None, 0)
+    stack: list[tuple[Comment, int]] = [(c, 0) for c in reversed(children.get(None, []))]
+    while stack:
+        comment, depth = stack.pop()
+        ordered.append((comment, depth))
+        stack.extend((reply, depth + 1) for reply in reversed(children.get(comment.pk, [])))
     return ordered
 
 

@@ -252,3 +252,32 @@ def test_a_mention_taken_out_and_put_back_by_edits_tells_the_member_once(
             assert buyer_client.post(edit, {"body": body}).status_code == 302
     assert Notification.objects.filter(recipient=colleague, kind="mentioned").count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_chain_of_thousands_of_replies_is_drawn_in_order(buyer_client: Client, assessment: Assessment) -> None:
+    # Review 60: 950 replies to replies broke the recursion limit in thread(), and the step page answered 500.
+    from apps.discussion.services import thread
+
+    _post(buyer_client, _question_url(assessment), "Root")
+    parent = Comment.objects.get()
+    for i in range(2_000):
+        parent = Comment.objects.create(
+            organisation=parent.organisation, assessment=assessment, question_code=parent.question_code,
+            author=parent.author, parent=parent, body=f"reply {i}",
+        )  # fmt: skip
+    ordered = thread(Comment.objects.filter(assessment=assessment).order_by("created_at", "pk"))
+    assert [depth for _c, depth in ordered] == list(range(2_001))
+    response = buyer_client.get(_question_url(assessment))
+    assert response.status_code == 200 and "reply 1999" in response.content.decode()
+
+
+def test_replies_keep_reading_order_under_each_comment() -> None:
+    from apps.discussion.services import thread
+
+    class C:
+        def __init__(self, pk: int, parent_id: int | None) -> None:
+            self.pk, self.parent_id = pk, parent_id
+
+    a, b, a1, a2, a1x, b1 = C(1, None), C(2, None), C(3, 1), C(4, 1), C(5, 3), C(6, 2)
+    ordered = thread([a, b, a1, a2, a1x, b1])  # type: ignore[list-item]
+    assert [(c.pk, d) for c, d in ordered] == [(1, 0), (3, 1), (5, 2), (4, 1), (2, 0), (6, 1)]
