@@ -11,7 +11,7 @@ import base64
 import inspect
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Annotated, Any, Literal, cast
@@ -213,9 +213,28 @@ def _assessment_out(assessment: Assessment, answers: dict[str, Any], recommendat
     }
 
 
-def _assessments_out(assessments: list[Assessment]) -> list[dict[str, Any]]:
-    """Assessments with their answers and recommendation ids, in two queries however many there are
-    (the compiled playbooks come from the per-process cache)."""
+def _owed(request: ApiRequest, assessments: Sequence[Assessment]) -> dict[int, frozenset[str]]:
+    """The sections of each assessment whose second opinion the key's maker owes (one query, none without a maker):
+    the pages hide their first answers from the maker until the opinion is given, and so does the API. Review 60 had
+    read them with the maker's own key while the pages hid them."""
+    maker = request.auth.created_by_id
+    if maker is None:
+        return {}
+    return extensions.team.owed_opinions(request.organisation.pk, maker, [a.pk for a in assessments])
+
+
+def _shown(assessment: Assessment, answers: dict[str, Any], owed: frozenset[str]) -> dict[str, Any]:
+    """``answers`` without those in the ``owed`` sections."""
+    if not owed:
+        return answers
+    questions = compiled_playbook(assessment.playbook).questions
+    return {c: v for c, v in answers.items() if c not in questions or questions[c].section not in owed}
+
+
+def _assessments_out(request: ApiRequest, assessments: list[Assessment]) -> list[dict[str, Any]]:
+    """Assessments with their answers and recommendation ids, in three queries however many there are
+    (the compiled playbooks come from the per-process cache); answers of a section whose second opinion the key's
+    maker owes are left out (``_owed``)."""
     answers: dict[int, dict[str, Any]] = defaultdict(dict)
     # By organisation too (the distribution column on Citus, docs/scaling.md): the key's one organisation.
     own = {"organisation_id__in": {a.organisation_id for a in assessments}, "assessment__in": assessments}
@@ -223,7 +242,11 @@ def _assessments_out(assessments: list[Assessment]) -> list[dict[str, Any]]:
     for assessment_id, code, value in rows:
         answers[assessment_id][code] = value
     recommendations = dict(Recommendation.objects.filter(**own).values_list("assessment_id", "pk"))
-    return [_assessment_out(a, answers[a.pk], recommendations.get(a.pk)) for a in assessments]
+    owed = _owed(request, assessments)
+    return [
+        _assessment_out(a, _shown(a, answers[a.pk], owed.get(a.pk, frozenset())), recommendations.get(a.pk))
+        for a in assessments
+    ]
 
 
 # Query text never holds control characters: HostileInputMiddleware refuses them (400) before the API runs.
@@ -292,7 +315,7 @@ def assessment_list(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     qs = Assessment.objects.for_organisation(request.organisation)
     qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook")
     rows = list(qs.defer("playbook__definition").order_by("-updated_at", "-pk")[: limit + 1])
-    return {"items": _assessments_out(rows[:limit]), "next_cursor": _page(rows, limit, "updated_at")}
+    return {"items": _assessments_out(request, rows[:limit]), "next_cursor": _page(rows, limit, "updated_at")}
 
 
 @api.post("/assessments", response={201: AssessmentOut}, summary="Start an assessment on the current playbook")
@@ -322,7 +345,7 @@ def assessment_create(request: ApiRequest, body: AssessmentIn) -> Status[dict[st
         )
     except questionnaire.AssessmentError as exc:
         raise Problem(422, exc.messages[0]) from None
-    return Status(201, _assessments_out([_assessment(request, assessment.pk)])[0])
+    return Status(201, _assessments_out(request, [_assessment(request, assessment.pk)])[0])
 
 
 def _acting_user(request: ApiRequest) -> Any:
@@ -386,7 +409,7 @@ def assessment_get(request: ApiRequest, assessment_id: int, response: HttpRespon
     need(request, Scope.READ)
     assessment = _assessment(request, assessment_id)
     response["ETag"] = version_tag(assessment)
-    return _assessments_out([assessment])[0]
+    return _assessments_out(request, [assessment])[0]
 
 
 def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any]) -> dict[str, Any]:
@@ -398,7 +421,7 @@ def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any])
         raise RateLimited(
             wait, "Answers are being saved for this member faster than a person types; nothing was saved."
         )
-    _refuse_owed_opinion(assessment, values, user)
+    hidden = _refuse_owed_opinion(assessment, values, user)
     try:
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
         result = questionnaire.record_answers(assessment=assessment, values=values, user=user)
@@ -410,20 +433,21 @@ def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any])
     return {
         "saved": sorted(result.saved),
         "cleared": sorted(result.cleared),
-        "answers": result.answers,
+        "answers": _shown(assessment, result.answers, hidden),
         "missing": questionnaire.missing_answers(assessment, result.answers),
     }
 
 
-def _refuse_owed_opinion(assessment: Assessment, values: dict[str, Any], user: Any) -> None:
+def _refuse_owed_opinion(assessment: Assessment, values: dict[str, Any], user: Any) -> frozenset[str]:
     """A 409 for answers in a section whose second opinion the key's maker owes: its first answers are hidden from
-    them until they give theirs, as on the pages (autosave's 409); their own key had overwritten them (review 57)."""
+    them until they give theirs, as on the pages (autosave's 409); their own key had overwritten them (review 57).
+    Otherwise the sections owed (their answers are left out of the response)."""
     membership = Membership.objects.filter(organisation_id=assessment.organisation_id, user_id=user.pk).first()
     if membership is None:
-        return
+        return frozenset()
     hidden = extensions.team.member_view(membership, assessment).hidden
     if not hidden:
-        return
+        return hidden
     questions = compiled_playbook(assessment.playbook).questions
     owed = sorted(c for c in values if c in questions and questions[c].section in hidden)
     if owed:
@@ -432,6 +456,7 @@ def _refuse_owed_opinion(assessment: Assessment, values: dict[str, Any], user: A
             "Nothing was saved: the member who made this key is asked for a second opinion on the step of "
             f"{', '.join(owed)}, whose answers stay hidden from them, and cannot be changed, until they have given it.",
         )
+    return hidden
 
 
 @api.put(

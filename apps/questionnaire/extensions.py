@@ -59,6 +59,12 @@ class Team(Protocol):
         """The sections assigned to ``membership`` in each of these assessments (one query)."""
         ...
 
+    def owed_opinions(self, organisation: int, user: int, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        """The sections whose second opinion the member ``user`` of ``organisation`` owes in each of these
+        assessments (one query): their first answers are hidden from them until they have given it
+        (``MemberView.hidden``)."""
+        ...
+
     def review_panel(
         self,
         request: MemberRequest,
@@ -93,6 +99,9 @@ class _NoTeam:
         return MemberView()
 
     def member_sections(self, membership: Membership, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        return {}
+
+    def owed_opinions(self, organisation: int, user: int, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
         return {}
 
     def review_panel(

@@ -146,6 +146,20 @@ class AssessmentTeam:
             found.setdefault(pk, set()).add(code)
         return {pk: frozenset(codes) for pk, codes in found.items()}
 
+    def owed_opinions(self, organisation: int, user: int, assessment_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+        if not assessment_ids:
+            return {}
+        found: dict[int, set[str]] = {}
+        rows = SecondOpinion.objects.filter(
+            organisation_id=organisation,
+            assessment_id__in=assessment_ids,
+            reviewer__user_id=user,
+            given_at__isnull=True,
+        )
+        for pk, code in rows.values_list("assessment_id", "section_code"):
+            found.setdefault(pk, set()).add(code)
+        return {pk: frozenset(codes) for pk, codes in found.items()}
+
     def review_panel(
         self,
         request: MemberRequest,

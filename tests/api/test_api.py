@@ -447,8 +447,9 @@ def test_the_assessment_list_costs_the_same_queries_for_any_number(
         _recommended(organisation, buyer, playbook, f"R{i}")
         _assessment(organisation, buyer, playbook, f"D{i}", function="legal")
     api.get("/assessments")  # the key's first call this minute stamps last_used_at
-    # Key, rate counter, assessments with their playbooks, their answers, their recommendation ids.
-    with django_assert_num_queries(5):
+    # Key, rate counter, assessments with their playbooks, their answers, their recommendation ids, the second
+    # opinions the key's maker owes on them (whose sections' answers are left out).
+    with django_assert_num_queries(6):
         body = api.get("/assessments").json()
     assert len(body["items"]) == 2 * count
     assert sum(1 for a in body["items"] if a["recommendation_id"]) == count
@@ -541,4 +542,14 @@ def test_answers_in_a_step_whose_second_opinion_the_keys_maker_owes_are_refused(
         assert response.status_code == 409 and "asked for a second opinion" in response.json()["detail"]
     assert Answer.objects.get(assessment=draft, question_code="judgement").value is True
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000  # all or nothing
-    assert api.put(f"/assessments/{draft.pk}/answers/hours", {"value": 5000}).status_code == 200
+    saved = api.put(f"/assessments/{draft.pk}/answers/hours", {"value": 5000})
+    assert saved.status_code == 200
+    # Nor are they read (review 60): the pages hide them from the member until the opinion is given, and so does the
+    # API, in one assessment, the list and the answers a write returns.
+    assert "judgement" not in saved.json()["answers"] and saved.json()["answers"]["hours"] == 5000
+    one = api.get(f"/assessments/{draft.pk}").json()
+    listed = next(a for a in api.get("/assessments").json()["items"] if a["id"] == draft.pk)
+    for shown in (one, listed):
+        assert "judgement" not in shown["answers"] and shown["answers"]["hours"] == 5000
+    SecondOpinion.objects.filter(assessment=draft).update(given_at=timezone.now())
+    assert api.get(f"/assessments/{draft.pk}").json()["answers"]["judgement"] is True
