@@ -435,3 +435,70 @@ class ProductErrorPagesMiddleware:
         if status < 500:
             return bad_request(request, SuspiciousOperation())
         return plain_page("500.html", 500, request)
+
+
+# A form's page, for the addresses that only take a form sent from it: what a GET of the address opens instead of
+# Django's empty 405 (the address with its last part replaced: /recommendations/assessment/4/submit/ is sent from
+# /assessments/4/review/, which the map names; others go up one level, which is the page the form is on).
+_FORM_PAGES = (
+    (re.compile(r"^/recommendations/assessment/(\d+)/submit/$"), "/assessments/{}/review/"),
+    (re.compile(r"^/recommendations/(\d+)/what-if/save/$"), "/recommendations/{}/what-if/"),
+    (re.compile(r"^/vendors/shortlist/(\d+)/add/$"), "/vendors/match/{}/"),
+)
+
+
+class SignedOutAndMethodMiddleware:
+    """Two answers a browser gets when a page was left open, said in the product's words.
+
+    - An htmx request (an autosave, a what-if round, a checklist item) made after the session ended is redirected to
+      sign-in by its view; the browser follows the redirect unseen and htmx swapped the whole sign-in page into the
+      form, while the typed answer was never saved (review 61). It gets a 401 whose message takes the target's place
+      instead: the typed value stays in its box, with what to do.
+    - A GET of an address that only takes a form (Django's ``require_POST``: an empty 405, which Chromium shows as
+      its own "This page isn't working"), as after signing in again with it as ``next``: the product's 405 page,
+      saying nothing was done, with a link to the page the form is on.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            return response
+        if response.status_code in (301, 302) and request.headers.get("HX-Request") == "true":
+            from django.shortcuts import resolve_url
+
+            if response.get("Location", "").split("?", 1)[0] == resolve_url(settings.LOGIN_URL):
+                done = "was not saved" if request.method == "POST" else "was not brought up to date"
+                return refusal(
+                    request,
+                    401,
+                    "Signed out",
+                    f"Your session has ended, so this {done}; what you typed is still on the page. Sign in again in "
+                    "another tab, then come back and change it again (or reload this page once signed in).",
+                )
+        if response.status_code == 405 and request.method == "GET" and not response.content:
+            from django.template.loader import render_to_string
+
+            page = render_to_string("405.html", {"back": _form_page(request.path)})
+            refused = HttpResponse(page, status=405)
+            refused["Allow"] = response.get("Allow", "POST")
+            return refused
+        return response
+
+
+def _form_page(path: str) -> str:
+    """The page a form sending to ``path`` is on: named for the known ones, else the address one level up when it is
+    a page of the site; "" when neither is known (the 405 page then offers the home page alone)."""
+    for pattern, page in _FORM_PAGES:
+        if found := pattern.match(path):
+            return page.format(found.group(1))
+    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    if parent == "/":
+        return ""
+    try:
+        resolve(parent)
+    except Resolver404:
+        return ""
+    return parent

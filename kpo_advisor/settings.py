@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kpo_advisor.middleware.SessionLifetimeMiddleware",
     "kpo_advisor.middleware.SecurityEventsMiddleware",
+    # A signed-out htmx request's sign-in redirect, and a GET of a form's address (an empty 405), in words.
+    "kpo_advisor.middleware.SignedOutAndMethodMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -1,0 +1,52 @@
+"""A page left open: an htmx request after the session ended, and a GET of an address that only takes a form
+(review 61)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Answer
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_autosave_after_the_session_ended_says_so_in_its_status_and_saves_nothing(
+    client: Client, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 61: htmx followed the redirect to sign-in and swapped the whole sign-in page into the form.
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000})
+    url = reverse("questionnaire:answer", args=[draft.pk, "hours"])
+    response = client.post(url, {"value": "7777"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="status-hours")
+    assert response.status_code == 401
+    body = response.content.decode()
+    assert body.startswith('<p id="status-hours" class="saved-indicator is-error field__error" role="alert"')
+    assert "Signed out: Your session has ended, so this was not saved" in body
+    assert "Sign in to KPO Advisor" not in body and "<main" not in body
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000
+    # Without htmx the browser is sent to sign in, as before.
+    plain = client.post(url, {"value": "7777"})
+    assert plain.status_code == 302 and plain["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    ("path", "back"),
+    [
+        ("/recommendations/assessment/4/submit/", "/assessments/4/review/"),
+        ("/vendors/shortlist/7/add/", "/vendors/match/7/"),
+    ],
+)
+def test_a_form_address_opened_on_its_own_is_a_page_saying_nothing_was_done(
+    buyer_client: Client, path: str, back: str
+) -> None:
+    # Review 61: an empty 405, which Chromium shows as "This page isn't working", after signing in again with it as
+    # next.
+    response = buyer_client.get(path)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Nothing was saved, submitted or changed" in page
+    assert f'href="{back}"' in page
