@@ -13,7 +13,7 @@ from apps.recommendations import exports
 from apps.recommendations.models import ExportFile
 from apps.tasks.worker import worker_alive
 
-SHOWN = 10
+SHOWN = exports.FILES_KEPT
 
 
 @require_safe
@@ -29,6 +29,7 @@ def export_list(request: HtmxMemberRequest) -> HttpResponse:
         "no_worker": working and run is not None and run.status == TaskResultStatus.READY and not worker_alive(),
         "files": files,
         "inline_rows": exports.INLINE_ROWS,
+        "files_kept": exports.FILES_KEPT,
     }
     if request.htmx:
         return render(request, "recommendations/exports.html#status", context)

@@ -34,6 +34,8 @@ HEADER = [
 ]
 # Above this many rows the export is made in the background: writing it would hold the request open.
 INLINE_ROWS = 5_000
+# The files an organisation keeps: the exports page lists them, and older ones are deleted as a new one is stored.
+FILES_KEPT = 10
 
 
 def history_rows(*, organisation: Organisation, form: HistoryFilter) -> Any:
@@ -99,14 +101,39 @@ def export_history(*, organisation_id: int, query: str, newest: int, user_id: in
         rows=count,
         content=buffer.getvalue().encode("utf-8"),
     )
+    # The newest files are kept, the page lists those, and older ones are deleted: nothing else ever did (review 60).
+    kept = ExportFile.objects.filter(organisation=organisation).values_list("pk", flat=True)[:FILES_KEPT]
+    ExportFile.objects.filter(organisation=organisation).exclude(pk__in=list(kept)).delete()
     return made.pk
 
 
-def request_export(*, organisation: Organisation, query: QueryDict, user: User) -> TaskResult:
-    """Queue the export of these filters once (per organisation, filters and newest recommendation)."""
-    text = urlencode(sorted((k, v) for k, values in query.lists() for v in values))
+def canonical_query(form: HistoryFilter) -> str:
+    """The valid filters ``form`` holds, as a query string in one order: what an export is made of. Anything else in
+    the request (a parameter the filters do not take, the page number, an empty filter) makes no new export: review
+    60 queued 30 exports of the same rows by adding ``?junk=1`` to ``?junk=30``."""
+    chosen = []
+    for name in sorted(form.fields):
+        value = form.cleaned_data.get(name) if form.is_valid() else None
+        if value in (None, ""):
+            continue
+        chosen.append((name, value.isoformat() if isinstance(value, date) else str(value)))
+    return urlencode(chosen)
+
+
+class ExportBusy(Exception):
+    """Another export of the organisation's history is queued or being written: one at a time."""
+
+
+def request_export(*, organisation: Organisation, form: HistoryFilter, user: User) -> TaskResult:
+    """Queue the export of these (valid) filters once (per organisation, filters and newest recommendation). Raises
+    ExportBusy while another export of the organisation is queued or being written: each is the whole history's
+    worth of work for the one worker, and any member may ask (review 60)."""
+    text = canonical_query(form)
     newest = Recommendation.objects.filter(organisation=organisation).order_by("-pk").values_list("pk", flat=True)
     identity = {"organisation_id": organisation.pk, "query": text, "newest": newest.first() or 0}
+    current = latest(export_history, {"organisation_id": organisation.pk})
+    if current is not None and not current.is_finished and current.kwargs.get("query") != text:
+        raise ExportBusy
     return enqueue_once(export_history, identity=identity, user_id=user.pk)
 
 

@@ -168,7 +168,14 @@ def history_csv(request: HtmxMemberRequest) -> HttpResponse:
     rows = exports.history_rows(organisation=request.organisation, form=form)
     if rows.count() > exports.INLINE_ROWS:
         # Too many to write while the request waits: the worker makes the file, the exports page offers it.
-        exports.request_export(organisation=request.organisation, query=request.GET, user=request.user)
+        try:
+            exports.request_export(organisation=request.organisation, form=form, user=request.user)
+        except exports.ExportBusy:
+            messages.info(
+                request,
+                "Another export of your organisation's history is being written: it is below when ready. Export "
+                "these filters once it is done.",
+            )
         return redirect("recommendations:exports")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename()}"'

@@ -4,6 +4,7 @@ database for the organisation; the exports page shows progress and offers the fi
 from __future__ import annotations
 
 import csv
+import html
 import io
 from typing import Any
 
@@ -97,3 +98,30 @@ def test_another_organisations_export_is_a_404(
     made = ExportFile.objects.get()
     assert outsider_client.get(reverse("recommendations:export_download", args=[made.pk])).status_code == 404
     assert made.filename not in outsider_client.get(reverse("recommendations:exports")).content.decode()
+
+
+def test_parameters_the_filters_do_not_take_make_no_new_export_and_one_is_written_at_a_time(
+    stored: list[Recommendation], viewer_client: Client, small_limit: None
+) -> None:
+    # Review 60: ?junk=1 to ?junk=30 queued 30 exports of the same rows, from a viewer.
+    url = reverse("recommendations:history_csv")
+    for n in range(5):
+        assert viewer_client.get(url, {"junk": str(n), "page": str(n), "verdict": ""}).status_code == 302
+    assert _tasks() == 1
+    # Other filters while that one waits: not queued, and the exports page says why.
+    refused = viewer_client.get(url, {"since": "2001-01-01"}, follow=True)
+    assert _tasks() == 1 and "Another export of your organisation's history is being written" in html.unescape(
+        refused.content.decode()
+    )
+    run_worker()
+    assert viewer_client.get(url, {"since": "2001-01-01"}).status_code == 302 and _tasks() == 2
+
+
+def test_only_the_newest_files_are_kept(stored: list[Recommendation], organisation: Organisation, buyer: User) -> None:
+    newest = max(r.pk for r in stored)
+    for day in range(1, exports.FILES_KEPT + 4):
+        exports.export_history.call(
+            organisation_id=organisation.pk, query=f"since=2001-01-{day:02d}", newest=newest, user_id=buyer.pk
+        )
+    kept = list(ExportFile.objects.filter(organisation=organisation).values_list("query", flat=True))
+    assert len(kept) == exports.FILES_KEPT and kept[0] == f"since=2001-01-{exports.FILES_KEPT + 3:02d}"
