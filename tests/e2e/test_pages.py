@@ -331,9 +331,14 @@ def test_a_date_box_holding_what_is_not_a_day_stops_its_form_and_says_so_beside_
 
 def test_a_title_without_spaces_leaves_the_historys_verdict_in_view(browsing: Browsing, buyer: User) -> None:
     # Review 56: a 200-character title with no space made the title column 1,686 px wide, even at 1280 px.
-    make_recommendation(buyer, "Equity-research-2027-" + "x" * 170, golden_answers(HEDGE_FUND))
+    rec = make_recommendation(buyer, "Equity-research-2027-" + "x" * 170, golden_answers(HEDGE_FUND))
     page = browsing.new_page(buyer, viewport=WIDE)
     page.goto("/recommendations/")
     verdict = page.locator("table.table tbody tr").first.locator("td").nth(1)
     box = verdict.bounding_box()
     assert box is not None and box["x"] + box["width"] <= WIDE["width"], box
+    # Review 61: the shortlist's header link to it widened that page to 1,649 px at 375 and 1,721 px at 1280.
+    for width in (375, WIDE["width"]):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"/vendors/shortlist/{rec.pk}/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
