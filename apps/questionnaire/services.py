@@ -80,6 +80,10 @@ class Kept:
         return f"{who}{at}, after this page was opened; that answer is kept ({self.now})."
 
 
+# How a refused submit names each required answer missing (the review page lists them as links instead).
+NOT_ANSWERED = "Not answered yet: "
+
+
 def drawn_digest(value: Any) -> str:
     """A short digest of an answer as a page draws it ("" for no answer), which a whole step posts back beside each
     box (``<code>__loaded``, after the stamp and a "|"), so the save can tell a box sent as it was drawn from one the
@@ -495,7 +499,7 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
         answers = stored_answers(row)
         missing = list(visibility(compiled, answers).missing)
         if missing:
-            raise AssessmentError([f"Not answered yet: {compiled.questions[c].prompt}" for c in missing])
+            raise AssessmentError([f"{NOT_ANSWERED}{compiled.questions[c].prompt}" for c in missing])
         # Checked under the draft's lock, so a settlement or an answer cannot slip in between.
         problems = extensions.team.submit_problems(row, compiled, answers)
         if problems:

@@ -24,7 +24,7 @@ from apps.common.spreadsheet import safe_cell as _safe
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
-from apps.questionnaire.services import AssessmentError, stored_answers
+from apps.questionnaire.services import NOT_ANSWERED, AssessmentError, stored_answers
 from apps.recommendations import exports, services
 from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
 from apps.recommendations.diff import answer_changes, comparison_rows, differences, figure_changes, rule_changes
@@ -73,7 +73,10 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     except AssessmentError as exc:
         compiled = compiled_playbook(assessment.playbook)
         context = step_context(compiled, stored_answers(assessment), None)
-        context.update(assessment=assessment, can_edit=True, submit_errors=exc.messages)
+        # The required answers missing are listed once, as links to their questions (review 61: each was named twice
+        # in one alert, once as a message and once as a link).
+        others = [m for m in exc.messages if not m.startswith(NOT_ANSWERED)]
+        context.update(assessment=assessment, can_edit=True, submit_errors=others, submit_refused=True)
         return render(request, "questionnaire/review.html", context, status=400)
     return redirect("recommendations:detail", pk=recommendation.pk)
 

@@ -385,7 +385,10 @@ def test_submit_is_refused_while_anything_required_is_missing(buyer_client: Clie
     )
     response = buyer_client.post(reverse("recommendations:submit", args=[assessment.pk]))
     assert response.status_code == 400
-    assert "Not answered yet: Is the work judgement-based?" in response.content.decode()
+    page = response.content.decode()
+    assert "required answers missing:" in page and "Is the work judgement-based?</a>" in page
+    # Each missing answer is named once, as a link (review 61: twice, once as a message too), in an error summary.
+    assert "Not answered yet: Is the work judgement-based?" not in page and "<title>Error: Review" in page
     assessment.refresh_from_db()
     assert assessment.is_draft
 
