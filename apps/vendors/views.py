@@ -86,6 +86,7 @@ def _matching_context(request: MemberRequest, recommendation: Recommendation, **
         "ranked": [(m, listed.get(m.vendor.code)) for m in result.ranked],
         "excluded": [(m, listed.get(m.vendor.code)) for m in result.excluded],
         "can_edit": _can_edit(request),
+        "reason_min": services.EXCEPTION_REASON_MIN,
         **extra,
     }
 

@@ -3,6 +3,8 @@ first with what each misses, and the buyer may short-list one with a recorded re
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -69,6 +71,13 @@ def test_short_listing_a_provider_that_misses_a_requirement_needs_a_real_reason(
     page = response.content.decode()
     assert "To short-list it anyway" in page or "Keep the reason under 2,000 characters" in page
     assert not ShortlistEntry.objects.exists()
+    # Review 61: the message sat at the top, 1,700 px above the box at 375 px: now it is under the box too, which
+    # is marked invalid, and an error summary linking the box takes the focus.
+    assert "<title>Error: Providers for" in page and "data-error-summary" in page
+    assert '<a href="#reason-alpha-health">' in page
+    box = re.search(r'<textarea id="reason-alpha-health"[^>]*>', page)
+    assert box is not None and 'aria-invalid="true"' in box.group(0) and "reason-alpha-health-error" in box.group(0)
+    assert 'id="reason-alpha-health-error"' in page and "At least 10 characters" in page
 
 
 def test_a_provider_that_misses_a_requirement_is_short_listed_with_its_reason_recorded(
