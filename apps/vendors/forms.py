@@ -61,6 +61,8 @@ class EntryForm(forms.Form):
         help_text="Needed when the status is 'Rejected'.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Not "(optional)" beside a box a rejection needs (review 61).
+    rejection_reason.optional_note = "(required to reject)"  # type: ignore[attr-defined]  # includes/form_field.html
     notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, entry: ShortlistEntry, **kwargs: Any) -> None:

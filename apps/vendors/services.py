@@ -53,7 +53,7 @@ def transition_problem(entry: ShortlistEntry, to: str, reason: str, *, other_sel
         return "status", "Choose one of the statuses offered."
     if to == Status.REJECTED and not _says_something(reason):
         # Asked of an entry rejected already too: saving it with the reason emptied would store a rejection with none.
-        return "rejection_reason", "Say why the vendor is rejected: the reason is kept with the shortlist."
+        return "rejection_reason", "Say why the provider is rejected: the reason is kept with the shortlist."
     if to == entry.status:
         return None
     if to not in ShortlistEntry.TRANSITIONS[entry.status]:

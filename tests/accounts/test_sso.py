@@ -309,6 +309,9 @@ def test_owner_cannot_register_another_domain_or_junk(
     response = buyer_client.post(reverse("accounts:sso_domains"), {"domain": domain})
     assert response.status_code == 400 and message in response.content.decode()
     assert not SsoDomain.objects.exists()
+    # Review 61: the refusal had no error summary and the title stayed as it was.
+    page = response.content.decode()
+    assert "<title>Error: Single sign-on domains" in page and 'id="error-summary"' in page
 
 
 def test_an_owner_at_an_international_domain_registers_its_ascii_form(organisation: Organisation) -> None:

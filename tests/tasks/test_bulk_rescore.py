@@ -113,7 +113,11 @@ def test_bad_choices_are_refused_with_a_message_and_queue_nothing(
 ) -> None:
     response = buyer_client.post(URL, data)
     assert response.status_code == 400
-    assert 'class="errorlist"' in response.content.decode()
+    page = response.content.decode()
+    assert 'class="errorlist"' in page
+    # Review 61: the message was tied to nothing; it is beside the choices, which it describes, and summarised.
+    assert "<title>Error: Re-score" in page and 'href="#rescore-choices"' in page
+    assert 'aria-describedby="rescore-choices-error"' in page and 'id="rescore-choices-error"' in page
     assert _runs() == 0
 
 

@@ -162,7 +162,9 @@ def test_rejecting_without_a_reason_is_refused(
     before = rows()
     response = buyer_client.post(reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "rejected"))
     assert response.status_code == 400
-    assert "Say why the vendor is rejected" in response.content.decode()
+    assert "Say why the provider is rejected" in response.content.decode()
+    # Its label does not call it optional (review 61).
+    assert "(required to reject)" in response.content.decode()
     assert rows() == before
     ok = buyer_client.post(
         reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "rejected", reason="No BAA template")
@@ -181,7 +183,7 @@ def test_saving_a_rejected_vendor_with_its_reason_emptied_is_refused_not_a_500(
     entry.refresh_from_db()
     before = rows()
     response = buyer_client.post(url, entry_data(entry, "rejected", reason=" "))
-    assert response.status_code == 400 and "Say why the vendor is rejected" in response.content.decode()
+    assert response.status_code == 400 and "Say why the provider is rejected" in response.content.decode()
     # Nor a reason of invisible characters alone (a zero-width space, a word joiner): nobody could read it.
     for invisible in ("\u200b", "\u2060\ufeff", "\u3164"):
         refused = buyer_client.post(url, entry_data(entry, "rejected", reason=invisible))

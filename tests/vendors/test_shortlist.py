@@ -42,7 +42,7 @@ def test_rejecting_needs_a_reason() -> None:
     entry = ShortlistEntry(status=S.SHORT_LIST)
     assert transition_problem(entry, S.REJECTED, "  ", other_selected=False) == (
         "rejection_reason",
-        "Say why the vendor is rejected: the reason is kept with the shortlist.",
+        "Say why the provider is rejected: the reason is kept with the shortlist.",
     )
 
 
