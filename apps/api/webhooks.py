@@ -75,6 +75,15 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
     return []
 
 
+# Special-purpose ranges Python's ``is_global`` still calls global (review 60): deprecated site-local IPv6, SRv6
+# segment identifiers (RFC 9602), the newer IPv6 documentation block (RFC 9637), ORCHID and ORCHIDv2 (RFC 4843,
+# RFC 7343) and the retired 6to4 relay anycast (RFC 7526). None is a receiver on the public internet.
+_SPECIAL = tuple(
+    ipaddress.ip_network(n)
+    for n in ("fec0::/10", "5f00::/16", "3fff::/20", "2001:10::/28", "2001:20::/28", "192.88.99.0/24")
+)
+
+
 def _public(address: str) -> bool:
     """True when webhooks may call ``address``: a global unicast address, and any IPv4 address it carries
     (NAT64, IPv4-mapped, IPv4-compatible, 6to4, Teredo) global too. The one check for registration and for
@@ -85,6 +94,8 @@ def _public(address: str) -> bool:
             return _public(str(ip.ipv4_mapped))
         if ip in _LOCAL_NAT64 or not all(_public(str(inner)) for inner in _embedded_ipv4(ip)):
             return False
+    if ip.is_reserved or any(ip.version == net.version and ip in net for net in _SPECIAL):
+        return False
     return ip.is_global and not ip.is_multicast
 
 

@@ -187,7 +187,10 @@ def test_an_editor_cannot_register_an_endpoint(colleague_client: Client, listene
 @pytest.mark.parametrize(
     "url",
     ["http://127.0.0.1:8000/", "http://localhost/hook", "http://10.0.0.5/", "http://169.254.169.254/latest/meta-data",
-     "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/"],
+     "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/",
+     # Special-purpose ranges Python's is_global calls global (review 60): site-local, SRv6, documentation, ORCHIDv2,
+     # the retired 6to4 relay.
+     "http://[fec0::1]/", "http://[5f00::1]/", "http://[3fff::1]/", "http://[2001:20::1]/", "http://192.88.99.1/"],
 )  # fmt: skip
 def test_private_and_loopback_targets_are_refused_in_production(buyer_client: Client, settings: Any, url: str) -> None:
     settings.WEBHOOKS_ALLOW_PRIVATE = False
