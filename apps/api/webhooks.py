@@ -94,7 +94,7 @@ def _public(address: str) -> bool:
             return _public(str(ip.ipv4_mapped))
         if ip in _LOCAL_NAT64 or not all(_public(str(inner)) for inner in _embedded_ipv4(ip)):
             return False
-    if ip.is_reserved or any(ip.version == net.version and ip in net for net in _SPECIAL):
+    if any(ip.version == net.version and ip in net for net in _SPECIAL):
         return False
     return ip.is_global and not ip.is_multicast
 
