@@ -10,6 +10,9 @@ row lock, so parallel guesses cannot slip past the limit.
 The same count covers the current password typed on the change-password form (keyed by the
 signed-in user's email): both are guesses at one account's password, so together they get one budget.
 
+A client address is counted by ``client_key``: an IPv6 address by its /64 network (one subscriber's), an
+IPv4-mapped one as its IPv4 address.
+
 One client address also has a budget for all emails together (LOGIN_THROTTLE_CLIENT_FAILURES in the same
 window, counted in the row whose email is empty, which no sign-in can type): one common password tried against
 many addresses (password spraying) locks that address for every email, not only each pair after ten tries.
@@ -23,6 +26,7 @@ django-axes does this too, but no release supports Django 6.1 yet; this is the s
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -33,8 +37,23 @@ from django.utils import timezone
 from apps.accounts.models import LoginThrottle, RateLimit
 
 
+def client_key(ip: str) -> str:
+    """The client address as the throttles count it: an IPv6 address by its /64 network, since one subscriber is
+    given a whole /64 and could try a password from each of its 2**64 addresses (review 60), and an IPv4-mapped IPv6
+    address as the IPv4 address it is; anything else as given."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip[:45]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def _pair(email: str, ip: str) -> dict[str, str]:
-    return {"email": email.strip().lower()[:320], "ip": ip[:45]}
+    return {"email": email.strip().lower()[:320], "ip": client_key(ip)[:45]}
 
 
 def _window() -> timedelta:

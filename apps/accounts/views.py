@@ -90,7 +90,10 @@ class PasswordResetView(auth_views.PasswordResetView):
             scope="reset_mail_address", key=email, limit=settings.PASSWORD_RESET_MAILS_PER_ADDRESS, seconds=3600
         )
         per_client = throttle.take(
-            scope="reset_mail_client", key=ip, limit=settings.PASSWORD_RESET_MAILS_PER_CLIENT, seconds=3600
+            scope="reset_mail_client",
+            key=throttle.client_key(ip),
+            limit=settings.PASSWORD_RESET_MAILS_PER_CLIENT,
+            seconds=3600,
         )
         if not (per_address and per_client):
             security_event(self.request, "password_reset_limited", level=logging.WARNING, email=email)

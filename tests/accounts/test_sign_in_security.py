@@ -54,6 +54,23 @@ def test_ten_wrong_passwords_lock_the_email_from_that_address(client: Client, me
     assert client.get(reverse("accounts:members")).status_code == 302
 
 
+def test_an_ipv6_client_is_counted_by_its_64_network_and_a_mapped_address_as_its_ipv4_one(
+    client: Client, member: User
+) -> None:
+    # Review 60: each of a subscriber's 2**64 IPv6 addresses had its own count, and ::ffff:a.b.c.d another than a.b.c.d.
+    from apps.accounts.throttle import client_key
+
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("::ffff:203.0.113.7") == "203.0.113.7" and client_key("203.0.113.7") == "203.0.113.7"
+    assert client_key("not an address") == "not an address"
+    for n in range(9):
+        assert sign_in(client, member.email, "wrong-password", ip=f"2001:db8:1:2::{n + 1:x}").status_code == 200
+    assert sign_in(client, member.email, "wrong-password", ip="2001:db8:1:2:dead::beef").status_code == 429
+    assert sign_in(client, member.email, PASSWORD, ip="2001:db8:1:2::77").status_code == 429
+    assert sign_in(client, member.email, PASSWORD, ip="2001:db8:9::1").status_code == 302  # another network
+
+
 def test_the_lock_is_per_email_and_address(client: Client, member: User) -> None:
     for _ in range(10):
         sign_in(client, member.email, "wrong-password")
