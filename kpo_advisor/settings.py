@@ -160,6 +160,9 @@ else:
         "CONN_MAX_AGE": CONN_MAX_AGE,
         "CONN_HEALTH_CHECKS": True,
     }
+# Django's backend, trying a lost database once per request (kpo_advisor/postgres/base.py).
+if _default_db.get("ENGINE") == "django.db.backends.postgresql":
+    _default_db["ENGINE"] = "kpo_advisor.postgres"
 _default_db.setdefault("OPTIONS", {})
 _default_db["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 DATABASES = {"default": _default_db}
@@ -173,6 +176,8 @@ if DATABASE_REPLICA_URL:
     _replica_db: dict[str, Any] = dict(
         dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     )
+    if _replica_db.get("ENGINE") == "django.db.backends.postgresql":
+        _replica_db["ENGINE"] = "kpo_advisor.postgres"
     _replica_db.setdefault("OPTIONS", {})
     _replica_db["OPTIONS"].setdefault("connect_timeout", _default_db["OPTIONS"]["connect_timeout"])
 else:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.db.backends.postgresql import base
 
 from kpo_advisor.embedded import ensure_server
+from kpo_advisor.postgres import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
