@@ -115,6 +115,8 @@ class DiligenceItemForm(forms.ModelForm):
         item forms."""
         kwargs.setdefault("prefix", f"item-{kwargs['instance'].pk}")
         super().__init__(*args, **kwargs)
+        # Opened in place by "Update" (htmx), the form takes the focus at its first box (static/js/focus-swapped.js).
+        self.fields["status"].widget.attrs["data-focus-on-swap"] = ""
         owner: Any = self.fields["owner"]
         owner.queryset = item_owners(organisation, keep=self.instance.owner_id)
         if members is not None:

@@ -77,8 +77,10 @@ def test_a_buyer_finds_compares_and_checks_providers(
     expect(page.get_by_role("heading", level=1, name=re.compile("^Due diligence"))).to_be_visible()
     first = page.locator(".dd-item").first
     expect(page.locator(".dd-form")).to_have_count(0)  # read-only until an item is opened
-    first.get_by_role("link", name=re.compile(r"^Update")).click()
+    first.get_by_role("link", name=re.compile(r"^Update")).press("Enter")
     expect(first.get_by_label("Status")).to_be_visible()
+    # The form opened in place takes the focus (review 61: it fell to the page's start, and Tab skipped the form).
+    expect(first.get_by_label("Status")).to_be_focused()
     page.wait_for_function(HTMX_READY)
     with page.expect_response(lambda r: "/vendors/diligence/" in r.url and r.request.method == "POST"):
         first.get_by_label("Status").select_option("done")
