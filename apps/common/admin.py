@@ -104,26 +104,38 @@ class PlainInitialMixin:
 
 
 class _BlankLabelledAutocompleteSelect(AutocompleteSelect):
-    """Django admin's autocomplete box for an optional field, whose empty choice (select2's placeholder) carries a
+    """Django admin's autocomplete box, whose empty choice (select2's placeholder) carries a
     ``label``: an empty ``<option>`` without one is an error to the Nu HTML checker (review 52, three on the rule
     form). select2 shows an option's text, which stays empty; a browser without JavaScript shows the label."""
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option: dict[str, Any] = super().create_option(*args, **kwargs)
         if option["value"] in ("", None) and not option["label"]:
-            option["attrs"]["label"] = "None"
+            option["attrs"]["label"] = "Choose one" if self.is_required else "None"
         return option
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        """A required box starts with an empty choice too: Django draws none, so on an add page the ``<select
+        required>`` held no option at all, and on a change page its first option was a value (the Nu checker's
+        errors on the obligation form without JavaScript; review 61). select2 shows it as its empty placeholder."""
+        groups = super().optgroups(name, value, attr)
+        if self.is_required and not self.allow_multiple_selected:
+            options = groups[0][1]
+            options.insert(0, self.create_option(name, "", "", False, 0))
+            for index, option in enumerate(options):
+                option["index"] = str(index)
+        return groups
 
 
 class BlankLabelledAutocompleteMixin:
-    """Optional autocomplete fields drawn with ``_BlankLabelledAutocompleteSelect`` (a mixin for model admins and
+    """Autocomplete fields drawn with ``_BlankLabelledAutocompleteSelect`` (a mixin for model admins and
     inlines, which Django's ``formfield_for_foreignkey`` leaves alone when given a widget)."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         # A mixin for Django's model admins and inlines, whose method it extends; mypy sees no base that has it.
         admin_site = self.admin_site  # type: ignore[attr-defined]  # see above
         autocomplete = self.get_autocomplete_fields(request)  # type: ignore[attr-defined]  # see above
-        if "widget" not in kwargs and db_field.name in autocomplete and db_field.blank:
+        if "widget" not in kwargs and db_field.name in autocomplete:
             kwargs["widget"] = _BlankLabelledAutocompleteSelect(db_field, admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]  # see above
 

@@ -263,3 +263,8 @@ def test_a_new_password_too_short_is_said_even_while_the_two_boxes_differ(buyer_
     assert form.errors["new_password2"] == [
         "The two new passwords are not the same: type the new one again in both boxes."
     ]
+
+
+def test_the_admin_sign_in_page_has_a_heading(client: Client) -> None:
+    # Review 61: axe page-has-heading-one on /admin/login/.
+    assert "<h1>Sign in to the administration</h1>" in client.get("/admin/login/").content.decode()

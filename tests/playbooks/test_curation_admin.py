@@ -457,3 +457,20 @@ def test_an_effects_optional_autocomplete_boxes_offer_an_empty_choice_with_a_lab
     for _, options in selects:
         assert '<option value="" label="None"></option>' in options
     assert not re.search(r"<option[^>]*>\s*</option>", page.replace('label="None"></option>', ""))
+
+
+def test_a_required_autocomplete_box_starts_with_an_empty_choice(reference: Playbook, curator_client: Client) -> None:
+    # Review 61: an obligation's regime (required) was a <select required> with no option on the add page, and one
+    # whose first option was a value on the change page (Nu: errors without JavaScript).
+    from apps.compliance.models import Obligation
+
+    obligation = Obligation.objects.first()
+    assert obligation is not None
+    for url in (
+        reverse("admin:compliance_obligation_add"),
+        reverse("admin:compliance_obligation_change", args=[obligation.pk]),
+    ):
+        page = curator_client.get(url).content.decode()
+        found = re.search(r'<select name="regime"[^>]*required[^>]*>(.*?)</select>', page, re.S)
+        assert found is not None, url
+        assert found.group(1).strip().startswith('<option value="" label="Choose one"></option>'), found.group(1)
