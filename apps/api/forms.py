@@ -35,6 +35,9 @@ class WebhookForm(forms.Form):
         assume_scheme="https",
         label="URL",
         help_text="Where to POST the events, e.g. https://sourcing.example.com/hooks/kpo.",
+        # A text box that asks for a URL keyboard: a refused address is drawn back as typed, which a type="url" box
+        # may not hold (Nu: bad value "not a url"; review 61).
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the address to send the events to.",
             "invalid": "Enter a web address like https://sourcing.example.com/hooks/kpo.",

@@ -253,6 +253,9 @@ def test_bad_registrations_are_refused_with_a_message(buyer_client: Client, data
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+    # What was typed is drawn back in a box that may hold it (a type="url" box may not hold "not a url": Nu).
+    box = re.search(r'<input[^>]*name="url"[^>]*>', response.content.decode())
+    assert box is not None and 'type="text"' in box.group(0) and 'inputmode="url"' in box.group(0)
 
 
 def test_a_delivery_to_a_private_address_is_refused_when_sent_in_production(
