@@ -7,6 +7,7 @@ by name) was where their next assessment landed.
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
@@ -234,6 +235,12 @@ def test_someone_new_sets_a_password_signs_in_and_accepts(
     assert client.post(reverse("accounts:login"), {"username": user.email, "password": new}).status_code == 302
     home = client.get(reverse("home")).content.decode()
     assert "You have 1 invitation to join an organisation" in home
+    # Review 61: someone with no organisation was told to ask for an invitation they had, and offered a box to
+    # "work in" the organisation instead of their current one, which they did not have.
+    waiting = html.unescape(client.get(reverse("questionnaire:list")).content.decode())
+    assert "an invitation to one is waiting for you" in waiting and "Ask an owner" not in waiting
+    offered = client.get(reverse("accounts:invitations")).content.decode()
+    assert 'name="switch"' not in offered and "the first you accept is the one you work in" in offered
     client.post(reverse("accounts:accept_invitation", args=[Invitation.objects.get().pk]))
     assert Membership.objects.get(user=user).organisation == organisation
     assert "Members of Acme Procurement" in client.get(reverse("accounts:members")).content.decode()
