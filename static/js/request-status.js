@@ -20,6 +20,8 @@
   "use strict";
   var SAVE_FAILED =
     "Not confirmed: the service could not be reached, so this may not be saved yet. Try again in a moment.";
+  var UNREACHABLE = "the service could not be reached";
+  var DATABASE_DOWN = "KPO Advisor can't reach its database right now";
   var REQUEST_FAILED =
     "Couldn't reach KPO Advisor, so this part of the page was not updated and may be out of date. " +
     "Try again in a moment.";
@@ -55,8 +57,15 @@
     if (!target) {
       return;
     }
+    var xhr = event.detail && event.detail.xhr;
     if (isSaveStatus(target)) {
-      show(target, "saved-indicator is-error field__error", "alert", target.getAttribute("data-save-status") || SAVE_FAILED);
+      // A 503 is the server saying it cannot reach its database, not a service out of reach (review 61: it had
+      // answered). Still "not confirmed": a save committed just before the database went can be answered 503.
+      var words = target.getAttribute("data-save-status") || SAVE_FAILED;
+      if (xhr && xhr.status === 503) {
+        words = words.replace(UNREACHABLE, DATABASE_DOWN);
+      }
+      show(target, "saved-indicator is-error field__error", "alert", words);
       return;
     }
     var notice = notices.get(target);

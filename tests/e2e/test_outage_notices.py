@@ -30,7 +30,6 @@ from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_rec
 from tests.e2e.html_check import vnu_errors
 from tests.e2e.test_decision_insight import _change, _first_flip
 
-NOT_CONFIRMED = "Not confirmed: the service could not be reached, so these changes may not be saved yet."
 OUT_OF_DATE = "Out of date: KPO Advisor couldn't be reached to score your latest change"
 NOT_UPDATED = "Couldn't reach KPO Advisor, so this part of the page was not updated"
 
@@ -89,7 +88,10 @@ def test_a_checklist_save_during_an_outage_says_saving_then_not_confirmed(browsi
     hold = False
     for route in held:
         route.fulfill(status=503, body="Service unavailable", headers={"Retry-After": "10"})
-    expect(status).to_contain_text(NOT_CONFIRMED)
+    # A 503 is the server's answer that its database is out of reach (review 61: not "could not be reached").
+    expect(status).to_contain_text(
+        "Not confirmed: KPO Advisor can't reach its database right now, so these changes may not be saved yet."
+    )
     expect(status).to_contain_text("press Save again")
     expect(status).not_to_contain_text("Saved")
     assert status.get_attribute("role") == "alert"
