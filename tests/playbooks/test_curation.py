@@ -129,6 +129,9 @@ def test_simulator_evaluates_a_draft_and_stores_nothing(reference: Playbook, cur
     assert (Recommendation.objects.count(), Assessment.objects.count(), Playbook.objects.count()) == before
     bad = curator_client.post(url, {"answers_json": "{nope"})
     assert bad.status_code == 400 and "not valid JSON" in bad.content.decode()
+    # Nothing answered is no result (review 61: "Result: KPO wins, on conditions (fit 50)" for no answers at all).
+    empty = curator_client.post(url, {"answers_json": "{}"}).content.decode()
+    assert "No result yet:" in empty and "required answers missing" in empty and "Result: KPO" not in empty
 
 
 def test_impact_preview_counts_the_recommendations_a_draft_would_change(
