@@ -31,6 +31,7 @@ from apps.accounts.models import Invitation, Membership, SsoDomain
 from apps.accounts.responses import RedirectThen
 from apps.accounts.scoping import SESSION_KEY, MemberRequest, SignedInRequest, get_for_member, member_required
 from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
+from apps.common.confirm import unconfirmed
 
 
 class LoginView(auth_views.LoginView):
@@ -252,6 +253,16 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Membership.Role.OWNER)
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
+    ask = unconfirmed(
+        request,
+        heading=f"Remove {membership.user.email} from {request.organisation.name}?",
+        consequence="They lose access to its assessments, recommendations and comments at once; what they answered "
+        "and wrote stays. To have them back, invite them again.",
+        button=f"Remove {membership.user.email}",
+        back=reverse("accounts:members"),
+    )
+    if ask is not None:
+        return ask
     try:
         ended = services.remove_member(membership=membership, by=request.user)
     except ValidationError as exc:
@@ -286,6 +297,16 @@ def sso_domains(request: MemberRequest) -> HttpResponse:
 @member_required(Membership.Role.OWNER)
 def remove_sso_domain(request: MemberRequest, pk: int) -> HttpResponse:
     registration = get_for_member(request, SsoDomain, pk=pk)
+    ask = unconfirmed(
+        request,
+        heading=f"Stop single sign-on for {registration.domain}?",
+        consequence=f"People at {registration.domain} then sign in with a password, or reset one by email if they "
+        "have none; nobody is removed from the organisation.",
+        button=f"Stop single sign-on for {registration.domain}",
+        back=reverse("accounts:sso_domains"),
+    )
+    if ask is not None:
+        return ask
     services.remove_sso_domain(registration=registration)
     security_event(request, "sso_domain_removed", domain=registration.domain)
     messages.success(request, f"{registration.domain} no longer signs in here through single sign-on.")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Membership
@@ -18,6 +19,7 @@ from apps.api import services
 from apps.api.forms import ApiKeyForm, WebhookForm
 from apps.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from apps.common import once
+from apps.common.confirm import unconfirmed
 
 OWNER = Membership.Role.OWNER
 
@@ -66,6 +68,16 @@ def key_list(request: MemberRequest) -> HttpResponse:
 @member_required(OWNER)
 def key_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     key = get_for_member(request, ApiKey, pk=pk)
+    ask = unconfirmed(
+        request,
+        heading=f"Revoke the key “{key.name}” ({key.prefix})?",
+        consequence="Every call made with it is refused (401) from now on; whatever uses it stops working until it "
+        "is given a new key. A revoked key cannot be restored.",
+        button="Revoke the key",
+        back=reverse("api_keys:list"),
+    )
+    if ask is not None:
+        return ask
     services.revoke_api_key(api_key=key)
     messages.success(request, f"Revoked the key “{key.name}” ({key.prefix}); calls with it now get a 401.")
     return redirect("api_keys:list")
@@ -126,6 +138,16 @@ def webhook_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(OWNER)
 def webhook_remove(request: MemberRequest, pk: int) -> HttpResponse:
     endpoint = get_for_member(request, WebhookEndpoint, pk=pk)
+    ask = unconfirmed(
+        request,
+        heading=f"Remove the webhook to {endpoint.url}?",
+        consequence="Nothing more is sent to it, deliveries waiting to be retried included. To send there again, "
+        "register it again (with a new signing secret).",
+        button="Remove the webhook",
+        back=reverse("api_keys:webhooks"),
+    )
+    if ask is not None:
+        return ask
     services.remove_webhook_endpoint(endpoint=endpoint)
     messages.success(request, f"Removed the webhook to {endpoint.url}; nothing more is sent to it.")
     return redirect("api_keys:webhooks")

@@ -153,9 +153,10 @@ class AssessmentTeam:
         rows = SecondOpinion.objects.filter(
             organisation_id=organisation,
             assessment_id__in=assessment_ids,
+            reviewer__organisation_id=organisation,  # every table the statement reads names the organisation
             reviewer__user_id=user,
             given_at__isnull=True,
-        )
+        ).order_by()
         for pk, code in rows.values_list("assessment_id", "section_code"):
             found.setdefault(pk, set()).add(code)
         return {pk: frozenset(codes) for pk, codes in found.items()}

@@ -164,7 +164,9 @@ def test_the_last_owner_cannot_be_demoted_or_removed(buyer_client: Client, buyer
     membership = Membership.objects.get(user=buyer)
     response = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"}, follow=True)
     assert "at least one owner" in response.content.decode()
-    response = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), follow=True)
+    response = buyer_client.post(
+        reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "at least one owner" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == "owner"
@@ -173,7 +175,10 @@ def test_the_last_owner_cannot_be_demoted_or_removed(buyer_client: Client, buyer
 def test_an_owner_can_step_down_once_there_is_another(buyer_client: Client, buyer: User, colleague: User) -> None:
     Membership.objects.filter(user=colleague).update(role="owner")
     membership = Membership.objects.get(user=buyer)
-    assert buyer_client.post(reverse("accounts:remove_member", args=[membership.pk])).status_code == 302
+    assert (
+        buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"}).status_code
+        == 302
+    )
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -183,7 +188,10 @@ def test_outsider_gets_404_for_another_organisations_membership(outsider_client:
         outsider_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}).status_code
         == 404
     )
-    assert outsider_client.post(reverse("accounts:remove_member", args=[membership.pk])).status_code == 404
+    assert (
+        outsider_client.post(reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"}).status_code
+        == 404
+    )
     membership.refresh_from_db()
     assert membership.role == "editor"
 
@@ -256,7 +264,9 @@ def test_an_owner_who_leaves_or_is_demoted_takes_no_credential_with_them(
     assert find_key(secret) is not None
     SsoDomain.objects.create(organisation=organisation, domain="acme.test", added_by=colleague)
     if how == "removed":
-        response = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), follow=True)
+        response = buyer_client.post(
+            reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"}, follow=True
+        )
     else:
         response = buyer_client.post(
             reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}, follow=True
@@ -347,3 +357,31 @@ def test_an_owner_demoted_while_their_request_waited_can_no_longer_change_roles_
     assert Membership.objects.get(user=colleague).role == "owner"
     invitation.refresh_from_db()
     assert invitation.is_open
+
+
+def test_removing_a_member_or_revoking_a_key_asks_first(buyer_client: Client, colleague: User) -> None:
+    # Review 61: a colleague, an API key, a webhook or a single sign-on domain went at one press, where deleting an
+    # assessment asks first.
+    from apps.api.models import ApiKey
+
+    membership = Membership.objects.get(user=colleague)
+    url = reverse("accounts:remove_member", args=[membership.pk])
+    ask = buyer_client.post(url)
+    page = ask.content.decode()
+    assert ask.status_code == 200 and f"Remove {colleague.email} from" in page and "They lose access" in page
+    assert f'action="{url}"' in page and 'name="confirm" value="yes"' in page
+    assert f'href="{reverse("accounts:members")}"' in page  # "Keep it"
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert buyer_client.post(url, {"confirm": "no"}).status_code == 200  # only "yes" confirms
+    assert buyer_client.post(url, {"confirm": "yes"}).status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+    buyer_client.post(reverse("api_keys:list"), {"name": "Suite", "scopes": ["read"]})
+    key = ApiKey.objects.get()
+    revoke = reverse("api_keys:revoke", args=[key.pk])
+    assert "Revoke the key" in buyer_client.post(revoke).content.decode()
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    buyer_client.post(revoke, {"confirm": "yes"})
+    key.refresh_from_db()
+    assert key.revoked_at is not None

@@ -103,7 +103,7 @@ def test_an_organisation_holds_at_most_the_keys_allowed_and_a_revoked_one_frees_
     assert re.search(r'value="answer"[^>]*checked|checked[^>]*value="answer"', page)
     first = ApiKey.objects.order_by("pk").first()
     assert first is not None
-    buyer_client.post(reverse("api_keys:revoke", args=[first.pk]))
+    buyer_client.post(reverse("api_keys:revoke", args=[first.pk]), {"confirm": "yes"})
     assert buyer_client.post(reverse("api_keys:list"), {"name": "Now fits", "scopes": ["read"]}).status_code == 200
     assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 3
 
@@ -125,7 +125,7 @@ def test_a_revoked_key_gets_401(buyer_client: Client, organisation: Organisation
     api = key_client(organisation, buyer)
     assert api.get("/assessments").status_code == 200
     key = ApiKey.objects.get()
-    assert buyer_client.post(reverse("api_keys:revoke", args=[key.pk])).status_code == 302
+    assert buyer_client.post(reverse("api_keys:revoke", args=[key.pk]), {"confirm": "yes"}).status_code == 302
     response = api.get("/assessments")
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"

@@ -569,7 +569,7 @@ def test_removing_an_endpoint_stops_deliveries_and_keeps_its_record(
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
     endpoint, _ = _endpoint(organisation, buyer, listener.url)
-    response = buyer_client.post(reverse("api_keys:webhook_remove", args=[endpoint.pk]))
+    response = buyer_client.post(reverse("api_keys:webhook_remove", args=[endpoint.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     _submit(buyer, organisation, playbook, django_capture_on_commit_callbacks)
     endpoint.refresh_from_db()

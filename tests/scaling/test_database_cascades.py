@@ -143,7 +143,7 @@ def test_removing_a_member_deletes_their_roles_assignments_and_opinions(
         StakeholderRole.objects.create(membership=someone, organisation=organisation, role="legal")
 
     with capture_statements() as statements:
-        response = buyer_client.post(reverse("accounts:remove_member", args=[member.pk]))
+        response = buyer_client.post(reverse("accounts:remove_member", args=[member.pk]), {"confirm": "yes"})
 
     assert response.status_code == 302
     assert_pinned_to_one_organisation(statements)

@@ -27,6 +27,11 @@ def world(module_world: World) -> World:
     return fresh_copy(module_world)
 
 
+# A removal's second step (apps/common/confirm.py): the first answers with a page asking to confirm.
+def CONFIRMED(w: object) -> dict[str, str]:  # noqa: N802 (read as a constant in the rows below)
+    return {"confirm": "yes"}
+
+
 PERSONAS = ("owner", "editor", "viewer", "outsider", "anonymous")
 
 
@@ -95,7 +100,7 @@ MATRIX = [
         args=lambda w: [w.viewer_membership.pk],
         data=lambda w: {"role": "editor"},
     ),
-    Row("accounts:remove_member", "POST", OWNER, args=lambda w: [w.viewer_membership.pk]),
+    Row("accounts:remove_member", "POST", OWNER, args=lambda w: [w.viewer_membership.pk], data=CONFIRMED),
     Row("accounts:cancel_invitation", "POST", OWNER, args=lambda w: [w.invitations.from_organisation.pk]),
     Row("accounts:invitations", "GET", SIGNED_IN),
     # Single sign-on is off in tests unless a test turns it on (tests/accounts/test_sso.py): its pages are 404.
@@ -106,7 +111,7 @@ MATRIX = [
     Row("accounts:sso_domains", "GET", (200, 403, 403, 200, 302)),
     Row("accounts:sso_domains", "POST", (302, 403, 403, 400, 302), data=lambda w: {"domain": "acme.test"}),
     # The role gate before the lookup (removing a real one, and the outsider's 404: tests/accounts/test_sso.py).
-    Row("accounts:remove_sso_domain", "POST", (404, 403, 403, 404, 302), args=lambda w: [2**31 - 7]),
+    Row("accounts:remove_sso_domain", "POST", (404, 403, 403, 404, 302), args=lambda w: [2**31 - 7], data=CONFIRMED),
     # Only the invited person (here the owner) answers an invitation; everyone else gets a 404.
     Row("accounts:accept_invitation", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.invitations.to_owner.pk]),
     Row("accounts:decline_invitation", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.invitations.to_owner.pk]),
@@ -273,7 +278,7 @@ MATRIX += [
         (200, 403, 403, 200, 302),
         data=lambda w: {"name": "Sourcing suite", "scopes": ["read"]},
     ),
-    Row("api_keys:revoke", "POST", OWNER, args=lambda w: [w.api_key.pk]),
+    Row("api_keys:revoke", "POST", OWNER, args=lambda w: [w.api_key.pk], data=CONFIRMED),
     Row("api_keys:webhooks", "GET", (200, 403, 403, 200, 302)),
     Row(
         "api_keys:webhooks",
@@ -282,7 +287,7 @@ MATRIX += [
         data=lambda w: {"url": "http://127.0.0.1:9/hooks", "events": ["decision.made"]},
     ),
     Row("api_keys:webhook", "GET", (200, 403, 403, 404, 302), args=lambda w: [w.webhook.pk]),
-    Row("api_keys:webhook_remove", "POST", OWNER, args=lambda w: [w.webhook.pk]),
+    Row("api_keys:webhook_remove", "POST", OWNER, args=lambda w: [w.webhook.pk], data=CONFIRMED),
 ]
 
 
