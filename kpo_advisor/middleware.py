@@ -466,6 +466,10 @@ class SignedOutAndMethodMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
             return response
+        if response.status_code in (301, 302) and request.method == "POST" and not request.headers.get("HX-Request"):
+            # A form sent after the session ended: signing in again returns to the page the form was on, not to
+            # the address it posts to (which only takes a form, so it had answered the 405; review 61).
+            return _back_to_the_form(request, response)
         if response.status_code in (301, 302) and request.headers.get("HX-Request") == "true":
             from django.shortcuts import resolve_url
 
@@ -486,6 +490,28 @@ class SignedOutAndMethodMiddleware:
             refused["Allow"] = response.get("Allow", "POST")
             return refused
         return response
+
+
+def _back_to_the_form(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """``response`` (a redirect) with its sign-in ``next`` set to the page the form was sent from, when it is a
+    redirect to sign-in and the form came from a page of this site; else as it was."""
+    from urllib.parse import urlencode, urlsplit
+
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    login = resolve_url(settings.LOGIN_URL)
+    if response.get("Location", "").split("?", 1)[0] != login:
+        return response
+    referer = request.headers.get("Referer", "")
+    if not referer or not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return response
+    page = urlsplit(referer)
+    back = page.path + (f"?{page.query}" if page.query else "")
+    if not page.path.startswith("/") or page.path.startswith(login):
+        return response
+    response["Location"] = f"{login}?{urlencode({'next': back})}"
+    return response
 
 
 def _form_page(path: str) -> str:

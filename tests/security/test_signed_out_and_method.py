@@ -50,3 +50,21 @@ def test_a_form_address_opened_on_its_own_is_a_page_saying_nothing_was_done(
     page = response.content.decode()
     assert "Nothing was saved, submitted or changed" in page
     assert f'href="{back}"' in page
+
+
+def test_a_form_sent_after_the_session_ended_returns_to_its_page_after_signing_in(
+    client: Client, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 61: the sign-in's next was the address the form posts to, which only takes a form: a 405 after signing in.
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook)
+    review = reverse("questionnaire:review", args=[draft.pk])
+    submit = reverse("recommendations:submit", args=[draft.pk])
+    response = client.post(submit, HTTP_REFERER=f"http://testserver{review}")
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"{reverse('accounts:login')}?next={review.replace('/', '%2F')}"
+    )
+    # From another site, or with no Referer, the next is left as Django made it.
+    elsewhere = client.post(submit, HTTP_REFERER="https://evil.example/x")
+    assert "evil" not in elsewhere["Location"] and elsewhere["Location"].endswith(submit)
+    assert client.post(submit)["Location"].endswith(submit)
