@@ -133,6 +133,7 @@ def history(request: HtmxMemberRequest) -> HttpResponse:
     page = HistoryPaginator(rows, 25, months=months).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("compare", None)
     return render(
         request,
         "recommendations/history.html",
@@ -144,7 +145,8 @@ def history(request: HtmxMemberRequest) -> HttpResponse:
             "total": page.paginator.count,
             # Boxes ticked before a refused compare (two to four are needed), ticked again.
             "ticked": {n for i in request.GET.getlist("ticked") if (n := ascii_int(i)) is not None},
-            "back": _without(request.GET, "ticked"),
+            "back": _without(request.GET, "ticked", "compare"),
+            "compare_refused": request.GET.get("compare") == "few",
         },
         status=400 if form.errors else 200,
     )
@@ -250,9 +252,9 @@ def compare(request: HtmxMemberRequest) -> HttpResponse:
     except ValidationError as exc:
         back = _history_with_ticks(request)
         if back is not None:
-            # From the history's boxes: back to them, still ticked, with the message beside the button.
-            messages.error(request, exc.messages[0])
-            return redirect(back)
+            # From the history's boxes: back to them, still ticked, with the message beside the button (review 61: it
+            # had been a notice at the top of the page).
+            return redirect(f"{back}&compare=few")
         return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=400)
     found = {r.pk: r for r in Recommendation.objects.for_organisation(request.organisation).filter(pk__in=ids)}
     if len(found) != len(ids):

@@ -72,10 +72,16 @@ def test_one_ticked_box_goes_back_to_the_history_still_ticked_with_the_message(
     back = "verdict=wins&next=https://evil.example/&page=1"
     response = buyer_client.get(reverse("recommendations:compare"), {"ids": [a.pk], "back": back})
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('recommendations:history')}?verdict=wins&page=1&ticked={a.pk}"
+    assert response["Location"] == f"{reverse('recommendations:history')}?verdict=wins&page=1&ticked={a.pk}&compare=few"
     page = buyer_client.get(response["Location"]).content.decode()
     assert f'value="{a.pk}" id="compare-{a.pk}" aria-label="Compare Fund research" checked>' in page
-    assert "Choose two to four recommendations to compare." in page
+    # Beside the button it describes (review 61: a notice at the top of the page).
+    assert 'aria-describedby="compare-error">Compare selected</button>' in page
+    assert (
+        '<span class="field__error" id="compare-error" role="alert">Choose two to four recommendations to compare'
+        in page
+    )
+    assert "compare=few" not in page.split('id="compare-form"')[0]  # not carried into the filters' links
     # The compare page, chosen from that history, links back to it with the boxes ticked.
     b = Recommendation.objects.exclude(pk=a.pk).get().pk
     compared = buyer_client.get(reverse("recommendations:compare"), {"ids": [a.pk, b], "back": "verdict=wins"})
