@@ -474,14 +474,7 @@ class SignedOutAndMethodMiddleware:
             from django.shortcuts import resolve_url
 
             if response.get("Location", "").split("?", 1)[0] == resolve_url(settings.LOGIN_URL):
-                done = "was not saved" if request.method == "POST" else "was not brought up to date"
-                return refusal(
-                    request,
-                    401,
-                    "Signed out",
-                    f"Your session has ended, so this {done}; what you typed is still on the page. Sign in again in "
-                    "another tab, then come back and change it again (or reload this page once signed in).",
-                )
+                return _signed_out(request)
         if response.status_code == 405 and request.method == "GET" and not response.content:
             from django.template.loader import render_to_string
 
@@ -490,6 +483,23 @@ class SignedOutAndMethodMiddleware:
             refused["Allow"] = response.get("Allow", "POST")
             return refused
         return response
+
+
+def _signed_out(request: HttpRequest) -> HttpResponse:
+    """The 401 for an htmx request made after the session ended: words for static/js/request-status.js to show
+    where the request's failure goes (the save's status, or a notice in its target), and nothing for htmx to swap,
+    so the target keeps what it held (review 63: a checklist item had been replaced by the message). Signing in again
+    gives the session a new form token, so the page must be reloaded before anything on it can be sent again."""
+    done = "was not saved" if request.method == "POST" else "could not be opened"
+    typed = " Copy what you typed first: the reloaded page shows what was saved." if request.method == "POST" else ""
+    response = HttpResponse(
+        f"Signed out: your session has ended, so this {done}. Sign in again, then reload this page.{typed}",
+        status=401,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["HX-Reswap"] = "none"
+    response["X-Signed-Out"] = "1"
+    return response
 
 
 def _back_to_the_form(request: HttpRequest, response: HttpResponse) -> HttpResponse:

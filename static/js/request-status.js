@@ -52,12 +52,17 @@
     }
   });
 
-  function failed(event) {
+  // ``said``: the server's own words for the failure (a signed-out request's 401), in place of the page's.
+  function failed(event, said) {
     var target = targetOf(event);
     if (!target) {
       return;
     }
     var xhr = event.detail && event.detail.xhr;
+    if (said && isSaveStatus(target)) {
+      show(target, "saved-indicator is-error field__error", "alert", said);
+      return;
+    }
     if (isSaveStatus(target)) {
       // A 503 is the server saying it cannot reach its database, not a service out of reach (review 61: it had
       // answered). Still "not confirmed": a save committed just before the database went can be answered 503.
@@ -69,8 +74,12 @@
       return;
     }
     var notice = notices.get(target);
+    if (notice && said) {
+      notice.remove();
+      notice = null;
+    }
     if (!notice || !notice.isConnected) {
-      notice = noticeFor(event.detail.requestConfig, event.detail.etc, target);
+      notice = noticeFor(event.detail.requestConfig, event.detail.etc, target, said);
       notices.set(target, notice);
       if (BLOCKS.test(target.tagName)) {
         target.insertBefore(notice, target.firstChild);
@@ -81,14 +90,14 @@
     target.classList.add("is-stale");
   }
 
-  function noticeFor(request, etc, target) {
+  function noticeFor(request, etc, target, said) {
     var notice = document.createElement("div");
     notice.className = "message message--error request-failed";
     notice.setAttribute("role", "alert");
     var text = document.createElement("p");
-    text.textContent = target.getAttribute("data-failed-message") || REQUEST_FAILED;
+    text.textContent = said || target.getAttribute("data-failed-message") || REQUEST_FAILED;
     notice.appendChild(text);
-    if (request && request.verb && request.path && request.elt && window.htmx) {
+    if (!said && request && request.verb && request.path && request.elt && window.htmx) {
       var again = document.createElement("button");
       again.type = "button";
       again.className = "button button--secondary button--small";
@@ -131,9 +140,32 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:timeout", failed);
 
+  // The session ended under the page (signed out in another tab, or timed out): the server answers 401 with words
+  // for the reader and nothing to swap (kpo_advisor/middleware.py). They go where a failure's words go: the save's
+  // status, or a notice at the start of the target, which keeps what it held (review 63: a checklist item had been
+  // replaced by the message), marked out of date. Then the page's other requests fail the same way until it is
+  // reloaded, since signing in again gives the session a new form token.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status === 401 && xhr.getResponseHeader("X-Signed-Out")) {
+      failed(event, xhr.responseText);
+      // What-if's gist at the foot of a phone's screen showed the last result as if the new answer had been
+      // scored (review 63): it says it was not, with the way up to the message.
+      var glance = document.getElementById("whatif-glance");
+      if (glance && !glance.hidden) {
+        var link = glance.querySelector("a");
+        glance.textContent = "Not scored: you were signed out. ";
+        if (link) {
+          glance.appendChild(link);
+        }
+      }
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var target = targetOf(event);
-    if (!target || event.detail.successful !== true) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!target || event.detail.successful !== true || (xhr && xhr.getResponseHeader("X-Signed-Out"))) {
       return;
     }
     // A save answered with nothing to swap (a 204) leaves its status as it was before.
@@ -155,7 +187,12 @@
 // saved ones) instead of the browser's "Confirm Form Resubmission".
 (function () {
   "use strict";
-  if (document.body && document.body.hasAttribute("data-post-result") && window.history.replaceState) {
-    window.history.replaceState(window.history.state, "", window.location.href);
+  // A value names the page's own address to use instead (a refused submit is the review page, a refused short-list
+  // the providers page): Back to it then loads that page, not the address that only takes a form (review 63).
+  var body = document.body;
+  if (body && body.hasAttribute("data-post-result") && window.history.replaceState) {
+    var own = body.getAttribute("data-post-result");
+    var local = own && own.charAt(0) === "/" && own.charAt(1) !== "/" && own.charAt(1) !== "\\";
+    window.history.replaceState(window.history.state, "", local ? own : window.location.href);
   }
 })();

@@ -216,3 +216,34 @@ def test_a_step_sent_while_the_database_is_away_says_not_saved_and_sends_it_agai
     assert "/steps/" in page.url
     stored = Answer.objects.get(assessment=assessment, question_code="work_nature")
     assert stored.value == value
+
+
+def test_after_the_session_ends_a_save_says_so_and_an_opened_item_keeps_its_content(
+    browsing: Browsing, buyer: User
+) -> None:
+    # Review 61: htmx swapped the whole sign-in page into the form. Review 63: a checklist item's Update then replaced
+    # the item with the message, a <p> in the <ol>.
+    from django.contrib.sessions.models import Session
+
+    entry = _short_listed(buyer)
+    item = entry.diligence.order_by("pk").first()
+    assert item is not None
+    page = browsing.new_page(buyer)
+    page.goto(f"/vendors/entries/{entry.pk}/diligence/?edit={item.pk}")
+    evidence = page.get_by_label("Evidence notes")
+    Session.objects.all().delete()  # signed out elsewhere, or timed out
+    _allow_failed_loads(browsing)
+    evidence.fill("BAA draft received from legal.")
+    page.get_by_role("button", name=re.compile(r"^Save")).click()
+    status = page.locator(f"#item-status-{item.pk}")
+    expect(status).to_contain_text("Signed out: your session has ended, so this was not saved.")
+    expect(evidence).to_have_value("BAA draft received from legal.")
+    assert page.locator("#id_username").count() == 0  # nothing of the sign-in page
+    other = entry.diligence.order_by("pk")[1]
+    page.locator(f"#item-{other.pk}").get_by_role("link", name=re.compile(r"^Update")).press("Enter")
+    notice = page.locator(f"#item-{other.pk} .request-failed")
+    expect(notice).to_contain_text("Signed out: your session has ended, so this could not be opened.")
+    expect(page.locator(f"#item-{other.pk} h3")).to_have_text(other.title)  # the item is still there
+    _expect_fits(page)
+    item.refresh_from_db()
+    assert item.evidence != "BAA draft received from legal."

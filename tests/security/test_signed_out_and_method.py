@@ -24,9 +24,12 @@ def test_an_autosave_after_the_session_ended_says_so_in_its_status_and_saves_not
     response = client.post(url, {"value": "7777"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="status-hours")
     assert response.status_code == 401
     body = response.content.decode()
-    assert body.startswith('<p id="status-hours" class="saved-indicator is-error field__error" role="alert"')
-    assert "Signed out: Your session has ended, so this was not saved" in body
-    assert "Sign in to KPO Advisor" not in body and "<main" not in body
+    # Words for the page's script to show where the request's failure goes, and nothing for htmx to swap: the target
+    # keeps what it held (review 63: a checklist item had been replaced by the message).
+    assert response["HX-Reswap"] == "none" and response["X-Signed-Out"] == "1"
+    assert response["Content-Type"].startswith("text/plain")
+    assert body.startswith("Signed out: your session has ended, so this was not saved. Sign in again, then reload")
+    assert "Sign in to KPO Advisor" not in body and "<" not in body
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000
     # Without htmx the browser is sent to sign in, as before.
     plain = client.post(url, {"value": "7777"})
