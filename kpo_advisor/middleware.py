@@ -437,13 +437,18 @@ class ProductErrorPagesMiddleware:
         return plain_page("500.html", 500, request)
 
 
-# A form's page, for the addresses that only take a form sent from it: what a GET of the address opens instead of
-# Django's empty 405 (the address with its last part replaced: /recommendations/assessment/4/submit/ is sent from
-# /assessments/4/review/, which the map names; others go up one level, which is the page the form is on).
+# A form's page, for the addresses that only take a form sent from it: what a GET of the address links to on the
+# product's 405 page. Only pages named here: going up one level had led to another address that takes only a form
+# (review 63); an address whose page needs a lookup (a shortlist entry's) offers the home page.
 _FORM_PAGES = (
     (re.compile(r"^/recommendations/assessment/(\d+)/submit/$"), "/assessments/{}/review/"),
     (re.compile(r"^/recommendations/(\d+)/what-if/save/$"), "/recommendations/{}/what-if/"),
+    (re.compile(r"^/recommendations/(\d+)/rescore/$"), "/recommendations/{}/"),
     (re.compile(r"^/vendors/shortlist/(\d+)/add/$"), "/vendors/match/{}/"),
+    (re.compile(r"^/accounts/members/\d+/(remove|role)/$"), "/accounts/members/"),
+    (re.compile(r"^/accounts/sso/domains/\d+/remove/$"), "/accounts/sso/domains/"),
+    (re.compile(r"^/api-keys/\d+/revoke/$"), "/api-keys/"),
+    (re.compile(r"^/api-keys/webhooks/\d+/remove/$"), "/api-keys/webhooks/"),
 )
 
 
@@ -520,21 +525,15 @@ def _back_to_the_form(request: HttpRequest, response: HttpResponse) -> HttpRespo
     back = page.path + (f"?{page.query}" if page.query else "")
     if not page.path.startswith("/") or page.path.startswith(login):
         return response
-    response["Location"] = f"{login}?{urlencode({'next': back})}"
+    # ``sent``: the sign-in page says the form was not saved (review 63: it said nothing without JavaScript).
+    response["Location"] = f"{login}?{urlencode({'next': back, 'sent': '1'})}"
     return response
 
 
 def _form_page(path: str) -> str:
-    """The page a form sending to ``path`` is on: named for the known ones, else the address one level up when it is
-    a page of the site; "" when neither is known (the 405 page then offers the home page alone)."""
+    """The page a form sending to ``path`` is on, for the addresses ``_FORM_PAGES`` names; "" for any other (the
+    405 page then offers the home page alone)."""
     for pattern, page in _FORM_PAGES:
         if found := pattern.match(path):
-            return page.format(found.group(1))
-    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
-    if parent == "/":
-        return ""
-    try:
-        resolve(parent)
-    except Resolver404:
-        return ""
-    return parent
+            return page.format(*(g for g in found.groups() if g and g.isdigit()))
+    return ""

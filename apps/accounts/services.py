@@ -180,10 +180,22 @@ def _lock_members(membership: Membership) -> tuple[Membership, list[Membership]]
     return _lock_membership(membership), locked
 
 
+def removal_refused(membership: Membership) -> str:
+    """Why removing ``membership`` would be refused as things stand (the last owner), or "": read without locks, so
+    the removal page does not ask to confirm what the removal then refuses (review 63). The removal checks again."""
+    if membership.role != Membership.Role.OWNER:
+        return ""
+    others = Membership.objects.owners().filter(organisation_id=membership.organisation_id).exclude(pk=membership.pk)
+    return "" if others.exists() else LAST_OWNER
+
+
+LAST_OWNER = "An organisation needs at least one owner: make someone else an owner first."
+
+
 def _ensure_another_owner(membership: Membership, owners: list[Membership]) -> None:
     """``owners``: the organisation's owners, locked (``_lock_members``)."""
     if membership.role == Membership.Role.OWNER and len(owners) <= 1:
-        raise ValidationError("An organisation needs at least one owner: make someone else an owner first.")
+        raise ValidationError(LAST_OWNER)
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,9 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Membership.Role.OWNER)
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
+    if refused := services.removal_refused(membership):
+        messages.error(request, refused)
+        return redirect("accounts:members")
     ask = unconfirmed(
         request,
         heading=f"Remove {membership.user.email} from {request.organisation.name}?",

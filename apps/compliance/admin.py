@@ -80,7 +80,8 @@ class ObligationAdmin(AuditedAdmin):
     list_filter = [DueForReviewFilter, "phase", "confidence", "regime"]
     search_fields = ["title", "action", "citation", "regime__name", "regime__code"]
     list_select_related = ["regime"]
-    autocomplete_fields = ["regime"]
+    # A plain list of the regimes (about a hundred): an autocomplete box lists only the chosen one without
+    # JavaScript, so a curator could neither add an obligation nor move one to another regime (review 63).
     actions = ["mark_reviewed_today"]
 
     @admin.action(description="Mark reviewed today", permissions=["change"])

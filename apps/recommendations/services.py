@@ -156,7 +156,11 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
     answers, problems = clean_answers(compiled.questions, old, ignore_unknown=True)
     unmapped = {code: "no such question in the current playbook" for code in old if code not in compiled.questions}
     unmapped.update(problems)
-    title = f"{original.title} (re-scored on v{playbook.version})"
+    # The original's title shortened, not the note after it: a 200-character title had lost its closing bracket
+    # (review 63).
+    note = f" (re-scored on v{playbook.version})"
+    base = original.title if len(original.title) + len(note) <= 200 else original.title[: 199 - len(note)] + "…"
+    title = f"{base}{note}"
     return _copy(original=original, user=user, title=title, playbook_id=playbook.pk, answers=answers, unmapped=unmapped)
 
 

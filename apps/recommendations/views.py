@@ -77,6 +77,9 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         # in one alert, once as a message and once as a link).
         others = [m for m in exc.messages if not m.startswith(NOT_ANSWERED)]
         context.update(assessment=assessment, can_edit=True, submit_errors=others, submit_refused=True)
+        # The page's address in the browser's history is the review page's, so Back to it loads that page, not the
+        # address that only takes a form (review 63).
+        context["page_address"] = reverse("questionnaire:review", args=[assessment.pk])
         return render(request, "questionnaire/review.html", context, status=400)
     return redirect("recommendations:detail", pk=recommendation.pk)
 

@@ -88,7 +88,7 @@ def add_vendor(
                 "agreed to sign).",
                 field="reason",
             )
-        recorded = f"Short-listed although it misses: {missed}. Reason: {reason}"
+        recorded = f"Added although it misses: {missed}. Reason: {reason}"
         notes = f"{recorded}\n\n{notes}" if notes else recorded
         if len(notes) > NOTES_MAX:
             raise ShortlistError(

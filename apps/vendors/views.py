@@ -119,6 +119,7 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{vendor.name} is on the long list.")
             return redirect(f"{reverse('vendors:matching', args=[pk])}#vendor-{vendor.code}")
     context = _matching_context(request, recommendation, add_form=form, add_code=request.POST.get("vendor", ""))
+    context["page_address"] = reverse("vendors:matching", args=[pk])  # Back loads the page, not the form's address
     return render(request, "vendors/matching.html", context, status=400)
 
 

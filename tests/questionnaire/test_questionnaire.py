@@ -389,6 +389,8 @@ def test_submit_is_refused_while_anything_required_is_missing(buyer_client: Clie
     assert "required answers missing:" in page and "Is the work judgement-based?</a>" in page
     # Each missing answer is named once, as a link (review 61: twice, once as a message too), in an error summary.
     assert "Not answered yet: Is the work judgement-based?" not in page and "<title>Error: Review" in page
+    # Its history entry is the review page's address, so Back to it loads that page (review 63: the 405 page).
+    assert f'data-post-result="{reverse("questionnaire:review", args=[assessment.pk])}"' in page
     assessment.refresh_from_db()
     assert assessment.is_draft
 

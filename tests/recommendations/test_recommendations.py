@@ -284,6 +284,22 @@ def test_rescore_makes_a_new_recommendation_and_shows_the_difference(
     assert "Answer “budget” was not carried over: no such question in the current playbook" in body
     original.refresh_from_db()
     assert original.fit_score == 70
+    assert new.title == f"{original.title} (re-scored on v2)"
+
+
+def test_a_long_titles_rescore_keeps_its_note_whole(buyer_client: Client, assessment: Assessment) -> None:
+    # Review 63: a 200-character title's re-score lost the note's closing bracket at the 200th character.
+    from apps.recommendations.services import rescore
+
+    Assessment.objects.filter(pk=assessment.pk).update(title="x" * 200)
+    submit(buyer_client, assessment)
+    original = Recommendation.objects.get()
+    changed = small_playbook()
+    changed["rules"][0]["effects"] = [{"kind": "fit", "points": 5}]
+    publish_playbook(playbook=import_playbook(data=changed))
+    made = rescore(recommendation=original, user=original.assessment.created_by)
+    title = made.assessment.title
+    assert len(title) <= 200 and title.endswith("… (re-scored on v2)")
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_a_provider_that_misses_a_requirement_is_short_listed_with_its_reason_re
     entry = ShortlistEntry.objects.get()
     assert entry.vendor.code == "alpha-health"
     assert entry.notes == (
-        "Short-listed although it misses: Offers DPDP processor terms. "
+        "Added although it misses: Offers DPDP processor terms. "
         "Reason: They agreed to sign our DPDP addendum\n\nCall Priya"
     )
     shortlist = buyer_client.get(reverse("vendors:shortlist", args=[nobody_fits.pk])).content.decode()
