@@ -168,6 +168,9 @@ def test_the_last_owner_cannot_be_demoted_or_removed(buyer_client: Client, buyer
         reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"}, follow=True
     )
     assert "at least one owner" in response.content.decode()
+    # Not asked to confirm what is then refused (review 63): refused at once.
+    asked = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]))
+    assert asked.status_code == 302 and asked["Location"] == reverse("accounts:members")
     membership.refresh_from_db()
     assert membership.role == "owner"
 
