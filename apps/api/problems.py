@@ -14,9 +14,11 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.csp import build_policy
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -207,6 +209,10 @@ class ProblemDetailsMiddleware:
             response["Content-Length"] = str(len(response.content))
         response["Content-Type"] = CONTENT_TYPE
         response.headers.pop("Content-Disposition", None)
+        if "Content-Security-Policy" not in response and settings.SECURE_CSP:
+            # The page this replaces may have switched the policy off (Django's technical 404 under DEBUG does): the
+            # problem carries the site's policy like every other response (review 62).
+            response["Content-Security-Policy"] = build_policy(settings.SECURE_CSP)  # type: ignore[arg-type]  # the settings dict as Django reads it
         return response
 
 

@@ -206,3 +206,15 @@ def test_refusals_made_before_any_view_carry_the_policy_and_frame_headers(client
     assert response["X-Frame-Options"] == "DENY"
     assert csp(response)["frame-ancestors"] == ["'none'"]
     assert csp(response)["script-src"][0] == "'self'"
+
+
+@pytest.mark.django_db
+def test_an_api_problem_carries_the_policy_even_where_djangos_debug_page_switched_it_off(
+    client: Client, settings: Any
+) -> None:
+    # Review 62: under DEBUG (make run) Django's technical 404 turns the policy off, and the problem that replaced it
+    # kept that.
+    settings.DEBUG = True
+    response = Client().get("/api/v1/no-such-operation")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/problem+json")
+    assert csp(response)["frame-ancestors"] == ["'none'"]
