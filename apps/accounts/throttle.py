@@ -41,8 +41,15 @@ def client_key(ip: str) -> str:
     """The client address as the throttles count it: an IPv6 address by its /64 network, since one subscriber is
     given a whole /64 and could try a password from each of its 2**64 addresses (review 60), and an IPv4-mapped IPv6
     address as the IPv4 address it is; anything else as given."""
+    text = ip.strip()
+    # A proxy may append the port ("203.0.113.7:5555", "[2001:db8::1]:443"), or bracket an IPv6 address: the address
+    # alone is counted, or every connection would have a count of its own (review 62).
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
     try:
-        address = ipaddress.ip_address(ip.strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         return ip[:45]
     if isinstance(address, ipaddress.IPv6Address):

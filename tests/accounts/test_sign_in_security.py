@@ -64,6 +64,9 @@ def test_an_ipv6_client_is_counted_by_its_64_network_and_a_mapped_address_as_its
     assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
     assert client_key("::ffff:203.0.113.7") == "203.0.113.7" and client_key("203.0.113.7") == "203.0.113.7"
     assert client_key("not an address") == "not an address"
+    # A port or brackets a proxy added are left out (review 62).
+    assert client_key("203.0.113.7:5555") == "203.0.113.7" and client_key("[::ffff:203.0.113.7]:443") == "203.0.113.7"
+    assert client_key("[2001:db8:1:2::5]") == client_key("[2001:db8:1:2::6]:8443") == "2001:db8:1:2::/64"
     for n in range(9):
         assert sign_in(client, member.email, "wrong-password", ip=f"2001:db8:1:2::{n + 1:x}").status_code == 200
     assert sign_in(client, member.email, "wrong-password", ip="2001:db8:1:2:dead::beef").status_code == 429
