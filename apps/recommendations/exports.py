@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.tasks import TaskResult, task
 
@@ -34,6 +35,8 @@ HEADER = [
 ]
 # Above this many rows the export is made in the background: writing it would hold the request open.
 INLINE_ROWS = 5_000
+# Advisory lock namespace (two-key form, key: the organisation) for "is an export of it running?".
+EXPORT_LOCK = 7_202_634
 # The files an organisation keeps: the exports page lists them, and older ones are deleted as a new one is stored.
 FILES_KEPT = 10
 
@@ -125,16 +128,23 @@ class ExportBusy(Exception):
 
 
 def request_export(*, organisation: Organisation, form: HistoryFilter, user: User) -> TaskResult:
-    """Queue the export of these (valid) filters once (per organisation, filters and newest recommendation). Raises
-    ExportBusy while another export of the organisation is queued or being written: each is the whole history's
-    worth of work for the one worker, and any member may ask (review 60)."""
+    """Queue the export of these (valid) filters once (per organisation, filters and newest recommendation). While
+    any export of the organisation is queued or being written, that one is returned when it is the same work, and
+    ExportBusy is raised otherwise (other filters, or the same after new recommendations): each is the whole
+    history's worth of work for the worker, and any member may ask (reviews 60 and 62). Decided under a lock per
+    organisation, so requests at once cannot each find none running."""
     text = canonical_query(form)
-    newest = Recommendation.objects.filter(organisation=organisation).order_by("-pk").values_list("pk", flat=True)
-    identity = {"organisation_id": organisation.pk, "query": text, "newest": newest.first() or 0}
-    current = latest(export_history, {"organisation_id": organisation.pk})
-    if current is not None and not current.is_finished and current.kwargs.get("query") != text:
-        raise ExportBusy
-    return enqueue_once(export_history, identity=identity, user_id=user.pk)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EXPORT_LOCK, organisation.pk])
+        newest = Recommendation.objects.filter(organisation=organisation).order_by("-pk").values_list("pk", flat=True)
+        identity = {"organisation_id": organisation.pk, "query": text, "newest": newest.first() or 0}
+        current = latest(export_history, {"organisation_id": organisation.pk})
+        if current is not None and not current.is_finished:
+            same = all(current.kwargs.get(k) == v for k, v in identity.items())
+            if not same:
+                raise ExportBusy
+        return enqueue_once(export_history, identity=identity, user_id=user.pk)
 
 
 def last_export_task(*, organisation: Organisation) -> TaskResult | None:

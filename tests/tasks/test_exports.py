@@ -125,3 +125,16 @@ def test_only_the_newest_files_are_kept(stored: list[Recommendation], organisati
         )
     kept = list(ExportFile.objects.filter(organisation=organisation).values_list("query", flat=True))
     assert len(kept) == exports.FILES_KEPT and kept[0] == f"since=2001-01-{exports.FILES_KEPT + 3:02d}"
+
+
+def test_the_same_filters_after_a_new_recommendation_wait_for_the_export_under_way(
+    stored: list[Recommendation], viewer_client: Client, small_limit: None, playbook: Playbook,
+    organisation: Organisation, buyer: User,
+) -> None:  # fmt: skip
+    # Review 62: each new recommendation had let the same filters queue another export beside the one waiting.
+    url = reverse("recommendations:history_csv")
+    assert viewer_client.get(url, {"since": "2001-01-01"}).status_code == 302 and _tasks() == 1
+    _recommended(organisation, buyer, playbook, "Newer")
+    assert viewer_client.get(url, {"since": "2001-01-01"}).status_code == 302 and _tasks() == 1
+    run_worker()
+    assert viewer_client.get(url, {"since": "2001-01-01"}).status_code == 302 and _tasks() == 2
