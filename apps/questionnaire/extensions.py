@@ -80,9 +80,9 @@ class Team(Protocol):
         ...
 
     def submit_problems(
-        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any]
+        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any], user_id: int | None = None
     ) -> list[str]:
-        """Why the locked draft may not be submitted yet (empty: it may)."""
+        """Why the locked draft may not be submitted yet (empty: it may), by the user ``user_id`` when given."""
         ...
 
 
@@ -116,7 +116,7 @@ class _NoTeam:
         return ""
 
     def submit_problems(
-        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any]
+        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any], user_id: int | None = None
     ) -> list[str]:
         return []
 

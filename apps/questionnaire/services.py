@@ -501,7 +501,7 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
         if missing:
             raise AssessmentError([f"{NOT_ANSWERED}{compiled.questions[c].prompt}" for c in missing])
         # Checked under the draft's lock, so a settlement or an answer cannot slip in between.
-        problems = extensions.team.submit_problems(row, compiled, answers)
+        problems = extensions.team.submit_problems(row, compiled, answers, user.pk)
         if problems:
             raise AssessmentError(problems)
         now = timezone.now()

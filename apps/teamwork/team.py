@@ -200,10 +200,22 @@ class AssessmentTeam:
         return render_to_string("teamwork/_review_panel.html", context, request=request)
 
     def submit_problems(
-        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any]
+        self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any], user_id: int | None = None
     ) -> list[str]:
-        _, found = assessment_divergences(assessment, compiled, answers, {})
-        return [
+        opinions, found = assessment_divergences(assessment, compiled, answers, {})
+        # A member who owes a second opinion cannot submit: the result shows the first answers the opinion is given
+        # without (review 62: an owner's own key submitted, then read them in the recommendation).
+        owed = sorted(
+            {o.section_code for o in opinions if o.given_at is None and user_id and o.reviewer.user_id == user_id}
+        )
+        named = {section.code: section.title for section in compiled.sections}
+        titles = [named.get(c, c) for c in owed]
+        problems = [
+            f"Give your second opinion on “{title}” first: its first answers stay hidden from you until you have, "
+            "and submitting would show them."
+            for title in titles
+        ]
+        return problems + [
             f"Settle the second opinion on “{d.question.prompt}” first: it would change the verdict "
             f"from {d.with_first.verdict_label} to {d.with_second.verdict_label}."
             for d in found

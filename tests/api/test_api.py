@@ -551,5 +551,11 @@ def test_answers_in_a_step_whose_second_opinion_the_keys_maker_owes_are_refused(
     listed = next(a for a in api.get("/assessments").json()["items"] if a["id"] == draft.pk)
     for shown in (one, listed):
         assert "judgement" not in shown["answers"] and shown["answers"]["hours"] == 5000
+    # Nor listed as missing, nor submitted while the opinion is owed: the result would show them (review 62).
+    assert not {"judgement"} & set(one["missing"])
+    refused = api.post(f"/assessments/{draft.pk}/submit", {})
+    assert refused.status_code == 422
+    assert any("Give your second opinion on" in e["message"] for e in refused.json()["errors"])
+    assert not Recommendation.objects.filter(assessment=draft).exists()
     SecondOpinion.objects.filter(assessment=draft).update(given_at=timezone.now())
     assert api.get(f"/assessments/{draft.pk}").json()["answers"]["judgement"] is True
