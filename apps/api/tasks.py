@@ -11,7 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,14 @@ from apps.tasks.queue import enqueue_once
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)  # then 2, 8, 32 and 128 minutes: given up about 2 h 50 min after the first
+# An endpoint whose last ``SILENT_ATTEMPTS`` attempts got no answer (a timeout, no connection), the latest within
+# ``PAUSE``, is paused: its deliveries wait ``PAUSE`` without being sent, so one attempt in each pause finds out
+# whether it answers again. Each silent attempt holds the webhooks worker for up to WEBHOOK_TIMEOUT_SECONDS, and one
+# organisation's receivers that never answer had held every organisation's deliveries behind theirs (review 62: 432
+# tasks ahead of another organisation's). A delivery paused past ``GIVE_UP`` after it was made is given up.
+SILENT_ATTEMPTS = 3
+PAUSE = timedelta(minutes=5)
+GIVE_UP = timedelta(hours=3)
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -31,15 +39,38 @@ def retry_delay(attempt: int) -> timedelta:
     return FIRST_RETRY * 4 ** (attempt - 1)
 
 
-def send_delivery(*, delivery: WebhookDelivery, attempt: int, after: timedelta | None = None) -> None:
-    """Queue attempt number ``attempt`` of ``delivery`` (once), ``after`` a delay."""
+def send_delivery(*, delivery: WebhookDelivery, attempt: int, after: timedelta | None = None, paused: int = 0) -> None:
+    """Queue attempt number ``attempt`` of ``delivery`` (once), ``after`` a delay; ``paused``: how many times this
+    attempt has waited for its paused endpoint (part of the task's identity, so each wait is a task of its own)."""
     run = deliver_webhook
     if after is not None:
         if not deliver_webhook.get_backend().supports_defer:
             # The immediate backend (tests of pages) cannot wait; the worker's database backend always can.
             return
         run = deliver_webhook.using(run_after=timezone.now() + after)
-    enqueue_once(run, identity={"delivery_id": delivery.pk, "attempt": attempt})
+    identity: dict[str, int] = {"delivery_id": delivery.pk, "attempt": attempt}
+    if paused:
+        identity["paused"] = paused
+    enqueue_once(run, identity=identity)
+
+
+def endpoint_paused(delivery: WebhookDelivery, now: datetime) -> bool:
+    """Whether the delivery's endpoint is paused (``SILENT_ATTEMPTS``, ``PAUSE``): its latest attempts all got no
+    answer, the newest of them within the pause."""
+    recent = list(
+        WebhookDelivery.objects.filter(
+            organisation_id=delivery.organisation_id, endpoint_id=delivery.endpoint_id, last_attempt_at__isnull=False
+        )
+        .order_by("-last_attempt_at")
+        .values_list("last_attempt_at", "response_code", "error")[:SILENT_ATTEMPTS]
+    )
+    latest = recent[0][0] if recent else None
+    return (
+        len(recent) == SILENT_ATTEMPTS
+        and latest is not None
+        and latest >= now - PAUSE
+        and all(code is None and error for _at, code, error in recent)
+    )
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
@@ -48,13 +79,23 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 
 
 @task(queue_name="webhooks")  # a queue of its own: a slow receiver holds no worker drawing memos or sending mail
-def deliver_webhook(*, delivery_id: int, attempt: int) -> str:
+def deliver_webhook(*, delivery_id: int, attempt: int, paused: int = 0) -> str:
     """Make attempt ``attempt`` of the delivery and record it; returns its new status ("" when this
-    attempt was already made, or the delivery is gone)."""
+    attempt was already made, or the delivery is gone; "paused" when its endpoint is paused and it waits)."""
     delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != WebhookDelivery.Status.PENDING or delivery.attempts >= attempt:
         return ""
     endpoint = delivery.endpoint
+    now = timezone.now()
+    if endpoint.removed_at is None and endpoint_paused(delivery, now):
+        if delivery.created_at < now - GIVE_UP:
+            error = f"Given up: the endpoint has not answered for over {GIVE_UP.seconds // 3600} hours."
+            return record_attempt(delivery=delivery, attempt=attempt, code=None, text="", error=error, final=True)
+        WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.PENDING).update(
+            next_attempt_at=now + PAUSE
+        )
+        send_delivery(delivery=delivery, attempt=attempt, after=PAUSE, paused=paused + 1)
+        return "paused"
     code, text, error = None, "", ""
     if endpoint.removed_at is not None:
         error = "The endpoint was removed before this delivery was sent."

@@ -12,6 +12,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
@@ -651,3 +652,44 @@ def test_the_worker_command_refuses_a_queue_that_does_not_exist() -> None:
     with pytest.raises(SystemExit) as stopped:
         call_command("worker", "--queue", "default,webhook", stderr=io.StringIO())
     assert stopped.value.code == 2
+
+
+def test_an_endpoint_that_stops_answering_is_paused_and_others_are_not_held_behind_it(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener
+) -> None:
+    # Review 62: one organisation's receivers that never answer held every organisation's deliveries behind theirs on
+    # the webhooks worker (432 tasks ahead). After three attempts with no answer, the endpoint's deliveries wait.
+    from apps.api.tasks import PAUSE, SILENT_ATTEMPTS, deliver_webhook
+
+    silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")  # nothing listens: no connection
+    answering, _ = _endpoint(organisation, buyer, listener.url)
+
+    def delivery(endpoint: WebhookEndpoint) -> WebhookDelivery:
+        return WebhookDelivery.objects.create(
+            organisation=organisation, endpoint=endpoint, event="recommendation.stored", payload={"n": 1}
+        )
+
+    tried = [delivery(silent) for _ in range(SILENT_ATTEMPTS)]
+    for d in tried:
+        assert deliver_webhook.call(delivery_id=d.pk, attempt=1) == "pending"
+    waiting = delivery(silent)
+    assert deliver_webhook.call(delivery_id=waiting.pk, attempt=1) == "paused"
+    waiting.refresh_from_db()
+    assert waiting.attempts == 0 and waiting.last_attempt_at is None  # not sent, no attempt used
+    assert waiting.next_attempt_at is not None and waiting.next_attempt_at > timezone.now() + PAUSE * 0.9
+    queued = DBTaskResult.objects.get(args_kwargs__kwargs__delivery_id=waiting.pk)
+    assert queued.args_kwargs["kwargs"]["paused"] == 1 and queued.run_after is not None
+    # Another endpoint is not held.
+    other = delivery(answering)
+    assert deliver_webhook.call(delivery_id=other.pk, attempt=1) == "delivered"
+    # Once the pause has passed, one attempt finds out whether the endpoint answers again.
+    WebhookDelivery.objects.filter(endpoint=silent).exclude(last_attempt_at=None).update(
+        last_attempt_at=timezone.now() - PAUSE - timedelta(seconds=1)
+    )
+    assert deliver_webhook.call(delivery_id=waiting.pk, attempt=1) == "pending"
+    # A delivery still paused hours after it was made is given up.
+    late = delivery(silent)
+    WebhookDelivery.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=4))
+    assert deliver_webhook.call(delivery_id=late.pk, attempt=1) == "failed"
+    late.refresh_from_db()
+    assert late.error.startswith("Given up: the endpoint has not answered")
