@@ -453,15 +453,17 @@ _FORM_PAGES = (
 
 
 class SignedOutAndMethodMiddleware:
-    """Two answers a browser gets when a page was left open, said in the product's words.
+    """What a browser gets when a page was left open, said in the product's words.
 
     - An htmx request (an autosave, a what-if round, a checklist item) made after the session ended is redirected to
       sign-in by its view; the browser follows the redirect unseen and htmx swapped the whole sign-in page into the
-      form, while the typed answer was never saved (review 61). It gets a 401 whose message takes the target's place
-      instead: the typed value stays in its box, with what to do.
+      form, while the typed answer was never saved (review 61). It gets a plain 401 with words and nothing to swap
+      (``_signed_out``): what was typed stays in its box.
+    - A form sent without htmx after the session ended goes to sign in with the page it was sent from as ``next``
+      (``_back_to_the_form``), not the address it posts to.
     - A GET of an address that only takes a form (Django's ``require_POST``: an empty 405, which Chromium shows as
-      its own "This page isn't working"), as after signing in again with it as ``next``: the product's 405 page,
-      saying nothing was done, with a link to the page the form is on.
+      its own "This page isn't working"): the product's 405 page, saying nothing was done, with a link to the page
+      the form is on where it is known (``_FORM_PAGES``).
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -471,15 +473,13 @@ class SignedOutAndMethodMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
             return response
-        if response.status_code in (301, 302) and request.method == "POST" and not request.headers.get("HX-Request"):
-            # A form sent after the session ended: signing in again returns to the page the form was on, not to
-            # the address it posts to (which only takes a form, so it had answered the 405; review 61).
-            return _back_to_the_form(request, response)
-        if response.status_code in (301, 302) and request.headers.get("HX-Request") == "true":
-            from django.shortcuts import resolve_url
-
-            if response.get("Location", "").split("?", 1)[0] == resolve_url(settings.LOGIN_URL):
+        if response.status_code in (301, 302) and _to_sign_in(response):
+            if request.headers.get("HX-Request") == "true":
                 return _signed_out(request)
+            if request.method == "POST":
+                # Signing in again returns to the page the form was on, not to the address it posts to (which only
+                # takes a form, so it had answered the 405; review 61).
+                return _back_to_the_form(request, response)
         if response.status_code == 405 and request.method == "GET" and not response.content:
             from django.template.loader import render_to_string
 
@@ -488,6 +488,13 @@ class SignedOutAndMethodMiddleware:
             refused["Allow"] = response.get("Allow", "POST")
             return refused
         return response
+
+
+def _to_sign_in(response: HttpResponse) -> bool:
+    """Whether the redirect ``response`` goes to the sign-in page."""
+    from django.shortcuts import resolve_url
+
+    return response.get("Location", "").split("?", 1)[0] == resolve_url(settings.LOGIN_URL)
 
 
 def _signed_out(request: HttpRequest) -> HttpResponse:
@@ -508,16 +515,14 @@ def _signed_out(request: HttpRequest) -> HttpResponse:
 
 
 def _back_to_the_form(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """``response`` (a redirect) with its sign-in ``next`` set to the page the form was sent from, when it is a
-    redirect to sign-in and the form came from a page of this site; else as it was."""
+    """``response`` (a redirect to sign-in) with its ``next`` set to the page the form was sent from, when the form
+    came from a page of this site; else as it was."""
     from urllib.parse import urlencode, urlsplit
 
     from django.shortcuts import resolve_url
     from django.utils.http import url_has_allowed_host_and_scheme
 
     login = resolve_url(settings.LOGIN_URL)
-    if response.get("Location", "").split("?", 1)[0] != login:
-        return response
     referer = request.headers.get("Referer", "")
     if not referer or not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
         return response

@@ -26,7 +26,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 from pydantic import BeforeValidator
 
-from apps.accounts.models import Membership, Organisation
+from apps.accounts.models import Organisation
 from apps.accounts.scoping import get_for_member
 from apps.api import problems, services
 from apps.api.models import ApiKey, Scope
@@ -455,10 +455,11 @@ def _refuse_owed_opinion(assessment: Assessment, values: dict[str, Any], user: A
     """A 409 for answers in a section whose second opinion the key's maker owes: its first answers are hidden from
     them until they give theirs, as on the pages (autosave's 409); their own key had overwritten them (review 57).
     Otherwise the sections owed (their answers are left out of the response)."""
-    membership = Membership.objects.filter(organisation_id=assessment.organisation_id, user_id=user.pk).first()
-    if membership is None:
-        return frozenset()
-    hidden = extensions.team.member_view(membership, assessment).hidden
+    # The read ``_owed`` makes for any number of assessments: one query, where a membership and its whole team view
+    # had been two.
+    hidden = extensions.team.owed_opinions(assessment.organisation_id, user.pk, [assessment.pk]).get(
+        assessment.pk, frozenset()
+    )
     if not hidden:
         return hidden
     questions = compiled_playbook(assessment.playbook).questions

@@ -64,11 +64,10 @@ def endpoint_paused(delivery: WebhookDelivery, now: datetime) -> bool:
         .order_by("-last_attempt_at")
         .values_list("last_attempt_at", "response_code", "error")[:SILENT_ATTEMPTS]
     )
-    latest = recent[0][0] if recent else None
     return (
         len(recent) == SILENT_ATTEMPTS
-        and latest is not None
-        and latest >= now - PAUSE
+        and recent[0][0] is not None  # filtered out above; the column may hold none
+        and recent[0][0] >= now - PAUSE
         and all(code is None and error for _at, code, error in recent)
     )
 
@@ -89,7 +88,7 @@ def deliver_webhook(*, delivery_id: int, attempt: int, paused: int = 0) -> str:
     now = timezone.now()
     if endpoint.removed_at is None and endpoint_paused(delivery, now):
         if delivery.created_at < now - GIVE_UP:
-            error = f"Given up: the endpoint has not answered for over {GIVE_UP.seconds // 3600} hours."
+            error = f"Given up: the endpoint has not answered for over {GIVE_UP // timedelta(hours=1)} hours."
             return record_attempt(delivery=delivery, attempt=attempt, code=None, text="", error=error, final=True)
         WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.PENDING).update(
             next_attempt_at=now + PAUSE
