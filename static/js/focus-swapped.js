@@ -4,6 +4,20 @@
 // form just opened (review 61).
 (function () {
   "use strict";
+  // Opened as a page of its own (the link followed before htmx was ready, or without it: "?edit=" and the item's
+  // anchor), the form takes the focus the same way.
+  function onLoad() {
+    var target = /[?&]edit=/.test(window.location.search) && document.querySelector("[data-focus-on-swap]");
+    if (target && (document.activeElement === document.body || !document.activeElement)) {
+      target.focus({ preventScroll: true });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onLoad);
+  } else {
+    onLoad();
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail && event.detail.elt;
     if (!(root instanceof Element)) {

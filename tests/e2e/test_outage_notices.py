@@ -63,6 +63,8 @@ def test_a_checklist_save_during_an_outage_says_saving_then_not_confirmed(browsi
     assert item is not None
     page = browsing.new_page(buyer)
     page.goto(f"/vendors/entries/{entry.pk}/diligence/?edit={item.pk}")
+    # Opened as a page of its own, the item's form takes the focus as it does opened in place.
+    expect(page.locator(f"#id_item-{item.pk}-status")).to_be_focused()
     evidence = page.get_by_label("Evidence notes")
     status = page.locator(f"#item-status-{item.pk}")
     evidence.fill("BAA draft received from legal.")

@@ -77,6 +77,8 @@ def test_a_buyer_finds_compares_and_checks_providers(
     expect(page.get_by_role("heading", level=1, name=re.compile("^Due diligence"))).to_be_visible()
     first = page.locator(".dd-item").first
     expect(page.locator(".dd-form")).to_have_count(0)  # read-only until an item is opened
+    # Pressed before htmx has taken the link, it opens the form as a page of its own.
+    page.wait_for_function("() => !!document.querySelector('.dd-item a[data-hx-get]')['htmx-internal-data']")
     first.get_by_role("link", name=re.compile(r"^Update")).press("Enter")
     expect(first.get_by_label("Status")).to_be_visible()
     # The form opened in place takes the focus (review 61: it fell to the page's start, and Tab skipped the form).
