@@ -157,11 +157,16 @@ def stored_answers(assessment: Assessment) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Given:
-    """Who gave a stored answer and when (``by`` empty when no one is recorded), and its ``drawn_digest``."""
+    """Who gave a stored answer and when (``by`` empty when no one is recorded), and the answer itself, whose
+    ``drawn_digest`` is worked out only for the answers a page draws (a step shows a few of many)."""
 
     by: str
     at: datetime | None
-    digest: str = ""
+    value: Any = None
+
+    @property
+    def digest(self) -> str:
+        return drawn_digest(self.value)
 
     @property
     def stamp(self) -> str:
@@ -176,7 +181,7 @@ def given_answers(draft: drafts.Draft) -> tuple[dict[str, Any], dict[str, Given]
     given: dict[str, Given] = {}
     for code, value, at, _by, email in draft.rows:
         answers[code] = value
-        given[code] = Given(by=email or "", at=at, digest=drawn_digest(value))
+        given[code] = Given(by=email or "", at=at, value=value)
     return answers, given
 
 

@@ -378,7 +378,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         )
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one.
-    now = services.Given(by="", at=result.answered_at, digest=services.drawn_digest(result.answers.get(q.code)))
+    now = services.Given(by="", at=result.answered_at, value=result.answers.get(q.code))
     stamp: dict[str, object] = {"code": q.code, "stamp": now.stamp, "oob": True}
     parts.append(render_to_string("questionnaire/step.html#loaded", stamp, request))
     parts.append(render_to_string("questionnaire/step.html#progress", {**context, "oob": True}, request))
