@@ -174,6 +174,15 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     if where.points_behind > 0:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
         behind = f"ranks {points} behind {here} on fit"
+    elif where.points_behind < 0:
+        # More points, ranked lower (review 64 read "ties with Mexico on fit" of a location 15 points ahead).
+        ahead = -where.points_behind
+        behind = f"scores {ahead} point{'' if ahead == 1 else 's'} more than {here} but ranks below it"
+        if any(loc.code == where.location and loc.across_date_line for loc in ev.locations):
+            behind += (
+                ": its working day meets yours only across the date line, on 4 of your 5 working days, which ranks "
+                "it below every location whose day meets yours on all five"
+            )
     elif where.needs_transfer_tool:
         behind = (
             f"ties with {here} on fit ({here} comes first: the personal data needs no transfer tool to reach a "
