@@ -10,9 +10,11 @@ from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 THRESHOLDS = (
-    "If your business is covered by the CCPA (Civ. Code 1798.140(d)(1): over $25 million in annual gross revenue, "
-    "adjusted for inflation; or buying, selling or sharing the personal information of 100,000 or more consumers or "
-    "households a year; or half or more of its revenue from selling or sharing it): sign CCPA service-provider terms"
+    "If your business is covered by the CCPA (Civ. Code 1798.140(d)(1): run for profit, and with over $25 million "
+    "in annual gross revenue, adjusted for inflation, or buying, selling or sharing the personal information of "
+    "100,000 or more consumers or households a year, or half or more of its revenue from selling or sharing it; a "
+    "HIPAA covered entity is outside it for patient information it keeps as PHI, 1798.146(a)(1)(B)): sign CCPA "
+    "service-provider terms"
 )
 
 

@@ -74,3 +74,31 @@ def test_rules_short_of_a_ban_leave_offshore_delivery_open(reference: Playbook, 
     assert "medicaid-offshore-ban" not in [b.rule for b in ev.blockers]
     assert not any(r.code == "data_location" for r in ev.requirements)
     assert ev.delivered_from and ev.cost.available
+
+
+def test_offshore_rules_not_yet_checked_are_a_condition_to_settle_before_shortlisting(reference: Playbook) -> None:
+    """Not knowing whether a programme bans offshore work is something to settle before choosing a location abroad,
+    as "not sure" is for the HIPAA role: a condition, not only a risk (review 64)."""
+    ev = evaluated_answers(reference, {**AGENCY, "medicaid_offshore": "unsure"})
+
+    said = [c.text for c in ev.conditions if "Medicaid" in c.text]
+    assert said and said[0].startswith("Confirm that your state Medicaid and Medicare Advantage contracts allow")
+    assert "42 CFR 422.504(i)" in said[0]
+    assert not [
+        c
+        for c in evaluated_answers(reference, {**AGENCY, "medicaid_offshore": "none"}).conditions
+        if "Medicaid" in c.text
+    ]
+
+
+def test_de_identified_data_earns_its_points_with_a_condition_to_de_identify_before_it_moves(
+    reference: Playbook,
+) -> None:
+    """The points for work that can use de-identified data come with the commitment to de-identify it to the HIPAA
+    standard (or to send a limited data set under a data use agreement) before it moves (review 64)."""
+    ev = evaluated_answers(reference, {**AGENCY, "medicaid_offshore": "none"})
+
+    (said,) = [c.text for c in ev.conditions if c.text.startswith("De-identify the data to the HIPAA standard")]
+    assert "164.514(a)-(b)" in said and "164.514(e)(4)" in said
+    without = evaluated_answers(reference, {**AGENCY, "medicaid_offshore": "none", "phi_deidentify": False})
+    assert not [c for c in without.conditions if c.text.startswith("De-identify the data")]
