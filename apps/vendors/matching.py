@@ -23,10 +23,10 @@ from apps.recommendations.snapshot.types import Cost, StoredRequirement
 
 # Which catalogue overlap figure applies to the buyer's team (the catalogue measures overlap with US
 # Eastern time and with the UK). Eastern Canada keeps the US Eastern clock. For a buyer whose day the catalogue
-# holds no figure for (continental Europe, UTC+8, Japan and Korea, India, Brazil, Mexico, eastern Australia) the
-# recommendation stored each location's overlap with that day ("yours"); a continental European recommendation
-# stored before it did so is read on the UK figures, as it was then measured (``_overlap_figure``). A buyer on a
-# catalogue clock who accepted provider staff on shifted hours was measured on the shifted day, which the
+# holds no figure for (continental Europe, UTC+8, Japan and Korea, India, Brazil, Mexico, eastern Australia, South
+# Africa, the Gulf) the recommendation stored each location's overlap with that day ("yours"); a continental European
+# recommendation stored before it did so is read on the UK figures, as it was then measured (``_overlap_figure``). A
+# buyer on a catalogue clock who accepted provider staff on shifted hours was measured on the shifted day, which the
 # recommendation stored as "yours" too.
 OVERLAP_FIGURE = {
     "us": "us",
@@ -43,6 +43,9 @@ OVERLAP_FIGURE = {
     "us-mountain": "yours",
     "us-pacific": "yours",
     "us-arizona": "yours",
+    "south-africa": "yours",
+    "gulf": "yours",
+    "gulf-west": "yours",
 }
 OVERLAP_LABEL = {
     "us": "US Eastern time",
@@ -55,6 +58,9 @@ OVERLAP_LABEL = {
     "brazil": "your working day on Brasília time",
     "mexico": "your working day on central Mexican time",
     "australia-east": "your working day in eastern Australia",
+    "south-africa": "your working day in South Africa",
+    "gulf": "your working day on UTC+4",
+    "gulf-west": "your working day on UTC+3",
 }
 # Assurance is a hard requirement only when the buyer said they will require it (the options of the
 # question with the vendor_assurance role); the playbook also triggers the SOC 2 and ISO regimes for
@@ -150,7 +156,8 @@ REGIME_REQUIREMENT = Regime.VendorRequirement
 LOCATION_REQUIREMENTS = (REGIME_REQUIREMENT.GDPR_TRANSFER, REGIME_REQUIREMENT.UK_TRANSFER, "overlap")
 # The data may not leave the buyer's country: the recommendation recorded a data location requirement that no
 # offshore location meets. A vendor meets it only by delivering from the buyer's own country, where the catalogue
-# has it (``requirements.home_location``: a buyer in India, Brazil or Mexico); every other location is abroad.
+# has it (``requirements.home_location``: a buyer in India, Brazil, Mexico or South Africa); every other location is
+# abroad.
 ONSHORE = "onshore"
 # The recommendation excluded delivery locations for a requirement the buyer set (every offshore one for data kept
 # in the country, those without the overlap needed, ...): a provider delivering only from them cannot do the work,

@@ -8,7 +8,8 @@ the questions holding ``types.REQUIREMENT_ROLES``):
 - ``buyer_location``: whose working day overlap is measured against. The catalogue holds overlap with US
   Eastern and with the UK: ``us`` and ``canada-east`` (the same clock) use the US Eastern figures, ``uk`` the UK
   ones; for the days in ``BUYER_DAYS`` (continental Europe on Central European time, UTC+8, Japan and Korea,
-  India, Brazil, Mexico, eastern Australia) overlap is worked out from the UTC offsets; for ``other`` it cannot
+  India, Brazil, Mexico, eastern Australia, South Africa, the Gulf on UTC+4 and on UTC+3) overlap is worked
+  out from the UTC offsets; for ``other`` it cannot
   be measured, so the buyer's hours are stated as an ``overlap_unchecked`` requirement that no location breaks
   and no location is ranked on time zone; unanswered reads as the US day. ``buyer_country`` names the country within
   the region, where one keeps another clock than the region's (``COUNTRY_CLOCKS``: a team in Ireland is on the UK's
@@ -111,6 +112,11 @@ BUYER_DAYS = {
     "us-pacific": (-7.5, "US Pacific (UTC−8, −7 in summer)"),
     # America/Phoenix: Mountain standard time all year, no summer time.
     "us-arizona": (-7.0, "Arizona (UTC−7 all year)"),
+    # Africa/Johannesburg UTC+2 (IANA file "africa"); Asia/Dubai and Asia/Muscat UTC+4, Asia/Riyadh, Asia/Qatar,
+    # Asia/Kuwait and Asia/Bahrain UTC+3 (file "asia"); none keeps summer time.
+    "south-africa": (2.0, "South African (UTC+2)"),
+    "gulf": (4.0, "Gulf (UTC+4: the United Arab Emirates, Oman)"),
+    "gulf-west": (3.0, "Arabian (UTC+3: Saudi Arabia, Qatar, Kuwait, Bahrain)"),
 }
 # The time zones of a buyer in the United States (the ``buyer_zone`` role's options) whose day is not the US
 # Eastern one the catalogue's figures are measured on: the day of ``BUYER_DAYS`` overlap is worked out on.
@@ -121,7 +127,7 @@ SAME_CLOCK = {"canada-east": "us"}
 # Europe/London (IANA time zone database, file "europe"), so an Irish team is measured on the UK's day.
 COUNTRY_CLOCKS = {"ireland": ("uk", "Irish (UTC+0, +1 in summer, the UK's clock)")}
 # A buyer location that is a country of the location catalogue: delivering from there is onshore for that buyer.
-HOME_LOCATIONS = {"india": "india", "brazil": "brazil", "mexico": "mexico"}
+HOME_LOCATIONS = {"india": "india", "brazil": "brazil", "mexico": "mexico", "south-africa": "south-africa"}
 # The buyer days whose clock moves an hour in summer (their offsets above are the midpoint of the two): US and
 # Canadian Eastern, the UK, Central European, eastern Australian and the other US zones.
 SUMMER_TIME_MARKETS = frozenset({"us", "uk", "eu", "australia-east", "us-central", "us-mountain", "us-pacific"})
