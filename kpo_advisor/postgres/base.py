@@ -6,11 +6,19 @@ and to draw Django's error pages, each a new connection waiting its own timeout,
 timeouts and more before its 503 (11 s, and 30 s under DEBUG; review 60). Within one request, a connection attempt
 after a failed one fails at once with the same error; outside requests (the worker, management commands) every
 attempt is made, as the worker's own reconnecting needs.
+
+A kept connection (``CONN_MAX_AGE``) is health-checked at a request's first query, and Django's check waits for
+its ``SELECT 1`` without a deadline: a database that hangs while the connection is open (a stopped process, a frozen
+host) held the request until gunicorn's timeout. Here the check waits at most ``connect_timeout`` for the answer; a
+connection that does not answer in time is closed as unusable, and the request goes on to connect afresh, which
+is bounded by the same timeout.
 """
 
 from __future__ import annotations
 
+import select
 import threading
+import time
 from typing import Any
 
 import psycopg
@@ -43,3 +51,45 @@ class DatabaseWrapper(base.DatabaseWrapper):
             if getattr(_state, "in_request", False):
                 _state.failed = exc
             raise
+
+    def is_usable(self) -> bool:
+        """Django's check (``SELECT 1`` on the open connection), answered within ``connect_timeout`` seconds: a
+        connection whose server does not answer in time is unusable, whatever the server's state."""
+        if self.connection is None:
+            return False
+        deadline = time.monotonic() + float(self.settings_dict["OPTIONS"].get("connect_timeout") or 5)
+        try:
+            return _answers(self.connection.pgconn, deadline)
+        except (psycopg.Error, OSError):
+            return False
+
+
+def _answers(pgconn: Any, deadline: float) -> bool:
+    """Send ``SELECT 1`` on ``pgconn`` (libpq's connection, idle) and read its result, waiting on the socket until
+    ``deadline`` (``time.monotonic``) at most; whether it answered, with one row and no error."""
+    from psycopg.pq import ExecStatus
+
+    pgconn.send_query(b"SELECT 1")
+    sock = pgconn.socket
+    while pgconn.flush():  # the query not yet all written: wait until the socket takes more
+        if not _wait(sock, deadline, write=True):
+            return False
+    ok = False
+    while True:
+        pgconn.consume_input()
+        while not pgconn.is_busy():
+            result = pgconn.get_result()
+            if result is None:
+                return ok
+            ok = result.status == ExecStatus.TUPLES_OK and result.ntuples == 1
+        if not _wait(sock, deadline):
+            return False
+
+
+def _wait(sock: int, deadline: float, *, write: bool = False) -> bool:
+    """Whether ``sock`` became readable (or writable) before ``deadline``."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return False
+    ready = select.select([], [sock], [], left) if write else select.select([sock], [], [], left)
+    return bool(ready[1] if write else ready[0])

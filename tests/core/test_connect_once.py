@@ -8,14 +8,14 @@ from typing import Any
 import psycopg
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import connections
+from django.db import close_old_connections, connections
 from django.db.backends.postgresql import base as django_base
 
 from kpo_advisor.postgres.base import DatabaseWrapper
 
 
 @pytest.fixture
-def attempts(monkeypatch: Any) -> list[int]:
+def attempts(monkeypatch: Any) -> Any:
     made: list[int] = []
 
     def unreachable(self: Any, conn_params: dict[str, Any]) -> Any:
@@ -23,7 +23,15 @@ def attempts(monkeypatch: Any) -> list[int]:
         raise psycopg.OperationalError("connection timeout expired")
 
     monkeypatch.setattr(django_base.DatabaseWrapper, "get_new_connection", unreachable)
-    return made
+    # The request signals without Django's own receiver, as the test client sends them: it would check a connection an
+    # earlier test left open in this thread, which this test (no database) may not touch.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield made
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_the_backend_in_use_is_the_one_that_connects_once_per_request() -> None:
