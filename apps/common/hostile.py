@@ -107,6 +107,24 @@ def without_bidi_controls(text: str) -> str:
     return BIDI_CONTROL.sub("", text)
 
 
+# Characters that draw nothing although they are not white space: the Hangul fillers (letters by their Unicode
+# category) and the Braille blank. With the format characters (category Cf: zero-width space and joiners, the word
+# joiner, the byte-order mark, the soft hyphen), a text made of them and spaces alone reads as empty.
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def looks_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: white space, format characters and ``INVISIBLE`` alone (review 65: a title of
+    one zero-width space was stored, and listed as an empty link)."""
+    return all(ch.isspace() or ch in INVISIBLE or unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def says_something(text: str) -> bool:
+    """A reason someone can read: at least one letter or digit that draws (spaces, zero-width and other invisible
+    characters alone say nothing)."""
+    return any(ch.isalnum() and ch not in INVISIBLE for ch in text)
+
+
 # A line tab or a form feed: what a soft line break (Shift+Enter) in Word or PowerPoint pastes as, or a page
 # break. In a form they are read as the new line they stand for, instead of refusing the whole form for a character
 # nobody sees.

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from apps.common.hostile import looks_blank
 from apps.discussion.models import COMMENT_MAX, NOTIFIED_KINDS, Kind
 
 MENTION_HELP = "Mention a colleague with @ and their email address or name, e.g. @dana@acme.test."
@@ -30,6 +31,12 @@ class CommentForm(forms.Form):
         # with emoji posted as 3,909); the server refuses it instead, with the text kept in the box.
         self.fields["body"].widget.attrs.pop("maxlength", None)
         self.fields["parent"].error_messages["invalid"] = "That is not a comment you can reply to."
+
+    def clean_body(self) -> str:
+        body = str(self.cleaned_data["body"])
+        if looks_blank(body):  # characters that draw nothing (a zero-width space) post an empty comment (review 65)
+            raise forms.ValidationError(self.fields["body"].error_messages["required"])
+        return body
 
     def clean(self) -> dict[str, Any]:
         # A field given twice is a forged or broken post: refused, on the field, rather than silently keeping

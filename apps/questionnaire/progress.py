@@ -84,10 +84,12 @@ def step_context(
     errors: Mapping[str, str] | None = None,
     seen: Visibility | None = None,
     given: Mapping[str, Any] | None = None,
+    keep_sent: bool = False,
 ) -> dict[str, Any]:
     """Everything the step and review templates need; ``section`` None means all (the review).
     ``seen`` is what ``answers`` show, when the caller has already worked it out; ``given`` is who gave
-    each stored answer and when (``services.given_answers``)."""
+    each stored answer and when (``services.given_answers``). A box shows what was ``posted`` for it when its answer
+    was refused, or for every box with ``keep_sent`` (a step refused as a whole, nothing saved)."""
     posted, errors, given = posted or {}, errors or {}, given or {}
     seen = seen or visibility(compiled, answers)
     visible = set(seen.questions)
@@ -106,7 +108,7 @@ def step_context(
         QuestionView(
             question=compiled.questions[c],
             visible=c in visible,
-            value=posted[c] if c in errors and c in posted else answers.get(c),
+            value=posted[c] if c in posted and (keep_sent or c in errors) else answers.get(c),
             error=errors.get(c, ""),
             given=given.get(c),
         )

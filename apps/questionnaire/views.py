@@ -23,6 +23,7 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_required, pin_to_organisation
 from apps.common.hostile import ascii_int, single_param
 from apps.common.prepared import PreparedQuery
+from apps.playbooks.engine.answers import clean_answers
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.evaluate import start_date_checks
 from apps.playbooks.engine.visibility import Visibility, visibility
@@ -212,8 +213,11 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         if wait := save_rate.take(request.user.pk):
             # Nothing saved, and the step drawn again with what was sent in its boxes: nothing typed is lost.
             messages.error(request, SAVES_TOO_FAST.format(wait=wait))
-            shown = {**answers, **{c: v for c, v in posted.items() if v not in (None, "", [])}}
-            context = step_context(compiled, shown, section, given=given)
+            # What was sent is shown in its boxes, as sent; what is asked follows the stored answers with the sent
+            # ones that are valid, cleaned (a number sent as text was compared with a rule's bound: a 500, review 65).
+            sent = {c: v for c, v in posted.items() if v not in (None, "", [])}
+            valid, _ = clean_answers(compiled.questions, sent)
+            context = step_context(compiled, {**answers, **valid}, section, posted=posted, given=given, keep_sent=True)
             context.update(assessment=assessment, can_edit=True, team=team, error_intro=error_intro)
             response = render(request, "questionnaire/step.html", context, status=429)
             response["Retry-After"] = str(wait)

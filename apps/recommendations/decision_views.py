@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from apps.accounts import throttle
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
+from apps.common.hostile import looks_blank
 from apps.playbooks.engine import CompiledPlaybook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.fieldsets import fieldset
@@ -131,6 +132,8 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     result = whatif.run(rec, compiled, posted_answers(request.POST, _kinds(compiled)))
     context = _context(request, rec, compiled, result)
     title = " ".join(str(request.POST.get(TITLE_FIELD, "")).split())
+    if looks_blank(title):  # characters that draw nothing name nothing (review 65)
+        title = ""
     if result.errors or not title:
         context["save_error"] = "Give the new assessment a name." if not title else ""
         context["save_error_name"] = not title

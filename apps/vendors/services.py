@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.scoping import update_pinned
 from apps.common import events
+from apps.common.hostile import says_something
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import Snapshot
 from apps.vendors import queries
@@ -37,21 +38,11 @@ class ShortlistError(ValidationError):
         super().__init__({field: [message]} if field else message)
 
 
-def _says_something(text: str) -> bool:
-    """A reason someone can read: at least one letter or digit (spaces, zero-width and other invisible characters
-    alone say nothing)."""
-    return any(ch.isalnum() and ch not in _BLANK_LETTERS for ch in text)
-
-
-# Letters by their Unicode category that draw nothing (the Hangul fillers).
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
-
-
 def transition_problem(entry: ShortlistEntry, to: str, reason: str, *, other_selected: bool) -> tuple[str, str] | None:
     """Why ``entry`` may not move to ``to`` (field, message), or None. Pure, so forms and tests share it."""
     if to not in Status.values:
         return "status", "Choose one of the statuses offered."
-    if to == Status.REJECTED and not _says_something(reason):
+    if to == Status.REJECTED and not says_something(reason):
         # Asked of an entry rejected already too: saving it with the reason emptied would store a rejection with none.
         return "rejection_reason", "Say why the provider is rejected: the reason is kept with the shortlist."
     if to == entry.status:
@@ -80,7 +71,7 @@ def add_vendor(
     if not found.eligible:
         missed = "; ".join(f.requirement.label for f in found.failures)
         reason = " ".join(reason.split())
-        if len(reason) < EXCEPTION_REASON_MIN or not _says_something(reason):
+        if len(reason) < EXCEPTION_REASON_MIN or not says_something(reason):
             failed = "; ".join(f.detail for f in found.failures)
             raise ShortlistError(
                 f"{vendor.name} does not meet this recommendation's requirements: {failed} To short-list it "

@@ -70,3 +70,18 @@ def test_a_whole_step_past_the_rate_is_refused_with_what_was_sent_in_its_boxes(
     assert "faster than a person types" in body
     assert 'name="horizon" value="2"' in body and 'name="team_size" value="3"' in body
     assert answers_of(draft)["horizon"] == 1  # the refused step wrote nothing
+
+
+def test_a_refused_step_whose_numbers_decide_what_it_asks_is_drawn_again_not_a_500(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    """The shifted-hours question is asked from 2 h of overlap up: the number sent (as text) is shown in its box but
+    never compared with that bound; the stored answers decide what is asked (review 65: a 500, what was typed lost)."""
+    url = reverse("questionnaire:step", args=[draft.pk, "collaboration"])
+    with override_settings(ANSWER_SAVES_PER_MINUTE=1):
+        assert buyer_client.post(url, _present({"overlap_hours": "1"})).status_code in (200, 302, 400)
+        refused = buyer_client.post(url, _present({"overlap_hours": "6", "work_language": "english"}))
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert 'name="overlap_hours"' in body and 'value="6"' in body
+    assert answers_of(draft)["overlap_hours"] == 1
