@@ -18,11 +18,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import Invitation, User
+from apps.tasks.queue import URGENT
 
 PASSWORD_RESET_TEMPLATE = "registration/password_reset_email.html"
 
 
-@task()
+@task(priority=URGENT)
 def send_invitation_mail(*, invitation_id: int, base_url: str) -> bool:
     """The invitation's one email: the set-password mail for someone without a password yet, or a
     notice for an existing account. Nothing is sent for an invitation answered or withdrawn since."""
@@ -46,7 +47,7 @@ def send_invitation_mail(*, invitation_id: int, base_url: str) -> bool:
     return True
 
 
-@task()
+@task(priority=URGENT)
 def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> None:
     """Django's password-reset mail to every active account with a usable password at ``email``
     (none: nothing is sent). The lookup happens here, in the worker, so the request that asked does

@@ -173,7 +173,11 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_by_endpoint")]
+        indexes = [
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_by_endpoint"),
+            # The worker's turn between organisations reads each one's latest attempt (tasks.oldest_served_first).
+            models.Index(fields=["organisation", "-last_attempt_at"], name="webhook_delivery_served"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="delivered") | models.Q(response_code__gte=200, response_code__lt=300),

@@ -12,9 +12,13 @@ import http.client
 import json
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.tasks import task
 from django.utils import timezone
 
@@ -24,12 +28,14 @@ from apps.tasks.queue import enqueue_once
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)  # then 2, 8, 32 and 128 minutes: given up about 2 h 50 min after the first
-# An endpoint whose last ``SILENT_ATTEMPTS`` attempts got no answer (a timeout, no connection), the latest within
-# ``PAUSE``, is paused: its deliveries wait ``PAUSE`` without being sent, so one attempt in each pause finds out
-# whether it answers again. Each silent attempt holds the webhooks worker for up to WEBHOOK_TIMEOUT_SECONDS, and one
+# An endpoint whose last ``FAILED_ATTEMPTS`` attempts all failed (no answer, or an answer that was not 2xx), the
+# latest within ``PAUSE``, is paused: its deliveries wait ``PAUSE`` without being sent, so one attempt in each pause
+# finds out whether it works again. Each attempt holds the webhooks worker for up to WEBHOOK_TIMEOUT_SECONDS, and one
 # organisation's receivers that never answer had held every organisation's deliveries behind theirs (review 62: 432
-# tasks ahead of another organisation's). A delivery paused past ``GIVE_UP`` after it was made is given up.
-SILENT_ATTEMPTS = 3
+# tasks ahead of another organisation's), as had receivers answering 500 after 4.6 s (review 65: 11 minutes). A
+# delivery paused past ``GIVE_UP`` after it was made is given up. Between organisations, the worker takes the task of
+# the organisation whose latest attempt is oldest first (``oldest_served_first``).
+FAILED_ATTEMPTS = 3
 PAUSE = timedelta(minutes=5)
 GIVE_UP = timedelta(hours=3)
 
@@ -51,24 +57,38 @@ def send_delivery(*, delivery: WebhookDelivery, attempt: int, after: timedelta |
     identity: dict[str, int] = {"delivery_id": delivery.pk, "attempt": attempt}
     if paused:
         identity["paused"] = paused
-    enqueue_once(run, identity=identity)
+    # The organisation rides along (not part of the identity), for the worker's turn between organisations.
+    enqueue_once(run, identity=identity, organisation_id=delivery.organisation_id)
+
+
+def oldest_served_first(tasks: QuerySet[Any]) -> QuerySet[Any]:
+    """``tasks`` (the queue's ready tasks) annotated with ``served``: for a delivery, when its organisation's latest
+    attempt was made (None for an organisation with none yet, and for every other task), so that ordering by it takes
+    the organisation waiting longest first and one organisation's many deliveries take turns with another's few."""
+    latest = (
+        WebhookDelivery.objects.filter(organisation_id=OuterRef("fair_organisation"), last_attempt_at__isnull=False)
+        .order_by("-last_attempt_at")
+        .values("last_attempt_at")[:1]
+    )
+    organisation = Cast(KT("args_kwargs__kwargs__organisation_id"), IntegerField())
+    return tasks.annotate(fair_organisation=organisation, served=Subquery(latest))
 
 
 def endpoint_paused(delivery: WebhookDelivery, now: datetime) -> bool:
-    """Whether the delivery's endpoint is paused (``SILENT_ATTEMPTS``, ``PAUSE``): its latest attempts all got no
-    answer, the newest of them within the pause."""
+    """Whether the delivery's endpoint is paused (``FAILED_ATTEMPTS``, ``PAUSE``): its latest attempts all failed, the
+    newest of them within the pause."""
     recent = list(
         WebhookDelivery.objects.filter(
             organisation_id=delivery.organisation_id, endpoint_id=delivery.endpoint_id, last_attempt_at__isnull=False
         )
         .order_by("-last_attempt_at")
-        .values_list("last_attempt_at", "response_code", "error")[:SILENT_ATTEMPTS]
+        .values_list("last_attempt_at", "response_code")[:FAILED_ATTEMPTS]
     )
     return (
-        len(recent) == SILENT_ATTEMPTS
+        len(recent) == FAILED_ATTEMPTS
         and recent[0][0] is not None  # filtered out above; the column may hold none
         and recent[0][0] >= now - PAUSE
-        and all(code is None and error for _at, code, error in recent)
+        and all(code is None or not 200 <= code < 300 for _at, code in recent)
     )
 
 
@@ -78,9 +98,10 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 
 
 @task(queue_name="webhooks")  # a queue of its own: a slow receiver holds no worker drawing memos or sending mail
-def deliver_webhook(*, delivery_id: int, attempt: int, paused: int = 0) -> str:
+def deliver_webhook(*, delivery_id: int, attempt: int, paused: int = 0, organisation_id: int = 0) -> str:
     """Make attempt ``attempt`` of the delivery and record it; returns its new status ("" when this
-    attempt was already made, or the delivery is gone; "paused" when its endpoint is paused and it waits)."""
+    attempt was already made, or the delivery is gone; "paused" when its endpoint is paused and it waits).
+    ``organisation_id`` is for the worker's order only (``oldest_served_first``)."""
     delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != WebhookDelivery.Status.PENDING or delivery.attempts >= attempt:
         return ""
@@ -88,7 +109,7 @@ def deliver_webhook(*, delivery_id: int, attempt: int, paused: int = 0) -> str:
     now = timezone.now()
     if endpoint.removed_at is None and endpoint_paused(delivery, now):
         if delivery.created_at < now - GIVE_UP:
-            error = f"Given up: the endpoint has not answered for over {GIVE_UP // timedelta(hours=1)} hours."
+            error = f"Given up: the endpoint has not taken a delivery for over {GIVE_UP // timedelta(hours=1)} hours."
             return record_attempt(delivery=delivery, attempt=attempt, code=None, text="", error=error, final=True)
         WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.PENDING).update(
             next_attempt_at=now + PAUSE

@@ -22,7 +22,7 @@ from apps.questionnaire.models import Assessment
 from apps.questionnaire.services import AssessmentError
 from apps.recommendations import services
 from apps.recommendations.models import Recommendation
-from apps.tasks.queue import enqueue_once, latest
+from apps.tasks.queue import BULK, enqueue_once, latest
 
 ALL = "all"
 MOST = 500  # recommendations re-scored in one run; a larger organisation runs it again for the rest
@@ -40,7 +40,7 @@ def candidates(*, organisation: Organisation, playbook: Playbook) -> Any:
     )
 
 
-@task()
+@task(priority=BULK)
 def rescore_many(
     *, organisation_id: int, playbook_id: int, selection: str, user_id: int, total: int = 0
 ) -> dict[str, Any]:

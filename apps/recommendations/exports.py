@@ -19,7 +19,7 @@ from apps.accounts.models import Organisation, User
 from apps.common.spreadsheet import csv_writer, safe_cell
 from apps.recommendations.filters import HistoryFilter
 from apps.recommendations.models import ExportFile, Recommendation
-from apps.tasks.queue import enqueue_once, latest
+from apps.tasks.queue import BULK, enqueue_once, latest
 
 HEADER = [
     "id",
@@ -77,7 +77,7 @@ def filename() -> str:
     return f"kpo-recommendations-{date.today():%Y-%m-%d}.csv"
 
 
-@task()
+@task(priority=BULK)
 def export_history(*, organisation_id: int, query: str, newest: int, user_id: int | None = None) -> int | None:
     """Write the history CSV for these filters and store it; returns the ExportFile's id (None when the
     organisation is gone or the filters no longer validate). ``newest`` (the newest recommendation when

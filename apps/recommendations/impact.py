@@ -39,7 +39,7 @@ from apps.playbooks.engine.types import VERDICTS
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.models import PackedAnswers, Recommendation
-from apps.tasks.queue import enqueue_once
+from apps.tasks.queue import BULK, enqueue_once
 
 EXAMPLES = 20
 BATCH = 50_000  # recommendations read and scored together: enough for numpy to pay, little enough to hold
@@ -441,7 +441,7 @@ def impact_from_data(data: Mapping[str, Any]) -> Impact:
     return Impact(**{**data, "examples": examples})
 
 
-@task()
+@task(priority=BULK)
 def preview_draft_impact(
     *, playbook_id: int, fingerprint: str, newest_recommendation: int, limit: int, published_id: int | None = None
 ) -> dict | None:

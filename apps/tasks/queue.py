@@ -19,6 +19,12 @@ from django_tasks_db.models import DBTaskResult
 # for the other namespaces in use.
 ENQUEUE_LOCK = 7_202_620
 LIVE = (TaskResultStatus.READY, TaskResultStatus.RUNNING, TaskResultStatus.SUCCESSFUL)
+# Task priorities (the worker claims the highest first; django's default is 0, memos and notices among it). Mail a
+# person is waiting for at the sign-in page (a reset, an invitation) goes before other work: it had waited 44 s behind
+# another organisation's 36 memos (review 65). Work over many rows (a bulk re-score, an impact preview, an export)
+# goes after what a person waits for page by page.
+URGENT = 50
+BULK = -10
 
 
 def _identity(task: Task, identity: dict[str, Any]) -> str:

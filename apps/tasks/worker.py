@@ -34,13 +34,15 @@ from typing import Any
 import psycopg
 from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker as DBWorker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from apps.api.tasks import oldest_served_first
 
 logger = logging.getLogger("kpo.tasks")
 
@@ -214,11 +216,19 @@ class Worker(DBWorker):
                 connection.close()
 
     def claim_next(self) -> DBTaskResult | None:
+        """The next task, locked and claimed: by priority, then (webhook deliveries) the organisation served least
+        recently first, then by when each became ready. django-tasks-db marks a task to run at once with a far-future
+        ``run_after`` and orders by it, so every retry that had come due went before any fresh task, of any
+        organisation (review 65); here a fresh task is ready from when it was queued."""
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
             tasks = tasks.filter(queue_name__in=self.queue_names)
+        ready_at = Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
+        ordered = oldest_served_first(tasks).order_by(
+            F("priority").desc(), F("served").asc(nulls_first=True), ready_at.asc(), F("enqueued_at").asc()
+        )
         with transaction.atomic():
-            row = tasks.get_locked()  # FOR UPDATE SKIP LOCKED: two workers never claim one task
+            row = ordered.select_for_update(skip_locked=True, of=("self",)).first()  # two workers never claim one
             if row is not None:
                 row.claim(self.worker_id)
         return row

@@ -659,7 +659,7 @@ def test_an_endpoint_that_stops_answering_is_paused_and_others_are_not_held_behi
 ) -> None:
     # Review 62: one organisation's receivers that never answer held every organisation's deliveries behind theirs on
     # the webhooks worker (432 tasks ahead). After three attempts with no answer, the endpoint's deliveries wait.
-    from apps.api.tasks import PAUSE, SILENT_ATTEMPTS, deliver_webhook
+    from apps.api.tasks import FAILED_ATTEMPTS, PAUSE, deliver_webhook
 
     silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")  # nothing listens: no connection
     answering, _ = _endpoint(organisation, buyer, listener.url)
@@ -669,7 +669,7 @@ def test_an_endpoint_that_stops_answering_is_paused_and_others_are_not_held_behi
             organisation=organisation, endpoint=endpoint, event="recommendation.stored", payload={"n": 1}
         )
 
-    tried = [delivery(silent) for _ in range(SILENT_ATTEMPTS)]
+    tried = [delivery(silent) for _ in range(FAILED_ATTEMPTS)]
     for d in tried:
         assert deliver_webhook.call(delivery_id=d.pk, attempt=1) == "pending"
     waiting = delivery(silent)
@@ -692,4 +692,72 @@ def test_an_endpoint_that_stops_answering_is_paused_and_others_are_not_held_behi
     WebhookDelivery.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=4))
     assert deliver_webhook.call(delivery_id=late.pk, attempt=1) == "failed"
     late.refresh_from_db()
-    assert late.error.startswith("Given up: the endpoint has not answered")
+    assert late.error.startswith("Given up: the endpoint has not taken a delivery")
+
+
+def test_an_endpoint_that_answers_but_fails_is_paused_too(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener
+) -> None:
+    # Review 65: receivers answering 500 after 4.6 s held the webhooks worker as silent ones had; an answer that is
+    # not 2xx counts towards the pause as no answer does.
+    from apps.api.tasks import FAILED_ATTEMPTS, deliver_webhook
+
+    listener.codes = [500] * FAILED_ATTEMPTS
+    failing, _ = _endpoint(organisation, buyer, listener.url)
+    made = [
+        WebhookDelivery.objects.create(
+            organisation=organisation, endpoint=failing, event="recommendation.stored", payload={"n": i}
+        )
+        for i in range(FAILED_ATTEMPTS + 1)
+    ]
+    assert [deliver_webhook.call(delivery_id=d.pk, attempt=1) for d in made] == ["pending"] * FAILED_ATTEMPTS + [
+        "paused"
+    ]
+    assert len(listener.received) == FAILED_ATTEMPTS
+
+
+def test_the_worker_takes_turns_between_organisations_and_a_fresh_task_before_a_later_retry(
+    database_tasks: None,
+    organisation: Organisation,
+    buyer: User,
+    other_organisation: Organisation,
+    outsider: User,
+    listener: Listener,
+) -> None:
+    # Review 65: another organisation's one delivery waited 11 minutes behind one organisation's 50 deliveries and
+    # their retries. The worker now takes the organisation served least recently first, and orders the rest by when
+    # each became ready (a fresh task from when it was queued, a retry from when it came due).
+    from django.db.models import F
+
+    from apps.api.tasks import send_delivery
+    from apps.tasks.worker import Worker
+
+    busy, _ = _endpoint(organisation, buyer, listener.url)
+    quiet, _ = _endpoint(other_organisation, outsider, listener.url)
+
+    def queued(endpoint: WebhookEndpoint, owner: Organisation) -> WebhookDelivery:
+        made = WebhookDelivery.objects.create(
+            organisation=owner, endpoint=endpoint, event="recommendation.stored", payload={"n": 1}
+        )
+        send_delivery(delivery=made, attempt=1)
+        return made
+
+    busy_ones = [queued(busy, organisation) for _ in range(5)]
+    WebhookDelivery.objects.filter(pk=busy_ones[0].pk).update(attempts=0, last_attempt_at=timezone.now())
+    quiet_one = queued(quiet, other_organisation)
+    worker = Worker(
+        queue_names=["webhooks"], interval=0, batch=True, max_tasks=None, backend_name="default",
+        startup_delay=False, worker_id="kpo-test", excluded_queue_names=[],
+    )  # fmt: skip
+    first = worker.claim_next()
+    assert first is not None and first.args_kwargs["kwargs"]["delivery_id"] == quiet_one.pk
+
+    # Both organisations served: a fresh task queued before a retry came due goes first, though django-tasks-db's
+    # own order put every due retry before any fresh task.
+    WebhookDelivery.objects.filter(pk=quiet_one.pk).update(last_attempt_at=timezone.now())
+    rows = DBTaskResult.objects.filter(status="READY", queue_name="webhooks")
+    retry = rows.get(args_kwargs__kwargs__delivery_id=busy_ones[1].pk)
+    rows.exclude(pk=retry.pk).update(enqueued_at=F("enqueued_at") - timedelta(minutes=10))
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now() - timedelta(minutes=1))
+    second = worker.claim_next()
+    assert second is not None and second.pk != retry.pk

@@ -1,0 +1,36 @@
+"""What the worker claims first: mail a person waits for at the sign-in page before other work, and work over many
+rows after what a person waits for page by page (review 65: a reset mail waited 44 s behind another organisation's
+36 memos)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.accounts.tasks import send_invitation_mail, send_password_reset_mail
+from apps.recommendations.bulk import rescore_many
+from apps.recommendations.exports import export_history
+from apps.recommendations.tasks import draw_memo
+from apps.tasks.queue import BULK, URGENT
+from tests.tasks.conftest import in_process_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_mail_goes_before_memos_queued_earlier_and_bulk_work_after_them() -> None:
+    export = export_history.enqueue(organisation_id=1, query="", newest=1)
+    memos = [
+        draw_memo.enqueue(recommendation_id=i, renderer_version="v", user_id=1, base_url="http://x.test")
+        for i in range(1, 4)
+    ]
+    reset = send_password_reset_mail.enqueue(email="a@b.test", domain="x.test", use_https=True)
+    worker = in_process_worker()
+
+    claimed = [worker.claim_next() for _ in range(5)]
+    assert [str(row.pk) for row in claimed if row is not None] == [
+        reset.id, *[m.id for m in memos], export.id
+    ]  # fmt: skip
+
+
+def test_the_priorities_are_the_ones_the_tasks_declare() -> None:
+    assert send_password_reset_mail.priority == send_invitation_mail.priority == URGENT > 0
+    assert export_history.priority == rescore_many.priority == BULK < 0 == draw_memo.priority
