@@ -1,0 +1,42 @@
+"""Nothing in the memo runs off the page: the cost table's seven columns wrap within A4's width, so "Chance of a
+saving" and "Break-even" are printed for every option (review 66: both were cut off at the page edge)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.memo import render_memo_html
+from tests.recommendations.conftest import recommend
+
+pytestmark = pytest.mark.django_db
+
+
+def _overflowing(html: str) -> list[tuple[int, str, float]]:
+    """The text boxes whose right edge lies past their page's width: (page, text, how far past in CSS px)."""
+    from weasyprint import HTML
+
+    found = []
+    for number, page in enumerate(HTML(string=html, base_url="http://testserver/").render().pages, 1):
+        width = page.width
+        for box in page._page_box.descendants():
+            text = getattr(box, "text", None)
+            if text and text.strip():
+                right = box.position_x + box.margin_width()
+                if right > width + 0.5:
+                    found.append((number, text, right - width))
+    return found
+
+
+@pytest.mark.parametrize("case", ["US health insurer", "KYC refresh: a Dutch bank", "New York company: FP&A"])
+def test_every_word_of_the_memo_lies_within_the_page(
+    reference: Playbook, organisation: Organisation, buyer: User, case: Any
+) -> None:
+    rec = recommend(reference, organisation, buyer, case, "Memo width")
+    assert rec.snapshot["evaluation"]["cost"]["models"], "a case with costed options"
+    html = render_memo_html(rec, "http://testserver/")
+    assert "Chance of a saving" in html and "Break-even" in html
+    assert _overflowing(html) == []
