@@ -27,6 +27,7 @@ from apps.accounts.scoping import (
     member_required,
     pin_to_organisation,
 )
+from apps.common.confirm import unconfirmed
 from apps.common.formatting import usd_range
 from apps.common.hostile import ascii_int
 from apps.common.spreadsheet import csv_writer
@@ -167,6 +168,26 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
 def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
+    if entry.status != ShortlistEntry.Status.SELECTED:  # the selected one is refused at once, below: nothing to confirm
+        # Its checklist goes with it (review 66: owners, due dates and evidence went at one press).
+        items = DiligenceItem.objects.filter(organisation_id=entry.organisation_id, entry_id=entry.pk)
+        worked = items.exclude(status=DiligenceItem.Status.OPEN, owner=None, due_date=None, evidence="").count()
+        kept = (
+            f" {worked} of its {items.count()} due-diligence items have an owner, a due date, evidence or progress; "
+            "they are deleted too."
+            if worked
+            else " Its due-diligence checklist is deleted too."
+        )
+        ask = unconfirmed(
+            request,
+            heading=f"Remove {entry.vendor.name} from the shortlist?",
+            consequence=f"{entry.vendor.name} leaves this recommendation's shortlist.{kept} This cannot be undone: "
+            "adding the provider again starts a new, empty checklist.",
+            button=f"Remove {entry.vendor.name}",
+            back=reverse("vendors:shortlist", args=[recommendation.pk]),
+        )
+        if ask is not None:
+            return ask
     try:
         services.remove_entry(entry=entry)
     except services.ShortlistError as exc:

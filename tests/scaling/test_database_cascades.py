@@ -167,7 +167,7 @@ def test_removing_a_vendor_deletes_its_checklist_and_overdue_notices(
         OverdueNotice.objects.create(item=item, organisation=organisation, due_date="2026-11-01")
 
     with capture_statements() as statements:
-        response = buyer_client.post(reverse("vendors:remove", args=[removed.pk]))
+        response = buyer_client.post(reverse("vendors:remove", args=[removed.pk]), {"confirm": "yes"})
 
     assert response.status_code == 302
     assert_pinned_to_one_organisation(statements)

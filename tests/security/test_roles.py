@@ -185,7 +185,7 @@ MATRIX = [
     Row("vendors:compare", "GET", READ, args=_rec),
     Row("vendors:export_csv", "GET", READ, args=_rec),
     Row("vendors:entry", "POST", EDIT, args=lambda w: [w.vendors.entry.pk], data=lambda w: _entry_data(w)),
-    Row("vendors:remove", "POST", EDIT, args=lambda w: [w.vendors.entry.pk]),
+    Row("vendors:remove", "POST", EDIT, args=lambda w: [w.vendors.entry.pk], data=CONFIRMED),
     Row("vendors:diligence", "GET", READ, args=lambda w: [w.vendors.entry.pk]),
     Row(
         "vendors:diligence_item",
