@@ -133,13 +133,41 @@
     }
   });
 
-  // A whole step sent with its button carries every box's value: nothing is left to keep.
+  // A whole step sent with its button carries every box's value. What was typed is kept until the next page shows
+  // whether the step was taken. A session that had ended sends the step to the sign-in page unsaved, and signing in
+  // comes back to the step: there, arriving from the sign-in page, the kept values are put back and saved (review 66:
+  // they had been forgotten as the step was sent). Any other next page (the next step, or the step refused and drawn
+  // with what was sent) means it was taken: the kept values are forgotten, so none can later write over a colleague's.
+  var SENT = "kpo-sent:";
+
   document.addEventListener("submit", function (event) {
-    event.target.querySelectorAll(TYPED).forEach(function (el) { forget(el); });
+    event.target.querySelectorAll(TYPED).forEach(function (el) {
+      try { sessionStorage.setItem(SENT + draftKey(el), "1"); } catch (e) { forget(el); }
+    });
   });
 
+  function settleSent() {
+    var back = false;
+    try { back = new URL(document.referrer).pathname.indexOf("/accounts/login/") === 0; } catch (e) { back = false; }
+    try {
+      var keys = [];
+      for (var i = 0; i < sessionStorage.length; i++) {
+        var key = sessionStorage.key(i);
+        if (key && key.indexOf(SENT) === 0) {
+          keys.push(key);
+        }
+      }
+      keys.forEach(function (key) {
+        sessionStorage.removeItem(key);
+        if (!back) {
+          sessionStorage.removeItem(key.slice(SENT.length));
+        }
+      });
+    } catch (e) { /* nothing kept */ }
+  }
+
   // After htmx has set up the boxes' saves (it does so when the document is ready, and this script runs after it).
-  function restoreSoon() { setTimeout(restore, 0); }
+  function restoreSoon() { setTimeout(function () { settleSent(); restore(); }, 0); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", restoreSoon);
   } else {

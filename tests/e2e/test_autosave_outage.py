@@ -153,3 +153,40 @@ def test_a_reload_right_after_typing_shows_and_keeps_what_was_typed(browsing: Br
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Save and continue")).click()
     assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 2500
+
+
+def test_a_step_sent_after_the_session_ended_gets_its_typed_answers_back_after_signing_in(
+    browsing: Browsing, buyer: User
+) -> None:
+    """Review 66: typed answers were forgotten as the step was sent, so after signing in again the step came back
+    empty. They are kept until the next page shows whether the step was taken, and put back and saved when the step
+    is reached from the sign-in page."""
+    from django.contrib.sessions.models import Session
+
+    from apps.questionnaire.models import Answer
+    from tests.factories import PASSWORD
+
+    assessment = make_assessment(buyer, "Signed out mid-step", {"function": "equity-research", "annual_hours": 1000})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    browsing.console.allow(r"Failed to load resource")
+    browsing.console.allow(r"htmx")
+    page.route(re.compile(r"/answers/annual_hours/"), lambda route: route.abort())  # no autosave gets through
+    page.locator("#input-annual_hours").fill("7500")
+    Session.objects.all().delete()  # the session ends
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Save and continue")).click()
+    page.unroute(re.compile(r"/answers/annual_hours/"))
+    expect(page.get_by_text("Your session had ended, so what you sent was not saved.")).to_be_visible()
+    page.get_by_label("Email").fill(buyer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_response(re.compile(r"/answers/annual_hours/")) as saved:
+        page.get_by_role("button", name=re.compile("Sign in")).click()
+    assert saved.value.status == 200
+    expect(page.locator("#input-annual_hours")).to_have_value("7500")
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 7500
+    # Sent again, the step is taken: nothing is kept to be put back later over a colleague's answer.
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Save and continue")).click()
+    kept = page.evaluate("() => Object.keys(sessionStorage).filter((k) => k.startsWith('kpo-'))")
+    assert kept == []
