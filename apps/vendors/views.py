@@ -160,7 +160,20 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{updated.vendor.name}: {updated.get_status_display().lower()}.")
             return redirect(f"{reverse('vendors:shortlist', args=[recommendation.pk])}#entry-{entry.pk}")
     context = _shortlist_context(request, recommendation, forms={entry.pk: form})
+    # The error pattern: a summary at the top that takes the focus, each line linked to its box far down the page,
+    # "Error:" in the title, and Back and reload on the shortlist rather than the form's address (review 66).
+    context["error_summary"] = [
+        (form[name].auto_id if name in form.fields else f"entry-{entry.pk}", _entry_label(form, name, entry), message)
+        for name, messages_ in form.errors.items()
+        for message in messages_
+    ]
+    context["page_address"] = reverse("vendors:shortlist", args=[recommendation.pk])
     return render(request, "vendors/shortlist.html", context, status=400)
+
+
+def _entry_label(form: EntryForm, name: str, entry: ShortlistEntry) -> str:
+    field = form.fields.get(name)
+    return f"{entry.vendor.name}, {field.label}" if field is not None and field.label else entry.vendor.name
 
 
 @require_POST

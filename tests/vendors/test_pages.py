@@ -166,6 +166,14 @@ def test_rejecting_without_a_reason_is_refused(
     # Its label does not call it optional (review 61).
     assert "(required to reject)" in response.content.decode()
     assert rows() == before
+    # The error pattern (review 66): a summary that takes the focus, linked to the box under its provider, "Error:"
+    # in the title, and Back and reload on the shortlist, not the form's address.
+    page = response.content.decode()
+    assert "<title>Error: Shortlist for" in page
+    summary = page[page.index('id="error-summary"') - 200 :]
+    assert "autofocus" in summary[:400] and f'href="#id_entry-{entry.pk}-rejection_reason"' in summary
+    assert f'id="id_entry-{entry.pk}-rejection_reason"' in page
+    assert f'data-post-result="{reverse("vendors:shortlist", args=[recommendation.pk])}"' in page
     ok = buyer_client.post(
         reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "rejected", reason="No BAA template")
     )
