@@ -202,10 +202,15 @@ def test_saving_needs_a_name_and_valid_answers(
     response = buyer_client.post(url, {"whatif_title": "   "})
     assert response.status_code == 400
     assert "Give the new assessment a name." in response.content.decode()
+    # The box stays as it was sent, beside its message, not refilled with a name (review 66).
+    assert 'name="whatif_title" value=""' in response.content.decode()
     compiled = compiled_playbook(rec.playbook)
     number = next(q for q in compiled.questions.values() if q.kind == "integer")
     response = buyer_client.post(url, {"whatif_title": "Fine", number.code: "many"})
     assert response.status_code == 400
+    # With a refused answer too, one element takes the focus: the error summary (review 66: Nu, two autofocus).
+    both = buyer_client.post(url, {"whatif_title": "", number.code: "many"}).content.decode()
+    assert both.count(" autofocus") == 1 and 'id="error-summary"' in both
     assert _stored() == before
 
 
