@@ -137,8 +137,8 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     if result.errors or not title:
         context["save_error"] = "Give the new assessment a name." if not title else ""
         context["save_error_name"] = not title
-        if not title:
-            context["save_title"] = ""  # the box as it was sent, beside its message (review 66: refilled, it contradicted it)
+        if not title:  # the box as it was sent, beside its message (review 66: refilled, it contradicted it)
+            context["save_title"] = ""
         return render(request, "recommendations/whatif.html", context, status=400)
     if not result.changed_answers:
         # The same answers on the same playbook version would store a copy of this recommendation (review 41).

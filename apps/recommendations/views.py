@@ -21,6 +21,7 @@ from apps.common.hostile import ascii_int
 from apps.common.prepared import PreparedQuery
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
+from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
@@ -114,14 +115,20 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         "top_models": ev.models[:3],
         "top_locations": ev.top_locations,
         "location_columns": snap.location_columns,
-        # Both tables by the organisation (the distribution column on Citus, docs/scaling.md).
-        "rescores": Recommendation.objects.filter(
-            organisation=request.organisation,
-            assessment__organisation=request.organisation,
-            assessment__based_on=recommendation.assessment,
-        ).only("pk", "title"),
         **result_panel(recommendation, request.membership),
     }
+    # Both tables by the organisation (the distribution column on Citus, docs/scaling.md). A copy on another playbook
+    # version is a re-score; one on this version is a what-if saved from it (review 66 read what-ifs as re-scores).
+    copies = Recommendation.objects.filter(
+        organisation=request.organisation,
+        assessment__organisation=request.organisation,
+        assessment__based_on=recommendation.assessment,
+    ).only("pk", "title", "playbook_id")
+    context["rescores"] = [r for r in copies if r.playbook_id != recommendation.playbook_id]
+    context["what_ifs"] = [r for r in copies if r.playbook_id == recommendation.playbook_id]
+    current = Playbook.objects.current()
+    # Re-scoring is offered only when a newer playbook is published: on the current one it would say so and stop.
+    context["newer_playbook"] = current if current is not None and current.pk != recommendation.playbook_id else None
     return render(request, "recommendations/detail.html", context)
 
 

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["phi"], "covered": True}
 # Every page: the session, the user, and the memberships (the header's switcher and unread count with them).
 BUDGETS = {
-    # + the recommendation, its sign-off status (no decisions read when none is needed), the re-scores
-    # made from it, the comments on it.
-    "result": 7,
+    # + the recommendation, its sign-off status (no decisions read when none is needed), the re-scores and
+    # what-ifs made from it, the current playbook (a re-score is offered only on a newer one), the comments on it.
+    "result": 8,
     # + the assessment with its answers and who gave them (one statement), the member's team view (their
     # sections, opinions to give, and whether any section is assigned or opinion asked: none here, so nothing
     # more is read), the comments on its questions.

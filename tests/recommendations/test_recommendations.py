@@ -159,7 +159,11 @@ def test_the_result_looks_the_same_after_the_playbook_and_catalogue_change(
     changed["rules"][0]["rationale"] = "A rewritten rationale."
     publish_playbook(playbook=import_playbook(data=changed))
     after = buyer_client.get(url).content.decode()
-    assert _main(before) == _main(after)
+    # Only the offer to re-score on the newer playbook is new (review 66: offered before there was one).
+    offer = re.compile(r"<form method=\"post\" action=\"[^\"]*/rescore/\">.*?</form>", re.S)
+    assert "Re-score on the current playbook" not in before
+    assert "Re-score on the current playbook (version 2)" in after
+    assert _main(before) == offer.sub("", _main(after))
     assert "Sign a BAA" in after and "Something else entirely" not in after
 
 
@@ -392,3 +396,20 @@ def test_a_date_filter_says_back_what_was_given_without_invisible_controls(buyer
     arabic = buyer_client.get(reverse("recommendations:history"), {"since": "٢٠٢٦-٠١-٠١"})
     assert arabic.status_code == 400
     assert 'value="٢٠٢٦-٠١-٠١"' not in arabic.content.decode()
+
+
+def test_what_ifs_saved_from_a_result_are_listed_as_what_ifs_not_as_re_scores(
+    buyer_client: Client, assessment: Assessment, buyer: Any
+) -> None:
+    # Review 66 read "Re-scored since: Language other" of a what-if with other answers on the same playbook.
+    from apps.questionnaire.services import stored_answers
+    from apps.recommendations.services import save_what_if
+
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    answers = {**stored_answers(assessment), "hours": 9000}
+    saved = save_what_if(recommendation=rec, answers=answers, title="More hours", user=buyer)
+    assert saved.recommendation is not None
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "What-ifs saved from it:" in page and "More hours" in page
+    assert "Re-scored since" not in page and "Re-score on the current playbook" not in page
