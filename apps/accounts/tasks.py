@@ -41,7 +41,12 @@ def send_invitation_mail(*, invitation_id: int, base_url: str) -> bool:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = base_url + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    context = {"organisation": invitation.organisation, "invited_by": invitation.invited_by, "link": link}
+    context = {
+        "organisation": invitation.organisation,
+        "invited_by": invitation.invited_by,
+        "role": invitation.get_role_display().lower(),
+        "link": link,
+    }
     body = render_to_string("accounts/invitation_email.txt", context)
     send_mail(f"You're invited to {invitation.organisation} on KPO Advisor", body, None, [user.email])
     return True
