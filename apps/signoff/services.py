@@ -57,7 +57,8 @@ def set_policy(*, organisation: Organisation, required: bool, approvals_needed: 
         approvers = Membership.objects.filter(organisation=organisation).approvers().count()
         if required and approvers < approvals_needed:
             raise PolicyError(
-                f"{_approvers(approvers)} in this organisation, so {approvals_needed} approvals could never be "
+                f"{_approvers(approvers)} in this organisation, so {approvals_needed} "
+                f"approval{'' if approvals_needed == 1 else 's'} could never be "
                 "given: mark more members as approvers first."
             )
         policy, _ = SignOffPolicy.objects.update_or_create(

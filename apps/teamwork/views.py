@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import MemberRequest, get_for_member, member_required, pin_to_organisation
+from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import posted_answers
@@ -57,7 +58,16 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
                 return redirect("teamwork:contributors", pk=pk)
             messages.success(request, "Saved who answers each section.")
             return redirect("teamwork:contributors", pk=pk)
-    context = {"assessment": assessment, "form": form, "sections": sections, "can_manage": can_manage}
+    # Sections the answers so far do not ask stay assignable (a changed answer may ask them) but say so (review 66:
+    # "Legal work" offered for equity research).
+    asked = visibility(compiled, questionnaire.stored_answers(assessment)).sections
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "sections": sections,
+        "not_asked": {code for code, _ in sections if code not in asked},
+        "can_manage": can_manage,
+    }
     return render(request, "teamwork/contributors.html", context, status=400 if form.errors else 200)
 
 

@@ -156,3 +156,15 @@ def test_sign_off_forms_open_on_their_error_summary(
     settings_page = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "0"})
     assert "<title>Error: Sign-off settings" in settings_page.content.decode()
     assert "A recommendation needs at least 1 approval." in settings_page.content.decode()
+
+
+@pytest.mark.parametrize(("needed", "said"), [(1, "so 1 approval could never be given"), (2, "so 2 approvals could")])
+def test_a_policy_no_approver_could_meet_says_so_in_good_english(
+    organisation: Organisation, buyer: User, needed: int, said: str
+) -> None:
+    # Review 66 read "so 1 approvals could never be given".
+    from apps.signoff import services
+
+    Membership.objects.filter(organisation=organisation).update(can_approve=False)
+    with pytest.raises(services.PolicyError, match=said):
+        services.set_policy(organisation=organisation, required=True, approvals_needed=needed, user=buyer)

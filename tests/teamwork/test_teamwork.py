@@ -424,3 +424,18 @@ def test_the_review_page_with_divergences_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         response = buyer_client.get(url)
     assert response.content.decode().count('id="divergence-') == opinions
+
+
+def test_sections_the_answers_do_not_ask_are_marked_so_on_the_assignment_page(
+    buyer_client: Client, buyer: User, organisation: Organisation, reference: Playbook
+) -> None:
+    # Review 66: an equity-research draft offered "Legal work" and "Tax work" to assign with no word that its answers
+    # never ask them. They stay assignable (a changed answer may ask them) and say so.
+    draft = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Research", playbook=reference,
+        answers={"function": "equity-research"},
+    )  # fmt: skip
+    page = buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode()
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<th scope="row">([^<]+)(?:(?!</th>).)*</th>', page, re.S)}
+    assert "Not asked as answered so far" in rows["Legal work"] and "Not asked as answered so far" in rows["Tax work"]
+    assert "Not asked" not in rows["Investment research"] and "Not asked" not in rows["The work"]
