@@ -403,6 +403,14 @@ def test_the_simulator_shows_the_engines_message_for_a_typed_answer(
     response = curator_client.post(url, {"q__share": "250"})
     assert response.status_code == 400
     assert "Enter a percentage from 0 to 100." in response.content.decode()
+    # At the top, taking the focus, linked to its box (review 66: out of view below the form's first screen).
+    page = response.content.decode()
+    top = page[page.index('id="simulator-errors"') - 120 :]
+    assert (
+        "autofocus" in top[:200]
+        and 'href="#id_q__share"' in top
+        and page.index("simulator-errors") < page.index('id="id_q__share"')
+    )
 
 
 def test_every_box_of_the_condition_table_names_itself_and_points_stay_within_a_score(
