@@ -107,6 +107,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     form_class = StrengthFirstSetPasswordForm
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Someone invited who has never had a password is setting their first one to join: the page says so
+        (review 66: "Choose a new password" read as a reset of a password they never had)."""
+        context = super().get_context_data(**kwargs)
+        user = getattr(self, "user", None)
+        if context.get("validlink") and user is not None and not user.has_usable_password():
+            context["invited_to"] = [
+                (i.organisation.name, i.get_role_display().lower())
+                for i in Invitation.objects.open().filter(email=user.email).select_related("organisation")
+            ]
+        return context
+
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         # Whoever completes a reset controls the mailbox: lift any sign-in lock on the address.
         throttle.clear_email(email=form.user.email)

@@ -64,3 +64,18 @@ def test_a_name_in_use_is_refused(organisation: Organisation) -> None:
 def test_the_sign_in_page_says_how_accounts_come(client: Client) -> None:
     page = client.get("/accounts/login/").content.decode()
     assert "Accounts come by invitation" in page
+
+
+def test_the_invited_owners_link_says_they_are_setting_a_password_to_join(
+    client: Client, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Review 66: the invitation link opened "Choose a new password" for someone who never had one."""
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _run("Acme Procurement Ltd", "owner@acme.example", "--base-url", "http://kpo.example")
+    link = re.search(r"http://kpo.example(/\S+)", mailoutbox[0].body)
+    assert link is not None
+    page = client.get(link.group(1), follow=True).content.decode()
+    assert "Set your password" in page and "You are invited to join Acme Procurement Ltd as an owner" in page
+    assert "Choose a new password" not in page
