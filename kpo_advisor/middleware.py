@@ -428,13 +428,21 @@ class ProductErrorPagesMiddleware:
         # 500 handler reads the exception, which is gone here: a lost database is answered earlier, by
         # DatabaseUnavailableMiddleware, so its plain 500 page is the rest of it).
         status = response.status_code
+        page: HttpResponse
         if status == 404:
-            return page_not_found(request, Http404())
-        if status == 403:
-            return permission_denied(request, PermissionDenied())
-        if status < 500:
-            return bad_request(request, SuspiciousOperation())
-        return plain_page("500.html", 500, request)
+            page = page_not_found(request, Http404())
+        elif status == 403:
+            page = permission_denied(request, PermissionDenied())
+        elif status < 500:
+            page = bad_request(request, SuspiciousOperation())
+        else:
+            page = plain_page("500.html", 500, request)
+        # What the middleware inside gave the technical page: the request's id (so a report matches the log line, as
+        # in production; review 65) and its caching.
+        for name in ("X-Request-ID", "Cache-Control"):
+            if name in response:
+                page[name] = response[name]
+        return page
 
 
 # A form's page, for the addresses that only take a form sent from it: what a GET of the address links to on the

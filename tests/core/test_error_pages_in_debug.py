@@ -37,6 +37,8 @@ def test_with_debug_on_a_missing_page_and_a_failing_view_get_the_products_pages(
     assert failed.status_code == 500
     body = failed.content.decode()
     assert "Something went wrong on our side" in body and "RuntimeError" not in body and "Traceback" not in body
+    # The request's id and caching as the middleware inside gave them, so a report matches the log (review 65).
+    assert failed["X-Request-ID"] and missing["X-Request-ID"] and failed["X-Request-ID"] != missing["X-Request-ID"]
     # A Host the site does not serve is a suspicious request: Django's 400 page listed the settings and the
     # environment to anyone.
     host = Client(raise_request_exception=False).get("/accounts/login/", headers={"host": "evil.test"})
