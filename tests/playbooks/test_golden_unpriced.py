@@ -1,11 +1,13 @@
-"""Golden cases are checked without the cost (``evaluate(..., priced=False)``): everything they check is the same."""
+"""Golden cases are checked without the cost (``evaluate(..., priced=False)``): everything they check is the same, but
+for the cost and the condition a cost that does not pay asks for (``dearer_condition``), which only a priced evaluation
+can know."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from apps.playbooks.engine import clean_answers, evaluate
-from apps.playbooks.engine.evaluate import NOT_PRICED
+from apps.playbooks.engine.evaluate import DEARER_CHANCE, NOT_PRICED
 from apps.playbooks.golden import check_case
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -21,7 +23,16 @@ def test_an_unpriced_evaluation_differs_from_the_priced_one_in_its_cost_alone(re
         unpriced = evaluate(compiled, answers, priced=False)
         priced_somewhere += priced.cost.available
         if unpriced.cost is NOT_PRICED:
-            assert dataclasses.replace(priced, cost=NOT_PRICED) == unpriced, case.name
+            dearer = [c for c in priced.conditions if c.name == "in-house is likely cheaper"]
+            top = next((m for m in priced.cost.models if priced.models and m.model == priced.models[0].code), None)
+            assert bool(dearer) == (
+                priced.verdict != "doesnt_win"
+                and top is not None
+                and top.probability_saving is not None
+                and top.probability_saving < DEARER_CHANCE
+            ), case.name
+            kept = tuple(c for c in priced.conditions if c not in dearer)
+            assert dataclasses.replace(priced, cost=NOT_PRICED, conditions=kept) == unpriced, case.name
         else:  # delivered from nowhere: the cost says why there is none, priced or not
             assert priced == unpriced, case.name
         assert check_case(compiled, case).passed, case.name

@@ -34,6 +34,7 @@ from apps.recommendations.services import submit_and_recommend
 from apps.recommendations.snapshot.types import EvaluationRecord
 from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
+from tests.recommendations.golden import evaluated_case
 from tests.recommendations.test_memo_guidance import memo_html
 from tests.recommendations.test_snapshot import store
 
@@ -455,3 +456,24 @@ def test_the_dearer_headline_names_the_benchmark_pay_it_is_measured_against() ->
     )
     weak = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: True)
     assert dearer_headline(unlikely, weak).endswith("; a saving very unlikely")  # type: ignore[arg-type]
+
+
+def test_a_verdict_whose_cost_does_not_pay_asks_for_the_reason_other_than_cost(reference: Playbook) -> None:
+    """Review 64: "KPO wins" beside a move 72% dearer with under 1% chance of a saving, on the buyer's own figures. The
+    verdict stays the fit's (cost never decides it); a condition asks for the reason other than cost, agreed by
+    whoever signs the budget, with how much dearer it likely is."""
+    from apps.playbooks.engine.evaluate import DEARER_CHANCE
+    found = 0
+    for case in reference.golden_cases.all():
+        ev = evaluated_case(reference, case.name)
+        top = next((m for m in ev.cost.models if ev.models and m.model == ev.models[0].code), None)
+        dearer = [c.text for c in ev.conditions if c.text.startswith("Name the reason other than cost")]
+        pays_badly = (
+            ev.verdict != "doesnt_win" and top is not None and top.probability_saving is not None
+            and top.probability_saving < DEARER_CHANCE
+        )  # fmt: skip
+        assert bool(dearer) == pays_badly, case.name
+        if dearer and top is not None and top.savings_percent is not None and top.savings_percent < 0:
+            found += 1
+            assert f"likely costs {round(-top.savings_percent)}% more than keeping it in-house" in dearer[0]
+    assert found >= 1

@@ -143,6 +143,29 @@ NOWHERE_TO_DELIVER = VerdictCondition(
     rule="",
     name="no delivery location meets every requirement",
 )
+# Below this chance of a saving for the recommended model, the verdict asks for the reason other than cost: a CFO
+# signs "KPO wins" beside a move that costs more only with that reason named (review 64: 72% dearer, under 1% chance of
+# a saving, on the buyer's own figures). The verdict stays the fit's (the engine's contract: cost never decides it).
+DEARER_CHANCE = 0.1
+
+
+def dearer_condition(share: float | None) -> VerdictCondition:
+    """The condition asked when the recommended model likely costs more than in-house (``share``: its saving as a
+    share of in-house, negative; None when not known)."""
+    more = (
+        f"likely costs {round(-share)}% more than keeping it in-house"
+        if share is not None and share < 0
+        else ("likely costs more than keeping it in-house")
+    )
+    return VerdictCondition(
+        text="Name the reason other than cost (capacity, skills, speed, resilience) that justifies the move, and have "
+        f"it agreed by whoever signs the budget: the recommended option {more}, with a saving in under one in ten of "
+        "the simulated cases",
+        rule="",
+        name="in-house is likely cheaper",
+    )
+
+
 # Why no cost is estimated when every location breaks a requirement: in general, and when the data may not
 # leave the buyer's country (every catalogue location is abroad, so no offshore saving exists to show).
 NOWHERE_COST = (
@@ -918,6 +941,15 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         if scored.verdict != "doesnt_win" and ranked_models:
             top_code = ranked_models[0].code
             cheaper = _cheaper_location(pb, cost, top_code, role, needs, feasible, location_scores, transfers)
+        top_cost = next((m for m in cost.models if ranked_models and m.model == ranked_models[0].code), None)
+        if (
+            scored.verdict != "doesnt_win"
+            and top_cost is not None
+            and top_cost.probability_saving is not None
+            and top_cost.probability_saving < DEARER_CHANCE
+        ):
+            dearer = dearer_condition(top_cost.savings_percent)
+            conditions.setdefault(dearer.text, dearer)
         if cheaper is not None:
             asks = tuple(
                 c.text
