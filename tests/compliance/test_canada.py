@@ -220,3 +220,22 @@ def test_an_eastern_canadian_buyer_handing_over_canadian_data_is_told_quebecs_as
         evaluated_case(reference, TORONTO_BANK, data_categories=["none"]),
     ):
         assert not [r for r in other.risks if "Québec" in r.title or "Quebec" in r.title]
+
+
+QUEBEC_CONDITION = "Before personal information leaves Québec, assess its sensitivity"
+
+
+def test_an_enterprise_said_to_be_in_quebec_reads_the_assessment_as_a_condition_and_one_elsewhere_nothing(
+    reference: Playbook,
+) -> None:
+    # Review 64: eastern Canada lumped Montreal with Toronto, so s. 17's assessment, due before personal data leaves
+    # Québec, was only a risk "if your enterprise is in Québec". The buyer may now say where it is.
+    quebec = evaluated_case(reference, TORONTO_BANK, buyer_ca_province="quebec")
+    (said,) = [c.text for c in quebec.conditions if c.text.startswith(QUEBEC_CONDITION)]
+    assert "CQLR c P-39.1, s. 17" in said
+    assert not [r for r in quebec.risks if r.title == QUEBEC]
+    ontario = evaluated_case(reference, TORONTO_BANK, buyer_ca_province="elsewhere")
+    assert not [r for r in ontario.risks if "Québec" in r.title]
+    assert not [c for c in ontario.conditions if "Québec" in c.text]
+    # Unanswered (optional): the risk to check, as before.
+    assert [r.title for r in evaluated_case(reference, TORONTO_BANK).risks if r.title == QUEBEC] == [QUEBEC]
