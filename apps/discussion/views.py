@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.scoping import MemberRequest, SignedInRequest, get_for_member, member_required
+from apps.common.confirm import unconfirmed
 from apps.discussion import services
 from apps.discussion.forms import CommentForm, PreferencesForm
 from apps.discussion.models import Activity, Comment, Notification
@@ -127,6 +128,17 @@ def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required()
 def comment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
+    if comment.deleted_at is None:  # one deleted already is refused at once, below
+        ask = unconfirmed(
+            request,
+            heading="Delete your comment?",
+            consequence="Its text is removed for everyone and cannot be brought back; the thread shows “Comment "
+            "deleted” in its place, and replies to it stay.",
+            button="Delete the comment",
+            back=services.comment_url(comment),
+        )
+        if ask is not None:
+            return ask
     try:
         services.delete_comment(comment=comment, user=request.user)
     except services.CommentError:

@@ -121,7 +121,11 @@ def test_only_its_author_edits_or_deletes_a_comment(
     assert buyer_client.post(edit, {"body": "Changed"}).status_code == 302
     comment.refresh_from_db()
     assert comment.body == "Changed" and comment.edited_at is not None
-    assert buyer_client.post(delete).status_code == 302
+    asked = buyer_client.post(delete)  # asked first (review 66: gone at one press)
+    assert asked.status_code == 200 and "Delete your comment?" in asked.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Changed" and comment.deleted_at is None
+    assert buyer_client.post(delete, {"confirm": "yes"}).status_code == 302
     comment.refresh_from_db()
     assert comment.body == "" and comment.deleted_at is not None
     assert "Comment deleted." in buyer_client.get(_question_url(assessment)).content.decode()

@@ -202,7 +202,7 @@ MATRIX = [
     Row("discussion:result_comment", "POST", MEMBERS, args=_rec, data=lambda w: {"body": "Hi"}),
     Row("discussion:comment_edit", "GET", (200, 403, 403, 404, 302), args=lambda w: [w.comment.pk]),
     Row("discussion:comment_edit", "POST", OWNER, args=lambda w: [w.comment.pk], data=lambda w: {"body": "Changed"}),
-    Row("discussion:comment_delete", "POST", OWNER, args=lambda w: [w.comment.pk]),
+    Row("discussion:comment_delete", "POST", OWNER, args=lambda w: [w.comment.pk], data=CONFIRMED),
     Row("discussion:assessment_activity", "GET", READ, args=_draft),
     Row("discussion:recommendation_activity", "GET", READ, args=_rec),
     # Each member's own inbox (the outsider has one in its organisation); a notification is its recipient's only.
