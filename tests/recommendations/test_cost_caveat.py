@@ -463,6 +463,7 @@ def test_a_verdict_whose_cost_does_not_pay_asks_for_the_reason_other_than_cost(r
     verdict stays the fit's (cost never decides it); a condition asks for the reason other than cost, agreed by
     whoever signs the budget, with how much dearer it likely is."""
     from apps.playbooks.engine.evaluate import DEARER_CHANCE
+
     found = 0
     for case in reference.golden_cases.all():
         ev = evaluated_case(reference, case.name)
