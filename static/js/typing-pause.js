@@ -28,13 +28,41 @@
     return "kpo-typed:" + el.getAttribute("data-hx-post");
   }
 
+  // The stamp of the answer the server held when the box was drawn or last saved (its "loaded" field, when and what
+  // it was): kept with the typed value, so a value typed over one answer is never put back over a later one.
+  function stampOf(el) {
+    var field = document.getElementById("loaded-" + el.id.replace(/^input-/, ""));
+    return field ? field.value : "";
+  }
+
   function keep(el) {
-    try { sessionStorage.setItem(draftKey(el), el.value); } catch (e) { /* storage full or off: the saves still run */ }
+    var kept = readKept(el);
+    // The stamp of the answer the typing started from: a save confirmed since forgets the value kept.
+    var stamp = kept && kept.v !== undefined ? kept.s : stampOf(el);
+    try {
+      sessionStorage.setItem(draftKey(el), JSON.stringify({ v: el.value, s: stamp }));
+    } catch (e) { /* storage full or off: the saves still run */ }
+  }
+
+  function readKept(el) {
+    var raw = null;
+    try { raw = sessionStorage.getItem(draftKey(el)); } catch (e) { return null; }
+    if (raw === null) {
+      return null;
+    }
+    try {
+      var kept = JSON.parse(raw);
+      if (kept && typeof kept.v === "string") {
+        return kept;
+      }
+    } catch (e) { /* kept by an older page: the value alone */ }
+    return { v: raw, s: undefined };
   }
 
   function forget(el, value) {
     try {
-      if (value === undefined || sessionStorage.getItem(draftKey(el)) === value) {
+      var kept = readKept(el);
+      if (kept !== null && (value === undefined || kept.v === value)) {
         sessionStorage.removeItem(draftKey(el));
       }
     } catch (e) { /* nothing kept */ }
@@ -42,17 +70,28 @@
 
   function restore() {
     document.querySelectorAll(TYPED).forEach(function (el) {
-      var kept = null;
-      try { kept = sessionStorage.getItem(draftKey(el)); } catch (e) { return; }
+      var kept = readKept(el);
       if (kept === null || el.disabled) {
         return;
       }
-      if (kept === el.value) {
+      if (kept.v === el.value) {
         forget(el);  // the server already holds it
         return;
       }
+      if (kept.s !== undefined && kept.s !== stampOf(el)) {
+        // The answer changed after the value was typed (a colleague's save, or one's own elsewhere): it is not put
+        // back over it, and the box says what was not saved (review 68: 6000 typed while signed out replaced a
+        // colleague's later 9999 without a word).
+        forget(el);
+        var status = document.getElementById("status-" + el.id.replace(/^input-/, ""));
+        if (status) {
+          status.textContent = "Not put back: you had typed “" + kept.v + "” here and it was not saved; the answer " +
+            "has changed since. Type it again if it should replace this one.";
+        }
+        return;
+      }
       confirmed.set(el, el.defaultValue);
-      el.value = kept;
+      el.value = kept.v;
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
   }

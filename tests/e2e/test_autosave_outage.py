@@ -190,3 +190,32 @@ def test_a_step_sent_after_the_session_ended_gets_its_typed_answers_back_after_s
         page.get_by_role("button", name=re.compile("Save and continue")).click()
     kept = page.evaluate("() => Object.keys(sessionStorage).filter((k) => k.startsWith('kpo-'))")
     assert kept == []
+
+
+def test_a_value_typed_while_signed_out_is_not_put_back_over_a_later_answer(
+    browsing: Browsing, buyer: User, sign_in: Any
+) -> None:
+    """Review 68: 6000 typed while signed out (its save refused) was put back, and saved, over a colleague's later
+    9999 when the step was opened again. A kept value carries the stamp of the answer it was typed over: when the
+    answer has changed since, it is not put back, and the box says what was not saved."""
+    from django.contrib.sessions.models import Session
+
+    from apps.questionnaire.models import Answer
+
+    assessment = make_assessment(buyer, "Changed since", {"function": "equity-research", "annual_hours": 1000})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    browsing.console.allow(r"Failed to load resource")
+    browsing.console.allow(r"htmx")
+    Session.objects.all().delete()  # the session ends
+    with page.expect_response(re.compile(r"/answers/annual_hours/")) as refused:
+        page.locator("#input-annual_hours").fill("6000")
+        page.locator("#input-annual_hours").blur()
+    assert refused.value.status == 401
+    sign_in(page, buyer.email)  # signed in again from the sign-in page, not from the step
+    Answer.objects.filter(assessment=assessment, question_code="annual_hours").update(value=9999)  # a colleague
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    expect(page.locator("#status-annual_hours")).to_contain_text("Not put back: you had typed “6000” here")
+    expect(page.locator("#input-annual_hours")).to_have_value("9999")
+    page.wait_for_timeout(500)
+    assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 9999
