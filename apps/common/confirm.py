@@ -11,5 +11,14 @@ def unconfirmed(request: HttpRequest, *, heading: str, consequence: str, button:
     """None when the request confirms the removal; otherwise the confirmation page to answer it with."""
     if request.POST.get("confirm") == "yes":
         return None
-    context = {"heading": heading, "consequence": consequence, "button": button, "back": back, "action": request.path}
+    # ``page_address``: the history entry becomes the page it was asked from, so Back after "Keep it" does not load the
+    # form's address, which only takes the form (review 68: the 405 page).
+    context = {
+        "heading": heading,
+        "consequence": consequence,
+        "button": button,
+        "back": back,
+        "action": request.path,
+        "page_address": back,
+    }
     return render(request, "confirm_removal.html", context)

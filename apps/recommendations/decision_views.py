@@ -139,6 +139,9 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         context["save_error_name"] = not title
         if not title:  # the box as it was sent, beside its message (review 66: refilled, it contradicted it)
             context["save_title"] = ""
+            if context.get("error_summary"):  # listed with the refused answers, so the summary names every problem
+                name = ("id_" + TITLE_FIELD, "Name for the new assessment", "Give the new assessment a name.")
+                context["error_summary"] = [*context["error_summary"], name]
         return render(request, "recommendations/whatif.html", context, status=400)
     if not result.changed_answers:
         # The same answers on the same playbook version would store a copy of this recommendation (review 41).

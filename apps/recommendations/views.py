@@ -129,6 +129,9 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     current = Playbook.objects.current()
     # Re-scoring is offered only when a newer playbook is published: on the current one it would say so and stop.
     context["newer_playbook"] = current if current is not None and current.pk != recommendation.playbook_id else None
+    # Re-scored on it already: the copy is offered instead of the button, which would only open it (review 68).
+    done = [r for r in context["rescores"] if current is not None and r.playbook_id == current.pk]
+    context["rescored_current"] = done[0] if done else None
     return render(request, "recommendations/detail.html", context)
 
 

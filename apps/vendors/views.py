@@ -186,8 +186,8 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
         items = DiligenceItem.objects.filter(organisation_id=entry.organisation_id, entry_id=entry.pk)
         worked = items.exclude(status=DiligenceItem.Status.OPEN, owner=None, due_date=None, evidence="").count()
         kept = (
-            f" {worked} of its {items.count()} due-diligence items have an owner, a due date, evidence or progress; "
-            "they are deleted too."
+            f" {worked} of its {items.count()} due-diligence items {'has' if worked == 1 else 'have'} an owner, a "
+            "due date, evidence or progress; they are deleted too."
             if worked
             else " Its due-diligence checklist is deleted too."
         )

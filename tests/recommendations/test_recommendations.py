@@ -413,3 +413,21 @@ def test_what_ifs_saved_from_a_result_are_listed_as_what_ifs_not_as_re_scores(
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "What-ifs saved from it:" in page and "More hours" in page
     assert "Re-scored since" not in page and "Re-score on the current playbook" not in page
+
+
+def test_once_re_scored_on_the_current_playbook_the_result_offers_the_copy_not_the_button(
+    buyer_client: Client, assessment: Assessment, scored_playbook: Playbook
+) -> None:
+    # Review 68: the button stayed after the re-score, and pressing it only opened the copy.
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    changed = small_playbook()
+    changed["rules"][0]["rationale"] = "A rewritten rationale."
+    publish_playbook(playbook=import_playbook(data=changed))
+    url = reverse("recommendations:detail", args=[rec.pk])
+    assert "Re-score on the current playbook (version 2)" in buyer_client.get(url).content.decode()
+    assert buyer_client.post(reverse("recommendations:rescore", args=[rec.pk])).status_code == 302
+    copy = Recommendation.objects.exclude(pk=rec.pk).get()
+    page = buyer_client.get(url).content.decode()
+    assert "Re-score on the current playbook" not in page
+    assert f'href="{reverse("recommendations:detail", args=[copy.pk])}">Re-scored on version 2: see it</a>' in page

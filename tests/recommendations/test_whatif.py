@@ -211,6 +211,8 @@ def test_saving_needs_a_name_and_valid_answers(
     # With a refused answer too, one element takes the focus: the error summary (review 66: Nu, two autofocus).
     both = buyer_client.post(url, {"whatif_title": "", number.code: "many"}).content.decode()
     assert both.count(" autofocus") == 1 and 'id="error-summary"' in both
+    summary = both[both.index('id="error-summary"') : both.index("</ul>", both.index('id="error-summary"'))]
+    assert 'href="#id_whatif_title"' in summary and "Give the new assessment a name." in summary  # review 68
     assert _stored() == before
 
 

@@ -1,6 +1,6 @@
 """Set up a new organisation and invite its first owner: how an organisation comes to use KPO Advisor.
 
-Accounts are by invitation (an owner invites the rest of the team from the Team page); the first owner of a new
+Accounts are by invitation (an owner invites the rest of the team from the Members page); the first owner of a new
 organisation is invited by the people who run the product, with this command:
 
     manage.py create_organisation "Acme Procurement Ltd" owner@acme.example --base-url https://kpo.example.com
@@ -67,6 +67,7 @@ class Command(BaseCommand):
                 lambda: tasks.send_invitation_mail.enqueue(invitation_id=invitation.pk, base_url=base_url)
             )
         self.stdout.write(
-            f"Made {organisation.name} and invited {email} as its first owner: the invitation is mailed by the worker, "
-            "and they join when they sign in and accept it. They then invite the rest of the team from the Team page."
+            f"Made {organisation.name} and invited {email} as its first owner: the invitation is mailed by the "
+            "worker, and they join when they sign in and accept it. They then invite the rest of the team from the "
+            "Members page."
         )
