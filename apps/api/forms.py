@@ -4,6 +4,7 @@ from django import forms
 
 from apps.api import webhooks
 from apps.api.models import Scope, WebhookEvent
+from apps.common.hostile import looks_blank
 from apps.common.once import OnceField
 
 
@@ -24,7 +25,7 @@ class ApiKeyForm(forms.Form):
 
     def clean_name(self) -> str:
         name = " ".join(str(self.cleaned_data["name"]).split())
-        if not name:
+        if looks_blank(name):  # characters that draw nothing name nothing (review 67)
             raise forms.ValidationError("Name the key.")
         return name
 

@@ -113,16 +113,29 @@ def without_bidi_controls(text: str) -> str:
 INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
+def draws(ch: str) -> bool:
+    """Whether ``ch`` draws something: a letter, digit, punctuation or symbol (categories L, N, P, S) other than
+    ``INVISIBLE``. Format characters, controls, unassigned code points and marks alone (the combining grapheme joiner,
+    variation selectors, the Mongolian and Khmer ignorables: review 67) draw nothing."""
+    return unicodedata.category(ch)[0] in "LNPS" and ch not in INVISIBLE
+
+
 def looks_blank(text: str) -> bool:
-    """Whether ``text`` shows nothing: white space, format characters and ``INVISIBLE`` alone (review 65: a title of
-    one zero-width space was stored, and listed as an empty link)."""
-    return all(ch.isspace() or ch in INVISIBLE or unicodedata.category(ch) == "Cf" for ch in text)
+    """Whether ``text`` shows nothing: white space and characters that draw nothing alone (review 65: a title of one
+    zero-width space was stored, and listed as an empty link)."""
+    return not any(draws(ch) for ch in text)
+
+
+def visible_length(text: str) -> int:
+    """How many characters of ``text`` a reader sees: those that draw, and the spaces between them (a minimum length
+    of 10 had been met by one letter and nine zero-width spaces, review 67)."""
+    return sum(1 for ch in text if draws(ch) or ch == " ")
 
 
 def says_something(text: str) -> bool:
     """A reason someone can read: at least one letter or digit that draws (spaces, zero-width and other invisible
     characters alone say nothing)."""
-    return any(ch.isalnum() and ch not in INVISIBLE for ch in text)
+    return any(ch.isalnum() and draws(ch) for ch in text)
 
 
 # A line tab or a form feed: what a soft line break (Shift+Enter) in Word or PowerPoint pastes as, or a page

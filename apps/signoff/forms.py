@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from apps.common.hostile import single_param
+from apps.common.hostile import looks_blank, single_param
 from apps.signoff.models import MAX_APPROVALS, REASON_MAX, Decision
 
 
@@ -40,6 +40,8 @@ class DecisionForm(OneValueEach):
 
     def clean_reason(self) -> str:
         reason = str(self.cleaned_data.get("reason") or "").strip()
+        if looks_blank(reason):  # characters that draw nothing say nothing (review 67)
+            reason = ""
         if len(reason) > REASON_MAX:
             raise forms.ValidationError(
                 f"Keep the reason to {REASON_MAX:,} characters or fewer (this one has {len(reason):,})."

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from apps.accounts.models import Membership
-from apps.common.hostile import says_something
+from apps.common.hostile import says_something, visible_length
 from apps.teamwork.models import Stakeholder
 
 
@@ -70,7 +70,7 @@ class SettleForm(forms.Form):
 
     def clean_reason(self) -> str:
         reason = " ".join(str(self.cleaned_data["reason"]).split())
-        if len(reason) < 10 or not says_something(reason):
+        if visible_length(reason) < 10 or not says_something(reason):
             raise forms.ValidationError("Give the reason in at least 10 characters.")
         return reason
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.scoping import update_pinned
 from apps.common import events
-from apps.common.hostile import says_something
+from apps.common.hostile import says_something, visible_length
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import Snapshot
 from apps.vendors import queries
@@ -71,7 +71,7 @@ def add_vendor(
     if not found.eligible:
         missed = "; ".join(f.requirement.label for f in found.failures)
         reason = " ".join(reason.split())
-        if len(reason) < EXCEPTION_REASON_MIN or not says_something(reason):
+        if visible_length(reason) < EXCEPTION_REASON_MIN or not says_something(reason):
             failed = "; ".join(f.detail for f in found.failures)
             raise ShortlistError(
                 f"{vendor.name} does not meet this recommendation's requirements: {failed} To short-list it "

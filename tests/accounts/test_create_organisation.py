@@ -46,7 +46,10 @@ def test_a_new_organisation_is_made_and_its_first_owner_invited_and_mailed(
     [
         (["\u200b", "a@b.example"], "Give the organisation a name"),
         (["Acme", "not-an-address"], "is not an email address"),
-        (["Acme", "a@b.example", "--base-url", "ftp://x"], "is not an http or https address"),
+        (["Acme", "a@b.example", "--base-url", "ftp://x"], "must be the site's http or https address"),
+        (["Acme", "a@b.example", "--base-url", "http://kpo.example/?next=//evil.example#"], "must be the site's"),
+        (["Acme", "a@b.example", "--base-url", "http://attacker.example@kpo.example"], "must be the site's"),
+        (["\u200b\u034f\ufe0f", "a@b.example"], "Give the organisation a name"),
     ],
 )
 def test_bad_arguments_are_refused_and_make_nothing(args: list[str], said: str) -> None:
@@ -57,8 +60,28 @@ def test_bad_arguments_are_refused_and_make_nothing(args: list[str], said: str) 
 
 
 def test_a_name_in_use_is_refused(organisation: Organisation) -> None:
-    with pytest.raises(CommandError, match="exists already"):
-        _run(organisation.name.upper(), "x@y.example", "--base-url", "https://kpo.example")
+    for same in (organisation.name.upper(), organisation.name + "\u200b", "\u202e" + organisation.name):
+        with pytest.raises(CommandError, match="exists already"):
+            _run(same, "x@y.example", "--base-url", "https://kpo.example")
+
+
+def test_asked_again_before_anyone_joined_it_sends_the_first_owner_a_new_invitation(
+    mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Review 67: the mailed link lasts days, the invitation 14, and a lost one had left the organisation no way in.
+    with django_capture_on_commit_callbacks(execute=True):
+        _run("Acme Ltd", "owner@acme.example", "--base-url", "https://kpo.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        said = _run("Acme Ltd", "owner@acme.example", "--base-url", "https://kpo.example")
+    assert "sent a new invitation" in said and Organisation.objects.filter(name="Acme Ltd").count() == 1
+    assert Invitation.objects.open().filter(email="owner@acme.example").count() == 1 and len(mailoutbox) == 2
+    with pytest.raises(CommandError, match="exists already"):  # another address is not a way in
+        _run("Acme Ltd", "someone@else.example", "--base-url", "https://kpo.example")
+
+
+def test_direction_controls_are_taken_out_of_the_name() -> None:
+    _run("Acme\u202e dtL", "o@acme.example", "--base-url", "https://kpo.example")
+    assert Organisation.objects.get().name == "Acme dtL"
 
 
 def test_the_sign_in_page_says_how_accounts_come(client: Client) -> None:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.common.hostile import looks_blank, says_something
+from apps.common.hostile import looks_blank, says_something, visible_length
 from apps.discussion.models import Comment
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Assessment
@@ -19,7 +19,13 @@ from tests.api.conftest import key_client
 from tests.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db
-INVISIBLE = ["\u200b", "\u2060\ufeff", "\u00ad", "\u3164", "\u2800", " \u200b \u115f "]
+INVISIBLE = [
+    "\u200b", "\u2060\ufeff", "\u00ad", "\u3164", "\u2800", " \u200b \u115f ",
+    # Review 67: the combining grapheme joiner, variation selectors, Mongolian and Khmer ignorables, unassigned code
+    # points and C1 controls.
+    "\u034f", "\ufe0f\ufe0f", "\U000e0100", "\u180b\u180f", "\u17b4\u17b5", "\u2065", "\ufff0", "\u0080\u009f",
+    "\u200b\u034f\u200b",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("text", INVISIBLE)
@@ -63,3 +69,9 @@ def test_an_invisible_comment_is_refused_and_nothing_is_posted(
     assert response.status_code == 400
     assert "Write something first" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_a_minimum_length_counts_only_what_a_reader_sees() -> None:
+    # Review 67: one letter and nine zero-width spaces met a 10-character minimum.
+    assert visible_length("a" + "\u200b" * 9) == 1
+    assert visible_length("No BAA template") == 15
