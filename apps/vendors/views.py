@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -163,17 +164,16 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
     # The error pattern: a summary at the top that takes the focus, each line linked to its box far down the page,
     # "Error:" in the title, and Back and reload on the shortlist rather than the form's address (review 66).
     context["error_summary"] = [
-        (form[name].auto_id if name in form.fields else f"entry-{entry.pk}", _entry_label(form, name, entry), message)
+        (
+            form[name].auto_id if name in form.fields else f"entry-{entry.pk}",
+            f"{entry.vendor.name}, {_label(form, name)}" if name in form.fields else entry.vendor.name,
+            message,
+        )
         for name, messages_ in form.errors.items()
         for message in messages_
     ]
     context["page_address"] = reverse("vendors:shortlist", args=[recommendation.pk])
     return render(request, "vendors/shortlist.html", context, status=400)
-
-
-def _entry_label(form: EntryForm, name: str, entry: ShortlistEntry) -> str:
-    field = form.fields.get(name)
-    return f"{entry.vendor.name}, {field.label}" if field is not None and field.label else entry.vendor.name
 
 
 @require_POST
@@ -409,7 +409,7 @@ def _item_refused(
     return render(request, "vendors/diligence.html", context, status=400)
 
 
-def _label(form: DiligenceItemForm, name: str) -> str:
+def _label(form: forms.BaseForm, name: str) -> str:
     field = form.fields.get(name)
     return str(field.label) if field is not None and field.label else "This item"
 

@@ -38,7 +38,7 @@
   function keep(el) {
     var kept = readKept(el);
     // The stamp of the answer the typing started from: a save confirmed since forgets the value kept.
-    var stamp = kept && kept.v !== undefined ? kept.s : stampOf(el);
+    var stamp = kept ? kept.s : stampOf(el);
     try {
       sessionStorage.setItem(draftKey(el), JSON.stringify({ v: el.value, s: stamp }));
     } catch (e) { /* storage full or off: the saves still run */ }
