@@ -125,6 +125,9 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Removed endpoints are kept (not deleted) so their deliveries stay listed for the record.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Paused (its latest attempts all failed, ``apps/api/tasks.py``): its deliveries wait, with no task of their own,
+    # until one check at this time tries the oldest of them.
+    paused_until = models.DateTimeField(null=True, blank=True)
 
     objects = WebhookEndpointQuerySet.as_manager()
 
@@ -170,6 +173,8 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Waiting for its paused endpoint's check (``WebhookEndpoint.paused_until``) rather than for a task of its own.
+    parked = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -182,6 +187,9 @@ class WebhookDelivery(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="delivered") | models.Q(response_code__gte=200, response_code__lt=300),
                 name="webhook_delivered_has_2xx",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parked=True) | models.Q(status="pending"), name="webhook_parked_pending"
             ),
         ]
 

@@ -245,10 +245,17 @@ def create_webhook_endpoint(
 
 
 def remove_webhook_endpoint(*, endpoint: WebhookEndpoint) -> None:
-    """Stop sending to the endpoint (its deliveries stay listed); a repeat keeps the first time."""
-    WebhookEndpoint.objects.filter(
-        organisation_id=endpoint.organisation_id, pk=endpoint.pk, removed_at__isnull=True
-    ).update(removed_at=timezone.now())
+    """Stop sending to the endpoint (its deliveries stay listed, those parked by a pause marked failed at once); a
+    repeat keeps the first time."""
+    from apps.api.tasks import REMOVED  # tasks import this module
+
+    with transaction.atomic():
+        WebhookEndpoint.objects.filter(
+            organisation_id=endpoint.organisation_id, pk=endpoint.pk, removed_at__isnull=True
+        ).update(removed_at=timezone.now())
+        WebhookDelivery.objects.filter(
+            organisation_id=endpoint.organisation_id, endpoint_id=endpoint.pk, status="pending", parked=True
+        ).update(status="failed", parked=False, next_attempt_at=None, error=REMOVED)
 
 
 def _absolute(path: str) -> str:
@@ -311,15 +318,27 @@ def queue_deliveries(*, kind: str, organisation: Organisation, target: Any, url:
     with transaction.atomic():
         wait_for_disk()  # a delivery is never lost to a crash, whatever transaction it shares
         for endpoint in endpoints:
+            paused_until = None
+            if endpoint.paused_until is not None:
+                # Paused: the delivery waits for the pause's check with the endpoint's others, with no task of its own;
+                # read again under the lock the check's resuming takes, so none is parked after it.
+                paused_until = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk).paused_until
             uid = uuid.uuid4()
             payload = webhook_payload(
                 uid=str(uid), event=event, organisation_id=organisation.pk, target=target, url=url, when=timezone.now()
             )
             made.append(
                 WebhookDelivery.objects.create(
-                    uid=uid, organisation=organisation, endpoint=endpoint, event=event, payload=payload
+                    uid=uid,
+                    organisation=organisation,
+                    endpoint=endpoint,
+                    event=event,
+                    payload=payload,
+                    parked=paused_until is not None,
+                    next_attempt_at=paused_until,
                 )
             )
         for delivery in made:
-            send_delivery(delivery=delivery, attempt=1)
+            if not delivery.parked:
+                send_delivery(delivery=delivery, attempt=1)
     return made

@@ -654,45 +654,217 @@ def test_the_worker_command_refuses_a_queue_that_does_not_exist() -> None:
     assert stopped.value.code == 2
 
 
-def test_an_endpoint_that_stops_answering_is_paused_and_others_are_not_held_behind_it(
+def _stored(organisation: Organisation, endpoint: WebhookEndpoint, n: int = 1) -> WebhookDelivery:
+    return WebhookDelivery.objects.create(
+        organisation=organisation, endpoint=endpoint, event="recommendation.stored", payload={"n": n}
+    )
+
+
+def _ready(task_name: str) -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(status="READY", task_path=f"apps.api.tasks.{task_name}"))
+
+
+def _announce(organisation: Organisation, n: int) -> list[WebhookDelivery]:
+    from types import SimpleNamespace
+
+    from apps.api.services import queue_deliveries
+
+    return queue_deliveries(
+        kind=events.KINDS[events.recommendation_stored],
+        organisation=organisation,
+        target=SimpleNamespace(pk=n),
+        url="/",
+    )
+
+
+def test_an_endpoint_that_stops_answering_is_paused_and_its_deliveries_wait_for_one_check(
     database_tasks: None, organisation: Organisation, buyer: User, listener: Listener
 ) -> None:
     # Review 62: one organisation's receivers that never answer held every organisation's deliveries behind theirs on
-    # the webhooks worker (432 tasks ahead). After three attempts with no answer, the endpoint's deliveries wait.
+    # the webhooks worker (432 tasks ahead). After three attempts with no answer, the endpoint is paused: its deliveries
+    # are parked with no task of their own (review 67: 2,000 waiting deliveries, each a task every 5 minutes, held
+    # another organisation's for 57 s), and one check at the end of the pause tries the oldest.
     from apps.api.tasks import FAILED_ATTEMPTS, PAUSE, deliver_webhook
 
     silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")  # nothing listens: no connection
     answering, _ = _endpoint(organisation, buyer, listener.url)
-
-    def delivery(endpoint: WebhookEndpoint) -> WebhookDelivery:
-        return WebhookDelivery.objects.create(
-            organisation=organisation, endpoint=endpoint, event="recommendation.stored", payload={"n": 1}
-        )
-
-    tried = [delivery(silent) for _ in range(FAILED_ATTEMPTS)]
+    tried = [_stored(organisation, silent, n) for n in range(FAILED_ATTEMPTS + 2)]
     for d in tried:
+        send_delivery_first(d)
+    assert len(_ready("deliver_webhook")) == len(tried)
+    for d in tried[:FAILED_ATTEMPTS]:
         assert deliver_webhook.call(delivery_id=d.pk, attempt=1) == "pending"
-    waiting = delivery(silent)
-    assert deliver_webhook.call(delivery_id=waiting.pk, attempt=1) == "paused"
-    waiting.refresh_from_db()
-    assert waiting.attempts == 0 and waiting.last_attempt_at is None  # not sent, no attempt used
-    assert waiting.next_attempt_at is not None and waiting.next_attempt_at > timezone.now() + PAUSE * 0.9
-    queued = DBTaskResult.objects.get(args_kwargs__kwargs__delivery_id=waiting.pk)
-    assert queued.args_kwargs["kwargs"]["paused"] == 1 and queued.run_after is not None
+
+    silent.refresh_from_db()
+    assert silent.paused_until is not None
+    last = WebhookDelivery.objects.filter(endpoint=silent).exclude(last_attempt_at=None).latest("last_attempt_at")
+    assert last is not None and last.last_attempt_at is not None
+    assert silent.paused_until - last.last_attempt_at == PAUSE
+    waiting = WebhookDelivery.objects.filter(endpoint=silent, status="pending")
+    assert waiting.count() == len(tried) and all(d.parked for d in waiting)
+    assert {d.next_attempt_at for d in waiting} == {silent.paused_until}
+    assert not [t for t in _ready("deliver_webhook") if t.args_kwargs["kwargs"]["delivery_id"] in {d.pk for d in tried}]
+    [check] = _ready("check_endpoint")
+    assert check.run_after == silent.paused_until
+    assert check.args_kwargs["kwargs"]["organisation_id"] == organisation.pk  # the worker's turn between organisations
+    # A task claimed before the pause finds its delivery parked, and sends nothing.
+    assert deliver_webhook.call(delivery_id=tried[-1].pk, attempt=1) == ""
+
+    # An event while paused: the paused endpoint's delivery is parked at once, the other endpoint's is queued.
+    made = _announce(organisation, 99)
+    by_endpoint = {d.endpoint_id: d for d in made}
+    assert by_endpoint[silent.pk].parked and by_endpoint[silent.pk].next_attempt_at == silent.paused_until
+    assert not by_endpoint[answering.pk].parked
+    queued = {t.args_kwargs["kwargs"]["delivery_id"] for t in _ready("deliver_webhook")}
+    assert by_endpoint[answering.pk].pk in queued and by_endpoint[silent.pk].pk not in queued
     # Another endpoint is not held.
-    other = delivery(answering)
-    assert deliver_webhook.call(delivery_id=other.pk, attempt=1) == "delivered"
-    # Once the pause has passed, one attempt finds out whether the endpoint answers again.
-    WebhookDelivery.objects.filter(endpoint=silent).exclude(last_attempt_at=None).update(
-        last_attempt_at=timezone.now() - PAUSE - timedelta(seconds=1)
-    )
-    assert deliver_webhook.call(delivery_id=waiting.pk, attempt=1) == "pending"
-    # A delivery still paused hours after it was made is given up.
-    late = delivery(silent)
-    WebhookDelivery.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=4))
-    assert deliver_webhook.call(delivery_id=late.pk, attempt=1) == "failed"
-    late.refresh_from_db()
-    assert late.error.startswith("Given up: the endpoint has not taken a delivery")
+    assert deliver_webhook.call(delivery_id=by_endpoint[answering.pk].pk, attempt=1) == "delivered"
+    assert len(_ready("check_endpoint")) == 1
+
+
+def send_delivery_first(delivery: WebhookDelivery) -> None:
+    from apps.api.tasks import send_delivery
+
+    send_delivery(delivery=delivery, attempt=1)
+
+
+def _check(endpoint: WebhookEndpoint) -> str:
+    from apps.api.tasks import _stamp, check_endpoint
+
+    endpoint.refresh_from_db()
+    assert endpoint.paused_until is not None
+    return check_endpoint.call(endpoint_id=endpoint.pk, until=_stamp(endpoint.paused_until))
+
+
+def _pause(endpoint: WebhookEndpoint, organisation: Organisation, waiting: int) -> list[WebhookDelivery]:
+    """Pause ``endpoint`` as three failed attempts would, with ``waiting`` deliveries parked."""
+    from apps.api.tasks import park
+
+    made = [_stored(organisation, endpoint, n) for n in range(waiting)]
+    park(endpoint.pk, timezone.now())
+    return made
+
+
+def test_the_check_of_a_paused_endpoint_that_still_fails_pauses_it_again_and_gives_up_old_deliveries(
+    database_tasks: None, organisation: Organisation, buyer: User
+) -> None:
+    from apps.api.tasks import GIVEN_UP
+
+    silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")
+    oldest, second, third = _pause(silent, organisation, 3)
+    WebhookDelivery.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(hours=4))
+    first_pause = WebhookEndpoint.objects.get(pk=silent.pk).paused_until
+    assert first_pause is not None
+    assert _check(silent) == "paused"
+    oldest.refresh_from_db()
+    assert (oldest.status, oldest.error, oldest.parked) == ("failed", GIVEN_UP, False)
+    second.refresh_from_db()
+    assert second.attempts == 1 and second.error.startswith("Could not connect") and second.parked
+    third.refresh_from_db()
+    assert third.attempts == 0 and third.parked
+    silent.refresh_from_db()
+    assert silent.paused_until is not None and silent.paused_until > first_pause
+    assert third.next_attempt_at == silent.paused_until
+    checks = _ready("check_endpoint")
+    assert len(checks) == 2 and max(c.run_after for c in checks if c.run_after) == silent.paused_until
+    # The first pause's check, run again, does nothing: the new pause has a check of its own.
+    from apps.api.tasks import _stamp, check_endpoint
+
+    assert check_endpoint.call(endpoint_id=silent.pk, until=_stamp(first_pause)) == ""
+    assert WebhookDelivery.objects.get(pk=third.pk).attempts == 0
+
+
+def test_a_paused_endpoint_that_answers_again_gets_every_waiting_delivery(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener
+) -> None:
+    failing, _ = _endpoint(organisation, buyer, listener.url)
+    waiting = _pause(failing, organisation, 4)
+    assert _check(failing) == "resumed"
+    failing.refresh_from_db()
+    assert failing.paused_until is None
+    assert not WebhookDelivery.objects.filter(endpoint=failing, parked=True).exists()
+    # The oldest was the check; the other three are queued again, and sent.
+    assert WebhookDelivery.objects.get(pk=waiting[0].pk).status == "delivered"
+    assert len(_ready("deliver_webhook")) == 3
+    run_worker(queue_names=["webhooks"])
+    assert set(WebhookDelivery.objects.filter(endpoint=failing).values_list("status", flat=True)) == {"delivered"}
+    assert len(listener.received) == 4
+
+
+def test_an_attempt_that_had_found_the_endpoint_paused_is_sent_when_it_answers_again(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener
+) -> None:
+    # The attempt's first task ran (and parked it); the one queued on resuming is a task of its own, not that one.
+    from apps.api.tasks import deliver_webhook, park
+
+    failing, _ = _endpoint(organisation, buyer, listener.url)
+    first, later = _stored(organisation, failing, 1), _stored(organisation, failing, 2)
+    park(failing.pk, timezone.now())
+    assert deliver_webhook.call(delivery_id=later.pk, attempt=1) == ""
+    assert _check(failing) == "resumed"
+    run_worker(queue_names=["webhooks"])
+    assert WebhookDelivery.objects.get(pk=first.pk).status == "delivered"
+    assert WebhookDelivery.objects.get(pk=later.pk).status == "delivered"
+
+
+def test_removing_a_paused_endpoint_fails_its_waiting_deliveries_at_once(
+    database_tasks: None, organisation: Organisation, buyer: User
+) -> None:
+    from apps.api.tasks import REMOVED
+
+    silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")
+    waiting = _pause(silent, organisation, 2)
+    remove_webhook_endpoint(endpoint=silent)
+    for d in waiting:
+        d.refresh_from_db()
+        assert (d.status, d.parked, d.error, d.next_attempt_at) == ("failed", False, REMOVED, None)
+    assert _check(silent) == "resumed"  # the pause's check finds nothing left, and ends the pause
+    assert WebhookEndpoint.objects.get(pk=silent.pk).paused_until is None
+
+
+def test_the_webhooks_pages_say_an_endpoint_is_paused_and_when_it_is_tried_again(
+    database_tasks: None, buyer_client: Client, organisation: Organisation, buyer: User
+) -> None:
+    silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")
+    _pause(silent, organisation, 2)
+    silent.refresh_from_db()
+    assert silent.paused_until is not None
+    listing = buyer_client.get(reverse("api_keys:webhooks")).content.decode()
+    assert "Paused" in listing and "tried again" in listing
+    detail = buyer_client.get(reverse("api_keys:webhook", args=[silent.pk])).content.decode()
+    assert "Paused: its latest attempts all failed" in detail
+    assert detail.count("Waiting for the endpoint") == 2
+
+
+def test_many_waiting_deliveries_to_a_failing_endpoint_cost_the_worker_one_check_per_pause(
+    database_tasks: None,
+    organisation: Organisation,
+    buyer: User,
+    other_organisation: Organisation,
+    outsider: User,
+    listener: Listener,
+) -> None:
+    # Review 67: one organisation's 2,000 deliveries to a paused endpoint each ran a task every 5 minutes. Now the
+    # pause drops their tasks: after the three failed attempts, the worker runs the other organisation's delivery and
+    # the one check, and nothing else.
+    from apps.api.tasks import FAILED_ATTEMPTS
+
+    silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")
+    for n in range(40):
+        send_delivery_first(_stored(organisation, silent, n))
+    quiet, _ = _endpoint(other_organisation, outsider, listener.url)
+    send_delivery_first(_stored(other_organisation, quiet))
+    run_worker(queue_names=["webhooks"])
+    ran = DBTaskResult.objects.filter(status="SUCCESSFUL", task_path="apps.api.tasks.deliver_webhook").count()
+    assert WebhookDelivery.objects.filter(endpoint=silent).exclude(last_attempt_at=None).count() == FAILED_ATTEMPTS
+    assert ran == FAILED_ATTEMPTS + 1
+    assert WebhookDelivery.objects.get(endpoint=quiet).status == "delivered"
+    assert WebhookDelivery.objects.filter(endpoint=silent, parked=True).count() == 40
+    _time_passes()
+    run_worker(queue_names=["webhooks"])
+    attempts = WebhookDelivery.objects.filter(endpoint=silent).values_list("attempts", flat=True)
+    assert sum(attempts) == FAILED_ATTEMPTS + 1  # the check tried the oldest once more
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == ran + 1  # the one check
 
 
 def test_an_endpoint_that_answers_but_fails_is_paused_too(
@@ -704,16 +876,10 @@ def test_an_endpoint_that_answers_but_fails_is_paused_too(
 
     listener.codes = [500] * FAILED_ATTEMPTS
     failing, _ = _endpoint(organisation, buyer, listener.url)
-    made = [
-        WebhookDelivery.objects.create(
-            organisation=organisation, endpoint=failing, event="recommendation.stored", payload={"n": i}
-        )
-        for i in range(FAILED_ATTEMPTS + 1)
-    ]
-    assert [deliver_webhook.call(delivery_id=d.pk, attempt=1) for d in made] == ["pending"] * FAILED_ATTEMPTS + [
-        "paused"
-    ]
+    made = [_stored(organisation, failing, i) for i in range(FAILED_ATTEMPTS + 1)]
+    assert [deliver_webhook.call(delivery_id=d.pk, attempt=1) for d in made] == ["pending"] * FAILED_ATTEMPTS + [""]
     assert len(listener.received) == FAILED_ATTEMPTS
+    assert WebhookDelivery.objects.filter(endpoint=failing, parked=True).count() == FAILED_ATTEMPTS + 1
 
 
 def test_the_worker_takes_turns_between_organisations_and_a_fresh_task_before_a_later_retry(
