@@ -51,12 +51,12 @@ bootstrap: venv
 run: bootstrap
 	@keep() { trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' TERM; \
 	  while :; do \
-	    $(MANAGE) worker --queue $$1 & worker=$$!; wait $$worker; status=$$?; \
+	    $(MANAGE) worker --queue "$$@" & worker=$$!; wait $$worker; status=$$?; \
 	    if [ $$status = 0 ]; then break; fi; \
 	    echo "The background worker for the $$1 queue exited (status $$status); starting it again in 2 s."; sleep 2; \
 	  done; }; \
-	( keep default ) & tasks=$$!; ( keep webhooks ) & hooks=$$!; \
-	trap 'kill -TERM $$tasks $$hooks 2>/dev/null; wait $$tasks $$hooks 2>/dev/null' EXIT; \
+	( keep default ) & tasks=$$!; ( keep default --min-priority 50 ) & mail=$$!; ( keep webhooks ) & hooks=$$!; \
+	trap 'kill -TERM $$tasks $$mail $$hooks 2>/dev/null; wait $$tasks $$mail $$hooks 2>/dev/null' EXIT; \
 	CONN_MAX_AGE=$${CONN_MAX_AGE:-0} $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv

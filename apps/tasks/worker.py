@@ -167,12 +167,21 @@ class WorkerDied(RuntimeError):
 class Worker(DBWorker):
     """django-tasks-db's worker, with the liveness lock, recovery, retries and outages above.
 
-    ``backoff`` and ``sleep`` (the pauses when idle or waiting for the database) can be given, for tests."""
+    ``backoff`` and ``sleep`` (the pauses when idle or waiting for the database) can be given, for tests;
+    ``min_priority`` limits the worker to urgent work."""
 
     def __init__(
-        self, *, backoff: Backoff | None = None, sleep: Callable[[float], None] = time.sleep, **kwargs: Any
+        self,
+        *,
+        backoff: Backoff | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        min_priority: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # Set: the worker takes only tasks of at least this priority (``--min-priority``), so mail a person waits for
+        # is sent while another worker runs a long task (review 67: a reset waited 19 s behind a bulk re-score).
+        self.min_priority = min_priority
         self.backoff = backoff or Backoff()
         self.sleep = sleep
         self._liveness: BaseDatabaseWrapper | None = None
@@ -223,6 +232,8 @@ class Worker(DBWorker):
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
             tasks = tasks.filter(queue_name__in=self.queue_names)
+        if self.min_priority is not None:
+            tasks = tasks.filter(priority__gte=self.min_priority)
         ready_at = Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
         ordered = oldest_served_first(tasks).order_by(
             F("priority").desc(), F("served").asc(nulls_first=True), ready_at.asc(), F("enqueued_at").asc()

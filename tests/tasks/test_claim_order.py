@@ -34,3 +34,18 @@ def test_mail_goes_before_memos_queued_earlier_and_bulk_work_after_them() -> Non
 def test_the_priorities_are_the_ones_the_tasks_declare() -> None:
     assert send_password_reset_mail.priority == send_invitation_mail.priority == URGENT > 0
     assert export_history.priority == rescore_many.priority == BULK < 0 == draw_memo.priority
+
+
+def test_an_urgent_only_worker_sends_mail_and_leaves_everything_else() -> None:
+    # Review 67: a reset waited 19 s behind a bulk re-score already running, which a priority cannot interrupt. A
+    # worker started with --min-priority 50 (make run starts one; docs/operations.md) takes only the urgent mail.
+    memo = draw_memo.enqueue(recommendation_id=1, renderer_version="v", user_id=1, base_url="http://x.test")
+    export = export_history.enqueue(organisation_id=1, query="", newest=1)
+    invitation = send_invitation_mail.enqueue(invitation_id=1, base_url="http://x.test")
+    worker = in_process_worker(min_priority=URGENT)
+
+    claimed = worker.claim_next()
+    assert claimed is not None and str(claimed.pk) == invitation.id
+    assert worker.claim_next() is None
+    everything = in_process_worker()
+    assert {str(row.pk) for row in (everything.claim_next(), everything.claim_next()) if row} == {memo.id, export.id}

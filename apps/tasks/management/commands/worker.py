@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from apps.tasks.queue import URGENT
 from apps.tasks.worker import Backoff, Worker, new_worker_id
 
 
@@ -24,6 +25,13 @@ class Command(BaseCommand):
             help="Queues to take tasks from, comma-separated: default, webhooks ('*', the default: all).",
         )
         parser.add_argument(
+            "--min-priority",
+            type=int,
+            default=None,
+            help=f"Take only tasks of at least this priority: {URGENT} for the mail a person waits for (a password"
+            " reset, an invitation), sent at once while other workers run long tasks.",
+        )
+        parser.add_argument(
             "--reconnect-wait",
             type=float,
             default=Backoff.longest,
@@ -37,6 +45,7 @@ class Command(BaseCommand):
         batch: bool,
         max_tasks: int | None,
         queue: str,
+        min_priority: int | None,
         reconnect_wait: float,
         **options: Any,
     ) -> None:
@@ -66,6 +75,7 @@ class Command(BaseCommand):
             worker_id=new_worker_id(),
             excluded_queue_names=[],
             backoff=Backoff(longest=reconnect_wait),
+            min_priority=min_priority,
         )
         worker.configure_signals()
         self.stdout.write(f"Worker {worker.worker_id} started.")
