@@ -80,5 +80,9 @@ def test_a_uk_insurer_starting_within_a_month_is_told_the_pras_notice_rule(refer
     ev = evaluated_case(
         reference, "UK motor insurer", critical_function=True, start_within="within-month", buyer_regulated_in="uk"
     )
-    (risk,) = [r for r in ev.risks if r.title == "A start within a month leaves no time for your regulator's notice"]
+    (risk,) = [
+        r
+        for r in ev.risks
+        if r.title == "A start within a month leaves little time for the notice your regulator needs"
+    ]
     assert "Conditions Governing Business 7.3 for an insurer" in risk.mitigation

@@ -911,7 +911,14 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     if needs.home in feasible and delivered_from != needs.home and scored.verdict != "doesnt_win":
         risks.append(home_market_risk(cat.locations[needs.home], cat.locations[delivered_from]))
     if scored.verdict != "doesnt_win" and (risk := notice_before_start_risk(role("start_within"), gates.values())):
-        risks.append(risk)
+        # A rule may give the same risk with its regulator's own citations: one risk, the rule's, naming the notices.
+        same = next((i for i, r in enumerate(risks) if r.title == risk.title), None)
+        if same is None:
+            risks.append(risk)
+        else:
+            ruled = risks[same]
+            which = "; ".join(dict.fromkeys(g.text for g in gates.values() if g.notice))
+            risks[same] = replace(ruled, mitigation=f"{ruled.mitigation} Still to be given: {which}.")
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
