@@ -14,9 +14,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.handlers.exception import response_for_exception
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -372,6 +374,12 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ObjectDoesNotExist):
+            # A row the view had found, gone before its service locked it: the other of two clicks on a removal
+            # (review 70: deleting a draft, a shortlist entry or a member twice at once answered 500). What was asked
+            # for is not there: the product's 404, as a second request after the first would get.
+            logger.info("%s %s: %s gone under a concurrent request", request.method, request.path, exception)
+            return response_for_exception(request, Http404("Gone under a concurrent request."))
         if not lost_database(exception):
             return None
         return database_unavailable(request, exception)
