@@ -407,6 +407,13 @@ def _answer_refused(
 @require_safe
 @member_required()
 def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
+    return render(request, "questionnaire/review.html", review_context(request, pk))
+
+
+def review_context(request: MemberRequest, pk: int) -> dict[str, Any]:
+    """The review page's context for the member: the answers by section, the checks of answers that disagree, the
+    team's panel. Also the submit refusal's, so what a member owing a second opinion may not see stays hidden there
+    too (review 70: the checks quoted the hidden first answers on both)."""
     assessment = _assessment(request, pk, _ASSESSMENT_WITH_DRAFT)
     compiled = compiled_playbook(assessment.playbook)
     membership = request.membership
@@ -414,14 +421,15 @@ def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
     seen = visibility(compiled, answers)
     context = step_context(compiled, answers, None, given=given, seen=seen)
     team = extensions.team.member_view(membership, assessment) if assessment.is_draft else None
-    # Answers that disagree with one another, each with the visible questions to look at again.
-    checks = [
-        (
-            check.text,
-            [compiled.questions[code] for role in check.roles if (code := compiled.roles.get(role)) in seen.questions],
-        )
-        for check in (*checks_for_answers(compiled.roles, seen.answers), *start_date_checks(compiled, seen))
-    ]
+    hidden = team.hidden if team is not None else frozenset()
+    # Answers that disagree with one another, each with the visible questions to look at again; none that reads an
+    # answer the member may not see yet.
+    checks = []
+    for check in (*checks_for_answers(compiled.roles, seen.answers), *start_date_checks(compiled, seen)):
+        codes = [code for role in check.roles if (code := compiled.roles.get(role, "")) in compiled.questions]
+        if any(compiled.questions[code].section in hidden for code in codes):
+            continue
+        checks.append((check.text, [compiled.questions[code] for code in codes if code in seen.questions]))
     context.update(
         answer_checks=checks if assessment.is_draft else [],
         assessment=assessment,
@@ -430,7 +438,7 @@ def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
         team=team,
         team_panel=extensions.team.review_panel(request, assessment, compiled, answers, given, view=team),
     )
-    return render(request, "questionnaire/review.html", context)
+    return context
 
 
 def _deletable(request: MemberRequest, pk: int) -> Assessment:

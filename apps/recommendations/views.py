@@ -22,10 +22,9 @@ from apps.common.prepared import PreparedQuery
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
 from apps.playbooks.models import Playbook
-from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import Assessment
-from apps.questionnaire.progress import step_context
-from apps.questionnaire.services import NOT_ANSWERED, AssessmentError, stored_answers
+from apps.questionnaire.services import NOT_ANSWERED, AssessmentError
+from apps.questionnaire.views import review_context
 from apps.recommendations import exports, services
 from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
 from apps.recommendations.diff import answer_changes, comparison_rows, differences, figure_changes, rule_changes
@@ -72,12 +71,12 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
             assessment = found[0]  # one at most: by primary key
             recommendation = services.submit_and_recommend(assessment=assessment, user=request.user, locked=True)
     except AssessmentError as exc:
-        compiled = compiled_playbook(assessment.playbook)
-        context = step_context(compiled, stored_answers(assessment), None)
+        # The review page's own context, so what the member may not see yet stays hidden (review 70).
+        context = review_context(request, assessment.pk)
         # The required answers missing are listed once, as links to their questions (review 61: each was named twice
         # in one alert, once as a message and once as a link).
         others = [m for m in exc.messages if not m.startswith(NOT_ANSWERED)]
-        context.update(assessment=assessment, can_edit=True, submit_errors=others, submit_refused=True)
+        context.update(submit_errors=others, submit_refused=True)
         # The page's address in the browser's history is the review page's, so Back to it loads that page, not the
         # address that only takes a form (review 63).
         context["page_address"] = reverse("questionnaire:review", args=[assessment.pk])

@@ -4,25 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_member_removals'),
-        ('api', '0006_webhook_delivery_served'),
+        ("accounts", "0007_member_removals"),
+        ("api", "0006_webhook_delivery_served"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webhookdelivery',
-            name='parked',
+            model_name="webhookdelivery",
+            name="parked",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='webhookendpoint',
-            name='paused_until',
+            model_name="webhookendpoint",
+            name="paused_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='webhookdelivery',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('parked', True), _negated=True), ('status', 'pending'), _connector='OR'), name='webhook_parked_pending'),
+            model_name="webhookdelivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("parked", True), _negated=True), ("status", "pending"), _connector="OR"),
+                name="webhook_parked_pending",
+            ),
         ),
     ]
