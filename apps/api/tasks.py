@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.tasks import TaskResultStatus, task
@@ -39,6 +39,7 @@ FIRST_RETRY = timedelta(seconds=30)  # then 2, 8, 32 and 128 minutes: given up a
 # delivery still had a task of its own, 2,000 of them coming due every 5 minutes held another organisation's for 57 s
 # (review 67). A delivery parked past ``GIVE_UP`` after it was made is given up. Between organisations, the worker
 # takes the task of the organisation whose latest attempt is oldest first (``oldest_served_first``).
+WEBHOOKS = "webhooks"  # the queue of deliveries (settings.TASK_QUEUES)
 FAILED_ATTEMPTS = 3
 PAUSE = timedelta(minutes=5)
 GIVE_UP = timedelta(hours=3)
@@ -77,7 +78,13 @@ def oldest_served_first(tasks: QuerySet[Any]) -> QuerySet[Any]:
         .order_by("-last_attempt_at")
         .values("last_attempt_at")[:1]
     )
-    organisation = Cast(KT("args_kwargs__kwargs__organisation_id"), IntegerField())
+    # Only a webhook task's turn is read from deliveries: a memo or a mail of an organisation with webhooks had waited
+    # behind every task of organisations without any (review 70), which the default queue takes in order of arrival.
+    organisation = Case(
+        When(queue_name=WEBHOOKS, then=Cast(KT("args_kwargs__kwargs__organisation_id"), IntegerField())),
+        default=None,
+        output_field=IntegerField(),
+    )
     return tasks.annotate(fair_organisation=organisation, served=Subquery(latest))
 
 
@@ -139,7 +146,7 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-@task(queue_name="webhooks")  # a queue of its own: a slow receiver holds no worker drawing memos or sending mail
+@task(queue_name=WEBHOOKS)  # a queue of its own: a slow receiver holds no worker drawing memos or sending mail
 def deliver_webhook(*, delivery_id: int, attempt: int, paused: int = 0, organisation_id: int = 0) -> str:
     """Make attempt ``attempt`` of the delivery and record it; returns its new status ("" when this
     attempt was already made, or the delivery is gone or parked; "paused" when its endpoint is paused and it waits).
@@ -191,7 +198,7 @@ def attempt_delivery(delivery: WebhookDelivery, attempt: int, *, check: bool = F
     )
 
 
-@task(queue_name="webhooks")
+@task(queue_name=WEBHOOKS)
 def check_endpoint(*, endpoint_id: int, until: int, organisation_id: int = 0) -> str:
     """The one check of a paused endpoint, due at the end of its pause (``until``: the pause's stamp): the oldest
     parked delivery is tried. When the endpoint takes it, the endpoint is no longer paused and every parked delivery is

@@ -49,3 +49,33 @@ def test_an_urgent_only_worker_sends_mail_and_leaves_everything_else() -> None:
     assert worker.claim_next() is None
     everything = in_process_worker()
     assert {str(row.pk) for row in (everything.claim_next(), everything.claim_next()) if row} == {memo.id, export.id}
+
+
+def test_memos_go_in_order_of_arrival_whatever_webhooks_their_organisations_have() -> None:
+    # Review 70: the turn between organisations read each one's latest webhook attempt for every task, so an
+    # organisation without webhooks had all its memos drawn before an earlier one of an organisation with them.
+    from django.utils import timezone
+
+    from apps.api.models import WebhookDelivery, WebhookEndpoint
+    from tests.factories import OrganisationFactory
+
+    with_hooks, without = OrganisationFactory(), OrganisationFactory()
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=with_hooks, url="https://hooks.example/in", events=["recommendation.stored"], secret="s" * 32
+    )
+    WebhookDelivery.objects.create(
+        organisation=with_hooks, endpoint=endpoint, event="recommendation.stored", payload={}, attempts=1,
+        last_attempt_at=timezone.now(),
+    )  # fmt: skip
+
+    def memo(recommendation_id: int, organisation_id: int) -> str:
+        queued = draw_memo.enqueue(
+            recommendation_id=recommendation_id, renderer_version="v", user_id=1, base_url="http://x.test",
+            organisation_id=organisation_id,
+        )  # fmt: skip
+        return str(queued.id)
+
+    order = [memo(1, with_hooks.pk), *(memo(i, without.pk) for i in range(2, 5))]
+    worker = in_process_worker()
+    claimed = [worker.claim_next() for _ in range(4)]
+    assert [str(row.pk) for row in claimed if row is not None] == order
