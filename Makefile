@@ -49,7 +49,8 @@ bootstrap: venv
 # (CONN_MAX_AGE) is never reused and stays open until its thread is collected: 20 clients filled PostgreSQL's 100
 # connections (review 42). It closes each request's connection instead.
 run: bootstrap
-	@keep() { trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' TERM; \
+	@export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	keep() { trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' TERM; \
 	  while :; do \
 	    $(MANAGE) worker --queue "$$@" & worker=$$!; wait $$worker; status=$$?; \
 	    if [ $$status = 0 ]; then break; fi; \

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -99,7 +100,10 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not (per_address and per_client):
             security_event(self.request, "password_reset_limited", level=logging.WARNING, email=email)
             return RedirectThen(str(self.get_success_url()))
-        mail = {"email": email, "domain": self.request.get_host(), "use_https": self.request.is_secure()}
+        # The link is the site's own address (``SITE_URL``), as every other mail's is: the request's Host header,
+        # port included, is the sender's to choose (review 70: Host: localhost:6666 put that in the link).
+        site = urlsplit(settings.SITE_URL)
+        mail = {"email": email, "domain": site.netloc, "use_https": site.scheme == "https"}
         return RedirectThen(str(self.get_success_url()), then=lambda: tasks.send_password_reset_mail.enqueue(**mail))
 
 

@@ -113,9 +113,13 @@ def resolve(url: str) -> tuple[str, int, str]:
             "which your receiver checks instead."
         )
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        given = parts.port
     except ValueError:
-        raise BlockedTarget("The URL's port is not a number between 0 and 65535.") from None
+        given = -1
+    if given is not None and not 1 <= given <= 65535:
+        # Port 0 names no port: nothing could ever be delivered there (review 70).
+        raise BlockedTarget("The URL's port is not a number between 1 and 65535.")
+    port = given or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):

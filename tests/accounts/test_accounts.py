@@ -41,6 +41,17 @@ def test_password_reset_reveals_nothing_about_which_emails_exist(client: Client,
     assert "/accounts/password/reset/" in mail.outbox[0].body
 
 
+def test_the_reset_link_is_the_sites_address_whatever_host_the_request_names(
+    client: Client, buyer: User, settings: Any
+) -> None:
+    # Review 70: the link took the request's Host header, port included (Host: localhost:6666 put that in the mail).
+    settings.SITE_URL = "https://kpo.example"
+    settings.ALLOWED_HOSTS = ["kpo.example", "localhost"]
+    client.post(reverse("accounts:password_reset"), {"email": "buyer@acme.test"}, HTTP_HOST="localhost:6666")
+    (sent,) = mail.outbox
+    assert "https://kpo.example/accounts/password/reset/" in sent.body and "6666" not in sent.body
+
+
 def test_password_change(buyer_client: Client, buyer: User) -> None:
     response = buyer_client.post(
         reverse("accounts:password_change"),

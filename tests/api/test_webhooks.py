@@ -247,6 +247,8 @@ def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused_in_productio
         ({"url": "http://127.0.0.1:9/", "events": ["order.shipped"]}, "Tick one of the events listed."),
         ({"url": "http://127.0.0.1:9/"}, "Tick at least one event."),
         ({"url": "http://no-such-host.invalid/", "events": ["decision.made"]}, "could not be found"),
+        ({"url": "http://127.0.0.1:0/", "events": ["decision.made"]}, "not a number between 1 and 65535"),
+        ({"url": "http://127.0.0.1:70000/", "events": ["decision.made"]}, "not a number between 1 and 65535"),
     ],
 )
 def test_bad_registrations_are_refused_with_a_message(buyer_client: Client, data: dict, message: str) -> None:
