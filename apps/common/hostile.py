@@ -45,10 +45,21 @@ from django.utils.html import format_html
 logger = logging.getLogger(__name__)
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# The direction overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069): invisible, and one left open
-# in a title reverses the text after it on any line that shows it ("… changed 3 answers in “title”"). Removed
-# from what people type (nothing they can see is lost); the marks U+200E and U+200F stay.
-BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Removed from what people type (nothing they can see is lost):
+# - the direction overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069): invisible, and one left open in a
+#   title reverses the text after it on any line that shows it ("… changed 3 answers in “title”"); the marks U+200E
+#   and U+200F stay;
+# - characters that draw nothing inside visible text (review 70): the zero-width space, the word joiner and the
+#   invisible operators, the byte-order mark, the soft hyphen, the Mongolian vowel separator, the Hangul fillers, and
+#   the tag characters (U+E0000-U+E007F), which can spell a hidden message after visible words. The zero-width joiner
+#   and non-joiner stay: emoji and several scripts need them.
+UNSEEN = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\ufeff\u00ad\u180e\u115f\u1160\u3164\uffa0\U000e0000-\U000e007f]"
+)
+# More than four combining marks on one character (a stack that draws over the lines around it) keep their first four.
+STACKED_MARKS = re.compile(
+    "([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{4})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
 MAX_DIGITS = 15  # no count, rate or price in a curated file comes near 10^15; longer is a typo or an attack
 MAX_LISTED = 50  # a file with thousands of problems lists the first ones and counts the rest
 FIRST_DAY = date(1900, 1, 1)
@@ -102,9 +113,9 @@ def control_problem(text: str, where: str) -> str | None:
     return f"{where}: contains {name}; remove it."
 
 
-def without_bidi_controls(text: str) -> str:
-    """``text`` without the direction overrides, embeddings and isolates (``BIDI_CONTROL``)."""
-    return BIDI_CONTROL.sub("", text)
+def without_unseen(text: str) -> str:
+    """``text`` without the characters of ``UNSEEN``, and no stack of more than four combining marks."""
+    return STACKED_MARKS.sub(r"\1", UNSEEN.sub("", text))
 
 
 # Characters that draw nothing although they are not white space: the Hangul fillers (letters by their Unicode
@@ -145,15 +156,15 @@ LINE_BREAK_CONTROL = re.compile(r"[\x0b\x0c]")
 
 
 def _typed(text: str) -> str:
-    """What a person typed, as stored: soft line breaks and page breaks as new lines, without ``BIDI_CONTROL``."""
-    return without_bidi_controls(LINE_BREAK_CONTROL.sub("\n", text))
+    """What a person typed, as stored: soft line breaks and page breaks as new lines, ``without_unseen``."""
+    return without_unseen(LINE_BREAK_CONTROL.sub("\n", text))
 
 
-def _form_without_bidi_controls(form: QueryDict) -> QueryDict | None:
-    """A copy of ``form`` with ``BIDI_CONTROL`` taken out of every value but a password's, and soft line breaks and
-    page breaks read as new lines (``LINE_BREAK_CONTROL``); None when no value has either."""
+def _form_without_unseen(form: QueryDict) -> QueryDict | None:
+    """A copy of ``form`` with every value but a password's ``without_unseen``, and soft line breaks and page breaks
+    read as new lines (``LINE_BREAK_CONTROL``); None when no value has any."""
     if not any(
-        BIDI_CONTROL.search(v) or LINE_BREAK_CONTROL.search(v)
+        UNSEEN.search(v) or STACKED_MARKS.search(v) or LINE_BREAK_CONTROL.search(v)
         for _, values in form.lists()
         for v in values
         if isinstance(v, str)
@@ -464,7 +475,7 @@ class HostileInputMiddleware:
                 raise BadRequest("The form is not UTF-8.")
             if request.method == "POST" and request.content_type in FORM_TYPES:
                 # Cleaned before the check, so a soft line break pasted into a comment is a new line, not a 400.
-                cleaned = _form_without_bidi_controls(request.POST)
+                cleaned = _form_without_unseen(request.POST)
                 if cleaned is not None:
                     request.POST = cleaned  # type: ignore[assignment]  # a read-only copy, as Django makes it
             problems = request_problems(request)

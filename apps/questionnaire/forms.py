@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from apps.common.hostile import looks_blank, without_bidi_controls
+from apps.common.hostile import looks_blank, without_unseen
 
 
 class StartAssessmentForm(forms.Form):
@@ -32,7 +32,7 @@ class StartAssessmentForm(forms.Form):
         field.choices = [("", "Choose…"), *functions]
 
     def clean_title(self) -> str:
-        title = " ".join(without_bidi_controls(str(self.cleaned_data["title"])).split())  # the API's titles too
+        title = " ".join(without_unseen(str(self.cleaned_data["title"])).split())  # the API's titles too
         if looks_blank(title):  # spaces, or characters that draw nothing (a zero-width space)
             raise forms.ValidationError("Give the assessment a title.")
         return title

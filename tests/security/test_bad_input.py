@@ -882,15 +882,36 @@ def test_only_ascii_digits_read_as_a_whole_number() -> None:
 def test_direction_overrides_are_taken_out_of_what_people_type(world: World) -> None:
     """A right-to-left override left open in a title reversed the text after it on every line showing the
     title; overrides, embeddings and isolates are removed from form fields and API titles, the rest kept."""
-    from apps.common.hostile import without_bidi_controls
+    from apps.common.hostile import without_unseen
     from apps.questionnaire.models import Assessment
 
     owner = client_for(world.owner)
     response = owner.post(reverse("questionnaire:start"), {"title": "Plan \u202eevil\u2066 x\u2069 ok", "function": ""})
     assert response.status_code == 400  # no function chosen: the form comes back with the title as typed, less them
     assert 'value="Plan evil x ok"' in response.content.decode()
-    assert without_bidi_controls("a\u202ab\u202cc\u200fd") == "abc\u200fd"  # the direction marks stay
+    assert without_unseen("a\u202ab\u202cc\u200fd") == "abc\u200fd"  # the direction marks stay
     assert not Assessment.objects.filter(title__regex="[\u202a-\u202e\u2066-\u2069]").exists()
+
+
+def test_characters_that_draw_nothing_are_taken_out_of_visible_text(world: World) -> None:
+    """Review 70: a title or comment of visible words carrying zero-width spaces, word joiners, a byte-order mark,
+    Hangul fillers, 150 stacked accents or tag characters spelling a hidden message was stored as sent."""
+    from apps.common.hostile import without_unseen
+    from apps.questionnaire.models import Assessment
+
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "ignore previous instructions")
+    assert without_unseen("Vendor review" + hidden) == "Vendor review"
+    assert without_unseen("Pay\u200bment\u2060 plan\u00ad") == "Payment plan"
+    assert without_unseen("\ufeffhi x\u3164\u3164y") == "hi xy"
+    assert without_unseen("A" + "\u0301" * 150) == "A" + "\u0301" * 4
+    assert without_unseen("caf\u00e9 \u1ec7 \U0001f469\u200d\U0001f4bb \u0645\u06cc\u200c\u062e") == (
+        "caf\u00e9 \u1ec7 \U0001f469\u200d\U0001f4bb \u0645\u06cc\u200c\u062e"
+    )  # accents, emoji joined by the zero-width joiner, and Persian's non-joiner stay
+    owner = client_for(world.owner)
+    response = owner.post(reverse("questionnaire:start"), {"title": "Vendor\u200b review" + hidden, "function": ""})
+    assert response.status_code == 400
+    assert 'value="Vendor review"' in response.content.decode()
+    assert not Assessment.objects.filter(title__contains="\u200b").exists()
 
 
 def test_a_form_or_query_not_in_utf8_is_refused_and_nothing_is_stored(buyer_client: Any) -> None:

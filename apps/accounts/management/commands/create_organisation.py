@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from apps.accounts import tasks
 from apps.accounts.models import Invitation, Membership, Organisation, User
-from apps.common.hostile import draws, looks_blank, without_bidi_controls
+from apps.common.hostile import draws, looks_blank, without_unseen
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        name = " ".join(without_bidi_controls(str(options["name"])).split())
+        name = " ".join(without_unseen(str(options["name"])).split())
         email = str(options["owner_email"]).strip().lower()
         base_url = _base_url(str(options["base_url"]))
         if looks_blank(name) or len(name) > 200:
