@@ -171,10 +171,13 @@ api = Api(
 problems.register(api)
 
 
-def need(request: ApiRequest, scope: str) -> ApiKey:
+def need(request: ApiRequest, scope: str, query: type[Schema] | None = None) -> ApiKey:
+    """The calling key, which must have ``scope``; and the query parameters, which must be ``query``'s (none, for an
+    operation that takes none: review 70 found ``?x=1`` ignored everywhere but the lists), each given once."""
     key = request.auth
     if scope not in key.scopes:
         raise ScopeDenied(scope)
+    _refuse_unknown_parameters(request, query)
     return key
 
 
@@ -307,11 +310,13 @@ def _page(rows: list[Any], limit: int, field: str) -> str | None:
     return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
 
 
-def _refuse_unknown_parameters(request: ApiRequest, schema: type[Schema]) -> None:
+def _refuse_unknown_parameters(request: ApiRequest, schema: type[Schema] | None) -> None:
     """A query parameter the operation does not take is refused (422), not ignored: a misspelt filter
     (``?verdcit=wins``) would otherwise list everything. So is one given more than once (``?limit=1&limit=2``
     asks two things of a parameter that takes one), as the pages' filters refuse it."""
-    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if not request.GET:
+        return
+    unknown = sorted(set(request.GET) - set(schema.model_fields if schema is not None else ()))
     errors = [{"field": name, "message": "No such query parameter."} for name in unknown]
     for name in sorted(set(request.GET) - set(unknown)):
         if (count := len(request.GET.getlist(name))) > 1:
@@ -322,8 +327,7 @@ def _refuse_unknown_parameters(request: ApiRequest, schema: type[Schema]) -> Non
 
 @api.get("/assessments", response=AssessmentPage, summary="The organisation's assessments, newest change first")
 def assessment_list(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
-    need(request, Scope.READ)
-    _refuse_unknown_parameters(request, Page)
+    need(request, Scope.READ, query=Page)
     limit = page.limit
     qs = Assessment.objects.for_organisation(request.organisation)
     qs = _cursor_after(qs, page.cursor, "updated_at").select_related("playbook")
@@ -585,8 +589,7 @@ def _recommendation(request: ApiRequest, pk: int) -> Recommendation:
     summary="The organisation's recommendations, newest first, with the history page's filters",
 )
 def recommendation_list(request: ApiRequest, filters: Query[HistoryQuery]) -> dict[str, Any]:
-    need(request, Scope.READ)
-    _refuse_unknown_parameters(request, HistoryQuery)
+    need(request, Scope.READ, query=HistoryQuery)
     limit = filters.limit
     query = QueryDict(mutable=True)
     for name in ("verdict", "function", "model", "regime", "decision", "since", "until"):

@@ -559,3 +559,25 @@ def test_answers_in_a_step_whose_second_opinion_the_keys_maker_owes_are_refused(
     assert not Recommendation.objects.filter(assessment=draft).exists()
     SecondOpinion.objects.filter(assessment=draft).update(given_at=timezone.now())
     assert api.get(f"/assessments/{draft.pk}").json()["answers"]["judgement"] is True
+
+
+def test_every_operation_refuses_a_query_parameter_it_does_not_take(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 70: outside the two lists, ?x=1 was ignored with a 200, where docs/api.md promises a 422 naming it.
+    rec = _recommended(organisation, buyer, playbook)
+    from tests.factories import AssessmentFactory
+
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook)
+    for path in (
+        "/playbook",
+        f"/assessments/{draft.pk}",
+        f"/recommendations/{rec.pk}",
+        f"/recommendations/{rec.pk}/obligations.csv",
+        f"/recommendations/{rec.pk}/vendors",
+    ):
+        assert api.get(path).status_code == 200, path
+        refused = api.get(path, {"x": "1"})
+        assert refused.status_code == 422, path
+        assert refused.json()["errors"] == [{"field": "x", "message": "No such query parameter."}]
+    assert api.post(f"/assessments/{draft.pk}/submit?x=1", **{"Idempotency-Key": "q"}).status_code == 422
