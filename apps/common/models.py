@@ -21,17 +21,38 @@ code_validator = RegexValidator(
 )
 
 
+# What a range's fields are called in a curator's message ("The low KPO rate must be at or below the likely one.").
+RANGE_WORDS = {
+    "kpo_rate": "KPO rate",
+    "inhouse_us": "US in-house cost",
+    "inhouse_uk": "UK in-house cost",
+    "deliverable_price": "price per deliverable",
+    "setup": "set-up cost",
+}
+
+
 def range_constraints(model: str, *prefixes: str) -> list[models.BaseConstraint]:
     """Named constraints keeping every low <= likely <= high triple in order (nulls allowed)."""
     constraints: list[models.BaseConstraint] = []
     for prefix in prefixes:
         low, likely, high = f"{prefix}_low", f"{prefix}_likely", f"{prefix}_high"
+        words = RANGE_WORDS.get(prefix, prefix.replace("_", " "))
         constraints += [
-            models.CheckConstraint(condition=Q(**{f"{low}__lte": F(likely)}), name=f"{model}_{prefix}_low_lte_likely"),
             models.CheckConstraint(
-                condition=Q(**{f"{likely}__lte": F(high)}), name=f"{model}_{prefix}_likely_lte_high"
+                condition=Q(**{f"{low}__lte": F(likely)}),
+                name=f"{model}_{prefix}_low_lte_likely",
+                violation_error_message=f"The low {words} must be at or below the likely one.",
             ),
-            models.CheckConstraint(condition=Q(**{f"{low}__gte": 0}), name=f"{model}_{prefix}_low_not_negative"),
+            models.CheckConstraint(
+                condition=Q(**{f"{likely}__lte": F(high)}),
+                name=f"{model}_{prefix}_likely_lte_high",
+                violation_error_message=f"The likely {words} must be at or below the high one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(**{f"{low}__gte": 0}),
+                name=f"{model}_{prefix}_low_not_negative",
+                violation_error_message=f"The low {words} cannot be negative.",
+            ),
         ]
     return constraints
 

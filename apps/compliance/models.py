@@ -223,7 +223,9 @@ class Guidance(CatalogueEntry):
         verbose_name_plural = "guidance"
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="pilot_threshold") | Q(stop_if=""), name="guidance_stop_if_only_for_thresholds"
+                condition=Q(kind="pilot_threshold") | Q(stop_if=""),
+                name="guidance_stop_if_only_for_thresholds",
+                violation_error_message="Only a pilot threshold has a stop-if text; leave it empty for this kind.",
             ),
         ]
 

@@ -67,6 +67,7 @@ class EngagementModel(CatalogueEntry):
             models.CheckConstraint(
                 condition=models.Q(team_size_min__lte=models.F("team_size_max")),
                 name="engagementmodel_team_size_min_lte_max",
+                violation_error_message="The smallest team must be at or below the largest.",
             ),
         ]
 
@@ -178,16 +179,23 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
             models.CheckConstraint(
                 condition=models.Q(overlap_us_eastern_hours__gte=0, overlap_us_eastern_hours__lte=8),
                 name="deliverylocation_overlap_us_in_day",
+                violation_error_message="Overlap with the US Eastern working day is between 0 and 24 hours.",
             ),
             models.CheckConstraint(
                 condition=models.Q(overlap_uk_hours__gte=0, overlap_uk_hours__lte=8),
                 name="deliverylocation_overlap_uk_in_day",
+                violation_error_message="Overlap with the UK working day is between 0 and 24 hours.",
             ),
             models.CheckConstraint(
                 condition=models.Q(utc_offset_minutes__gte=-720, utc_offset_minutes__lte=840),
                 name="deliverylocation_utc_offset_valid",
+                violation_error_message="The offset from UTC is between −12:00 and +14:00, in minutes (−720 to 840).",
             ),
-            models.CheckConstraint(condition=models.Q(cost_index__gt=0), name="deliverylocation_cost_index_positive"),
+            models.CheckConstraint(
+                condition=models.Q(cost_index__gt=0),
+                name="deliverylocation_cost_index_positive",
+                violation_error_message="The cost index must be above 0 (1 is the benchmark location's cost).",
+            ),
         ]
 
     @property

@@ -85,6 +85,9 @@ class Playbook(models.Model):
             models.CheckConstraint(
                 condition=Q(conditional_threshold__lte=models.F("wins_threshold")) & Q(wins_threshold__lte=100),
                 name="playbook_thresholds_in_order",
+                violation_error_message=(
+                    "The wins threshold must be at or above the conditional threshold, and at most 100."
+                ),
             ),
         ]
 
@@ -226,6 +229,7 @@ class Question(models.Model):
                 | Q(max_value__isnull=True)
                 | Q(min_value__lte=models.F("max_value")),
                 name="question_bounds_in_order",
+                violation_error_message="The smallest answer allowed must be at or below the largest.",
             ),
         ]
 
@@ -371,14 +375,24 @@ class Effect(models.Model):
         ordering = ["rule", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="model") | Q(engagement_model__isnull=False), name="effect_model_names_a_model"
-            ),
-            models.CheckConstraint(condition=~Q(kind="regime") | Q(regime__isnull=False), name="effect_regime_named"),
-            models.CheckConstraint(
-                condition=~Q(kind="location") | Q(location__isnull=False), name="effect_location_named"
+                condition=~Q(kind="model") | Q(engagement_model__isnull=False),
+                name="effect_model_names_a_model",
+                violation_error_message="A model effect names the engagement model it gives points to.",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["blocker", "risk", "condition", "gate"]) | ~Q(text=""), name="effect_text_given"
+                condition=~Q(kind="regime") | Q(regime__isnull=False),
+                name="effect_regime_named",
+                violation_error_message="A regime effect names the regime it triggers.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="location") | Q(location__isnull=False),
+                name="effect_location_named",
+                violation_error_message="A location effect names the delivery location it gives points to.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["blocker", "risk", "condition", "gate"]) | ~Q(text=""),
+                name="effect_text_given",
+                violation_error_message="A blocker, risk, condition or gate says what it is: give its text.",
             ),
         ]
 

@@ -75,6 +75,7 @@ class Vendor(CatalogueEntry):
             models.CheckConstraint(
                 condition=Q(iso27001_certificate="") | Q(iso27001_valid_until__isnull=False),
                 name="vendor_iso27001_certificate_has_expiry",
+                violation_error_message="An ISO/IEC 27001 certificate needs the date it is valid until.",
             ),
         ]
 

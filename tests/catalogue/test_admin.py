@@ -89,7 +89,7 @@ def test_no_hidden_input_on_an_add_page_carries_an_aria_attribute(curator_client
     assert 'name="initial-sources"' not in page
 
 
-def _form_data(page: str) -> dict[str, list[str]]:
+def _form_data(page: str, form_id: str = "regime_form") -> dict[str, list[str]]:
     """The values a browser would post from the admin's change form, as drawn (no JavaScript)."""
     from html.parser import HTMLParser
 
@@ -125,7 +125,7 @@ def _form_data(page: str) -> dict[str, list[str]]:
             if self.textarea:
                 data[self.textarea][-1] += text
 
-    form = re.search(r'<form[^>]*id="regime_form".*?</form>', page, re.S)
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S)
     assert form is not None
     Reader().feed(form.group(0))
     for name, values in data.items():  # a textarea's first newline is not part of its value
@@ -145,3 +145,27 @@ def test_a_regime_saved_unchanged_in_admin_keeps_its_obligations_and_adds_none(
     response = curator_client.post(url, data)
     assert response.status_code == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode())
     assert list(Obligation.objects.filter(regime=regime).values_list("code", "action").order_by("code")) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value", "message"),
+    [
+        ("deliverylocation", "cost_index", "0", "The cost index must be above 0"),
+        ("engagementmodel", "team_size_min", "5000", "The smallest team must be at or below the largest."),
+    ],
+)
+def test_a_curators_values_that_do_not_fit_together_get_a_plain_message(
+    catalogue: None, curator_client: Client, model: str, field: str, value: str, message: str
+) -> None:
+    # Review 71: the admin said "Constraint “deliverylocation_cost_index_positive” is violated."
+    from django.apps import apps
+
+    row = next(m for m in apps.get_models() if m._meta.model_name == model).objects.order_by("pk").first()
+    url = reverse(f"admin:{row._meta.app_label}_{model}_change", args=[row.pk])
+    data = _form_data(curator_client.get(url).content.decode(), f"{model}_form")
+    data[field] = [value]
+    data.pop("_addanother", None)
+    data["_save"] = ["Save"]
+    body = curator_client.post(url, data).content.decode()
+    errors = re.findall(r"<li>([^<]*)</li>", body[body.find("errornote") :])[:5]
+    assert message in body and "Constraint “" not in body, errors
