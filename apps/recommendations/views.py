@@ -138,7 +138,10 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 @member_required()
 @reads_from_replica
 def history(request: HtmxMemberRequest) -> HttpResponse:
-    form = HistoryFilter(request.GET or None)
+    # Bound (and its panel open) only by filters: a page number or the boxes ticked before a refused compare are not
+    # filters (review 71: the refused compare opened the panel and pushed its message a screen down).
+    filters = _without(request.GET, "ticked", "compare", "page")
+    form = HistoryFilter(QueryDict(filters) if filters else None)
     recommendations = form.apply(Recommendation.objects.for_organisation(request.organisation))
     rows = recommendations.only(*HistoryFilter.COLUMNS)
     months = form.stored_months(request.organisation)
@@ -266,7 +269,7 @@ def compare(request: HtmxMemberRequest) -> HttpResponse:
         if back is not None:
             # From the history's boxes: back to them, still ticked, with the message beside the button (review 61: it
             # had been a notice at the top of the page).
-            return redirect(f"{back}&compare=few")
+            return redirect(f"{back}&compare=few#compare-error")
         return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=400)
     found = {r.pk: r for r in Recommendation.objects.for_organisation(request.organisation).filter(pk__in=ids)}
     if len(found) != len(ids):

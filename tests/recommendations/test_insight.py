@@ -72,15 +72,20 @@ def test_one_ticked_box_goes_back_to_the_history_still_ticked_with_the_message(
     back = "verdict=wins&next=https://evil.example/&page=1"
     response = buyer_client.get(reverse("recommendations:compare"), {"ids": [a.pk], "back": back})
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('recommendations:history')}?verdict=wins&page=1&ticked={a.pk}&compare=few"
+    location = f"{reverse('recommendations:history')}?verdict=wins&page=1&ticked={a.pk}&compare=few#compare-error"
+    assert response["Location"] == location
     page = buyer_client.get(response["Location"]).content.decode()
     assert f'value="{a.pk}" id="compare-{a.pk}" aria-label="Compare Fund research" checked>' in page
     # Beside the button it describes (review 61: a notice at the top of the page).
     assert 'aria-describedby="compare-error">Compare selected</button>' in page
+    # Scrolled to and focused, the page's title saying there is an error (review 71: it sat a screen down, unseen).
     assert (
-        '<span class="field__error" id="compare-error" role="alert">Choose two to four recommendations to compare'
+        '<span class="field__error" id="compare-error" role="alert" tabindex="-1" data-error-summary>Choose two to four'
         in page
     )
+    assert "<title>Error: Recommendations" in page and "error-summary.js" in page
+    unfiltered = buyer_client.get(f"{reverse('recommendations:history')}?ticked={a.pk}&compare=few").content.decode()
+    assert '<details class="card">' in unfiltered  # the filters stay folded: ticked boxes are not filters
     assert "compare=few" not in page.split('id="compare-form"')[0]  # not carried into the filters' links
     # The compare page, chosen from that history, links back to it with the boxes ticked.
     b = Recommendation.objects.exclude(pk=a.pk).get().pk
