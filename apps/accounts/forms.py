@@ -119,6 +119,12 @@ class ThrottledPasswordChangeForm(StrengthFirstMixin, PasswordChangeForm):
 
 
 class EmailAuthenticationForm(LockoutMessageMixin, AuthenticationForm):
+    # Plain words, and no "may be case-sensitive": the email is not (review 71).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match. Check them and try again, or reset your password by "
+        "email.",
+    }
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )

@@ -24,7 +24,10 @@ def test_sign_in_with_email_and_password(client: Client, buyer: User) -> None:
 def test_wrong_password_is_refused_with_a_message(client: Client, buyer: User) -> None:
     response = client.post(reverse("accounts:login"), {"username": "buyer@acme.test", "password": "wrong"})
     assert response.status_code == 200
-    assert "Please enter a correct" in response.content.decode()
+    body = response.content.decode()
+    # Plain words, focused without JavaScript too (review 71: Django's "may be case-sensitive", focus on the page).
+    assert "That email and password do not match." in body and "case-sensitive" not in body
+    assert 'id="login-errors" role="alert" tabindex="-1" autofocus' in body
 
 
 def test_logout_ends_the_session(buyer_client: Client) -> None:
