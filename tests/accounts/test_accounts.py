@@ -106,6 +106,16 @@ def test_owner_invites_someone_new(
     assert "/accounts/password/reset/" in mail.outbox[0].body
 
 
+def test_a_zero_width_space_pasted_with_an_address_is_dropped_and_the_address_seen_is_invited(
+    buyer_client: Client, organisation: Organisation
+) -> None:
+    # Characters that draw nothing are taken out of what people type (review 70), so the address invited is the one
+    # the owner sees, never one with a hidden character that single sign-on would refuse.
+    response = buyer_client.post(reverse("accounts:members"), {"email": "new.one@acme.test\u200b", "role": "viewer"})
+    assert response.status_code == 302
+    assert Invitation.objects.open().get(organisation=organisation).email == "new.one@acme.test"
+
+
 def test_adding_a_member_twice_is_refused_clearly(buyer_client: Client, colleague: User) -> None:
     response = buyer_client.post(reverse("accounts:members"), {"email": "colleague@acme.test", "role": "viewer"})
     assert response.status_code == 400
@@ -129,7 +139,6 @@ def test_bad_member_form_is_400_with_messages(buyer_client: Client) -> None:
     [
         '"a@b"@acme.test',
         "a@[127.0.0.1]",
-        "owner@acme.test\u200b",
         "x@review37\u034f.test",
         "x@review37\ufe0f.test",
         "x@r\u0435view37.test",
