@@ -193,7 +193,15 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         )
         SecondOpinion.objects.filter(pk=opinion.pk, **own).update(given_at=timezone.now())
         assessment = opinion.assessment
-        differs = any(questionnaire.stored_answers(assessment).get(c) != v for c, v in given.items())
+        stored = questionnaire.stored_answers(assessment)
+        # A question nobody had answered is not a difference to settle: the second opinion's answer becomes the
+        # answer (review 71 had to "keep Not answered" with a reason). One the first answers hide is left alone.
+        unanswered = {c: v for c, v in given.items() if stored.get(c) is None}
+        if unanswered:
+            stored = questionnaire.record_answers(
+                assessment=assessment, values=unanswered, strict_visibility=False, save_valid=True, user=user
+            ).answers
+        differs = any(stored.get(c) != v for c, v in given.items())
         if differs:
             events.announce(
                 events.divergence_to_settle,
@@ -212,6 +220,11 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
 def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reason: str, user: User) -> None:
     """Settle one difference: the chosen value becomes the answer (given by ``user``), recorded with the reason."""
     assessment = opinion.assessment
+    if opinion.reviewer.user_id == user.pk:
+        # Whoever gave the second opinion does not settle it against the first (review 71: an organisation owner could).
+        raise TeamError(
+            "You gave this second opinion, so it is for whoever started the assessment, or another owner, to settle."
+        )
     with transaction.atomic():
         _lock_draft(assessment)
         theirs = dict(

@@ -119,7 +119,11 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
             if any(c not in mine for c in brought_in):
                 messages.info(request, "Saved. Your answers bring in more questions in this section: answer them too.")
                 return redirect("teamwork:opinion", pk=pk, section=section)
-            messages.success(request, "Your second opinion is saved. Where it differs, the owner settles it.")
+            messages.success(
+                request,
+                "Your second opinion is saved. Where it differs from the first answers, whoever started the assessment "
+                "decides which stands.",
+            )
             return redirect("questionnaire:review", pk=pk)
     shown = set(services.opinion_questions(asked, {**first, **mine}))
     context = step_context(compiled, {**first, **mine}, section, posted=posted, errors=errors)

@@ -440,3 +440,41 @@ def test_sections_the_answers_do_not_ask_are_marked_so_on_the_assignment_page(
     assert "Not asked, given the answers so far" in rows["Legal work"]
     assert "Not asked, given the answers so far" in rows["Tax work"]
     assert "Not asked" not in rows["Investment research"] and "Not asked" not in rows["The work"]
+
+
+def test_a_second_opinion_on_a_question_nobody_answered_becomes_the_answer(
+    buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    # Review 71: a question the first answers left empty was listed as a difference, to settle by "keeping Not
+    # answered" with a 10-character reason.
+    _ask(buyer_client, draft, colleague, section="volume")
+    volume = reverse("teamwork:opinion", args=[draft.pk, "volume"])
+    assert colleague_client.post(volume, {"hours": "4000", "budget": "250000"}).status_code == 302
+    answer = Answer.objects.get(assessment=draft, question_code="budget")
+    assert (answer.value, answer.answered_by) == (250000, colleague)
+    review = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    assert 'id="divergence-budget"' not in review
+    assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
+
+
+def test_whoever_gave_the_second_opinion_does_not_settle_it(
+    buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, organisation: Organisation,
+    playbook: Playbook,
+) -> None:  # fmt: skip
+    # Review 71: an organisation owner asked for the second opinion could then settle it against the first answers.
+    started = AssessmentFactory(
+        organisation=organisation, created_by=colleague, title="Colleague's", playbook=playbook, answers=COMPLETE
+    )
+    _ask(colleague_client, started, buyer)
+    opinion = reverse("teamwork:opinion", args=[started.pk, "work"])
+    page = buyer_client.get(opinion).content.decode()
+    assert "colleague@acme.test, who started the assessment, sees both" in page
+    assert buyer_client.post(opinion, {"judgement": "no"}).status_code == 302
+    settle = reverse("teamwork:settle", args=[started.pk, "judgement"])
+    refused = buyer_client.post(settle, {"choice": "second", "reason": "I think it is rules-based work."})
+    assert refused.status_code == 409
+    assert "You gave this second opinion" in refused.content.decode()
+    assert not Settlement.objects.exists()
+    reason = "Legal confirmed the reports need analyst judgement."
+    assert colleague_client.post(settle, {"choice": "first", "reason": reason}).status_code == 302
+    assert Settlement.objects.get().reason == reason
