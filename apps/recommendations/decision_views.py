@@ -160,12 +160,22 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         )
         return render(request, "recommendations/whatif.html", context, status=429)
     saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)
+    if saved.reused:
+        # Not "saved as a new assessment": nothing new was made (review 71).
+        messages.info(
+            request,
+            f"You saved these answers as “{saved.assessment.title}” a moment ago: this is that copy, and nothing new "
+            "was made.",
+        )
     if saved.recommendation is None:
+        if saved.reused:
+            return redirect("questionnaire:resume", pk=saved.assessment.pk)
         messages.info(
             request, "Saved as a new assessment. A few required answers are still open: answer them, then submit."
         )
         return redirect("questionnaire:resume", pk=saved.assessment.pk)
-    messages.success(request, "Saved as a new assessment and scored. The original recommendation is unchanged.")
+    if not saved.reused:
+        messages.success(request, "Saved as a new assessment and scored. The original recommendation is unchanged.")
     return redirect("recommendations:compare_pair", pk=saved.recommendation.pk, other=rec.pk)
 
 

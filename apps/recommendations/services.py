@@ -133,6 +133,8 @@ class Rescore:
     assessment: Assessment
     recommendation: Recommendation | None
     unmapped: dict[str, str]
+    # The same answers saved by the same person under the same name moments before: that copy, nothing new made.
+    reused: bool = False
 
 
 def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
@@ -202,7 +204,7 @@ def _copy(
         for made in recent:
             if questionnaire.stored_answers(made) == answers:
                 found = Recommendation.objects.filter(organisation_id=made.organisation_id, assessment=made).first()
-                return Rescore(made, found, unmapped)
+                return Rescore(made, found, unmapped, reused=True)
         new = Assessment.objects.create(
             organisation_id=original.organisation_id,
             created_by=user,

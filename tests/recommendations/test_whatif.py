@@ -193,6 +193,21 @@ def test_saving_a_what_if_creates_a_new_assessment_and_leaves_the_original(
     assert sorted(rec.assessment.answers.values_list("question_code", "value")) == original_answers_before
 
 
+def test_saving_the_same_what_if_again_says_it_is_the_copy_already_made(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 71: a second save of the same change said "Saved as a new assessment" and opened the first copy.
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    data, _flip = _flip_post(rec)
+    url = reverse("recommendations:what_if_save", args=[rec.pk])
+    first = buyer_client.post(url, data | {"whatif_title": "One-off"}, follow=True).content.decode()
+    assert "Saved as a new assessment and scored." in first
+    again = buyer_client.post(url, data | {"whatif_title": "One-off"}, follow=True).content.decode()
+    assert "Saved as a new assessment" not in again
+    assert "You saved these answers as “One-off” a moment ago: this is that copy, and nothing new was made." in again
+    assert Recommendation.objects.exclude(pk=rec.pk).count() == 1
+
+
 def test_saving_needs_a_name_and_valid_answers(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
