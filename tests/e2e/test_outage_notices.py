@@ -249,3 +249,17 @@ def test_after_the_session_ends_a_save_says_so_and_an_opened_item_keeps_its_cont
     _expect_fits(page)
     item.refresh_from_db()
     assert item.evidence != "BAA draft received from legal."
+
+
+def test_checklist_evidence_is_saved_when_typing_pauses(browsing: Browsing, buyer: User) -> None:
+    # Review 71: evidence typed and left by the browser's Back button was lost; it saved only when its box was left.
+    entry = _short_listed(buyer)
+    item = entry.diligence.order_by("pk").first()
+    assert item is not None
+    page = browsing.new_page(buyer)
+    page.goto(f"/vendors/entries/{entry.pk}/diligence/?edit={item.pk}")
+    page.get_by_label("Evidence notes").press_sequentially("Signed BAA on file", delay=20)
+    expect(page.locator(f"#item-status-{item.pk}")).to_have_text("Saved", timeout=5000)
+    page.go_back()
+    item.refresh_from_db()
+    assert item.evidence == "Signed BAA on file"
