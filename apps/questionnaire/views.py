@@ -314,6 +314,11 @@ def _after_step(
     chosen = request.POST.get("goto")
     if chosen in seen.sections and chosen != section:
         target = chosen
+    # A question's "Save this step, then comment" (without JavaScript): its thread, once the step is saved.
+    if isinstance(chosen, str) and chosen.startswith("comment:"):
+        code = chosen.removeprefix("comment:")
+        if code in seen.questions and compiled.questions[code].section == section:
+            return redirect("discussion:question", pk=assessment.pk, question=code)
     if target is None or "review" in request.POST:
         return redirect("questionnaire:review", pk=assessment.pk)
     return redirect("questionnaire:step", pk=assessment.pk, section=target)

@@ -478,3 +478,21 @@ def test_whoever_gave_the_second_opinion_does_not_settle_it(
     reason = "Legal confirmed the reports need analyst judgement."
     assert colleague_client.post(settle, {"choice": "first", "reason": reason}).status_code == 302
     assert Settlement.objects.get().reason == reason
+
+
+def test_without_javascript_a_questions_comment_button_saves_the_step_first(
+    buyer_client: Client, buyer: User, draft: Assessment
+) -> None:
+    # Review 71: without JavaScript the question's "Comment" link left the step, and its typed answers were lost.
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    page = buyer_client.get(step).content.decode()
+    assert '<a href="' + reverse("discussion:question", args=[draft.pk, "hours"]) + '" class="js-only">' in page
+    assert 'name="goto" class="button button--link button--small" value="comment:hours">Save this step, then' in page
+    assert "css/nojs" in page and "With JavaScript off, this step's answers are saved when you press" in page
+    response = buyer_client.post(step, _whole_step(page, budget="250000", goto="comment:hours", nojs="1"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("discussion:question", args=[draft.pk, "hours"])
+    assert Answer.objects.get(assessment=draft, question_code="budget").value == 250000
+    # A question of another step is not a way out of this one: the step is saved and goes on as usual.
+    other = buyer_client.post(step, _whole_step(page, goto="comment:judgement", nojs="1"))
+    assert other.status_code == 302 and "/questions/" not in other["Location"]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0006_obligation_delivered_from'),
+        ("compliance", "0006_obligation_delivered_from"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='guidance',
-            name='guidance_stop_if_only_for_thresholds',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'pilot_threshold'), ('stop_if', ''), _connector='OR'), name='guidance_stop_if_only_for_thresholds', violation_error_message='Only a pilot threshold has a stop-if text; leave it empty for this kind.'),
+            model_name="guidance",
+            name="guidance_stop_if_only_for_thresholds",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "pilot_threshold"), ("stop_if", ""), _connector="OR"),
+                name="guidance_stop_if_only_for_thresholds",
+                violation_error_message="Only a pilot threshold has a stop-if text; leave it empty for this kind.",
+            ),
         ),
     ]

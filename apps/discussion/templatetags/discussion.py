@@ -53,14 +53,18 @@ _NO_COMMENTS = '\n\n<ol class="comments">\n\n  <li class="muted small">No commen
 
 
 @register.simple_tag(takes_context=True)
-def question_panel(context: template.Context, code: str, prompt: str) -> SafeString:
+def question_panel(context: template.Context, code: str, prompt: str, in_form: bool = False) -> SafeString:
     """The collapsed comment panel beside question ``code`` of the context's ``assessment`` (step and review
     pages): its count, its thread and a link to the thread's page, which has the forms.
 
     Written in Python, as the panel include it replaced drew it byte for byte
     (tests/discussion/test_question_panel.py): a page draws one per question, where the include drew a thread
     include and a ``{% url %}`` for each (docs/performance.md). The thread template is drawn only for a question
-    with comments; the URL is reversed once per page."""
+    with comments; the URL is reversed once per page.
+
+    ``in_form``: the panel is inside the step's form. Without JavaScript the step's answers are saved only when the
+    form is sent, so the link (which would leave them unsaved, review 71) gives way to a button that saves the step,
+    then opens the thread (the step view's ``goto`` of ``comment:<code>``)."""
     assessment = context["assessment"]
     comments = question_comments(context, assessment, code)
     count = live_count(comments)
@@ -79,11 +83,20 @@ def question_panel(context: template.Context, code: str, prompt: str) -> SafeStr
         thread_html = _NO_COMMENTS
     c, about = conditional_escape(code), f'<span class="visually-hidden"> on “{conditional_escape(prompt)}”</span>'
     url = conditional_escape(pattern.replace(_QUESTION_PLACEHOLDER, code))
+    label = "Reply or comment" if count else "Comment"
+    js_only, nojs_button = "", ""
+    if in_form:
+        js_only = ' class="js-only"'
+        nojs_button = (
+            '<noscript><button type="submit" name="goto" class="button button--link button--small"'
+            f' value="comment:{c}">'
+            f"Save this step, then {label.lower()}{about}</button></noscript>"
+        )
     return mark_safe(  # noqa: S308 -- the code, prompt and URL are escaped, the thread drawn by its template
         f'\n\n<details class="comments-panel" id="comments-{c}">\n'
         f'  <summary class="small">Comments ({count}){about}</summary>\n'
         f"  {thread_html}\n"
-        f'  <p class="small"><a href="{url}">{"Reply or comment" if count else "Comment"}{about}</a></p>\n'
+        f'  <p class="small"><a href="{url}"{js_only}>{label}{about}</a>{nojs_button}</p>\n'
         "</details>\n\n"
     )
 

@@ -5,43 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0007_plain_constraint_messages'),
-        ('engagements', '0006_plain_constraint_messages'),
-        ('playbooks', '0024_effect_evidence'),
+        ("compliance", "0007_plain_constraint_messages"),
+        ("engagements", "0006_plain_constraint_messages"),
+        ("playbooks", "0024_effect_evidence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='effect',
-            name='effect_model_names_a_model',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'model'), _negated=True), ('engagement_model__isnull', False), _connector='OR'), name='effect_model_names_a_model', violation_error_message='A model effect names the engagement model it gives points to.'),
+            model_name="effect",
+            name="effect_model_names_a_model",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "model"), _negated=True), ("engagement_model__isnull", False), _connector="OR"
+                ),
+                name="effect_model_names_a_model",
+                violation_error_message="A model effect names the engagement model it gives points to.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='effect',
-            name='effect_regime_named',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'regime'), _negated=True), ('regime__isnull', False), _connector='OR'), name='effect_regime_named', violation_error_message='A regime effect names the regime it triggers.'),
+            model_name="effect",
+            name="effect_regime_named",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "regime"), _negated=True), ("regime__isnull", False), _connector="OR"
+                ),
+                name="effect_regime_named",
+                violation_error_message="A regime effect names the regime it triggers.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='effect',
-            name='effect_location_named',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'location'), _negated=True), ('location__isnull', False), _connector='OR'), name='effect_location_named', violation_error_message='A location effect names the delivery location it gives points to.'),
+            model_name="effect",
+            name="effect_location_named",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "location"), _negated=True), ("location__isnull", False), _connector="OR"
+                ),
+                name="effect_location_named",
+                violation_error_message="A location effect names the delivery location it gives points to.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='effect',
-            name='effect_text_given',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['blocker', 'risk', 'condition', 'gate']), _negated=True), models.Q(('text', ''), _negated=True), _connector='OR'), name='effect_text_given', violation_error_message='A blocker, risk, condition or gate says what it is: give its text.'),
+            model_name="effect",
+            name="effect_text_given",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind__in", ["blocker", "risk", "condition", "gate"]), _negated=True),
+                    models.Q(("text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="effect_text_given",
+                violation_error_message="A blocker, risk, condition or gate says what it is: give its text.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='playbook',
-            name='playbook_thresholds_in_order',
-            constraint=models.CheckConstraint(condition=models.Q(('conditional_threshold__lte', models.F('wins_threshold')), ('wins_threshold__lte', 100)), name='playbook_thresholds_in_order', violation_error_message='The wins threshold must be at or above the conditional threshold, and at most 100.'),
+            model_name="playbook",
+            name="playbook_thresholds_in_order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("conditional_threshold__lte", models.F("wins_threshold")), ("wins_threshold__lte", 100)
+                ),
+                name="playbook_thresholds_in_order",
+                violation_error_message="The wins threshold must be at or above the conditional threshold, and at most 100.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='question',
-            name='question_bounds_in_order',
-            constraint=models.CheckConstraint(condition=models.Q(('min_value__isnull', True), ('max_value__isnull', True), ('min_value__lte', models.F('max_value')), _connector='OR'), name='question_bounds_in_order', violation_error_message='The smallest answer allowed must be at or below the largest.'),
+            model_name="question",
+            name="question_bounds_in_order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_value__isnull", True),
+                    ("max_value__isnull", True),
+                    ("min_value__lte", models.F("max_value")),
+                    _connector="OR",
+                ),
+                name="question_bounds_in_order",
+                violation_error_message="The smallest answer allowed must be at or below the largest.",
+            ),
         ),
     ]

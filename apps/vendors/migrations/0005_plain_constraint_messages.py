@@ -4,31 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagements', '0006_plain_constraint_messages'),
-        ('vendors', '0004_checklist_deleted_by_the_database'),
+        ("engagements", "0006_plain_constraint_messages"),
+        ("vendors", "0004_checklist_deleted_by_the_database"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='vendor',
-            name='vendor_iso27001_certificate_has_expiry',
-            constraint=models.CheckConstraint(condition=models.Q(('iso27001_certificate', ''), ('iso27001_valid_until__isnull', False), _connector='OR'), name='vendor_iso27001_certificate_has_expiry', violation_error_message='An ISO/IEC 27001 certificate needs the date it is valid until.'),
+            model_name="vendor",
+            name="vendor_iso27001_certificate_has_expiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("iso27001_certificate", ""), ("iso27001_valid_until__isnull", False), _connector="OR"
+                ),
+                name="vendor_iso27001_certificate_has_expiry",
+                violation_error_message="An ISO/IEC 27001 certificate needs the date it is valid until.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='vendorfunction',
-            name='vendorfunction_rate_low_lte_likely',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_low__lte', models.F('rate_likely'))), name='vendorfunction_rate_low_lte_likely', violation_error_message='The low rate must be at or below the likely one.'),
+            model_name="vendorfunction",
+            name="vendorfunction_rate_low_lte_likely",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate_low__lte", models.F("rate_likely"))),
+                name="vendorfunction_rate_low_lte_likely",
+                violation_error_message="The low rate must be at or below the likely one.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='vendorfunction',
-            name='vendorfunction_rate_likely_lte_high',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_likely__lte', models.F('rate_high'))), name='vendorfunction_rate_likely_lte_high', violation_error_message='The likely rate must be at or below the high one.'),
+            model_name="vendorfunction",
+            name="vendorfunction_rate_likely_lte_high",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate_likely__lte", models.F("rate_high"))),
+                name="vendorfunction_rate_likely_lte_high",
+                violation_error_message="The likely rate must be at or below the high one.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='vendorfunction',
-            name='vendorfunction_rate_low_not_negative',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_low__gte', 0)), name='vendorfunction_rate_low_not_negative', violation_error_message='The low rate cannot be negative.'),
+            model_name="vendorfunction",
+            name="vendorfunction_rate_low_not_negative",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate_low__gte", 0)),
+                name="vendorfunction_rate_low_not_negative",
+                violation_error_message="The low rate cannot be negative.",
+            ),
         ),
     ]
