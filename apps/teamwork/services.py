@@ -220,7 +220,8 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
 def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reason: str, user: User) -> None:
     """Settle one difference: the chosen value becomes the answer (given by ``user``), recorded with the reason."""
     assessment = opinion.assessment
-    if opinion.reviewer.user_id == user.pk:
+    gave_it = Membership.objects.filter(organisation_id=opinion.organisation_id, pk=opinion.reviewer_id, user=user)
+    if gave_it.exists():
         # Whoever gave the second opinion does not settle it against the first (review 71: an organisation owner could).
         raise TeamError(
             "You gave this second opinion, so it is for whoever started the assessment, or another owner, to settle."

@@ -239,9 +239,14 @@ def test_without_javascript_a_step_chosen_in_the_list_saves_this_step_first(
     page = buyer_client.get(url).content.decode()
     form_start = page.index('id="step-form"')
     form_end = page.index("</form>", form_start)
-    assert form_start < page.index('type="submit"', form_start) < form_end
+    first_submit = page.index('type="submit"', form_start)
+    assert form_start < first_submit < form_end
+    # Without JavaScript the questions' comment buttons (name="goto") are in the form too: the first submit button,
+    # the default, is a plain "Save and continue" before them.
+    assert page.index('name="goto"', form_start) > first_submit
+    assert "name=" not in page[first_submit : page.index(">", first_submit)]
     assert 'form="step-form"' not in page[:form_start]
-    assert page.index('name="goto"') > form_end
+    assert page.index('class="section-list__go" name="goto"') > form_end
     # A refused answer keeps the buyer on the step with what they typed and the message, wherever they meant to go.
     volume = reverse("questionnaire:step", args=[assessment.pk, "volume"])
     refused = buyer_client.post(volume, {"hours": "lots", "goto": "work"})
@@ -261,7 +266,7 @@ def test_without_javascript_the_step_says_its_answers_are_saved_by_its_button(
     # Beside the buttons it names, at the foot of the form, not above the first question.
     assert first.index('id="nojs-saving"') > first.index('id="step-form"') and first.index(
         'id="nojs-saving"'
-    ) < first.index("Save and continue</button>")
+    ) < first.index('class="button button--primary">Save and continue</button>')
     assert (
         '<button type="submit" name="review" value="1" class="button button--secondary">Save and go to review' in first
     )

@@ -209,6 +209,17 @@ def build_world(
         given_at=timezone.now(),
     )
     SecondOpinionAnswer.objects.create(organisation=organisation, opinion=asked, question_code="judgement", value=False)
+    # And one on "volume", asked of the editor and given: whoever gave an opinion does not settle it, so the owner, who
+    # started the draft, settles this one.
+    by_editor = SecondOpinion.objects.create(
+        organisation=organisation,
+        assessment=world.draft,
+        section_code="volume",
+        reviewer=Membership.objects.get(user=colleague),
+        requested_by=buyer,
+        given_at=timezone.now(),
+    )
+    SecondOpinionAnswer.objects.create(organisation=organisation, opinion=by_editor, question_code="hours", value=1234)
     return world
 
 

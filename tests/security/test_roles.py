@@ -227,8 +227,9 @@ MATRIX = [
 ]
 
 
-# Contributors and second opinions (apps/teamwork): the draft was started by the owner, and its second
-# opinion on "work" was asked of the owner, so only the owner answers or settles it.
+# Contributors and second opinions (apps/teamwork): the draft was started by the owner, its second opinion on "work"
+# was asked of the owner, so only the owner answers it, and the one on "volume" of the editor, so only the owner settles
+# it (whoever gave an opinion does not settle it).
 MATRIX += [
     Row("teamwork:roles", "GET", SIGNED_IN),
     # The outsider is an owner too: the posted member is not theirs, so only their own members' roles change.
@@ -246,8 +247,8 @@ MATRIX += [
         "teamwork:settle",
         "POST",
         OWNER,
-        args=lambda w: [w.draft.pk, "judgement"],
-        data=lambda w: {"choice": "second", "reason": "Rules-based after all"},
+        args=lambda w: [w.draft.pk, "hours"],
+        data=lambda w: {"choice": "second", "reason": "The editor counted the hours"},
     ),
 ]
 

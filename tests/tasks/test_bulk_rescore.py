@@ -58,7 +58,7 @@ def test_owner_rescores_all_in_the_background_and_sees_progress_then_the_result(
     run_worker()
     done = buyer_client.get(URL).content.decode()
     assert "2 re-scored, 0 left as drafts to finish, 0 skipped." in done
-    assert 'hx-trigger="every 2s"' not in done and "noscript" not in done
+    assert 'hx-trigger="every 2s"' not in done and 'http-equiv="refresh"' not in done
     current = Playbook.objects.current()
     new = Recommendation.objects.filter(organisation=organisation, playbook=current)
     assert {r.assessment.based_on_id for r in new} == {r.assessment_id for r in old}
