@@ -278,9 +278,11 @@ def test_the_tornado_puts_the_widest_swing_first_and_names_the_input() -> None:
     model = _model(tco.simulate(_case()), "captive-team")
     widths = [round(s.width, 2) for s in model.tornado]  # by the cent: equal swings keep their labels' order
     assert widths == sorted(widths, reverse=True)
-    assert model.tornado[0].label == "In-house salary per FTE-year"
-    salary = model.tornado[0]
-    assert salary.saving_at_low < model.savings_likely < salary.saving_at_high
+    # Equity research's rate reaches from the vendor's $15 to the dedicated-team $60 an hour: the widest swing.
+    assert model.tornado[0].label == "Dedicated team at the provider: hourly rate (USD)"
+    rate = model.tornado[0]
+    assert rate.saving_at_high < model.savings_likely < rate.saving_at_low  # a dearer rate saves less
+    assert "In-house salary per FTE-year" in [s.label for s in model.tornado[1:]]
 
 
 def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> None:
@@ -290,20 +292,20 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
 
 
 def test_a_deliverable_that_is_not_a_projects_size_is_priced_by_its_hours_not_at_the_project_benchmark() -> None:
-    # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$35 an hour,
-    # likely $25. 8 deliverables come to $26.50 an hour, above the likely rate, and 15 to $49.69, within 1.5x the
-    # highest rate ($52.50), so the benchmark prices them. 16 come to $53 and 31 to $102.69, beyond what a fixed
-    # price could come to: smaller pieces of work than the benchmark's projects; 32 to $106, beyond 3x the highest
+    # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$60 an hour,
+    # likely $25. 8 deliverables come to $26.50 an hour, above the likely rate, and 27 to $89.44, within 1.5x the
+    # highest rate ($90), so the benchmark prices them. 28 come to $92.75 and 54 to $178.88, beyond what a fixed
+    # price could come to: smaller pieces of work than the benchmark's projects; 55 to $182, beyond 3x the highest
     # rate: another unit. 7 come to $23.19, under what the function's providers typically charge, and 1 to $3.31, far
     # under: larger pieces of work (a season bought whole). Every one of them is priced by its hours.
-    for count in (8, 15):
+    for count in (8, 15, 16, 27):
         project = next(m for m in _case(deliverables=count).models if m.code == "project")
         assert project.sized == ""
     sized = {
-        16: "would come to $53 an hour over your 8,000 hours of work, more than the $52.50 a fixed price could",
-        31: "would come to $103 an hour over your 8,000 hours of work, more than the $52.50 a fixed price could",
-        32: "would come to $106 an hour over your 8,000 hours of work, far above the $15–$35",
-        1_000: "would come to $3,312 an hour over your 8,000 hours of work, far above the $15–$35",
+        28: "would come to $92.75 an hour over your 8,000 hours of work, more than the $90 a fixed price could",
+        54: "would come to $179 an hour over your 8,000 hours of work, more than the $90 a fixed price could",
+        55: "would come to $182 an hour over your 8,000 hours of work, far above the $15–$60",
+        1_000: "would come to $3,312 an hour over your 8,000 hours of work, far above the $15–$60",
         7: "would come to $23.19 an hour over your 8,000 hours of work, below the $25 an hour",
         3: "would come to $9.94 an hour over your 8,000 hours of work, below the $25 an hour",
         1: "would come to $3.31 an hour over your 8,000 hours of work, below the $25 an hour",

@@ -145,7 +145,7 @@ def test_a_quote_is_checked_against_the_benchmark_where_the_work_is_delivered_fr
     # Delivered from Poland (cost index 1.67), the band the quote is read against is Poland's: a quote twice the Indian
     # benchmark's top is within twice Poland's, and the flag names the band it used.
     rec = answered(
-        reference, organisation, buyer, UK, own_figures=True, quoted_rate=90, preferred_region="cee", overlap_hours=7
+        reference, organisation, buyer, UK, own_figures=True, quoted_rate=150, preferred_region="cee", overlap_hours=7
     )
     ev = rec.record.evaluation
     assert ev.delivered_from == "poland"
@@ -153,7 +153,7 @@ def test_a_quote_is_checked_against_the_benchmark_where_the_work_is_delivered_fr
     sources = [next(i.source for i in m.inputs if i.label.endswith("hourly rate (USD)")) for m in quoted]
     assert sources and all(s == "your quote" for s in sources)
     high = answered(
-        reference, organisation, buyer, UK, own_figures=True, quoted_rate=150, preferred_region="cee", overlap_hours=7
+        reference, organisation, buyer, UK, own_figures=True, quoted_rate=250, preferred_region="cee", overlap_hours=7
     )
     flagged = [
         next(i.source for i in m.inputs if i.label.endswith("hourly rate (USD)"))
