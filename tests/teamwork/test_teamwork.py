@@ -470,6 +470,9 @@ def test_whoever_gave_the_second_opinion_does_not_settle_it(
     page = buyer_client.get(opinion).content.decode()
     assert "colleague@acme.test, who started the assessment, sees both" in page
     assert buyer_client.post(opinion, {"judgement": "no"}).status_code == 302
+    review = buyer_client.get(reverse("questionnaire:review", args=[started.pk])).content.decode()
+    assert "You gave this second opinion, so whoever started the assessment" in review
+    assert reverse("teamwork:settle", args=[started.pk, "judgement"]) not in review
     settle = reverse("teamwork:settle", args=[started.pk, "judgement"])
     refused = buyer_client.post(settle, {"choice": "second", "reason": "I think it is rules-based work."})
     assert refused.status_code == 409
