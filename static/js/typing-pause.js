@@ -183,7 +183,77 @@
     event.target.querySelectorAll(TYPED).forEach(function (el) {
       try { sessionStorage.setItem(SENT + draftKey(el), "1"); } catch (e) { forget(el); }
     });
+    keepChoices(event.target);
   });
+
+  // Choices (radio buttons and ticked boxes) changed on a step are kept the same way when the step is sent, with the
+  // stamp of the answer they were made over, so a step sent after the session ended gets them back after signing in
+  // too (review 71: typed numbers came back, choices did not).
+  var CHOICE = "input[type=radio][data-hx-post], input[type=checkbox][data-hx-post]";
+  var CHOSEN = "kpo-chosen:";
+
+  function groups(root) {
+    var byName = {};
+    root.querySelectorAll(CHOICE).forEach(function (el) {
+      (byName[el.name] = byName[el.name] || []).push(el);
+    });
+    return byName;
+  }
+
+  function loadedStamp(name) {
+    var field = document.getElementById("loaded-" + name);
+    return field ? field.value : "";
+  }
+
+  function keepChoices(form) {
+    var byName = groups(form);
+    Object.keys(byName).forEach(function (name) {
+      var inputs = byName[name];
+      var changed = inputs.some(function (el) { return el.checked !== el.defaultChecked; });
+      if (!changed) {
+        return;
+      }
+      var key = CHOSEN + inputs[0].getAttribute("data-hx-post");
+      var chosen = inputs.filter(function (el) { return el.checked; }).map(function (el) { return el.value; });
+      try {
+        sessionStorage.setItem(key, JSON.stringify({ c: chosen, s: loadedStamp(name) }));
+        sessionStorage.setItem(SENT + key, "1");
+      } catch (e) { /* storage full or off: the step is still sent */ }
+    });
+  }
+
+  function restoreChoices() {
+    var byName = groups(document);
+    Object.keys(byName).forEach(function (name) {
+      var inputs = byName[name];
+      var key = CHOSEN + inputs[0].getAttribute("data-hx-post");
+      var kept = null;
+      try { kept = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+      try { sessionStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+      if (!kept || !Array.isArray(kept.c) || inputs.some(function (el) { return el.disabled; })) {
+        return;
+      }
+      if (kept.s !== loadedStamp(name)) {
+        var status = document.getElementById("status-" + name);
+        if (status) {
+          status.textContent = "Not put back: the choice you had made here was not saved; the answer has changed " +
+            "since. Choose again if it should replace this one.";
+        }
+        return;
+      }
+      var changed = null;
+      inputs.forEach(function (el) {
+        var on = kept.c.indexOf(el.value) !== -1;
+        if (el.checked !== on) {
+          el.checked = on;
+          changed = changed || el;
+        }
+      });
+      if (changed) {
+        changed.dispatchEvent(new Event("change", { bubbles: true }));  // htmx saves it, the group included
+      }
+    });
+  }
 
   function settleSent() {
     var back = false;
@@ -206,7 +276,7 @@
   }
 
   // After htmx has set up the boxes' saves (it does so when the document is ready, and this script runs after it).
-  function restoreSoon() { setTimeout(function () { settleSent(); restore(); }, 0); }
+  function restoreSoon() { setTimeout(function () { settleSent(); restore(); restoreChoices(); }, 0); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", restoreSoon);
   } else {

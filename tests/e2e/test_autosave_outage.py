@@ -219,3 +219,37 @@ def test_a_value_typed_while_signed_out_is_not_put_back_over_a_later_answer(
     expect(page.locator("#input-annual_hours")).to_have_value("9999")
     page.wait_for_timeout(500)
     assert Answer.objects.get(assessment=assessment, question_code="annual_hours").value == 9999
+
+
+def test_a_choice_made_after_the_session_ended_is_put_back_after_signing_in(browsing: Browsing, buyer: User) -> None:
+    """Review 71: typed numbers came back after signing in again, but choices were lost."""
+    from django.contrib.sessions.models import Session
+
+    from apps.questionnaire.models import Answer
+    from tests.factories import PASSWORD
+
+    assessment = make_assessment(
+        buyer, "Chosen while signed out", {"function": "equity-research", "volume_pattern": "steady"}
+    )
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/volume/")
+    browsing.console.allow(r"Failed to load resource")
+    browsing.console.allow(r"htmx")
+    page.route(re.compile(r"/answers/volume_pattern/"), lambda route: route.abort())  # no autosave gets through
+    page.locator("input[name=volume_pattern][value=seasonal]").check()
+    Session.objects.all().delete()  # the session ends
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Save and continue")).click()
+    page.unroute(re.compile(r"/answers/volume_pattern/"))
+    expect(page.get_by_text("what you had typed or chosen is put back and saved")).to_be_visible()
+    page.get_by_label("Email").fill(buyer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_response(re.compile(r"/answers/volume_pattern/")) as saved:
+        page.get_by_role("button", name=re.compile("Sign in")).click()
+    assert saved.value.status == 200
+    expect(page.locator("input[name=volume_pattern][value=seasonal]")).to_be_checked()
+    assert Answer.objects.get(assessment=assessment, question_code="volume_pattern").value == "seasonal"
+    # Sent again, the step is taken, and nothing is kept.
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Save and continue")).click()
+    assert page.evaluate("() => Object.keys(sessionStorage).filter((k) => k.startsWith('kpo-'))") == []
