@@ -12,16 +12,27 @@ its ``SELECT 1`` without a deadline: a database that hangs while the connection 
 host) held the request until gunicorn's timeout. Here the check waits at most ``connect_timeout`` for the answer; a
 connection that does not answer in time is closed as unusable, and the request goes on to connect afresh, which
 is bounded by the same timeout.
+
+A query already under way when the database hangs waited for it without end too: 12 requests inside a query at the
+moment of a freeze held every gunicorn thread, the 503s included, for as long as the freeze lasted (review 70: 40 s).
+Within a request, a query that gets no answer within ``DATABASE_QUERY_DEADLINE`` seconds (30 by default; 0 turns it
+off) has its connection's socket shut by a watchdog thread: the query fails as a lost connection does, and the request
+answers 503. Work outside requests (the worker's bulk tasks, management commands) has no deadline.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import select
+import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db.backends.postgresql import base
 
@@ -40,7 +51,56 @@ request_started.connect(_begin, dispatch_uid="kpo_advisor.postgres.begin")
 request_finished.connect(_end, dispatch_uid="kpo_advisor.postgres.end")
 
 
+# Queries under way in requests, by thread: when each is due and its connection's socket (a file descriptor).
+_inflight: dict[int, tuple[float, int]] = {}
+_watchdog_lock = threading.Lock()
+_watchdog: threading.Thread | None = None
+WATCH_EVERY = 0.5  # seconds between the watchdog's looks
+
+
+def _watch() -> None:
+    while True:
+        time.sleep(WATCH_EVERY)
+        now = time.monotonic()
+        for key, entry in list(_inflight.items()):
+            due, fd = entry
+            if now < due or _inflight.get(key) is not entry:
+                continue
+            _inflight.pop(key, None)
+            # Shut, not close: the socket stays the connection's (libpq closes it), and its read returns at once.
+            with contextlib.suppress(OSError), socket.socket(fileno=os.dup(fd)) as held:
+                held.shutdown(socket.SHUT_RDWR)
+
+
+def _start_watchdog() -> None:
+    global _watchdog
+    with _watchdog_lock:
+        if _watchdog is None or not _watchdog.is_alive():
+            _watchdog = threading.Thread(target=_watch, name="kpo-query-deadline", daemon=True)
+            _watchdog.start()
+
+
+def _with_deadline(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """Run the query; in a request, under the watchdog's deadline (``DATABASE_QUERY_DEADLINE``)."""
+    deadline = getattr(settings, "DATABASE_QUERY_DEADLINE", 0)
+    connection = context["connection"].connection
+    if not deadline or not getattr(_state, "in_request", False) or connection is None:
+        return execute(sql, params, many, context)
+    key = threading.get_ident()
+    _inflight[key] = (time.monotonic() + deadline, connection.pgconn.socket)
+    if _watchdog is None or not _watchdog.is_alive():
+        _start_watchdog()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        _inflight.pop(key, None)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.execute_wrappers.append(_with_deadline)
+
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         failed = getattr(_state, "failed", None)
         if failed is not None:

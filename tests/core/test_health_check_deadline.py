@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import connections
+from django.db import OperationalError, connections
 from django.db.backends.postgresql import base as django_base
 
 from kpo_advisor.postgres.base import DatabaseWrapper
@@ -149,3 +149,78 @@ def test_a_closed_connection_is_unusable(through_proxy: tuple[FreezingProxy, Any
     _, wrapper = through_proxy
     wrapper.connection.close()
     assert wrapper.is_usable() is False
+
+
+@pytest.fixture
+def django_through_proxy() -> Iterator[tuple[FreezingProxy, DatabaseWrapper]]:
+    """The product's backend, connecting through the proxy itself (so its cursors are Django's, execute wrappers
+    included)."""
+    default = connections["default"]
+    params = default.get_connection_params()
+    proxy = FreezingProxy(os.path.join(params["host"], f".s.PGSQL.{params.get('port') or 5432}"))
+    settings = {
+        **default.settings_dict,
+        "ENGINE": "kpo_advisor.postgres",
+        "HOST": "127.0.0.1",
+        "PORT": str(proxy.port),
+        "NAME": params["dbname"],
+        "USER": params["user"],
+        "OPTIONS": {"connect_timeout": 1, "application_name": APP},
+    }
+    wrapper = DatabaseWrapper(settings, alias="query-deadline")
+    connections["query-deadline"] = wrapper  # this thread's: the signals' connection handling looks it up
+    try:
+        yield proxy, wrapper
+    finally:
+        proxy.frozen.clear()
+        wrapper.close()
+        del connections["query-deadline"]
+        proxy.close()
+        _gone(default)
+
+
+def test_a_query_in_a_request_that_gets_no_answer_fails_at_its_deadline(
+    django_through_proxy: tuple[FreezingProxy, Any], settings: Any
+) -> None:
+    """Review 70: a request inside a query when the database froze waited for the whole freeze (40 s), so a dozen of
+    them held every gunicorn thread. In a request, the watchdog shuts the connection at the deadline: the query fails
+    as a lost connection does (the request's 503)."""
+    # In a request as the backend knows it (its request signals' receivers; the signals themselves would close the
+    # test's own connections).
+    from kpo_advisor.postgres.base import _begin, _end
+
+    proxy, wrapper = django_through_proxy
+    settings.DATABASE_QUERY_DEADLINE = 1
+    with wrapper.cursor() as cursor:  # answered while the database answers
+        cursor.execute("SELECT 1")
+    proxy.frozen.set()
+    thaw = threading.Timer(6, proxy.frozen.clear)  # should the deadline not hold, the test fails rather than hangs
+    thaw.start()
+    started = time.monotonic()
+    _begin()
+    try:
+        with pytest.raises(OperationalError), wrapper.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        took = time.monotonic() - started
+        _end()
+        thaw.cancel()
+    assert took < 3
+
+
+def test_outside_a_request_a_query_waits_for_the_database(
+    django_through_proxy: tuple[FreezingProxy, Any], settings: Any
+) -> None:
+    """The worker's work and management commands have no deadline: a slow database is waited for."""
+    proxy, wrapper = django_through_proxy
+    settings.DATABASE_QUERY_DEADLINE = 1
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    proxy.frozen.set()
+    thaw = threading.Timer(2.5, proxy.frozen.clear)
+    thaw.start()
+    started = time.monotonic()
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT 42")
+        assert cursor.fetchone() == (42,)
+    assert time.monotonic() - started >= 2.4  # waited for the thaw, not cut off at the deadline
