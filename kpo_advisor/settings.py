@@ -168,7 +168,7 @@ _default_db["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_T
 DATABASES = {"default": _default_db}
 # A request's query unanswered this long (seconds) has its connection shut, so a hung database answers 503 rather than
 # holding the thread (kpo_advisor/postgres); 0 turns it off.
-DATABASE_QUERY_DEADLINE = env_int("DATABASE_QUERY_DEADLINE", 30)
+DATABASE_QUERY_DEADLINE = env_int("DATABASE_QUERY_DEADLINE", 15)
 # A read replica for history and portfolio reads (kpo_advisor/routers.py). Without DATABASE_REPLICA_URL the
 # alias is the primary itself and the router sends nothing to it; in tests it mirrors the test database.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")

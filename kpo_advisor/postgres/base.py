@@ -15,7 +15,7 @@ is bounded by the same timeout.
 
 A query already under way when the database hangs waited for it without end too: 12 requests inside a query at the
 moment of a freeze held every gunicorn thread, the 503s included, for as long as the freeze lasted (review 70: 40 s).
-Within a request, a query that gets no answer within ``DATABASE_QUERY_DEADLINE`` seconds (30 by default; 0 turns it
+Within a request, a query that gets no answer within ``DATABASE_QUERY_DEADLINE`` seconds (15 by default; 0 turns it
 off) has its connection's socket shut by a watchdog thread: the query fails as a lost connection does, and the request
 answers 503. Work outside requests (the worker's bulk tasks, management commands) has no deadline.
 """
