@@ -55,6 +55,7 @@ class Listener:
     codes: list[int] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     hang: threading.Event | None = None  # set: answer nothing until the test ends (a timeout)
+    body: bytes | None = None  # given: every answer's body
 
 
 @pytest.fixture
@@ -69,7 +70,11 @@ def listener() -> Iterator[Listener]:
                 state.hang.wait(10)
                 return
             code = state.codes.pop(0) if state.codes else 200
-            reply = b"thanks" if code < 300 else b"listener is down for maintenance"
+            reply = (
+                state.body
+                if state.body is not None
+                else (b"thanks" if code < 300 else b"listener is down for maintenance")
+            )
             self.send_response(code)
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
@@ -929,3 +934,24 @@ def test_the_worker_takes_turns_between_organisations_and_a_fresh_task_before_a_
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now() - timedelta(minutes=1))
     second = worker.claim_next()
     assert second is not None and second.pk != retry.pk
+
+
+def test_an_answer_with_a_nul_byte_is_recorded_and_counts_towards_the_pause(
+    database_tasks: None, organisation: Organisation, buyer: User, listener: Listener
+) -> None:
+    # Review 72: a body with a NUL byte made recording the attempt fail (PostgreSQL's text refuses it), every time: the
+    # deliveries were never recorded, retried, parked or given up, and their organisation went first for ever.
+    from apps.api.tasks import FAILED_ATTEMPTS, deliver_webhook
+
+    listener.codes, listener.body = [500] * FAILED_ATTEMPTS, b"err\x00or"
+    failing, _ = _endpoint(organisation, buyer, listener.url)
+    made = [_stored(organisation, failing, n) for n in range(FAILED_ATTEMPTS)]
+    assert [deliver_webhook.call(delivery_id=d.pk, attempt=1) for d in made] == ["pending"] * FAILED_ATTEMPTS
+    stored = WebhookDelivery.objects.get(pk=made[0].pk)
+    assert (stored.attempts, stored.response_code, stored.response_body) == (1, 500, "err\ufffdor")
+    failing.refresh_from_db()
+    assert failing.paused_until is not None  # three failed attempts: paused, with its check
+    # A receiver that takes it, with a NUL in its thanks, has it delivered.
+    listener.body = b"ok\x00"
+    assert _check(failing) == "resumed"
+    assert WebhookDelivery.objects.get(pk=made[0].pk).status == "delivered"
