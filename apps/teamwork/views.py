@@ -98,8 +98,14 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
         raise PermissionDenied(f"This second opinion was asked of {asked.reviewer.user}.")
     compiled = compiled_playbook(assessment.playbook)
     mine = _opinion_answers(asked)
-    # The first answers count only for which questions show; they are never drawn on this page.
-    first = questionnaire.stored_answers(assessment)
+    # The first answers of other sections count for which questions show (the reviewer may read those); this
+    # section's are never drawn, nor used to choose its questions: a follow-up shown would tell the answer it follows
+    # (review 72: the page asked the HIPAA role, so the first answers had PHI).
+    first = {
+        code: value
+        for code, value in questionnaire.stored_answers(assessment).items()
+        if code in compiled.questions and compiled.questions[code].section != section
+    }
     errors: dict[str, str] = {}
     posted: dict[str, object] = {}
     if request.method == "POST":
@@ -129,7 +135,7 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     context = step_context(compiled, {**first, **mine}, section, posted=posted, errors=errors)
     # Drawn with the reviewer's own answers only (or what they just posted, where refused).
     context["questions"] = [
-        replace(q, value=q.value if q.code in errors else mine.get(q.code))
+        replace(q, value=q.value if q.code in posted else mine.get(q.code))  # never a first answer (review 72)
         for q in context["questions"]
         if q.code in shown
     ]

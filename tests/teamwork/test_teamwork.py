@@ -499,3 +499,15 @@ def test_without_javascript_a_questions_comment_button_saves_the_step_first(
     # A question of another step is not a way out of this one: the step is saved and goes on as usual.
     other = buyer_client.post(step, _whole_step(page, goto="comment:judgement", nojs="1"))
     assert other.status_code == 302 and "/questions/" not in other["Location"]
+
+
+def test_the_opinion_page_never_draws_a_first_answer_even_when_refused(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 72: an empty opinion refused ("answer at least one question") was drawn with the first answer checked.
+    _ask(buyer_client, draft, colleague)
+    url = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    for response in (colleague_client.get(url), colleague_client.post(url, {})):
+        body = response.content.decode()
+        assert " checked" not in body.split('id="main"')[-1].split("</form>")[0], response.status_code
+    assert colleague_client.post(url, {}).status_code == 400
