@@ -164,7 +164,7 @@ def members(request: MemberRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     invited_by=request.user,
-                    base_url=request.build_absolute_uri("/")[:-1],
+                    base_url=settings.SITE_URL,  # not the request's Host header (review 72), as the reset mail
                 )
             except ValidationError as exc:
                 form.add_error("email", exc)

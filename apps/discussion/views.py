@@ -20,6 +20,7 @@ from apps.discussion import services
 from apps.discussion.forms import CommentForm, PreferencesForm
 from apps.discussion.models import Activity, Comment, Notification
 from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire import extensions
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 
@@ -68,6 +69,12 @@ def question(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     q = compiled_playbook(assessment.playbook).questions.get(question)
     if q is None:
         raise Http404("No such question in this assessment.")
+    if assessment.is_draft and q.section in extensions.team.member_view(request.membership, assessment).hidden:
+        # Its comments talk about the first answers the member is to give an opinion without (review 72).
+        raise PermissionDenied(
+            "You are asked for a second opinion on this question's step: its comments stay hidden from you until you "
+            "have given it."
+        )
     on_question = Comment.objects.on_assessment(assessment).filter(question_code=q.code)
     form = CommentForm(request.POST or None)
     if request.method == "POST":

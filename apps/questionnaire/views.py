@@ -261,6 +261,14 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         if isinstance(refused, dict) and assessment.is_draft:
             posted, errors = refused.get("posted") or {}, refused.get("errors") or {}
             error_intro = refused.get("intro") or error_intro
+    if team.hidden:
+        # The list of steps counts each step's answers: seen as if the owed sections had none (``review_context``).
+        answers = {
+            c: v
+            for c, v in answers.items()
+            if c in compiled.questions and compiled.questions[c].section not in team.hidden
+        }
+        seen = None
     context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen, given=given)
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit, team=team)
     context["error_intro"] = error_intro
@@ -423,10 +431,19 @@ def review_context(request: MemberRequest, pk: int) -> dict[str, Any]:
     compiled = compiled_playbook(assessment.playbook)
     membership = request.membership
     answers, given = services.given_answers(drafts.draft_of(assessment))
-    seen = visibility(compiled, answers)
-    context = step_context(compiled, answers, None, given=given, seen=seen)
     team = extensions.team.member_view(membership, assessment) if assessment.is_draft else None
     hidden = team.hidden if team is not None else frozenset()
+    if hidden:
+        # Seen as if the sections the member owes an opinion on had no answers: which questions show, how many are
+        # missing and the counts would otherwise tell what the hidden answers are (review 72: a PHI follow-up listed
+        # as missing told that PHI was ticked).
+        answers = {
+            c: v for c, v in answers.items() if c in compiled.questions and compiled.questions[c].section not in hidden
+        }
+    seen = visibility(compiled, answers)
+    context = step_context(compiled, answers, None, given=given, seen=seen)
+    if hidden:
+        context["missing"] = [q for q in context["missing"] if q.section not in hidden]
     # Answers that disagree with one another, each with the visible questions to look at again; none that reads an
     # answer the member may not see yet.
     checks = []

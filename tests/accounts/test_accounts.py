@@ -55,6 +55,21 @@ def test_the_reset_link_is_the_sites_address_whatever_host_the_request_names(
     assert "https://kpo.example/accounts/password/reset/" in sent.body and "6666" not in sent.body
 
 
+def test_the_invitation_link_is_the_sites_address_whatever_host_the_request_names(
+    buyer_client: Client, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Review 72: the invitation's set-password link took the request's Host header.
+    settings.SITE_URL = "https://kpo.example"
+    settings.ALLOWED_HOSTS = ["kpo.example", "localhost", "testserver"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = buyer_client.post(
+            reverse("accounts:members"), {"email": "new.person@acme.test", "role": "editor"}, HTTP_HOST="localhost:6666"
+        )
+    assert response.status_code == 302
+    (sent,) = mail.outbox
+    assert "https://kpo.example/accounts/password/reset/" in sent.body and "6666" not in sent.body
+
+
 def test_password_change(buyer_client: Client, buyer: User) -> None:
     response = buyer_client.post(
         reverse("accounts:password_change"),

@@ -3,6 +3,8 @@ refusal (review 70: "7,777 hours a year for 3 people is 2,592 hours each" on bot
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -47,3 +49,50 @@ def test_the_submit_refusal_leaves_them_out_too(asked: Assessment, colleague_cli
     assert "required answer" in body  # the refusal itself still says why
     assert "2,592" not in body and "7,777" not in body
     assert "Give your second opinion" in body
+
+
+@pytest.fixture
+def asked_on_data(
+    reference: Playbook, organisation: Organisation, buyer: User, colleague: User, buyer_client: Client
+) -> Assessment:
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Coding", playbook=reference)
+    answers = {"function": "medical-coding", "client_jurisdictions": ["us"], "data_categories": ["phi"]}
+    Answer.objects.bulk_create(
+        Answer(organisation_id=organisation.pk, assessment=draft, question_code=code, value=value, answered_by=buyer)
+        for code, value in answers.items()
+    )
+    member = Membership.objects.get(user=colleague, organisation=organisation)
+    response = buyer_client.post(reverse("teamwork:contributors", args=[draft.pk]), {"opinion-data": str(member.pk)})
+    assert response.status_code == 302
+    return draft
+
+
+def test_missing_answers_and_counts_do_not_tell_the_hidden_answers(
+    asked_on_data: Assessment, buyer_client: Client, colleague_client: Client
+) -> None:
+    # Review 72: the HIPAA follow-ups listed as missing (and the step counts) told the member that PHI was ticked.
+    review = reverse("questionnaire:review", args=[asked_on_data.pk])
+    assert "For HIPAA purposes" in buyer_client.get(review).content.decode()  # the owner is told what is missing
+    assert "For HIPAA purposes" not in colleague_client.get(review).content.decode()
+    refused = colleague_client.post(reverse("recommendations:submit", args=[asked_on_data.pk]))
+    assert refused.status_code == 400 and "For HIPAA purposes" not in refused.content.decode()
+    step = colleague_client.get(reverse("questionnaire:step", args=[asked_on_data.pk, "volume"])).content.decode()
+    blind = colleague_client.get(reverse("questionnaire:step", args=[asked_on_data.pk, "volume"]))
+    assert blind.status_code == 200 and "For HIPAA purposes" not in step
+    owner_step = buyer_client.get(reverse("questionnaire:step", args=[asked_on_data.pk, "volume"])).content.decode()
+    counts = re.compile(r'value="data">[^<]*<span class="section-list__meta">(.*?)</span></span>', re.S)
+    theirs, mine = counts.search(step), counts.search(owner_step)
+    assert theirs and mine and theirs.group(1) != mine.group(1)  # not the owner's count, which the answers set
+
+
+def test_a_hidden_questions_comments_are_closed_to_the_member_who_owes_the_opinion(
+    asked_on_data: Assessment, buyer_client: Client, colleague_client: Client
+) -> None:
+    # Review 72: the thread on a hidden question showed the owner's "We ticked PHI here".
+    url = reverse("discussion:question", args=[asked_on_data.pk, "data_categories"])
+    assert buyer_client.get(url).status_code == 200
+    assert colleague_client.get(url).status_code == 403
+    assert colleague_client.post(url, {"body": "What did you tick?"}).status_code == 403
+    assert (
+        colleague_client.get(reverse("discussion:question", args=[asked_on_data.pk, "annual_hours"])).status_code == 200
+    )
