@@ -256,7 +256,9 @@ def record_attempt(
     when the endpoint is paused now, the delivery is parked with the endpoint's others (``check``: this was the paused
     endpoint's check, which parks it again itself)."""
     delivered = code is not None and 200 <= code < 300
-    last = final or attempt >= MAX_ATTEMPTS
+    # A paused endpoint's check uses no attempt of the delivery it tries: while paused, a delivery waits until it is
+    # taken or ``GIVE_UP`` after it was made (review 73: six checks, half an hour, had failed it).
+    last = final or (attempt >= MAX_ATTEMPTS and not check)
     Status = WebhookDelivery.Status
     status = Status.DELIVERED if delivered else (Status.FAILED if last else Status.PENDING)
     now = timezone.now()

@@ -179,12 +179,12 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
             models.CheckConstraint(
                 condition=models.Q(overlap_us_eastern_hours__gte=0, overlap_us_eastern_hours__lte=8),
                 name="deliverylocation_overlap_us_in_day",
-                violation_error_message="Overlap with the US Eastern working day is between 0 and 24 hours.",
+                violation_error_message="Overlap with the US Eastern working day is between 0 and 8 hours.",
             ),
             models.CheckConstraint(
                 condition=models.Q(overlap_uk_hours__gte=0, overlap_uk_hours__lte=8),
                 name="deliverylocation_overlap_uk_in_day",
-                violation_error_message="Overlap with the UK working day is between 0 and 24 hours.",
+                violation_error_message="Overlap with the UK working day is between 0 and 8 hours.",
             ),
             models.CheckConstraint(
                 condition=models.Q(utc_offset_minutes__gte=-720, utc_offset_minutes__lte=840),

@@ -955,3 +955,18 @@ def test_an_answer_with_a_nul_byte_is_recorded_and_counts_towards_the_pause(
     listener.body = b"ok\x00"
     assert _check(failing) == "resumed"
     assert WebhookDelivery.objects.get(pk=made[0].pk).status == "delivered"
+
+
+def test_a_paused_endpoints_checks_use_no_attempt_of_the_delivery_they_try(
+    database_tasks: None, organisation: Organisation, buyer: User
+) -> None:
+    # Review 73: each check used one of the oldest delivery's six attempts, so it failed after half an hour, though
+    # waiting deliveries are given up only three hours after they were made.
+    from apps.api.tasks import MAX_ATTEMPTS
+
+    silent, _ = _endpoint(organisation, buyer, "http://127.0.0.1:9/hooks")
+    (oldest,) = _pause(silent, organisation, 1)
+    for _ in range(MAX_ATTEMPTS + 2):
+        assert _check(silent) == "paused"
+    oldest.refresh_from_db()
+    assert oldest.status == "pending" and oldest.parked and oldest.attempts == MAX_ATTEMPTS + 2
