@@ -16,12 +16,24 @@ class AssignForm(forms.Form):
     offered; anything else is refused."""
 
     def __init__(
-        self, *args: Any, sections: Sequence[tuple[str, str]], members: Sequence[Membership], **kwargs: Any
+        self,
+        *args: Any,
+        sections: Sequence[tuple[str, str]],
+        members: Sequence[Membership],
+        started_by: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sections = sections
         self.by_key = {f"member-{m.pk}": m for m in members}
-        self.reviewers = {str(m.pk): m for m in members if m.can_edit}
+        # Not whoever started the assessment: they settle the differences, so an opinion of their own against their
+        # own answers could never be settled (review 73).
+        asked = {
+            str(v) for k, v in self.initial.items() if k.startswith("opinion-") and v
+        }  # kept, as assigned ones are
+        self.reviewers = {
+            str(m.pk): m for m in members if m.can_edit and (m.user_id != started_by or str(m.pk) in asked)
+        }
         # Those who can answer: a viewer could be assigned a section, was told so, and found it read-only (review 56).
         # One assigned already (a member since made a viewer) stays listed, so saving the page changes nothing else.
         assigned = {str(v) for k, v in self.initial.items() if k.startswith("section-") and v}

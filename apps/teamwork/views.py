@@ -44,7 +44,13 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
     compiled = compiled_playbook(assessment.playbook)
     can_manage = assessment.is_draft and services.may_manage(request.membership, assessment)
     sections = [(s.code, s.title) for s in compiled.sections]
-    form = AssignForm(request.POST or None, sections=sections, members=_members(request), initial=_initial(assessment))
+    form = AssignForm(
+        request.POST or None,
+        sections=sections,
+        members=_members(request),
+        initial=_initial(assessment),
+        started_by=assessment.created_by_id,
+    )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) assigns it.")

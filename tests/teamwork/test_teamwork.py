@@ -511,3 +511,15 @@ def test_the_opinion_page_never_draws_a_first_answer_even_when_refused(
         body = response.content.decode()
         assert " checked" not in body.split('id="main"')[-1].split("</form>")[0], response.status_code
     assert colleague_client.post(url, {}).status_code == 400
+
+
+def test_whoever_started_the_assessment_is_not_offered_as_its_second_opinion(
+    buyer_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    # Review 73: the starter could ask themselves, and the difference could then never be settled.
+    page = buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode()
+    own = str(_member(buyer).pk)
+    opinion = page.split('name="opinion-work"')[1].split("</select>")[0]
+    assert f'value="{own}"' not in opinion and f'value="{_member(colleague).pk}"' in opinion
+    assert _assign(buyer_client, draft, **{"opinion-work": own}).status_code == 400
+    assert not SecondOpinion.objects.exists()

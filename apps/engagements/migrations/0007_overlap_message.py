@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagements', '0006_plain_constraint_messages'),
+        ("engagements", "0006_plain_constraint_messages"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='deliverylocation',
-            name='deliverylocation_overlap_us_in_day',
-            constraint=models.CheckConstraint(condition=models.Q(('overlap_us_eastern_hours__gte', 0), ('overlap_us_eastern_hours__lte', 8)), name='deliverylocation_overlap_us_in_day', violation_error_message='Overlap with the US Eastern working day is between 0 and 8 hours.'),
+            model_name="deliverylocation",
+            name="deliverylocation_overlap_us_in_day",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("overlap_us_eastern_hours__gte", 0), ("overlap_us_eastern_hours__lte", 8)),
+                name="deliverylocation_overlap_us_in_day",
+                violation_error_message="Overlap with the US Eastern working day is between 0 and 8 hours.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='deliverylocation',
-            name='deliverylocation_overlap_uk_in_day',
-            constraint=models.CheckConstraint(condition=models.Q(('overlap_uk_hours__gte', 0), ('overlap_uk_hours__lte', 8)), name='deliverylocation_overlap_uk_in_day', violation_error_message='Overlap with the UK working day is between 0 and 8 hours.'),
+            model_name="deliverylocation",
+            name="deliverylocation_overlap_uk_in_day",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("overlap_uk_hours__gte", 0), ("overlap_uk_hours__lte", 8)),
+                name="deliverylocation_overlap_uk_in_day",
+                violation_error_message="Overlap with the UK working day is between 0 and 8 hours.",
+            ),
         ),
     ]
