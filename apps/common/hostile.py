@@ -56,10 +56,22 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 UNSEEN = re.compile(
     "[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\ufeff\u00ad\u180e\u115f\u1160\u3164\uffa0\U000e0000-\U000e007f]"
 )
-# More than four combining marks on one character (a stack that draws over the lines around it) keep their first four.
-STACKED_MARKS = re.compile(
-    "([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{4})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
-)
+# Besides those, any format character (Unicode category Cf: the deprecated format controls, the interlinear
+# annotation marks, the Egyptian and musical format controls…) and any unassigned code point (Cn) is taken out, but
+# the zero-width joiner and non-joiner and the direction marks (U+200C-U+200F, U+061C), which emoji and several
+# scripts need; a run of joiners keeps one; a character keeps one variation selector (a second says nothing, and a
+# run of them can carry a hidden message, as the tag characters can: review 72); and a character keeps its first four
+# combining marks (a longer stack draws over the lines around it).
+KEPT_FORMAT = frozenset("\u200c\u200d\u200e\u200f\u061c")
+JOINERS = frozenset("\u200c\u200d")
+MAX_MARKS = 4
+
+
+def _variation_selector(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or 0x180B <= code <= 0x180D or code == 0x180F
+
+
 MAX_DIGITS = 15  # no count, rate or price in a curated file comes near 10^15; longer is a typo or an attack
 MAX_LISTED = 50  # a file with thousands of problems lists the first ones and counts the rest
 FIRST_DAY = date(1900, 1, 1)
@@ -114,8 +126,33 @@ def control_problem(text: str, where: str) -> str | None:
 
 
 def without_unseen(text: str) -> str:
-    """``text`` without the characters of ``UNSEEN``, and no stack of more than four combining marks."""
-    return STACKED_MARKS.sub(r"\1", UNSEEN.sub("", text))
+    """``text`` without the characters of ``UNSEEN`` and the other characters that draw nothing (above): format
+    characters and unassigned code points, a second joiner or variation selector in a row, and marks past the fourth
+    on one character."""
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    marks = 0
+    for ch in UNSEEN.sub("", text):
+        category = unicodedata.category(ch)
+        if (category == "Cf" and ch not in KEPT_FORMAT) or category == "Cn":
+            continue
+        if ch in JOINERS:
+            if not (kept and kept[-1] in JOINERS):
+                kept.append(ch)
+            continue  # a joiner between marks does not start a new stack
+        if _variation_selector(ch):
+            if kept and _variation_selector(kept[-1]):
+                continue
+        elif category in ("Mn", "Me"):
+            marks += 1
+            if marks > MAX_MARKS:
+                continue
+            kept.append(ch)
+            continue
+        marks = 0
+        kept.append(ch)
+    return "".join(kept)
 
 
 # Characters that draw nothing although they are not white space: the Hangul fillers (letters by their Unicode
@@ -164,7 +201,7 @@ def _form_without_unseen(form: QueryDict) -> QueryDict | None:
     """A copy of ``form`` with every value but a password's ``without_unseen``, and soft line breaks and page breaks
     read as new lines (``LINE_BREAK_CONTROL``); None when no value has any."""
     if not any(
-        UNSEEN.search(v) or STACKED_MARKS.search(v) or LINE_BREAK_CONTROL.search(v)
+        LINE_BREAK_CONTROL.search(v) or without_unseen(v) != v
         for _, values in form.lists()
         for v in values
         if isinstance(v, str)
