@@ -73,11 +73,22 @@ class AssignForm(forms.Form):
 
 
 class SettleForm(forms.Form):
+    # Plain words (review 73: Django's "This field is required." and "Ensure this value has at least 10 characters").
     choice = forms.ChoiceField(
-        choices=[("first", "Keep the answer given"), ("second", "Take the second opinion")], widget=forms.RadioSelect
+        choices=[("first", "Keep the answer given"), ("second", "Take the second opinion")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which answer stands.", "invalid_choice": "Choose which answer stands."},
     )
     reason = forms.CharField(
-        min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why (recorded)."
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why (recorded).",
+        error_messages={
+            "required": "Give the reason in at least 10 characters.",
+            "min_length": "Give the reason in at least 10 characters.",
+            "max_length": "Keep the reason under 2,000 characters.",
+        },
     )
 
     def clean_reason(self) -> str:

@@ -171,7 +171,7 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
         raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) settles it.")
     form = SettleForm(request.POST)
     if not form.is_valid():
-        problems = [f"{form.fields[f].label or f.title()}: {m}" for f, ms in form.errors.items() for m in ms]
+        problems = list(dict.fromkeys(str(m) for ms in form.errors.values() for m in ms))
         return _settle_refused(request, assessment, problems, 400)
     try:
         services.settle(
@@ -188,7 +188,8 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
 
 
 def _settle_refused(request: MemberRequest, assessment: Assessment, problems: list[str], status: int) -> HttpResponse:
-    context = {"assessment": assessment, "problems": problems}
+    # What was typed comes back with the refusal, to copy into the form again (nothing typed is lost).
+    context = {"assessment": assessment, "problems": problems, "reason": str(request.POST.get("reason", "")).strip()}
     return render(request, "teamwork/settle_refused.html", context, status=status)
 
 

@@ -523,3 +523,20 @@ def test_whoever_started_the_assessment_is_not_offered_as_its_second_opinion(
     assert f'value="{own}"' not in opinion and f'value="{_member(colleague).pk}"' in opinion
     assert _assign(buyer_client, draft, **{"opinion-work": own}).status_code == 400
     assert not SecondOpinion.objects.exists()
+
+
+def test_a_settle_refused_says_so_in_plain_words_and_keeps_the_reason(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 73: Django's "This field is required." in a list with role=alert (not allowed there), no "Error:" in the
+    # title, focus on the page, and the reason typed lost.
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    refused = buyer_client.post(settle, {"reason": "short"})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "<title>Error: Not settled" in body
+    assert "Choose which answer stands." in body and "Give the reason in at least 10 characters." in body
+    assert "This field is required" not in body and 'role="alert" tabindex="-1" autofocus' in body
+    assert "The reason you gave, to use again: “short”" in body
+    assert not Settlement.objects.exists()
