@@ -263,3 +263,20 @@ def test_checklist_evidence_is_saved_when_typing_pauses(browsing: Browsing, buye
     page.go_back()
     item.refresh_from_db()
     assert item.evidence == "Signed BAA on file"
+
+
+def test_checklist_evidence_typed_just_before_leaving_is_saved(browsing: Browsing, buyer: User) -> None:
+    # Review 73: typed and left by Back within the pause (1.2 s), the evidence was lost.
+    entry = _short_listed(buyer)
+    item = entry.diligence.order_by("pk").first()
+    assert item is not None
+    page = browsing.new_page(buyer)
+    page.goto(f"/vendors/entries/{entry.pk}/diligence/?edit={item.pk}")
+    page.get_by_label("Evidence notes").fill("Left at once")
+    page.goto("/")  # away before the pause is over
+    for _ in range(50):
+        item.refresh_from_db()
+        if item.evidence:
+            break
+        page.wait_for_timeout(100)
+    assert item.evidence == "Left at once"
