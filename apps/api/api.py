@@ -526,7 +526,16 @@ def assessment_submit(
             with read:
                 recommendation = recommending.submit_and_recommend(assessment=assessment, user=user)
         except questionnaire.AssessmentError as exc:
-            errors = [{"field": "", "message": m} for m in exc.messages]
+            messages = exc.messages
+            if owed := _owed(request, [assessment]).get(assessment.pk, frozenset()):
+                # A question of a section whose opinion the caller owes is not named: which follow-ups are missing
+                # tells what the hidden answers are (review 72); the refusal still says the opinion comes first.
+                compiled = compiled_playbook(assessment.playbook)
+                hidden = {
+                    f"{questionnaire.NOT_ANSWERED}{q.prompt}" for q in compiled.questions.values() if q.section in owed
+                }
+                messages = [m for m in messages if m not in hidden]
+            errors = [{"field": "", "message": m} for m in messages]
             raise Problem(422, "This assessment cannot be submitted yet.", errors=errors) from None
         return 200, {
             "assessment_id": assessment.pk,

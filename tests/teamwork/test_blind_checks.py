@@ -96,3 +96,34 @@ def test_a_hidden_questions_comments_are_closed_to_the_member_who_owes_the_opini
     assert (
         colleague_client.get(reverse("discussion:question", args=[asked_on_data.pk, "annual_hours"])).status_code == 200
     )
+
+
+def test_the_apis_submit_refusal_does_not_name_the_hidden_sections_missing_questions(
+    reference: Playbook, organisation: Organisation, buyer: User, colleague: User, colleague_client: Client
+) -> None:
+    # Review 72: the API's 422 listed "Not answered yet: For HIPAA purposes…" to the owner owing the opinion (keys are
+    # an owner's).
+    from tests.api.conftest import key_client
+
+    draft = Assessment.objects.create(
+        organisation=organisation, created_by=colleague, title="Coding", playbook=reference
+    )
+    answers = {"function": "medical-coding", "client_jurisdictions": ["us"], "data_categories": ["phi"]}
+    Answer.objects.bulk_create(
+        Answer(
+            organisation_id=organisation.pk, assessment=draft, question_code=code, value=value, answered_by=colleague
+        )
+        for code, value in answers.items()
+    )
+    owner = Membership.objects.get(user=buyer, organisation=organisation)
+    assert (
+        colleague_client.post(
+            reverse("teamwork:contributors", args=[draft.pk]), {"opinion-data": str(owner.pk)}
+        ).status_code
+        == 302
+    )
+    refused = key_client(organisation, buyer).post(f"/assessments/{draft.pk}/submit", **{"Idempotency-Key": "blind"})
+    assert refused.status_code == 422
+    messages = [e["message"] for e in refused.json()["errors"]]
+    assert messages and not any("HIPAA" in m or "de-identified" in m for m in messages)
+    assert "Not answered yet: Which best describes the day-to-day work?" in messages  # the rest is still named
