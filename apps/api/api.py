@@ -233,8 +233,7 @@ def _shown(assessment: Assessment, answers: dict[str, Any], owed: frozenset[str]
     """``answers`` without those in the ``owed`` sections."""
     if not owed:
         return answers
-    questions = compiled_playbook(assessment.playbook).questions
-    return {c: v for c, v in answers.items() if c not in questions or questions[c].section not in owed}
+    return questionnaire.outside_sections(compiled_playbook(assessment.playbook), answers, owed)
 
 
 def _missing(assessment: Assessment, answers: dict[str, Any], owed: frozenset[str]) -> list[str]:

@@ -263,7 +263,9 @@ def record_attempt(
     status = Status.DELIVERED if delivered else (Status.FAILED if last else Status.PENDING)
     now = timezone.now()
     retry_at = None if status != Status.PENDING else now + retry_delay(attempt)
-    text, error = text.replace("\x00", "\ufffd"), error.replace("\x00", "\ufffd")  # what PostgreSQL's text takes
+    # A NUL, which PostgreSQL's text refuses, had made recording an attempt fail every time, so the delivery was never
+    # recorded, retried, parked or given up (review 72): stored as the replacement character.
+    text, error = text.replace("\x00", "\ufffd"), error.replace("\x00", "\ufffd")
     with transaction.atomic():
         recorded = WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING, attempts=attempt - 1).update(
             status=status,

@@ -186,9 +186,7 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
     try:
         connection.request("POST", path, body=body, headers={"User-Agent": USER_AGENT, **headers})
         reply = connection.getresponse()
-        # Kept as text a page can show: a NUL, which PostgreSQL's text refuses, had made recording the attempt fail
-        # every time, so the delivery was never recorded, retried, parked or given up (review 72).
-        start = reply.read(BODY_KEPT * 4).decode("utf-8", errors="replace").replace("\x00", "\ufffd")[:BODY_KEPT]
+        start = reply.read(BODY_KEPT * 4).decode("utf-8", errors="replace")[:BODY_KEPT]
         if expired.is_set():
             raise TimeoutError(f"no full answer within {timeout} s")
         return Response(reply.status, start)

@@ -53,11 +53,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #   invisible operators, the byte-order mark, the soft hyphen, the Mongolian vowel separator, the Hangul fillers, and
 #   the tag characters (U+E0000-U+E007F), which can spell a hidden message after visible words. The zero-width joiner
 #   and non-joiner stay: emoji and several scripts need them.
-UNSEEN = re.compile(
-    "[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\ufeff\u00ad\u180e\u115f\u1160\u3164\uffa0\U000e0000-\U000e007f]"
-)
-# Besides those, any format character (Unicode category Cf: the deprecated format controls, the interlinear
-# annotation marks, the Egyptian and musical format controls…) and any unassigned code point (Cn) is taken out, but
+# (All but the Hangul fillers, which are letters by their category, are format characters: taken out with them below.)
+FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+# So is any other format character (Unicode category Cf: the deprecated format controls, the interlinear annotation
+# marks, the Egyptian and musical format controls…) and any unassigned code point (Cn), but
 # the zero-width joiner and non-joiner and the direction marks (U+200C-U+200F, U+061C), which emoji and several
 # scripts need; a run of joiners keeps one; a character keeps one variation selector (a second says nothing, and a
 # run of them can carry a hidden message, as the tag characters can: review 72); and a character keeps its first four
@@ -126,16 +125,15 @@ def control_problem(text: str, where: str) -> str | None:
 
 
 def without_unseen(text: str) -> str:
-    """``text`` without the characters of ``UNSEEN`` and the other characters that draw nothing (above): format
-    characters and unassigned code points, a second joiner or variation selector in a row, and marks past the fourth
-    on one character."""
+    """``text`` without the characters that draw nothing (above): format characters and unassigned code points, the
+    Hangul fillers, a second joiner or variation selector in a row, and marks past the fourth on one character."""
     if text.isascii():
         return text
     kept: list[str] = []
     marks = 0
-    for ch in UNSEEN.sub("", text):
+    for ch in text:
         category = unicodedata.category(ch)
-        if (category == "Cf" and ch not in KEPT_FORMAT) or category == "Cn":
+        if (category == "Cf" and ch not in KEPT_FORMAT) or category == "Cn" or ch in FILLERS:
             continue
         if ch in JOINERS:
             if not (kept and kept[-1] in JOINERS):

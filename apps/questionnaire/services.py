@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -172,6 +172,16 @@ class Given:
     def stamp(self) -> str:
         """What a page drawing the answer posts back: when it was given, and what it was (``posted_loaded``)."""
         return f"{loaded_stamp(self.at)}|{self.digest}"
+
+
+def outside_sections(compiled: CompiledPlaybook, answers: Mapping[str, Any], sections: Iterable[str]) -> dict[str, Any]:
+    """``answers`` without those to the questions of ``sections``: what a member owing a second opinion on them may
+    see (pages and API alike), or the other sections' answers a second opinion is given beside."""
+    left_out = frozenset(sections)
+    if not left_out:
+        return dict(answers)
+    questions = compiled.questions
+    return {c: v for c, v in answers.items() if c not in questions or questions[c].section not in left_out}
 
 
 def given_answers(draft: drafts.Draft) -> tuple[dict[str, Any], dict[str, Given]]:

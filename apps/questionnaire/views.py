@@ -263,11 +263,7 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             error_intro = refused.get("intro") or error_intro
     if team.hidden:
         # The list of steps counts each step's answers: seen as if the owed sections had none (``review_context``).
-        answers = {
-            c: v
-            for c, v in answers.items()
-            if c in compiled.questions and compiled.questions[c].section not in team.hidden
-        }
+        answers = services.outside_sections(compiled, answers, team.hidden)
         seen = None
     context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen, given=given)
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit, team=team)
@@ -437,9 +433,7 @@ def review_context(request: MemberRequest, pk: int) -> dict[str, Any]:
         # Seen as if the sections the member owes an opinion on had no answers: which questions show, how many are
         # missing and the counts would otherwise tell what the hidden answers are (review 72: a PHI follow-up listed
         # as missing told that PHI was ticked).
-        answers = {
-            c: v for c, v in answers.items() if c in compiled.questions and compiled.questions[c].section not in hidden
-        }
+        answers = services.outside_sections(compiled, answers, hidden)
     seen = visibility(compiled, answers)
     context = step_context(compiled, answers, None, given=given, seen=seen)
     if hidden:

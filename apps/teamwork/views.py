@@ -107,11 +107,7 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     # The first answers of other sections count for which questions show (the reviewer may read those); this
     # section's are never drawn, nor used to choose its questions: a follow-up shown would tell the answer it follows
     # (review 72: the page asked the HIPAA role, so the first answers had PHI).
-    first = {
-        code: value
-        for code, value in questionnaire.stored_answers(assessment).items()
-        if code in compiled.questions and compiled.questions[code].section != section
-    }
+    first = questionnaire.outside_sections(compiled, questionnaire.stored_answers(assessment), [section])
     errors: dict[str, str] = {}
     posted: dict[str, object] = {}
     if request.method == "POST":
