@@ -203,18 +203,25 @@ class AssessmentTeam:
         self, assessment: Assessment, compiled: CompiledPlaybook, answers: Mapping[str, Any], user_id: int | None = None
     ) -> list[str]:
         opinions, found = assessment_divergences(assessment, compiled, answers, {})
-        # A member who owes a second opinion cannot submit: the result shows the first answers the opinion is given
-        # without (review 62: an owner's own key submitted, then read them in the recommendation).
-        owed = sorted(
-            {o.section_code for o in opinions if o.given_at is None and user_id and o.reviewer.user_id == user_id}
-        )
         named = {section.code: section.title for section in compiled.sections}
-        titles = [named.get(c, c) for c in owed]
-        problems = [
-            f"Give your second opinion on “{title}” first: its first answers stay hidden from you until you have, "
-            "and submitting would show them."
-            for title in titles
-        ]
+        problems = []
+        # Nobody submits while a second opinion is owed: the result would decide without it, and would show the
+        # first answers to the member who owes it (review 62: an owner's own key submitted, then read them; review
+        # 72: a colleague could still submit). Given, or withdrawn on the contributors page, it no longer blocks.
+        for o in opinions:
+            if o.given_at is not None:
+                continue
+            title = named.get(o.section_code, o.section_code)
+            if user_id and o.reviewer.user_id == user_id:
+                problems.append(
+                    f"Give your second opinion on “{title}” first: its first answers stay hidden from you until "
+                    "you have, and submitting would show them."
+                )
+            else:
+                problems.append(
+                    f"Wait for {o.reviewer.user}'s second opinion on “{title}”, or withdraw the request on the "
+                    "contributors page: the recommendation would otherwise be made without it."
+                )
         return problems + [
             f"Settle the second opinion on “{d.question.prompt}” first: it would change the verdict "
             f"from {d.with_first.verdict_label} to {d.with_second.verdict_label}."

@@ -305,6 +305,36 @@ def test_a_second_opinion_that_flips_the_verdict_is_shown_first_and_blocks_submi
     assert Recommendation.objects.get().verdict == "wins"
 
 
+def test_nobody_submits_while_a_second_opinion_is_owed_until_it_is_given_or_withdrawn(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 72: a colleague could submit while the opinion was owed, so the result decided without it and showed
+    # the first answers to the member who owed it.
+    _ask(buyer_client, draft, colleague)
+    submit = reverse("recommendations:submit", args=[draft.pk])
+    refused = buyer_client.post(submit)
+    assert refused.status_code == 400
+    assert f"Wait for {colleague}&#x27;s second opinion on" in refused.content.decode()
+    assert "withdraw the request on the contributors page" in refused.content.decode()
+    assert not Recommendation.objects.exists()
+    # Withdrawn (no one asked for the section), it no longer blocks.
+    assert _assign(buyer_client, draft, **{"opinion-work": ""}).status_code == 302
+    assert not SecondOpinion.objects.exists()
+    assert buyer_client.post(submit).status_code == 302
+    assert Recommendation.objects.filter(assessment=draft).exists()
+
+
+def test_a_second_opinion_given_the_same_as_the_first_answers_lets_submit_through(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    submit = reverse("recommendations:submit", args=[draft.pk])
+    assert buyer_client.post(submit).status_code == 400
+    opinion = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    assert colleague_client.post(opinion, {"judgement": "yes", "function": "legal"}).status_code == 302
+    assert buyer_client.post(submit).status_code == 302
+
+
 def test_settling_for_the_second_opinion_makes_it_the_answer(
     buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, draft: Assessment
 ) -> None:
