@@ -69,7 +69,7 @@ def test_an_eu_drug_maker_in_another_member_state_still_reads_them(reference: Pl
     ("case", "changes", "regime"),
     [
         ("EU dual-use drawings: a German machine builder", {}, "eu-dual-use"),
-        ("Regulator not asked: an investment firm in another sector", {}, "mifid2"),
+        ("Regulator not asked: an investment firm in another sector", {}, "mifid2-research"),
     ],
 )
 def test_eu_rules_that_follow_the_buyers_place_skip_a_buyer_outside_the_eu(

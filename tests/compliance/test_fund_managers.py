@@ -124,13 +124,16 @@ def test_an_eu_mifid_firm_outsourcing_analytics_reads_mifid_outsourcing_without_
     assert not (FUND_LAWS | {"cbi-outsourcing"}) & set(ev.regime_codes)
 
 
-def test_an_eu_portfolio_manager_buying_research_reads_both_research_payments_and_outsourcing(
+def test_an_eu_portfolio_manager_buying_research_reads_research_payments_and_outsourcing_only_for_a_critical_function(
     reference: Playbook,
 ) -> None:
     ev = evaluated_case(reference, RESEARCH)
-
-    assert {"mifid2", "mifid2-research"} <= set(ev.regime_codes)
+    assert "mifid2-research" in ev.regime_codes and "mifid2" not in ev.regime_codes
     assert set(obligations(ev, "mifid2-research")) == {"research-payment-route", "eu-listing-act"}
+    # Delegated Regulation 2017/565 Art. 31 binds the outsourcing of a critical or important function (review 74).
+    assert {"mifid2", "mifid2-research"} <= set(
+        evaluated_case(reference, RESEARCH, critical_function=True).regime_codes
+    )
 
 
 def test_a_fund_administrator_saying_it_buys_research_for_portfolios_still_reads_no_mifid(reference: Playbook) -> None:

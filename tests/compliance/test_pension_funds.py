@@ -72,11 +72,15 @@ def test_the_investment_research_case_wins_without_gdpr_or_dora(reference: Playb
     assert ev.gates == ()
 
 
-def test_a_pension_funds_critical_function_is_a_condition_and_a_risk_not_a_gate(reference: Playbook) -> None:
+def test_a_pension_funds_critical_function_is_a_condition_a_risk_and_a_notice_to_settle_first(
+    reference: Playbook,
+) -> None:
     ev = evaluated_case(reference, FUND, critical_function=True)
 
     assert [c.text for c in ev.conditions if c.rule in PENSION_RULES] == [NOTICE]
-    assert ev.gates == () and ev.verdict == "wins"
+    # A notice, not an approval, settled before signing as an insurer's and a bank's are (review 74).
+    (gate,) = ev.gates
+    assert gate.notice and "Art. 31(6)" in gate.text and ev.verdict == "conditional"
     assert "A critical function depends on the provider" in {r.title for r in ev.risks}
     fired = next(f for f in ev.fired if f.code == "critical-function-outsourcing-eu-pension-fund")
     assert "Art. 31(2)-(3)" in fired.rationale and "EBA/GL/2019/02" not in fired.rationale

@@ -293,12 +293,12 @@ def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> N
 
 def test_a_deliverable_that_is_not_a_projects_size_is_priced_by_its_hours_not_at_the_project_benchmark() -> None:
     # Four people's 8,000 hours; the project benchmark likely $26,500 each; equity research's rates $15-$60 an hour,
-    # likely $25. 8 deliverables come to $26.50 an hour, above the likely rate, and 27 to $89.44, within 1.5x the
+    # likely $35. 11 deliverables come to $36.44 an hour, above the likely rate, and 27 to $89.44, within 1.5x the
     # highest rate ($90), so the benchmark prices them. 28 come to $92.75 and 54 to $178.88, beyond what a fixed
     # price could come to: smaller pieces of work than the benchmark's projects; 55 to $182, beyond 3x the highest
-    # rate: another unit. 7 come to $23.19, under what the function's providers typically charge, and 1 to $3.31, far
-    # under: larger pieces of work (a season bought whole). Every one of them is priced by its hours.
-    for count in (8, 15, 16, 27):
+    # rate: another unit. 8 come to $26.50 and 7 to $23.19, under what the function's providers typically charge, and 1
+    # to $3.31, far under: larger pieces of work (a season bought whole). Every one of them is priced by its hours.
+    for count in (11, 15, 16, 27):
         project = next(m for m in _case(deliverables=count).models if m.code == "project")
         assert project.sized == ""
     sized = {
@@ -306,9 +306,10 @@ def test_a_deliverable_that_is_not_a_projects_size_is_priced_by_its_hours_not_at
         54: "would come to $179 an hour over your 8,000 hours of work, more than the $90 a fixed price could",
         55: "would come to $182 an hour over your 8,000 hours of work, far above the $15–$60",
         1_000: "would come to $3,312 an hour over your 8,000 hours of work, far above the $15–$60",
-        7: "would come to $23.19 an hour over your 8,000 hours of work, below the $25 an hour",
-        3: "would come to $9.94 an hour over your 8,000 hours of work, below the $25 an hour",
-        1: "would come to $3.31 an hour over your 8,000 hours of work, below the $25 an hour",
+        8: "would come to $26.50 an hour over your 8,000 hours of work, below the $35 an hour",
+        7: "would come to $23.19 an hour over your 8,000 hours of work, below the $35 an hour",
+        3: "would come to $9.94 an hour over your 8,000 hours of work, below the $35 an hour",
+        1: "would come to $3.31 an hour over your 8,000 hours of work, below the $35 an hour",
     }
     for count, words in sized.items():
         case = _case(deliverables=count)
@@ -316,7 +317,7 @@ def test_a_deliverable_that_is_not_a_projects_size_is_priced_by_its_hours_not_at
         assert case.skipped == () and "project.price" not in case.figures
         assert words in project.sized, (count, project.sized)
         assert "priced by its hours, as a managed service is" in project.sized
-        assert case.figures["project.rate"].likely == 25
+        assert case.figures["project.rate"].likely == 35
     assert (
         "larger pieces of work than the projects it prices"
         in next(m for m in _case(deliverables=1).models if m.code == "project").sized
@@ -328,14 +329,14 @@ def test_a_deliverable_that_is_not_a_projects_size_is_priced_by_its_hours_not_at
 
 
 def test_a_project_of_smaller_deliverables_is_priced_by_its_hours_as_a_managed_service_is() -> None:
-    # Collapsed to likely figures: 31 deliverables priced by the hours pay 8,000 h × $25 × (1 + 10% managed-services
+    # Collapsed to likely figures: 31 deliverables priced by the hours pay 8,000 h × $35 × (1 + 10% managed-services
     # premium) a year, against 15 at the benchmark's $26,500 each; every other line of a project is the same.
     sized = tco.simulate(_collapsed(_case(deliverables=31, model_codes=["project"])))
     priced = tco.simulate(_collapsed(_case(deliverables=15, model_codes=["project"])))
     fees = [
         next(ln for ln in _model(r, "project").lines if ln.label == "Provider fees").horizon[1] for r in (sized, priced)
     ]
-    assert fees[0] / fees[1] == pytest.approx(8_000 * 25 * 1.10 / (15 * 26_500))
+    assert fees[0] / fees[1] == pytest.approx(8_000 * 35 * 1.10 / (15 * 26_500))
 
 
 def test_work_no_benchmark_covers_says_so_and_never_that_the_answer_is_missing() -> None:

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 INSURER = "UK motor insurer: injury-claims and fraud analytics"
 CONTRACTOR = "US defence contractor: cost and pricing analysis"
 SENSITIVE_CONDITION = "Before special-category or criminal-offence data reaches the team"
-CUI_GATE = "the contracting officer's (or prime contractor's) written agreement that the CUI may be handled"
+CUI_GATE = "written agreement from whoever shared the CUI with you (the contracting officer, the prime contractor or"
 EXPORT_CHECK = "Find out whether the CUI is also export-controlled technical data"
 
 
