@@ -548,7 +548,29 @@ def _back_to_the_form(request: HttpRequest, response: HttpResponse) -> HttpRespo
         return response
     # ``sent``: the sign-in page says the form was not saved (review 63: it said nothing without JavaScript).
     response["Location"] = f"{login}?{urlencode({'next': back, 'sent': '1'})}"
+    if page.path == request.path:
+        _keep_sent_step(request)
     return response
+
+
+# A questionnaire step sent without JavaScript after the session ended: what it held is kept in the (new) session,
+# which signing in keeps, until the step's page puts it back in its boxes (``apps.questionnaire.views``); with
+# JavaScript the page keeps it itself (static/js/typing-pause.js). Bounded, and put back only within the hour.
+SENT_STEP_KEY = "sent-step"
+SENT_STEP_BYTES = 64 * 1024
+SENT_STEP_SECONDS = 60 * 60
+_STEP_PATH = re.compile(r"^/assessments/\d+/steps/[-\w]+/$")
+
+
+def _keep_sent_step(request: HttpRequest) -> None:
+    """Keep a step sent without JavaScript (it carries the ``nojs`` field) for ``SENT_STEP_SECONDS``, when it fits in
+    ``SENT_STEP_BYTES``; review 76: without JavaScript, signing in again had lost every answer on the step."""
+    if not _STEP_PATH.match(request.path) or request.POST.get("nojs") != "1":
+        return
+    data = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+    if sum(len(k) + sum(len(v) for v in values) for k, values in data.items()) > SENT_STEP_BYTES:
+        return
+    request.session[SENT_STEP_KEY] = {"path": request.path, "data": data, "at": time.time()}
 
 
 def _form_page(path: str) -> str:

@@ -6,6 +6,7 @@ and an autosave each cost a fixed handful of queries however many questions the 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.query import MAX_GET_RESULTS
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -201,6 +202,7 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
     answers, given = services.given_answers(draft)
     errors: dict[str, str] = {}
     posted: dict[str, Any] = {}
+    keep_sent = False
     seen: Visibility | None = None
     error_intro = "Correct these and save again:"
     if request.method == "POST":
@@ -261,11 +263,27 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         if isinstance(refused, dict) and assessment.is_draft:
             posted, errors = refused.get("posted") or {}, refused.get("errors") or {}
             error_intro = refused.get("intro") or error_intro
+        elif (
+            (resent := _sent_before_signing_in(request)) is not None
+            and assessment.is_draft
+            and request.membership.can_edit
+            and section not in team.hidden
+        ):
+            kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
+            posted = posted_answers(resent, kinds)
+            keep_sent = True
+            messages.warning(
+                request,
+                "What you sent before signing in again is back in its boxes, not saved yet: check it, then save "
+                "it with the buttons at the foot of the step.",
+            )
     if team.hidden:
         # The list of steps counts each step's answers: seen as if the owed sections had none (``review_context``).
         answers = services.outside_sections(compiled, answers, team.hidden)
         seen = None
-    context = step_context(compiled, answers, section, posted=posted, errors=errors, seen=seen, given=given)
+    context = step_context(
+        compiled, answers, section, posted=posted, errors=errors, seen=seen, given=given, keep_sent=keep_sent
+    )
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit, team=team)
     context["error_intro"] = error_intro
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
@@ -283,6 +301,25 @@ SAVES_TOO_FAST = (
 )
 # The field a step form carries only without JavaScript (inside <noscript>, see step.html).
 NO_SCRIPT = "nojs"
+
+
+def _sent_before_signing_in(request: MemberRequest) -> QueryDict | None:
+    """The step this page sent without JavaScript after the session ended (``kpo_advisor.middleware``), taken out of
+    the session: its form as sent, when it was this page's and within ``SENT_STEP_SECONDS``; else None."""
+    from kpo_advisor.middleware import SENT_STEP_KEY, SENT_STEP_SECONDS
+
+    kept = request.session.get(SENT_STEP_KEY)
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return None
+    del request.session[SENT_STEP_KEY]
+    at, data = kept.get("at"), kept.get("data")
+    if not isinstance(at, int | float) or time.time() - at > SENT_STEP_SECONDS or not isinstance(data, dict):
+        return None
+    sent = QueryDict(mutable=True)
+    for key, values in data.items():
+        if isinstance(key, str) and isinstance(values, list) and all(isinstance(v, str) for v in values):
+            sent.setlist(key, values)
+    return sent
 
 
 def _refused_key(pk: int, section: str) -> str:

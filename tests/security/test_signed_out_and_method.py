@@ -81,3 +81,30 @@ def test_a_form_sent_after_the_session_ended_returns_to_its_page_after_signing_i
     elsewhere = client.post(submit, HTTP_REFERER="https://evil.example/x")
     assert "evil" not in elsewhere["Location"] and elsewhere["Location"].endswith(submit)
     assert client.post(submit)["Location"].endswith(submit)
+
+
+def test_a_step_sent_without_javascript_after_the_session_ended_is_back_in_its_boxes_after_signing_in(
+    client: Client, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 76: without JavaScript, signing in again returned to the step with every answer sent lost.
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000})
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    response = client.post(step, {"hours": "7777", "nojs": "1"}, HTTP_REFERER=f"http://testserver{step}")
+    assert response.status_code == 302 and "sent=1" in response["Location"]
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000  # nothing saved
+    client.force_login(buyer)  # signing in keeps what the signed-out session held
+    page = client.get(step).content.decode()
+    assert 'value="7777"' in page and "back in its boxes, not saved yet" in page
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000
+    # Put back once: the page drawn again shows what is stored.
+    assert 'value="7777"' not in client.get(step).content.decode()
+
+
+def test_a_step_sent_with_javascript_or_to_another_page_is_not_kept(
+    client: Client, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000})
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    client.post(step, {"hours": "7777"}, HTTP_REFERER=f"http://testserver{step}")  # the page's script keeps it
+    client.force_login(buyer)
+    assert 'value="7777"' not in client.get(step).content.decode()
