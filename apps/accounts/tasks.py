@@ -8,6 +8,7 @@ is harmless, while a lost one is not.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -31,6 +32,10 @@ def send_invitation_mail(*, invitation_id: int, base_url: str) -> bool:
     user = User.objects.filter(email=invitation.email).first() if invitation is not None else None
     if invitation is None or user is None or not invitation.is_open:
         return False
+    return _invitation_mail(invitation, user, base_url)
+
+
+def _invitation_mail(invitation: Invitation, user: User, base_url: str) -> bool:
     if user.has_usable_password():
         # Only a link: whoever reads this mailbox learns nothing they could not see by signing in.
         body = render_to_string(
@@ -46,6 +51,9 @@ def send_invitation_mail(*, invitation_id: int, base_url: str) -> bool:
         "invited_by": invitation.invited_by,
         "role": invitation.get_role_display().lower(),
         "link": link,
+        "link_days": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400)),
+        "invitation_days": settings.INVITATION_DAYS,
+        "new_link": base_url + reverse("accounts:password_reset"),
     }
     body = render_to_string("accounts/invitation_email.txt", context)
     send_mail(f"You're invited to {invitation.organisation} on KPO Advisor", body, None, [user.email])
@@ -60,3 +68,11 @@ def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> Non
     form = PasswordResetForm({"email": email})
     if form.is_valid():
         form.save(domain_override=domain, use_https=use_https, email_template_name=PASSWORD_RESET_TEMPLATE)
+    # Someone invited who has not set a password yet, whose set-password link has expired (it lasts
+    # PASSWORD_RESET_TIMEOUT, the invitation INVITATION_DAYS): the invitation's mail again, with a fresh link
+    # (review 76: they had been told a link was sent, and nothing was).
+    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+        invitation = Invitation.objects.live().for_email(user.email).select_related("organisation", "invited_by")
+        latest = invitation.order_by("-created_at").first()
+        if latest is not None and not user.has_usable_password():
+            _invitation_mail(latest, user, f"{'https' if use_https else 'http'}://{domain}")

@@ -177,7 +177,13 @@ def members(request: MemberRequest) -> HttpResponse:
     team = Membership.objects.filter(organisation=organisation).select_related("user")
     is_owner = request.membership.is_owner
     pending = Invitation.objects.open().filter(organisation=organisation) if is_owner else Invitation.objects.none()
-    context = {"team": team, "pending": pending, "form": form, "roles": Membership.Role.choices}
+    context = {
+        "team": team,
+        "pending": pending,
+        "form": form,
+        "roles": Membership.Role.choices,
+        "link_days": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400)),
+    }
     return render(request, "accounts/members.html", context, status=400 if form.errors else 200)
 
 

@@ -18,6 +18,7 @@ from django.core import mail
 from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Invitation, Membership, Organisation, User
 from tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory
@@ -358,3 +359,25 @@ def test_a_failed_sign_in_or_reset_request_says_error_in_the_title_and_takes_the
     assert "required autofocus" not in body  # the focus goes to the errors, not back to the email box
     reset = client.post(reverse("accounts:password_reset"), {"email": "not an address"}).content.decode()
     assert "<title>Error: Reset your password" in reset and 'id="error-summary"' in reset
+
+
+def test_an_invited_person_whose_set_password_link_expired_gets_a_fresh_one_from_forgotten_password(
+    buyer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Review 76: the link lasts PASSWORD_RESET_TIMEOUT (3 days), the invitation 14; "Forgotten your password?" said a
+    # link was sent, and sent none to an account without a password.
+    from apps.accounts.tasks import send_password_reset_mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(buyer, "late.joiner@acme.test")
+    first = mail.outbox[0].body
+    assert "expires in 3 days" in first and "/accounts/password/reset/ with this email address" in first
+    send_password_reset_mail.call(email="Late.Joiner@acme.test", domain="kpo.example", use_https=True)
+    assert len(mail.outbox) == 2
+    again = mail.outbox[1]
+    assert again.to == ["late.joiner@acme.test"] and "has invited you to join" in again.body
+    assert "https://kpo.example/accounts/password/reset/" in again.body
+    # Once the invitation is cancelled or answered, nothing more is sent to an account without a password.
+    Invitation.objects.filter(email="late.joiner@acme.test").update(cancelled_at=timezone.now())
+    send_password_reset_mail.call(email="late.joiner@acme.test", domain="kpo.example", use_https=True)
+    assert len(mail.outbox) == 2
