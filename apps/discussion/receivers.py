@@ -14,7 +14,7 @@ from django.db import transaction
 from apps.common import events
 from apps.common.durability import wait_for_disk
 from apps.discussion import services, tasks
-from apps.discussion.models import NOTIFIED_KINDS
+from apps.discussion.models import NOTIFIED_KINDS, Kind
 
 
 def notify(
@@ -51,7 +51,25 @@ def record_activity(
     )
 
 
+def settle_notices(sender: Any, *, kind: str, organisation: Any, actor: Any, target: Any, url: str, **_: Any) -> None:
+    """Notices that asked for something the event has done are marked read: an approver's request for approval once
+    they decided it; on a recommendation stored, the assessment's notices to answer, give a second opinion or settle
+    a difference (its draft can no longer change)."""
+    if kind == events.KINDS[events.decision_made] and actor is not None:
+        services.mark_done(organisation=organisation, kinds=[Kind.APPROVAL_REQUESTED], urls=[url], recipient=actor)
+    elif kind == events.KINDS[events.recommendation_stored]:
+        assessment = getattr(target, "assessment_id", None)
+        if assessment is not None:
+            services.mark_done(
+                organisation=organisation,
+                kinds=[Kind.SECTION_ASSIGNED, Kind.SECOND_OPINION_REQUESTED, Kind.DIVERGENCE_TO_SETTLE],
+                under=[f"/assessments/{assessment}/", f"/team/assessments/{assessment}/"],
+            )
+
+
 def connect() -> None:
+    events.decision_made.connect(settle_notices, dispatch_uid="discussion.settle.decision_made")
+    events.recommendation_stored.connect(settle_notices, dispatch_uid="discussion.settle.recommendation_stored")
     for signal, kind in events.KINDS.items():
         signal.connect(record_activity, dispatch_uid=f"discussion.activity.{kind}")
         if kind in NOTIFIED_KINDS:

@@ -298,6 +298,32 @@ def mark_read(*, notification: Notification) -> None:
     ).update(read_at=timezone.now())
 
 
+def mark_done(
+    *,
+    organisation: Organisation | int,
+    kinds: Iterable[str],
+    urls: Iterable[str] = (),
+    under: Iterable[str] = (),
+    recipient: User | int | None = None,
+) -> int:
+    """Mark read the unread notices of ``kinds`` that asked for something now done: those linking to one of ``urls``
+    or to a page under one of the paths ``under``, of ``recipient`` alone when given (review 76: an approval asked
+    for, decided, and a difference to settle, submitted, stayed unread in the inbox)."""
+    where = Q()
+    for url in urls:
+        where |= Q(url=url)
+    for path in under:
+        where |= Q(url__startswith=path)
+    if not where:
+        return 0
+    found = Notification.objects.filter(
+        where, organisation_id=getattr(organisation, "pk", organisation), kind__in=list(kinds), read_at__isnull=True
+    )
+    if recipient is not None:
+        found = found.filter(recipient_id=getattr(recipient, "pk", recipient))
+    return found.update(read_at=timezone.now())
+
+
 def mark_all_read(*, user: User, organisation: Organisation) -> int:
     return Notification.objects.for_member(user, organisation).unread().update(read_at=timezone.now())
 

@@ -18,6 +18,9 @@ from apps.common import events
 from apps.discussion.models import NOTIFIED_KINDS, Activity, MailPreference, Notification, OverdueNotice
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+from tests.discussion.conftest import COMPLETE
+from tests.factories import AssessmentFactory
 from tests.vendors.factories import item_data, vendor_world
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +204,49 @@ def test_naming_a_due_diligence_owner_tells_them_and_an_overdue_item_is_announce
         assert announce_overdue_items(today=datetime.date(2026, 1, 7)) == 0
     assert Notification.objects.filter(kind="diligence_overdue", recipient=colleague).count() == 1
     assert OverdueNotice.objects.count() == 1
+
+
+def _send(
+    signal: Any, *, organisation: Organisation, actor: User | None, recipients: list[User], target: Any, url: str
+) -> None:
+    events.send(
+        signal,
+        sender=type(target),
+        organisation=organisation,
+        actor=actor,
+        recipients=recipients,
+        target=target,
+        url=url,
+        summary="A notice",
+    )
+
+
+def test_a_notice_that_asked_for_something_done_is_marked_read(
+    organisation: Organisation, buyer: User, colleague: User, assessment: Assessment, recommendation: Recommendation
+) -> None:
+    # Review 76: an approval asked for stayed unread after the approver decided, and a difference to settle after the
+    # assessment was submitted.
+    page = f"/recommendations/{recommendation.pk}/"
+    kw = {"organisation": organisation, "target": recommendation}
+    _send(events.approval_requested, actor=None, recipients=[colleague, buyer], url=page, **kw)
+    _send(events.decision_made, actor=colleague, recipients=[], url=page, **kw)
+    unread = Notification.objects.filter(kind="approval_requested", read_at__isnull=True)
+    assert list(unread.values_list("recipient", flat=True)) == [buyer.pk]  # the other approver has still to decide
+    # A draft's notices to answer, give an opinion or settle are done once it is submitted; another draft's are not.
+    other = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=assessment.playbook)
+    for draft in (assessment, other):
+        _send(events.divergence_to_settle, actor=None, recipients=[buyer], url=f"/assessments/{draft.pk}/review/",
+              organisation=organisation, target=draft)  # fmt: skip
+        _send(events.second_opinion_requested, actor=None, recipients=[colleague],
+              url=f"/team/assessments/{draft.pk}/opinion/work/", organisation=organisation, target=draft)  # fmt: skip
+    Answer = assessment.answers.model  # noqa: N806
+    for code, value in COMPLETE.items():
+        Answer.objects.update_or_create(
+            organisation=organisation, assessment=assessment, question_code=code, defaults={"value": value}
+        )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        submit_and_recommend(assessment=assessment, user=buyer)
+    left = Notification.objects.filter(kind__in=["divergence_to_settle", "second_opinion_requested"], read_at=None)
+    assert sorted(n.url for n in left) == sorted(
+        [f"/assessments/{other.pk}/review/", f"/team/assessments/{other.pk}/opinion/work/"]
+    )
