@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 from django.db import DatabaseError, connection
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_safe
 from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
 from apps.playbooks.models import Playbook
+from apps.questionnaire.models import Assessment
 from kpo_advisor.middleware import database_unavailable, log_outage, lost_database, refusal
 from kpo_advisor.outage import RETRY_AFTER_SECONDS
 
@@ -46,7 +48,16 @@ def home(request: HttpRequest) -> HttpResponse:
         # Drafts sort first (no version yet): the playbook a curator most likely works on.
         playbook = Playbook.objects.only("pk", "title", "version", "status").first()
         return render(request, "curation_home.html", {"playbook": playbook})
-    return render(request, "home.html")
+    membership = current_membership(request)
+    drafts = []
+    if membership is not None and membership.can_edit:
+        # The drafts to come back to: the member's own first, then the organisation's most recently changed.
+        drafts = list(
+            Assessment.objects.filter(organisation_id=membership.organisation_id, status=Assessment.Status.DRAFT)
+            .order_by(Case(When(created_by_id=request.user.pk, then=0), default=1), "-updated_at", "-pk")
+            .only("pk", "title", "updated_at", "created_by_id")[:3]
+        )
+    return render(request, "home.html", {"drafts": drafts})
 
 
 @require_safe

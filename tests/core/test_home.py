@@ -8,7 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.accounts.models import User
+from apps.accounts.models import Organisation, User
+from apps.discussion.models import Notification
+from apps.playbooks.models import Playbook
+from tests.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,24 @@ def test_the_signed_out_page_is_only_for_signed_out_visitors(buyer_client: Clien
     assert "You are signed out." not in buyer_client.get(reverse("home"), {"signed-out": "1"}).content.decode()
     assert "You are signed out." in client.get(reverse("home"), {"signed-out": "1"}).content.decode()
     assert "You are signed out." not in client.get(reverse("home")).content.decode()
+
+
+def test_home_and_the_folded_menu_say_what_is_waiting_for_you(
+    buyer: User, buyer_client: Client, organisation: Organisation, playbook: Playbook
+) -> None:
+    # Review 76: on a phone the unread count sat inside the closed menu, and home offered only "Start an assessment".
+    page = buyer_client.get(reverse("home")).content.decode()
+    assert "Waiting for you" not in page
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, title="Legal review 2027", playbook=playbook)
+    Notification.objects.create(
+        organisation=organisation, recipient=buyer, kind="approval_requested", summary="Approve it", url="/"
+    )
+    page = buyer_client.get(reverse("home")).content.decode()
+    summary = re.search(r'<summary class="site-menu__toggle">(.*?)</summary>', page, re.S)
+    assert (
+        summary is not None
+        and '<span class="badge">1<span class="visually-hidden"> unread in your inbox' in summary.group(1)
+    )
+    waiting = page[page.index('id="waiting-heading"') :]
+    assert "1 unread notice in your inbox" in waiting
+    assert f'href="{reverse("questionnaire:resume", args=[draft.pk])}">Legal review 2027</a>' in waiting
