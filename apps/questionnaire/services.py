@@ -53,7 +53,7 @@ class Replaced:
 
     @property
     def message(self) -> str:
-        at = timezone.localtime(self.at).strftime("%H:%M")
+        at = timezone.localtime(self.at).strftime("%H:%M %Z")
         theirs = f" (their answer: {self.was})" if self.was else ""
         return f"{self.by} changed this answer at {at}{theirs}; yours replaced it."
 
@@ -76,7 +76,7 @@ class Kept:
             if self.own
             else f"{self.by or 'A colleague'} changed this answer"
         )
-        at = f" at {timezone.localtime(self.at).strftime('%H:%M')}" if self.at else ""
+        at = f" at {timezone.localtime(self.at).strftime('%H:%M %Z')}" if self.at else ""
         return f"{who}{at}, after this page was opened; that answer is kept ({self.now})."
 
 

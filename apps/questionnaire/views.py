@@ -426,6 +426,13 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
             status="cleared",
             message="Answer removed: it is needed before you submit." if needed else "Answer removed.",
         )
+    opened = [c for c in in_section if c in result.visible_after - result.visible_before]
+    if opened and status["status"] == "saved":
+        # Said in the status line a screen reader announces, as the page without JavaScript says it (review 76: the
+        # questions appeared unannounced, and only the progress line changed).
+        what = "a question" if len(opened) == 1 else f"{len(opened)} more questions"
+        named = "; ".join(f"“{compiled.questions[c].prompt}”" for c in opened)
+        status["message"] = f"It opened {what} below: {named}"
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one.
     now = services.Given(by="", at=result.answered_at, value=result.answers.get(q.code))

@@ -87,10 +87,16 @@ UNLIKELY_CHANCE = 0.1
 CHEAPER_MODEL_SHARE = 0.9
 
 
-def verdict_words(ev: EvaluationRecord) -> str:
-    """The verdict in words, with what the cost says against it (``CostCaveat.headline``)."""
+def verdict_words(ev: EvaluationRecord, *, short: bool = False) -> str:
+    """The verdict in words, with what the cost says against it (``CostCaveat.headline``); ``short``: only the
+    headline's first two parts ("on fit; likely to cost 12% more than in-house"), for a page's title, which a screen
+    reader reads out on every load (review 76: 216 characters with the chance and the exchange rate's age)."""
     caveat = cost_caveat(ev)
-    return caveat.verdict(ev.verdict_label) if caveat is not None else ev.verdict_label
+    if caveat is None:
+        return ev.verdict_label
+    if short and caveat.headline:
+        return f"{ev.verdict_label} ({'; '.join(caveat.headline.split('; ')[:2])})"
+    return caveat.verdict(ev.verdict_label)
 
 
 def likelihood(p: float) -> str:

@@ -126,6 +126,12 @@ def test_autosave_saves_and_returns_only_the_changed_fragments(buyer_client: Cli
     assert 'id="q-distributed_us"' in body  # newly visible question sent as an out-of-band fragment
     assert 'id="q-broker"' not in body  # unchanged questions are not sent
     assert "<html" not in body
+    # The status line a screen reader announces names the question it opened (review 76: only "Saved").
+    status = body[body.index('id="status-function"') :].split("</p>", 1)[0]
+    assert 'role="status"' in status and "Saved. It opened a question below: “" in status
+    # A save that opens nothing says "Saved" alone.
+    again = autosave(buyer_client, assessment, "function", "legal").content.decode()
+    assert "It opened" not in again
 
 
 def test_hidden_questions_keep_their_answers_and_come_back(buyer_client: Client, assessment: Assessment) -> None:

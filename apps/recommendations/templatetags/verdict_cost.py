@@ -30,3 +30,9 @@ def listed_rank(ev: EvaluationRecord, code: str) -> str:
 def verdict_headline(ev: EvaluationRecord) -> str:
     """The verdict's words, with what the cost says against it (``cost_caveat.verdict_words``)."""
     return verdict_words(ev)
+
+
+@register.filter
+def verdict_title(ev: EvaluationRecord) -> str:
+    """The verdict's words for a page's title: the cost's headline cut to its first two parts."""
+    return verdict_words(ev, short=True)
