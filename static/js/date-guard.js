@@ -27,9 +27,30 @@
       return MESSAGE;
     }
     if (el.validity.rangeUnderflow || el.validity.rangeOverflow) {
-      return "Enter a date from " + el.min + " to " + el.max + " (YYYY-MM-DD), or clear the box for no date.";
+      // In words, not as YYYY-MM-DD: the date picker shows the browser's own order (review 76).
+      return "Enter a date from " + inWords(el.min) + " to " + inWords(el.max) + ", or clear the box for no date.";
     }
     return null;
+  }
+
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"];
+
+  // "2000-01-01" as "1 January 2000"; anything else as it is.
+  function inWords(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return parts ? Number(parts[3]) + " " + MONTHS[Number(parts[2]) - 1] + " " + parts[1] : iso;
+  }
+
+  // The form's save status line, when it has one, says the form was not sent: it had still read "Saved" from the
+  // save before, beside a date that was not saved (review 76).
+  function notSent(form) {
+    var status = form.querySelector(".saved-indicator");
+    if (status) {
+      status.classList.remove("is-saved");
+      status.classList.add("is-error", "field__error");
+      status.textContent = "Not saved: correct the date above, then save.";
+    }
   }
 
   // Mark ``el`` with ``message`` beside it, or unmark it when ``message`` is null.
@@ -83,6 +104,7 @@
     if (bad) {
       event.preventDefault();
       event.stopImmediatePropagation();
+      notSent(event.target);
       bad.focus();
     }
   }, true);
@@ -94,6 +116,7 @@
     var bad = form && notADay(form);
     if (bad) {
       event.preventDefault();
+      notSent(form);
       if (document.activeElement !== bad) {
         bad.focus();
       }

@@ -114,7 +114,9 @@ def test_a_buyer_finds_compares_and_checks_providers(
     due.press_sequentially("0431")  # 31 April 2026: not a day
     assert due.evaluate("el => el.validity.badInput")
     due.press("Enter")  # sent without leaving the box
-    expect(first.locator(".field__error")).to_contain_text("This is not a day in the calendar")
+    expect(first.locator(".field__error").first).to_contain_text("This is not a day in the calendar")
+    # The status line no longer reads "Saved" from the save before (review 76).
+    expect(first.locator(".saved-indicator")).to_have_text("Not saved: correct the date above, then save.")
     expect(due).to_have_attribute("aria-invalid", "true")
     expect(due).to_be_focused()
     page.wait_for_timeout(300)
@@ -124,14 +126,15 @@ def test_a_buyer_finds_compares_and_checks_providers(
     # come back as a line under Save).
     due.fill("0202-03-10")
     due.press("Enter")
-    expect(first.locator(".field__error")).to_have_text(
-        "Enter a date from 2000-01-01 to 2100-12-31 (YYYY-MM-DD), or clear the box for no date."
+    # In words: the date picker shows the browser's own order, not YYYY-MM-DD (review 76).
+    expect(first.locator("p.field__error[id$='-not-a-day']")).to_have_text(
+        "Enter a date from 1 January 2000 to 31 December 2100, or clear the box for no date."
     )
     expect(due).to_be_focused()
     page.wait_for_timeout(300)
     assert len(posts) == 1
     due.fill("2026-03-11")
-    expect(first.locator(".field__error")).to_have_count(0)
+    expect(first.locator("p.field__error[id$='-not-a-day']")).to_have_count(0)
     with page.expect_response(lambda r: "/vendors/diligence/" in r.url and r.request.method == "POST"):
         due.blur()
     item.refresh_from_db()
