@@ -18,7 +18,8 @@ from django.tasks import TaskResult, task
 from apps.accounts.models import Organisation, User
 from apps.common.spreadsheet import csv_writer, safe_cell
 from apps.recommendations.filters import HistoryFilter
-from apps.recommendations.models import ExportFile, Recommendation
+from apps.recommendations.models import ExportFile, Recommendation, Verdict
+from apps.signoff.models import DecisionStatus
 from apps.tasks.queue import BULK, enqueue_once, latest
 
 HEADER = [
@@ -32,6 +33,12 @@ HEADER = [
     "regimes",
     "decision_status",
     "recommended_model",
+    # The same in words, as the pages say them (review 76: a spreadsheet of codes such as doesnt_win and soc2).
+    "verdict_in_words",
+    "recommended_model_name",
+    "function_name",
+    "regime_names",
+    "decision_in_words",
 ]
 # Above this many rows the export is made in the background: writing it would hold the request open.
 INLINE_ROWS = 5_000
@@ -50,8 +57,12 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
     """Write the header and ``rows`` to ``out``; returns how many rows."""
     writer = csv_writer(out)
     writer.writerow(HEADER)
+    names = _catalogue_names()
+    verdicts, decisions = dict(Verdict.choices), dict(DecisionStatus.choices)
     count = 0
     for r in rows:
+        recommended = "" if r.verdict == "doesnt_win" else r.top_model
+        status = r.decision_status  # type: ignore[attr-defined]
         writer.writerow(
             [
                 r.pk,
@@ -66,11 +77,28 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
                 r.decision_status,  # type: ignore[attr-defined]
                 # The model the verdict recommends, as the history page names it: none when KPO doesn't win (top_model
                 # is the one with the most points, which a "doesn't win" does not recommend; review 41).
-                "" if r.verdict == "doesnt_win" else r.top_model,
+                recommended,
+                verdicts.get(r.verdict, r.verdict),
+                safe_cell(names["models"].get(recommended, recommended)),
+                safe_cell(names["functions"].get(r.function, r.function)),
+                safe_cell("; ".join(names["regimes"].get(c, c) for c in r.regimes)),
+                decisions.get(status, status),
             ]
         )
         count += 1
     return count
+
+
+def _catalogue_names() -> dict[str, dict[str, str]]:
+    """The catalogue's names by code, for the export's columns in words: three small queries per export."""
+    from apps.compliance.models import Regime
+    from apps.engagements.models import EngagementModel, KnowledgeFunction
+
+    return {
+        "models": dict(EngagementModel.objects.values_list("code", "name")),
+        "functions": dict(KnowledgeFunction.objects.values_list("code", "name")),
+        "regimes": dict(Regime.objects.values_list("code", "name")),
+    }
 
 
 def filename() -> str:

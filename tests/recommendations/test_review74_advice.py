@@ -112,3 +112,19 @@ def test_the_memo_says_a_blocked_options_saving_is_what_it_would_save_were_it_no
     open_case = recommend(reference, organisation, buyer, "US hedge fund: steady equity research")
     page = render_memo_html(open_case, "http://testserver/")
     assert "Likely saving</dt>" in page and "were it not blocked" not in page
+
+
+def test_the_memo_of_a_blocked_verdict_with_no_flip_does_not_call_it_robust(
+    reference: Playbook, organisation: Organisation, buyer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 76: "the result is robust to the answers given" beside four blockers. With no change of one or two
+    # answers found to flip it, the blockers are named instead.
+    from apps.recommendations import memo
+
+    monkeypatch.setattr(memo, "flips", lambda rec: [])
+    blocked = recommend(reference, organisation, buyer, "Rules-based invoice data entry")
+    (blocker,) = blocked.record.evaluation.blockers
+    section = memo.render_memo_html(blocked, "http://testserver/").split("What would flip it", 1)[1][:1500]
+    assert "robust" not in section and f"with 1 thing blocking it ({blocker.name}): each must be changed" in section
+    won = recommend(reference, organisation, buyer, "US hedge fund: steady equity research")
+    assert "the result is robust" in memo.render_memo_html(won, "http://testserver/")

@@ -367,6 +367,23 @@ def test_a_doesnt_win_names_no_engagement_model_as_the_history_does(
     )
     row = next(r for r in rows if int(r["id"]) == rec.pk)
     assert row["top_model"] == rec.top_model and row["recommended_model"] == ""
+    # In words beside the codes, as the pages say them (review 76).
+    assert row["verdict_in_words"] == "KPO doesn't win" and row["recommended_model_name"] == ""
+    from apps.engagements.models import KnowledgeFunction
+
+    assert row["function_name"] == KnowledgeFunction.objects.get(code=rec.function).name != rec.function
+    assert row["decision_in_words"] == "No sign-off needed"
+    won = recommend(reference, organisation, buyer, "US hedge fund: steady equity research")
+    rows = list(
+        csv.DictReader(
+            io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode("utf-8-sig"))
+        )
+    )
+    row = next(r for r in rows if int(r["id"]) == won.pk)
+    assert row["recommended_model_name"] == won.record.evaluation.models[0].name
+    from apps.compliance.models import Regime
+
+    assert row["regime_names"] == "; ".join(Regime.objects.get(code=c).name for c in won.regimes)
 
 
 def test_what_ifs_saved_beyond_the_hours_limit_are_refused_with_a_429(
