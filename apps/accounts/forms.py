@@ -58,11 +58,38 @@ class StrengthFirstMixin:
         # Mixed before Django's SetPasswordForm, whose two checks it runs in this order; mypy sees neither.
         self.validate_passwords("new_password1", "new_password2")  # type: ignore[attr-defined]  # see above
         self.validate_password_for_user(self.user, "new_password1")  # type: ignore[attr-defined]  # see above
+        errors = self.errors.get("new_password1")  # type: ignore[attr-defined]  # see above
+        if errors and not any(e == STRONGER for e in errors):
+            # Django's messages say what is wrong ("This password is too common."), not what to do (review 76).
+            errors.append(STRONGER)
         return forms.Form.clean(self)  # type: ignore[arg-type]  # see above
 
 
+# Said after a new password's refusal: what makes one the checks take.
+STRONGER = (
+    "Choose another: at least 10 characters, not only digits, not like your email address, and not a common "
+    "password. A few unrelated words make one that is long and hard to guess."
+)
+
+
 class StrengthFirstSetPasswordForm(StrengthFirstMixin, SetPasswordForm):
-    """The form a reset link's page sets the password with."""
+    """The form a reset link's page sets the password with, its boxes named as the page labels them (review 76: the
+    error summary said "New password confirmation" for the box labelled "Confirm new password")."""
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_mismatch": "The two new passwords are not the same: type the new one again in both boxes.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain = {
+            "new_password1": ("New password", "Choose a new password."),
+            "new_password2": ("Confirm new password", "Type the new password again."),
+        }
+        for name, (label, required) in plain.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
 
 
 class ThrottledPasswordChangeForm(StrengthFirstMixin, PasswordChangeForm):

@@ -71,8 +71,11 @@ def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> Non
     # Someone invited who has not set a password yet, whose set-password link has expired (it lasts
     # PASSWORD_RESET_TIMEOUT, the invitation INVITATION_DAYS): the invitation's mail again, with a fresh link
     # (review 76: they had been told a link was sent, and nothing was).
-    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
-        invitation = Invitation.objects.live().for_email(user.email).select_related("organisation", "invited_by")
-        latest = invitation.order_by("-created_at").first()
-        if latest is not None and not user.has_usable_password():
+    # One query whatever the address (the invitation first), as the form's own lookup is one.
+    invitations = Invitation.objects.live().for_email(email).select_related("organisation", "invited_by")
+    latest = invitations.order_by("-created_at").first()
+    if latest is None:
+        return
+    for user in User.objects.filter(email__iexact=latest.email, is_active=True):
+        if not user.has_usable_password():
             _invitation_mail(latest, user, f"{'https' if use_https else 'http'}://{domain}")

@@ -271,3 +271,18 @@ def test_a_new_password_too_short_is_said_even_while_the_two_boxes_differ(buyer_
 def test_the_admin_sign_in_page_has_a_heading(client: Client) -> None:
     # Review 61: axe page-has-heading-one on /admin/login/.
     assert "<h1>Sign in to the administration</h1>" in client.get("/admin/login/").content.decode()
+
+
+def test_a_refused_new_password_says_what_to_do_and_names_its_boxes_as_labelled(client: Client, member: User) -> None:
+    # Review 76: "This password is too common." with nothing to do, and "New password confirmation" in the summary
+    # for the box labelled "Confirm new password".
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(member.pk))
+    url = reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(member)])
+    form_url = client.get(url)["Location"]
+    page = client.post(form_url, {"new_password1": "password123", "new_password2": ""}).content.decode()
+    assert "This password is too common." in page and "A few unrelated words make one" in page
+    assert "New password confirmation" not in page and "Type the new password again." in page

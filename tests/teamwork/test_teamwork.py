@@ -563,6 +563,9 @@ def test_a_settle_refused_says_so_in_plain_words_and_keeps_the_reason(
     _ask(buyer_client, draft, colleague)
     colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
     settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    # The form is sent as it is, so this page's summary answers, not a passing browser bubble (review 76).
+    review = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    assert re.search(rf'<form method="post" action="{settle}"[^>]* novalidate>', review)
     refused = buyer_client.post(settle, {"reason": "short"})
     body = refused.content.decode()
     assert refused.status_code == 400 and "<title>Error: Not settled" in body
