@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import Count, OuterRef, Subquery
@@ -17,7 +18,9 @@ def inbox(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"unread_notifications": 0}
 
+    @functools.cache
     def count() -> int:
+        # Cached for the page: the header reads it twice (the folded menu's badge and the inbox link).
         membership = current_membership(request)
         if membership is None:
             return 0

@@ -62,7 +62,8 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
     count = 0
     for r in rows:
         recommended = "" if r.verdict == "doesnt_win" else r.top_model
-        status = r.decision_status  # type: ignore[attr-defined]
+        # django-stubs cannot see a column added by annotate() (HistoryFilter.apply) on the model type.
+        status = r.decision_status  # type: ignore[attr-defined]  # see above
         writer.writerow(
             [
                 r.pk,
@@ -73,8 +74,7 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
                 r.top_model,
                 r.function,
                 " ".join(r.regimes),
-                # django-stubs cannot see a column added by annotate() (HistoryFilter.apply) on the model type.
-                r.decision_status,  # type: ignore[attr-defined]
+                status,
                 # The model the verdict recommends, as the history page names it: none when KPO doesn't win (top_model
                 # is the one with the most points, which a "doesn't win" does not recommend; review 41).
                 recommended,
