@@ -158,11 +158,19 @@ class ListRow:
         return round(100 * self.answered / self.required) if self.required else 100
 
 
-def draft_progress(assessments: list[Any], *, mine: Mapping[int, frozenset[str]] | None = None) -> list[ListRow]:
+def draft_progress(
+    assessments: list[Any],
+    *,
+    mine: Mapping[int, frozenset[str]] | None = None,
+    hidden: Mapping[int, frozenset[str]] | None = None,
+) -> list[ListRow]:
     """Each assessment with its progress (answered of visible required), from one query for all answers;
-    with ``mine`` (assessment id to the reader's section codes), also the reader's own progress there."""
+    with ``mine`` (assessment id to the reader's section codes), also the reader's own progress there; ``hidden``
+    (assessment id to the sections whose second opinion the reader owes): counted as if those had no answers
+    (review 75: "34 of 36 answered" in the list told what the review page's "23 of 31" hid)."""
     from apps.playbooks.runtime import compiled_playbook
     from apps.questionnaire.models import Answer
+    from apps.questionnaire.services import outside_sections
 
     mine = mine or {}
     drafts = [a.pk for a in assessments if a.is_draft]
@@ -179,7 +187,8 @@ def draft_progress(assessments: list[Any], *, mine: Mapping[int, frozenset[str]]
             rows.append(ListRow(a))
             continue
         compiled = compiled_playbook(a.playbook)
-        seen = visibility(compiled, answers[a.pk])
+        owed = (hidden or {}).get(a.pk)
+        seen = visibility(compiled, outside_sections(compiled, answers[a.pk], owed) if owed else answers[a.pk])
         own = [s for s in compiled.sections if s.code in mine.get(a.pk, ()) and s.code in seen.sections]
         own_required = sum(len(seen.required_in(s.code)) for s in own)
         own_missing = sum(len(seen.missing_in(s.code)) for s in own)

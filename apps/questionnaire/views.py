@@ -7,6 +7,7 @@ and an autosave each cost a fixed handful of queries however many questions the 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -132,8 +133,10 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
     assessments = list(page.object_list)
     ordered = with_copies_under_originals(assessments)
     membership = request.membership
-    mine = extensions.team.member_sections(membership, [a.pk for a in assessments if a.is_draft])
-    progress = draft_progress([a for a, _ in ordered], mine=mine)
+    open_drafts = [a.pk for a in assessments if a.is_draft]
+    mine = extensions.team.member_sections(membership, open_drafts)
+    owed = extensions.team.owed_opinions(membership.organisation_id, request.user.pk, open_drafts)
+    progress = draft_progress([a for a, _ in ordered], mine=mine, hidden=owed)
     rows = [(row, original) for row, (_, original) in zip(progress, ordered, strict=True)]
     deletable = {a.pk for a in assessments if a.is_draft and a.may_be_deleted_by(membership)}
     # "Your sections" first: the drafts where the member has sections to answer, then the whole list.
@@ -239,7 +242,7 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         for code, kept in result.kept.items():
             messages.info(request, f"{compiled.questions[code].prompt} {kept.message}")
         if not result.errors:
-            return _after_step(request, assessment, compiled, section, result)
+            return _after_step(request, assessment, compiled, section, result, team.hidden, answers)
         answers, errors, seen = result.answers, result.errors, result.seen
         if result.saved or result.cleared:
             error_intro = "Your other answers on this step are saved. Correct these and save again:"
@@ -328,9 +331,26 @@ def _refused_key(pk: int, section: str) -> str:
 
 
 def _after_step(
-    request: MemberRequest, assessment: Assessment, compiled: Any, section: str, result: Any
+    request: MemberRequest,
+    assessment: Assessment,
+    compiled: Any,
+    section: str,
+    result: Any,
+    hidden: frozenset[str] = frozenset(),
+    before: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    newly_shown = [c for c in result.visible_after - result.visible_before if compiled.questions[c].section == section]
+    """Where a saved step goes next, and what it says. ``hidden``: the sections whose second opinion the member owes,
+    with the answers ``before`` the save: what is shown, and which step comes next, follow the answers as the member
+    sees them (review 75: "Back" led to a step only the hidden first answers open)."""
+    if hidden:
+        seen = visibility(compiled, services.outside_sections(compiled, result.answers, hidden))
+        earlier = visibility(compiled, services.outside_sections(compiled, before or {}, hidden))
+        opened = set(seen.questions) - set(earlier.questions)
+    else:
+        # What the saved answers show, worked out once by the save and read here for the message and the next step.
+        seen = result.seen or visibility(compiled, result.answers)
+        opened = result.visible_after - result.visible_before
+    newly_shown = [c for c in opened if compiled.questions[c].section == section]
     if newly_shown:
         # Named in the step's order, and the page opened at the first of them: without JavaScript the page reloads
         # at its top, and a new question far down it would go unseen.
@@ -341,8 +361,6 @@ def _after_step(
         messages.info(request, f"Saved. Your answers opened {what} on this step: {named}")
         url = reverse("questionnaire:step", kwargs={"pk": assessment.pk, "section": section})
         return redirect(f"{url}#q-{shown[0]}")
-    # What the saved answers show, worked out once by the save and read here for the message and the next step.
-    seen = result.seen or visibility(compiled, result.answers)
     still_open = len(seen.missing_in(section))
     if still_open:
         what = "question still needs" if still_open == 1 else "questions still need"
@@ -412,10 +430,22 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         if replaced:
             messages.warning(request, f"{q.prompt} {replaced.message}")
         return redirect("questionnaire:step", pk=pk, section=q.section)
-    context = step_context(compiled, result.answers, q.section, seen=result.seen)
-    context.update(assessment=assessment, can_edit=True)
     in_section = next(s.questions for s in compiled.sections if s.code == q.section)
-    changed = (result.visible_after ^ result.visible_before) & set(in_section)
+    if team.hidden:
+        # Drawn from the answers as the member sees them, without those of the sections whose second opinion they
+        # owe, and every question of the step sent: which ones changed would tell (review 75: the list of steps and
+        # the progress sent back had counted the hidden answers).
+        before = services.outside_sections(compiled, services.given_answers(draft)[0], team.hidden)
+        view = services.outside_sections(compiled, result.answers, team.hidden)
+        seen_now = visibility(compiled, view)
+        context = step_context(compiled, view, q.section, seen=seen_now)
+        visible_before, visible_after = set(visibility(compiled, before).questions), set(seen_now.questions)
+        changed = set(in_section)
+    else:
+        context = step_context(compiled, result.answers, q.section, seen=result.seen)
+        visible_before, visible_after = result.visible_before, result.visible_after
+        changed = (visible_after ^ visible_before) & set(in_section)
+    context.update(assessment=assessment, can_edit=True)
     status = {"status_code": q.code, "status": "replaced" if replaced else "saved"}
     if replaced:
         status["message"] = replaced.message
@@ -426,7 +456,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
             status="cleared",
             message="Answer removed: it is needed before you submit." if needed else "Answer removed.",
         )
-    opened = [c for c in in_section if c in result.visible_after - result.visible_before]
+    opened = [c for c in in_section if c in visible_after - visible_before]
     if opened and status["status"] == "saved":
         # Said in the status line a screen reader announces, as the page without JavaScript says it (review 76: the
         # questions appeared unannounced, and only the progress line changed).

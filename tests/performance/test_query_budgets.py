@@ -31,7 +31,7 @@ BUDGETS = {
     # comments on its questions.
     "step": 5,
     # + the assessments, the member's assigned sections in the drafts, the drafts' answers.
-    "list": 7,  # the page and the count of the whole list
+    "list": 8,  # the page and the count of the whole list, and the second opinions the reader owes (review 75)
     # + the published playbooks.
     "start": 4,
     # + the filter's three choice lists (functions, models, regimes), the count, the page.

@@ -573,3 +573,26 @@ def test_a_settle_refused_says_so_in_plain_words_and_keeps_the_reason(
     assert "This field is required" not in body and 'role="alert" tabindex="-1" autofocus' in body
     assert "The reason you gave, to use again: “short”" in body
     assert not Settlement.objects.exists()
+
+
+def test_a_member_owing_an_opinion_reads_nothing_of_the_hidden_answers_in_saves_steps_or_the_list(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 75: the autosave's list of steps and progress, "Back" after a step, and the list's counts were worked out
+    # from every answer: the "volume" step, open only because the hidden first answer says judgement is needed, showed.
+    _ask(buyer_client, draft, colleague)
+    volume = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    saved = colleague_client.post(
+        reverse("questionnaire:answer", args=[draft.pk, "data"]), {"data": ["none"]}, **HX
+    ).content.decode()
+    step_button = 'name="goto" value="volume"'
+    assert saved.count("data-hx-swap-oob") >= 2 and step_button not in saved
+    data = reverse("questionnaire:step", args=[draft.pk, "data"])
+    back = colleague_client.post(data, {"data": ["none"], "back": "1"})
+    assert back.status_code == 302 and back["Location"] != volume
+    listed = colleague_client.get(reverse("questionnaire:list")).content.decode()
+    assert "1 of 3 answered" in listed and "4 of 4 answered" not in listed
+    # The owner, who owes nothing, reads every answer.
+    assert "4 of 4 answered" in buyer_client.get(reverse("questionnaire:list")).content.decode()
+    owner_saved = buyer_client.post(reverse("questionnaire:answer", args=[draft.pk, "data"]), {"data": ["none"]}, **HX)
+    assert step_button in owner_saved.content.decode()
