@@ -86,8 +86,12 @@ class Divergence:
 
     @property
     def settled(self) -> bool:
-        """Settled while the answer is still the value the owner chose (a later change opens it again)."""
-        return self.settlement is not None and self.settlement.chosen_value == self.first
+        """Settled while the answer is still the value the owner chose and the second opinion the one settled against
+        (a later change of either opens it again; review 75: a changed opinion had stayed "settled")."""
+        s = self.settlement
+        return (
+            s is not None and s.chosen_value == self.first and (s.second_value is None or s.second_value == self.second)
+        )
 
     @property
     def blocks_submit(self) -> bool:

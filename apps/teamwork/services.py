@@ -174,6 +174,19 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         except AnswerError as exc:
             problems[code] = exc.message
     given = {c: v for c, v in cleaned.items() if v is not None}
+    if opinion.given_at is not None:
+        # Given, the first answers are open to the reviewer: what they gave stays as given, and only a question it
+        # brings in that they have not answered yet may be answered (review 75: an opinion revised after reading the
+        # first answers, then its settlement kept). The answers already given are kept whatever was posted.
+        earlier = {a.question_code: a.value for a in opinion.answers.filter(organisation_id=opinion.organisation_id)}
+        when = timezone.localtime(opinion.given_at).strftime("%d %b %Y, %H:%M %Z")
+        for code, value in cleaned.items():
+            if code in earlier and value != earlier[code]:
+                problems[code] = (
+                    f"Your opinion on this was given on {when} and stays as given: the first answers are open to you "
+                    "now. Say what you would add in a comment on the question."
+                )
+        given = {**given, **earlier}
     if not problems and not given:
         problems[section.questions[0]] = "Answer at least one question to give your opinion."
     if problems:

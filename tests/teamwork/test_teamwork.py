@@ -596,3 +596,40 @@ def test_a_member_owing_an_opinion_reads_nothing_of_the_hidden_answers_in_saves_
     assert "4 of 4 answered" in buyer_client.get(reverse("questionnaire:list")).content.decode()
     owner_saved = buyer_client.post(reverse("questionnaire:answer", args=[draft.pk, "data"]), {"data": ["none"]}, **HX)
     assert step_button in owner_saved.content.decode()
+
+
+def test_a_given_opinion_stays_as_given_once_the_first_answers_are_open_to_its_reviewer(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 75: given with one answer, the first answers were shown, and the opinion could be revised after reading
+    # them; a settlement then stayed "settled" against the revised opinion.
+    _ask(buyer_client, draft, colleague)
+    opinion = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    assert colleague_client.post(opinion, {"judgement": "no"}).status_code == 302
+    revised = colleague_client.post(opinion, {"judgement": "yes"})
+    assert revised.status_code == 400 and "stays as given" in revised.content.decode()
+    assert SecondOpinionAnswer.objects.get(question_code="judgement").value is False
+    # A question it had not answered may still be answered; what it gave is kept.
+    assert colleague_client.post(opinion, {"judgement": "no", "function": "legal"}).status_code == 302
+    assert dict(SecondOpinionAnswer.objects.values_list("question_code", "value")) == {
+        "judgement": False,
+        "function": "legal",
+    }
+
+
+def test_a_settlement_holds_only_against_the_opinion_it_settled(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    from apps.teamwork.divergence import Divergence
+
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    assert buyer_client.post(settle, {"choice": "first", "reason": "Legal confirmed judgement."}).status_code == 302
+    settlement = Settlement.objects.get()
+    assert (settlement.first_value, settlement.second_value, settlement.chosen_value) == (True, False, True)
+    fields = {"opinion": settlement.opinion, "question": None, "first_by": "", "first_at": None}
+    effects = {"with_first": None, "with_second": None, "settlement": settlement}
+    assert Divergence(**fields, first=True, second=False, **effects).settled  # type: ignore[arg-type]  # stand-ins
+    assert not Divergence(**fields, first=True, second="other", **effects).settled  # type: ignore[arg-type]  # same
+    assert not Divergence(**fields, first=False, second=False, **effects).settled  # type: ignore[arg-type]  # same
