@@ -17,7 +17,8 @@ A query already under way when the database hangs waited for it without end too:
 moment of a freeze held every gunicorn thread, the 503s included, for as long as the freeze lasted (review 70: 40 s).
 Within a request, a query that gets no answer within ``DATABASE_QUERY_DEADLINE`` seconds (15 by default; 0 turns it
 off) has its connection's socket shut by a watchdog thread: the query fails as a lost connection does, and the request
-answers 503. Work outside requests (the worker's bulk tasks, management commands) has no deadline.
+answers 503. A transaction's COMMIT and ROLLBACK are watched the same way (review 75: no execute wrapper sees them).
+Work outside requests (the worker's bulk tasks, management commands) has no deadline.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -80,26 +81,50 @@ def _start_watchdog() -> None:
             _watchdog.start()
 
 
-def _with_deadline(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    """Run the query; in a request, under the watchdog's deadline (``DATABASE_QUERY_DEADLINE``)."""
+@contextlib.contextmanager
+def _deadline(connection: Any) -> Iterator[None]:
+    """In a request, what runs inside is under the watchdog's deadline (``DATABASE_QUERY_DEADLINE``) on the psycopg
+    ``connection``; outside one, or with no connection, it runs unwatched."""
     deadline = getattr(settings, "DATABASE_QUERY_DEADLINE", 0)
-    connection = context["connection"].connection
-    if not deadline or not getattr(_state, "in_request", False) or connection is None:
-        return execute(sql, params, many, context)
+    if (
+        not deadline
+        or not getattr(_state, "in_request", False)
+        or connection is None
+        or connection.closed
+        or connection.broken
+    ):
+        yield
+        return
     key = threading.get_ident()
     _inflight[key] = (time.monotonic() + deadline, connection.pgconn.socket)
     if _watchdog is None or not _watchdog.is_alive():
         _start_watchdog()
     try:
-        return execute(sql, params, many, context)
+        yield
     finally:
         _inflight.pop(key, None)
+
+
+def _with_deadline(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """Run the query; in a request, under the watchdog's deadline."""
+    with _deadline(context["connection"].connection):
+        return execute(sql, params, many, context)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.execute_wrappers.append(_with_deadline)
+
+    # A transaction's end is no query Django runs through its cursor, so no execute wrapper sees it: a database that
+    # froze as a save committed held the request for the whole freeze (review 75: 35 s, twice in four freezes).
+    def commit(self) -> None:
+        with _deadline(self.connection):
+            super().commit()
+
+    def rollback(self) -> None:
+        with _deadline(self.connection):
+            super().rollback()
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         failed = getattr(_state, "failed", None)
@@ -115,8 +140,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
         """Django's check (``SELECT 1`` on the open connection), answered within ``connect_timeout`` seconds: a
         connection whose server does not answer in time is unusable, whatever the server's state."""
-        if self.connection is None:
-            return False
+        if self.connection is None or self.connection.closed or self.connection.broken:
+            return False  # known lost (its socket shut at a deadline, say): nothing to wait for
         deadline = time.monotonic() + float(self.settings_dict["OPTIONS"].get("connect_timeout") or 5)
         try:
             return _answers(self.connection.pgconn, deadline)

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import OperationalError, connections
+from django.db import OperationalError, connections, transaction
 from django.db.backends.postgresql import base as django_base
 
 from kpo_advisor.postgres.base import DatabaseWrapper
@@ -224,3 +224,31 @@ def test_outside_a_request_a_query_waits_for_the_database(
         cursor.execute("SELECT 42")
         assert cursor.fetchone() == (42,)
     assert time.monotonic() - started >= 2.4  # waited for the thaw, not cut off at the deadline
+
+
+def test_a_commit_in_a_request_that_gets_no_answer_fails_at_its_deadline(
+    django_through_proxy: tuple[FreezingProxy, Any], settings: Any
+) -> None:
+    """Review 75: a transaction's COMMIT is no query run through Django's cursor, so the execute wrapper did not watch
+    it: a save whose commit met a freeze waited for the whole freeze (35 s)."""
+    from kpo_advisor.postgres.base import _begin, _end
+
+    proxy, wrapper = django_through_proxy
+    settings.DATABASE_QUERY_DEADLINE = 1
+    thaw = threading.Timer(10, proxy.frozen.clear)  # should the deadline not hold, the test fails at 10 s
+    _begin()
+    started = 0.0
+    try:
+        with pytest.raises(OperationalError), transaction.atomic(using="query-deadline"):
+            with wrapper.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            proxy.frozen.set()  # the database freezes as the block ends: its COMMIT gets no answer
+            thaw.start()
+            started = time.monotonic()
+    finally:
+        took = time.monotonic() - started
+        _end()
+        thaw.cancel()
+    # The deadline (1 s, seen within the watchdog's 0.5 s), then Django's turning autocommit back on tries one new
+    # connection, bounded by the connect timeout (1 s here), where before it waited for the thaw.
+    assert took < 5
