@@ -265,7 +265,7 @@ def _assessments_out(request: ApiRequest, assessments: list[Assessment]) -> list
 
 
 # Query text never holds control characters: HostileInputMiddleware refuses them (400) before the API runs.
-TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 CURSOR = Field(None, pattern=TEXT, description="next_cursor from the previous page; leave out for the first page.")
 LIMIT = Field(PAGE_SIZE, ge=1, le=200, description="Rows per page.")
 

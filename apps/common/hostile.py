@@ -44,7 +44,9 @@ from django.utils.html import format_html
 
 logger = logging.getLogger(__name__)
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The C0 controls but tab and the line breaks, DEL, and the C1 controls (review 75: U+0085 and the CSI U+009B, which
+# starts a terminal escape where a log or an export is read, had been stored).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Removed from what people type (nothing they can see is lost):
 # - the direction overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069): invisible, and one left open in a
 #   title reverses the text after it on any line that shows it ("… changed 3 answers in “title”"); the marks U+200E
@@ -126,11 +128,12 @@ def control_problem(text: str, where: str) -> str | None:
 
 def without_unseen(text: str) -> str:
     """``text`` without the characters that draw nothing (above): format characters and unassigned code points, the
-    Hangul fillers, a second joiner or variation selector in a row, and marks past the fourth on one character."""
+    Hangul fillers, a second joiner in a row, a character's second variation selector, and marks past the fourth on
+    one character."""
     if text.isascii():
         return text
     kept: list[str] = []
-    marks = 0
+    marks, selector = 0, False  # the current character's combining marks, and whether it has its selector
     for ch in text:
         category = unicodedata.category(ch)
         if (category == "Cf" and ch not in KEPT_FORMAT) or category == "Cn" or ch in FILLERS:
@@ -140,15 +143,18 @@ def without_unseen(text: str) -> str:
                 kept.append(ch)
             continue  # a joiner between marks does not start a new stack
         if _variation_selector(ch):
-            if kept and _variation_selector(kept[-1]):
-                continue
-        elif category in ("Mn", "Me"):
-            marks += 1
-            if marks > MAX_MARKS:
-                continue
-            kept.append(ch)
+            # One for the character, wherever it stands among its marks (review 75: a selector between marks had
+            # started a new count of them, and selectors between marks had carried a hidden message).
+            if not selector:
+                kept.append(ch)
+                selector = True
             continue
-        marks = 0
+        if category in ("Mn", "Me"):
+            marks += 1
+            if marks <= MAX_MARKS:
+                kept.append(ch)
+            continue
+        marks, selector = 0, False
         kept.append(ch)
     return "".join(kept)
 

@@ -658,10 +658,12 @@ def test_a_soft_line_break_or_page_break_in_a_form_is_read_as_a_new_line_not_ref
     assert assessment is not None and assessment.title == "Plan for 2027"  # the title field keeps one line
 
 
-def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(world: World) -> None:
+@pytest.mark.parametrize("title", ["Plan \x1b[2J", "C1 \x85\x9b[31m red", "DEL \x7f"])
+def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(world: World, title: str) -> None:
+    # The C1 controls and DEL too (review 75: NEL and the CSI had been stored).
     owner = client_for(world.owner)
     before = snapshot(TABLES)
-    response = owner.post(reverse("questionnaire:start"), {"title": "Plan \x1b[2J", "function": "legal"})
+    response = owner.post(reverse("questionnaire:start"), {"title": title, "function": "legal"})
     assert response.status_code == 400
     assert "The form field &#x27;title&#x27; contains a control character" in response.content.decode()
     assert snapshot(TABLES) == before
@@ -913,6 +915,12 @@ def test_characters_that_draw_nothing_are_taken_out_of_visible_text(world: World
     assert without_unseen("\u0e01" + "\u0e49" * 60) == "\u0e01" + "\u0e49" * 4
     assert without_unseen("a" + "\u0301\u0489" * 30) == "a\u0301\u0489\u0301\u0489"
     assert without_unseen("\u2764\ufe0f\ufe0f\ufe0f") == "\u2764\ufe0f"  # one selector, as emoji use it
+    # Review 75: a selector between marks had started a new count of them (200 marks on one character), and selectors
+    # between marks, none two in a row, had spelt a message.
+    assert without_unseen("a" + ("\u0301" * 4 + "\ufe0f") * 40) == "a" + "\u0301" * 4 + "\ufe0f"
+    assert without_unseen("a" + ("\u0301" * 4 + "\u180b") * 40) == "a" + "\u0301" * 4 + "\u180b"
+    between = "".join("\u0301" + chr(0xE0100 + b) for b in b"attack at dawn")
+    assert without_unseen("x" + between) == "x\u0301" + chr(0xE0100 + ord("a")) + "\u0301" * 3
     assert without_unseen("caf\u00e9 \u1ec7 \U0001f469\u200d\U0001f4bb \u0645\u06cc\u200c\u062e") == (
         "caf\u00e9 \u1ec7 \U0001f469\u200d\U0001f4bb \u0645\u06cc\u200c\u062e"
     )  # accents, emoji joined by the zero-width joiner, and Persian's non-joiner stay
