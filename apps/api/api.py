@@ -45,6 +45,7 @@ from apps.api.schemas import (
 )
 from apps.common.hostile import control_problem
 from apps.playbooks.describe import answer_schema
+from apps.playbooks.engine.types import MULTI
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import extensions, save_rate
@@ -438,6 +439,18 @@ def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any])
             wait, "Answers are being saved for this member faster than a person types; nothing was saved."
         )
     hidden = _refuse_owed_opinion(assessment, values, user)
+    # A list is a multiple-choice answer's value only: elsewhere an empty one read as "clear it" (review 75: {"value":
+    # []} deleted a number, a choice or a yes/no), and only null or "" clears an answer.
+    questions = compiled_playbook(assessment.playbook).questions
+    listed = sorted(
+        c for c, v in values.items() if isinstance(v, list) and c in questions and questions[c].kind != MULTI
+    )
+    if listed:
+        errors = [
+            {"field": c, "message": "Give one value, not a list: only a multiple-choice answer is a list."}
+            for c in listed
+        ]
+        raise Problem(422, "Nothing was saved: correct these answers.", errors=errors)
     try:
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
         result = questionnaire.record_answers(assessment=assessment, values=values, user=user)

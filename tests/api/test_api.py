@@ -249,6 +249,23 @@ def test_a_bad_answer_gets_autosaves_message_and_nothing_is_saved(
     }
 
 
+@pytest.mark.parametrize(("question", "value"), [("hours", 3000), ("function", "legal"), ("judgement", True)])
+def test_an_empty_list_is_no_way_to_clear_a_number_a_choice_or_a_yes_no(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook, question: str, value: Any
+) -> None:
+    # Review 75: {"value": []} cleared them, where the docs say only null or "" clears an answer.
+    draft = _assessment(organisation, buyer, playbook, function="legal", judgement=True, hours=3000)
+    for sent in ([], [value]):
+        response = api.put(f"/assessments/{draft.pk}/answers/{question}", {"value": sent})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["message"].startswith("Give one value, not a list")
+    assert Answer.objects.get(assessment=draft, question_code=question).value == value
+    # A multiple-choice answer is a list, and null still clears.
+    assert api.put(f"/assessments/{draft.pk}/answers/data", {"value": ["none"]}).status_code == 200
+    cleared = api.put(f"/assessments/{draft.pk}/answers/{question}", {"value": None})
+    assert cleared.status_code == 200 and cleared.json()["cleared"] == [question]
+
+
 def test_answers_to_a_submitted_assessment_get_409(
     api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook
 ) -> None:
