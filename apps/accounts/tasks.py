@@ -61,13 +61,19 @@ def _invitation_mail(invitation: Invitation, user: User, base_url: str) -> bool:
 
 
 @task(priority=URGENT)
-def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> None:
+def send_password_reset_mail(*, email: str, domain: str, use_https: bool, base_url: str = "") -> None:
     """Django's password-reset mail to every active account with a usable password at ``email``
     (none: nothing is sent). The lookup happens here, in the worker, so the request that asked does
     the same work whether or not the address has an account."""
     form = PasswordResetForm({"email": email})
     if form.is_valid():
-        form.save(domain_override=domain, use_https=use_https, email_template_name=PASSWORD_RESET_TEMPLATE)
+        # ``base_url``: SITE_URL whole, its path included (review 75: a site served under /kpo lost it from the link).
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            email_template_name=PASSWORD_RESET_TEMPLATE,
+            extra_email_context={"base_url": base_url.rstrip("/")},
+        )
     # Someone invited who has not set a password yet, whose set-password link has expired (it lasts
     # PASSWORD_RESET_TIMEOUT, the invitation INVITATION_DAYS): the invitation's mail again, with a fresh link
     # (review 76: they had been told a link was sent, and nothing was).
@@ -78,4 +84,4 @@ def send_password_reset_mail(*, email: str, domain: str, use_https: bool) -> Non
         return
     for user in User.objects.filter(email__iexact=latest.email, is_active=True):
         if not user.has_usable_password():
-            _invitation_mail(latest, user, f"{'https' if use_https else 'http'}://{domain}")
+            _invitation_mail(latest, user, base_url.rstrip("/") or f"{'https' if use_https else 'http'}://{domain}")

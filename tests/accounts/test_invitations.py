@@ -381,3 +381,20 @@ def test_an_invited_person_whose_set_password_link_expired_gets_a_fresh_one_from
     Invitation.objects.filter(email="late.joiner@acme.test").update(cancelled_at=timezone.now())
     send_password_reset_mail.call(email="late.joiner@acme.test", domain="kpo.example", use_https=True)
     assert len(mail.outbox) == 2
+
+
+def test_a_reset_link_starts_with_the_whole_site_url_its_path_included(buyer: User, settings: Any) -> None:
+    # Review 75: with SITE_URL=https://kpo.example.com/kpo the link lost /kpo, where every other mail's kept it.
+    from apps.accounts.tasks import send_password_reset_mail
+
+    send_password_reset_mail.call(
+        email=buyer.email, domain="kpo.example.com", use_https=True, base_url="https://kpo.example.com/kpo/"
+    )
+    (sent,) = mail.outbox
+    assert "https://kpo.example.com/kpo/accounts/password/reset/" in sent.body
+    # The page asks with the site's address whole.
+    settings.SITE_URL = "https://kpo.example.com/kpo"
+    from django.test import Client as PlainClient
+
+    PlainClient().post(reverse("accounts:password_reset"), {"email": buyer.email}).close()
+    assert len(mail.outbox) == 2 and "https://kpo.example.com/kpo/accounts/password/reset/" in mail.outbox[1].body
