@@ -103,7 +103,12 @@ class PasswordResetView(auth_views.PasswordResetView):
         # The link is the site's own address (``SITE_URL``), as every other mail's is: the request's Host header,
         # port included, is the sender's to choose (review 70: Host: localhost:6666 put that in the link).
         site = urlsplit(settings.SITE_URL)
-        mail = {"email": email, "domain": site.netloc, "use_https": site.scheme == "https", "base_url": settings.SITE_URL}
+        mail = {
+            "email": email,
+            "domain": site.netloc,
+            "use_https": site.scheme == "https",
+            "base_url": settings.SITE_URL,
+        }
         return RedirectThen(str(self.get_success_url()), then=lambda: tasks.send_password_reset_mail.enqueue(**mail))
 
 
