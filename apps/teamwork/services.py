@@ -178,7 +178,8 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         # Given, the first answers are open to the reviewer: what they gave stays as given, and only a question it
         # brings in that they have not answered yet may be answered (review 75: an opinion revised after reading the
         # first answers, then its settlement kept). The answers already given are kept whatever was posted.
-        earlier = {a.question_code: a.value for a in opinion.answers.filter(organisation_id=opinion.organisation_id)}
+        answered = SecondOpinionAnswer.objects.filter(organisation_id=opinion.organisation_id, opinion_id=opinion.pk)
+        earlier = dict(answered.order_by().values_list("question_code", "value"))  # unordered: no join to order by
         when = timezone.localtime(opinion.given_at).strftime("%d %b %Y, %H:%M %Z")
         for code, value in cleaned.items():
             if code in earlier and value != earlier[code]:
