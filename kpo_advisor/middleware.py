@@ -212,6 +212,7 @@ class SessionLifetimeMiddleware:
                 request.session[SESSION_LOGIN_AT] = now  # signed in some other way (admin, tests)
             elif now - started > settings.SESSION_MAX_AGE_SECONDS:
                 security_event(request, "session_expired", age_seconds=now - started)
+                request.ended_user_id = request.user.pk  # type: ignore[attr-defined]  # for _keep_sent_step
                 logout(request)
                 messages.info(request, "For your security, sessions end after a while: please sign in again.")
                 return self.get_response(request)
@@ -555,9 +556,11 @@ def _back_to_the_form(request: HttpRequest, response: HttpResponse) -> HttpRespo
 
 # A questionnaire step sent without JavaScript after the session ended: what it held is kept in the (new) session,
 # which signing in keeps, until the step's page puts it back in its boxes (``apps.questionnaire.views``); with
-# JavaScript the page keeps it itself (static/js/typing-pause.js). Bounded, and put back only within the hour.
+# JavaScript the page keeps it itself (static/js/typing-pause.js). Kept only for the member whose session ended, known
+# from that session (review 77: anyone could have a session made with 280 KB in it, and whoever signed in next on the
+# browser was given what the last person typed), within SENT_STEP_BYTES of UTF-8, and put back only within the hour.
 SENT_STEP_KEY = "sent-step"
-SENT_STEP_BYTES = 64 * 1024
+SENT_STEP_BYTES = 16 * 1024
 SENT_STEP_SECONDS = 60 * 60
 _STEP_PATH = re.compile(r"^/assessments/\d+/steps/[-\w]+/$")
 
@@ -567,10 +570,29 @@ def _keep_sent_step(request: HttpRequest) -> None:
     ``SENT_STEP_BYTES``; review 76: without JavaScript, signing in again had lost every answer on the step."""
     if not _STEP_PATH.match(request.path) or request.POST.get("nojs") != "1":
         return
-    data = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
-    if sum(len(k) + sum(len(v) for v in values) for k, values in data.items()) > SENT_STEP_BYTES:
+    user = getattr(request, "ended_user_id", None) or _ended_session_user(request)
+    if user is None:
         return
-    request.session[SENT_STEP_KEY] = {"path": request.path, "data": data, "at": time.time()}
+    data = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+    size = sum(len(k.encode()) + sum(len(v.encode()) for v in values) for k, values in data.items())
+    if size > SENT_STEP_BYTES:
+        return
+    request.session[SENT_STEP_KEY] = {"path": request.path, "data": data, "at": time.time(), "user": str(user)}
+
+
+def _ended_session_user(request: HttpRequest) -> str | None:
+    """Whose session the request's cookie names, when it has ended by idling (its row is kept past its expiry until
+    the sessions are cleared); None for no cookie, a session cleared or never signed in."""
+    from django.contrib.sessions.models import Session
+
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key or len(key) > 64:
+        return None
+    row = Session.objects.filter(session_key=key).only("session_data").first()
+    if row is None:
+        return None
+    user = row.get_decoded().get("_auth_user_id")
+    return str(user) if user else None
 
 
 def _form_page(path: str) -> str:

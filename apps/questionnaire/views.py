@@ -273,7 +273,7 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             and section not in team.hidden
         ):
             kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
-            posted = posted_answers(resent, kinds)
+            posted = _changed_boxes(compiled, posted_answers(resent, kinds), posted_drawn(resent, kinds))
             keep_sent = True
             messages.warning(
                 request,
@@ -306,6 +306,19 @@ SAVES_TOO_FAST = (
 NO_SCRIPT = "nojs"
 
 
+def _changed_boxes(compiled: Any, posted: dict[str, Any], drawn: Mapping[str, str]) -> dict[str, Any]:
+    """The boxes of a kept step that were changed on the page (the value sent is not the one drawn): the others show
+    what is stored now, a colleague's newer answer included (review 78: a box left as drawn had put an older value
+    back). A box sent without its digest, or not read as an answer, is kept as sent."""
+    changed = {}
+    for code, raw in posted.items():
+        cleaned, problems = clean_answers(compiled.questions, {code: raw} if raw not in (None, "", []) else {})
+        value = cleaned.get(code)
+        if problems or code not in drawn or drawn[code] != services.drawn_digest(value):
+            changed[code] = raw
+    return changed
+
+
 def _sent_before_signing_in(request: MemberRequest) -> QueryDict | None:
     """The step this page sent without JavaScript after the session ended (``kpo_advisor.middleware``), taken out of
     the session: its form as sent, when it was this page's and within ``SENT_STEP_SECONDS``; else None."""
@@ -315,6 +328,8 @@ def _sent_before_signing_in(request: MemberRequest) -> QueryDict | None:
     if not isinstance(kept, dict) or kept.get("path") != request.path:
         return None
     del request.session[SENT_STEP_KEY]
+    if kept.get("user") != str(request.user.pk):
+        return None  # another member signed in on the browser: what the last one typed is not theirs to see
     at, data = kept.get("at"), kept.get("data")
     if not isinstance(at, int | float) or time.time() - at > SENT_STEP_SECONDS or not isinstance(data, dict):
         return None

@@ -83,21 +83,67 @@ def test_a_form_sent_after_the_session_ended_returns_to_its_page_after_signing_i
     assert client.post(submit)["Location"].endswith(submit)
 
 
+def _idled_out(client: Client, user: User) -> None:
+    """Signed in, then the session idles out: its row kept past its expiry, as until the sessions are cleared."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(user)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(minutes=1)
+    )
+
+
 def test_a_step_sent_without_javascript_after_the_session_ended_is_back_in_its_boxes_after_signing_in(
-    client: Client, organisation: Organisation, buyer: User, playbook: Playbook
+    client: Client, organisation: Organisation, buyer: User, colleague: User, playbook: Playbook
 ) -> None:
     # Review 76: without JavaScript, signing in again returned to the step with every answer sent lost.
-    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000})
+    from apps.questionnaire.services import drawn_digest
+
+    draft = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000, "budget": 100}
+    )
     step = reverse("questionnaire:step", args=[draft.pk, "volume"])
-    response = client.post(step, {"hours": "7777", "nojs": "1"}, HTTP_REFERER=f"http://testserver{step}")
+    _idled_out(client, buyer)
+    # Hours changed on the page; the budget sent as it was drawn (review 78: a box left alone had put an older value
+    # back over a colleague's newer one).
+    sent = {"hours": "7777", "budget": "100", "budget__loaded": f"x|{drawn_digest(100)}", "nojs": "1"}
+    response = client.post(step, sent, HTTP_REFERER=f"http://testserver{step}")
     assert response.status_code == 302 and "sent=1" in response["Location"]
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000  # nothing saved
+    Answer.objects.filter(assessment=draft, question_code="budget").update(value=250)  # a colleague's change since
     client.force_login(buyer)  # signing in keeps what the signed-out session held
     page = client.get(step).content.decode()
     assert 'value="7777"' in page and "back in its boxes, not saved yet" in page
+    assert 'value="250"' in page and 'value="100"' not in page
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000
     # Put back once: the page drawn again shows what is stored.
     assert 'value="7777"' not in client.get(step).content.decode()
+
+
+def test_a_kept_step_is_only_for_the_member_whose_session_ended(
+    client: Client, organisation: Organisation, buyer: User, colleague: User, playbook: Playbook
+) -> None:
+    # Review 77: anyone could have a session made with what they sent in it, and whoever signed in next on the
+    # browser was given what the last person typed.
+    from django.contrib.sessions.models import Session
+
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000})
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    before = Session.objects.count()
+    client.post(step, {"hours": "7777", "nojs": "1"}, HTTP_REFERER=f"http://testserver{step}")  # never signed in
+    assert Session.objects.count() == before
+    _idled_out(client, buyer)
+    client.post(step, {"hours": "7777", "nojs": "1"}, HTTP_REFERER=f"http://testserver{step}")
+    client.force_login(colleague)
+    assert 'value="7777"' not in client.get(step).content.decode()
+    # Bounded: a step too large to keep is not kept.
+    _idled_out(client, buyer)
+    client.post(step, {"hours": "7" * 20_000, "nojs": "1"}, HTTP_REFERER=f"http://testserver{step}")
+    client.force_login(buyer)
+    assert "back in its boxes" not in client.get(step).content.decode()
 
 
 def test_a_step_sent_with_javascript_or_to_another_page_is_not_kept(
@@ -105,6 +151,7 @@ def test_a_step_sent_with_javascript_or_to_another_page_is_not_kept(
 ) -> None:
     draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000})
     step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    _idled_out(client, buyer)
     client.post(step, {"hours": "7777"}, HTTP_REFERER=f"http://testserver{step}")  # the page's script keeps it
     client.force_login(buyer)
     assert 'value="7777"' not in client.get(step).content.decode()
