@@ -45,7 +45,10 @@ def test_buyer_completes_an_assessment_with_javascript(
     expect(peak_share).to_be_hidden()
     answer_question(page, "volume_pattern", "seasonal", js=True)
     expect(peak_share).to_be_visible()
-    expect(page.locator("#status-volume_pattern")).to_have_text("Saved")
+    # The status line a screen reader announces names the question it opened (review 76).
+    expect(page.locator("#status-volume_pattern")).to_have_text(
+        "Saved. It opened a question below: “What share of the year's hours falls in the busiest three months?”"
+    )
     answer_question(page, "volume_pattern", "steady", js=True)
     expect(peak_share).to_be_hidden()
 
