@@ -46,6 +46,7 @@ from apps.api.schemas import (
 from apps.common.hostile import control_problem
 from apps.playbooks.describe import answer_schema
 from apps.playbooks.engine.types import MULTI
+from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import extensions, save_rate
@@ -231,21 +232,25 @@ def _owed(request: ApiRequest, assessments: Sequence[Assessment]) -> dict[int, f
 
 
 def _shown(assessment: Assessment, answers: dict[str, Any], owed: frozenset[str]) -> dict[str, Any]:
-    """``answers`` without those in the ``owed`` sections."""
+    """``answers`` without those in the ``owed`` sections, and then only those the rest still show: an answer to a
+    question only a hidden answer shows tells what it is (review 77: a follow-up of a hidden function)."""
     if not owed:
         return answers
-    return questionnaire.outside_sections(compiled_playbook(assessment.playbook), answers, owed)
+    compiled = compiled_playbook(assessment.playbook)
+    view = questionnaire.outside_sections(compiled, answers, owed)
+    shown = set(visibility(compiled, view).questions)
+    return {c: v for c, v in view.items() if c in shown}
 
 
 def _missing(assessment: Assessment, answers: dict[str, Any], owed: frozenset[str]) -> list[str]:
-    """The required answers missing, worked out from all the answers (which questions show depends on the hidden
-    ones too), without the questions of the ``owed`` sections: listing them, or leaving out one a hidden answer
-    shows, told what the hidden answers are (review 62: a follow-up of a hidden function)."""
-    missing = questionnaire.missing_answers(assessment, answers)
+    """The required answers missing; for a member owing ``owed`` opinions, worked out from the answers they may see,
+    without the questions of those sections: listing them, or one a hidden answer shows, told what the hidden answers
+    are (reviews 62 and 77)."""
     if not owed:
-        return missing
-    questions = compiled_playbook(assessment.playbook).questions
-    return [c for c in missing if c not in questions or questions[c].section not in owed]
+        return questionnaire.missing_answers(assessment, answers)
+    compiled = compiled_playbook(assessment.playbook)
+    missing = visibility(compiled, questionnaire.outside_sections(compiled, answers, owed)).missing
+    return [c for c in missing if c not in compiled.questions or compiled.questions[c].section not in owed]
 
 
 def _assessments_out(request: ApiRequest, assessments: list[Assessment]) -> list[dict[str, Any]]:
@@ -453,7 +458,7 @@ def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any])
         raise Problem(422, "Nothing was saved: correct these answers.", errors=errors)
     try:
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
-        result = questionnaire.record_answers(assessment=assessment, values=values, user=user)
+        result = questionnaire.record_answers(assessment=assessment, values=values, user=user, hidden_sections=hidden)
     except questionnaire.AssessmentError as exc:
         raise Problem(409, exc.messages[0]) from None
     if result.errors:

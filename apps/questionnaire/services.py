@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -243,6 +243,7 @@ def record_answers(
     loaded: Mapping[str, str] | None = None,
     drawn: Mapping[str, str] | None = None,
     draft: drafts.Draft | None = None,
+    hidden_sections: Collection[str] = (),
 ) -> SaveResult:
     """Validate and store ``values`` (question code to raw value; blank clears the answer) as given by ``user``.
 
@@ -263,6 +264,10 @@ def record_answers(
     counts, and credits to the saver, only the answers it changes.
 
     ``draft``: the draft as read with ``assessment`` (``drafts.with_draft``), which spares reading it again.
+
+    ``hidden_sections``: the sections whose second opinion the saver owes: which questions apply is worked out as if
+    they had no answers, as the saver's pages show them (review 77: a save accepted or refused by a hidden answer
+    told what it was).
     """
     compiled: CompiledPlaybook = compiled_playbook(assessment.playbook)
     result = SaveResult()
@@ -282,7 +287,7 @@ def record_answers(
     # First without the lock: the answers read with the draft's row version, then one statement that writes
     # only if the row is still that version (apps/questionnaire/drafts.py). A save that raced another is done
     # again under the draft's row lock, which orders the two.
-    seen_as = _Seen(loaded or {}, drawn)
+    seen_as = _Seen(loaded or {}, drawn, frozenset(hidden_sections))
     done = _save(assessment, compiled, cleaned, strict_visibility, seen_as, user, result.errors, draft)
     if done is not None:
         return done
@@ -302,6 +307,7 @@ class _Seen:
 
     loaded: Mapping[str, str]
     drawn: Mapping[str, str] | None
+    hidden: frozenset[str] = frozenset()  # sections whose answers the saver may not see
 
 
 def _save(
@@ -383,6 +389,8 @@ class _Plan:
         # Restoring the stored values of hidden questions below cannot change this: hidden answers never count.
         seen = visibility(compiled, merged)
         shown = result.visible_after = set(seen.questions)
+        if seen_as.hidden:
+            shown = set(visibility(compiled, outside_sections(compiled, merged, seen_as.hidden)).questions)
         hidden = [code for code in cleaned if code not in shown]
         self.refused = bool(hidden and strict_visibility)
         if self.refused:
@@ -513,12 +521,12 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
         compiled = compiled_playbook(assessment.playbook)
         answers = stored_answers(row)
         missing = list(visibility(compiled, answers).missing)
-        if missing:
-            raise AssessmentError([f"{NOT_ANSWERED}{compiled.questions[c].prompt}" for c in missing])
-        # Checked under the draft's lock, so a settlement or an answer cannot slip in between.
+        # Checked under the draft's lock, so a settlement or an answer cannot slip in between; first, and whether or
+        # not answers are missing, so a member owing an opinion is told so, not "not submitted yet" with the missing
+        # answers of the sections hidden from them left out (review 77).
         problems = extensions.team.submit_problems(row, compiled, answers, user.pk)
-        if problems:
-            raise AssessmentError(problems)
+        if problems or missing:
+            raise AssessmentError(problems + [f"{NOT_ANSWERED}{compiled.questions[c].prompt}" for c in missing])
         now = timezone.now()
         updated = (
             _own(row)

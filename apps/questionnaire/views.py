@@ -186,7 +186,12 @@ def assessment_resume(request: MemberRequest, pk: int) -> HttpResponse:
         # The result lives in the recommendations app; it is linked by URL name only.
         return redirect("recommendations:for_assessment", pk=pk)
     compiled = compiled_playbook(assessment.playbook)
-    section = visibility(compiled, services.stored_answers(assessment)).first_open_section
+    answers = services.stored_answers(assessment)
+    owed = extensions.team.owed_opinions(assessment.organisation_id, request.user.pk, [assessment.pk])
+    if hidden := owed.get(assessment.pk):
+        # Where the member lands follows the answers they may see (review 77: it told whether a hidden step was done).
+        answers = services.outside_sections(compiled, answers, hidden)
+    section = visibility(compiled, answers).first_open_section
     if section is None:
         return redirect("questionnaire:review", pk=pk)
     return redirect("questionnaire:step", pk=pk, section=section)
@@ -236,6 +241,7 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             user=request.user,
             loaded=posted_loaded(request.POST, posted),
             drawn=posted_drawn(request.POST, posted),
+            hidden_sections=team.hidden,
         )
         for code, replaced in result.replaced.items():
             messages.warning(request, f"{compiled.questions[code].prompt} {replaced.message}")
@@ -434,7 +440,12 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
     try:
         loaded = posted_loaded(request.POST, [q.code])
         result = services.record_answers(
-            assessment=assessment, values=posted, user=request.user, loaded=loaded, draft=draft
+            assessment=assessment,
+            values=posted,
+            user=request.user,
+            loaded=loaded,
+            draft=draft,
+            hidden_sections=team.hidden,
         )
     except services.AssessmentError as exc:
         return _answer_refused(request, assessment, q.code, exc.messages[0], 409)

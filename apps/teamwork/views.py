@@ -66,7 +66,12 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
             return redirect("teamwork:contributors", pk=pk)
     # Sections the answers so far do not ask stay assignable (a changed answer may ask them) but say so (review 66:
     # "Legal work" offered for equity research).
-    asked = visibility(compiled, questionnaire.stored_answers(assessment)).sections
+    # Worked out from the answers the member may see (review 77: "Not asked" told a member owing an opinion on the work
+    # what its function was).
+    seen = questionnaire.outside_sections(
+        compiled, questionnaire.stored_answers(assessment), _owed_sections(assessment, request.membership)
+    )
+    asked = visibility(compiled, seen).sections
     context = {
         "assessment": assessment,
         "form": form,
@@ -89,6 +94,17 @@ def _initial(assessment: Assessment) -> dict[str, str]:
     return initial
 
 
+def _owed_sections(assessment: Assessment, membership: Membership) -> list[str]:
+    """The sections of ``assessment`` whose second opinion ``membership`` still owes: their answers stay hidden."""
+    owed = SecondOpinion.objects.filter(
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.pk,
+        reviewer_id=membership.pk,
+        given_at__isnull=True,
+    ).order_by()
+    return list(owed.values_list("section_code", flat=True))
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required(EDITOR)
 def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
@@ -107,7 +123,10 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     # The first answers of other sections count for which questions show (the reviewer may read those); this
     # section's are never drawn, nor used to choose its questions: a follow-up shown would tell the answer it follows
     # (review 72: the page asked the HIPAA role, so the first answers had PHI).
-    first = questionnaire.outside_sections(compiled, questionnaire.stored_answers(assessment), [section])
+    # Nor those of any other section whose opinion the member still owes (review 77: the buyer section's page asked a
+    # question only the hidden first answer to the work's function brings in).
+    hidden = {section, *_owed_sections(assessment, request.membership)}
+    first = questionnaire.outside_sections(compiled, questionnaire.stored_answers(assessment), hidden)
     errors: dict[str, str] = {}
     posted: dict[str, object] = {}
     if request.method == "POST":

@@ -633,3 +633,21 @@ def test_a_settlement_holds_only_against_the_opinion_it_settled(
     assert Divergence(**fields, first=True, second=False, **effects).settled  # type: ignore[arg-type]  # stand-ins
     assert not Divergence(**fields, first=True, second="other", **effects).settled  # type: ignore[arg-type]  # same
     assert not Divergence(**fields, first=False, second=False, **effects).settled  # type: ignore[arg-type]  # same
+
+
+@pytest.mark.parametrize("judgement", [True, False])
+def test_what_a_member_owing_an_opinion_is_told_is_the_same_whatever_the_hidden_answers(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment, judgement: bool
+) -> None:
+    # Review 77: whether a save was taken, where the resume link led, which sections the contributors page called
+    # "not asked", and why submit was refused, each told the hidden answer (the volume step shows only with judgement).
+    Answer.objects.filter(assessment=draft, question_code="judgement").update(value=judgement)
+    _ask(buyer_client, draft, colleague)
+    probe = colleague_client.post(reverse("questionnaire:answer", args=[draft.pk, "hours"]), {"hours": "10"}, **HX)
+    assert probe.status_code == 400 and "doesn&#x27;t apply given your other answers" in probe.content.decode()
+    resume = colleague_client.get(reverse("questionnaire:resume", args=[draft.pk]))
+    assert resume["Location"] == reverse("questionnaire:step", args=[draft.pk, "work"])
+    page = colleague_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode()
+    assert '<th scope="row">Volume<br><span class="small muted">Not asked, given the answers so far' in page
+    refused = colleague_client.post(reverse("recommendations:submit", args=[draft.pk])).content.decode()
+    assert "Give your second opinion on" in refused
