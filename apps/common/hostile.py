@@ -142,6 +142,12 @@ def without_unseen(text: str) -> str:
             if not (kept and kept[-1] in JOINERS):
                 kept.append(ch)
             continue  # a joiner between marks does not start a new stack
+        if ch in KEPT_FORMAT:
+            # A direction mark draws nothing either: kept, once in a row, but no new character for marks and a
+            # selector to pile on (review 77: U+200E between stacks had carried 80 accents and a hidden message).
+            if not (kept and kept[-1] == ch):
+                kept.append(ch)
+            continue
         if _variation_selector(ch):
             # One for the character, wherever it stands among its marks (review 75: a selector between marks had
             # started a new count of them, and selectors between marks had carried a hidden message).

@@ -919,6 +919,10 @@ def test_characters_that_draw_nothing_are_taken_out_of_visible_text(world: World
     # between marks, none two in a row, had spelt a message.
     assert without_unseen("a" + ("\u0301" * 4 + "\ufe0f") * 40) == "a" + "\u0301" * 4 + "\ufe0f"
     assert without_unseen("a" + ("\u0301" * 4 + "\u180b") * 40) == "a" + "\u0301" * 4 + "\u180b"
+    # Review 77: a direction mark between stacks, likewise.
+    assert without_unseen("a" + ("\u200e" + "\u0301" * 4) * 20) == "a\u200e" + "\u0301" * 4 + "\u200e"
+    secret = "".join("\u200e" + chr(0xE0100 + b) for b in b"secret")
+    assert without_unseen("b" + secret) == "b\u200e" + chr(0xE0100 + ord("s")) + "\u200e"
     between = "".join("\u0301" + chr(0xE0100 + b) for b in b"attack at dawn")
     assert without_unseen("x" + between) == "x\u0301" + chr(0xE0100 + ord("a")) + "\u0301" * 3
     assert without_unseen("caf\u00e9 \u1ec7 \U0001f469\u200d\U0001f4bb \u0645\u06cc\u200c\u062e") == (
