@@ -51,12 +51,17 @@ def record_activity(
     )
 
 
-def settle_notices(sender: Any, *, kind: str, organisation: Any, actor: Any, target: Any, url: str, **_: Any) -> None:
+def settle_notices(
+    sender: Any, *, kind: str, organisation: Any, actor: Any, target: Any, url: str, closed: bool = False, **_: Any
+) -> None:
     """Notices that asked for something the event has done are marked read: an approver's request for approval once
-    they decided it; on a recommendation stored, the assessment's notices to answer, give a second opinion or settle
-    a difference (its draft can no longer change)."""
+    they decided it, and every approver's once the sign-off is complete (``closed``: review 78); on a recommendation
+    stored, the assessment's notices to answer, give a second opinion or settle a difference (its draft can no longer
+    change)."""
     if kind == events.KINDS[events.decision_made] and actor is not None:
-        services.mark_done(organisation=organisation, kinds=[Kind.APPROVAL_REQUESTED], urls=[url], recipient=actor)
+        services.mark_done(
+            organisation=organisation, kinds=[Kind.APPROVAL_REQUESTED], urls=[url], recipient=None if closed else actor
+        )
     elif kind == events.KINDS[events.recommendation_stored]:
         assessment = getattr(target, "assessment_id", None)
         if assessment is not None:

@@ -172,11 +172,12 @@ def decide(*, recommendation: Recommendation, membership: Membership, outcome: s
             outcome=outcome,
             reason=reason,
         )
-        _announce_decision(recommendation, decision, membership.user)
+        _announce_decision(recommendation, decision, membership.user, closed=sign_off_state(recommendation).final)
         return decision
 
 
-def _announce_decision(recommendation: Recommendation, decision: Decision, actor: User) -> None:
+def _announce_decision(recommendation: Recommendation, decision: Decision, actor: User, *, closed: bool) -> None:
+    """``closed``: the decision approved or rejected the recommendation, so no other approver is asked any more."""
     concerned = User.objects.filter(
         memberships__organisation_id=recommendation.organisation_id, memberships__can_approve=True
     ).exclude(pk=actor.pk)
@@ -192,4 +193,5 @@ def _announce_decision(recommendation: Recommendation, decision: Decision, actor
         target=recommendation,
         url=reverse("recommendations:detail", args=[recommendation.pk]),
         summary=f"{actor} {decision.get_outcome_display().lower()} the recommendation “{recommendation.title}”",
+        closed=closed,
     )

@@ -180,13 +180,16 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         # first answers, then its settlement kept). The answers already given are kept whatever was posted.
         answered = SecondOpinionAnswer.objects.filter(organisation_id=opinion.organisation_id, opinion_id=opinion.pk)
         earlier = dict(answered.order_by().values_list("question_code", "value"))  # unordered: no join to order by
-        when = timezone.localtime(opinion.given_at).strftime("%d %b %Y, %H:%M %Z")
+        at = timezone.localtime(opinion.given_at)
+        when = f"{at.day} {at:%b %Y, %H:%M %Z}"
         for code, value in cleaned.items():
             if code in earlier and value != earlier[code]:
                 problems[code] = (
                     f"Your opinion on this was given on {when} and stays as given: the first answers are open to you "
                     "now. Say what you would add in a comment on the question."
                 )
+        if not problems and set(given) <= set(earlier):
+            return {}  # nothing new: the opinion, its time and its notices stay as they were (review 78)
         given = {**given, **earlier}
     if not problems and not given:
         problems[section.questions[0]] = "Answer at least one question to give your opinion."

@@ -207,7 +207,14 @@ def test_naming_a_due_diligence_owner_tells_them_and_an_overdue_item_is_announce
 
 
 def _send(
-    signal: Any, *, organisation: Organisation, actor: User | None, recipients: list[User], target: Any, url: str
+    signal: Any,
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    recipients: list[User],
+    target: Any,
+    url: str,
+    **extra: Any,
 ) -> None:
     events.send(
         signal,
@@ -218,6 +225,7 @@ def _send(
         target=target,
         url=url,
         summary="A notice",
+        **extra,
     )
 
 
@@ -232,6 +240,9 @@ def test_a_notice_that_asked_for_something_done_is_marked_read(
     _send(events.decision_made, actor=colleague, recipients=[], url=page, **kw)
     unread = Notification.objects.filter(kind="approval_requested", read_at__isnull=True)
     assert list(unread.values_list("recipient", flat=True)) == [buyer.pk]  # the other approver has still to decide
+    # Once a decision completes the sign-off, nobody is asked any more (review 78).
+    _send(events.decision_made, actor=colleague, recipients=[], url=page, closed=True, **kw)
+    assert not unread.exists()
     # A draft's notices to answer, give an opinion or settle are done once it is submitted; another draft's are not.
     other = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=assessment.playbook)
     for draft in (assessment, other):

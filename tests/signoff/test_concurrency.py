@@ -54,12 +54,12 @@ def test_two_approvers_at_once_make_one_approval_and_the_second_is_told(
     gate, inside = threading.Event(), threading.Event()
     announce = services._announce_decision
 
-    def slow_announce(*args: Any) -> None:
+    def slow_announce(*args: Any, **kwargs: Any) -> None:
         # The first decision is written but not committed while the second approver arrives.
         if not inside.is_set():
             inside.set()
             assert gate.wait(60)
-        announce(*args)
+        announce(*args, **kwargs)
 
     monkeypatch.setattr(services, "_announce_decision", slow_announce)
     results: dict[str, Any] = {}

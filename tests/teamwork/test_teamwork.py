@@ -606,6 +606,11 @@ def test_a_given_opinion_stays_as_given_once_the_first_answers_are_open_to_its_r
     _ask(buyer_client, draft, colleague)
     opinion = reverse("teamwork:opinion", args=[draft.pk, "work"])
     assert colleague_client.post(opinion, {"judgement": "no"}).status_code == 302
+    given_at = SecondOpinion.objects.get().given_at
+    # Sent again as given, nothing changes: not its time, nor a second notice (review 78).
+    notices = Activity.objects.count()
+    assert colleague_client.post(opinion, {"judgement": "no"}).status_code == 302
+    assert SecondOpinion.objects.get().given_at == given_at and Activity.objects.count() == notices
     revised = colleague_client.post(opinion, {"judgement": "yes"})
     assert revised.status_code == 400 and "stays as given" in revised.content.decode()
     assert SecondOpinionAnswer.objects.get(question_code="judgement").value is False
