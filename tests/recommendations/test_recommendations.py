@@ -348,7 +348,8 @@ def test_a_refused_submit_links_each_missing_answer_from_its_message(
     response = submit(buyer_client, assessment)
     assert response.status_code == 400 and not Recommendation.objects.exists()
     found = re.search(
-        r'<div class="message message--error" role="alert" id="submit-errors" tabindex="-1" autofocus data-error-summary>'
+        r'<div class="message message--error" role="alert" id="submit-errors" tabindex="-1" autofocus '
+        r"data-error-summary>"
         r"(.*?)</div>",
         response.content.decode(),
         re.S,
