@@ -115,8 +115,14 @@ def unavailable_response(request: HttpRequest, limit: int) -> HttpResponse:
     context: dict[str, object] = {"request_path": request.path}
     sent = request.method not in SAFE_METHODS and request.headers.get("HX-Request") != "true"
     if sent:
+        from kpo_advisor.postgres.base import commit_outcome_unknown
+
         replay = replay_for(request, limit)
-        if isinstance(replay, Replay):
+        if commit_outcome_unknown():
+            # The database stopped answering as the change was committed: it may be stored, so no "Try again"
+            # (review 77: sending it again made a second draft).
+            context.update(sent=True, unknown=True)
+        elif isinstance(replay, Replay):
             context.update(sent=True, replay=replay)
         else:
             context.update(sent=True, no_replay=replay)

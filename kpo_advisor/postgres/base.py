@@ -35,17 +35,24 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.core.signals import request_finished, request_started
+from django.db import InterfaceError, OperationalError
 from django.db.backends.postgresql import base
 
 _state = threading.local()
 
 
 def _begin(**kwargs: Any) -> None:
-    _state.in_request, _state.failed = True, None
+    _state.in_request, _state.failed, _state.commit_unknown = True, None, False
 
 
 def _end(**kwargs: Any) -> None:
-    _state.in_request, _state.failed = False, None
+    _state.in_request, _state.failed, _state.commit_unknown = False, None, False
+
+
+def commit_outcome_unknown() -> bool:
+    """Whether this request's COMMIT failed (the database lost or cut off at the deadline while it was sent): the
+    server may still have carried it out, so what was sent may be stored (review 77: "Try again" made a draft twice)."""
+    return bool(getattr(_state, "commit_unknown", False))
 
 
 request_started.connect(_begin, dispatch_uid="kpo_advisor.postgres.begin")
@@ -119,8 +126,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
     # A transaction's end is no query Django runs through its cursor, so no execute wrapper sees it: a database that
     # froze as a save committed held the request for the whole freeze (review 75: 35 s, twice in four freezes).
     def commit(self) -> None:
-        with _deadline(self.connection):
-            super().commit()
+        try:
+            with _deadline(self.connection):
+                super().commit()
+        except (OperationalError, InterfaceError):
+            # The connection was lost as the COMMIT went (not a constraint checked at commit, which is a refusal).
+            if getattr(_state, "in_request", False):
+                _state.commit_unknown = True
+            raise
 
     def rollback(self) -> None:
         with _deadline(self.connection):

@@ -199,3 +199,23 @@ def test_a_field_name_that_carries_a_secret_is_never_replayed(name: str, secret:
     from kpo_advisor.outage import SECRET_NAME
 
     assert bool(SECRET_NAME.search(name)) is secret
+
+
+def test_a_form_whose_commit_met_a_lost_database_is_said_to_be_maybe_saved_with_no_try_again(
+    browser: Client, assessment: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 77: the database stopped answering as a new draft committed; the page said "not saved" and its "Try
+    # again" made the draft a second time once the server carried out the first COMMIT. (The COMMIT's failure is
+    # flagged by the backend: test_health_check_deadline.)
+    from kpo_advisor.postgres import base
+
+    url = reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    token = _token(browser, url)
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "record_answers", _lose_database)
+        patch.setattr(base, "commit_outcome_unknown", lambda: True)
+        response = browser.post(url, _step_post(assessment, token))
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "may or may not have been saved" in body and "open the page again to see whether" in body
+    assert NOT_SAVED not in body and "Try again" not in body
