@@ -22,6 +22,7 @@ from apps.questionnaire.progress import step_context
 from apps.teamwork import services
 from apps.teamwork.forms import AssignForm, SettleForm, StakeholderRolesForm
 from apps.teamwork.models import SecondOpinion, StakeholderRole
+from apps.teamwork.team import AssessmentTeam
 
 OWNER = Membership.Role.OWNER
 EDITOR = Membership.Role.EDITOR
@@ -94,15 +95,11 @@ def _initial(assessment: Assessment) -> dict[str, str]:
     return initial
 
 
-def _owed_sections(assessment: Assessment, membership: Membership) -> list[str]:
-    """The sections of ``assessment`` whose second opinion ``membership`` still owes: their answers stay hidden."""
-    owed = SecondOpinion.objects.filter(
-        organisation_id=assessment.organisation_id,
-        assessment_id=assessment.pk,
-        reviewer_id=membership.pk,
-        given_at__isnull=True,
-    ).order_by()
-    return list(owed.values_list("section_code", flat=True))
+def _owed_sections(assessment: Assessment, membership: Membership) -> frozenset[str]:
+    """The sections of ``assessment`` whose second opinion ``membership`` still owes: their answers stay hidden (the
+    team's one reading of it, as the questionnaire's pages and the API make it)."""
+    owed = AssessmentTeam().owed_opinions(assessment.organisation_id, membership.user_id, [assessment.pk])
+    return owed.get(assessment.pk, frozenset())
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
