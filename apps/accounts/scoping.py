@@ -14,7 +14,7 @@ from typing import Any, Concatenate, TypeVar, cast
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_htmx.middleware import HtmxDetails
 
@@ -119,12 +119,16 @@ _NO_HEADER = "_draws_no_header"
 
 
 def member_required[R: HttpRequest, **P](
-    role: str = Membership.Role.VIEWER, *, header: bool = True
+    role: str = Membership.Role.VIEWER, *, header: bool = True, of: type[models.Model] | None = None
 ) -> Callable[[Callable[Concatenate[R, P], HttpResponse]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
     """Require a signed-in member of an organisation with at least ``role``. The view takes a ``MemberRequest``
     (``HtmxMemberRequest`` if it reads ``request.htmx``): ``request.membership`` and ``request.organisation``
     are set, ``request.user`` is the signed-in ``User``. ``header=False``: the view answers with a redirect or a
-    fragment, so the memberships are read without the header's columns (the unread count)."""
+    fragment, so the memberships are read without the header's columns (the unread count).
+
+    ``of``: the model whose ``pk`` the URL names. A member below ``role`` is told 404, not 403, when the id is not
+    one of their organisation's: another organisation's id answers as one that does not exist, whatever the role
+    (review 75). The lookup is made only on the refusal."""
 
     def decorator(
         view: Callable[Concatenate[R, P], HttpResponse],
@@ -138,6 +142,8 @@ def member_required[R: HttpRequest, **P](
             if membership is None:
                 return render(request, "accounts/no_organisation.html", status=403)
             if not membership.has_role(role):
+                if of is not None and not _ours(of, membership.organisation_id, kwargs.get("pk")):
+                    raise Http404(f"No {of._meta.verbose_name} matches the given query.")
                 raise PermissionDenied(f"This needs the {Membership.Role(role).label.lower()} role or higher.")
             member = cast(MemberRequest, request)  # login_required ran: the user is signed in
             member.membership = membership
@@ -148,6 +154,10 @@ def member_required[R: HttpRequest, **P](
         return wrapped
 
     return decorator
+
+
+def _ours(model: type[models.Model], organisation_id: int, pk: object) -> bool:
+    return pk is not None and model._default_manager.filter(organisation_id=organisation_id, pk=pk).exists()
 
 
 def get_for_member[M: models.Model](request: HttpRequest, queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:

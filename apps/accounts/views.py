@@ -193,7 +193,7 @@ def members(request: MemberRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required(Membership.Role.OWNER)
+@member_required(Membership.Role.OWNER, of=Invitation)
 def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = get_for_member(request, Invitation.objects.open(), pk=pk)
     try:
@@ -259,7 +259,7 @@ def decline_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(Membership.Role.OWNER)
+@member_required(Membership.Role.OWNER, of=Membership)
 def change_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     form = RoleForm(request.POST)
@@ -277,7 +277,7 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(Membership.Role.OWNER)
+@member_required(Membership.Role.OWNER, of=Membership)
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     if refused := services.removal_refused(membership):
@@ -324,7 +324,7 @@ def sso_domains(request: MemberRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required(Membership.Role.OWNER)
+@member_required(Membership.Role.OWNER, of=SsoDomain)
 def remove_sso_domain(request: MemberRequest, pk: int) -> HttpResponse:
     registration = get_for_member(request, SsoDomain, pk=pk)
     ask = unconfirmed(

@@ -65,7 +65,7 @@ def key_list(request: MemberRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required(OWNER)
+@member_required(OWNER, of=ApiKey)
 def key_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     key = get_for_member(request, ApiKey, pk=pk)
     ask = unconfirmed(
@@ -126,7 +126,7 @@ DELIVERIES_SHOWN = 100
 
 
 @require_GET
-@member_required(OWNER)
+@member_required(OWNER, of=WebhookEndpoint)
 def webhook_detail(request: MemberRequest, pk: int) -> HttpResponse:
     endpoint = get_for_member(request, WebhookEndpoint, pk=pk)
     deliveries = WebhookDelivery.objects.filter(organisation=request.organisation, endpoint=endpoint).defer("payload")
@@ -135,7 +135,7 @@ def webhook_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(OWNER)
+@member_required(OWNER, of=WebhookEndpoint)
 def webhook_remove(request: MemberRequest, pk: int) -> HttpResponse:
     endpoint = get_for_member(request, WebhookEndpoint, pk=pk)
     ask = unconfirmed(

@@ -412,7 +412,7 @@ def _neighbour(compiled: Any, seen: Visibility, section: str, step: int) -> str 
 
 
 @require_POST
-@member_required(EDITOR, header=False)
+@member_required(EDITOR, header=False, of=Assessment)
 def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> HttpResponse:
     """Autosave one answer. htmx gets the fragments that changed; a plain post is sent back to its step."""
     # With the member's view of the team in the same statement: a section whose second opinion they owe is hidden
@@ -565,7 +565,7 @@ def _deletable(request: MemberRequest, pk: int) -> Assessment:
 
 
 @require_safe
-@member_required(EDITOR)
+@member_required(EDITOR, of=Assessment)
 def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
     """The question "delete this draft?" as a page, so deleting works without JavaScript."""
     assessment = _deletable(request, pk)
@@ -574,7 +574,7 @@ def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=Assessment)
 def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _deletable(request, pk)
     try:

@@ -124,7 +124,7 @@ def _fragments(request: HtmxMemberRequest, compiled: CompiledPlaybook, context: 
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=Recommendation)
 def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """Store the what-if as a new assessment (the original and its recommendation are untouched)."""
     rec = _recommendation(request, pk)

@@ -59,7 +59,7 @@ _LOCKED_DRAFT = PreparedQuery(_locked_draft)
 
 
 @require_POST
-@member_required(EDITOR, header=False)
+@member_required(EDITOR, header=False, of=Assessment)
 def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     # Read with its row locked, in the submit's transaction: a second submit (a double click, another tab) waits
     # here and then finds it submitted; the service does not read it again.
@@ -319,7 +319,7 @@ def flips(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=Recommendation)
 def rescore(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     try:

@@ -70,7 +70,7 @@ def policy(request: MemberRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required(OWNER)
+@member_required(OWNER, of=Membership)
 def approver(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership.objects.select_related("user"), pk=pk)
     form = ApproverForm(request.POST)

@@ -103,7 +103,7 @@ def _owed_sections(assessment: Assessment, membership: Membership) -> frozenset[
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@member_required(EDITOR)
+@member_required(EDITOR, of=Assessment)
 def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     """The reviewer's own answers to one section, given without seeing the first answers."""
     assessment = _assessment(request, pk)
@@ -167,7 +167,7 @@ def _opinion_answers(asked: SecondOpinion) -> dict[str, Any]:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=Assessment)
 def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     asked = get_object_or_404(

@@ -101,7 +101,7 @@ def matching(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=Recommendation)
 def add(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     form = AddVendorForm(request.POST)
@@ -141,7 +141,7 @@ def shortlist(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=ShortlistEntry)
 def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
@@ -177,7 +177,7 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=ShortlistEntry)
 def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
@@ -342,7 +342,7 @@ def diligence(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@member_required(EDITOR)
+@member_required(EDITOR, of=DiligenceItem)
 def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """Save one checklist item. htmx gets the item's status line and the progress; a plain post
     goes back to the checklist (or, partly refused, gets the page with the message beside the field).

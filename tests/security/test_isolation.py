@@ -174,6 +174,26 @@ def test_another_organisations_ids_give_404_and_change_nothing(world: World, nam
         assert own.status_code != 404
 
 
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+@pytest.mark.parametrize("name", sorted(ISOLATION))
+def test_another_organisations_ids_give_404_whatever_the_outsiders_role(world: World, name: str, role: str) -> None:
+    """A viewer (or an editor, on an owner's route) of another organisation is told 404, as its owner is, not 403
+    "this needs the editor role": the role is judged only for an object of their own organisation (review 75)."""
+    from tests.factories import MembershipFactory
+
+    case = ISOLATION[name]
+    below = MembershipFactory(organisation=world.other_organisation, role=role, user__email=f"{role}@other.test").user
+    outsider = client_for(below)
+    for method in case.methods:
+        for args in case.args(world):
+            before = snapshot()
+            response = send(outsider, method, reverse(name, args=args), case)
+            assert response.status_code == 404, (method, args, response.status_code)
+            assert snapshot() == before, f"{method} {name} {args} changed stored data"
+            nonexistent = [MISSING if isinstance(a, int) else a for a in args]
+            assert send(outsider, method, reverse(name, args=nonexistent), case).status_code == 404
+
+
 @pytest.mark.parametrize("name", sorted(QUERY_ISOLATION))
 def test_another_organisations_ids_in_the_query_give_404(world: World, name: str) -> None:
     query = QUERY_ISOLATION[name](world)
