@@ -46,6 +46,12 @@ answers_changed = Signal()
 # A recommendation was stored (submit, a saved what-if, a re-score); ``target`` is the Recommendation.
 recommendation_stored = Signal()
 
+# Something members were asked to do no longer is (a second opinion withdrawn, a section given to someone else, a
+# draft deleted). Not an activity: no kind, no timeline line; its listener (discussion) marks read the notices that
+# asked. Carries ``organisation``, ``kinds`` (the KINDS names of the notices, or None for every kind), ``urls`` and
+# ``under`` (the notices' paths, exact or as a prefix) and ``recipient`` (a User or its id; None for everyone's).
+withdrawn = Signal()
+
 # The name each kind is stored and offered under (notification preferences, activity, webhooks).
 KINDS: dict[Signal, str] = {
     section_assigned: "section_assigned",
@@ -69,6 +75,26 @@ def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     later, say) is logged and never fails the request, whose page would otherwise say that nothing was
     saved and offer to send it again, making a second copy."""
     transaction.on_commit(lambda: send(signal, sender=sender, **kwargs), robust=True)
+
+
+def announce_withdrawn(
+    *,
+    sender: type,
+    organisation: Any,
+    kinds: list[Signal] | None,
+    urls: tuple[str, ...] = (),
+    under: tuple[str, ...] = (),
+    recipient: Any = None,
+) -> None:
+    """Send ``withdrawn`` after the current transaction commits: the notices of ``kinds`` linking to ``urls`` (or a
+    page under ``under``) asked for something no longer asked (review 78: a withdrawn request stayed unread)."""
+    names = None if kinds is None else [KINDS[k] for k in kinds]
+    transaction.on_commit(
+        lambda: withdrawn.send(
+            sender=sender, organisation=organisation, kinds=names, urls=urls, under=under, recipient=recipient
+        ),
+        robust=True,
+    )
 
 
 def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:

@@ -72,7 +72,23 @@ def settle_notices(
             )
 
 
+def settle_withdrawn(
+    sender: Any,
+    *,
+    organisation: Any,
+    kinds: list[str] | None,
+    urls: tuple[str, ...],
+    under: tuple[str, ...],
+    recipient: Any,
+    **_: Any,
+) -> None:
+    """What was asked no longer is (a second opinion withdrawn, a section given to someone else, a draft deleted):
+    the notices that asked are marked read."""
+    services.mark_done(organisation=organisation, kinds=kinds, urls=urls, under=under, recipient=recipient)
+
+
 def connect() -> None:
+    events.withdrawn.connect(settle_withdrawn, dispatch_uid="discussion.settle.withdrawn")
     events.decision_made.connect(settle_notices, dispatch_uid="discussion.settle.decision_made")
     events.recommendation_stored.connect(settle_notices, dispatch_uid="discussion.settle.recommendation_stored")
     for signal, kind in events.KINDS.items():

@@ -301,14 +301,14 @@ def mark_read(*, notification: Notification) -> None:
 def mark_done(
     *,
     organisation: Organisation | int,
-    kinds: Iterable[str],
+    kinds: Iterable[str] | None,
     urls: Iterable[str] = (),
     under: Iterable[str] = (),
     recipient: User | int | None = None,
 ) -> int:
     """Mark read the unread notices of ``kinds`` that asked for something now done: those linking to one of ``urls``
     or to a page under one of the paths ``under``, of ``recipient`` alone when given (review 76: an approval asked
-    for, decided, and a difference to settle, submitted, stayed unread in the inbox)."""
+    for, decided, and a difference to settle, submitted, stayed unread in the inbox). ``kinds`` None: every kind."""
     where = Q()
     for url in urls:
         where |= Q(url=url)
@@ -316,9 +316,9 @@ def mark_done(
         where |= Q(url__startswith=path)
     if not where:
         return 0
-    found = Notification.objects.filter(
-        where, organisation_id=getattr(organisation, "pk", organisation), kind__in=list(kinds), read_at__isnull=True
-    )
+    found = Notification.objects.filter(where, organisation_id=getattr(organisation, "pk", organisation), read_at=None)
+    if kinds is not None:
+        found = found.filter(kind__in=list(kinds))
     if recipient is not None:
         found = found.filter(recipient_id=getattr(recipient, "pk", recipient))
     return found.update(read_at=timezone.now())

@@ -550,3 +550,11 @@ def delete_draft(*, assessment: Assessment) -> None:
         # opinions with it (their keys cascade, apps/common/on_delete.py), where Django would read and delete
         # each by the draft's id alone.
         _own(locked).filter(pk=locked.pk).delete()
+        # Every notice that leads to it leads nowhere now (review 78: its requests to answer stayed unread).
+        pk = locked.pk
+        events.announce_withdrawn(
+            sender=Assessment,
+            organisation=locked.organisation_id,
+            kinds=None,
+            under=(f"/assessments/{pk}/", f"/team/assessments/{pk}/", f"/discussion/assessments/{pk}/"),
+        )

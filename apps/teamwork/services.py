@@ -97,6 +97,14 @@ def _assign(
     stakeholder = assignee if isinstance(assignee, str) else ""
     if current and current.member_id == (member.pk if member else None) and current.stakeholder == stakeholder:
         return  # unchanged: nobody is told twice
+    if current:
+        # Whoever it was given to is no longer asked (the new assignee, even the same person, is told again below).
+        events.announce_withdrawn(
+            sender=SectionAssignment,
+            organisation=assessment.organisation_id,
+            kinds=[events.section_assigned],
+            urls=(reverse("questionnaire:step", args=[assessment.pk, code]),),
+        )
     if assignee is None:
         if current:
             current.delete()
@@ -127,6 +135,12 @@ def _ask(
         return
     if current:
         current.delete()  # asked of someone else now (or of no one): the earlier opinion no longer counts
+        events.announce_withdrawn(
+            sender=SecondOpinion,
+            organisation=assessment.organisation_id,
+            kinds=[events.second_opinion_requested],
+            urls=(reverse("teamwork:opinion", args=[assessment.pk, code]),),
+        )
     if reviewer is None:
         return
     SecondOpinion.objects.create(

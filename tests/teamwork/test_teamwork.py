@@ -15,7 +15,7 @@ from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, Settlement, StakeholderRole
-from tests.factories import AssessmentFactory
+from tests.factories import AssessmentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -656,3 +656,52 @@ def test_what_a_member_owing_an_opinion_is_told_is_the_same_whatever_the_hidden_
     assert '<th scope="row">Volume<br><span class="small muted">Not asked, given the answers so far' in page
     refused = colleague_client.post(reverse("recommendations:submit", args=[draft.pk])).content.decode()
     assert "Give your second opinion on" in refused
+
+
+def test_notices_asking_for_what_is_no_longer_asked_are_marked_read(
+    buyer_client: Client,
+    colleague: User,
+    viewer: User,
+    draft: Assessment,
+    organisation: Organisation,
+    buyer: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Review 78: a withdrawn request for a second opinion, a section given to someone else and a deleted draft's
+    # requests stayed unread in the inbox, each leading to a page that no longer asked anything.
+    from apps.discussion.models import Notification
+
+    editor = MembershipFactory(organisation=organisation, role=Membership.Role.EDITOR, user__email="third@acme.test")
+    other = AssessmentFactory(organisation=organisation, created_by=buyer, title="Other", playbook=draft.playbook)
+
+    def unread(user: User) -> list[str]:
+        return sorted(Notification.objects.filter(recipient=user, read_at=None).values_list("kind", "url"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for assessment in (draft, other):
+            _ask(buyer_client, assessment, colleague)
+            assert _assign(buyer_client, assessment, **{"section-data": f"member-{editor.pk}"}).status_code == 302
+    opinion = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    assert ("second_opinion_requested", opinion) in unread(colleague)
+    assert ("section_assigned", reverse("questionnaire:step", args=[draft.pk, "data"])) in unread(editor.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _assign(buyer_client, draft, **{"opinion-work": ""}).status_code == 302  # withdrawn
+        assert _assign(buyer_client, draft, **{"section-data": ""}).status_code == 302  # nobody in particular now
+    other_opinion = reverse("teamwork:opinion", args=[other.pk, "work"])
+    assert unread(colleague) == [("second_opinion_requested", other_opinion)]
+    assert unread(editor.user) == [("section_assigned", reverse("questionnaire:step", args=[other.pk, "data"]))]
+
+    # Asked of someone else: the first reviewer's request is done with, the new one's is not.
+    viewer_membership = Membership.objects.get(user=viewer)
+    viewer_membership.role = Membership.Role.EDITOR
+    viewer_membership.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _assign(buyer_client, other, **{"opinion-work": str(viewer_membership.pk)}).status_code == 302
+    assert unread(colleague) == []
+    assert unread(viewer) == [("second_opinion_requested", other_opinion)]
+
+    # A deleted draft's notices all lead nowhere; another draft's stay.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer_client.post(reverse("questionnaire:delete", args=[other.pk])).status_code == 302
+    assert unread(viewer) == [] and unread(editor.user) == []
