@@ -124,6 +124,9 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     # question only the hidden first answer to the work's function brings in).
     hidden = {section, *_owed_sections(assessment, request.membership)}
     first = questionnaire.outside_sections(compiled, questionnaire.stored_answers(assessment), hidden)
+    # Given, its answers stay as given (the first answers are open to the reviewer now): drawn as they were, not as
+    # boxes to change, and not read from a post (review 78: the page still looked editable).
+    locked = set(mine) if asked.is_given else set()
     errors: dict[str, str] = {}
     posted: dict[str, object] = {}
     if request.method == "POST":
@@ -131,6 +134,9 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
             raise Http404("This assessment has been submitted.")
         codes = services.opinion_questions(asked, {**first, **mine})
         posted = posted_answers(request.POST, {c: compiled.questions[c].kind for c in codes})
+        # A locked box is drawn disabled, so only its presence marker comes: that is no answer. A value sent for it
+        # (a page drawn before the opinion was given) is kept, for the service to refuse beside the box.
+        posted = {c: v for c, v in posted.items() if c not in locked or c in request.POST}
         try:
             errors = services.give_second_opinion(opinion=asked, values=posted, user=request.user)
         except services.TeamError as exc:
@@ -157,7 +163,10 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
         for q in context["questions"]
         if q.code in shown
     ]
-    context.update(assessment=assessment, opinion=asked, can_edit=assessment.is_draft, error_intro="Correct these:")
+    open_questions = assessment.is_draft and any(q.code not in locked for q in context["questions"])
+    context.update(
+        assessment=assessment, opinion=asked, can_edit=open_questions, locked=locked, error_intro="Correct these:"
+    )
     return render(request, "teamwork/opinion.html", context, status=400 if errors else 200)
 
 

@@ -614,12 +614,25 @@ def test_a_given_opinion_stays_as_given_once_the_first_answers_are_open_to_its_r
     revised = colleague_client.post(opinion, {"judgement": "yes"})
     assert revised.status_code == 400 and "stays as given" in revised.content.decode()
     assert SecondOpinionAnswer.objects.get(question_code="judgement").value is False
-    # A question it had not answered may still be answered; what it gave is kept.
-    assert colleague_client.post(opinion, {"judgement": "no", "function": "legal"}).status_code == 302
+    # The page draws what was given as given, not as boxes to change, and offers only the rest (review 78).
+    page = colleague_client.get(opinion).content.decode()
+    judgement = page[page.index('id="q-judgement"') :].split("</fieldset>")[0]
+    function = page[page.index('id="q-function"') :].split("</fieldset>")[0]
+    assert judgement.count(" disabled") == 2 and " checked disabled" in judgement  # "No", as given
+    assert " disabled" not in function
+    assert ">Add to my opinion</button>" in page and "Give my opinion" not in page
+    # A question it had not answered may still be answered; what it gave is kept. The disabled box sends only its
+    # presence marker, which is no answer.
+    added = colleague_client.post(opinion, {"judgement__present": "1", "function": "legal", "function__present": "1"})
+    assert added.status_code == 302
     assert dict(SecondOpinionAnswer.objects.values_list("question_code", "value")) == {
         "judgement": False,
         "function": "legal",
     }
+    # Nothing left to answer: no button, and where to add something instead.
+    page = colleague_client.get(opinion).content.decode()
+    assert re.findall(r'<fieldset[^>]* id="q-([a-z_]+)"', page) == ["function", "judgement"]  # both given
+    assert "opinion</button>" not in page and "There is nothing left to answer" in page
 
 
 def test_a_settlement_holds_only_against_the_opinion_it_settled(
