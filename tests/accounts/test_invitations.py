@@ -398,3 +398,11 @@ def test_a_reset_link_starts_with_the_whole_site_url_its_path_included(buyer: Us
 
     PlainClient().post(reverse("accounts:password_reset"), {"email": buyer.email}).close()
     assert len(mail.outbox) == 2 and "https://kpo.example.com/kpo/accounts/password/reset/" in mail.outbox[1].body
+
+
+def test_the_expired_link_page_tells_an_invited_person_how_to_get_a_fresh_one(client: Any) -> None:
+    # Review 78: the page spoke of password resets alone, and someone invited did not know to ask there.
+    page = client.get(reverse("accounts:password_reset_confirm", args=["MQ", "expired-token"])).content.decode()
+    assert "This link no longer works" in page
+    assert "in an invitation to join a team" in page and "the new mail is your invitation again" in page
+    assert f'href="{reverse("accounts:password_reset")}"' in page
