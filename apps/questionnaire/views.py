@@ -382,13 +382,19 @@ def _after_step(
         messages.info(request, f"Saved. Your answers opened {what} on this step: {named}")
         url = reverse("questionnaire:step", kwargs={"pk": assessment.pk, "section": section})
         return redirect(f"{url}#q-{shown[0]}")
+    order = next(s.questions for s in compiled.sections if s.code == section)
+    closed_codes = (
+        set(earlier.questions) - set(seen.questions) if hidden else result.visible_before - result.visible_after
+    )
+    closed = [c for c in order if c in closed_codes]
+    note = f" {_closed_note(compiled, closed, result.answers)}" if closed else ""
     still_open = len(seen.missing_in(section))
     if still_open:
         what = "question still needs" if still_open == 1 else "questions still need"
         title = next(s.title for s in compiled.sections if s.code == section)
-        messages.warning(request, f"Saved. {still_open} {what} an answer on “{title}”; you can come back to it.")
+        messages.warning(request, f"Saved.{note} {still_open} {what} an answer on “{title}”; you can come back to it.")
     else:
-        messages.success(request, "Saved.")
+        messages.success(request, f"Saved.{note}")
     target = _neighbour(compiled, seen, section, -1 if "back" in request.POST else +1)
     # A step chosen in the list of steps (its buttons save this step first), when the answers still show it.
     chosen = request.POST.get("goto")
@@ -489,6 +495,10 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         what = "a question" if len(opened) == 1 else f"{len(opened)} more questions"
         named = "; ".join(f"“{compiled.questions[c].prompt}”" for c in opened)
         status["message"] = f"It opened {what} below: {named}"
+    closed = [c for c in in_section if c in visible_before - visible_after]
+    if closed and status["status"] == "saved":
+        # As said when questions open (review 78: the closing answer said "Saved" alone, and boxes vanished).
+        status["message"] = (status.get("message", "") + " " + _closed_note(compiled, closed, result.answers)).strip()
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one.
     now = services.Given(by="", at=result.answered_at, value=result.answers.get(q.code))
@@ -502,6 +512,22 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
                 render_to_string("questionnaire/step.html#question", {**context, "item": item, "oob": True}, request)
             )
     return HttpResponse("".join(parts))
+
+
+def _closed_note(compiled: Any, closed: list[str], answers: Mapping[str, Any]) -> str:
+    """What a save that closed questions of its step says of them, in the step's order. An answer given there is kept
+    but does not count while its question is closed (the engine reads a hidden question as unanswered): said so."""
+    named = "; ".join(f"“{compiled.questions[c].prompt}”" for c in closed)
+    what = "a question that no longer applies" if len(closed) == 1 else f"{len(closed)} questions that no longer apply"
+    counted = [c for c in closed if answers.get(c) not in (None, "", [])]
+    kept = ""
+    if counted:
+        kept = (
+            " Its answer is kept, and counts again if the question comes back."
+            if len(closed) == 1
+            else " Answers given there are kept, and count again if their questions come back."
+        )
+    return f"It closed {what}: {named}{kept}"
 
 
 def _answer_refused(

@@ -129,9 +129,13 @@ def test_autosave_saves_and_returns_only_the_changed_fragments(buyer_client: Cli
     # The status line a screen reader announces names the question it opened (review 76: only "Saved").
     status = body[body.index('id="status-function"') :].split("</p>", 1)[0]
     assert 'role="status"' in status and "Saved. It opened a question below: “" in status
-    # A save that opens nothing says "Saved" alone.
+    # A save that opens nothing says "Saved" alone; one that closes a question names it (review 78: "Saved" alone,
+    # and a box vanished).
     again = autosave(buyer_client, assessment, "function", "legal").content.decode()
+    status = again[again.index('id="status-function"') :].split("</p>", 1)[0]
     assert "It opened" not in again
+    assert "Saved. It closed a question that no longer applies: “" in status and "kept" not in status
+    assert "It closed" not in autosave(buyer_client, assessment, "function", "legal").content.decode()  # nothing left
 
 
 def test_hidden_questions_keep_their_answers_and_come_back(buyer_client: Client, assessment: Assessment) -> None:
@@ -140,6 +144,10 @@ def test_hidden_questions_keep_their_answers_and_come_back(buyer_client: Client,
     response = autosave(buyer_client, assessment, "function", "legal")
     assert 'id="q-distributed_us" class="field" hidden disabled' in response.content.decode()
     assert answers_of(assessment)["distributed_us"] is True  # kept
+    # Both questions it showed close, the answered one's answer kept (review 78: the save said "Saved" alone).
+    said = html.unescape(response.content.decode())
+    assert "Saved. It closed 2 questions that no longer apply: “" in said
+    assert "Answers given there are kept, and count again if their questions come back." in said
     response = autosave(buyer_client, assessment, "function", "research")
     assert 'value="yes" checked' in response.content.decode()
 
@@ -303,6 +311,17 @@ def test_a_step_that_reveals_questions_stays_put(buyer_client: Client, assessmen
     page = html.unescape(response.content.decode())
     assert f"Saved. Your answers opened {'a question' if len(shown) == 1 else 'more questions'} on this step: “" in page
     assert f"“{shown[0].question.prompt}”" in page
+
+
+def test_a_step_that_closes_a_question_says_so(buyer_client: Client, assessment: Assessment) -> None:
+    # Review 78: without JavaScript the step said "Saved." alone, and the answered question was gone from it.
+    url = reverse("questionnaire:step", args=[assessment.pk, "work"])
+    buyer_client.post(url, {"function": "research", "judgement": "yes", "distributed_us": "no"})
+    response = buyer_client.post(url, {"function": "legal", "judgement": "yes"}, follow=True)
+    page = html.unescape(response.content.decode())
+    assert "Saved. It closed a question that no longer applies: “" in page
+    assert "Its answer is kept, and counts again if the question comes back." in page
+    assert answers_of(assessment)["distributed_us"] is False
 
 
 def test_save_and_go_to_review_saves_the_step_and_opens_the_review(
