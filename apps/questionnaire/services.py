@@ -28,6 +28,7 @@ from apps.common import events
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
 from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -525,6 +526,10 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
         # not answers are missing, so a member owing an opinion is told so, not "not submitted yet" with the missing
         # answers of the sections hidden from them left out (review 77).
         problems = extensions.team.submit_problems(row, compiled, answers, user.pk)
+        # Hours no one can work are a slip, not an unusual answer: a result on them would compare unlike figures. Said
+        # only when the team's problems are none: with an opinion owed, they would quote the hidden answers.
+        if not problems:
+            problems = [c.text for c in checks_for_answers(compiled.roles, answers) if c.impossible]
         if problems or missing:
             raise AssessmentError(problems + [f"{NOT_ANSWERED}{compiled.questions[c].prompt}" for c in missing])
         now = timezone.now()

@@ -571,9 +571,12 @@ def review_context(request: MemberRequest, pk: int) -> dict[str, Any]:
         codes = [code for role in check.roles if (code := compiled.roles.get(role, "")) in compiled.questions]
         if any(compiled.questions[code].section in hidden for code in codes):
             continue
-        checks.append((check.text, [compiled.questions[code] for code in codes if code in seen.questions]))
+        checks.append(
+            (check.text, [compiled.questions[code] for code in codes if code in seen.questions], check.impossible)
+        )
     context.update(
         answer_checks=checks if assessment.is_draft else [],
+        checks_hold_submit=assessment.is_draft and any(impossible for *_, impossible in checks),
         assessment=assessment,
         can_edit=assessment.is_draft and membership.can_edit,
         can_delete=assessment.is_draft and assessment.may_be_deleted_by(membership),

@@ -76,7 +76,9 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         # The required answers missing are listed once, as links to their questions (review 61: each was named twice
         # in one alert, once as a message and once as a link).
         others = [m for m in exc.messages if not m.startswith(NOT_ANSWERED)]
-        context.update(submit_errors=others, submit_refused=True)
+        # Hours no one can work are listed once, among the answers to check, with links to their questions.
+        checks = {text for text, _questions, impossible in context["answer_checks"] if impossible}
+        context.update(submit_errors=[m for m in others if m not in checks], submit_refused=True)
         # The page's address in the browser's history is the review page's, so Back to it loads that page, not the
         # address that only takes a form (review 63).
         context["page_address"] = reverse("questionnaire:review", args=[assessment.pk])

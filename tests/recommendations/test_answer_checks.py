@@ -1,6 +1,6 @@
 """Answers that are each valid but disagree with one another (apps/playbooks/engine/checks.py): named on the
 review page before submitting, with links to the questions, and beside the cost of the result they were
-built into; never a refusal (overtime or a shared team may make them right)."""
+built into; never a refusal (overtime or a shared team may make them right), except hours no one can work."""
 
 from __future__ import annotations
 
@@ -70,13 +70,14 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     roles = compiled_playbook(reference).roles
-    answers = {**reference.golden_cases.get(name__startswith=CASE).answers, roles["annual_hours"]: 20_000}
+    answers = {**reference.golden_cases.get(name__startswith=CASE).answers, roles["annual_hours"]: 7_000}
     a = AssessmentFactory(
         organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
     )
     page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
     assert "Check these answers before you submit." in page
-    assert "20,000 hours a year for 2 people is 10,000 hours each" in page
+    assert "7,000 hours a year for 2 people is 3,500 hours each" in page
+    assert "Correct before submitting" not in page  # about 67 hours a week: hard, not impossible
     assert f"#q-{roles['annual_hours']}" in page.split('id="answer-checks"')[1].split("</div>")[0]
     assert f"#q-{roles['team_size']}" in page.split('id="answer-checks"')[1].split("</div>")[0]
     # Submitting is still allowed: the answers may be right.
@@ -103,3 +104,47 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     assert done.record.evaluation.cost.checks == ()
     fine_page = buyer_client.get(reverse("recommendations:detail", args=[done.pk])).content.decode()
     assert 'id="cost-checks"' not in fine_page and 'id="verdict-checks"' not in fine_page
+
+
+def test_hours_no_one_can_work_hold_the_submit_until_corrected() -> None:
+    # Review 79: 40,000 hours a year for 2 people stored "KPO wins" with a 47% saving, and 50,000 hours in 4 weeks
+    # for 5 people one "2270% more", each beside the product's own "not like for like".
+    (year,) = answer_checks(annual_hours=40_000, team_size=2)
+    (weeks,) = answer_checks(annual_hours=50_000, team_size=5, weeks=4)
+    assert year.impossible and weeks.impossible
+    # 80 hours a week each is the line: 4,100 hours a year for one person is not past it, 4,200 is.
+    assert not answer_checks(annual_hours=4_100, team_size=1)[0].impossible
+    assert answer_checks(annual_hours=4_200, team_size=1)[0].impossible
+    # A season's peak beyond the people answered is not: they may be the team of the quieter months, with people taken
+    # on for the peak (the check says to count those).
+    (peak,) = answer_checks(annual_hours=4_000, team_size=2, peak_share=60)
+    assert "busiest three months" in peak.text and not peak.impossible
+
+
+@pytest.mark.django_db
+def test_the_submit_refusal_sends_the_buyer_to_the_hours_no_one_can_work(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    from apps.questionnaire.services import AssessmentError
+    from apps.recommendations.models import Recommendation
+
+    roles = compiled_playbook(reference).roles
+    answers = {**reference.golden_cases.get(name__startswith=CASE).answers, roles["annual_hours"]: 40_000}
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
+    )
+    review = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
+    assert "Correct before submitting:</strong> 40,000 hours a year for 2 people is 20,000 hours each" in review
+    assert "submitting waits for them" in review
+    refused = buyer_client.post(reverse("recommendations:submit", args=[a.pk]))
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 400 and not Recommendation.objects.exists()
+    assert 'First correct the hours that no one could work: <a href="#answer-checks">' in page
+    assert page.count("40,000 hours a year for 2 people is 20,000 hours each") == 1  # listed once, with its links
+    with pytest.raises(AssessmentError):
+        submit_and_recommend(assessment=a, user=buyer)
+    # Corrected, it submits.
+    answer = a.answers.get(question_code=roles["annual_hours"])
+    answer.value = 4_000
+    answer.save()
+    assert buyer_client.post(reverse("recommendations:submit", args=[a.pk])).status_code == 302

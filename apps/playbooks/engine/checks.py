@@ -1,9 +1,10 @@
 """Answers that are each valid but disagree with one another, named so the buyer corrects one of them.
 
 Every answer is checked on its own when it is given (``answers.clean_answer``); these checks read two
-answers together. They never refuse a save or a submit (an unusual answer may be right: overtime, a team
-shared across several pieces of work), but a cost built on a slip would mislead, so the review page lists
-them before submitting and the result's cost section says them again beside the figures they move.
+answers together. They never refuse a save, nor a submit for an unusual answer that may be right (overtime, a
+team shared across several pieces of work), but a cost built on a slip would mislead, so the review page lists
+them before submitting and the result's cost section says them again beside the figures they move. Only hours no
+one can work (more than ``MOST_POSSIBLE_A_WEEK`` a week each) hold the submit back until corrected.
 
 One home: the review page passes the answers by role (``checks_for_answers``), the result page the figures
 its stored cost was built on (``answer_checks``).
@@ -40,6 +41,10 @@ class AnswerCheck:
 
     text: str
     roles: tuple[str, ...]
+    # More hours per person than anyone can work (``MOST_POSSIBLE_A_WEEK``): not an unusual answer but a slip, and a
+    # result built on it would compare figures the product itself calls not like for like. Submitting waits for it
+    # to be corrected (review 79: 40,000 hours a year for 2 people stored "KPO wins" with a 47% saving).
+    impossible: bool = False
 
 
 def _people(count: float) -> str:
@@ -129,6 +134,15 @@ def _few_hours(hours: float, people: float, weeks: float | None) -> AnswerCheck 
     )
 
 
+# Hours a week no one can keep up over the weeks asked (every day of the week, near twelve hours a day): beyond them the
+# hours or the number of people is a slip, whatever the overtime or the shifts.
+MOST_POSSIBLE_A_WEEK = 80
+
+
+def _impossible(hours: float, people: float, weeks: float) -> bool:
+    return hours / people / weeks > MOST_POSSIBLE_A_WEEK
+
+
 def _each_beyond(hours: float, people: float, weeks: float) -> int | None:
     """The hours each of ``people`` would work, rounded, when ``hours`` over ``weeks`` are more than one person
     works in that many weeks (``MOST_HOURS_PER_PERSON`` a year); None when they are not."""
@@ -187,6 +201,7 @@ def answer_checks(
                     f"{_people(people)} for those weeks, the options priced by the hour at all {number(hours)} hours, "
                     "so the two are not like for like: correct the hours, the people or the weeks.",
                     ("annual_hours", "team_size", "duration_weeks"),
+                    impossible=_impossible(hours, people, span),
                 )
             )
     elif hours and people and (each := _each_beyond(hours, people, WEEKS_A_YEAR)):
@@ -197,6 +212,7 @@ def answer_checks(
                 f"priced at the {_people(people)}, the options priced by the hour at all {number(hours)} hours, so "
                 "the two are not like for like: correct the hours or the number of people.",
                 ("annual_hours", "team_size"),
+                impossible=_impossible(hours, people, WEEKS_A_YEAR),
             )
         )
     if hours and people and (not span or span <= MAX_WEEKS) and (few := _few_hours(hours, people, span)):
