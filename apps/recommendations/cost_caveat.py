@@ -425,6 +425,18 @@ def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
     return f"{lead}; {dearer}{basis}{odds}"
 
 
+def tied_saving_headline(ev: EvaluationRecord) -> str:
+    """Beside a dearer (or doubtful) cost from where the work is delivered: a location tied with it on fit, meeting
+    every requirement, from which the same model likely saves ("; from India, tied on fit: a likely saving of
+    €848,000"), else "". A tie on fit is broken by what costs nothing to weigh (no transfer tool, more overlap, the
+    region preferred), so the headline says both: a French bank read "27% more" priced from Poland at a rate derived
+    from developers' pay, with India's saving three sentences on (review 79)."""
+    where = ev.cost.cheaper_location
+    if where is None or where.points_behind != 0 or where.savings[1] <= 0:
+        return ""
+    return f"; from {where.in_text}, tied on fit: a likely saving of {ev.cost.amount(where.savings[1])}"
+
+
 def _pay_basis(cost: Cost) -> str:
     """ " at euro-area pay" or " at national median pay" when the in-house side is that benchmark, else ""."""
     if cost.regional_pay:
@@ -512,14 +524,14 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{reason}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text, headline=dearer_headline(model, ev.cost))
+        return CostCaveat(warning=True, text=text, headline=dearer_headline(model, ev.cost) + tied_saving_headline(ev))
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
             f"{ev.cost.amount(likely)} over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text, headline=UNLIKELY_SAVING)
+        return CostCaveat(warning=True, text=text, headline=UNLIKELY_SAVING + tied_saving_headline(ev))
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     spread = (
         f"(in 8 of 10 simulated cases {_spread(model.savings_p10, model.savings_p90, ev.cost)}; "
