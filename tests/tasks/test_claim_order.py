@@ -79,3 +79,31 @@ def test_memos_go_in_order_of_arrival_whatever_webhooks_their_organisations_have
     worker = in_process_worker()
     claimed = [worker.claim_next() for _ in range(4)]
     assert [str(row.pk) for row in claimed if row is not None] == order
+
+
+def test_organisations_take_turns_on_the_default_queue() -> None:
+    # Review 75: twelve memos of one organisation held another's, queued after them, for 61 s: the default queue took
+    # tasks in order of arrival. It now takes the organisation served least recently first, as webhook deliveries do.
+    from apps.recommendations.tasks import work_out_flips
+    from apps.tasks.models import QueueTurn
+
+    def memo(recommendation_id: int, organisation_id: int) -> str:
+        queued = draw_memo.enqueue(
+            recommendation_id=recommendation_id, renderer_version="v", user_id=1, base_url="http://x.test",
+            organisation_id=organisation_id,
+        )  # fmt: skip
+        return str(queued.id)
+
+    busy = [memo(i, 101) for i in range(1, 6)]
+    other = [memo(10, 202), str(work_out_flips.enqueue(recommendation_id=11, organisation_id=202).id)]
+    worker = in_process_worker()
+    claimed = [str(row.pk) for _ in range(7) if (row := worker.claim_next()) is not None]
+    # The busy organisation's first, then the other's (never served), then each in turn while both have work.
+    assert claimed == [busy[0], other[0], busy[1], other[1], *busy[2:]]
+    assert set(QueueTurn.objects.values_list("organisation_id", flat=True)) == {101, 202}
+    # A task naming no organisation (a digest, a curator's preview) waits for no turn: in order of arrival.
+    from apps.discussion.tasks import send_digest
+
+    late = memo(12, 101)
+    digest = str(send_digest.enqueue(user_id=1, base_url="http://x.test").id)
+    assert [str(r.pk) for _ in range(2) if (r := worker.claim_next())] == [digest, late]
