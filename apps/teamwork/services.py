@@ -188,6 +188,24 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         except AnswerError as exc:
             problems[code] = exc.message
     given = {c: v for c, v in cleaned.items() if v is not None}
+    if problems:
+        return problems
+    with transaction.atomic():
+        # The draft locked first and the opinion read again under the lock: two posts at once (two tabs) had both read
+        # it not given, and both been told "saved" while the later replaced the earlier's answers (review 80). The
+        # second now finds it given, and is refused beside the answers it would change.
+        _lock_draft(opinion.assessment)
+        own = {"organisation_id": opinion.organisation_id}
+        opinion.given_at = SecondOpinion.objects.filter(pk=opinion.pk, **own).values_list("given_at", flat=True).first()
+        return _store_opinion(opinion, section, cleaned, given, user)
+
+
+def _store_opinion(
+    opinion: SecondOpinion, section: Any, cleaned: dict[str, Any], given: dict[str, Any], user: User
+) -> dict[str, str]:
+    """``give_second_opinion`` under the draft's lock: the answers checked against the opinion as stored, then kept."""
+    problems: dict[str, str] = {}
+    own = {"organisation_id": opinion.organisation_id}
     if opinion.given_at is not None:
         # Given, the first answers are open to the reviewer: what they gave stays as given, and only a question it
         # brings in that they have not answered yet may be answered (review 75: an opinion revised after reading the
@@ -209,42 +227,39 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         problems[section.questions[0]] = "Answer at least one question to give your opinion."
     if problems:
         return problems
-    with transaction.atomic():
-        _lock_draft(opinion.assessment)
-        own = {"organisation_id": opinion.organisation_id}
-        SecondOpinionAnswer.objects.filter(opinion=opinion, **own).exclude(question_code__in=given).delete()
-        SecondOpinionAnswer.objects.bulk_create(
-            [
-                SecondOpinionAnswer(organisation_id=opinion.organisation_id, opinion=opinion, question_code=c, value=v)
-                for c, v in given.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["opinion", "question_code"],
-            update_fields=["value", "answered_at"],
+    SecondOpinionAnswer.objects.filter(opinion=opinion, **own).exclude(question_code__in=given).delete()
+    SecondOpinionAnswer.objects.bulk_create(
+        [
+            SecondOpinionAnswer(organisation_id=opinion.organisation_id, opinion=opinion, question_code=c, value=v)
+            for c, v in given.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["opinion", "question_code"],
+        update_fields=["value", "answered_at"],
+    )
+    SecondOpinion.objects.filter(pk=opinion.pk, **own).update(given_at=timezone.now())
+    assessment = opinion.assessment
+    stored = questionnaire.stored_answers(assessment)
+    # A question nobody had answered is not a difference to settle: the second opinion's answer becomes the
+    # answer (review 71 had to "keep Not answered" with a reason). One the first answers hide is left alone.
+    unanswered = {c: v for c, v in given.items() if stored.get(c) is None}
+    if unanswered:
+        stored = questionnaire.record_answers(
+            assessment=assessment, values=unanswered, strict_visibility=False, save_valid=True, user=user
+        ).answers
+    differs = any(stored.get(c) != v for c, v in given.items())
+    if differs:
+        events.announce(
+            events.divergence_to_settle,
+            sender=SecondOpinion,
+            organisation=assessment.organisation,
+            actor=user,
+            recipients=[assessment.created_by],
+            target=assessment,
+            url=reverse("questionnaire:review", args=[assessment.pk]),
+            summary=f"{user.email}'s second opinion on “{section.title}” differs from the answers "
+            f"of “{assessment.title}”: settle it before submitting",
         )
-        SecondOpinion.objects.filter(pk=opinion.pk, **own).update(given_at=timezone.now())
-        assessment = opinion.assessment
-        stored = questionnaire.stored_answers(assessment)
-        # A question nobody had answered is not a difference to settle: the second opinion's answer becomes the
-        # answer (review 71 had to "keep Not answered" with a reason). One the first answers hide is left alone.
-        unanswered = {c: v for c, v in given.items() if stored.get(c) is None}
-        if unanswered:
-            stored = questionnaire.record_answers(
-                assessment=assessment, values=unanswered, strict_visibility=False, save_valid=True, user=user
-            ).answers
-        differs = any(stored.get(c) != v for c, v in given.items())
-        if differs:
-            events.announce(
-                events.divergence_to_settle,
-                sender=SecondOpinion,
-                organisation=assessment.organisation,
-                actor=user,
-                recipients=[assessment.created_by],
-                target=assessment,
-                url=reverse("questionnaire:review", args=[assessment.pk]),
-                summary=f"{user.email}'s second opinion on “{section.title}” differs from the answers "
-                f"of “{assessment.title}”: settle it before submitting",
-            )
     return {}
 
 

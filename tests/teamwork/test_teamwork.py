@@ -718,3 +718,19 @@ def test_notices_asking_for_what_is_no_longer_asked_are_marked_read(
     with django_capture_on_commit_callbacks(execute=True):
         assert buyer_client.post(reverse("questionnaire:delete", args=[other.pk])).status_code == 302
     assert unread(viewer) == [] and unread(editor.user) == []
+
+
+def test_an_opinion_given_in_another_tab_meanwhile_is_not_replaced(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 80: two tabs sent the opinion at once; both read it not given, both were told "saved", and the later
+    # replaced the earlier's answers. The opinion is read again under the draft's lock.
+    from apps.teamwork.services import give_second_opinion
+
+    asked = _ask(buyer_client, draft, colleague)
+    stale = SecondOpinion.objects.select_related("assessment__playbook").get(pk=asked.pk)  # read before either post
+    assert colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"}).status_code
+    assert stale.given_at is None
+    problems = give_second_opinion(opinion=stale, values={"judgement": "yes"}, user=colleague)
+    assert "stays as given" in problems["judgement"]
+    assert SecondOpinionAnswer.objects.get(question_code="judgement").value is False
