@@ -104,6 +104,14 @@ def test_reset_mails_are_capped_per_address_with_the_same_answer(buyer: User, ca
     assert len(mail.outbox) == 4
 
 
+def test_look_alike_spellings_of_an_address_share_its_cap(buyer: User) -> None:
+    # Review 80: "buyer@acme.teſt" (a long s) reached buyer@acme.test's mailbox, and counted apart: three more mails an
+    # hour for each look-alike spelling.
+    for email in ("buyer@acme.test", "BUYER@ACME.TEST", "buyer@acme.teſt", "ｂuyer@acme.test", "buyer@acme.teſt"):
+        reset(email, ip="203.0.113.9")
+    assert [m.to for m in mail.outbox] == [["buyer@acme.test"]] * 3
+
+
 def test_reset_mails_are_capped_per_client_address(buyer: User, colleague: User, viewer: User, settings: Any) -> None:
     settings.PASSWORD_RESET_MAILS_PER_CLIENT = 2
     answers = [reset(email) for email in ("buyer@acme.test", "colleague@acme.test", "viewer@acme.test")]
