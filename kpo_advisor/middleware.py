@@ -547,10 +547,11 @@ def _back_to_the_form(request: HttpRequest, response: HttpResponse) -> HttpRespo
     back = page.path + (f"?{page.query}" if page.query else "")
     if not page.path.startswith("/") or page.path.startswith(login):
         return response
-    # ``sent``: the sign-in page says the form was not saved (review 63: it said nothing without JavaScript).
-    response["Location"] = f"{login}?{urlencode({'next': back, 'sent': '1'})}"
-    if page.path == request.path:
-        _keep_sent_step(request)
+    # ``sent``: the sign-in page says the form was not saved (review 63: it said nothing without JavaScript), and for
+    # a step sent without JavaScript whether what it held was kept (review 80: it promised a step it had not kept).
+    kept = _keep_sent_step(request) if page.path == request.path else None
+    sent = {True: "kept", False: "lost", None: "1"}[kept]
+    response["Location"] = f"{login}?{urlencode({'next': back, 'sent': sent})}"
     return response
 
 
@@ -565,19 +566,22 @@ SENT_STEP_SECONDS = 60 * 60
 _STEP_PATH = re.compile(r"^/assessments/\d+/steps/[-\w]+/$")
 
 
-def _keep_sent_step(request: HttpRequest) -> None:
+def _keep_sent_step(request: HttpRequest) -> bool | None:
     """Keep a step sent without JavaScript (it carries the ``nojs`` field) for ``SENT_STEP_SECONDS``, when it fits in
-    ``SENT_STEP_BYTES``; review 76: without JavaScript, signing in again had lost every answer on the step."""
+    ``SENT_STEP_BYTES``; review 76: without JavaScript, signing in again had lost every answer on the step. True when
+    kept; False when it could not be (a session ended by signing out or a password change is gone, so whose the step
+    was is not known); None for anything but such a step."""
     if not _STEP_PATH.match(request.path) or request.POST.get("nojs") != "1":
-        return
+        return None
     user = getattr(request, "ended_user_id", None) or _ended_session_user(request)
     if user is None:
-        return
+        return False
     data = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
     size = sum(len(k.encode()) + sum(len(v.encode()) for v in values) for k, values in data.items())
     if size > SENT_STEP_BYTES:
-        return
+        return False
     request.session[SENT_STEP_KEY] = {"path": request.path, "data": data, "at": time.time(), "user": str(user)}
+    return True
 
 
 def _ended_session_user(request: HttpRequest) -> str | None:

@@ -111,7 +111,9 @@ def test_a_step_sent_without_javascript_after_the_session_ended_is_back_in_its_b
     # back over a colleague's newer one).
     sent = {"hours": "7777", "budget": "100", "budget__loaded": f"x|{drawn_digest(100)}", "nojs": "1"}
     response = client.post(step, sent, HTTP_REFERER=f"http://testserver{step}")
-    assert response.status_code == 302 and "sent=1" in response["Location"]
+    assert response.status_code == 302 and "sent=kept" in response["Location"]
+    login_page = client.get(response["Location"]).content.decode()
+    assert "what you had typed or chosen back in its boxes for you to save" in login_page
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000  # nothing saved
     Answer.objects.filter(assessment=draft, question_code="budget").update(value=250)  # a colleague's change since
     client.force_login(buyer)  # signing in keeps what the signed-out session held
@@ -153,5 +155,24 @@ def test_a_step_sent_with_javascript_or_to_another_page_is_not_kept(
     step = reverse("questionnaire:step", args=[draft.pk, "volume"])
     _idled_out(client, buyer)
     client.post(step, {"hours": "7777"}, HTTP_REFERER=f"http://testserver{step}")  # the page's script keeps it
+    client.force_login(buyer)
+    assert 'value="7777"' not in client.get(step).content.decode()
+
+
+def test_a_step_sent_after_signing_out_elsewhere_is_not_promised_back(
+    client: Client, organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 80: signed out from another window (the session's row deleted), the step sent could not be kept, since
+    # whose it was is no longer known, while the sign-in page said it would be back in its boxes.
+    from django.contrib.sessions.models import Session
+
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers={"hours": 4000})
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    client.force_login(buyer)
+    Session.objects.all().delete()  # signed out elsewhere, or a password change
+    response = client.post(step, {"hours": "7777", "nojs": "1"}, HTTP_REFERER=f"http://testserver{step}")
+    assert response.status_code == 302 and "sent=lost" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "what it held could not be kept for you" in page and "back in its boxes" not in page
     client.force_login(buyer)
     assert 'value="7777"' not in client.get(step).content.decode()
