@@ -33,6 +33,7 @@ from apps.accounts.responses import RedirectThen
 from apps.accounts.scoping import SESSION_KEY, MemberRequest, SignedInRequest, get_for_member, member_required
 from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
 from apps.common.confirm import unconfirmed
+from apps.common.refusals import refused_on
 
 
 class LoginView(auth_views.LoginView):
@@ -199,8 +200,7 @@ def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         services.cancel_invitation(invitation=invitation, by=request.user)
     except ValidationError as exc:  # answered a moment ago
-        messages.error(request, exc.messages[0])
-        return redirect("accounts:members")
+        return refused_on(request, exc.messages[0], members)
     security_event(request, "invitation_cancelled", invitation=invitation.pk)
     messages.success(request, f"Cancelled the invitation to {invitation.email}.")
     return redirect("accounts:members")
@@ -228,8 +228,7 @@ def accept_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
     try:
         membership = services.accept_invitation(invitation=invitation, user=request.user, switch=switch_now)
     except ValidationError as exc:  # cancelled or answered a moment ago
-        messages.error(request, exc.messages[0])
-        return redirect("accounts:invitations")
+        return refused_on(request, exc.messages[0], invitations)
     security_event(request, "invitation_accepted", invitation=invitation.pk, organisation=membership.organisation_id)
     # Their only organisation is the one they work in, whatever the box said: the header has no switcher to point
     # to (review 56: a new user was told to "switch to it from the header").
@@ -251,8 +250,7 @@ def decline_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
     try:
         services.decline_invitation(invitation=invitation, user=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("accounts:invitations")
+        return refused_on(request, exc.messages[0], invitations)
     security_event(request, "invitation_declined", invitation=invitation.pk)
     messages.success(request, f"You declined the invitation to {invitation.organisation}.")
     return redirect("accounts:invitations")
@@ -264,13 +262,11 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose owner, editor or viewer.")
-        return redirect("accounts:members")
+        return refused_on(request, "Choose owner, editor or viewer.", members, status=400)
     try:
         ended = services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("accounts:members")
+        return refused_on(request, exc.messages[0], members)
     role = Membership.Role(form.cleaned_data["role"]).label
     messages.success(request, f"{membership.user.email} is now {role}. {ended}".strip())
     return redirect("accounts:members")
@@ -281,8 +277,7 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     if refused := services.removal_refused(membership):
-        messages.error(request, refused)
-        return redirect("accounts:members")
+        return refused_on(request, refused, members)
     ask = unconfirmed(
         request,
         heading=f"Remove {membership.user.email} from {request.organisation.name}?",
@@ -296,8 +291,7 @@ def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         ended = services.remove_member(membership=membership, by=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("accounts:members")
+        return refused_on(request, exc.messages[0], members)
     messages.success(request, f"Removed {membership.user.email}. {ended}".strip())
     return redirect("accounts:members")
 

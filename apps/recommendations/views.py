@@ -19,6 +19,7 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required, pin_to_organisation
 from apps.common.hostile import ascii_int
 from apps.common.prepared import PreparedQuery
+from apps.common.refusals import refused_on
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
 from apps.playbooks.models import Playbook
@@ -327,8 +328,7 @@ def rescore(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     try:
         result = services.rescore(recommendation=recommendation, user=request.user)
     except AssessmentError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("recommendations:detail", pk=pk)
+        return refused_on(request, exc.messages[0], detail, pk=pk)
     for code, reason in result.unmapped.items():
         messages.warning(request, f"Answer “{code}” was not carried over: {reason}.")
     if result.recommendation is None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import MemberRequest, get_for_member, member_required, pin_to_organisation
+from apps.common.refusals import refused_on
 from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
@@ -61,8 +62,7 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
                     assessment=assessment, assignments=form.assignments(), opinions=form.opinions(), user=request.user
                 )
             except services.TeamError as exc:
-                messages.error(request, exc.messages[0])
-                return redirect("teamwork:contributors", pk=pk)
+                return refused_on(request, exc.messages[0], contributors, pk=pk)
             messages.success(request, "Saved who answers each section.")
             return redirect("teamwork:contributors", pk=pk)
     # Sections the answers so far do not ask stay assignable (a changed answer may ask them) but say so (review 66:

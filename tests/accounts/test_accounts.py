@@ -200,15 +200,18 @@ def test_editor_cannot_change_roles(colleague_client: Client, viewer: User) -> N
 
 def test_the_last_owner_cannot_be_demoted_or_removed(buyer_client: Client, buyer: User) -> None:
     membership = Membership.objects.get(user=buyer)
-    response = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"}, follow=True)
-    assert "at least one owner" in response.content.decode()
-    response = buyer_client.post(
-        reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"}, follow=True
-    )
-    assert "at least one owner" in response.content.decode()
+    # Refused on the members page with a 409, not a redirect (review 80).
+    response = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"})
+    assert response.status_code == 409 and "at least one owner" in response.content.decode()
+    assert "<h1" in response.content.decode() and "Invite" in response.content.decode()  # the members page itself
+    response = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"})
+    assert response.status_code == 409 and "at least one owner" in response.content.decode()
     # Not asked to confirm what is then refused (review 63): refused at once.
     asked = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]))
-    assert asked.status_code == 302 and asked["Location"] == reverse("accounts:members")
+    assert asked.status_code == 409 and "at least one owner" in asked.content.decode()
+    # A role that is none of the three: a 400 on the same page.
+    bad = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "NaN"})
+    assert bad.status_code == 400 and "Choose owner, editor or viewer." in bad.content.decode()
     membership.refresh_from_db()
     assert membership.role == "owner"
 

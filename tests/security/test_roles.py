@@ -148,7 +148,8 @@ MATRIX = [
     Row("recommendations:obligations_csv", "GET", READ, args=_rec),
     Row("recommendations:cost_csv", "GET", READ, args=_rec),
     Row("recommendations:flips", "GET", READ, args=_rec),
-    Row("recommendations:rescore", "POST", EDIT, args=_rec),
+    # The world's recommendation is scored on the current playbook already: re-scoring it is refused on its page (409).
+    Row("recommendations:rescore", "POST", (409, 409, 403, 404, 302), args=_rec),
     Row("recommendations:memo_pdf", "GET", READ, args=_rec),
     Row("recommendations:what_if", "GET", READ, args=_rec),
     # What-if stores nothing, so every member may try answers; saving it is for editors and owners.

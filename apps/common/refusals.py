@@ -1,0 +1,24 @@
+"""A form refused after it was checked (a race lost, a rule of the organisation's): the page it was sent from, drawn
+again with the reason above it, answered with a 4xx instead of a redirect (review 80: a redirect is a 302 however
+clear its message, and the promise is a 4xx for every refusal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+
+
+def refused_on(
+    request: HttpRequest, message: str, page: Callable[..., HttpResponse], *, status: int = 409, **kwargs: Any
+) -> HttpResponse:
+    """``page`` (a view that shows the form, by GET) drawn for ``request`` with ``message`` as its error, with
+    ``status``; a page that answers other than 200 (a 404: the object went meanwhile) keeps its own status."""
+    messages.error(request, message)
+    request.method = "GET"  # the page as it reads now; nothing more is sent
+    response = page(request, **kwargs)
+    if response.status_code == 200:
+        response.status_code = status
+    return response
