@@ -120,6 +120,20 @@ def answers_changed_summary(who: str, count: int, title: str) -> str:
 _ANSWERS_COUNT = re.compile(r" changed (\d+) answers? in “")
 
 
+_REPLACING = re.compile(r", replacing \d+ given by a colleague")
+
+
+def answers_changed_uncounted(summary: str) -> str:
+    """An ``answers_changed_summary`` sentence without its counts ("changed answers in “…”"), for a member owing a
+    second opinion on the draft: the counts include the answers hidden from them, so how many changed, and when,
+    told of the first answers they may not see yet (review 80: 36 against 37 with one more hidden answer)."""
+    if not _ANSWERS_COUNT.search(summary):
+        return summary
+    return _REPLACING.sub(
+        ", replacing answers given by a colleague", _ANSWERS_COUNT.sub(" changed answers in “", summary)
+    )
+
+
 def answers_changed_count(summary: str) -> int | None:
     """How many answers an ``answers_changed_summary`` sentence counts (None for any other sentence)."""
     found = _ANSWERS_COUNT.search(summary)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.scoping import MemberRequest, SignedInRequest, get_for_member, member_required
+from apps.common import events
 from apps.common.confirm import unconfirmed
 from apps.discussion import services
 from apps.discussion.forms import CommentForm, PreferencesForm
@@ -200,8 +201,15 @@ def preferences(request: SignedInRequest) -> HttpResponse:
 # Activity
 
 
-def _timeline(request: MemberRequest, rows: QuerySet[Activity], subject: Any, back: str) -> HttpResponse:
+def _timeline(
+    request: MemberRequest, rows: QuerySet[Activity], subject: Any, back: str, *, uncounted: bool = False
+) -> HttpResponse:
+    """``uncounted``: the member owes a second opinion on the draft, so its lines of changed answers do not count
+    them (the counts take in the answers hidden from them)."""
     page = Paginator(rows.select_related("actor"), 30).get_page(request.GET.get("page"))
+    if uncounted:
+        for line in page.object_list:
+            line.summary = events.answers_changed_uncounted(line.summary)
     return render(request, "discussion/activity.html", {"page": page, "subject": subject, "back": back})
 
 
@@ -210,7 +218,8 @@ def _timeline(request: MemberRequest, rows: QuerySet[Activity], subject: Any, ba
 def assessment_activity(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     rows = Activity.objects.filter(organisation=request.organisation, assessment=assessment)
-    return _timeline(request, rows, assessment, "questionnaire:resume")
+    hidden = assessment.is_draft and extensions.team.member_view(request.membership, assessment).hidden
+    return _timeline(request, rows, assessment, "questionnaire:resume", uncounted=bool(hidden))
 
 
 @require_safe

@@ -127,3 +127,27 @@ def test_the_apis_submit_refusal_does_not_name_the_hidden_sections_missing_quest
     messages = [e["message"] for e in refused.json()["errors"]]
     assert messages and not any("HIPAA" in m or "de-identified" in m for m in messages)
     assert "Not answered yet: Which best describes the day-to-day work?" in messages  # the rest is still named
+
+
+def test_the_timeline_does_not_count_changed_answers_for_the_member_who_owes_the_opinion(
+    asked: Assessment, buyer: User, buyer_client: Client, colleague_client: Client
+) -> None:
+    # Review 80: "changed 2 answers" took in the hidden sections' answers, so one more hidden answer read 37, not 36.
+    from apps.common import events
+    from apps.discussion.models import Activity
+
+    summary = events.answers_changed_summary(buyer.email, 37, asked.title)
+    Activity.objects.create(
+        organisation=asked.organisation, assessment=asked, actor=buyer, kind="answers_changed", summary=summary
+    )
+    url = reverse("discussion:assessment_activity", args=[asked.pk])
+    theirs = colleague_client.get(url).content.decode()
+    assert f"{buyer.email} changed answers in" in theirs and "37" not in theirs
+    assert "changed 37 answers" in buyer_client.get(url).content.decode()  # the owner owes nothing: counted
+    replacing = events.answers_changed_uncounted(f"{summary}, replacing 2 given by a colleague since they loaded it")
+    assert replacing.endswith(
+        "changed answers in “Research”, replacing answers given by a colleague since they loaded it"
+    )
+    assert events.answers_changed_uncounted("buyer@acme.test commented on “Research”") == (
+        "buyer@acme.test commented on “Research”"
+    )
