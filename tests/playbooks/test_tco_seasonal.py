@@ -43,10 +43,12 @@ MODELS = ["captive-team", "staff-augmentation", "bot", "own-centre", "shared-poo
 
 
 def test_a_team_committed_all_year_buys_the_peaks_hours_beyond_its_quarter_of_a_year_from_a_pool() -> None:
-    # 70% of 8,000 hours in three months is 5,600; four people committed 2,000 hours a year work 2,000 in any
-    # three: 3,600 hours a year are bought from the provider's shared pool.
+    # 70% of 8,000 hours in three months is 5,600. The team is sized to the quieter nine months, as in-house is:
+    # 4 ÷ 3 × 30% × 8,000 = 3,200 hours a year, 2 people at 2,000 (of the 4 answered). They work 1,000 in any three
+    # months: 4,600 hours a year are bought from the provider's shared pool (review 79: all 4 had been priced all year,
+    # idle a third of it, against in-house priced at the hours).
     case = _collapsed(_case(model_codes=MODELS, annual_hours=8_000, people=4, peak_share=0.7))
-    assert case.peak_cover_hours(2000) == 3_600
+    assert case.seats(2000) == 2 and case.peak_cover_hours(2000) == 4_600
     cover = _cover(case)
     # Billed by the hour (a pool, a managed service) or the deliverable, the fees follow the season already.
     assert set(cover) == {"captive-team", "staff-augmentation", "bot", "own-centre"}
@@ -54,17 +56,24 @@ def test_a_team_committed_all_year_buys_the_peaks_hours_beyond_its_quarter_of_a_
     rise = f["location.inflation"].likely
     for code in cover:
         hourly = f[f"{code}.rate"].likely * f["location.index"].likely * (1 + f["shared_pool_premium"].likely)
-        expected = 3_600 * hourly * f["fx"].likely * sum((1 + rise) ** y for y in range(3))
+        # Each model's own committed hours a year (staff augmentation's are not 2,000) size its team.
+        hours = case.peak_cover_hours(next(m for m in case.models if m.code == code).commitment_hours)
+        expected = hours * hourly * f["fx"].likely * sum((1 + rise) ** y for y in range(3))
         total, formula = cover[code]
         assert total == pytest.approx(expected), code
-        assert formula.startswith("3,600 hours a year: (the busiest three months' share × annual hours − a quarter")
+        assert formula.startswith(f"{hours:,.0f} hours a year: (the busiest three months' share × annual hours − a")
     # The same case with even demand has no such line.
     assert _cover(_collapsed(_case(model_codes=MODELS, annual_hours=8_000, people=4))) == {}
 
 
-def test_no_peak_cover_for_a_team_sized_to_the_peak_work_done_once_or_a_shortfall_all_year() -> None:
-    # Twelve people work 6,000 hours in any three months: 50% of 8,000 hours fits.
-    assert _cover(_case(model_codes=MODELS, annual_hours=8_000, people=12, peak_share=0.5)) == {}
+def test_a_team_answered_for_the_peak_is_priced_at_the_quieter_months_work_done_once_or_a_shortfall_all_year() -> None:
+    # Twelve people would do the peak (50% of 8,000 hours in three months), but the quieter nine months need
+    # 4 ÷ 3 × 50% × 8,000 = 5,333 hours a year: 3 people all year, and 4,000 − 1,500 = 2,500 hours of cover.
+    big = _case(model_codes=MODELS, annual_hours=8_000, people=12, peak_share=0.5)
+    assert big.seats(2000) == 3 and big.peak_cover_hours(2000) == 2_500
+    assert set(_cover(big)) == {"captive-team", "staff-augmentation", "bot", "own-centre"}
+    # Even demand: the people answered, no cover.
+    assert _case(annual_hours=8_000, people=12).seats(2000) == 12
     once = _case(model_codes=MODELS, annual_hours=3_000, people=4, peak_share=0.9, weeks=20)
     assert once.peak_cover_hours(2000) == 0 and _cover(once) == {}
     # Two people for 8,000 hours fall short all year round: only the season's part (beyond a quarter of the
@@ -88,7 +97,7 @@ def test_a_quoted_rate_prices_the_peak_cover_without_the_location_index() -> Non
     assert f["location.index"].likely != 1
     total, _ = _cover(case)["captive-team"]
     rise = f["location.inflation"].likely
-    expected = 3_600 * 30 * (1 + f["shared_pool_premium"].likely) * sum((1 + rise) ** y for y in range(3))
+    expected = 4_600 * 30 * (1 + f["shared_pool_premium"].likely) * sum((1 + rise) ** y for y in range(3))
     assert total == pytest.approx(expected)
 
 

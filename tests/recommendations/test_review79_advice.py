@@ -78,3 +78,20 @@ def test_a_uk_banks_model_work_brings_the_pras_model_risk_principles_cited_by_pr
     # A bank supervised elsewhere is still told its own supervisor's rules are not set out here.
     canada = evaluated_case(reference, "US regional bank: credit-risk model validation", buyer_regulated_in="canada")
     assert any(r.rule == "model-risk-supervisor-not-covered" for r in canada.risks)
+
+
+def test_a_seasonal_dedicated_team_is_priced_at_the_quieter_months_as_in_house_is(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 79: 15 seats all year (20,000 hours, half in the busiest quarter) against in-house priced at the hours
+    # with people taken on for the peak: the dedicated team read 51% dearer. Now both sides have a team for the quieter
+    # nine months (4 ÷ 3 × 50% × 20,000 = 13,333 hours: 7 people) and buy the peak above it.
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="E-discovery", playbook=reference, answers=UK_LAW_FIRM
+    )
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    team = next(m for m in ev.cost.models if m.model == "captive-team")
+    priced = {i.label: i.value for i in team.inputs}
+    assert priced["People"] == "15" and priced["People priced all year"] == "7"
+    assert any(line.label.startswith("Peak") or "peak" in line.label for line in team.lines)
+    assert team.savings_percent is not None and team.savings_percent > -10  # was -51%

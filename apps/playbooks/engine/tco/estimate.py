@@ -223,6 +223,17 @@ def _model(
     priced_per_deliverable = spec.kind == "project" and not spec.sized
     rate = case.figures.get(f"{m.code}.price" if priced_per_deliverable else f"{m.code}.rate")
     inputs = [Input("People", number(case.people), "your answer")] if spec.kind in ("team", "bot", "owned") else []
+    if inputs and (seats := case.seats(spec.commitment_hours)) < case.people:
+        # Seasonal work: the team of the quieter nine months, as in-house is sized; the peak above it is the cover.
+        inputs.append(
+            Input(
+                "People priced all year",
+                number(seats),
+                f"the quieter nine months' hours: 4 ÷ 3 × (1 − {case.peak_share * 100:g}% in the busiest three) × "
+                f"{number(case.annual_hours)} h ÷ {number(spec.commitment_hours)} h each, in whole people, as "
+                "in-house is sized (the product's assumption); the peak above them is bought as cover",
+            )
+        )
     hours = Input("Hours of the work" if case.weeks else "Annual hours", number(case.annual_hours), "your answer")
     if spec.kind in ("pool", "managed"):
         inputs.append(hours)

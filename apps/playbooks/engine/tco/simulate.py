@@ -350,7 +350,8 @@ def _monthly_fee(case: Case, m: ModelSpec, v: Arrays) -> np.ndarray:
         # one is from the dedicated rate: its premium comes on top of either.
         premium = v["shared_pool_premium" if m.kind == "pool" else "managed_services_premium"]
         return case.annual_hours / per * v[p + "rate"] * (1 + premium) * index * v["fx"]
-    yearly = dedicated_annual_fee(v[p + "rate"], people=case.people, commitment_hours=m.commitment_hours, index=index)
+    seats = case.seats(m.commitment_hours)  # seasonal work: the team of the quieter months, the peak bought as cover
+    yearly = dedicated_annual_fee(v[p + "rate"], people=seats, commitment_hours=m.commitment_hours, index=index)
     return yearly / 12 * v["fx"]
 
 
@@ -947,7 +948,8 @@ FORMULAS = {
     PEAK_COVER: "(the busiest three months' share × annual hours − a quarter of the team's committed hours a year,"
     " at least 0) × the team's rate × location index (none on your quote) × (1 + shared-pool premium) × exchange"
     " rate ÷ 12 × (1 + location wage inflation)^year, every month: the peak's hours a team committed all year cannot"
-    " do, bought as pay-per-use (a team smaller than the year's hours is taken at the hours)",
+    " do, bought as pay-per-use; the team is sized to the quieter nine months, as in-house is (a team answered"
+    " smaller than that is taken at the year's hours)",
     RAMP_UP: "monthly fee × (1 − start productivity) × (1 − (month + ½) ÷ ramp-up months), while positive",
     "Attrition and replacement": "monthly fee × attrition rate × months of lost output per leaver ÷ 12, every month",
     "Retained organisation and vendor management": "(provider fees + any peak cover) × governance share, every"

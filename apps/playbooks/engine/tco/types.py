@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -145,14 +146,31 @@ class Case:
         """Seasonal work done in-house over whole years: ``peak_excess`` of its share (0 for work done once)."""
         return 0.0 if self.weeks else peak_excess(self.peak_share)
 
+    def seats(self, commitment_hours: float) -> float:
+        """The people a team committed all year (a dedicated team, BOT, a centre of the buyer's) is priced at: those
+        answered, except for seasonal work (``peak_excess``), where it is sized as the in-house side is, to the
+        quieter nine months' hours ((1 − p) × the year's hours over nine months, a year of it: 4 ÷ 3 × (1 − p) × the
+        hours), in whole people at ``commitment_hours`` each and never more than answered, the peak above it bought
+        as cover (``peak_cover_hours``). A team sized to the peak had been idle a third of the year in the price
+        while in-house was priced at the hours (review 79: 15 seats against 10 people's work)."""
+        if not self.peak_excess or commitment_hours <= 0:
+            return self.people
+        quiet = 4 / 3 * (1 - self.peak_share) * self.annual_hours
+        return float(min(self.people, max(1, math.ceil(quiet / commitment_hours - 1e-9))))
+
     def peak_cover_hours(self, commitment_hours: float) -> float:
-        """Seasonal work given to a team committed all year (``people`` × ``commitment_hours`` a year, a quarter of
+        """Seasonal work given to a team committed all year (``seats`` × ``commitment_hours`` a year, a quarter of
         it in any three months): the hours a year of the busiest three months' share beyond that quarter, which the
-        team cannot do and are bought as pay-per-use. A team smaller than the year's hours is taken at the hours (a
-        shortfall all year round is not the season's). 0 without a peak (``peak_excess``) or for work done once."""
+        team cannot do and are bought as pay-per-use. A team answered smaller than the quieter months need is taken
+        at the year's hours (a shortfall all year round is not the season's). 0 without a peak (``peak_excess``) or
+        for work done once."""
         if not self.peak_excess:
             return 0.0
-        quarter = max(self.people * commitment_hours, self.annual_hours) / 4
+        seats = self.seats(commitment_hours)
+        if seats < self.people:  # sized to the quieter months: the peak above them is the cover
+            quarter = seats * commitment_hours / 4
+        else:
+            quarter = max(self.people * commitment_hours, self.annual_hours) / 4
         return max(0.0, self.peak_share * self.annual_hours - quarter)
 
     @property
