@@ -156,7 +156,9 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
             )
             return redirect("questionnaire:review", pk=pk)
     shown = set(services.opinion_questions(asked, {**first, **mine}))
-    context = step_context(compiled, {**first, **mine}, section, posted=posted, errors=errors)
+    # Refused, nothing of the post is stored: every box shows what was sent, not only the refused ones (review 81:
+    # the choices and a valid number were cleared beside one wrong answer).
+    context = step_context(compiled, {**first, **mine}, section, posted=posted, errors=errors, keep_sent=bool(errors))
     # Drawn with the reviewer's own answers only (or what they just posted, where refused).
     context["questions"] = [
         replace(q, value=q.value if q.code in posted else mine.get(q.code))  # never a first answer (review 72)

@@ -407,6 +407,15 @@ def test_a_bad_second_opinion_is_refused_and_nothing_is_stored(
     assert colleague_client.post(url, {"hours": "10"}).status_code == 400  # another section's question
     assert not SecondOpinionAnswer.objects.exists()
     assert not SecondOpinion.objects.get().is_given
+    # Every answer sent stays in its box beside the refused one (review 81: the choices were cleared).
+    page = colleague_client.post(url, {"function": "research", "judgement": "perhaps"}).content.decode()
+    assert 'value="research" checked' in page
+    volume = reverse("teamwork:opinion", args=[draft.pk, "volume"])
+    assert _assign(buyer_client, draft, **{"opinion-work": ""}).status_code == 302  # owing one section at a time
+    _ask(buyer_client, draft, colleague, "volume")
+    page = colleague_client.post(volume, {"hours": "-3", "budget": "500"}).content.decode()
+    assert 'name="budget" value="500"' in page and 'name="hours" value="-3"' in page
+    assert not SecondOpinionAnswer.objects.exists()
 
 
 def test_only_the_named_reviewer_gives_the_opinion(buyer_client: Client, colleague: User, draft: Assessment) -> None:
