@@ -196,7 +196,8 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         # second now finds it given, and is refused beside the answers it would change.
         _lock_draft(opinion.assessment)
         own = {"organisation_id": opinion.organisation_id}
-        opinion.given_at = SecondOpinion.objects.filter(pk=opinion.pk, **own).values_list("given_at", flat=True).first()
+        again = SecondOpinion.objects.filter(pk=opinion.pk, **own).order_by()  # no join to its default order
+        opinion.given_at = again.values_list("given_at", flat=True).first()
         return _store_opinion(opinion, section, cleaned, given, user)
 
 
