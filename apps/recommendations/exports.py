@@ -39,6 +39,8 @@ HEADER = [
     "function_name",
     "regime_names",
     "decision_in_words",
+    # What the cost says against the verdict, as the result page's headline does ("on fit only; it does not pay").
+    "verdict_note",
 ]
 # Above this many rows the export is made in the background: writing it would hold the request open.
 INLINE_ROWS = 5_000
@@ -83,6 +85,7 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
                 safe_cell(names["functions"].get(r.function, r.function)),
                 safe_cell("; ".join(names["regimes"].get(c, c) for c in r.regimes)),
                 decisions.get(status, status),
+                safe_cell(r.cost_note),
             ]
         )
         count += 1

@@ -48,7 +48,7 @@ HISTORY_DAYS = {"first": date(2000, 1, 1), "last": date(2100, 12, 31)}
 
 class HistoryFilter(forms.Form):
     COLUMNS: ClassVar[tuple[str, ...]] = (
-        "id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes",
+        "id", "title", "created_at", "verdict", "fit_score", "top_model", "function", "regimes", "cost_note",
     )  # fmt: skip
 
     verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False, widget=Select)

@@ -50,6 +50,11 @@ class Recommendation(models.Model):
     verdict = models.CharField(max_length=12, choices=Verdict.choices)
     fit_score = models.PositiveSmallIntegerField()
     top_model = models.CharField(max_length=60, blank=True)
+    # What the cost says against the verdict, as its headline's first two parts ("on fit only; it does not pay"), so
+    # the history, its export and the portfolio say it beside the verdict as the result page does (review 81: "KPO
+    # wins" stood alone in the list for work likely to cost seven times in-house); "" when the cost does not argue.
+    # Recommendations stored before the column have none.
+    cost_note = models.CharField(max_length=200, blank=True, default="")
     function = models.CharField(max_length=60, blank=True)
     regimes = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     snapshot = FastJSONField()  # written by orjson: a couple of hundred kilobytes on a large playbook

@@ -181,7 +181,7 @@ def portfolio(organisation: Organisation) -> dict[str, Any]:
         ],
         "recent": list(
             Recommendation.objects.for_organisation(organisation)
-            .only("id", "title", "verdict", "fit_score", "created_at")
+            .only("id", "title", "verdict", "fit_score", "created_at", "cost_note")
             .order_by("-created_at", "-id")[:10]
         ),
     }

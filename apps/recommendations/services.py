@@ -26,11 +26,20 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.cost_caveat import cost_caveat
 from apps.recommendations.impact import pack_answers
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import written_snapshot
 from apps.recommendations.tasks import request_flips
 from apps.signoff import services as signoff
+
+
+def _cost_note(ev: Any) -> str:
+    """The ``cost_note`` column: the cost headline's first two parts when it warns against the verdict, else ""."""
+    caveat = cost_caveat(ev)
+    if caveat is None or not caveat.warning or not caveat.headline:
+        return ""
+    return "; ".join(caveat.headline.split("; ")[:2])[:200]
 
 
 def build_recommendation(
@@ -61,6 +70,7 @@ def build_recommendation(
         verdict=ev.verdict,
         fit_score=ev.fit_score,
         top_model=ev.top_model or "",
+        cost_note=_cost_note(ev),
         function=record.function.code,
         regimes=[r.code for r in ev.regimes],
         snapshot=snapshot,
