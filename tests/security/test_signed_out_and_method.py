@@ -176,3 +176,14 @@ def test_a_step_sent_after_signing_out_elsewhere_is_not_promised_back(
     assert "what it held could not be kept for you" in page and "back in its boxes" not in page
     client.force_login(buyer)
     assert 'value="7777"' not in client.get(step).content.decode()
+
+
+def test_the_signed_out_page_does_not_promise_what_a_step_without_javascript_did_not_send(
+    client: Client, buyer: User
+) -> None:
+    # Review 81: "Your answers were saved as you gave them, so nothing is lost", while a step open without JavaScript
+    # in another window lost what was typed there.
+    client.force_login(buyer)
+    page = client.post(reverse("accounts:logout")).content.decode()
+    assert "so nothing is lost" not in page
+    assert "anything typed on a step still open in another window and not yet sent is not kept" in page
