@@ -184,6 +184,6 @@ def test_the_signed_out_page_does_not_promise_what_a_step_without_javascript_did
     # Review 81: "Your answers were saved as you gave them, so nothing is lost", while a step open without JavaScript
     # in another window lost what was typed there.
     client.force_login(buyer)
-    page = client.post(reverse("accounts:logout")).content.decode()
+    page = client.post(reverse("accounts:logout"), {"next": "/?signed-out=1"}, follow=True).content.decode()
     assert "so nothing is lost" not in page
     assert "anything typed on a step still open in another window and not yet sent is not kept" in page
