@@ -62,6 +62,8 @@ class PolicyForm(OneValueEach):
         min_value=1,
         max_value=MAX_APPROVALS,
         label="Approvals needed",
+        # A text box that takes digits: a number box holding what was sent ("abc", refused) is invalid HTML (review 81).
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4}),
         error_messages={
             "required": "Say how many approvals a recommendation needs (1 or more).",
             "invalid": "Enter a whole number of approvals, like 2.",

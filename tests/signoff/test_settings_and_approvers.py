@@ -168,3 +168,14 @@ def test_a_policy_no_approver_could_meet_says_so_in_good_english(
     Membership.objects.filter(organisation=organisation).update(can_approve=False)
     with pytest.raises(services.PolicyError, match=said):
         services.set_policy(organisation=organisation, required=True, approvals_needed=needed, user=buyer)
+
+
+def test_a_refused_policy_page_is_valid_html_and_its_summary_names_no_form(
+    organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 81: "abc" came back in a number box (invalid HTML), and the summary read "This form: There are no …".
+    Membership.objects.filter(organisation=organisation).update(can_approve=False)
+    page = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "abc"}).content.decode()
+    assert 'inputmode="numeric"' in page and 'type="number"' not in page and 'value="abc"' in page
+    refused = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"}).content.decode()
+    assert "There is a problem" in refused and "This form:" not in refused

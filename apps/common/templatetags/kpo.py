@@ -127,7 +127,7 @@ def fixed_static(path: str) -> str:
 @register.filter
 def error_summary(form: Any) -> list[tuple[str, str, str]]:
     """A bound form's problems as ``includes/error_summary.html`` lists them: (field id, label, messages) for each
-    field with an error, in the form's order; a problem of the whole form is tied to its first field."""
+    field with an error, in the form's order; a problem of the whole form is tied to its first field, with no name."""
     if not getattr(form, "errors", None):
         return []
     fields = list(form)
@@ -138,7 +138,7 @@ def error_summary(form: Any) -> list[tuple[str, str, str]]:
     ]
     whole = form.non_field_errors()
     if whole and fields:
-        summary.insert(0, (fields[0].auto_id, "This form", " ".join(str(e) for e in whole)))
+        summary.insert(0, (fields[0].auto_id, "", " ".join(str(e) for e in whole)))
     return summary
 
 
