@@ -60,6 +60,18 @@ def test_a_viewer_sees_the_matching_but_no_add_buttons(viewer_client: Client, re
     page = viewer_client.get(reverse("vendors:matching", args=[recommendation.pk])).content.decode()
     assert "Alpha Health (fictional)" in page
     assert "to the long list" not in page
+    # The shortlist says the viewer reads it only (review 81), as an assessment's step does.
+    shortlist = viewer_client.get(reverse("vendors:shortlist", args=[recommendation.pk])).content.decode()
+    assert "You can read this shortlist; only editors and owners change it." in shortlist
+
+
+def test_the_hourly_cost_providers_are_ranked_against_says_what_it_is(
+    buyer_client: Client, recommendation: Recommendation
+) -> None:
+    # Review 81: "$28.15–$58.05 an hour" appeared nowhere else, in dollars beside a result in pounds, unexplained.
+    page = buyer_client.get(reverse("vendors:matching", args=[recommendation.pk])).content.decode()
+    assert "whole yearly cost, its fees and what running it costs you, over the year's hours" in page
+    assert "in US dollars as providers quote their rates" in page
 
 
 @pytest.mark.parametrize("name", ["vendors:matching", "vendors:shortlist", "vendors:compare", "vendors:export_csv"])
