@@ -74,7 +74,7 @@ def record_flips(*, recommendation: Recommendation) -> FlipRecord:
     first view) insert one row between them, and both return it."""
     compiled = compiled_playbook(recommendation.playbook)
     found = compute_flips(compiled, recommendation.record.stored_answers)
-    document = flips_document(found.flips, compiled.catalogue.models)
+    document = flips_document(found.flips, compiled.catalogue.models, wins_at=compiled.wins_threshold)
     row = FlipRecord(
         organisation_id=recommendation.organisation_id,
         recommendation=recommendation,

@@ -383,3 +383,15 @@ def test_the_engine_reads_no_clock_and_draws_no_unseeded_random_numbers() -> Non
         imported = {a.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
         imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not imported & {"time", "datetime", "random", "secrets", "uuid"}, path.name
+
+
+def test_a_flip_to_on_conditions_at_a_winning_score_says_what_holds_it_there() -> None:
+    # Review 81: "KPO wins, on conditions (fit 100)" beside a "KPO wins" at fit 100 read as no change at all.
+    from apps.playbooks.engine.counterfactuals import Change, Flip
+
+    change = Change("work_language", "Which language must the team work in?", "“None”", "“German”", "german")
+    gated = Flip((change,), "conditional", 100, "captive-team", True, False)
+    assert "(fit 100, enough to win, but with something to settle before it holds)" in gated.sentence({}, 65)
+    below = Flip((change,), "conditional", 50, "captive-team", True, False)
+    assert "(fit 50)." in below.sentence({}, 65)
+    assert "(fit 100)." in gated.sentence({})  # no threshold given: as before

@@ -76,11 +76,16 @@ class Flip:
     flips_verdict: bool
     flips_model: bool
 
-    def sentence(self, model_names: Mapping[str, Any]) -> str:
+    def sentence(self, model_names: Mapping[str, Any], wins_at: int | None = None) -> str:
+        """``wins_at``: the playbook's score for "KPO wins"; a verdict "on conditions" at or above it is held there by
+        a gate the change brings, which the sentence says (review 81: "KPO wins, on conditions (fit 100)" beside a
+        "KPO wins" at fit 100 read as no change)."""
         condition = " and ".join(c.words() for c in self.changes)
         parts = []
         if self.flips_verdict:
-            parts.append(f"the verdict would be “{VERDICT_LABELS[self.verdict]}” (fit {self.fit_score})")
+            gated = wins_at is not None and self.verdict == "conditional" and self.fit_score >= wins_at
+            why = f"fit {self.fit_score}, enough to win, but with something to settle before it holds" if gated else ""
+            parts.append(f"the verdict would be “{VERDICT_LABELS[self.verdict]}” ({why or f'fit {self.fit_score}'})")
         if self.flips_model and self.top_model:
             name = model_names.get(self.top_model, {}).get("name", self.top_model)
             parts.append(f"{name} would rank first")

@@ -105,7 +105,7 @@ def written_snapshot(
             "confidence_note": function.get("confidence_note", ""),
         },
         "evaluation": data,
-        "flips": None if flips is None else flips_document(flips, cat.models),
+        "flips": None if flips is None else flips_document(flips, cat.models, wins_at=compiled.wins_threshold),
     }
     # The guidance depends on the result (the top model's pricing basis, the regimes, the cost case), so it
     # is chosen from the typed form of everything else the snapshot holds.
@@ -115,12 +115,14 @@ def written_snapshot(
     return document, replace(record, guidance=chosen)
 
 
-def flips_document(flips: Sequence[Flip], model_names: Mapping[str, Any]) -> list[dict[str, Any]]:
+def flips_document(
+    flips: Sequence[Flip], model_names: Mapping[str, Any], *, wins_at: int | None = None
+) -> list[dict[str, Any]]:
     """What would flip it as stored: in the snapshot (schema 3) or in its own record (``FlipRecord``),
     read back by ``read.read_flips``."""
     return [
         {
-            "sentence": f.sentence(model_names),
+            "sentence": f.sentence(model_names, wins_at),
             "changes": [{"question": c.question, "value": c.value} for c in f.changes],
         }
         for f in flips
