@@ -521,6 +521,13 @@ def _signed_out(request: HttpRequest) -> HttpResponse:
     gives the session a new form token, so the page must be reloaded before anything on it can be sent again."""
     done = "was not saved" if request.method == "POST" else "could not be opened"
     typed = " Copy what you typed first: the reloaded page shows what was saved." if request.method == "POST" else ""
+    if request.method == "POST" and _ANSWER_PATH.match(request.path):
+        # A step's typed boxes are kept in the tab (static/js/typing-pause.js) and put back after signing in in it
+        # (review 81: told to copy what it then put back).
+        typed = (
+            " Numbers and text typed in this step's boxes are kept in this tab and put back when you reload it signed"
+            " in; a choice you made, make again."
+        )
     response = HttpResponse(
         f"Signed out: your session has ended, so this {done}. Sign in again, then reload this page.{typed}",
         status=401,
@@ -564,6 +571,7 @@ SENT_STEP_KEY = "sent-step"
 SENT_STEP_BYTES = 16 * 1024
 SENT_STEP_SECONDS = 60 * 60
 _STEP_PATH = re.compile(r"^/assessments/\d+/steps/[-\w]+/$")
+_ANSWER_PATH = re.compile(r"^/assessments/\d+/answers/[-\w]+/$")
 
 
 def _keep_sent_step(request: HttpRequest) -> bool | None:

@@ -30,6 +30,9 @@ def test_an_autosave_after_the_session_ended_says_so_in_its_status_and_saves_not
     assert response["Content-Type"].startswith("text/plain")
     assert body.startswith("Signed out: your session has ended, so this was not saved. Sign in again, then reload")
     assert "Sign in to KPO Advisor" not in body and "<" not in body
+    # A step's typed boxes are kept in the tab and put back (static/js/typing-pause.js): not "copy what you typed"
+    # (review 81).
+    assert "Numbers and text typed in this step's boxes are kept in this tab" in body and "Copy what" not in body
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000
     # Without htmx the browser is sent to sign in, as before.
     plain = client.post(url, {"value": "7777"})
