@@ -84,9 +84,11 @@ def test_a_bank_supervised_outside_the_us_reads_none_of_it(reference: Playbook) 
 
     assert "us-model-risk-sr11-7" not in ev.regime_codes
     assert not [c for c in ev.conditions if c.rule == "us-model-risk-validation"]
-    # What supervisors' model risk rules share is asked instead, naming the PRA's (review 47).
-    [common] = [c.text for c in ev.conditions if c.rule == "model-risk-supervisor-not-covered"]
-    assert "the PRA's SS1/23" in common
+    # The PRA's own principles instead, by principle (review 79; review 47 had asked what supervisors' rules share).
+    assert "uk-pra-model-risk-ss1-23" in ev.regime_codes
+    [own] = [c.text for c in ev.conditions if c.rule == "uk-model-risk-ss1-23"]
+    assert "PRA SS1/23 Principle 1" in own
+    assert not [c for c in ev.conditions if c.rule == "model-risk-supervisor-not-covered"]
 
 
 def test_the_question_is_asked_only_of_banks_about_model_prone_work(reference: Playbook) -> None:
@@ -131,19 +133,24 @@ NOT_COVERED = "Your supervisor's own model risk rules are not set out here, beyo
 @pytest.mark.parametrize(
     ("case", "changes"),
     [
-        ("UK bank: financial modelling for a critical function", {}),
         ("Toronto bank: credit research and portfolio analytics", {}),
         ("Mexico City bank: financial analysis of its loan book", {}),
     ],
-    ids=["uk", "canada", "elsewhere"],
+    ids=["canada", "elsewhere"],
 )
-def test_a_banks_model_work_outside_the_us_and_eu_says_its_supervisors_rules_are_not_covered(
+def test_a_banks_model_work_outside_the_us_uk_and_eu_says_its_supervisors_rules_are_not_covered(
     reference: Playbook, case: str, changes: dict[str, object]
 ) -> None:
     ev = evaluated_case(reference, case, model_risk_work=True, **changes)
     risk = next(r for r in ev.risks if r.title == NOT_COVERED)
-    assert risk.severity == "medium" and "SS1/23" in risk.mitigation and "E-23" in risk.mitigation
+    assert risk.severity == "medium" and "E-23" in risk.mitigation
     assert NOT_COVERED not in {r.title for r in evaluated_case(reference, case, model_risk_work=False).risks}
+
+
+def test_a_uk_banks_model_work_reads_the_pras_principles_not_the_not_covered_risk(reference: Playbook) -> None:
+    ev = evaluated_case(reference, "UK bank: financial modelling for a critical function", model_risk_work=True)
+    assert NOT_COVERED not in {r.title for r in ev.risks}
+    assert "uk-pra-model-risk-ss1-23" in ev.regime_codes
 
 
 def test_a_us_or_eu_banks_model_work_reads_its_own_rules_not_the_not_covered_risk(reference: Playbook) -> None:
