@@ -138,9 +138,11 @@ def cancel_invitation(*, invitation: Invitation, by: User | None = None) -> Invi
     membership, no other open invitation) goes with it, so the set-password link in its mail no longer works and no
     empty account is left behind."""
     with transaction.atomic():
+        # The invitation first, as accepting and declining take it: the owner's row first had deadlocked with an
+        # acceptance sent at the same moment (review 82: a 503 for one of the two, where the other's 409 was due).
+        invitation = _lock_open(invitation)
         if by is not None:
             lock_owner(organisation_id=invitation.organisation_id, user_id=by.pk)
-        invitation = _lock_open(invitation)
         update_pinned(invitation, cancelled_at=timezone.now())
         _forget_unused_accounts([invitation.email])
     return invitation

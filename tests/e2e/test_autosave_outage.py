@@ -241,7 +241,7 @@ def test_a_choice_made_after_the_session_ended_is_put_back_after_signing_in(brow
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Save and continue")).click()
     page.unroute(re.compile(r"/answers/volume_pattern/"))
-    expect(page.get_by_text("what you had typed or chosen is put back: with JavaScript on it is saved")).to_be_visible()
+    expect(page.get_by_text("with JavaScript on, what you had typed or chosen is put back and saved")).to_be_visible()
     page.get_by_label("Email").fill(buyer.email)
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_response(re.compile(r"/answers/volume_pattern/")) as saved:

@@ -119,9 +119,10 @@ def test_a_team_answers_disagrees_settles_submits_and_signs_off(
     accountant.get_by_role("button", name="Give my opinion").click()
     expect(accountant.get_by_text("Your answers bring in more questions")).to_be_visible()
     _checked(accountant, "opinion", problems)
+    # Given now: what it answered is drawn as given, and the questions it brought in are added to it.
     for code in ("hipaa_role", "medicaid_offshore", "phi_deidentify"):
         answer_question(accountant, code, SECOND_OPINION[code], js=False)
-    accountant.get_by_role("button", name="Give my opinion").click()
+    accountant.get_by_role("button", name="Add to my opinion").click()
     expect(accountant).to_have_url(re.compile(rf"/assessments/{draft.pk}/review/$"))
 
     # 4. The owner's review shows the difference, who gave each answer, and what each does: HIPAA comes in

@@ -136,3 +136,31 @@ def test_a_double_click_on_save_as_new_or_re_score_makes_one_assessment(
     # And once more a moment later (a retry): still the same one.
     assert click() == first
     assert Assessment.objects.filter(based_on=rec.assessment).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_accepted_and_cancelled_at_once_is_one_or_the_other(
+    organisation: Organisation, buyer: User
+) -> None:
+    # Review 82: accepting while the owner cancelled deadlocked in 5 of 8 rounds, one side answered 503; the loser
+    # is told it was already answered or withdrawn (409), and the invitation is accepted or cancelled, not both.
+    from django.core.exceptions import ValidationError
+
+    from apps.accounts import services
+    from apps.accounts.models import Invitation, Membership
+    from tests.factories import UserFactory
+
+    for round_ in range(4):
+        invitee = UserFactory(email=f"race{round_}@other.test")
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=invitee.email, role="viewer", invited_by=buyer
+        )
+        results = in_parallel(
+            lambda: services.accept_invitation(invitation=invitation, user=invitee),
+            lambda: services.cancel_invitation(invitation=invitation, by=buyer),
+        )
+        losers = [r for r in results if isinstance(r, Exception)]
+        assert len(losers) == 1 and isinstance(losers[0], ValidationError), results
+        stored = Invitation.objects.get(pk=invitation.pk)
+        joined = Membership.objects.filter(organisation=organisation, user=invitee).exists()
+        assert (stored.accepted_at is not None) == joined != (stored.cancelled_at is not None)
