@@ -156,8 +156,8 @@ def test_an_invitation_accepted_and_cancelled_at_once_is_one_or_the_other(
             organisation=organisation, email=invitee.email, role="viewer", invited_by=buyer
         )
         results = in_parallel(
-            lambda: services.accept_invitation(invitation=invitation, user=invitee),
-            lambda: services.cancel_invitation(invitation=invitation, by=buyer),
+            lambda i=invitation, u=invitee: services.accept_invitation(invitation=i, user=u),
+            lambda i=invitation: services.cancel_invitation(invitation=i, by=buyer),
         )
         losers = [r for r in results if isinstance(r, Exception)]
         assert len(losers) == 1 and isinstance(losers[0], ValidationError), results
