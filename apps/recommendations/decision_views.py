@@ -29,6 +29,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.fieldsets import fieldset
 from apps.questionnaire.forms import posted_answers
 from apps.questionnaire.progress import step_context
+from apps.questionnaire.services import AssessmentError
 from apps.recommendations import memo, services, whatif
 from apps.recommendations import tasks as memo_tasks
 from apps.recommendations.models import Recommendation
@@ -159,7 +160,13 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
             "try again later. Your answers here are kept on this page."
         )
         return render(request, "recommendations/whatif.html", context, status=429)
-    saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)
+    try:
+        saved = services.save_what_if(recommendation=rec, answers=result.answers, title=title, user=request.user)
+    except AssessmentError as exc:
+        # Refused as a submit is (hours no one can work): nothing is stored, and the page keeps every changed answer
+        # with the reason (review 82: a 500, the what-if lost).
+        context["save_error"] = " ".join(exc.messages)
+        return render(request, "recommendations/whatif.html", context, status=400)
     if saved.reused:
         # Not "saved as a new assessment": nothing new was made (review 71).
         messages.info(

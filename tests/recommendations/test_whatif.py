@@ -402,3 +402,21 @@ def test_what_ifs_saved_beyond_the_hours_limit_are_refused_with_a_429(
     page = refused.content.decode()
     assert "the most an hour allows" in page and 'value="One too many"' in page
     assert _stored() == before
+
+
+def test_saving_a_what_if_with_hours_no_one_can_work_is_refused_on_the_page(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 82: the submit's refusal of impossible hours was a 500 from "Save as new assessment", the what-if lost.
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    compiled = compiled_playbook(rec.playbook)
+    hours = compiled.roles["annual_hours"]
+    before = _stored()
+    response = buyer_client.post(
+        reverse("recommendations:what_if_save", args=[rec.pk]),
+        {hours: "400000", f"{hours}__present": "1", "whatif_title": "Slip"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "more than one person works in a year" in page
+    assert 'value="400000"' in page and 'value="Slip"' in page
+    assert _stored() == before
