@@ -23,7 +23,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import Organisation, User
+from apps.accounts.models import Membership, Organisation, User
 from apps.common import events
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
@@ -474,11 +474,28 @@ class _Change:
             assessment=self.assessment, actor=self.user, answers=self.count, summary=self.summary, url=self.url, now=now
         )
 
+    def _hidden_from(self, user: User) -> bool:
+        """Whether an answer of ``user``'s that the save replaced is in a section whose second opinion they owe: the
+        first answers there are hidden from them, so they are not told theirs changed (review 82: the inbox said
+        "replacing 1 given by a colleague" of a section hidden from its reader)."""
+        membership = Membership.objects.filter(organisation_id=self.assessment.organisation_id, user=user).first()
+        if membership is None:
+            return False
+        hidden = extensions.team.member_view(membership, self.assessment).hidden
+        if not hidden:
+            return False
+        compiled = compiled_playbook(self.assessment.playbook)
+        return any(
+            r.by_id == user.pk and compiled.questions[code].section in hidden
+            for code, r in self.replaced.items()
+            if code in compiled.questions
+        )
+
     def announce(self, *, line_written: bool) -> None:
         # The colleagues whose answers were replaced are told; the activity shows the change for everyone.
         replaced = self.replaced
         by = {r.by_id for r in replaced.values() if r.by_id}
-        recipients = list(User.objects.filter(pk__in=by)) if replaced else []
+        recipients = [u for u in User.objects.filter(pk__in=by) if not self._hidden_from(u)] if replaced else []
         events.announce(
             events.answers_changed,
             sender=Assessment,

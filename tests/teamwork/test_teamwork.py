@@ -743,3 +743,28 @@ def test_an_opinion_given_in_another_tab_meanwhile_is_not_replaced(
     problems = give_second_opinion(opinion=stale, values={"judgement": "yes"}, user=colleague)
     assert "stays as given" in problems["judgement"]
     assert SecondOpinionAnswer.objects.get(question_code="judgement").value is False
+
+
+@pytest.mark.parametrize("owes", [False, True])
+def test_a_colleague_owing_the_sections_opinion_is_not_told_their_answer_there_was_replaced(
+    buyer_client: Client,
+    colleague_client: Client,
+    colleague: User,
+    draft: Assessment,
+    owes: bool,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Review 82: the inbox said "changed 3 answers …, replacing 1 given by a colleague" to the member owing the volume
+    # section's opinion: when and how much the hidden first answers changed, and that theirs had.
+    from apps.discussion.models import Notification
+
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    page = buyer_client.get(step).content.decode()
+    colleague_client.post(reverse("questionnaire:answer", args=[draft.pk, "hours"]), {"hours": "12000"}, **HX)
+    if owes:
+        _ask(buyer_client, draft, colleague, "volume")
+    with django_capture_on_commit_callbacks(execute=True):
+        buyer_client.post(step, _whole_step(page, hours="7000"))
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 7000
+    told = Notification.objects.filter(recipient=colleague, kind="answers_changed").exists()
+    assert told is not owes
