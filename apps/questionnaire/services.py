@@ -538,7 +538,8 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
             return Submitted(row, False, {})
         compiled = compiled_playbook(assessment.playbook)
         answers = stored_answers(row)
-        missing = list(visibility(compiled, answers).missing)
+        seen = visibility(compiled, answers)
+        missing = list(seen.missing)
         # Checked under the draft's lock, so a settlement or an answer cannot slip in between; first, and whether or
         # not answers are missing, so a member owing an opinion is told so, not "not submitted yet" with the missing
         # answers of the sections hidden from them left out (review 77).
@@ -546,7 +547,9 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
         # Hours no one can work are a slip, not an unusual answer: a result on them would compare unlike figures. Said
         # only when the team's problems are none: with an opinion owed, they would quote the hidden answers.
         if not problems:
-            problems = [c.text for c in checks_for_answers(compiled.roles, answers) if c.impossible]
+            # The answers that show, as the review page reads them: a hidden one left from before (the weeks of work
+            # done once, its horizon since changed) no longer counts (review 82: it let impossible hours through).
+            problems = [c.text for c in checks_for_answers(compiled.roles, seen.answers) if c.impossible]
         if problems or missing:
             raise AssessmentError(problems + [f"{NOT_ANSWERED}{compiled.questions[c].prompt}" for c in missing])
         now = timezone.now()

@@ -115,10 +115,12 @@ def test_hours_no_one_can_work_hold_the_submit_until_corrected() -> None:
     # 80 hours a week each is the line: 4,100 hours a year for one person is not past it, 4,200 is.
     assert not answer_checks(annual_hours=4_100, team_size=1)[0].impossible
     assert answer_checks(annual_hours=4_200, team_size=1)[0].impossible
-    # A season's peak beyond the people answered is not: they may be the team of the quieter months, with people taken
-    # on for the peak (the check says to count those).
-    (peak,) = answer_checks(annual_hours=4_000, team_size=2, peak_share=60)
-    assert "busiest three months" in peak.text and not peak.impossible
+    # The people are asked at the peak for seasonal work: a peak past 80 hours a week each is a slip too (review 82:
+    # 308 a week each was stored), one of about 69 hard but possible.
+    (peak,) = answer_checks(annual_hours=4_000, team_size=2, peak_share=60)  # 1,200 each in 13 weeks: 92 a week
+    assert "busiest three months" in peak.text and peak.impossible
+    (hard,) = answer_checks(annual_hours=3_000, team_size=2, peak_share=60)  # 900 each in 13 weeks: 69 a week
+    assert "busiest three months" in hard.text and not hard.impossible
 
 
 @pytest.mark.django_db
@@ -148,3 +150,27 @@ def test_the_submit_refusal_sends_the_buyer_to_the_hours_no_one_can_work(
     answer.value = 4_000
     answer.save()
     assert buyer_client.post(reverse("recommendations:submit", args=[a.pk])).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_hidden_answer_left_from_before_does_not_let_impossible_hours_through(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 82: weeks answered for work done once, then the horizon changed to 3 years: the hidden weeks still
+    # counted, and 8,000 hours a year for 1 person (about 153 a week) was submitted.
+    from apps.questionnaire.services import AssessmentError
+
+    roles = compiled_playbook(reference).roles
+    answers = {
+        **reference.golden_cases.get(name__startswith=CASE).answers,
+        "volume_pattern": "steady",
+        roles["horizon"]: 3,  # the weeks are asked of work done once or over a year at most: hidden now
+        roles["duration_weeks"]: 104,
+        roles["annual_hours"]: 8_000,
+        roles["team_size"]: 1,
+    }
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Left", playbook=reference, answers=answers
+    )
+    with pytest.raises(AssessmentError, match="8,000 hours a year for 1 person"):
+        submit_and_recommend(assessment=a, user=buyer)

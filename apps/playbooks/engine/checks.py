@@ -230,6 +230,9 @@ def answer_checks(
                     "are priced at all the hours: correct the share, the hours or the people, or count the people "
                     "the peak needs.",
                     ("peak_share", "annual_hours", "team_size"),
+                    # The people are asked at the peak for seasonal work (the question says so): more than anyone
+                    # can work a week through it is a slip too (review 82: 308 hours a week each was stored).
+                    impossible=_impossible(peak, people, PEAK_WEEKS),
                 )
             )
     if gone and people and gone > people:
