@@ -196,7 +196,9 @@ def members(request: MemberRequest) -> HttpResponse:
 @require_POST
 @member_required(Membership.Role.OWNER, of=Invitation)
 def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
-    invitation = get_for_member(request, Invitation.objects.open(), pk=pk)
+    invitation = get_for_member(request, Invitation, pk=pk)
+    if not invitation.is_open:  # answered or withdrawn since the page was drawn: said so, not a 404 (review 82)
+        return refused_on(request, "This invitation has already been answered or withdrawn.", members)
     try:
         services.cancel_invitation(invitation=invitation, by=request.user)
     except ValidationError as exc:  # answered a moment ago
@@ -207,9 +209,10 @@ def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _own_invitation(request: SignedInRequest, pk: int) -> Invitation:
-    """One of the signed-in user's open invitations, or 404: an invitation belongs to the invited
-    email, so the inviting organisation's owners get a 404 here like everyone else."""
-    return get_object_or_404(Invitation.objects.open().for_email(request.user.email), pk=pk)  # expired: said so
+    """One of the signed-in user's invitations, or 404: an invitation belongs to the invited email, so the inviting
+    organisation's owners get a 404 here like everyone else. One no longer open is found too, for the service to
+    refuse with why (answered, withdrawn or expired: a 409 on the invitations page, not a 404; review 82)."""
+    return get_object_or_404(Invitation.objects.for_email(request.user.email), pk=pk)
 
 
 @require_safe

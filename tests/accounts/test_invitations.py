@@ -94,7 +94,8 @@ def test_declining_leaves_no_membership(
     assert not Membership.objects.filter(user=outsider, organisation=aardvark).exists()
     assert len(events(caplog, "invitation_declined")) == 1
     # Answered once: accepting it afterwards opens nothing.
-    assert client.post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 404
+    # Declined, it is not accepted after all: refused with why (409, review 82), not a 404.
+    assert client.post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 409
     assert not Membership.objects.filter(user=outsider, organisation=aardvark).exists()
 
 
@@ -179,7 +180,8 @@ def test_the_owner_lists_and_cancels_pending_invitations(buyer: User, buyer_clie
     invitation.refresh_from_db()
     assert invitation.cancelled_at is not None
     assert "<td>outsider@other.test</td>" not in buyer_client.get(reverse("accounts:members")).content.decode()
-    assert signed_in(outsider).post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 404
+    # Cancelled, it is refused with why (409, review 82), not a 404.
+    assert signed_in(outsider).post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 409
     assert not Membership.objects.filter(user=outsider, organisation=invitation.organisation).exists()
 
 
@@ -406,3 +408,21 @@ def test_the_expired_link_page_tells_an_invited_person_how_to_get_a_fresh_one(cl
     assert "This link no longer works" in page
     assert "in an invitation to join a team" in page and "the new mail is your invitation again" in page
     assert f'href="{reverse("accounts:password_reset")}"' in page
+
+
+def test_an_invitation_answered_already_is_refused_with_why_not_a_404(
+    mallory: User, aardvark: Organisation, outsider: User
+) -> None:
+    # Review 82: a stale tab's accept, decline or cancel of an answered invitation was the generic "can't find that
+    # page … may belong to another organisation".
+    invite(mallory, "outsider@other.test", "viewer")
+    invitation = Invitation.objects.get(email="outsider@other.test")
+    client = signed_in(outsider)
+    assert client.post(reverse("accounts:accept_invitation", args=[invitation.pk])).status_code == 302
+    for name in ("accounts:accept_invitation", "accounts:decline_invitation"):
+        again = client.post(reverse(name, args=[invitation.pk]))
+        assert again.status_code == 409 and "already been answered or withdrawn" in again.content.decode()
+    cancel = signed_in(mallory).post(reverse("accounts:cancel_invitation", args=[invitation.pk]))
+    assert cancel.status_code == 409 and "already been answered or withdrawn" in cancel.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None and invitation.cancelled_at is None
