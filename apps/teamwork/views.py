@@ -54,6 +54,11 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
         started_by=assessment.created_by_id,
     )
     if request.method == "POST":
+        if not assessment.is_draft and services.may_manage(request.membership, assessment):
+            # Its owner is told why, not that they may not (review 82: a 403 naming the owners to an owner).
+            return refused_on(
+                request, "This assessment has been submitted; who answers it can no longer change.", contributors, pk=pk
+            )
         if not can_manage:
             raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) assigns it.")
         if form.is_valid():

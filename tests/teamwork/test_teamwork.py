@@ -768,3 +768,16 @@ def test_a_colleague_owing_the_sections_opinion_is_not_told_their_answer_there_w
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 7000
     told = Notification.objects.filter(recipient=colleague, kind="answers_changed").exists()
     assert told is not owes
+
+
+def test_changing_who_answers_a_submitted_assessment_is_refused_with_why(
+    buyer_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 82: its owner got a 403 saying only its owners assign it.
+    from django.utils import timezone
+
+    Assessment.objects.filter(pk=draft.pk).update(status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+    response = _assign(buyer_client, draft, **{"section-data": f"member-{_member(colleague).pk}"})
+    assert response.status_code == 409
+    assert "This assessment has been submitted; who answers it can no longer change." in response.content.decode()
+    assert not SectionAssignment.objects.exists()
