@@ -215,11 +215,19 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
     error_intro = "Correct these and save again:"
     if request.method == "POST":
         _require_editor(request)
-        if not assessment.is_draft:
-            messages.error(request, "This assessment has been submitted; its answers can no longer change.")
-            return redirect("recommendations:for_assessment", pk=pk)
         kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
         posted = posted_answers(request.POST, kinds)
+        if not assessment.is_draft:
+            # Submitted since the page was drawn: nothing is saved, and what was sent is shown in its boxes on the step
+            # (a 409), where a redirect to the result had shown it nowhere (review 82).
+            messages.error(
+                request,
+                "This assessment has been submitted, so what you sent was not saved: its answers can no longer "
+                "change. What you sent is shown below; to try it, open the result and use What if….",
+            )
+            context = step_context(compiled, answers, section, posted=posted, given=given, keep_sent=True)
+            context.update(assessment=assessment, can_edit=False, team=team, error_intro=error_intro)
+            return render(request, "questionnaire/step.html", context, status=409)
         if wait := save_rate.take(request.user.pk):
             # Nothing saved, and the step drawn again with what was sent in its boxes: nothing typed is lost.
             messages.error(request, SAVES_TOO_FAST.format(wait=wait))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -134,18 +134,22 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     locked = set(mine) if asked.is_given else set()
     errors: dict[str, str] = {}
     posted: dict[str, object] = {}
+    status = 400
     if request.method == "POST":
-        if not assessment.is_draft:
-            raise Http404("This assessment has been submitted.")
         codes = services.opinion_questions(asked, {**first, **mine})
         posted = posted_answers(request.POST, {c: compiled.questions[c].kind for c in codes})
         # A locked box is drawn disabled, so only its presence marker comes: that is no answer. A value sent for it
         # (a page drawn before the opinion was given) is kept, for the service to refuse beside the box.
         posted = {c: v for c, v in posted.items() if c not in locked or c in request.POST}
-        try:
-            errors = services.give_second_opinion(opinion=asked, values=posted, user=request.user)
-        except services.TeamError as exc:
-            errors = {codes[0] if codes else section: exc.messages[0]}
+        if not assessment.is_draft:
+            # Submitted since the page was drawn: what was sent stays in its boxes with why, a 409 (review 82: a 404).
+            errors = {codes[0] if codes else section: SUBMITTED_OPINION}
+            status = 409
+        else:
+            try:
+                errors = services.give_second_opinion(opinion=asked, values=posted, user=request.user)
+            except services.TeamError as exc:
+                errors = {codes[0] if codes else section: exc.messages[0]}
         if not errors:
             mine = _opinion_answers(asked)
             # Without a script the page cannot show what an answer brings in (the HIPAA role once the data is
@@ -174,7 +178,12 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     context.update(
         assessment=assessment, opinion=asked, can_edit=open_questions, locked=locked, error_intro="Correct these:"
     )
-    return render(request, "teamwork/opinion.html", context, status=400 if errors else 200)
+    return render(request, "teamwork/opinion.html", context, status=status if errors else 200)
+
+
+SUBMITTED_OPINION = (
+    "This assessment has been submitted, so a second opinion can no longer be given: what you sent was not saved."
+)
 
 
 def _opinion_answers(asked: SecondOpinion) -> dict[str, Any]:

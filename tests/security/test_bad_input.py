@@ -505,7 +505,11 @@ def test_a_submitted_assessment_cannot_be_answered_any_way(world: World) -> None
     pk = world.submitted.pk
     before = snapshot(TABLES)
     step = owner.post(reverse("questionnaire:step", args=[pk, "work"]), {"judgement": "no", "function": "research"})
-    assert step.status_code == 302 and step["Location"] == reverse("recommendations:for_assessment", args=[pk])
+    # The step itself, with what was sent in its boxes and why it was not saved (review 82: a redirect showed it
+    # nowhere).
+    page = step.content.decode()
+    assert step.status_code == 409 and "so what you sent was not saved" in page
+    assert 'value="research" checked' in page
     plain = owner.post(reverse("questionnaire:answer", args=[pk, "judgement"]), {"judgement": "no"})
     assert plain.status_code == 409 and "has been submitted" in plain.content.decode()
     assert owner.post(reverse("recommendations:submit", args=[pk])).status_code == 302  # lands on the same result

@@ -781,3 +781,18 @@ def test_changing_who_answers_a_submitted_assessment_is_refused_with_why(
     assert response.status_code == 409
     assert "This assessment has been submitted; who answers it can no longer change." in response.content.decode()
     assert not SectionAssignment.objects.exists()
+
+
+def test_an_opinion_sent_after_the_assessment_was_submitted_is_refused_with_what_was_sent(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 82: a 404 "This assessment has been submitted", what was sent shown nowhere.
+    from django.utils import timezone
+
+    _ask(buyer_client, draft, colleague)
+    Assessment.objects.filter(pk=draft.pk).update(status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+    response = colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"function": "research"})
+    page = response.content.decode()
+    assert response.status_code == 409 and "a second opinion can no longer be given" in page
+    assert 'value="research" checked' in page
+    assert not SecondOpinionAnswer.objects.exists()
