@@ -198,11 +198,16 @@ def members(request: MemberRequest) -> HttpResponse:
 def cancel_invitation(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = get_for_member(request, Invitation, pk=pk)
     if not invitation.is_open:  # answered or withdrawn since the page was drawn: said so, not a 404 (review 82)
-        return refused_on(request, "This invitation has already been answered or withdrawn.", members)
+        return refused_on(
+            request,
+            "This invitation has already been answered or withdrawn.",
+            members,
+            address=reverse("accounts:members"),
+        )
     try:
         services.cancel_invitation(invitation=invitation, by=request.user)
     except ValidationError as exc:  # answered a moment ago
-        return refused_on(request, exc.messages[0], members)
+        return refused_on(request, exc.messages[0], members, address=reverse("accounts:members"))
     security_event(request, "invitation_cancelled", invitation=invitation.pk)
     messages.success(request, f"Cancelled the invitation to {invitation.email}.")
     return redirect("accounts:members")
@@ -231,7 +236,7 @@ def accept_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
     try:
         membership = services.accept_invitation(invitation=invitation, user=request.user, switch=switch_now)
     except ValidationError as exc:  # cancelled or answered a moment ago
-        return refused_on(request, exc.messages[0], invitations)
+        return refused_on(request, exc.messages[0], invitations, address=reverse("accounts:invitations"))
     security_event(request, "invitation_accepted", invitation=invitation.pk, organisation=membership.organisation_id)
     # Their only organisation is the one they work in, whatever the box said: the header has no switcher to point
     # to (review 56: a new user was told to "switch to it from the header").
@@ -253,7 +258,7 @@ def decline_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
     try:
         services.decline_invitation(invitation=invitation, user=request.user)
     except ValidationError as exc:
-        return refused_on(request, exc.messages[0], invitations)
+        return refused_on(request, exc.messages[0], invitations, address=reverse("accounts:invitations"))
     security_event(request, "invitation_declined", invitation=invitation.pk)
     messages.success(request, f"You declined the invitation to {invitation.organisation}.")
     return redirect("accounts:invitations")
@@ -265,11 +270,13 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return refused_on(request, "Choose owner, editor or viewer.", members, status=400)
+        return refused_on(
+            request, "Choose owner, editor or viewer.", members, address=reverse("accounts:members"), status=400
+        )
     try:
         ended = services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except ValidationError as exc:
-        return refused_on(request, exc.messages[0], members)
+        return refused_on(request, exc.messages[0], members, address=reverse("accounts:members"))
     role = Membership.Role(form.cleaned_data["role"]).label
     messages.success(request, f"{membership.user.email} is now {role}. {ended}".strip())
     return redirect("accounts:members")
@@ -280,7 +287,7 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     if refused := services.removal_refused(membership):
-        return refused_on(request, refused, members)
+        return refused_on(request, refused, members, address=reverse("accounts:members"))
     ask = unconfirmed(
         request,
         heading=f"Remove {membership.user.email} from {request.organisation.name}?",
@@ -294,7 +301,7 @@ def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         ended = services.remove_member(membership=membership, by=request.user)
     except ValidationError as exc:
-        return refused_on(request, exc.messages[0], members)
+        return refused_on(request, exc.messages[0], members, address=reverse("accounts:members"))
     messages.success(request, f"Removed {membership.user.email}. {ended}".strip())
     return redirect("accounts:members")
 

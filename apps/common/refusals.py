@@ -12,11 +12,20 @@ from django.http import HttpRequest, HttpResponse
 
 
 def refused_on(
-    request: HttpRequest, message: str, page: Callable[..., HttpResponse], *, status: int = 409, **kwargs: Any
+    request: HttpRequest,
+    message: str,
+    page: Callable[..., HttpResponse],
+    *,
+    address: str,
+    status: int = 409,
+    **kwargs: Any,
 ) -> HttpResponse:
-    """``page`` (a view that shows the form, by GET) drawn for ``request`` with ``message`` as its error, with
-    ``status``; a page that answers other than 200 (a 404: the object went meanwhile) keeps its own status."""
+    """``page`` (a view that shows the form, by GET, at ``address``) drawn for ``request`` with ``message`` as its
+    error, with ``status``; a page that answers other than 200 (a 404: the object went meanwhile) keeps its own status.
+    The browser's history entry becomes ``address`` (static/js/request-status.js), so reloading or going Back loads
+    the page, not the address that only takes the form (review 83)."""
     messages.error(request, message)
+    request.refused_address = address  # type: ignore[attr-defined]  # read by base.html
     request.method = "GET"  # the page as it reads now; nothing more is sent
     response = page(request, **kwargs)
     if response.status_code == 200:

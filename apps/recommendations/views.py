@@ -328,7 +328,7 @@ def rescore(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     try:
         result = services.rescore(recommendation=recommendation, user=request.user)
     except AssessmentError as exc:
-        return refused_on(request, exc.messages[0], detail, pk=pk)
+        return refused_on(request, exc.messages[0], detail, address=reverse("recommendations:detail", args=[pk]), pk=pk)
     for code, reason in result.unmapped.items():
         messages.warning(request, f"Answer “{code}” was not carried over: {reason}.")
     if result.recommendation is None:

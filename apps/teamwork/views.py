@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Membership
@@ -57,7 +58,11 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
         if not assessment.is_draft and services.may_manage(request.membership, assessment):
             # Its owner is told why, not that they may not (review 82: a 403 naming the owners to an owner).
             return refused_on(
-                request, "This assessment has been submitted; who answers it can no longer change.", contributors, pk=pk
+                request,
+                "This assessment has been submitted; who answers it can no longer change.",
+                contributors,
+                address=reverse("teamwork:contributors", args=[pk]),
+                pk=pk,
             )
         if not can_manage:
             raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) assigns it.")
@@ -67,7 +72,9 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
                     assessment=assessment, assignments=form.assignments(), opinions=form.opinions(), user=request.user
                 )
             except services.TeamError as exc:
-                return refused_on(request, exc.messages[0], contributors, pk=pk)
+                return refused_on(
+                    request, exc.messages[0], contributors, address=reverse("teamwork:contributors", args=[pk]), pk=pk
+                )
             messages.success(request, "Saved who answers each section.")
             return redirect("teamwork:contributors", pk=pk)
     # Sections the answers so far do not ask stay assignable (a changed answer may ask them) but say so (review 66:

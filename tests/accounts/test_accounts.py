@@ -204,6 +204,8 @@ def test_the_last_owner_cannot_be_demoted_or_removed(buyer_client: Client, buyer
     response = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"})
     assert response.status_code == 409 and "at least one owner" in response.content.decode()
     assert "<h1" in response.content.decode() and "Invite" in response.content.decode()  # the members page itself
+    # Its history entry becomes the members page, so a reload does not send the refused form again (review 83).
+    assert f'data-post-result="{reverse("accounts:members")}"' in response.content.decode()
     response = buyer_client.post(reverse("accounts:remove_member", args=[membership.pk]), {"confirm": "yes"})
     assert response.status_code == 409 and "at least one owner" in response.content.decode()
     # Not asked to confirm what is then refused (review 63): refused at once.
