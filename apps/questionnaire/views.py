@@ -379,23 +379,22 @@ def _after_step(
         # What the saved answers show, worked out once by the save and read here for the message and the next step.
         seen = result.seen or visibility(compiled, result.answers)
         opened = result.visible_after - result.visible_before
-    newly_shown = [c for c in opened if compiled.questions[c].section == section]
-    if newly_shown:
-        # Named in the step's order, and the page opened at the first of them: without JavaScript the page reloads
-        # at its top, and a new question far down it would go unseen.
-        order = next(s.questions for s in compiled.sections if s.code == section)
-        shown = [c for c in order if c in newly_shown]
-        named = "; ".join(f"“{compiled.questions[c].prompt}”" for c in shown)
-        what = "a question" if len(shown) == 1 else "more questions"
-        messages.info(request, f"Saved. Your answers opened {what} on this step: {named}")
-        url = reverse("questionnaire:step", kwargs={"pk": assessment.pk, "section": section})
-        return redirect(f"{url}#q-{shown[0]}")
     order = next(s.questions for s in compiled.sections if s.code == section)
     closed_codes = (
         set(earlier.questions) - set(seen.questions) if hidden else result.visible_before - result.visible_after
     )
     closed = [c for c in order if c in closed_codes]
     note = f" {_closed_note(compiled, closed, result.answers)}" if closed else ""
+    newly_shown = [c for c in opened if compiled.questions[c].section == section]
+    if newly_shown:
+        # Named in the step's order, and the page opened at the first of them: without JavaScript the page reloads
+        # at its top, and a new question far down it would go unseen.
+        shown = [c for c in order if c in newly_shown]
+        named = "; ".join(f"“{compiled.questions[c].prompt}”" for c in shown)
+        what = "a question" if len(shown) == 1 else "more questions"
+        messages.info(request, f"Saved. Your answers opened {what} on this step: {named}{note}")
+        url = reverse("questionnaire:step", kwargs={"pk": assessment.pk, "section": section})
+        return redirect(f"{url}#q-{shown[0]}")
     still_open = len(seen.missing_in(section))
     if still_open:
         what = "question still needs" if still_open == 1 else "questions still need"
@@ -504,7 +503,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         named = "; ".join(f"“{compiled.questions[c].prompt}”" for c in opened)
         status["message"] = f"It opened {what} below: {named}"
     closed = [c for c in in_section if c in visible_before - visible_after]
-    if closed and status["status"] == "saved":
+    if closed and status["status"] in ("saved", "cleared"):  # an answer removed closes its follow-ups too (review 83)
         # As said when questions open (review 78: the closing answer said "Saved" alone, and boxes vanished).
         status["message"] = (status.get("message", "") + " " + _closed_note(compiled, closed, result.answers)).strip()
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]

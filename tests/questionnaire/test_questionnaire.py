@@ -324,6 +324,20 @@ def test_a_step_that_closes_a_question_says_so(buyer_client: Client, assessment:
     assert answers_of(assessment)["distributed_us"] is False
 
 
+def test_an_answer_removed_names_the_questions_it_closes(buyer_client: Client, assessment: Assessment) -> None:
+    # Review 83: with JavaScript, unticking the last box said "Answer removed" alone while its follow-up, answered,
+    # disappeared.
+    url = reverse("questionnaire:step", args=[assessment.pk, "data"])
+    buyer_client.post(url, {"data": ["phi"], "data__present": "1", "covered": "yes"})
+    assert answers_of(assessment)["covered"] is True
+    cleared = buyer_client.post(
+        reverse("questionnaire:answer", args=[assessment.pk, "data"]), {"data__present": "1"}, **HX
+    ).content.decode()
+    status = html.unescape(cleared[cleared.index('id="status-data"') :].split("</p>", 1)[0])
+    assert "Answer removed" in status and "It closed a question that no longer applies: “" in status
+    assert "Its answer is kept, and counts again if the question comes back." in status
+
+
 def test_save_and_go_to_review_saves_the_step_and_opens_the_review(
     buyer_client: Client, assessment: Assessment
 ) -> None:
