@@ -39,7 +39,10 @@ def _cost_note(ev: Any) -> str:
     caveat = cost_caveat(ev)
     if caveat is None or not caveat.warning or not caveat.headline:
         return ""
-    return "; ".join(caveat.headline.split("; ")[:2])[:200]
+    parts = caveat.headline.split("; ")
+    # "on fit only; it does not pay" says how much dearer in its third part: kept (review 83: the lists lost it).
+    keep = 3 if len(parts) > 2 and parts[1] == "it does not pay" else 2
+    return "; ".join(parts[:keep])[:200]
 
 
 def build_recommendation(

@@ -42,3 +42,16 @@ def test_the_cost_note_is_listed_beside_the_verdict_in_the_history_the_portfolio
     plain = reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers
     b = AssessmentFactory(organisation=organisation, created_by=buyer, title="Plain", playbook=reference, answers=plain)
     assert submit_and_recommend(assessment=b, user=buyer).cost_note == ""
+
+
+def test_a_note_that_says_it_does_not_pay_keeps_how_much_dearer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Review 83: the lists read "on fit only; it does not pay", where the page said "likely to cost 94% more".
+    from apps.recommendations import services
+    from apps.recommendations.cost_caveat import CostCaveat
+
+    headline = "on fit only; it does not pay; likely to cost 94% more than in-house; under 1% chance of a saving"
+    monkeypatch.setattr(services, "cost_caveat", lambda ev: CostCaveat(warning=True, text="", headline=headline))
+    assert services._cost_note(None) == "on fit only; it does not pay; likely to cost 94% more than in-house"
+    dearer = "on fit; likely to cost 12% more than in-house; a saving unlikely"
+    monkeypatch.setattr(services, "cost_caveat", lambda ev: CostCaveat(warning=True, text="", headline=dearer))
+    assert services._cost_note(None) == "on fit; likely to cost 12% more than in-house"
