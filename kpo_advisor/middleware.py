@@ -521,15 +521,16 @@ def _signed_out(request: HttpRequest) -> HttpResponse:
     gives the session a new form token, so the page must be reloaded before anything on it can be sent again."""
     done = "was not saved" if request.method == "POST" else "could not be opened"
     typed = " Copy what you typed first: the reloaded page shows what was saved." if request.method == "POST" else ""
+    advice = f"Sign in again, then reload this page.{typed}"
     if request.method == "POST" and _ANSWER_PATH.match(request.path):
-        # A step's typed boxes are kept in the tab (static/js/typing-pause.js) and put back after signing in in it
-        # (review 81: told to copy what it then put back).
-        typed = (
-            " Numbers and text typed in this step's boxes are kept in this tab and put back when you reload it signed"
-            " in; a choice you made, make again."
+        # A step's form keeps what was typed and chosen when it is sent (static/js/typing-pause.js) and puts it back
+        # after signing in; a reload keeps typed boxes only (review 83: the advice lost a choice).
+        advice = (
+            "Save the step with the button at its foot: you are asked to sign in, and what you typed or chose "
+            "on it comes back and is saved."
         )
     response = HttpResponse(
-        f"Signed out: your session has ended, so this {done}. Sign in again, then reload this page.{typed}",
+        f"Signed out: your session has ended, so this {done}. {advice}",
         status=401,
         content_type="text/plain; charset=utf-8",
     )

@@ -28,11 +28,11 @@ def test_an_autosave_after_the_session_ended_says_so_in_its_status_and_saves_not
     # keeps what it held (review 63: a checklist item had been replaced by the message).
     assert response["HX-Reswap"] == "none" and response["X-Signed-Out"] == "1"
     assert response["Content-Type"].startswith("text/plain")
-    assert body.startswith("Signed out: your session has ended, so this was not saved. Sign in again, then reload")
+    assert body.startswith("Signed out: your session has ended, so this was not saved. Save the step with the button")
     assert "Sign in to KPO Advisor" not in body and "<" not in body
-    # A step's typed boxes are kept in the tab and put back (static/js/typing-pause.js): not "copy what you typed"
-    # (review 81).
-    assert "Numbers and text typed in this step's boxes are kept in this tab" in body and "Copy what" not in body
+    # The step's form keeps what was typed and chosen and puts it back after signing in (static/js/typing-pause.js):
+    # not "copy what you typed" (review 81), nor a reload that keeps typed boxes only (review 83).
+    assert "what you typed or chose on it comes back and is saved" in body and "Copy what" not in body
     assert Answer.objects.get(assessment=draft, question_code="hours").value == 4000
     # Without htmx the browser is sent to sign in, as before.
     plain = client.post(url, {"value": "7777"})
