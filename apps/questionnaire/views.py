@@ -7,7 +7,7 @@ and an autosave each cost a fixed handful of queries however many questions the 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -395,11 +395,14 @@ def _after_step(
         messages.info(request, f"Saved. Your answers opened {what} on this step: {named}{note}")
         url = reverse("questionnaire:step", kwargs={"pk": assessment.pk, "section": section})
         return redirect(f"{url}#q-{shown[0]}")
+    note += _impossible_note(compiled, order, result.answers, hidden, seen)
     still_open = len(seen.missing_in(section))
     if still_open:
         what = "question still needs" if still_open == 1 else "questions still need"
         title = next(s.title for s in compiled.sections if s.code == section)
         messages.warning(request, f"Saved.{note} {still_open} {what} an answer on “{title}”; you can come back to it.")
+    elif "cannot be submitted" in note:
+        messages.warning(request, f"Saved.{note}")
     else:
         messages.success(request, f"Saved.{note}")
     target = _neighbour(compiled, seen, section, -1 if "back" in request.POST else +1)
@@ -506,6 +509,9 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
     if closed and status["status"] in ("saved", "cleared"):  # an answer removed closes its follow-ups too (review 83)
         # As said when questions open (review 78: the closing answer said "Saved" alone, and boxes vanished).
         status["message"] = (status.get("message", "") + " " + _closed_note(compiled, closed, result.answers)).strip()
+    slip = _impossible_note(compiled, [q.code], result.answers, team.hidden, result.seen)
+    if status["status"] == "saved" and slip:
+        status["message"] = (status.get("message", "") + slip).strip()
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one.
     now = services.Given(by="", at=result.answered_at, value=result.answers.get(q.code))
@@ -519,6 +525,24 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
                 render_to_string("questionnaire/step.html#question", {**context, "item": item, "oob": True}, request)
             )
     return HttpResponse("".join(parts))
+
+
+# The roles whose answers the checks of hours no one can work read (``checks.answer_checks``).
+_HOURS_ROLES = ("annual_hours", "team_size", "duration_weeks", "peak_share")
+
+
+def _impossible_note(
+    compiled: Any, codes: Iterable[str], answers: Mapping[str, Any], hidden: Collection[str], seen: Visibility | None
+) -> str:
+    """When a save of ``codes`` touched the hours or the people and they now make hours no one can work: what the review
+    page will say and that submitting waits for it (review 83: the step said "Saved" alone); "" otherwise, and for a
+    member owing a second opinion (the check could read answers hidden from them)."""
+    touched = {compiled.roles.get(role) for role in _HOURS_ROLES} & set(codes)
+    if not touched or hidden:
+        return ""
+    seen = seen or visibility(compiled, answers)  # worked out only for a save of the hours or the people
+    found = [c.text for c in checks_for_answers(compiled.roles, seen.answers) if c.impossible]
+    return f" But it cannot be submitted as it is: {found[0]}" if found else ""
 
 
 def _closed_note(compiled: Any, closed: list[str], answers: Mapping[str, Any]) -> str:

@@ -174,3 +174,34 @@ def test_a_hidden_answer_left_from_before_does_not_let_impossible_hours_through(
     )
     with pytest.raises(AssessmentError, match="8,000 hours a year for 1 person"):
         submit_and_recommend(assessment=a, user=buyer)
+
+
+@pytest.mark.django_db
+def test_the_step_says_at_once_when_the_hours_saved_cannot_be_submitted(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 83: the step said "Saved" to 40,000 hours a year for 2 people; only the review page marked it.
+    roles = compiled_playbook(reference).roles
+    answers = reference.golden_cases.get(name__startswith=CASE).answers
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
+    )
+    hours = roles["annual_hours"]
+    saved = buyer_client.post(
+        reverse("questionnaire:answer", args=[a.pk, hours]), {hours: "40000"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    status = html.unescape(saved[saved.index(f'id="status-{hours}"') :].split("</p>", 1)[0])
+    assert "But it cannot be submitted as it is: 40,000 hours a year for 2 people" in status
+    # Without JavaScript, the step's message says it too.
+    section = compiled_playbook(reference).questions[hours].section
+    page = html.unescape(
+        buyer_client.post(
+            reverse("questionnaire:step", args=[a.pk, section]), {hours: "40000", "nojs": "1"}, follow=True
+        ).content.decode()
+    )
+    assert "But it cannot be submitted as it is: 40,000 hours a year for 2 people" in page
+    # Corrected, the status says nothing of it.
+    fine = buyer_client.post(
+        reverse("questionnaire:answer", args=[a.pk, hours]), {hours: "400"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "cannot be submitted" not in fine
