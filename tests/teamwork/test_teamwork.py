@@ -630,6 +630,8 @@ def test_a_given_opinion_stays_as_given_once_the_first_answers_are_open_to_its_r
     assert judgement.count(" disabled") == 2 and " checked disabled" in judgement  # "No", as given
     assert " disabled" not in function
     assert ">Add to my opinion</button>" in page and "Give my opinion" not in page
+    # Its lead no longer says the first answers stay hidden, and points to them (review 83).
+    assert "stay hidden until you have given yours" not in page and "The first answers are open to you now" in page
     # A question it had not answered may still be answered; what it gave is kept. The disabled box sends only its
     # presence marker, which is no answer.
     added = colleague_client.post(opinion, {"judgement__present": "1", "function": "legal", "function__present": "1"})
