@@ -270,9 +270,9 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_for_member(request, Membership, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return refused_on(
-            request, "Choose owner, editor or viewer.", members, address=reverse("accounts:members"), status=400
-        )
+        # Whose role it was, as the page lists every member (review 83: "Choose owner, editor or viewer." alone).
+        choose = f"Choose owner, editor or viewer for {membership.user.email}; their role is unchanged."
+        return refused_on(request, choose, members, address=reverse("accounts:members"), status=400)
     try:
         ended = services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except ValidationError as exc:

@@ -143,7 +143,7 @@ def test_bad_member_form_is_400_with_messages(buyer_client: Client) -> None:
     assert response.status_code == 400
     body = response.content.decode()
     assert "Enter an email address like name@example.com." in body
-    assert "Choose owner, editor or viewer." in body
+    assert "Choose owner, editor or viewer for" in body
     # In a summary at the top that takes focus, linked to the field (review 34: it sat out of sight below).
     assert "<title>Error: Members of" in body and 'id="error-summary"' in body
     assert '<a href="#id_email">Email address: Enter an email address like name@example.com.</a>' in body
@@ -213,7 +213,7 @@ def test_the_last_owner_cannot_be_demoted_or_removed(buyer_client: Client, buyer
     assert asked.status_code == 409 and "at least one owner" in asked.content.decode()
     # A role that is none of the three: a 400 on the same page.
     bad = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "NaN"})
-    assert bad.status_code == 400 and "Choose owner, editor or viewer." in bad.content.decode()
+    assert bad.status_code == 400 and f"Choose owner, editor or viewer for {buyer.email}" in bad.content.decode()
     membership.refresh_from_db()
     assert membership.role == "owner"
 
