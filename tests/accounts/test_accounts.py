@@ -143,7 +143,7 @@ def test_bad_member_form_is_400_with_messages(buyer_client: Client) -> None:
     assert response.status_code == 400
     body = response.content.decode()
     assert "Enter an email address like name@example.com." in body
-    assert "Choose owner, editor or viewer for" in body
+    assert "Choose owner, editor or viewer." in body
     # In a summary at the top that takes focus, linked to the field (review 34: it sat out of sight below).
     assert "<title>Error: Members of" in body and 'id="error-summary"' in body
     assert '<a href="#id_email">Email address: Enter an email address like name@example.com.</a>' in body
