@@ -16,6 +16,15 @@ from tests.tasks.conftest import in_process_worker
 pytestmark = pytest.mark.django_db
 
 
+def _memo(recommendation_id: int, organisation_id: int) -> str:
+    """A memo of ``organisation_id``'s queued; its task's id."""
+    queued = draw_memo.enqueue(
+        recommendation_id=recommendation_id, renderer_version="v", user_id=1, base_url="http://x.test",
+        organisation_id=organisation_id,
+    )  # fmt: skip
+    return str(queued.id)
+
+
 def test_mail_goes_before_memos_queued_earlier_and_bulk_work_after_them() -> None:
     export = export_history.enqueue(organisation_id=1, query="", newest=1)
     memos = [
@@ -68,14 +77,7 @@ def test_memos_go_in_order_of_arrival_whatever_webhooks_their_organisations_have
         last_attempt_at=timezone.now(),
     )  # fmt: skip
 
-    def memo(recommendation_id: int, organisation_id: int) -> str:
-        queued = draw_memo.enqueue(
-            recommendation_id=recommendation_id, renderer_version="v", user_id=1, base_url="http://x.test",
-            organisation_id=organisation_id,
-        )  # fmt: skip
-        return str(queued.id)
-
-    order = [memo(1, with_hooks.pk), *(memo(i, without.pk) for i in range(2, 5))]
+    order = [_memo(1, with_hooks.pk), *(_memo(i, without.pk) for i in range(2, 5))]
     worker = in_process_worker()
     claimed = [worker.claim_next() for _ in range(4)]
     assert [str(row.pk) for row in claimed if row is not None] == order
@@ -87,15 +89,8 @@ def test_organisations_take_turns_on_the_default_queue() -> None:
     from apps.recommendations.tasks import work_out_flips
     from apps.tasks.models import QueueTurn
 
-    def memo(recommendation_id: int, organisation_id: int) -> str:
-        queued = draw_memo.enqueue(
-            recommendation_id=recommendation_id, renderer_version="v", user_id=1, base_url="http://x.test",
-            organisation_id=organisation_id,
-        )  # fmt: skip
-        return str(queued.id)
-
-    busy = [memo(i, 101) for i in range(1, 6)]
-    other = [memo(10, 202), str(work_out_flips.enqueue(recommendation_id=11, organisation_id=202).id)]
+    busy = [_memo(i, 101) for i in range(1, 6)]
+    other = [_memo(10, 202), str(work_out_flips.enqueue(recommendation_id=11, organisation_id=202).id)]
     worker = in_process_worker()
     claimed = [str(row.pk) for _ in range(7) if (row := worker.claim_next()) is not None]
     # The busy organisation's first, then the other's (never served), then each in turn while both have work.
@@ -104,6 +99,6 @@ def test_organisations_take_turns_on_the_default_queue() -> None:
     # A task naming no organisation (a digest, a curator's preview) waits for no turn: in order of arrival.
     from apps.discussion.tasks import send_digest
 
-    late = memo(12, 101)
+    late = _memo(12, 101)
     digest = str(send_digest.enqueue(user_id=1, base_url="http://x.test").id)
     assert [str(r.pk) for _ in range(2) if (r := worker.claim_next())] == [digest, late]
