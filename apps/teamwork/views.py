@@ -181,6 +181,14 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
         for q in context["questions"]
         if q.code in shown
     ]
+    if not context["questions"]:
+        # Which questions a section asks can follow from another section's answers: owing that one's opinion too, its
+        # answers are hidden and this page asks nothing until it is given (found with review 81's refused opinion).
+        context["give_first"] = [
+            (s.title, reverse("teamwork:opinion", args=[pk, s.code]))
+            for s in compiled.sections
+            if s.code in hidden and s.code != section
+        ]
     open_questions = assessment.is_draft and any(q.code not in locked for q in context["questions"])
     context.update(
         assessment=assessment, opinion=asked, can_edit=open_questions, locked=locked, error_intro="Correct these:"

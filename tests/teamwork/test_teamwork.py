@@ -798,3 +798,19 @@ def test_an_opinion_sent_after_the_assessment_was_submitted_is_refused_with_what
     assert response.status_code == 409 and "a second opinion can no longer be given" in page
     assert 'value="research" checked' in page
     assert not SecondOpinionAnswer.objects.exists()
+
+
+def test_a_section_whose_questions_follow_from_another_owed_one_says_to_give_that_first(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Owing "The work" and "Volume", the volume page asked nothing, without a word: its questions follow from the work's
+    # answers, hidden from the reviewer until they give that opinion.
+    _ask(buyer_client, draft, colleague, "work")
+    _ask(buyer_client, draft, colleague, "volume")
+    volume = reverse("teamwork:opinion", args=[draft.pk, "volume"])
+    page = colleague_client.get(volume).content.decode()
+    assert 'id="q-hours"' not in page  # the small playbook's volume step follows from the work's function
+    work = reverse("teamwork:opinion", args=[draft.pk, "work"])
+    assert "whose second opinion you owe too: give that first" in page and f'href="{work}"' in page
+    assert colleague_client.post(work, {"function": "legal", "judgement": "yes"}).status_code == 302
+    assert 'id="q-hours"' in colleague_client.get(volume).content.decode()
