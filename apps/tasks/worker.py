@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import sys
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import FrameType
 from typing import Any
 
 import psycopg
@@ -295,7 +298,29 @@ class Worker(DBWorker):
                 if self.running and row is None:
                     self.sleep(self.interval)
         finally:
+            self.exiting = True
             self.release_liveness_lock()
+
+    # Set once the process is on its way out: a signal then changes nothing.
+    exiting = False
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        """Stop: a task under way finishes first (a second signal ends it, as django-tasks-db does); with none, the
+        process ends now. A signal arriving once it is ending (``make run`` passing on the same Ctrl-C, a second
+        kill) is ignored: raising SystemExit again inside the interpreter's exit had broken off the embedded
+        database's clean-up, which stops the server when this is the last process using it, and left it running."""
+        if self.exiting:
+            return
+        if self.running_task:
+            super().shutdown(signum, frame)
+            return
+        self.exiting = True
+        self.running = False
+        for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        logger.warning("Received %s - shutting down.", signal.strsignal(signum))
+        sys.exit(0)
 
     def lost_database(self, exc: BaseException) -> None:
         """Log the outage once, close every connection, and give up the lock and the id it was held under."""

@@ -102,3 +102,21 @@ def test_organisations_take_turns_on_the_default_queue() -> None:
     late = _memo(12, 101)
     digest = str(send_digest.enqueue(user_id=1, base_url="http://x.test").id)
     assert [str(r.pk) for _ in range(2) if (r := worker.claim_next())] == [digest, late]
+
+
+def test_a_signal_while_the_worker_exits_is_ignored_so_the_database_clean_up_runs() -> None:
+    # Stopping make run sent the worker a second SIGTERM while it exited; the handler raised SystemExit again inside
+    # the embedded database's exit clean-up, which was broken off and left the development server running.
+    import signal
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    worker = in_process_worker()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            worker.shutdown(signal.SIGTERM, None)
+        assert stopped.value.code == 0 and not worker.running
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert worker.shutdown(signal.SIGTERM, None) is None  # on its way out: nothing raised
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
