@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 import threading
 import warnings
 from dataclasses import dataclass
@@ -89,10 +90,15 @@ def _start(data_dir: Path) -> EmbeddedServer:
 
 
 def repair_handle_list(data_dir: Path, lock: Any) -> bool:
-    """Empty the wheel's list of processes using the server when it is not a list: the wheel rewrites the file in
-    place (truncate, then write), so a process killed in between leaves it empty, and every later start would fail
-    on it. Who held the server is then unknown either way; an empty list lets the next process start or join it.
-    Done under the wheel's own inter-process lock, so no process is writing the list meanwhile. True if repaired."""
+    """Repair the wheel's list of processes using the server before joining it; True if it changed.
+
+    - A list that is not a list is emptied: the wheel rewrites the file in place (truncate, then write), so a process
+      killed in between leaves it empty, and every later start would fail on it.
+    - Processes in it that have exited are dropped: one killed (SIGTERM, SIGKILL) never took itself off, and the wheel
+      stops the server only when the list is empty, so a single kill left the server running after every later
+      ``make run`` had stopped (its Ctrl-C ended every process, and the server stayed).
+
+    Done under the wheel's own inter-process lock, so no process is writing the list meanwhile."""
     path = data_dir / HANDLES
     with lock:
         try:
@@ -100,12 +106,33 @@ def repair_handle_list(data_dir: Path, lock: Any) -> bool:
         except FileNotFoundError:
             return False
         try:
-            if isinstance(json.loads(text), list):
-                return False
+            listed = json.loads(text)
         except ValueError:
-            pass
+            listed = None
+        if isinstance(listed, list):
+            alive = [pid for pid in listed if _alive(pid)]
+            if alive == listed:
+                return False
+            logger.info(
+                "Dropped %d exited processes from the embedded server's list in %s.", len(listed) - len(alive), path
+            )
+            path.write_text(json.dumps(alive))
+            return True
         logger.warning(
             "The embedded server's list of processes in %s was unreadable (%r); starting it afresh.", path, text[:40]
         )
         path.write_text("[]")
         return True
+
+
+def _alive(pid: Any) -> bool:
+    """Whether ``pid`` names a running process (one owned by another user counts: it is alive)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

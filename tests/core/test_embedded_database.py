@@ -79,9 +79,20 @@ def test_an_unreadable_list_of_server_users_is_emptied_so_the_server_can_start(t
         path.write_text(broken)
         assert repair_handle_list(tmp_path, lock) is True
         assert path.read_text() == "[]"
-    path.write_text("[101, 202]")
+    # The processes still running stay listed; one that has exited (killed, never taking itself off) is dropped, so
+    # the last live one to leave stops the server (a Ctrl-C of make run had left it running after an earlier kill).
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    path.write_text(f"[{os.getpid()}, {os.getppid()}]")
     assert repair_handle_list(tmp_path, lock) is False
-    assert path.read_text() == "[101, 202]"
+    assert path.read_text() == f"[{os.getpid()}, {os.getppid()}]"
+    path.write_text(f"[{os.getpid()}, {gone.pid}]")
+    assert repair_handle_list(tmp_path, lock) is True
+    assert path.read_text() == f"[{os.getpid()}]"
     assert not lock.locked()
 
 
