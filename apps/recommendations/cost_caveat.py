@@ -95,8 +95,26 @@ def verdict_words(ev: EvaluationRecord, *, short: bool = False) -> str:
     if caveat is None:
         return ev.verdict_label
     if short and caveat.headline:
-        return f"{ev.verdict_label} ({'; '.join(caveat.headline.split('; ')[:2])})"
+        return f"{ev.verdict_label} ({_lead(caveat.headline)})"
     return caveat.verdict(ev.verdict_label)
+
+
+def cost_note(ev: EvaluationRecord) -> str:
+    """What the cost says against the verdict, for the lists beside it (``Recommendation.cost_note``): the headline's
+    lead when it warns, else "". "on fit only; it does not pay" says how much dearer in its third part, which is kept
+    (review 83: the lists lost it)."""
+    caveat = cost_caveat(ev)
+    if caveat is None or not caveat.warning or not caveat.headline:
+        return ""
+    return _lead(caveat.headline, share=True)[:200]
+
+
+def _lead(headline: str, *, share: bool = False) -> str:
+    """The headline's first two parts ("on fit; likely to cost 12% more than in-house"); with ``share``, three when the
+    second is "it does not pay", so the share it is dearer by comes too."""
+    parts = headline.split("; ")
+    keep = 3 if share and len(parts) > 2 and parts[1] == "it does not pay" else 2
+    return "; ".join(parts[:keep])
 
 
 def likelihood(p: float) -> str:

@@ -26,23 +26,12 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Answer, Assessment
-from apps.recommendations.cost_caveat import cost_caveat
+from apps.recommendations.cost_caveat import cost_note
 from apps.recommendations.impact import pack_answers
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import written_snapshot
 from apps.recommendations.tasks import request_flips
 from apps.signoff import services as signoff
-
-
-def _cost_note(ev: Any) -> str:
-    """The ``cost_note`` column: the cost headline's first two parts when it warns against the verdict, else ""."""
-    caveat = cost_caveat(ev)
-    if caveat is None or not caveat.warning or not caveat.headline:
-        return ""
-    parts = caveat.headline.split("; ")
-    # "on fit only; it does not pay" says how much dearer in its third part: kept (review 83: the lists lost it).
-    keep = 3 if len(parts) > 2 and parts[1] == "it does not pay" else 2
-    return "; ".join(parts[:keep])[:200]
 
 
 def build_recommendation(
@@ -73,7 +62,7 @@ def build_recommendation(
         verdict=ev.verdict,
         fit_score=ev.fit_score,
         top_model=ev.top_model or "",
-        cost_note=_cost_note(ev),
+        cost_note=cost_note(ev),
         function=record.function.code,
         regimes=[r.code for r in ev.regimes],
         snapshot=snapshot,

@@ -45,7 +45,8 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
     """Who answers each section and who gives a second opinion; the assessment's owner changes it."""
     assessment = _assessment(request, pk)
     compiled = compiled_playbook(assessment.playbook)
-    can_manage = assessment.is_draft and services.may_manage(request.membership, assessment)
+    manager = services.may_manage(request.membership, assessment)
+    can_manage = assessment.is_draft and manager
     sections = [(s.code, s.title) for s in compiled.sections]
     form = AssignForm(
         request.POST or None,
@@ -55,7 +56,7 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
         started_by=assessment.created_by_id,
     )
     if request.method == "POST":
-        if not assessment.is_draft and services.may_manage(request.membership, assessment):
+        if manager and not assessment.is_draft:
             # Its owner is told why, not that they may not (review 82: a 403 naming the owners to an owner).
             return refused_on(
                 request,

@@ -46,12 +46,12 @@ def test_the_cost_note_is_listed_beside_the_verdict_in_the_history_the_portfolio
 
 def test_a_note_that_says_it_does_not_pay_keeps_how_much_dearer(monkeypatch: pytest.MonkeyPatch) -> None:
     # Review 83: the lists read "on fit only; it does not pay", where the page said "likely to cost 94% more".
-    from apps.recommendations import services
+    from apps.recommendations import cost_caveat as caveats
     from apps.recommendations.cost_caveat import CostCaveat
 
     headline = "on fit only; it does not pay; likely to cost 94% more than in-house; under 1% chance of a saving"
-    monkeypatch.setattr(services, "cost_caveat", lambda ev: CostCaveat(warning=True, text="", headline=headline))
-    assert services._cost_note(None) == "on fit only; it does not pay; likely to cost 94% more than in-house"
+    monkeypatch.setattr(caveats, "cost_caveat", lambda ev: CostCaveat(warning=True, text="", headline=headline))
+    assert caveats.cost_note(None) == "on fit only; it does not pay; likely to cost 94% more than in-house"
     dearer = "on fit; likely to cost 12% more than in-house; a saving unlikely"
-    monkeypatch.setattr(services, "cost_caveat", lambda ev: CostCaveat(warning=True, text="", headline=dearer))
-    assert services._cost_note(None) == "on fit; likely to cost 12% more than in-house"
+    monkeypatch.setattr(caveats, "cost_caveat", lambda ev: CostCaveat(warning=True, text="", headline=dearer))
+    assert caveats.cost_note(None) == "on fit; likely to cost 12% more than in-house"
