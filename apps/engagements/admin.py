@@ -69,5 +69,6 @@ class DeliveryLocationAdmin(CatalogueAdmin):
             {"fields": ("gdpr_transfer", "adequate_since", "uk_transfer", "uk_transfer_note", "local_privacy_law")},
         ),
         ("Profile", {"fields": ("strengths", "risks", "cost_index")}),
+        ("Night work", {"fields": ("night_premium", ("night_from_hour", "night_to_hour"))}),
         SOURCES,
     )

@@ -167,10 +167,27 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
         help_text="Cost relative to the function's KPO benchmark (1.00 = benchmark; 1.6 = 60% above).",
     )
 
+    # A premium the law adds to pay for night work there, and the local hours it covers: a trade-off offering a day
+    # moved into the night prices it (``requirements.night_premium_words``). Its source goes in ``sources``.
+    night_premium = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Share the law adds to the pay of each hour worked at night (0.10 = 10%). Blank: none recorded.",
+    )
+    night_from_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Local hour the premium's night starts (22 for 22:00)."
+    )
+    night_to_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Local hour the premium's night ends (6 for 06:00)."
+    )
+
     reference_fields = (
         "name", "name_in_text", "region", "utc_offset_minutes", "dst_rule", "overlap_us_eastern_hours",
         "overlap_uk_hours", "gdpr_transfer", "adequate_since", "uk_transfer", "uk_transfer_note", "local_privacy_law",
-        "languages", "strengths", "risks", "cost_index", "sources", "confidence", "confidence_note",
+        "languages", "strengths", "risks", "cost_index", "night_premium", "night_from_hour", "night_to_hour",
+        "sources", "confidence", "confidence_note",
     )  # fmt: skip
 
     class Meta:
@@ -190,6 +207,22 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
                 condition=models.Q(utc_offset_minutes__gte=-720, utc_offset_minutes__lte=840),
                 name="deliverylocation_utc_offset_valid",
                 violation_error_message="The offset from UTC is between −12:00 and +14:00, in minutes (−720 to 840).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(night_premium__isnull=True)
+                | models.Q(
+                    night_premium__gt=0,
+                    night_premium__lte=1,
+                    night_from_hour__isnull=False,
+                    night_from_hour__lte=23,
+                    night_to_hour__isnull=False,
+                    night_to_hour__lte=23,
+                ),
+                name="deliverylocation_night_premium_valid",
+                violation_error_message=(
+                    "A night premium is a share above 0 and at most 1 (0.10 = 10%), with the night's first and last "
+                    "hours each between 0 and 23."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(cost_index__gt=0),

@@ -96,6 +96,10 @@ def catalogue_snapshot() -> dict[str, Any]:
             "uk_transfer_label": loc.get_uk_transfer_display() if loc.uk_transfer else "",
             "local_privacy_law": loc.local_privacy_law,
             "cost_index": _num(loc.cost_index),
+            # The law's premium on night pay there and the local hours it covers; absent from a catalogue frozen
+            # before it was recorded, read as none.
+            "night_premium": _num(loc.night_premium),
+            "night_hours": [loc.night_from_hour, loc.night_to_hour] if loc.night_premium is not None else None,
             "strengths": loc.strengths,
             "risks": loc.risks,
             "retired": loc.retired,

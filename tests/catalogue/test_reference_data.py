@@ -101,12 +101,14 @@ def test_a_location_loaded_before_its_in_text_name_takes_it_on_the_next_load(ref
     DeliveryLocation.objects.filter(pk=row.pk).update(name_in_text="", reference_digest=then)
     migration.redigest_unedited_rows(django_apps, None)  # the migration: still recognised as unedited
     uk_status.redigest_unedited(django_apps, None)  # and the next one, which adds the UK transfer status
+    night.redigest_unedited(django_apps, None)  # and the night premium's
     report = load()
     assert DeliveryLocation.objects.get(code="philippines").in_text == "the Philippines"
     assert "Delivery locations: 0 created, 1 updated" in report and "left as edited" not in report
 
 
 uk_status = importlib.import_module("apps.engagements.migrations.0005_delivery_location_uk_transfer")
+night = importlib.import_module("apps.engagements.migrations.0008_night_premium")
 
 
 def test_a_location_loaded_before_its_uk_transfer_status_takes_it_on_the_next_load(reference: Playbook) -> None:
@@ -114,8 +116,24 @@ def test_a_location_loaded_before_its_uk_transfer_status_takes_it_on_the_next_lo
     then = digest({f: _plain(getattr(row, f)) for f in uk_status.REFERENCE_FIELDS_BEFORE})
     DeliveryLocation.objects.filter(pk=row.pk).update(uk_transfer="", reference_digest=then)
     uk_status.redigest_unedited(django_apps, None)
+    night.redigest_unedited(django_apps, None)
     report = load()
     assert DeliveryLocation.objects.get(code="poland").uk_transfer == "adequate"
+    assert "Delivery locations: 0 created, 1 updated" in report and "left as edited" not in report
+
+
+def test_a_location_loaded_before_its_night_premium_takes_it_on_the_next_load(reference: Playbook) -> None:
+    # As the release before the fields: blank, with the digest of the reference fields of the time.
+    row = DeliveryLocation.objects.get(code="philippines")
+    blank = {"night_premium": None, "night_from_hour": None, "night_to_hour": None}
+    DeliveryLocation.objects.filter(pk=row.pk).update(**blank)
+    row.refresh_from_db()
+    then = digest({f: _plain(getattr(row, f)) for f in night.REFERENCE_FIELDS_BEFORE})
+    DeliveryLocation.objects.filter(pk=row.pk).update(reference_digest=then)
+    night.redigest_unedited(django_apps, None)
+    report = load()
+    row.refresh_from_db()
+    assert (float(row.night_premium), row.night_from_hour, row.night_to_hour) == (0.1, 22, 6)
     assert "Delivery locations: 0 created, 1 updated" in report and "left as edited" not in report
 
 

@@ -64,3 +64,28 @@ def test_a_uk_buyer_is_met_by_a_later_day_in_singapore() -> None:
 def test_a_singapore_buyer_is_met_by_an_earlier_day_in_poland() -> None:
     day = shifted_day(Requirements((), (), "singapore"), {"utc_offset_minutes": 60, "summer_time": True}, 4)
     assert day is not None and not day.later and day.moved == 2.5 and day.hours == "06:30–14:30"
+
+
+def test_a_day_moved_into_a_philippine_night_prices_the_labor_code_premium(reference: Playbook) -> None:
+    text, costs = relax_option(reference, preferred_region="philippines", overlap_hours=3, shifted_hours=True)
+    # 02:00-10:00 in Manila: 4 of its 8 hours between 22:00 and 06:00, each paid at least 10% more (Art. 86).
+    assert text.startswith("Deliver from the Philippines on a working day moved 7 h earlier (about 02:00–10:00")
+    assert (
+        "4 of the day's 8 hours in the Philippines fall between 22:00 and 06:00, when the law there adds at least 10% "
+        "to the pay of each hour (Labor Code of the Philippines (Presidential Decree No. 442, 1974), Art. 86: night "
+        "shift differential): about 5% more on the team's pay, which a provider passes on in its rate and the cost "
+        "above does not count" in costs
+    )
+    assert "any other shift allowance and the effect on retention are not priced here" in costs
+    assert "the locations catalogue name it" not in costs  # priced, not sent to look it up
+
+
+def test_night_hours_count_across_midnight_and_only_where_the_law_sets_a_premium() -> None:
+    from apps.playbooks.engine.requirements import ShiftedDay, night_hours
+
+    manila = {"night_premium": 0.1, "night_hours": [22, 6]}
+    assert night_hours(manila, ShiftedDay(12, True, 21.0, 8)) == 7  # 21:00-05:00: 22:00 to 05:00
+    assert night_hours(manila, ShiftedDay(7, False, 2.0, 3)) == 4
+    assert night_hours(manila, ShiftedDay(0, True, 9.0, 0)) == 0
+    assert night_hours({**manila, "night_premium": None}, ShiftedDay(7, False, 2.0, 3)) == 0
+    assert night_hours(INDIA, ShiftedDay(5.5, True, 14.5, 3)) == 0

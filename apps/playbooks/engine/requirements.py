@@ -887,10 +887,18 @@ def _shifted_option(
     )
     given = min(d.overlap for d in known.values())
     beyond = max(d.moved for d in known.values()) > SHIFT_HOURS
+    priced = [words for c, d in known.items() if (words := night_premium_words(locations[c], d, _name(locations, c)))]
+    if priced:
+        unpriced = f"{'; '.join(priced)}; any other shift allowance and the effect on retention are not priced here"
     costs = (
         f"a day moved further than the {SHIFT_HOURS:g} h the product counts as workable (an evening or early-morning "
-        f"shift): it runs into the night there, which the product does not assume; {unpriced}; where the law sets a "
-        "premium for night work, the location's risks in the locations catalogue name it"
+        f"shift): it runs into the night there, which the product does not assume; {unpriced}"
+        + (
+            ""
+            if priced
+            else "; where the law sets a premium for night work, the location's risks in the locations "
+            "catalogue name it"
+        )
         if beyond
         else f"an evening or early shift there; {unpriced}"
     )
@@ -903,6 +911,40 @@ def _shifted_option(
     if short:
         gives += f" (half an hour less {_short_months(requirements, locations[short[0]], known[short[0]])})"
     return Option(f"Deliver from {parts} to give {gives}", costs, triggers)
+
+
+def night_hours(location: Mapping[str, Any], day: ShiftedDay) -> float:
+    """Hours of the moved day that fall in the night the location's law pays a premium for (its ``night_hours``,
+    local, across midnight when the first is later than the last); 0 when it records none."""
+    window = location.get("night_hours")
+    if not _number(location.get("night_premium")) or not isinstance(window, list | tuple) or len(window) != 2:
+        return 0.0
+    first, last = (_number(h) for h in window)
+    if first is None or last is None:
+        return 0.0
+    length = (last - first) % 24 or 24.0
+    end = day.start + WORKING_DAY_HOURS
+    return sum(max(0.0, min(end, base + length) - max(day.start, base)) for base in (first - 24, first, first + 24))
+
+
+def night_premium_words(location: Mapping[str, Any], day: ShiftedDay, name: str) -> str:
+    """The premium the location's law adds to the pay of the moved day's night hours, priced as a share of the day's
+    pay and cited to the source the catalogue names for it; "" when the day has no such hours there."""
+    hours = night_hours(location, day)
+    premium = _number(location.get("night_premium"))
+    if not hours or not premium:
+        return ""
+    first, last = (int(h) for h in location["night_hours"])
+    sources = [s for s in location.get("sources", []) if isinstance(s, Mapping)]
+    cited = next((str(s.get("title", "")) for s in sources if "night_premium" in (s.get("figures") or ())), "")
+    share = premium * hours / WORKING_DAY_HOURS
+    return (
+        f"{hours:g} of the day's {WORKING_DAY_HOURS:g} hours in {name} fall between {first:02d}:00 and {last:02d}:00, "
+        f"when the law there adds at least {premium:.0%} to the pay of each hour"
+        + (f" ({cited})" if cited else "")
+        + f": about {share:.0%} more on the team's pay, which a provider passes on in its rate and the cost above "
+        "does not count"
+    )
 
 
 def _short_months(requirements: Requirements, location: Mapping[str, Any], day: ShiftedDay) -> str:
