@@ -181,6 +181,9 @@ class ShortlistEntry(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The delivery locations its checklist's obligations were worked out for (``services.checklist_basis``): the
+    # provider's own, where the recommendation was worked out for another; empty: the recommendation's, as stored.
+    checklist_from = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "shortlist"], name="shortlistentry_by_org")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,8 +20,12 @@ from apps.accounts.models import User
 from apps.accounts.scoping import update_pinned
 from apps.common import events
 from apps.common.hostile import says_something, visible_length
+from apps.playbooks.engine import evaluate
+from apps.playbooks.runtime import compiled_playbook
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot import Snapshot
+from apps.recommendations.snapshot.write import written_snapshot
+from apps.recommendations.whatif import original_answers
 from apps.vendors import queries
 from apps.vendors.forms import NOTES_MAX
 from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor
@@ -146,12 +151,17 @@ def remove_entry(*, entry: ShortlistEntry) -> None:
     ShortlistEntry.objects.filter(organisation_id=entry.organisation_id, pk=entry.pk).delete()
 
 
-def checklist_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
-    """The recommendation's obligations, in the order its result page lists them."""
-    rows: list[dict[str, Any]] = []
+def checklist_rows(snapshot: Snapshot, *, after: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The recommendation's obligations, in the order its result page lists them; ``after``: rows already listed (for
+    another location), which these follow, each obligation once."""
+    rows: list[dict[str, Any]] = list(after or [])
+    seen = {(row["regime_code"], row["obligation_code"]) for row in rows}
     for regime in snapshot.evaluation.regimes:
         for phase, label, obligations in regime.obligations:
             for obligation in obligations:
+                if (regime.code[:60], obligation.code[:60]) in seen:
+                    continue
+                seen.add((regime.code[:60], obligation.code[:60]))
                 rows.append(
                     {
                         "regime_code": regime.code[:60],
@@ -169,9 +179,75 @@ def checklist_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass(frozen=True)
+class ChecklistBasis:
+    """Where a shortlisted provider's checklist reads its regimes and obligations from: the recommendation as stored
+    when the provider delivers from where it does (or records no location), else the recommendation worked out again
+    for delivery from each of the provider's locations that meets the buyer's requirements (``at``). ``moved``: those
+    locations' codes; ``unmet``: the provider's locations, when none of them meets the requirements."""
+
+    snapshots: tuple[Snapshot, ...]
+    moved: tuple[str, ...] = ()
+    unmet: tuple[str, ...] = ()
+
+
+def checklist_basis(recommendation: Recommendation, locations: list[str]) -> ChecklistBasis:
+    """A provider's obligations follow where it delivers from (review 86: a provider in Poland was given India's data
+    law, and not the GDPR its own location brings, from a recommendation worked out for India)."""
+    record = recommendation.record
+    ev = record.evaluation
+    planned = {loc.code for loc in ev.candidate_locations} or {ev.delivered_from or ""}
+    if not locations or planned & set(locations) or ev.delivered_from is None:
+        return ChecklistBasis((record,))
+    compiled = compiled_playbook(recommendation.playbook)
+    answers = original_answers(recommendation, compiled)
+    order = [loc.code for loc in ev.locations if loc.code in locations]
+    snapshots, moved = [], []
+    for code in order:
+        evaluation = evaluate(compiled, answers, priced=False, at=code)
+        if evaluation.delivered_from == code:
+            written = written_snapshot(
+                compiled, evaluation, record.stored_answers, title=recommendation.title, guidance=None, flips=None
+            )
+            snapshots.append(written[1])
+            moved.append(code)
+    if not snapshots:
+        return ChecklistBasis((record,), unmet=tuple(order))
+    return ChecklistBasis(tuple(snapshots), tuple(moved))
+
+
+def checklist_note(entry: ShortlistEntry) -> str:
+    """What the checklist page says of where its obligations were worked out for, when that is not where the
+    recommendation delivers from ("" when it is)."""
+    if not entry.checklist_from:
+        return ""
+    ev = entry.shortlist.recommendation.record.evaluation
+    names = {loc.code: loc.in_text for loc in ev.locations}
+    there = _and([names.get(code, code) for code in entry.checklist_from])
+    planned = ev.delivery_location
+    was = f", not {planned.in_text}, as the recommendation was" if planned is not None else ""
+    return (
+        f"These obligations are worked out for delivery from {there}, where {entry.vendor.name} delivers from{was}: "
+        "obligations that hold only for delivery from elsewhere are left out, and those of delivery from there are in."
+    )
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def create_checklist(*, entry: ShortlistEntry) -> int:
     """The entry's due-diligence items, one per obligation; idempotent. Returns how many are new."""
-    rows = checklist_rows(entry.shortlist.recommendation.record)
+    locations = list(entry.vendor.delivery_locations.values_list("code", flat=True))
+    basis = checklist_basis(entry.shortlist.recommendation, locations)
+    rows: list[dict[str, Any]] = []
+    for snapshot in basis.snapshots:
+        rows = checklist_rows(snapshot, after=rows)
+    if list(basis.moved) != entry.checklist_from:
+        ShortlistEntry.objects.filter(organisation_id=entry.organisation_id, pk=entry.pk).update(
+            checklist_from=list(basis.moved)
+        )
+        entry.checklist_from = list(basis.moved)
     created = DiligenceItem.objects.bulk_create(
         [DiligenceItem(organisation_id=entry.organisation_id, entry=entry, **row) for row in rows],
         ignore_conflicts=True,

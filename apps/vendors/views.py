@@ -321,6 +321,7 @@ def _diligence_context(
         "edit_form": form,
         "progress": queries.progress(items),
         "can_edit": _can_edit(request),
+        "basis_note": services.checklist_note(entry),
         **extra,
     }
 
