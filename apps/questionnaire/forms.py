@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -7,6 +9,8 @@ from django import forms
 from django.http import QueryDict
 
 from apps.common.hostile import looks_blank, without_unseen
+
+START_KEY = re.compile(r"[A-Za-z0-9_-]{16,40}")
 
 
 class StartAssessmentForm(forms.Form):
@@ -25,11 +29,21 @@ class StartAssessmentForm(forms.Form):
         error_messages={"required": "Choose the kind of work you are thinking of outsourcing."},
     )
 
+    # Drawn with the page, once: the same form sent twice (a double click without JavaScript) starts one draft.
+    start_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, functions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["function"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Choose…"), *functions]
+        if not self.is_bound:
+            self.initial.setdefault("start_key", secrets.token_urlsafe(18))
+
+    def clean_start_key(self) -> str:
+        """The key as drawn; anything else (edited, too long) is no key: the start goes ahead, unguarded."""
+        key = str(self.cleaned_data.get("start_key") or "")
+        return key if START_KEY.fullmatch(key) else ""
 
     def clean_title(self) -> str:
         title = " ".join(without_unseen(str(self.cleaned_data["title"])).split())  # the API's titles too

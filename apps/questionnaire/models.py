@@ -48,6 +48,8 @@ class Assessment(models.Model):
         related_name="rescores",
         help_text="The submitted assessment whose answers this one was re-scored from.",
     )
+    # The start page's one-time key: the same form sent twice (a double click without JavaScript) starts one draft.
+    start_key = models.CharField(max_length=40, blank=True, default="")
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -58,6 +60,11 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
                 name="assessment_submitted_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "created_by", "start_key"],
+                condition=~models.Q(start_key=""),
+                name="assessment_started_once",
             ),
         ]
 

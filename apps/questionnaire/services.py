@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.urls import reverse
@@ -196,24 +196,37 @@ def given_answers(draft: drafts.Draft) -> tuple[dict[str, Any], dict[str, Given]
     return answers, given
 
 
-def start_assessment(*, organisation: Organisation, user: User, title: str, function: str | None) -> Assessment:
+def start_assessment(
+    *, organisation: Organisation, user: User, title: str, function: str | None, start_key: str = ""
+) -> Assessment:
+    """A new draft on the current playbook. ``start_key``: the start page's one-time key; a second start with the same
+    key by the same person (the form sent twice) returns the draft the first one started."""
     playbook = Playbook.objects.current()
     if playbook is None:
         raise AssessmentError("No published playbook yet: a curator must publish one first.")
     compiled = compiled_playbook(playbook)
     function_code = compiled.roles.get("function")
-    with transaction.atomic():
-        assessment = Assessment.objects.create(
-            organisation=organisation, created_by=user, title=title.strip(), playbook=playbook
-        )
-        if function and function_code:
-            try:
-                value = clean_answer(compiled.questions[function_code], function)
-            except AnswerError as exc:
-                raise AssessmentError(exc.message) from exc
-            Answer.objects.create(
-                organisation=organisation, assessment=assessment, question_code=function_code, value=value
+    started = Assessment.objects.filter(organisation=organisation, created_by=user, start_key=start_key)
+    if start_key and (earlier := started.first()) is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                organisation=organisation, created_by=user, title=title.strip(), playbook=playbook, start_key=start_key
             )
+            if function and function_code:
+                try:
+                    value = clean_answer(compiled.questions[function_code], function)
+                except AnswerError as exc:
+                    raise AssessmentError(exc.message) from exc
+                Answer.objects.create(
+                    organisation=organisation, assessment=assessment, question_code=function_code, value=value
+                )
+    except IntegrityError:
+        # The same key committed a moment ago by the other of two sends (this one waited on it): that draft.
+        if not start_key or (earlier := started.first()) is None:
+            raise
+        return earlier
     return assessment
 
 

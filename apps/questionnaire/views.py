@@ -170,6 +170,7 @@ def assessment_start(request: MemberRequest) -> HttpResponse:
             user=request.user,
             title=form.cleaned_data["title"],
             function=form.cleaned_data["function"],
+            start_key=form.cleaned_data["start_key"],
         )
         return redirect("questionnaire:resume", pk=assessment.pk)
     # As on a step, the template opens on a summary that takes focus, each problem linked to its field.

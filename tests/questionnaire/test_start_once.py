@@ -1,0 +1,71 @@
+"""The start page's form sent twice (a double click without JavaScript, review 86) starts one draft, the one the
+first send started; a start without the page's key, or another person's with the same key, starts its own."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.questionnaire import services
+from apps.questionnaire.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def _drawn_key(client: Client) -> str:
+    page = client.get(reverse("questionnaire:start")).content.decode()
+    found = re.search(r'name="start_key" value="([^"]+)"', page)
+    assert found, "the start page draws a one-time key"
+    return found.group(1)
+
+
+def test_the_same_start_sent_twice_starts_one_draft(buyer_client: Client, playbook: Playbook) -> None:
+    key = _drawn_key(buyer_client)
+    form = {"title": "Equity research 2027", "function": "research", "start_key": key}
+    first = buyer_client.post(reverse("questionnaire:start"), form)
+    second = buyer_client.post(reverse("questionnaire:start"), form)
+    (only,) = Assessment.objects.all()
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert str(only.pk) in first["Location"]
+    # A page drawn again has a new key: a second assessment on purpose is a second draft.
+    buyer_client.post(reverse("questionnaire:start"), {**form, "start_key": _drawn_key(buyer_client)})
+    assert Assessment.objects.count() == 2
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 41, "<script>alert(1)</script>aaaaaaaaaaaa"])
+def test_a_start_without_a_usable_key_starts_its_own_draft(buyer_client: Client, playbook: Playbook, key: str) -> None:
+    form = {"title": "Equity research 2027", "function": "research", "start_key": key}
+    for _ in range(2):
+        assert buyer_client.post(reverse("questionnaire:start"), form).status_code == 302
+    assert Assessment.objects.count() == 2 and set(Assessment.objects.values_list("start_key", flat=True)) == {""}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_at_once_start_one_draft(playbook: Playbook, organisation: Organisation, buyer: User) -> None:
+    started: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            a = services.start_assessment(
+                organisation=organisation, user=buyer, title="Twice", function=None, start_key="k" * 24
+            )
+            started.append(a.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(started) == 2 and started[0] == started[1]
+    assert Assessment.objects.count() == 1
