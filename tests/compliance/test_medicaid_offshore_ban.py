@@ -102,3 +102,16 @@ def test_de_identified_data_earns_its_points_with_a_condition_to_de_identify_bef
     assert "164.514(a)-(b)" in said and "164.514(e)(4)" in said
     without = evaluated_answers(reference, {**AGENCY, "medicaid_offshore": "none", "phi_deidentify": False})
     assert not [c for c in without.conditions if c.text.startswith("De-identify the data")]
+
+
+def test_rules_not_yet_checked_weigh_no_lighter_than_a_known_restriction(reference: Playbook) -> None:
+    """ "Not sure" may prove a ban: it had scored 5 points above "restricted" and read "KPO wins" with no "on
+    conditions" (review 84). It now takes the restriction's points and waits on the answer in writing."""
+    unsure = evaluated_answers(reference, {**AGENCY, "medicaid_offshore": "unsure"})
+    restricted = evaluated_answers(reference, {**AGENCY, "medicaid_offshore": "restricted"})
+    assert unsure.fit_score <= restricted.fit_score
+    gates = [g.text for g in unsure.gates]
+    assert any(
+        g.startswith("your state Medicaid and Medicare Advantage contracts read for offshore limits") for g in gates
+    )
+    assert unsure.verdict == restricted.verdict

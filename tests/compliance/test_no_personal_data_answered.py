@@ -136,3 +136,6 @@ def test_a_team_in_the_uk_reads_the_eus_adequacy_decision_not_the_clauses(refere
     assert "GDPR Art. 3(2)" in risk.mitigation and "Art. 27" in risk.mitigation
     [condition] = [c for c in uk.conditions if c.rule == "gdpr-eu-personal-data-team-in-uk"]
     assert "module four" not in condition.text
+    # The 2021 decision lapsed on 27 December 2025; the condition names the renewal in force (review 84).
+    assert "renewed on 19 December 2025, until 27 December 2031 (GDPR Art. 45(1))" in condition.text
+    assert "2021/1772" not in condition.text and "renewed on 19 December 2025 until 27 December 2031" in risk.mitigation

@@ -16,7 +16,7 @@ LAW_FIRM = "US law firm: patent prior-art searches on clients' inventions"
 LANDSCAPE = "Biotech: one-off patent landscape before a licensing deal"
 FILING = "us-patent-foreign-filing"
 PRACTITIONER = "uspto-practitioner-rules"
-CONDITION = "Before unpublished invention details (a disclosure, an unpublished application) go to searchers abroad"
+CONDITION = "Before unpublished invention details (a disclosure, an unpublished application) go to the team abroad"
 USC184 = "https://uscode.house.gov/view.xhtml?req=granuleid:USC-prelim-title35-section184&num=0&edition=prelim"
 
 
@@ -45,7 +45,7 @@ def test_a_law_firm_reads_the_foreign_filing_and_export_rules_with_their_sources
     }
     assert {s["url"] for s in filing.sources} >= {USC184, "https://www.ecfr.gov/current/title-37/section-5.11"}
     found = [c.text for c in ev.conditions if c.text.startswith(CONDITION)]
-    assert len(found) == 1 and found[0].endswith("searches on published art need neither")
+    assert len(found) == 1 and found[0].endswith("work on published art alone needs neither")
 
 
 def test_the_practitioner_reads_the_usptos_confidentiality_and_supervision_rules(reference: Playbook) -> None:
@@ -86,3 +86,19 @@ def test_no_unpublished_us_invention_no_foreign_filing_rules(reference: Playbook
 def test_a_landscape_on_public_information_reads_neither(reference: Playbook) -> None:
     ev = evaluated_case(reference, LANDSCAPE)
     assert {FILING, PRACTITIONER}.isdisjoint(ev.regime_codes)
+
+
+@pytest.mark.parametrize("function", ["patent-research", "engineering-design"])
+def test_an_invention_that_may_be_filed_in_europe_reads_the_us_foreign_filing_rules(
+    reference: Playbook, function: str
+) -> None:
+    """Saying an invention the team abroad would see may be filed as a European patent says unpublished invention
+    details go abroad: the US rules on that follow from the answer, whatever data categories were ticked (review 84:
+    only a data category other than "none" brought them, and never for engineering design)."""
+    changes = {"function": function, "ip_sensitivity": "high", "data_categories": ["none"]}
+    changes.update(legal_us_lawyers=None, legal_client_consent=None)
+    ev = evaluated_case(reference, LAW_FIRM, **changes, patent_filing_europe="yes")
+    assert FILING in ev.regime_codes and "epc-novelty" in ev.regime_codes
+    assert [c.text for c in ev.conditions if c.text.startswith(CONDITION)]
+    for answer in ("no", "unsure"):
+        assert FILING not in evaluated_case(reference, LAW_FIRM, **changes, patent_filing_europe=answer).regime_codes

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from apps.playbooks.models import Playbook
-from tests.recommendations.golden import evaluated_case
+from tests.recommendations.golden import evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,20 @@ def test_a_revenue_department_handing_over_tax_returns_is_told_section_6103_is_n
         reference, TEXTBOOK, buyer_sector="other", data_categories=["tax-returns"], tax_preparer=False
     )
     assert FTI_RISK not in {r.title for r in company.risks}
+
+
+def test_federal_tax_information_an_agency_says_it_holds_is_kept_onshore(reference: Playbook) -> None:
+    """Publication 1075 does not allow offshore operations on federal tax information: an agency that says the returns
+    include some is blocked from offshore delivery, not told a saving from India with a question for the IRS (review
+    84). Its own state's tax information alone reads neither; not knowing keeps the question and its gate."""
+    changes = {"buyer_sector": "public-body", "data_categories": ["tax-returns"], "tax_preparer": False}
+    federal = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="yes")
+    (blocker,) = [b for b in federal.blockers if b.rule == "federal-tax-information-offshore"]
+    assert federal.verdict == "doesnt_win" and "Publication 1075" in blocker.reason
+    assert "45 days' notice" in blocker.reason and FTI_RISK not in {r.title for r in federal.risks}
+    state = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="no")
+    assert not {"federal-tax-information-offshore", "federal-tax-information-public-body"} & fired_codes(state)
+    for answer in ("unsure", None):
+        unsure = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information=answer)
+        assert "federal-tax-information-public-body" in fired_codes(unsure)
+        assert "federal-tax-information-offshore" not in fired_codes(unsure)

@@ -64,7 +64,7 @@ def test_the_rule_is_said_for_where_the_work_goes_each_time_on_one_compiled_play
     key marks which it is)."""
     popia = "South Africa's Protection of Personal Information Act (POPIA, Act 4 of 2013)"
     data = "“Which kinds of information would the offshore team see or handle?”"
-    because = (f"{data} includes Personal data of people elsewhere",)
+    because = (f"{data} includes Personal data of people elsewhere, other US states included",)
     for _ in range(2):
         here = evaluated_case(reference, UK_FIRM, **IN_SOUTH_AFRICA)
         away = evaluated_case(reference, UK_FIRM, **{**IN_SOUTH_AFRICA, "preferred_region": "india"})

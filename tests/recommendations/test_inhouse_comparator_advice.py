@@ -133,3 +133,13 @@ def test_no_warning_with_a_figure_of_its_own_or_without_a_cost(reference: Playbo
     case = "US engineering firm: MEP design and BIM"
     assert told(reference, case, MEP, own_figures=True, own_inhouse_cost=110000) == []
     assert told(reference, "Canadian engineering firm: MEP design and BIM", MEP) == []
+
+
+def test_a_us_law_firm_is_told_first_level_review_is_often_bought_from_contract_attorney_agencies(
+    reference: Playbook,
+) -> None:
+    # Review 84: e-discovery priced against salaried lawyers only, where US first-level review is usually bought by the
+    # hour from contract-attorney agencies; the figure is old and weak, and said so.
+    (found,) = mitigations(reference, "AmLaw 200 firm: steady e-discovery review")
+    assert "contract attorneys hired by the hour through an agency" in found
+    assert "$35–50 an hour in a 2009 report" in found and "weak and old" in found and "about $104,000" in found

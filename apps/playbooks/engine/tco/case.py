@@ -88,11 +88,12 @@ def _catalogue_figure(label: str, entry: Mapping[str, Any], key: str) -> Figure 
 
 
 def _catalogue_source(entry: Mapping[str, Any], figure: str) -> str:
-    """The one source the catalogue names for this figure (its ``figures`` list), else its first."""
+    """The sources the catalogue names for this figure (its ``figures`` list), every one of them, else its first: a
+    figure worked out from two (a rate between a vendor's and a glossary's) cites both (review 84: the glossary's top
+    was cited to the vendor alone)."""
     sources = [s for s in entry.get("sources", []) if isinstance(s, Mapping)]
     named = [s for s in sources if figure in (s.get("figures") or [])]
-    chosen = (named or sources or [{}])[0]
-    text = str(chosen.get("title", "catalogue"))
+    text = "; ".join(str(s.get("title", "catalogue")) for s in (named or sources[:1] or [{}]))
     return text + (WEAK_MARK if _weak(entry) else "")
 
 
