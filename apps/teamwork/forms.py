@@ -91,6 +91,10 @@ class SettleForm(forms.Form):
         },
     )
 
+    # The settlement the page showed (``Settlement.stamp``, or "none"): a settle from a page drawn before another was
+    # recorded is refused (review 85). Absent: not checked.
+    seen = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+
     def clean_reason(self) -> str:
         reason = " ".join(str(self.cleaned_data["reason"]).split())
         if visible_length(reason) < 10 or not says_something(reason):

@@ -155,3 +155,9 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_code} settled"
+
+    @property
+    def stamp(self) -> str:
+        """Which settlement this is, and when it was last made: the review page's form carries it, so a settle sent
+        from a page drawn before another was recorded is refused rather than replacing it (review 85)."""
+        return f"{self.pk}-{self.settled_at.timestamp():.6f}"

@@ -264,8 +264,18 @@ def _store_opinion(
     return {}
 
 
-def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reason: str, user: User) -> None:
-    """Settle one difference: the chosen value becomes the answer (given by ``user``), recorded with the reason."""
+def settle(
+    *,
+    opinion: SecondOpinion,
+    question_code: str,
+    keep_first: bool,
+    reason: str,
+    user: User,
+    seen: str | None = None,
+) -> None:
+    """Settle one difference: the chosen value becomes the answer (given by ``user``), recorded with the reason.
+    ``seen``: the stamp of the settlement the page showed (``Settlement.stamp``; "none" before any); refused when
+    another was recorded since, so no decision and its reason is replaced unread. None: not checked."""
     assessment = opinion.assessment
     gave_it = Membership.objects.filter(organisation_id=opinion.organisation_id, pk=opinion.reviewer_id, user=user)
     if gave_it.exists():
@@ -275,6 +285,19 @@ def settle(*, opinion: SecondOpinion, question_code: str, keep_first: bool, reas
         )
     with transaction.atomic():
         _lock_draft(assessment)
+        earlier = Settlement.objects.filter(
+            organisation_id=opinion.organisation_id, opinion=opinion, question_code=question_code
+        ).first()
+        if seen is not None and earlier is not None and seen != earlier.stamp:
+            kept = (
+                "keeping the answer given"
+                if earlier.chosen_value == earlier.first_value
+                else "taking the second opinion"
+            )
+            raise TeamError(
+                f"{earlier.settled_by or 'Someone'} settled this difference since this page was opened, {kept}, "
+                f"because: “{earlier.reason}”. Nothing was changed: read it, and settle it again if you still disagree."
+            )
         theirs = dict(
             opinion.answers.filter(organisation_id=opinion.organisation_id)
             .order_by()

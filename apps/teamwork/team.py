@@ -196,6 +196,7 @@ class AssessmentTeam:
                 if s.question_code in compiled.questions
             ],
             "can_settle": assessment.is_draft and may_manage(membership, assessment),
+            "refused": getattr(request, "settle_refused", None),
         }
         return render_to_string("teamwork/_review_panel.html", context, request=request)
 

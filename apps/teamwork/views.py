@@ -21,6 +21,7 @@ from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import posted_answers
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
+from apps.questionnaire.views import assessment_review
 from apps.teamwork import services
 from apps.teamwork.forms import AssignForm, SettleForm, StakeholderRolesForm
 from apps.teamwork.models import SecondOpinion, StakeholderRole
@@ -225,7 +226,7 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     form = SettleForm(request.POST)
     if not form.is_valid():
         problems = list(dict.fromkeys(str(m) for ms in form.errors.values() for m in ms))
-        return _settle_refused(request, assessment, problems, 400)
+        return _settle_refused(request, assessment, problems, 400, question)
     try:
         services.settle(
             opinion=asked,
@@ -233,17 +234,29 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
             keep_first=form.cleaned_data["choice"] == "first",
             reason=form.cleaned_data["reason"],
             user=request.user,
+            seen=form.cleaned_data["seen"] or None,
         )
     except services.TeamError as exc:
-        return _settle_refused(request, assessment, exc.messages, 409)
+        return _settle_refused(request, assessment, exc.messages, 409, question)
     messages.success(request, "Settled, with your reason recorded.")
     return redirect("questionnaire:review", pk=pk)
 
 
-def _settle_refused(request: MemberRequest, assessment: Assessment, problems: list[str], status: int) -> HttpResponse:
-    # What was typed comes back with the refusal, to copy into the form again (nothing typed is lost).
-    context = {"assessment": assessment, "problems": problems, "reason": str(request.POST.get("reason", "")).strip()}
-    return render(request, "teamwork/settle_refused.html", context, status=status)
+def _settle_refused(
+    request: MemberRequest, assessment: Assessment, problems: list[str], status: int, question: str = ""
+) -> HttpResponse:
+    """The review page again, with the refusal beside the difference it was for and the choice and the reason as sent
+    in its form (review 86: a page of its own had lost the choice and left the reason to copy back by hand)."""
+    choice = str(request.POST.get("choice", ""))
+    request.settle_refused = {  # type: ignore[attr-defined]  # read by the team panel (AssessmentTeam.review_panel)
+        "code": question,
+        "problems": problems,
+        "choice": choice if choice in ("first", "second") else "",
+        "reason": str(request.POST.get("reason", "")),
+    }
+    address = reverse("questionnaire:review", args=[assessment.pk]) + f"#divergence-{question}"
+    message = "That difference was not settled: " + " ".join(problems)
+    return refused_on(request, message, assessment_review, address=address, status=status, pk=assessment.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -577,11 +577,18 @@ def test_a_settle_refused_says_so_in_plain_words_and_keeps_the_reason(
     assert re.search(rf'<form method="post" action="{settle}"[^>]* novalidate>', review)
     refused = buyer_client.post(settle, {"reason": "short"})
     body = refused.content.decode()
-    assert refused.status_code == 400 and "<title>Error: Not settled" in body
+    assert refused.status_code == 400 and "<title>Error: Review · " in body
     assert "Choose which answer stands." in body and "Give the reason in at least 10 characters." in body
-    assert "This field is required" not in body and 'role="alert" tabindex="-1" autofocus' in body
-    assert "The reason you gave, to use again: “short”" in body
+    assert "This field is required" not in body
+    # Review 86: the review page again, the refusal beside the difference's own form, the reason back in its box and
+    # the choice as sent; the history entry is the review page at that difference.
+    form = body.split(f'action="{settle}"')[1].split("</form>")[0]
+    assert 'id="settle-error-judgement" role="alert"' in form and ">short</textarea>" in form
+    assert f'data-post-result="{reverse("questionnaire:review", args=[draft.pk])}#divergence-judgement"' in body
     assert not Settlement.objects.exists()
+    chose = buyer_client.post(settle, {"choice": "second", "reason": "x"}).content.decode()
+    form = chose.split(f'action="{settle}"')[1].split("</form>")[0]
+    assert 'value="second" checked' in form and 'value="first" required checked' not in form
 
 
 def test_a_member_owing_an_opinion_reads_nothing_of_the_hidden_answers_in_saves_steps_or_the_list(
@@ -814,3 +821,33 @@ def test_a_section_whose_questions_follow_from_another_owed_one_says_to_give_tha
     assert "whose second opinion you owe too: give that first" in page and f'href="{work}"' in page
     assert colleague_client.post(work, {"function": "legal", "judgement": "yes"}).status_code == 302
     assert 'id="q-hours"' in colleague_client.get(volume).content.decode()
+
+
+def test_a_settle_from_a_page_drawn_before_another_settlement_is_refused_and_replaces_nothing(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 85: a second owner's tab, drawn before the first settled, replaced that settlement and its reason unread.
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    stale = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', stale).group(1)
+    assert seen == "none"
+    first = {"choice": "first", "reason": "Keep it: judgement is needed.", "seen": seen}
+    assert buyer_client.post(settle, first).status_code == 302
+    late = buyer_client.post(settle, {"choice": "second", "reason": "Take theirs, from an old tab.", "seen": seen})
+    body = late.content.decode()
+    assert (
+        late.status_code == 409
+        and "settled this difference since this page was opened, keeping the answer given" in body
+    )
+    assert ">Take theirs, from an old tab.</textarea>" in body  # what was typed stays in its box
+    (kept,) = Settlement.objects.all()
+    assert kept.reason == "Keep it: judgement is needed." and kept.chosen_value is True
+    assert Answer.objects.get(assessment=draft, question_code="judgement").value is True
+    # Drawn again, the page carries the settlement it now shows, and settling again goes through.
+    fresh = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    now = re.search(r'name="seen" value="([^"]+)"', fresh).group(1)
+    again = {"choice": "second", "reason": "Take theirs after all, having read it.", "seen": now}
+    assert buyer_client.post(settle, again).status_code == 302
+    assert Settlement.objects.get().reason == "Take theirs after all, having read it."
