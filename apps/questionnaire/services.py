@@ -231,13 +231,20 @@ def start_assessment(
 
 
 SUBMITTED = "This assessment has been submitted; its answers can no longer change."
+# Said instead when the draft is gone (review 85: a save racing its deletion was told it had been submitted).
+DELETED = "This draft has been deleted, so nothing more can be saved to it."
+
+
+def _gone_or_submitted(assessment: Assessment) -> AssessmentError:
+    """Why a draft can no longer be written: deleted, or submitted."""
+    return AssessmentError(SUBMITTED if _own(assessment).filter(pk=assessment.pk).exists() else DELETED)
 
 
 def _touch_draft(assessment: Assessment) -> None:
     """Lock the draft's row for this transaction and mark it changed, in one statement (the UPDATE takes
     the row lock a SELECT ... FOR UPDATE would); refused once the assessment has been submitted."""
     if not _own(assessment).filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(updated_at=Now()):
-        raise AssessmentError(SUBMITTED)
+        raise _gone_or_submitted(assessment)
 
 
 def _lock_draft(assessment: Assessment) -> Assessment:
@@ -338,7 +345,9 @@ def _save(
     changed since the read: the result (refused ones included: ``seen`` None, nothing written), or None when the
     row changed (nothing written)."""
     draft = known if known is not None else drafts.read_draft(assessment)
-    if draft is None or not draft.is_draft:
+    if draft is None:
+        raise AssessmentError(DELETED)
+    if not draft.is_draft:
         raise AssessmentError(SUBMITTED)
     result = SaveResult(errors=dict(errors))
     plan = _Plan(compiled, cleaned, draft.rows, strict_visibility, seen_as, user, result)

@@ -221,14 +221,7 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         if not assessment.is_draft:
             # Submitted since the page was drawn: nothing is saved, and what was sent is shown in its boxes on the step
             # (a 409), where a redirect to the result had shown it nowhere (review 82).
-            messages.error(
-                request,
-                "This assessment has been submitted, so what you sent was not saved: its answers can no longer "
-                "change. What you sent is shown below; to try it, open the result and use What if….",
-            )
-            context = step_context(compiled, answers, section, posted=posted, given=given, keep_sent=True)
-            context.update(assessment=assessment, can_edit=False, team=team, error_intro=error_intro)
-            return render(request, "questionnaire/step.html", context, status=409)
+            return _step_not_saved(request, assessment, compiled, section, team, posted, answers, given, SUBMITTED_SENT)
         if wait := save_rate.take(request.user.pk):
             # Nothing saved, and the step drawn again with what was sent in its boxes: nothing typed is lost.
             messages.error(request, SAVES_TOO_FAST.format(wait=wait))
@@ -242,16 +235,21 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             response["Retry-After"] = str(wait)
             return response
         # The valid answers are kept even when another on the step is refused: nothing typed is lost.
-        result = services.record_answers(
-            assessment=assessment,
-            values=posted,
-            strict_visibility=False,
-            save_valid=True,
-            user=request.user,
-            loaded=posted_loaded(request.POST, posted),
-            drawn=posted_drawn(request.POST, posted),
-            hidden_sections=team.hidden,
-        )
+        try:
+            result = services.record_answers(
+                assessment=assessment,
+                values=posted,
+                strict_visibility=False,
+                save_valid=True,
+                user=request.user,
+                loaded=posted_loaded(request.POST, posted),
+                drawn=posted_drawn(request.POST, posted),
+                hidden_sections=team.hidden,
+            )
+        except services.AssessmentError as exc:
+            # Submitted or deleted between the read above and the draft's lock (review 85: a 500, what was sent lost).
+            said = DELETED_SENT if exc.messages[0] == services.DELETED else SUBMITTED_SENT
+            return _step_not_saved(request, assessment, compiled, section, team, posted, answers, given, said)
         for code, replaced in result.replaced.items():
             messages.warning(request, f"{compiled.questions[code].prompt} {replaced.message}")
         for code, kept in result.kept.items():
@@ -305,6 +303,34 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
     context.update(assessment=assessment, can_edit=assessment.is_draft and request.membership.can_edit, team=team)
     context["error_intro"] = error_intro
     return render(request, "questionnaire/step.html", context, status=400 if errors else 200)
+
+
+SUBMITTED_SENT = (
+    "This assessment has been submitted, so what you sent was not saved: its answers can no longer change. What you "
+    "sent is shown below; to try it, open the result and use What if…."
+)
+DELETED_SENT = (
+    "This draft has been deleted, so what you sent was not saved. What you sent is shown below, to copy into another "
+    "assessment."
+)
+
+
+def _step_not_saved(
+    request: MemberRequest,
+    assessment: Assessment,
+    compiled: Any,
+    section: str,
+    team: MemberView,
+    posted: dict[str, Any],
+    answers: Mapping[str, Any],
+    given: Mapping[str, Any],
+    said: str,
+) -> HttpResponse:
+    """The step drawn again with what was sent in its boxes, read-only, and why nothing was saved (409)."""
+    messages.error(request, said)
+    context = step_context(compiled, answers, section, posted=posted, given=given, keep_sent=True)
+    context.update(assessment=assessment, can_edit=False, team=team, error_intro="Correct these and save again:")
+    return render(request, "questionnaire/step.html", context, status=409)
 
 
 # An answer in a section whose first answers are hidden from the member until they give their second opinion.

@@ -973,3 +973,37 @@ def test_a_form_or_query_not_in_utf8_is_refused_and_nothing_is_stored(buyer_clie
     assert refused.status_code == 400
     assert buyer_client.get("/recommendations/", QUERY_STRING="q=\xc3%A9").status_code == 400
     assert Assessment.objects.count() == before
+
+
+@pytest.mark.parametrize("race", ["submitted", "deleted"])
+def test_a_step_saved_as_its_draft_is_submitted_or_deleted_answers_409_with_what_was_sent(
+    world: World, monkeypatch: pytest.MonkeyPatch, race: str
+) -> None:
+    """Review 85: submitted or deleted between the step's read of the draft and its lock, the save was a 500 and what
+    was sent was lost. Now the step again, with what was sent and why nothing was saved; a deleted draft is not said
+    to have been submitted."""
+    from apps.questionnaire import services as questionnaire
+
+    owner = client_for(world.owner)
+    pk = world.draft.pk
+    real = questionnaire.record_answers
+
+    def after_the_race(**kwargs: Any) -> Any:
+        rows = Assessment.objects.filter(pk=pk)
+        if race == "submitted":
+            rows.update(status=Assessment.Status.SUBMITTED, submitted_at=world.draft.created_at)
+        else:
+            Answer.objects.filter(assessment_id=pk).delete()
+            rows.delete()
+        return real(**kwargs)
+
+    monkeypatch.setattr(questionnaire, "record_answers", after_the_race)
+    step = owner.post(reverse("questionnaire:step", args=[pk, "work"]), {"judgement": "no", "function": "research"})
+    page = step.content.decode()
+    assert step.status_code == 409 and "so what you sent was not saved" in page
+    assert 'value="research" checked' in page
+    assert ("has been deleted" in page) == (race == "deleted") and ("has been submitted" in page) == (race != "deleted")
+    monkeypatch.setattr(questionnaire, "record_answers", real)
+    if race == "deleted":
+        plain = owner.post(reverse("questionnaire:answer", args=[pk, "judgement"]), {"judgement": "no"})
+        assert plain.status_code == 404  # the draft is gone: its address no longer answers
