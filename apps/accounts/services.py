@@ -8,6 +8,7 @@ while the count is checked, so two owners demoting each other at once cannot bot
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -182,13 +183,26 @@ def _lock_members(membership: Membership) -> tuple[Membership, list[Membership]]
     return _lock_membership(membership), locked
 
 
+# Other apps' reasons a member may not be removed (``apps.signoff``: the last approver a required sign-off needs),
+# registered in their ``ready()``: this app must not import them (dependencies point one way). Each is called with the
+# membership, inside the removal's transaction once the organisation's row is locked, and returns why not, or "".
+REMOVAL_CHECKS: list[Callable[[Membership], str]] = []
+
+
+def register_removal_check(check: Callable[[Membership], str]) -> None:
+    if check not in REMOVAL_CHECKS:
+        REMOVAL_CHECKS.append(check)
+
+
 def removal_refused(membership: Membership) -> str:
-    """Why removing ``membership`` would be refused as things stand (the last owner), or "": read without locks, so
-    the removal page does not ask to confirm what the removal then refuses (review 63). The removal checks again."""
-    if membership.role != Membership.Role.OWNER:
-        return ""
-    others = Membership.objects.owners().filter(organisation_id=membership.organisation_id).exclude(pk=membership.pk)
-    return "" if others.exists() else LAST_OWNER
+    """Why removing ``membership`` would be refused as things stand (the last owner, or a check another app registered),
+    or "": read without locks, so the removal page does not ask to confirm what the removal then refuses (review 63).
+    The removal checks again."""
+    if membership.role == Membership.Role.OWNER:
+        others = Membership.objects.owners().filter(organisation_id=membership.organisation_id)
+        if not others.exclude(pk=membership.pk).exists():
+            return LAST_OWNER
+    return next((why for check in REMOVAL_CHECKS if (why := check(membership))), "")
 
 
 LAST_OWNER = "An organisation needs at least one owner: make someone else an owner first."
@@ -275,6 +289,10 @@ def remove_member(*, membership: Membership, by: User | None = None) -> Ended:
         membership, owners = _lock_members(membership)
         _ensure_still_an_owner(by, owners)
         _ensure_another_owner(membership, owners)
+        if REMOVAL_CHECKS:
+            Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+            if why := next((why for check in REMOVAL_CHECKS if (why := check(membership))), ""):
+                raise ValidationError(why)
         ended = _end_owner_rights(membership)
         # By organisation and id; the database deletes the member's stakeholder roles, assignments and second
         # opinions with it (their keys cascade, apps/common/on_delete.py).

@@ -88,6 +88,25 @@ def set_approver(*, membership: Membership, can_approve: bool, by: User | None =
         return membership
 
 
+def approver_removal_refused(membership: Membership) -> str:
+    """Why removing ``membership`` would leave fewer approvers than a required sign-off needs (as ``set_approver``
+    refuses to), or "": registered with the accounts app's removal checks (review 85: removing the only approver went
+    through where unmarking them was refused)."""
+    if not membership.can_approve:
+        return ""
+    policy = SignOffPolicy.objects.filter(organisation_id=membership.organisation_id, required=True).first()
+    if policy is None:
+        return ""
+    left = Membership.objects.filter(organisation_id=membership.organisation_id).approvers().count() - 1
+    if left >= policy.approvals_needed:
+        return ""
+    needed = policy.approvals_needed
+    return (
+        f"{membership.user.email} is an approver, recommendations need {needed} approval{'s' if needed != 1 else ''}, "
+        f"and {_approvers(left).lower()} left without them: lower the approvals needed or mark another approver first."
+    )
+
+
 def _approvers(count: int) -> str:
     if count == 0:
         return "There are no approvers"

@@ -76,6 +76,25 @@ def test_the_last_approver_needed_cannot_be_unmarked_while_approval_is_required(
     assert membership.can_approve
 
 
+def test_the_last_approver_needed_cannot_be_removed_either(
+    buyer_client: Client, approver: User, second_approver: User, organisation: Organisation
+) -> None:
+    # Review 85: removing the only approver went through where unmarking them was refused.
+    require_approval(organisation, approvals=1)
+    first, second = (Membership.objects.get(user=u) for u in (approver, second_approver))
+    remove = {"confirm": "yes"}
+    assert buyer_client.post(reverse("accounts:remove_member", args=[second.pk]), remove).status_code == 302
+    page = buyer_client.get(reverse("accounts:remove_member", args=[first.pk]))
+    refused = buyer_client.post(reverse("accounts:remove_member", args=[first.pk]), remove)
+    assert refused.status_code == 409 and "cfo@acme.test is an approver" in refused.content.decode()
+    assert "lower the approvals needed or mark another approver first" in refused.content.decode()
+    assert Membership.objects.filter(pk=first.pk).exists() and page.status_code in (200, 405, 409)
+    # With approval not required, the approver goes like any member.
+    SignOffPolicy.objects.filter(organisation=organisation).update(required=False)
+    assert buyer_client.post(reverse("accounts:remove_member", args=[first.pk]), remove).status_code == 302
+    assert not Membership.objects.filter(pk=first.pk).exists()
+
+
 @pytest.mark.parametrize("value", ["", "maybe", "true", "yes\x00"])
 def test_a_hostile_approver_value_is_refused(buyer_client: Client, colleague: User, value: str) -> None:
     membership = Membership.objects.get(user=colleague)
