@@ -174,6 +174,20 @@ class LostDatabaseFilter(logging.Filter):
         return True
 
 
+class RefusalFilter(logging.Filter):
+    """On the log's handler: a request refused with a 4xx (a permission denied, a host not allowed: Django's
+    django.request and django.security.* lines, which carry the response's status) keeps its one line, without the
+    stack trace Django attaches (review 85: most tracebacks in the log were ordinary refusals, so watching for
+    "Traceback" found mostly noise). A 5xx keeps its trace."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.exc_info and isinstance(status, int) and status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class CrossOriginResourcePolicyMiddleware:
     """Other sites may not embed our pages, scripts, styles or exports (Cross-Origin-Resource-Policy)."""
 

@@ -144,3 +144,30 @@ def test_djangos_lines_are_printed_once_not_also_by_its_own_console_handler() ->
     # second time beside the root's: an outage's 503s were logged three times each.
     django = logging.getLogger("django")
     assert django.handlers == [] and django.propagate
+
+
+def test_a_refusal_is_one_line_without_a_stack_trace_and_a_500_keeps_its(caplog: pytest.LogCaptureFixture) -> None:
+    # Review 85: every 403 and DisallowedHost was logged with a full traceback; alerts on "Traceback" found noise.
+    from django.core.exceptions import PermissionDenied
+
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "stdout")
+
+    def logged(name: str, status: int) -> str:
+        try:
+            raise PermissionDenied("Only owners may.")
+        except PermissionDenied:
+            record = logging.getLogger(name).makeRecord(
+                name,
+                logging.WARNING,
+                __file__,
+                1,
+                "Forbidden: %s",
+                ("/x/",),
+                sys.exc_info(),
+                extra={"status_code": status},
+            )
+        return handler.format(record) if handler.filter(record) else ""
+
+    assert "Traceback" not in logged("django.request", 403) and "Forbidden: /x/" in logged("django.request", 403)
+    assert "Traceback" not in logged("django.security.DisallowedHost", 400)
+    assert "Traceback" in logged("django.request", 500)
