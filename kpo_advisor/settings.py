@@ -131,6 +131,8 @@ TEMPLATES = [
                     ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
                 )
             ],
+            # {% drawn_in %} in every form a member sends (apps/accounts/templatetags/drawn_in.py).
+            "builtins": ["apps.accounts.templatetags.drawn_in"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -347,6 +349,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "kpo_advisor.middleware.RequestIdFilter"},
         "lost_database": {"()": "kpo_advisor.middleware.LostDatabaseFilter"},
+        "refusals": {"()": "kpo_advisor.middleware.RefusalFilter"},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"}},
     "handlers": {
@@ -354,7 +357,8 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
-            "filters": ["request_id"],
+            # A refusal (a 4xx: a permission denied, a host not allowed) is one line, without a stack trace.
+            "filters": ["request_id", "refusals"],
         }
     },
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},

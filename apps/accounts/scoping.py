@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, TypeVar, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -103,8 +104,42 @@ def current_membership(request: HttpRequest) -> Membership | None:
     membership = next((m for m in memberships if m.organisation_id == chosen), None) if chosen else None
     if membership is None and memberships:
         membership = min(memberships, key=_fallback_order)
+    if membership is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        membership = _where_drawn(request, memberships, membership)
     memo._membership_cache = membership
     return membership
+
+
+# The organisation a form was drawn in: a field of every form (``{% drawn_in %}``) and a header of every htmx request
+# (base.html).
+DRAWN_IN = "drawn_in"
+DRAWN_IN_HEADER = "X-KPO-Drawn-In"
+
+
+def _where_drawn(request: HttpRequest, memberships: list[Membership], current: Membership) -> Membership:
+    """A form sent from a page drawn in another of the member's organisations than the one this session works in now
+    (another tab switched since) acts where it was drawn, and the session works there again, so what follows (the
+    next step, the page redirected to) is that organisation's too (review 85: an owner's invitation went to the other
+    organisation, and a step of the first one's draft was a 404 with what was typed lost). An organisation the user
+    is not a member of, or a value that is no id, changes nothing."""
+    drawn = request.headers.get(DRAWN_IN_HEADER, "")
+    if not drawn:
+        try:
+            drawn = str(request.POST.get(DRAWN_IN, ""))
+        except Exception:  # a body that does not parse: the view answers it as it would without the field
+            return current
+    if not drawn.isascii() or not drawn.isdigit() or int(drawn) == current.organisation_id:
+        return current
+    there = next((m for m in memberships if m.organisation_id == int(drawn)), None)
+    if there is None:
+        return current
+    request.session[SESSION_KEY] = there.organisation_id
+    messages.info(
+        request,
+        f"That page was opened in {there.organisation.name}, so what you sent went there, and you are working in "
+        f"{there.organisation.name} again (another tab had switched to {current.organisation.name}).",
+    )
+    return there
 
 
 def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:

@@ -431,3 +431,43 @@ def test_removing_a_member_or_revoking_a_key_asks_first(buyer_client: Client, co
     buyer_client.post(revoke, {"confirm": "yes"})
     key.refresh_from_db()
     assert key.revoked_at is not None
+
+
+def test_a_form_sent_after_another_tab_switched_organisation_acts_where_it_was_drawn(
+    buyer: User, buyer_client: Client, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    # Review 85: an owner's invitation, drawn in one organisation and sent after another tab switched, went to the
+    # other one with the owner's rights.
+    import re
+
+    MembershipFactory(user=buyer, organisation=other_organisation, role="owner")
+    page = buyer_client.get(reverse("accounts:members")).content.decode()
+    drawn = re.search(r'name="drawn_in" value="(\d+)"', page).group(1)
+    assert drawn == str(organisation.pk) and f'"X-KPO-Drawn-In": "{organisation.pk}"' in page
+    buyer_client.post(reverse("accounts:switch_organisation"), {"organisation": other_organisation.pk})
+    sent = buyer_client.post(
+        reverse("accounts:members"), {"email": "new-colleague@acme.test", "role": "owner", "drawn_in": drawn}
+    )
+    assert sent.status_code == 302
+    (invitation,) = Invitation.objects.filter(email="new-colleague@acme.test")
+    assert invitation.organisation_id == organisation.pk
+    # The session works where the form was drawn again, and says why.
+    after = buyer_client.get(reverse("accounts:members")).content.decode()
+    assert f"Members of {organisation.name}" in after and "another tab had switched to Other Corp" in after
+    # An organisation the user is not a member of, or no id, changes nothing.
+    for hostile in ("999999", "x", "１"):
+        buyer_client.post(reverse("accounts:members"), {"email": "x@acme.test", "role": "viewer", "drawn_in": hostile})
+        assert f"Members of {organisation.name}" in buyer_client.get(reverse("accounts:members")).content.decode()
+
+
+def test_an_htmx_request_carries_where_its_page_was_drawn_in_a_header(
+    buyer: User, buyer_client: Client, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    MembershipFactory(user=buyer, organisation=other_organisation, role="owner")
+    buyer_client.post(reverse("accounts:switch_organisation"), {"organisation": other_organisation.pk})
+    buyer_client.post(
+        reverse("accounts:members"),
+        {"email": "by-htmx@acme.test", "role": "viewer"},
+        headers={"X-KPO-Drawn-In": str(organisation.pk)},
+    )
+    assert Invitation.objects.get(email="by-htmx@acme.test").organisation_id == organisation.pk

@@ -71,6 +71,8 @@ def main_section(page: str, rec: Recommendation) -> str:
     main = main.replace(f"/vendors/match/{rec.pk}/", "/vendors/match/REC/")
     main = main.replace(f"/assessments/{rec.assessment_id}/", "/assessments/ASSESSMENT/")
     main = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value="CSRF"', main)
+    # Every form's field saying which organisation it was drawn in came later: how a form is sent, as its token is.
+    main = re.sub(r'<input type="hidden" name="drawn_in" value="\d+">', "", main)
     # The page's list of its own sections came later, for every recommendation: navigation, not what it says.
     main = re.sub(r'<nav class="page-contents no-print" aria-label="On this page">.*?</nav>\n', "", main, flags=re.S)
     return re.sub(r"Scored [^<]*? by ", "Scored DATE by ", main)
