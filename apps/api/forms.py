@@ -4,11 +4,11 @@ from django import forms
 
 from apps.api import webhooks
 from apps.api.models import Scope, WebhookEvent
-from apps.common.hostile import looks_blank
+from apps.common.hostile import OneValueEach, looks_blank
 from apps.common.once import OnceField
 
 
-class ApiKeyForm(forms.Form):
+class ApiKeyForm(OneValueEach):
     name = forms.CharField(
         max_length=100,
         help_text="What uses it, e.g. “Sourcing suite (production)”.",
@@ -30,7 +30,7 @@ class ApiKeyForm(forms.Form):
         return name
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(OneValueEach):
     url = forms.URLField(
         max_length=500,
         assume_scheme="https",

@@ -375,6 +375,30 @@ def single_param(query: QueryDict | Mapping[str, Any], name: str) -> Any:
     return values[0] if values else None
 
 
+class OneValueEachMixin:
+    """A form's field given twice (?outcome=approved&outcome=rejected) asks two things of one answer: refused on the
+    field, where Django would quietly take the last (review 85: some forms took the last, others refused); a multiple
+    choice takes as many as are ticked. Mixed into
+    a Form or a ModelForm before it; fields are looked up with the form's prefix."""
+
+    def clean(self) -> dict[str, Any]:
+        form = cast(forms.BaseForm, self)
+        data = super().clean() or {}  # type: ignore[misc]
+        for name, field in form.fields.items():
+            if isinstance(field, forms.MultipleChoiceField):  # ticked boxes: one value each, as many as ticked
+                continue
+            try:
+                single_param(form.data, form.add_prefix(name))
+            except forms.ValidationError:
+                given = len(form.data.getlist(form.add_prefix(name))) if isinstance(form.data, QueryDict) else 2
+                form.add_error(name, f"Give one value, not {given}.")
+        return cast(dict[str, Any], data)
+
+
+class OneValueEach(OneValueEachMixin, forms.Form):
+    """A plain form whose fields each take one value (``OneValueEachMixin``)."""
+
+
 class DayField(forms.DateField):
     """A date filter: only YYYY-MM-DD, only days from ``first`` to ``last`` (by default the days the app can
     add a day to and store), which the date box is given as its ``min`` and ``max``."""

@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from apps.common.hostile import looks_blank, without_unseen
+from apps.common.hostile import OneValueEach, looks_blank, without_unseen
 
 START_KEY = re.compile(r"[A-Za-z0-9_-]{16,40}")
 
 
-class StartAssessmentForm(forms.Form):
+class StartAssessmentForm(OneValueEach):
     title = forms.CharField(
         max_length=200,
         help_text="Name the piece of work, e.g. “Equity research support for 2027” (up to 200 characters).",

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from apps.accounts import throttle
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
-from apps.common.hostile import looks_blank
+from apps.common.hostile import looks_blank, visible_length
 from apps.playbooks.engine import CompiledPlaybook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.fieldsets import fieldset
@@ -132,16 +132,26 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     compiled = compiled_playbook(rec.playbook)
     result = whatif.run(rec, compiled, posted_answers(request.POST, _kinds(compiled)))
     context = _context(request, rec, compiled, result)
-    title = " ".join(str(request.POST.get(TITLE_FIELD, "")).split())
+    sent = request.POST.getlist(TITLE_FIELD)
+    title = " ".join(str(sent[-1] if sent else "").split())
     if looks_blank(title):  # characters that draw nothing name nothing (review 65)
         title = ""
-    if result.errors or not title:
-        context["save_error"] = "Give the new assessment a name." if not title else ""
-        context["save_error_name"] = not title
-        if not title:  # the box as it was sent, beside its message (review 66: refilled, it contradicted it)
-            context["save_title"] = ""
+    # A name given twice, or longer than an assessment's title holds, is refused, not taken last or cut (review 85).
+    if len(sent) > 1:
+        name_problem = f"Give the new assessment one name, not {len(sent)}."
+    elif not title:
+        name_problem = "Give the new assessment a name."
+    elif (length := visible_length(title)) > 200:
+        name_problem = f"Keep the name to 200 characters or fewer (this one has {length:,})."
+    else:
+        name_problem = ""
+    if result.errors or name_problem:
+        context["save_error"] = name_problem
+        context["save_error_name"] = bool(name_problem)
+        if name_problem:  # the box as it was sent, beside its message (review 66: refilled, it contradicted it)
+            context["save_title"] = title
             if context.get("error_summary"):  # listed with the refused answers, so the summary names every problem
-                name = ("id_" + TITLE_FIELD, "Name for the new assessment", "Give the new assessment a name.")
+                name = ("id_" + TITLE_FIELD, "Name for the new assessment", name_problem)
                 context["error_summary"] = [*context["error_summary"], name]
         return render(request, "recommendations/whatif.html", context, status=400)
     if not result.changed_answers:

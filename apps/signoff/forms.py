@@ -4,22 +4,8 @@ from typing import Any
 
 from django import forms
 
-from apps.common.hostile import looks_blank, single_param
+from apps.common.hostile import OneValueEach, looks_blank
 from apps.signoff.models import MAX_APPROVALS, REASON_MAX, Decision
-
-
-class OneValueEach(forms.Form):
-    """A field given twice (?outcome=approved&outcome=rejected) asks two things of one answer: refused,
-    where Django would quietly take the last."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in self.fields:
-            try:
-                single_param(self.data, name)
-            except forms.ValidationError as exc:
-                self.add_error(name, exc.messages)
-        return data
 
 
 class DecisionForm(OneValueEach):

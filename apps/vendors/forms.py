@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.common.hostile import OneValueEachMixin
 from apps.engagements.models import DeliveryLocation, KnowledgeFunction
 from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor
 
@@ -96,7 +97,7 @@ def item_owners(organisation: Organisation, *, keep: int | None = None) -> Any:
 DUE_YEARS = (2000, 2100)
 
 
-class DiligenceItemForm(forms.ModelForm):
+class DiligenceItemForm(OneValueEachMixin, forms.ModelForm):
     class Meta:
         model = DiligenceItem
         fields = ["status", "owner", "due_date", "evidence"]

@@ -69,3 +69,10 @@ def test_two_sends_at_once_start_one_draft(playbook: Playbook, organisation: Org
         t.join()
     assert len(started) == 2 and started[0] == started[1]
     assert Assessment.objects.count() == 1
+
+
+def test_a_field_sent_twice_is_refused_not_taken_last(buyer_client: Client, playbook: Playbook) -> None:
+    # Review 85: the start form took the last of two titles where other forms refused.
+    twice = buyer_client.post(reverse("questionnaire:start"), {"title": ["One", "Two"], "function": "research"})
+    assert twice.status_code == 400 and "Give one value, not 2." in twice.content.decode()
+    assert not Assessment.objects.exists()

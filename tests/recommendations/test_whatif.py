@@ -228,6 +228,14 @@ def test_saving_needs_a_name_and_valid_answers(
     assert both.count(" autofocus") == 1 and 'id="error-summary"' in both
     summary = both[both.index('id="error-summary"') : both.index("</ul>", both.index('id="error-summary"'))]
     assert 'href="#id_whatif_title"' in summary and "Give the new assessment a name." in summary  # review 68
+    # Review 85: a name of 70,000 characters was cut to 200 without a word, and a name given twice took the last.
+    changed = {number.code: "12"}
+    long = buyer_client.post(url, {"whatif_title": "x" * 70_000, **changed})
+    assert long.status_code == 400 and "Keep the name to 200 characters or fewer (this one has 70,000)." in (
+        long.content.decode()
+    )
+    twice = buyer_client.post(url, {"whatif_title": ["One", "Two"], **changed})
+    assert twice.status_code == 400 and "Give the new assessment one name, not 2." in twice.content.decode()
     assert _stored() == before
 
 
