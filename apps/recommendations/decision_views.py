@@ -25,6 +25,7 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.common.hostile import looks_blank, visible_length
 from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.fieldsets import fieldset
 from apps.questionnaire.forms import posted_answers
@@ -57,9 +58,14 @@ def _context(
     visible_sections = {s.code for s in steps["sections"] if s.visible}
     blocks = [(s, s.code in visible_sections, [by_code[c] for c in s.questions]) for s in compiled.sections]
     default_title = f"{rec.title} (what-if)"[:200]
+    # Hours no one could work, judged on the answers that show, as the review page does: said beside the live result,
+    # which rests on them (review 86: only saving the what-if said so).
+    shown = {c: result.answers[c] for c in result.evaluation.visible if c in result.answers}
+    impossible = [c.text for c in checks_for_answers(compiled.roles, shown) if c.impossible]
     return {
         "rec": rec,
         "w": result,
+        "impossible": impossible,
         "blocks": blocks,
         "error_summary": steps["error_summary"],
         "playbook": compiled,  # its questions' fieldsets are drawn from parts made once per compiled playbook

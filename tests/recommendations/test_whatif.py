@@ -428,3 +428,18 @@ def test_saving_a_what_if_with_hours_no_one_can_work_is_refused_on_the_page(
     assert response.status_code == 400 and "more than one person works in a year" in page
     assert 'value="400000"' in page and 'value="Slip"' in page
     assert _stored() == before
+
+
+def test_the_live_what_if_says_when_its_hours_are_more_than_anyone_can_work(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 86: the live result showed a saving for 2,000,000 hours by 10 people; only saving said it could not be.
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    hours = compiled_playbook(rec.playbook).roles["annual_hours"]
+    url = reverse("recommendations:what_if", args=[rec.pk])
+    live = buyer_client.post(url, {hours: "2000000"}, HTTP_HX_REQUEST="true").content.decode()
+    result = live[live.index('id="whatif-result"') :]
+    assert 'id="whatif-impossible"' in result and "more than one person works in a year" in result
+    assert (
+        'id="whatif-impossible"' not in buyer_client.post(url, {hours: "2000"}, HTTP_HX_REQUEST="true").content.decode()
+    )
