@@ -53,7 +53,14 @@ class HistoryFilter(forms.Form):
 
     verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False, widget=Select)
     function = forms.ChoiceField(required=False, label="Knowledge function", widget=Select)
-    model = forms.ChoiceField(required=False, label="Top engagement model", widget=Select)
+    # The column it filters on is the model with the most points, a result where KPO doesn't win included: said so,
+    # and the list names it beside "None" (review 86: a doesn't-win row listed under a model it said was "None").
+    model = forms.ChoiceField(
+        required=False,
+        label="Engagement model with the most points",
+        help_text="Results where KPO doesn't win count the model that would have fitted best.",
+        widget=Select,
+    )
     regime = forms.ChoiceField(required=False, label="Regime", widget=Select)
     decision = forms.ChoiceField(
         choices=[("", "Any decision status"), *DecisionStatus.choices], required=False, label="Sign-off", widget=Select

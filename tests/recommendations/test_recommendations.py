@@ -182,6 +182,21 @@ def test_blocked_result_names_why(buyer_client: Client, assessment: Assessment) 
     assert "What blocks KPO here" in body and "rules-based work: BPO, not KPO" in body
 
 
+def test_a_doesnt_win_row_in_the_history_names_the_model_it_is_filtered_under(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    # Review 86: filtered by a model, the list showed a doesn't-win row as "None", and the CSV named the model.
+    Answer.objects.filter(assessment=assessment, question_code="judgement").update(value=False)
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    assert rec.verdict == "doesnt_win" and rec.top_model
+    page = html.unescape(
+        buyer_client.get(reverse("recommendations:history"), {"model": rec.top_model}).content.decode()
+    )
+    assert 'None: KPO doesn\'t win <span class="small">(most points: ' in page
+    assert "Engagement model with the most points" in page and "count the model that would have fitted best" in page
+
+
 def test_the_why_tables_fit_score_row_has_as_many_cells_as_its_header(
     buyer_client: Client, assessment: Assessment
 ) -> None:
@@ -387,6 +402,8 @@ def test_a_history_filter_refused_opens_on_the_error_summary(
     assert 'min="2000-01-01" max="2100-12-31"' in page  # the date picker offers the same days
     if "since" in query and "until" in query:
         assert 'value="2026-12-31"' in page and 'value="2026-01-01"' in page  # valid dates stay in their boxes
+    # Nothing was searched, and it is not said that nothing matched (review 86: "0 recommendations").
+    assert "Nothing was searched" in page and "0 recommendations" not in page and "match these filters" not in page
 
 
 def test_a_date_filter_says_back_what_was_given_without_invisible_controls(buyer_client: Client) -> None:
