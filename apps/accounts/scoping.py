@@ -151,6 +151,11 @@ def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:
 
 
 _NO_HEADER = "_draws_no_header"
+# What a member below a route's role is told (review 86: "the owner role or higher", where owner is the highest).
+ROLE_NEEDED = {
+    Membership.Role.EDITOR: "This needs the editor or owner role: ask an owner of your organisation to change yours.",
+    Membership.Role.OWNER: "This needs the owner role: ask an owner of your organisation.",
+}
 
 
 def member_required[R: HttpRequest, **P](
@@ -179,7 +184,9 @@ def member_required[R: HttpRequest, **P](
             if not membership.has_role(role):
                 if of is not None and not _ours(of, membership.organisation_id, kwargs.get("pk")):
                     raise Http404(f"No {of._meta.verbose_name} matches the given query.")
-                raise PermissionDenied(f"This needs the {Membership.Role(role).label.lower()} role or higher.")
+                raise PermissionDenied(
+                    ROLE_NEEDED.get(role, f"This needs the {Membership.Role(role).label.lower()} role.")
+                )
             member = cast(MemberRequest, request)  # login_required ran: the user is signed in
             member.membership = membership
             member.organisation = membership.organisation

@@ -14,14 +14,11 @@ MENTION_HELP = "Mention a colleague with @ and their email address or name, e.g.
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
-        max_length=COMMENT_MAX,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=MENTION_HELP,
-        error_messages={
-            "required": "Write something first: an empty comment is not posted.",
-            "max_length": f"Keep a comment to {COMMENT_MAX:,} characters or fewer (this one has %(show_value)s).",
-        },
+        # The limit said before it is reached, and the count with its thousands separated (review 86).
+        help_text=f"{MENTION_HELP} Up to {COMMENT_MAX:,} characters.",
+        error_messages={"required": "Write something first: an empty comment is not posted."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
@@ -34,6 +31,10 @@ class CommentForm(forms.Form):
 
     def clean_body(self) -> str:
         body = str(self.cleaned_data["body"])
+        if len(body) > COMMENT_MAX:
+            raise forms.ValidationError(
+                f"Keep a comment to {COMMENT_MAX:,} characters or fewer (this one has {len(body):,})."
+            )
         if looks_blank(body):  # characters that draw nothing (a zero-width space) post an empty comment (review 65)
             raise forms.ValidationError(self.fields["body"].error_messages["required"])
         return body

@@ -80,7 +80,11 @@ def _saving(rec: Recommendation) -> str:
         return f"{top.name} costs more than in-house by {cost.amount(top.costs_more_by)}; {odds}"
     p10, p50, p90 = (cost.amount(v) for v in (top.savings_p10, top.savings_p50, top.savings_p90))
     even = f"break-even month {top.break_even_month}" if top.break_even_month else "no break-even in the horizon"
-    return f"{top.name}: P10 {p10}, P50 {p50}, P90 {p90}; {odds}; {even}"
+    # In words (review 86: "P10 −£956,000, P50 £596,000, P90 £1,990,000" on the what-if page).
+    return (
+        f"{top.name}: a saving of {p50} in the middle of the simulated cases, between {p10} and {p90} in 8 of 10 "
+        f"(a minus is a loss); {odds}; {even}"
+    )
 
 
 def _version(rec: Recommendation) -> str:

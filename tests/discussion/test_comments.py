@@ -221,7 +221,7 @@ def test_a_comment_too_long_is_refused_with_every_character_kept_and_no_box_cuts
     refused = _post(viewer_client, reverse("discussion:result_comment", args=[recommendation.pk]), long)
     assert refused.status_code == 400
     body = html.unescape(refused.content.decode())
-    assert "Keep a comment to 4,000 characters or fewer (this one has 4899)." in body and long.strip() in body
+    assert "Keep a comment to 4,000 characters or fewer (this one has 4,899)." in body and long.strip() in body
     assert "<title>Error: comment not posted" in refused.content.decode()
     assert "maxlength" not in re.search(r"<textarea[^>]*>", body).group(0)
     assert not Comment.objects.exists()

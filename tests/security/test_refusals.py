@@ -24,7 +24,7 @@ AUTOSAVE = "Every answer is saved as you give it"
 def test_the_403_page_says_which_role_is_needed(viewer_client: Client) -> None:
     response = viewer_client.get(reverse("questionnaire:start"))
     assert response.status_code == 403
-    assert "This needs the editor role or higher." in response.content.decode()
+    assert "This needs the editor or owner role: ask an owner" in response.content.decode()
 
 
 def test_the_403_page_escapes_the_reason_and_has_a_general_one_without_it(rf: RequestFactory) -> None:
