@@ -55,9 +55,12 @@ def home(request: HttpRequest) -> HttpResponse:
         drafts = list(
             Assessment.objects.filter(organisation_id=membership.organisation_id, status=Assessment.Status.DRAFT)
             .order_by(Case(When(created_by_id=request.user.pk, then=0), default=1), "-updated_at", "-pk")
-            .only("pk", "title", "updated_at", "created_by_id")[:3]
+            .select_related("created_by")
+            .only("pk", "title", "updated_at", "created_by_id", "created_by__email")[:3]
         )
-    return render(request, "home.html", {"drafts": drafts})
+    # A colleague's draft is named as theirs, under a heading that does not say it waits for this member (review 86).
+    theirs = any(d.created_by_id != request.user.pk for d in drafts)
+    return render(request, "home.html", {"drafts": drafts, "colleagues_drafts": theirs})
 
 
 @require_safe

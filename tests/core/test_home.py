@@ -112,3 +112,14 @@ def test_home_and_the_folded_menu_say_what_is_waiting_for_you(
     waiting = page[page.index('id="waiting-heading"') :]
     assert "1 unread notice in your inbox" in waiting
     assert f'href="{reverse("questionnaire:resume", args=[draft.pk])}">Legal review 2027</a>' in waiting
+    assert "(your draft, changed" in waiting and ">Waiting for you</h2>" in page
+
+
+def test_a_colleagues_draft_on_home_is_named_as_theirs(
+    buyer: User, colleague: User, buyer_client: Client, organisation: Organisation, playbook: Playbook
+) -> None:
+    # Review 86: a new member's home said colleagues' drafts were "Waiting for you", without saying whose.
+    AssessmentFactory(organisation=organisation, created_by=colleague, title="Their review", playbook=playbook)
+    page = buyer_client.get(reverse("home")).content.decode()
+    assert ">Waiting for you and your colleagues</h2>" in page
+    assert f"(a draft {colleague.email} started, changed" in page
