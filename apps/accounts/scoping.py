@@ -152,7 +152,7 @@ def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:
 
 _NO_HEADER = "_draws_no_header"
 # What a member below a route's role is told (review 86: "the owner role or higher", where owner is the highest).
-ROLE_NEEDED = {
+ROLE_NEEDED: dict[str, str] = {
     Membership.Role.EDITOR: "This needs the editor or owner role: ask an owner of your organisation to change yours.",
     Membership.Role.OWNER: "This needs the owner role: ask an owner of your organisation.",
 }
