@@ -383,7 +383,7 @@ class OneValueEachMixin:
 
     def clean(self) -> dict[str, Any]:
         form = cast(forms.BaseForm, self)
-        data = super().clean() or {}  # type: ignore[misc]
+        data = super().clean() or {}  # type: ignore[misc]  # a mixin: the form class it is mixed into has clean()
         for name, field in form.fields.items():
             if isinstance(field, forms.MultipleChoiceField):  # ticked boxes: one value each, as many as ticked
                 continue
