@@ -35,3 +35,11 @@ def test_the_gate_says_the_cost_leaves_the_licensed_professional_out(reference: 
     ev = evaluated_case(reference, AMLAW, licensed_signoff=["pe-seal"], signoff_capacity="no", buyer_location="uk")
     gates = [g.text for g in ev.gates if g.text.startswith("a licensed professional engaged")]
     assert gates and gates[0].endswith("whose cost the comparison here does not include")
+
+
+def test_a_rate_worked_out_from_two_sources_cites_both(reference: Playbook) -> None:
+    # Review 84: "$15/h to $60/h (likely $35/h)" was cited to the vendor alone, where its top is the glossary's.
+    ev = evaluated_case(reference, AMLAW)
+    prices = [p for m in ev.models if (p := ev.cost.price_of(m.code)) is not None and p.source != "your quote"]
+    assert prices
+    assert any("Zedtreeo" in p.source and "Remote Staffing Wiki glossary" in p.source for p in prices), prices
