@@ -182,9 +182,12 @@ class RefusalFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if record.exc_info and isinstance(status, int) and status < 500:
+        if isinstance(status, int) and status < 500:
             record.exc_info = None
             record.exc_text = None
+            # A host not allowed is logged as an ERROR, though it was answered with a 400 (review 87).
+            if record.levelno > logging.WARNING:
+                record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
         return True
 
 

@@ -13,13 +13,14 @@ from typing import Any, Concatenate, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import Membership, Organisation, User
+from apps.common.hostile import ascii_int
 from apps.common.prepared import PreparedQuery
 
 SESSION_KEY = "organisation_id"
@@ -104,8 +105,6 @@ def current_membership(request: HttpRequest) -> Membership | None:
     membership = next((m for m in memberships if m.organisation_id == chosen), None) if chosen else None
     if membership is None and memberships:
         membership = min(memberships, key=_fallback_order)
-    if membership is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
-        membership = _where_drawn(request, memberships, membership)
     memo._membership_cache = membership
     return membership
 
@@ -116,30 +115,40 @@ DRAWN_IN = "drawn_in"
 DRAWN_IN_HEADER = "X-KPO-Drawn-In"
 
 
-def _where_drawn(request: HttpRequest, memberships: list[Membership], current: Membership) -> Membership:
-    """A form sent from a page drawn in another of the member's organisations than the one this session works in now
-    (another tab switched since) acts where it was drawn, and the session works there again, so what follows (the
-    next step, the page redirected to) is that organisation's too (review 85: an owner's invitation went to the other
-    organisation, and a step of the first one's draft was a 404 with what was typed lost). An organisation the user
-    is not a member of, or a value that is no id, changes nothing."""
-    drawn = request.headers.get(DRAWN_IN_HEADER, "")
-    if not drawn:
+def _where_drawn(request: HttpRequest, current: Membership) -> tuple[Membership, bool]:
+    """The membership a request acts in, and whether the session should work there from now on.
+
+    A form sent from a page drawn in another of the member's organisations than the one this session works in now
+    (another tab switched since) acts where it was drawn (review 85: an owner's invitation went to the other
+    organisation, and a step of the first one's draft was a 404 with what was typed lost). A whole page sent (no
+    htmx) moves the session there too, so the page it leads to is that organisation's; an htmx request (an autosave,
+    a poll) acts there for itself alone, so a tab working quietly in the background moves no other tab (review 87).
+    Refused, with nothing done: a page drawn in an organisation the user is not a member of (left since, or forged),
+    and a request naming two (the field twice, or field and header disagreeing) or what is no id (review 87: it had
+    acted in the current organisation instead, and 5,000 digits were a 500)."""
+    header = request.headers.get(DRAWN_IN_HEADER)
+    fields: list[str] = []
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
         try:
-            drawn = str(request.POST.get(DRAWN_IN, ""))
+            fields = [str(v) for v in request.POST.getlist(DRAWN_IN)]
         except Exception:  # a body that does not parse: the view answers it as it would without the field
-            return current
-    if not drawn.isascii() or not drawn.isdigit() or int(drawn) == current.organisation_id:
-        return current
-    there = next((m for m in memberships if m.organisation_id == int(drawn)), None)
+            fields = []
+    given = [*([header] if header is not None else []), *fields]
+    if not given:
+        return current, False
+    named = {ascii_int(value) for value in given}
+    if len(fields) > 1 or len(named) != 1 or None in named:
+        raise BadRequest("This page says it was opened in more than one organisation, or in none: nothing was done.")
+    (drawn,) = named
+    if drawn == current.organisation_id:
+        return current, False
+    there = next((m for m in user_memberships(request) if m.organisation_id == drawn), None)
     if there is None:
-        return current
-    request.session[SESSION_KEY] = there.organisation_id
-    messages.info(
-        request,
-        f"That page was opened in {there.organisation.name}, so what you sent went there, and you are working in "
-        f"{there.organisation.name} again (another tab had switched to {current.organisation.name}).",
-    )
-    return there
+        raise PermissionDenied(
+            "This page was opened in an organisation you are not a member of now, so nothing was done: reload the "
+            "page you are on to work where you are."
+        )
+    return there, not getattr(request, "htmx", False)
 
 
 def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:
@@ -181,17 +190,32 @@ def member_required[R: HttpRequest, **P](
             membership = current_membership(request)
             if membership is None:
                 return render(request, "accounts/no_organisation.html", status=403)
+            current = membership
+            membership, move = _where_drawn(request, current)
             if not membership.has_role(role):
                 if of is not None and not _ours(of, membership.organisation_id, kwargs.get("pk")):
                     raise Http404(f"No {of._meta.verbose_name} matches the given query.")
                 raise PermissionDenied(
                     ROLE_NEEDED.get(role, f"This needs the {Membership.Role(role).label.lower()} role.")
                 )
+            if membership is not current:
+                # Acting where the page was drawn, its role checked first.
+                cast(_CachingRequest, request)._membership_cache = membership
             member = cast(MemberRequest, request)  # login_required ran: the user is signed in
             member.membership = membership
             member.organisation = membership.organisation
             # The view's own request type: MemberRequest, or a subclass adding what middleware sets (htmx).
-            return view(cast(R, member), *args, **kwargs)
+            response = view(cast(R, member), *args, **kwargs)
+            if move and membership is not current and response.status_code < 400:
+                # Only once the view took what was sent: a refused request moves nothing (review 87).
+                request.session[SESSION_KEY] = membership.organisation_id
+                name = membership.organisation.name
+                messages.info(
+                    request,
+                    f"That page was opened in {name}, so what you sent went there and you are working in {name} "
+                    f"again (another tab had switched to {current.organisation.name}).",
+                )
+            return response
 
         return wrapped
 

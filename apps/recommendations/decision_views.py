@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from apps.accounts import throttle
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
-from apps.common.hostile import looks_blank, visible_length
+from apps.common.hostile import looks_blank
 from apps.playbooks.engine import CompiledPlaybook
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.runtime import compiled_playbook
@@ -147,7 +147,7 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         name_problem = f"Give the new assessment one name, not {len(sent)}."
     elif not title:
         name_problem = "Give the new assessment a name."
-    elif (length := visible_length(title)) > 200:
+    elif (length := len(title)) > 200:  # as the start form and the column count it (review 87: never cut)
         name_problem = f"Keep the name to 200 characters or fewer (this one has {length:,})."
     else:
         name_problem = ""

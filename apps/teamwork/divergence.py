@@ -21,7 +21,7 @@ from apps.playbooks.engine import CompiledPlaybook, evaluate
 from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.types import VERDICT_LABELS, Question
 from apps.playbooks.engine.visibility import visibility
-from apps.teamwork.models import SecondOpinion, Settlement
+from apps.teamwork.models import SecondOpinion, Settlement, shown_stamp
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,11 @@ class Divergence:
         return (
             s is not None and s.chosen_value == self.first and (s.second_value is None or s.second_value == self.second)
         )
+
+    @property
+    def seen(self) -> str:
+        """What the settle form shows (``models.shown_stamp``), sent back with the choice."""
+        return shown_stamp(self.settlement, self.first, self.second)
 
     @property
     def blocks_submit(self) -> bool:

@@ -9,6 +9,10 @@ and, where they differ from the assessment's answers, the owner settles the diff
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -161,3 +165,11 @@ class Settlement(models.Model):
         """Which settlement this is, and when it was last made: the review page's form carries it, so a settle sent
         from a page drawn before another was recorded is refused rather than replacing it (review 85)."""
         return f"{self.pk}-{self.settled_at.timestamp():.6f}"
+
+
+def shown_stamp(settlement: Settlement | None, first: Any, second: Any) -> str:
+    """What a review page's settle form showed: the settlement then recorded (or none) and the two answers it offered.
+    A settle whose page showed anything else is refused (review 87: a first answer changed by an autosave since the
+    page was drawn was kept, a value never shown)."""
+    shown = json.dumps([first, second], sort_keys=True, default=str).encode()
+    return f"{settlement.stamp if settlement else 'none'}:{hashlib.sha256(shown).hexdigest()[:16]}"

@@ -18,7 +18,14 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Assessment
 from apps.teamwork.divergence import follow_up_answers
-from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, Settlement, StakeholderRole
+from apps.teamwork.models import (
+    SecondOpinion,
+    SecondOpinionAnswer,
+    SectionAssignment,
+    Settlement,
+    StakeholderRole,
+    shown_stamp,
+)
 
 TeamError = questionnaire.AssessmentError
 
@@ -274,8 +281,9 @@ def settle(
     seen: str | None = None,
 ) -> None:
     """Settle one difference: the chosen value becomes the answer (given by ``user``), recorded with the reason.
-    ``seen``: the stamp of the settlement the page showed (``Settlement.stamp``; "none" before any); refused when
-    another was recorded since, so no decision and its reason is replaced unread. None: not checked."""
+    ``seen``: what the page's form showed (``models.shown_stamp``: the settlement then recorded and the two answers);
+    refused when another settlement was recorded since (or the form says none, "", once one is) or an answer changed,
+    so no decision and its reason is replaced unread and nothing is kept that was not shown. None: not checked."""
     assessment = opinion.assessment
     gave_it = Membership.objects.filter(organisation_id=opinion.organisation_id, pk=opinion.reviewer_id, user=user)
     if gave_it.exists():
@@ -288,7 +296,7 @@ def settle(
         earlier = Settlement.objects.filter(
             organisation_id=opinion.organisation_id, opinion=opinion, question_code=question_code
         ).first()
-        if seen is not None and earlier is not None and seen != earlier.stamp:
+        if seen is not None and earlier is not None and not seen.startswith(f"{earlier.stamp}:"):
             kept = (
                 "keeping the answer given"
                 if earlier.chosen_value == earlier.first_value
@@ -308,6 +316,11 @@ def settle(
         first = stored.get(question_code)
         if second is None or first == second:
             raise TeamError("There is no difference to settle on this question (any more).")
+        if seen and seen != shown_stamp(earlier, first, second):
+            raise TeamError(
+                "An answer to this question has changed since this page was opened, so nothing was settled: read the "
+                "two answers as they are now, below, and settle it again."
+            )
         if keep_first and first is None:
             raise TeamError("There is no answer to keep: choose the second opinion's, or answer the question first.")
         chosen = first if keep_first else second

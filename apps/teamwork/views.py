@@ -234,7 +234,7 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
             keep_first=form.cleaned_data["choice"] == "first",
             reason=form.cleaned_data["reason"],
             user=request.user,
-            seen=form.cleaned_data["seen"] or None,
+            seen=form.cleaned_data["seen"],
         )
     except services.TeamError as exc:
         return _settle_refused(request, assessment, exc.messages, 409, question)

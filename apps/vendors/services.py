@@ -183,12 +183,11 @@ def checklist_rows(snapshot: Snapshot, *, after: list[dict[str, Any]] | None = N
 class ChecklistBasis:
     """Where a shortlisted provider's checklist reads its regimes and obligations from: the recommendation as stored
     when the provider delivers from where it does (or records no location), else the recommendation worked out again
-    for delivery from each of the provider's locations that meets the buyer's requirements (``at``). ``moved``: those
-    locations' codes; ``unmet``: the provider's locations, when none of them meets the requirements."""
+    for delivery from each of the provider's locations (``at``), those meeting every requirement if any do, else all
+    of them (a provider short-listed anyway will deliver from there: review 87). ``moved``: those locations' codes."""
 
     snapshots: tuple[Snapshot, ...]
     moved: tuple[str, ...] = ()
-    unmet: tuple[str, ...] = ()
 
 
 def checklist_basis(recommendation: Recommendation, locations: list[str]) -> ChecklistBasis:
@@ -202,8 +201,9 @@ def checklist_basis(recommendation: Recommendation, locations: list[str]) -> Che
     compiled = compiled_playbook(recommendation.playbook)
     answers = original_answers(recommendation, compiled)
     order = [loc.code for loc in ev.locations if loc.code in locations]
+    meeting = [code for code in order if code not in unmet_locations(ev)]
     snapshots, moved = [], []
-    for code in order:
+    for code in meeting or order:
         evaluation = evaluate(compiled, answers, priced=False, at=code)
         if evaluation.delivered_from == code:
             written = written_snapshot(
@@ -212,8 +212,13 @@ def checklist_basis(recommendation: Recommendation, locations: list[str]) -> Che
             snapshots.append(written[1])
             moved.append(code)
     if not snapshots:
-        return ChecklistBasis((record,), unmet=tuple(order))
+        return ChecklistBasis((record,))
     return ChecklistBasis(tuple(snapshots), tuple(moved))
+
+
+def unmet_locations(ev: Any) -> set[str]:
+    """The locations of a recommendation that break a requirement the buyer set."""
+    return {loc.code for loc in ev.locations if loc.excluded_because}
 
 
 def checklist_note(entry: ShortlistEntry) -> str:
@@ -226,9 +231,17 @@ def checklist_note(entry: ShortlistEntry) -> str:
     there = _and([names.get(code, code) for code in entry.checklist_from])
     planned = ev.delivery_location
     was = f", not {planned.in_text}, as the recommendation was" if planned is not None else ""
+    broken = [names.get(code, code) for code in entry.checklist_from if code in unmet_locations(ev)]
+    short = (
+        f" {_and(broken)} {'does' if len(broken) == 1 else 'do'} not meet every requirement you set: the result's "
+        "“Where to deliver from” says which."
+        if broken
+        else ""
+    )
     return (
         f"These obligations are worked out for delivery from {there}, where {entry.vendor.name} delivers from{was}: "
-        "obligations that hold only for delivery from elsewhere are left out, and those of delivery from there are in."
+        f"obligations that hold only for delivery from elsewhere are left out, and those of delivery from there are in."
+        f"{short}"
     )
 
 

@@ -471,3 +471,41 @@ def test_an_htmx_request_carries_where_its_page_was_drawn_in_a_header(
         headers={"X-KPO-Drawn-In": str(organisation.pk)},
     )
     assert Invitation.objects.get(email="by-htmx@acme.test").organisation_id == organisation.pk
+
+
+def test_a_page_drawn_where_the_user_is_no_member_or_naming_two_organisations_does_nothing(
+    buyer: User, buyer_client: Client, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    # Review 87: a form from an organisation the user had left acted in their current one, silently; 5,000 digits were
+    # a 500; the field twice took the last.
+    members = reverse("accounts:members")
+    invite = {"email": "nobody@acme.test", "role": "viewer"}
+    left = buyer_client.post(members, {**invite, "drawn_in": str(other_organisation.pk)})
+    assert left.status_code == 403 and "not a member of now, so nothing was done" in left.content.decode()
+    for bad in ({"drawn_in": "9" * 5000}, {"drawn_in": [str(organisation.pk), str(other_organisation.pk)]}):
+        assert buyer_client.post(members, {**invite, **bad}).status_code == 400
+    header = {"X-KPO-Drawn-In": str(other_organisation.pk)}
+    disagree = buyer_client.post(members, {**invite, "drawn_in": str(organisation.pk)}, headers=header)
+    assert disagree.status_code == 400
+    assert not Invitation.objects.filter(email="nobody@acme.test").exists()
+
+
+def test_a_refused_request_moves_nothing_and_an_htmx_one_moves_no_other_tab(
+    buyer: User, buyer_client: Client, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    MembershipFactory(user=buyer, organisation=other_organisation, role="viewer")
+    # A viewer there may not invite: refused, and the session still works in the first organisation.
+    refused = buyer_client.post(
+        reverse("accounts:members"), {"email": "v@acme.test", "role": "viewer", "drawn_in": str(other_organisation.pk)}
+    )
+    assert refused.status_code == 403 and "opened in" not in refused.content.decode()
+    assert buyer_client.session.get("organisation_id") in (None, organisation.pk)
+    # An htmx request acts where its page was drawn for itself alone: the session is not moved.
+    buyer_client.post(reverse("accounts:switch_organisation"), {"organisation": other_organisation.pk})
+    buyer_client.post(
+        reverse("accounts:members"),
+        {"email": "quiet@acme.test", "role": "viewer"},
+        headers={"X-KPO-Drawn-In": str(organisation.pk), "HX-Request": "true"},
+    )
+    assert Invitation.objects.get(email="quiet@acme.test").organisation_id == organisation.pk
+    assert buyer_client.session["organisation_id"] == other_organisation.pk

@@ -234,6 +234,9 @@ def test_saving_needs_a_name_and_valid_answers(
     assert long.status_code == 400 and "Keep the name to 200 characters or fewer (this one has 70,000)." in (
         long.content.decode()
     )
+    # Counted as the column holds it: combining signs count, and nothing is cut (review 87).
+    hindi = buyer_client.post(url, {"whatif_title": "किताब विश्लेषण " * 16, **changed})
+    assert hindi.status_code == 400 and "Keep the name to 200 characters or fewer" in hindi.content.decode()
     twice = buyer_client.post(url, {"whatif_title": ["One", "Two"], **changed})
     assert twice.status_code == 400 and "Give the new assessment one name, not 2." in twice.content.decode()
     assert _stored() == before

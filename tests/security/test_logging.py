@@ -152,7 +152,7 @@ def test_a_refusal_is_one_line_without_a_stack_trace_and_a_500_keeps_its(caplog:
 
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "stdout")
 
-    def logged(name: str, status: int) -> str:
+    def logged(name: str, status: int, level: int = logging.WARNING) -> str:
         try:
             raise PermissionDenied("Only owners may.")
         except PermissionDenied:
@@ -170,4 +170,5 @@ def test_a_refusal_is_one_line_without_a_stack_trace_and_a_500_keeps_its(caplog:
 
     assert "Traceback" not in logged("django.request", 403) and "Forbidden: /x/" in logged("django.request", 403)
     assert "Traceback" not in logged("django.security.DisallowedHost", 400)
+    assert " WARNING django.security.DisallowedHost " in logged("django.security.DisallowedHost", 400, logging.ERROR)
     assert "Traceback" in logged("django.request", 500)

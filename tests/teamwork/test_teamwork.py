@@ -832,7 +832,7 @@ def test_a_settle_from_a_page_drawn_before_another_settlement_is_refused_and_rep
     settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
     stale = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
     seen = re.search(r'name="seen" value="([^"]+)"', stale).group(1)
-    assert seen == "none"
+    assert seen.startswith("none:")
     first = {"choice": "first", "reason": "Keep it: judgement is needed.", "seen": seen}
     assert buyer_client.post(settle, first).status_code == 302
     late = buyer_client.post(settle, {"choice": "second", "reason": "Take theirs, from an old tab.", "seen": seen})
@@ -851,3 +851,25 @@ def test_a_settle_from_a_page_drawn_before_another_settlement_is_refused_and_rep
     again = {"choice": "second", "reason": "Take theirs after all, having read it.", "seen": now}
     assert buyer_client.post(settle, again).status_code == 302
     assert Settlement.objects.get().reason == "Take theirs after all, having read it."
+
+
+def test_a_settle_from_a_page_showing_answers_since_changed_is_refused(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 87: an autosave changed the first answer after the page was drawn, and "keep the answer given" kept the
+    # new value, one never shown; a form without "seen" replaced an existing settlement unchecked.
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    Answer.objects.filter(assessment=draft, question_code="judgement").update(value="changed since")
+    late = buyer_client.post(settle, {"choice": "first", "reason": "Keep what I saw.", "seen": seen})
+    assert late.status_code == 409 and "has changed since this page was opened" in late.content.decode()
+    assert not Settlement.objects.exists()
+    Answer.objects.filter(assessment=draft, question_code="judgement").update(value=True)
+    assert (
+        buyer_client.post(settle, {"choice": "first", "reason": "Keep it, as shown.", "seen": seen}).status_code == 302
+    )
+    unseen = buyer_client.post(settle, {"choice": "second", "reason": "No seen field at all here."})
+    assert unseen.status_code == 409 and Settlement.objects.get().reason == "Keep it, as shown."

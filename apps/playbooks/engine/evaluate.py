@@ -722,8 +722,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     """The scored, explained result of ``answers``. ``priced=False`` leaves the cost out (``NOT_PRICED``): for
     checks of the verdict, fit, models and regimes alone, which the cost, worked out last, never changes (on the
     reference playbook's golden cases it is about a third of the call's time). ``at``: a location to deliver from
-    in place of the first ranked, when it meets every requirement (a shortlisted provider's, whose checklist then
-    reads the regimes and obligations of delivery from there); ignored otherwise."""
+    in place of the first ranked, whether or not it meets every requirement (a shortlisted provider's, whose
+    checklist then reads the regimes and obligations of delivery from there); ignored for a location the catalogue
+    does not hold or has retired."""
     seen = visibility(pb, answers)
     effective = seen.answers
     # The rules that fire from the single call's walk (a memo hit per choice answer), not a second pass
@@ -846,7 +847,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     feasible = [c for c in order if c not in broken]  # the locations meeting every requirement, ranked
     delivered_from = feasible[0] if feasible else ""
     candidates = tuple(feasible) if needs.get("overlap_unchecked") else ()
-    if at and at in feasible:
+    if at and at in location_scores:
         delivered_from, candidates = at, ()
     # Regimes of the delivery location's own law, once where the work is delivered from is known; a rule naming
     # one says it triggers it only when the work is delivered from there.
