@@ -113,3 +113,24 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_code} = {self.value!r}"
+
+
+class DeletedDraft(models.Model):
+    """A draft's id and title kept after it was deleted, with who deleted it and when: a step or an answer sent to it
+    afterwards (a colleague's tab still open) is told so, with what was sent, instead of a 404 that loses it (review
+    87). Nothing of its answers is kept."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    assessment_id = models.BigIntegerField()
+    title = models.CharField(max_length=200)
+    playbook = models.ForeignKey(Playbook, null=True, on_delete=models.SET_NULL, related_name="+")
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "assessment_id"], name="deleteddraft_one_per_draft"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (deleted)"

@@ -33,7 +33,7 @@ from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import drafts, extensions
-from apps.questionnaire.models import Answer, Assessment
+from apps.questionnaire.models import Answer, Assessment, DeletedDraft
 
 logger = logging.getLogger(__name__)
 
@@ -586,13 +586,19 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
     return Submitted(row, bool(updated), answers)
 
 
-def delete_draft(*, assessment: Assessment) -> None:
-    """Delete a draft with its answers (and nothing else). A submitted assessment is refused: its
-    recommendation is an immutable record and keeps the assessment (``on_delete=PROTECT``)."""
+def delete_draft(*, assessment: Assessment, by: User | None = None) -> None:
+    """Delete a draft with its answers (and nothing else), keeping its id and title with who deleted it
+    (``DeletedDraft``). A submitted assessment is refused: its recommendation is an immutable record and keeps the
+    assessment (``on_delete=PROTECT``)."""
     with transaction.atomic():
         locked = _own(assessment).select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError("This assessment has been submitted, so it stays with its recommendation.")
+        DeletedDraft.objects.update_or_create(
+            organisation_id=locked.organisation_id,
+            assessment_id=locked.pk,
+            defaults={"title": locked.title, "playbook_id": locked.playbook_id, "deleted_by": by},
+        )
         # One DELETE by organisation and id: the database deletes the answers, comments, assignments and second
         # opinions with it (their keys cascade, apps/common/on_delete.py), where Django would read and delete
         # each by the draft's id alone.

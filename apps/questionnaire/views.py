@@ -7,8 +7,9 @@ and an autosave each cost a fixed handful of queries however many questions the 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import wraps
+from typing import Any, NoReturn, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.models import Membership
@@ -35,7 +37,7 @@ from apps.questionnaire import drafts, extensions, save_rate, services
 from apps.questionnaire.extensions import MemberView
 from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_drawn, posted_loaded
 from apps.questionnaire.listing import with_copies_under_originals
-from apps.questionnaire.models import Assessment
+from apps.questionnaire.models import Assessment, DeletedDraft
 from apps.questionnaire.progress import draft_progress, step_context
 
 EDITOR = Membership.Role.EDITOR
@@ -78,11 +80,70 @@ _ASSESSMENT_AND_TEAM = PreparedQuery(
 
 
 def _assessment(request: MemberRequest, pk: int, query: PreparedQuery = _ASSESSMENT) -> Assessment:
-    """The member's organisation's assessment ``pk``, or 404 (``get_for_member``), read by ``query``."""
+    """The member's organisation's assessment ``pk``, or 404 (``get_for_member``), read by ``query``; a draft
+    deleted since raises ``DraftDeleted`` (``answers_gone``)."""
     found = query(organisation=request.organisation.pk, pk=pk)
     if not found:
-        raise Http404("No Assessment matches the given query.")
+        _not_found(request, pk)
     return found[0]  # one at most: by primary key
+
+
+class DraftDeleted(Exception):
+    def __init__(self, deleted: DeletedDraft) -> None:
+        super().__init__(deleted.title)
+        self.deleted = deleted
+
+
+def _not_found(request: MemberRequest, pk: int) -> NoReturn:
+    deleted = (
+        DeletedDraft.objects.filter(organisation=request.organisation, assessment_id=pk)
+        .select_related("deleted_by")
+        .first()
+    )
+    if deleted is not None:
+        raise DraftDeleted(deleted)
+    raise Http404("No Assessment matches the given query.")
+
+
+def answers_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A step, an answer or a page of a draft deleted since it was opened: said so (410), with what was sent, where a
+    404 had said the page could not be found and lost it (review 87). An htmx save gets its status line."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except DraftDeleted as gone:
+            request = cast(HtmxMemberRequest, args[0])
+            deleted = gone.deleted
+            who = deleted.deleted_by.email if deleted.deleted_by else "someone"
+            when = timezone.localtime(deleted.deleted_at).strftime("%-d %b %Y, %H:%M %Z")
+            said = f"The draft “{deleted.title}” was deleted by {who} on {when}"
+            code = str(kwargs.get("question", ""))
+            if getattr(request, "htmx", False) and code:
+                message = f"{said}, so this was not saved: copy what you typed before you leave the page."
+                status = {"status_code": code, "status": "error", "message": message}
+                return render(request, "questionnaire/step.html#status", status, status=410)
+            sent = _sent_to_deleted(request, deleted) if request.method == "POST" else []
+            page = {"deleted": deleted, "said": said, "sent": sent}
+            return render(request, "questionnaire/deleted.html", page, status=410)
+
+    return wrapped
+
+
+def _sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple[str, str]]:
+    """What a step sent to a deleted draft, as (question, value) in words where the playbook still reads them."""
+    compiled = compiled_playbook(deleted.playbook) if deleted.playbook is not None else None
+    questions = compiled.questions if compiled is not None else {}
+    out = []
+    for name in request.POST:
+        if name in questions:
+            values = [v for v in request.POST.getlist(name) if v.strip()]
+            if values:
+                q = questions[name]
+                labels = {o.code: o.label for o in q.options}
+                out.append((q.prompt, "; ".join(labels.get(v, v) for v in values)))
+    return out
 
 
 def _assessment_and_team(request: MemberRequest, pk: int) -> tuple[Assessment, MemberView, drafts.Draft]:
@@ -94,7 +155,7 @@ def _assessment_and_team(request: MemberRequest, pk: int) -> tuple[Assessment, M
         return assessment, team.member_view(request.membership, assessment), drafts.draft_of(assessment)
     found = _ASSESSMENT_AND_TEAM(organisation=request.organisation.pk, pk=pk, member=request.membership.pk)
     if not found:
-        raise Http404("No Assessment matches the given query.")
+        _not_found(request, pk)
     assessment = found[0]  # one at most: by primary key
     return assessment, team.member_view_from(assessment.member_view, assessment), drafts.draft_of(assessment)
 
@@ -180,6 +241,7 @@ def assessment_start(request: MemberRequest) -> HttpResponse:
 
 @require_safe
 @member_required()
+@answers_gone
 def assessment_resume(request: MemberRequest, pk: int) -> HttpResponse:
     """Where a returning buyer lands: the first step with an unanswered question, else the review."""
     assessment = _assessment(request, pk)
@@ -200,6 +262,7 @@ def assessment_resume(request: MemberRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
+@answers_gone
 def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     assessment, team, draft = _assessment_and_team(request, pk)
     compiled = compiled_playbook(assessment.playbook)
@@ -456,6 +519,7 @@ def _neighbour(compiled: Any, seen: Visibility, section: str, step: int) -> str 
 
 @require_POST
 @member_required(EDITOR, header=False, of=Assessment)
+@answers_gone
 def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> HttpResponse:
     """Autosave one answer. htmx gets the fragments that changed; a plain post is sent back to its step."""
     # With the member's view of the team in the same statement: a section whose second opinion they owe is hidden
@@ -599,6 +663,7 @@ def _answer_refused(
 
 @require_safe
 @member_required()
+@answers_gone
 def assessment_review(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "questionnaire/review.html", review_context(request, pk))
 
@@ -665,7 +730,7 @@ def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
 def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _deletable(request, pk)
     try:
-        services.delete_draft(assessment=assessment)
+        services.delete_draft(assessment=assessment, by=request.user)
     except services.AssessmentError as exc:
         context = {"assessment": assessment, "refused": exc.messages[0]}
         return render(request, "questionnaire/delete.html", context, status=409)

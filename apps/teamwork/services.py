@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, User
 from apps.common import events
 from apps.playbooks.engine import AnswerError, clean_answer
+from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
@@ -297,14 +298,14 @@ def settle(
             organisation_id=opinion.organisation_id, opinion=opinion, question_code=question_code
         ).first()
         if seen is not None and earlier is not None and not seen.startswith(f"{earlier.stamp}:"):
-            kept = (
-                "keeping the answer given"
-                if earlier.chosen_value == earlier.first_value
-                else "taking the second opinion"
-            )
+            question = compiled_playbook(assessment.playbook).questions.get(question_code)
+            kept = answer_text(question, earlier.chosen_value) if question is not None else str(earlier.chosen_value)
+            which = "the answer given" if earlier.chosen_value == earlier.first_value else "the second opinion"
+            reason = earlier.reason if earlier.reason.endswith((".", "!", "?")) else f"{earlier.reason}."
             raise TeamError(
-                f"{earlier.settled_by or 'Someone'} settled this difference since this page was opened, {kept}, "
-                f"because: “{earlier.reason}”. Nothing was changed: read it, and settle it again if you still disagree."
+                f"{earlier.settled_by or 'Someone'} settled this difference since this page was opened, keeping "
+                f"“{kept}” ({which}), because: “{reason}” Nothing was changed: read it, and settle it again if you "
+                "still disagree."
             )
         theirs = dict(
             opinion.answers.filter(organisation_id=opinion.organisation_id)

@@ -1007,3 +1007,22 @@ def test_a_step_saved_as_its_draft_is_submitted_or_deleted_answers_409_with_what
     if race == "deleted":
         plain = owner.post(reverse("questionnaire:answer", args=[pk, "judgement"]), {"judgement": "no"})
         assert plain.status_code == 404  # the draft is gone: its address no longer answers
+
+
+def test_a_step_or_answer_sent_to_a_draft_deleted_since_is_told_so_with_what_was_sent(world: World) -> None:
+    """Review 87: a save arriving after the draft was deleted was a 404 ("can't find that page"), what was sent lost;
+    an autosave got the whole 404 page as its status line. Another organisation's member still reads a 404."""
+    owner = client_for(world.owner)
+    pk = world.draft.pk
+    assert owner.post(reverse("questionnaire:delete", args=[pk])).status_code == 302
+    step = owner.post(reverse("questionnaire:step", args=[pk, "work"]), {"judgement": "no", "function": "research"})
+    page = step.content.decode()
+    assert step.status_code == 410 and "was deleted by " in page and "so what you sent was not saved" in page
+    assert "What you sent" in page
+    saved = owner.post(
+        reverse("questionnaire:answer", args=[pk, "judgement"]), {"judgement": "no"}, HTTP_HX_REQUEST="true"
+    )
+    assert saved.status_code == 410 and "copy what you typed" in saved.content.decode()
+    assert "<html" not in saved.content.decode()
+    assert owner.get(reverse("questionnaire:step", args=[pk, "work"])).status_code == 410
+    assert client_for(world.outsider).get(reverse("questionnaire:step", args=[pk, "work"])).status_code == 404

@@ -839,7 +839,8 @@ def test_a_settle_from_a_page_drawn_before_another_settlement_is_refused_and_rep
     body = late.content.decode()
     assert (
         late.status_code == 409
-        and "settled this difference since this page was opened, keeping the answer given" in body
+        and "settled this difference since this page was opened, keeping “" in body
+        and "(the answer given), because: “Keep it: judgement is needed.” Nothing was changed" in body
     )
     assert ">Take theirs, from an old tab.</textarea>" in body  # what was typed stays in its box
     (kept,) = Settlement.objects.all()
