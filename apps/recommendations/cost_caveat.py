@@ -118,14 +118,17 @@ def _lead(headline: str, *, share: bool = False) -> str:
 
 
 def likelihood(p: float) -> str:
-    """A simulated chance in words, for a chance resting on weak figures (``Cost.soft_chance``)."""
-    if p >= 0.9:
+    """A simulated chance in words, for a chance resting on weak figures (``Cost.soft_chance``), judged on the whole
+    per cent the figure shows elsewhere (``formatting.chance``), so the words and the per cent never disagree (review
+    88: "about as likely as not" beside "65%")."""
+    whole = round(float(p) * 100)
+    if whole >= 90:
         return "very likely"
-    if p >= 0.65:
+    if whole >= 65:
         return "likely"
-    if p > 0.35:
+    if whole > 35:
         return "about as likely as not"
-    return "unlikely" if p > 0.1 else "very unlikely"
+    return "unlikely" if whole > 10 else "very unlikely"
 
 
 def _chance(model: CostModel, cost: Cost) -> str:

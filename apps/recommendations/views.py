@@ -184,7 +184,13 @@ def history_csv(request: HtmxMemberRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None)
     if form.errors:
         # A refused filter is a 400 with every problem, not an export that silently leaves rows out.
-        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
+        # Named by the boxes' labels, as the page names them ("From", not "since"; review 88).
+        labels = {name: str(field.label or name) for name, field in form.fields.items()}
+        problems = "; ".join(
+            said if said.startswith(f"{labels.get(name, name)}:") else f"{labels.get(name, name)}: {said}"
+            for name, errors in form.errors.items()
+            if (said := " ".join(str(e) for e in errors))
+        )
         return HttpResponse(
             f"The filters were refused: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
         )

@@ -43,3 +43,15 @@ def test_a_rate_worked_out_from_two_sources_cites_both(reference: Playbook) -> N
     prices = [p for m in ev.models if (p := ev.cost.price_of(m.code)) is not None and p.source != "your quote"]
     assert prices
     assert any("Zedtreeo" in p.source and "Remote Staffing Wiki glossary" in p.source for p in prices), prices
+
+
+@pytest.mark.parametrize(
+    ("p", "words"),
+    [(0.6496, "likely"), (0.6449, "about as likely as not"), (0.8951, "very likely"), (0.354, "unlikely")],
+)
+def test_a_chance_in_words_agrees_with_the_per_cent_shown(p: float, words: str) -> None:
+    # Review 88: "a saving is about as likely as not" on the result beside "chance of a saving 65%" on the what-if.
+    from apps.common.formatting import chance
+    from apps.recommendations.cost_caveat import likelihood
+
+    assert likelihood(p) == words and chance(p) in ("65%", "64%", "90%", "35%")
