@@ -194,5 +194,15 @@
     var own = body.getAttribute("data-post-result");
     var local = own && own.charAt(0) === "/" && own.charAt(1) !== "/" && own.charAt(1) !== "\\";
     window.history.replaceState(window.history.state, "", local ? own : window.location.href);
+    // An address with a #fragment stops the browser's own autofocus: the box the page marks for it (the reason of a
+    // refused settle) is focused here instead (review 88: focus was left on the page).
+    var marked = document.querySelector("[autofocus]");
+    if (marked && !document.querySelector("[data-error-summary]")) {
+      window.addEventListener("load", function () {
+        if (document.activeElement !== marked) {
+          marked.focus();
+        }
+      });
+    }
   }
 })();

@@ -145,7 +145,18 @@ def test_a_team_answers_disagrees_settles_submits_and_signs_off(
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], "Settle is cut off at 390 px"
     _checked(owner, "review-divergence-390", problems)
 
-    # 5. The owner takes the second opinion with a reason, and submits.
+    browsing.console.allow(r"settle/.*400 \(Bad Request\)")
+    # 5. A settle sent with too short a reason comes back beside its difference, the choice kept and the reason box
+    #    focused (review 88: focus had been left on the page); then the owner takes the second opinion, and submits.
+    difference.get_by_role("radio", name=re.compile(r"Take")).check()
+    difference.get_by_role("textbox", name=re.compile(r"Why")).fill("short")
+    difference.get_by_role("button", name=re.compile(r"^Settle")).click()
+    expect(owner.locator("[id^=settle-error-]")).to_contain_text("at least 10 characters")
+    expect(difference.get_by_role("radio", name=re.compile(r"Take"))).to_be_checked()
+    assert owner.evaluate("document.activeElement && document.activeElement.name") == "reason", owner.evaluate(
+        "[document.activeElement.tagName, document.activeElement.id, document.querySelectorAll('[autofocus]').length,"
+        " Array.from(document.querySelectorAll('[autofocus]')).map(e => e.tagName + '#' + e.id).join(',')]"
+    )
     difference.get_by_role("radio", name=re.compile(r"Take")).check()
     difference.get_by_role("textbox", name=re.compile(r"Why")).fill(REASON)
     difference.get_by_role("button", name=re.compile(r"^Settle")).click()
