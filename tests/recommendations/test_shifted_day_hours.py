@@ -173,3 +173,21 @@ def test_a_day_giving_less_than_the_overlap_shown_says_what_it_gives_through_the
     assert (
         "6–7 h over the year<br>" in cell and "working 08:00–16:00 there; up to 8 h on a day moved further" in cell
     ), cell
+
+
+def test_the_table_shows_a_plain_days_overlap_where_no_move_is_needed(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 88: "7 h" where a UK buyer needing 2 h gets 3 h from India's plain day, with no move needed.
+    case = "Conflict: US buyer needing 4 h overlap with US Eastern who prefers India"
+    changes = {"buyer_location": "uk", "home_market": "uk", "overlap_hours": 2, "shifted_hours": True}
+    answers = {**reference.golden_cases.get(name__startswith=case).answers, **changes}
+    answers.pop("buyer_us_zone", None)
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    india = next(loc for loc in read_snapshot(rec.snapshot).evaluation.locations if loc.code == "india")
+    assert india.plain_overlap is not None
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    plain = f"{india.plain_overlap:g} h<br>"
+    said = f"on a 09:00–17:00 day there, no move needed; up to {india.overlap_yours:g} h on a day moved towards yours"
+    assert plain in page and said in page

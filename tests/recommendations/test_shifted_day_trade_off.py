@@ -89,3 +89,19 @@ def test_night_hours_count_across_midnight_and_only_where_the_law_sets_a_premium
     assert night_hours(manila, ShiftedDay(0, True, 9.0, 0)) == 0
     assert night_hours({**manila, "night_premium": None}, ShiftedDay(7, False, 2.0, 3)) == 0
     assert night_hours(INDIA, ShiftedDay(5.5, True, 14.5, 3)) == 0
+
+
+def test_a_location_whose_plain_day_gives_the_overlap_shows_that_day_first(reference: Playbook) -> None:
+    # Review 88: India showed "7 h" (the most a 4-hour shift gives) for a UK buyer needing 2 h, where its plain day
+    # gives 3 h and no move is needed.
+    ev = evaluated_case(
+        reference, PREFERS_INDIA, buyer_location="uk", home_market="uk", overlap_hours=2, shifted_hours=True,
+        buyer_us_zone=None,
+    )  # fmt: skip
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    assert not india.shifted_day and india.plain_overlap is not None
+    assert india.overlap_yours is not None and india.plain_overlap < india.overlap_yours
+    # Where the plain day does not give the overlap needed (India for a US buyer needing 3 h), nothing is said of it.
+    needs_a_move = evaluated_case(reference, PREFERS_INDIA, overlap_hours=3, shifted_hours=True)
+    moved = next(loc for loc in needs_a_move.locations if loc.code == "india")
+    assert moved.plain_overlap is None

@@ -265,6 +265,10 @@ class RankedLocation:
     # Its working day meets the buyer's only across the date line (``requirements.across_date_line``): on four of
     # the buyer's five working days.
     across_date_line: bool = False
+    # The overlap of its plain 09:00-17:00 day, where the buyer accepts shifted hours, its plain day already gives the
+    # overlap needed (no ``shifted_day``), and the most the shift gives (the figure shown) is more (review 88: "7 h"
+    # shown where a plain day gives 3 h and no move is needed); None otherwise.
+    plain_overlap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -887,6 +891,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             if day is not None and day.overlap != overlap[code]
             else "",
             across_date_line=date_line[code],
+            plain_overlap=_plain_overlap(needs, days.get(code), plain[code], overlap[code]),
         )
         for code in order
     )
@@ -1203,6 +1208,16 @@ def _asked_for(items: tuple[tuple[str, VerdictCondition], ...], recommended: str
     for a centre of the buyer's own (a first cohort of its own hires) when the result recommends a provider."""
     reworded = any(model == recommended for model, _ in items if model)
     return [item for model, item in items if (model == recommended if model else not reworded)]
+
+
+def _plain_overlap(needs: req.Requirements, day: Any, plain: float | None, shown: float | None) -> float | None:
+    """``RankedLocation.plain_overlap``: the plain day's overlap, where shifted hours are accepted, the plain day
+    gives the overlap needed (so no move is needed, ``day`` None) and the shift gives more than it; None otherwise."""
+    need = needs.get("overlap")
+    enough = need is None or not isinstance(need.value, int | float) or (plain or 0.0) >= float(need.value)
+    if not needs.shift or day is not None or plain is None or shown is None or plain >= shown or not enough:
+        return None
+    return plain
 
 
 def _risks_here(fired: list[tuple[str, Risk]], where: tuple[str, ...]) -> list[Risk]:

@@ -64,6 +64,8 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES
 # its staff work on that moved day). Snapshots stored before it read as they rendered: the overlap alone.
 # Still version 4, with a field that defaults to "not recorded": each location's ``shifted_gives`` (the overlap its
 # moved day gives, where less than the overlap shown). Snapshots stored before it read as they rendered: the day alone.
+# Still version 4, with a field that defaults to "not recorded": each location's ``plain_overlap`` (its plain day's
+# overlap where no move is needed and the accepted shift gives more). Snapshots stored before it read as they rendered.
 # Still version 4, with a field that defaults to "not recorded": ``cost.significant_figures`` (the significant
 # figures its amounts are shown to). Snapshots stored before it read as they rendered: 0, every amount to the unit.
 # Still version 4, with a field that defaults to "not recorded": ``cost.provider_fees`` (what the providers would
@@ -272,6 +274,9 @@ class Location(NamedInText):
     # Its working day meets the buyer's only across the date line, on four of the buyer's five working days (False:
     # not, or not recorded).
     across_date_line: bool = False
+    # Its plain day's overlap, where shifted hours are accepted, no move is needed and the shift gives more (None:
+    # otherwise, or not recorded).
+    plain_overlap: float | None = None
 
 
 @dataclass(frozen=True)
