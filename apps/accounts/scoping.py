@@ -206,7 +206,7 @@ def member_required[R: HttpRequest, **P](
             member.organisation = membership.organisation
             # The view's own request type: MemberRequest, or a subclass adding what middleware sets (htmx).
             response = view(cast(R, member), *args, **kwargs)
-            if move and membership is not current and response.status_code < 400:
+            if move and response.status_code < 400:  # ``move``: drawn in another of the member's organisations
                 # Only once the view took what was sent: a refused request moves nothing (review 87).
                 request.session[SESSION_KEY] = membership.organisation_id
                 name = membership.organisation.name

@@ -155,6 +155,11 @@ class NamedInText:
         return self.name_in_text or self.name
 
 
+def listed(words: list[str], conjunction: str = "and") -> str:
+    """Words as a sentence lists them: "A", "A and B", "A, B and C" (``conjunction``: "or" for alternatives)."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
 def sentence_start(text: str) -> str:
     """``text`` opening a sentence: its first letter a capital ("the Philippines ..." reads "The Philippines ...")."""
     return text[:1].upper() + text[1:]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.scoping import update_pinned
 from apps.common import events
+from apps.common.formatting import listed
 from apps.common.hostile import says_something, visible_length
 from apps.playbooks.engine import evaluate
 from apps.playbooks.runtime import compiled_playbook
@@ -151,17 +152,17 @@ def remove_entry(*, entry: ShortlistEntry) -> None:
     ShortlistEntry.objects.filter(organisation_id=entry.organisation_id, pk=entry.pk).delete()
 
 
-def checklist_rows(snapshot: Snapshot, *, after: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """The recommendation's obligations, in the order its result page lists them; ``after``: rows already listed (for
-    another location), which these follow, each obligation once."""
-    rows: list[dict[str, Any]] = list(after or [])
-    seen = {(row["regime_code"], row["obligation_code"]) for row in rows}
-    for regime in snapshot.evaluation.regimes:
+def checklist_rows(*snapshots: Snapshot) -> list[dict[str, Any]]:
+    """The obligations of the snapshots (the recommendation, or it worked out for each of a provider's locations), in
+    the order their result pages list them, each once."""
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for regime in (r for snapshot in snapshots for r in snapshot.evaluation.regimes):
         for phase, label, obligations in regime.obligations:
             for obligation in obligations:
-                if (regime.code[:60], obligation.code[:60]) in seen:
+                if (key := (regime.code[:60], obligation.code[:60])) in seen:
                     continue
-                seen.add((regime.code[:60], obligation.code[:60]))
+                seen.add(key)
                 rows.append(
                     {
                         "regime_code": regime.code[:60],
@@ -201,7 +202,8 @@ def checklist_basis(recommendation: Recommendation, locations: list[str]) -> Che
     compiled = compiled_playbook(recommendation.playbook)
     answers = original_answers(recommendation, compiled)
     order = [loc.code for loc in ev.locations if loc.code in locations]
-    meeting = [code for code in order if code not in unmet_locations(ev)]
+    unmet = unmet_locations(ev)
+    meeting = [code for code in order if code not in unmet]
     snapshots, moved = [], []
     for code in meeting or order:
         evaluation = evaluate(compiled, answers, priced=False, at=code)
@@ -228,12 +230,13 @@ def checklist_note(entry: ShortlistEntry) -> str:
         return ""
     ev = entry.shortlist.recommendation.record.evaluation
     names = {loc.code: loc.in_text for loc in ev.locations}
-    there = _and([names.get(code, code) for code in entry.checklist_from])
+    there = listed([names.get(code, code) for code in entry.checklist_from])
     planned = ev.delivery_location
     was = f", not {planned.in_text}, as the recommendation was" if planned is not None else ""
-    broken = [names.get(code, code) for code in entry.checklist_from if code in unmet_locations(ev)]
+    unmet = unmet_locations(ev)
+    broken = [names.get(code, code) for code in entry.checklist_from if code in unmet]
     short = (
-        f" {_and(broken)} {'does' if len(broken) == 1 else 'do'} not meet every requirement you set: the result's "
+        f" {listed(broken)} {'does' if len(broken) == 1 else 'do'} not meet every requirement you set: the result's "
         "“Where to deliver from” says which."
         if broken
         else ""
@@ -245,17 +248,14 @@ def checklist_note(entry: ShortlistEntry) -> str:
     )
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
 def create_checklist(*, entry: ShortlistEntry) -> int:
-    """The entry's due-diligence items, one per obligation; idempotent. Returns how many are new."""
+    """The entry's due-diligence items, one per obligation; idempotent. Returns how many are new. Made once: a stored
+    recommendation never changes, so an entry short-listed again keeps its items and is not worked out again."""
+    if DiligenceItem.objects.filter(organisation_id=entry.organisation_id, entry=entry).exists():
+        return 0
     locations = list(entry.vendor.delivery_locations.values_list("code", flat=True))
     basis = checklist_basis(entry.shortlist.recommendation, locations)
-    rows: list[dict[str, Any]] = []
-    for snapshot in basis.snapshots:
-        rows = checklist_rows(snapshot, after=rows)
+    rows = checklist_rows(*basis.snapshots)
     if list(basis.moved) != entry.checklist_from:
         ShortlistEntry.objects.filter(organisation_id=entry.organisation_id, pk=entry.pk).update(
             checklist_from=list(basis.moved)

@@ -26,6 +26,7 @@ from typing import Any
 
 from apps.common.formatting import number, period, usd_range
 from apps.common.formatting import years as in_years
+from apps.playbooks.engine.requirements import sources_naming
 from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.playbooks.engine.tco.types import Line, SavingSpread, Swing, Tco, no_benchmark
 
@@ -207,7 +208,7 @@ def _source(entry: Mapping[str, Any], figure: str) -> str:
     """The sources of one figure: those that name it (``figures``), else the entry's general sources (those
     naming no figure); never a source that backs another figure, so a rate is not "sourced" to a regulation."""
     sources = [s for s in entry.get("sources", []) if isinstance(s, Mapping)]
-    own = [s for s in sources if figure in (s.get("figures") or ())]
+    own = sources_naming(entry, figure)
     chosen = own or [s for s in sources if not s.get("figures")]
     text = "; ".join(t for t in (s.get("title", "") for s in chosen) if t)
     if entry.get("confidence") == "weak":

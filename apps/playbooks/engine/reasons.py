@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from apps.common.formatting import number
+from apps.common.formatting import listed, number
 from apps.playbooks.engine.types import MULTI, YES_NO, Condition, Question
 
 # A unit's first word for one of it: "1 hour per person per week", not "1 hours".
@@ -81,14 +81,12 @@ def _label(question: Question, value: Any) -> str:
 
 
 def _labels(question: Question, values: list[Any]) -> str:
-    words = [_label(question, v) for v in values]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return listed([_label(question, v) for v in values])
 
 
 def _either(question: Question, values: list[Any]) -> str:
     """Options a rule excludes, quoted (a label often reads as a sentence of its own): “A”, “B” or “C”."""
-    words = [f"“{_label(question, v)}”" if isinstance(v, str) else _label(question, v) for v in values]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return listed([f"“{_label(question, v)}”" if isinstance(v, str) else _label(question, v) for v in values], "or")
 
 
 def _amount(question: Question, value: float) -> str:

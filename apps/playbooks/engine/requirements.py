@@ -913,6 +913,13 @@ def _shifted_option(
     return Option(f"Deliver from {parts} to give {gives}", costs, triggers)
 
 
+def sources_naming(entry: Mapping[str, Any], figure: str) -> list[Mapping[str, Any]]:
+    """The catalogue entry's sources that name ``figure`` in their ``figures`` list: the one reading of it for the
+    cost's figures, the cost estimate and the trade-offs."""
+    sources = [s for s in entry.get("sources", []) if isinstance(s, Mapping)]
+    return [s for s in sources if figure in (s.get("figures") or ())]
+
+
 def night_hours(location: Mapping[str, Any], day: ShiftedDay) -> float:
     """Hours of the moved day that fall in the night the location's law pays a premium for (its ``night_hours``,
     local, across midnight when the first is later than the last); 0 when it records none."""
@@ -935,8 +942,7 @@ def night_premium_words(location: Mapping[str, Any], day: ShiftedDay, name: str)
     if not hours or not premium:
         return ""
     first, last = (int(h) for h in location["night_hours"])
-    sources = [s for s in location.get("sources", []) if isinstance(s, Mapping)]
-    cited = next((str(s.get("title", "")) for s in sources if "night_premium" in (s.get("figures") or ())), "")
+    cited = "; ".join(str(s.get("title", "")) for s in sources_naming(location, "night_premium"))
     share = premium * hours / WORKING_DAY_HOURS
     return (
         f"{hours:g} of the day's {WORKING_DAY_HOURS:g} hours in {name} fall between {first:02d}:00 and {last:02d}:00, "

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from apps.common.formatting import money, number
-from apps.playbooks.engine.requirements import in_text
+from apps.playbooks.engine.requirements import in_text, sources_naming
 from apps.playbooks.engine.tco.types import (
     CENTRE_HIRING,
     CURRENCIES,
@@ -92,7 +92,7 @@ def _catalogue_source(entry: Mapping[str, Any], figure: str) -> str:
     figure worked out from two (a rate between a vendor's and a glossary's) cites both (review 84: the glossary's top
     was cited to the vendor alone)."""
     sources = [s for s in entry.get("sources", []) if isinstance(s, Mapping)]
-    named = [s for s in sources if figure in (s.get("figures") or [])]
+    named = sources_naming(entry, figure)
     text = "; ".join(str(s.get("title", "catalogue")) for s in (named or sources[:1] or [{}]))
     return text + (WEAK_MARK if _weak(entry) else "")
 
