@@ -285,10 +285,17 @@ def test_the_tornado_puts_the_widest_swing_first_and_names_the_input() -> None:
     assert "In-house salary per FTE-year" in [s.label for s in model.tornado[1:]]
 
 
-def test_a_project_without_a_deliverable_count_is_skipped_with_the_reason() -> None:
+def test_a_project_without_a_deliverable_count_is_priced_by_its_hours() -> None:
     case = _case(deliverables=None)
-    assert "project" not in {m.code for m in case.models}
-    assert case.skipped == (("Project-based engagement", "the number of deliverables a year is not known"),)
+    project = next(m for m in case.models if m.code == "project")
+    assert project.sized.startswith("with no number of deliverables to price it by") and not case.skipped
+    assert "project.rate" in case.figures and "project.price" not in case.figures
+    # Priced as a project too large for the benchmark's price is (one deliverable a year): by its hours, at the same
+    # rate with the managed-services premium, so at every figure's likely value it saves the same.
+    whole = _case(deliverables=1)
+    assert next(m for m in whole.models if m.code == "project").sized.startswith("the benchmark price per deliverable")
+    unknown = _model(tco.simulate(_collapsed(case)), "project").savings_likely
+    assert unknown == pytest.approx(_model(tco.simulate(_collapsed(whole)), "project").savings_likely)
 
 
 def test_a_deliverable_that_is_not_a_projects_size_is_priced_by_its_hours_not_at_the_project_benchmark() -> None:

@@ -140,12 +140,13 @@ def test_a_deliverable_far_smaller_than_a_project_is_priced_by_its_hours_not_at_
     assert any(i.source.startswith("your quote") for i in project.inputs)
 
 
-def test_when_no_model_can_be_costed_the_reason_is_each_models_own(
+def test_a_project_not_bought_by_the_deliverable_is_priced_by_its_hours(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     """A German law firm's steady review bought as an outcome, starting within the month: the only model left is a
-    project, and the work is not bought by the deliverable, so nothing prices it. The cost says so, and why, instead
-    of claiming no model has a price for the function."""
+    project, and the work is not bought by the deliverable. It is priced by its hours, as a managed service is, and
+    the cost says why (the questionnaire asks a quoted price per deliverable only with a count of them; a quote
+    without one is the unit tests' case)."""
     from apps.recommendations.services import submit_and_recommend
     from tests.factories import AssessmentFactory
 
@@ -162,13 +163,14 @@ def test_when_no_model_can_be_costed_the_reason_is_each_models_own(
         "delivery_ownership": "provider-outcome",
     }
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    cost = submit_and_recommend(assessment=a, user=buyer).record.evaluation.cost
-    assert not cost.available
-    assert cost.reason == (
-        "None of the recommended engagement models could be costed. Project-based engagement is not costed: "
-        "it is priced per deliverable, and this work is not bought by the deliverable."
-    )
-    assert "has a price for this function" not in cost.reason
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    cost = rec.record.evaluation.cost
+    assert cost.available and [m.model for m in cost.models] == ["project"]
+    assert all(name != "Project-based engagement" for name, _ in cost.skipped)
+    sized = next(i for i in cost.models[0].inputs if i.label == "Priced by its hours, not per deliverable")
+    assert sized.source.startswith("with no number of deliverables to price it by, the project is priced by its hours")
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "with no number of deliverables to price it by" in page
     # Bought once, as one deliverable, the same review is priced by its hours.
     once = {**answers, "volume_pattern": "one-off", "duration_weeks": 10, "deliverables": 1}
     b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=once)

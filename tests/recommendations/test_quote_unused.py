@@ -78,9 +78,12 @@ def test_an_hourly_quote_with_only_a_project_to_cost_is_its_base_or_said_to_be_u
     # Without the quote, the function's benchmark rate and the location's cost index.
     plain = evaluated_answers(reference, UK_LAW_FIRM, quoted_rate=None)
     assert not next(f for f in plain.cost.figures if f.key == "project.rate").supplied
-    # Bought as an outcome of steady work, nothing prices the project: the reason that nothing is costed ends with it.
+    # Bought as an outcome of steady work, with no count of deliverables, the project is priced by its hours from the
+    # same quote: the quote is used, never said to be unused.
     steady = evaluated_answers(reference, UK_LAW_FIRM, volume_pattern="steady", delivery_ownership="provider-outcome")
-    assert not steady.cost.available and steady.cost.reason.endswith(UNUSED)
+    assert steady.cost.available and [m.model for m in steady.cost.models] == ["project"]
+    assert next(f for f in steady.cost.figures if f.key == "project.rate").supplied
+    assert UNUSED not in steady.cost.reason and all(n != "Your quoted hourly rate" for n, _ in steady.cost.skipped)
 
 
 def test_not_said_without_a_quote(reference: Playbook) -> None:
@@ -89,7 +92,7 @@ def test_not_said_without_a_quote(reference: Playbook) -> None:
     steady = evaluated_answers(
         reference, UK_LAW_FIRM, quoted_rate=None, volume_pattern="steady", delivery_ownership="provider-outcome"
     )
-    assert not steady.cost.available and UNUSED not in steady.cost.reason
+    assert steady.cost.available and UNUSED not in steady.cost.reason
 
 
 US_SEASONAL: dict[str, Any] = {

@@ -220,7 +220,7 @@ def test_a_version_3_recommendation_reads_and_renders_as_it_did(
     assert "Cost figures are US dollars" in memo_html(rec)
 
 
-def test_a_project_is_never_said_to_lack_an_answer_the_buyer_was_not_asked() -> None:
+def test_a_project_without_a_count_is_priced_by_its_hours_and_never_said_to_lack_an_unasked_answer() -> None:
     args: dict[str, Any] = {
         **CATALOGUE,
         "model_codes": ["project", "captive-team"],
@@ -232,11 +232,22 @@ def test_a_project_is_never_said_to_lack_an_answer_the_buyer_was_not_asked() -> 
         "home_market": "us",
         "location_code": "india",
     }
-    hidden = total_cost(**args, deliverables_asked=False)
-    asked = total_cost(**args, deliverables_asked=True)
+    # With no count of deliverables the project is priced by its hours, asked or not.
+    for asked in (False, True):
+        cost = total_cost(**args, deliverables_asked=asked)
+        assert not cost.skipped and [m.model for m in cost.models] == ["project", "captive-team"]
+        project = cost.models[0]
+        sized = next(i for i in project.inputs if i.label == "Priced by its hours, not per deliverable")
+        assert sized.source.startswith("with no number of deliverables to price it by")
+        assert not any(i.label.startswith("Deliverables") for i in project.inputs)
+    # A quoted price per deliverable prices nothing without the count: the project is skipped, and the reason never
+    # blames an answer the buyer was not asked for.
+    quoted = {**args, "quoted_price": 20000}
+    hidden = total_cost(**quoted, deliverables_asked=False)
+    asked_for = total_cost(**quoted, deliverables_asked=True)
     ((name, why),) = hidden.skipped
     assert name == "Project-based engagement" and "not answered" not in why and "priced per deliverable" in why
-    assert asked.skipped == (("Project-based engagement", "the number of deliverables a year is not answered"),)
+    assert asked_for.skipped == (("Project-based engagement", "the number of deliverables a year is not answered"),)
 
 
 def test_a_steady_four_person_team_over_three_years_gives_bot_dedicated_and_pool_three_explained_totals() -> None:

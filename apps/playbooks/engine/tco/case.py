@@ -32,6 +32,12 @@ from apps.playbooks.engine.tco.types import (
 
 WEAK_MARK = " (weak source: verify)"  # what a weak source says after its title
 NO_DELIVERABLES = "the number of deliverables a year is not known"
+# Why a project with no count of deliverables is priced by its hours (``ModelSpec.sized``).
+NO_COUNT = (
+    "with no number of deliverables to price it by, the project is priced by its hours, as a managed service is: "
+    "an hourly rate with the managed-services premium for the provider's delivery risk (the product's "
+    "assumption); a fixed price per deliverable from a provider replaces it"
+)
 # A benchmark price per deliverable prices a whole project (a report, a landscape, a memo). Spread over the hours the
 # work takes, it is used while it comes to between the function's likely hourly rate and ``PROJECT_FIXED_PRICE_UPLIFT``
 # times its highest: a fixed price carries the provider's project management and risk on top of its people's hours,
@@ -468,6 +474,12 @@ def _model_figures(
 ) -> tuple[ModelSpec | None, str]:
     kind = KINDS[str(model["pricing_basis"])]
     name = str(model.get("name", code))
+    if kind == "project" and not deliverables and quote is None:
+        # With no count of deliverables a project is priced by its hours, as a managed service is (its premium for
+        # the provider's delivery risk on top), so a project the buyer is recommended is never left uncosted. A
+        # quoted price per deliverable prices nothing without the count.
+        spec = _priced_by_hours(code, name, kind, NO_COUNT, function, figures, hourly_quote)
+        return (spec, "") if spec is not None else (None, NO_DELIVERABLES)
     if kind == "project" and not deliverables:
         return None, NO_DELIVERABLES
     key, own = ("price", "deliverable_price") if kind == "project" else ("rate", "kpo_rate")
@@ -489,16 +501,8 @@ def _model_figures(
         sized = _sized_because(
             figure, function.get("kpo_rate"), float(deliverables), hours, quoted=hourly_quote is not None
         )
-        if sized and hourly_quote is not None:
-            # The buyer's own price for a dedicated person's hour is the base, as the function's rate would be.
-            figures[f"{code}.rate"] = Figure(
-                f"{name}: your quoted rate for a dedicated person (USD)", *hourly_quote, "your quote", supplied=True
-            )
-            return ModelSpec(code=code, name=name, kind=kind, sized=sized, quoted=True), ""
-        rate = _catalogue_figure(f"{name}: hourly rate (USD)", function, "kpo_rate") if sized else None
-        if rate is not None:
-            figures[f"{code}.rate"] = rate
-            return ModelSpec(code=code, name=name, kind=kind, sized=sized), ""
+        if sized and (by_hours := _priced_by_hours(code, name, kind, sized, function, figures, hourly_quote)):
+            return by_hours, ""
     figures[f"{code}.{key}"] = figure
     transfer = model.get("transfer_months") or (
         assumptions["bot"]["operate_phase"]["likely"] if kind == "bot" else None
@@ -512,6 +516,30 @@ def _model_figures(
         quoted=quote is not None,
     )
     return spec, ""
+
+
+def _priced_by_hours(
+    code: str,
+    name: str,
+    kind: str,
+    sized: str,
+    function: Mapping[str, Any],
+    figures: dict[str, Figure],
+    hourly_quote: Triple | None,
+) -> ModelSpec | None:
+    """A project priced by its hours (``ModelSpec.sized``, saying why): the buyer's quoted rate for a dedicated
+    person's hour as its base, else the function's hourly rate; None when neither is known."""
+    if hourly_quote is not None:
+        # The buyer's own price for a dedicated person's hour is the base, as the function's rate would be.
+        figures[f"{code}.rate"] = Figure(
+            f"{name}: your quoted rate for a dedicated person (USD)", *hourly_quote, "your quote", supplied=True
+        )
+        return ModelSpec(code=code, name=name, kind=kind, sized=sized, quoted=True)
+    rate = _catalogue_figure(f"{name}: hourly rate (USD)", function, "kpo_rate")
+    if rate is None:
+        return None
+    figures[f"{code}.rate"] = rate
+    return ModelSpec(code=code, name=name, kind=kind, sized=sized)
 
 
 def rate_band(band: Any) -> tuple[float, float] | None:

@@ -237,7 +237,7 @@ def _model(
     hours = Input("Hours of the work" if case.weeks else "Annual hours", number(case.annual_hours), "your answer")
     if spec.kind in ("pool", "managed"):
         inputs.append(hours)
-    if spec.kind == "project":
+    if spec.kind == "project" and case.deliverables:
         label = "Deliverables of the work" if case.weeks else "Deliverables per year"
         inputs.append(Input(label, number(case.deliverables), "your answer"))
     if spec.sized:  # a project priced by its hours, as a managed service is
