@@ -125,7 +125,8 @@ def test_a_brazilian_bank_delivered_from_brazil_reads_the_transfer_ground_as_for
 def test_the_locations_table_lists_the_buyers_own_country_even_ranked_below_the_first_five(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    # A Mexican buyer with EU customers' data and overnight turnaround: six locations score more than Mexico.
+    # A Mexican buyer with EU customers' special-category data and overnight turnaround: six locations rank above
+    # Mexico (a transfer risk assessment that must hold up for such data counts against it).
     rec = submit(
         reference,
         organisation,
@@ -134,6 +135,7 @@ def test_the_locations_table_lists_the_buyers_own_country_even_ranked_below_the_
         buyer_location="mexico",
         overlap_hours=0,
         data_categories=["eu-personal"],
+        sensitive_personal_data=["special-category"],
         client_jurisdictions=["eu"],
         overnight_turnaround=True,
         preferred_region="no-preference",

@@ -222,10 +222,23 @@ def test_personal_data_moves_fit_and_risks_and_states_its_processor_terms(
     assert "Personal data moves before processor terms are in place" in risks
     if transfer_risk:
         # A transfer risk belongs to delivery from a location needing a transfer tool: not from inside the EEA or
-        # an adequate country, where the ranking puts this work.
-        assert ev.delivered_from in ("poland", "romania", "argentina", "brazil")
-        assert transfer_risk not in risks
+        # an adequate country, where the ranking puts this work for a buyer in Europe. A buyer outside the EU and the
+        # UK gets no points for them: a provider in the EEA returning its work to it is a transfer too.
         data = ["mnpi-research", category]
+        near = ev
+        placed = {
+            "eu-personal": "gdpr-eu-personal-data-delivered-from",
+            "uk-personal": "uk-gdpr-uk-personal-data-delivered-from",
+        }
+        assert not any(c.rule == placed[category] for loc in ev.locations for c in loc.contributions)
+        europe = (
+            {"buyer_location": "eu", "buyer_eu_country": "germany", "home_market": "eu"}
+            if category == "eu-personal"
+            else {"buyer_location": "uk", "home_market": "uk"}
+        )
+        near = evaluated(reference, TEXTBOOK, data_categories=data, **europe)
+        assert near.delivered_from in ("poland", "romania", "argentina", "brazil")
+        assert transfer_risk not in {r.title for r in near.risks}
         india = evaluated(reference, TEXTBOOK, data_categories=data, preferred_region="india", overlap_hours=0)
         assert india.delivered_from == "india" and transfer_risk in {r.title for r in india.risks}
     added = {c.rule for c in ev.conditions} - {c.rule for c in without.conditions}

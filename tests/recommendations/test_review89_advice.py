@@ -1,0 +1,61 @@
+"""Advice a sourcing adviser and a regulatory lawyer checked (review 89): research a broker-dealer publishes after a
+light review of the provider's draft is blocked whoever is answered as signing it, unless supervision is budgeted; a
+buyer that is itself a HIPAA business associate reads its own clients' agreements and signs a subcontractor agreement;
+the EEA's and adequate countries' location points are a buyer's in Europe."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.compliance.models import Obligation
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case, fired_codes
+
+pytestmark = pytest.mark.django_db
+
+BROKER = "US broker-dealer: credit research drafted offshore"
+CODING = "US hospital group: steady medical coding bought as a managed service"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"licensed_signoff": ["none"]},  # nobody answered as signing: the capacity question is not asked
+        {"signoff_capacity": "limited"},
+        {"signoff_capacity": "no"},
+    ],
+)
+def test_provider_written_research_published_after_a_light_review_is_blocked(
+    reference: Playbook, answers: dict[str, object]
+) -> None:
+    ev = evaluated_case(reference, BROKER, **answers)
+    assert ev.verdict == "doesnt_win"
+    (blocker,) = [b for b in ev.blockers if b.rule == "reg-ac-provider-written-unsupervised"]
+    assert "published after a light review" in blocker.reason and "17 CFR 242.501(a)" in blocker.reason
+
+
+def test_with_supervision_budgeted_the_analyst_adopts_every_report_as_a_condition(reference: Playbook) -> None:
+    ev = evaluated_case(reference, BROKER)
+    assert "reg-ac-provider-written-unsupervised" not in fired_codes(ev) and ev.verdict != "doesnt_win"
+    (condition,) = [c.text for c in ev.conditions if c.rule == "reg-ac-provider-drafted"]
+    assert "a light review is not enough" in condition and "FINRA Rule 1220(b)(6)" in condition
+    # Research the buyer's analysts adopt carries no such condition.
+    adopted = evaluated_case(reference, BROKER, research_authorship="onshore-adopts")
+    assert "reg-ac-provider-drafted" not in fired_codes(adopted)
+
+
+def test_a_business_associate_reads_its_clients_agreements_and_signs_a_subcontractor_agreement(
+    reference: Playbook,
+) -> None:
+    associate = evaluated_case(reference, CODING, hipaa_role="business-associate")
+    (condition,) = [c.text for c in associate.conditions if c.rule == "hipaa-buyer-business-associate"]
+    assert "business associate agreements you signed with your covered-entity clients" in condition
+    assert "45 CFR 164.502(e)(1)(ii), 164.504(e)(5)" in condition
+    covered = evaluated_case(reference, CODING)
+    assert "hipaa-buyer-business-associate" not in fired_codes(covered)
+
+
+def test_the_breach_notice_obligation_reads_for_a_business_associate_too(reference: Playbook) -> None:
+    action = Obligation.objects.get(regime__code="hipaa", code="breach-notice-sla").action
+    assert "as a covered entity, 60 days to the individuals (164.404)" in action
+    assert "as a business associate yourself, the notice to your covered-entity client" in action
