@@ -459,11 +459,13 @@ def tied_saving_headline(ev: EvaluationRecord) -> str:
 
 
 def _pay_basis(cost: Cost) -> str:
-    """ " at euro-area pay" or " at national median pay" when the in-house side is that benchmark, else ""."""
+    """ " at euro-area pay" or " at the UK median pay" when the in-house side is that benchmark ("at an estimate of
+    ..." when its figure is an estimate marked weak, not read from the survey), else ""."""
+    estimate = "an estimate of " if cost.pay_estimated else ""
     if cost.regional_pay:
-        return " at euro-area pay"
+        return f" at {estimate}euro-area pay"
     if cost.national_pay:
-        return f" at the {'UK' if cost.national_pay == 'uk' else 'US'} median pay"
+        return f" at {estimate}the {'UK' if cost.national_pay == 'uk' else 'US'} median pay"
     return ""
 
 

@@ -115,14 +115,15 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     assert "chance of a saving" in odds or "a saving" in odds
     odds += dated_rate_headline(ev.cost)
     assert odds.endswith(f"; at an exchange rate {ev.cost.rate_age_months} months old")
-    verdict = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house at the UK median pay{odds})"
+    dearer = f"likely to cost {share}% more than in-house at an estimate of the UK median pay"
+    verdict = f"KPO wins, on conditions (on fit; {dearer}{odds})"
     detail = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     # The title, read out on every load, keeps the headline's first two parts (review 76: it was 216 characters).
-    title = f"KPO wins, on conditions (on fit; likely to cost {share}% more than in-house at the UK median pay)"
+    title = f"KPO wins, on conditions (on fit; {dearer})"
     assert f"<title>{rec.title}: {title} · KPO Advisor</title>" in detail
     assert re.search(
         r'<h2 class="verdict__title" id="verdict-title">KPO wins, on conditions <span class="verdict__qualifier">'
-        rf"\(on fit; likely to cost {share}% more than in-house at the UK median pay{re.escape(odds)}\)</span></h2>",
+        rf"\(on fit; {dearer}{re.escape(odds)}\)</span></h2>",
         detail,
     )
     assert f'<p class="verdict-box__title">{verdict}</p>' in memo_summary(rec)
@@ -130,7 +131,9 @@ def test_the_uk_case_that_wins_on_conditions_but_costs_more_says_so_beside_the_v
     # The memo's "What speaks against it" counts the cost first (review 59: it read "No rule took points away" beside a
     # cost 81% above in-house).
     against = html.unescape(memo_html(rec)).split("What speaks against it</h3>", 1)[1]
-    assert against.lstrip().startswith(f"<ul><li>Cost: likely to cost {share}% more than in-house at the UK median pay")
+    assert against.lstrip().startswith(
+        f"<ul><li>Cost: likely to cost {share}% more than in-house at an estimate of the UK median pay"
+    )
 
 
 def test_the_us_textbook_case_that_saves_shows_its_likely_saving_and_no_caveat(
@@ -443,21 +446,24 @@ def test_the_dearer_headline_names_the_benchmark_pay_it_is_measured_against() ->
     from apps.recommendations.cost_caveat import dearer_headline
 
     model = SimpleNamespace(savings_percent=-10.2, probability_saving=0.3, model="captive-team")
-    eu = SimpleNamespace(regional_pay=True, national_pay="", soft_chance=lambda code: False)
-    own = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: False)
-    us = SimpleNamespace(regional_pay=False, national_pay="us", soft_chance=lambda code: False)
+    eu = SimpleNamespace(regional_pay=True, national_pay="", soft_chance=lambda code: False, pay_estimated=False)
+    own = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: False, pay_estimated=False)
+    us = SimpleNamespace(regional_pay=False, national_pay="us", soft_chance=lambda code: False, pay_estimated=False)
+    guessed = SimpleNamespace(regional_pay=False, national_pay="uk", soft_chance=lambda code: False, pay_estimated=True)
     assert dearer_headline(model, eu) == (  # type: ignore[arg-type]
         "on fit; likely to cost 10% more than in-house at euro-area pay; 30% chance of a saving"
     )
     assert dearer_headline(model, own) == "on fit; likely to cost 10% more than in-house; 30% chance of a saving"  # type: ignore[arg-type]
     assert "more than in-house at the US median pay" in dearer_headline(model, us)  # type: ignore[arg-type]
+    # Review 89: a pay figure not checked against the survey it names is said to be an estimate of it.
+    assert "more than in-house at an estimate of the UK median pay" in dearer_headline(model, guessed)  # type: ignore[arg-type]
     # Reviews 43 and 46: a saving so unlikely that in-house is cheaper in nine of ten simulated cases or more says
     # the move does not pay, beside the verdict.
     unlikely = SimpleNamespace(savings_percent=-127.0, probability_saving=0.004, model="captive-team")
     assert dearer_headline(unlikely, own) == (  # type: ignore[arg-type]
         "on fit only; it does not pay; likely to cost 127% more than in-house; under 1% chance of a saving"
     )
-    weak = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: True)
+    weak = SimpleNamespace(regional_pay=False, national_pay="", soft_chance=lambda code: True, pay_estimated=False)
     assert dearer_headline(unlikely, weak).endswith("; a saving very unlikely")  # type: ignore[arg-type]
 
 

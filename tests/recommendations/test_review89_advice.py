@@ -59,3 +59,38 @@ def test_the_breach_notice_obligation_reads_for_a_business_associate_too(referen
     action = Obligation.objects.get(regime__code="hipaa", code="breach-notice-sla").action
     assert "as a covered entity, 60 days to the individuals (164.404)" in action
     assert "as a business associate yourself, the notice to your covered-entity client" in action
+
+
+EU_FIRM = "EU asset manager: outsourced sector research with EU client data"
+UK_FIRM = "UK wealth manager: buying sector research"
+
+
+def test_a_uk_payment_or_e_money_institution_reads_its_own_outsourcing_law(reference: Playbook) -> None:
+    # Review 89: a UK payments firm was given a regulator-notice gate resting on SS2/21 and SYSC 8 alone.
+    ev = evaluated_case(reference, UK_FIRM, buyer_sector="payments")
+    assert "uk-payments-outsourcing" in ev.regime_codes
+    (condition,) = [c.text for c in ev.conditions if c.rule == "uk-payments-outsourcing"]
+    assert (
+        "Payment Services Regulations 2017 reg. 25" in condition
+        and "Electronic Money Regulations 2011 reg. 26" in condition
+    )
+    urls = set(Obligation.objects.filter(regime__code="uk-payments-outsourcing").values_list("source_url", flat=True))
+    assert urls and all(u.startswith("https://www.legislation.gov.uk/uksi/") for u in urls)
+    assert "uk-payments-outsourcing" not in evaluated_case(reference, UK_FIRM).regime_codes
+
+
+def test_an_eu_payment_institution_reads_psd2_article_19_6(reference: Playbook) -> None:
+    ev = evaluated_case(reference, EU_FIRM, buyer_sector="payments")
+    assert {"psd2-outsourcing", "eba-outsourcing"} <= set(ev.regime_codes)
+    (condition,) = [c.text for c in ev.conditions if c.rule == "psd2-payments-outsourcing"]
+    assert "Directive (EU) 2015/2366 Art. 19(6)" in condition
+    citations = Obligation.objects.filter(regime__code="psd2-outsourcing").values_list("citation", flat=True)
+    assert any("Art. 19(6), first subparagraph" in c for c in citations)
+    assert "psd2-outsourcing" not in evaluated_case(reference, EU_FIRM).regime_codes
+
+
+def test_a_french_investment_firm_follows_the_arrete_of_3_november_2014(reference: Playbook) -> None:
+    french = evaluated_case(reference, EU_FIRM, buyer_eu_country="france")
+    assert "fr-arrete-2014-outsourcing" in french.regime_codes
+    manager = evaluated_case(reference, EU_FIRM, buyer_eu_country="france", eu_investment_licence="ucits-manco")
+    assert "fr-arrete-2014-outsourcing" not in manager.regime_codes  # an AMF-supervised management company

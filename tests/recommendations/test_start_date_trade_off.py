@@ -118,3 +118,25 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     assert "One more model with more points than the best that can start is ruled out by the date too." in text
     memo = render_memo_html(rec, "http://testserver/")
     assert memo.count('id="favoured-model"') == 1
+
+
+def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_called_the_best_fit(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 89: steady work for a team of ten, to start within the month, read "Best fit: Project-based engagement",
+    # a model the catalogue says to avoid for continuous work, where the models that fit cannot start in time.
+    case = reference.golden_cases.get(name__startswith="Textbook KPO: a US fund")
+    answers = {**case.answers, "start_within": "within-month"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert rec.verdict != "doesnt_win" and rec.record.evaluation.favoured_conflicts
+    text = _text(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    top = rec.record.evaluation.models[0].name
+    assert f"Best of the models that can start in time: {top}" in text and "Best fit:" not in text
+    memo = _text(render_memo_html(rec, "http://testserver/"))
+    assert f"Recommended, of the models that can start in time: {top}" in memo
+    # Without the start date, the best fit as before.
+    b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=case.answers)
+    plain = submit_and_recommend(assessment=b, user=buyer)
+    assert not plain.record.evaluation.favoured_conflicts
+    assert "Best fit: " in _text(buyer_client.get(reverse("recommendations:detail", args=[plain.pk])).content.decode())

@@ -5,6 +5,7 @@ and the ``recommend`` command."""
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 from io import StringIO
@@ -115,7 +116,10 @@ def test_a_euro_buyer_is_told_the_in_house_pay_is_the_euro_area_average_until_th
     rec = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
     assert rec.record.evaluation.cost.regional_pay
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
-    assert 'id="regional-pay"' in page and "In-house pay here is the euro-area average." in page
+    assert 'id="regional-pay"' in page and (
+        "In-house pay here is an estimate of the euro-area average, not checked against Eurostat's survey"
+        in html.unescape(page)
+    )
     own = answered(
         reference, organisation, buyer, "US hedge fund", home_market="eu", own_figures=True, own_inhouse_cost=115_000
     )
@@ -135,7 +139,9 @@ def test_a_uk_or_us_buyer_is_told_the_in_house_pay_is_a_national_median_until_th
     rec = answered(reference, organisation, buyer, "US hedge fund", home_market=market)
     assert rec.record.evaluation.cost.national_pay == market
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
-    assert 'id="national-pay"' in page and f"In-house pay here is the {said} for the occupation" in page
+    assert 'id="national-pay"' in page and (
+        f"In-house pay here is an estimate of the {said} for the occupation, not checked against" in page
+    )
     assert 'id="regional-pay"' not in page
     own = answered(
         reference, organisation, buyer, "US hedge fund", home_market=market, own_figures=True, own_inhouse_cost=115_000

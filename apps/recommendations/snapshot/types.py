@@ -591,6 +591,14 @@ class Cost:
         return ""
 
     @property
+    def pay_estimated(self) -> bool:
+        """The in-house pay benchmark (the euro-area average, a national median) is an estimate marked weak, not
+        checked against the survey it names: the page says "an estimate of" it, never the survey's figure."""
+        return (bool(self.regional_pay) or bool(self.national_pay)) and any(
+            f.key == "inhouse.salary" and f.weak and not f.supplied for f in self.figures
+        )
+
+    @property
     def unsourced(self) -> tuple[int, int]:
         """(how many, of how many) inputs of the simulation are weak or have no published source, the buyer's
         own figures counting as sourced: what every chance of a saving it gives is conditional on."""
