@@ -101,12 +101,15 @@ def _parts(question: Any) -> _Parts:
             if question.kind == "percent"
             else (f'<span class="muted">{escape(question.unit)}</span>' if question.unit else "")
         )
+        whole = question.kind == "integer"  # said in the hint, before a decimal is refused (review 91)
         if low is not None and high is not None:
-            words = f"From {floatformat(low, '-2g')} to {floatformat(high, '-2g')}."
+            words = (
+                f"{'A whole number from' if whole else 'From'} {floatformat(low, '-2g')} to {floatformat(high, '-2g')}."
+            )
         elif low is not None:
-            words = f"At least {floatformat(low, '-2g')}."
+            words = f"{'A whole number, at least' if whole else 'At least'} {floatformat(low, '-2g')}."
         else:
-            words = f"At most {floatformat(high, '-2g')}."
+            words = f"{'A whole number, at most' if whole else 'At most'} {floatformat(high, '-2g')}."
         range_p = f'<p class="field__help small" id="range-{c}">{words}</p>' if ranged else ""
         input_head = (
             '\n      <div class="cluster input-with-unit">\n'

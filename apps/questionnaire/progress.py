@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.playbooks.engine import CompiledPlaybook
-from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.answers import MARKET_ROLE, answer_text
 from apps.playbooks.engine.types import Question
 from apps.playbooks.engine.visibility import Visibility, visibility
 
@@ -22,6 +22,8 @@ class QuestionView:
     error: str = ""
     # Who gave the stored answer and when (a ``services.Given``), None when unanswered or not looked up.
     given: Any = None
+    # The answers' in-house cost market (``home_market``): the buyer's own in-house cost is shown in its currency.
+    market: Any = None
 
     @property
     def loaded(self) -> str:
@@ -51,7 +53,7 @@ class QuestionView:
     @property
     def display(self) -> str:
         """The answer as words, for the review page."""
-        return answer_text(self.question, self.value)
+        return answer_text(self.question, self.value, market=self.market, priced=True)
 
     @property
     def input_value(self) -> str:
@@ -93,6 +95,7 @@ def step_context(
     posted, errors, given = posted or {}, errors or {}, given or {}
     seen = seen or visibility(compiled, answers)
     visible = set(seen.questions)
+    market = answers.get(compiled.roles.get(MARKET_ROLE, ""))
     sections = [
         SectionView(
             code=s.code,
@@ -111,6 +114,7 @@ def step_context(
             value=posted[c] if c in posted and (keep_sent or c in errors) else answers.get(c),
             error=errors.get(c, ""),
             given=given.get(c),
+            market=market,
         )
         for s in compiled.sections
         if section is None or s.code == section

@@ -27,7 +27,7 @@ from apps.accounts.models import Membership, Organisation, User
 from apps.common import events
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine import AnswerError, CompiledPlaybook, clean_answer
-from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.answers import answer_text, currency_problems
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
@@ -302,6 +302,11 @@ def record_answers(
             cleaned[code] = clean_answer(question, raw)
         except AnswerError as exc:
             result.errors[code] = exc.message
+    for code, why in currency_problems(
+        compiled.questions, compiled.roles, values, cleaned, lambda: stored_answers(assessment)
+    ).items():
+        del cleaned[code]
+        result.errors[code] = why
     if not cleaned or (result.errors and not save_valid):
         result.answers = stored_answers(assessment)
         return result

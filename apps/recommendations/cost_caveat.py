@@ -181,6 +181,15 @@ def _against(saving: float, cost: Cost) -> str:
     return f"{cost.amount(-saving)} more than in-house (likely)"
 
 
+def _beside_inhouse(saving: float, cost: Cost) -> str:
+    """A likely saving set beside in-house, in brackets after another figure: "a likely saving of £1,000 against
+    in-house", or "likely £1,000 more than in-house" (it had read "£1,000 more than in-house (likely) against
+    in-house", review 91)."""
+    if saving >= 0:
+        return f"a likely saving of {cost.amount(saving)} against in-house"
+    return f"likely {cost.amount(-saving)} more than in-house"
+
+
 def transfer_tools(ev: EvaluationRecord) -> str:
     """The transfer tools the triggered regimes name for personal data leaving the EU or the UK, in words."""
     wanted = {r.vendor_requirement for r in ev.regimes}
@@ -396,8 +405,8 @@ def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
         )
     return (
         f"{cheapest.name} would likely cost less{basis}: {cost.amount(cheapest.horizon[1])} over {cost.period} "
-        f"against {cost.amount(top.horizon[1])} for {top.name} ({_against(cheapest.savings[1], cost)} against "
-        f"in-house){_hours_apart(cheapest, top, cost)}; it ranks lower on fit, for the reasons in the ranking."
+        f"against {cost.amount(top.horizon[1])} for {top.name} ({_beside_inhouse(cheapest.savings[1], cost)})"
+        f"{_hours_apart(cheapest, top, cost)}; it ranks lower on fit, for the reasons in the ranking."
     )
 
 

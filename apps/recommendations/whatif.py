@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
-from apps.playbooks.engine.answers import AnswerError, answer_text, clean_answer
+from apps.playbooks.engine.answers import MARKET_ROLE, AnswerError, answer_text, clean_answer, currency_problems
 from apps.recommendations.diff import Change, differences
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import build_recommendation
@@ -87,6 +87,14 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
             answers.pop(code, None)
         else:
             answers[code] = value
+    # An own in-house cost typed in another currency than the market's (the market as this what-if has it).
+    for code, why in currency_problems(compiled.questions, compiled.roles, posted, answers, lambda: {}).items():
+        errors[code] = why
+        kept_raw[code] = posted[code]
+        if code in before:
+            answers[code] = before[code]
+        else:
+            answers.pop(code, None)
     evaluation = evaluate(compiled, answers)
     title = f"{recommendation.title} (what-if)"[:200]
     result = build_recommendation(
@@ -99,12 +107,16 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
     )
     # The answers that counted for the stored result, as its snapshot keeps them (same playbook version).
     original_effective: Mapping[str, Any] = recommendation.record.evaluation.answers
+    market_code = compiled.roles.get(MARKET_ROLE, "")
+    was_market, now_market = original_effective.get(market_code), evaluation.answers.get(market_code)
     changed = [
         AnswerChange(
             code,
             compiled.questions[code].prompt,
-            answer_text(compiled.questions[code], original_effective.get(code)) or "no answer",
-            answer_text(compiled.questions[code], evaluation.answers.get(code)) or "no answer",
+            answer_text(compiled.questions[code], original_effective.get(code), market=was_market, priced=True)
+            or "no answer",
+            answer_text(compiled.questions[code], evaluation.answers.get(code), market=now_market, priced=True)
+            or "no answer",
         )
         for code in compiled.questions
         if original_effective.get(code) != evaluation.answers.get(code)

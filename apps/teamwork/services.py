@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, User
 from apps.common import events
 from apps.playbooks.engine import AnswerError, clean_answer
-from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.answers import answer_text, currency_problems
 from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
@@ -195,6 +195,15 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
             cleaned[code] = clean_answer(compiled.questions[code], raw)
         except AnswerError as exc:
             problems[code] = exc.message
+    problems.update(
+        currency_problems(
+            compiled.questions,
+            compiled.roles,
+            values,
+            cleaned,
+            lambda: questionnaire.stored_answers(opinion.assessment),
+        )
+    )
     given = {c: v for c, v in cleaned.items() if v is not None}
     if problems:
         return problems

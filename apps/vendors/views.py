@@ -125,6 +125,13 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "vendors/matching.html", context, status=400)
 
 
+def _status_words(label: str) -> str:
+    """A status as it reads mid-sentence: "long list", "RFP sent" (an initialism keeps its capitals: review 91 read
+    "rfp sent")."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label.lower()
+
+
 def _shortlist_context(request: MemberRequest, recommendation: Recommendation, **extra: Any) -> dict[str, Any]:
     shortlist = queries.shortlist_for(recommendation)
     forms = extra.pop("forms", {})
@@ -158,7 +165,7 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"{updated.vendor.name}: {updated.get_status_display().lower()}.")
+            messages.success(request, f"{updated.vendor.name}: {_status_words(updated.get_status_display())}.")
             return redirect(f"{reverse('vendors:shortlist', args=[recommendation.pk])}#entry-{entry.pk}")
     context = _shortlist_context(request, recommendation, forms={entry.pk: form})
     # The error pattern: a summary at the top that takes the focus, each line linked to its box far down the page,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -85,7 +86,7 @@ def test_huge_numbers_against_a_maximum_say_the_maximum(raw: Any) -> None:
         (q("multi"), [1, 2], "Choose from the options shown."),
         (q("yes_no"), "perhaps", "Answer yes or no."),
         (q("integer"), "lots", "Enter a number, like 2000."),
-        (q("integer"), "2.5", "Enter a whole number."),
+        (q("integer"), "2.5", "Enter a whole number, like 2000."),
         (q("integer"), True, "Enter a number."),
         (q("integer"), "1e400", "Write the number in full, like 2000."),
         (q("integer"), "1e4", "Write the number in full, like 2000."),
@@ -94,7 +95,8 @@ def test_huge_numbers_against_a_maximum_say_the_maximum(raw: Any) -> None:
         (q("integer"), "inf", "Enter a number, like 2000."),
         (q("money"), "-Infinity", "Enter a number, like 2000."),
         (q("money"), float("nan"), "Enter a number, like 2000."),
-        (q("integer"), "12,5", "Use a point for decimals: 12.5, not 12,5."),
+        (q("integer"), "12,5", "Enter a whole number, like 2000: 12,5 is not one."),  # never "use a point" (review 91)
+        (q("integer", min=0, max=40), "2,5", "Enter a whole number, like 5: 2,5 is not one."),
         (q("percent", min=0, max=100), "12,5", "Use a point for decimals: 12.5, not 12,5."),
         (q("percent", min=0, max=100), "lots", "Enter a number, like 40."),
         (q("integer", min=1, max=5000), "1e4", "Write the number in full, like 40."),  # a team: not 2000 people
@@ -180,3 +182,31 @@ def test_a_rate_per_unit_typed_where_it_is_asked_per_hundred_is_shown_its_hundre
     with pytest.raises(AnswerError) as plain:
         clean_answer(rate, "5")
     assert plain.value.message == "Enter 30 or more."  # 500 is out of bounds too: no hint
+
+
+def test_an_own_in_house_cost_typed_in_another_currency_is_refused_and_shown_in_its_own() -> None:
+    # Review 91: "$85000" under UK in-house costs was saved as £85,000 and shown as "85,000 a year (USD, GBP or EUR)".
+    from apps.playbooks.engine.answers import answer_text, currency_problems, currency_refusal
+
+    cost = replace(q("integer", min=1000, max=10_000_000), role="own_inhouse_cost", unit="a year (USD, GBP or EUR)")
+    assert currency_refusal(cost, "$85000", "uk").startswith("Enter the amount in pounds, the currency of the in-house")
+    assert currency_refusal(cost, "£85,000", "us").startswith("Enter the amount in US dollars")
+    assert currency_refusal(cost, "€85,000", "other").startswith("Enter the amount in US dollars, the currency of the")
+    assert "converted at today's rate" in currency_refusal(cost, "€85,000", "other")
+    for fine in (("£85,000", "uk"), ("€85,000", "eu"), ("$85,000", "us"), ("85000", "uk"), ("$85,000", None)):
+        assert currency_refusal(cost, *fine) == ""
+    assert currency_refusal(replace(cost, role=""), "$85000", "uk") == ""
+    # The market sent with it counts first, else the one stored (read only when a sign was typed).
+    questions, roles = {"c": replace(cost, code="c")}, {"own_inhouse_cost": "c", "home_market": "m"}
+    asked: list[bool] = []
+
+    def stored() -> dict[str, Any]:
+        asked.append(True)
+        return {"m": "uk"}
+
+    assert currency_problems(questions, roles, {"c": "85000"}, {"c": 85000}, stored) == {} and not asked
+    assert set(currency_problems(questions, roles, {"c": "$85000"}, {"c": 85000}, stored)) == {"c"} and asked
+    assert currency_problems(questions, roles, {"c": "$85000"}, {"c": 85000, "m": "us"}, stored) == {}
+    assert answer_text(cost, 85000, market="uk", priced=True) == "£85,000 a year"
+    assert answer_text(cost, 85000, market="other", priced=True) == "$85,000 a year"
+    assert answer_text(cost, 85000) == "85,000 a year (USD, GBP or EUR)"

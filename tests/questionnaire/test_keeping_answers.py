@@ -192,3 +192,27 @@ def test_a_submitted_assessments_review_says_so_and_offers_no_edits(
     assert f'href="{reverse("recommendations:for_assessment", args=[small_draft.pk])}"' in body
     assert reverse("questionnaire:step", args=[small_draft.pk, "work"]) not in body
     assert "Submit for a recommendation" not in body
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_an_own_in_house_cost_in_another_currency_is_refused_and_the_review_shows_its_currency(
+    buyer_client: Client, draft: Assessment, htmx: bool
+) -> None:
+    # Review 91: "$85000" under UK in-house costs was saved and read as £85,000.
+    url = reverse("questionnaire:step", args=[draft.pk, "comparison"])
+    buyer_client.post(url, _present({"home_market": "uk", "own_figures": "yes"}))
+    assert answers_of(draft)["home_market"] == "uk"
+    response = buyer_client.post(
+        _autosave_url(draft, "own_inhouse_cost"), {"own_inhouse_cost": "$85000"}, **(HX if htmx else {})
+    )
+    assert response.status_code == 400
+    assert "Enter the amount in pounds" in response.content.decode()
+    assert "own_inhouse_cost" not in answers_of(draft)
+    # Sent with the whole step, as without JavaScript: refused beside what was typed, the rest saved.
+    body = buyer_client.post(url, _present({"own_inhouse_cost": "$85000", "quoted_rate": "40"})).content.decode()
+    assert "Enter the amount in pounds" in body and 'value="$85000"' in body
+    assert "own_inhouse_cost" not in answers_of(draft) and answers_of(draft)["quoted_rate"] == 40
+    buyer_client.post(_autosave_url(draft, "own_inhouse_cost"), {"own_inhouse_cost": "£85,000"}, **HX)
+    assert answers_of(draft)["own_inhouse_cost"] == 85000
+    review = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    assert "£85,000 a year" in review and "(USD, GBP or EUR)" not in review.split("own_inhouse_cost")[-1][:400]

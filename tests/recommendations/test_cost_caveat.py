@@ -329,7 +329,27 @@ def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_name
         f"{amount(top.horizon[1])} for {top.name} ("
     )
     assert text.endswith("it ranks lower on fit, for the reasons in the ranking.")
-    assert " against in-house); it ranks lower" in text  # the saving is against in-house, not against the team
+    # The saving is against in-house, not against the team, and reads as one phrase either way (review 91: "£5,750
+    # more than in-house (likely) against in-house").
+    saving = other.savings[1]
+    said = (
+        f"(a likely saving of {amount(saving)} against in-house); it ranks lower"
+        if saving >= 0
+        else f"(likely {amount(-saving)} more than in-house); it ranks lower"
+    )
+    assert said in text and "(likely) against" not in text
+    for value, words in ((-5750.0, "(likely "), (5750.0, "(a likely saving of ")):
+        flipped = dataclasses.replace(
+            named,
+            cost=dataclasses.replace(
+                named.cost,
+                models=tuple(
+                    dataclasses.replace(m, savings=(value - 1, value, value + 1)) if m.model == other.model else m
+                    for m in named.cost.models
+                ),
+            ),
+        )
+        assert words + amount(abs(value)) in cheaper_model_text(flipped, top)
     assert text in cost_caveat(named).text  # type: ignore[union-attr]
     # A model priced by the hours beside a team priced at every seat full-time: when the seats come to more hours
     # than answered, that is said as part of why.

@@ -449,3 +449,22 @@ def test_the_live_what_if_says_when_its_hours_are_more_than_anyone_can_work(
     assert (
         'id="whatif-impossible"' not in buyer_client.post(url, {hours: "2000"}, HTTP_HX_REQUEST="true").content.decode()
     )
+
+
+def test_an_own_in_house_cost_in_another_currency_is_refused_and_a_change_shows_its_currency(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 91: "$85,000" on a UK result's what-if became "Likely saving … £458,000", read as pounds.
+    answers = {**reference.golden_cases.get(name__startswith="UK bank: financial").answers, "own_figures": True}
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="UK", playbook=reference)
+    Answer.objects.bulk_create(
+        Answer(organisation_id=organisation.pk, assessment=draft, question_code=c, value=v) for c, v in answers.items()
+    )
+    rec = submit_and_recommend(assessment=draft, user=buyer)
+    assert rec.record.evaluation.answers.get("home_market") == "uk"
+    url = reverse("recommendations:what_if", args=[rec.pk])
+    before = _stored()
+    body = buyer_client.post(url, {"own_inhouse_cost": "$85,000", "own_inhouse_cost__present": "1"}).content.decode()
+    assert "Enter the amount in pounds" in body and _stored() == before
+    body = buyer_client.post(url, {"own_inhouse_cost": "£85,000", "own_inhouse_cost__present": "1"}).content.decode()
+    assert "Enter the amount in pounds" not in body and "£85,000 a year" in body

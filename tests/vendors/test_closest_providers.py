@@ -58,7 +58,7 @@ def test_with_no_provider_meeting_every_requirement_the_closest_come_first(
     positions = [page.index(f'id="vendor-{code}"') for code in order]
     assert positions == sorted(positions)
     assert "Offers DPDP processor terms:</strong> Does not offer DPDP processor terms." in page
-    assert "Short-list Alpha Health (fictional) with this reason" in page
+    assert "Add Alpha Health (fictional) to the long list with this reason" in page
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "ok", "x" * 2001])
@@ -98,7 +98,7 @@ def test_a_provider_that_misses_a_requirement_is_short_listed_with_its_reason_re
     assert "Reason: They agreed to sign our DPDP addendum" in shortlist
     # Once on the shortlist, the matching page links to it instead of offering the form again.
     page = buyer_client.get(reverse("vendors:matching", args=[nobody_fits.pk])).content.decode()
-    assert "Short-list Alpha Health (fictional) with this reason" not in page
+    assert "Add Alpha Health (fictional) to the long list with this reason" not in page
 
 
 def test_a_viewer_sees_the_closest_providers_but_cannot_short_list_them(

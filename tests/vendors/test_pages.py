@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 from typing import Any
 
@@ -148,8 +149,13 @@ def test_moving_a_vendor_along_the_flow(
 ) -> None:
     entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
     url = reverse("vendors:entry", args=[entry.pk])
+    said = {"short_list": ": short list.", "rfp_sent": ": RFP sent.", "selected": ": selected."}
     for status in ("short_list", "rfp_sent", "selected"):
-        assert buyer_client.post(url, entry_data(entry, status, notes="Going well")).status_code == 302
+        response = buyer_client.post(url, entry_data(entry, status, notes="Going well"), follow=True)
+        assert response.redirect_chain[0][1] == 302
+        assert f"{catalogue.fits.name}{said[status]}" in html.unescape(
+            response.content.decode()
+        )  # "rfp sent" (review 91)
     entry.refresh_from_db()
     assert (entry.status, entry.notes) == (S.SELECTED, "Going well")
     assert entry.diligence.count() == 5

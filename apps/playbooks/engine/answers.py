@@ -87,6 +87,8 @@ def _parse(q: Question, raw: str) -> Decimal:
     if _EXPONENT.fullmatch(text):
         raise AnswerError(q.code, f"Write the number in full, like {_example(q)}.")
     if _DECIMAL_COMMA.fullmatch(text):
+        if q.kind == INTEGER:  # no decimals at all: told so first, not to write them with a point (review 91)
+            raise AnswerError(q.code, f"Enter a whole number, like {_example(q)}: {text} is not one.")
         whole, fraction = text.split(",")
         raise AnswerError(q.code, f"Use a point for decimals: {whole}.{fraction}, not {text}.")
     match = _NUMBER.fullmatch(text)
@@ -165,7 +167,7 @@ def clean_answer(question: Question, raw: Any) -> Any:
     if q.kind == INTEGER:
         value = _number(q, raw)
         if value != value.to_integral_value():
-            raise AnswerError(q.code, "Enter a whole number.")
+            raise AnswerError(q.code, f"Enter a whole number, like {_example(q)}.")
         return int(value)
     if q.kind in (MONEY, PERCENT):
         value = _number(q, raw)
@@ -201,8 +203,63 @@ def missing(required: Iterable[str], answers: Mapping[str, Any]) -> list[str]:
     return [code for code in required if answers.get(code) is None]
 
 
-def answer_text(question: Question, value: Any) -> str:
-    """A stored answer as words: option labels, Yes/No, $12,500, 40%, 2,000 hours a year."""
+# The buyer's own in-house cost is read in the currency of the in-house costs they chose (the ``home_market`` role's
+# answer), converted to US dollars when their costs are elsewhere: a sign typed with it must be that currency's, and
+# the answer is shown in it (review 91: "$85000" under the UK was saved as £85,000, shown as "85,000 a year (USD,
+# GBP or EUR)").
+OWN_COST_ROLE = "own_inhouse_cost"
+MARKET_ROLE = "home_market"
+MARKET_CURRENCY = {"us": ("$", "US dollars"), "uk": ("£", "pounds"), "eu": ("€", "euros")}
+_ELSEWHERE_CURRENCY = ("$", "US dollars")
+
+
+def market_currency(market: Any) -> tuple[str, str]:
+    """(sign, name) of the currency the buyer's own in-house cost is read in for ``market`` (unanswered: the US)."""
+    if market is None:
+        return MARKET_CURRENCY["us"]
+    return MARKET_CURRENCY.get(str(market), _ELSEWHERE_CURRENCY)
+
+
+def currency_refusal(question: Question, raw: Any, market: Any) -> str:
+    """Why an own in-house cost typed with another currency's sign is refused ("" when it is not): read in the
+    market's currency, "$85,000" under the UK would be stored as £85,000."""
+    if question.role != OWN_COST_ROLE or not isinstance(raw, str):
+        return ""
+    signs = {sign for sign in ("$", "£", "€") if sign in raw}
+    sign, name = market_currency(market)
+    if not signs or signs == {sign}:
+        return ""
+    elsewhere = "" if str(market) in MARKET_CURRENCY or market is None else ", converted at today's rate"
+    return (
+        f"Enter the amount in {name}, the currency of the in-house costs chosen above{elsewhere}: "
+        f"“{raw.strip()}” is in another currency."
+    )
+
+
+def currency_problems(
+    questions: Mapping[str, Question],
+    roles: Mapping[str, str],
+    sent: Mapping[str, Any],
+    cleaned: Mapping[str, Any],
+    known: Any,
+) -> dict[str, str]:
+    """``currency_refusal`` for the own in-house cost among the answers ``sent`` (raw) and ``cleaned``: the market is
+    the one sent with it, else the one ``known()`` returns (the answers already stored, read only when a sign was
+    typed). Returns {code: why} for a refused one, else {}."""
+    code = roles.get(OWN_COST_ROLE, "")
+    raw = sent.get(code)
+    if code not in cleaned or not isinstance(raw, str) or not any(sign in raw for sign in ("$", "£", "€")):
+        return {}
+    market_code = roles.get(MARKET_ROLE, "")
+    market = cleaned[market_code] if market_code in cleaned else known().get(market_code)
+    why = currency_refusal(questions[code], raw, market)
+    return {code: why} if why else {}
+
+
+def answer_text(question: Question, value: Any, *, market: Any = None, priced: bool = False) -> str:
+    """A stored answer as words: option labels, Yes/No, $12,500, 40%, 2,000 hours a year. With ``priced`` (the
+    caller knows the answers' ``home_market``, given as ``market``), the buyer's own in-house cost is shown in the
+    currency it is read in: "£85,000 a year"."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -213,6 +270,8 @@ def answer_text(question: Question, value: Any) -> str:
     if isinstance(value, str):
         return str(labels.get(value, value))
     figure = amount(value)
+    if priced and question.role == OWN_COST_ROLE:
+        return f"{market_currency(market)[0]}{figure} a year"
     if question.kind == "money":
         return f"${figure}"
     if question.kind == "percent":

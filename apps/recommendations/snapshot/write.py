@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation
-from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.answers import MARKET_ROLE, answer_text
 from apps.playbooks.engine.counterfactuals import Flip
 from apps.recommendations.snapshot.guidance import select_guidance
 from apps.recommendations.snapshot.historical import VENDOR_REQUIREMENTS, historical_guidance
@@ -60,12 +60,13 @@ def written_snapshot(
     ``flips`` is what would flip it as the result page shows it (None: not worked out, as in a what-if)."""
     cat = compiled.catalogue
     data = evaluation.as_dict()
+    market = evaluation.answers.get(compiled.roles.get(MARKET_ROLE, ""))
     answered = [
         {
             "code": code,
             "section": compiled.questions[code].section,
             "prompt": compiled.questions[code].prompt,
-            "answer": answer_text(compiled.questions[code], evaluation.answers[code]),
+            "answer": answer_text(compiled.questions[code], evaluation.answers[code], market=market, priced=True),
         }
         for code in evaluation.visible
         if code in evaluation.answers
