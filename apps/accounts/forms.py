@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.accounts import throttle
 from apps.accounts.models import EMAIL_LENGTH, HOSTNAME, Membership, plain_email
 from apps.accounts.security import client_ip, security_event
+from apps.common.hostile import OneValueEach
 
 _HOSTNAME = re.compile(HOSTNAME)  # the database's check on SsoDomain.domain
 
@@ -164,7 +165,7 @@ class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
     """The admin's login form, with the same lockout message."""
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(OneValueEach):
     email = forms.EmailField(
         label="Email address",
         max_length=EMAIL_LENGTH,
@@ -193,21 +194,21 @@ class AddMemberForm(forms.Form):
         return email
 
 
-class RoleForm(forms.Form):
+class RoleForm(OneValueEach):
     role = forms.ChoiceField(choices=Membership.Role.choices)
 
 
-class SwitchOrganisationForm(forms.Form):
+class SwitchOrganisationForm(OneValueEach):
     # Bounded: no id is larger (ids are 64-bit), so anything beyond is plainly not an organisation.
     organisation = forms.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(OneValueEach):
     # Unticked, joining leaves the current organisation as it is: the person chooses where to work.
     switch = forms.BooleanField(required=False)
 
 
-class SsoDomainForm(forms.Form):
+class SsoDomainForm(OneValueEach):
     domain = forms.CharField(max_length=253, help_text="The part of your colleagues' email addresses after the @.")
     sso_required = forms.BooleanField(required=False, label="Require single sign-on for this domain")
 

@@ -194,6 +194,23 @@ def register_removal_check(check: Callable[[Membership], str]) -> None:
         REMOVAL_CHECKS.append(check)
 
 
+# Other apps' notes on a role change that leaves something the member was asked to do with nobody able to do it
+# (``apps.teamwork``: a second opinion or a section of a draft a viewer can no longer answer), registered in their
+# ``ready()`` as the removal checks are. Each is called with the membership after the change and returns a sentence,
+# or "" (review 91: a demotion said only "is now Viewer", and the draft then waited on an opinion nobody could give).
+ROLE_CHANGE_NOTES: list[Callable[[Membership], str]] = []
+
+
+def register_role_change_note(note: Callable[[Membership], str]) -> None:
+    if note not in ROLE_CHANGE_NOTES:
+        ROLE_CHANGE_NOTES.append(note)
+
+
+def role_change_notes(membership: Membership) -> str:
+    """What the registered notes say of ``membership`` as it now is, joined ("" when nothing)."""
+    return " ".join(said for note in ROLE_CHANGE_NOTES if (said := note(membership)))
+
+
 def removal_refused(membership: Membership) -> str:
     """Why removing ``membership`` would be refused as things stand (the last owner, or a check another app registered),
     or "": read without locks, so the removal page does not ask to confirm what the removal then refuses (review 63).

@@ -272,6 +272,9 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         # Whose role it was, as the page lists every member (review 83: "Choose owner, editor or viewer." alone).
         choose = f"Choose owner, editor or viewer for {membership.user.email}; their role is unchanged."
+        twice = [str(e) for e in form.errors.get("role", []) if str(e).startswith("Give one value")]
+        if twice:  # the role sent twice (review 90): said as such
+            choose = f"{twice[0]} {choose}"
         return refused_on(request, choose, members, address=reverse("accounts:members"), status=400)
     try:
         ended = services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
@@ -279,6 +282,9 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
         return refused_on(request, exc.messages[0], members, address=reverse("accounts:members"))
     role = Membership.Role(form.cleaned_data["role"]).label
     messages.success(request, f"{membership.user.email} is now {role}. {ended}".strip())
+    membership.role = form.cleaned_data["role"]
+    if notes := services.role_change_notes(membership):
+        messages.warning(request, notes)
     return redirect("accounts:members")
 
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, cast
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from ninja import Field, Header, NinjaAPI, Query, Schema, Status
@@ -52,6 +52,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import extensions, save_rate
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import StartAssessmentForm
+from apps.questionnaire.gone import deleted_draft
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations import services as recommending
 from apps.recommendations import views as recommendation_views
@@ -200,7 +201,18 @@ def playbook_schema(request: ApiRequest) -> dict[str, Any]:
 
 def _assessment(request: ApiRequest, pk: int) -> Assessment:
     qs = Assessment.objects.select_related("playbook", "organisation").defer("playbook__definition")
-    return get_for_member(request, qs, pk=pk)
+    try:
+        return get_for_member(request, qs, pk=pk)
+    except Http404:
+        # A draft deleted since: said so, with who and when, as the pages say it (review 90: a 404 "not found").
+        deleted = deleted_draft(request, pk)
+        if deleted is None:
+            raise
+        who = deleted.deleted_by.email if deleted.deleted_by else "someone"
+        raise Problem(
+            410,
+            f"The draft “{deleted.title}” was deleted by {who} at {deleted.deleted_at.isoformat()}: nothing was saved.",
+        ) from None
 
 
 def _assessment_out(

@@ -5,13 +5,13 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from apps.common.hostile import looks_blank
+from apps.common.hostile import OneValueEach, looks_blank
 from apps.discussion.models import COMMENT_MAX, NOTIFIED_KINDS, Kind
 
 MENTION_HELP = "Mention a colleague with @ and their email address or name, e.g. @dana@acme.test."
 
 
-class CommentForm(forms.Form):
+class CommentForm(OneValueEach):
     body = forms.CharField(
         label="Comment",
         strip=True,
@@ -54,7 +54,7 @@ class CommentForm(forms.Form):
 PREFERENCE_LABELS = {Kind.ANSWERS_CHANGED.value: "Your answers replaced by a colleague's later save"}
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(OneValueEach):
     kinds = forms.MultipleChoiceField(
         label="Send me an email for",
         choices=[(k, PREFERENCE_LABELS.get(k, Kind(k).label)) for k in NOTIFIED_KINDS],

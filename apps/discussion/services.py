@@ -21,6 +21,7 @@ from apps.accounts.models import Membership, Organisation, User
 from apps.accounts.scoping import update_pinned
 from apps.common import events
 from apps.common.durability import without_waiting_for_disk
+from apps.common.formatting import listed
 from apps.discussion import sitting
 from apps.discussion.mentions import find_mentions
 from apps.discussion.models import (
@@ -187,8 +188,14 @@ def _announce_mentions(comment: Comment, users: Sequence[User], url: str, title:
             recipients=list(users),
             target=comment,
             url=url,
-            summary=f"{comment.author} mentioned you in a comment on “{title}”",
+            summary=f"{comment.author} mentioned {_whom(users)} in a comment on “{title}”",
         )
+
+
+def _whom(users: Sequence[User]) -> str:
+    """Who a comment mentions, named in the line every member reads (review 91: "mentioned you" read as each
+    reader): up to three by name, more as a count."""
+    return listed([str(u) for u in users]) if len(users) <= 3 else f"{len(users)} members"
 
 
 def _authored(comment: Comment, user: User) -> Comment:

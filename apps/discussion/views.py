@@ -22,6 +22,7 @@ from apps.discussion.forms import CommentForm, PreferencesForm
 from apps.discussion.models import Activity, Comment, Notification
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import extensions
+from apps.questionnaire.gone import answers_gone
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 
@@ -64,6 +65,7 @@ def _refused_status(form: CommentForm) -> int:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
+@answers_gone
 def question(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     """One question's comments, with the forms to comment and reply (viewers comment too)."""
     assessment = _assessment(request, pk)
@@ -215,6 +217,7 @@ def _timeline(
 
 @require_safe
 @member_required()
+@answers_gone
 def assessment_activity(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     rows = Activity.objects.filter(organisation=request.organisation, assessment=assessment)

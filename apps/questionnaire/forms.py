@@ -29,20 +29,25 @@ class StartAssessmentForm(OneValueEach):
         error_messages={"required": "Choose the kind of work you are thinking of outsourcing."},
     )
 
-    # Drawn with the page, once: the same form sent twice (a double click without JavaScript) starts one draft.
-    start_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Drawn with the page, once: the same form sent twice (a double click without JavaScript) starts one draft. Not
+    # named "…_key": a field so named is taken for a secret, and the outage page would not offer the form again
+    # (review 90).
+    start_once = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, functions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["function"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Choose…"), *functions]
+        # No maxlength in the page: a browser counts UTF-16 units and would cut a pasted title short without a word
+        # (100 emoji), where the server counts characters and refuses a longer one, saying so (review 90).
+        self.fields["title"].widget.attrs.pop("maxlength", None)
         if not self.is_bound:
-            self.initial.setdefault("start_key", secrets.token_urlsafe(18))
+            self.initial.setdefault("start_once", secrets.token_urlsafe(18))
 
-    def clean_start_key(self) -> str:
+    def clean_start_once(self) -> str:
         """The key as drawn; anything else (edited, too long) is no key: the start goes ahead, unguarded."""
-        key = str(self.cleaned_data.get("start_key") or "")
+        key = str(self.cleaned_data.get("start_once") or "")
         return key if START_KEY.fullmatch(key) else ""
 
     def clean_title(self) -> str:

@@ -200,7 +200,9 @@ def start_assessment(
     *, organisation: Organisation, user: User, title: str, function: str | None, start_key: str = ""
 ) -> Assessment:
     """A new draft on the current playbook. ``start_key``: the start page's one-time key; a second start with the same
-    key by the same person (the form sent twice) returns the draft the first one started."""
+    key by the same person (the form sent twice) returns the draft the first one started, when it asks for the same
+    title and function. Asking for another (the form restored by Back and filled in again) starts a draft of its own,
+    unguarded (review 90: the new title and function had been dropped without a word)."""
     playbook = Playbook.objects.current()
     if playbook is None:
         raise AssessmentError("No published playbook yet: a curator must publish one first.")
@@ -208,7 +210,9 @@ def start_assessment(
     function_code = compiled.roles.get("function")
     started = Assessment.objects.filter(organisation=organisation, created_by=user, start_key=start_key)
     if start_key and (earlier := started.first()) is not None:
-        return earlier
+        if _same_start(earlier, title, function, function_code):
+            return earlier
+        start_key = ""
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -223,11 +227,26 @@ def start_assessment(
                     organisation=organisation, assessment=assessment, question_code=function_code, value=value
                 )
     except IntegrityError:
-        # The same key committed a moment ago by the other of two sends (this one waited on it): that draft.
+        # The same key committed a moment ago by the other of two sends (this one waited on it): that draft, or, asked
+        # for another title or function, a draft of its own.
         if not start_key or (earlier := started.first()) is None:
             raise
-        return earlier
+        if _same_start(earlier, title, function, function_code):
+            return earlier
+        return start_assessment(organisation=organisation, user=user, title=title, function=function)
     return assessment
+
+
+def _same_start(earlier: Assessment, title: str, function: str | None, function_code: str | None) -> bool:
+    """Whether a start sent again asks for the draft ``earlier`` is: the same title and the same function."""
+    if earlier.title != title.strip():
+        return False
+    chosen = (
+        Answer.objects.filter(assessment=earlier, question_code=function_code).values_list("value", flat=True).first()
+        if function_code
+        else None
+    )
+    return (chosen or None) == (function or None)
 
 
 SUBMITTED = "This assessment has been submitted; its answers can no longer change."

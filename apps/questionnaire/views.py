@@ -7,9 +7,8 @@ and an autosave each cost a fixed handful of queries however many questions the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
-from functools import wraps
-from typing import Any, NoReturn, cast
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, NoReturn
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +19,6 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.models import Membership
@@ -33,11 +31,12 @@ from apps.playbooks.engine.evaluate import start_date_checks
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from apps.questionnaire import drafts, extensions, save_rate, services
+from apps.questionnaire import drafts, extensions, gone, save_rate, services
 from apps.questionnaire.extensions import MemberView
 from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_drawn, posted_loaded
+from apps.questionnaire.gone import DraftDeleted, answers_gone
 from apps.questionnaire.listing import with_copies_under_originals
-from apps.questionnaire.models import Assessment, DeletedDraft
+from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import draft_progress, step_context
 
 EDITOR = Membership.Role.EDITOR
@@ -88,62 +87,11 @@ def _assessment(request: MemberRequest, pk: int, query: PreparedQuery = _ASSESSM
     return found[0]  # one at most: by primary key
 
 
-class DraftDeleted(Exception):
-    def __init__(self, deleted: DeletedDraft) -> None:
-        super().__init__(deleted.title)
-        self.deleted = deleted
-
-
 def _not_found(request: MemberRequest, pk: int) -> NoReturn:
-    deleted = (
-        DeletedDraft.objects.filter(organisation=request.organisation, assessment_id=pk)
-        .select_related("deleted_by")
-        .first()
-    )
+    deleted = gone.deleted_draft(request, pk)
     if deleted is not None:
         raise DraftDeleted(deleted)
     raise Http404("No Assessment matches the given query.")
-
-
-def answers_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
-    """A step, an answer or a page of a draft deleted since it was opened: said so (410), with what was sent, where a
-    404 had said the page could not be found and lost it (review 87). An htmx save gets its status line."""
-
-    @wraps(view)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(*args, **kwargs)
-        except DraftDeleted as gone:
-            request = cast(HtmxMemberRequest, args[0])
-            deleted = gone.deleted
-            who = deleted.deleted_by.email if deleted.deleted_by else "someone"
-            when = timezone.localtime(deleted.deleted_at).strftime("%-d %b %Y, %H:%M %Z")
-            said = f"The draft “{deleted.title}” was deleted by {who} on {when}"
-            code = str(kwargs.get("question", ""))
-            if getattr(request, "htmx", False) and code:
-                message = f"{said}, so this was not saved: copy what you typed before you leave the page."
-                status = {"status_code": code, "status": "error", "message": message}
-                return render(request, "questionnaire/step.html#status", status, status=410)
-            sent = _sent_to_deleted(request, deleted) if request.method == "POST" else []
-            page = {"deleted": deleted, "said": said, "sent": sent}
-            return render(request, "questionnaire/deleted.html", page, status=410)
-
-    return wrapped
-
-
-def _sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple[str, str]]:
-    """What a step sent to a deleted draft, as (question, value) in words where the playbook still reads them."""
-    compiled = compiled_playbook(deleted.playbook) if deleted.playbook is not None else None
-    questions = compiled.questions if compiled is not None else {}
-    out = []
-    for name in request.POST:
-        if name in questions:
-            values = [v for v in request.POST.getlist(name) if v.strip()]
-            if values:
-                q = questions[name]
-                labels = {o.code: o.label for o in q.options}
-                out.append((q.prompt, "; ".join(labels.get(v, v) for v in values)))
-    return out
 
 
 def _assessment_and_team(request: MemberRequest, pk: int) -> tuple[Assessment, MemberView, drafts.Draft]:
@@ -231,7 +179,7 @@ def assessment_start(request: MemberRequest) -> HttpResponse:
             user=request.user,
             title=form.cleaned_data["title"],
             function=form.cleaned_data["function"],
-            start_key=form.cleaned_data["start_key"],
+            start_key=form.cleaned_data["start_once"],
         )
         return redirect("questionnaire:resume", pk=assessment.pk)
     # As on a step, the template opens on a summary that takes focus, each problem linked to its field.
@@ -718,6 +666,7 @@ def _deletable(request: MemberRequest, pk: int) -> Assessment:
 
 @require_safe
 @member_required(EDITOR, of=Assessment)
+@answers_gone
 def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
     """The question "delete this draft?" as a page, so deleting works without JavaScript."""
     assessment = _deletable(request, pk)
@@ -727,6 +676,7 @@ def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required(EDITOR, of=Assessment)
+@answers_gone
 def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _deletable(request, pk)
     try:

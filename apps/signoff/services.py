@@ -68,6 +68,23 @@ def set_policy(*, organisation: Organisation, required: bool, approvals_needed: 
         return policy
 
 
+def own_recommendation_stuck(policy: SignOffPolicy) -> str:
+    """Beside settings that need as many approvals as there are approvers: nobody approves a recommendation they
+    stored, so one an approver stores could never be approved ("" otherwise; review 91: "3 of 3" was saved without a
+    word, and every approver's submission then stuck)."""
+    if not policy.required:
+        return ""
+    approvers = Membership.objects.filter(organisation_id=policy.organisation_id).approvers().count()
+    if approvers != policy.approvals_needed:
+        return ""
+    return (
+        f"But with {policy.approvals_needed} approval{'s' if policy.approvals_needed != 1 else ''} needed and "
+        f"{approvers} approver{'s' if approvers != 1 else ''}, a recommendation an approver stores can never be "
+        "approved, since nobody "
+        "approves their own: mark another approver, or lower the approvals needed."
+    )
+
+
 def set_approver(*, membership: Membership, can_approve: bool, by: User | None = None) -> Membership:
     """Make a member an approver, or no longer one (their past decisions stay as recorded), as the owner ``by`` (still
     one, under their row's lock; None: not a member's request)."""

@@ -55,7 +55,7 @@ def policy(request: MemberRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_policy(
+            saved = services.set_policy(
                 organisation=request.organisation,
                 required=form.cleaned_data["required"],
                 approvals_needed=form.cleaned_data["approvals_needed"],
@@ -65,6 +65,8 @@ def policy(request: MemberRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "Sign-off settings saved. They apply to recommendations stored from now on.")
+            if stuck := services.own_recommendation_stuck(saved):
+                messages.warning(request, stuck)
             return redirect("accounts:members")
     return render(request, "signoff/policy.html", {"form": form}, status=400 if form.errors else 200)
 

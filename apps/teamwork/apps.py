@@ -11,3 +11,8 @@ class TeamworkConfig(AppConfig):
         from apps.teamwork.team import AssessmentTeam
 
         extensions.register(AssessmentTeam())
+
+        from apps.accounts.services import register_role_change_note
+        from apps.teamwork.services import left_waiting
+
+        register_role_change_note(left_waiting)

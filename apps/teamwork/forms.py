@@ -6,11 +6,11 @@ from typing import Any
 from django import forms
 
 from apps.accounts.models import Membership
-from apps.common.hostile import says_something, visible_length
+from apps.common.hostile import OneValueEach, says_something, visible_length
 from apps.teamwork.models import Stakeholder
 
 
-class AssignForm(forms.Form):
+class AssignForm(OneValueEach):
     """Per section, who answers it (``section-<code>``: "", "member-<id>" or "role-<code>") and who is asked
     for a second opinion (``opinion-<code>``: "" or "<membership id>"). Only the organisation's members are
     offered; anything else is refused."""
@@ -72,7 +72,7 @@ class AssignForm(forms.Form):
         }
 
 
-class SettleForm(forms.Form):
+class SettleForm(OneValueEach):
     # Plain words (review 73: Django's "This field is required." and "Ensure this value has at least 10 characters").
     choice = forms.ChoiceField(
         choices=[("first", "Keep the answer given"), ("second", "Take the second opinion")],
@@ -93,7 +93,12 @@ class SettleForm(forms.Form):
 
     # The settlement the page showed (``Settlement.stamp``, or "none"): a settle from a page drawn before another was
     # recorded is refused (review 85). Absent: not checked.
-    seen = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+    seen = forms.CharField(
+        required=False,
+        max_length=60,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": "This page's record of what it showed is not one it drew: reload the page."},
+    )
 
     def clean_reason(self) -> str:
         reason = " ".join(str(self.cleaned_data["reason"]).split())
@@ -102,7 +107,7 @@ class SettleForm(forms.Form):
         return reason
 
 
-class StakeholderRolesForm(forms.Form):
+class StakeholderRolesForm(OneValueEach):
     """Per member, the stakeholder roles they hold (``roles-<membership id>``)."""
 
     def __init__(self, *args: Any, members: Sequence[Membership], **kwargs: Any) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership, User
 from apps.common import events
+from apps.common.formatting import listed
 from apps.playbooks.engine import AnswerError, clean_answer
 from apps.playbooks.engine.answers import answer_text, currency_problems
 from apps.playbooks.engine.visibility import visibility
@@ -24,6 +25,7 @@ from apps.teamwork.models import (
     SecondOpinionAnswer,
     SectionAssignment,
     Settlement,
+    Stakeholder,
     StakeholderRole,
     shown_stamp,
 )
@@ -52,13 +54,42 @@ def set_stakeholder_roles(*, roles: Mapping[Membership, Collection[str]]) -> Non
             )
 
 
-def _holders(assessment: Assessment, role: str) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation=assessment.organisation_id,
-            memberships__stakeholder_roles__organisation=assessment.organisation_id,
-            memberships__stakeholder_roles__role=role,
-        ).distinct()
+def _holders(assessment: Assessment, role: str, *, answering: bool = True) -> list[User]:
+    """The members holding the stakeholder ``role``; with ``answering``, only those who may answer (editors and
+    owners): a viewer holding it was told a section was theirs, and found it read-only (review 91)."""
+    # One filter() call, so every condition is on the same membership (chained, the role could be another
+    # organisation's).
+    roles = (Membership.Role.EDITOR, Membership.Role.OWNER) if answering else Membership.Role.values
+    held = User.objects.filter(
+        memberships__organisation=assessment.organisation_id,
+        memberships__role__in=roles,
+        memberships__stakeholder_roles__organisation=assessment.organisation_id,
+        memberships__stakeholder_roles__role=role,
+    )
+    return list(held.distinct())
+
+
+def nobody_to_answer(assessment: Assessment, assignments: Mapping[str, Membership | str | None]) -> str:
+    """Beside a saved assignment: the sections given to a stakeholder role nobody who may answer holds, in words
+    ("" when there are none), so the owner is not told only "Saved" (review 91)."""
+    idle = []
+    for code, assignee in assignments.items():
+        if isinstance(assignee, str) and assignee and not _holders(assessment, assignee):
+            readers = _holders(assessment, assignee, answering=False)
+            held = (
+                f"{listed([u.email for u in readers])} {'holds' if len(readers) == 1 else 'hold'} it but only "
+                f"{'reads' if len(readers) == 1 else 'read'}"
+                if readers
+                else "nobody holds it"
+            )
+            role = dict(Stakeholder.choices).get(assignee, assignee).lower()
+            idle.append(f"“{_section_title(assessment, code)}” ({role}: {held})")
+    if not idle:
+        return ""
+    which = "these sections" if len(idle) > 1 else "this section"
+    return (
+        f"Nobody who may answer holds the role given {which}: {listed(idle)}. Give the role to an editor under "
+        "stakeholder roles, or assign the section to a member."
     )
 
 
@@ -166,8 +197,8 @@ def _ask(
         recipients=[reviewer.user],
         target=assessment,
         url=reverse("teamwork:opinion", args=[assessment.pk, code]),
-        summary=f"{user.email} asked for your second opinion on “{_section_title(assessment, code)}” "
-        f"of “{assessment.title}”",
+        summary=f"{user.email} asked {reviewer.user.email} for a second opinion on "
+        f"“{_section_title(assessment, code)}” of “{assessment.title}”",
     )
 
 
@@ -276,7 +307,7 @@ def _store_opinion(
             target=assessment,
             url=reverse("questionnaire:review", args=[assessment.pk]),
             summary=f"{user.email}'s second opinion on “{section.title}” differs from the answers "
-            f"of “{assessment.title}”: settle it before submitting",
+            f"of “{assessment.title}”, to settle before it is submitted",
         )
     return {}
 
@@ -355,3 +386,29 @@ def settle(
                 "settled_by": user,
             },
         )
+
+
+def left_waiting(membership: Membership) -> str:
+    """After a role change (``accounts.services.ROLE_CHANGE_NOTES``): a viewer no longer gives the second opinions
+    they were asked for, nor answers the sections given to them by name, on drafts; which ones, so the owner asks
+    or assigns someone else ("" when none, or the member may still edit)."""
+    if membership.can_edit:
+        return ""
+    own = {"organisation_id": membership.organisation_id, "assessment__status": Assessment.Status.DRAFT}
+    opinions = SecondOpinion.objects.filter(reviewer=membership, given_at__isnull=True, **own).select_related(
+        "assessment__playbook"
+    )
+    sections = SectionAssignment.objects.filter(member=membership, **own).select_related("assessment__playbook")
+    waiting = [
+        *(
+            f"a second opinion on “{_section_title(o.assessment, o.section_code)}” of “{o.assessment.title}”"
+            for o in opinions
+        ),
+        *(f"the section “{_section_title(a.assessment, a.section_code)}” of “{a.assessment.title}”" for a in sections),
+    ]
+    if not waiting:
+        return ""
+    return (
+        f"As a viewer, {membership.user.email} can no longer give {listed(waiting)}: ask or assign someone else on "
+        "each draft's contributors page."
+    )

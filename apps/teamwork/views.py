@@ -19,6 +19,7 @@ from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import posted_answers
+from apps.questionnaire.gone import answers_gone
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
 from apps.questionnaire.views import assessment_review
@@ -42,6 +43,7 @@ def _members(request: MemberRequest) -> list[Membership]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
+@answers_gone
 def contributors(request: MemberRequest, pk: int) -> HttpResponse:
     """Who answers each section and who gives a second opinion; the assessment's owner changes it."""
     assessment = _assessment(request, pk)
@@ -78,6 +80,8 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
                     request, exc.messages[0], contributors, address=reverse("teamwork:contributors", args=[pk]), pk=pk
                 )
             messages.success(request, "Saved who answers each section.")
+            if idle := services.nobody_to_answer(assessment, form.assignments()):
+                messages.warning(request, idle)
             return redirect("teamwork:contributors", pk=pk)
     # Sections the answers so far do not ask stay assignable (a changed answer may ask them) but say so (review 66:
     # "Legal work" offered for equity research).
@@ -118,6 +122,7 @@ def _owed_sections(assessment: Assessment, membership: Membership) -> frozenset[
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required(EDITOR, of=Assessment)
+@answers_gone
 def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     """The reviewer's own answers to one section, given without seeing the first answers."""
     assessment = _assessment(request, pk)
@@ -210,6 +215,7 @@ def _opinion_answers(asked: SecondOpinion) -> dict[str, Any]:
 
 @require_POST
 @member_required(EDITOR, of=Assessment)
+@answers_gone
 def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     asked = get_object_or_404(

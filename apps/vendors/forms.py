@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from apps.accounts.models import Membership, Organisation, User
-from apps.common.hostile import OneValueEachMixin
+from apps.common.hostile import OneValueEach, OneValueEachMixin
 from apps.engagements.models import DeliveryLocation, KnowledgeFunction
 from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor
 
@@ -36,7 +36,7 @@ class DirectoryFilter(forms.Form):
         return vendors.distinct()
 
 
-class AddVendorForm(forms.Form):
+class AddVendorForm(OneValueEach):
     vendor = forms.ModelChoiceField(Vendor.objects.active(), to_field_name="code")
     notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}))
     # Needed only for a provider that misses a requirement; the service checks it against the matching.
@@ -53,7 +53,7 @@ class AddVendorForm(forms.Form):
         self.fields["reason"].error_messages["max_length"] = f"Keep the reason under {NOTES_MAX:,} characters."
 
 
-class EntryForm(forms.Form):
+class EntryForm(OneValueEach):
     status = forms.ChoiceField(choices=ShortlistEntry.Status.choices)
     rejection_reason = forms.CharField(
         required=False,
@@ -125,6 +125,7 @@ class DiligenceItemForm(OneValueEachMixin, forms.ModelForm):
         else:
             owner.label_from_instance = lambda user: user.email
             owner.empty_label = "Nobody yet"
+        self.fields["status"].error_messages["invalid_choice"] = "Choose one of the statuses shown."
         owner.error_messages["invalid_choice"] = (
             "Choose a member of your organisation. Items are owned by editors and owners: viewers cannot update them."
         )

@@ -334,5 +334,5 @@ def _announce_owner(item: DiligenceItem, user: User) -> None:
         recipients=[item.owner],
         target=item,
         url=reverse("vendors:diligence", args=[entry.pk]),
-        summary=f"{user} made you the owner of “{item.title}” for {entry.vendor.name}",
+        summary=f"{user} made {item.owner} the owner of “{item.title}” for {entry.vendor.name}",
     )

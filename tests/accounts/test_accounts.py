@@ -509,3 +509,28 @@ def test_a_refused_request_moves_nothing_and_an_htmx_one_moves_no_other_tab(
     )
     assert Invitation.objects.get(email="quiet@acme.test").organisation_id == organisation.pk
     assert buyer_client.session["organisation_id"] == other_organisation.pk
+
+
+def test_every_form_of_the_members_page_carries_where_it_was_drawn(
+    buyer: User, buyer_client: Client, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    # Review 90: the sign-off settings card (an inclusion tag) drew its form without ``drawn_in``, so it acted in
+    # whichever organisation another tab had switched to.
+    import re
+
+    from apps.signoff.models import SignOffPolicy
+
+    MembershipFactory(user=buyer, organisation=other_organisation, role="owner")
+    page = buyer_client.get(reverse("accounts:members")).content.decode()
+    forms = re.findall(r'<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>(.*?)</form>', page, re.S)
+    acting = [(action, body) for action, body in forms if not action.endswith(("/logout/", "/organisation/switch/"))]
+    assert any("sign-off" in action for action, _ in acting)
+    for action, body in acting:
+        assert f'name="drawn_in" value="{organisation.pk}"' in body, action
+    Membership.objects.filter(user=buyer).update(can_approve=True)
+    buyer_client.post(reverse("accounts:switch_organisation"), {"organisation": other_organisation.pk})
+    buyer_client.post(
+        reverse("signoff:policy"), {"required": "on", "approvals_needed": "1", "drawn_in": str(organisation.pk)}
+    )
+    assert SignOffPolicy.objects.get(organisation=organisation).required
+    assert not SignOffPolicy.objects.filter(organisation=other_organisation, required=True).exists()

@@ -285,3 +285,18 @@ def test_replies_keep_reading_order_under_each_comment() -> None:
     a, b, a1, a2, a1x, b1 = C(1, None), C(2, None), C(3, 1), C(4, 1), C(5, 3), C(6, 2)
     ordered = thread([a, b, a1, a2, a1x, b1])  # type: ignore[list-item]
     assert [(c.pk, d) for c, d in ordered] == [(1, 0), (3, 1), (5, 2), (4, 1), (2, 0), (6, 1)]
+
+
+def test_the_shared_activity_log_names_whom_a_comment_mentions_not_you(
+    buyer_client: Client, assessment: Assessment, colleague: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Review 91: every member reading the activity log read "mentioned you", the author included.
+    from apps.discussion.models import Activity
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(buyer_client, _question_url(assessment), f"@{colleague.email} please check")
+    lines = list(Activity.objects.filter(assessment=assessment).values_list("summary", flat=True))
+    mention = next(line for line in lines if "mentioned" in line)
+    assert f"mentioned {colleague.email} in a comment" in mention and " you " not in f" {mention} "
+    notice = Notification.objects.get(recipient=colleague, kind="mentioned")
+    assert f"mentioned {colleague.email}" in notice.summary

@@ -10,6 +10,7 @@ Explicit tests follow for oversized bodies, a submitted assessment, skipped step
 from __future__ import annotations
 
 import copy
+import html
 import json
 from collections.abc import Callable
 from io import StringIO
@@ -1028,3 +1029,55 @@ def test_a_step_or_answer_sent_to_a_draft_deleted_since_is_told_so_with_what_was
     assert "<html" not in saved.content.decode()
     assert owner.get(reverse("questionnaire:step", args=[pk, "work"])).status_code == 410
     assert client_for(world.outsider).get(reverse("questionnaire:step", args=[pk, "work"])).status_code == 404
+
+
+def test_every_page_of_a_draft_deleted_since_says_so_and_lists_what_was_sent(world: World) -> None:
+    """Review 90: deleting a draft again (a double click) and opening its delete page were 500s; a second opinion, a
+    comment and an API save sent to it were 404s ("can't find that page"), what was typed lost."""
+    from tests.api.conftest import key_client
+
+    owner, editor = client_for(world.owner), client_for(world.editor)
+    pk = world.draft.pk
+    delete = reverse("questionnaire:delete", args=[pk])
+    assert owner.post(delete).status_code == 302
+    again = owner.post(delete)
+    assert again.status_code == 410 and "was deleted by " in again.content.decode()
+    assert owner.get(reverse("questionnaire:delete_confirm", args=[pk])).status_code == 410
+    opinion = editor.post(reverse("teamwork:opinion", args=[pk, "work"]), {"function": "research"})
+    page = opinion.content.decode()
+    assert opinion.status_code == 410 and "What you sent" in page
+    comment = editor.post(
+        reverse("discussion:question", args=[pk, "judgement"]), {"body": "The hours look high to me, check them."}
+    )
+    page = html.unescape(comment.content.decode())
+    assert comment.status_code == 410 and "Your comment" in page and "The hours look high to me" in page
+    for route in (reverse("teamwork:contributors", args=[pk]), reverse("discussion:assessment_activity", args=[pk])):
+        assert editor.get(route).status_code == 410
+    keyed = key_client(world.organisation, world.owner)
+    for api in (
+        keyed.put(f"/assessments/{pk}/answers", {"answers": {"judgement": False}}),
+        keyed.get(f"/assessments/{pk}"),
+    ):
+        assert api.status_code == 410 and "was deleted by" in api.json()["detail"]
+    # Another organisation's member still reads a 404 everywhere.
+    outsider = client_for(world.outsider)
+    assert outsider.post(delete).status_code == 404
+    assert outsider.post(reverse("teamwork:opinion", args=[pk, "work"]), {"function": "research"}).status_code == 404
+    assert key_client(world.other_organisation, world.outsider).get(f"/assessments/{pk}").status_code == 404
+
+
+def test_a_role_or_an_invitation_with_a_field_sent_twice_is_refused_not_taken_last(world: World) -> None:
+    """Review 90: role=owner&role=viewer made the member a viewer; two emails and two roles invited the second."""
+    from apps.accounts.models import Invitation, Membership
+
+    owner = client_for(world.owner)
+    member = world.editor_membership
+    role = owner.post(reverse("accounts:change_role", args=[member.pk]), {"role": ["owner", "viewer"]})
+    assert role.status_code == 400 and "Give one value, not 2." in role.content.decode()
+    assert Membership.objects.get(pk=member.pk).role == member.role
+    before = Invitation.objects.count()
+    invite = owner.post(
+        reverse("accounts:members"), {"email": ["one@x.test", "two@x.test"], "role": ["viewer", "owner"]}
+    )
+    assert invite.status_code == 400 and "Give one value, not 2." in invite.content.decode()
+    assert Invitation.objects.count() == before

@@ -198,3 +198,19 @@ def test_a_refused_policy_page_is_valid_html_and_its_summary_names_no_form(
     assert 'inputmode="numeric"' in page and 'type="number"' not in page and 'value="abc"' in page
     refused = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"}).content.decode()
     assert "There is a problem" in refused and "This form:" not in refused
+
+
+def test_needing_as_many_approvals_as_there_are_approvers_is_saved_with_a_warning(
+    buyer_client: Client, approver: User, organisation: Organisation
+) -> None:
+    # Review 91: 3 of 3 was saved without a word, and every approver's own recommendation then stuck.
+    response = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"}, follow=True)
+    page = response.content.decode()
+    assert SignOffPolicy.objects.get(organisation=organisation).required
+    assert (
+        "a recommendation an approver stores can never be approved" in page
+        and "1 approval needed and 1 approver" in page
+    )
+    Membership.objects.filter(organisation=organisation).update(can_approve=True)  # more approvers than needed
+    calm = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"}, follow=True)
+    assert "can never be approved" not in calm.content.decode()

@@ -874,3 +874,37 @@ def test_a_settle_from_a_page_showing_answers_since_changed_is_refused(
     )
     unseen = buyer_client.post(settle, {"choice": "second", "reason": "No seen field at all here."})
     assert unseen.status_code == 409 and Settlement.objects.get().reason == "Keep it, as shown."
+
+
+def test_a_section_given_to_a_role_only_a_viewer_holds_is_saved_with_a_warning_and_the_viewer_is_not_asked(
+    buyer_client: Client, viewer: User, colleague: User, draft: Assessment, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Review 91: "Saved who answers each section." alone, and the viewer's inbox said a section was theirs to answer.
+    from apps.discussion.models import Notification
+
+    StakeholderRole.objects.create(organisation=draft.organisation, membership=_member(viewer), role="legal")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _assign(buyer_client, draft, **{"section-data": "role-legal"})
+    page = buyer_client.get(response["Location"]).content.decode()
+    assert "Nobody who may answer holds the role given this section" in page
+    assert f"{viewer.email} holds it but only reads" in page
+    assert not Notification.objects.filter(recipient=viewer, kind="section_assigned").exists()
+    # Held by an editor too: no warning, and the editor is asked.
+    StakeholderRole.objects.create(organisation=draft.organisation, membership=_member(colleague), role="finance")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _assign(buyer_client, draft, **{"section-volume": "role-finance"})
+    assert "Nobody who may answer" not in buyer_client.get(again["Location"]).content.decode()
+    assert Notification.objects.filter(recipient=colleague, kind="section_assigned").exists()
+
+
+def test_making_a_reviewer_a_viewer_names_the_opinion_they_can_no_longer_give(
+    buyer_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 91: the demotion said only "is now Viewer"; the draft then waited on an opinion nobody could give.
+    membership = _member(colleague)
+    assert _assign(buyer_client, draft, **{"opinion-volume": str(membership.pk)}).status_code == 302
+    response = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}, follow=True)
+    page = response.content.decode()
+    assert f"As a viewer, {colleague.email} can no longer give a second opinion on" in page and "Legal review" in page
+    editor = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"}, follow=True)
+    assert "can no longer give" not in editor.content.decode()

@@ -351,7 +351,7 @@ def test_ticking_an_item_without_javascript_goes_back_to_the_checklist(
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
-        ({"status": "finished"}, "status", "Select a valid choice."),
+        ({"status": "finished"}, "status", "Choose one of the statuses shown."),
         (
             {"due_date": "31/02/2027"},
             "due_date",

@@ -43,4 +43,12 @@ def sign_off_settings(context: Any) -> dict[str, Any]:
         return {"policy": None}
     policy = policy_for(membership.organisation)
     form = PolicyForm(initial={"required": policy.required, "approvals_needed": policy.approvals_needed})
-    return {"policy": policy, "form": form, "is_owner": membership.is_owner, "csrf_token": context.get("csrf_token")}
+    # The request goes along so the form carries ``{% drawn_in %}`` (review 90: without it the card's form acted in
+    # whichever organisation another tab had switched to).
+    return {
+        "policy": policy,
+        "form": form,
+        "is_owner": membership.is_owner,
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }

@@ -1,0 +1,91 @@
+"""A draft deleted while someone still had one of its pages open: every page of it says so (410), naming who deleted
+it and when, and lists what was sent, where a 404 had said the page could not be found and lost it (reviews 87 and
+90): the draft's own pages, its second-opinion and settle forms, its question comments, and deleting it again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import cast
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from apps.accounts.scoping import HtmxMemberRequest, MemberRequest
+from apps.playbooks.runtime import compiled_playbook
+from apps.questionnaire.models import DeletedDraft
+
+# Fields a page of a draft sends that are not answers, and how the list of what was sent names them.
+SENT_LABELS = {"body": "Your comment", "reason": "Your reason"}
+
+
+class DraftDeleted(Exception):
+    def __init__(self, deleted: DeletedDraft) -> None:
+        super().__init__(deleted.title)
+        self.deleted = deleted
+
+
+def deleted_draft(request: HttpRequest, pk: object) -> DeletedDraft | None:
+    """The record of the member's organisation's draft ``pk`` deleted, or None (never deleted, or another's)."""
+    organisation = getattr(request, "organisation", None)  # a member's page, or an API key's
+    if not isinstance(pk, int) or organisation is None:
+        return None
+    return DeletedDraft.objects.filter(organisation=organisation, assessment_id=pk).select_related("deleted_by").first()
+
+
+def answers_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A view of a draft (its ``pk``) answering 410 when the draft was deleted: raised as ``DraftDeleted``, or as the
+    404 a lookup of the draft gives once it is gone. An htmx save of one answer gets its status line."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        request = cast(HtmxMemberRequest, args[0])
+        try:
+            return view(*args, **kwargs)
+        except DraftDeleted as exc:
+            return _gone(request, exc.deleted, str(kwargs.get("question", "")))
+        except Http404:
+            deleted = deleted_draft(request, kwargs.get("pk"))
+            if deleted is None:
+                raise
+            return _gone(request, deleted, str(kwargs.get("question", "")))
+
+    return wrapped
+
+
+def _gone(request: HtmxMemberRequest, deleted: DeletedDraft, code: str) -> HttpResponse:
+    who = deleted.deleted_by.email if deleted.deleted_by else "someone"
+    when = timezone.localtime(deleted.deleted_at).strftime("%-d %b %Y, %H:%M %Z")
+    said = f"The draft “{deleted.title}” was deleted by {who} on {when}"
+    if (
+        getattr(request, "htmx", False)
+        and code
+        and request.resolver_match
+        and request.resolver_match.namespace == ("questionnaire")
+    ):
+        message = f"{said}, so this was not saved: copy what you typed before you leave the page."
+        status = {"status_code": code, "status": "error", "message": message}
+        return render(request, "questionnaire/step.html#status", status, status=410)
+    sent = sent_to_deleted(request, deleted) if request.method == "POST" else []
+    page = {"deleted": deleted, "said": said, "sent": sent}
+    return render(request, "questionnaire/deleted.html", page, status=410)
+
+
+def sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple[str, str]]:
+    """What was sent to a deleted draft, as (question or field, value) in words where the playbook still reads them:
+    answers, and a comment or a reason typed with them."""
+    compiled = compiled_playbook(deleted.playbook) if deleted.playbook is not None else None
+    questions = compiled.questions if compiled is not None else {}
+    out = []
+    for name in request.POST:
+        values = [v for v in request.POST.getlist(name) if v.strip()]
+        if not values:
+            continue
+        if name in questions:
+            q = questions[name]
+            labels = {o.code: o.label for o in q.options}
+            out.append((q.prompt, "; ".join(labels.get(v, v) for v in values)))
+        elif name in SENT_LABELS:
+            out.append((SENT_LABELS[name], "; ".join(values)))
+    return out
