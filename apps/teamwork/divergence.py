@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from apps.common.formatting import money, significant
 from apps.playbooks.engine import CompiledPlaybook, evaluate
 from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.types import VERDICT_LABELS, Question
 from apps.playbooks.engine.visibility import visibility
 from apps.teamwork.models import SecondOpinion, Settlement, shown_stamp
@@ -31,6 +33,11 @@ class Effect:
     verdict: str
     top_model: str  # its name; "" when no model ranks
     regimes: tuple[str, ...]  # names
+    # The top model's likely saving against in-house in words, or "" when it is not costed (review 91: answers that
+    # drive the cost showed the same verdict, model and regimes, and nothing of what they did to the cost).
+    saving: str = ""
+    # The answers as they would stand break a check (more hours each than anyone can work, ...): its words.
+    checks: tuple[str, ...] = ()
 
     @property
     def verdict_label(self) -> str:
@@ -106,7 +113,24 @@ class Divergence:
 def _effect(compiled: CompiledPlaybook, answers: Mapping[str, Any]) -> Effect:
     evaluation = evaluate(compiled, answers)
     top = evaluation.models[0].name if evaluation.models else ""
-    return Effect(evaluation.verdict, top, tuple(r.name for r in evaluation.regimes))
+    checks = tuple(c.text for c in checks_for_answers(compiled.roles, answers))
+    return Effect(evaluation.verdict, top, tuple(r.name for r in evaluation.regimes), _saving(evaluation), checks)
+
+
+def _saving(evaluation: Any) -> str:
+    """The top model's likely saving against in-house over the cost's period, in words ("" when not costed)."""
+    cost = evaluation.cost
+    if not cost.available or not evaluation.models:
+        return ""
+    model = next((m for m in cost.models if m.model == evaluation.models[0].code), None)
+    if model is None:
+        return ""
+    likely = model.savings[1]
+    amount = money(
+        abs(significant(likely, cost.significant_figures) if cost.significant_figures else likely), cost.currency
+    )
+    said = f"a likely saving of {amount}" if likely >= 0 else f"likely {amount} more than in-house"
+    return f"{said} over {cost.period}"
 
 
 def follow_up_answers(

@@ -394,7 +394,11 @@ def left_waiting(membership: Membership) -> str:
     or assigns someone else ("" when none, or the member may still edit)."""
     if membership.can_edit:
         return ""
-    own = {"organisation_id": membership.organisation_id, "assessment__status": Assessment.Status.DRAFT}
+    own = {
+        "organisation_id": membership.organisation_id,
+        "assessment__organisation_id": membership.organisation_id,  # every tenant table joined is pinned
+        "assessment__status": Assessment.Status.DRAFT,
+    }
     opinions = SecondOpinion.objects.filter(reviewer=membership, given_at__isnull=True, **own).select_related(
         "assessment__playbook"
     )

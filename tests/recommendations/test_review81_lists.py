@@ -38,6 +38,9 @@ def test_the_cost_note_is_listed_beside_the_verdict_in_the_history_the_portfolio
     assert f"; {note})" in portfolio
     rows = list(csv.DictReader(io.StringIO(buyer_client.get(reverse("recommendations:history_csv")).content.decode())))
     assert rows[0]["verdict_note"] == note
+    # And the assessments list (review 91: "KPO wins fit 100" there, the note elsewhere).
+    listing = html.unescape(buyer_client.get(reverse("questionnaire:list")).content.decode())
+    assert f'<span class="small history-note">{note}</span>' in listing and f"({note})" in listing
     # A cost that does not argue against the verdict leaves it blank.
     plain = reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers
     b = AssessmentFactory(organisation=organisation, created_by=buyer, title="Plain", playbook=reference, answers=plain)
