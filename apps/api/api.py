@@ -52,7 +52,7 @@ from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import extensions, save_rate
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import StartAssessmentForm
-from apps.questionnaire.gone import deleted_draft
+from apps.questionnaire.gone import deleted_draft, deleted_words
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations import services as recommending
 from apps.recommendations import views as recommendation_views
@@ -208,11 +208,7 @@ def _assessment(request: ApiRequest, pk: int) -> Assessment:
         deleted = deleted_draft(request, pk)
         if deleted is None:
             raise
-        who = deleted.deleted_by.email if deleted.deleted_by else "someone"
-        raise Problem(
-            410,
-            f"The draft “{deleted.title}” was deleted by {who} at {deleted.deleted_at.isoformat()}: nothing was saved.",
-        ) from None
+        raise Problem(410, f"{deleted_words(deleted)}: nothing was saved.") from None
 
 
 def _assessment_out(

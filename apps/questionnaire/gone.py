@@ -54,10 +54,15 @@ def answers_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpRespon
     return wrapped
 
 
-def _gone(request: HtmxMemberRequest, deleted: DeletedDraft, code: str) -> HttpResponse:
+def deleted_words(deleted: DeletedDraft) -> str:
+    """Who deleted the draft and when, as the pages and the API say it."""
     who = deleted.deleted_by.email if deleted.deleted_by else "someone"
     when = timezone.localtime(deleted.deleted_at).strftime("%-d %b %Y, %H:%M %Z")
-    said = f"The draft “{deleted.title}” was deleted by {who} on {when}"
+    return f"The draft “{deleted.title}” was deleted by {who} on {when}"
+
+
+def _gone(request: HtmxMemberRequest, deleted: DeletedDraft, code: str) -> HttpResponse:
+    said = deleted_words(deleted)
     if (
         getattr(request, "htmx", False)
         and code
