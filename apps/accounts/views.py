@@ -33,6 +33,7 @@ from apps.accounts.responses import RedirectThen
 from apps.accounts.scoping import SESSION_KEY, MemberRequest, SignedInRequest, get_for_member, member_required
 from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
 from apps.common.confirm import unconfirmed
+from apps.common.hostile import bad_request
 from apps.common.refusals import refused_on
 
 
@@ -140,6 +141,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     form = SwitchOrganisationForm(request.POST)
     if not form.is_valid():
+        twice = [str(e) for e in form.errors.get("organisation", []) if str(e).startswith("Give one value")]
+        if twice:  # two organisations named (review 92: said "can't find that page")
+            return bad_request([f"Organisation: {twice[0]} Choose one organisation to work in."], request)
         raise Http404("No such organisation.")
     membership = get_object_or_404(
         Membership.objects.for_user(request.user), organisation_id=form.cleaned_data["organisation"]

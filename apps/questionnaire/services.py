@@ -199,24 +199,25 @@ def given_answers(draft: drafts.Draft) -> tuple[dict[str, Any], dict[str, Given]
 def start_assessment(
     *, organisation: Organisation, user: User, title: str, function: str | None, start_key: str = ""
 ) -> Assessment:
-    """A new draft on the current playbook. ``start_key``: the start page's one-time key; a second start with the same
-    key by the same person (the form sent twice) returns the draft the first one started, when it asks for the same
-    title and function. Asking for another (the form restored by Back and filled in again) starts a draft of its own,
-    unguarded (review 90: the new title and function had been dropped without a word)."""
+    """A new draft on the current playbook. ``start_key``: the start page's one-time key. The draft is stored under
+    the key together with the title and function it asks for (``_start_key``), so the same form sent twice by the
+    same person (a double click) returns the draft the first send started, while the form sent again with another
+    title or function (restored by Back and filled in again) starts one draft of its own, once however often it is
+    sent (review 90: the new title had been dropped without a word, then started a draft on every send)."""
     playbook = Playbook.objects.current()
     if playbook is None:
         raise AssessmentError("No published playbook yet: a curator must publish one first.")
     compiled = compiled_playbook(playbook)
     function_code = compiled.roles.get("function")
+    title = title.strip()
+    start_key = _start_key(start_key, title, function) if start_key else ""
     started = Assessment.objects.filter(organisation=organisation, created_by=user, start_key=start_key)
     if start_key and (earlier := started.first()) is not None:
-        if _same_start(earlier, title, function, function_code):
-            return earlier
-        start_key = ""
+        return earlier
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
-                organisation=organisation, created_by=user, title=title.strip(), playbook=playbook, start_key=start_key
+                organisation=organisation, created_by=user, title=title, playbook=playbook, start_key=start_key
             )
             if function and function_code:
                 try:
@@ -227,26 +228,17 @@ def start_assessment(
                     organisation=organisation, assessment=assessment, question_code=function_code, value=value
                 )
     except IntegrityError:
-        # The same key committed a moment ago by the other of two sends (this one waited on it): that draft, or, asked
-        # for another title or function, a draft of its own.
+        # The same key, title and function committed a moment ago by the other of two sends (this one waited on it).
         if not start_key or (earlier := started.first()) is None:
             raise
-        if _same_start(earlier, title, function, function_code):
-            return earlier
-        return start_assessment(organisation=organisation, user=user, title=title, function=function)
+        return earlier
     return assessment
 
 
-def _same_start(earlier: Assessment, title: str, function: str | None, function_code: str | None) -> bool:
-    """Whether a start sent again asks for the draft ``earlier`` is: the same title and the same function."""
-    if earlier.title != title.strip():
-        return False
-    chosen = (
-        Answer.objects.filter(assessment=earlier, question_code=function_code).values_list("value", flat=True).first()
-        if function_code
-        else None
-    )
-    return (chosen or None) == (function or None)
+def _start_key(key: str, title: str, function: str | None) -> str:
+    """The key a draft is stored under: the page's one-time key with the title and function sent with it (40
+    characters, the column's width)."""
+    return hashlib.sha256(f"{key}\x1f{title}\x1f{function or ''}".encode()).hexdigest()[:40]
 
 
 SUBMITTED = "This assessment has been submitted; its answers can no longer change."

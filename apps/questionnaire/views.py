@@ -25,7 +25,7 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_required, pin_to_organisation
 from apps.common.hostile import ascii_int, single_param
 from apps.common.prepared import PreparedQuery
-from apps.playbooks.engine.answers import clean_answers
+from apps.playbooks.engine.answers import MARKET_ROLE, OWN_COST_ROLE, answer_text, clean_answers, market_currency
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.evaluate import start_date_checks
 from apps.playbooks.engine.visibility import Visibility, visibility
@@ -423,6 +423,7 @@ def _after_step(
     )
     closed = [c for c in order if c in closed_codes]
     note = f" {_closed_note(compiled, closed, result.answers)}" if closed else ""
+    note += _market_note(compiled, result.saved, result.answers)
     newly_shown = [c for c in opened if compiled.questions[c].section == section]
     if newly_shown:
         # Named in the step's order, and the page opened at the first of them: without JavaScript the page reloads
@@ -549,6 +550,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         # As said when questions open (review 78: the closing answer said "Saved" alone, and boxes vanished).
         status["message"] = (status.get("message", "") + " " + _closed_note(compiled, closed, result.answers)).strip()
     slip = _impossible_note(compiled, [q.code], result.answers, team.hidden, result.seen)
+    slip += _market_note(compiled, result.saved, result.answers)
     if status["status"] == "saved" and slip:
         status["message"] = (status.get("message", "") + slip).strip()
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
@@ -582,6 +584,20 @@ def _impossible_note(
     seen = seen or visibility(compiled, answers)  # worked out only for a save of the hours or the people
     found = [c.text for c in checks_for_answers(compiled.roles, seen.answers) if c.impossible]
     return f" But it cannot be submitted as it is: {found[0]}" if found else ""
+
+
+def _market_note(compiled: Any, codes: Iterable[str], answers: Mapping[str, Any]) -> str:
+    """When a save of ``codes`` set the in-house costs' country while the buyer's own in-house cost is stored: the
+    currency the cost is now read in, to check (review 92: choosing the US after "£95,000" re-read it as $95,000
+    without a word); "" otherwise."""
+    market_code, cost_code = compiled.roles.get(MARKET_ROLE), compiled.roles.get(OWN_COST_ROLE)
+    cost = answers.get(cost_code) if cost_code else None
+    if not market_code or market_code not in set(codes) or cost is None:
+        return ""
+    shown = answer_text(compiled.questions[cost_code], cost, market=answers.get(market_code), priced=True)
+    return (
+        f" Your own in-house cost is now read as {shown}, in {market_currency(answers.get(market_code))[1]}: check it."
+    )
 
 
 def _closed_note(compiled: Any, closed: list[str], answers: Mapping[str, Any]) -> str:

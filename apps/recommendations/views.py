@@ -23,6 +23,7 @@ from apps.common.refusals import refused_on
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
 from apps.playbooks.models import Playbook
+from apps.questionnaire.gone import answers_gone
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.services import NOT_ANSWERED, AssessmentError
 from apps.questionnaire.views import review_context
@@ -61,6 +62,7 @@ _LOCKED_DRAFT = PreparedQuery(_locked_draft)
 
 @require_POST
 @member_required(EDITOR, header=False, of=Assessment)
+@answers_gone
 def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     # Read with its row locked, in the submit's transaction: a second submit (a double click, another tab) waits
     # here and then finds it submitted; the service does not read it again.

@@ -84,6 +84,10 @@ def approver(request: MemberRequest, pk: int) -> HttpResponse:
         return _refused(request, exc.message, status=400)
     what = "is now an approver" if membership.can_approve else "is no longer an approver"
     messages.success(request, f"{membership.user.email} {what}.")
+    if not membership.can_approve and (
+        stuck := services.own_recommendation_stuck(services.policy_for(request.organisation))
+    ):
+        messages.warning(request, stuck)  # review 92: said only when the settings were saved again
     return redirect("accounts:members")
 
 

@@ -202,6 +202,16 @@ def _ask(
     )
 
 
+def _as_the_reviewer_has_them(opinion: SecondOpinion) -> dict[str, Any]:
+    """The draft's answers with the reviewer's own second-opinion answers over them: the market a cost they type is
+    read in is theirs where they gave one (review 92: it had been checked against the first answers' market)."""
+    own = {"organisation_id": opinion.organisation_id}
+    return {
+        **questionnaire.stored_answers(opinion.assessment),
+        **dict(opinion.answers.filter(**own).values_list("question_code", "value")),
+    }
+
+
 def opinion_questions(opinion: SecondOpinion, answers: Mapping[str, Any]) -> list[str]:
     """The section's questions the reviewer is asked: those shown given the answers with theirs in place."""
     compiled = compiled_playbook(opinion.assessment.playbook)
@@ -232,7 +242,7 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
             compiled.roles,
             values,
             cleaned,
-            lambda: questionnaire.stored_answers(opinion.assessment),
+            lambda: _as_the_reviewer_has_them(opinion),
         )
     )
     given = {c: v for c, v in cleaned.items() if v is not None}
@@ -388,6 +398,29 @@ def settle(
         )
 
 
+def roles_left_unanswered(organisation_id: int) -> str:
+    """After the stakeholder roles are saved: the drafts' sections given to a role no one who may answer now holds,
+    in words ("" when none; review 92: the page said only "Saved")."""
+    own = {
+        "organisation_id": organisation_id,
+        "assessment__organisation_id": organisation_id,
+        "assessment__status": Assessment.Status.DRAFT,
+    }
+    given = SectionAssignment.objects.filter(**own).exclude(stakeholder="").select_related("assessment__playbook")
+    idle = [
+        f"“{_section_title(a.assessment, a.section_code)}” of “{a.assessment.title}” "
+        f"({dict(Stakeholder.choices).get(a.stakeholder, a.stakeholder).lower()})"
+        for a in given
+        if not _holders(a.assessment, a.stakeholder)
+    ]
+    if not idle:
+        return ""
+    return (
+        f"Nobody who may answer now holds the role given {listed(idle)}: give the role to an editor, or assign "
+        "the section to a member on its contributors page."
+    )
+
+
 def left_waiting(membership: Membership) -> str:
     """After a role change (``accounts.services.ROLE_CHANGE_NOTES``): a viewer no longer gives the second opinions
     they were asked for, nor answers the sections given to them by name, on drafts; which ones, so the owner asks
@@ -402,7 +435,13 @@ def left_waiting(membership: Membership) -> str:
     opinions = SecondOpinion.objects.filter(reviewer=membership, given_at__isnull=True, **own).select_related(
         "assessment__playbook"
     )
-    sections = SectionAssignment.objects.filter(member=membership, **own).select_related("assessment__playbook")
+    named = SectionAssignment.objects.filter(member=membership, **own).select_related("assessment__playbook")
+    # A section given to a role they hold that no one who may answer holds any more (review 92).
+    held = StakeholderRole.objects.filter(membership=membership, organisation_id=membership.organisation_id)
+    by_role = SectionAssignment.objects.filter(stakeholder__in=held.values("role"), **own).select_related(
+        "assessment__playbook"
+    )
+    sections = [*named, *(a for a in by_role if not _holders(a.assessment, a.stakeholder))]
     waiting = [
         *(
             f"a second opinion on “{_section_title(o.assessment, o.section_code)}” of “{o.assessment.title}”"

@@ -282,6 +282,8 @@ def roles(request: MemberRequest) -> HttpResponse:
         if form.is_valid():
             services.set_stakeholder_roles(roles={m: form.cleaned_data[f"roles-{m.pk}"] for m in members})
             messages.success(request, "Saved the stakeholder roles.")
+            if idle := services.roles_left_unanswered(request.organisation.pk):
+                messages.warning(request, idle)
             return redirect("teamwork:roles")
     context = {"form": form, "can_manage": request.membership.is_owner}
     return render(request, "teamwork/roles.html", context, status=400 if form.errors else 200)

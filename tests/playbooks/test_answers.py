@@ -196,6 +196,12 @@ def test_an_own_in_house_cost_typed_in_another_currency_is_refused_and_shown_in_
     for fine in (("£85,000", "uk"), ("€85,000", "eu"), ("$85,000", "us"), ("85000", "uk"), ("$85,000", None)):
         assert currency_refusal(cost, *fine) == ""
     assert currency_refusal(replace(cost, role=""), "$85000", "uk") == ""
+    # Full-width signs are the signs they stand for; with no market chosen, the message says so (review 92).
+    assert currency_refusal(cost, "＄85000", "uk").startswith("Enter the amount in pounds")
+    assert clean_answer(cost, "￡85,000") == 85000
+    assert currency_refusal(cost, "£85,000", None).startswith("Enter the amount in US dollars: with no country chosen")
+    with pytest.raises(AnswerError, match="without a per cent sign"):
+        clean_answer(cost, "%90000")
     # The market sent with it counts first, else the one stored (read only when a sign was typed).
     questions, roles = {"c": replace(cost, code="c")}, {"own_inhouse_cost": "c", "home_market": "m"}
     asked: list[bool] = []

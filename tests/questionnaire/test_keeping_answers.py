@@ -3,6 +3,7 @@ missing field as "clear it", and a submitted assessment's review says it is subm
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -216,3 +217,18 @@ def test_an_own_in_house_cost_in_another_currency_is_refused_and_the_review_show
     assert answers_of(draft)["own_inhouse_cost"] == 85000
     review = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
     assert "£85,000 a year" in review and "(USD, GBP or EUR)" not in review.split("own_inhouse_cost")[-1][:400]
+
+
+def test_choosing_another_country_for_in_house_costs_says_how_the_stored_cost_is_now_read(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    # Review 92: choosing the US after "£95,000" re-read it as $95,000 without a word.
+    url = reverse("questionnaire:step", args=[draft.pk, "comparison"])
+    buyer_client.post(url, _present({"home_market": "uk", "own_figures": "yes"}))
+    buyer_client.post(_autosave_url(draft, "own_inhouse_cost"), {"own_inhouse_cost": "£95,000"}, **HX)
+    said = buyer_client.post(_autosave_url(draft, "home_market"), {"home_market": "us"}, **HX).content.decode()
+    assert "Your own in-house cost is now read as $95,000 a year, in US dollars: check it." in html.unescape(said)
+    step = buyer_client.post(url, _present({"home_market": "eu"}), follow=True).content.decode()
+    assert "now read as €95,000 a year, in euros" in html.unescape(step)
+    same = buyer_client.post(url, _present({"home_market": "eu"}), follow=True).content.decode()
+    assert "now read as" not in same  # nothing changed, nothing said

@@ -87,6 +87,9 @@ def test_the_same_key_sent_with_another_title_or_function_starts_a_draft_of_its_
     first = buyer_client.post(reverse("questionnaire:start"), form)
     retitled = buyer_client.post(reverse("questionnaire:start"), {**form, "title": "Completely different review"})
     assert first["Location"] != retitled["Location"]
+    # That form sent twice too: still its one draft (review 92: each send of it had started another).
+    twice = buyer_client.post(reverse("questionnaire:start"), {**form, "title": "Completely different review"})
+    assert twice["Location"] == retitled["Location"]
     titles = sorted(Assessment.objects.values_list("title", flat=True))
     assert titles == ["Completely different review", "Payroll research 2027"]
     other = buyer_client.post(reverse("questionnaire:start"), {**form, "function": "legal"})

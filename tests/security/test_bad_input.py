@@ -1053,6 +1053,7 @@ def test_every_page_of_a_draft_deleted_since_says_so_and_lists_what_was_sent(wor
     assert comment.status_code == 410 and "Your comment" in page and "The hours look high to me" in page
     for route in (reverse("teamwork:contributors", args=[pk]), reverse("discussion:assessment_activity", args=[pk])):
         assert editor.get(route).status_code == 410
+    assert owner.post(reverse("recommendations:submit", args=[pk])).status_code == 410  # review 92: a 404
     keyed = key_client(world.organisation, world.owner)
     for api in (
         keyed.put(f"/assessments/{pk}/answers", {"answers": {"judgement": False}}),
@@ -1081,3 +1082,11 @@ def test_a_role_or_an_invitation_with_a_field_sent_twice_is_refused_not_taken_la
     )
     assert invite.status_code == 400 and "Give one value, not 2." in invite.content.decode()
     assert Invitation.objects.count() == before
+
+
+def test_switching_to_two_organisations_at_once_is_refused_as_such(world: World) -> None:
+    # Review 92: organisation=1&organisation=2 said "We can't find that page".
+    owner = client_for(world.owner)
+    both = [str(world.organisation.pk), str(world.other_organisation.pk)]
+    refused = owner.post(reverse("accounts:switch_organisation"), {"organisation": both})
+    assert refused.status_code == 400 and "Choose one organisation to work in." in refused.content.decode()

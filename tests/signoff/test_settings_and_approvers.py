@@ -214,3 +214,16 @@ def test_needing_as_many_approvals_as_there_are_approvers_is_saved_with_a_warnin
     Membership.objects.filter(organisation=organisation).update(can_approve=True)  # more approvers than needed
     calm = buyer_client.post(reverse("signoff:policy"), {"required": "on", "approvals_needed": "1"}, follow=True)
     assert "can never be approved" not in calm.content.decode()
+
+
+def test_unmarking_an_approver_that_leaves_every_approver_needed_warns(
+    buyer_client: Client, approver: User, organisation: Organisation
+) -> None:
+    # Review 92: needing 1 approval with 2 approvers, unmarking one said only "is no longer an approver".
+    buyer = Membership.objects.exclude(user=approver).get(organisation=organisation, role="owner")
+    Membership.objects.filter(pk=buyer.pk).update(can_approve=True)
+    require_approval(organisation, approvals=1)
+    page = buyer_client.post(
+        reverse("signoff:approver", args=[buyer.pk]), {"can_approve": "no"}, follow=True
+    ).content.decode()
+    assert "is no longer an approver" in page and "can never be approved" in page

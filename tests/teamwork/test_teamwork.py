@@ -908,3 +908,19 @@ def test_making_a_reviewer_a_viewer_names_the_opinion_they_can_no_longer_give(
     assert f"As a viewer, {colleague.email} can no longer give a second opinion on" in page and "Legal review" in page
     editor = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"}, follow=True)
     assert "can no longer give" not in editor.content.decode()
+
+
+def test_a_section_given_to_a_role_left_with_no_one_to_answer_it_is_said_when_the_roles_or_a_role_change(
+    buyer_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 92: unticking the role, or making its only holder a viewer, said only "Saved" or "is now Viewer".
+    membership = _member(colleague)
+    StakeholderRole.objects.create(organisation=draft.organisation, membership=membership, role="finance")
+    assert _assign(buyer_client, draft, **{"section-volume": "role-finance"}).status_code == 302
+    demoted = buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "viewer"}, follow=True)
+    assert f"As a viewer, {colleague.email} can no longer give the section" in demoted.content.decode()
+    buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"})
+    members = Membership.objects.filter(organisation=draft.organisation)
+    untick = {"save": "1"} | {f"roles-{m.pk}": [] for m in members}
+    page = buyer_client.post(reverse("teamwork:roles"), untick, follow=True).content.decode()
+    assert "Nobody who may answer now holds the role given" in page and "Legal review" in page

@@ -72,8 +72,14 @@ def _example(q: Question) -> str:
     return str(min(fits, key=lambda c: (abs(math.log(c / centre)), -c)))
 
 
+# Full-width currency signs (typed with an East Asian keyboard) read as the signs they stand for.
+_WIDE_SIGNS = str.maketrans({"＄": "$", "￡": "£"})
+
+
 def _parse(q: Question, raw: str) -> Decimal:
-    text = raw.strip()
+    text = raw.strip().translate(_WIDE_SIGNS)
+    if "%" in text and q.kind != PERCENT:  # "%90000" had been read as 90,000 (review 92)
+        raise AnswerError(q.code, f"Enter a number without a per cent sign, like {_example(q)}.")
     if q.kind == MONEY and ("£" in text or "€" in text):
         # An amount the question asks in US dollars: a pound or euro figure would be read as dollars.
         raise AnswerError(q.code, "Enter the amount in US dollars: convert a pound or euro figure first.")
@@ -225,11 +231,17 @@ def currency_refusal(question: Question, raw: Any, market: Any) -> str:
     market's currency, "$85,000" under the UK would be stored as £85,000."""
     if question.role != OWN_COST_ROLE or not isinstance(raw, str):
         return ""
-    signs = {sign for sign in ("$", "£", "€") if sign in raw}
+    signs = {sign for sign in ("$", "£", "€") if sign in raw.translate(_WIDE_SIGNS)}
     sign, name = market_currency(market)
     if not signs or signs == {sign}:
         return ""
-    elsewhere = "" if str(market) in MARKET_CURRENCY or market is None else ", converted at today's rate"
+    if market is None:  # nothing chosen yet (review 92: the message named a choice "above" that had not been made)
+        return (
+            f"Enter the amount in US dollars: with no country chosen for the in-house costs above, it is read in US "
+            f"dollars. Choose the United Kingdom or the euro area there first to give it in pounds or euros; "
+            f"“{raw.strip()}” is in another currency."
+        )
+    elsewhere = "" if str(market) in MARKET_CURRENCY else ", converted at today's rate"
     return (
         f"Enter the amount in {name}, the currency of the in-house costs chosen above{elsewhere}: "
         f"“{raw.strip()}” is in another currency."
@@ -248,7 +260,7 @@ def currency_problems(
     typed). Returns {code: why} for a refused one, else {}."""
     code = roles.get(OWN_COST_ROLE, "")
     raw = sent.get(code)
-    if code not in cleaned or not isinstance(raw, str) or not any(sign in raw for sign in ("$", "£", "€")):
+    if code not in cleaned or not isinstance(raw, str) or not any(s in raw.translate(_WIDE_SIGNS) for s in "$£€"):
         return {}
     market_code = roles.get(MARKET_ROLE, "")
     market = cleaned[market_code] if market_code in cleaned else known().get(market_code)
