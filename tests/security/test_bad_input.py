@@ -227,7 +227,8 @@ def test_switch_organisation_form(world: World) -> None:
     @given(data=st.fixed_dictionaries({}, optional={"organisation": orgs, "next": nexts}))
     def check(data: dict[str, Any]) -> None:
         response, _ = attempt(lambda: owner.post(reverse("accounts:switch_organisation"), data))
-        expected = (400,) if has_control_characters(data) else (302, 404)
+        twice = isinstance(data.get("organisation"), list | tuple) and len(data["organisation"]) > 1
+        expected = (400,) if has_control_characters(data) else (400,) if twice else (302, 404)
         assert response.status_code in expected
         if response.status_code == 302:
             location = response["Location"]
