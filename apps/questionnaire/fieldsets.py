@@ -111,10 +111,11 @@ def _parts(question: Any) -> _Parts:
         else:
             words = f"{'A whole number, at most' if whole else 'At most'} {floatformat(high, '-2g')}."
         range_p = f'<p class="field__help small" id="range-{c}">{words}</p>' if ranged else ""
+        mode = "numeric" if whole else "decimal"  # a phone's keyboard without a decimal separator for a whole number
         input_head = (
             '\n      <div class="cluster input-with-unit">\n'
             f"        {money}\n"
-            f'        <input type="text" inputmode="decimal" id="input-{c}" name="{c}" value="'
+            f'        <input type="text" inputmode="{mode}" id="input-{c}" name="{c}" value="'
         )
         input_mid = f'" aria-label="{prompt}" aria-describedby="{help_ref}{f"range-{c} " if ranged else ""}status-{c}"'
         input_tail = f">\n        {unit}\n      </div>\n      {range_p}\n    "

@@ -405,7 +405,7 @@ def cheaper_model_text(ev: EvaluationRecord, top: CostModel) -> str:
         )
     return (
         f"{cheapest.name} would likely cost less{basis}: {cost.amount(cheapest.horizon[1])} over {cost.period} "
-        f"against {cost.amount(top.horizon[1])} for {top.name} ({_beside_inhouse(cheapest.savings[1], cost)})"
+        f"({_beside_inhouse(cheapest.savings[1], cost)}) against {cost.amount(top.horizon[1])} for {top.name}"
         f"{_hours_apart(cheapest, top, cost)}; it ranks lower on fit, for the reasons in the ranking."
     )
 

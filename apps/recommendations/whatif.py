@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
-from apps.playbooks.engine.answers import MARKET_ROLE, AnswerError, answer_text, clean_answer, currency_problems
+from apps.playbooks.engine.answers import (
+    MARKET_ROLE,
+    OWN_COST_ROLE,
+    AnswerError,
+    answer_text,
+    clean_answer,
+    currency_problems,
+)
 from apps.recommendations.diff import Change, differences
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import build_recommendation
@@ -109,6 +116,7 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
     original_effective: Mapping[str, Any] = recommendation.record.evaluation.answers
     market_code = compiled.roles.get(MARKET_ROLE, "")
     was_market, now_market = original_effective.get(market_code), evaluation.answers.get(market_code)
+    cost_code = compiled.roles.get(OWN_COST_ROLE, "")
     changed = [
         AnswerChange(
             code,
@@ -120,6 +128,9 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
         )
         for code in compiled.questions
         if original_effective.get(code) != evaluation.answers.get(code)
+        # The buyer's own in-house cost, read in another currency once the market changed (review 93: the what-if
+        # listed only the market, while the cost it re-read moved the in-house side).
+        or (code == cost_code and code in evaluation.answers and was_market != now_market)
     ]
     return WhatIf(
         original=recommendation,

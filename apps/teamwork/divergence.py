@@ -19,7 +19,7 @@ from typing import Any
 
 from apps.common.formatting import money, significant
 from apps.playbooks.engine import CompiledPlaybook, evaluate
-from apps.playbooks.engine.answers import answer_text
+from apps.playbooks.engine.answers import MARKET_ROLE, answer_text
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.types import VERDICT_LABELS, Question
 from apps.playbooks.engine.visibility import visibility
@@ -57,6 +57,10 @@ class Divergence:
     settlement: Settlement | None
     # The reviewer's answers to the questions the second answer brings in, as (question, value).
     follow_ups: tuple[tuple[Question, Any], ...] = ()
+    # The in-house costs' country each answer is read with (the reviewer's own where they gave one): the buyer's own
+    # in-house cost is shown in its currency (review 93: "85,000 a year (USD, GBP or EUR)" on the settle buttons).
+    market_first: Any = None
+    market_second: Any = None
 
     @property
     def code(self) -> str:
@@ -64,11 +68,15 @@ class Divergence:
 
     @property
     def first_text(self) -> str:
-        return answer_text(self.question, self.first) if self.first is not None else "Not answered"
+        if self.first is None:
+            return "Not answered"
+        return answer_text(self.question, self.first, market=self.market_first, priced=True)
 
     @property
     def second_text(self) -> str:
-        return answer_text(self.question, self.second) if self.second is not None else "Not answered"
+        if self.second is None:
+            return "Not answered"
+        return answer_text(self.question, self.second, market=self.market_second, priced=True)
 
     @property
     def follow_up_texts(self) -> tuple[str, ...]:
@@ -153,6 +161,7 @@ def divergences(
 
     ``given`` is who gave each answer and when (code to (email, time))."""
     order = {code: i for i, code in enumerate(compiled.questions)}
+    market_code = compiled.roles.get(MARKET_ROLE, "")
     found: list[Divergence] = []
     base: Effect | None = None
     for opinion in opinions:
@@ -184,6 +193,8 @@ def divergences(
                     follow_ups=tuple(
                         (compiled.questions[c], v) for c, v in hidden.items() if c in shown and c in compiled.questions
                     ),
+                    market_first=answers.get(market_code),
+                    market_second=rows.get(market_code, answers.get(market_code)),
                 )
             )
     found.sort(key=lambda d: (not d.flips_verdict, not d.flips_model, order.get(d.code, 0)))

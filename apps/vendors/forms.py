@@ -43,7 +43,7 @@ class AddVendorForm(OneValueEach):
     reason = forms.CharField(
         required=False,
         max_length=NOTES_MAX,
-        label="Why short-list it anyway",
+        label="Why consider it anyway",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -80,7 +80,7 @@ def add_vendor(
         if visible_length(reason) < EXCEPTION_REASON_MIN or not says_something(reason):
             failed = "; ".join(f.detail for f in found.failures)
             raise ShortlistError(
-                f"{vendor.name} does not meet this recommendation's requirements: {failed} To short-list it "
+                f"{vendor.name} does not meet this recommendation's requirements: {failed} To consider it "
                 f"anyway, say why in at least {EXCEPTION_REASON_MIN} characters (for example, the terms it has "
                 "agreed to sign).",
                 field="reason",

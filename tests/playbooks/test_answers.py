@@ -202,6 +202,12 @@ def test_an_own_in_house_cost_typed_in_another_currency_is_refused_and_shown_in_
     assert currency_refusal(cost, "£85,000", None).startswith("Enter the amount in US dollars: with no country chosen")
     with pytest.raises(AnswerError, match="without a per cent sign"):
         clean_answer(cost, "%90000")
+    # Review 93: "€85.000" was read as 85 and refused as too small; "85000 USD" got "Enter a number".
+    with pytest.raises(AnswerError, match=r"Write 85,000 or 85000: a point marks decimals here\."):
+        clean_answer(cost, "€85.000")
+    for coded in ("85000 USD", "GBP 85000", "US$85000"):
+        with pytest.raises(AnswerError, match="without words or currency codes"):
+            clean_answer(cost, coded)
     # The market sent with it counts first, else the one stored (read only when a sign was typed).
     questions, roles = {"c": replace(cost, code="c")}, {"own_inhouse_cost": "c", "home_market": "m"}
     asked: list[bool] = []

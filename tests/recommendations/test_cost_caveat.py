@@ -325,17 +325,19 @@ def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_name
     text = cheaper_model_text(named, top)
     amount = named.cost.amount
     assert text.startswith(
-        f"{other.name} would likely cost less: {amount(0.8 * top.horizon[1])} over {ev.cost.period} against "
-        f"{amount(top.horizon[1])} for {top.name} ("
+        f"{other.name} would likely cost less: {amount(0.8 * top.horizon[1])} over {ev.cost.period} ("
     )
+    # The bracket is the cheaper model's own difference from in-house, so it follows its figure (review 93: after
+    # the dearer model's name it read as the dearer model's).
+    assert f") against {amount(top.horizon[1])} for {top.name}" in text
     assert text.endswith("it ranks lower on fit, for the reasons in the ranking.")
     # The saving is against in-house, not against the team, and reads as one phrase either way (review 91: "£5,750
     # more than in-house (likely) against in-house").
     saving = other.savings[1]
     said = (
-        f"(a likely saving of {amount(saving)} against in-house); it ranks lower"
+        f"(a likely saving of {amount(saving)} against in-house) against"
         if saving >= 0
-        else f"(likely {amount(-saving)} more than in-house); it ranks lower"
+        else f"(likely {amount(-saving)} more than in-house) against"
     )
     assert said in text and "(likely) against" not in text
     for value, words in ((-5750.0, "(likely "), (5750.0, "(a likely saving of ")):

@@ -6,9 +6,13 @@ the EEA's and adequate countries' location points are a buyer's in Europe."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from apps.accounts.models import Organisation, User
 from apps.compliance.models import Obligation
 from apps.playbooks.models import Playbook
+from tests.recommendations.conftest import recommend
 from tests.recommendations.golden import evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +98,17 @@ def test_a_french_investment_firm_follows_the_arrete_of_3_november_2014(referenc
     assert "fr-arrete-2014-outsourcing" in french.regime_codes
     manager = evaluated_case(reference, EU_FIRM, buyer_eu_country="france", eu_investment_licence="ucits-manco")
     assert "fr-arrete-2014-outsourcing" not in manager.regime_codes  # an AMF-supervised management company
+
+
+def test_a_weak_locations_reason_is_listed_below_the_table_and_linked_from_its_badge(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Reviews 91 and 93: the reason was a hover title, then a disclosure inside the row's header cell.
+    rec = recommend(reference, organisation, buyer, EU_FIRM)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    weak = [loc for loc in rec.record.evaluation.top_locations if loc.confidence == "weak" and not loc.excluded_because]
+    assert weak
+    for loc in weak:
+        assert f'<a class="badge badge--weak" href="#weak-{loc.code}">' in page
+        assert f'<li id="weak-{loc.code}"><strong>{loc.name}:</strong>' in page
+    assert 'class="badge badge--weak" title=' not in page and '<details class="weak-why"' not in page

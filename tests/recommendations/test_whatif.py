@@ -4,6 +4,7 @@ creates a new assessment based on the original."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from typing import Any
@@ -462,9 +463,24 @@ def test_an_own_in_house_cost_in_another_currency_is_refused_and_a_change_shows_
     )
     rec = submit_and_recommend(assessment=draft, user=buyer)
     assert rec.record.evaluation.answers.get("home_market") == "uk"
+    other = Assessment.objects.create(organisation=organisation, created_by=buyer, title="UK 2", playbook=reference)
+    Answer.objects.bulk_create(
+        Answer(organisation_id=organisation.pk, assessment=other, question_code=c, value=v) for c, v in answers.items()
+    )
     url = reverse("recommendations:what_if", args=[rec.pk])
     before = _stored()
     body = buyer_client.post(url, {"own_inhouse_cost": "$85,000", "own_inhouse_cost__present": "1"}).content.decode()
     assert "Enter the amount in pounds" in body and _stored() == before
     body = buyer_client.post(url, {"own_inhouse_cost": "£85,000", "own_inhouse_cost__present": "1"}).content.decode()
     assert "Enter the amount in pounds" not in body and "£85,000 a year" in body
+    # A result with the cost given, another market in its what-if: the cost is listed as changed too, read in the new
+    # currency (review 93: only the market was listed, while the cost it re-read moved the in-house side).
+    Answer.objects.create(
+        organisation_id=organisation.pk, assessment=other, question_code="own_inhouse_cost", value=85000
+    )
+    costed = submit_and_recommend(assessment=other, user=buyer)
+    moved = {"home_market": "us", "home_market__present": "1"}
+    body = html.unescape(
+        buyer_client.post(reverse("recommendations:what_if", args=[costed.pk]), moved).content.decode()
+    )
+    assert "£85,000 a year → $85,000 a year" in body

@@ -52,6 +52,7 @@ format_number = number  # the name the engine's messages have long used
 
 
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}", re.ASCII)
+_THOUSANDS_POINT = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+", re.ASCII)
 # Signs a typed amount may carry around its number: the question's unit says which currency it is read in (a UK
 # buyer's "£95,000" is read in pounds, as "$95,000" is in dollars where the unit is dollars).
 _CURRENCY_SIGNS = ("$", "£", "€", "%")
@@ -92,6 +93,11 @@ def _parse(q: Question, raw: str) -> Decimal:
         text = text[:-1]  # "12." is 12
     if _EXPONENT.fullmatch(text):
         raise AnswerError(q.code, f"Write the number in full, like {_example(q)}.")
+    if q.kind == INTEGER and _THOUSANDS_POINT.fullmatch(text):
+        # "85.000" written with a point for thousands, as in much of Europe: read as 85, it was refused as too small
+        # without saying why (review 93).
+        grouped = text.replace(".", ",")
+        raise AnswerError(q.code, f"Write {grouped} or {text.replace('.', '')}: a point marks decimals here.")
     if _DECIMAL_COMMA.fullmatch(text):
         if q.kind == INTEGER:  # no decimals at all: told so first, not to write them with a point (review 91)
             raise AnswerError(q.code, f"Enter a whole number, like {_example(q)}: {text} is not one.")
@@ -99,6 +105,8 @@ def _parse(q: Question, raw: str) -> Decimal:
         raise AnswerError(q.code, f"Use a point for decimals: {whole}.{fraction}, not {text}.")
     match = _NUMBER.fullmatch(text)
     if match is None or not (match["whole"] or match["fraction"]):
+        if any(c.isalpha() for c in text) and any(c.isdigit() for c in text):  # "85000 USD", "GBP 85000"
+            raise AnswerError(q.code, f"Enter the number alone, like {_example(q)}, without words or currency codes.")
         raise AnswerError(q.code, f"Enter a number, like {_example(q)}.")
     digits = (match["whole"] or "0").replace(match["sep"] or ",", "")
     return Decimal(f"{match['sign']}{digits}{match['fraction'] or ''}")  # exact, whatever its length

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from apps.recommendations.cost_caveat import CostCaveat, cheaper_location_text, cost_caveat, verdict_words
@@ -36,3 +38,15 @@ def verdict_headline(ev: EvaluationRecord) -> str:
 def verdict_title(ev: EvaluationRecord) -> str:
     """The verdict's words for a page's title: the cost's headline cut to its first two parts."""
     return verdict_words(ev, short=True)
+
+
+@register.filter
+def weak_notes(locations: Any) -> list[Any]:
+    """The listed locations (eligible ones, as the table shows them) whose figures rest on a weak source, with the
+    reason: said below the table, each linked from its "verify" badge (review 93: the reason in the row's header was
+    read out with every cell and squeezed to two words a line on a phone)."""
+    return [
+        loc
+        for loc in locations or ()
+        if not loc.excluded_because and loc.confidence == "weak" and getattr(loc, "confidence_note", "")
+    ]
