@@ -360,7 +360,7 @@ def test_a_bad_step_post_saves_the_valid_answers_and_keeps_what_was_typed(
     response = buyer_client.post(url, {"hours": "12abc", "budget": "5000"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Enter a number, like 2000." in body
+    assert "Enter the number alone, like 2000, without words or currency codes." in body
     assert 'value="12abc"' in body
     assert 'value="5000"' in body
     assert answers_of(assessment) == {"judgement": True, "budget": 5000}
@@ -383,7 +383,7 @@ def test_without_javascript_a_refused_step_is_shown_after_a_redirect_so_back_nev
     shown = buyer_client.get(url)
     assert shown.status_code == 400
     body = shown.content.decode()
-    assert "Enter a number, like 2000." in body and 'value="12abc"' in body and 'value="5000"' in body
+    assert "Enter the number alone, like 2000, without words or currency codes." in body and 'value="12abc"' in body and 'value="5000"' in body
     assert "Your other answers on this step are saved. Correct these and save again:" in body
     again = buyer_client.get(url)
     assert again.status_code == 200 and "12abc" not in again.content.decode()
