@@ -118,7 +118,7 @@ def test_a_what_if_number_typed_wrong_says_why_once_typing_pauses_without_leavin
     box.fill("")
     with page.expect_response(lambda r: "/what-if/" in r.url and r.request.method == "POST"):
         box.press_sequentially("12,5k")
-    expect(page.locator("#status-annual_hours")).to_contain_text("Enter a number")
+    expect(page.locator("#status-annual_hours")).to_contain_text("Enter the number alone")
     expect(box).to_be_focused()
     expect(box).to_have_attribute("aria-invalid", "true")  # marked, as a step's box is (review 58)
     expect(page.locator("#error-summary")).to_be_visible()
