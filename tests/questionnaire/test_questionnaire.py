@@ -383,7 +383,11 @@ def test_without_javascript_a_refused_step_is_shown_after_a_redirect_so_back_nev
     shown = buyer_client.get(url)
     assert shown.status_code == 400
     body = shown.content.decode()
-    assert "Enter the number alone, like 2000, without words or currency codes." in body and 'value="12abc"' in body and 'value="5000"' in body
+    assert (
+        "Enter the number alone, like 2000, without words or currency codes." in body
+        and 'value="12abc"' in body
+        and 'value="5000"' in body
+    )
     assert "Your other answers on this step are saved. Correct these and save again:" in body
     again = buyer_client.get(url)
     assert again.status_code == 200 and "12abc" not in again.content.decode()
