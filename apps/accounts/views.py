@@ -236,7 +236,9 @@ def invitations(request: SignedInRequest) -> HttpResponse:
 def accept_invitation(request: SignedInRequest, pk: int) -> HttpResponse:
     invitation = _own_invitation(request, pk)
     switch = AcceptInvitationForm(request.POST)
-    switch_now = switch.is_valid() and switch.cleaned_data["switch"]
+    if not switch.is_valid():  # the box sent twice, ticked and not (review 92: joined anyway, the box's answer guessed)
+        return bad_request([f"Switch: {e}" for e in switch.errors.get("switch", [])], request)
+    switch_now = switch.cleaned_data["switch"]
     try:
         membership = services.accept_invitation(invitation=invitation, user=request.user, switch=switch_now)
     except ValidationError as exc:  # cancelled or answered a moment ago

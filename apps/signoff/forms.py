@@ -58,6 +58,13 @@ class PolicyForm(OneValueEach):
         },
     )
 
+    def clean_approvals_needed(self) -> int:
+        # Digits 0 to 9 only, as every other number the product reads (review 92: "٢" was taken as 2).
+        raw = str(self.data.get(self.add_prefix("approvals_needed"), "")).strip()
+        if not raw.isascii():
+            raise forms.ValidationError("Enter a whole number of approvals with the digits 0 to 9, like 2.")
+        return int(self.cleaned_data["approvals_needed"])
+
 
 class ApproverForm(OneValueEach):
     can_approve = forms.TypedChoiceField(

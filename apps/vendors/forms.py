@@ -75,11 +75,7 @@ class EntryForm(OneValueEach):
         offered = (entry.status, *entry.next_statuses)
         status: Any = self.fields["status"]
         status.choices = [(s, ShortlistEntry.Status(s).label) for s in offered]
-        self.fields["status"].error_messages["invalid_choice"] = (
-            f"A vendor on the {entry.get_status_display().lower()} can move to: "
-            + ", ".join(ShortlistEntry.Status(s).label.lower() for s in entry.next_statuses)
-            + "."
-        )
+        self.fields["status"].error_messages["invalid_choice"] = ShortlistEntry.moves_from(entry.status)
 
 
 def item_owners(organisation: Organisation, *, keep: int | None = None) -> Any:

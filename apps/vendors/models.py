@@ -157,6 +157,23 @@ class ShortlistEntry(models.Model):
         SELECTED = "selected", "Selected"
         REJECTED = "rejected", "Rejected"
 
+    # How a provider in each status is said mid-sentence ("A provider on the long list can move to: …"), and each
+    # status as a destination (an initialism keeps its capitals: review 92 read "A vendor on the rejected").
+    STANDING: ClassVar[dict[str, str]] = {
+        "long_list": "on the long list",
+        "short_list": "on the short list",
+        "rfp_sent": "sent an RFP",
+        "selected": "selected",
+        "rejected": "rejected",
+    }
+    DESTINATION: ClassVar[dict[str, str]] = {
+        "long_list": "the long list",
+        "short_list": "the short list",
+        "rfp_sent": "RFP sent",
+        "selected": "selected",
+        "rejected": "rejected",
+    }
+
     # Where each status may go next. Moving back one step is allowed (a mistake, or an RFP withdrawn);
     # rejection is possible from anywhere but "selected" (un-select first), and a rejected vendor can
     # only come back to the long list.
@@ -209,6 +226,12 @@ class ShortlistEntry(models.Model):
     @property
     def next_statuses(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.status]
+
+    @classmethod
+    def moves_from(cls, status: str) -> str:
+        """Where a provider in ``status`` may move, in words."""
+        onward = ", ".join(cls.DESTINATION.get(s, s) for s in cls.TRANSITIONS.get(status, ()))
+        return f"A provider {cls.STANDING.get(status, status)} can move to: {onward}."
 
     @property
     def is_short_listed(self) -> bool:

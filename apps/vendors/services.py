@@ -54,8 +54,7 @@ def transition_problem(entry: ShortlistEntry, to: str, reason: str, *, other_sel
     if to == entry.status:
         return None
     if to not in ShortlistEntry.TRANSITIONS[entry.status]:
-        allowed = ", ".join(Status(s).label.lower() for s in ShortlistEntry.TRANSITIONS[entry.status])
-        return "status", f"A vendor on the {entry.get_status_display().lower()} can move to: {allowed}."
+        return "status", ShortlistEntry.moves_from(entry.status)
     if to == Status.SELECTED and other_selected:
         return "status", "Another vendor is already selected on this shortlist: move it back to 'RFP sent' first."
     return None

@@ -426,3 +426,15 @@ def test_an_invitation_answered_already_is_refused_with_why_not_a_404(
     assert cancel.status_code == 409 and "already been answered or withdrawn" in cancel.content.decode()
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None and invitation.cancelled_at is None
+
+
+def test_accepting_with_the_switch_box_sent_twice_is_refused_and_joins_nothing(
+    mallory: User, aardvark: Organisation, outsider: User
+) -> None:
+    # Review 92: switch=on&switch= joined, the box's answer guessed.
+    invite(mallory, "outsider@other.test", "viewer")
+    client = signed_in(outsider)
+    invitation = Invitation.objects.get(email="outsider@other.test")
+    refused = client.post(reverse("accounts:accept_invitation", args=[invitation.pk]), {"switch": ["on", ""]})
+    assert refused.status_code == 400 and "Give one value, not 2." in refused.content.decode()
+    assert not Membership.objects.filter(user=outsider, organisation=aardvark).exists()

@@ -44,6 +44,7 @@ def test_the_members_page_shows_approvers_and_the_owners_set_them_and_the_policy
         {"required": "on"},
         {"required": "on", "approvals_needed": "1\x00"},
         {"required": "on", "approvals_needed": ["1", "2"]},
+        {"required": "on", "approvals_needed": "٢"},  # review 92: an Arabic-Indic 2 was taken as 2
     ],
 )
 def test_hostile_policy_input_is_refused_and_the_policy_is_unchanged(

@@ -169,7 +169,7 @@ def test_a_refused_transition_says_why_beside_the_field_and_changes_nothing(
     response = buyer_client.post(reverse("vendors:entry", args=[entry.pk]), entry_data(entry, "selected"))
     assert response.status_code == 400
     form = next(f for e, f in response.context["rows"] if e.pk == entry.pk)
-    assert form.errors["status"] == ["A vendor on the long list can move to: short list, rejected."]
+    assert form.errors["status"] == ["A provider on the long list can move to: the short list, rejected."]
     assert rows() == before
 
 
