@@ -16,8 +16,10 @@ from apps.accounts.scoping import HtmxMemberRequest, MemberRequest
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import DeletedDraft
 
-# Fields a page of a draft sends that are not answers, and how the list of what was sent names them.
-SENT_LABELS = {"body": "Your comment", "reason": "Your reason"}
+# Fields a page of a draft sends that are not answers, and how the list of what was sent names them; a settle's
+# choice in the words its buttons say (review 92: the 410 page listed the reason, not the choice).
+SENT_LABELS = {"body": "Your comment", "reason": "Your reason", "choice": "Your choice"}
+SENT_VALUES = {"choice": {"first": "Keep the answer given", "second": "Take the second opinion"}}
 
 
 class DraftDeleted(Exception):
@@ -92,5 +94,6 @@ def sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple
             labels = {o.code: o.label for o in q.options}
             out.append((q.prompt, "; ".join(labels.get(v, v) for v in values)))
         elif name in SENT_LABELS:
-            out.append((SENT_LABELS[name], "; ".join(values)))
+            words = SENT_VALUES.get(name, {})
+            out.append((SENT_LABELS[name], "; ".join(words.get(v, v) for v in values)))
     return out

@@ -1052,6 +1052,11 @@ def test_every_page_of_a_draft_deleted_since_says_so_and_lists_what_was_sent(wor
     )
     page = html.unescape(comment.content.decode())
     assert comment.status_code == 410 and "Your comment" in page and "The hours look high to me" in page
+    settle = editor.post(
+        reverse("teamwork:settle", args=[pk, "judgement"]), {"choice": "second", "reason": "The reviewer is right."}
+    )
+    page = html.unescape(settle.content.decode())
+    assert settle.status_code == 410 and "Take the second opinion" in page and "The reviewer is right." in page
     for route in (reverse("teamwork:contributors", args=[pk]), reverse("discussion:assessment_activity", args=[pk])):
         assert editor.get(route).status_code == 410
     assert owner.post(reverse("recommendations:submit", args=[pk])).status_code == 410  # review 92: a 404
