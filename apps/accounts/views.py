@@ -33,7 +33,7 @@ from apps.accounts.responses import RedirectThen
 from apps.accounts.scoping import SESSION_KEY, MemberRequest, SignedInRequest, get_for_member, member_required
 from apps.accounts.security import SESSION_LOGIN_AT, client_ip, security_event
 from apps.common.confirm import unconfirmed
-from apps.common.hostile import bad_request
+from apps.common.hostile import bad_request, given_twice
 from apps.common.refusals import refused_on
 
 
@@ -141,9 +141,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     form = SwitchOrganisationForm(request.POST)
     if not form.is_valid():
-        twice = [str(e) for e in form.errors.get("organisation", []) if str(e).startswith("Give one value")]
-        if twice:  # two organisations named (review 92: said "can't find that page")
-            return bad_request([f"Organisation: {twice[0]} Choose one organisation to work in."], request)
+        if twice := given_twice(form, "organisation"):  # two organisations named (review 92: "can't find that page")
+            return bad_request([f"Organisation: {twice} Choose one organisation to work in."], request)
         raise Http404("No such organisation.")
     membership = get_object_or_404(
         Membership.objects.for_user(request.user), organisation_id=form.cleaned_data["organisation"]
@@ -278,9 +277,8 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         # Whose role it was, as the page lists every member (review 83: "Choose owner, editor or viewer." alone).
         choose = f"Choose owner, editor or viewer for {membership.user.email}; their role is unchanged."
-        twice = [str(e) for e in form.errors.get("role", []) if str(e).startswith("Give one value")]
-        if twice:  # the role sent twice (review 90): said as such
-            choose = f"{twice[0]} {choose}"
+        if twice := given_twice(form, "role"):  # the role sent twice (review 90): said as such
+            choose = f"{twice} {choose}"
         return refused_on(request, choose, members, address=reverse("accounts:members"), status=400)
     try:
         ended = services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)

@@ -390,9 +390,16 @@ class OneValueEachMixin:
             try:
                 single_param(form.data, form.add_prefix(name))
             except forms.ValidationError:
-                given = len(form.data.getlist(form.add_prefix(name))) if isinstance(form.data, QueryDict) else 2
-                form.add_error(name, f"Give one value, not {given}.")
+                form.add_error(name, given_twice(form, name) or "Give one value, not 2.")
         return cast(dict[str, Any], data)
+
+
+def given_twice(form: forms.BaseForm, name: str) -> str:
+    """``OneValueEachMixin``'s refusal of the field ``name`` sent more than once ("Give one value, not 2."), or ""
+    when it was sent once or not at all: for a view that says it in its own words."""
+    data = form.data
+    given = len(data.getlist(form.add_prefix(name))) if isinstance(data, QueryDict) else 0
+    return f"Give one value, not {given}." if given > 1 else ""
 
 
 class OneValueEach(OneValueEachMixin, forms.Form):

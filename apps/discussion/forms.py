@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 
 from apps.common.hostile import OneValueEach, looks_blank
 from apps.discussion.models import COMMENT_MAX, NOTIFIED_KINDS, Kind
@@ -38,16 +37,6 @@ class CommentForm(OneValueEach):
         if looks_blank(body):  # characters that draw nothing (a zero-width space) post an empty comment (review 65)
             raise forms.ValidationError(self.fields["body"].error_messages["required"])
         return body
-
-    def clean(self) -> dict[str, Any]:
-        # A field given twice is a forged or broken post: refused, on the field, rather than silently keeping
-        # the last value.
-        cleaned = super().clean() or {}
-        if isinstance(self.data, QueryDict):
-            for name in ("body", "parent"):
-                if (given := len(self.data.getlist(name))) > 1:
-                    self.add_error(name, f"Give one value, not {given}.")
-        return cleaned
 
 
 # Changed answers reach a person only when a colleague's later save replaced theirs: said so where they choose.

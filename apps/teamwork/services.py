@@ -70,12 +70,25 @@ def _holders(assessment: Assessment, role: str, *, answering: bool = True) -> li
     return list(held.distinct())
 
 
+def _answered_roles(organisation_id: int) -> set[str]:
+    """The stakeholder roles at least one member who may answer (an editor or an owner) holds, in one query: what the
+    warnings below check each role-given section against, instead of a query a section."""
+    return set(
+        StakeholderRole.objects.filter(
+            organisation_id=organisation_id,
+            membership__organisation_id=organisation_id,
+            membership__role__in=(Membership.Role.EDITOR, Membership.Role.OWNER),
+        ).values_list("role", flat=True)
+    )
+
+
 def nobody_to_answer(assessment: Assessment, assignments: Mapping[str, Membership | str | None]) -> str:
     """Beside a saved assignment: the sections given to a stakeholder role nobody who may answer holds, in words
     ("" when there are none), so the owner is not told only "Saved" (review 91)."""
     idle = []
+    answered = _answered_roles(assessment.organisation_id)
     for code, assignee in assignments.items():
-        if isinstance(assignee, str) and assignee and not _holders(assessment, assignee):
+        if isinstance(assignee, str) and assignee and assignee not in answered:
             readers = _holders(assessment, assignee, answering=False)
             held = (
                 f"{listed([u.email for u in readers])} {'holds' if len(readers) == 1 else 'hold'} it but only "
@@ -408,11 +421,12 @@ def roles_left_unanswered(organisation_id: int) -> str:
         "assessment__status": Assessment.Status.DRAFT,
     }
     given = SectionAssignment.objects.filter(**own).exclude(stakeholder="").select_related("assessment__playbook")
+    answered = _answered_roles(organisation_id)
     idle = [
         f"“{_section_title(a.assessment, a.section_code)}” of “{a.assessment.title}” "
         f"({dict(Stakeholder.choices).get(a.stakeholder, a.stakeholder).lower()})"
         for a in given
-        if not _holders(a.assessment, a.stakeholder)
+        if a.stakeholder not in answered
     ]
     if not idle:
         return ""
@@ -442,7 +456,8 @@ def left_waiting(membership: Membership) -> str:
     by_role = SectionAssignment.objects.filter(stakeholder__in=held.values("role"), **own).select_related(
         "assessment__playbook"
     )
-    sections = [*named, *(a for a in by_role if not _holders(a.assessment, a.stakeholder))]
+    answered = _answered_roles(membership.organisation_id)
+    sections = [*named, *(a for a in by_role if a.stakeholder not in answered)]
     waiting = [
         *(
             f"a second opinion on “{_section_title(o.assessment, o.section_code)}” of “{o.assessment.title}”"
