@@ -23,11 +23,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.engine.answers import OWN_COST_ROLE
 from apps.playbooks.engine.compiler import rule_index
 from apps.playbooks.engine.types import MULTI, SINGLE, YES_NO
 
 # The answer URL reversed once per page with this in place of the question code (codes are slugs).
 QUESTION_PLACEHOLDER = "__question__"
+# Where the buyer's own in-house cost's unit goes: it names the currency of the answers' market.
+UNIT_PLACEHOLDER = "__unit__"
 SAVE_STATUS = (
     ' data-save-status="Not confirmed: the service could not be reached, so this answer may not be saved yet. '
     'Try again in a moment, or use Save and continue to save the whole step."'
@@ -96,11 +99,12 @@ def _parts(question: Any) -> _Parts:
         low, high = question.min, question.max
         ranged = low is not None or high is not None
         money = '<span aria-hidden="true">$</span>' if question.kind == "money" else ""
-        unit = (
-            "<span>%</span>"
-            if question.kind == "percent"
-            else (f'<span class="muted">{escape(question.unit)}</span>' if question.unit else "")
-        )
+        if question.kind == "percent":
+            unit = "<span>%</span>"
+        elif question.role == OWN_COST_ROLE:
+            unit = f'<span class="muted" id="unit-{c}">{UNIT_PLACEHOLDER}</span>'
+        else:
+            unit = f'<span class="muted">{escape(question.unit)}</span>' if question.unit else ""
         whole = question.kind == "integer"  # said in the hint, before a decimal is refused (review 91)
         if low is not None and high is not None:
             words = (
@@ -207,9 +211,11 @@ def fieldset(
         out.append(f'\n      <div class="choices">\n      {inner}\n      </div>\n    ')
     else:
         invalid = ' aria-invalid="true"' if error else ""
+        tail = p.input_tail
+        if item.question.role == OWN_COST_ROLE:
+            tail = tail.replace(UNIT_PLACEHOLDER, escape(item.own_cost_unit), 1)
         out.append(
-            f'{p.input_head}{escape(item.input_value)}{p.input_mid}{invalid}{disabled} autocomplete="off"{hx}'
-            f"{p.input_tail}"
+            f'{p.input_head}{escape(item.input_value)}{p.input_mid}{invalid}{disabled} autocomplete="off"{hx}{tail}'
         )
     status = status_line(c, "error" if error else "", error, autosave=autosave)
     out.append(f"\n    \n    \n{status}\n\n  </fieldset>\n")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.playbooks.engine import CompiledPlaybook
-from apps.playbooks.engine.answers import MARKET_ROLE, answer_text
+from apps.playbooks.engine.answers import MARKET_ROLE, answer_text, market_currency
 from apps.playbooks.engine.types import Question
 from apps.playbooks.engine.visibility import Visibility, visibility
 
@@ -54,6 +54,12 @@ class QuestionView:
     def display(self) -> str:
         """The answer as words, for the review page."""
         return answer_text(self.question, self.value, market=self.market, priced=True)
+
+    @property
+    def own_cost_unit(self) -> str:
+        """The unit beside the buyer's own in-house cost: the currency it is read in for the answers' market (review
+        94 leftover: "a year (USD, GBP or EUR)" beside the box, whatever country was chosen above)."""
+        return f"a year, in {market_currency(self.market)[1]}"
 
     @property
     def input_value(self) -> str:

@@ -565,6 +565,11 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
             parts.append(
                 render_to_string("questionnaire/step.html#question", {**context, "item": item, "oob": True}, request)
             )
+        elif item.question.role == OWN_COST_ROLE and compiled.roles.get(MARKET_ROLE) in result.saved:
+            # The currency beside the own in-house cost's box follows the country just chosen.
+            parts.append(
+                f'<span class="muted" id="unit-{item.code}" data-hx-swap-oob="true">{item.own_cost_unit}</span>'
+            )
     return HttpResponse("".join(parts))
 
 

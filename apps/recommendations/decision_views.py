@@ -25,6 +25,7 @@ from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, get_for_member, member_required
 from apps.common.hostile import looks_blank
 from apps.playbooks.engine import CompiledPlaybook
+from apps.playbooks.engine.answers import OWN_COST_ROLE
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.fieldsets import fieldset
@@ -118,7 +119,12 @@ def _fragments(request: HtmxMemberRequest, compiled: CompiledPlaybook, context: 
         for item in items:
             if (item.code in shown_before) != (item.code in shown_after):
                 parts.append(fieldset(compiled, item, autosave=False, can_edit=context["can_edit"], oob=True))
-            elif item.code in posted:
+                continue
+            if item.question.role == OWN_COST_ROLE:
+                # The currency beside the own in-house cost's box follows the country chosen in this what-if.
+                unit = f'<span class="muted" id="unit-{item.code}" data-hx-swap-oob="true">{item.own_cost_unit}</span>'
+                parts.append(unit)
+            if item.code in posted:
                 status = "error" if item.error else ""
                 parts.append(
                     render_to_string(

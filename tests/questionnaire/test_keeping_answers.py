@@ -232,3 +232,23 @@ def test_choosing_another_country_for_in_house_costs_says_how_the_stored_cost_is
     assert "now read as €95,000 a year, in euros" in html.unescape(step)
     same = buyer_client.post(url, _present({"home_market": "eu"}), follow=True).content.decode()
     assert "now read as" not in same  # nothing changed, nothing said
+
+
+def test_the_own_in_house_cost_box_names_the_currency_of_the_country_chosen(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    # The box had "a year (USD, GBP or EUR)" beside it whatever country was chosen above it.
+    url = reverse("questionnaire:step", args=[draft.pk, "comparison"])
+    buyer_client.post(url, _present({"home_market": "uk", "own_figures": "yes"}))
+    step = buyer_client.get(url).content.decode()
+    assert '<span class="muted" id="unit-own_inhouse_cost">a year, in pounds</span>' in step
+    assert "(USD, GBP or EUR)" not in step
+    # Autosaving another country swaps the unit beside the box, the box itself left as the buyer has it.
+    said = buyer_client.post(_autosave_url(draft, "home_market"), {"home_market": "eu"}, **HX).content.decode()
+    assert '<span class="muted" id="unit-own_inhouse_cost" data-hx-swap-oob="true">a year, in euros</span>' in said
+    assert 'id="input-own_inhouse_cost"' not in said
+    # Another answer on the step leaves it alone.
+    said = buyer_client.post(_autosave_url(draft, "quoted_rate"), {"quoted_rate": "40"}, **HX).content.decode()
+    assert "unit-own_inhouse_cost" not in said
+    buyer_client.post(url, _present({"home_market": "other"}))
+    assert "a year, in US dollars" in buyer_client.get(url).content.decode()

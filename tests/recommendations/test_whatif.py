@@ -484,3 +484,13 @@ def test_an_own_in_house_cost_in_another_currency_is_refused_and_a_change_shows_
         buyer_client.post(reverse("recommendations:what_if", args=[costed.pk]), moved).content.decode()
     )
     assert "£85,000 a year → $85,000 a year" in body
+    # The box's unit names the currency too, and follows the country the what-if chooses.
+    page = buyer_client.get(reverse("recommendations:what_if", args=[costed.pk])).content.decode()
+    assert '<span class="muted" id="unit-own_inhouse_cost">a year, in pounds</span>' in page
+    # As a browser posts it: every question shown, the cost's box among them.
+    form = {**moved, "own_inhouse_cost": "85000", "own_inhouse_cost__present": "1"}
+    live = buyer_client.post(reverse("recommendations:what_if", args=[costed.pk]), form, HTTP_HX_REQUEST="true")
+    assert (
+        '<span class="muted" id="unit-own_inhouse_cost" data-hx-swap-oob="true">a year, in US dollars</span>'
+        in live.content.decode()
+    )
