@@ -162,6 +162,12 @@ def status_line(code: str, status: str, message: str, *, autosave: bool) -> str:
     return f'<p id="status-{code}" class="saved-indicator" role="status"{SAVE_STATUS if autosave else ""}></p>'
 
 
+def own_cost_unit_swap(item: Any) -> SafeString:
+    """The unit beside the buyer's own in-house cost's box, swapped out of band when the answers' market changes."""
+    unit = escape(item.own_cost_unit)
+    return mark_safe(f'<span class="muted" id="unit-{escape(item.code)}" data-hx-swap-oob="true">{unit}</span>')  # noqa: S308
+
+
 def fieldset(
     compiled: CompiledPlaybook | None,
     item: Any,

@@ -33,6 +33,7 @@ from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import drafts, extensions, gone, save_rate, services
 from apps.questionnaire.extensions import MemberView
+from apps.questionnaire.fieldsets import own_cost_unit_swap
 from apps.questionnaire.forms import StartAssessmentForm, posted_answers, posted_drawn, posted_loaded
 from apps.questionnaire.gone import DraftDeleted, answers_gone
 from apps.questionnaire.listing import with_copies_under_originals
@@ -567,9 +568,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
             )
         elif item.question.role == OWN_COST_ROLE and compiled.roles.get(MARKET_ROLE) in result.saved:
             # The currency beside the own in-house cost's box follows the country just chosen.
-            parts.append(
-                f'<span class="muted" id="unit-{item.code}" data-hx-swap-oob="true">{item.own_cost_unit}</span>'
-            )
+            parts.append(own_cost_unit_swap(item))
     return HttpResponse("".join(parts))
 
 

@@ -28,7 +28,7 @@ from apps.playbooks.engine import CompiledPlaybook
 from apps.playbooks.engine.answers import OWN_COST_ROLE
 from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.runtime import compiled_playbook
-from apps.questionnaire.fieldsets import fieldset
+from apps.questionnaire.fieldsets import fieldset, own_cost_unit_swap
 from apps.questionnaire.forms import posted_answers
 from apps.questionnaire.progress import step_context
 from apps.questionnaire.services import AssessmentError
@@ -122,8 +122,7 @@ def _fragments(request: HtmxMemberRequest, compiled: CompiledPlaybook, context: 
                 continue
             if item.question.role == OWN_COST_ROLE:
                 # The currency beside the own in-house cost's box follows the country chosen in this what-if.
-                unit = f'<span class="muted" id="unit-{item.code}" data-hx-swap-oob="true">{item.own_cost_unit}</span>'
-                parts.append(unit)
+                parts.append(own_cost_unit_swap(item))
             if item.code in posted:
                 status = "error" if item.error else ""
                 parts.append(
