@@ -22,7 +22,7 @@ from apps.discussion.forms import CommentForm, PreferencesForm
 from apps.discussion.models import Activity, Comment, Notification
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import extensions
-from apps.questionnaire.gone import answers_gone
+from apps.questionnaire.gone import answers_gone, comment_gone
 from apps.questionnaire.models import Assessment
 from apps.recommendations.models import Recommendation
 
@@ -117,6 +117,7 @@ def _deleted(request: MemberRequest, comment: Comment) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
+@comment_gone
 def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     if comment.is_deleted:
@@ -136,6 +137,7 @@ def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required()
+@comment_gone
 def comment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     if comment.deleted_at is None:  # one deleted already is refused at once, below

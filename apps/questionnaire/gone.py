@@ -1,6 +1,7 @@
 """A draft deleted while someone still had one of its pages open: every page of it says so (410), naming who deleted
 it and when, and lists what was sent, where a 404 had said the page could not be found and lost it (reviews 87 and
-90): the draft's own pages, its second-opinion and settle forms, its question comments, and deleting it again."""
+90): the draft's own pages, its second-opinion and settle forms, its question comments (and editing or deleting one),
+and deleting it again."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import DeletedDraft
+from apps.teamwork.models import Stakeholder
 
 # Fields a page of a draft sends that are not answers, and how the list of what was sent names them; a settle's
 # choice in the words its buttons say (review 92: the 410 page listed the reason, not the choice).
@@ -56,6 +59,31 @@ def answers_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpRespon
     return wrapped
 
 
+def comment_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A view of a comment (its ``pk``) answering 410 when the comment went with its deleted draft, as the draft's own
+    pages do (review 92: editing or deleting it from a page still open was a 404)."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        request = cast(HtmxMemberRequest, args[0])
+        try:
+            return view(*args, **kwargs)
+        except Http404:
+            pk, organisation = kwargs.get("pk"), getattr(request, "organisation", None)
+            if not isinstance(pk, int) or organisation is None:
+                raise
+            deleted = (
+                DeletedDraft.objects.filter(organisation=organisation, comment_ids__contains=[pk])
+                .select_related("deleted_by")
+                .first()
+            )
+            if deleted is None:
+                raise
+            return _gone(request, deleted, "")
+
+    return wrapped
+
+
 def deleted_words(deleted: DeletedDraft) -> str:
     """Who deleted the draft and when, as the pages and the API say it."""
     who = deleted.deleted_by.email if deleted.deleted_by else "someone"
@@ -84,16 +112,35 @@ def sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple
     answers, and a comment or a reason typed with them."""
     compiled = compiled_playbook(deleted.playbook) if deleted.playbook is not None else None
     questions = compiled.questions if compiled is not None else {}
+    titles = {s.code: s.title for s in compiled.sections} if compiled is not None else {}
     out = []
+    people: dict[str, str] | None = None
     for name in request.POST:
         values = [v for v in request.POST.getlist(name) if v.strip()]
         if not values:
             continue
-        if name in questions:
+        kind, _, section = name.partition("-")
+        if kind in ("section", "opinion") and section in titles:
+            # The contributors page: who answers each step and who gives it a second opinion, named as its lists do
+            # (review 92: the 410 page listed none of it).
+            if people is None:
+                people = _members_by_choice(deleted.organisation_id)
+            what = "Who answers" if kind == "section" else "Second opinion on"
+            out.append((f"{what} “{titles[section]}”", "; ".join(people.get(v, v) for v in values)))
+        elif name in questions:
             q = questions[name]
             labels = {o.code: o.label for o in q.options}
             out.append((q.prompt, "; ".join(labels.get(v, v) for v in values)))
         elif name in SENT_LABELS:
             words = SENT_VALUES.get(name, {})
             out.append((SENT_LABELS[name], "; ".join(words.get(v, v) for v in values)))
+    return out
+
+
+def _members_by_choice(organisation_id: int) -> dict[str, str]:
+    """The contributors page's choices in words: "member-<id>" and "<id>" as the member's email, "role-<code>" as
+    "Whoever is legal"."""
+    out = {f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices}
+    for pk, email in Membership.objects.filter(organisation_id=organisation_id).values_list("pk", "user__email"):
+        out[f"member-{pk}"] = out[str(pk)] = email
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from apps.accounts.models import Membership, Organisation
@@ -126,6 +127,9 @@ class DeletedDraft(models.Model):
     playbook = models.ForeignKey(Playbook, null=True, on_delete=models.SET_NULL, related_name="+")
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     deleted_at = models.DateTimeField(auto_now_add=True)
+    # The ids of the comments deleted with it: editing or deleting one from a page still open is told the draft went
+    # (410), as its other pages are, instead of a 404.
+    comment_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
 
     class Meta:
         constraints = [

@@ -613,7 +613,14 @@ def delete_draft(*, assessment: Assessment, by: User | None = None) -> None:
         DeletedDraft.objects.update_or_create(
             organisation_id=locked.organisation_id,
             assessment_id=locked.pk,
-            defaults={"title": locked.title, "playbook_id": locked.playbook_id, "deleted_by": by},
+            defaults={
+                "title": locked.title,
+                "playbook_id": locked.playbook_id,
+                "deleted_by": by,
+                "comment_ids": list(
+                    locked.comments.filter(organisation_id=locked.organisation_id).values_list("pk", flat=True)
+                ),
+            },
         )
         # One DELETE by organisation and id: the database deletes the answers, comments, assignments and second
         # opinions with it (their keys cascade, apps/common/on_delete.py), where Django would read and delete

@@ -1096,3 +1096,35 @@ def test_switching_to_two_organisations_at_once_is_refused_as_such(world: World)
     both = [str(world.organisation.pk), str(world.other_organisation.pk)]
     refused = owner.post(reverse("accounts:switch_organisation"), {"organisation": both})
     assert refused.status_code == 400 and "Choose one organisation to work in." in refused.content.decode()
+
+
+def test_a_comment_or_the_contributors_sent_to_a_draft_deleted_since_is_told_so_with_what_was_sent(
+    world: World,
+) -> None:
+    """Review 92: editing or deleting a comment of a deleted draft was a 404, and the 410 page after saving its
+    contributors listed nothing of who was to answer what."""
+    editor, owner = client_for(world.editor), client_for(world.owner)
+    pk = world.draft.pk
+    posted = editor.post(reverse("discussion:question", args=[pk, "judgement"]), {"body": "First thoughts."})
+    assert posted.status_code == 302
+    from apps.discussion.models import Comment
+
+    comment = Comment.objects.get(assessment_id=pk, author=world.editor)
+    assert owner.post(reverse("questionnaire:delete", args=[pk])).status_code == 302
+    edit = reverse("discussion:comment_edit", args=[comment.pk])
+    assert editor.get(edit).status_code == 410
+    changed = editor.post(edit, {"body": "Second thoughts, kept."})
+    page = html.unescape(changed.content.decode())
+    assert changed.status_code == 410 and "was deleted by " in page and "Second thoughts, kept." in page
+    assert editor.post(reverse("discussion:comment_delete", args=[comment.pk]), {"confirmed": "1"}).status_code == 410
+    member = f"member-{world.editor_membership.pk}"
+    sent = owner.post(
+        reverse("teamwork:contributors", args=[pk]),
+        {"section-work": member, "opinion-work": str(world.editor_membership.pk), "section-data": "role-legal"},
+    )
+    page = html.unescape(sent.content.decode())
+    assert sent.status_code == 410
+    assert "Who answers “" in page and world.editor.email in page and "Whoever is legal" in page
+    assert "Second opinion on “" in page
+    # Another organisation's member still reads a 404 for the comment.
+    assert client_for(world.outsider).get(edit).status_code == 404
