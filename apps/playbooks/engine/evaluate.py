@@ -262,6 +262,10 @@ class RankedLocation:
     # The overlap that moved day gives ("6–7 h over the year", ``requirements.day_gives``), where it is less than the
     # most the accepted shift gives, the figure shown and ranked on; "" otherwise.
     shifted_gives: str = ""
+    # That moved day is as far as the accepted shift goes, so no day moved further gives more: its ``shifted_gives``
+    # is the overlap shown, as it varies over the year (review 94: "3 h" for Poland and Sydney, whose clocks change
+    # in opposite seasons, 2-4 h over the year).
+    moved_furthest: bool = False
     # Its working day meets the buyer's only across the date line (``requirements.across_date_line``): on four of
     # the buyer's five working days.
     across_date_line: bool = False
@@ -886,10 +890,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             home=code == needs.home,
             preferred=req.preferred_here(needs, code, cat.locations[code]),
             shifted_day=day.hours if (day := days.get(code)) else "",
-            # What that day gives, where it is less than the most the accepted shift gives (the figure shown).
-            shifted_gives=req.day_gives(needs, cat.locations[code], day)
-            if day is not None and day.overlap != overlap[code]
-            else "",
+            # What that day gives, where it is less than the most the accepted shift gives (the figure shown), or varies
+            # over the year.
+            shifted_gives=(gives := _day_gives(needs, cat.locations[code], day, overlap[code])),
+            moved_furthest=bool(gives) and day is not None and day.moved >= needs.shift,
             across_date_line=date_line[code],
             plain_overlap=_plain_overlap(needs, days.get(code), plain[code], overlap[code]),
         )
@@ -1208,6 +1212,15 @@ def _asked_for(items: tuple[tuple[str, VerdictCondition], ...], recommended: str
     for a centre of the buyer's own (a first cohort of its own hires) when the result recommends a provider."""
     reworded = any(model == recommended for model, _ in items if model)
     return [item for model, item in items if (model == recommended if model else not reworded)]
+
+
+def _day_gives(needs: req.Requirements, location: Mapping[str, Any], day: Any, shown: float | None) -> str:
+    """``RankedLocation.shifted_gives``: the overlap the moved ``day`` gives through the year, where it is less than
+    the overlap ``shown``, or where the two clocks change in opposite seasons (an hour either side of the figure);
+    "" otherwise."""
+    if day is None or (day.overlap == shown and not req.opposite_seasons(needs, location)):
+        return ""
+    return req.day_gives(needs, location, day)
 
 
 def _plain_overlap(needs: req.Requirements, day: Any, plain: float | None, shown: float | None) -> float | None:

@@ -131,6 +131,11 @@ HOME_LOCATIONS = {"india": "india", "brazil": "brazil", "mexico": "mexico", "sou
 # The buyer days whose clock moves an hour in summer (their offsets above are the midpoint of the two): US and
 # Canadian Eastern, the UK, Central European, eastern Australian and the other US zones.
 SUMMER_TIME_MARKETS = frozenset({"us", "uk", "eu", "australia-east", "us-central", "us-mountain", "us-pacific"})
+# Of those, the buyer days whose summer is the southern one (Australia/Sydney: first Sunday of October to first Sunday
+# of April, IANA file "australasia"). A location's summer time is read as the northern one: every location in the
+# catalogue that keeps it does so on the EU dates (its ``dst_rule``). Clocks that move in opposite seasons are an hour
+# either side of their midpoints' gap, not half an hour (review 94: Sydney and Poland, 3 h said, 2-4 h given).
+SOUTHERN_SUMMER_MARKETS = frozenset({"australia-east"})
 # The catalogue's own two days as offsets (midpoint of standard and summer time, as above), for working out
 # overlap on a shifted day: US Eastern UTC-5/-4, the UK UTC+0/+1.
 CATALOGUE_DAYS = {"us": -4.5, "uk": 0.5}
@@ -472,7 +477,14 @@ def overlap_at(requirements: Requirements, location: Mapping[str, Any]) -> float
     if requirements.market == "other":
         return None
     if requirements.market in BUYER_DAYS:
-        return offset_overlap(BUYER_DAYS[requirements.market][0], location, requirements.shift)
+        buyer = BUYER_DAYS[requirements.market][0]
+        if _swing(requirements, location) > 0.5:
+            # Clocks changing in opposite seasons: the gap is an hour either side of the midpoints' one, so measured
+            # half an hour either side and the lower taken, a day short by half an hour at most in one season, as
+            # where one clock alone moves (review 94: Sydney and Poland, 2 h in the southern summer, said to give 3).
+            both = [offset_overlap(buyer + d, location, requirements.shift) for d in (-0.5, 0.5)]
+            return None if None in both else min(h for h in both if h is not None)
+        return offset_overlap(buyer, location, requirements.shift)
     if requirements.shift:
         return offset_overlap(CATALOGUE_DAYS[requirements.market], location, requirements.shift)
     return _number(location.get("overlap_uk" if requirements.market == "uk" else "overlap_us"))
@@ -809,10 +821,11 @@ def year_round_day(
     requirements: Requirements, location: Mapping[str, Any], hours: float, limit: float
 ) -> ShiftedDay | None:
     """``shifted_day`` for ``hours`` of overlap in both seasons: where one clock moves in summer and the other does
-    not, the gap is half an hour either side of the one measured, so the day moves half an hour more, when that
-    keeps the move within ``limit`` hours; otherwise the day giving the hours on the measured gap."""
-    if _one_clock_moves(requirements, location):
-        day = shifted_day(requirements, location, min(WORKING_DAY_HOURS, hours + 0.5))
+    not, the gap is half an hour either side of the one measured (an hour, where the two move in opposite seasons:
+    ``_swing``), so the day moves that much more, when that keeps the move within ``limit`` hours; otherwise the day
+    giving the hours on the measured gap."""
+    if swing := _swing(requirements, location):
+        day = shifted_day(requirements, location, min(WORKING_DAY_HOURS, hours + swing))
         if day is not None and day.moved <= limit:
             return day
     return shifted_day(requirements, location, hours)
@@ -820,12 +833,12 @@ def year_round_day(
 
 def day_gives(requirements: Requirements, location: Mapping[str, Any], day: ShiftedDay) -> str:
     """The overlap the moved ``day`` gives, in words, through the year: where one of the two clocks moves in summer
-    and the other does not, the gap is half an hour either side of the one measured, so "6–7 h over the year";
-    else "6.5 h"."""
-    buyer = _buyer_offset(requirements)
-    if buyer is None or not _one_clock_moves(requirements, location):
+    and the other does not, the gap is half an hour either side of the one measured, so "6–7 h over the year" (an
+    hour either side where they move in opposite seasons, "2–4 h over the year"); else "6.5 h"."""
+    buyer, swing = _buyer_offset(requirements), _swing(requirements, location)
+    if buyer is None or not swing:
         return f"{day.overlap:g} h"
-    low, high = sorted(offset_overlap(buyer + d, location, day.moved) or 0.0 for d in (-0.5, 0.5))
+    low, high = sorted(offset_overlap(buyer + d, location, day.moved) or 0.0 for d in (-swing, swing))
     return f"{low:g} h" if low == high else f"{low:g}–{high:g} h over the year"
 
 
@@ -905,11 +918,10 @@ def _shifted_option(
     # A day moved half an hour more to hold in both seasons gives the hours needed all year, more in one season; one
     # that could not be moved so far within the workable shift gives them in one season only.
     gives = f"at least {req.value:g} h of overlap all year" if given > float(req.value) else f"{given:g} h of overlap"
-    short = [
-        c for c, d in known.items() if _one_clock_moves(requirements, locations[c]) and d.overlap <= float(req.value)
-    ]
+    short = [c for c, d in known.items() if _swing(requirements, locations[c]) and d.overlap <= float(req.value)]
     if short:
-        gives += f" (half an hour less {_short_months(requirements, locations[short[0]], known[short[0]])})"
+        less = "half an hour" if _swing(requirements, locations[short[0]]) < 1 else "an hour"
+        gives += f" ({less} less {_short_months(requirements, locations[short[0]], known[short[0]])})"
     return Option(f"Deliver from {parts} to give {gives}", costs, triggers)
 
 
@@ -961,6 +973,10 @@ def _short_months(requirements: Requirements, location: Mapping[str, Any], day: 
     buyer = _buyer_offset(requirements)
     if buyer is None:
         return "in part of the year"
+    if _swing(requirements, location) >= 1:  # opposite seasons: the buyer's summer widens or narrows the gap by an hour
+        in_summer = offset_overlap(buyer + 1.0, location, day.moved) or 0.0
+        in_winter = offset_overlap(buyer - 1.0, location, day.moved) or 0.0
+        return "in your summer" if in_summer < in_winter else "in your winter"
     summer = 0.5 if requirements.market in SUMMER_TIME_MARKETS else -0.5
     in_summer = offset_overlap(buyer + summer, location, day.moved) or 0.0
     in_winter = offset_overlap(buyer - summer, location, day.moved) or 0.0
@@ -969,9 +985,19 @@ def _short_months(requirements: Requirements, location: Mapping[str, Any], day: 
     return "in the months when neither clock is on summer time"
 
 
-def _one_clock_moves(requirements: Requirements, location: Mapping[str, Any]) -> bool:
-    """Whether one of the buyer's clock and the location's moves in summer and the other does not."""
-    return (requirements.market in SUMMER_TIME_MARKETS) != bool(location.get("summer_time"))
+def opposite_seasons(requirements: Requirements, location: Mapping[str, Any]) -> bool:
+    """Whether the buyer's clock and the location's keep summer time in opposite seasons (``_swing`` of an hour)."""
+    return _swing(requirements, location) >= 1
+
+
+def _swing(requirements: Requirements, location: Mapping[str, Any]) -> float:
+    """How far, in hours, the gap between the buyer's clock and the location's moves either side of the one measured
+    on their midpoints through the year: 0 when both keep summer time in the same season or neither keeps it, 0.5
+    when one of them does, 1 when they keep it in opposite seasons (``SOUTHERN_SUMMER_MARKETS``)."""
+    buyer_moves, there_moves = requirements.market in SUMMER_TIME_MARKETS, bool(location.get("summer_time"))
+    if buyer_moves != there_moves:
+        return 0.5
+    return 1.0 if buyer_moves and requirements.market in SOUTHERN_SUMMER_MARKETS else 0.0
 
 
 def _trade_off_day(requirements: Requirements, location: Mapping[str, Any], hours: float) -> ShiftedDay | None:

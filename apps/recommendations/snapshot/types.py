@@ -64,6 +64,9 @@ from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES
 # its staff work on that moved day). Snapshots stored before it read as they rendered: the overlap alone.
 # Still version 4, with a field that defaults to "not recorded": each location's ``shifted_gives`` (the overlap its
 # moved day gives, where less than the overlap shown). Snapshots stored before it read as they rendered: the day alone.
+# Still version 4, with a field that defaults to "not recorded": each location's ``moved_furthest`` (its moved day is
+# as far as the accepted shift goes, its ``shifted_gives`` the overlap shown over the year). Snapshots stored before it
+# read as they rendered.
 # Still version 4, with a field that defaults to "not recorded": each location's ``plain_overlap`` (its plain day's
 # overlap where no move is needed and the accepted shift gives more). Snapshots stored before it read as they rendered.
 # Still version 4, with a field that defaults to "not recorded": ``cost.significant_figures`` (the significant
@@ -271,6 +274,9 @@ class Location(NamedInText):
     # The overlap that moved day gives ("6–7 h over the year"), where it is less than the overlap shown ("": the
     # same, a plain day, or not recorded).
     shifted_gives: str = ""
+    # That moved day is as far as the accepted shift goes, so ``shifted_gives`` is the overlap shown, over the year
+    # (False: a day moved further gives more, or not recorded).
+    moved_furthest: bool = False
     # Its working day meets the buyer's only across the date line, on four of the buyer's five working days (False:
     # not, or not recorded).
     across_date_line: bool = False
