@@ -32,7 +32,7 @@ from apps.signoff.models import Decision
 from apps.signoff.status import decision_count, sign_off_state
 
 # Bump when the memo's template, texts or guidance change, so stored memos are drawn again.
-RENDERER_VERSION = "2026.12-12"
+RENDERER_VERSION = "2026.12-13"
 
 
 def memo_version(rec: Recommendation) -> str:

@@ -70,9 +70,12 @@ def test_the_sra_regime_states_the_confidentiality_duty_and_supervision_with_the
     assert {s["url"] for s in regime.sources} == {SRA_FIRMS, SRA_SOLICITORS}
 
 
-def test_a_uk_firm_whose_clients_refuse_is_not_blocked_but_keeps_their_matters_out(reference: Playbook) -> None:
+def test_a_uk_firm_whose_clients_refuse_is_blocked_and_keeps_their_matters_out(reference: Playbook) -> None:
+    # Review 94: "clients will not or cannot consent" read "KPO wins" with every hour priced; clients who refuse have
+    # withheld the one route that would allow their matters to go (SRA Code of Conduct for Firms para. 6.3).
     ev = evaluated_case(reference, UK_FIRM, legal_client_consent="cannot")
-    assert not ev.blockers and not ev.gates and ev.verdict == "wins"
+    assert ev.verdict == "doesnt_win" and [b.rule for b in ev.blockers] == ["sra-clients-refuse-sharing"]
+    assert "SRA Code of Conduct for Firms para. 6.3" in ev.blockers[0].reason
     assert [r.severity for r in ev.risks if r.rule == "sra-clients-refuse-sharing"] == ["high"]
     assert "ABA" not in said(ev)
 

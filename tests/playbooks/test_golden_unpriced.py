@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from apps.playbooks.engine import clean_answers, evaluate
-from apps.playbooks.engine.evaluate import DEARER_CHANCE, NOT_PRICED
+from apps.playbooks.engine.evaluate import NOT_PRICED, likely_dearer
 from apps.playbooks.golden import check_case
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -25,12 +25,9 @@ def test_an_unpriced_evaluation_differs_from_the_priced_one_in_its_cost_alone(re
         if unpriced.cost is NOT_PRICED:
             dearer = [c for c in priced.conditions if c.name == "in-house is likely cheaper"]
             top = next((m for m in priced.cost.models if priced.models and m.model == priced.models[0].code), None)
-            assert bool(dearer) == (
-                priced.verdict != "doesnt_win"
-                and top is not None
-                and top.probability_saving is not None
-                and top.probability_saving < DEARER_CHANCE
-            ), case.name
+            assert bool(dearer) == (priced.verdict != "doesnt_win" and top is not None and likely_dearer(top)), (
+                case.name
+            )
             kept = tuple(c for c in priced.conditions if c not in dearer)
             assert dataclasses.replace(priced, cost=NOT_PRICED, conditions=kept) == unpriced, case.name
         else:  # delivered from nowhere: the cost says why there is none, priced or not

@@ -135,7 +135,8 @@ def test_a_retired_clause_is_left_out_of_new_memos_only(
 
 def sentences(rec: Recommendation) -> list[str]:
     compiled = compiled_playbook(rec.playbook)
-    return [f.sentence(compiled.catalogue.models) for f in compute_flips(compiled, rec.record.stored_answers).flips]
+    flips = compute_flips(compiled, rec.record.stored_answers).flips
+    return [f.sentence(compiled.catalogue.models, compiled.wins_threshold) for f in flips]
 
 
 def test_submit_does_not_wait_for_what_would_flip_and_the_first_view_stores_what_it_shows(

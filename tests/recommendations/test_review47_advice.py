@@ -152,7 +152,7 @@ IE_FUND_ADMIN = {
 def test_a_canadian_banks_model_validation_gets_the_common_model_risk_condition(reference: Playbook) -> None:
     ev = evaluated_answers(reference, CA_BANK_MODELS)
     assert "model-risk-supervisor-not-covered" in fired_codes(ev)
-    condition = next(c.text for c in ev.conditions if c.rule == "model-risk-supervisor-not-covered")
+    condition = next(c.text for c in ev.conditions if c.rule == "model-risk-canada")
     assert "validators independent of the models' development" in condition and "OSFI's Guideline E-23" in condition
 
 

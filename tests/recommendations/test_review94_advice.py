@@ -97,3 +97,146 @@ def test_the_locations_table_gives_the_year_s_range_and_no_further_move_where_th
     assert "3–5 h over the year working 05:00–13:00 there; up to" not in page
     # India's day could move further for more, and says so.
     assert "3–4 h over the year working 08:30–16:30 there; up to 7 h on a day moved further" in page
+
+
+US = {"buyer_location": "us", "buyer_us_zone": "eastern", "home_market": "us", "client_jurisdictions": ["us"]}
+
+
+def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_the_provider(
+    reference: Playbook,
+) -> None:
+    # A market research firm handling its clients' EU and UK panel data had "KPO wins" with no word that each client
+    # must authorise a sub-processor, and was told to sign the controller-to-processor clauses.
+    reseller = {
+        **BASE,
+        **US,
+        "function": "market-research-analytics",
+        "buyer_sector": "other",
+        "buyer_regulated_in": "us",
+        "client_jurisdictions": ["us", "eu", "uk"],
+        "annual_hours": 50000,
+        "team_size": 25,
+        "data_categories": ["eu-personal", "uk-personal", "other-personal"],
+        "prior_outsourcing": "kpo",
+    }
+    controller = evaluated_answers(reference, reseller, gdpr_role="controller")
+    assert "gdpr-buyer-processor" not in {f.code for f in controller.fired}
+    for role in ("processor", "both"):
+        ev = evaluated_answers(reference, reseller, gdpr_role=role)
+        assert any("prior written authorisation" in g.text and "Art. 28(2)" in g.text for g in ev.gates)
+        (condition,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor"]
+        assert "Module 3 (processor to processor)" in condition and "Art. 28(4)" in condition
+    unsure = evaluated_answers(reference, reseller, gdpr_role="not-sure")
+    assert any(c.rule == "gdpr-buyer-role-unknown" for c in unsure.conditions)
+
+
+def test_a_one_off_us_review_surge_asks_for_the_contract_attorney_comparator(reference: Playbook) -> None:
+    surge = {
+        **BASE,
+        **US,
+        "function": "legal-review",
+        "buyer_sector": "law-firm",
+        "buyer_regulated_in": "us",
+        "volume_pattern": "one-off",
+        "duration_weeks": 10,
+        "deliverables": 1,
+        "annual_hours": 12000,
+        "team_size": 25,
+        "start_within": "within-month",
+        "delivery_ownership": "per-deliverable",
+        "data_categories": ["privileged-legal", "other-personal"],
+        "legal_us_lawyers": True,
+        "legal_client_consent": "obtained",
+        "legal_us_litigation_review": True,
+        "licensed_signoff": ["attorney"],
+        "signoff_capacity": "yes",
+    }
+    ev = evaluated_answers(reference, surge)
+    (condition,) = [c.text for c in ev.conditions if c.rule == "legal-review-surge-comparator"]
+    assert "contract attorneys through an agency" in condition and "weak and old" in condition
+    # With the buyer's own figure, or steady work, it is not asked.
+    assert "legal-review-surge-comparator" not in {
+        f.code for f in evaluated_answers(reference, surge, own_figures=True, own_inhouse_cost=104000).fired
+    }
+    # Document review answered as rules-based is credentialed work under a lawyer's supervision, not BPO.
+    routine = evaluated_answers(reference, surge, work_nature="rules-based")
+    assert "rules-based-work-is-bpo" not in {f.code for f in routine.fired}
+    assert any("ABA Model Rule 5.3" in c.text for c in routine.conditions)
+
+
+@pytest.mark.parametrize(
+    ("where", "rule"), [("uk", "sra-clients-refuse-sharing"), ("australia", "au-solicitors-clients-refuse")]
+)
+def test_a_law_firm_whose_clients_refuse_consent_is_blocked_as_in_the_us(
+    reference: Playbook, where: str, rule: str
+) -> None:
+    firm = {
+        **BASE,
+        "buyer_location": "uk" if where == "uk" else "australia-east",
+        "home_market": "uk" if where == "uk" else "other",
+        "client_jurisdictions": ["uk" if where == "uk" else "other"],
+        "function": "legal-review",
+        "buyer_sector": "law-firm",
+        "buyer_regulated_in": where,
+        "annual_hours": 4000,
+        "team_size": 2,
+        "data_categories": ["privileged-legal"],
+        "legal_us_lawyers": False,
+        "legal_client_consent": "cannot",
+        "legal_disclosure_review": False,
+        "licensed_signoff": ["attorney"],
+        "signoff_capacity": "yes",
+    }
+    ev = evaluated_answers(reference, firm)
+    assert ev.verdict == "doesnt_win" and any(b.rule == rule for b in ev.blockers)
+    assert evaluated_answers(reference, firm, legal_client_consent="can-obtain").verdict != "doesnt_win"
+
+
+@pytest.mark.parametrize("where", ["singapore", "canada", "australia"])
+def test_a_bank_s_model_risk_condition_names_only_its_own_supervisor_s_rules(reference: Playbook, where: str) -> None:
+    bank = {
+        **BASE,
+        **US,
+        "buyer_location": "other",
+        "home_market": "other",
+        "client_jurisdictions": ["other"],
+        "function": "financial-analysis",
+        "buyer_sector": "bank",
+        "buyer_regulated_in": where,
+        "model_risk_work": True,
+        "annual_hours": 8000,
+        "team_size": 4,
+        "data_categories": ["none"],
+    }
+    ev = evaluated_answers(reference, bank)
+    texts = " ".join(c.text for c in ev.conditions) + " ".join(r.mitigation for r in ev.risks)
+    assert ("OSFI" in texts) == (where == "canada") and ("APRA" in texts) == (where == "australia")
+    assert any("model inventory" in c.text for c in ev.conditions)
+
+
+def test_kpo_that_likely_costs_more_asks_for_the_reason_other_than_cost(reference: Playbook) -> None:
+    # A UK public body's small one-off study, 52% dearer by its project price with a saving in about one case in ten,
+    # read "KPO wins" with nothing asked.
+    study = {
+        **BASE,
+        "buyer_location": "uk",
+        "home_market": "uk",
+        "client_jurisdictions": ["uk"],
+        "function": "market-research-analytics",
+        "buyer_sector": "public-body",
+        "core_differentiator": "commodity",
+        "ip_sensitivity": "low",
+        "volume_pattern": "one-off",
+        "duration_weeks": 12,
+        "deliverables": 2,
+        "annual_hours": 1200,
+        "team_size": 2,
+        "delivery_ownership": "per-deliverable",
+        "data_categories": ["none"],
+        "vendor_assurance": ["none"],
+    }
+    ev = evaluated_answers(reference, study)
+    top = next(m for m in ev.cost.models if m.model == ev.models[0].code)
+    assert top.savings_percent is not None and top.savings_percent < 0
+    (dearer,) = [c.text for c in ev.conditions if c.text.startswith("Name the reason other than cost")]
+    assert f"likely costs {round(-top.savings_percent)}% more" in dearer

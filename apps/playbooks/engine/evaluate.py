@@ -143,23 +143,33 @@ NOWHERE_TO_DELIVER = VerdictCondition(
     rule="",
     name="no delivery location meets every requirement",
 )
-# Below this chance of a saving for the recommended model, the verdict asks for the reason other than cost: a CFO
-# signs "KPO wins" beside a move that costs more only with that reason named (review 64: 72% dearer, under 1% chance of
-# a saving, on the buyer's own figures). The verdict stays the fit's (the engine's contract: cost never decides it).
+# Where the recommended model likely costs more than in-house (its likely figure an extra cost, or a saving in under
+# this share of the simulated cases), the verdict asks for the reason other than cost: a CFO signs "KPO wins" beside a
+# move that costs more only with that reason named (review 64: 72% dearer, under 1% chance of a saving, on the buyer's
+# own figures; review 94: 52% dearer with a one-in-ten chance said nothing). The verdict stays the fit's (the engine's
+# contract: cost never decides it).
 DEARER_CHANCE = 0.1
 
 
-def dearer_condition(share: float | None) -> VerdictCondition:
+def likely_dearer(top: Any) -> bool:
+    """Whether the recommended model's cost (a ``ModelCost``) likely costs more than in-house: its likely saving is an
+    extra cost, or a saving comes in under ``DEARER_CHANCE`` of the simulated cases."""
+    chance, share = top.probability_saving, top.savings_percent
+    return chance is not None and (chance < DEARER_CHANCE or (share is not None and share < 0))
+
+
+def dearer_condition(share: float | None, chance: float | None = None) -> VerdictCondition:
     """The condition asked when the recommended model likely costs more than in-house (``share``: its saving as a
-    share of in-house, negative; None when not known)."""
+    share of in-house, negative; None when not known; ``chance``: the share of simulated cases with a saving)."""
     more = (
         f"likely costs {round(-share)}% more than keeping it in-house"
         if share is not None and share < 0
         else ("likely costs more than keeping it in-house")
     )
+    odds = "under one in ten" if chance is None or chance < DEARER_CHANCE else f"{round(chance * 100)}%"
     return VerdictCondition(
         text="Name the reason other than cost (capacity, skills, speed, resilience) that justifies the move, and have "
-        f"it agreed by whoever signs the budget: the recommended option {more}, with a saving in under one in ten of "
+        f"it agreed by whoever signs the budget: the recommended option {more}, with a saving in {odds} of "
         "the simulated cases",
         rule="",
         name="in-house is likely cheaper",
@@ -963,13 +973,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             top_code = ranked_models[0].code
             cheaper = _cheaper_location(pb, cost, top_code, role, needs, feasible, location_scores, transfers)
         top_cost = next((m for m in cost.models if ranked_models and m.model == ranked_models[0].code), None)
-        if (
-            scored.verdict != "doesnt_win"
-            and top_cost is not None
-            and top_cost.probability_saving is not None
-            and top_cost.probability_saving < DEARER_CHANCE
-        ):
-            dearer = dearer_condition(top_cost.savings_percent)
+        if scored.verdict != "doesnt_win" and top_cost is not None and likely_dearer(top_cost):
+            dearer = dearer_condition(top_cost.savings_percent, top_cost.probability_saving)
             conditions.setdefault(dearer.text, dearer)
         if cheaper is not None:
             asks = tuple(
