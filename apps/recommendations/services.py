@@ -154,6 +154,13 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
             f"This recommendation is already scored on the current playbook (version {playbook.version}): "
             "re-scoring would give the same result. To try other answers, use What if…"
         )
+    scored_on = Playbook.objects.filter(pk=recommendation.playbook_id).values_list("version", flat=True).first()
+    if scored_on is not None and playbook.version < scored_on:
+        # The newest version was retired: re-scoring would go back to older rules (review 95).
+        raise questionnaire.AssessmentError(
+            f"This recommendation is scored on version {scored_on}, newer than the current playbook (version "
+            f"{playbook.version}, since a newer one was retired): re-scoring would go back to older rules."
+        )
     original = recommendation.assessment
     compiled = compiled_playbook(playbook)
     old = questionnaire.stored_answers(original)
@@ -165,7 +172,15 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
     note = f" (re-scored on v{playbook.version})"
     base = original.title if len(original.title) + len(note) <= 200 else original.title[: 199 - len(note)] + "…"
     title = f"{base}{note}"
-    return _copy(original=original, user=user, title=title, playbook_id=playbook.pk, answers=answers, unmapped=unmapped)
+    return _copy(
+        original=original,
+        user=user,
+        title=title,
+        playbook_id=playbook.pk,
+        answers=answers,
+        unmapped=unmapped,
+        once_per_playbook=True,
+    )
 
 
 def save_what_if(*, recommendation: Recommendation, answers: dict[str, Any], title: str, user: User) -> Rescore:
@@ -187,15 +202,29 @@ REPEAT_WINDOW = timedelta(minutes=2)
 
 
 def _copy(
-    *, original: Assessment, user: User, title: str, playbook_id: int, answers: dict[str, Any], unmapped: dict[str, str]
+    *,
+    original: Assessment,
+    user: User,
+    title: str,
+    playbook_id: int,
+    answers: dict[str, Any],
+    unmapped: dict[str, str],
+    once_per_playbook: bool = False,
 ) -> Rescore:
     """A new assessment based on ``original`` with ``answers``, submitted and scored when nothing required
     is missing (otherwise a draft to finish). The original's row is locked while looking for a copy the
-    same user just made, so two identical requests at once make one assessment, not two."""
+    same user just made, so two identical requests at once make one assessment, not two. ``once_per_playbook`` (a
+    re-score): any copy of ``original`` on that playbook, whoever made it and whenever, is the one returned (review 95:
+    a colleague's page left open, or three clicks at once, made a re-score each)."""
     title = title[:200]
     with transaction.atomic():
         own = Assessment.objects.filter(organisation_id=original.organisation_id)
         own.select_for_update().filter(pk=original.pk).first()
+        if once_per_playbook:
+            made = own.filter(based_on=original, playbook_id=playbook_id).order_by("pk").first()
+            if made is not None:
+                found = Recommendation.objects.filter(organisation_id=made.organisation_id, assessment=made).first()
+                return Rescore(made, found, unmapped, reused=True)
         recent = own.filter(
             based_on=original,
             created_by=user,

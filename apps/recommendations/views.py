@@ -131,8 +131,15 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     context["rescores"] = [r for r in copies if r.playbook_id != recommendation.playbook_id]
     context["what_ifs"] = [r for r in copies if r.playbook_id == recommendation.playbook_id]
     current = Playbook.objects.current()
-    # Re-scoring is offered only when a newer playbook is published: on the current one it would say so and stop.
-    context["newer_playbook"] = current if current is not None and current.pk != recommendation.playbook_id else None
+    # Re-scoring is offered only when a newer playbook is published: on the current one it would say so and stop, and
+    # on an older one (the newest retired) it would go back to older rules (review 95).
+    scored_on = recommendation.record.playbook.version
+    newer = (
+        current is not None
+        and current.pk != recommendation.playbook_id
+        and (scored_on is None or current.version > scored_on)
+    )
+    context["newer_playbook"] = current if newer else None
     # Re-scored on it already: the copy is offered instead of the button, which would only open it (review 68).
     done = [r for r in context["rescores"] if current is not None and r.playbook_id == current.pk]
     context["rescored_current"] = done[0] if done else None
@@ -337,8 +344,12 @@ def rescore(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         result = services.rescore(recommendation=recommendation, user=request.user)
     except AssessmentError as exc:
         return refused_on(request, exc.messages[0], detail, address=reverse("recommendations:detail", args=[pk]), pk=pk)
-    for code, reason in result.unmapped.items():
-        messages.warning(request, f"Answer “{code}” was not carried over: {reason}.")
+    if result.reused:
+        # Re-scored already (a colleague, another tab): that copy, not another one.
+        messages.info(request, "This result was already re-scored on the current playbook: this is that copy.")
+    else:
+        for code, reason in result.unmapped.items():
+            messages.warning(request, f"Answer “{code}” was not carried over: {reason}.")
     if result.recommendation is None:
         messages.info(
             request, "The current playbook asks more than the original did: answer the new questions, then submit."

@@ -449,3 +449,45 @@ def test_once_re_scored_on_the_current_playbook_the_result_offers_the_copy_not_t
     page = buyer_client.get(url).content.decode()
     assert "Re-score on the current playbook" not in page
     assert f'href="{reverse("recommendations:detail", args=[copy.pk])}">Re-scored on version 2: see it</a>' in page
+
+
+def test_a_result_is_re_scored_once_on_a_version_whoever_presses_the_button(
+    buyer_client: Client, colleague_client: Client, assessment: Assessment
+) -> None:
+    # Review 95: a colleague's page left open, or three clicks at once by two people, made a re-score each.
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    changed = small_playbook()
+    changed["rules"][0]["rationale"] = "A rewritten rationale."
+    publish_playbook(playbook=import_playbook(data=changed))
+    first = buyer_client.post(reverse("recommendations:rescore", args=[rec.pk]))
+    again = colleague_client.post(reverse("recommendations:rescore", args=[rec.pk]), follow=True)
+    assert Recommendation.objects.count() == 2
+    copy = Recommendation.objects.exclude(pk=rec.pk).get()
+    assert first["Location"] == reverse("recommendations:compare_pair", args=[copy.pk, rec.pk])
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "This result was already re-scored on the current playbook: this is that copy." in html.unescape(
+        again.content.decode()
+    )
+
+
+def test_a_result_on_a_version_since_retired_is_not_re_scored_back_onto_older_rules(
+    buyer_client: Client, assessment: Assessment
+) -> None:
+    # Review 95: with version 2 retired, a result on it offered "Re-score on the current playbook (version 1)".
+    from apps.playbooks.services import retire_playbook
+
+    changed = small_playbook()
+    changed["rules"][0]["rationale"] = "A rewritten rationale."
+    newer = publish_playbook(playbook=import_playbook(data=changed))
+    Assessment.objects.filter(pk=assessment.pk).update(playbook=newer)
+    submit(buyer_client, assessment)
+    rec = Recommendation.objects.get()
+    assert rec.playbook_id == newer.pk
+    retire_playbook(playbook=newer)
+    assert Playbook.objects.current().version == 1
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "Re-score on the current playbook" not in page
+    refused = buyer_client.post(reverse("recommendations:rescore", args=[rec.pk]), follow=True)
+    assert "newer than the current playbook (version 1" in html.unescape(refused.content.decode())
+    assert Recommendation.objects.count() == 1
