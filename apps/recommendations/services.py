@@ -155,7 +155,7 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
             "re-scoring would give the same result. To try other answers, use What if…"
         )
     scored_on = Playbook.objects.filter(pk=recommendation.playbook_id).values_list("version", flat=True).first()
-    if scored_on is not None and playbook.version < scored_on:
+    if scored_on is not None and playbook.version is not None and playbook.version < scored_on:
         # The newest version was retired: re-scoring would go back to older rules (review 95).
         raise questionnaire.AssessmentError(
             f"This recommendation is scored on version {scored_on}, newer than the current playbook (version "

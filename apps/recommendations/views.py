@@ -137,7 +137,7 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     newer = (
         current is not None
         and current.pk != recommendation.playbook_id
-        and (scored_on is None or current.version > scored_on)
+        and (scored_on is None or current.version is None or current.version > scored_on)
     )
     context["newer_playbook"] = current if newer else None
     # Re-scored on it already: the copy is offered instead of the button, which would only open it (review 68).
