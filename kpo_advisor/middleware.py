@@ -507,7 +507,7 @@ class SignedOutAndMethodMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
             return response
-        if response.status_code in (301, 302) and _to_sign_in(response):
+        if response.status_code in (301, 302) and _to_sign_in(response) and not _signing_out(request):
             if request.headers.get("HX-Request") == "true":
                 return _signed_out(request)
             if request.method == "POST":
@@ -522,6 +522,14 @@ class SignedOutAndMethodMiddleware:
             refused["Allow"] = response.get("Allow", "POST")
             return refused
         return response
+
+
+def _signing_out(request: HttpRequest) -> bool:
+    """Whether ``request`` is the sign-out, whose own redirect to sign-in is not a form the session ended under
+    (review 95: signing out said "Your session had ended, so what you sent was not saved")."""
+    from django.urls import reverse
+
+    return request.path == reverse("accounts:logout")
 
 
 def _to_sign_in(response: HttpResponse) -> bool:

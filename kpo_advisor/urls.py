@@ -26,4 +26,6 @@ urlpatterns = [
 ]
 
 handler400 = "kpo_advisor.views.bad_request"
+handler403 = "kpo_advisor.views.permission_denied"
+handler404 = "kpo_advisor.views.page_not_found"
 handler500 = "kpo_advisor.views.server_error"

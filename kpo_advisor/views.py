@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
 from apps.playbooks.models import Playbook
+from apps.questionnaire.gone import typed_fields
 from apps.questionnaire.models import Assessment
 from kpo_advisor.middleware import database_unavailable, log_outage, lost_database, refusal
 from kpo_advisor.outage import RETRY_AFTER_SECONDS
@@ -85,6 +87,26 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     that cannot be read (not UTF-8, a broken multipart body) it raised again, and the 400 became a 500. This
     page reads nothing from the request but its path."""
     return plain_page("400.html", 400, request)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page; to an htmx request (an autosave, a checklist item), the reason alone in its target's place, where
+    a whole page had been dropped by static/js/request-status.js and the save said the service could not be reached
+    (review 95: an editor made a viewer while the step was open)."""
+    if request.headers.get("HX-Request") == "true" and not request.path.startswith(API_PREFIX):
+        said = str(exception) or "your role does not allow this"
+        title = "Not saved" if request.method == "POST" else "Not shown"
+        return refusal(request, 403, title, said)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page; for a form sent to something that is not there (removed since the page was opened, say), what
+    it held, listed to copy (review 95: a checklist item's evidence typed for a provider taken off the list since)."""
+    if request.path.startswith(API_PREFIX):
+        return defaults.page_not_found(request, exception)
+    context = {"request_path": request.path, "sent": typed_fields(request)}
+    return render(request, "404.html", context, status=404)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

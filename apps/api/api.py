@@ -11,9 +11,9 @@ import base64
 import inspect
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, cast
 
 from django.db import transaction
@@ -308,7 +308,9 @@ def _cursor_after(qs: Any, cursor: str | None, field: str) -> Any:
     try:
         stamp, pk = base64.urlsafe_b64decode(cursor.encode() + b"==").decode().split("|")
         when, last = datetime.fromisoformat(stamp), int(pk)
-        if when.tzinfo is None:
+        # The API gives out UTC stamps only; another offset is not one of them, and PostgreSQL refuses those beyond
+        # ±15:59 (review 95: "+16:00" was a 500).
+        if when.utcoffset() != timedelta(0):
             raise ValueError
     except (ValueError, UnicodeError, TypeError):
         raise Problem(422, "This cursor is not one the API gave out; start again without it.") from None
@@ -348,9 +350,20 @@ def assessment_list(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     return {"items": _assessments_out(request, rows[:limit]), "next_cursor": _page(rows, limit, "updated_at")}
 
 
-@api.post("/assessments", response={201: AssessmentOut}, summary="Start an assessment on the current playbook")
-def assessment_create(request: ApiRequest, body: AssessmentIn) -> Status[dict[str, Any]]:
+@api.post(
+    "/assessments",
+    response={201: AssessmentOut},
+    summary="Start an assessment on the current playbook (honours Idempotency-Key for 24 hours)",
+)
+def assessment_create(
+    request: ApiRequest, body: AssessmentIn, idempotency_key: Header[str | None] = None
+) -> Status[Any]:
     need(request, Scope.ANSWER)
+    # A retry with the same key starts no second draft (review 95: the header was read by submit alone).
+    return _idempotently(request, idempotency_key, lambda: _create(request, body))
+
+
+def _create(request: ApiRequest, body: AssessmentIn) -> tuple[int, dict[str, Any]]:
     playbook = Playbook.objects.current()
     if playbook is None:
         raise Problem(503, "No published playbook yet: a curator must publish one first.")
@@ -375,7 +388,7 @@ def assessment_create(request: ApiRequest, body: AssessmentIn) -> Status[dict[st
         )
     except questionnaire.AssessmentError as exc:
         raise Problem(422, exc.messages[0]) from None
-    return Status(201, _assessments_out(request, [_assessment(request, assessment.pk)])[0])
+    return 201, _assessments_out(request, [_assessment(request, assessment.pk)])[0]
 
 
 def _acting_user(request: ApiRequest) -> Any:
@@ -570,22 +583,23 @@ def assessment_submit(
             "top_model": recommendation.top_model,
         }
 
-    if idempotency_key is None:
+    return _idempotently(request, idempotency_key, run)
+
+
+def _idempotently(request: ApiRequest, key: str | None, run: Callable[[], tuple[int, Any]]) -> Status[Any]:
+    """``run`` once per Idempotency-Key (``key``) of the organisation for 24 hours: a retry with the same key and
+    body gets the first answer again; without a key, ``run`` as it is."""
+    if key is None:
         return Status(*run())
-    if not idempotency_key.strip() or len(idempotency_key) > 255:
+    if not key.strip() or len(key) > 255:
         raise Problem(422, "Idempotency-Key must be 1 to 255 characters.")
-    if any(c >= "\x80" for c in idempotency_key):  # read as Latin-1: UTF-8 bytes arrive as these (C1 among them)
+    if any(c >= "\x80" for c in key):  # read as Latin-1: UTF-8 bytes arrive as these (C1 among them)
         raise Problem(422, "Idempotency-Key must be ASCII: letters, digits, punctuation and spaces.")
-    if any(unicodedata.category(c) == "Cc" for c in idempotency_key):  # a control character (C0 or DEL)
+    if any(unicodedata.category(c) == "Cc" for c in key):  # a control character (C0 or DEL)
         raise Problem(422, "Idempotency-Key may not contain control characters.")
     fingerprint = services.fingerprint(request.method or "POST", request.path, request.body)
     try:
-        status, body = services.idempotent(
-            organisation=request.organisation,
-            key=idempotency_key,
-            fingerprint=fingerprint,
-            run=run,
-        )
+        status, body = services.idempotent(organisation=request.organisation, key=key, fingerprint=fingerprint, run=run)
         return Status(status, body)
     except services.IdempotencyConflict:
         raise Problem(

@@ -5,9 +5,9 @@ and deleting it again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import cast
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -143,4 +143,35 @@ def _members_by_choice(organisation_id: int) -> dict[str, str]:
     out = {f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices}
     for pk, email in Membership.objects.filter(organisation_id=organisation_id).values_list("pk", "user__email"):
         out[f"member-{pk}"] = out[str(pk)] = email
+    return out
+
+
+# Fields of a form that are the page's machinery, not what the person typed or chose.
+_NOT_TYPED = {"csrfmiddlewaretoken", "drawn_in", "start_once", "confirmed", "next"}
+_NOT_TYPED_ENDINGS = ("__present", "__loaded")
+
+
+def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+    """What a form sent held, as (field, value) for each field with something in it, the page's own machinery left
+    out: listed on a page saying it was not saved, so nothing typed is lost. An answer to one of ``questions`` (a
+    compiled playbook's) is named by its prompt, a choice by its label."""
+    questions = questions or {}
+    if request.method != "POST":
+        return []
+    try:
+        items = list(request.POST.lists())
+    except Exception:  # a body that does not parse: nothing to list
+        return []
+    out = []
+    for name, values in items:
+        if name in _NOT_TYPED or name.endswith(_NOT_TYPED_ENDINGS):
+            continue
+        kept = [v for v in values if isinstance(v, str) and v.strip()]
+        if kept and name in questions:
+            labels = {o.code: o.label for o in questions[name].options}
+            out.append((questions[name].prompt, "; ".join(labels.get(v, v) for v in kept)))
+        elif kept:
+            label = SENT_LABELS.get(name) or name.replace("_", " ").replace("-", " ").strip().capitalize()
+            words = SENT_VALUES.get(name, {})
+            out.append((label, "; ".join(words.get(v, v) for v in kept)))
     return out

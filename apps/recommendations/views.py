@@ -91,6 +91,7 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @member_required()
+@answers_gone
 def for_assessment(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     assessment = get_for_member(request, Assessment, pk=pk)
     own = Recommendation.objects.filter(organisation=request.organisation, assessment=assessment)

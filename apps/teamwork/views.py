@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +19,7 @@ from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import posted_answers
-from apps.questionnaire.gone import answers_gone
+from apps.questionnaire.gone import answers_gone, typed_fields
 from apps.questionnaire.models import Assessment
 from apps.questionnaire.progress import step_context
 from apps.questionnaire.views import assessment_review
@@ -126,15 +126,27 @@ def _owed_sections(assessment: Assessment, membership: Membership) -> frozenset[
 def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     """The reviewer's own answers to one section, given without seeing the first answers."""
     assessment = _assessment(request, pk)
-    asked = get_object_or_404(
-        pin_to_organisation(SecondOpinion.objects.select_related("reviewer__user"), request.organisation),
-        assessment=assessment,
-        section_code=section,
+    compiled = compiled_playbook(assessment.playbook)
+    asked = (
+        pin_to_organisation(SecondOpinion.objects.select_related("reviewer__user"), request.organisation)
+        .filter(assessment=assessment, section_code=section)
+        .first()
     )
+    if asked is None:
+        title = next((s.title for s in compiled.sections if s.code == section), None)
+        if title is None:
+            raise Http404("No such section in this assessment.")
+        # Withdrawn since the page was opened (review 95: a 404 "may belong to another organisation", what was typed
+        # lost): said so, with what was sent.
+        return _withdrawn(
+            request,
+            assessment,
+            f"No second opinion on “{title}” is asked of anyone now: it was withdrawn, or never asked",
+            409 if request.method == "POST" else 404,
+        )
     asked.assessment = assessment
     if asked.reviewer_id != request.membership.pk:
         raise PermissionDenied(f"This second opinion was asked of {asked.reviewer.user}.")
-    compiled = compiled_playbook(assessment.playbook)
     mine = _opinion_answers(asked)
     # The first answers of other sections count for which questions show (the reviewer may read those); this
     # section's are never drawn, nor used to choose its questions: a follow-up shown would tell the answer it follows
@@ -208,6 +220,20 @@ SUBMITTED_OPINION = (
 )
 
 
+def _withdrawn(request: MemberRequest, assessment: Assessment, said: str, status: int) -> HttpResponse:
+    """A page of a second opinion no longer there: why, and, for a form sent to it, what it held."""
+    sent = typed_fields(request, compiled_playbook(assessment.playbook).questions)
+    words = f"{said}, so what you sent was not saved." if sent else f"{said}."
+    context = {
+        "heading": "This second opinion is not asked now",
+        "said": words,
+        "sent": sent,
+        "back_url": reverse("questionnaire:review", args=[assessment.pk]),
+        "back_label": "Back to the assessment's review",
+    }
+    return render(request, "not_saved.html", context, status=status)
+
+
 def _opinion_answers(asked: SecondOpinion) -> dict[str, Any]:
     answers = asked.answers.filter(organisation_id=asked.organisation_id).order_by()
     return dict(answers.values_list("question_code", "value"))
@@ -218,14 +244,20 @@ def _opinion_answers(asked: SecondOpinion) -> dict[str, Any]:
 @answers_gone
 def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     assessment = _assessment(request, pk)
-    asked = get_object_or_404(
+    asked = (
         SecondOpinion.objects.filter(
             organisation=request.organisation,
             assessment=assessment,
             answers__organisation=request.organisation,
             answers__question_code=question,
-        ).distinct(),
+        )
+        .distinct()
+        .first()
     )
+    if asked is None:
+        # Its second opinion withdrawn since the page was opened (review 95: a 404, the reason typed lost).
+        said = "No second opinion on this question is open now: it was withdrawn, or never given"
+        return _withdrawn(request, assessment, said, 409)
     asked.assessment = assessment
     if not services.may_manage(request.membership, assessment):
         raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) settles it.")

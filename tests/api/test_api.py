@@ -602,3 +602,30 @@ def test_every_operation_refuses_a_query_parameter_it_does_not_take(
         assert refused.status_code == 422, path
         assert refused.json()["errors"] == [{"field": "x", "message": "No such query parameter."}]
     assert api.post(f"/assessments/{draft.pk}/submit?x=1", **{"Idempotency-Key": "q"}).status_code == 422
+
+
+def test_starting_an_assessment_twice_with_one_idempotency_key_starts_one(
+    api: ApiClient, organisation: Organisation, playbook: Playbook
+) -> None:
+    # Review 95: the header was read by submit alone, so a retry started a second draft.
+    body = {"title": "retry me", "function": "legal"}
+    first = api.post("/assessments", body, **{"Idempotency-Key": "start-1"})
+    second = api.post("/assessments", body, **{"Idempotency-Key": "start-1"})
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert Assessment.objects.filter(organisation=organisation, title="retry me").count() == 1
+    other = api.post("/assessments", {**body, "title": "another"}, **{"Idempotency-Key": "start-1"})
+    assert other.status_code == 422 and "different request" in other.json()["detail"]
+    assert api.post("/assessments", body).status_code == 201  # without a key, each starts its own
+
+
+@pytest.mark.parametrize(
+    "stamp", ["2020-01-01T00:00:00+16:00", "2020-01-01T00:00:00+05:30:15.5", "0001-01-01T00:00:00-23:59"]
+)
+def test_a_cursor_with_an_offset_the_api_never_gives_is_refused_not_a_500(api: ApiClient, stamp: str) -> None:
+    import base64
+
+    cursor = base64.urlsafe_b64encode(f"{stamp}|1".encode()).decode()
+    for path in ("/assessments", "/recommendations"):
+        response = api.get(f"{path}?cursor={cursor}")
+        assert response.status_code == 422 and "not one the API gave out" in response.json()["detail"]

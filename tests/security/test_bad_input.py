@@ -312,7 +312,10 @@ def test_autosave_endpoint(world: World, playbook: Playbook) -> None:
         assert response.status_code in (200, 302, 400, 404, 409)
         if pk != world.draft.pk:
             assert not changed
-        assert b"javascript:alert" not in response.content
+        # The htmx headers are never echoed; a form's own values may be, as text, on a page listing what was sent
+        # and not saved, never as an address.
+        assert b"javascript:alert(document.cookie)" not in response.content
+        assert b'href="javascript:' not in response.content and b'src="javascript:' not in response.content
 
     check()
 
@@ -1128,3 +1131,92 @@ def test_a_comment_or_the_contributors_sent_to_a_draft_deleted_since_is_told_so_
     assert "Second opinion on “" in page
     # Another organisation's member still reads a 404 for the comment.
     assert client_for(world.outsider).get(edit).status_code == 404
+
+
+def test_a_second_opinion_or_a_settle_sent_after_the_opinion_was_withdrawn_says_so_with_what_was_sent(
+    world: World,
+) -> None:
+    """Review 95: both were a 404 "may belong to another organisation", the answers and the reason typed lost."""
+    from apps.teamwork.models import SecondOpinion
+
+    owner, editor = client_for(world.owner), client_for(world.editor)
+    pk = world.draft.pk
+    SecondOpinion.objects.update_or_create(
+        organisation=world.organisation,
+        assessment=world.draft,
+        section_code="work",
+        defaults={"reviewer": world.editor_membership},
+    )
+    url = reverse("teamwork:opinion", args=[pk, "work"])
+    assert editor.get(url).status_code == 200
+    SecondOpinion.objects.filter(assessment=world.draft).delete()  # withdrawn by the owner meanwhile
+    sent = editor.post(url, {"function": "research", "judgement": "no", "judgement__present": "1"})
+    page = html.unescape(sent.content.decode())
+    assert sent.status_code == 409 and "No second opinion on “" in page and "was not saved" in page
+    assert "Equity research" in page  # the choice in its label, under the question's prompt
+    settle = owner.post(
+        reverse("teamwork:settle", args=[pk, "judgement"]), {"choice": "second", "reason": "The reviewer is right."}
+    )
+    page = html.unescape(settle.content.decode())
+    assert settle.status_code == 409 and "Take the second opinion" in page and "The reviewer is right." in page
+    # Another organisation's member still reads a 404.
+    assert client_for(world.outsider).post(url, {"function": "research"}).status_code == 404
+
+
+def test_a_form_sent_to_something_removed_since_lists_what_it_held_on_the_404(world: World) -> None:
+    """Review 95: a checklist item's evidence typed for a provider taken off the list since was lost with the 404."""
+    editor = client_for(world.editor)
+    gone = editor.post(
+        reverse("vendors:diligence_item", args=[987654]), {"evidence": "SOC 2 report dated March, seen by legal."}
+    )
+    page = html.unescape(gone.content.decode())
+    assert gone.status_code == 404 and "What you sent was not saved" in page
+    listed = page.split('id="sent-title"')[1].split("</section>")[0]
+    assert "SOC 2 report dated March, seen by legal." in listed and "csrfmiddlewaretoken" not in listed
+
+
+def test_an_htmx_request_refused_for_its_role_gets_the_reason_in_its_status_line(world: World) -> None:
+    """Review 95: an editor made a viewer with the step open: the autosave's 403 was a whole page, dropped, and the
+    status line said the service could not be reached."""
+    viewer = client_for(world.viewer)
+    refused = viewer.post(
+        reverse("questionnaire:answer", args=[world.draft.pk, "judgement"]),
+        {"judgement": "no"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="status-judgement",
+    )
+    body = refused.content.decode()
+    assert refused.status_code == 403 and "<html" not in body.lower()
+    assert body.startswith('<p id="status-judgement" class="saved-indicator is-error field__error" role="alert"')
+    assert "Not saved:" in body and "editor or owner role" in body
+
+
+def test_a_deleted_draft_s_result_address_says_it_was_deleted(world: World) -> None:
+    # Review 95: /recommendations/assessment/<id>/ was the one page of a deleted draft that answered 404.
+    owner = client_for(world.owner)
+    pk = world.draft.pk
+    assert owner.post(reverse("questionnaire:delete", args=[pk])).status_code == 302
+    assert owner.get(reverse("recommendations:for_assessment", args=[pk])).status_code == 410
+    assert client_for(world.outsider).get(reverse("recommendations:for_assessment", args=[pk])).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["99999", "0", "-1", "10000", "", "２０２０"])
+def test_an_admin_list_filtered_on_a_year_no_date_holds_is_refused_not_a_500(year: str) -> None:
+    # Review 95: ?created_at__year=99999 was a 500 on the playbooks list.
+    from apps.accounts.models import User
+
+    curator = User.objects.create_superuser(email="curator-year@kpo.test", password="x-curate-2026")
+    client = Client()
+    client.force_login(curator)
+    refused = client.get(f"/admin/playbooks/playbook/?created_at__year={year}")
+    assert refused.status_code == 400
+    if year.isascii():  # full-width digits are refused earlier, as every query value beyond ASCII digits is
+        assert "takes a year from 1 to 9999" in html.unescape(refused.content.decode())
+    assert client.get("/admin/playbooks/playbook/?created_at__year=2026").status_code == 200
+
+
+def test_signing_out_says_nothing_of_a_form_not_saved(world: World) -> None:
+    # Review 95: the sign-out's own redirect was read as a form sent after the session ended.
+    owner = client_for(world.owner)
+    out = owner.post(reverse("accounts:logout"), HTTP_REFERER="http://testserver/recommendations/")
+    assert out.status_code == 302 and "sent=" not in out["Location"] and "next=" not in out["Location"]
