@@ -674,6 +674,8 @@ def review_context(request: MemberRequest, pk: int) -> dict[str, Any]:
         team=team,
         team_panel=extensions.team.review_panel(request, assessment, compiled, answers, given, view=team),
     )
+    # Worked out with the team's panel just drawn: differences with a second opinion not settled, said beside submit.
+    context["unsettled"] = getattr(request, "unsettled_differences", 0)
     return context
 
 

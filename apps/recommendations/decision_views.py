@@ -62,11 +62,15 @@ def _context(
     # Hours no one could work, judged on the answers that show, as the review page does: said beside the live result,
     # which rests on them (review 86: only saving the what-if said so).
     shown = {c: result.answers[c] for c in result.evaluation.visible if c in result.answers}
-    impossible = [c.text for c in checks_for_answers(compiled.roles, shown) if c.impossible]
+    found = checks_for_answers(compiled.roles, shown)
+    impossible = [c.text for c in found if c.impossible]
     return {
         "rec": rec,
         "w": result,
         "impossible": impossible,
+        # The other answers that do not fit together, as the result page and the review name them (review 96: the
+        # what-if showed a saving for 20,000 hours by 5 people without a word).
+        "checks": [c.text for c in found if not c.impossible],
         "blocks": blocks,
         "error_summary": steps["error_summary"],
         "playbook": compiled,  # its questions' fieldsets are drawn from parts made once per compiled playbook

@@ -198,6 +198,9 @@ class AssessmentTeam:
             "can_settle": assessment.is_draft and may_manage(membership, assessment),
             "refused": getattr(request, "settle_refused", None),
         }
+        # Read by the review page beside its submit button (review 96: submitting kept the first answers over three
+        # unsettled differences, with nothing said there): the differences not settled, whose first answers stand.
+        request.unsettled_differences = sum(1 for d in found if not d.settled)  # type: ignore[attr-defined]
         return render_to_string("teamwork/_review_panel.html", context, request=request)
 
     def submit_problems(

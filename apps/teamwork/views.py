@@ -130,6 +130,7 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
     asked = (
         pin_to_organisation(SecondOpinion.objects.select_related("reviewer__user"), request.organisation)
         .filter(assessment=assessment, section_code=section)
+        .order_by("pk")  # not the model's ordering, which joins the assessments table unpinned
         .first()
     )
     if asked is None:
@@ -252,6 +253,7 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
             answers__question_code=question,
         )
         .distinct()
+        .order_by("pk")
         .first()
     )
     if asked is None:

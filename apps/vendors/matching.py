@@ -78,7 +78,9 @@ VERIFIED_STALE_DAYS = 365
 MODEL_POINTS = (30, 15, 8)  # offers the recommendation's 1st, 2nd or 3rd model
 LOCATION_POINTS = (25, 20, 15, 10, 5)  # best usable location ranked 1st..5th for this work
 FUNCTION_POINTS = 10
-RATE_IN_RANGE, RATE_BELOW, RATE_OVERLAPS, RATE_ABOVE = 15, 10, 5, -10
+# A rate below the recommendation's all-in cost per hour leaves room for the buyer's own costs beside it, so it never
+# scores below one within it (review 96: a dearer provider had ranked above a cheaper one).
+RATE_IN_RANGE, RATE_BELOW, RATE_OVERLAPS, RATE_ABOVE = 15, 15, 5, -10
 SOC2_FRESH_POINTS = 10
 ISO_POINTS = 5
 CAPACITY_POINTS = 5
@@ -568,7 +570,10 @@ def _rate_reason(needs: Needs, vendor: VendorFacts, reasons: list[Reason], cauti
         return
     low, likely, high = needs.hourly_budget
     assert rate.low is not None and rate.high is not None
-    budget = f"the recommendation's {usd(low)}–{usd(high)}/h for {needs.budget_model or 'the top model'}"
+    # The whole cost of the top model an hour of work (the provider's fees with the buyer's own costs of running it),
+    # not the provider's rate alone: said so (review 96: it read as a rate beside the result page's own).
+    model = needs.budget_model or "the top model"
+    budget = f"the recommendation's all-in cost of {usd(low)}–{usd(high)} an hour of work for {model}"
     quoted = f"{usd(rate.low)}–{usd(rate.high)}/h"
     if rate.likely is not None and low <= rate.likely <= high:
         reasons.append(Reason(f"Likely rate {usd(rate.likely)}/h sits within {budget}", RATE_IN_RANGE))

@@ -924,3 +924,19 @@ def test_a_section_given_to_a_role_left_with_no_one_to_answer_it_is_said_when_th
     untick = {"save": "1"} | {f"roles-{m.pk}": [] for m in members}
     page = buyer_client.post(reverse("teamwork:roles"), untick, follow=True).content.decode()
     assert "Nobody who may answer now holds the role given" in page and "Legal review" in page
+
+
+def test_the_review_says_beside_submit_how_many_differences_are_not_settled(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 96: three unsettled differences, and only "Nothing is scored until you submit" beside the button.
+    _ask(buyer_client, draft, colleague, section="volume")
+    review_url = reverse("questionnaire:review", args=[draft.pk])
+    assert 'id="unsettled-note"' not in buyer_client.get(review_url).content.decode()
+    volume = reverse("teamwork:opinion", args=[draft.pk, "volume"])
+    assert colleague_client.post(volume, {"hours": "3000"}).status_code == 302
+    review = buyer_client.get(review_url).content.decode()
+    note = review[review.index('id="unsettled-note"') :].split("</p>")[0]
+    assert "1 answer differs from a second opinion and is not settled:" in note
+    assert "submitting keeps the answer given" in note and 'href="#divergences"' in note
+    assert review.index('id="unsettled-note"') < review.index("Submit for a recommendation</button>")

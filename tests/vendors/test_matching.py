@@ -344,7 +344,13 @@ def test_ranking_order_follows_the_transparent_score() -> None:
     assert top.score == sum(r.points for r in top.reasons) == 100
     assert top.reasons[0].text == "Offers Managed services, the recommended model"
     assert top.reasons[2].text == "Delivers from Poland, ranked 1st of 4 locations for this work"
-    assert top.reasons[3].text.startswith("Likely rate $12/h sits within the recommendation's $9–$15/h")
+    assert top.reasons[3].text.startswith(
+        "Likely rate $12/h sits within the recommendation's all-in cost of $9–$15 an hour of work for"
+    )
+    # A provider cheaper than the whole cost scores no less than one within it (review 96).
+    cheaper = match(needs, [vendor(code="cheap", name="Cheap", rates={"coding": RateRange(4, 5, 6)})], today=TODAY)
+    within = match(needs, [vendor(code="within", name="Within")], today=TODAY)
+    assert cheaper.ranked[0].score >= within.ranked[0].score
     assert result.ranked[1].reasons[0].points == 15  # the second-ranked model
     bottom = result.ranked[2]
     assert any(r.points == -10 for r in bottom.reasons)
@@ -375,7 +381,7 @@ def test_rates_against_the_budget() -> None:
     below = match_one(needs, vendor(rates={"coding": RateRange(5, 6, 8)}), today=TODAY)
     overlaps = match_one(needs, vendor(rates={"coding": RateRange(25, 35, 40)}), today=TODAY)
     unknown = match_one(needs, vendor(rates={"coding": RateRange(None, None, None)}), today=TODAY)
-    assert [r.points for r in below.reasons if "Rates" in r.text] == [10]
+    assert [r.points for r in below.reasons if "Rates" in r.text] == [15]  # no less than within it (review 96)
     assert [r.points for r in overlaps.reasons if "Rates" in r.text] == [5]
     assert any("No hourly rate on record" in c for c in unknown.cautions)
 

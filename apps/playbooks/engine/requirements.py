@@ -687,9 +687,10 @@ def _preference_conflicts(
                 )
     overnight = requirements.preference("overnight_turnaround")
     overlap = requirements.get("overlap")
-    # No conflict when a location meeting every requirement (the overlap included) is one the rules favour for
-    # overnight work: the two hold together there, whether or not it ranks first on its other points.
-    both = any(c in overnight_at for c in fits)
+    # No conflict when a location meeting the overlap is one the rules favour for overnight work: the two hold
+    # together there, whether or not it ranks first on its other points, and whatever else rules it out (review 96:
+    # with the data kept onshore, no location fitting at all, the two were named as the trade-off).
+    both = any(c in overnight_at and "overlap" not in broken.get(c, set()) for c in locations)
     if overnight is not None and overlap is not None and overlap.value > OVERNIGHT_MAX_OVERLAP and not both:
         options = [
             _keep(requirements, locations, fits, "the overlap"),
