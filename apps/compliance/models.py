@@ -81,7 +81,11 @@ class Regime(CatalogueEntry, Reviewed):
 
         NONE = "", "Nothing of the provider"
         HIPAA_BAA = "hipaa-baa", "Signs a HIPAA business associate agreement"
-        GDPR_TRANSFER = "gdpr-transfer", "Delivers from the EEA or an adequate country, or signs SCC module 2"
+        GDPR_TRANSFER = (
+            "gdpr-transfer",
+            "Delivers from the EEA or an adequate country, or signs the EU SCCs (module 2; module 3 where you process "
+            "the data for clients)",
+        )
         UK_TRANSFER = "uk-transfer", "Delivers from the EEA, or signs the UK IDTA or Addendum"
         DPDP_TERMS = "dpdp-terms", "Offers DPDP processor terms"
         MIFID_AUDIT = "mifid-audit", "Grants MiFID II outsourcing access and audit rights"

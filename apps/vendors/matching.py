@@ -494,7 +494,10 @@ def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetim
             return ""
         where = _names(allowed)
         if code == REGIME_REQUIREMENT.GDPR_TRANSFER:
-            return f"Delivers only from {where}, none inside the EEA or adequate, and does not sign SCC module 2."
+            return (
+                f"Delivers only from {where}, none inside the EEA or adequate, and does not sign the EU SCCs "
+                "(module 2; module 3 where you process the data for clients)."
+            )
         if code == REGIME_REQUIREMENT.UK_TRANSFER:
             return f"Delivers only from {where}, none inside the EEA, and does not sign the UK IDTA or Addendum."
         return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
@@ -573,7 +576,9 @@ def _rate_reason(needs: Needs, vendor: VendorFacts, reasons: list[Reason], cauti
     # The whole cost of the top model an hour of work (the provider's fees with the buyer's own costs of running it),
     # not the provider's rate alone: said so (review 96: it read as a rate beside the result page's own).
     model = needs.budget_model or "the top model"
-    budget = f"the recommendation's all-in cost of {usd(low)}–{usd(high)} an hour of work for {model}"
+    # In whole dollars, as the page's own sentence on the ranking gives it: the estimate rests on weak figures.
+    span = f"{usd(low, cents=False)}–{usd(high, cents=False)}"
+    budget = f"the recommendation's all-in cost of {span} an hour of work for {model}"
     quoted = f"{usd(rate.low)}–{usd(rate.high)}/h"
     if rate.likely is not None and low <= rate.likely <= high:
         reasons.append(Reason(f"Likely rate {usd(rate.likely)}/h sits within {budget}", RATE_IN_RANGE))

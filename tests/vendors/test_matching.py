@@ -182,7 +182,8 @@ def test_gdpr_needs_an_adequate_location_or_scc_module_2(
 def test_gdpr_failure_names_the_locations() -> None:
     result = match_one(needs_from_snapshot(snap("gdpr")), vendor(), today=TODAY)
     assert result.failures[0].detail == (
-        "Delivers only from India, none inside the EEA or adequate, and does not sign SCC module 2."
+        "Delivers only from India, none inside the EEA or adequate, and does not sign the EU SCCs "
+        "(module 2; module 3 where you process the data for clients)."
     )
 
 
@@ -452,7 +453,10 @@ def test_an_excluded_location_does_not_meet_a_location_requirement_for_a_provide
     [failure] = result.failures
     assert failure.requirement.code == "gdpr-transfer"
     detail = failure.detail
-    assert detail == "Delivers only from India, none inside the EEA or adequate, and does not sign SCC module 2."
+    assert detail == (
+        "Delivers only from India, none inside the EEA or adequate, and does not sign the EU SCCs "
+        "(module 2; module 3 where you process the data for clients)."
+    )
 
 
 def test_a_recommendation_stored_before_exclusions_were_recorded_reads_as_it_did() -> None:

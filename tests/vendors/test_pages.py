@@ -48,7 +48,12 @@ def test_matching_excludes_vendors_without_a_baa_or_a_transfer_route_and_says_so
     excluded = {m.vendor.code: [f.detail for f in m.failures] for m in result.excluded}
     assert excluded == {
         "delta-data": ["Does not sign a HIPAA business associate agreement."],
-        "echo-records": ["Delivers only from India, none inside the EEA or adequate, and does not sign SCC module 2."],
+        "echo-records": [
+            (
+                "Delivers only from India, none inside the EEA or adequate, and does not sign the EU SCCs "
+                "(module 2; module 3 where you process the data for clients)."
+            )
+        ],
         "foxtrot-legal": ["Does not cover Medical coding."],
     }
     page = response.content.decode()

@@ -546,6 +546,15 @@ def _location_reason(
     if req.kind == "overlap":
         hours = overlap_at(requirements, loc)
         if hours is None or hours < req.value:
+            buyer = _buyer_offset(requirements)
+            if buyer is not None and opposite_seasons(requirements, loc):
+                # Measured half an hour either side of the middle, the lower taken (``overlap_at``): the year's range
+                # said too, as the table gives it.
+                low, high = sorted(offset_overlap(buyer + d, loc, requirements.shift) or 0.0 for d in (-1.0, 1.0))
+                return (
+                    f"{name} overlaps {low:g}–{high:g} h with your working day over the year ({hours or 0:g} h "
+                    f"taken, your summer and its falling in opposite seasons); you need {req.value:g} h"
+                )
             return f"{name} overlaps {hours or 0:g} h with your working day; you need {req.value:g} h"
     if req.kind == "data_location" and not req.value and not onshore:
         # Every catalogue location but the buyer's own country is delivery from abroad.
