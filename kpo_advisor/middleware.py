@@ -446,11 +446,10 @@ class ProductErrorPagesMiddleware:
             return response
         from django.core.exceptions import PermissionDenied, SuspiciousOperation
         from django.http import Http404
-        from django.views.defaults import page_not_found, permission_denied
 
-        from kpo_advisor.views import bad_request, plain_page
+        from kpo_advisor.views import bad_request, page_not_found, permission_denied, plain_page
 
-        # The pages production answers with: Django's default 404 and 403 views and the project's 400 handler (its
+        # The pages production answers with: the project's 404, 403 and 400 handlers (its
         # 500 handler reads the exception, which is gone here: a lost database is answered earlier, by
         # DatabaseUnavailableMiddleware, so its plain 500 page is the rest of it).
         status = response.status_code

@@ -105,7 +105,17 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     it held, listed to copy (review 95: a checklist item's evidence typed for a provider taken off the list since)."""
     if request.path.startswith(API_PREFIX):
         return defaults.page_not_found(request, exception)
-    context = {"request_path": request.path, "sent": typed_fields(request)}
+    if request.headers.get("HX-Request") == "true":
+        # To an htmx request (an autosave, a checklist item), the words in its target's place, where a whole page had
+        # been dropped and the save said the service could not be reached (review 97).
+        title = "Not saved" if request.method == "POST" else "Not found"
+        return refusal(request, 404, title, "this is no longer here, or not in this organisation: reload the page.")
+    # Listed only for a signed-in member's form whose CSRF check passed: never what another site posts to an address
+    # that does not resolve, and never a password (review 97).
+    signed_in = request.user.is_authenticated if hasattr(request, "user") else False
+    checked = getattr(request, "csrf_processing_done", False)
+    sent = typed_fields(request) if signed_in and checked else []
+    context = {"request_path": request.path, "sent": sent}
     return render(request, "404.html", context, status=404)
 
 

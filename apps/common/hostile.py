@@ -497,14 +497,15 @@ def request_problems(request: HttpRequest) -> list[str]:
                 problems.append(f"The {source} field name {shown!r} contains a control character (like a NUL byte).")
             elif any(CONTROL.search(v) for v in values if isinstance(v, str)):
                 problems.append(f"The {source} field {shown!r} contains a control character (like a NUL byte).")
-            elif source == "query" and key.endswith(_YEAR_LOOKUPS) and not all(_a_year(v) for v in values):
+            elif source == "query" and _YEAR_LOOKUPS & set(key.split("__")[1:]) and not all(_a_year(v) for v in values):
                 # A date filter's year beyond what Python's dates hold was a 500 in the admin's lists (review 95).
                 problems.append(f"The query field {shown!r} takes a year from 1 to 9999.")
     return listed(problems)
 
 
-# Filters on a date's year (the admin's lists take them on any date field), and the years a date can hold.
-_YEAR_LOOKUPS = ("__year", "__iso_year")
+# Filters on a date's year (the admin's lists take them on any date field, with a comparison after them too:
+# ``__year__gte``), and the years a date can hold.
+_YEAR_LOOKUPS = frozenset({"year", "iso_year"})
 
 
 def _a_year(value: str) -> bool:

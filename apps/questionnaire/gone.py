@@ -164,7 +164,7 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
         return []
     out = []
     for name, values in items:
-        if name in _NOT_TYPED or name.endswith(_NOT_TYPED_ENDINGS):
+        if name in _NOT_TYPED or name.endswith(_NOT_TYPED_ENDINGS) or "password" in name.lower():
             continue
         kept = [v for v in values if isinstance(v, str) and v.strip()]
         if kept and name in questions:

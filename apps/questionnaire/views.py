@@ -566,7 +566,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
             parts.append(
                 render_to_string("questionnaire/step.html#question", {**context, "item": item, "oob": True}, request)
             )
-        elif item.question.role == OWN_COST_ROLE and compiled.roles.get(MARKET_ROLE) in result.saved:
+        elif item.question.role == OWN_COST_ROLE and q.role == MARKET_ROLE:  # chosen, or cleared (review 97)
             # The currency beside the own in-house cost's box follows the country just chosen.
             parts.append(own_cost_unit_swap(item))
     return HttpResponse("".join(parts))

@@ -29,15 +29,15 @@ MOST = 500  # recommendations re-scored in one run; a larger organisation runs i
 
 
 def candidates(*, organisation: Organisation, playbook: Playbook) -> Any:
-    """The organisation's stored recommendations not on ``playbook`` whose assessment has no copy on it yet,
-    newest first."""
+    """The organisation's stored recommendations on an older version than ``playbook`` whose assessment has no copy
+    on it yet, newest first. One on a newer version (the newest retired since) is not one to re-score back onto older
+    rules (review 97: they stayed listed, and were skipped on every run)."""
     copied = Assessment.objects.filter(organisation=organisation, playbook=playbook, based_on__isnull=False)
-    return (
-        Recommendation.objects.filter(organisation=organisation)
-        .exclude(playbook=playbook)
-        .exclude(assessment_id__in=copied.values("based_on_id"))
-        .order_by("-created_at", "-pk")
-    )
+    rows = Recommendation.objects.filter(organisation=organisation).exclude(playbook=playbook)
+    if playbook.version is not None:
+        newer = Playbook.objects.filter(version__gt=playbook.version).values("pk")
+        rows = rows.exclude(playbook_id__in=newer)
+    return rows.exclude(assessment_id__in=copied.values("based_on_id")).order_by("-created_at", "-pk")
 
 
 @task(priority=BULK)

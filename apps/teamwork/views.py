@@ -221,12 +221,19 @@ SUBMITTED_OPINION = (
 )
 
 
-def _withdrawn(request: MemberRequest, assessment: Assessment, said: str, status: int) -> HttpResponse:
+def _withdrawn(
+    request: MemberRequest,
+    assessment: Assessment,
+    said: str,
+    status: int,
+    *,
+    heading: str = "This second opinion is not asked now",
+) -> HttpResponse:
     """A page of a second opinion no longer there: why, and, for a form sent to it, what it held."""
     sent = typed_fields(request, compiled_playbook(assessment.playbook).questions)
     words = f"{said}, so what you sent was not saved." if sent else f"{said}."
     context = {
-        "heading": "This second opinion is not asked now",
+        "heading": heading,
         "said": words,
         "sent": sent,
         "back_url": reverse("questionnaire:review", args=[assessment.pk]),
@@ -257,6 +264,11 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
         .first()
     )
     if asked is None:
+        if question not in compiled_playbook(assessment.playbook).questions:
+            raise Http404("No such question in this assessment.")
+        if not assessment.is_draft:  # submitted since: nothing is left to settle (review 97)
+            said = "This assessment has been submitted, so nothing is left to settle"
+            return _withdrawn(request, assessment, said, 409, heading="This assessment has been submitted")
         # Its second opinion withdrawn since the page was opened (review 95: a 404, the reason typed lost).
         said = "No second opinion on this question is open now: it was withdrawn, or never given"
         return _withdrawn(request, assessment, said, 409)

@@ -252,3 +252,15 @@ def test_the_own_in_house_cost_box_names_the_currency_of_the_country_chosen(
     assert "unit-own_inhouse_cost" not in said
     buyer_client.post(url, _present({"home_market": "other"}))
     assert "a year, in US dollars" in buyer_client.get(url).content.decode()
+
+
+def test_clearing_the_country_of_in_house_costs_puts_back_the_dollar_unit(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    # Review 97: the unit stayed "in euros" after the country was cleared, while the cost is then read in dollars.
+    url = reverse("questionnaire:step", args=[draft.pk, "comparison"])
+    buyer_client.post(url, _present({"home_market": "eu", "own_figures": "yes"}))
+    said = buyer_client.post(
+        _autosave_url(draft, "home_market"), {"home_market": "", "home_market__present": "1"}, **HX
+    ).content.decode()
+    assert '<span class="muted" id="unit-own_inhouse_cost" data-hx-swap-oob="true">a year, in US dollars</span>' in said

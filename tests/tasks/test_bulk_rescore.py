@@ -136,3 +136,21 @@ def test_editors_and_viewers_cannot_rescore_in_bulk(
     assert colleague_client.post(URL, {"scope": "all"}).status_code == 403
     assert viewer_client.get(URL).status_code == 403
     assert _runs() == 0
+
+
+def test_results_on_a_newer_version_since_retired_are_not_candidates(
+    playbook: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 97: with the newest version retired, its results were listed to re-score back, and skipped on every run.
+    from apps.playbooks.services import retire_playbook
+    from apps.recommendations.bulk import candidates
+
+    older = _recommended(organisation, buyer, playbook, "On version 1")
+    newer = publish_playbook(playbook=start_draft(playbook=playbook))
+    on_newer = _recommended(organisation, buyer, newer, "On version 2")
+    third = publish_playbook(playbook=start_draft(playbook=newer))
+    retire_playbook(playbook=third)
+    assert Playbook.objects.current() == newer
+    assert list(candidates(organisation=organisation, playbook=newer)) == [older]
+    retire_playbook(playbook=newer)
+    assert on_newer not in candidates(organisation=organisation, playbook=playbook)
