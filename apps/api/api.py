@@ -360,7 +360,12 @@ def assessment_create(
 ) -> Status[Any]:
     need(request, Scope.ANSWER)
     # A retry with the same key starts no second draft (review 95: the header was read by submit alone).
-    return _idempotently(request, idempotency_key, lambda: _create(request, body))
+    answered = _idempotently(request, idempotency_key, lambda: _create(request, body))
+    started = answered.value.get("id") if isinstance(answered.value, dict) else None
+    if idempotency_key is not None and isinstance(started, int) and (gone := deleted_draft(request, started)):
+        # A replay of a start whose draft was deleted since: said so, not the draft as if it were live (review 97).
+        raise Problem(410, f"{deleted_words(gone)}: this key started it; use a new key to start another.")
+    return answered
 
 
 def _create(request: ApiRequest, body: AssessmentIn) -> tuple[int, dict[str, Any]]:

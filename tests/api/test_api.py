@@ -617,6 +617,12 @@ def test_starting_an_assessment_twice_with_one_idempotency_key_starts_one(
     other = api.post("/assessments", {**body, "title": "another"}, **{"Idempotency-Key": "start-1"})
     assert other.status_code == 422 and "different request" in other.json()["detail"]
     assert api.post("/assessments", body).status_code == 201  # without a key, each starts its own
+    # Its draft deleted since, a replay says so instead of answering the draft as if it were live (review 97).
+    from apps.questionnaire.services import delete_draft
+
+    delete_draft(assessment=Assessment.objects.get(pk=first.json()["id"]))
+    replay = api.post("/assessments", body, **{"Idempotency-Key": "start-1"})
+    assert replay.status_code == 410 and "was deleted" in replay.json()["detail"]
 
 
 @pytest.mark.parametrize(
