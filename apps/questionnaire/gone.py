@@ -146,8 +146,9 @@ def _members_by_choice(organisation_id: int) -> dict[str, str]:
     return out
 
 
-# Fields of a form that are the page's machinery, not what the person typed or chose.
-_NOT_TYPED = {"csrfmiddlewaretoken", "drawn_in", "start_once", "confirmed", "next"}
+# Fields of a form that are the page's machinery, not what the person typed or chose: its token and markers, and the
+# step page's buttons (which way to go once saved).
+_NOT_TYPED = {"csrfmiddlewaretoken", "drawn_in", "start_once", "confirmed", "next", "nojs", "goto", "review", "back"}
 _NOT_TYPED_ENDINGS = ("__present", "__loaded")
 
 

@@ -1167,12 +1167,14 @@ def test_a_form_sent_to_something_removed_since_lists_what_it_held_on_the_404(wo
     """Review 95: a checklist item's evidence typed for a provider taken off the list since was lost with the 404."""
     editor = client_for(world.editor)
     gone = editor.post(
-        reverse("vendors:diligence_item", args=[987654]), {"evidence": "SOC 2 report dated March, seen by legal."}
+        reverse("vendors:diligence_item", args=[987654]),
+        {"evidence": "SOC 2 report dated March, seen by legal.", "review": "1", "nojs": "1"},
     )
     page = html.unescape(gone.content.decode())
     assert gone.status_code == 404 and "What you sent was not saved" in page
     listed = page.split('id="sent-title"')[1].split("</section>")[0]
     assert "SOC 2 report dated March, seen by legal." in listed and "csrfmiddlewaretoken" not in listed
+    assert "Review" not in listed and "Nojs" not in listed  # a page's buttons and markers are not what was typed
 
 
 def test_an_htmx_request_refused_for_its_role_gets_the_reason_in_its_status_line(world: World) -> None:

@@ -546,11 +546,10 @@ def _location_reason(
     if req.kind == "overlap":
         hours = overlap_at(requirements, loc)
         if hours is None or hours < req.value:
-            buyer = _buyer_offset(requirements)
-            if buyer is not None and opposite_seasons(requirements, loc):
+            if opposite_seasons(requirements, loc) and (span := _year_range(requirements, loc, requirements.shift)):
                 # Measured half an hour either side of the middle, the lower taken (``overlap_at``): the year's range
                 # said too, as the table gives it.
-                low, high = sorted(offset_overlap(buyer + d, loc, requirements.shift) or 0.0 for d in (-1.0, 1.0))
+                low, high = span
                 return (
                     f"{name} overlaps {low:g}–{high:g} h with your working day over the year ({hours or 0:g} h "
                     f"taken, your summer and its falling in opposite seasons); you need {req.value:g} h"
@@ -845,11 +844,21 @@ def day_gives(requirements: Requirements, location: Mapping[str, Any], day: Shif
     """The overlap the moved ``day`` gives, in words, through the year: where one of the two clocks moves in summer
     and the other does not, the gap is half an hour either side of the one measured, so "6–7 h over the year" (an
     hour either side where they move in opposite seasons, "2–4 h over the year"); else "6.5 h"."""
+    span = _year_range(requirements, location, day.moved)
+    if span is None:
+        return f"{day.overlap:g} h"
+    low, high = span
+    return f"{low:g} h" if low == high else f"{low:g}–{high:g} h over the year"
+
+
+def _year_range(requirements: Requirements, location: Mapping[str, Any], moved: float) -> tuple[float, float] | None:
+    """The least and the most overlap a day moved ``moved`` hours gives through the year, where the gap between the
+    two clocks moves with the seasons (``_swing``); None where it does not, or the buyer's clock is not known."""
     buyer, swing = _buyer_offset(requirements), _swing(requirements, location)
     if buyer is None or not swing:
-        return f"{day.overlap:g} h"
-    low, high = sorted(offset_overlap(buyer + d, location, day.moved) or 0.0 for d in (-swing, swing))
-    return f"{low:g} h" if low == high else f"{low:g}–{high:g} h over the year"
+        return None
+    low, high = sorted(offset_overlap(buyer + d, location, moved) or 0.0 for d in (-swing, swing))
+    return low, high
 
 
 def accepted_day(requirements: Requirements, location: Mapping[str, Any]) -> ShiftedDay | None:
