@@ -39,33 +39,39 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 # The files that take longest go to the workers first, longest first, so that no long file is left for the end of
 # the run while the other worker sits idle (scripts/run-tests.sh keeps this order with --no-loadscope-reorder;
 # pytest-xdist would otherwise hand out the files with the most tests first). Worker-seconds each, measured on
-# 2026-12-02 with `scripts/run-tests.sh --junitxml=...` (test times summed by file, on an Intel Xeon with two cores
-# and other work running); the rest follow in collection order.
+# 2026-12-06 with `scripts/run-tests.sh -p no:randomly --junitxml=...` (test times summed by file, on an AMD EPYC with
+# two cores and other work running: 1,851 worker-seconds in all); the rest follow in collection order.
 LONGEST_FIRST = (
-    "tests/e2e/test_pages.py",  # 185
-    "tests/vendors/test_directory.py",  # 120
-    "tests/security/test_roles.py",  # 119
-    "tests/scaling/test_two_servers.py",  # 102
-    "tests/e2e/test_outage_notices.py",  # 95
-    "tests/tasks/test_memo_tasks.py",  # 90
-    "tests/vendors/test_pages.py",  # 89
-    "tests/security/test_faults.py",  # 77
-    "tests/e2e/test_vendors.py",  # 73
-    "tests/e2e/test_buyer_flow.py",  # 68
-    "tests/security/test_bad_input.py",  # 55
-    "tests/e2e/test_curation.py",  # 54
-    "tests/playbooks/test_packed.py",  # 47
-    "tests/compliance/test_regulated_buyers.py",  # 44
-    "tests/security/test_isolation.py",  # 44
-    "tests/playbooks/test_counterfactuals.py",  # 40
-    "tests/tasks/test_worker_faults.py",  # 38
-    "tests/e2e/test_decision_insight.py",  # 37
-    "tests/e2e/test_keyboard.py",  # 37
-    "tests/e2e/test_team_story.py",  # 37
-    "tests/playbooks/test_curation.py",  # 33
-    "tests/teamwork/test_teamwork.py",  # 30
-    "tests/playbooks/test_curation_admin.py",  # 28
+    "tests/e2e/test_pages.py",  # 117
+    "tests/scaling/test_two_servers.py",  # 83
+    "tests/e2e/test_team_story.py",  # 58
+    "tests/e2e/test_decision_insight.py",  # 55
+    "tests/e2e/test_buyer_flow.py",  # 53
+    "tests/security/test_roles.py",  # 52
+    "tests/tasks/test_worker_faults.py",  # 47
+    "tests/security/test_bad_input.py",  # 46
+    "tests/e2e/test_autosave_outage.py",  # 45
+    "tests/e2e/test_curation.py",  # 44
+    "tests/e2e/test_outage_notices.py",  # 40
+    "tests/playbooks/test_curation.py",  # 39
+    "tests/compliance/test_regulated_buyers.py",  # 38
+    "tests/security/test_faults.py",  # 36
+    "tests/playbooks/test_curation_admin.py",  # 31
+    "tests/catalogue/test_reference_data.py",  # 30
+    "tests/questionnaire/test_listing.py",  # 28
+    "tests/scaling/test_tenant_queries.py",  # 28
+    "tests/recommendations/test_memo_fits_page.py",  # 27
+    "tests/recommendations/test_buyer_elsewhere.py",  # 27
     "tests/recommendations/test_memo.py",  # 27
+    "tests/e2e/test_team_pages.py",  # 25
+    "tests/api/test_webhooks.py",  # 24
+    "tests/tasks/test_memo_tasks.py",  # 23
+    "tests/playbooks/test_reference_playbook_text.py",  # 22
+    "tests/core/test_health_check_deadline.py",  # 21
+    "tests/security/test_isolation.py",  # 19
+    "tests/e2e/test_vendors.py",  # 19
+    "tests/teamwork/test_teamwork.py",  # 19
+    "tests/e2e/test_keyboard.py",  # 18
 )
 
 

@@ -28,8 +28,10 @@ class PlaybookQuerySet(models.QuerySet["Playbook"]):
         return self.filter(status=Playbook.Status.PUBLISHED)
 
     def current(self) -> Playbook | None:
-        """The newest published playbook: the one new assessments start on."""
-        return self.published().order_by("-version").first()
+        """The newest published playbook: the one new assessments start on. Without its frozen definition (some
+        hundreds of kilobytes of JSON, decoded on every page that asks): the engine reads it once per process
+        (``runtime.compiled_playbook``), and reading ``definition`` still works: it loads then."""
+        return self.published().defer("definition").order_by("-version").first()
 
 
 class PlaybookBaseManager(models.Manager["Playbook"]):

@@ -135,7 +135,13 @@ def assessment_list(request: MemberRequest) -> HttpResponse:
     if status:
         listed = listed.filter(status=status)
     # The outcome is the submitted assessment's recommendation (a reverse one-to-one).
-    listed = listed.select_related("created_by", "playbook", "recommendation").order_by("-updated_at", "-pk")
+    # Neither the playbook's frozen definition nor the result's snapshot (each some hundreds of kilobytes of JSON,
+    # decoded for every row): the page shows a version, a verdict, a fit score and a cost note.
+    listed = (
+        listed.select_related("created_by", "playbook", "recommendation")
+        .defer("playbook__definition", "recommendation__snapshot")
+        .order_by("-updated_at", "-pk")
+    )
     # Django's pager reads 0 or a negative number as "past the end" (the last page); here it is the first, as is
     # anything that is not a page number. A number past the last page is the last (however many digits it has).
     wanted = min(ascii_int(number) or 0, 10**9)

@@ -56,7 +56,10 @@ def _context(request: MemberRequest, playbook: Playbook | None, form: BulkRescor
 @member_required(Membership.Role.OWNER)
 def rescore_many(request: HtmxMemberRequest) -> HttpResponse:
     playbook = Playbook.objects.current()
-    candidates = bulk.candidates(organisation=request.organisation, playbook=playbook) if playbook else None
+    # Listed by title, date and verdict, and chosen by id: never their snapshots (hundreds of kilobytes each).
+    candidates = (
+        bulk.candidates(organisation=request.organisation, playbook=playbook).defer("snapshot") if playbook else None
+    )
     data = request.POST if request.method == "POST" else None  # an empty post is bound too (and refused)
     form = BulkRescoreForm(data, candidates=candidates) if candidates is not None else None
     if request.method == "POST":

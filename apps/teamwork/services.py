@@ -420,7 +420,12 @@ def roles_left_unanswered(organisation_id: int) -> str:
         "assessment__organisation_id": organisation_id,
         "assessment__status": Assessment.Status.DRAFT,
     }
-    given = SectionAssignment.objects.filter(**own).exclude(stakeholder="").select_related("assessment__playbook")
+    given = (
+        SectionAssignment.objects.filter(**own)
+        .exclude(stakeholder="")
+        .select_related("assessment__playbook")
+        .defer("assessment__playbook__definition")
+    )
     answered = _answered_roles(organisation_id)
     idle = [
         f"“{_section_title(a.assessment, a.section_code)}” of “{a.assessment.title}” "
@@ -447,14 +452,22 @@ def left_waiting(membership: Membership) -> str:
         "assessment__organisation_id": membership.organisation_id,  # every tenant table joined is pinned
         "assessment__status": Assessment.Status.DRAFT,
     }
-    opinions = SecondOpinion.objects.filter(reviewer=membership, given_at__isnull=True, **own).select_related(
-        "assessment__playbook"
+    opinions = (
+        SecondOpinion.objects.filter(reviewer=membership, given_at__isnull=True, **own)
+        .select_related("assessment__playbook")
+        .defer("assessment__playbook__definition")
     )
-    named = SectionAssignment.objects.filter(member=membership, **own).select_related("assessment__playbook")
+    named = (
+        SectionAssignment.objects.filter(member=membership, **own)
+        .select_related("assessment__playbook")
+        .defer("assessment__playbook__definition")
+    )
     # A section given to a role they hold that no one who may answer holds any more (review 92).
     held = StakeholderRole.objects.filter(membership=membership, organisation_id=membership.organisation_id)
-    by_role = SectionAssignment.objects.filter(stakeholder__in=held.values("role"), **own).select_related(
-        "assessment__playbook"
+    by_role = (
+        SectionAssignment.objects.filter(stakeholder__in=held.values("role"), **own)
+        .select_related("assessment__playbook")
+        .defer("assessment__playbook__definition")
     )
     answered = _answered_roles(membership.organisation_id)
     sections = [*named, *(a for a in by_role if a.stakeholder not in answered)]

@@ -106,3 +106,25 @@ def test_history_deep_page_shows_the_right_rows_in_order(
     newest_first = sorted(ids, reverse=True)
     shown = [pk for pk in newest_first if f'href="{reverse("recommendations:detail", args=[pk])}"' in body]
     assert shown == newest_first[25:]
+
+
+# The lists show a version, a verdict, a fit score and a cost note a row: none may read a playbook's frozen
+# definition or a result's snapshot (hundreds of kilobytes of JSON each, decoded for every row: the assessments
+# list of 54 took half a second a page when it did).
+HEAVY_COLUMNS = ('"playbooks_playbook"."definition"', '"recommendations_recommendation"."snapshot"')
+
+
+def test_the_lists_read_no_definition_or_snapshot(
+    organisation: Organisation, buyer: User, buyer_client: Client, playbook: Playbook
+) -> None:
+    ids = _submitted(buyer_client, organisation, buyer, playbook, 2)
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Draft", playbook=playbook)
+    urls = _urls(ids, draft.pk)
+    for name in ("list", "start", "history_deep", "history_filtered"):
+        buyer_client.get(urls[name])
+        with CaptureQueriesContext(connection) as queries:
+            assert buyer_client.get(urls[name]).status_code == 200, name
+        heavy = [q["sql"][:120] for q in queries if any(column in q["sql"] for column in HEAVY_COLUMNS)]
+        assert heavy == [], name
+    page = buyer_client.get(urls["list"]).content.decode()
+    assert ">A 0<" in page and ">Draft<" in page and "fit " in page  # the rows are still all there
