@@ -150,6 +150,11 @@ _RESEARCH_NOTES = [
         ),
         (("lost ",), r"\blost (?:its|their) figures\b"),
         (("cut off",), r"\bis cut off\b|\bcut off after\b"),
+        # How a text was (not) read narrates the research; what the buyer needs is that a source is secondary and
+        # what to check ("given from secondary accounts: check them on ...").
+        (("not read",), r"\b(?:was|were)\s+not\s+read\b|\bnot\s+read\s+(?:here|on|in|against)\b"),
+        (("this entry",), r"\bfor this entry\b"),
+        (("placeholder",), r"\bis a placeholder\b"),
     )
 ]
 

@@ -81,7 +81,7 @@ def test_the_canadian_regimes_say_what_was_not_read_and_that_other_provinces_act
     assert {r.confidence for r in regimes.values()} == {"secondary"}
     assert "31-103CP" in regimes["ni31-103-compliance"].confidence_note
     for regime in regimes.values():
-        assert "not read" in regime.confidence_note and "Québec's included" in regime.confidence_note
+        assert "(a secondary account)" in regime.confidence_note and "Québec's included" in regime.confidence_note
     kinds = dict(SourceHost.objects.filter(host__in=["osc.ca", "ontario.ca"]).values_list("host", "kind"))
     assert kinds == {"osc.ca": "official", "ontario.ca": "official"}
 

@@ -60,7 +60,7 @@ def test_each_duty_cites_an_official_page_and_what_was_not_read_is_secondary(ref
     # Only what was read on the official page is primary; the rest says it is secondary.
     assert {c for c, o in duties.items() if o["confidence"] == "primary"} == {"provider-dspt", "national-data-opt-out"}
     assert next(r for r in ev.regimes if r.code == REGIME).confidence == "secondary"
-    assert "were not read" in Regime.objects.get(code=REGIME).confidence_note
+    assert "are given from secondary accounts" in Regime.objects.get(code=REGIME).confidence_note
 
 
 def test_a_public_body_that_leaves_the_question_blank_is_taken_to_hold_nhs_data(reference: Playbook) -> None:

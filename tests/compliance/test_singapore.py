@@ -38,7 +38,7 @@ def test_a_singapore_bank_reads_notice_658_and_the_pdpa_transfer_rule(reference:
     regime = next(r for r in ev.regimes if r.code == "mas-notice-658")
     assert regime.effective_date == "2024-12-11" and regime.confidence == "weak"
     assert [s["url"] for s in regime.sources] == [NOTICE, BANKS]
-    assert "its paragraphs were not read" in regime.confidence_note
+    assert "summaries of it (a secondary account)" in regime.confidence_note
     pdpa = obligations(ev, "sg-pdpa-transfer")
     assert pdpa["comparable-protection"] == (
         "PDPA 2012 s. 26(1); Personal Data Protection Regulations 2021 reg. 10(1)",

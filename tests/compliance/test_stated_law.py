@@ -54,7 +54,7 @@ def test_uk_transfers_are_stated_as_the_data_use_and_access_act_amended_them_and
     assert "not materially lower" in duties["transfer-risk-assessment"].action
     transfers = ("uk-adequacy-check", "transfer-tool", "transfer-risk-assessment")
     assert {duties[c].confidence for c in transfers} == {"weak"}
-    assert regime.confidence == "weak" and "were not read here" in regime.confidence_note
+    assert regime.confidence == "weak" and "are given from secondary accounts" in regime.confidence_note
     assert "https://www.legislation.gov.uk/ukpga/2025/18/schedule/7" in urls(regime.sources)
 
 

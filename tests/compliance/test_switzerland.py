@@ -71,7 +71,7 @@ def test_a_swiss_buyer_reads_the_fadp_with_its_articles(reference: Playbook) -> 
     fadp = next(r for r in ev.regimes if r.code == "ch-fadp")
     assert fadp.confidence == "secondary" and fadp.effective_date == "2023-09-01"
     assert [s["url"] for s in fadp.sources] == [FADP, DPO]
-    assert Regime.objects.get(code="ch-fadp").confidence_note.count("not read on Fedlex") == 1
+    assert Regime.objects.get(code="ch-fadp").confidence_note.count("check the texts on Fedlex") == 1
     assert "India does not" in fadp.summary and "Art. 5 let. c" in fadp.summary
     assert obligations(ev, "ch-fadp-sensitive") == {
         "dpia": ("FADP Arts. 5 let. c, 22(1)-(2), 23(1)", FADP, "secondary"),
