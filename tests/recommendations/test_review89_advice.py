@@ -73,10 +73,12 @@ def test_a_uk_payment_or_e_money_institution_reads_its_own_outsourcing_law(refer
     # Review 89: a UK payments firm was given a regulator-notice gate resting on SS2/21 and SYSC 8 alone.
     ev = evaluated_case(reference, UK_FIRM, buyer_sector="payments")
     assert "uk-payments-outsourcing" in ev.regime_codes
-    (condition,) = [c.text for c in ev.conditions if c.rule == "uk-payments-outsourcing"]
+    # The notice is owed critical or not: a gate of the notice kind (review 99), as a critical function's notice is.
+    (gate,) = [g for g in ev.gates if g.rule == "uk-payments-outsourcing"]
+    assert gate.notice
     assert (
-        "Payment Services Regulations 2017 reg. 25" in condition
-        and "Electronic Money Regulations 2011 reg. 26" in condition
+        "Payment Services Regulations 2017 reg. 25(1)" in gate.text
+        and "Electronic Money Regulations 2011 reg. 26(1)" in gate.text
     )
     urls = set(Obligation.objects.filter(regime__code="uk-payments-outsourcing").values_list("source_url", flat=True))
     assert urls and all(u.startswith("https://www.legislation.gov.uk/uksi/") for u in urls)
