@@ -497,20 +497,33 @@ def request_problems(request: HttpRequest) -> list[str]:
                 problems.append(f"The {source} field name {shown!r} contains a control character (like a NUL byte).")
             elif any(CONTROL.search(v) for v in values if isinstance(v, str)):
                 problems.append(f"The {source} field {shown!r} contains a control character (like a NUL byte).")
-            elif source == "query" and _YEAR_LOOKUPS & set(key.split("__")[1:]) and not all(_a_year(v) for v in values):
-                # A date filter's year beyond what Python's dates hold was a 500 in the admin's lists (review 95).
-                problems.append(f"The query field {shown!r} takes a year from 1 to 9999.")
+            elif source == "query" and _REFUSED_LOOKUPS & set(key.split("__")[1:]):
+                # A pattern PostgreSQL cannot compile, or a function of an extension not installed, was a 500 in the
+                # admin's lists (review 100); no page of the product filters by them.
+                problems.append(f"The query field {shown!r} uses a kind of filter this site does not take.")
+            elif source == "query" and (found := _YEAR_LOOKUPS & set(key.split("__")[1:])):
+                last = _LAST_ISO_YEAR if "iso_year" in found else _LAST_YEAR
+                if not all(_a_year(v, last) for v in values):
+                    # A date filter's year beyond what Python's dates hold was a 500 in the admin's lists (review 95).
+                    problems.append(f"The query field {shown!r} takes a year from 1 to {last}.")
     return listed(problems)
 
 
 # Filters on a date's year (the admin's lists take them on any date field, with a comparison after them too:
-# ``__year__gte``), and the years a date can hold.
+# ``__year__gte``), and the years a date can hold: an ISO year's last day is found from the next year's first week,
+# so 9999's lies beyond what a date holds (review 100).
 _YEAR_LOOKUPS = frozenset({"year", "iso_year"})
+_LAST_YEAR, _LAST_ISO_YEAR = 9999, 9998
+# Lookups the admin's lists would otherwise take on any text field: regular expressions (PostgreSQL refuses one that
+# does not compile) and the functions of PostgreSQL extensions the database does not have.
+_REFUSED_LOOKUPS = frozenset(
+    {"regex", "iregex", "unaccent", "trigram_similar", "trigram_word_similar", "trigram_strict_word_similar", "search"}
+)
 
 
-def _a_year(value: str) -> bool:
+def _a_year(value: str, last: int = _LAST_YEAR) -> bool:
     year = ascii_int(value, max_digits=4)
-    return year is not None and 1 <= year <= 9999
+    return year is not None and 1 <= year <= last
 
 
 _ELEMENT_ID = re.compile(r"[A-Za-z][\w-]{0,100}")

@@ -220,7 +220,8 @@ class DeliveryLocation(NamedInText, CatalogueEntry):  # choices keep ``name``: t
                 ),
                 name="deliverylocation_night_premium_valid",
                 violation_error_message=(
-                    "A night premium is a share above 0 and at most 1 (0.10 = 10%), with the night's first and last "
+                    "A night premium is a share above 0 and at most 1 (0.10 for ten per cent), with the night's first "
+                    "and last "
                     "hours each between 0 and 23."
                 ),
             ),
