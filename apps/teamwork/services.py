@@ -362,6 +362,14 @@ def settle(
             organisation_id=opinion.organisation_id, opinion=opinion, question_code=question_code
         ).first()
         if seen is not None and earlier is not None and not seen.startswith(f"{earlier.stamp}:"):
+            if (
+                earlier.settled_by_id == user.pk
+                and (earlier.chosen_value == earlier.first_value) == keep_first
+                and earlier.reason == reason
+            ):
+                # The same settlement sent again (a double click, a retry after a slow answer): it is recorded, so
+                # it is done, not refused as if someone else had settled it since (review 100).
+                return
             question = compiled_playbook(assessment.playbook).questions.get(question_code)
             kept = answer_text(question, earlier.chosen_value) if question is not None else str(earlier.chosen_value)
             which = "the answer given" if earlier.chosen_value == earlier.first_value else "the second opinion"

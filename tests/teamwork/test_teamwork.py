@@ -854,6 +854,27 @@ def test_a_settle_from_a_page_drawn_before_another_settlement_is_refused_and_rep
     assert Settlement.objects.get().reason == "Take theirs after all, having read it."
 
 
+def test_the_same_settlement_sent_twice_is_settled_not_refused(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 100: a double click's second post said someone had settled it since, under the first's "Settled".
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    sent = {"choice": "second", "reason": "Theirs is right: the method is written down.", "seen": seen}
+    assert buyer_client.post(settle, sent).status_code == 302
+    again = buyer_client.post(settle, sent)
+    assert again.status_code == 302 and again["Location"] == reverse("questionnaire:review", args=[draft.pk])
+    (kept,) = Settlement.objects.all()
+    assert kept.reason == sent["reason"] and kept.chosen_value is False
+    # Another choice or another reason from the same old page is still refused: that is a different decision.
+    other = buyer_client.post(settle, {**sent, "reason": "Another reason."})
+    assert other.status_code == 409 and "settled this difference since this page was opened" in other.content.decode()
+    assert Settlement.objects.get().reason == sent["reason"]
+
+
 def test_a_settle_from_a_page_showing_answers_since_changed_is_refused(
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
