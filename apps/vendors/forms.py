@@ -11,7 +11,7 @@ from django.db.models import Q
 from apps.accounts.models import Membership, Organisation, User
 from apps.common.hostile import OneValueEach, OneValueEachMixin
 from apps.engagements.models import DeliveryLocation, KnowledgeFunction
-from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor
+from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, text_drawn
 
 NOTES_MAX = 2000
 
@@ -65,11 +65,23 @@ class EntryForm(OneValueEach):
     # Not "(optional)" beside a box a rejection needs (review 61).
     rejection_reason.optional_note = "(required to reject)"  # type: ignore[attr-defined]  # includes/form_field.html
     notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    # What the page showed in each box (a digest: ``models.text_drawn``), so that a save from a page opened before
+    # a colleague's leaves their text alone where this one did not change it, and refuses where both did (review
+    # 100: a status changed from an older page wiped a colleague's notes). Absent (an older page): not checked.
+    notes_drawn = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    rejection_drawn = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, entry: ShortlistEntry, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"entry-{entry.pk}")
         kwargs.setdefault(
-            "initial", {"status": entry.status, "notes": entry.notes, "rejection_reason": entry.rejection_reason}
+            "initial",
+            {
+                "status": entry.status,
+                "notes": entry.notes,
+                "rejection_reason": entry.rejection_reason,
+                "notes_drawn": text_drawn(entry.notes),
+                "rejection_drawn": text_drawn(entry.rejection_reason),
+            },
         )
         super().__init__(*args, **kwargs)
         offered = (entry.status, *entry.next_statuses)

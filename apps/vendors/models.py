@@ -10,6 +10,7 @@ exactly what the result page shows).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import ClassVar
 
 from django.conf import settings
@@ -32,6 +33,12 @@ CAPABILITIES: tuple[tuple[str, str], ...] = (
     ("grants_mifid_audit_rights", "Grants MiFID II outsourcing access and audit rights"),
     ("supports_reg_ac", "Supports Reg AC analyst certification"),
 )
+
+
+def text_drawn(text: str) -> str:
+    """A short digest of a box's text as a page drew it (``forms.EntryForm``'s hidden ``…_drawn`` fields), which
+    ``services.change_entry`` compares with what is stored now."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
 
 
 @audited()

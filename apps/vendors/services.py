@@ -29,7 +29,7 @@ from apps.recommendations.snapshot.write import written_snapshot
 from apps.recommendations.whatif import original_answers
 from apps.vendors import queries
 from apps.vendors.forms import NOTES_MAX
-from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor
+from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor, text_drawn
 
 # A reason for short-listing a provider that misses a requirement must say something ("ok" does not).
 EXCEPTION_REASON_MIN = 10
@@ -38,10 +38,30 @@ Status = ShortlistEntry.Status
 
 
 class ShortlistError(ValidationError):
-    """A refused change, with the message to show beside the field (``field``) or on top."""
+    """A refused change, with the message to show beside the field (``field``) or on top. ``conflict``: refused
+    because someone changed it since the page was opened (a 409), not for what was sent."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, conflict: bool = False) -> None:
         super().__init__({field: [message]} if field else message)
+        self.conflict = conflict
+
+
+def _since_drawn(sent: str, current: str, drawn: str | None, what: str) -> str:
+    """The text to store for a box: what was sent, or the current text when the page's box was left as it was drawn
+    (a colleague's text since stays). Refused (``conflict``) when both this page and someone else changed it since
+    it was drawn. ``drawn`` None: not checked (what was sent is stored)."""
+    if drawn is None or not drawn:
+        return sent
+    if text_drawn(sent) == drawn:
+        return current  # left as drawn here: whatever is stored now stays
+    if text_drawn(current) == drawn or current.strip() == sent.strip():
+        return sent
+    raise ShortlistError(
+        f"Someone changed the {what} since this page was opened, so nothing was saved. They now read: “{current}”. "
+        "Your text is kept in the box: combine the two if both should stay, and save again.",
+        field="notes" if what == "notes" else "rejection_reason",
+        conflict=True,
+    )
 
 
 def transition_problem(entry: ShortlistEntry, to: str, reason: str, *, other_selected: bool) -> tuple[str, str] | None:
@@ -110,8 +130,18 @@ def add_vendor(
 
 
 @transaction.atomic
-def change_entry(*, entry: ShortlistEntry, status: str, notes: str, rejection_reason: str = "") -> ShortlistEntry:
-    """Move an entry along the status flow and update its notes. Short-listing creates its checklist."""
+def change_entry(
+    *,
+    entry: ShortlistEntry,
+    status: str,
+    notes: str,
+    rejection_reason: str = "",
+    notes_drawn: str | None = None,
+    rejection_drawn: str | None = None,
+) -> ShortlistEntry:
+    """Move an entry along the status flow and update its notes. Short-listing creates its checklist.
+    ``notes_drawn`` and ``rejection_drawn``: the digests of the boxes as the page showed them (``text_drawn``): a box
+    left as drawn keeps what is stored now, and one changed here and by someone else since is refused."""
     # Every statement names the organisation beside the ids, joined tables too (one node on Citus, docs/scaling.md).
     org = entry.organisation_id
     Shortlist.objects.select_for_update().get(organisation_id=org, pk=entry.shortlist_id)
@@ -126,6 +156,11 @@ def change_entry(*, entry: ShortlistEntry, status: str, notes: str, rejection_re
         .exclude(pk=entry.pk)
         .exists()
     )
+    notes = _since_drawn(notes, entry.notes, notes_drawn, "notes")
+    if status == Status.REJECTED:
+        rejection_reason = _since_drawn(
+            rejection_reason, entry.rejection_reason, rejection_drawn, "reason for rejecting"
+        )
     problem = transition_problem(entry, status, rejection_reason, other_selected=other_selected)
     if problem:
         raise ShortlistError(problem[1], field=problem[0])

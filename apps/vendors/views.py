@@ -37,7 +37,7 @@ from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
 from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
 from apps.vendors.matching import CAPABILITY_OF, Match
-from apps.vendors.models import CAPABILITIES, DiligenceItem, ShortlistEntry
+from apps.vendors.models import CAPABILITIES, DiligenceItem, ShortlistEntry, text_drawn
 
 EDITOR = Membership.Role.EDITOR
 
@@ -153,6 +153,7 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
     form = EntryForm(request.POST, entry=entry)
+    status = 400
     if form.is_valid():
         try:
             updated = services.change_entry(
@@ -160,8 +161,23 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 notes=form.cleaned_data["notes"],
                 rejection_reason=form.cleaned_data["rejection_reason"],
+                notes_drawn=form.cleaned_data["notes_drawn"]
+                if form.add_prefix("notes_drawn") in request.POST
+                else None,
+                rejection_drawn=(
+                    form.cleaned_data["rejection_drawn"] if form.add_prefix("rejection_drawn") in request.POST else None
+                ),
             )
         except services.ShortlistError as exc:
+            if exc.conflict:
+                # Drawn again with what is stored now, what was typed kept: saving again is a choice made knowing it.
+                entry.refresh_from_db(fields=["notes", "rejection_reason"])
+                data = request.POST.copy()
+                data[form.add_prefix("notes_drawn")] = text_drawn(entry.notes)
+                data[form.add_prefix("rejection_drawn")] = text_drawn(entry.rejection_reason)
+                form = EntryForm(data, entry=entry)
+                form.is_valid()
+                status = 409
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
@@ -180,7 +196,7 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
         for message in messages_
     ]
     context["page_address"] = reverse("vendors:shortlist", args=[recommendation.pk])
-    return render(request, "vendors/shortlist.html", context, status=400)
+    return render(request, "vendors/shortlist.html", context, status=status)
 
 
 @require_POST

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from typing import Any
 
 import pytest
@@ -585,3 +586,56 @@ def test_a_field_left_out_of_the_post_is_kept(
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.status, item.owner, item.evidence) == ("done", buyer, "Asked")
+
+
+def _drawn(page: str, entry: ShortlistEntry) -> dict[str, str]:
+    """The hidden digests the shortlist page drew for ``entry``'s form."""
+    out = {}
+    for name in ("notes_drawn", "rejection_drawn"):
+        found = re.search(rf'name="entry-{entry.pk}-{name}" value="([0-9a-f]+)"', page)
+        assert found, name
+        out[f"entry-{entry.pk}-{name}"] = found.group(1)
+    return out
+
+
+def test_a_status_changed_from_an_older_page_leaves_a_colleagues_notes_alone(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 100: B's page, opened before A saved notes, changed the status and wiped A's notes with what it showed.
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    shortlist = reverse("vendors:shortlist", args=[recommendation.pk])
+    url = reverse("vendors:entry", args=[entry.pk])
+    old = _drawn(buyer_client.get(shortlist).content.decode(), entry)
+    theirs = "A: the provider confirmed its SOC 2 report."
+    assert colleague_client.post(url, entry_data(entry, "long_list", notes=theirs)).status_code == 302
+    # The older page sends its notes box as it was drawn (empty) with a new status: the status moves, the notes stay.
+    assert buyer_client.post(url, {**entry_data(entry, "short_list"), **old}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.notes) == (S.SHORT_LIST, theirs)
+
+
+def test_notes_changed_on_an_older_page_and_by_a_colleague_since_are_refused_and_kept(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    shortlist = reverse("vendors:shortlist", args=[recommendation.pk])
+    url = reverse("vendors:entry", args=[entry.pk])
+    old = _drawn(buyer_client.get(shortlist).content.decode(), entry)
+    theirs = "A: the provider confirmed its SOC 2 report."
+    assert colleague_client.post(url, entry_data(entry, "long_list", notes=theirs)).status_code == 302
+    mine = "B: the RFP goes out on Monday."
+    refused = buyer_client.post(url, {**entry_data(entry, "short_list", notes=mine), **old})
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 409
+    assert "Someone changed the notes since this page was opened, so nothing was saved" in page and theirs in page
+    assert f"{mine}</textarea>" in page  # what was typed stays in its box
+    entry.refresh_from_db()
+    assert (entry.status, entry.notes) == (S.LONG_LIST, theirs)
+    # The page drawn again carries the notes' digest as they are now: saving again is a choice made knowing theirs.
+    again = _drawn(page, entry)
+    assert (
+        buyer_client.post(url, {**entry_data(entry, "short_list", notes=f"{theirs} {mine}"), **again}).status_code
+        == 302
+    )
+    entry.refresh_from_db()
+    assert (entry.status, entry.notes) == (S.SHORT_LIST, f"{theirs} {mine}")
