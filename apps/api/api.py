@@ -208,7 +208,21 @@ def _assessment(request: ApiRequest, pk: int) -> Assessment:
         deleted = deleted_draft(request, pk)
         if deleted is None:
             raise
-        raise Problem(410, f"{deleted_words(deleted)}: nothing was saved.") from None
+        raise _gone(request, deleted) from None
+
+
+def _gone(request: ApiRequest, deleted: Any) -> Problem:
+    """The 410 of a deleted draft: who deleted it and when; for a write, that nothing was saved (review 100: a plain
+    read was told "nothing was saved")."""
+    said = deleted_words(deleted)
+    return Problem(410, f"{said}." if request.method in ("GET", "HEAD") else f"{said}: nothing was saved.")
+
+
+def _deleted_since(request: ApiRequest, pk: int) -> None:
+    """A write refused because the draft was deleted after this call read it: the 410 naming who deleted it, as the
+    same call gets once the deletion is done (review 100: a 404 "not found", or a 409 that named nobody)."""
+    if (deleted := deleted_draft(request, pk)) is not None:
+        raise _gone(request, deleted)
 
 
 def _assessment_out(
@@ -486,6 +500,8 @@ def _record(request: ApiRequest, assessment: Assessment, values: dict[str, Any])
         # Autosave's call: all or nothing, answers to hidden questions refused, the same messages.
         result = questionnaire.record_answers(assessment=assessment, values=values, user=user, hidden_sections=hidden)
     except questionnaire.AssessmentError as exc:
+        if exc.messages[0] == questionnaire.DELETED:
+            _deleted_since(request, assessment.pk)
         raise Problem(409, exc.messages[0]) from None
     if result.errors:
         errors = [{"field": code, "message": message} for code, message in result.errors.items()]
@@ -568,7 +584,12 @@ def assessment_submit(
         try:
             with read:
                 recommendation = recommending.submit_and_recommend(assessment=assessment, user=user)
+        except Assessment.DoesNotExist:
+            _deleted_since(request, assessment.pk)  # deleted after it was read above
+            raise
         except questionnaire.AssessmentError as exc:
+            if exc.messages[0] == questionnaire.DELETED:
+                _deleted_since(request, assessment.pk)
             messages = exc.messages
             if owed := _owed(request, [assessment]).get(assessment.pk, frozenset()):
                 # A question of a section whose opinion the caller owes is not named: which follow-ups are missing

@@ -180,11 +180,12 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
     def retire(self, request: HttpRequest, queryset: QuerySet[Playbook]) -> None:
         for playbook in queryset:
             try:
-                services.retire_playbook(playbook=playbook)
+                retired = services.retire_playbook(playbook=playbook)
             except services.PlaybookError as exc:
                 self.message_user(request, f"{playbook}: {exc.messages[0]}", messages.ERROR)
             else:
-                self.message_user(request, f"Retired {playbook}.", messages.SUCCESS)
+                # As it is now (review 100: "Retired … (v2, published)" named it as it was before).
+                self.message_user(request, f"Retired {retired}.", messages.SUCCESS)
 
 
 class OptionFormSet(RowLabelledFormSet):

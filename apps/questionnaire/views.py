@@ -88,6 +88,14 @@ def _assessment(request: MemberRequest, pk: int, query: PreparedQuery = _ASSESSM
     return found[0]  # one at most: by primary key
 
 
+def _deleted_since(request: MemberRequest, pk: int, refused: services.AssessmentError) -> None:
+    """A save refused because the draft was deleted after this request read it: the 410 naming who deleted it and
+    when (``answers_gone``), as the same request gets once the deletion is done (review 100: a 409 that named nobody).
+    """
+    if refused.messages[0] == services.DELETED and (deleted := gone.deleted_draft(request, pk)) is not None:
+        raise DraftDeleted(deleted)
+
+
 def _not_found(request: MemberRequest, pk: int) -> NoReturn:
     deleted = gone.deleted_draft(request, pk)
     if deleted is not None:
@@ -266,6 +274,7 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             )
         except services.AssessmentError as exc:
             # Submitted or deleted between the read above and the draft's lock (review 85: a 500, what was sent lost).
+            _deleted_since(request, pk, exc)
             said = DELETED_SENT if exc.messages[0] == services.DELETED else SUBMITTED_SENT
             return _step_not_saved(request, assessment, compiled, section, team, posted, answers, given, said)
         for code, replaced in result.replaced.items():
@@ -511,6 +520,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
             hidden_sections=team.hidden,
         )
     except services.AssessmentError as exc:
+        _deleted_since(request, pk, exc)
         return _answer_refused(request, assessment, q.code, exc.messages[0], 409)
     if result.errors:
         return _answer_refused(request, assessment, q.code, result.errors[q.code], 400)

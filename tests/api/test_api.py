@@ -635,3 +635,42 @@ def test_a_cursor_with_an_offset_the_api_never_gives_is_refused_not_a_500(api: A
     for path in ("/assessments", "/recommendations"):
         response = api.get(f"{path}?cursor={cursor}")
         assert response.status_code == 422 and "not one the API gave out" in response.json()["detail"]
+
+
+def _deleted_on_the_way(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, by: User) -> None:
+    """``module.name`` deletes the draft it is given first, as an owner's delete landing between the call's read
+    of the draft and its write would (review 100)."""
+    from apps.questionnaire.services import delete_draft
+
+    original = getattr(module, name)
+
+    def racing(*, assessment: Assessment, **kwargs: Any) -> Any:
+        delete_draft(assessment=Assessment.objects.get(pk=assessment.pk), by=by)
+        return original(assessment=assessment, **kwargs)
+
+    monkeypatch.setattr(module, name, racing)
+
+
+def test_a_write_to_a_draft_deleted_while_it_was_on_its_way_is_a_410_naming_who(
+    api: ApiClient, organisation: Organisation, buyer: User, playbook: Playbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 100: the race answered 404 "not found" (submit) or a 409 naming nobody (an answer).
+    from apps.questionnaire import services as questionnaire
+    from apps.recommendations import services as recommending
+
+    draft = _assessment(organisation, buyer, playbook, **COMPLETE)
+    with monkeypatch.context() as patched:
+        _deleted_on_the_way(patched, questionnaire, "record_answers", buyer)
+        answer = api.put(f"/assessments/{draft.pk}/answers/hours", {"value": 10})
+    assert answer.status_code == 410 and f"deleted by {buyer.email}" in answer.json()["detail"]
+    assert answer.json()["detail"].endswith(": nothing was saved.")
+    again = _assessment(organisation, buyer, playbook, title="Again", **COMPLETE)
+    with monkeypatch.context() as patched:
+        _deleted_on_the_way(patched, recommending, "submit_and_recommend", buyer)
+        submitted = api.post(f"/assessments/{again.pk}/submit")
+    assert submitted.status_code == 410 and f"deleted by {buyer.email}" in submitted.json()["detail"]
+    assert not Recommendation.objects.filter(organisation=organisation).exists()
+    # Read once it is gone, the 410 says who deleted it, and not that nothing was saved: nothing was sent.
+    read = api.get(f"/assessments/{draft.pk}")
+    assert read.status_code == 410 and read.json()["detail"].endswith(".")
+    assert "nothing was saved" not in read.json()["detail"]

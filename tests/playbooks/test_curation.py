@@ -3,6 +3,7 @@ impact preview, import and export."""
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 from typing import Any
@@ -76,10 +77,12 @@ def test_publishing_and_retiring_through_admin(reference: Playbook, curator_clie
     curator_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert (draft.status, draft.version) == ("published", 2)
-    curator_client.post(changelist, {"action": "retire", "_selected_action": [reference.pk]})
+    retired = curator_client.post(changelist, {"action": "retire", "_selected_action": [reference.pk]}, follow=True)
     reference.refresh_from_db()
     assert reference.status == "retired"
     assert Playbook.objects.current() == draft
+    # Named as it is now (review 100: "Retired … (v1, published)").
+    assert f"Retired {reference.title} (v1, retired)." in html.unescape(retired.content.decode())
 
 
 def test_published_playbooks_are_read_only_in_admin(reference: Playbook, curator_client: Client) -> None:

@@ -1305,3 +1305,23 @@ def test_settling_a_question_that_does_not_exist_or_on_a_submitted_assessment_sa
     assert owner.post(reverse("teamwork:settle", args=[world.draft.pk, "no-such-q"]), sent).status_code == 404
     done = owner.post(reverse("teamwork:settle", args=[world.submitted.pk, "judgement"]), sent)
     assert done.status_code == 409 and "has been submitted, so nothing is left to settle" in done.content.decode()
+
+
+def test_an_answer_saved_while_its_draft_is_deleted_is_a_410_naming_who(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 100: the owner's delete landing between an autosave's read and its write answered a 409 naming nobody.
+    from apps.questionnaire import services as questionnaire
+
+    original = questionnaire.record_answers
+
+    def racing(*, assessment: Assessment, **kwargs: Any) -> Any:
+        questionnaire.delete_draft(assessment=Assessment.objects.get(pk=assessment.pk), by=world.owner)
+        return original(assessment=assessment, **kwargs)
+
+    monkeypatch.setattr(questionnaire, "record_answers", racing)
+    editor = client_for(world.editor)
+    url = reverse("questionnaire:answer", args=[world.draft.pk, "hours"])
+    saved = editor.post(url, {"hours": "1200"}, headers={"HX-Request": "true"})
+    body = html.unescape(saved.content.decode())
+    assert saved.status_code == 410 and f"deleted by {world.owner.email}" in body

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagements', '0008_night_premium'),
+        ("engagements", "0008_night_premium"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='deliverylocation',
-            name='deliverylocation_night_premium_valid',
-            constraint=models.CheckConstraint(condition=models.Q(('night_premium__isnull', True), models.Q(('night_from_hour__isnull', False), ('night_from_hour__lte', 23), ('night_premium__gt', 0), ('night_premium__lte', 1), ('night_to_hour__isnull', False), ('night_to_hour__lte', 23)), _connector='OR'), name='deliverylocation_night_premium_valid', violation_error_message="A night premium is a share above 0 and at most 1 (0.10 for ten per cent), with the night's first and last hours each between 0 and 23."),
+            model_name="deliverylocation",
+            name="deliverylocation_night_premium_valid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("night_premium__isnull", True),
+                    models.Q(
+                        ("night_from_hour__isnull", False),
+                        ("night_from_hour__lte", 23),
+                        ("night_premium__gt", 0),
+                        ("night_premium__lte", 1),
+                        ("night_to_hour__isnull", False),
+                        ("night_to_hour__lte", 23),
+                    ),
+                    _connector="OR",
+                ),
+                name="deliverylocation_night_premium_valid",
+                violation_error_message="A night premium is a share above 0 and at most 1 (0.10 for ten per cent), with the night's first and last hours each between 0 and 23.",
+            ),
         ),
     ]
