@@ -184,6 +184,18 @@ def test_a_rate_per_unit_typed_where_it_is_asked_per_hundred_is_shown_its_hundre
     assert plain.value.message == "Enter 30 or more."  # 500 is out of bounds too: no hint
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("1.27", "79"), ("1.08", "93")])
+def test_a_rate_quoted_the_other_way_round_is_shown_its_inverse_not_its_hundredfold(typed: str, meant: str) -> None:
+    # Review 101: "1.27" (US dollars to the pound, as markets quote it) was told "so 1.27 is 127", and 127 saved: every
+    # provider dollar priced at 1.27 pounds where it buys 0.79.
+    rate = q("integer", min=30, max=300, unit="per 100 US dollars")
+    with pytest.raises(AnswerError) as refused:
+        clean_answer(rate, typed)
+    message = refused.value.message
+    assert "looks like the rate quoted the other way round" in message and f"so enter {meant}." in message
+    assert "127" not in message and "108" not in message
+
+
 def test_an_own_in_house_cost_typed_in_another_currency_is_refused_and_shown_in_its_own() -> None:
     # Review 91: "$85000" under UK in-house costs was saved as £85,000 and shown as "85,000 a year (USD, GBP or EUR)".
     from apps.playbooks.engine.answers import answer_text, currency_problems, currency_refusal

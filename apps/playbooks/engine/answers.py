@@ -134,12 +134,22 @@ def _number(q: Question, raw: Any) -> Decimal:
         raise AnswerError(q.code, f"{too_large}Enter {format_number(highest)} or less.")
     if value < lowest:
         hundred = value * 100
-        if "per 100" in (q.unit or "") and lowest <= hundred <= highest:
+        if "per 100" in (q.unit or "") and value < 1 and lowest <= hundred <= highest:
             # A rate typed per unit (0.79) where the question asks per hundred (79).
             raise AnswerError(
                 q.code,
                 f"Enter {format_number(lowest)} or more: the rate is {q.unit}, so {format_number(value)} is "
                 f"{format_number(hundred)}.",
+            )
+        if "per 100" in (q.unit or "") and value >= 1 and lowest <= (inverse := round(100 / value)) <= highest:
+            # A rate quoted the market's way round (1.27 US dollars to the pound) where the question asks how much
+            # of the buyer's currency 100 US dollars buy (79): read as 127, it would price every dollar 60% dearer
+            # (review 101: the message said "so 1.27 is 127").
+            raise AnswerError(
+                q.code,
+                f"Enter {format_number(lowest)} or more, {q.unit}. {format_number(value)} looks like the rate quoted "
+                f"the other way round (US dollars for one of your currency): 100 US dollars then buy about "
+                f"{format_number(inverse)}, so enter {format_number(inverse)}.",
             )
         raise AnswerError(q.code, f"{too_large}Enter {format_number(lowest)} or more.")
     return value
