@@ -172,6 +172,35 @@ def test_compare_lists_no_conditions_for_a_verdict_of_doesnt_win(
     assert row.values[0] == "none: KPO doesn't win" and row.values[1] != "none: KPO doesn't win"
 
 
+def test_compare_lists_what_others_must_settle_first_and_numbers_each_condition(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 101: a regulator's notice, the gate that made the verdict conditional, was not in the row, and conditions
+    # joined by "; " read as more than they were where one held a semicolon of its own.
+    from apps.recommendations.diff import comparison_rows
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+    from tests.recommendations.test_review99_advice import BASE
+
+    pension = {
+        **BASE,
+        **{"function": "actuarial", "work_nature": "judgement", "buyer_sector": "pension-fund"},
+        **{"buyer_regulated_in": "eu", "critical_function": False, "ict_services": False},
+        **{"client_jurisdictions": ["eu"], "data_categories": ["none"], "buyer_location": "eu"},
+        **{"buyer_eu_country": "netherlands", "home_market": "eu", "licensed_signoff": ["actuary"]},
+        **{"signoff_capacity": "yes", "annual_hours": 6000, "team_size": 3, "overlap_hours": 5},
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=pension)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = rec.record.evaluation
+    assert ev.gates and ev.conditions
+    row = next(r for r in comparison_rows([rec, rec]) if r.what == "Conditions of the verdict")
+    value = row.values[0]
+    assert value.startswith(f"(1) settled first with others: {ev.gates[0].text};")
+    items = len(ev.gates) + len(ev.conditions)
+    assert f"({items}) {ev.conditions[-1].text}" in value and f"({items + 1}) " not in value
+
+
 def test_recommend_json_carries_requirements_conflicts_and_conditions(reference: Playbook, tmp_path: Path) -> None:
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(answers_of(reference, "Conflict: US buyer needing 4 h overlap")))
