@@ -86,7 +86,10 @@ class Regime(CatalogueEntry, Reviewed):
             "Delivers from the EEA or an adequate country, or signs the EU SCCs (module 2; module 3 where you process "
             "the data for clients)",
         )
-        UK_TRANSFER = "uk-transfer", "Delivers from the EEA, or signs the UK IDTA or Addendum"
+        UK_TRANSFER = (
+            "uk-transfer",
+            "Delivers from the EEA or another country UK adequacy covers, or signs the UK IDTA or Addendum",
+        )
         DPDP_TERMS = "dpdp-terms", "Offers DPDP processor terms"
         MIFID_AUDIT = "mifid-audit", "Grants MiFID II outsourcing access and audit rights"
         REG_AC = "reg-ac", "Supports Reg AC analyst certification"

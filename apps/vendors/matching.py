@@ -71,7 +71,18 @@ ASSURANCE: dict[str, str] = {
 }  # -> the answer option
 
 EU_OK_TRANSFER = frozenset({"in_eea", "adequate"})  # GDPR Chapter V: no safeguard needed
-UK_OK_TRANSFER = frozenset({"in_eea"})  # the UK's adequacy regulations cover the EEA; others need the IDTA
+UK_OK_TRANSFER = frozenset({"in_eea"})  # the UK's adequacy regulations cover the EEA; others as recorded
+
+
+def _uk_adequate(label: str | None) -> bool | None:
+    """Whether the UK's adequacy regulations cover a location, from the words the recommendation stored (None: not
+    recorded, or words no status has)."""
+    from apps.engagements.models import DeliveryLocation
+
+    statuses = {status.label: status.value for status in DeliveryLocation.UkTransfer}
+    found = statuses.get(label or "")
+    return None if found is None else found == DeliveryLocation.UkTransfer.ADEQUATE
+
 
 SOC2_FRESH_DAYS = 365
 VERIFIED_STALE_DAYS = 365
@@ -104,6 +115,9 @@ class LocationFacts(NamedInText):
     overlap_uk: float | None = None
     gdpr_transfer: str = ""
     overlap_yours: float | None = None
+    # Whether UK adequacy regulations cover it, as the recommendation recorded it (None: not recorded, as in older
+    # recommendations: the EEA alone is then taken as covered).
+    uk_adequate: bool | None = None
     # The hard requirements the recommendation found this location breaks, in its words (empty: it breaks none,
     # or the recommendation was stored before it recorded them).
     excluded_because: tuple[str, ...] = ()
@@ -265,6 +279,7 @@ def needs_from_snapshot(snapshot: Snapshot) -> Needs:
             overlap_uk=_float(loc.overlap_uk),
             gdpr_transfer=loc.gdpr_transfer or "",
             overlap_yours=_float(loc.overlap_yours),
+            uk_adequate=_uk_adequate(loc.uk_transfer_label),
             excluded_because=loc.excluded_because,
         )
         for loc in ev.locations
@@ -419,7 +434,10 @@ def _location_meets(needs: Needs, vendor: VendorFacts, location: LocationFacts, 
     if code == REGIME_REQUIREMENT.GDPR_TRANSFER:
         return location.gdpr_transfer in EU_OK_TRANSFER or "offers_scc_module_2" in vendor.capabilities
     if code == REGIME_REQUIREMENT.UK_TRANSFER:
-        return location.gdpr_transfer in UK_OK_TRANSFER or "offers_uk_addendum" in vendor.capabilities
+        # A country the UK's adequacy regulations cover needs no IDTA (review 101: Argentina was excluded while the
+        # result page said no IDTA or Addendum is needed there).
+        covered = location.uk_adequate if location.uk_adequate is not None else location.gdpr_transfer in UK_OK_TRANSFER
+        return covered or "offers_uk_addendum" in vendor.capabilities
     if code == "overlap":
         overlap = location.overlap(needs.overlap_figure)
         return overlap is not None and overlap >= needs.overlap_hours
@@ -499,7 +517,10 @@ def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetim
                 "(module 2; module 3 where you process the data for clients)."
             )
         if code == REGIME_REQUIREMENT.UK_TRANSFER:
-            return f"Delivers only from {where}, none inside the EEA, and does not sign the UK IDTA or Addendum."
+            return (
+                f"Delivers only from {where}, none of them covered by the UK's adequacy regulations, and does not sign "
+                "the UK IDTA or Addendum."
+            )
         return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
     if code == ONSHORE:
         if needs.home and any(loc.code == needs.home for loc in allowed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Mapping
 from dataclasses import replace
@@ -194,6 +195,9 @@ def test_gdpr_failure_names_the_locations() -> None:
         ((ARGENTINA,), frozenset(), True),  # EU-adequate is not taken as UK-adequate
         ((INDIA,), frozenset({"offers_uk_addendum"}), False),
         ((POLAND,), frozenset(), False),
+        # Recorded as covered by the UK's adequacy regulations, as the result page says (review 101), or not.
+        ((dataclasses.replace(ARGENTINA, uk_adequate=True),), frozenset(), False),
+        ((dataclasses.replace(ARGENTINA, code="brazil", name="Brazil", uk_adequate=False),), frozenset(), True),
     ],
 )
 def test_uk_gdpr_needs_the_eea_or_the_uk_addendum(
@@ -508,3 +512,12 @@ def test_a_us_buyer_on_shifted_hours_is_matched_on_the_shifted_overlap_the_recom
         "overlap"
     ]
     assert plain.overlap_figure == "us"
+
+
+def test_the_uk_adequacy_recorded_with_a_result_is_read_back_from_its_words() -> None:
+    from apps.engagements.models import DeliveryLocation
+    from apps.vendors.matching import _uk_adequate
+
+    assert _uk_adequate(DeliveryLocation.UkTransfer.ADEQUATE.label) is True
+    assert _uk_adequate(DeliveryLocation.UkTransfer.NEEDS_IDTA.label) is False
+    assert _uk_adequate("") is None and _uk_adequate(None) is None and _uk_adequate("something else") is None
