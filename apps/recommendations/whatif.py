@@ -20,6 +20,7 @@ from apps.playbooks.engine.answers import (
     clean_answer,
     currency_problems,
 )
+from apps.playbooks.engine.checks import HOME_CURRENCY_WORDS
 from apps.recommendations.diff import Change, differences
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import build_recommendation
@@ -31,6 +32,20 @@ class AnswerChange:
     prompt: str
     before: str
     after: str
+    # Why an answer not changed by hand reads differently (the own in-house cost re-read in another currency).
+    note: str = ""
+
+
+def _reread_note(amount: Any, was: Any, now: Any) -> str:
+    """Said beside the buyer's own in-house cost when only the market changed: the same figure now read in another
+    currency (review 101: "£65,000 → €65,000" listed as if the buyer had changed it)."""
+    before, after = HOME_CURRENCY_WORDS.get(str(was), ""), HOME_CURRENCY_WORDS.get(str(now), "")
+    if not before or not after or amount is None:
+        return ""
+    return (
+        f"You did not change this figure: it is the same number, now read in {after} because the in-house costs are "
+        f"now {after}. If your people cost it in {before}, enter the amount in {after}."
+    )
 
 
 @dataclass
@@ -125,6 +140,9 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
             or "no answer",
             answer_text(compiled.questions[code], evaluation.answers.get(code), market=now_market, priced=True)
             or "no answer",
+            _reread_note(evaluation.answers.get(code), was_market, now_market)
+            if code == cost_code and original_effective.get(code) == evaluation.answers.get(code)
+            else "",
         )
         for code in compiled.questions
         if original_effective.get(code) != evaluation.answers.get(code)

@@ -484,6 +484,9 @@ def test_an_own_in_house_cost_in_another_currency_is_refused_and_a_change_shows_
         buyer_client.post(reverse("recommendations:what_if", args=[costed.pk]), moved).content.decode()
     )
     assert "£85,000 a year → $85,000 a year" in body
+    # Said why, since the buyer did not change it (review 101): the same number, now read in dollars.
+    assert "You did not change this figure: it is the same number, now read in US dollars" in body
+    assert "If your people cost it in pounds, enter the amount in US dollars." in body
     # The box's unit names the currency too, and follows the country the what-if chooses.
     page = buyer_client.get(reverse("recommendations:what_if", args=[costed.pk])).content.decode()
     assert '<span class="muted" id="unit-own_inhouse_cost">a year, in pounds</span>' in page

@@ -4,20 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0008_vendor_requirement_scc_modules'),
+        ("compliance", "0008_vendor_requirement_scc_modules"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='regime',
-            name='vendor_requirement',
-            field=models.CharField(blank=True, choices=[('', 'Nothing of the provider'), ('hipaa-baa', 'Signs a HIPAA business associate agreement'), ('gdpr-transfer', 'Delivers from the EEA or an adequate country, or signs the EU SCCs (module 2; module 3 where you process the data for clients)'), ('uk-transfer', 'Delivers from the EEA or another country UK adequacy covers, or signs the UK IDTA or Addendum'), ('dpdp-terms', 'Offers DPDP processor terms'), ('mifid-audit', 'Grants MiFID II outsourcing access and audit rights'), ('reg-ac', 'Supports Reg AC analyst certification'), ('soc2', 'Has a SOC 2 Type II report'), ('iso27001', 'Holds a current ISO/IEC 27001:2022 certificate')], help_text='What a provider must offer when this regime applies: vendor matching excludes providers that do not. Reaches buyers with the next publication of the playbook.', max_length=20),
+            model_name="regime",
+            name="vendor_requirement",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Nothing of the provider"),
+                    ("hipaa-baa", "Signs a HIPAA business associate agreement"),
+                    (
+                        "gdpr-transfer",
+                        "Delivers from the EEA or an adequate country, or signs the EU SCCs (module 2; module 3 where you process the data for clients)",
+                    ),
+                    (
+                        "uk-transfer",
+                        "Delivers from the EEA or another country UK adequacy covers, or signs the UK IDTA or Addendum",
+                    ),
+                    ("dpdp-terms", "Offers DPDP processor terms"),
+                    ("mifid-audit", "Grants MiFID II outsourcing access and audit rights"),
+                    ("reg-ac", "Supports Reg AC analyst certification"),
+                    ("soc2", "Has a SOC 2 Type II report"),
+                    ("iso27001", "Holds a current ISO/IEC 27001:2022 certificate"),
+                ],
+                help_text="What a provider must offer when this regime applies: vendor matching excludes providers that do not. Reaches buyers with the next publication of the playbook.",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='regimeevent',
-            name='vendor_requirement',
-            field=models.CharField(blank=True, choices=[('', 'Nothing of the provider'), ('hipaa-baa', 'Signs a HIPAA business associate agreement'), ('gdpr-transfer', 'Delivers from the EEA or an adequate country, or signs the EU SCCs (module 2; module 3 where you process the data for clients)'), ('uk-transfer', 'Delivers from the EEA or another country UK adequacy covers, or signs the UK IDTA or Addendum'), ('dpdp-terms', 'Offers DPDP processor terms'), ('mifid-audit', 'Grants MiFID II outsourcing access and audit rights'), ('reg-ac', 'Supports Reg AC analyst certification'), ('soc2', 'Has a SOC 2 Type II report'), ('iso27001', 'Holds a current ISO/IEC 27001:2022 certificate')], help_text='What a provider must offer when this regime applies: vendor matching excludes providers that do not. Reaches buyers with the next publication of the playbook.', max_length=20),
+            model_name="regimeevent",
+            name="vendor_requirement",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Nothing of the provider"),
+                    ("hipaa-baa", "Signs a HIPAA business associate agreement"),
+                    (
+                        "gdpr-transfer",
+                        "Delivers from the EEA or an adequate country, or signs the EU SCCs (module 2; module 3 where you process the data for clients)",
+                    ),
+                    (
+                        "uk-transfer",
+                        "Delivers from the EEA or another country UK adequacy covers, or signs the UK IDTA or Addendum",
+                    ),
+                    ("dpdp-terms", "Offers DPDP processor terms"),
+                    ("mifid-audit", "Grants MiFID II outsourcing access and audit rights"),
+                    ("reg-ac", "Supports Reg AC analyst certification"),
+                    ("soc2", "Has a SOC 2 Type II report"),
+                    ("iso27001", "Holds a current ISO/IEC 27001:2022 certificate"),
+                ],
+                help_text="What a provider must offer when this regime applies: vendor matching excludes providers that do not. Reaches buyers with the next publication of the playbook.",
+                max_length=20,
+            ),
         ),
     ]
