@@ -152,9 +152,16 @@ _RESEARCH_NOTES = [
         (("cut off",), r"\bis cut off\b|\bcut off after\b"),
         # How a text was (not) read narrates the research; what the buyer needs is that a source is secondary and
         # what to check ("given from secondary accounts: check them on ...").
-        (("not read",), r"\b(?:was|were)\s+not\s+read\b|\bnot\s+read\s+(?:here|on|in|against)\b"),
-        (("this entry",), r"\bfor this entry\b"),
-        (("placeholder",), r"\bis a placeholder\b"),
+        (("read",), r"\b(?:was|were)\s+not\s+read\b|\bnot\s+read\s+(?:here|on|in|against)\b"),
+        (("entry",), r"\bfor\s+this\s+entry\b"),
+        (("placeholder",), r"\bis\s+a\s+placeholder\b"),
+        # Likewise whether a figure or citation was checked: the buyer reads what it is to be checked against ("to be
+        # checked against the release", "to be confirmed on eCFR"), never that it was not. "conf", not "confirmed": a
+        # dotless ı matches i in a case-blind pattern but stays ı when folded.
+        (
+            ("checked", "conf"),
+            r"\bnot\s+(?:been\s+)?(?:checked|confirmed)\s+(?:line\s+by\s+line\s+)?(?:against|on)\b",
+        ),
     )
 ]
 

@@ -47,7 +47,7 @@ def test_each_inhouse_figure_cites_one_official_series_with_its_occupation_and_d
     assert OCCUPATION.search(source["title"]), f"{function['code']}: the pinpoint names no occupation code"
     assert RELEASE.search(source["title"]) and RELEASE.search(source["date"]), "the pinpoint names no release"
     if function["confidence"] == "weak":
-        assert "not checked against the release" in source["note"].lower()
+        assert "to be verified against the release" in source["note"].lower()
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=[f["code"] for f in FUNCTIONS])

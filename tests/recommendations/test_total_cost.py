@@ -117,7 +117,7 @@ def test_a_euro_buyer_is_told_the_in_house_pay_is_the_euro_area_average_until_th
     assert rec.record.evaluation.cost.regional_pay
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert 'id="regional-pay"' in page and (
-        "In-house pay here is an estimate of the euro-area average, not checked against Eurostat's survey"
+        "In-house pay here is an estimate of the euro-area average, to be checked against Eurostat's survey"
         in html.unescape(page)
     )
     own = answered(
@@ -140,7 +140,7 @@ def test_a_uk_or_us_buyer_is_told_the_in_house_pay_is_a_national_median_until_th
     assert rec.record.evaluation.cost.national_pay == market
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert 'id="national-pay"' in page and (
-        f"In-house pay here is an estimate of the {said} for the occupation, not checked against" in page
+        f"In-house pay here is an estimate of the {said} for the occupation, to be checked against" in page
     )
     assert 'id="regional-pay"' not in page
     own = answered(
