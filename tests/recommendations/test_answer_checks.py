@@ -205,3 +205,49 @@ def test_the_step_says_at_once_when_the_hours_saved_cannot_be_submitted(
         reverse("questionnaire:answer", args=[a.pk, hours]), {hours: "400"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "cannot be submitted" not in fine
+
+
+RATES = {
+    "exchange_rates": {
+        "GBP": {"low": 0.67, "likely": 0.794, "high": 0.92, "source": {"date": "2025-02-28"}},
+        "EUR": {"low": 0.81, "likely": 0.9605, "high": 1.11},
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("rate", "market", "said"),
+    [
+        (127, "uk", True),  # review 101: US dollars per 100 pounds, typed as pounds per 100 dollars
+        (79, "uk", False),
+        (60, "uk", False),  # inside the band widened by a quarter: a finance team's view, not a slip
+        (40, "uk", True),
+        (104, "eu", False),
+        (150, "eu", True),
+        (127, "us", False),  # no conversion for US dollars
+        (None, "uk", False),
+    ],
+)
+def test_a_budget_rate_far_outside_the_catalogues_band_is_named(rate: object, market: str, said: bool) -> None:
+    from apps.playbooks.engine.checks import budget_rate_check
+
+    check = budget_rate_check(RATES, rate, market)
+    assert (check is not None) == said
+    if check is not None and rate == 127:
+        assert "Your budget rate, 127 pounds per 100 US dollars" in check.text
+        assert "about 79, dated 2025-02-28; 67 to 92" in check.text and "which would be about 79" in check.text
+        assert check.roles == ("budget_fx",) and not check.impossible
+
+
+@pytest.mark.django_db
+def test_the_review_page_names_a_budget_rate_far_from_the_reference(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    roles = compiled_playbook(reference).roles
+    base = reference.golden_cases.get(name__startswith=CASE).answers
+    answers = {**base, roles["home_market"]: "uk", "own_figures": True, roles["budget_fx"]: 127}
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Rate", playbook=reference, answers=answers
+    )
+    page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
+    assert "Your budget rate, 127 pounds per 100 US dollars, lies far outside the band" in page

@@ -246,6 +246,40 @@ def answer_checks(
     return tuple(found)
 
 
+# A budget rate outside the catalogue's band for the dated reference rate by more than this share either way: most
+# likely a rate quoted the other way round (US dollars per 100 pounds) or a slip, not a finance team's view.
+BUDGET_RATE_SLACK = 0.25
+HOME_CURRENCY = {"uk": "GBP", "eu": "EUR"}
+HOME_UNIT_WORDS = {"uk": "pound", "eu": "euro"}
+
+
+def budget_rate_check(assumptions: Mapping[str, Any], rate: Any, market: Any) -> AnswerCheck | None:
+    """The buyer's budget exchange rate (its currency per 100 US dollars) far outside the band the cost catalogue
+    allows around its dated reference rate: said before submitting, since every provider price is converted at it
+    (review 101: 127 pounds per 100 dollars, where the reference is about 79, saved without a word)."""
+    given, currency = _positive(rate), HOME_CURRENCY.get(str(market))
+    held = (assumptions.get("exchange_rates") or {}).get(currency) if currency else None
+    if given is None or not isinstance(held, Mapping):
+        return None
+    try:
+        low, likely, high = float(held["low"]), float(held["likely"]), float(held["high"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    per_dollar = given / 100
+    if low * (1 - BUDGET_RATE_SLACK) <= per_dollar <= high * (1 + BUDGET_RATE_SLACK):
+        return None
+    words, unit = HOME_CURRENCY_WORDS[str(market)], HOME_UNIT_WORDS[str(market)]
+    dated = (held.get("source") or {}).get("date") or ""
+    return AnswerCheck(
+        f"Your budget rate, {number(given)} {words} per 100 US dollars, lies far outside the band the cost "
+        f"catalogue allows around its reference rate (about {number(round(likely * 100))}"
+        f"{f', dated {dated}' if dated else ''}; {number(round(low * 100))} to {number(round(high * 100))}). Every "
+        f"provider price is converted at it: check it is {words} for 100 US dollars, not US dollars for 100 "
+        f"{unit}s (which would be about {number(round(10_000 / given))}).",
+        ("budget_fx",),
+    )
+
+
 def checks_for_answers(roles: Mapping[str, str], answers: Mapping[str, Any]) -> tuple[AnswerCheck, ...]:
     """``answer_checks`` on the answers of the questions with those roles (``roles``: role to question code)."""
 
