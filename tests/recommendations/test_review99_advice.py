@@ -170,3 +170,22 @@ def test_an_eu_pension_funds_actuarial_work_needs_the_notice_to_its_supervisor(r
     # Other work of the fund (financial analysis) is not the actuarial function's.
     other = evaluated_answers(reference, answers, function="financial-analysis", licensed_signoff=["none"])
     assert not [g for g in other.gates if "actuarial function" in g.text]
+
+
+def test_the_gdpr_card_of_a_team_outside_the_eu_says_art_3_2_decides_whether_it_applies(reference: Playbook) -> None:
+    # Review 101: a UK team with EU data only read "Triggered by: Personal data of people in the EU", as if the GDPR
+    # applied outright, while a condition on the same page said it applies only if Art. 3(2) reaches the buyer.
+    eu_data = {"data_categories": ["eu-personal"], "client_jurisdictions": ["eu"], "gdpr_role": "controller"}
+    uk = {"buyer_location": "uk", "buyer_eu_country": None, "home_market": "uk", "preferred_region": "no-preference"}
+    ev = evaluated_answers(reference, GERMAN_MARKET_RESEARCH, **eu_data, **uk)
+    (gdpr,) = [r for r in ev.regimes if r.code == "gdpr"]
+    assert any("(Art. 3(2))" in because for because in gdpr.because)
+    assert "gdpr-eu-personal-data" not in fired_codes(ev)
+    # A team in the EU reads it plainly: the GDPR applies to it (Art. 3(1)).
+    german = evaluated_answers(reference, GERMAN_MARKET_RESEARCH, **eu_data)
+    (gdpr,) = [r for r in german.regimes if r.code == "gdpr"]
+    assert gdpr.because == ("Personal data of people in the EU",)
+    # Wherever it is handled from, delivery from India still needs a transfer tool.
+    for each in (ev, german):
+        if each.delivered_from == "india":
+            assert any("without a valid transfer mechanism" in r.title for r in each.risks)
