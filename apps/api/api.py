@@ -53,7 +53,7 @@ from apps.questionnaire import extensions, save_rate
 from apps.questionnaire import services as questionnaire
 from apps.questionnaire.forms import StartAssessmentForm
 from apps.questionnaire.gone import deleted_draft, deleted_words
-from apps.questionnaire.models import Answer, Assessment
+from apps.questionnaire.models import Answer, Assessment, DeletedDraft
 from apps.recommendations import services as recommending
 from apps.recommendations import views as recommendation_views
 from apps.recommendations.filters import HistoryFilter
@@ -211,7 +211,7 @@ def _assessment(request: ApiRequest, pk: int) -> Assessment:
         raise _gone(request, deleted) from None
 
 
-def _gone(request: ApiRequest, deleted: Any) -> Problem:
+def _gone(request: ApiRequest, deleted: DeletedDraft) -> Problem:
     """The 410 of a deleted draft: who deleted it and when; for a write, that nothing was saved (review 100: a plain
     read was told "nothing was saved")."""
     said = deleted_words(deleted)

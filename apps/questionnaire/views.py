@@ -26,7 +26,7 @@ from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_requi
 from apps.common.hostile import ascii_int, single_param
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine.answers import MARKET_ROLE, OWN_COST_ROLE, answer_text, clean_answers, market_currency
-from apps.playbooks.engine.checks import budget_rate_check, checks_for_answers
+from apps.playbooks.engine.checks import checks_for_answers
 from apps.playbooks.engine.evaluate import start_date_checks
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
@@ -674,12 +674,7 @@ def review_context(request: MemberRequest, pk: int) -> dict[str, Any]:
     # Answers that disagree with one another, each with the visible questions to look at again; none that reads an
     # answer the member may not see yet.
     checks = []
-    rate = budget_rate_check(
-        compiled.catalogue.cost_assumptions,
-        seen.answers.get(compiled.roles.get("budget_fx", "")),
-        seen.answers.get(compiled.roles.get("home_market", "")),
-    )
-    found = (*checks_for_answers(compiled.roles, seen.answers), *((rate,) if rate else ()))
+    found = checks_for_answers(compiled.roles, seen.answers, compiled.catalogue.cost_assumptions)
     for check in (*found, *start_date_checks(compiled, seen)):
         codes = [code for role in check.roles if (code := compiled.roles.get(role, "")) in compiled.questions]
         if any(compiled.questions[code].section in hidden for code in codes):

@@ -62,7 +62,7 @@ def _context(
     # Hours no one could work, judged on the answers that show, as the review page does: said beside the live result,
     # which rests on them (review 86: only saving the what-if said so).
     shown = {c: result.answers[c] for c in result.evaluation.visible if c in result.answers}
-    found = checks_for_answers(compiled.roles, shown)
+    found = checks_for_answers(compiled.roles, shown, compiled.catalogue.cost_assumptions)
     impossible = [c.text for c in found if c.impossible]
     return {
         "rec": rec,

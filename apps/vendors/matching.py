@@ -17,6 +17,7 @@ from typing import Any
 
 from apps.common.formatting import NamedInText, usd
 from apps.compliance.models import Regime
+from apps.engagements.models import DeliveryLocation
 from apps.playbooks.engine.requirements import ISO27001, SOC2, country_clock, home_location
 from apps.recommendations.snapshot import Snapshot
 from apps.recommendations.snapshot.types import Cost, StoredRequirement
@@ -74,13 +75,14 @@ EU_OK_TRANSFER = frozenset({"in_eea", "adequate"})  # GDPR Chapter V: no safegua
 UK_OK_TRANSFER = frozenset({"in_eea"})  # the UK's adequacy regulations cover the EEA; others as recorded
 
 
+# The UK transfer statuses by the words a recommendation stores for them (``uk_transfer_label``).
+_UK_STATUS_BY_LABEL = {status.label: status.value for status in DeliveryLocation.UkTransfer}
+
+
 def _uk_adequate(label: str | None) -> bool | None:
     """Whether the UK's adequacy regulations cover a location, from the words the recommendation stored (None: not
     recorded, or words no status has)."""
-    from apps.engagements.models import DeliveryLocation
-
-    statuses = {status.label: status.value for status in DeliveryLocation.UkTransfer}
-    found = statuses.get(label or "")
+    found = _UK_STATUS_BY_LABEL.get(label or "")
     return None if found is None else found == DeliveryLocation.UkTransfer.ADEQUATE
 
 

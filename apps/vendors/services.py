@@ -50,7 +50,7 @@ def _since_drawn(sent: str, current: str, drawn: str | None, what: str) -> str:
     """The text to store for a box: what was sent, or the current text when the page's box was left as it was drawn
     (a colleague's text since stays). Refused (``conflict``) when both this page and someone else changed it since
     it was drawn. ``drawn`` None: not checked (what was sent is stored)."""
-    if drawn is None or not drawn:
+    if not drawn:
         return sent
     if text_drawn(sent) == drawn:
         return current  # left as drawn here: whatever is stored now stays

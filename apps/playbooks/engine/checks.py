@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import number
-from apps.playbooks.engine.tco.types import FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR
+from apps.playbooks.engine.tco.types import CURRENCIES, FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR
 
 # The loaded cost of one person doing knowledge work a year, all in, lies between these in US dollars, pounds or
 # euros: the product's bounds, wide of the catalogue's benchmarks (a US actuary's or lawyer's loaded year is a few
@@ -249,7 +249,6 @@ def answer_checks(
 # A budget rate outside the catalogue's band for the dated reference rate by more than this share either way: most
 # likely a rate quoted the other way round (US dollars per 100 pounds) or a slip, not a finance team's view.
 BUDGET_RATE_SLACK = 0.25
-HOME_CURRENCY = {"uk": "GBP", "eu": "EUR"}
 HOME_UNIT_WORDS = {"uk": "pound", "eu": "euro"}
 
 
@@ -257,9 +256,9 @@ def budget_rate_check(assumptions: Mapping[str, Any], rate: Any, market: Any) ->
     """The buyer's budget exchange rate (its currency per 100 US dollars) far outside the band the cost catalogue
     allows around its dated reference rate: said before submitting, since every provider price is converted at it
     (review 101: 127 pounds per 100 dollars, where the reference is about 79, saved without a word)."""
-    given, currency = _positive(rate), HOME_CURRENCY.get(str(market))
-    held = (assumptions.get("exchange_rates") or {}).get(currency) if currency else None
-    if given is None or not isinstance(held, Mapping):
+    given, currency = _positive(rate), CURRENCIES.get(str(market))
+    held = (assumptions.get("exchange_rates") or {}).get(currency) if currency else None  # none for US dollars
+    if given is None or not isinstance(held, Mapping) or str(market) not in HOME_UNIT_WORDS:
         return None
     try:
         low, likely, high = float(held["low"]), float(held["likely"]), float(held["high"])
@@ -280,14 +279,17 @@ def budget_rate_check(assumptions: Mapping[str, Any], rate: Any, market: Any) ->
     )
 
 
-def checks_for_answers(roles: Mapping[str, str], answers: Mapping[str, Any]) -> tuple[AnswerCheck, ...]:
-    """``answer_checks`` on the answers of the questions with those roles (``roles``: role to question code)."""
+def checks_for_answers(
+    roles: Mapping[str, str], answers: Mapping[str, Any], assumptions: Mapping[str, Any] | None = None
+) -> tuple[AnswerCheck, ...]:
+    """``answer_checks`` on the answers of the questions with those roles (``roles``: role to question code); with the
+    playbook's cost ``assumptions``, the budget exchange rate against its reference rate too (``budget_rate_check``)."""
 
     def by_role(role: str) -> Any:
         code = roles.get(role)
         return answers.get(code) if code else None
 
-    return answer_checks(
+    found = answer_checks(
         annual_hours=by_role("annual_hours"),
         team_size=by_role("team_size"),
         displaced=by_role("displaced_staff"),
@@ -296,3 +298,5 @@ def checks_for_answers(roles: Mapping[str, str], answers: Mapping[str, Any]) -> 
         own_cost=by_role("own_inhouse_cost"),
         market=by_role("home_market"),
     )
+    rate = budget_rate_check(assumptions, by_role("budget_fx"), by_role("home_market")) if assumptions else None
+    return (*found, rate) if rate else found
