@@ -55,3 +55,26 @@ def frozen_guidance(playbook_id: int) -> FrozenGuidance:
         with _lock:
             items = _guidance.setdefault(playbook_id, items)
     return items
+
+
+_rates: dict[int, Mapping[str, Any] | None] = {}
+
+
+def frozen_exchange_rates(playbook_id: int) -> Mapping[str, Any] | None:
+    """The exchange rates a published playbook's cost assumptions froze (currency to its dated band), read once
+    per process (only that key of the definition), a draft's on every call; None when it froze none."""
+    if playbook_id in _rates:
+        return _rates[playbook_id]
+    row = (
+        Playbook.objects.filter(pk=playbook_id)
+        .values_list("status", "definition__catalogue__cost_assumptions__exchange_rates")
+        .first()
+    )
+    if row is None:
+        return None
+    status, found = row
+    rates = MappingProxyType(found) if isinstance(found, dict) else None
+    if status != Playbook.Status.DRAFT:
+        with _lock:
+            rates = _rates.setdefault(playbook_id, rates)
+    return rates

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from apps.accounts.models import User
 from apps.recommendations.charts import cost_chart, score_chart
+from apps.recommendations.checks import result_checks
 from apps.recommendations.insight import flips
 from apps.recommendations.models import Memo, Recommendation
 from apps.recommendations.snapshot import SnapshotError
@@ -112,6 +113,7 @@ def memo_context(rec: Recommendation) -> dict[str, Any]:
         "flips": [t.sentence for t in flips(rec)],
         "score_chart": score_chart(ev.models),
         "cost_chart": cost_chart(ev.cost),
+        "cost_checks": result_checks(rec),
         "top_locations": ev.top_locations,
         "location_columns": snap.location_columns,
         "clauses": _in_contract(snap),

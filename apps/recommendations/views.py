@@ -29,6 +29,7 @@ from apps.questionnaire.services import NOT_ANSWERED, AssessmentError
 from apps.questionnaire.views import review_context
 from apps.recommendations import exports, services
 from apps.recommendations.charts import cost_chart, score_chart, sensitivity_chart
+from apps.recommendations.checks import result_checks
 from apps.recommendations.diff import answer_changes, comparison_rows, differences, figure_changes, rule_changes
 from apps.recommendations.filters import HistoryFilter, HistoryPaginator, compare_ids
 from apps.recommendations.insight import insight
@@ -114,6 +115,7 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         "ev": ev,
         "score_chart": score_chart(ev.models),
         "cost_chart": cost_chart(ev.cost),
+        "cost_checks": result_checks(recommendation),
         "fired_fit": [r for r in reasons if r.fit_points],
         "fired_other": [r for r in reasons if not r.fit_points],
         "reasons_left_out": len(ev.fired) - len(reasons),

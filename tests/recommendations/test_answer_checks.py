@@ -251,3 +251,27 @@ def test_the_review_page_names_a_budget_rate_far_from_the_reference(
     )
     page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
     assert "Your budget rate, 127 pounds per 100 US dollars, lies far outside the band" in page
+
+
+@pytest.mark.django_db
+def test_the_result_and_its_memo_question_a_budget_rate_far_from_the_frozen_reference(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """The review page named it before submitting; the result, whose every provider price was converted at it,
+    names it again beside the figures (review 101: the cost section stated 127 and said nothing)."""
+    from apps.recommendations.memo import render_memo_html
+
+    roles = compiled_playbook(reference).roles
+    base = reference.golden_cases.get(name__startswith=CASE).answers
+    said = "Your budget rate, 127 pounds per 100 US dollars, lies far outside the band"
+    for rate, named in ((127, True), (79, False)):
+        answers = {**base, roles["home_market"]: "uk", "own_figures": True, roles["budget_fx"]: rate}
+        a = AssessmentFactory(
+            organisation=organisation, created_by=buyer, title=f"Rate {rate}", playbook=reference, answers=answers
+        )
+        rec = submit_and_recommend(assessment=a, user=buyer)
+        assert rec.record.evaluation.cost.budget_rate
+        page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+        assert (said in page.split('id="cost-checks"')[1].split("</div>")[0]) if named else said not in page
+        assert ('id="verdict-checks"' in page) == named
+        assert (said in html.unescape(render_memo_html(rec, "http://testserver/"))) == named
