@@ -73,7 +73,7 @@ def frozen_exchange_rates(playbook_id: int) -> Mapping[str, Any] | None:
     if row is None:
         return None
     status, found = row
-    rates = MappingProxyType(found) if isinstance(found, dict) else None
+    rates: Mapping[str, Any] | None = MappingProxyType(found) if isinstance(found, dict) else None
     if status != Playbook.Status.DRAFT:
         with _lock:
             rates = _rates.setdefault(playbook_id, rates)
