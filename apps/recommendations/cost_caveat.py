@@ -199,6 +199,16 @@ def transfer_tools(ev: EvaluationRecord) -> str:
     return tools[0] if tools else BOTH_TOOLS
 
 
+def _needs_more_first(ev: EvaluationRecord, code: str, needs: tuple[str, ...]) -> bool:
+    """Whether delivery from ``code`` needs what a triggered regime asks first (its ``needs``, an export
+    authorisation) while delivery from where the verdict delivers does not: on equal points that ranks it lower."""
+    if not needs or ev.delivery_location is None:
+        return False
+    there = next((loc for loc in ev.locations if loc.code == code), None)
+    rules = {c.rule for c in there.contributions if c.text in needs} if there is not None else set()
+    return not any(c.rule in rules and c.points < 0 for c in ev.delivery_location.contributions)
+
+
 def cheaper_location_text(ev: EvaluationRecord) -> str:
     """One sentence naming a location that meets every requirement too and would likely cost materially less
     (``cost.cheaper_location``), with the fit it gives up and what it needs; "" when there is none."""
@@ -207,6 +217,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         return ""
     here = delivered.in_text
     years = ev.cost.period
+    across = any(loc.code == where.location and loc.across_date_line for loc in ev.locations)
     if where.points_behind > 0:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
         behind = f"ranks {points} behind {here} on fit"
@@ -214,15 +225,25 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         # More points, ranked lower (review 64 read "ties with Mexico on fit" of a location 15 points ahead).
         ahead = -where.points_behind
         behind = f"scores {ahead} point{'' if ahead == 1 else 's'} more than {here} but ranks below it"
-        if any(loc.code == where.location and loc.across_date_line for loc in ev.locations):
+        if across:
             behind += (
                 ": its working day meets yours only across the date line, on 4 of your 5 working days, which ranks "
                 "it below every location whose day meets yours on all five"
             )
+    elif across:
+        behind = (
+            f"ties with {here} on fit ({here} comes first: the working day there meets yours only across the date "
+            "line, on 4 of your 5 working days)"
+        )
     elif where.needs_transfer_tool:
         behind = (
             f"ties with {here} on fit ({here} comes first: the personal data needs no transfer tool to reach a "
             "provider there)"
+        )
+    elif _needs_more_first(ev, where.location, where.needs):
+        behind = (
+            f"ties with {here} on fit ({here} comes first: delivery from {where.in_text} needs a step first that "
+            f"delivery from {here} does not)"
         )
     elif delivered.preferred and not any(loc.preferred for loc in ev.locations if loc.code == where.location):
         behind = f"ties with {here} on fit ({here} comes first: it is in the region you prefer)"

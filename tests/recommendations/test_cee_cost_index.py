@@ -85,3 +85,19 @@ def test_a_teams_rate_is_also_shown_as_paid_from_the_location_the_fees_are_built
     india = evaluated_case(reference, GERMAN, overlap_hours=0)
     assert india.delivered_from == "india" and india.cost.models
     assert not any("with its cost index" in i.label for m in india.cost.models for i in m.inputs)
+
+
+def test_india_tied_on_fit_and_cheaper_is_named_with_the_authorisation_that_ranks_it_lower(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    from apps.recommendations.cost_caveat import cheaper_location_text
+
+    ev = recommend(reference, organisation, buyer, GERMAN).record.evaluation
+    where = ev.cost.cheaper_location
+    assert where is not None and where.location == "india" and where.points_behind == 0
+    text = cheaper_location_text(ev)
+    assert (
+        "India also meets every requirement you set and ties with Poland on fit (Poland comes first: delivery from "
+        "India needs a step first that delivery from Poland does not)." in text
+    )
+    assert "needs an authorisation first (Reg. (EU) 2021/821 Art. 3(1))" in text

@@ -46,6 +46,19 @@ def test_eu_delivery_sites_outrank_the_preferred_india_for_eu_controlled_technol
     assert ev.locations[0].code in ("poland", "romania")
 
 
+def test_on_equal_points_a_site_needing_the_export_authorisation_ranks_after_one_needing_none(
+    reference: Playbook,
+) -> None:
+    """India ties with Poland and Romania on points (the buyer prefers it; the authorisation it needs takes the
+    preference's points back): the tie goes to the sites that need no authorisation, whatever overlap they give
+    beyond the 3 hours needed, and the result names India's lower cost with why it ranks lower."""
+    ev = evaluated(reference)
+    scores = {loc.code: loc.score for loc in ev.locations}
+    assert scores["india"] == scores["poland"] == scores["romania"]
+    order = [loc.code for loc in ev.locations]
+    assert order.index("poland") < order.index("india") and order.index("romania") < order.index("india")
+
+
 def test_us_origin_content_brings_the_us_rules_to_a_non_us_exporter(reference: Playbook) -> None:
     assert {"eu-dual-use", "us-reexport"} <= regimes(evaluated(reference, export_us_origin="yes"))
     unsure = evaluated(reference, export_us_origin="unsure")

@@ -210,10 +210,13 @@ def test_equal_points_go_first_to_a_location_the_personal_data_reaches_without_a
     assert top.gdpr_transfer != "needs_sccs"
     assert ev.delivered_from == top.code
     assert "dpdp" not in [r.code for r in ev.regimes]
-    # Without personal data to transfer, the tie goes to more overlap with the buyer's day, then the lower cost.
+    # Without personal data to transfer, the tie goes to more overlap with the buyer's day up to the 2 h needed, then
+    # the lower cost.
     plain = evaluate(pb, {**answers, "data_categories": ["none"], "client_jurisdictions": ["us"]})
     eligible = [loc for loc in plain.locations if not loc.excluded_because]
-    keys = [(-loc.score, -(loc.overlap_uk or 0), pb.catalogue.locations[loc.code]["cost_index"]) for loc in eligible]
+    keys = [
+        (-loc.score, -min(loc.overlap_uk or 0, 2), pb.catalogue.locations[loc.code]["cost_index"]) for loc in eligible
+    ]
     assert keys == sorted(keys)
     assert len({k[0] for k in keys}) < len(keys), "some locations must tie on points for the tie-break to be tested"
 
@@ -343,10 +346,49 @@ def test_locations_equal_on_the_shifted_day_rank_by_their_overlap_on_a_plain_one
     answers = reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers
     seattle = evaluate(
         compiled_playbook(reference),
-        {**answers, "buyer_us_zone": "pacific", "overlap_hours": 4, "shifted_hours": True},
+        {**answers, "buyer_us_zone": "pacific", "overlap_hours": 6, "shifted_hours": True},
     )
     ranked = {loc.code: (i, loc) for i, loc in enumerate(seattle.locations)}
     (mexico_at, mexico), (colombia_at, colombia) = ranked["mexico"], ranked["colombia"]
-    # Both reach 8 h of a Seattle day on shifted hours; Mexico City is an hour nearer on a plain day.
+    # Both reach 8 h of a Seattle day on shifted hours; Mexico City is an hour nearer on a plain day, where it gives
+    # the 6 h needed and Bogotá does not.
     assert mexico.overlap_yours == colombia.overlap_yours == 8 and mexico.score == colombia.score
     assert mexico_at < colombia_at
+    # Needing 4 h, both plain days give them: overlap beyond the hours needed buys nothing, and the cheaper comes first.
+    four = evaluate(
+        compiled_playbook(reference),
+        {**answers, "buyer_us_zone": "pacific", "overlap_hours": 4, "shifted_hours": True},
+    )
+    codes = [loc.code for loc in four.locations]
+    assert codes.index("colombia") < codes.index("mexico")
+
+
+def test_overlap_beyond_the_hours_needed_does_not_rank_a_dearer_location_first(reference: Playbook) -> None:
+    """Review 99: a UK buyer's Poland (7 h of a UK day) ranked before India (4.5 h) on equal points, though both gave
+    the hours needed and India cost far less. Overlap counts up to the hours needed; beyond them the cost decides,
+    and short of them the location giving more comes first."""
+    from apps.playbooks.engine import evaluate
+    from apps.playbooks.runtime import compiled_playbook
+
+    pb = compiled_playbook(reference)
+    answers = {
+        **reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers,
+        "function": "engineering-design",
+        "buyer_location": "uk",
+        "home_market": "uk",
+        "client_jurisdictions": ["uk"],
+        "data_categories": ["none"],
+        "preferred_region": "no-preference",
+    }
+    answers.pop("buyer_us_zone", None)
+    for need in (2, 3):
+        ev = evaluate(pb, {**answers, "overlap_hours": need})
+        scores = {loc.code: loc.score for loc in ev.locations}
+        assert scores["india"] == scores["poland"] == max(scores.values())
+        assert ev.delivered_from == "india"
+        index = {code: float(pb.catalogue.locations[code]["cost_index"]) for code in ("india", "poland")}
+        assert index["india"] < index["poland"]
+    # Needing 5 h, India (4.5 h) breaks the requirement and ranks after every location meeting it.
+    five = evaluate(pb, {**answers, "overlap_hours": 5})
+    assert five.delivered_from != "india"
+    assert next(loc for loc in five.locations if loc.code == "india").excluded_because

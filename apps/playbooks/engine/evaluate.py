@@ -4,9 +4,11 @@ The numbers (fit score, verdict, model points and ranking) come from ``scoring.t
 what is visible and still missing from ``visibility``. This module adds the why: the rules that fired,
 each target's contributions, regimes with their obligations, risks, locations and the cost estimate.
 Locations are ranked by the sum of their points, ties broken first (when a triggered regime governs
-transfers of personal data out of the EEA or the UK) by whether the location needs a transfer tool, then
-by overlap with the buyer's working day (more first; not known for a buyer elsewhere), then by the buyer's
-preferred region (its stated preference decides before the price), then by cost index (lower first), and
+transfers of personal data out of the EEA or the UK) by whether the location needs a transfer tool, then by
+whether a rule triggering another regime marks it down (delivery from there needs what that regime asks first,
+an export authorisation), then by overlap with the buyer's working day up to the hours the buyer needs (more
+first; overlap beyond them buys nothing; not known for a buyer elsewhere), then by the buyer's preferred region
+(its stated preference decides before the price), then by cost index (lower first), and
 only then by code, so the same answers always give the same result (the name never decides between
 locations that differ on any of these), except that a location breaking a hard
 requirement (``requirements``: the overlap the buyer needs, where the data may be processed, on-site
@@ -765,6 +767,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     # Rules that trigger a regime other than a personal-data transfer rule (the transfer tool is said apart):
     # their location texts say what that regime asks of delivery from there (an export authorisation...).
     regime_rules: set[str] = set()
+    # The locations such a rule marks down: delivery from there needs what the regime asks first (an export
+    # authorisation), which on equal points ranks them after a location needing nothing, as a transfer tool does.
+    regime_marked: set[str] = set()
 
     ruled_out: dict[str, int] = {}  # model -> the points requirement rules took off it
     shown: list[_RulePlan] = []  # the fired rules explained, once where the work is delivered from is known
@@ -792,6 +797,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         if plan.regimes:
             if plan.regime_rule:
                 regime_rules.add(plan.fired.code)
+                regime_marked.update(target for target, contribution in plan.locations if contribution.points < 0)
             local = dict(plan.delivered_in) if plan.delivered_in else {}
             for target in plan.regimes:
                 if target in local:
@@ -846,6 +852,14 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     short_a_day = (
         frozenset(c for c, yes in date_line.items() if yes) if need is not None and need.value else frozenset()
     )
+    # Overlap beyond the hours the buyer needs decides nothing before the preferred region and the cost: a location
+    # giving 7 h where 4 h are needed is not worth paying more for (review 99: a UK buyer's Poland, 61% dearer than
+    # in-house, ranked before India at about break-even, both giving the hours needed).
+    needed = float(need.value) if need is not None and isinstance(need.value, int | float) and need.value > 0 else None
+
+    def enough(hours: float | None) -> float:
+        return min(hours or 0.0, needed) if needed else (hours or 0.0)
+
     order = sorted(
         location_scores,
         key=lambda c: (
@@ -855,8 +869,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             -location_scores[c],
             c != needs.home,
             needs_transfer_tool(cat.locations[c], transfers),
-            -(overlap[c] or 0.0),
-            -(plain[c] or 0.0),  # equal on the shifted day: more overlap on a plain one needs no shift to get it
+            c in regime_marked,
+            -enough(overlap[c]),
+            -enough(plain[c]),  # equal on the shifted day: more overlap on a plain one needs no shift to get it
             not req.preferred_here(needs, c, locations[c]),  # then the region the buyer said it prefers, before cost
             location_index(cat.locations[c]),
             c,
