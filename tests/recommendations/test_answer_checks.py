@@ -275,3 +275,18 @@ def test_the_result_and_its_memo_question_a_budget_rate_far_from_the_frozen_refe
         assert (said in page.split('id="cost-checks"')[1].split("</div>")[0]) if named else said not in page
         assert ('id="verdict-checks"' in page) == named
         assert (said in html.unescape(render_memo_html(rec, "http://testserver/"))) == named
+
+
+@pytest.mark.django_db
+def test_a_full_time_team_of_the_most_people_asked_for_can_answer_its_hours(reference: Playbook) -> None:
+    """Review 102: a 3,000-person centre's 6,000,000 hours were refused ("Enter 2,000,000 or less") while the
+    people went up to 5,000, so in-house was priced at 1,000 full-time people against a team of 3,000. The hours
+    a check asks for (every person full-time) must be an answer the question takes."""
+    from apps.playbooks.engine.answers import clean_answer
+    from apps.playbooks.engine.tco.types import FTE_HOURS
+
+    pb = compiled_playbook(reference)
+    hours, people = pb.questions[pb.roles["annual_hours"]], pb.questions[pb.roles["team_size"]]
+    assert people.max is not None and hours.max is not None and people.max * FTE_HOURS <= hours.max
+    assert clean_answer(hours, "6000000") == 6_000_000
+    assert answer_checks(annual_hours=6_000_000, team_size=3_000) == ()
