@@ -1,0 +1,70 @@
+"""A buyer in India that processes EU or UK personal data for clients abroad, on their instructions, reads the
+DPDP Act's exemption for that work (s.17(1)(d): data about people outside India processed under a contract with a
+party outside India), with the two duties that stay (s.8(1), s.8(5) and Rule 6), not the whole Act as its Data
+Fiduciary (review 102: notice, consent, the Significant Data Fiduciary test, breach notices and erasure were all
+listed for a processor of EU clients' data). Data of its own, data about people in India, or a role not said as
+processor, keep the whole Act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.playbooks.engine import evaluate
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+
+pytestmark = pytest.mark.django_db
+
+PROCESSOR = {
+    "function": "market-research-analytics",
+    "buyer_sector": "other",
+    "buyer_location": "india",
+    "home_market": "other",
+    "client_jurisdictions": ["eu"],
+    "data_categories": ["eu-personal"],
+    "gdpr_role": "processor",
+}
+
+
+def regimes(reference: Playbook, **changes: Any) -> dict[str, Any]:
+    ev = evaluate(compiled_playbook(reference), {**PROCESSOR, **changes})
+    return {r.code: r for r in ev.regimes}
+
+
+def test_a_processor_for_clients_abroad_reads_the_exemption_with_the_duties_that_stay(reference: Playbook) -> None:
+    found = regimes(reference)
+    assert "dpdp" not in found and "gdpr" in found
+    exempt = found["dpdp-foreign-clients"]
+    citations = [o["citation"] for _, _, group in exempt.obligations for o in group]
+    assert citations == ["DPDP Act s.17(1)(d)", "DPDP Act s.8(1), s.8(5); DPDP Rules 2025, Rule 6"]
+    assert all(o["effective_date"] == "2027-05-13" for _, _, group in exempt.obligations for o in group)
+    # UK clients' data the same.
+    assert "dpdp-foreign-clients" in regimes(reference, data_categories=["uk-personal"], client_jurisdictions=["uk"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "also_exempt"),
+    [
+        ({"gdpr_role": "controller"}, False),
+        ({"gdpr_role": "both"}, False),  # some of it is its own
+        ({"gdpr_role": "not-sure"}, False),
+        ({"gdpr_role": None}, False),  # not answered
+        ({"data_categories": ["eu-personal", "india-personal"]}, False),  # people in India: the whole Act
+        # California data, for which no role is asked, keeps the whole Act; the EU clients' data is still exempt.
+        ({"data_categories": ["eu-personal", "california-personal"]}, True),
+    ],
+)
+def test_data_of_its_own_or_about_people_in_india_keeps_the_whole_act(
+    reference: Playbook, changes: dict[str, Any], also_exempt: bool
+) -> None:
+    answers = {k: v for k, v in {**PROCESSOR, **changes}.items() if v is not None}
+    found = {r.code for r in evaluate(compiled_playbook(reference), answers).regimes}
+    assert "dpdp" in found
+    assert ("dpdp-foreign-clients" in found) == also_exempt
+
+
+def test_a_buyer_outside_india_reads_neither(reference: Playbook) -> None:
+    found = regimes(reference, buyer_location="uk", home_market="uk")
+    assert "dpdp" not in found and "dpdp-foreign-clients" not in found
