@@ -3,7 +3,8 @@ professional bound to secrecy reads § 203 StGB: a private health, accident or l
 tax adviser or an auditor binds the provider to secrecy in writing and shares only what the work needs (a
 condition, not a gate). A German law firm also reads § 43e BRAO, with its text-form contract and, for delivery from
 outside the EU, the test of comparable protection of secrets; a German insurer reads §§ 32 and 47 no. 8 VAG beside
-Solvency II. A French or a US insurer reads none of them."""
+Solvency II, and a German bank § 25b and § 24(1) KWG beside the EBA guidelines. A French or a US insurer reads none
+of them."""
 
 from __future__ import annotations
 
@@ -25,8 +26,15 @@ STGB = "https://www.gesetze-im-internet.de/stgb/__203.html"
 BRAO = "https://www.gesetze-im-internet.de/brao/__43e.html"
 VAG32 = "https://www.gesetze-im-internet.de/vag_2016/__32.html"
 VAG47 = "https://www.gesetze-im-internet.de/vag_2016/__47.html"
-GERMAN = ("de-stgb-203", "de-brao-43e", "de-vag-outsourcing")
-GERMAN_RULES = ("de-professional-secrecy", "de-lawyer-service-providers", "de-insurer-outsourcing")
+GERMAN = ("de-stgb-203", "de-brao-43e", "de-vag-outsourcing", "de-kwg-outsourcing")
+GERMAN_RULES = (
+    "de-professional-secrecy",
+    "de-lawyer-service-providers",
+    "de-insurer-outsourcing",
+    "de-bank-outsourcing",
+)
+KWG25B = "https://www.gesetze-im-internet.de/kredwg/__25b.html"
+KWG24 = "https://www.gesetze-im-internet.de/kredwg/__24.html"
 SECRECY = (
     "Bind the provider in writing to keep the secrets entrusted to you, telling it that disclosing one is a crime,"
     " have it bind each person and subcontractor who works on them, and give it only the secrets the work needs"
@@ -95,6 +103,25 @@ def test_a_german_insurers_critical_function_keeps_the_notice_gate_and_reads_sec
 
     assert [g.rule for g in ev.gates] == ["critical-function-outsourcing-eu-insurer"]
     assert "notify-bafin" in obligations(ev, "de-vag-outsourcing")
+
+
+def test_a_german_bank_reads_the_banking_acts_outsourcing_rules_beside_the_eba_guidelines(reference: Playbook) -> None:
+    """Review 102: a German bank read the EBA guidelines alone, as supervisory practice, while in Germany the
+    outsourcing rules and the notice are statute (§ 25b, § 24(1) no. 19 KWG)."""
+    ev = evaluated_case(reference, INSURER, buyer_sector="bank", function="kyc-aml")
+
+    assert {"de-kwg-outsourcing", "eba-outsourcing"} <= set(ev.regime_codes)
+    assert "de-vag-outsourcing" not in ev.regime_codes
+    duties = obligations(ev, "de-kwg-outsourcing")
+    assert duties["notify-bafin"] == ("§ 24(1) nos. 19 and 20 KWG", KWG24, "secondary")
+    assert duties["risk-analysis"][:2] == ("§ 25b(1) KWG", KWG25B)
+    assert duties["access-and-instructions"][:2] == ("§ 25b(3) KWG", KWG25B)
+    assert duties["stay-responsible"][:2] == ("§ 25b(1), (2) KWG", KWG25B)
+    regime = next(r for r in ev.regimes if r.code == "de-kwg-outsourcing")
+    assert [s["url"] for s in regime.sources] == [KWG25B, KWG24]
+    # A French bank reads the EBA guidelines without the German Act.
+    french = evaluated_case(reference, INSURER, buyer_sector="bank", function="kyc-aml", buyer_eu_country="france")
+    assert "eba-outsourcing" in french.regime_codes and "de-kwg-outsourcing" not in french.regime_codes
 
 
 @pytest.mark.parametrize("sector", ["healthcare", "accounting-firm"])
