@@ -59,6 +59,9 @@ def answers_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpRespon
     return wrapped
 
 
+BIGINT_END = 2**63
+
+
 def comment_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
     """A view of a comment (its ``pk``) answering 410 when the comment went with its deleted draft, as the draft's own
     pages do (review 92: editing or deleting it from a page still open was a 404)."""
@@ -70,7 +73,8 @@ def comment_gone[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpRespon
             return view(*args, **kwargs)
         except Http404:
             pk, organisation = kwargs.get("pk"), getattr(request, "organisation", None)
-            if not isinstance(pk, int) or organisation is None:
+            # An id no bigint holds names no comment, and an array of it would not reach the database (review 103: 500).
+            if not isinstance(pk, int) or not 0 < pk < BIGINT_END or organisation is None:
                 raise
             deleted = (
                 DeletedDraft.objects.filter(organisation=organisation, comment_ids__contains=[pk])

@@ -96,3 +96,12 @@ def test_the_same_comment_sent_twice_is_stored_once(world: World) -> None:
     assert Comment.objects.count() == before + 1
     assert editor.post(url, {"body": "A different remark."}).status_code == 302
     assert Comment.objects.count() == before + 2
+
+
+@pytest.mark.parametrize("pk", [2**63, 10**25])
+def test_a_comment_id_beyond_any_bigint_is_not_found(world: World, pk: int) -> None:
+    """Review 103: editing or deleting comment 9999999999999999999999999 was a 500 (the deleted-draft lookup sent
+    the id in an array PostgreSQL could not read)."""
+    owner = client_for(world.owner)
+    assert owner.get(reverse("discussion:comment_edit", args=[pk])).status_code == 404
+    assert owner.post(reverse("discussion:comment_delete", args=[pk])).status_code == 404
