@@ -54,12 +54,28 @@ class AssignForm(OneValueEach):
                 required=False,
                 choices=[("", "None"), *((k, str(m.user)) for k, m in self.reviewers.items())],
             )
+        # What the page showed in each select (``was-<name>``), so that a save from a page opened before a colleague's
+        # change leaves the selects it did not touch alone (review 103: a stale page's "None" withdrew a second
+        # opinion asked and given since, with its answers), and refuses one changed here and by someone else since.
+        for name in [n for n in self.fields if n.startswith(("section-", "opinion-"))]:
+            self.fields[f"was-{name}"] = forms.CharField(
+                required=False, max_length=40, widget=forms.HiddenInput, initial=self.initial.get(name, "")
+            )
 
-    # Only the fields posted change: a form that names one section leaves the others as they are.
+    def _changed(self, name: str) -> bool:
+        """Posted, and (on a page that says what it showed) changed on this page."""
+        if name not in self.data:
+            return False
+        if f"was-{name}" not in self.data:  # an older page, or a post naming only what it changes
+            return True
+        return self.cleaned_data[name] != self.cleaned_data[f"was-{name}"]
+
+    # Only the fields posted and changed on the page change: a form that names one section leaves the others as they
+    # are, and so does a select left as the page drew it.
     def assignments(self) -> dict[str, Membership | str | None]:
         result: dict[str, Membership | str | None] = {}
         for code, _ in self.sections:
-            if f"section-{code}" in self.data:
+            if self._changed(f"section-{code}"):
                 value = self.cleaned_data[f"section-{code}"]
                 result[code] = self.by_key.get(value) or (value.removeprefix("role-") if value else None)
         return result
@@ -68,7 +84,17 @@ class AssignForm(OneValueEach):
         return {
             code: self.reviewers.get(self.cleaned_data[f"opinion-{code}"])
             for code, _ in self.sections
-            if f"opinion-{code}" in self.data
+            if self._changed(f"opinion-{code}")
+        }
+
+    def drawn(self) -> dict[str, tuple[str, str]]:
+        """Each select changed on this page that says what it showed: its name, with (what it showed, what was
+        chosen), for ``services.assign_sections`` to check against what is stored now."""
+        return {
+            name: (self.cleaned_data[f"was-{name}"], self.cleaned_data[name])
+            for code, _ in self.sections
+            for name in (f"section-{code}", f"opinion-{code}")
+            if f"was-{name}" in self.data and self._changed(name)
         }
 
 

@@ -4,7 +4,7 @@ happened after commit (``apps.common.events``): notifications and the activity l
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -113,18 +113,50 @@ def assign_sections(
     assignments: Mapping[str, Membership | str | None],
     opinions: Mapping[str, Membership | None],
     user: User,
+    drawn: Mapping[str, tuple[str, str]] | None = None,
 ) -> None:
     """Set who answers each section (a member, a stakeholder role, or None for nobody in particular) and
-    who gives a second opinion on it (None: none asked). Only the sections named change."""
+    who gives a second opinion on it (None: none asked). Only the sections named change.
+
+    ``drawn``: for each select changed on the page (``section-<code>``, ``opinion-<code>``), what the page showed and
+    what was chosen; one that someone else has changed since to something else is refused, and nothing is saved."""
     with transaction.atomic():
         _lock_draft(assessment)
         own = {"organisation_id": assessment.organisation_id}
         current = {a.section_code: a for a in assessment.assignments.filter(**own).order_by()}
+        if drawn:
+            _check_drawn(assessment, current, drawn)
         for code, assignee in assignments.items():
             _assign(assessment, code, assignee, current.get(code), user)
         asked = {o.section_code: o for o in assessment.second_opinions.filter(**own).order_by()}
         for code, reviewer in opinions.items():
             _ask(assessment, code, reviewer, asked.get(code), user)
+
+
+def selects_now(assessment: Assessment, assignments: Iterable[SectionAssignment]) -> dict[str, str]:
+    """Each section's selects as the contributors page draws them now: ``section-<code>`` ("member-<id>" or
+    "role-<code>") and ``opinion-<code>`` (the reviewer's membership id); a select with nothing chosen is absent."""
+    own = {"organisation_id": assessment.organisation_id}
+    found = {
+        f"section-{a.section_code}": f"member-{a.member_id}" if a.member_id else f"role-{a.stakeholder}"
+        for a in assignments
+    }
+    opinions = assessment.second_opinions.filter(**own).order_by("section_code")
+    found.update((f"opinion-{o.section_code}", str(o.reviewer_id)) for o in opinions)
+    return found
+
+
+def _check_drawn(
+    assessment: Assessment, current: Mapping[str, SectionAssignment], drawn: Mapping[str, tuple[str, str]]
+) -> None:
+    now = selects_now(assessment, current.values())
+    moved = [name for name, (shown, chosen) in drawn.items() if now.get(name, "") not in (shown, chosen)]
+    if moved:
+        titles = listed([f"“{_section_title(assessment, name.split('-', 1)[1])}”" for name in moved])
+        raise TeamError(
+            f"Someone changed who answers or gives a second opinion on {titles} since this page was opened, so "
+            "nothing was saved. The page now shows who it is: choose again knowing it, and save."
+        )
 
 
 def _lock_draft(assessment: Assessment) -> None:

@@ -73,7 +73,11 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.assign_sections(
-                    assessment=assessment, assignments=form.assignments(), opinions=form.opinions(), user=request.user
+                    assessment=assessment,
+                    assignments=form.assignments(),
+                    opinions=form.opinions(),
+                    user=request.user,
+                    drawn=form.drawn(),
                 )
             except services.TeamError as exc:
                 return refused_on(
@@ -104,13 +108,7 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
 def _initial(assessment: Assessment) -> dict[str, str]:
     # By the organisation too (the distribution column on Citus, docs/scaling.md), in section order.
     own = {"organisation_id": assessment.organisation_id}
-    initial = {
-        f"section-{a.section_code}": f"member-{a.member_id}" if a.member_id else f"role-{a.stakeholder}"
-        for a in assessment.assignments.filter(**own).order_by("section_code")
-    }
-    opinions = assessment.second_opinions.filter(**own).order_by("section_code")
-    initial.update((f"opinion-{o.section_code}", str(o.reviewer_id)) for o in opinions)
-    return initial
+    return services.selects_now(assessment, assessment.assignments.filter(**own).order_by("section_code"))
 
 
 def _owed_sections(assessment: Assessment, membership: Membership) -> frozenset[str]:

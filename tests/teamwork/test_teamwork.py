@@ -961,3 +961,44 @@ def test_the_review_says_beside_submit_how_many_differences_are_not_settled(
     assert "1 answer differs from a second opinion and is not settled:" in note
     assert "submitting keeps the answer given" in note and 'href="#divergences"' in note
     assert review.index('id="unsettled-note"') < review.index("Submit for a recommendation</button>")
+
+
+def _drawn_form(page: str) -> dict[str, str]:
+    """Every select and hidden input of the contributors form as the page drew it."""
+    form = next(f for f in page.split("<form")[1:] if 'name="section-' in f).split("</form>", 1)[0]
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?', form))
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', options)
+        data[name] = chosen.group(1) if chosen else ""
+    return data
+
+
+def test_a_page_opened_before_a_colleagues_change_leaves_the_selects_it_did_not_touch(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    """Review 103: a contributors page opened before a second opinion was asked posted "None" for it, and saving
+    another section from it withdrew the opinion given since, with its answers, without a word."""
+    stale = _drawn_form(buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode())
+    assert stale["opinion-work"] == "" and stale["was-opinion-work"] == ""
+    opinion = _ask(buyer_client, draft, colleague)  # from another tab
+    # The stale page assigns a section: the opinion it showed as "None" stays.
+    sent = {**stale, "section-data": f"member-{_member(colleague).pk}"}
+    assert buyer_client.post(reverse("teamwork:contributors", args=[draft.pk]), sent).status_code == 302
+    assert SecondOpinion.objects.filter(pk=opinion.pk).exists()
+    assert SectionAssignment.objects.get(section_code="data").member_id == _member(colleague).pk
+    # Changed on the stale page and by someone else since: refused, nothing saved, the page drawn as it is now.
+    # The stale page showed "anyone" for the data section, which now names the colleague.
+    clash = {**stale, "section-data": "role-finance", "section-volume": "role-finance"}
+    refused = buyer_client.post(reverse("teamwork:contributors", args=[draft.pk]), clash)
+    assert refused.status_code == 409
+    assert "since this page was opened, so nothing was saved" in refused.content.decode()
+    assert SectionAssignment.objects.get(section_code="data").member_id == _member(colleague).pk
+    assert not SectionAssignment.objects.filter(section_code="volume").exists()
+    # A page drawn now withdraws the opinion when asked to.
+    fresh = _drawn_form(buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode())
+    assert fresh["was-opinion-work"] == str(_member(colleague).pk)
+    assert (
+        buyer_client.post(reverse("teamwork:contributors", args=[draft.pk]), {**fresh, "opinion-work": ""}).status_code
+        == 302
+    )
+    assert not SecondOpinion.objects.exists()
