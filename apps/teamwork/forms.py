@@ -143,3 +143,27 @@ class StakeholderRolesForm(OneValueEach):
             self.fields[f"roles-{m.pk}"] = forms.MultipleChoiceField(
                 label=str(m.user), required=False, choices=Stakeholder.choices, widget=forms.CheckboxSelectMultiple
             )
+        # What the page showed each member holding (``was-roles-<id>``: the roles, comma-joined in order), so that a
+        # save from a page opened before a colleague's leaves the members it did not change alone (review 103: a
+        # stale page cleared the roles another owner had just given).
+        for m in members:
+            self.fields[f"was-roles-{m.pk}"] = forms.CharField(
+                required=False,
+                max_length=400,
+                widget=forms.HiddenInput,
+                initial=",".join(sorted(self.initial.get(f"roles-{m.pk}", []))),
+            )
+
+    def changes(self) -> dict[Membership, tuple[frozenset[str] | None, frozenset[str]]]:
+        """Each member whose roles this page changed (or, on a page that does not say what it showed, every member):
+        what the page showed (None when it does not say) and the roles chosen."""
+        found: dict[Membership, tuple[frozenset[str] | None, frozenset[str]]] = {}
+        for m in self.members:
+            chosen = frozenset(self.cleaned_data[f"roles-{m.pk}"])
+            if f"was-roles-{m.pk}" not in self.data:
+                found[m] = (None, chosen)
+                continue
+            shown = frozenset(r for r in self.cleaned_data[f"was-roles-{m.pk}"].split(",") if r)
+            if shown != chosen:
+                found[m] = (shown, chosen)
+        return found

@@ -41,9 +41,34 @@ def may_manage(membership: Membership, assessment: Assessment) -> bool:
     return membership.is_owner or (membership.can_edit and membership.user_id == assessment.created_by_id)
 
 
-def set_stakeholder_roles(*, roles: Mapping[Membership, Collection[str]]) -> None:
-    """Each member's stakeholder roles become exactly the ones given."""
+def set_stakeholder_roles(
+    *,
+    roles: Mapping[Membership, Collection[str]],
+    shown: Mapping[Membership, Collection[str] | None] | None = None,
+) -> None:
+    """Each member's stakeholder roles become exactly the ones given. ``shown``: the roles the page showed each
+    member holding; a member whose roles someone else has changed since, to other than those given, is refused and
+    nothing is saved."""
     with transaction.atomic():
+        if shown:
+            ids = [m.pk for m in roles]
+            # Locked in one order, so two owners saving at once wait for each other rather than crossing.
+            list(Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+            now: dict[int, set[str]] = {}
+            for member_id, role in StakeholderRole.objects.filter(membership_id__in=ids).values_list(
+                "membership_id", "role"
+            ):
+                now.setdefault(member_id, set()).add(role)
+            moved = [
+                str(m.user)
+                for m, held in roles.items()
+                if (was := shown.get(m)) is not None and now.get(m.pk, set()) not in (set(was), set(held))
+            ]
+            if moved:
+                raise TeamError(
+                    f"Someone changed the stakeholder roles of {listed(moved)} since this page was opened, so nothing "
+                    "was saved. The page now shows the roles they hold: choose again knowing it, and save."
+                )
         for membership, held in roles.items():
             StakeholderRole.objects.filter(membership=membership).exclude(role__in=held).delete()
             StakeholderRole.objects.bulk_create(

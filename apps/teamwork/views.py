@@ -324,7 +324,14 @@ def roles(request: MemberRequest) -> HttpResponse:
         if not request.membership.is_owner:
             raise PermissionDenied("Owners set their members' stakeholder roles.")
         if form.is_valid():
-            services.set_stakeholder_roles(roles={m: form.cleaned_data[f"roles-{m.pk}"] for m in members})
+            changes = form.changes()
+            try:
+                services.set_stakeholder_roles(
+                    roles={m: chosen for m, (_shown, chosen) in changes.items()},
+                    shown={m: shown for m, (shown, _chosen) in changes.items()},
+                )
+            except services.TeamError as exc:
+                return refused_on(request, exc.messages[0], roles, address=reverse("teamwork:roles"))
             messages.success(request, "Saved the stakeholder roles.")
             if idle := services.roles_left_unanswered(request.organisation.pk):
                 messages.warning(request, idle)

@@ -1002,3 +1002,27 @@ def test_a_page_opened_before_a_colleagues_change_leaves_the_selects_it_did_not_
         == 302
     )
     assert not SecondOpinion.objects.exists()
+
+
+def test_a_roles_page_opened_before_another_owners_save_leaves_the_members_it_did_not_change(
+    buyer_client: Client, colleague: User, organisation: Organisation
+) -> None:
+    """Review 103: a stale stakeholder roles page cleared the roles another owner had just given a colleague."""
+    members = Membership.objects.filter(organisation=organisation).order_by("pk")
+    stale = {f"was-roles-{m.pk}": "" for m in members}  # the page showed nobody holding a role
+    key = f"roles-{_member(colleague).pk}"
+    assert buyer_client.post(reverse("teamwork:roles"), {key: ["legal", "security"]}).status_code == 302
+    assert members[0].user_id != colleague.pk
+    own = f"roles-{members[0].pk}"
+    # The stale page gives the first member a role and leaves the colleague as it showed them: their roles stay.
+    assert buyer_client.post(reverse("teamwork:roles"), {**stale, own: ["finance"]}).status_code == 302
+    held = set(StakeholderRole.objects.filter(membership=_member(colleague)).values_list("role", flat=True))
+    assert held == {"legal", "security"}
+    assert StakeholderRole.objects.filter(membership_id=members[0].pk, role="finance").exists()
+    # Changed on the stale page and by the other owner since: refused, nothing saved.
+    refused = buyer_client.post(reverse("teamwork:roles"), {**stale, key: ["legal"], own: []})
+    assert refused.status_code == 409
+    assert "since this page was opened, so nothing was saved" in refused.content.decode()
+    held = set(StakeholderRole.objects.filter(membership=_member(colleague)).values_list("role", flat=True))
+    assert held == {"legal", "security"}
+    assert StakeholderRole.objects.filter(membership_id=members[0].pk, role="finance").exists()
