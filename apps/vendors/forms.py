@@ -68,6 +68,9 @@ class EntryForm(OneValueEach):
     # What the page showed in each box (a digest: ``models.text_drawn``), so that a save from a page opened before
     # a colleague's leaves their text alone where this one did not change it, and refuses where both did (review
     # 100: a status changed from an older page wiped a colleague's notes). Absent (an older page): not checked.
+    # The status the page showed: left as drawn, the status stored now stays (review 103: a stale page's "long list"
+    # undid a colleague's rejection and cleared its reason).
+    status_drawn = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     notes_drawn = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     rejection_drawn = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
@@ -79,6 +82,7 @@ class EntryForm(OneValueEach):
                 "status": entry.status,
                 "notes": entry.notes,
                 "rejection_reason": entry.rejection_reason,
+                "status_drawn": entry.status,
                 "notes_drawn": text_drawn(entry.notes),
                 "rejection_drawn": text_drawn(entry.rejection_reason),
             },

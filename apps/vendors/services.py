@@ -138,10 +138,12 @@ def change_entry(
     rejection_reason: str = "",
     notes_drawn: str | None = None,
     rejection_drawn: str | None = None,
+    status_drawn: str | None = None,
 ) -> ShortlistEntry:
     """Move an entry along the status flow and update its notes. Short-listing creates its checklist.
     ``notes_drawn`` and ``rejection_drawn``: the digests of the boxes as the page showed them (``text_drawn``): a box
-    left as drawn keeps what is stored now, and one changed here and by someone else since is refused."""
+    left as drawn keeps what is stored now, and one changed here and by someone else since is refused.
+    ``status_drawn``: the status the page showed, likewise."""
     # Every statement names the organisation beside the ids, joined tables too (one node on Citus, docs/scaling.md).
     org = entry.organisation_id
     Shortlist.objects.select_for_update().get(organisation_id=org, pk=entry.shortlist_id)
@@ -156,6 +158,16 @@ def change_entry(
         .exclude(pk=entry.pk)
         .exists()
     )
+    if status_drawn:
+        if status == status_drawn:
+            status = entry.status  # left as drawn here: a move someone made since stays
+        elif entry.status not in (status_drawn, status):
+            raise ShortlistError(
+                f"Someone moved this vendor to “{entry.get_status_display()}” since this page was opened, so nothing "
+                "was saved. Your notes are kept in the box: choose the status again knowing it, and save.",
+                field="status",
+                conflict=True,
+            )
     notes = _since_drawn(notes, entry.notes, notes_drawn, "notes")
     if status == Status.REJECTED:
         rejection_reason = _since_drawn(

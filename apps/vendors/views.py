@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -147,14 +147,40 @@ def shortlist(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "vendors/shortlist.html", _shortlist_context(request, recommendation))
 
 
+def _status_since_drawn(posted: QueryDict, entry: ShortlistEntry) -> tuple[QueryDict, str]:
+    """The post, and why it is refused ("" when it is not), for a page that drew another status than the one stored
+    now. Left as drawn, the status is read as the one stored now, so the moves the form allows start from there and
+    the move made since stays (review 103: a stale page's "long list" undid a colleague's rejection and cleared its
+    reason). Changed here too, it is refused (a 409), the status shown as it is now and the notes typed kept."""
+    key, drawn = f"entry-{entry.pk}-status", f"entry-{entry.pk}-status_drawn"
+    shown = posted.get(drawn)
+    if not shown or shown == entry.status:
+        return posted, ""
+    chosen = posted.get(key)
+    refused = (
+        f"Someone moved this vendor to “{entry.get_status_display()}” since this page was opened, so nothing was "
+        "saved. Your notes are kept in the box: choose the status again knowing it, and save."
+        if chosen not in (shown, entry.status)
+        else ""
+    )
+    now = posted.copy()
+    now[key] = now[drawn] = entry.status
+    return now, refused
+
+
 @require_POST
 @member_required(EDITOR, of=ShortlistEntry)
 def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
-    form = EntryForm(request.POST, entry=entry)
+    posted, moved_since = _status_since_drawn(request.POST, entry)
+    form = EntryForm(posted, entry=entry)
     status = 400
-    if form.is_valid():
+    if moved_since:
+        form.is_valid()
+        form.add_error("status", moved_since)
+        status = 409
+    elif form.is_valid():
         try:
             updated = services.change_entry(
                 entry=entry,
@@ -167,12 +193,14 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
                 rejection_drawn=(
                     form.cleaned_data["rejection_drawn"] if form.add_prefix("rejection_drawn") in request.POST else None
                 ),
+                status_drawn=form.cleaned_data["status_drawn"] or None,
             )
         except services.ShortlistError as exc:
             if exc.conflict:
                 # Drawn again with what is stored now, what was typed kept: saving again is a choice made knowing it.
-                entry.refresh_from_db(fields=["notes", "rejection_reason"])
+                entry.refresh_from_db(fields=["status", "notes", "rejection_reason"])
                 data = request.POST.copy()
+                data[form.add_prefix("status_drawn")] = entry.status
                 data[form.add_prefix("notes_drawn")] = text_drawn(entry.notes)
                 data[form.add_prefix("rejection_drawn")] = text_drawn(entry.rejection_reason)
                 form = EntryForm(data, entry=entry)

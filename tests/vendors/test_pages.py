@@ -591,11 +591,38 @@ def test_a_field_left_out_of_the_post_is_kept(
 def _drawn(page: str, entry: ShortlistEntry) -> dict[str, str]:
     """The hidden digests the shortlist page drew for ``entry``'s form."""
     out = {}
-    for name in ("notes_drawn", "rejection_drawn"):
-        found = re.search(rf'name="entry-{entry.pk}-{name}" value="([0-9a-f]+)"', page)
+    for name in ("status_drawn", "notes_drawn", "rejection_drawn"):
+        found = re.search(rf'name="entry-{entry.pk}-{name}" value="([0-9a-z_]+)"', page)
         assert found, name
         out[f"entry-{entry.pk}-{name}"] = found.group(1)
     return out
+
+
+def test_a_status_left_as_drawn_on_an_older_page_keeps_a_colleagues_rejection_and_its_reason(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 103: B's page, opened before A rejected the vendor, saved notes with the status it showed ("long list"):
+    # the rejection was undone and its reason cleared without a word.
+    entry = services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
+    shortlist = reverse("vendors:shortlist", args=[recommendation.pk])
+    url = reverse("vendors:entry", args=[entry.pk])
+    old = _drawn(buyer_client.get(shortlist).content.decode(), entry)
+    assert old[f"entry-{entry.pk}-status_drawn"] == "long_list"
+    reason = "A: failed the security review."
+    assert colleague_client.post(url, entry_data(entry, "rejected", reason=reason)).status_code == 302
+    mine = "B: call them on Tuesday."
+    assert buyer_client.post(url, {**entry_data(entry, "long_list", notes=mine), **old}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.notes, entry.rejection_reason) == (S.REJECTED, mine, reason)
+    # Moved on the older page too (to the short list): refused with a 409, nothing saved, the notes kept in the box.
+    other = "B: short-list them after all."
+    refused = buyer_client.post(url, {**entry_data(entry, "short_list", notes=other), **old})
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 409
+    assert "Someone moved this vendor to “Rejected” since this page was opened, so nothing was saved" in page
+    assert f"{other}</textarea>" in page
+    entry.refresh_from_db()
+    assert (entry.status, entry.notes, entry.rejection_reason) == (S.REJECTED, mine, reason)
 
 
 def test_a_status_changed_from_an_older_page_leaves_a_colleagues_notes_alone(
