@@ -11,7 +11,7 @@ from django.db.models import Q
 from apps.accounts.models import Membership, Organisation, User
 from apps.common.hostile import OneValueEach, OneValueEachMixin
 from apps.engagements.models import DeliveryLocation, KnowledgeFunction
-from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, text_drawn
+from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, item_drawn, text_drawn
 
 NOTES_MAX = 2000
 
@@ -110,6 +110,11 @@ DUE_YEARS = (2000, 2100)
 
 
 class DiligenceItemForm(OneValueEachMixin, forms.ModelForm):
+    # The fields as the page drew them (``models.item_drawn``), so that a save from a form opened before a colleague's
+    # leaves their changes alone where this one did not touch the field (review 103: a stale form's empty evidence
+    # wiped a colleague's). Absent (an older page): not checked.
+    drawn = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
     class Meta:
         model = DiligenceItem
         fields = ["status", "owner", "due_date", "evidence"]
@@ -128,6 +133,10 @@ class DiligenceItemForm(OneValueEachMixin, forms.ModelForm):
         item forms."""
         kwargs.setdefault("prefix", f"item-{kwargs['instance'].pk}")
         super().__init__(*args, **kwargs)
+        item = self.instance
+        self.fields["drawn"].initial = item_drawn(
+            {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
+        )
         # Opened in place by "Update" (htmx), the form takes the focus at its first box (static/js/focus-swapped.js).
         self.fields["status"].widget.attrs["data-focus-on-swap"] = ""
         owner: Any = self.fields["owner"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +40,32 @@ def text_drawn(text: str) -> str:
     """A short digest of a box's text as a page drew it (``forms.EntryForm``'s hidden ``…_drawn`` fields), which
     ``services.change_entry`` compares with what is stored now."""
     return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+ITEM_FIELDS = ("status", "owner", "due_date", "evidence")
+
+
+def item_value_drawn(name: str, value: Any) -> str:
+    """One field of a checklist item as a page draws it, for comparing: the owner by id, the date as YYYY-MM-DD, the
+    evidence by its digest (``text_drawn``)."""
+    if name == "owner":
+        value = getattr(value, "pk", value)
+    if name == "evidence":
+        return text_drawn(str(value or ""))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def item_drawn(values: Mapping[str, Any]) -> str:
+    """The fields of a checklist item as a page drew them, in one hidden value (``forms.DiligenceItemForm.drawn``)."""
+    return "|".join(item_value_drawn(name, values.get(name)) for name in ITEM_FIELDS)
+
+
+def item_shown(drawn: str) -> dict[str, str] | None:
+    """``item_drawn`` read back; None when it is not one (an older page)."""
+    parts = drawn.split("|")
+    return dict(zip(ITEM_FIELDS, parts, strict=True)) if len(parts) == len(ITEM_FIELDS) else None
 
 
 @audited()

@@ -29,7 +29,15 @@ from apps.recommendations.snapshot.write import written_snapshot
 from apps.recommendations.whatif import original_answers
 from apps.vendors import queries
 from apps.vendors.forms import NOTES_MAX
-from apps.vendors.models import DiligenceItem, Shortlist, ShortlistEntry, Vendor, text_drawn
+from apps.vendors.models import (
+    ITEM_FIELDS,
+    DiligenceItem,
+    Shortlist,
+    ShortlistEntry,
+    Vendor,
+    item_value_drawn,
+    text_drawn,
+)
 
 # A reason for short-listing a provider that misses a requirement must say something ("ok" does not).
 EXCEPTION_REASON_MIN = 10
@@ -315,9 +323,6 @@ def create_checklist(*, entry: ShortlistEntry) -> int:
     return len([item for item in created if item.pk])
 
 
-ITEM_FIELDS = ("status", "owner", "due_date", "evidence")
-
-
 def update_item(
     *,
     item: DiligenceItem,
@@ -332,11 +337,17 @@ def update_item(
 
 
 @transaction.atomic
-def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: User) -> tuple[DiligenceItem, list[str]]:
+def save_item_fields(
+    *, item: DiligenceItem, values: Mapping[str, Any], user: User, shown: Mapping[str, str] | None = None
+) -> tuple[DiligenceItem, list[str], list[str]]:
     """Store some of an item's fields (``ITEM_FIELDS``, already validated); the others stay as they are.
 
-    Returns the item and the names of the fields that changed; when none did, nothing is written (not
-    even who changed it last), so re-posting an unchanged form is no change.
+    ``shown``: each field as the page drew it (``item_value_drawn``). A field left as drawn keeps what is stored now
+    (a colleague's change since stays); one changed here and by someone else since, to something else, is not stored
+    (review 103: a stale form's empty evidence wiped a colleague's).
+
+    Returns the item, the names of the fields that changed, and those refused as changed by someone else since; when
+    none changed, nothing is written (not even who changed it last), so re-posting an unchanged form is no change.
     """
     unknown = set(values) - set(ITEM_FIELDS)
     if unknown:
@@ -356,6 +367,15 @@ def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: Us
     if "evidence" in wanted:
         wanted["evidence"] = str(wanted["evidence"] or "").strip()
     current = {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
+    clashed: list[str] = []
+    if shown is not None:
+        for name in list(wanted):
+            was, sent, now = shown[name], item_value_drawn(name, wanted[name]), item_value_drawn(name, current[name])
+            if sent == was:
+                del wanted[name]  # left as drawn here: whatever is stored now stays
+            elif now not in (was, sent):
+                del wanted[name]
+                clashed.append(name)
     changed = [
         name
         for name, value in wanted.items()
@@ -367,7 +387,7 @@ def save_item_fields(*, item: DiligenceItem, values: Mapping[str, Any], user: Us
         )
     if "owner" in changed and item.owner is not None:
         _announce_owner(item, user)
-    return item, changed
+    return item, changed, clashed
 
 
 def _announce_owner(item: DiligenceItem, user: User) -> None:

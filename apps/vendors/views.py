@@ -7,6 +7,8 @@ change. Shortlist entries and checklist items reach their organisation through t
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
@@ -37,7 +40,15 @@ from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
 from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
 from apps.vendors.matching import CAPABILITY_OF, Match
-from apps.vendors.models import CAPABILITIES, DiligenceItem, ShortlistEntry, text_drawn
+from apps.vendors.models import (
+    CAPABILITIES,
+    DiligenceItem,
+    ShortlistEntry,
+    item_drawn,
+    item_shown,
+    item_value_drawn,
+    text_drawn,
+)
 
 EDITOR = Membership.Role.EDITOR
 
@@ -415,9 +426,13 @@ def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         for name in services.ITEM_FIELDS
         if name in form.cleaned_data and form.add_prefix(name) in request.POST
     }
-    saved, changed = services.save_item_fields(item=item, values=values, user=request.user)
-    if not valid:
-        return _item_refused(request, entry, saved, form, changed)
+    shown = item_shown(form.cleaned_data.get("drawn") or "") if form.add_prefix("drawn") in request.POST else None
+    saved, changed, clashed = services.save_item_fields(item=item, values=values, user=request.user, shown=shown)
+    drawn = _drawn_now(form, saved, values, shown)
+    if clashed:
+        form = _item_drawn_again(request, saved, shown or {}, clashed)
+    if not valid or clashed:
+        return _item_refused(request, entry, saved, form, changed, status=409 if clashed else 400, drawn=drawn)
     if not request.htmx:
         messages.success(request, f"Saved: {saved.title}.")
         return redirect(f"{reverse('vendors:diligence', args=[entry.pk])}#item-{saved.pk}")
@@ -425,19 +440,86 @@ def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     parts = [
         render_to_string("vendors/diligence.html#item-status", {"item": saved, "status": "saved"}, request),
         render_to_string("vendors/diligence.html#progress", {"progress": progress, "oob": True}, request),
+        drawn,
     ]
     return HttpResponse("".join(parts))
 
 
+def _stored(item: DiligenceItem) -> dict[str, Any]:
+    return {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
+
+
+def _drawn_now(
+    form: DiligenceItemForm, item: DiligenceItem, values: Mapping[str, Any], shown: Mapping[str, str] | None
+) -> str:
+    """The form's hidden ``drawn`` value after a save, swapped in out of band: each field the form left as drawn as it
+    was drawn (its box still shows that), every other one as stored now, so the next autosave from the same form
+    decides from what it has seen."""
+    stored = _stored(item)
+    if shown is None:
+        value = item_drawn(stored)
+    else:
+        value = "|".join(
+            shown[name]
+            if name in values and item_value_drawn(name, values[name]) == shown[name]
+            else item_value_drawn(name, stored[name])
+            for name in services.ITEM_FIELDS
+        )
+    return format_html(
+        '<input type="hidden" name="{}" id="{}" value="{}" data-hx-swap-oob="true">',
+        form.add_prefix("drawn"),
+        form["drawn"].auto_id,
+        value,
+    )
+
+
+def _item_drawn_again(
+    request: HtmxMemberRequest, item: DiligenceItem, shown: Mapping[str, str], clashed: list[str]
+) -> DiligenceItemForm:
+    """The form drawn again after a save refused for fields a colleague changed since (``clashed``): those keep what
+    was entered here, with a message giving what they read now; every other field shows what is stored now, and the
+    form says it was drawn from that, so saving again is a choice made knowing it."""
+    prefix = f"item-{item.pk}-"
+    data = request.POST.copy()
+    stored = _stored(item)
+    for name in services.ITEM_FIELDS:
+        if name in clashed:
+            continue
+        value = stored[name]
+        data[prefix + name] = (
+            value.isoformat() if isinstance(value, datetime.date) else ("" if value is None else value)
+        )
+    data[prefix + "drawn"] = item_drawn(stored)
+    form = DiligenceItemForm(data, instance=item, organisation=request.organisation)
+    form.is_valid()
+    for name in clashed:
+        label = str(form.fields[name].label or name).lower()
+        now = str(item.owner or "nobody") if name == "owner" else (stored[name] or "empty")
+        form.add_error(
+            name,
+            f"Someone changed the {label} since this form was opened, so yours was not saved. It now reads: “{now}”. "
+            "What you entered is kept here: save again to replace theirs.",
+        )
+    return form
+
+
 def _item_refused(
-    request: HtmxMemberRequest, entry: ShortlistEntry, item: DiligenceItem, form: DiligenceItemForm, changed: list[str]
+    request: HtmxMemberRequest,
+    entry: ShortlistEntry,
+    item: DiligenceItem,
+    form: DiligenceItemForm,
+    changed: list[str],
+    *,
+    status: int = 400,
+    drawn: str = "",
 ) -> HttpResponse:
-    """400: the refused fields' messages; what else was posted is saved (``changed``) and shown."""
+    """400 (409 for a field someone else changed since): the refused fields' messages; what else was posted is saved
+    (``changed``) and shown."""
     if request.htmx:
         message = _error_text(form)
         if changed:
             message = f"Your other changes are saved. {message}"
-        parts = [
+        parts: list[str] = [
             render_to_string(
                 "vendors/diligence.html#item-status", {"item": item, "status": "error", "message": message}, request
             )
@@ -447,7 +529,8 @@ def _item_refused(
             parts.append(
                 render_to_string("vendors/diligence.html#progress", {"progress": progress, "oob": True}, request)
             )
-        return HttpResponse("".join(parts), status=400)
+        parts.append(drawn)
+        return HttpResponse("".join(parts), status=status)
     summary = [
         (
             form[name].auto_id if name in form.fields else f"item-{item.pk}",
@@ -458,7 +541,7 @@ def _item_refused(
     ]
     intro = f"“{item.title}”: " + ("your other changes are saved." if changed else "nothing was saved.")
     context = _diligence_context(request, entry, bound=form, error_summary=summary, error_intro=intro)
-    return render(request, "vendors/diligence.html", context, status=400)
+    return render(request, "vendors/diligence.html", context, status=status)
 
 
 def _label(form: forms.BaseForm, name: str) -> str:

@@ -666,3 +666,72 @@ def test_notes_changed_on_an_older_page_and_by_a_colleague_since_are_refused_and
     )
     entry.refresh_from_db()
     assert (entry.status, entry.notes) == (S.SHORT_LIST, f"{theirs} {mine}")
+
+
+def _item_drawn(page: str, item: DiligenceItem) -> str:
+    found = re.search(rf'name="item-{item.pk}-drawn" (?:id="[^"]+" )?value="([^"]*)"', page) or re.search(
+        rf'name="item-{item.pk}-drawn" value="([^"]*)"', page
+    )
+    assert found, page[:2000]
+    return html.unescape(found.group(1))
+
+
+def test_a_checklist_item_saved_from_an_older_form_keeps_a_colleagues_evidence(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 103: a form opened before a colleague saved evidence posted its empty box with a new due date, and the
+    # evidence was wiped without a word.
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
+    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    url = reverse("vendors:diligence_item", args=[item.pk])
+    theirs = "B: SOC 2 report received, filed as DMS 4471"
+    assert colleague_client.post(url, item_data(item, evidence=theirs)).status_code == 302
+    stale = {**item_data(item, due_date="2027-01-15"), f"item-{item.pk}-drawn": drawn}
+    assert buyer_client.post(url, stale, headers={"HX-Request": "true"}).status_code == 200
+    item.refresh_from_db()
+    assert (item.evidence, item.due_date.isoformat() if item.due_date else None) == (theirs, "2027-01-15")
+    # Evidence typed on the older form too: refused with a 409 naming theirs; what was typed stays in the box.
+    mine = "A: asked for the SOC 2 bridge letter"
+    refused = buyer_client.post(url, {**item_data(item, evidence=mine), f"item-{item.pk}-drawn": drawn})
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 409
+    assert (
+        "Someone changed the evidence notes since this form was opened, so yours was not saved. "
+        f"It now reads: “{theirs}”" in page
+    )
+    assert f"{mine}</textarea>" in page
+    item.refresh_from_db()
+    assert item.evidence == theirs
+    # Saved again from the form drawn with theirs: a choice made knowing it.
+    again = _item_drawn(page, item)
+    assert (
+        buyer_client.post(
+            url, {**item_data(item, evidence=mine, due_date="2027-01-15"), f"item-{item.pk}-drawn": again}
+        ).status_code
+        == 302
+    )
+    item.refresh_from_db()
+    assert item.evidence == mine
+
+
+def test_autosaves_from_one_checklist_form_follow_each_other_without_a_conflict(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
+    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    url = reverse("vendors:diligence_item", args=[item.pk])
+    # A colleague sets the due date after this form was drawn; this form's autosaves type the evidence twice.
+    assert colleague_client.post(url, {f"item-{item.pk}-due_date": "2027-03-01"}).status_code == 302
+    for text in ("Asked", "Asked for the report"):
+        sent = {**item_data(item, evidence=text), f"item-{item.pk}-drawn": drawn}
+        response = buyer_client.post(url, sent, headers={"HX-Request": "true"})
+        assert response.status_code == 200, response.content.decode()
+        drawn = _item_drawn(response.content.decode(), item)  # swapped in out of band
+        item.refresh_from_db()
+        assert (item.evidence, str(item.due_date)) == (text, "2027-03-01")
