@@ -7,6 +7,7 @@ the receivers in ``receivers.py`` turn every event into inbox rows and timeline 
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -47,7 +48,12 @@ class CommentError(ValidationError):
 
 
 class CommentsTooFast(CommentError):
-    """Refused: the author has posted ``COMMENTS_PER_HOUR`` comments in the last hour (a 429)."""
+    """Refused: the author has posted ``COMMENTS_PER_HOUR`` comments in the last hour (a 429), with the seconds until
+    the earliest of them is an hour old (``retry_after``)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 # Comments
@@ -143,13 +149,16 @@ def post_comment(
     # under the author's lock, so requests at once cannot all pass the last place.
     limit = settings.COMMENTS_PER_HOUR
     since = timezone.now() - datetime.timedelta(hours=1)
-    if (
-        limit
-        and Comment.objects.filter(organisation=organisation, author=author, created_at__gte=since).count() >= limit
-    ):
+    recent = Comment.objects.filter(organisation=organisation, author=author, created_at__gte=since)
+    if limit and recent.count() >= limit:
+        # A place frees when the earliest of the hour's comments is an hour old (review 103: no Retry-After, no time).
+        earliest = recent.order_by("created_at").values_list("created_at", flat=True).first() or since
+        wait = max(1, math.ceil((earliest - since).total_seconds()))
+        minutes = math.ceil(wait / 60)
         raise CommentsTooFast(
-            f"Not posted: you have posted {limit} comments in the last hour, the most an hour allows. Try again later;"
-            " your comment is kept here."
+            f"Not posted: you have posted {limit} comments in the last hour, the most an hour allows. Try again in "
+            f"{'about a minute' if minutes == 1 else f'about {minutes} minutes'}; your comment is kept here.",
+            retry_after=wait,
         )
     comment = Comment.objects.create(
         organisation=organisation,

@@ -55,12 +55,20 @@ def _post(request: MemberRequest, form: CommentForm, replies_to: QuerySet[Commen
     except services.CommentError as exc:
         form.add_error("body", exc.messages[0])
         form.refused_with = 429 if isinstance(exc, services.CommentsTooFast) else 400  # type: ignore[attr-defined]  # the status the page answers with
+        form.retry_after = getattr(exc, "retry_after", None)  # type: ignore[attr-defined]  # for the 429's Retry-After
         return None
 
 
 def _refused_status(form: CommentForm) -> int:
     """The status of a page drawn again with a refused comment: 429 past the hour's limit, else 400."""
     return int(getattr(form, "refused_with", 400))
+
+
+def _refused(response: HttpResponse, form: CommentForm) -> HttpResponse:
+    """A refused comment's page, with Retry-After when it was refused for the hour's limit."""
+    if (wait := getattr(form, "retry_after", None)) is not None:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -86,7 +94,9 @@ def question(request: MemberRequest, pk: int, question: str) -> HttpResponse:
             messages.success(request, "Comment posted.")
             return redirect(services.comment_url(comment))
     context = {"assessment": assessment, "question": q, "thread": services.thread(on_question), "form": form}
-    return render(request, "discussion/question.html", context, status=_refused_status(form) if form.errors else 200)
+    return _refused(
+        render(request, "discussion/question.html", context, status=_refused_status(form) if form.errors else 200), form
+    )
 
 
 @require_POST
@@ -100,7 +110,7 @@ def result_comment(request: MemberRequest, pk: int) -> HttpResponse:
         messages.success(request, "Comment posted.")
         return redirect(services.comment_url(comment))
     context = {"rec": recommendation, "form": form}
-    return render(request, "discussion/result_comment.html", context, status=_refused_status(form))
+    return _refused(render(request, "discussion/result_comment.html", context, status=_refused_status(form)), form)
 
 
 def _own_comment(request: MemberRequest, pk: int) -> Comment:

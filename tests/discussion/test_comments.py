@@ -240,6 +240,11 @@ def test_comments_past_the_hours_limit_are_refused_with_a_429_and_the_text_kept(
         assert refused.status_code == 429 and 'id="error-summary"' in page and "<title>Error: " in page
         assert "you have posted 3 comments in the last hour, the most an hour allows" in page
         assert "One point too many" in page
+        # When to try again, in the header and in words (review 103: neither was given).
+        assert 3_500 <= int(refused["Retry-After"]) <= 3_600
+        assert "Try again in about 60 minutes; your comment is kept here." in page
+        htmx = viewer_client.post(url, {"body": "One point too many"}, headers={"HX-Request": "true"})
+        assert htmx.status_code == 429 and 3_500 <= int(htmx["Retry-After"]) <= 3_600
     assert Comment.objects.count() == 3
 
 
