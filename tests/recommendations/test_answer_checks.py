@@ -274,7 +274,18 @@ def test_the_result_and_its_memo_question_a_budget_rate_far_from_the_frozen_refe
         page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
         assert (said in page.split('id="cost-checks"')[1].split("</div>")[0]) if named else said not in page
         assert ('id="verdict-checks"' in page) == named
-        assert (said in html.unescape(render_memo_html(rec, "http://testserver/"))) == named
+        memo = html.unescape(render_memo_html(rec, "http://testserver/"))
+        assert (said in memo) == named
+        # The memo's first page names the rate the figures were converted at as the cost section does (review 104).
+        assert "(provider prices converted from US dollars at your budget exchange rate)" in memo
+    us = submit_and_recommend(
+        assessment=AssessmentFactory(
+            organisation=organisation, created_by=buyer, title="US", playbook=reference, answers=base
+        ),
+        user=buyer,
+    )
+    assert us.record.evaluation.cost.currency == "USD"
+    assert "provider prices converted" not in render_memo_html(us, "http://testserver/")
 
 
 @pytest.mark.django_db
