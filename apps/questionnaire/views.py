@@ -26,7 +26,7 @@ from apps.accounts.scoping import HtmxMemberRequest, MemberRequest, member_requi
 from apps.common.hostile import ascii_int, single_param
 from apps.common.prepared import PreparedQuery
 from apps.playbooks.engine.answers import MARKET_ROLE, OWN_COST_ROLE, answer_text, clean_answers, market_currency
-from apps.playbooks.engine.checks import checks_for_answers
+from apps.playbooks.engine.checks import budget_rate_check, checks_for_answers
 from apps.playbooks.engine.evaluate import start_date_checks
 from apps.playbooks.engine.visibility import Visibility, visibility
 from apps.playbooks.models import Playbook
@@ -440,6 +440,7 @@ def _after_step(
     closed = [c for c in order if c in closed_codes]
     note = f" {_closed_note(compiled, closed, result.answers)}" if closed else ""
     note += _market_note(compiled, result.saved, result.answers)
+    note += _rate_note(compiled, result.saved, result.answers)
     newly_shown = [c for c in opened if compiled.questions[c].section == section]
     if newly_shown:
         # Named in the step's order, and the page opened at the first of them: without JavaScript the page reloads
@@ -568,6 +569,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         status["message"] = (status.get("message", "") + " " + _closed_note(compiled, closed, result.answers)).strip()
     slip = _impossible_note(compiled, [q.code], result.answers, team.hidden, result.seen)
     slip += _market_note(compiled, result.saved, result.answers)
+    slip += _rate_note(compiled, result.saved, result.answers)
     if status["status"] == "saved" and slip:
         status["message"] = (status.get("message", "") + slip).strip()
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
@@ -618,6 +620,17 @@ def _market_note(compiled: Any, codes: Iterable[str], answers: Mapping[str, Any]
     return (
         f" Your own in-house cost is now read as {shown}, in {market_currency(answers.get(market_code))[1]}: check it."
     )
+
+
+def _rate_note(compiled: Any, codes: Iterable[str], answers: Mapping[str, Any]) -> str:
+    """When a save of ``codes`` set the budget exchange rate (or the market it is read in) to one far outside the band
+    the cost catalogue allows around its reference rate: the review page's check, said as it is saved (review 104:
+    127 pounds per 100 dollars said "Saved" alone, where 1.27 was questioned); "" otherwise."""
+    rate_code, market_code = compiled.roles.get("budget_fx"), compiled.roles.get(MARKET_ROLE)
+    if not rate_code or not {rate_code, market_code} & set(codes):
+        return ""
+    check = budget_rate_check(compiled.catalogue.cost_assumptions, answers.get(rate_code), answers.get(market_code))
+    return f" But check it: {check.text}" if check else ""
 
 
 def _closed_note(compiled: Any, closed: list[str], answers: Mapping[str, Any]) -> str:

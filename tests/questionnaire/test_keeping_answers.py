@@ -264,3 +264,24 @@ def test_clearing_the_country_of_in_house_costs_puts_back_the_dollar_unit(
         _autosave_url(draft, "home_market"), {"home_market": "", "home_market__present": "1"}, **HX
     ).content.decode()
     assert '<span class="muted" id="unit-own_inhouse_cost" data-hx-swap-oob="true">a year, in US dollars</span>' in said
+
+
+def test_a_budget_rate_far_from_the_reference_is_questioned_as_it_is_saved(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    # Review 104: 127 pounds per 100 dollars (the rate quoted the other way round) said "Saved" alone on the step,
+    # where 1.27 was questioned and the review page named it.
+    url = reverse("questionnaire:step", args=[draft.pk, "comparison"])
+    buyer_client.post(url, _present({"home_market": "uk", "own_figures": "yes"}))
+    said = html.unescape(
+        buyer_client.post(_autosave_url(draft, "budget_fx"), {"budget_fx": "127"}, **HX).content.decode()
+    )
+    assert answers_of(draft)["budget_fx"] == 127
+    assert "But check it: Your budget rate, 127 pounds per 100 US dollars, lies far outside the band" in said
+    fine = html.unescape(
+        buyer_client.post(_autosave_url(draft, "budget_fx"), {"budget_fx": "79"}, **HX).content.decode()
+    )
+    assert "But check it" not in fine
+    # Without JavaScript, the step's message says it too.
+    step = html.unescape(buyer_client.post(url, _present({"budget_fx": "127"}), follow=True).content.decode())
+    assert "But check it: Your budget rate, 127 pounds per 100 US dollars" in step
