@@ -46,6 +46,11 @@ NOT_POSTED = (
     "Reload the page and give the answer again."
 )
 
+NOT_POSTED_STEP = (
+    "Nothing was saved: no answer of this step reached the server with this request. "
+    "Reload the page and give the answers again."
+)
+
 # The assessments list: a page of this many, and the statuses it can be narrowed to (code: the tab's words).
 LIST_PAGE_SIZE = 50
 LIST_STATUSES = {"": "All", "draft": "Drafts", "submitted": "Submitted"}
@@ -244,6 +249,10 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
         _require_editor(request)
         kinds = {c: compiled.questions[c].kind for s in compiled.sections if s.code == section for c in s.questions}
         posted = posted_answers(request.POST, kinds)
+        if not posted and section in visibility(compiled, answers).sections:
+            # No answer of a step that asks some reached the server (a body it cannot read, such as JSON): said, not
+            # "Saved." (review 103).
+            return _answer_refused(request, assessment, "", NOT_POSTED_STEP, 400)
         if not assessment.is_draft:
             # Submitted since the page was drawn: nothing is saved, and what was sent is shown in its boxes on the step
             # (a 409), where a redirect to the result had shown it nowhere (review 82).

@@ -415,6 +415,15 @@ def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     entry = item.entry
     form = DiligenceItemForm(request.POST, instance=item, organisation=request.organisation)
+    if not any(form.add_prefix(name) in request.POST for name in services.ITEM_FIELDS):
+        # Nothing of the item reached the server (a body it cannot read, such as JSON): said, not "Saved" (review 103).
+        form.is_valid()
+        form.add_error(
+            None,
+            "Nothing was saved: no field of this item reached the server with this request. Reload "
+            "the page and make the change again.",
+        )
+        return _item_refused(request, entry, item, form, [])
     form.is_valid()
     # A field that was not posted keeps its value, so it cannot be refused ("Status: This field is required"
     # for a post that only changes the owner): only the posted fields' errors count.

@@ -285,3 +285,13 @@ def test_a_budget_rate_far_from_the_reference_is_questioned_as_it_is_saved(
     # Without JavaScript, the step's message says it too.
     step = html.unescape(buyer_client.post(url, _present({"budget_fx": "127"}), follow=True).content.decode())
     assert "But check it: Your budget rate, 127 pounds per 100 US dollars" in step
+
+
+def test_a_step_sent_as_json_says_nothing_was_saved(buyer_client: Client, draft: Assessment) -> None:
+    # Review 103: a whole step posted as JSON answered "Saved." with nothing saved.
+    url = reverse("questionnaire:step", args=[draft.pk, "comparison"])
+    refused = buyer_client.post(url, json.dumps({"home_market": "uk"}), content_type="application/json")
+    assert refused.status_code == 400
+    assert "Nothing was saved: no answer of this step reached the server" in refused.content.decode()
+    assert "home_market" not in answers_of(draft)
+    assert buyer_client.post(url, _present({"home_market": "uk"})).status_code == 302

@@ -735,3 +735,19 @@ def test_autosaves_from_one_checklist_form_follow_each_other_without_a_conflict(
         drawn = _item_drawn(response.content.decode(), item)  # swapped in out of band
         item.refresh_from_db()
         assert (item.evidence, str(item.due_date)) == (text, "2027-03-01")
+
+
+def test_a_checklist_item_sent_as_json_says_nothing_was_saved(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 103: a checklist item posted as JSON answered "Saved: …" with nothing saved.
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    url = reverse("vendors:diligence_item", args=[item.pk])
+    for headers in ({}, {"HX-Request": "true"}):
+        refused = buyer_client.post(url, '{"evidence": "x"}', content_type="application/json", headers=headers)
+        assert refused.status_code == 400
+        assert "Nothing was saved: no field of this item reached the server" in html.unescape(refused.content.decode())
+    item.refresh_from_db()
+    assert item.evidence == ""
