@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.query import MAX_GET_RESULTS
@@ -73,6 +73,14 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
             if not found:
                 raise Http404("No Assessment matches the given query.")
             assessment = found[0]  # one at most: by primary key
+            # The role read when the request began may have dropped while this submit waited for the draft's lock:
+            # read again, locked, so a role change waits for the submit or the submit sees it (review 103: a submit
+            # begun before its author was made a viewer went through).
+            may = Membership.objects.select_for_update(no_key=True).filter(
+                pk=request.membership.pk, role__in=(Membership.Role.EDITOR, Membership.Role.OWNER)
+            )
+            if not may.exists():
+                raise PermissionDenied("Your role in this organisation changed: a viewer cannot submit.")
             recommendation = services.submit_and_recommend(assessment=assessment, user=request.user, locked=True)
     except AssessmentError as exc:
         # The review page's own context, so what the member may not see yet stays hidden (review 70).

@@ -171,3 +171,29 @@ def test_a_locked_read_counts_only_inside_the_transaction_that_submits(
     stored = Assessment.objects.get(pk=draft.pk)
     assert not stored.is_draft and stored.submitted_by == buyer
     assert (stored.submitted_at, stored.updated_at) == (row.submitted_at, row.updated_at)
+
+
+def test_a_submit_whose_author_was_made_a_viewer_while_it_waited_is_refused(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, monkeypatch: Any
+) -> None:
+    """Review 103: a submit that waited on the draft's lock while its author was made a viewer went through. The
+    role is read again, locked, once the draft is held."""
+    from apps.accounts.models import Membership
+    from apps.recommendations import views
+
+    answers = reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Raced", playbook=reference, answers=answers
+    )
+    locked = views._LOCKED_DRAFT
+
+    def demoted_meanwhile(**kwargs: Any) -> Any:
+        Membership.objects.filter(organisation=organisation, user=buyer).update(role=Membership.Role.VIEWER)
+        return locked(**kwargs)
+
+    monkeypatch.setattr(views, "_LOCKED_DRAFT", demoted_meanwhile)
+    refused = buyer_client.post(reverse("recommendations:submit", args=[a.pk]))
+    assert refused.status_code == 403
+    assert not Recommendation.objects.filter(assessment=a).exists()
+    a.refresh_from_db()
+    assert a.is_draft
