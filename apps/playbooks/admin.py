@@ -276,7 +276,7 @@ class EffectInline(BlankLabelledAutocompleteMixin, DraftOnlyInline, admin.Stacke
         ("engagement_model", "regime", "location"),
         "text",
         ("severity", "mitigation"),
-        ("notice", "evidence"),
+        ("notice", "evidence", "own"),
     )
 
 

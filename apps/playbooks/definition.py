@@ -169,6 +169,8 @@ def _effect(effect: Effect) -> dict[str, Any]:
         data["notice"] = effect.notice
         if effect.evidence:  # written only where set, so a definition without it is the same document as before
             data["evidence"] = True
+        if effect.own:  # likewise
+            data["own"] = True
     return data
 
 

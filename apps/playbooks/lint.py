@@ -294,8 +294,12 @@ class _Linter:
                 self.add(WARNING, "rule", code, f"only a gate can be a notice: its {kind} effect's notice is ignored")
             if kind != "gate" and effect.get("evidence"):
                 self.add(WARNING, "rule", code, f"only a gate can be evidence: its {kind} effect's evidence is ignored")
-            if kind == "gate" and effect.get("notice") and effect.get("evidence"):
-                self.add(ERROR, "rule", code, "a gate is a notice or the provider's evidence, not both")
+            if kind != "gate" and effect.get("own"):
+                self.add(
+                    WARNING, "rule", code, f"only a gate can be yours to arrange: its {kind} effect's own is ignored"
+                )
+            if kind == "gate" and sum(bool(effect.get(k)) for k in ("notice", "evidence", "own")) > 1:
+                self.add(ERROR, "rule", code, "a gate is one of a notice, the provider's evidence or yours to arrange")
         kinds = {effect.get("kind") for effect in effects}
         if {"gate", "blocker"} <= kinds:
             self.add(WARNING, "rule", code, "it blocks KPO, so its gate never changes the verdict")

@@ -372,6 +372,11 @@ class Effect(models.Model):
         help_text="A gate only: it is evidence the provider must give and you judge (a language shown on real work), "
         "not an approval, licence or consent that may be refused.",
     )
+    own = models.BooleanField(
+        default=False,
+        help_text="A gate only: it is something you arrange yourselves before signing (a licensed supervisor's time), "
+        "not an approval, licence or consent someone else may refuse.",
+    )
 
     class Meta:
         ordering = ["rule", "id"]
@@ -416,8 +421,12 @@ class Effect(models.Model):
                 errors["evidence"] = (
                     "Only a gate can be the provider's evidence: untick it, or make this effect a gate."
                 )
-        elif self.notice and self.evidence:
-            errors["evidence"] = "A gate is a notice or the provider's evidence, not both: untick one of them."
+            if self.own:
+                errors["own"] = "Only a gate can be yours to arrange: untick it, or make this effect a gate."
+        elif self.notice + self.evidence + self.own > 1:
+            errors["own" if self.own else "evidence"] = (
+                "A gate is one of a notice, the provider's evidence or yours to arrange: untick the others."
+            )
         if errors:
             raise ValidationError(errors)
 

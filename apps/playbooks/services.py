@@ -174,6 +174,7 @@ def _effect(rule: Rule, raw: Mapping[str, Any], lookups: Mapping[str, Mapping[st
         mitigation=_text(raw, "mitigation") if kind == "risk" else "",
         notice=raw.get("notice") is True and kind == "gate",
         evidence=raw.get("evidence") is True and kind == "gate",
+        own=raw.get("own") is True and kind == "gate",
     )
 
 

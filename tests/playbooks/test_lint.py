@@ -207,7 +207,23 @@ def has(found: list[tuple[str, str, str, str]], level: str, code: str, text: str
             ),
             "error",
             "r1",
-            "a gate is a notice or the provider's evidence, not both",
+            "a gate is one of a notice, the provider's evidence or yours to arrange",
+        ),
+        (
+            lambda d: d["rules"][0]["effects"].append(
+                {"kind": "gate", "text": "a supervisor's time", "notice": True, "own": True}
+            ),
+            "error",
+            "r1",
+            "a gate is one of a notice, the provider's evidence or yours to arrange",
+        ),
+        (
+            lambda d: d["rules"][0]["effects"].append(
+                {"kind": "risk", "text": "Slips", "severity": "low", "own": True}
+            ),
+            "warning",
+            "r1",
+            "only a gate can be yours to arrange",
         ),
         # a risk may name the location it belongs to, a known one
         (
@@ -329,5 +345,12 @@ def test_admin_refuses_notice_or_evidence_on_another_effect_and_both_on_one_gate
     assert "Only a gate can be the provider's evidence" in str(risk.value)
     with pytest.raises(ValidationError) as both:
         Effect(kind="gate", text="a consent", notice=True, evidence=True).clean()
-    assert "not both" in str(both.value)
+    assert "A gate is one of a notice, the provider's evidence or yours to arrange" in str(both.value)
+    with pytest.raises(ValidationError) as own:
+        Effect(kind="gate", text="a supervisor's time", evidence=True, own=True).clean()
+    assert "untick the others" in str(own.value)
+    with pytest.raises(ValidationError) as condition:
+        Effect(kind="condition", text="a supervisor's time", own=True).clean()
+    assert "Only a gate can be yours to arrange" in str(condition.value)
     Effect(kind="gate", text="a consent", evidence=True).clean()  # one of them: fine
+    Effect(kind="gate", text="a supervisor's time", own=True).clean()

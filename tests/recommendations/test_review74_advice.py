@@ -5,10 +5,17 @@ priced at."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 from tests.recommendations.golden import evaluated_case, fired_codes
 
@@ -30,7 +37,7 @@ def test_licensed_work_nobody_onshore_can_supervise_is_not_told_kpo_wins(referen
     if capacity == "no":
         assert any(t.startswith("a licensed professional engaged") for t in gates)
     else:
-        assert "time budgeted for your licensed people to supervise the offshore work as it is done" in gates[0]
+        assert "your licensed people's time budgeted to supervise the offshore work as it is done" in gates[0]
         assert "limited-signoff-supervision" in fired_codes(ev)
     # A CPA's and an actuary's signature alike.
     cpa = evaluated_case(reference, CPA, signoff_capacity=capacity)
@@ -128,3 +135,20 @@ def test_the_memo_of_a_blocked_verdict_with_no_flip_does_not_call_it_robust(
     assert "robust" not in section and f"with 1 thing blocking it ({blocker.name}): each must be changed" in section
     won = recommend(reference, organisation, buyer, "US hedge fund: steady equity research")
     assert "the result is robust" in memo.render_memo_html(won, "http://testserver/")
+
+
+def test_supervision_the_buyer_arranges_itself_is_not_said_to_be_someone_elses_decision(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """Review 104: the firm's own lawyers' time read "not yours alone to decide, and it may be refused"."""
+    answers = {**reference.golden_cases.get(name__startswith=AMLAW).answers, "signoff_capacity": "limited"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, title="Own", playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = rec.record.evaluation
+    assert [g.own for g in ev.gates] == [True] and ev.gates_all_own
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    gates = page.split('class="verdict__gates"')[1].split("</div>")[0]
+    assert "it is yours to arrange, and must be in place before the work starts." in gates
+    assert "not yours alone to decide" not in gates and "may be refused" not in gates
+    memo = html.unescape(render_memo_html(rec, "http://testserver/"))
+    assert "it is yours to arrange, and must be in place before the work starts." in memo

@@ -199,6 +199,7 @@ def _effects(raw: Any, rule: str, catalogue: Catalogue, problems: list[str]) -> 
                 mitigation=str(item.get("mitigation", "")),
                 notice=kind == "gate" and item.get("notice") is True,
                 evidence=kind == "gate" and item.get("evidence") is True,
+                own=kind == "gate" and item.get("own") is True,
                 model=model,
             )
         )

@@ -136,6 +136,8 @@ class Gate:
     # Evidence the provider must give and the buyer judges (a language shown on real work), rather than an approval
     # someone may refuse: the result says the verdict rests on what the provider shows.
     evidence: bool = False
+    # Something the buyer arranges itself before signing (a licensed supervisor's time), not anyone else's decision.
+    own: bool = False
 
 
 # The condition a verdict for KPO carries when no delivery location meets every requirement the buyer set.
@@ -504,7 +506,9 @@ def _plan(pb: CompiledPlaybook, rule: Any, number: int = 0) -> _RulePlan:
         conditions=tuple(
             (e.model, VerdictCondition(e.text, rule.code, rule.name)) for e in effects if e.kind == "condition"
         ),
-        gates=tuple(Gate(e.text, rule.code, rule.name, e.notice, e.evidence) for e in effects if e.kind == "gate"),
+        gates=tuple(
+            Gate(e.text, rule.code, rule.name, e.notice, e.evidence, e.own) for e in effects if e.kind == "gate"
+        ),
         delivered_in=tuple(local.items()),
         elsewhere=explained(False) if local else None,
         enforces=rule.enforces,

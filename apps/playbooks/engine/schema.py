@@ -46,6 +46,7 @@ SHAPES: dict[str, dict[str, Any]] = {
     "effect": {
         "kind": str, "points": (int, None), "target": TEXT_OR_NULL, "text": TEXT_OR_NULL,
         "severity": TEXT_OR_NULL, "mitigation": TEXT_OR_NULL, "notice": (bool, None), "evidence": (bool, None),
+        "own": (bool, None),
         "model": TEXT_OR_NULL,
     },
     "golden case": {

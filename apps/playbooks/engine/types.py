@@ -153,6 +153,9 @@ class Effect:
     # A gate only: evidence the provider must give and the buyer judges (a language shown on real work), rather than an
     # approval that may be refused.
     evidence: bool = False
+    # A gate only: something the buyer arranges itself before signing (a licensed supervisor's time), not anyone
+    # else's decision.
+    own: bool = False
     # A risk or a condition only: the engagement model this wording is for. It holds only when that model is the one
     # recommended, and then stands in for the same rule's risk of the same title naming none (whose mitigation may
     # suggest it), or for the same rule's conditions naming none.

@@ -706,6 +706,8 @@ class StoredGate:
     notice: bool = False
     # Evidence the provider must give and the buyer judges, not an approval; false in snapshots stored before it.
     evidence: bool = False
+    # The buyer's own arrangement (a licensed supervisor's time), not anyone else's decision; false before it.
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -792,8 +794,9 @@ class EvaluationRecord:
         after "… not yours alone to decide"."""
         notices = sum(g.notice for g in self.gates)
         shown = sum(g.evidence for g in self.gates)
-        approvals = len(self.gates) - notices - shown
-        if not notices and not shown:
+        own = sum(g.own for g in self.gates)
+        approvals = len(self.gates) - notices - shown - own
+        if not notices and not shown and not own:
             return ""
         if notices == len(self.gates):
             return ": the supervisor may object, and the objection must be settled."
@@ -804,7 +807,15 @@ class EvaluationRecord:
             parts.append("the supervisor may object to a notice, the objection then to be settled")
         if shown:
             parts.append("the provider must show you what it claims")
+        if own:
+            parts.append("what is yours to arrange must be in place")
         return ": " + ", ".join(parts[:-1]) + ", and " + parts[-1] + "."
+
+    @property
+    def gates_all_own(self) -> bool:
+        """Every open gate is the buyer's own arrangement (a licensed supervisor's time): the result says so, not
+        that it is "not yours alone to decide" and "may be refused" (review 104)."""
+        return bool(self.gates) and all(g.own for g in self.gates)
 
     @property
     def gates_to_check(self) -> tuple[StoredGate, ...]:
