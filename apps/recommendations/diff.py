@@ -78,12 +78,15 @@ def _saving(rec: Recommendation) -> str:
     odds = f"chance of a saving {chance(top.probability_saving)}"
     if top.extra_cost:
         return f"{top.name} costs more than in-house by {cost.amount(top.costs_more_by)}; {odds}"
-    p10, p50, p90 = (cost.amount(v) for v in (top.savings_p10, top.savings_p50, top.savings_p90))
+    likely, p10, p50, p90 = (
+        cost.amount(v) for v in (top.savings[1], top.savings_p10, top.savings_p50, top.savings_p90)
+    )
     even = f"break-even month {top.break_even_month}" if top.break_even_month else "no break-even in the horizon"
-    # In words (review 86: "P10 −£956,000, P50 £596,000, P90 £1,990,000" on the what-if page).
+    # In words (review 86: "P10 −£956,000, P50 £596,000, P90 £1,990,000" on the what-if page), led by the likely
+    # figure the result page's headline gives (review 104: the comparison's £609,000 beside the result's £584,000).
     return (
-        f"{top.name}: a saving of {p50} in the middle of the simulated cases, between {p10} and {p90} in 8 of 10 "
-        f"(a minus is a loss); {odds}; {even}"
+        f"{top.name}: a likely saving of {likely} (the middle of the simulated cases {p50}, between {p10} and {p90} "
+        f"in 8 of 10; a minus is a loss); {odds}; {even}"
     )
 
 
