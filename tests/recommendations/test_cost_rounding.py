@@ -142,3 +142,18 @@ def test_the_comparison_of_two_recommendations_shows_the_rounded_cost(
             assert f"{top.name}: a likely saving of {cost.amount(top.savings[1])} (the middle of the simulated" in text
             result = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
             assert cost.amount(top.savings[1]) in result
+
+
+def test_two_separate_assessments_compared_differ_and_are_named_in_the_columns_order(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    """Review 104: two unrelated assessments read "changed", "now applies" and "re-weighted", and the heading named
+    them in the other order from the columns."""
+    a = recommend(reference, organisation, buyer, US, title="First")
+    b = recommend(reference, organisation, buyer, "UK buyer: financial analysis", title="Second")
+    text = html.unescape(buyer_client.get(reverse("recommendations:compare_pair", args=[a.pk, b.pk])).content.decode())
+    lead = text.split('<p class="lead">')[1].split("</p>")[0]
+    columns = text.split('id="outcome"')[1].split("</thead>")[0]
+    assert (lead.index("First") < lead.index("Second")) == (columns.index("First") < columns.index("Second"))
+    assert ">changed</span>" not in text and "now applies" not in text and "re-weighted" not in text
+    assert ">differs</span>" in text

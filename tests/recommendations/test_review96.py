@@ -76,7 +76,8 @@ def test_two_results_on_one_version_are_not_said_to_differ_by_benchmarks(
         user=buyer,
     )
     page = _text(buyer_client.get(reverse("recommendations:compare_pair", args=[second.pk, first.pk])).content.decode())
-    if "Figures that changed" in page:
+    assert "Figures that changed" not in page  # two assessments, not a re-score: they differ (review 104)
+    if "Figures that differ" in page:
         assert "newer playbook version" not in page
         assert "Both are scored on the same playbook version, with the same benchmarks" in page
 
