@@ -44,17 +44,25 @@ class AssessmentError(ValidationError):
 
 @dataclass(frozen=True)
 class Replaced:
-    """A colleague's answer this save replaced: they changed it after the saver loaded the page."""
+    """An answer this save replaced that was changed after the saver loaded the page: a colleague's, or the saver's
+    own in another window (``own``; review 104: typed over in a second tab without a word)."""
 
     by: str
     by_id: int | None
     at: datetime
     # Their answer, in words, so it can be given again if it was the right one ("" when not known).
     was: str = ""
+    own: bool = False
 
     @property
     def message(self) -> str:
         at = timezone.localtime(self.at).strftime("%H:%M %Z")
+        if self.own:
+            that = f" (that answer: {self.was})" if self.was else ""
+            return (
+                f"You changed this answer in another window at {at}{that}, after this page was opened; this one "
+                "replaced it."
+            )
         theirs = f" (their answer: {self.was})" if self.was else ""
         return f"{self.by} changed this answer at {at}{theirs}; yours replaced it."
 
@@ -479,16 +487,18 @@ def _replaced(
     loaded: Mapping[str, str],
     user: User | None,
 ) -> dict[str, Replaced]:
-    """The colleagues' answers among ``cleaned`` that changed after the saver loaded them (and now differ)."""
+    """The answers among ``cleaned`` that changed after the saver loaded them (and now differ): a colleague's, or the
+    saver's own from another window (``Replaced.own``)."""
     replaced = {}
     for code, value in cleaned.items():
         if code not in loaded or code not in given or stored.get(code) == value:
             continue
         at, by_id, email = given[code]
-        if at is None or loaded_stamp(at) == loaded[code] or (user is not None and by_id == user.pk):
+        if at is None or loaded_stamp(at) == loaded[code]:
             continue
         was = answer_text(compiled.questions[code], stored[code]) if code in stored else ""
-        replaced[code] = Replaced(by=email or "Someone", by_id=by_id, at=at, was=was)
+        own = user is not None and by_id == user.pk
+        replaced[code] = Replaced(by=email or "Someone", by_id=by_id, at=at, was=was, own=own)
     return replaced
 
 
@@ -496,6 +506,8 @@ class _Change:
     """What a save of ``count`` answers by ``user`` announces (``events.answers_changed``)."""
 
     def __init__(self, assessment: Assessment, user: User | None, count: int, replaced: Mapping[str, Replaced]):
+        # A colleague's answers replaced: the saver's own from another window are no one else's news.
+        replaced = {code: r for code, r in replaced.items() if not r.own}
         self.assessment, self.user, self.count, self.replaced = assessment, user, count, replaced
         who = user.email if user else "Someone"
         self.summary = events.answers_changed_summary(who, count, assessment.title)

@@ -1026,3 +1026,25 @@ def test_a_roles_page_opened_before_another_owners_save_leaves_the_members_it_di
     held = set(StakeholderRole.objects.filter(membership=_member(colleague)).values_list("role", flat=True))
     assert held == {"legal", "security"}
     assert StakeholderRole.objects.filter(membership_id=members[0].pk, role="finance").exists()
+
+
+def test_your_own_answer_typed_over_from_another_window_is_said_and_announced_to_no_one(
+    buyer_client: Client, buyer: User, draft: Assessment
+) -> None:
+    """Review 104: the same person in two tabs typed 5000 in one and 7000 in the other; both said "Saved" and the
+    first tab still showed 5000."""
+    step = reverse("questionnaire:step", args=[draft.pk, "work"])
+    first_tab = _loaded(buyer_client.get(step).content.decode(), "judgement")
+    second_tab = _loaded(buyer_client.get(step).content.decode(), "judgement")
+    url = reverse("questionnaire:answer", args=[draft.pk, "judgement"])
+    saved = buyer_client.post(url, {"judgement": "no", "judgement__loaded": first_tab}, **HX).content.decode()
+    assert "changed this answer" not in saved
+    later = buyer_client.post(url, {"judgement": "yes", "judgement__loaded": second_tab}, **HX).content.decode()
+    assert "You changed this answer in another window at" in later and "this one replaced it" in later
+    assert Answer.objects.get(assessment=draft, question_code="judgement").value is True
+    # Nobody else is told, and the timeline does not read it as a colleague's answer replaced.
+    summaries = Activity.objects.filter(assessment=draft).values_list("summary", flat=True)
+    assert not any("given by a colleague" in s for s in summaries)
+    # Saving again from the same tab, which now holds the new stamp, is not a conflict.
+    again = buyer_client.post(url, {"judgement": "no", "judgement__loaded": _loaded(later, "judgement")}, **HX)
+    assert "changed this answer" not in again.content.decode()
