@@ -77,7 +77,9 @@ def submit(request: HtmxMemberRequest, pk: int) -> HttpResponse:
             # read again, locked, so a role change waits for the submit or the submit sees it (review 103: a submit
             # begun before its author was made a viewer went through).
             may = Membership.objects.select_for_update(no_key=True).filter(
-                pk=request.membership.pk, role__in=(Membership.Role.EDITOR, Membership.Role.OWNER)
+                organisation_id=request.organisation.pk,
+                pk=request.membership.pk,
+                role__in=(Membership.Role.EDITOR, Membership.Role.OWNER),
             )
             if not may.exists():
                 raise PermissionDenied("Your role in this organisation changed: a viewer cannot submit.")
