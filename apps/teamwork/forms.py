@@ -7,7 +7,7 @@ from django import forms
 
 from apps.accounts.models import Membership
 from apps.common.hostile import OneValueEach, says_something, visible_length
-from apps.teamwork.models import Stakeholder
+from apps.teamwork.models import GIVEN, Stakeholder
 
 
 class AssignForm(OneValueEach):
@@ -59,7 +59,10 @@ class AssignForm(OneValueEach):
         # opinion asked and given since, with its answers), and refuses one changed here and by someone else since.
         for name in [n for n in self.fields if n.startswith(("section-", "opinion-"))]:
             self.fields[f"was-{name}"] = forms.CharField(
-                required=False, max_length=40, widget=forms.HiddenInput, initial=self.initial.get(name, "")
+                required=False,
+                max_length=40,
+                widget=forms.HiddenInput,
+                initial=self.initial.get(f"was-{name}", self.initial.get(name, "")),
             )
 
     def _changed(self, name: str) -> bool:
@@ -68,7 +71,7 @@ class AssignForm(OneValueEach):
             return False
         if f"was-{name}" not in self.data:  # an older page, or a post naming only what it changes
             return True
-        return self.cleaned_data[name] != self.cleaned_data[f"was-{name}"]
+        return self.cleaned_data[name] != self.cleaned_data[f"was-{name}"].removesuffix(GIVEN)
 
     # Only the fields posted and changed on the page change: a form that names one section leaves the others as they
     # are, and so does a select left as the page drew it.
@@ -158,10 +161,14 @@ class StakeholderRolesForm(OneValueEach):
         """Each member whose roles this page changed (or, on a page that does not say what it showed, every member):
         what the page showed (None when it does not say) and the roles chosen."""
         found: dict[Membership, tuple[frozenset[str] | None, frozenset[str]]] = {}
+        # A page that says what it showed names every member it drew: one it does not (who joined since) is left alone
+        # (review 105: their roles, given since in another tab, were cleared).
+        says = any(key.startswith("was-roles-") for key in self.data)
         for m in self.members:
             chosen = frozenset(self.cleaned_data[f"roles-{m.pk}"])
             if f"was-roles-{m.pk}" not in self.data:
-                found[m] = (None, chosen)
+                if not says:
+                    found[m] = (None, chosen)
                 continue
             shown = frozenset(r for r in self.cleaned_data[f"was-roles-{m.pk}"].split(",") if r)
             if shown != chosen:

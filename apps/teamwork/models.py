@@ -20,6 +20,10 @@ from django.db.models import Q
 from apps.accounts.models import Membership, Organisation
 from apps.questionnaire.models import Assessment
 
+# After a second opinion's reviewer in what the contributors page says it showed (``was-opinion-<code>``): the opinion
+# had been given, so a page drawn before it was cannot withdraw it unawares (review 105).
+GIVEN = "+"
+
 
 class Stakeholder(models.TextChoices):
     LEGAL = "legal", "Legal"

@@ -22,6 +22,7 @@ from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Assessment
 from apps.teamwork.divergence import follow_up_answers
 from apps.teamwork.models import (
+    GIVEN,
     SecondOpinion,
     SecondOpinionAnswer,
     SectionAssignment,
@@ -158,28 +159,34 @@ def assign_sections(
             _ask(assessment, code, reviewer, asked.get(code), user)
 
 
-def selects_now(assessment: Assessment, assignments: Iterable[SectionAssignment]) -> dict[str, str]:
+def selects_now(
+    assessment: Assessment, assignments: Iterable[SectionAssignment], *, given: bool = False
+) -> dict[str, str]:
     """Each section's selects as the contributors page draws them now: ``section-<code>`` ("member-<id>" or
-    "role-<code>") and ``opinion-<code>`` (the reviewer's membership id); a select with nothing chosen is absent."""
+    "role-<code>") and ``opinion-<code>`` (the reviewer's membership id, with ``GIVEN`` after it when ``given`` and
+    the opinion has been given); a select with nothing chosen is absent."""
     own = {"organisation_id": assessment.organisation_id}
     found = {
         f"section-{a.section_code}": f"member-{a.member_id}" if a.member_id else f"role-{a.stakeholder}"
         for a in assignments
     }
     opinions = assessment.second_opinions.filter(**own).order_by("section_code")
-    found.update((f"opinion-{o.section_code}", str(o.reviewer_id)) for o in opinions)
+    found.update(
+        (f"opinion-{o.section_code}", f"{o.reviewer_id}{GIVEN if given and o.given_at else ''}") for o in opinions
+    )
     return found
 
 
 def _check_drawn(
     assessment: Assessment, current: Mapping[str, SectionAssignment], drawn: Mapping[str, tuple[str, str]]
 ) -> None:
-    now = selects_now(assessment, current.values())
+    now = selects_now(assessment, current.values(), given=True)
     moved = [name for name, (shown, chosen) in drawn.items() if now.get(name, "") not in (shown, chosen)]
     if moved:
         titles = listed([f"“{_section_title(assessment, name.split('-', 1)[1])}”" for name in moved])
         raise TeamError(
-            f"Someone changed who answers or gives a second opinion on {titles} since this page was opened, so "
+            f"Someone changed who answers or gives a second opinion on {titles} (or the opinion was given) since this "
+            "page was opened, so "
             "nothing was saved. The page now shows who it is: choose again knowing it, and save."
         )
 

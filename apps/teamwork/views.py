@@ -52,7 +52,7 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
     can_manage = assessment.is_draft and manager
     sections = [(s.code, s.title) for s in compiled.sections]
     form = AssignForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         sections=sections,
         members=_members(request),
         initial=_initial(assessment),
@@ -108,7 +108,11 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
 def _initial(assessment: Assessment) -> dict[str, str]:
     # By the organisation too (the distribution column on Citus, docs/scaling.md), in section order.
     own = {"organisation_id": assessment.organisation_id}
-    return services.selects_now(assessment, assessment.assignments.filter(**own).order_by("section_code"))
+    assignments = list(assessment.assignments.filter(**own).order_by("section_code"))
+    initial = services.selects_now(assessment, assignments)
+    # What the page shows, for the save to compare with (``was-<name>``), with whether each opinion had been given.
+    initial.update((f"was-{k}", v) for k, v in services.selects_now(assessment, assignments, given=True).items())
+    return initial
 
 
 def _owed_sections(assessment: Assessment, membership: Membership) -> frozenset[str]:
@@ -319,7 +323,7 @@ def roles(request: MemberRequest) -> HttpResponse:
         "membership_id", "role"
     ):
         held.setdefault(f"roles-{membership_id}", []).append(role)
-    form = StakeholderRolesForm(request.POST or None, members=members, initial=held)
+    form = StakeholderRolesForm(request.POST if request.method == "POST" else None, members=members, initial=held)
     if request.method == "POST":
         if not request.membership.is_owner:
             raise PermissionDenied("Owners set their members' stakeholder roles.")

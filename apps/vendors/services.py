@@ -62,7 +62,7 @@ def _since_drawn(sent: str, current: str, drawn: str | None, what: str) -> str:
         return sent
     if text_drawn(sent) == drawn:
         return current  # left as drawn here: whatever is stored now stays
-    if text_drawn(current) == drawn or current.strip() == sent.strip():
+    if text_drawn(current) in (drawn, text_drawn(sent)):
         return sent
     raise ShortlistError(
         f"Someone changed the {what} since this page was opened, so nothing was saved. They now read: “{current}”. "

@@ -8,7 +8,7 @@ change. Shortlist entries and checklist items reach their organisation through t
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -437,7 +437,7 @@ def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     }
     shown = item_shown(form.cleaned_data.get("drawn") or "") if form.add_prefix("drawn") in request.POST else None
     saved, changed, clashed = services.save_item_fields(item=item, values=values, user=request.user, shown=shown)
-    drawn = _drawn_now(form, saved, values, shown)
+    drawn = _drawn_now(form, saved, values, shown, refused=[n for n in form.errors if n in services.ITEM_FIELDS])
     if clashed:
         form = _item_drawn_again(request, saved, shown or {}, clashed)
     if not valid or clashed:
@@ -459,18 +459,23 @@ def _stored(item: DiligenceItem) -> dict[str, Any]:
 
 
 def _drawn_now(
-    form: DiligenceItemForm, item: DiligenceItem, values: Mapping[str, Any], shown: Mapping[str, str] | None
+    form: DiligenceItemForm,
+    item: DiligenceItem,
+    values: Mapping[str, Any],
+    shown: Mapping[str, str] | None,
+    refused: Collection[str] = (),
 ) -> str:
-    """The form's hidden ``drawn`` value after a save, swapped in out of band: each field the form left as drawn as it
-    was drawn (its box still shows that), every other one as stored now, so the next autosave from the same form
-    decides from what it has seen."""
+    """The form's hidden ``drawn`` value after a save, swapped in out of band: each field the form left as drawn, or
+    whose value was refused (its box still shows what was typed), as it was drawn, every other one as stored now, so
+    the next autosave from the same form decides from what it has seen (review 105: a refused field took a
+    colleague's value as drawn, and the corrected save then wrote over it)."""
     stored = _stored(item)
     if shown is None:
         value = item_drawn(stored)
     else:
         value = "|".join(
             shown[name]
-            if name in values and item_value_drawn(name, values[name]) == shown[name]
+            if name in refused or (name in values and item_value_drawn(name, values[name]) == shown[name])
             else item_value_drawn(name, stored[name])
             for name in services.ITEM_FIELDS
         )
@@ -491,6 +496,14 @@ def _item_drawn_again(
     prefix = f"item-{item.pk}-"
     data = request.POST.copy()
     stored = _stored(item)
+    # What each clashing field reads now, in words, read before the form is bound (binding sets the item's fields to
+    # what was posted; review 105: the message named the saver's own choice as theirs).
+    now = {
+        "status": item.get_status_display(),
+        "owner": str(item.owner or "nobody"),
+        "due_date": item.due_date.isoformat() if item.due_date else "no date",
+        "evidence": item.evidence or "empty",
+    }
     for name in services.ITEM_FIELDS:
         if name in clashed:
             continue
@@ -503,11 +516,10 @@ def _item_drawn_again(
     form.is_valid()
     for name in clashed:
         label = str(form.fields[name].label or name).lower()
-        now = str(item.owner or "nobody") if name == "owner" else (stored[name] or "empty")
         form.add_error(
             name,
-            f"Someone changed the {label} since this form was opened, so yours was not saved. It now reads: “{now}”. "
-            "What you entered is kept here: save again to replace theirs.",
+            f"Someone changed the {label} since this form was opened, so yours was not saved. It now reads: "
+            f"“{now[name]}”. What you entered is kept here: your next save replaces theirs.",
         )
     return form
 

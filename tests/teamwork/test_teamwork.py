@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -1048,3 +1049,40 @@ def test_your_own_answer_typed_over_from_another_window_is_said_and_announced_to
     # Saving again from the same tab, which now holds the new stamp, is not a conflict.
     again = buyer_client.post(url, {"judgement": "no", "judgement__loaded": _loaded(later, "judgement")}, **HX)
     assert "changed this answer" not in again.content.decode()
+
+
+def test_a_page_drawn_before_a_second_opinion_was_given_cannot_withdraw_it_unawares(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    """Review 105: a page drawn while the opinion was asked but not yet given withdrew it, with the answers given
+    since, without a word."""
+    opinion = _ask(buyer_client, draft, colleague)
+    stale = _drawn_form(buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode())
+    assert stale["was-opinion-work"] == str(_member(colleague).pk)
+    given = colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    assert given.status_code == 302
+    refused = buyer_client.post(reverse("teamwork:contributors", args=[draft.pk]), {**stale, "opinion-work": ""})
+    assert refused.status_code == 409
+    page = html.unescape(refused.content.decode())
+    assert "(or the opinion was given) since this page was opened, so nothing was saved" in page
+    assert SecondOpinion.objects.filter(pk=opinion.pk).exists()
+    # The 409 page is drawn from what is stored now, saying the opinion was given: withdrawing it from there is a
+    # choice made knowing it.
+    now = _drawn_form(refused.content.decode())
+    assert now["opinion-work"] == str(_member(colleague).pk) and now["was-opinion-work"].endswith("+")
+    again = buyer_client.post(reverse("teamwork:contributors", args=[draft.pk]), {**now, "opinion-work": ""})
+    assert again.status_code == 302 and not SecondOpinion.objects.exists()
+
+
+def test_a_roles_page_leaves_alone_a_member_who_joined_after_it_was_drawn(
+    buyer_client: Client, colleague: User, organisation: Organisation
+) -> None:
+    """Review 105: a member who joined after the page was opened had the roles given them since cleared."""
+    members = list(Membership.objects.filter(organisation=organisation).exclude(user=colleague))
+    stale = {f"was-roles-{m.pk}": "" for m in members}  # drawn before the colleague joined
+    StakeholderRole.objects.create(organisation=organisation, membership=_member(colleague), role="legal")
+    assert (
+        buyer_client.post(reverse("teamwork:roles"), {**stale, f"roles-{members[0].pk}": ["finance"]}).status_code
+        == 302
+    )
+    assert StakeholderRole.objects.filter(membership=_member(colleague), role="legal").exists()

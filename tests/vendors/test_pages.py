@@ -751,3 +751,59 @@ def test_a_checklist_item_sent_as_json_says_nothing_was_saved(
         assert "Nothing was saved: no field of this item reached the server" in html.unescape(refused.content.decode())
     item.refresh_from_db()
     assert item.evidence == ""
+
+
+def test_a_refused_checklist_field_keeps_what_the_form_showed_so_the_corrected_save_still_clashes(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 105: a date refused as not a date took the colleague's date as drawn, and the corrected date then wrote
+    # over it without a word.
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
+    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    url = reverse("vendors:diligence_item", args=[item.pk])
+    assert colleague_client.post(url, {f"item-{item.pk}-due_date": "2027-03-01"}).status_code == 302
+    bad = buyer_client.post(
+        url, {**item_data(item, due_date="2027-13-45"), f"item-{item.pk}-drawn": drawn}, headers={"HX-Request": "true"}
+    )
+    assert bad.status_code == 400
+    after = _item_drawn(bad.content.decode(), item)
+    assert after.split("|")[2] == ""  # still the empty date the form showed, not the colleague's
+    fixed = buyer_client.post(
+        url, {**item_data(item, due_date="2027-02-02"), f"item-{item.pk}-drawn": after}, headers={"HX-Request": "true"}
+    )
+    assert fixed.status_code == 409
+    item.refresh_from_db()
+    assert str(item.due_date) == "2027-03-01"
+
+
+def test_a_checklist_clash_names_what_is_stored_and_line_endings_do_not_make_one(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    url = reverse("vendors:diligence_item", args=[item.pk])
+    # Two lines of evidence saved by autosave (LF), then the form drawn and sent back as a plain post (CRLF).
+    assert (
+        colleague_client.post(
+            url, {f"item-{item.pk}-evidence": "line one\nline two"}, headers={"HX-Request": "true"}
+        ).status_code
+        == 200
+    )
+    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
+    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    sent = {**item_data(item, status="in_progress", evidence="line one\r\nline two"), f"item-{item.pk}-drawn": drawn}
+    assert buyer_client.post(url, sent).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "in_progress"
+    # An owner chosen on both sides: the message names the one stored, not the saver's own choice.
+    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    assert colleague_client.post(url, {f"item-{item.pk}-owner": str(buyer.pk)}).status_code == 302
+    colleague = User.objects.get(email="colleague@acme.test")
+    mine = {**item_data(item, status="in_progress", owner=str(colleague.pk), evidence="line one\nline two")}
+    refused = buyer_client.post(url, {**mine, f"item-{item.pk}-drawn": drawn})
+    assert refused.status_code == 409
+    assert f"It now reads: “{buyer}”" in html.unescape(refused.content.decode())
