@@ -213,7 +213,7 @@ def _conditions(rec: Recommendation) -> str:
     # What others must settle first (a regulator's notice, a client's consent), then the buyer's own conditions; each
     # numbered, since a condition may hold a semicolon of its own (review 101: the notices that made the verdict
     # conditional were left out, and two conditions read as three).
-    items = [f"{'in place first' if g.own else 'settled first with others'}: {g.text}" for g in ev.gates] + [
+    items = [f"{'in place before signing' if g.own else 'settled first with others'}: {g.text}" for g in ev.gates] + [
         c.text for c in ev.conditions
     ]
     if len(items) > 1:

@@ -566,8 +566,8 @@ def _item_refused(
 
 
 def _label(form: forms.BaseForm, name: str) -> str:
-    field = form.fields.get(name)
-    return str(field.label) if field is not None and field.label else "This item"
+    # The bound field's label: Django's own for a field declared without one ("Status"), not "This item" (review 106).
+    return str(form[name].label) if name in form.fields else "This item"
 
 
 def _error_text(form: DiligenceItemForm) -> str:

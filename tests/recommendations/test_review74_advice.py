@@ -148,7 +148,7 @@ def test_supervision_the_buyer_arranges_itself_is_not_said_to_be_someone_elses_d
     assert [g.own for g in ev.gates] == [True] and ev.gates_all_own
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     gates = page.split('class="verdict__gates"')[1].split("</div>")[0]
-    assert "it is yours to arrange, and must be in place before the work starts." in gates
+    assert "it is yours to arrange, and must be in place before signing." in gates
     assert "not yours alone to decide" not in gates and "may be refused" not in gates
     memo = html.unescape(render_memo_html(rec, "http://testserver/"))
-    assert "it is yours to arrange, and must be in place before the work starts." in memo
+    assert "it is yours to arrange, and must be in place before signing." in memo

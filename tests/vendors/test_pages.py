@@ -620,6 +620,9 @@ def test_a_status_left_as_drawn_on_an_older_page_keeps_a_colleagues_rejection_an
     page = html.unescape(refused.content.decode())
     assert refused.status_code == 409
     assert "Someone moved this vendor to “Rejected” since this page was opened, so nothing was saved" in page
+    assert (
+        f"{entry.vendor.name}, Status" in page and "This item" not in page
+    )  # the summary names the field (review 106)
     assert f"{other}</textarea>" in page
     entry.refresh_from_db()
     assert (entry.status, entry.notes, entry.rejection_reason) == (S.REJECTED, mine, reason)
