@@ -11,7 +11,7 @@ from django.db.models import Q
 from apps.accounts.models import Membership, Organisation, User
 from apps.common.hostile import OneValueEach, OneValueEachMixin
 from apps.engagements.models import DeliveryLocation, KnowledgeFunction
-from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, item_drawn, text_drawn
+from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, item_drawn, item_values, text_drawn
 
 NOTES_MAX = 2000
 
@@ -134,9 +134,7 @@ class DiligenceItemForm(OneValueEachMixin, forms.ModelForm):
         kwargs.setdefault("prefix", f"item-{kwargs['instance'].pk}")
         super().__init__(*args, **kwargs)
         item = self.instance
-        self.fields["drawn"].initial = item_drawn(
-            {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
-        )
+        self.fields["drawn"].initial = item_drawn(item_values(item))
         # Opened in place by "Update" (htmx), the form takes the focus at its first box (static/js/focus-swapped.js).
         self.fields["status"].widget.attrs["data-focus-on-swap"] = ""
         owner: Any = self.fields["owner"]

@@ -58,6 +58,11 @@ def item_value_drawn(name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def item_values(item: DiligenceItem) -> dict[str, Any]:
+    """A checklist item's fields (``ITEM_FIELDS``) as stored, the owner by id."""
+    return {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
+
+
 def item_drawn(values: Mapping[str, Any]) -> str:
     """The fields of a checklist item as a page drew them, in one hidden value (``forms.DiligenceItemForm.drawn``)."""
     return "|".join(item_value_drawn(name, values.get(name)) for name in ITEM_FIELDS)

@@ -36,6 +36,7 @@ from apps.vendors.models import (
     ShortlistEntry,
     Vendor,
     item_value_drawn,
+    item_values,
     text_drawn,
 )
 
@@ -366,7 +367,7 @@ def save_item_fields(
     wanted = {**values}
     if "evidence" in wanted:
         wanted["evidence"] = str(wanted["evidence"] or "").strip()
-    current = {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
+    current = item_values(item)
     clashed: list[str] = []
     if shown is not None:
         for name in list(wanted):

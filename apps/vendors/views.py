@@ -47,6 +47,7 @@ from apps.vendors.models import (
     item_drawn,
     item_shown,
     item_value_drawn,
+    item_values,
     text_drawn,
 )
 
@@ -439,7 +440,7 @@ def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     saved, changed, clashed = services.save_item_fields(item=item, values=values, user=request.user, shown=shown)
     drawn = _drawn_now(form, saved, values, shown, refused=[n for n in form.errors if n in services.ITEM_FIELDS])
     if clashed:
-        form = _item_drawn_again(request, saved, shown or {}, clashed)
+        form = _item_drawn_again(request, saved, clashed)
     if not valid or clashed:
         return _item_refused(request, entry, saved, form, changed, status=409 if clashed else 400, drawn=drawn)
     if not request.htmx:
@@ -454,10 +455,6 @@ def diligence_item(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     return HttpResponse("".join(parts))
 
 
-def _stored(item: DiligenceItem) -> dict[str, Any]:
-    return {"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "evidence": item.evidence}
-
-
 def _drawn_now(
     form: DiligenceItemForm,
     item: DiligenceItem,
@@ -469,7 +466,7 @@ def _drawn_now(
     whose value was refused (its box still shows what was typed), as it was drawn, every other one as stored now, so
     the next autosave from the same form decides from what it has seen (review 105: a refused field took a
     colleague's value as drawn, and the corrected save then wrote over it)."""
-    stored = _stored(item)
+    stored = item_values(item)
     if shown is None:
         value = item_drawn(stored)
     else:
@@ -487,15 +484,13 @@ def _drawn_now(
     )
 
 
-def _item_drawn_again(
-    request: HtmxMemberRequest, item: DiligenceItem, shown: Mapping[str, str], clashed: list[str]
-) -> DiligenceItemForm:
+def _item_drawn_again(request: HtmxMemberRequest, item: DiligenceItem, clashed: list[str]) -> DiligenceItemForm:
     """The form drawn again after a save refused for fields a colleague changed since (``clashed``): those keep what
     was entered here, with a message giving what they read now; every other field shows what is stored now, and the
     form says it was drawn from that, so saving again is a choice made knowing it."""
     prefix = f"item-{item.pk}-"
     data = request.POST.copy()
-    stored = _stored(item)
+    stored = item_values(item)
     # What each clashing field reads now, in words, read before the form is bound (binding sets the item's fields to
     # what was posted; review 105: the message named the saver's own choice as theirs).
     now = {
