@@ -28,15 +28,21 @@ class AssignForm(OneValueEach):
         self.by_key = {f"member-{m.pk}": m for m in members}
         # Not whoever started the assessment: they settle the differences, so an opinion of their own against their
         # own answers could never be settled (review 73).
-        asked = {
-            str(v) for k, v in self.initial.items() if k.startswith("opinion-") and v
-        }  # kept, as assigned ones are
+        # Kept, as assigned ones are; and what the page showed (``was-``), so a select left as drawn is not refused
+        # for a member made a viewer since (review 105).
+        # Only a select sent as it was drawn: one changed here is checked against who may be chosen now.
+        shown = {
+            value
+            for k, v in self.data.items()
+            if k.startswith("was-") and v and (value := str(v).removesuffix(GIVEN)) == self.data.get(k[4:])
+        }
+        asked = {str(v) for k, v in self.initial.items() if k.startswith("opinion-") and v} | shown
         self.reviewers = {
             str(m.pk): m for m in members if m.can_edit and (m.user_id != started_by or str(m.pk) in asked)
         }
         # Those who can answer: a viewer could be assigned a section, was told so, and found it read-only (review 56).
         # One assigned already (a member since made a viewer) stays listed, so saving the page changes nothing else.
-        assigned = {str(v) for k, v in self.initial.items() if k.startswith("section-") and v}
+        assigned = {str(v) for k, v in self.initial.items() if k.startswith("section-") and v} | shown
         people = [(key, str(m.user)) for key, m in self.by_key.items() if m.can_edit or key in assigned]
         roles = [(f"role-{value}", f"Whoever is {label.lower()}") for value, label in Stakeholder.choices]
         for code, title in sections:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from apps.accounts.models import Membership, Organisation, User
 from apps.common.hostile import OneValueEach, OneValueEachMixin
 from apps.engagements.models import DeliveryLocation, KnowledgeFunction
-from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, item_drawn, item_values, text_drawn
+from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, item_drawn, item_shown, item_values, text_drawn
 
 NOTES_MAX = 2000
 
@@ -94,13 +94,15 @@ class EntryForm(OneValueEach):
         self.fields["status"].error_messages["invalid_choice"] = ShortlistEntry.moves_from(entry.status)
 
 
-def item_owners(organisation: Organisation, *, keep: int | None = None) -> Any:
+def item_owners(organisation: Organisation, *, keep: int | None = None, shown: int | None = None) -> Any:
     """The members who can own a due-diligence item: editors and owners, since a viewer cannot update
     items. ``keep``: the item's current owner, still offered if their role has dropped to viewer, so
-    saving a status does not quietly clear who owns the item."""
+    saving a status does not quietly clear who owns the item; ``shown``: the owner the page drew, likewise, so a
+    form drawn before someone else chose another owner is not refused for the one it showed (review 105)."""
     can_own = Q(role__in=(Membership.Role.EDITOR, Membership.Role.OWNER))
-    if keep is not None:
-        can_own |= Q(user_id=keep)
+    for kept in (keep, shown):
+        if kept is not None:
+            can_own |= Q(user_id=kept)
     members = Membership.objects.filter(can_own, organisation=organisation).values("user_id")
     return User.objects.filter(pk__in=members).order_by("email")
 
@@ -138,7 +140,13 @@ class DiligenceItemForm(OneValueEachMixin, forms.ModelForm):
         # Opened in place by "Update" (htmx), the form takes the focus at its first box (static/js/focus-swapped.js).
         self.fields["status"].widget.attrs["data-focus-on-swap"] = ""
         owner: Any = self.fields["owner"]
-        owner.queryset = item_owners(organisation, keep=self.instance.owner_id)
+        drawn = item_shown(str(self.data.get(self.add_prefix("drawn"), ""))) if self.is_bound else None
+        shown = drawn["owner"] if drawn and drawn["owner"].isascii() and drawn["owner"].isdigit() else ""
+        if shown != str(self.data.get(self.add_prefix("owner"), "")):
+            shown = ""  # only an owner sent as it was drawn: one changed here is checked against who may own it now
+        owner.queryset = item_owners(
+            organisation, keep=self.instance.owner_id, shown=int(shown) if shown and len(shown) < 12 else None
+        )
         if members is not None:
             owner.choices = [("", "Nobody yet"), *((u.pk, u.email) for u in members)]
         else:

@@ -1086,3 +1086,23 @@ def test_a_roles_page_leaves_alone_a_member_who_joined_after_it_was_drawn(
         == 302
     )
     assert StakeholderRole.objects.filter(membership=_member(colleague), role="legal").exists()
+
+
+def test_a_select_left_as_drawn_is_not_refused_for_a_member_made_a_viewer_since(
+    buyer_client: Client, colleague: User, draft: Assessment
+) -> None:
+    """Review 105: a section assigned to a member since made a viewer, and reassigned by a colleague, refused the
+    stale page's save of another section ("Choose a member who edits…") for the select it had not touched."""
+    assert _assign(buyer_client, draft, **{"section-data": f"member-{_member(colleague).pk}"}).status_code == 302
+    stale = _drawn_form(buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode())
+    Membership.objects.filter(pk=_member(colleague).pk).update(role=Membership.Role.VIEWER)
+    assert _assign(buyer_client, draft, **{"section-data": "role-finance"}).status_code == 302
+    saved = buyer_client.post(
+        reverse("teamwork:contributors", args=[draft.pk]), {**stale, "section-volume": "role-legal"}
+    )
+    assert saved.status_code == 302
+    stored = {a.section_code: a.stakeholder for a in SectionAssignment.objects.filter(assessment=draft)}
+    assert stored == {"data": "finance", "volume": "legal"}
+    # A page drawn now offers the viewer for no section.
+    fresh = buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode()
+    assert f'value="member-{_member(colleague).pk}"' not in fresh

@@ -810,3 +810,26 @@ def test_a_checklist_clash_names_what_is_stored_and_line_endings_do_not_make_one
     refused = buyer_client.post(url, {**mine, f"item-{item.pk}-drawn": drawn})
     assert refused.status_code == 409
     assert f"It now reads: “{buyer}”" in html.unescape(refused.content.decode())
+
+
+def test_a_checklist_owner_left_as_drawn_is_not_refused_for_a_member_made_a_viewer_since(
+    buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 105: the item's owner was made a viewer and a colleague chose another owner; the stale form, changing
+    # only the status, was refused for the owner it showed ("Choose a member of your organisation…").
+    from apps.accounts.models import Membership
+
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    colleague = User.objects.get(email="colleague@acme.test")
+    url = reverse("vendors:diligence_item", args=[item.pk])
+    assert buyer_client.post(url, {f"item-{item.pk}-owner": str(colleague.pk)}).status_code == 302
+    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
+    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    Membership.objects.filter(user=colleague).update(role=Membership.Role.VIEWER)
+    assert buyer_client.post(url, {f"item-{item.pk}-owner": str(buyer.pk)}).status_code == 302
+    stale = {**item_data(item, status="in_progress", owner=str(colleague.pk)), f"item-{item.pk}-drawn": drawn}
+    assert buyer_client.post(url, stale).status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.owner) == ("in_progress", buyer)
