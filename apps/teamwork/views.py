@@ -37,6 +37,11 @@ def _assessment(request: MemberRequest, pk: int) -> Assessment:
     return get_for_member(request, qs, pk=pk)
 
 
+NOTHING_SENT = (
+    "Nothing was saved: no choice of this page reached the server with this request. Reload it and choose again."
+)
+
+
 def _members(request: MemberRequest) -> list[Membership]:
     return list(Membership.objects.filter(organisation=request.organisation).select_related("user"))
 
@@ -70,6 +75,16 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
             )
         if not can_manage:
             raise PermissionDenied("Only the assessment's owner (who started it, or an organisation owner) assigns it.")
+        if not any(key.startswith(("section-", "opinion-", "was-")) for key in request.POST):
+            # Nothing of the form reached the server (a body it cannot read, such as JSON): said (review 105).
+            return refused_on(
+                request,
+                NOTHING_SENT,
+                contributors,
+                address=reverse("teamwork:contributors", args=[pk]),
+                status=400,
+                pk=pk,
+            )
         if form.is_valid():
             try:
                 services.assign_sections(
@@ -327,6 +342,8 @@ def roles(request: MemberRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.membership.is_owner:
             raise PermissionDenied("Owners set their members' stakeholder roles.")
+        if not any(key.startswith(("roles-", "was-roles-")) for key in request.POST):
+            return refused_on(request, NOTHING_SENT, roles, address=reverse("teamwork:roles"), status=400)
         if form.is_valid():
             changes = form.changes()
             try:

@@ -943,7 +943,8 @@ def test_a_section_given_to_a_role_left_with_no_one_to_answer_it_is_said_when_th
     assert f"As a viewer, {colleague.email} can no longer give the section" in demoted.content.decode()
     buyer_client.post(reverse("accounts:change_role", args=[membership.pk]), {"role": "editor"})
     members = Membership.objects.filter(organisation=draft.organisation)
-    untick = {"save": "1"} | {f"roles-{m.pk}": [] for m in members}
+    # Every box unticked, as the page sends it: nothing for the boxes, what it showed each member holding.
+    untick = {f"was-roles-{m.pk}": "finance" if m.pk == membership.pk else "" for m in members}
     page = buyer_client.post(reverse("teamwork:roles"), untick, follow=True).content.decode()
     assert "Nobody who may answer now holds the role given" in page and "Legal review" in page
 
@@ -1106,3 +1107,12 @@ def test_a_select_left_as_drawn_is_not_refused_for_a_member_made_a_viewer_since(
     # A page drawn now offers the viewer for no section.
     fresh = buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode()
     assert f'value="member-{_member(colleague).pk}"' not in fresh
+
+
+def test_the_team_pages_sent_as_json_say_nothing_was_saved(buyer_client: Client, draft: Assessment) -> None:
+    """Review 105: JSON posted to the contributors or the roles page drew the page again, 200, with no word."""
+    for url in (reverse("teamwork:contributors", args=[draft.pk]), reverse("teamwork:roles")):
+        refused = buyer_client.post(url, '{"section-data": "role-legal"}', content_type="application/json")
+        assert refused.status_code == 400
+        assert "Nothing was saved: no choice of this page reached the server" in html.unescape(refused.content.decode())
+    assert not SectionAssignment.objects.exists()
