@@ -4,7 +4,7 @@ memo guidance its catalogue snapshot froze, each cached by id (a published playb
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -37,44 +37,46 @@ def compiled_playbook(playbook: Playbook) -> CompiledPlaybook:
     return cached
 
 
-def frozen_guidance(playbook_id: int) -> FrozenGuidance:
-    """The memo guidance frozen into a published playbook's catalogue snapshot; None when it froze none
-    (published before guidance was curated data, or a draft), whose recommendations print the guidance
-    of that time. Every submit and what-if asks; a published or retired playbook's answer never changes,
-    so it is read once per process (only that key of the definition), a draft's on every call."""
-    if playbook_id in _guidance:
-        return _guidance[playbook_id]
-    row = Playbook.objects.filter(pk=playbook_id).values_list("status", "definition__catalogue__guidance").first()
+def _frozen_key[T](
+    playbook_id: int, path: str, cache: dict[int, T | None], read: Callable[[Any], T | None]
+) -> T | None:
+    """One key of a playbook's frozen definition (``path``, a JSON path lookup), read by ``read``: once per process for
+    a published or retired playbook (its answer never changes; only that key of the definition is read), on every
+    call for a draft; None when the playbook is gone."""
+    if playbook_id in cache:
+        return cache[playbook_id]
+    row = Playbook.objects.filter(pk=playbook_id).values_list("status", path).first()
     if row is None:
         return None
     status, found = row
-    items: FrozenGuidance = None
-    if isinstance(found, list):
-        items = tuple(MappingProxyType(i) if isinstance(i, dict) else i for i in found)
+    value = read(found)
     if status != Playbook.Status.DRAFT:
         with _lock:
-            items = _guidance.setdefault(playbook_id, items)
-    return items
+            value = cache.setdefault(playbook_id, value)
+    return value
+
+
+def frozen_guidance(playbook_id: int) -> FrozenGuidance:
+    """The memo guidance frozen into a published playbook's catalogue snapshot; None when it froze none
+    (published before guidance was curated data, or a draft), whose recommendations print the guidance
+    of that time. Every submit and what-if asks."""
+
+    def read(found: Any) -> FrozenGuidance:
+        if not isinstance(found, list):
+            return None
+        return tuple(MappingProxyType(i) if isinstance(i, dict) else i for i in found)
+
+    return _frozen_key(playbook_id, "definition__catalogue__guidance", _guidance, read)
 
 
 _rates: dict[int, Mapping[str, Any] | None] = {}
 
 
 def frozen_exchange_rates(playbook_id: int) -> Mapping[str, Any] | None:
-    """The exchange rates a published playbook's cost assumptions froze (currency to its dated band), read once
-    per process (only that key of the definition), a draft's on every call; None when it froze none."""
-    if playbook_id in _rates:
-        return _rates[playbook_id]
-    row = (
-        Playbook.objects.filter(pk=playbook_id)
-        .values_list("status", "definition__catalogue__cost_assumptions__exchange_rates")
-        .first()
-    )
-    if row is None:
-        return None
-    status, found = row
-    rates: Mapping[str, Any] | None = MappingProxyType(found) if isinstance(found, dict) else None
-    if status != Playbook.Status.DRAFT:
-        with _lock:
-            rates = _rates.setdefault(playbook_id, rates)
-    return rates
+    """The exchange rates a published playbook's cost assumptions froze (currency to its dated band); None when it
+    froze none."""
+
+    def read(found: Any) -> Mapping[str, Any] | None:
+        return MappingProxyType(found) if isinstance(found, dict) else None
+
+    return _frozen_key(playbook_id, "definition__catalogue__cost_assumptions__exchange_rates", _rates, read)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership, User
 from apps.common import events
+from apps.common.drawn import Since, since_drawn
 from apps.common.formatting import listed
 from apps.playbooks.engine import AnswerError, clean_answer
 from apps.playbooks.engine.answers import answer_text, currency_problems
@@ -63,7 +64,8 @@ def set_stakeholder_roles(
             moved = [
                 str(m.user)
                 for m, held in roles.items()
-                if (was := shown.get(m)) is not None and now.get(m.pk, set()) not in (set(was), set(held))
+                if (was := shown.get(m)) is not None
+                and since_drawn(set(was), set(held), now.get(m.pk, set())) is Since.CLASH
             ]
             if moved:
                 raise TeamError(
@@ -159,29 +161,27 @@ def assign_sections(
             _ask(assessment, code, reviewer, asked.get(code), user)
 
 
-def selects_now(
-    assessment: Assessment, assignments: Iterable[SectionAssignment], *, given: bool = False
-) -> dict[str, str]:
-    """Each section's selects as the contributors page draws them now: ``section-<code>`` ("member-<id>" or
-    "role-<code>") and ``opinion-<code>`` (the reviewer's membership id, with ``GIVEN`` after it when ``given`` and
-    the opinion has been given); a select with nothing chosen is absent."""
+def selects_now(assessment: Assessment, assignments: Iterable[SectionAssignment]) -> dict[str, str]:
+    """Each section's selects as the contributors page says it drew them (``was-<name>``): ``section-<code>``
+    ("member-<id>" or "role-<code>") and ``opinion-<code>`` (the reviewer's membership id, with ``GIVEN`` after it
+    once the opinion is given); a select with nothing chosen is absent."""
     own = {"organisation_id": assessment.organisation_id}
     found = {
         f"section-{a.section_code}": f"member-{a.member_id}" if a.member_id else f"role-{a.stakeholder}"
         for a in assignments
     }
     opinions = assessment.second_opinions.filter(**own).order_by("section_code")
-    found.update(
-        (f"opinion-{o.section_code}", f"{o.reviewer_id}{GIVEN if given and o.given_at else ''}") for o in opinions
-    )
+    found.update((f"opinion-{o.section_code}", f"{o.reviewer_id}{GIVEN if o.given_at else ''}") for o in opinions)
     return found
 
 
 def _check_drawn(
     assessment: Assessment, current: Mapping[str, SectionAssignment], drawn: Mapping[str, tuple[str, str]]
 ) -> None:
-    now = selects_now(assessment, current.values(), given=True)
-    moved = [name for name, (shown, chosen) in drawn.items() if now.get(name, "") not in (shown, chosen)]
+    now = selects_now(assessment, current.values())
+    moved = [
+        name for name, (shown, chosen) in drawn.items() if since_drawn(shown, chosen, now.get(name, "")) is Since.CLASH
+    ]
     if moved:
         titles = listed([f"“{_section_title(assessment, name.split('-', 1)[1])}”" for name in moved])
         raise TeamError(

@@ -25,7 +25,7 @@ from apps.questionnaire.progress import step_context
 from apps.questionnaire.views import assessment_review
 from apps.teamwork import services
 from apps.teamwork.forms import AssignForm, SettleForm, StakeholderRolesForm
-from apps.teamwork.models import SecondOpinion, StakeholderRole
+from apps.teamwork.models import GIVEN, SecondOpinion, StakeholderRole
 from apps.teamwork.team import AssessmentTeam
 
 OWNER = Membership.Role.OWNER
@@ -123,11 +123,10 @@ def contributors(request: MemberRequest, pk: int) -> HttpResponse:
 def _initial(assessment: Assessment) -> dict[str, str]:
     # By the organisation too (the distribution column on Citus, docs/scaling.md), in section order.
     own = {"organisation_id": assessment.organisation_id}
-    assignments = list(assessment.assignments.filter(**own).order_by("section_code"))
-    initial = services.selects_now(assessment, assignments)
-    # What the page shows, for the save to compare with (``was-<name>``), with whether each opinion had been given.
-    initial.update((f"was-{k}", v) for k, v in services.selects_now(assessment, assignments, given=True).items())
-    return initial
+    drawn = services.selects_now(assessment, assessment.assignments.filter(**own).order_by("section_code"))
+    # Each select's value, and what the page shows for the save to compare with (``was-<name>``): the same, with
+    # whether each opinion had been given.
+    return {**{k: v.removesuffix(GIVEN) for k, v in drawn.items()}, **{f"was-{k}": v for k, v in drawn.items()}}
 
 
 def _owed_sections(assessment: Assessment, membership: Membership) -> frozenset[str]:

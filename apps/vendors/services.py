@@ -19,6 +19,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.scoping import update_pinned
 from apps.common import events
+from apps.common.drawn import Since, since_drawn
 from apps.common.formatting import listed
 from apps.common.hostile import says_something, visible_length
 from apps.playbooks.engine import evaluate
@@ -61,10 +62,9 @@ def _since_drawn(sent: str, current: str, drawn: str | None, what: str) -> str:
     it was drawn. ``drawn`` None: not checked (what was sent is stored)."""
     if not drawn:
         return sent
-    if text_drawn(sent) == drawn:
-        return current  # left as drawn here: whatever is stored now stays
-    if text_drawn(current) in (drawn, text_drawn(sent)):
-        return sent
+    found = since_drawn(drawn, text_drawn(sent), text_drawn(current))
+    if found is not Since.CLASH:
+        return current if found is Since.KEEP else sent
     raise ShortlistError(
         f"Someone changed the {what} since this page was opened, so nothing was saved. They now read: “{current}”. "
         "Your text is kept in the box: combine the two if both should stay, and save again.",
@@ -138,6 +138,14 @@ def add_vendor(
         raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor") from None
 
 
+def moved_since(entry: ShortlistEntry) -> str:
+    """Why a status changed on a page drawn before someone moved the entry is refused."""
+    return (
+        f"Someone moved this vendor to “{entry.get_status_display()}” since this page was opened, so nothing was "
+        "saved. Your notes are kept in the box: choose the status again knowing it, and save."
+    )
+
+
 @transaction.atomic
 def change_entry(
     *,
@@ -168,15 +176,11 @@ def change_entry(
         .exists()
     )
     if status_drawn:
-        if status == status_drawn:
-            status = entry.status  # left as drawn here: a move someone made since stays
-        elif entry.status not in (status_drawn, status):
-            raise ShortlistError(
-                f"Someone moved this vendor to “{entry.get_status_display()}” since this page was opened, so nothing "
-                "was saved. Your notes are kept in the box: choose the status again knowing it, and save.",
-                field="status",
-                conflict=True,
-            )
+        found = since_drawn(status_drawn, status, entry.status)
+        if found is Since.CLASH:
+            raise ShortlistError(moved_since(entry), field="status", conflict=True)
+        if found is Since.KEEP:
+            status = entry.status  # a move someone made since stays
     notes = _since_drawn(notes, entry.notes, notes_drawn, "notes")
     if status == Status.REJECTED:
         rejection_reason = _since_drawn(
@@ -371,11 +375,12 @@ def save_item_fields(
     clashed: list[str] = []
     if shown is not None:
         for name in list(wanted):
-            was, sent, now = shown[name], item_value_drawn(name, wanted[name]), item_value_drawn(name, current[name])
-            if sent == was:
-                del wanted[name]  # left as drawn here: whatever is stored now stays
-            elif now not in (was, sent):
-                del wanted[name]
+            found = since_drawn(
+                shown[name], item_value_drawn(name, wanted[name]), item_value_drawn(name, current[name])
+            )
+            if found is not Since.TAKE:
+                del wanted[name]  # left as drawn (what is stored now stays), or clashing
+            if found is Since.CLASH:
                 clashed.append(name)
     changed = [
         name

@@ -32,6 +32,7 @@ from apps.accounts.scoping import (
     pin_to_organisation,
 )
 from apps.common.confirm import unconfirmed
+from apps.common.drawn import Since, since_drawn
 from apps.common.formatting import usd_range
 from apps.common.hostile import ascii_int
 from apps.common.spreadsheet import csv_writer
@@ -50,6 +51,7 @@ from apps.vendors.models import (
     item_values,
     text_drawn,
 )
+from apps.vendors.services import moved_since
 
 EDITOR = Membership.Role.EDITOR
 
@@ -168,13 +170,7 @@ def _status_since_drawn(posted: QueryDict, entry: ShortlistEntry) -> tuple[Query
     shown = posted.get(drawn)
     if not shown or shown == entry.status:
         return posted, ""
-    chosen = posted.get(key)
-    refused = (
-        f"Someone moved this vendor to “{entry.get_status_display()}” since this page was opened, so nothing was "
-        "saved. Your notes are kept in the box: choose the status again knowing it, and save."
-        if chosen not in (shown, entry.status)
-        else ""
-    )
+    refused = moved_since(entry) if since_drawn(shown, posted.get(key), entry.status) is Since.CLASH else ""
     now = posted.copy()
     now[key] = now[drawn] = entry.status
     return now, refused
