@@ -671,6 +671,20 @@ def test_notes_changed_on_an_older_page_and_by_a_colleague_since_are_refused_and
     assert (entry.status, entry.notes) == (S.SHORT_LIST, f"{theirs} {mine}")
 
 
+def _first_item(recommendation: Recommendation, catalogue: Directory, buyer: User) -> tuple[Any, DiligenceItem, str]:
+    """A short-listed vendor's entry, its first checklist item and the address that saves the item."""
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    item = entry.diligence.first()
+    assert item is not None
+    return entry, item, reverse("vendors:diligence_item", args=[item.pk])
+
+
+def _drawn_by(client: Client, entry: Any, item: DiligenceItem) -> str:
+    """What the item's form, opened now by ``client``, says it drew."""
+    page = client.get(reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}").content.decode()
+    return _item_drawn(page, item)
+
+
 def _item_drawn(page: str, item: DiligenceItem) -> str:
     found = re.search(rf'name="item-{item.pk}-drawn" (?:id="[^"]+" )?value="([^"]*)"', page) or re.search(
         rf'name="item-{item.pk}-drawn" value="([^"]*)"', page
@@ -684,12 +698,8 @@ def test_a_checklist_item_saved_from_an_older_form_keeps_a_colleagues_evidence(
 ) -> None:
     # Review 103: a form opened before a colleague saved evidence posted its empty box with a new due date, and the
     # evidence was wiped without a word.
-    entry = short_listed(recommendation, catalogue.fits, buyer)
-    item = entry.diligence.first()
-    assert item is not None
-    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
-    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
-    url = reverse("vendors:diligence_item", args=[item.pk])
+    entry, item, url = _first_item(recommendation, catalogue, buyer)
+    drawn = _drawn_by(buyer_client, entry, item)
     theirs = "B: SOC 2 report received, filed as DMS 4471"
     assert colleague_client.post(url, item_data(item, evidence=theirs)).status_code == 302
     stale = {**item_data(item, due_date="2027-01-15"), f"item-{item.pk}-drawn": drawn}
@@ -723,12 +733,8 @@ def test_a_checklist_item_saved_from_an_older_form_keeps_a_colleagues_evidence(
 def test_autosaves_from_one_checklist_form_follow_each_other_without_a_conflict(
     buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
 ) -> None:
-    entry = short_listed(recommendation, catalogue.fits, buyer)
-    item = entry.diligence.first()
-    assert item is not None
-    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
-    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
-    url = reverse("vendors:diligence_item", args=[item.pk])
+    entry, item, url = _first_item(recommendation, catalogue, buyer)
+    drawn = _drawn_by(buyer_client, entry, item)
     # A colleague sets the due date after this form was drawn; this form's autosaves type the evidence twice.
     assert colleague_client.post(url, {f"item-{item.pk}-due_date": "2027-03-01"}).status_code == 302
     for text in ("Asked", "Asked for the report"):
@@ -744,10 +750,7 @@ def test_a_checklist_item_sent_as_json_says_nothing_was_saved(
     buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
 ) -> None:
     # Review 103: a checklist item posted as JSON answered "Saved: …" with nothing saved.
-    entry = short_listed(recommendation, catalogue.fits, buyer)
-    item = entry.diligence.first()
-    assert item is not None
-    url = reverse("vendors:diligence_item", args=[item.pk])
+    entry, item, url = _first_item(recommendation, catalogue, buyer)
     for headers in ({}, {"HX-Request": "true"}):
         refused = buyer_client.post(url, '{"evidence": "x"}', content_type="application/json", headers=headers)
         assert refused.status_code == 400
@@ -761,12 +764,8 @@ def test_a_refused_checklist_field_keeps_what_the_form_showed_so_the_corrected_s
 ) -> None:
     # Review 105: a date refused as not a date took the colleague's date as drawn, and the corrected date then wrote
     # over it without a word.
-    entry = short_listed(recommendation, catalogue.fits, buyer)
-    item = entry.diligence.first()
-    assert item is not None
-    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
-    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
-    url = reverse("vendors:diligence_item", args=[item.pk])
+    entry, item, url = _first_item(recommendation, catalogue, buyer)
+    drawn = _drawn_by(buyer_client, entry, item)
     assert colleague_client.post(url, {f"item-{item.pk}-due_date": "2027-03-01"}).status_code == 302
     bad = buyer_client.post(
         url, {**item_data(item, due_date="2027-13-45"), f"item-{item.pk}-drawn": drawn}, headers={"HX-Request": "true"}
@@ -785,10 +784,7 @@ def test_a_refused_checklist_field_keeps_what_the_form_showed_so_the_corrected_s
 def test_a_checklist_clash_names_what_is_stored_and_line_endings_do_not_make_one(
     buyer_client: Client, colleague_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
 ) -> None:
-    entry = short_listed(recommendation, catalogue.fits, buyer)
-    item = entry.diligence.first()
-    assert item is not None
-    url = reverse("vendors:diligence_item", args=[item.pk])
+    entry, item, url = _first_item(recommendation, catalogue, buyer)
     # Two lines of evidence saved by autosave (LF), then the form drawn and sent back as a plain post (CRLF).
     assert (
         colleague_client.post(
@@ -796,14 +792,13 @@ def test_a_checklist_clash_names_what_is_stored_and_line_endings_do_not_make_one
         ).status_code
         == 200
     )
-    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
-    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    drawn = _drawn_by(buyer_client, entry, item)
     sent = {**item_data(item, status="in_progress", evidence="line one\r\nline two"), f"item-{item.pk}-drawn": drawn}
     assert buyer_client.post(url, sent).status_code == 302
     item.refresh_from_db()
     assert item.status == "in_progress"
     # An owner chosen on both sides: the message names the one stored, not the saver's own choice.
-    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    drawn = _drawn_by(buyer_client, entry, item)
     assert colleague_client.post(url, {f"item-{item.pk}-owner": str(buyer.pk)}).status_code == 302
     colleague = User.objects.get(email="colleague@acme.test")
     mine = {**item_data(item, status="in_progress", owner=str(colleague.pk), evidence="line one\nline two")}
@@ -825,8 +820,7 @@ def test_a_checklist_owner_left_as_drawn_is_not_refused_for_a_member_made_a_view
     colleague = User.objects.get(email="colleague@acme.test")
     url = reverse("vendors:diligence_item", args=[item.pk])
     assert buyer_client.post(url, {f"item-{item.pk}-owner": str(colleague.pk)}).status_code == 302
-    editor = reverse("vendors:diligence", args=[entry.pk]) + f"?edit={item.pk}"
-    drawn = _item_drawn(buyer_client.get(editor).content.decode(), item)
+    drawn = _drawn_by(buyer_client, entry, item)
     Membership.objects.filter(user=colleague).update(role=Membership.Role.VIEWER)
     assert buyer_client.post(url, {f"item-{item.pk}-owner": str(buyer.pk)}).status_code == 302
     stale = {**item_data(item, status="in_progress", owner=str(colleague.pk)), f"item-{item.pk}-drawn": drawn}
