@@ -50,8 +50,12 @@ def test_a_us_sponsors_trial_data_reads_gcp_and_part_11_with_their_sources(refer
     [
         ({"clinical_work": ["drug-safety"]}, False, False),  # drug-safety cases: pharmacovigilance, not GCP
         ({"clinical_work": ["trial-data", "drug-safety"]}, True, True),
-        ({"buyer_location": "eu", "home_market": "eu"}, True, False),  # a European sponsor: GCP alone
-        ({"buyer_location": "uk", "home_market": "uk"}, True, False),
+        # A European sponsor of a trial with participants in the US reads the FDA's rules as a US sponsor does
+        # (21 CFR 11.1(b); review 107); with participants only in Europe, GCP alone.
+        ({"buyer_location": "eu", "home_market": "eu"}, True, True),
+        ({"buyer_location": "uk", "home_market": "uk"}, True, True),
+        ({"buyer_location": "eu", "home_market": "eu", "client_jurisdictions": ["eu"]}, True, False),
+        ({"buyer_location": "uk", "home_market": "uk", "client_jurisdictions": ["uk"]}, True, False),
     ],
 )
 def test_which_clinical_work_decides_which_rules_it_reads(
@@ -99,14 +103,26 @@ def test_a_us_sponsor_describes_in_writing_the_obligations_the_provider_takes_on
     ("changes", "ctr"),
     [
         ({"client_jurisdictions": ["us", "eu"], "data_categories": ["other-personal", "eu-personal"]}, True),
-        ({"buyer_location": "eu", "buyer_eu_country": "france", "home_market": "eu"}, True),
+        # The Regulation follows the trial (Art. 1): an EU sponsor reads it for participants in the EU, or when it
+        # has not said where they are, not for a trial with participants only in the US (review 107).
+        (
+            {"buyer_location": "eu", "buyer_eu_country": "france", "home_market": "eu", "client_jurisdictions": ["eu"]},
+            True,
+        ),
+        (
+            {"buyer_location": "eu", "buyer_eu_country": "france", "home_market": "eu", "client_jurisdictions": None},
+            True,
+        ),
+        ({"buyer_location": "eu", "buyer_eu_country": "germany", "home_market": "eu"}, False),
         ({"buyer_location": "eu", "buyer_eu_country": "outside-eu", "home_market": "other"}, False),
         ({"buyer_location": "eu", "buyer_eu_country": "switzerland", "home_market": "other"}, False),
         ({"clinical_work": ["drug-safety"], "client_jurisdictions": ["eu"], "data_categories": ["eu-personal"]}, False),
     ],
     ids=[
         "eu-participants",
-        "eu-sponsor",
+        "eu-sponsor-eu-participants",
+        "eu-sponsor-participants-not-said",
+        "eu-sponsor-us-participants",
         "outside-eu-sponsor-us-participants",
         "swiss-sponsor-us-participants",
         "drug-safety",
@@ -143,3 +159,22 @@ def test_the_scope_of_ich_e6_r3_says_what_it_is_for_a_us_sponsor(reference: Play
     )
     assert "the binding US rules are those of 21 CFR Parts 50, 312 and 11" in regime.summary
     assert regime.confidence == "secondary"
+
+
+@pytest.mark.parametrize(
+    "sponsor", [{"buyer_location": "eu", "buyer_eu_country": "germany"}, {"buyer_location": "japan-korea"}]
+)
+def test_a_sponsor_outside_the_us_with_participants_in_the_us_reads_the_fdas_trial_rules(
+    reference: Playbook, sponsor: dict[str, object]
+) -> None:
+    # Review 107: a German or Japanese sponsor's trial with participants only in the US read no FDA rule (they
+    # followed the sponsor's place), and the German one read the EU Clinical Trials Regulation instead.
+    ev = evaluated_case(reference, US_BIOTECH, home_market="other", **sponsor)
+    assert {"fda-part11", "fda-ind-cro-transfer", "ich-gcp"} <= set(ev.regime_codes)
+    assert "eu-ctr-delegation" not in ev.regime_codes
+    assert obligations(ev, "fda-ind-cro-transfer")["transfer-in-writing"][0] == "21 CFR 312.52(a)"
+    assert any(c.text.startswith("If the trial's records are kept under FDA rules") for c in ev.conditions)
+    assert any(c.text.endswith("(21 CFR 50.25(a)(5))") for c in ev.conditions)
+    fired = {f.code for f in ev.fired}
+    assert {"clinical-trial-part11-us-participants", "clinical-trial-ind-transfer-us-participants"} <= fired
+    assert not {"clinical-trial-part11", "clinical-trial-ind-transfer"} & fired

@@ -15,7 +15,7 @@ RULE = "critical-function-start-within-a-month"
 CASE = "US regional bank"
 
 
-@pytest.mark.parametrize("regulated_in", ["eu", "uk", "australia"])
+@pytest.mark.parametrize("regulated_in", ["eu", "uk"])
 def test_a_critical_function_due_within_a_month_reads_the_notice_it_has_no_time_for(
     reference: Playbook, regulated_in: str
 ) -> None:
@@ -26,7 +26,22 @@ def test_a_critical_function_due_within_a_month_reads_the_notice_it_has_no_time_
     (risk,) = [r for r in ev.risks if r.rule == RULE]
     assert risk.severity == "high" and "para. 59" not in risk.title
     assert "paras. 59, 62-73" in risk.mitigation and "Part B section 10.1" in risk.mitigation
-    assert "SUP 15.8.1R" in risk.mitigation and "CPS 230" in risk.mitigation
+    assert "SUP 15.3.8G(1)(e)" in risk.mitigation and "SUP 15.8.1R" not in risk.mitigation
+    assert "CPS 230" not in risk.mitigation
+
+
+def test_an_apra_regulated_entity_reads_apras_notice_and_a_firm_asic_alone_regulates_reads_none(
+    reference: Playbook,
+) -> None:
+    # CPS 230 binds APRA-regulated entities only (review 107): a bank reads APRA's notice it has no time for; an
+    # Australian fund manager, licensed by ASIC alone, has no notice to APRA to give.
+    due = {"critical_function": True, "start_within": "within-month", "buyer_regulated_in": "australia"}
+    bank = evaluated_case(reference, CASE, buyer_sector="bank", **due)
+    assert RULE not in fired_codes(bank) and f"{RULE}-au" in fired_codes(bank)
+    (risk,) = [r for r in bank.risks if r.rule == f"{RULE}-au"]
+    assert risk.severity == "high" and "CPS 230 para. 59(c)" in risk.mitigation and "EBA" not in risk.mitigation
+    manager = evaluated_case(reference, CASE, buyer_sector="investment-firm", **due)
+    assert not {RULE, f"{RULE}-au"} & set(fired_codes(manager))
 
 
 def test_a_us_firm_whose_regulator_asks_no_notice_before_the_work_moves_is_not_told_it_has_no_time(

@@ -26,10 +26,11 @@ STGB = "https://www.gesetze-im-internet.de/stgb/__203.html"
 BRAO = "https://www.gesetze-im-internet.de/brao/__43e.html"
 VAG32 = "https://www.gesetze-im-internet.de/vag_2016/__32.html"
 VAG47 = "https://www.gesetze-im-internet.de/vag_2016/__47.html"
-GERMAN = ("de-stgb-203", "de-brao-43e", "de-vag-outsourcing", "de-kwg-outsourcing")
+GERMAN = ("de-stgb-203", "de-brao-43e", "de-stberg-62a", "de-vag-outsourcing", "de-kwg-outsourcing")
 GERMAN_RULES = (
     "de-professional-secrecy",
     "de-lawyer-service-providers",
+    "de-tax-adviser-service-providers",
     "de-insurer-outsourcing",
     "de-bank-outsourcing",
 )
@@ -124,15 +125,43 @@ def test_a_german_bank_reads_the_banking_acts_outsourcing_rules_beside_the_eba_g
     assert "eba-outsourcing" in french.regime_codes and "de-kwg-outsourcing" not in french.regime_codes
 
 
-@pytest.mark.parametrize("sector", ["healthcare", "accounting-firm"])
-def test_a_german_doctor_or_tax_adviser_reads_section_203_but_not_the_insurers_law(
-    reference: Playbook, sector: str
-) -> None:
-    ev = evaluated_case(reference, INSURER, buyer_sector=sector, critical_function=None, ict_services=None)
+def test_a_german_doctor_reads_section_203_but_not_the_insurers_or_the_professions_laws(reference: Playbook) -> None:
+    ev = evaluated_case(reference, INSURER, buyer_sector="healthcare", critical_function=None, ict_services=None)
 
     assert "de-stgb-203" in ev.regime_codes
-    assert not {"de-vag-outsourcing", "de-brao-43e"} & set(ev.regime_codes)
+    assert not {"de-vag-outsourcing", "de-brao-43e", "de-stberg-62a"} & set(ev.regime_codes)
     assert conditions(ev, *GERMAN_RULES) == ["de-professional-secrecy"]
+
+
+STBERG = "https://www.gesetze-im-internet.de/stberg/__62a.html"
+
+
+def test_a_german_tax_adviser_reads_section_62a_stberg_and_section_50a_wpo_as_a_law_firm_reads_43e(
+    reference: Playbook,
+) -> None:
+    # Review 107: a Steuerberater firm read § 203 StGB alone, while a law firm read § 43e BRAO. The 2017 act gave
+    # tax advisers § 62a StBerG and auditors § 50a WPO in the same terms.
+    tax = {"buyer_sector": "accounting-firm", "critical_function": None, "ict_services": None}
+    ev = evaluated_case(reference, INSURER, **tax)
+    assert {"de-stgb-203", "de-stberg-62a"} <= set(ev.regime_codes)
+    assert not {"de-vag-outsourcing", "de-brao-43e"} & set(ev.regime_codes)
+    duties = obligations(ev, "de-stberg-62a")
+    assert duties["text-form-contract"] == ("§ 62a(3) StBerG; § 50a(3) WPO", STBERG, "secondary")
+    assert duties["comparable-protection-abroad"][0] == "§ 62a(4) StBerG; § 50a(4) WPO"
+    assert duties["client-consent-for-engagement-work"][0] == "§ 62a(5) StBerG; § 50a(5) WPO"
+    assert conditions(ev, *GERMAN_RULES) == ["de-professional-secrecy", "de-tax-adviser-service-providers"]
+    assert ev.gates == ()  # claims analytics serves no single client's engagement
+
+    returns = evaluated_case(reference, INSURER, **tax, function="tax-preparation", preferred_region="india")
+    (gate,) = [g for g in returns.gates if g.rule == "de-tax-adviser-engagement-consent"]
+    assert gate.text.endswith("(§ 62a(5) StBerG; § 50a(5) WPO)") and returns.verdict == "conditional"
+    if returns.delivered_from not in ("poland", "romania"):
+        (risk,) = [
+            r
+            for r in returns.risks
+            if r.title == "Clients' secrets would go to a country whose protection of secrets may not match Germany's"
+        ]
+        assert "(§ 62a(4) StBerG; § 50a(4) WPO)" in risk.mitigation
 
 
 def test_a_german_law_firm_reads_section_43e_and_its_text_form_contract(reference: Playbook) -> None:

@@ -27,7 +27,7 @@ def credits(ev: Evaluation) -> dict[str, str]:
     return {loc.code: c.text for loc in ev.locations for c in loc.contributions if c.name == OVERNIGHT and c.points > 0}
 
 
-@pytest.mark.parametrize("buyer_location", ["australia-east", "singapore", "japan-korea", "india"])
+@pytest.mark.parametrize("buyer_location", ["singapore", "japan-korea", "india"])
 def test_an_asia_pacific_buyer_gets_no_overnight_credit_for_india_or_the_philippines(
     reference: Playbook, buyer_location: str
 ) -> None:
@@ -44,8 +44,26 @@ def test_an_asia_pacific_buyer_gets_no_overnight_credit_for_india_or_the_philipp
 def test_an_eastern_australian_buyer_also_gets_poland_and_south_africa_whose_day_starts_after_its_own_ends(
     reference: Playbook,
 ) -> None:
-    assert set(credits(overnight(reference, "australia-east"))) == LATIN_AMERICA | {"poland", "south-africa"}
+    assert set(credits(overnight(reference, "australia-east"))) == LATIN_AMERICA | {
+        "poland",
+        "south-africa",
+        "india",
+        "philippines",
+    }
     assert set(credits(overnight(reference, "singapore"))) == LATIN_AMERICA
+
+
+def test_an_eastern_australian_buyer_gets_india_and_the_philippines_for_the_hours_their_day_runs_on_after_its_own(
+    reference: Playbook,
+) -> None:
+    # India's 09:00-17:00 is 13:30-21:30 in Sydney (14:30-22:30 in its summer): 5 of a full 8 hours after the
+    # Sydney day, so 9 of the 15 points; the Philippines' 2.5 hours, 5. A South African team whose day a shift moves
+    # towards Sydney's is credited the same way, so it no longer outranks India on the hours alone (review 107).
+    ev = overnight(reference, "australia-east")
+    points = {loc.code: c.points for loc in ev.locations for c in loc.contributions if c.name == OVERNIGHT}
+    assert points["india"] == 9 and points["philippines"] == 5
+    assert points["poland"] == points["south-africa"] == 15
+    assert credits(ev)["india"].startswith("India's day runs on about 5 h after yours ends")
 
 
 @pytest.mark.parametrize("buyer_location", ["us", "canada-east", "brazil", "mexico"])
