@@ -261,3 +261,40 @@ def test_a_german_hospital_is_told_its_lands_hospital_law_is_not_set_out(referen
     (risk,) = [r for r in hospital.risks if r.title == title]
     assert risk.rule == "de-hospital-state-law-not-covered" and "Landeskrankenhausgesetz" in risk.mitigation
     assert title not in [r.title for r in evaluated_case(reference, INSURER).risks]  # an insurer is no hospital
+
+
+def test_a_german_public_body_reads_official_secrecy_its_hospital_law_and_the_social_data_rule(
+    reference: Playbook,
+) -> None:
+    # Review 107: a German public body coding patients' records read the GDPR alone, while the same work answered
+    # as "Healthcare" read § 203 StGB and the Land's hospital law. § 203(2) binds public officials too.
+    ev = evaluated_case(
+        reference,
+        INSURER,
+        buyer_sector="public-body",
+        critical_function=None,
+        ict_services=None,
+        data_categories=["phi", "eu-personal"],
+    )
+    assert "de-stgb-203" in ev.regime_codes
+    assert conditions(ev, *GERMAN_RULES, "de-public-official-secrecy") == ["de-public-official-secrecy"]
+    text = next(c.text for c in ev.conditions if c.rule == "de-public-official-secrecy")
+    assert text.endswith("(§ 203(2)-(4) StGB)")
+    assert any(g.rule == "de-public-hospital-state-law-not-covered" for g in ev.gates)
+    (social,) = [r for r in ev.risks if r.rule == "de-public-official-secrecy"]
+    assert "§ 80(2) SGB X" in social.mitigation and social.severity == "high"
+    regime = next(r for r in ev.regimes if r.code == "de-stgb-203")
+    assert "§ 203(2)" in regime.summary
+
+
+def test_a_german_public_body_with_no_personal_data_reads_no_secrecy_rule(reference: Playbook) -> None:
+    ev = evaluated_case(
+        reference,
+        INSURER,
+        buyer_sector="public-body",
+        critical_function=None,
+        ict_services=None,
+        data_categories=["none"],
+    )
+    assert "de-stgb-203" not in ev.regime_codes
+    assert not any(g.rule == "de-public-hospital-state-law-not-covered" for g in ev.gates)
