@@ -72,9 +72,12 @@ def test_german_and_french_count_in_poland_and_romania_for_less_than_a_main_lang
     german = language_points(evaluated_case(reference, DUTCH_BANK, work_language="german"))
     assert german == {"poland": [(10, "teams in Poland often work in German, beside Polish and English")]}
     french = language_points(evaluated_case(reference, DUTCH_BANK, work_language="french"))
+    # French is a minor foreign language in Poland, the usual second one in Romania (review 107).
     assert french == {
-        "poland": [(10, "teams in Poland often work in French, beside Polish and English")],
-        "romania": [(10, "French is spoken in Romania beside Romanian and English")],
+        "poland": [(3, "a few business-services teams in Poland work in French, beside Polish and English")],
+        "romania": [
+            (10, "French is widely learnt in Romania, and some teams there work in it beside Romanian and English")
+        ],
     }
 
 
