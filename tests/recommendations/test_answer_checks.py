@@ -123,6 +123,17 @@ def test_hours_no_one_can_work_hold_the_submit_until_corrected() -> None:
     assert "busiest three months" in hard.text and not hard.impossible
 
 
+def test_less_than_an_hour_each_holds_the_submit_as_hours_no_one_can_work_do() -> None:
+    # Review 107: 5,000 people for 100 hours a year stored "KPO wins", a team of thousands priced for minutes' work.
+    (tiny,) = answer_checks(annual_hours=100, team_size=5_000)
+    assert tiny.impossible and "less than an hour each" in tiny.text
+    (weeks,) = answer_checks(annual_hours=10, team_size=20, weeks=4)
+    assert weeks.impossible
+    # An hour each or more is unusual, not impossible: said, and the submit goes ahead.
+    (few,) = answer_checks(annual_hours=100, team_size=100)
+    assert not few.impossible and "1 hour each" in few.text
+
+
 @pytest.mark.django_db
 def test_the_submit_refusal_sends_the_buyer_to_the_hours_no_one_can_work(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
@@ -141,7 +152,7 @@ def test_the_submit_refusal_sends_the_buyer_to_the_hours_no_one_can_work(
     refused = buyer_client.post(reverse("recommendations:submit", args=[a.pk]))
     page = html.unescape(refused.content.decode())
     assert refused.status_code == 400 and not Recommendation.objects.exists()
-    assert 'First correct the hours that no one could work: <a href="#answer-checks">' in page
+    assert 'First correct the hours that cannot be right: <a href="#answer-checks">' in page
     assert page.count("40,000 hours a year for 2 people is 20,000 hours each") == 1  # listed once, with its links
     with pytest.raises(AssessmentError):
         submit_and_recommend(assessment=a, user=buyer)

@@ -446,7 +446,7 @@ def test_the_live_what_if_says_when_its_hours_are_more_than_anyone_can_work(
     assert 'id="whatif-impossible"' in result and "more than one person works in a year" in result
     # On a phone the result is far above the box: the bar at the foot of the screen says it too (review 88).
     glance = live[live.index('id="whatif-glance"') :]
-    assert "Hours no one can work" in glance[: glance.index("</p>")]
+    assert "Hours that cannot be right" in glance[: glance.index("</p>")]
     assert (
         'id="whatif-impossible"' not in buyer_client.post(url, {hours: "2000"}, HTTP_HX_REQUEST="true").content.decode()
     )

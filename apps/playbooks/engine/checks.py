@@ -4,7 +4,8 @@ Every answer is checked on its own when it is given (``answers.clean_answer``); 
 answers together. They never refuse a save, nor a submit for an unusual answer that may be right (overtime, a
 team shared across several pieces of work), but a cost built on a slip would mislead, so the review page lists
 them before submitting and the result's cost section says them again beside the figures they move. Only hours no
-one can work (more than ``MOST_POSSIBLE_A_WEEK`` a week each) hold the submit back until corrected.
+one can work (more than ``MOST_POSSIBLE_A_WEEK`` a week each), or so few that no one can be said to do the work
+(less than ``LEAST_POSSIBLE_EACH`` each), hold the submit back until corrected.
 
 One home: the review page passes the answers by role (``checks_for_answers``), the result page the figures
 its stored cost was built on (``answer_checks``).
@@ -41,8 +42,9 @@ class AnswerCheck:
 
     text: str
     roles: tuple[str, ...]
-    # More hours per person than anyone can work (``MOST_POSSIBLE_A_WEEK``): not an unusual answer but a slip, and a
-    # result built on it would compare figures the product itself calls not like for like. Submitting waits for it
+    # More hours per person than anyone can work (``MOST_POSSIBLE_A_WEEK``), or less than an hour each
+    # (``LEAST_POSSIBLE_EACH``): not an unusual answer but a slip, and a result built on it would compare figures the
+    # product itself calls not like for like. Submitting waits for it
     # to be corrected (review 79: 40,000 hours a year for 2 people stored "KPO wins" with a 47% saving).
     impossible: bool = False
 
@@ -63,6 +65,10 @@ def _positive(value: Any) -> float | None:
 # (a twentieth of a full-time year, 100 hours) are almost wholly idle in the team's cost, so the hours or the number
 # of people is likely a slip. Part-time shares above it are common (a one-off study, a season) and not named.
 FEWEST_HOURS_PER_PERSON = FTE_HOURS / 20
+
+# Less than an hour each, over the year or the weeks asked, is no one's share of a team's work: 5,000 people for 100
+# hours a year (review 107) is a slip, and a result built on it would price a team of thousands for minutes' work.
+LEAST_POSSIBLE_EACH = 1.0
 
 # The busiest three months are 13 of a year's 52 weeks.
 PEAK_WEEKS = 13
@@ -131,6 +137,7 @@ def _few_hours(hours: float, people: float, weeks: float | None) -> AnswerCheck 
         "will look far dearer than the work needs: correct the hours or the number of people, or, if each does this "
         "work beside other work, answer the people the hours need.",
         ("annual_hours", "team_size"),
+        impossible=hours / people < LEAST_POSSIBLE_EACH,
     )
 
 
