@@ -150,8 +150,12 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 def deliver_webhook(*, delivery_id: int, attempt: int, paused: int = 0, organisation_id: int = 0) -> str:
     """Make attempt ``attempt`` of the delivery and record it; returns its new status ("" when this
     attempt was already made, or the delivery is gone or parked; "paused" when its endpoint is paused and it waits).
-    ``organisation_id`` is for the worker's order only (``oldest_served_first``)."""
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    ``organisation_id`` is for the worker's order (``oldest_served_first``) and pins the delivery's read to it."""
+    # By organisation and id, as every tenant read (a task queued before the organisation rode along has 0).
+    pinned = (
+        {"organisation_id": organisation_id, "endpoint__organisation_id": organisation_id} if organisation_id else {}
+    )
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id, **pinned).first()
     if (
         delivery is None
         or delivery.status != WebhookDelivery.Status.PENDING
@@ -267,7 +271,9 @@ def record_attempt(
     # recorded, retried, parked or given up (review 72): stored as the replacement character.
     text, error = text.replace("\x00", "\ufffd"), error.replace("\x00", "\ufffd")
     with transaction.atomic():
-        recorded = WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING, attempts=attempt - 1).update(
+        recorded = WebhookDelivery.objects.filter(
+            organisation_id=delivery.organisation_id, pk=delivery.pk, status=Status.PENDING, attempts=attempt - 1
+        ).update(
             status=status,
             attempts=attempt,
             response_code=code,

@@ -6,7 +6,9 @@ The sender never needs to know who listens, so a new listener never touches a se
 
 Every signal is sent with ``transaction.on_commit`` by the sender (``announce`` does it), so a
 listener sees committed rows and a rolled-back change announces nothing; a listener that fails is
-logged and never fails the change it announces. Listeners must be quick
+logged and never fails the change it announces. A stored recommendation is the exception: it is announced
+inside its own transaction (``announce(within=True)``), so it is never stored without its webhook deliveries,
+timeline line and approvers' notices. Listeners must be quick
 (insert a row, enqueue a task): mail and webhook deliveries happen in the background worker.
 
 Every signal carries these keyword arguments:
@@ -68,12 +70,22 @@ KINDS: dict[Signal, str] = {
 }
 
 
-def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
+def announce(signal: Signal, *, sender: type, within: bool = False, **kwargs: Any) -> None:
     """Send ``signal`` after the current transaction commits (at once outside one).
 
     Robustly: what was done is committed by then, so a listener that fails (the database lost a moment
     later, say) is logged and never fails the request, whose page would otherwise say that nothing was
-    saved and offer to send it again, making a second copy."""
+    saved and offer to send it again, making a second copy.
+
+    ``within``: send it now, inside the current transaction, so what the listeners write (the timeline line, the
+    webhook deliveries, the notices) commits with the change or not at all. For a change that must never be
+    stored unannounced: a recommendation, whose webhook deliveries and approvers' notices were lost when the
+    database stopped between its commit and the announcement (review 108), while a retry of the submit found it
+    stored and announced nothing. A listener that fails then fails the change, and the page says nothing was
+    saved, which is then true."""
+    if within and transaction.get_connection().in_atomic_block:
+        send(signal, sender=sender, **kwargs)
+        return
     transaction.on_commit(lambda: send(signal, sender=sender, **kwargs), robust=True)
 
 

@@ -152,8 +152,20 @@ def _members_by_choice(organisation_id: int) -> dict[str, str]:
 
 # Fields of a form that are the page's machinery, not what the person typed or chose: its token and markers, and the
 # step page's buttons (which way to go once saved).
-_NOT_TYPED = {"csrfmiddlewaretoken", "drawn_in", "start_once", "confirmed", "next", "nojs", "goto", "review", "back"}
-_NOT_TYPED_ENDINGS = ("__present", "__loaded")
+_NOT_TYPED = {
+    "csrfmiddlewaretoken",
+    "drawn_in",
+    "start_once",
+    "confirmed",
+    "next",
+    "nojs",
+    "goto",
+    "review",
+    "back",
+    "answers_shown",
+    "shown",
+}
+_NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
 
 
 def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:

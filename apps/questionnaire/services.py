@@ -614,14 +614,29 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
     return Submitted(row, bool(updated), answers)
 
 
-def delete_draft(*, assessment: Assessment, by: User | None = None) -> None:
+class DraftGrew(AssessmentError):
+    """The draft holds more answers than the confirmation that asked to delete it said: nothing is deleted."""
+
+    def __init__(self, shown: int, now: int) -> None:
+        self.now = now
+        super().__init__(
+            f"Since this page was drawn, answers were given: the draft now holds {now} "
+            f"answer{'' if now == 1 else 's'}, not the {shown} this page said would be deleted. Nothing was "
+            "deleted. Look at the draft before you delete it, or delete it below if you still want to."
+        )
+
+
+def delete_draft(*, assessment: Assessment, by: User | None = None, answers_shown: int | None = None) -> None:
     """Delete a draft with its answers (and nothing else), keeping its id and title with who deleted it
     (``DeletedDraft``). A submitted assessment is refused: its recommendation is an immutable record and keeps the
-    assessment (``on_delete=PROTECT``)."""
+    assessment (``on_delete=PROTECT``). ``answers_shown``: the answers the confirmation said would go; more now
+    (a colleague's since) raises DraftGrew, and nothing is deleted (review 108)."""
     with transaction.atomic():
         locked = _own(assessment).select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError("This assessment has been submitted, so it stays with its recommendation.")
+        if answers_shown is not None and (now := answers_of(locked).count()) > answers_shown:
+            raise DraftGrew(answers_shown, now)
         DeletedDraft.objects.update_or_create(
             organisation_id=locked.organisation_id,
             assessment_id=locked.pk,

@@ -740,8 +740,16 @@ def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
 @answers_gone
 def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     assessment = _deletable(request, pk)
+    shown = str(request.POST.get("answers_shown", ""))
     try:
-        services.delete_draft(assessment=assessment, by=request.user)
+        services.delete_draft(
+            assessment=assessment,
+            by=request.user,
+            answers_shown=int(shown) if shown.isascii() and shown.isdigit() and len(shown) < 9 else None,
+        )
+    except services.DraftGrew as exc:
+        context = {"assessment": assessment, "answer_count": exc.now, "grew": exc.messages[0]}
+        return render(request, "questionnaire/delete.html", context, status=409)
     except services.AssessmentError as exc:
         context = {"assessment": assessment, "refused": exc.messages[0]}
         return render(request, "questionnaire/delete.html", context, status=409)

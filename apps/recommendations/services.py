@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.common import events
-from apps.common.durability import without_waiting_for_disk
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
@@ -105,29 +104,29 @@ def submit_and_recommend(*, assessment: Assessment, user: User, locked: bool = F
         # Whether it needs approval is fixed as it is stored, in the same transaction (apps/signoff), so it is
         # never seen without its sign-off; a re-score or saved what-if comes through here and is asked anew.
         signoff.open_sign_off(recommendation=recommendation, user=user)
-        # After the commit (a rollback queues and announces nothing): what would flip it is queued for the
-        # background (or worked out by the first view), and webhooks and the timeline hear of it.
-        stored_now = partial(_stored, recommendation=recommendation, organisation=given.organisation, user=user)
-        transaction.on_commit(stored_now)
+        # Webhooks and the timeline hear of it in the same transaction, so a commit never leaves it unannounced
+        # (review 108: the database stopped between the commit and the announcement, and its deliveries were lost).
+        # What would flip it is queued after the commit (a rollback queues nothing); lost to a crash, it costs
+        # nothing, as the first view works it out.
+        _stored(recommendation=recommendation, organisation=given.organisation, user=user)
+        transaction.on_commit(partial(request_flips, recommendation=recommendation), robust=True)
         return recommendation
 
 
 def _stored(*, recommendation: Recommendation, organisation: Organisation, user: User) -> None:
-    """After a recommendation's commit: its flips task and its timeline line, rows worth less than a wait for
-    the disk, in one transaction of their own (common/durability.py; a webhook delivery a listener writes there
-    makes that commit wait, as it must)."""
-    with without_waiting_for_disk():
-        request_flips(recommendation=recommendation)
-        events.send(
-            events.recommendation_stored,
-            sender=Recommendation,
-            organisation=organisation,
-            actor=user,
-            recipients=[],
-            target=recommendation,
-            url=reverse("recommendations:detail", args=[recommendation.pk]),
-            summary=f"A recommendation was stored for “{recommendation.title}”.",
-        )
+    """A recommendation just stored, in its transaction: its timeline line and its webhook deliveries (the listeners
+    of ``recommendation_stored``), committed with it or not at all."""
+    events.announce(
+        events.recommendation_stored,
+        sender=Recommendation,
+        within=True,
+        organisation=organisation,
+        actor=user,
+        recipients=[],
+        target=recommendation,
+        url=reverse("recommendations:detail", args=[recommendation.pk]),
+        summary=f"A recommendation was stored for “{recommendation.title}”.",
+    )
 
 
 @dataclass

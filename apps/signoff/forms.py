@@ -58,6 +58,27 @@ class PolicyForm(OneValueEach):
         },
     )
 
+    # What the page showed, sent back with it, so a save from an older page keeps a colleague's change to the field it
+    # left alone, and a change of the same field since is a clash (review 108: an older page's unticked box switched
+    # required approval off again). Blank from a form that carries none: what was sent is taken, as before.
+    required_drawn = forms.CharField(required=False, widget=forms.HiddenInput)
+    approvals_drawn = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def drawn_from(cls, policy: Any, data: Any = None) -> PolicyForm:
+        """The form for ``policy`` as stored now: its values, and the same as what it draws."""
+        drawn = {"required_drawn": "1" if policy.required else "0", "approvals_drawn": str(policy.approvals_needed)}
+        if data is not None:  # what was typed, drawn again over what is stored now (a 409)
+            data = data.copy()
+            data.update(drawn)
+        return cls(data, initial={"required": policy.required, "approvals_needed": policy.approvals_needed, **drawn})
+
+    def drawn(self) -> tuple[bool | None, int | None]:
+        """What the page showed: (required, approvals needed), each None when the form did not say."""
+        required = {"1": True, "0": False}.get(str(self.cleaned_data.get("required_drawn") or ""))
+        raw = str(self.cleaned_data.get("approvals_drawn") or "")
+        return required, int(raw) if raw.isascii() and raw.isdigit() else None
+
     def clean_approvals_needed(self) -> int:
         # Digits 0 to 9 only, as every other number the product reads (review 92: "٢" was taken as 2).
         raw = str(self.data.get(self.add_prefix("approvals_needed"), "")).strip()

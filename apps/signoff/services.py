@@ -7,13 +7,17 @@ the last approval needed) and is refused with what happened, never silently reco
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, User
 from apps.accounts.scoping import update_pinned
 from apps.accounts.services import lock_owner
+from apps.common.drawn import Since, since_drawn
 from apps.common.events import announce, approval_requested, decision_made
 from apps.common.prepared import PreparedQuery
 from apps.recommendations.models import Recommendation
@@ -43,10 +47,20 @@ def policy_for(organisation: Organisation) -> SignOffPolicy:
     return found or SignOffPolicy(organisation=organisation)
 
 
-def set_policy(*, organisation: Organisation, required: bool, approvals_needed: int, user: User) -> SignOffPolicy:
+def set_policy(
+    *,
+    organisation: Organisation,
+    required: bool,
+    approvals_needed: int,
+    user: User,
+    drawn: tuple[bool | None, int | None] = (None, None),
+) -> SignOffPolicy:
     """Require approval (by ``approvals_needed`` approvers) of recommendations stored from now on, or stop.
 
-    Recommendations already stored keep what they needed: a sign-off is fixed when it is opened."""
+    ``drawn``: what the page showed (required, approvals needed; None where it did not say). A field left as drawn
+    keeps what is stored now, a colleague's change since included; one changed here and by a colleague since raises
+    PolicyChanged (common/drawn.py). Recommendations already stored keep what they needed: a sign-off is fixed when
+    it is opened."""
     if not 1 <= approvals_needed <= MAX_APPROVALS:
         raise PolicyError(f"Approvals needed must be between 1 and {MAX_APPROVALS}.")
     with transaction.atomic():
@@ -54,6 +68,12 @@ def set_policy(*, organisation: Organisation, required: bool, approvals_needed: 
         # in flight had still changed the policy).
         lock_owner(organisation_id=organisation.pk, user_id=user.pk)
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        now = policy_for(organisation)
+        was_required, was_needed = drawn
+        required, approvals_needed = (
+            _since(was_required, required, now.required, now),
+            _since(was_needed, approvals_needed, now.approvals_needed, now),
+        )
         approvers = Membership.objects.filter(organisation=organisation).approvers().count()
         if required and approvers < approvals_needed:
             raise PolicyError(
@@ -66,6 +86,36 @@ def set_policy(*, organisation: Organisation, required: bool, approvals_needed: 
             defaults={"required": required, "approvals_needed": approvals_needed, "updated_by": user},
         )
         return policy
+
+
+class PolicyChanged(PolicyError):
+    """A setting this page changed was changed by someone else since the page was drawn: nothing is saved."""
+
+    def __init__(self, now: SignOffPolicy) -> None:
+        self.now = now
+        who = f" by {now.updated_by}" if now.updated_by_id else ""
+        when = f" at {timezone.localtime(now.updated_at):%H:%M}" if getattr(now, "updated_at", None) else ""
+        need = (
+            f"approval is required, {now.approvals_needed} approval{'' if now.approvals_needed == 1 else 's'} each"
+            if now.required
+            else "no approval is required"
+        )
+        super().__init__(
+            f"These settings were changed{who}{when} since this page was drawn: {need}. Nothing was saved. The form "
+            "below shows what you chose; save it again to replace theirs."
+        )
+
+
+def _since(drawn: Any, sent: Any, now: Any, policy: SignOffPolicy) -> Any:
+    """One setting as common/drawn.py rules it: None drawn (a form that carries nothing) takes what was sent."""
+    if drawn is None:
+        return sent
+    match since_drawn(drawn, sent, now):
+        case Since.KEEP:
+            return now
+        case Since.TAKE:
+            return sent
+    raise PolicyChanged(policy)
 
 
 def own_recommendation_stuck(policy: SignOffPolicy) -> str:
@@ -156,6 +206,7 @@ def open_sign_off(*, recommendation: Recommendation, user: User) -> SignOff | No
     announce(
         approval_requested,
         sender=SignOff,
+        within=True,  # with the recommendation it asks about, or not at all (review 108)
         organisation=recommendation.organisation,
         actor=user,
         recipients=list(approvers),
@@ -184,6 +235,19 @@ def decide(*, recommendation: Recommendation, membership: Membership, outcome: s
     if why_not is not None:
         raise PermissionDenied(why_not)
     with transaction.atomic():
+        # Still an approver, read again under their row's lock, which a change of their approver mark or role takes
+        # too: a decision begun before the owner unmarked them waits for it and is refused (review 108: it was
+        # recorded after, by a member no longer an approver).
+        current = (
+            Membership.objects.select_for_update()
+            .filter(pk=membership.pk, organisation_id=recommendation.organisation_id)
+            .first()
+        )
+        if current is None:
+            raise PermissionDenied("You are no longer a member of this organisation.")
+        why_not = refusal(recommendation=recommendation, membership=current)
+        if why_not is not None:
+            raise PermissionDenied(why_not)
         sign_off = SignOff.objects.select_for_update().filter(recommendation=recommendation).first()
         if sign_off is None:
             raise SignOffConflict(

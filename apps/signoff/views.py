@@ -49,10 +49,8 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(OWNER)
 def policy(request: MemberRequest) -> HttpResponse:
     current = services.policy_for(request.organisation)
-    form = PolicyForm(
-        request.POST if request.method == "POST" else None,
-        initial={"required": current.required, "approvals_needed": current.approvals_needed},
-    )
+    # Bound, it carries what its page drew (``required_drawn``, ``approvals_drawn``); unbound, it draws what is stored.
+    form = PolicyForm(request.POST) if request.method == "POST" else PolicyForm.drawn_from(current)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.set_policy(
@@ -60,7 +58,13 @@ def policy(request: MemberRequest) -> HttpResponse:
                 required=form.cleaned_data["required"],
                 approvals_needed=form.cleaned_data["approvals_needed"],
                 user=request.user,
+                drawn=form.drawn(),
             )
+        except services.PolicyChanged as exc:
+            again = PolicyForm.drawn_from(exc.now, request.POST)
+            again.is_valid()
+            again.add_error(None, exc.message)
+            return render(request, "signoff/policy.html", {"form": again}, status=409)
         except services.PolicyError as exc:
             form.add_error(None, exc.message)
         else:

@@ -257,6 +257,8 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
             "adding the provider again starts a new, empty checklist.",
             button=f"Remove {entry.vendor.name}",
             back=reverse("vendors:shortlist", args=[recommendation.pk]),
+            # The items worked on, counted as the page said them: more since (a colleague's evidence) asks again.
+            shown=f"worked-{worked}",
         )
         if ask is not None:
             return ask

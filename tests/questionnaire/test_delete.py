@@ -52,6 +52,24 @@ def test_an_editor_deletes_their_own_draft_after_a_confirm_page(
     ]
 
 
+def test_a_delete_confirmed_from_an_older_page_is_refused_when_answers_were_given_since(
+    colleague_client: Client, colleagues_draft: Assessment
+) -> None:
+    # Review 108: the page said "its 1 answer", a colleague answered two more, and the older page deleted all three.
+    page = colleague_client.get(reverse("questionnaire:delete_confirm", args=[colleagues_draft.pk])).content.decode()
+    assert 'name="answers_shown" value="2"' in page
+    Answer.objects.create(
+        organisation_id=colleagues_draft.organisation_id, assessment=colleagues_draft, question_code="hours", value=10
+    )
+    refused = colleague_client.post(reverse("questionnaire:delete", args=[colleagues_draft.pk]), {"answers_shown": "2"})
+    body = refused.content.decode()
+    assert refused.status_code == 409 and "Nothing was deleted" in body and "holds 3 answers" in body
+    assert 'name="answers_shown" value="3"' in body  # the confirmation drawn again, from what is stored now
+    assert Answer.objects.filter(assessment_id=colleagues_draft.pk).count() == 3
+    deleted = colleague_client.post(reverse("questionnaire:delete", args=[colleagues_draft.pk]), {"answers_shown": "3"})
+    assert deleted.status_code == 302 and not Assessment.objects.filter(pk=colleagues_draft.pk).exists()
+
+
 def test_an_editor_cannot_delete_someone_elses_draft(colleague_client: Client, buyers_draft: Assessment) -> None:
     assert colleague_client.get(reverse("questionnaire:delete_confirm", args=[buyers_draft.pk])).status_code == 403
     assert colleague_client.post(reverse("questionnaire:delete", args=[buyers_draft.pk])).status_code == 403

@@ -266,6 +266,27 @@ def test_removing_a_vendor_and_refusing_to_remove_the_selected_one(
     assert rows() == before
 
 
+def test_a_removal_confirmed_from_an_older_page_is_asked_again_when_more_would_be_lost(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 108: a confirmation drawn with no worked items, sent after a colleague stored evidence on one, deleted
+    # the checklist with the evidence.
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    asked = buyer_client.post(reverse("vendors:remove", args=[entry.pk])).content.decode()
+    assert 'name="shown" value="worked-0"' in asked and "Its due-diligence checklist is deleted too." in asked
+    item = DiligenceItem.objects.filter(entry_id=entry.pk).order_by("pk").first()
+    assert item is not None
+    DiligenceItem.objects.filter(pk=item.pk).update(evidence="Signed NDA on file")
+    stale = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": "worked-0"})
+    page = html.unescape(stale.content.decode())
+    assert stale.status_code == 409 and "Nothing was removed" in page
+    assert "1 of its" in page and 'name="shown" value="worked-1"' in page
+    assert DiligenceItem.objects.filter(pk=item.pk, evidence="Signed NDA on file").exists()
+    # Confirmed from the page that says so, it goes.
+    again = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": "worked-1"})
+    assert again.status_code == 302 and not ShortlistEntry.objects.filter(pk=entry.pk).exists()
+
+
 # Comparison and export
 
 

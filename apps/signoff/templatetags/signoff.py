@@ -42,7 +42,7 @@ def sign_off_settings(context: Any) -> dict[str, Any]:
     if membership is None:
         return {"policy": None}
     policy = policy_for(membership.organisation)
-    form = PolicyForm(initial={"required": policy.required, "approvals_needed": policy.approvals_needed})
+    form = PolicyForm.drawn_from(policy)
     # The request goes along so the form carries ``{% drawn_in %}`` (review 90: without it the card's form acted in
     # whichever organisation another tab had switched to).
     return {
