@@ -100,4 +100,6 @@ def test_a_start_within_a_month_gives_one_notice_risk_with_the_regulators_citati
     assert len(notices) == 1
     (risk,) = notices
     assert risk.rule == "critical-function-start-within-a-month"
-    assert "SUP 15.3.8G(1)(e)" in risk.mitigation and "Still to be given: the notice to your regulator" in risk.mitigation
+    assert (
+        "SUP 15.3.8G(1)(e)" in risk.mitigation and "Still to be given: the notice to your regulator" in risk.mitigation
+    )
