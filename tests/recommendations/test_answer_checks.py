@@ -123,6 +123,28 @@ def test_hours_no_one_can_work_hold_the_submit_until_corrected() -> None:
     assert "busiest three months" in hard.text and not hard.impossible
 
 
+def test_a_busiest_three_months_share_at_or_below_even_demand_is_named_and_a_fraction_read_as_a_percentage() -> None:
+    # Review 109: 0.4 (meaning 40%) and 10 were saved without a word, and the season dropped out of the cost.
+    (fraction,) = [
+        c for c in answer_checks(annual_hours=4_000, team_size=3, peak_share=0.4) if c.roles == ("peak_share",)
+    ]
+    assert "If you meant 40%, type 40." in fraction.text and not fraction.impossible
+    (ten,) = [c for c in answer_checks(annual_hours=4_000, team_size=3, peak_share=10) if c.roles == ("peak_share",)]
+    assert "priced as even, with no season" in ten.text and "If you meant" not in ten.text
+    assert not [c for c in answer_checks(annual_hours=4_000, team_size=3, peak_share=40) if c.roles == ("peak_share",)]
+
+
+def test_a_team_of_ten_or_more_each_well_under_a_full_time_year_is_named_however_far_under() -> None:
+    # Review 109: 10,000 hours a year for 6 people was named, for 12, 20, 30 or 60 people nothing was said. A few
+    # people who each give it a few hundred hours do other work beside it, and are not named.
+    assert answer_checks(annual_hours=400, team_size=2) == ()
+    for people in (6, 12, 20, 30, 60):
+        (check,) = answer_checks(annual_hours=10_000, team_size=people)
+        assert check.roles == ("annual_hours", "team_size") and "less than a full-time year" in check.text
+        assert "a provider would staff about 5" in check.text and not check.impossible
+    assert answer_checks(annual_hours=10_000, team_size=5) == ()
+
+
 def test_less_than_an_hour_each_holds_the_submit_as_hours_no_one_can_work_do() -> None:
     # Review 107: 5,000 people for 100 hours a year stored "KPO wins", a team of thousands priced for minutes' work.
     (tiny,) = answer_checks(annual_hours=100, team_size=5_000)

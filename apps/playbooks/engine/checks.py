@@ -27,10 +27,12 @@ from apps.playbooks.engine.tco.types import CURRENCIES, FTE_HOURS, MAX_WEEKS, WE
 # the figure is most likely in another currency (¥9,000,000 read as dollars) or has a digit too many or too few.
 OWN_COST_BOUNDS = (3_000.0, 1_000_000.0)
 HOME_CURRENCY_WORDS = {"us": "US dollars", "uk": "pounds", "eu": "euros"}
-# Steady work whose people would each work from half to this share of a full-time year: a dedicated team priced at
-# every seat and in-house at the hours differ by more than a tenth (the product's thresholds).
+# Steady work whose people would each work from half (for a team of ``WHOLE_TEAM`` or more, from a few hours a week)
+# to this share of a full-time year: a dedicated team priced at every seat and in-house at the hours differ by more
+# than a tenth (the product's thresholds).
 PART_TIME_SHARE = 0.9
 PART_TIME_FLOOR = 0.5
+WHOLE_TEAM = 10
 # A person works at most a full-time year and a quarter (2,500 hours, overtime included) on one piece of work:
 # more hours per person than that means the hours or the number of people is a slip.
 MOST_HOURS_PER_PERSON = FTE_HOURS * 1.25
@@ -94,11 +96,15 @@ def _part_time(hours: float, people: float) -> AnswerCheck | None:
     """Steady work whose people would each work most of a year but clearly less than all of it (from
     ``PART_TIME_FLOOR`` to ``PART_TIME_SHARE`` of a full-time year), as a full team answered with hours a tenth short
     reads: in-house is priced at the full-time equivalents the hours need, a dedicated team at every one of the people
-    full-time, so the two differ by more than the work. People who each give this work less than half a year do other
-    work beside it, which the cost section says (in-house priced at the hours, the saving a floor); a few hours each
-    are ``_few_hours``'s."""
+    full-time, so the two differ by more than the work. A few people who each give this work less than half a year
+    do other work beside it, which the cost section says (in-house priced at the hours, the saving a floor); but ten
+    or more who each do (``WHOLE_TEAM``) are most likely a department's headcount answered for the people this work
+    needs, and the gap grows with them (review 109: 10,000 hours for 60 people said nothing, beside "$19,400,000
+    more"), so for them every share from a few hours a week (``FEWEST_HOURS_PER_PERSON``) up is named; fewer hours
+    each are ``_few_hours``'s."""
     each = hours / people
-    if people < 2 or each < FTE_HOURS * PART_TIME_FLOOR or each >= FTE_HOURS * PART_TIME_SHARE:
+    floor = FEWEST_HOURS_PER_PERSON if people >= WHOLE_TEAM else FTE_HOURS * PART_TIME_FLOOR
+    if people < 2 or each < floor or each >= FTE_HOURS * PART_TIME_SHARE:
         return None
     fte = hours / FTE_HOURS
     return AnswerCheck(
@@ -138,6 +144,26 @@ def _few_hours(hours: float, people: float, weeks: float | None) -> AnswerCheck 
         "work beside other work, answer the people the hours need.",
         ("annual_hours", "team_size"),
         impossible=hours / people < LEAST_POSSIBLE_EACH,
+    )
+
+
+# With even demand a quarter of the year's hours falls in any three months: seasonal work puts more in its busiest.
+EVEN_PEAK_SHARE = 25.0
+
+
+def _peak_below_even(share: float) -> AnswerCheck | None:
+    """A busiest-three-months share of even demand's 25% or less, which prices the work as even (no season at all):
+    most likely a fraction typed for a percentage (0.4 for 40%) or a slip (review 109: 0.4 and 10 were saved without
+    a word, and the season dropped from the cost)."""
+    if share > EVEN_PEAK_SHARE:
+        return None
+    meant = f" If you meant {number(round(share * 100))}%, type {number(round(share * 100))}." if share <= 1 else ""
+    return AnswerCheck(
+        f"{number(share)}% of the year's hours in the busiest three months is no more than even demand puts in any "
+        f"three months (about {number(EVEN_PEAK_SHARE)}%), so the work is priced as even, with no season.{meant} "
+        "Answer the busiest three months' share as a percentage, above 25% for seasonal work, or answer the demand "
+        "as steady.",
+        ("peak_share",),
     )
 
 
@@ -226,6 +252,8 @@ def answer_checks(
         found.append(few)
     elif hours and people and not span and not share and (part := _part_time(hours, people)):
         found.append(part)
+    if share and not span and (low := _peak_below_even(share)):
+        found.append(low)
     if hours and people and share and not span and share <= 100:
         peak = hours * share / 100
         if each := _each_beyond(peak, people, PEAK_WEEKS):
