@@ -356,5 +356,12 @@ def roles(request: MemberRequest) -> HttpResponse:
             if idle := services.roles_left_unanswered(request.organisation.pk):
                 messages.warning(request, idle)
             return redirect("teamwork:roles")
-    context = {"form": form, "can_manage": request.membership.is_owner}
+    # For a member who is not an owner, each member's roles in words, or none (review 109: four bare emails over
+    # empty boxes, in a form with no button).
+    held_rows = [
+        (field.label, [str(label) for value, label in field.choices if value in held.get(name, [])])
+        for name, field in form.fields.items()
+        if name.startswith("roles-")
+    ]
+    context = {"form": form, "can_manage": request.membership.is_owner, "held_rows": held_rows}
     return render(request, "teamwork/roles.html", context, status=400 if form.errors else 200)
