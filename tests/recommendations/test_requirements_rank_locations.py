@@ -392,3 +392,31 @@ def test_overlap_beyond_the_hours_needed_does_not_rank_a_dearer_location_first(r
     five = evaluate(pb, {**answers, "overlap_hours": 5})
     assert five.delivered_from != "india"
     assert next(loc for loc in five.locations if loc.code == "india").excluded_because
+
+
+def test_when_every_model_is_ruled_out_the_page_says_none_can_be_used_and_numbers_none(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 109: "1. Dedicated team … ruled out" read as a recommendation, and the order explained nothing.
+    # A start within a month and someone in the office every day: no model can do both.
+    rec = submit(
+        reference,
+        organisation,
+        buyer,
+        "Frankfurt law firm: the same review",
+        start_within="within-month",
+        onsite_presence="daily",
+    )
+    assert all(m.excluded_because for m in read_snapshot(rec.snapshot).evaluation.models)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert 'id="models-all-ruled-out"' in page and "not in the order of their points" not in page
+    first = read_snapshot(rec.snapshot).evaluation.models[0].name
+    assert f'<h3 class="card__title">{first}</h3>' in page and f"1. {first}" not in page
+    # Where a model is left, the list is numbered as before.
+    left = buyer_client.get(
+        reverse(
+            "recommendations:detail",
+            args=[submit(reference, organisation, buyer, "Frankfurt law firm: the same review").pk],
+        )
+    ).content.decode()
+    assert 'id="models-all-ruled-out"' not in left and '<h3 class="card__title">1. ' in left
