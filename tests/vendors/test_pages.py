@@ -335,6 +335,11 @@ def test_the_checklist_page_shows_progress(
     services.update_item(item=item, status="done", owner=buyer, due_date=None, evidence="", user=buyer)
     page = buyer_client.get(reverse("vendors:diligence", args=[entry.pk])).content.decode()
     assert "1/5 done" in page
+    # One list per regime under its heading, so a screen reader counts the 5 items, not the headings with them
+    # (review 109).
+    headings = page.count('<h2 id="dd-regime-')
+    assert headings >= 1 and page.count('<ol class="stack list-plain dd-list">') == headings
+    assert page.count('class="card dd-item') == 5 and '<li class="dd-regime">' not in page
     shortlist = buyer_client.get(reverse("vendors:shortlist", args=[recommendation.pk])).content.decode()
     assert "1/5 done" in shortlist
 
