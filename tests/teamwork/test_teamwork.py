@@ -108,8 +108,8 @@ def test_owners_set_stakeholder_roles_and_viewers_may_not(
     # A viewer reads each member's roles in words, or none yet, and that only owners change them (review 109: bare
     # emails over empty boxes, in a form with no button).
     page = html.unescape(viewer_client.get(reverse("teamwork:roles")).content.decode())
-    assert "Only the organisation's owners change these." in page and "<form method=\"post\" class=\"form" not in page
-    row = page[page.index(f"<th scope=\"row\">{colleague.email}</th>") :]
+    assert "Only the organisation's owners change these." in page and '<form method="post" class="form' not in page
+    row = page[page.index(f'<th scope="row">{colleague.email}</th>') :]
     assert row[: row.index("</tr>")].count("Legal") == 1 and "None yet" in page
 
 
