@@ -25,7 +25,7 @@ from apps.questionnaire.progress import step_context
 from apps.questionnaire.views import assessment_review
 from apps.teamwork import services
 from apps.teamwork.forms import AssignForm, SettleForm, StakeholderRolesForm
-from apps.teamwork.models import GIVEN, SecondOpinion, StakeholderRole
+from apps.teamwork.models import GIVEN, SecondOpinion, Stakeholder, StakeholderRole
 from apps.teamwork.team import AssessmentTeam
 
 OWNER = Membership.Role.OWNER
@@ -359,7 +359,7 @@ def roles(request: MemberRequest) -> HttpResponse:
     # For a member who is not an owner, each member's roles in words, or none (review 109: four bare emails over
     # empty boxes, in a form with no button).
     held_rows = [
-        (field.label, [str(label) for value, label in field.choices if value in held.get(name, [])])
+        (field.label, [str(label) for value, label in Stakeholder.choices if value in held.get(name, [])])
         for name, field in form.fields.items()
         if name.startswith("roles-")
     ]
