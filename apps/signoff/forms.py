@@ -70,7 +70,8 @@ class PolicyForm(OneValueEach):
         drawn = {"required_drawn": "1" if policy.required else "0", "approvals_drawn": str(policy.approvals_needed)}
         if data is not None:  # what was typed, drawn again over what is stored now (a 409)
             data = data.copy()
-            data.update(drawn)
+            for key, value in drawn.items():  # replaced, not added: a QueryDict's update appends a second value
+                data[key] = value
         return cls(data, initial={"required": policy.required, "approvals_needed": policy.approvals_needed, **drawn})
 
     def drawn(self) -> tuple[bool | None, int | None]:

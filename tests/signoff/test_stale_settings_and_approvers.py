@@ -89,6 +89,7 @@ def test_a_setting_changed_here_and_by_a_colleague_since_is_a_409_that_keeps_wha
     assert clash.status_code == 409 and "changed" in page and "Nothing was saved" in page
     assert 'name="approvals_needed" value="3"' in page  # what was typed is kept
     assert 'name="approvals_drawn" value="2"' in page  # drawn again from what is stored now: saving again takes it
+    assert page.count('name="approvals_drawn"') == 1 and "sent twice" not in page and "Approvals drawn" not in page
     assert SignOffPolicy.objects.get(organisation=organisation).approvals_needed == 2
 
 
