@@ -96,7 +96,9 @@ class PolicyChanged(PolicyError):
         who = f" by {now.updated_by}" if now.updated_by_id else ""
         when = f" at {timezone.localtime(now.updated_at):%H:%M}" if getattr(now, "updated_at", None) else ""
         count = f"{now.approvals_needed} approval{'' if now.approvals_needed == 1 else 's'}"
-        need = f"approval is required, {count} each" if now.required else f"no approval is required ({count} when it is)"
+        need = (
+            f"approval is required, {count} each" if now.required else f"no approval is required ({count} when it is)"
+        )
         super().__init__(
             f"These settings were changed{who}{when} since this page was drawn: {need}. Nothing was saved. The form "
             "below shows what you chose; save it again to replace theirs."
