@@ -1,7 +1,8 @@
 """Overnight turnaround credits only the delivery locations whose working day falls after the buyer's ends, worked
 out for the buyer's own location: India and the Philippines for a buyer in the Americas or Europe, Latin America
-(and, for eastern Australia, Poland and South Africa) for one in Asia or Australia, none where the buyer's day is
-not known; and its words speak to the buyer, never of a US or Western buyer it is not."""
+(and, for eastern Australia, Poland and South Africa) for one in Asia or Australia, and India and the Philippines
+for an Asian or Australian buyer in proportion to the hours their day runs on past the buyer's; none where the
+buyer's day is not known; and its words speak to the buyer, never of a US or Western buyer it is not."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def credits(ev: Evaluation) -> dict[str, str]:
     return {loc.code: c.text for loc in ev.locations for c in loc.contributions if c.name == OVERNIGHT and c.points > 0}
 
 
-@pytest.mark.parametrize("buyer_location", ["singapore", "japan-korea", "india"])
+@pytest.mark.parametrize("buyer_location", ["india"])
 def test_an_asia_pacific_buyer_gets_no_overnight_credit_for_india_or_the_philippines(
     reference: Playbook, buyer_location: str
 ) -> None:
@@ -50,7 +51,22 @@ def test_an_eastern_australian_buyer_also_gets_poland_and_south_africa_whose_day
         "india",
         "philippines",
     }
-    assert set(credits(overnight(reference, "singapore"))) == LATIN_AMERICA
+    assert set(credits(overnight(reference, "singapore"))) == LATIN_AMERICA | {"india"}
+
+
+@pytest.mark.parametrize(
+    ("buyer_location", "expected"),
+    [("japan-korea", {"india": 7, "philippines": 2}), ("singapore", {"india": 5})],
+)
+def test_a_buyer_in_japan_or_on_utc8_gets_india_and_the_philippines_for_the_hours_their_day_runs_on_after_its_own(
+    reference: Playbook, buyer_location: str, expected: dict[str, int]
+) -> None:
+    # As for eastern Australia: India's day runs 3.5 h past Tokyo's and 2.5 h past Singapore's, the Philippines' 1 h
+    # past Tokyo's and none past Singapore's, each of a full 8 hours' 15 points.
+    ev = overnight(reference, buyer_location)
+    points = {loc.code: c.points for loc in ev.locations for c in loc.contributions if c.name == OVERNIGHT}
+    assert {code: points[code] for code in ("india", "philippines") if code in points} == expected
+    assert all(points[code] == 15 for code in LATIN_AMERICA)
 
 
 def test_an_eastern_australian_buyer_gets_india_and_the_philippines_for_the_hours_their_day_runs_on_after_its_own(
