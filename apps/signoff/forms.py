@@ -66,19 +66,33 @@ class PolicyForm(OneValueEach):
 
     @classmethod
     def drawn_from(cls, policy: Any, data: Any = None) -> PolicyForm:
-        """The form for ``policy`` as stored now: its values, and the same as what it draws."""
+        """The form for ``policy`` as stored now: its values, and the same as what it draws. With ``data`` (a 409):
+        what was changed on the page stays as typed, and what it left as drawn shows what is stored now, so saving it
+        again changes only what was typed (review 110: an untouched box redrawn as sent switched approval off)."""
         drawn = {"required_drawn": "1" if policy.required else "0", "approvals_drawn": str(policy.approvals_needed)}
-        if data is not None:  # what was typed, drawn again over what is stored now (a 409)
+        if data is not None:
+            was = cls(data)
+            was.is_valid()
+            was_required, was_needed = was.drawn()
             data = data.copy()
+            if was_required is not None and ("required" in data) == was_required:  # the box left as drawn
+                if policy.required:
+                    data["required"] = "on"
+                else:
+                    data.pop("required", None)
+            if was_needed is not None and str(data.get("approvals_needed", "")).strip() == str(was_needed):
+                data["approvals_needed"] = str(policy.approvals_needed)
             for key, value in drawn.items():  # replaced, not added: a QueryDict's update appends a second value
                 data[key] = value
         return cls(data, initial={"required": policy.required, "approvals_needed": policy.approvals_needed, **drawn})
 
     def drawn(self) -> tuple[bool | None, int | None]:
-        """What the page showed: (required, approvals needed), each None when the form did not say."""
-        required = {"1": True, "0": False}.get(str(self.cleaned_data.get("required_drawn") or ""))
-        raw = str(self.cleaned_data.get("approvals_drawn") or "")
-        return required, int(raw) if raw.isascii() and raw.isdigit() else None
+        """What the page showed: (required, approvals needed), each None when the form did not say (or said nothing a
+        number of approvals could be: at most a few digits)."""
+        data = getattr(self, "cleaned_data", {})
+        required = {"1": True, "0": False}.get(str(data.get("required_drawn") or ""))
+        raw = str(data.get("approvals_drawn") or "")
+        return required, int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
 
     def clean_approvals_needed(self) -> int:
         # Digits 0 to 9 only, as every other number the product reads (review 92: "٢" was taken as 2).

@@ -237,9 +237,13 @@ def decide(*, recommendation: Recommendation, membership: Membership, outcome: s
         # Still an approver, read again under their row's lock, which a change of their approver mark or role takes
         # too: a decision begun before the owner unmarked them waits for it and is refused (review 108: it was
         # recorded after, by a member no longer an approver).
+        # Its own row alone (``of``), in no order: the model's default order joins the organisation and the user, and
+        # a bare FOR UPDATE would lock their rows too, deadlocking with an owner's change of the approver mark, which
+        # takes the organisation's row first (review 110).
         current = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .filter(pk=membership.pk, organisation_id=recommendation.organisation_id)
+            .order_by("pk")
             .first()
         )
         if current is None:

@@ -50,11 +50,11 @@ def test_location_reasons_say_what_the_buyer_asked_and_how_the_location_meets_it
     rec = recommend(reference, organisation, buyer, "New York company: FP&A")  # a US buyer needing 6 h overlap
     locations = {loc["code"]: loc for loc in rec.snapshot["evaluation"]["locations"]}
     reasons = {c["name"]: c["text"] for c in locations["mexico"]["contributions"]}
-    assert reasons["Four or more hours of overlap with the US"] == (
+    assert reasons["You need four or more hours of overlap with the US"] == (
         "Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h"
     )
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
-    assert "Four or more hours of overlap with the US: Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h" in page
+    assert "You need four or more hours of overlap with the US: Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h" in page
 
 
 def test_location_columns_that_do_not_apply_to_the_buyer_go(

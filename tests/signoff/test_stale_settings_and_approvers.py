@@ -6,6 +6,7 @@ box no longer switches off the approval a colleague has just required, and a cha
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -99,3 +100,55 @@ def test_a_settings_form_that_says_nothing_of_what_it_drew_is_taken_as_sent(
     require_approval(organisation, 1)
     assert buyer_client.post(reverse("signoff:policy"), {"approvals_needed": "1"}).status_code == 302
     assert not SignOffPolicy.objects.get(organisation=organisation).required
+
+
+def test_a_clash_redraws_what_the_page_left_alone_as_stored_so_saving_again_changes_only_what_was_typed(
+    organisation: Organisation, buyer_client: Client, approver: User, second_approver: User
+) -> None:
+    # Review 110: the 409 redrew the untouched box as sent (unticked), so saving it again switched approval off.
+    _other, stale = _owner_client(organisation)
+    MembershipFactory(organisation=organisation, role=Membership.Role.EDITOR, can_approve=True)  # a third approver
+    # The colleague requires approval, two each, over a page drawn with (off, 1) ...
+    require_approval(organisation, 2)
+    # ... and the older page changes only the approvals, to 3: a clash on the approvals.
+    clash = stale.post(
+        reverse("signoff:policy"), {"approvals_needed": "3", "required_drawn": "0", "approvals_drawn": "1"}
+    )
+    page = html.unescape(clash.content.decode())
+    assert clash.status_code == 409
+    assert re.search(r'<input[^>]*name="required"[^>]*checked', page)  # the box it left alone, as stored now
+    assert 'name="approvals_needed" value="3"' in page and 'name="required_drawn" value="1"' in page
+    again = stale.post(
+        reverse("signoff:policy"),
+        {"required": "on", "approvals_needed": "3", "required_drawn": "1", "approvals_drawn": "2"},
+    )
+    assert again.status_code == 302
+    policy = SignOffPolicy.objects.get(organisation=organisation)
+    assert policy.required and policy.approvals_needed == 3
+
+
+def test_a_drawn_value_no_setting_could_have_is_read_as_not_said_not_a_500(
+    organisation: Organisation, buyer_client: Client, approver: User, second_approver: User
+) -> None:
+    sent = {"required": "on", "approvals_needed": "2", "required_drawn": "1", "approvals_drawn": "9" * 5000}
+    assert buyer_client.post(reverse("signoff:policy"), sent).status_code == 302
+    assert SignOffPolicy.objects.get(organisation=organisation).approvals_needed == 2
+
+
+def test_deciding_locks_the_approvers_membership_row_alone(
+    organisation: Organisation, buyer: User, approver: User, playbook: Playbook
+) -> None:
+    # Review 110: the re-read's default order joined the organisation and the user, and its FOR UPDATE locked their
+    # rows too, deadlocking with an owner unmarking the approver (which takes the organisation's row first).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    membership = Membership.objects.get(user=approver, organisation=organisation)
+    with CaptureQueriesContext(connection) as queries:
+        services.decide(recommendation=rec, membership=membership, outcome="approved", reason="")
+    locks = [
+        q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and "accounts_membership" in q["sql"]
+    ]
+    assert locks and all('FOR UPDATE OF "accounts_membership"' in sql and "JOIN" not in sql for sql in locks)
