@@ -54,7 +54,10 @@ def test_location_reasons_say_what_the_buyer_asked_and_how_the_location_meets_it
         "Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h"
     )
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
-    assert "You need four or more hours of overlap with the US: Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h" in page
+    assert (
+        "You need four or more hours of overlap with the US: Mexico overlaps a 09:00–17:00 US Eastern day by 6.5 h"
+        in page
+    )
 
 
 def test_location_columns_that_do_not_apply_to_the_buyer_go(
