@@ -14,7 +14,9 @@ def unconfirmed(
 ) -> HttpResponse | None:
     """None when the request confirms the removal; otherwise the confirmation page to answer it with. ``shown``: what
     the consequence counted, in a word; a confirmation sent with another is asked again, saying so."""
-    sent = request.POST.get("shown")
+    # Sent twice, it says nothing one can trust: asked again (review 110: the last of two values was taken).
+    values = request.POST.getlist("shown")
+    sent = values[0] if len(values) == 1 else ("" if values else None)
     changed = request.POST.get("confirm") == "yes" and bool(shown) and sent is not None and sent != shown
     if request.POST.get("confirm") == "yes" and not changed:
         return None

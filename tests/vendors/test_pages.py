@@ -282,6 +282,11 @@ def test_a_removal_confirmed_from_an_older_page_is_asked_again_when_more_would_b
     assert stale.status_code == 409 and "Nothing was removed" in page
     assert "1 of its" in page and 'name="shown" value="worked-1"' in page
     assert DiligenceItem.objects.filter(pk=item.pk, evidence="Signed NDA on file").exists()
+    # What it counted sent twice is no count at all: asked again.
+    twice = buyer_client.post(
+        reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": ["worked-1", "worked-1"]}
+    )
+    assert twice.status_code == 409 and ShortlistEntry.objects.filter(pk=entry.pk).exists()
     # Confirmed from the page that says so, it goes.
     again = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": "worked-1"})
     assert again.status_code == 302 and not ShortlistEntry.objects.filter(pk=entry.pk).exists()
