@@ -163,6 +163,7 @@ _NOT_TYPED = {
     "review",
     "back",
     "answers_shown",
+    "answers_digest",
     "shown",
 }
 _NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")

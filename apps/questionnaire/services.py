@@ -615,28 +615,48 @@ def submit_assessment(*, assessment: Assessment, user: User, locked: bool = Fals
 
 
 class DraftGrew(AssessmentError):
-    """The draft holds more answers than the confirmation that asked to delete it said: nothing is deleted."""
+    """The draft's answers are not the ones the confirmation that asked to delete it showed (more of them, or changed
+    since): nothing is deleted."""
 
     def __init__(self, shown: int, now: int) -> None:
         self.now = now
+        if now > shown:
+            since = (
+                f"answers were given: the draft now holds {now} answer{'' if now == 1 else 's'}, not the {shown} this "
+                "page said would be deleted"
+            )
+        else:
+            since = "its answers were changed"
         super().__init__(
-            f"Since this page was drawn, answers were given: the draft now holds {now} "
-            f"answer{'' if now == 1 else 's'}, not the {shown} this page said would be deleted. Nothing was "
-            "deleted. Look at the draft before you delete it, or delete it below if you still want to."
+            f"Since this page was drawn, {since}. Nothing was deleted. Look at the draft before you delete it, or "
+            "delete it below if you still want to."
         )
 
 
-def delete_draft(*, assessment: Assessment, by: User | None = None, answers_shown: int | None = None) -> None:
+def answers_digest(assessment: Assessment) -> str:
+    """A short digest of the draft's answers (each question and value), which its delete page carries: a colleague's
+    answer changed since, not only one added, then stops a delete from that page (review 110)."""
+    pairs = list(answers_of(assessment).values_list("question_code", "value"))
+    return hashlib.sha256(json.dumps(pairs, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def delete_draft(
+    *, assessment: Assessment, by: User | None = None, answers_shown: int | None = None, digest: str | None = None
+) -> None:
     """Delete a draft with its answers (and nothing else), keeping its id and title with who deleted it
     (``DeletedDraft``). A submitted assessment is refused: its recommendation is an immutable record and keeps the
-    assessment (``on_delete=PROTECT``). ``answers_shown``: the answers the confirmation said would go; more now
-    (a colleague's since) raises DraftGrew, and nothing is deleted (review 108)."""
+    assessment (``on_delete=PROTECT``). ``answers_shown`` and ``digest``: the answers the confirmation said would go
+    and their digest (``answers_digest``); more now, or others (a colleague's since), raises DraftGrew, and nothing is
+    deleted (reviews 108 and 110)."""
     with transaction.atomic():
         locked = _own(assessment).select_for_update().get(pk=assessment.pk)
         if not locked.is_draft:
             raise AssessmentError("This assessment has been submitted, so it stays with its recommendation.")
-        if answers_shown is not None and (now := answers_of(locked).count()) > answers_shown:
-            raise DraftGrew(answers_shown, now)
+        if answers_shown is not None or digest is not None:
+            now = answers_of(locked).count()
+            grew = answers_shown is not None and now > answers_shown
+            if grew or (digest is not None and digest != answers_digest(locked)):
+                raise DraftGrew(answers_shown if answers_shown is not None else now, now)
         DeletedDraft.objects.update_or_create(
             organisation_id=locked.organisation_id,
             assessment_id=locked.pk,

@@ -731,8 +731,24 @@ def _deletable(request: MemberRequest, pk: int) -> Assessment:
 def assessment_delete_confirm(request: MemberRequest, pk: int) -> HttpResponse:
     """The question "delete this draft?" as a page, so deleting works without JavaScript."""
     assessment = _deletable(request, pk)
-    context = {"assessment": assessment, "answer_count": services.answers_of(assessment).count()}
+    context = {
+        "assessment": assessment,
+        "answer_count": services.answers_of(assessment).count(),
+        "answers_digest": services.answers_digest(assessment),
+    }
     return render(request, "questionnaire/delete.html", context, status=200 if assessment.is_draft else 409)
+
+
+def _drawn_digest(request: MemberRequest) -> str | None:
+    """The answers' digest the delete page drew (``services.answers_digest``), or None when the form sent none it
+    could have drawn (an older page: its answer count alone is checked). Sent twice, it is no digest: "" (refused)."""
+    values = request.POST.getlist("answers_digest")
+    if not values:
+        return None
+    if len(values) > 1:
+        return ""
+    sent = str(values[0])
+    return sent if len(sent) == 16 and all(c in "0123456789abcdef" for c in sent) else ""
 
 
 @require_POST
@@ -746,9 +762,15 @@ def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
             assessment=assessment,
             by=request.user,
             answers_shown=int(shown) if shown.isascii() and shown.isdigit() and len(shown) < 9 else None,
+            digest=_drawn_digest(request),
         )
     except services.DraftGrew as exc:
-        context = {"assessment": assessment, "answer_count": exc.now, "grew": exc.messages[0]}
+        context = {
+            "assessment": assessment,
+            "answer_count": exc.now,
+            "answers_digest": services.answers_digest(assessment),
+            "grew": exc.messages[0],
+        }
         return render(request, "questionnaire/delete.html", context, status=409)
     except services.AssessmentError as exc:
         context = {"assessment": assessment, "refused": exc.messages[0]}

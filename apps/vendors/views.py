@@ -8,6 +8,8 @@ change. Shortlist entries and checklist items reach their organisation through t
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -257,8 +259,9 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
             "adding the provider again starts a new, empty checklist.",
             button=f"Remove {entry.vendor.name}",
             back=reverse("vendors:shortlist", args=[recommendation.pk]),
-            # The items worked on, counted as the page said them: more since (a colleague's evidence) asks again.
-            shown=f"worked-{worked}",
+            # The items worked on, counted as the page said them, and a digest of every item's fields: any work on
+            # the checklist since (a colleague's evidence, even on an item already worked) asks again (108, 110).
+            shown=f"worked-{worked}-{_items_digest(items)}",
         )
         if ask is not None:
             return ask
@@ -269,6 +272,12 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
         return render(request, "vendors/shortlist.html", context, status=409)
     messages.success(request, f"{entry.vendor.name} is off the shortlist.")
     return redirect("vendors:shortlist", pk=recommendation.pk)
+
+
+def _items_digest(items: Any) -> str:
+    """A short digest of a checklist's items as they stand (status, owner, due date, evidence)."""
+    rows = list(items.order_by("pk").values_list("pk", "status", "owner_id", "due_date", "evidence"))
+    return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

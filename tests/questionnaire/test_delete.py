@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -66,7 +68,26 @@ def test_a_delete_confirmed_from_an_older_page_is_refused_when_answers_were_give
     assert refused.status_code == 409 and "Nothing was deleted" in body and "holds 3 answers" in body
     assert 'name="answers_shown" value="3"' in body  # the confirmation drawn again, from what is stored now
     assert Answer.objects.filter(assessment_id=colleagues_draft.pk).count() == 3
-    deleted = colleague_client.post(reverse("questionnaire:delete", args=[colleagues_draft.pk]), {"answers_shown": "3"})
+    # A page that also carries the answers' digest sees a changed answer, not only one added (review 110).
+    again = colleague_client.get(reverse("questionnaire:delete_confirm", args=[colleagues_draft.pk])).content.decode()
+    digest = re.search(r'name="answers_digest" value="([0-9a-f]{16})"', again)
+    assert digest
+    Answer.objects.filter(assessment=colleagues_draft, question_code="hours").update(value=20)
+    sent = {"answers_shown": "3", "answers_digest": digest.group(1)}
+    changed = colleague_client.post(reverse("questionnaire:delete", args=[colleagues_draft.pk]), sent)
+    assert changed.status_code == 409 and "its answers were changed" in changed.content.decode()
+    assert Answer.objects.filter(assessment_id=colleagues_draft.pk).count() == 3
+    fresh = re.search(r'name="answers_digest" value="([0-9a-f]{16})"', changed.content.decode())
+    assert fresh and fresh.group(1) != digest.group(1)
+    # Sent twice, or not one it could have drawn, the digest is refused as changed.
+    for hostile in ([fresh.group(1), fresh.group(1)], "z" * 16, "9" * 5000):
+        refused = colleague_client.post(
+            reverse("questionnaire:delete", args=[colleagues_draft.pk]),
+            {"answers_shown": "3", "answers_digest": hostile},
+        )
+        assert refused.status_code == 409
+    sent = {"answers_shown": "3", "answers_digest": fresh.group(1)}
+    deleted = colleague_client.post(reverse("questionnaire:delete", args=[colleagues_draft.pk]), sent)
     assert deleted.status_code == 302 and not Assessment.objects.filter(pk=colleagues_draft.pk).exists()
 
 
