@@ -634,10 +634,13 @@ class DraftGrew(AssessmentError):
 
 
 def answers_digest(assessment: Assessment) -> str:
-    """A short digest of the draft's answers (each question and value), which its delete page carries: a colleague's
-    answer changed since, not only one added, then stops a delete from that page (review 110)."""
-    pairs = list(answers_of(assessment).values_list("question_code", "value"))
-    return hashlib.sha256(json.dumps(pairs, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    """A short digest of the draft's answers (each question and its answer's ``drawn_digest``, as a step compares
+    them), which its delete page carries: a colleague's answer changed since, not only one added, then stops a delete
+    from that page (review 110)."""
+    each = "\n".join(
+        f"{code}={drawn_digest(value)}" for code, value in answers_of(assessment).values_list("question_code", "value")
+    )
+    return hashlib.sha256(each.encode()).hexdigest()[:16]
 
 
 def delete_draft(

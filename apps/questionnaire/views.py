@@ -761,7 +761,7 @@ def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
         services.delete_draft(
             assessment=assessment,
             by=request.user,
-            answers_shown=int(shown) if shown.isascii() and shown.isdigit() and len(shown) < 9 else None,
+            answers_shown=ascii_int(shown, max_digits=8),
             digest=_drawn_digest(request),
         )
     except services.DraftGrew as exc:

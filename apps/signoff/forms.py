@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from apps.common.hostile import OneValueEach, looks_blank
+from apps.common.hostile import OneValueEach, ascii_int, looks_blank
 from apps.signoff.models import MAX_APPROVALS, REASON_MAX, Decision
 
 
@@ -91,8 +91,7 @@ class PolicyForm(OneValueEach):
         number of approvals could be: at most a few digits)."""
         data = getattr(self, "cleaned_data", {})
         required = {"1": True, "0": False}.get(str(data.get("required_drawn") or ""))
-        raw = str(data.get("approvals_drawn") or "")
-        return required, int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
+        return required, ascii_int(str(data.get("approvals_drawn") or ""), max_digits=4)
 
     def clean_approvals_needed(self) -> int:
         # Digits 0 to 9 only, as every other number the product reads (review 92: "٢" was taken as 2).

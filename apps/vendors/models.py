@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -66,6 +66,12 @@ def item_values(item: DiligenceItem) -> dict[str, Any]:
 def item_drawn(values: Mapping[str, Any]) -> str:
     """The fields of a checklist item as a page drew them, in one hidden value (``forms.DiligenceItemForm.drawn``)."""
     return "|".join(item_value_drawn(name, values.get(name)) for name in ITEM_FIELDS)
+
+
+def checklist_drawn(items: Iterable[DiligenceItem]) -> str:
+    """A short digest of a checklist's items as they stand (each ``item_drawn``), which a removal's confirmation
+    carries: any work on the checklist since asks again (review 110)."""
+    return text_drawn("\n".join(f"{item.pk}:{item_drawn(item_values(item))}" for item in items))
 
 
 def item_shown(drawn: str) -> dict[str, str] | None:

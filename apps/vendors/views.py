@@ -8,8 +8,6 @@ change. Shortlist entries and checklist items reach their organisation through t
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +45,7 @@ from apps.vendors.models import (
     CAPABILITIES,
     DiligenceItem,
     ShortlistEntry,
+    checklist_drawn,
     item_drawn,
     item_shown,
     item_value_drawn,
@@ -244,10 +243,13 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = entry.shortlist.recommendation
     if entry.status != ShortlistEntry.Status.SELECTED:  # the selected one is refused at once, below: nothing to confirm
         # Its checklist goes with it (review 66: owners, due dates and evidence went at one press).
-        items = DiligenceItem.objects.filter(organisation_id=entry.organisation_id, entry_id=entry.pk)
-        worked = items.exclude(status=DiligenceItem.Status.OPEN, owner=None, due_date=None, evidence="").count()
+        items = list(
+            DiligenceItem.objects.filter(organisation_id=entry.organisation_id, entry_id=entry.pk).order_by("pk")
+        )
+        untouched = {"status": DiligenceItem.Status.OPEN, "owner": None, "due_date": None, "evidence": ""}
+        worked = sum(item_values(item) != untouched for item in items)
         kept = (
-            f" {worked} of its {items.count()} due-diligence items {'has' if worked == 1 else 'have'} an owner, a "
+            f" {worked} of its {len(items)} due-diligence items {'has' if worked == 1 else 'have'} an owner, a "
             "due date, evidence or progress; they are deleted too."
             if worked
             else " Its due-diligence checklist is deleted too."
@@ -261,7 +263,7 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
             back=reverse("vendors:shortlist", args=[recommendation.pk]),
             # The items worked on, counted as the page said them, and a digest of every item's fields: any work on
             # the checklist since (a colleague's evidence, even on an item already worked) asks again (108, 110).
-            shown=f"worked-{worked}-{_items_digest(items)}",
+            shown=f"worked-{worked}-{checklist_drawn(items)}",
         )
         if ask is not None:
             return ask
@@ -272,12 +274,6 @@ def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
         return render(request, "vendors/shortlist.html", context, status=409)
     messages.success(request, f"{entry.vendor.name} is off the shortlist.")
     return redirect("vendors:shortlist", pk=recommendation.pk)
-
-
-def _items_digest(items: Any) -> str:
-    """A short digest of a checklist's items as they stand (status, owner, due date, evidence)."""
-    rows = list(items.order_by("pk").values_list("pk", "status", "owner_id", "due_date", "evidence"))
-    return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

@@ -273,7 +273,7 @@ def test_a_removal_confirmed_from_an_older_page_is_asked_again_when_more_would_b
     # the checklist with the evidence.
     entry = short_listed(recommendation, catalogue.fits, buyer)
     asked = buyer_client.post(reverse("vendors:remove", args=[entry.pk])).content.decode()
-    drawn = re.search(r'name="shown" value="(worked-0-[0-9a-f]{12})"', asked)
+    drawn = re.search(r'name="shown" value="(worked-0-[0-9a-f]{16})"', asked)
     assert drawn and "Its due-diligence checklist is deleted too." in asked
     item = DiligenceItem.objects.filter(entry_id=entry.pk).order_by("pk").first()
     assert item is not None
@@ -281,14 +281,14 @@ def test_a_removal_confirmed_from_an_older_page_is_asked_again_when_more_would_b
     stale = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": drawn.group(1)})
     page = html.unescape(stale.content.decode())
     assert stale.status_code == 409 and "Nothing was removed" in page
-    now = re.search(r'name="shown" value="(worked-1-[0-9a-f]{12})"', page)
+    now = re.search(r'name="shown" value="(worked-1-[0-9a-f]{16})"', page)
     assert "1 of its" in page and now
     assert DiligenceItem.objects.filter(pk=item.pk, evidence="Signed NDA on file").exists()
     # More evidence on the same item, already worked (review 110: the count alone did not see it): asked again.
     DiligenceItem.objects.filter(pk=item.pk).update(evidence="Signed NDA on file; SOC 2 report received")
     changed = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": now.group(1)})
     assert changed.status_code == 409 and ShortlistEntry.objects.filter(pk=entry.pk).exists()
-    now = re.search(r'name="shown" value="(worked-1-[0-9a-f]{12})"', changed.content.decode())
+    now = re.search(r'name="shown" value="(worked-1-[0-9a-f]{16})"', changed.content.decode())
     assert now
     # What it counted sent twice is no count at all: asked again.
     twice = buyer_client.post(
