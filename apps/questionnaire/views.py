@@ -775,5 +775,8 @@ def assessment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     except services.AssessmentError as exc:
         context = {"assessment": assessment, "refused": exc.messages[0]}
         return render(request, "questionnaire/delete.html", context, status=409)
+    except Assessment.DoesNotExist:
+        # Deleted by a request that held its lock first: the 410 naming who (``answers_gone``), not a 404.
+        raise Http404("No Assessment matches the given query.") from None
     messages.success(request, f"Deleted the draft “{assessment.title}”.")
     return redirect("questionnaire:list")

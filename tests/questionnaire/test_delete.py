@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
+from apps.questionnaire import services
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
@@ -89,6 +90,25 @@ def test_a_delete_confirmed_from_an_older_page_is_refused_when_answers_were_give
     sent = {"answers_shown": "3", "answers_digest": fresh.group(1)}
     deleted = colleague_client.post(reverse("questionnaire:delete", args=[colleagues_draft.pk]), sent)
     assert deleted.status_code == 302 and not Assessment.objects.filter(pk=colleagues_draft.pk).exists()
+
+
+def test_a_second_delete_that_waited_on_the_first_gets_the_410_naming_who_deleted_it(
+    buyer_client: Client, colleague: User, colleagues_draft: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 110: two deletes at once; the later one read the draft, waited on the first's lock, found it gone and
+    # answered the 404 page. The first delete is made to land between the view's read and the service's lock.
+    real = services.delete_draft
+
+    def after_another(**kwargs: object) -> None:
+        real(assessment=colleagues_draft, by=colleague)
+        real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "delete_draft", after_another)
+    response = buyer_client.post(reverse("questionnaire:delete", args=[colleagues_draft.pk]))
+    body = response.content.decode()
+    assert response.status_code == 410
+    assert f"was deleted by {colleague.email}" in body
+    assert not Assessment.objects.filter(pk=colleagues_draft.pk).exists()
 
 
 def test_an_editor_cannot_delete_someone_elses_draft(colleague_client: Client, buyers_draft: Assessment) -> None:
