@@ -31,6 +31,7 @@ from apps.recommendations.snapshot import SnapshotError
 from apps.recommendations.snapshot.types import Snapshot
 from apps.signoff.models import Decision
 from apps.signoff.status import decision_count, sign_off_state
+from apps.teamwork.on_record import answered_with_opinions, recorded_opinions
 
 # Bump when the memo's template, texts or guidance change, so stored memos are drawn again.
 RENDERER_VERSION = "2026.12-13"
@@ -105,6 +106,7 @@ def memo_context(rec: Recommendation) -> dict[str, Any]:
     guidance = snap.guidance
     if guidance is None:  # the reader fills it for every stored version; only a malformed document lacks it
         raise SnapshotError("This snapshot has no memo guidance.")
+    opinions = recorded_opinions(rec)
     return {
         "rec": rec,
         "snap": snap,
@@ -127,6 +129,8 @@ def memo_context(rec: Recommendation) -> dict[str, Any]:
         "locations_heading": "Where to deliver from",
         "memo": True,
         "sign_off": sign_off_state(rec),
+        "opinions": opinions,
+        "answered": answered_with_opinions(snap.answered, opinions),
     }
 
 

@@ -37,6 +37,7 @@ from apps.recommendations.models import Recommendation
 from apps.recommendations.portfolio import portfolio
 from apps.recommendations.snapshot import exported
 from apps.signoff.panel import result_panel
+from apps.teamwork.on_record import answered_with_opinions, recorded_opinions
 from kpo_advisor.routers import reads_from_replica
 
 EDITOR = Membership.Role.EDITOR
@@ -134,6 +135,9 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         "location_columns": snap.location_columns,
         **result_panel(recommendation, request.membership),
     }
+    # The second opinions it was submitted with, beside the answers they differed on (one query when none was given).
+    context["opinions"] = recorded_opinions(recommendation)
+    context["answered"] = answered_with_opinions(snap.answered, context["opinions"])
     # Both tables by the organisation (the distribution column on Citus, docs/scaling.md). A copy on another playbook
     # version is a re-score; one on this version is a what-if saved from it (review 66 read what-ifs as re-scores).
     copies = Recommendation.objects.filter(

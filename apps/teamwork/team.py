@@ -48,8 +48,12 @@ _OPINIONS = PreparedQuery(_opinions)
 def opinions_with_answers(assessment: Assessment) -> list[SecondOpinion]:
     """The assessment's second opinions with their answers and settlements: the prefetches' queries only when
     there is an opinion (as a queryset's ``prefetch_related`` would run them)."""
-    organisation = assessment.organisation_id
-    opinions = _OPINIONS(organisation=organisation, assessment=assessment.pk)
+    return opinions_of(assessment.organisation_id, assessment.pk)
+
+
+def opinions_of(organisation: int, assessment: int) -> list[SecondOpinion]:
+    """``opinions_with_answers`` by the assessment's organisation and id (a stored result's, without reading it)."""
+    opinions = _OPINIONS(organisation=organisation, assessment=assessment)
     prefetch_related_objects(
         opinions,
         Prefetch("answers", SecondOpinionAnswer.objects.filter(organisation_id=organisation).order_by()),

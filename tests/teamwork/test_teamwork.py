@@ -14,6 +14,7 @@ from apps.accounts.models import Membership, Organisation, User
 from apps.discussion.models import Activity
 from apps.playbooks.models import Playbook
 from apps.questionnaire.models import Answer, Assessment
+from apps.recommendations.memo import render_memo_html
 from apps.recommendations.models import Recommendation
 from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, Settlement, StakeholderRole
 from tests.factories import AssessmentFactory, MembershipFactory
@@ -969,6 +970,59 @@ def test_the_review_says_beside_submit_how_many_differences_are_not_settled(
     assert "1 answer differs from a second opinion and is not settled:" in note
     assert "submitting keeps the answer given" in note and 'href="#divergences"' in note
     assert review.index('id="unsettled-note"') < review.index("Submit for a recommendation</button>")
+
+
+def test_the_result_and_its_memo_record_the_second_opinions_it_was_submitted_with(
+    buyer_client: Client, colleague_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    # A submit over an unsettled difference left no trace on the result a CFO signs: the note beside the submit
+    # button was all. The result now says which answers differed, who settled what and why, and what was not.
+    _ask(buyer_client, draft, colleague)
+    _ask(buyer_client, draft, colleague, section="volume")
+    assert colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"}).status_code
+    assert colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "volume"]), {"hours": "3000"})
+    reason = "Legal confirmed the reports need analyst judgement."
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    assert buyer_client.post(settle, {"choice": "first", "reason": reason}).status_code == 302
+    assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
+    rec = Recommendation.objects.get()
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    answers = page[page.index('id="answers"') :]
+    summary = answers[answers.index('id="second-opinions"') :].split("</p>")[0]
+    assert f"Second opinions were given by {colleague}." in summary
+    assert "1 answer differed from one and was not settled before this was submitted" in summary
+    assert "1 was settled" in summary
+    hours = answers[answers.index("4,000") :].split("</dd>")[0]
+    assert "Second opinion differed, not settled:" in hours and f"{colleague} answered “3,000" in hours
+    assert "the answer given stood when this was submitted" in hours
+    judgement = answers[: answers.index("4,000")].rsplit("<dt>", 1)[0].rsplit("<dd>", 1)[1]
+    assert "Settled for the answer given:" in judgement and f"{buyer} kept the answer given" in judgement
+    assert f"“{reason}”." in judgement
+    memo = html.unescape(render_memo_html(rec, "http://testserver/"))
+    assert "Second opinion differed, not settled:" in memo and f"“{reason}”." in memo
+    assert f"Second opinions were given by {colleague}." in memo
+
+
+def test_a_result_settled_for_the_second_opinion_names_the_answer_it_replaced(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    reason = "It is rules-based processing after all."
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    assert buyer_client.post(settle, {"choice": "second", "reason": reason}).status_code == 302
+    assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
+    rec = Recommendation.objects.get()
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    note = page[page.index("Settled for the second opinion:") :].split("</span>")[0]
+    assert f"took {colleague}'s answer over “Yes" in note and "the answer given first" in note
+    assert "1 answer differed from one and was settled before this was submitted, as marked below." in page
+
+
+def test_a_result_without_second_opinions_says_nothing_of_them(buyer_client: Client, draft: Assessment) -> None:
+    assert buyer_client.post(reverse("recommendations:submit", args=[draft.pk])).status_code == 302
+    page = buyer_client.get(reverse("recommendations:detail", args=[Recommendation.objects.get().pk])).content.decode()
+    assert 'id="second-opinions"' not in page and "answers__opinion" not in page
 
 
 def _drawn_form(page: str) -> dict[str, str]:
