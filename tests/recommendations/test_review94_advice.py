@@ -126,7 +126,24 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
         ev = evaluated_answers(reference, reseller, gdpr_role=role)
         assert any("prior written authorisation" in g.text and "Art. 28(2)" in g.text for g in ev.gates)
         (condition,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor"]
-        assert "Module 3 (processor to processor)" in condition and "Art. 28(4)" in condition
+        assert "Art. 28(4)" in condition
+        # A buyer in the US received the data under its clients' transfer terms: the provider is an onward transfer
+        # those terms govern, not a Module 3 contract of its own (review 111).
+        (onward,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-onward-transfer"]
+        assert "Clauses 8.8 and 9 of Modules 2 and 3" in onward and "not a new Module 3 contract" in onward
+        assert not [c for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe"]
+    # From within Europe, sending it out is a processor-to-processor transfer: Module 3, or the UK's IDTA.
+    for where in ({"buyer_location": "eu", "buyer_eu_country": "netherlands"}, {"buyer_location": "uk"}):
+        ev = evaluated_answers(reference, reseller, gdpr_role="processor", **where)
+        (export,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe"]
+        assert "Module 3 (processor to processor)" in export and "Data Protection Act 2018 s. 119A" in export
+        assert not [c for c in ev.conditions if c.rule.startswith("gdpr-buyer-processor-onward-transfer")]
+    swiss = evaluated_answers(
+        reference, reseller, gdpr_role="processor", buyer_location="eu", buyer_eu_country="switzerland"
+    )
+    assert [c.rule for c in swiss.conditions if "onward" in c.rule] == [
+        "gdpr-buyer-processor-onward-transfer-europe-outside-eu"
+    ]
     unsure = evaluated_answers(reference, reseller, gdpr_role="not-sure")
     assert any(c.rule == "gdpr-buyer-role-unknown" for c in unsure.conditions)
 
