@@ -42,3 +42,21 @@ def test_an_urgent_start_with_no_notice_to_give_is_not_warned(reference: Playboo
     ev = evaluated_case(reference, "Textbook KPO: steady market analytics", start_within="within-month")
     assert not any(g.notice for g in ev.gates)
     assert TITLE not in {r.title for r in ev.risks}
+
+
+APPROVAL = "A start within a month cannot hold until what must be granted first is granted"
+MEDICAID = "US hospital group: steady medical coding bought as a managed service"
+
+
+def test_an_urgent_start_with_an_approval_still_to_be_granted_is_told_it_comes_first(reference: Playbook) -> None:
+    # Review 111: an urgent Medicaid coding start read a saving from month 1 and no word that the state's written
+    # approval comes first.
+    ev = evaluated_case(reference, MEDICAID, start_within="within-month")
+    approvals = [g.text for g in ev.gates if not g.notice]
+    assert approvals, "the case has an approval to be granted"
+    [risk] = [r for r in ev.risks if r.title == APPROVAL]
+    assert risk.severity == "high" and risk.rule == ""
+    assert risk.mitigation.startswith(f"Still to be granted: {'; '.join(dict.fromkeys(approvals))}.")
+    assert "may be refused" in risk.mitigation
+    later = evaluated_case(reference, MEDICAID, start_within="one-to-three")
+    assert APPROVAL not in {r.title for r in later.risks}

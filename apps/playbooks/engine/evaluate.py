@@ -962,6 +962,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             ruled = risks[same]
             which = "; ".join(dict.fromkeys(g.text for g in gates.values() if g.notice))
             risks[same] = replace(ruled, mitigation=f"{ruled.mitigation} Still to be given: {which}.")
+    if scored.verdict != "doesnt_win" and (risk := approval_before_start_risk(role("start_within"), gates.values())):
+        risks.append(risk)
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
@@ -1350,6 +1352,28 @@ def notice_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
             "objection; the one-month start counts only the provider's own launch time. Ask your regulator how much "
             "notice it expects, plan the start from when the notice is given and any objection settled, and cover "
             "the weeks before it in-house or with temporary staff."
+        ),
+        rule="",
+    )
+
+
+def approval_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
+    """A start within a month while something must still be granted (a gate not of ``notice`` kind: an approval, a
+    consent, a licence): the one-month start counts the provider's launch time only, and what is still to be granted
+    comes on its giver's timetable and may be refused (review 111: an urgent Medicaid coding start read no word that
+    the state's written approval comes first, nor an ITAR design start that its licence does). None when the start is
+    later or nothing is still to be granted."""
+    approvals = [g for g in gates if not g.notice]
+    if start != "within-month" or not approvals:
+        return None
+    which = "; ".join(dict.fromkeys(g.text for g in approvals))
+    return Risk(
+        title="A start within a month cannot hold until what must be granted first is granted",
+        severity="high",
+        mitigation=(
+            f"Still to be granted: {which}. The one-month start counts only the provider's own launch time; an "
+            "approval, a consent or a licence comes on its giver's timetable and may be refused. Plan the start from "
+            "when each is granted, and cover the weeks before it in-house or with temporary staff."
         ),
         rule="",
     )
