@@ -244,6 +244,21 @@ def test_a_hospitals_trial_data_reads_a_sites_duties_beside_a_sponsors_and_its_m
     assert not [c for c in pharma.conditions if c.rule == "clinical-trial-site-or-sponsor"]
 
 
+def test_a_french_hospital_reads_medical_secrecy_and_hds_hosting_in_the_eea(reference: Playbook) -> None:
+    # Review 111: a French hospital's coding read that its country's medical secrecy law was not set out, and nothing
+    # of certified health-data hosting.
+    french = {**DUTCH_HOSPITAL, "buyer_eu_country": "france"}
+    ev = evaluated_answers(reference, {}, **french)
+    assert not [r for r in ev.risks if r.rule == "eu-patient-records-medical-secrecy"]
+    (hosting,) = [r for r in ev.risks if r.rule == "fr-health-data-hosting"]
+    assert hosting.severity == "high" and "art. L.1111-8" in hosting.mitigation and "EEA" in hosting.mitigation
+    (condition,) = [c.text for c in ev.conditions if c.rule == "fr-health-data-hosting"]
+    assert "medical secrecy (art. L.1110-4)" in condition and "(HDS)" in condition
+    assert not [
+        r for r in evaluated_answers(reference, {}, **DUTCH_HOSPITAL).risks if r.rule == "fr-health-data-hosting"
+    ]
+
+
 def test_inside_information_under_confidentiality_agreements_is_a_risk_and_a_funds_models_are_an_analysts(
     reference: Playbook,
 ) -> None:
