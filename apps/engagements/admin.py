@@ -42,6 +42,7 @@ class KnowledgeFunctionAdmin(CatalogueAdmin):
                 "description": "Low, likely and high must be in order; the database refuses anything else.",
                 "fields": (
                     ("kpo_rate_low", "kpo_rate_likely", "kpo_rate_high"),
+                    "located_share",
                     ("inhouse_us_low", "inhouse_us_likely", "inhouse_us_high"),
                     ("inhouse_uk_low", "inhouse_uk_likely", "inhouse_uk_high"),
                 ),

@@ -6,6 +6,9 @@ the product lost its cost table, so function benchmarks say which proxy source t
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from apps.common.audit import audited
@@ -81,6 +84,18 @@ class KnowledgeFunction(CatalogueEntry):
     kpo_rate_low = money_field("Offshore KPO hourly rate, USD: low.")
     kpo_rate_likely = money_field("Offshore KPO hourly rate, USD: likely.")
     kpo_rate_high = money_field("Offshore KPO hourly rate, USD: high.")
+    # The offshore rate is India's; a delivery location's cost index scales the part of it that follows where the
+    # team is. A rate that blends India's figure with a rate for a dedicated team wherever it works scales by that
+    # part alone (review 111: Poland's index on a blended rate priced a financial analyst above any published range).
+    located_share = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
+        help_text="Share of the offshore rate that a delivery location's cost index scales: 1.00 when the rate is "
+        "India's alone; less when it blends India's figure with a rate for a dedicated team wherever it works (the "
+        "India figure's part of the likely rate). A location's rate is the rate × (1 + (its cost index − 1) × this).",
+    )
     inhouse_us_low = money_field("Fully loaded in-house hourly cost in the US, USD: low.")
     inhouse_us_likely = money_field("Fully loaded in-house hourly cost in the US, USD: likely.")
     inhouse_us_high = money_field("Fully loaded in-house hourly cost in the US, USD: high.")
@@ -94,7 +109,7 @@ class KnowledgeFunction(CatalogueEntry):
 
     reference_fields = (
         "name", "summary", "examples", "credentials", "onshore_constraints",
-        "kpo_rate_low", "kpo_rate_likely", "kpo_rate_high",
+        "kpo_rate_low", "kpo_rate_likely", "kpo_rate_high", "located_share",
         "inhouse_us_low", "inhouse_us_likely", "inhouse_us_high",
         "inhouse_uk_low", "inhouse_uk_likely", "inhouse_uk_high",
         "deliverable_price_low", "deliverable_price_likely", "deliverable_price_high",
@@ -109,9 +124,14 @@ class KnowledgeFunction(CatalogueEntry):
 
     class Meta:
         ordering = ["display_order", "name"]
-        constraints = range_constraints(
-            "knowledgefunction", "kpo_rate", "inhouse_us", "inhouse_uk", "deliverable_price"
-        )
+        constraints = [
+            *range_constraints("knowledgefunction", "kpo_rate", "inhouse_us", "inhouse_uk", "deliverable_price"),
+            models.CheckConstraint(
+                condition=models.Q(located_share__gt=0, located_share__lte=1),
+                name="knowledgefunction_located_share_0_1",
+                violation_error_message="The share the cost index scales is above 0 and at most 1.",
+            ),
+        ]
 
 
 @audited()

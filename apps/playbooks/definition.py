@@ -69,6 +69,7 @@ def catalogue_snapshot() -> dict[str, Any]:
             "credentials": f.credentials,
             "onshore_constraints": f.onshore_constraints,
             "kpo_rate": _triple(f, "kpo_rate"),
+            "located_share": _num(f.located_share),
             "inhouse_us": _triple(f, "inhouse_us"),
             "inhouse_uk": _triple(f, "inhouse_uk"),
             "deliverable_price": _triple(f, "deliverable_price"),

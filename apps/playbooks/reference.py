@@ -1,7 +1,8 @@
 """The reference playbook: imported and published on a fresh database, and a newer one published over an
-earlier reference nobody worked on; never over a curator's work. Newer means either of the two files a reference
-publication takes as they ship: the playbook, or the cost assumptions it freezes (``cost_assumptions.json``, which
-no one edits in admin), so a release that changes only a cost figure reaches the buyers who start after it."""
+earlier reference nobody worked on; never over a curator's work. Newer means any of the files a reference
+publication takes as they ship: the playbook, the cost assumptions it freezes (``cost_assumptions.json``, which no
+one edits in admin) or the catalogue files (``CATALOGUE_FILES``), so a release that changes only a cost figure
+reaches the buyers who start after it."""
 
 from __future__ import annotations
 
@@ -17,10 +18,23 @@ from apps.playbooks.services import import_playbook, publish_playbook
 DATA_FILE = Path(__file__).parent / "reference" / "playbook.json"
 
 
+# The catalogue files a publication freezes beside the playbook (the functions' rates, the locations, the regimes and
+# their obligations, the memo's guidance), loaded before it: a release that changes only one of them reaches the
+# buyers who start after it too (before, a function's rate changed alone stayed out of the published catalogue).
+CATALOGUE_FILES = (
+    Path(__file__).parents[1] / "engagements" / "reference" / "engagement_models.json",
+    Path(__file__).parents[1] / "engagements" / "reference" / "knowledge_functions.json",
+    Path(__file__).parents[1] / "engagements" / "reference" / "delivery_locations.json",
+    Path(__file__).parents[1] / "compliance" / "reference" / "regimes.json",
+    Path(__file__).parents[1] / "compliance" / "reference" / "guidance.json",
+)
+
+
 def load(report: Report) -> None:
     section = report.section("Reference playbook")
     data = json.loads(DATA_FILE.read_text())
-    ref_digest = digest({"playbook": data, "cost_assumptions": cost_assumptions()})
+    catalogue = {path.name: json.loads(path.read_text()) for path in CATALOGUE_FILES}
+    ref_digest = digest({"playbook": data, "cost_assumptions": cost_assumptions(), "catalogue": catalogue})
     if Playbook.objects.filter(reference_digest=ref_digest).exists():
         section.unchanged += 1
         return

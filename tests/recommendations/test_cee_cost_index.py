@@ -101,3 +101,24 @@ def test_india_tied_on_fit_and_cheaper_is_named_with_the_authorisation_that_rank
         "India needs a step first that delivery from Poland does not)." in text
     )
     assert "needs an authorisation first (Reg. (EU) 2021/821 Art. 3(1))" in text
+
+
+def test_a_rate_that_blends_a_location_neutral_figure_is_scaled_only_on_indias_part(reference: Playbook) -> None:
+    # Review 111: financial analysis's $35 likely blends the vendor's Indian $25 with a dedicated team's $45 wherever it
+    # works; Poland's 1.67 on the whole of it priced $58.45, above every published range the blend came from. Only
+    # India's part (0.36 of the rate) follows the location: 1 + 0.67 × 0.36 = 1.2412, so about $43.
+    function = compiled_playbook(reference).catalogue.functions["financial-analysis"]
+    assert function["located_share"] == 0.36 and function["kpo_rate"][1] == 35
+    ev = evaluated_case(reference, GERMAN, function="financial-analysis", overlap_hours=6, preferred_region="cee")
+    assert ev.delivered_from == "poland"
+    index = next(f for f in ev.cost.figures if f.key == "location.index")
+    assert index.likely == pytest.approx(1.2412)
+    assert "1 + (1.67 − 1) × 0.36 = 1.241" in index.source and "36% of it" in index.source
+    team = next(m for m in ev.cost.models if m.basis in ("monthly_team", "setup_plus_hourly"))
+    located = next(i for i in team.inputs if i.label == "Hourly rate from Poland, with its cost index (USD)")
+    assert "likely $43.44" in located.value
+    assert located.source.endswith("on the part of this function's rate that follows where the team is")
+    # A rate that is India's alone keeps the whole index.
+    design = evaluated_case(reference, GERMAN)
+    assert compiled_playbook(reference).catalogue.functions["engineering-design"]["located_share"] == 1.0
+    assert next(f for f in design.cost.figures if f.key == "location.index").likely == 1.67

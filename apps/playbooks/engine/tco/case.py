@@ -189,7 +189,7 @@ def build_case(
     }
     figures.update(_inhouse_figures(function_code, function, assumptions, market, own_inhouse_cost))
     figures.update(_money_figures(assumptions, market, budget_fx))
-    figures.update(_location_figures(assumptions, location_code, locations or {}))
+    figures.update(_location_figures(assumptions, location_code, locations or {}, function))
     if quote_rise is not None and quotes:
         figures[QUOTE_RISE] = Figure(
             "Yearly rise of your quoted price", quote_rise, quote_rise, quote_rise, "your quote", supplied=True
@@ -439,15 +439,40 @@ def location_index(location: Mapping[str, Any] | None) -> float:
     return float(location.get("cost_index") or 1.0) if location else 1.0
 
 
+# Said in the cost index's source when it scales part of the function's rate (``located_index``).
+PART_SCALED = "scales only the part"
+
+
+def located_index(index: float, share: float | None) -> float:
+    """A location's cost index as it scales one function's rate: on the share of the rate that follows where the
+    team is (``located_share``, all of it when the catalogue gives none), so 1 + (index − 1) × share."""
+    if share is None or share >= 1.0:
+        return index
+    return round(1.0 + (index - 1.0) * share, 4)
+
+
 def _location_figures(
-    assumptions: Mapping[str, Any], code: str | None, locations: Mapping[str, Mapping[str, Any]]
+    assumptions: Mapping[str, Any],
+    code: str | None,
+    locations: Mapping[str, Mapping[str, Any]],
+    function: Mapping[str, Any] | None = None,
 ) -> dict[str, Figure]:
     location = locations.get(code or "")
     inflation = assumptions["wage_inflation"]
     attrition = assumptions["provider_attrition"]
     name = in_text(location, code or "") if location else "the provider's location"
-    index = location_index(location)
+    share = (function or {}).get("located_share")
+    raw = location_index(location)
+    index = located_index(raw, share)
     source = _catalogue_source(location, "cost_index") if location else "no location chosen: benchmark (India = 1.00)"
+    if index != raw:
+        # Review 111: Poland's 1.67 on a rate blending India's figure with a dedicated team's rate anywhere priced a
+        # financial analyst at $58 an hour, above the published ranges the blend came from.
+        source = (
+            f"{source}; {number(raw)} {PART_SCALED} of this function's rate that follows where the team is "
+            f"({share:.0%} of it, India's figure; the rest is a rate for a dedicated team wherever it works), so "
+            f"1 + ({number(raw)} − 1) × {share:g} = {number(index)}"
+        )
     weak = _weak(location) if location else False
     return {
         "location.index": Figure(f"Cost index of {name}", index, index, index, source, weak=weak),

@@ -28,6 +28,7 @@ from apps.playbooks.engine.cost import (
 )
 from apps.playbooks.engine.tco.case import (
     NO_DELIVERABLES,
+    PART_SCALED,
     WEAK_MARK,
     build_case,
     months_between,
@@ -326,7 +327,12 @@ def _located_rate(case: Case, spec: ModelSpec, rate: TcoFigure) -> Input | None:
     return Input(
         f"Hourly rate from {where}, with its cost index (USD)",
         value,
-        f"the rate above × {number(index.likely)}, the cost index of {where}: its provider rates against India's",
+        f"the rate above × {number(index.likely)}, the cost index of {where}: its provider rates against India's"
+        + (
+            ", on the part of this function's rate that follows where the team is"
+            if PART_SCALED in index.source
+            else ""
+        ),
     )
 
 
