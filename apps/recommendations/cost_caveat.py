@@ -483,9 +483,26 @@ def tied_saving_headline(ev: EvaluationRecord) -> str:
     region preferred), so the headline says both: a French bank read "27% more" priced from Poland at a rate derived
     from developers' pay, with India's saving three sentences on (review 79)."""
     where = ev.cost.cheaper_location
-    if where is None or where.points_behind != 0 or where.savings[1] <= 0:
+    if where is None or where.savings[1] <= 0:
         return ""
-    return f"; from {where.in_text}, tied on fit: a likely saving of {ev.cost.amount(where.savings[1])}"
+    # Behind on fit, it is named too, with how far (review 113: "it does not pay" at the top, India's saving a screen
+    # down): the headline then says where the dearer cost is from.
+    if where.points_behind > 0:
+        fit = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'} behind on fit"
+    elif where.points_behind < 0:
+        fit = "ranked lower"
+    else:
+        fit = "tied on fit"
+    return f"; from {where.in_text}, {fit}: a likely saving of {ev.cost.amount(where.savings[1])}"
+
+
+def _from_where(headline: str, ev: EvaluationRecord, elsewhere: str) -> str:
+    """A dearer headline said of where the work is delivered from when another location's saving follows it
+    ("likely to cost 52% more than in-house from Poland; from India, …"): the two figures are then each placed."""
+    here = ev.delivery_location
+    if not elsewhere or here is None:
+        return headline + elsewhere
+    return headline.replace("than in-house", f"than in-house from {here.in_text}", 1) + elsewhere
 
 
 def _pay_basis(cost: Cost) -> str:
@@ -577,14 +594,18 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{reason}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text, headline=dearer_headline(model, ev.cost) + tied_saving_headline(ev))
+        headline = _from_where(dearer_headline(model, ev.cost), ev, tied_saving_headline(ev))
+        return CostCaveat(warning=True, text=text, headline=headline)
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
             f"{ev.cost.amount(likely)} over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{pay}{also}"
         )
-        return CostCaveat(warning=True, text=text, headline=UNLIKELY_SAVING + tied_saving_headline(ev))
+        elsewhere = tied_saving_headline(ev)
+        here = ev.delivery_location
+        headline = UNLIKELY_SAVING + (f" from {here.in_text}" if elsewhere and here is not None else "") + elsewhere
+        return CostCaveat(warning=True, text=text, headline=headline)
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     spread = (
         f"(in 8 of 10 simulated cases {_spread(model.savings_p10, model.savings_p90, ev.cost)}; "

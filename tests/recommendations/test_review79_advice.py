@@ -29,6 +29,15 @@ UK_LAW_FIRM = {
     "legal_client_consent": "can-obtain", "legal_disclosure_review": True, "signoff_capacity": "yes",
     "peak_share": 50, "deliverables": 6,
 }  # fmt: skip
+# The same team's market research, priced on a rate that is India's alone, so Poland's whole index applies: since the
+# index scales only India's part of legal review's blended rate (review 111), Poland no longer costs more for it.
+UK_RESEARCH = {
+    **{k: v for k, v in UK_LAW_FIRM.items() if not k.startswith("legal_")},
+    "function": "market-research-analytics",
+    "buyer_sector": "other",
+    "data_categories": ["uk-personal"],
+    "licensed_signoff": ["none"],
+}
 
 
 def test_a_location_tied_on_fit_that_saves_is_named_in_the_headline_beside_a_dearer_cost(
@@ -37,7 +46,7 @@ def test_a_location_tied_on_fit_that_saves_is_named_in_the_headline_beside_a_dea
     # Review 79: Poland came first on a tie with India (no transfer tool needed), and the headline read "51% more"
     # priced at a rate derived from developers' pay, where India's likely saving was three sentences on.
     a = AssessmentFactory(
-        organisation=organisation, created_by=buyer, title="E-discovery", playbook=reference, answers=UK_LAW_FIRM
+        organisation=organisation, created_by=buyer, title="Panel research", playbook=reference, answers=UK_RESEARCH
     )
     ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
     where = ev.cost.cheaper_location
@@ -95,3 +104,27 @@ def test_a_seasonal_dedicated_team_is_priced_at_the_quieter_months_as_in_house_i
     assert priced["People"] == "15" and priced["People priced all year"] == "7"
     assert any(line.label.startswith("Peak") or "peak" in line.label for line in team.lines)
     assert team.savings_percent is not None and team.savings_percent > -10  # was -51%
+
+
+def test_a_location_behind_on_fit_that_saves_is_named_in_the_headline_with_how_far(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 113: "KPO wins (on fit only; it does not pay; …)" delivered from Poland, and India's saving, a few points
+    # behind, only a screen down: the headline places each figure.
+    a = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        title="Panel research",
+        playbook=reference,
+        answers={**UK_RESEARCH, "preferred_region": "no-preference"},
+    )
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    where = ev.cost.cheaper_location
+    assert ev.delivery_location is not None and ev.delivery_location.code == "poland"
+    assert where is not None and where.points_behind > 0 and where.savings[1] > 0
+    caveat = cost_caveat(ev)
+    assert caveat is not None
+    assert "than in-house from Poland" in caveat.headline
+    assert (
+        f"; from {where.in_text}, {where.points_behind} points behind on fit: a likely saving of £" in caveat.headline
+    )
