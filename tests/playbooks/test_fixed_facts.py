@@ -71,6 +71,9 @@ def test_a_dutch_banks_flips_never_ask_it_to_be_another_kind_of_organisation(ref
     compiled = compiled_playbook(reference)
     facts = {code for code, q in compiled.questions.items() if q.fixed}
     assert {"buyer_sector", "buyer_location", "buyer_regulated_in", "function", "client_jurisdictions"} <= facts
+    # Whether it controls the data or processes it for clients, and what kind of covered entity it is, are legal
+    # facts too (review 113: a controller was told it would win "on conditions" as a processor).
+    assert {"gdpr_role", "covered_entity_kind", "hipaa_role"} <= facts
     ev = evaluated_case(reference, "KYC refresh: a Dutch bank", preferred_region="cee")
     changed = {c.question for f in search_flips(compiled, ev.answers).flips for c in f.changes}
     assert changed and not changed & facts
