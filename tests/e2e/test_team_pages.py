@@ -5,10 +5,11 @@ A file of its own so the two test workers share the page walk."""
 
 from __future__ import annotations
 
-from apps.accounts.models import User
+from apps.accounts.models import Membership, User
 from tests.e2e.browser import Browsing, PageCheck
 from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_recommendation
 from tests.e2e.html_check import vnu_errors
+from tests.factories import MembershipFactory
 
 
 def test_team_pages_are_accessible_and_fit_narrow_screens(browsing: Browsing, check: PageCheck, buyer: User) -> None:
@@ -29,6 +30,12 @@ def test_team_pages_are_accessible_and_fit_narrow_screens(browsing: Browsing, ch
     check.visit(page, "sso-domains", "/accounts/sso/domains/")
     check.visit(page, "bulk-rescore", "/recommendations/rescore/")
     check.visit(page, "exports", "/recommendations/exports/")
+    # The roles as a member who is not an owner reads them, with a long address (review 113: 461 px wide at 375 px).
+    organisation = Membership.objects.get(user=buyer).organisation
+    viewer = MembershipFactory(
+        organisation=organisation, role=Membership.Role.VIEWER, user__email="newbie.buyer.long.address@example.test"
+    ).user
+    check.visit(browsing.new_page(viewer), "stakeholder-roles-read-only", "/team/roles/")
 
     check.problems += vnu_errors(check.documents)
     assert not check.problems, "\n".join(check.problems)
