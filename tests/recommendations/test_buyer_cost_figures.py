@@ -142,10 +142,11 @@ def test_a_quote_outside_the_functions_benchmark_rates_is_flagged_beside_it(
 def test_a_quote_is_checked_against_the_benchmark_where_the_work_is_delivered_from(
     reference: Playbook, organisation: Organisation, buyer: User
 ) -> None:
-    # Delivered from Poland (cost index 1.67), the band the quote is read against is Poland's: a quote twice the Indian
-    # benchmark's top is within twice Poland's, and the flag names the band it used.
+    # Delivered from Poland, the band the quote is read against is Poland's (the benchmark × 1.2412: Poland's 1.67 on
+    # the part of legal review's rate that follows location): a quote above twice the Indian benchmark's top is within
+    # twice Poland's, and the flag names the band it used.
     rec = answered(
-        reference, organisation, buyer, UK, own_figures=True, quoted_rate=150, preferred_region="cee", overlap_hours=7
+        reference, organisation, buyer, UK, own_figures=True, quoted_rate=125, preferred_region="cee", overlap_hours=7
     )
     ev = rec.record.evaluation
     assert ev.delivered_from == "poland"
@@ -161,5 +162,5 @@ def test_a_quote_is_checked_against_the_benchmark_where_the_work_is_delivered_fr
         if m.basis in ("monthly_team", "setup_plus_hourly")
     ]
     assert flagged and all(
-        "an hour benchmark for this function from Poland (the benchmark × its cost index, 1.67)" in s for s in flagged
+        "an hour benchmark for this function from Poland (the benchmark × its cost index, 1.2412)" in s for s in flagged
     )

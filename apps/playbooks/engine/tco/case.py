@@ -461,7 +461,8 @@ def _location_figures(
     inflation = assumptions["wage_inflation"]
     attrition = assumptions["provider_attrition"]
     name = in_text(location, code or "") if location else "the provider's location"
-    share = (function or {}).get("located_share")
+    given = (function or {}).get("located_share")
+    share = float(given) if given is not None else None  # a catalogue read from its file holds it as text
     raw = location_index(location)
     index = located_index(raw, share)
     source = _catalogue_source(location, "cost_index") if location else "no location chosen: benchmark (India = 1.00)"
