@@ -290,6 +290,7 @@ def _announce_decision(recommendation: Recommendation, decision: Decision, actor
     announce(
         decision_made,
         sender=Decision,
+        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=recommendation.organisation,
         actor=actor,
         recipients=list(recipients.values()),

@@ -236,6 +236,7 @@ def _assign(
     events.announce(
         events.section_assigned,
         sender=SectionAssignment,
+        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=assessment.organisation,
         actor=user,
         recipients=[r for r in recipients if r.pk != user.pk],
@@ -270,6 +271,7 @@ def _ask(
     events.announce(
         events.second_opinion_requested,
         sender=SecondOpinion,
+        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=assessment.organisation,
         actor=user,
         recipients=[reviewer.user],
@@ -389,6 +391,7 @@ def _store_opinion(
         events.announce(
             events.divergence_to_settle,
             sender=SecondOpinion,
+            within=True,  # committed with the change it announces, or not at all (review 112)
             organisation=assessment.organisation,
             actor=user,
             recipients=[assessment.created_by],

@@ -58,3 +58,34 @@ def test_a_submit_rolled_back_leaves_neither_the_recommendation_nor_its_announce
         submit_and_recommend(assessment=draft, user=buyer)
         raise RuntimeError("the database went away before the commit")
     assert not Recommendation.objects.exists() and not WebhookDelivery.objects.exists()
+
+
+def test_a_decision_and_a_mention_are_announced_in_their_own_transactions(
+    organisation: Organisation, buyer: User, playbook: Playbook
+) -> None:
+    # Review 112: a decision committed, the database stopped before its announcement, and its decision.made delivery
+    # and approvers' notices were lost for good; comments' mentions went the same way.
+    from apps.discussion.services import post_comment
+    from apps.signoff.services import decide
+
+    endpoint = _endpoint(organisation, buyer)
+    endpoint.events = ["decision.made"]
+    endpoint.save()
+    approver = MembershipFactory(organisation=organisation, role=Membership.Role.EDITOR, can_approve=True)
+    SignOffPolicy.objects.create(organisation=organisation, required=True, approvals_needed=1)
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=playbook, answers=COMPLETE)
+    rec = submit_and_recommend(assessment=draft, user=buyer)
+    with transaction.atomic():
+        decide(recommendation=rec, membership=approver, outcome="approved", reason="Fits the budget.")
+        assert connection.in_atomic_block
+        assert WebhookDelivery.objects.filter(organisation=organisation, event="decision.made").exists()
+        assert Notification.objects.filter(recipient=buyer, kind="decision_made").exists()
+    with transaction.atomic():
+        post_comment(
+            organisation=organisation, author=approver.user, body=f"@{buyer.email} see this", recommendation=rec
+        )
+        assert Notification.objects.filter(recipient=buyer, kind="mentioned").exists()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post_comment(organisation=organisation, author=approver.user, body=f"@{buyer.email} again", recommendation=rec)
+        raise RuntimeError("the database went away before the commit")
+    assert Notification.objects.filter(recipient=buyer, kind="mentioned").count() == 1
