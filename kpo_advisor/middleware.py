@@ -403,6 +403,21 @@ class DatabaseUnavailableMiddleware:
         return database_unavailable(request, exception)
 
 
+class ViewAnsweredMiddleware:
+    """Innermost: notes on the request that its view answered without a refusal (``view_answered``). A form whose
+    view answered, and whose change the database committed, was saved, whatever is lost after it: the session's save,
+    the messages, the page that follows (review 112: an invitation and an API key stored, and the 503 page said
+    "not saved" and offered "Try again", refused as a repeat). ``outage.unavailable_response`` reads it."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        request.view_answered = response.status_code < 400  # type: ignore[attr-defined]  # read by outage.py
+        return response
+
+
 class AuditContextMiddleware(HistoryMiddleware):
     """The audit trail's request context (who, from which URL) on the events of a staff member's writes.
 

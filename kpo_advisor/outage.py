@@ -115,10 +115,13 @@ def unavailable_response(request: HttpRequest, limit: int) -> HttpResponse:
     context: dict[str, object] = {"request_path": request.path}
     sent = request.method not in SAFE_METHODS and request.headers.get("HX-Request") != "true"
     if sent:
-        from kpo_advisor.postgres.base import commit_outcome_unknown
+        from kpo_advisor.postgres.base import commit_outcome_unknown, committed_in_request
 
         replay = replay_for(request, limit)
-        if commit_outcome_unknown():
+        if committed_in_request() and getattr(request, "view_answered", False):
+            # Stored before the database went: no "Try again", which would make it twice or be refused as a repeat.
+            context.update(sent=True, saved=True)
+        elif commit_outcome_unknown():
             # The database stopped answering as the change was committed: it may be stored, so no "Try again"
             # (review 77: sending it again made a second draft).
             context.update(sent=True, unknown=True)

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # A signed-out htmx request's sign-in redirect, and a GET of a form's address (an empty 405), in words.
     "kpo_advisor.middleware.SignedOutAndMethodMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: notes that the view answered, so a database lost after it says what was sent was saved.
+    "kpo_advisor.middleware.ViewAnsweredMiddleware",
 ]
 
 # Background work (the memo PDF, emails) runs on Django's Tasks framework; django-tasks-db keeps the queue

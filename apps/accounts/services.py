@@ -68,10 +68,11 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
             user.set_unusable_password()
             user.save(update_fields=["password"])
         invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by)
-        # The mail goes after commit, from the worker: the owner's page does not wait for the mail server.
-        transaction.on_commit(
-            lambda: tasks.send_invitation_mail.enqueue(invitation_id=invitation.pk, base_url=base_url)
-        )
+        # The mail goes from the worker, so the owner's page does not wait for the mail server. Queued in this
+        # transaction (the queue is a table of this database): committed with the invitation or not at all. Queued
+        # after the commit, a database lost in between left an invitation no mail was ever sent for, and the
+        # owner could not invite the address again that day (review 112).
+        tasks.send_invitation_mail.enqueue(invitation_id=invitation.pk, base_url=base_url)
     return invitation
 
 

@@ -42,11 +42,19 @@ _state = threading.local()
 
 
 def _begin(**kwargs: Any) -> None:
-    _state.in_request, _state.failed, _state.commit_unknown = True, None, False
+    _state.in_request, _state.failed, _state.commit_unknown, _state.committed = True, None, False, False
 
 
 def _end(**kwargs: Any) -> None:
-    _state.in_request, _state.failed, _state.commit_unknown = False, None, False
+    _state.in_request, _state.failed, _state.commit_unknown, _state.committed = False, None, False, False
+
+
+def committed_in_request() -> bool:
+    """Whether this request has committed a change: a transaction's COMMIT, or a write outside one (autocommit), that
+    the database answered. With its view answered (``ViewAnsweredMiddleware``), a database lost after it (saving
+    the session, drawing the page that follows) leaves the change stored, so the 503 page must not say it was not
+    saved nor offer to send it again (review 112)."""
+    return bool(getattr(_state, "committed", False))
 
 
 def commit_outcome_unknown() -> bool:
@@ -112,10 +120,20 @@ def _deadline(connection: Any) -> Iterator[None]:
         _inflight.pop(key, None)
 
 
+# The first word of a statement that writes nothing (a write outside a transaction commits as it runs).
+_READS = ("SELECT", "SHOW", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "DECLARE", "FETCH", "CLOSE")
+
+
 def _with_deadline(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     """Run the query; in a request, under the watchdog's deadline."""
-    with _deadline(context["connection"].connection):
-        return execute(sql, params, many, context)
+    connection = context["connection"]
+    with _deadline(connection.connection):
+        result = execute(sql, params, many, context)
+    if not connection.in_atomic_block and getattr(_state, "in_request", False):
+        words = sql.lstrip(" (\n").split(None, 1)
+        if words and words[0].upper() not in _READS:
+            _state.committed = True
+    return result
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -134,6 +152,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             if getattr(_state, "in_request", False):
                 _state.commit_unknown = True
             raise
+        if getattr(_state, "in_request", False):
+            _state.committed = True
 
     def rollback(self) -> None:
         with _deadline(self.connection):

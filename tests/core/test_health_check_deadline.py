@@ -255,3 +255,28 @@ def test_a_commit_in_a_request_that_gets_no_answer_fails_at_its_deadline(
     # The deadline (1 s, seen within the watchdog's 0.5 s), then Django's turning autocommit back on tries one new
     # connection, bounded by the connect timeout (1 s here), where before it waited for the thaw.
     assert took < 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_knows_whether_it_committed_a_change() -> None:
+    # Review 112: what a request committed before losing the database is saved; the 503 page reads this.
+    from django.db import connection
+
+    from kpo_advisor.postgres import base
+
+    base._begin()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        assert not base.committed_in_request()  # a read commits nothing
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE kpo_committed_probe (n int)")
+            assert not base.committed_in_request()  # not until the COMMIT
+        assert base.committed_in_request()
+        base._begin()
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO kpo_committed_probe VALUES (1)")  # autocommit: stored as it runs
+        assert base.committed_in_request()
+    finally:
+        base._end()
+    assert not base.committed_in_request()

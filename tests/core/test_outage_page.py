@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.messages.middleware import MessageMiddleware
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -219,3 +220,30 @@ def test_a_form_whose_commit_met_a_lost_database_is_said_to_be_maybe_saved_with_
     body = response.content.decode()
     assert "may or may not have been saved" in body and "open the page again to see whether" in body
     assert NOT_SAVED not in body and "Try again" not in body
+
+
+def test_a_form_whose_view_answered_and_committed_before_the_database_went_is_said_to_be_saved(
+    browser: Client, assessment: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 112: an invitation and an API key were stored, the database went as the session was saved after the
+    # view, and the page said "not saved" with a "Try again" that was refused as a repeat.
+    from kpo_advisor.postgres import base
+
+    url = reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    token = _token(browser, url)
+    with monkeypatch.context() as patch:
+        # Lost after the view, as its response goes out through the middleware (the messages', here).
+        patch.setattr(MessageMiddleware, "process_response", _lose_database)
+        patch.setattr(base, "committed_in_request", lambda: True)
+        response = browser.post(url, _step_post(assessment, token))
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "What you just sent was saved" in body and "open the page again to see your change" in body
+    assert NOT_SAVED not in body and "Try again" not in body
+    assert Answer.objects.filter(assessment=assessment, question_code="hours").exists()
+    # Refused by its view (nothing stored), the same loss says it was not saved, with "Try again".
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "record_answers", _lose_database)
+        patch.setattr(base, "committed_in_request", lambda: True)
+        refused = browser.post(url, _step_post(assessment, token))
+    assert refused.status_code == 503 and NOT_SAVED in refused.content.decode()

@@ -135,7 +135,10 @@ def test_a_quote_replaces_the_provider_rate_as_the_providers_own_price() -> None
     assert not benchmark.supplied
     rate = quoted.figures["staff-augmentation.rate"].likely
     hours = next(m.commitment_hours for m in quoted.models if m.code == "staff-augmentation")
-    assert benchmark.horizon[1] == pytest.approx(2 * hours * rate * 1.16 * sum((1 + inflation) ** y for y in range(3)))
+    # 1.16 on the share of the function's rate that follows where the team is (all of it unless it blends a rate
+    # for a team anywhere: tco.case.located_index).
+    index = quoted.figures["location.index"].likely
+    assert benchmark.horizon[1] == pytest.approx(2 * hours * rate * index * sum((1 + inflation) ** y for y in range(3)))
 
 
 def test_a_pool_priced_from_a_quote_for_a_dedicated_person_carries_its_premium_and_no_location_index() -> None:
