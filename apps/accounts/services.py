@@ -8,7 +8,7 @@ while the count is checked, so two owners demoting each other at once cannot bot
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -393,8 +393,24 @@ def public_mail_domain(domain: str) -> bool:
     return domain in PUBLIC_MAIL_DOMAINS or domain.split(".", 1)[0] in PUBLIC_MAIL_NAMES
 
 
-def register_sso_domain(*, organisation: Organisation, domain: str, sso_required: bool, added_by: User) -> SsoDomain:
+class SsoDomainChanged(ValidationError):
+    """A domain's single sign-on changed since the page sending a change of it was drawn: nothing is saved (409)."""
+
+
+def register_sso_domain(
+    *,
+    organisation: Organisation,
+    domain: str,
+    sso_required: bool,
+    added_by: User,
+    drawn: Mapping[str, bool] | None = None,
+) -> SsoDomain:
     """Register ``domain`` for single sign-on into ``organisation``, or change whether it is required.
+
+    ``drawn``: the registered domains the page showed, each with whether single sign-on was required then (None: an
+    older page, whose value is taken). A domain stored now otherwise than the page showed it (registered since, or
+    its requirement changed) is refused with SsoDomainChanged unless what was sent is what is stored: a page drawn
+    before a colleague required single sign-on switched it off unseen (review 112).
 
     The owner's own email must be at the domain (they speak for it), a domain belongs to one organisation, and a
     public mail service's domain (gmail.com and the like) belongs to none: its users are not one organisation's
@@ -413,6 +429,15 @@ def register_sso_domain(*, organisation: Organisation, domain: str, sso_required
         existing = SsoDomain.objects.select_for_update().filter(domain=domain).first()
         if existing is not None and existing.organisation_id != organisation.pk:
             raise ValidationError(f"{domain} is registered by another organisation.")
+        if existing is not None and drawn is not None:
+            shown = drawn.get(domain)
+            if existing.sso_required != sso_required and shown != existing.sso_required:
+                now = "single sign-on required" if existing.sso_required else "password sign-in allowed"
+                since = "registered" if shown is None else "changed"
+                raise SsoDomainChanged(
+                    f"{domain} was {since} since this page was drawn, and now has {now}. Nothing was saved: the "
+                    "table shows it as it is now; tick or untick the box to say which you want, and save again."
+                )
         if existing is None:
             try:
                 with transaction.atomic():

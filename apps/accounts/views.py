@@ -321,20 +321,50 @@ def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
 def sso_domains(request: MemberRequest) -> HttpResponse:
     """Owners register the email domains whose people sign in here through single sign-on (apps/accounts/sso.py)."""
     form = SsoDomainForm(request.POST or None)
+    clash = ""
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.register_sso_domain(
-                organisation=request.organisation, added_by=request.user, **form.cleaned_data
+                organisation=request.organisation,
+                added_by=request.user,
+                drawn=_sso_drawn(request.POST.getlist("sso_drawn")),
+                **form.cleaned_data,
             )
+        except services.SsoDomainChanged as exc:
+            clash = exc.messages[0]
         except ValidationError as exc:
             form.add_error("domain", exc)
         else:
             security_event(request, "sso_domain_saved", domain=registration.domain, required=registration.sso_required)
             messages.success(request, f"Saved {registration.domain} for single sign-on.")
             return redirect("accounts:sso_domains")
-    domains = SsoDomain.objects.filter(organisation=request.organisation)
-    context = {"form": form, "domains": domains, "sso_enabled": settings.SSO_ENABLED}
-    return render(request, "accounts/sso_domains.html", context, status=400 if form.errors else 200)
+    domains = list(SsoDomain.objects.filter(organisation=request.organisation))
+    context = {
+        "form": form,
+        "domains": domains,
+        "sso_enabled": settings.SSO_ENABLED,
+        "clash": clash,
+        # What this page shows of each registered domain, sent back with the form: a page drawn before a colleague
+        # required single sign-on no longer switches it off unseen (review 112).
+        "sso_drawn": ",".join(f"{d.domain}={int(d.sso_required)}" for d in domains),
+    }
+    return render(request, "accounts/sso_domains.html", context, status=409 if clash else 400 if form.errors else 200)
+
+
+def _sso_drawn(values: list[str]) -> dict[str, bool] | None:
+    """The registered domains the page showed, each with whether single sign-on was required (``sso_drawn``), or
+    None when the form sent none (an older page: what it sends is taken). Sent twice, or unreadable: {} (the page
+    showed nothing it could name, so a domain registered now is a change since)."""
+    if not values:
+        return None
+    if len(values) > 1 or len(values[0]) > 20_000:
+        return {}
+    drawn: dict[str, bool] = {}
+    for part in str(values[0]).split(","):
+        domain, sep, flag = part.partition("=")
+        if sep and flag in ("0", "1") and domain:
+            drawn[domain.strip().lower()] = flag == "1"
+    return drawn
 
 
 @require_POST

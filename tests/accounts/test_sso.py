@@ -5,7 +5,9 @@ provider's keys and reads the user's claims from it."""
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -292,6 +294,36 @@ def test_owner_registers_their_own_domain_and_may_require_sso(buyer_client: Clie
     ]
     assert buyer_client.post(url, {"domain": "acme.test"}).status_code == 302  # changed, not added twice
     assert list(SsoDomain.objects.values_list("domain", "sso_required")) == [("acme.test", False)]
+
+
+def test_a_page_drawn_before_a_colleague_required_sso_does_not_switch_it_off(
+    buyer_client: Client, organisation: Organisation
+) -> None:
+    # Review 112: owner A's page was drawn before owner B required single sign-on; A saved the domain from it with the
+    # box unticked, and password sign-in was allowed again, with "Saved" and no word of B's change.
+    url = reverse("accounts:sso_domains")
+    stale = re.search(r'name="sso_drawn" value="([^"]*)"', buyer_client.get(url).content.decode())
+    assert stale and stale.group(1) == ""  # nothing registered when it was drawn
+    assert buyer_client.post(url, {"domain": "acme.test", "sso_required": "on"}).status_code == 302  # B, elsewhere
+    refused = buyer_client.post(url, {"domain": "acme.test", "sso_drawn": stale.group(1)})
+    body = html.unescape(refused.content.decode())
+    assert refused.status_code == 409
+    assert "acme.test was registered since this page was drawn, and now has single sign-on required" in body
+    assert SsoDomain.objects.get().sso_required is True
+    # Redrawn as it is now, the same choice from the page is taken: it is a change of what the page shows.
+    fresh = re.search(r'name="sso_drawn" value="([^"]*)"', body)
+    assert fresh and fresh.group(1) == "acme.test=1"
+    assert buyer_client.post(url, {"domain": "acme.test", "sso_drawn": fresh.group(1)}).status_code == 302
+    assert SsoDomain.objects.get().sso_required is False
+    # A page that showed it allowed, sent after it was required again, is refused as changed.
+    assert buyer_client.post(url, {"domain": "acme.test", "sso_required": "on"}).status_code == 302
+    changed = buyer_client.post(url, {"domain": "acme.test", "sso_drawn": "acme.test=0"})
+    assert changed.status_code == 409 and "was changed since this page was drawn" in html.unescape(
+        changed.content.decode()
+    )
+    # Sent twice, the drawn value names nothing: a change of a registered domain is refused, not taken.
+    twice = buyer_client.post(url, {"domain": "acme.test", "sso_drawn": ["acme.test=1", "acme.test=1"]})
+    assert twice.status_code == 409 and SsoDomain.objects.get().sso_required is True
 
 
 @pytest.mark.parametrize(
