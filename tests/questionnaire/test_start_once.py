@@ -105,3 +105,19 @@ def test_the_start_form_is_offered_again_on_the_outage_page(buyer_client: Client
     page = buyer_client.get(reverse("questionnaire:start")).content.decode()
     names = re.findall(r'<input[^>]*name="([^"]+)"', page)
     assert "start_once" in names and not any(SECRET_NAME.search(n) for n in names if n != "csrfmiddlewaretoken")
+
+
+def test_starts_beyond_the_hours_limit_are_refused_with_what_was_typed_kept(
+    buyer_client: Client, playbook: Playbook, settings: object
+) -> None:
+    # Review 112: a script in a member's session started 150 drafts in 21 s, each stored.
+    settings.DRAFTS_PER_HOUR = 2  # type: ignore[attr-defined]  # pytest-django's settings fixture
+    for i in range(2):
+        form = {"title": f"Research {i}", "function": "research", "start_once": _drawn_key(buyer_client)}
+        assert buyer_client.post(reverse("questionnaire:start"), form).status_code == 302
+    form = {"title": "One too many", "function": "research", "start_once": _drawn_key(buyer_client)}
+    refused = buyer_client.post(reverse("questionnaire:start"), form)
+    body = refused.content.decode()
+    assert refused.status_code == 429 and refused["Retry-After"] == "600"
+    assert "You have started 2 assessments in the last hour" in body and 'value="One too many"' in body
+    assert Assessment.objects.count() == 2
