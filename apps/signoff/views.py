@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Membership
@@ -71,7 +72,11 @@ def policy(request: MemberRequest) -> HttpResponse:
             messages.success(request, "Sign-off settings saved. They apply to recommendations stored from now on.")
             if stuck := services.own_recommendation_stuck(saved):
                 messages.warning(request, stuck)
-            return redirect("accounts:members")
+            # Back to the page the form was sent from: the members page's sign-off card, or this page (review 113:
+            # saved here, the owner landed at the top of the members page).
+            if request.POST.get("back") == "members":
+                return redirect(reverse("accounts:members") + "#sign-off-settings")
+            return redirect("signoff:policy")
     return render(request, "signoff/policy.html", {"form": form}, status=400 if form.errors else 200)
 
 

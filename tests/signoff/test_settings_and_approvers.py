@@ -228,3 +228,13 @@ def test_unmarking_an_approver_that_leaves_every_approver_needed_warns(
         reverse("signoff:approver", args=[buyer.pk]), {"can_approve": "no"}, follow=True
     ).content.decode()
     assert "is no longer an approver" in page and "can never be approved" in page
+
+
+def test_saving_the_settings_returns_to_the_page_they_were_saved_from(buyer_client: Client) -> None:
+    # Review 113: saved on the sign-off settings page, the owner landed at the top of the members page.
+    here = buyer_client.post(reverse("signoff:policy"), {"approvals_needed": "1"})
+    assert here.status_code == 302 and here["Location"] == reverse("signoff:policy")
+    members = buyer_client.get(reverse("accounts:members")).content.decode()
+    assert '<input type="hidden" name="back" value="members">' in members
+    card = buyer_client.post(reverse("signoff:policy"), {"approvals_needed": "1", "back": "members"})
+    assert card.status_code == 302 and card["Location"] == reverse("accounts:members") + "#sign-off-settings"
