@@ -138,6 +138,15 @@ def test_owner_registers_an_endpoint_and_sees_its_secret_once(
     assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 2
 
 
+def test_the_page_says_how_to_check_a_deliverys_signature(buyer_client: Client) -> None:
+    # Review 113: it pointed to "the API guide", neither linked nor in the product.
+    page = html.unescape(buyer_client.get(reverse("api_keys:webhooks")).content.decode())
+    assert '<a href="#check-signature">How to check a delivery\'s signature</a>' in page
+    section = page[page.index('id="check-signature"') :]
+    assert "KPO-Webhook-Signature" in section and "KPO-Webhook-Timestamp" in section
+    assert "HMAC-SHA256" in section and "more than five minutes" in section and "KPO-Webhook-Id" in section
+
+
 def test_an_organisation_sends_to_at_most_the_webhooks_allowed_and_a_removed_one_frees_its_place(
     buyer_client: Client, organisation: Organisation, listener: Listener, settings: Any
 ) -> None:
