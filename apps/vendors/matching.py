@@ -513,16 +513,23 @@ def _failure_detail(needs: Needs, vendor: VendorFacts, code: str, today: datetim
         if any(_location_meets(needs, vendor, loc, code) for loc in allowed):
             return ""
         where = _names(allowed)
+        one = len(allowed) == 1  # one location is "which", not "none of them" (review 113)
         if code == REGIME_REQUIREMENT.GDPR_TRANSFER:
+            outside = "which is neither inside the EEA nor adequate" if one else "none inside the EEA or adequate"
             return (
-                f"Delivers only from {where}, none inside the EEA or adequate, and does not sign the EU SCCs "
+                f"Delivers only from {where}, {outside}, and does not sign the EU SCCs "
                 "(module 2; module 3 where you process the data for clients)."
             )
         if code == REGIME_REQUIREMENT.UK_TRANSFER:
-            return (
-                f"Delivers only from {where}, none of them covered by the UK's adequacy regulations, and does not sign "
-                "the UK IDTA or Addendum."
+            outside = (
+                "which the UK's adequacy regulations do not cover"
+                if one
+                else "none of them covered by the UK's adequacy regulations"
             )
+            return f"Delivers only from {where}, {outside}, and does not sign the UK IDTA or Addendum."
+        if one:
+            hours = f"{needs.overlap_hours} h of overlap with {needs.overlap_label}"
+            return f"Its one location, {where}, does not give {hours}."
         return f"None of its locations ({where}) gives {needs.overlap_hours} h of overlap with {needs.overlap_label}."
     if code == ONSHORE:
         if needs.home and any(loc.code == needs.home for loc in allowed):

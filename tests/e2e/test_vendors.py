@@ -41,7 +41,7 @@ def test_a_buyer_finds_compares_and_checks_providers(
     no_baa = excluded.locator("#vendor-tatra-biostatistics")
     expect(no_baa).to_contain_text("Does not sign a HIPAA business associate agreement.")
     no_route = excluded.locator("#vendor-lakeshore-clinical")
-    expect(no_route).to_contain_text("none inside the EEA or adequate, and does not sign the EU SCCs")
+    expect(no_route).to_contain_text("neither inside the EEA nor adequate, and does not sign the EU SCCs")
     check.visit(page, "vendors-matching", page.url.split("#")[0])
 
     # Three ranked providers onto the long list.

@@ -183,7 +183,7 @@ def test_gdpr_needs_an_adequate_location_or_scc_module_2(
 def test_gdpr_failure_names_the_locations() -> None:
     result = match_one(needs_from_snapshot(snap("gdpr")), vendor(), today=TODAY)
     assert result.failures[0].detail == (
-        "Delivers only from India, none inside the EEA or adequate, and does not sign the EU SCCs "
+        "Delivers only from India, which is neither inside the EEA nor adequate, and does not sign the EU SCCs "
         "(module 2; module 3 where you process the data for clients)."
     )
 
@@ -225,7 +225,7 @@ def test_the_overlap_needed_rules_out_locations_without_it() -> None:
     assert failures(us_four, vendor(locations=(INDIA,))) == ["overlap"]
     assert failures(us_four, vendor(locations=(INDIA, MEXICO))) == []
     detail = match_one(needs_from_snapshot(us_four), vendor(), today=TODAY).failures[0].detail
-    assert detail == "None of its locations (India) gives 4 h of overlap with US Eastern time."
+    assert detail == "Its one location, India, does not give 4 h of overlap with US Eastern time."
 
 
 def test_a_uk_or_eu_buyer_is_measured_against_uk_overlap() -> None:
@@ -458,7 +458,7 @@ def test_an_excluded_location_does_not_meet_a_location_requirement_for_a_provide
     assert failure.requirement.code == "gdpr-transfer"
     detail = failure.detail
     assert detail == (
-        "Delivers only from India, none inside the EEA or adequate, and does not sign the EU SCCs "
+        "Delivers only from India, which is neither inside the EEA nor adequate, and does not sign the EU SCCs "
         "(module 2; module 3 where you process the data for clients)."
     )
 

@@ -51,7 +51,7 @@ def test_matching_excludes_vendors_without_a_baa_or_a_transfer_route_and_says_so
         "delta-data": ["Does not sign a HIPAA business associate agreement."],
         "echo-records": [
             (
-                "Delivers only from India, none inside the EEA or adequate, and does not sign the EU SCCs "
+                "Delivers only from India, which is neither inside the EEA nor adequate, and does not sign the EU SCCs "
                 "(module 2; module 3 where you process the data for clients)."
             )
         ],
