@@ -42,12 +42,20 @@ def _send(user: User, subject: str, template: str, context: Mapping[str, object]
 @task()
 def send_notification_mail(*, notification_id: int, base_url: str) -> bool:
     """The mail for one notification; nothing for one read, mailed or deleted since."""
-    found = Notification.objects.select_related("recipient").filter(pk=notification_id, read_at__isnull=True).first()
+    found = (
+        Notification.objects.select_related("recipient", "organisation", "actor")
+        .filter(pk=notification_id, read_at__isnull=True)
+        .first()
+    )
     claimed = _claim([found]) if found is not None else []
     if not claimed or found is None:
         return False
     context = {
         "kind": found.get_kind_display(),
+        # Where and from whom, so a member of several organisations knows what it is before signing in (review 113:
+        # "An approval requested." alone); never the title, answers or figures, which stay behind the sign-in.
+        "organisation": found.organisation.name,
+        "actor": found.actor.email if found.actor is not None else "",
         "link": base_url.rstrip("/") + found.url,
         "preferences": base_url.rstrip("/") + reverse("discussion:preferences"),
     }
