@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "pgtrigger",
-    "pghistory",
+    "kpo_advisor.apps.ChangeHistory",  # pghistory, named for curators in the admin
     "pghistory.admin",
     "apps.common",
     "apps.accounts",

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from apps.common.admin import AuditedAdmin, BlankLabelledAutocompleteMixin, RowLabelledFormSet
 from apps.common.hostile import ascii_int
@@ -105,6 +106,25 @@ class PlaybookPartAdmin(DraftOnlyMixin, AuditedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # The list names each row's playbook; its frozen definition (a large document) is not needed.
         return super().get_queryset(request).defer("playbook__definition")
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        # Read-only with no word why had left a curator at "View question" with no way on (review 113).
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if _locked(obj):
+                playbook = _playbook_of(obj)
+                listing = reverse("admin:playbooks_playbook_changelist")
+                messages.warning(
+                    request,
+                    format_html(
+                        "This is part of {}, whose parts can't change once it is published. To change it, start a "
+                        'new draft from it: on the <a href="{}">playbooks list</a>, tick it and run "Start a new '
+                        'draft from the selected playbook"; the draft is a copy you edit, check and publish.',
+                        str(playbook),
+                        listing,
+                    ),
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         if REFRESH in request.POST:

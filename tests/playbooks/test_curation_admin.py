@@ -500,3 +500,21 @@ def test_an_obligations_regime_is_chosen_from_every_regime_without_javascript(
         assert found is not None, url
         assert found.group(1).strip().startswith('<option value=""')
         assert found.group(1).count("<option") == Regime.objects.count() + 1
+
+
+def test_a_published_playbooks_part_says_why_it_is_read_only_and_how_to_change_it(
+    reference: Playbook, curator_client: Client
+) -> None:
+    # Review 113: "View question" with no editable field and no word why, and no way on from the page.
+    question = Question.objects.filter(playbook=reference).first()
+    assert question is not None
+    page = curator_client.get(reverse("admin:playbooks_question_change", args=[question.pk])).content.decode()
+    assert f"This is part of {reference}, whose parts can't change once it is published." in page
+    assert f'<a href="{reverse("admin:playbooks_playbook_changelist")}">playbooks list</a>' in page
+    assert "Start a new draft from the selected playbook" in page
+    # A draft's part is edited as before, with no such word.
+    draft = start_draft(playbook=reference)
+    part = Question.objects.filter(playbook=draft).first()
+    assert part is not None
+    editable = curator_client.get(reverse("admin:playbooks_question_change", args=[part.pk])).content.decode()
+    assert "so its parts can" not in editable
