@@ -37,6 +37,7 @@ from apps.common.formatting import usd_range
 from apps.common.hostile import ascii_int
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
+from apps.engagements.models import EngagementModel
 from apps.recommendations.models import Recommendation
 from apps.vendors import queries, services
 from apps.vendors.forms import AddVendorForm, DiligenceItemForm, DirectoryFilter, EntryForm
@@ -317,6 +318,8 @@ CSV_HEADER = [
     "vendor_code", "vendor", "status", "rejection_reason", "notes", "match_score", "fails",
     "headquarters", "delivery_locations", "engagement_models", "rate_low", "rate_likely", "rate_high",
     "capacity_fte", "soc2_type2_report_date", "iso27001_valid_until", "diligence_done", "diligence_applicable",
+    # In words, after the codes (review 113: codes alone, and "captive-team" is the provider's dedicated team).
+    "status_label", "delivery_location_names", "engagement_model_names",
 ]  # fmt: skip
 
 
@@ -331,6 +334,7 @@ def export_csv(request: MemberRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}-shortlist.csv"'
     writer = csv_writer(response)
     writer.writerow(CSV_HEADER)
+    model_names = dict(EngagementModel.objects.values_list("code", "name"))
     for row in rows:
         found = result.get(row.vendor.code)
         facts = found.vendor if found else None
@@ -355,6 +359,9 @@ def export_csv(request: MemberRequest, pk: int) -> HttpResponse:
                 row.dd_done,  # type: ignore[attr-defined]
                 # django-stubs: as for dd_done (queries.entries).
                 row.dd_applicable,  # type: ignore[attr-defined]
+                row.get_status_display(),
+                "; ".join(loc.name for loc in facts.locations) if facts else "",
+                "; ".join(sorted(model_names.get(m, m) for m in facts.models)) if facts else "",
             ]
         )
     return response

@@ -334,6 +334,10 @@ def test_the_csv_export_parses_and_neutralises_formulas(
     assert (data[0]["rate_low"], data[0]["rate_high"], data[0]["delivery_locations"]) == ("10.0", "14.0", "india")
     assert (data[0]["diligence_done"], data[0]["diligence_applicable"]) == ("0", "5")
     assert int(data[0]["match_score"]) > 0
+    # In words too, after the codes (review 113).
+    assert (data[0]["status_label"], data[0]["delivery_location_names"]) == ("Short list", "India")
+    codes, names = data[0]["engagement_models"].split(), data[0]["engagement_model_names"].split("; ")
+    assert codes and len(names) == len(codes) and not set(names) & set(codes)
 
 
 # Due diligence
