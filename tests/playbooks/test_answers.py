@@ -163,6 +163,18 @@ def test_none_of_these_cannot_be_ticked_with_another_option() -> None:
     )
 
 
+@pytest.mark.parametrize("raw", ["€500", "$5", "£2,000", "＄20"])
+def test_hours_or_people_with_a_currency_sign_are_refused(raw: str) -> None:
+    # Review 112: the API stored "€500" as 500 hours a year.
+    hours = q("integer", min=1, max=10_000_000, unit="hours a year")
+    with pytest.raises(AnswerError) as refused:
+        clean_answer(hours, raw)
+    assert refused.value.message.startswith("Enter a number of hours a year without a currency sign, like ")
+    assert clean_answer(hours, "2,000") == 2000
+    # A rate per 100 US dollars names its currency: a sign is read as before.
+    assert clean_answer(q("integer", min=1, max=100_000, unit="per 100 US dollars"), "£78") == 78
+
+
 def test_a_pound_or_euro_amount_is_read_where_the_question_is_not_in_dollars() -> None:
     own_cost = q("integer", min=1000, max=10_000_000, unit="a year (USD, GBP or EUR)")
     assert clean_answer(own_cost, "£95,000") == 95000

@@ -77,10 +77,23 @@ def _example(q: Question) -> str:
 _WIDE_SIGNS = str.maketrans({"＄": "$", "￡": "£"})
 
 
+# Words in a number question's unit that say it is an amount of money, so a currency sign belongs to it.
+_MONEY_UNITS = ("USD", "GBP", "EUR", "dollar", "pound", "euro")
+
+
+def _priced(q: Question) -> bool:
+    """Whether a number question's unit names a currency (a yearly cost, a rate per 100 US dollars)."""
+    return any(word in (q.unit or "") for word in _MONEY_UNITS)
+
+
 def _parse(q: Question, raw: str) -> Decimal:
     text = raw.strip().translate(_WIDE_SIGNS)
     if "%" in text and q.kind != PERCENT:  # "%90000" had been read as 90,000 (review 92)
         raise AnswerError(q.code, f"Enter a number without a per cent sign, like {_example(q)}.")
+    if q.kind != MONEY and not _priced(q) and any(sign in text for sign in "$£€"):
+        # Hours, people or years with a currency sign: "€500" hours had been read as 500 (review 112).
+        unit = f" of {q.unit}" if q.unit else ""
+        raise AnswerError(q.code, f"Enter a number{unit} without a currency sign, like {_example(q)}.")
     if q.kind == MONEY and ("£" in text or "€" in text):
         # An amount the question asks in US dollars: a pound or euro figure would be read as dollars.
         raise AnswerError(q.code, "Enter the amount in US dollars: convert a pound or euro figure first.")
