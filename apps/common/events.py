@@ -98,15 +98,21 @@ def announce_withdrawn(
     under: tuple[str, ...] = (),
     recipient: Any = None,
 ) -> None:
-    """Send ``withdrawn`` after the current transaction commits: the notices of ``kinds`` linking to ``urls`` (or a
-    page under ``under``) asked for something no longer asked (review 78: a withdrawn request stayed unread)."""
+    """Send ``withdrawn``: the notices of ``kinds`` linking to ``urls`` (or a page under ``under``) asked for
+    something no longer asked (review 78: a withdrawn request stayed unread). Inside a transaction it is sent at
+    once, in it, as the announcements are (``announce(within=True)``, review 112): in the order the change makes
+    them, so a request withdrawn and asked again of someone else in one change leaves the new request unread."""
     names = None if kinds is None else [KINDS[k] for k in kinds]
-    transaction.on_commit(
-        lambda: withdrawn.send(
+
+    def send_it() -> None:
+        withdrawn.send(
             sender=sender, organisation=organisation, kinds=names, urls=urls, under=under, recipient=recipient
-        ),
-        robust=True,
-    )
+        )
+
+    if transaction.get_connection().in_atomic_block:
+        send_it()
+        return
+    transaction.on_commit(send_it, robust=True)
 
 
 def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:

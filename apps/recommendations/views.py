@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -37,6 +37,7 @@ from apps.recommendations.models import Recommendation
 from apps.recommendations.portfolio import portfolio
 from apps.recommendations.snapshot import exported
 from apps.signoff.panel import result_panel
+from apps.teamwork.models import SecondOpinion
 from apps.teamwork.on_record import answered_with_opinions, recorded_opinions
 from kpo_advisor.routers import reads_from_replica
 
@@ -116,7 +117,15 @@ def for_assessment(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 @require_safe
 @member_required()
 def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
-    recommendation = _recommendation(request, pk)
+    # Whether a second opinion was given on it, in the same statement: most have none, and then none is read.
+    given = SecondOpinion.objects.filter(
+        organisation_id=OuterRef("organisation_id"), assessment_id=OuterRef("assessment_id"), given_at__isnull=False
+    )
+    recommendation = get_for_member(
+        request,
+        Recommendation.objects.select_related("assessment", "created_by").annotate(opinions_given=Exists(given)),
+        pk=pk,
+    )
     snap = recommendation.record
     ev = snap.evaluation
     reasons = ev.reasons

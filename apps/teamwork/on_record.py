@@ -55,7 +55,10 @@ class OpinionsOnRecord:
 
 def recorded_opinions(recommendation: Recommendation) -> OpinionsOnRecord | None:
     """The second opinions ``recommendation`` was submitted with, or None when none was given: one query then (most
-    assessments have none), and the playbook compiled (once per process) only when one was."""
+    assessments have none; none when the page read ``opinions_given`` with the recommendation), and the playbook
+    compiled (once per process) only when one was."""
+    if not getattr(recommendation, "opinions_given", True):
+        return None
     opinions = [o for o in opinions_of(recommendation.organisation_id, recommendation.assessment_id) if o.is_given]
     if not opinions:
         return None
