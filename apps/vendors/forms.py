@@ -16,7 +16,7 @@ from apps.vendors.models import DiligenceItem, ShortlistEntry, Vendor, item_draw
 NOTES_MAX = 2000
 
 
-class DirectoryFilter(forms.Form):
+class DirectoryFilter(OneValueEach):
     function = forms.ModelChoiceField(
         KnowledgeFunction.objects.active(), required=False, to_field_name="code", empty_label="Any function"
     )

@@ -482,6 +482,9 @@ def test_a_bad_directory_filter_is_a_400_with_the_message(buyer_client: Client, 
     response = buyer_client.get(reverse("vendors:directory"), {"function": "astrology"})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+    # A filter given twice asks two things of one answer: refused, where the last was taken (review 112).
+    twice = buyer_client.get(reverse("vendors:directory"), {"function": ["legal-work", "medical-coding"]})
+    assert twice.status_code == 400 and twice.context["vendors"] == []
 
 
 def test_retired_vendors_are_not_offered(
