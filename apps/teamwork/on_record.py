@@ -38,6 +38,11 @@ class OpinionOnRecord:
     settled_at: datetime | None = None
     reason: str = ""
 
+    @property
+    def reason_ends_a_sentence(self) -> bool:
+        """Whether the reason as typed ends with its own stop, so the note adds none after the quote."""
+        return self.reason.rstrip().endswith((".", "!", "?", "…"))
+
 
 @dataclass(frozen=True)
 class OpinionsOnRecord:
