@@ -1334,15 +1334,22 @@ def home_market_risk(home: Mapping[str, Any], there: Mapping[str, Any]) -> Risk:
     )
 
 
+def _still_open(start: Any, gates: Iterable[Gate], *, notice: bool) -> str:
+    """For a start within a month, the gates of one kind still open (notices, or what must be granted), each named
+    once, joined; "" for a later start or none open."""
+    if start != "within-month":
+        return ""
+    return "; ".join(dict.fromkeys(g.text for g in gates if g.notice == notice))
+
+
 def notice_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
     """A start within a month while a notice to a regulator is still to be given (a gate of ``notice`` kind): the
     models' launch times alone decide which can start in time, but the notice, and the due diligence and contract it
     follows, come before the provider starts, on the regulator's own timetable. None when the start is later or no
     notice is open."""
-    notices = [g for g in gates if g.notice]
-    if start != "within-month" or not notices:
+    which = _still_open(start, gates, notice=True)
+    if not which:
         return None
-    which = "; ".join(dict.fromkeys(g.text for g in notices))
     return Risk(
         title="A start within a month leaves little time for the notice your regulator needs",
         severity="high",
@@ -1363,10 +1370,9 @@ def approval_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None
     comes on its giver's timetable and may be refused (review 111: an urgent Medicaid coding start read no word that
     the state's written approval comes first, nor an ITAR design start that its licence does). None when the start is
     later or nothing is still to be granted."""
-    approvals = [g for g in gates if not g.notice]
-    if start != "within-month" or not approvals:
+    which = _still_open(start, gates, notice=False)
+    if not which:
         return None
-    which = "; ".join(dict.fromkeys(g.text for g in approvals))
     return Risk(
         title="A start within a month cannot hold until what must be granted first is granted",
         severity="high",
