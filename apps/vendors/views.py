@@ -360,8 +360,9 @@ def export_csv(request: MemberRequest, pk: int) -> HttpResponse:
                 # django-stubs: as for dd_done (queries.entries).
                 row.dd_applicable,  # type: ignore[attr-defined]
                 row.get_status_display(),
-                "; ".join(loc.name for loc in facts.locations) if facts else "",
-                "; ".join(sorted(model_names.get(m, m) for m in facts.models)) if facts else "",
+                # Names a curator wrote: through the formula guard, as every such cell.
+                _safe("; ".join(loc.name for loc in facts.locations)) if facts else "",
+                _safe("; ".join(sorted(model_names.get(m, m) for m in facts.models))) if facts else "",
             ]
         )
     return response
