@@ -37,7 +37,7 @@ def invite_member(*, organisation: Organisation, email: str, role: str, invited_
         raise ValidationError("Choose owner, editor or viewer.")
     with transaction.atomic():
         # The organisation's row lock serialises two owners inviting the same email at once.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
         lock_owner(organisation_id=organisation.pk, user_id=invited_by.pk)
         if Membership.objects.filter(organisation=organisation, user__email=email).exists():
             raise ValidationError(f"{email} is already a member of {organisation}.")
@@ -308,7 +308,7 @@ def remove_member(*, membership: Membership, by: User | None = None) -> Ended:
         _ensure_still_an_owner(by, owners)
         _ensure_another_owner(membership, owners)
         if REMOVAL_CHECKS:
-            Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+            Organisation.objects.select_for_update(no_key=True).filter(pk=membership.organisation_id).first()
             if why := next((why for check in REMOVAL_CHECKS if (why := check(membership))), ""):
                 raise ValidationError(why)
         ended = _end_owner_rights(membership)

@@ -67,7 +67,7 @@ def set_policy(
         # Still an owner, under their row's lock, as a change of role takes it (review 57: a demoted owner's request
         # in flight had still changed the policy).
         lock_owner(organisation_id=organisation.pk, user_id=user.pk)
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
         now = policy_for(organisation)
         was_required, was_needed = drawn
         required, approvals_needed = (
@@ -140,7 +140,9 @@ def set_approver(*, membership: Membership, can_approve: bool, by: User | None =
     with transaction.atomic():
         if by is not None:
             lock_owner(organisation_id=membership.organisation_id, user_id=by.pk)
-        Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+        # FOR NO KEY UPDATE: it excludes the other owners' changes, not a decision's commit checking its rows' keys on
+        # the organisation, which waited on it while it waited on that decision's membership row (review 114).
+        Organisation.objects.select_for_update(no_key=True).filter(pk=membership.organisation_id).first()
         if not can_approve and membership.can_approve:
             policy = SignOffPolicy.objects.filter(organisation_id=membership.organisation_id, required=True).first()
             left = Membership.objects.filter(organisation_id=membership.organisation_id).approvers().count() - 1

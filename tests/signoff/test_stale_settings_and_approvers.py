@@ -152,3 +152,28 @@ def test_deciding_locks_the_approvers_membership_row_alone(
         q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and "accounts_membership" in q["sql"]
     ]
     assert locks and all('FOR UPDATE OF "accounts_membership"' in sql and "JOIN" not in sql for sql in locks)
+
+
+def test_an_owners_change_takes_the_organisations_row_so_a_decisions_commit_can_still_check_its_keys(
+    organisation: Organisation, buyer: User, approver: User
+) -> None:
+    # Review 114: a decision's announcement, written in its transaction, checks its rows' keys on the organisation at
+    # COMMIT (FOR KEY SHARE); an owner changing that approver's mark held the organisation FOR UPDATE and waited for
+    # the approver's membership row, which the decision held: a deadlock in 11 of 20 pairs. The owner's services take
+    # the organisation FOR NO KEY UPDATE, which still excludes each other but not a key check.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.accounts import services as accounts
+
+    membership = Membership.objects.get(user=approver, organisation=organisation)
+    with CaptureQueriesContext(connection) as queries:
+        services.set_approver(membership=membership, can_approve=True, by=buyer)
+        services.set_policy(organisation=organisation, required=False, approvals_needed=1, user=buyer)
+        accounts.invite_member(
+            organisation=organisation, email="new@acme.test", role="viewer", invited_by=buyer, base_url=""
+        )
+    locks = [
+        q["sql"] for q in queries.captured_queries if 'FROM "accounts_organisation"' in q["sql"] and "FOR " in q["sql"]
+    ]
+    assert len(locks) >= 3 and all(sql.rstrip().endswith("FOR NO KEY UPDATE") for sql in locks), locks
