@@ -82,9 +82,14 @@ def lock_owner(*, organisation_id: int, user_id: int) -> Membership:
     takes this lock first: a removal or a change of role takes it too (``_lock_members``), so it either waits for
     the thing made and then ends it with the rest, or goes first, and the thing is refused. Without it a key made
     while the owner was being demoted outlived the demotion (review 37)."""
+    # Its own row alone (``of``), in no order (the model's default order joins the organisation and the user, whose
+    # rows a bare FOR UPDATE would lock too), FOR NO KEY UPDATE: a change announced in its own transaction (a decision
+    # notifying this owner) checks its rows' keys on the user and the organisation at commit, and had deadlocked with an
+    # owner's change waiting on that decision's membership row (review 114).
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",), no_key=True)
         .filter(organisation_id=organisation_id, user_id=user_id, role=Membership.Role.OWNER)
+        .order_by("pk")
         .first()
     )
     if membership is None:

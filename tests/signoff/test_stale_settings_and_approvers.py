@@ -177,3 +177,7 @@ def test_an_owners_change_takes_the_organisations_row_so_a_decisions_commit_can_
         q["sql"] for q in queries.captured_queries if 'FROM "accounts_organisation"' in q["sql"] and "FOR " in q["sql"]
     ]
     assert len(locks) >= 3 and all(sql.rstrip().endswith("FOR NO KEY UPDATE") for sql in locks), locks
+    # The owner's own membership, re-read under its lock, locks that row alone: its user (whom a decision notifies)
+    # stays free for the decision's key check (a second deadlock of review 114's pairs).
+    owner = [q["sql"] for q in queries.captured_queries if "FOR NO KEY UPDATE OF" in q["sql"]]
+    assert owner and all(sql.rstrip().endswith('FOR NO KEY UPDATE OF "accounts_membership"') for sql in owner)
