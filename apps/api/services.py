@@ -303,7 +303,7 @@ def _endpoints_taking(event: str) -> PreparedQuery:
 def queue_deliveries(*, kind: str, organisation: Organisation, target: Any, url: str) -> list[WebhookDelivery]:
     """One delivery per active endpoint of the organisation that takes this event, each sent by a task.
 
-    Runs inside the event's own transaction (``events.announce(within=True)``), so the deliveries commit with what
+    Runs inside the event's own transaction (``events.announce``), so the deliveries commit with what
     they announce; the rows and their tasks are written in one savepoint, so a delivery never exists without its task
     or the reverse, and its commit waits for the disk (``wait_for_disk``)."""
     from apps.api.tasks import send_delivery  # tasks import this module

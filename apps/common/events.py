@@ -4,12 +4,10 @@ The team features (section assignments, second opinions, sign-off, due diligence
 from their services; notifications (the inbox and mail), the activity timeline and webhooks listen.
 The sender never needs to know who listens, so a new listener never touches a service.
 
-Every signal is sent with ``transaction.on_commit`` by the sender (``announce`` does it), so a
-listener sees committed rows and a rolled-back change announces nothing; a listener that fails is
-logged and never fails the change it announces. A stored recommendation is the exception: it is announced
-inside its own transaction (``announce(within=True)``), so it is never stored without its webhook deliveries,
-timeline line and approvers' notices. Listeners must be quick
-(insert a row, enqueue a task): mail and webhook deliveries happen in the background worker.
+Every signal is sent inside the transaction of the change it announces (``announce``), so what the listeners write
+(the timeline line, webhook deliveries, notices) commits with the change or not at all, and a rolled-back change
+announces nothing (reviews 108 and 112: announced after the commit, a database stopped in between lost them).
+Listeners must be quick (insert a row, enqueue a task): mail and webhook deliveries happen in the background worker.
 
 Every signal carries these keyword arguments:
 
@@ -70,20 +68,12 @@ KINDS: dict[Signal, str] = {
 }
 
 
-def announce(signal: Signal, *, sender: type, within: bool = False, **kwargs: Any) -> None:
-    """Send ``signal`` after the current transaction commits (at once outside one).
-
-    Robustly: what was done is committed by then, so a listener that fails (the database lost a moment
-    later, say) is logged and never fails the request, whose page would otherwise say that nothing was
-    saved and offer to send it again, making a second copy.
-
-    ``within``: send it now, inside the current transaction, so what the listeners write (the timeline line, the
-    webhook deliveries, the notices) commits with the change or not at all. For a change that must never be
-    stored unannounced: a recommendation, whose webhook deliveries and approvers' notices were lost when the
-    database stopped between its commit and the announcement (review 108), while a retry of the submit found it
-    stored and announced nothing. A listener that fails then fails the change, and the page says nothing was
-    saved, which is then true."""
-    if within and transaction.get_connection().in_atomic_block:
+def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
+    """Send ``signal`` now, inside the current transaction, so what the listeners write commits with the change or
+    not at all: a listener that fails fails the change, and the page saying nothing was saved is then true (reviews
+    108 and 112). Outside a transaction (the change already committed as it ran) it is sent robustly: a listener that
+    fails is logged and never fails the request, whose page would otherwise offer to send it again."""
+    if transaction.get_connection().in_atomic_block:
         send(signal, sender=sender, **kwargs)
         return
     transaction.on_commit(lambda: send(signal, sender=sender, **kwargs), robust=True)
@@ -100,7 +90,7 @@ def announce_withdrawn(
 ) -> None:
     """Send ``withdrawn``: the notices of ``kinds`` linking to ``urls`` (or a page under ``under``) asked for
     something no longer asked (review 78: a withdrawn request stayed unread). Inside a transaction it is sent at
-    once, in it, as the announcements are (``announce(within=True)``, review 112): in the order the change makes
+    once, in it, as the announcements are (``announce``, review 112): in the order the change makes
     them, so a request withdrawn and asked again of someone else in one change leaves the new request unread."""
     names = None if kinds is None else [KINDS[k] for k in kinds]
 

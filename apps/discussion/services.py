@@ -176,7 +176,6 @@ def post_comment(
     events.announce(
         events.comment_posted,
         sender=Comment,
-        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=organisation,
         actor=author,
         recipients=replied_to,
@@ -193,7 +192,6 @@ def _announce_mentions(comment: Comment, users: Sequence[User], url: str, title:
         events.announce(
             events.mentioned,
             sender=Comment,
-            within=True,  # committed with the change it announces, or not at all (review 112)
             organisation=comment.organisation,
             actor=comment.author,
             recipients=list(users),
@@ -514,7 +512,6 @@ def announce_overdue_items(*, today: datetime.date) -> int:
         events.announce(
             events.diligence_overdue,
             sender=DiligenceItem,
-            within=True,  # committed with the change it announces, or not at all (review 112)
             organisation=item.entry.shortlist.organisation,
             actor=None,
             recipients=[item.owner],

@@ -549,7 +549,6 @@ class _Change:
         events.announce(
             events.answers_changed,
             sender=Assessment,
-            within=True,  # committed with the change it announces, or not at all (review 112)
             organisation=self.assessment.organisation,
             actor=self.user,
             recipients=recipients,

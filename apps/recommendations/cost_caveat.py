@@ -456,7 +456,7 @@ TEAM_BASES = ("monthly_team", "setup_plus_hourly")
 UNPUBLISHED_PRICE_BASES = ("hourly", "outcome")
 
 
-def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
+def dearer_headline(model: CostModel, cost: Cost | None = None, *, here: str = "") -> str:
     """The headline beside a verdict whose recommended model is likely to cost more than in-house, with how much more
     as a share of in-house when it is known ("on fit; likely to cost 94% more than in-house"): two reviewers read
     "KPO wins" beside a cost nearly double in-house, and the size of the gap belongs where the verdict is read. When
@@ -473,7 +473,9 @@ def dearer_headline(model: CostModel, cost: Cost | None = None) -> str:
     # In-house cheaper in nine of ten simulated cases or more: the verdict's fit does not make the move pay (review 46).
     lead = "on fit only; it does not pay" if p is not None and p < UNLIKELY_CHANCE else "on fit"
     dearer = DEARER if share is None or share > -1 else f"likely to cost {number(round(-share))}% more than in-house"
-    return f"{lead}; {dearer}{basis}{odds}"
+    # ``here``: where that cost is delivered from, said when another location's saving follows (review 113).
+    where = f" from {here}" if here else ""
+    return f"{lead}; {dearer}{where}{basis}{odds}"
 
 
 def tied_saving_headline(ev: EvaluationRecord) -> str:
@@ -496,13 +498,10 @@ def tied_saving_headline(ev: EvaluationRecord) -> str:
     return f"; from {where.in_text}, {fit}: a likely saving of {ev.cost.amount(where.savings[1])}"
 
 
-def _from_where(headline: str, ev: EvaluationRecord, elsewhere: str) -> str:
-    """A dearer headline said of where the work is delivered from when another location's saving follows it
-    ("likely to cost 52% more than in-house from Poland; from India, …"): the two figures are then each placed."""
-    here = ev.delivery_location
-    if not elsewhere or here is None:
-        return headline + elsewhere
-    return headline.replace("than in-house", f"than in-house from {here.in_text}", 1) + elsewhere
+def _placed(ev: EvaluationRecord, elsewhere: str) -> str:
+    """Where the dearer cost is delivered from, when another location's saving follows it (``elsewhere``), so the
+    two figures are each placed ("… more than in-house from Poland; from India, …"); "" otherwise."""
+    return ev.delivery_location.in_text if elsewhere and ev.delivery_location is not None else ""
 
 
 def _pay_basis(cost: Cost) -> str:
@@ -594,7 +593,8 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"{ev.cost.amount(-likely)} more over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{reason}{pay}{also}"
         )
-        headline = _from_where(dearer_headline(model, ev.cost), ev, tied_saving_headline(ev))
+        elsewhere = tied_saving_headline(ev)
+        headline = dearer_headline(model, ev.cost, here=_placed(ev, elsewhere)) + elsewhere
         return CostCaveat(warning=True, text=text, headline=headline)
     if (model.probability_saving or 0) < 0.5:
         text = (
@@ -603,8 +603,8 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
             f"{FIT_ONLY}{pay}{also}"
         )
         elsewhere = tied_saving_headline(ev)
-        here = ev.delivery_location
-        headline = UNLIKELY_SAVING + (f" from {here.in_text}" if elsewhere and here is not None else "") + elsewhere
+        here = _placed(ev, elsewhere)
+        headline = UNLIKELY_SAVING + (f" from {here}" if here else "") + elsewhere
         return CostCaveat(warning=True, text=text, headline=headline)
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     spread = (

@@ -119,7 +119,6 @@ def _stored(*, recommendation: Recommendation, organisation: Organisation, user:
     events.announce(
         events.recommendation_stored,
         sender=Recommendation,
-        within=True,
         organisation=organisation,
         actor=user,
         recipients=[],

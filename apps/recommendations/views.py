@@ -44,8 +44,9 @@ from kpo_advisor.routers import reads_from_replica
 EDITOR = Membership.Role.EDITOR
 
 
-def _recommendation(request: MemberRequest, pk: int) -> Recommendation:
-    return get_for_member(request, Recommendation.objects.select_related("assessment", "created_by"), pk=pk)
+def _recommendation(request: MemberRequest, pk: int, **annotations: Exists) -> Recommendation:
+    rows = Recommendation.objects.select_related("assessment", "created_by")
+    return get_for_member(request, rows.annotate(**annotations) if annotations else rows, pk=pk)
 
 
 def _locked_draft(organisation: int, pk: int) -> QuerySet[Assessment]:
@@ -121,11 +122,7 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     given = SecondOpinion.objects.filter(
         organisation_id=OuterRef("organisation_id"), assessment_id=OuterRef("assessment_id"), given_at__isnull=False
     )
-    recommendation = get_for_member(
-        request,
-        Recommendation.objects.select_related("assessment", "created_by").annotate(opinions_given=Exists(given)),
-        pk=pk,
-    )
+    recommendation = _recommendation(request, pk, opinions_given=Exists(given))
     snap = recommendation.record
     ev = snap.evaluation
     reasons = ev.reasons

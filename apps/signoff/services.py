@@ -207,7 +207,6 @@ def open_sign_off(*, recommendation: Recommendation, user: User) -> SignOff | No
     announce(
         approval_requested,
         sender=SignOff,
-        within=True,  # with the recommendation it asks about, or not at all (review 108)
         organisation=recommendation.organisation,
         actor=user,
         recipients=list(approvers),
@@ -292,7 +291,6 @@ def _announce_decision(recommendation: Recommendation, decision: Decision, actor
     announce(
         decision_made,
         sender=Decision,
-        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=recommendation.organisation,
         actor=actor,
         recipients=list(recipients.values()),

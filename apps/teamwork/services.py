@@ -236,7 +236,6 @@ def _assign(
     events.announce(
         events.section_assigned,
         sender=SectionAssignment,
-        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=assessment.organisation,
         actor=user,
         recipients=[r for r in recipients if r.pk != user.pk],
@@ -271,7 +270,6 @@ def _ask(
     events.announce(
         events.second_opinion_requested,
         sender=SecondOpinion,
-        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=assessment.organisation,
         actor=user,
         recipients=[reviewer.user],
@@ -391,7 +389,6 @@ def _store_opinion(
         events.announce(
             events.divergence_to_settle,
             sender=SecondOpinion,
-            within=True,  # committed with the change it announces, or not at all (review 112)
             organisation=assessment.organisation,
             actor=user,
             recipients=[assessment.created_by],

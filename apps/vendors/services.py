@@ -401,7 +401,6 @@ def _announce_owner(item: DiligenceItem, user: User) -> None:
     events.announce(
         events.diligence_assigned,
         sender=DiligenceItem,
-        within=True,  # committed with the change it announces, or not at all (review 112)
         organisation=entry.shortlist.organisation,
         actor=user,
         recipients=[item.owner],
