@@ -600,8 +600,11 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
     if status["status"] == "saved" and slip:
         status["message"] = (status.get("message", "") + slip).strip()
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
-    # The stamp this page now holds for the answer, so its next save is compared with this one.
-    now = services.Given(by="", at=result.answered_at, value=result.answers.get(q.code))
+    # The stamp this page now holds for the answer, so its next save is compared with this one. An answer removed is
+    # stamped as a page draws a question with no answer, not with the time it was removed (review 117: a value typed
+    # after clearing the box, and kept over a reload, was refused as typed over a later answer, though it was saved).
+    answered = q.code in result.answers
+    now = services.Given(by="", at=result.answered_at if answered else None, value=result.answers.get(q.code))
     stamp: dict[str, object] = {"code": q.code, "stamp": now.stamp, "oob": True}
     parts.append(render_to_string("questionnaire/step.html#loaded", stamp, request))
     parts.append(render_to_string("questionnaire/step.html#progress", {**context, "oob": True}, request))

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
-from apps.playbooks.models import Playbook
+from apps.playbooks.models import Playbook, Question
 from apps.questionnaire.models import Answer, Assessment
 from apps.recommendations.services import submit_and_recommend
 
@@ -174,6 +174,13 @@ def test_an_emptied_checkbox_group_or_a_blank_field_clears_the_answer(
     # The status says the answer was removed, not "Saved" (review 45).
     status = re.search(rf'<p id="status-{code}"[^>]*>(.*?)</p>', response.content.decode())
     assert status is not None and status.group(1).startswith("Answer removed")
+    # Stamped as a step draws a question with no answer, so a value typed next and kept over a reload is put back
+    # (review 117: it was refused as typed over a later answer).
+    stamp = re.search(rf'id="loaded-{code}" name="{code}__loaded" value="([^"]*)"', response.content.decode())
+    section = Question.objects.get(section__playbook=small_draft.playbook, code=code).section.code
+    drawn = buyer_client.get(reverse("questionnaire:step", args=[small_draft.pk, section])).content.decode()
+    assert stamp is not None and stamp.group(1) == "|"
+    assert f'id="loaded-{code}" name="{code}__loaded" value="|"' in drawn
 
 
 # The review page of a submitted assessment
