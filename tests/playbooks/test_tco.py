@@ -534,6 +534,22 @@ def test_a_project_or_a_pool_is_contracted_on_a_short_statement_of_work_and_an_o
     assert contracting(before, "project") == pytest.approx((full["likely"],) * 3)
 
 
+def test_one_or_two_named_people_are_contracted_as_a_project_is_and_three_as_a_team() -> None:
+    # Review 115: one staff-augmentation analyst was contracted for $40,000, a provider-run team's due diligence.
+    def contracting(result: tco.TcoResult, code: str) -> Any:
+        return next(x.horizon for x in _model(result, code).lines if x.label == "Contracting and due diligence")
+
+    light, full = CATALOGUE["assumptions"]["contracting_light"], CATALOGUE["assumptions"]["contracting"]
+    for people in (1, 2):
+        result = tco.simulate(_collapsed(_case(people=people)))
+        for code in ("captive-team", "staff-augmentation"):
+            assert contracting(result, code) == pytest.approx((light["likely"],) * 3), (people, code)
+        for code in ("managed-services", "bot"):
+            assert contracting(result, code) == pytest.approx((full["likely"],) * 3), (people, code)
+    three = tco.simulate(_collapsed(_case(people=3)))
+    assert contracting(three, "staff-augmentation") == pytest.approx((full["likely"],) * 3)
+
+
 def test_ten_weeks_of_work_are_costed_for_ten_weeks_the_last_month_in_part() -> None:
     case = _collapsed(_case(model_codes=["captive-team", "shared-pool"], people=4, annual_hours=1600, weeks=10))
     assert case.years == 1 and case.months == pytest.approx(10 * 12 / 52) and case.surge

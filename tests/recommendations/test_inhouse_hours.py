@@ -41,7 +41,7 @@ def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_bough
     assert caveat is not None and caveat.text.startswith("Likely saving with Project-based engagement")
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "In-house full-time equivalents" in page and caveat.text in page
-    assert "Contracting (a project or a pool, USD)" in page
+    assert "Contracting (a project, a pool or one or two named people, USD)" in page
     assert cost.inhouse_fte == 0.2
     assert "In-house is priced at 0.2 full-time equivalents (the hours ÷ 2,000)" in page
     assert "keeping all 2 on this work all year would cost more" in page

@@ -419,7 +419,7 @@ def _money_figures(assumptions: Mapping[str, Any], market: str, budget_fx: float
         # A project or a pool is bought on a short statement of work; a playbook frozen before the lighter figure
         # existed keeps the one figure for every model.
         "contracting.light": _figure(
-            "Contracting (a project or a pool, USD)",
+            "Contracting (a project, a pool or one or two named people, USD)",
             assumptions.get("contracting_light") or assumptions["contracting"],
         ),
         "bot.setup": _figure("BOT set-up fee (USD)", bot["setup"]),

@@ -119,6 +119,10 @@ PEAK_COVER = "Peak cover (the busiest months' hours beyond the team, from a shar
 # At most this share of a project's or a pool's fees in its first year (or the whole work, when shorter) goes on
 # contracting it: the product's assumption (no published figure), so a $3,500 search is not contracted for $5,000.
 LIGHT_CONTRACT_CAP = 0.25
+# A dedicated team or staff augmentation of at most this many people is bought as named people on a rate card and a
+# short statement of work, as a project or a pool is: the product's assumption (review 115 saw one analyst contracted
+# for $40,000, a provider-run team's due diligence, over a tenth of three years' cost).
+NAMED_PEOPLE = 2
 PEAK_KINDS = ("team", "bot", "owned")  # a team committed all year: seasonal work's peak needs cover beside it
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
@@ -436,7 +440,8 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     contract = lines[PROVIDER_FEES] + lines.get(PEAK_COVER, [])
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
-    light = m.kind not in TEAM_KINDS and "contracting.light" in v
+    named = m.kind == "team" and case.people <= NAMED_PEOPLE
+    light = (m.kind not in TEAM_KINDS or named) and "contracting.light" in v
     contracting = v["contracting.light" if light else "contracting"] * v["fx"]
     if light:
         # A small purchase is made on the provider's standard terms: its contracting is never more than a share of
@@ -955,10 +960,11 @@ FORMULAS = {
     "Retained organisation and vendor management": "(provider fees + any peak cover) × governance share, every"
     " month they are paid (not on a one-off transfer fee)",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
-    "Contracting and due diligence": "contracting cost (a lighter one for a project or a pool, at most a quarter of"
-    " its fees in the first year, or in the whole work when shorter: a purchase that small is made on the provider's"
-    " standard terms, the product's assumption) × exchange rate, in month 1; the same for a team of any size, so a"
-    " floor for a large deal run with advisers and a formal tender",
+    "Contracting and due diligence": "contracting cost (a lighter one for a project, a pool or a team of one or two"
+    " named people, at most a quarter of its fees in the first year, or in the whole work when shorter: a purchase"
+    " that small is made on the provider's standard terms, the product's assumption) × exchange rate, in month 1;"
+    " the same for a team of three or more of any size, so a floor for a large deal run with advisers and a formal"
+    " tender",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
