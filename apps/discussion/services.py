@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from apps.accounts.scoping import update_pinned
 from apps.common import events
 from apps.common.durability import without_waiting_for_disk
 from apps.common.formatting import listed
+from apps.common.key_share import held
 from apps.discussion import sitting
 from apps.discussion.mentions import find_mentions
 from apps.discussion.models import (
@@ -128,6 +130,12 @@ def post_comment(
             raise CommentError("That comment is not in this thread: reply to it where it was posted.")
         if parent.is_deleted:
             raise CommentError("That comment was deleted, so it can no longer be replied to.")
+    if assessment is not None and not held(
+        Assessment.objects.filter(organisation_id=organisation.pk, pk=assessment.pk)
+    ):
+        # Deleted since the page read it: the comment's key would fail at commit (review 116: a 500, the words lost).
+        # The draft's pages answer this 404 with the 410 that names who deleted it and gives back what was sent.
+        raise Http404("This draft was deleted while the comment was being posted.")
     mentioned = _mentioned(organisation, text)
     # A double click (or a resent form without JavaScript) posts the same words twice: the second lands on the
     # first. The author's lock makes two requests at the same moment take turns, so the second sees the first.

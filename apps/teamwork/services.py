@@ -15,6 +15,7 @@ from apps.accounts.models import Membership, User
 from apps.common import events
 from apps.common.drawn import Since, since_drawn
 from apps.common.formatting import listed
+from apps.common.key_share import held
 from apps.playbooks.engine import AnswerError, clean_answer
 from apps.playbooks.engine.answers import answer_text, currency_problems
 from apps.playbooks.engine.visibility import visibility
@@ -34,6 +35,10 @@ from apps.teamwork.models import (
 )
 
 TeamError = questionnaire.AssessmentError
+
+
+class OpinionWithdrawn(TeamError):
+    """The second opinion being given was withdrawn (asked of someone else, or of no one) since its page was read."""
 
 
 def may_manage(membership: Membership, assessment: Assessment) -> bool:
@@ -150,6 +155,7 @@ def assign_sections(
     what was chosen; one that someone else has changed since to something else is refused, and nothing is saved."""
     with transaction.atomic():
         _lock_draft(assessment)
+        _hold_members(assessment, [*assignments.values(), *opinions.values()])
         own = {"organisation_id": assessment.organisation_id}
         current = {a.section_code: a for a in assessment.assignments.filter(**own).order_by()}
         if drawn:
@@ -159,6 +165,22 @@ def assign_sections(
         asked = {o.section_code: o for o in assessment.second_opinions.filter(**own).order_by()}
         for code, reviewer in opinions.items():
             _ask(assessment, code, reviewer, asked.get(code), user)
+
+
+def _hold_members(assessment: Assessment, chosen: Iterable[Membership | str | None]) -> None:
+    """The members chosen, held until the save commits, so none can be removed under it; one removed since the page
+    was read is refused in words, and nothing is saved (review 116: the assignment's key failed at commit, a 500)."""
+    members = {m.pk: m for m in chosen if isinstance(m, Membership)}
+    if not members:
+        return
+    there = held(Membership.objects.filter(organisation_id=assessment.organisation_id, pk__in=list(members)))
+    gone = [members[pk] for pk in sorted(set(members) - there)]
+    if gone:
+        who = listed([m.user.email for m in gone])
+        raise TeamError(
+            f"{who} {'was' if len(gone) == 1 else 'were'} removed from the organisation since this page was opened, so "
+            "nothing was saved. The page now shows who can be chosen: choose again, and save."
+        )
 
 
 def selects_now(assessment: Assessment, assignments: Iterable[SectionAssignment]) -> dict[str, str]:
@@ -333,6 +355,9 @@ def give_second_opinion(*, opinion: SecondOpinion, values: Mapping[str, Any], us
         _lock_draft(opinion.assessment)
         own = {"organisation_id": opinion.organisation_id}
         again = SecondOpinion.objects.filter(pk=opinion.pk, **own).order_by()  # no join to its default order
+        if not held(again):
+            # Withdrawn since the page read it: its answers' key would fail at commit (review 116: a 500).
+            raise OpinionWithdrawn("This second opinion was withdrawn since the page was opened.")
         opinion.given_at = again.values_list("given_at", flat=True).first()
         return _store_opinion(opinion, section, cleaned, given, user)
 

@@ -191,6 +191,14 @@ def opinion(request: MemberRequest, pk: int, section: str) -> HttpResponse:
         else:
             try:
                 errors = services.give_second_opinion(opinion=asked, values=posted, user=request.user)
+            except services.OpinionWithdrawn:
+                title = next(s.title for s in compiled.sections if s.code == section)
+                return _withdrawn(
+                    request,
+                    assessment,
+                    f"No second opinion on “{title}” is asked of anyone now: it was withdrawn, or never asked",
+                    409,
+                )
             except services.TeamError as exc:
                 errors = {codes[0] if codes else section: exc.messages[0]}
         if not errors:
@@ -341,7 +349,9 @@ def roles(request: MemberRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.membership.is_owner:
             raise PermissionDenied("Owners set their members' stakeholder roles.")
-        if not any(key.startswith(("roles-", "was-roles-")) for key in request.POST):
+        # Fields of this organisation's members only: another's alone saved nothing and had been told "Saved" (116).
+        own = {name for name in form.fields if name.startswith("roles-")}
+        if not any(key in own or key.removeprefix("was-") in own for key in request.POST):
             return refused_on(request, NOTHING_SENT, roles, address=reverse("teamwork:roles"), status=400)
         if form.is_valid():
             changes = form.changes()

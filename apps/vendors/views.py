@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -242,37 +243,43 @@ def entry_update(request: MemberRequest, pk: int) -> HttpResponse:
 def entry_remove(request: MemberRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     recommendation = entry.shortlist.recommendation
-    if entry.status != ShortlistEntry.Status.SELECTED:  # the selected one is refused at once, below: nothing to confirm
-        # Its checklist goes with it (review 66: owners, due dates and evidence went at one press).
+    with transaction.atomic():
+        # The checklist's items locked first, then counted and compared with what the confirmation page showed: a
+        # colleague's save in flight finishes first and asks again, and one sent after waits and finds the item gone
+        # (review 116: evidence saved between the count and the delete was deleted, its author told "Saved").
         items = list(
-            DiligenceItem.objects.filter(organisation_id=entry.organisation_id, entry_id=entry.pk).order_by("pk")
+            DiligenceItem.objects.select_for_update()
+            .filter(organisation_id=entry.organisation_id, entry_id=entry.pk)
+            .order_by("pk")
         )
-        untouched = {"status": DiligenceItem.Status.OPEN, "owner": None, "due_date": None, "evidence": ""}
-        worked = sum(item_values(item) != untouched for item in items)
-        kept = (
-            f" {worked} of its {len(items)} due-diligence items {'has' if worked == 1 else 'have'} an owner, a "
-            "due date, evidence or progress; they are deleted too."
-            if worked
-            else " Its due-diligence checklist is deleted too."
-        )
-        ask = unconfirmed(
-            request,
-            heading=f"Remove {entry.vendor.name} from the shortlist?",
-            consequence=f"{entry.vendor.name} leaves this recommendation's shortlist.{kept} This cannot be undone: "
-            "adding the provider again starts a new, empty checklist.",
-            button=f"Remove {entry.vendor.name}",
-            back=reverse("vendors:shortlist", args=[recommendation.pk]),
-            # The items worked on, counted as the page said them, and a digest of every item's fields: any work on
-            # the checklist since (a colleague's evidence, even on an item already worked) asks again (108, 110).
-            shown=f"worked-{worked}-{checklist_drawn(items)}",
-        )
-        if ask is not None:
-            return ask
-    try:
-        services.remove_entry(entry=entry)
-    except services.ShortlistError as exc:
-        context = _shortlist_context(request, recommendation, remove_error=(entry.pk, exc.messages[0]))
-        return render(request, "vendors/shortlist.html", context, status=409)
+        if entry.status != ShortlistEntry.Status.SELECTED:  # the selected one is refused at once, below
+            # Its checklist goes with it (review 66: owners, due dates and evidence went at one press).
+            untouched = {"status": DiligenceItem.Status.OPEN, "owner": None, "due_date": None, "evidence": ""}
+            worked = sum(item_values(item) != untouched for item in items)
+            kept = (
+                f" {worked} of its {len(items)} due-diligence items {'has' if worked == 1 else 'have'} an owner, a "
+                "due date, evidence or progress; they are deleted too."
+                if worked
+                else " Its due-diligence checklist is deleted too."
+            )
+            ask = unconfirmed(
+                request,
+                heading=f"Remove {entry.vendor.name} from the shortlist?",
+                consequence=f"{entry.vendor.name} leaves this recommendation's shortlist.{kept} This cannot be undone: "
+                "adding the provider again starts a new, empty checklist.",
+                button=f"Remove {entry.vendor.name}",
+                back=reverse("vendors:shortlist", args=[recommendation.pk]),
+                # The items worked on, counted as the page said them, and a digest of every item's fields: any work on
+                # the checklist since (a colleague's evidence, even on an item already worked) asks again (108, 110).
+                shown=f"worked-{worked}-{checklist_drawn(items)}",
+            )
+            if ask is not None:
+                return ask
+        try:
+            services.remove_entry(entry=entry)
+        except services.ShortlistError as exc:
+            context = _shortlist_context(request, recommendation, remove_error=(entry.pk, exc.messages[0]))
+            return render(request, "vendors/shortlist.html", context, status=409)
     messages.success(request, f"{entry.vendor.name} is off the shortlist.")
     return redirect("vendors:shortlist", pk=recommendation.pk)
 

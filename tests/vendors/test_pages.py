@@ -9,7 +9,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -299,6 +301,26 @@ def test_a_removal_confirmed_from_an_older_page_is_asked_again_when_more_would_b
     # Confirmed from the page that says so, it goes.
     again = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": now.group(1)})
     assert again.status_code == 302 and not ShortlistEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_removal_locks_the_checklist_before_it_counts_it_so_no_save_lands_between_the_count_and_the_delete(
+    buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
+) -> None:
+    # Review 116: evidence saved after the removal counted the items, and before it deleted them, was deleted, its
+    # author told "Saved". The items are now read FOR UPDATE in the removal's transaction: a save in flight finishes
+    # before the count (and the confirmation is asked again), and one sent after waits and finds the item gone.
+    entry = short_listed(recommendation, catalogue.fits, buyer)
+    asked = buyer_client.post(reverse("vendors:remove", args=[entry.pk])).content.decode()
+    drawn = re.search(r'name="shown" value="(worked-0-[0-9a-f]{16})"', asked)
+    assert drawn
+    with CaptureQueriesContext(connection) as queries:
+        removed = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": drawn[1]})
+    assert removed.status_code == 302
+    on_items = [q["sql"] for q in queries.captured_queries if '"vendors_diligenceitem"' in q["sql"]]
+    assert on_items and on_items[0].startswith("SELECT") and on_items[0].rstrip().endswith("FOR UPDATE")
+    deletes = [i for i, q in enumerate(queries.captured_queries) if q["sql"].startswith("DELETE")]
+    locked = next(i for i, q in enumerate(queries.captured_queries) if q["sql"] == on_items[0])
+    assert deletes and locked < deletes[0]
 
 
 # Comparison and export

@@ -1,0 +1,123 @@
+"""Review 116: a row read as there by a page's request, and deleted by a colleague's before the change referring to it
+commits, failed the commit on its foreign key (Django's are checked at commit): a 500, and what was typed lost. The
+changes now hold the rows they refer to (``apps.common.key_share.held``) and refuse in words when one has gone.
+
+Each race is played in one test transaction: the colleague's delete runs just before the service, and the foreign
+keys are checked at once (SET CONSTRAINTS ALL IMMEDIATE), as the commit would check them."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Membership, Organisation, User
+from apps.common.key_share import held
+from apps.discussion import services as discussion
+from apps.discussion.models import Comment
+from apps.playbooks.models import Playbook
+from apps.questionnaire import services as questionnaire
+from apps.questionnaire.models import Assessment
+from apps.teamwork import services as teamwork
+from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, StakeholderRole
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
+
+
+@pytest.fixture
+def draft(organisation: Organisation, buyer: User, playbook: Playbook) -> Assessment:
+    return AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Legal review", playbook=playbook, answers=COMPLETE
+    )
+
+
+@pytest.fixture(autouse=True)
+def keys_checked_at_once() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def before(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, colleague: Callable[[], None]) -> None:
+    """``module.name`` as it runs just after a colleague's request did ``colleague``."""
+    original: Callable[..., Any] = getattr(module, name)
+
+    def raced(**kwargs: Any) -> Any:
+        colleague()
+        return original(**kwargs)
+
+    monkeypatch.setattr(module, name, raced)
+
+
+def test_a_member_removed_while_the_contributors_page_assigns_them_is_refused_in_words(
+    monkeypatch: pytest.MonkeyPatch, buyer_client: Client, colleague: User, draft: Assessment
+) -> None:
+    member = Membership.objects.get(user=colleague)
+    before(monkeypatch, teamwork, "assign_sections", lambda: Membership.objects.filter(pk=member.pk).delete())
+    response = buyer_client.post(
+        reverse("teamwork:contributors", args=[draft.pk]),
+        {"section-work": f"member-{member.pk}", "opinion-data": str(member.pk)},
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 409, page[:500]
+    assert f"{colleague.email} was removed from the organisation since this page was opened" in page
+    assert not SectionAssignment.objects.exists() and not SecondOpinion.objects.exists()
+
+
+def test_a_comment_sent_to_a_draft_deleted_meanwhile_gets_the_410_with_the_comment_given_back(
+    monkeypatch: pytest.MonkeyPatch, buyer_client: Client, buyer: User, colleague: User, draft: Assessment
+) -> None:
+    before(monkeypatch, discussion, "post_comment", lambda: questionnaire.delete_draft(assessment=draft, by=colleague))
+    url = reverse("discussion:question", args=[draft.pk, "judgement"])
+    response = buyer_client.post(url, {"body": "Is the judgement answer right for contract review?"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 410, page[:500]
+    assert f"was deleted by {colleague.email}" in page
+    assert "Is the judgement answer right for contract review?" in page
+    assert not Comment.objects.exists()
+
+
+def test_a_second_opinion_withdrawn_while_it_is_given_gets_the_409_with_the_answers_given_back(
+    monkeypatch: pytest.MonkeyPatch, buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    member = Membership.objects.get(user=colleague)
+    assert (
+        buyer_client.post(reverse("teamwork:contributors", args=[draft.pk]), {"opinion-volume": member.pk}).status_code
+        == 302
+    )
+    asked = SecondOpinion.objects.get(assessment=draft, section_code="volume")
+    before(monkeypatch, teamwork, "give_second_opinion", lambda: SecondOpinion.objects.filter(pk=asked.pk).delete())
+    response = colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "volume"]), {"hours": "3100"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 409, page[:500]
+    assert "it was withdrawn, or never asked, so what you sent was not saved" in page and "3100" in page
+    assert not SecondOpinionAnswer.objects.exists()
+
+
+def test_another_organisations_role_fields_alone_are_nothing_sent(
+    buyer_client: Client, outsider: User, organisation: Organisation
+) -> None:
+    foreign = Membership.objects.get(user=outsider)
+    response = buyer_client.post(
+        reverse("teamwork:roles"), {f"roles-{foreign.pk}": ["legal"], "drawn_in": organisation.pk}
+    )
+    assert response.status_code == 400
+    assert "Nothing was saved" in html.unescape(response.content.decode())
+    assert not StakeholderRole.objects.exists()
+
+
+def test_held_rows_are_locked_for_key_share_and_only_in_a_transaction(draft: Assessment) -> None:
+    assert held(Assessment.objects.filter(pk=draft.pk)) == {draft.pk}
+    assert held(Assessment.objects.filter(pk=-1)) == set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid() "
+            "AND relation = 'questionnaire_assessment'::regclass"
+        )
+        assert ("RowShareLock",) in cursor.fetchall()  # what FOR KEY SHARE takes on the table
