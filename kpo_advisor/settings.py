@@ -278,13 +278,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Source maps are fetched only by a developer's browser tools: serving them uncompressed costs nobody, and
 # brotli over the API docs' maps (about 11 MB, twice with their hashed copies) was most of collectstatic's CPU.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+# Brotli copies of the static files besides gzip ones (kpo_advisor/static_storage.py); the test suite collects without.
+STATIC_BROTLI = env_bool("STATIC_BROTLI", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "kpo_advisor.static_storage.ManifestStaticStorage"
         )
     },
 }

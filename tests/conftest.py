@@ -217,7 +217,9 @@ def _collected_static(shared: Path) -> Path:
     with (shared / "production-static.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (target / "staticfiles.json").exists():
+            # Without brotli copies, which no test asks for and which cost most of collecting (static_storage.py).
             settings = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1"}
+            settings["STATIC_BROTLI"] = "false"
             result = subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
                 cwd=Path(__file__).resolve().parents[1],
@@ -236,7 +238,7 @@ def production_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Static files collected once per test run as a deployment collects them (DEBUG off: whitenoise's
     compressed manifest storage), for every test that runs the app with production settings.
 
-    Collecting costs a fair part of a minute of CPU (brotli over the API docs' bundles), so it is done once, not
+    Collecting costs CPU (a fair part of a minute with brotli, which is left out here), so it is done once, not
     per module, and, under pytest-xdist, once for all workers: they share the run's base folder and take
     turns on a lock, and the first one to get it collects."""
     return _collected_static(_shared_folder(tmp_path_factory))
