@@ -551,7 +551,13 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         _deleted_since(request, pk, exc)
         return _answer_refused(request, assessment, q.code, exc.messages[0], 409)
     if result.errors:
-        return _answer_refused(request, assessment, q.code, result.errors[q.code], 400)
+        # Said with what is stored, so boxes left as refused are not read as saved (review 117: "Saved." from the
+        # tick before, and the refusal, with three boxes ticked and one stored).
+        given = services.given_answers(draft)[0]
+        market = given.get(compiled.roles.get(MARKET_ROLE, ""))
+        now = answer_text(q, given.get(q.code), market=market, priced=q.role == OWN_COST_ROLE)
+        kept = f" The answer stored stays “{now}”." if now else " Nothing is stored for it yet."
+        return _answer_refused(request, assessment, q.code, f"Not saved: {result.errors[q.code]}{kept}", 400)
     replaced = result.replaced.get(q.code)
     if not request.htmx:
         if replaced:

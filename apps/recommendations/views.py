@@ -311,7 +311,9 @@ def compare(request: HtmxMemberRequest) -> HttpResponse:
             # From the history's boxes: back to them, still ticked, with the message beside the button (review 61: it
             # had been a notice at the top of the page).
             return redirect(f"{back}&compare=few#compare-error")
-        return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=400)
+        # Opened with nothing chosen (a link, a bookmark) it is the page's own guidance, not a refusal (review 117).
+        status = 200 if not request.GET.getlist("ids") else 400
+        return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=status)
     found = {r.pk: r for r in Recommendation.objects.for_organisation(request.organisation).filter(pk__in=ids)}
     if len(found) != len(ids):
         raise Http404("No such recommendation in your organisation.")

@@ -74,3 +74,17 @@ def test_us_and_eastern_australian_engineers_keep_their_own_rules(reference: Pla
     )
     assert {g.rule for g in brisbane.gates} & {"au-engineer-review-only"}
     assert "pe-seal-limited-supervision-elsewhere" not in {g.rule for g in brisbane.gates}
+
+
+TORONTO_BANK = "Toronto bank: credit research and portfolio analytics on its Canadian borrowers, delivered offshore"
+
+
+def test_an_osfi_supervised_bank_starting_a_critical_arrangement_within_a_month_reads_the_timing_risk(
+    reference: Playbook,
+) -> None:
+    # Review 115: the EU, UK and Australian notice regimes read a timing risk; a Canadian bank read a plain "KPO wins".
+    urgent = evaluated_case(reference, TORONTO_BANK, critical_function=True, start_within="within-month")
+    (risk,) = [r for r in urgent.risks if r.rule == "critical-function-start-within-a-month-osfi"]
+    assert risk.severity == "high" and "OSFI Guideline B-10, Principles 3-4" in risk.mitigation
+    later = evaluated_case(reference, TORONTO_BANK, critical_function=True, start_within="three-to-six")
+    assert not [r for r in later.risks if r.rule == "critical-function-start-within-a-month-osfi"]

@@ -5,6 +5,8 @@ A file of its own so the two test workers share the page walk."""
 
 from __future__ import annotations
 
+import re
+
 from apps.accounts.models import Membership, User
 from tests.e2e.browser import Browsing, PageCheck
 from tests.e2e.flow import HEDGE_FUND, golden_answers, make_assessment, make_recommendation
@@ -36,6 +38,14 @@ def test_team_pages_are_accessible_and_fit_narrow_screens(browsing: Browsing, ch
         organisation=organisation, role=Membership.Role.VIEWER, user__email="newbie.buyer.long.address@example.test"
     ).user
     check.visit(browsing.new_page(viewer), "stakeholder-roles-read-only", "/team/roles/")
+
+    # A comment posted lands on the page at it, with the focus on it, not on the page's start (review 117).
+    page.goto(f"/discussion/assessments/{draft.pk}/questions/function/")
+    page.get_by_label("Comment", exact=True).fill("Is legal review the right function for this desk?")
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+    focused = page.evaluate("document.activeElement && document.activeElement.id")
+    assert focused == page.url.rsplit("#", 1)[1], focused
 
     check.problems += vnu_errors(check.documents)
     assert not check.problems, "\n".join(check.problems)

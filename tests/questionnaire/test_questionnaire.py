@@ -203,6 +203,10 @@ def test_bad_autosave_gets_a_clear_message_next_to_the_field(
     assert f'id="status-{code}"' in body and 'role="alert"' in body
     assert message in body
     assert answers_of(assessment) == before
+    # Said with what is stored, so a box left as refused is not read as saved (review 117).
+    stored = {"judgement": "The answer stored stays “Yes”.", "hours": "The answer stored stays “1,000"}
+    assert html.unescape(body).count("Not saved: ") == 1
+    assert stored.get(code, "Nothing is stored for it yet.") in html.unescape(body)
 
 
 def test_answer_to_a_question_of_another_playbook_is_404(buyer_client: Client, assessment: Assessment) -> None:

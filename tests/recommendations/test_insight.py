@@ -51,13 +51,20 @@ def test_compare_shows_differences_side_by_side(
     assert 'Verdict <span class="badge badge--warn">differs</span>' in body
 
 
-@pytest.mark.parametrize(
-    "ids", [[], ["1"], ["x", "y"], ["1", "2", "3", "4", "5"], ["1_2", "3"], ["٢", "3"], [" 2", "3"]]
-)
+@pytest.mark.parametrize("ids", [["1"], ["x", "y"], ["1", "2", "3", "4", "5"], ["1_2", "3"], ["٢", "3"], [" 2", "3"]])
 def test_compare_refuses_bad_choices_clearly(reference: Playbook, buyer_client: Client, ids: list[Any]) -> None:
     response = buyer_client.get(reverse("recommendations:compare"), {"ids": ids})
     assert response.status_code == 400
     assert "Choose" in response.content.decode()
+
+
+def test_compare_opened_with_nothing_chosen_is_its_guidance_not_a_refusal(
+    reference: Playbook, buyer_client: Client
+) -> None:
+    # Review 117: a 400 for a page opened from a link or a bookmark, which chose nothing wrong.
+    response = buyer_client.get(reverse("recommendations:compare"))
+    assert response.status_code == 200
+    assert "Choose two to four recommendations to compare" in response.content.decode()
 
 
 def test_one_ticked_box_goes_back_to_the_history_still_ticked_with_the_message(

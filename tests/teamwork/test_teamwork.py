@@ -1176,3 +1176,14 @@ def test_the_team_pages_sent_as_json_say_nothing_was_saved(buyer_client: Client,
         assert refused.status_code == 400
         assert "Nothing was saved: no choice of this page reached the server" in html.unescape(refused.content.decode())
     assert not SectionAssignment.objects.exists()
+
+
+def test_a_reader_of_the_contributors_page_is_not_told_to_assign_or_invite(
+    buyer_client: Client, viewer_client: Client, draft: Assessment
+) -> None:
+    # Review 117: a viewer read "Assign each section to a colleague … Invite them to the organisation", with no control.
+    url = reverse("teamwork:contributors", args=[draft.pk])
+    owner_page, viewer_page = (c.get(url).content.decode() for c in (buyer_client, viewer_client))
+    assert "Assign each section to a colleague" in owner_page and "Invite them to the organisation" in owner_page
+    assert "Assign each section" not in viewer_page and "Invite them" not in viewer_page
+    assert "Who answers each section of this assessment" in viewer_page and "Only the assessment's owner" in viewer_page
