@@ -555,8 +555,8 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         # tick before, and the refusal, with three boxes ticked and one stored).
         given = services.given_answers(draft)[0]
         market = given.get(compiled.roles.get(MARKET_ROLE, ""))
-        now = answer_text(q, given.get(q.code), market=market, priced=q.role == OWN_COST_ROLE)
-        kept = f" The answer stored stays “{now}”." if now else " Nothing is stored for it yet."
+        shown = answer_text(q, given.get(q.code), market=market, priced=q.role == OWN_COST_ROLE)
+        kept = f" The answer stored stays “{shown}”." if shown else " Nothing is stored for it yet."
         return _answer_refused(request, assessment, q.code, f"Not saved: {result.errors[q.code]}{kept}", 400)
     replaced = result.replaced.get(q.code)
     if not request.htmx:
