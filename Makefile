@@ -29,15 +29,13 @@ help:
 check-python:
 	@test -n "$(PYTHON)" || { echo "No suitable Python found (see the message above)."; exit 1; }
 
-# Re-install requirements only when requirements.txt changed since the last install. Without pip's compiling of
-# every installed module (13 s of a 32 s install, measured 2026-12-07): Python compiles what it imports, and the test
-# run keeps what it compiled (scripts/run-tests.sh).
+# Re-install requirements only when requirements.txt changed since the last install.
 venv: check-python
 	@if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); fi
 	@want=$$(sha256sum requirements.txt | cut -d' ' -f1); have=$$(cat $(STAMP) 2>/dev/null); \
 	if [ "$$want" != "$$have" ]; then \
 	  echo "Installing requirements"; \
-	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt && echo "$$want" > $(STAMP); \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt && echo "$$want" > $(STAMP); \
 	fi
 
 bootstrap: venv
