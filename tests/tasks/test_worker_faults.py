@@ -153,7 +153,7 @@ def test_a_worker_carries_on_after_the_database_comes_back(
     assert output.count(LOST) == 1 and output.count(BACK) == 1, output  # one line each way per outage
     assert f"worker {first_id} {LOST}" in output and f"carries on as {worker_ids[1]}" in output
     assert "Traceback" not in output
-    assert worker.stop() == 0
+    assert worker.stop() == 0, worker.output
 
 
 def test_a_worker_started_while_the_database_is_down_waits_for_it(
@@ -171,7 +171,7 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(
     _, worker_ids, result = eventually(lambda: succeeded(app, pk), worker, "it runs the task")
     assert result == "rested" and holds_lock(app, worker_ids[0])
     assert worker.output.count(LOST) == 1 and BACK in worker.output and "Traceback" not in worker.output
-    assert worker.stop() == 0
+    assert worker.stop() == 0, worker.output
 
 
 def test_a_worker_waiting_for_the_database_stops_at_once_on_sigterm(
@@ -184,5 +184,5 @@ def test_a_worker_waiting_for_the_database_stops_at_once_on_sigterm(
     # that a busy machine's slow process exit is not mistaken for a wait.
     time.sleep(8.5)
     asked = time.monotonic()
-    assert worker.stop() == 0
+    assert worker.stop() == 0, worker.output
     assert time.monotonic() - asked < 4
