@@ -235,6 +235,12 @@ def test_charts_and_wide_tables_read_at_both_widths(browsing: Browsing, buyer: U
                     problems.append(f"{where}: scrolls sideways with no hint")
                 if size["scroll"] <= size["client"] and cue == "visible":
                     problems.append(f"{where}: says to scroll a table that fits")
+            tco = page.get_by_role("region", name="Total cost of ownership")
+            if viewport == NARROW and tco.count():
+                # Stacked on a phone, each option's figures under their names (review 117: four screens sideways).
+                size = tco.evaluate(OVERFLOW)
+                if size["scroll"] > size["client"]:
+                    problems.append(f"{path} at {viewport['width']}px: the cost table does not fit ({size})")
             screenshot(page, f"charts-{path.strip('/').replace('/', '-')}-{viewport['width']}.png")
     assert not problems, "\n".join(problems)
 
