@@ -28,6 +28,7 @@ and ``line_written``: True when the save's own statement wrote its timeline line
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -73,10 +74,15 @@ def announce(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     not at all: a listener that fails fails the change, and the page saying nothing was saved is then true (reviews
     108 and 112). Outside a transaction (the change already committed as it ran) it is sent robustly: a listener that
     fails is logged and never fails the request, whose page would otherwise offer to send it again."""
+    _in_the_change(lambda: send(signal, sender=sender, **kwargs))
+
+
+def _in_the_change(send_it: Callable[[], object]) -> None:
+    """``send_it`` now, inside the current transaction; outside one, once what ran has committed, robustly."""
     if transaction.get_connection().in_atomic_block:
-        send(signal, sender=sender, **kwargs)
+        send_it()
         return
-    transaction.on_commit(lambda: send(signal, sender=sender, **kwargs), robust=True)
+    transaction.on_commit(send_it, robust=True)
 
 
 def announce_withdrawn(
@@ -94,15 +100,11 @@ def announce_withdrawn(
     them, so a request withdrawn and asked again of someone else in one change leaves the new request unread."""
     names = None if kinds is None else [KINDS[k] for k in kinds]
 
-    def send_it() -> None:
-        withdrawn.send(
+    _in_the_change(
+        lambda: withdrawn.send(
             sender=sender, organisation=organisation, kinds=names, urls=urls, under=under, recipient=recipient
         )
-
-    if transaction.get_connection().in_atomic_block:
-        send_it()
-        return
-    transaction.on_commit(send_it, robust=True)
+    )
 
 
 def send(signal: Signal, *, sender: type, **kwargs: Any) -> None:

@@ -269,19 +269,26 @@ def test_removing_a_vendor_and_refusing_to_remove_the_selected_one(
     assert rows() == before
 
 
+def _asked_to_remove(client: Client, entry: ShortlistEntry) -> tuple[str, str]:
+    """The removal's confirmation page, and the checklist digest it was drawn with (no item worked on yet)."""
+    asked = client.post(reverse("vendors:remove", args=[entry.pk])).content.decode()
+    drawn = re.search(r'name="shown" value="(worked-0-[0-9a-f]{16})"', asked)
+    assert drawn, asked[:500]
+    return asked, drawn[1]
+
+
 def test_a_removal_confirmed_from_an_older_page_is_asked_again_when_more_would_be_lost(
     buyer_client: Client, recommendation: Recommendation, catalogue: Directory, buyer: User
 ) -> None:
     # Review 108: a confirmation drawn with no worked items, sent after a colleague stored evidence on one, deleted
     # the checklist with the evidence.
     entry = short_listed(recommendation, catalogue.fits, buyer)
-    asked = buyer_client.post(reverse("vendors:remove", args=[entry.pk])).content.decode()
-    drawn = re.search(r'name="shown" value="(worked-0-[0-9a-f]{16})"', asked)
-    assert drawn and "Its due-diligence checklist is deleted too." in asked
+    asked, drawn = _asked_to_remove(buyer_client, entry)
+    assert "Its due-diligence checklist is deleted too." in asked
     item = DiligenceItem.objects.filter(entry_id=entry.pk).order_by("pk").first()
     assert item is not None
     DiligenceItem.objects.filter(pk=item.pk).update(evidence="Signed NDA on file")
-    stale = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": drawn.group(1)})
+    stale = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": drawn})
     page = html.unescape(stale.content.decode())
     assert stale.status_code == 409 and "Nothing was removed" in page
     now = re.search(r'name="shown" value="(worked-1-[0-9a-f]{16})"', page)
@@ -310,11 +317,9 @@ def test_a_removal_locks_the_checklist_before_it_counts_it_so_no_save_lands_betw
     # author told "Saved". The items are now read FOR UPDATE in the removal's transaction: a save in flight finishes
     # before the count (and the confirmation is asked again), and one sent after waits and finds the item gone.
     entry = short_listed(recommendation, catalogue.fits, buyer)
-    asked = buyer_client.post(reverse("vendors:remove", args=[entry.pk])).content.decode()
-    drawn = re.search(r'name="shown" value="(worked-0-[0-9a-f]{16})"', asked)
-    assert drawn
+    _, drawn = _asked_to_remove(buyer_client, entry)
     with CaptureQueriesContext(connection) as queries:
-        removed = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": drawn[1]})
+        removed = buyer_client.post(reverse("vendors:remove", args=[entry.pk]), {"confirm": "yes", "shown": drawn})
     assert removed.status_code == 302
     on_items = [q["sql"] for q in queries.captured_queries if '"vendors_diligenceitem"' in q["sql"]]
     assert on_items and on_items[0].startswith("SELECT") and on_items[0].rstrip().endswith("FOR UPDATE")
