@@ -233,6 +233,7 @@ JAPANESE_ONE_OFF_RESEARCH = {
     "client_jurisdictions": ["other"],
     "data_categories": ["none"],
     "buyer_location": "japan-korea",
+    "buyer_japan_korea_country": "japan",
     "home_market": "other",
     "own_inhouse_cost": 90000,
     "quoted_price": 14000,
