@@ -232,7 +232,7 @@ def test_an_enterprise_said_to_be_in_quebec_reads_the_assessment_as_a_condition_
     # Québec, was only a risk "if your enterprise is in Québec". The buyer may now say where it is.
     quebec = evaluated_case(reference, TORONTO_BANK, buyer_ca_province="quebec")
     (said,) = [c.text for c in quebec.conditions if c.text.startswith(QUEBEC_CONDITION)]
-    assert "CQLR c P-39.1, s. 17" in said
+    assert "CQLR c P-39.1, ss. 17 and 18.3" in said
     assert not [r for r in quebec.risks if r.title == QUEBEC]
     ontario = evaluated_case(reference, TORONTO_BANK, buyer_ca_province="elsewhere")
     assert not [r for r in ontario.risks if "Québec" in r.title]
