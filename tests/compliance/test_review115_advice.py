@@ -72,7 +72,7 @@ def test_us_and_eastern_australian_engineers_keep_their_own_rules(reference: Pla
     brisbane = evaluated_case(
         reference, CANADIAN_ENGINEERS, buyer_location="australia-east", signoff_capacity="limited"
     )
-    assert {g.rule for g in brisbane.gates} & {"au-engineer-review-only"}
+    assert "au-engineer-review-only" in {b.rule for b in brisbane.blockers}
     assert "pe-seal-limited-supervision-elsewhere" not in {g.rule for g in brisbane.gates}
 
 
@@ -88,3 +88,26 @@ def test_an_osfi_supervised_bank_starting_a_critical_arrangement_within_a_month_
     assert risk.severity == "high" and "OSFI Guideline B-10, Principles 3-4" in risk.mitigation
     later = evaluated_case(reference, TORONTO_BANK, critical_function=True, start_within="three-to-six")
     assert not [r for r in later.risks if r.rule == "critical-function-start-within-a-month-osfi"]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"buyer_location": "canada-east", "buyer_ca_province": "quebec"},
+        {"buyer_location": "uk"},
+        {"buyer_location": "singapore", "buyer_apac_country": "singapore"},
+    ],
+    ids=["quebec", "uk", "singapore"],
+)
+def test_no_licensed_engineer_onshore_blocks_everywhere_as_it_does_in_the_us_and_australia(
+    reference: Playbook, where: dict[str, str]
+) -> None:
+    # Review 118: a Québec firm with nobody onshore holding the licence read "KPO wins, on conditions (65)", where the
+    # US and Brisbane were blocked.
+    ev = evaluated_case(reference, CANADIAN_ENGINEERS, **where, signoff_capacity="no")
+    assert ev.verdict == "doesnt_win"
+    (blocker,) = [b for b in ev.blockers if b.rule == "pe-seal-no-engineer-elsewhere"]
+    assert "your own regulator's rule is not set out here" in blocker.reason
+    for place in ("us", "australia-east"):
+        there = evaluated_case(reference, CANADIAN_ENGINEERS, buyer_location=place, signoff_capacity="no")
+        assert "pe-seal-no-engineer-elsewhere" not in {b.rule for b in there.blockers} and there.blockers
