@@ -51,3 +51,37 @@ def test_others_do_not_read_the_regime(reference: Playbook, changes: dict[str, o
     assert "qc-private-sector-privacy" not in ev.regime_codes
     # Not said: the risk to check stays, as before.
     assert ("quebec-transfer-assessment" in fired_codes(ev)) == (changes == {"buyer_ca_province": None})
+
+
+HOSPITAL = {
+    **IN_QUEBEC,
+    "buyer_sector": "healthcare",
+    "buyer_regulated_in": "other",
+    "data_categories": ["phi", "canada-personal"],
+}
+PUBLIC = {**IN_QUEBEC, "buyer_sector": "public-body", "buyer_regulated_in": None}
+
+
+def test_a_health_body_in_quebec_reads_the_health_information_act_not_ontarios_phipa(reference: Playbook) -> None:
+    # Review 118: a Québec hospital read the private-sector Act and "in Ontario, PHIPA 2004 makes the provider your
+    # agent"; its health information is under CQLR c R-22.1 since 1 July 2024.
+    ev = evaluated_answers(reference, HOSPITAL)
+
+    (risk,) = [r for r in ev.risks if r.rule == "quebec-health-information-act"]
+    assert "CQLR c R-22.1" in risk.mitigation and risk.severity == "high"
+    assert "qc-private-sector-privacy" not in ev.regime_codes
+    assert not [r for r in ev.risks if "PHIPA" in r.mitigation]
+    ontario = evaluated_answers(reference, {**HOSPITAL, "buyer_ca_province": "elsewhere"})
+    assert "quebec-health-information-act" not in fired_codes(ontario)
+    assert [r for r in ontario.risks if "PHIPA" in r.mitigation]
+
+
+def test_a_public_body_in_quebec_reads_its_own_acts_assessment(reference: Playbook) -> None:
+    # Review 118: the outside-Québec assessment disappeared for a public body, whose Act asks it too (s. 70.1).
+    ev = evaluated_answers(reference, PUBLIC)
+
+    (text,) = [c.text for c in ev.conditions if c.rule == "quebec-public-body-outside-quebec"]
+    assert text.endswith("(CQLR c A-2.1, s. 70.1)")
+    assert "qc-private-sector-privacy" not in ev.regime_codes
+    ontario = evaluated_answers(reference, {**PUBLIC, "buyer_ca_province": "elsewhere"})
+    assert "quebec-public-body-outside-quebec" not in fired_codes(ontario)
