@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.scoping import MemberRequest, SignedInRequest, get_for_member, member_required
@@ -99,11 +100,14 @@ def question(request: MemberRequest, pk: int, question: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def result_comment(request: MemberRequest, pk: int) -> HttpResponse:
-    """A comment on a recommendation's result (the form is on the result page)."""
+    """A comment on a recommendation's result (the form is on the result page). A refused comment is shown at this
+    address, so reloading it or opening it again (a GET) goes to the result page's comments, not a 405 (review 120)."""
     recommendation = _recommendation(request, pk)
+    if request.method != "POST":
+        return redirect(reverse("recommendations:detail", args=[recommendation.pk]) + "#comments")
     form = CommentForm(request.POST)
     comment = _post(request, form, Comment.objects.filter(recommendation=recommendation), recommendation=recommendation)
     if comment is not None:

@@ -147,6 +147,7 @@ def test_outsiders_get_404_on_every_comment_url(
     assert (
         _post(outsider_client, reverse("discussion:result_comment", args=[recommendation.pk]), "x").status_code == 404
     )
+    assert outsider_client.get(reverse("discussion:result_comment", args=[recommendation.pk])).status_code == 404
     assert outsider_client.get(reverse("discussion:comment_edit", args=[comment.pk])).status_code == 404
     assert outsider_client.post(reverse("discussion:comment_delete", args=[comment.pk])).status_code == 404
     assert list(Comment.objects.values_list("body", flat=True)) == ["Ours"]
@@ -167,6 +168,12 @@ def test_comments_on_a_result_show_on_its_page(
     assert "Comments (1)" in page and "Do we agree with the top model?" in page
     assert _post(viewer_client, url, "   ").status_code == 400
     assert _post(viewer_client, url, "x" * 4001).status_code == 400
+    assert Comment.objects.count() == 1
+    # A refused comment is shown at the form's address: reloading it goes to the result's comments (review 120: a
+    # 405), and nothing is posted.
+    reloaded = viewer_client.get(url)
+    assert reloaded.status_code == 302
+    assert reloaded["Location"] == f"{reverse('recommendations:detail', args=[recommendation.pk])}#comments"
     assert Comment.objects.count() == 1
 
 

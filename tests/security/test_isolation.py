@@ -96,7 +96,7 @@ ISOLATION: dict[str, Case] = {
     "vendors:diligence_item": Case(lambda w: [[w.vendors.item.pk]], ("POST",)),
     "discussion:question": Case(lambda w: [[w.draft.pk, "judgement"]], ("GET", "POST"), {"body": "Taken over"}),
     "discussion:assessment_activity": Case(lambda w: [[w.draft.pk]], ("GET",)),
-    "discussion:result_comment": Case(lambda w: [[w.recommendation.pk]], ("POST",), {"body": "Taken over"}),
+    "discussion:result_comment": Case(lambda w: [[w.recommendation.pk]], ("GET", "POST"), {"body": "Taken over"}),
     "discussion:recommendation_activity": Case(lambda w: [[w.recommendation.pk]], ("GET",)),
     "discussion:comment_edit": Case(lambda w: [[w.comment.pk]], ("GET", "POST"), {"body": "Hijacked"}),
     "discussion:comment_delete": Case(lambda w: [[w.comment.pk]], ("POST",)),
