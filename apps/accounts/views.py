@@ -181,7 +181,8 @@ def members(request: MemberRequest) -> HttpResponse:
                 security_event(request, "invitation_sent", invitation=invitation.pk, role=invitation.role)
                 # The same words whether or not the email has an account.
                 messages.success(request, f"Invitation sent to {invitation.email}. They join when they accept.")
-                return redirect("accounts:members")
+                # At the new invitation's row, where the page puts the focus (review 120: it landed on the page).
+                return redirect(f"{reverse('accounts:members')}#invitation-{invitation.pk}")
     organisation = request.organisation
     team = Membership.objects.filter(organisation=organisation).select_related("user")
     is_owner = request.membership.is_owner

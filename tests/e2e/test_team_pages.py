@@ -46,6 +46,16 @@ def test_team_pages_are_accessible_and_fit_narrow_screens(browsing: Browsing, ch
     page.wait_for_url(re.compile(r"#comment-\d+$"))
     focused = page.evaluate("document.activeElement && document.activeElement.id")
     assert focused == page.url.rsplit("#", 1)[1], focused
+    # So does an invitation sent, at its row, and a provider added to the long list, at its card (review 120).
+    page.goto("/accounts/members/")
+    page.get_by_label("Email").fill("new.colleague@example.test")
+    page.get_by_role("button", name="Send invitation").click()
+    page.wait_for_url(re.compile(r"#invitation-\d+$"))
+    assert page.evaluate("document.activeElement.id") == page.url.rsplit("#", 1)[1]
+    page.goto(f"/vendors/match/{recommendation.pk}/")
+    page.locator("form.add-vendor button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"#vendor-[a-z0-9-]+$"))
+    assert page.evaluate("document.activeElement.id") == page.url.rsplit("#", 1)[1]
 
     check.problems += vnu_errors(check.documents)
     assert not check.problems, "\n".join(check.problems)
