@@ -314,11 +314,20 @@ def test_models_ruled_out_are_listed_last_with_a_line_saying_their_points_do_not
     assert [m.score for m in out] != sorted((m.score for m in out), reverse=True)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert "The models a requirement rules out come last, not in the order of their points." in page
-    # One ruled out model needs no such line.
+    # One ruled out model needs the line only when it has more points than a model listed above it (review 120:
+    # managed services at +20, ruled out, under an own centre at -40).
     single = submit(reference, organisation, buyer, "US law firm that would like the review provider to commit")
-    assert read_snapshot(single.snapshot).evaluation.models_ruled_out == 1
+    one = read_snapshot(single.snapshot).evaluation
+    assert one.models_ruled_out == 1
+    (out,) = [m for m in one.models if m.excluded_because]
     page = buyer_client.get(reverse("recommendations:detail", args=[single.pk])).content.decode()
-    assert "not in the order of their points" not in page
+    above = out.score > min(m.score for m in one.models if not m.excluded_because)
+    assert ("not in the order of their points" in page) is above is one.models_out_of_points_order
+    amlaw = submit(reference, organisation, buyer, "AmLaw 200 firm: steady e-discovery review")
+    ev = read_snapshot(amlaw.snapshot).evaluation
+    assert ev.models_ruled_out == 1 and ev.models_out_of_points_order  # managed services at 10, above an own centre
+    page = buyer_client.get(reverse("recommendations:detail", args=[amlaw.pk])).content.decode()
+    assert "The models a requirement rules out come last, not in the order of their points." in page
 
 
 def test_a_us_team_on_pacific_time_reads_each_overlap_reason_with_its_own_days_figure(reference: Playbook) -> None:

@@ -878,6 +878,15 @@ class EvaluationRecord:
         return sum(1 for m in self.models if m.excluded_because)
 
     @property
+    def models_out_of_points_order(self) -> bool:
+        """The ranking does not read in the order of the points shown: several models are ruled out (ordered among
+        themselves by what they break), or one ruled out has more points than a model listed above it (review 120:
+        managed services at +20, ruled out, under an own centre at -40 read as a mistake)."""
+        out = [m.score for m in self.models if m.excluded_because]
+        usable = [m.score for m in self.models if not m.excluded_because]
+        return len(out) > 1 or bool(out and usable and max(out) > min(usable))
+
+    @property
     def favoured_conflicts(self) -> tuple[TradeOff, ...]:
         """The trade-offs of kind "model": the models the answers favour over the best one that can start, ruled out
         by the start date, most points first. The verdict names the first (review 56: four notes, each calling a
