@@ -57,10 +57,20 @@ def set_stakeholder_roles(
     member holding; a member whose roles someone else has changed since, to other than those given, is refused and
     nothing is saved."""
     with transaction.atomic():
+        ids = [m.pk for m in roles]
+        # Locked in one order, so two owners saving at once wait for each other rather than crossing, and no member
+        # can be removed under the save. One removed since the page was read is refused in words, nothing saved
+        # (review 119: its roles' key failed at commit, a 500).
+        there = set(
+            Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+        )
+        if gone := [m for m in roles if m.pk not in there]:
+            raise TeamError(
+                f"{listed([str(m.user) for m in gone])} {'was' if len(gone) == 1 else 'were'} removed from the "
+                "organisation since this page was opened, so nothing was saved. The page now shows the members and "
+                "the roles they hold: choose again, and save."
+            )
         if shown:
-            ids = [m.pk for m in roles]
-            # Locked in one order, so two owners saving at once wait for each other rather than crossing.
-            list(Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
             now: dict[int, set[str]] = {}
             for member_id, role in StakeholderRole.objects.filter(membership_id__in=ids).values_list(
                 "membership_id", "role"

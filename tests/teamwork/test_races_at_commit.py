@@ -100,6 +100,19 @@ def test_a_second_opinion_withdrawn_while_it_is_given_gets_the_409_with_the_answ
     assert not SecondOpinionAnswer.objects.exists()
 
 
+def test_a_member_removed_while_the_roles_page_saves_their_roles_is_refused_in_words(
+    monkeypatch: pytest.MonkeyPatch, buyer_client: Client, colleague: User
+) -> None:
+    # Review 119: 10 of 41 saves raced with the member's removal failed at commit, a 500.
+    member = Membership.objects.get(user=colleague)
+    before(monkeypatch, teamwork, "set_stakeholder_roles", lambda: Membership.objects.filter(pk=member.pk).delete())
+    response = buyer_client.post(reverse("teamwork:roles"), {f"roles-{member.pk}": ["legal", "finance"]})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 409, page[:500]
+    assert f"{colleague} was removed from the organisation since this page was opened, so nothing was saved" in page
+    assert not StakeholderRole.objects.exists()
+
+
 def test_another_organisations_role_fields_alone_are_nothing_sent(
     buyer_client: Client, outsider: User, organisation: Organisation
 ) -> None:
