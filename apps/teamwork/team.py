@@ -202,6 +202,12 @@ class AssessmentTeam:
             "can_settle": assessment.is_draft and may_manage(membership, assessment),
             "refused": getattr(request, "settle_refused", None),
         }
+        # A refused settlement whose difference has no form on the page now (settled meanwhile to the other answer,
+        # so the answers agree): the refusal and the reason typed are shown above, to copy (review 119: lost).
+        refused = context["refused"]
+        if refused and refused.get("reason"):
+            forms = {d.code for d in found if context["can_settle"] and d.opinion.reviewer.user_id != request.user.pk}
+            context["refused_unplaced"] = refused if refused["code"] not in forms else None
         # Read by the review page beside its submit button (review 96: submitting kept the first answers over three
         # unsettled differences, with nothing said there): the differences not settled, whose first answers stand.
         request.unsettled_differences = sum(1 for d in found if not d.settled)  # type: ignore[attr-defined]

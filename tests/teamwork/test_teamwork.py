@@ -862,6 +862,56 @@ def test_a_settle_from_a_page_drawn_before_another_settlement_is_refused_and_rep
     assert Settlement.objects.get().reason == "Take theirs after all, having read it."
 
 
+def test_a_settle_refused_after_the_other_answer_was_taken_gives_the_reason_back(
+    buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 119: the first owner took the second opinion, so the answers agree and the difference has no form left:
+    # the second owner's 409 showed no trace of the reason they typed.
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    assert buyer_client.post(settle, {"choice": "second", "reason": "Theirs: it is rules.", "seen": seen}).status_code
+    late = buyer_client.post(settle, {"choice": "first", "reason": "Keep ours: judgement decides it.", "seen": seen})
+    body = html.unescape(late.content.decode())
+    assert late.status_code == 409 and "settled this difference since this page was opened" in body
+    assert "Keep ours: judgement decides it." in body
+    assert Settlement.objects.get().reason == "Theirs: it is rules."
+
+
+def test_a_settle_raced_by_the_submit_says_so_and_gives_the_reason_back(
+    monkeypatch: pytest.MonkeyPatch,
+    buyer_client: Client,
+    colleague_client: Client,
+    colleague: User,
+    draft: Assessment,
+) -> None:
+    # Review 119: submitted between the page's checks and the settlement, the refusal read the contributors page's
+    # words ("who answers it can no longer change") and the reason was lost.
+    from django.utils import timezone
+
+    from apps.teamwork import services as teamwork_services
+
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    original = teamwork_services.settle
+
+    def raced(**kwargs: Any) -> None:
+        Assessment.objects.filter(pk=draft.pk).update(status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+        original(**kwargs)
+
+    monkeypatch.setattr(teamwork_services, "settle", raced)
+    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
+    response = buyer_client.post(settle, {"choice": "second", "reason": "Theirs is right: it is rules."})
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 409
+    assert "This assessment has been submitted since this page was opened, so nothing is left to settle" in body
+    assert "who answers it can no longer change" not in body
+    assert "Theirs is right: it is rules." in body
+    assert not Settlement.objects.exists()
+
+
 def test_the_same_settlement_sent_twice_is_settled_not_refused(
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
