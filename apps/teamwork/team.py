@@ -188,6 +188,7 @@ class AssessmentTeam:
                 "teamwork/_review_panel.html", {"assessment": assessment, "empty": True}, request=request
             )
         titles = {s.code: s.title for s in compiled.sections}
+        can_settle = assessment.is_draft and may_manage(membership, assessment)
         context = {
             "assessment": assessment,
             "assignments": [(titles.get(a.section_code, a.section_code), a) for a in assignments],
@@ -199,14 +200,14 @@ class AssessmentTeam:
                 for s in o.settlements.all()
                 if s.question_code in compiled.questions
             ],
-            "can_settle": assessment.is_draft and may_manage(membership, assessment),
+            "can_settle": can_settle,
             "refused": getattr(request, "settle_refused", None),
         }
         # A refused settlement whose difference has no form on the page now (settled meanwhile to the other answer,
         # so the answers agree): the refusal and the reason typed are shown above, to copy (review 119: lost).
-        refused = context["refused"]
+        refused: dict[str, Any] | None = getattr(request, "settle_refused", None)
         if refused and refused.get("reason"):
-            forms = {d.code for d in found if context["can_settle"] and d.opinion.reviewer.user_id != request.user.pk}
+            forms = {d.code for d in found if can_settle and d.opinion.reviewer.user_id != request.user.pk}
             context["refused_unplaced"] = refused if refused["code"] not in forms else None
         # Read by the review page beside its submit button (review 96: submitting kept the first answers over three
         # unsettled differences, with nothing said there): the differences not settled, whose first answers stand.
