@@ -598,8 +598,31 @@ def bad_request(problems: Iterable[str], request: HttpRequest | None = None) -> 
     if request is not None and _htmx_target(request):
         return refusal(request, 400, "Nothing was saved", problems[0] if problems else _UNREADABLE_MESSAGE)
     # Standalone page (no request context): it may be answered before sessions or sign-in are read.
-    body = render_to_string("bad_input.html", {"problems": problems})
+    body = render_to_string("bad_input.html", {"problems": problems, "sent": _sent_text(request)})
     return HttpResponse(body, status=400)
+
+
+# A form's own machinery, not typed: left out of what a refused form is given back as.
+_MACHINERY = frozenset({"csrfmiddlewaretoken", "drawn_in", "seen", "next", "back", "confirm"})
+
+
+def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_000) -> list[tuple[str, str]]:
+    """What a form refused for its control characters held, each field's text with them taken out: given back on
+    the refusal, to copy, so nothing typed is lost (review 119: a comment with one pasted control character was
+    refused and its text shown nowhere). Passwords and the form's own machinery are left out."""
+    if request is None or request.method != "POST" or request.content_type not in FORM_TYPES:
+        return []
+    out: list[tuple[str, str]] = []
+    for key, values in request.POST.lists():
+        name = CONTROL.sub("", key)[:60]
+        if name in _MACHINERY or name.startswith("was-") or "password" in name.lower():
+            continue
+        text = "\n".join(CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip())
+        if text.strip():
+            out.append((name, text[:longest]))
+        if len(out) == most:
+            break
+    return out
 
 
 def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from apps.accounts.models import Membership, User
+from apps.common.hostile import CONTROL
 from apps.playbooks.engine import clean_answer
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
@@ -681,6 +682,10 @@ def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(wo
     assert response.status_code == 400
     assert "The form field &#x27;title&#x27; contains a control character" in response.content.decode()
     assert snapshot(TABLES) == before
+    # What was typed is given back, those characters taken out, to copy (review 119: it was shown nowhere).
+    page = html.unescape(response.content.decode())
+    assert "What you sent, with those characters taken out" in page
+    assert CONTROL.sub("", title) in page and "csrfmiddlewaretoken" not in page
 
 
 def test_the_simulator_refuses_a_huge_number_answer_cleanly(playbook: Playbook, curator: User) -> None:
