@@ -170,11 +170,37 @@ def assign_sections(
         current = {a.section_code: a for a in assessment.assignments.filter(**own).order_by()}
         if drawn:
             _check_drawn(assessment, current, drawn)
+        asked = {o.section_code: o for o in assessment.second_opinions.filter(**own).order_by()}
+        _check_not_their_own(assessment, assignments, opinions, current, asked)
         for code, assignee in assignments.items():
             _assign(assessment, code, assignee, current.get(code), user)
-        asked = {o.section_code: o for o in assessment.second_opinions.filter(**own).order_by()}
         for code, reviewer in opinions.items():
             _ask(assessment, code, reviewer, asked.get(code), user)
+
+
+def _check_not_their_own(
+    assessment: Assessment,
+    assignments: Mapping[str, Membership | str | None],
+    opinions: Mapping[str, Membership | None],
+    current: Mapping[str, SectionAssignment],
+    asked: Mapping[str, SecondOpinion],
+) -> None:
+    """No member gives the second opinion on a section they are named to answer, as the page would leave them (this
+    save's choices over what is stored, checked under the draft's lock, so two owners each choosing one half are
+    caught too): refused in words, nothing saved (review 119: the member answering was sent to give a second opinion
+    on answers nobody had given)."""
+    clashes = []
+    for code in sorted({*assignments, *opinions}):
+        answerer = assignments[code] if code in assignments else (current[code].member if code in current else None)
+        reviewer = opinions[code] if code in opinions else (asked[code].reviewer if code in asked else None)
+        if isinstance(answerer, Membership) and reviewer is not None and answerer.pk == reviewer.pk:
+            clashes.append((answerer, _section_title(assessment, code)))
+    if clashes:
+        member, section = clashes[0]
+        raise TeamError(
+            f"{member.user} would both answer “{section}” and give its second opinion: a second opinion comes from "
+            "someone other than who answers. Nothing was saved: choose someone else for one of them."
+        )
 
 
 def _hold_members(assessment: Assessment, chosen: Iterable[Membership | str | None]) -> None:

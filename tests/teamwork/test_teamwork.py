@@ -246,6 +246,24 @@ def _ask(buyer_client: Client, draft: Assessment, reviewer: User, section: str =
     return SecondOpinion.objects.get(assessment=draft, section_code=section)
 
 
+def test_nobody_gives_the_second_opinion_on_a_section_they_answer(
+    buyer_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 119: one member could be named for both, and was then sent to give a second opinion on answers nobody had
+    # given; chosen at once or one half at a time (two owners each choosing one), it is refused and nothing saved.
+    member = _member(colleague)
+    both = _assign(buyer_client, draft, **{"section-work": f"member-{member.pk}", "opinion-work": str(member.pk)})
+    page = html.unescape(both.content.decode())
+    assert both.status_code == 409, page[:500]
+    assert f"{colleague} would both answer “" in page and "Nothing was saved" in page
+    assert not SectionAssignment.objects.exists() and not SecondOpinion.objects.exists()
+    _ask(buyer_client, draft, colleague)
+    then = _assign(buyer_client, draft, **{"section-work": f"member-{member.pk}"})
+    assert then.status_code == 409 and not SectionAssignment.objects.exists()
+    # Another section of theirs is fine.
+    assert _assign(buyer_client, draft, **{"section-volume": f"member-{member.pk}"}).status_code == 302
+
+
 def test_the_reviewer_cannot_change_or_clear_the_hidden_first_answers_through_autosave(
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
