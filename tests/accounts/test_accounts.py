@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -534,3 +535,22 @@ def test_every_form_of_the_members_page_carries_where_it_was_drawn(
     )
     assert SignOffPolicy.objects.get(organisation=organisation).required
     assert not SignOffPolicy.objects.filter(organisation=other_organisation, required=True).exists()
+
+
+def test_acting_on_a_member_a_colleague_just_removed_says_so_on_the_members_page(
+    buyer_client: Client, colleague: User
+) -> None:
+    # Review 119: a change of role, an approver mark or a second removal of a member removed meanwhile read the site's
+    # "We can't find that page"; now the members page says the member is not there, and nothing changed. A 404 still.
+    pk = Membership.objects.get(user=colleague).pk
+    Membership.objects.filter(pk=pk).delete()
+    for url, data in (
+        (reverse("accounts:change_role", args=[pk]), {"role": "viewer"}),
+        (reverse("accounts:remove_member", args=[pk]), {"confirm": "yes"}),
+        (reverse("signoff:approver", args=[pk]), {"can_approve": "yes"}),
+    ):
+        response = buyer_client.post(url, data)
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 404, url
+        assert "That member is not in this organisation now: removed since this page was opened" in page
+        assert "<h1>Members of " in page

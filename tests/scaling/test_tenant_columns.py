@@ -136,8 +136,9 @@ def made_through_the_product(reference: Any, organisation: Organisation, buyer: 
     teamwork.set_stakeholder_roles(roles={reviewer: ["finance"]})
     section = next(s for s in compiled.sections if any(compiled.questions[q].kind == INTEGER for q in s.questions))
     number = next(q for q in section.questions if compiled.questions[q].kind == INTEGER and q in golden)
+    answerer = Membership.objects.get(user=buyer)  # the second opinion comes from someone else
     teamwork.assign_sections(
-        assessment=draft, assignments={section.code: reviewer}, opinions={section.code: reviewer}, user=buyer
+        assessment=draft, assignments={section.code: answerer}, opinions={section.code: reviewer}, user=buyer
     )
     opinion = draft.second_opinions.get()
     assert not teamwork.give_second_opinion(opinion=opinion, values={number: golden[number] + 1}, user=colleague)
