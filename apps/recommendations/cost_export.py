@@ -43,6 +43,10 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
     if not cost.available:
         # No figure at all, so no currency: the stored one is only the default of a cost never worked out.
         yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
+        if cost.inhouse_horizon is not None:  # the data may not leave: in-house alone, to set onshore quotes against
+            yield _row(INHOUSE, f"Total over {cost.period}", "total", cur, cost.inhouse_horizon)
+            for i in cost.inhouse_inputs:
+                yield _row(INHOUSE, i.label, "input", "", None, f"{i.value} ({i.source})")
         # A buyer elsewhere: what the providers would likely charge, in US dollars, with what each figure rests on.
         for fees in cost.provider_fees:
             if fees.horizon is not None:

@@ -15,7 +15,9 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine.evaluate import NOWHERE_TO_DELIVER, ONSHORE_ONLY_COST
 from apps.playbooks.models import Playbook
 from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
 from apps.vendors.queries import match_recommendation
+from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 from tests.recommendations.golden import evaluated_case
 from tests.recommendations.test_requirements_rank_locations import submit
@@ -149,3 +151,30 @@ def test_the_locations_table_lists_the_buyers_own_country_even_ranked_below_the_
 
     assert '<th scope="row">Mexico <span class="badge badge--secondary" data-home>' in page
     assert '<th scope="row">Colombia' not in page  # ranked below the five, and not the buyer's country
+
+
+def test_data_kept_at_home_with_nowhere_to_go_still_gives_the_in_house_cost_to_set_quotes_against(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 120: the memo's box read "In-house, same period —", and the page gave no in-house figure, while the
+    # reason said to compare onshore providers' quotes with the in-house cost, which the answers give.
+    us = "Textbook KPO: steady market analytics"
+    ev = evaluated_case(reference, us, data_onshore_only=True)
+    assert ev.cost.reason == ONSHORE_ONLY_COST and not ev.cost.available and not ev.cost.models
+    low, likely, high = ev.cost.inhouse_horizon
+    assert 0 < low <= likely <= high and ev.cost.inhouse_annual is not None
+    assert "Delivered from" not in [i.label for i in ev.cost.inhouse_inputs]
+    assert ev.cost.inhouse_inputs and all(i.source for i in ev.cost.inhouse_inputs)
+    answers = {**reference.golden_cases.get(name__startswith=us).answers, "data_onshore_only": True}
+    draft = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Kept at home", playbook=reference, answers=answers
+    )
+    rec = submit_and_recommend(assessment=draft, user=buyer)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert 'id="inhouse-alone"' in page and "Your in-house cost to set onshore quotes against" in page
+    assert "set onshore quotes against it" in render_memo_html(rec, "http://testserver/")
+    csv = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode()
+    assert '"Keep it in-house","Total over 3 years","total","USD",' in csv
+    # A buyer elsewhere, with no in-house benchmark and no cost of its own, has none to give.
+    elsewhere = evaluated_case(reference, PUNE, buyer_location="japan-korea", client_jurisdictions=["other"])
+    assert elsewhere.cost.reason == ONSHORE_ONLY_COST and elsewhere.cost.inhouse_horizon is None

@@ -978,6 +978,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             reason=ONSHORE_ONLY_COST if req.onshore_only(needs) else NOWHERE_COST,
             home_market=str(role("home_market") or "us"),
         )
+        if priced and ranked_models and req.onshore_only(needs):
+            cost = _inhouse_alone(cost, _cost(pb, [ranked_models[0].code], role, seen.questions, ""))
     elif not priced:
         cost = NOT_PRICED
     else:
@@ -1454,6 +1456,27 @@ def _cost(
             memo.pop(next(iter(memo)), None)
         memo[key] = hit
     return hit
+
+
+def _inhouse_alone(unavailable: CostEstimate, estimate: CostEstimate) -> CostEstimate:
+    """``unavailable`` (no offshore cost: the data may not leave the buyer's country) with the in-house side of
+    ``estimate``, its figures and their inputs, so the buyer has the in-house cost the reason tells it to compare
+    onshore providers' quotes with (review 120: the memo's box read "In-house, same period —" though the answers
+    give it). Where the work would be delivered from is left out of the inputs: nothing is delivered offshore."""
+    if not estimate.available or estimate.inhouse_horizon is None:
+        return unavailable
+    return replace(
+        unavailable,
+        horizon_years=estimate.horizon_years,
+        duration_weeks=estimate.duration_weeks,
+        annual_hours=estimate.annual_hours,
+        team_size=estimate.team_size,
+        inhouse_annual=estimate.inhouse_annual,
+        inhouse_horizon=estimate.inhouse_horizon,
+        inhouse_inputs=tuple(i for i in estimate.inhouse_inputs if i.label != "Delivered from"),
+        currency=estimate.currency,
+        significant_figures=estimate.significant_figures,
+    )
 
 
 def _entity_at(role: Any, needs: req.Requirements, location: str, locations: Mapping[str, Mapping[str, Any]]) -> Any:
