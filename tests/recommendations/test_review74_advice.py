@@ -115,10 +115,14 @@ def test_the_memo_says_a_blocked_options_saving_is_what_it_would_save_were_it_no
 
     blocked = recommend(reference, organisation, buyer, "Broker-dealer research written offshore with no time")
     assert blocked.verdict == "doesnt_win"
-    assert "Likely saving, were it not blocked</dt>" in render_memo_html(blocked, "http://testserver/")
+    memo = render_memo_html(blocked, "http://testserver/")
+    assert "Likely saving, were it not blocked</dt>" in memo
+    # Its obligations are read as what going ahead would take, not as next before signing (review 120).
+    assert 'id="legal-if-unblocked"' in memo and "to settle, if it goes ahead once unblocked" in memo
     open_case = recommend(reference, organisation, buyer, "US hedge fund: steady equity research")
     page = render_memo_html(open_case, "http://testserver/")
     assert "Likely saving</dt>" in page and "were it not blocked" not in page
+    assert "legal-if-unblocked" not in page and "once unblocked" not in page
 
 
 def test_the_memo_of_a_blocked_verdict_with_no_flip_does_not_call_it_robust(
