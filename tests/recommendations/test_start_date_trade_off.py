@@ -41,6 +41,11 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
         f"Start with {best.name} now and move the work to Own captive centre (GCC) when it is ready",
     ]
     assert late.options[1].costs == f"{centre.score - best.score} fewer points from your other answers"
+    # The bridge says how long it runs and what the cost prices (review 118: no switch month, no word of the cost).
+    assert late.options[2].costs.endswith(
+        f"as a bridge of about 12 months (the cost on this page prices {best.name} over the whole period, not the "
+        "bridge, and Own captive centre (GCC) not at all)"
+    )
 
 
 def test_the_conditions_ask_for_the_recommended_models_pilot_not_a_first_cohort_of_own_hires(

@@ -1226,7 +1226,9 @@ def _too_late(
                 ),
                 req.Option(
                     f"Start with {late.best.name} now and move the work to {late.model.name} when it is ready",
-                    "two set-ups and a second transition; a first contract with an exit you can use",
+                    "two set-ups and a second transition; a first contract with an exit you can use, as a bridge of "
+                    f"about {late.launch:g} months (the cost on this page prices {late.best.name} over the whole "
+                    f"period, not the bridge, and {late.model.name} not at all)",
                 ),
             ),
         )
