@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from apps.common import formatting
 from apps.common.templatetags.kpo import money_range, usd
 from apps.playbooks.engine.answers import answer_text
@@ -40,3 +42,25 @@ def test_short_money_beside_a_chart_bar_and_plain_numbers_for_form_boxes() -> No
     ]
     assert formatting.short_money(2_000_000, "JPY") == "2m JPY"
     assert [formatting.plain_number(v) for v in (2_000_000, 0.00001, 1234.5)] == ["2000000", "0.00001", "1234.5"]
+
+
+@pytest.mark.parametrize(
+    ("url", "citation", "part"),
+    [
+        (  # review 120: the link reading "45 CFR 160.103 …" opened § 164.514
+            "https://www.ecfr.gov/current/title-45/section-164.514",
+            "45 CFR 160.103 (PHI; business associate); 164.514(a)-(b) (de-identification)",
+            "§ 164.514",
+        ),
+        ("https://www.ecfr.gov/current/title-45/section-164.514", "45 CFR 164.514(a)-(b)", ""),
+        ("https://www.ecfr.gov/current/title-17/section-240.13a-15", "17 CFR 240.13a-15(d)", ""),
+        ("https://sso.agc.gov.sg/Act/PDPA2012", "PDPA 2012 s. 26(1)", ""),
+        ("", "45 CFR 160.103", ""),
+    ],
+)
+def test_a_link_opening_another_provision_than_the_first_cited_is_labelled_with_it(
+    url: str, citation: str, part: str
+) -> None:
+    from apps.common.templatetags.kpo import linked_part
+
+    assert linked_part(url, citation) == part

@@ -162,3 +162,20 @@ def named_admin_table(content: SafeString, name: str) -> SafeString:
     )
     html = _EMPTY_DELETE_HEADER.sub('<th><span class="visually-hidden">Delete</span></th>', html, count=1)
     return mark_safe(html)  # noqa: S308 -- the content was rendered (and escaped) by the template; the name is escaped
+
+
+_LINKED_SECTION = re.compile(r"/section-([0-9A-Za-z.\-]+)/?$")
+_FIRST_SECTION = re.compile(r"\d+[0-9A-Za-z]*\.\d+[0-9A-Za-z\-]*")
+
+
+@register.filter
+def linked_part(url: str, citation: str) -> str:
+    """Where a citation names several provisions and its link opens another than the first named (an eCFR
+    section page: ``…/section-164.514``), the one the link opens ("§ 164.514"), to label the link with; "" when the
+    link opens the first provision named, or its target cannot be read from the address (review 120: a link reading
+    "45 CFR 160.103 …" opened § 164.514)."""
+    linked = _LINKED_SECTION.search(url or "")
+    first = _FIRST_SECTION.search(citation or "")
+    if linked is None or first is None or first.group(0) == linked.group(1):
+        return ""
+    return f"§ {linked.group(1)}"
