@@ -49,13 +49,18 @@ class Replaced:
 
     by: str
     by_id: int | None
-    at: datetime
+    at: datetime | None
     # Their answer, in words, so it can be given again if it was the right one ("" when not known).
     was: str = ""
     own: bool = False
+    # The answer the page showed was removed since (review 119: typed over with a plain "Saved"); who removed it and
+    # when are not kept with the answers.
+    removed: bool = False
 
     @property
     def message(self) -> str:
+        if self.removed or self.at is None:
+            return "The answer this page showed was removed after it was opened; yours is now stored in its place."
         at = timezone.localtime(self.at).strftime("%H:%M %Z")
         if self.own:
             that = f" (that answer: {self.was})" if self.was else ""
@@ -491,7 +496,11 @@ def _replaced(
     saver's own from another window (``Replaced.own``)."""
     replaced = {}
     for code, value in cleaned.items():
-        if code not in loaded or code not in given or stored.get(code) == value:
+        if code not in loaded or stored.get(code) == value:
+            continue
+        if code not in given:
+            if loaded[code]:  # drawn answered, and no answer now: removed since the page was opened
+                replaced[code] = Replaced(by="Someone", by_id=None, at=None, removed=True)
             continue
         at, by_id, email = given[code]
         if at is None or loaded_stamp(at) == loaded[code]:
@@ -507,7 +516,8 @@ class _Change:
 
     def __init__(self, assessment: Assessment, user: User | None, count: int, replaced: Mapping[str, Replaced]):
         # A colleague's answers replaced: the saver's own from another window are no one else's news.
-        replaced = {code: r for code, r in replaced.items() if not r.own}
+        # A removed answer typed over is told to the saver alone: who removed it is not known.
+        replaced = {code: r for code, r in replaced.items() if not r.own and not r.removed}
         self.assessment, self.user, self.count, self.replaced = assessment, user, count, replaced
         who = user.email if user else "Someone"
         self.summary = events.answers_changed_summary(who, count, assessment.title)

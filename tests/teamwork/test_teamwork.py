@@ -176,6 +176,30 @@ def _whole_step(page: str, **values: str) -> dict[str, str]:
     return {**data, **values}
 
 
+def test_typing_over_an_answer_a_colleague_removed_since_the_page_was_opened_says_so(
+    buyer_client: Client, colleague_client: Client, draft: Assessment
+) -> None:
+    # Review 119: the colleague's removal was typed over with a plain "Saved"; a change would have been named.
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    url = reverse("questionnaire:answer", args=[draft.pk, "hours"])
+    assert buyer_client.post(url, {"hours": "2000"}, **HX).status_code == 200
+    stamp = _loaded(buyer_client.get(step).content.decode(), "hours")
+    assert stamp.partition("|")[0]  # drawn answered, with when
+    assert colleague_client.post(url, {"hours": ""}, **HX).status_code == 200
+    assert not Answer.objects.filter(assessment=draft, question_code="hours").exists()
+    later = buyer_client.post(url, {"hours": "3000", "hours__loaded": stamp}, **HX)
+    body = html.unescape(later.content.decode())
+    assert later.status_code == 200
+    assert "The answer this page showed was removed after it was opened; yours is now stored in its place." in body
+    assert Answer.objects.get(assessment=draft, question_code="hours").value == 3000
+    # Drawn unanswered, a first answer is just saved.
+    again = reverse("questionnaire:answer", args=[draft.pk, "budget"])
+    assert (
+        "was removed after"
+        not in buyer_client.post(again, {"budget": "1000", "budget__loaded": ""}, **HX).content.decode()
+    )
+
+
 def test_a_whole_step_sent_from_an_older_page_keeps_a_colleagues_newer_answer_it_did_not_touch(
     buyer_client: Client, colleague_client: Client, buyer: User, draft: Assessment
 ) -> None:
