@@ -44,9 +44,12 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
         # No figure at all, so no currency: the stored one is only the default of a cost never worked out.
         yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
         if cost.inhouse_horizon is not None:  # the data may not leave: in-house alone, to set onshore quotes against
+            for line in cost.inhouse_lines:
+                yield _row(INHOUSE, line.label, "in-house", cur, line.horizon, line.formula)
             yield _row(INHOUSE, f"Total over {cost.period}", "total", cur, cost.inhouse_horizon)
             for i in cost.inhouse_inputs:
                 yield _row(INHOUSE, i.label, "input", "", None, f"{i.value} ({i.source})")
+            yield from _figure_rows(cost)
         # A buyer elsewhere: what the providers would likely charge, in US dollars, with what each figure rests on.
         for fees in cost.provider_fees:
             if fees.horizon is not None:
@@ -88,6 +91,10 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
         yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, _saving_note(m))
     for name, why in cost.skipped:
         yield _row(name, "Not costed", "skipped", cur, None, why)
+    yield from _figure_rows(cost)
+
+
+def _figure_rows(cost: Cost) -> Iterator[list[str]]:
     for f in cost.figures:
         marks = [f.source, *(["your figure"] if f.supplied else []), *(["weak source: verify"] if f.weak else [])]
         yield _row("input", f.label, "input", "", (f.low, f.likely, f.high), "; ".join(m for m in marks if m))

@@ -81,6 +81,9 @@ def test_an_eu_fund_manager_reads_its_own_notice_not_the_banks_or_the_uks(refere
     assert risk.severity == "high"
     assert "AIFMD Art. 20(1)" in risk.mitigation and "UCITS Directive Art. 13(1)(a)" in risk.mitigation
     assert "Regulation (EU) 2022/2554 Art. 28(3)" in risk.mitigation
+    # The UCITS notice is "in an appropriate manner", not before the delegation (review 121); Ireland's guidance too.
+    assert "UCITS Directive Art. 13(1)(a) for a UCITS management company, in an appropriate manner" in risk.mitigation
+    assert "Part B section 10.1" in risk.mitigation
     assert not [w for w in ("EBA/GL/2019/02", "SUP 15", "PRA Rulebook") if w in risk.mitigation]
     mifid = evaluated_case(
         reference,

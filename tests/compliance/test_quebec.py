@@ -16,7 +16,8 @@ from tests.recommendations.test_review47_advice import CA_BANK_MODELS
 
 pytestmark = pytest.mark.django_db
 LAW = "https://www.legisquebec.gouv.qc.ca/en/document/cs/P-39.1"
-IN_QUEBEC = {**CA_BANK_MODELS, "buyer_ca_province": "quebec"}
+# An enterprise in Québec no federal regulator supervises (a bank is a federal undertaking: see below).
+IN_QUEBEC = {**CA_BANK_MODELS, "buyer_ca_province": "quebec", "buyer_sector": "other", "buyer_regulated_in": None}
 
 
 def test_an_enterprise_in_quebec_reads_the_act_with_its_sections(reference: Playbook) -> None:
@@ -85,3 +86,31 @@ def test_a_public_body_in_quebec_reads_its_own_acts_assessment(reference: Playbo
     assert "qc-private-sector-privacy" not in ev.regime_codes
     ontario = evaluated_answers(reference, {**PUBLIC, "buyer_ca_province": "elsewhere"})
     assert "quebec-public-body-outside-quebec" not in fired_codes(ontario)
+
+
+def test_a_health_body_handing_over_no_health_data_reads_the_private_sector_act(reference: Playbook) -> None:
+    # Review 121: a healthcare buyer with personal information but no health data lost the s. 17 assessment.
+    ev = evaluated_answers(reference, {**HOSPITAL, "data_categories": ["canada-personal"]})
+    assert "qc-private-sector-privacy" in ev.regime_codes
+    assert "quebec-health-information-act" not in fired_codes(ev)
+
+
+def test_a_public_body_without_health_data_is_not_told_the_health_act_governs(reference: Playbook) -> None:
+    # Review 121: a Québec public body doing financial analysis read that CQLR c governs its records, and a gate
+    # citing Nova Scotia's Act beside its own Act's condition.
+    ev = evaluated_answers(reference, PUBLIC)
+    assert "quebec-health-information-act" not in fired_codes(ev)
+    gates = " ".join(g.text for g in ev.gates)
+    assert "Nova Scotia" not in gates and "(CQLR c A-2.1, s. 70.1)" in gates
+    assert [r.rule for r in ev.risks if "Québec's access Act" in r.title] == ["quebec-public-body-outside-quebec"]
+    with_health = evaluated_answers(reference, {**PUBLIC, "data_categories": ["phi", "canada-personal"]})
+    assert "quebec-health-information-act" in fired_codes(with_health)
+
+
+def test_a_federally_regulated_bank_in_quebec_reads_the_act_as_unsettled_not_binding(reference: Playbook) -> None:
+    # Review 121: PIPEDA governs a federal undertaking's business (SOR/2003-374 leaves it out of the Québec exemption);
+    # whether P-39.1 reaches it too is unsettled.
+    ev = evaluated_answers(reference, {**CA_BANK_MODELS, "buyer_ca_province": "quebec"})
+    assert "qc-private-sector-privacy" not in ev.regime_codes
+    (risk,) = [r for r in ev.risks if r.rule == "quebec-transfer-assessment-federal-institution"]
+    assert "unsettled" in risk.title and "SOR/2003-374" in risk.mitigation

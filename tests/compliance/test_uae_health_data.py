@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from apps.playbooks.models import Playbook
+from tests.compliance.test_brazil_and_philippines_laws import obligations
 from tests.recommendations.golden import evaluated_answers, fired_codes
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,13 @@ def test_a_buyer_in_the_uae_handing_over_health_data_waits_on_the_health_authori
     assert LAW in gate.text and "Ministerial Resolution No. 51 of 2021" in gate.text
     (risk,) = [r for r in ev.risks if r.rule == "uae-health-data-localisation"]
     assert risk.severity == "high" and LAW in risk.mitigation
+    # A regime with its obligations, sourced and marked weak, so they reach the obligations export (review 121).
+    assert "uae-health-data" in ev.regime_codes
+    assert obligations(ev, "uae-health-data")["exception-confirmed"] == (
+        "Federal Law No. 2 of 2019, Art. 13; Ministerial Resolution No. 51 of 2021",
+        "https://uaelegislation.gov.ae/en",
+        "weak",
+    )
 
 
 @pytest.mark.parametrize(
@@ -66,8 +74,12 @@ def test_a_buyer_in_the_uae_handing_over_health_data_waits_on_the_health_authori
         ({"buyer_gulf_country": "oman"}, False),
         ({"data_categories": ["other-personal"]}, False),
         ({"buyer_gulf_country": None}, True),
+        # Review 121: US patients' records, and data de-identified before it moves, are not health data about care
+        # given in the UAE.
+        ({"client_jurisdictions": ["us"]}, False),
+        ({"phi_deidentify": True}, False),
     ],
-    ids=["oman", "no-health-data", "not-said"],
+    ids=["oman", "no-health-data", "not-said", "us-patients", "de-identified"],
 )
 def test_others_do_not_wait_on_it(reference: Playbook, changes: dict[str, object], risk_to_check: bool) -> None:
     ev = evaluated_answers(reference, {**DUBAI_CODING, **changes})

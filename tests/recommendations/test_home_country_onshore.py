@@ -164,6 +164,10 @@ def test_data_kept_at_home_with_nowhere_to_go_still_gives_the_in_house_cost_to_s
     low, likely, high = ev.cost.inhouse_horizon
     assert 0 < low <= likely <= high and ev.cost.inhouse_annual is not None
     assert "Delivered from" not in [i.label for i in ev.cost.inhouse_inputs]
+    # The salary and the shares it rests on, each with its source (review 121), and no offshore figure.
+    keys = {f.key for f in ev.cost.figures}
+    assert "inhouse.salary" in keys and all(k.startswith("inhouse.") for k in keys)
+    assert ev.cost.inhouse_lines
     assert ev.cost.inhouse_inputs and all(i.source for i in ev.cost.inhouse_inputs)
     answers = {**reference.golden_cases.get(name__startswith=us).answers, "data_onshore_only": True}
     draft = AssessmentFactory(
@@ -175,6 +179,8 @@ def test_data_kept_at_home_with_nowhere_to_go_still_gives_the_in_house_cost_to_s
     assert "set onshore quotes against it" in render_memo_html(rec, "http://testserver/")
     csv = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode()
     assert '"Keep it in-house","Total over 3 years","total","USD",' in csv
+    assert '"input","In-house salary per FTE-year","input"' in csv and "OEWS" in csv
+    assert "In-house salary per FTE-year" in page
     # A buyer elsewhere, with no in-house benchmark and no cost of its own, has none to give.
     elsewhere = evaluated_case(reference, PUNE, buyer_location="japan-korea", client_jurisdictions=["other"])
     assert elsewhere.cost.reason == ONSHORE_ONLY_COST and elsewhere.cost.inhouse_horizon is None

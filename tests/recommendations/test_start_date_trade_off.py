@@ -42,9 +42,14 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
     ]
     assert late.options[1].costs == f"{centre.score - best.score} fewer points from your other answers"
     # The bridge says how long it runs and what the cost prices (review 118: no switch month, no word of the cost).
+    # From when the model that can start is running to when the centre is ready (review 121: the centre's whole
+    # 12 months were given as the bridge's).
+    from apps.playbooks.runtime import compiled_playbook
+
+    span = 12 - float(compiled_playbook(reference).catalogue.models[best.code]["ramp_up_months"])
     assert late.options[2].costs.endswith(
-        f"as a bridge of about 12 months (the cost on this page prices {best.name} over the whole period, not the "
-        "bridge, and Own captive centre (GCC) not at all)"
+        f"as a bridge of about {span:g} months, until it is ready (any cost shown prices {best.name} over the whole "
+        "period, not as a bridge, and Own captive centre (GCC) not at all)"
     )
 
 

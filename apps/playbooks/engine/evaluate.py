@@ -48,7 +48,7 @@ from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import WEAK_MARK, index_source, location_index
 from apps.playbooks.engine.tco.estimate import QUOTED_PRICE_BASES, QUOTED_RATE_BASES, model_saving, total_cost
-from apps.playbooks.engine.tco.types import ModelSaving
+from apps.playbooks.engine.tco.types import INHOUSE_FTE, PEAK_SHARE, ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
 from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
 
@@ -1155,6 +1155,7 @@ class _Late:
     best: RankedModel
     launch: float  # its launch time in months (the catalogue's ``ramp_up_months``)
     months: str  # the start date asked for, in words: "3 months"
+    best_launch: float = 0.0  # the best model that can start's own launch time, when the catalogue gives one
 
 
 def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any) -> list[_Late]:
@@ -1165,11 +1166,28 @@ def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedMod
     within = float(start.value)
     months = f"{within:g} month{'' if within == 1 else 's'}"
     # Broken on the start date alone, so its launch time is a number (``requirements.model_breaches``).
+    best = usable[0]
+    best_launch = pb.catalogue.models.get(best.code, {}).get("ramp_up_months")
     return [
-        _Late(m, usable[0], float(pb.catalogue.models[m.code]["ramp_up_months"]), months)
+        _Late(
+            m,
+            best,
+            float(pb.catalogue.models[m.code]["ramp_up_months"]),
+            months,
+            float(best_launch) if isinstance(best_launch, int | float) else 0.0,
+        )
         for m in ranked
-        if broke.get(m.code) == {"start_within"} and m.score > usable[0].score
+        if broke.get(m.code) == {"start_within"} and m.score > best.score
     ]
+
+
+def _bridge(late: _Late) -> str:
+    """How long the bridge runs: from when the best model that can start is running (its own launch time) to when
+    the favoured one is ready (review 121: the favoured model's whole launch time was given as the bridge's)."""
+    span = late.launch - late.best_launch
+    if span <= 0:
+        return "as a bridge until it is ready"
+    return f"as a bridge of about {span:g} month{'' if span == 1 else 's'}, until it is ready"
 
 
 def _favoured(late: _Late) -> str:
@@ -1226,9 +1244,9 @@ def _too_late(
                 ),
                 req.Option(
                     f"Start with {late.best.name} now and move the work to {late.model.name} when it is ready",
-                    "two set-ups and a second transition; a first contract with an exit you can use, as a bridge of "
-                    f"about {late.launch:g} months (the cost on this page prices {late.best.name} over the whole "
-                    f"period, not the bridge, and {late.model.name} not at all)",
+                    "two set-ups and a second transition; a first contract with an exit you can use, "
+                    f"{_bridge(late)} (any cost shown prices {late.best.name} over the whole period, not as a "
+                    f"bridge, and {late.model.name} not at all)",
                 ),
             ),
         )
@@ -1475,10 +1493,23 @@ def _inhouse_alone(unavailable: CostEstimate, estimate: CostEstimate) -> CostEst
         team_size=estimate.team_size,
         inhouse_annual=estimate.inhouse_annual,
         inhouse_horizon=estimate.inhouse_horizon,
-        inhouse_inputs=tuple(i for i in estimate.inhouse_inputs if i.label != "Delivered from"),
+        inhouse_inputs=tuple(i for i in estimate.inhouse_inputs if i.label in _INHOUSE_ALONE_INPUTS),
+        # The lines and the figures they rest on, each with its source (review 121: the salary it rested on, and its
+        # source, were not shown); severance counts only when work moves, which it does not here.
+        inhouse_lines=estimate.inhouse_lines,
+        figures=tuple(
+            f for f in estimate.figures if f.key.startswith("inhouse.") and f.key != "inhouse.severance_months"
+        ),
         currency=estimate.currency,
         significant_figures=estimate.significant_figures,
     )
+
+
+# The in-house inputs that hold with nothing delivered offshore (not where from, nor staff displaced, parallel running
+# or provider fees).
+_INHOUSE_ALONE_INPUTS = frozenset(
+    {"People", "Annual hours", "Hours of the work", INHOUSE_FTE, "Horizon", "Home market", PEAK_SHARE}
+)
 
 
 def _entity_at(role: Any, needs: req.Requirements, location: str, locations: Mapping[str, Mapping[str, Any]]) -> Any:
