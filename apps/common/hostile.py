@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from django import forms
 from django.core.exceptions import (
@@ -41,6 +41,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostErro
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -598,8 +599,25 @@ def bad_request(problems: Iterable[str], request: HttpRequest | None = None) -> 
     if request is not None and _htmx_target(request):
         return refusal(request, 400, "Nothing was saved", problems[0] if problems else _UNREADABLE_MESSAGE)
     # Standalone page (no request context): it may be answered before sessions or sign-in are read.
-    body = render_to_string("bad_input.html", {"problems": problems, "sent": _sent_text(request)})
+    context = {"problems": problems, "sent": _sent_text(request), "back": _came_from(request)}
+    body = render_to_string("bad_input.html", context)
     return HttpResponse(body, status=400)
+
+
+def _came_from(request: HttpRequest | None) -> str:
+    """The page on this site the refused form was sent from (its Referer's path), to go back to with what was typed
+    (review 122: the refusal's one way on was the home page); "" when not known or not this site's."""
+    if request is None:
+        return ""
+    referer = str(request.META.get("HTTP_REFERER", ""))[:2000]
+    if not referer or CONTROL.search(referer):
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 # A form's own machinery, not typed: left out of what a refused form is given back as.

@@ -165,6 +165,7 @@ _NOT_TYPED = {
     "answers_shown",
     "answers_digest",
     "shown",
+    "seen",  # a settle form's stamp of what its page showed (review 122: listed as "Seen none:29df…" to copy)
 }
 _NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
 

@@ -71,6 +71,22 @@ class AssignForm(OneValueEach):
                 initial=self.initial.get(f"was-{name}", self.initial.get(name, "")),
             )
 
+    def clean(self) -> dict[str, Any]:
+        """A member chosen both to answer a section and to give its second opinion, as the page sent it, is refused on
+        the opinion's select, the choices kept (review 122: refused by the save alone, the page came back as stored,
+        every choice lost). The save checks it again against what is stored, under the draft's lock."""
+        data = super().clean() or {}
+        for code, title in self.sections:
+            answerer, reviewer = data.get(f"section-{code}"), data.get(f"opinion-{code}")
+            if answerer and reviewer and answerer == f"member-{reviewer}":
+                who = self.reviewers.get(reviewer) or self.by_key.get(answerer)
+                self.add_error(
+                    f"opinion-{code}",
+                    f"{who.user if who else 'That member'} would both answer “{title}” and give its second opinion: "
+                    "choose someone other than who answers, or nobody.",
+                )
+        return data
+
     def _changed(self, name: str) -> bool:
         """Posted, and (on a page that says what it showed) changed on this page."""
         if name not in self.data:

@@ -317,7 +317,7 @@ def settle(request: MemberRequest, pk: int, question: str) -> HttpResponse:
         if not own.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
             # Submitted since the page was opened, as before the form was read (review 119: the contributors page's
             # words, and the reason typed lost).
-            said = "This assessment has been submitted since this page was opened, so nothing is left to settle"
+            said = "This assessment has been submitted since this page was opened: nothing is left to settle"
             return _withdrawn(request, assessment, said, 409, heading="This assessment has been submitted")
         return _settle_refused(request, assessment, exc.messages, 409, question)
     messages.success(request, "Settled, with your reason recorded.")

@@ -686,6 +686,12 @@ def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(wo
     page = html.unescape(response.content.decode())
     assert "What you sent, with those characters taken out" in page
     assert CONTROL.sub("", title) in page and "csrfmiddlewaretoken" not in page
+    # With a way back to the page it was sent from, on this site only (review 122: the home page alone).
+    start = reverse("questionnaire:start")
+    back = owner.post(start, {"title": title}, HTTP_REFERER=f"http://testserver{start}?function=legal")
+    assert f'href="{start}?function=legal">Back to the page you came from' in back.content.decode()
+    elsewhere = owner.post(start, {"title": title}, HTTP_REFERER="https://evil.example/x")
+    assert "Back to the page you came from" not in elsewhere.content.decode()
 
 
 def test_the_simulator_refuses_a_huge_number_answer_cleanly(playbook: Playbook, curator: User) -> None:

@@ -276,10 +276,16 @@ def test_nobody_gives_the_second_opinion_on_a_section_they_answer(
     # Review 119: one member could be named for both, and was then sent to give a second opinion on answers nobody had
     # given; chosen at once or one half at a time (two owners each choosing one), it is refused and nothing saved.
     member = _member(colleague)
-    both = _assign(buyer_client, draft, **{"section-work": f"member-{member.pk}", "opinion-work": str(member.pk)})
+    both = _assign(
+        buyer_client,
+        draft,
+        **{"section-work": f"member-{member.pk}", "opinion-work": str(member.pk), "section-volume": "role-finance"},
+    )
     page = html.unescape(both.content.decode())
-    assert both.status_code == 409, page[:500]
-    assert f"{colleague} would both answer “" in page and "Nothing was saved" in page
+    # Refused on the form, the choices kept and the clash named in the error summary (review 122: every choice lost).
+    assert both.status_code == 400, page[:500]
+    assert f"{colleague} would both answer “" in page and 'id="error-summary"' in page
+    assert 'value="role-finance" selected' in page
     assert not SectionAssignment.objects.exists() and not SecondOpinion.objects.exists()
     _ask(buyer_client, draft, colleague)
     then = _assign(buyer_client, draft, **{"section-work": f"member-{member.pk}"})
@@ -945,12 +951,15 @@ def test_a_settle_raced_by_the_submit_says_so_and_gives_the_reason_back(
 
     monkeypatch.setattr(teamwork_services, "settle", raced)
     settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
-    response = buyer_client.post(settle, {"choice": "second", "reason": "Theirs is right: it is rules."})
+    response = buyer_client.post(
+        settle, {"choice": "second", "reason": "Theirs is right: it is rules.", "seen": "none:29df5a951454c329"}
+    )
     body = html.unescape(response.content.decode())
     assert response.status_code == 409
-    assert "This assessment has been submitted since this page was opened, so nothing is left to settle" in body
+    assert "This assessment has been submitted since this page was opened: nothing is left to settle, so what" in body
     assert "who answers it can no longer change" not in body
-    assert "Theirs is right: it is rules." in body
+    assert "Theirs is right: it is rules." in body and "Your reason" in body
+    assert "29df5a951454c329" not in body  # the form's own stamp is not given back as typed (review 122)
     assert not Settlement.objects.exists()
 
 
