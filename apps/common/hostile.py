@@ -617,6 +617,9 @@ def _came_from(request: HttpRequest | None) -> str:
     ):
         return ""
     parts = urlsplit(referer)
+    # A path only, and one that cannot read as another host ("//evil.example/x" is one to a browser).
+    if not parts.path.startswith("/") or parts.path.startswith("//") or "\\" in parts.path:
+        return ""
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
