@@ -74,3 +74,12 @@ def test_the_question_is_asked_only_of_a_buyer_on_japans_time_zone(reference: Pl
     compiled = compiled_playbook(reference)
     assert "buyer_japan_korea_country" in visibility(compiled, {"buyer_location": "japan-korea"}).questions
     assert "buyer_japan_korea_country" not in visibility(compiled, {"buyer_location": "singapore"}).questions
+
+
+@pytest.mark.parametrize("data", [["phi"], ["eu-personal"]], ids=["health", "eu-people"])
+def test_a_buyer_in_korea_is_told_its_own_law_is_not_covered_for_any_personal_data(
+    reference: Playbook, data: list[str]
+) -> None:
+    # Review 121: a Korean buyer handing over health data, or EU people's, read nothing of PIPA.
+    ev = evaluated_case(reference, TOKYO, buyer_japan_korea_country="south-korea", data_categories=data)
+    assert _not_covered(ev)
