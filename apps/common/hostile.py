@@ -604,13 +604,29 @@ def bad_request(problems: Iterable[str], request: HttpRequest | None = None) -> 
     return HttpResponse(body, status=400)
 
 
+def _same_site(request: HttpRequest) -> bool:
+    """The request came from one of this site's own pages: its Origin is this site, or, with no Origin, the browser
+    says so (Sec-Fetch-Site) or its Referer is this site's."""
+    origin = str(request.META.get("HTTP_ORIGIN", ""))
+    try:
+        host = request.get_host()
+    except Exception:  # a Host header the site does not serve
+        return False
+    if origin and origin != "null":
+        return urlsplit(origin).netloc == host
+    fetch_site = str(request.META.get("HTTP_SEC_FETCH_SITE", ""))
+    if fetch_site:
+        return fetch_site in ("same-origin", "none")
+    return bool(_came_from(request))
+
+
 def _came_from(request: HttpRequest | None) -> str:
     """The page on this site the refused form was sent from (its Referer's path), to go back to with what was typed
     (review 122: the refusal's one way on was the home page); "" when not known or not this site's."""
     if request is None:
         return ""
-    referer = str(request.META.get("HTTP_REFERER", ""))[:2000]
-    if not referer or CONTROL.search(referer):
+    referer = str(request.META.get("HTTP_REFERER", ""))
+    if not referer or len(referer) > 2000 or CONTROL.search(referer):  # too long: not cut to another address
         return ""
     if not url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -623,8 +639,27 @@ def _came_from(request: HttpRequest | None) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-# A form's own machinery, not typed: left out of what a refused form is given back as.
-_MACHINERY = frozenset({"csrfmiddlewaretoken", "drawn_in", "seen", "next", "back", "confirm"})
+# A form's own machinery, not typed: left out of what a refused form is given back as (here, and on the pages saying
+# a form was not saved, ``questionnaire.gone.typed_fields``).
+NOT_TYPED = frozenset(
+    {
+        "csrfmiddlewaretoken",
+        "drawn_in",
+        "start_once",
+        "confirm",
+        "confirmed",
+        "next",
+        "nojs",
+        "goto",
+        "review",
+        "back",
+        "answers_shown",
+        "answers_digest",
+        "shown",
+        "seen",  # a settle form's stamp of what its page showed (review 122: listed as "Seen none:29df…")
+    }
+)
+NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
 
 
 def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_000) -> list[tuple[str, str]]:
@@ -633,10 +668,16 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
     refused and its text shown nowhere). Passwords and the form's own machinery are left out."""
     if request is None or request.method != "POST" or request.content_type not in FORM_TYPES:
         return []
+    if not _same_site(request):
+        # Sent from another site: shown back, it would let that site put its own words on this one's page (review
+        # 123), so nothing is echoed.
+        return []
     out: list[tuple[str, str]] = []
     for key, values in request.POST.lists():
         name = CONTROL.sub("", key)[:60]
-        if name in _MACHINERY or name.startswith("was-") or "password" in name.lower():
+        if name in NOT_TYPED or name.endswith(NOT_TYPED_ENDINGS) or name.startswith("was-"):
+            continue
+        if "password" in name.lower():
             continue
         text = "\n".join(CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip())
         if text.strip():

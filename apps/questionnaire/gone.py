@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest
+from apps.common.hostile import NOT_TYPED, NOT_TYPED_ENDINGS
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import DeletedDraft
 from apps.teamwork.models import Stakeholder
@@ -150,26 +151,6 @@ def _members_by_choice(organisation_id: int) -> dict[str, str]:
     return out
 
 
-# Fields of a form that are the page's machinery, not what the person typed or chose: its token and markers, and the
-# step page's buttons (which way to go once saved).
-_NOT_TYPED = {
-    "csrfmiddlewaretoken",
-    "drawn_in",
-    "start_once",
-    "confirmed",
-    "next",
-    "nojs",
-    "goto",
-    "review",
-    "back",
-    "answers_shown",
-    "answers_digest",
-    "shown",
-    "seen",  # a settle form's stamp of what its page showed (review 122: listed as "Seen none:29df…" to copy)
-}
-_NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
-
-
 def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
     """What a form sent held, as (field, value) for each field with something in it, the page's own machinery left
     out: listed on a page saying it was not saved, so nothing typed is lost. An answer to one of ``questions`` (a
@@ -183,7 +164,7 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
         return []
     out = []
     for name, values in items:
-        if name in _NOT_TYPED or name.endswith(_NOT_TYPED_ENDINGS) or "password" in name.lower():
+        if name in NOT_TYPED or name.endswith(NOT_TYPED_ENDINGS) or "password" in name.lower():
             continue
         kept = [v for v in values if isinstance(v, str) and v.strip()]
         if kept and name in questions:

@@ -580,15 +580,14 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
         changed = (visible_after ^ visible_before) & set(in_section)
     context.update(assessment=assessment, can_edit=True)
     status = {"status_code": q.code, "status": "replaced" if replaced else "saved"}
-    if replaced:
-        status["message"] = replaced.message
-    elif q.code not in result.answers:
-        # An emptied box removes the answer: said so, not "Saved" (review 45), with whether the step still needs it.
+    if q.code not in result.answers:
+        # An emptied box removes the answer: said so, not "Saved" (review 45), with whether the step still needs it,
+        # and whose answer the removal replaced (review 123: it read "yours replaced it" after "Saved" alone).
         needed = q.required and result.seen is not None and q.code in result.seen.questions
-        status.update(
-            status="cleared",
-            message="Answer removed: it is needed before you submit." if needed else "Answer removed.",
-        )
+        removed = "Answer removed: it is needed before you submit." if needed else "Answer removed."
+        status.update(status="cleared", message=f"{removed} {replaced.message}" if replaced else removed)
+    elif replaced:
+        status["message"] = replaced.message
     opened = [c for c in in_section if c in visible_after - visible_before]
     if opened and status["status"] == "saved":
         # Said in the status line a screen reader announces, as the page without JavaScript says it (review 76: the
@@ -603,7 +602,7 @@ def assessment_answer(request: HtmxMemberRequest, pk: int, question: str) -> Htt
     slip = _impossible_note(compiled, [q.code], result.answers, team.hidden, result.seen)
     slip += _market_note(compiled, result.saved, result.answers)
     slip += _rate_note(compiled, result.saved, result.answers)
-    if status["status"] == "saved" and slip:
+    if status["status"] in ("saved", "replaced") and slip:  # a colleague's answer replaced too (review 123)
         status["message"] = (status.get("message", "") + slip).strip()
     parts = [render_to_string("questionnaire/step.html#status", {**context, **status}, request)]
     # The stamp this page now holds for the answer, so its next save is compared with this one. An answer removed is

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django import forms
 
@@ -51,15 +51,29 @@ class AssignForm(OneValueEach):
                 required=False,
                 choices=[("", "Anyone who may edit"), *people, *roles],
                 error_messages={
-                    "invalid_choice": "Choose a member who edits (a viewer can only read, so cannot answer it), or a"
-                    " role."
+                    "invalid_choice": "Choose a member who edits, or a role: the one chosen is not in the "
+                    "organisation now (removed since this page was opened), or is a viewer, and a viewer can only "
+                    "read, so cannot answer it."
                 },
             )
             self.fields[f"opinion-{code}"] = forms.ChoiceField(
                 label=f"Second opinion on {title}",
                 required=False,
                 choices=[("", "None"), *((k, str(m.user)) for k, m in self.reviewers.items())],
+                error_messages={
+                    "invalid_choice": "Choose a member who edits, or nobody: the one chosen is not in the "
+                    "organisation now (removed since this page was opened), or can only read."
+                },
             )
+        # A select sent as the page drew it, naming a member removed since: left as it is, not refused for a choice
+        # nobody made here (review 123: a stale page's untouched select blocked the change made beside it).
+        for name, field in list(self.fields.items()):
+            sent = str(self.data.get(name) or "")
+            drawn = str(self.data.get(f"was-{name}") or "").removesuffix(GIVEN)
+            if isinstance(field, forms.ChoiceField) and sent and sent == drawn:
+                offered = list(cast(Iterable[tuple[str, str]], field.choices))
+                if sent not in {str(v) for v, _ in offered}:
+                    field.choices = [*offered, (sent, "a member no longer in the organisation")]
         # What the page showed in each select (``was-<name>``), so that a save from a page opened before a colleague's
         # change leaves the selects it did not touch alone (review 103: a stale page's "None" withdrew a second
         # opinion asked and given since, with its answers), and refuses one changed here and by someone else since.

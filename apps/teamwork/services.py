@@ -498,11 +498,13 @@ def settle(
             question = compiled_playbook(assessment.playbook).questions.get(question_code)
             kept = answer_text(question, earlier.chosen_value) if question is not None else str(earlier.chosen_value)
             which = "the answer given" if earlier.chosen_value == earlier.first_value else "the second opinion"
-            reason = earlier.reason if earlier.reason.endswith((".", "!", "?")) else f"{earlier.reason}."
+            # Quoted as typed; a full stop after the quotation mark ends the sentence when the reason has none
+            # (review 123: one added inside the quotation misquoted it).
+            stop = "" if earlier.reason.endswith((".", "!", "?")) else "."
             raise TeamError(
                 f"{earlier.settled_by or 'Someone'} settled this difference since this page was opened, keeping "
-                f"“{kept}” ({which}), because: “{reason}” Nothing was changed: read it, and settle it again if you "
-                "still disagree."
+                f"“{kept}” ({which}), because: “{earlier.reason}”{stop} Nothing was changed: read it, and settle it "
+                "again if you still disagree."
             )
         theirs = dict(
             opinion.answers.filter(organisation_id=opinion.organisation_id)

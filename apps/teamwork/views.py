@@ -341,6 +341,12 @@ def _settle_refused(
     return refused_on(request, message, assessment_review, address=address, status=status, pk=assessment.pk)
 
 
+MEMBERS_GONE = (
+    "A member this page showed is not in the organisation now: removed since it was opened. Nothing was saved; the "
+    "page now shows the members and the roles they hold: choose again, and save."
+)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required()
 def roles(request: MemberRequest) -> HttpResponse:
@@ -357,6 +363,12 @@ def roles(request: MemberRequest) -> HttpResponse:
             raise PermissionDenied("Owners set their members' stakeholder roles.")
         # Fields of this organisation's members only: another's alone saved nothing and had been told "Saved" (116).
         own = {name for name in form.fields if name.startswith("roles-")}
+        # A member the page showed and who is not in the organisation now (removed since it was opened; or an id that
+        # was never one of its members): refused in words, nothing saved, the same for both (review 123: a stale page's
+        # choice for a removed member was dropped under "Saved").
+        sent = {key.removeprefix("was-") for key in request.POST if key.removeprefix("was-").startswith("roles-")}
+        if sent - own:
+            return refused_on(request, MEMBERS_GONE, roles, address=reverse("teamwork:roles"))
         if not any(key in own or key.removeprefix("was-") in own for key in request.POST):
             return refused_on(request, NOTHING_SENT, roles, address=reverse("teamwork:roles"), status=400)
         if form.is_valid():

@@ -5,6 +5,7 @@ built into; never a refusal (overtime or a shared team may make them right), exc
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.test import Client
@@ -334,3 +335,42 @@ def test_a_full_time_team_of_the_most_people_asked_for_can_answer_its_hours(refe
     assert people.max is not None and hours.max is not None and people.max * FTE_HOURS <= hours.max
     assert clean_answer(hours, "6000000") == 6_000_000
     assert answer_checks(annual_hours=6_000_000, team_size=3_000) == ()
+
+
+@pytest.mark.django_db
+def test_a_save_over_a_colleagues_change_still_says_when_it_cannot_be_submitted(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 123: a save that named a colleague's change or removal dropped "But it cannot be submitted as it is".
+    from apps.accounts.models import Membership
+    from tests.factories import MembershipFactory
+
+    roles = compiled_playbook(reference).roles
+    answers = reference.golden_cases.get(name__startswith=CASE).answers
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
+    )
+    hours = roles["annual_hours"]
+    url = reverse("questionnaire:answer", args=[a.pk, hours])
+    assert buyer_client.post(url, {hours: "2000"}, HTTP_HX_REQUEST="true").status_code == 200
+    step = reverse("questionnaire:step", args=[a.pk, compiled_playbook(reference).questions[hours].section])
+    page = buyer_client.get(step).content.decode()
+    stamp = re.search(rf'name="{hours}__loaded" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+    colleague = MembershipFactory(organisation=organisation, role=Membership.Role.EDITOR).user
+    other = Client()
+    other.force_login(colleague)
+    assert other.post(url, {hours: "3000"}, HTTP_HX_REQUEST="true").status_code == 200
+    saved = buyer_client.post(url, {hours: "40000", f"{hours}__loaded": stamp}, HTTP_HX_REQUEST="true")
+    status = html.unescape(saved.content.decode())
+    status = status[status.index(f'id="status-{hours}"') :].split("</p>", 1)[0]
+    assert "changed this answer at" in status and "yours replaced it" in status
+    assert "But it cannot be submitted as it is: 40,000 hours a year for 2 people" in status
+    # A removal over a colleague's answer says it is removed, and whose it replaced.
+    page = buyer_client.get(step).content.decode()
+    stamp = re.search(rf'name="{hours}__loaded" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+    assert other.post(url, {hours: "3000"}, HTTP_HX_REQUEST="true").status_code == 200
+    cleared = html.unescape(
+        buyer_client.post(url, {hours: "", f"{hours}__loaded": stamp}, HTTP_HX_REQUEST="true").content.decode()
+    )
+    cleared = cleared[cleared.index(f'id="status-{hours}"') :].split("</p>", 1)[0]
+    assert "Answer removed" in cleared and "changed this answer at" in cleared and not cleared.endswith("Saved.")

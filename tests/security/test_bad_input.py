@@ -678,7 +678,11 @@ def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(wo
     # The C1 controls and DEL too (review 75: NEL and the CSI had been stored).
     owner = client_for(world.owner)
     before = snapshot(TABLES)
-    response = owner.post(reverse("questionnaire:start"), {"title": title, "function": "legal"})
+    response = owner.post(
+        reverse("questionnaire:start"),
+        {"title": title, "function": "legal", "start_once": "tok", "x__loaded": "stamp"},
+        HTTP_ORIGIN="http://testserver",
+    )
     assert response.status_code == 400
     assert "The form field &#x27;title&#x27; contains a control character" in response.content.decode()
     assert snapshot(TABLES) == before
@@ -686,11 +690,23 @@ def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(wo
     page = html.unescape(response.content.decode())
     assert "What you sent, with those characters taken out" in page
     assert CONTROL.sub("", title) in page and "csrfmiddlewaretoken" not in page
+    assert "start_once" not in page and "x__loaded" not in page  # the form's machinery (review 123)
+    # Sent from another site, nothing is echoed: it would put that site's words on this one's page (review 123).
+    cross = owner.post(reverse("questionnaire:start"), {"title": title}, HTTP_ORIGIN="https://evil.example")
+    assert cross.status_code == 400 and "What you sent" not in cross.content.decode()
+    fetched = owner.post(reverse("questionnaire:start"), {"title": title}, HTTP_SEC_FETCH_SITE="cross-site")
+    assert "What you sent" not in fetched.content.decode()
     # With a way back to the page it was sent from, on this site only (review 122: the home page alone).
     start = reverse("questionnaire:start")
     back = owner.post(start, {"title": title}, HTTP_REFERER=f"http://testserver{start}?function=legal")
     assert f'href="{start}?function=legal">Back to the page you came from' in back.content.decode()
-    for referer in ("https://evil.example/x", "http://testserver//evil.example/x", "http://testserver/\\evil.example"):
+    long = f"http://testserver{start}?q={'A' * 2100}"
+    for referer in (
+        "https://evil.example/x",
+        "http://testserver//evil.example/x",
+        "http://testserver/\\evil.example",
+        long,
+    ):
         elsewhere = owner.post(start, {"title": title}, HTTP_REFERER=referer)
         assert "Back to the page you came from" not in elsewhere.content.decode(), referer
 

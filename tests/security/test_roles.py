@@ -234,12 +234,12 @@ MATRIX = [
 # it (whoever gave an opinion does not settle it).
 MATRIX += [
     Row("teamwork:roles", "GET", SIGNED_IN),
-    # The outsider is an owner too: the posted member is not theirs, so nothing of theirs was sent, which is said
-    # (400), not "Saved" (review 116), and nothing changes.
+    # The outsider is an owner too: the posted member is not one of theirs, which is refused in words (409), as a
+    # member removed since the page was opened is, not "Saved" (reviews 116 and 123), and nothing changes.
     Row(
         "teamwork:roles",
         "POST",
-        (302, 403, 403, 400, 302),
+        (302, 403, 403, 409, 302),
         data=lambda w: {f"roles-{w.editor_membership.pk}": ["legal"]},
     ),
     Row("teamwork:contributors", "GET", READ, args=_draft),

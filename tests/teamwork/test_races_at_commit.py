@@ -25,7 +25,7 @@ from apps.questionnaire import services as questionnaire
 from apps.questionnaire.models import Assessment
 from apps.teamwork import services as teamwork
 from apps.teamwork.models import SecondOpinion, SecondOpinionAnswer, SectionAssignment, StakeholderRole
-from tests.factories import AssessmentFactory
+from tests.factories import AssessmentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 COMPLETE = {"function": "legal", "judgement": True, "hours": 4000, "data": ["none"]}
@@ -113,16 +113,27 @@ def test_a_member_removed_while_the_roles_page_saves_their_roles_is_refused_in_w
     assert not StakeholderRole.objects.exists()
 
 
-def test_another_organisations_role_fields_alone_are_nothing_sent(
-    buyer_client: Client, outsider: User, organisation: Organisation
+def test_role_fields_of_someone_not_a_member_now_are_refused_in_words_and_save_nothing(
+    buyer_client: Client, outsider: User, colleague: User, organisation: Organisation
 ) -> None:
+    # Another organisation's member (review 116: told "Saved"), or one removed since a stale page was opened (review
+    # 123: their choice was dropped under "Saved" beside a colleague's saved one): the same refusal for both, so the
+    # answer tells nothing of other organisations' ids, and nothing is saved.
     foreign = Membership.objects.get(user=outsider)
-    response = buyer_client.post(
-        reverse("teamwork:roles"), {f"roles-{foreign.pk}": ["legal"], "drawn_in": organisation.pk}
-    )
-    assert response.status_code == 400
-    assert "Nothing was saved" in html.unescape(response.content.decode())
-    assert not StakeholderRole.objects.exists()
+    member = Membership.objects.get(user=colleague)
+    buyer = Membership.objects.exclude(pk=member.pk).get(organisation=organisation)
+    gone = MembershipFactory(organisation=organisation, role=Membership.Role.EDITOR)
+    gone_pk = gone.pk
+    gone.delete()
+    for sent in (
+        {f"roles-{foreign.pk}": ["legal"]},
+        {f"roles-{gone_pk}": ["legal"], f"roles-{buyer.pk}": ["finance"]},
+    ):
+        response = buyer_client.post(reverse("teamwork:roles"), {**sent, "drawn_in": organisation.pk})
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 409, page[:500]
+        assert "A member this page showed is not in the organisation now" in page and "Nothing was saved" in page
+        assert not StakeholderRole.objects.exists()
 
 
 def test_held_rows_are_locked_for_key_share_and_only_in_a_transaction(draft: Assessment) -> None:

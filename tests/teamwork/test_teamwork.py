@@ -294,6 +294,27 @@ def test_nobody_gives_the_second_opinion_on_a_section_they_answer(
     assert _assign(buyer_client, draft, **{"section-volume": f"member-{member.pk}"}).status_code == 302
 
 
+def test_a_stale_page_naming_a_member_removed_since_in_a_select_left_alone_saves_the_change_made(
+    buyer_client: Client, colleague: User, draft: Assessment
+) -> None:
+    # Review 123: the untouched select's removed member blocked the save with "Select a valid choice. 29 is not one of
+    # the available choices", and the change made beside it was lost.
+    member = _member(colleague)
+    assert _assign(buyer_client, draft, **{"section-work": f"member-{member.pk}"}).status_code == 302
+    page = buyer_client.get(reverse("teamwork:contributors", args=[draft.pk])).content.decode()
+    assert f'name="was-section-work" value="member-{member.pk}"' in page
+    drawn = {"section-work": f"member-{member.pk}", "was-section-work": f"member-{member.pk}"}
+    Membership.objects.filter(pk=member.pk).delete()  # the assignment goes with the member
+    saved = _assign(buyer_client, draft, **drawn, **{"section-volume": "role-finance", "was-section-volume": ""})
+    assert saved.status_code == 302, html.unescape(saved.content.decode())[:600]
+    assert SectionAssignment.objects.get(section_code="volume").stakeholder == "finance"
+    # Chosen on the page (not as drawn), a removed member is refused in words, without its raw id.
+    chosen = _assign(buyer_client, draft, **{"section-data": f"member-{member.pk}", "was-section-data": ""})
+    body = html.unescape(chosen.content.decode())
+    assert chosen.status_code == 400 and "not in the organisation now (removed since this page was opened)" in body
+    assert "is not one of the available choices" not in body
+
+
 def test_the_reviewer_cannot_change_or_clear_the_hidden_first_answers_through_autosave(
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
@@ -920,12 +941,13 @@ def test_a_settle_refused_after_the_other_answer_was_taken_gives_the_reason_back
     settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
     page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
     seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
-    assert buyer_client.post(settle, {"choice": "second", "reason": "Theirs: it is rules.", "seen": seen}).status_code
+    assert buyer_client.post(settle, {"choice": "second", "reason": "Theirs: it is rules", "seen": seen}).status_code
     late = buyer_client.post(settle, {"choice": "first", "reason": "Keep ours: judgement decides it.", "seen": seen})
     body = html.unescape(late.content.decode())
     assert late.status_code == 409 and "settled this difference since this page was opened" in body
     assert "Keep ours: judgement decides it." in body
-    assert Settlement.objects.get().reason == "Theirs: it is rules."
+    assert "because: “Theirs: it is rules”. Nothing was changed" in body  # quoted as typed (review 123)
+    assert Settlement.objects.get().reason == "Theirs: it is rules"
 
 
 def test_a_settle_raced_by_the_submit_says_so_and_gives_the_reason_back(
