@@ -276,19 +276,22 @@ MEMBER_GONE = (
 )
 
 
-def member_gone(request: MemberRequest) -> HttpResponse:
-    """The members page, saying the member acted on is not there (review 119: a colleague's removal, then a change
-    of role, an approver mark or a second removal on the page drawn before it, read the site's "can't find that
-    page"). A 404 still, so another organisation's id says no more than that."""
-    return refused_on(request, MEMBER_GONE, members, address=reverse("accounts:members"), status=404)
+def member_or_gone(request: MemberRequest, pk: int) -> Membership | HttpResponse:
+    """The organisation's member ``pk``, or the members page saying they are not there (review 119: a colleague's
+    removal, then a change of role, an approver mark or a second removal on the page drawn before it, read the site's
+    "can't find that page"). A 404 still, so another organisation's id says no more than that."""
+    membership = Membership.objects.filter(organisation=request.organisation, pk=pk).select_related("user").first()
+    if membership is None:
+        return refused_on(request, MEMBER_GONE, members, address=reverse("accounts:members"), status=404)
+    return membership
 
 
 @require_POST
 @member_required(Membership.Role.OWNER, of=Membership)
 def change_role(request: MemberRequest, pk: int) -> HttpResponse:
-    membership = Membership.objects.filter(organisation=request.organisation, pk=pk).select_related("user").first()
-    if membership is None:
-        return member_gone(request)
+    membership = member_or_gone(request, pk)
+    if isinstance(membership, HttpResponse):
+        return membership
     form = RoleForm(request.POST)
     if not form.is_valid():
         # Whose role it was, as the page lists every member (review 83: "Choose owner, editor or viewer." alone).
@@ -311,9 +314,9 @@ def change_role(request: MemberRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required(Membership.Role.OWNER, of=Membership)
 def remove_member(request: MemberRequest, pk: int) -> HttpResponse:
-    membership = Membership.objects.filter(organisation=request.organisation, pk=pk).select_related("user").first()
-    if membership is None:
-        return member_gone(request)
+    membership = member_or_gone(request, pk)
+    if isinstance(membership, HttpResponse):
+        return membership
     if refused := services.removal_refused(membership):
         return refused_on(request, refused, members, address=reverse("accounts:members"))
     ask = unconfirmed(

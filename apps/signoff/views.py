@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import MemberRequest, get_for_member, member_required
-from apps.accounts.views import member_gone
+from apps.accounts.views import member_or_gone
 from apps.recommendations.models import Recommendation
 from apps.signoff import services
 from apps.signoff.forms import ApproverForm, DecisionForm, PolicyForm
@@ -84,9 +84,9 @@ def policy(request: MemberRequest) -> HttpResponse:
 @require_POST
 @member_required(OWNER, of=Membership)
 def approver(request: MemberRequest, pk: int) -> HttpResponse:
-    membership = Membership.objects.filter(organisation=request.organisation, pk=pk).select_related("user").first()
-    if membership is None:
-        return member_gone(request)
+    membership = member_or_gone(request, pk)
+    if isinstance(membership, HttpResponse):
+        return membership
     form = ApproverForm(request.POST)
     if not form.is_valid():
         return _refused(request, "Choose approver or not an approver.", status=400)
