@@ -270,6 +270,16 @@ def _ask(buyer_client: Client, draft: Assessment, reviewer: User, section: str =
     return SecondOpinion.objects.get(assessment=draft, section_code=section)
 
 
+def _differing(buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment) -> tuple[str, str]:
+    """A second opinion on "judgement" that differs from the answer given: the settle address, and the stamp of what
+    the review page drawn now shows (its form's ``seen``)."""
+    _ask(buyer_client, draft, colleague)
+    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
+    page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]  # drawn
+    return reverse("teamwork:settle", args=[draft.pk, "judgement"]), seen
+
+
 def test_nobody_gives_the_second_opinion_on_a_section_they_answer(
     buyer_client: Client, colleague: User, draft: Assessment
 ) -> None:
@@ -904,11 +914,7 @@ def test_a_settle_from_a_page_drawn_before_another_settlement_is_refused_and_rep
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
     # Review 85: a second owner's tab, drawn before the first settled, replaced that settlement and its reason unread.
-    _ask(buyer_client, draft, colleague)
-    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
-    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
-    stale = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
-    seen = re.search(r'name="seen" value="([^"]+)"', stale).group(1)
+    settle, seen = _differing(buyer_client, colleague_client, colleague, draft)
     assert seen.startswith("none:")
     first = {"choice": "first", "reason": "Keep it: judgement is needed.", "seen": seen}
     assert buyer_client.post(settle, first).status_code == 302
@@ -936,11 +942,7 @@ def test_a_settle_refused_after_the_other_answer_was_taken_gives_the_reason_back
 ) -> None:
     # Review 119: the first owner took the second opinion, so the answers agree and the difference has no form left:
     # the second owner's 409 showed no trace of the reason they typed.
-    _ask(buyer_client, draft, colleague)
-    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
-    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
-    page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
-    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    settle, seen = _differing(buyer_client, colleague_client, colleague, draft)
     assert buyer_client.post(settle, {"choice": "second", "reason": "Theirs: it is rules", "seen": seen}).status_code
     late = buyer_client.post(settle, {"choice": "first", "reason": "Keep ours: judgement decides it.", "seen": seen})
     body = html.unescape(late.content.decode())
@@ -989,11 +991,7 @@ def test_the_same_settlement_sent_twice_is_settled_not_refused(
     buyer_client: Client, colleague_client: Client, colleague: User, draft: Assessment
 ) -> None:
     # Review 100: a double click's second post said someone had settled it since, under the first's "Settled".
-    _ask(buyer_client, draft, colleague)
-    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
-    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
-    page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
-    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    settle, seen = _differing(buyer_client, colleague_client, colleague, draft)
     sent = {"choice": "second", "reason": "Theirs is right: the method is written down.", "seen": seen}
     assert buyer_client.post(settle, sent).status_code == 302
     again = buyer_client.post(settle, sent)
@@ -1011,11 +1009,7 @@ def test_a_settle_from_a_page_showing_answers_since_changed_is_refused(
 ) -> None:
     # Review 87: an autosave changed the first answer after the page was drawn, and "keep the answer given" kept the
     # new value, one never shown; a form without "seen" replaced an existing settlement unchecked.
-    _ask(buyer_client, draft, colleague)
-    colleague_client.post(reverse("teamwork:opinion", args=[draft.pk, "work"]), {"judgement": "no"})
-    settle = reverse("teamwork:settle", args=[draft.pk, "judgement"])
-    page = buyer_client.get(reverse("questionnaire:review", args=[draft.pk])).content.decode()
-    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    settle, seen = _differing(buyer_client, colleague_client, colleague, draft)
     Answer.objects.filter(assessment=draft, question_code="judgement").update(value="changed since")
     late = buyer_client.post(settle, {"choice": "first", "reason": "Keep what I saw.", "seen": seen})
     assert late.status_code == 409 and "has changed since this page was opened" in late.content.decode()
