@@ -48,9 +48,16 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
 
     span = 12 - float(compiled_playbook(reference).catalogue.models[best.code]["ramp_up_months"])
     assert late.options[2].costs.endswith(
-        f"as a bridge of about {span:g} months, until it is ready (any cost shown prices {best.name} over the whole "
-        "period, not as a bridge, and Own captive centre (GCC) not at all)"
+        f"as a bridge of about {span:g} months, until it is ready (any cost shown prices each over the whole period: "
+        f"{best.name} not as a bridge, and Own captive centre (GCC) from its own launch)"
     )
+    # Both are costed, for work that goes on for years (reviews 115 and 118: the favoured model was not costed at all);
+    # for a year's work, the stop-gap alone, as the option then says.
+    assert {best.code, "own-centre"} <= {m.model for m in ev.cost.models}
+    year = evaluated_case(reference, CENTRE, start_within="one-to-three", horizon=1)
+    assert "own-centre" not in {m.model for m in year.cost.models}
+    (short,) = [c for c in year.conflicts if c.kind == "model"]
+    assert short.options[2].costs.endswith("and Own captive centre (GCC) not at all)")
 
 
 def test_the_conditions_ask_for_the_recommended_models_pilot_not_a_first_cohort_of_own_hires(
@@ -93,6 +100,10 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     assert FIRST_COHORT not in _text(page)
     memo = _text(render_memo_html(rec, "http://testserver/"))
     assert "Not the model your answers favour" in memo and FIRST_COHORT not in memo
+    # The cost table has the centre too, marked as the start date's trade-off (reviews 115 and 118).
+    costs = _text(page.split('id="cost"')[1].split("</table>")[0])
+    assert "Own captive centre (GCC) (your start date rules it out: costed from its own launch" in costs
+    assert "costed from its own launch" in memo
 
 
 def test_a_buyer_who_can_wait_for_its_centre_reads_no_such_check(

@@ -987,6 +987,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         usable = eligible[:3]
         costed = [m.code for i, m in enumerate(usable) if i == 0 or not advised_against(m)]
         costed += _priced_by_the_quote(pb, eligible[3:], costed, role)
+        # The model the answers favour, ruled out by the start date alone, is costed beside the one that can start
+        # (its own launch counted as its cost counts it), so the trade-off between the date and the model has both
+        # figures, for work that goes on for years, where a bridge would hand over to it (reviews 115 and 118: the
+        # stop-gap was priced over the whole horizon and the favoured one not at all).
+        if _goes_on(role("horizon"), role("duration_weeks")):
+            late = _late(pb, needs, ranked_models, model_broke)[:1]
+            costed += [m.model.code for m in late if m.model.code not in costed]
         cost = _cost(pb, costed, _entity_at(role, needs, delivered_from, locations), seen.questions, delivered_from)
         against = tuple((m.name, _against_words(m)) for m in usable[1:] if advised_against(m))
         if against:
@@ -1028,7 +1035,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         requirements=needs.hard,
         preferences=needs.preferences,
         conflicts=(
-            *_too_late(pb, needs, ranked_models, model_broke),
+            *_too_late(pb, needs, ranked_models, model_broke, costed=_goes_on(role("horizon"), role("duration_weeks"))),
             *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         ),
         delivered_from=delivered_from,
@@ -1181,6 +1188,12 @@ def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedMod
     ]
 
 
+def _goes_on(horizon: Any, weeks: Any) -> bool:
+    """Work that goes on for two years or more (not a piece of work done once): long enough for a stop-gap to hand
+    over to the model the answers favour."""
+    return not weeks and isinstance(horizon, int | float) and not isinstance(horizon, bool) and horizon >= 2
+
+
 def _bridge(late: _Late) -> str:
     """How long the bridge runs: from when the best model that can start is running (its own launch time) to when
     the favoured one is ready (review 121: the favoured model's whole launch time was given as the bridge's)."""
@@ -1220,12 +1233,13 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
 
 
 def _too_late(
-    pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any
+    pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any, *, costed: bool = False
 ) -> tuple[req.Conflict, ...]:
     """The model the answers favour most, ruled out only because it cannot launch by the start date asked for (a
     centre of the buyer's own takes about a year), as a trade-off to decide beside the verdict: start later, keep
     the date with the best model that can start, or start with that one and move the work when the other is ready.
-    None when the model recommended is also the one the answers favour."""
+    None when the model recommended is also the one the answers favour. ``costed``: the favoured model is costed beside
+    the one that can start (work that goes on for years), which the bridge option says."""
     return tuple(
         req.Conflict(
             code=f"start_within:{late.model.code}",
@@ -1245,8 +1259,15 @@ def _too_late(
                 req.Option(
                     f"Start with {late.best.name} now and move the work to {late.model.name} when it is ready",
                     "two set-ups and a second transition; a first contract with an exit you can use, "
-                    f"{_bridge(late)} (any cost shown prices {late.best.name} over the whole period, not as a "
-                    f"bridge, and {late.model.name} not at all)",
+                    f"{_bridge(late)} ("
+                    + (
+                        f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
+                        f"{late.model.name} from its own launch"
+                        if costed
+                        else f"any cost shown prices {late.best.name} over the whole period, not as a bridge, and "
+                        f"{late.model.name} not at all"
+                    )
+                    + ")",
                 ),
             ),
         )

@@ -894,6 +894,12 @@ class EvaluationRecord:
         return tuple(c for c in self.conflicts if c.kind == "model")
 
     @property
+    def ruled_out_by_date(self) -> frozenset[str]:
+        """The codes of the models the start date alone rules out although the answers favour them (a trade-off's
+        ``start_within:<code>``): the cost table marks the one costed beside the model that can start."""
+        return frozenset(c.code.removeprefix("start_within:") for c in self.favoured_conflicts)
+
+    @property
     def favoured_model_ruled_out(self) -> bool:
         """The model the answers favour breaks a requirement the buyer set (a start date it cannot meet): a trade-off
         of kind "model" says so and what to change."""
