@@ -49,17 +49,20 @@ class Replaced:
 
     by: str
     by_id: int | None
+    # None: the answer the page showed was removed since (review 119: typed over with a plain "Saved"); who removed
+    # it and when are not kept with the answers.
     at: datetime | None
     # Their answer, in words, so it can be given again if it was the right one ("" when not known).
     was: str = ""
     own: bool = False
-    # The answer the page showed was removed since (review 119: typed over with a plain "Saved"); who removed it and
-    # when are not kept with the answers.
-    removed: bool = False
+
+    @property
+    def removed(self) -> bool:
+        return self.at is None
 
     @property
     def message(self) -> str:
-        if self.removed or self.at is None:
+        if self.at is None:
             return "The answer this page showed was removed after it was opened; yours is now stored in its place."
         at = timezone.localtime(self.at).strftime("%H:%M %Z")
         if self.own:
@@ -500,7 +503,7 @@ def _replaced(
             continue
         if code not in given:
             if loaded[code]:  # drawn answered, and no answer now: removed since the page was opened
-                replaced[code] = Replaced(by="Someone", by_id=None, at=None, removed=True)
+                replaced[code] = Replaced(by="Someone", by_id=None, at=None)
             continue
         at, by_id, email = given[code]
         if at is None or loaded_stamp(at) == loaded[code]:

@@ -44,9 +44,7 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
         # No figure at all, so no currency: the stored one is only the default of a cost never worked out.
         yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
         if cost.inhouse_horizon is not None:  # the data may not leave: in-house alone, to set onshore quotes against
-            for line in cost.inhouse_lines:
-                yield _row(INHOUSE, line.label, "in-house", cur, line.horizon, line.formula)
-            yield _row(INHOUSE, f"Total over {cost.period}", "total", cur, cost.inhouse_horizon)
+            yield from _inhouse_rows(cost)
             for i in cost.inhouse_inputs:
                 yield _row(INHOUSE, i.label, "input", "", None, f"{i.value} ({i.source})")
             yield from _figure_rows(cost)
@@ -81,9 +79,7 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
         for name, why in cost.skipped:  # set only beside provider fees
             yield _row(name, "Not costed", "skipped", "", None, why)
         return
-    for line in cost.inhouse_lines:
-        yield _row(INHOUSE, line.label, "in-house", cur, line.horizon, line.formula)
-    yield _row(INHOUSE, f"Total over {cost.period}", "total", cur, cost.inhouse_horizon)
+    yield from _inhouse_rows(cost)
     for m in cost.models:
         for line in m.lines:
             yield _row(m.name, line.label, line.kind, cur, line.horizon, line.formula)
@@ -92,6 +88,12 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
     for name, why in cost.skipped:
         yield _row(name, "Not costed", "skipped", cur, None, why)
     yield from _figure_rows(cost)
+
+
+def _inhouse_rows(cost: Cost) -> Iterator[list[str]]:
+    for line in cost.inhouse_lines:
+        yield _row(INHOUSE, line.label, "in-house", cost.currency, line.horizon, line.formula)
+    yield _row(INHOUSE, f"Total over {cost.period}", "total", cost.currency, cost.inhouse_horizon)
 
 
 def _figure_rows(cost: Cost) -> Iterator[list[str]]:

@@ -65,11 +65,7 @@ def set_stakeholder_roles(
             Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
         )
         if gone := [m for m in roles if m.pk not in there]:
-            raise TeamError(
-                f"{listed([str(m.user) for m in gone])} {'was' if len(gone) == 1 else 'were'} removed from the "
-                "organisation since this page was opened, so nothing was saved. The page now shows the members and "
-                "the roles they hold: choose again, and save."
-            )
+            raise _removed_since(gone, "the members and the roles they hold")
         if shown:
             now: dict[int, set[str]] = {}
             for member_id, role in StakeholderRole.objects.filter(membership_id__in=ids).values_list(
@@ -210,13 +206,17 @@ def _hold_members(assessment: Assessment, chosen: Iterable[Membership | str | No
     if not members:
         return
     there = held(Membership.objects.filter(organisation_id=assessment.organisation_id, pk__in=list(members)))
-    gone = [members[pk] for pk in sorted(set(members) - there)]
-    if gone:
-        who = listed([m.user.email for m in gone])
-        raise TeamError(
-            f"{who} {'was' if len(gone) == 1 else 'were'} removed from the organisation since this page was opened, so "
-            "nothing was saved. The page now shows who can be chosen: choose again, and save."
-        )
+    if gone := [members[pk] for pk in sorted(set(members) - there)]:
+        raise _removed_since(gone, "who can be chosen")
+
+
+def _removed_since(gone: list[Membership], shows: str) -> TeamError:
+    """The refusal of a save naming members removed from the organisation since its page was opened."""
+    who = listed([m.user.email for m in gone])
+    return TeamError(
+        f"{who} {'was' if len(gone) == 1 else 'were'} removed from the organisation since this page was opened, so "
+        f"nothing was saved. The page now shows {shows}: choose again, and save."
+    )
 
 
 def selects_now(assessment: Assessment, assignments: Iterable[SectionAssignment]) -> dict[str, str]:

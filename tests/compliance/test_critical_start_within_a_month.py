@@ -63,19 +63,20 @@ def test_not_for_other_work_or_a_later_start(reference: Playbook, changes: dict[
     assert RULE not in fired_codes(evaluated_case(reference, CASE, buyer_regulated_in="eu", **changes))
 
 
+# An EU investment firm with a critical function to move within a month.
+EU_FIRM_DUE = {
+    "critical_function": True,
+    "start_within": "within-month",
+    "buyer_regulated_in": "eu",
+    "buyer_sector": "investment-firm",
+}
+
+
 @pytest.mark.parametrize("licence", ["aifm", "ucits-manco", "ucits-and-aifm"])
 def test_an_eu_fund_manager_reads_its_own_notice_not_the_banks_or_the_uks(reference: Playbook, licence: str) -> None:
     # Review 118: a Dutch UCITS and AIFM manager starting within a month read EBA/GL/2019/02, the Central Bank of
     # Ireland, FCA SUP 15 and the PRA Rulebook, and not the delegation notices of its own regimes.
-    ev = evaluated_case(
-        reference,
-        CASE,
-        critical_function=True,
-        start_within="within-month",
-        buyer_regulated_in="eu",
-        buyer_sector="investment-firm",
-        eu_investment_licence=licence,
-    )
+    ev = evaluated_case(reference, CASE, **EU_FIRM_DUE, eu_investment_licence=licence)
     assert RULE not in fired_codes(ev)
     (risk,) = [r for r in ev.risks if r.rule == f"{RULE}-eu-fund-manager"]
     assert risk.severity == "high"
@@ -85,13 +86,5 @@ def test_an_eu_fund_manager_reads_its_own_notice_not_the_banks_or_the_uks(refere
     assert "UCITS Directive Art. 13(1)(a) for a UCITS management company, in an appropriate manner" in risk.mitigation
     assert "Part B section 10.1" in risk.mitigation
     assert not [w for w in ("EBA/GL/2019/02", "SUP 15", "PRA Rulebook") if w in risk.mitigation]
-    mifid = evaluated_case(
-        reference,
-        CASE,
-        critical_function=True,
-        start_within="within-month",
-        buyer_regulated_in="eu",
-        buyer_sector="investment-firm",
-        eu_investment_licence="mifid-firm",
-    )
+    mifid = evaluated_case(reference, CASE, **EU_FIRM_DUE, eu_investment_licence="mifid-firm")
     assert RULE in fired_codes(mifid) and f"{RULE}-eu-fund-manager" not in fired_codes(mifid)

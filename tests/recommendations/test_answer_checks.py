@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -210,21 +211,30 @@ def test_a_hidden_answer_left_from_before_does_not_let_impossible_hours_through(
         submit_and_recommend(assessment=a, user=buyer)
 
 
+def _slip_draft(reference: Playbook, organisation: Organisation, buyer: User) -> tuple[Any, str]:
+    """A draft of the golden case (2 people), and the code of its annual hours question."""
+    answers = reference.golden_cases.get(name__startswith=CASE).answers
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
+    )
+    return a, compiled_playbook(reference).roles["annual_hours"]
+
+
+def _status(body: str, code: str) -> str:
+    """The status line an autosave of ``code`` answered with, as read."""
+    return html.unescape(body[body.index(f'id="status-{code}"') :].split("</p>", 1)[0])
+
+
 @pytest.mark.django_db
 def test_the_step_says_at_once_when_the_hours_saved_cannot_be_submitted(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     # Review 83: the step said "Saved" to 40,000 hours a year for 2 people; only the review page marked it.
-    roles = compiled_playbook(reference).roles
-    answers = reference.golden_cases.get(name__startswith=CASE).answers
-    a = AssessmentFactory(
-        organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
-    )
-    hours = roles["annual_hours"]
+    a, hours = _slip_draft(reference, organisation, buyer)
     saved = buyer_client.post(
         reverse("questionnaire:answer", args=[a.pk, hours]), {hours: "40000"}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    status = html.unescape(saved[saved.index(f'id="status-{hours}"') :].split("</p>", 1)[0])
+    status = _status(saved, hours)
     assert "But it cannot be submitted as it is: 40,000 hours a year for 2 people" in status
     # Without JavaScript, the step's message says it too.
     section = compiled_playbook(reference).questions[hours].section
@@ -345,12 +355,7 @@ def test_a_save_over_a_colleagues_change_still_says_when_it_cannot_be_submitted(
     from apps.accounts.models import Membership
     from tests.factories import MembershipFactory
 
-    roles = compiled_playbook(reference).roles
-    answers = reference.golden_cases.get(name__startswith=CASE).answers
-    a = AssessmentFactory(
-        organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
-    )
-    hours = roles["annual_hours"]
+    a, hours = _slip_draft(reference, organisation, buyer)
     url = reverse("questionnaire:answer", args=[a.pk, hours])
     assert buyer_client.post(url, {hours: "2000"}, HTTP_HX_REQUEST="true").status_code == 200
     step = reverse("questionnaire:step", args=[a.pk, compiled_playbook(reference).questions[hours].section])
@@ -361,16 +366,14 @@ def test_a_save_over_a_colleagues_change_still_says_when_it_cannot_be_submitted(
     other.force_login(colleague)
     assert other.post(url, {hours: "3000"}, HTTP_HX_REQUEST="true").status_code == 200
     saved = buyer_client.post(url, {hours: "40000", f"{hours}__loaded": stamp}, HTTP_HX_REQUEST="true")
-    status = html.unescape(saved.content.decode())
-    status = status[status.index(f'id="status-{hours}"') :].split("</p>", 1)[0]
+    status = _status(saved.content.decode(), hours)
     assert "changed this answer at" in status and "yours replaced it" in status
     assert "But it cannot be submitted as it is: 40,000 hours a year for 2 people" in status
     # A removal over a colleague's answer says it is removed, and whose it replaced.
     page = buyer_client.get(step).content.decode()
     stamp = re.search(rf'name="{hours}__loaded" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
     assert other.post(url, {hours: "3000"}, HTTP_HX_REQUEST="true").status_code == 200
-    cleared = html.unescape(
-        buyer_client.post(url, {hours: "", f"{hours}__loaded": stamp}, HTTP_HX_REQUEST="true").content.decode()
+    cleared = _status(
+        buyer_client.post(url, {hours: "", f"{hours}__loaded": stamp}, HTTP_HX_REQUEST="true").content.decode(), hours
     )
-    cleared = cleared[cleared.index(f'id="status-{hours}"') :].split("</p>", 1)[0]
     assert "Answer removed" in cleared and "changed this answer at" in cleared and not cleared.endswith("Saved.")

@@ -825,6 +825,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     labels = {o.code: o.label for o in region.options} if region is not None and roles["preferred_region"] else None
     needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because}, labels=labels)
     ranked_models, model_broke = _ranked_models(pb, scored, needs, ruled_out, model_contribs)
+    # The models the answers favour that the start date alone rules out, and whether the work goes on long enough for
+    # a stop-gap to hand over to one: the trade-off says it, and the cost then prices the first beside the stop-gap.
+    late, goes_on = _late(pb, needs, ranked_models, model_broke), _goes_on(role("horizon"), role("duration_weeks"))
     broken: dict[str, list[str]] = {}
     breaches = req.location_breaches(needs, locations)
     for breach in breaches:
@@ -991,9 +994,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         # (its own launch counted as its cost counts it), so the trade-off between the date and the model has both
         # figures, for work that goes on for years, where a bridge would hand over to it (reviews 115 and 118: the
         # stop-gap was priced over the whole horizon and the favoured one not at all).
-        if _goes_on(role("horizon"), role("duration_weeks")):
-            late = _late(pb, needs, ranked_models, model_broke)[:1]
-            costed += [m.model.code for m in late if m.model.code not in costed]
+        if goes_on:
+            costed += [m.model.code for m in late[:1] if m.model.code not in costed]
         cost = _cost(pb, costed, _entity_at(role, needs, delivered_from, locations), seen.questions, delivered_from)
         against = tuple((m.name, _against_words(m)) for m in usable[1:] if advised_against(m))
         if against:
@@ -1035,7 +1037,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         requirements=needs.hard,
         preferences=needs.preferences,
         conflicts=(
-            *_too_late(pb, needs, ranked_models, model_broke, costed=_goes_on(role("horizon"), role("duration_weeks"))),
+            *_too_late(late, costed=goes_on),
             *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         ),
         delivered_from=delivered_from,
@@ -1232,14 +1234,13 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
     )
 
 
-def _too_late(
-    pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any, *, costed: bool = False
-) -> tuple[req.Conflict, ...]:
+def _too_late(late_models: list[_Late], *, costed: bool = False) -> tuple[req.Conflict, ...]:
     """The model the answers favour most, ruled out only because it cannot launch by the start date asked for (a
     centre of the buyer's own takes about a year), as a trade-off to decide beside the verdict: start later, keep
     the date with the best model that can start, or start with that one and move the work when the other is ready.
-    None when the model recommended is also the one the answers favour. ``costed``: the favoured model is costed beside
-    the one that can start (work that goes on for years), which the bridge option says."""
+    None when the model recommended is also the one the answers favour. ``late_models``: ``_late``'s, worked out once
+    per evaluation; ``costed``: the favoured model is costed beside the one that can start (work that goes on for
+    years), which the bridge option says."""
     return tuple(
         req.Conflict(
             code=f"start_within:{late.model.code}",
@@ -1271,7 +1272,7 @@ def _too_late(
                 ),
             ),
         )
-        for late in _late(pb, needs, ranked, broke)
+        for late in late_models
     )
 
 
