@@ -294,7 +294,7 @@ def test_nobody_gives_the_second_opinion_on_a_section_they_answer(
     page = html.unescape(both.content.decode())
     # Refused on the form, the choices kept and the clash named in the error summary (review 122: every choice lost).
     assert both.status_code == 400, page[:500]
-    assert f"{colleague} would both answer “" in page and 'id="error-summary"' in page
+    assert f"{colleague} would both answer “" in page and 'id="error-summary" tabindex="-1" data-error-summary' in page
     assert 'value="role-finance" selected' in page
     assert not SectionAssignment.objects.exists() and not SecondOpinion.objects.exists()
     _ask(buyer_client, draft, colleague)
