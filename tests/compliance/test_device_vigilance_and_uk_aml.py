@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from apps.playbooks.models import Playbook
-from tests.recommendations.golden import evaluated_answers
+from tests.recommendations.golden import evaluated_answers, fired_codes
 
 pytestmark = pytest.mark.django_db
 DEVICE_MAKER: dict[str, Any] = {
@@ -257,6 +257,16 @@ def test_a_french_hospital_reads_medical_secrecy_and_hds_hosting_in_the_eea(refe
     assert not [
         r for r in evaluated_answers(reference, {}, **DUTCH_HOSPITAL).risks if r.rule == "fr-health-data-hosting"
     ]
+    # Review 124: its patients' data described as special-category EU personal data, health information not ticked,
+    # reads the same hosting and secrecy, worded for special-category data that is patients' health data.
+    special = evaluated_answers(reference, {}, **{**french, "data_categories": ["eu-personal"]})
+    assert "fr-health-data-hosting" not in fired_codes(special)
+    (hosting,) = [r for r in special.risks if r.rule == "fr-health-data-hosting-special-category"]
+    assert hosting.title.startswith("Where the special-category data is patients' health data")
+    (condition,) = [c.text for c in special.conditions if c.rule == "fr-health-data-hosting-special-category"]
+    assert "santé publique art. L.1111-8)" in condition and "medical secrecy (art. L.1110-4)" in condition
+    # With health information ticked as well (as above), the plain rule alone.
+    assert "fr-health-data-hosting-special-category" not in fired_codes(ev)
 
 
 def test_inside_information_under_confidentiality_agreements_is_a_risk_and_a_funds_models_are_an_analysts(

@@ -20,6 +20,11 @@ def test_a_german_bank_reads_the_gwg(reference: Playbook) -> None:
     assert any("(GwG § 17(5))" in c.text for c in ev.conditions)
     [gate] = [g for g in ev.gates if "GwG § 6(7)" in g.text]
     assert gate.notice and "any prohibition it issues" in gate.text
+    # Review 124: the checklist settles the notice too, not only the due diligence the rule's other condition sets.
+    assert [c.text.endswith("(GwG § 6(7))") for c in ev.conditions if c.rule == "aml-outsourcing-germany"] == [
+        False,
+        True,
+    ]
     obligations = [
         o for r in ev.regimes if r.code == "eu-aml-outsourcing" for _, _, items in r.obligations for o in items
     ]

@@ -114,3 +114,23 @@ def test_a_federally_regulated_bank_in_quebec_reads_the_act_as_unsettled_not_bin
     assert "qc-private-sector-privacy" not in ev.regime_codes
     (risk,) = [r for r in ev.risks if r.rule == "quebec-transfer-assessment-federal-institution"]
     assert "unsettled" in risk.title and "SOR/2003-374" in risk.mitigation
+
+
+def test_an_insurer_osfi_supervises_in_quebec_is_bound_by_the_act(reference: Playbook) -> None:
+    # Review 124: insurance is provincial business even for a federally incorporated insurer (Canadian Western Bank
+    # v. Alberta, 2007 SCC 22); only a bank, banking being federal, reads the Act's reach as unsettled.
+    insurer = {
+        **CA_BANK_MODELS,
+        "buyer_ca_province": "quebec",
+        "buyer_sector": "insurer",
+        "buyer_regulated_in": "canada",
+    }
+    ev = evaluated_answers(reference, insurer)
+    assert "qc-private-sector-privacy" in ev.regime_codes
+    assert "quebec-transfer-assessment-federal-institution" not in fired_codes(ev)
+    assert [c.rule for c in ev.conditions if "leaves Québec" in c.text] == ["quebec-transfer-assessment-in-quebec"]
+    # A bank reads it as unsettled whichever regulator it named.
+    bank = evaluated_answers(reference, {**insurer, "buyer_sector": "bank", "buyer_regulated_in": "other"})
+    assert "qc-private-sector-privacy" not in bank.regime_codes
+    (risk,) = [r for r in bank.risks if r.rule == "quebec-transfer-assessment-federal-institution"]
+    assert "binds a bank" in risk.title and "s. 91(15)" in risk.mitigation

@@ -125,8 +125,11 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
     for role in ("processor", "both"):
         ev = evaluated_answers(reference, reseller, gdpr_role=role)
         assert any("prior written authorisation" in g.text and "Art. 28(2)" in g.text for g in ev.gates)
-        (condition,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor"]
-        assert "Art. 28(4)" in condition
+        # Review 124: the conditions' checklist lists the clients' authorisation as well as the flow-down, so a
+        # gate whose rule sets another condition is not left off it.
+        authorisation, flow_down = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor"]
+        assert "prior written authorisation" in authorisation and "Art. 28(2)" in authorisation
+        assert "Art. 28(4)" in flow_down
         # A buyer in the US received the data under its clients' transfer terms: the provider is an onward transfer
         # those terms govern, not a Module 3 contract of its own (review 111).
         (onward,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-onward-transfer"]

@@ -929,7 +929,8 @@ FORMULAS = {
     PROVIDER_FEES: "monthly fee × (1 + location wage inflation)^year until transfer or the horizon; monthly fee ="
     " people × committed hours × rate × location index ÷ 12 (pool, managed: annual hours × rate × (1 + premium)"
     " × location index ÷ 12; project: deliverables × price ÷ 12) × exchange rate",
-    "Set-up fee": "set-up fee × exchange rate, in month 1: premises, entity and leadership for a small team",
+    "Set-up fee": "set-up fee × exchange rate, in month 1: premises, entity and leadership for a small team; the same"
+    " for any size of centre, so a floor for a large one",
     BOT_HIRING: "people × committed hours × rate × location index × owned-cost ratio × recruiting share per hire ×"
     " exchange rate, in month 1: a year's cost of the centre's staff without the provider's margin × the share it"
     " costs to recruit each, charged by the provider as it builds the centre",
