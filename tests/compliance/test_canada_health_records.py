@@ -60,3 +60,20 @@ def test_an_ontario_hospital_reads_its_provinces_health_information_law(referenc
 
 def test_not_for_a_canadian_buyer_outside_healthcare(reference: Playbook) -> None:
     assert RULE not in fired_codes(evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_sector="other"))
+
+
+def test_the_hospitals_checklist_reads_its_provinces_law_and_pipeda_only_for_commercial_activity(
+    reference: Playbook,
+) -> None:
+    # Review 124: an Ontario hospital's only condition had been PIPEDA's terms, which reach commercial activity alone;
+    # its province's health-information law was a risk with nothing to settle.
+    ev = evaluated_answers(reference, ONTARIO_HOSPITAL)
+    (custodian,) = [c.text for c in ev.conditions if c.rule == RULE]
+    assert "PHIPA 2004 makes the provider your agent, s. 17" in custodian
+    assert "pipeda-canada-personal-data" not in fired_codes(ev)
+    (pipeda,) = [c.text for c in ev.conditions if c.rule == "pipeda-canada-personal-data-healthcare"]
+    assert pipeda.startswith("For what you do in the course of commercial activities") and "s. 4(1)(a)" in pipeda
+    assert "pipeda" in ev.regime_codes
+    # Any other sector reads PIPEDA's terms as they were.
+    other = evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_sector="other")
+    assert [c.rule for c in other.conditions if "PIPEDA Schedule 1" in c.text] == ["pipeda-canada-personal-data"]
