@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from apps.playbooks.engine import evaluate
+from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
 
@@ -68,3 +69,43 @@ def test_data_of_its_own_or_about_people_in_india_keeps_the_whole_act(
 def test_a_buyer_outside_india_reads_neither(reference: Playbook) -> None:
     found = regimes(reference, buyer_location="uk", home_market="uk")
     assert "dpdp" not in found and "dpdp-foreign-clients" not in found
+
+
+TAX_FIRM = {
+    "function": "tax-preparation",
+    "buyer_sector": "accounting-firm",
+    "buyer_location": "india",
+    "home_market": "other",
+    "client_jurisdictions": ["us"],
+    "data_categories": ["tax-returns"],
+}
+
+
+@pytest.mark.parametrize(
+    ("said", "exempt"),
+    [("for-clients", True), ("own", False), ("both", False), ("not-sure", False), (None, False)],
+)
+def test_other_data_of_clients_abroad_reads_the_exemption_when_the_buyer_says_so(
+    reference: Playbook, said: str | None, exempt: bool
+) -> None:
+    # Review 124: an Indian firm preparing US clients' returns under its contracts with them read the whole Act as
+    # their Data Fiduciary; the exemption (s.17(1)(d)) had been read for EU and UK clients' data alone.
+    compiled = compiled_playbook(reference)
+    answers = {**TAX_FIRM, **({"buyer_india_data_for_clients": said} if said else {})}
+    found = {r.code for r in evaluate(compiled, answers).regimes}
+    assert ("dpdp-foreign-clients" in found, "dpdp" in found) == (exempt, not exempt)
+
+
+def test_the_question_is_asked_only_of_a_buyer_in_india_with_no_data_about_people_in_india(
+    reference: Playbook,
+) -> None:
+    compiled = compiled_playbook(reference)
+
+    def visible_questions(pb: Any, answers: dict[str, Any]) -> tuple[str, ...]:
+        return visibility(pb, answers).questions
+
+    asked = "buyer_india_data_for_clients"
+    assert asked in visible_questions(compiled, TAX_FIRM)
+    assert asked not in visible_questions(compiled, {**TAX_FIRM, "data_categories": ["tax-returns", "india-personal"]})
+    assert asked not in visible_questions(compiled, {**TAX_FIRM, "buyer_location": "uk", "home_market": "uk"})
+    assert asked not in visible_questions(compiled, {**TAX_FIRM, "data_categories": ["eu-personal"]})
