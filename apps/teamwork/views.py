@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -342,9 +342,22 @@ def _settle_refused(
 
 
 MEMBERS_GONE = (
-    "A member this page showed is not in the organisation now: removed since it was opened. Nothing was saved; the "
-    "page now shows the members and the roles they hold: choose again, and save."
+    "A member this page showed is not in the organisation now: removed since it was opened, so the roles you chose for "
+    "them cannot be saved. Nothing was saved; the page shows your other choices as you sent them: check them, and save."
 )
+GONE_LEFT_ALONE = (
+    "A member this page showed has been removed from the organisation since it was opened: the roles they held went "
+    "with them."
+)
+
+
+def _changed_for(data: QueryDict, key: str) -> bool:
+    """Whether the roles sent for ``key`` (``roles-<id>``) differ from what the page drew for it (``was-roles-<id>``);
+    a field the page did not draw counts as changed when anything is chosen in it."""
+    chosen = set(data.getlist(key))
+    if f"was-{key}" not in data:
+        return bool(chosen)
+    return chosen != {r for r in str(data.get(f"was-{key}", "")).split(",") if r}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -357,7 +370,10 @@ def roles(request: MemberRequest) -> HttpResponse:
         "membership_id", "role"
     ):
         held.setdefault(f"roles-{membership_id}", []).append(role)
-    form = StakeholderRolesForm(request.POST if request.method == "POST" else None, members=members, initial=held)
+    # Refused for a removed member's roles: the page drawn again with the other choices as they were sent.
+    kept = getattr(request, "roles_kept", None)
+    data = request.POST if request.method == "POST" else kept
+    form = StakeholderRolesForm(data, members=members, initial=held)
     if request.method == "POST":
         if not request.membership.is_owner:
             raise PermissionDenied("Owners set their members' stakeholder roles.")
@@ -366,8 +382,12 @@ def roles(request: MemberRequest) -> HttpResponse:
         # A member the page showed and who is not in the organisation now (removed since it was opened; or an id that
         # was never one of its members): refused in words, nothing saved, the same for both (review 123: a stale page's
         # choice for a removed member was dropped under "Saved").
+        # A removed member's boxes left as drawn are no change to refuse (review 125: an owner's change to another
+        # member was refused because someone else had been removed meanwhile, as the contributors page does not).
         sent = {key.removeprefix("was-") for key in request.POST if key.removeprefix("was-").startswith("roles-")}
-        if sent - own:
+        gone = sent - own
+        if any(_changed_for(request.POST, key) for key in gone):
+            request.roles_kept = request.POST.copy()  # type: ignore[attr-defined]  # read above, as the page is drawn
             return refused_on(request, MEMBERS_GONE, roles, address=reverse("teamwork:roles"))
         if not any(key in own or key.removeprefix("was-") in own for key in request.POST):
             return refused_on(request, NOTHING_SENT, roles, address=reverse("teamwork:roles"), status=400)
@@ -381,6 +401,8 @@ def roles(request: MemberRequest) -> HttpResponse:
             except services.TeamError as exc:
                 return refused_on(request, exc.messages[0], roles, address=reverse("teamwork:roles"))
             messages.success(request, "Saved the stakeholder roles.")
+            if gone:
+                messages.info(request, GONE_LEFT_ALONE)
             if idle := services.roles_left_unanswered(request.organisation.pk):
                 messages.warning(request, idle)
             return redirect("teamwork:roles")

@@ -124,7 +124,7 @@ def add_vendor(
         defaults={"organisation_id": recommendation.organisation_id, "created_by": user},
     )
     if shortlist.entries.filter(vendor=vendor).exists():
-        raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor")
+        raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor", conflict=True)
     try:
         with transaction.atomic():
             return ShortlistEntry.objects.create(
@@ -135,7 +135,7 @@ def add_vendor(
                 added_by=user,
             )
     except IntegrityError:  # added by someone else a moment ago
-        raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor") from None
+        raise ShortlistError(f"{vendor.name} is already on this shortlist.", field="vendor", conflict=True) from None
 
 
 def moved_since(entry: ShortlistEntry) -> str:

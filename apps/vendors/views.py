@@ -134,6 +134,13 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
             )
         except services.ShortlistError as exc:
             form.add_error(None, exc.messages[0])
+            if exc.conflict:
+                # Added by a colleague meanwhile (review 125: the summary linked a reason box no longer drawn, and the
+                # reason typed was lost): the summary links its card, and gives back what was typed to copy.
+                context = _matching_context(request, recommendation, add_form=form, add_code=vendor.code)
+                context["already_listed"] = {"reason": form.cleaned_data["reason"], "notes": form.cleaned_data["notes"]}
+                context["page_address"] = reverse("vendors:matching", args=[pk])
+                return render(request, "vendors/matching.html", context, status=409)
         else:
             messages.success(request, f"{vendor.name} is on the long list.")
             return redirect(f"{reverse('vendors:matching', args=[pk])}#vendor-{vendor.code}")

@@ -8,6 +8,7 @@ keys are checked at once (SET CONSTRAINTS ALL IMMEDIATE), as the commit would ch
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -127,13 +128,42 @@ def test_role_fields_of_someone_not_a_member_now_are_refused_in_words_and_save_n
     gone.delete()
     for sent in (
         {f"roles-{foreign.pk}": ["legal"]},
-        {f"roles-{gone_pk}": ["legal"], f"roles-{buyer.pk}": ["finance"]},
+        {f"roles-{gone_pk}": ["legal"], f"was-roles-{gone_pk}": "", f"roles-{buyer.pk}": ["finance"]},
     ):
         response = buyer_client.post(reverse("teamwork:roles"), {**sent, "drawn_in": organisation.pk})
         page = html.unescape(response.content.decode())
         assert response.status_code == 409, page[:500]
         assert "A member this page showed is not in the organisation now" in page and "Nothing was saved" in page
         assert not StakeholderRole.objects.exists()
+    # The page drawn again keeps the other choices as sent (review 125), for the owner to check and save.
+    assert re.search(rf'name="roles-{buyer.pk}" value="finance"[^>]*checked', response.content.decode())
+
+
+def test_a_removed_members_roles_left_as_drawn_do_not_stop_a_change_to_another(
+    buyer_client: Client, colleague: User, organisation: Organisation
+) -> None:
+    # Review 125: an owner ticked roles for one member and was refused, nothing saved, because another member the page
+    # showed had been removed meanwhile; the contributors page saves such a change.
+    member = Membership.objects.get(user=colleague)
+    gone = MembershipFactory(organisation=organisation, role=Membership.Role.EDITOR)
+    StakeholderRole.objects.create(membership=gone, organisation=organisation, role="legal")
+    gone_pk = gone.pk
+    gone.delete()
+    sent = {
+        f"roles-{gone_pk}": ["legal"],
+        f"was-roles-{gone_pk}": "legal",
+        f"roles-{member.pk}": ["finance", "legal"],
+        f"was-roles-{member.pk}": "",
+        "drawn_in": organisation.pk,
+    }
+    response = buyer_client.post(reverse("teamwork:roles"), sent, follow=True)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and "Saved the stakeholder roles." in page
+    assert "has been removed from the organisation since it was opened: the roles they held went with them" in page
+    assert set(StakeholderRole.objects.values_list("membership_id", "role")) == {
+        (member.pk, "finance"),
+        (member.pk, "legal"),
+    }
 
 
 def test_held_rows_are_locked_for_key_share_and_only_in_a_transaction(draft: Assessment) -> None:

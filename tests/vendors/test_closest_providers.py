@@ -122,3 +122,22 @@ def test_matching_requires_overlap_only_when_the_evaluation_made_it_a_requiremen
     assert "overlap" not in needs_from_snapshot(read_snapshot(handover)).codes
     handover["evaluation"]["requirements"] = [{"code": "overlap", "kind": "overlap", "text": "At least 1 h"}]
     assert "overlap" in needs_from_snapshot(read_snapshot(handover)).codes
+
+
+def test_a_provider_a_colleague_added_meanwhile_gives_back_the_reason_typed_and_links_its_card(
+    nobody_fits: Recommendation, buyer_client: Client
+) -> None:
+    # Review 125: the second of two adds at once was told "already on this shortlist" with a link to a reason box no
+    # longer drawn, and the reason typed was lost.
+    url = reverse("vendors:add", args=[nobody_fits.pk])
+    first = {"vendor": "alpha-health", "reason": "They agreed to sign our DPDP addendum"}
+    assert buyer_client.post(url, first).status_code == 302
+    response = buyer_client.post(url, {"vendor": "alpha-health", "reason": "Their <b>Pune</b> team\nis cleared"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert '<a href="#vendor-alpha-health">Alpha Health (fictional) is already on this shortlist.</a>' in page
+    assert 'href="#reason-alpha-health"' not in page and 'id="vendor-alpha-health"' in page
+    assert (
+        "so what you typed was not saved" in page and "Reason: Their &lt;b&gt;Pune&lt;/b&gt; team<br>is cleared" in page
+    )
+    assert ShortlistEntry.objects.get().notes.endswith("Reason: They agreed to sign our DPDP addendum")
