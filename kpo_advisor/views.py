@@ -97,7 +97,14 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         said = str(exception) or "your role does not allow this"
         title = "Not saved" if request.method == "POST" else "Not shown"
         return refusal(request, 403, title, said)
-    return defaults.permission_denied(request, exception)
+    if request.path.startswith(API_PREFIX) or request.method != "POST":
+        return defaults.permission_denied(request, exception)
+    # A form refused for the member's role or organisation (left since the page was opened, review 125): what it held,
+    # listed to copy, as the 404 lists it; only for a signed-in member's form whose CSRF check passed.
+    signed_in = request.user.is_authenticated if hasattr(request, "user") else False
+    checked = getattr(request, "csrf_processing_done", False)
+    sent = typed_fields(request) if signed_in and checked else []
+    return render(request, "403.html", {"exception": str(exception), "sent": sent}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -483,6 +483,11 @@ def test_a_page_drawn_where_the_user_is_no_member_or_naming_two_organisations_do
     invite = {"email": "nobody@acme.test", "role": "viewer"}
     left = buyer_client.post(members, {**invite, "drawn_in": str(other_organisation.pk)})
     assert left.status_code == 403 and "not a member of now, so nothing was done" in left.content.decode()
+    # What the form held is listed to copy (review 125: a comment typed there was lost), never a password.
+    note = {"body": "Check <the> rates\nwith Priya", "password": "hunter2"}
+    page = buyer_client.post(members, {**invite, **note, "drawn_in": str(other_organisation.pk)}).content.decode()
+    assert "What you sent was not saved" in page and "Check &lt;the&gt; rates<br>with Priya" in page
+    assert "<dd>nobody@acme.test</dd>" in page and "hunter2" not in page
     for bad in ({"drawn_in": "9" * 5000}, {"drawn_in": [str(organisation.pk), str(other_organisation.pk)]}):
         assert buyer_client.post(members, {**invite, **bad}).status_code == 400
     header = {"X-KPO-Drawn-In": str(other_organisation.pk)}
