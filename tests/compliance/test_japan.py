@@ -83,3 +83,11 @@ def test_a_buyer_in_korea_is_told_its_own_law_is_not_covered_for_any_personal_da
     # Review 121: a Korean buyer handing over health data, or EU people's, read nothing of PIPA.
     ev = evaluated_case(reference, TOKYO, buyer_japan_korea_country="south-korea", data_categories=data)
     assert _not_covered(ev)
+
+
+def test_the_country_follow_ups_read_apart(reference: Playbook) -> None:
+    # Review 126: switching from Japan or South Korea to the UAE or Oman announced that "In which country are they?"
+    # opened and closed, the two follow-ups sharing one prompt.
+    questions = compiled_playbook(reference).questions
+    prompts = [questions[c].prompt for c in ("buyer_japan_korea_country", "buyer_gulf_country", "buyer_apac_country")]
+    assert len(set(prompts)) == 3

@@ -135,7 +135,12 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     verdict = page.split('id="tradeoffs"')[0]  # each is still a trade-off of its own below
     assert page.count('id="favoured-model"') == 1 and verdict.count("Your answers favour") == 1
     text = _text(page)
-    assert f"Ruled out by your start date: {late[0].text}" in text and "Not the model your answers favour" not in text
+    assert f"Your start date also rules out a model: {late[0].text}" in text
+    assert "Not the model your answers favour" not in text
+    # Review 126: the verdict box named the start date alone, not what blocks KPO whatever the date.
+    blocked = rec.record.evaluation.blockers
+    assert blocked and "What blocks it: " + "; ".join(b.name for b in blocked) + ". See each" in text
+    assert text.index("What blocks it:") < text.index("Your start date also rules out a model")
     assert "One more model with more points than the best that can start is ruled out by the date too." in text
     memo = render_memo_html(rec, "http://testserver/")
     assert memo.count('id="favoured-model"') == 1
