@@ -308,6 +308,15 @@ def assessment_step(request: MemberRequest, pk: int, section: str) -> HttpRespon
             messages.warning(request, f"{compiled.questions[code].prompt} {replaced.message}")
         for code, kept in result.kept.items():
             messages.info(request, f"{compiled.questions[code].prompt} {kept.message}")
+        if not result.errors and result.kept:
+            # An answer changed elsewhere since this page was drawn was kept over the box sent as drawn: the step is
+            # drawn again at it, for the member to see which answer stands before going on (review 126: without
+            # JavaScript the page moved on to the next step, and the answer chosen seemed lost).
+            order = next(s.questions for s in compiled.sections if s.code == section)
+            first = next((c for c in order if c in result.kept), next(iter(result.kept)))
+            messages.success(request, "Your other answers on this step are saved. Check the one kept before going on.")
+            url = reverse("questionnaire:step", kwargs={"pk": assessment.pk, "section": section})
+            return redirect(f"{url}#q-{first}")
         if not result.errors:
             return _after_step(request, assessment, compiled, section, result, team.hidden, answers)
         answers, errors, seen = result.answers, result.errors, result.seen
