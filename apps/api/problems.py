@@ -105,6 +105,16 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(cause, RepeatedKey):  # the body parsed, but says one key twice (``StrictJsonParser``)
         detail = "The request is not valid."
         return problem(request, 422, detail, errors=[{"field": cause.path, "message": "Given more than once."}])
+    # A body that is not JSON, said in the API's words rather than the parser's (review 125: "(maximum recursion depth
+    # exceeded while decoding a JSON array from a unicode string)" with DEBUG on).
+    if isinstance(cause, json.JSONDecodeError):
+        return problem(
+            request,
+            400,
+            f"The body is not valid JSON: {cause.msg.lower()} at line {cause.lineno}, column {cause.colno}.",
+        )
+    if isinstance(cause, RecursionError):
+        return problem(request, 400, "The body is not valid JSON for this API: it nests arrays or objects too deeply.")
     return problem(request, exc.status_code, str(exc.message))
 
 

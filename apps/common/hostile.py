@@ -681,7 +681,11 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
             continue
         text = "\n".join(CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip())
         if text.strip():
-            out.append((name, text[:longest]))
+            # Cut, and said to be (review 125: 100,000 characters came back as 20,000 with no word of the rest).
+            cut = (
+                f"\n… (cut here: the first {longest:,} of its {len(text):,} characters)" if len(text) > longest else ""
+            )
+            out.append((name, text[:longest] + cut))
         if len(out) == most:
             break
     return out

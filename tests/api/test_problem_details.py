@@ -273,3 +273,24 @@ def test_an_idempotency_key_beyond_ascii_is_refused_as_such(
         )
         body = assert_whole_problem(response, 422)
         assert body["detail"] == "Idempotency-Key must be ASCII: letters, digits, punctuation and spaces.", key
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('{"title": ', "The body is not valid JSON: expecting value at line 1, column 11."),
+        (
+            "[" * 100_000 + "]" * 100_000,
+            "The body is not valid JSON for this API: it nests arrays or objects too deeply.",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_is_said_in_the_apis_words(
+    api: ApiClient, playbook: Playbook, settings: Any, body: str, said: str
+) -> None:
+    # Review 125: with DEBUG on, the parser's own words ("maximum recursion depth exceeded while decoding a JSON
+    # array from a unicode string") were the answer's.
+    for debug in (True, False):
+        settings.DEBUG = debug
+        response = api.client.post("/api/v1/assessments", body, content_type="application/json", headers=api.headers)
+        assert assert_whole_problem(response, 400)["detail"] == said

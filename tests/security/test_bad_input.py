@@ -691,6 +691,11 @@ def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(wo
     assert "What you sent, with those characters taken out" in page
     assert CONTROL.sub("", title) in page and "csrfmiddlewaretoken" not in page
     assert "start_once" not in page and "x__loaded" not in page  # the form's machinery (review 123)
+    # Too long to give back whole, it says where it was cut (review 125).
+    long = owner.post(reverse("questionnaire:start"), {"title": "a" * 25_000 + title}, HTTP_ORIGIN="http://testserver")
+    shown = html.unescape(long.content.decode())
+    assert "a" * 20_000 + "\n… (cut here" not in shown and "a" * 20_000 + "<br>… (cut here" in shown
+    assert f"the first 20,000 of its {25_000 + len(CONTROL.sub('', title)):,} characters)" in shown
     # Sent from another site, nothing is echoed: it would put that site's words on this one's page (review 123).
     cross = owner.post(reverse("questionnaire:start"), {"title": title}, HTTP_ORIGIN="https://evil.example")
     assert cross.status_code == 400 and "What you sent" not in cross.content.decode()
