@@ -562,6 +562,24 @@ def dated_rate_headline(cost: Cost) -> str:
     return f"; at an exchange rate {cost.rate_age_months} months old" if cost.stale_rate else ""
 
 
+def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
+    """When the model recommended is the best that can start by the date asked for and the answers favour another
+    the date rules out: that its figure prices it for the whole period, not as a bridge to the other (reviews 124 and
+    126: a stop-gap's three-year saving read as the budget of the plan the trade-off proposes); else ""."""
+    late = ev.favoured_conflicts
+    if not late or ev.verdict == "doesnt_win" or not ev.models or ev.models[0].code != model.model:
+        return ""
+    code = late[0].code.removeprefix("start_within:")
+    favoured = next((m.name for m in ev.models if m.code == code), "")
+    if not favoured:
+        return ""
+    return (
+        f"That prices {model.name} for the whole period, as if it stayed: your answers favour {favoured}, which "
+        f"cannot start in time, so {model.name} may be only a bridge to it (see the trade-off), and the cost of that "
+        "plan is not one figure here."
+    )
+
+
 def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     model = recommended_cost(ev)
     if model is None:
@@ -576,7 +594,12 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     years, likely = ev.cost.period, model.savings[1]
     also = "".join(
         f" {text}"
-        for text in (quote_where(ev, model), cheaper_model_text(ev, model), cheaper_location_text(ev))
+        for text in (
+            bridge_text(ev, model),
+            quote_where(ev, model),
+            cheaper_model_text(ev, model),
+            cheaper_location_text(ev),
+        )
         if text
     )
     pay = _catalogue_pay(ev.cost)

@@ -464,6 +464,12 @@ def request_preview(*, playbook: Playbook, definition: Mapping[str, Any], limit:
     """Queue the preview of this draft (once per draft content and stored recommendations), or find it."""
     newest = Recommendation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     published = Playbook.objects.current()
+    if not playbook.is_draft:
+        # A version published (or retired) already is compared with the one published before it: against itself, a
+        # preview asked for after publishing counted no change (review 126).
+        # The first version has none before it, and is compared with itself (review 37: not "none published yet").
+        earlier = Playbook.objects.exclude(status=Playbook.Status.DRAFT).filter(version__lt=playbook.version)
+        published = earlier.defer("definition").order_by("-version").first() or playbook
     identity = {
         "playbook_id": playbook.pk,
         "fingerprint": draft_fingerprint(definition),

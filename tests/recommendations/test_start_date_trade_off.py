@@ -104,6 +104,23 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     costs = _text(page.split('id="cost"')[1].split("</table>")[0])
     assert "Own captive centre (GCC) (your start date rules it out: costed from its own launch" in costs
     assert "costed from its own launch" in memo
+    # The headline's figure says it prices the stop-gap for the whole period, not the bridge (reviews 124 and 126).
+    top = rec.record.evaluation.models[0].name
+    bridge = (
+        f"That prices {top} for the whole period, as if it stayed: your answers favour Own captive centre (GCC), which "
+        f"cannot start in time, so {top} may be only a bridge to it (see the trade-off)"
+    )
+    caveat = _text(page.split("data-cost-caveat=")[1].split("</p>")[0])
+    assert bridge in caveat and bridge in memo
+    # A buyer who can wait reads no such sentence.
+    b = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "start_within": "later"}
+    )
+    later = submit_and_recommend(assessment=b, user=buyer)
+    assert (
+        "may be only a bridge"
+        not in buyer_client.get(reverse("recommendations:detail", args=[later.pk])).content.decode()
+    )
 
 
 def test_a_buyer_who_can_wait_for_its_centre_reads_no_such_check(

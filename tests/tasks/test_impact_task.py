@@ -128,3 +128,22 @@ def test_the_published_version_previewed_is_compared_with_itself(draft: Playbook
         published_id=playbook.pk,
     )
     assert data is not None and data["baseline_version"] == playbook.version and data["verdict_changes"] == 0
+
+
+def test_a_version_previewed_after_it_is_published_is_compared_with_the_one_before_it(
+    draft: Playbook, curator_client: Client, curator: User
+) -> None:
+    """Review 126: asked for after publishing, the preview compared the new version with itself, said "the changes
+    counted are this draft's own", and showed none."""
+    from apps.playbooks.services import publish_playbook
+
+    first = Playbook.objects.get(status=Playbook.Status.PUBLISHED)
+    _turn_every_verdict(draft)
+    version_2 = publish_playbook(playbook=draft, user=curator)
+    url = reverse("admin:recommendations_recommendation_impact", args=[version_2.pk])
+    curator_client.get(url)
+    run_worker()
+    page = curator_client.get(url).content.decode()
+    assert f"compared with what version {first.version}, published before it, gives the same answers" in page
+    assert "this version's own" in page and "this draft's own" not in page
+    assert '<th scope="row">Verdict would change</th><td>2</td>' in page
