@@ -113,7 +113,10 @@ def result_comment(request: MemberRequest, pk: int) -> HttpResponse:
     if comment is not None:
         messages.success(request, "Comment posted.")
         return redirect(services.comment_url(comment))
-    context = {"rec": recommendation, "form": form}
+    # The thread as it is now beside the form, as a question's refused comment has it (review 125: a colleague's
+    # comment posted meanwhile was not shown).
+    thread = services.thread(Comment.objects.on_recommendation(recommendation))
+    context = {"rec": recommendation, "form": form, "thread": thread}
     return _refused(render(request, "discussion/result_comment.html", context, status=_refused_status(form)), form)
 
 

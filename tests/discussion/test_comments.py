@@ -226,13 +226,18 @@ def test_a_comment_too_long_is_refused_with_every_character_kept_and_no_box_cuts
     assert boxes and not any("maxlength" in box for box in boxes)
     assert "Up to 4,000 characters." in page
     long = "Long 🙂 " * 700  # 4,900 characters
+    # A colleague's comment posted meanwhile is shown beside the refused one (review 125).
+    assert (
+        _post(buyer_client, reverse("discussion:result_comment", args=[recommendation.pk]), "Rates?").status_code == 302
+    )
     refused = _post(viewer_client, reverse("discussion:result_comment", args=[recommendation.pk]), long)
     assert refused.status_code == 400
     body = html.unescape(refused.content.decode())
     assert "Keep a comment to 4,000 characters or fewer (this one has 4,899)." in body and long.strip() in body
     assert "<title>Error: comment not posted" in refused.content.decode()
     assert "maxlength" not in re.search(r"<textarea[^>]*>", body).group(0)
-    assert not Comment.objects.exists()
+    assert "Comments on this result" in body and '<p class="comment__body">Rates?</p>' in body
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Rates?"]
 
 
 def test_comments_past_the_hours_limit_are_refused_with_a_429_and_the_text_kept(
