@@ -573,10 +573,12 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
     favoured = next((m.name for m in ev.models if m.code == code), "")
     if not favoured:
         return ""
+    # The trade-off costs the plan as one where both were costed (``engine.evaluate._bridge_plan``).
+    planned = any("as one plan, about" in option.costs for option in late[0].options)
     return (
         f"That prices {model.name} for the whole period, as if it stayed: your answers favour {favoured}, which "
-        f"cannot start in time, so {model.name} may be only a bridge to it (see the trade-off), and the cost of that "
-        "plan is not one figure here."
+        f"cannot start in time, so {model.name} may be only a bridge to it, "
+        + ("and the trade-off below costs that plan as one." if planned else "and that plan is not costed as one.")
     )
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
+from apps.common.formatting import money, significant
 from apps.playbooks.models import Playbook
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
@@ -47,9 +48,22 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
     from apps.playbooks.runtime import compiled_playbook
 
     span = 12 - float(compiled_playbook(reference).catalogue.models[best.code]["ramp_up_months"])
+    # And the plan as one figure (reviews 124 and 126): the centre from its own launch, plus the stop-gap's running
+    # cost for the 12 months until then and its one-time costs, less the in-house cost of those months.
+    cost = ev.cost
+    stop, centre_cost = (next(m for m in cost.models if m.model == code) for code in (best.code, "own-centre"))
+    extra = 12 * (stop.annual[1] - cost.inhouse_annual[1]) / 12 + stop.tco.one_time[1]
+    plan = centre_cost.horizon[1] + extra
+
+    def amount(value: float) -> str:
+        return money(significant(value, cost.significant_figures), cost.currency)
+
     assert late.options[2].costs.endswith(
-        f"as a bridge of about {span:g} months, until it is ready (any cost shown prices each over the whole period: "
-        f"{best.name} not as a bridge, and Own captive centre (GCC) from its own launch)"
+        f"as a bridge of about {span:g} months, until it is ready (as one plan, about {amount(plan)} over 5 years, "
+        f"about {amount(cost.inhouse_horizon[1] - plan)} less than in-house: Own captive centre (GCC)'s likely "
+        f"{amount(centre_cost.horizon[1])} from its own launch, and about {amount(extra)} for {best.name} from the "
+        "start until then (about 12 months) with its one-time costs, less the in-house cost it replaces; likely "
+        "figures added, not simulated together)"
     )
     # Both are costed, for work that goes on for years (reviews 115 and 118: the favoured model was not costed at all);
     # for a year's work, the stop-gap alone, as the option then says.
@@ -108,7 +122,16 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     top = rec.record.evaluation.models[0].name
     bridge = (
         f"That prices {top} for the whole period, as if it stayed: your answers favour Own captive centre (GCC), which "
-        f"cannot start in time, so {top} may be only a bridge to it (see the trade-off)"
+        f"cannot start in time, so {top} may be only a bridge to it, and the trade-off below costs that plan as one."
+    )
+    # The plan as one rough figure (reviews 115, 118, 124 and 126): the centre from its own launch, plus the stop-gap
+    # until it is ready with its one-time costs, less the in-house cost it replaces.
+    assert re.search(
+        r"as one plan, about £[\d,]+ over 5 years, about £[\d,]+ less than in-house: Own captive centre \(GCC\)'s "
+        rf"likely £[\d,]+ from its own launch, and about £[\d,]+ for {re.escape(top)} from the start until then "
+        r"\(about 12 months\) with its one-time costs, less the in-house cost it replaces; likely figures added, not "
+        r"simulated together",
+        _text(page),
     )
     caveat = _text(page.split("data-cost-caveat=")[1].split("</p>")[0])
     assert bridge in caveat and bridge in memo

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from apps.common.formatting import possessive
+from apps.common.formatting import money, possessive, significant
 from apps.playbooks.engine import reasons
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.checks import AnswerCheck
@@ -1037,7 +1037,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         requirements=needs.hard,
         preferences=needs.preferences,
         conflicts=(
-            *_too_late(late, costed=goes_on),
+            *_too_late(late, costed=goes_on, cost=cost),
             *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         ),
         delivered_from=delivered_from,
@@ -1234,7 +1234,41 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
     )
 
 
-def _too_late(late_models: list[_Late], *, costed: bool = False) -> tuple[req.Conflict, ...]:
+def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
+    """The plan the bridge option proposes, as one rough figure (reviews 115, 118, 124 and 126: a CFO had the stop-gap
+    priced over the whole period and the favoured model from its own launch, never the two together): the favoured
+    model's likely cost from its own launch, plus the stop-gap's likely running cost for the months until then and
+    its one-time costs (contracting, its transition, its exit), less the in-house cost of those months, which the
+    favoured model's cost counts as the work staying in-house until it has launched. Likely figures added, not
+    simulated together, so said to be about; "" when either model or the in-house cost was not costed."""
+    by = {m.model: m for m in cost.models}
+    stop, favoured = by.get(late.best.code), by.get(late.model.code)
+    if not cost.available or stop is None or favoured is None or stop.tco is None or favoured.horizon is None:
+        return ""
+    if cost.inhouse_annual is None or cost.inhouse_horizon is None or stop.annual is None:
+        return ""
+    months = late.launch
+    extra = months * (stop.annual[1] - cost.inhouse_annual[1]) / 12 + stop.tco.one_time[1]
+    plan = favoured.horizon[1] + extra
+    saving = cost.inhouse_horizon[1] - plan
+
+    def amount(value: float) -> str:
+        return money(significant(value, cost.significant_figures), cost.currency)
+
+    against = (
+        f"about {amount(saving)} less than in-house" if saving >= 0 else f"about {amount(-saving)} more than in-house"
+    )
+    return (
+        f"as one plan, about {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
+        f"{amount(favoured.horizon[1])} from its own launch, and about {amount(extra)} for {stop.name} from the "
+        f"start until then (about {late.launch:g} months) with its one-time costs, less the in-house cost it "
+        "replaces; likely figures added, not simulated together"
+    )
+
+
+def _too_late(
+    late_models: list[_Late], *, costed: bool = False, cost: CostEstimate | None = None
+) -> tuple[req.Conflict, ...]:
     """The model the answers favour most, ruled out only because it cannot launch by the start date asked for (a
     centre of the buyer's own takes about a year), as a trade-off to decide beside the verdict: start later, keep
     the date with the best model that can start, or start with that one and move the work when the other is ready.
@@ -1262,7 +1296,9 @@ def _too_late(late_models: list[_Late], *, costed: bool = False) -> tuple[req.Co
                     "two set-ups and a second transition; a first contract with an exit you can use, "
                     f"{_bridge(late)} ("
                     + (
-                        f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
+                        plan
+                        if costed and cost is not None and (plan := _bridge_plan(late, cost))
+                        else f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
                         f"{late.model.name} from its own launch"
                         if costed
                         else f"any cost shown prices {late.best.name} over the whole period, not as a bridge, and "
