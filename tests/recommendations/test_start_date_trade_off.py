@@ -61,9 +61,9 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
     assert late.options[2].costs.endswith(
         f"as a bridge of about {span:g} months, until it is ready (as one plan, about {amount(plan)} over 5 years, "
         f"about {amount(cost.inhouse_horizon[1] - plan)} less than in-house: Own captive centre (GCC)'s likely "
-        f"{amount(centre_cost.horizon[1])} from its own launch, and about {amount(extra)} for {best.name} from the "
-        "start until then (about 12 months) with its one-time costs, less the in-house cost it replaces; likely "
-        "figures added, not simulated together)"
+        f"{amount(centre_cost.horizon[1])} from its own launch, and {best.name} from the start until then (about 12 "
+        f"months) with its one-time costs, in place of the in-house cost of those months: about {amount(extra)} more; "
+        "likely figures added, not simulated together)"
     )
     # Both are costed, for work that goes on for years (reviews 115 and 118: the favoured model was not costed at all);
     # for a year's work, the stop-gap alone, as the option then says.
@@ -128,9 +128,9 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     # until it is ready with its one-time costs, less the in-house cost it replaces.
     assert re.search(
         r"as one plan, about £[\d,]+ over 5 years, about £[\d,]+ less than in-house: Own captive centre \(GCC\)'s "
-        rf"likely £[\d,]+ from its own launch, and about £[\d,]+ for {re.escape(top)} from the start until then "
-        r"\(about 12 months\) with its one-time costs, less the in-house cost it replaces; likely figures added, not "
-        r"simulated together",
+        rf"likely £[\d,]+ from its own launch, and {re.escape(top)} from the start until then \(about 12 months\) "
+        r"with its one-time costs, in place of the in-house cost of those months: about £[\d,]+ more; likely figures "
+        r"added, not simulated together",
         _text(page),
     )
     caveat = _text(page.split("data-cost-caveat=")[1].split("</p>")[0])
@@ -182,6 +182,8 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     assert blocked and "What blocks it: " + "; ".join(b.name for b in blocked) + ". See each" in text
     assert text.index("What blocks it:") < text.index("Your start date also rules out a model")
     assert "One more model with more points than the best that can start is ruled out by the date too." in text
+    # A stop-gap cheaper a month than the in-house team it stands in for reads "less", not a negative amount.
+    assert re.search(r"in place of the in-house cost of those months: about \$[\d,]+ less;", late[0].options[2].costs)
     memo = render_memo_html(rec, "http://testserver/")
     assert memo.count('id="favoured-model"') == 1
 

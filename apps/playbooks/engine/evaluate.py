@@ -1260,9 +1260,9 @@ def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
     )
     return (
         f"as one plan, about {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
-        f"{amount(favoured.horizon[1])} from its own launch, and about {amount(extra)} for {stop.name} from the "
-        f"start until then (about {late.launch:g} months) with its one-time costs, less the in-house cost it "
-        "replaces; likely figures added, not simulated together"
+        f"{amount(favoured.horizon[1])} from its own launch, and {stop.name} from the start until then (about "
+        f"{late.launch:g} months) with its one-time costs, in place of the in-house cost of those months: about "
+        f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together"
     )
 
 
