@@ -24,7 +24,14 @@ def test_the_cheaper_location_on_an_evening_shift_is_offered_with_what_it_gives_
     assert ev.delivered_from == "colombia"
     options = overnight_options(reference)
     # What each way costs reads as provider rates against India's, not as a "cost index 1.5 (India = 1.00)".
-    assert options[0] == "Keep the overlap and deliver from Colombia | provider rates about 1.5 times India's"
+    # For this work, whose rate follows where the team is only in part, the factor the cost prices (review 111's
+    # blend), not the whole index (it had read "about 1.5 times India's").
+    assert options[0] == (
+        "Keep the overlap and deliver from Colombia | provider rates for this work about 1.18 times India's (1.5 times "
+        "on the 36% of the rate that follows where the team is)"
+    )
+    colombia = next(f for f in ev.cost.figures if f.key == "location.index")
+    assert float(colombia.value) == pytest.approx(1.18)
     assert options[2].startswith("Deliver from India on a working day moved 4 h later (about 13:00–21:00 local time)")
     assert options[2].endswith("provider rates at India's level (the benchmark); no overnight turnaround")
     assert not any("cost index" in o or "India = 1.00" in o for o in options)

@@ -824,6 +824,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     region = pb.questions.get(pb.roles.get("preferred_region", ""))
     labels = {o.code: o.label for o in region.options} if region is not None and roles["preferred_region"] else None
     needs = req.derive(roles, {code: cat.regimes[code] for code in regime_because}, labels=labels)
+    share = cat.functions.get(str(role("function") or ""), {}).get("located_share")
+    if share is not None:
+        needs = replace(needs, rate_share=float(share))  # a catalogue read from its file holds it as text
     ranked_models, model_broke = _ranked_models(pb, scored, needs, ruled_out, model_contribs)
     # The models the answers favour that the start date alone rules out, and whether the work goes on long enough for
     # a stop-gap to hand over to one: the trade-off says it, and the cost then prices the first beside the stop-gap.

@@ -185,6 +185,9 @@ class Requirements:
     # The catalogue location that is the buyer's own country (``HOME_LOCATIONS``): delivering from there is onshore.
     # "" when the catalogue does not hold the buyer's country.
     home: str = ""
+    # The share of the function's provider rate that follows where the team is (the catalogue's ``located_share``):
+    # a location's cost index scales that part alone, as the cost does (``tco.case.located_index``). None: all of it.
+    rate_share: float | None = None
 
     def get(self, code: str) -> Requirement | None:
         return next((r for r in self.hard if r.code == code), None)
@@ -651,16 +654,24 @@ def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[s
     index = _number(locations[best].get("cost_index"))
     return Option(
         f"Keep {what} and deliver from {_name(locations, best)}",
-        rates_words(index),
+        rates_words(index, requirements.rate_share),
     )
 
 
-def rates_words(index: float | None) -> str:
-    """A location's cost index as a buyer reads it: its provider rates against India's, the benchmark (1.00)."""
+def rates_words(index: float | None, share: float | None = None) -> str:
+    """A location's cost index as a buyer reads it: its provider rates against India's, the benchmark (1.00); for a
+    function whose rate follows where the team is only in part (``share``), the rate for this work, as the cost prices
+    it (the whole index had read "about 1.67 times India's" where the cost priced 1.24)."""
     if not index:
         return "provider rates not compared (no cost index)"
     if abs(index - 1) < 0.005:
         return "provider rates at India's level (the benchmark)"
+    if share is not None and share < 1:
+        rate = round(1.0 + (index - 1.0) * share, 2)
+        return (
+            f"provider rates for this work about {rate:g} times India's ({index:g} times on the {share:.0%} of the "
+            "rate that follows where the team is)"
+        )
     return f"provider rates about {index:g} times India's"
 
 
@@ -761,7 +772,8 @@ def _cheaper_on_a_shifted_day(
         if broken.get(code) == {"overlap"} and day is not None and day.moved <= SHIFT_HOURS:
             option = _shifted_option(overlap, requirements, locations, [code], ())
             index = _number(locations[code].get("cost_index"))
-            return replace(option, costs=f"{option.costs}; {rates_words(index)}; no overnight turnaround")
+            words = rates_words(index, requirements.rate_share)
+            return replace(option, costs=f"{option.costs}; {words}; no overnight turnaround")
     return None
 
 
