@@ -24,7 +24,7 @@ from apps.playbooks.engine import DefinitionError, clean_answers, compile_playbo
 from apps.playbooks.engine.answers import AnswerError, clean_answer
 from apps.playbooks.engine.weights import weight_sensitivity
 from apps.playbooks.golden import run_golden_cases
-from apps.playbooks.lint import lint
+from apps.playbooks.lint import WARNING, Finding, lint
 from apps.playbooks.models import Playbook, Question, Rule, Section
 from apps.playbooks.runtime import compiled_playbook
 
@@ -57,7 +57,8 @@ def _context(request: HttpRequest, admin: Any, playbook: Playbook, title: str) -
 def lint_report(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
     playbook = get_object_or_404(Playbook, pk=pk)
     links = _object_links(playbook)
-    findings = [(f, links.get((f.kind, f.code))) for f in lint(_definition(playbook))]
+    found = [*lint(_definition(playbook)), *(switched_off(playbook) if playbook.is_draft else [])]
+    findings = [(f, links.get((f.kind, f.code))) for f in found]
     context = _context(request, admin, playbook, f"Lint report: {playbook}")
     context.update(
         findings=findings,
@@ -233,3 +234,24 @@ def import_catalogue_view(request: HttpRequest, admin: Any) -> HttpResponse:
 
     help_text = "A catalogue JSON file exported from KPO Advisor. Entries are matched by code."
     return _upload_page(request, admin, "Import the catalogue", help_text, accept, decimals=True)
+
+
+def switched_off(playbook: Playbook) -> list[Finding]:
+    """Rules of ``playbook`` switched off that block or gate when they fire, as lint warnings (review 126: a legal
+    blocker switched off passed lint, the golden cases and publishing without a word). Read from its rows: the
+    definition built for the engine leaves a switched-off rule out, so lint itself never sees it."""
+    off = Rule.objects.filter(playbook=playbook, enabled=False, effects__kind__in=("blocker", "gate")).distinct()
+    out = []
+    for rule in off.prefetch_related("effects").order_by("code"):
+        what = "blocks KPO" if any(e.kind == "blocker" for e in rule.effects.all()) else "holds the verdict at a gate"
+        message = (
+            f"it is switched off, and it {what} when it fires: buyers it would stop are scored as if it did not "
+            "exist, so check the impact preview before publishing"
+        )
+        out.append(Finding(WARNING, "rule", rule.code, message))
+    return out
+
+
+def switched_off_warnings(playbook: Playbook) -> list[str]:
+    """``switched_off`` in words, as the publish action repeats them."""
+    return [f"rule {f.code}: {f.message}" for f in switched_off(playbook)]

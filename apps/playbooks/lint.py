@@ -303,16 +303,6 @@ class _Linter:
         kinds = {effect.get("kind") for effect in effects}
         if {"gate", "blocker"} <= kinds:
             self.add(WARNING, "rule", code, "it blocks KPO, so its gate never changes the verdict")
-        if rule.get("enabled") is False and kinds & {"blocker", "gate"}:
-            # Review 126: a legal blocker switched off passed lint, the golden cases and publishing without a word.
-            what = "blocks KPO" if "blocker" in kinds else "holds the verdict at a gate"
-            self.add(
-                WARNING,
-                "rule",
-                code,
-                f"it is switched off, and it {what} when it fires: buyers it would stop are scored as if it did not "
-                "exist, so check the impact preview before publishing",
-            )
 
 
 # Roles read by the recommendation's consumers (vendor matching, the locations table, the trade-offs),

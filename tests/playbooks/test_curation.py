@@ -51,6 +51,36 @@ def test_the_admin_publish_action_shows_the_refusal(reference: Playbook, curator
     assert "<strong>Fail</strong>" in page and "top model is" in page
 
 
+def test_publishing_with_a_blocker_switched_off_says_so(reference: Playbook, curator_client: Client) -> None:
+    # Review 126: a legal blocker switched off passed lint, the golden cases and publishing without a word.
+    draft = start_draft(playbook=reference)
+    Rule.objects.filter(playbook=draft, code="no-licensed-signatory-blocks").update(enabled=False)
+    url = reverse("admin:playbooks_playbook_changelist")
+    page = html.unescape(
+        curator_client.post(url, {"action": "publish", "_selected_action": [draft.pk]}, follow=True).content.decode()
+    )
+    assert "Published KPO fit assessment" in page
+    assert "rule no-licensed-signatory-blocks: it is switched off, and it blocks KPO when it fires" in page
+
+
+def test_the_lint_page_warns_of_a_blocker_or_gate_switched_off(reference: Playbook, curator_client: Client) -> None:
+    draft = start_draft(playbook=reference)
+    lint_page = reverse("admin:playbooks_playbook_lint", args=[draft.pk])
+    assert "switched off" not in curator_client.get(lint_page).content.decode()
+    gate = Rule.objects.filter(playbook=draft, effects__kind="gate").exclude(effects__kind="blocker").first()
+    assert gate is not None
+    Rule.objects.filter(pk=gate.pk).update(enabled=False)
+    Rule.objects.filter(playbook=draft, code="no-licensed-signatory-blocks").update(enabled=False)
+    page = html.unescape(curator_client.get(lint_page).content.decode())
+    assert "it is switched off, and it blocks KPO when it fires" in page
+    assert "it is switched off, and it holds the verdict at a gate when it fires" in page
+    # A rule of points alone switched off is no such warning.
+    points = Rule.objects.filter(playbook=draft).exclude(effects__kind__in=("gate", "blocker")).first()
+    assert points is not None
+    Rule.objects.filter(pk=points.pk).update(enabled=False)
+    assert html.unescape(curator_client.get(lint_page).content.decode()).count("it is switched off") == 2
+
+
 def test_lint_errors_block_publishing(reference: Playbook) -> None:
     draft = start_draft(playbook=reference)
     Rule.objects.filter(playbook=draft).first().effects.all().delete()  # type: ignore[union-attr]

@@ -354,23 +354,3 @@ def test_admin_refuses_notice_or_evidence_on_another_effect_and_both_on_one_gate
     assert "Only a gate can be yours to arrange" in str(condition.value)
     Effect(kind="gate", text="a consent", evidence=True).clean()  # one of them: fine
     Effect(kind="gate", text="a supervisor's time", own=True).clean()
-
-
-@pytest.mark.parametrize(
-    ("effect", "said"),
-    [
-        ({"kind": "blocker", "text": "Nobody onshore holds the licence"}, "it blocks KPO when it fires"),
-        ({"kind": "gate", "text": "the regulator's approval"}, "it holds the verdict at a gate when it fires"),
-    ],
-)
-def test_a_blocker_or_gate_switched_off_is_a_warning(effect: dict[str, Any], said: str) -> None:
-    # Review 126: a curator switched off a legal blocker, and lint, the golden cases and publishing said nothing.
-    def off(d: dict[str, Any]) -> None:
-        d["rules"][0]["effects"].append(effect)
-        d["rules"][0]["enabled"] = False
-
-    found = findings(off)
-    assert has(found, "warning", "r1", said) and has(found, "warning", "r1", "check the impact preview"), found
-    # Switched on, or a rule of points alone switched off: no such warning.
-    assert not [f for f in findings(lambda d: d["rules"][0]["effects"].append(effect)) if "switched off" in f[3]]
-    assert not [f for f in findings(lambda d: d["rules"][0].update(enabled=False)) if "switched off" in f[3]]
