@@ -77,3 +77,13 @@ def test_the_hospitals_checklist_reads_its_provinces_law_and_pipeda_only_for_com
     # Any other sector reads PIPEDA's terms as they were.
     other = evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_sector="other")
     assert [c.rule for c in other.conditions if "PIPEDA Schedule 1" in c.text] == ["pipeda-canada-personal-data"]
+
+
+def test_a_us_hospital_with_canadians_records_is_not_told_its_provinces_law(reference: Playbook) -> None:
+    # Review 127: a US hospital read "your province's health-information law" (PHIPA binds custodians in Ontario).
+    us = evaluated_answers(
+        reference, ONTARIO_HOSPITAL, buyer_location="us", home_market="us", data_categories=["canada-personal", "phi"]
+    )
+    assert RULE not in fired_codes(us)
+    # A buyer elsewhere (western Canada has no location of its own) still reads it.
+    assert RULE in fired_codes(evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_location="other"))

@@ -109,3 +109,8 @@ def test_the_question_is_asked_only_of_a_buyer_in_india_with_no_data_about_peopl
     assert asked not in visible_questions(compiled, {**TAX_FIRM, "data_categories": ["tax-returns", "india-personal"]})
     assert asked not in visible_questions(compiled, {**TAX_FIRM, "buyer_location": "uk", "home_market": "uk"})
     assert asked not in visible_questions(compiled, {**TAX_FIRM, "data_categories": ["eu-personal"]})
+    # Review 127: health records of people in India only (PHI names no country) are not foreign people's data.
+    indian = {**TAX_FIRM, "client_jurisdictions": ["india"], "data_categories": ["phi"]}
+    assert asked not in visible_questions(compiled, indian)
+    found = {r.code for r in evaluate(compiled, {**indian, asked: "for-clients"}).regimes}
+    assert "dpdp" in found and "dpdp-foreign-clients" not in found

@@ -35,3 +35,15 @@ def test_a_dutch_bank_does_not(reference: Playbook) -> None:
     ev = evaluated_case(reference, KYC)
     assert "aml-outsourcing-germany" not in fired_codes(ev)
     assert not [g for g in ev.gates if "GwG" in g.text]
+
+
+def test_an_eu_insurers_kyc_work_reads_the_aml_rules_for_life_business(reference: Playbook) -> None:
+    # Review 127: a German insurer's KYC work read no AML rule at all, not even "not covered".
+    for country in ("germany", "netherlands"):
+        ev = evaluated_case(reference, KYC, buyer_sector="insurer", buyer_eu_country=country)
+        (risk,) = [r for r in ev.risks if r.rule == "aml-outsourcing-not-covered-eu-insurer"]
+        assert risk.title.startswith("If you write life insurance") and "Art. 3(2)(b)" in risk.mitigation
+        assert "Regulation (EU) 2024/1624 Art. 18" in risk.mitigation and "GwG § 6(7)" in risk.mitigation
+        assert "aml-outsourcing-eu" not in fired_codes(ev)
+    # A bank reads the rules set out for it, not this.
+    assert "aml-outsourcing-not-covered-eu-insurer" not in fired_codes(evaluated_case(reference, KYC))

@@ -65,6 +65,10 @@ def test_a_mexican_insurer_is_told_its_own_regulators_rules_and_no_bank_secrecy(
         "regulated-elsewhere-mexico"
     ]
     assert CNBV_RISK not in {r.title for r in ev.risks}
+    # The checklist settles the regulator's notice or approval itself, not only what it is (review 127: the gate was
+    # in the verdict box, and the checklist said "confirm" alone).
+    (settle,) = [c.text for c in ev.conditions if c.rule == "regulated-elsewhere-mexico"]
+    assert settle.endswith("then give that notice or get that approval, with any objection settled, before signing")
 
 
 def test_a_us_bank_reads_neither(reference: Playbook) -> None:

@@ -129,8 +129,21 @@ def test_an_insurer_osfi_supervises_in_quebec_is_bound_by_the_act(reference: Pla
     assert "qc-private-sector-privacy" in ev.regime_codes
     assert "quebec-transfer-assessment-federal-institution" not in fired_codes(ev)
     assert [c.rule for c in ev.conditions if "leaves Québec" in c.text] == ["quebec-transfer-assessment-in-quebec"]
-    # A bank reads it as unsettled whichever regulator it named.
-    bank = evaluated_answers(reference, {**insurer, "buyer_sector": "bank", "buyer_regulated_in": "other"})
+    # A chartered bank OSFI supervises reads it as unsettled.
+    bank = evaluated_answers(reference, {**insurer, "buyer_sector": "bank", "buyer_regulated_in": "canada"})
     assert "qc-private-sector-privacy" not in bank.regime_codes
     (risk,) = [r for r in bank.risks if r.rule == "quebec-transfer-assessment-federal-institution"]
     assert "binds a bank" in risk.title and "s. 91(15)" in risk.mitigation
+
+
+def test_a_credit_institution_its_province_supervises_is_bound_by_the_act(reference: Playbook) -> None:
+    # Review 127: a caisse (sector bank, not supervised by OSFI) was told banking is federal and lost the Act.
+    caisse = evaluated_answers(
+        reference,
+        {**CA_BANK_MODELS, "buyer_ca_province": "quebec", "buyer_sector": "bank", "buyer_regulated_in": "other"},
+    )
+    assert "qc-private-sector-privacy" in caisse.regime_codes
+    assert "quebec-transfer-assessment-federal-institution" not in fired_codes(caisse)
+    assert [c.rule for c in caisse.conditions if "leaves Québec" in c.text] == [
+        "quebec-transfer-assessment-provincial-credit-institution"
+    ]

@@ -128,6 +128,7 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
         # Review 124: the conditions' checklist lists the clients' authorisation as well as the flow-down, so a
         # gate whose rule sets another condition is not left off it.
         authorisation, flow_down = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor"]
+        assert authorisation.startswith("Before signing:")  # as the gate, not once the provider starts (review 127)
         assert "prior written authorisation" in authorisation and "Art. 28(2)" in authorisation
         assert "Art. 28(4)" in flow_down
         # A buyer in the US received the data under its clients' transfer terms: the provider is an onward transfer
