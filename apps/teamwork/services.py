@@ -37,6 +37,10 @@ from apps.teamwork.models import (
 TeamError = questionnaire.AssessmentError
 
 
+class MembersGone(TeamError):
+    """A save naming members removed from the organisation since its page was opened (``_removed_since``)."""
+
+
 class OpinionWithdrawn(TeamError):
     """The second opinion being given was withdrawn (asked of someone else, or of no one) since its page was read."""
 
@@ -65,7 +69,9 @@ def set_stakeholder_roles(
             Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
         )
         if gone := [m for m in roles if m.pk not in there]:
-            raise _removed_since(gone, "the members and the roles they hold")
+            # The page is drawn again with the other choices as sent (review 129: drawn from what is stored, they
+            # were lost).
+            raise _removed_since(gone, "The page shows your other choices as you sent them: check them, and save.")
         if shown:
             now: dict[int, set[str]] = {}
             for member_id, role in StakeholderRole.objects.filter(membership_id__in=ids).values_list(
@@ -207,15 +213,16 @@ def _hold_members(assessment: Assessment, chosen: Iterable[Membership | str | No
         return
     there = held(Membership.objects.filter(organisation_id=assessment.organisation_id, pk__in=list(members)))
     if gone := [members[pk] for pk in sorted(set(members) - there)]:
-        raise _removed_since(gone, "who can be chosen")
+        raise _removed_since(gone, "The page now shows who can be chosen: choose again, and save.")
 
 
-def _removed_since(gone: list[Membership], shows: str) -> TeamError:
-    """The refusal of a save naming members removed from the organisation since its page was opened."""
+def _removed_since(gone: list[Membership], then: str) -> MembersGone:
+    """The refusal of a save naming members removed from the organisation since its page was opened, and ``then``,
+    what the page drawn again shows and asks."""
     who = listed([m.user.email for m in gone])
-    return TeamError(
+    return MembersGone(
         f"{who} {'was' if len(gone) == 1 else 'were'} removed from the organisation since this page was opened, so "
-        f"nothing was saved. The page now shows {shows}: choose again, and save."
+        f"nothing was saved. {then}"
     )
 
 

@@ -47,6 +47,7 @@ from apps.vendors.models import (
     CAPABILITIES,
     DiligenceItem,
     ShortlistEntry,
+    Vendor,
     checklist_drawn,
     item_drawn,
     item_shown,
@@ -122,6 +123,12 @@ def matching(request: MemberRequest, pk: int) -> HttpResponse:
 def add(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     form = AddVendorForm(request.POST)
+    code = str(request.POST.get("vendor", ""))
+    listed = ShortlistEntry.objects.filter(shortlist__recommendation=recommendation, vendor__code=code)
+    if code and (entry := listed.select_related("vendor").first()) is not None:
+        # On the list already (a colleague added it meanwhile), whatever else is wrong with the form (review 129: a
+        # reason too short was refused under a link to a box no longer drawn, and the text lost).
+        return _already_listed(request, recommendation, entry.vendor)
     if form.is_valid():
         vendor = form.cleaned_data["vendor"]
         try:
@@ -135,18 +142,27 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
         except services.ShortlistError as exc:
             form.add_error(None, exc.messages[0])
             if exc.conflict:
-                # Added by a colleague meanwhile (review 125: the summary linked a reason box no longer drawn, and the
-                # reason typed was lost): the summary links its card, and gives back what was typed to copy.
-                context = _matching_context(request, recommendation, add_form=form, add_code=vendor.code)
-                context["already_listed"] = {"reason": form.cleaned_data["reason"], "notes": form.cleaned_data["notes"]}
-                context["page_address"] = reverse("vendors:matching", args=[pk])
-                return render(request, "vendors/matching.html", context, status=409)
+                return _already_listed(request, recommendation, vendor)
         else:
             messages.success(request, f"{vendor.name} is on the long list.")
             return redirect(f"{reverse('vendors:matching', args=[pk])}#vendor-{vendor.code}")
     context = _matching_context(request, recommendation, add_form=form, add_code=request.POST.get("vendor", ""))
     context["page_address"] = reverse("vendors:matching", args=[pk])  # Back loads the page, not the form's address
     return render(request, "vendors/matching.html", context, status=400)
+
+
+def _already_listed(request: MemberRequest, recommendation: Recommendation, vendor: Vendor) -> HttpResponse:
+    """A provider a colleague added meanwhile (review 125: the summary linked a reason box no longer drawn, and the
+    reason typed was lost): the matching page with the refusal linking its card, and what was typed given back to
+    copy, as sent, whether or not the form would have passed (review 129)."""
+    context = _matching_context(request, recommendation, add_form=AddVendorForm(), add_code=vendor.code)
+    context["already_listed"] = {
+        "message": f"{vendor.name} is already on this shortlist.",
+        "reason": str(request.POST.get("reason", "")).strip(),
+        "notes": str(request.POST.get("notes", "")).strip(),
+    }
+    context["page_address"] = reverse("vendors:matching", args=[recommendation.pk])
+    return render(request, "vendors/matching.html", context, status=409)
 
 
 def _status_words(label: str) -> str:

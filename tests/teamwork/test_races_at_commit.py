@@ -106,12 +106,17 @@ def test_a_member_removed_while_the_roles_page_saves_their_roles_is_refused_in_w
 ) -> None:
     # Review 119: 10 of 41 saves raced with the member's removal failed at commit, a 500.
     member = Membership.objects.get(user=colleague)
+    own = Membership.objects.exclude(pk=member.pk).get(organisation_id=member.organisation_id)
     before(monkeypatch, teamwork, "set_stakeholder_roles", lambda: Membership.objects.filter(pk=member.pk).delete())
-    response = buyer_client.post(reverse("teamwork:roles"), {f"roles-{member.pk}": ["legal", "finance"]})
+    sent = {f"roles-{member.pk}": ["legal", "finance"], f"roles-{own.pk}": ["security"]}
+    response = buyer_client.post(reverse("teamwork:roles"), sent)
     page = html.unescape(response.content.decode())
     assert response.status_code == 409, page[:500]
     assert f"{colleague} was removed from the organisation since this page was opened, so nothing was saved" in page
     assert not StakeholderRole.objects.exists()
+    # The other choices are drawn as sent, to check and save again (review 129: drawn from what is stored, lost).
+    assert "The page shows your other choices as you sent them" in page
+    assert re.search(rf'name="roles-{own.pk}" value="security"[^>]*checked', response.content.decode())
 
 
 def test_role_fields_of_someone_not_a_member_now_are_refused_in_words_and_save_nothing(

@@ -141,3 +141,11 @@ def test_a_provider_a_colleague_added_meanwhile_gives_back_the_reason_typed_and_
         "so what you typed was not saved" in page and "Reason: Their &lt;b&gt;Pune&lt;/b&gt; team<br>is cleared" in page
     )
     assert ShortlistEntry.objects.get().notes.endswith("Reason: They agreed to sign our DPDP addendum")
+    # The same when the reason sent would be refused anyway (review 129: too short, it read as the form's refusal under
+    # a link to a box no longer drawn, and the text was lost).
+    for reason in ("cheap", "x" * 2101):
+        again = buyer_client.post(url, {"vendor": "alpha-health", "reason": reason, "notes": "Ask Priya"})
+        page = again.content.decode()
+        assert again.status_code == 409, page[:300]
+        assert '<a href="#vendor-alpha-health">Alpha Health (fictional) is already on this shortlist.</a>' in page
+        assert 'href="#reason-alpha-health"' not in page and f"Reason: {reason}" in page and "Notes: Ask Priya" in page
