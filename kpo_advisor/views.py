@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
+from apps.common.hostile import same_site
 from apps.playbooks.models import Playbook
 from apps.questionnaire.gone import typed_fields
 from apps.questionnaire.models import Assessment
@@ -101,9 +102,10 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         return defaults.permission_denied(request, exception)
     # A form refused for the member's role or organisation (left since the page was opened, review 125): what it held,
     # listed to copy, as the 404 lists it; only for a signed-in member's form whose CSRF check passed.
+    # Never for a form from another site (review 129), which could put its own words on this site's page.
     signed_in = request.user.is_authenticated if hasattr(request, "user") else False
     checked = getattr(request, "csrf_processing_done", False)
-    sent = typed_fields(request) if signed_in and checked else []
+    sent = typed_fields(request) if signed_in and checked and same_site(request) else []
     return render(request, "403.html", {"exception": str(exception), "sent": sent}, status=403)
 
 

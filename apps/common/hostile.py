@@ -604,7 +604,7 @@ def bad_request(problems: Iterable[str], request: HttpRequest | None = None) -> 
     return HttpResponse(body, status=400)
 
 
-def _same_site(request: HttpRequest) -> bool:
+def same_site(request: HttpRequest) -> bool:
     """The request came from one of this site's own pages: its Origin is this site, or, with no Origin, the browser
     says so (Sec-Fetch-Site) or its Referer is this site's."""
     origin = str(request.META.get("HTTP_ORIGIN", ""))
@@ -657,6 +657,7 @@ NOT_TYPED = frozenset(
         "answers_digest",
         "shown",
         "seen",  # a settle form's stamp of what its page showed (review 122: listed as "Seen none:29df…")
+        "once",  # the API key and webhook forms' one-time token (review 129: listed on a 403)
     }
 )
 NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
@@ -668,7 +669,7 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
     refused and its text shown nowhere). Passwords and the form's own machinery are left out."""
     if request is None or request.method != "POST" or request.content_type not in FORM_TYPES:
         return []
-    if not _same_site(request):
+    if not same_site(request):
         # Sent from another site: shown back, it would let that site put its own words on this one's page (review
         # 123), so nothing is echoed.
         return []
@@ -681,14 +682,18 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
             continue
         text = "\n".join(CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip())
         if text.strip():
-            # Cut, and said to be (review 125: 100,000 characters came back as 20,000 with no word of the rest).
-            cut = (
-                f"\n… (cut here: the first {longest:,} of its {len(text):,} characters)" if len(text) > longest else ""
-            )
-            out.append((name, text[:longest] + cut))
+            out.append((name, cut_text(text, longest)))
         if len(out) == most:
             break
     return out
+
+
+def cut_text(text: str, longest: int = 20_000) -> str:
+    """``text`` given back on a refusal, cut at ``longest`` characters and said to be (review 125: 100,000 characters
+    came back as 20,000 with no word of the rest)."""
+    if len(text) <= longest:
+        return text
+    return f"{text[:longest]}\n… (cut here: the first {longest:,} of its {len(text):,} characters)"
 
 
 def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:

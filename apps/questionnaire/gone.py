@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest
-from apps.common.hostile import NOT_TYPED, NOT_TYPED_ENDINGS
+from apps.common.hostile import NOT_TYPED, NOT_TYPED_ENDINGS, cut_text
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import DeletedDraft
 from apps.teamwork.models import Stakeholder
@@ -164,14 +164,19 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
         return []
     out = []
     for name, values in items:
-        if name in NOT_TYPED or name.endswith(NOT_TYPED_ENDINGS) or "password" in name.lower():
-            continue
+        if (
+            name in NOT_TYPED
+            or name.endswith(NOT_TYPED_ENDINGS)
+            or name.startswith("was-")
+            or "password" in name.lower()
+        ):
+            continue  # a form's own machinery (what a page drew: review 129 read "Was roles 2 finance,legal")
         kept = [v for v in values if isinstance(v, str) and v.strip()]
         if kept and name in questions:
             labels = {o.code: o.label for o in questions[name].options}
-            out.append((questions[name].prompt, "; ".join(labels.get(v, v) for v in kept)))
+            out.append((questions[name].prompt, cut_text("; ".join(labels.get(v, v) for v in kept))))
         elif kept:
             label = SENT_LABELS.get(name) or name.replace("_", " ").replace("-", " ").strip().capitalize()
             words = SENT_VALUES.get(name, {})
-            out.append((label, "; ".join(words.get(v, v) for v in kept)))
+            out.append((label[:80], cut_text("; ".join(words.get(v, v) for v in kept))))
     return out

@@ -485,9 +485,23 @@ def test_a_page_drawn_where_the_user_is_no_member_or_naming_two_organisations_do
     assert left.status_code == 403 and "not a member of now, so nothing was done" in left.content.decode()
     # What the form held is listed to copy (review 125: a comment typed there was lost), never a password.
     note = {"body": "Check <the> rates\nwith Priya", "password": "hunter2"}
-    page = buyer_client.post(members, {**invite, **note, "drawn_in": str(other_organisation.pk)}).content.decode()
+    ours = {"HTTP_ORIGIN": "http://testserver"}  # a browser's form from this site says so
+    page = buyer_client.post(
+        members, {**invite, **note, "drawn_in": str(other_organisation.pk)}, **ours
+    ).content.decode()
     assert "What you sent was not saved" in page and "Check &lt;the&gt; rates<br>with Priya" in page
     assert "<dd>nobody@acme.test</dd>" in page and "hunter2" not in page
+    # Never a form's own machinery (its one-time token, what the page drew) nor all of a huge text, and nothing for a
+    # form from another site (review 129).
+    machinery = {"once": "ONCETOKEN", "was-roles-2": "finance,legal", "notes": "n" * 25_000}
+    page = buyer_client.post(
+        members, {**invite, **machinery, "drawn_in": str(other_organisation.pk)}, **ours
+    ).content.decode()
+    assert "ONCETOKEN" not in page and "finance,legal" not in page
+    assert "n" * 20_000 + "<br>… (cut here: the first 20,000 of its 25,000 characters)" in page
+    cross = {"HTTP_REFERER": "http://evil.example/x"}
+    page = buyer_client.post(members, {**invite, **note, "drawn_in": str(other_organisation.pk)}, **cross)
+    assert page.status_code == 403 and "What you sent" not in page.content.decode()
     for bad in ({"drawn_in": "9" * 5000}, {"drawn_in": [str(organisation.pk), str(other_organisation.pk)]}):
         assert buyer_client.post(members, {**invite, **bad}).status_code == 400
     header = {"X-KPO-Drawn-In": str(other_organisation.pk)}
