@@ -108,13 +108,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # A body that is not JSON, said in the API's words rather than the parser's (review 125: "(maximum recursion depth
     # exceeded while decoding a JSON array from a unicode string)" with DEBUG on).
     if isinstance(cause, json.JSONDecodeError):
+        if cause.msg.startswith("Unexpected UTF-8 BOM"):
+            return problem(
+                request, 400, "The body starts with a byte order mark: send JSON encoded as UTF-8 without one."
+            )
+        what = cause.msg.removesuffix(" at").lower()  # "Invalid control character at" read "at at" (review 129)
         return problem(
-            request,
-            400,
-            f"The body is not valid JSON: {cause.msg.lower()} at line {cause.lineno}, column {cause.colno}.",
+            request, 400, f"The body is not valid JSON: {what} at line {cause.lineno}, column {cause.colno}."
         )
     if isinstance(cause, RecursionError):
         return problem(request, 400, "The body is not valid JSON for this API: it nests arrays or objects too deeply.")
+    if isinstance(cause, ValueError) and "digits" in str(cause):  # an integer past Python's conversion limit
+        return problem(request, 400, "The body is not valid JSON for this API: a number in it has too many digits.")
     return problem(request, exc.status_code, str(exc.message))
 
 

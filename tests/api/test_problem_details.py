@@ -283,6 +283,10 @@ def test_an_idempotency_key_beyond_ascii_is_refused_as_such(
             "[" * 100_000 + "]" * 100_000,
             "The body is not valid JSON for this API: it nests arrays or objects too deeply.",
         ),
+        # Review 129: Python's own words, and "at at".
+        ('{"title": "a\tb"}', "The body is not valid JSON: invalid control character at line 1, column 13."),
+        ('{"n": ' + "9" * 5001 + "}", "The body is not valid JSON for this API: a number in it has too many digits."),
+        ("\ufeff{}", "The body starts with a byte order mark: send JSON encoded as UTF-8 without one."),
     ],
 )
 def test_a_body_that_is_not_json_is_said_in_the_apis_words(
