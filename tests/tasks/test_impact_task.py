@@ -145,5 +145,12 @@ def test_a_version_previewed_after_it_is_published_is_compared_with_the_one_befo
     run_worker()
     page = curator_client.get(url).content.decode()
     assert f"compared with what version {first.version}, published before it, gives the same answers" in page
-    assert "this version's own" in page and "this draft's own" not in page
+    assert "this version's own" in page and "this draft" not in page
     assert '<th scope="row">Verdict would change</th><td>2</td>' in page
+    # The first version, with none before it, is compared with itself and said so (review 129).
+    url = reverse("admin:recommendations_recommendation_impact", args=[first.pk])
+    curator_client.get(url)
+    run_worker()
+    page = curator_client.get(url).content.decode()
+    assert "compared with what it gives them itself, as no version was published before it" in page
+    assert "this draft" not in page
