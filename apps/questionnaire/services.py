@@ -336,14 +336,14 @@ def record_answers(
         result.errors[code] = why
     if not cleaned or (result.errors and not save_valid):
         result.answers = stored_answers(assessment)
-        return result
+        return _hidden_refusals_dropped(compiled, result, strict_visibility)
     # First without the lock: the answers read with the draft's row version, then one statement that writes
     # only if the row is still that version (apps/questionnaire/drafts.py). A save that raced another is done
     # again under the draft's row lock, which orders the two.
     seen_as = _Seen(loaded or {}, drawn, frozenset(hidden_sections))
     done = _save(assessment, compiled, cleaned, strict_visibility, seen_as, user, result.errors, draft)
     if done is not None:
-        return done
+        return _hidden_refusals_dropped(compiled, done, strict_visibility)
     with transaction.atomic():
         _touch_draft(assessment)  # the row lock, held to the commit: the version read next cannot change
         done = _save(assessment, compiled, cleaned, strict_visibility, seen_as, user, result.errors)
@@ -351,7 +351,17 @@ def record_answers(
             raise RuntimeError("The draft's row changed under its lock.")
         if done.seen is None:  # refused: the mark goes too
             transaction.set_rollback(True)
-    return done
+    return _hidden_refusals_dropped(compiled, done, strict_visibility)
+
+
+def _hidden_refusals_dropped(compiled: CompiledPlaybook, result: SaveResult, strict_visibility: bool) -> SaveResult:
+    """A whole step's save ignores what is sent for a question its answers hide, a value it would refuse as well as
+    one it would take (review 129: the page asked to correct a question it drew hidden); autosave refuses both."""
+    if strict_visibility or not result.errors:
+        return result
+    shown = set(result.seen.questions if result.seen is not None else visibility(compiled, result.answers).questions)
+    result.errors = {c: e for c, e in result.errors.items() if c in shown or c not in compiled.questions}
+    return result
 
 
 @dataclass(frozen=True)

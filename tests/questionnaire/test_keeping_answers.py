@@ -302,3 +302,21 @@ def test_a_step_sent_as_json_says_nothing_was_saved(buyer_client: Client, draft:
     assert "Nothing was saved: no answer of this step reached the server" in refused.content.decode()
     assert "home_market" not in answers_of(draft)
     assert buyer_client.post(url, _present({"home_market": "uk"})).status_code == 302
+
+
+def test_a_step_ignores_a_value_for_a_question_its_answers_hide_whatever_the_value(
+    buyer_client: Client, draft: Assessment
+) -> None:
+    # Review 129: a value outside the choices for a question drawn hidden was refused with "Correct these", asking the
+    # buyer to correct a question they cannot see; a valid one was ignored.
+    step = reverse("questionnaire:step", args=[draft.pk, "collaboration"])
+    sent = {"buyer_location": "us", "buyer_india_data_for_clients": "bogus", "buyer_gulf_country": "qatar"}
+    response = buyer_client.post(step, sent, follow=True)
+    page = html.unescape(response.content.decode())
+    assert "Correct these" not in page and "Choose one of the options shown" not in page
+    assert answers_of(draft).get("buyer_location") == "us"
+    assert "buyer_india_data_for_clients" not in answers_of(draft)
+    # Shown, the same value is refused as before.
+    shown = {"buyer_location": "gulf", "buyer_gulf_country": "qatar"}
+    refused = html.unescape(buyer_client.post(step, shown, follow=True).content.decode())
+    assert "Correct these" in refused

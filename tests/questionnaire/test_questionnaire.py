@@ -267,6 +267,7 @@ def test_without_javascript_a_step_chosen_in_the_list_saves_this_step_first(
     assert page.index('class="section-list__go" name="goto"') > form_end
     # A refused answer keeps the buyer on the step with what they typed and the message, wherever they meant to go.
     volume = reverse("questionnaire:step", args=[assessment.pk, "volume"])
+    buyer_client.post(url, {"judgement": "yes"})  # the answers show the volume step again
     refused = buyer_client.post(volume, {"hours": "lots", "goto": "work"})
     assert refused.status_code == 400 and 'value="lots"' in refused.content.decode()
 
