@@ -674,6 +674,7 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
         # 123), so nothing is echoed.
         return []
     out: list[tuple[str, str]] = []
+    more = 0
     for key, values in request.POST.lists():
         name = CONTROL.sub("", key)[:60]
         if name in NOT_TYPED or name.endswith(NOT_TYPED_ENDINGS) or name.startswith("was-"):
@@ -682,9 +683,12 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
             continue
         text = "\n".join(CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip())
         if text.strip():
-            out.append((name, cut_text(text, longest)))
-        if len(out) == most:
-            break
+            if len(out) == most:
+                more += 1  # counted, and said (review 129: fields past the 30th went without a word)
+            else:
+                out.append((name, cut_text(text, longest)))
+    if more:
+        out.append(("…", f"{more} more field{'' if more == 1 else 's'} with text, not listed here"))
     return out
 
 

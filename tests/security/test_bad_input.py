@@ -691,6 +691,12 @@ def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(wo
     assert "What you sent, with those characters taken out" in page
     assert CONTROL.sub("", title) in page and "csrfmiddlewaretoken" not in page
     assert "start_once" not in page and "x__loaded" not in page  # the form's machinery (review 123)
+    # Past 30 fields, the rest are counted (review 129).
+    many = {f"field{i}": f"text {i}\x01" for i in range(45)}
+    listed = html.unescape(
+        owner.post(reverse("questionnaire:start"), many, HTTP_ORIGIN="http://testserver").content.decode()
+    )
+    assert "text 29" in listed and "text 30" not in listed and "15 more fields with text, not listed here" in listed
     # Too long to give back whole, it says where it was cut (review 125).
     long = owner.post(reverse("questionnaire:start"), {"title": "a" * 25_000 + title}, HTTP_ORIGIN="http://testserver")
     shown = html.unescape(long.content.decode())
