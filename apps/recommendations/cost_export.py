@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import MemberRequest, member_required
 from apps.common.spreadsheet import csv_writer
-from apps.recommendations.snapshot.types import Cost, CostModel
+from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 from apps.recommendations.views import _filename, _recommendation, _safe
 
 COLUMNS = ["option", "item", "kind", "currency", "p10_or_low", "likely", "p90_or_high", "note"]
@@ -36,10 +36,12 @@ def _saving_note(m: CostModel) -> str:
     return f"P50 {m.savings_p50:.2f}; probability of a saving {m.probability_saving:.4f}; break-even {even}"
 
 
-def cost_rows(cost: Cost) -> Iterator[list[str]]:
+def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[str]]:
     """Every figure of the cost section: in-house lines and total, each model's lines, total and saving, the
-    models not costed, then every input with its one source."""
+    models not costed, then every input with its one source. ``ev``: the evaluation the cost is part of, for what the
+    page says beside a model's figures (a stop-gap priced for the whole period, a model the start date rules out)."""
     cur = cost.currency
+    said = _start_date_notes(ev) if ev is not None else {}
     if not cost.available:
         # No figure at all, so no currency: the stored one is only the default of a cost never worked out.
         yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
@@ -84,10 +86,28 @@ def cost_rows(cost: Cost) -> Iterator[list[str]]:
         for line in m.lines:
             yield _row(m.name, line.label, line.kind, cur, line.horizon, line.formula)
         yield _row(m.name, f"Total over {cost.period}", "total", cur, m.horizon, m.formula)
-        yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, _saving_note(m))
+        note = "; ".join(n for n in (said.get(m.model, ""), _saving_note(m)) if n)
+        yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, note)
     for name, why in cost.skipped:
         yield _row(name, "Not costed", "skipped", cur, None, why)
     yield from _figure_rows(cost)
+
+
+def _start_date_notes(ev: EvaluationRecord) -> dict[str, str]:
+    """By model code, what the page says beside a model's figures when the start date rules out the model the answers
+    favour (review 127: the CSV listed the stop-gap's saving and the favoured model's without a word of either)."""
+    late = ev.favoured_conflicts
+    if not late:
+        return {}
+    notes = dict.fromkeys(
+        ev.ruled_out_by_date, "your start date rules it out: costed from its own launch, as the trade-off offers it"
+    )
+    if ev.models and ev.models[0].code not in notes:
+        notes[ev.models[0].code] = (
+            "the best that can start by your date, priced for the whole period as if it stayed: it may be only a "
+            "bridge to the model your answers favour (the result's trade-offs cost that plan)"
+        )
+    return notes
 
 
 def _inhouse_rows(cost: Cost) -> Iterator[list[str]]:
@@ -110,5 +130,6 @@ def cost_csv(request: MemberRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "cost.csv")}"'
     writer = csv_writer(response)
     writer.writerow(COLUMNS)
-    writer.writerows(cost_rows(recommendation.record.evaluation.cost))
+    evaluation = recommendation.record.evaluation
+    writer.writerows(cost_rows(evaluation.cost, evaluation))
     return response

@@ -5,7 +5,9 @@ recommended model needs (a paid pilot with the provider), not a first cohort of 
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 
 import pytest
@@ -135,6 +137,11 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     )
     caveat = _text(page.split("data-cost-caveat=")[1].split("</p>")[0])
     assert bridge in caveat and bridge in memo
+    # The cost CSV says the same beside the figures (review 127: finance read both savings with no word of either).
+    exported = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode()
+    saving = {r[0]: r[7] for r in csv.reader(io.StringIO(exported)) if r[1] == "Saving against in-house"}
+    assert saving["Own captive centre (GCC)"].startswith("your start date rules it out: costed from its own launch")
+    assert saving[top].startswith("the best that can start by your date, priced for the whole period as if it stayed")
     # A buyer who can wait reads no such sentence.
     b = AssessmentFactory(
         organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "start_within": "later"}
