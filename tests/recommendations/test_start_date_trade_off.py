@@ -215,3 +215,20 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     plain = submit_and_recommend(assessment=b, user=buyer)
     assert not plain.record.evaluation.favoured_conflicts
     assert "Best fit: " in _text(buyer_client.get(reverse("recommendations:detail", args=[plain.pk])).content.decode())
+
+
+def test_a_model_with_no_points_in_its_favour_is_ranked_above_not_favoured() -> None:
+    # Review 127: "Your answers favour Staff augmentation (-5 points, …)".
+    from types import SimpleNamespace
+
+    from apps.playbooks.engine.evaluate import _favoured, _Late
+
+    def late(score: int) -> _Late:
+        model = SimpleNamespace(name="Staff augmentation", score=score)
+        best = SimpleNamespace(name="Project-based engagement", score=-10)
+        return _Late(model, best, 3.0, "1 month")  # type: ignore[arg-type]
+
+    assert _favoured(late(-5)).startswith(
+        "Your answers rank Staff augmentation above Project-based engagement (-5 points, against -10 for"
+    )
+    assert _favoured(late(5)).startswith("Your answers favour Staff augmentation (5 points, against -10 for")

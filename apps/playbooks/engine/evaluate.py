@@ -1210,8 +1210,11 @@ def _bridge(late: _Late) -> str:
 
 def _favoured(late: _Late) -> str:
     m, best = late.model, late.best
+    # A model with no points in its favour is ranked above, not favoured (review 127: "Your answers favour Staff
+    # augmentation (-5 points, …)").
+    favour = f"Your answers favour {m.name}" if m.score > 0 else f"Your answers rank {m.name} above {best.name}"
     return (
-        f"Your answers favour {m.name} ({m.score} points, against {best.score} for {best.name}), but it takes about "
+        f"{favour} ({m.score} points, against {best.score} for {best.name}), but it takes about "
         f"{late.launch:g} months to launch and you want the work to start within {late.months}."
     )
 

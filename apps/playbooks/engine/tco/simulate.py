@@ -440,8 +440,12 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     contract = lines[PROVIDER_FEES] + lines.get(PEAK_COVER, [])
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
-    named = m.kind == "team" and case.people <= NAMED_PEOPLE
-    light = (m.kind not in TEAM_KINDS or named) and "contracting.light" in v
+    # A pool, a piece of work done once, or a project or a team of one or two people, is bought on the provider's
+    # standard terms; a project running for years the size of a team of three or more is contracted as a team is
+    # (review 127: $12m of project fees over 4 years had $5,000).
+    small = case.people <= NAMED_PEOPLE
+    once = m.kind == "project" and bool(case.weeks)
+    light = (m.kind == "pool" or once or (m.kind in ("team", "project") and small)) and "contracting.light" in v
     contracting = v["contracting.light" if light else "contracting"] * v["fx"]
     if light:
         # A small purchase is made on the provider's standard terms: its contracting is never more than a share of
@@ -961,11 +965,11 @@ FORMULAS = {
     "Retained organisation and vendor management": "(provider fees + any peak cover) × governance share, every"
     " month they are paid (not on a one-off transfer fee)",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
-    "Contracting and due diligence": "contracting cost (a lighter one for a project, a pool or a team of one or two"
-    " named people, at most a quarter of its fees in the first year, or in the whole work when shorter: a purchase"
-    " that small is made on the provider's standard terms, the product's assumption) × exchange rate, in month 1;"
-    " the same for a team of three or more of any size, so a floor for a large deal run with advisers and a formal"
-    " tender",
+    "Contracting and due diligence": "contracting cost (a lighter one for a pool, a piece of work done once, or a"
+    " project or a team of one or two people, at most a quarter of its fees in the first year, or in the whole work"
+    " when shorter: a purchase that small is made on the provider's standard terms, the product's assumption) ×"
+    " exchange rate, in month 1; the same for a project running for years or a team of three or more of any size,"
+    " so a floor for a large deal run with advisers and a formal tender",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
