@@ -17,7 +17,7 @@ from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
 from apps.common.hostile import same_site
 from apps.playbooks.models import Playbook
-from apps.questionnaire.gone import typed_fields
+from apps.questionnaire.gone import typed_fields_named
 from apps.questionnaire.models import Assessment
 from kpo_advisor.middleware import database_unavailable, log_outage, lost_database, refusal
 from kpo_advisor.outage import RETRY_AFTER_SECONDS
@@ -105,7 +105,7 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     # Never for a form from another site (review 129), which could put its own words on this site's page.
     signed_in = request.user.is_authenticated if hasattr(request, "user") else False
     checked = getattr(request, "csrf_processing_done", False)
-    sent = typed_fields(request) if signed_in and checked and same_site(request) else []
+    sent = typed_fields_named(request) if signed_in and checked and same_site(request) else []
     return render(request, "403.html", {"exception": str(exception), "sent": sent}, status=403)
 
 
@@ -123,7 +123,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     # that does not resolve, and never a password (review 97).
     signed_in = request.user.is_authenticated if hasattr(request, "user") else False
     checked = getattr(request, "csrf_processing_done", False)
-    sent = typed_fields(request) if signed_in and checked else []
+    sent = typed_fields_named(request) if signed_in and checked else []
     context = {"request_path": request.path, "sent": sent}
     return render(request, "404.html", context, status=404)
 

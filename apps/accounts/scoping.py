@@ -151,6 +151,21 @@ def _where_drawn(request: HttpRequest, current: Membership) -> tuple[Membership,
     return there, not getattr(request, "htmx", False)
 
 
+def _no_organisation(request: HttpRequest) -> HttpResponse:
+    """The page for a signed-in person in no organisation; for a form they sent (removed from their only organisation
+    since its page was opened, review 128: told "not in an organisation yet", with what they typed lost), that nothing
+    was saved, and what it held, to copy: only for a form from this site whose CSRF check passed."""
+    from apps.common.hostile import same_site
+    from apps.questionnaire.gone import typed_fields_named
+
+    sent = []
+    if request.method == "POST" and getattr(request, "csrf_processing_done", False) and same_site(request):
+        sent = typed_fields_named(request)
+    return render(
+        request, "accounts/no_organisation.html", {"sent": sent, "posted": request.method == "POST"}, status=403
+    )
+
+
 def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:
     # Most recently chosen first; never-chosen ones after, oldest first.
     chosen = membership.last_chosen_at
@@ -189,7 +204,7 @@ def member_required[R: HttpRequest, **P](
                 setattr(request, _NO_HEADER, True)
             membership = current_membership(request)
             if membership is None:
-                return render(request, "accounts/no_organisation.html", status=403)
+                return _no_organisation(request)
             current = membership
             membership, move = _where_drawn(request, current)
             if not membership.has_role(role):

@@ -180,3 +180,12 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
             words = SENT_VALUES.get(name, {})
             out.append((label[:80], cut_text("; ".join(words.get(v, v) for v in kept))))
     return out
+
+
+def typed_fields_named(request: HttpRequest) -> list[tuple[str, str]]:
+    """``typed_fields`` with an answer named by the current playbook's prompt and a choice by its label, for a page
+    that does not know which assessment the form was for (review 128: "Volume pattern / steady")."""
+    from apps.playbooks.models import Playbook
+
+    current = Playbook.objects.current()
+    return typed_fields(request, compiled_playbook(current).questions if current is not None else None)

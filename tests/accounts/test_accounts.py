@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User
+from apps.playbooks.models import Playbook
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -573,3 +574,25 @@ def test_acting_on_a_member_a_colleague_just_removed_says_so_on_the_members_page
         assert response.status_code == 404, url
         assert "That member is not in this organisation now: removed since this page was opened" in page
         assert "<h1>Members of " in page
+
+
+def test_a_member_removed_from_their_only_organisation_gets_what_they_sent_back(
+    buyer_client: Client, buyer: User, organisation: Organisation, reference: Playbook
+) -> None:
+    # Review 128: told "You're not in an organisation yet", with the comment and the step's answers lost.
+    from apps.questionnaire.models import Assessment
+
+    draft = Assessment.objects.create(organisation=organisation, created_by=buyer, title="Gone", playbook=reference)
+    Membership.objects.filter(user=buyer).delete()
+    step = reverse("questionnaire:step", args=[draft.pk, "volume"])
+    sent = {"annual_hours": "77777", "volume_pattern": "steady", "drawn_in": str(organisation.pk)}
+    response = buyer_client.post(step, sent, HTTP_ORIGIN="http://testserver")
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 403
+    assert "You're not in an organisation now" in page and "an owner may have removed it" in page
+    assert "What you sent was not saved" in page and "<dd>77777</dd>" in page
+    # Named as the questionnaire asks them, not by their codes (review 128: "Volume pattern / steady").
+    assert "Volume pattern" not in page and "<dd>Steady: roughly even through the year</dd>" in page
+    # From another site, nothing is given back.
+    cross = buyer_client.post(step, sent, HTTP_ORIGIN="https://evil.example")
+    assert cross.status_code == 403 and "What you sent" not in cross.content.decode()

@@ -188,6 +188,11 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     blocked = rec.record.evaluation.blockers
     assert blocked and "What blocks it: " + "; ".join(b.name for b in blocked) + ". See each" in text
     assert text.index("What blocks it:") < text.index("Your start date also rules out a model")
+    # Before the score it caps, which says so (review 128: a capped score read as a poor fit).
+    assert text.index("What blocks it:") < text.index("Fit score")
+    ev = rec.record.evaluation
+    if ev.unblocked_score > ev.fit_score:
+        assert f"(capped below 45 by what blocks it: {ev.unblocked_score} on fit alone;" in text
     assert "One more model with more points than the best that can start is ruled out by the date too." in text
     # A stop-gap cheaper a month than the in-house team it stands in for reads "less", not a negative amount.
     assert re.search(r"in place of the in-house cost of those months: about \$[\d,]+ less;", late[0].options[2].costs)
