@@ -55,12 +55,22 @@ def test_publishing_with_a_blocker_switched_off_says_so(reference: Playbook, cur
     # Review 126: a legal blocker switched off passed lint, the golden cases and publishing without a word.
     draft = start_draft(playbook=reference)
     Rule.objects.filter(playbook=draft, code="no-licensed-signatory-blocks").update(enabled=False)
+    draft.golden_cases.filter(name__startswith="Nobody onshore licensed").delete()  # the case that would refuse it
     url = reverse("admin:playbooks_playbook_changelist")
     page = html.unescape(
         curator_client.post(url, {"action": "publish", "_selected_action": [draft.pk]}, follow=True).content.decode()
     )
     assert "Published KPO fit assessment" in page
     assert "rule no-licensed-signatory-blocks: it is switched off, and it blocks KPO when it fires" in page
+
+
+def test_a_golden_case_fails_when_the_licensed_signatory_blocker_is_switched_off(reference: Playbook) -> None:
+    # Review 128: no golden case answered that nobody onshore holds the licence, so the blocker could go unnoticed.
+    draft = start_draft(playbook=reference)
+    Rule.objects.filter(playbook=draft, code="no-licensed-signatory-blocks").update(enabled=False)
+    with pytest.raises(PlaybookError) as info:
+        publish_playbook(playbook=draft)
+    assert any("Golden case failed: “Nobody onshore licensed" in m for m in info.value.messages)
 
 
 def test_the_lint_page_warns_of_a_blocker_or_gate_switched_off(reference: Playbook, curator_client: Client) -> None:
