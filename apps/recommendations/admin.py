@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.tasks import TaskResultStatus
 from django.urls import path
 
+from apps.engagements.models import KnowledgeFunction
 from apps.playbooks.engine import DefinitionError, compile_playbook
 from apps.playbooks.models import Playbook
 from apps.recommendations import impact
@@ -84,7 +85,10 @@ class RecommendationAdmin(admin.ModelAdmin):
         result = impact.request_preview(playbook=playbook, definition=definition, limit=IMPACT_LIMIT)
         context["task"] = result
         if result.status == TaskResultStatus.SUCCESSFUL and result.return_value is not None:
-            context["impact"] = impact.impact_from_data(result.return_value)
+            context["impact"] = found = impact.impact_from_data(result.return_value)
+            # Each example's function by its name, not its code (review 128: "legal-review").
+            names = dict(KnowledgeFunction.objects.values_list("code", "name"))
+            context["examples"] = [(names.get(c.function, c.function), c) for c in found.examples]
         elif result.status == TaskResultStatus.FAILED:
             context["failed"] = True
         else:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.common.curators import ensure_curator_group
+from apps.engagements.models import KnowledgeFunction
 from apps.playbooks.models import Effect, Playbook
 from apps.playbooks.services import start_draft
 from tests.factories import UserFactory
@@ -94,5 +95,10 @@ def test_the_impact_preview_shows_a_curator_no_organisation_title_or_member(
     assert response.status_code == 200
     assert "Top engagement model would change</th><td>1<" in body
     assert "<h2>Examples</h2>" in body
+    # The example's function by its name, not its code (review 128).
+    function = KnowledgeFunction.objects.get(
+        code=reference.golden_cases.get(name__startswith="US hedge fund").answers["function"]
+    )
+    assert f"<td>{function.name}</td>" in body
     assert organisation.name not in body and "Acme" not in body
     assert "fund research" not in body and buyer.email not in body
