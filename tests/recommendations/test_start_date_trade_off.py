@@ -137,6 +137,8 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     )
     caveat = _text(page.split("data-cost-caveat=")[1].split("</p>")[0])
     assert bridge in caveat and bridge in memo
+    # The memo's box says so beside the figure (review 128: "LIKELY COST" with no word of it).
+    assert "as if it stayed the whole period: it may be only a bridge (see the trade-offs)" in memo
     # The cost CSV says the same beside the figures (review 127: finance read both savings with no word of either).
     exported = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode()
     saving = {r[0]: r[7] for r in csv.reader(io.StringIO(exported)) if r[1] == "Saving against in-house"}
