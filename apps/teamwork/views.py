@@ -399,8 +399,9 @@ def roles(request: MemberRequest) -> HttpResponse:
                     shown={m: shown for m, (shown, _chosen) in changes.items()},
                 )
             except services.TeamError as exc:
-                if isinstance(exc, services.MembersGone):  # the other choices as sent; a clash shows what is stored
-                    request.roles_kept = request.POST.copy()  # type: ignore[attr-defined]
+                # The other choices as sent; a clash with a colleague's change shows what is stored.
+                if isinstance(exc, services.MembersGone):
+                    request.roles_kept = request.POST.copy()  # type: ignore[attr-defined]  # read as the page is drawn
                 return refused_on(request, exc.messages[0], roles, address=reverse("teamwork:roles"))
             messages.success(request, "Saved the stakeholder roles.")
             if gone:

@@ -124,7 +124,10 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     form = AddVendorForm(request.POST)
     code = str(request.POST.get("vendor", ""))
-    listed = ShortlistEntry.objects.filter(shortlist__recommendation=recommendation, vendor__code=code)
+    own = recommendation.organisation_id
+    listed = ShortlistEntry.objects.filter(
+        organisation_id=own, shortlist__organisation_id=own, shortlist__recommendation=recommendation, vendor__code=code
+    )
     if code and (entry := listed.select_related("vendor").first()) is not None:
         # On the list already (a colleague added it meanwhile), whatever else is wrong with the form (review 129: a
         # reason too short was refused under a link to a box no longer drawn, and the text lost).

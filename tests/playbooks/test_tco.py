@@ -524,10 +524,14 @@ def test_a_project_or_a_pool_is_contracted_on_a_short_statement_of_work_and_an_o
 
     result = tco.simulate(_collapsed(_case()))
     light, full = CATALOGUE["assumptions"]["contracting_light"], CATALOGUE["assumptions"]["contracting"]
-    for code in ("project", "shared-pool"):
-        assert contracting(result, code) == pytest.approx((light["likely"],) * 3)
-    for code in ("captive-team", "staff-augmentation", "managed-services", "bot"):
+    assert contracting(result, "shared-pool") == pytest.approx((light["likely"],) * 3)
+    # A project running for years the size of a team of three or more (four people here) is contracted as a team is
+    # (review 127: $12m of project fees over 4 years had had the lighter figure).
+    for code in ("project", "captive-team", "staff-augmentation", "managed-services", "bot"):
         assert contracting(result, code) == pytest.approx((full["likely"],) * 3)
+    # One or two people's project, or a piece of work done once, keeps the lighter one.
+    for small in (_case(people=2, annual_hours=3000), _case(weeks=10)):
+        assert contracting(tco.simulate(_collapsed(small)), "project")[1] <= light["likely"]
     # A playbook published before the lighter figure existed froze assumptions without it: one figure for all.
     older = {k: v for k, v in CATALOGUE["assumptions"].items() if k != "contracting_light"}
     before = tco.simulate(_collapsed(_case(assumptions=older)))
@@ -680,8 +684,9 @@ def test_a_small_project_is_contracted_for_at_most_a_quarter_of_its_fees() -> No
         )
     )
     assert contracting(short, "project") == pytest.approx(0.25 * 2_000)
-    # The twelve-deliverable project of the usual case is large enough to carry the whole figure.
-    assert contracting(_collapsed(_case()), "project") == CATALOGUE["assumptions"]["contracting_light"]["likely"]
+    # Two people's twelve-deliverable project is large enough to carry the whole lighter figure.
+    two = _collapsed(_case(people=2, annual_hours=3000))
+    assert contracting(two, "project") == CATALOGUE["assumptions"]["contracting_light"]["likely"]
 
 
 def test_work_no_benchmark_covers_costs_only_the_models_the_buyers_own_quote_prices() -> None:
