@@ -54,7 +54,9 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
     # cost for the 12 months until then and its one-time costs, less the in-house cost of those months.
     cost = ev.cost
     stop, centre_cost = (next(m for m in cost.models if m.model == code) for code in (best.code, "own-centre"))
-    extra = 12 * (stop.annual[1] - cost.inhouse_annual[1]) / 12 + stop.tco.one_time[1]
+    in_house = next(line.horizon[1] for line in centre_cost.lines if "parallel running" in line.label)
+    severance = sum(line.horizon[1] for line in stop.lines if line.label == "Severance")
+    extra = 12 * stop.annual[1] / 12 + stop.tco.one_time[1] - severance - in_house
     plan = centre_cost.horizon[1] + extra
 
     def amount(value: float) -> str:
@@ -63,9 +65,9 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
     assert late.options[2].costs.endswith(
         f"as a bridge of about {span:g} months, until it is ready (as one plan, about {amount(plan)} over 5 years, "
         f"about {amount(cost.inhouse_horizon[1] - plan)} less than in-house: Own captive centre (GCC)'s likely "
-        f"{amount(centre_cost.horizon[1])} from its own launch, and {best.name} from the start until then (about 12 "
-        f"months) with its one-time costs, in place of the in-house cost of those months: about {amount(extra)} more; "
-        "likely figures added, not simulated together)"
+        f"{amount(centre_cost.horizon[1])}, with the work in-house until it has launched, and {best.name} from the "
+        f"start until then (about 12 months) with its one-time costs, in place of those in-house months: about "
+        f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together)"
     )
     # Both are costed, for work that goes on for years (reviews 115 and 118: the favoured model was not costed at all);
     # for a year's work, the stop-gap alone, as the option then says.
@@ -130,9 +132,9 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     # until it is ready with its one-time costs, less the in-house cost it replaces.
     assert re.search(
         r"as one plan, about £[\d,]+ over 5 years, about £[\d,]+ less than in-house: Own captive centre \(GCC\)'s "
-        rf"likely £[\d,]+ from its own launch, and {re.escape(top)} from the start until then \(about 12 months\) "
-        r"with its one-time costs, in place of the in-house cost of those months: about £[\d,]+ more; likely figures "
-        r"added, not simulated together",
+        rf"likely £[\d,]+, with the work in-house until it has launched, and {re.escape(top)} from the start until "
+        r"then \(about 12 months\) with its one-time costs, in place of those in-house months: about £[\d,]+ "
+        r"(more|less); likely figures added, not simulated together",
         _text(page),
     )
     caveat = _text(page.split("data-cost-caveat=")[1].split("</p>")[0])
@@ -196,8 +198,13 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     if ev.unblocked_score > ev.fit_score:
         assert f"(capped below 45 by what blocks it: {ev.unblocked_score} on fit alone;" in text
     assert "One more model with more points than the best that can start is ruled out by the date too." in text
-    # A stop-gap cheaper a month than the in-house team it stands in for reads "less", not a negative amount.
-    assert re.search(r"in place of the in-house cost of those months: about \$[\d,]+ less;", late[0].options[2].costs)
+    # A favoured dedicated team's cost does not keep the work in-house until it has launched, so no plan is added up
+    # from it (review 130): the option says what the figures shown price.
+    assert "as one plan" not in late[0].options[2].costs
+    assert late[0].options[2].costs.endswith("Dedicated team at the provider from its own launch)")
+    # The other ruled out is not costed, and says so (review 130: it read as costed from its own launch).
+    assert late[1].options[2].costs.endswith(" not at all)")
+    assert "from its own launch" not in late[1].options[2].costs
     memo = render_memo_html(rec, "http://testserver/")
     assert memo.count('id="favoured-model"') == 1
 
@@ -239,3 +246,18 @@ def test_a_model_with_no_points_in_its_favour_is_ranked_above_not_favoured() -> 
         "Your answers rank Staff augmentation above Project-based engagement (-5 points, against -10 for"
     )
     assert _favoured(late(5)).startswith("Your answers favour Staff augmentation (5 points, against -10 for")
+
+
+def test_the_bridge_plan_counts_severance_once(reference: Playbook) -> None:
+    # Review 130: with staff displaced, the plan added the stop-gap's severance to the centre's, which holds it already.
+    ev = evaluated_case(reference, CENTRE, start_within="one-to-three", displaced_staff=20)
+    (late,) = [c for c in ev.conflicts if c.kind == "model"]
+    stop = next(m for m in ev.cost.models if m.model == ev.models[0].code)
+    centre = next(m for m in ev.cost.models if m.model == "own-centre")
+    severance = next(line.horizon[1] for line in stop.lines if line.label == "Severance")
+    assert severance > 0 and any(line.label == "Severance" for line in centre.lines)
+    in_house = next(line.horizon[1] for line in centre.lines if "parallel running" in line.label)
+    extra = stop.annual[1] + stop.tco.one_time[1] - severance - in_house  # 12 months of the stop-gap's year
+    plan = centre.horizon[1] + extra
+    said = money(significant(plan, ev.cost.significant_figures), ev.cost.currency)
+    assert f"as one plan, about {said} over 5 years" in late.options[2].costs

@@ -48,6 +48,7 @@ from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import WEAK_MARK, index_source, location_index
 from apps.playbooks.engine.tco.estimate import QUOTED_PRICE_BASES, QUOTED_RATE_BASES, model_saving, total_cost
+from apps.playbooks.engine.tco.simulate import PARALLEL, SEVERANCE
 from apps.playbooks.engine.tco.types import INHOUSE_FTE, PEAK_SHARE, ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
 from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
@@ -1242,19 +1243,31 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
 
 def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
     """The plan the bridge option proposes, as one rough figure (reviews 115, 118, 124 and 126: a CFO had the stop-gap
-    priced over the whole period and the favoured model from its own launch, never the two together): the favoured
-    model's likely cost from its own launch, plus the stop-gap's likely running cost for the months until then and
-    its one-time costs (contracting, its transition, its exit), less the in-house cost of those months, which the
-    favoured model's cost counts as the work staying in-house until it has launched. Likely figures added, not
-    simulated together, so said to be about; "" when either model or the in-house cost was not costed."""
+    priced over the whole period and the favoured model from its own launch, never the two together), for a favoured
+    model whose cost keeps the work in-house until it has launched (an own centre, BOT, a managed service: its parallel
+    running line): that model's likely cost, plus the stop-gap's likely running cost for the months until then and
+    its one-time costs but severance (contracting, its transition, its exit; severance is in both models' costs),
+    less the favoured model's in-house months, which the stop-gap replaces (review 130: severance counted twice, and
+    the in-house months at the period's average). Likely figures added, not simulated together, so said to be about;
+    "" when the two were not both costed, or the favoured model's cost does not keep the work in-house until launch."""
     by = {m.model: m for m in cost.models}
     stop, favoured = by.get(late.best.code), by.get(late.model.code)
     if not cost.available or stop is None or favoured is None or stop.tco is None or favoured.horizon is None:
         return ""
-    if cost.inhouse_annual is None or cost.inhouse_horizon is None or stop.annual is None:
+    if stop.annual is None:
         return ""
-    months = late.launch
-    extra = months * (stop.annual[1] - cost.inhouse_annual[1]) / 12 + stop.tco.one_time[1]
+    in_house = next(
+        (
+            line.horizon[1]
+            for line in favoured.lines
+            if line.label == PARALLEL and "stays in-house until" in line.formula
+        ),
+        None,
+    )
+    if in_house is None or cost.inhouse_horizon is None:
+        return ""
+    severance = sum(line.horizon[1] for line in stop.lines if line.label == SEVERANCE)
+    extra = late.launch * stop.annual[1] / 12 + stop.tco.one_time[1] - severance - in_house
     plan = favoured.horizon[1] + extra
     saving = cost.inhouse_horizon[1] - plan
 
@@ -1266,8 +1279,8 @@ def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
     )
     return (
         f"as one plan, about {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
-        f"{amount(favoured.horizon[1])} from its own launch, and {stop.name} from the start until then (about "
-        f"{late.launch:g} months) with its one-time costs, in place of the in-house cost of those months: about "
+        f"{amount(favoured.horizon[1])}, with the work in-house until it has launched, and {stop.name} from the start "
+        f"until then (about {late.launch:g} months) with its one-time costs, in place of those in-house months: about "
         f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together"
     )
 
@@ -1303,10 +1316,10 @@ def _too_late(
                     f"{_bridge(late)} ("
                     + (
                         plan
-                        if costed and cost is not None and (plan := _bridge_plan(late, cost))
+                        if costed and i == 0 and cost is not None and (plan := _bridge_plan(late, cost))
                         else f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
                         f"{late.model.name} from its own launch"
-                        if costed
+                        if costed and i == 0
                         else f"any cost shown prices {late.best.name} over the whole period, not as a bridge, and "
                         f"{late.model.name} not at all"
                     )
@@ -1314,7 +1327,9 @@ def _too_late(
                 ),
             ),
         )
-        for late in late_models
+        # Only the first is costed beside the stop-gap (``evaluate``'s ``late[:1]``; review 130: the others read as
+        # costed from their own launch, with no figure anywhere).
+        for i, late in enumerate(late_models)
     )
 
 

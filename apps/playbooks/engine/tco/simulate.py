@@ -123,6 +123,9 @@ LIGHT_CONTRACT_CAP = 0.25
 # short statement of work, as a project or a pool is: the product's assumption (review 115 saw one analyst contracted
 # for $40,000, a provider-run team's due diligence, over a tenth of three years' cost).
 NAMED_PEOPLE = 2
+# A piece of work done once in this many weeks or fewer is a short purchase, contracted on the provider's standard
+# terms whatever its size (the product's assumption).
+SHORT_WORK_WEEKS = 26
 PEAK_KINDS = ("team", "bot", "owned")  # a team committed all year: seasonal work's peak needs cover beside it
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
@@ -440,11 +443,11 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     contract = lines[PROVIDER_FEES] + lines.get(PEAK_COVER, [])
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
-    # A pool, a piece of work done once, or a project or a team of one or two people, is bought on the provider's
-    # standard terms; a project running for years the size of a team of three or more is contracted as a team is
-    # (review 127: $12m of project fees over 4 years had $5,000).
+    # A pool, a short piece of work done once (half a year or less), or a project or a team of one or two people, is
+    # bought on the provider's standard terms; a larger project is contracted as a team is (reviews 127 and 130:
+    # $12m of project fees over 4 years, and $3m over a year, had $5,000).
     small = case.people <= NAMED_PEOPLE
-    once = m.kind == "project" and bool(case.weeks)
+    once = m.kind == "project" and 0 < case.weeks <= SHORT_WORK_WEEKS
     light = (m.kind == "pool" or once or (m.kind in ("team", "project") and small)) and "contracting.light" in v
     contracting = v["contracting.light" if light else "contracting"] * v["fx"]
     if light:
@@ -965,11 +968,11 @@ FORMULAS = {
     "Retained organisation and vendor management": "(provider fees + any peak cover) × governance share, every"
     " month they are paid (not on a one-off transfer fee)",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
-    "Contracting and due diligence": "contracting cost (a lighter one for a pool, a piece of work done once, or a"
-    " project or a team of one or two people, at most a quarter of its fees in the first year, or in the whole work"
-    " when shorter: a purchase that small is made on the provider's standard terms, the product's assumption) ×"
-    " exchange rate, in month 1; the same for a project running for years or a team of three or more of any size,"
-    " so a floor for a large deal run with advisers and a formal tender",
+    "Contracting and due diligence": "contracting cost (a lighter one for a pool, a piece of work done once in 26"
+    " weeks or fewer, or a project or a team of one or two people, at most a quarter of its fees in the first year,"
+    " or in the whole work when shorter: a purchase that small is made on the provider's standard terms, the"
+    " product's assumption) × exchange rate, in month 1; the same for any other project or a team of three or more of"
+    " any size, so a floor for a large deal run with advisers and a formal tender",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
 }
