@@ -21,6 +21,7 @@ from django.utils import timezone
 from apps.accounts.models import Organisation, User
 from apps.common import events
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
+from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
 from apps.questionnaire import services as questionnaire
@@ -183,13 +184,16 @@ def rescore(*, recommendation: Recommendation, user: User) -> Rescore:
 
 def save_what_if(*, recommendation: Recommendation, answers: dict[str, Any], title: str, user: User) -> Rescore:
     """Store a what-if as a new assessment on the recommendation's own playbook version, based on the
-    original, and submit it when nothing required is missing (otherwise it stays a draft to finish)."""
+    original, and submit it when nothing required is missing (otherwise it stays a draft to finish). Answers to
+    questions the others hide are not stored, as a step's save does not store them (review 132: the saved copy held
+    them, and its step drew them hidden)."""
+    shown = dict(visibility(compiled_playbook(recommendation.playbook), answers).answers)
     return _copy(
         original=recommendation.assessment,
         user=user,
         title=title,
         playbook_id=recommendation.playbook_id,
-        answers=answers,
+        answers=shown,
         unmapped={},
     )
 

@@ -497,3 +497,16 @@ def test_an_own_in_house_cost_in_another_currency_is_refused_and_a_change_shows_
         '<span class="muted" id="unit-own_inhouse_cost" data-hx-swap-oob="true">a year, in US dollars</span>'
         in live.content.decode()
     )
+
+
+def test_a_saved_what_if_stores_no_answer_to_a_question_its_answers_hide(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 132: the saved copy held answers to questions its other answers hide, which its steps drew hidden.
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    data, _flip = _flip_post(rec)
+    sent = data | {"whatif_title": "Hidden", "function": "kyc-aml", "clinical_work": "trial-data"}
+    assert buyer_client.post(reverse("recommendations:what_if_save", args=[rec.pk]), sent).status_code == 302
+    made = Recommendation.objects.exclude(pk=rec.pk).get().assessment
+    stored = dict(made.answers.values_list("question_code", "value"))
+    assert stored["function"] == "kyc-aml" and "clinical_work" not in stored
