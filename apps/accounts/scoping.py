@@ -155,9 +155,16 @@ def _no_organisation(request: HttpRequest) -> HttpResponse:
     """The page for a signed-in person in no organisation; for a form they sent (removed from their only organisation
     since its page was opened, review 128: told "not in an organisation yet", with what they typed lost), that nothing
     was saved, and what it held, to copy: only for a form from this site whose CSRF check passed."""
-    from apps.common.hostile import same_site
+    from apps.common.hostile import refusal, same_site
     from apps.questionnaire.gone import typed_fields_named
 
+    if request.headers.get("HX-Request") == "true":
+        # To an autosave, the words in its status's place (review 132: a whole page read as the service unreachable).
+        said = (
+            "this account is not a member of any organisation now: an owner may have removed it since the page was "
+            "opened."
+        )
+        return refusal(request, 403, "Not saved" if request.method == "POST" else "Not shown", said)
     sent = []
     if request.method == "POST" and getattr(request, "csrf_processing_done", False) and same_site(request):
         sent = typed_fields_named(request)

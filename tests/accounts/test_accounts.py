@@ -593,6 +593,14 @@ def test_a_member_removed_from_their_only_organisation_gets_what_they_sent_back(
     assert "What you sent was not saved" in page and "<dd>77777</dd>" in page
     # Named as the questionnaire asks them, not by their codes (review 128: "Volume pattern / steady").
     assert "Volume pattern" not in page and "<dd>Steady: roughly even through the year</dd>" in page
+    # An autosave gets the words in its status's place, not a whole page (review 132: "the service could not be
+    # reached").
+    answer = reverse("questionnaire:answer", args=[draft.pk, "annual_hours"])
+    saved = buyer_client.post(
+        answer, {"annual_hours": "5"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="status-annual_hours"
+    )
+    assert saved.status_code == 403 and "<html" not in saved.content.decode()
+    assert "not a member of any organisation now" in saved.content.decode()
     # From another site, nothing is given back.
     cross = buyer_client.post(step, sent, HTTP_ORIGIN="https://evil.example")
     assert cross.status_code == 403 and "What you sent" not in cross.content.decode()
