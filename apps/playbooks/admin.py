@@ -188,8 +188,7 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
     @admin.action(description="Publish the selected drafts")
     def publish(self, request: HttpRequest, queryset: QuerySet[Playbook]) -> None:
         for playbook in queryset:
-            # Read from the draft: the published definition leaves a switched-off rule out.
-            switched_off = curation.switched_off_warnings(playbook) if playbook.is_draft else []
+            was_draft = playbook.is_draft
             try:
                 published = services.publish_playbook(playbook=playbook, user=request.user)
             except services.PlaybookError as exc:
@@ -197,7 +196,8 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
                     self.message_user(request, f"{playbook}: {message}", messages.ERROR)
             else:
                 self.message_user(request, f"Published {published}.", messages.SUCCESS)
-                for warning in switched_off:
+                # Published with a blocker switched off: said after the fact, with where to see whom it affects.
+                for warning in curation.switched_off_warnings(published) if was_draft else []:
                     self.message_user(request, f"{published}: {warning}", messages.WARNING)
 
     @admin.action(description="Retire the selected published playbooks")

@@ -57,7 +57,7 @@ def _context(request: HttpRequest, admin: Any, playbook: Playbook, title: str) -
 def lint_report(request: HttpRequest, admin: Any, pk: int) -> HttpResponse:
     playbook = get_object_or_404(Playbook, pk=pk)
     links = _object_links(playbook)
-    found = [*lint(_definition(playbook)), *(switched_off(playbook) if playbook.is_draft else [])]
+    found = [*lint(_definition(playbook)), *switched_off(playbook)]  # a published version's too (review 132)
     findings = [(f, links.get((f.kind, f.code))) for f in found]
     context = _context(request, admin, playbook, f"Lint report: {playbook}")
     context.update(
@@ -244,9 +244,10 @@ def switched_off(playbook: Playbook) -> list[Finding]:
     out = []
     for rule in off.prefetch_related("effects").order_by("code"):
         what = "blocks KPO" if any(e.kind == "blocker" for e in rule.effects.all()) else "holds the verdict at a gate"
+        check = "check the impact preview before publishing" if playbook.is_draft else "its impact preview shows whom"
         message = (
             f"it is switched off, and it {what} when it fires: buyers it would stop are scored as if it did not "
-            "exist, so check the impact preview before publishing"
+            f"exist; {check}"
         )
         out.append(Finding(WARNING, "rule", rule.code, message))
     return out

@@ -62,6 +62,12 @@ def test_publishing_with_a_blocker_switched_off_says_so(reference: Playbook, cur
     )
     assert "Published KPO fit assessment" in page
     assert "rule no-licensed-signatory-blocks: it is switched off, and it blocks KPO when it fires" in page
+    assert "its impact preview shows whom" in page and "before publishing" not in page  # said after the fact
+    # The published version's lint page says so too (review 132: "every rule can fire").
+    lint_page = html.unescape(
+        curator_client.get(reverse("admin:playbooks_playbook_lint", args=[draft.pk])).content.decode()
+    )
+    assert "it is switched off, and it blocks KPO when it fires" in lint_page
 
 
 def test_a_golden_case_fails_when_the_licensed_signatory_blocker_is_switched_off(reference: Playbook) -> None:
