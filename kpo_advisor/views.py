@@ -123,7 +123,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     # that does not resolve, and never a password (review 97).
     signed_in = request.user.is_authenticated if hasattr(request, "user") else False
     checked = getattr(request, "csrf_processing_done", False)
-    sent = typed_fields_named(request) if signed_in and checked else []
+    sent = typed_fields_named(request) if signed_in and checked and same_site(request) else []  # as the 403s (132)
     context = {"request_path": request.path, "sent": sent}
     return render(request, "404.html", context, status=404)
 

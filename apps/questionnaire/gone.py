@@ -162,7 +162,8 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
         items = list(request.POST.lists())
     except Exception:  # a body that does not parse: nothing to list
         return []
-    out = []
+    out: list[tuple[str, str]] = []
+    more = 0
     for name, values in items:
         if (
             name in NOT_TYPED
@@ -172,14 +173,21 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
         ):
             continue  # a form's own machinery (what a page drew: review 129 read "Was roles 2 finance,legal")
         kept = [v for v in values if isinstance(v, str) and v.strip()]
-        if kept and name in questions:
+        if kept and len(out) == MOST_LISTED:
+            more += 1  # counted, and said, as the control-character refusal does (review 132: 1,900 listed)
+        elif kept and name in questions:
             labels = {o.code: o.label for o in questions[name].options}
             out.append((questions[name].prompt, cut_text("; ".join(labels.get(v, v) for v in kept))))
         elif kept:
             label = SENT_LABELS.get(name) or name.replace("_", " ").replace("-", " ").strip().capitalize()
             words = SENT_VALUES.get(name, {})
             out.append((label[:80], cut_text("; ".join(words.get(v, v) for v in kept))))
+    if more:
+        out.append(("…", f"{more} more field{'' if more == 1 else 's'} with text, not listed here"))
     return out
+
+
+MOST_LISTED = 30  # the fields a page saying a form was not saved lists, the rest counted
 
 
 def typed_fields_named(request: HttpRequest) -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ from apps.accounts.scoping import (
 from apps.common.confirm import unconfirmed
 from apps.common.drawn import Since, since_drawn
 from apps.common.formatting import usd_range
-from apps.common.hostile import ascii_int
+from apps.common.hostile import ascii_int, cut_text
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
 from apps.engagements.models import EngagementModel
@@ -161,8 +161,8 @@ def _already_listed(request: MemberRequest, recommendation: Recommendation, vend
     context = _matching_context(request, recommendation, add_form=AddVendorForm(), add_code=vendor.code)
     context["already_listed"] = {
         "message": f"{vendor.name} is already on this shortlist.",
-        "reason": str(request.POST.get("reason", "")).strip(),
-        "notes": str(request.POST.get("notes", "")).strip(),
+        "reason": cut_text(str(request.POST.get("reason", "")).strip()),
+        "notes": cut_text(str(request.POST.get("notes", "")).strip()),
     }
     context["page_address"] = reverse("vendors:matching", args=[recommendation.pk])
     return render(request, "vendors/matching.html", context, status=409)

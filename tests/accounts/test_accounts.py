@@ -500,6 +500,12 @@ def test_a_page_drawn_where_the_user_is_no_member_or_naming_two_organisations_do
     ).content.decode()
     assert "ONCETOKEN" not in page and "finance,legal" not in page
     assert "n" * 20_000 + "<br>… (cut here: the first 20,000 of its 25,000 characters)" in page
+    # Past 30 fields, the rest are counted (review 132: 1,900 listed).
+    many = {f"note{i}": f"text {i}" for i in range(45)}
+    page = buyer_client.post(
+        members, {**invite, **many, "drawn_in": str(other_organisation.pk)}, **ours
+    ).content.decode()
+    assert "17 more fields with text, not listed here" in page  # 30 listed: email, role and 28 notes
     cross = {"HTTP_REFERER": "http://evil.example/x"}
     page = buyer_client.post(members, {**invite, **note, "drawn_in": str(other_organisation.pk)}, **cross)
     assert page.status_code == 403 and "What you sent" not in page.content.decode()

@@ -1208,6 +1208,7 @@ def test_a_form_sent_to_something_removed_since_lists_what_it_held_on_the_404(wo
     gone = editor.post(
         reverse("vendors:diligence_item", args=[987654]),
         {"evidence": "SOC 2 report dated March, seen by legal.", "review": "1", "nojs": "1"},
+        HTTP_ORIGIN="http://testserver",  # a browser's form from this site says so
     )
     page = html.unescape(gone.content.decode())
     assert gone.status_code == 404 and "What you sent was not saved" in page
@@ -1318,11 +1319,14 @@ def test_the_404_lists_a_form_only_for_a_signed_in_member_and_never_a_password(w
     anonymous = Client().post("/nonexistent/", {"note": "<b>hi</b>", "Password": "secret"})
     assert anonymous.status_code == 404 and "secret" not in anonymous.content.decode()
     assert "What you sent" not in anonymous.content.decode()
-    member = client_for(world.editor).post(
-        reverse("vendors:diligence_item", args=[987654]), {"evidence": "kept words", "new_password": "secret"}
-    )
+    item = reverse("vendors:diligence_item", args=[987654])
+    sent = {"evidence": "kept words", "new_password": "secret"}
+    member = client_for(world.editor).post(item, sent, HTTP_ORIGIN="http://testserver")
     page = member.content.decode()
     assert "kept words" in page and "secret" not in page
+    # Nor for a form from another site, as the 403s (review 132).
+    for cross in ({"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_REFERER": "https://evil.example/x"}, {}):
+        assert "kept words" not in client_for(world.editor).post(item, sent, **cross).content.decode()
 
 
 def test_an_htmx_request_to_something_not_there_gets_its_status_line(world: World) -> None:
