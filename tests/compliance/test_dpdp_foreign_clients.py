@@ -114,3 +114,14 @@ def test_the_question_is_asked_only_of_a_buyer_in_india_with_no_data_about_peopl
     assert asked not in visible_questions(compiled, indian)
     found = {r.code for r in evaluate(compiled, {**indian, asked: "for-clients"}).regimes}
     assert "dpdp" in found and "dpdp-foreign-clients" not in found
+
+
+def test_a_buyer_in_india_is_not_told_its_own_countrys_rules_are_not_covered(reference: Playbook) -> None:
+    # Review 130: beside the DPDP Act the page sets out, "Your country's rules on handing personal data to a provider
+    # are not covered here".
+    ev = evaluate(
+        compiled_playbook(reference),
+        {**TAX_FIRM, "client_jurisdictions": ["india"], "data_categories": ["other-personal"]},
+    )
+    assert "dpdp" in {r.code for r in ev.regimes}
+    assert not [r for r in ev.risks if r.rule == "other-personal-data"]

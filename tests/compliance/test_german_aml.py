@@ -45,5 +45,8 @@ def test_an_eu_insurers_kyc_work_reads_the_aml_rules_for_life_business(reference
         assert risk.title.startswith("If you write life insurance") and "Art. 3(2)(b)" in risk.mitigation
         assert "Regulation (EU) 2024/1624 Art. 18" in risk.mitigation and "GwG § 6(7)" in risk.mitigation
         assert "aml-outsourcing-eu" not in fired_codes(ev)
+        # The checklist carries it too, for life business (review 130: in a risk's mitigation only).
+        (settle,) = [c.text for c in ev.conditions if c.rule == "aml-outsourcing-not-covered-eu-insurer"]
+        assert settle.startswith("If you write life or other investment-related insurance") and "GwG § 6(7)" in settle
     # A bank reads the rules set out for it, not this.
     assert "aml-outsourcing-not-covered-eu-insurer" not in fired_codes(evaluated_case(reference, KYC))
