@@ -145,8 +145,8 @@ def _where_drawn(request: HttpRequest, current: Membership) -> tuple[Membership,
     there = next((m for m in user_memberships(request) if m.organisation_id == drawn), None)
     if there is None:
         raise PermissionDenied(
-            "This page was opened in an organisation you are not a member of now, so nothing was done: reload the "
-            "page you are on to work where you are."
+            "This page was opened in an organisation you are not a member of now, so nothing was done: the home "
+            "page opens the organisation you work in."
         )
     return there, not getattr(request, "htmx", False)
 

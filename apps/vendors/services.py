@@ -113,11 +113,19 @@ def add_vendor(
                 "agreed to sign).",
                 field="reason",
             )
-        recorded = f"Added although it misses: {missed}. Reason: {reason}"
+        prefix = f"Added although it misses: {missed}. Reason: "
+        recorded = f"{prefix}{reason}"
+        typed = notes
         notes = f"{recorded}\n\n{notes}" if notes else recorded
         if len(notes) > NOTES_MAX:
+            # The room the reason has, said as a number the buyer can meet (review 131: "the reason and the note
+            # together" with no note typed, the box taking 2,000).
+            room = NOTES_MAX - len(prefix) - (len(typed) + 2 if typed else 0)
+            note = " with your note" if typed else ""
             raise ShortlistError(
-                f"Keep the reason and the note together under {NOTES_MAX:,} characters.", field="reason"
+                f"Keep the reason under {max(room, 0):,} characters{note}: it is recorded after what the provider "
+                f"misses, in one note of at most {NOTES_MAX:,}.",
+                field="reason",
             )
     shortlist, _ = Shortlist.objects.get_or_create(
         recommendation=recommendation,

@@ -66,7 +66,8 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
         f"as a bridge of about {span:g} months, until it is ready (as one plan, about {amount(plan)} over 5 years, "
         f"about {amount(cost.inhouse_horizon[1] - plan)} less than in-house: Own captive centre (GCC)'s likely "
         f"{amount(centre_cost.horizon[1])}, with the work in-house until it has launched, and {best.name} from the "
-        f"start until then (about 12 months) with its one-time costs, in place of those in-house months: about "
+        f"start until then (about 12 months, its own launch included) with its one-time costs, in place of those "
+        "in-house months: about "
         f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together)"
     )
     # Both are costed, for work that goes on for years (reviews 115 and 118: the favoured model was not costed at all);
@@ -133,7 +134,8 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     assert re.search(
         r"as one plan, about £[\d,]+ over 5 years, about £[\d,]+ less than in-house: Own captive centre \(GCC\)'s "
         rf"likely £[\d,]+, with the work in-house until it has launched, and {re.escape(top)} from the start until "
-        r"then \(about 12 months\) with its one-time costs, in place of those in-house months: about £[\d,]+ "
+        r"then \(about 12 months, its own launch included\) with its one-time costs, in place of those in-house "
+        r"months: about £[\d,]+ "
         r"(more|less); likely figures added, not simulated together",
         _text(page),
     )

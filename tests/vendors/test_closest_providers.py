@@ -3,6 +3,7 @@ first with what each misses, and the buyer may short-list one with a recorded re
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -149,3 +150,13 @@ def test_a_provider_a_colleague_added_meanwhile_gives_back_the_reason_typed_and_
         assert again.status_code == 409, page[:300]
         assert '<a href="#vendor-alpha-health">Alpha Health (fictional) is already on this shortlist.</a>' in page
         assert 'href="#reason-alpha-health"' not in page and f"Reason: {reason}" in page and "Notes: Ask Priya" in page
+
+
+def test_a_long_reason_is_told_the_room_it_has(nobody_fits: Recommendation, buyer_client: Client) -> None:
+    # Review 131: 1,900 characters with no note were told "Keep the reason and the note together under 2,000".
+    url = reverse("vendors:add", args=[nobody_fits.pk])
+    page = html.unescape(buyer_client.post(url, {"vendor": "alpha-health", "reason": "y" * 1990}).content.decode())
+    room = re.search(r"Keep the reason under ([\d,]+) characters: it is recorded after what the provider misses", page)
+    assert room is not None and "note together" not in page
+    short = int(room.group(1).replace(",", ""))
+    assert buyer_client.post(url, {"vendor": "alpha-health", "reason": "y" * short}).status_code == 302

@@ -1280,7 +1280,8 @@ def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
     return (
         f"as one plan, about {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
         f"{amount(favoured.horizon[1])}, with the work in-house until it has launched, and {stop.name} from the start "
-        f"until then (about {late.launch:g} months) with its one-time costs, in place of those in-house months: about "
+        f"until then (about {late.launch:g} months, its own launch included) with its one-time costs, in place of "
+        "those in-house months: about "
         f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together"
     )
 
