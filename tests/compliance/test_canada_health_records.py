@@ -56,6 +56,8 @@ def test_an_ontario_hospital_reads_its_provinces_health_information_law(referenc
     assert RULE in fired_codes(ev)
     (risk,) = [r for r in ev.risks if r.rule == RULE]
     assert "PHIPA 2004" in risk.mitigation and "(s. 17)" in risk.mitigation and "(s. 4(1)(a))" in risk.mitigation
+    # Worded for the province the records are held in, not "your province's" (review 130: a buyer elsewhere).
+    assert risk.title.startswith("The health-information law of the province the records are held in governs them")
 
 
 def test_not_for_a_canadian_buyer_outside_healthcare(reference: Playbook) -> None:

@@ -133,7 +133,8 @@ def test_an_insurer_osfi_supervises_in_quebec_is_bound_by_the_act(reference: Pla
     bank = evaluated_answers(reference, {**insurer, "buyer_sector": "bank", "buyer_regulated_in": "canada"})
     assert "qc-private-sector-privacy" not in bank.regime_codes
     (risk,) = [r for r in bank.risks if r.rule == "quebec-transfer-assessment-federal-institution"]
-    assert "binds a bank" in risk.title and "s. 91(15)" in risk.mitigation
+    assert "binds a chartered bank" in risk.title and "s. 91(15)" in risk.mitigation
+    assert "A trust or loan company is a provincial business, bound by the Act" in risk.mitigation  # review 130
 
 
 def test_a_credit_institution_its_province_supervises_is_bound_by_the_act(reference: Playbook) -> None:
