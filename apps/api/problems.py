@@ -105,6 +105,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(cause, RepeatedKey):  # the body parsed, but says one key twice (``StrictJsonParser``)
         detail = "The request is not valid."
         return problem(request, 422, detail, errors=[{"field": cause.path, "message": "Given more than once."}])
+    if isinstance(cause, HttpError):  # the parser's own refusal, in its words, not inside the framework's (review 132)
+        return problem(request, cause.status_code, str(cause.message))
     # A body that is not JSON, said in the API's words rather than the parser's (review 125: "(maximum recursion depth
     # exceeded while decoding a JSON array from a unicode string)" with DEBUG on).
     if isinstance(cause, json.JSONDecodeError):
@@ -143,6 +145,8 @@ class StrictJsonParser(Parser):
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             raise HttpError(400, "The body is not UTF-8 text: send JSON encoded as UTF-8.") from None
+        if "\x00" in text:  # UTF-16 or UTF-32 read as UTF-8 (review 132: "expecting property name … column 2")
+            raise HttpError(400, "The body is not UTF-8 text: send JSON encoded as UTF-8.")
         return json.loads(text, object_pairs_hook=_unique_pairs)
 
 

@@ -232,6 +232,13 @@ def test_a_utf16_body_with_a_byte_order_mark_is_not_read_as_json(api: ApiClient,
     body = START.encode("utf-16")
     response = api.client.post("/api/v1/assessments", body, content_type="application/json", headers=api.headers)
     assert response.status_code == 400
+    # Said in the API's own words, for UTF-16 without a byte order mark too (review 132).
+    said = "The body is not UTF-8 text: send JSON encoded as UTF-8."
+    assert assert_whole_problem(response, 400)["detail"] == said
+    plain = api.client.post(
+        "/api/v1/assessments", START.encode("utf-16-le"), content_type="application/json", headers=api.headers
+    )
+    assert assert_whole_problem(plain, 400)["detail"] == said
     assert not Assessment.objects.filter(title="Sent as something else").exists()
 
 
