@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.common.formatting import chance, number, sentence_start
+from apps.playbooks.engine.evaluate import ONE_PLAN
 from apps.playbooks.engine.tco.case import WEAK_MARK
 from apps.playbooks.engine.tco.simulate import SEASONAL_LINE, TEMPORARY_LINE
 from apps.playbooks.engine.tco.types import FTE_HOURS
@@ -574,7 +575,7 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
     if not favoured:
         return ""
     # The trade-off costs the plan as one where both were costed (``engine.evaluate._bridge_plan``).
-    planned = any("as one plan, about" in option.costs for option in late[0].options)
+    planned = any(ONE_PLAN in option.costs for option in late[0].options)
     return (
         f"That prices {model.name} for the whole period, as if it stayed: your answers favour {favoured}, which "
         f"cannot start in time, so {model.name} may be only a bridge to it, "

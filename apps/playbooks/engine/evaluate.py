@@ -1241,6 +1241,11 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
     )
 
 
+# How the bridge option's costs open when they give the plan as one figure (``_bridge_plan``); the headline's sentence
+# on a stop-gap's saving looks for it (``cost_caveat.bridge_text``).
+ONE_PLAN = "as one plan, about"
+
+
 def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
     """The plan the bridge option proposes, as one rough figure (reviews 115, 118, 124 and 126: a CFO had the stop-gap
     priced over the whole period and the favoured model from its own launch, never the two together), for a favoured
@@ -1278,7 +1283,7 @@ def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
         f"about {amount(saving)} less than in-house" if saving >= 0 else f"about {amount(-saving)} more than in-house"
     )
     return (
-        f"as one plan, about {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
+        f"{ONE_PLAN} {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
         f"{amount(favoured.horizon[1])}, with the work in-house until it has launched, and {stop.name} from the start "
         f"until then (about {late.launch:g} months, its own launch included) with its one-time costs, in place of "
         "those in-house months: about "

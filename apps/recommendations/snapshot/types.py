@@ -812,6 +812,12 @@ class EvaluationRecord:
         return ": " + ", ".join(parts[:-1]) + ", and " + parts[-1] + "."
 
     @property
+    def score_capped(self) -> bool:
+        """What blocks KPO holds the fit score below what the answers' fit gives (``unblocked_score``): the result
+        and the memo say so beside the score, and name what blocks it first (reviews 128 and 130)."""
+        return bool(self.blockers) and self.unblocked_score > self.fit_score
+
+    @property
     def gates_all_own(self) -> bool:
         """Every open gate is the buyer's own arrangement (a licensed supervisor's time): the result says so, not
         that it is "not yours alone to decide" and "may be refused" (review 104)."""
