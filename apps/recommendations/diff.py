@@ -170,11 +170,26 @@ def figure_changes(before: Recommendation, after: Recommendation) -> list[Change
     return changes
 
 
+def _verdict(rec: Recommendation) -> str:
+    """The verdict, with what blocks it named (review 132: compare read a blocked result as any other "doesn't win")."""
+    blockers = rec.record.evaluation.blockers
+    said = rec.get_verdict_display()
+    return f"{said} (blocked: {'; '.join(b.name for b in blockers)})" if blockers else said
+
+
+def _score(rec: Recommendation) -> str:
+    """The fit score, said to be capped where what blocks KPO holds it below the answers' fit (as the result page)."""
+    ev = rec.record.evaluation
+    if ev.score_capped:
+        return f"{ev.fit_score}, capped by what blocks it ({ev.unblocked_score} on fit alone)"
+    return str(rec.fit_score)
+
+
 def differences(before: Recommendation, after: Recommendation) -> list[Change]:
     return [
         Change("Playbook version", _version(before), _version(after)),
-        Change("Verdict", before.get_verdict_display(), after.get_verdict_display()),
-        Change("Fit score", str(before.fit_score), str(after.fit_score)),
+        Change("Verdict", _verdict(before), _verdict(after)),
+        Change("Fit score", _score(before), _score(after)),
         Change("Engagement models", _models(before), _models(after)),
         Change("Regimes", _regimes(before), _regimes(after)),
         Change("Cost (likely)", _cost(before), _cost(after)),
@@ -223,9 +238,9 @@ def _conditions(rec: Recommendation) -> str:
 
 def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
     rows = [
-        ("Verdict", lambda r: r.get_verdict_display()),
+        ("Verdict", _verdict),
         ("Conditions of the verdict", _conditions),
-        ("Fit score", lambda r: str(r.fit_score)),
+        ("Fit score", _score),
         ("Engagement models (top three)", _models),
         ("Cost (likely)", _cost),
         ("Saving (total cost of ownership)", _saving),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.common.formatting import money, significant
 from apps.playbooks.models import Playbook
+from apps.recommendations.diff import comparison_rows
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
@@ -197,6 +198,11 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     # Before the score it caps, which says so (review 128: a capped score read as a poor fit).
     assert text.index("What blocks it:") < text.index("Fit score")
     assert "One more model with more points than the best that can start is ruled out by the date too." in text
+    # Review 130: a blocked verdict offered to start a stop-gap now; nothing starts until the blocker is settled.
+    assert late[0].text.endswith(" Whichever you choose, no model starts until what blocks the verdict is settled.")
+    assert late[0].options[2].text.startswith(f"Start with {rec.record.evaluation.models[0].name} once what blocks")
+    assert "Whichever you choose, no model starts until what blocks the verdict is settled." in text
+    assert " now and move the work to " not in text
     # A favoured dedicated team's cost does not keep the work in-house until it has launched, so no plan is added up
     # from it (review 130): the option says what the figures shown price.
     assert "as one plan" not in late[0].options[2].costs
@@ -277,3 +283,16 @@ def test_a_blocked_verdict_names_what_blocks_it_before_the_score_it_caps(
     memo = _text(render_memo_html(rec, "http://testserver/"))
     assert memo.index("Blocked:") < memo.index("Fit score")
     assert f"capped below 45 by what blocks it: {ev.unblocked_score} on fit alone" in memo
+    # Review 132: compare read the capped score as any other, and the verdict without what blocks it.
+    b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    again = submit_and_recommend(assessment=b, user=buyer)
+    rows = {row.what: row.values[0] for row in comparison_rows([rec, again])}
+    names = "; ".join(b.name for b in ev.blockers)
+    assert rows["Verdict"] == f"KPO doesn't win (blocked: {names})"
+    assert rows["Fit score"] == f"{ev.fit_score}, capped by what blocks it ({ev.unblocked_score} on fit alone)"
+    compared = _text(
+        html.unescape(
+            buyer_client.get(reverse("recommendations:compare") + f"?ids={rec.pk}&ids={again.pk}").content.decode()
+        )
+    )
+    assert f"capped by what blocks it ({ev.unblocked_score} on fit alone)" in compared

@@ -1041,7 +1041,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         requirements=needs.hard,
         preferences=needs.preferences,
         conflicts=(
-            *_too_late(late, costed=goes_on, cost=cost),
+            *_too_late(late, costed=goes_on, cost=cost, blocked=bool(blockers)),
             *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         ),
         delivered_from=delivered_from,
@@ -1241,6 +1241,9 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
     )
 
 
+# Said beside a start-date trade-off when something blocks KPO whatever the date (``_too_late``).
+SETTLE_BLOCKERS_FIRST = "Whichever you choose, no model starts until what blocks the verdict is settled."
+
 # How the bridge option's costs open when they give the plan as one figure (``_bridge_plan``); the headline's sentence
 # on a stop-gap's saving looks for it (``cost_caveat.bridge_text``).
 ONE_PLAN = "as one plan, about"
@@ -1292,20 +1295,21 @@ def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
 
 
 def _too_late(
-    late_models: list[_Late], *, costed: bool = False, cost: CostEstimate | None = None
+    late_models: list[_Late], *, costed: bool = False, cost: CostEstimate | None = None, blocked: bool = False
 ) -> tuple[req.Conflict, ...]:
     """The model the answers favour most, ruled out only because it cannot launch by the start date asked for (a
     centre of the buyer's own takes about a year), as a trade-off to decide beside the verdict: start later, keep
     the date with the best model that can start, or start with that one and move the work when the other is ready.
     None when the model recommended is also the one the answers favour. ``late_models``: ``_late``'s, worked out once
     per evaluation; ``costed``: the favoured model is costed beside the one that can start (work that goes on for
-    years), which the bridge option says."""
+    years), which the bridge option says; ``blocked``: something blocks KPO whichever the date, so nothing starts
+    now (review 130: a blocked verdict offered to start a stop-gap now)."""
     return tuple(
         req.Conflict(
             code=f"start_within:{late.model.code}",
             kind="model",
             between=("start_within", late.model.code),
-            text=_favoured(late),
+            text=_favoured(late) + (f" {SETTLE_BLOCKERS_FIRST}" if blocked else ""),
             options=(
                 req.Option(
                     f"Start later and go with {late.model.name}",
@@ -1317,7 +1321,8 @@ def _too_late(
                     f"{late.model.score - late.best.score} fewer points from your other answers",
                 ),
                 req.Option(
-                    f"Start with {late.best.name} now and move the work to {late.model.name} when it is ready",
+                    f"Start with {late.best.name} {'once what blocks it is settled' if blocked else 'now'} and move "
+                    f"the work to {late.model.name} when it is ready",
                     "two set-ups and a second transition; a first contract with an exit you can use, "
                     f"{_bridge(late)} ("
                     + (
