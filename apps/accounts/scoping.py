@@ -168,9 +168,18 @@ def _no_organisation(request: HttpRequest) -> HttpResponse:
     sent = []
     if request.method == "POST" and getattr(request, "csrf_processing_done", False) and same_site(request):
         sent = typed_fields_named(request)
-    return render(
-        request, "accounts/no_organisation.html", {"sent": sent, "posted": request.method == "POST"}, status=403
+    # Removed by an owner (``accounts.services.remove_member`` remembers it by email): "now", with the organisation
+    # and when, not "yet" (review 132: a removed person opening a page read "not in an organisation yet").
+    from apps.accounts.models import MemberRemoval
+
+    email = str(getattr(request.user, "email", "")).strip().lower()
+    removal = (
+        MemberRemoval.objects.filter(email=email).select_related("organisation").order_by("-removed_at").first()
+        if email
+        else None
     )
+    context = {"sent": sent, "posted": request.method == "POST", "removal": removal}
+    return render(request, "accounts/no_organisation.html", context, status=403)
 
 
 def _fallback_order(membership: Membership) -> tuple[int, float, float, int]:

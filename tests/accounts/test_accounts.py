@@ -610,3 +610,24 @@ def test_a_member_removed_from_their_only_organisation_gets_what_they_sent_back(
     # From another site, nothing is given back.
     cross = buyer_client.post(step, sent, HTTP_ORIGIN="https://evil.example")
     assert cross.status_code == 403 and "What you sent" not in cross.content.decode()
+
+
+def test_a_person_an_owner_removed_is_told_so_not_that_they_have_no_organisation_yet(
+    buyer_client: Client, buyer: User, organisation: Organisation
+) -> None:
+    # Review 132: a removed person opening any page read "You're not in an organisation yet".
+    from apps.accounts.services import remove_member
+
+    owner = MembershipFactory(organisation=organisation, role=Membership.Role.OWNER).user
+    remove_member(membership=Membership.objects.get(user=buyer), by=owner)
+    response = buyer_client.get(reverse("questionnaire:list"))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 403
+    assert "You're not in an organisation now" in page and "not in an organisation yet" not in page
+    assert f"An owner of {organisation.name} removed this account from it on " in page
+    # Someone never in one still reads "yet".
+    newcomer = User.objects.create_user(email="new@example.test", password=PASSWORD)
+    fresh = Client()
+    fresh.force_login(newcomer)
+    page = html.unescape(fresh.get(reverse("questionnaire:list")).content.decode())
+    assert "You're not in an organisation yet" in page and "removed this account" not in page
