@@ -131,7 +131,7 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
     if code and (entry := listed.select_related("vendor").first()) is not None:
         # On the list already (a colleague added it meanwhile), whatever else is wrong with the form (review 129: a
         # reason too short was refused under a link to a box no longer drawn, and the text lost).
-        return _already_listed(request, recommendation, entry.vendor)
+        return _already_listed(request, recommendation, entry.vendor, entry.status)
     if form.is_valid():
         vendor = form.cleaned_data["vendor"]
         try:
@@ -154,13 +154,30 @@ def add(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "vendors/matching.html", context, status=400)
 
 
-def _already_listed(request: MemberRequest, recommendation: Recommendation, vendor: Vendor) -> HttpResponse:
+def _already_listed(
+    request: MemberRequest, recommendation: Recommendation, vendor: Vendor, status: str = ""
+) -> HttpResponse:
     """A provider a colleague added meanwhile (review 125: the summary linked a reason box no longer drawn, and the
     reason typed was lost): the matching page with the refusal linking its card, and what was typed given back to
     copy, as sent, whether or not the form would have passed (review 129)."""
+    if not status:  # added at the same moment: its status as stored now
+        own = recommendation.organisation_id
+        status = (
+            ShortlistEntry.objects.filter(
+                organisation_id=own,
+                shortlist__organisation_id=own,
+                shortlist__recommendation=recommendation,
+                vendor=vendor,
+            )
+            .values_list("status", flat=True)
+            .first()
+            or ""
+        )
+    # Where it stands, in the list's own words (review 132: "Not added to the long list. … already on this shortlist").
+    standing = f", {ShortlistEntry.STANDING[status]}" if status in ShortlistEntry.STANDING else ""
     context = _matching_context(request, recommendation, add_form=AddVendorForm(), add_code=vendor.code)
     context["already_listed"] = {
-        "message": f"{vendor.name} is already on this shortlist.",
+        "message": f"{vendor.name} is already among this recommendation's providers{standing}.",
         "reason": cut_text(str(request.POST.get("reason", "")).strip()),
         "notes": cut_text(str(request.POST.get("notes", "")).strip()),
     }

@@ -64,7 +64,7 @@ def test_adding_puts_a_vendor_on_the_long_list(
         "call first",
         buyer.memberships.get().organisation,
     )
-    with pytest.raises(ShortlistError, match="already on this shortlist"):
+    with pytest.raises(ShortlistError, match="already among this recommendation's providers"):
         services.add_vendor(recommendation=recommendation, vendor=catalogue.fits, user=buyer)
 
 
