@@ -268,6 +268,10 @@ def export_json(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     return response
 
 
+# The obligations CSV's "regime" for the verdict's own conditions (docs/exports.md).
+CONDITIONS_OF_THE_VERDICT = "Conditions of this verdict"
+
+
 @require_safe
 @member_required()
 def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
@@ -276,12 +280,22 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "obligations.csv")}"'
     writer = csv_writer(response)
     writer.writerow(["regime", "phase", "obligation", "what to do", "citation", "source", "confidence", "status"])
-    for regime in recommendation.record.evaluation.regimes:
+    ev = recommendation.record.evaluation
+    for regime in ev.regimes:
         for _phase, label, items in regime.obligations:
             for o in items:
                 # Every cell a curator wrote goes through the formula guard, not only the ones a buyer sees first.
                 cells = (regime.name, label, o.title, o.action, o.citation, o.source_url, o.confidence)
                 writer.writerow([*(_safe(cell) for cell in cells), "open"])
+    if ev.verdict != "doesnt_win":
+        # The verdict's conditions, as the result page's checklist lists them (review 127: the HDS hosting, the
+        # province's health-information law and the § 6(7) notice were on the page and missing here); one resting on
+        # law cites it in its own words, and the rule that asks for it is the row's obligation.
+        items = [("Before signing", g.name, f"Settled before signing: {g.text}") for g in ev.gates_to_check]
+        items += [("Before the work moves", c.name, c.text) for c in ev.conditions]
+        for label, why, what in items:
+            cells = (CONDITIONS_OF_THE_VERDICT, label, why, what, "", "", "")
+            writer.writerow([*(_safe(cell) for cell in cells), "open"])
     return response
 
 

@@ -5,9 +5,17 @@ Irish and Dutch laws were named)."""
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
 
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +58,32 @@ def test_an_eu_insurers_kyc_work_reads_the_aml_rules_for_life_business(reference
         assert settle.startswith("If you write life or other investment-related insurance") and "GwG § 6(7)" in settle
     # A bank reads the rules set out for it, not this.
     assert "aml-outsourcing-not-covered-eu-insurer" not in fired_codes(evaluated_case(reference, KYC))
+
+
+def test_the_obligations_csv_carries_the_verdicts_conditions(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 127: the § 6(7) notice (and HDS hosting, a province's health law) were conditions on the page only.
+    answers = {**reference.golden_cases.get(name__startswith=KYC).answers, "buyer_eu_country": "germany"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = rec.record.evaluation
+    assert ev.verdict != "doesnt_win" and ev.conditions
+    response = buyer_client.get(reverse("recommendations:obligations_csv", args=[rec.pk]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    own = [r for r in rows if r["regime"] == "Conditions of this verdict"]
+    expected = [f"Settled before signing: {g.text}" for g in ev.gates_to_check] + [c.text for c in ev.conditions]
+    assert [r["what to do"] for r in own] == expected
+    assert any(r["what to do"].endswith("(GwG § 6(7))") and r["phase"] == "Before the work moves" for r in own)
+    assert all(r["status"] == "open" and r["obligation"] for r in own)
+    assert rows.index(own[0]) > max(i for i, r in enumerate(rows) if r["regime"] != "Conditions of this verdict")
+    # A verdict of "doesn't win" has no conditions to meet, as on the page.
+    lost = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        playbook=reference,
+        answers=reference.golden_cases.get(name__startswith="Nobody onshore licensed").answers,
+    )
+    lost_rec = submit_and_recommend(assessment=lost, user=buyer)
+    body = buyer_client.get(reverse("recommendations:obligations_csv", args=[lost_rec.pk])).content.decode("utf-8-sig")
+    assert lost_rec.verdict == "doesnt_win" and "Conditions of this verdict" not in body
