@@ -89,3 +89,14 @@ def test_a_us_hospital_with_canadians_records_is_not_told_its_provinces_law(refe
     assert RULE not in fired_codes(us)
     # A buyer elsewhere (western Canada has no location of its own) still reads it.
     assert RULE in fired_codes(evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_location="other"))
+
+
+def test_a_hospital_elsewhere_regulated_outside_canada_is_not_told_a_provinces_law(reference: Playbook) -> None:
+    # Review 130: a hospital answering "elsewhere" for where its team sits read a Canadian province's law, whatever
+    # country regulates it; a hospital in western Canada answers "elsewhere" and "somewhere else" (or Canada).
+    for regulated in ("us", "uk", "eu", "australia", "singapore"):
+        ev = evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_location="other", buyer_regulated_in=regulated)
+        assert RULE not in fired_codes(ev), regulated
+    for regulated in ("other", "canada"):
+        ev = evaluated_answers(reference, ONTARIO_HOSPITAL, buyer_location="other", buyer_regulated_in=regulated)
+        assert RULE in fired_codes(ev), regulated
