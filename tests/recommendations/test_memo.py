@@ -4,6 +4,7 @@ once per recommendation and kept, with one drawing at a time per user."""
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import threading
@@ -339,3 +340,24 @@ def test_two_people_downloading_the_same_memo_at_once_draw_it_once(
     assert responses["buyer"].content == responses["colleague"].content == FAKE_PDF
     assert renderer.calls == 1
     assert Memo.objects.filter(recommendation=rec).count() == 1
+
+
+def test_the_memos_summary_names_the_high_risks_and_part_4_says_what_to_do_once(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Each high risk's mitigation had been printed in the summary and again in part 4.
+    from apps.recommendations.memo import render_memo_html
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+
+    answers = reference.golden_cases.get(name__startswith="Nobody onshore licensed").answers
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    high = [r for r in rec.record.evaluation.risks if r.severity == "high" and r.mitigation]
+    assert high
+    page = render_memo_html(rec, "http://testserver/")
+    summary = page.split('id="operations"')[0]
+    for risk in high:
+        assert f"<li><strong>{html.escape(risk.title)}</strong></li>" in summary
+        assert page.count(html.escape(risk.mitigation)) == 1
+    assert 'What to do about each is under <a href="#risks">Risks to manage</a> in part 4.' in summary
