@@ -291,9 +291,9 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         # The verdict's conditions, as the result page's checklist lists them (review 127: the HDS hosting, the
         # province's health-information law and the § 6(7) notice were on the page and missing here); one resting on
         # law cites it in its own words, and the rule that asks for it is the row's obligation.
-        items = [("Before signing", g.name, f"Settled before signing: {g.text}") for g in ev.gates_to_check]
-        items += [("Before the work moves", c.name, c.text) for c in ev.conditions]
-        for label, why, what in items:
+        checklist = [("Before signing", g.name, f"Settled before signing: {g.text}") for g in ev.gates_to_check]
+        checklist += [("Before the work moves", c.name, c.text) for c in ev.conditions]
+        for label, why, what in checklist:
             cells = (CONDITIONS_OF_THE_VERDICT, label, why, what, "", "", "")
             writer.writerow([*(_safe(cell) for cell in cells), "open"])
     return response

@@ -132,7 +132,9 @@ def add_vendor(
         defaults={"organisation_id": recommendation.organisation_id, "created_by": user},
     )
     if shortlist.entries.filter(vendor=vendor).exists():
-        raise ShortlistError(f"{vendor.name} is already among this recommendation's providers.", field="vendor", conflict=True)
+        raise ShortlistError(
+            f"{vendor.name} is already among this recommendation's providers.", field="vendor", conflict=True
+        )
     try:
         with transaction.atomic():
             return ShortlistEntry.objects.create(
@@ -143,7 +145,9 @@ def add_vendor(
                 added_by=user,
             )
     except IntegrityError:  # added by someone else a moment ago
-        raise ShortlistError(f"{vendor.name} is already among this recommendation's providers.", field="vendor", conflict=True) from None
+        raise ShortlistError(
+            f"{vendor.name} is already among this recommendation's providers.", field="vendor", conflict=True
+        ) from None
 
 
 def moved_since(entry: ShortlistEntry) -> str:

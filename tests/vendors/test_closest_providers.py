@@ -21,6 +21,10 @@ from tests.vendors.conftest import Directory
 from tests.vendors.factories import TODAY, make_recommendation, obligation, regime, snapshot
 
 pytestmark = pytest.mark.django_db
+LISTED = (
+    '<a href="#vendor-alpha-health">Alpha Health (fictional) is already among this recommendation&#x27;s providers, on '
+    "the long list.</a>"
+)
 
 
 @pytest.fixture
@@ -136,7 +140,7 @@ def test_a_provider_a_colleague_added_meanwhile_gives_back_the_reason_typed_and_
     response = buyer_client.post(url, {"vendor": "alpha-health", "reason": "Their <b>Pune</b> team\nis cleared"})
     page = response.content.decode()
     assert response.status_code == 409
-    assert '<a href="#vendor-alpha-health">Alpha Health (fictional) is already among this recommendation&#x27;s providers, on the long list.</a>' in page
+    assert LISTED in page
     assert 'href="#reason-alpha-health"' not in page and 'id="vendor-alpha-health"' in page
     assert (
         "so what you typed was not saved" in page and "Reason: Their &lt;b&gt;Pune&lt;/b&gt; team<br>is cleared" in page
@@ -148,7 +152,7 @@ def test_a_provider_a_colleague_added_meanwhile_gives_back_the_reason_typed_and_
         again = buyer_client.post(url, {"vendor": "alpha-health", "reason": reason, "notes": "Ask Priya"})
         page = again.content.decode()
         assert again.status_code == 409, page[:300]
-        assert '<a href="#vendor-alpha-health">Alpha Health (fictional) is already among this recommendation&#x27;s providers, on the long list.</a>' in page
+        assert LISTED in page
         assert 'href="#reason-alpha-health"' not in page and f"Reason: {reason}" in page and "Notes: Ask Priya" in page
 
 
