@@ -51,26 +51,33 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
     from apps.playbooks.runtime import compiled_playbook
 
     span = 12 - float(compiled_playbook(reference).catalogue.models[best.code]["ramp_up_months"])
-    # And the plan as one figure (reviews 124 and 126): the centre from its own launch, plus the stop-gap's running
-    # cost for the 12 months until then and its one-time costs, less the in-house cost of those months.
+    # And the plan as one figure (reviews 124 and 126): the centre from its own launch, plus the stop-gap run until
+    # then, less the in-house cost of those months (its arithmetic: the test of the stop-gap's first months below).
     cost = ev.cost
-    stop, centre_cost = (next(m for m in cost.models if m.model == code) for code in (best.code, "own-centre"))
-    in_house = next(line.horizon[1] for line in centre_cost.lines if "parallel running" in line.label)
-    severance = sum(line.horizon[1] for line in stop.lines if line.label == "Severance")
-    extra = 12 * stop.annual[1] / 12 + stop.tco.one_time[1] - severance - in_house
-    plan = centre_cost.horizon[1] + extra
+    centre_cost = next(m for m in cost.models if m.model == "own-centre")
 
     def amount(value: float) -> str:
         return money(significant(value, cost.significant_figures), cost.currency)
 
-    assert late.options[2].costs.endswith(
-        f"as a bridge of about {span:g} months, until it is ready (as one plan, about {amount(plan)} over 5 years, "
-        f"about {amount(cost.inhouse_horizon[1] - plan)} less than in-house: Own captive centre (GCC)'s likely "
-        f"{amount(centre_cost.horizon[1])}, with the work in-house until it has launched, and {best.name} from the "
-        f"start until then (about 12 months, its own launch included) with its one-time costs, in place of those "
-        "in-house months: about "
-        f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together)"
+    said = re.fullmatch(
+        rf"(.*)as a bridge of about {span:g} months, until it is ready \(as one plan, about (£[\d,]+) over 5 years, "
+        r"about (£[\d,]+) less than in-house: Own captive centre \(GCC\)'s likely "
+        rf"{re.escape(amount(centre_cost.horizon[1]))}, with the work in-house until it has launched, and "
+        rf"{re.escape(best.name)} from the start until then \(about ([\d.]+) months, its own launch included\) with "
+        r"its one-time costs and its exit then, in place of those in-house months: about (£[\d,]+) more; likely "
+        r"figures added, not simulated together\)",
+        late.options[2].costs,
     )
+    assert said is not None, late.options[2].costs
+    launch = float(said[4])
+    assert 9 <= launch <= 12  # the centre's likely launch, the months its cost keeps the work in-house
+
+    def pounds(text: str) -> float:
+        return float(text.removeprefix("£").replace(",", ""))
+
+    plan, saving, extra = pounds(said[2]), pounds(said[3]), pounds(said[5])
+    assert abs(plan - (centre_cost.horizon[1] + extra)) <= 0.002 * plan
+    assert abs(saving - (cost.inhouse_horizon[1] - plan)) <= 0.002 * plan
     # Both are costed, for work that goes on for years (reviews 115 and 118: the favoured model was not costed at all);
     # for a year's work, the stop-gap alone, as the option then says.
     assert {best.code, "own-centre"} <= {m.model for m in ev.cost.models}
@@ -131,12 +138,12 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
         f"cannot start in time, so {top} may be only a bridge to it, and the trade-off below costs that plan as one."
     )
     # The plan as one rough figure (reviews 115, 118, 124 and 126): the centre from its own launch, plus the stop-gap
-    # until it is ready with its one-time costs, less the in-house cost it replaces.
+    # until it is ready with its one-time costs and its exit then, less the in-house cost it replaces.
     assert re.search(
         r"as one plan, about £[\d,]+ over 5 years, about £[\d,]+ less than in-house: Own captive centre \(GCC\)'s "
         rf"likely £[\d,]+, with the work in-house until it has launched, and {re.escape(top)} from the start until "
-        r"then \(about 12 months, its own launch included\) with its one-time costs, in place of those in-house "
-        r"months: about £[\d,]+ "
+        r"then \(about [\d.]+ months, its own launch included\) with its one-time costs and its exit then, in place "
+        r"of those in-house months: about £[\d,]+ "
         r"(more|less); likely figures added, not simulated together",
         _text(page),
     )
@@ -253,19 +260,47 @@ def test_a_model_with_no_points_in_its_favour_is_ranked_above_not_favoured() -> 
     assert _favoured(late(5)).startswith("Your answers favour Staff augmentation (5 points, against -10 for")
 
 
-def test_the_bridge_plan_counts_severance_once(reference: Playbook) -> None:
+def test_the_bridge_plan_prices_the_stop_gaps_first_months_and_counts_severance_once(reference: Playbook) -> None:
     # Review 130: with staff displaced, the plan added the stop-gap's severance to the centre's, which holds it already.
+    # Review 133: the stop-gap's months were priced at its average year over 5 years (later years' wage inflation
+    # included), its exit at the fifth year's fee, and 12 of its months against 11.5 in-house ones. Recomputed here
+    # from the stop-gap's own cost over one year: its recurring lines for the launch's months (the ramp-up falls
+    # within them whole), its one-time costs but severance, and its exit at the first year's fee.
     ev = evaluated_case(reference, CENTRE, start_within="one-to-three", displaced_staff=20)
     (late,) = [c for c in ev.conflicts if c.kind == "model"]
-    stop = next(m for m in ev.cost.models if m.model == ev.models[0].code)
+    stop_code = ev.models[0].code
     centre = next(m for m in ev.cost.models if m.model == "own-centre")
-    severance = next(line.horizon[1] for line in stop.lines if line.label == "Severance")
-    assert severance > 0 and any(line.label == "Severance" for line in centre.lines)
+    assert any(line.label == "Severance" for line in centre.lines)
     in_house = next(line.horizon[1] for line in centre.lines if "parallel running" in line.label)
-    extra = stop.annual[1] + stop.tco.one_time[1] - severance - in_house  # 12 months of the stop-gap's year
+    months = float(
+        re.search(r"until then \(about ([\d.]+) months, its own launch included\)", late.options[2].costs)[1]
+    )
+    year = evaluated_case(reference, CENTRE, start_within="one-to-three", displaced_staff=20, horizon=1)
+    one = {line.label: line.horizon[1] for line in next(m for m in year.cost.models if m.model == stop_code).lines}
+    assert one["Severance"] > 0
+    ramp = one.get("Ramp-up (fees that buy no output yet)", 0.0)
+    recurring = sum(v for k, v in one.items() if k in RECURRING) - ramp
+    one_time = sum(v for k, v in one.items() if k not in RECURRING and k != "Severance")
+    extra = recurring * months / 12 + ramp + one_time - in_house
+    said = re.search(r"in place of those in-house months: about £([\d,]+) (more|less)", late.options[2].costs)
+    shown = float(said[1].replace(",", "")) * (1 if said[2] == "more" else -1)
+    assert abs(shown - extra) < 0.01 * recurring, (shown, extra)
     plan = centre.horizon[1] + extra
-    said = money(significant(plan, ev.cost.significant_figures), ev.cost.currency)
-    assert f"as one plan, about {said} over 5 years" in late.options[2].costs
+    assert (
+        abs(
+            float(re.search(r"as one plan, about £([\d,]+) over 5 years", late.options[2].costs)[1].replace(",", ""))
+            - plan
+        )
+        < 0.01 * plan
+    )
+
+
+RECURRING = (
+    "Provider fees",
+    "Ramp-up (fees that buy no output yet)",
+    "Attrition and replacement",
+    "Retained organisation and vendor management",
+)
 
 
 def test_a_blocked_verdict_names_what_blocks_it_before_the_score_it_caps(

@@ -47,8 +47,14 @@ from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, Tally, tally
 from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.single import outcome
 from apps.playbooks.engine.tco.case import WEAK_MARK, index_source, location_index
-from apps.playbooks.engine.tco.estimate import QUOTED_PRICE_BASES, QUOTED_RATE_BASES, model_saving, total_cost
-from apps.playbooks.engine.tco.simulate import PARALLEL, SEVERANCE
+from apps.playbooks.engine.tco.estimate import (
+    QUOTED_PRICE_BASES,
+    QUOTED_RATE_BASES,
+    bridge,
+    model_saving,
+    total_cost,
+)
+from apps.playbooks.engine.tco.simulate import PARALLEL, BridgeCost
 from apps.playbooks.engine.tco.types import INHOUSE_FTE, PEAK_SHARE, ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
 from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
@@ -832,6 +838,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     # The models the answers favour that the start date alone rules out, and whether the work goes on long enough for
     # a stop-gap to hand over to one: the trade-off says it, and the cost then prices the first beside the stop-gap.
     late, goes_on = _late(pb, needs, ranked_models, model_broke), _goes_on(role("horizon"), role("duration_weeks"))
+    run: BridgeCost | None = None
     broken: dict[str, list[str]] = {}
     breaches = req.location_breaches(needs, locations)
     for breach in breaches:
@@ -1000,7 +1007,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         # stop-gap was priced over the whole horizon and the favoured one not at all).
         if goes_on:
             costed += [m.model.code for m in late[:1] if m.model.code not in costed]
-        cost = _cost(pb, costed, _entity_at(role, needs, delivered_from, locations), seen.questions, delivered_from)
+        entity_role = _entity_at(role, needs, delivered_from, locations)
+        cost = _cost(pb, costed, entity_role, seen.questions, delivered_from)
+        if goes_on and late and cost.available and pb.catalogue.cost_assumptions:
+            # The stop-gap run until the favoured model has launched, for the bridge option's plan (``_bridge_plan``).
+            run = _bridge_run(pb, late[0], entity_role, delivered_from)
         against = tuple((m.name, _against_words(m)) for m in usable[1:] if advised_against(m))
         if against:
             cost = replace(cost, skipped=(*cost.skipped, *against))
@@ -1041,7 +1052,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         requirements=needs.hard,
         preferences=needs.preferences,
         conflicts=(
-            *_too_late(late, costed=goes_on, cost=cost, blocked=bool(blockers)),
+            *_too_late(late, costed=goes_on, cost=cost, blocked=bool(blockers), run=run),
             *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         ),
         delivered_from=delivered_from,
@@ -1249,33 +1260,25 @@ SETTLE_BLOCKERS_FIRST = "Whichever you choose, no model starts until what blocks
 ONE_PLAN = "as one plan, about"
 
 
-def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
+def _bridge_plan(late: _Late, cost: CostEstimate, run: BridgeCost | None) -> str:
     """The plan the bridge option proposes, as one rough figure (reviews 115, 118, 124 and 126: a CFO had the stop-gap
     priced over the whole period and the favoured model from its own launch, never the two together), for a favoured
     model whose cost keeps the work in-house until it has launched (an own centre, BOT, a managed service: its parallel
-    running line): that model's likely cost, plus the stop-gap's likely running cost for the months until then and
-    its one-time costs but severance (contracting, its transition, its exit; severance is in both models' costs),
-    less the favoured model's in-house months, which the stop-gap replaces (review 130: severance counted twice, and
-    the in-house months at the period's average). Likely figures added, not simulated together, so said to be about;
-    "" when the two were not both costed, or the favoured model's cost does not keep the work in-house until launch."""
+    running line): that model's likely cost, plus the stop-gap run month by month until then, its one-time costs
+    included but severance (in both models' costs) and its exit at that month's fee, less the favoured model's
+    in-house months, which the stop-gap replaces (``run``, ``simulate.bridge_cost``; review 133: the stop-gap's
+    months had been its average year's, later years' wage inflation included). Likely figures added, not simulated
+    together, so said to be about; "" when the two were not both costed, or the favoured model's cost does not keep
+    the work in-house until launch."""
     by = {m.model: m for m in cost.models}
     stop, favoured = by.get(late.best.code), by.get(late.model.code)
-    if not cost.available or stop is None or favoured is None or stop.tco is None or favoured.horizon is None:
+    if not cost.available or run is None or stop is None or favoured is None or favoured.horizon is None:
         return ""
-    if stop.annual is None:
+    if cost.inhouse_horizon is None or not any(
+        line.label == PARALLEL and "stays in-house until" in line.formula for line in favoured.lines
+    ):
         return ""
-    in_house = next(
-        (
-            line.horizon[1]
-            for line in favoured.lines
-            if line.label == PARALLEL and "stays in-house until" in line.formula
-        ),
-        None,
-    )
-    if in_house is None or cost.inhouse_horizon is None:
-        return ""
-    severance = sum(line.horizon[1] for line in stop.lines if line.label == SEVERANCE)
-    extra = late.launch * stop.annual[1] / 12 + stop.tco.one_time[1] - severance - in_house
+    extra = run.extra
     plan = favoured.horizon[1] + extra
     saving = cost.inhouse_horizon[1] - plan
 
@@ -1288,14 +1291,19 @@ def _bridge_plan(late: _Late, cost: CostEstimate) -> str:
     return (
         f"{ONE_PLAN} {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
         f"{amount(favoured.horizon[1])}, with the work in-house until it has launched, and {stop.name} from the start "
-        f"until then (about {late.launch:g} months, its own launch included) with its one-time costs, in place of "
-        "those in-house months: about "
+        f"until then (about {round(run.months, 1):g} months, its own launch included) with its one-time costs and its "
+        "exit then, in place of those in-house months: about "
         f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together"
     )
 
 
 def _too_late(
-    late_models: list[_Late], *, costed: bool = False, cost: CostEstimate | None = None, blocked: bool = False
+    late_models: list[_Late],
+    *,
+    costed: bool = False,
+    cost: CostEstimate | None = None,
+    blocked: bool = False,
+    run: BridgeCost | None = None,
 ) -> tuple[req.Conflict, ...]:
     """The model the answers favour most, ruled out only because it cannot launch by the start date asked for (a
     centre of the buyer's own takes about a year), as a trade-off to decide beside the verdict: start later, keep
@@ -1327,7 +1335,7 @@ def _too_late(
                     f"{_bridge(late)} ("
                     + (
                         plan
-                        if costed and i == 0 and cost is not None and (plan := _bridge_plan(late, cost))
+                        if costed and i == 0 and cost is not None and (plan := _bridge_plan(late, cost, run))
                         else f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
                         f"{late.model.name} from its own launch"
                         if costed and i == 0
@@ -1704,6 +1712,23 @@ def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
         "budget_fx": role("budget_fx"),
         "quote_rise": role("quote_rise"),
     }
+
+
+def _bridge_run(pb: CompiledPlaybook, late: _Late, role: Any, location: str) -> BridgeCost | None:
+    """The stop-gap ``late.best`` run until ``late.model`` has launched, remembered per compiled playbook by its inputs
+    as ``_cost`` is (an autosave or a what-if that changes no cost answer works it out once)."""
+    key = (late.best.code, late.model.code, location, *(role(r) for r in COST_ROLES))
+    memo: dict[Any, BridgeCost | None] = rule_index(pb).memo.setdefault("bridge", {})
+    try:
+        if key in memo:
+            return memo[key]
+    except TypeError:  # an unhashable answer: worked out without the memo
+        return bridge(late.best.code, late.model.code, location_code=location or None, **_tco_arguments(pb, role))
+    found = bridge(late.best.code, late.model.code, location_code=location or None, **_tco_arguments(pb, role))
+    if len(memo) >= COST_MEMO_SIZE:
+        memo.pop(next(iter(memo)), None)
+    memo[key] = found
+    return found
 
 
 def _model_saving(pb: CompiledPlaybook, code: str, role: Any, location: str) -> ModelSaving | None:

@@ -40,7 +40,9 @@ from apps.playbooks.engine.tco.simulate import (
     FORMULAS,
     OWN_CENTRE,
     PROVIDER_FEES,
+    BridgeCost,
     bot_launched,
+    bridge_cost,
     month_count,
     outsourced_only,
     savings_only,
@@ -625,6 +627,16 @@ def model_saving(model_code: str, **arguments: Any) -> ModelSaving | None:
             while len(_savings) > CACHE_SIZE:
                 _savings.popitem(last=False)
     return next((m for m in found if m.code == model_code), None)
+
+
+def bridge(stop_code: str, favoured_code: str, **arguments: Any) -> BridgeCost | None:
+    """What ``total_cost``'s case gives for ``stop_code`` run until ``favoured_code`` has launched
+    (``simulate.bridge_cost``), with ``arguments`` as ``model_saving`` takes them; None when it cannot be costed."""
+    try:
+        case = _case(model_codes=[stop_code, favoured_code], **arguments)
+    except TcoUnavailable:
+        return None
+    return bridge_cost(case, stop_code, favoured_code)
 
 
 def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, deliverables_asked: bool) -> CostEstimate:

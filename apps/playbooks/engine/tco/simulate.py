@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,7 @@ PEAK_KINDS = ("team", "bot", "owned")  # a team committed all year: seasonal wor
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"
 PARALLEL = "Transition and knowledge transfer (parallel running)"
+EXIT = "Exit and re-tendering"
 OWNED_PARALLEL = (
     "months to launch your own centre × the in-house cost of month 1: the work stays in-house until the centre"
     " has launched"
@@ -457,7 +459,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     lines["Contracting and due diligence"] = [(contracting, "first")]
     lines.update(_severance(case, v))
     if transfer >= months and not case.surge:  # a surge ends with the work: nothing to take back or re-tender
-        lines["Exit and re-tendering"] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
+        lines[EXIT] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
     return lines
 
 
@@ -555,7 +557,7 @@ ONE_TIME = (
     "Transition and knowledge transfer (parallel running)",
     "Contracting and due diligence",
     SEVERANCE,
-    "Exit and re-tendering",
+    EXIT,
 )
 
 
@@ -770,6 +772,51 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
     )
 
 
+@dataclass(frozen=True)
+class BridgeCost:
+    """A stop-gap run until the model the answers favour has launched, with every figure at likely (review 133: the
+    stop-gap's months had been priced at its average year over the whole period, wage inflation of later years
+    included, its exit at the period's last fee, and its months counted apart from the in-house months they
+    replace)."""
+
+    months: float  # the favoured model's launch: the months the work stays in-house in its cost, and the stop-gap runs
+    running: float  # the stop-gap's cost over those months, month by month, its one-time costs included but severance
+    exit: float  # its exit at the end of those months, at that month's fee (0 for a model with no exit line)
+    in_house: float  # those in-house months as the favoured model's cost counts them (its parallel running line)
+
+    @property
+    def extra(self) -> float:
+        """What the stop-gap adds to the favoured model's cost: its months and exit, in place of the in-house ones."""
+        return self.running + self.exit - self.in_house
+
+
+def bridge_cost(case: Case, stop_code: str, favoured_code: str) -> BridgeCost | None:
+    """``stop_code`` run from month 1 until ``favoured_code``, whose cost keeps the work in-house until it has launched
+    (an own centre, BOT or a managed service: its parallel running), is ready; None when either is not in the case,
+    the stop-gap is an own centre, or the favoured model has no parallel running (a surge)."""
+    specs = {m.code: m for m in case.models}
+    stop, favoured = specs.get(stop_code), specs.get(favoured_code)
+    if stop is None or favoured is None or stop.kind == "owned":
+        return None
+    run = _Run(case, 1)  # every figure at likely is a scenario column of its own: one draw is enough
+    likely = run.likely
+    at_likely = _Profiles({k: _column(x, likely) for k, x in run.values.items()}, run.months, run.last_share)
+    parallel = _parallel_running(case, favoured, run.values, run.inhouse0).get(PARALLEL)
+    if not parallel:
+        return None
+    months = float(_column(run.values[_parallel_key(favoured, run.values)], likely)[0])
+    terms = _model_terms(case, stop, run.values, run.inhouse0)
+    monthly = _monthly({k: t for k, t in terms.items() if k not in (SEVERANCE, EXIT)}, at_likely, likely)
+    whole = min(int(months), monthly.size)
+    running = float(monthly[:whole].sum()) + (float(monthly[whole]) * (months - whole) if whole < monthly.size else 0.0)
+    ends = min(max(math.ceil(months), 1), run.months) - 1  # the month the stop-gap hands over in
+    exit_cost = sum(
+        float(_monthly({EXIT: [(scale, f"at:{ends}")]}, at_likely, likely).sum()) for scale, _ in terms.get(EXIT, [])
+    )
+    in_house = float(_column(parallel[0][0], likely)[0])
+    return BridgeCost(months=months, running=running, exit=exit_cost, in_house=in_house)
+
+
 def break_even(cumulative: np.ndarray) -> int | None:
     """The month (1-based) from which the cumulative saving stays at or above zero to the horizon's end; None when it
     ends below zero. Not the first month it reaches zero: a one-off in a later month (a transfer fee, the exit) can
@@ -974,7 +1021,7 @@ FORMULAS = {
     " product's assumption) × exchange rate, in month 1; the same for any other project or a team of three or more of"
     " any size, so a floor for a large deal run with advisers and a formal tender",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
-    "Exit and re-tendering": "exit share × 12 × the last month's fee, in the last month",
+    EXIT: "exit share × 12 × the last month's fee, in the last month",
 }
 SHORT_FEES = (
     "monthly fee for each month of the work, the last one in part ({weeks} weeks are {months} months); monthly fee ="
