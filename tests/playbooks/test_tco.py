@@ -532,6 +532,10 @@ def test_a_project_or_a_pool_is_contracted_on_a_short_statement_of_work_and_an_o
     # One or two people's project, or a piece of work done once, keeps the lighter one.
     for small in (_case(people=2, annual_hours=3000), _case(weeks=10)):
         assert contracting(tco.simulate(_collapsed(small)), "project")[1] <= light["likely"]
+    # Whatever the model (review 133: a managed service for 13 weeks' work had the full figure).
+    once = tco.simulate(_collapsed(_case(weeks=10)))
+    for code in ("captive-team", "staff-augmentation", "managed-services"):
+        assert contracting(once, code)[1] <= light["likely"], code
     # A piece of work done once over more than half a year is a large purchase too (review 130: $3m over 52 weeks).
     assert contracting(tco.simulate(_collapsed(_case(weeks=52))), "project") == pytest.approx((full["likely"],) * 3)
     # A playbook published before the lighter figure existed froze assumptions without it: one figure for all.

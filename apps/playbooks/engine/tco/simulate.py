@@ -449,7 +449,8 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     # bought on the provider's standard terms; a larger project is contracted as a team is (reviews 127 and 130:
     # $12m of project fees over 4 years, and $3m over a year, had $5,000).
     small = case.people <= NAMED_PEOPLE
-    once = m.kind == "project" and 0 < case.weeks <= SHORT_WORK_WEEKS
+    # Review 133: a managed service for 13 weeks' work had the full figure the formula says it does not take.
+    once = m.kind != "bot" and 0 < case.weeks <= SHORT_WORK_WEEKS
     light = (m.kind == "pool" or once or (m.kind in ("team", "project") and small)) and "contracting.light" in v
     contracting = v["contracting.light" if light else "contracting"] * v["fx"]
     if light:
