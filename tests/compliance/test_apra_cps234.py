@@ -68,3 +68,12 @@ def test_other_apra_regulated_entities_and_other_information_read_cps_234(
 )
 def test_buyers_outside_cps_234_do_not_read_it(reference: Playbook, case: str, changes: dict[str, Any]) -> None:
     assert "apra-cps234" not in evaluated_case(reference, case, **changes).regime_codes
+
+
+def test_cps_230s_notice_to_apra_is_said_to_be_for_a_material_arrangement_only(reference: Playbook) -> None:
+    # Review 133: an insurer whose work is not critical read "Before signing: Notify APRA of material arrangements".
+    ev = evaluated_case(reference, LENDER, critical_function=False)
+    regime = next(r for r in ev.regimes if r.code == "apra-cps230")
+    (notice,) = [o for _phase, _label, items in regime.obligations for o in items if o["code"] == "notify-apra"]
+    assert notice["title"].startswith("If the arrangement is material, notify APRA")
+    assert notice["action"].startswith("Only for a material arrangement") and "no notice is due" in notice["action"]
