@@ -148,3 +148,33 @@ def test_a_credit_institution_its_province_supervises_is_bound_by_the_act(refere
     assert [c.rule for c in caisse.conditions if "leaves Québec" in c.text] == [
         "quebec-transfer-assessment-provincial-credit-institution"
     ]
+
+
+def test_a_healthcare_payer_reads_the_privacy_law_for_businesses_not_the_providers_health_law(
+    reference: Playbook,
+) -> None:
+    # Review 133: a Québec health-benefits payer was told the Act respecting health and social services information
+    # governs its records, and lost the private-sector Act's assessment (s. 17); a payer is an enterprise, not a health
+    # or social services body. In Ontario, a payer is no custodian under PHIPA.
+    payer = evaluated_answers(reference, {**HOSPITAL, "canada_health_role": "payer"})
+    fired = fired_codes(payer)
+    assert "quebec-health-information-act" not in fired and "canada-health-custodian-provincial-law" not in fired
+    assert "qc-private-sector-privacy" in payer.regime_codes
+    assert any(
+        c.rule == "quebec-transfer-assessment-in-quebec-health-payer" and "s. 17" in c.text for c in payer.conditions
+    )
+    # PIPEDA's terms as for any business, not "for what you do in the course of commercial activities".
+    assert "pipeda-canada-personal-data-healthcare" not in fired
+    assert [c.rule for c in payer.conditions if "PIPEDA Schedule 1" in c.text] == [
+        "pipeda-canada-personal-data-health-payer"
+    ]
+    ontario = evaluated_answers(
+        reference, {**HOSPITAL, "buyer_ca_province": "elsewhere", "canada_health_role": "payer"}
+    )
+    assert not [r for r in ontario.risks if "PHIPA" in r.mitigation]
+    assert "pipeda" in ontario.regime_codes
+    # A provider of care, or one that has not said, reads its health law as before.
+    for role in ("provider", None):
+        ev = evaluated_answers(reference, {**HOSPITAL, "canada_health_role": role})
+        assert "quebec-health-information-act" in fired_codes(ev), role
+        assert "qc-private-sector-privacy" not in ev.regime_codes, role
