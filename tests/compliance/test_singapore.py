@@ -35,10 +35,21 @@ def test_a_singapore_bank_reads_notice_658_and_the_pdpa_transfer_rule(reference:
         NOTICE,
         "weak",
     )
+    # Each requirement an item of its own to check off (review 133: one obligation held them all).
+    assert list(notice) == [
+        "relevant-service",
+        "due-diligence",
+        "agreement-terms",
+        "subcontracting-consent",
+        "register",
+        "independent-audit",
+    ]
+    assert all(v[1:] == (NOTICE, "weak") for v in notice.values())
+    assert notice["register"][0].startswith("MAS Notice 658 (issued under the Banking Act 1970, s. 47A)")
     regime = next(r for r in ev.regimes if r.code == "mas-notice-658")
     assert regime.effective_date == "2024-12-11" and regime.confidence == "weak"
     assert [s["url"] for s in regime.sources] == [NOTICE, BANKS]
-    assert "summaries of it (a secondary account)" in regime.confidence_note
+    assert "summaries of it give them (a secondary account)" in regime.confidence_note
     pdpa = obligations(ev, "sg-pdpa-transfer")
     assert pdpa["comparable-protection"] == (
         "PDPA 2012 s. 26(1); Personal Data Protection Regulations 2021 reg. 10(1)",

@@ -42,7 +42,7 @@ def test_the_result_page_marks_each_unread_obligation_and_says_why(
     notice = page.index("MAS Notice 658, Annex D (exempted outsourced relevant services)</a>")
     assert page[notice:].split("</li>", 1)[0].count("Weak source: verify") == 1
     assert 'href="https://www.mas.gov.sg/regulation/notices/notice-658"' in page
-    assert "(a secondary account), so they are listed in one obligation anchored on Annex D" in page
+    assert "(a secondary account), without the Notice's paragraph numbers: confirm each" in page
 
 
 @pytest.mark.parametrize(
