@@ -236,11 +236,18 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     assert f"Best of the models that can start in time: {top}" in text and "Best fit:" not in text
     memo = _text(render_memo_html(rec, "http://testserver/"))
     assert f"Recommended, of the models that can start in time: {top}" in memo
+    # With no points in its favour, it says it leads only on the date (review 133: a project at -10 points for sixty
+    # people over five years read as the recommendation, with nothing against it).
+    score = rec.record.evaluation.models[0].score
+    assert score <= 0 and rec.record.evaluation.leads_only_by_date
+    said = f"(no points in its favour ({score}): it leads only because the models your answers favour cannot start in time)"
+    assert f"{top} {said}" in text and f"{top} {said}" in memo
     # Without the start date, the best fit as before.
     b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=case.answers)
     plain = submit_and_recommend(assessment=b, user=buyer)
     assert not plain.record.evaluation.favoured_conflicts
     assert "Best fit: " in _text(buyer_client.get(reverse("recommendations:detail", args=[plain.pk])).content.decode())
+    assert not plain.record.evaluation.leads_only_by_date
 
 
 def test_a_model_with_no_points_in_its_favour_is_ranked_above_not_favoured() -> None:

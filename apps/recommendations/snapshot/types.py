@@ -900,6 +900,13 @@ class EvaluationRecord:
         return tuple(c for c in self.conflicts if c.kind == "model")
 
     @property
+    def leads_only_by_date(self) -> bool:
+        """The model recommended has no points in its favour and leads only because the models the answers favour
+        cannot start in time: the verdict says so beside its name (review 133: a project at -10 points read as the
+        recommendation for sixty people over five years, with nothing against it)."""
+        return bool(self.favoured_conflicts) and bool(self.models) and self.models[0].score <= 0
+
+    @property
     def ruled_out_by_date(self) -> frozenset[str]:
         """The codes of the models the start date alone rules out although the answers favour them (a trade-off's
         ``start_within:<code>``): the cost table marks the one costed beside the model that can start."""
