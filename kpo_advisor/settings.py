@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "kpo_advisor.middleware.PrivatePagesMiddleware",
     # Who changed curated data, and from where, on its audit events: staff requests only (the middleware says why).
     "kpo_advisor.middleware.AuditContextMiddleware",
+    # An admin list's action with a selected id its model's key cannot read: 400, before the action runs.
+    "kpo_advisor.middleware.AdminSelectionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kpo_advisor.middleware.SessionLifetimeMiddleware",
     "kpo_advisor.middleware.SecurityEventsMiddleware",

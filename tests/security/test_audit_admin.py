@@ -108,3 +108,30 @@ def test_every_cell_of_the_obligations_csv_is_guarded_against_formulas(
     row = next(csv.DictReader(io.StringIO(body)))
     assert row["regime"] == "'=HYPERLINK(1)" and row["citation"] == "'+SUM(1)"
     assert row["source"] == "'@cmd" and row["confidence"] == "'-1"
+
+
+def test_an_admin_action_on_a_selected_id_that_is_not_one_is_400_and_does_nothing(
+    curator_client: Client, playbook: Playbook
+) -> None:
+    # Review 134: "abc" answered 500 from the action's filter, and an Arabic-Indic "١" was taken for id 1.
+    from apps.vendors.models import Vendor
+    from tests.vendors.factories import VendorFactory
+
+    vendor = VendorFactory()
+    before = Vendor.objects.count()
+    arabic = str(vendor.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for path, action, selected in (
+        ("/admin/playbooks/playbook/", "publish", ["abc"]),
+        ("/admin/playbooks/playbook/", "publish", [str(playbook.pk), "abc"]),
+        ("/admin/vendors/vendor/", "delete_selected", ["abc"]),
+        ("/admin/vendors/vendor/", "delete_selected", [arabic]),
+        ("/admin/vendors/vendor/", "delete_selected", [f"{vendor.pk}\x00"]),
+    ):
+        response = curator_client.post(path, {"action": action, "_selected_action": selected, "post": "yes"})
+        assert response.status_code == 400, (path, selected)
+        if "\x00" not in selected[-1]:  # a NUL is refused before, by the hostile-input check
+            assert "One of the selected rows is not an id of this list" in response.content.decode(), selected
+    assert Vendor.objects.count() == before
+    # A real id still reaches the action (its confirmation page).
+    ok = curator_client.post("/admin/vendors/vendor/", {"action": "delete_selected", "_selected_action": [vendor.pk]})
+    assert ok.status_code == 200 and "Are you sure" in ok.content.decode()
