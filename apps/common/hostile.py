@@ -663,6 +663,27 @@ NOT_TYPED = frozenset(
 NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
 
 
+# A field a refusal page never gives back: one named as a password, key, token, session, cookie or authorisation is (the
+# 503 page's replay judges names the same way: kpo_advisor.outage.SECRET_NAME), or one whose text has the shape of
+# this product's own secrets, an API key ("kpo_" and its prefix) or a webhook's signing secret ("whsec_"); review 134:
+# "Api key kpo_…" and "Secret whsec_…" were listed back.
+SESSION_NAME = re.compile(r"session|cookie|authori[sz]ation|bearer", re.IGNORECASE)
+SECRET_VALUE = re.compile(r"(^|[^A-Za-z0-9])(kpo_[0-9a-f]{6,}|whsec_[A-Za-z0-9_-]{6,})")
+
+
+def holds_secret(name: str, values: Iterable[str]) -> bool:
+    from kpo_advisor.outage import SECRET_NAME
+
+    if SECRET_NAME.search(name) or SESSION_NAME.search(name):
+        return True
+    return any(isinstance(v, str) and SECRET_VALUE.search(v) for v in values)
+
+
+def secrets_left_out(count: int) -> tuple[str, str]:
+    """The line a listing ends with when it left ``count`` fields out as secrets."""
+    return ("…", f"{count} field{'' if count == 1 else 's'} holding a password, key or token, never listed here")
+
+
 def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_000) -> list[tuple[str, str]]:
     """What a form refused for its control characters held, each field's text with them taken out: given back on
     the refusal, to copy, so nothing typed is lost (review 119: a comment with one pasted control character was
@@ -674,21 +695,23 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
         # 123), so nothing is echoed.
         return []
     out: list[tuple[str, str]] = []
-    more = 0
+    more = secret = 0
     for key, values in request.POST.lists():
-        name = CONTROL.sub("", key)[:60]
+        name = without_unseen(CONTROL.sub("", key))[:60]
         if name in NOT_TYPED or name.endswith(NOT_TYPED_ENDINGS) or name.startswith("was-"):
             continue
-        if "password" in name.lower():
-            continue
         text = "\n".join(CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip())
-        if text.strip():
+        if text.strip() and holds_secret(name, values):
+            secret += 1
+        elif text.strip():
             if len(out) == most:
                 more += 1  # counted, and said (review 129: fields past the 30th went without a word)
             else:
                 out.append((name, cut_text(text, longest)))
     if more:
         out.append(("…", f"{more} more field{'' if more == 1 else 's'} with text, not listed here"))
+    if secret:
+        out.append(secrets_left_out(secret))
     return out
 
 

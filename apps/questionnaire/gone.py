@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import HtmxMemberRequest, MemberRequest
-from apps.common.hostile import NOT_TYPED, NOT_TYPED_ENDINGS, cut_text
+from apps.common.hostile import (
+    NOT_TYPED,
+    NOT_TYPED_ENDINGS,
+    cut_text,
+    holds_secret,
+    secrets_left_out,
+    without_unseen,
+)
 from apps.playbooks.runtime import compiled_playbook
 from apps.questionnaire.models import DeletedDraft
 from apps.teamwork.models import Stakeholder
@@ -163,27 +170,29 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
     except Exception:  # a body that does not parse: nothing to list
         return []
     out: list[tuple[str, str]] = []
-    more = 0
+    more = secret = 0
     for name, values in items:
-        if (
-            name in NOT_TYPED
-            or name.endswith(NOT_TYPED_ENDINGS)
-            or name.startswith("was-")
-            or "password" in name.lower()
-        ):
+        if name in NOT_TYPED or name.endswith(NOT_TYPED_ENDINGS) or name.startswith("was-"):
             continue  # a form's own machinery (what a page drew: review 129 read "Was roles 2 finance,legal")
         kept = [v for v in values if isinstance(v, str) and v.strip()]
-        if kept and len(out) == MOST_LISTED:
+        if kept and holds_secret(name, kept):
+            secret += 1  # a password, key or token: never on a page (review 134)
+        elif kept and len(out) == MOST_LISTED:
             more += 1  # counted, and said, as the control-character refusal does (review 132: 1,900 listed)
         elif kept and name in questions:
             labels = {o.code: o.label for o in questions[name].options}
             out.append((questions[name].prompt, cut_text("; ".join(labels.get(v, v) for v in kept))))
         elif kept:
-            label = SENT_LABELS.get(name) or name.replace("_", " ").replace("-", " ").strip().capitalize()
+            # Its name cleaned as typed text is (review 134: a direction override in a name reversed the label).
+            label = (
+                SENT_LABELS.get(name) or without_unseen(name).replace("_", " ").replace("-", " ").strip().capitalize()
+            )
             words = SENT_VALUES.get(name, {})
             out.append((label[:80], cut_text("; ".join(words.get(v, v) for v in kept))))
     if more:
         out.append(("…", f"{more} more field{'' if more == 1 else 's'} with text, not listed here"))
+    if secret:
+        out.append(secrets_left_out(secret))
     return out
 
 

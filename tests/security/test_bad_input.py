@@ -1368,3 +1368,34 @@ def test_an_answer_saved_while_its_draft_is_deleted_is_a_410_naming_who(
     saved = editor.post(url, {"hours": "1200"}, headers={"HX-Request": "true"})
     body = html.unescape(saved.content.decode())
     assert saved.status_code == 410 and f"deleted by {world.owner.email}" in body
+
+
+def test_a_refused_form_never_lists_a_key_token_or_session_and_cleans_the_names_it_lists(world: World) -> None:
+    """Review 134: a 403, a 404 and a removed member's page listed "Api key kpo_…", "Secret whsec_…" and
+    "Sessionid …" back, which the 503 page never keeps, and a direction override in a field's name reversed its
+    label; the control-character refusal lists what a form held the same way."""
+    editor = client_for(world.editor)
+    sent = {
+        "evidence": "SOC 2 report dated March, seen by legal.",
+        "api_key": "kpo_7ade00f3a498_SECRETKEY",
+        "secret": "whsec_SHOULDNOTECHO",
+        "sessionid": "SESSIONSECRET",
+        "Authorization": "Bearer kpo_7ade00f3a498_X",
+        "notes": "pasted kpo_7ade00f3a498_SECRETKEY2 by mistake",
+        "\u202etoken": "reversed",
+        "x\u202eevil": "kept text",
+    }
+    for response in (
+        editor.post(reverse("vendors:diligence_item", args=[987654]), sent, HTTP_ORIGIN="http://testserver"),
+        editor.post(
+            reverse("vendors:diligence_item", args=[987654]),
+            {**sent, "evidence": "A control character \x07 here"},
+            HTTP_ORIGIN="http://testserver",
+        ),
+    ):
+        page = html.unescape(response.content.decode())
+        assert response.status_code in (400, 404)
+        for secret in ("SECRETKEY", "SHOULDNOTECHO", "SESSIONSECRET", "Bearer", "reversed"):
+            assert secret not in page, secret
+        assert "\u202e" not in page
+        assert "kept text" in page and "6 fields holding a password, key or token, never listed here" in page
