@@ -240,7 +240,10 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     # people over five years read as the recommendation, with nothing against it).
     score = rec.record.evaluation.models[0].score
     assert score <= 0 and rec.record.evaluation.leads_only_by_date
-    said = f"(no points in its favour ({score}): it leads only because the models your answers favour cannot start in time)"
+    said = (
+        f"(no points in its favour ({score}): it leads only because the models your answers favour cannot start in "
+        "time)"
+    )
     assert f"{top} {said}" in text and f"{top} {said}" in memo
     # Without the start date, the best fit as before.
     b = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=case.answers)
