@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Membership
 from apps.accounts.scoping import MemberRequest, get_for_member, member_required, pin_to_organisation
+from apps.common.hostile import ascii_int
 from apps.common.refusals import refused_on
 from apps.playbooks.engine.visibility import visibility
 from apps.playbooks.runtime import compiled_playbook
@@ -342,9 +343,13 @@ def _settle_refused(
 
 
 MEMBERS_GONE = (
-    "A member this page showed is not in the organisation now: removed since it was opened, so the roles you chose for "
-    "them cannot be saved. Nothing was saved; the page shows your other choices as you sent them: check them, and save."
+    "A member this page showed is not in the organisation now: removed since it was opened, or never in it, so the "
+    "roles chosen for them cannot be saved. Nothing was saved; the page shows your other choices as you sent them: "
+    "check them, and save."
 )
+# A roles field whose member id is not a number at all: no page of this site drew it (review 134: "roles-abc" was told
+# a member had been removed).
+NOT_A_MEMBER = "The form named a member by something that is not a member's id, so nothing was saved."
 GONE_LEFT_ALONE = (
     "A member this page showed has been removed from the organisation since it was opened: the roles they held went "
     "with them."
@@ -385,6 +390,8 @@ def roles(request: MemberRequest) -> HttpResponse:
         # A removed member's boxes left as drawn are no change to refuse (review 125: an owner's change to another
         # member was refused because someone else had been removed meanwhile, as the contributors page does not).
         sent = {key.removeprefix("was-") for key in request.POST if key.removeprefix("was-").startswith("roles-")}
+        if any(ascii_int(key.removeprefix("roles-")) is None for key in sent):
+            return refused_on(request, NOT_A_MEMBER, roles, address=reverse("teamwork:roles"), status=400)
         gone = sent - own
         if any(_changed_for(request.POST, key) for key in gone):
             request.roles_kept = request.POST.copy()  # type: ignore[attr-defined]  # read above, as the page is drawn

@@ -139,7 +139,18 @@ def test_role_fields_of_someone_not_a_member_now_are_refused_in_words_and_save_n
         page = html.unescape(response.content.decode())
         assert response.status_code == 409, page[:500]
         assert "A member this page showed is not in the organisation now" in page and "Nothing was saved" in page
+        assert "removed since it was opened, or never in it" in page
         assert not StakeholderRole.objects.exists()
+    # A member id that is not a number at all was drawn by no page: a 400 saying so (review 134: told removed).
+    for name in ("roles-abc", "roles-\u0661", "roles-1e3", "was-roles-x"):
+        refused = buyer_client.post(reverse("teamwork:roles"), {name: "legal", "drawn_in": organisation.pk})
+        assert refused.status_code == 400, name
+        assert "not a member's id, so nothing was saved" in html.unescape(refused.content.decode())
+        assert not StakeholderRole.objects.exists()
+    response = buyer_client.post(
+        reverse("teamwork:roles"),
+        {f"roles-{gone_pk}": ["legal"], f"roles-{buyer.pk}": ["finance"], "drawn_in": organisation.pk},
+    )
     # The page drawn again keeps the other choices as sent (review 125), for the owner to check and save.
     assert re.search(rf'name="roles-{buyer.pk}" value="finance"[^>]*checked', response.content.decode())
 
