@@ -160,19 +160,22 @@ def _already_listed(
     """A provider a colleague added meanwhile (review 125: the summary linked a reason box no longer drawn, and the
     reason typed was lost): the matching page with the refusal linking its card, and what was typed given back to
     copy, as sent, whether or not the form would have passed (review 129)."""
-    if not status:  # added at the same moment: its status as stored now
-        own = recommendation.organisation_id
-        status = (
-            ShortlistEntry.objects.filter(
-                organisation_id=own,
-                shortlist__organisation_id=own,
-                shortlist__recommendation=recommendation,
-                vendor=vendor,
-            )
-            .values_list("status", flat=True)
-            .first()
-            or ""
+    own = recommendation.organisation_id
+    entry = (
+        ShortlistEntry.objects.filter(
+            organisation_id=own, shortlist__organisation_id=own, shortlist__recommendation=recommendation, vendor=vendor
         )
+        .only("status", "added_by_id", "notes")
+        .first()
+    )
+    status = status or (entry.status if entry is not None else "")
+    reason = " ".join(str(request.POST.get("reason", "")).split())
+    notes = str(request.POST.get("notes", "")).strip()
+    if entry is not None and entry.added_by_id == request.user.pk and reason in entry.notes and notes in entry.notes:
+        # The same person's form sent twice (a double click, a resend): the first send stored what it held, so the
+        # second is told it was added once, not that what was typed was lost (review 134).
+        messages.info(request, f"{vendor.name} is on the list: the form was sent twice, and it was added once.")
+        return redirect(f"{reverse('vendors:matching', args=[recommendation.pk])}#vendor-{vendor.code}")
     # Where it stands, in the list's own words (review 132: "Not added to the long list. … already on this shortlist").
     standing = f", {ShortlistEntry.STANDING[status]}" if status in ShortlistEntry.STANDING else ""
     context = _matching_context(request, recommendation, add_form=AddVendorForm(), add_code=vendor.code)

@@ -156,6 +156,20 @@ def test_a_provider_a_colleague_added_meanwhile_gives_back_the_reason_typed_and_
         assert 'href="#reason-alpha-health"' not in page and f"Reason: {reason}" in page and "Notes: Ask Priya" in page
 
 
+def test_the_same_persons_form_sent_twice_is_told_it_was_added_once(
+    nobody_fits: Recommendation, buyer_client: Client
+) -> None:
+    # Review 134: a double click's second send was told "what you typed was not saved", though the first stored it.
+    url = reverse("vendors:add", args=[nobody_fits.pk])
+    sent = {"vendor": "alpha-health", "reason": "They agreed to sign our  DPDP addendum", "notes": "Ask Priya"}
+    assert buyer_client.post(url, sent).status_code == 302
+    again = buyer_client.post(url, sent, follow=True)
+    page = html.unescape(again.content.decode())
+    assert again.redirect_chain[-1][0].endswith("#vendor-alpha-health")
+    assert "is on the list: the form was sent twice, and it was added once." in page
+    assert "what you typed was not saved" not in page and ShortlistEntry.objects.count() == 1
+
+
 def test_a_long_reason_is_told_the_room_it_has(nobody_fits: Recommendation, buyer_client: Client) -> None:
     # Review 131: 1,900 characters with no note were told "Keep the reason and the note together under 2,000".
     url = reverse("vendors:add", args=[nobody_fits.pk])
