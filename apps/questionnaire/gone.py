@@ -5,6 +5,7 @@ and deleting it again."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, cast
@@ -126,19 +127,23 @@ def sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple
     questions = compiled.questions if compiled is not None else {}
     titles = {s.code: s.title for s in compiled.sections} if compiled is not None else {}
     out = []
-    people: dict[str, str] | None = None
+    chosen: dict[str, str] = {}
+
+    def people() -> Mapping[str, str]:
+        if not chosen:
+            chosen.update(_members_by_choice(deleted.organisation_id))
+        return chosen
+
     for name in request.POST:
         values = [v for v in request.POST.getlist(name) if v.strip()]
         if not values:
             continue
-        kind, _, section = name.partition("-")
-        if kind in ("section", "opinion") and section in titles:
+        kind = name.partition("-")[0]
+        if kind in ("section", "opinion") and (known := _field_words(name, titles, people)) is not None:
             # The contributors page: who answers each step and who gives it a second opinion, named as its lists do
             # (review 92: the 410 page listed none of it).
-            if people is None:
-                people = _members_by_choice(deleted.organisation_id)
-            what = "Who answers" if kind == "section" else "Second opinion on"
-            out.append((f"{what} “{titles[section]}”", "; ".join(people.get(v, v) for v in values)))
+            label, words = known
+            out.append((label, "; ".join(words.get(v, v) for v in values)))
         elif name in questions:
             q = questions[name]
             labels = {o.code: o.label for o in q.options}
@@ -158,13 +163,61 @@ def _members_by_choice(organisation_id: int) -> dict[str, str]:
     return out
 
 
-def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+# A provider's row on the shortlist and a due-diligence item are sent with their id in each field's name.
+PREFIXED = re.compile(r"(entry|item)-\d+-(\w+)")
+FIELD_LABELS = {
+    "status": "Status",
+    "notes": "Notes",
+    "rejection_reason": "Reason for rejecting",
+    "evidence": "Evidence",
+    "owner": "Owner",
+    "due_date": "Due date",
+    "outcome": "Decision",
+}
+
+
+def _field_words(name: str, titles: Mapping[str, str], people: Callable[[], Mapping[str, str]]) -> Any:
+    """A field of the forms outside the questionnaire as its page names it, and its values' words (review 134: "Entry
+    10 status long_list", "Section volume role-legal", "Outcome approved"); None for any other field."""
+    from apps.signoff.models import Decision
+    from apps.vendors.models import DiligenceItem, ShortlistEntry
+
+    if found := PREFIXED.fullmatch(name):
+        kind, field = found.groups()
+        statuses = ShortlistEntry.Status if kind == "entry" else DiligenceItem.Status
+        label = FIELD_LABELS.get(field) or field.replace("_", " ").capitalize()
+        return (f"{'Provider' if kind == 'entry' else 'Checklist item'}: {label.lower()}", dict(statuses.choices))
+    if name == "outcome":
+        return (FIELD_LABELS["outcome"], dict(Decision.Outcome.choices))
+    kind, _, section = name.partition("-")
+    if kind in ("section", "opinion") and section in titles:
+        what = "Who answers" if kind == "section" else "Second opinion on"
+        return (f"{what} “{titles[section]}”", people())
+    return None
+
+
+def typed_fields(
+    request: HttpRequest, questions: Mapping[str, Any] | None = None, titles: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
     """What a form sent held, as (field, value) for each field with something in it, the page's own machinery left
     out: listed on a page saying it was not saved, so nothing typed is lost. An answer to one of ``questions`` (a
-    compiled playbook's) is named by its prompt, a choice by its label."""
+    compiled playbook's) is named by its prompt, a choice by its label; a step's contributors by the step's title
+    (``titles``, by section code) and the member or role chosen."""
     questions = questions or {}
+    titles = titles or {}
     if request.method != "POST":
         return []
+    chosen: dict[str, str] = {}
+
+    def people() -> Mapping[str, str]:
+        if not chosen:
+            organisation = getattr(request, "organisation", None)
+            if organisation is not None:
+                chosen.update(_members_by_choice(organisation.pk))
+            else:
+                chosen.update({f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices})
+        return chosen
+
     try:
         items = list(request.POST.lists())
     except Exception:  # a body that does not parse: nothing to list
@@ -182,6 +235,9 @@ def typed_fields(request: HttpRequest, questions: Mapping[str, Any] | None = Non
         elif kept and name in questions:
             labels = {o.code: o.label for o in questions[name].options}
             out.append((questions[name].prompt, cut_text("; ".join(labels.get(v, v) for v in kept))))
+        elif kept and (known := _field_words(name, titles, people)) is not None:
+            label, words = known
+            out.append((label, cut_text("; ".join(str(words.get(v, v)) for v in kept))))
         elif kept:
             # Its name cleaned as typed text is (review 134: a direction override in a name reversed the label).
             label = (
@@ -205,4 +261,7 @@ def typed_fields_named(request: HttpRequest) -> list[tuple[str, str]]:
     from apps.playbooks.models import Playbook
 
     current = Playbook.objects.current()
-    return typed_fields(request, compiled_playbook(current).questions if current is not None else None)
+    if current is None:
+        return typed_fields(request)
+    compiled = compiled_playbook(current)
+    return typed_fields(request, compiled.questions, {s.code: s.title for s in compiled.sections})

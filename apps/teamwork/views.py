@@ -255,7 +255,8 @@ def _withdrawn(
     heading: str = "This second opinion is not asked now",
 ) -> HttpResponse:
     """A page of a second opinion no longer there: why, and, for a form sent to it, what it held."""
-    sent = typed_fields(request, compiled_playbook(assessment.playbook).questions)
+    compiled = compiled_playbook(assessment.playbook)
+    sent = typed_fields(request, compiled.questions, {s.code: s.title for s in compiled.sections})
     words = f"{said}, so what you sent was not saved." if sent else f"{said}."
     context = {
         "heading": heading,

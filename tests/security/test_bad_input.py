@@ -1399,3 +1399,36 @@ def test_a_refused_form_never_lists_a_key_token_or_session_and_cleans_the_names_
             assert secret not in page, secret
         assert "\u202e" not in page
         assert "kept text" in page and "6 fields holding a password, key or token, never listed here" in page
+
+
+def test_a_refused_form_outside_the_questionnaire_names_its_fields_as_its_page_does(world: World) -> None:
+    """Review 134: the listings read "Entry 10 status long_list", "Section volume role-legal", "Outcome approved"."""
+    section = world.draft.playbook.sections.order_by("order").first()
+    assert section is not None
+    editor = client_for(world.editor)  # the contributors page is an owner's
+    refused = editor.post(
+        reverse("teamwork:contributors", args=[world.draft.pk]),
+        {f"section-{section.code}": "role-legal"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 403
+    assert f"<dt><strong>Who answers “{section.title}”</strong></dt><dd>Whoever is legal</dd>" in page
+    viewer = client_for(world.viewer)
+    decided = viewer.post(
+        reverse("signoff:decide", args=[world.recommendation.pk]),
+        {"outcome": "approved", "reason": "Fine by me"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    page = html.unescape(decided.content.decode())
+    assert decided.status_code == 403
+    assert "<dt><strong>Decision</strong></dt><dd>Approved</dd>" in page
+    entry = editor.post(
+        reverse("vendors:entry", args=[987654]),
+        {"entry-987654-status": "long_list", "entry-987654-notes": "Call them Monday"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    page = html.unescape(entry.content.decode())
+    assert entry.status_code == 404
+    assert "<dt><strong>Provider: status</strong></dt><dd>Long list</dd>" in page
+    assert "<dt><strong>Provider: notes</strong></dt><dd>Call them Monday</dd>" in page
