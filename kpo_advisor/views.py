@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import current_membership
 from apps.api.problems import API_PREFIX, problem
-from apps.common.hostile import same_site
+from apps.common.hostile import SaidBadRequest, same_site
 from apps.playbooks.models import Playbook
 from apps.questionnaire.gone import typed_fields_named
 from apps.questionnaire.models import Assessment
@@ -86,7 +86,10 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
     Django's own handler runs the CSRF check to offer a token, and that check reads request.POST: for a form
     that cannot be read (not UTF-8, a broken multipart body) it raised again, and the 400 became a 500. This
-    page reads nothing from the request but its path."""
+    page reads nothing from the request but its path; a refusal in the product's own words (``SaidBadRequest``) says
+    them, and to an htmx request in its target's place."""
+    if isinstance(exception, SaidBadRequest):
+        return refusal(request, 400, "Nothing was done", str(exception))
     return plain_page("400.html", 400, request)
 
 

@@ -13,14 +13,14 @@ from typing import Any, Concatenate, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import Membership, Organisation, User
-from apps.common.hostile import ascii_int
+from apps.common.hostile import SaidBadRequest, ascii_int
 from apps.common.prepared import PreparedQuery
 
 SESSION_KEY = "organisation_id"
@@ -138,7 +138,10 @@ def _where_drawn(request: HttpRequest, current: Membership) -> tuple[Membership,
         return current, False
     named = {ascii_int(value) for value in given}
     if len(fields) > 1 or len(named) != 1 or None in named:
-        raise BadRequest("This page says it was opened in more than one organisation, or in none: nothing was done.")
+        raise SaidBadRequest(
+            "This form named the organisation its page was opened in twice, two different ones, or none, so nothing "
+            "was done: reload the page and send it again."
+        )
     (drawn,) = named
     if drawn == current.organisation_id:
         return current, False

@@ -536,6 +536,11 @@ def _htmx_target(request: HttpRequest) -> str:
     return target if request.headers.get("HX-Request") == "true" and _ELEMENT_ID.fullmatch(target) else ""
 
 
+class SaidBadRequest(BadRequest):
+    """A 400 whose message is the product's own words, never the request's, which the 400 page shows (review 134: a
+    form naming two organisations read only "The request arrived in a form KPO Advisor can't read")."""
+
+
 def refusal(
     request: HttpRequest, status: int, title: str, message: str, *, back: tuple[str, str] | None = None
 ) -> HttpResponse:

@@ -509,11 +509,28 @@ def test_a_page_drawn_where_the_user_is_no_member_or_naming_two_organisations_do
     cross = {"HTTP_REFERER": "http://evil.example/x"}
     page = buyer_client.post(members, {**invite, **note, "drawn_in": str(other_organisation.pk)}, **cross)
     assert page.status_code == 403 and "What you sent" not in page.content.decode()
-    for bad in ({"drawn_in": "9" * 5000}, {"drawn_in": [str(organisation.pk), str(other_organisation.pk)]}):
-        assert buyer_client.post(members, {**invite, **bad}).status_code == 400
+    # Said in words (review 134: "The request arrived in a form KPO Advisor can't read").
+    said = "This form named the organisation its page was opened in twice, two different ones, or none"
+    for bad in (
+        {"drawn_in": "9" * 5000},
+        {"drawn_in": [str(organisation.pk), str(other_organisation.pk)]},
+        {"drawn_in": [str(organisation.pk), str(organisation.pk)]},
+    ):
+        refused = buyer_client.post(members, {**invite, **bad})
+        assert refused.status_code == 400 and said in html.unescape(refused.content.decode())
     header = {"X-KPO-Drawn-In": str(other_organisation.pk)}
     disagree = buyer_client.post(members, {**invite, "drawn_in": str(organisation.pk)}, headers=header)
-    assert disagree.status_code == 400
+    assert disagree.status_code == 400 and said in html.unescape(disagree.content.decode())
+    quiet = buyer_client.post(
+        members,
+        {**invite, "drawn_in": str(organisation.pk)},
+        headers={**header, "HX-Request": "true", "HX-Target": "s"},
+    )
+    assert (
+        quiet.status_code == 400
+        and "<html" not in quiet.content.decode()
+        and "Nothing was done:" in quiet.content.decode()
+    )
     assert not Invitation.objects.filter(email="nobody@acme.test").exists()
 
 
