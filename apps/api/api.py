@@ -229,6 +229,7 @@ def _assessment_out(
     assessment: Assessment, answers: dict[str, Any], recommendation_id: int | None, owed: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """``answers``: all of them; those of the ``owed`` sections are left out, with their questions (``_shown``)."""
+    shown = _shown(assessment, answers, owed)
     return {
         "id": assessment.pk,
         "title": assessment.title,
@@ -237,10 +238,20 @@ def _assessment_out(
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
         "submitted_at": assessment.submitted_at,
-        "answers": _shown(assessment, answers, owed),
+        "answers": shown,
+        "hidden": _hidden(assessment, shown),
         "missing": _missing(assessment, answers, owed) if assessment.is_draft else [],
         "recommendation_id": recommendation_id,
     }
+
+
+def _hidden(assessment: Assessment, answers: dict[str, Any]) -> list[str]:
+    """The codes of ``answers`` kept for questions the other answers hide now: not scored, and shown again if those
+    answers change back (review 134: listed beside the others with nothing to tell them apart)."""
+    if not answers:
+        return []
+    shown = set(visibility(compiled_playbook(assessment.playbook), answers).questions)
+    return sorted(code for code in answers if code not in shown)
 
 
 def _owed(request: ApiRequest, assessments: Sequence[Assessment]) -> dict[int, frozenset[str]]:

@@ -29,6 +29,10 @@ class AssessmentOut(Schema):
     updated_at: datetime
     submitted_at: datetime | None
     answers: dict[str, Any] = Field(description="Stored answers by question code.")
+    hidden: list[str] = Field(
+        description="Codes of stored answers to questions the other answers hide now: kept, so changing those answers "
+        "back shows them again, and neither scored nor counted as missing."
+    )
     missing: list[str] = Field(description="Required questions shown but not answered yet (drafts).")
     recommendation_id: int | None
 

@@ -205,6 +205,25 @@ def test_start_answer_and_read_an_assessment(api: ApiClient, playbook: Playbook,
     assert Assessment.objects.get(pk=body["id"]).organisation == organisation
 
 
+def test_an_answer_the_other_answers_hide_now_is_listed_as_hidden(
+    api: ApiClient, reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 134: an answer to a question hidden since (a financial-reporting follow-up of a function changed back)
+    # was listed beside the others with nothing to tell it apart.
+    from tests.factories import AssessmentFactory
+
+    answers = {"function": "financial-analysis", "sec_financial_reporting": "feeds-statements"}
+    draft = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    body = api.get(f"/assessments/{draft.pk}").json()
+    assert body["hidden"] == [] and body["answers"]["sec_financial_reporting"] == "feeds-statements"
+    assert api.put(f"/assessments/{draft.pk}/answers", {"answers": {"function": "equity-research"}}).status_code == 200
+    body = api.get(f"/assessments/{draft.pk}").json()
+    assert body["hidden"] == ["sec_financial_reporting"] and "sec_financial_reporting" not in body["missing"]
+    assert [a["hidden"] for a in api.get("/assessments").json()["items"] if a["id"] == draft.pk] == [
+        ["sec_financial_reporting"]
+    ]
+
+
 def test_start_refuses_with_the_start_pages_messages(api: ApiClient, playbook: Playbook) -> None:
     response = api.post("/assessments", {"title": "   ", "function": "astrology"})
     assert response.status_code == 422
