@@ -574,12 +574,23 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
     favoured = next((m.name for m in ev.models if m.code == code), "")
     if not favoured:
         return ""
-    # The trade-off costs the plan as one where both were costed (``engine.evaluate._bridge_plan``).
-    planned = any(ONE_PLAN in option.costs for option in late[0].options)
+    # The trade-off costs the plan as one where both were costed (``engine.evaluate._bridge_plan``); its figures are
+    # said here too (review 135: the plan's figure was only in brackets inside the trade-off's third option).
+    planned = next((option for option in late[0].options if ONE_PLAN in option.costs), None)
+    if planned is None:
+        tail = "and that plan is not costed as one."
+    elif planned.plan is None:  # stored before the plan's figures were
+        tail = "and the trade-off below costs that plan as one."
+    else:
+        total, saving = planned.plan
+        against = f"{ev.cost.amount(abs(saving))} {'less' if saving >= 0 else 'more'} than in-house"
+        tail = (
+            f"and the trade-off below costs that plan as one: about {ev.cost.amount(total)} over {ev.cost.period}, about "
+            f"{against} (likely figures added, not simulated together)."
+        )
     return (
         f"That prices {model.name} for the whole period, as if it stayed: your answers favour {favoured}, which "
-        f"cannot start in time, so {model.name} may be only a bridge to it, "
-        + ("and the trade-off below costs that plan as one." if planned else "and that plan is not costed as one.")
+        f"cannot start in time, so {model.name} may be only a bridge to it, {tail}"
     )
 
 

@@ -88,9 +88,25 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
         yield _row(m.name, f"Total over {cost.period}", "total", cur, m.horizon, m.formula)
         note = "; ".join(n for n in (said.get(m.model, ""), _saving_note(m)) if n)
         yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, note)
+    if ev is not None:
+        yield from _plan_rows(ev, cur)
     for name, why in cost.skipped:
         yield _row(name, "Not costed", "skipped", cur, None, why)
     yield from _figure_rows(cost)
+
+
+def _plan_rows(ev: EvaluationRecord, cur: str) -> Iterator[list[str]]:
+    """The plan the start date's trade-off costs as one (a stop-gap until the model the answers favour has launched):
+    its likely total and saving, rows of their own (reviews 131 and 135: only notes pointed at it)."""
+    for conflict in ev.favoured_conflicts[:1]:
+        for option in conflict.options:
+            if option.plan is None:
+                continue
+            total, saving = option.plan
+            name = f"Plan: {option.text}"
+            how = f"likely figures added, not simulated together: {option.costs}"
+            yield _row(name, f"Total over {ev.cost.period}", "plan", cur, (None, total, None), how)
+            yield _row(name, "Saving against in-house", "plan_saving", cur, (None, saving, None), "")
 
 
 def _start_date_notes(ev: EvaluationRecord) -> dict[str, str]:

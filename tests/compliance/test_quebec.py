@@ -70,6 +70,9 @@ def test_a_health_body_in_quebec_reads_the_health_information_act_not_ontarios_p
 
     (risk,) = [r for r in ev.risks if r.rule == "quebec-health-information-act"]
     assert "CQLR c R-22.1" in risk.mitigation and risk.severity == "high"
+    # And a condition to settle, as Ontario's PHIPA has (review 136: a risk with nothing on the checklist).
+    (condition,) = [c.text for c in ev.conditions if c.rule == "quebec-health-information-act"]
+    assert "CQLR c R-22.1" in condition and condition.startswith("Before health information reaches the provider")
     assert "qc-private-sector-privacy" not in ev.regime_codes
     assert not [r for r in ev.risks if "PHIPA" in r.mitigation]
     ontario = evaluated_answers(reference, {**HOSPITAL, "buyer_ca_province": "elsewhere"})

@@ -133,10 +133,17 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     assert "costed from its own launch" in memo
     # The headline's figure says it prices the stop-gap for the whole period, not the bridge (reviews 124 and 126).
     top = rec.record.evaluation.models[0].name
+    # With the plan's own figures (review 135: only in brackets inside the trade-off's third option).
+    (option,) = [o for o in rec.record.evaluation.favoured_conflicts[0].options if o.plan is not None]
+    total, plan_saving = option.plan
+    cost = rec.record.evaluation.cost
     bridge = (
         f"That prices {top} for the whole period, as if it stayed: your answers favour Own captive centre (GCC), which "
-        f"cannot start in time, so {top} may be only a bridge to it, and the trade-off below costs that plan as one."
+        f"cannot start in time, so {top} may be only a bridge to it, and the trade-off below costs that plan as one: "
+        f"about {cost.amount(total)} over 5 years, about {cost.amount(plan_saving)} less than in-house (likely "
+        "figures added, not simulated together)."
     )
+    assert f"as one plan, about {cost.amount(total)} over 5 years, about {cost.amount(plan_saving)} less" in option.costs
     # The plan as one rough figure (reviews 115, 118, 124 and 126): the centre from its own launch, plus the stop-gap
     # until it is ready with its one-time costs and its exit then, less the in-house cost it replaces.
     assert re.search(
@@ -156,6 +163,14 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     saving = {r[0]: r[7] for r in csv.reader(io.StringIO(exported)) if r[1] == "Saving against in-house"}
     assert saving["Own captive centre (GCC)"].startswith("your start date rules it out: costed from its own launch")
     assert saving[top].startswith("the best that can start by your date, priced for the whole period as if it stayed")
+    # And the plan as rows of its own (reviews 131 and 135).
+    plan = [r for r in csv.reader(io.StringIO(exported)) if r[2] in ("plan", "plan_saving")]
+    assert [(r[0], r[1], r[2], r[3]) for r in plan] == [
+        (f"Plan: {option.text}", "Total over 5 years", "plan", "GBP"),
+        (f"Plan: {option.text}", "Saving against in-house", "plan_saving", "GBP"),
+    ]
+    assert (float(plan[0][5]), float(plan[1][5])) == pytest.approx((total, plan_saving), abs=0.01)
+    assert plan[0][4] == plan[0][6] == "" and plan[0][7].startswith("likely figures added, not simulated together")
     # A buyer who can wait reads no such sentence.
     b = AssessmentFactory(
         organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "start_within": "later"}
@@ -282,11 +297,12 @@ def test_the_bridge_plan_prices_the_stop_gaps_first_months_and_counts_severance_
     centre = next(m for m in ev.cost.models if m.model == "own-centre")
     assert any(line.label == "Severance" for line in centre.lines)
     in_house = next(line.horizon[1] for line in centre.lines if "parallel running" in line.label)
-    months = float(
-        re.search(r"until then \(about ([\d.]+) months, its own launch included\)", late.options[2].costs)[1]
-    )
     year = evaluated_case(reference, CENTRE, start_within="one-to-three", displaced_staff=20, horizon=1)
     one = {line.label: line.horizon[1] for line in next(m for m in year.cost.models if m.model == stop_code).lines}
+    # The months the centre's cost keeps the work in-house: its parallel running over a month of in-house cost (the
+    # first year's in-house total a month: pay rises only from the second year).
+    months = in_house / (year.cost.inhouse_horizon[1] / 12)
+    assert f"(about {int(months + 0.5)} months, its own launch included)" in late.options[2].costs
     assert one["Severance"] > 0
     ramp = one.get("Ramp-up (fees that buy no output yet)", 0.0)
     recurring = sum(v for k, v in one.items() if k in RECURRING) - ramp

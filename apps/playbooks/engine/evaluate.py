@@ -30,6 +30,7 @@ is delivered from (or one of the candidates the result names); a risk naming non
 from __future__ import annotations
 
 import itertools
+import math
 import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1260,7 +1261,7 @@ SETTLE_BLOCKERS_FIRST = "Whichever you choose, no model starts until what blocks
 ONE_PLAN = "as one plan, about"
 
 
-def _bridge_plan(late: _Late, cost: CostEstimate, run: BridgeCost | None) -> str:
+def _bridge_plan(late: _Late, cost: CostEstimate, run: BridgeCost | None) -> tuple[str, tuple[float, float] | None]:
     """The plan the bridge option proposes, as one rough figure (reviews 115, 118, 124 and 126: a CFO had the stop-gap
     priced over the whole period and the favoured model from its own launch, never the two together), for a favoured
     model whose cost keeps the work in-house until it has launched (an own centre, BOT, a managed service: its parallel
@@ -1268,16 +1269,17 @@ def _bridge_plan(late: _Late, cost: CostEstimate, run: BridgeCost | None) -> str
     included but severance (in both models' costs) and its exit at that month's fee, less the favoured model's
     in-house months, which the stop-gap replaces (``run``, ``simulate.bridge_cost``; review 133: the stop-gap's
     months had been its average year's, later years' wage inflation included). Likely figures added, not simulated
-    together, so said to be about; "" when the two were not both costed, or the favoured model's cost does not keep
-    the work in-house until launch."""
+    together, so said to be about; with the plan's likely total and saving against in-house, for the headline and the
+    cost CSV. ("", None) when the two were not both costed, or the favoured model's cost does not keep the work
+    in-house until launch."""
     by = {m.model: m for m in cost.models}
     stop, favoured = by.get(late.best.code), by.get(late.model.code)
     if not cost.available or run is None or stop is None or favoured is None or favoured.horizon is None:
-        return ""
+        return "", None
     if cost.inhouse_horizon is None or not any(
         line.label == PARALLEL and "stays in-house until" in line.formula for line in favoured.lines
     ):
-        return ""
+        return "", None
     extra = run.extra
     plan = favoured.horizon[1] + extra
     saving = cost.inhouse_horizon[1] - plan
@@ -1288,13 +1290,14 @@ def _bridge_plan(late: _Late, cost: CostEstimate, run: BridgeCost | None) -> str
     against = (
         f"about {amount(saving)} less than in-house" if saving >= 0 else f"about {amount(-saving)} more than in-house"
     )
-    return (
+    text = (
         f"{ONE_PLAN} {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
         f"{amount(favoured.horizon[1])}, with the work in-house until it has launched, and {stop.name} from the start "
-        f"until then (about {round(run.months, 1):g} months, its own launch included) with its one-time costs and its "
-        "exit then, in place of those in-house months: about "
+        f"until then (about {math.floor(run.months + 0.5)} months, its own launch included) with its one-time costs "
+        "and its exit then, in place of those in-house months: about "
         f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together"
     )
+    return text, (plan, saving)
 
 
 def _too_late(
@@ -1312,6 +1315,26 @@ def _too_late(
     per evaluation; ``costed``: the favoured model is costed beside the one that can start (work that goes on for
     years), which the bridge option says; ``blocked``: something blocks KPO whichever the date, so nothing starts
     now (review 130: a blocked verdict offered to start a stop-gap now)."""
+
+    def bridge_option(late: _Late, first: bool) -> req.Option:
+        # Only the first is costed beside the stop-gap (``evaluate``'s ``late[:1]``; review 130: the others read as
+        # costed from their own launch, with no figure anywhere).
+        said, figures = _bridge_plan(late, cost, run) if costed and first and cost is not None else ("", None)
+        if not said:
+            said = (
+                f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
+                f"{late.model.name} from its own launch"
+                if costed and first
+                else f"any cost shown prices {late.best.name} over the whole period, not as a bridge, and "
+                f"{late.model.name} not at all"
+            )
+        return req.Option(
+            f"Start with {late.best.name} {'once what blocks it is settled' if blocked else 'now'} and move "
+            f"the work to {late.model.name} when it is ready",
+            f"two set-ups and a second transition; a first contract with an exit you can use, {_bridge(late)} ({said})",
+            plan=figures,
+        )
+
     return tuple(
         req.Conflict(
             code=f"start_within:{late.model.code}",
@@ -1328,26 +1351,9 @@ def _too_late(
                     f"Keep the start date with {late.best.name}, the best fit of the models that can start by then",
                     f"{late.model.score - late.best.score} fewer points from your other answers",
                 ),
-                req.Option(
-                    f"Start with {late.best.name} {'once what blocks it is settled' if blocked else 'now'} and move "
-                    f"the work to {late.model.name} when it is ready",
-                    "two set-ups and a second transition; a first contract with an exit you can use, "
-                    f"{_bridge(late)} ("
-                    + (
-                        plan
-                        if costed and i == 0 and cost is not None and (plan := _bridge_plan(late, cost, run))
-                        else f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
-                        f"{late.model.name} from its own launch"
-                        if costed and i == 0
-                        else f"any cost shown prices {late.best.name} over the whole period, not as a bridge, and "
-                        f"{late.model.name} not at all"
-                    )
-                    + ")",
-                ),
+                bridge_option(late, i == 0),
             ),
         )
-        # Only the first is costed beside the stop-gap (``evaluate``'s ``late[:1]``; review 130: the others read as
-        # costed from their own launch, with no figure anywhere).
         for i, late in enumerate(late_models)
     )
 

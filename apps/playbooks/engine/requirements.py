@@ -209,6 +209,9 @@ class Option:
     text: str
     costs: str
     triggers: tuple[str, ...] = ()
+    # The plan the option proposes, as one rough figure where it is costed (``evaluate._bridge_plan``): its likely total
+    # over the cost's period and its likely saving against in-house (negative: it costs more), in the cost's currency.
+    plan: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

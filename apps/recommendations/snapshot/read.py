@@ -217,6 +217,14 @@ def _triple(value: Any) -> tuple[Any, ...] | None:
     return None if value is None else tuple(value)
 
 
+def _plan_figures(value: Any) -> tuple[float, float] | None:
+    """A trade-off option's plan figures (total, saving), or None when absent or not two numbers."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    total, saving = _number(value[0]), _number(value[1])
+    return None if total is None or saving is None else (total, saving)
+
+
 def _number(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
@@ -361,7 +369,7 @@ def _evaluation(ev: Any) -> EvaluationRecord:
 
 
 def _trade_off(c: Any) -> TradeOff:
-    option = _many(lambda o: _make(TradeOffOption, o, text=_text, costs=_text, triggers=_strings))
+    option = _many(lambda o: _make(TradeOffOption, o, text=_text, costs=_text, triggers=_strings, plan=_plan_figures))
     return _make(TradeOff, c, text=_text, kind=_text, options=option)
 
 

@@ -680,6 +680,9 @@ class TradeOffOption:
     text: str
     costs: str
     triggers: tuple[str, ...] = ()  # regime codes the option brings into play
+    # The plan the option proposes, as one rough figure: its likely total over the cost's period and its likely saving
+    # against in-house (negative: it costs more); None where not costed, and for a snapshot stored before it.
+    plan: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
