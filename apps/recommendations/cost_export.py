@@ -85,7 +85,9 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
     for m in cost.models:
         for line in m.lines:
             yield _row(m.name, line.label, line.kind, cur, line.horizon, line.formula)
-        yield _row(m.name, f"Total over {cost.period}", "total", cur, m.horizon, m.formula)
+        # The sum of its lines where it has them (review 136: the total's note was the first line's formula).
+        total_note = "the sum of the lines above, each over the period" if m.lines else m.formula
+        yield _row(m.name, f"Total over {cost.period}", "total", cur, m.horizon, total_note)
         note = "; ".join(n for n in (said.get(m.model, ""), _saving_note(m)) if n)
         yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, note)
     if ev is not None:

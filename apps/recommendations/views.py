@@ -270,6 +270,7 @@ def export_json(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 
 # The obligations CSV's "regime" for the verdict's own conditions (docs/exports.md).
 CONDITIONS_OF_THE_VERDICT = "Conditions of this verdict"
+WHAT_BLOCKS_IT = "What blocks this verdict"
 
 
 @require_safe
@@ -290,11 +291,20 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     if ev.verdict != "doesnt_win":
         # The verdict's conditions, as the result page's checklist lists them (review 127: the HDS hosting, the
         # province's health-information law and the § 6(7) notice were on the page and missing here); one resting on
-        # law cites it in its own words, and the rule that asks for it is the row's obligation.
+        # law cites it in its own words, and the rule that asks for it is the row's obligation. One that says it is
+        # settled before signing is filed so (review 136: filed "Before the work moves").
         checklist = [("Before signing", g.name, f"Settled before signing: {g.text}") for g in ev.gates_to_check]
-        checklist += [("Before the work moves", c.name, c.text) for c in ev.conditions]
+        checklist += [
+            ("Before signing" if "before signing" in c.text.lower() else "Before the work moves", c.name, c.text)
+            for c in ev.conditions
+        ]
         for label, why, what in checklist:
             cells = (CONDITIONS_OF_THE_VERDICT, label, why, what, "", "", "")
+            writer.writerow([*(_safe(cell) for cell in cells), "open"])
+    else:
+        # What blocks a verdict of "doesn't win", first to settle before anything else here applies (review 136).
+        for b in ev.blockers:
+            cells = (WHAT_BLOCKS_IT, "Before anything else", b.name, b.reason, "", "", "")
             writer.writerow([*(_safe(cell) for cell in cells), "open"])
     return response
 

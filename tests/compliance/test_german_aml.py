@@ -74,7 +74,11 @@ def test_the_obligations_csv_carries_the_verdicts_conditions(
     own = [r for r in rows if r["regime"] == "Conditions of this verdict"]
     expected = [f"Settled before signing: {g.text}" for g in ev.gates_to_check] + [c.text for c in ev.conditions]
     assert [r["what to do"] for r in own] == expected
-    assert any(r["what to do"].endswith("(GwG § 6(7))") and r["phase"] == "Before the work moves" for r in own)
+    assert any(r["what to do"].endswith("(GwG § 6(7))") for r in own)
+    # A condition said to be settled before signing is filed so (review 136).
+    for r in own:
+        said = "before signing" in r["what to do"].lower()
+        assert r["phase"] == ("Before signing" if said else "Before the work moves"), r
     assert all(r["status"] == "open" and r["obligation"] for r in own)
     assert rows.index(own[0]) > max(i for i, r in enumerate(rows) if r["regime"] != "Conditions of this verdict")
     # A verdict of "doesn't win" has no conditions to meet, as on the page.
@@ -87,3 +91,9 @@ def test_the_obligations_csv_carries_the_verdicts_conditions(
     lost_rec = submit_and_recommend(assessment=lost, user=buyer)
     body = buyer_client.get(reverse("recommendations:obligations_csv", args=[lost_rec.pk])).content.decode("utf-8-sig")
     assert lost_rec.verdict == "doesnt_win" and "Conditions of this verdict" not in body
+    # What blocks it instead, to settle before anything else (review 136).
+    blocks = [r for r in csv.DictReader(io.StringIO(body)) if r["regime"] == "What blocks this verdict"]
+    assert [(r["obligation"], r["what to do"]) for r in blocks] == [
+        (b.name, b.reason) for b in lost_rec.record.evaluation.blockers
+    ]
+    assert blocks and all(r["phase"] == "Before anything else" for r in blocks)
