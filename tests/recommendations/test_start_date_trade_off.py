@@ -359,3 +359,16 @@ def test_a_blocked_verdict_names_what_blocks_it_before_the_score_it_caps(
         )
     )
     assert f"capped by what blocks it ({ev.unblocked_score} on fit alone)" in compared
+
+
+def test_the_reason_other_than_cost_says_the_bridge_plan_likely_costs_less(reference: Playbook) -> None:
+    # Review 136: "Name the reason other than cost … likely costs 7% more" beside a plan about £2.8m less than in-house.
+    ev = evaluated_case(reference, CENTRE, start_within="one-to-three")
+    (late,) = [c for c in ev.conflicts if c.kind == "model"]
+    (option,) = [o for o in late.options if o.plan is not None]
+    assert option.plan[1] > 0
+    (dearer,) = [c for c in ev.conditions if c.name == "in-house is likely cheaper"]
+    assert dearer.text.endswith(
+        ", priced for the whole period as if it stayed; as a bridge to Own captive centre (GCC), the plan the "
+        "trade-offs cost likely costs less than in-house"
+    )

@@ -1023,6 +1023,14 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         top_cost = next((m for m in cost.models if ranked_models and m.model == ranked_models[0].code), None)
         if scored.verdict != "doesnt_win" and top_cost is not None and likely_dearer(top_cost):
             dearer = dearer_condition(top_cost.savings_percent, top_cost.probability_saving)
+            planned = _bridge_plan(late[0], cost, run)[1] if late and run is not None else None
+            if planned is not None and planned[1] >= 0 and ranked_models[0].code == late[0].best.code:
+                # Review 136: asked for a reason other than cost beside a bridge plan likely cheaper than in-house.
+                dearer = replace(
+                    dearer,
+                    text=f"{dearer.text}, priced for the whole period as if it stayed; as a bridge to "
+                    f"{late[0].model.name}, the plan the trade-offs cost likely costs less than in-house",
+                )
             conditions.setdefault(dearer.text, dearer)
         if cheaper is not None:
             asks = tuple(
