@@ -200,6 +200,10 @@ class Question(models.Model):
             "quote_rise",
             "How much a year the buyer's quoted price may rise, in per cent (its price-adjustment clause; a number)",
         )
+        CRITICAL_FUNCTION = (
+            "critical_function",
+            "The work supports a critical or important function, so provider contracts are negotiated (yes/no)",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

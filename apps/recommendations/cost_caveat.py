@@ -585,8 +585,8 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
         total, saving = planned.plan
         against = f"{ev.cost.amount(abs(saving))} {'less' if saving >= 0 else 'more'} than in-house"
         tail = (
-            f"and the trade-off below costs that plan as one: about {ev.cost.amount(total)} over {ev.cost.period}, about "
-            f"{against} (likely figures added, not simulated together)."
+            f"and the trade-off below costs that plan as one: about {ev.cost.amount(total)} over {ev.cost.period}, "
+            f"about {against} (likely figures added, not simulated together)."
         )
     return (
         f"That prices {model.name} for the whole period, as if it stayed: your answers favour {favoured}, which "

@@ -536,6 +536,13 @@ def test_a_project_or_a_pool_is_contracted_on_a_short_statement_of_work_and_an_o
     once = tco.simulate(_collapsed(_case(weeks=10)))
     for code in ("captive-team", "staff-augmentation", "managed-services"):
         assert contracting(once, code)[1] <= light["likely"], code
+    # Never for work supporting a critical or important function, whose contract carries the terms its regulator
+    # requires (review 136: a bank's critical modelling for 20 weeks had £3,970), nor a pool or two people's then.
+    for critical in (_case(weeks=10, negotiated=True), _case(people=2, annual_hours=3000, negotiated=True)):
+        result = tco.simulate(_collapsed(critical))
+        for code in ("captive-team", "staff-augmentation", "managed-services", "shared-pool", "project"):
+            assert contracting(result, code) == pytest.approx((full["likely"],) * 3), code
+    assert tco.seed_for(_case(negotiated=True)) != tco.seed_for(_case())
     # A piece of work done once over more than half a year is a large purchase too (review 130: $3m over 52 weeks).
     assert contracting(tco.simulate(_collapsed(_case(weeks=52))), "project") == pytest.approx((full["likely"],) * 3)
     # A playbook published before the lighter figure existed froze assumptions without it: one figure for all.

@@ -372,3 +372,15 @@ def test_the_reason_other_than_cost_says_the_bridge_plan_likely_costs_less(refer
         ", priced for the whole period as if it stayed; as a bridge to Own captive centre (GCC), the plan the "
         "trade-offs cost likely costs less than in-house"
     )
+
+
+def test_a_critical_functions_short_work_is_contracted_in_full(reference: Playbook) -> None:
+    # Review 136: a UK bank's critical modelling for 20 weeks was contracted "on the provider's standard terms" for
+    # £3,970 beside the PRA's contract terms on the same result.
+    case = "UK bank: financial modelling for a critical function"
+    short = {"volume_pattern": "one-off", "duration_weeks": 20, "deliverables": 4, "annual_hours": 3500}
+    ev = evaluated_case(reference, case, **short)
+    lines = [line for m in ev.cost.models for line in m.lines if line.label == "Contracting and due diligence"]
+    plain = evaluated_case(reference, case, critical_function=False, **short)
+    light = [line for m in plain.cost.models for line in m.lines if line.label == "Contracting and due diligence"]
+    assert lines and light and min(x.horizon[1] for x in lines) > 4 * max(x.horizon[1] for x in light)

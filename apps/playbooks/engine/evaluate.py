@@ -1565,6 +1565,7 @@ COST_ROLES = (
     "peak_share",
     "budget_fx",
     "quote_rise",
+    "critical_function",
 )
 COST_MEMO_SIZE = 512  # estimates remembered per compiled playbook, oldest first out
 
@@ -1725,6 +1726,7 @@ def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
         "peak_share": role("peak_share"),
         "budget_fx": role("budget_fx"),
         "quote_rise": role("quote_rise"),
+        "critical": role("critical_function"),
     }
 
 

@@ -28,7 +28,7 @@ ROLES = (
     "buyer_location", "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within",
     "own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff", "own_entity", "buyer_country",
-    "offshore_ban", "buyer_zone", "peak_share", "budget_fx", "quote_rise",
+    "offshore_ban", "buyer_zone", "peak_share", "budget_fx", "quote_rise", "critical_function",
 )  # fmt: skip
 # The buyer's own figures for the total cost of ownership (engine/tco/estimate.py reads them by these
 # roles): each replaces the benchmark it stands for and is marked as theirs. All are numbers.

@@ -124,6 +124,7 @@ def build_case(
     weeks: int = 0,
     own_entity: bool = False,
     peak_share: float = 0.0,
+    negotiated: bool = False,
     budget_fx: float | None = None,
     quote_rise: float | None = None,
 ) -> Case:
@@ -240,6 +241,7 @@ def build_case(
         years=math.ceil(weeks / WEEKS_A_YEAR) if weeks else round(years),
         weeks=int(weeks),
         peak_share=float(peak_share),
+        negotiated=negotiated,
         people=team,
         annual_hours=hours,
         deliverables=float(deliverables or 0),

@@ -546,6 +546,7 @@ class CostArguments(TypedDict, total=False):
     peak_share: float | None
     budget_fx: float | None  # the buyer's budget rate: its home currency per 100 US dollars
     quote_rise: float | None  # how much a year the buyer's quote may rise, in per cent (its price-adjustment clause)
+    critical: bool | None  # the work supports a critical or important function (contracts negotiated: ``Case``)
 
 
 def _case(**a: Unpack[CostArguments]) -> Case:
@@ -579,6 +580,7 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         peak_share=_share(a.get("peak_share")),
         budget_fx=_budget_fx(a.get("budget_fx")),
         quote_rise=_rise(a.get("quote_rise")),
+        negotiated=a.get("critical") is True,
     )
 
 

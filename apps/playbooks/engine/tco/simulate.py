@@ -97,6 +97,7 @@ def seed_for(case: Case) -> int:
         # Only a piece of work's weeks join the hash, so every case over whole years keeps the seed it had.
         **({"weeks": case.weeks} if case.weeks else {}),
         **({"peak_share": case.peak_share} if case.peak_share else {}),  # likewise: only seasonal work's share
+        **({"negotiated": True} if case.negotiated else {}),  # likewise: only a critical function's
         "all_in": case.inhouse_all_in,
         "figures": {k: [f.low, f.likely, f.high] for k, f in sorted(case.figures.items())},
         "models": [[m.code, m.kind, m.commitment_hours, m.transfer_month, m.quoted] for m in case.models],
@@ -451,7 +452,11 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     small = case.people <= NAMED_PEOPLE
     # Review 133: a managed service for 13 weeks' work had the full figure the formula says it does not take.
     once = m.kind != "bot" and 0 < case.weeks <= SHORT_WORK_WEEKS
-    light = (m.kind == "pool" or once or (m.kind in ("team", "project") and small)) and "contracting.light" in v
+    light = (
+        (m.kind == "pool" or once or (m.kind in ("team", "project") and small))
+        and not case.negotiated
+        and "contracting.light" in v
+    )
     contracting = v["contracting.light" if light else "contracting"] * v["fx"]
     if light:
         # A small purchase is made on the provider's standard terms: its contracting is never more than a share of
@@ -1020,7 +1025,8 @@ FORMULAS = {
     " weeks or fewer, or a project or a team of one or two people, at most a quarter of its fees in the first year,"
     " or in the whole work when shorter: a purchase that small is made on the provider's standard terms, the"
     " product's assumption) × exchange rate, in month 1; the same for any other project or a team of three or more of"
-    " any size, so a floor for a large deal run with advisers and a formal tender",
+    " any size, and for work supporting a critical or important function, whose contract carries the terms its"
+    " regulator requires, so a floor for a large deal run with advisers and a formal tender",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     EXIT: "exit share × 12 × the last month's fee, in the last month",
 }

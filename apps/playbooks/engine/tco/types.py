@@ -116,6 +116,10 @@ class Case:
     weeks: int = 0
     # Seasonal work: the share of a year's hours in its busiest three months (0.8 for 80%; 0 when not answered).
     peak_share: float = 0.0
+    # The work supports a critical or important function of a regulated firm: every provider's contract is negotiated
+    # with the terms its regulator requires (access, audit, sub-outsourcing, exit), so none is bought on the provider's
+    # standard terms at the light contracting figure (review 136: a bank's critical modelling contracted for £3,970).
+    negotiated: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= MAX_YEARS:
