@@ -143,7 +143,9 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
         f"about {cost.amount(total)} over 5 years, about {cost.amount(plan_saving)} less than in-house (likely "
         "figures added, not simulated together)."
     )
-    assert f"as one plan, about {cost.amount(total)} over 5 years, about {cost.amount(plan_saving)} less" in option.costs
+    assert (
+        f"as one plan, about {cost.amount(total)} over 5 years, about {cost.amount(plan_saving)} less" in option.costs
+    )
     # The plan as one rough figure (reviews 115, 118, 124 and 126): the centre from its own launch, plus the stop-gap
     # until it is ready with its one-time costs and its exit then, less the in-house cost it replaces.
     assert re.search(

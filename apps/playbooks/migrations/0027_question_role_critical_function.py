@@ -4,20 +4,159 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('playbooks', '0026_effect_own'),
+        ("playbooks", "0026_effect_own"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='question',
-            name='role',
-            field=models.CharField(blank=True, choices=[('', 'None'), ('function', 'Knowledge function (option codes are function codes)'), ('annual_hours', 'Annual hours of work'), ('team_size', 'Team size (people)'), ('deliverables', 'Deliverables per year'), ('horizon', 'Horizon in years'), ('duration_weeks', 'How many weeks the work lasts when it is done once within a year (a number; costs cover those weeks)'), ('home_market', "Home market for the in-house comparison (options 'us', 'uk')"), ('buyer_location', "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"), ('overlap_hours', 'Hours of live overlap a day the buyer needs (a number)'), ('vendor_assurance', "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"), ('data_location', "Where data may be processed (options 'anywhere', 'adequate', 'eea', 'onshore'; or yes/no: yes keeps it in the buyer's country)"), ('onsite', "Provider staff must be on the buyer's site (yes/no)"), ('licensed_signoff', 'A licensed professional must sign off onshore (yes/no)'), ('preferred_region', 'Preferred delivery region (location codes or region names)'), ('overnight_turnaround', 'Work turned around overnight is wanted (yes/no)'), ('cost_priority', "Cost priority (option 'lowest' makes the lowest cost a preference)"), ('shifted_hours', 'Provider staff on shifted hours are acceptable for overlap (yes/no)'), ('start_within', "How soon the provider's work must start (options 'within-month', 'one-to-three', 'three-to-six', 'later')"), ('own_inhouse_cost', "The buyer's loaded cost of one in-house person a year, in the home market's currency (a number)"), ('quoted_rate', "A provider's quoted hourly rate for a dedicated person, in US dollars"), ('quoted_price', "A provider's quoted price per deliverable, in US dollars"), ('displaced_staff', 'In-house staff who would leave and be paid severance (a number)'), ('own_entity', 'The buyer already has a legal entity in the delivery country, for a centre it owns (yes/no)'), ('buyer_country', "The country within the buyer's region, where it keeps its own clock (option 'ireland': the UK's day)"), ('offshore_ban', "Rules forbid offshore work on the data (option 'banned', or yes): it must stay in the buyer's country"), ('buyer_zone', "The time zone of a buyer in the United States (options 'eastern', 'central', 'mountain', 'pacific')"), ('peak_share', "The share of a year's hours in its busiest three months, for seasonal work (a percentage)"), ('budget_fx', "The buyer's budget exchange rate: its home currency per 100 US dollars (a number)"), ('quote_rise', "How much a year the buyer's quoted price may rise, in per cent (its price-adjustment clause; a number)"), ('critical_function', 'The work supports a critical or important function, so provider contracts are negotiated (yes/no)')], default='', max_length=20),
+            model_name="question",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "None"),
+                    ("function", "Knowledge function (option codes are function codes)"),
+                    ("annual_hours", "Annual hours of work"),
+                    ("team_size", "Team size (people)"),
+                    ("deliverables", "Deliverables per year"),
+                    ("horizon", "Horizon in years"),
+                    (
+                        "duration_weeks",
+                        "How many weeks the work lasts when it is done once within a year (a number; costs cover those weeks)",
+                    ),
+                    ("home_market", "Home market for the in-house comparison (options 'us', 'uk')"),
+                    ("buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"),
+                    ("overlap_hours", "Hours of live overlap a day the buyer needs (a number)"),
+                    ("vendor_assurance", "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"),
+                    (
+                        "data_location",
+                        "Where data may be processed (options 'anywhere', 'adequate', 'eea', 'onshore'; or yes/no: yes keeps it in the buyer's country)",
+                    ),
+                    ("onsite", "Provider staff must be on the buyer's site (yes/no)"),
+                    ("licensed_signoff", "A licensed professional must sign off onshore (yes/no)"),
+                    ("preferred_region", "Preferred delivery region (location codes or region names)"),
+                    ("overnight_turnaround", "Work turned around overnight is wanted (yes/no)"),
+                    ("cost_priority", "Cost priority (option 'lowest' makes the lowest cost a preference)"),
+                    ("shifted_hours", "Provider staff on shifted hours are acceptable for overlap (yes/no)"),
+                    (
+                        "start_within",
+                        "How soon the provider's work must start (options 'within-month', 'one-to-three', 'three-to-six', 'later')",
+                    ),
+                    (
+                        "own_inhouse_cost",
+                        "The buyer's loaded cost of one in-house person a year, in the home market's currency (a number)",
+                    ),
+                    ("quoted_rate", "A provider's quoted hourly rate for a dedicated person, in US dollars"),
+                    ("quoted_price", "A provider's quoted price per deliverable, in US dollars"),
+                    ("displaced_staff", "In-house staff who would leave and be paid severance (a number)"),
+                    (
+                        "own_entity",
+                        "The buyer already has a legal entity in the delivery country, for a centre it owns (yes/no)",
+                    ),
+                    (
+                        "buyer_country",
+                        "The country within the buyer's region, where it keeps its own clock (option 'ireland': the UK's day)",
+                    ),
+                    (
+                        "offshore_ban",
+                        "Rules forbid offshore work on the data (option 'banned', or yes): it must stay in the buyer's country",
+                    ),
+                    (
+                        "buyer_zone",
+                        "The time zone of a buyer in the United States (options 'eastern', 'central', 'mountain', 'pacific')",
+                    ),
+                    (
+                        "peak_share",
+                        "The share of a year's hours in its busiest three months, for seasonal work (a percentage)",
+                    ),
+                    ("budget_fx", "The buyer's budget exchange rate: its home currency per 100 US dollars (a number)"),
+                    (
+                        "quote_rise",
+                        "How much a year the buyer's quoted price may rise, in per cent (its price-adjustment clause; a number)",
+                    ),
+                    (
+                        "critical_function",
+                        "The work supports a critical or important function, so provider contracts are negotiated (yes/no)",
+                    ),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='questionevent',
-            name='role',
-            field=models.CharField(blank=True, choices=[('', 'None'), ('function', 'Knowledge function (option codes are function codes)'), ('annual_hours', 'Annual hours of work'), ('team_size', 'Team size (people)'), ('deliverables', 'Deliverables per year'), ('horizon', 'Horizon in years'), ('duration_weeks', 'How many weeks the work lasts when it is done once within a year (a number; costs cover those weeks)'), ('home_market', "Home market for the in-house comparison (options 'us', 'uk')"), ('buyer_location', "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"), ('overlap_hours', 'Hours of live overlap a day the buyer needs (a number)'), ('vendor_assurance', "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"), ('data_location', "Where data may be processed (options 'anywhere', 'adequate', 'eea', 'onshore'; or yes/no: yes keeps it in the buyer's country)"), ('onsite', "Provider staff must be on the buyer's site (yes/no)"), ('licensed_signoff', 'A licensed professional must sign off onshore (yes/no)'), ('preferred_region', 'Preferred delivery region (location codes or region names)'), ('overnight_turnaround', 'Work turned around overnight is wanted (yes/no)'), ('cost_priority', "Cost priority (option 'lowest' makes the lowest cost a preference)"), ('shifted_hours', 'Provider staff on shifted hours are acceptable for overlap (yes/no)'), ('start_within', "How soon the provider's work must start (options 'within-month', 'one-to-three', 'three-to-six', 'later')"), ('own_inhouse_cost', "The buyer's loaded cost of one in-house person a year, in the home market's currency (a number)"), ('quoted_rate', "A provider's quoted hourly rate for a dedicated person, in US dollars"), ('quoted_price', "A provider's quoted price per deliverable, in US dollars"), ('displaced_staff', 'In-house staff who would leave and be paid severance (a number)'), ('own_entity', 'The buyer already has a legal entity in the delivery country, for a centre it owns (yes/no)'), ('buyer_country', "The country within the buyer's region, where it keeps its own clock (option 'ireland': the UK's day)"), ('offshore_ban', "Rules forbid offshore work on the data (option 'banned', or yes): it must stay in the buyer's country"), ('buyer_zone', "The time zone of a buyer in the United States (options 'eastern', 'central', 'mountain', 'pacific')"), ('peak_share', "The share of a year's hours in its busiest three months, for seasonal work (a percentage)"), ('budget_fx', "The buyer's budget exchange rate: its home currency per 100 US dollars (a number)"), ('quote_rise', "How much a year the buyer's quoted price may rise, in per cent (its price-adjustment clause; a number)"), ('critical_function', 'The work supports a critical or important function, so provider contracts are negotiated (yes/no)')], default='', max_length=20),
+            model_name="questionevent",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "None"),
+                    ("function", "Knowledge function (option codes are function codes)"),
+                    ("annual_hours", "Annual hours of work"),
+                    ("team_size", "Team size (people)"),
+                    ("deliverables", "Deliverables per year"),
+                    ("horizon", "Horizon in years"),
+                    (
+                        "duration_weeks",
+                        "How many weeks the work lasts when it is done once within a year (a number; costs cover those weeks)",
+                    ),
+                    ("home_market", "Home market for the in-house comparison (options 'us', 'uk')"),
+                    ("buyer_location", "Where the buyer's people work (options 'us', 'uk', 'eu', 'other')"),
+                    ("overlap_hours", "Hours of live overlap a day the buyer needs (a number)"),
+                    ("vendor_assurance", "Assurance the buyer requires of a vendor (options 'soc2', 'iso27001')"),
+                    (
+                        "data_location",
+                        "Where data may be processed (options 'anywhere', 'adequate', 'eea', 'onshore'; or yes/no: yes keeps it in the buyer's country)",
+                    ),
+                    ("onsite", "Provider staff must be on the buyer's site (yes/no)"),
+                    ("licensed_signoff", "A licensed professional must sign off onshore (yes/no)"),
+                    ("preferred_region", "Preferred delivery region (location codes or region names)"),
+                    ("overnight_turnaround", "Work turned around overnight is wanted (yes/no)"),
+                    ("cost_priority", "Cost priority (option 'lowest' makes the lowest cost a preference)"),
+                    ("shifted_hours", "Provider staff on shifted hours are acceptable for overlap (yes/no)"),
+                    (
+                        "start_within",
+                        "How soon the provider's work must start (options 'within-month', 'one-to-three', 'three-to-six', 'later')",
+                    ),
+                    (
+                        "own_inhouse_cost",
+                        "The buyer's loaded cost of one in-house person a year, in the home market's currency (a number)",
+                    ),
+                    ("quoted_rate", "A provider's quoted hourly rate for a dedicated person, in US dollars"),
+                    ("quoted_price", "A provider's quoted price per deliverable, in US dollars"),
+                    ("displaced_staff", "In-house staff who would leave and be paid severance (a number)"),
+                    (
+                        "own_entity",
+                        "The buyer already has a legal entity in the delivery country, for a centre it owns (yes/no)",
+                    ),
+                    (
+                        "buyer_country",
+                        "The country within the buyer's region, where it keeps its own clock (option 'ireland': the UK's day)",
+                    ),
+                    (
+                        "offshore_ban",
+                        "Rules forbid offshore work on the data (option 'banned', or yes): it must stay in the buyer's country",
+                    ),
+                    (
+                        "buyer_zone",
+                        "The time zone of a buyer in the United States (options 'eastern', 'central', 'mountain', 'pacific')",
+                    ),
+                    (
+                        "peak_share",
+                        "The share of a year's hours in its busiest three months, for seasonal work (a percentage)",
+                    ),
+                    ("budget_fx", "The buyer's budget exchange rate: its home currency per 100 US dollars (a number)"),
+                    (
+                        "quote_rise",
+                        "How much a year the buyer's quoted price may rise, in per cent (its price-adjustment clause; a number)",
+                    ),
+                    (
+                        "critical_function",
+                        "The work supports a critical or important function, so provider contracts are negotiated (yes/no)",
+                    ),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
     ]
