@@ -229,6 +229,10 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     assert late[0].options[2].text.startswith(f"Start with {rec.record.evaluation.models[0].name} once what blocks")
     assert "Whichever you choose, no model starts until what blocks the verdict is settled." in text
     assert " now and move the work to " not in text
+    assert (
+        late[0].options[0].costs.startswith("it launches about ")
+        and "after what blocks the verdict is settled, not" in late[0].options[0].costs
+    )
     # A favoured dedicated team's cost does not keep the work in-house until it has launched, so no plan is added up
     # from it (review 130): the option says what the figures shown price.
     assert "as one plan" not in late[0].options[2].costs
@@ -259,9 +263,11 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     # people over five years read as the recommendation, with nothing against it).
     score = rec.record.evaluation.models[0].score
     assert score <= 0 and rec.record.evaluation.leads_only_by_date
+    against = rec.record.evaluation.counted_against_lead
+    assert against == "“Steady work keeps a person busy” -10"  # review 136: the reason for the points
     said = (
-        f"(no points in its favour ({score}): it leads only because the models your answers favour cannot start in "
-        "time)"
+        f"(no points in its favour ({score}: {against}): it leads only because the models your answers favour cannot "
+        "start in time)"
     )
     assert f"{top} {said}" in text and f"{top} {said}" in memo
     # Without the start date, the best fit as before.
@@ -386,3 +392,20 @@ def test_a_critical_functions_short_work_is_contracted_in_full(reference: Playbo
     plain = evaluated_case(reference, case, critical_function=False, **short)
     light = [line for m in plain.cost.models for line in m.lines if line.label == "Contracting and due diligence"]
     assert lines and light and min(x.horizon[1] for x in lines) > 4 * max(x.horizon[1] for x in light)
+
+
+def test_a_bridge_with_no_offshore_cost_says_so(reference: Playbook) -> None:
+    # Review 136: "(any cost shown prices each over the whole period …)" where no offshore cost is shown at all.
+    ev = evaluated_case(
+        reference,
+        "Textbook research that must not leave the country",
+        own_team_plan=True,
+        centre_setup="ourselves",
+        own_entity=True,
+        start_within="one-to-three",
+        team_size=80,
+        annual_hours=140000,
+    )
+    late = [c for c in ev.conflicts if c.kind == "model"]
+    assert late and not ev.cost.available
+    assert late[0].options[2].costs.endswith("(no offshore cost is estimated for either, as the cost section says)")

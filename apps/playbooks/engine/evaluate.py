@@ -1328,6 +1328,8 @@ def _too_late(
         # Only the first is costed beside the stop-gap (``evaluate``'s ``late[:1]``; review 130: the others read as
         # costed from their own launch, with no figure anywhere).
         said, figures = _bridge_plan(late, cost, run) if costed and first and cost is not None else ("", None)
+        if not said and cost is not None and not cost.available:
+            said = "no offshore cost is estimated for either, as the cost section says"  # review 136
         if not said:
             said = (
                 f"any cost shown prices each over the whole period: {late.best.name} not as a bridge, and "
@@ -1352,8 +1354,12 @@ def _too_late(
             options=(
                 req.Option(
                     f"Start later and go with {late.model.name}",
-                    f"the work starts in about {late.launch:g} months, not within {late.months}: change your answer "
-                    "on how soon the work must start",
+                    (
+                        f"it launches about {late.launch:g} months after what blocks the verdict is settled"
+                        if blocked
+                        else f"the work starts in about {late.launch:g} months"
+                    )
+                    + f", not within {late.months}: change your answer on how soon the work must start",
                 ),
                 req.Option(
                     f"Keep the start date with {late.best.name}, the best fit of the models that can start by then",

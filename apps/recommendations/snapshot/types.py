@@ -910,6 +910,13 @@ class EvaluationRecord:
         return bool(self.favoured_conflicts) and bool(self.models) and self.models[0].score <= 0
 
     @property
+    def counted_against_lead(self) -> str:
+        """What takes points off the model recommended, by the rules' names, most first ("Steady work keeps a
+        person busy" at -10), for ``leads_only_by_date`` (review 136: -10 said without its reason)."""
+        against = sorted((c for c in self.models[0].contributions if c.points < 0), key=lambda c: c.points)[:2]
+        return "; ".join(f"“{c.name}” {c.points}" for c in against)
+
+    @property
     def ruled_out_by_date(self) -> frozenset[str]:
         """The codes of the models the start date alone rules out although the answers favour them (a trade-off's
         ``start_within:<code>``): the cost table marks the one costed beside the model that can start."""
