@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.models import Membership
 from apps.accounts.scoping import MemberRequest, get_for_member, member_required
 from apps.accounts.views import member_or_gone
+from apps.questionnaire.gone import typed_fields
 from apps.recommendations.models import Recommendation
 from apps.signoff import services
 from apps.signoff.forms import ApproverForm, DecisionForm, PolicyForm
@@ -104,4 +105,6 @@ def approver(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _refused(request: MemberRequest, message: str, *, status: int, back: Recommendation | None = None) -> HttpResponse:
-    return render(request, "signoff/refused.html", {"message": message, "rec": back}, status=status)
+    # What the form held, to copy (review 135: an approver's typed reason was lost with the 409).
+    sent = typed_fields(request) if request.method == "POST" else []
+    return render(request, "signoff/refused.html", {"message": message, "rec": back, "sent": sent}, status=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -132,6 +133,28 @@ def test_an_approver_decides_once_and_the_first_decision_stands(
     response = decide(approver_client, rec, "rejected", "Changed my mind")
     assert response.status_code == 409
     assert "You already approved this recommendation" in response.content.decode()
+    assert list(Decision.objects.values_list("outcome", flat=True)) == ["approved"]
+
+
+def test_a_decision_after_the_sign_off_ended_names_who_decided_and_gives_back_the_reason(
+    buyer: User,
+    approver: User,
+    second_approver: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    approver_client: Client,
+    second_approver_client: Client,
+) -> None:
+    # Review 135: "This recommendation is already approved" with the reason typed lost and no word of who approved.
+    require_approval(organisation, approvals=1)
+    rec = stored(organisation, buyer, playbook)
+    assert decide(approver_client, rec, "approved").status_code == 302
+    response = decide(second_approver_client, rec, "rejected", "Budget figure unclear: which one do we fund?")
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 409
+    assert "This recommendation is already approved (approved by cfo@acme.test on " in page
+    assert "<dt><strong>Decision</strong></dt><dd>Rejected</dd>" in page
+    assert "Budget figure unclear: which one do we fund?" in page
     assert list(Decision.objects.values_list("outcome", flat=True)) == ["approved"]
 
 
