@@ -485,6 +485,20 @@ class CheckedRequest(HttpRequest):
     input_problems: list[str]
 
 
+# How a form's field is named in words, by the apps that draw the forms (``questionnaire.gone.field_in_words``,
+# registered when the app is ready): (label, its values in words), or None for a field it does not know (review 135:
+# "The form field 'annual_hours'", and "function / financial-analysis" to copy).
+FIELD_NAMERS: list[Callable[[str, list[str]], tuple[str, str] | None]] = []
+
+
+def field_words(name: str, values: list[str]) -> tuple[str, str] | None:
+    """``name`` and its ``values`` as the page that drew the form says them, or None when no app knows the field."""
+    for namer in FIELD_NAMERS:
+        if (found := namer(name, values)) is not None:
+            return found
+    return None
+
+
 def request_problems(request: HttpRequest) -> list[str]:
     """Every GET or POST field whose name or value holds a control character (file contents excepted).
 
@@ -497,7 +511,9 @@ def request_problems(request: HttpRequest) -> list[str]:
             if CONTROL.search(key):
                 problems.append(f"The {source} field name {shown!r} contains a control character (like a NUL byte).")
             elif any(CONTROL.search(v) for v in values if isinstance(v, str)):
-                problems.append(f"The {source} field {shown!r} contains a control character (like a NUL byte).")
+                named = field_words(key, []) if source == "form" else None
+                what = f"The answer to “{named[0]}”" if named else f"The {source} field {shown!r}"
+                problems.append(f"{what} contains a control character (like a NUL byte).")
             elif source == "query" and _REFUSED_LOOKUPS & set(key.split("__")[1:]):
                 # A pattern PostgreSQL cannot compile, or a function of an extension not installed, was a 500 in the
                 # admin's lists (review 100); no page of the product filters by them.
@@ -705,14 +721,16 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
         name = without_unseen(CONTROL.sub("", key))[:60]
         if name in NOT_TYPED or name.endswith(NOT_TYPED_ENDINGS) or name.startswith("was-"):
             continue
-        text = "\n".join(CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip())
+        kept = [CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip()]
+        text = "\n".join(kept)
         if text.strip() and holds_secret(name, values):
             secret += 1
         elif text.strip():
             if len(out) == most:
                 more += 1  # counted, and said (review 129: fields past the 30th went without a word)
             else:
-                out.append((name, cut_text(text, longest)))
+                label, text = field_words(name, kept) or (name, text)
+                out.append((label, cut_text(text, longest)))
     if more:
         out.append(("…", f"{more} more field{'' if more == 1 else 's'} with text, not listed here"))
     if secret:

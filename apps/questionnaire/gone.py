@@ -253,6 +253,36 @@ def typed_fields(
 
 
 MOST_LISTED = 30  # the fields a page saying a form was not saved lists, the rest counted
+# The fields of this product's forms outside the questionnaire's answers, as their pages label them.
+FORM_LABELS = {**SENT_LABELS, "title": "Title", "notes": "Notes", "evidence": "Evidence"}
+
+
+def field_in_words(name: str, values: list[str]) -> tuple[str, str] | None:
+    """A field of this product's forms in words, for a refusal that knows no form (``hostile.FIELD_NAMERS``: the
+    control-character 400): an answer by the current playbook's prompt and its choices' labels, a step's contributors
+    by its title, and the other forms' fields as their pages label them; None for any other field."""
+    from django.db import DatabaseError
+
+    from apps.playbooks.models import Playbook
+
+    try:
+        current = Playbook.objects.current()
+    except DatabaseError:  # a refusal says what it can without the database
+        current = None
+    compiled = compiled_playbook(current) if current is not None else None
+    questions = compiled.questions if compiled is not None else {}
+    if name in questions:
+        labels = {o.code: o.label for o in questions[name].options}
+        return questions[name].prompt, "; ".join(labels.get(v, v) for v in values)
+    titles = {s.code: s.title for s in compiled.sections} if compiled is not None else {}
+    roles = {f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices}
+    if (known := _field_words(name, titles, lambda: roles)) is not None:
+        label, words = known
+        return label, "; ".join(str(words.get(v, v)) for v in values)
+    if name in FORM_LABELS:
+        words = SENT_VALUES.get(name, {})
+        return FORM_LABELS[name], "\n".join(words.get(v, v) for v in values)
+    return None
 
 
 def typed_fields_named(request: HttpRequest) -> list[tuple[str, str]]:

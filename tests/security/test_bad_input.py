@@ -684,13 +684,21 @@ def test_a_control_character_in_a_form_field_is_refused_and_nothing_is_stored(wo
         HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 400
-    assert "The form field &#x27;title&#x27; contains a control character" in response.content.decode()
+    # Named as the page labels it, not by its code (review 135: "The form field 'title'").
+    assert "The answer to “Title” contains a control character" in html.unescape(response.content.decode())
     assert snapshot(TABLES) == before
     # What was typed is given back, those characters taken out, to copy (review 119: it was shown nowhere).
     page = html.unescape(response.content.decode())
     assert "What you sent, with those characters taken out" in page
     assert CONTROL.sub("", title) in page and "csrfmiddlewaretoken" not in page
     assert "start_once" not in page and "x__loaded" not in page  # the form's machinery (review 123)
+    # A question by its prompt and a choice by its label (review 135: "function / legal").
+    from apps.playbooks.models import Playbook
+    from apps.playbooks.runtime import compiled_playbook
+
+    function = compiled_playbook(Playbook.objects.current()).questions["function"]
+    label = {o.code: o.label for o in function.options}["legal"]
+    assert f"<dt><strong>{function.prompt}</strong></dt><dd>{label}</dd>" in page
     # Past 30 fields, the rest are counted (review 129).
     many = {f"field{i}": f"text {i}\x01" for i in range(45)}
     listed = html.unescape(
