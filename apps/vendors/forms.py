@@ -51,6 +51,10 @@ class AddVendorForm(OneValueEach):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].error_messages["invalid_choice"] = "Choose a vendor from the directory."
         self.fields["reason"].error_messages["max_length"] = f"Keep the reason under {NOTES_MAX:,} characters."
+        # Named, and with the count (review 135: Django's "Ensure this value has at most 2000 characters").
+        self.fields["notes"].error_messages["max_length"] = (
+            f"Keep the note to {NOTES_MAX:,} characters or fewer (it has %(show_value)d)."
+        )
 
 
 class EntryForm(OneValueEach):
