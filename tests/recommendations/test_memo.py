@@ -361,3 +361,23 @@ def test_the_memos_summary_names_the_high_risks_and_part_4_says_what_to_do_once(
         assert f"<li><strong>{html.escape(risk.title)}</strong></li>" in summary
         assert page.count(html.escape(risk.mitigation)) == 1
     assert 'What to do about each is under <a href="#risks">Risks to manage</a> in part 4.' in summary
+
+
+def test_a_blocked_memo_names_the_answers_that_block_it(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 135: "Or change what blocks it first (see 'What would flip it')", and that section "as the summary above
+    # says": neither named the answer to revisit.
+    from apps.recommendations.memo import render_memo_html
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+
+    answers = reference.golden_cases.get(name__startswith="Nobody onshore licensed").answers
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = rec.record.evaluation
+    assert ev.blockers and ev.blocking_answers
+    page = html.unescape(render_memo_html(rec, "http://testserver/"))
+    said = "; ".join(ev.blocking_answers)
+    assert f"Or change what blocks it first: the answers that block it are {said}." in page
+    assert "(see “What would flip it”)" not in page and "as the summary above says" not in page

@@ -910,6 +910,14 @@ class EvaluationRecord:
         return bool(self.favoured_conflicts) and bool(self.models) and self.models[0].score <= 0
 
     @property
+    def blocking_answers(self) -> tuple[str, ...]:
+        """The answers that made each blocker fire ("“Does the finished work need signing …” includes A lawyer's
+        sign-off …"), once each, in order: what to revisit to lift the block (review 135: the memo sent the reader
+        from the summary to "What would flip it" and back, naming no answer)."""
+        blocking = {b.rule for b in self.blockers}
+        return tuple(dict.fromkeys(reason for f in self.fired if f.code in blocking for reason in f.because))
+
+    @property
     def counted_against_lead(self) -> str:
         """What takes points off the model recommended, by the rules' names, most first ("Steady work keeps a
         person busy" at -10), for ``leads_only_by_date`` (review 136: -10 said without its reason)."""
