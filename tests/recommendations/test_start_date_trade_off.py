@@ -409,3 +409,10 @@ def test_a_bridge_with_no_offshore_cost_says_so(reference: Playbook) -> None:
     late = [c for c in ev.conflicts if c.kind == "model"]
     assert late and not ev.cost.available
     assert late[0].options[2].costs.endswith("(no offshore cost is estimated for either, as the cost section says)")
+
+
+def test_a_providers_pilot_is_not_labelled_as_a_first_team_of_your_own(reference: Playbook) -> None:
+    # Review 135: "Run a paid pilot … with a provider (A first team of your own comes first)".
+    ev = evaluated_case(reference, CENTRE, start_within="one-to-three")
+    (pilot,) = [c for c in ev.conditions if c.text.startswith(PILOT)]
+    assert pilot.name == "A first trial on real work comes first (a first team of your own, or a provider's pilot)"
