@@ -181,7 +181,7 @@ def test_a_long_reason_is_told_the_room_it_has(nobody_fits: Recommendation, buye
 
 
 def test_a_note_too_long_is_told_its_limit_by_name(nobody_fits: Recommendation, buyer_client: Client) -> None:
-    # Review 135: Django's "Ensure this value has at most 2000 characters (it has 5000)", naming neither field nor limit.
+    # Review 135: Django's "Ensure this value has at most 2000 characters (it has 5000)", naming no field or limit.
     url = reverse("vendors:add", args=[nobody_fits.pk])
     sent = {"vendor": "alpha-health", "reason": "They agreed to sign our DPDP addendum", "notes": "n" * 5000}
     page = html.unescape(buyer_client.post(url, sent).content.decode())
