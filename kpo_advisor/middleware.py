@@ -25,7 +25,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
-from apps.common.hostile import ascii_int, refusal
+from apps.common.hostile import SaidBadRequest, ascii_int, refusal
 from kpo_advisor.outage import RETRY_AFTER_SECONDS, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -453,6 +453,11 @@ class ProductErrorPagesMiddleware:
             raise MiddlewareNotUsed
         self.get_response = get_response
 
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        # Kept for the page drawn below, which says a refusal's own words (review 137: a ``SaidBadRequest`` read as
+        # the generic 400 under ``make run``); Django's handler still answers first, with its technical page.
+        request._raised = exception  # type: ignore[attr-defined]  # read in __call__, on this request only
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code < 400 or response.streaming or request.path.startswith("/api/"):
@@ -468,13 +473,14 @@ class ProductErrorPagesMiddleware:
         # 500 handler reads the exception, which is gone here: a lost database is answered earlier, by
         # DatabaseUnavailableMiddleware, so its plain 500 page is the rest of it).
         status = response.status_code
+        raised = getattr(request, "_raised", None)
         page: HttpResponse
         if status == 404:
-            page = page_not_found(request, Http404())
+            page = page_not_found(request, raised if isinstance(raised, Http404) else Http404())
         elif status == 403:
-            page = permission_denied(request, PermissionDenied())
+            page = permission_denied(request, raised if isinstance(raised, PermissionDenied) else PermissionDenied())
         elif status < 500:
-            page = bad_request(request, SuspiciousOperation())
+            page = bad_request(request, raised if isinstance(raised, SaidBadRequest) else SuspiciousOperation())
         else:
             page = plain_page("500.html", 500, request)
         # What the middleware inside gave the technical page: the request's id (so a report matches the log line, as

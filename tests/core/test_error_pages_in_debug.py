@@ -53,6 +53,21 @@ def test_with_debug_on_a_missing_page_and_a_failing_view_get_the_products_pages(
     assert api.status_code == 404 and api["Content-Type"] == "application/problem+json"
 
 
+def test_with_debug_on_a_refusal_in_the_products_words_keeps_them(
+    settings: Any, buyer: Any, organisation: Any, other_organisation: Any
+) -> None:
+    # Review 137: under `make run`, a form naming two organisations read the generic 400, and a 403 lost its reason.
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    client.force_login(buyer)
+    members = "/accounts/members/"
+    sent = {"email": "x@acme.test", "role": "viewer", "drawn_in": [str(organisation.pk), str(organisation.pk)]}
+    twice = client.post(members, sent)
+    assert twice.status_code == 400 and "named the organisation its page was opened in twice" in twice.content.decode()
+    foreign = client.post(members, {**sent, "drawn_in": str(other_organisation.pk)}, HTTP_ORIGIN="http://testserver")
+    assert foreign.status_code == 403 and "an organisation you are not a member of now" in foreign.content.decode()
+
+
 def test_debug_pages_gives_a_developer_djangos_technical_pages(settings: Any) -> None:
     settings.DEBUG = True
     settings.DEBUG_PAGES = True
