@@ -176,9 +176,15 @@ def _no_organisation(request: HttpRequest) -> HttpResponse:
     from apps.accounts.models import MemberRemoval
 
     email = str(getattr(request.user, "email", "")).strip().lower()
+    joined = getattr(request.user, "date_joined", None)
+    # Only a removal of this account: one of an earlier account with the same address (deleted, and the address
+    # signed up again) is not this person's to read (review 137).
     removal = (
-        MemberRemoval.objects.filter(email=email).select_related("organisation").order_by("-removed_at").first()
-        if email
+        MemberRemoval.objects.filter(email=email, removed_at__gte=joined)
+        .select_related("organisation")
+        .order_by("-removed_at")
+        .first()
+        if email and joined is not None
         else None
     )
     context = {"sent": sent, "posted": request.method == "POST", "removal": removal}

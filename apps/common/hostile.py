@@ -688,16 +688,24 @@ NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
 # 503 page's replay judges names the same way: kpo_advisor.outage.SECRET_NAME), or one whose text has the shape of
 # this product's own secrets, an API key ("kpo_" and its prefix) or a webhook's signing secret ("whsec_"); review 134:
 # "Api key kpo_…" and "Secret whsec_…" were listed back.
-SESSION_NAME = re.compile(r"session|cookie|authori[sz]ation|bearer", re.IGNORECASE)
-SECRET_VALUE = re.compile(r"(^|[^A-Za-z0-9])(kpo_[0-9a-f]{6,}|whsec_[A-Za-z0-9_-]{6,})")
+SESSION_NAME = re.compile(
+    r"session|cookie|authori[sz]ation|bearer|passcode|(^|[\W_])(auth|sid|jwt)($|[\W_])|[a-z]Key($|[\W_])",
+    re.IGNORECASE,
+)
+SECRET_VALUE = re.compile(r"(^|[^a-z0-9])(kpo_[0-9a-f]{6,}|whsec_[a-z0-9_-]{6,}|bearer\s+\S{4,})", re.IGNORECASE)
 
 
 def holds_secret(name: str, values: Iterable[str]) -> bool:
+    """Whether a field sent is one a refusal page never gives back, judged on its name and text as sent and as they
+    would be listed, without control characters and what draws nothing (review 137: "kpo_ae75\x0137d7…" and
+    "passw\u200bord" were listed, cleaned, under what they are)."""
     from kpo_advisor.outage import SECRET_NAME
 
-    if SECRET_NAME.search(name) or SESSION_NAME.search(name):
-        return True
-    return any(isinstance(v, str) and SECRET_VALUE.search(v) for v in values)
+    for said in {name, without_unseen(CONTROL.sub("", name))}:
+        if SECRET_NAME.search(said) or SESSION_NAME.search(said):
+            return True
+    texts = [v for v in values if isinstance(v, str)]
+    return any(SECRET_VALUE.search(t) or SECRET_VALUE.search(without_unseen(CONTROL.sub("", t))) for t in texts)
 
 
 def secrets_left_out(count: int) -> tuple[str, str]:

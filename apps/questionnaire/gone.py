@@ -121,37 +121,13 @@ def _gone(request: HtmxMemberRequest, deleted: DeletedDraft, code: str) -> HttpR
 
 
 def sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple[str, str]]:
-    """What was sent to a deleted draft, as (question or field, value) in words where the playbook still reads them:
-    answers, and a comment or a reason typed with them."""
+    """What was sent to a deleted draft, as (question or field, value) in words where the playbook still reads them,
+    with the listing's limits: secrets counted, never listed, 30 fields and each cut at 20,000 characters (review 137:
+    this page had its own listing, with none of them)."""
     compiled = compiled_playbook(deleted.playbook) if deleted.playbook is not None else None
-    questions = compiled.questions if compiled is not None else {}
-    titles = {s.code: s.title for s in compiled.sections} if compiled is not None else {}
-    out = []
-    chosen: dict[str, str] = {}
-
-    def people() -> Mapping[str, str]:
-        if not chosen:
-            chosen.update(_members_by_choice(deleted.organisation_id))
-        return chosen
-
-    for name in request.POST:
-        values = [v for v in request.POST.getlist(name) if v.strip()]
-        if not values:
-            continue
-        kind = name.partition("-")[0]
-        if kind in ("section", "opinion") and (known := _field_words(name, titles, people)) is not None:
-            # The contributors page: who answers each step and who gives it a second opinion, named as its lists do
-            # (review 92: the 410 page listed none of it).
-            label, words = known
-            out.append((label, "; ".join(words.get(v, v) for v in values)))
-        elif name in questions:
-            q = questions[name]
-            labels = {o.code: o.label for o in q.options}
-            out.append((q.prompt, "; ".join(labels.get(v, v) for v in values)))
-        elif name in SENT_LABELS:
-            words = SENT_VALUES.get(name, {})
-            out.append((SENT_LABELS[name], "; ".join(words.get(v, v) for v in values)))
-    return out
+    if compiled is None:
+        return typed_fields(request)
+    return typed_fields(request, compiled.questions, {s.code: s.title for s in compiled.sections})
 
 
 def _members_by_choice(organisation_id: int) -> dict[str, str]:
@@ -237,7 +213,7 @@ def typed_fields(
             out.append((questions[name].prompt, cut_text("; ".join(labels.get(v, v) for v in kept))))
         elif kept and (known := _field_words(name, titles, people)) is not None:
             label, words = known
-            out.append((label, cut_text("; ".join(str(words.get(v, v)) for v in kept))))
+            out.append((label[:80], cut_text("; ".join(str(words.get(v, v)) for v in kept))))
         elif kept:
             # Its name cleaned as typed text is (review 134: a direction override in a name reversed the label).
             label = (

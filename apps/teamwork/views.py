@@ -352,8 +352,8 @@ MEMBERS_GONE = (
 # a member had been removed).
 NOT_A_MEMBER = "The form named a member by something that is not a member's id, so nothing was saved."
 GONE_LEFT_ALONE = (
-    "A member this page showed has been removed from the organisation since it was opened: the roles they held went "
-    "with them."
+    "A member this page showed is not in the organisation now (removed since it was opened, or never in it): the "
+    "roles they held, if any, went with them."
 )
 
 
@@ -392,6 +392,9 @@ def roles(request: MemberRequest) -> HttpResponse:
         # member was refused because someone else had been removed meanwhile, as the contributors page does not).
         sent = {key.removeprefix("was-") for key in request.POST if key.removeprefix("was-").startswith("roles-")}
         if any(ascii_int(key.removeprefix("roles-")) is None for key in sent):
+            return refused_on(request, NOT_A_MEMBER, roles, address=reverse("teamwork:roles"), status=400)
+        # A member's id written another way ("roles-0002") is no field of this page: refused as no member id.
+        if any(f"roles-{ascii_int(key.removeprefix('roles-'))}" != key for key in sent):
             return refused_on(request, NOT_A_MEMBER, roles, address=reverse("teamwork:roles"), status=400)
         gone = sent - own
         if any(_changed_for(request.POST, key) for key in gone):

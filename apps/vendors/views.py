@@ -35,7 +35,7 @@ from apps.accounts.scoping import (
 from apps.common.confirm import unconfirmed
 from apps.common.drawn import Since, since_drawn
 from apps.common.formatting import usd_range
-from apps.common.hostile import ascii_int, cut_text
+from apps.common.hostile import ascii_int, cut_text, holds_secret
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
 from apps.engagements.models import EngagementModel
@@ -181,11 +181,19 @@ def _already_listed(
     context = _matching_context(request, recommendation, add_form=AddVendorForm(), add_code=vendor.code)
     context["already_listed"] = {
         "message": f"{vendor.name} is already among this recommendation's providers{standing}.",
-        "reason": cut_text(str(request.POST.get("reason", "")).strip()),
-        "notes": cut_text(str(request.POST.get("notes", "")).strip()),
+        "reason": _given_back(request, "reason"),
+        "notes": _given_back(request, "notes"),
     }
     context["page_address"] = reverse("vendors:matching", args=[recommendation.pk])
     return render(request, "vendors/matching.html", context, status=409)
+
+
+def _given_back(request: MemberRequest, name: str) -> str:
+    """A field's text given back on the 409, as every refusal gives it (review 137: a pasted API key came back)."""
+    text = str(request.POST.get(name, "")).strip()
+    if text and holds_secret(name, [text]):
+        return "(not listed: it holds something shaped like a password, key or token)"
+    return cut_text(text)
 
 
 def _status_words(label: str) -> str:

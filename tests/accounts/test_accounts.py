@@ -642,6 +642,14 @@ def test_a_person_an_owner_removed_is_told_so_not_that_they_have_no_organisation
     assert response.status_code == 403
     assert "You're not in an organisation now" in page and "not in an organisation yet" not in page
     assert f"An owner of {organisation.name} removed this account from it on " in page
+    # A new account at the address of one removed earlier is not told of that removal (review 137).
+    address = buyer.email
+    buyer.delete()
+    again = User.objects.create_user(email=address, password=PASSWORD)
+    later = Client()
+    later.force_login(again)
+    page = html.unescape(later.get(reverse("questionnaire:list")).content.decode())
+    assert "removed this account" not in page and "You're not in an organisation yet" in page
     # Someone never in one still reads "yet".
     newcomer = User.objects.create_user(email="new@example.test", password=PASSWORD)
     fresh = Client()

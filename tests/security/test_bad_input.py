@@ -1407,6 +1407,25 @@ def test_a_refused_form_never_lists_a_key_token_or_session_and_cleans_the_names_
             assert secret not in page, secret
         assert "\u202e" not in page
         assert "kept text" in page and "6 fields holding a password, key or token, never listed here" in page
+    # Judged as it would be listed, too: a key split by a control character or a name by what draws nothing, a
+    # camel-cased key, a passcode, a bearer token or an upper-cased key (review 137).
+    tricky = {
+        "evidence": "Kept evidence",
+        "notes": "key kpo_ae75\x0137d73399_wG3B2opGhVCX end",
+        "passw\u200bord": "VAL-password",
+        "ses\u00adsion": "shy-session-value",
+        "accessKey": "AKIA-SECRET",
+        "passcode": "1234",
+        "reason": "Bearer zzzzzz",
+        "other": "KPO_AE7537D73399",
+    }
+    for response in (
+        editor.post(reverse("vendors:diligence_item", args=[987654]), tricky, HTTP_ORIGIN="http://testserver"),
+    ):
+        page = html.unescape(response.content.decode())
+        for secret in ("wG3B2opGhVCX", "VAL-password", "shy-session-value", "AKIA-SECRET", "1234", "zzzzzz", "AE7537"):
+            assert secret not in page, secret
+        assert "Kept evidence" in page
 
 
 def test_a_refused_form_outside_the_questionnaire_names_its_fields_as_its_page_does(world: World) -> None:

@@ -187,3 +187,24 @@ def test_a_note_too_long_is_told_its_limit_by_name(nobody_fits: Recommendation, 
     page = html.unescape(buyer_client.post(url, sent).content.decode())
     assert '<a href="#notes-alpha-health">Keep the note to 2,000 characters or fewer (it has 5000).</a>' in page
     assert "Ensure this value" not in page and not ShortlistEntry.objects.exists()
+
+
+def test_a_provider_already_listed_never_gives_back_a_pasted_key(
+    nobody_fits: Recommendation, buyer_client: Client
+) -> None:
+    # Review 137: the 409 gave back "Notes: Our key is kpo_…" and a reason holding a webhook secret.
+    url = reverse("vendors:add", args=[nobody_fits.pk])
+    assert (
+        buyer_client.post(
+            url, {"vendor": "alpha-health", "reason": "They agreed to sign our DPDP addendum"}
+        ).status_code
+        == 302
+    )
+    sent = {
+        "vendor": "alpha-health",
+        "reason": "Reason with whsec_AbCdEf1234567 inside",
+        "notes": "key kpo_dca1864227d7_X",
+    }
+    page = html.unescape(buyer_client.post(url, sent).content.decode())
+    assert "whsec_AbCdEf1234567" not in page and "kpo_dca1864227d7" not in page
+    assert page.count("(not listed: it holds something shaped like a password, key or token)") == 2
