@@ -135,3 +135,13 @@ def test_an_admin_action_on_a_selected_id_that_is_not_one_is_400_and_does_nothin
     # A real id still reaches the action (its confirmation page).
     ok = curator_client.post("/admin/vendors/vendor/", {"action": "delete_selected", "_selected_action": [vendor.pk]})
     assert ok.status_code == 200 and "Are you sure" in ok.content.decode()
+
+
+def test_the_playbooks_list_offers_no_bulk_delete(curator_client: Client, playbook: Playbook) -> None:
+    # Review 137: delete_selected on published versions walked every rule for a minute, then a 503.
+    page = curator_client.get("/admin/playbooks/playbook/").content.decode()
+    assert 'value="delete_selected"' not in page and 'value="publish"' in page
+    response = curator_client.post(
+        "/admin/playbooks/playbook/", {"action": "delete_selected", "_selected_action": [playbook.pk], "post": "yes"}
+    )
+    assert response.status_code in (200, 302) and Playbook.objects.filter(pk=playbook.pk).exists()
