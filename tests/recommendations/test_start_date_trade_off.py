@@ -264,10 +264,10 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     score = rec.record.evaluation.models[0].score
     assert score <= 0 and rec.record.evaluation.leads_only_by_date
     against = rec.record.evaluation.counted_against_lead
-    assert against == "“Steady work keeps a person busy” -10"  # review 136: the reason for the points
+    assert against == "“Steady work keeps a person busy” (-10)"  # review 136: the reason for the points
     said = (
-        f"(no points in its favour ({score}: {against}): it leads only because the models your answers favour cannot "
-        "start in time)"
+        f"(no points in its favour: {score}, from {against}; it leads only because the models your answers favour "
+        "cannot start in time)"
     )
     assert f"{top} {said}" in text and f"{top} {said}" in memo
     # Without the start date, the best fit as before.

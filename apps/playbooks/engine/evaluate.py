@@ -1350,7 +1350,8 @@ def _too_late(
             code=f"start_within:{late.model.code}",
             kind="model",
             between=("start_within", late.model.code),
-            text=_favoured(late) + (f" {SETTLE_BLOCKERS_FIRST}" if blocked else ""),
+            # Said once, with the first (it had been said three times on one page).
+            text=_favoured(late) + (f" {SETTLE_BLOCKERS_FIRST}" if blocked and i == 0 else ""),
             options=(
                 req.Option(
                     f"Start later and go with {late.model.name}",

@@ -922,7 +922,7 @@ class EvaluationRecord:
         """What takes points off the model recommended, by the rules' names, most first ("Steady work keeps a
         person busy" at -10), for ``leads_only_by_date`` (review 136: -10 said without its reason)."""
         against = sorted((c for c in self.models[0].contributions if c.points < 0), key=lambda c: c.points)[:2]
-        return "; ".join(f"“{c.name}” {c.points}" for c in against)
+        return " and ".join(f"“{c.name}” ({c.points})" for c in against)
 
     @property
     def ruled_out_by_date(self) -> frozenset[str]:
