@@ -145,11 +145,11 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
     change_form_template = "admin/playbooks/playbook/change_form.html"
     change_list_template = "admin/playbooks/playbook/change_list.html"
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         # No bulk delete: working out what deleting published versions would take walked every rule and condition of
         # each for a minute or more before refusing, and a second such request met the query deadline as a 503
         # (review 137). A draft is deleted from its own page; a published version is retired.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, *args, **kwargs)
         actions.pop("delete_selected", None)
         return actions
 

@@ -231,6 +231,12 @@ def memo_pdf(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         result = _memo_drawing(request, rec)
         if result.status == TaskResultStatus.SUCCESSFUL:
             stored = memo.current_memo(rec, fresh=True)
+            if stored is None:
+                # Finished without storing this version: a worker still running an older renderer took it and drew
+                # nothing (during a deploy, or a development server reloaded without its worker), and the download
+                # waited for ever. Asked again, for a worker running this renderer.
+                base_url = request.build_absolute_uri("/")
+                result = memo_tasks.request_memo(recommendation=rec, user=request.user, base_url=base_url, again=True)
     if stored is None or request.htmx:
         return _memo_status(request, rec, result, ready=stored is not None)
     etag = f'"{stored.sha256}"'

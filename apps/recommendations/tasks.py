@@ -45,11 +45,13 @@ def _identity(rec: Recommendation) -> dict[str, object]:
     return {"recommendation_id": rec.pk, "renderer_version": memo.memo_version(rec)}
 
 
-def request_memo(*, recommendation: Recommendation, user: User, base_url: str) -> TaskResult:
-    """Queue the memo's drawing, once per recommendation and renderer version, whoever asks."""
+def request_memo(*, recommendation: Recommendation, user: User, base_url: str, again: bool = False) -> TaskResult:
+    """Queue the memo's drawing, once per recommendation and renderer version, whoever asks; ``again``: afresh when
+    the drawing finished without storing it (``enqueue_once``)."""
     return enqueue_once(
         draw_memo,
         identity=_identity(recommendation),
+        again=again,
         organisation_id=recommendation.organisation_id,
         user_id=user.pk,
         base_url=base_url,

@@ -44,10 +44,11 @@ def latest(task: Task, identity: dict[str, Any]) -> TaskResult | None:
     return row.task_result if row is not None else None
 
 
-def enqueue_once(task: Task, *, identity: dict[str, Any], **extra: Any) -> TaskResult:
+def enqueue_once(task: Task, *, identity: dict[str, Any], again: bool = False, **extra: Any) -> TaskResult:
     """Enqueue ``task(**identity, **extra)`` unless a task for the same ``identity`` is queued,
     running or done; then that one is returned. A failed one (retries used up) is enqueued afresh:
-    asking again is how a person retries.
+    asking again is how a person retries. ``again``: one done is enqueued afresh too (its work is not there: done by
+    a worker running other code, say); one queued or running is still returned.
 
     ``extra`` holds arguments that do not make the work different (who asked, the site's address)."""
     if not isinstance(task.get_backend(), DatabaseBackend):
@@ -57,6 +58,7 @@ def enqueue_once(task: Task, *, identity: dict[str, Any], **extra: Any) -> TaskR
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ENQUEUE_LOCK, _identity(task, identity)])
         current = latest(task, identity)
-        if current is not None and current.status in LIVE:
+        done = current is not None and current.status == TaskResultStatus.SUCCESSFUL
+        if current is not None and current.status in LIVE and not (again and done):
             return current
         return task.enqueue(**identity, **extra)

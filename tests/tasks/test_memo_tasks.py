@@ -249,3 +249,22 @@ def test_a_real_worker_process_draws_the_memo(
     response = buyer_client.get(_url(rec, check=True))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     assert bytes(Memo.objects.get(recommendation=rec).pdf) == response.content
+
+
+def test_a_drawing_a_worker_on_another_renderer_finished_without_storing_is_asked_again(
+    rec: Recommendation, buyer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A development server reloaded without its worker (and a deploy's old worker) took the drawing, drew nothing for
+    # a renderer it does not run, and finished: the download answered 202 for ever.
+    monkeypatch.setattr(memo, "render_memo_pdf", Renderer())
+    assert buyer_client.get(_url(rec)).status_code == 202
+    monkeypatch.setattr(memo, "RENDERER_VERSION", "an older renderer")  # the worker's code
+    run_worker()
+    monkeypatch.undo()
+    monkeypatch.setattr(memo, "render_memo_pdf", Renderer())
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL and not Memo.objects.exists()
+    assert buyer_client.get(_url(rec, check=True)).status_code == 202
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+    run_worker()
+    response = buyer_client.get(_url(rec))
+    assert response.status_code == 200 and response.content == FAKE_PDF
