@@ -89,7 +89,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     page reads nothing from the request but its path; a refusal in the product's own words (``SaidBadRequest``) says
     them, and to an htmx request in its target's place."""
     if isinstance(exception, SaidBadRequest):
-        return refusal(request, 400, "Nothing was done", str(exception))
+        if request.headers.get("HX-Request") == "true":
+            return refusal(request, 400, "Nothing was done", str(exception))
+        # What the form held, to copy, as the 403s list it (review 139: reloading lost the typed title).
+        signed_in = request.user.is_authenticated if hasattr(request, "user") else False
+        checked = getattr(request, "csrf_processing_done", False)
+        sent = typed_fields_named(request) if signed_in and checked and same_site(request) else []
+        return render(request, "400_said.html", {"message": str(exception), "sent": sent}, status=400)
     return plain_page("400.html", 400, request)
 
 

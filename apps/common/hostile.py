@@ -689,23 +689,45 @@ NOT_TYPED_ENDINGS = ("__present", "__loaded", "_drawn")
 # this product's own secrets, an API key ("kpo_" and its prefix) or a webhook's signing secret ("whsec_"); review 134:
 # "Api key kpo_…" and "Secret whsec_…" were listed back.
 SESSION_NAME = re.compile(
-    r"session|cookie|authori[sz]ation|bearer|passcode|(^|[\W_])(auth|sid|jwt)($|[\W_])|[a-z]Key($|[\W_])",
+    r"session|cookie|authori[sz]ation|bearer|passcode|(^|[\W_])(auth|sid|jwt)($|[\W_])", re.IGNORECASE
+)
+# A camel-cased key, token or secret ("accessKey", "apiToken"), case as written: "monkey" is no key.
+CAMEL_SECRET = re.compile(r"[a-z](Key|Token|Secret)s?($|[\W_A-Z])")
+SECRET_VALUE = re.compile(
+    r"(^|[^a-z0-9])(kpo_[0-9a-f]{6,}|whsec_[a-z0-9_-]{6,})"
+    # A bearer or other token of a token's length: "bearer bonds" and "bearer shares" are words (review 139).
+    r"|bearer\s*[a-z0-9._~+/-]{16,}|\btoken\s+[a-z0-9._~+/-]{12,}"
+    # A session cookie or a password written out.
+    r"|\b(sessionid|csrftoken)=\S{6,}|password\s*[:=]\s*\S{6,}",
     re.IGNORECASE,
 )
-SECRET_VALUE = re.compile(r"(^|[^a-z0-9])(kpo_[0-9a-f]{6,}|whsec_[a-z0-9_-]{6,}|bearer\s+\S{4,})", re.IGNORECASE)
+# Letters of other scripts that look like Latin ones, folded so a name spelt with them is judged as it reads.
+LOOKALIKES = str.maketrans(
+    "аеорсухіјѕкмтвнАЕОРСУХІЈЅКМТВНαορτυνκιΑΟΡΤΥΝΚΙ", "aeopcyxijskmtbhAEOPCYXIJSKMTBHaoptvvkiAOPTYNKI"
+)
+
+
+def _bare(text: str) -> str:
+    """``text`` as it reads: compatibility forms folded (full-width letters), every character that draws nothing or
+    only marks another taken out (format characters, joiners, combining marks, variation selectors, controls), and
+    letters of other scripts that look like Latin ones read as those (review 139: "passw\u200dord", "p\u0430ssword"
+    and a key split by a joiner were listed)."""
+    folded = unicodedata.normalize("NFKC", text).translate(LOOKALIKES)
+    return "".join(
+        ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc", "Mn", "Me") and not _variation_selector(ch)
+    )
 
 
 def holds_secret(name: str, values: Iterable[str]) -> bool:
     """Whether a field sent is one a refusal page never gives back, judged on its name and text as sent and as they
-    would be listed, without control characters and what draws nothing (review 137: "kpo_ae75\x0137d7…" and
-    "passw\u200bord" were listed, cleaned, under what they are)."""
+    read (``_bare``; review 137: "kpo_ae75\x0137d7…" and "passw\u200bord" were listed, cleaned, under what they are)."""
     from kpo_advisor.outage import SECRET_NAME
 
-    for said in {name, without_unseen(CONTROL.sub("", name))}:
-        if SECRET_NAME.search(said) or SESSION_NAME.search(said):
+    for said in {name, _bare(name)}:
+        if SECRET_NAME.search(said) or SESSION_NAME.search(said) or CAMEL_SECRET.search(said):
             return True
     texts = [v for v in values if isinstance(v, str)]
-    return any(SECRET_VALUE.search(t) or SECRET_VALUE.search(without_unseen(CONTROL.sub("", t))) for t in texts)
+    return any(SECRET_VALUE.search(t) or SECRET_VALUE.search(_bare(t)) for t in texts)
 
 
 def secrets_left_out(count: int) -> tuple[str, str]:
@@ -731,7 +753,7 @@ def _sent_text(request: HttpRequest | None, most: int = 30, longest: int = 20_00
             continue
         kept = [CONTROL.sub("", v) for v in values if isinstance(v, str) and v.strip()]
         text = "\n".join(kept)
-        if text.strip() and holds_secret(name, values):
+        if text.strip() and holds_secret(key, values):
             secret += 1
         elif text.strip():
             if len(out) == most:

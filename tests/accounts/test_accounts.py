@@ -516,8 +516,13 @@ def test_a_page_drawn_where_the_user_is_no_member_or_naming_two_organisations_do
         {"drawn_in": [str(organisation.pk), str(other_organisation.pk)]},
         {"drawn_in": [str(organisation.pk), str(organisation.pk)]},
     ):
-        refused = buyer_client.post(members, {**invite, **bad})
+        refused = buyer_client.post(members, {**invite, **bad, "note": "Typed before the refusal"}, **ours)
         assert refused.status_code == 400 and said in html.unescape(refused.content.decode())
+        # What the form held, to copy (review 139: reloading lost what was typed).
+        assert (
+            "What you sent was not saved" in refused.content.decode()
+            and "Typed before the refusal" in refused.content.decode()
+        )
     header = {"X-KPO-Drawn-In": str(other_organisation.pk)}
     disagree = buyer_client.post(members, {**invite, "drawn_in": str(organisation.pk)}, headers=header)
     assert disagree.status_code == 400 and said in html.unescape(disagree.content.decode())

@@ -1416,16 +1416,32 @@ def test_a_refused_form_never_lists_a_key_token_or_session_and_cleans_the_names_
         "ses\u00adsion": "shy-session-value",
         "accessKey": "AKIA-SECRET",
         "passcode": "1234",
-        "reason": "Bearer zzzzzz",
+        "reason": "Bearer zzzzzzzzzzzzzzzzzzzz",
         "other": "KPO_AE7537D73399",
+        # Review 139: joiners and marks that draw nothing, letters of other scripts, a joiner inside a key.
+        "passw\u200dord": "VAL-joined",
+        "p\u0430ssword": "VAL-cyrillic",
+        "kept": "kpo_0123\u200d456789abcdef",
+        "prose": "Covers bearer bonds and bearer shares in the credit book",
     }
     for response in (
         editor.post(reverse("vendors:diligence_item", args=[987654]), tricky, HTTP_ORIGIN="http://testserver"),
     ):
         page = html.unescape(response.content.decode())
-        for secret in ("wG3B2opGhVCX", "VAL-password", "shy-session-value", "AKIA-SECRET", "1234", "zzzzzz", "AE7537"):
+        for secret in (
+            "wG3B2opGhVCX",
+            "VAL-password",
+            "shy-session-value",
+            "AKIA-SECRET",
+            "1234",
+            "zzzzzz",
+            "AE7537",
+            "VAL-joined",
+            "VAL-cyrillic",
+            "456789abcdef",
+        ):
             assert secret not in page, secret
-        assert "Kept evidence" in page
+        assert "Kept evidence" in page and "Covers bearer bonds and bearer shares" in page  # words, not a token
 
 
 def test_a_refused_form_outside_the_questionnaire_names_its_fields_as_its_page_does(world: World) -> None:
