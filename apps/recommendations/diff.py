@@ -76,8 +76,10 @@ def _saving(rec: Recommendation) -> str:
     if top is None or top.tco is None or top.probability_saving is None:
         return "—"
     odds = f"chance of a saving {chance(top.probability_saving)}"
+    # A blocked verdict's figure is what it would be, were it not blocked, as the memo says (review 140).
+    unless = "were it not blocked, " if rec.record.evaluation.blockers else ""
     if top.extra_cost:
-        return f"{top.name} costs more than in-house by {cost.amount(top.costs_more_by)}; {odds}"
+        return f"{unless}{top.name} costs more than in-house by {cost.amount(top.costs_more_by)}; {odds}"
     likely, p10, p50, p90 = (
         cost.amount(v) for v in (top.savings[1], top.savings_p10, top.savings_p50, top.savings_p90)
     )
@@ -85,8 +87,8 @@ def _saving(rec: Recommendation) -> str:
     # In words (review 86: "P10 −£956,000, P50 £596,000, P90 £1,990,000" on the what-if page), led by the likely
     # figure the result page's headline gives (review 104: the comparison's £609,000 beside the result's £584,000).
     return (
-        f"{top.name}: a likely saving of {likely} (the middle of the simulated cases {p50}, between {p10} and {p90} "
-        f"in 8 of 10; a minus is a loss); {odds}; {even}"
+        f"{unless}{top.name}: a likely saving of {likely} (the middle of the simulated cases {p50}, between {p10} and "
+        f"{p90} in 8 of 10; a minus is a loss); {odds}; {even}"
     )
 
 
@@ -228,7 +230,7 @@ def _conditions(rec: Recommendation) -> str:
     # What others must settle first (a regulator's notice, a client's consent), then the buyer's own conditions; each
     # numbered, since a condition may hold a semicolon of its own (review 101: the notices that made the verdict
     # conditional were left out, and two conditions read as three).
-    items = [f"{'in place before signing' if g.own else 'settled first with others'}: {g.text}" for g in ev.gates] + [
+    items = [f"{'in place before signing' if g.own else 'settled before signing'}: {g.text}" for g in ev.gates] + [
         c.text for c in ev.conditions
     ]
     if len(items) > 1:

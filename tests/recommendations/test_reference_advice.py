@@ -196,7 +196,7 @@ def test_compare_lists_what_others_must_settle_first_and_numbers_each_condition(
     assert ev.gates and ev.conditions
     row = next(r for r in comparison_rows([rec, rec]) if r.what == "Conditions of the verdict")
     value = row.values[0]
-    assert value.startswith(f"(1) settled first with others: {ev.gates[0].text};")
+    assert value.startswith(f"(1) settled before signing: {ev.gates[0].text};")
     items = len(ev.gates) + len(ev.conditions)
     assert f"({items}) {ev.conditions[-1].text}" in value and f"({items + 1}) " not in value
 

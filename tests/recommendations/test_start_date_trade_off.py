@@ -224,22 +224,25 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     # Before the score it caps, which says so (review 128: a capped score read as a poor fit).
     assert text.index("What blocks it:") < text.index("Fit score")
     assert "One more model with more points than the best that can start is ruled out by the date too." in text
-    # Review 130: a blocked verdict offered to start a stop-gap now; nothing starts until the blocker is settled.
-    assert late[0].text.endswith(" Whichever you choose, no model starts until what blocks the verdict is settled.")
-    assert late[0].options[2].text.startswith(f"Start with {rec.record.evaluation.models[0].name} once what blocks")
-    assert "Whichever you choose, no model starts until what blocks the verdict is settled." in text
-    assert " now and move the work to " not in text
+    # Review 130: a blocked verdict offered to start a stop-gap now; nothing starts while the blocker applies.
+    said = "Whichever you choose, no model starts while what blocks the verdict applies."
+    assert late[0].text.endswith(f" {said}") and said not in late[1].text  # said once, with the first
+    assert late[0].options[-1].text.startswith(f"Start with {rec.record.evaluation.models[0].name} once what blocks")
+    assert said in text and " now and move the work to " not in text
     assert (
         late[0].options[0].costs.startswith("it launches about ")
-        and "after what blocks the verdict is settled, not" in late[0].options[0].costs
+        and "after what blocks the verdict no longer applies, not" in late[0].options[0].costs
     )
+    # No "keep the start date" beside "no model starts" (review 140).
+    assert [o.text.split(" ")[0] for o in late[0].options] == ["Start", "Start"]
+    assert not [o for c in late for o in c.options if o.text.startswith("Keep the start date")]
     # A favoured dedicated team's cost does not keep the work in-house until it has launched, so no plan is added up
     # from it (review 130): the option says what the figures shown price.
-    assert "as one plan" not in late[0].options[2].costs
-    assert late[0].options[2].costs.endswith("Dedicated team at the provider from its own launch)")
+    assert "as one plan" not in late[0].options[-1].costs
+    assert late[0].options[-1].costs.endswith("Dedicated team at the provider from its own launch)")
     # The other ruled out is not costed, and says so (review 130: it read as costed from its own launch).
-    assert late[1].options[2].costs.endswith(" not at all)")
-    assert "from its own launch" not in late[1].options[2].costs
+    assert late[1].options[-1].costs.endswith(" not at all)")
+    assert "from its own launch" not in late[1].options[-1].costs
     memo = render_memo_html(rec, "http://testserver/")
     assert memo.count('id="favoured-model"') == 1
 
@@ -361,6 +364,7 @@ def test_a_blocked_verdict_names_what_blocks_it_before_the_score_it_caps(
     names = "; ".join(b.name for b in ev.blockers)
     assert rows["Verdict"] == f"KPO doesn't win (blocked: {names})"
     assert rows["Fit score"] == f"{ev.fit_score}, capped by what blocks it ({ev.unblocked_score} on fit alone)"
+    assert rows["Saving (total cost of ownership)"].startswith("were it not blocked, ")  # review 140
     compared = _text(
         html.unescape(
             buyer_client.get(reverse("recommendations:compare") + f"?ids={rec.pk}&ids={again.pk}").content.decode()
@@ -408,7 +412,7 @@ def test_a_bridge_with_no_offshore_cost_says_so(reference: Playbook) -> None:
     )
     late = [c for c in ev.conflicts if c.kind == "model"]
     assert late and not ev.cost.available
-    assert late[0].options[2].costs.endswith("(no offshore cost is estimated for either, as the cost section says)")
+    assert late[0].options[-1].costs.endswith("(no offshore cost is estimated for either, as the cost section says)")
 
 
 def test_a_providers_pilot_is_not_labelled_as_a_first_team_of_your_own(reference: Playbook) -> None:

@@ -158,6 +158,17 @@ def test_a_decision_after_the_sign_off_ended_names_who_decided_and_gives_back_th
     assert list(Decision.objects.values_list("outcome", flat=True)) == ["approved"]
 
 
+def test_a_reason_of_2000_characters_with_line_breaks_is_taken(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    # Review 140: the box counted 2,000 characters with its line breaks, the server 2,019 (each sent as CR LF).
+    require_approval(organisation, approvals=1)
+    rec = stored(organisation, buyer, playbook)
+    reason = "\r\n".join(["r" * 99] * 20)  # 1,980 characters and 19 line breaks: 1,999 as typed
+    assert decide(approver_client, rec, "rejected", reason).status_code == 302
+    assert Decision.objects.get().reason == reason.replace("\r\n", "\n")
+
+
 def test_two_approvals_needed_it_awaits_the_second_and_a_rejection_by_anyone_ends_it(
     buyer: User,
     approver: User,

@@ -1262,7 +1262,7 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
 
 
 # Said beside a start-date trade-off when something blocks KPO whatever the date (``_too_late``).
-SETTLE_BLOCKERS_FIRST = "Whichever you choose, no model starts until what blocks the verdict is settled."
+SETTLE_BLOCKERS_FIRST = "Whichever you choose, no model starts while what blocks the verdict applies."
 
 # How the bridge option's costs open when they give the plan as one figure (``_bridge_plan``); the headline's sentence
 # on a stop-gap's saving looks for it (``cost_caveat.bridge_text``).
@@ -1339,7 +1339,7 @@ def _too_late(
                 f"{late.model.name} not at all"
             )
         return req.Option(
-            f"Start with {late.best.name} {'once what blocks it is settled' if blocked else 'now'} and move "
+            f"Start with {late.best.name} {'once what blocks it no longer applies' if blocked else 'now'} and move "
             f"the work to {late.model.name} when it is ready",
             f"two set-ups and a second transition; a first contract with an exit you can use, {_bridge(late)} ({said})",
             plan=figures,
@@ -1356,15 +1356,24 @@ def _too_late(
                 req.Option(
                     f"Start later and go with {late.model.name}",
                     (
-                        f"it launches about {late.launch:g} months after what blocks the verdict is settled"
+                        f"it launches about {late.launch:g} months after what blocks the verdict no longer applies"
                         if blocked
                         else f"the work starts in about {late.launch:g} months"
                     )
                     + f", not within {late.months}: change your answer on how soon the work must start",
                 ),
-                req.Option(
-                    f"Keep the start date with {late.best.name}, the best fit of the models that can start by then",
-                    f"{late.model.score - late.best.score} fewer points from your other answers",
+                # While blocked, no model starts by the date whatever is chosen (review 140: offered beside "no model
+                # starts").
+                *(
+                    ()
+                    if blocked
+                    else (
+                        req.Option(
+                            f"Keep the start date with {late.best.name}, the best fit of the models that can start by "
+                            "then",
+                            f"{late.model.score - late.best.score} fewer points from your other answers",
+                        ),
+                    )
                 ),
                 bridge_option(late, i == 0),
             ),
