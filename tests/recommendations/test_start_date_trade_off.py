@@ -267,10 +267,10 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     score = rec.record.evaluation.models[0].score
     assert score <= 0 and rec.record.evaluation.leads_only_by_date
     against = rec.record.evaluation.counted_against_lead
-    assert against == "“Steady work keeps a person busy” (-10)"  # review 136: the reason for the points
+    assert against == "-10 in all: -10 from “Steady work keeps a person busy”"  # review 136: the reason for the points
     said = (
-        f"(no points in its favour: {score}, from {against}; it leads only because the models your answers favour "
-        "cannot start in time)"
+        f"(no points in its favour: {against}; it leads only because the models your answers favour cannot start in "
+        "time)"
     )
     assert f"{top} {said}" in text and f"{top} {said}" in memo
     # Without the start date, the best fit as before.
@@ -420,3 +420,18 @@ def test_a_providers_pilot_is_not_labelled_as_a_first_team_of_your_own(reference
     ev = evaluated_case(reference, CENTRE, start_within="one-to-three")
     (pilot,) = [c for c in ev.conditions if c.text.startswith(PILOT)]
     assert pilot.name == "A first trial on real work comes first (a first team of your own, or a provider's pilot)"
+
+
+def test_a_lead_with_points_for_and_against_says_both(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 138: "-5, from “Steady work keeps a person busy” (-10)" left out the +5 in its favour.
+    case = reference.golden_cases.get(name__startswith="AmLaw 200 firm: steady e-discovery review")
+    answers = {**case.answers, "start_within": "within-month"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    assert ev.leads_only_by_date
+    top = ev.models[0]
+    said = ev.counted_against_lead
+    assert said.startswith(f"{top.score} in all: -10 from “Steady work keeps a person busy”")
+    assert all(f"{c.points:+d} from “{c.name}”" in said for c in top.contributions if c.points)

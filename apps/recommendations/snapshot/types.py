@@ -919,10 +919,14 @@ class EvaluationRecord:
 
     @property
     def counted_against_lead(self) -> str:
-        """What takes points off the model recommended, by the rules' names, most first ("Steady work keeps a
-        person busy" at -10), for ``leads_only_by_date`` (review 136: -10 said without its reason)."""
-        against = sorted((c for c in self.models[0].contributions if c.points < 0), key=lambda c: c.points)[:2]
-        return " and ".join(f"“{c.name}” ({c.points})" for c in against)
+        """The model recommended's points in words, those against it first ("-5 in all: -10 from “Steady work keeps a
+        person busy”, +5 from …"), for ``leads_only_by_date`` (review 136: -10 said without its reason)."""
+        # Every part of the score, those against it first (review 138: "-5, from … (-10)" left out the +5 for it).
+        top = self.models[0]
+        parts = sorted((c for c in top.contributions if c.points), key=lambda c: c.points)[:3]
+        said = ", ".join(f"{c.points:+d} from “{c.name}”" for c in parts)
+        more = "" if len(parts) == sum(1 for c in top.contributions if c.points) else " and more"
+        return f"{top.score} in all: {said}{more}" if said else str(top.score)
 
     @property
     def ruled_out_by_date(self) -> frozenset[str]:
