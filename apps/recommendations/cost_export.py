@@ -86,7 +86,7 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
         for line in m.lines:
             yield _row(m.name, line.label, line.kind, cur, line.horizon, line.formula)
         # The sum of its lines where it has them (review 136: the total's note was the first line's formula).
-        total_note = "the sum of the lines above, each over the period" if m.lines else m.formula
+        total_note = TOTAL_NOTE if m.lines else m.formula
         yield _row(m.name, f"Total over {cost.period}", "total", cur, m.horizon, total_note)
         note = "; ".join(n for n in (said.get(m.model, ""), _saving_note(m)) if n)
         yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, note)
@@ -95,6 +95,13 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
     for name, why in cost.skipped:
         yield _row(name, "Not costed", "skipped", cur, None, why)
     yield from _figure_rows(cost)
+
+
+# A total's note in the cost CSV (review 138: "the sum of the lines above" held for the likely column only).
+TOTAL_NOTE = (
+    "likely: the sum of the likely figures above; P10 and P90: the total's own over the simulated cases, not the sum "
+    "of the lines' P10s or P90s"
+)
 
 
 def _plan_rows(ev: EvaluationRecord, cur: str) -> Iterator[list[str]]:

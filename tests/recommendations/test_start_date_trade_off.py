@@ -17,6 +17,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.common.formatting import money, significant
 from apps.playbooks.models import Playbook
+from apps.recommendations.cost_export import TOTAL_NOTE
 from apps.recommendations.diff import comparison_rows
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.services import submit_and_recommend
@@ -166,7 +167,7 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     assert saving["Own captive centre (GCC)"].startswith("your start date rules it out: costed from its own launch")
     assert saving[top].startswith("the best that can start by your date, priced for the whole period as if it stayed")
     totals = [r for r in csv.reader(io.StringIO(exported)) if r[2] == "total" and r[0] == top]
-    assert totals and totals[0][7] == "the sum of the lines above, each over the period"  # review 136
+    assert totals and totals[0][7] == TOTAL_NOTE  # review 136
     # And the plan as rows of its own (reviews 131 and 135).
     plan = [r for r in csv.reader(io.StringIO(exported)) if r[2] in ("plan", "plan_saving")]
     assert [(r[0], r[1], r[2], r[3]) for r in plan] == [
