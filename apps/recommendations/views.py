@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -270,6 +271,9 @@ def export_json(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 
 # The obligations CSV's "regime" for the verdict's own conditions (docs/exports.md).
 CONDITIONS_OF_THE_VERDICT = "Conditions of this verdict"
+# A condition settled before signing: said so, or terms to sign or put in the contract, or a budget's agreement (review
+# 138: "Sign UK GDPR processor terms…" and "…put it in the contract" were filed "Before the work moves").
+SIGNING = re.compile(r"before signing|\bcontract\b|\bsign\b|\bsigns\b|\bterms\b", re.IGNORECASE)
 WHAT_BLOCKS_IT = "What blocks this verdict"
 
 
@@ -295,7 +299,7 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         # settled before signing is filed so (review 136: filed "Before the work moves").
         checklist = [("Before signing", g.name, f"Settled before signing: {g.text}") for g in ev.gates_to_check]
         checklist += [
-            ("Before signing" if "before signing" in c.text.lower() else "Before the work moves", c.name, c.text)
+            ("Before signing" if SIGNING.search(c.text) else "Before the work moves", c.name, c.text)
             for c in ev.conditions
         ]
         for label, why, what in checklist:

