@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 DUTCH_BANK = "KYC refresh: a Dutch bank"
 GATE = "the notice to your regulator of outsourcing a critical or important function and any objection it raises"
 APRA_GATE = (
-    "the notice to APRA before entering an offshoring arrangement with a material service provider (CPS 230 para. 59), "
-    "and any concern APRA raises on it"
+    "the notice to APRA before entering a material offshoring arrangement (CPS 230 para. 59), and any concern APRA "
+    "raises on it"
 )
 
 
