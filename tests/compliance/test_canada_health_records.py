@@ -57,6 +57,8 @@ def test_an_ontario_hospital_reads_its_provinces_health_information_law(referenc
     assert RULE in fired_codes(ev)
     (risk,) = [r for r in ev.risks if r.rule == RULE]
     assert "PHIPA 2004" in risk.mitigation and "(s. 17)" in risk.mitigation and "(s. 4(1)(a))" in risk.mitigation
+    # A province that keeps a public body's records in Canada is named too (review 138: Ontario's law alone).
+    assert "(Personal Information International Disclosure Protection Act, S.N.S. 2006, c. 3, s. 5)" in risk.mitigation
     # Worded for the province the records are held in, not "your province's" (review 130: a buyer elsewhere).
     assert risk.title.startswith("The health-information law of the province the records are held in governs them")
 
