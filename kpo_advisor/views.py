@@ -13,7 +13,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from apps.accounts.scoping import current_membership
+from apps.accounts.scoping import current_membership, removal_of
 from apps.api.problems import API_PREFIX, problem
 from apps.common.hostile import SaidBadRequest, same_site
 from apps.playbooks.models import Playbook
@@ -52,6 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
         playbook = Playbook.objects.only("pk", "title", "version", "status").first()
         return render(request, "curation_home.html", {"playbook": playbook})
     membership = current_membership(request)
+    if membership is None:
+        # Signed in with no organisation (removed from the only one, say): the page says so, not only the catalogue
+        # (review 140: a removed member signing in landed on a home page with no word of it).
+        return render(request, "home.html", {"no_organisation": True, "removal": removal_of(request.user)})
     drafts = []
     if membership is not None and membership.can_edit:
         # The drafts to come back to: the member's own first, then the organisation's most recently changed.

@@ -154,6 +154,21 @@ def _where_drawn(request: HttpRequest, current: Membership) -> tuple[Membership,
     return there, not getattr(request, "htmx", False)
 
 
+def removal_of(user: Any) -> Any:
+    """The latest removal of ``user`` from an organisation by an owner (``accounts.services.remove_member`` remembers it
+    by email), for "not in an organisation now", with the organisation and when (review 132: a removed person read
+    "not in an organisation yet"); None when there is none. Only this account's: a removal of an earlier account with
+    the same address (deleted, and the address signed up again) is not this person's to read (review 137)."""
+    from apps.accounts.models import MemberRemoval
+
+    email = str(getattr(user, "email", "")).strip().lower()
+    joined = getattr(user, "date_joined", None)
+    if not email or joined is None:
+        return None
+    found = MemberRemoval.objects.filter(email=email, removed_at__gte=joined).select_related("organisation")
+    return found.order_by("-removed_at").first()
+
+
 def _no_organisation(request: HttpRequest) -> HttpResponse:
     """The page for a signed-in person in no organisation; for a form they sent (removed from their only organisation
     since its page was opened, review 128: told "not in an organisation yet", with what they typed lost), that nothing
@@ -171,23 +186,7 @@ def _no_organisation(request: HttpRequest) -> HttpResponse:
     sent = []
     if request.method == "POST" and getattr(request, "csrf_processing_done", False) and same_site(request):
         sent = typed_fields_named(request)
-    # Removed by an owner (``accounts.services.remove_member`` remembers it by email): "now", with the organisation
-    # and when, not "yet" (review 132: a removed person opening a page read "not in an organisation yet").
-    from apps.accounts.models import MemberRemoval
-
-    email = str(getattr(request.user, "email", "")).strip().lower()
-    joined = getattr(request.user, "date_joined", None)
-    # Only a removal of this account: one of an earlier account with the same address (deleted, and the address
-    # signed up again) is not this person's to read (review 137).
-    removal = (
-        MemberRemoval.objects.filter(email=email, removed_at__gte=joined)
-        .select_related("organisation")
-        .order_by("-removed_at")
-        .first()
-        if email and joined is not None
-        else None
-    )
-    context = {"sent": sent, "posted": request.method == "POST", "removal": removal}
+    context = {"sent": sent, "posted": request.method == "POST", "removal": removal_of(request.user)}
     return render(request, "accounts/no_organisation.html", context, status=403)
 
 

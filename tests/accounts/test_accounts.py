@@ -647,6 +647,9 @@ def test_a_person_an_owner_removed_is_told_so_not_that_they_have_no_organisation
     assert response.status_code == 403
     assert "You're not in an organisation now" in page and "not in an organisation yet" not in page
     assert f"An owner of {organisation.name} removed this account from it on " in page
+    # Signing in lands on the home page, which says so too (review 140: only the catalogue, with no word of it).
+    home = html.unescape(buyer_client.get(reverse("home")).content.decode())
+    assert "You're not in an organisation now" in home and f"An owner of {organisation.name} removed" in home
     # A new account at the address of one removed earlier is not told of that removal (review 137).
     address = buyer.email
     buyer.delete()
