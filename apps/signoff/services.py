@@ -262,17 +262,17 @@ def decide(*, recommendation: Recommendation, membership: Membership, outcome: s
         if mine is not None:
             raise SignOffConflict(
                 f"You already {mine.get_outcome_display().lower()} this recommendation on "
-                f"{mine.decided_at:%d %b %Y}; a decision cannot be changed."
+                f"{mine.decided_at:%-d %b %Y}; a decision cannot be changed."
             )
         if state.final:
             # Who decided, and when (review 135: "already approved" with no word of by whom).
             by = "; ".join(
-                f"{d.get_outcome_display().lower()} by {d.approver.email} on {d.decided_at:%d %b %Y at %H:%M} UTC"
+                f"{d.get_outcome_display().lower()} by {d.approver.email} on {d.decided_at:%-d %b %Y at %H:%M} UTC"
                 for d in state.decisions
             )
             raise SignOffConflict(
                 f"This recommendation is already {state.label.lower()}{f' ({by})' if by else ''}. A decision cannot "
-                "be reopened: re-score it or save a what-if to ask for a new approval."
+                "be reopened: an editor or owner can re-score it or save a what-if to ask for a new approval."
             )
         decision = Decision.objects.create(
             organisation_id=recommendation.organisation_id,
