@@ -422,7 +422,9 @@ def test_only_eu_uk_and_australian_firms_are_told_to_notify_their_regulator_of_a
         return next(r.mitigation for r in ev.risks if r.rule.startswith("critical-function-outsourcing"))
 
     assert mitigation().startswith("Notify your regulator before signing")
-    assert mitigation(buyer_regulated_in="australia").startswith("Notify APRA before entering a material offshoring arrangement")
+    assert mitigation(buyer_regulated_in="australia").startswith(
+        "Notify APRA before entering a material offshoring arrangement"
+    )
     for elsewhere in ("us", "other"):
         told = mitigation(buyer_regulated_in=elsewhere)
         assert told.startswith("Check what your own regulator expects") and "Notify your regulator" not in told
