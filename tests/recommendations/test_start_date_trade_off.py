@@ -157,6 +157,12 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
         r"(more|less); likely figures added, not simulated together",
         _text(page),
     )
+    # And beside the cost table, on the page and in the memo's finance part (review 138).
+    note = (
+        f"The plan the start-date trade-off sets out ({option.text}): about {cost.amount(total)} over 5 years, about "
+        f"{cost.amount(plan_saving)} less than in-house. Likely figures added, not simulated together"
+    )
+    assert note in _text(page) and note in memo
     caveat = _text(page.split("data-cost-caveat=")[1].split("</p>")[0])
     assert bridge in caveat and bridge in memo
     # The memo's box says so beside the figure (review 128: "LIKELY COST" with no word of it).

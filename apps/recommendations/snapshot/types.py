@@ -910,6 +910,18 @@ class EvaluationRecord:
         return bool(self.favoured_conflicts) and bool(self.models) and self.models[0].score <= 0
 
     @property
+    def bridge_plan(self) -> dict[str, Any] | None:
+        """The plan the start date's trade-off costs as one (a stop-gap until the favoured model has launched), for the
+        cost section's note: its option, likely total, saving (its size) and whether it is a saving; None when none is
+        costed (review 138: the plan's figure was in neither the page's cost table nor the memo's finance part)."""
+        for conflict in self.favoured_conflicts[:1]:
+            for option in conflict.options:
+                if option.plan is not None:
+                    total, saving = option.plan
+                    return {"option": option, "total": total, "saving": abs(saving), "less": saving >= 0}
+        return None
+
+    @property
     def blocking_answers(self) -> tuple[str, ...]:
         """The answers that made each blocker fire ("“Does the finished work need signing …” includes A lawyer's
         sign-off …"), once each, in order: what to revisit to lift the block (review 135: the memo sent the reader
