@@ -513,7 +513,12 @@ def request_problems(request: HttpRequest) -> list[str]:
                 problems.append(f"The {source} field name {shown!r} contains a control character (like a NUL byte).")
             elif any(CONTROL.search(v) for v in values if isinstance(v, str)):
                 named = field_words(key, []) if source == "form" else None
-                what = f"The answer to “{named[0]}”" if named else f"The {source} field {shown!r}"
+                label = named[0] if named else ""
+                # A label holding quotes of its own is not quoted again (review 139: "“Who answers “The work””").
+                what = (f"The answer to {label}" if "“" in label else f"The answer to “{label}”") if named else ""
+                what = what or (
+                    f"The form field “{without_unseen(shown)}”" if source == "form" else f"The {source} field {shown!r}"
+                )
                 problems.append(f"{what} contains a control character (like a NUL byte).")
             elif source == "query" and _REFUSED_LOOKUPS & set(key.split("__")[1:]):
                 # A pattern PostgreSQL cannot compile, or a function of an extension not installed, was a 500 in the

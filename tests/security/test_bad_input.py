@@ -1475,3 +1475,19 @@ def test_a_refused_form_outside_the_questionnaire_names_its_fields_as_its_page_d
     assert entry.status_code == 404
     assert "<dt><strong>Provider: status</strong></dt><dd>Long list</dd>" in page
     assert "<dt><strong>Provider: notes</strong></dt><dd>Call them Monday</dd>" in page
+
+
+def test_a_control_character_names_a_field_without_quoting_its_quotes_again(world: World) -> None:
+    # Review 139: "The answer to “Who answers “The work”” contains a control character", and a field's name with a
+    # direction override shown as a Python escape.
+    section = world.draft.playbook.sections.order_by("order").first()
+    assert section is not None
+    owner = client_for(world.owner)
+    sent = {f"section-{section.code}": "role-legal\x01", "a\u202eb": "x\x01"}
+    page = html.unescape(
+        owner.post(
+            reverse("teamwork:contributors", args=[world.draft.pk]), sent, HTTP_ORIGIN="http://testserver"
+        ).content.decode()
+    )
+    assert f"The answer to Who answers “{section.title}” contains a control character" in page
+    assert "The form field “ab” contains a control character" in page and "\\u202e" not in page
