@@ -347,12 +347,8 @@ def test_the_memos_summary_names_the_high_risks_and_part_4_says_what_to_do_once(
 ) -> None:
     # Each high risk's mitigation had been printed in the summary and again in part 4.
     from apps.recommendations.memo import render_memo_html
-    from apps.recommendations.services import submit_and_recommend
-    from tests.factories import AssessmentFactory
 
-    answers = reference.golden_cases.get(name__startswith="Nobody onshore licensed").answers
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
+    rec = _nobody_licensed(reference, organisation, buyer)
     high = [r for r in rec.record.evaluation.risks if r.severity == "high" and r.mitigation]
     assert high
     page = render_memo_html(rec, "http://testserver/")
@@ -369,15 +365,21 @@ def test_a_blocked_memo_names_the_answers_that_block_it(
     # Review 135: "Or change what blocks it first (see 'What would flip it')", and that section "as the summary above
     # says": neither named the answer to revisit.
     from apps.recommendations.memo import render_memo_html
-    from apps.recommendations.services import submit_and_recommend
-    from tests.factories import AssessmentFactory
 
-    answers = reference.golden_cases.get(name__startswith="Nobody onshore licensed").answers
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
+    rec = _nobody_licensed(reference, organisation, buyer)
     ev = rec.record.evaluation
     assert ev.blockers and ev.blocking_answers
     page = html.unescape(render_memo_html(rec, "http://testserver/"))
     said = "; ".join(ev.blocking_answers)
     assert f"Or change what blocks it first: the answers that block it are {said}." in page
     assert "(see “What would flip it”)" not in page and "as the summary above says" not in page
+
+
+def _nobody_licensed(reference: Playbook, organisation: Organisation, buyer: User) -> Recommendation:
+    """The golden case of legal work nobody onshore is licensed to sign, submitted: a blocked result with high risks."""
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+
+    answers = reference.golden_cases.get(name__startswith="Nobody onshore licensed").answers
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    return submit_and_recommend(assessment=a, user=buyer)
