@@ -274,7 +274,7 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     score = rec.record.evaluation.models[0].score
     assert score <= 0 and rec.record.evaluation.leads_only_by_date
     against = rec.record.evaluation.counted_against_lead
-    assert against == "-10 in all: -10 from “Steady work keeps a person busy”"  # review 136: the reason for the points
+    assert against == "-10, from “Steady work keeps a person busy”"  # review 136: the reason for the points
     said = (
         f"(no points in its favour: {against}; it leads only because the models your answers favour cannot start in "
         "time)"

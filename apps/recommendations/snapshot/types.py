@@ -936,8 +936,11 @@ class EvaluationRecord:
         # Every part of the score, those against it first (review 138: "-5, from … (-10)" left out the +5 for it).
         top = self.models[0]
         parts = sorted((c for c in top.contributions if c.points), key=lambda c: c.points)[:3]
+        counted = sum(1 for c in top.contributions if c.points)
+        if counted == 1 and parts[0].points == top.score:
+            return f"{top.score}, from “{parts[0].name}”"
         said = ", ".join(f"{c.points:+d} from “{c.name}”" for c in parts)
-        more = "" if len(parts) == sum(1 for c in top.contributions if c.points) else " and more"
+        more = "" if len(parts) == counted else " and more"
         return f"{top.score} in all: {said}{more}" if said else str(top.score)
 
     @property
