@@ -28,8 +28,14 @@ def _row(option: str, item: str, kind: str, currency: str, band: Any, note: str 
 
 
 def _saving_note(m: CostModel) -> str:
-    if m.extra_cost:
+    if m.extra_cost and m.probability_saving is None:
         return "costs more than in-house: never a saving"
+    if m.extra_cost:
+        # Likely, not never: some simulated cases save (review 141: "never a saving" beside a positive P90).
+        return (
+            f"likely costs more than in-house; P50 {m.savings_p50:.2f}; probability of a saving "
+            f"{m.probability_saving:.4f}"
+        )
     if m.probability_saving is None:
         return f"{m.savings_percent}% of in-house" if m.savings_percent is not None else ""
     even = f"month {m.break_even_month}" if m.break_even_month else "not within the horizon"
@@ -113,7 +119,8 @@ def _plan_rows(ev: EvaluationRecord, cur: str) -> Iterator[list[str]]:
                 continue
             total, saving = option.plan
             name = f"Plan: {option.text}"
-            how = f"likely figures added, not simulated together: {option.costs}"
+            unless = "were it not blocked, " if ev.blockers else ""  # review 141
+            how = f"{unless}likely figures added, not simulated together: {option.costs}"
             yield _row(name, f"Total over {ev.cost.period}", "plan", cur, (None, total, None), how)
             yield _row(name, "Saving against in-house", "plan_saving", cur, (None, saving, None), "")
 
@@ -138,7 +145,7 @@ def _start_date_notes(ev: EvaluationRecord) -> dict[str, str]:
 def _inhouse_rows(cost: Cost) -> Iterator[list[str]]:
     for line in cost.inhouse_lines:
         yield _row(INHOUSE, line.label, "in-house", cost.currency, line.horizon, line.formula)
-    yield _row(INHOUSE, f"Total over {cost.period}", "total", cost.currency, cost.inhouse_horizon)
+    yield _row(INHOUSE, f"Total over {cost.period}", "total", cost.currency, cost.inhouse_horizon, TOTAL_NOTE)
 
 
 def _figure_rows(cost: Cost) -> Iterator[list[str]]:

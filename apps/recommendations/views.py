@@ -273,7 +273,8 @@ def export_json(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 CONDITIONS_OF_THE_VERDICT = "Conditions of this verdict"
 # A condition settled before signing: said so, or terms to sign or put in the contract, or a budget's agreement (review
 # 138: "Sign UK GDPR processor terms…" and "…put it in the contract" were filed "Before the work moves").
-SIGNING = re.compile(r"before signing|\bcontract\b|\bsign\b|\bsigns\b|\bterms\b", re.IGNORECASE)
+# "signs off" a deliverable is a duty while the work runs, not a step before signing (review 141).
+SIGNING = re.compile(r"before signing|\bcontract\b|\bterms\b|\bsigns?\b(?![\s-]*off)", re.IGNORECASE)
 WHAT_BLOCKS_IT = "What blocks this verdict"
 
 
@@ -298,8 +299,11 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         # law cites it in its own words, and the rule that asks for it is the row's obligation. One that says it is
         # settled before signing is filed so (review 136: filed "Before the work moves").
         checklist = [("Before signing", g.name, f"Settled before signing: {g.text}") for g in ev.gates_to_check]
+        # A condition standing for a gate settles something before signing (review 141: a programme's approval, said
+        # to come before signing, was filed after).
+        gated = {g.rule for g in ev.gates}
         checklist += [
-            ("Before signing" if SIGNING.search(c.text) else "Before the work moves", c.name, c.text)
+            ("Before signing" if c.rule in gated or SIGNING.search(c.text) else "Before the work moves", c.name, c.text)
             for c in ev.conditions
         ]
         for label, why, what in checklist:

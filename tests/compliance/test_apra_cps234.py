@@ -77,3 +77,20 @@ def test_cps_230s_notice_to_apra_is_said_to_be_for_a_material_arrangement_only(r
     (notice,) = [o for _phase, _label, items in regime.obligations for o in items if o["code"] == "notify-apra"]
     assert notice["title"].startswith("If the arrangement is material, notify APRA")
     assert notice["action"].startswith("Only for a material arrangement") and "no notice is due" in notice["action"]
+
+
+def test_apras_notice_gate_says_it_may_raise_concerns_not_object(
+    reference: Playbook, organisation: Any, buyer: Any, buyer_client: Any
+) -> None:
+    # Review 141: "the supervisor may object" beside CPS 230's notice, which gives APRA no such step.
+    from django.urls import reverse
+
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+
+    answers = reference.golden_cases.get(name__startswith=LENDER).answers
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert rec.record.evaluation.gate_objection == ": the supervisor may raise concerns, to be settled before signing."
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    assert "the supervisor may object" not in page

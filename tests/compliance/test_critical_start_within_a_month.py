@@ -39,7 +39,12 @@ def test_an_apra_regulated_entity_reads_apras_notice_and_a_firm_asic_alone_regul
     bank = evaluated_case(reference, CASE, buyer_sector="bank", **due)
     assert RULE not in fired_codes(bank) and f"{RULE}-au" in fired_codes(bank)
     (risk,) = [r for r in bank.risks if r.rule == f"{RULE}-au"]
-    assert risk.severity == "high" and "CPS 230 para. 59(c)" in risk.mitigation and "EBA" not in risk.mitigation
+    assert (
+        risk.severity == "high"
+        and "CPS 230 para. 59(b))" in risk.mitigation
+        and "(para. 59(a))" in risk.mitigation
+        and "EBA" not in risk.mitigation
+    )
     manager = evaluated_case(reference, CASE, buyer_sector="investment-firm", **due)
     assert not {RULE, f"{RULE}-au"} & set(fired_codes(manager))
 

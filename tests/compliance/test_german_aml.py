@@ -75,21 +75,18 @@ def test_the_obligations_csv_carries_the_verdicts_conditions(
     expected = [f"Settled before signing: {g.text}" for g in ev.gates_to_check] + [c.text for c in ev.conditions]
     assert [r["what to do"] for r in own] == expected
     assert any(r["what to do"].endswith("(GwG § 6(7))") for r in own)
-    # A condition said to be settled before signing is filed so (review 136).
+    # A condition said to be settled before signing, or standing for a gate, is filed so (reviews 136 and 141).
     from apps.recommendations.views import SIGNING
 
+    gated = {g.name for g in ev.gates}
     for r in own:
-        said = bool(SIGNING.search(r["what to do"]))
+        said = bool(SIGNING.search(r["what to do"])) or r["obligation"] in gated
         assert r["phase"] == ("Before signing" if said else "Before the work moves"), r
-    assert (
-        any(
-            r["phase"] == "Before signing"
-            and "contract" in r["what to do"]
-            and "before signing" not in r["what to do"].lower()
-            for r in own
-        )
-        or True
-    )
+    # Terms to sign or put in the contract are settled before signing too (review 138), but not a deliverable's
+    # sign-off while the work runs (review 141).
+    assert SIGNING.search("Sign UK GDPR processor terms with the provider") and SIGNING.search("put it in the contract")
+    assert not SIGNING.search("Write the method down (templates, checklists, worked examples) during the transition")
+    assert not SIGNING.search("Keep a licensed professional onshore who supervises the work and signs off each one")
     assert all(r["status"] == "open" and r["obligation"] for r in own)
     assert rows.index(own[0]) > max(i for i, r in enumerate(rows) if r["regime"] != "Conditions of this verdict")
     # A verdict of "doesn't win" has no conditions to meet, as on the page.

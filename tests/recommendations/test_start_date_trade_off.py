@@ -276,8 +276,8 @@ def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_call
     against = rec.record.evaluation.counted_against_lead
     assert against == "-10, from “Steady work keeps a person busy”"  # review 136: the reason for the points
     said = (
-        f"(no points in its favour: {against}; it leads only because the models your answers favour cannot start in "
-        "time)"
+        f"(no net points in its favour: {against}; it leads only because the models your answers favour cannot "
+        "start in time)"
     )
     assert f"{top} {said}" in text and f"{top} {said}" in memo
     # Without the start date, the best fit as before.
@@ -446,3 +446,29 @@ def test_a_lead_with_points_for_and_against_says_both(
     said = ev.counted_against_lead
     assert said.startswith(f"{top.score} in all: -10 from “Steady work keeps a person busy”")
     assert all(f"{c.points:+d} from “{c.name}”" in said for c in top.contributions if c.points)
+
+
+def test_a_bridge_plan_dearer_still_is_named_in_the_reason_other_than_cost(reference: Playbook) -> None:
+    # Review 141: over 2 years the plan costs more than the stop-gap alone, and the condition left it out.
+    ev = evaluated_case(reference, CENTRE, start_within="one-to-three", horizon=2)
+    (option,) = [o for c in ev.conflicts if c.kind == "model" for o in c.options if o.plan is not None]
+    assert option.plan[1] < 0
+    (dearer,) = [c for c in ev.conditions if c.name.startswith("the model that can start now")]
+    more = money(significant(-option.plan[1], ev.cost.significant_figures), ev.cost.currency)
+    assert f"likely costs about {more} more than in-house over 2 years: settle which you budget" in dearer.text
+
+
+def test_the_cost_csv_says_what_its_totals_and_dearer_savings_are(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 141: the in-house total had no note, and "never a saving" stood beside a positive P90.
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, "start_within": "one-to-three"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    rows = list(
+        csv.reader(io.StringIO(buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode()))
+    )
+    (inhouse,) = [r for r in rows if r[0] == "Keep it in-house" and r[2] == "total"]
+    assert inhouse[7] == TOTAL_NOTE
+    dearer = [r for r in rows if r[1] == "Saving against in-house" and "costs more than in-house" in r[7]]
+    assert dearer and all("never a saving" not in r[7] for r in dearer if float(r[6] or 0) > 0)

@@ -1024,15 +1024,17 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         if scored.verdict != "doesnt_win" and top_cost is not None and likely_dearer(top_cost):
             dearer = dearer_condition(top_cost.savings_percent, top_cost.probability_saving)
             planned = _bridge_plan(late[0], cost, run)[1] if late and run is not None else None
-            if planned is not None and planned[1] >= 0 and ranked_models[0].code == late[0].best.code:
+            if planned is not None and ranked_models[0].code == late[0].best.code:
                 # Review 136: asked for a reason other than cost beside a bridge plan likely cheaper than in-house;
-                # review 138: its label then read "in-house is likely cheaper", and "the plan the trade-offs cost".
-                less = money(significant(planned[1], cost.significant_figures), cost.currency)
+                # review 138: its label then read "in-house is likely cheaper", and "the plan the trade-offs cost";
+                # review 141: a plan dearer still was left out.
+                gap = money(significant(abs(planned[1]), cost.significant_figures), cost.currency)
                 dearer = replace(
                     dearer,
                     text=f"{dearer.text}, priced for the whole period as if it stayed. As a bridge to "
-                    f"{late[0].model.name}, the plan the start-date trade-off sets out likely costs about {less} less "
-                    f"than in-house over {cost.period}: settle which you budget",
+                    f"{late[0].model.name}, the plan the start-date trade-off sets out likely costs about {gap} "
+                    f"{'less' if planned[1] >= 0 else 'more'} than in-house over {cost.period}: settle which you "
+                    "budget",
                     name="the model that can start now is likely dearer than in-house on its own",
                 )
             conditions.setdefault(dearer.text, dearer)

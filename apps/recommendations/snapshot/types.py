@@ -802,6 +802,10 @@ class EvaluationRecord:
         if not notices and not shown and not own:
             return ""
         if notices == len(self.gates):
+            # A notice with no objection step, whose gate says its supervisor may raise concerns (APRA's under CPS 230;
+            # review 141: "the supervisor may object" beside a standard that gives no such right).
+            if all("any concern" in g.text for g in self.gates):
+                return ": the supervisor may raise concerns, to be settled before signing."
             return ": the supervisor may object, and the objection must be settled."
         if shown == len(self.gates):
             return f", as {'it rests' if shown == 1 else 'each rests'} on what the provider shows you."
