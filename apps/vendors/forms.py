@@ -96,6 +96,14 @@ class EntryForm(OneValueEach):
         status: Any = self.fields["status"]
         status.choices = [(s, ShortlistEntry.Status(s).label) for s in offered]
         self.fields["status"].error_messages["invalid_choice"] = ShortlistEntry.moves_from(entry.status)
+        # Named, with its limit, and the box says its limit (review 140: Django's "Ensure this value has at most…").
+        for name, what in (("notes", "the notes"), ("rejection_reason", "the reason")):
+            self.fields[name].error_messages["max_length"] = (
+                f"Keep {what} to {NOTES_MAX:,} characters or fewer (they have %(show_value)d)."
+                if name == "notes"
+                else f"Keep {what} to {NOTES_MAX:,} characters or fewer (it has %(show_value)d)."
+            )
+        self.fields["notes"].help_text = f"Up to {NOTES_MAX:,} characters."
 
 
 def item_owners(organisation: Organisation, *, keep: int | None = None, shown: int | None = None) -> Any:

@@ -208,3 +208,23 @@ def test_a_provider_already_listed_never_gives_back_a_pasted_key(
     page = html.unescape(buyer_client.post(url, sent).content.decode())
     assert "whsec_AbCdEf1234567" not in page and "kpo_dca1864227d7" not in page
     assert page.count("(not listed: it holds something shaped like a password, key or token)") == 2
+
+
+def test_a_shortlist_rows_notes_too_long_are_told_their_limit_by_name(
+    nobody_fits: Recommendation, buyer_client: Client
+) -> None:
+    # Review 140: the shortlist's notes answered Django's "Ensure this value has at most 2000 characters".
+    from apps.vendors.forms import EntryForm
+
+    url = reverse("vendors:add", args=[nobody_fits.pk])
+    assert (
+        buyer_client.post(
+            url, {"vendor": "alpha-health", "reason": "They agreed to sign our DPDP addendum"}
+        ).status_code
+        == 302
+    )
+    entry = ShortlistEntry.objects.get()
+    form = EntryForm({f"entry-{entry.pk}-status": entry.status, f"entry-{entry.pk}-notes": "n" * 2500}, entry=entry)
+    assert not form.is_valid()
+    assert form.errors["notes"] == ["Keep the notes to 2,000 characters or fewer (they have 2500)."]
+    assert form.fields["notes"].help_text == "Up to 2,000 characters."
