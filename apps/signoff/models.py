@@ -91,6 +91,12 @@ class Decision(models.Model):
     reason = models.TextField(blank=True, max_length=REASON_MAX)
     decided_at = models.DateTimeField(auto_now_add=True)
 
+    @property
+    def reason_ends_a_sentence(self) -> bool:
+        """Whether the reason as typed ends with its own stop, so a sentence quoting it adds none (review 140:
+        "“Within budget; pilot first.”.")."""
+        return self.reason.rstrip().endswith((".", "!", "?", "…"))
+
     class Meta:
         ordering = ["decided_at", "pk"]
         constraints = [

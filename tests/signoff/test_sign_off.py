@@ -335,3 +335,14 @@ def test_a_member_no_longer_an_owner_cannot_change_the_policy_or_the_approvers(
         with pytest.raises(PermissionDenied):
             act()
     assert Membership.objects.get(user=approver).can_approve
+
+
+def test_a_reason_ending_its_own_sentence_gets_no_second_stop(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    # Review 140: "“Within budget; pilot first.”." on the result page.
+    require_approval(organisation, approvals=1)
+    rec = stored(organisation, buyer, playbook)
+    assert decide(approver_client, rec, "approved", "Within budget; pilot first.").status_code == 302
+    page = html.unescape(approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "“Within budget; pilot first.”</li>" in page and "first.”." not in page
