@@ -91,12 +91,6 @@ class Decision(models.Model):
     reason = models.TextField(blank=True, max_length=REASON_MAX)
     decided_at = models.DateTimeField(auto_now_add=True)
 
-    @property
-    def reason_ends_a_sentence(self) -> bool:
-        """Whether the reason as typed ends with its own stop, so a sentence quoting it adds none (review 140:
-        "“Within budget; pilot first.”.")."""
-        return self.reason.rstrip().endswith((".", "!", "?", "…"))
-
     class Meta:
         ordering = ["decided_at", "pk"]
         constraints = [
@@ -117,3 +111,9 @@ class Decision(models.Model):
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("A decision is immutable; it cannot be changed once recorded.")
         super().save(*args, **kwargs)
+
+    @property
+    def reason_ends_a_sentence(self) -> bool:
+        """Whether the reason as typed ends with its own stop, so a sentence quoting it adds none (review 140:
+        "“Within budget; pilot first.”.")."""
+        return self.reason.rstrip().endswith((".", "!", "?", "…"))
