@@ -701,10 +701,13 @@ SESSION_NAME = re.compile(
 CAMEL_SECRET = re.compile(r"[a-z](Key|Token|Secret)s?($|[\W_A-Z])")
 SECRET_VALUE = re.compile(
     r"(^|[^a-z0-9])(kpo_[0-9a-f]{6,}|whsec_[a-z0-9_-]{6,})"
-    # A bearer or other token of a token's length: "bearer bonds" and "bearer shares" are words (review 139).
-    r"|bearer\s*[a-z0-9._~+/-]{16,}|\btoken\s+[a-z0-9._~+/-]{12,}"
-    # A session cookie or a password written out.
-    r"|\b(sessionid|csrftoken)=\S{6,}|password\s*[:=]\s*\S{6,}",
+    # A bearer or other token written out: a string of a token's length with a digit in it, so "bearer bonds" and "a
+    # token contribution" stay words (reviews 139 and 142).
+    r"|bearer[\s:]*(?=[a-z._~+/-]*\d)[a-z0-9._~+/-]{16,}"
+    r"|\b(access_|refresh_|api_)?token[\s:=]+(?=[a-z._~+/-]*\d)[a-z0-9._~+/-]{12,}"
+    # A session cookie, or a password written out with a digit or a symbol in it.
+    r"|\b(sessionid|csrftoken)\s*[:=]\s*\S{6,}"
+    r"|\b(password|passwd|pwd)\s*(?:[:=]|\bis\b)\s*(?=\S*[\d!@#$%^&*])\S{6,}",
     re.IGNORECASE,
 )
 # Letters of other scripts that look like Latin ones, folded so a name spelt with them is judged as it reads.
@@ -720,8 +723,16 @@ def _bare(text: str) -> str:
     and a key split by a joiner were listed)."""
     folded = unicodedata.normalize("NFKC", text).translate(LOOKALIKES)
     return "".join(
-        ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc", "Mn", "Me") and not _variation_selector(ch)
+        ch
+        for ch in folded
+        if unicodedata.category(ch) not in ("Cf", "Cc", "Mn", "Me")
+        and not _variation_selector(ch)
+        and ch not in BLANKS  # review 142: a blank braille cell inside a key
     )
+
+
+# Letters and signs that draw a blank where a character stands: the Hangul fillers and the blank braille cell.
+BLANKS = FILLERS | {"\u2800"}
 
 
 def holds_secret(name: str, values: Iterable[str]) -> bool:
@@ -730,7 +741,13 @@ def holds_secret(name: str, values: Iterable[str]) -> bool:
     from kpo_advisor.outage import SECRET_NAME
 
     for said in {name, _bare(name)}:
-        if SECRET_NAME.search(said) or SESSION_NAME.search(said) or CAMEL_SECRET.search(said):
+        # A name holding a key's or secret's text counts as one (review 142: "kpo_0a1b…" as a field's name).
+        if (
+            SECRET_NAME.search(said)
+            or SESSION_NAME.search(said)
+            or CAMEL_SECRET.search(said)
+            or SECRET_VALUE.search(said)
+        ):
             return True
     texts = [v for v in values if isinstance(v, str)]
     return any(SECRET_VALUE.search(t) or SECRET_VALUE.search(_bare(t)) for t in texts)

@@ -152,7 +152,7 @@ class SettleForm(OneValueEach):
         error_messages={
             "required": "Give the reason in at least 10 characters.",
             "min_length": "Give the reason in at least 10 characters.",
-            "max_length": "Keep the reason under 2,000 characters.",
+            "max_length": "Keep the reason to 2,000 characters or fewer.",
         },
     )
 

@@ -50,7 +50,7 @@ class AddVendorForm(OneValueEach):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vendor"].error_messages["invalid_choice"] = "Choose a vendor from the directory."
-        self.fields["reason"].error_messages["max_length"] = f"Keep the reason under {NOTES_MAX:,} characters."
+        self.fields["reason"].error_messages["max_length"] = f"Keep the reason to {NOTES_MAX:,} characters or fewer."
         # Named, and with the count (review 135: Django's "Ensure this value has at most 2000 characters").
         self.fields["notes"].error_messages["max_length"] = (
             f"Keep the note to {NOTES_MAX:,} characters or fewer (it has %(show_value)d)."
@@ -190,4 +190,4 @@ class DiligenceItemForm(OneValueEachMixin, forms.ModelForm):
 
 def _max_length(value: str) -> None:
     if len(value) > NOTES_MAX:
-        raise forms.ValidationError(f"Keep the notes under {NOTES_MAX:,} characters.")
+        raise forms.ValidationError(f"Keep the notes to {NOTES_MAX:,} characters or fewer.")

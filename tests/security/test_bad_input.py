@@ -1416,13 +1416,19 @@ def test_a_refused_form_never_lists_a_key_token_or_session_and_cleans_the_names_
         "ses\u00adsion": "shy-session-value",
         "accessKey": "AKIA-SECRET",
         "passcode": "1234",
-        "reason": "Bearer zzzzzzzzzzzzzzzzzzzz",
+        "reason": "Bearer zzzzzzzz9zzzzzzzzzzz",
         "other": "KPO_AE7537D73399",
         # Review 139: joiners and marks that draw nothing, letters of other scripts, a joiner inside a key.
         "passw\u200dord": "VAL-joined",
         "p\u0430ssword": "VAL-cyrillic",
         "kept": "kpo_0123\u200d456789abcdef",
         "prose": "Covers bearer bonds and bearer shares in the credit book",
+        # Review 142: words after "token" or "bearer" are words; a key as a field's name, a token after a colon, and a
+        # blank braille cell inside a key are secrets.
+        "words": "The vendor made a token contribution; the bearer responsibilities sit with it",
+        "kpo_0a1b2c3d4e5f_AbCdEfGhIj": "as a name",
+        "pasted": "Token: abcdef1234567890",
+        "blank": "kpo\u2800_0a1b2c3d4e5f_AbCdEf",
     }
     for response in (
         editor.post(reverse("vendors:diligence_item", args=[987654]), tricky, HTTP_ORIGIN="http://testserver"),
@@ -1439,9 +1445,12 @@ def test_a_refused_form_never_lists_a_key_token_or_session_and_cleans_the_names_
             "VAL-joined",
             "VAL-cyrillic",
             "456789abcdef",
+            "0a1b2c3d4e5f",
+            "abcdef1234567890",
         ):
             assert secret not in page, secret
         assert "Kept evidence" in page and "Covers bearer bonds and bearer shares" in page  # words, not a token
+        assert "The vendor made a token contribution; the bearer responsibilities sit with it" in page
 
 
 def test_a_refused_form_outside_the_questionnaire_names_its_fields_as_its_page_does(world: World) -> None:

@@ -74,7 +74,7 @@ def test_short_listing_a_provider_that_misses_a_requirement_needs_a_real_reason(
     response = buyer_client.post(url, {"vendor": "alpha-health", "reason": reason})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "To consider it anyway" in page or "Keep the reason under 2,000 characters" in page
+    assert "To consider it anyway" in page or "Keep the reason to 2,000 characters or fewer" in page
     assert not ShortlistEntry.objects.exists()
     # Review 61: the message sat at the top, 1,700 px above the box at 375 px: now it is under the box too, which
     # is marked invalid, and an error summary linking the box takes the focus.

@@ -441,7 +441,7 @@ def test_ticking_an_item_without_javascript_goes_back_to_the_checklist(
         ({"due_date": "0002-03-10"}, "due_date", "Enter a due date between 2000 and 2100."),
         ({"due_date": "4202-03-10"}, "due_date", "Enter a due date between 2000 and 2100."),
         ({"owner": "outsider"}, "owner", "Choose a member of your organisation."),
-        ({"evidence": "x" * 2001}, "evidence", "Keep the notes under 2,000 characters."),
+        ({"evidence": "x" * 2001}, "evidence", "Keep the notes to 2,000 characters or fewer."),
     ],
 )
 @pytest.mark.parametrize("htmx", [False, True])
