@@ -94,7 +94,9 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
         # The sum of its lines where it has them (review 136: the total's note was the first line's formula).
         total_note = TOTAL_NOTE if m.lines else m.formula
         yield _row(m.name, f"Total over {cost.period}", "total", cur, m.horizon, total_note)
-        note = "; ".join(n for n in (said.get(m.model, ""), _saving_note(m)) if n)
+        # A blocked verdict's figures are what they would be, were it not blocked, as the memo says (review 143).
+        unless = "were it not blocked" if ev is not None and ev.blockers else ""
+        note = "; ".join(n for n in (unless, said.get(m.model, ""), _saving_note(m)) if n)
         yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, note)
     if ev is not None:
         yield from _plan_rows(ev, cur)
@@ -122,7 +124,7 @@ def _plan_rows(ev: EvaluationRecord, cur: str) -> Iterator[list[str]]:
             unless = "were it not blocked, " if ev.blockers else ""  # review 141
             how = f"{unless}likely figures added, not simulated together: {option.costs}"
             yield _row(name, f"Total over {ev.cost.period}", "plan", cur, (None, total, None), how)
-            yield _row(name, "Saving against in-house", "plan_saving", cur, (None, saving, None), "")
+            yield _row(name, "Saving against in-house", "plan_saving", cur, (None, saving, None), unless.rstrip(", "))
 
 
 def _start_date_notes(ev: EvaluationRecord) -> dict[str, str]:

@@ -123,8 +123,8 @@ def add_vendor(
             room = NOTES_MAX - len(prefix) - (len(typed) + 2 if typed else 0)
             note = " with your note" if typed else ""
             raise ShortlistError(
-                f"Keep the reason under {max(room, 0):,} characters{note}: it is recorded after what the provider "
-                f"misses, in one note of at most {NOTES_MAX:,}.",
+                f"Keep the reason to {max(room, 0):,} characters or fewer{note}: it is recorded after what the "
+                f"provider misses, in one note of at most {NOTES_MAX:,}.",
                 field="reason",
             )
     shortlist, _ = Shortlist.objects.get_or_create(

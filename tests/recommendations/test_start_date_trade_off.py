@@ -252,6 +252,10 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     assert "from its own launch" not in late[1].options[-1].costs
     memo = render_memo_html(rec, "http://testserver/")
     assert memo.count('id="favoured-model"') == 1
+    # The cost CSV says its savings are what they would be, were it not blocked (review 143).
+    exported = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode()
+    savings = [r for r in csv.reader(io.StringIO(exported)) if r[2] in ("saving", "plan_saving")]
+    assert savings and all(r[7].startswith("were it not blocked") for r in savings)
 
 
 def test_a_model_chosen_because_the_better_ones_cannot_start_in_time_is_not_called_the_best_fit(

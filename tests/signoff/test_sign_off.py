@@ -346,3 +346,8 @@ def test_a_reason_ending_its_own_sentence_gets_no_second_stop(
     assert decide(approver_client, rec, "approved", "Within budget; pilot first.").status_code == 302
     page = html.unescape(approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "“Within budget; pilot first.”</li>" in page and "first.”." not in page
+    # Its line breaks kept (review 143: a reason in 20 lines ran as one).
+    other = stored(organisation, buyer, playbook)
+    assert decide(approver_client, other, "approved", "Line one\r\nLine two").status_code == 302
+    page = approver_client.get(reverse("recommendations:detail", args=[other.pk])).content.decode()
+    assert "Line one<br>Line two" in page

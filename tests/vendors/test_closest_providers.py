@@ -174,7 +174,9 @@ def test_a_long_reason_is_told_the_room_it_has(nobody_fits: Recommendation, buye
     # Review 131: 1,900 characters with no note were told "Keep the reason and the note together under 2,000".
     url = reverse("vendors:add", args=[nobody_fits.pk])
     page = html.unescape(buyer_client.post(url, {"vendor": "alpha-health", "reason": "y" * 1990}).content.decode())
-    room = re.search(r"Keep the reason under ([\d,]+) characters: it is recorded after what the provider misses", page)
+    room = re.search(
+        r"Keep the reason to ([\d,]+) characters or fewer: it is recorded after what the provider misses", page
+    )
     assert room is not None and "note together" not in page
     short = int(room.group(1).replace(",", ""))
     assert buyer_client.post(url, {"vendor": "alpha-health", "reason": "y" * short}).status_code == 302
