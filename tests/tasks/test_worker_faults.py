@@ -133,12 +133,14 @@ def test_a_worker_carries_on_after_the_database_comes_back(
 ) -> None:
     app = database
     worker = start_worker("--reconnect-wait", "0.5")
-    napping = enqueue(app, seconds=2)
+    # Long enough to be under way still when the database stops on a busy machine (CI saw a 2 s nap finish and store
+    # its result first), and the database down until after it ends.
+    napping = enqueue(app, seconds=4)
     eventually(lambda: task(app, napping)[0] == "RUNNING", worker, "it claims the task")
     first_id = task(app, napping)[1][0]
 
     app.stop_database()  # the task is under way; it ends, and its result cannot be stored
-    time.sleep(3)
+    time.sleep(6)
     assert worker.process.poll() is None, worker.output  # still there, waiting
     app.start_database()
 
