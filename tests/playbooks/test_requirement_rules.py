@@ -159,7 +159,7 @@ def _timed_playbook() -> Any:
 def test_a_start_date_rules_out_the_models_that_take_longer_to_launch() -> None:
     pb = _timed_playbook()
     ev = evaluate(pb, {"x": 1, "start": "within-month"})
-    assert [r.text for r in ev.requirements] == ["The provider's work starts within 1 month"]
+    assert [r.text for r in ev.requirements] == ["The work starts within 1 month"]
     assert {m.code for m in ev.models if m.excluded_because} == {"managed-services", "captive-team", "bot"}
     assert ev.top_model == "project"
     managed = next(m for m in ev.models if m.code == "managed-services")

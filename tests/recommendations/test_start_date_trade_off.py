@@ -64,7 +64,8 @@ def test_a_centre_that_cannot_start_in_time_is_a_trade_off_not_a_silent_demotion
         rf"(.*)as a bridge of about {span:g} months, until it is ready \(as one plan, about (£[\d,]+) over 5 years, "
         r"about (£[\d,]+) less than in-house: Own captive centre \(GCC\)'s likely "
         rf"{re.escape(amount(centre_cost.horizon[1]))}, with the work in-house until it has launched, and "
-        rf"{re.escape(best.name)} from the start until then \(about ([\d.]+) months, its own launch included\) with "
+        rf"{re.escape(best.name)} from its own start until then \(about ([\d.]+) months, its own launch included\) "
+        r"with "
         r"its one-time costs and its exit then, in place of those in-house months: about (£[\d,]+) more; likely "
         r"figures added, not simulated together\)",
         late.options[2].costs,
@@ -151,7 +152,7 @@ def test_the_review_page_names_it_and_the_result_says_it_beside_the_headline(
     # until it is ready with its one-time costs and its exit then, less the in-house cost it replaces.
     assert re.search(
         r"as one plan, about £[\d,]+ over 5 years, about £[\d,]+ less than in-house: Own captive centre \(GCC\)'s "
-        rf"likely £[\d,]+, with the work in-house until it has launched, and {re.escape(top)} from the start until "
+        rf"likely £[\d,]+, with the work in-house until it has launched, and {re.escape(top)} from its own start until "
         r"then \(about [\d.]+ months, its own launch included\) with its one-time costs and its exit then, in place "
         r"of those in-house months: about £[\d,]+ "
         r"(more|less); likely figures added, not simulated together",

@@ -1306,9 +1306,9 @@ def _bridge_plan(late: _Late, cost: CostEstimate, run: BridgeCost | None) -> tup
     )
     text = (
         f"{ONE_PLAN} {amount(plan)} over {cost.period}, {against}: {possessive(favoured.name)} likely "
-        f"{amount(favoured.horizon[1])}, with the work in-house until it has launched, and {stop.name} from the start "
-        f"until then (about {math.floor(run.months + 0.5)} months, its own launch included) with its one-time costs "
-        "and its exit then, in place of those in-house months: about "
+        f"{amount(favoured.horizon[1])}, with the work in-house until it has launched, and {stop.name} from its own "
+        f"start until then (about {math.floor(run.months + 0.5)} months, its own launch included) with its one-time "
+        "costs and its exit then, in place of those in-house months: about "
         f"{amount(abs(extra))} {'more' if extra >= 0 else 'less'}; likely figures added, not simulated together"
     )
     return text, (plan, saving)

@@ -261,7 +261,7 @@ def answer_requirement(role: str, value: Any) -> Requirement | None:
         return Requirement(role, role, ANSWER_REQUIREMENTS[role], True, ("your answer",)) if holds(value) else None
     if role == "start_within" and isinstance(value, str) and value in START_MONTHS:
         months = START_MONTHS[value]
-        text = f"The provider's work starts within {months} month{'s' if months != 1 else ''}"
+        text = f"The work starts within {months} month{'s' if months != 1 else ''}"
         return Requirement(role, role, text, months, ("your answer",))
     return None
 
