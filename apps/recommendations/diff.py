@@ -76,8 +76,18 @@ def _saving(rec: Recommendation) -> str:
     if top is None or top.tco is None or top.probability_saving is None:
         return "—"
     odds = f"chance of a saving {chance(top.probability_saving)}"
+    ev = rec.record.evaluation
     # A blocked verdict's figure is what it would be, were it not blocked, as the memo says (review 140).
-    unless = "were it not blocked, " if rec.record.evaluation.blockers else ""
+    unless = "were it not blocked, " if ev.blockers else ""
+    # A stop-gap priced as if it stayed, beside the plan the start date's trade-off costs (reviews 141 and 143).
+    plan = ev.bridge_plan
+    odds += (
+        f"; priced for the whole period as if it stayed: the start-date trade-off's plan is about "
+        f"{cost.amount(plan['total'])} over {cost.period}, about {cost.amount(plan['saving'])} "
+        f"{'less' if plan['less'] else 'more'} than in-house"
+        if plan is not None and top.model == (ev.models[0].code if ev.models else "")
+        else ""
+    )
     if top.extra_cost:
         return f"{unless}{top.name} costs more than in-house by {cost.amount(top.costs_more_by)}; {odds}"
     likely, p10, p50, p90 = (

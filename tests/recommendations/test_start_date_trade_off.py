@@ -477,3 +477,27 @@ def test_the_cost_csv_says_what_its_totals_and_dearer_savings_are(
     assert inhouse[7] == TOTAL_NOTE
     dearer = [r for r in rows if r[1] == "Saving against in-house" and "costs more than in-house" in r[7]]
     assert dearer and all("never a saving" not in r[7] for r in dearer if float(r[6] or 0) > 0)
+
+
+def test_compare_gives_the_stop_gaps_figure_beside_the_plan(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Reviews 141 and 143: compare showed the stop-gap's whole-period figure alone, with no word of the plan.
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, "start_within": "one-to-three"}
+    recs = [
+        submit_and_recommend(
+            assessment=AssessmentFactory(
+                organisation=organisation, created_by=buyer, playbook=reference, answers=answers
+            ),
+            user=buyer,
+        )
+        for _ in range(2)
+    ]
+    plan = recs[0].record.evaluation.bridge_plan
+    assert plan is not None
+    cost = recs[0].record.evaluation.cost
+    (row,) = [r for r in comparison_rows(recs) if r.what == "Saving (total cost of ownership)"]
+    assert row.values[0].endswith(
+        f"; priced for the whole period as if it stayed: the start-date trade-off's plan is about "
+        f"{cost.amount(plan['total'])} over 5 years, about {cost.amount(plan['saving'])} less than in-house"
+    )
