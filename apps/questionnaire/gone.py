@@ -130,10 +130,15 @@ def sent_to_deleted(request: MemberRequest, deleted: DeletedDraft) -> list[tuple
     return typed_fields(request, compiled.questions, {s.code: s.title for s in compiled.sections})
 
 
+def _role_words() -> dict[str, str]:
+    """The contributors page's role choices in words: "role-legal" as "Whoever is legal"."""
+    return {f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices}
+
+
 def _members_by_choice(organisation_id: int) -> dict[str, str]:
     """The contributors page's choices in words: "member-<id>" and "<id>" as the member's email, "role-<code>" as
     "Whoever is legal"."""
-    out = {f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices}
+    out = _role_words()
     for pk, email in Membership.objects.filter(organisation_id=organisation_id).values_list("pk", "user__email"):
         out[f"member-{pk}"] = out[str(pk)] = email
     return out
@@ -191,7 +196,7 @@ def typed_fields(
             if organisation is not None:
                 chosen.update(_members_by_choice(organisation.pk))
             else:
-                chosen.update({f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices})
+                chosen.update(_role_words())
         return chosen
 
     try:
@@ -251,7 +256,7 @@ def field_in_words(name: str, values: list[str]) -> tuple[str, str] | None:
         labels = {o.code: o.label for o in questions[name].options}
         return questions[name].prompt, "; ".join(labels.get(v, v) for v in values)
     titles = {s.code: s.title for s in compiled.sections} if compiled is not None else {}
-    roles = {f"role-{value}": f"Whoever is {label.lower()}" for value, label in Stakeholder.choices}
+    roles = _role_words()
     if (known := _field_words(name, titles, lambda: roles)) is not None:
         label, words = known
         return label, "; ".join(str(words.get(v, v)) for v in values)
