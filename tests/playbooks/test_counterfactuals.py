@@ -88,7 +88,13 @@ def playbook(rules: list[dict[str, Any]]) -> Any:
                         {"code": "s", "kind": "single", "prompt": "S", "options": [{"code": o} for o in OPTIONS]},
                         {"code": "y", "kind": "yes_no", "prompt": "Y"},
                         {"code": "n", "kind": "integer", "prompt": "N", "min": 0, "max": 20},
-                        {"code": "m", "kind": "multi", "prompt": "M", "options": [{"code": o} for o in OPTIONS]},
+                        {
+                            "code": "m",
+                            "kind": "multi",
+                            "prompt": "M",
+                            "options": [{"code": o} for o in OPTIONS],
+                            "required": False,
+                        },
                     ],
                 }
             ],
@@ -395,3 +401,36 @@ def test_a_flip_to_on_conditions_at_a_winning_score_says_what_holds_it_there() -
     below = Flip((change,), "conditional", 50, "captive-team", True, False)
     assert "(fit 50)." in below.sentence({}, 65)
     assert "(fit 100)." in gated.sentence({})  # no threshold given: as before
+
+
+def test_a_required_question_is_never_left_unanswered_to_flip_the_verdict() -> None:
+    # Ticking no option of a required multiple-choice question is no change a buyer can make (submit refuses it),
+    # so the search never offers it, though it alone would lift the blocker; the optional form of the same
+    # question is offered it ("unanswered"), as before (review 138).
+    rules = [
+        {"match": "any", "conditions": [{"question": "m", "op": "contains_any", "value": ["a", "b", "c"]}],
+         "effects": [{"kind": "blocker", "text": "Blocked."}]}
+    ]  # fmt: skip
+    answers = {"s": "a", "y": True, "n": 3, "m": ["a"]}
+    optional = search_flips(playbook(rules), answers)
+    assert [[(c.question, c.after) for c in f.changes] for f in optional.flips] == [[("m", "unanswered")]]
+    pb = compile_playbook(
+        {
+            "playbook": {"id": 1, "version": 1, "title": "t"},
+            "sections": [
+                {
+                    "code": "x",
+                    "questions": [
+                        {"code": "s", "kind": "single", "prompt": "S", "options": [{"code": o} for o in OPTIONS]},
+                        {"code": "m", "kind": "multi", "prompt": "M", "options": [{"code": o} for o in OPTIONS]},
+                    ],
+                }
+            ],
+            "rules": [{"code": "r0", "name": "R0", "rationale": "", **rules[0]}],
+            "catalogue": CATALOGUE,
+        }
+    )
+    found = search_flips(pb, {"s": "a", "m": ["a"]})
+    assert all(c.after != "unanswered" for f in found.flips for c in f.changes)
+    assert found.flips == () and found.complete
+    assert all(c.value != [] for c in counterfactuals.candidates(pb, {"s": "a", "m": ["a"]}, ["s", "m"]))

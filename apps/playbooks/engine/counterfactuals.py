@@ -257,7 +257,8 @@ def _toggles(q: Question, chosen: set[str]) -> list[list[str]]:
 
 def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: Sequence[str]) -> list[Change]:
     """The single changes worth trying to the ``visible`` questions: one per class of values that every
-    condition an outcome reads sees alike, the smallest change of each, and none that changes nothing."""
+    condition an outcome reads sees alike, the smallest change of each, and none that changes nothing. A required
+    question is never left unanswered (no option ticked): submit would refuse it, not a change a buyer can make."""
     tables = _tables(pb)
     out = []
     for code in visible:
@@ -267,6 +268,8 @@ def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: Sequen
         current = answers.get(code)
         kept = {tables.signature(code, current)}
         for value, signature in _values(q, current, tables):
+            if q.required and value in (None, []):  # a required question cannot be left unanswered
+                continue
             if signature not in kept:
                 kept.add(signature)
                 out.append(Change(code, q.prompt, _show(q, current), _show(q, value), value))
