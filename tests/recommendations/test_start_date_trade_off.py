@@ -237,12 +237,18 @@ def test_several_models_the_start_date_rules_out_are_named_once_beside_the_verdi
     assert late[0].text.endswith(f" {said}") and said not in late[1].text  # said once, with the first
     assert late[0].options[-1].text.startswith(f"Start with {rec.record.evaluation.models[0].name} once what blocks")
     assert said in text and " now and move the work to " not in text
+    # A later date alone lifts no blocker (review 143): the first option is what follows once it is gone.
+    named = {m.code: m.name for m in rec.record.evaluation.models}
     assert (
-        late[0].options[0].costs.startswith("it launches about ")
-        and "after what blocks the verdict no longer applies, not" in late[0].options[0].costs
+        late[0].options[0].text
+        == f"Once what blocks the verdict no longer applies, go with {named[late[0].code.split(':')[1]]}"
     )
+    assert late[0].options[0].costs.startswith("it launches about ") and late[0].options[0].costs.endswith(
+        " months after that, not within 1 month: answer a later start to have it then"
+    )
+    assert "Start later" not in text
     # No "keep the start date" beside "no model starts" (review 140).
-    assert [o.text.split(" ")[0] for o in late[0].options] == ["Start", "Start"]
+    assert [o.text.split(" ")[0] for o in late[0].options] == ["Once", "Start"]
     assert not [o for c in late for o in c.options if o.text.startswith("Keep the start date")]
     # A favoured dedicated team's cost does not keep the work in-house until it has launched, so no plan is added up
     # from it (review 130): the option says what the figures shown price.

@@ -1359,14 +1359,19 @@ def _too_late(
             # Said once, with the first (it had been said three times on one page).
             text=_favoured(late) + (f" {SETTLE_BLOCKERS_FIRST}" if blocked and i == 0 else ""),
             options=(
+                # While blocked, a later date alone lifts nothing (review 143: "Start later" read as a way out of a
+                # blocker that is the work's nature or a law): the option is what follows once the blocker is gone.
                 req.Option(
-                    f"Start later and go with {late.model.name}",
+                    f"Once what blocks the verdict no longer applies, go with {late.model.name}"
+                    if blocked
+                    else f"Start later and go with {late.model.name}",
                     (
-                        f"it launches about {late.launch:g} months after what blocks the verdict no longer applies"
+                        f"it launches about {late.launch:g} months after that, not within {late.months}: answer a "
+                        "later start to have it then"
                         if blocked
-                        else f"the work starts in about {late.launch:g} months"
-                    )
-                    + f", not within {late.months}: change your answer on how soon the work must start",
+                        else f"the work starts in about {late.launch:g} months, not within {late.months}: change your "
+                        "answer on how soon the work must start"
+                    ),
                 ),
                 # While blocked, no model starts by the date whatever is chosen (review 140: offered beside "no model
                 # starts").
