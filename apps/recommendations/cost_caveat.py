@@ -50,10 +50,19 @@ class CostCaveat:
     # Beside the verdict's own words when the cost argues against the recommended model, so a reader who stops at
     # "KPO wins" does not take it for a saving; "" otherwise.
     headline: str = ""
+    # After the headline, where the model recommended may be only a bridge to the one the answers favour and the
+    # start-date trade-off costs that plan as one: the plan's figure against in-house (``bridge_headline``; reviews 140
+    # and 143: the verdict's words gave the stop-gap's whole-period cost alone). Not a reason against the verdict.
+    bridge: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The headline as the verdict's words carry it: with the bridge plan's figure, when there is one."""
+        return "; ".join(part for part in (self.headline, self.bridge) if part)
 
     def verdict(self, label: str) -> str:
         """The verdict's words with the headline, as the result page's title and the memo's verdict read."""
-        return f"{label} ({self.headline})" if self.headline else label
+        return f"{label} ({self.shown})" if self.shown else label
 
     @property
     def against(self) -> str:
@@ -544,7 +553,12 @@ def cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     if caveat is None or not ev.cost.stale_rate:
         return caveat
     headline = f"{caveat.headline}{dated_rate_headline(ev.cost)}" if caveat.headline else ""
-    return CostCaveat(warning=caveat.warning, text=f"{caveat.text}{dated_rate_text(ev.cost)}", headline=headline)
+    return CostCaveat(
+        warning=caveat.warning,
+        text=f"{caveat.text}{dated_rate_text(ev.cost)}",
+        headline=headline,
+        bridge=caveat.bridge,
+    )
 
 
 def dated_rate_text(cost: Cost) -> str:
@@ -594,6 +608,23 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
     )
 
 
+def bridge_headline(ev: EvaluationRecord, model: CostModel) -> str:
+    """Beside a verdict whose cost argues against the model recommended, where that model may be only a bridge to the
+    one the answers favour (``bridge_text``) and the start-date trade-off costs that plan as one: the plan's likely
+    figure against in-house ("as a bridge to Own captive centre (GCC), the plan is likely about £2,650,000 less than
+    in-house over 5 years"), else "". Reviews 140 and 143: the verdict's words read "likely to cost 7% more than
+    in-house" of a stop-gap priced as if it stayed, beside a plan likely £2.65m cheaper than in-house."""
+    plan = ev.bridge_plan
+    if plan is None or not bridge_text(ev, model):
+        return ""
+    code = ev.favoured_conflicts[0].code.removeprefix("start_within:")
+    favoured = next(m.name for m in ev.models if m.code == code)
+    return (
+        f"as a bridge to {favoured}, the plan is likely about {ev.cost.amount(plan['saving'])} "
+        f"{'less' if plan['less'] else 'more'} than in-house over {ev.cost.period}"
+    )
+
+
 def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     model = recommended_cost(ev)
     if model is None:
@@ -632,7 +663,7 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         )
         elsewhere = tied_saving_headline(ev)
         headline = dearer_headline(model, ev.cost, here=_placed(ev, elsewhere)) + elsewhere
-        return CostCaveat(warning=True, text=text, headline=headline)
+        return CostCaveat(warning=True, text=text, headline=headline, bridge=bridge_headline(ev, model))
     if (model.probability_saving or 0) < 0.5:
         text = (
             f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
@@ -642,7 +673,7 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         elsewhere = tied_saving_headline(ev)
         here = _placed(ev, elsewhere)
         headline = UNLIKELY_SAVING + (f" from {here}" if here else "") + elsewhere
-        return CostCaveat(warning=True, text=text, headline=headline)
+        return CostCaveat(warning=True, text=text, headline=headline, bridge=bridge_headline(ev, model))
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     spread = (
         f"(in 8 of 10 simulated cases {_spread(model.savings_p10, model.savings_p90, ev.cost)}; "

@@ -17,6 +17,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.common.formatting import money, significant
 from apps.playbooks.models import Playbook
+from apps.recommendations.cost_caveat import cost_caveat, verdict_words
 from apps.recommendations.cost_export import TOTAL_NOTE
 from apps.recommendations.diff import comparison_rows
 from apps.recommendations.memo import render_memo_html
@@ -507,3 +508,37 @@ def test_compare_gives_the_stop_gaps_figure_beside_the_plan(
         f"; priced for the whole period as if it stayed: the start-date trade-off's plan is about "
         f"{cost.amount(plan['total'])} over 5 years, about {cost.amount(plan['saving'])} less than in-house"
     )
+
+
+def test_the_verdicts_words_and_the_memos_figures_give_the_bridge_plan(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Reviews 140 and 143: the verdict's words and the memo's figure boxes led with the stop-gap's whole-period cost
+    # ("likely to cost 7% more than in-house") and said nothing of the plan, likely £2.65m cheaper than in-house.
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, "start_within": "one-to-three"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = rec.record.evaluation
+    plan = ev.bridge_plan
+    assert plan is not None and plan["less"]
+    caveat = cost_caveat(ev)
+    assert caveat is not None and caveat.warning
+    said = (
+        f"as a bridge to Own captive centre (GCC), the plan is likely about {ev.cost.amount(plan['saving'])} less "
+        f"than in-house over {ev.cost.period}"
+    )
+    assert caveat.bridge == said and verdict_words(ev).endswith(f"; {said})")
+    assert said not in caveat.against  # a reason for the plan, not against the verdict
+    page = _text(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert f"{ev.verdict_label} ({caveat.headline}; {said})" in page
+    memo = _text(render_memo_html(rec, "http://testserver/"))
+    assert (
+        f"The plan, as a bridge{ev.cost.amount(plan['total'])} over {ev.cost.period}, about "
+        f"{ev.cost.amount(plan['saving'])} less than in-house: {plan['option'].text}; likely figures added" in memo
+    )
+    # Without the start date's conflict there is no plan, and the words are as before.
+    later = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "start_within": "later"}
+    )
+    other = cost_caveat(submit_and_recommend(assessment=later, user=buyer).record.evaluation)
+    assert other is None or other.bridge == ""
