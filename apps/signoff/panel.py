@@ -20,22 +20,28 @@ def result_panel(recommendation: Recommendation, membership: Membership) -> dict
         "sign_off_refusal": refusal(recommendation=recommendation, membership=membership),
         "sign_off_mine": state.decision_by(membership.user_id),
         "sign_off_form": DecisionForm(),
-        "sign_off_short": _short_of_approvers(recommendation, state),
+        **_waiting_on(recommendation, state),
     }
 
 
-def _short_of_approvers(recommendation: Recommendation, state: SignOffState) -> int:
-    """How many approvals an awaiting sign-off can no longer reach (0 when it still can): the approvers who may yet
-    decide are those who have not, other than the member who stored it (``refusal``). With as many approvals needed
-    as approvers, an approver's own recommendation could never be approved, and the page had said it "waits for
-    the other approvers" (review 55). One query, for an awaiting sign-off only."""
+def _waiting_on(recommendation: Recommendation, state: SignOffState) -> dict[str, Any]:
+    """For an awaiting sign-off, the approvers who may yet decide (``sign_off_waiting``: their emails, in order), those
+    who have not, other than the member who stored it (``refusal``), so the page names whom it waits for (review 143:
+    "waits for the other approvers", naming none); and how many approvals it can no longer reach (``sign_off_short``,
+    0 when it still can: with as many approvals needed as approvers, an approver's own recommendation could never be
+    approved, and the page had said it "waits for the other approvers", review 55). One query, for an awaiting
+    sign-off only."""
     if state.status != DecisionStatus.AWAITING:
-        return 0
+        return {"sign_off_short": 0, "sign_off_waiting": []}
     decided = {d.approver_id for d in state.decisions}
-    may_yet = (
+    may_yet = list(
         Membership.objects.filter(organisation_id=recommendation.organisation_id)
         .approvers()
         .exclude(user_id__in=decided | {recommendation.created_by_id})
-        .count()
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
     )
-    return max(0, state.approvals_needed - state.approvals - may_yet)
+    return {
+        "sign_off_short": max(0, state.approvals_needed - state.approvals - len(may_yet)),
+        "sign_off_waiting": may_yet,
+    }

@@ -351,3 +351,22 @@ def test_a_reason_ending_its_own_sentence_gets_no_second_stop(
     assert decide(approver_client, other, "approved", "Line one\r\nLine two").status_code == 302
     page = approver_client.get(reverse("recommendations:detail", args=[other.pk])).content.decode()
     assert "Line one<br>Line two" in page
+
+
+def test_an_awaiting_sign_off_names_the_approvers_who_may_still_decide_it(
+    buyer: User,
+    approver: User,
+    second_approver: User,
+    organisation: Organisation,
+    playbook: Playbook,
+    approver_client: Client,
+) -> None:
+    # Review 143: the page said it waited for approvals and named no one who could give them.
+    require_approval(organisation, approvals=2)
+    rec = stored(organisation, buyer, playbook)
+    page = html.unescape(approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "The approvers who may still decide it: cfo@acme.test, legal@acme.test." in page
+    assert decide(approver_client, rec, "approved").status_code == 302
+    page = html.unescape(approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "The approver who may still decide it: legal@acme.test." in page and "cfo@acme.test, " not in page
+    assert sign_off_state(rec).approvals == 1
