@@ -4,6 +4,7 @@ one row per figure, for finance to take into a spreadsheet. docs/exports.md docu
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -19,12 +20,22 @@ INHOUSE = "Keep it in-house"
 
 
 def _number(value: Any) -> str:
+    """An amount, to the cent."""
     return "" if value is None else f"{float(value):.2f}"
 
 
-def _row(option: str, item: str, kind: str, currency: str, band: Any, note: str = "") -> list[str]:
+def _exact(value: Any) -> str:
+    """An input as stored, unrounded and in plain notation (0.025 a year, a rate of 0.9605): review 144, a wage growth
+    of 2.5% / 3.5% / 4.5% read 0.03 / 0.04 / 0.04, so a model rebuilt from the CSV gave other totals."""
+    return "" if value is None else format(Decimal(repr(float(value))), "f")
+
+
+def _row(
+    option: str, item: str, kind: str, currency: str, band: Any, note: str = "", *, exact: bool = False
+) -> list[str]:
     low, likely, high = band if band is not None else (None, None, None)
-    return [_safe(option), _safe(item), kind, currency, _number(low), _number(likely), _number(high), _safe(note)]
+    shown = _exact if exact else _number
+    return [_safe(option), _safe(item), kind, currency, shown(low), shown(likely), shown(high), _safe(note)]
 
 
 def _saving_note(m: CostModel) -> str:
@@ -153,7 +164,9 @@ def _inhouse_rows(cost: Cost) -> Iterator[list[str]]:
 def _figure_rows(cost: Cost) -> Iterator[list[str]]:
     for f in cost.figures:
         marks = [f.source, *(["your figure"] if f.supplied else []), *(["weak source: verify"] if f.weak else [])]
-        yield _row("input", f.label, "input", "", (f.low, f.likely, f.high), "; ".join(m for m in marks if m))
+        yield _row(
+            "input", f.label, "input", "", (f.low, f.likely, f.high), "; ".join(m for m in marks if m), exact=True
+        )
 
 
 @require_safe

@@ -319,3 +319,31 @@ def test_the_cost_csv_has_every_line_total_saving_and_input_with_its_source(
         assert "probability of a saving" in saving["note"] or "costs more" in saving["note"]
     salary = next(r for r in rows if r["kind"] == "input" and r["item"] == "In-house salary per FTE-year")
     assert "ONS" in salary["note"] and "weak source: verify" in salary["note"]
+
+
+def test_the_cost_csv_writes_every_input_as_stored_unrounded(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 144: wage growth of 0.025 / 0.035 / 0.045 read 0.03 / 0.04 / 0.04, and a rate of 0.9605 read 0.96.
+    import csv
+
+    rec = recommend(reference, organisation, buyer, "UK wealth manager")
+    figures = rec.record.evaluation.cost.figures
+    rows = list(
+        csv.DictReader(
+            buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk]))
+            .content.decode("utf-8-sig")
+            .splitlines()
+        )
+    )
+    inputs = {r["item"]: r for r in rows if r["kind"] == "input" and r["option"] == "input"}
+    assert len(inputs) == len({f.label for f in figures}) > 5
+    fine = [
+        f for f in figures if any(v is not None and round(float(v), 2) != float(v) for v in (f.low, f.likely, f.high))
+    ]
+    assert fine  # some input has more than two decimals, as the reference figures do
+    for f in figures:
+        row = inputs[f.label]
+        for column, value in (("p10_or_low", f.low), ("likely", f.likely), ("p90_or_high", f.high)):
+            assert (row[column] == "") if value is None else float(row[column]) == float(value), (f.label, column)
+    assert not [r for r in inputs.values() for c in ("p10_or_low", "likely", "p90_or_high") if "e" in r[c].lower()]
