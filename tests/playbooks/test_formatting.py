@@ -64,3 +64,11 @@ def test_a_link_opening_another_provision_than_the_first_cited_is_labelled_with_
     from apps.common.templatetags.kpo import linked_part
 
     assert linked_part(url, citation) == part
+
+
+def test_the_dearer_condition_writes_its_share_as_the_verdict_does() -> None:
+    # Review 144: "6,437% more" in the verdict and "6437% more" in the condition below it.
+    from apps.playbooks.engine.evaluate import dearer_condition
+
+    assert "likely costs 6,437% more than keeping it in-house" in dearer_condition(-6437.2, 0.0).text
+    assert "likely costs 12% more than keeping it in-house" in dearer_condition(-12.0, 0.0).text

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from apps.common.formatting import money, possessive, significant
+from apps.common.formatting import money, number, possessive, significant
 from apps.playbooks.engine import reasons
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.checks import AnswerCheck
@@ -174,7 +174,7 @@ def dearer_condition(share: float | None, chance: float | None = None) -> Verdic
     """The condition asked when the recommended model likely costs more than in-house (``share``: its saving as a
     share of in-house, negative; None when not known; ``chance``: the share of simulated cases with a saving)."""
     more = (
-        f"likely costs {round(-share)}% more than keeping it in-house"
+        f"likely costs {number(round(-share))}% more than keeping it in-house"
         if share is not None and share < 0
         else ("likely costs more than keeping it in-house")
     )
