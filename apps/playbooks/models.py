@@ -204,6 +204,11 @@ class Question(models.Model):
             "critical_function",
             "The work supports a critical or important function, so provider contracts are negotiated (yes/no)",
         )
+        FEDERAL_TAX_INFO = (
+            "federal_tax_info",
+            "The work involves US federal tax information (option 'yes'): IRS Publication 1075 bars offshore access, "
+            "so it must stay in the United States",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.playbooks.engine.evaluate import ONSHORE_ONLY_COST
 from apps.playbooks.models import Playbook
 from tests.recommendations.golden import evaluated_case, fired_codes
 
@@ -97,3 +98,26 @@ def test_federal_tax_information_an_agency_says_it_holds_is_kept_onshore(referen
         unsure = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information=answer)
         assert "federal-tax-information-public-body" in fired_codes(unsure)
         assert "federal-tax-information-offshore" not in fired_codes(unsure)
+
+
+def test_federal_tax_information_ranks_no_offshore_location_and_prices_no_offshore_saving(reference: Playbook) -> None:
+    """Review 144: beside the blocker saying Publication 1075 allows no offshore access, the result ranked Colombia
+    first, listed Colombia's data law and priced an offshore saving "were it not blocked". Like a Medicaid ban, the
+    answer now keeps the data in the United States: every location abroad excluded, no law of one read, no offshore
+    cost; the buyer's own law still applies."""
+    changes = {"buyer_sector": "public-body", "data_categories": ["tax-returns"], "tax_preparer": False}
+    ev = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="yes")
+    data = next(r for r in ev.requirements if r.code == "data_location")
+    assert data.text == "Data processed only in your own country, with no access from abroad"
+    assert data.because == (
+        "your answer: the work involves federal tax information, which IRS Publication 1075 allows no offshore access "
+        "to",
+    )
+    assert ev.locations and all(loc.excluded_because for loc in ev.locations) and ev.delivered_from == ""
+    assert not [r for r in ev.regimes if "Colombia" in r.name or "1581" in r.name]
+    assert not ev.cost.available and ev.cost.reason == ONSHORE_ONLY_COST
+    # Not federal, or not known: delivery abroad stays open, as before.
+    for answer in ("no", "unsure"):
+        other = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information=answer)
+        assert not any(r.code == "data_location" for r in other.requirements)
+        assert other.delivered_from and other.cost.available

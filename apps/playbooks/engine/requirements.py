@@ -29,6 +29,9 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   ``anywhere``;
 - ``offshore_ban``: rules forbid offshore work on the data (a state Medicaid programme's ban): ``banned`` or yes
   reads as a ``data_location`` of ``onshore``, whatever that role's answer;
+- ``federal_tax_info``: the work involves US federal tax information: ``yes`` reads as a ``data_location`` of
+  ``onshore``, as ``offshore_ban`` does (IRS Publication 1075 allows no offshore access to it; review 144: the
+  result ranked Colombia, read its data law and priced an offshore saving beside the blocker saying so);
 - ``onsite``: provider staff must be present on site: yes/no, or how often, where only ``daily`` holds
   (occasional workshops and visits are travelled to from anywhere);
 - ``licensed_signoff``: a licensed professional must sign off onshore: yes/no, or the licences needed, where
@@ -317,10 +320,12 @@ def derive(
                 "assumption)"
             )
         hard.append(Requirement(code, code, text, hours, ("your answer",)))
-    banned = offshore_banned(answers.get("offshore_ban"))
+    tax = _yes(answers.get("federal_tax_info"))
+    banned = offshore_banned(answers.get("offshore_ban")) or tax
     data = "onshore" if banned else data_location(answers.get("data_location"))
     allowed = set(ALLOWED.get(data, ALLOWED["anywhere"]))
-    because = [BANNED_BECAUSE if banned else "your answer"] if data in DATA_WORDS else []
+    why = FEDERAL_TAX_BECAUSE if tax else BANNED_BECAUSE if banned else "your answer"
+    because = [why] if data in DATA_WORDS else []
     for code, regime in sorted(regimes.items()):
         processing = (regime.get("requires") or {}).get("processing")
         if processing and not regime.get("requires", {}).get("when_processed_in"):
@@ -379,6 +384,9 @@ def data_location(value: Any) -> str:
 
 
 BANNED_BECAUSE = "your answer: rules forbid offshore work on this data"
+FEDERAL_TAX_BECAUSE = (
+    "your answer: the work involves federal tax information, which IRS Publication 1075 allows no offshore access to"
+)
 
 
 def offshore_banned(value: Any) -> bool:
