@@ -80,9 +80,30 @@ def test_a_buyer_recommended_bot_is_not_told_to_consider_bot(reference: Playbook
     assert ev.top_model == "bot"
     (risk,) = [r for r in ev.risks if r.title == lock_in]
     assert "consider BOT" not in risk.mitigation and "build-operate-transfer recommended" in risk.mitigation
-    other = evaluated_case(reference, "Insurtech: core pricing models, highly sensitive, no plan to own the team")
+    # The same work, less sensitive, at a provider's dedicated team: told to consider BOT.
+    other = evaluated_case(
+        reference, "Insurtech: core pricing models, highly sensitive, no plan to own the team", ip_sensitivity="medium"
+    )
     assert other.top_model == "captive-team"
     assert "consider BOT" in next(r for r in other.risks if r.title == lock_in).mitigation
+
+
+@pytest.mark.django_db
+def test_core_secret_work_blocked_for_want_of_ownership_never_ranks_first_a_model_the_blocker_warns_off(
+    reference: Playbook,
+) -> None:
+    # Review 144: the blocker said a provider's dedicated team does not protect the IP, and the ranking beside it put
+    # that team first at +55 and priced its saving.
+    for case in (
+        "Insurtech: core pricing models, highly sensitive, no plan to own the team",
+        "Quant fund: core signal research resting on a few PMs' tacit judgement",
+    ):
+        ev = evaluated_case(reference, case)
+        assert "core-high-ip-no-ownership" in {b.rule for b in ev.blockers}
+        assert ev.models[0].code == "bot", case  # the team it would own, as the blocker advises
+        providers = {"captive-team", "staff-augmentation", "project", "managed-services", "shared-pool"}
+        bot = ev.models[0].score
+        assert all(m.score < bot for m in ev.models if m.code in providers)
 
 
 def thin_risks(data: dict[str, Any]) -> list[str]:
