@@ -141,6 +141,21 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
         ev = evaluated_answers(reference, reseller, gdpr_role="processor", **where)
         (export,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe"]
         assert "Module 3 (processor to processor)" in export and "Data Protection Act 2018 s. 119A" in export
+        # Not to a country with an adequacy decision (review 144: Module 3 asked beside Argentina's adequacy).
+        assert "for a country without an EU adequacy decision" in export and "needs no transfer tool" in export
+        assert "GDPR Art. 45(1)" in export and "Data Protection Act 2018 s. 17A" in export
+        # The regime's own obligation names the processor's module too (it named Module 2 alone).
+        actions = [
+            str(o.get("action", ""))
+            for r in ev.regimes
+            if r.code == "gdpr"
+            for _phase, _label, items in r.obligations
+            for o in items
+            if o.get("code") == "transfer-tool"
+        ]
+        assert all(
+            "Module 3 (processor to processor) where you process the data for your clients" in a for a in actions
+        )
         assert not [c for c in ev.conditions if c.rule.startswith("gdpr-buyer-processor-onward-transfer")]
     swiss = evaluated_answers(
         reference, reseller, gdpr_role="processor", buyer_location="eu", buyer_eu_country="switzerland"
