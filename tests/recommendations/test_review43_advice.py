@@ -328,3 +328,26 @@ def test_a_preferred_location_listed_after_the_first_five_gives_its_rank_where_i
     assert f"(ranked {rank}; listed here as in your preferred region)" in page
     assert "Also meeting every requirement, ranked below the first five: " in page
     assert "ranked below the five above" not in page and ev.listed_rank("atlantis") == ""
+
+
+def test_lawyers_whose_clients_consent_is_in_place_are_not_asked_for_it_again(reference: Playbook) -> None:
+    # Review 144: an in-house team that answered consent is in place read "get the client's informed consent" and
+    # "Have an officer … consent, in writing", and a law firm's duty to bill its clients reasonably.
+    ev = evaluated_answers(reference, US_COUNTY_LEGAL, legal_client_consent="obtained")
+    said = " ".join(c.text for c in ev.conditions)
+    assert "aba-08-451" in {r.code for r in ev.regimes}
+    assert "get the client's informed consent" not in said and "Have an officer authorised" not in said
+    assert "check that the consent you hold covers this provider and this work, and keep it on file" in said
+    fees = [
+        o
+        for r in ev.regimes
+        if r.code == "aba-08-451"
+        for _phase, _label, items in r.obligations
+        for o in items
+        if o.get("code") == "reasonable-fees"
+    ]
+    assert fees and all(str(o["action"]).startswith("Where you bill clients for the work (a law firm)") for o in fees)
+    # Still to get: asked, as before.
+    ask = evaluated_answers(reference, US_COUNTY_LEGAL, legal_client_consent="can-obtain")
+    asked = " ".join(c.text for c in ask.conditions)
+    assert "get the client's informed consent" in asked and "Have an officer authorised" in asked
