@@ -241,12 +241,14 @@ def test_a_uk_buyer_gets_pounds_and_uk_in_house_costs_from_uk_sources() -> None:
     assert result.currency == "GBP"
     assert "ONS" in case.figures["inhouse.salary"].source
     assert "HMRC" in case.figures["inhouse.oncost"].source
-    assert case.figures["fx"].likely == pytest.approx(0.794)
+    # The ECB's reference rates of 30 October 2026, crossed (review 144: those of 28 February 2025 were 22 months old).
+    assert case.figures["fx"].likely == pytest.approx(0.7463)
+    assert "30 October 2026" in case.figures["fx"].source
     us = _model(tco.simulate(_collapsed(_case())), "captive-team")
     uk = _model(tco.simulate(_collapsed(case)), "captive-team")
     us_fee = next(line for line in us.lines if line.label == "Provider fees").horizon[1]
     uk_fee = next(line for line in uk.lines if line.label == "Provider fees").horizon[1]
-    assert uk_fee == pytest.approx(us_fee * 0.794)
+    assert uk_fee == pytest.approx(us_fee * 0.7463)
     # A function with only a US figure (a curator's new one) is never costed in dollars for a UK buyer.
     functions = {"x": {"name": "No UK benchmark", "inhouse_us": [45, 82.5, 120]}}
     with pytest.raises(tco.TcoUnavailable, match="No GBP in-house cost"):

@@ -15,6 +15,7 @@ from apps.playbooks.engine import tco
 from apps.playbooks.models import Playbook
 from apps.recommendations.snapshot import read_snapshot
 from tests.playbooks.test_tco import _case, _collapsed, _model
+from tests.recommendations.test_snapshot import store
 from tests.recommendations.test_total_cost import answered
 
 
@@ -63,10 +64,18 @@ def test_a_euro_buyer_answering_its_rate_reads_it_as_its_own_figure(
 def test_a_dated_rate_a_year_old_or_more_is_said_to_need_checking_until_a_budget_rate_is_given(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    # The catalogue's euro rate is dated 28 February 2025 and its pay brought to December 2026: 22 months.
-    rec = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
-    cost = rec.record.evaluation.cost
-    assert cost.rate_age_months == 22 and cost.stale_rate
+    # The catalogue's euro rate is dated 30 October 2026 and its pay brought to December 2026: 2 months, not stale
+    # (review 144: the rate of 28 February 2025 had every UK and euro-area result say it was 22 months old).
+    fresh = answered(reference, organisation, buyer, "US hedge fund", home_market="eu")
+    cost = fresh.record.evaluation.cost
+    assert cost.rate_age_months == 2 and not cost.stale_rate
+    page = buyer_client.get(reverse("recommendations:detail", args=[fresh.pk])).content.decode()
+    assert 'id="stale-rate"' not in page and "months old when this was worked out" not in page
+    # A result stored when the rate was 22 months old (its snapshot says so) says it on the page.
+    stored = {**fresh.snapshot, "evaluation": {**fresh.snapshot["evaluation"]}}
+    stored["evaluation"]["cost"] = {**fresh.snapshot["evaluation"]["cost"], "rate_age_months": 22}
+    rec = store(stored, organisation=organisation, user=buyer, playbook=reference)
+    assert rec.record.evaluation.cost.stale_rate
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert 'id="stale-rate"' in page and "a dated reference rate, 22 months old when this was worked out" in page
     own = answered(reference, organisation, buyer, "US hedge fund", home_market="eu", own_figures=True, budget_fx=86)
