@@ -698,4 +698,16 @@ class AdminSelectionMiddleware:
                 "list, tick the rows again and choose the action.",
                 back=("Back to the list", request.path),
             )
+        # An action this list does not offer (a forged "delete_selected" where the list has no bulk delete): said in
+        # words, where Django's list read "No action selected." (review 143).
+        action = str(request.POST.get("action", ""))
+        if action and action not in model_admin.get_actions(request):
+            return refusal(
+                request,
+                400,
+                "Nothing was done",
+                "That action is not offered on this list, so nothing was done: go back to the list and choose one of "
+                "the actions it offers.",
+                back=("Back to the list", request.path),
+            )
         return None

@@ -144,4 +144,9 @@ def test_the_playbooks_list_offers_no_bulk_delete(curator_client: Client, playbo
     response = curator_client.post(
         "/admin/playbooks/playbook/", {"action": "delete_selected", "_selected_action": [playbook.pk], "post": "yes"}
     )
-    assert response.status_code in (200, 302) and Playbook.objects.filter(pk=playbook.pk).exists()
+    assert Playbook.objects.filter(pk=playbook.pk).exists()
+    # Said in words, not Django's "No action selected." (review 143).
+    assert response.status_code == 400 and "That action is not offered on this list" in response.content.decode()
+    # The actions it offers still run, and a list's own "no action chosen" is Django's as before.
+    none = curator_client.post("/admin/playbooks/playbook/", {"action": "", "_selected_action": [playbook.pk]})
+    assert none.status_code in (200, 302)
