@@ -259,11 +259,22 @@ def field_in_words(name: str, values: list[str]) -> tuple[str, str] | None:
     roles = _role_words()
     if (known := _field_words(name, titles, lambda: roles)) is not None:
         label, words = known
-        return label, "; ".join(str(words.get(v, v)) for v in values)
+        # A member chosen is named by id here: this refusal reads no organisation (review 143: "member-12" as sent).
+        return label, "; ".join(str(words.get(v) or _member_choice(v)) for v in values)
     if name in FORM_LABELS:
         words = SENT_VALUES.get(name, {})
         return FORM_LABELS[name], "\n".join(words.get(v, v) for v in values)
     return None
+
+
+MEMBER_CHOICE = re.compile(r"member-(\d{1,18})")
+
+
+def _member_choice(value: str) -> str:
+    """A contributors page's choice of a member ("member-12") in words, where no organisation is read: "a member
+    (their id 12)"; any other value as sent."""
+    found = MEMBER_CHOICE.fullmatch(value)
+    return f"a member (their id {found.group(1)})" if found else value
 
 
 def typed_fields_named(request: HttpRequest) -> list[tuple[str, str]]:

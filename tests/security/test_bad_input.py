@@ -1500,3 +1500,18 @@ def test_a_control_character_names_a_field_without_quoting_its_quotes_again(worl
     )
     assert f"The answer to Who answers “{section.title}” contains a control character" in page
     assert "The form field “ab” contains a control character" in page and "\\u202e" not in page
+
+
+def test_a_control_character_refusal_names_a_member_chosen_in_words(world: World) -> None:
+    # Review 143: the refusal listed a contributor chosen as "member-12", the page's own code.
+    section = world.draft.playbook.sections.order_by("order").first()
+    assert section is not None
+    member = world.editor_membership.pk
+    sent = {f"section-{section.code}": f"member-{member}", "title": "Bad\x01"}
+    page = html.unescape(
+        client_for(world.owner)
+        .post(reverse("teamwork:contributors", args=[world.draft.pk]), sent, HTTP_ORIGIN="http://testserver")
+        .content.decode()
+    )
+    assert "contains a control character" in page
+    assert f"a member (their id {member})" in page and f"member-{member}<" not in page
