@@ -264,7 +264,7 @@ _OUTAGE_ERROR_AT = [0.0]
 
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
     """The calm 503 page, with Retry-After, for a request that lost the database (kpo_advisor/outage.py)."""
-    return log_outage(request, exception, unavailable_response(request, body_limit(request)))
+    return log_outage(request, exception, unavailable_response(request, body_limit(request), type(exception).__name__))
 
 
 def log_outage(request: HttpRequest, exception: BaseException, response: HttpResponse) -> HttpResponse:

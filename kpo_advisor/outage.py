@@ -105,13 +105,30 @@ def replay_for(request: HttpRequest, limit: int) -> Replay | str:
 RETRY_AFTER_SECONDS = 10
 
 
-def unavailable_response(request: HttpRequest, limit: int) -> HttpResponse:
-    """The calm 503 page, with Retry-After. ``limit``: the largest body this route accepts.
+HEALTH_PATH = "/healthz"
+
+
+def health_unavailable(error: str) -> HttpResponse:
+    """The health check's answer while the database is away: JSON with Retry-After, as docs/operations.md says, from
+    the view or, when a signed-in session's read lost the database before the view ran, from the middleware (review
+    145: the HTML outage page answered a health check sent with a session cookie)."""
+    from django.http import JsonResponse
+
+    response = JsonResponse({"status": "unavailable", "database": "down", "error": error}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def unavailable_response(request: HttpRequest, limit: int, error: str = "") -> HttpResponse:
+    """The calm 503 page, with Retry-After (the health check's JSON for ``HEALTH_PATH``). ``limit``: the largest body
+    this route accepts; ``error``: the exception's class name, which the health check's JSON gives.
 
     Rendered without context processors or a request: it must work without the database. A form
     that was sent (not by htmx, whose status line says it is not saved) gets the not-saved message
     and, where possible, the "Try again" form; the page then holds what was typed, so it is not stored.
     """
+    if request.path == HEALTH_PATH:
+        return health_unavailable(error or "OperationalError")
     context: dict[str, object] = {"request_path": request.path}
     sent = request.method not in SAFE_METHODS and request.headers.get("HX-Request") != "true"
     if sent:

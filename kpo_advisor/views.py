@@ -20,7 +20,7 @@ from apps.playbooks.models import Playbook
 from apps.questionnaire.gone import typed_fields_named
 from apps.questionnaire.models import Assessment
 from kpo_advisor.middleware import database_unavailable, log_outage, lost_database, refusal
-from kpo_advisor.outage import RETRY_AFTER_SECONDS
+from kpo_advisor.outage import RETRY_AFTER_SECONDS, health_unavailable
 
 
 @require_safe
@@ -32,10 +32,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        response = JsonResponse({"status": "unavailable", "database": "down", "error": type(exc).__name__}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)  # as the pages' 503 says when to look again
-        # Logged as the pages' outage is, once an outage as an error (review 53: one error line a probe).
-        return log_outage(request, exc, response)
+        # Retry-After as the pages' 503 says when to look again; logged as the pages' outage is, once an outage as an
+        # error (review 53: one error line a probe).
+        return log_outage(request, exc, health_unavailable(type(exc).__name__))
     return JsonResponse({"status": "ok", "database": "up"})
 
 

@@ -115,3 +115,26 @@ def test_healthz_says_when_to_look_again_while_the_database_is_away(
 
     monkeypatch.setattr(connection, "cursor", refuse)
     assert client.get("/healthz")["Retry-After"] == "10"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_its_json_when_a_sessions_read_loses_the_database(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 145: a health check sent with a session cookie had the HTML outage page, the session's read having lost
+    # the database before the view ran.
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    def lost(self: object, *args: object, **kwargs: object) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionBase, "_get_session", lost)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert response.json() == {"status": "unavailable", "database": "down", "error": "OperationalError"}
+    page = client.get("/")  # a page still gets the calm page
+    assert page.status_code == 503 and b"can't reach its database" in page.content
