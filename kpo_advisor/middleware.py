@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from pghistory.middleware import HistoryMiddleware
 
 from apps.accounts.security import SESSION_LOGIN_AT, security_event
@@ -311,11 +312,27 @@ class DatabaseAwareSessionMiddleware(SessionMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         try:
-            return super().process_response(request, response)
+            response = super().process_response(request, response)
         except (SessionInterrupted, DatabaseError) as exc:
             if not lost_database(exc):
                 raise
             return database_unavailable(request, exc)
+        _outlive_idling(response)
+        return response
+
+
+def _outlive_idling(response: HttpResponse) -> None:
+    """The session cookie lives as long as a session may (``SESSION_MAX_AGE_SECONDS``), not only as long as it may idle:
+    the server ends an idle session by its row's expiry whatever the cookie says, and a cookie still sent after that
+    names whose session ended, so a questionnaire step sent without JavaScript is kept for its owner to sign in to
+    (``_keep_sent_step``). Review 146: the browser dropped the cookie the moment the session idled out, so that step
+    was lost and the sign-in page blamed another window or a password change."""
+    cookie = response.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is None or not cookie.value or not cookie["max-age"]:
+        return  # no cookie set by this response, or one being deleted
+    lifetime = max(int(cookie["max-age"]), settings.SESSION_MAX_AGE_SECONDS)
+    cookie["max-age"] = lifetime
+    cookie["expires"] = http_date(time.time() + lifetime)
 
 
 class PrivatePagesMiddleware:

@@ -190,3 +190,32 @@ def test_the_signed_out_page_does_not_promise_what_a_step_without_javascript_did
     page = client.post(reverse("accounts:logout"), {"next": "/?signed-out=1"}, follow=True).content.decode()
     assert "so nothing is lost" not in page
     assert "anything typed on a step still open in another window and not yet sent is not kept" in page
+
+
+def test_the_session_cookie_outlives_the_idle_timeout_so_an_ended_session_is_still_named(
+    client: Client, buyer: User
+) -> None:
+    # Review 146: the cookie expired with the idle timeout, so a browser stopped sending it the moment the session
+    # idled out, and a step sent without JavaScript then could not be kept for its owner. The row's expiry still ends
+    # an idle session; the cookie lives as long as a session may.
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from tests.factories import PASSWORD
+
+    response = client.post(reverse("accounts:login"), {"username": buyer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert int(cookie["max-age"]) == settings.SESSION_MAX_AGE_SECONDS > settings.SESSION_COOKIE_AGE
+    row = Session.objects.get(session_key=cookie.value)
+    idle = row.expire_date - timezone.now()
+    assert timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < idle <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # Signing out deletes the cookie as before.
+    out = client.post(reverse("accounts:logout"))
+    assert (
+        out.cookies[settings.SESSION_COOKIE_NAME].value == ""
+        and out.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 0
+    )
