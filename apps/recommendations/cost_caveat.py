@@ -81,6 +81,10 @@ DEARER = (
     "likely to cost more than in-house"  # after the verdict's basis: "on fit; …" or "on fit only; it does not pay; …"
 )
 UNLIKELY_SAVING = "on fit; a saving is less likely than not"
+# The same, where the chance rests on weak figures and is said in words that call it about even (``likelihood``: 36% to
+# 49%), so the headline and the chance beside it agree (review 146: "less likely than not" and "about as likely as
+# not" in one sentence).
+EVEN_SAVING = "on fit; a saving is about as likely as not"
 NOT_COMPARED = "on fit; its cost is not compared with your in-house pay"
 # The recommended model is not costed, and every model that is costs more than in-house, likely and on most of
 # the simulated cases: the only prices on the page argue against moving the work.
@@ -665,14 +669,18 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
         headline = dearer_headline(model, ev.cost, here=_placed(ev, elsewhere)) + elsewhere
         return CostCaveat(warning=True, text=text, headline=headline, bridge=bridge_headline(ev, model))
     if (model.probability_saving or 0) < 0.5:
+        even = (
+            ev.cost.soft_chance(model.model) and likelihood(model.probability_saving or 0) == "about as likely as not"
+        )
         text = (
-            f"On cost alone, a saving is less likely than not: {model.name}'s likely saving is "
+            f"On cost alone, a saving is {'about as likely as not' if even else 'less likely than not'}: "
+            f"{model.name}'s likely saving is "
             f"{ev.cost.amount(likely)} over {years} ({_chance(model, ev.cost)}{_middle(model, ev.cost)}). "
             f"{FIT_ONLY}{pay}{also}"
         )
         elsewhere = tied_saving_headline(ev)
         here = _placed(ev, elsewhere)
-        headline = UNLIKELY_SAVING + (f" from {here}" if here else "") + elsewhere
+        headline = (EVEN_SAVING if even else UNLIKELY_SAVING) + (f" from {here}" if here else "") + elsewhere
         return CostCaveat(warning=True, text=text, headline=headline, bridge=bridge_headline(ev, model))
     # In words a buyer reads at the top of the result, before the cost section explains P10 and P90.
     spread = (

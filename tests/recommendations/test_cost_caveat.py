@@ -304,8 +304,34 @@ def test_a_likely_saving_that_is_less_likely_than_not_qualifies_the_verdict_too(
     )
     skewed = dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models))
     caveat = cost_caveat(skewed)
-    assert caveat is not None and caveat.warning and caveat.text.startswith("On cost alone, a saving is less likely")
-    assert caveat.verdict(ev.verdict_label) == f"{ev.verdict_label} (on fit; a saving is less likely than not)"
+    soft = ev.cost.soft_chance(ev.top.code)
+    # Said in words where the chance rests on weak figures: 40% is "about as likely as not", in the headline as in the
+    # chance beside it (review 146: "less likely than not" and "about as likely as not" in one sentence).
+    words = "about as likely as not" if soft else "less likely than not"
+    assert caveat is not None and caveat.warning and caveat.text.startswith(f"On cost alone, a saving is {words}")
+    assert caveat.verdict(ev.verdict_label) == f"{ev.verdict_label} (on fit; a saving is {words})"
+    assert ("less likely than not" in caveat.text) != ("about as likely as not" in caveat.text) or not soft
+    # The UK case's chance rests on weak figures: said in words, the same words in both places.
+    uk = recommend(reference, organisation, buyer, UK).record.evaluation
+    assert uk.top is not None and uk.cost.soft_chance(uk.top.code)
+    even = tuple(
+        dataclasses.replace(m, probability_saving=0.4, savings=(m.savings[0], abs(m.savings[1]) + 1, m.savings[2]))
+        if m.model == uk.top.code
+        else m
+        for m in uk.cost.models
+    )
+    said = cost_caveat(dataclasses.replace(uk, cost=dataclasses.replace(uk.cost, models=even)))
+    assert said is not None and said.text.startswith("On cost alone, a saving is about as likely as not")
+    assert said.headline.startswith("on fit; a saving is about as likely as not")
+    assert "less likely than not" not in said.text + said.headline
+    # A chance in words of "unlikely" (35% or less) keeps "less likely than not".
+    models = tuple(
+        dataclasses.replace(m, probability_saving=0.3) if m.model == ev.top.code else m for m in ev.cost.models
+    )
+    low = cost_caveat(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, models=models)))
+    assert low is not None and low.verdict(ev.verdict_label) == (
+        f"{ev.verdict_label} (on fit; a saving is less likely than not)"
+    )
 
 
 def test_a_costed_model_a_tenth_or_more_cheaper_than_the_recommended_one_is_named_beside_the_verdict(
