@@ -22,7 +22,7 @@ from apps.common.events import announce, approval_requested, decision_made
 from apps.common.prepared import PreparedQuery
 from apps.recommendations.models import Recommendation
 from apps.signoff.models import MAX_APPROVALS, Decision, SignOff, SignOffPolicy
-from apps.signoff.status import sign_off_state
+from apps.signoff.status import SignOffState, sign_off_state
 
 
 class SignOffConflict(Exception):
@@ -220,9 +220,39 @@ def open_sign_off(*, recommendation: Recommendation, user: User) -> SignOff | No
 def refusal(*, recommendation: Recommendation, membership: Membership) -> str | None:
     """Why this member may not decide this recommendation (a 403's reason), or None when they may."""
     if not membership.can_approve:
-        return "Only approvers can approve or reject a recommendation; an owner can make you one on the members page."
+        # An owner is told it can mark itself (review 146: an owner was sent to find an owner).
+        who = "as an owner, you can mark yourself one" if membership.is_owner else "an owner can make you one"
+        return f"Only approvers can approve or reject a recommendation; {who} on the members page."
     if recommendation.created_by_id == membership.user_id:
         return "You stored this recommendation, so another approver must decide it."
+    return None
+
+
+NO_SIGN_OFF = "This recommendation needs no sign-off: approval was not required when it was stored."
+
+
+def closed_to(state: SignOffState, user_id: int) -> str | None:
+    """Why no decision of ``user_id``'s can be recorded on a sign-off as it stands (none needed, theirs given, or it is
+    approved or rejected), or None while one can: ``decide``'s conflicts, which the decision page says before drawing
+    a form that could not be recorded (review 146: the form was drawn and checked, then a right entry refused)."""
+    if not state.required:
+        return NO_SIGN_OFF
+    mine = state.decision_by(user_id)
+    if mine is not None:
+        return (
+            f"You already {mine.get_outcome_display().lower()} this recommendation on "
+            f"{mine.decided_at:%-d %b %Y}; a decision cannot be changed."
+        )
+    if state.final:
+        # Who decided, and when (review 135: "already approved" with no word of by whom).
+        by = "; ".join(
+            f"{d.get_outcome_display().lower()} by {d.approver.email} on {d.decided_at:%-d %b %Y at %H:%M} UTC"
+            for d in state.decisions
+        )
+        return (
+            f"This recommendation is already {state.label.lower()}{f' ({by})' if by else ''}. A decision cannot "
+            "be reopened: an editor or owner can re-score it or save a what-if to ask for a new approval."
+        )
     return None
 
 
@@ -254,26 +284,10 @@ def decide(*, recommendation: Recommendation, membership: Membership, outcome: s
             raise PermissionDenied(why_not)
         sign_off = SignOff.objects.select_for_update().filter(recommendation=recommendation).first()
         if sign_off is None:
-            raise SignOffConflict(
-                "This recommendation needs no sign-off: approval was not required when it was stored."
-            )
-        state = sign_off_state(recommendation)
-        mine = state.decision_by(membership.user_id)
-        if mine is not None:
-            raise SignOffConflict(
-                f"You already {mine.get_outcome_display().lower()} this recommendation on "
-                f"{mine.decided_at:%-d %b %Y}; a decision cannot be changed."
-            )
-        if state.final:
-            # Who decided, and when (review 135: "already approved" with no word of by whom).
-            by = "; ".join(
-                f"{d.get_outcome_display().lower()} by {d.approver.email} on {d.decided_at:%-d %b %Y at %H:%M} UTC"
-                for d in state.decisions
-            )
-            raise SignOffConflict(
-                f"This recommendation is already {state.label.lower()}{f' ({by})' if by else ''}. A decision cannot "
-                "be reopened: an editor or owner can re-score it or save a what-if to ask for a new approval."
-            )
+            raise SignOffConflict(NO_SIGN_OFF)
+        why_closed = closed_to(sign_off_state(recommendation), membership.user_id)
+        if why_closed is not None:
+            raise SignOffConflict(why_closed)
         decision = Decision.objects.create(
             organisation_id=recommendation.organisation_id,
             recommendation=recommendation,

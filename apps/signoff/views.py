@@ -31,6 +31,13 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
     why_not = services.refusal(recommendation=rec, membership=request.membership)
     if why_not is not None:
         raise PermissionDenied(why_not)
+    state = sign_off_state(rec)
+    if (closed := services.closed_to(state, request.user.pk)) is not None:
+        # Said before any form is drawn or checked (review 146: a form drawn for a recommendation needing no sign-off
+        # was checked twice, then a right entry refused): a post is refused with what it held, a 409.
+        if request.method == "POST":
+            return _refused(request, closed, back=rec, status=409)
+        return render(request, "signoff/decide.html", {"rec": rec, "state": state, "closed": closed})
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,7 +51,7 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
             return _refused(request, exc.message, back=rec, status=409)
         messages.success(request, f"Recorded: you {decision.get_outcome_display().lower()} this recommendation.")
         return redirect("recommendations:detail", pk=rec.pk)
-    context = {"rec": rec, "state": sign_off_state(rec), "form": form}
+    context = {"rec": rec, "state": state, "form": form}
     return render(request, "signoff/decide.html", context, status=400 if form.errors else 200)
 
 

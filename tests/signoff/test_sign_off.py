@@ -12,14 +12,14 @@ from django.dispatch import Signal
 from django.test import Client
 from django.urls import reverse
 
-from apps.accounts.models import Organisation, User
+from apps.accounts.models import Membership, Organisation, User
 from apps.common.events import approval_requested, decision_made
 from apps.playbooks.models import Playbook
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import save_what_if
 from apps.signoff.models import Decision, DecisionStatus, SignOff
 from apps.signoff.status import sign_off_state
-from tests.factories import AssessmentFactory
+from tests.factories import AssessmentFactory, MembershipFactory
 from tests.signoff.conftest import COMPLETE, decide, require_approval, stored
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +370,39 @@ def test_an_awaiting_sign_off_names_the_approvers_who_may_still_decide_it(
     page = html.unescape(approver_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "The approver who may still decide it: legal@acme.test." in page and "cfo@acme.test, " not in page
     assert sign_off_state(rec).approvals == 1
+
+
+def test_the_decision_page_says_when_no_decision_can_be_recorded_before_drawing_a_form(
+    buyer: User, approver: User, organisation: Organisation, playbook: Playbook, approver_client: Client
+) -> None:
+    # Review 146: the form was drawn and checked ("Choose approve or reject", "Say why you reject it") for a
+    # recommendation needing no sign-off, then the right entry refused with a 409.
+    rec = stored(organisation, buyer, playbook)
+    page = approver_client.get(reverse("signoff:decide", args=[rec.pk]))
+    text = html.unescape(page.content.decode())
+    assert page.status_code == 200 and "needs no sign-off" in text and "Record my decision" not in text
+    refused = approver_client.post(reverse("signoff:decide", args=[rec.pk]), {"outcome": "", "reason": "Kept words"})
+    assert refused.status_code == 409 and "needs no sign-off" in refused.content.decode()
+    assert "Kept words" in refused.content.decode() and "Choose approve or reject" not in refused.content.decode()
+    # Decided already: the page names the decision and draws no form.
+    require_approval(organisation)
+    other = stored(organisation, buyer, playbook, "Second")
+    assert decide(approver_client, other, "approved").status_code == 302
+    again = html.unescape(approver_client.get(reverse("signoff:decide", args=[other.pk])).content.decode())
+    assert "You already approved this recommendation" in again and "Record my decision" not in again
+    assert Decision.objects.filter(recommendation=other).count() == 1
+
+
+def test_an_owner_who_is_not_an_approver_is_told_it_can_mark_itself(
+    buyer: User, organisation: Organisation, playbook: Playbook, buyer_client: Client, colleague_client: Client
+) -> None:
+    # Review 146: an owner read "an owner can make you one on the members page".
+    require_approval(organisation)
+    rec = stored(organisation, buyer, playbook)
+    other_owner = MembershipFactory(organisation=organisation, role=Membership.Role.OWNER).user
+    client = Client()
+    client.force_login(other_owner)
+    owner_page = html.unescape(client.get(reverse("signoff:decide", args=[rec.pk])).content.decode())
+    assert "as an owner, you can mark yourself one on the members page" in owner_page
+    editor_page = html.unescape(colleague_client.get(reverse("signoff:decide", args=[rec.pk])).content.decode())
+    assert "an owner can make you one on the members page" in editor_page
