@@ -104,7 +104,7 @@ def _matching_context(request: MemberRequest, recommendation: Recommendation, **
         "result": result,
         "needs": result.needs,
         "ranked": [(m, listed.get(m.vendor.code)) for m in result.ranked],
-        "excluded": [(m, listed.get(m.vendor.code)) for m in result.excluded],
+        "excluded": [(m, listed.get(m.vendor.code), services.reason_room(m)) for m in result.excluded],
         "can_edit": _can_edit(request),
         "reason_min": services.EXCEPTION_REASON_MIN,
         **extra,
