@@ -85,6 +85,8 @@ def _singles_complete(pb: CompiledPlaybook, answers: dict[str, Any]) -> int:
         found = {base} | {search.scored.outcome(i + 1) for i, c in enumerate(search.singles) if c.question == code}
         brute = {base}
         for value in _domain(pb, code, points, search.effective.get(code)):
+            if pb.questions[code].required and value in (None, []):
+                continue  # a required question is never left unanswered (the search's rule: submit refuses it)
             changed = {k: v for k, v in search.effective.items() if k != code}
             if value not in (None, []):
                 changed[code] = value

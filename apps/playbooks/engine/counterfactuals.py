@@ -202,11 +202,15 @@ class _Selections:
         )
         self.signatures = list(by_signature)
 
-    def ordered(self, current: Any) -> list[tuple[list[str], tuple[bool, ...]]]:
-        """(selection, signature): the smallest change from ``current`` in each group, smallest first."""
+    def ordered(self, current: Any, *, empty: bool = True) -> list[tuple[list[str], tuple[bool, ...]]]:
+        """(selection, signature): the smallest change from ``current`` in each group, smallest first; without
+        ``empty``, no option ticked is no candidate (a required question), so its group is represented by its
+        smallest other selection, if any."""
         chosen = sum(self.bits.get(c, 0) for c in set(current or []))
         key = np.bitwise_count(self.masks ^ chosen).astype(np.int64) * len(self.masks) + np.arange(len(self.masks))
         by_group = np.lexsort((key, self.classes))
+        if not empty:
+            by_group = by_group[self.masks[by_group] != 0]
         first = by_group[np.r_[True, self.classes[by_group][1:] != self.classes[by_group][:-1]]]
         return [(self.values[i], self.signatures[self.classes[i]]) for i in first[np.argsort(key[first])].tolist()]
 
@@ -222,7 +226,7 @@ def _tables(pb: CompiledPlaybook) -> _Tables:
 def _values(q: Question, current: Any, tables: _Tables) -> Iterable[tuple[Any, tuple[bool, ...]]]:
     """(value, signature) of every other answer to ``q`` worth trying, smallest change first."""
     if q.kind == MULTI and q.code in tables.selections:
-        return tables.selections[q.code].ordered(current)
+        return tables.selections[q.code].ordered(current, empty=not q.required)
     values: list[Any] = []
     if q.kind == SINGLE:
         values = [o.code for o in q.options if o.code != current]
