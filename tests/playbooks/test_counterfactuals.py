@@ -434,3 +434,28 @@ def test_a_required_question_is_never_left_unanswered_to_flip_the_verdict() -> N
     assert all(c.after != "unanswered" for f in found.flips for c in f.changes)
     assert found.flips == () and found.complete
     assert all(c.value != [] for c in counterfactuals.candidates(pb, {"s": "a", "m": ["a"]}, ["s", "m"]))
+
+
+def test_a_required_multiple_choice_offers_its_next_selection_where_no_option_ticked_would_flip() -> None:
+    # Ticking none and ticking "b" alone lift the blocker alike; none is no change a buyer can make to a required
+    # question, so "b" stands for the pair (the bench's brute force found the flip the search had dropped).
+    rule = {"code": "r0", "name": "R0", "rationale": "", "match": "all",
+            "conditions": [{"question": "m", "op": "contains_any", "value": ["a"]}],
+            "effects": [{"kind": "blocker", "text": "Blocked."}]}  # fmt: skip
+    pb = compile_playbook(
+        {
+            "playbook": {"id": 1, "version": 1, "title": "t"},
+            "sections": [
+                {
+                    "code": "x",
+                    "questions": [
+                        {"code": "m", "kind": "multi", "prompt": "M", "options": [{"code": o} for o in OPTIONS]},
+                    ],
+                }
+            ],
+            "rules": [rule],
+            "catalogue": CATALOGUE,
+        }
+    )
+    found = search_flips(pb, {"m": ["a"]})
+    assert [[c.value for c in f.changes] for f in found.flips] == [[["b"]]]
