@@ -542,3 +542,31 @@ def test_the_verdicts_words_and_the_memos_figures_give_the_bridge_plan(
     )
     other = cost_caveat(submit_and_recommend(assessment=later, user=buyer).record.evaluation)
     assert other is None or other.bridge == ""
+
+
+def test_the_contracting_line_says_which_figure_applies_and_why(reference: Playbook) -> None:
+    # Review 146: one sentence naming every case ("the same for any other project or a team of three or more …") could
+    # not be checked against the figure; the formula now names the case that applies.
+    case = "UK bank: financial modelling for a critical function"
+    formulas = {
+        m.model: next(line.formula for line in m.lines if line.label == "Contracting and due diligence")
+        for m in evaluated_case(reference, case).cost.models
+    }
+    assert formulas and all("its contract carries the terms its regulator requires" in f for f in formulas.values())
+    plain = evaluated_case(reference, case, critical_function=False, team_size=6)
+    said = {
+        m.model: next(line.formula for line in m.lines if line.label == "Contracting and due diligence")
+        for m in plain.cost.models
+    }
+    if "captive-team" in said:
+        assert said["captive-team"].endswith(
+            "a team of three or more is contracted in full, a floor for a large deal run with advisers and a formal "
+            "tender"
+        )
+    if "shared-pool" in said:
+        assert (
+            "a shared pool is bought on the provider's standard terms (the product's assumption)" in said["shared-pool"]
+        )
+        assert said["shared-pool"].startswith("the lighter contracting cost × exchange rate, in month 1")
+    assert {"captive-team", "shared-pool"} & set(said)
+    assert not [f for f in said.values() if "the same for" in f]

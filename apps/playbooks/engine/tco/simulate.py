@@ -125,6 +125,7 @@ LIGHT_CONTRACT_CAP = 0.25
 # short statement of work, as a project or a pool is: the product's assumption (review 115 saw one analyst contracted
 # for $40,000, a provider-run team's due diligence, over a tenth of three years' cost).
 NAMED_PEOPLE = 2
+CONTRACTING = "Contracting and due diligence"
 # A piece of work done once in this many weeks or fewer is a short purchase, contracted on the provider's standard
 # terms whatever its size (the product's assumption).
 SHORT_WORK_WEEKS = 26
@@ -449,20 +450,13 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     # A pool, a short piece of work done once (half a year or less), or a project or a team of one or two people, is
     # bought on the provider's standard terms; a larger project is contracted as a team is (reviews 127 and 130:
     # $12m of project fees over 4 years, and $3m over a year, had $5,000).
-    small = case.people <= NAMED_PEOPLE
-    # Review 133: a managed service for 13 weeks' work had the full figure the formula says it does not take.
-    once = m.kind != "bot" and 0 < case.weeks <= SHORT_WORK_WEEKS
-    light = (
-        (m.kind == "pool" or once or (m.kind in ("team", "project") and small))
-        and not case.negotiated
-        and "contracting.light" in v
-    )
+    light = contracting_case(m, case, "contracting.light" in v)[0]
     contracting = v["contracting.light" if light else "contracting"] * v["fx"]
     if light:
         # A small purchase is made on the provider's standard terms: its contracting is never more than a share of
         # what is bought in the first year (or in the whole work, when shorter).
         contracting = np.minimum(contracting, LIGHT_CONTRACT_CAP * fee * min(12.0, case.months))
-    lines["Contracting and due diligence"] = [(contracting, "first")]
+    lines[CONTRACTING] = [(contracting, "first")]
     lines.update(_severance(case, v))
     if transfer >= months and not case.surge:  # a surge ends with the work: nothing to take back or re-tender
         lines[EXIT] = [(fee * 12 * v["exit_share"], f"at:{months - 1}")]
@@ -847,6 +841,54 @@ SEVERANCE_ALL_IN = (
 )
 
 
+def contracting_case(m: ModelSpec, case: Case, has_light: bool) -> tuple[bool, str]:
+    """Whether ``m`` is contracted at the lighter figure (bought on the provider's standard terms), and why, in words
+    for its formula: the one home of the rule the simulation and the cost table's formula both read. A pool, a short
+    piece of work done once (half a year or less) or a project or team of one or two people takes the lighter figure
+    (reviews 127 and 130: $12m of project fees over 4 years, and $3m over a year, had $5,000; review 133: a managed
+    service for 13 weeks' work had the full figure); work supporting a critical or important function never does.
+    ``has_light``: the catalogue gives a lighter figure (playbooks published before it did not)."""
+    small = case.people <= NAMED_PEOPLE
+    once = m.kind != "bot" and 0 < case.weeks <= SHORT_WORK_WEEKS
+    if case.negotiated:
+        return False, (
+            "the work supports a critical or important function, so its contract carries the terms its regulator "
+            "requires"
+        )
+    if has_light and m.kind == "pool":
+        return True, "a shared pool is bought on the provider's standard terms"
+    if has_light and once:
+        return True, f"a piece of work done once in {SHORT_WORK_WEEKS} weeks or fewer is bought on the provider's terms"
+    if has_light and m.kind in ("team", "project") and small:
+        return (
+            True,
+            f"a {'project' if m.kind == 'project' else 'team'} of one or two people is bought on the provider's terms",
+        )
+    what = {
+        "team": "a team of three or more",
+        "project": "a project for three or more people",
+        "managed": "a managed service",
+        "bot": "a build-operate-transfer",
+        "owned": "your own centre's set-up",
+    }.get(m.kind, "this engagement")
+    return False, f"{what} is contracted in full"
+
+
+def _contracting_formula(m: ModelSpec, case: Case) -> str:
+    """The contracting line's formula for this model and case: which figure applies, and why (review 146: one sentence
+    naming every case, with "the same for" pointing nowhere, could not be checked against the figure)."""
+    light, why = contracting_case(m, case, "contracting.light" in case.figures)
+    if light:
+        return (
+            "the lighter contracting cost × exchange rate, in month 1, at most a quarter of the fees in the first "
+            f"year (or in the whole work, when shorter): {why} (the product's assumption)"
+        )
+    return (
+        f"the contracting cost × exchange rate, in month 1: {why}, a floor for a large deal run with advisers and a "
+        "formal tender"
+    )
+
+
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
     """The line's formula in words; a model priced from the buyer's quote with its yearly rise given rises by it."""
     text = _formula_text(line, m, case)
@@ -875,6 +917,8 @@ def _formula_text(line: str, m: ModelSpec, case: Case) -> str:
     if line == PEAK_COVER:
         hours = case.peak_cover_hours(m.commitment_hours)
         return f"{hours:,.0f} hours a year: " + FORMULAS[line]
+    if line == CONTRACTING:
+        return _contracting_formula(m, case)
     if line != PROVIDER_FEES:
         return FORMULAS[line]
     hiring = MANAGED_HIRING if launch == MANAGED_LAUNCH else ""
@@ -1021,12 +1065,6 @@ FORMULAS = {
     "Retained organisation and vendor management": "(provider fees + any peak cover) × governance share, every"
     " month they are paid (not on a one-off transfer fee)",
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
-    "Contracting and due diligence": "contracting cost (a lighter one for a pool, a piece of work done once in 26"
-    " weeks or fewer, or a project or a team of one or two people, at most a quarter of its fees in the first year,"
-    " or in the whole work when shorter: a purchase that small is made on the provider's standard terms, the"
-    " product's assumption) × exchange rate, in month 1; the same for any other project or a team of three or more of"
-    " any size, and for work supporting a critical or important function, whose contract carries the terms its"
-    " regulator requires, so a floor for a large deal run with advisers and a formal tender",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     EXIT: "exit share × 12 × the last month's fee, in the last month",
 }
