@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from apps.common.formatting import chance, number, sentence_start
 from apps.playbooks.engine.evaluate import ONE_PLAN
-from apps.playbooks.engine.tco.case import WEAK_MARK
+from apps.playbooks.engine.tco.case import PART_SCALED, WEAK_MARK
 from apps.playbooks.engine.tco.simulate import SEASONAL_LINE, TEMPORARY_LINE
 from apps.playbooks.engine.tco.types import FTE_HOURS
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord, ProviderFees
@@ -336,10 +336,20 @@ def location_premium(ev: EvaluationRecord, model: CostModel) -> str:
     index, rate, where = figures.get("location.index"), figures.get(f"{model.model}.rate"), ev.delivery_location
     if index is None or index.likely <= 1.0 or rate is None or rate.supplied or where is None:
         return ""
-    source = index.source + (WEAK_MARK if index.weak and WEAK_MARK not in index.source else "")
+    # Where the index scales only part of the rate, its arithmetic stays in the cost inputs (review 146: "1 + (1.67 −
+    # 1) × 0.36 = 1.2412" in the verdict's panel); the panel says what the figure is.
+    catalogue, scaled, _ = index.source.partition(f" {PART_SCALED} ")
+    if scaled:
+        catalogue = catalogue.rsplit("; ", 1)[0]
+    source = catalogue + (WEAK_MARK if index.weak and WEAK_MARK not in catalogue else "")
+    what = (
+        f"the cost index of {where.in_text} applied to the part of this work's rate that follows where the team is"
+        if scaled
+        else f"the cost index of {where.in_text}"
+    )
     return (
-        f"From {where.in_text}, the provider's rate is the Indian benchmark rate for this work × {index.likely:g}, the "
-        f"cost index of {where.in_text} ({source}): a regional figure, not a rate card for this work there. "
+        f"From {where.in_text}, the provider's rate is the Indian benchmark rate for this work × {index.likely:g}, "
+        f"{what} ({source}): a regional figure, not a rate card for this work there. "
         f"A quote from a provider in {where.in_text} is the figure to rely on: enter it under your own cost figures."
     )
 

@@ -131,3 +131,31 @@ def test_a_rate_that_blends_a_location_neutral_figure_is_scaled_only_on_indias_p
     design = evaluated_case(reference, GERMAN)
     assert compiled_playbook(reference).catalogue.functions["engineering-design"]["located_share"] == 1.0
     assert next(f for f in design.cost.figures if f.key == "location.index").likely == 1.67
+
+
+def test_the_verdicts_panel_says_what_a_part_scaled_index_is_without_its_arithmetic(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 146: "1 + (1.67 − 1) × 0.36 = 1.2412" stood in the verdict's panel; the arithmetic stays in the inputs.
+    from apps.playbooks.engine.tco.case import PART_SCALED
+
+    ev = recommend(reference, organisation, buyer, GERMAN).record.evaluation
+    model = next(m for m in ev.cost.models if ev.top and m.model == ev.top.code)
+    index = next(f for f in ev.cost.figures if f.key == "location.index")
+    scaled_source = (
+        f"{index.source}; 1.67 {PART_SCALED} of this function's rate that follows where the team is (36% of it, "
+        "India's figure; the rest is a rate for a dedicated team wherever it works), so 1 + (1.67 − 1) × 0.36 = 1.2412"
+    )
+    scaled = tuple(
+        CostFigure(**{**f.__dict__, "low": 1.2412, "likely": 1.2412, "high": 1.2412, "source": scaled_source})
+        if f.key == "location.index"
+        else f
+        for f in ev.cost.figures
+    )
+    said = location_premium(dataclasses.replace(ev, cost=dataclasses.replace(ev.cost, figures=scaled)), model)
+    catalogue = index.source.removesuffix(" (weak source: verify)")
+    assert said.startswith(
+        "From Poland, the provider's rate is the Indian benchmark rate for this work × 1.2412, the cost index of "
+        f"Poland applied to the part of this work's rate that follows where the team is ({catalogue}"
+    )
+    assert "1 + (" not in said and "= 1.2412" not in said
