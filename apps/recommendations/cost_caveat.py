@@ -234,7 +234,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     across = any(loc.code == where.location and loc.across_date_line for loc in ev.locations)
     if where.points_behind > 0:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
-        behind = f"ranks {points} behind {here} on fit"
+        behind = f"ranks {points} behind {here} on fit{_points_it_lacks(ev, where.location)}"
     elif where.points_behind < 0:
         # More points, ranked lower (review 64 read "ties with Mexico on fit" of a location 15 points ahead).
         ahead = -where.points_behind
@@ -286,6 +286,32 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         f"{where.model_name} comes to {there} over {years}, against {_against(where.delivered_saving, ev.cost)} from "
         f"{here}{basis}.{needs}"
     )
+
+
+def _points_it_lacks(ev: EvaluationRecord, code: str) -> str:
+    """What sets the delivery location ahead of the location ``code`` on fit, in the rules' words, the largest gaps
+    first (" (what sets them apart: Spanish is Argentina's main language, +15, against none for India)"), so a location
+    said to meet every requirement is not read as matching a wish the ranking weighs (review 144: a buyer working in
+    Spanish read that India "meets every requirement you set", the language being no requirement); "" when no rule's
+    points set them apart."""
+    delivered, other = ev.delivery_location, next((loc for loc in ev.locations if loc.code == code), None)
+    if delivered is None or other is None:
+        return ""
+    ours = {c.rule: c for c in delivered.contributions}
+    theirs = {c.rule: c for c in other.contributions}
+    gaps = []
+    for rule in dict.fromkeys([*ours, *theirs]):
+        mine, yours = ours.get(rule), theirs.get(rule)
+        d, o = (mine.points if mine else 0), (yours.points if yours else 0)
+        if d > o and mine is not None:
+            against = f"{o:+d}" if yours is not None else "none"
+            gaps.append((d - o, f"{mine.text or mine.name}, {d:+d} against {against} for {other.in_text}"))
+        elif d > o and yours is not None:  # a rule taking points from the other alone
+            gaps.append((d - o, f"{yours.text or yours.name}, {o:+d}"))
+    if not gaps:
+        return ""
+    gaps.sort(key=lambda g: -g[0])
+    return f" (what sets them apart: {'; '.join(text for _, text in gaps[:3])})"
 
 
 def not_costed_text(ev: EvaluationRecord) -> str:

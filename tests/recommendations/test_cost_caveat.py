@@ -553,3 +553,33 @@ def test_a_dated_rate_a_year_old_or_more_ends_the_headline_and_the_sentence_with
     stale = cost_caveat(old)
     assert stale is not None and stale.headline.endswith("; at an exchange rate 22 months old")
     assert stale.text.endswith(dated_rate_text(old.cost)) and "22 months old" in dated_rate_text(old.cost)
+
+
+def test_a_cheaper_location_behind_on_fit_is_told_what_the_delivery_location_scores_that_it_does_not(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 144: a buyer working in Spanish read that India "meets every requirement you set", 15 points behind
+    # Argentina, the language being weighed in the ranking and no requirement: the points it lacks are named.
+    from tests.factories import AssessmentFactory
+
+    answers = {
+        **reference.golden_cases.get(name__startswith="UK bank: its own credit-analysis centre of 120").answers,
+        "start_within": "one-to-three",
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    ev = submit_and_recommend(assessment=a, user=buyer).record.evaluation
+    where, here = ev.cost.cheaper_location, ev.delivery_location
+    assert where is not None and here is not None and where.points_behind > 0
+    other = next(loc for loc in ev.locations if loc.code == where.location)
+    # Here Poland overlaps a UK day by 7 h (+20) and Argentina by 4.5 h (+5): the largest gap first.
+    ours = {c.rule: c.points for c in here.contributions}
+    theirs = {c.rule: c.points for c in other.contributions}
+    gaps = sorted(
+        ((ours.get(r, 0) - theirs.get(r, 0), r) for r in {*ours, *theirs} if ours.get(r, 0) > theirs.get(r, 0)),
+        reverse=True,
+    )
+    assert gaps
+    top = next(c for c in here.contributions if c.rule == gaps[0][1])
+    said = f"{top.text}, {top.points:+d} against {theirs[top.rule]:+d} for {other.in_text}"
+    text = cheaper_location_text(ev)
+    assert f"ranks {where.points_behind} points behind {here.in_text} on fit (what sets them apart: {said}" in text
