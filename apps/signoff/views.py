@@ -28,11 +28,12 @@ OWNER = Membership.Role.OWNER
 @member_required()
 def decide(request: MemberRequest, pk: int) -> HttpResponse:
     rec = get_for_member(request, Recommendation.objects.select_related("created_by", "organisation"), pk=pk)
-    why_not = services.refusal(recommendation=rec, membership=request.membership)
-    if why_not is not None:
-        raise PermissionDenied(why_not)
     state = sign_off_state(rec)
-    if (closed := services.closed_to(state, request.user.pk)) is not None:
+    closed = services.closed_to(state, request.user.pk)
+    why_not = services.refusal(recommendation=rec, membership=request.membership)
+    if why_not is not None and closed is None:
+        raise PermissionDenied(why_not)
+    if closed is not None:
         # Said before any form is drawn or checked (review 146: a form drawn for a recommendation needing no sign-off
         # was checked twice, then a right entry refused): a post is refused with what it held, a 409.
         if request.method == "POST":

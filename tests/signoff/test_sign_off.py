@@ -381,6 +381,12 @@ def test_the_decision_page_says_when_no_decision_can_be_recorded_before_drawing_
     page = approver_client.get(reverse("signoff:decide", args=[rec.pk]))
     text = html.unescape(page.content.decode())
     assert page.status_code == 200 and "needs no sign-off" in text and "Record my decision" not in text
+    assert f"<title>No decision to record: {rec.title}" in text and "<h1>No decision to record on" in text
+    # Whoever stored it reads the same, not "another approver must decide it" (review 149).
+    creator = Client()
+    creator.force_login(buyer)
+    theirs = html.unescape(creator.get(reverse("signoff:decide", args=[rec.pk])).content.decode())
+    assert "needs no sign-off" in theirs and "another approver must decide it" not in theirs
     refused = approver_client.post(reverse("signoff:decide", args=[rec.pk]), {"outcome": "", "reason": "Kept words"})
     assert refused.status_code == 409 and "needs no sign-off" in refused.content.decode()
     assert "Kept words" in refused.content.decode() and "Choose approve or reject" not in refused.content.decode()
