@@ -717,8 +717,9 @@ class AdminSelectionMiddleware:
             )
         # An action this list does not offer (a forged "delete_selected" where the list has no bulk delete): said in
         # words, where Django's list read "No action selected." (review 143).
-        action = str(request.POST.get("action", ""))
-        if action and action not in model_admin.get_actions(request):
+        # Every action value sent: Django reads the one at ``index`` (review 149: a forged one beside an offered one).
+        offered = model_admin.get_actions(request)
+        if any(action and action not in offered for action in request.POST.getlist("action")):
             return refusal(
                 request,
                 400,

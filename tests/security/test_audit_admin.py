@@ -148,5 +148,11 @@ def test_the_playbooks_list_offers_no_bulk_delete(curator_client: Client, playbo
     # Said in words, not Django's "No action selected." (review 143).
     assert response.status_code == 400 and "That action is not offered on this list" in response.content.decode()
     # The actions it offers still run, and a list's own "no action chosen" is Django's as before.
+    # A forged action sent beside an offered one, Django reading the one at "index" (review 149).
+    both = curator_client.post(
+        "/admin/playbooks/playbook/",
+        {"action": ["publish", "delete_selected"], "index": "1", "_selected_action": [playbook.pk], "post": "yes"},
+    )
+    assert both.status_code == 400 and Playbook.objects.filter(pk=playbook.pk).exists()
     none = curator_client.post("/admin/playbooks/playbook/", {"action": "", "_selected_action": [playbook.pk]})
     assert none.status_code in (200, 302)
