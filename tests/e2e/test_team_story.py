@@ -183,7 +183,7 @@ def test_a_team_answers_disagrees_settles_submits_and_signs_off(
     # 7. The owner's memo carries the decision.
     owner.set_viewport_size({"width": 1280, "height": 900})
     owner.goto(f"/recommendations/{rec.pk}/")
-    with owner.expect_download() as info:
+    with owner.expect_download(timeout=180_000) as info:  # the worker draws it: slow on a busy machine
         owner.get_by_role("link", name="Decision memo (PDF)").click()
     memo = PdfReader(io.BytesIO(info.value.path().read_bytes()))
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in memo.pages)
