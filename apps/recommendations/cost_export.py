@@ -27,7 +27,9 @@ def _number(value: Any) -> str:
 def _exact(value: Any) -> str:
     """An input as stored, unrounded and in plain notation (0.025 a year, a rate of 0.9605): review 144, a wage growth
     of 2.5% / 3.5% / 4.5% read 0.03 / 0.04 / 0.04, so a model rebuilt from the CSV gave other totals."""
-    return "" if value is None else format(Decimal(repr(float(value))), "f")
+    # To ten significant figures: a figure worked out from others (a product of two rates) otherwise reads to the
+    # float's last digit, 0.12454483324030363 (review 148); a stored input has fewer and reads as stored.
+    return "" if value is None else format(Decimal(f"{float(value):.10g}").normalize(), "f")
 
 
 def _row(

@@ -72,3 +72,11 @@ def test_the_dearer_condition_writes_its_share_as_the_verdict_does() -> None:
 
     assert "likely costs 6,437% more than keeping it in-house" in dearer_condition(-6437.2, 0.0).text
     assert "likely costs 12% more than keeping it in-house" in dearer_condition(-12.0, 0.0).text
+
+
+def test_the_dearer_condition_never_says_zero_per_cent_more() -> None:
+    # Review 148: "likely costs 0% more than keeping it in-house, with a saving in 51% of the simulated cases".
+    from apps.playbooks.engine.evaluate import dearer_condition
+
+    said = dearer_condition(-0.3, 0.51).text
+    assert "0% more" not in said and "likely costs slightly more (under 1%) than keeping it in-house" in said

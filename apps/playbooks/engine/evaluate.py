@@ -174,7 +174,11 @@ def dearer_condition(share: float | None, chance: float | None = None) -> Verdic
     """The condition asked when the recommended model likely costs more than in-house (``share``: its saving as a
     share of in-house, negative; None when not known; ``chance``: the share of simulated cases with a saving)."""
     more = (
-        f"likely costs {number(round(-share))}% more than keeping it in-house"
+        (
+            f"likely costs {number(round(-share))}% more than keeping it in-house"
+            if round(-share) >= 1
+            else "likely costs slightly more (under 1%) than keeping it in-house"
+        )
         if share is not None and share < 0
         else ("likely costs more than keeping it in-house")
     )
