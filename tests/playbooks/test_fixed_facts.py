@@ -106,3 +106,21 @@ def test_a_hospitals_flips_never_ask_it_to_hold_other_data_and_an_empty_choice_r
     flips = search_flips(compiled, ev.answers).flips
     assert flips and "data_categories" not in {c.question for f in flips for c in f.changes}
     assert _show(compiled.questions["data_categories"], []) == "unanswered"
+
+
+@pytest.mark.django_db
+def test_an_agencys_flips_never_ask_it_to_hold_no_federal_tax_information(reference: Playbook) -> None:
+    # Review 147: what would flip it offered "No" or "Not sure" to federal tax information, a fact about the data
+    # (the law that binds it), as the Medicaid ban is.
+    compiled = compiled_playbook(reference)
+    assert compiled.questions["federal_tax_information"].fixed and compiled.questions["medicaid_offshore"].fixed
+    ev = evaluated_case(
+        reference,
+        "Textbook KPO: steady market analytics",
+        buyer_sector="public-body",
+        data_categories=["tax-returns"],
+        tax_preparer=False,
+        federal_tax_information="yes",
+    )
+    changed = {c.question for f in search_flips(compiled, ev.answers).flips for c in f.changes}
+    assert "federal_tax_information" not in changed
