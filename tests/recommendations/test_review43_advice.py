@@ -347,6 +347,19 @@ def test_lawyers_whose_clients_consent_is_in_place_are_not_asked_for_it_again(re
         if o.get("code") == "reasonable-fees"
     ]
     assert fees and all(str(o["action"]).startswith("Where you bill clients for the work (a law firm)") for o in fees)
+    # The regime's consent duty says what to do where consent is in place (review 147: "get its informed consent").
+    consent = [
+        str(o["action"])
+        for r in ev.regimes
+        if r.code == "aba-08-451"
+        for _phase, _label, items in r.obligations
+        for o in items
+        if o.get("code") == "client-consent"
+    ]
+    assert consent and "where its consent is already in place, check that it covers this provider" in consent[0]
+    assert "bills reasonably (Rule 1.5)" not in " ".join(
+        f.rationale for f in ev.fired if f.code == "aba-08-451-us-lawyers"
+    )
     # Still to get: asked, as before.
     ask = evaluated_answers(reference, US_COUNTY_LEGAL, legal_client_consent="can-obtain")
     asked = " ".join(c.text for c in ask.conditions)
