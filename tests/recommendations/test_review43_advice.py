@@ -357,7 +357,7 @@ def test_lawyers_whose_clients_consent_is_in_place_are_not_asked_for_it_again(re
         if o.get("code") == "client-consent"
     ]
     assert consent and "where its consent is already in place, check that it covers this provider" in consent[0]
-    assert "bills reasonably (Rule 1.5)" not in " ".join(
+    assert "where it bills clients for the work, bills reasonably (Rule 1.5)" in " ".join(
         f.rationale for f in ev.fired if f.code == "aba-08-451-us-lawyers"
     )
     # Still to get: asked, as before.
