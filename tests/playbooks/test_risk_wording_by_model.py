@@ -116,3 +116,14 @@ def test_the_model_a_risk_is_worded_for_survives_export_and_import(reference: Pl
     data = export_playbook_data(reference)
     assert thin_risks(data) == ["", "managed-services"]
     assert thin_risks(export_playbook_data(import_playbook(data=data))) == ["", "managed-services"]
+
+
+@pytest.mark.django_db
+def test_core_secret_work_for_a_small_team_to_own_ranks_a_team_of_its_own_first(reference: Playbook) -> None:
+    # Review 147: the blocker said to hire this team directly, and a provider's dedicated team ranked first at +60.
+    ev = evaluated_case(
+        reference, "Insurtech: the same core pricing work, with a 20-person team to own", team_size=5, annual_hours=9000
+    )
+    assert "core-high-ip-small-team-to-own" in {b.rule for b in ev.blockers}
+    assert ev.models[0].code == "own-centre"
+    assert all(m.score < ev.models[0].score for m in ev.models[1:])
