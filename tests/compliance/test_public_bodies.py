@@ -121,3 +121,26 @@ def test_federal_tax_information_ranks_no_offshore_location_and_prices_no_offsho
         other = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information=answer)
         assert not any(r.code == "data_location" for r in other.requirements)
         assert other.delivered_from and other.cost.available
+
+
+def test_federal_tax_information_trade_offs_never_ask_for_permission_to_go_offshore(reference: Playbook) -> None:
+    # Review 147: the trade-offs offered delivery from India "only if the law … permits access from there in writing",
+    # where Publication 1075 allows no offshore access whatever is asked; only the other work may go.
+    changes = {"buyer_sector": "public-body", "data_categories": ["tax-returns"], "tax_preparer": False}
+    ev = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="yes")
+    options = [o for c in ev.conflicts for o in c.options]
+    assert options and not [o for o in options if "permits access from there in writing" in o.text]
+    # The option a trade-off with another requirement offers for such data (``requirements._relax``).
+    from apps.playbooks.engine import requirements as req
+
+    data = next(r for r in ev.requirements if r.code == "data_location")
+    kept = req.Requirement(data.code, data.code, data.text, (), tuple(data.because))
+    india = {"india": {"name": "India"}}
+    option = req._relax(kept, req.derive({}, {}), india, ["india"], ())
+    assert option.text == "Deliver from India only work that involves no federal tax information"
+    assert "whatever permission is asked" in option.costs
+    banned = req.Requirement("data_location", "data_location", data.text, (), (req.BANNED_BECAUSE,))
+    assert (
+        "none of the data the rules ban offshore work on"
+        in req._relax(banned, req.derive({}, {}), india, ["india"], ()).text
+    )

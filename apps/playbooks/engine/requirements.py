@@ -798,6 +798,22 @@ def _relax(
     place = ", ".join(_name(locations, c) for c in codes)
     if req.kind == "overlap":
         return _shifted_option(req, requirements, locations, codes, triggers)
+    if req.kind == "data_location" and not req.value and FEDERAL_TAX_BECAUSE in req.because:
+        # Publication 1075 allows no offshore access to federal tax information, with no permission to ask for
+        # (review 147: "only if the law … permits access from there in writing"): only the other work can go.
+        return Option(
+            f"Deliver from {place} only work that involves no federal tax information",
+            "the federal tax information stays with a team in the United States: IRS Publication 1075 allows no "
+            "offshore access to it, whatever permission is asked",
+            triggers,
+        )
+    if req.kind == "data_location" and not req.value and BANNED_BECAUSE in req.because:
+        return Option(
+            f"Deliver from {place} only work that involves none of the data the rules ban offshore work on",
+            "that data stays with a team in your country: the rules that ban offshore work on it are yours to read "
+            "for any exception, and without one no offshore access to it is open",
+            triggers,
+        )
     if req.kind == "data_location" and not req.value:
         # The data may not leave the country: no transfer tool opens an offshore location, only whoever set the
         # restriction (the law, a regulator, a client) can.
