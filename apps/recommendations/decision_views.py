@@ -145,7 +145,8 @@ def what_if_save(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     """Store the what-if as a new assessment (the original and its recommendation are untouched)."""
     rec = _recommendation(request, pk)
     compiled = compiled_playbook(rec.playbook)
-    result = whatif.run(rec, compiled, posted_answers(request.POST, _kinds(compiled)))
+    # A required answer cleared is saved cleared: the copy is a draft to finish, not scored.
+    result = whatif.run(rec, compiled, posted_answers(request.POST, _kinds(compiled)), keep_required=False)
     context = _context(request, rec, compiled, result)
     sent = request.POST.getlist(TITLE_FIELD)
     title = " ".join(str(sent[-1] if sent else "").split())

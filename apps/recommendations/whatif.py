@@ -21,6 +21,7 @@ from apps.playbooks.engine.answers import (
     currency_problems,
 )
 from apps.playbooks.engine.checks import HOME_CURRENCY_WORDS
+from apps.playbooks.engine.visibility import visibility
 from apps.recommendations.diff import Change, differences
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import build_recommendation
@@ -80,16 +81,27 @@ class WhatIf:
         )
 
 
+# Said beside a required question a what-if left unanswered.
+REQUIRED_KEPT = "This question needs an answer, so the what-if keeps the one you gave: choose another to try it."
+
+
 def original_answers(recommendation: Recommendation, compiled: CompiledPlaybook) -> dict[str, Any]:
     answers, _ = clean_answers(compiled.questions, recommendation.record.stored_answers, ignore_unknown=True)
     return answers
 
 
-def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapping[str, Any]) -> WhatIf:
+def run(
+    recommendation: Recommendation,
+    compiled: CompiledPlaybook,
+    posted: Mapping[str, Any],
+    *,
+    keep_required: bool = True,
+) -> WhatIf:
     """Score the recommendation's answers with ``posted`` (raw values by question code) laid over them.
 
     A blank clears an answer. A value that doesn't fit its question is reported in ``errors`` and the
-    original answer is used in its place, so the rest of the what-if still scores.
+    original answer is used in its place, so the rest of the what-if still scores; so is a required question left
+    unanswered (``keep_required``; saving a what-if clears it, leaving a draft to finish).
     """
     before = original_answers(recommendation, compiled)
     answers = dict(before)
@@ -117,6 +129,13 @@ def run(recommendation: Recommendation, compiled: CompiledPlaybook, posted: Mapp
             answers[code] = before[code]
         else:
             answers.pop(code, None)
+    # A required question the what-if cleared (no option ticked) keeps its answer, with why (review 149: a full verdict
+    # was shown for answers a submit would refuse, and saving them made an unscored draft).
+    for code in visibility(compiled, answers).missing if keep_required else ():
+        if code in posted and code in before and code not in errors:
+            errors[code] = REQUIRED_KEPT
+            kept_raw[code] = posted[code]
+            answers[code] = before[code]
     evaluation = evaluate(compiled, answers)
     title = f"{recommendation.title} (what-if)"[:200]
     result = build_recommendation(

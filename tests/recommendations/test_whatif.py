@@ -510,3 +510,24 @@ def test_a_saved_what_if_stores_no_answer_to_a_question_its_answers_hide(
     made = Recommendation.objects.exclude(pk=rec.pk).get().assessment
     stored = dict(made.answers.values_list("question_code", "value"))
     assert stored["function"] == "kyc-aml" and "clinical_work" not in stored
+
+
+def test_a_required_question_left_unanswered_keeps_its_answer_and_says_why(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 149: unticking a required multiple choice showed a full verdict as if the answers were whole, and saving
+    # them made an unscored draft.
+    from apps.recommendations.whatif import REQUIRED_KEPT
+
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    compiled = compiled_playbook(rec.playbook)
+    stored = original_answers(rec, compiled)
+    required = next(q for q in compiled.questions.values() if q.kind == "multi" and q.required and stored.get(q.code))
+    before = _stored()
+    response = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), {f"{required.code}__present": "1"})
+    assert response.status_code == 400
+    assert REQUIRED_KEPT in html.unescape(response.content.decode())
+    result = response.context["w"]
+    assert result.answers[required.code] == stored[required.code]
+    assert (result.result.verdict, result.result.fit_score) == (rec.verdict, rec.fit_score)
+    assert _stored() == before
