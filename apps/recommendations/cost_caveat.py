@@ -651,17 +651,18 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
 def bridge_headline(ev: EvaluationRecord, model: CostModel) -> str:
     """Beside a verdict whose cost argues against the model recommended, where that model may be only a bridge to the
     one the answers favour (``bridge_text``) and the start-date trade-off costs that plan as one: the plan's likely
-    figure against in-house ("as a bridge to Own captive centre (GCC), the plan is likely about £2,650,000 less than
-    in-house over 5 years"), else "". Reviews 140 and 143: the verdict's words read "likely to cost 7% more than
+    figure against in-house ("as one plan with Own captive centre (GCC): about £2,650,000 less than in-house"), else
+    "". Reviews 140 and 143: the verdict's words read "likely to cost 7% more than
     in-house" of a stop-gap priced as if it stayed, beside a plan likely £2.65m cheaper than in-house."""
     plan = ev.bridge_plan
     if plan is None or not bridge_text(ev, model):
         return ""
     code = ev.favoured_conflicts[0].code.removeprefix("start_within:")
     favoured = next(m.name for m in ev.models if m.code == code)
+    # Short: it ends a heading that may already hold three figures (review 148: 300 characters at 375 px).
     return (
-        f"as a bridge to {favoured}, the plan is likely about {ev.cost.amount(plan['saving'])} "
-        f"{'less' if plan['less'] else 'more'} than in-house over {ev.cost.period}"
+        f"as one plan with {favoured}: about {ev.cost.amount(plan['saving'])} "
+        f"{'less' if plan['less'] else 'more'} than in-house"
     )
 
 
