@@ -136,14 +136,17 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
         (onward,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-onward-transfer"]
         assert "Clauses 8.8 and 9 of Modules 2 and 3" in onward and "not a new Module 3 contract" in onward
         assert not [c for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe"]
-    # From within Europe, sending it out is a processor-to-processor transfer: Module 3, or the UK's IDTA.
+    # From within Europe, sending it out is a processor-to-processor transfer: Module 3 for EU data, the UK's IDTA for
+    # UK data, each in a condition of its own (review 147: an EU-only buyer read the UK's IDTA).
     for where in ({"buyer_location": "eu", "buyer_eu_country": "netherlands"}, {"buyer_location": "uk"}):
         ev = evaluated_answers(reference, reseller, gdpr_role="processor", **where)
         (export,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe"]
-        assert "Module 3 (processor to processor)" in export and "Data Protection Act 2018 s. 119A" in export
+        (uk_export,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe-uk"]
+        assert "Module 3 (processor to processor)" in export and "119A" not in export
+        assert "Data Protection Act 2018 s. 119A" in uk_export and "Data Protection Act 2018 s. 17A" in uk_export
         # Not to a country with an adequacy decision (review 144: Module 3 asked beside Argentina's adequacy).
         assert "for a country without an EU adequacy decision" in export and "needs no transfer tool" in export
-        assert "GDPR Art. 45(1)" in export and "Data Protection Act 2018 s. 17A" in export
+        assert "GDPR Art. 45(1)" in export
         # The regime's own obligation names the processor's module too (it named Module 2 alone).
         actions = [
             str(o.get("action", ""))
@@ -153,10 +156,17 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
             for o in items
             if o.get("code") == "transfer-tool"
         ]
+        # Delivered from Poland (in the EEA), no transfer tool is due, so none is listed; the obligation's words are
+        # read from the catalogue below.
         assert all(
             "Module 3 (processor to processor) where you process the data for your clients" in a for a in actions
         )
         assert not [c for c in ev.conditions if c.rule.startswith("gdpr-buyer-processor-onward-transfer")]
+    from apps.playbooks.runtime import compiled_playbook
+
+    gdpr = compiled_playbook(reference).catalogue.regimes["gdpr"]
+    (tool,) = [o for o in gdpr["obligations"] if o["code"] == "transfer-tool"]
+    assert "Module 3 (processor to processor) where you process the data for your clients" in tool["action"]
     swiss = evaluated_answers(
         reference, reseller, gdpr_role="processor", buyer_location="eu", buyer_eu_country="switzerland"
     )
