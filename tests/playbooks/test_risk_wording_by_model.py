@@ -127,3 +127,21 @@ def test_core_secret_work_for_a_small_team_to_own_ranks_a_team_of_its_own_first(
     assert "core-high-ip-small-team-to-own" in {b.rule for b in ev.blockers}
     assert ev.models[0].code == "own-centre"
     assert all(m.score < ev.models[0].score for m in ev.models[1:])
+
+
+@pytest.mark.django_db
+def test_core_secret_work_started_with_a_provider_before_its_own_team_carries_the_secrets_condition(
+    reference: Playbook,
+) -> None:
+    # Review 147: core trade-secret work on a stop-gap provider read an unconditional "KPO wins", its only conditions
+    # quality measures and a pilot.
+    case = "Insurtech: the same core pricing work, with a 20-person team to own"
+    urgent = evaluated_case(reference, case, start_within="within-month")
+    said = [
+        c.text for c in urgent.conditions if c.text.startswith("Before the provider you start with sees your methods")
+    ]
+    assert said and "18 U.S.C. 1839(3)(A)" in said[0] and "Directive (EU) 2016/943 Art. 2(1)(c)" in said[0]
+    later = evaluated_case(reference, case, start_within="later")
+    assert not [
+        c for c in later.conditions if c.text.startswith("Before the provider you start with sees your methods")
+    ]
