@@ -31,7 +31,10 @@ def decide(request: MemberRequest, pk: int) -> HttpResponse:
     state = sign_off_state(rec)
     closed = services.closed_to(state, request.user.pk)
     why_not = services.refusal(recommendation=rec, membership=request.membership)
-    if why_not is not None and closed is None:
+    # A decision no one can record is said to any member who opens the page, first (review 149: whoever stored it read
+    # "another approver must decide it" of one needing no sign-off); a post from a member who may not decide is refused
+    # as such (403) whatever the state.
+    if why_not is not None and (closed is None or request.method == "POST"):
         raise PermissionDenied(why_not)
     if closed is not None:
         # Said before any form is drawn or checked (review 146: a form drawn for a recommendation needing no sign-off

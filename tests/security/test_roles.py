@@ -213,9 +213,10 @@ MATRIX = [
     Row("discussion:read", "POST", (302, 404, 404, 404, 302), args=lambda w: [w.notification.pk]),
     Row("discussion:preferences", "GET", SIGNED_IN),
     Row("discussion:preferences", "POST", (302, 302, 302, 302, 302), data=lambda w: {"kinds": ["mentioned"]}),
-    # Deciding is for approvers (a flag, not a role: tests/signoff/); in this world nobody is one, so every
-    # member is told why (403) and the outsider sees nothing (404).
-    Row("signoff:decide", "GET", (403, 403, 403, 404, 302), args=_rec),
+    # Deciding is for approvers (a flag, not a role: tests/signoff/); in this world nobody is one and the
+    # recommendation needs no sign-off: every member reads that no decision can be recorded (200, review 149), a post
+    # is refused as theirs to make (403), and the outsider sees nothing (404).
+    Row("signoff:decide", "GET", (200, 200, 200, 404, 302), args=_rec),
     Row("signoff:decide", "POST", (403, 403, 403, 404, 302), args=_rec, data=lambda w: {"outcome": "approved"}),
     Row("signoff:policy", "GET", (200, 403, 403, 200, 302)),
     Row("signoff:policy", "POST", (302, 403, 403, 302, 302), data=lambda w: {"approvals_needed": "1"}),
