@@ -136,14 +136,22 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
         (onward,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-onward-transfer"]
         assert "Clauses 8.8 and 9 of Modules 2 and 3" in onward and "not a new Module 3 contract" in onward
         assert not [c for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe"]
-    # From within Europe, sending it out is a processor-to-processor transfer: Module 3 for EU data, the UK's IDTA for
-    # UK data, each in a condition of its own (review 147: an EU-only buyer read the UK's IDTA).
+    # From within Europe, sending it out is a processor-to-processor transfer under the law where the buyer is (review
+    # 150: the conditions had gone by whose data it is): Module 3 from the EU, the UK's IDTA or Addendum from the UK.
     for where in ({"buyer_location": "eu", "buyer_eu_country": "netherlands"}, {"buyer_location": "uk"}):
         ev = evaluated_answers(reference, reseller, gdpr_role="processor", **where)
-        (export,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe"]
-        (uk_export,) = [c.text for c in ev.conditions if c.rule == "gdpr-buyer-processor-transfer-from-europe-uk"]
+        texts = {
+            c.rule: c.text for c in ev.conditions if c.rule.startswith("gdpr-buyer-processor-transfer-from-europe")
+        }
+        if where["buyer_location"] == "uk":
+            assert list(texts) == ["gdpr-buyer-processor-transfer-from-europe-uk"]
+            uk_export = texts["gdpr-buyer-processor-transfer-from-europe-uk"]
+            assert "Data Protection Act 2018 s. 119A" in uk_export and "Data Protection Act 2018 s. 17A" in uk_export
+            assert "Module 3" not in uk_export
+            continue
+        assert list(texts) == ["gdpr-buyer-processor-transfer-from-europe"]
+        export = texts["gdpr-buyer-processor-transfer-from-europe"]
         assert "Module 3 (processor to processor)" in export and "119A" not in export
-        assert "Data Protection Act 2018 s. 119A" in uk_export and "Data Protection Act 2018 s. 17A" in uk_export
         # Not to a country with an adequacy decision (review 144: Module 3 asked beside Argentina's adequacy).
         assert "for a country without an EU adequacy decision" in export and "needs no transfer tool" in export
         assert "GDPR Art. 45(1)" in export
@@ -162,6 +170,25 @@ def test_a_buyer_processing_clients_personal_data_needs_their_authorisation_for_
             "Module 3 (processor to processor) where you process the data for your clients" in a for a in actions
         )
         assert not [c for c in ev.conditions if c.rule.startswith("gdpr-buyer-processor-onward-transfer")]
+    # Whose data it is does not choose the tool (review 150): a UK buyer with EU data alone signs the UK's, a Dutch
+    # buyer with UK data alone Module 3.
+    uk_eu = evaluated_answers(
+        reference, reseller, gdpr_role="processor", buyer_location="uk", data_categories=["eu-personal"]
+    )
+    assert [c.rule for c in uk_eu.conditions if "transfer-from-europe" in c.rule] == [
+        "gdpr-buyer-processor-transfer-from-europe-uk"
+    ]
+    nl_uk = evaluated_answers(
+        reference,
+        reseller,
+        gdpr_role="processor",
+        buyer_location="eu",
+        buyer_eu_country="netherlands",
+        data_categories=["uk-personal"],
+    )
+    assert [c.rule for c in nl_uk.conditions if "transfer-from-europe" in c.rule] == [
+        "gdpr-buyer-processor-transfer-from-europe"
+    ]
     from apps.playbooks.runtime import compiled_playbook
 
     gdpr = compiled_playbook(reference).catalogue.regimes["gdpr"]
