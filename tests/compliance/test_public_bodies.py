@@ -144,3 +144,13 @@ def test_federal_tax_information_trade_offs_never_ask_for_permission_to_go_offsh
         "none of the data the rules ban offshore work on"
         in req._relax(banned, req.derive({}, {}), india, ["india"], ()).text
     )
+
+
+def test_a_public_body_that_also_prepares_returns_is_still_asked_about_federal_tax_information(
+    reference: Playbook,
+) -> None:
+    # Review 151: answering that it prepares returns for others hid the question, and the ban with it.
+    changes = {"buyer_sector": "public-body", "data_categories": ["tax-returns"], "tax_preparer": True}
+    ev = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="yes")
+    assert "federal_tax_information" in ev.visible
+    assert "federal-tax-information-offshore" in {b.rule for b in ev.blockers}

@@ -141,6 +141,11 @@ def test_core_secret_work_started_with_a_provider_before_its_own_team_carries_th
         c.text for c in urgent.conditions if c.text.startswith("Before the provider you start with sees your methods")
     ]
     assert said and "18 U.S.C. 1839(3)(A)" in said[0] and "Directive (EU) 2016/943 Art. 2(1)(c)" in said[0]
+    # A UK or German buyer reads its own law too (review 151).
+    assert (
+        "Trade Secrets (Enforcement, etc.) Regulations 2018 reg. 2" in said[0]
+        and "§ 2 Nr. 1 lit. b GeschGehG" in said[0]
+    )
     later = evaluated_case(reference, case, start_within="later")
     assert not [
         c for c in later.conditions if c.text.startswith("Before the provider you start with sees your methods")
