@@ -234,7 +234,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     across = any(loc.code == where.location and loc.across_date_line for loc in ev.locations)
     if where.points_behind > 0:
         points = f"{where.points_behind} point{'' if where.points_behind == 1 else 's'}"
-        behind = f"ranks {points} behind {here} on fit{_points_it_lacks(ev, where.location)}"
+        behind = f"ranks {points} behind {here} on fit{_what_sets_apart(ev, where.location)}"
     elif where.points_behind < 0:
         # More points, ranked lower (review 64 read "ties with Mexico on fit" of a location 15 points ahead).
         ahead = -where.points_behind
@@ -288,7 +288,7 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
     )
 
 
-def _points_it_lacks(ev: EvaluationRecord, code: str) -> str:
+def _what_sets_apart(ev: EvaluationRecord, code: str) -> str:
     """What sets the delivery location ahead of the location ``code`` on fit, in the rules' words, the largest gaps
     first (" (what sets them apart: Spanish is Argentina's main language, +15, against none for India)"), so a location
     said to meet every requirement is not read as matching a wish the ranking weighs (review 144: a buyer working in
@@ -617,6 +617,12 @@ def dated_rate_headline(cost: Cost) -> str:
     return f"; at an exchange rate {cost.rate_age_months} months old" if cost.stale_rate else ""
 
 
+def _favoured_name(ev: EvaluationRecord) -> str:
+    """The name of the model the answers favour that the start date rules out first; "" when none is named."""
+    code = ev.favoured_conflicts[0].code.removeprefix("start_within:") if ev.favoured_conflicts else ""
+    return next((m.name for m in ev.models if m.code == code), "")
+
+
 def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
     """When the model recommended is the best that can start by the date asked for and the answers favour another
     the date rules out: that its figure prices it for the whole period, not as a bridge to the other (reviews 124 and
@@ -624,8 +630,7 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
     late = ev.favoured_conflicts
     if not late or ev.verdict == "doesnt_win" or not ev.models or ev.models[0].code != model.model:
         return ""
-    code = late[0].code.removeprefix("start_within:")
-    favoured = next((m.name for m in ev.models if m.code == code), "")
+    favoured = _favoured_name(ev)
     if not favoured:
         return ""
     # The trade-off costs the plan as one where both were costed (``engine.evaluate._bridge_plan``); its figures are
@@ -657,8 +662,7 @@ def bridge_headline(ev: EvaluationRecord, model: CostModel) -> str:
     plan = ev.bridge_plan
     if plan is None or not bridge_text(ev, model):
         return ""
-    code = ev.favoured_conflicts[0].code.removeprefix("start_within:")
-    favoured = next(m.name for m in ev.models if m.code == code)
+    favoured = _favoured_name(ev)
     # Short: it ends a heading that may already hold three figures (review 148: 300 characters at 375 px).
     return (
         f"as one plan with {favoured}: about {ev.cost.amount(plan['saving'])} "

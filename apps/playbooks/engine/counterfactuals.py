@@ -224,7 +224,8 @@ def _tables(pb: CompiledPlaybook) -> _Tables:
 
 
 def _values(q: Question, current: Any, tables: _Tables) -> Iterable[tuple[Any, tuple[bool, ...]]]:
-    """(value, signature) of every other answer to ``q`` worth trying, smallest change first."""
+    """(value, signature) of every other answer to ``q`` worth trying, smallest change first; for a required question,
+    never no answer (no option ticked): submit would refuse it, so it is not a change a buyer can make."""
     if q.kind == MULTI and q.code in tables.selections:
         return tables.selections[q.code].ordered(current, empty=not q.required)
     values: list[Any] = []
@@ -233,7 +234,7 @@ def _values(q: Question, current: Any, tables: _Tables) -> Iterable[tuple[Any, t
     elif q.kind == YES_NO:
         values = [not current] if current is not None else [True, False]
     elif q.kind == MULTI:
-        values = _toggles(q, set(current or []))
+        values = [v for v in _toggles(q, set(current or [])) if v or not q.required]
     elif q.kind in NUMERIC_KINDS:
         values = sorted(
             v
@@ -261,8 +262,8 @@ def _toggles(q: Question, chosen: set[str]) -> list[list[str]]:
 
 def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: Sequence[str]) -> list[Change]:
     """The single changes worth trying to the ``visible`` questions: one per class of values that every
-    condition an outcome reads sees alike, the smallest change of each, and none that changes nothing. A required
-    question is never left unanswered (no option ticked): submit would refuse it, not a change a buyer can make."""
+    condition an outcome reads sees alike, the smallest change of each, and none that changes nothing (a required
+    question is never left unanswered: ``_values``)."""
     tables = _tables(pb)
     out = []
     for code in visible:
@@ -272,8 +273,6 @@ def candidates(pb: CompiledPlaybook, answers: Mapping[str, Any], visible: Sequen
         current = answers.get(code)
         kept = {tables.signature(code, current)}
         for value, signature in _values(q, current, tables):
-            if q.required and value in (None, []):  # a required question cannot be left unanswered
-                continue
             if signature not in kept:
                 kept.add(signature)
                 out.append(Change(code, q.prompt, _show(q, current), _show(q, value), value))
