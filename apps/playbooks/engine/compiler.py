@@ -6,6 +6,7 @@ Compilation checks the structure and refuses it with every problem listed (Defin
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -329,6 +330,8 @@ def requirement_rules(
     the playbook's own rules give them; the evaluation shows them as ruled out, not their points."""
     out: list[Rule] = []
     offered = {c: m for c, m in catalogue.models.items() if m.get("is_kpo", True) and not m.get("retired")}
+    scale = requirements.LaunchScale.of(catalogue.cost_assumptions)
+    team = questions.get(roles.get("team_size", ""))
     for role in requirements.ANSWER_ROLES:
         question = questions.get(roles.get(role, ""))
         if question is None:
@@ -340,27 +343,46 @@ def requirement_rules(
             if need is not None:
                 making.setdefault(need, []).append(value)
         for need, values in making.items():
-            breaking = requirements.model_breaches(requirements.Requirements((need,), ()), offered)
-            if not breaking:
-                continue
+            breaking = requirements.model_breaches(requirements.Requirements((need,), ()), offered, scale)
             if question.kind == YES_NO:
                 condition = Condition(question.code, "equals", True)
             else:
                 condition = Condition(question.code, "contains_any" if question.kind == MULTI else "one_of", values)
             code = f"requirement:{role}" if len(making) == 1 else f"requirement:{role}:{values[0]}"
-            out.append(_requirement_rule(code, need.text, condition, breaking, position + len(out), role))
+            if breaking:
+                out.append(_requirement_rule(code, need.text, (condition,), breaking, position + len(out), role))
+            if role != "start_within" or scale is None or team is None:
+                continue
+            # A team larger than the catalogue's launch times are for launches later (``requirements.launch_months``):
+            # the models that only such a team rules out, on the two answers together.
+            larger = requirements.Requirements((need,), (), team=scale.team + 1)
+            ruled = {b.target for b in breaking}
+            more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
+            if more:
+                team_condition = Condition(team.code, "at_least", math.floor(scale.team) + 1)
+                text = f"{need.text}, for a team of more than {scale.team:g} people"
+                out.append(
+                    _requirement_rule(
+                        f"{code}:larger-team", text, (condition, team_condition), more, position + len(out), role
+                    )
+                )
     return out
 
 
 def _requirement_rule(
-    code: str, text: str, condition: Condition, breaking: Sequence[requirements.Breach], position: int, role: str
+    code: str,
+    text: str,
+    conditions: tuple[Condition, ...],
+    breaking: Sequence[requirements.Breach],
+    position: int,
+    role: str,
 ) -> Rule:
     return Rule(
         code=code,
         name=text,
         rationale=f"A requirement you set ({text.lower()}): " + "; ".join(b.reason for b in breaking) + ".",
         match="all",
-        conditions=(condition,),
+        conditions=conditions,
         effects=tuple(Effect("model", EXCLUDED_POINTS, b.target) for b in breaking),
         position=position,
         enforces=role,

@@ -155,6 +155,20 @@ NOWHERE_TO_DELIVER = VerdictCondition(
     rule="",
     name="no delivery location meets every requirement",
 )
+# Every engagement model breaks a requirement the buyer set (a start date none can meet for the team asked, say): as
+# with nowhere to deliver from, a verdict for KPO holds only once what rules them out is settled, and no model is
+# costed (review 152: sixty analysts to start within a month read "Best fit: Own captive centre" beside "None of
+# these models can be used", and the cost "None of the engagement models has a price for this function").
+NO_MODEL_FITS = VerdictCondition(
+    text="Settle what rules every engagement model out (a trade-off on this page, or a requirement relaxed): no "
+    "engagement model meets every requirement you set, so none can be used as answered",
+    rule="",
+    name="no engagement model meets every requirement",
+)
+NO_MODEL_COST = (
+    "Every engagement model is ruled out by a requirement you set, so no offshore cost is estimated: see the "
+    "engagement models and the trade-offs, then re-score."
+)
 # Where the recommended model likely costs more than in-house (its likely figure an extra cost, or a saving in under
 # this share of the simulated cases), the verdict asks for the reason other than cost: a CFO signs "KPO wins" beside a
 # move that costs more only with that reason named (review 64: 72% dearer, under 1% chance of a saving, on the buyer's
@@ -1003,6 +1017,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         cost = NOT_PRICED
     else:
         eligible = [m for m in ranked_models if not m.excluded_because]
+        if not eligible and scored.verdict != "doesnt_win":
+            conditions.setdefault(NO_MODEL_FITS.text, NO_MODEL_FITS)
         usable = eligible[:3]
         costed = [m.code for i, m in enumerate(usable) if i == 0 or not advised_against(m)]
         costed += _priced_by_the_quote(pb, eligible[3:], costed, role)
@@ -1013,7 +1029,16 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         if goes_on:
             costed += [m.model.code for m in late[:1] if m.model.code not in costed]
         entity_role = _entity_at(role, needs, delivered_from, locations)
-        cost = _cost(pb, costed, entity_role, seen.questions, delivered_from)
+        cost = (
+            _cost(pb, costed, entity_role, seen.questions, delivered_from)
+            if eligible
+            else CostEstimate(
+                available=False,
+                function=str(role("function") or ""),
+                reason=NO_MODEL_COST,
+                home_market=str(role("home_market") or "us"),
+            )
+        )
         if goes_on and late and cost.available and pb.catalogue.cost_assumptions:
             # The stop-gap run until the favoured model has launched, for the bridge option's plan (``_bridge_plan``).
             run = _bridge_run(pb, late[0], entity_role, delivered_from)
@@ -1072,6 +1097,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         preferences=needs.preferences,
         conflicts=(
             *_too_late(late, costed=goes_on, cost=cost, blocked=bool(blockers), run=run),
+            *(() if blockers else _none_can_start(pb, needs, ranked_models, model_broke)),
             *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         ),
         delivered_from=delivered_from,
@@ -1167,7 +1193,8 @@ def _ranked_models(
     cat = pb.catalogue
     model_broken: dict[str, list[str]] = {}
     model_broke: dict[str, set[str]] = {}  # model -> the requirements it breaks
-    for breach in req.model_breaches(needs, {code: cat.models[code] for code in scored.models}):
+    scale = req.LaunchScale.of(cat.cost_assumptions)
+    for breach in req.model_breaches(needs, {code: cat.models[code] for code in scored.models}, scale):
         model_broken.setdefault(breach.target, []).append(breach.reason)
         model_broke.setdefault(breach.target, set()).add(breach.requirement)
     # The tally already ranks the models an answer's requirement rules out last (their requirement rule);
@@ -1208,16 +1235,18 @@ def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedMod
         return []
     within = float(start.value)
     months = f"{within:g} month{'' if within == 1 else 's'}"
-    # Broken on the start date alone, so its launch time is a number (``requirements.model_breaches``).
+    # Broken on the start date alone, so its launch time is a number (``requirements.model_breaches``), for a team of
+    # the size answered (``requirements.launch_months``).
     best = usable[0]
-    best_launch = pb.catalogue.models.get(best.code, {}).get("ramp_up_months")
+    scale = req.LaunchScale.of(pb.catalogue.cost_assumptions)
+    best_launch = req.launch_months(pb.catalogue.models.get(best.code, {}), needs.team, scale)
     return [
         _Late(
             m,
             best,
-            float(pb.catalogue.models[m.code]["ramp_up_months"]),
+            float(req.launch_months(pb.catalogue.models[m.code], needs.team, scale) or 0.0),
             months,
-            float(best_launch) if isinstance(best_launch, int | float) else 0.0,
+            best_launch or 0.0,
         )
         for m in ranked
         if broke.get(m.code) == {"start_within"} and m.score > best.score
@@ -1394,6 +1423,82 @@ def _too_late(
             ),
         )
         for i, late in enumerate(late_models)
+    )
+
+
+def _none_can_start(
+    pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any
+) -> tuple[req.Conflict, ...]:
+    """The start date as a trade-off when it leaves no model to use: every model is ruled out, and at least one by the
+    start date alone (``_late`` needs a model that can start to compare with, so it says nothing here). Its options:
+    a later start with the model the answers rank highest of those, and, for a team larger than the catalogue's launch
+    times are for (``requirements.LaunchScale``), a first team of that size now with the best model that launches
+    one in time (review 152: sixty analysts to start within a month; an adviser phases the start or moves the date)."""
+    start = needs.get("start_within")
+    if start is None or not ranked or any(not m.excluded_because for m in ranked):
+        return ()
+    by_date = [m for m in ranked if broke.get(m.code) == {"start_within"}]
+    if not by_date:
+        return ()
+    cat = pb.catalogue
+    scale = req.LaunchScale.of(cat.cost_assumptions)
+    within = float(start.value)
+    months = f"{within:g} month{'' if within == 1 else 's'}"
+    best = max(by_date, key=lambda m: m.score)  # the first of the highest, in the ranking's order
+    launch = req.launch_months(cat.models[best.code], needs.team, scale) or 0.0
+    larger = scale is not None and needs.team is not None and needs.team > scale.team
+    rank = "your answers favour most" if best.score > 0 else "your answers rank highest"
+    text = f"No engagement model can start within {months}"
+    if larger and scale is not None and needs.team is not None:
+        text += (
+            f" for a team of {needs.team:g}: a team larger than {scale.team:g} people is moved as a team, which takes "
+            f"about {scale.months:g} months ({scale.words}), whatever the model"
+        )
+    text += f". {best.name}, the one {rank} ({best.score} points), takes about {launch:g} months."
+    options = [
+        req.Option(
+            f"Start later and go with {best.name}",
+            f"the work starts in about {launch:g} months, not within {months}: change your answer on how soon the "
+            "work must start",
+        )
+    ]
+    # Sooner than that: the best fit of the models that launch soonest, where the answers favour it (a provider's team
+    # in about 3 months beside a centre of the buyer's own in about 12).
+    launches = {m.code: req.launch_months(cat.models[m.code], needs.team, scale) or 0.0 for m in by_date}
+    sooner = [m for m in by_date if launches[m.code] < launch and m.score > 0]
+    if sooner:
+        soonest = min(launches[m.code] for m in sooner)
+        middle = max((m for m in sooner if launches[m.code] == soonest), key=lambda m: m.score)
+        options.append(
+            req.Option(
+                f"Start in about {soonest:g} months with {middle.name}",
+                f"the best fit of the models that can launch a team this size by then ({middle.score} points, against "
+                f"{best.score} for {best.name}): answer a start in that time to have it scored and costed",
+            )
+        )
+    if larger and scale is not None:
+        quick = [m for m in by_date if (req.launch_months(cat.models[m.code], None, scale) or within + 1) <= within]
+        if quick:
+            first = max(quick, key=lambda m: m.score)
+            first_launch = req.launch_months(cat.models[first.code], None, scale) or 0.0
+            options.append(
+                req.Option(
+                    f"Start within {months} with a first team of up to {scale.team:g} people as {first.name}, and "
+                    "move the rest as a team later",
+                    f"{first.name} launches in about {first_launch:g} month{'' if first_launch == 1 else 's'} for a "
+                    f"team that size (the catalogue's figure) and has {first.score} points from your other answers; "
+                    "the rest is a second move: answer a team of "
+                    f"{scale.team:g} or fewer to score and cost the first team on its own",
+                )
+            )
+    return (
+        req.Conflict(
+            code="start_within",
+            kind="start",
+            between=("start_within", "team_size" if larger else "start_within"),
+            text=text,
+            options=tuple(options),
+        ),
     )
 
 

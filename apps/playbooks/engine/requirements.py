@@ -47,7 +47,9 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   preferred, counts running an entity (``evaluate._entity_at``);
 - ``start_within``: how soon the provider's work must start: ``within-month``, ``one-to-three`` or
   ``three-to-six`` months (``START_MONTHS``; anything else sets no date): a model whose launch time (the
-  catalogue's ``ramp_up_months``) is longer breaks it;
+  catalogue's ``ramp_up_months``) is longer breaks it; the catalogue's launch times are for a team up to the size
+  ``LaunchScale`` reads from the cost assumptions (``launch_at_scale``), and a larger team (``team_size``) is moved
+  as a team, which takes at least that figure's months, whatever model it is bought as (``launch_months``);
 - preferences: ``preferred_region`` (a location code or a region name), ``overnight_turnaround``
   (yes/no), ``cost_priority`` (``lowest`` makes cost a preference).
 
@@ -191,6 +193,9 @@ class Requirements:
     # The share of the function's provider rate that follows where the team is (the catalogue's ``located_share``):
     # a location's cost index scales that part alone, as the cost does (``tco.case.located_index``). None: all of it.
     rate_share: float | None = None
+    # The people the work needs at full capacity (the ``team_size`` answer): a team larger than ``LaunchScale.team``
+    # launches no sooner than a team moved as a team (``launch_months``). None: not answered.
+    team: float | None = None
 
     def get(self, code: str) -> Requirement | None:
         return next((r for r in self.hard if r.code == code), None)
@@ -366,6 +371,7 @@ def derive(
         SHIFT_HOURS if shifted else 0.0,
         own_entity,
         home_location(answers.get("buyer_location")),
+        team=_number(answers.get("team_size")),
     )
 
 
@@ -579,26 +585,71 @@ def _location_reason(
     return ""
 
 
-def model_breaches(requirements: Requirements, models: Mapping[str, Mapping[str, Any]]) -> tuple[Breach, ...]:
+@dataclass(frozen=True)
+class LaunchScale:
+    """The largest team the catalogue's launch times are for, and the months a larger team takes to move, as a team,
+    whatever model it is bought as (the cost assumptions' ``launch_at_scale``, weak figures with their sources; review
+    152: 60 and 500 analysts on a steady job were to start within a month as a project, which launches in a month
+    for a research report or a patent search)."""
+
+    team: float
+    months: float
+    words: str  # where the two figures come from, said in a breach's reason
+
+    @classmethod
+    def of(cls, assumptions: Mapping[str, Any] | None) -> LaunchScale | None:
+        """The scale the frozen cost assumptions give; None for a playbook published before them (launch times then
+        read as the catalogue gives them, whatever the team)."""
+        found = (assumptions or {}).get("launch_at_scale")
+        if not isinstance(found, Mapping):
+            return None
+        team, months = _number(found.get("team_size")), _number(found.get("months"))
+        if team is None or months is None:
+            return None
+        return cls(team, months, str(found.get("words") or ""))
+
+
+def launch_months(model: Mapping[str, Any], team: float | None, scale: LaunchScale | None) -> float | None:
+    """How long ``model`` takes to launch for a team of ``team`` people: the catalogue's ``ramp_up_months``, or, for a
+    team larger than the scale's, no less than the scale's months (a larger team is moved as a team). None when the
+    catalogue gives no launch time."""
+    launch = _number(model.get("ramp_up_months"))
+    if launch is not None and scale is not None and team is not None and team > scale.team:
+        return max(launch, scale.months)
+    return launch
+
+
+def _launch_reason(name: str, model: Mapping[str, Any], requirements: Requirements, scale: LaunchScale | None) -> str:
+    """Why ``model`` cannot start by the date asked for, in words."""
+    start = requirements.get("start_within")
+    months = 0.0 if start is None else float(start.value)
+    need = f"you need the work to start within {months:g} month{'s' if months != 1 else ''}"
+    launch = _number(model.get("ramp_up_months"))
+    scaled = launch_months(model, requirements.team, scale)
+    if scale is not None and launch is not None and scaled is not None and scaled > launch:
+        return (
+            f"{name} takes about {launch:g} month{'s' if launch != 1 else ''} to launch for a team of up to "
+            f"{scale.team:g} people (the catalogue's figure, with its sources), but a team larger than that is moved "
+            f"as a team, which takes about {scale.months:g} months ({scale.words}); {need}"
+        )
+    return f"{name} takes about {scaled:g} months to launch (the catalogue's figure, with its sources); {need}"
+
+
+def model_breaches(
+    requirements: Requirements, models: Mapping[str, Mapping[str, Any]], scale: LaunchScale | None = None
+) -> tuple[Breach, ...]:
     """Models that cannot meet a requirement by how they work: a shared pool or a project cannot put
-    named people on your site, and an outcome-priced service decides the method and signs off itself."""
+    named people on your site, and an outcome-priced service decides the method and signs off itself; a model that
+    cannot launch a team of the requirements' size (``launch_months``, by ``scale``) by the start date."""
     out = []
     for code, model in sorted(models.items()):
         basis, name = model.get("pricing_basis"), str(model.get("name", code))
         if requirements.get("onsite") and basis in ("hourly", "per_deliverable", "outcome"):
             out.append(Breach(code, name, "onsite", f"{name} does not station named people on your site"))
         start = requirements.get("start_within")
-        launch = _number(model.get("ramp_up_months"))
+        launch = launch_months(model, requirements.team, scale)
         if start is not None and launch is not None and launch > float(start.value):
-            out.append(
-                Breach(
-                    code,
-                    name,
-                    "start_within",
-                    f"{name} takes about {launch:g} months to launch (the catalogue's figure, with its sources); "
-                    f"you need the work to start within {start.value:g} month{'s' if start.value != 1 else ''}",
-                )
-            )
+            out.append(Breach(code, name, "start_within", _launch_reason(name, model, requirements, scale)))
         if requirements.get("licensed_signoff") and basis == "outcome":
             out.append(
                 Breach(
@@ -678,11 +729,13 @@ def rates_words(index: float | None, share: float | None = None) -> str:
     if abs(index - 1) < 0.005:
         return "provider rates at India's level (the benchmark)"
     if share is not None and share < 1:
+        # The factor alone, as the cost prices it; how it is built from the index is the cost inputs' to say (review
+        # 154: "1.5 times on the 36% of the rate that follows where the team is" read as a formula, not a price).
         rate = round(1.0 + (index - 1.0) * share, 2)
-        return (
-            f"provider rates for this work about {rate:g} times India's ({index:g} times on the {share:.0%} of the "
-            "rate that follows where the team is)"
-        )
+        if abs(rate - 1) < 0.005:
+            return "provider rates for this work at about India's level (the benchmark)"
+        more = f"about {round(abs(rate - 1) * 100)}% {'more' if rate > 1 else 'less'}"
+        return f"provider rates for this work about {rate:g} times India's ({more})"
     return f"provider rates about {index:g} times India's"
 
 

@@ -891,6 +891,18 @@ class EvaluationRecord:
         return sum(1 for m in self.models if m.excluded_because)
 
     @property
+    def no_model_usable(self) -> bool:
+        """Every model is ruled out by a requirement the buyer set: none is recommended, and the verdict says so instead
+        of naming the first (review 152: "Best fit: Own captive centre (GCC)" beside "None of these models can be
+        used")."""
+        return bool(self.models) and all(m.excluded_because for m in self.models)
+
+    @property
+    def start_conflict(self) -> TradeOff | None:
+        """The start date as a trade-off when no model can start by it (``engine.evaluate._none_can_start``)."""
+        return next((c for c in self.conflicts if c.kind == "start"), None)
+
+    @property
     def models_out_of_points_order(self) -> bool:
         """The ranking does not read in the order of the points shown: several models are ruled out (ordered among
         themselves by what they break), or one ruled out has more points than a model listed above it (review 120:

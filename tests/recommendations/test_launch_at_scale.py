@@ -1,0 +1,98 @@
+"""A team larger than the catalogue's launch times are for is moved as a team (review 152): sixty or five hundred
+analysts on steady work were to start within a month as a project, launched in a month and breaking even in month 1.
+Such a team launches no sooner than the cost assumptions' ``launch_at_scale`` months whatever the model; when that
+leaves no model, none is recommended, the start date is a trade-off, and no cost is made up."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine.compiler import requirement_rules
+from apps.playbooks.engine.evaluate import NO_MODEL_COST, NO_MODEL_FITS
+from apps.playbooks.engine.single import outcome
+from apps.playbooks.engine.types import Catalogue
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+CENTRE = "UK bank: its own credit-analysis centre of 120, set up with no provider"
+MOVED = "a team larger than that is moved as a team, which takes about 3 months"
+
+
+def _team(people: int, start: str) -> dict[str, object]:
+    return {"team_size": people, "annual_hours": people * 1800, "start_within": start}
+
+
+def test_sixty_people_within_a_month_leaves_no_model_and_says_so(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CENTRE, **_team(60, "within-month"))
+    assert ev.models and all(m.excluded_because for m in ev.models)
+    project = next(m for m in ev.models if m.code == "project")
+    assert any(MOVED in why and "for a team of up to 50 people" in why for why in project.excluded_because)
+    assert NO_MODEL_FITS.text in {c.text for c in ev.conditions}
+    assert not ev.cost.available and ev.cost.reason == NO_MODEL_COST  # not "no price for this function"
+    (start,) = [c for c in ev.conflicts if c.kind == "start"]
+    assert start.text.startswith("No engagement model can start within 1 month for a team of 60: a team larger than 50")
+    texts = [o.text for o in start.options]
+    assert texts[0] == "Start later and go with Own captive centre (GCC)"
+    assert "Start in about 3 months with" in texts[1]
+    assert texts[2].startswith("Start within 1 month with a first team of up to 50 people as ")
+    # The verdict's fit is the work's, not the date's: the fast outcome agrees with the explained one.
+    compiled = compiled_playbook(reference)
+    assert outcome(compiled, ev.answers).top_model == ev.top_model
+
+
+def test_up_to_fifty_people_launch_as_the_catalogue_says(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CENTRE, **_team(50, "within-month"))
+    usable = [m for m in ev.models if not m.excluded_because]
+    assert usable and usable[0].code in {"project", "shared-pool"}
+    assert not [c for c in ev.conflicts if c.kind == "start"] and NO_MODEL_FITS.text not in {
+        c.text for c in ev.conditions
+    }
+    assert ev.cost.available
+
+
+def test_sixty_people_in_one_to_three_months_go_to_a_team_not_a_project(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CENTRE, **_team(60, "one-to-three"))
+    top = next(m for m in ev.models if not m.excluded_because)
+    assert top.code in {"staff-augmentation", "captive-team"}, top.code
+    assert ev.cost.available and not [c for c in ev.conflicts if c.kind == "start"]
+
+
+def test_a_playbook_frozen_without_the_scale_keeps_its_launch_times(reference: Playbook) -> None:
+    compiled = compiled_playbook(reference)
+    cat = compiled.catalogue
+    assert any(r.code.endswith(":larger-team") for r, _ in compiled.rules)
+    older = Catalogue(
+        models=cat.models,
+        functions=cat.functions,
+        locations=cat.locations,
+        regimes=cat.regimes,
+        cost_assumptions={k: v for k, v in cat.cost_assumptions.items() if k != "launch_at_scale"},
+    )
+    rules = requirement_rules(compiled.questions, compiled.roles, older, 0)
+    assert rules and not [r for r in rules if r.code.endswith(":larger-team")]
+
+
+def test_the_page_and_the_memo_name_no_model(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, **_team(500, "within-month")}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    verdict = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.split('id="no-model"')[1].split("</p>")[0]))
+    assert "No engagement model can be used as your answers stand: each breaks a requirement you set" in verdict
+    assert "Best fit:" not in page and 'href="#tradeoffs"' in page.split('id="no-model"')[1].split("</p>")[0]
+    assert "No engagement model can start within 1 month for a team of 500" in page
+    memo = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", render_memo_html(rec, "http://testserver/"))))
+    assert "No engagement model can be used as the answers stand" in memo and "Recommended:" not in memo
