@@ -186,3 +186,26 @@ def test_the_insider_list_is_the_issuers_or_its_advisers_not_every_holders(
     assert "your insider list" not in entry.summary and "adviser acting for it" in entry.summary
     titles = {o["code"]: o["title"] for _p, _l, items in entry.obligations for o in items}
     assert titles[f"{regime[:2]}-insider-list"].endswith("if you are the issuer or act for it")
+
+
+EU_MAR_REACH = "mnpi-eu-clients-buyer-outside-eu"
+
+
+@pytest.mark.parametrize("case", [UK_BANK, DEAL_RESEARCH])
+def test_a_uk_or_us_buyer_with_clients_in_the_eu_is_asked_whether_eu_mar_reaches_their_inside_information(
+    reference: Playbook, case: str
+) -> None:
+    # Review 152: a UK and a US bank with EU clients' inside information read only their own market's law, where a
+    # Swiss buyer was told EU MAR reaches third countries (Art. 2(4)); Art. 18(1) binds whoever acts for the issuer.
+    ev = evaluated_case(reference, case, client_jurisdictions=["us", "uk", "eu"], mnpi_inside_information="yes")
+    (risk,) = [r for r in ev.risks if r.rule == EU_MAR_REACH]
+    assert "Art. 2(1) and (4)" in risk.mitigation and "Art. 18(1)" in risk.mitigation
+    (condition,) = [c for c in ev.conditions if c.rule == EU_MAR_REACH]
+    assert "Arts. 2(4) and 18(1)" in condition.text
+    assert "eu-mar" not in {r.code for r in ev.regimes}  # a question for its lawyer, not a regime it is bound by
+    # Without clients in the EU, or with only its own research, nothing is asked; an EU buyer reads EU MAR itself.
+    home = evaluated_case(reference, case, client_jurisdictions=["us", "uk"], mnpi_inside_information="yes")
+    own = evaluated_case(reference, case, client_jurisdictions=["eu"], mnpi_inside_information="own-research-only")
+    eu = evaluated_case(reference, EU_BOUTIQUE, client_jurisdictions=["eu"])
+    for other in (home, own, eu):
+        assert EU_MAR_REACH not in {r.rule for r in other.risks}

@@ -39,6 +39,24 @@ def test_routine_work_done_by_credentialed_people_is_not_blocked_as_bpo(referenc
     assert "rules-based-credentialed-work" not in fired_codes(judged)
 
 
+@pytest.mark.parametrize(
+    ("case", "credential", "others"),
+    [
+        (CODING, "a coding certification", ("AML training", "PTIN", "law degree")),
+        (KYC, "AML training", ("coding certification", "PTIN", "law degree")),
+        (DRUG_SAFETY, "the training your pharmacovigilance system requires", ("AML training", "coding certification")),
+    ],
+)
+def test_the_credential_to_name_is_the_buyers_own_functions_alone(
+    reference: Playbook, case: str, credential: str, others: tuple[str, ...]
+) -> None:
+    # Review 152: the condition listed the credentials of five kinds of work, for a procurement team to pick its own.
+    ev = evaluated_case(reference, case, work_nature="rules-based")
+    (split,) = [c.text for c in ev.conditions if c.text.startswith("Before signing: split the routine processing")]
+    assert split.endswith(f"name the credential each reviewer must hold for this work: {credential}")
+    assert not [other for other in others if other in split]
+
+
 def test_rules_based_data_entry_is_still_blocked_as_bpo(reference: Playbook) -> None:
     ev = evaluated_case(reference, DATA_ENTRY)
     assert ev.verdict == "doesnt_win" and [b.rule for b in ev.blockers] == ["rules-based-work-is-bpo"]
