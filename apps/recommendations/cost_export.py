@@ -100,6 +100,9 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
         for name, why in cost.skipped:  # set only beside provider fees
             yield _row(name, "Not costed", "skipped", "", None, why)
         return
+    if ev is not None and (here := ev.delivery_location) is not None:
+        # Which location the figures are priced at (review 152: "Poland" was only in two input labels).
+        yield _row("", "Delivered from", "location", "", None, f"{here.name}: every model below is priced from there")
     yield from _inhouse_rows(cost)
     for m in cost.models:
         for line in m.lines:
@@ -113,6 +116,7 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
         yield _row(m.name, "Saving against in-house", "saving", cur, m.savings, note)
     if ev is not None:
         yield from _plan_rows(ev, cur)
+    yield from _cheaper_rows(cost)
     for name, why in cost.skipped:
         yield _row(name, "Not costed", "skipped", cur, None, why)
     yield from _figure_rows(cost)
@@ -138,6 +142,35 @@ def _plan_rows(ev: EvaluationRecord, cur: str) -> Iterator[list[str]]:
             how = f"{unless}likely figures added, not simulated together: {option.costs}"
             yield _row(name, f"Total over {ev.cost.period}", "plan", cur, (None, total, None), how)
             yield _row(name, "Saving against in-house", "plan_saving", cur, (None, saving, None), unless.rstrip(", "))
+
+
+def _cheaper_rows(cost: Cost) -> Iterator[list[str]]:
+    """The recommended model from a location that meets every requirement too and would likely cost materially less
+    (the figure the verdict and the memo quote beside it): its total and saving, so finance can find it (review 152:
+    "from India, tied on fit: a likely saving of £81,800" was in no row)."""
+    other = cost.cheaper_location
+    if other is None:
+        return
+    name = f"{other.model_name} from {other.name}"
+    behind = (
+        f"{other.points_behind} points behind on fit"
+        if other.points_behind > 0
+        else f"{-other.points_behind} points ahead on fit, ranked below"
+        if other.points_behind < 0
+        else "tied on fit"
+    )
+    tool = "; needs a transfer tool for personal data" if other.needs_transfer_tool else ""
+    asks = f"; {'; '.join(other.needs)}" if other.needs else ""
+    yield _row(name, f"Total over {cost.period}", "alternative_total", cost.currency, other.horizon, TOTAL_NOTE)
+    yield _row(
+        name,
+        "Saving against in-house",
+        "alternative_saving",
+        cost.currency,
+        other.savings,
+        f"{behind}{tool}{asks}; probability of a saving {other.probability_saving:.4f}; from the location delivered "
+        f"from, likely {other.delivered_saving:.2f} with probability {other.delivered_probability_saving:.4f}",
+    )
 
 
 def _start_date_notes(ev: EvaluationRecord) -> dict[str, str]:

@@ -4,8 +4,10 @@ with the fit it gives up and the transfer tool it needs, and stores it with the 
 
 from __future__ import annotations
 
+import csv
 import html
 import importlib
+import io
 
 import pytest
 from django.test import Client
@@ -76,6 +78,25 @@ def test_the_result_page_the_memo_and_the_stored_record_say_it(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert 'id="cheaper-location"' in page and page.count(sentence) == 2  # beside the verdict and in the cost
     assert sentence in html.unescape(render_memo_html(rec, "http://testserver/"))
+    # The cost CSV says where its figures are priced from, and carries the cheaper location's own (review 152).
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode("utf-8-sig")
+            )
+        )
+    )
+    (where,) = [r for r in rows if r["kind"] == "location"]
+    assert where["item"] == "Delivered from" and where["note"].startswith("Poland:")
+    cheaper = stored.cost.cheaper_location
+    name = f"{cheaper.model_name} from India"
+    (total,) = [r for r in rows if r["kind"] == "alternative_total"]
+    (saving,) = [r for r in rows if r["kind"] == "alternative_saving"]
+    assert total["option"] == saving["option"] == name
+    assert float(total["likely"]) == round(cheaper.horizon[1], 2) and float(saving["likely"]) == round(
+        cheaper.savings[1], 2
+    )
+    assert f"{cheaper.points_behind} points behind on fit; needs a transfer tool" in saving["note"]
 
 
 def test_the_cheaper_location_has_the_figures_the_whole_cost_from_there_gives(reference: Playbook) -> None:
