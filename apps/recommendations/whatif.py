@@ -60,6 +60,9 @@ class WhatIf:
     changes: list[Change] = field(default_factory=list)
     changed_answers: list[AnswerChange] = field(default_factory=list)
     evaluation_section: dict[str, str] = field(default_factory=dict)
+    # The prompts of the required questions these answers, as sent, leave unanswered (cleared, or shown by a change):
+    # saved, they make a draft to finish, not a scored assessment (review 153: the save box said "scored" regardless).
+    left_unanswered: list[str] = field(default_factory=list)
 
     @property
     def open_sections(self) -> set[str]:
@@ -70,6 +73,16 @@ class WhatIf:
     @property
     def unchanged(self) -> list[str]:
         return [c.what for c in self.changes if not c.changed]
+
+    @property
+    def refused(self) -> int:
+        """How many answers the what-if refused or kept as stored (the stored answer counts in their place)."""
+        return sum(1 for why in self.errors.values() if why != REQUIRED_SHOWN)
+
+    @property
+    def shown_unanswered(self) -> int:
+        """How many required questions a change shows with no answer to keep (``REQUIRED_SHOWN``)."""
+        return sum(1 for why in self.errors.values() if why == REQUIRED_SHOWN)
 
     @property
     def moved(self) -> bool:
@@ -83,6 +96,11 @@ class WhatIf:
 
 # Said beside a required question a what-if left unanswered.
 REQUIRED_KEPT = "This question needs an answer, so the what-if keeps the one you gave: choose another to try it."
+# Said beside a required question a what-if's change shows, with no answer to keep (review 153: moving the buyer to
+# Europe showed "In which European country are they?" empty, and a full verdict scored without it, in silence).
+REQUIRED_SHOWN = (
+    "Your change shows this question, and it needs an answer: the result leaves it unanswered until you give one."
+)
 
 
 def original_answers(recommendation: Recommendation, compiled: CompiledPlaybook) -> dict[str, Any]:
@@ -131,11 +149,16 @@ def run(
             answers.pop(code, None)
     # A required question the what-if cleared (no option ticked) keeps its answer, with why (review 149: a full verdict
     # was shown for answers a submit would refuse, and saving them made an unscored draft).
-    for code in visibility(compiled, answers).missing if keep_required else ():
+    missing = visibility(compiled, answers).missing
+    # Missing already in the stored answers (a playbook's later required question, say): no change of this what-if's.
+    already = set(visibility(compiled, before).missing) if missing else set()
+    for code in missing if keep_required else ():
         if code in posted and code in before and code not in errors:
             errors[code] = REQUIRED_KEPT
             kept_raw[code] = posted[code]
             answers[code] = before[code]
+        elif code not in errors and code not in already:
+            errors[code] = REQUIRED_SHOWN
     evaluation = evaluate(compiled, answers)
     title = f"{recommendation.title} (what-if)"[:200]
     result = build_recommendation(
@@ -179,4 +202,5 @@ def run(
         changes=[c for c in differences(recommendation, result) if c.what != "Playbook version"],
         changed_answers=changed,
         evaluation_section={code: q.section for code, q in compiled.questions.items()},
+        left_unanswered=[compiled.questions[code].prompt for code in missing if code in compiled.questions],
     )

@@ -531,3 +531,35 @@ def test_a_required_question_left_unanswered_keeps_its_answer_and_says_why(
     assert result.answers[required.code] == stored[required.code]
     assert (result.result.verdict, result.result.fit_score) == (rec.verdict, rec.fit_score)
     assert _stored() == before
+
+
+def test_a_required_question_a_change_shows_is_flagged_and_the_save_box_says_it_makes_a_draft(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, viewer_client: Client
+) -> None:
+    # Review 153: moving the buyer to Europe showed "In which European country are they?" empty beside a full verdict,
+    # and the save box promised a scored copy where the save made a draft to finish.
+    from apps.recommendations.whatif import REQUIRED_SHOWN
+
+    rec = recommend(reference, organisation, buyer, "US hedge fund")
+    compiled = compiled_playbook(rec.playbook)
+    country = next(q for q in compiled.questions.values() if q.code == "buyer_eu_country")
+    before = _stored()
+    response = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]), {"buyer_location": "eu", "buyer_location__present": "1"}
+    )
+    assert response.status_code == 400 and _stored() == before
+    page = re.sub(r"\s+", " ", html.unescape(response.content.decode()))
+    assert REQUIRED_SHOWN in page and 'id="whatif-shown-unanswered"' in page
+    assert "answers need fixing" not in page and "answer needs fixing" not in page  # nothing of theirs was refused
+    assert f"as a draft to finish, not scored: it leaves “{country.prompt}” unanswered" in page
+    # Answered, the what-if scores as a whole again, and the box says it is scored.
+    whole = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]),
+        {"buyer_location": "eu", "buyer_location__present": "1", "buyer_eu_country": "germany"},
+    )
+    text = html.unescape(whole.content.decode())
+    assert REQUIRED_SHOWN not in text and "Saves these answers as a new assessment, scored on the same playbook" in text
+    # A viewer, who cannot save, is not told it can.
+    viewed = html.unescape(viewer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode())
+    assert "An editor or an owner can save one as a new assessment" in viewed
+    assert "unless you save it" not in viewed
