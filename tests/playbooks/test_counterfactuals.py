@@ -459,3 +459,26 @@ def test_a_required_multiple_choice_offers_its_next_selection_where_no_option_ti
     )
     found = search_flips(pb, {"m": ["a"]})
     assert [[c.value for c in f.changes] for f in found.flips] == [[["b"]]]
+
+
+def test_two_numbers_either_side_of_one_threshold_are_one_change_the_nearest(reference: Any, db: None) -> None:
+    # Review 154: against 12,000 hours a year, 999 and 1,000 were both listed as making managed services rank first.
+    from apps.playbooks.engine import clean_answers
+    from apps.playbooks.models import Playbook as _Playbook
+    from apps.playbooks.runtime import compiled_playbook
+
+    assert isinstance(reference, _Playbook)
+    compiled = compiled_playbook(reference)
+    answers = dict(reference.golden_cases.get(name__startswith="US hedge fund").answers)
+    answers, problems = clean_answers(compiled.questions, {**answers, "annual_hours": 12000, "team_size": 6})
+    assert not problems
+    flips = single_flips(compiled, answers)
+    seen: dict[tuple[object, ...], object] = {}
+    for f in flips:
+        (change,) = f.changes
+        if isinstance(change.value, int | float) and not isinstance(change.value, bool):
+            key = (change.question, f.verdict, f.top_model, f.flips_verdict, f.flips_model)
+            assert key not in seen, (change.value, seen[key])
+            seen[key] = change.value
+    hours = [f.changes[0].value for f in flips if f.changes[0].question == "annual_hours"]
+    assert hours and 999 not in hours, hours

@@ -441,7 +441,34 @@ def _search(pb: CompiledPlaybook, answers: Mapping[str, Any], *, facts: bool = F
 def _single_flips(search: _Search) -> list[Flip]:
     scored = search.scored
     base = scored.outcome(0)
-    return [f for i, c in enumerate(search.singles) if (f := _flip(base, scored.outcome(i + 1), (c,)))]
+    flips = [f for i, c in enumerate(search.singles) if (f := _flip(base, scored.outcome(i + 1), (c,)))]
+    return _nearest_numbers(flips, search.effective)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _nearest_numbers(flips: list[Flip], answers: Mapping[str, Any]) -> list[Flip]:
+    """Of the single changes to one number that flip to the same verdict and top model, only the one nearest the answer
+    given: the smallest change (review 154: 999 and 1,000 hours a year, against 12,000, both listed as making managed
+    services rank first, the two values either side of one threshold another rule reads too)."""
+    nearest: dict[tuple[Any, ...], tuple[float, int]] = {}  # the key -> (distance, index) of the nearest so far
+    for i, f in enumerate(flips):
+        change = f.changes[0]
+        value, current = _number(change.value), _number(answers.get(change.question))
+        if value is None or current is None:
+            continue
+        key = (change.question, f.verdict, f.top_model, f.flips_verdict, f.flips_model)
+        distance = abs(value - current)
+        if key not in nearest or distance < nearest[key][0]:
+            nearest[key] = (distance, i)
+    kept = {i for _distance, i in nearest.values()}
+    return [
+        f
+        for i, f in enumerate(flips)
+        if i in kept or _number(f.changes[0].value) is None or _number(answers.get(f.changes[0].question)) is None
+    ]
 
 
 def single_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[Flip]:
