@@ -30,3 +30,13 @@ def test_each_answer_of_a_difference_shows_its_likely_saving_and_its_checks(refe
     # More hours each than anyone can work is said beside the answer that gives them.
     impossible = _effect(compiled, {**answers, "annual_hours": 2_000_000})
     assert any("hours" in c for c in impossible.checks)
+
+
+def test_answers_still_missing_required_ones_are_not_costed_and_say_how_many(reference: Playbook) -> None:
+    # Review 154: "a likely saving of £593,000 over 3 years" beside "25 required answers missing".
+    compiled = compiled_playbook(reference)
+    answers = dict(reference.golden_cases.get(name__startswith="Textbook KPO: a US fund").answers)
+    partial = {k: v for k, v in answers.items() if k not in ("annual_hours", "team_size", "horizon")}
+    effect = _effect(compiled, partial)
+    assert effect.missing >= 3 and effect.saving == ""
+    assert _effect(compiled, answers).missing == 0
