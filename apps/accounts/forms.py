@@ -59,17 +59,16 @@ class StrengthFirstMixin:
         # Mixed before Django's SetPasswordForm, whose two checks it runs in this order; mypy sees neither.
         self.validate_passwords("new_password1", "new_password2")  # type: ignore[attr-defined]  # see above
         self.validate_password_for_user(self.user, "new_password1")  # type: ignore[attr-defined]  # see above
-        errors = self.errors.get("new_password1")  # type: ignore[attr-defined]  # see above
-        if errors and not any(e == STRONGER for e in errors):
-            # Django's messages say what is wrong ("This password is too common."), not what to do (review 76).
-            errors.append(STRONGER)
         return forms.Form.clean(self)  # type: ignore[arg-type]  # see above
 
 
-# Said after a new password's refusal: what makes one the checks take.
-STRONGER = (
-    "Choose another: at least 10 characters, not only digits, not like your email address, and not a common "
-    "password. A few unrelated words make one that is long and hard to guess."
+# What makes a new password the checks take, said once, as the box's help: it replaces Django's list of the
+# validators' own help, and a refusal shows only the checks that failed beside it (review 154: the 10 characters were
+# said three times, by that list, the error and this sentence added to the error). Django's messages say what is
+# wrong ("This password is too common."); this says what to do (review 76).
+PASSWORD_HELP = (
+    "At least 10 characters, not only digits, not like your email address, and not a common password. A few "
+    "unrelated words make one that is long and hard to guess."
 )
 
 
@@ -91,6 +90,7 @@ class StrengthFirstSetPasswordForm(StrengthFirstMixin, SetPasswordForm):
         for name, (label, required) in plain.items():
             self.fields[name].label = label
             self.fields[name].error_messages["required"] = required
+        self.fields["new_password1"].help_text = PASSWORD_HELP
 
 
 class ThrottledPasswordChangeForm(StrengthFirstMixin, PasswordChangeForm):
@@ -119,6 +119,7 @@ class ThrottledPasswordChangeForm(StrengthFirstMixin, PasswordChangeForm):
         for name, (label, required) in plain.items():
             self.fields[name].label = label
             self.fields[name].error_messages["required"] = required
+        self.fields["new_password1"].help_text = PASSWORD_HELP
         if self.is_bound:  # a form sent back opens on its error summary, which takes the focus (one autofocus)
             self.fields["old_password"].widget.attrs.pop("autofocus", None)
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from apps.api import webhooks
 from apps.api.models import Scope, WebhookEvent
@@ -30,8 +33,36 @@ class ApiKeyForm(OneValueEach):
         return name
 
 
+class _SchemeAddedURLField(forms.URLField):
+    """A URL field whose length refusal says so when the scheme it added to what was typed made the address too long.
+    The length is checked on the address as stored (``WebhookEndpoint.url`` holds 500 characters), so one typed in
+    the box's 500 without its scheme may not fit once it is added: the refusal says that, rather than "keep it to
+    500" beside an address of 496 (review 154)."""
+
+    def __init__(self, *, assume_scheme: str, **kwargs: Any) -> None:
+        super().__init__(assume_scheme=assume_scheme, **kwargs)
+        self.scheme_added = f"{assume_scheme}://"
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except ValidationError as refused:
+            if not any(e.code == "max_length" for e in refused.error_list):
+                raise
+            typed, url, scheme = str(value).strip(), str(self.to_python(value)), self.scheme_added
+            limit = int(self.max_length or 0)
+            if len(typed) > limit or url != scheme + typed:  # too long as typed: the field's own words say it
+                raise
+            added = ValidationError(
+                f"With {scheme} added it is {len(url):,} characters: keep the address, {scheme} included, to "
+                f"{limit:,} characters or fewer.",
+                code="max_length",
+            )
+            raise ValidationError([added if e.code == "max_length" else e for e in refused.error_list]) from None
+
+
 class WebhookForm(OneValueEach):
-    url = forms.URLField(
+    url = _SchemeAddedURLField(
         max_length=500,
         assume_scheme="https",
         label="URL",

@@ -122,14 +122,30 @@ def result_comment(request: MemberRequest, pk: int) -> HttpResponse:
 
 def _own_comment(request: MemberRequest, pk: int) -> Comment:
     """The member's own comment: another organisation's is a 404, a colleague's a 403."""
-    comment = get_for_member(request, Comment.objects.select_related("author"), pk=pk)
+    comment = get_for_member(
+        request,
+        Comment.objects.select_related("author", "assessment__playbook", "recommendation").defer(
+            "assessment__playbook__definition"
+        ),
+        pk=pk,
+    )
     if comment.author_id != request.user.pk:
         raise PermissionDenied(services.ONLY_AUTHOR)
     return comment
 
 
+def _comment_page(request: MemberRequest, comment: Comment, form: CommentForm | None, status: int) -> HttpResponse:
+    """The edit page: what the comment is on (the question's prompt, as its thread's heading says it, and the
+    assessment; or the result) and the way back to its thread (review 154: a textarea and Save, nothing else)."""
+    context: dict[str, Any] = {"comment": comment, "form": form, "back": services.comment_url(comment)}
+    if comment.assessment is not None:
+        q = compiled_playbook(comment.assessment.playbook).questions.get(comment.question_code)
+        context.update(question=q, prompt=q.prompt if q is not None else comment.question_code)
+    return render(request, "discussion/comment_edit.html", context, status=status)
+
+
 def _deleted(request: MemberRequest, comment: Comment) -> HttpResponse:
-    return render(request, "discussion/comment_edit.html", {"comment": comment, "form": None}, status=409)
+    return _comment_page(request, comment, None, 409)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -148,8 +164,7 @@ def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Comment changed.")
             return redirect(services.comment_url(comment))
-    context = {"comment": comment, "form": form}
-    return render(request, "discussion/comment_edit.html", context, status=400 if form.errors else 200)
+    return _comment_page(request, comment, form, 400 if form.errors else 200)
 
 
 @require_POST

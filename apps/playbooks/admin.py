@@ -21,6 +21,10 @@ from apps.playbooks.condition_form import REFRESH, ConditionFormSet, condition_f
 from apps.playbooks.engine import schema
 from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playbook, Question, Rule, Section
 
+# How many failing golden cases a refusal names (the golden cases page lists them all); each is found by the words
+# services.publish_playbook gives it (``services.GOLDEN_FAILED``).
+GOLDEN_SHOWN = 5
+
 
 def _playbook_of(obj: Any) -> Playbook | None:
     if obj is None:
@@ -200,13 +204,45 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
             try:
                 published = services.publish_playbook(playbook=playbook, user=request.user)
             except services.PlaybookError as exc:
-                for message in exc.messages:
-                    self.message_user(request, f"{playbook}: {message}", messages.ERROR)
+                self._not_published(request, playbook, exc.messages)
             else:
                 self.message_user(request, f"Published {published}.", messages.SUCCESS)
                 # Published with a blocker switched off: said after the fact, with where to see whom it affects.
                 for warning in curation.switched_off_warnings(published) if was_draft else []:
                     self.message_user(request, f"{published}: {warning}", messages.WARNING)
+
+    def _not_published(self, request: HttpRequest, playbook: Playbook, reasons: list[str]) -> None:
+        """A refused publication, said first in one line; failing golden cases counted there, the first few named
+        below it and the rest left to the golden cases page (review 154: 62 red lines, each naming the draft, none
+        saying it was not published)."""
+        failing = [r.removeprefix(services.GOLDEN_FAILED) for r in reasons if r.startswith(services.GOLDEN_FAILED)]
+        if not failing:
+            head, rest = (reasons[0], []) if len(reasons) == 1 else (f"{len(reasons)} problems.", reasons)
+            for line in [f"Not published: {playbook}: {head}", *rest]:
+                self.message_user(request, line, messages.ERROR)
+            return
+        golden = reverse("admin:playbooks_playbook_golden", args=[playbook.pk])
+        total = playbook.golden_cases.count()
+        self.message_user(
+            request,
+            format_html(
+                'Not published: {}: {} of {} golden cases {}. <a href="{}">See them on the golden cases page</a>.',
+                playbook,
+                len(failing),
+                total,
+                "fails" if len(failing) == 1 else "fail",
+                golden,
+            ),
+            messages.ERROR,
+        )
+        for case in failing[:GOLDEN_SHOWN]:
+            self.message_user(request, f"Golden case {case}", messages.ERROR)
+        if (more := len(failing) - GOLDEN_SHOWN) > 0:
+            self.message_user(
+                request,
+                format_html('…and {} more on the <a href="{}">golden cases page</a>.', more, golden),
+                messages.ERROR,
+            )
 
     @admin.action(description="Retire the selected published playbooks")
     def retire(self, request: HttpRequest, queryset: QuerySet[Playbook]) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from apps.playbooks.engine import CompiledPlaybook, Evaluation, clean_answers, evaluate
+from apps.playbooks.engine.types import VERDICT_LABELS
 from apps.playbooks.models import GoldenCase
 
 
@@ -31,7 +32,9 @@ def check_case(compiled: CompiledPlaybook, case: GoldenCase) -> GoldenResult:
     ev = evaluate(compiled, answers, priced=False)
     problems = []
     if case.expected_verdict and ev.verdict != case.expected_verdict:
-        problems.append(f"verdict is {ev.verdict}, expected {case.expected_verdict} (fit {ev.fit_score})")
+        # In the product's words, not its codes (review 154: "verdict is doesnt_win").
+        got, expected = (f"“{VERDICT_LABELS.get(v, v)}”" for v in (ev.verdict, case.expected_verdict))
+        problems.append(f"verdict is {got}, expected {expected} (fit {ev.fit_score})")
     if case.expected_top_model and ev.top_model != case.expected_top_model:
         problems.append(f"top model is {ev.top_model}, expected {case.expected_top_model}")
     present = set(ev.regime_codes)

@@ -27,6 +27,10 @@ from apps.playbooks.models import Condition, Effect, GoldenCase, Option, Playboo
 VERSION_LOCK = 7_202_611  # advisory lock id serialising version numbers
 
 
+# How a refusal words each failing golden case; the admin counts them by it (``PlaybookAdmin``).
+GOLDEN_FAILED = "Golden case failed: "
+
+
 class PlaybookError(ValidationError):
     """A playbook operation refused, with every reason listed in ``messages``."""
 
@@ -324,7 +328,7 @@ def publish_playbook(*, playbook: Playbook, user: Any = None) -> Playbook:
             raise PlaybookError(exc.problems) from exc
         failures = [r.summary() for r in run_golden_cases(compiled, playbook.golden_cases.all()) if not r.passed]
         if failures:
-            raise PlaybookError([f"Golden case failed: {f}" for f in failures])
+            raise PlaybookError([f"{GOLDEN_FAILED}{f}" for f in failures])
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
         version = (Playbook.objects.aggregate(v=Max("version"))["v"] or 0) + 1

@@ -419,6 +419,12 @@ def rescore(request: HtmxMemberRequest, pk: int) -> HttpResponse:
 @member_required()
 def compare_pair(request: HtmxMemberRequest, pk: int, other: int) -> HttpResponse:
     after = _recommendation(request, pk)
+    try:
+        # The compare form's rule and words for the same pair: one recommendation is not two (review 154: it was drawn
+        # as "Two assessments compared", its columns the same record).
+        compare_ids(QueryDict(f"ids={pk}&ids={other}"))
+    except ValidationError as exc:
+        return render(request, "recommendations/compare.html", {"errors": exc.messages}, status=400)
     before = _recommendation(request, other)
     answers = answer_changes(before, after)
     context = {

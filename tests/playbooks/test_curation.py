@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 from typing import Any
 
@@ -46,7 +47,10 @@ def test_the_admin_publish_action_shows_the_refusal(reference: Playbook, curator
     _weaken_a_golden_case(draft)
     url = reverse("admin:playbooks_playbook_changelist")
     response = curator_client.post(url, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
-    assert "Golden case failed" in response.content.decode()
+    said = html.unescape(response.content.decode())
+    # Said once, counted, with the way to them all (review 154: one red line per failing case).
+    assert re.search(rf"Not published: {re.escape(str(draft))}: \d+ of \d+ golden cases fail", said)
+    assert "Golden case “" in said and reverse("admin:playbooks_playbook_golden", args=[draft.pk]) in said
     page = curator_client.get(reverse("admin:playbooks_playbook_golden", args=[draft.pk])).content.decode()
     assert "<strong>Fail</strong>" in page and "top model is" in page
 
