@@ -161,7 +161,8 @@ def _cheaper_rows(cost: Cost) -> Iterator[list[str]]:
     )
     tool = "; needs a transfer tool for personal data" if other.needs_transfer_tool else ""
     asks = f"; {'; '.join(other.needs)}" if other.needs else ""
-    yield _row(name, f"Total over {cost.period}", "alternative_total", cost.currency, other.horizon, TOTAL_NOTE)
+    whole = f"the same model priced from {other.name} as a whole; its lines are not listed"
+    yield _row(name, f"Total over {cost.period}", "alternative_total", cost.currency, other.horizon, whole)
     yield _row(
         name,
         "Saving against in-house",

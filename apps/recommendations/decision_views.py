@@ -110,6 +110,10 @@ def _fragments(request: HtmxMemberRequest, compiled: CompiledPlaybook, context: 
     parts.append(render_to_string("recommendations/whatif.html#glance", {**context, "oob": True}, request))
     # Always sent, so the summary empties once the last bad value is corrected.
     parts.append(render_to_string("recommendations/whatif.html#errors", {**context, "oob": True}, request))
+    if context.get("can_save"):
+        # What saving makes (a scored copy, or a draft to finish) follows the answers too (review 155: with JavaScript
+        # the box still said "scored" after a change showed a required question left unanswered).
+        parts.append(render_to_string("recommendations/whatif.html#savenote", {**context, "oob": True}, request))
     for section, visible, items in context["blocks"]:
         if (section.code in sections_before) != visible and (visible or section.code not in sections_after):
             parts.append(

@@ -209,3 +209,25 @@ def test_a_uk_or_us_buyer_with_clients_in_the_eu_is_asked_whether_eu_mar_reaches
     eu = evaluated_case(reference, EU_BOUTIQUE, client_jurisdictions=["eu"])
     for other in (home, own, eu):
         assert EU_MAR_REACH not in {r.rule for r in other.risks}
+
+
+UK_MAR_REACH = "mnpi-uk-clients-buyer-outside-uk"
+
+
+def test_a_us_or_eu_buyer_with_clients_in_the_uk_is_asked_whether_uk_mar_reaches_their_inside_information(
+    reference: Playbook,
+) -> None:
+    # Review 155: the same reach as the EU's (UK MAR Art. 2(4)), for a buyer outside the UK with UK clients; the
+    # insider list only where the buyer acts for the issuer, as the UK buyer's own condition says.
+    for case in (DEAL_RESEARCH, EU_BOUTIQUE):
+        ev = evaluated_case(reference, case, client_jurisdictions=["uk"], mnpi_inside_information="yes")
+        (risk,) = [r for r in ev.risks if r.rule == UK_MAR_REACH]
+        assert "UK MAR Art. 2(1) and (4)" in risk.mitigation and "Art. 18(1)" in risk.mitigation
+        (condition,) = [c for c in ev.conditions if c.rule == UK_MAR_REACH]
+        assert "you act for the issuer or on its behalf" in condition.text
+        assert "if you act for no issuer, the list is the issuer's to keep" in condition.text
+    uk = evaluated_case(reference, UK_BANK, client_jurisdictions=["uk"], mnpi_inside_information="yes")
+    assert UK_MAR_REACH not in {r.rule for r in uk.risks}
+    eu = evaluated_case(reference, UK_BANK, client_jurisdictions=["eu"], mnpi_inside_information="yes")
+    (condition,) = [c for c in eu.conditions if c.rule == EU_MAR_REACH]
+    assert "you act for the issuer or on its behalf" in condition.text

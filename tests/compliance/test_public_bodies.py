@@ -92,11 +92,13 @@ def test_federal_tax_information_an_agency_says_it_holds_is_kept_onshore(referen
     (blocker,) = [b for b in federal.blockers if b.rule == "federal-tax-information-offshore"]
     assert federal.verdict == "doesnt_win" and "Publication 1075" in blocker.reason
     assert "45 days' notice" in blocker.reason and FTI_RISK not in {r.title for r in federal.risks}
-    # An onshore provider is still a contractor under Publication 1075 (review 144's leftover): what its contract and
-    # people need before they see the data is a condition, with its sources.
-    (onshore,) = [c for c in federal.conditions if c.rule == "federal-tax-information-offshore"]
+    # An onshore provider is still a contractor under Publication 1075: what its contract and people need before they
+    # see the data, with its sources, as a risk, which a blocked verdict's page and memo show (review 155: as a
+    # condition it was listed only among the rules).
+    (onshore,) = [r for r in federal.risks if r.rule == "federal-tax-information-offshore"]
+    assert onshore.severity == "high" and onshore.title.startswith("A provider in the United States is still")
     for needed in ("Exhibit 7", "§§ 7213, 7213A and 7431", "301.6103(n)-1", "45 days before any contractor"):
-        assert needed in onshore.text, needed
+        assert needed in onshore.mitigation, needed
     state = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="no")
     assert not {"federal-tax-information-offshore", "federal-tax-information-public-body"} & fired_codes(state)
     for answer in ("unsure", None):

@@ -45,7 +45,10 @@ def test_sixty_people_within_a_month_leaves_no_model_and_says_so(reference: Play
     texts = [o.text for o in start.options]
     assert texts[0] == "Start later and go with Own captive centre (GCC)"
     assert "Start in about 3 months with" in texts[1]
-    assert texts[2].startswith("Start within 1 month with a first team of up to 50 people as ")
+    # A first team now only as a model the answers favour (review 155: a project at -10 points was offered).
+    quick = {m.code: m.score for m in ev.models if m.code in ("project", "shared-pool")}
+    first = [t for t in texts if t.startswith("Start within 1 month with a first team of up to 50 people as ")]
+    assert bool(first) == any(score > 0 for score in quick.values()), (texts, quick)
     # The verdict's fit is the work's, not the date's: the fast outcome agrees with the explained one.
     compiled = compiled_playbook(reference)
     assert outcome(compiled, ev.answers).top_model == ev.top_model
@@ -96,3 +99,41 @@ def test_the_page_and_the_memo_name_no_model(
     assert "No engagement model can start within 1 month for a team of 500" in page
     memo = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", render_memo_html(rec, "http://testserver/"))))
     assert "No engagement model can be used as the answers stand" in memo and "Recommended:" not in memo
+    assert memo.count("No engagement model can start within 1 month for a team of 500") == 1  # review 155: twice
+
+
+def test_one_off_or_seasonal_work_is_staffed_from_a_bench_not_moved_as_a_team(reference: Playbook) -> None:
+    # Review 155: a one-off 8-week job for sixty people was to start in 3 months, "moved as a team".
+    compiled = compiled_playbook(reference)
+    for changes in (
+        {"volume_pattern": "one-off", "duration_weeks": 8, "horizon": 1},
+        {"volume_pattern": "seasonal", "peak_share": 60},
+    ):
+        ev = evaluated_case(reference, CENTRE, **_team(60, "within-month"), **changes)
+        assert not [c for c in ev.conflicts if c.kind == "start"], changes
+        assert not any(MOVED in why for m in ev.models for why in m.excluded_because), changes
+        assert outcome(compiled, ev.answers).top_model == ev.top_model
+
+
+def test_what_would_flip_names_no_model_still_ruled_out_and_the_nearest_team_size(reference: Playbook) -> None:
+    # Review 155: with every model ruled out by the start date, changes that left them ruled out read "BOT would rank
+    # first", and "15 people" was offered where 50 gives the same result.
+    from apps.playbooks.engine import clean_answers, evaluate
+    from apps.playbooks.engine.counterfactuals import what_would_flip
+
+    compiled = compiled_playbook(reference)
+    ev = evaluated_case(reference, CENTRE, **_team(500, "within-month"))
+    flips = what_would_flip(compiled, ev.answers)
+    assert flips
+    for f in flips:
+        if not f.flips_model:
+            continue
+        changed = dict(ev.answers)
+        for c in f.changes:
+            changed[c.question] = c.value
+        answers, _ = clean_answers(compiled.questions, {k: v for k, v in changed.items() if v is not None})
+        after = evaluate(compiled, answers)
+        top = next(m for m in after.models if m.code == f.top_model)
+        assert not top.excluded_because, f.sentence({})
+    teams = [c.value for f in flips for c in f.changes if c.question == "team_size"]
+    assert teams and max(teams) == 50, teams

@@ -175,11 +175,14 @@ def test_a_us_hospital_reads_the_cmia_and_the_state_privacy_laws_hipaa_exemption
     risk = next(r for r in ev.risks if r.rule == "us-california-cmia")
     assert "Cal. Civ. Code § 56.10(c)(3)" in risk.mitigation and "§ 56.101" in risk.mitigation
     state = next(c.text for c in ev.conditions if c.rule == "us-state-privacy-consumer-data")
-    assert "Virginia leaves out a HIPAA covered entity or business associate" in state and "59.1-576(B)" in state
+    assert (
+        "Virginia and Texas leave out a HIPAA covered entity or business associate" in state and "59.1-576(B)" in state
+    )
     # Review 152: a bank's or an insurer's exemption under the Gramm-Leach-Bliley Act is named too, and a buyer that is
     # its clients' processor is told to pass the duties down to the provider as its subcontractor.
     assert "Tex. Bus. & Com. Code § 541.002(b)" in state and "Title V of the Gramm-Leach-Bliley Act" in state
-    assert "engage the provider as your subcontractor" in state and "§ 59.1-579(B)(5)" in state
+    assert "engage it as your subcontractor" in state and "§ 59.1-579(B)(5)" in state
+    assert "the chance to object before you engage the provider" in state  # review 155: the statute's, not a contract's
     no_phi = evaluated_answers(reference, {**US_HOSPITAL_CODING, "data_categories": ["california-personal"]})
     assert "us-california-cmia" not in fired_codes(no_phi)
 

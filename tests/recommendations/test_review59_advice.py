@@ -57,6 +57,13 @@ def test_the_credential_to_name_is_the_buyers_own_functions_alone(
     assert not [other for other in others if other in split]
 
 
+def test_routine_trial_data_work_names_good_clinical_practice_not_pharmacovigilance(reference: Playbook) -> None:
+    # Review 155: trial data work read the pharmacovigilance system's training.
+    ev = evaluated_case(reference, DRUG_SAFETY, work_nature="rules-based", clinical_work=["trial-data"])
+    (split,) = [c.text for c in ev.conditions if c.text.startswith("Before signing: split the routine processing")]
+    assert split.endswith("good clinical practice training for the part each reviewer plays (ICH E6(R3))")
+
+
 def test_rules_based_data_entry_is_still_blocked_as_bpo(reference: Playbook) -> None:
     ev = evaluated_case(reference, DATA_ENTRY)
     assert ev.verdict == "doesnt_win" and [b.rule for b in ev.blockers] == ["rules-based-work-is-bpo"]

@@ -552,6 +552,14 @@ def test_a_required_question_a_change_shows_is_flagged_and_the_save_box_says_it_
     assert REQUIRED_SHOWN in page and 'id="whatif-shown-unanswered"' in page
     assert "answers need fixing" not in page and "answer needs fixing" not in page  # nothing of theirs was refused
     assert f"as a draft to finish, not scored: it leaves “{country.prompt}” unanswered" in page
+    # With JavaScript the box is sent beside the result, so it says the same (review 155: it still said "scored").
+    fragment = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]),
+        {"buyer_location": "eu", "buyer_location__present": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    oob = html.unescape(fragment.content.decode()).split('id="whatif-save-note" data-hx-swap-oob="true"')[1]
+    assert oob.split("</div>")[0].count(f"it leaves “{country.prompt}” unanswered") == 1
     # Answered, the what-if scores as a whole again, and the box says it is scored.
     whole = buyer_client.post(
         reverse("recommendations:what_if", args=[rec.pk]),

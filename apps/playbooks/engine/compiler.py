@@ -359,13 +359,16 @@ def requirement_rules(
             ruled = {b.target for b in breaking}
             more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
             if more:
+                # Not for work done once in weeks or seasonal work (``requirements.derive``: staffed from a bench).
+                bench = tuple(
+                    Condition(q.code, "not_answered", None)
+                    for name in ("duration_weeks", "peak_share")
+                    if (q := questions.get(roles.get(name, ""))) is not None
+                )
                 team_condition = Condition(team.code, "at_least", math.floor(scale.team) + 1)
                 text = f"{need.text}, for a team of more than {scale.team:g} people"
-                out.append(
-                    _requirement_rule(
-                        f"{code}:larger-team", text, (condition, team_condition), more, position + len(out), role
-                    )
-                )
+                conditions = (condition, team_condition, *bench)
+                out.append(_requirement_rule(f"{code}:larger-team", text, conditions, more, position + len(out), role))
     return out
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,10 @@ from apps.playbooks.engine.answers import answer_text
 from apps.playbooks.engine.batch import CHUNK, BatchOutcomes, BatchScorer, recombine
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
 from apps.playbooks.engine.conditions import compile_condition
+from apps.playbooks.engine.scoring import tally
+from apps.playbooks.engine.single import fired as rules_fired
 from apps.playbooks.engine.types import (
+    EXCLUDED_POINTS,
     MULTI,
     NUMERIC_KINDS,
     SINGLE,
@@ -243,6 +246,10 @@ def _values(q: Question, current: Any, tables: _Tables) -> Iterable[tuple[Any, t
         )
         if q.kind == "integer":
             values = [int(v) for v in values if v == int(v)]
+        if isinstance(current, int | float) and not isinstance(current, bool):
+            # Nearest the answer first, so each class of values is tried at its smallest change (review 155: 15 people
+            # stood for 16 to 50 against an answer of 500).
+            values.sort(key=lambda v: (abs(v - current), v))
     return ((v, tables.signature(q.code, v)) for v in values)
 
 
@@ -476,11 +483,23 @@ def single_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[Flip]
     return _single_flips(_search(pb, answers))
 
 
+def _ranks_first(pb: CompiledPlaybook, base: Mapping[str, Any], flip: Flip) -> Flip | None:
+    """``flip`` as the page may say it: a model a requirement still rules out after the change (every model ruled out,
+    as by a start date no model can meet) does not "rank first" (review 155: "BOT would rank first" beside what-if's
+    "ruled out by a requirement you set"), so the flip keeps its verdict alone, or is none."""
+    if not flip.flips_model or not flip.top_model:
+        return flip
+    after = visibility(pb, _apply(base, flip.changes)).answers
+    if tally(pb, after, fired=rules_fired(pb, after)).model_scores.get(flip.top_model, 0) > EXCLUDED_POINTS // 2:
+        return flip
+    return replace(flip, flips_model=False) if flip.flips_verdict else None
+
+
 def search_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> FlipSearch:
     """Single changes that flip the verdict or the top model; every pair if no single change flips the
     verdict; every triple if no pair does either and they number at most ``MAX_TRIPLES``."""
     search = _search(pb, answers)
-    flips = _single_flips(search)
+    flips = [shown for f in _single_flips(search) if (shown := _ranks_first(pb, search.effective, f))]
     verdict_flips = [f for f in flips if f.flips_verdict]
     model_flips = [f for f in flips if f.flips_model and not f.flips_verdict]
     chosen = verdict_flips[: MAX_FLIPS // 2] + model_flips[: MAX_FLIPS // 2]
@@ -489,13 +508,15 @@ def search_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> FlipSearch
         return FlipSearch(tuple(chosen), n, 0, 0, 1, True)
     groups = _groups(search)
     pairs = _combos(groups, 2)
-    found = _verdict_flips(search, pairs)
+    found = [shown for f in _verdict_flips(search, pairs) if (shown := _ranks_first(pb, search.effective, f))]
     if found:
         return FlipSearch(tuple(chosen + found), n, len(pairs), 0, 2, True)
     triples = _count(groups, 3)
     if triples > MAX_TRIPLES:
         return FlipSearch(tuple(chosen), n, len(pairs), 0, 2, False)
-    found = _verdict_flips(search, _combos(groups, 3))
+    found = [
+        shown for f in _verdict_flips(search, _combos(groups, 3)) if (shown := _ranks_first(pb, search.effective, f))
+    ]
     return FlipSearch(tuple(chosen + found), n, len(pairs), triples, 3, True)
 
 

@@ -1477,7 +1477,12 @@ def _none_can_start(
             )
         )
     if larger and scale is not None:
-        quick = [m for m in by_date if (req.launch_months(cat.models[m.code], None, scale) or within + 1) <= within]
+        # Only a model the answers favour (review 155: a project at -10 points offered for a steady function).
+        quick = [
+            m
+            for m in by_date
+            if m.score > 0 and (req.launch_months(cat.models[m.code], None, scale) or within + 1) <= within
+        ]
         if quick:
             first = max(quick, key=lambda m: m.score)
             first_launch = req.launch_months(cat.models[first.code], None, scale) or 0.0

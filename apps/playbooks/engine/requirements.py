@@ -194,7 +194,8 @@ class Requirements:
     # a location's cost index scales that part alone, as the cost does (``tco.case.located_index``). None: all of it.
     rate_share: float | None = None
     # The people the work needs at full capacity (the ``team_size`` answer): a team larger than ``LaunchScale.team``
-    # launches no sooner than a team moved as a team (``launch_months``). None: not answered.
+    # launches no sooner than a team moved as a team (``launch_months``). None: not answered, or work done once in
+    # weeks (``duration_weeks``) or seasonal (``peak_share``), which a provider staffs from its bench.
     team: float | None = None
 
     def get(self, code: str) -> Requirement | None:
@@ -371,7 +372,11 @@ def derive(
         SHIFT_HOURS if shifted else 0.0,
         own_entity,
         home_location(answers.get("buyer_location")),
-        team=_number(answers.get("team_size")),
+        # Work done once in weeks, or seasonal work, is staffed from a provider's bench, not moved as a team (review
+        # 155: a one-off 8-week job for sixty was to start in 3 months): the team's size sets no later launch.
+        team=None
+        if answers.get("duration_weeks") is not None or answers.get("peak_share") is not None
+        else _number(answers.get("team_size")),
     )
 
 

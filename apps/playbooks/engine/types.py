@@ -39,6 +39,7 @@ REQUIREMENT_ROLES = (
     "buyer_location", "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within", "own_entity",
     "buyer_country", "offshore_ban", "buyer_zone", "federal_tax_info", "team_size",
+    "duration_weeks", "peak_share",
 )  # fmt: skip
 MATCH_MODES = ("all", "any")  # how a part's conditions combine: every one holds, or any one
 EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location", "condition", "gate")
