@@ -137,3 +137,5 @@ def test_what_would_flip_names_no_model_still_ruled_out_and_the_nearest_team_siz
         assert not top.excluded_because, f.sentence({})
     teams = [c.value for f in flips for c in f.changes if c.question == "team_size"]
     assert teams and max(teams) == 50, teams
+    # The changes that free a model are among them (review 156: a later start was crowded out by ruled-out ones).
+    assert any(c.question == "start_within" for f in flips for c in f.changes)
