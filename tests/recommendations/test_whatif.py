@@ -547,7 +547,7 @@ def test_a_required_question_a_change_shows_is_flagged_and_the_save_box_says_it_
     response = buyer_client.post(
         reverse("recommendations:what_if", args=[rec.pk]), {"buyer_location": "eu", "buyer_location__present": "1"}
     )
-    assert response.status_code == 400 and _stored() == before
+    assert response.status_code == 200 and _stored() == before  # nothing the buyer sent was refused
     page = re.sub(r"\s+", " ", html.unescape(response.content.decode()))
     assert REQUIRED_SHOWN in page and 'id="whatif-shown-unanswered"' in page
     assert "answers need fixing" not in page and "answer needs fixing" not in page  # nothing of theirs was refused
