@@ -178,21 +178,21 @@ def stored(pb: CompiledPlaybook, *, rows: int, million: int) -> Iterator[dict[st
                 now = "2026-11-30 00:00:00+00"
                 with raw.copy(
                     "COPY questionnaire_assessment (id, organisation_id, created_by_id, title, playbook_id, status, "
-                    "created_at, updated_at, submitted_at, submitted_by_id) FROM STDIN"
+                    "created_at, updated_at, submitted_at, submitted_by_id, start_key) FROM STDIN"
                 ) as copy:
                     for i in range(million):
                         copy.write_row(
-                            (first + i, org.pk, user.pk, "Bench", playbook.pk, "submitted", now, now, now, user.pk)
+                            (first + i, org.pk, user.pk, "Bench", playbook.pk, "submitted", now, now, now, user.pk, "")
                         )
                 with raw.copy(
                     "COPY recommendations_recommendation (id, organisation_id, assessment_id, playbook_id, "
                     "engine_version, created_by_id, created_at, title, verdict, fit_score, top_model, function, "
-                    "regimes, snapshot) FROM STDIN"
+                    "regimes, snapshot, cost_note) FROM STDIN"
                 ) as copy:
                     for i in range(million):
                         verdict, score, model = columns[i % rows]
                         copy.write_row((first_rec + i, org.pk, first + i, playbook.pk, "1.0", user.pk, now, "Bench",
-                                        verdict, score, model, "", "{}", snapshots[i % rows]))  # fmt: skip
+                                        verdict, score, model, "", "{}", snapshots[i % rows], ""))  # fmt: skip
                 with raw.copy(
                     "COPY recommendations_packedanswers (recommendation_id, organisation_id, layout, data) FROM STDIN"
                 ) as copy:

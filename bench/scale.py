@@ -134,20 +134,22 @@ def _rows(total: int, accounts: list[tuple[int, int]], first_id: int, playbook: 
             regimes = sorted(rng.sample(pick["regimes"], rng.choice((0, 1, 1, 2, 2, 3))))
             title = f"Assessment {i + 1} of {function}"
             yield (
-                (next_id, org, user, title, playbook, "submitted", created, created, created, user),
+                (next_id, org, user, title, playbook, "submitted", created, created, created, user, ""),
                 (org, next_id, playbook, "1.0", user, created, title, verdict, score, model, function, regimes,
-                 _snapshot(rng, verdict, score, model, function, regimes)),
+                 _snapshot(rng, verdict, score, model, function, regimes), ""),
             )  # fmt: skip
             next_id += 1
 
 
+# start_key and cost_note: empty, as stored for rows no start form or cost note wrote; NOT NULL with no default in the
+# table (Django's default is the model's), so a COPY must send them.
 ASSESSMENT_COLUMNS = (
     "id, organisation_id, created_by_id, title, playbook_id, status, created_at, updated_at, submitted_at, "
-    "submitted_by_id"
+    "submitted_by_id, start_key"
 )
 RECOMMENDATION_COLUMNS = (
     "organisation_id, assessment_id, playbook_id, engine_version, created_by_id, created_at, title, verdict, "
-    "fit_score, top_model, function, regimes, snapshot"
+    "fit_score, top_model, function, regimes, snapshot, cost_note"
 )
 
 
