@@ -139,3 +139,19 @@ def test_what_would_flip_names_no_model_still_ruled_out_and_the_nearest_team_siz
     assert teams and max(teams) == 50, teams
     # The changes that free a model are among them (review 156: a later start was crowded out by ruled-out ones).
     assert any(c.question == "start_within" for f in flips for c in f.changes)
+
+
+def test_the_review_page_says_no_model_can_start_before_submitting(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, **_team(60, "within-month")}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    review = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
+    checks = re.sub(r"\s+", " ", review.split('id="answer-checks"')[1].split("</div>")[0])
+    assert "No engagement model can start within 1 month for a team of 60" in checks
+    assert "answer a later start or a smaller team to have one" in checks and "#q-start_within" in checks
+    later = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "team_size": 50}
+    )
+    page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[later.pk])).content.decode())
+    assert "No engagement model can start" not in page

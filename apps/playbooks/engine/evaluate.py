@@ -1290,7 +1290,16 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
             ruled_out[target] = ruled_out.get(target, 0) + contribution.points
     needs = req.derive({name: answers.get(pb.roles.get(name, "")) for name in REQUIREMENT_ROLES}, {})
     ranked, broke = _ranked_models(pb, scored, needs, ruled_out, {})
-    return tuple(
+    none = tuple(
+        # Review 152: sixty people to start within a month left no model, and the review page said nothing of it.
+        AnswerCheck(
+            f"{conflict.text} As answered, no engagement model can be used: answer a later start"
+            f"{' or a smaller team' if conflict.between[1] == 'team_size' else ''} to have one.",
+            ("start_within",),
+        )
+        for conflict in (() if scored.blockers else _none_can_start(pb, needs, ranked, broke))
+    )
+    return none + tuple(
         AnswerCheck(
             f"{_favoured(late)} As answered, it is ruled out and {late.best.name} comes first: answer a later "
             f"start to have {late.model.name}, or keep the date and take {late.best.name}.",
@@ -1431,9 +1440,11 @@ def _none_can_start(
 ) -> tuple[req.Conflict, ...]:
     """The start date as a trade-off when it leaves no model to use: every model is ruled out, and at least one by the
     start date alone (``_late`` needs a model that can start to compare with, so it says nothing here). Its options:
-    a later start with the model the answers rank highest of those, and, for a team larger than the catalogue's launch
-    times are for (``requirements.LaunchScale``), a first team of that size now with the best model that launches
-    one in time (review 152: sixty analysts to start within a month; an adviser phases the start or moves the date)."""
+    a later start with the model the answers rank highest of those; a start at the soonest launch time with the best
+    fit that launches by then, where the answers favour it; and, for a team larger than the catalogue's launch times
+    are for (``requirements.LaunchScale``), a first team of that size now with the best model the answers favour that
+    launches one in time (review 152: sixty analysts to start within a month; an adviser phases the start or moves the
+    date)."""
     start = needs.get("start_within")
     if start is None or not ranked or any(not m.excluded_because for m in ranked):
         return ()
