@@ -93,12 +93,15 @@ def test_federal_tax_information_an_agency_says_it_holds_is_kept_onshore(referen
     assert federal.verdict == "doesnt_win" and "Publication 1075" in blocker.reason
     assert "45 days' notice" in blocker.reason and FTI_RISK not in {r.title for r in federal.risks}
     # An onshore provider is still a contractor under Publication 1075: what its contract and people need before they
-    # see the data, with its sources, as a risk, which a blocked verdict's page and memo show (review 155: as a
-    # condition it was listed only among the rules).
-    (onshore,) = [r for r in federal.risks if r.rule == "federal-tax-information-offshore"]
-    assert onshore.severity == "high" and onshore.title.startswith("A provider in the United States is still")
-    for needed in ("Exhibit 7", "§§ 7213, 7213A and 7431", "301.6103(n)-1", "45 days before any contractor"):
-        assert needed in onshore.mitigation, needed
+    # see the data, as a regime whose obligations the compliance section, the memo and the obligations CSV list
+    # (reviews 155 and 157: a condition showed only among the rules, a risk on no checklist).
+    (regime,) = [r for r in federal.regimes if r.code == "irs-pub-1075"]
+    duties = {o["code"]: (o["citation"], o["action"]) for _p, _l, items in regime.obligations for o in items}
+    assert set(duties) == {"notify-safeguards", "contract-language", "penalty-notice", "onshore-only"}
+    assert "Exhibit 7" in duties["contract-language"][0] and "45 days before" in duties["notify-safeguards"][1]
+    assert "7213, 7213A and 7431" in duties["penalty-notice"][0]
+    state = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="no")
+    assert "irs-pub-1075" not in {r.code for r in state.regimes}
     state = evaluated_case(reference, TEXTBOOK, **changes, federal_tax_information="no")
     assert not {"federal-tax-information-offshore", "federal-tax-information-public-body"} & fired_codes(state)
     for answer in ("unsure", None):

@@ -59,8 +59,8 @@ def test_a_working_language_the_team_must_use_is_tested_before_signing(reference
     # Review 74: French was +10 points for Poland and Romania and a low risk that the location "suggests" the language,
     # where the team recommended was in Colombia.
     ev = evaluated_case(reference, "Textbook KPO: steady market analytics", work_language="french")
-    (risk,) = [r for r in ev.risks if r.rule == "work-language-check"]
-    assert risk.severity == "high" and "a second language at most" in risk.title
+    (risk,) = [r for r in ev.risks if r.rule == "work-language-check-french"]
+    assert risk.severity == "high" and risk.title.startswith("The team must work in French, a second language at most")
     assert ev.verdict != "wins"
     assert any(g.text == "your language test of the named team on real work" for g in ev.gates)
 
