@@ -11,7 +11,7 @@ import pytest
 from apps.playbooks.engine.evaluate import Evaluation
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook
-from tests.recommendations.golden import evaluated_case
+from tests.recommendations.golden import evaluated_answers, evaluated_case
 
 pytestmark = pytest.mark.django_db
 SPANISH = "US money-transfer company: KYC reviews of its Spanish-speaking customers' files"
@@ -50,9 +50,9 @@ def test_spanish_puts_a_spanish_speaking_location_first_where_india_led(referenc
     ev = evaluated_case(reference, SPANISH)
     assert ev.delivered_from == "colombia"
     assert language_points(ev) == {
-        "mexico": [(15, "Spanish is Mexico's main language")],
-        "colombia": [(15, "Spanish is Colombia's main language")],
-        "argentina": [(15, "Spanish is Argentina's main language")],
+        "mexico": [(20, "Spanish is Mexico's main language")],
+        "colombia": [(20, "Spanish is Colombia's main language")],
+        "argentina": [(20, "Spanish is Argentina's main language")],
     }
     assert "dpdp" not in ev.regime_codes
     before = evaluated_case(reference, SPANISH, work_language=None)
@@ -63,19 +63,19 @@ def test_spanish_puts_a_spanish_speaking_location_first_where_india_led(referenc
 def test_portuguese_puts_brazil_first_where_india_led(reference: Playbook) -> None:
     ev = evaluated_case(reference, PORTUGUESE)
     assert ev.delivered_from == "brazil"
-    assert language_points(ev) == {"brazil": [(15, "Portuguese is Brazil's main language")]}
+    assert language_points(ev) == {"brazil": [(20, "Portuguese is Brazil's main language")]}
     assert evaluated_case(reference, PORTUGUESE, work_language=None).delivered_from == "india"
 
 
 def test_german_and_french_count_in_poland_and_romania_for_less_than_a_main_language(reference: Playbook) -> None:
     german = language_points(evaluated_case(reference, DUTCH_BANK, work_language="german"))
-    assert german == {"poland": [(10, "teams in Poland often work in German, beside Polish and English")]}
+    assert german == {"poland": [(16, "teams in Poland often work in German, beside Polish and English")]}
     french = language_points(evaluated_case(reference, DUTCH_BANK, work_language="french"))
     # French is a minor foreign language in Poland, the usual second one in Romania (review 107).
     assert french == {
-        "poland": [(3, "a few business-services teams in Poland work in French, beside Polish and English")],
+        "poland": [(5, "a few business-services teams in Poland work in French, beside Polish and English")],
         "romania": [
-            (10, "French is widely learnt in Romania, and some teams there work in it beside Romanian and English")
+            (16, "French is widely learnt in Romania, and some teams there work in it beside Romanian and English")
         ],
     }
 
@@ -160,3 +160,26 @@ def test_a_buyer_working_in_another_countrys_language_is_still_asked_to_check_it
     ev = evaluated_case(reference, SPANISH, buyer_location=buyer_location, work_language=language)
     titles = [r.title for r in ev.risks]
     assert titles.count(CHECK_RISK) + titles.count(SECOND_LANGUAGE_RISK.format(language.capitalize())) == 1
+
+
+QUEBEC_INSURER = {
+    "function": "actuarial", "work_nature": "mixed", "codifiability": "high", "quality_measurable": "objective",
+    "process_documented": "documented", "buyer_sector": "insurer", "core_differentiator": "commodity",
+    "ip_sensitivity": "medium", "asset_specificity": "moderate", "own_team_plan": False, "volume_pattern": "steady",
+    "annual_hours": 18000, "team_size": 10, "horizon": 3, "start_within": "three-to-six",
+    "delivery_ownership": "provider-team", "mgmt_hours": 4, "prior_outsourcing": "bpo", "pilot_possible": True,
+    "client_jurisdictions": ["other"], "data_categories": ["canada-personal"], "data_onshore_only": False,
+    "buyer_location": "canada-east", "overlap_hours": 2, "shifted_hours": True, "overnight_turnaround": True,
+    "onsite_presence": "never", "licensed_signoff": ["actuary"], "home_market": "other", "vendor_assurance": ["soc2"],
+    "preferred_region": "no-preference", "work_language": "french", "buyer_regulated_in": "canada",
+    "critical_function": True, "buyer_ca_province": "quebec", "signoff_capacity": "yes",
+}  # fmt: skip
+
+
+def test_a_language_the_team_must_work_in_outweighs_overnight_turnaround(reference: Playbook) -> None:
+    # Review 157: a Québec insurer needing French was sent to India first on overnight turnaround alone (+15 against
+    # Romania's +10 for French); a language the team must work in now counts for more than that preference (15).
+    ev = evaluated_answers(reference, QUEBEC_INSURER)
+    assert ev.delivered_from == "romania"
+    english = evaluated_answers(reference, QUEBEC_INSURER, work_language=None)
+    assert english.delivered_from == "india"
