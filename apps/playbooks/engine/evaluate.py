@@ -1182,6 +1182,15 @@ def _worded_for(risks: tuple[tuple[str, str, Risk], ...], recommended: str) -> l
     ]
 
 
+def _launch_scale(pb: CompiledPlaybook) -> req.LaunchScale | None:
+    """The frozen cost assumptions' launch scale, read once per compiled playbook (each evaluation ranks by it)."""
+    memo = rule_index(pb).memo
+    if "launch_scale" not in memo:
+        memo["launch_scale"] = req.LaunchScale.of(pb.catalogue.cost_assumptions)
+    scale: req.LaunchScale | None = memo["launch_scale"]
+    return scale
+
+
 def _ranked_models(
     pb: CompiledPlaybook,
     scored: Tally,
@@ -1193,7 +1202,7 @@ def _ranked_models(
     cat = pb.catalogue
     model_broken: dict[str, list[str]] = {}
     model_broke: dict[str, set[str]] = {}  # model -> the requirements it breaks
-    scale = req.LaunchScale.of(cat.cost_assumptions)
+    scale = _launch_scale(pb)
     for breach in req.model_breaches(needs, {code: cat.models[code] for code in scored.models}, scale):
         model_broken.setdefault(breach.target, []).append(breach.reason)
         model_broke.setdefault(breach.target, set()).add(breach.requirement)
@@ -1238,7 +1247,7 @@ def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedMod
     # Broken on the start date alone, so its launch time is a number (``requirements.model_breaches``), for a team of
     # the size answered (``requirements.launch_months``).
     best = usable[0]
-    scale = req.LaunchScale.of(pb.catalogue.cost_assumptions)
+    scale = _launch_scale(pb)
     best_launch = req.launch_months(pb.catalogue.models.get(best.code, {}), needs.team, scale)
     return [
         _Late(
@@ -1452,7 +1461,7 @@ def _none_can_start(
     if not by_date:
         return ()
     cat = pb.catalogue
-    scale = req.LaunchScale.of(cat.cost_assumptions)
+    scale = _launch_scale(pb)
     within = float(start.value)
     months = f"{within:g} month{'' if within == 1 else 's'}"
     best = max(by_date, key=lambda m: m.score)  # the first of the highest, in the ranking's order
