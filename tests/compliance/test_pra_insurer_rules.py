@@ -51,3 +51,19 @@ def test_a_uk_insurer_reads_the_insurers_rules_beside_ss2_21(reference: Playbook
 def test_an_insurer_regulated_elsewhere_does_not_read_them(reference: Playbook, changes: dict[str, object]) -> None:
     codes = evaluated_case(reference, UK_BANK, buyer_sector="insurer", **changes).regime_codes
     assert "pra-insurer-outsourcing" not in codes
+
+
+def test_the_banks_notice_is_a_regime_a_uk_insurer_does_not_read(reference: Playbook) -> None:
+    """The PRA is told of a bank's material outsourcing under the Rulebook's Outsourcing and Notifications Parts, and
+    of an insurer's under Conditions Governing Business 7.3: each reads its own notice, not the other's."""
+    bank = evaluated_case(reference, UK_BANK)
+    assert "pra-bank-outsourcing" in bank.regime_codes
+    assert obligations(bank, "pra-bank-outsourcing")["notify-pra"][:2] == (
+        "PRA Rulebook, Outsourcing 2.1 and Notifications 2.3; SS2/21 ch. 5",
+        "https://www.prarulebook.co.uk/pra-rules/outsourcing",
+    )
+    assert "notify-pra" not in obligations(bank, "pra-ss2-21")
+    insurer = evaluated_case(reference, UK_BANK, buyer_sector="insurer")
+    assert "pra-bank-outsourcing" not in insurer.regime_codes
+    assert "bank" not in shown_text(insurer, "pra-ss2-21").lower().replace("bank of england", "")
+    assert "notify-pra" in obligations(insurer, "pra-insurer-outsourcing")

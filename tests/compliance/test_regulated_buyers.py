@@ -45,12 +45,12 @@ def _recommend(playbook: Playbook, organisation: Organisation, user: User, name:
 
 def test_a_uk_bank_gets_uk_gdpr_and_the_pra_and_fca_outsourcing_obligations(reference: Playbook) -> None:
     codes = _regimes(reference)
-    assert {"uk-gdpr", "pra-ss2-21", "fca-sysc8"} <= codes
+    assert {"uk-gdpr", "pra-ss2-21", "pra-bank-outsourcing", "fca-sysc8"} <= codes
     assert not codes & {"eba-outsourcing", "dora", "gdpr"}
     obligations = {
         o["code"]
         for r in compiled_playbook(reference).catalogue.regimes.values()
-        if r["name"].startswith(("PRA SS2/21", "FCA Handbook SYSC 8"))
+        if r["name"].startswith(("PRA SS2/21", "PRA Rulebook: notice", "FCA Handbook SYSC 8"))
         for o in r["obligations"]
     }
     assert {"notify-pra", "notify-fca", "audit-rights", "exit-plan"} <= obligations
