@@ -227,6 +227,16 @@ class _Linter:
                 f"the 'peak_share' role needs a percentage question, not {peak.kind!r}: the cost reads it as one",
             )
 
+        shape = self.questions.get(roles.get("demand_pattern", ""))
+        if shape is not None and (shape.kind != SINGLE or not {"one-off", "seasonal"} & shape.options):
+            self.add(
+                ERROR,
+                "question",
+                shape.code,
+                "the 'demand_pattern' role needs a single-choice question with the options 'one-off' or 'seasonal': "
+                "the launch time reads them",
+            )
+
     def consumer_roles(self) -> None:
         """The recommendation's consumers find these answers by role, never by question code: without the
         role, the feature is silently off for every recommendation made on this playbook."""

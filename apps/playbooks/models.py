@@ -209,6 +209,11 @@ class Question(models.Model):
             "The work involves US federal tax information (option 'yes'): IRS Publication 1075 bars offshore access, "
             "so it must stay in the United States",
         )
+        DEMAND_PATTERN = (
+            "demand_pattern",
+            "The shape of a year's demand (options 'steady', 'seasonal', 'one-off'): work done once or in season is "
+            "staffed from a provider's bench, so a large team launches no later",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

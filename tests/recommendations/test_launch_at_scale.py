@@ -108,11 +108,16 @@ def test_one_off_or_seasonal_work_is_staffed_from_a_bench_not_moved_as_a_team(re
     for changes in (
         {"volume_pattern": "one-off", "duration_weeks": 8, "horizon": 1},
         {"volume_pattern": "seasonal", "peak_share": 60},
+        # The duration and peak share are follow-ups a buyer may skip: the shape of demand says it alone.
+        {"volume_pattern": "one-off", "horizon": 1},
+        {"volume_pattern": "one-off", "horizon": 2},
     ):
         ev = evaluated_case(reference, CENTRE, **_team(60, "within-month"), **changes)
         assert not [c for c in ev.conflicts if c.kind == "start"], changes
         assert not any(MOVED in why for m in ev.models for why in m.excluded_because), changes
         assert outcome(compiled, ev.answers).top_model == ev.top_model
+    steady = evaluated_case(reference, CENTRE, **_team(60, "within-month"), volume_pattern="steady")
+    assert [c for c in steady.conflicts if c.kind == "start"]
 
 
 def test_what_would_flip_names_no_model_still_ruled_out_and_the_nearest_team_size(reference: Playbook) -> None:
@@ -155,3 +160,15 @@ def test_the_review_page_says_no_model_can_start_before_submitting(
     )
     page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[later.pk])).content.decode())
     assert "No engagement model can start" not in page
+
+
+def test_lint_refuses_the_demand_pattern_role_without_one_off_or_seasonal() -> None:
+    from tests.playbooks.test_tco_buyer_figures import findings, has, q
+
+    words = "the 'demand_pattern' role needs a single-choice question with the options 'one-off' or 'seasonal'"
+    steady = findings(
+        lambda d: q(d).append({"code": "x", "kind": "single", "role": "demand_pattern", "options": [{"code": "a"}]})
+    )
+    assert has(steady, "error", "x", words), steady
+    ok = {"code": "x", "kind": "single", "role": "demand_pattern", "options": [{"code": "one-off"}, {"code": "b"}]}
+    assert findings(lambda d: q(d).append(ok)) == []

@@ -359,12 +359,17 @@ def requirement_rules(
             ruled = {b.target for b in breaking}
             more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
             if more:
-                # Not for work done once in weeks or seasonal work (``requirements.derive``: staffed from a bench).
+                # Not for work done once or in season (``requirements.staffed_from_bench``: staffed from a bench).
                 bench = tuple(
                     Condition(q.code, "not_answered", None)
                     for name in ("duration_weeks", "peak_share")
                     if (q := questions.get(roles.get(name, ""))) is not None
                 )
+                pattern = questions.get(roles.get("demand_pattern", ""))
+                if pattern is not None and (
+                    shapes := [c for c in requirements.BENCH_PATTERNS if c in pattern.option_codes]
+                ):
+                    bench += (Condition(pattern.code, "not_one_of", shapes),)
                 team_condition = Condition(team.code, "at_least", math.floor(scale.team) + 1)
                 text = f"{need.text}, for a team of more than {scale.team:g} people"
                 conditions = (condition, team_condition, *bench)

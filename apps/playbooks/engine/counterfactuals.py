@@ -495,6 +495,17 @@ def _ranks_first(pb: CompiledPlaybook, base: Mapping[str, Any], flip: Flip) -> F
     return replace(flip, flips_model=False) if flip.flips_verdict else None
 
 
+def _varied(flips: list[Flip]) -> list[Flip]:
+    """Up to MAX_FLIPS // 2 of ``flips``, one a question first, in their order, then the rest: two options of one
+    question (seasonal and one-off demand) crowded out a later start, the change that frees a model (review 159)."""
+    firsts: dict[str, Flip] = {}
+    for f in flips:
+        firsts.setdefault(f.changes[0].question, f)
+    picked = list(firsts.values())[: MAX_FLIPS // 2]
+    picked += [f for f in flips if f not in picked][: MAX_FLIPS // 2 - len(picked)]
+    return sorted(picked, key=flips.index)
+
+
 def search_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> FlipSearch:
     """Single changes that flip the verdict or the top model; every pair if no single change flips the
     verdict; every triple if no pair does either and they number at most ``MAX_TRIPLES``."""
@@ -502,7 +513,7 @@ def search_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> FlipSearch
     flips = [shown for f in _single_flips(search) if (shown := _ranks_first(pb, search.effective, f))]
     verdict_flips = [f for f in flips if f.flips_verdict]
     model_flips = [f for f in flips if f.flips_model and not f.flips_verdict]
-    chosen = verdict_flips[: MAX_FLIPS // 2] + model_flips[: MAX_FLIPS // 2]
+    chosen = _varied(verdict_flips) + _varied(model_flips)
     n = len(search.singles)
     if verdict_flips:
         return FlipSearch(tuple(chosen), n, 0, 0, 1, True)

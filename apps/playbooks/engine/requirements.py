@@ -49,7 +49,9 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   ``three-to-six`` months (``START_MONTHS``; anything else sets no date): a model whose launch time (the
   catalogue's ``ramp_up_months``) is longer breaks it; the catalogue's launch times are for a team up to the size
   ``LaunchScale`` reads from the cost assumptions (``launch_at_scale``), and a larger team (``team_size``) is moved
-  as a team, which takes at least that figure's months, whatever model it is bought as (``launch_months``);
+  as a team, which takes at least that figure's months, whatever model it is bought as (``launch_months``),
+  unless the work is done once or in season (``demand_pattern`` one of ``BENCH_PATTERNS``, or ``duration_weeks``
+  or ``peak_share`` answered), which a provider staffs from its bench;
 - preferences: ``preferred_region`` (a location code or a region name), ``overnight_turnaround``
   (yes/no), ``cost_priority`` (``lowest`` makes cost a preference).
 
@@ -194,8 +196,9 @@ class Requirements:
     # a location's cost index scales that part alone, as the cost does (``tco.case.located_index``). None: all of it.
     rate_share: float | None = None
     # The people the work needs at full capacity (the ``team_size`` answer): a team larger than ``LaunchScale.team``
-    # launches no sooner than a team moved as a team (``launch_months``). None: not answered, or work done once in
-    # weeks (``duration_weeks``) or seasonal (``peak_share``), which a provider staffs from its bench.
+    # launches no sooner than a team moved as a team (``launch_months``). None: not answered, or work done once
+    # (``demand_pattern`` one-off, or ``duration_weeks``) or in season (seasonal, or ``peak_share``), which a
+    # provider staffs from its bench.
     team: float | None = None
 
     def get(self, code: str) -> Requirement | None:
@@ -374,9 +377,22 @@ def derive(
         home_location(answers.get("buyer_location")),
         # Work done once in weeks, or seasonal work, is staffed from a provider's bench, not moved as a team (review
         # 155: a one-off 8-week job for sixty was to start in 3 months): the team's size sets no later launch.
-        team=None
-        if answers.get("duration_weeks") is not None or answers.get("peak_share") is not None
-        else _number(answers.get("team_size")),
+        team=None if staffed_from_bench(answers) else _number(answers.get("team_size")),
+    )
+
+
+# The ``demand_pattern`` answers of work a provider staffs from its bench rather than moves as a team: done once, or
+# in season (review 155: a one-off 8-week job for sixty was to start in 3 months).
+BENCH_PATTERNS = ("one-off", "seasonal")
+
+
+def staffed_from_bench(answers: Mapping[str, Any]) -> bool:
+    """Whether the work is done once or in season (``BENCH_PATTERNS``, or a duration or peak share answered), so
+    its team's size sets no later launch: the one reading, for ``derive`` and the compiled rule's conditions."""
+    return (
+        answers.get("demand_pattern") in BENCH_PATTERNS
+        or answers.get("duration_weeks") is not None
+        or answers.get("peak_share") is not None
     )
 
 

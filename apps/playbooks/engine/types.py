@@ -29,6 +29,7 @@ ROLES = (
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within",
     "own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff", "own_entity", "buyer_country",
     "offshore_ban", "buyer_zone", "peak_share", "budget_fx", "quote_rise", "critical_function", "federal_tax_info",
+    "demand_pattern",
 )  # fmt: skip
 # The buyer's own figures for the total cost of ownership (engine/tco/estimate.py reads them by these
 # roles): each replaces the benchmark it stands for and is marked as theirs. All are numbers.
@@ -39,7 +40,7 @@ REQUIREMENT_ROLES = (
     "buyer_location", "overlap_hours", "vendor_assurance", "data_location", "onsite", "licensed_signoff",
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within", "own_entity",
     "buyer_country", "offshore_ban", "buyer_zone", "federal_tax_info", "team_size",
-    "duration_weeks", "peak_share",
+    "duration_weeks", "peak_share", "demand_pattern",
 )  # fmt: skip
 MATCH_MODES = ("all", "any")  # how a part's conditions combine: every one holds, or any one
 EFFECT_KINDS = ("fit", "model", "blocker", "regime", "risk", "location", "condition", "gate")
