@@ -117,11 +117,14 @@ def add_vendor(
     if not found.eligible:
         reason = " ".join(reason.split())
         if visible_length(reason) < EXCEPTION_REASON_MIN or not says_something(reason):
-            failed = "; ".join(f.detail for f in found.failures)
+            # Each detail is a sentence of its own (review 161: "Equity research.; Delivers only from").
+            failed = "; ".join(f.detail.rstrip(". ") for f in found.failures)
+            given = visible_length(reason)
+            wrote = f" (you wrote {given})" if 0 < given < EXCEPTION_REASON_MIN else ""
             raise ShortlistError(
-                f"{vendor.name} does not meet this recommendation's requirements: {failed} To consider it "
-                f"anyway, say why in at least {EXCEPTION_REASON_MIN} characters (for example, the terms it has "
-                "agreed to sign).",
+                f"{vendor.name} does not meet this recommendation's requirements: {failed}. To consider it "
+                f"anyway, say why in at least {EXCEPTION_REASON_MIN} characters{wrote}, for example the terms it has "
+                "agreed to sign.",
                 field="reason",
             )
         prefix = exception_prefix(found)

@@ -71,6 +71,11 @@ def test_adding_puts_a_vendor_on_the_long_list(
 def test_an_excluded_vendor_cannot_be_added(recommendation: Recommendation, catalogue: Directory, buyer: User) -> None:
     with pytest.raises(ShortlistError, match="Does not sign a HIPAA business associate agreement"):
         services.add_vendor(recommendation=recommendation, vendor=catalogue.no_baa, user=buyer)
+    # Review 161: the details ran together as "….;" and the reason typed too short was not said to be.
+    with pytest.raises(ShortlistError) as refused:
+        services.add_vendor(recommendation=recommendation, vendor=catalogue.no_baa, user=buyer, reason="short")
+    said = str(refused.value)
+    assert ".;" not in said and ". To consider it anyway, say why in at least 10 characters (you wrote 5)" in said
     assert not ShortlistEntry.objects.exists()
 
 
