@@ -73,12 +73,32 @@ def _context(
         "checks": [c.text for c in found if not c.impossible],
         "blocks": blocks,
         "error_summary": steps["error_summary"],
+        "error_intro": _error_intro(result),
         "playbook": compiled,  # its questions' fieldsets are drawn from parts made once per compiled playbook
         "can_edit": True,  # every field is editable: what-if stores nothing
         "can_save": request.membership.can_edit,
         "save_title": str(request.POST.get(TITLE_FIELD, "")).strip()[:200] or default_title,
         "title_field": TITLE_FIELD,
     }
+
+
+def _error_intro(result: whatif.WhatIf) -> str:
+    """What the what-if's error summary opens with: a refusal only where a value was refused; a question a change shows
+    is a next step, not an error (review 161: "can't be used as typed … the stored answers count" over a question
+    nothing was typed in, with no stored answer)."""
+    shown = result.shown_unanswered
+    if shown and not result.refused:
+        return (
+            "Your change shows a question that needs an answer:"
+            if shown == 1
+            else ("Your change shows questions that need an answer:")
+        )
+    if shown:
+        return (
+            "Some answers need you: an answer that can't be used as typed counts the stored one in its place until you "
+            "correct it, and a question your change shows needs an answer:"
+        )
+    return "These answers can't be used as typed; the stored answers count in their place until you correct them:"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

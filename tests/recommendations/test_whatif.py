@@ -551,6 +551,9 @@ def test_a_required_question_a_change_shows_is_flagged_and_the_save_box_says_it_
     page = re.sub(r"\s+", " ", html.unescape(response.content.decode()))
     assert REQUIRED_SHOWN in page and 'id="whatif-shown-unanswered"' in page
     assert "answers need fixing" not in page and "answer needs fixing" not in page  # nothing of theirs was refused
+    # Review 161: the summary opened "can't be used as typed … the stored answers count" over a question nothing was
+    # typed in, with no stored answer.
+    assert "Your change shows a question that needs an answer:" in page and "can't be used as typed" not in page
     assert f"as a draft to finish, not scored: it leaves “{country.prompt}” unanswered" in page
     # With JavaScript the box is sent beside the result, so it says the same (review 155: it still said "scored").
     fragment = buyer_client.post(
