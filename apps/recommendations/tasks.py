@@ -7,6 +7,9 @@ after storing), it finds the memo stored and draws nothing.
 
 from __future__ import annotations
 
+import logging
+
+from django.db import DatabaseError
 from django.tasks import TaskResult, task
 
 from apps.accounts.models import Organisation, User
@@ -15,6 +18,9 @@ from apps.common.durability import without_waiting_for_disk
 from apps.recommendations import insight, memo
 from apps.recommendations.models import Recommendation
 from apps.tasks.queue import enqueue_once, latest
+from kpo_advisor.middleware import lost_database
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -82,13 +88,25 @@ def _organisation_of(recommendation_id: int) -> int | None:
     return Recommendation.objects.filter(pk=recommendation_id).values_list("organisation_id", flat=True).first()
 
 
-def request_flips(*, recommendation: Recommendation) -> TaskResult:
+def request_flips(*, recommendation: Recommendation) -> TaskResult | None:
     """Queue working out what would flip ``recommendation``, which was just stored (submit calls this after
     its commit, once per recommendation; nothing else queues this task: the result page works it out itself
     when it comes first). So there is no earlier task to find, and one INSERT queues it, without the locked
     look-up ``enqueue_once`` makes (four more statements on every submit)."""
-    # Lost to a database crash, it costs nothing: the result page works it out (common/durability.py).
-    with without_waiting_for_disk():
-        return work_out_flips.enqueue(
-            recommendation_id=recommendation.pk, organisation_id=recommendation.organisation_id
+    # Lost to a database crash, it costs nothing: the result page works it out (common/durability.py). Lost to the
+    # database going away just after the submit's commit, likewise: one warning line, as every request that loses the
+    # database logs (review 160: a 112-line traceback at ERROR from the commit hook, for nothing lost).
+    try:
+        with without_waiting_for_disk():
+            return work_out_flips.enqueue(
+                recommendation_id=recommendation.pk, organisation_id=recommendation.organisation_id
+            )
+    except DatabaseError as exc:
+        if not lost_database(exc):
+            raise
+        logger.warning(
+            "What would flip recommendation %s is not queued (database unavailable: %r); its first view works it out.",
+            recommendation.pk,
+            exc,
         )
+        return None
