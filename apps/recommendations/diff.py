@@ -28,6 +28,19 @@ def _models(rec: Recommendation) -> str:
     )
 
 
+def _delivered(rec: Recommendation) -> str:
+    """Where the provider's work is delivered from, as the result says it (review 159: a £12M swing between Poland and
+    India read only as an in-house figure, "In-house: Delivered from")."""
+    ev = rec.record.evaluation
+    if ev.delivery_candidates:
+        names = {loc.code: loc.name for loc in ev.locations}
+        return "one of " + ", ".join(names.get(code, code) for code in ev.delivery_candidates)
+    here = ev.delivery_location
+    if here is None:
+        return "none: no location meets every requirement"
+    return f"{here.name} (your own country)" if here.home else here.name
+
+
 def _regimes(rec: Recommendation) -> str:
     return ", ".join(sorted(r.name for r in rec.record.evaluation.regimes)) or "none"
 
@@ -161,6 +174,7 @@ def rule_changes(before: Recommendation, after: Recommendation) -> list[RuleChan
 
 
 _ANSWERED = ("Annual hours", "People", "Deliverables per year", "Horizon")  # the buyer's, not the catalogue's
+DELIVERED = "Delivered from"  # the cost's input naming where the provider works, compared as a row of its own
 
 
 def figure_changes(before: Recommendation, after: Recommendation) -> list[Change]:
@@ -174,9 +188,24 @@ def figure_changes(before: Recommendation, after: Recommendation) -> list[Change
     for owner, was, now in pairs:
         was_by_label = {i.label: i.value for i in was}
         for i in now:
-            if i.label.startswith(_ANSWERED) or i.label not in was_by_label:
-                continue
+            if i.label.startswith(_ANSWERED) or i.label == DELIVERED or i.label not in was_by_label:
+                continue  # where the work is delivered from has a row of its own (``_delivered``)
             change = Change(f"{owner}: {i.label}", was_by_label[i.label], i.value)
+            if change.changed:
+                changes.append(change)
+    # Each model's one-time costs, likely figure, where they differ: a contracting or set-up line can move a total on
+    # its own (review 159: $1,815 of contracting became $40,000 with nothing to show it).
+    for m in new.models:
+        kept = old_models.get(m.model)
+        if kept is None:
+            continue
+        was_lines = {line.label: line for line in kept.lines if line.kind == "one_time"}
+        for line in m.lines:
+            if line.kind != "one_time" or line.label not in was_lines:
+                continue
+            change = Change(
+                f"{m.name}: {line.label}", old.amount(was_lines[line.label].horizon[1]), new.amount(line.horizon[1])
+            )
             if change.changed:
                 changes.append(change)
     return changes
@@ -203,6 +232,7 @@ def differences(before: Recommendation, after: Recommendation) -> list[Change]:
         Change("Verdict", _verdict(before), _verdict(after)),
         Change("Fit score", _score(before), _score(after)),
         Change("Engagement models", _models(before), _models(after)),
+        Change("Delivery location", _delivered(before), _delivered(after)),
         Change("Regimes", _regimes(before), _regimes(after)),
         Change("Cost (likely)", _cost(before), _cost(after)),
         Change("Saving (total cost of ownership)", _saving(before), _saving(after)),
@@ -254,6 +284,7 @@ def comparison_rows(recs: list[Recommendation]) -> list[ComparisonRow]:
         ("Conditions of the verdict", _conditions),
         ("Fit score", _score),
         ("Engagement models (top three)", _models),
+        ("Delivery location", _delivered),
         ("Cost (likely)", _cost),
         ("Saving (total cost of ownership)", _saving),
         ("What you require", _requirements),

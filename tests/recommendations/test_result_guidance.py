@@ -229,7 +229,11 @@ def test_figure_changes_name_the_benchmarks_that_moved_and_leave_answers_out() -
     def rec(inhouse_rate: str, pool_rate: str, hours: str) -> Any:
         cost = SimpleNamespace(
             inhouse_inputs=(CostInput("Annual hours", hours), CostInput("In-house hourly cost (US)", inhouse_rate)),
-            models=(SimpleNamespace(model="shared-pool", name="Shared pool", inputs=(CostInput("Rate", pool_rate),)),),
+            models=(
+                SimpleNamespace(
+                    model="shared-pool", name="Shared pool", inputs=(CostInput("Rate", pool_rate),), lines=()
+                ),
+            ),
         )
         return SimpleNamespace(record=SimpleNamespace(evaluation=SimpleNamespace(cost=cost)))
 

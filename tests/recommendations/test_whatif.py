@@ -574,3 +574,28 @@ def test_a_required_question_a_change_shows_is_flagged_and_the_save_box_says_it_
     viewed = html.unescape(viewer_client.get(reverse("recommendations:what_if", args=[rec.pk])).content.decode())
     assert "An editor or an owner can save one as a new assessment" in viewed
     assert "unless you save it" not in viewed
+
+
+def test_the_delivery_location_is_a_row_of_what_moved(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 159: a £12M swing from Poland to India read only as "In-house: Delivered from", and a what-if that moved
+    # the work named no location at all.
+    from apps.recommendations.diff import comparison_rows
+
+    rec = recommend(reference, organisation, buyer, "UK buyer: financial analysis")
+    before = rec.record.evaluation.delivery_location
+    assert before is not None
+    other = "south-africa" if before.code != "south-africa" else "india"
+    response = buyer_client.post(
+        reverse("recommendations:what_if", args=[rec.pk]),
+        {"preferred_region": other, "preferred_region__present": "1"},
+    )
+    page = re.sub(r"\s+", " ", html.unescape(response.content.decode()))
+    assert response.status_code == 200
+    moved = re.search(r"<strong>Delivery location</strong><br><span class=\"muted\">Stored:</span> ([^<]+)<br>", page)
+    unchanged = re.search(r"Unchanged: [^<]*delivery location", page)
+    assert moved and not unchanged, page.split("Against the stored recommendation")[1][:1500]
+    if moved:
+        assert moved.group(1).strip() == before.name
+    assert ["Delivery location", before.name] == [comparison_rows([rec])[4].what, comparison_rows([rec])[4].values[0]]
