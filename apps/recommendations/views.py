@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -116,6 +118,23 @@ def for_assessment(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     return redirect("recommendations:detail", pk=recommendation.pk)
 
 
+@dataclass(frozen=True)
+class _OtherRule:
+    name: str
+    effects: tuple[str, ...]
+    rationale: str
+
+
+def _merged(rules: list[Any]) -> list[_OtherRule]:
+    """The rules that matched with no fit points, one entry for those doing the same with the same reason, their names
+    joined (review 161: two rules triggering one regime, one on where the firm is regulated and one on where it is,
+    printed the same 80-word reason twice in a row)."""
+    grouped: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    for rule in rules:
+        grouped.setdefault((tuple(rule.effects), rule.rationale), []).append(rule.name)
+    return [_OtherRule("; ".join(names), effects, rationale) for (effects, rationale), names in grouped.items()]
+
+
 @require_safe
 @member_required()
 def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
@@ -135,7 +154,7 @@ def detail(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         "cost_chart": cost_chart(ev.cost),
         "cost_checks": result_checks(recommendation),
         "fired_fit": [r for r in reasons if r.fit_points],
-        "fired_other": [r for r in reasons if not r.fit_points],
+        "fired_other": _merged([r for r in reasons if not r.fit_points]),
         "reasons_left_out": len(ev.fired) - len(reasons),
         "top_models": ev.models[:3],
         "top_locations": ev.top_locations,
