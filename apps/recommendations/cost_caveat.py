@@ -397,8 +397,21 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
         f"of moving the work. No saving is worked out, as in-house pay where you are has no benchmark: if one person "
         f"doing this work costs you more than about {cost.amount(found.level[1])} a year, all in, it is likely to "
         f"cost less than keeping it in-house."
+        + (f" {_export_rates(ev)}" if ev.export_rates_at_home else "")
         + (f" {_weak_rate(ev, found)}" if found.weak else "")
         + _cheaper_option(ev, found)
+    )
+
+
+def _export_rates(ev: EvaluationRecord) -> str:
+    """Beside the level of a buyer sourcing in its own country at the catalogue's rates: those are what providers there
+    charge clients abroad (review 159: an Indian buyer was told outsourcing at home pays above about $94,000 a head,
+    several times local pay, with nothing to say why)."""
+    here = ev.delivery_location
+    where = here.in_text if here is not None else "your country"
+    return (
+        f"That level rests on what providers in {where} charge clients abroad, in US dollars: a domestic contract is "
+        "often priced lower, so a local provider's quote is the figure to compare."
     )
 
 

@@ -27,6 +27,11 @@ def test_a_buyer_priced_at_home_is_told_the_rates_are_export_prices(
     assert ev.export_rates_at_home
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     assert 'id="export-rates"' in page and SAID in page
+    # The headline's level says it too (review 159: "pays above about $94,000 a head" with nothing to say why).
+    from apps.recommendations.cost_caveat import elsewhere_cost_text
+
+    headline = elsewhere_cost_text(ev)
+    assert "That level rests on what providers in India charge clients abroad, in US dollars" in headline, headline
 
 
 def test_not_with_a_local_quote_nor_for_a_buyer_abroad(
