@@ -214,6 +214,11 @@ class Question(models.Model):
             "The shape of a year's demand (options 'steady', 'seasonal', 'one-off'): work done once or in season is "
             "staffed from a provider's bench, so a large team launches no later",
         )
+        WORK_LANGUAGE = (
+            "work_language",
+            "The language besides English the team must work in (an option code): the locations rules give points for "
+            "it rank before every other",
+        )
 
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")

@@ -73,6 +73,7 @@ def test_not_for_a_buyer_in_the_eu(reference: Playbook) -> None:
 
 
 def test_not_said_when_the_work_is_delivered_from_outside_the_eu(reference: Playbook) -> None:
-    ev = evaluated_answers(reference, SWISS_BANK, preferred_region="india", overlap_hours=2)
+    # English only: German, a language the team must work in, ranks Poland before a region merely preferred.
+    ev = evaluated_answers(reference, SWISS_BANK, preferred_region="india", overlap_hours=2, work_language="none")
     assert ev.delivered_from not in ("poland", "romania")
     assert TITLE not in {r.title for r in ev.risks}

@@ -46,6 +46,9 @@ def test_a_provider_directed_team_in_mexico_reads_the_registration_and_elsewhere
     assert team.top_model != "staff-augmentation" and team.delivered_from == "mexico"
     [risk] = [r for r in team.risks if r.rule == "mx-subcontracting-reform"]
     assert (risk.title, risk.severity) == (TITLE, "medium") and "registered in the REPSE" in risk.mitigation
-    india = evaluated_answers(reference, MONTERREY, preferred_region="india", overlap_hours=None, shifted_hours=None)
+    # English only: Spanish, a language the team must work in, ranks Mexico before a region merely preferred.
+    india = evaluated_answers(
+        reference, MONTERREY, preferred_region="india", overlap_hours=None, shifted_hours=None, work_language="none"
+    )
     assert india.delivered_from not in ("", "mexico")
     assert not [r for r in india.risks if r.rule == "mx-subcontracting-reform"]

@@ -1,6 +1,7 @@
-"""In-house, the work costs the hours it needs: a one-off study of 400 hours by two people is compared with a
-fifth of a person's year, not two salaries, and the study is bought on a short statement of work, not with the
-due diligence of a provider that will run a team; so a small piece of work is shown the saving it can have."""
+"""In-house, the work costs the hours it needs: a one-off study of 400 hours by two people is compared with those
+hours over the weeks they take (no length answered: the weeks its hours take the two people at full time), not two
+salaries, and the study is bought on a short statement of work, not with the due diligence of a provider that will run
+a team; so a small piece of work is shown the saving it can have."""
 
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_bough
     ev = rec.record.evaluation
     cost = ev.cost
     assert cost.annual_hours == 400 and cost.team_size == 2 and cost.horizon_years == 1
+    assert cost.duration_weeks == 6  # 400 h ÷ (2 × 2,000 h ÷ 52 weeks), review 159
     fte = next(i for i in cost.inhouse_inputs if i.label == "In-house full-time equivalents")
-    assert fte.value == "0.2" and fte.source.startswith("annual hours ÷ 2,000 h")
-    # A fifth of a loaded US year for one year: tens of thousands of dollars, not two salaries (about $490,000).
+    assert fte.value == "1.73" and fte.source.startswith("the work's hours ÷ the full-time hours in its weeks")
+    # 400 hours of loaded US pay, with the premium of people taken on for them: tens of thousands of dollars, not two
+    # salaries (about $490,000).
     assert 30_000 < cost.inhouse_horizon[1] < 80_000
     project = next(m for m in cost.models if m.model == "project")
     contracting = next(line for line in project.lines if line.label == "Contracting and due diligence")
@@ -42,10 +45,8 @@ def test_a_one_off_400_hour_study_is_compared_with_a_fifth_of_a_person_and_bough
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "In-house full-time equivalents" in page and caveat.text in page
     assert "Contracting (a project, a pool or one or two named people, USD)" in page
-    assert cost.inhouse_fte == 0.2
-    assert "In-house is priced at 0.2 full-time equivalents (the hours ÷ 2,000)" in page
-    assert "keeping all 2 on this work all year would cost more" in page
-    assert "Cost over 1 year, P10 to P90" in page and "1 years" not in page
+    assert cost.inhouse_fte == 1.73
+    assert "Cost over 6 weeks, P10 to P90" in page and "1 years" not in page
 
 
 def test_a_one_person_need_reads_as_one_person(

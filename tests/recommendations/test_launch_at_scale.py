@@ -155,6 +155,7 @@ def test_the_review_page_says_no_model_can_start_before_submitting(
     checks = re.sub(r"\s+", " ", review.split('id="answer-checks"')[1].split("</div>")[0])
     assert "No engagement model can start within 1 month for a team of 60" in checks
     assert "answer a later start or a smaller team to have one" in checks and "#q-start_within" in checks
+    assert "#q-team_size" in checks  # review 161: the smaller team named but not linked
     later = AssessmentFactory(
         organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "team_size": 50}
     )
@@ -172,3 +173,39 @@ def test_lint_refuses_the_demand_pattern_role_without_one_off_or_seasonal() -> N
     assert has(steady, "error", "x", words), steady
     ok = {"code": "x", "kind": "single", "role": "demand_pattern", "options": [{"code": "one-off"}, {"code": "b"}]}
     assert findings(lambda d: q(d).append(ok)) == []
+
+
+def test_a_later_start_that_frees_the_first_model_is_a_flip(reference: Playbook) -> None:
+    # Review 161: with sixty analysts to start within a month no model could be used; a start in 1 to 3 months frees
+    # the dedicated team, which stays first, so the flip list never named the trade-off's own way out.
+    from apps.playbooks.engine.counterfactuals import what_would_flip
+
+    compiled = compiled_playbook(reference)
+    ev = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", **_team(60, "within-month"))
+    assert all(m.excluded_because for m in ev.models)
+    flips = what_would_flip(compiled, ev.answers)
+    starts = [f for f in flips if f.changes[0].question == "start_within"]
+    assert [(f.changes[0].value, f.frees_model) for f in starts] == [("one-to-three", True)], starts
+    names = {code: {"name": m["name"]} for code, m in compiled.catalogue.models.items()}
+    assert (
+        starts[0]
+        .sentence(names)
+        .endswith(f"{names[starts[0].top_model]['name']} could be used: no requirement you set would rule it out.")
+    )
+    # A result with a usable model lists no such change.
+    usable = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", **_team(60, "one-to-three"))
+    assert not [f for f in what_would_flip(compiled, usable.answers) if f.frees_model]
+
+
+def test_of_two_start_dates_giving_the_same_result_the_nearer_is_listed(reference: Playbook) -> None:
+    # Review 161: "In 1 to 3 months" and "In 3 to 6 months", both making staff augmentation rank first, were listed.
+    from apps.playbooks.engine.counterfactuals import what_would_flip
+
+    ev = evaluated_case(reference, CENTRE, **_team(500, "within-month"))
+    flips = what_would_flip(compiled_playbook(reference), ev.answers)
+    starts = {
+        f.changes[0].value: (f.top_model, f.frees_model) for f in flips if f.changes[0].question == "start_within"
+    }
+    # A later start frees the own centre the answers favour; a start in 1 to 3 months puts staff augmentation first,
+    # and 3 to 6 months, giving the same, is not listed beside it.
+    assert starts == {"later": ("own-centre", True), "one-to-three": ("staff-augmentation", False)}, starts

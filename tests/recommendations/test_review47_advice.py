@@ -183,6 +183,10 @@ def test_a_us_hospital_reads_the_cmia_and_the_state_privacy_laws_hipaa_exemption
     assert "Tex. Bus. & Com. Code § 541.002(b)" in state and "Title V of the Gramm-Leach-Bliley Act" in state
     assert "engage it as your subcontractor" in state and "§ 59.1-579(B)(5)" in state
     assert "the chance to object before you engage the provider" in state  # review 155: the statute's, not a contract's
+    # Review 161: Colorado leaves out a financial institution subject to the Act, and its affiliates, too.
+    assert (
+        "and Colorado such a financial institution and its affiliates" in state and "C.R.S. § 6-1-1304(2)(q)" in state
+    )
     no_phi = evaluated_answers(reference, {**US_HOSPITAL_CODING, "data_categories": ["california-personal"]})
     assert "us-california-cmia" not in fired_codes(no_phi)
 

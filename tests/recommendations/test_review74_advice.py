@@ -60,7 +60,7 @@ def test_a_working_language_the_team_must_use_is_tested_before_signing(reference
     # where the team recommended was in Colombia.
     ev = evaluated_case(reference, "Textbook KPO: steady market analytics", work_language="french")
     (risk,) = [r for r in ev.risks if r.rule == "work-language-check-french"]
-    assert risk.severity == "high" and risk.title.startswith("The team must work in French, a second language at most")
+    assert risk.severity == "high" and risk.title.startswith("The team must work in French: a second language even in")
     assert ev.verdict != "wins"
     assert any(g.text == "your language test of the named team on real work" for g in ev.gates)
 

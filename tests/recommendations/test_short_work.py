@@ -112,8 +112,11 @@ def test_staff_displaced_keep_the_parallel_running_and_no_weeks_keep_the_year(re
     kept = _cost_of(reference, own_figures=True, displaced_staff=1)
     assert all(NO_TEAM[0] in _lines(m) for m in kept.models)
     assert not any(f.key == "inhouse.temporary_premium" for f in kept.figures)
-    # Without the weeks, the work is costed over the horizon's whole year, as before.
-    year = _cost_of(reference, duration_weeks=None)
+    # Without the weeks, work done once is costed over the weeks its hours take the people (960 h for 2: 13 weeks, as
+    # answered; review 159); work that goes on, over the horizon's whole year.
+    weeks = _cost_of(reference, duration_weeks=None)
+    assert weeks.duration_weeks == 13 and weeks.period == "13 weeks (3 months)"
+    year = _cost_of(reference, duration_weeks=None, volume_pattern="steady")
     assert year.duration_weeks == 0 and year.period == "1 year"
     assert all(NO_TEAM[0] in _lines(m) for m in year.models)
 

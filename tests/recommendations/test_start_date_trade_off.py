@@ -567,3 +567,14 @@ def test_the_contracting_line_says_which_figure_applies_and_why(reference: Playb
         assert said["shared-pool"].startswith("the lighter contracting cost × exchange rate, in month 1")
     assert {"captive-team", "shared-pool"} & set(said)
     assert not [f for f in said.values() if "the same for" in f]
+
+
+def test_a_bridge_for_a_buyer_without_an_in_house_benchmark_says_the_fees_are_priced(reference: Playbook) -> None:
+    # Review 159: a Singapore bank read "no offshore cost is estimated for either, as the cost section says" beside a
+    # cost section pricing both models' fees.
+    ev = evaluated_case(reference, CENTRE, start_within="one-to-three", home_market="other")
+    late = [c for c in ev.conflicts if c.kind == "model"]
+    assert late and not ev.cost.available and ev.cost.provider_fees
+    costs = [o.costs for o in late[0].options if o.text.startswith("Start with")]
+    assert costs and all("the cost section prices the providers' fees, each over the whole period" in c for c in costs)
+    assert not any("no offshore cost is estimated" in o.costs for o in late[0].options)

@@ -26,7 +26,7 @@ LANGUAGE_RULES = {
 CHECK_RISK = "The team may not work in your language as well as its location suggests"
 OTHER_RISK = "No location was ranked on the language the team must work in"
 # The language answered, not "German or French" whichever was chosen (review 157).
-SECOND_LANGUAGE_RISK = "The team must work in {}, a second language at most where the work would be delivered from"
+SECOND_LANGUAGE_RISK = "The team must work in {}: a second language even in"
 
 
 def language_points(ev: Evaluation) -> dict[str, list[tuple[int, str]]]:
@@ -96,7 +96,9 @@ def test_a_named_language_says_its_facts_are_a_guide_and_asks_for_a_test_in_the_
     # German or French, a second language at most in the locations that offer it: tested on the named team before
     # signing, as another language is (review 74: French ranked Poland up, and the team went to Colombia).
     name = language.capitalize()
-    risk = next(r for r in ev.risks if r.title == SECOND_LANGUAGE_RISK.format(name))
+    risk = next(r for r in ev.risks if r.title.startswith(SECOND_LANGUAGE_RISK.format(name)))
+    # Review 159: "a second language at most where the work would be delivered from" read of India, which offers none.
+    assert "a second language at most" not in risk.title and "not commonly used for work" in risk.title
     assert risk.severity == "high" and "on real work" in risk.mitigation
     assert not [r for r in ev.risks if "German or French" in r.title]
     rule = "work-language-check" if language == "german" else "work-language-check-french"
@@ -159,7 +161,8 @@ def test_a_buyer_working_in_another_countrys_language_is_still_asked_to_check_it
 ) -> None:
     ev = evaluated_case(reference, SPANISH, buyer_location=buyer_location, work_language=language)
     titles = [r.title for r in ev.risks]
-    assert titles.count(CHECK_RISK) + titles.count(SECOND_LANGUAGE_RISK.format(language.capitalize())) == 1
+    second = [t for t in titles if t.startswith(SECOND_LANGUAGE_RISK.format(language.capitalize()))]
+    assert titles.count(CHECK_RISK) + len(second) == 1
 
 
 QUEBEC_INSURER = {
@@ -183,3 +186,58 @@ def test_a_language_the_team_must_work_in_outweighs_overnight_turnaround(referen
     assert ev.delivered_from == "romania"
     english = evaluated_answers(reference, QUEBEC_INSURER, work_language=None)
     assert english.delivered_from == "india"
+
+
+@pytest.mark.parametrize(
+    ("changes", "first"),
+    [
+        # Review 159: India's overnight and talent points (+21, +30) outranked French in Romania (+16) and German in
+        # Poland (+26) for a language the team must work in.
+        ({"function": "equity-research", "buyer_sector": "investment-firm", "critical_function": None}, "romania"),
+        ({"work_language": "german"}, "poland"),
+        ({"work_language": "german", "function": "financial-analysis"}, "poland"),
+    ],
+)
+def test_a_location_working_in_the_language_ranks_before_every_other_whatever_its_points(
+    reference: Playbook, changes: dict[str, Any], first: str
+) -> None:
+    ev = evaluated_answers(reference, {**QUEBEC_INSURER, **{k: v for k, v in changes.items() if v is not None}})
+    eligible = [loc for loc in ev.locations if not loc.excluded_because]
+    assert ev.delivered_from == first, [(loc.code, loc.score) for loc in eligible]
+    speaking = [loc.code for loc in eligible if not loc.lacks_language]
+    assert speaking and [loc.code for loc in eligible[: len(speaking)]] == speaking  # every one before the rest
+    language = "German" if changes.get("work_language") == "german" else "French"
+    assert {loc.lacks_language for loc in eligible[len(speaking) :]} == {language}
+
+
+def test_the_table_says_the_language_ranks_first_and_why_a_preferred_region_ranks_lower(
+    reference: Playbook, organisation: Any, buyer: Any, buyer_client: Any
+) -> None:
+    import html
+    import re
+
+    from django.urls import reverse
+
+    from apps.recommendations.services import submit_and_recommend
+    from tests.factories import AssessmentFactory
+
+    answers = {**QUEBEC_INSURER, "preferred_region": "india"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert rec.record.evaluation.delivery_location.code == "romania"
+    page = re.sub(
+        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    )
+    assert (
+        "Locations whose teams work in French, the language you said the team must work in, rank before every other"
+        in page
+    )
+    assert "as teams there do not commonly work in French, the language you said the team must work in" in page
+    english = AssessmentFactory(
+        organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "work_language": "none"}
+    )
+    plain = submit_and_recommend(assessment=english, user=buyer)
+    assert (
+        "rank before every other"
+        not in buyer_client.get(reverse("recommendations:detail", args=[plain.pk])).content.decode()
+    )

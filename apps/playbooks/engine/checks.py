@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import number
-from apps.playbooks.engine.tco.types import CURRENCIES, FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR
+from apps.playbooks.engine.tco.types import CURRENCIES, FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR, once_weeks
 
 # The loaded cost of one person doing knowledge work a year, all in, lies between these in US dollars, pounds or
 # euros: the product's bounds, wide of the catalogue's benchmarks (a US actuary's or lawyer's loaded year is a few
@@ -218,6 +218,8 @@ def answer_checks(
     peak_share: Any = None,
     own_cost: Any = None,
     market: Any = None,
+    demand: Any = None,
+    horizon: Any = None,
 ) -> tuple[AnswerCheck, ...]:
     """The disagreements among the hours a year (or, for a piece of work of ``weeks``, its hours), the people
     doing the work, the staff displaced and seasonal work's share of the hours in its busiest three months (a
@@ -225,6 +227,17 @@ def answer_checks(
     hours, people, gone, span = _positive(annual_hours), _positive(team_size), _positive(displaced), _positive(weeks)
     share = _positive(peak_share)
     found = [check] if (check := _own_cost(own_cost, market)) else []
+    if not span and (span := once_weeks(demand, hours, people, horizon)):
+        # Work done once with no length answered is costed over the weeks its hours take its people (review 159):
+        # said here, since the weeks decide how the work is contracted and that it is not repeated every year.
+        found.append(
+            AnswerCheck(
+                f"This work is done once, but how many weeks it lasts is not answered: it is costed as done in about "
+                f"{number(span)} weeks, the time its hours take the people at full time. Answer the weeks to cost it "
+                "as planned.",
+                ("duration_weeks",),
+            )
+        )
     if hours and people and span and span <= MAX_WEEKS:
         if each := _each_beyond(hours, people, span):
             found.append(
@@ -332,6 +345,8 @@ def checks_for_answers(
         peak_share=by_role("peak_share"),
         own_cost=by_role("own_inhouse_cost"),
         market=by_role("home_market"),
+        demand=by_role("demand_pattern"),
+        horizon=by_role("horizon"),
     )
     rate = budget_rate_check(assumptions, by_role("budget_fx"), by_role("home_market")) if assumptions else None
     return (*found, rate) if rate else found

@@ -78,6 +78,9 @@ class Flip:
     top_model: str | None
     flips_verdict: bool
     flips_model: bool
+    # With every model ruled out by a requirement, the change leaves the model with the most points usable, the same
+    # model first (review 161: a later start, the trade-off's own way out, was never listed as a flip).
+    frees_model: bool = False
 
     def sentence(self, model_names: Mapping[str, Any], wins_at: int | None = None) -> str:
         """``wins_at``: the playbook's score for "KPO wins"; a verdict "on conditions" at or above it is held there by
@@ -92,6 +95,9 @@ class Flip:
         if self.flips_model and self.top_model:
             name = model_names.get(self.top_model, {}).get("name", self.top_model)
             parts.append(f"{name} would rank first")
+        if self.frees_model and self.top_model:
+            name = model_names.get(self.top_model, {}).get("name", self.top_model)
+            parts.append(f"{name} could be used: no requirement you set would rule it out")
         return f"If {condition}, " + " and ".join(parts) + "."
 
 
@@ -449,33 +455,45 @@ def _single_flips(search: _Search) -> list[Flip]:
     scored = search.scored
     base = scored.outcome(0)
     flips = [f for i, c in enumerate(search.singles) if (f := _flip(base, scored.outcome(i + 1), (c,)))]
-    return _nearest_numbers(flips, search.effective)
+    return _nearest_numbers(search.pb, flips, search.effective)
 
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _nearest_numbers(flips: list[Flip], answers: Mapping[str, Any]) -> list[Flip]:
-    """Of the single changes to one number that flip to the same verdict and top model, only the one nearest the answer
+def _distance(pb: CompiledPlaybook, question: str, value: Any, current: Any) -> float | None:
+    """How far a change moves one answer: between numbers, their difference; between two options of a single-choice
+    question, how many options apart they are in the question's order ("In 1 to 3 months" is nearer "Within a month"
+    than "In 3 to 6 months"); None for anything else."""
+    number, given = _number(value), _number(current)
+    if number is not None and given is not None:
+        return abs(number - given)
+    q = pb.questions.get(question)
+    if q is None or q.kind != SINGLE or current is None:
+        return None
+    order = [o.code for o in q.options]
+    return abs(order.index(value) - order.index(current)) if value in order and current in order else None
+
+
+def _nearest_numbers(pb: CompiledPlaybook, flips: list[Flip], answers: Mapping[str, Any]) -> list[Flip]:
+    """Of the single changes to one answer that flip to the same verdict and top model, only the one nearest the answer
     given: the smallest change (review 154: 999 and 1,000 hours a year, against 12,000, both listed as making managed
-    services rank first, the two values either side of one threshold another rule reads too)."""
+    services rank first, the two values either side of one threshold another rule reads too; review 161: a start in
+    1 to 3 and in 3 to 6 months, both making staff augmentation rank first)."""
     nearest: dict[tuple[Any, ...], tuple[float, int]] = {}  # the key -> (distance, index) of the nearest so far
+    far: set[int] = set()  # the changes that have a distance
     for i, f in enumerate(flips):
         change = f.changes[0]
-        value, current = _number(change.value), _number(answers.get(change.question))
-        if value is None or current is None:
+        distance = _distance(pb, change.question, change.value, answers.get(change.question))
+        if distance is None:
             continue
-        key = (change.question, f.verdict, f.top_model, f.flips_verdict, f.flips_model)
-        distance = abs(value - current)
+        far.add(i)
+        key = (change.question, f.verdict, f.top_model, f.flips_verdict, f.flips_model, f.frees_model)
         if key not in nearest or distance < nearest[key][0]:
             nearest[key] = (distance, i)
     kept = {i for _distance, i in nearest.values()}
-    return [
-        f
-        for i, f in enumerate(flips)
-        if i in kept or _number(f.changes[0].value) is None or _number(answers.get(f.changes[0].question)) is None
-    ]
+    return [f for i, f in enumerate(flips) if i in kept or i not in far]
 
 
 def single_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> list[Flip]:
@@ -495,6 +513,32 @@ def _ranks_first(pb: CompiledPlaybook, base: Mapping[str, Any], flip: Flip) -> F
     return replace(flip, flips_model=False) if flip.flips_verdict else None
 
 
+def _usable(pb: CompiledPlaybook, answers: Mapping[str, Any], model: str | None) -> bool:
+    """Whether ``model`` is one no requirement rules out with ``answers`` (its points above ``EXCLUDED_POINTS``)."""
+    scores = tally(pb, answers, fired=rules_fired(pb, answers)).model_scores
+    return model is not None and scores.get(model, 0) > EXCLUDED_POINTS // 2
+
+
+def _freeing(search: _Search) -> list[Flip]:
+    """With every model ruled out by a requirement (a start no model can meet), the single changes that leave the
+    model with the most points usable while it stays first and the verdict stays: the ways out a trade-off names (a
+    later start, a smaller team), as flips of their own, nearest the answer first (review 161). Tallied one by one,
+    and only for a result with no usable model."""
+    pb, scored = search.pb, search.scored
+    base = scored.outcome(0)
+    if base.verdict == DOESNT_WIN or _usable(pb, search.effective, base.top_model):
+        return []
+    found = []
+    for i, change in enumerate(search.singles):
+        after = scored.outcome(i + 1)
+        if after.verdict != base.verdict or after.top_model != base.top_model:
+            continue  # a flip of its own, listed as one
+        answers = visibility(pb, _apply(search.effective, (change,))).answers
+        if _usable(pb, answers, after.top_model):
+            found.append(Flip((change,), after.verdict, after.fit_score, after.top_model, False, False, True))
+    return _nearest_numbers(pb, found, search.effective)
+
+
 def _varied(flips: list[Flip]) -> list[Flip]:
     """Up to MAX_FLIPS // 2 of ``flips``, one a question first, in their order, then the rest: two options of one
     question (seasonal and one-off demand) crowded out a later start, the change that frees a model (review 159)."""
@@ -512,7 +556,7 @@ def search_flips(pb: CompiledPlaybook, answers: Mapping[str, Any]) -> FlipSearch
     search = _search(pb, answers)
     flips = [shown for f in _single_flips(search) if (shown := _ranks_first(pb, search.effective, f))]
     verdict_flips = [f for f in flips if f.flips_verdict]
-    model_flips = [f for f in flips if f.flips_model and not f.flips_verdict]
+    model_flips = _freeing(search) + [f for f in flips if f.flips_model and not f.flips_verdict]
     chosen = _varied(verdict_flips) + _varied(model_flips)
     n = len(search.singles)
     if verdict_flips:

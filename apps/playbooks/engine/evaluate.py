@@ -56,7 +56,7 @@ from apps.playbooks.engine.tco.estimate import (
     total_cost,
 )
 from apps.playbooks.engine.tco.simulate import PARALLEL, BridgeCost
-from apps.playbooks.engine.tco.types import INHOUSE_FTE, PEAK_SHARE, ModelSaving
+from apps.playbooks.engine.tco.types import INHOUSE_FTE, ONE_OFF, PEAK_SHARE, ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
 from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
 
@@ -309,6 +309,9 @@ class RankedLocation:
     # Its working day meets the buyer's only across the date line (``requirements.across_date_line``): on four of
     # the buyer's five working days.
     across_date_line: bool = False
+    # The language the team must work in ("French", the ``work_language`` role), when rules rank the locations whose
+    # teams work in it and this one is not among them: it ranks after every one that is, whatever its points.
+    lacks_language: str = ""
     # The overlap of its plain 09:00-17:00 day, where the buyer accepts shifted hours, its plain day already gives the
     # overlap needed (no ``shifted_day``), and the most the shift gives (the figure shown) is more (review 88: "7 h"
     # shown where a plain day gives 3 h and no move is needed); None otherwise.
@@ -856,7 +859,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     ranked_models, model_broke = _ranked_models(pb, scored, needs, ruled_out, model_contribs)
     # The models the answers favour that the start date alone rules out, and whether the work goes on long enough for
     # a stop-gap to hand over to one: the trade-off says it, and the cost then prices the first beside the stop-gap.
-    late, goes_on = _late(pb, needs, ranked_models, model_broke), _goes_on(role("horizon"), role("duration_weeks"))
+    late, goes_on = (
+        _late(pb, needs, ranked_models, model_broke),
+        _goes_on(role("horizon"), role("duration_weeks"), role("demand_pattern")),
+    )
     run: BridgeCost | None = None
     broken: dict[str, list[str]] = {}
     breaches = req.location_breaches(needs, locations)
@@ -897,11 +903,15 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     def enough(hours: float | None) -> float:
         return min(hours or 0.0, needed) if needed else (hours or 0.0)
 
+    # A language the team must work in ranks the locations whose teams work in it before every other, whatever their
+    # points (reviews 157 and 159: a Québec desk needing French went to India first, on overnight and talent points).
+    language, speaks = _work_language(pb, role("work_language"), location_contribs)
     order = sorted(
         location_scores,
         key=lambda c: (
             c in broken,
             not req.centre_here(needs, c, locations[c]),  # the buyer's own centre is where its entity is
+            bool(speaks) and c not in speaks,
             c in short_a_day,
             -location_scores[c],
             c != needs.home,
@@ -957,6 +967,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             shifted_gives=(gives := _day_gives(needs, cat.locations[code], day, overlap[code])),
             moved_furthest=bool(gives) and day is not None and day.moved >= needs.shift,
             across_date_line=date_line[code],
+            lacks_language=language if speaks and code not in speaks else "",
             plain_overlap=_plain_overlap(needs, days.get(code), plain[code], overlap[code]),
         )
         for code in order
@@ -1110,16 +1121,22 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
     )
 
 
-def _overnight_rules(pb: CompiledPlaybook) -> frozenset[str]:
-    """The rules testing the overnight-turnaround question, worked out once per compiled playbook."""
-    memo = rule_index(pb).memo
-    rules: frozenset[str] | None = memo.get("overnight_rules")
+def _rules_asking(pb: CompiledPlaybook, role: str) -> frozenset[str]:
+    """The rules testing the question with ``role`` (overnight turnaround, the work's language), worked out once per
+    compiled playbook."""
+    memo = rule_index(pb).memo.setdefault("rules_asking", {})
+    rules: frozenset[str] | None = memo.get(role)
     if rules is None:
-        asked = pb.roles.get("overnight_turnaround")
-        rules = memo["overnight_rules"] = frozenset(
+        asked = pb.roles.get(role)
+        rules = memo[role] = frozenset(
             rule.code for rule, _ in pb.rules if asked and any(c.question == asked for c in rule.conditions)
         )
     return rules
+
+
+def _overnight_rules(pb: CompiledPlaybook) -> frozenset[str]:
+    """The rules testing the overnight-turnaround question."""
+    return _rules_asking(pb, "overnight_turnaround")
 
 
 # Beside an overnight-turnaround rule's points for a location whose day the buyer's accepted shifted hours move
@@ -1162,12 +1179,31 @@ def _overnight_on_shifted_day(
                 found[i] = replace(c, points=points, text=c.text + said if c.text else c.text)
 
 
-def _overnight_locations(pb: CompiledPlaybook, contribs: Mapping[str, list[Contribution]]) -> frozenset[str]:
-    """The locations a fired rule testing the overnight-turnaround question gave points to."""
-    rules = _overnight_rules(pb)
+def _favoured_by(pb: CompiledPlaybook, role: str, contribs: Mapping[str, list[Contribution]]) -> frozenset[str]:
+    """The locations a fired rule testing the question with ``role`` gave points to."""
+    rules = _rules_asking(pb, role)
     if not rules:
         return frozenset()
     return frozenset(code for code, given in contribs.items() if any(c.rule in rules and c.points > 0 for c in given))
+
+
+def _overnight_locations(pb: CompiledPlaybook, contribs: Mapping[str, list[Contribution]]) -> frozenset[str]:
+    """The locations a fired rule testing the overnight-turnaround question gave points to."""
+    return _favoured_by(pb, "overnight_turnaround", contribs)
+
+
+def _work_language(
+    pb: CompiledPlaybook, answer: Any, contribs: Mapping[str, list[Contribution]]
+) -> tuple[str, frozenset[str]]:
+    """The language the team must work in, as its option reads ("French"), and the locations whose teams work in it:
+    those a fired rule testing the question with the ``work_language`` role gave points to. ("", none) when no rule
+    ranks a location on the answer ("English only", "Another language")."""
+    speaks = _favoured_by(pb, "work_language", contribs)
+    question = pb.questions.get(pb.roles.get("work_language", ""))
+    if not speaks or question is None:
+        return "", frozenset()
+    label = next((o.label for o in question.options if o.code == answer), str(answer))
+    return label, speaks
 
 
 def _worded_for(risks: tuple[tuple[str, str, Risk], ...], recommended: str) -> list[tuple[str, Risk]]:
@@ -1262,10 +1298,12 @@ def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedMod
     ]
 
 
-def _goes_on(horizon: Any, weeks: Any) -> bool:
-    """Work that goes on for two years or more (not a piece of work done once): long enough for a stop-gap to hand
-    over to the model the answers favour."""
-    return not weeks and isinstance(horizon, int | float) and not isinstance(horizon, bool) and horizon >= 2
+def _goes_on(horizon: Any, weeks: Any, demand: Any) -> bool:
+    """Work that goes on for two years or more (not a piece of work done once, with or without its length): long
+    enough for a stop-gap to hand over to the model the answers favour."""
+    if weeks or demand == ONE_OFF:
+        return False
+    return isinstance(horizon, int | float) and not isinstance(horizon, bool) and horizon >= 2
 
 
 def _bridge(late: _Late) -> str:
@@ -1304,7 +1342,8 @@ def start_date_checks(pb: CompiledPlaybook, seen: Visibility) -> tuple[AnswerChe
         AnswerCheck(
             f"{conflict.text} As answered, no engagement model can be used: answer a later start"
             f"{' or a smaller team' if conflict.between[1] == 'team_size' else ''} to have one.",
-            ("start_within",),
+            # Each answer the sentence names, linked (review 161: "a smaller team" had no link to the people).
+            ("start_within", "team_size") if conflict.between[1] == "team_size" else ("start_within",),
         )
         for conflict in (() if scored.blockers else _none_can_start(pb, needs, ranked, broke))
     )
@@ -1385,6 +1424,13 @@ def _too_late(
         # Only the first is costed beside the stop-gap (``evaluate``'s ``late[:1]``; review 130: the others read as
         # costed from their own launch, with no figure anywhere).
         said, figures = _bridge_plan(late, cost, run) if costed and first and cost is not None else ("", None)
+        if not said and cost is not None and not cost.available and cost.provider_fees:
+            # A buyer with no in-house benchmark: the fees are priced, each over the whole period (review 159: "no
+            # offshore cost is estimated for either" beside a cost section pricing both).
+            said = (
+                "the cost section prices the providers' fees, each over the whole period, not as a bridge; with no "
+                "in-house figure to set them against, no bridge plan or saving is worked out"
+            )
         if not said and cost is not None and not cost.available:
             said = "no offshore cost is estimated for either, as the cost section says"  # review 136
         if not said:
@@ -1727,6 +1773,7 @@ COST_ROLES = (
     "budget_fx",
     "quote_rise",
     "critical_function",
+    "demand_pattern",
 )
 COST_MEMO_SIZE = 512  # estimates remembered per compiled playbook, oldest first out
 
@@ -1888,6 +1935,7 @@ def _tco_arguments(pb: CompiledPlaybook, role: Any) -> dict[str, Any]:
         "budget_fx": role("budget_fx"),
         "quote_rise": role("quote_rise"),
         "critical": role("critical_function"),
+        "demand": role("demand_pattern"),
     }
 
 

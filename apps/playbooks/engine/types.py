@@ -29,7 +29,7 @@ ROLES = (
     "preferred_region", "overnight_turnaround", "cost_priority", "shifted_hours", "start_within",
     "own_inhouse_cost", "quoted_rate", "quoted_price", "displaced_staff", "own_entity", "buyer_country",
     "offshore_ban", "buyer_zone", "peak_share", "budget_fx", "quote_rise", "critical_function", "federal_tax_info",
-    "demand_pattern",
+    "demand_pattern", "work_language",
 )  # fmt: skip
 # The buyer's own figures for the total cost of ownership (engine/tco/estimate.py reads them by these
 # roles): each replaces the benchmark it stands for and is marked as theirs. All are numbers.

@@ -280,6 +280,9 @@ class Location(NamedInText):
     # Its working day meets the buyer's only across the date line, on four of the buyer's five working days (False:
     # not, or not recorded).
     across_date_line: bool = False
+    # The language the team must work in ("French"), when the locations whose teams work in it rank first and this
+    # one is not among them ("": not so, or not recorded).
+    lacks_language: str = ""
     # Its plain day's overlap, where shifted hours are accepted, no move is needed and the shift gives more (None:
     # otherwise, or not recorded).
     plain_overlap: float | None = None
@@ -1014,7 +1017,12 @@ class EvaluationRecord:
             # meeting it each day (review 43 read "-5 points behind").
             ahead = -behind
             points = f"{ahead} point{'' if ahead == 1 else 's'} ahead of {here.in_text} but ranked below it"
-            if there.across_date_line:
+            if there.lacks_language and not here.lacks_language:
+                points += (
+                    f", as teams there do not commonly work in {there.lacks_language}, the language you said the team "
+                    "must work in, which ranks it below every location whose teams do"
+                )
+            elif there.across_date_line:
                 points += (
                     ", as its working day meets yours only across the date line, on 4 of your 5 working days, which"
                     " ranks it below every location whose day meets yours on all five"
@@ -1025,6 +1033,12 @@ class EvaluationRecord:
             f"{ordinal(rank)} of the {len(eligible)} that do, {points}: the table under “Where to deliver from” "
             "shows the rules behind each score."
         )
+
+    @property
+    def ranked_on_language(self) -> str:
+        """The language the team must work in, when the locations whose teams work in it rank before every other
+        ("" otherwise, and in snapshots that did not record it): said above the locations' table."""
+        return next((loc.lacks_language for loc in self.locations if loc.lacks_language), "")
 
     @property
     def top_locations(self) -> tuple[Location, ...]:

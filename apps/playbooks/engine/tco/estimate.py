@@ -52,6 +52,7 @@ from apps.playbooks.engine.tco.simulate import (
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
     DISPLACED,
+    FTE_HOURS,
     INHOUSE_FTE,
     MANAGED_LAUNCH,
     MARKET_NAMES,
@@ -65,6 +66,7 @@ from apps.playbooks.engine.tco.types import (
     TcoResult,
     TcoUnavailable,
     Triple,
+    once_weeks,
 )
 from apps.playbooks.engine.tco.types import Figure as TcoFigure
 
@@ -467,14 +469,20 @@ def _short_work_inputs(case: Case) -> tuple[Input, ...]:
         return ()
     months = number(round(case.months, 2))
     part = "" if case.months == int(case.months) else ", the last in part"
-    out = [
-        Input(
-            "Cost covers",
-            f"{period(case.years, case.weeks)} only",
-            f"your answer: provider fees, seats and hours for these weeks ({months} months{part}), and in-house "
-            "the same hours over the same weeks",
+    covered = (
+        f"provider fees, seats and hours for these weeks ({months} months{part}), and in-house the same hours over "
+        "the same weeks"
+    )
+    if case.weeks_inferred:
+        covered = (
+            f"work done once, with no length answered: {number(case.annual_hours)} hours for "
+            f"{number(case.people)} {'person' if case.people == 1 else 'people'} at full time "
+            f"({number(FTE_HOURS)} h a year each) take about this long; {covered}. Answer how many weeks it lasts to "
+            "cost it as planned"
         )
-    ]
+    else:
+        covered = f"your answer: {covered}"
+    out = [Input("Cost covers", f"{period(case.years, case.weeks)} only", covered)]
     if case.surge:
         out.append(
             Input(
@@ -547,6 +555,7 @@ class CostArguments(TypedDict, total=False):
     budget_fx: float | None  # the buyer's budget rate: its home currency per 100 US dollars
     quote_rise: float | None  # how much a year the buyer's quote may rise, in per cent (its price-adjustment clause)
     critical: bool | None  # the work supports a critical or important function (contracts negotiated: ``Case``)
+    demand: str | None  # the shape of a year's demand: work done once (``ONE_OFF``) with no length has ``once_weeks``
 
 
 def _case(**a: Unpack[CostArguments]) -> Case:
@@ -558,7 +567,9 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         ),
         **(a.get("quotes") or {}),
     }
-    return build_case(
+    given = _weeks(a.get("duration_weeks"))
+    weeks = given or once_weeks(a.get("demand"), a["annual_hours"], a["team_size"], horizon_years)
+    case = build_case(
         catalogue_models=catalogue_models,
         function_code=a["function_code"] or "",
         functions=a["functions"],
@@ -575,13 +586,14 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         own_inhouse_cost=a.get("own_inhouse_cost") or _own_cost(a.get("own_cost")),
         quotes=quotes,
         hourly_quote=_hourly(a.get("quoted_rate")),
-        weeks=_weeks(a.get("duration_weeks")),
+        weeks=weeks,
         own_entity=a.get("own_entity") is True,
         peak_share=_share(a.get("peak_share")),
         budget_fx=_budget_fx(a.get("budget_fx")),
         quote_rise=_rise(a.get("quote_rise")),
         negotiated=a.get("critical") is True,
     )
+    return replace(case, weeks_inferred=True) if weeks and not given else case
 
 
 def _budget_fx(value: Any) -> float | None:
@@ -720,7 +732,6 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
     )
     home_market, locations, location_code = arguments["home_market"], arguments["locations"], arguments["location_code"]
     market = home_market or "us"
-    weeks = _weeks(arguments.get("duration_weeks"))
     try:
         case = _case(**arguments)
         result = simulated(case)
@@ -732,6 +743,7 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
             return unavailable
         return _with_provider_fees(unavailable, arguments, deliverables_asked)
     inhouse_likely = result.inhouse.horizon[1]
+    weeks = case.weeks
     where = str(locations.get(location_code or "", {}).get("name", "")) or "no location chosen (India benchmark)"
     inhouse_inputs = (
         Input("People", number(case.people), "your answer" if team_size else "annual hours ÷ 2,000 h"),

@@ -24,6 +24,35 @@ MARKET_NAMES = {"us": "US", "uk": "UK", "eu": "EU"}  # as "in-house in the US" r
 ELSEWHERE = "other"
 
 
+# The demand pattern of work done once (the ``demand_pattern`` role's option): with no length answered, its weeks are
+# those its hours take its people (``once_weeks``).
+ONE_OFF = "one-off"
+
+
+def _positive_number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        return None
+    return float(value)
+
+
+def once_weeks(demand: object, hours: object, people: object, years: object = None) -> int:
+    """The weeks of work done once whose length was not answered (review 159: a two-week job of 240 hours for three
+    people was contracted as a large deal and repeated every year of the horizon): its hours at full time
+    (``FTE_HOURS`` a year) for its people, each read as the cost reads them when the other is not answered (the hours
+    of the people's full-time years; the people the hours need, at least one). 0 (not work done once, or not known)
+    unless ``demand`` is ``ONE_OFF``, and when the weeks would run past the horizon (``years``, a year when not
+    answered) or ``MAX_WEEKS``: hours the people cannot work in that time are a slip the answer checks name, not a
+    length to cost."""
+    h, p = _positive_number(hours), _positive_number(people)
+    if demand != ONE_OFF or (h is None and p is None):
+        return 0
+    h = h if h is not None else (p or 0) * FTE_HOURS
+    p = p if p is not None else max(1.0, round(h / FTE_HOURS, 1))
+    weeks = max(math.ceil(h / (p * FTE_HOURS / WEEKS_A_YEAR) - 1e-9), 1)
+    span = _positive_number(years)
+    return weeks if weeks <= min(MAX_WEEKS, round((span or 1) * WEEKS_A_YEAR)) else 0
+
+
 def currency(market: str) -> str:
     """The currency a home market's costs are in: its own, or US dollars for a buyer elsewhere."""
     return CURRENCIES.get(market, "USD")
@@ -120,6 +149,8 @@ class Case:
     # with the terms its regulator requires (access, audit, sub-outsourcing, exit), so none is bought on the provider's
     # standard terms at the light contracting figure (review 136: a bank's critical modelling contracted for £3,970).
     negotiated: bool = False
+    # ``weeks`` were worked out from the hours and the people (``once_weeks``), not answered.
+    weeks_inferred: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= MAX_YEARS:

@@ -1,0 +1,91 @@
+"""Work done once whose length is not answered (the duration is an optional follow-up) is costed over the weeks its
+hours take its people at full time, said so beside the figures and on the review page (review 159: a two-week job of
+240 hours for three people was contracted as "a large deal run with advisers" at $40,000 against $7,000 of fees,
+read "186% more than in-house", and with a 3-year horizon was costed as if it recurred every year)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine.checks import answer_checks
+from apps.playbooks.engine.tco.types import once_weeks
+from apps.playbooks.models import Playbook
+from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+STUDY = "US seed-stage start-up: two analysts for a 13-week market study"
+JOB = {"annual_hours": 240, "team_size": 3, "duration_weeks": None, "horizon": 1}
+
+
+def _contracting(ev: object) -> dict[str, str]:
+    """Each costed model's contracting line formula, by model code."""
+    return {
+        m.model: next(line.formula for line in m.lines if line.label.startswith("Contracting"))
+        for m in ev.cost.models  # type: ignore[attr-defined]
+    }
+
+
+def test_the_weeks_are_the_hours_at_full_time_for_the_people() -> None:
+    assert once_weeks("one-off", 240, 3) == 3  # 240 h ÷ (3 × 2,000 h ÷ 52) = 2.08 weeks
+    assert once_weeks("one-off", 3000, 10) == 8
+    assert once_weeks("one-off", 240, None) == 7  # one person, as the cost reads no team
+    assert once_weeks("one-off", None, 4) == 52  # the people's full-time year
+    # Within the horizon (a year when not answered), at most two years: past it, hours no one can work in that time
+    # are a slip the answer checks name, not a length to cost.
+    assert once_weeks("one-off", 7000, 2) == 0 and once_weeks("one-off", 7000, 2, 2) == 91
+    assert once_weeks("one-off", 10**6, 1, 10) == 0
+    assert once_weeks("steady", 240, 3) == once_weeks("seasonal", 240, 3) == once_weeks("one-off", None, None) == 0
+
+
+def test_a_one_off_job_without_its_weeks_costs_as_with_them(reference: Playbook) -> None:
+    skipped = evaluated_case(reference, STUDY, **JOB)
+    given = evaluated_case(reference, STUDY, **{**JOB, "duration_weeks": 3})
+    assert skipped.cost.available and skipped.cost.duration_weeks == 3
+    assert [m.horizon for m in skipped.cost.models] == [m.horizon for m in given.cost.models]
+    assert skipped.cost.inhouse_horizon == given.cost.inhouse_horizon
+    for formula in _contracting(skipped).values():
+        assert formula.startswith("the lighter contracting cost") and "large deal" not in formula, formula
+    covers = next(i for i in skipped.cost.inhouse_inputs if i.label == "Cost covers")
+    assert covers.value == "3 weeks only"
+    assert covers.source.startswith("work done once, with no length answered: 240 hours for 3 people at full time")
+    assert "Answer how many weeks it lasts" in covers.source
+    said = next(i for i in given.cost.inhouse_inputs if i.label == "Cost covers")
+    assert said.source.startswith("your answer: ")
+
+
+def test_a_longer_horizon_does_not_repeat_work_done_once(reference: Playbook) -> None:
+    one = evaluated_case(reference, STUDY, **JOB)
+    three = evaluated_case(reference, STUDY, **{**JOB, "horizon": 3})
+    assert three.cost.available and three.cost.horizon_years == 1
+    assert [m.horizon for m in three.cost.models] == [m.horizon for m in one.cost.models]
+
+
+def test_steady_work_keeps_its_years(reference: Playbook) -> None:
+    steady = evaluated_case(reference, STUDY, **{**JOB, "horizon": 3, "volume_pattern": "steady"})
+    assert steady.cost.available and steady.cost.horizon_years == 3 and not steady.cost.duration_weeks
+
+
+def test_the_check_says_the_weeks_assumed() -> None:
+    (check,) = answer_checks(annual_hours=240, team_size=3, demand="one-off")
+    assert "how many weeks it lasts is not answered: it is costed as done in about 3 weeks" in check.text
+    assert check.roles == ("duration_weeks",) and not check.impossible
+    assert not answer_checks(annual_hours=240, team_size=3, weeks=3, demand="one-off")
+    assert not answer_checks(annual_hours=2000, team_size=1, demand="steady")
+
+
+def test_the_review_page_asks_for_the_weeks(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=STUDY).answers, **JOB}
+    answers = {k: v for k, v in answers.items() if v is not None}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
+    checks = re.sub(r"\s+", " ", page.split('id="answer-checks"')[1].split("</div>")[0])
+    assert "costed as done in about 3 weeks" in checks and "#q-duration_weeks" in checks
