@@ -239,7 +239,13 @@ def cheaper_location_text(ev: EvaluationRecord) -> str:
         # More points, ranked lower (review 64 read "ties with Mexico on fit" of a location 15 points ahead).
         ahead = -where.points_behind
         behind = f"scores {ahead} point{'' if ahead == 1 else 's'} more than {here} but ranks below it"
-        if across:
+        lacks = next((loc.lacks_language for loc in ev.locations if loc.code == where.location), "")
+        if lacks and not delivered.lacks_language:
+            behind += (
+                f": teams there do not commonly work in {lacks}, the language you said the team must work in, which "
+                "ranks it below every location whose teams do"
+            )
+        elif across:
             behind += (
                 ": its working day meets yours only across the date line, on 4 of your 5 working days, which ranks "
                 "it below every location whose day meets yours on all five"

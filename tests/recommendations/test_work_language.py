@@ -221,7 +221,7 @@ def test_the_table_says_the_language_ranks_first_and_why_a_preferred_region_rank
     from apps.recommendations.services import submit_and_recommend
     from tests.factories import AssessmentFactory
 
-    answers = {**QUEBEC_INSURER, "preferred_region": "india"}
+    answers = {**QUEBEC_INSURER, "preferred_region": "india", "home_market": "us"}
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
     rec = submit_and_recommend(assessment=a, user=buyer)
     assert rec.record.evaluation.delivery_location.code == "romania"
@@ -233,6 +233,10 @@ def test_the_table_says_the_language_ranks_first_and_why_a_preferred_region_rank
         in page
     )
     assert "as teams there do not commonly work in French, the language you said the team must work in" in page
+    # The cheaper location the verdict names beside it, with more points and ranked lower, says why too.
+    cheaper = rec.record.evaluation.cost.cheaper_location
+    assert cheaper is not None and cheaper.location == "india" and cheaper.points_behind < 0
+    assert "more than Romania but ranks below it: teams there do not commonly work in French" in page
     english = AssessmentFactory(
         organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "work_language": "none"}
     )

@@ -455,7 +455,7 @@ def _single_flips(search: _Search) -> list[Flip]:
     scored = search.scored
     base = scored.outcome(0)
     flips = [f for i, c in enumerate(search.singles) if (f := _flip(base, scored.outcome(i + 1), (c,)))]
-    return _nearest_numbers(search.pb, flips, search.effective)
+    return _nearest_changes(search.pb, flips, search.effective)
 
 
 def _number(value: Any) -> float | None:
@@ -476,7 +476,7 @@ def _distance(pb: CompiledPlaybook, question: str, value: Any, current: Any) -> 
     return abs(order.index(value) - order.index(current)) if value in order and current in order else None
 
 
-def _nearest_numbers(pb: CompiledPlaybook, flips: list[Flip], answers: Mapping[str, Any]) -> list[Flip]:
+def _nearest_changes(pb: CompiledPlaybook, flips: list[Flip], answers: Mapping[str, Any]) -> list[Flip]:
     """Of the single changes to one answer that flip to the same verdict and top model, only the one nearest the answer
     given: the smallest change (review 154: 999 and 1,000 hours a year, against 12,000, both listed as making managed
     services rank first, the two values either side of one threshold another rule reads too; review 161: a start in
@@ -536,7 +536,7 @@ def _freeing(search: _Search) -> list[Flip]:
         answers = visibility(pb, _apply(search.effective, (change,))).answers
         if _usable(pb, answers, after.top_model):
             found.append(Flip((change,), after.verdict, after.fit_score, after.top_model, False, False, True))
-    return _nearest_numbers(pb, found, search.effective)
+    return _nearest_changes(pb, found, search.effective)
 
 
 def _varied(flips: list[Flip]) -> list[Flip]:
