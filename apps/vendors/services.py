@@ -120,11 +120,14 @@ def add_vendor(
             # Each detail is a sentence of its own (review 161: "Equity research.; Delivers only from").
             failed = "; ".join(f.detail.rstrip(". ") for f in found.failures)
             given = visible_length(reason)
-            wrote = f" (you wrote {given})" if 0 < given < EXCEPTION_REASON_MIN else ""
+            if given >= EXCEPTION_REASON_MIN:  # long enough, but no words (review 163: told of its length alone)
+                ask = "say why in words: what you wrote has no letters or digits"
+            else:
+                wrote = f" (you wrote {given})" if given else ""
+                ask = f"say why in at least {EXCEPTION_REASON_MIN} characters{wrote}"
             raise ShortlistError(
                 f"{vendor.name} does not meet this recommendation's requirements: {failed}. To consider it "
-                f"anyway, say why in at least {EXCEPTION_REASON_MIN} characters{wrote}, for example the terms it has "
-                "agreed to sign.",
+                f"anyway, {ask}, for example the terms it has agreed to sign.",
                 field="reason",
             )
         prefix = exception_prefix(found)

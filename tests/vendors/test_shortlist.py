@@ -76,6 +76,9 @@ def test_an_excluded_vendor_cannot_be_added(recommendation: Recommendation, cata
         services.add_vendor(recommendation=recommendation, vendor=catalogue.no_baa, user=buyer, reason="short")
     said = str(refused.value)
     assert ".;" not in said and ". To consider it anyway, say why in at least 10 characters (you wrote 5)" in said
+    with pytest.raises(ShortlistError) as wordless:
+        services.add_vendor(recommendation=recommendation, vendor=catalogue.no_baa, user=buyer, reason="!!!! ---- ????")
+    assert "say why in words: what you wrote has no letters or digits" in str(wordless.value)  # review 163
     assert not ShortlistEntry.objects.exists()
 
 
