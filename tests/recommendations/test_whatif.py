@@ -554,6 +554,9 @@ def test_a_required_question_a_change_shows_is_flagged_and_the_save_box_says_it_
     # Review 161: the summary opened "can't be used as typed … the stored answers count" over a question nothing was
     # typed in, with no stored answer.
     assert "Your change shows a question that needs an answer:" in page and "can't be used as typed" not in page
+    summary = page.split('id="error-summary"')[0].rsplit("<div", 1)[1] + page.split('id="error-summary"')[1][:400]
+    assert "message--warning" in summary and "Your change needs an answer" in summary  # review 163: not "a problem"
+    assert "There is a problem" not in summary
     assert f"as a draft to finish, not scored: it leaves “{country.prompt}” unanswered" in page
     # With JavaScript the box is sent beside the result, so it says the same (review 155: it still said "scored").
     fragment = buyer_client.post(
