@@ -199,13 +199,12 @@ def figure_changes(before: Recommendation, after: Recommendation) -> list[Change
         kept = old_models.get(m.model)
         if kept is None:
             continue
-        was_lines = {line.label: line for line in kept.lines if line.kind == "one_time"}
-        for line in m.lines:
-            if line.kind != "one_time" or line.label not in was_lines:
-                continue
-            change = Change(
-                f"{m.name}: {line.label}", old.amount(was_lines[line.label].horizon[1]), new.amount(line.horizon[1])
-            )
+        before_once = {line.label: old.amount(line.horizon[1]) for line in kept.lines if line.kind == "one_time"}
+        after_once = {line.label: new.amount(line.horizon[1]) for line in m.lines if line.kind == "one_time"}
+        # A line on one side only (review 163: a transition and an exit that appeared with a smaller team) reads "none"
+        # on the other.
+        for label in [*after_once, *(label for label in before_once if label not in after_once)]:
+            change = Change(f"{m.name}: {label}", before_once.get(label, "none"), after_once.get(label, "none"))
             if change.changed:
                 changes.append(change)
     return changes

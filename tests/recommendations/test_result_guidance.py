@@ -241,3 +241,38 @@ def test_figure_changes_name_the_benchmarks_that_moved_and_leave_answers_out() -
     assert [(c.what, c.before, c.after) for c in changes] == [
         ("In-house: In-house hourly cost (US)", "$45–$120/h", "$53–$89/h")
     ]
+
+
+def test_figure_changes_list_one_time_lines_that_differ_appear_or_go() -> None:
+    # Reviews 159 and 163: $1,815 of contracting became $40,000, and a transition and an exit appeared, unlisted.
+    from types import SimpleNamespace
+
+    from apps.recommendations.diff import figure_changes
+    from apps.recommendations.snapshot.types import CostLine
+
+    def rec(lines: tuple[CostLine, ...]) -> Any:
+        cost = SimpleNamespace(
+            inhouse_inputs=(),
+            models=(SimpleNamespace(model="project", name="Project", inputs=(), lines=lines),),
+            amount=lambda v: f"${v:,.0f}",
+        )
+        return SimpleNamespace(record=SimpleNamespace(evaluation=SimpleNamespace(cost=cost)))
+
+    fees = CostLine("Provider fees", "recurring", (1.0, 2.0, 3.0))
+    before = rec((fees, CostLine("Contracting and due diligence", "one_time", (1.0, 1815.0, 2.0))))
+    after = rec(
+        (
+            CostLine("Provider fees", "recurring", (5.0, 6.0, 7.0)),
+            CostLine("Contracting and due diligence", "one_time", (1.0, 40000.0, 2.0)),
+            CostLine("Exit and re-tendering", "one_time", (1.0, 150078.0, 2.0)),
+        )
+    )
+    assert [(c.what, c.before, c.after) for c in figure_changes(before, after)] == [
+        ("Project: Contracting and due diligence", "$1,815", "$40,000"),
+        ("Project: Exit and re-tendering", "none", "$150,078"),
+    ]
+    assert [(c.what, c.before, c.after) for c in figure_changes(after, before)][-1] == (
+        "Project: Exit and re-tendering",
+        "$150,078",
+        "none",
+    )
