@@ -118,6 +118,12 @@ def test_one_off_or_seasonal_work_is_staffed_from_a_bench_not_moved_as_a_team(re
         assert outcome(compiled, ev.answers).top_model == ev.top_model
     steady = evaluated_case(reference, CENTRE, **_team(60, "within-month"), volume_pattern="steady")
     assert [c for c in steady.conflicts if c.kind == "start"]
+    # Answered, the shape of demand decides: steady work given its 52 weeks is still moved as a team (review 163).
+    year = evaluated_case(
+        reference, CENTRE, **_team(300, "within-month"), volume_pattern="steady", horizon=1, duration_weeks=52
+    )
+    assert [c for c in year.conflicts if c.kind == "start"]
+    assert outcome(compiled, year.answers).top_model == year.top_model
 
 
 def test_what_would_flip_names_no_model_still_ruled_out_and_the_nearest_team_size(reference: Playbook) -> None:
@@ -209,3 +215,21 @@ def test_of_two_start_dates_giving_the_same_result_the_nearer_is_listed(referenc
     # A later start frees the own centre the answers favour; a start in 1 to 3 months puts staff augmentation first,
     # and 3 to 6 months, giving the same, is not listed beside it.
     assert starts == {"later": ("own-centre", True), "one-to-three": ("staff-augmentation", False)}, starts
+
+
+def test_the_later_start_that_frees_a_model_is_priced_from_its_launch(reference: Playbook) -> None:
+    # Review 159: "KPO wins, on conditions" with every model ruled out by the start date read no figure anywhere.
+    ev = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", **_team(60, "within-month"))
+    assert not ev.cost.available and ev.cost.reason == NO_MODEL_COST
+    (start,) = [c for c in ev.conflicts if c.kind == "start"]
+    later = start.options[0]
+    assert later.text == "Start later and go with Dedicated team at the provider"
+    assert "; priced from its own launch, Dedicated team at the provider likely costs £" in later.costs
+    assert "(the cost section prices no model, as none can start by the date you gave)" in later.costs
+    # The figure is that model's own cost when a later start makes it usable.
+    freed = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", **_team(60, "one-to-three"))
+    top = next(m for m in freed.cost.models if m.model == "captive-team")
+    from apps.common.formatting import money, significant
+
+    amount = money(significant(top.horizon[1], freed.cost.significant_figures), freed.cost.currency)
+    assert f"likely costs {amount} over " in later.costs, (later.costs, amount)

@@ -36,11 +36,13 @@ def test_the_weeks_are_the_hours_at_full_time_for_the_people() -> None:
     assert once_weeks("one-off", 240, 3) == 3  # 240 h ÷ (3 × 2,000 h ÷ 52) = 2.08 weeks
     assert once_weeks("one-off", 3000, 10) == 8
     assert once_weeks("one-off", 240, None) == 7  # one person, as the cost reads no team
-    assert once_weeks("one-off", None, 4) == 52  # the people's full-time year
+    assert once_weeks("one-off", None, 4) == 0  # the people's full-time year: 52 weeks, past 26
     # Within the horizon (a year when not answered), at most two years: past it, hours no one can work in that time
     # are a slip the answer checks name, not a length to cost.
-    assert once_weeks("one-off", 7000, 2) == 0 and once_weeks("one-off", 7000, 2, 2) == 91
-    assert once_weeks("one-off", 10**6, 1, 10) == 0
+    assert once_weeks("one-off", 7000, 2) == 0 and once_weeks("one-off", 10**6, 1, 10) == 0
+    # Past 26 weeks, whole years, as the weeks question's help promises when it is left empty (review 162: a 3-year
+    # one-off programme of 6,000 hours for 3 people was costed over the 52 weeks one year's hours take).
+    assert once_weeks("one-off", 6000, 3, 3) == 0 and once_weeks("one-off", 2000, 2, 1) == 26
     assert once_weeks("steady", 240, 3) == once_weeks("seasonal", 240, 3) == once_weeks("one-off", None, None) == 0
 
 
@@ -56,6 +58,9 @@ def test_a_one_off_job_without_its_weeks_costs_as_with_them(reference: Playbook)
     assert covers.value == "3 weeks only"
     assert covers.source.startswith("work done once, with no length answered: 240 hours for 3 people at full time")
     assert "Answer how many weeks it lasts" in covers.source
+    horizon = next(i for i in skipped.cost.inhouse_inputs if i.label == "Horizon")
+    assert horizon.source == "worked out from the hours and the people"  # review 162: it read "your answer"
+    assert skipped.cost.weeks_worked_out and not given.cost.weeks_worked_out
     said = next(i for i in given.cost.inhouse_inputs if i.label == "Cost covers")
     assert said.source.startswith("your answer: ")
 
@@ -65,6 +70,19 @@ def test_a_longer_horizon_does_not_repeat_work_done_once(reference: Playbook) ->
     three = evaluated_case(reference, STUDY, **{**JOB, "horizon": 3})
     assert three.cost.available and three.cost.horizon_years == 1
     assert [m.horizon for m in three.cost.models] == [m.horizon for m in one.cost.models]
+
+
+def test_a_long_one_off_programme_keeps_its_years(reference: Playbook) -> None:
+    programme = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 6000, "horizon": 3})
+    assert programme.cost.available and programme.cost.horizon_years == 3 and not programme.cost.duration_weeks
+
+
+def test_the_light_use_rule_reads_no_one_off_job(reference: Playbook) -> None:
+    # Review 162: "Less than about 20 hours a week" fired on a 240-hour job the cost says 3 people do in 3 weeks.
+    from tests.recommendations.golden import fired_codes
+
+    assert "light-steady-use" not in fired_codes(evaluated_case(reference, STUDY, **JOB))
+    assert "light-steady-use" in fired_codes(evaluated_case(reference, STUDY, **JOB, volume_pattern="steady"))
 
 
 def test_steady_work_keeps_its_years(reference: Playbook) -> None:
@@ -89,3 +107,15 @@ def test_the_review_page_asks_for_the_weeks(
     page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
     checks = re.sub(r"\s+", " ", page.split('id="answer-checks"')[1].split("</div>")[0])
     assert "costed as done in about 3 weeks" in checks and "#q-duration_weeks" in checks
+    # The result says the weeks were worked out, not "your answer" (review 162).
+    from apps.recommendations.services import submit_and_recommend
+
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    result = re.sub(
+        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    )
+    assert (
+        "(worked out from the hours and the people, as the weeks were not answered: the cost covers these weeks only)"
+        in result
+    )
+    assert "(your answer: the cost covers these weeks only)" not in result

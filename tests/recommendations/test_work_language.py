@@ -237,6 +237,7 @@ def test_the_table_says_the_language_ranks_first_and_why_a_preferred_region_rank
     cheaper = rec.record.evaluation.cost.cheaper_location
     assert cheaper is not None and cheaper.location == "india" and cheaper.points_behind < 0
     assert "more than Romania but ranks below it: teams there do not commonly work in French" in page
+    assert "ranked on fit (time zones, data rules, the language the team must work in, your preferences)" in page
     english = AssessmentFactory(
         organisation=organisation, created_by=buyer, playbook=reference, answers={**answers, "work_language": "none"}
     )

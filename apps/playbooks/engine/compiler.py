@@ -359,21 +359,30 @@ def requirement_rules(
             ruled = {b.target for b in breaking}
             more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
             if more:
-                # Not for work done once or in season (``requirements.staffed_from_bench``: staffed from a bench).
-                bench = tuple(
+                # Not for work done once or in season (``requirements.staffed_from_bench``: staffed from a bench): with
+                # the shape of demand answered, it alone decides; without it, a duration or a peak share answered.
+                unshaped = tuple(
                     Condition(q.code, "not_answered", None)
                     for name in ("duration_weeks", "peak_share")
                     if (q := questions.get(roles.get(name, ""))) is not None
                 )
+                variants: list[tuple[str, tuple[Condition, ...]]] = [("", unshaped)]
                 pattern = questions.get(roles.get("demand_pattern", ""))
-                if pattern is not None and (
-                    shapes := [c for c in requirements.BENCH_PATTERNS if c in pattern.option_codes]
-                ):
-                    bench += (Condition(pattern.code, "not_one_of", shapes),)
+                if pattern is not None:
+                    moved = [o.code for o in pattern.options if o.code not in requirements.BENCH_PATTERNS]
+                    variants = [
+                        *([("", (Condition(pattern.code, "one_of", moved),))] if moved else []),
+                        (":unshaped", (Condition(pattern.code, "not_answered", None), *unshaped)),
+                    ]
                 team_condition = Condition(team.code, "at_least", math.floor(scale.team) + 1)
                 text = f"{need.text}, for a team of more than {scale.team:g} people"
-                conditions = (condition, team_condition, *bench)
-                out.append(_requirement_rule(f"{code}:larger-team", text, conditions, more, position + len(out), role))
+                for suffix, bench in variants:
+                    conditions = (condition, team_condition, *bench)
+                    out.append(
+                        _requirement_rule(
+                            f"{code}:larger-team{suffix}", text, conditions, more, position + len(out), role
+                        )
+                    )
     return out
 
 

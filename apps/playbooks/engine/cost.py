@@ -134,6 +134,8 @@ class CostEstimate:
     # A piece of work done once within a year: its weeks, which the cost covers instead of the horizon's years
     # (0: the work goes on, costed over ``horizon_years``).
     duration_weeks: int = 0
+    # Those weeks were worked out from the hours and the people (``tco.types.once_weeks``), not answered.
+    weeks_worked_out: bool = False
     # The significant figures its simulated amounts are shown to (``formatting.significant``): drawn from ranges
     # tens of per cent wide, they are not good to the dollar. 0: to the unit (a rate × hours estimate).
     significant_figures: int = 0

@@ -864,6 +864,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         _goes_on(role("horizon"), role("duration_weeks"), role("demand_pattern")),
     )
     run: BridgeCost | None = None
+    later_cost: CostEstimate | None = None  # the model a later start frees, priced, when no model is usable
     broken: dict[str, list[str]] = {}
     breaches = req.location_breaches(needs, locations)
     for breach in breaches:
@@ -1040,6 +1041,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         if goes_on:
             costed += [m.model.code for m in late[:1] if m.model.code not in costed]
         entity_role = _entity_at(role, needs, delivered_from, locations)
+        # With no model usable, the one a later start frees is priced from its own launch, for the trade-off's option.
+        if not eligible and (later := _start_later_model(needs, ranked_models, model_broke)) is not None:
+            later_cost = _cost(pb, [later.code], entity_role, seen.questions, delivered_from)
         cost = (
             _cost(pb, costed, entity_role, seen.questions, delivered_from)
             if eligible
@@ -1108,7 +1112,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         preferences=needs.preferences,
         conflicts=(
             *_too_late(late, costed=goes_on, cost=cost, blocked=bool(blockers), run=run),
-            *(() if blockers else _none_can_start(pb, needs, ranked_models, model_broke)),
+            *(() if blockers else _none_can_start(pb, needs, ranked_models, model_broke, later_cost)),
             *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
         ),
         delivered_from=delivered_from,
@@ -1490,8 +1494,41 @@ def _too_late(
     )
 
 
+def _start_later_model(needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any) -> RankedModel | None:
+    """With every model ruled out and at least one by the start date alone, the one of those the answers rank highest
+    (the first of the highest, in the ranking's order): the model a later start frees; None otherwise."""
+    if needs.get("start_within") is None or not ranked or any(not m.excluded_because for m in ranked):
+        return None
+    by_date = [m for m in ranked if broke.get(m.code) == {"start_within"}]
+    return max(by_date, key=lambda m: m.score) if by_date else None
+
+
+def _later_priced(best: RankedModel, priced: CostEstimate | None) -> str:
+    """What ``best`` likely costs from its own launch, beside the later start that frees it (review 159: "KPO wins, on
+    conditions" with every model ruled out read no figure at all); "" when it was not costed."""
+    model = next((m for m in priced.models if m.model == best.code), None) if priced is not None else None
+    if priced is None or not priced.available or model is None or model.horizon is None or not model.savings:
+        return ""
+
+    def amount(value: float) -> str:
+        return money(significant(value, priced.significant_figures), priced.currency)
+
+    saving = model.savings[1]
+    against = (
+        f"about {amount(saving)} less than in-house" if saving >= 0 else f"about {amount(-saving)} more than in-house"
+    )
+    return (
+        f"; priced from its own launch, {best.name} likely costs {amount(model.horizon[1])} over {priced.period}, "
+        f"{against} (the cost section prices no model, as none can start by the date you gave)"
+    )
+
+
 def _none_can_start(
-    pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedModel, ...], broke: Any
+    pb: CompiledPlaybook,
+    needs: req.Requirements,
+    ranked: tuple[RankedModel, ...],
+    broke: Any,
+    priced: CostEstimate | None = None,
 ) -> tuple[req.Conflict, ...]:
     """The start date as a trade-off when it leaves no model to use: every model is ruled out, and at least one by the
     start date alone (``_late`` needs a model that can start to compare with, so it says nothing here). Its options:
@@ -1501,16 +1538,14 @@ def _none_can_start(
     launches one in time (review 152: sixty analysts to start within a month; an adviser phases the start or moves the
     date)."""
     start = needs.get("start_within")
-    if start is None or not ranked or any(not m.excluded_because for m in ranked):
+    best = _start_later_model(needs, ranked, broke)
+    if start is None or best is None:
         return ()
     by_date = [m for m in ranked if broke.get(m.code) == {"start_within"}]
-    if not by_date:
-        return ()
     cat = pb.catalogue
     scale = _launch_scale(pb)
     within = float(start.value)
     months = f"{within:g} month{'' if within == 1 else 's'}"
-    best = max(by_date, key=lambda m: m.score)  # the first of the highest, in the ranking's order
     launch = req.launch_months(cat.models[best.code], needs.team, scale) or 0.0
     larger = scale is not None and needs.team is not None and needs.team > scale.team
     rank = "your answers favour most" if best.score > 0 else "your answers rank highest"
@@ -1525,7 +1560,7 @@ def _none_can_start(
         req.Option(
             f"Start later and go with {best.name}",
             f"the work starts in about {launch:g} months, not within {months}: change your answer on how soon the "
-            "work must start",
+            f"work must start{_later_priced(best, priced)}",
         )
     ]
     # Sooner than that: the best fit of the models that launch soonest, where the answers favour it (a provider's team

@@ -387,13 +387,13 @@ BENCH_PATTERNS = ("one-off", "seasonal")
 
 
 def staffed_from_bench(answers: Mapping[str, Any]) -> bool:
-    """Whether the work is done once or in season (``BENCH_PATTERNS``, or a duration or peak share answered), so
-    its team's size sets no later launch: the one reading, for ``derive`` and the compiled rule's conditions."""
-    return (
-        answers.get("demand_pattern") in BENCH_PATTERNS
-        or answers.get("duration_weeks") is not None
-        or answers.get("peak_share") is not None
-    )
+    """Whether the work is done once or in season (``BENCH_PATTERNS``; where the shape of demand is not answered, a
+    duration or a peak share answered), so its team's size sets no later launch: the one reading, for ``derive`` and
+    the compiled rule's conditions."""
+    demand = answers.get("demand_pattern")
+    if demand is not None:  # answered, the shape of demand decides (review 163: steady work answered with its 52 weeks)
+        return demand in BENCH_PATTERNS
+    return answers.get("duration_weeks") is not None or answers.get("peak_share") is not None
 
 
 def home_location(buyer_location: Any) -> str:

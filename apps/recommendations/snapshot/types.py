@@ -457,6 +457,8 @@ class Cost:
     # A piece of work done once within a year: the weeks the cost covers instead of the horizon's years; 0 when
     # the work goes on, or not recorded (older snapshots, all costed over whole years).
     duration_weeks: int = 0
+    # Those weeks were worked out from the hours and the people, not answered (False: answered, or not recorded).
+    weeks_worked_out: bool = False
     # The significant figures its amounts are shown to (3 for a total cost of ownership, whose ranges are far
     # wider than a dollar); 0: to the unit, or not recorded (older snapshots, which read as they rendered).
     significant_figures: int = 0

@@ -763,7 +763,11 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         Input(
             "Horizon",
             period(case.years, weeks),
-            "your answer" if horizon_years or weeks else "default",
+            "worked out from the hours and the people"
+            if case.weeks_inferred
+            else "your answer"
+            if horizon_years or weeks
+            else "default",
         ),
         *_short_work_inputs(case),
         Input(
@@ -794,6 +798,7 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         home_market=market,
         horizon_years=case.years,
         duration_weeks=weeks,
+        weeks_worked_out=case.weeks_inferred,
         annual_hours=case.annual_hours,
         team_size=case.people,
         inhouse_annual=result.inhouse.annual,

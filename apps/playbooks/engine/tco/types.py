@@ -27,6 +27,10 @@ ELSEWHERE = "other"
 # The demand pattern of work done once (the ``demand_pattern`` role's option): with no length answered, its weeks are
 # those its hours take its people (``once_weeks``).
 ONE_OFF = "one-off"
+# The longest work done once whose weeks are worked out when not answered: a short job (review 159). Longer work is
+# costed over whole years, as the weeks question's help promises when it is left empty (review 162: a 3-year one-off
+# programme, costed over the 52 weeks its yearly hours take, lost two of its years).
+SHORT_ONCE_WEEKS = 26
 
 
 def _positive_number(value: object) -> float | None:
@@ -40,9 +44,9 @@ def once_weeks(demand: object, hours: object, people: object, years: object = No
     people was contracted as a large deal and repeated every year of the horizon): its hours at full time
     (``FTE_HOURS`` a year) for its people, each read as the cost reads them when the other is not answered (the hours
     of the people's full-time years; the people the hours need, at least one). 0 (not work done once, or not known)
-    unless ``demand`` is ``ONE_OFF``, and when the weeks would run past the horizon (``years``, a year when not
-    answered) or ``MAX_WEEKS``: hours the people cannot work in that time are a slip the answer checks name, not a
-    length to cost."""
+    unless ``demand`` is ``ONE_OFF``, and when the weeks would run past ``SHORT_ONCE_WEEKS`` or the horizon
+    (``years``, a year when not answered): longer work is costed over whole years, and hours the people cannot work
+    in that time are a slip the answer checks name."""
     h, p = _positive_number(hours), _positive_number(people)
     if demand != ONE_OFF or (h is None and p is None):
         return 0
@@ -50,7 +54,7 @@ def once_weeks(demand: object, hours: object, people: object, years: object = No
     p = p if p is not None else max(1.0, round(h / FTE_HOURS, 1))
     weeks = max(math.ceil(h / (p * FTE_HOURS / WEEKS_A_YEAR) - 1e-9), 1)
     span = _positive_number(years)
-    return weeks if weeks <= min(MAX_WEEKS, round((span or 1) * WEEKS_A_YEAR)) else 0
+    return weeks if weeks <= min(SHORT_ONCE_WEEKS, round((span or 1) * WEEKS_A_YEAR)) else 0
 
 
 def currency(market: str) -> str:
