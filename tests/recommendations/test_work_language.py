@@ -246,3 +246,18 @@ def test_the_table_says_the_language_ranks_first_and_why_a_preferred_region_rank
         "rank before every other"
         not in buyer_client.get(reverse("recommendations:detail", args=[plain.pk])).content.decode()
     )
+
+
+def test_a_preferred_regions_way_out_says_the_language_still_ranks_first(reference: Playbook) -> None:
+    # Review 162: "Deliver from the Philippines on a working day moved 2 h later" was offered to a buyer needing German;
+    # accepting it left the work in Poland.
+    changes = {"work_language": "german", "preferred_region": "philippines"}
+    ev = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", **changes)
+    (conflict,) = [c for c in ev.conflicts if c.code.startswith("preferred_region:")]
+    kept, *freeing = conflict.options
+    said = "teams there do not commonly work in German, the language you said the team must work in"
+    assert freeing and all(said in o.costs for o in freeing) and said not in kept.costs
+    english = evaluated_case(
+        reference, "UK buyer: financial analysis for a UK retailer", preferred_region="philippines"
+    )
+    assert not any(said in o.costs for c in english.conflicts for o in c.options)

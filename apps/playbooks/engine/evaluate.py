@@ -1113,7 +1113,13 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         conflicts=(
             *_too_late(late, costed=goes_on, cost=cost, blocked=bool(blockers), run=run),
             *(() if blockers else _none_can_start(pb, needs, ranked_models, model_broke, later_cost)),
-            *req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
+            *_language_said(
+                req.conflicts(needs, locations, order, _overnight_locations(pb, location_contribs), breaches),
+                needs,
+                locations,
+                language,
+                speaks,
+            ),
         ),
         delivered_from=delivered_from,
         conditions=tuple(conditions.values()),
@@ -1300,6 +1306,36 @@ def _late(pb: CompiledPlaybook, needs: req.Requirements, ranked: tuple[RankedMod
         for m in ranked
         if broke.get(m.code) == {"start_within"} and m.score > best.score
     ]
+
+
+def _language_said(
+    conflicts: Iterable[req.Conflict],
+    needs: req.Requirements,
+    locations: Mapping[str, Mapping[str, Any]],
+    language: str,
+    speaks: frozenset[str],
+) -> tuple[req.Conflict, ...]:
+    """The trade-offs, where a preferred region's way out would still leave it below the locations working in the
+    language the team must work in: each option that frees the region says so (review 162: "Deliver from the
+    Philippines on a working day moved 2 h later" was offered to a buyer needing German, and changed nothing)."""
+    region = needs.preference("preferred_region")
+    if not speaks or region is None:
+        return tuple(conflicts)
+    wanted = [c for c, loc in locations.items() if {c, loc.get("region")} & set(region.value)]
+    if not wanted or any(c in speaks for c in wanted):
+        return tuple(conflicts)
+    said = (
+        f"; teams there do not commonly work in {language}, the language you said the team must work in, so it would "
+        "still rank after every location whose teams do"
+    )
+    out = []
+    for conflict in conflicts:
+        if conflict.code.startswith("preferred_region:"):
+            # The first option keeps the requirement; the others give it up to have the region.
+            kept, *freeing = conflict.options
+            conflict = replace(conflict, options=(kept, *(replace(o, costs=o.costs + said) for o in freeing)))
+        out.append(conflict)
+    return tuple(out)
 
 
 def _goes_on(horizon: Any, weeks: Any, demand: Any) -> bool:
