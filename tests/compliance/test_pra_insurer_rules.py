@@ -67,3 +67,9 @@ def test_the_banks_notice_is_a_regime_a_uk_insurer_does_not_read(reference: Play
     assert "pra-bank-outsourcing" not in insurer.regime_codes
     assert "bank" not in shown_text(insurer, "pra-ss2-21").lower().replace("bank of england", "")
     assert "notify-pra" in obligations(insurer, "pra-insurer-outsourcing")
+
+
+def test_a_bank_whose_work_is_not_critical_reads_no_notice(reference: Playbook) -> None:
+    # Review 162: the notice was listed for work the bank said supports no critical or important function.
+    ev = evaluated_case(reference, UK_BANK, critical_function=False)
+    assert "pra-bank-outsourcing" not in ev.regime_codes and "pra-ss2-21" in ev.regime_codes
