@@ -62,3 +62,17 @@ def test_research_the_provider_does_not_write_reads_none(reference: Playbook, au
 def test_a_us_buyer_reads_none(reference: Playbook) -> None:
     ev = evaluated_case(reference, US, **WRITES)
     assert not {"eu-mar-recommendations", "uk-mar-recommendations"} & set(ev.regime_codes)
+
+
+@pytest.mark.parametrize("country", ["switzerland", "outside-eu"])
+def test_a_buyer_in_europe_outside_the_eu_reads_mar_for_instruments_traded_in_the_eu(
+    reference: Playbook, country: str
+) -> None:
+    # Review 162: a Zurich buyer read "a buyer in the EU"; MAR reaches research on instruments traded on an EU venue
+    # wherever its producer is (Art. 2(1), (4)).
+    for regulated in ("eu", "other"):
+        ev = evaluated_case(reference, EU, buyer_eu_country=country, buyer_regulated_in=regulated, **WRITES)
+        assert "eu-mar-recommendations" in ev.regime_codes
+        said = [c for c in _conditions(ev) if "names everyone involved in producing it" in c]
+        assert len(said) == 1 and said[0].startswith("Where the research covers issuers or instruments traded on an EU")
+        assert "mar-recommendations-eu-buyer" not in {f.code for f in ev.fired}
