@@ -75,8 +75,8 @@ def _context(
         "error_summary": steps["error_summary"],
         "error_intro": _error_intro(result),
         # Only questions a change shows: a next step, headed and shown as one (review 163: "There is a problem").
-        "error_next_step": bool(result.shown_unanswered and not result.refused),
-        "error_title": "Your change needs an answer" if result.shown_unanswered and not result.refused else "",
+        "error_next_step": (next_step := bool(result.shown_unanswered and not result.refused)),
+        "error_title": "Your change needs an answer" if next_step else "",
         "playbook": compiled,  # its questions' fieldsets are drawn from parts made once per compiled playbook
         "can_edit": True,  # every field is editable: what-if stores nothing
         "can_save": request.membership.can_edit,

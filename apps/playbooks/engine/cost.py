@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.common.formatting import number, period, usd_range
+from apps.common.formatting import money, number, period, significant, usd_range
 from apps.common.formatting import years as in_years
 from apps.playbooks.engine.requirements import sources_naming
 from apps.playbooks.engine.tco.case import WEAK_MARK
@@ -161,6 +161,11 @@ class CostEstimate:
     def period(self) -> str:
         """What the cost covers, in words: "10 weeks" for a piece of work, else "3 years"."""
         return period(self.horizon_years, self.duration_weeks)
+
+    def amount(self, value: float) -> str:
+        """An amount of this cost as shown: in its currency, to its significant figures (£1,230,000), as the stored
+        cost's ``amount`` reads it."""
+        return money(significant(value, self.significant_figures), self.currency)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from apps.common.formatting import money, number, possessive, significant
+from apps.common.formatting import number, possessive
 from apps.playbooks.engine import reasons
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.checks import AnswerCheck
@@ -56,7 +56,7 @@ from apps.playbooks.engine.tco.estimate import (
     total_cost,
 )
 from apps.playbooks.engine.tco.simulate import PARALLEL, BridgeCost
-from apps.playbooks.engine.tco.types import INHOUSE_FTE, ONE_OFF, PEAK_SHARE, ModelSaving
+from apps.playbooks.engine.tco.types import INHOUSE_FTE, PEAK_SHARE, ModelSaving
 from apps.playbooks.engine.types import PHASES, REQUIREMENT_ROLES, VERDICT_LABELS, Condition
 from apps.playbooks.engine.visibility import Visibility, visibility, visible_answers
 
@@ -1072,7 +1072,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
                 # Review 136: asked for a reason other than cost beside a bridge plan likely cheaper than in-house;
                 # review 138: its label then read "in-house is likely cheaper", and "the plan the trade-offs cost";
                 # review 141: a plan dearer still was left out.
-                gap = money(significant(abs(planned[1]), cost.significant_figures), cost.currency)
+                gap = cost.amount(abs(planned[1]))
                 dearer = replace(
                     dearer,
                     text=f"{dearer.text}, priced for the whole period as if it stayed. As a bridge to "
@@ -1321,7 +1321,7 @@ def _language_said(
     region = needs.preference("preferred_region")
     if not speaks or region is None:
         return tuple(conflicts)
-    wanted = [c for c, loc in locations.items() if {c, loc.get("region")} & set(region.value)]
+    wanted = [c for c, loc in locations.items() if req.preferred_here(needs, c, loc)]
     if not wanted or any(c in speaks for c in wanted):
         return tuple(conflicts)
     said = (
@@ -1341,7 +1341,7 @@ def _language_said(
 def _goes_on(horizon: Any, weeks: Any, demand: Any) -> bool:
     """Work that goes on for two years or more (not a piece of work done once, with or without its length): long
     enough for a stop-gap to hand over to the model the answers favour."""
-    if weeks or demand == ONE_OFF:
+    if weeks or demand == req.ONE_OFF:
         return False
     return isinstance(horizon, int | float) and not isinstance(horizon, bool) and horizon >= 2
 
@@ -1427,9 +1427,7 @@ def _bridge_plan(late: _Late, cost: CostEstimate, run: BridgeCost | None) -> tup
     extra = run.extra
     plan = favoured.horizon[1] + extra
     saving = cost.inhouse_horizon[1] - plan
-
-    def amount(value: float) -> str:
-        return money(significant(value, cost.significant_figures), cost.currency)
+    amount = cost.amount
 
     against = (
         f"about {amount(saving)} less than in-house" if saving >= 0 else f"about {amount(-saving)} more than in-house"
@@ -1545,10 +1543,7 @@ def _later_priced(best: RankedModel, priced: CostEstimate | None) -> str:
     model = next((m for m in priced.models if m.model == best.code), None) if priced is not None else None
     if priced is None or not priced.available or model is None or model.horizon is None or not model.savings:
         return ""
-
-    def amount(value: float) -> str:
-        return money(significant(value, priced.significant_figures), priced.currency)
-
+    amount = priced.amount
     saving = model.savings[1]
     against = (
         f"about {amount(saving)} less than in-house" if saving >= 0 else f"about {amount(-saving)} more than in-house"

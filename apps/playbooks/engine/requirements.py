@@ -50,8 +50,7 @@ the questions holding ``types.REQUIREMENT_ROLES``):
   catalogue's ``ramp_up_months``) is longer breaks it; the catalogue's launch times are for a team up to the size
   ``LaunchScale`` reads from the cost assumptions (``launch_at_scale``), and a larger team (``team_size``) is moved
   as a team, which takes at least that figure's months, whatever model it is bought as (``launch_months``),
-  unless the work is done once or in season (``demand_pattern`` one of ``BENCH_PATTERNS``, or ``duration_weeks``
-  or ``peak_share`` answered), which a provider staffs from its bench;
+  unless the work is done once or in season (``staffed_from_bench``), which a provider staffs from its bench;
 - preferences: ``preferred_region`` (a location code or a region name), ``overnight_turnaround``
   (yes/no), ``cost_priority`` (``lowest`` makes cost a preference).
 
@@ -196,9 +195,8 @@ class Requirements:
     # a location's cost index scales that part alone, as the cost does (``tco.case.located_index``). None: all of it.
     rate_share: float | None = None
     # The people the work needs at full capacity (the ``team_size`` answer): a team larger than ``LaunchScale.team``
-    # launches no sooner than a team moved as a team (``launch_months``). None: not answered, or work done once
-    # (``demand_pattern`` one-off, or ``duration_weeks``) or in season (seasonal, or ``peak_share``), which a
-    # provider staffs from its bench.
+    # launches no sooner than a team moved as a team (``launch_months``). None: not answered, or work done once or
+    # in season (``staffed_from_bench``), which a provider staffs from its bench.
     team: float | None = None
 
     def get(self, code: str) -> Requirement | None:
@@ -383,7 +381,10 @@ def derive(
 
 # The ``demand_pattern`` answers of work a provider staffs from its bench rather than moves as a team: done once, or
 # in season (review 155: a one-off 8-week job for sixty was to start in 3 months).
-BENCH_PATTERNS = ("one-off", "seasonal")
+# The demand pattern of work done once: with no length answered, its weeks are those its hours take its people
+# (``tco.types.once_weeks``).
+ONE_OFF = "one-off"
+BENCH_PATTERNS = (ONE_OFF, "seasonal")
 
 
 def staffed_from_bench(answers: Mapping[str, Any]) -> bool:
@@ -770,7 +771,7 @@ def _preference_conflicts(
     out = []
     region = requirements.preference("preferred_region")
     if region is not None:
-        wanted = [c for c, loc in locations.items() if {c, loc.get("region")} & set(region.value)]
+        wanted = [c for c, loc in locations.items() if preferred_here(requirements, c, loc)]
         for req_code in sorted({r for c in wanted for r in broken.get(c, set())}):
             if all(req_code in broken.get(c, set()) for c in wanted):
                 req = requirements.get(req_code)

@@ -473,7 +473,7 @@ def _short_work_inputs(case: Case) -> tuple[Input, ...]:
         f"provider fees, seats and hours for these weeks ({months} months{part}), and in-house the same hours over "
         "the same weeks"
     )
-    if case.weeks_inferred:
+    if case.weeks_worked_out:
         covered = (
             f"work done once, with no length answered: {number(case.annual_hours)} hours for "
             f"{number(case.people)} {'person' if case.people == 1 else 'people'} at full time "
@@ -593,7 +593,7 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         quote_rise=_rise(a.get("quote_rise")),
         negotiated=a.get("critical") is True,
     )
-    return replace(case, weeks_inferred=True) if weeks and not given else case
+    return replace(case, weeks_worked_out=True) if weeks and not given else case
 
 
 def _budget_fx(value: Any) -> float | None:
@@ -764,7 +764,7 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
             "Horizon",
             period(case.years, weeks),
             "worked out from the hours and the people"
-            if case.weeks_inferred
+            if case.weeks_worked_out
             else "your answer"
             if horizon_years or weeks
             else "default",
@@ -798,7 +798,7 @@ def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) 
         home_market=market,
         horizon_years=case.years,
         duration_weeks=weeks,
-        weeks_worked_out=case.weeks_inferred,
+        weeks_worked_out=case.weeks_worked_out,
         annual_hours=case.annual_hours,
         team_size=case.people,
         inhouse_annual=result.inhouse.annual,

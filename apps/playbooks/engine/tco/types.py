@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from apps.playbooks.engine.requirements import ONE_OFF
+
 Triple = tuple[float, float, float]
 DRAWS = 10_000
 MAX_YEARS = 10
@@ -24,9 +26,6 @@ MARKET_NAMES = {"us": "US", "uk": "UK", "eu": "EU"}  # as "in-house in the US" r
 ELSEWHERE = "other"
 
 
-# The demand pattern of work done once (the ``demand_pattern`` role's option): with no length answered, its weeks are
-# those its hours take its people (``once_weeks``).
-ONE_OFF = "one-off"
 # The longest work done once whose weeks are worked out when not answered: a short job (review 159). Longer work is
 # costed over whole years, as the weeks question's help promises when it is left empty (review 162: a 3-year one-off
 # programme, costed over the 52 weeks its yearly hours take, lost two of its years).
@@ -154,7 +153,7 @@ class Case:
     # standard terms at the light contracting figure (review 136: a bank's critical modelling contracted for £3,970).
     negotiated: bool = False
     # ``weeks`` were worked out from the hours and the people (``once_weeks``), not answered.
-    weeks_inferred: bool = False
+    weeks_worked_out: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.years <= MAX_YEARS:
