@@ -672,6 +672,18 @@ def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
     )
 
 
+def later_start_text(ev: EvaluationRecord, model: CostModel) -> str:
+    """Beside the figures of the model a later start frees, when no model can be used as answered (the cost prices it
+    alone, from its own launch): that they are for that later start, not the date given; "" otherwise (review 159:
+    "Likely cost: not estimated" beside "KPO wins, on conditions")."""
+    if not ev.no_model_usable or model.model not in ev.ruled_out_by_date:
+        return ""
+    return (
+        f"No model can start by the date you gave, so that prices {model.name} from its own launch, as if the work "
+        "started when it can: the start-date trade-off says when."
+    )
+
+
 def bridge_headline(ev: EvaluationRecord, model: CostModel) -> str:
     """Beside a verdict whose cost argues against the model recommended, where that model may be only a bridge to the
     one the answers favour (``bridge_text``) and the start-date trade-off costs that plan as one: the plan's likely
@@ -704,6 +716,7 @@ def _cost_caveat(ev: EvaluationRecord) -> CostCaveat | None:
     also = "".join(
         f" {text}"
         for text in (
+            later_start_text(ev, model),
             bridge_text(ev, model),
             quote_where(ev, model),
             cheaper_model_text(ev, model),

@@ -177,13 +177,10 @@ def _cheaper_rows(cost: Cost) -> Iterator[list[str]]:
 def _start_date_notes(ev: EvaluationRecord) -> dict[str, str]:
     """By model code, what the page says beside a model's figures when the start date rules out the model the answers
     favour (review 127: the CSV listed the stop-gap's saving and the favoured model's without a word of either)."""
-    late = ev.favoured_conflicts
-    if not late:
-        return {}
     notes = dict.fromkeys(
         ev.ruled_out_by_date, "your start date rules it out: costed from its own launch, as the trade-off offers it"
     )
-    if ev.models and ev.models[0].code not in notes:
+    if ev.favoured_conflicts and ev.models and ev.models[0].code not in notes:
         notes[ev.models[0].code] = (
             "the best that can start by your date, priced for the whole period as if it stayed: it may be only a "
             "bridge to the model your answers favour (the result's trade-offs cost that plan)"

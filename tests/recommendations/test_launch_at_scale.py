@@ -39,7 +39,10 @@ def test_sixty_people_within_a_month_leaves_no_model_and_says_so(reference: Play
     project = next(m for m in ev.models if m.code == "project")
     assert any(MOVED in why and "for a team of up to 50 people" in why for why in project.excluded_because)
     assert NO_MODEL_FITS.text in {c.text for c in ev.conditions}
-    assert not ev.cost.available and ev.cost.reason == NO_MODEL_COST  # not "no price for this function"
+    # The cost prices the model a later start frees, from its own launch, alone (review 159: "not estimated"), not
+    # "no price for this function", and no model that cannot start is priced as if it could.
+    assert ev.cost.available and [m.model for m in ev.cost.models] == ["own-centre"]
+    assert ev.cost.reason != NO_MODEL_COST
     (start,) = [c for c in ev.conflicts if c.kind == "start"]
     assert start.text.startswith("No engagement model can start within 1 month for a team of 60: a team larger than 50")
     texts = [o.text for o in start.options]
@@ -100,6 +103,18 @@ def test_the_page_and_the_memo_name_no_model(
     memo = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", render_memo_html(rec, "http://testserver/"))))
     assert "No engagement model can be used as the answers stand" in memo and "Recommended:" not in memo
     assert memo.count("No engagement model can start within 1 month for a team of 500") == 1  # review 155: twice
+    # Review 159: the model a later start frees is costed, and every place its figures appear says so.
+    said = (
+        "No model can start by the date you gave, so that prices Own captive centre (GCC) from its own launch, as if "
+        "the work started when it can: the start-date trade-off says when."
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert said in text and said in memo
+    assert "Likely cost, Own captive centre (GCC), started when it can" in memo and "not estimated" not in memo
+    assert "(your start date rules it out: costed from its own launch, as the" in text
+    rows = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode("utf-8-sig")
+    saving = next(line for line in rows.splitlines() if ',"Saving against in-house","saving",' in line)
+    assert saving.startswith('"Own captive centre (GCC)"') and "your start date rules it out" in saving
 
 
 def test_one_off_or_seasonal_work_is_staffed_from_a_bench_not_moved_as_a_team(reference: Playbook) -> None:
@@ -220,12 +235,14 @@ def test_of_two_start_dates_giving_the_same_result_the_nearer_is_listed(referenc
 def test_the_later_start_that_frees_a_model_is_priced_from_its_launch(reference: Playbook) -> None:
     # Review 159: "KPO wins, on conditions" with every model ruled out by the start date read no figure anywhere.
     ev = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", **_team(60, "within-month"))
-    assert not ev.cost.available and ev.cost.reason == NO_MODEL_COST
+    assert ev.cost.available and [m.model for m in ev.cost.models] == ["captive-team"]
     (start,) = [c for c in ev.conflicts if c.kind == "start"]
     later = start.options[0]
     assert later.text == "Start later and go with Dedicated team at the provider"
     assert "; priced from its own launch, Dedicated team at the provider likely costs £" in later.costs
-    assert "(the cost section prices no model, as none can start by the date you gave)" in later.costs
+    assert later.costs.endswith(", as the cost section prices it")
+    (priced,) = ev.cost.models  # the option's figure is the cost section's
+    assert ev.cost.amount(priced.horizon[1]) in later.costs
     # The figure is that model's own cost when a later start makes it usable.
     freed = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", **_team(60, "one-to-three"))
     top = next(m for m in freed.cost.models if m.model == "captive-team")

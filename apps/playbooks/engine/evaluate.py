@@ -1041,19 +1041,22 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         if goes_on:
             costed += [m.model.code for m in late[:1] if m.model.code not in costed]
         entity_role = _entity_at(role, needs, delivered_from, locations)
-        # With no model usable, the one a later start frees is priced from its own launch, for the trade-off's option.
+        # With no model usable, the one a later start frees is priced from its own launch: the cost section shows it,
+        # marked as ruled out by the date, and the trade-off's option names its figures (review 159: "KPO wins, on
+        # conditions" beside "Likely cost: not estimated", though the way out was a start a few months later).
         if not eligible and (later := _start_later_model(needs, ranked_models, model_broke)) is not None:
             later_cost = _cost(pb, [later.code], entity_role, seen.questions, delivered_from)
-        cost = (
-            _cost(pb, costed, entity_role, seen.questions, delivered_from)
-            if eligible
-            else CostEstimate(
+        if eligible:
+            cost = _cost(pb, costed, entity_role, seen.questions, delivered_from)
+        elif later_cost is not None and later_cost.available:
+            cost = later_cost
+        else:
+            cost = CostEstimate(
                 available=False,
                 function=str(role("function") or ""),
                 reason=NO_MODEL_COST,
                 home_market=str(role("home_market") or "us"),
             )
-        )
         if goes_on and late and cost.available and pb.catalogue.cost_assumptions:
             # The stop-gap run until the favoured model has launched, for the bridge option's plan (``_bridge_plan``).
             run = _bridge_run(pb, late[0], entity_role, delivered_from)
@@ -1539,7 +1542,8 @@ def _start_later_model(needs: req.Requirements, ranked: tuple[RankedModel, ...],
 
 def _later_priced(best: RankedModel, priced: CostEstimate | None) -> str:
     """What ``best`` likely costs from its own launch, beside the later start that frees it (review 159: "KPO wins, on
-    conditions" with every model ruled out read no figure at all); "" when it was not costed."""
+    conditions" with every model ruled out read no figure at all; the cost section prices it too); "" when it was not
+    costed."""
     model = next((m for m in priced.models if m.model == best.code), None) if priced is not None else None
     if priced is None or not priced.available or model is None or model.horizon is None or not model.savings:
         return ""
@@ -1550,7 +1554,7 @@ def _later_priced(best: RankedModel, priced: CostEstimate | None) -> str:
     )
     return (
         f"; priced from its own launch, {best.name} likely costs {amount(model.horizon[1])} over {priced.period}, "
-        f"{against} (the cost section prices no model, as none can start by the date you gave)"
+        f"{against}, as the cost section prices it"
     )
 
 

@@ -967,8 +967,12 @@ class EvaluationRecord:
     @property
     def ruled_out_by_date(self) -> frozenset[str]:
         """The codes of the models the start date alone rules out although the answers favour them (a trade-off's
-        ``start_within:<code>``): the cost table marks the one costed beside the model that can start."""
-        return frozenset(c.code.removeprefix("start_within:") for c in self.favoured_conflicts)
+        ``start_within:<code>``): the cost table marks the one costed beside the model that can start. With no model
+        usable and the start date a trade-off, the one a later start frees, which the cost prices alone."""
+        favoured = frozenset(c.code.removeprefix("start_within:") for c in self.favoured_conflicts)
+        if self.no_model_usable and self.start_conflict is not None and self.cost.available:
+            return favoured | {m.model for m in self.cost.models}
+        return favoured
 
     @property
     def favoured_model_ruled_out(self) -> bool:
