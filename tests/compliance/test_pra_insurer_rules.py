@@ -36,10 +36,11 @@ def test_a_uk_insurer_reads_the_insurers_rules_beside_ss2_21(reference: Playbook
     ev = evaluated_case(reference, UK_BANK, buyer_sector="insurer")
     assert {"pra-ss2-21", "pra-insurer-outsourcing"} <= set(ev.regime_codes)
     duties = obligations(ev, "pra-insurer-outsourcing")
-    assert duties["notify-pra"][:2] == (
+    assert obligations(ev, "pra-insurer-notice")["notify-pra"][:2] == (
         "PRA Rulebook, Conditions Governing Business 7.3 (from Solvency II Directive Art. 49(3))",
         RULEBOOK,
     )
+    assert "notify-pra" not in duties
     assert duties["outsourcing-conditions"][:2] == (
         "PRA Rulebook, Conditions Governing Business 7.1, 7.1A and 7.4",
         RULEBOOK,
@@ -50,7 +51,7 @@ def test_a_uk_insurer_reads_the_insurers_rules_beside_ss2_21(reference: Playbook
 @pytest.mark.parametrize("changes", [{"buyer_regulated_in": "eu"}, {"buyer_regulated_in": "us"}])
 def test_an_insurer_regulated_elsewhere_does_not_read_them(reference: Playbook, changes: dict[str, object]) -> None:
     codes = evaluated_case(reference, UK_BANK, buyer_sector="insurer", **changes).regime_codes
-    assert "pra-insurer-outsourcing" not in codes
+    assert "pra-insurer-outsourcing" not in codes and "pra-insurer-notice" not in codes
 
 
 def test_the_banks_notice_is_a_regime_a_uk_insurer_does_not_read(reference: Playbook) -> None:
@@ -66,10 +67,21 @@ def test_the_banks_notice_is_a_regime_a_uk_insurer_does_not_read(reference: Play
     insurer = evaluated_case(reference, UK_BANK, buyer_sector="insurer")
     assert "pra-bank-outsourcing" not in insurer.regime_codes
     assert "bank" not in shown_text(insurer, "pra-ss2-21").lower().replace("bank of england", "")
-    assert "notify-pra" in obligations(insurer, "pra-insurer-outsourcing")
+    assert "notify-pra" in obligations(insurer, "pra-insurer-notice")
 
 
 def test_a_bank_whose_work_is_not_critical_reads_no_notice(reference: Playbook) -> None:
     # Review 162: the notice was listed for work the bank said supports no critical or important function.
     ev = evaluated_case(reference, UK_BANK, critical_function=False)
     assert "pra-bank-outsourcing" not in ev.regime_codes and "pra-ss2-21" in ev.regime_codes
+
+
+def test_an_insurer_whose_work_is_not_critical_reads_no_notice(reference: Playbook) -> None:
+    # Review 162: the insurer's notice (CGB 7.3), titled for a critical or important function, was listed for work the
+    # insurer said supports none; its other outsourcing rules still apply.
+    ev = evaluated_case(reference, UK_BANK, buyer_sector="insurer", critical_function=False)
+    assert "pra-insurer-notice" not in ev.regime_codes
+    assert {"pra-insurer-outsourcing", "pra-ss2-21"} <= set(ev.regime_codes)
+    assert set(obligations(ev, "pra-insurer-outsourcing")) == {"outsourcing-conditions"}
+    critical = evaluated_case(reference, UK_BANK, buyer_sector="insurer", critical_function=True)
+    assert {"pra-insurer-notice", "pra-insurer-outsourcing"} <= set(critical.regime_codes)

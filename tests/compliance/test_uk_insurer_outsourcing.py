@@ -23,7 +23,7 @@ def pra_obligations(ev: Any, code: str) -> dict[str, Any]:
 
 def test_an_insurer_is_given_the_insurers_notification_rule(reference: Playbook) -> None:
     ev = evaluated_case(reference, UK_BANK, buyer_sector="insurer")
-    insurer = pra_obligations(ev, "pra-insurer-outsourcing")["notify-pra"]
+    insurer = pra_obligations(ev, "pra-insurer-notice")["notify-pra"]
     assert insurer["citation"].startswith("PRA Rulebook, Conditions Governing Business 7.3")
     assert insurer["source_url"].startswith("https://www.prarulebook.co.uk/")
     assert insurer["title"].startswith("An insurer")
