@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.playbooks.engine import ENGINE_VERSION, CompiledPlaybook, Evaluation
+from apps.playbooks.code_version import scoring_code_version
+from apps.playbooks.engine import CompiledPlaybook, Evaluation
 from apps.playbooks.engine.answers import MARKET_ROLE, answer_text
 from apps.playbooks.engine.counterfactuals import Flip
 from apps.recommendations.snapshot.guidance import select_guidance
@@ -90,7 +91,7 @@ def written_snapshot(
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "created": timezone.now().isoformat(),
-        "engine_version": ENGINE_VERSION,
+        "engine_version": scoring_code_version(),
         "playbook": {"id": compiled.id, "version": compiled.version, "title": compiled.title},
         "thresholds": {"wins": compiled.wins_threshold, "conditional": compiled.conditional_threshold},
         "sections": {s.code: s.title for s in compiled.sections},
