@@ -378,3 +378,12 @@ def test_a_save_over_a_colleagues_change_still_says_when_it_cannot_be_submitted(
         buyer_client.post(url, {hours: "", f"{hours}__loaded": stamp}, HTTP_HX_REQUEST="true").content.decode(), hours
     )
     assert "Answer removed" in cleared and "changed this answer at" in cleared and not cleared.endswith("Saved.")
+
+
+def test_the_part_time_check_gives_the_full_time_equivalents_as_the_cost_does() -> None:
+    # Review 166: the check read "1.1 full-time equivalents" beside the cost's "1.05" for 2,100 hours.
+    (check,) = answer_checks(annual_hours=2100, team_size=2, demand="steady")
+    assert "In-house is priced at the 1.05 full-time equivalents the hours need" in check.text
+    # Work done once that the people finish within a year is a piece of work: the check asks for its weeks instead.
+    (once,) = answer_checks(annual_hours=2100, team_size=2, demand="one-off", horizon=3)
+    assert "costed as done in about 28 weeks" in once.text and once.roles == ("duration_weeks",)

@@ -36,13 +36,17 @@ def test_the_weeks_are_the_hours_at_full_time_for_the_people() -> None:
     assert once_weeks("one-off", 240, 3) == 3  # 240 h ÷ (3 × 2,000 h ÷ 52) = 2.08 weeks
     assert once_weeks("one-off", 3000, 10) == 8
     assert once_weeks("one-off", 240, None) == 7  # one person, as the cost reads no team
-    assert once_weeks("one-off", None, 4) == 0  # the people's full-time year: 52 weeks, past 26
+    assert once_weeks("one-off", None, 4) == 0  # the people's full-time year: a year's hours, not a piece of work
     # Within the horizon (a year when not answered), at most two years: past it, hours no one can work in that time
     # are a slip the answer checks name, not a length to cost.
     assert once_weeks("one-off", 7000, 2) == 0 and once_weeks("one-off", 10**6, 1, 10) == 0
-    # Past 26 weeks, whole years, as the weeks question's help promises when it is left empty (review 162: a 3-year
-    # one-off programme of 6,000 hours for 3 people was costed over the 52 weeks one year's hours take).
-    assert once_weeks("one-off", 6000, 3, 3) == 0 and once_weeks("one-off", 2000, 2, 1) == 26
+    # Hours the people finish within a year are the whole piece of work, as the hours question asks for them, costed
+    # once whatever the horizon (review 166: 2,100 hours for 2 people, 28 weeks, was costed in each of 3 years).
+    assert once_weeks("one-off", 2000, 2, 1) == 26 and once_weeks("one-off", 2100, 2, 3) == 28
+    assert once_weeks("one-off", 3999, 2, 3) == 52
+    # Hours that keep the people busy a full year or more are a year's of a longer programme: whole years, as the
+    # weeks question's help promises when it is left empty (review 162: 30,000 hours a year for 15 people over 3).
+    assert once_weeks("one-off", 6000, 3, 3) == once_weeks("one-off", 30000, 15, 3) == 0
     assert once_weeks("steady", 240, 3) == once_weeks("seasonal", 240, 3) == once_weeks("one-off", None, None) == 0
 
 
@@ -70,6 +74,24 @@ def test_a_longer_horizon_does_not_repeat_work_done_once(reference: Playbook) ->
     three = evaluated_case(reference, STUDY, **{**JOB, "horizon": 3})
     assert three.cost.available and three.cost.horizon_years == 1
     assert [m.horizon for m in three.cost.models] == [m.horizon for m in one.cost.models]
+
+
+def test_a_job_past_half_a_year_is_still_costed_once(reference: Playbook) -> None:
+    # Review 166: past 26 weeks the worked-out length was dropped and the hours repeated in each year of the horizon:
+    # 2,100 hours for 2 people cost $340,000 over 3 years against $101,000 for 2,000 hours over 26 weeks.
+    job = {**JOB, "annual_hours": 2100, "team_size": 2, "horizon": 3}
+    skipped = evaluated_case(reference, STUDY, **job)
+    given = evaluated_case(reference, STUDY, **{**job, "duration_weeks": 28})
+    assert skipped.cost.duration_weeks == 28 and skipped.cost.weeks_worked_out
+    assert [m.horizon for m in skipped.cost.models] == [m.horizon for m in given.cost.models]
+    shorter = evaluated_case(reference, STUDY, **{**job, "annual_hours": 2000})
+    assert shorter.cost.duration_weeks == 26
+    likely = {m.model: m.horizon[1] for m in skipped.cost.models}
+    for m in shorter.cost.models:
+        assert likely[m.model] < 1.25 * m.horizon[1], (m.model, likely[m.model], m.horizon[1])
+    # No parallel running or exit for work done once that no team of the buyer's does today.
+    for m in skipped.cost.models:
+        assert not [line for line in m.lines if "parallel running" in line.label or line.label.startswith("Exit")]
 
 
 def test_a_long_one_off_programme_keeps_its_years(reference: Playbook) -> None:

@@ -109,7 +109,7 @@ def _part_time(hours: float, people: float) -> AnswerCheck | None:
     fte = hours / FTE_HOURS
     return AnswerCheck(
         f"{number(hours)} hours a year for {_people(people)} is {number(round(each))} hours each, less than a "
-        f"full-time year (about {number(FTE_HOURS)} hours). In-house is priced at the {number(round(fte, 1))} "
+        f"full-time year (about {number(FTE_HOURS)} hours). In-house is priced at the {number(round(fte, 2))} "
         f"full-time equivalents the hours need, a dedicated team at all {_people(people)} full-time, so the two are "
         f"not like for like: if the {_people(people)} do this work full-time, answer the hours they work "
         f"({number(round(people * FTE_HOURS))}); if the hours are right, a provider would staff about "

@@ -16,7 +16,6 @@ from apps.playbooks.engine.tco.types import (
     DRAWS,
     MANAGED_LAUNCH,
     QUOTE_RISE,
-    SHORT_ONCE_WEEKS,
     TEAM_KINDS,
     Case,
     Figure,
@@ -129,7 +128,7 @@ NAMED_PEOPLE = 2
 CONTRACTING = "Contracting and due diligence"
 # A piece of work done once in this many weeks or fewer is a short purchase, contracted on the provider's standard
 # terms whatever its size (the product's assumption); its weeks are worked out when not answered (``once_weeks``).
-SHORT_WORK_WEEKS = SHORT_ONCE_WEEKS
+SHORT_WORK_WEEKS = 26
 PEAK_KINDS = ("team", "bot", "owned")  # a team committed all year: seasonal work's peak needs cover beside it
 OWN_CENTRE = "Your own centre (staff at cost, entity, facilities, HR)"
 LAUNCH = "Launch and ramp-up (cost that buys no output yet)"

@@ -26,12 +26,6 @@ MARKET_NAMES = {"us": "US", "uk": "UK", "eu": "EU"}  # as "in-house in the US" r
 ELSEWHERE = "other"
 
 
-# The longest work done once whose weeks are worked out when not answered: a short job (review 159). Longer work is
-# costed over whole years, as the weeks question's help promises when it is left empty (review 162: a 3-year one-off
-# programme, costed over the 52 weeks its yearly hours take, lost two of its years).
-SHORT_ONCE_WEEKS = 26
-
-
 def _positive_number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
         return None
@@ -43,17 +37,23 @@ def once_weeks(demand: object, hours: object, people: object, years: object = No
     people was contracted as a large deal and repeated every year of the horizon): its hours at full time
     (``FTE_HOURS`` a year) for its people, each read as the cost reads them when the other is not answered (the hours
     of the people's full-time years; the people the hours need, at least one). 0 (not work done once, or not known)
-    unless ``demand`` is ``ONE_OFF``, and when the weeks would run past ``SHORT_ONCE_WEEKS`` or the horizon
-    (``years``, a year when not answered): longer work is costed over whole years, and hours the people cannot work
-    in that time are a slip the answer checks name."""
+    unless ``demand`` is ``ONE_OFF`` and the people can finish the hours within a year: the hours question asks, of
+    work done once and finished within a year, for the hours of the whole piece of work, so those hours are costed
+    once, over the weeks they take, whatever the horizon (review 166: a 28-week study was costed as if it recurred in
+    each of three years, at three times a 26-week one's cost). Hours that keep the people busy a full year or more are
+    a year's hours of a longer programme, costed over the horizon's whole years, as the weeks question's help says
+    when it is left empty (review 162: a 3-year programme of 30,000 hours a year for 15 people had been costed over
+    one year). Within the horizon (``years``, a year when not answered) too."""
     h, p = _positive_number(hours), _positive_number(people)
     if demand != ONE_OFF or (h is None and p is None):
         return 0
     h = h if h is not None else (p or 0) * FTE_HOURS
     p = p if p is not None else max(1.0, round(h / FTE_HOURS, 1))
+    if h >= p * FTE_HOURS:
+        return 0
     weeks = max(math.ceil(h / (p * FTE_HOURS / WEEKS_A_YEAR) - 1e-9), 1)
     span = _positive_number(years)
-    return weeks if weeks <= min(SHORT_ONCE_WEEKS, round((span or 1) * WEEKS_A_YEAR)) else 0
+    return weeks if weeks <= round((span or 1) * WEEKS_A_YEAR) else 0
 
 
 def currency(market: str) -> str:
