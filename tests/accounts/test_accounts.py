@@ -664,3 +664,16 @@ def test_a_person_an_owner_removed_is_told_so_not_that_they_have_no_organisation
     fresh.force_login(newcomer)
     page = html.unescape(fresh.get(reverse("questionnaire:list")).content.decode())
     assert "You're not in an organisation yet" in page and "removed this account" not in page
+
+
+def test_a_password_page_heads_its_refusal_as_a_problem(client: Client, buyer_client: Client) -> None:
+    # Review 166: the error summary took the page's own title ("Password change", "Password reset") as its heading.
+    for answer in (
+        buyer_client.post(
+            reverse("accounts:password_change"),
+            {"old_password": "not-the-password", "new_password1": "x", "new_password2": "y"},
+        ),
+        client.post(reverse("accounts:password_reset"), {"email": "x@y"}),
+    ):
+        page = answer.content.decode()
+        assert '<h2 class="h4" id="error-summary-title">There is a problem</h2>' in page, page[:2000]
