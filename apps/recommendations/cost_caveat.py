@@ -101,16 +101,27 @@ UNLIKELY_CHANCE = 0.1
 CHEAPER_MODEL_SHARE = 0.9
 
 
-def verdict_words(ev: EvaluationRecord, *, short: bool = False) -> str:
-    """The verdict in words, with what the cost says against it (``CostCaveat.headline``); ``short``: only the
-    headline's first two parts ("on fit; likely to cost 12% more than in-house"), for a page's title, which a screen
-    reader reads out on every load (review 76: 216 characters with the chance and the exchange rate's age)."""
+# Beside a verdict for KPO when every engagement model breaks a requirement the buyer set: the band is the fit's, as
+# the tally gives it, but nothing can go ahead as answered (review 164: "KPO wins" right above "No engagement model can
+# be used"; a procurement team reads the bare words as "go ahead").
+NO_MODEL_QUALIFIER = "but no engagement model can be used as answered"
+
+
+def verdict_qualifier(ev: EvaluationRecord, *, short: bool = False) -> str:
+    """What the verdict's words carry in brackets: that no model can be used as answered, where so, then what the cost
+    says against it (``CostCaveat.shown``; ``short``: its first two parts); "" when neither has anything to add."""
+    held = NO_MODEL_QUALIFIER if ev.no_model_usable and ev.verdict != "doesnt_win" else ""
     caveat = cost_caveat(ev)
-    if caveat is None:
-        return ev.verdict_label
-    if short and caveat.headline:
-        return f"{ev.verdict_label} ({_lead(caveat.headline)})"
-    return caveat.verdict(ev.verdict_label)
+    said = "" if caveat is None else _lead(caveat.headline) if short and caveat.headline else caveat.shown
+    return "; ".join(part for part in (held, said) if part)
+
+
+def verdict_words(ev: EvaluationRecord, *, short: bool = False) -> str:
+    """The verdict in words, with what qualifies it (``verdict_qualifier``); ``short``: only the cost headline's first
+    two parts ("on fit; likely to cost 12% more than in-house"), for a page's title, which a screen reader reads out on
+    every load (review 76: 216 characters with the chance and the exchange rate's age)."""
+    qualifier = verdict_qualifier(ev, short=short)
+    return f"{ev.verdict_label} ({qualifier})" if qualifier else ev.verdict_label
 
 
 def cost_note(ev: EvaluationRecord) -> str:
@@ -405,6 +416,7 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
         f"cost less than keeping it in-house."
         + (f" {_export_rates(ev)}" if ev.export_rates_at_home else "")
         + (f" {_weak_rate(ev, found)}" if found.weak else "")
+        + (f" {bridge}" if (bridge := bridge_text(ev, found)) else "")
         + _cheaper_option(ev, found)
     )
 
@@ -431,12 +443,19 @@ def _weak_rate(ev: EvaluationRecord, fees: ProviderFees) -> str:
 
 
 def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
-    """Beside a buyer elsewhere's recommended model: the costed model with the lowest level, when it is likely to
-    cost a tenth or more less (the verdict ranks on fit, so the cheapest may not be the one recommended). A model
-    priced per deliverable is not offered: its cost follows the count of deliverables answered, not the hours, so
-    set beside hourly-priced models it can look far cheaper for the same work."""
-    by_deliverable = {m.code for m in ev.models if m.pricing_basis == "per_deliverable"}
-    costed = [f for f in ev.cost.costed_fees if f is not top and f.model not in by_deliverable]
+    """Beside a buyer elsewhere's recommended model: the costed model meeting every requirement with the lowest level,
+    when it is likely to cost a tenth or more less (the verdict ranks on fit, so the cheapest may not be the one
+    recommended), said as ``cheaper_model_text`` says it for a buyer with a benchmark. A model priced per deliverable
+    is not offered: its cost follows the count of deliverables answered, not the hours, so set beside hourly-priced
+    models it can look far cheaper for the same work. Nor is one a requirement rules out (review 164: an own centre
+    the start date ruled out was put forward as "would likely cost less", priced as if it ran from month 1)."""
+    basis_of = {m.code: m.pricing_basis for m in ev.models}
+    excluded = {m.code for m in ev.models if m.excluded_because}
+    costed = [
+        f
+        for f in ev.cost.costed_fees
+        if f is not top and basis_of.get(f.model) != "per_deliverable" and f.model not in excluded
+    ]
     if not costed or top.level is None:
         return ""
     cheapest = min(costed, key=lambda f: f.level[1] if f.level else 0)
@@ -448,9 +467,16 @@ def _cheaper_option(ev: EvaluationRecord, top: ProviderFees) -> str:
         if _quoted(ev, top.model) and not _quoted(ev, cheapest.model)
         else ""
     )
+    if not basis and basis_of.get(cheapest.model) in UNPUBLISHED_PRICE_BASES and not _quoted(ev, cheapest.model):
+        # Review 164: a managed service's price, the product's own estimate, was put forward with no word of it.
+        basis = (
+            ", on an estimate (the dedicated rate with an assumed premium: no source publishes its prices), so a "
+            "quote for it would show whether it does"
+        )
     return (
         f" {cheapest.name} would likely cost less{basis}: {cost.amount(cheapest.total[1])} over {cost.period}, level "
-        f"with in-house at about {cost.amount(cheapest.level[1])} a person-year."
+        f"with in-house at about {cost.amount(cheapest.level[1])} a person-year; it ranks lower on fit, for the "
+        "reasons in the ranking."
     )
 
 
@@ -642,10 +668,11 @@ def _favoured_name(ev: EvaluationRecord) -> str:
     return next((m.name for m in ev.models if m.code == code), "")
 
 
-def bridge_text(ev: EvaluationRecord, model: CostModel) -> str:
+def bridge_text(ev: EvaluationRecord, model: CostModel | ProviderFees) -> str:
     """When the model recommended is the best that can start by the date asked for and the answers favour another
     the date rules out: that its figure prices it for the whole period, not as a bridge to the other (reviews 124 and
-    126: a stop-gap's three-year saving read as the budget of the plan the trade-off proposes); else ""."""
+    126: a stop-gap's three-year saving read as the budget of the plan the trade-off proposes; review 164: a buyer with
+    no benchmark read nothing of it beside the provider fees); else ""."""
     late = ev.favoured_conflicts
     if not late or ev.verdict == "doesnt_win" or not ev.models or ev.models[0].code != model.model:
         return ""

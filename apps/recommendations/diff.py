@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apps.common.formatting import chance
+from apps.recommendations.cost_caveat import NO_MODEL_QUALIFIER
 from apps.recommendations.models import Recommendation
 from apps.recommendations.snapshot.types import FiredRule
 
@@ -212,9 +213,12 @@ def figure_changes(before: Recommendation, after: Recommendation) -> list[Change
 
 def _verdict(rec: Recommendation) -> str:
     """The verdict, with what blocks it named (review 132: compare read a blocked result as any other "doesn't win")."""
-    blockers = rec.record.evaluation.blockers
+    ev = rec.record.evaluation
     said = rec.get_verdict_display()
-    return f"{said} (blocked: {'; '.join(b.name for b in blockers)})" if blockers else said
+    if ev.blockers:
+        return f"{said} (blocked: {'; '.join(b.name for b in ev.blockers)})"
+    # Review 164: "KPO wins" beside every model ruled out.
+    return f"{said} ({NO_MODEL_QUALIFIER})" if ev.no_model_usable and rec.verdict != "doesnt_win" else said
 
 
 def _score(rec: Recommendation) -> str:

@@ -250,3 +250,33 @@ def test_the_later_start_that_frees_a_model_is_priced_from_its_launch(reference:
 
     amount = money(significant(top.horizon[1], freed.cost.significant_figures), freed.cost.currency)
     assert f"likely costs {amount} over " in later.costs, (later.costs, amount)
+
+
+def test_the_verdict_says_no_model_can_be_used(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 164: a plain "KPO wins" headed the page, the memo and compare above "No engagement model can be used".
+    retailer = "UK buyer: financial analysis for a UK retailer"
+    answers = {**reference.golden_cases.get(name__startswith=retailer).answers, **_team(60, "within-month")}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert rec.verdict != "doesnt_win" and rec.record.evaluation.no_model_usable
+    label = rec.get_verdict_display()
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    heading = re.sub(r"<[^>]+>", "", page.split('id="verdict-title">')[1].split("</h2>")[0])
+    assert heading.startswith(f"{label} (but no engagement model can be used as answered"), heading
+    memo = html.unescape(render_memo_html(rec, "http://testserver/"))
+    assert f"{label} (but no engagement model can be used as answered" in memo
+    other = submit_and_recommend(
+        assessment=AssessmentFactory(
+            organisation=organisation,
+            created_by=buyer,
+            playbook=reference,
+            answers={**answers, **_team(10, "within-month")},
+        ),
+        user=buyer,
+    )
+    compared = html.unescape(
+        buyer_client.get(reverse("recommendations:compare"), {"ids": [rec.pk, other.pk]}).content.decode()
+    )
+    assert f"{label} (but no engagement model can be used as answered)" in compared

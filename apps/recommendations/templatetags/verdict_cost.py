@@ -7,7 +7,13 @@ from typing import Any
 
 from django import template
 
-from apps.recommendations.cost_caveat import CostCaveat, cheaper_location_text, cost_caveat, verdict_words
+from apps.recommendations.cost_caveat import (
+    CostCaveat,
+    cheaper_location_text,
+    cost_caveat,
+    verdict_qualifier,
+    verdict_words,
+)
 from apps.recommendations.snapshot.types import EvaluationRecord
 
 register = template.Library()
@@ -26,6 +32,12 @@ def cheaper_location(ev: EvaluationRecord) -> str:
 @register.filter
 def listed_rank(ev: EvaluationRecord, code: str) -> str:
     return ev.listed_rank(code)
+
+
+@register.filter(name="verdict_qualifier")
+def qualifier(ev: EvaluationRecord) -> str:
+    """What the verdict's heading carries in brackets (``cost_caveat.verdict_qualifier``)."""
+    return verdict_qualifier(ev)
 
 
 @register.filter

@@ -1,0 +1,166 @@
+"""A buyer whose in-house pay has no benchmark reads, beside its provider fees, the same caveats a buyer with one reads
+beside its saving (review 164): no model a requirement rules out is put forward as cheaper (an own centre the start
+date ruled out read "would likely cost less: $573,000,000 over 10 years", priced as if it ran from month 1); a price
+the product estimates is said to be an estimate; a stop-gap the start date leaves is said to be priced as if it
+stayed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.models import Playbook
+from apps.recommendations.cost_caveat import elsewhere_cost_text
+from apps.recommendations.models import Recommendation
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+
+pytestmark = pytest.mark.django_db
+AU_CENTRE_OF_1000: dict[str, Any] = {
+    "function": "actuarial",
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "partly",
+    "process_documented": "documented",
+    "buyer_sector": "insurer",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": True,
+    "volume_pattern": "steady",
+    "annual_hours": 1800000,
+    "team_size": 1000,
+    "horizon": 10,
+    "delivery_ownership": "our-managers",
+    "mgmt_hours": 3,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["au-personal"],
+    "data_onshore_only": False,
+    "buyer_location": "australia-east",
+    "overlap_hours": 2,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["actuary"],
+    "home_market": "other",
+    "preferred_region": "no-preference",
+    "start_within": "three-to-six",
+    "buyer_regulated_in": "australia",
+    "critical_function": True,
+    "centre_setup": "ourselves",
+    "own_entity": False,
+    "signoff_capacity": "yes",
+}
+SG_KYC_WITHIN_A_MONTH: dict[str, Any] = {
+    "function": "kyc-aml",
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "partly",
+    "process_documented": "documented",
+    "buyer_sector": "payments",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "annual_hours": 12000,
+    "team_size": 6,
+    "horizon": 3,
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 3,
+    "prior_outsourcing": "none",
+    "pilot_possible": True,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["other-personal"],
+    "data_onshore_only": False,
+    "buyer_location": "singapore",
+    "buyer_apac_country": "singapore",
+    "overlap_hours": 2,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "home_market": "other",
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "no-preference",
+    "start_within": "within-month",
+    "buyer_regulated_in": "singapore",
+    "critical_function": False,
+}
+AU_HEALTH_INSURER: dict[str, Any] = {
+    "function": "market-research-analytics",
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "partly",
+    "process_documented": "documented",
+    "buyer_sector": "insurer",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "annual_hours": 14000,
+    "team_size": 8,
+    "horizon": 3,
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 3,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["au-personal"],
+    "data_onshore_only": False,
+    "buyer_location": "australia-east",
+    "overlap_hours": 2,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "home_market": "other",
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "no-preference",
+    "start_within": "three-to-six",
+    "buyer_regulated_in": "australia",
+    "critical_function": False,
+}
+
+
+def _scored(reference: Playbook, organisation: Organisation, buyer: User, answers: dict[str, Any]) -> Recommendation:
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    return submit_and_recommend(assessment=a, user=buyer)
+
+
+def test_no_model_a_requirement_rules_out_is_put_forward_as_cheaper(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = _scored(reference, organisation, buyer, AU_CENTRE_OF_1000).record.evaluation
+    ruled_out = {m.name for m in ev.models if m.excluded_because}
+    assert "Own captive centre (GCC)" in ruled_out
+    text = elsewhere_cost_text(ev)
+    assert text.startswith("Likely cost with ")
+    for name in ruled_out:
+        assert f"{name} would likely cost less" not in text, text
+
+
+def test_an_estimated_price_put_forward_as_cheaper_is_said_to_be_an_estimate(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = _scored(reference, organisation, buyer, AU_HEALTH_INSURER).record.evaluation
+    text = elsewhere_cost_text(ev)
+    assert "would likely cost less" in text, text
+    cheaper = text.split(" would likely cost less")[0].rsplit(". ", 1)[-1].strip()
+    basis = next(m.pricing_basis for m in ev.models if m.name == cheaper)
+    assert basis == "outcome", (cheaper, basis)  # a managed service, priced on the product's estimate
+    assert "would likely cost less, on an estimate (the dedicated rate with an assumed premium" in text, text
+    assert "; it ranks lower on fit, for the reasons in the ranking." in text
+
+
+def test_a_stop_gap_is_said_to_be_priced_as_if_it_stayed(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    ev = _scored(reference, organisation, buyer, SG_KYC_WITHIN_A_MONTH).record.evaluation
+    assert ev.favoured_conflicts and ev.models and not ev.models[0].excluded_because
+    text = elsewhere_cost_text(ev)
+    top = ev.models[0].name
+    assert f"That prices {top} for the whole period, as if it stayed: your answers favour " in text, text
+    assert f"so {top} may be only a bridge to it" in text
