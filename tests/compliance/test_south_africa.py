@@ -64,7 +64,11 @@ def test_the_rule_is_said_for_where_the_work_goes_each_time_on_one_compiled_play
     key marks which it is)."""
     popia = "South Africa's Protection of Personal Information Act (POPIA, Act 4 of 2013)"
     data = "“Which kinds of information would the offshore team see or handle?”"
-    because = (f"{data} includes Personal data of people elsewhere, other US states included",)
+    because = (
+        f"{data} includes Personal data of people elsewhere, other US states included",
+        # A buyer in South Africa reads its own duties instead (review 164).
+        "“Where are the people who will work with the offshore team day to day?” is not “South Africa (UTC+2)”",
+    )
     for _ in range(2):
         here = evaluated_case(reference, UK_FIRM, **IN_SOUTH_AFRICA)
         away = evaluated_case(reference, UK_FIRM, **{**IN_SOUTH_AFRICA, "preferred_region": "india"})
@@ -103,3 +107,22 @@ def test_a_south_african_buyers_personal_information_reads_its_own_law_not_uncov
         legal_disclosure_review=None, preferred_region="south-africa",
     )  # fmt: skip
     assert {"popia", "popia-transfer"} <= set(there.regime_codes)
+
+
+def test_a_buyer_in_south_africa_is_not_told_it_is_domiciled_elsewhere(reference: Playbook) -> None:
+    # Review 164: a South African insurer delivered from South Africa read POPIA's reach over a buyer "domiciled
+    # elsewhere" (s.3(1)(b)(ii)) and the data's way "back out of South Africa, back to you", with the operator contract
+    # and breach notice listed twice under two POPIA regimes.
+    here = {"buyer_location": "south-africa", "client_jurisdictions": ["other"], "legal_disclosure_review": None}
+    home = evaluated_case(
+        reference, UK_FIRM, **here, data_categories=["za-personal", "privileged-legal"], preferred_region="south-africa"
+    )
+    assert home.delivered_from == "south-africa"
+    assert "popia-transfer" in home.regime_codes and "popia" not in home.regime_codes
+    # Whoever the information is about, a buyer domiciled in South Africa is its responsible party (s.3(1)(b)(i)).
+    abroad = evaluated_case(
+        reference, UK_FIRM, **here, data_categories=["other-personal", "privileged-legal"], preferred_region="india"
+    )
+    assert abroad.delivered_from == "india"
+    assert "popia-transfer" in abroad.regime_codes and "popia" not in abroad.regime_codes
+    assert "popia-south-african-buyer" in {f.code for f in abroad.fired}
