@@ -405,6 +405,9 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
     if top is None or ev.verdict == "doesnt_win" or ev.cost.available:
         return ""
     found = next((f for f in ev.cost.costed_fees if f.model == top.code), None)
+    if ev.no_model_usable:
+        # The model a later start frees, priced from its own launch (review 164: no figure at all).
+        found = next((f for f in ev.cost.costed_fees if f.model in ev.ruled_out_by_date), found)
     if found is None or found.total is None or found.level is None:
         return ""
     cost = ev.cost
@@ -416,6 +419,7 @@ def elsewhere_cost_text(ev: EvaluationRecord) -> str:
         f"cost less than keeping it in-house."
         + (f" {_export_rates(ev)}" if ev.export_rates_at_home else "")
         + (f" {_weak_rate(ev, found)}" if found.weak else "")
+        + (f" {later}" if (later := later_start_text(ev, found)) else "")
         + (f" {bridge}" if (bridge := bridge_text(ev, found)) else "")
         + _cheaper_option(ev, found)
     )
@@ -699,7 +703,7 @@ def bridge_text(ev: EvaluationRecord, model: CostModel | ProviderFees) -> str:
     )
 
 
-def later_start_text(ev: EvaluationRecord, model: CostModel) -> str:
+def later_start_text(ev: EvaluationRecord, model: CostModel | ProviderFees) -> str:
     """Beside the figures of the model a later start frees, when no model can be used as answered (the cost prices it
     alone, from its own launch): that they are for that later start, not the date given; "" otherwise (review 159:
     "Likely cost: not estimated" beside "KPO wins, on conditions")."""

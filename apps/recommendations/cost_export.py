@@ -85,7 +85,7 @@ def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[s
                     "total",
                     "USD",
                     fees.total,
-                    left_out if fees.left_out else "",
+                    "; ".join(n for n in (said.get(fees.model, ""), left_out if fees.left_out else "") if n),
                 )
                 yield _row(
                     fees.name,

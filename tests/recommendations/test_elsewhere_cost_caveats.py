@@ -6,13 +6,18 @@ stayed."""
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.recommendations.cost_caveat import elsewhere_cost_text
+from apps.recommendations.memo import render_memo_html
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
@@ -164,3 +169,68 @@ def test_a_stop_gap_is_said_to_be_priced_as_if_it_stayed(
     top = ev.models[0].name
     assert f"That prices {top} for the whole period, as if it stayed: your answers favour " in text, text
     assert f"so {top} may be only a bridge to it" in text
+
+
+UAE_BANK_300_WITHIN_A_MONTH: dict[str, Any] = {
+    "function": "kyc-aml",
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "partly",
+    "process_documented": "documented",
+    "buyer_sector": "bank",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "steady",
+    "annual_hours": 540000,
+    "team_size": 300,
+    "horizon": 3,
+    "delivery_ownership": "provider-team",
+    "mgmt_hours": 3,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["other-personal"],
+    "data_onshore_only": False,
+    "buyer_location": "gulf",
+    "overlap_hours": 2,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["none"],
+    "home_market": "other",
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "no-preference",
+    "start_within": "within-month",
+    "buyer_regulated_in": "other",
+    "critical_function": True,
+    "buyer_gulf_country": "uae",
+    "work_language": "other",
+}
+
+
+def test_with_no_model_usable_the_later_start_is_priced_for_a_buyer_with_no_benchmark(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 164: the US bank read the later start's figure, the UAE bank none, beside a memo promising one.
+    rec = _scored(reference, organisation, buyer, UAE_BANK_300_WITHIN_A_MONTH)
+    ev = rec.record.evaluation
+    assert ev.no_model_usable and ev.start_conflict is not None and not ev.cost.available
+    (fees,) = ev.cost.costed_fees  # the model a later start frees, alone
+    assert fees.model in ev.ruled_out_by_date
+    later = ev.start_conflict.options[0]
+    assert later.text == f"Start later and go with {fees.name}"
+    assert (
+        f"; priced from its own launch, {fees.name} likely costs {ev.cost.amount(fees.total[1])} over " in later.costs
+    )
+    assert f"level with in-house at about {ev.cost.amount(fees.level[1])} a person-year" in later.costs
+    text = elsewhere_cost_text(ev)
+    assert text.startswith(f"Likely cost with {fees.name}: {ev.cost.amount(fees.total[1])}")
+    assert f"No model can start by the date you gave, so that prices {fees.name} from its own launch" in text
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "(your start date rules it out: costed from its own launch, as the" in page
+    memo = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(render_memo_html(rec, "http://testserver/"))))
+    assert f"Likely cost, {fees.name}, started when it can {ev.cost.amount(fees.total[1])}" in memo
+    rows = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode("utf-8-sig")
+    total = next(line for line in rows.splitlines() if line.startswith(f'"{fees.name}","Total over '))
+    assert "your start date rules it out" in total

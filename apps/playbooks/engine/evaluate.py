@@ -1044,11 +1044,15 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         # With no model usable, the one a later start frees is priced from its own launch: the cost section shows it,
         # marked as ruled out by the date, and the trade-off's option names its figures (review 159: "KPO wins, on
         # conditions" beside "Likely cost: not estimated", though the way out was a start a few months later).
-        if not eligible and (later := _start_later_model(needs, ranked_models, model_broke)) is not None:
+        later = _start_later_model(needs, ranked_models, model_broke) if not eligible else None
+        if later is not None:
             later_cost = _cost(pb, [later.code], entity_role, seen.questions, delivered_from)
         if eligible:
             cost = _cost(pb, costed, entity_role, seen.questions, delivered_from)
-        elif later_cost is not None and later_cost.available:
+        elif (
+            later is not None and later_cost is not None and (later_cost.available or _fees_of(later_cost, later.code))
+        ):
+            # A buyer with no in-house benchmark has the provider fees of that model instead (review 164).
             cost = later_cost
         else:
             cost = CostEstimate(
@@ -1540,10 +1544,24 @@ def _start_later_model(needs: req.Requirements, ranked: tuple[RankedModel, ...],
     return max(by_date, key=lambda m: m.score) if by_date else None
 
 
+def _fees_of(priced: CostEstimate, model: str) -> Any:
+    """``model``'s provider fees with their whole cost and level, for a buyer with no in-house benchmark; else None."""
+    return next(
+        (f for f in priced.provider_fees if f.model == model and f.total is not None and f.level is not None), None
+    )
+
+
 def _later_priced(best: RankedModel, priced: CostEstimate | None) -> str:
     """What ``best`` likely costs from its own launch, beside the later start that frees it (review 159: "KPO wins, on
     conditions" with every model ruled out read no figure at all; the cost section prices it too); "" when it was not
     costed."""
+    if priced is not None and not priced.available and (fees := _fees_of(priced, best.code)) is not None:
+        # No saving for a buyer with no benchmark: the fees, and the in-house cost a person-year they are level with.
+        return (
+            f"; priced from its own launch, {best.name} likely costs {priced.amount(fees.total[1])} over "
+            f"{priced.period} in US dollars, before the cost of moving the work, level with in-house at about "
+            f"{priced.amount(fees.level[1])} a person-year, as the cost section prices it"
+        )
     model = next((m for m in priced.models if m.model == best.code), None) if priced is not None else None
     if priced is None or not priced.available or model is None or model.horizon is None or not model.savings:
         return ""

@@ -970,8 +970,9 @@ class EvaluationRecord:
         ``start_within:<code>``): the cost table marks the one costed beside the model that can start. With no model
         usable and the start date a trade-off, the one a later start frees, which the cost prices alone."""
         favoured = frozenset(c.code.removeprefix("start_within:") for c in self.favoured_conflicts)
-        if self.no_model_usable and self.start_conflict is not None and self.cost.available:
-            return favoured | {m.model for m in self.cost.models}
+        if self.no_model_usable and self.start_conflict is not None:
+            priced = self.cost.models if self.cost.available else ()
+            return favoured | {m.model for m in priced} | {f.model for f in self.cost.costed_fees}
         return favoured
 
     @property
