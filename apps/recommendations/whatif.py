@@ -21,6 +21,7 @@ from apps.playbooks.engine.answers import (
     currency_problems,
 )
 from apps.playbooks.engine.checks import HOME_CURRENCY_WORDS
+from apps.playbooks.engine.tco.types import whole_piece
 from apps.playbooks.engine.visibility import visibility
 from apps.recommendations.diff import Change, differences
 from apps.recommendations.models import Recommendation
@@ -174,13 +175,28 @@ def run(
     market_code = compiled.roles.get(MARKET_ROLE, "")
     was_market, now_market = original_effective.get(market_code), evaluation.answers.get(market_code)
     cost_code = compiled.roles.get(OWN_COST_ROLE, "")
+    # The hours of a piece of work done once read as such on each side (review 164: "1,500 hours a year → 900").
+    was_once = whole_piece(compiled.roles, original_effective)
+    now_once = whole_piece(compiled.roles, evaluation.answers)
     changed = [
         AnswerChange(
             code,
             compiled.questions[code].prompt,
-            answer_text(compiled.questions[code], original_effective.get(code), market=was_market, priced=True)
+            answer_text(
+                compiled.questions[code],
+                original_effective.get(code),
+                market=was_market,
+                priced=True,
+                whole_piece=was_once,
+            )
             or "no answer",
-            answer_text(compiled.questions[code], evaluation.answers.get(code), market=now_market, priced=True)
+            answer_text(
+                compiled.questions[code],
+                evaluation.answers.get(code),
+                market=now_market,
+                priced=True,
+                whole_piece=now_once,
+            )
             or "no answer",
             _reread_note(evaluation.answers.get(code), was_market, now_market)
             if code == cost_code and original_effective.get(code) == evaluation.answers.get(code)

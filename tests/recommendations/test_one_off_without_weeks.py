@@ -141,3 +141,29 @@ def test_the_review_page_asks_for_the_weeks(
         in result
     )
     assert "(your answer: the cost covers these weeks only)" not in result
+
+
+def test_the_hours_of_a_piece_of_work_read_as_such_beside_the_answers(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 164: a six-week job's hours read "1,500 hours a year" in what-if and the memo's answers, beside a cost
+    # section reading "1,500 hours of work".
+    from apps.recommendations.services import submit_and_recommend
+
+    answers = {**reference.golden_cases.get(name__startswith=STUDY).answers, **JOB}
+    del answers["duration_weeks"]
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    shown = {row["code"]: row["answer"] for row in rec.snapshot["answered"]}
+    assert shown["annual_hours"] == "240 hours of work"
+    tried = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), {"annual_hours": "120"})
+    (hours,) = [c for c in tried.context["w"].changed_answers if c.code == "annual_hours"]
+    assert (hours.before, hours.after) == ("240 hours of work", "120 hours of work")
+    steady = AssessmentFactory(
+        organisation=organisation,
+        created_by=buyer,
+        playbook=reference,
+        answers={**answers, "volume_pattern": "steady", "annual_hours": 2000, "team_size": 1},
+    )
+    kept = submit_and_recommend(assessment=steady, user=buyer)
+    assert {row["code"]: row["answer"] for row in kept.snapshot["answered"]}["annual_hours"] == "2,000 hours a year"

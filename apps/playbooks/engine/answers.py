@@ -245,6 +245,7 @@ def missing(required: Iterable[str], answers: Mapping[str, Any]) -> list[str]:
 # the answer is shown in it (review 91: "$85000" under the UK was saved as £85,000, shown as "85,000 a year (USD,
 # GBP or EUR)").
 OWN_COST_ROLE = "own_inhouse_cost"
+HOURS_ROLE = "annual_hours"  # the hours of a year, or of a whole piece of work done once (``answer_text``)
 MARKET_ROLE = "home_market"
 MARKET_CURRENCY = {"us": ("$", "US dollars"), "uk": ("£", "pounds"), "eu": ("€", "euros")}
 _ELSEWHERE_CURRENCY = ("$", "US dollars")
@@ -299,10 +300,13 @@ def currency_problems(
     return {code: why} if why else {}
 
 
-def answer_text(question: Question, value: Any, *, market: Any = None, priced: bool = False) -> str:
+def answer_text(
+    question: Question, value: Any, *, market: Any = None, priced: bool = False, whole_piece: bool = False
+) -> str:
     """A stored answer as words: option labels, Yes/No, $12,500, 40%, 2,000 hours a year. With ``priced`` (the
     caller knows the answers' ``home_market``, given as ``market``), the buyer's own in-house cost is shown in the
-    currency it is read in: "£85,000 a year"."""
+    currency it is read in: "£85,000 a year". With ``whole_piece`` (``tco.types.whole_piece``), the hours of a piece
+    of work done once read "1,500 hours of work", as the cost reads them, not "a year"."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -319,6 +323,8 @@ def answer_text(question: Question, value: Any, *, market: Any = None, priced: b
         return f"${figure}"
     if question.kind == "percent":
         return f"{figure}%"
+    if whole_piece and question.role == HOURS_ROLE:
+        return f"{figure} {unit_for('hours', value)} of work"
     return f"{figure} {unit_for(question.unit, value)}" if question.unit else figure
 
 

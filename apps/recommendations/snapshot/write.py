@@ -12,6 +12,7 @@ from apps.playbooks.code_version import scoring_code_version
 from apps.playbooks.engine import CompiledPlaybook, Evaluation
 from apps.playbooks.engine.answers import MARKET_ROLE, answer_text
 from apps.playbooks.engine.counterfactuals import Flip
+from apps.playbooks.engine.tco.types import whole_piece
 from apps.recommendations.snapshot.guidance import select_guidance
 from apps.recommendations.snapshot.historical import VENDOR_REQUIREMENTS, historical_guidance
 from apps.recommendations.snapshot.read import read_snapshot
@@ -62,12 +63,15 @@ def written_snapshot(
     cat = compiled.catalogue
     data = evaluation.as_dict()
     market = evaluation.answers.get(compiled.roles.get(MARKET_ROLE, ""))
+    once = whole_piece(compiled.roles, evaluation.answers)
     answered = [
         {
             "code": code,
             "section": compiled.questions[code].section,
             "prompt": compiled.questions[code].prompt,
-            "answer": answer_text(compiled.questions[code], evaluation.answers[code], market=market, priced=True),
+            "answer": answer_text(
+                compiled.questions[code], evaluation.answers[code], market=market, priced=True, whole_piece=once
+            ),
         }
         for code in evaluation.visible
         if code in evaluation.answers

@@ -56,6 +56,21 @@ def once_weeks(demand: object, hours: object, people: object, years: object = No
     return weeks if weeks <= round((span or 1) * WEEKS_A_YEAR) else 0
 
 
+def whole_piece(roles: Mapping[str, str], answers: Mapping[str, object]) -> bool:
+    """Whether the hours answered are those of a whole piece of work, not of a year (the hours question asks so of work
+    done once and finished within a year): its weeks are answered, or worked out (``once_weeks``). ``roles``: the
+    playbook's question code for each role (review 164: a six-week job's "1,500 hours a year" in what-if and the memo,
+    beside a cost section reading "1,500 hours of work")."""
+
+    def given(role: str) -> object:
+        return answers.get(roles.get(role, ""))
+
+    weeks = _positive_number(given("duration_weeks"))
+    return bool(weeks) or bool(
+        once_weeks(given("demand_pattern"), given("annual_hours"), given("team_size"), given("horizon"))
+    )
+
+
 def currency(market: str) -> str:
     """The currency a home market's costs are in: its own, or US dollars for a buyer elsewhere."""
     return CURRENCIES.get(market, "USD")
