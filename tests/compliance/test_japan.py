@@ -19,7 +19,7 @@ from tests.recommendations.golden import evaluated_case
 pytestmark = pytest.mark.django_db
 TOKYO = "Tokyo electronics maker"
 PPC = "https://www.ppc.go.jp/en/legal/"
-NOT_COVERED = "Your country's rules on handing personal data to a provider (Japan's APPI or Korea's PIPA)"
+NOT_COVERED = "Your country's rules on handing personal data to a provider (Korea's PIPA)"
 
 
 def _not_covered(ev: Any) -> bool:

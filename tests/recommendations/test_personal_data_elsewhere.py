@@ -47,19 +47,28 @@ def not_covered(ev: Any) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("case", "location", "named"),
+    ("case", "location", "country", "named"),
     [
-        (TOKYO, "japan-korea", "Japan's APPI or Korea's PIPA"),
-        (CANADIAN, "canada-east", "PIPEDA, or Québec's private-sector privacy Act"),
-        (CANADIAN, "singapore", "Singapore's PDPA, Hong Kong's PDPO, China's PIPL or Malaysia's PDPA"),
-        (CANADIAN, "mexico", "Mexico's LFPDPPP"),
+        (TOKYO, "japan-korea", "south-korea", "Korea's PIPA"),
+        (CANADIAN, "canada-east", None, "PIPEDA, or Québec's private-sector privacy Act"),
+        (CANADIAN, "singapore", "hong-kong", "Hong Kong's PDPO"),
+        (CANADIAN, "singapore", "malaysia", "Malaysia's PDPA"),
+        (CANADIAN, "mexico", None, "Mexico's LFPDPPP"),
     ],
 )
 def test_a_buyer_who_says_where_it_is_reads_its_own_countrys_law_named(
-    reference: Playbook, case: str, location: str, named: str
+    reference: Playbook, case: str, location: str, country: str | None, named: str
 ) -> None:
-    # A buyer in Japan reads the APPI itself (tests/compliance/test_japan.py); one in Korea has its law named.
-    ev = evaluated_case(reference, case, buyer_location=location, buyer_japan_korea_country="south-korea")
+    # A buyer in Japan reads the APPI itself (tests/compliance/test_japan.py), one in Singapore the PDPA; one in Korea,
+    # Hong Kong or Malaysia has its own law named, and no law the product covers (review 164: a Korean buyer read
+    # "Japan's APPI or Korea's PIPA; those rules are not covered here", a Hong Kong one "Singapore's PDPA, …").
+    ev = evaluated_case(
+        reference,
+        case,
+        buyer_location=location,
+        buyer_japan_korea_country=country if location == "japan-korea" else None,
+        buyer_apac_country=country if location == "singapore" else None,
+    )
 
     assert not_covered(ev) == [
         f"Your country's rules on handing personal data to a provider ({named}) are not covered here"
@@ -69,6 +78,8 @@ def test_a_buyer_who_says_where_it_is_reads_its_own_countrys_law_named(
 
 def test_a_buyer_elsewhere_keeps_the_general_notice(reference: Playbook) -> None:
     assert not_covered(evaluated(reference, buyer_location="other")) == [NOT_COVERED]
+    elsewhere = evaluated(reference, buyer_location="singapore", buyer_apac_country="elsewhere")
+    assert not_covered(elsewhere) == [NOT_COVERED]
     assert not_covered(evaluated(reference, buyer_location=None)) == [NOT_COVERED]
 
 
