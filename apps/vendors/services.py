@@ -120,14 +120,17 @@ def add_vendor(
             # Each detail is a sentence of its own (review 161: "Equity research.; Delivers only from").
             failed = "; ".join(f.detail.rstrip(". ") for f in found.failures)
             given = visible_length(reason)
+            example = "for example the terms it has agreed to sign"
             if given >= EXCEPTION_REASON_MIN:  # long enough, but no words (review 163: told of its length alone)
-                ask = "say why in words: what you wrote has no letters or digits"
+                # The example follows the ask, not the cause (review 166: "… has no letters or digits, for example
+                # the terms it has agreed to sign").
+                ask = f"say why in words, {example}: what you wrote has no letters or digits"
             else:
                 wrote = f" (you wrote {given})" if given else ""
-                ask = f"say why in at least {EXCEPTION_REASON_MIN} characters{wrote}"
+                ask = f"say why in at least {EXCEPTION_REASON_MIN} characters{wrote}, {example}"
             raise ShortlistError(
                 f"{vendor.name} does not meet this recommendation's requirements: {failed}. To consider it "
-                f"anyway, {ask}, for example the terms it has agreed to sign.",
+                f"anyway, {ask}.",
                 field="reason",
             )
         prefix = exception_prefix(found)

@@ -444,3 +444,14 @@ def test_accepting_with_the_switch_box_sent_twice_is_refused_and_joins_nothing(
     refused = client.post(reverse("accounts:accept_invitation", args=[invitation.pk]), {"switch": ["on", ""]})
     assert refused.status_code == 400 and "Give one value, not 2." in refused.content.decode()
     assert not Membership.objects.filter(user=outsider, organisation=aardvark).exists()
+
+
+@pytest.mark.parametrize(("role", "said"), [("editor", "as an editor,"), ("viewer", "as a viewer,")])
+def test_the_invitation_names_the_role_as_one_of_several(
+    buyer: User, django_capture_on_commit_callbacks: Any, role: str, said: str
+) -> None:
+    # Review 166: "as its editor" read as the organisation's only editor.
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(buyer, f"new.{role}@acme.test", role)
+    body = mail.outbox[-1].body
+    assert said in body and "as its" not in body

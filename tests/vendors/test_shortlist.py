@@ -78,7 +78,10 @@ def test_an_excluded_vendor_cannot_be_added(recommendation: Recommendation, cata
     assert ".;" not in said and ". To consider it anyway, say why in at least 10 characters (you wrote 5)" in said
     with pytest.raises(ShortlistError) as wordless:
         services.add_vendor(recommendation=recommendation, vendor=catalogue.no_baa, user=buyer, reason="!!!! ---- ????")
-    assert "say why in words: what you wrote has no letters or digits" in str(wordless.value)  # review 163
+    # Review 163, and review 166: the example follows the ask, not the cause.
+    assert wordless.value.messages[0].endswith(
+        "say why in words, for example the terms it has agreed to sign: what you wrote has no letters or digits."
+    )
     assert not ShortlistEntry.objects.exists()
 
 
