@@ -147,6 +147,12 @@ def take(*, scope: str, key: str, limit: int, seconds: int) -> bool:
     return row.count <= limit
 
 
+def give_back(*, scope: str, key: str) -> None:
+    """Forget the uses of ``scope`` by ``key``: a use whose work was refused after it was counted (a form's one-time
+    token, taken before the service refused at a limit) leaves nothing to count."""
+    RateLimit.objects.filter(scope=scope, key=canonical(key)[:320]).delete()
+
+
 def prune() -> int:
     """Delete rows whose window and lock are over; returns how many. Run from cron (docs/operations.md)."""
     cutoff = timezone.now() - _window()

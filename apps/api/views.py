@@ -30,6 +30,14 @@ def _as_typed(request: MemberRequest, ticked: str) -> dict[str, Any]:
     return {**request.POST.dict(), ticked: request.POST.getlist(ticked), "once": once.new_token()}
 
 
+# A form sent again whose first send made nothing this page can name: that send may still be making it (two sends at
+# once), or have been refused (review 165: "its key is listed below" when the first send was refused at the limit).
+SENT_AT_ONCE = (
+    "This form was already sent, and only its first send counts. If a new {what} is not listed below, that send "
+    "{made} none: reload this page, then send the form again."
+)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required(OWNER)
 def key_list(request: MemberRequest) -> HttpResponse:
@@ -38,13 +46,15 @@ def key_list(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["once"]
         again, earlier = once.sent_before(request, token, ApiKey.objects.filter(organisation=request.organisation))
-        if again:  # the page that showed its secret, reloaded, or a second send at once
-            what = f"it made the key “{earlier.name}” ({earlier.prefix})" if earlier else "its key is listed below"
+        if again and earlier is not None:  # the page that showed its secret, reloaded
             messages.warning(
                 request,
-                f"This form was already sent: {what}, and its secret was shown once, on the page that made it. If it"
-                " was not copied, revoke that key and make another.",
+                f"This form was already sent: it made the key “{earlier.name}” ({earlier.prefix}), and its secret was "
+                "shown once, on the page that made it. If it was not copied, revoke that key and make another.",
             )
+            form = ApiKeyForm(initial={"once": once.new_token()})
+        elif again:  # sent again, and the first send made nothing that can be named (still making it, say)
+            messages.warning(request, SENT_AT_ONCE.format(what="key", made="made"))
             form = ApiKeyForm(initial={"once": once.new_token()})
         else:
             try:
@@ -57,6 +67,7 @@ def key_list(request: MemberRequest) -> HttpResponse:
                 once.remember(request, token, key.pk)
                 form = ApiKeyForm(initial={"once": once.new_token()})
             except services.ApiKeyError as refused:
+                once.refused(request, token)
                 form.add_error(None, str(refused))
                 form.data = _as_typed(request, "scopes")
     keys = ApiKey.objects.filter(organisation=request.organisation).select_related("created_by")
@@ -92,13 +103,15 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
         token = form.cleaned_data["once"]
         own = WebhookEndpoint.objects.filter(organisation=request.organisation)
         again, earlier = once.sent_before(request, token, own)
-        if again:  # the page that showed its secret, reloaded, or a second send at once
-            what = f"it added the webhook to {earlier.url}" if earlier else "its webhook is listed below"
+        if again and earlier is not None:  # the page that showed its secret, reloaded
             messages.warning(
                 request,
-                f"This form was already sent: {what}, and its signing secret was shown once, on the page that added it."
-                " If it was not copied, remove that webhook and add it again.",
+                f"This form was already sent: it added the webhook to {earlier.url}, and its signing secret was shown "
+                "once, on the page that added it. If it was not copied, remove that webhook and add it again.",
             )
+            form = WebhookForm(initial={"once": once.new_token()})
+        elif again:  # sent again, and the first send added nothing that can be named (still adding it, say)
+            messages.warning(request, SENT_AT_ONCE.format(what="webhook", made="added"))
             form = WebhookForm(initial={"once": once.new_token()})
         else:
             try:
@@ -111,6 +124,7 @@ def webhook_list(request: MemberRequest) -> HttpResponse:
                 once.remember(request, token, endpoint.pk)
                 form = WebhookForm(initial={"once": once.new_token()})
             except services.WebhookError as refused:
+                once.refused(request, token)
                 # The endpoints' limit is a problem of the whole form; anything else, of its address.
                 form.add_error(None if isinstance(refused, services.WebhookLimit) else "url", str(refused))
                 form.data = _as_typed(request, "events")

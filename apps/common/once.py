@@ -21,6 +21,7 @@ from django.http import HttpRequest
 FIELD = "once"
 _SESSION_KEY = "forms-sent-once"
 _KEPT = 20  # the newest tokens remembered: enough for any reloading, little enough for a session
+ONCE_SCOPE = "form-once"  # the throttle table's scope of the tokens taken
 
 
 class OnceField(forms.CharField):
@@ -42,7 +43,18 @@ def first_use(request: HttpRequest, token: str) -> bool:
         return True
     from apps.accounts import throttle  # the accounts app's table of counted uses
 
-    return throttle.take(scope="form-once", key=f"{request.user.pk}:{token}", limit=1, seconds=86400)
+    return throttle.take(scope=ONCE_SCOPE, key=f"{request.user.pk}:{token}", limit=1, seconds=86400)
+
+
+def refused(request: HttpRequest, token: str) -> None:
+    """The send that took ``token`` made nothing (the service refused it, at a limit say): the token is given back, so
+    the same form sent again is refused as this send was, not told it made something (review 165: a double click at
+    the limit of 10 keys read "This form was already sent: its key is listed below", with no key made)."""
+    if not token:
+        return
+    from apps.accounts import throttle
+
+    throttle.give_back(scope=ONCE_SCOPE, key=f"{request.user.pk}:{token}")
 
 
 def sent_before(request: HttpRequest, token: str, made_in: QuerySet[Any]) -> tuple[bool, Any]:

@@ -101,6 +101,13 @@ def test_an_organisation_holds_at_most_the_keys_allowed_and_a_revoked_one_frees_
     assert "Your organisation already has 3 active keys, the most it may hold" in page
     assert "<title>Error: " in page and 'value="One too many"' in page  # what was typed stays
     assert re.search(r'value="answer"[^>]*checked|checked[^>]*value="answer"', page)
+    # Review 165: sent again with the same token (a double click), the form was told it had made a key.
+    same = {"name": "One too many", "scopes": ["read"], "once": "token-of-one-page"}
+    for _ in range(2):
+        again = buyer_client.post(reverse("api_keys:list"), same)
+        said = html.unescape(again.content.decode())
+        assert again.status_code == 400 and "already has 3 active keys" in said and "already sent" not in said
+    assert ApiKey.objects.count() == 3
     first = ApiKey.objects.order_by("pk").first()
     assert first is not None
     buyer_client.post(reverse("api_keys:revoke", args=[first.pk]), {"confirm": "yes"})

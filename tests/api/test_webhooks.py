@@ -161,6 +161,12 @@ def test_an_organisation_sends_to_at_most_the_webhooks_allowed_and_a_removed_one
     assert response.status_code == 400 and WebhookEndpoint.objects.filter(organisation=organisation).count() == 2
     assert "Your organisation already sends events to 2 webhooks, the most it may" in page
     assert f'value="{listener.url}?n=extra"' in page  # what was typed stays
+    # Review 165: sent again with the same token (a double click), the form was told it had added a webhook.
+    same = {**extra, "once": "token-of-one-page"}
+    for _ in range(2):
+        again = buyer_client.post(reverse("api_keys:webhooks"), same)
+        said = html.unescape(again.content.decode())
+        assert again.status_code == 400 and "already sends events to 2 webhooks" in said and "already sent" not in said
     first = WebhookEndpoint.objects.filter(organisation=organisation).order_by("pk").first()
     assert first is not None
     remove_webhook_endpoint(endpoint=first)
