@@ -250,7 +250,7 @@ class SecurityEventsMiddleware:
         response = self.get_response(request)
         locked_until = getattr(request, "login_locked_until", None)
         if locked_until is not None:
-            if response.status_code == 200:
+            if response.status_code in (200, 400):  # the form refused (400 since review 165): the lock says why
                 response.status_code = 429
             wait = int((locked_until - timezone.now()).total_seconds())
             response["Retry-After"] = str(max(1, wait))

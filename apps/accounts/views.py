@@ -37,7 +37,17 @@ from apps.common.hostile import bad_request, given_twice
 from apps.common.refusals import refused_on
 
 
-class LoginView(auth_views.LoginView):
+class RefusedIs400:
+    """A sign-in or password form sent back with problems answers 400, as every other refused form of the product
+    does, not Django's 200 (review 165: a refused new password read 200)."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
+
+
+class LoginView(RefusedIs400, auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
@@ -63,7 +73,7 @@ class LogoutView(auth_views.LogoutView):
         return super().post(request, *args, **kwargs)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(RefusedIs400, auth_views.PasswordChangeView):
     """Wrong current passwords count towards the sign-in lock (forms.ThrottledPasswordChangeForm)."""
 
     form_class = ThrottledPasswordChangeForm
@@ -78,7 +88,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(RefusedIs400, auth_views.PasswordResetView):
     """The same answer, after the same work, whether or not the address has an account or its mails
     are used up: the redirect to "check your email". The response path only counts the request
     against the per-address and per-client limits; finding the account and sending the mail happen
@@ -114,7 +124,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return RedirectThen(str(self.get_success_url()), then=lambda: tasks.send_password_reset_mail.enqueue(**mail))
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(RefusedIs400, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     form_class = StrengthFirstSetPasswordForm
 

@@ -25,7 +25,7 @@ def test_sign_in_with_email_and_password(client: Client, buyer: User) -> None:
 
 def test_wrong_password_is_refused_with_a_message(client: Client, buyer: User) -> None:
     response = client.post(reverse("accounts:login"), {"username": "buyer@acme.test", "password": "wrong"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, as every other form (review 165)
     body = response.content.decode()
     # Plain words, focused without JavaScript too (review 71: Django's "may be case-sensitive", focus on the page).
     assert "That email and password do not match." in body and "case-sensitive" not in body
@@ -676,4 +676,5 @@ def test_a_password_page_heads_its_refusal_as_a_problem(client: Client, buyer_cl
         client.post(reverse("accounts:password_reset"), {"email": "x@y"}),
     ):
         page = answer.content.decode()
+        assert answer.status_code == 400  # review 165: 200, unlike every other refused form
         assert '<h2 class="h4" id="error-summary-title">There is a problem</h2>' in page, page[:2000]

@@ -269,7 +269,7 @@ def test_required_sso_refuses_the_password_and_says_to_use_sso(
     member = MembershipFactory(organisation=organisation, user__email="pat@acme.test").user
     with caplog.at_level(logging.INFO, logger="kpo_advisor.security"):
         response = Client().post(LOGIN, {"username": member.email, "password": PASSWORD})
-    assert response.status_code == 200 and "_auth_user_id" not in response.client.session
+    assert response.status_code == 400 and "_auth_user_id" not in response.client.session
     assert "signs in with single sign-on for this email address" in response.content.decode()
     assert "event=login_refused_sso_required" in caplog.text
 

@@ -44,6 +44,8 @@ class Row:
     data: Callable[[World], dict[str, Any]] = lambda w: {}
     query: Callable[[World], dict[str, Any]] = lambda w: {}
     htmx: bool = False
+    # A refusal that is counted where it is refused (a failed sign-in's row in the throttle's tables), not stored data.
+    counted: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -74,7 +76,13 @@ MATRIX = [
     Row("home", "GET", ALL_200),
     Row("healthz", "GET", ALL_200),
     Row("accounts:login", "GET", (302, 302, 302, 302, 200)),
-    Row("accounts:login", "POST", (302, 302, 302, 302, 200), data=lambda w: {"username": "x@y.test", "password": "no"}),
+    Row(
+        "accounts:login",
+        "POST",
+        (302, 302, 302, 302, 400),
+        data=lambda w: {"username": "x@y.test", "password": "no"},
+        counted=("accounts.LoginThrottle", "accounts.RateLimit"),
+    ),
     Row("accounts:logout", "POST", (302, 302, 302, 302, 302)),
     Row("accounts:password_change", "GET", SIGNED_IN),
     Row("accounts:password_change_done", "GET", SIGNED_IN),
@@ -323,7 +331,9 @@ def test_role_matrix(world: World, row: Row) -> None:
                 response = client.post(url, row.data(world), headers=headers)
             got.append(response.status_code)
             if expected >= 400:
-                assert snapshot() == before, f"{row.id} as {persona} was refused but changed stored data"
+                after = {k: v for k, v in snapshot().items() if k not in row.counted}
+                kept = {k: v for k, v in before.items() if k not in row.counted}
+                assert after == kept, f"{row.id} as {persona} was refused but changed stored data"
             transaction.set_rollback(True)
     table = ", ".join(f"{p}={g}" for p, g in zip(PERSONAS, got, strict=True))
     assert tuple(got) == row.expect, f"{row.id}: got {table}"
