@@ -26,7 +26,7 @@ from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
 CENTRE = "UK bank: its own credit-analysis centre of 120, set up with no provider"
-MOVED = "a team larger than that is moved as a team, which takes about 3 months"
+MOVED = "a team larger than 50 people is moved as a team, which takes about 3 months"
 
 
 def _team(people: int, start: str) -> dict[str, object]:
@@ -222,7 +222,8 @@ def test_of_two_start_dates_giving_the_same_result_the_nearer_is_listed(referenc
     # Review 161: "In 1 to 3 months" and "In 3 to 6 months", both making staff augmentation rank first, were listed.
     from apps.playbooks.engine.counterfactuals import what_would_flip
 
-    ev = evaluated_case(reference, CENTRE, **_team(500, "within-month"))
+    # 150 people, moved as one team (more than 200 move in waves, and no start in 1 to 3 months frees a model).
+    ev = evaluated_case(reference, CENTRE, **_team(150, "within-month"))
     flips = what_would_flip(compiled_playbook(reference), ev.answers)
     starts = {
         f.changes[0].value: (f.top_model, f.frees_model) for f in flips if f.changes[0].question == "start_within"
@@ -280,3 +281,23 @@ def test_the_verdict_says_no_model_can_be_used(
         buyer_client.get(reverse("recommendations:compare"), {"ids": [rec.pk, other.pk]}).content.decode()
     )
     assert f"{label} (but no engagement model can be used as answered)" in compared
+
+
+def test_a_team_of_hundreds_moves_in_waves_and_the_fast_outcome_agrees(reference: Playbook) -> None:
+    # Review 164: 1,000 to 5,000 analysts "can start in time" through a provider, in the 3 months one team's transition
+    # takes, while the buyer's own centre was ruled out by its 12-month launch.
+    compiled = compiled_playbook(reference)
+    assert any(r.code.endswith(":team-in-waves") for r, _ in compiled.rules)
+    for people in (1000, 5000):
+        ev = evaluated_case(reference, CENTRE, **_team(people, "three-to-six"))
+        assert ev.models and all(m.excluded_because for m in ev.models), [
+            (m.code, m.excluded_because) for m in ev.models
+        ]
+        reasons = " ".join(why for m in ev.models for why in m.excluded_because)
+        assert "a team larger than 200 people is moved in waves, which takes about 12 months" in reasons
+        (start,) = [c for c in ev.conflicts if c.kind == "start"]
+        assert f"for a team of {people}: a team larger than 200 people is moved in waves" in start.text
+        assert outcome(compiled, ev.answers).top_model == ev.top_model
+    # Up to 200 people, a team is still moved as one, in about 3 months.
+    two_hundred = evaluated_case(reference, CENTRE, **_team(200, "three-to-six"))
+    assert [m for m in two_hundred.models if not m.excluded_because]

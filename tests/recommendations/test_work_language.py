@@ -261,3 +261,17 @@ def test_a_preferred_regions_way_out_says_the_language_still_ranks_first(referen
         reference, "UK buyer: financial analysis for a UK retailer", preferred_region="philippines"
     )
     assert not any(said in o.costs for c in english.conflicts for o in c.options)
+
+
+def test_keeping_a_requirement_prices_its_location_against_the_one_given_up(reference: Playbook) -> None:
+    # Review 166: Poland, kept for the overlap, was priced against India alone, neither option; against the Philippines
+    # given up it is about 17% dearer, not 24%.
+    ev = evaluated_case(reference, "UK buyer: financial analysis for a UK retailer", preferred_region="philippines")
+    (conflict,) = [c for c in ev.conflicts if c.code.startswith("preferred_region:")]
+    keep = conflict.options[0]
+    assert keep.text.endswith("and deliver from Poland")
+    assert (
+        keep.costs.startswith("provider rates for this work about ")
+        and " than in the Philippines (about " in keep.costs
+    )
+    assert keep.costs.endswith("times India's, the benchmark)")

@@ -353,37 +353,58 @@ def requirement_rules(
                 out.append(_requirement_rule(code, need.text, (condition,), breaking, position + len(out), role))
             if role != "start_within" or scale is None or team is None:
                 continue
-            # A team larger than the catalogue's launch times are for launches later (``requirements.launch_months``):
-            # the models that only such a team rules out, on the two answers together.
-            larger = requirements.Requirements((need,), (), team=scale.team + 1)
+            # A team larger than the catalogue's launch times are for launches later (``requirements.launch_months``),
+            # and a much larger one later still (moved in waves): the models that only such a team rules out, on the
+            # two answers together, one rule a size.
             ruled = {b.target for b in breaking}
-            more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
-            if more:
-                # Not for work done once or in season (``requirements.staffed_from_bench``: staffed from a bench): with
-                # the shape of demand answered, it alone decides; without it, a duration or a peak share answered.
-                unshaped = tuple(
-                    Condition(q.code, "not_answered", None)
-                    for name in ("duration_weeks", "peak_share")
-                    if (q := questions.get(roles.get(name, ""))) is not None
-                )
-                variants: list[tuple[str, tuple[Condition, ...]]] = [("", unshaped)]
-                pattern = questions.get(roles.get("demand_pattern", ""))
-                if pattern is not None:
-                    moved = [o.code for o in pattern.options if o.code not in requirements.BENCH_PATTERNS]
-                    variants = [
-                        *([("", (Condition(pattern.code, "one_of", moved),))] if moved else []),
-                        (":unshaped", (Condition(pattern.code, "not_answered", None), *unshaped)),
-                    ]
-                team_condition = Condition(team.code, "at_least", math.floor(scale.team) + 1)
-                text = f"{need.text}, for a team of more than {scale.team:g} people"
-                for suffix, bench in variants:
-                    conditions = (condition, team_condition, *bench)
-                    out.append(
-                        _requirement_rule(
-                            f"{code}:larger-team{suffix}", text, conditions, more, position + len(out), role
-                        )
-                    )
+            for size, tier in zip(scale.sizes(), ("larger-team", "team-in-waves"), strict=False):
+                larger = requirements.Requirements((need,), (), team=size + 1)
+                more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
+                ruled |= {b.target for b in more}
+                start = (condition, code, need)
+                out.extend(_larger_team_rules(questions, roles, team, start, size, tier, more, position + len(out)))
     return out
+
+
+def _larger_team_rules(
+    questions: Mapping[str, Question],
+    roles: Mapping[str, str],
+    team: Question,
+    start: tuple[Condition, str, requirements.Requirement],
+    size: float,
+    tier: str,
+    more: Sequence[requirements.Breach],
+    position: int,
+) -> list[Rule]:
+    """The rules ruling out ``more``, the models a start date rules out only for a team of more than ``size`` people,
+    on the start date's condition (``start``: it, its rule's code and its requirement) and the team's size (``tier``
+    names them: ``larger-team``, ``team-in-waves``)."""
+    if not more:
+        return []
+    condition, code, need = start
+    # Not for work done once or in season (``requirements.staffed_from_bench``: staffed from a bench): with the shape
+    # of demand answered, it alone decides; without it, a duration or a peak share answered.
+    unshaped = tuple(
+        Condition(q.code, "not_answered", None)
+        for name in ("duration_weeks", "peak_share")
+        if (q := questions.get(roles.get(name, ""))) is not None
+    )
+    variants: list[tuple[str, tuple[Condition, ...]]] = [("", unshaped)]
+    pattern = questions.get(roles.get("demand_pattern", ""))
+    if pattern is not None:
+        moved = [o.code for o in pattern.options if o.code not in requirements.BENCH_PATTERNS]
+        variants = [
+            *([("", (Condition(pattern.code, "one_of", moved),))] if moved else []),
+            (":unshaped", (Condition(pattern.code, "not_answered", None), *unshaped)),
+        ]
+    team_condition = Condition(team.code, "at_least", math.floor(size) + 1)
+    text = f"{need.text}, for a team of more than {size:g} people"
+    return [
+        _requirement_rule(
+            f"{code}:{tier}{suffix}", text, (condition, team_condition, *bench), more, position + i, "start_within"
+        )
+        for i, (suffix, bench) in enumerate(variants)
+    ]
 
 
 def _requirement_rule(

@@ -1604,10 +1604,7 @@ def _none_can_start(
     rank = "your answers favour most" if best.score > 0 else "your answers rank highest"
     text = f"No engagement model can start within {months}"
     if larger and scale is not None and needs.team is not None:
-        text += (
-            f" for a team of {needs.team:g}: a team larger than {scale.team:g} people is moved as a team, which takes "
-            f"about {scale.months:g} months ({scale.words}), whatever the model"
-        )
+        text += f" for a team of {needs.team:g}: {req.moved_words(scale, needs.team)}, whatever the model"
     text += f". {best.name}, the one {rank} ({best.score} points), takes about {launch:g} months."
     options = [
         req.Option(

@@ -612,33 +612,69 @@ class LaunchScale:
     """The largest team the catalogue's launch times are for, and the months a larger team takes to move, as a team,
     whatever model it is bought as (the cost assumptions' ``launch_at_scale``, weak figures with their sources; review
     152: 60 and 500 analysts on a steady job were to start within a month as a project, which launches in a month
-    for a research report or a patent search)."""
+    for a research report or a patent search). A much larger team, past ``waves_team``, is moved in waves, which takes
+    ``waves_months`` (its ``waves``; review 164: 5,000 analysts were to move in the 3 months one team's transition
+    takes)."""
 
     team: float
     months: float
     words: str  # where the two figures come from, said in a breach's reason
+    waves_team: float | None = None
+    waves_months: float = 0.0
+    waves_words: str = ""
 
     @classmethod
     def of(cls, assumptions: Mapping[str, Any] | None) -> LaunchScale | None:
         """The scale the frozen cost assumptions give; None for a playbook published before them (launch times then
-        read as the catalogue gives them, whatever the team)."""
+        read as the catalogue gives them, whatever the team). Frozen before its ``waves``, a scale has none."""
         found = (assumptions or {}).get("launch_at_scale")
         if not isinstance(found, Mapping):
             return None
         team, months = _number(found.get("team_size")), _number(found.get("months"))
         if team is None or months is None:
             return None
-        return cls(team, months, str(found.get("words") or ""))
+        waves = found.get("waves")
+        waves = waves if isinstance(waves, Mapping) else {}
+        waves_team, waves_months = _number(waves.get("team_size")), _number(waves.get("months"))
+        if waves_team is None or waves_months is None or waves_team <= team:
+            return cls(team, months, str(found.get("words") or ""))
+        return cls(team, months, str(found.get("words") or ""), waves_team, waves_months, str(waves.get("words") or ""))
+
+    def tier(self, team: float | None) -> tuple[float, float, str, str] | None:
+        """For a team of ``team`` people larger than the catalogue's launch times are for: the size it is larger
+        than, the months it takes, how it moves ("as a team", "in waves") and where the figures come from; None
+        for a team the catalogue's times are for (or not answered)."""
+        if team is None or team <= self.team:
+            return None
+        if self.waves_team is not None and team > self.waves_team:
+            return self.waves_team, self.waves_months, "in waves", self.waves_words
+        return self.team, self.months, "as a team", self.words
+
+    def sizes(self) -> tuple[float, ...]:
+        """The team sizes past which a team launches later: the scale's, then its waves'."""
+        return (self.team,) if self.waves_team is None else (self.team, self.waves_team)
 
 
 def launch_months(model: Mapping[str, Any], team: float | None, scale: LaunchScale | None) -> float | None:
     """How long ``model`` takes to launch for a team of ``team`` people: the catalogue's ``ramp_up_months``, or, for a
-    team larger than the scale's, no less than the scale's months (a larger team is moved as a team). None when the
-    catalogue gives no launch time."""
+    team larger than the scale's, no less than the months its tier takes (a larger team is moved as a team, a much
+    larger one in waves). None when the catalogue gives no launch time."""
     launch = _number(model.get("ramp_up_months"))
-    if launch is not None and scale is not None and team is not None and team > scale.team:
-        return max(launch, scale.months)
+    tier = scale.tier(team) if scale is not None else None
+    if launch is not None and tier is not None:
+        return max(launch, tier[1])
     return launch
+
+
+def moved_words(scale: LaunchScale, team: float | None) -> str:
+    """How a team of ``team`` people larger than the catalogue's launch times are for moves, with the months and where
+    they come from: "a team larger than 50 people is moved as a team, which takes about 3 months (…)"; "" for a team
+    they are for."""
+    tier = scale.tier(team)
+    if tier is None:
+        return ""
+    size, months, how, words = tier
+    return f"a team larger than {size:g} people is moved {how}, which takes about {months:g} months ({words})"
 
 
 def _launch_reason(name: str, model: Mapping[str, Any], requirements: Requirements, scale: LaunchScale | None) -> str:
@@ -651,8 +687,8 @@ def _launch_reason(name: str, model: Mapping[str, Any], requirements: Requiremen
     if scale is not None and launch is not None and scaled is not None and scaled > launch:
         return (
             f"{name} takes about {launch:g} month{'s' if launch != 1 else ''} to launch for a team of up to "
-            f"{scale.team:g} people (the catalogue's figure, with its sources), but a team larger than that is moved "
-            f"as a team, which takes about {scale.months:g} months ({scale.words}); {need}"
+            f"{scale.team:g} people (the catalogue's figure, with its sources), but "
+            f"{moved_words(scale, requirements.team)}; {need}"
         )
     return f"{name} takes about {scaled:g} months to launch (the catalogue's figure, with its sources); {need}"
 
@@ -728,7 +764,13 @@ def _name(locations: Mapping[str, Mapping[str, Any]], code: str) -> str:
     return in_text(locations[code], code)
 
 
-def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[str], what: str) -> Option:
+def _keep(
+    requirements: Requirements, locations: Mapping[str, Any], fits: list[str], what: str, given_up: Sequence[str] = ()
+) -> Option:
+    """Keep a requirement and deliver from the first location meeting every one, with what its providers charge for
+    this work; against the location given up for it, where that is one (``given_up``, the preferred region's), before
+    India's, the benchmark (review 166: Poland, kept for the overlap, was priced only against India, neither option;
+    against the Philippines given up it was about 17% dearer, not 24%)."""
     if not fits:
         return Option(
             f"Keep {what}: no catalogue location meets every requirement, so see the other trade-offs",
@@ -736,10 +778,27 @@ def _keep(requirements: Requirements, locations: Mapping[str, Any], fits: list[s
         )
     best = fits[0]
     index = _number(locations[best].get("cost_index"))
-    return Option(
-        f"Keep {what} and deliver from {_name(locations, best)}",
-        rates_words(index, requirements.rate_share),
-    )
+    words = rates_words(index, requirements.rate_share)
+    other = _number(locations[given_up[0]].get("cost_index")) if len(given_up) == 1 else None
+    if index and other:
+        ratio = _work_rate(index, requirements.rate_share) / _work_rate(other, requirements.rate_share)
+        there = _name(locations, given_up[0])
+        against = (
+            f"provider rates for this work about the same as in {there}"
+            if abs(ratio - 1) < 0.005
+            else f"provider rates for this work about {round(abs(ratio - 1) * 100)}% "
+            f"{'more' if ratio > 1 else 'less'} than in {there}"
+        )
+        india = round(_work_rate(index, requirements.rate_share), 2)
+        level = "at India's level" if abs(india - 1) < 0.005 else f"about {india:g} times India's"
+        words = f"{against} ({level}, the benchmark)"
+    return Option(f"Keep {what} and deliver from {_name(locations, best)}", words)
+
+
+def _work_rate(index: float, share: float | None) -> float:
+    """A location's rate for this work against India's: its cost index on the share of the rate that follows where
+    the team is (``rates_words``; all of it when ``share`` is None)."""
+    return 1.0 + (index - 1.0) * share if share is not None and share < 1 else index
 
 
 def rates_words(index: float | None, share: float | None = None) -> str:
@@ -785,7 +844,7 @@ def _preference_conflicts(
                         ("preferred_region", req_code),
                         f"You prefer {place}, which breaks “{req.text}”.",
                         (
-                            _keep(requirements, locations, fits, f"“{req.text}”"),
+                            _keep(requirements, locations, fits, f"“{req.text}”", sorted(wanted)),
                             _relax(req, requirements, locations, sorted(wanted), triggers),
                         ),
                     )
