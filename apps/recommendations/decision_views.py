@@ -72,7 +72,12 @@ def _context(
         # what-if showed a saving for 20,000 hours by 5 people without a word).
         "checks": [c.text for c in found if not c.impossible],
         "blocks": blocks,
-        "error_summary": steps["error_summary"],
+        # A question a change shows is said once in the intro, each listed as not answered yet (review 166: the same
+        # sentence three times over); its own message stays beside it.
+        "error_summary": [
+            (target, name, NOT_ANSWERED_YET if message == whatif.REQUIRED_SHOWN else message)
+            for target, name, message in steps["error_summary"]
+        ],
         "error_intro": _error_intro(result),
         # Only questions a change shows: a next step, headed and shown as one (review 163: "There is a problem").
         "error_next_step": (next_step := bool(result.shown_unanswered and not result.refused)),
@@ -83,6 +88,9 @@ def _context(
         "save_title": str(request.POST.get(TITLE_FIELD, "")).strip()[:200] or default_title,
         "title_field": TITLE_FIELD,
     }
+
+
+NOT_ANSWERED_YET = "Not answered yet."
 
 
 def _error_intro(result: whatif.WhatIf) -> str:
@@ -97,9 +105,10 @@ def _error_intro(result: whatif.WhatIf) -> str:
             else ("Your change shows questions that need an answer:")
         )
     if shown:
+        # Review 166: one long sentence for both kinds read as a riddle.
         return (
-            "Some answers need you: an answer that can't be used as typed counts the stored one in its place until you "
-            "correct it, and a question your change shows needs an answer:"
+            "Correct the answers that can't be used as typed (the stored answer counts until you do), and answer the "
+            "questions your change shows:"
         )
     return "These answers can't be used as typed; the stored answers count in their place until you correct them:"
 

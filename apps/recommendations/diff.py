@@ -194,8 +194,16 @@ def figure_changes(before: Recommendation, after: Recommendation) -> list[Change
             change = Change(f"{owner}: {i.label}", was_by_label[i.label], i.value)
             if change.changed:
                 changes.append(change)
-    # Each model's one-time costs, likely figure, where they differ: a contracting or set-up line can move a total on
-    # its own (review 159: $1,815 of contracting became $40,000 with nothing to show it).
+    return changes + one_time_changes(before, after)
+
+
+def one_time_changes(before: Recommendation, after: Recommendation) -> list[Change]:
+    """Each model's one-time costs, likely figure, where they differ: a contracting or set-up line can move a total on
+    its own (review 159: $1,815 of contracting became $40,000 with nothing to show it), for compare and what-if alike
+    (review 166: what-if left them out)."""
+    old, new = before.record.evaluation.cost, after.record.evaluation.cost
+    old_models = {m.model: m for m in old.models}
+    changes = []
     for m in new.models:
         kept = old_models.get(m.model)
         if kept is None:

@@ -23,7 +23,7 @@ from apps.playbooks.engine.answers import (
 from apps.playbooks.engine.checks import HOME_CURRENCY_WORDS
 from apps.playbooks.engine.tco.types import whole_piece
 from apps.playbooks.engine.visibility import visibility
-from apps.recommendations.diff import Change, differences
+from apps.recommendations.diff import Change, differences, one_time_changes
 from apps.recommendations.models import Recommendation
 from apps.recommendations.services import build_recommendation
 
@@ -215,7 +215,10 @@ def run(
         result=result,
         errors=errors,
         posted=kept_raw,
-        changes=[c for c in differences(recommendation, result) if c.what != "Playbook version"],
+        changes=[
+            *(c for c in differences(recommendation, result) if c.what != "Playbook version"),
+            *one_time_changes(recommendation, result),
+        ],
         changed_answers=changed,
         evaluation_section={code: q.section for code, q in compiled.questions.items()},
         left_unanswered=[compiled.questions[code].prompt for code in missing if code in compiled.questions],

@@ -148,6 +148,7 @@ def test_the_hours_of_a_piece_of_work_read_as_such_beside_the_answers(
 ) -> None:
     # Review 164: a six-week job's hours read "1,500 hours a year" in what-if and the memo's answers, beside a cost
     # section reading "1,500 hours of work".
+    from apps.recommendations.diff import one_time_changes
     from apps.recommendations.services import submit_and_recommend
 
     answers = {**reference.golden_cases.get(name__startswith=STUDY).answers, **JOB}
@@ -159,6 +160,14 @@ def test_the_hours_of_a_piece_of_work_read_as_such_beside_the_answers(
     tried = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), {"annual_hours": "120"})
     (hours,) = [c for c in tried.context["w"].changed_answers if c.code == "annual_hours"]
     assert (hours.before, hours.after) == ("240 hours of work", "120 hours of work")
+    # Review 166: what-if left out the one-time cost lines that change, appear or disappear; compare listed them.
+    longer = buyer_client.post(reverse("recommendations:what_if", args=[rec.pk]), {"annual_hours": "5000"})
+    w = longer.context["w"]
+    once = one_time_changes(rec, w.result)
+    assert once and all(c in w.changes for c in once), [c.what for c in w.changes]
+    assert any(c.what.endswith(": Contracting and due diligence") for c in once), [c.what for c in once]
+    page = html.unescape(longer.content.decode())
+    assert f"<strong>{once[0].what}</strong>" in page
     steady = AssessmentFactory(
         organisation=organisation,
         created_by=buyer,

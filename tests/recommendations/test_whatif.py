@@ -557,6 +557,10 @@ def test_a_required_question_a_change_shows_is_flagged_and_the_save_box_says_it_
     summary = page.split('id="error-summary"')[0].rsplit("<div", 1)[1] + page.split('id="error-summary"')[1][:400]
     assert "message--warning" in summary and "Your change needs an answer" in summary  # review 163: not "a problem"
     assert "There is a problem" not in summary
+    # Review 166: said once in the intro; each question listed is "not answered yet", its own message beside it.
+    listed = page.split('id="error-summary"')[1].split("</ul>")[0]
+    assert REQUIRED_SHOWN not in listed and f"{country.prompt} Not answered yet." in listed
+    assert page.count(REQUIRED_SHOWN) == 1
     assert f"as a draft to finish, not scored: it leaves “{country.prompt}” unanswered" in page
     # With JavaScript the box is sent beside the result, so it says the same (review 155: it still said "scored").
     fragment = buyer_client.post(
