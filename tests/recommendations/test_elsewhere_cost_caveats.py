@@ -234,3 +234,61 @@ def test_with_no_model_usable_the_later_start_is_priced_for_a_buyer_with_no_benc
     rows = buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode("utf-8-sig")
     total = next(line for line in rows.splitlines() if line.startswith(f'"{fees.name}","Total over '))
     assert "your start date rules it out" in total
+
+
+SG_LAW_FIRM_SIX_WEEKS: dict[str, Any] = {
+    "function": "legal-review",
+    "work_nature": "mixed",
+    "codifiability": "high",
+    "quality_measurable": "partly",
+    "process_documented": "documented",
+    "buyer_sector": "law-firm",
+    "core_differentiator": "critical",
+    "ip_sensitivity": "medium",
+    "asset_specificity": "moderate",
+    "own_team_plan": False,
+    "volume_pattern": "one-off",
+    "annual_hours": 1500,
+    "team_size": 4,
+    "horizon": 1,
+    "delivery_ownership": "per-deliverable",
+    "mgmt_hours": 3,
+    "prior_outsourcing": "bpo",
+    "pilot_possible": True,
+    "client_jurisdictions": ["other"],
+    "data_categories": ["privileged-legal", "other-personal"],
+    "data_onshore_only": False,
+    "buyer_location": "singapore",
+    "buyer_apac_country": "singapore",
+    "overlap_hours": 2,
+    "overnight_turnaround": False,
+    "onsite_presence": "never",
+    "licensed_signoff": ["attorney"],
+    "home_market": "other",
+    "vendor_assurance": ["iso27001"],
+    "preferred_region": "no-preference",
+    "start_within": "three-to-six",
+    "buyer_regulated_in": "singapore",
+    "legal_us_lawyers": False,
+    "legal_client_consent": "can-obtain",
+    "signoff_capacity": "yes",
+    "deliverables": 1,
+    "duration_weeks": 6,
+}
+
+
+def test_a_buyer_with_no_benchmark_is_shown_the_answers_its_fees_rest_on(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 164: 1,500 hours for 4 people in 6 weeks (about 900 hours at full time) read no check on the result page or
+    # the memo, though the level and the cheaper option rested on it; a buyer with a benchmark was shown one.
+    rec = _scored(reference, organisation, buyer, SG_LAW_FIRM_SIX_WEEKS)
+    cost = rec.record.evaluation.cost
+    assert not cost.available and cost.costed_fees
+    (check,) = [c for c in cost.checks if "hours each" in c.text]
+    assert "The level with in-house is worked out at the 4 people for those weeks" in check.text
+    assert "In-house is priced" not in check.text
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert 'id="cost-checks"' in page and "Check your answers first:" in page
+    memo = html.unescape(render_memo_html(rec, "http://testserver/"))
+    assert "The level with in-house is worked out at the 4 people" in memo

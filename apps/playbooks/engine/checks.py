@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import number
-from apps.playbooks.engine.tco.types import CURRENCIES, FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR, once_weeks
+from apps.playbooks.engine.tco.types import CURRENCIES, ELSEWHERE, FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR, once_weeks
 
 # The loaded cost of one person doing knowledge work a year, all in, lies between these in US dollars, pounds or
 # euros: the product's bounds, wide of the catalogue's benchmarks (a US actuary's or lawyer's loaded year is a few
@@ -92,7 +92,13 @@ def _each_under(hours: float, people: float, weeks: float) -> int | None:
     return None
 
 
-def _part_time(hours: float, people: float) -> AnswerCheck | None:
+# How in-house is set against the options, opening a check's second sentence: priced, or, for a buyer whose in-house pay
+# has no benchmark, the level at which the two cost the same.
+PRICED_IN_HOUSE = "In-house is priced at"
+LEVEL_IN_HOUSE = "The level with in-house is worked out at"
+
+
+def _part_time(hours: float, people: float, inhouse: str = PRICED_IN_HOUSE) -> AnswerCheck | None:
     """Steady work whose people would each work most of a year but clearly less than all of it (from
     ``PART_TIME_FLOOR`` to ``PART_TIME_SHARE`` of a full-time year), as a full team answered with hours a tenth short
     reads: in-house is priced at the full-time equivalents the hours need, a dedicated team at every one of the people
@@ -109,7 +115,7 @@ def _part_time(hours: float, people: float) -> AnswerCheck | None:
     fte = hours / FTE_HOURS
     return AnswerCheck(
         f"{number(hours)} hours a year for {_people(people)} is {number(round(each))} hours each, less than a "
-        f"full-time year (about {number(FTE_HOURS)} hours). In-house is priced at the {number(round(fte, 2))} "
+        f"full-time year (about {number(FTE_HOURS)} hours). {inhouse} the {number(round(fte, 2))} "
         f"full-time equivalents the hours need, a dedicated team at all {_people(people)} full-time, so the two are "
         f"not like for like: if the {_people(people)} do this work full-time, answer the hours they work "
         f"({number(round(people * FTE_HOURS))}); if the hours are right, a provider would staff about "
@@ -122,7 +128,7 @@ def _hours(count: float) -> str:
     return f"{number(count)} hour{'' if count == 1 else 's'}"
 
 
-def _few_hours(hours: float, people: float, weeks: float | None) -> AnswerCheck | None:
+def _few_hours(hours: float, people: float, weeks: float | None, inhouse: str = PRICED_IN_HOUSE) -> AnswerCheck | None:
     """People who would each do little of the work: a dedicated team priced at every seat against in-house priced
     at the hours (``Case.inhouse_fte``) is not like for like."""
     span = weeks or WEEKS_A_YEAR
@@ -139,7 +145,7 @@ def _few_hours(hours: float, people: float, weeks: float | None) -> AnswerCheck 
     )
     return AnswerCheck(
         f"{_hours(hours)} of work {period} for {_people(people)} is {share}, {_a_week(hours / people / span)}. "
-        f"In-house is priced at the hours ({needed}), a dedicated team at all {_people(people)} full-time, so the team "
+        f"{inhouse} the hours ({needed}), a dedicated team at all {_people(people)} full-time, so the team "
         "will look far dearer than the work needs: correct the hours or the number of people, or, if each does this "
         "work beside other work, answer the people the hours need.",
         ("annual_hours", "team_size"),
@@ -225,6 +231,9 @@ def answer_checks(
     doing the work, the staff displaced and seasonal work's share of the hours in its busiest three months (a
     percentage); and the buyer's own loaded cost of one person a year read in the home ``market``'s currency."""
     hours, people, gone, span = _positive(annual_hours), _positive(team_size), _positive(displaced), _positive(weeks)
+    # A buyer whose in-house pay has no benchmark has no in-house cost, but a level worked out on the same basis
+    # (review 164: its checks were not shown, though the level rested on them).
+    inhouse = LEVEL_IN_HOUSE if market == ELSEWHERE else PRICED_IN_HOUSE
     share = _positive(peak_share)
     found = [check] if (check := _own_cost(own_cost, market)) else []
     if not span and (span := once_weeks(demand, hours, people, horizon)):
@@ -243,7 +252,7 @@ def answer_checks(
             found.append(
                 AnswerCheck(
                     f"{number(hours)} hours of work in {number(span)} weeks for {_people(people)} is {number(each)} "
-                    f"hours each, about {number(round(each / span))} hours a week. In-house is priced at the "
+                    f"hours each, about {number(round(each / span))} hours a week. {inhouse} the "
                     f"{_people(people)} for those weeks, the options priced by the hour at all {number(hours)} hours, "
                     "so the two are not like for like: correct the hours, the people or the weeks.",
                     ("annual_hours", "team_size", "duration_weeks"),
@@ -254,16 +263,16 @@ def answer_checks(
         found.append(
             AnswerCheck(
                 f"{number(hours)} hours a year for {_people(people)} is {number(each)} hours each, more than one "
-                f"person works in a year (a full-time year is about {number(FTE_HOURS)} hours). In-house is "
-                f"priced at the {_people(people)}, the options priced by the hour at all {number(hours)} hours, so "
+                f"person works in a year (a full-time year is about {number(FTE_HOURS)} hours). {inhouse} "
+                f"the {_people(people)}, the options priced by the hour at all {number(hours)} hours, so "
                 "the two are not like for like: correct the hours or the number of people.",
                 ("annual_hours", "team_size"),
                 impossible=_impossible(hours, people, WEEKS_A_YEAR),
             )
         )
-    if hours and people and (not span or span <= MAX_WEEKS) and (few := _few_hours(hours, people, span)):
+    if hours and people and (not span or span <= MAX_WEEKS) and (few := _few_hours(hours, people, span, inhouse)):
         found.append(few)
-    elif hours and people and not span and not share and (part := _part_time(hours, people)):
+    elif hours and people and not span and not share and (part := _part_time(hours, people, inhouse)):
         found.append(part)
     if share and not span and (low := _peak_below_even(share)):
         found.append(low)

@@ -543,8 +543,9 @@ class Cost:
 
     @property
     def checks(self) -> tuple[AnswerCheck, ...]:
-        """The answers this cost was built on that disagree with one another (``engine.checks``)."""
-        if not self.available:
+        """The answers this cost was built on that disagree with one another (``engine.checks``): a buyer with no
+        in-house benchmark's too, whose provider fees and level rest on them (review 164)."""
+        if not self.available and not self.costed_fees:
             return ()
         return answer_checks(
             annual_hours=self.annual_hours,
