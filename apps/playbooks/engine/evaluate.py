@@ -42,7 +42,7 @@ from apps.playbooks.engine import reasons
 from apps.playbooks.engine import requirements as req
 from apps.playbooks.engine.checks import AnswerCheck
 from apps.playbooks.engine.compiler import CompiledPlaybook, rule_index
-from apps.playbooks.engine.cost import CheaperLocation, CostEstimate, estimate
+from apps.playbooks.engine.cost import CheaperLocation, CostEstimate, ProviderFees, estimate
 from apps.playbooks.engine.plain import json_ready
 from apps.playbooks.engine.scoring import BASE_SCORE, Outcome, Tally, tally
 from apps.playbooks.engine.single import fired as rules_fired
@@ -1544,7 +1544,7 @@ def _start_later_model(needs: req.Requirements, ranked: tuple[RankedModel, ...],
     return max(by_date, key=lambda m: m.score) if by_date else None
 
 
-def _fees_of(priced: CostEstimate, model: str) -> Any:
+def _fees_of(priced: CostEstimate, model: str) -> ProviderFees | None:
     """``model``'s provider fees with their whole cost and level, for a buyer with no in-house benchmark; else None."""
     return next(
         (f for f in priced.provider_fees if f.model == model and f.total is not None and f.level is not None), None
@@ -1555,7 +1555,8 @@ def _later_priced(best: RankedModel, priced: CostEstimate | None) -> str:
     """What ``best`` likely costs from its own launch, beside the later start that frees it (review 159: "KPO wins, on
     conditions" with every model ruled out read no figure at all; the cost section prices it too); "" when it was not
     costed."""
-    if priced is not None and not priced.available and (fees := _fees_of(priced, best.code)) is not None:
+    fees = _fees_of(priced, best.code) if priced is not None and not priced.available else None
+    if priced is not None and fees is not None and fees.total is not None and fees.level is not None:
         # No saving for a buyer with no benchmark: the fees, and the in-house cost a person-year they are level with.
         return (
             f"; priced from its own launch, {best.name} likely costs {priced.amount(fees.total[1])} over "
