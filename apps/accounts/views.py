@@ -42,7 +42,7 @@ class RefusedIs400:
     does, not Django's 200 (review 165: a refused new password read 200)."""
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]  # a mixin: the view's own method
         response.status_code = 400
         return response
 

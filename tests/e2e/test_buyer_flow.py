@@ -58,7 +58,9 @@ def test_buyer_completes_an_assessment_with_javascript(
     page.get_by_role("button", name="Submit for a recommendation").click()
 
     expect(page.get_by_role("heading", level=2, name="KPO wins")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"version 1 · engine"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"version 1 · version [0-9.]+\+[0-9a-f]{8} of the product.s scoring code"))
+    ).to_be_visible()
     assert Recommendation.objects.get().snapshot["stored_answers"] == answers
 
 

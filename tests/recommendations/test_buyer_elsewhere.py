@@ -292,9 +292,17 @@ def test_beside_the_verdict_a_cheaper_option_is_named_when_it_is_a_tenth_or_more
     caveat = cost_caveat(priced(top.level[1] * 0.8))
     assert caveat is not None
     amount = ev.cost.amount(top.level[1] * 0.8)
+    basis = next(m.pricing_basis for m in ev.models if m.code == other.model)
+    estimate = (
+        ", on an estimate (the dedicated rate with an assumed premium: no source publishes its prices), so a quote "
+        "for it would show whether it does"
+        if basis in ("hourly", "outcome")
+        else ""
+    )
+    # Review 164: said as a buyer with a benchmark reads it, ranked lower on fit.
     assert caveat.text.endswith(
-        f" {other.name} would likely cost less: {amount} over {ev.cost.period}, level with in-house at about "
-        f"{amount} a person-year."
+        f" {other.name} would likely cost less{estimate}: {amount} over {ev.cost.period}, level with in-house at "
+        f"about {amount} a person-year; it ranks lower on fit, for the reasons in the ranking."
     )
     for level in (top.level[1] * 0.95, top.level[1] * 1.5):  # less than a tenth cheaper, or dearer: not named
         said = cost_caveat(priced(level))
