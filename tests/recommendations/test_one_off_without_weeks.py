@@ -36,7 +36,7 @@ def test_the_weeks_are_the_hours_at_full_time_for_the_people() -> None:
     assert once_weeks("one-off", 240, 3) == 3  # 240 h ÷ (3 × 2,000 h ÷ 52) = 2.08 weeks
     assert once_weeks("one-off", 3000, 10) == 8
     assert once_weeks("one-off", 240, None) == 7  # one person, as the cost reads no team
-    assert once_weeks("one-off", None, 4) == 0  # the people's full-time year: a year's hours, not a piece of work
+    assert once_weeks("one-off", None, 4) == 52  # the people's full-time year, costed once
     # Within the horizon (a year when not answered), at most two years: past it, hours no one can work in that time
     # are a slip the answer checks name, not a length to cost.
     assert once_weeks("one-off", 7000, 2) == 0 and once_weeks("one-off", 10**6, 1, 10) == 0
@@ -44,9 +44,10 @@ def test_the_weeks_are_the_hours_at_full_time_for_the_people() -> None:
     # once whatever the horizon (review 166: 2,100 hours for 2 people, 28 weeks, was costed in each of 3 years).
     assert once_weeks("one-off", 2000, 2, 1) == 26 and once_weeks("one-off", 2100, 2, 3) == 28
     assert once_weeks("one-off", 3999, 2, 3) == 52
-    # Hours that keep the people busy a full year or more are a year's of a longer programme: whole years, as the
-    # weeks question's help promises when it is left empty (review 162: 30,000 hours a year for 15 people over 3).
-    assert once_weeks("one-off", 6000, 3, 3) == once_weeks("one-off", 30000, 15, 3) == 0
+    # However long, within the horizon (review 167: 4,000 hours for 2 people were costed in each of 3 years, at three
+    # times 3,990 hours' cost); past it, whole years, which the answer checks say.
+    assert once_weeks("one-off", 4000, 2, 3) == 52 and once_weeks("one-off", 5000, 2, 3) == 65
+    assert once_weeks("one-off", 30000, 15, 3) == 52 and once_weeks("one-off", 20000, 3, 3) == 0
     assert once_weeks("steady", 240, 3) == once_weeks("seasonal", 240, 3) == once_weeks("one-off", None, None) == 0
 
 
@@ -94,9 +95,23 @@ def test_a_job_past_half_a_year_is_still_costed_once(reference: Playbook) -> Non
         assert not [line for line in m.lines if "parallel running" in line.label or line.label.startswith("Exit")]
 
 
+def test_a_job_filling_its_peoples_year_is_costed_once_and_smoothly(reference: Playbook) -> None:
+    # Review 167: 3,990 hours for 2 people cost $197,000 over 52 weeks, 4,000 hours $655,000 over 3 years.
+    job = {**JOB, "team_size": 2, "horizon": 3}
+    below, at, above = (evaluated_case(reference, STUDY, **{**job, "annual_hours": h}) for h in (3990, 4000, 5000))
+    assert (below.cost.duration_weeks, at.cost.duration_weeks, above.cost.duration_weeks) == (52, 52, 65)
+    for m, n in zip(below.cost.models, at.cost.models, strict=True):
+        assert n.horizon[1] < 1.05 * m.horizon[1], (m.model, m.horizon[1], n.horizon[1])
+
+
 def test_a_long_one_off_programme_keeps_its_years(reference: Playbook) -> None:
-    programme = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 6000, "horizon": 3})
+    # Longer than the horizon at full time: its whole years, said by a check.
+    programme = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 20000, "horizon": 3})
     assert programme.cost.available and programme.cost.horizon_years == 3 and not programme.cost.duration_weeks
+    (check,) = [
+        c for c in answer_checks(annual_hours=20000, team_size=3, demand="one-off", horizon=3) if "done once" in c.text
+    ]
+    assert "would take 3 people about 174 weeks at full time, longer than the 3-year horizon" in check.text
 
 
 def test_the_light_use_rule_reads_no_one_off_job(reference: Playbook) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.common.formatting import number
+from apps.playbooks.engine.requirements import ONE_OFF
 from apps.playbooks.engine.tco.types import CURRENCIES, ELSEWHERE, FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR, once_weeks
 
 # The loaded cost of one person doing knowledge work a year, all in, lies between these in US dollars, pounds or
@@ -239,12 +240,32 @@ def answer_checks(
     if not span and (span := once_weeks(demand, hours, people, horizon)):
         # Work done once with no length answered is costed over the weeks its hours take its people (review 159):
         # said here, since the weeks decide how the work is contracted and that it is not repeated every year.
+        # Hours that fill a year may be a year's of a programme that goes on (review 162): the way to say so.
+        yearly = (
+            " If they are a year's hours of work that goes on for years, answer that demand is steady instead."
+            if span >= WEEKS_A_YEAR
+            else ""
+        )
         found.append(
             AnswerCheck(
                 f"This work is done once, but how many weeks it lasts is not answered: it is costed as done in about "
                 f"{number(span)} weeks, the time its hours take the people at full time. Answer the weeks to cost it "
-                "as planned.",
-                ("duration_weeks",),
+                f"as planned.{yearly}",
+                ("duration_weeks", "demand_pattern") if yearly else ("duration_weeks",),
+            )
+        )
+    elif not span and demand == ONE_OFF and hours and people:
+        # Longer than the horizon at full time: costed over its whole years, the hours in each (review 167: said
+        # nowhere).
+        needed = math.ceil(hours / (people * FTE_HOURS / WEEKS_A_YEAR))
+        years = _positive(horizon) or 1
+        found.append(
+            AnswerCheck(
+                f"This work is done once, but {_hours(hours)} would take {_people(people)} about {number(needed)} "
+                f"weeks at full time, longer than the {number(years)}-year horizon: it is costed over the horizon's "
+                f"whole years, with these hours in each. Answer the people the work needs, a longer horizon, or the "
+                "hours of a year if the work goes on.",
+                ("team_size", "horizon", "annual_hours"),
             )
         )
     if hours and people and span and span <= MAX_WEEKS:

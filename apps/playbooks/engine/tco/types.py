@@ -37,20 +37,16 @@ def once_weeks(demand: object, hours: object, people: object, years: object = No
     people was contracted as a large deal and repeated every year of the horizon): its hours at full time
     (``FTE_HOURS`` a year) for its people, each read as the cost reads them when the other is not answered (the hours
     of the people's full-time years; the people the hours need, at least one). 0 (not work done once, or not known)
-    unless ``demand`` is ``ONE_OFF`` and the people can finish the hours within a year: the hours question asks, of
-    work done once and finished within a year, for the hours of the whole piece of work, so those hours are costed
-    once, over the weeks they take, whatever the horizon (review 166: a 28-week study was costed as if it recurred in
-    each of three years, at three times a 26-week one's cost). Hours that keep the people busy a full year or more are
-    a year's hours of a longer programme, costed over the horizon's whole years, as the weeks question's help says
-    when it is left empty (review 162: a 3-year programme of 30,000 hours a year for 15 people had been costed over
-    one year). Within the horizon (``years``, a year when not answered) too."""
+    unless ``demand`` is ``ONE_OFF`` and the weeks fall within the horizon (``years``, a year when not answered): work
+    done once is costed once, over the weeks its hours take, however long (review 166: a 28-week study was costed in
+    each of three years; review 167: a job filling its two people's year, at 4,000 hours, likewise). Hours the people
+    could not work within the horizon are costed over its whole years, which the answer checks say (``checks``); a
+    programme whose hours are a year's is steady work for its length, which the check on the weeks says."""
     h, p = _positive_number(hours), _positive_number(people)
     if demand != ONE_OFF or (h is None and p is None):
         return 0
     h = h if h is not None else (p or 0) * FTE_HOURS
     p = p if p is not None else max(1.0, round(h / FTE_HOURS, 1))
-    if h >= p * FTE_HOURS:
-        return 0
     weeks = max(math.ceil(h / (p * FTE_HOURS / WEEKS_A_YEAR) - 1e-9), 1)
     span = _positive_number(years)
     return weeks if weeks <= round((span or 1) * WEEKS_A_YEAR) else 0
