@@ -353,11 +353,10 @@ def requirement_rules(
                 out.append(_requirement_rule(code, need.text, (condition,), breaking, position + len(out), role))
             if role != "start_within" or scale is None or team is None:
                 continue
-            # A team larger than the catalogue's launch times are for launches later (``requirements.launch_months``),
-            # and a much larger one later still (moved in waves): the models that only such a team rules out, on the
-            # two answers together, one rule a size.
+            # A team larger than the catalogue's launch times are for launches later (``requirements.launch_months``):
+            # the models that only such a team rules out, on the two answers together.
             ruled = {b.target for b in breaking}
-            for size, tier in zip(scale.sizes(), ("larger-team", "team-in-waves"), strict=False):
+            for size, tier in zip(scale.sizes(), ("larger-team",), strict=True):
                 larger = requirements.Requirements((need,), (), team=size + 1)
                 more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
                 ruled |= {b.target for b in more}
@@ -378,7 +377,7 @@ def _larger_team_rules(
 ) -> list[Rule]:
     """The rules ruling out ``more``, the models a start date rules out only for a team of more than ``size`` people,
     on the start date's condition (``start``: it, its rule's code and its requirement) and the team's size (``tier``
-    names them: ``larger-team``, ``team-in-waves``)."""
+    names them: ``larger-team``)."""
     if not more:
         return []
     condition, code, need = start

@@ -1009,6 +1009,8 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             risks[same] = replace(ruled, mitigation=f"{ruled.mitigation} Still to be given: {which}.")
     if scored.verdict != "doesnt_win" and (risk := approval_before_start_risk(role("start_within"), gates.values())):
         risks.append(risk)
+    if scored.verdict != "doesnt_win" and (risk := waves_risk(_launch_scale(pb), needs.team)):
+        risks.append(risk)
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
@@ -1786,6 +1788,25 @@ def notice_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
             "objection; the one-month start counts only the provider's own launch time. Ask your regulator how much "
             "notice it expects, plan the start from when the notice is given and any objection settled, and cover "
             "the weeks before it in-house or with temporary staff."
+        ),
+        rule="",
+    )
+
+
+def waves_risk(scale: req.LaunchScale | None, team: float | None) -> Risk | None:
+    """A team too large to move at once (``LaunchScale.in_waves``): the first wave starts when the model launches, the
+    whole team over about a year, which the cost, pricing one transition, does not count (reviews 164 and 168: 5,000
+    analysts read as moved in one 3-month transition). None for a smaller team, or work staffed from a bench."""
+    if scale is None or team is None or not scale.in_waves(team):
+        return None
+    return Risk(
+        title=f"A team of {team:g} people moves in waves, not at once",
+        severity="medium",
+        mitigation=(
+            f"Plan the move in waves: a first team of up to about {scale.team:g} people can start when the model "
+            f"launches, and the whole team takes about {scale.waves_months:g} months ({scale.waves_words}). The cost "
+            "here prices one transition, so budget the parallel running and management of each later wave beside "
+            "it, and agree the waves and their dates in the contract."
         ),
         rule="",
     )

@@ -612,9 +612,9 @@ class LaunchScale:
     """The largest team the catalogue's launch times are for, and the months a larger team takes to move, as a team,
     whatever model it is bought as (the cost assumptions' ``launch_at_scale``, weak figures with their sources; review
     152: 60 and 500 analysts on a steady job were to start within a month as a project, which launches in a month
-    for a research report or a patent search). A much larger team, past ``waves_team``, is moved in waves, which takes
-    ``waves_months`` (its ``waves``; review 164: 5,000 analysts were to move in the 3 months one team's transition
-    takes)."""
+    for a research report or a patent search). A much larger team, past ``waves_team``, moves in waves: the first as
+    soon, the whole team in about ``waves_months`` (its ``waves``; review 164: 5,000 analysts read as moved in the
+    3 months one team's transition takes, with nothing to say more follows)."""
 
     team: float
     months: float
@@ -642,17 +642,22 @@ class LaunchScale:
 
     def tier(self, team: float | None) -> tuple[float, float, str, str] | None:
         """For a team of ``team`` people larger than the catalogue's launch times are for: the size it is larger
-        than, the months it takes, how it moves ("as a team", "in waves") and where the figures come from; None
-        for a team the catalogue's times are for (or not answered)."""
+        than, the months its first team takes to move, how it moves and where the figures come from; None for a team
+        the catalogue's times are for (or not answered). A team past ``waves_team`` starts as soon, its first wave
+        moved as a team; the rest follow over ``waves_months`` (``in_waves``; review 168: read as the time before any
+        work could start, every model was ruled out)."""
         if team is None or team <= self.team:
             return None
-        if self.waves_team is not None and team > self.waves_team:
-            return self.waves_team, self.waves_months, "in waves", self.waves_words
         return self.team, self.months, "as a team", self.words
 
+    def in_waves(self, team: float | None) -> bool:
+        """Whether a team of ``team`` people is too large to move at once: the first wave starts as a team of the
+        scale's size would, the whole team in about ``waves_months`` (a risk says so, ``evaluate``)."""
+        return self.waves_team is not None and team is not None and team > self.waves_team
+
     def sizes(self) -> tuple[float, ...]:
-        """The team sizes past which a team launches later: the scale's, then its waves'."""
-        return (self.team,) if self.waves_team is None else (self.team, self.waves_team)
+        """The team sizes past which a team launches later: the scale's."""
+        return (self.team,)
 
 
 def launch_months(model: Mapping[str, Any], team: float | None, scale: LaunchScale | None) -> float | None:
