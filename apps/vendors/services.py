@@ -120,7 +120,9 @@ def add_vendor(
             # Each detail is a sentence of its own (review 161: "Equity research.; Delivers only from").
             failed = "; ".join(f.detail.rstrip(". ") for f in found.failures)
             given = visible_length(reason)
-            example = "for example the terms it has agreed to sign"
+            # Whatever it misses (review 168: "the terms it has agreed to sign" for a provider that does not do the
+            # work at all).
+            example = "for example what it has agreed to do about it, or why it does not matter for this work"
             if given >= EXCEPTION_REASON_MIN:  # long enough, but no words (review 163: told of its length alone)
                 # The example follows the ask, not the cause (review 166: "… has no letters or digits, for example
                 # the terms it has agreed to sign").

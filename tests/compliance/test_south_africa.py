@@ -87,7 +87,7 @@ def test_a_south_african_buyers_personal_information_reads_its_own_law_not_uncov
     # transfer rule (those rules are not covered here)"; POPIA s.72 governs exactly that export.
     ev = evaluated_case(
         reference, UK_FIRM, client_jurisdictions=["other"], data_categories=["za-personal", "privileged-legal"],
-        legal_disclosure_review=None, preferred_region="india",
+        legal_disclosure_review=None, preferred_region="india", buyer_location="south-africa",
     )  # fmt: skip
     assert ev.delivered_from == "india"
     assert "popia-transfer" in ev.regime_codes and "popia" not in ev.regime_codes
@@ -99,14 +99,23 @@ def test_a_south_african_buyers_personal_information_reads_its_own_law_not_uncov
     }
     assert {url for _c, url, _k in transfer.values()} == {ACT}
     assert transfer["transfer-ground"][2] == "weak"
-    assert any(c.text.startswith("Before personal information about people in South Africa") for c in ev.conditions)
     assert not any("not covered here" in c.text for c in ev.conditions)
-    # Delivered from South Africa too, the operator's law there is named as well.
+    # Review 168: a buyer elsewhere is not called a South African responsible party; the Act reaches it only through
+    # means in South Africa (s.3(1)(b)(ii)), which it is asked to check.
+    uk = evaluated_case(
+        reference, UK_FIRM, client_jurisdictions=["other"], data_categories=["za-personal", "privileged-legal"],
+        legal_disclosure_review=None, preferred_region="india",
+    )  # fmt: skip
+    assert "popia-transfer" not in uk.regime_codes and "popia" not in uk.regime_codes
+    (asked,) = [c.text for c in uk.conditions if c.text.startswith("Before personal information about people in South")]
+    assert "check with counsel whether South Africa's POPIA reaches you" in asked and "s.3(1)(b)(ii)" in asked
+    # Delivered from South Africa, the Act reaches it through its provider, once (review 167: two POPIA regimes
+    # listed the operator contract and the breach process twice).
     there = evaluated_case(
         reference, UK_FIRM, client_jurisdictions=["other"], data_categories=["za-personal", "privileged-legal"],
         legal_disclosure_review=None, preferred_region="south-africa",
     )  # fmt: skip
-    assert {"popia", "popia-transfer"} <= set(there.regime_codes)
+    assert "popia" in there.regime_codes and "popia-transfer" not in there.regime_codes
 
 
 def test_a_buyer_in_south_africa_is_not_told_it_is_domiciled_elsewhere(reference: Playbook) -> None:
@@ -119,6 +128,8 @@ def test_a_buyer_in_south_africa_is_not_told_it_is_domiciled_elsewhere(reference
     )
     assert home.delivered_from == "south-africa"
     assert "popia-transfer" in home.regime_codes and "popia" not in home.regime_codes
+    # Review 168: nothing leaves South Africa, so no ground for sending it out is asked for.
+    assert set(obligations(home, "popia-transfer")) == {"operator-contract", "breach-notice"}
     # Whoever the information is about, a buyer domiciled in South Africa is its responsible party (s.3(1)(b)(i)).
     abroad = evaluated_case(
         reference, UK_FIRM, **here, data_categories=["other-personal", "privileged-legal"], preferred_region="india"

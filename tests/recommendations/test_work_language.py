@@ -275,3 +275,12 @@ def test_keeping_a_requirement_prices_its_location_against_the_one_given_up(refe
         and " than in the Philippines (about " in keep.costs
     )
     assert keep.costs.endswith("times India's, the benchmark)")
+
+
+def test_keeping_a_requirement_over_india_names_india_once(reference: Playbook) -> None:
+    # Review 168: "about 24% more than in India (about 1.24 times India's, the benchmark)".
+    ev = evaluated_case(reference, "US hedge fund", preferred_region="india", overlap_hours=4, shifted_hours=False)
+    keep = [o for c in ev.conflicts if c.code.startswith("preferred_region:") for o in c.options[:1]]
+    assert keep, [c.text for c in ev.conflicts]
+    for option in keep:
+        assert option.costs.count("India") == 1, option.costs

@@ -80,7 +80,8 @@ def test_an_excluded_vendor_cannot_be_added(recommendation: Recommendation, cata
         services.add_vendor(recommendation=recommendation, vendor=catalogue.no_baa, user=buyer, reason="!!!! ---- ????")
     # Review 163, and review 166: the example follows the ask, not the cause.
     assert wordless.value.messages[0].endswith(
-        "say why in words, for example the terms it has agreed to sign: what you wrote has no letters or digits."
+        "say why in words, for example what it has agreed to do about it, or why it does not matter for this work: "
+        "what you wrote has no letters or digits."
     )
     assert not ShortlistEntry.objects.exists()
 
