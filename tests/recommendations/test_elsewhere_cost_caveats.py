@@ -236,3 +236,20 @@ def test_a_buyer_with_no_benchmark_is_shown_the_answers_its_fees_rest_on(
     assert 'id="cost-checks"' in page and "Check your answers first:" in page
     memo = html.unescape(render_memo_html(rec, "http://testserver/"))
     assert "The level with in-house is worked out at the 4 people" in memo
+
+
+def test_a_buyer_with_no_benchmark_reads_that_the_weeks_were_worked_out(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 167: "8,000 hours of work, over 42 weeks" with no word that the weeks were not answered.
+    answers = {k: v for k, v in SG_LAW_FIRM_SIX_WEEKS.items() if k != "duration_weeks"}
+    assert answers["volume_pattern"] == "one-off"
+    rec = _scored(reference, organisation, buyer, answers)
+    assert rec.record.evaluation.cost.weeks_worked_out
+    page = re.sub(
+        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    )
+    assert (
+        "(worked out from the hours and the people, as the weeks were not answered: the cost covers these weeks only)"
+        in page
+    )

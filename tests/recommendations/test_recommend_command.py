@@ -52,3 +52,18 @@ def test_a_complete_file_is_not_marked_incomplete(reference: Playbook, tmp_path:
     data = json.loads(_run("--answers", str(path), "--format", "json"))
     assert data["incomplete"] is False
     assert not _run("--answers", str(path)).startswith("INCOMPLETE")
+
+
+@pytest.mark.django_db
+def test_the_verdict_line_says_no_model_can_be_used_as_the_page_does(reference: Playbook, tmp_path: Path) -> None:
+    # Review 167: "KPO wins (fit score 65/100)" for answers no model can start by.
+    answers = {
+        **reference.golden_cases.get(name__startswith="UK buyer: financial analysis for a UK retailer").answers,
+        "team_size": 60,
+        "annual_hours": 108000,
+        "start_within": "within-month",
+    }
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers))
+    first = _run("--answers", str(path)).splitlines()[0]
+    assert "(but no engagement model can be used as answered" in first, first

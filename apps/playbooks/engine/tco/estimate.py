@@ -697,6 +697,7 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
         unavailable,
         horizon_years=case.years,
         duration_weeks=case.weeks,
+        weeks_worked_out=case.weeks_worked_out,  # said beside the fees too (review 167)
         annual_hours=case.annual_hours,
         team_size=case.people,
         currency="USD",

@@ -10,7 +10,7 @@ from apps.common.formatting import chance, money
 from apps.playbooks.engine import clean_answers, evaluate
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
-from apps.recommendations.cost_caveat import cost_caveat
+from apps.recommendations.cost_caveat import cost_caveat, verdict_words
 from apps.recommendations.snapshot import Snapshot, build_snapshot, command_document, read_snapshot
 
 MAX_BYTES = 1_000_000
@@ -93,7 +93,7 @@ class Command(BaseCommand):
     def _text(self, snap: Snapshot) -> str:
         ev = snap.evaluation
         caveat = cost_caveat(ev)
-        verdict = caveat.verdict(ev.verdict_label) if caveat is not None else ev.verdict_label
+        verdict = verdict_words(ev)  # as the page and the memo say it (review 167: no word that no model can be used)
         out = [f"{verdict} (fit score {ev.fit_score}/100) — playbook v{snap.playbook.version}"]
         if caveat is not None:
             out.append(("COST: " if caveat.warning else "") + caveat.text)
