@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+from django.contrib.admin.options import ActionLocation, BaseModelAdmin, InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.db import models
 from django.db.models import QuerySet
@@ -149,11 +149,14 @@ class PlaybookAdmin(DraftOnlyMixin, AuditedAdmin):
     change_form_template = "admin/playbooks/playbook/change_form.html"
     change_list_template = "admin/playbooks/playbook/change_list.html"
 
-    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
         # No bulk delete: working out what deleting published versions would take walked every rule and condition of
         # each for a minute or more before refusing, and a second such request met the query deadline as a 503
-        # (review 137). A draft is deleted from its own page; a published version is retired.
-        actions = super().get_actions(request, *args, **kwargs)
+        # (review 137). A draft is deleted from its own page; a published version is retired. The signature is
+        # Django 6.1's (the one without ``action_location`` is deprecated).
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 
