@@ -56,11 +56,18 @@ def _cost(rec: Recommendation) -> str:
         return _elsewhere_cost(rec)
     horizon = cost.period
     inhouse = cost.amount(cost.inhouse_horizon[1])
-    figure = f"{top.name}: {cost.amount(top.horizon[1])} over {horizon} (in-house {inhouse})"
+    figure = f"{top.name}{_later(rec, top.model)}: {cost.amount(top.horizon[1])} over {horizon} (in-house {inhouse})"
     ranked_first = evaluation.models[0] if evaluation.models else None
     if ranked_first is not None and ranked_first.code != top.model:
         return f"{ranked_first.name} not costed; {figure}"
     return figure
+
+
+def _later(rec: Recommendation, model: str) -> str:
+    """Beside the figure of the model a later start frees, when no model can be used as answered, as the result page
+    and the memo mark it (review 167: compare gave it bare)."""
+    ev = rec.record.evaluation
+    return ", started when it can" if ev.no_model_usable and model in ev.ruled_out_by_date else ""
 
 
 def _elsewhere_cost(rec: Recommendation) -> str:
@@ -74,7 +81,8 @@ def _elsewhere_cost(rec: Recommendation) -> str:
     if first is None or first.total is None or first.level is None:
         return "not estimated"
     figure = (
-        f"{first.name}: {cost.amount(first.total[1])} over {cost.period} in US dollars, before moving the work"
+        f"{first.name}{_later(rec, first.model)}: {cost.amount(first.total[1])} over {cost.period} in US dollars, "
+        "before moving the work"
         f" (no in-house benchmark; level with in-house at {cost.amount(first.level[1])} a person-year)"
     )
     if ranked_first is not None and ranked_first.code != first.model:

@@ -281,6 +281,8 @@ def test_the_verdict_says_no_model_can_be_used(
         buyer_client.get(reverse("recommendations:compare"), {"ids": [rec.pk, other.pk]}).content.decode()
     )
     assert f"{label} (but no engagement model can be used as answered)" in compared
+    # Review 167: its cost marked as in the page and the memo.
+    assert ", started when it can: £" in compared
 
 
 def test_a_team_of_hundreds_moves_in_waves_and_says_so(reference: Playbook) -> None:
