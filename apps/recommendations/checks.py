@@ -6,14 +6,29 @@ the submit."""
 
 from __future__ import annotations
 
-from apps.playbooks.engine.checks import AnswerCheck, budget_rate_check
-from apps.playbooks.runtime import frozen_exchange_rates
+from apps.playbooks.engine.checks import AnswerCheck, budget_rate_check, once_longer_check
+from apps.playbooks.engine.tco.types import FTE_HOURS
+from apps.playbooks.runtime import compiled_playbook, frozen_exchange_rates
 from apps.recommendations.models import Recommendation
 
 
 def result_checks(rec: Recommendation) -> tuple[AnswerCheck, ...]:
-    cost = rec.record.evaluation.cost
+    ev = rec.record.evaluation
+    cost = ev.cost
     found = cost.checks
+    # Only hours its people could not work in a year can be such work (and read its playbook's roles).
+    if (
+        not cost.duration_weeks
+        and cost.annual_hours
+        and cost.team_size
+        and cost.annual_hours > cost.team_size * FTE_HOURS
+    ):
+        # Work done once too long to cost as one piece, costed as work that goes on (review 169: said only before
+        # submitting and in what-if): read from the answers by their roles, as the review page reads them.
+        roles = compiled_playbook(rec.playbook).roles
+        demand, horizon = ev.answers.get(roles.get("demand_pattern", "")), ev.answers.get(roles.get("horizon", ""))
+        if longer := once_longer_check(demand, cost.annual_hours, cost.team_size, horizon):
+            found = (*found, longer)
     if not cost.available or not cost.budget_rate:
         return found
     rates = frozen_exchange_rates(rec.playbook_id)

@@ -89,7 +89,9 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     assert 'id="cost-checks"' in result and check.text in result
     # ... and says so beside the verdict too, which rests on them as much as the cost does.
     verdict = result.split('id="verdict-title"')[1].split("</section>")[0]
-    assert "Check your answers first:</strong> one of them does not fit with the others" in verdict
+    # Work done once, too long for its 1-year horizon at full time: said as costed as work that goes on (review 169).
+    assert "Check your answers first:</strong> 2 of them do not fit with the others" in verdict
+    assert "would take 2 people about 91 weeks at full time, longer than the 1-year horizon" in result
     assert '<a href="#cost-checks">See what to check</a>' in verdict
     # The same work with consistent answers shows neither.
     fine = AssessmentFactory(

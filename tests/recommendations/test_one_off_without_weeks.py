@@ -48,6 +48,8 @@ def test_the_weeks_are_the_hours_at_full_time_for_the_people() -> None:
     # times 3,990 hours' cost); past it, whole years, which the answer checks say.
     assert once_weeks("one-off", 4000, 2, 3) == 52 and once_weeks("one-off", 5000, 2, 3) == 65
     assert once_weeks("one-off", 30000, 15, 3) == 52 and once_weeks("one-off", 20000, 3, 3) == 0
+    # No longer than the 104 weeks a piece of work done once is costed over (review 169: 107 weeks left no cost).
+    assert once_weeks("one-off", 4000, 1, 3) == 104 and once_weeks("one-off", 4100, 1, 3) == 0
     assert once_weeks("steady", 240, 3) == once_weeks("seasonal", 240, 3) == once_weeks("one-off", None, None) == 0
 
 
@@ -191,3 +193,25 @@ def test_the_hours_of_a_piece_of_work_read_as_such_beside_the_answers(
     )
     kept = submit_and_recommend(assessment=steady, user=buyer)
     assert {row["code"]: row["answer"] for row in kept.snapshot["answered"]}["annual_hours"] == "2,000 hours a year"
+
+
+def test_a_job_too_long_to_cost_as_one_piece_is_costed_and_said_on_the_result_page(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 169: 4,100 hours for one person over 3 years read "No cost estimate: The work's length must be 1 to 104
+    # weeks"; costed as work that goes on, the result page never said so.
+    from apps.recommendations.services import submit_and_recommend
+
+    answers = {**reference.golden_cases.get(name__startswith=STUDY).answers, **JOB, "horizon": 3}
+    answers.update({"annual_hours": 4100, "team_size": 1})
+    del answers["duration_weeks"]
+    ev = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 4100, "team_size": 1, "horizon": 3})
+    assert ev.cost.available and ev.cost.horizon_years == 3 and not ev.cost.duration_weeks
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = re.sub(
+        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    )
+    assert (
+        "would take 1 person about 107 weeks at full time, longer than the 104 weeks a piece of work done once" in page
+    )

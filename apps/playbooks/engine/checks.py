@@ -216,6 +216,31 @@ def _own_cost(own_cost: Any, market: Any) -> AnswerCheck | None:
     )
 
 
+def once_longer_check(demand: Any, annual_hours: Any, team_size: Any, horizon: Any) -> AnswerCheck | None:
+    """Work done once, its weeks not answered, whose hours would take its people longer at full time than the horizon
+    or the ``MAX_WEEKS`` a piece of work is costed over: costed over the horizon's whole years, these hours in each,
+    as work that goes on (parallel running, an exit, in-house at a year's hours), which is said (review 167: said
+    nowhere; review 169: not on the result page). None otherwise."""
+    hours, people = _positive(annual_hours), _positive(team_size)
+    if demand != ONE_OFF or not hours or not people or once_weeks(demand, hours, people, horizon):
+        return None
+    needed = math.ceil(hours / (people * FTE_HOURS / WEEKS_A_YEAR) - 1e-9)
+    years = _positive(horizon) or 1
+    if needed <= min(MAX_WEEKS, round(years * WEEKS_A_YEAR)):
+        return None
+    bound = (
+        f"longer than the {number(years)}-year horizon"
+        if needed > round(years * WEEKS_A_YEAR)
+        else f"longer than the {MAX_WEEKS} weeks a piece of work done once is costed over"
+    )
+    return AnswerCheck(
+        f"This work is done once, but {_hours(hours)} would take {_people(people)} about {number(needed)} weeks at "
+        f"full time, {bound}: it is costed as work that goes on, over the horizon's whole years with these hours in "
+        "each. Answer the people the work needs, or the hours of a year if the work goes on.",
+        ("team_size", "annual_hours", "horizon"),
+    )
+
+
 def answer_checks(
     *,
     annual_hours: Any,
@@ -254,20 +279,8 @@ def answer_checks(
                 ("duration_weeks", "demand_pattern") if yearly else ("duration_weeks",),
             )
         )
-    elif not span and demand == ONE_OFF and hours and people:
-        # Longer than the horizon at full time: costed over its whole years, the hours in each (review 167: said
-        # nowhere).
-        needed = math.ceil(hours / (people * FTE_HOURS / WEEKS_A_YEAR))
-        years = _positive(horizon) or 1
-        found.append(
-            AnswerCheck(
-                f"This work is done once, but {_hours(hours)} would take {_people(people)} about {number(needed)} "
-                f"weeks at full time, longer than the {number(years)}-year horizon: it is costed over the horizon's "
-                f"whole years, with these hours in each. Answer the people the work needs, a longer horizon, or the "
-                "hours of a year if the work goes on.",
-                ("team_size", "horizon", "annual_hours"),
-            )
-        )
+    elif not span and (longer := once_longer_check(demand, hours, people, horizon)):
+        found.append(longer)
     if hours and people and span and span <= MAX_WEEKS:
         if each := _each_beyond(hours, people, span):
             found.append(

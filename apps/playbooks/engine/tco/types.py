@@ -37,7 +37,8 @@ def once_weeks(demand: object, hours: object, people: object, years: object = No
     people was contracted as a large deal and repeated every year of the horizon): its hours at full time
     (``FTE_HOURS`` a year) for its people, each read as the cost reads them when the other is not answered (the hours
     of the people's full-time years; the people the hours need, at least one). 0 (not work done once, or not known)
-    unless ``demand`` is ``ONE_OFF`` and the weeks fall within the horizon (``years``, a year when not answered): work
+    unless ``demand`` is ``ONE_OFF`` and the weeks fall within the horizon (``years``, a year when not answered) and
+    ``MAX_WEEKS``: work
     done once is costed once, over the weeks its hours take, however long (review 166: a 28-week study was costed in
     each of three years; review 167: a job filling its two people's year, at 4,000 hours, likewise). Hours the people
     could not work within the horizon are costed over its whole years, which the answer checks say (``checks``); a
@@ -49,7 +50,9 @@ def once_weeks(demand: object, hours: object, people: object, years: object = No
     p = p if p is not None else max(1.0, round(h / FTE_HOURS, 1))
     weeks = max(math.ceil(h / (p * FTE_HOURS / WEEKS_A_YEAR) - 1e-9), 1)
     span = _positive_number(years)
-    return weeks if weeks <= round((span or 1) * WEEKS_A_YEAR) else 0
+    # No longer than a piece of work done once is costed over (``MAX_WEEKS``, the weeks question's own bound; review
+    # 169: 107 weeks were refused by the cost, "The work's length must be 1 to 104 weeks", and no cost was shown).
+    return weeks if weeks <= min(MAX_WEEKS, round((span or 1) * WEEKS_A_YEAR)) else 0
 
 
 def whole_piece(roles: Mapping[str, str], answers: Mapping[str, object]) -> bool:
