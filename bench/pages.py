@@ -87,7 +87,9 @@ def api_keys(port: int, owner: str, password: str, count: int) -> list[str]:
         reply = client.post("/api-keys/", {"name": f"Bench {i}", "scopes": ["read", "answer"]})
         found = re.search(rb'id="new-key-value">([^<]+)<', reply.body)
         if reply.status != 200 or found is None:
-            raise RuntimeError(f"could not make an API key: {reply.status}")
+            said = re.search(rb'class="error-summary__list">(.*?)</ul>', reply.body, re.S)
+            why = re.sub(rb"<[^>]+>|\s+", b" ", said.group(1)).decode().strip() if said else ""
+            raise RuntimeError(f"could not make an API key: {reply.status} {why}".strip())
         keys.append(found.group(1).decode())
     client.close()
     return keys

@@ -15,3 +15,6 @@ TEMPLATES[0]["DIRS"] = [BASE_DIR / "templates", BASE_DIR / "bench" / "templates"
 API_RATE_PER_MINUTE = 1_000_000
 # The same for answer saves: each autosave still takes from its member's bucket, none is refused.
 ANSWER_SAVES_PER_MINUTE = 1_000_000
+# Each run makes five API keys in the organisation the bench database keeps from run to run: past the product's
+# limit of active keys, a later run's keys were refused (400) and the request phase stopped.
+API_KEYS_PER_ORGANISATION = 1_000_000
