@@ -223,11 +223,9 @@ def once_longer_check(demand: Any, annual_hours: Any, team_size: Any, horizon: A
     nowhere; review 169: not on the result page). None otherwise."""
     hours, people = _positive(annual_hours), _positive(team_size)
     if demand != ONE_OFF or not hours or not people or once_weeks(demand, hours, people, horizon):
-        return None
+        return None  # not work done once, or costed as one piece
     needed = math.ceil(hours / (people * FTE_HOURS / WEEKS_A_YEAR) - 1e-9)
     years = _positive(horizon) or 1
-    if needed <= min(MAX_WEEKS, round(years * WEEKS_A_YEAR)):
-        return None
     bound = (
         f"longer than the {number(years)}-year horizon"
         if needed > round(years * WEEKS_A_YEAR)

@@ -355,13 +355,11 @@ def requirement_rules(
                 continue
             # A team larger than the catalogue's launch times are for launches later (``requirements.launch_months``):
             # the models that only such a team rules out, on the two answers together.
+            larger = requirements.Requirements((need,), (), team=scale.team + 1)
             ruled = {b.target for b in breaking}
-            for size, tier in zip(scale.sizes(), ("larger-team",), strict=True):
-                larger = requirements.Requirements((need,), (), team=size + 1)
-                more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
-                ruled |= {b.target for b in more}
-                start = (condition, code, need)
-                out.extend(_larger_team_rules(questions, roles, team, start, size, tier, more, position + len(out)))
+            more = [b for b in requirements.model_breaches(larger, offered, scale) if b.target not in ruled]
+            start = (condition, code, need)
+            out.extend(_larger_team_rules(questions, roles, team, start, scale, more, position + len(out)))
     return out
 
 
@@ -370,14 +368,13 @@ def _larger_team_rules(
     roles: Mapping[str, str],
     team: Question,
     start: tuple[Condition, str, requirements.Requirement],
-    size: float,
-    tier: str,
+    scale: requirements.LaunchScale,
     more: Sequence[requirements.Breach],
     position: int,
 ) -> list[Rule]:
-    """The rules ruling out ``more``, the models a start date rules out only for a team of more than ``size`` people,
-    on the start date's condition (``start``: it, its rule's code and its requirement) and the team's size (``tier``
-    names them: ``larger-team``)."""
+    """The rules ruling out ``more``, the models a start date rules out only for a team larger than the catalogue's
+    launch times are for, on the start date's condition (``start``: it, its rule's code and its requirement) and the
+    team's size."""
     if not more:
         return []
     condition, code, need = start
@@ -396,11 +393,11 @@ def _larger_team_rules(
             *([("", (Condition(pattern.code, "one_of", moved),))] if moved else []),
             (":unshaped", (Condition(pattern.code, "not_answered", None), *unshaped)),
         ]
-    team_condition = Condition(team.code, "at_least", math.floor(size) + 1)
-    text = f"{need.text}, for a team of more than {size:g} people"
+    team_condition = Condition(team.code, "at_least", math.floor(scale.team) + 1)
+    text = f"{need.text}, for a team of more than {scale.team:g} people"
     return [
         _requirement_rule(
-            f"{code}:{tier}{suffix}", text, (condition, team_condition, *bench), more, position + i, "start_within"
+            f"{code}:larger-team{suffix}", text, (condition, team_condition, *bench), more, position + i, "start_within"
         )
         for i, (suffix, bench) in enumerate(variants)
     ]

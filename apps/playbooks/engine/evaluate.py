@@ -1603,7 +1603,7 @@ def _none_can_start(
     within = float(start.value)
     months = f"{within:g} month{'' if within == 1 else 's'}"
     launch = req.launch_months(cat.models[best.code], needs.team, scale) or 0.0
-    larger = scale is not None and needs.team is not None and needs.team > scale.team
+    larger = scale is not None and scale.larger(needs.team)
     rank = "your answers favour most" if best.score > 0 else "your answers rank highest"
     text = f"No engagement model can start within {months}"
     if larger and scale is not None and needs.team is not None:

@@ -640,34 +640,24 @@ class LaunchScale:
             return cls(team, months, str(found.get("words") or ""))
         return cls(team, months, str(found.get("words") or ""), waves_team, waves_months, str(waves.get("words") or ""))
 
-    def tier(self, team: float | None) -> tuple[float, float, str, str] | None:
-        """For a team of ``team`` people larger than the catalogue's launch times are for: the size it is larger
-        than, the months its first team takes to move, how it moves and where the figures come from; None for a team
-        the catalogue's times are for (or not answered). A team past ``waves_team`` starts as soon, its first wave
-        moved as a team; the rest follow over ``waves_months`` (``in_waves``; review 168: read as the time before any
-        work could start, every model was ruled out)."""
-        if team is None or team <= self.team:
-            return None
-        return self.team, self.months, "as a team", self.words
+    def larger(self, team: float | None) -> bool:
+        """Whether a team of ``team`` people is larger than the catalogue's launch times are for: moved as a team."""
+        return team is not None and team > self.team
 
     def in_waves(self, team: float | None) -> bool:
         """Whether a team of ``team`` people is too large to move at once: the first wave starts as a team of the
-        scale's size would, the whole team in about ``waves_months`` (a risk says so, ``evaluate``)."""
+        scale's size would, the whole team in about ``waves_months`` (a risk says so, ``evaluate``; review 168: read
+        as the time before any work could start, every model was ruled out)."""
         return self.waves_team is not None and team is not None and team > self.waves_team
-
-    def sizes(self) -> tuple[float, ...]:
-        """The team sizes past which a team launches later: the scale's."""
-        return (self.team,)
 
 
 def launch_months(model: Mapping[str, Any], team: float | None, scale: LaunchScale | None) -> float | None:
     """How long ``model`` takes to launch for a team of ``team`` people: the catalogue's ``ramp_up_months``, or, for a
-    team larger than the scale's, no less than the months its tier takes (a larger team is moved as a team, a much
-    larger one in waves). None when the catalogue gives no launch time."""
+    team larger than the scale's, no less than the scale's months (a larger team is moved as a team; a much larger one
+    starts as soon, in waves). None when the catalogue gives no launch time."""
     launch = _number(model.get("ramp_up_months"))
-    tier = scale.tier(team) if scale is not None else None
-    if launch is not None and tier is not None:
-        return max(launch, tier[1])
+    if launch is not None and scale is not None and scale.larger(team):
+        return max(launch, scale.months)
     return launch
 
 
@@ -675,11 +665,12 @@ def moved_words(scale: LaunchScale, team: float | None) -> str:
     """How a team of ``team`` people larger than the catalogue's launch times are for moves, with the months and where
     they come from: "a team larger than 50 people is moved as a team, which takes about 3 months (…)"; "" for a team
     they are for."""
-    tier = scale.tier(team)
-    if tier is None:
+    if not scale.larger(team):
         return ""
-    size, months, how, words = tier
-    return f"a team larger than {size:g} people is moved {how}, which takes about {months:g} months ({words})"
+    return (
+        f"a team larger than {scale.team:g} people is moved as a team, which takes about {scale.months:g} months "
+        f"({scale.words})"
+    )
 
 
 def _launch_reason(name: str, model: Mapping[str, Any], requirements: Requirements, scale: LaunchScale | None) -> str:
@@ -818,7 +809,7 @@ def rates_words(index: float | None, share: float | None = None) -> str:
     if share is not None and share < 1:
         # The factor alone, as the cost prices it; how it is built from the index is the cost inputs' to say (review
         # 154: "1.5 times on the 36% of the rate that follows where the team is" read as a formula, not a price).
-        rate = round(1.0 + (index - 1.0) * share, 2)
+        rate = round(_work_rate(index, share), 2)
         if abs(rate - 1) < 0.005:
             return "provider rates for this work at about India's level (the benchmark)"
         more = f"about {round(abs(rate - 1) * 100)}% {'more' if rate > 1 else 'less'}"
