@@ -1795,8 +1795,9 @@ def notice_before_start_risk(start: Any, gates: Iterable[Gate]) -> Risk | None:
 
 def waves_risk(scale: req.LaunchScale | None, team: float | None) -> Risk | None:
     """A team too large to move at once (``LaunchScale.in_waves``): the first wave starts when the model launches, the
-    whole team over about a year, which the cost, pricing one transition, does not count (reviews 164 and 168: 5,000
-    analysts read as moved in one 3-month transition). None for a smaller team, or work staffed from a bench."""
+    whole team over about a year, which the cost of a model billed from its first month counts (``simulate.in_waves``;
+    reviews 164 and 168: 5,000 analysts read as moved in one 3-month transition; reviews 167 and 169: the cost had
+    priced one transition). None for a smaller team, or work staffed from a bench."""
     if scale is None or team is None or not scale.in_waves(team):
         return None
     return Risk(
@@ -1805,8 +1806,9 @@ def waves_risk(scale: req.LaunchScale | None, team: float | None) -> Risk | None
         mitigation=(
             f"Plan the move in waves: a first team of up to about {scale.team:g} people can start when the model "
             f"launches, and the whole team takes about {scale.waves_months:g} months ({scale.waves_words}). The cost "
-            "here prices one transition, so budget the parallel running and management of each later wave beside "
-            "it, and agree the waves and their dates in the contract."
+            "of a team the provider bills from its first month counts the waves: each wave's work stays in-house "
+            "until it moves, a line of its own; a managed service, BOT and a centre of your own are costed over their "
+            "own launch. Agree the waves and their dates in the contract, and plan the knowledge transfer of each."
         ),
         rule="",
     )

@@ -18,6 +18,8 @@ from apps.playbooks.engine.tco.types import (
     KINDS,
     MANAGED_LAUNCH,
     QUOTE_RISE,
+    WAVES_FIRST,
+    WAVES_MONTHS,
     WEEKS_A_YEAR,
     Case,
     Figure,
@@ -127,6 +129,7 @@ def build_case(
     negotiated: bool = False,
     budget_fx: float | None = None,
     quote_rise: float | None = None,
+    moved_in_waves: bool = False,
 ) -> Case:
     """A :class:`Case` from the catalogue snapshot, ``cost_assumptions.json`` and the answers.
 
@@ -143,6 +146,8 @@ def build_case(
     dated rate (with the catalogue's band around it for movements over the horizon); ignored for US dollars.
     ``quote_rise``: how much a year the buyer's quoted price may rise (its price-adjustment clause), as a fraction:
     the fees of the models priced from a quote rise by it instead of the location's wage inflation.
+    ``moved_in_waves``: the team is too large to move at once (``requirements.LaunchScale.in_waves``), so a model
+    billed from its first month moves it in waves (``_waves_figures``).
     Raises :class:`TcoUnavailable` with the reason when the case cannot be costed.
     """
     loaded = assumptions["loaded_cost"]
@@ -227,6 +232,12 @@ def build_case(
         # Only a case that costs a managed service has it, so every other case keeps its seed. A catalogue frozen
         # before it runs a managed service in parallel for a team's transition.
         figures[MANAGED_LAUNCH] = _figure("Parallel running, months (a managed service's launch)", managed_launch)
+    launched = {"owned"} | {
+        kind for kind, key in (("bot", "bot.launch_months"), ("managed", MANAGED_LAUNCH)) if key in figures
+    }
+    if moved_in_waves and not weeks and any(s.kind not in launched for s in specs):
+        # A centre built for the buyer and a managed service hire their people over their own launch instead.
+        figures.update(_waves_figures(assumptions))
     if weeks and not displaced:
         _surge_figures(figures, assumptions)
     elif not weeks and peak_excess(peak_share) and assumptions.get("temporary_staff_premium"):
@@ -250,6 +261,35 @@ def build_case(
         figures=figures,
         models=tuple(specs),
         skipped=tuple(skipped),
+    )
+
+
+def _waves_figures(assumptions: Mapping[str, Any]) -> dict[str, Figure]:
+    """A team too large to move at once: the people of its first wave (the largest team the catalogue's launch times
+    are for) and the months the whole team takes to move (the cost assumptions' ``launch_at_scale`` and its
+    ``waves``), each a single value with its sources, weak as they are (no source gives them for a given size)."""
+    scale = assumptions.get("launch_at_scale")
+    waves = scale.get("waves") if isinstance(scale, Mapping) else None
+    if not isinstance(scale, Mapping) or not isinstance(waves, Mapping):
+        return {}
+    first, months = scale.get("team_size"), waves.get("months")
+    if not isinstance(first, int | float) or not isinstance(months, int | float) or first <= 0 or months <= 0:
+        return {}
+    return {
+        WAVES_FIRST: _point("People in the first wave", float(first), scale),
+        WAVES_MONTHS: _point("Months to move the whole team, in waves", float(months), waves),
+    }
+
+
+def _point(label: str, value: float, entry: Mapping[str, Any]) -> Figure:
+    """A single-value figure from a cost assumption with a list of sources, each with its pinpoint."""
+    sources = [s for s in entry.get("sources", []) if isinstance(s, Mapping)]
+    text = "; ".join(
+        f"{s.get('title', '')}: {s['pinpoint']}" if s.get("pinpoint") else str(s.get("title", "")) for s in sources
+    )
+    weak = _weak(entry)
+    return Figure(
+        label, value, value, value, (text or "the product's assumption") + (WEAK_MARK if weak else ""), weak=weak
     )
 
 

@@ -26,6 +26,7 @@ from apps.playbooks.engine.cost import (
     ModelCost,
     ProviderFees,
 )
+from apps.playbooks.engine.requirements import LaunchScale, staffed_from_bench
 from apps.playbooks.engine.tco.case import (
     NO_DELIVERABLES,
     PART_SCALED,
@@ -43,11 +44,13 @@ from apps.playbooks.engine.tco.simulate import (
     BridgeCost,
     bot_launched,
     bridge_cost,
+    in_waves,
     month_count,
     outsourced_only,
     savings_only,
     seed_for,
     simulate,
+    unmoved_months,
 )
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
@@ -58,6 +61,8 @@ from apps.playbooks.engine.tco.types import (
     MARKET_NAMES,
     MAX_WEEKS,
     PEAK_SHARE,
+    WAVES_FIRST,
+    WAVES_MONTHS,
     Case,
     ModelSaving,
     ModelSpec,
@@ -261,6 +266,16 @@ def _model(
             inputs.append(located)
     inputs.extend(_launch_input(case, launch))
     inputs.extend(_transfer_input(case, spec))
+    if in_waves(spec, case.figures):
+        first, span = case.figures[WAVES_FIRST], case.figures[WAVES_MONTHS]
+        inputs.append(
+            Input(
+                "Moved in waves",
+                f"the first {number(first.likely)} people in month 1, the whole team within {number(span.likely)} "
+                "months, its work in-house until then",
+                f"{first.source}; {span.source}",
+            )
+        )
     if spec.kind == "owned" and "own.setup" not in case.figures:
         # A catalogue frozen before the own centre's set-up was priced.
         inputs.append(
@@ -592,8 +607,24 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         budget_fx=_budget_fx(a.get("budget_fx")),
         quote_rise=_rise(a.get("quote_rise")),
         negotiated=a.get("critical") is True,
+        moved_in_waves=_moved_in_waves(a),
     )
     return replace(case, weeks_worked_out=True) if weeks and not given else case
+
+
+def _moved_in_waves(a: CostArguments) -> bool:
+    """Whether the team is too large to move at once, as the risk that says so reads it (``LaunchScale.in_waves`` on
+    the answered team, never for work staffed from a provider's bench: done once or in season)."""
+    scale = LaunchScale.of(a["assumptions"])
+    team = a["team_size"]
+    if scale is None or not isinstance(team, int | float) or not scale.in_waves(float(team)):
+        return False
+    answers = {
+        "demand_pattern": a.get("demand"),
+        "duration_weeks": a.get("duration_weeks"),
+        "peak_share": a.get("peak_share"),
+    }
+    return not staffed_from_bench({k: v for k, v in answers.items() if v is not None})
 
 
 def _budget_fx(value: Any) -> float | None:
@@ -669,6 +700,13 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
     written = {f.key: f for f in _figures(case)}
     index = written.get("location.index")
     person_years = case.inhouse_fte * case.months / 12
+    specs = {spec.code: spec for spec in case.models}
+
+    def paid_years(code: str) -> float:
+        """The person-years the model's fees pay for: a team moved in waves does the rest in-house meanwhile."""
+        waves = in_waves(specs[code], case.figures) if code in specs else False
+        return person_years - (case.inhouse_fte * unmoved_months(case) / 12 if waves else 0.0)
+
     fees = []
     for m in priced:
         fee_line = next((x for x in m.lines if x.label == PROVIDER_FEES), None)
@@ -689,7 +727,7 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
                 price.weak,
                 total=m.horizon,
                 lines=m.lines,
-                level=(m.horizon[0] / person_years, m.horizon[1] / person_years, m.horizon[2] / person_years),
+                level=_level(m.horizon, paid_years(m.code)),
                 left_out=m.left_out,
             )
         )
@@ -705,6 +743,11 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
         provider_fees=tuple(fees),
         skipped=tuple((name, _skip_reason(why, deliverables_asked)) for name, why in case.skipped),
     )
+
+
+def _level(total: Triple, person_years: float) -> Triple:
+    """A model's cost over the horizon per person-year of the work its fees pay for."""
+    return (total[0] / person_years, total[1] / person_years, total[2] / person_years)
 
 
 def total_cost(*, deliverables_asked: bool, **arguments: Unpack[CostArguments]) -> CostEstimate:

@@ -17,6 +17,8 @@ from apps.playbooks.engine.tco.types import (
     MANAGED_LAUNCH,
     QUOTE_RISE,
     TEAM_KINDS,
+    WAVES_FIRST,
+    WAVES_MONTHS,
     Case,
     Figure,
     Line,
@@ -157,6 +159,14 @@ BOT_FEES = (
     " monthly fee = people × committed hours × rate × location index ÷ 12 × exchange rate"
 )
 RAMP_UP = "Ramp-up (fees that buy no output yet)"
+WAVES_LINE = "In-house work until each wave moves (a team moved in waves)"
+WAVES = "waves"  # the month profile of the share of a team not yet moved (``unmoved``)
+WAVES_HOME = "waves:home"  # the same, rising as in-house pay does
+WAVES_FEES = (
+    "; the team moves in waves, so the provider is paid only for the people moved so far: the first wave's from month"
+    " 1, the rest moving in a straight line until the whole team has moved (see the in-house work until each wave"
+    " moves)"
+)
 RAMP_AFTER_PARALLEL = (
     ", for the part of each month after parallel running (until then the in-house team carries the work, so what"
     " the new team does not yet produce costs nothing more)"
@@ -187,9 +197,11 @@ class _Profiles:
     """Month profiles for a set of scenarios. ``total`` sums a profile over the horizon per scenario without
     building the scenarios × months array; ``monthly`` builds it, for break-even (every figure at likely)."""
 
-    def __init__(self, v: Arrays, months: int, last_share: float = 1.0) -> None:
+    def __init__(self, v: Arrays, months: int, last_share: float = 1.0, people: float = 0.0) -> None:
         self.v = v
         self.months = months
+        # A team moved in waves: the share of it not yet moved, month by month (``unmoved``).
+        self.unmoved = unmoved(v, months, people)
         self.year_of = np.arange(months) // 12
         self._totals: dict[str, np.ndarray] = {}
         # A piece of work that ends part-way through its last month (10 weeks end a third of the way into the
@@ -210,7 +222,7 @@ class _Profiles:
     def rise(self, name: str) -> np.ndarray:
         """1 + the yearly rise: in-house pay (home), the buyer's quote under its price-adjustment clause (a profile
         marked ``QUOTED``), or pay at the provider (every other profile)."""
-        if name == "home":
+        if name in ("home", WAVES_HOME):
             return 1 + self.v["inhouse.wage_growth"]
         return 1 + self.v[QUOTE_RISE if name.endswith(QUOTED) else "location.inflation"]
 
@@ -225,6 +237,8 @@ class _Profiles:
             return m >= int(arg)
         if kind == "at":
             return m == int(arg)
+        if kind == WAVES:
+            return self.unmoved
         return np.ones(self.months, dtype=bool)
 
     def total(self, name: str) -> np.ndarray:
@@ -291,6 +305,32 @@ class _Profiles:
         if self.share is not None:
             idle = idle * self.share[None, :span]
         return (idle * self.rise(name)[:, None] ** self.year_of[None, :span]).sum(axis=1)
+
+
+def unmoved(v: Mapping[str, Any], months: int, people: float) -> np.ndarray:
+    """The share of a team moved in waves (``WAVES_FIRST``, ``WAVES_MONTHS``) not yet moved in each of ``months``
+    months: its first wave moves in month 1, the rest in a straight line over the waves' months, so the share is
+    (1 − first wave ÷ people) × (1 − (month + ½) ÷ months of the waves) while that is positive, as a launch hires
+    its people (``_idle``). Zeros for a team that moves at once."""
+    if WAVES_MONTHS not in v or people <= 0:
+        return np.zeros(months)
+    first, span = float(np.ravel(v[WAVES_FIRST])[0]), float(np.ravel(v[WAVES_MONTHS])[0])
+    rest = max(0.0, 1 - first / people)
+    return rest * np.maximum(1 - (np.arange(months) + 0.5) / span, 0)
+
+
+def unmoved_months(case: Case) -> float:
+    """The months of the whole team's work done in-house while it moves in waves (``unmoved`` summed, every figure at
+    likely): what a level with in-house leaves out of the person-years a provider's fees pay for. 0 for a team moved
+    at once."""
+    v = {k: np.array([case.figures[k].likely]) for k in (WAVES_FIRST, WAVES_MONTHS) if k in case.figures}
+    return float(unmoved(v, month_count(case), case.people).sum())
+
+
+def in_waves(m: ModelSpec, figures: Mapping[str, Any]) -> bool:
+    """Whether ``m`` moves its team in waves: the case's team does (``WAVES_MONTHS``) and the model is billed from its
+    first month (a centre built for the buyer, BOT's or its own, and a managed service hire over their own launch)."""
+    return WAVES_MONTHS in figures and m.kind != "owned" and _launch_key(m, figures) is None
 
 
 def _ramp_parts(name: str) -> tuple[str, str | None]:
@@ -413,6 +453,10 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # taken off (the launch profile's idle share divided by (1 − start productivity) is the share not yet hired;
         # see ``_owned_terms``).
         lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}{q}"))
+    waves = in_waves(m, v)
+    if waves:
+        # The people of later waves are paid for from when they move; until then the in-house team does their work.
+        lines[PROVIDER_FEES].append((-fee, WAVES + q))
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
         if launched and CENTRE_HIRING in v:
@@ -441,12 +485,14 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
             if transfer < months:
                 lines[ATTRITION].append((fee * v["bot.run_cost_ratio"] * leavers, f"from:{transfer}"))
         else:
-            lines[ATTRITION] = [(fee * leavers, f"esc{q}")]
+            lines[ATTRITION] = [(fee * leavers, f"esc{q}")] + ([(-fee * leavers, WAVES + q)] if waves else [])
     # Managing the provider scales with what is bought from it month by month (its fees, and the peak's cover from
     # its pool), not with a one-off payment such as BOT's transfer fee.
     contract = lines[PROVIDER_FEES] + lines.get(PEAK_COVER, [])
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
+    if waves:
+        lines[WAVES_LINE] = [(inhouse0, WAVES_HOME)]
     # A pool, a short piece of work done once (half a year or less), or a project or a team of one or two people, is
     # bought on the provider's standard terms; a larger project is contracted as a team is (reviews 127 and 130:
     # $12m of project fees over 4 years, and $3m over a year, had $5,000).
@@ -677,7 +723,7 @@ class _Run:
         for k, x in self.values.items():
             if x.size > 1:
                 x[draws:] = scenarios[k]
-        self.profiles = _Profiles(self.values, self.months, self.last_share)
+        self.profiles = _Profiles(self.values, self.months, self.last_share, case.people)
         # Break-even reads the costs month by month with every figure at likely: the first scenario's column.
         self.likely = draws
         self.inhouse = _inhouse_terms(case, self.values)
@@ -718,7 +764,9 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
     """P10 / likely / P90 of every cost, and the saving's distribution, for every model of the case."""
     run = _Run(case, draws)
     likely, spread = run.likely, run.spread
-    at_likely = _Profiles({k: _column(x, likely) for k, x in run.values.items()}, run.months, run.last_share)
+    at_likely = _Profiles(
+        {k: _column(x, likely) for k, x in run.values.items()}, run.months, run.last_share, run.case.people
+    )
     # Each model's lines are summarised (percentiles, the scenarios' savings) as soon as they are worked out
     # and then let go, so a run holds the draws and one model's lines at a time, not every line of every model.
     ih_horizon = spread(run.ih_total)
@@ -800,7 +848,9 @@ def bridge_cost(case: Case, stop_code: str, favoured_code: str) -> BridgeCost | 
         return None
     run = _Run(case, 1)  # every figure at likely is a scenario column of its own: one draw is enough
     likely = run.likely
-    at_likely = _Profiles({k: _column(x, likely) for k, x in run.values.items()}, run.months, run.last_share)
+    at_likely = _Profiles(
+        {k: _column(x, likely) for k, x in run.values.items()}, run.months, run.last_share, run.case.people
+    )
     parallel = _parallel_running(case, favoured, run.values, run.inhouse0).get(PARALLEL)
     if not parallel:
         return None
@@ -892,6 +942,8 @@ def _contracting_formula(m: ModelSpec, case: Case) -> str:
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
     """The line's formula in words; a model priced from the buyer's quote with its yearly rise given rises by it."""
     text = _formula_text(line, m, case)
+    if line in (PROVIDER_FEES, ATTRITION) and in_waves(m, case.figures):
+        text += WAVES_FEES if line == PROVIDER_FEES else ", of the people moved so far"
     if m.quoted and QUOTE_RISE in case.figures and line in (PROVIDER_FEES, PEAK_COVER):
         return text.replace("(1 + location wage inflation)^year", "(1 + your quote's yearly rise)^year")
     return text
@@ -961,7 +1013,7 @@ def savings_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelSaving, ...]:
 
 # The lines that rest on the buyer's in-house pay (the work's cost while it moves, leavers' severance): a buyer whose
 # pay has no benchmark is costed without them.
-INHOUSE_PAY_LINES = (PARALLEL, SEVERANCE)
+INHOUSE_PAY_LINES = (PARALLEL, SEVERANCE, WAVES_LINE)
 
 
 def outsourced_only(case: Case, *, draws: int = DRAWS) -> tuple[ModelOutsourced, ...]:
@@ -1067,6 +1119,10 @@ FORMULAS = {
     "Transition and knowledge transfer (parallel running)": "months of parallel running × the in-house cost of month 1",
     SEVERANCE: "displaced people × monthly salary × months of severance, in month 1",
     EXIT: "exit share × 12 × the last month's fee, in the last month",
+    WAVES_LINE: "the in-house cost a month × (1 + home wage growth)^year × the share of the team not yet moved: the"
+    " first wave moves in month 1, the rest in a straight line, so the share is (1 − first wave ÷ people) × (1 −"
+    " (month + ½) ÷ months to move the whole team), while positive; the provider's fees and its leavers count only"
+    " the people moved so far",
 }
 SHORT_FEES = (
     "monthly fee for each month of the work, the last one in part ({weeks} weeks are {months} months); monthly fee ="

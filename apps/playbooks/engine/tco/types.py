@@ -89,6 +89,11 @@ TEAM_KINDS = ("team", "managed", "bot", "owned")  # a whole team moves: a full t
 MANAGED_LAUNCH = "transition.managed"
 # The share of a year's cost it takes to recruit each person of a centre built for the buyer (its own, or BOT's).
 CENTRE_HIRING = "centre.hiring"
+# A team too large to move at once (``requirements.LaunchScale.in_waves``): the people of its first wave, who move when
+# the model starts, and the months the whole team takes to move, the rest in a straight line (``simulate.unmoved``).
+# Only a case whose team moves in waves has them, so every other case keeps its seed.
+WAVES_FIRST = "waves.first"
+WAVES_MONTHS = "waves.months"
 # The yearly rise the buyer's quote may take (its price-adjustment clause): the models priced from a quote rise by it
 # (``simulate.Profiles.rise``) instead of the location's wage inflation.
 QUOTE_RISE = "quote.rise"

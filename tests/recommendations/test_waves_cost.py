@@ -1,0 +1,150 @@
+"""A team too large to move at once is costed as it moves (reviews 167 and 169: a 1,000-person team's saving counted
+everyone working from the first month, one transition priced, while a risk said the team moves over about a year).
+A model the provider bills from its first month pays for the people moved so far: the first wave's from month 1, the
+rest in a straight line over the waves' months, their work in-house until they move, a line of its own."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.playbooks.engine.evaluate import Evaluation, _tco_arguments
+from apps.playbooks.engine.tco.estimate import _case
+from apps.playbooks.engine.tco.simulate import (
+    INHOUSE_PAY_LINES,
+    PROVIDER_FEES,
+    WAVES_LINE,
+    _model_terms,
+    _Run,
+    unmoved,
+)
+from apps.playbooks.engine.tco.types import WAVES_FIRST, WAVES_MONTHS, Case
+from apps.playbooks.models import Playbook
+from apps.playbooks.runtime import compiled_playbook
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
+from tests.recommendations.golden import evaluated_answers, evaluated_case
+from tests.recommendations.test_elsewhere_cost_caveats import AU_CENTRE_OF_1000
+
+pytestmark = pytest.mark.django_db
+CENTRE = "UK bank: its own credit-analysis centre of 120, set up with no provider"
+
+
+def _team(people: int, **more: Any) -> dict[str, Any]:
+    return {"team_size": people, "annual_hours": people * 1800, "start_within": "three-to-six", **more}
+
+
+def _cost_case(reference: Playbook, ev: Evaluation, codes: list[str]) -> Case:
+    """The case the cost section of ``ev`` costs ``codes`` on, from India."""
+    pb = compiled_playbook(reference)
+    args = _tco_arguments(pb, lambda role: ev.answers.get(pb.roles[role]) if role in pb.roles else None)
+    return _case(model_codes=codes, location_code="india", **args)
+
+
+def _lines(ev: Evaluation, code: str) -> dict[str, tuple[float, float, float]]:
+    (model,) = [m for m in ev.cost.models if m.model == code]
+    return {line.label: line.horizon for line in model.lines}
+
+
+def test_the_share_not_yet_moved_falls_in_a_straight_line_from_the_first_wave() -> None:
+    v = {WAVES_FIRST: np.array([50.0]), WAVES_MONTHS: np.array([12.0])}
+    share = unmoved(v, 36, 1000)
+    # 950 of 1,000 people are still to move; half a month in, 1/24 of them have.
+    assert share[0] == pytest.approx(0.95 * (1 - 0.5 / 12))
+    assert share[11] == pytest.approx(0.95 * (1 - 11.5 / 12))
+    assert not share[12:].any()
+    assert share.sum() == pytest.approx(0.95 * 6)
+    assert not unmoved({}, 36, 1000).any()
+
+
+def test_a_team_of_a_thousand_pays_the_provider_for_the_people_moved_so_far(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CENTRE, **_team(1000))
+    case = _cost_case(reference, ev, ["captive-team"])
+    assert case.figures[WAVES_FIRST].likely == 50 and case.figures[WAVES_MONTHS].likely == 12
+    assert case.figures[WAVES_MONTHS].weak
+    at_once = replace(case, figures={k: f for k, f in case.figures.items() if not k.startswith("waves.")})
+    waves, once = _Run(case, 200), _Run(at_once, 200)
+    spec = case.models[0]
+    _, lines, _, _ = waves.model(spec)
+    _, lines_once, _, _ = once.model(spec)
+    moved_later = 0.95 * 6  # the months of the whole team's work done in-house meanwhile (the test above)
+    # The likely column has every figure at likely in both runs: the fees fall by a month's fee for each of those
+    # months (all in the first year, before any yearly rise), and the in-house cost of month 1 is paid for them.
+    fee = -_model_terms(case, spec, waves.values, waves.inhouse0)[PROVIDER_FEES][-1][0]
+    i = waves.likely
+    assert lines_once[PROVIDER_FEES][i] - lines[PROVIDER_FEES][i] == pytest.approx(fee[i] * moved_later)
+    assert lines[WAVES_LINE][i] == pytest.approx(waves.inhouse0[i] * moved_later)
+    assert WAVES_LINE not in lines_once
+    # The shown cost: the line, its formula and the input that says where the waves come from.
+    shown = _lines(ev, "captive-team")
+    assert shown[WAVES_LINE][1] > 0
+    (model,) = [m for m in ev.cost.models if m.model == "captive-team"]
+    (fees,) = [line for line in model.lines if line.label == PROVIDER_FEES]
+    assert "paid only for the people moved so far" in fees.formula
+    (moved,) = [i for i in model.inputs if i.label == "Moved in waves"]
+    assert (
+        moved.value == "the first 50 people in month 1, the whole team within 12 months, its work in-house until then"
+    )
+    assert "ramp-up under the provider typically 12-24 months (weak source: verify)" in moved.source
+
+
+def test_up_to_two_hundred_people_move_at_once(reference: Playbook) -> None:
+    for people, waves in ((200, False), (201, True)):
+        ev = evaluated_case(reference, CENTRE, **_team(people))
+        assert (WAVES_LINE in _lines(ev, "captive-team")) is waves, people
+        assert bool([r for r in ev.risks if "moves in waves" in r.title]) is waves, people
+
+
+def test_a_centre_built_for_the_buyer_or_a_managed_service_hires_over_its_own_launch(reference: Playbook) -> None:
+    ev = evaluated_case(reference, CENTRE, **_team(1000))
+    for code in ("own-centre", "bot", "managed-services"):
+        case = _cost_case(reference, ev, [code])
+        _, lines, _, _ = _Run(case, 200).model(case.models[0])
+        assert WAVES_LINE not in lines, code
+    (risk,) = [r for r in ev.risks if "moves in waves" in r.title]
+    assert "counts the waves: each wave's work stays in-house until it moves" in risk.mitigation
+    assert "a managed service, BOT and a centre of your own are costed over their own launch" in risk.mitigation
+    assert "prices one transition" not in risk.mitigation
+
+
+def test_work_staffed_from_a_bench_is_not_moved_in_waves(reference: Playbook) -> None:
+    for demand in (
+        {"volume_pattern": "one-off", "duration_weeks": 20, "horizon": 1},
+        {"volume_pattern": "seasonal", "peak_share": 50},
+        {"volume_pattern": "seasonal"},
+    ):
+        ev = evaluated_case(reference, CENTRE, **_team(1000, **demand))
+        case = _cost_case(reference, ev, ["captive-team"])
+        assert WAVES_MONTHS not in case.figures, demand
+
+
+def test_a_buyer_with_no_benchmark_reads_the_fees_of_the_people_moved(reference: Playbook) -> None:
+    # An Australian insurer's 1,000 actuaries (1,800,000 hours: 900 people's work) over 10 years.
+    ev = evaluated_answers(reference, AU_CENTRE_OF_1000)
+    assert WAVES_LINE in INHOUSE_PAY_LINES
+    costed = [f for f in ev.cost.provider_fees if WAVES_LINE in f.left_out]
+    assert costed, [f.model for f in ev.cost.provider_fees]
+    paid_years = 900 * (120 - 0.95 * 6) / 12  # the person-years less those done in-house while the team moves
+    for fees in costed:
+        assert WAVES_LINE not in [line.label for line in fees.lines]
+        assert fees.total is not None and fees.level is not None
+        # Level with in-house where keeping the work costs what moving it does, the waves' in-house work on both sides.
+        assert fees.level[1] == pytest.approx(fees.total[1] / paid_years)
+
+
+def test_the_result_page_shows_the_line_and_its_input(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, **_team(1000)}
+    assessment = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=assessment, user=buyer)
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert WAVES_LINE in page
+    assert "the first 50 people in month 1, the whole team within 12 months" in page
