@@ -338,7 +338,10 @@ def test_a_us_team_on_pacific_time_reads_each_overlap_reason_with_its_own_days_f
     seattle = evaluate(compiled_playbook(reference), {**answers, "buyer_us_zone": "pacific", "overlap_hours": 2})
     texts = {loc.code: [c.text for c in loc.contributions if "overlaps a 09:00" in c.text] for loc in seattle.locations}
     # Poland meets a New York team's afternoon by 2 h, and a Seattle team's day not at all: said beside the rule.
-    assert texts["poland"] == ["Poland overlaps a 09:00–17:00 US Eastern day by 2 h; with your US Pacific day, 0 h"]
+    assert texts["poland"] == [
+        "Poland overlaps a 09:00–17:00 US Eastern day by 2 h; your need is checked on your own day: with your US "
+        "Pacific day, 0 h"
+    ]
     poland = next(loc for loc in seattle.locations if loc.code == "poland")
     assert poland.overlap_yours == 0 and poland.excluded_because
     # Where the two days give the same figure nothing is added.

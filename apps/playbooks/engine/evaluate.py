@@ -626,7 +626,10 @@ def _on_your_zone(
         return tuple(contributions)
     day = req.BUYER_DAYS[needs.market][1].split(" (")[0]
     shifted = " and the shifted hours you accept" if needs.shift else ""
-    return _overlap_said(contributions, rules, f"; with your {day} day{shifted}, {yours:g} h")
+    # Review 167: "with your US Pacific day, 8 h" beside the Eastern figure read as if both were the buyer's.
+    return _overlap_said(
+        contributions, rules, f"; your need is checked on your own day: with your {day} day{shifted}, {yours:g} h"
+    )
 
 
 def _elsewhere(plan: _RulePlan, delivered_from: str) -> FiredRule:
