@@ -389,3 +389,30 @@ def test_the_part_time_check_gives_the_full_time_equivalents_as_the_cost_does() 
     # Work done once that the people finish within a year is a piece of work: the check asks for its weeks instead.
     (once,) = answer_checks(annual_hours=2100, team_size=2, demand="one-off", horizon=3)
     assert "costed as done in about 28 weeks" in once.text and once.roles == ("duration_weeks",)
+
+
+def test_less_than_a_working_day_of_work_is_named_for_one_person_or_none_answered() -> None:
+    # Review 170: an hour a year by one person read "KPO wins" with a managed service and no word on the hours.
+    (check,) = answer_checks(annual_hours=1, team_size=1)
+    assert check.text.startswith("1 hour of work a year is less than a working day: too little to contract a provider")
+    assert check.roles == ("annual_hours",) and not check.impossible
+    assert answer_checks(annual_hours=6, team_size=None)[0].text.startswith("6 hours of work a year is less than")
+    assert answer_checks(annual_hours=4, team_size=1, weeks=1)[0].text.startswith("4 hours of work in all is less")
+    assert answer_checks(annual_hours=8, team_size=1) == ()  # a working day
+    # Two or more people: the hours each are named instead (and less than an hour each is refused).
+    assert [c.impossible for c in answer_checks(annual_hours=1, team_size=2)] == [True]
+
+
+@pytest.mark.django_db
+def test_the_result_page_names_an_hours_work_a_year(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {
+        **reference.golden_cases.get(name__startswith="US hedge fund").answers,
+        "annual_hours": 1,
+        "team_size": 1,
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    assert "1 hour of work a year is less than a working day" in page

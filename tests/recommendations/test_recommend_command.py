@@ -67,3 +67,29 @@ def test_the_verdict_line_says_no_model_can_be_used_as_the_page_does(reference: 
     path.write_text(json.dumps(answers))
     first = _run("--answers", str(path)).splitlines()[0]
     assert "(but no engagement model can be used as answered" in first, first
+
+
+@pytest.mark.django_db
+def test_hours_no_one_could_work_exit_2_as_the_review_page_refuses_them(reference: Playbook, tmp_path: Path) -> None:
+    # Review 170: 10,000,000 hours a year for 5 people printed a priced "KPO wins" with no word.
+    answers = reference.golden_cases.get(name__startswith="Textbook KPO: steady market analytics").answers
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({**answers, "annual_hours": 10_000_000, "team_size": 5}))
+    with pytest.raises(CommandError) as info:
+        _run("--answers", str(path))
+    assert info.value.returncode == 2
+    assert "Correct these answers before scoring them:" in str(info.value)
+    assert "10,000,000 hours a year for 5 people is 2,000,000 hours each" in str(info.value)
+
+
+@pytest.mark.django_db
+def test_the_answer_checks_are_printed_with_the_result(reference: Playbook, tmp_path: Path) -> None:
+    answers = reference.golden_cases.get(name__startswith="US hedge fund").answers
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({**answers, "annual_hours": 1, "team_size": 1}))
+    text = _run("--answers", str(path))
+    assert "CHECK YOUR ANSWERS: 1 hour of work a year is less than a working day" in text.splitlines()[1]
+    data = json.loads(_run("--answers", str(path), "--format", "json"))
+    assert data["checks"] and data["checks"][0].startswith("1 hour of work a year is less than a working day")
+    path.write_text(json.dumps(answers))
+    assert json.loads(_run("--answers", str(path), "--format", "json"))["checks"] == []

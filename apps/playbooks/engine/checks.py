@@ -154,6 +154,21 @@ def _few_hours(hours: float, people: float, weeks: float | None, inhouse: str = 
     )
 
 
+# Less work than a working day's, a year or in all: too little to contract a provider for (review 170: an hour a
+# year read "KPO wins" with a managed service at over a hundred times the in-house cost, and a trial "before
+# committing to the year's volume").
+WORKING_DAY = 8.0
+
+
+def _less_than_a_day(hours: float, once: bool) -> AnswerCheck:
+    return AnswerCheck(
+        f"{_hours(hours)} of work {'in all' if once else 'a year'} is less than a working day: too little to contract "
+        "a provider for, since contracting it and handing it over cost more than the work itself. Correct the hours "
+        "if they are a slip; work this small is best kept in-house or bought as a one-off service.",
+        ("annual_hours",),
+    )
+
+
 # With even demand a quarter of the year's hours falls in any three months: seasonal work puts more in its busiest.
 EVEN_PEAK_SHARE = 25.0
 
@@ -302,6 +317,8 @@ def answer_checks(
                 impossible=_impossible(hours, people, WEEKS_A_YEAR),
             )
         )
+    if hours and hours < WORKING_DAY and (not people or people < 2):  # two or more: ``_few_hours`` names it
+        found.append(_less_than_a_day(hours, bool(span)))
     if hours and people and (not span or span <= MAX_WEEKS) and (few := _few_hours(hours, people, span, inhouse)):
         found.append(few)
     elif hours and people and not span and not share and (part := _part_time(hours, people, inhouse)):

@@ -135,14 +135,16 @@ def flips_document(
     ]
 
 
-def command_document(snapshot: Mapping[str, Any], *, incomplete: bool) -> dict[str, Any]:
-    """The ``recommend`` command's JSON, as docs/exports.md's contract gives it: the snapshot, with
-    ``incomplete`` first and the evaluation's ``requirements`` as ``{hard, preferences}`` (the stored snapshot
-    keeps them as two lists), ``conflicts`` and ``conditions`` always lists. Every other key is the snapshot's,
-    unchanged. Printed only, never stored: it is written here so the JSON's keys have one home."""
+def command_document(snapshot: Mapping[str, Any], *, incomplete: bool, checks: Sequence[str] = ()) -> dict[str, Any]:
+    """The ``recommend`` command's JSON, as docs/exports.md's contract gives it: the snapshot, with ``incomplete``
+    and the answers' ``checks`` (texts, as the review page shows them) first, and the evaluation's ``requirements``
+    as ``{hard, preferences}`` (the stored snapshot keeps them as two lists), ``conflicts`` and ``conditions`` always
+    lists. Every other key is the snapshot's, unchanged. Printed only, never stored: it is written here so the JSON's
+    keys have one home."""
     evaluation = snapshot["evaluation"]
     return {
         "incomplete": incomplete,
+        "checks": list(checks),
         **snapshot,
         "evaluation": {
             **evaluation,

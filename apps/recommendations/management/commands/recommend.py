@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.common.formatting import chance, money
 from apps.playbooks.engine import clean_answers, evaluate
+from apps.playbooks.engine.checks import AnswerCheck, checks_for_answers
 from apps.playbooks.models import Playbook
 from apps.playbooks.runtime import compiled_playbook, frozen_guidance
 from apps.recommendations.cost_caveat import cost_caveat, verdict_words
@@ -19,8 +20,9 @@ MAX_BYTES = 1_000_000
 class Command(BaseCommand):
     help = (
         "Score an answers file (question code to option code, list of codes, number or true/false) against a "
-        "published playbook and print the whole evaluation. Stores nothing. Exits 2 on invalid answers, and on "
-        "required answers missing unless --allow-incomplete (then the result is marked incomplete)."
+        "published playbook and print the whole evaluation. Stores nothing. Exits 2 on invalid answers, on answers "
+        "that disagree beyond what anyone could work (as the review page refuses them), and on required answers "
+        "missing unless --allow-incomplete (then the result is marked incomplete)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -48,6 +50,12 @@ class Command(BaseCommand):
                 "Required answers are missing (score anyway with --allow-incomplete):\n" + "\n".join(missing),
                 returncode=2,
             )
+        # The answers' checks, as the review page reads them: hours no one could work are refused as a submit is
+        # (review 170: 10,000,000 hours for 5 people printed a priced result); the others are printed with it.
+        checks = checks_for_answers(compiled.roles, evaluation.answers, compiled.catalogue.cost_assumptions)
+        impossible = [f"  {c.text}" for c in checks if c.impossible]
+        if impossible:
+            raise CommandError("Correct these answers before scoring them:\n" + "\n".join(impossible), returncode=2)
         # Printed, not stored: the playbook's frozen memo guidance, and no flips (the page works those out).
         snapshot = build_snapshot(
             compiled,
@@ -59,10 +67,10 @@ class Command(BaseCommand):
         )
         if options["format"] == "json":
             # Printed only, never stored: a result scored on missing answers says so where a reader looks first.
-            document = command_document(snapshot, incomplete=bool(missing))
+            document = command_document(snapshot, incomplete=bool(missing), checks=[c.text for c in checks])
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
-            text = self._text(read_snapshot(snapshot))
+            text = self._text(read_snapshot(snapshot), checks)
             if missing:
                 text = "INCOMPLETE: required answers are missing, so this result may change.\n" + text
             self.stdout.write(text)
@@ -90,11 +98,12 @@ class Command(BaseCommand):
             raise CommandError("No such published playbook.", returncode=2)
         return playbook
 
-    def _text(self, snap: Snapshot) -> str:
+    def _text(self, snap: Snapshot, checks: tuple[AnswerCheck, ...]) -> str:
         ev = snap.evaluation
         caveat = cost_caveat(ev)
         verdict = verdict_words(ev)  # as the page and the memo say it (review 167: no word that no model can be used)
         out = [f"{verdict} (fit score {ev.fit_score}/100) — playbook v{snap.playbook.version}"]
+        out += [f"CHECK YOUR ANSWERS: {c.text}" for c in checks]
         if caveat is not None:
             out.append(("COST: " if caveat.warning else "") + caveat.text)
         if ev.missing_required:
