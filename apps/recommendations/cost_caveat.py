@@ -125,13 +125,23 @@ def verdict_words(ev: EvaluationRecord, *, short: bool = False) -> str:
 
 
 def cost_note(ev: EvaluationRecord) -> str:
-    """What the cost says against the verdict, for the lists beside it (``Recommendation.cost_note``): the headline's
-    lead when it warns, else "". "on fit only; it does not pay" says how much dearer in its third part, which is kept
-    (review 83: the lists lost it)."""
+    """What qualifies the verdict, for the lists beside it (``Recommendation.cost_note``): that no engagement model can
+    be used as answered, where so (``NO_MODEL_QUALIFIER``, first: ``model_usable`` reads it), then the cost headline's
+    lead when it warns, or that the cost is not compared with the buyer's in-house pay; "" when nothing qualifies it.
+    "on fit only; it does not pay" says how much dearer in its third part, which is kept (review 83: the lists lost
+    it). Review 170: the lists named a model the result said could not be used, and dropped the note of a buyer with
+    no in-house benchmark."""
+    held = NO_MODEL_QUALIFIER if ev.no_model_usable and ev.verdict != "doesnt_win" else ""
     caveat = cost_caveat(ev)
-    if caveat is None or not caveat.warning or not caveat.headline:
-        return ""
-    return _lead(caveat.headline, share=True)[:200]
+    said = ""
+    if caveat is not None and caveat.headline and (caveat.warning or caveat.headline == NOT_COMPARED):
+        said = _lead(caveat.headline, share=True)
+    return "; ".join(part for part in (held, said) if part)[:200]
+
+
+def model_usable(note: str) -> bool:
+    """Whether a stored recommendation's verdict can name a model, read from its ``cost_note``."""
+    return not note.startswith(NO_MODEL_QUALIFIER)
 
 
 def _lead(headline: str, *, share: bool = False) -> str:

@@ -63,7 +63,7 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
     verdicts, decisions = dict(Verdict.choices), dict(DecisionStatus.choices)
     count = 0
     for r in rows:
-        recommended = "" if r.verdict == "doesnt_win" else r.top_model
+        recommended = r.recommended_model
         # django-stubs cannot see a column added by annotate() (HistoryFilter.apply) on the model type.
         status = r.decision_status  # type: ignore[attr-defined]  # see above
         writer.writerow(
@@ -78,7 +78,8 @@ def write_history_csv(rows: Iterable[Recommendation], out: Any) -> int:
                 " ".join(r.regimes),
                 status,
                 # The model the verdict recommends, as the history page names it: none when KPO doesn't win (top_model
-                # is the one with the most points, which a "doesn't win" does not recommend; review 41).
+                # is the one with the most points, which a "doesn't win" does not recommend; review 41) or no model can
+                # be used as answered (review 170).
                 recommended,
                 verdicts.get(r.verdict, r.verdict),
                 safe_cell(names["models"].get(recommended, recommended)),

@@ -84,6 +84,15 @@ class Recommendation(models.Model):
             raise RuntimeError("A recommendation is immutable; re-score to make a new one.")
         super().save(*args, **kwargs)
 
+    @property
+    def recommended_model(self) -> str:
+        """The model the verdict recommends, as the lists and the export name it: none when KPO doesn't win (the top
+        model is then only the one with the most points; review 41) or no model can be used as answered (review 170:
+        the history named a model the result said could not be used)."""
+        from apps.recommendations.cost_caveat import model_usable
+
+        return self.top_model if self.verdict != "doesnt_win" and model_usable(self.cost_note) else ""
+
     @cached_property
     def record(self) -> Snapshot:
         """The stored snapshot, parsed (whatever version it was stored as) into the typed contract.
