@@ -26,8 +26,8 @@ def result_checks(rec: Recommendation) -> tuple[AnswerCheck, ...]:
         # Work done once too long to cost as one piece, costed as work that goes on (review 169: said only before
         # submitting and in what-if): read from the answers by their roles, as the review page reads them.
         roles = compiled_playbook(rec.playbook).roles
-        demand, horizon = ev.answers.get(roles.get("demand_pattern", "")), ev.answers.get(roles.get("horizon", ""))
-        if longer := once_longer_check(demand, cost.annual_hours, cost.team_size, horizon):
+        demand = ev.answers.get(roles.get("demand_pattern", ""))
+        if longer := once_longer_check(demand, cost.annual_hours, cost.team_size):
             found = (*found, longer)
     if not cost.available or not cost.budget_rate:
         return found

@@ -3,7 +3,7 @@ one row per figure, for finance to take into a spreadsheet. docs/exports.md docu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from apps.accounts.scoping import MemberRequest, member_required
 from apps.common.spreadsheet import csv_writer
+from apps.playbooks.engine.checks import AnswerCheck
+from apps.recommendations.checks import result_checks
 from apps.recommendations.snapshot.types import Cost, CostModel, EvaluationRecord
 from apps.recommendations.views import _filename, _recommendation, _safe
 
@@ -55,12 +57,18 @@ def _saving_note(m: CostModel) -> str:
     return f"P50 {m.savings_p50:.2f}; probability of a saving {m.probability_saving:.4f}; break-even {even}"
 
 
-def cost_rows(cost: Cost, ev: EvaluationRecord | None = None) -> Iterator[list[str]]:
+def cost_rows(
+    cost: Cost, ev: EvaluationRecord | None = None, checks: Iterable[AnswerCheck] = ()
+) -> Iterator[list[str]]:
     """Every figure of the cost section: in-house lines and total, each model's lines, total and saving, the
     models not costed, then every input with its one source. ``ev``: the evaluation the cost is part of, for what the
-    page says beside a model's figures (a stop-gap priced for the whole period, a model the start date rules out)."""
+    page says beside a model's figures (a stop-gap priced for the whole period, a model the start date rules out).
+    ``checks``: the answers the result names for checking (``checks.result_checks``), first, as the page puts them
+    before the figures (review 172: finance, reading the file alone, was not told how the cost read the answers)."""
     cur = cost.currency
     said = _start_date_notes(ev) if ev is not None else {}
+    for check in checks:
+        yield _row("", "Check your answers", "check", "", None, check.text)
     if not cost.available:
         # No figure at all, so no currency: the stored one is only the default of a cost never worked out.
         yield _row("", "No cost estimate", "unavailable", "", None, cost.reason)
@@ -211,5 +219,5 @@ def cost_csv(request: MemberRequest, pk: int) -> HttpResponse:
     writer = csv_writer(response)
     writer.writerow(COLUMNS)
     evaluation = recommendation.record.evaluation
-    writer.writerows(cost_rows(evaluation.cost, evaluation))
+    writer.writerows(cost_rows(evaluation.cost, evaluation, result_checks(recommendation)))
     return response

@@ -72,7 +72,12 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     roles = compiled_playbook(reference).roles
-    answers = {**reference.golden_cases.get(name__startswith=CASE).answers, roles["annual_hours"]: 7_000}
+    # Steady work: done once, 7,000 hours are a piece of work 2 people finish in 91 weeks (review 172).
+    answers = {
+        **reference.golden_cases.get(name__startswith=CASE).answers,
+        roles["annual_hours"]: 7_000,
+        roles["demand_pattern"]: "steady",
+    }
     a = AssessmentFactory(
         organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
     )
@@ -89,9 +94,7 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     assert 'id="cost-checks"' in result and check.text in result
     # ... and says so beside the verdict too, which rests on them as much as the cost does.
     verdict = result.split('id="verdict-title"')[1].split("</section>")[0]
-    # Work done once, too long for its 1-year horizon at full time: said as costed as work that goes on (review 169).
-    assert "Check your answers first:</strong> 2 of them do not fit with the others" in verdict
-    assert "would take 2 people about 91 weeks at full time, longer than the 1-year horizon" in result
+    assert "Check your answers first:</strong> one of them does not fit with the others" in verdict
     assert '<a href="#cost-checks">See what to check</a>' in verdict
     # The same work with consistent answers shows neither.
     fine = AssessmentFactory(
@@ -169,7 +172,12 @@ def test_the_submit_refusal_sends_the_buyer_to_the_hours_no_one_can_work(
     from apps.recommendations.models import Recommendation
 
     roles = compiled_playbook(reference).roles
-    answers = {**reference.golden_cases.get(name__startswith=CASE).answers, roles["annual_hours"]: 40_000}
+    # Steady: done once, 40,000 hours are 2 people's 10 years, costed as one piece (review 172).
+    answers = {
+        **reference.golden_cases.get(name__startswith=CASE).answers,
+        roles["annual_hours"]: 40_000,
+        "volume_pattern": "steady",
+    }
     a = AssessmentFactory(
         organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
     )
@@ -215,8 +223,8 @@ def test_a_hidden_answer_left_from_before_does_not_let_impossible_hours_through(
 
 
 def _slip_draft(reference: Playbook, organisation: Organisation, buyer: User) -> tuple[Any, str]:
-    """A draft of the golden case (2 people), and the code of its annual hours question."""
-    answers = reference.golden_cases.get(name__startswith=CASE).answers
+    """A draft of the golden case (2 people) as steady work, and the code of its annual hours question."""
+    answers = {**reference.golden_cases.get(name__startswith=CASE).answers, "volume_pattern": "steady"}
     a = AssessmentFactory(
         organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
     )
@@ -387,7 +395,7 @@ def test_the_part_time_check_gives_the_full_time_equivalents_as_the_cost_does() 
     (check,) = answer_checks(annual_hours=2100, team_size=2, demand="steady")
     assert "In-house is priced at the 1.05 full-time equivalents the hours need" in check.text
     # Work done once that the people finish within a year is a piece of work: the check asks for its weeks instead.
-    (once,) = answer_checks(annual_hours=2100, team_size=2, demand="one-off", horizon=3)
+    (once,) = answer_checks(annual_hours=2100, team_size=2, demand="one-off")
     assert "costed as done in about 28 weeks" in once.text and once.roles == ("duration_weeks",)
 
 
@@ -416,3 +424,29 @@ def test_the_result_page_names_an_hours_work_a_year(
     rec = submit_and_recommend(assessment=a, user=buyer)
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert "1 hour of work a year is less than a working day" in page
+
+
+@pytest.mark.django_db
+def test_the_cost_csv_lists_the_checks_first(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 172: the page and the memo carried the checks, the cost CSV finance receives on its own none.
+    import csv
+    import io
+
+    roles = compiled_playbook(reference).roles
+    answers = {
+        **reference.golden_cases.get(name__startswith=CASE).answers,
+        roles["annual_hours"]: 7_000,
+        roles["demand_pattern"]: "steady",
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode())
+        )
+    )
+    (check,) = rec.record.evaluation.cost.checks
+    assert rows[0]["kind"] == "check" and rows[0]["item"] == "Check your answers" and rows[0]["note"] == check.text
+    assert [r for r in rows if r["kind"] == "check"] == rows[:1]

@@ -37,19 +37,15 @@ def test_the_weeks_are_the_hours_at_full_time_for_the_people() -> None:
     assert once_weeks("one-off", 3000, 10) == 8
     assert once_weeks("one-off", 240, None) == 7  # one person, as the cost reads no team
     assert once_weeks("one-off", None, 4) == 52  # the people's full-time year, costed once
-    # Within the horizon (a year when not answered), at most two years: past it, hours no one can work in that time
-    # are a slip the answer checks name, not a length to cost.
-    assert once_weeks("one-off", 7000, 2) == 0 and once_weeks("one-off", 10**6, 1, 10) == 0
-    # Hours the people finish within a year are the whole piece of work, as the hours question asks for them, costed
-    # once whatever the horizon (review 166: 2,100 hours for 2 people, 28 weeks, was costed in each of 3 years).
-    assert once_weeks("one-off", 2000, 2, 1) == 26 and once_weeks("one-off", 2100, 2, 3) == 28
-    assert once_weeks("one-off", 3999, 2, 3) == 52
-    # However long, within the horizon (review 167: 4,000 hours for 2 people were costed in each of 3 years, at three
-    # times 3,990 hours' cost); past it, whole years, which the answer checks say.
-    assert once_weeks("one-off", 4000, 2, 3) == 52 and once_weeks("one-off", 5000, 2, 3) == 65
-    assert once_weeks("one-off", 30000, 15, 3) == 52 and once_weeks("one-off", 20000, 3, 3) == 0
-    # No longer than the 104 weeks a piece of work done once is costed over (review 169: 107 weeks left no cost).
-    assert once_weeks("one-off", 4000, 1, 3) == 104 and once_weeks("one-off", 4100, 1, 3) == 0
+    # However long, whatever the horizon, as answered weeks are (review 172: past 104 weeks or past the horizon, one
+    # more hour costed the hours again in each of the horizon's years): 10 years at most, the longest horizon.
+    assert once_weeks("one-off", 2000, 2) == 26 and once_weeks("one-off", 2100, 2) == 28
+    assert once_weeks("one-off", 3999, 2) == 52 and once_weeks("one-off", 4000, 2) == 52
+    assert once_weeks("one-off", 5000, 2) == 65 and once_weeks("one-off", 7000, 2) == 91
+    assert once_weeks("one-off", 4000, 1) == 104 and once_weeks("one-off", 4001, 1) == 105
+    assert once_weeks("one-off", 4100, 1) == 107 and once_weeks("one-off", 20000, 3) == 174
+    assert once_weeks("one-off", 20000, 1) == 520 and once_weeks("one-off", 20001, 1) == 0
+    assert once_weeks("one-off", 10**6, 1) == 0
     assert once_weeks("steady", 240, 3) == once_weeks("seasonal", 240, 3) == once_weeks("one-off", None, None) == 0
 
 
@@ -106,14 +102,34 @@ def test_a_job_filling_its_peoples_year_is_costed_once_and_smoothly(reference: P
         assert n.horizon[1] < 1.05 * m.horizon[1], (m.model, m.horizon[1], n.horizon[1])
 
 
-def test_a_long_one_off_programme_keeps_its_years(reference: Playbook) -> None:
-    # Longer than the horizon at full time: its whole years, said by a check.
+def test_a_long_one_off_programme_is_costed_once_over_its_weeks(reference: Playbook) -> None:
+    # Review 172: past the horizon (or 104 weeks) its hours were counted again in each of the horizon's years.
     programme = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 20000, "horizon": 3})
-    assert programme.cost.available and programme.cost.horizon_years == 3 and not programme.cost.duration_weeks
-    (check,) = [
-        c for c in answer_checks(annual_hours=20000, team_size=3, demand="one-off", horizon=3) if "done once" in c.text
-    ]
-    assert "would take 3 people about 174 weeks at full time, longer than the 3-year horizon" in check.text
+    assert programme.cost.available and programme.cost.duration_weeks == 174
+    assert not [c for c in answer_checks(annual_hours=20000, team_size=3, demand="one-off") if "10 years" in c.text]
+    # Past the longest horizon, 10 years at full time: the horizon's whole years, said by a check.
+    endless = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 100_000, "team_size": 1, "horizon": 3})
+    assert endless.cost.horizon_years == 3 and not endless.cost.duration_weeks
+    (check,) = [c for c in answer_checks(annual_hours=100_000, team_size=1, demand="one-off") if "done once" in c.text]
+    assert "would take 1 person about 2,600 weeks at full time, longer than the 10 years a piece of work done" in (
+        check.text
+    )
+
+
+def test_one_more_hour_past_104_weeks_or_the_horizon_moves_the_cost_by_an_hour(reference: Playbook) -> None:
+    # Review 172: 4,000 hours for one person cost $202,000 over 104 weeks, 4,001 hours $638,000 over 3 years; 5,000
+    # hours for 2 people over a 1-year horizon were costed as a year's, "$6,110, as likely as not".
+    job = {**JOB, "team_size": 1, "horizon": 3}
+    at, past = (evaluated_case(reference, STUDY, **{**job, "annual_hours": h}) for h in (4000, 4001))
+    assert (at.cost.duration_weeks, past.cost.duration_weeks) == (104, 105)
+    for m, n in zip(at.cost.models, past.cost.models, strict=True):
+        assert n.horizon[1] < 1.02 * m.horizon[1], (m.model, m.horizon[1], n.horizon[1])
+    one_year = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 5000, "team_size": 2, "horizon": 1})
+    answered = evaluated_case(
+        reference, STUDY, **{**JOB, "annual_hours": 5000, "team_size": 2, "horizon": 1, "duration_weeks": 65}
+    )
+    assert one_year.cost.duration_weeks == 65
+    assert [m.horizon for m in one_year.cost.models] == [m.horizon for m in answered.cost.models]
 
 
 def test_the_light_use_rule_reads_no_one_off_job(reference: Playbook) -> None:
@@ -195,23 +211,12 @@ def test_the_hours_of_a_piece_of_work_read_as_such_beside_the_answers(
     assert {row["code"]: row["answer"] for row in kept.snapshot["answered"]}["annual_hours"] == "2,000 hours a year"
 
 
-def test_a_job_too_long_to_cost_as_one_piece_is_costed_and_said_on_the_result_page(
-    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
-) -> None:
+def test_a_job_of_any_length_up_to_ten_years_is_costed_as_one_piece(reference: Playbook) -> None:
     # Review 169: 4,100 hours for one person over 3 years read "No cost estimate: The work's length must be 1 to 104
-    # weeks"; costed as work that goes on, the result page never said so.
-    from apps.recommendations.services import submit_and_recommend
-
-    answers = {**reference.golden_cases.get(name__startswith=STUDY).answers, **JOB, "horizon": 3}
-    answers.update({"annual_hours": 4100, "team_size": 1})
-    del answers["duration_weeks"]
+    # weeks"; review 172: costed as work that goes on, at three times the cost. Now costed over its 107 weeks; work
+    # longer than 10 years at full time is more than its people could work, which holds the submit back.
     ev = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 4100, "team_size": 1, "horizon": 3})
-    assert ev.cost.available and ev.cost.horizon_years == 3 and not ev.cost.duration_weeks
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
-    page = re.sub(
-        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
-    )
-    assert (
-        "would take 1 person about 107 weeks at full time, longer than the 104 weeks a piece of work done once" in page
-    )
+    assert ev.cost.available and ev.cost.duration_weeks == 107
+    found = answer_checks(annual_hours=25_000, team_size=1, demand="one-off")
+    assert [c.impossible for c in found if "10 years" in c.text] == [False]
+    assert any(c.impossible for c in found)

@@ -148,3 +148,14 @@ def test_the_result_page_shows_the_line_and_its_input(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert WAVES_LINE in page
     assert "the first 50 people in month 1, the whole team within 12 months" in page
+
+
+def test_the_start_date_trade_off_says_the_whole_team_moves_in_waves(reference: Playbook) -> None:
+    # Review 172: "a team larger than 50 people is moved as a team, which takes about 3 months" in the trade-off, beside
+    # the risk that 300 people move in waves over about 12 months.
+    ev = evaluated_case(reference, CENTRE, **_team(300, start_within="within-month"))
+    texts = " ".join(c.text for c in ev.conflicts)
+    assert "is moved as a team, which takes about 3 months (" in texts
+    assert "for its first wave; the whole team of 300 moves in waves over about 12 months" in texts
+    small = evaluated_case(reference, CENTRE, **_team(150, start_within="within-month"))
+    assert "moves in waves" not in " ".join(c.text for c in small.conflicts)

@@ -20,7 +20,15 @@ from typing import Any
 
 from apps.common.formatting import number
 from apps.playbooks.engine.requirements import ONE_OFF
-from apps.playbooks.engine.tco.types import CURRENCIES, ELSEWHERE, FTE_HOURS, MAX_WEEKS, WEEKS_A_YEAR, once_weeks
+from apps.playbooks.engine.tco.types import (
+    CURRENCIES,
+    ELSEWHERE,
+    FTE_HOURS,
+    MAX_ONCE_WEEKS,
+    MAX_YEARS,
+    WEEKS_A_YEAR,
+    once_weeks,
+)
 
 # The loaded cost of one person doing knowledge work a year, all in, lies between these in US dollars, pounds or
 # euros: the product's bounds, wide of the catalogue's benchmarks (a US actuary's or lawyer's loaded year is a few
@@ -231,26 +239,21 @@ def _own_cost(own_cost: Any, market: Any) -> AnswerCheck | None:
     )
 
 
-def once_longer_check(demand: Any, annual_hours: Any, team_size: Any, horizon: Any) -> AnswerCheck | None:
-    """Work done once, its weeks not answered, whose hours would take its people longer at full time than the horizon
-    or the ``MAX_WEEKS`` a piece of work is costed over: costed over the horizon's whole years, these hours in each,
-    as work that goes on (parallel running, an exit, in-house at a year's hours), which is said (review 167: said
-    nowhere; review 169: not on the result page). None otherwise."""
+def once_longer_check(demand: Any, annual_hours: Any, team_size: Any) -> AnswerCheck | None:
+    """Work done once, its weeks not answered, whose hours would take its people longer at full time than the
+    ``MAX_ONCE_WEEKS`` a piece of work is costed over (``MAX_YEARS``): costed over the horizon's whole years, these
+    hours in each, as work that goes on, which is said (review 167: said nowhere; review 169: not on the result page).
+    None otherwise."""
     hours, people = _positive(annual_hours), _positive(team_size)
-    if demand != ONE_OFF or not hours or not people or once_weeks(demand, hours, people, horizon):
+    if demand != ONE_OFF or not hours or not people or once_weeks(demand, hours, people):
         return None  # not work done once, or costed as one piece
     needed = math.ceil(hours / (people * FTE_HOURS / WEEKS_A_YEAR) - 1e-9)
-    years = _positive(horizon) or 1
-    bound = (
-        f"longer than the {number(years)}-year horizon"
-        if needed > round(years * WEEKS_A_YEAR)
-        else f"longer than the {MAX_WEEKS} weeks a piece of work done once is costed over"
-    )
     return AnswerCheck(
         f"This work is done once, but {_hours(hours)} would take {_people(people)} about {number(needed)} weeks at "
-        f"full time, {bound}: it is costed as work that goes on, over the horizon's whole years with these hours in "
-        "each. Answer the people the work needs, or the hours of a year if the work goes on.",
-        ("team_size", "annual_hours", "horizon"),
+        f"full time, longer than the {number(MAX_YEARS)} years a piece of work done once is costed over: it is costed "
+        "as work that goes on, over the horizon's whole years with these hours in each. Check the hours and the "
+        "people.",
+        ("annual_hours", "team_size"),
     )
 
 
@@ -264,7 +267,6 @@ def answer_checks(
     own_cost: Any = None,
     market: Any = None,
     demand: Any = None,
-    horizon: Any = None,
 ) -> tuple[AnswerCheck, ...]:
     """The disagreements among the hours a year (or, for a piece of work of ``weeks``, its hours), the people
     doing the work, the staff displaced and seasonal work's share of the hours in its busiest three months (a
@@ -275,7 +277,7 @@ def answer_checks(
     inhouse = LEVEL_IN_HOUSE if market == ELSEWHERE else PRICED_IN_HOUSE
     share = _positive(peak_share)
     found = [check] if (check := _own_cost(own_cost, market)) else []
-    if not span and (span := once_weeks(demand, hours, people, horizon)):
+    if not span and (span := once_weeks(demand, hours, people)):
         # Work done once with no length answered is costed over the weeks its hours take its people (review 159):
         # said here, since the weeks decide how the work is contracted and that it is not repeated every year.
         # Hours that fill a year may be a year's of a programme that goes on (review 162): the way to say so.
@@ -292,9 +294,9 @@ def answer_checks(
                 ("duration_weeks", "demand_pattern") if yearly else ("duration_weeks",),
             )
         )
-    elif not span and (longer := once_longer_check(demand, hours, people, horizon)):
+    elif not span and (longer := once_longer_check(demand, hours, people)):
         found.append(longer)
-    if hours and people and span and span <= MAX_WEEKS:
+    if hours and people and span and span <= MAX_ONCE_WEEKS:
         if each := _each_beyond(hours, people, span):
             found.append(
                 AnswerCheck(
@@ -319,7 +321,7 @@ def answer_checks(
         )
     if hours and hours < WORKING_DAY and (not people or people < 2):  # two or more: ``_few_hours`` names it
         found.append(_less_than_a_day(hours, bool(span)))
-    if hours and people and (not span or span <= MAX_WEEKS) and (few := _few_hours(hours, people, span, inhouse)):
+    if hours and people and (not span or span <= MAX_ONCE_WEEKS) and (few := _few_hours(hours, people, span, inhouse)):
         found.append(few)
     elif hours and people and not span and not share and (part := _part_time(hours, people, inhouse)):
         found.append(part)
@@ -404,7 +406,6 @@ def checks_for_answers(
         own_cost=by_role("own_inhouse_cost"),
         market=by_role("home_market"),
         demand=by_role("demand_pattern"),
-        horizon=by_role("horizon"),
     )
     rate = budget_rate_check(assumptions, by_role("budget_fx"), by_role("home_market")) if assumptions else None
     return (*found, rate) if rate else found

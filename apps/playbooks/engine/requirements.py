@@ -663,14 +663,21 @@ def launch_months(model: Mapping[str, Any], team: float | None, scale: LaunchSca
 
 def moved_words(scale: LaunchScale, team: float | None) -> str:
     """How a team of ``team`` people larger than the catalogue's launch times are for moves, with the months and where
-    they come from: "a team larger than 50 people is moved as a team, which takes about 3 months (…)"; "" for a team
+    they come from: "a team larger than 50 people is moved as a team, which takes about 3 months (…)", and for a team
+    moved in waves "… for its first wave; the whole team of 300 moves in waves over about 12 months"; "" for a team
     they are for."""
     if not scale.larger(team):
         return ""
-    return (
+    said = (
         f"a team larger than {scale.team:g} people is moved as a team, which takes about {scale.months:g} months "
         f"({scale.words})"
     )
+    if scale.in_waves(team):
+        # Review 172: "moved as a team, which takes about 3 months" beside a risk saying 300 people move over a year.
+        said += (
+            f" for its first wave; the whole team of {team:g} moves in waves over about {scale.waves_months:g} months"
+        )
+    return said
 
 
 def _launch_reason(name: str, model: Mapping[str, Any], requirements: Requirements, scale: LaunchScale | None) -> str:

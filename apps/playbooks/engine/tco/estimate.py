@@ -583,7 +583,7 @@ def _case(**a: Unpack[CostArguments]) -> Case:
         **(a.get("quotes") or {}),
     }
     given = _weeks(a.get("duration_weeks"))
-    weeks = given or once_weeks(a.get("demand"), a["annual_hours"], a["team_size"], horizon_years)
+    weeks = given or once_weeks(a.get("demand"), a["annual_hours"], a["team_size"])
     case = build_case(
         catalogue_models=catalogue_models,
         function_code=a["function_code"] or "",

@@ -12,7 +12,9 @@ Triple = tuple[float, float, float]
 DRAWS = 10_000
 MAX_YEARS = 10
 WEEKS_A_YEAR = 52  # a month is 52 ÷ 12 weeks
-MAX_WEEKS = 104  # a piece of work done once lasts 1 to 104 weeks (two years)
+MAX_WEEKS = 104  # a piece of work done once lasts 1 to 104 weeks (two years), as answered
+# Worked out from its hours (``once_weeks``), a piece of work done once may take as long as the longest horizon.
+MAX_ONCE_WEEKS = MAX_YEARS * 52
 # Hours in a full-time year, on both sides: a dedicated provider seat commits to them, and in-house the work
 # costs a full-time person per this many hours it needs.
 FTE_HOURS = 2000.0
@@ -32,32 +34,29 @@ def _positive_number(value: object) -> float | None:
     return float(value)
 
 
-def once_weeks(demand: object, hours: object, people: object, years: object = None) -> int:
+def once_weeks(demand: object, hours: object, people: object) -> int:
     """The weeks of work done once whose length was not answered (review 159: a two-week job of 240 hours for three
     people was contracted as a large deal and repeated every year of the horizon): its hours at full time
     (``FTE_HOURS`` a year) for its people, each read as the cost reads them when the other is not answered (the hours
     of the people's full-time years; the people the hours need, at least one). 0 (not work done once, or not known)
-    unless ``demand`` is ``ONE_OFF`` and the weeks fall within the horizon (``years``, a year when not answered) and
-    ``MAX_WEEKS``: work
-    done once is costed once, over the weeks its hours take, however long (review 166: a 28-week study was costed in
-    each of three years; review 167: a job filling its two people's year, at 4,000 hours, likewise). Hours the people
-    could not work within the horizon are costed over its whole years, which the answer checks say (``checks``); a
-    programme whose hours are a year's is steady work for its length, which the check on the weeks says."""
+    unless ``demand`` is ``ONE_OFF`` and the weeks are at most ``MAX_ONCE_WEEKS``: work done once is costed once, over
+    the weeks its hours take, however long, as answered weeks are (review 166: a 28-week study was costed in each of
+    three years; review 167: a job filling its two people's year, at 4,000 hours, likewise; review 172: one more hour
+    past 104 weeks, or past the horizon, tripled the cost, its hours counted again in each year). Hours the people
+    could not work in ``MAX_YEARS`` are costed over the horizon's whole years, which the answer checks say (``checks``);
+    a programme whose hours are a year's is steady work for its length, which the check on the weeks says."""
     h, p = _positive_number(hours), _positive_number(people)
     if demand != ONE_OFF or (h is None and p is None):
         return 0
     h = h if h is not None else (p or 0) * FTE_HOURS
     p = p if p is not None else max(1.0, round(h / FTE_HOURS, 1))
     weeks = max(math.ceil(h / (p * FTE_HOURS / WEEKS_A_YEAR) - 1e-9), 1)
-    span = _positive_number(years)
-    # No longer than a piece of work done once is costed over (``MAX_WEEKS``, the weeks question's own bound; review
-    # 169: 107 weeks were refused by the cost, "The work's length must be 1 to 104 weeks", and no cost was shown).
-    return weeks if weeks <= min(MAX_WEEKS, round((span or 1) * WEEKS_A_YEAR)) else 0
+    return weeks if weeks <= MAX_ONCE_WEEKS else 0
 
 
 def whole_piece(roles: Mapping[str, str], answers: Mapping[str, object]) -> bool:
     """Whether the hours answered are those of a whole piece of work, not of a year (the hours question asks so of work
-    done once and finished within a year): its weeks are answered, or worked out (``once_weeks``). ``roles``: the
+    done once, however long it lasts): its weeks are answered, or worked out (``once_weeks``). ``roles``: the
     playbook's question code for each role (review 164: a six-week job's "1,500 hours a year" in what-if and the memo,
     beside a cost section reading "1,500 hours of work")."""
 
@@ -65,9 +64,7 @@ def whole_piece(roles: Mapping[str, str], answers: Mapping[str, object]) -> bool
         return answers.get(roles.get(role, ""))
 
     weeks = _positive_number(given("duration_weeks"))
-    return bool(weeks) or bool(
-        once_weeks(given("demand_pattern"), given("annual_hours"), given("team_size"), given("horizon"))
-    )
+    return bool(weeks) or bool(once_weeks(given("demand_pattern"), given("annual_hours"), given("team_size")))
 
 
 def currency(market: str) -> str:
@@ -175,10 +172,10 @@ class Case:
     weeks_worked_out: bool = False
 
     def __post_init__(self) -> None:
+        if not 0 <= self.weeks <= MAX_ONCE_WEEKS:
+            raise TcoUnavailable(f"The work's length must be 1 to {MAX_ONCE_WEEKS} weeks.")
         if not 1 <= self.years <= MAX_YEARS:
             raise TcoUnavailable(f"The horizon must be 1 to {MAX_YEARS} years.")
-        if not 0 <= self.weeks <= MAX_WEEKS:
-            raise TcoUnavailable(f"The work's length must be 1 to {MAX_WEEKS} weeks.")
         if not 0 <= self.peak_share <= 1:
             raise TcoUnavailable("The busiest three months' share of the hours must be 0% to 100%.")
         if self.people <= 0 or self.annual_hours <= 0 or self.deliverables < 0 or self.displaced < 0:
