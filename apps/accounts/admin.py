@@ -4,9 +4,10 @@ from django.http import HttpRequest
 
 from apps.accounts.forms import AdminLoginForm
 from apps.accounts.models import Invitation, LoginThrottle, Membership, Organisation, RateLimit, User
+from apps.common.admin import BlankLabelledAutocompleteMixin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(BlankLabelledAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -36,7 +37,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(BlankLabelledAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at", "added_by", "last_chosen_at"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__email", "organisation__name"]

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from ninja import Field, Header, NinjaAPI, Query, Schema, Status
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
@@ -169,6 +170,9 @@ api = Api(
     docs=Docs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Read-only pages: any other method is a 405 naming GET and HEAD, as everywhere else (review 171: DELETE and
+    # TRACE were answered with the documentation).
+    docs_decorator=require_safe,
     parser=problems.StrictJsonParser(),
 )
 problems.register(api)

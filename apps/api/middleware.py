@@ -15,6 +15,9 @@ JSON = "application/json"
 _JSON_TYPE = re.compile(r"application/(?:[a-z0-9!#$&^_.-]+\+)?json")
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 _ACCEPT = {"POST": "Accept-Post", "PATCH": "Accept-Patch"}  # the headers that name what a method takes
+# The documentation and its schema take no body at all: a body sent to them is answered by their 405, not told to be
+# JSON (review 171: a PUT told to resend as JSON was then answered with the page).
+_READ_ONLY = frozenset({API_PREFIX + "docs", API_PREFIX + "openapi.json"})
 
 
 class JsonBodiesOnlyMiddleware:
@@ -34,6 +37,7 @@ class JsonBodiesOnlyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             not request.path.startswith(API_PREFIX)
+            or request.path in _READ_ONLY
             or request.method not in _WITH_BODY
             or (ascii_int(request.META.get("CONTENT_LENGTH", "")) or 0) <= 0
         ):

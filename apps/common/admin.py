@@ -10,6 +10,7 @@ from urllib.parse import unquote
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.html import format_html_join
@@ -114,11 +115,25 @@ class _BlankLabelledAutocompleteSelect(AutocompleteSelect):
             option["attrs"]["label"] = "Choose one" if self.is_required else "None"
         return option
 
+    def _names_a_row(self, value: Any) -> bool:
+        """Whether ``value`` can be a key of the field's target: a posted id that is not one ("abc", "1e20", NaN, past
+        the column's range) is refused by the form, and the form is drawn again with it, whose lookup of the
+        selected rows would raise (review 171: a 500 on a replayed rates or effects form). Such a value selects none."""
+        if value in (None, ""):
+            return True
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        try:
+            key = target.to_python(value)
+        except (ValidationError, TypeError, ValueError):
+            return False
+        return not isinstance(key, int) or -(2**63) <= key < 2**63
+
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         """A required box starts with an empty choice too: Django draws none, so on an add page the ``<select
         required>`` held no option at all, and on a change page its first option was a value (the Nu checker's
         errors on the obligation form without JavaScript; review 61). select2 shows it as its empty placeholder."""
-        groups = super().optgroups(name, value, attr)
+        groups = super().optgroups(name, [v for v in value if self._names_a_row(v)], attr)
         if self.is_required and not self.allow_multiple_selected:
             options = groups[0][1]
             options.insert(0, self.create_option(name, "", "", False, 0))

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
-from apps.common.admin import CatalogueAdmin, RowLabelledFormSet, catalogue_columns
+from apps.common.admin import BlankLabelledAutocompleteMixin, CatalogueAdmin, RowLabelledFormSet, catalogue_columns
 from apps.common.uploads import upload_page
 from apps.vendors.directory_io import export_directory, import_directory
 from apps.vendors.models import Vendor, VendorFunction
@@ -22,7 +22,7 @@ class RateFormSet(RowLabelledFormSet):
     noun = "rate"
 
 
-class VendorFunctionInline(admin.TabularInline):
+class VendorFunctionInline(BlankLabelledAutocompleteMixin, admin.TabularInline):
     """A provider's rates by function. Each box names its column and row ("Rate low, rate 2"), and the table is
     named: its number boxes and Delete boxes had been labelled only by the table's headers (axe: label, critical,
     twelve on one provider; review 56)."""

@@ -426,6 +426,18 @@ def test_vendor_matching_lists_requirements_and_ranked_vendors(
 # Schema, docs, errors
 
 
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+@pytest.mark.parametrize("method", ["DELETE", "TRACE", "PROPFIND", "PUT", "PATCH", "POST"])
+def test_the_docs_and_schema_answer_other_methods_with_405(client: Client, path: str, method: str) -> None:
+    # Review 171: DELETE, TRACE and PROPFIND were answered with the documentation, and a PUT was told to resend its
+    # body as JSON, then answered with the page.
+    for body, kind in (("{}", "application/json"), ("a=1", "application/x-www-form-urlencoded")):
+        response = client.generic(method, path, body, content_type=kind)
+        assert response.status_code == 405, (method, body, response.status_code)
+        assert response["Allow"] == "GET, HEAD"
+    assert client.head(path).status_code == 200
+
+
 def test_openapi_31_and_docs_from_our_own_static_files(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.1")

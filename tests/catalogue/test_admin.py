@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib import admin
@@ -169,3 +170,32 @@ def test_a_curators_values_that_do_not_fit_together_get_a_plain_message(
     body = curator_client.post(url, data).content.decode()
     errors = re.findall(r"<li>([^<]*)</li>", body[body.find("errornote") :])[:5]
     assert message in body and "Constraint “" not in body, errors
+
+
+@pytest.mark.parametrize("posted", ["abc", "1e20", "NaN", "99999999999999999999999"])
+def test_a_replayed_rates_form_with_an_id_that_is_no_number_is_refused_not_a_500(
+    reference: Any, curator_client: Client, posted: str
+) -> None:
+    # Review 171: the autocomplete box, drawn again around the refused choice, looked the value up as an id: a 500.
+    from apps.vendors.models import Vendor, VendorFunction
+
+    vendor = VendorFunction.objects.values_list("vendor_id", flat=True).first()
+    assert vendor is not None
+    url = reverse("admin:vendors_vendor_change", args=[vendor])
+    data = _form_data(curator_client.get(url).content.decode(), "vendor_form")
+    rates = [k for k in data if k.startswith("rates-0-function") or k.endswith("-0-function")]
+    assert rates, sorted(data)
+    before = list(VendorFunction.objects.filter(vendor_id=vendor).values_list("function_id", flat=True))
+    answered = curator_client.post(url, {**data, rates[0]: [posted]})
+    assert answered.status_code in (200, 400)
+    assert "Select a valid choice" in answered.content.decode()
+    assert list(VendorFunction.objects.filter(vendor_id=vendor).values_list("function_id", flat=True)) == before
+    assert Vendor.objects.filter(pk=vendor).exists()
+
+
+@pytest.mark.parametrize("url", ["/regimes/", "/regimes/gdpr/", "/catalogue/locations/", "/catalogue/models/"])
+def test_the_catalogue_pages_say_they_show_it_as_it_stands(reference: Any, curator_client: Client, url: str) -> None:
+    # Review 171: an edit showed on these pages at once, while the guide said edits reach buyers when published.
+    page = curator_client.get(url)
+    assert page.status_code == 200
+    assert "The catalogue as it stands today" in page.content.decode()
