@@ -1,0 +1,62 @@
+"""A Québec institution the AMF authorises (an insurer, a financial services cooperative, a trust company or a deposit
+institution) reads the AMF's Outsourcing Risk Management Guideline (review 170: a Montreal insurer could answer only
+"Somewhere else", told its regulator's rules were not covered, or "OSFI", which it is not)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case, fired_codes
+
+pytestmark = pytest.mark.django_db
+INSURER = "Toronto life insurer: actuarial model runs signed by the Appointed Actuary"  # canada-east, regulated "other"
+GUIDELINE = "https://lautorite.qc.ca/professionnels/assureurs/lignes-directrices/risque-operationnel/"
+
+
+def _regimes(ev: object) -> set[str]:
+    return {r.code for r in ev.regimes}  # type: ignore[attr-defined]
+
+
+def test_a_quebec_insurer_the_amf_authorises_reads_its_guideline_not_that_its_rules_are_not_covered(
+    reference: Playbook,
+) -> None:
+    ev = evaluated_case(reference, INSURER, buyer_ca_province="quebec", buyer_amf_authorised=True)
+    assert "amf-outsourcing" in _regimes(ev)
+    assert "regulated-elsewhere" not in fired_codes(ev)
+    assert not [
+        r for r in ev.risks if r.title == "Your own regulator's outsourcing and data rules are not covered here"
+    ]
+    (regime,) = [r for r in ev.regimes if r.code == "amf-outsourcing"]
+    duties = [o for _phase, _label, items in regime.obligations for o in items]
+    assert len(duties) == 5
+    for duty in duties:
+        assert duty["source_url"].startswith(GUIDELINE) and "Outsourcing Risk Management Guideline" in duty["citation"]
+    assert [c.text for c in ev.conditions if "AMF Outsourcing Risk Management Guideline, ss. 4-5" in c.text]
+
+
+def test_an_osfi_insurer_the_amf_also_authorises_reads_both(reference: Playbook) -> None:
+    ev = evaluated_case(reference, INSURER, buyer_regulated_in="canada", buyer_amf_authorised=True)
+    assert {"osfi-b10", "amf-outsourcing"} <= _regimes(ev)
+
+
+def test_unanswered_or_no_leaves_the_result_as_it_was(reference: Playbook) -> None:
+    for answer in (None, False):
+        ev = evaluated_case(reference, INSURER, buyer_amf_authorised=answer)
+        assert "amf-outsourcing" not in _regimes(ev)
+        assert "regulated-elsewhere" in fired_codes(ev)
+
+
+def test_the_question_is_asked_only_of_an_eastern_canadian_bank_or_insurer(reference: Playbook) -> None:
+    from apps.playbooks.engine.visibility import visibility
+    from apps.playbooks.runtime import compiled_playbook
+
+    compiled = compiled_playbook(reference)
+    answers = reference.golden_cases.get(name__startswith=INSURER).answers
+    assert "buyer_amf_authorised" in visibility(compiled, answers).questions
+    for changed in (
+        {"buyer_location": "us"},
+        {"buyer_sector": "investment-firm"},
+        {"buyer_regulated_in": "canada-securities"},
+    ):
+        assert "buyer_amf_authorised" not in visibility(compiled, {**answers, **changed}).questions, changed
