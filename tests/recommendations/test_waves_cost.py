@@ -159,3 +159,10 @@ def test_the_start_date_trade_off_says_the_whole_team_moves_in_waves(reference: 
     assert "for its first wave; the whole team of 300 moves in waves over about 12 months" in texts
     small = evaluated_case(reference, CENTRE, **_team(150, start_within="within-month"))
     assert "moves in waves" not in " ".join(c.text for c in small.conflicts)
+
+
+def test_the_waves_months_are_said_to_be_the_least_for_a_larger_team(reference: Playbook) -> None:
+    # Review 170: 300, 1,000 and 5,000 people all read "about 12 months", word for word.
+    ev = evaluated_case(reference, CENTRE, **_team(5000))
+    (risk,) = [r for r in ev.risks if "moves in waves" in r.title]
+    assert "longer the larger the team: no source gives the time for a team of a given size" in risk.mitigation

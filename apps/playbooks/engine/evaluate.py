@@ -1808,7 +1808,8 @@ def waves_risk(scale: req.LaunchScale | None, team: float | None) -> Risk | None
         severity="medium",
         mitigation=(
             f"Plan the move in waves: a first team of up to about {scale.team:g} people can start when the model "
-            f"launches, and the whole team takes about {scale.waves_months:g} months ({scale.waves_words}). The cost "
+            f"launches, and the whole team takes about {scale.waves_months:g} months ({scale.waves_words}), longer the "
+            "larger the team: no source gives the time for a team of a given size. The cost "
             "of a team the provider bills from its first month counts the waves: each wave's work stays in-house "
             "until it moves, a line of its own; a managed service, BOT and a centre of your own are costed over their "
             "own launch. Agree the waves and their dates in the contract, and plan the knowledge transfer of each."
