@@ -158,3 +158,18 @@ def test_escape_closes_the_narrow_screens_menu_and_returns_to_its_button(browsin
     page.keyboard.press("Escape")
     expect(page.locator("details.site-menu")).not_to_have_attribute("open", "")
     assert page.evaluate("document.activeElement.classList.contains('site-menu__toggle')")
+
+
+def test_a_link_to_a_question_puts_the_focus_in_its_answer(browsing: Browsing, buyer: User) -> None:
+    # Review 172: "Answer it" on the review page scrolled to the question and left the focus on the page.
+    assessment = make_assessment(buyer, "Answer it", {"function": "equity-research"})
+    page = browsing.new_page(buyer)
+    page.goto(f"/assessments/{assessment.pk}/steps/the-work/#q-work_nature")
+    for _ in range(100):  # the script runs once the page has loaded (deferred)
+        if page.evaluate("() => document.activeElement !== document.body"):
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("() => document.activeElement.id") == "q-work_nature"
+    page.keyboard.press("Tab")
+    active = page.evaluate(ACTIVE)
+    assert active["tag"] == "INPUT" and active["id"] == "input-work_nature", active
