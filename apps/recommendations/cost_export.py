@@ -101,7 +101,8 @@ def cost_rows(
                     "level",
                     "USD",
                     fees.level,
-                    "the total ÷ the in-house person-years the work needs",
+                    "the total ÷ the in-house person-years the work needs, less those a team moved in waves keeps "
+                    "in-house while it moves",
                 )
             for i in fees.inputs:
                 yield _row(fees.name, i.label, "input", "", None, f"{i.value} ({i.source})")

@@ -7,16 +7,24 @@
   function name(select) {
     var label = select.id && document.querySelector('label[for="' + select.id + '"]');
     var box = select.id && document.getElementById("select2-" + select.id + "-container");
-    if (!label || !box || box.hasAttribute("aria-label")) {
+    // A table row's box has no <label>, only its own aria-label ("Function, rate 2"; RowLabelledFormSet): a row
+    // drawn again with its choice refused, the box empty, had no name at all (review 174).
+    var text = label ? label.textContent.replace(/:\s*$/, "").trim() : select.getAttribute("aria-label") || "";
+    if (!text || !box || box.hasAttribute("aria-label")) {
       return;
     }
-    if (!label.id) {
-      label.id = select.id + "-label";
-    }
-    box.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
+    box.setAttribute("aria-label", text);
     var combobox = box.closest("[role=combobox]");
-    if (combobox) {
+    if (!combobox) {
+      return;
+    }
+    if (label) {
+      if (!label.id) {
+        label.id = select.id + "-label";
+      }
       combobox.setAttribute("aria-labelledby", label.id + " " + box.id);
+    } else {
+      combobox.setAttribute("aria-labelledby", box.id);
     }
   }
 

@@ -95,3 +95,27 @@ def test_curation_pages_pass_axe_and_fit_a_phone(
             if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
                 problems.append(f"{path} scrolls sideways at {viewport['width']}px")
     assert not problems, "\n".join(problems)
+
+
+def test_a_rate_row_refused_for_its_function_keeps_its_boxs_name(
+    browsing: Browsing, curator: User, sign_in: Callable[[Any, str], None]
+) -> None:
+    # Review 174: a provider's rate row drawn again with its function refused left its select2 box unnamed (axe
+    # aria-input-field-name, serious).
+    from apps.vendors.models import VendorFunction
+
+    vendor = VendorFunction.objects.values_list("vendor_id", flat=True).first()
+    page = browsing.new_page()
+    sign_in(page, curator.email)
+    page.set_viewport_size(WIDE)
+    page.goto(f"/admin/vendors/vendor/{vendor}/change/")
+    # Clear the first rate's function, as a slip would, and save: the form comes back refused.
+    page.evaluate(
+        "() => { const s = document.getElementById('id_rates-0-function');"
+        " s.innerHTML = '<option value=\"\" selected></option>'; }"
+    )
+    page.locator("input[name=_continue]").first.click()
+    page.wait_for_load_state()
+    assert "This field is required" in page.content()
+    violations = [v for v in run_axe(page) if "aria-input-field-name" in v]
+    assert not violations, violations

@@ -94,7 +94,7 @@ def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeat
     assert 'id="cost-checks"' in result and check.text in result
     # ... and says so beside the verdict too, which rests on them as much as the cost does.
     verdict = result.split('id="verdict-title"')[1].split("</section>")[0]
-    assert "Check your answers first:</strong> one of them does not fit with the others" in verdict
+    assert "Check your answers first:</strong> one of them needs a second look" in verdict
     assert '<a href="#cost-checks">See what to check</a>' in verdict
     # The same work with consistent answers shows neither.
     fine = AssessmentFactory(
@@ -402,7 +402,7 @@ def test_the_part_time_check_gives_the_full_time_equivalents_as_the_cost_does() 
 def test_less_than_a_working_day_of_work_is_named_for_one_person_or_none_answered() -> None:
     # Review 170: an hour a year by one person read "KPO wins" with a managed service and no word on the hours.
     (check,) = answer_checks(annual_hours=1, team_size=1)
-    assert check.text.startswith("1 hour of work a year is less than a working day: too little to contract a provider")
+    assert check.text.startswith("1 hour of work a year is less than a working day: check the hours. A provider seldom")
     assert check.roles == ("annual_hours",) and not check.impossible
     assert answer_checks(annual_hours=6, team_size=None)[0].text.startswith("6 hours of work a year is less than")
     assert answer_checks(annual_hours=4, team_size=1, weeks=1)[0].text.startswith("4 hours of work in all is less")

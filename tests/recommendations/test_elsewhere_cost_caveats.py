@@ -250,6 +250,6 @@ def test_a_buyer_with_no_benchmark_reads_that_the_weeks_were_worked_out(
         r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     )
     assert (
-        "(worked out from the hours and the people, as the weeks were not answered: the cost covers these weeks only)"
-        in page
+        "(worked out from the hours and the people, as the weeks were not answered: the cost covers these weeks only, "
+        "whatever the horizon)" in page
     )

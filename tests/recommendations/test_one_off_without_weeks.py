@@ -107,13 +107,14 @@ def test_a_long_one_off_programme_is_costed_once_over_its_weeks(reference: Playb
     programme = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 20000, "horizon": 3})
     assert programme.cost.available and programme.cost.duration_weeks == 174
     assert not [c for c in answer_checks(annual_hours=20000, team_size=3, demand="one-off") if "10 years" in c.text]
-    # Past the longest horizon, 10 years at full time: the horizon's whole years, said by a check.
+    # Past the longest horizon, 10 years at full time: more than anyone can work, which holds the submit back.
     endless = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 100_000, "team_size": 1, "horizon": 3})
     assert endless.cost.horizon_years == 3 and not endless.cost.duration_weeks
     (check,) = [c for c in answer_checks(annual_hours=100_000, team_size=1, demand="one-off") if "done once" in c.text]
-    assert "would take 1 person about 2,600 weeks at full time, longer than the 10 years a piece of work done" in (
+    assert "would take 1 person about 2,600 weeks at full time, more than the 10 years a piece of work done" in (
         check.text
     )
+    assert check.impossible
 
 
 def test_one_more_hour_past_104_weeks_or_the_horizon_moves_the_cost_by_an_hour(reference: Playbook) -> None:
@@ -170,10 +171,10 @@ def test_the_review_page_asks_for_the_weeks(
         r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     )
     assert (
-        "(worked out from the hours and the people, as the weeks were not answered: the cost covers these weeks only)"
-        in result
+        "(worked out from the hours and the people, as the weeks were not answered: the cost covers these weeks only, "
+        "whatever the horizon)" in result
     )
-    assert "(your answer: the cost covers these weeks only)" not in result
+    assert "(your answer: the cost covers these weeks only, whatever the horizon)" not in result
 
 
 def test_the_hours_of_a_piece_of_work_read_as_such_beside_the_answers(
@@ -217,6 +218,20 @@ def test_a_job_of_any_length_up_to_ten_years_is_costed_as_one_piece(reference: P
     # longer than 10 years at full time is more than its people could work, which holds the submit back.
     ev = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 4100, "team_size": 1, "horizon": 3})
     assert ev.cost.available and ev.cost.duration_weeks == 107
-    found = answer_checks(annual_hours=25_000, team_size=1, demand="one-off")
-    assert [c.impossible for c in found if "10 years" in c.text] == [False]
-    assert any(c.impossible for c in found)
+    # Review 174: one check in the answer's own terms, not "costed as work that goes on" beside "25,000 hours a year".
+    (found,) = answer_checks(annual_hours=25_000, team_size=1, demand="one-off")
+    assert found.impossible and "correct the hours or the people" in found.text
+    assert "a year" not in found.text and "goes on" not in found.text
+
+
+def test_the_check_asks_for_the_weeks_only_where_the_weeks_question_takes_them() -> None:
+    # Review 174: "Answer the weeks to cost it as planned" for 130 weeks, then "Enter 104 or less" when they were typed.
+    (short,) = answer_checks(annual_hours=240, team_size=3, demand="one-off")
+    assert "Answer the weeks to cost it as planned." in short.text and short.roles == ("duration_weeks",)
+    assert "about 3 weeks, the time its hours take the people at full time, whatever the horizon" in short.text
+    (long,) = answer_checks(annual_hours=5000, team_size=1, demand="one-off")
+    assert "costed as done in about 130 weeks" in long.text and "Answer the weeks" not in long.text
+    assert "correct the hours or the people (the weeks are asked up to 104)" in long.text
+    assert long.roles == ("annual_hours", "team_size", "demand_pattern")
+    (one,) = answer_checks(annual_hours=30, team_size=1, demand="one-off")
+    assert "about 1 week, the time" in one.text  # review 174: "1 weeks"

@@ -67,7 +67,7 @@ def test_a_13_week_study_is_costed_for_13_weeks_with_no_parallel_running(
     assert premium is not None and premium.weak and "project's assumption" in premium.source
     assert any(line.label.startswith("Temporary staff premium") for line in cost.inhouse_lines)
     page = _text(buyer_client, rec.pk)
-    assert "over 13 weeks (3 months) (your answer: the cost covers these weeks only)" in page
+    assert "over 13 weeks (3 months) (your answer: the cost covers these weeks only, whatever the horizon)" in page
     assert "Horizon: 13 weeks (3 months)" in page and "which is the product's assumption" in page
     assert "Cost over 13 weeks (3 months), P10 to P90" in page and "Cost over 1 year" not in page
 

@@ -25,6 +25,7 @@ from apps.playbooks.engine.tco.types import (
     ELSEWHERE,
     FTE_HOURS,
     MAX_ONCE_WEEKS,
+    MAX_WEEKS,
     MAX_YEARS,
     WEEKS_A_YEAR,
     once_weeks,
@@ -133,6 +134,10 @@ def _part_time(hours: float, people: float, inhouse: str = PRICED_IN_HOUSE) -> A
     )
 
 
+def _weeks(count: float) -> str:
+    return f"{number(count)} week{'' if count == 1 else 's'}"
+
+
 def _hours(count: float) -> str:
     return f"{number(count)} hour{'' if count == 1 else 's'}"
 
@@ -170,9 +175,10 @@ WORKING_DAY = 8.0
 
 def _less_than_a_day(hours: float, once: bool) -> AnswerCheck:
     return AnswerCheck(
-        f"{_hours(hours)} of work {'in all' if once else 'a year'} is less than a working day: too little to contract "
-        "a provider for, since contracting it and handing it over cost more than the work itself. Correct the hours "
-        "if they are a slip; work this small is best kept in-house or bought as a one-off service.",
+        f"{_hours(hours)} of work {'in all' if once else 'a year'} is less than a working day: check the hours. A "
+        "provider seldom takes on so little on its own, and contracting and handing over even a small piece of work "
+        "can cost more than it saves: the cost here caps contracting at a quarter of the fees, which for so small a "
+        "job may be too little.",
         ("annual_hours",),
     )
 
@@ -241,19 +247,19 @@ def _own_cost(own_cost: Any, market: Any) -> AnswerCheck | None:
 
 def once_longer_check(demand: Any, annual_hours: Any, team_size: Any) -> AnswerCheck | None:
     """Work done once, its weeks not answered, whose hours would take its people longer at full time than the
-    ``MAX_ONCE_WEEKS`` a piece of work is costed over (``MAX_YEARS``): costed over the horizon's whole years, these
-    hours in each, as work that goes on, which is said (review 167: said nowhere; review 169: not on the result page).
-    None otherwise."""
+    ``MAX_ONCE_WEEKS`` a piece of work is costed over (``MAX_YEARS``): more than anyone can work in that time, a slip
+    that holds the submit back, in the answer's own terms (review 174: it had been said to be costed as work that
+    goes on, beside "50,000 hours a year", which the buyer never said). None otherwise."""
     hours, people = _positive(annual_hours), _positive(team_size)
     if demand != ONE_OFF or not hours or not people or once_weeks(demand, hours, people):
         return None  # not work done once, or costed as one piece
     needed = math.ceil(hours / (people * FTE_HOURS / WEEKS_A_YEAR) - 1e-9)
     return AnswerCheck(
         f"This work is done once, but {_hours(hours)} would take {_people(people)} about {number(needed)} weeks at "
-        f"full time, longer than the {number(MAX_YEARS)} years a piece of work done once is costed over: it is costed "
-        "as work that goes on, over the horizon's whole years with these hours in each. Check the hours and the "
-        "people.",
+        f"full time, more than the {number(MAX_YEARS)} years a piece of work done once is costed over: correct the "
+        "hours or the people.",
         ("annual_hours", "team_size"),
+        impossible=True,
     )
 
 
@@ -286,15 +292,24 @@ def answer_checks(
             if span >= WEEKS_A_YEAR
             else ""
         )
+        # The weeks question takes up to ``MAX_WEEKS``: a longer piece of work is asked for its hours and people instead
+        # (review 174: "Answer the weeks" for 130 weeks, then "Enter 104 or less").
+        fix = (
+            "Answer the weeks to cost it as planned."
+            if span <= MAX_WEEKS
+            else f"If that is not how long it takes, correct the hours or the people (the weeks are asked up to "
+            f"{MAX_WEEKS})."
+        )
         found.append(
             AnswerCheck(
                 f"This work is done once, but how many weeks it lasts is not answered: it is costed as done in about "
-                f"{number(span)} weeks, the time its hours take the people at full time. Answer the weeks to cost it "
-                f"as planned.{yearly}",
-                ("duration_weeks", "demand_pattern") if yearly else ("duration_weeks",),
+                f"{_weeks(span)}, the time its hours take the people at full time, whatever the horizon. {fix}{yearly}",
+                (("duration_weeks",) if span <= MAX_WEEKS else ("annual_hours", "team_size"))
+                + (("demand_pattern",) if yearly else ()),
             )
         )
-    elif not span and (longer := once_longer_check(demand, hours, people)):
+    longer = None if span else once_longer_check(demand, hours, people)
+    if longer:  # the hours of a year's check below would call the whole piece's hours a year's
         found.append(longer)
     if hours and people and span and span <= MAX_ONCE_WEEKS:
         if each := _each_beyond(hours, people, span):
@@ -308,7 +323,7 @@ def answer_checks(
                     impossible=_impossible(hours, people, span),
                 )
             )
-    elif hours and people and (each := _each_beyond(hours, people, WEEKS_A_YEAR)):
+    elif hours and people and not longer and (each := _each_beyond(hours, people, WEEKS_A_YEAR)):
         found.append(
             AnswerCheck(
                 f"{number(hours)} hours a year for {_people(people)} is {number(each)} hours each, more than one "

@@ -66,7 +66,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from apps.common.formatting import sentence_start
+from apps.common.formatting import number, sentence_start
 
 ALLOWED = {
     "anywhere": ("in_eea", "adequate", "needs_sccs"),
@@ -664,20 +664,22 @@ def launch_months(model: Mapping[str, Any], team: float | None, scale: LaunchSca
 def moved_words(scale: LaunchScale, team: float | None) -> str:
     """How a team of ``team`` people larger than the catalogue's launch times are for moves, with the months and where
     they come from: "a team larger than 50 people is moved as a team, which takes about 3 months (…)", and for a team
-    moved in waves "… for its first wave; the whole team of 300 moves in waves over about 12 months"; "" for a team
-    they are for."""
-    if not scale.larger(team):
+    moved in waves "a team of more than 200 people moves in waves: a first wave of up to 50 people in about 3 months
+    (…), the whole team of 300 in about 12"; "" for a team they are for."""
+    if not scale.larger(team) or team is None:
         return ""
-    said = (
+    if scale.in_waves(team):
+        # Review 172: "moved as a team, which takes about 3 months" beside a risk saying 300 people move over a year;
+        # review 174: the two clauses read as one team and as waves at once.
+        return (
+            f"a team of more than {number(scale.waves_team or 0)} people moves in waves: a first wave of up to "
+            f"{number(scale.team)} people in about {scale.months:g} months ({scale.words}), the whole team of "
+            f"{number(team)} in about {scale.waves_months:g}"
+        )
+    return (
         f"a team larger than {scale.team:g} people is moved as a team, which takes about {scale.months:g} months "
         f"({scale.words})"
     )
-    if scale.in_waves(team):
-        # Review 172: "moved as a team, which takes about 3 months" beside a risk saying 300 people move over a year.
-        said += (
-            f" for its first wave; the whole team of {team:g} moves in waves over about {scale.waves_months:g} months"
-        )
-    return said
 
 
 def _launch_reason(name: str, model: Mapping[str, Any], requirements: Requirements, scale: LaunchScale | None) -> str:

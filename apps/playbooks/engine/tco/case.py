@@ -232,11 +232,7 @@ def build_case(
         # Only a case that costs a managed service has it, so every other case keeps its seed. A catalogue frozen
         # before it runs a managed service in parallel for a team's transition.
         figures[MANAGED_LAUNCH] = _figure("Parallel running, months (a managed service's launch)", managed_launch)
-    launched = {"owned"} | {
-        kind for kind, key in (("bot", "bot.launch_months"), ("managed", MANAGED_LAUNCH)) if key in figures
-    }
-    if moved_in_waves and not weeks and any(s.kind not in launched for s in specs):
-        # A centre built for the buyer and a managed service hire their people over their own launch instead.
+    if moved_in_waves and not weeks:
         figures.update(_waves_figures(assumptions))
     if weeks and not displaced:
         _surge_figures(figures, assumptions)

@@ -704,8 +704,7 @@ def _with_provider_fees(unavailable: CostEstimate, arguments: CostArguments, del
 
     def paid_years(code: str) -> float:
         """The person-years the model's fees pay for: a team moved in waves does the rest in-house meanwhile."""
-        waves = in_waves(specs[code], case.figures) if code in specs else False
-        return person_years - (case.inhouse_fte * unmoved_months(case) / 12 if waves else 0.0)
+        return person_years - (case.inhouse_fte * unmoved_months(case, specs[code]) / 12 if code in specs else 0.0)
 
     fees = []
     for m in priced:

@@ -162,10 +162,18 @@ RAMP_UP = "Ramp-up (fees that buy no output yet)"
 WAVES_LINE = "In-house work until each wave moves (a team moved in waves)"
 WAVES = "waves"  # the month profile of the share of a team not yet moved (``unmoved``)
 WAVES_HOME = "waves:home"  # the same, rising as in-house pay does
+# For a model with a launch of its own (a managed service, BOT, a centre of the buyer's), named after the launch's
+# figure: the people its fees or staff cost leave out beyond those the launch has not hired yet, and the share of the
+# work in-house after the launch's parallel running (``_Profiles._after_launch``).
+WAVES_FEE_AFTER = "wavesfee"
+WAVES_HOME_AFTER = "waveshome"
 WAVES_FEES = (
-    "; the team moves in waves, so the provider is paid only for the people moved so far: the first wave's from month"
-    " 1, the rest moving in a straight line until the whole team has moved (see the in-house work until each wave"
-    " moves)"
+    "; the team moves in waves, so only the people moved so far are paid for: the first wave's from month 1, the rest"
+    " moving in a straight line until the whole team has moved"
+)
+WAVES_AFTER_LAUNCH = (
+    ", and never more than the launch has hired; the in-house team carries all the work until the launch, then the"
+    " share not yet moved"
 )
 RAMP_AFTER_PARALLEL = (
     ", for the part of each month after parallel running (until then the in-house team carries the work, so what"
@@ -222,7 +230,7 @@ class _Profiles:
     def rise(self, name: str) -> np.ndarray:
         """1 + the yearly rise: in-house pay (home), the buyer's quote under its price-adjustment clause (a profile
         marked ``QUOTED``), or pay at the provider (every other profile)."""
-        if name in ("home", WAVES_HOME):
+        if name in ("home", WAVES_HOME) or name.startswith(WAVES_HOME_AFTER):
             return 1 + self.v["inhouse.wage_growth"]
         return 1 + self.v[QUOTE_RISE if name.endswith(QUOTED) else "location.inflation"]
 
@@ -243,7 +251,11 @@ class _Profiles:
 
     def total(self, name: str) -> np.ndarray:
         if name not in self._totals:
-            if name.startswith("ramp"):
+            if name.startswith((WAVES_FEE_AFTER, WAVES_HOME_AFTER)):
+                shares = self._after_launch(name)
+                span = shares.shape[1]
+                self._totals[name] = (shares * self.rise(name)[:, None] ** self.year_of[None, :span]).sum(axis=1)
+            elif name.startswith("ramp"):
                 months, after = _ramp_parts(name)
                 self._totals[name] = (
                     self._ramp_total(months, name) if after is None else self._ramp_after_total(months, after, name)
@@ -274,6 +286,11 @@ class _Profiles:
         if name == "first":
             return self.mask(name)[None, :].astype(float)
         growth = self.rise(name)[:, None] ** self.year_of[None, :]
+        if name.startswith((WAVES_FEE_AFTER, WAVES_HOME_AFTER)):
+            shares = self._after_launch(name)
+            whole = np.zeros((shares.shape[0], self.months))
+            whole[:, : shares.shape[1]] = shares
+            return growth * whole
         if name.startswith("ramp"):
             key, after = _ramp_parts(name)
             idle = self._idle(self.months, key)
@@ -289,6 +306,20 @@ class _Profiles:
         m = np.arange(months) + 0.5
         idle = np.maximum(1 - m[None, :] / self.v[key][:, None], 0)
         return (1 - self.v["ramp.start_productivity"])[:, None] * idle
+
+    def _after_launch(self, name: str) -> np.ndarray:
+        """Scenarios × the months a team moved in waves takes (``unmoved`` is 0 after them), for a model with a launch
+        of its own (the figure named after the colon): ``WAVES_FEE_AFTER``, the share its fees leave out beyond the
+        people the launch has not hired yet, max(0, unmoved − (1 − (month + ½) ÷ launch months)), so it pays for those
+        both the launch has hired and the waves have moved; ``WAVES_HOME_AFTER``, the share in-house once the launch's
+        parallel running is over, unmoved × the part of each month after it (``_uncovered``)."""
+        kind, _, key = name.removesuffix(QUOTED).partition(":")
+        span = min(self.months, int(np.count_nonzero(self.unmoved)) or 1)
+        moving = self.unmoved[None, :span]
+        if kind == WAVES_FEE_AFTER:
+            unhired = np.maximum(1 - (np.arange(span)[None, :] + 0.5) / self.v[key][:, None], 0)
+            return np.maximum(moving - unhired, 0)
+        return moving * self._uncovered(span, key)
 
     def _uncovered(self, months: int, after: str) -> np.ndarray:
         """The share of each of the first ``months`` months after the months of parallel running named by
@@ -319,18 +350,28 @@ def unmoved(v: Mapping[str, Any], months: int, people: float) -> np.ndarray:
     return rest * np.maximum(1 - (np.arange(months) + 0.5) / span, 0)
 
 
-def unmoved_months(case: Case) -> float:
-    """The months of the whole team's work done in-house while it moves in waves (``unmoved`` summed, every figure at
-    likely): what a level with in-house leaves out of the person-years a provider's fees pay for. 0 for a team moved
-    at once."""
-    v = {k: np.array([case.figures[k].likely]) for k in (WAVES_FIRST, WAVES_MONTHS) if k in case.figures}
-    return float(unmoved(v, month_count(case), case.people).sum())
+def unmoved_months(case: Case, m: ModelSpec) -> float:
+    """The months of the whole team's work ``m`` leaves in-house while the team moves in waves (``unmoved`` summed,
+    every figure at likely; for a model with a launch of its own, only after its parallel running, as
+    ``_Profiles._after_launch`` counts it): what a level with in-house leaves out of the person-years the model's fees
+    pay for. 0 for a team moved at once."""
+    if not in_waves(m, case.figures):
+        return 0.0
+    v = {k: np.array([f.likely]) for k, f in case.figures.items()}
+    months = month_count(case)
+    shares = unmoved(v, months, case.people)
+    launch = "own.launch_months" if m.kind == "owned" else _launch_key(m, case.figures)
+    if launch:
+        shares = shares * (1 - np.clip(v[launch][0] - np.arange(months), 0, 1))
+    return float(shares.sum())
 
 
 def in_waves(m: ModelSpec, figures: Mapping[str, Any]) -> bool:
-    """Whether ``m`` moves its team in waves: the case's team does (``WAVES_MONTHS``) and the model is billed from its
-    first month (a centre built for the buyer, BOT's or its own, and a managed service hire over their own launch)."""
-    return WAVES_MONTHS in figures and m.kind != "owned" and _launch_key(m, figures) is None
+    """Whether ``m`` moves its team in waves: the case's team does (``WAVES_MONTHS``), whatever the model (review 174:
+    a managed service and BOT had moved a thousand people within their own launch of 4.5 and 6 months, the other
+    models over a year). A model with a launch of its own hires no faster than the launch and no faster than the
+    waves (``_Profiles._after_launch``)."""
+    return WAVES_MONTHS in figures
 
 
 def _ramp_parts(name: str) -> tuple[str, str | None]:
@@ -455,8 +496,9 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}{q}"))
     waves = in_waves(m, v)
     if waves:
-        # The people of later waves are paid for from when they move; until then the in-house team does their work.
-        lines[PROVIDER_FEES].append((-fee, WAVES + q))
+        # The people of later waves are paid for from when they move; until then the in-house team does their work (a
+        # launched model's, after its launch's parallel running, during which it carries all of it).
+        lines[PROVIDER_FEES].append((-fee, f"{WAVES_FEE_AFTER}:{launch}{q}" if launch else WAVES + q))
     if m.kind == "bot":
         lines["Set-up fee"] = [(v["bot.setup"] * v["fx"], "first")]
         if launched and CENTRE_HIRING in v:
@@ -491,8 +533,8 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     contract = lines[PROVIDER_FEES] + lines.get(PEAK_COVER, [])
     lines["Retained organisation and vendor management"] = [(s * v["governance_share"], p) for s, p in contract]
     lines.update(parallel)
-    if waves:
-        lines[WAVES_LINE] = [(inhouse0, WAVES_HOME)]
+    if waves and parallel:
+        lines[WAVES_LINE] = [(inhouse0, f"{WAVES_HOME_AFTER}:{launch}" if launch else WAVES_HOME)]
     # A pool, a short piece of work done once (half a year or less), or a project or a team of one or two people, is
     # bought on the provider's standard terms; a larger project is contracted as a team is (reviews 127 and 130:
     # $12m of project fees over 4 years, and $3m over a year, had $5,000).
@@ -570,12 +612,15 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     # cost: the launch profile's idle share, (1 − start productivity) × (1 − (month + ½) ÷ launch months), divided
     # by (1 − start productivity), is the share of the team not yet on the payroll.
     unhired = -staff / (1 - v["ramp.start_productivity"])
+    # A team moved in waves is hired no faster than the waves move it (``_Profiles._after_launch``).
+    waves = [(-staff, f"{WAVES_FEE_AFTER}:own.launch_months")] if in_waves(m, v) else []
+    staffed = [(staff, "esc"), (unhired, "ramp:own.launch_months"), *waves]
     lines: dict[str, list[Term]] = {
-        OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc"), (unhired, "ramp:own.launch_months")],
+        OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc"), (unhired, "ramp:own.launch_months"), *waves],
         # Of the people hired so far.
         OWN_ATTRITION: [
             (scale * v["provider.attrition"] * v["provider.replacement_months"] / 12, profile)
-            for scale, profile in ((staff, "esc"), (unhired, "ramp:own.launch_months"))
+            for scale, profile in staffed
         ],
     }
     if "own.setup" in v:
@@ -590,6 +635,8 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # a cost. With a team running in parallel until launch, that team's cost is the launch's cost.
         lines[LAUNCH] = [(staff, "ramp:own.launch_months")]
     lines.update(parallel)
+    if parallel and in_waves(m, v):
+        lines[WAVES_LINE] = [(inhouse0, f"{WAVES_HOME_AFTER}:own.launch_months")]
     lines.update(_severance(case, v))
     return lines
 
@@ -942,8 +989,14 @@ def _contracting_formula(m: ModelSpec, case: Case) -> str:
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
     """The line's formula in words; a model priced from the buyer's quote with its yearly rise given rises by it."""
     text = _formula_text(line, m, case)
-    if line in (PROVIDER_FEES, ATTRITION) and in_waves(m, case.figures):
-        text += WAVES_FEES if line == PROVIDER_FEES else ", of the people moved so far"
+    if in_waves(m, case.figures):
+        launched = m.kind == "owned" or _launch_key(m, case.figures) is not None
+        if line in (PROVIDER_FEES, OWN_CENTRE):
+            text += WAVES_FEES + (WAVES_AFTER_LAUNCH if launched else "")
+        elif line in (ATTRITION, OWN_ATTRITION):
+            text += ", of the people moved so far"
+        elif line == WAVES_LINE and launched:
+            text += ", counted after the launch's parallel running (until then the in-house team carries all the work)"
     if m.quoted and QUOTE_RISE in case.figures and line in (PROVIDER_FEES, PEAK_COVER):
         return text.replace("(1 + location wage inflation)^year", "(1 + your quote's yearly rise)^year")
     return text
@@ -975,7 +1028,8 @@ def _formula_text(line: str, m: ModelSpec, case: Case) -> str:
         return FORMULAS[line]
     hiring = MANAGED_HIRING if launch == MANAGED_LAUNCH else ""
     if case.weeks:
-        short = SHORT_FEES.format(weeks=case.weeks, months=f"{case.months:.2f}")
+        said = f"{case.weeks} week is" if case.weeks == 1 else f"{case.weeks} weeks are"
+        short = SHORT_FEES.format(weeks=said, months=f"{case.months:.2f}")
         return short + hiring + ((QUOTE_BASE_NOTE if quoted_on_base(m) else QUOTE_NOTE) if m.quoted else "")
     if quoted_on_base(m):
         return QUOTED_BASE_FEES + hiring
@@ -1125,7 +1179,7 @@ FORMULAS = {
     " the people moved so far",
 }
 SHORT_FEES = (
-    "monthly fee for each month of the work, the last one in part ({weeks} weeks are {months} months); monthly fee ="
+    "monthly fee for each month of the work, the last one in part ({weeks} {months} months); monthly fee ="
     " people × committed hours × rate × location index ÷ 12 (pool, managed: the work's hours ÷ its months × rate × (1 +"
     " premium) × location index; project: deliverables × price ÷ the work's months) × exchange rate"
 )
