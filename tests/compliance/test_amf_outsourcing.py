@@ -31,7 +31,10 @@ def test_a_quebec_insurer_the_amf_authorises_reads_its_guideline_not_that_its_ru
     duties = [o for _phase, _label, items in regime.obligations for o in items]
     assert len(duties) == 5
     for duty in duties:
-        assert duty["source_url"].startswith(GUIDELINE) and "Outsourcing Risk Management Guideline" in duty["citation"]
+        assert (
+            duty["source_url"].startswith("https://lautorite.qc.ca/")
+            and "Risk Management Guideline" in duty["citation"]
+        )
     assert [c.text for c in ev.conditions if "AMF Outsourcing Risk Management Guideline, ss. 4-5" in c.text]
 
 
@@ -60,3 +63,23 @@ def test_the_question_is_asked_only_of_an_eastern_canadian_bank_or_insurer(refer
         {"buyer_regulated_in": "canada-securities"},
     ):
         assert "buyer_amf_authorised" not in visibility(compiled, {**answers, **changed}).questions, changed
+
+
+def test_the_guideline_that_replaces_it_from_april_2027_is_a_duty_before_signing(reference: Playbook) -> None:
+    # Review 173: the replacement was described as under consultation; the AMF's page gives it as final, in effect
+    # from 1 April 2027, revoking the 2009 guideline.
+    import datetime
+
+    from apps.compliance.models import Regime
+
+    regime = Regime.objects.get(code="amf-outsourcing")
+    assert regime.next_change_date == datetime.date(2027, 4, 1)
+    assert "revoked on 1 April 2027" in regime.summary and "consultation" not in regime.summary
+    duty = regime.obligations.get(code="written-agreement")
+    assert (
+        duty.phase == "in_contract"
+        and "1 April 2027" in duty.action
+        and "draft the agreement to the new" in duty.action
+    )
+    assert "Third-Party Risk Management Guideline (in effect from 1 April 2027)" in duty.citation
+    assert any("third-party-risk-management-guideline" in s["url"] for s in regime.sources)

@@ -294,7 +294,9 @@ def test_a_team_of_hundreds_moves_in_waves_and_says_so(reference: Playbook) -> N
         assert [m for m in ev.models if not m.excluded_because], people
         (risk,) = [r for r in ev.risks if "moves in waves" in r.title]
         assert risk.title == f"A team of {people:,} people moves in waves, not at once"
-        assert "a first team of up to about 50 people can start when the model launches" in risk.mitigation
+        assert "a first wave of up to about 200 people, the largest team moved as one, can start when the model" in (
+            risk.mitigation
+        )
         assert "the whole team takes about 12 months (the 12 to 24 months' ramp-up" in risk.mitigation
         assert outcome(compiled, ev.answers).top_model == ev.top_model
     # Up to 200 people, a team is moved as one.

@@ -235,3 +235,17 @@ def test_the_check_asks_for_the_weeks_only_where_the_weeks_question_takes_them()
     assert long.roles == ("annual_hours", "team_size", "demand_pattern")
     (one,) = answer_checks(annual_hours=30, team_size=1, demand="one-off")
     assert "about 1 week, the time" in one.text  # review 174: "1 weeks"
+
+
+def test_work_done_once_over_more_than_two_years_is_priced_in_house_as_hires_not_temporary_staff(
+    reference: Playbook,
+) -> None:
+    # Review 173: a five-year programme carried a temporary staff premium for all five years, 40% of its saving.
+    from apps.playbooks.engine.tco.simulate import TEMPORARY_LINE
+
+    long = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 20000, "team_size": 2, "horizon": 3})
+    short = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 2100, "team_size": 2, "horizon": 3})
+    assert long.cost.duration_weeks == 260 and short.cost.duration_weeks == 28
+    long_lines = {line.label for line in long.cost.inhouse_lines}
+    assert TEMPORARY_LINE not in long_lines and "Recruiting to replace leavers" in long_lines
+    assert TEMPORARY_LINE in {line.label for line in short.cost.inhouse_lines}

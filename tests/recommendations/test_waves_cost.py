@@ -67,14 +67,14 @@ def test_the_share_not_yet_moved_falls_in_a_straight_line_from_the_first_wave() 
 def test_a_team_of_a_thousand_pays_the_provider_for_the_people_moved_so_far(reference: Playbook) -> None:
     ev = evaluated_case(reference, CENTRE, **_team(1000))
     case = _cost_case(reference, ev, ["captive-team"])
-    assert case.figures[WAVES_FIRST].likely == 50 and case.figures[WAVES_MONTHS].likely == 12
+    assert case.figures[WAVES_FIRST].likely == 200 and case.figures[WAVES_MONTHS].likely == 12
     assert case.figures[WAVES_MONTHS].weak
     at_once = replace(case, figures={k: f for k, f in case.figures.items() if not k.startswith("waves.")})
     waves, once = _Run(case, 200), _Run(at_once, 200)
     spec = case.models[0]
     _, lines, _, _ = waves.model(spec)
     _, lines_once, _, _ = once.model(spec)
-    moved_later = 0.95 * 6  # the months of the whole team's work done in-house meanwhile (the test above)
+    moved_later = 0.8 * 6  # the months of the whole team's work done in-house meanwhile (the test above)
     # The likely column has every figure at likely in both runs: the fees fall by a month's fee for each of those
     # months (all in the first year, before any yearly rise), and the in-house cost of month 1 is paid for them.
     fee = -_model_terms(case, spec, waves.values, waves.inhouse0)[PROVIDER_FEES][-1][0]
@@ -90,7 +90,7 @@ def test_a_team_of_a_thousand_pays_the_provider_for_the_people_moved_so_far(refe
     assert "only the people moved so far are paid for" in fees.formula
     (moved,) = [i for i in model.inputs if i.label == "Moved in waves"]
     assert (
-        moved.value == "the first 50 people in month 1, the whole team within 12 months, its work in-house until then"
+        moved.value == "the first 200 people in month 1, the whole team within 12 months, its work in-house until then"
     )
     assert "ramp-up under the provider typically 12-24 months (weak source: verify)" in moved.source
 
@@ -120,6 +120,7 @@ def test_a_model_with_a_launch_of_its_own_hires_no_faster_than_the_waves(referen
         i = waves.likely
         months = np.arange(36)
         moving = unmoved({k: waves.values[k] for k in (WAVES_FIRST, WAVES_MONTHS)}, 36, 1000)
+        assert moving[0] == pytest.approx(0.8 * (1 - 0.5 / 12))  # 800 of 1,000 still to move, half a month in
         span = float(np.ravel(waves.values[launch])[i if waves.values[launch].size > 1 else 0])
         unhired = np.maximum(1 - (months + 0.5) / span, 0)
         after = 1 - np.clip(span - months, 0, 1)
@@ -162,7 +163,7 @@ def test_a_buyer_with_no_benchmark_reads_the_fees_of_the_people_moved(reference:
         # Level with in-house where keeping the work costs what moving it does: per person-year the fees pay for, the
         # waves' in-house work being on both sides.
         if code == "captive-team":
-            assert fees.level[1] == pytest.approx(fees.total[1] / (900 * (120 - 0.95 * 6) / 12))
+            assert fees.level[1] == pytest.approx(fees.total[1] / (900 * (120 - 0.8 * 6) / 12))
         assert fees.level[1] > fees.total[1] / (900 * 10), code
 
 
@@ -174,7 +175,7 @@ def test_the_result_page_shows_the_line_and_its_input(
     rec = submit_and_recommend(assessment=assessment, user=buyer)
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert WAVES_LINE in page
-    assert "the first 50 people in month 1, the whole team within 12 months" in page
+    assert "the first 200 people in month 1, the whole team within 12 months" in page
 
 
 def test_the_start_date_trade_off_says_the_whole_team_moves_in_waves(reference: Playbook) -> None:
@@ -182,7 +183,9 @@ def test_the_start_date_trade_off_says_the_whole_team_moves_in_waves(reference: 
     # the risk that 300 people move in waves over about 12 months.
     ev = evaluated_case(reference, CENTRE, **_team(300, start_within="within-month"))
     texts = " ".join(c.text for c in ev.conflicts)
-    assert "a team of more than 200 people moves in waves: a first wave of up to 50 people in about 3 months (" in texts
+    assert (
+        "a team of more than 200 people moves in waves: a first wave of up to 200 people in about 3 months (" in texts
+    )
     assert "), the whole team of 300 in about 12" in texts
     assert "is moved as a team" not in texts
     small = evaluated_case(reference, CENTRE, **_team(150, start_within="within-month"))
@@ -194,3 +197,21 @@ def test_the_waves_months_are_said_to_be_the_least_for_a_larger_team(reference: 
     ev = evaluated_case(reference, CENTRE, **_team(5000))
     (risk,) = [r for r in ev.risks if "moves in waves" in r.title]
     assert "longer the larger the team: no source gives the time for a team of a given size" in risk.mitigation
+
+
+def test_one_person_more_than_two_hundred_costs_about_one_person_more(reference: Playbook) -> None:
+    # Review 173: 201 people cost $9m more than 200, break-even moving from month 5 to month 9.
+    two_hundred, and_one = (evaluated_case(reference, CENTRE, **_team(n)) for n in (200, 201))
+    for m, n in zip(two_hundred.cost.models, and_one.cost.models, strict=True):
+        assert n.horizon[1] < m.horizon[1] * 1.02, (m.model, m.horizon[1], n.horizon[1])
+        assert (
+            n.break_even_month == m.break_even_month or abs((n.break_even_month or 0) - (m.break_even_month or 0)) <= 1
+        )
+
+
+def test_the_move_is_a_one_time_cost_not_a_yearly_one(reference: Playbook) -> None:
+    # Review 173: filed as recurring, it swelled the "per year" run-rate and what-if never named it.
+    ev = evaluated_case(reference, CENTRE, **_team(1000))
+    (model,) = [m for m in ev.cost.models if m.model == "captive-team"]
+    (line,) = [line for line in model.lines if line.label == WAVES_LINE]
+    assert line.kind == "one_time"

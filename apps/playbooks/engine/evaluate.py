@@ -1807,12 +1807,13 @@ def waves_risk(scale: req.LaunchScale | None, team: float | None) -> Risk | None
         title=f"A team of {number(team)} people moves in waves, not at once",
         severity="medium",
         mitigation=(
-            f"Plan the move in waves: a first team of up to about {scale.team:g} people can start when the model "
-            f"launches, and the whole team takes about {scale.waves_months:g} months ({scale.waves_words}), longer the "
-            "larger the team: no source gives the time for a team of a given size. The cost "
-            "of every model counts the waves: each wave's work stays in-house until it moves, a line of its own, and "
-            "a managed service, BOT or a centre of your own hires no faster than its own launch either. Agree the "
-            "waves and their dates in the contract, and plan the knowledge transfer of each."
+            f"Plan the move in waves: a first wave of up to about {number(scale.waves_team or 0)} people, the largest "
+            "team moved as one, can start when the model launches, and the whole team takes about "
+            f"{scale.waves_months:g} months ({scale.waves_words}), longer the larger the team: no source gives the "
+            "time for a team of a given size. The cost of every model counts the waves: each wave's work stays "
+            "in-house until it moves, a line of its own, and a managed service, BOT or a centre of your own hires no "
+            "faster than its own launch either. Agree the waves and their dates in the contract, and plan the "
+            "knowledge transfer of each."
         ),
         rule="",
     )

@@ -664,7 +664,7 @@ def launch_months(model: Mapping[str, Any], team: float | None, scale: LaunchSca
 def moved_words(scale: LaunchScale, team: float | None) -> str:
     """How a team of ``team`` people larger than the catalogue's launch times are for moves, with the months and where
     they come from: "a team larger than 50 people is moved as a team, which takes about 3 months (…)", and for a team
-    moved in waves "a team of more than 200 people moves in waves: a first wave of up to 50 people in about 3 months
+    moved in waves "a team of more than 200 people moves in waves: a first wave of up to 200 people in about 3 months
     (…), the whole team of 300 in about 12"; "" for a team they are for."""
     if not scale.larger(team) or team is None:
         return ""
@@ -673,8 +673,8 @@ def moved_words(scale: LaunchScale, team: float | None) -> str:
         # review 174: the two clauses read as one team and as waves at once.
         return (
             f"a team of more than {number(scale.waves_team or 0)} people moves in waves: a first wave of up to "
-            f"{number(scale.team)} people in about {scale.months:g} months ({scale.words}), the whole team of "
-            f"{number(team)} in about {scale.waves_months:g}"
+            f"{number(scale.waves_team or 0)} people in about {scale.months:g} months ({scale.words}), the whole team "
+            f"of {number(team)} in about {scale.waves_months:g}"
         )
     return (
         f"a team larger than {scale.team:g} people is moved as a team, which takes about {scale.months:g} months "

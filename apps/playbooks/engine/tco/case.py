@@ -17,6 +17,7 @@ from apps.playbooks.engine.tco.types import (
     FTE_HOURS,
     KINDS,
     MANAGED_LAUNCH,
+    MAX_WEEKS,
     QUOTE_RISE,
     WAVES_FIRST,
     WAVES_MONTHS,
@@ -235,7 +236,7 @@ def build_case(
     if moved_in_waves and not weeks:
         figures.update(_waves_figures(assumptions))
     if weeks and not displaced:
-        _surge_figures(figures, assumptions)
+        _surge_figures(figures, assumptions, weeks)
     elif not weeks and peak_excess(peak_share) and assumptions.get("temporary_staff_premium"):
         figures["inhouse.temporary_premium"] = _figure(
             "Temporary staff premium in-house", assumptions["temporary_staff_premium"]
@@ -261,18 +262,19 @@ def build_case(
 
 
 def _waves_figures(assumptions: Mapping[str, Any]) -> dict[str, Figure]:
-    """A team too large to move at once: the people of its first wave (the largest team the catalogue's launch times
-    are for) and the months the whole team takes to move (the cost assumptions' ``launch_at_scale`` and its
+    """A team too large to move at once: the people of its first wave (the largest team moved as one, the waves'
+    ``team_size``, so a team one person larger costs one person more, not a different move; review 173: 201 people
+    cost $9m more than 200) and the months the whole team takes to move (the cost assumptions' ``launch_at_scale``
     ``waves``), each a single value with its sources, weak as they are (no source gives them for a given size)."""
     scale = assumptions.get("launch_at_scale")
     waves = scale.get("waves") if isinstance(scale, Mapping) else None
-    if not isinstance(scale, Mapping) or not isinstance(waves, Mapping):
+    if not isinstance(waves, Mapping):
         return {}
-    first, months = scale.get("team_size"), waves.get("months")
+    first, months = waves.get("team_size"), waves.get("months")
     if not isinstance(first, int | float) or not isinstance(months, int | float) or first <= 0 or months <= 0:
         return {}
     return {
-        WAVES_FIRST: _point("People in the first wave", float(first), scale),
+        WAVES_FIRST: _point("People in the first wave (the largest team moved as one)", float(first), waves),
         WAVES_MONTHS: _point("Months to move the whole team, in waves", float(months), waves),
     }
 
@@ -294,13 +296,15 @@ def _point(label: str, value: float, entry: Mapping[str, Any]) -> Figure:
 SURGE_UNUSED = ("transition.team", "transition.light", MANAGED_LAUNCH, "exit_share")
 
 
-def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any]) -> None:
+def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any], weeks: int) -> None:
     """A surge's figures: without parallel running and exit, and with the premium people taken on for the work
-    cost in-house over the salaried benchmark (when the frozen assumptions hold it)."""
+    cost in-house over the salaried benchmark (when the frozen assumptions hold it), for work of up to two years
+    (``MAX_WEEKS``); a longer piece of work is done in-house by people hired for it, at the salaried loaded cost
+    (review 173: a premium for temporary staff held for five or ten years)."""
     for key in SURGE_UNUSED:
         figures.pop(key, None)
     premium = assumptions.get("temporary_staff_premium")
-    if premium:
+    if premium and weeks <= MAX_WEEKS:
         figures["inhouse.temporary_premium"] = _figure("Temporary staff premium in-house", premium)
 
 

@@ -15,6 +15,7 @@ from apps.playbooks.engine.tco.types import (
     CENTRE_HIRING,
     DRAWS,
     MANAGED_LAUNCH,
+    MAX_WEEKS,
     QUOTE_RISE,
     TEAM_KINDS,
     WAVES_FIRST,
@@ -413,9 +414,9 @@ def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
             "Management": [(base * v["inhouse.management"], "home")],
             "Recruiting to replace leavers": [(base * v["inhouse.attrition"] * v["inhouse.recruiting"], "home")],
         }
-        if case.surge:
+        if case.surge and case.weeks <= MAX_WEEKS:
             # People taken on for a piece of work done once in weeks are not replaced as they leave: taking them on
-            # is what the temporary staff premium below prices.
+            # is what the temporary staff premium below prices (longer work is done by people hired for it).
             del lines["Recruiting to replace leavers"]
     if "inhouse.temporary_premium" in v:
         # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost; seasonal
@@ -648,6 +649,7 @@ ONE_TIME = (
     BOT_HIRING,
     "Transfer fee",
     "Transition and knowledge transfer (parallel running)",
+    WAVES_LINE,  # the move's cost, in its first year: not the run-rate (review 173)
     "Contracting and due diligence",
     SEVERANCE,
     EXIT,
