@@ -67,20 +67,26 @@ def test_missing_or_unreadable_figures_check_nothing(value: object) -> None:
     assert answer_checks(annual_hours=20_000, team_size=value) == ()
 
 
-@pytest.mark.django_db
-def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeats_it_beside_the_cost(
-    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
-) -> None:
+def _seven_thousand_hours(reference: Playbook, organisation: Organisation, buyer: User) -> Any:
+    """A draft of the golden case (2 people) with 7,000 hours a year of steady work: 3,500 each, hard but possible.
+    Steady: done once, 7,000 hours are a piece of work 2 people finish in 91 weeks (review 172)."""
     roles = compiled_playbook(reference).roles
-    # Steady work: done once, 7,000 hours are a piece of work 2 people finish in 91 weeks (review 172).
     answers = {
         **reference.golden_cases.get(name__startswith=CASE).answers,
         roles["annual_hours"]: 7_000,
         roles["demand_pattern"]: "steady",
     }
-    a = AssessmentFactory(
+    return AssessmentFactory(
         organisation=organisation, created_by=buyer, title="Slip", playbook=reference, answers=answers
     )
+
+
+@pytest.mark.django_db
+def test_the_review_page_names_the_disagreement_with_links_and_the_result_repeats_it_beside_the_cost(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    roles = compiled_playbook(reference).roles
+    a = _seven_thousand_hours(reference, organisation, buyer)
     page = html.unescape(buyer_client.get(reverse("questionnaire:review", args=[a.pk])).content.decode())
     assert "Check these answers before you submit." in page
     assert "7,000 hours a year for 2 people is 3,500 hours each" in page
@@ -434,14 +440,7 @@ def test_the_cost_csv_lists_the_checks_first(
     import csv
     import io
 
-    roles = compiled_playbook(reference).roles
-    answers = {
-        **reference.golden_cases.get(name__startswith=CASE).answers,
-        roles["annual_hours"]: 7_000,
-        roles["demand_pattern"]: "steady",
-    }
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
+    rec = submit_and_recommend(assessment=_seven_thousand_hours(reference, organisation, buyer), user=buyer)
     rows = list(
         csv.DictReader(
             io.StringIO(buyer_client.get(reverse("recommendations:cost_csv", args=[rec.pk])).content.decode())

@@ -266,7 +266,7 @@ def _model(
             inputs.append(located)
     inputs.extend(_launch_input(case, launch))
     inputs.extend(_transfer_input(case, spec))
-    if in_waves(spec, case.figures):
+    if in_waves(case.figures):
         first, span = case.figures[WAVES_FIRST], case.figures[WAVES_MONTHS]
         inputs.append(
             Input(

@@ -352,26 +352,27 @@ def unmoved(v: Mapping[str, Any], months: int, people: float) -> np.ndarray:
 
 
 def unmoved_months(case: Case, m: ModelSpec) -> float:
-    """The months of the whole team's work ``m`` leaves in-house while the team moves in waves (``unmoved`` summed,
-    every figure at likely; for a model with a launch of its own, only after its parallel running, as
-    ``_Profiles._after_launch`` counts it): what a level with in-house leaves out of the person-years the model's fees
-    pay for. 0 for a team moved at once."""
-    if not in_waves(m, case.figures):
+    """The months of the whole team's work ``m`` leaves in-house while the team moves in waves (the in-house line's
+    profile summed, every figure at likely: for a model with a launch of its own, only after its parallel running):
+    what a level with in-house leaves out of the person-years the model's fees pay for. 0 for a team moved at once."""
+    if not in_waves(case.figures):
         return 0.0
     v = {k: np.array([f.likely]) for k, f in case.figures.items()}
-    months = month_count(case)
-    shares = unmoved(v, months, case.people)
-    launch = "own.launch_months" if m.kind == "owned" else _launch_key(m, case.figures)
-    if launch:
-        shares = shares * (1 - np.clip(v[launch][0] - np.arange(months), 0, 1))
-    return float(shares.sum())
+    profiles = _Profiles(v, month_count(case), people=case.people)
+    launch = _hiring_launch(m, case.figures)
+    return float(profiles.total(f"{WAVES_HOME_AFTER}:{launch}" if launch else WAVES_HOME)[0])
 
 
-def in_waves(m: ModelSpec, figures: Mapping[str, Any]) -> bool:
-    """Whether ``m`` moves its team in waves: the case's team does (``WAVES_MONTHS``), whatever the model (review 174:
-    a managed service and BOT had moved a thousand people within their own launch of 4.5 and 6 months, the other
-    models over a year). A model with a launch of its own hires no faster than the launch and no faster than the
-    waves (``_Profiles._after_launch``)."""
+def _hiring_launch(m: ModelSpec, figures: Mapping[str, Any]) -> str | None:
+    """The figure of the launch over which ``m`` hires its people: a centre of the buyer's own, or ``_launch_key``'s."""
+    return "own.launch_months" if m.kind == "owned" else _launch_key(m, figures)
+
+
+def in_waves(figures: Mapping[str, Any]) -> bool:
+    """Whether the case's team moves in waves (``WAVES_MONTHS``): then every model counts them (review 174: a managed
+    service and BOT had moved a thousand people within their own launch of 4.5 and 6 months, the other models over a
+    year). A model with a launch of its own hires no faster than the launch and no faster than the waves
+    (``_Profiles._after_launch``)."""
     return WAVES_MONTHS in figures
 
 
@@ -495,7 +496,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # taken off (the launch profile's idle share divided by (1 − start productivity) is the share not yet hired;
         # see ``_owned_terms``).
         lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}{q}"))
-    waves = in_waves(m, v)
+    waves = in_waves(v)
     if waves:
         # The people of later waves are paid for from when they move; until then the in-house team does their work (a
         # launched model's, after its launch's parallel running, during which it carries all of it).
@@ -614,7 +615,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     # by (1 − start productivity), is the share of the team not yet on the payroll.
     unhired = -staff / (1 - v["ramp.start_productivity"])
     # A team moved in waves is hired no faster than the waves move it (``_Profiles._after_launch``).
-    waves = [(-staff, f"{WAVES_FEE_AFTER}:own.launch_months")] if in_waves(m, v) else []
+    waves = [(-staff, f"{WAVES_FEE_AFTER}:own.launch_months")] if in_waves(v) else []
     staffed = [(staff, "esc"), (unhired, "ramp:own.launch_months"), *waves]
     lines: dict[str, list[Term]] = {
         OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc"), (unhired, "ramp:own.launch_months"), *waves],
@@ -636,7 +637,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # a cost. With a team running in parallel until launch, that team's cost is the launch's cost.
         lines[LAUNCH] = [(staff, "ramp:own.launch_months")]
     lines.update(parallel)
-    if parallel and in_waves(m, v):
+    if parallel and in_waves(v):
         lines[WAVES_LINE] = [(inhouse0, f"{WAVES_HOME_AFTER}:own.launch_months")]
     lines.update(_severance(case, v))
     return lines
@@ -991,8 +992,8 @@ def _contracting_formula(m: ModelSpec, case: Case) -> str:
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
     """The line's formula in words; a model priced from the buyer's quote with its yearly rise given rises by it."""
     text = _formula_text(line, m, case)
-    if in_waves(m, case.figures):
-        launched = m.kind == "owned" or _launch_key(m, case.figures) is not None
+    if in_waves(case.figures):
+        launched = _hiring_launch(m, case.figures) is not None
         if line in (PROVIDER_FEES, OWN_CENTRE):
             text += WAVES_FEES + (WAVES_AFTER_LAUNCH if launched else "")
         elif line in (ATTRITION, OWN_ATTRITION):
