@@ -275,12 +275,17 @@
     } catch (e) { /* nothing kept */ }
   }
 
-  // After htmx has set up the boxes' saves (it does so when the document is ready, and this script runs after it).
+  // After htmx has set up the boxes' saves, which it does when the document is ready (DOMContentLoaded), with a
+  // listener added before this one. A deferred script runs while the state is already "interactive" but before that
+  // event, and a timer set then can fire first when a later script is slow to arrive: the put-back's change then
+  // reached boxes htmx had not set up, and nothing was saved (the flaky put-back after signing in, under load).
   function restoreSoon() { setTimeout(function () { settleSent(); restore(); restoreChoices(); }, 0); }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", restoreSoon);
-  } else {
+  var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  var ready = document.readyState === "complete" || (navigation && navigation.domContentLoadedEventStart > 0);
+  if (ready) {
     restoreSoon();
+  } else {
+    document.addEventListener("DOMContentLoaded", restoreSoon);
   }
 
   document.addEventListener("visibilitychange", function () {
