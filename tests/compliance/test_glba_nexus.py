@@ -1,0 +1,43 @@
+"""The FTC Safeguards Rule reaches financial institutions under the FTC's jurisdiction (16 CFR 314.1(b)): a non-bank in
+the US, supervised there, or serving clients there reads it; one abroad with no US tie does not (review 176: a Mexican
+and a UK payment firm with no US customers read four of its duties and lost fit points for them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case, fired_codes
+
+pytestmark = pytest.mark.django_db
+PAYMENTS = "US payment company: customer financial data under the FTC Safeguards Rule"
+RULES = {"glba-customer-information", "glba-customer-information-us-regulated", "glba-customer-information-us-clients"}
+
+
+def _glba(reference: Playbook, **changes: object) -> tuple[bool, set[str]]:
+    ev = evaluated_case(reference, PAYMENTS, **changes)
+    return "glba" in {r.code for r in ev.regimes}, fired_codes(ev) & RULES
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({}, "glba-customer-information"),
+        ({"buyer_location": "mexico"}, "glba-customer-information-us-regulated"),
+        ({"buyer_location": "uk", "buyer_regulated_in": "uk"}, "glba-customer-information-us-clients"),
+        ({"buyer_location": "uk", "buyer_regulated_in": None}, "glba-customer-information-us-clients"),
+    ],
+)
+def test_a_non_bank_with_a_us_tie_reads_the_rule_once(reference: Playbook, changes: dict, rule: str) -> None:
+    assert _glba(reference, **changes) == (True, {rule})
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"buyer_location": "mexico", "buyer_regulated_in": "other", "client_jurisdictions": ["other"]},
+        {"buyer_location": "uk", "buyer_regulated_in": "uk", "client_jurisdictions": ["uk", "eu"]},
+    ],
+)
+def test_a_non_bank_abroad_with_no_us_tie_does_not(reference: Playbook, changes: dict) -> None:
+    assert _glba(reference, **changes) == (False, set())
