@@ -33,9 +33,11 @@ def _provenance(entry: Any) -> dict[str, Any]:
 
 
 def _dates(entry: Regime | Obligation) -> dict[str, str]:
-    """When the cited text took effect and when a curator last checked it, as ISO dates ("" when unknown)."""
+    """When the cited text took effect, when it is known to change and when a curator last checked it, as ISO dates
+    ("" when unknown)."""
     return {
         "effective_date": entry.effective_date.isoformat() if entry.effective_date else "",
+        "next_change_date": entry.next_change_date.isoformat() if entry.next_change_date else "",
         "last_reviewed": entry.last_reviewed.isoformat() if entry.last_reviewed else "",
     }
 

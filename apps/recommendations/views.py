@@ -304,14 +304,16 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(recommendation, "obligations.csv")}"'
     writer = csv_writer(response)
-    writer.writerow(["regime", "phase", "obligation", "what to do", "citation", "source", "confidence", "status"])
+    writer.writerow(
+        ["regime", "phase", "obligation", "what to do", "citation", "source", "confidence", "status", "known change"]
+    )
     ev = recommendation.record.evaluation
     for regime in ev.regimes:
         for _phase, label, items in regime.obligations:
             for o in items:
                 # Every cell a curator wrote goes through the formula guard, not only the ones a buyer sees first.
                 cells = (regime.name, label, o.title, o.action, o.citation, o.source_url, o.confidence)
-                writer.writerow([*(_safe(cell) for cell in cells), "open"])
+                writer.writerow([*(_safe(cell) for cell in cells), "open", o.next_change_date])
     if ev.verdict != "doesnt_win":
         # The verdict's conditions, as the result page's checklist lists them (review 127: the HDS hosting, the
         # province's health-information law and the § 6(7) notice were on the page and missing here); one resting on
@@ -327,12 +329,12 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
         ]
         for label, why, what in checklist:
             cells = (CONDITIONS_OF_THE_VERDICT, label, why, what, "", "", "")
-            writer.writerow([*(_safe(cell) for cell in cells), "open"])
+            writer.writerow([*(_safe(cell) for cell in cells), "open", ""])
     else:
         # What blocks a verdict of "doesn't win", first to settle before anything else here applies (review 136).
         for b in ev.blockers:
             cells = (WHAT_BLOCKS_IT, "Before anything else", b.name, b.reason, "", "", "")
-            writer.writerow([*(_safe(cell) for cell in cells), "open"])
+            writer.writerow([*(_safe(cell) for cell in cells), "open", ""])
     return response
 
 

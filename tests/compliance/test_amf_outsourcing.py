@@ -4,9 +4,21 @@ institution) reads the AMF's Outsourcing Risk Management Guideline (review 170: 
 
 from __future__ import annotations
 
-import pytest
+import csv
+import datetime
+import io
+import re
 
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.compliance.templatetags import compliance_dates
 from apps.playbooks.models import Playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +95,58 @@ def test_the_guideline_that_replaces_it_from_april_2027_is_a_duty_before_signing
     )
     assert "Third-Party Risk Management Guideline (in effect from 1 April 2027)" in duty.citation
     assert any("third-party-risk-management-guideline" in s["url"] for s in regime.sources)
+
+
+def _on(monkeypatch: pytest.MonkeyPatch, day: datetime.date) -> None:
+    monkeypatch.setattr(compliance_dates.timezone, "localdate", lambda: day)
+
+
+def test_each_duty_says_the_guideline_changes_on_1_april_2027_on_the_page_the_memo_and_the_csv(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 175: every duty read "In force since 1 Apr 2009" alone, the monitoring duty cited only the 2009 text and
+    # the CSV had no date, though the guideline is revoked about four months into a five-year engagement.
+    answers = {
+        **reference.golden_cases.get(name__startswith=INSURER).answers,
+        "buyer_ca_province": "quebec",
+        "buyer_amf_authorised": True,
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    (regime,) = [r for r in rec.record.evaluation.regimes if r.code == "amf-outsourcing"]
+    duties = [o for _phase, _label, items in regime.obligations for o in items]
+    assert regime.next_change_date == "2027-04-01"
+    assert all(o.next_change_date == "2027-04-01" for o in duties)
+    assert all("Third-Party Risk Management Guideline (in effect from 1 April 2027)" in o.citation for o in duties)
+    assert all("1 April 2027" in o.action for o in duties)
+    _on(monkeypatch, datetime.date(2026, 12, 8))
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    memo = render_memo_html(rec, "http://testserver/")
+    for html in (page, memo):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+        assert text.count("In force since 1 Apr 2009 · changes on 1 Apr 2027 · last reviewed") == len(duties) + 1
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                buyer_client.get(reverse("recommendations:obligations_csv", args=[rec.pk])).content.decode("utf-8-sig")
+            )
+        )
+    )
+    amf = [r for r in rows if r["regime"] == regime.name]
+    assert len(amf) == len(duties) and {r["known change"] for r in amf} == {"2027-04-01"}
+    assert {r["known change"] for r in rows if r["regime"] != regime.name} <= {"", "2027-04-01"} | {
+        o.next_change_date for r in rec.record.evaluation.regimes for _p, _l, items in r.obligations for o in items
+    }
+
+
+def test_a_known_change_reads_as_past_and_unreviewed_once_it_has_come(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_force = compliance_dates.in_force
+    _on(monkeypatch, datetime.date(2027, 5, 1))
+    assert in_force("2009-04-01", "2026-12-08", "2027-04-01") == (
+        "In force since 1 Apr 2009 · changed on 1 Apr 2027, after it was last reviewed: read the text in force"
+        " · last reviewed 8 Dec 2026\n"
+    )
+    assert in_force("2009-04-01", "2027-04-20", "2027-04-01") == (
+        "In force since 1 Apr 2009 · last reviewed 20 Apr 2027\n"
+    )
+    assert in_force("2009-04-01", "2026-12-08") == "In force since 1 Apr 2009 · last reviewed 8 Dec 2026\n"

@@ -47,13 +47,37 @@ def _started(effective: datetime.date | str | None) -> str:
     return f"In force since {day(start) or '(not recorded)'}"
 
 
+def _changes(
+    changes: datetime.date | str | None, reviewed: datetime.date | str | None, said: datetime.date | None = None
+) -> str:
+    """' · changes on 1 Apr 2027' for a known change still to come (review 175: a guideline revoked four months
+    into the engagement read only "In force since 2009"); ' · changed on 1 Apr 2027, after it was last reviewed:
+    read the text in force' once it has passed unreviewed; '' for none, one a curator has reviewed since, or the
+    day the line already names as when it applies (``said``: DPDP's duties "apply from 13 May 2027")."""
+    when = _as_date(changes)
+    if when is None or when == said:
+        return ""
+    if when > timezone.localdate():
+        return f" · changes on {day(when)}"
+    seen = _as_date(reviewed)
+    if seen is None or seen < when:
+        return f" · changed on {day(when)}, after it was last reviewed: read the text in force"
+    return ""
+
+
 @register.simple_tag
-def in_force(effective: datetime.date | str | None, reviewed: datetime.date | str | None) -> str:
+def in_force(
+    effective: datetime.date | str | None,
+    reviewed: datetime.date | str | None,
+    changes: datetime.date | str | None = None,
+) -> str:
     """'In force since 17 Jan 2025 · last reviewed 30 Nov 2026' ('Applies from ...' for a date still to come;
-    '(not recorded)', '(not yet)' for a missing date), ended by the newline ``compliance/parts/dates.html`` has
-    always written (a space on the page). That include prints this tag; the result page and the memo call it
-    directly for each of their obligations, where rendering an include cost more than its text."""
-    return f"{_started(effective)} · last reviewed {day(reviewed) or '(not yet)'}\n"
+    '(not recorded)', '(not yet)' for a missing date; a known change between them: ``_changes``), ended by the
+    newline ``compliance/parts/dates.html`` has always written (a space on the page). That include prints this tag;
+    the result page and the memo call it directly for each of their obligations, where rendering an include cost
+    more than its text."""
+    change = _changes(changes, reviewed, _as_date(effective))
+    return f"{_started(effective)}{change} · last reviewed {day(reviewed) or '(not yet)'}\n"
 
 
 def _obligation_starts(groups: Iterable[Any]) -> list[datetime.date]:
@@ -79,8 +103,12 @@ def regime_in_force(regime: Any) -> str:
     today = timezone.localdate()
     starts = _obligation_starts(regime.obligations)
     later = [s for s in starts if s > today and (start is None or s > start)]
+    changes = getattr(regime, "next_change_date", "")
+    if _as_date(changes) in starts:
+        changes = ""  # the day some of its duties start, which they say (DPDP's 13 May 2027)
     if start is None or start > today or not later:
-        return in_force(regime.effective_date, regime.last_reviewed)
+        return in_force(regime.effective_date, regime.last_reviewed, changes)
     which = "the duties below apply" if len(later) == len(starts) else "some duties below apply only"
     reviewed = day(regime.last_reviewed) or "(not yet)"
-    return f"In force in phases since {day(start)}; {which} from {day(max(later))} · last reviewed {reviewed}\n"
+    change = _changes(changes, regime.last_reviewed, max(later))
+    return f"In force in phases since {day(start)}; {which} from {day(max(later))}{change} · last reviewed {reviewed}\n"

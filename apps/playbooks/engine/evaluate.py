@@ -265,6 +265,8 @@ class TriggeredRegime:
     last_reviewed: str = ""
     # Why its sources are weak, in the curator's words ("" when they are not, or none was written).
     confidence_note: str = ""
+    # When its text is known to change (a guideline revoked, a commencement), ISO; "" for none or not recorded.
+    next_change_date: str = ""
 
 
 @dataclass(frozen=True)
@@ -996,6 +998,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
                 effective_date=str(entry.get("effective_date") or ""),
                 last_reviewed=str(entry.get("last_reviewed") or ""),
                 confidence_note=str(entry.get("confidence_note") or ""),
+                next_change_date=str(entry.get("next_change_date") or ""),
             )
         )
     # Delivered from abroad while the buyer's own country meets every requirement too: compare a provider at home.

@@ -254,6 +254,7 @@ def _regime(r: Any) -> Regime:
         last_reviewed=_text,
         vendor_requirement=_text,
         confidence_note=_text,
+        next_change_date=_text,
     )
     if "vendor_requirement" not in r:  # stored before it was curated: what matching required then
         regime = replace(regime, vendor_requirement=VENDOR_REQUIREMENTS.get(regime.code, ""))

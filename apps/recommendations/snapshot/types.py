@@ -194,6 +194,8 @@ class Obligation:
     source_url: str = ""
     effective_date: str = ""
     last_reviewed: str = ""
+    # When the cited text is known to change (a guideline revoked, a commencement), ISO; "" for none, or not recorded.
+    next_change_date: str = ""
 
 
 class PhaseObligations(NamedTuple):
@@ -223,6 +225,8 @@ class Regime:
     # Why its sources are weak, in the curator's words, shown beside its "Weak source: verify" ("": not weak, none
     # written, or not recorded: stored before it, read as it rendered, with the badge alone).
     confidence_note: str = ""
+    # When its text is known to change, ISO ("": none, or not recorded).
+    next_change_date: str = ""
 
     def obligations_in(self, phase: str) -> tuple[Obligation, ...]:
         return tuple(o for group in self.obligations if group.phase == phase for o in group.items)
