@@ -237,15 +237,44 @@ def test_the_check_asks_for_the_weeks_only_where_the_weeks_question_takes_them()
     assert "about 1 week, the time" in one.text  # review 174: "1 weeks"
 
 
-def test_work_done_once_over_more_than_two_years_is_priced_in_house_as_hires_not_temporary_staff(
+def test_work_done_once_over_more_than_two_years_carries_the_premium_on_its_first_two_years_only(
     reference: Playbook,
 ) -> None:
     # Review 173: a five-year programme carried a temporary staff premium for all five years, 40% of its saving.
+    # Review 175: dropping the premium past 104 weeks took 15% off in-house (38% off the saving) for one more week;
+    # now it is paid on the first 104 weeks (40% of 260), the rest done by people hired for it and replaced.
     from apps.playbooks.engine.tco.simulate import TEMPORARY_LINE
 
     long = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 20000, "team_size": 2, "horizon": 3})
     short = evaluated_case(reference, STUDY, **{**JOB, "annual_hours": 2100, "team_size": 2, "horizon": 3})
     assert long.cost.duration_weeks == 260 and short.cost.duration_weeks == 28
-    long_lines = {line.label for line in long.cost.inhouse_lines}
-    assert TEMPORARY_LINE not in long_lines and "Recruiting to replace leavers" in long_lines
-    assert TEMPORARY_LINE in {line.label for line in short.cost.inhouse_lines}
+    lines = {line.label: line.horizon[1] for line in long.cost.inhouse_lines}
+    short_lines = {line.label: line.horizon[1] for line in short.cost.inhouse_lines}
+    assert "Recruiting to replace leavers" not in short_lines
+    loaded = sum(v for k, v in lines.items() if k != TEMPORARY_LINE)
+    premium = next(f.likely for f in long.cost.figures if f.key == "inhouse.temporary_premium")
+    assert lines[TEMPORARY_LINE] == pytest.approx(loaded * premium * 104 / 260, rel=0.01)
+    assert short_lines[TEMPORARY_LINE] == pytest.approx(
+        sum(v for k, v in short_lines.items() if k != TEMPORARY_LINE) * premium, rel=0.01
+    )
+    inputs = {i.label: i for i in long.cost.inhouse_inputs}
+    assert (
+        inputs["In-house for work done once"].value
+        == "people taken on for its first 104 weeks, then people hired for it"
+    )
+    assert "on 104 of its 260 weeks (40% of the work)" in inputs["In-house for work done once"].source
+
+
+def test_one_more_week_past_two_years_moves_in_house_and_the_saving_by_a_week(reference: Playbook) -> None:
+    # Review 175: 12,000 hours for 3 people (104 weeks) cost £828,304 in-house, 12,100 (105 weeks) £707,984, and the
+    # project's saving fell from £329k to £204k.
+    job = {**JOB, "team_size": 3, "horizon": 3}
+    at, past = (evaluated_case(reference, STUDY, **{**job, "annual_hours": h}) for h in (12000, 12100))
+    assert (at.cost.duration_weeks, past.cost.duration_weeks) == (104, 105)
+    assert at.cost.inhouse_horizon[1] < past.cost.inhouse_horizon[1] < 1.02 * at.cost.inhouse_horizon[1]
+    for m, n in zip(at.cost.models, past.cost.models, strict=True):
+        assert abs(n.savings[1] - m.savings[1]) < 0.02 * at.cost.inhouse_horizon[1], (
+            m.model,
+            m.savings[1],
+            n.savings[1],
+        )

@@ -92,6 +92,14 @@ def test_a_ten_week_lookback_is_costed_for_ten_weeks_and_said_beside_the_verdict
     assert [m.model for m in ev.cost.models] == ["project", "shared-pool"]
     project = ev.cost.models[0]
     assert any(i.label == "Priced by its hours, not per deliverable" for i in project.inputs)
+    # Review 176: its fee line gave the per-deliverable formula, which the cost CSV alone could not reproduce.
+    (fee,) = [line for line in project.lines if line.label == "Provider fees"]
+    assert "deliverables × price" not in fee.formula
+    assert fee.formula.endswith(
+        "; this project is priced by its hours, not per deliverable: as a managed service, with the managed-services"
+        " premium"
+    )
+    assert fee.formula.count("(") == fee.formula.count(")")
     caveat = cost_caveat(ev)
     assert caveat is not None
     page = _text(buyer_client, rec.pk)

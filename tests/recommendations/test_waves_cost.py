@@ -15,15 +15,19 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
+from apps.common.formatting import number
 from apps.playbooks.engine.evaluate import Evaluation, _tco_arguments
-from apps.playbooks.engine.tco.estimate import _case
+from apps.playbooks.engine.tco.estimate import _case, _waves_input
 from apps.playbooks.engine.tco.simulate import (
     INHOUSE_PAY_LINES,
     PROVIDER_FEES,
     WAVES_LINE,
+    _formula,
     _model_terms,
     _Run,
     unmoved,
+    unmoved_months,
+    waves_count_for,
 )
 from apps.playbooks.engine.tco.types import WAVES_FIRST, WAVES_MONTHS, Case
 from apps.playbooks.models import Playbook
@@ -92,7 +96,13 @@ def test_a_team_of_a_thousand_pays_the_provider_for_the_people_moved_so_far(refe
     assert (
         moved.value == "the first 200 people in month 1, the whole team within 12 months, its work in-house until then"
     )
-    assert "ramp-up under the provider typically 12-24 months (weak source: verify)" in moved.source
+    # Review 175: the first wave's size was cited to the ramp-up source of the months, printed twice.
+    assert moved.source == (
+        "the first wave's size: no published source: the product's assumption, the team size above which the "
+        "team-size question says an owned captive centre usually wins (weak source: verify); the months: "
+        "Build-Operate-Transfer (BOT), Remote Staffing Wiki glossary: ramp-up under the provider typically 12-24 "
+        "months (weak source: verify)"
+    )
 
 
 def test_up_to_two_hundred_people_move_at_once(reference: Playbook) -> None:
@@ -135,9 +145,42 @@ def test_a_model_with_a_launch_of_its_own_hires_no_faster_than_the_waves(referen
         assert lines_once[paid][i] - lines[paid][i] == pytest.approx(expected), code
         assert expected > 0, code
         assert WAVES_LINE not in lines_once
+        # Review 175: their input read "the first 200 people in month 1" beside "all the work in-house until the
+        # launch".
+        assert _waves_input(case, spec).value == (
+            f"no faster than its own launch of {number(case.figures[launch].likely)} months, nor than the waves (a "
+            "first wave of 200 people, the whole team within 12 months); the in-house team carries all the work until "
+            "the launch, then the share not yet moved"
+        ), code
+        assert _formula(WAVES_LINE, spec, case).endswith(
+            "only for the months the waves outlast the launch: little when the launch takes nearly as long"
+        ), code
     (risk,) = [r for r in ev.risks if "moves in waves" in r.title]
     assert "counts the waves: each wave's work stays in-house until it moves" in risk.mitigation
     assert "a managed service, BOT or a centre of your own hires no faster than its own launch" in risk.mitigation
+
+
+def test_a_launch_as_long_as_the_waves_moves_the_team_by_itself(reference: Playbook) -> None:
+    # Review 175: an own centre whose 12-month launch covers the 12 months of waves showed a waves line of £122.
+    ev = evaluated_case(reference, CENTRE, **_team(1000))
+    case = _cost_case(reference, ev, ["own-centre"])
+    launch = case.figures["own.launch_months"]
+    longer = {**case.figures, "own.launch_months": replace(launch, low=12.0, likely=13.0, high=15.0)}
+    spec = case.models[0]
+    assert waves_count_for(spec, case.figures) and not waves_count_for(spec, longer)
+    run = _Run(replace(case, figures=longer), 200)
+    _, lines, _, _ = run.model(spec)
+    assert WAVES_LINE not in lines
+    at_once = _Run(replace(case, figures={k: f for k, f in longer.items() if not k.startswith("waves.")}), 200)
+    _, lines_once, _, _ = at_once.model(spec)
+    assert lines.keys() == lines_once.keys()
+    for label, values in lines.items():  # every figure at likely: the same move, as a team moved at once
+        assert values[run.likely] == pytest.approx(lines_once[label][at_once.likely]), label
+    assert unmoved_months(replace(case, figures=longer), spec) == 0
+    assert _waves_input(replace(case, figures=longer), spec).value == (
+        "within its own launch of 13 months, which takes as long as the waves (a first wave of 200 people, the whole "
+        "team within 12 months): the in-house team carries the work until the launch"
+    )
 
 
 def test_work_staffed_from_a_bench_is_not_moved_in_waves(reference: Playbook) -> None:
@@ -176,6 +219,7 @@ def test_the_result_page_shows_the_line_and_its_input(
     page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
     assert WAVES_LINE in page
     assert "the first 200 people in month 1, the whole team within 12 months" in page
+    assert "hours a year (1,000 people)" in page  # review 176: "(1000 people)" beside "1,800,000 hours"
 
 
 def test_the_start_date_trade_off_says_the_whole_team_moves_in_waves(reference: Playbook) -> None:

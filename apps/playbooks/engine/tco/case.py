@@ -17,7 +17,6 @@ from apps.playbooks.engine.tco.types import (
     FTE_HOURS,
     KINDS,
     MANAGED_LAUNCH,
-    MAX_WEEKS,
     QUOTE_RISE,
     WAVES_FIRST,
     WAVES_MONTHS,
@@ -236,7 +235,7 @@ def build_case(
     if moved_in_waves and not weeks:
         figures.update(_waves_figures(assumptions))
     if weeks and not displaced:
-        _surge_figures(figures, assumptions, weeks)
+        _surge_figures(figures, assumptions)
     elif not weeks and peak_excess(peak_share) and assumptions.get("temporary_staff_premium"):
         figures["inhouse.temporary_premium"] = _figure(
             "Temporary staff premium in-house", assumptions["temporary_staff_premium"]
@@ -273,10 +272,19 @@ def _waves_figures(assumptions: Mapping[str, Any]) -> dict[str, Figure]:
     first, months = waves.get("team_size"), waves.get("months")
     if not isinstance(first, int | float) or not isinstance(months, int | float) or first <= 0 or months <= 0:
         return {}
+    label = "People in the first wave (the largest team moved as one)"
     return {
-        WAVES_FIRST: _point("People in the first wave (the largest team moved as one)", float(first), waves),
+        # No source gives it (review 175: it was cited to the ramp-up source of the months): the team-size question's
+        # threshold, the size above which it says an owned captive centre usually wins.
+        WAVES_FIRST: Figure(label, float(first), float(first), float(first), FIRST_WAVE_SOURCE + WEAK_MARK, weak=True),
         WAVES_MONTHS: _point("Months to move the whole team, in waves", float(months), waves),
     }
+
+
+FIRST_WAVE_SOURCE = (
+    "no published source: the product's assumption, the team size above which the team-size question says an owned "
+    "captive centre usually wins"
+)
 
 
 def _point(label: str, value: float, entry: Mapping[str, Any]) -> Figure:
@@ -296,15 +304,16 @@ def _point(label: str, value: float, entry: Mapping[str, Any]) -> Figure:
 SURGE_UNUSED = ("transition.team", "transition.light", MANAGED_LAUNCH, "exit_share")
 
 
-def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any], weeks: int) -> None:
+def _surge_figures(figures: dict[str, Figure], assumptions: Mapping[str, Any]) -> None:
     """A surge's figures: without parallel running and exit, and with the premium people taken on for the work
-    cost in-house over the salaried benchmark (when the frozen assumptions hold it), for work of up to two years
-    (``MAX_WEEKS``); a longer piece of work is done in-house by people hired for it, at the salaried loaded cost
-    (review 173: a premium for temporary staff held for five or ten years)."""
+    cost in-house over the salaried benchmark (when the frozen assumptions hold it). The premium is paid on the
+    work's first two years (``Case.taken_on_share``): a longer piece of work is then done by people hired for it, at
+    the salaried loaded cost (review 173: a premium for temporary staff held for five or ten years; review 175: one
+    more week past two years had dropped the premium at once)."""
     for key in SURGE_UNUSED:
         figures.pop(key, None)
     premium = assumptions.get("temporary_staff_premium")
-    if premium and weeks <= MAX_WEEKS:
+    if premium:
         figures["inhouse.temporary_premium"] = _figure("Temporary staff premium in-house", premium)
 
 

@@ -44,6 +44,7 @@ from apps.playbooks.engine.tco.simulate import (
     BridgeCost,
     bot_launched,
     bridge_cost,
+    hiring_launch,
     in_waves,
     month_count,
     outsourced_only,
@@ -51,6 +52,7 @@ from apps.playbooks.engine.tco.simulate import (
     seed_for,
     simulate,
     unmoved_months,
+    waves_count_for,
 )
 from apps.playbooks.engine.tco.types import (
     CURRENCIES,
@@ -267,15 +269,7 @@ def _model(
     inputs.extend(_launch_input(case, launch))
     inputs.extend(_transfer_input(case, spec))
     if in_waves(case.figures):
-        first, span = case.figures[WAVES_FIRST], case.figures[WAVES_MONTHS]
-        inputs.append(
-            Input(
-                "Moved in waves",
-                f"the first {number(first.likely)} people in month 1, the whole team within {number(span.likely)} "
-                "months, its work in-house until then",
-                f"{first.source}; {span.source}",
-            )
-        )
+        inputs.append(_waves_input(case, spec))
     if spec.kind == "owned" and "own.setup" not in case.figures:
         # A catalogue frozen before the own centre's set-up was priced.
         inputs.append(
@@ -311,6 +305,33 @@ def _model(
         extra_cost=m.extra_cost,
         without_premium=m.without_premium,
     )
+
+
+def _waves_input(case: Case, spec: ModelSpec) -> Input:
+    """How a team moved in waves moves under ``spec``, with each figure's source once (review 175: the first wave's
+    size cited a ramp-up source twice over). A model billed from month 1 moves the first wave then; one with a launch
+    of its own hires no faster than the launch and the waves (review 175: "the first 200 people in month 1" beside a
+    12-month launch), and a launch as long as the waves moves the team by itself (``waves_count_for``)."""
+    first, span = case.figures[WAVES_FIRST], case.figures[WAVES_MONTHS]
+    waves = f"a first wave of {number(first.likely)} people, the whole team within {number(span.likely)} months"
+    sources = f"the first wave's size: {first.source}; the months: {span.source}"
+    launch = hiring_launch(spec, case.figures)
+    if launch is None:
+        value = (
+            f"the first {number(first.likely)} people in month 1, the whole team within {number(span.likely)} "
+            "months, its work in-house until then"
+        )
+    elif waves_count_for(spec, case.figures):
+        value = (
+            f"no faster than its own launch of {number(case.figures[launch].likely)} months, nor than the waves "
+            f"({waves}); the in-house team carries all the work until the launch, then the share not yet moved"
+        )
+    else:
+        value = (
+            f"within its own launch of {number(case.figures[launch].likely)} months, which takes as long as the "
+            f"waves ({waves}): the in-house team carries the work until the launch"
+        )
+    return Input("Moved in waves", value, sources)
 
 
 def _transfer_input(case: Case, spec: ModelSpec) -> tuple[Input, ...]:
@@ -508,12 +529,21 @@ def _short_work_inputs(case: Case) -> tuple[Input, ...]:
             )
         )
         if "inhouse.temporary_premium" in case.figures:
+            share = case.taken_on_share
             out.append(
                 Input(
                     "In-house for work done once",
-                    "people taken on for it",
+                    "people taken on for it"
+                    if share >= 1
+                    else f"people taken on for its first {MAX_WEEKS} weeks, then people hired for it",
                     "the in-house loaded cost of the hours plus the temporary staff premium, the product's "
-                    "assumption (no published source; listed with the inputs)",
+                    "assumption (no published source; listed with the inputs)"
+                    + (
+                        ""
+                        if share >= 1
+                        else f", on {MAX_WEEKS} of its {case.weeks} weeks ({share:.0%} of the work); the rest at "
+                        "the salaried loaded cost, with recruiting to replace leavers"
+                    ),
                 )
             )
     ramp = case.figures.get("ramp.months")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,6 @@ from apps.playbooks.engine.tco.types import (
     CENTRE_HIRING,
     DRAWS,
     MANAGED_LAUNCH,
-    MAX_WEEKS,
     QUOTE_RISE,
     TEAM_KINDS,
     WAVES_FIRST,
@@ -354,18 +354,30 @@ def unmoved(v: Mapping[str, Any], months: int, people: float) -> np.ndarray:
 def unmoved_months(case: Case, m: ModelSpec) -> float:
     """The months of the whole team's work ``m`` leaves in-house while the team moves in waves (the in-house line's
     profile summed, every figure at likely: for a model with a launch of its own, only after its parallel running):
-    what a level with in-house leaves out of the person-years the model's fees pay for. 0 for a team moved at once."""
-    if not in_waves(case.figures):
+    what a level with in-house leaves out of the person-years the model's fees pay for. 0 for a team moved at once,
+    or by a launch as long as the waves (``waves_count_for``)."""
+    if not waves_count_for(m, case.figures):
         return 0.0
     v = {k: np.array([f.likely]) for k, f in case.figures.items()}
     profiles = _Profiles(v, month_count(case), people=case.people)
-    launch = _hiring_launch(m, case.figures)
+    launch = hiring_launch(m, case.figures)
     return float(profiles.total(f"{WAVES_HOME_AFTER}:{launch}" if launch else WAVES_HOME)[0])
 
 
-def _hiring_launch(m: ModelSpec, figures: Mapping[str, Any]) -> str | None:
+def hiring_launch(m: ModelSpec, figures: Mapping[str, Any]) -> str | None:
     """The figure of the launch over which ``m`` hires its people: a centre of the buyer's own, or ``_launch_key``'s."""
     return "own.launch_months" if m.kind == "owned" else _launch_key(m, figures)
+
+
+def waves_count_for(m: ModelSpec, figures: Mapping[str, Figure]) -> bool:
+    """Whether ``m``'s cost counts the waves (``in_waves``): always for a model billed in full once it starts; for
+    one that hires its people over a launch of its own, only when that launch is shorter than the waves at likely.
+    A launch as long as the waves already moves the team no faster than they would (review 175: an own centre's
+    12-month launch showed a waves line of £122 on £68.6m, the draws where the launch came out shorter)."""
+    if not in_waves(figures):
+        return False
+    launch = hiring_launch(m, figures)
+    return launch is None or figures[launch].likely < figures[WAVES_MONTHS].likely
 
 
 def in_waves(figures: Mapping[str, Any]) -> bool:
@@ -415,16 +427,23 @@ def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
             "Management": [(base * v["inhouse.management"], "home")],
             "Recruiting to replace leavers": [(base * v["inhouse.attrition"] * v["inhouse.recruiting"], "home")],
         }
-        if case.surge and case.weeks <= MAX_WEEKS:
-            # People taken on for a piece of work done once in weeks are not replaced as they leave: taking them on
-            # is what the temporary staff premium below prices (longer work is done by people hired for it).
-            del lines["Recruiting to replace leavers"]
+        if case.surge:
+            # People taken on for a piece of work done once are not replaced as they leave: taking them on is what
+            # the temporary staff premium below prices. Past two years, the share after the first two is done by
+            # people hired for it, who are replaced (``Case.taken_on_share``).
+            hired = 1 - case.taken_on_share
+            if hired > 0:
+                lines["Recruiting to replace leavers"] = [
+                    (scale * hired, w) for scale, w in lines["Recruiting to replace leavers"]
+                ]
+            else:
+                del lines["Recruiting to replace leavers"]
     if "inhouse.temporary_premium" in v:
         # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost; seasonal
         # work's peak above a team sized to the quieter months is done by people taken on for the season.
         loaded = _sum(scale for terms in lines.values() for scale, _ in terms)
         if case.surge:
-            lines[TEMPORARY_LINE] = [(loaded * v["inhouse.temporary_premium"], "home")]
+            lines[TEMPORARY_LINE] = [(loaded * case.taken_on_share * v["inhouse.temporary_premium"], "home")]
         elif case.peak_excess:
             lines[SEASONAL_LINE] = [(loaded * case.peak_excess * v["inhouse.temporary_premium"], "home")]
     return lines
@@ -496,7 +515,7 @@ def _model_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # taken off (the launch profile's idle share divided by (1 − start productivity) is the share not yet hired;
         # see ``_owned_terms``).
         lines[PROVIDER_FEES].append((-fee / (1 - v["ramp.start_productivity"]), f"ramp:{launch}{q}"))
-    waves = in_waves(v)
+    waves = waves_count_for(m, case.figures)
     if waves:
         # The people of later waves are paid for from when they move; until then the in-house team does their work (a
         # launched model's, after its launch's parallel running, during which it carries all of it).
@@ -615,7 +634,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
     # by (1 − start productivity), is the share of the team not yet on the payroll.
     unhired = -staff / (1 - v["ramp.start_productivity"])
     # A team moved in waves is hired no faster than the waves move it (``_Profiles._after_launch``).
-    waves = [(-staff, f"{WAVES_FEE_AFTER}:own.launch_months")] if in_waves(v) else []
+    waves = [(-staff, f"{WAVES_FEE_AFTER}:own.launch_months")] if waves_count_for(m, case.figures) else []
     staffed = [(staff, "esc"), (unhired, "ramp:own.launch_months"), *waves]
     lines: dict[str, list[Term]] = {
         OWN_CENTRE: [(staff + v["own.entity_cost"] / 12 * v["fx"], "esc"), (unhired, "ramp:own.launch_months"), *waves],
@@ -637,7 +656,7 @@ def _owned_terms(case: Case, m: ModelSpec, v: Arrays, inhouse0: np.ndarray) -> d
         # a cost. With a team running in parallel until launch, that team's cost is the launch's cost.
         lines[LAUNCH] = [(staff, "ramp:own.launch_months")]
     lines.update(parallel)
-    if parallel and in_waves(v):
+    if parallel and waves:
         lines[WAVES_LINE] = [(inhouse0, f"{WAVES_HOME_AFTER}:own.launch_months")]
     lines.update(_severance(case, v))
     return lines
@@ -992,20 +1011,40 @@ def _contracting_formula(m: ModelSpec, case: Case) -> str:
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
     """The line's formula in words; a model priced from the buyer's quote with its yearly rise given rises by it."""
     text = _formula_text(line, m, case)
-    if in_waves(case.figures):
-        launched = _hiring_launch(m, case.figures) is not None
+    if waves_count_for(m, case.figures):
+        launched = hiring_launch(m, case.figures) is not None
         if line in (PROVIDER_FEES, OWN_CENTRE):
             text += WAVES_FEES + (WAVES_AFTER_LAUNCH if launched else "")
         elif line in (ATTRITION, OWN_ATTRITION):
             text += ", of the people moved so far"
         elif line == WAVES_LINE and launched:
-            text += ", counted after the launch's parallel running (until then the in-house team carries all the work)"
+            text += (
+                ", counted after the launch's parallel running (until then the in-house team carries all the work), so"
+                " only for the months the waves outlast the launch: little when the launch takes nearly as long"
+            )
     if m.quoted and QUOTE_RISE in case.figures and line in (PROVIDER_FEES, PEAK_COVER):
         return text.replace("(1 + location wage inflation)^year", "(1 + your quote's yearly rise)^year")
     return text
 
 
 def _formula_text(line: str, m: ModelSpec, case: Case) -> str:
+    text = _formula_words(line, m, case)
+    if line == PROVIDER_FEES and m.kind == "project" and m.sized:
+        # Priced by its hours, as a managed service is (review 176: the cost CSV gave the per-deliverable formula for
+        # a fee that is hours × rate × (1 + the managed-services premium)).
+        text = re.sub(r"; project: deliverables × price ÷ [^)]*\)", ")", text)
+        text += PROJECT_BY_HOURS
+    return text
+
+
+# A project with no price per deliverable to go by, priced as a managed service is (``ModelSpec.sized``).
+PROJECT_BY_HOURS = (
+    "; this project is priced by its hours, not per deliverable: as a managed service, with the managed-services"
+    " premium"
+)
+
+
+def _formula_words(line: str, m: ModelSpec, case: Case) -> str:
     launch = _launch_key(m, case.figures)
     launched = launch == BOT_LAUNCH
     if line == PARALLEL and m.kind == "owned":
@@ -1135,7 +1174,8 @@ FORMULAS = {
     " (people taken on for a season cost more an hour than salaried staff: the project's assumption, listed with the"
     " inputs)",
     TEMPORARY_LINE: "the in-house cost above × the temporary staff premium (people taken on for work done once cost"
-    " more an hour than salaried staff: the project's assumption, listed with the inputs)",
+    " more an hour than salaried staff: the project's assumption, listed with the inputs), on the work's first two"
+    " years (104 weeks ÷ its weeks, at most all of it; longer work is then done by people hired for it)",
     "Your loaded cost": "in-house FTE × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
     "Loaded cost (benchmark)": "in-house FTE × the benchmark's loaded cost per FTE-year ÷ 12"
     " × (1 + home wage growth)^year",
