@@ -1017,6 +1017,10 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         risks.append(risk)
     if scored.verdict != "doesnt_win" and (risk := waves_risk(_launch_scale(pb), needs.team)):
         risks.append(risk)
+    if scored.verdict != "doesnt_win" and delivered_from and recommended and needs.shift_own_only:
+        model = cat.models.get(recommended, {})
+        if risk := provider_on_own_shift_risk(needs, cat.locations[delivered_from], model, plain[delivered_from]):
+            risks.append(risk)
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
     if order and not delivered_from:
@@ -1817,6 +1821,34 @@ def waves_risk(scale: req.LaunchScale | None, team: float | None) -> Risk | None
             "in-house until it moves, a line of its own, and a managed service, BOT or a centre of your own hires no "
             "faster than its own launch either. Agree the waves and their dates in the contract, and plan the "
             "knowledge transfer of each."
+        ),
+        rule="",
+    )
+
+
+def provider_on_own_shift_risk(
+    needs: req.Requirements, location: Mapping[str, Any], model: Mapping[str, Any], plain: float | None
+) -> Risk | None:
+    """A provider's model recommended from a location that meets the overlap only on the shifted day the product
+    assumes for the buyer's own centre (its staff work the hours the buyer sets; ``requirements.derive``), while the
+    buyer never said whether a provider's staff may work shifted hours (review 176: staff augmentation "delivered from
+    India" for a planned own centre, where a provider's team on its own day overlaps US Eastern by 0 h). None when the
+    model is the buyer's own centre, or the location meets the overlap on its own day."""
+    need = needs.get("overlap")
+    if need is None or not isinstance(need.value, int | float) or model.get("pricing_basis") == "owned_centre":
+        return None
+    if plain is None or plain >= need.value:
+        return None
+    name, where = str(model.get("name", "")), str(location.get("name", ""))
+    return Risk(
+        title=f"{where} gives your {need.value:g} h of overlap only on a shifted day, which a provider must agree to",
+        severity="medium",
+        mitigation=(
+            f"On its own working day {where} overlaps yours by {number(plain)} h. It meets the {need.value:g} h you "
+            f"need only on a day moved up to {req.SHIFT_HOURS:g} h towards yours, which the product assumes because "
+            f"your answers set up a centre of your own, whose staff work the hours you set. {name} is a provider's "
+            "team: agree that shift in its contract (any shift allowance is not priced here), or answer whether you "
+            "accept shifted hours for a provider's staff and re-score, which may move the work elsewhere."
         ),
         rule="",
     )

@@ -198,6 +198,9 @@ class Requirements:
     # launches no sooner than a team moved as a team (``launch_months``). None: not answered, or work done once or
     # in season (``staffed_from_bench``), which a provider staffs from its bench.
     team: float | None = None
+    # The shift is assumed for the buyer's own centre alone (its staff work the hours it sets): the buyer never said
+    # whether a provider's staff may work shifted hours (``evaluate.provider_on_own_shift_risk``).
+    shift_own_only: bool = False
 
     def get(self, code: str) -> Requirement | None:
         return next((r for r in self.hard if r.code == code), None)
@@ -376,6 +379,7 @@ def derive(
         # Work done once in weeks, or seasonal work, is staffed from a provider's bench, not moved as a team (review
         # 155: a one-off 8-week job for sixty was to start in 3 months): the team's size sets no later launch.
         team=None if staffed_from_bench(answers) else _number(answers.get("team_size")),
+        shift_own_only=shifted and own_entity and answers.get("shifted_hours") is None,
     )
 
 

@@ -1,0 +1,36 @@
+"""A provider's model recommended for a buyer planning its own centre, from a location that meets the overlap only on
+the shifted day the product assumes for that centre's own staff, says so as a risk (review 176: staff augmentation
+"delivered from India" for a US buyer's planned centre, where a provider's team on its own day overlaps US Eastern by
+0 h)."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.playbooks.models import Playbook
+from tests.recommendations.golden import evaluated_case
+
+pytestmark = pytest.mark.django_db
+CENTRE = "US company with an entity in India: its own FP&A centre of 60, set up with no provider"
+TITLE = "India gives your 2 h of overlap only on a shifted day, which a provider must agree to"
+
+
+def _risk(reference: Playbook, **changes: object) -> tuple[str, str, list[str]]:
+    ev = evaluated_case(reference, CENTRE, **changes)
+    delivered = next(loc.code for loc in ev.locations if not loc.excluded_because)
+    return ev.models[0].code, delivered, [r.mitigation for r in ev.risks if r.title == TITLE]
+
+
+def test_a_providers_team_on_the_own_centres_shift_is_said_to_need_it_agreed(reference: Playbook) -> None:
+    top, delivered, risks = _risk(reference, start_within="one-to-three")
+    assert (top, delivered) == ("staff-augmentation", "india")
+    (text,) = risks
+    assert text.startswith("On its own working day India overlaps yours by 0 h. It meets the 2 h you need only on a")
+    assert "Staff augmentation is a provider's team: agree that shift in its contract" in text
+
+
+def test_not_for_the_own_centre_itself_nor_once_the_buyer_has_said_about_shifted_hours(reference: Playbook) -> None:
+    top, _, risks = _risk(reference)
+    assert top == "own-centre" and risks == []
+    for said in (True, False):
+        assert _risk(reference, start_within="one-to-three", shifted_hours=said)[2] == []
