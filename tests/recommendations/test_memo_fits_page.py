@@ -3,13 +3,17 @@ saving" and "Break-even" are printed for every option (review 66: both were cut 
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
-from apps.recommendations.memo import render_memo_html
+from apps.recommendations.memo import render_memo_html, render_memo_pdf
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.conftest import recommend
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +73,22 @@ def test_every_word_of_the_memo_lies_within_the_page(
     assert "Chance of a saving" in html and "Break-even" in html
     assert _overflowing(html) == []
     assert _split_figures(_layout(html)) == []
+
+
+def test_no_word_is_left_alone_on_a_line_before_a_link(
+    reference: Playbook, organisation: Organisation, buyer: User
+) -> None:
+    # Review 176: WeasyPrint broke "against 35" / "for" / "Staff augmentation), … within 6 months." before the space
+    # ahead of "See the trade-off", a link; the space moved inside the link keeps the sentence flowing.
+    case = "US company with an entity in India: its own FP&A centre of 60, set up with no provider"
+    answers = {
+        **reference.golden_cases.get(name__startswith=case).answers,
+        "start_within": "three-to-six",
+        "team_size": 5000,
+        "annual_hours": 9000000,
+        "horizon": 10,
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    first = PdfReader(io.BytesIO(render_memo_pdf(rec, "http://testserver/"))).pages[0].extract_text()
+    assert "against 35\nfor Staff augmentation)" in first, first
