@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,7 +48,21 @@ class RefusedIs400:
         return response
 
 
-class LoginView(RefusedIs400, auth_views.LoginView):
+class FormPageMethods:
+    """A sign-in or password page answers GET, HEAD and POST, and 405 to anything else, as every other page of the
+    product does, before any of its own work: Django's views read PUT as an empty form ("Email: This field is
+    required."), list it under OPTIONS, and a set-password page whose link is not valid answered every method, TRACE
+    included, with 200 (review 177)."""
+
+    http_method_names: Sequence[str] = ("get", "head", "post")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method is None or request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[attr-defined]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class LoginView(FormPageMethods, RefusedIs400, auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
@@ -73,7 +88,7 @@ class LogoutView(auth_views.LogoutView):
         return super().post(request, *args, **kwargs)
 
 
-class PasswordChangeView(RefusedIs400, auth_views.PasswordChangeView):
+class PasswordChangeView(FormPageMethods, RefusedIs400, auth_views.PasswordChangeView):
     """Wrong current passwords count towards the sign-in lock (forms.ThrottledPasswordChangeForm)."""
 
     form_class = ThrottledPasswordChangeForm
@@ -88,7 +103,7 @@ class PasswordChangeView(RefusedIs400, auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-class PasswordResetView(RefusedIs400, auth_views.PasswordResetView):
+class PasswordResetView(FormPageMethods, RefusedIs400, auth_views.PasswordResetView):
     """The same answer, after the same work, whether or not the address has an account or its mails
     are used up: the redirect to "check your email". The response path only counts the request
     against the per-address and per-client limits; finding the account and sending the mail happen
@@ -124,7 +139,7 @@ class PasswordResetView(RefusedIs400, auth_views.PasswordResetView):
         return RedirectThen(str(self.get_success_url()), then=lambda: tasks.send_password_reset_mail.enqueue(**mail))
 
 
-class PasswordResetConfirmView(RefusedIs400, auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(FormPageMethods, RefusedIs400, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     form_class = StrengthFirstSetPasswordForm
 

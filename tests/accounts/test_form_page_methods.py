@@ -1,0 +1,72 @@
+"""The sign-in and password pages answer GET, HEAD and POST, and 405 to anything else, as every other page does
+(review 177: PUT read as an empty form with a 400, OPTIONS listed PUT, and a set-password page whose link was not valid
+answered every method, TRACE included, with 200)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from apps.accounts.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+OTHER = ("PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+def _pages(user: User) -> list[str]:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return [
+        reverse("accounts:login"),
+        reverse("accounts:password_reset"),
+        reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)]),
+        reverse("accounts:password_reset_confirm", args=[uid, "no-such-token"]),
+        reverse("accounts:password_reset_confirm", args=["bm9ib2R5", "set-password"]),
+    ]
+
+
+def test_any_method_but_get_head_and_post_is_405_with_what_is_allowed(client: Client, buyer: User) -> None:
+    for url in _pages(buyer):
+        for method in OTHER:
+            response = client.generic(method, url, f"email={buyer.email}&password={PASSWORD}")
+            assert response.status_code == 405, (method, url, response.status_code)
+            assert response["Allow"] == "GET, HEAD, POST", (method, url)
+        assert client.get(url).status_code in (200, 302), url
+    signed_in = Client()
+    signed_in.force_login(buyer)
+    change = reverse("accounts:password_change")
+    for method in OTHER:
+        assert signed_in.generic(method, change).status_code == 405, method
+    assert signed_in.get(change).status_code == 200
+
+
+def test_signing_in_still_works(client: Client, buyer: User) -> None:
+    response = client.post(reverse("accounts:login"), {"username": buyer.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "password", ["aaaaaaaaaaaa", "xxxxxxxxxxxxxx", "AbAbAbAbAbAb", "1231231231", "abcdefghijkl", "9876543210"]
+)
+def test_a_repeated_pattern_or_a_run_is_refused_as_a_new_password(client: Client, buyer: User, password: str) -> None:
+    # Review 177: "aaaaaaaaaaaa" was accepted, against NIST SP 800-63B 5.1.1.2 and the help's promise.
+    uid = urlsafe_base64_encode(force_bytes(buyer.pk))
+    set_url = client.get(
+        reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(buyer)])
+    )["Location"]
+    response = client.post(set_url, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 400
+    assert "one character or a short pattern repeated, or a run such as “abcdefghij”" in response.content.decode()
+    buyer.refresh_from_db()
+    assert buyer.check_password(PASSWORD)
+
+
+def test_a_word_said_twice_or_a_passphrase_is_not_a_pattern() -> None:
+    from apps.accounts.password_rules import PatternValidator
+
+    for fine in ("harborharbor", "correct horse battery", "kpo-advisor-2026", "editor-kpo-2026"):
+        PatternValidator().validate(fine)
