@@ -318,6 +318,10 @@ class RankedLocation:
     # overlap needed (no ``shifted_day``), and the most the shift gives (the figure shown) is more (review 88: "7 h"
     # shown where a plain day gives 3 h and no move is needed); None otherwise.
     plain_overlap: float | None = None
+    # Its provider rates for this work against India's, where the function's rate follows where the team is only in
+    # part (``requirements.work_rate``; review 176: the "verify" note gave Colombia's index 1.5 where the cost priced
+    # 1.18); None when the whole rate follows it, or the location has no index.
+    work_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -975,6 +979,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             across_date_line=date_line[code],
             lacks_language=language if speaks and code not in speaks else "",
             plain_overlap=_plain_overlap(needs, days.get(code), plain[code], overlap[code]),
+            work_rate=req.work_rate(cat.locations[code].get("cost_index"), needs.rate_share),
         )
         for code in order
     )

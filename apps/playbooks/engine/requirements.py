@@ -811,6 +811,18 @@ def _work_rate(index: float, share: float | None) -> float:
     return 1.0 + (index - 1.0) * share if share is not None and share < 1 else index
 
 
+def work_rate(index: Any, share: float | None) -> float | None:
+    """A location's provider rates for this work against India's, to two places, where the function's rate follows
+    where the team is only in part (``share`` < 1); None otherwise, or for a location with no index."""
+    try:
+        value = float(index)
+    except (TypeError, ValueError):
+        return None
+    if not value or share is None or share >= 1:
+        return None
+    return round(_work_rate(value, share), 2)
+
+
 def rates_words(index: float | None, share: float | None = None) -> str:
     """A location's cost index as a buyer reads it: its provider rates against India's, the benchmark (1.00); for a
     function whose rate follows where the team is only in part (``share``), the rate for this work, as the cost prices

@@ -290,6 +290,9 @@ class Location(NamedInText):
     # Its plain day's overlap, where shifted hours are accepted, no move is needed and the shift gives more (None:
     # otherwise, or not recorded).
     plain_overlap: float | None = None
+    # Its provider rates for this work against India's where the function's rate follows the location only in part
+    # (None: all of it, no index, or not recorded).
+    work_rate: float | None = None
 
 
 @dataclass(frozen=True)
