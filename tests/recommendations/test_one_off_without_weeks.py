@@ -16,6 +16,7 @@ from apps.accounts.models import Organisation, User
 from apps.playbooks.engine.checks import answer_checks
 from apps.playbooks.engine.tco.types import once_weeks
 from apps.playbooks.models import Playbook
+from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case
 
@@ -164,8 +165,6 @@ def test_the_review_page_asks_for_the_weeks(
     checks = re.sub(r"\s+", " ", page.split('id="answer-checks"')[1].split("</div>")[0])
     assert "costed as done in about 3 weeks" in checks and "#q-duration_weeks" in checks
     # The result says the weeks were worked out, not "your answer" (review 162).
-    from apps.recommendations.services import submit_and_recommend
-
     rec = submit_and_recommend(assessment=a, user=buyer)
     result = re.sub(
         r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
@@ -278,3 +277,25 @@ def test_one_more_week_past_two_years_moves_in_house_and_the_saving_by_a_week(re
             m.savings[1],
             n.savings[1],
         )
+
+
+def test_the_page_says_the_premium_is_paid_on_the_first_two_years(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    answers = {
+        **reference.golden_cases.get(name__startswith=STUDY).answers,
+        **{k: v for k, v in JOB.items() if v is not None},
+        "annual_hours": 20000,
+        "team_size": 2,
+        "horizon": 3,
+    }
+    answers.pop("duration_weeks", None)
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = re.sub(
+        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    )
+    assert (
+        "on the first 104 of its 260 weeks; for the rest, by people hired for it, at the salaried loaded cost, replaced"
+        " as they leave" in page
+    )

@@ -96,6 +96,9 @@ def test_a_team_of_a_thousand_pays_the_provider_for_the_people_moved_so_far(refe
     assert (
         moved.value == "the first 200 people in month 1, the whole team within 12 months, its work in-house until then"
     )
+    # The figures table: people and months, not shares ("2e+04%" and "1.2e+03%" before).
+    values = {f.key: f.value for f in ev.cost.figures}
+    assert (values[WAVES_FIRST], values[WAVES_MONTHS]) == ("200 people", "12 months")
     # Review 175: the first wave's size was cited to the ramp-up source of the months, printed twice.
     assert moved.source == (
         "the first wave's size: no published source: the product's assumption, the team size above which the "

@@ -91,6 +91,7 @@ MONTHS = (
     "provider.replacement_months",
     "own.launch_months",
     "bot.launch_months",
+    WAVES_MONTHS,
 )
 # The order the inputs are listed in: in-house first, then money, then the provider and its location.
 ORDER = ("inhouse.", "fx", "location.", "provider.", "contracting", "transition.", "ramp.", "governance", "exit")
@@ -136,6 +137,8 @@ def _written(key: str, f: Any, currency: str) -> str:
             return money(v, "USD")
         if key in MONTHS:
             return f"{number(round(v, 1))} months"
+        if key == WAVES_FIRST:  # people, not a share (the first wave's 200 had read "2e+04%")
+            return f"{number(v)} people"
         if key in ("fx", "location.index"):
             return f"{v:.4g}"
         return f"{v * 100:.3g}%"
