@@ -25,6 +25,11 @@ STUDY = "US seed-stage start-up: two analysts for a 13-week market study"
 JOB = {"annual_hours": 240, "team_size": 3, "duration_weeks": None, "horizon": 1}
 
 
+def _result_text(client: Client, pk: int) -> str:
+    """The result page's text, its spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(client.get(reverse("recommendations:detail", args=[pk])).content.decode()))
+
+
 def _contracting(ev: object) -> dict[str, str]:
     """Each costed model's contracting line formula, by model code."""
     return {
@@ -166,9 +171,7 @@ def test_the_review_page_asks_for_the_weeks(
     assert "costed as done in about 3 weeks" in checks and "#q-duration_weeks" in checks
     # The result says the weeks were worked out, not "your answer" (review 162).
     rec = submit_and_recommend(assessment=a, user=buyer)
-    result = re.sub(
-        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
-    )
+    result = _result_text(buyer_client, rec.pk)
     assert (
         "(worked out from the hours and the people, as the weeks were not answered: the cost covers these weeks only, "
         "whatever the horizon)" in result
@@ -282,19 +285,10 @@ def test_one_more_week_past_two_years_moves_in_house_and_the_saving_by_a_week(re
 def test_the_page_says_the_premium_is_paid_on_the_first_two_years(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
-    answers = {
-        **reference.golden_cases.get(name__startswith=STUDY).answers,
-        **{k: v for k, v in JOB.items() if v is not None},
-        "annual_hours": 20000,
-        "team_size": 2,
-        "horizon": 3,
-    }
-    answers.pop("duration_weeks", None)
+    answers = {**reference.golden_cases.get(name__startswith=STUDY).answers, **JOB, "annual_hours": 20000}
+    answers = {k: v for k, v in {**answers, "team_size": 2, "horizon": 3}.items() if v is not None}
     a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
-    page = re.sub(
-        r"\s+", " ", html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
-    )
+    page = _result_text(buyer_client, submit_and_recommend(assessment=a, user=buyer).pk)
     assert (
         "on the first 104 of its 260 weeks; for the rest, by people hired for it, at the salaried loaded cost, replaced"
         " as they leave" in page
