@@ -127,16 +127,24 @@ def verdict_words(ev: EvaluationRecord, *, short: bool = False) -> str:
 def cost_note(ev: EvaluationRecord) -> str:
     """What qualifies the verdict, for the lists beside it (``Recommendation.cost_note``): that no engagement model can
     be used as answered, where so (``NO_MODEL_QUALIFIER``, first: ``model_usable`` reads it), then the cost headline's
-    lead when it warns, or that the cost is not compared with the buyer's in-house pay; "" when nothing qualifies it.
+    lead when it warns, or that the cost is not compared with the buyer's in-house pay, then that answers need a
+    second look (``CHECKS_NOTE``); "" when nothing qualifies it.
     "on fit only; it does not pay" says how much dearer in its third part, which is kept (review 83: the lists lost
     it). Review 170: the lists named a model the result said could not be used, and dropped the note of a buyer with
     no in-house benchmark."""
     held = NO_MODEL_QUALIFIER if ev.no_model_usable and ev.verdict != "doesnt_win" else ""
+    # Answers that need a second look, which the result page puts before everything (review 174: a five-hour job's
+    # caution was on the page and in the memo, and the lists said nothing).
+    checked = CHECKS_NOTE if ev.cost.checks else ""
     caveat = cost_caveat(ev)
     said = ""
     if caveat is not None and caveat.headline and (caveat.warning or caveat.headline == NOT_COMPARED):
         said = _lead(caveat.headline, share=True)
-    return "; ".join(part for part in (held, said) if part)[:200]
+    return "; ".join(part for part in (held, said, checked) if part)[:200]
+
+
+# The lists' word for answers the result page asks to check first.
+CHECKS_NOTE = "check your answers first"
 
 
 def model_usable(note: str) -> bool:

@@ -22,7 +22,7 @@ from tests.recommendations.test_review79_advice import UK_RESEARCH
 
 pytestmark = pytest.mark.django_db
 # What ``cost_note`` reads of an evaluation beside its cost caveat: a verdict for KPO with a model that can be used.
-USABLE: Any = SimpleNamespace(verdict="wins", no_model_usable=False)
+USABLE: Any = SimpleNamespace(verdict="wins", no_model_usable=False, cost=SimpleNamespace(checks=()))
 
 
 def test_the_cost_note_is_listed_beside_the_verdict_in_the_history_the_portfolio_and_the_export(
@@ -100,3 +100,19 @@ def test_the_lists_say_the_cost_is_not_compared_for_a_buyer_with_no_benchmark(
     assert "on fit; its cost is not compared with your in-house pay" in rec.cost_note
     history = html.unescape(buyer_client.get(reverse("recommendations:history")).content.decode())
     assert rec.cost_note in history
+
+
+def test_the_lists_say_to_check_the_answers_where_the_result_does(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 174: a five-hour job's caution led the result page and the memo, and the lists carried no note.
+    study = "US seed-stage start-up: two analysts for a 13-week market study"
+    answers = {**reference.golden_cases.get(name__startswith=study).answers, "annual_hours": 5, "team_size": 1}
+    answers = {k: v for k, v in {**answers, "duration_weeks": None, "horizon": 1}.items() if v is not None}
+    a = AssessmentFactory(
+        organisation=organisation, created_by=buyer, title="Tiny", playbook=reference, answers=answers
+    )
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    assert rec.record.evaluation.cost.checks and rec.cost_note.endswith("check your answers first")
+    history = html.unescape(buyer_client.get(reverse("recommendations:history")).content.decode())
+    assert f'<span class="small history-note">{rec.cost_note}</span>' in history
