@@ -150,3 +150,13 @@ def test_a_known_change_reads_as_past_and_unreviewed_once_it_has_come(monkeypatc
         "In force since 1 Apr 2009 · last reviewed 20 Apr 2027\n"
     )
     assert in_force("2009-04-01", "2026-12-08") == "In force since 1 Apr 2009 · last reviewed 8 Dec 2026\n"
+
+
+def test_the_catalogue_pages_say_the_known_change_too(
+    reference: Playbook, buyer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _on(monkeypatch, datetime.date(2026, 12, 8))
+    page = buyer_client.get(reverse("compliance:regime_detail", args=["amf-outsourcing"])).content.decode()
+    assert page.count("In force since 1 Apr 2009 · changes on 1 Apr 2027 · last reviewed") == 5
+    listing = buyer_client.get(reverse("compliance:regimes")).content.decode()
+    assert "In force since 1 Apr 2009 · changes on 1 Apr 2027 · last reviewed" in listing
