@@ -5,9 +5,18 @@ the shifted day the product assumes for that centre's own staff, says so as a ri
 
 from __future__ import annotations
 
-import pytest
+import html
+import re
 
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
+from apps.recommendations.memo import render_memo_html
+from apps.recommendations.services import submit_and_recommend
+from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +43,30 @@ def test_not_for_the_own_centre_itself_nor_once_the_buyer_has_said_about_shifted
     assert top == "own-centre" and risks == []
     for said in (True, False):
         assert _risk(reference, start_within="one-to-three", shifted_hours=said)[2] == []
+
+
+def test_the_headline_and_the_location_say_whose_shift_it_is(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 178: the location read "on the shifted hours you accept" beside the risk saying the buyer had not said,
+    # and the headline named India alone, the risk far down the page.
+    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, "start_within": "one-to-three"}
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    ev = rec.record.evaluation
+    assert ev.provider_on_own_shift
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    said = " ".join(c.text for c in india.contributions)
+    assert "the shifted hours your centre's own staff would work" in said and "you accept" not in said
+    for text in (
+        buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode(),
+        render_memo_html(rec, "http://testserver/"),
+    ):
+        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text)))
+        assert (
+            "delivered from India, on a working day moved towards yours that a provider must agree to (see the" in text
+        )
+    accepted = evaluated_case(reference, CENTRE, start_within="one-to-three", shifted_hours=True)
+    assert not any(
+        "your centre's own staff would work" in c.text for loc in accepted.locations for c in loc.contributions
+    )

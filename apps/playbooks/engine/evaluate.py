@@ -604,6 +604,22 @@ def _on_shifted_day(
     return _overlap_said(contributions, rules, f"; on the shifted hours you accept, {shifted:g} h")
 
 
+# Whose shifted hours a location's texts speak of: the buyer's acceptance, or, where the buyer never answered and its
+# own centre's staff are assumed to work them (``Requirements.shift_own_only``), theirs (review 178: "on the shifted
+# hours you accept" beside a risk saying the buyer had not said whether a provider's staff may work them).
+ACCEPTED_SHIFT = "the shifted hours you accept"
+OWN_STAFF_SHIFT = "the shifted hours your centre's own staff would work"
+
+
+def _whose_shift(needs: req.Requirements, contributions: Sequence[Contribution]) -> tuple[Contribution, ...]:
+    if not needs.shift_own_only:
+        return tuple(contributions)
+    return tuple(
+        replace(c, text=c.text.replace(ACCEPTED_SHIFT, OWN_STAFF_SHIFT)) if ACCEPTED_SHIFT in c.text else c
+        for c in contributions
+    )
+
+
 def _overlap_said(contributions: list[Contribution], rules: set[str], more: str) -> tuple[Contribution, ...]:
     """The contributions with ``more`` added to each overlap rule's text (once)."""
     return tuple(
@@ -962,10 +978,11 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
             overlap_us=cat.locations[code].get("overlap_us"),
             overlap_uk=cat.locations[code].get("overlap_uk"),
             gdpr_transfer=str(cat.locations[code].get("gdpr_transfer", "")),
-            contributions=(
+            contributions=_whose_shift(
+                needs,
                 _on_your_zone(location_contribs[code], overlap_rules, needs, cat.locations[code], overlap[code])
                 if needs.market in ZONE_DAYS
-                else _on_shifted_day(location_contribs[code], overlap_rules, plain[code], overlap[code])
+                else _on_shifted_day(location_contribs[code], overlap_rules, plain[code], overlap[code]),
             ),
             excluded_because=tuple(broken.get(code, ())),
             overlap_yours=overlap[code] if needs.market in req.BUYER_DAYS or needs.shift else None,
@@ -1831,6 +1848,10 @@ def waves_risk(scale: req.LaunchScale | None, team: float | None) -> Risk | None
     )
 
 
+# How the risk's title ends, which the result's headline reads to say the delivery location rests on it.
+SHIFT_RISK_END = ", which a provider must agree to"
+
+
 def provider_on_own_shift_risk(
     needs: req.Requirements, location: Mapping[str, Any], model: Mapping[str, Any], plain: float | None
 ) -> Risk | None:
@@ -1846,7 +1867,7 @@ def provider_on_own_shift_risk(
         return None
     name, where = str(model.get("name", "")), str(location.get("name", ""))
     return Risk(
-        title=f"{where} gives your {need.value:g} h of overlap only on a shifted day, which a provider must agree to",
+        title=f"{where} gives your {need.value:g} h of overlap only on a shifted day{SHIFT_RISK_END}",
         severity="medium",
         mitigation=(
             f"On its own working day {where} overlaps yours by {number(plain)} h. It meets the {need.value:g} h you "

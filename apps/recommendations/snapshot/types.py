@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from apps.common.formatting import NamedInText, money, ordinal, period, sentence_start, significant
 from apps.playbooks.engine.checks import AnswerCheck, answer_checks
+from apps.playbooks.engine.evaluate import SHIFT_RISK_END
 from apps.playbooks.engine.tco.types import DISPLACED, INHOUSE_FTE, MARKET_NAMES, PEAK_SHARE
 
 # Version 1: snapshots stored before the shape was versioned (no ``schema_version`` key).
@@ -988,6 +989,13 @@ class EvaluationRecord:
         """The model the answers favour breaks a requirement the buyer set (a start date it cannot meet): a trade-off
         of kind "model" says so and what to change."""
         return any(c.kind == "model" for c in self.conflicts)
+
+    @property
+    def provider_on_own_shift(self) -> bool:
+        """The work is delivered from a location that meets the overlap only on the shifted day assumed for the buyer's
+        own centre, while a provider's model is recommended (``evaluate.provider_on_own_shift_risk``): the headline
+        says so beside the location (review 178: the risk was far down the page)."""
+        return any(r.title.endswith(SHIFT_RISK_END) for r in self.risks)
 
     @property
     def own_centre_advice_note(self) -> str:
