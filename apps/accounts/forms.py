@@ -67,8 +67,9 @@ class StrengthFirstMixin:
 # said three times, by that list, the error and this sentence added to the error). Django's messages say what is
 # wrong ("This password is too common."); this says what to do (review 76).
 PASSWORD_HELP = (
-    "At least 10 characters, not only digits, not like your email address, not a common password, and not one "
-    "character or a short pattern repeated. A few unrelated words make one that is long and hard to guess."
+    "At least 10 characters, not only digits, not like your email address, not a common password, not a repeated "
+    "pattern or a run such as abcd or 1234, and not the product's name. A few unrelated words make one that is long "
+    "and hard to guess."
 )
 
 

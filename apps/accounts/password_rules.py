@@ -1,41 +1,60 @@
-"""A password check Django does not ship: one character or a short pattern repeated, or a run of consecutive
-characters, guessed in a few tries whatever its length (NIST SP 800-63B, 5.1.1.2: refuse "repetitive or sequential
-characters (e.g. 'aaaaaa', '1234abcd')"; review 177: "aaaaaaaaaaaa" was accepted)."""
+"""A password check Django does not ship: one character or a short pattern repeated, a run of consecutive
+characters, or the product's own name, guessed in a few tries whatever the length (NIST SP 800-63B, 5.1.1.2: refuse
+"repetitive or sequential characters (e.g. 'aaaaaa', '1234abcd')" and "context-specific words, such as the name of
+the service"; review 177: "aaaaaaaaaaaa" was accepted; review 178: "aaaaaaaaaaab", "123456abcdef", "1234abcd1234abcd"
+and "kpoadvisor2026" were)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-# The longest pattern whose repeats are refused: "abab…", "1234 1234 …" but not a word said twice.
-LONGEST_UNIT = 4
+# The most stretches a password may be made of and still be refused: "aaaaaaaaaaab" is two (a repeat, then "b"),
+# "123456abcdef" two runs; "1234abcd1234abcd" is a two-stretch unit repeated.
+FEWEST_STRETCHES = 2
+# The product's name, letters only, as a password built on it would hold it ("KPO-Advisor 2026").
+SERVICE_NAME = "kpoadvisor"
 
 
-def _repeated(password: str) -> bool:
-    """The password is one unit of up to ``LONGEST_UNIT`` characters over and over (its last repeat may be cut)."""
-    return any(
-        password == (password[:size] * (len(password) // size + 1))[: len(password)]
-        for size in range(1, LONGEST_UNIT + 1)
-    )
+def stretches(text: str) -> int:
+    """How many maximal stretches ``text`` splits into where each character repeats the one before, or follows it, or
+    comes before it ("aaaa", "abcd", "4321"), one step throughout: a character starting no stretch with the next one
+    is a stretch of its own."""
+    count, i = 0, 0
+    while i < len(text):
+        count += 1
+        if i + 1 < len(text) and (step := ord(text[i + 1]) - ord(text[i])) in (-1, 0, 1):
+            i += 1
+            while i + 1 < len(text) and ord(text[i + 1]) - ord(text[i]) == step:
+                i += 1
+        i += 1
+    return count
 
 
-def _running(password: str) -> bool:
-    """Every character one after the previous, or one before it ("abcdefghij", "9876543210")."""
-    steps = {ord(b) - ord(a) for a, b in zip(password, password[1:], strict=False)}
-    return steps in ({1}, {-1})
+def _repeats_a_pattern(text: str) -> bool:
+    """``text`` is a unit of at most ``FEWEST_STRETCHES`` stretches said twice or more (the last time perhaps cut)."""
+    for size in range(1, len(text) // 2 + 1):
+        unit = text[:size]
+        if text == (unit * (len(text) // size + 1))[: len(text)] and stretches(unit) <= FEWEST_STRETCHES:
+            return True
+    return False
 
 
 class PatternValidator:
-    """Refuses a password that is a repeated pattern or a run, once lower-cased ("AbAbAbAbAb" too)."""
+    """Refuses, once lower-cased, a password of at most ``FEWEST_STRETCHES`` stretches, a repeated pattern of them, or
+    one holding the product's name."""
 
     def validate(self, password: str, user: Any = None) -> None:
         folded = password.lower()
-        if len(folded) > 1 and (_repeated(folded) or _running(folded)):
+        if stretches(folded) <= FEWEST_STRETCHES or _repeats_a_pattern(folded):
             raise ValidationError(
-                "This password is one character or a short pattern repeated, or a run such as “abcdefghij”.",
+                "This password is one character or a short pattern repeated, or a run such as “abcd” or “1234”.",
                 code="password_pattern",
             )
+        if SERVICE_NAME in re.sub(r"[^a-z]", "", folded):
+            raise ValidationError("This password holds the product's name.", code="password_service_name")
 
     def get_help_text(self) -> str:
-        return "Your password can't be one character or a short pattern repeated, or a run of characters."
+        return "Your password can't be a repeated pattern, a run such as abcd or 1234, or hold the product's name."

@@ -49,8 +49,8 @@ class RefusedIs400:
 
 
 class FormPageMethods:
-    """A sign-in or password page answers GET, HEAD and POST, and 405 to anything else, as every other page of the
-    product does, before any of its own work: Django's views read PUT as an empty form ("Email: This field is
+    """A sign-in or password page answers the methods it lists (GET, HEAD and POST unless it says otherwise), and 405
+    to anything else, as every other page of the product does, before any of its own work: Django's views read PUT as an empty form ("Email: This field is
     required."), list it under OPTIONS, and a set-password page whose link is not valid answered every method, TRACE
     included, with 200 (review 177)."""
 
@@ -79,8 +79,11 @@ class LoginView(FormPageMethods, RefusedIs400, auth_views.LoginView):
         return response
 
 
-class LogoutView(auth_views.LogoutView):
-    """Ends the session on the server: its row is deleted, not just the cookie."""
+class LogoutView(FormPageMethods, auth_views.LogoutView):
+    """Ends the session on the server: its row is deleted, not just the cookie. POST only (review 178: OPTIONS answered
+    200)."""
+
+    http_method_names = ("post",)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
@@ -137,6 +140,18 @@ class PasswordResetView(FormPageMethods, RefusedIs400, auth_views.PasswordResetV
             "base_url": settings.SITE_URL,
         }
         return RedirectThen(str(self.get_success_url()), then=lambda: tasks.send_password_reset_mail.enqueue(**mail))
+
+
+class PasswordChangeDoneView(FormPageMethods, auth_views.PasswordChangeDoneView):
+    http_method_names = ("get", "head")  # pages that only say something (review 178: OPTIONS answered 200)
+
+
+class PasswordResetDoneView(FormPageMethods, auth_views.PasswordResetDoneView):
+    http_method_names = ("get", "head")
+
+
+class PasswordResetCompleteView(FormPageMethods, auth_views.PasswordResetCompleteView):
+    http_method_names = ("get", "head")
 
 
 class PasswordResetConfirmView(FormPageMethods, RefusedIs400, auth_views.PasswordResetConfirmView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -50,7 +51,20 @@ def test_signing_in_still_works(client: Client, buyer: User) -> None:
 
 
 @pytest.mark.parametrize(
-    "password", ["aaaaaaaaaaaa", "xxxxxxxxxxxxxx", "AbAbAbAbAbAb", "1231231231", "abcdefghijkl", "9876543210"]
+    "password",
+    [
+        "aaaaaaaaaaaa",
+        "xxxxxxxxxxxxxx",
+        "AbAbAbAbAbAb",
+        "1231231231",
+        "abcdefghijkl",
+        "9876543210",
+        # Review 178: near-repeats, two runs, a repeated two-run unit (NIST's own example, doubled).
+        "aaaaaaaaaaab",
+        "aaaaaaaaaaa!",
+        "123456abcdef",
+        "1234abcd1234abcd",
+    ],
 )
 def test_a_repeated_pattern_or_a_run_is_refused_as_a_new_password(client: Client, buyer: User, password: str) -> None:
     # Review 177: "aaaaaaaaaaaa" was accepted, against NIST SP 800-63B 5.1.1.2 and the help's promise.
@@ -60,7 +74,7 @@ def test_a_repeated_pattern_or_a_run_is_refused_as_a_new_password(client: Client
     )["Location"]
     response = client.post(set_url, {"new_password1": password, "new_password2": password})
     assert response.status_code == 400
-    assert "one character or a short pattern repeated, or a run such as “abcdefghij”" in response.content.decode()
+    assert "one character or a short pattern repeated, or a run such as “abcd” or “1234”" in response.content.decode()
     buyer.refresh_from_db()
     assert buyer.check_password(PASSWORD)
 
@@ -68,5 +82,23 @@ def test_a_repeated_pattern_or_a_run_is_refused_as_a_new_password(client: Client
 def test_a_word_said_twice_or_a_passphrase_is_not_a_pattern() -> None:
     from apps.accounts.password_rules import PatternValidator
 
-    for fine in ("harborharbor", "correct horse battery", "kpo-advisor-2026", "editor-kpo-2026"):
+    for fine in ("harborharbor", "correct horse battery", "editor-kpo-2026", "curate-kpo-2026", "x9fQ2mLp0z"):
         PatternValidator().validate(fine)
+    for named in ("kpoadvisor2026", "KPO-Advisor-2026!"):
+        with pytest.raises(ValidationError, match="the product's name"):
+            PatternValidator().validate(named)
+
+
+def test_the_pages_that_only_say_something_and_sign_out_answer_their_own_methods(buyer_client: Client) -> None:
+    # Review 178: they answered OPTIONS with 200.
+    for name in ("password_change_done", "password_reset_done", "password_reset_complete"):
+        url = reverse(f"accounts:{name}")
+        for method in ("OPTIONS", "POST", "PUT"):
+            response = buyer_client.generic(method, url)
+            assert (response.status_code, response["Allow"]) == (405, "GET, HEAD"), (name, method)
+        assert buyer_client.get(url).status_code == 200
+    logout = reverse("accounts:logout")
+    for method in ("OPTIONS", "GET", "PUT"):
+        response = buyer_client.generic(method, logout)
+        assert (response.status_code, response["Allow"]) == (405, "POST"), method
+    assert buyer_client.post(logout).status_code == 302
