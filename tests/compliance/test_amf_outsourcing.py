@@ -124,7 +124,9 @@ def test_each_duty_says_the_guideline_changes_on_1_april_2027_on_the_page_the_me
     memo = render_memo_html(rec, "http://testserver/")
     for html in (page, memo):
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-        assert text.count("In force since 1 Apr 2009 · changes on 1 Apr 2027 · last reviewed") == len(duties) + 1
+        assert (
+            text.count("In force since 1 Apr 2009 · changes or ends on 1 Apr 2027 · last reviewed") == len(duties) + 1
+        )
     rows = list(
         csv.DictReader(
             io.StringIO(
@@ -143,13 +145,13 @@ def test_a_known_change_reads_as_past_and_unreviewed_once_it_has_come(monkeypatc
     in_force = compliance_dates.in_force
     _on(monkeypatch, datetime.date(2027, 5, 1))
     assert in_force("2009-04-01", "2026-12-08", "2027-04-01") == (
-        "In force since 1 Apr 2009 · changed on 1 Apr 2027, after it was last reviewed: read the text in force"
-        " · last reviewed 8 Dec 2026\n"
+        "In force since 1 Apr 2009 · changed or ended on 1 Apr 2027, after it was last reviewed: read the text in force"
+        " · last reviewed 8 Dec 2026"
     )
     assert in_force("2009-04-01", "2027-04-20", "2027-04-01") == (
-        "In force since 1 Apr 2009 · last reviewed 20 Apr 2027\n"
+        "In force since 1 Apr 2009 · last reviewed 20 Apr 2027"
     )
-    assert in_force("2009-04-01", "2026-12-08") == "In force since 1 Apr 2009 · last reviewed 8 Dec 2026\n"
+    assert in_force("2009-04-01", "2026-12-08") == "In force since 1 Apr 2009 · last reviewed 8 Dec 2026"
 
 
 def test_the_catalogue_pages_say_the_known_change_too(
@@ -157,6 +159,33 @@ def test_the_catalogue_pages_say_the_known_change_too(
 ) -> None:
     _on(monkeypatch, datetime.date(2026, 12, 8))
     page = buyer_client.get(reverse("compliance:regime_detail", args=["amf-outsourcing"])).content.decode()
-    assert page.count("In force since 1 Apr 2009 · changes on 1 Apr 2027 · last reviewed") == 5
+    assert page.count("In force since 1 Apr 2009 · changes or ends on 1 Apr 2027 · last reviewed") == 5
     listing = buyer_client.get(reverse("compliance:regimes")).content.decode()
-    assert "In force since 1 Apr 2009 · changes on 1 Apr 2027 · last reviewed" in listing
+    assert "In force since 1 Apr 2009 · changes or ends on 1 Apr 2027 · last reviewed" in listing
+
+
+def test_a_regimes_page_gives_a_known_change_only_while_it_is_to_come_or_unreviewed(
+    reference: Playbook, buyer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 178: APRA's page read "Known change 1 Jul 2026" five months after that day, reviewed since.
+    _on(monkeypatch, datetime.date(2026, 12, 8))
+    apra = buyer_client.get(reverse("compliance:regime_detail", args=["apra-cps230"])).content.decode()
+    assert "Known change" not in apra
+    amf = buyer_client.get(reverse("compliance:regime_detail", args=["amf-outsourcing"])).content.decode()
+    assert "<dt>Known change</dt><dd>Changes or ends on 1 Apr 2027</dd>" in amf
+
+
+def test_the_date_line_closes_its_bracket_without_a_space(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    # Review 178: "last reviewed 8 Dec 2026 )" on every obligation of the page and the memo.
+    answers = {
+        **reference.golden_cases.get(name__startswith=INSURER).answers,
+        "buyer_ca_province": "quebec",
+        "buyer_amf_authorised": True,
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    rec = submit_and_recommend(assessment=a, user=buyer)
+    page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
+    for text in (page, render_memo_html(rec, "http://testserver/")):
+        assert re.search(r"last reviewed [0-9A-Za-z ]+\)", text) and not re.search(r"last reviewed [^)<]*\s\)", text)

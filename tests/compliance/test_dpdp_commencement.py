@@ -95,6 +95,6 @@ def test_a_regime_whose_duties_have_all_started_reads_as_before(today: object) -
     today(BEFORE)  # type: ignore[operator]
     assert (
         compliance_dates.in_force("2018-05-25", "2026-11-30")
-        == "In force since 25 May 2018 · last reviewed 30 Nov 2026\n"
+        == "In force since 25 May 2018 · last reviewed 30 Nov 2026"
     )
-    assert compliance_dates.in_force(None, None) == "In force since (not recorded) · last reviewed (not yet)\n"
+    assert compliance_dates.in_force(None, None) == "In force since (not recorded) · last reviewed (not yet)"

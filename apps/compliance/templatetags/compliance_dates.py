@@ -50,18 +50,33 @@ def _started(effective: datetime.date | str | None) -> str:
 def _changes(
     changes: datetime.date | str | None, reviewed: datetime.date | str | None, said: datetime.date | None = None
 ) -> str:
-    """' · changes on 1 Apr 2027' for a known change still to come (review 175: a guideline revoked four months
-    into the engagement read only "In force since 2009"); ' · changed on 1 Apr 2027, after it was last reviewed:
-    read the text in force' once it has passed unreviewed; '' for none, one a curator has reviewed since, or the
+    """' · changes or ends on 1 Apr 2027' for a known change still to come (review 175: a guideline revoked four
+    months into the engagement read only "In force since 2009"; review 178: "changes" undersold rules that stop
+    applying that day); ' · changed or ended on 1 Apr 2027, after it was last reviewed: read the text in force' once it
+    has passed unreviewed; '' for none, one a curator has reviewed since, or the
     day the line already names as when it applies (``said``: DPDP's duties "apply from 13 May 2027")."""
     when = _as_date(changes)
     if when is None or when == said:
         return ""
     if when > timezone.localdate():
-        return f" · changes on {day(when)}"
+        return f" · {known_change(when, reviewed)}"
+    said = known_change(when, reviewed)
+    return f" · {said}" if said else ""
+
+
+@register.simple_tag
+def known_change(changes: datetime.date | str | None, reviewed: datetime.date | str | None) -> str:
+    """'changes or ends on 1 Apr 2027' for a known change still to come; 'changed or ended on 1 Jul 2026, after it was
+    last reviewed: read the text in force' once passed unreviewed; '' for none, or one reviewed since (review 178: a
+    regime's page read "Known change 1 Jul 2026" five months after it)."""
+    when = _as_date(changes)
+    if when is None:
+        return ""
+    if when > timezone.localdate():
+        return f"changes or ends on {day(when)}"
     seen = _as_date(reviewed)
     if seen is None or seen < when:
-        return f" · changed on {day(when)}, after it was last reviewed: read the text in force"
+        return f"changed or ended on {day(when)}, after it was last reviewed: read the text in force"
     return ""
 
 
@@ -72,12 +87,12 @@ def in_force(
     changes: datetime.date | str | None = None,
 ) -> str:
     """'In force since 17 Jan 2025 · last reviewed 30 Nov 2026' ('Applies from ...' for a date still to come;
-    '(not recorded)', '(not yet)' for a missing date; a known change between them: ``_changes``), ended by the
-    newline ``compliance/parts/dates.html`` has always written (a space on the page). That include prints this tag;
-    the result page and the memo call it directly for each of their obligations, where rendering an include cost
-    more than its text."""
+    '(not recorded)', '(not yet)' for a missing date; a known change between them: ``_changes``).
+    ``compliance/parts/dates.html`` prints it with the newline it has always written (a space on the page); the result
+    page and the memo call it directly for each of their obligations, where rendering an include cost more than its
+    text, inside brackets a trailing newline had spaced off (review 178: "last reviewed 8 Dec 2026 )")."""
     change = _changes(changes, reviewed, _as_date(effective))
-    return f"{_started(effective)}{change} · last reviewed {day(reviewed) or '(not yet)'}\n"
+    return f"{_started(effective)}{change} · last reviewed {day(reviewed) or '(not yet)'}"
 
 
 def _obligation_starts(groups: Iterable[Any]) -> list[datetime.date]:
@@ -111,4 +126,4 @@ def regime_in_force(regime: Any) -> str:
     which = "the duties below apply" if len(later) == len(starts) else "some duties below apply only"
     reviewed = day(regime.last_reviewed) or "(not yet)"
     change = _changes(changes, regime.last_reviewed, max(later))
-    return f"In force in phases since {day(start)}; {which} from {day(max(later))}{change} · last reviewed {reviewed}\n"
+    return f"In force in phases since {day(start)}; {which} from {day(max(later))}{change} · last reviewed {reviewed}"
