@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Invitation, Membership, Organisation, SsoDomain, User
 from apps.playbooks.models import Playbook
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import PASSWORD, InvitationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -678,3 +678,15 @@ def test_a_password_page_heads_its_refusal_as_a_problem(client: Client, buyer_cl
         page = answer.content.decode()
         assert answer.status_code == 400  # review 165: 200, unlike every other refused form
         assert '<h2 class="h4" id="error-summary-title">There is a problem</h2>' in page, page[:2000]
+
+
+def test_someone_invited_with_no_organisation_is_told_to_accept_not_to_ask(client: Client) -> None:
+    # Review 178: the home page showed the waiting invitation, then asked them to get an owner to invite them.
+    user = UserFactory(email="new@invited.test")
+    client.force_login(user)
+    assert "ask an owner of your team's organisation to invite" in client.get(reverse("home")).content.decode()
+    InvitationFactory(email=user.email)
+    page = html.unescape(client.get(reverse("home")).content.decode())
+    assert "You have 1 invitation to join an organisation." in page
+    assert "accept the invitation above to join one, or ask an owner of another to invite" in page
+    assert "ask an owner of your team's organisation" not in page
