@@ -49,17 +49,18 @@ class RefusedIs400:
 
 
 class FormPageMethods:
-    """A sign-in or password page answers the methods it lists (GET, HEAD and POST unless it says otherwise), and 405
-    to anything else, as every other page of the product does, before any of its own work: Django's views read PUT as an empty form ("Email: This field is
-    required."), list it under OPTIONS, and a set-password page whose link is not valid answered every method, TRACE
-    included, with 200 (review 177)."""
+    """A sign-in or password page answers the methods it lists (GET, HEAD and POST unless it says otherwise), and
+    405 to anything else, as every other page of the product does, before any of its own work: Django's views read
+    PUT as an empty form ("Email: This field is required."), list it under OPTIONS, and a set-password page whose
+    link is not valid answered every method, TRACE included, with 200 (review 177)."""
 
     http_method_names: Sequence[str] = ("get", "head", "post")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method is None or request.method.lower() not in self.http_method_names:
-            return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[attr-defined]
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            # A mixin: the view's own methods, which mypy does not see here.
+            return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[attr-defined]  # see above
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # see above
 
 
 class LoginView(FormPageMethods, RefusedIs400, auth_views.LoginView):
