@@ -34,12 +34,22 @@ def stretches(text: str) -> int:
 
 
 def _repeats_a_pattern(text: str) -> bool:
-    """``text`` is a unit of at most ``FEWEST_STRETCHES`` stretches said twice or more (the last time perhaps cut)."""
-    for size in range(1, len(text) // 2 + 1):
-        unit = text[:size]
-        if text == (unit * (len(text) // size + 1))[: len(text)] and stretches(unit) <= FEWEST_STRETCHES:
-            return True
-    return False
+    """``text`` is a unit of at most ``FEWEST_STRETCHES`` stretches said twice or more (the last time perhaps cut):
+    its shortest such unit is its shortest period, read from the prefix function in one pass (a unit tried at every
+    length had taken quadratic time on a long password). A longer unit repeating it holds more stretches."""
+    n = len(text)
+    if n < 2:
+        return False
+    border = [0] * n  # the longest proper prefix of text[: i + 1] that is also its suffix
+    k = 0
+    for i in range(1, n):
+        while k and text[i] != text[k]:
+            k = border[k - 1]
+        if text[i] == text[k]:
+            k += 1
+        border[i] = k
+    period = n - border[-1]
+    return 2 * period <= n and stretches(text[:period]) <= FEWEST_STRETCHES
 
 
 class PatternValidator:

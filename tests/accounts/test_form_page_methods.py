@@ -102,3 +102,11 @@ def test_the_pages_that_only_say_something_and_sign_out_answer_their_own_methods
         response = buyer_client.generic(method, logout)
         assert (response.status_code, response["Allow"]) == (405, "POST"), method
     assert buyer_client.post(logout).status_code == 302
+
+
+def test_a_very_long_password_is_checked_in_linear_time() -> None:
+    from apps.accounts.password_rules import PatternValidator, _repeats_a_pattern
+
+    assert _repeats_a_pattern("1234abcd1234abcd") and _repeats_a_pattern("abab" * 50_000 + "a")
+    assert not _repeats_a_pattern("harborharbor") and not _repeats_a_pattern("x9fQ2mLp0z")
+    PatternValidator().validate("harbor-" + "x9fQ2mLp0z" * 20_000)  # 200,000 characters, one pass
