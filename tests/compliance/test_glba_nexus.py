@@ -41,3 +41,24 @@ def test_a_non_bank_with_a_us_tie_reads_the_rule_once(reference: Playbook, chang
 )
 def test_a_non_bank_abroad_with_no_us_tie_does_not(reference: Playbook, changes: dict) -> None:
     assert _glba(reference, **changes) == (False, set())
+
+
+INSURER = "Insurer's customer financial data: state law, not the FTC rule"
+
+
+@pytest.mark.parametrize(
+    ("changes", "read"),
+    [
+        ({}, True),
+        ({"buyer_location": "uk"}, True),  # supervised in the US
+        ({"buyer_location": "uk", "buyer_regulated_in": "uk"}, True),  # clients in the US
+        ({"buyer_location": "uk", "buyer_regulated_in": "uk", "client_jurisdictions": ["uk"]}, False),
+        ({"buyer_location": "mexico", "buyer_regulated_in": "other", "client_jurisdictions": ["other"]}, False),
+    ],
+)
+def test_an_insurer_reads_state_insurance_law_only_with_a_us_tie(
+    reference: Playbook, changes: dict, read: bool
+) -> None:
+    # Review 179: a UK insurer with UK clients and a Mexican insurer read five duties under US state insurance law.
+    ev = evaluated_case(reference, INSURER, **changes)
+    assert ("glba-insurer" in {r.code for r in ev.regimes}) is read
