@@ -297,6 +297,15 @@ SIGNING = re.compile(r"before signing|\bcontract\b|\bterms\b|\bsigns?\b(?![\s-]*
 WHAT_BLOCKS_IT = "What blocks this verdict"
 
 
+def _known_change(regime: Any, obligation: Any) -> str:
+    """An obligation's known change for the CSV: its own, else its regime's unless that is the day the obligation
+    starts (DPDP's duties apply from the day the regime's date names; review 179: Solvency II's date, the regime's
+    alone, was on the page and not in the CSV)."""
+    own = obligation.next_change_date
+    regime_change = getattr(regime, "next_change_date", "")
+    return own or (regime_change if regime_change != obligation.effective_date else "")
+
+
 @require_safe
 @member_required()
 def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
@@ -313,7 +322,7 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
             for o in items:
                 # Every cell a curator wrote goes through the formula guard, not only the ones a buyer sees first.
                 cells = (regime.name, label, o.title, o.action, o.citation, o.source_url, o.confidence)
-                writer.writerow([*(_safe(cell) for cell in cells), "open", o.next_change_date])
+                writer.writerow([*(_safe(cell) for cell in cells), "open", _known_change(regime, o)])
     if ev.verdict != "doesnt_win":
         # The verdict's conditions, as the result page's checklist lists them (review 127: the HDS hosting, the
         # province's health-information law and the § 6(7) notice were on the page and missing here); one resting on

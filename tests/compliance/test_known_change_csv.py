@@ -1,0 +1,64 @@
+"""The obligations CSV's "known change": an obligation's own, else its regime's unless that is the day the obligation
+starts; and duties of a Regulation that applies later read "Applies from" (review 179: Solvency II's change was on the
+page and not in the CSV; the EU AML Regulation's duties read "In force since 9 Jul 2024", applying from 10 July
+2027)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import html
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import Organisation, User
+from apps.compliance.templatetags import compliance_dates
+from apps.playbooks.models import Playbook
+from tests.recommendations.conftest import recommend
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(client: Client, pk: int) -> list[dict[str, str]]:
+    body = client.get(reverse("recommendations:obligations_csv", args=[pk])).content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_a_regimes_own_change_reaches_its_obligations_in_the_csv(
+    reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
+) -> None:
+    rec = recommend(reference, organisation, buyer, "EU insurer: reserving models outsourced")
+    rows = [r for r in _rows(buyer_client, rec.pk) if r["regime"].startswith("Solvency II")]
+    assert rows and {r["known change"] for r in rows} == {"2027-01-29"}
+    (regime,) = [r for r in rec.record.evaluation.regimes if r.code == "solvency2-outsourcing"]
+    assert "Directive (EU) 2025/2" in regime.summary and "29 January 2027" in regime.summary
+
+
+def test_the_eu_aml_regulations_duties_apply_from_10_july_2027(
+    reference: Playbook,
+    organisation: Organisation,
+    buyer: User,
+    buyer_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compliance_dates.timezone, "localdate", lambda: datetime.date(2026, 12, 8))
+    rec = recommend(reference, organisation, buyer, "KYC refresh: a Dutch bank's customer due diligence reviews")
+    (regime,) = [r for r in rec.record.evaluation.regimes if r.code == "eu-aml-outsourcing"]
+    duties = {o.code: o for _p, _l, items in regime.obligations for o in items}
+    assert {c for c, o in duties.items() if o.effective_date == "2027-07-10"} == {
+        "keep-decisions",
+        "notify-supervisor",
+        "remain-liable",
+        "high-risk-countries",
+    }
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert text.count("Applies from 10 Jul 2027 · last reviewed") == 4
+    assert "In force in phases since 26 Jun 2017; some duties below apply only from 10 Jul 2027 · last reviewed" in text
+    rows = {r["obligation"]: r["known change"] for r in _rows(buyer_client, rec.pk) if r["regime"] == regime.name}
+    assert rows[duties["until-2027"].title] == "2027-07-10"
+    assert [rows[duties[c].title] for c in ("keep-decisions", "notify-supervisor")] == ["", ""]
