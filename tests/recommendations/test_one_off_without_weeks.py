@@ -253,9 +253,15 @@ def test_work_done_once_over_more_than_two_years_carries_the_premium_on_its_firs
     lines = {line.label: line.horizon[1] for line in long.cost.inhouse_lines}
     short_lines = {line.label: line.horizon[1] for line in short.cost.inhouse_lines}
     assert "Recruiting to replace leavers" not in short_lines
-    loaded = sum(v for k, v in lines.items() if k != TEMPORARY_LINE)
-    premium = next(f.likely for f in long.cost.figures if f.key == "inhouse.temporary_premium")
-    assert lines[TEMPORARY_LINE] == pytest.approx(loaded * premium * 104 / 260, rel=0.01)
+    loaded = sum(v for k, v in lines.items() if k not in (TEMPORARY_LINE, "Recruiting to replace leavers"))
+    figures = {f.key: f.likely for f in long.cost.figures}
+    premium = figures["inhouse.temporary_premium"]
+    # Review 179: the premium is on the months of the first 104 weeks (the first two of five years) at their own pay,
+    # not a share of the whole job's escalated cost; the recruiting line on the years after them.
+    rise = 1 + figures["inhouse.wage_growth"]
+    first_two = (1 + rise) / sum(rise**year for year in range(5))
+    assert lines[TEMPORARY_LINE] == pytest.approx(loaded * premium * first_two, rel=0.01)
+    assert lines["Recruiting to replace leavers"] > 0
     assert short_lines[TEMPORARY_LINE] == pytest.approx(
         sum(v for k, v in short_lines.items() if k != TEMPORARY_LINE) * premium, rel=0.01
     )

@@ -16,10 +16,12 @@ from apps.playbooks.engine.tco.types import (
     CENTRE_HIRING,
     DRAWS,
     MANAGED_LAUNCH,
+    MAX_WEEKS,
     QUOTE_RISE,
     TEAM_KINDS,
     WAVES_FIRST,
     WAVES_MONTHS,
+    WEEKS_A_YEAR,
     Case,
     Figure,
     Line,
@@ -231,7 +233,7 @@ class _Profiles:
     def rise(self, name: str) -> np.ndarray:
         """1 + the yearly rise: in-house pay (home), the buyer's quote under its price-adjustment clause (a profile
         marked ``QUOTED``), or pay at the provider (every other profile)."""
-        if name in ("home", WAVES_HOME) or name.startswith(WAVES_HOME_AFTER):
+        if name in ("home", WAVES_HOME) or name.startswith((WAVES_HOME_AFTER, HOME_UNTIL, HOME_FROM)):
             return 1 + self.v["inhouse.wage_growth"]
         return 1 + self.v[QUOTE_RISE if name.endswith(QUOTED) else "location.inflation"]
 
@@ -246,6 +248,11 @@ class _Profiles:
             return m >= int(arg)
         if kind == "at":
             return m == int(arg)
+        if kind in (HOME_UNTIL, HOME_FROM):
+            # In-house months up to a point that may fall inside a month (104 weeks end 92% into month 24): that month
+            # counts for the share before it, and its rest is after.
+            before = np.clip(float(arg) - m, 0.0, 1.0)
+            return before if kind == HOME_UNTIL else 1.0 - before
         if kind == WAVES:
             return self.unmoved
         return np.ones(self.months, dtype=bool)
@@ -397,6 +404,16 @@ def _ramp_parts(name: str) -> tuple[str, str | None]:
     return name.partition(":")[2] or "ramp.months", after or None
 
 
+# In-house profiles masked to the months before a point, or from it: they rise with in-house pay, as "home" does.
+HOME_UNTIL = "homeuntil"
+HOME_FROM = "homefrom"
+
+
+def taken_on_months() -> float:
+    """The months of a one-off job's first ``MAX_WEEKS`` weeks, done in-house by people taken on for it (23.92)."""
+    return round(MAX_WEEKS * 12 / WEEKS_A_YEAR, 4)
+
+
 def _sum(parts: Iterable[np.ndarray]) -> np.ndarray:
     """The sum of arrays that broadcast together (one value per scenario, or one for all)."""
     total: np.ndarray | None = None
@@ -429,21 +446,24 @@ def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
         }
         if case.surge:
             # People taken on for a piece of work done once are not replaced as they leave: taking them on is what
-            # the temporary staff premium below prices. Past two years, the share after the first two is done by
-            # people hired for it, who are replaced (``Case.taken_on_share``).
-            hired = 1 - case.taken_on_share
-            if hired > 0:
+            # the temporary staff premium below prices. Past two years, the months after the first two are done by
+            # people hired for it, who are replaced (review 175: dropping the premium at 105 weeks took 15% off).
+            recruiting = lines.pop("Recruiting to replace leavers")
+            if case.weeks > MAX_WEEKS:
                 lines["Recruiting to replace leavers"] = [
-                    (scale * hired, w) for scale, w in lines["Recruiting to replace leavers"]
+                    (scale, f"{HOME_FROM}:{taken_on_months()}") for scale, _ in recruiting
                 ]
-            else:
-                del lines["Recruiting to replace leavers"]
     if "inhouse.temporary_premium" in v:
         # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost; seasonal
         # work's peak above a team sized to the quieter months is done by people taken on for the season.
-        loaded = _sum(scale for terms in lines.values() for scale, _ in terms)
+        loaded = _sum(
+            scale for line, terms in lines.items() for scale, _ in terms if line != "Recruiting to replace leavers"
+        )
         if case.surge:
-            lines[TEMPORARY_LINE] = [(loaded * case.taken_on_share * v["inhouse.temporary_premium"], "home")]
+            # On the months of its first 104 weeks only, at their own pay (review 179: a share of the whole job's
+            # escalated cost had priced it 17% high over ten years).
+            until = "home" if case.weeks <= MAX_WEEKS else f"{HOME_UNTIL}:{taken_on_months()}"
+            lines[TEMPORARY_LINE] = [(loaded * v["inhouse.temporary_premium"], until)]
         elif case.peak_excess:
             lines[SEASONAL_LINE] = [(loaded * case.peak_excess * v["inhouse.temporary_premium"], "home")]
     return lines
@@ -1174,8 +1194,8 @@ FORMULAS = {
     " (people taken on for a season cost more an hour than salaried staff: the project's assumption, listed with the"
     " inputs)",
     TEMPORARY_LINE: "the in-house cost above × the temporary staff premium (people taken on for work done once cost"
-    " more an hour than salaried staff: the project's assumption, listed with the inputs), on the work's first two"
-    " years (104 weeks ÷ its weeks, at most all of it; longer work is then done by people hired for it)",
+    " more an hour than salaried staff: the project's assumption, listed with the inputs), over the work's first 104"
+    " weeks (longer work is then done by people hired for it, recruited to replace leavers)",
     "Your loaded cost": "in-house FTE × your loaded cost per FTE-year ÷ 12 × (1 + home wage growth)^year",
     "Loaded cost (benchmark)": "in-house FTE × the benchmark's loaded cost per FTE-year ÷ 12"
     " × (1 + home wage growth)^year",
