@@ -369,6 +369,9 @@ class Evaluation:
     # buyer accepts staff on shifted hours, or sets its own centre's hours (``requirements.SHIFT_HOURS``); 0: a
     # plain 09:00-17:00 day at both ends.
     shifted_hours: float = 0.0
+    # That shift is assumed for the buyer's own centre's staff alone: the buyer never said whether a provider's
+    # staff may work shifted hours (``Requirements.shift_own_only``).
+    shift_own_only: bool = False
     # The result names every location meeting every requirement: the table's first five, then the rest by name
     # (a snapshot stored before it records none, and reads as it rendered: the first five alone).
     names_every_location: bool = True
@@ -1167,6 +1170,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         delivery_candidates=candidates,
         gates=tuple(gates.values()),
         shifted_hours=needs.shift,
+        shift_own_only=needs.shift_own_only,
         tied_models=_tied(ranked_models),
         top_model_high_risks=top_model_high_risks,
     )

@@ -779,6 +779,8 @@ class EvaluationRecord:
     # How far the provider's day was moved towards the buyer's for overlap (hours); 0 for a plain 09:00-17:00 day
     # at both ends, or not recorded (older snapshots, which read as they rendered: the plain day's footnote).
     shifted_hours: float = 0.0
+    # That shift is assumed for the buyer's own centre's staff alone (False: accepted by the buyer, or not recorded).
+    shift_own_only: bool = False
     # The result names every location meeting every requirement below the table's first five; False: not recorded
     # (older snapshots, which read as they rendered: the table alone).
     names_every_location: bool = False
@@ -1183,6 +1185,8 @@ class LocationColumns:
     transfer_uk: bool = False  # the UK transfer status (UK GDPR Chapter V), when the catalogue recorded it
     # The provider's day was moved this many hours towards the buyer's for the overlap shown (0: a plain day).
     shifted_hours: float = 0.0
+    # The shift is the buyer's own centre's staff's, assumed: the buyer never said whether a provider's may work it.
+    shift_own_only: bool = False
     # Whose day the UK overlap column is headed with: an Irish buyer's clock is the UK's, and its column says Ireland.
     uk_clock: str = "UK"
 
@@ -1234,6 +1238,7 @@ class Snapshot:
             time_zone=unknown and any(loc.utc_offset for loc in self.evaluation.locations),
             transfer_uk=transfer_uk,
             shifted_hours=self.evaluation.shifted_hours if not unknown else 0.0,
+            shift_own_only=self.evaluation.shift_own_only,
             uk_clock="Ireland" if buyer == "eu" and self.stored_answers.get("buyer_eu_country") == "ireland" else "UK",
         )
 
