@@ -53,15 +53,13 @@ def _changes(
     """' · changes or ends on 1 Apr 2027' for a known change still to come (review 175: a guideline revoked four
     months into the engagement read only "In force since 2009"; review 178: "changes" undersold rules that stop
     applying that day); ' · changed or ended on 1 Apr 2027, after it was last reviewed: read the text in force' once it
-    has passed unreviewed; '' for none, one a curator has reviewed since, or the
-    day the line already names as when it applies (``said``: DPDP's duties "apply from 13 May 2027")."""
+    has passed unreviewed; '' for none, one a curator has reviewed since, or the day the line already names as when
+    it applies (``said``: DPDP's duties "apply from 13 May 2027")."""
     when = _as_date(changes)
     if when is None or when == said:
         return ""
-    if when > timezone.localdate():
-        return f" · {known_change(when, reviewed)}"
-    said = known_change(when, reviewed)
-    return f" · {said}" if said else ""
+    text = known_change(when, reviewed)
+    return f" · {text}" if text else ""
 
 
 @register.simple_tag
