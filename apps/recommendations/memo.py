@@ -35,7 +35,7 @@ from apps.signoff.status import decision_count, sign_off_state
 from apps.teamwork.on_record import answered_with_opinions, recorded_opinions
 
 # Bump when the memo's template, texts or guidance change, so stored memos are drawn again.
-RENDERER_VERSION = "2026.12-29"
+RENDERER_VERSION = "2026.12-30"
 
 
 def memo_version(rec: Recommendation) -> str:
