@@ -262,6 +262,8 @@ def test_work_done_once_over_more_than_two_years_carries_the_premium_on_its_firs
     first_two = (1 + rise) / sum(rise**year for year in range(5))
     assert lines[TEMPORARY_LINE] == pytest.approx(loaded * premium * first_two, rel=0.01)
     assert lines["Recruiting to replace leavers"] > 0
+    (recruiting,) = [line for line in long.cost.inhouse_lines if line.label == "Recruiting to replace leavers"]
+    assert recruiting.formula.endswith(", after the work's first 104 weeks (people taken on for it are not replaced)")
     assert short_lines[TEMPORARY_LINE] == pytest.approx(
         sum(v for k, v in short_lines.items() if k != TEMPORARY_LINE) * premium, rel=0.01
     )

@@ -861,7 +861,8 @@ def simulate(case: Case, *, draws: int = DRAWS) -> TcoResult:
     ih_horizon = spread(run.ih_total)
     ih_monthly = _monthly(run.inhouse, at_likely, likely)
     inhouse_lines = tuple(
-        Line(k, "recurring", spread(x), FORMULAS[k], supplied=k == OWN_COST) for k, x in run.ih_lines.items()
+        Line(k, "recurring", spread(x), _inhouse_formula(k, case), supplied=k == OWN_COST)
+        for k, x in run.ih_lines.items()
     )
     models = []
     for m in case.models:
@@ -1026,6 +1027,14 @@ def _contracting_formula(m: ModelSpec, case: Case) -> str:
         f"the contracting cost × exchange rate, in month 1: {why}, a floor for a large deal run with advisers and a "
         "formal tender"
     )
+
+
+def _inhouse_formula(line: str, case: Case) -> str:
+    """An in-house line's formula; a one-off job past 104 weeks recruits to replace leavers only after them."""
+    text = FORMULAS[line]
+    if line == "Recruiting to replace leavers" and case.surge and case.weeks > MAX_WEEKS:
+        text += f", after the work's first {MAX_WEEKS} weeks (people taken on for it are not replaced)"
+    return text
 
 
 def _formula(line: str, m: ModelSpec, case: Case) -> str:
