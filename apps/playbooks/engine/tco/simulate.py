@@ -456,9 +456,9 @@ def _inhouse_terms(case: Case, v: Arrays) -> dict[str, list[Term]]:
     if "inhouse.temporary_premium" in v:
         # A surge is done in-house by people taken on for it, who cost more than the salaried loaded cost; seasonal
         # work's peak above a team sized to the quieter months is done by people taken on for the season.
-        loaded = _sum(
-            scale for line, terms in lines.items() for scale, _ in terms if line != "Recruiting to replace leavers"
-        )
+        # A surge's recruiting (past 104 weeks) is for the people hired after the premium's months, not under it.
+        hired = "Recruiting to replace leavers" if case.surge else ""
+        loaded = _sum(scale for line, terms in lines.items() for scale, _ in terms if line != hired)
         if case.surge:
             # On the months of its first 104 weeks only, at their own pay (review 179: a share of the whole job's
             # escalated cost had priced it 17% high over ten years).
