@@ -1,21 +1,39 @@
-"""A password check Django does not ship: one character or a short pattern repeated, a run of consecutive
-characters, or the product's own name, guessed in a few tries whatever the length (NIST SP 800-63B, 5.1.1.2: refuse
-"repetitive or sequential characters (e.g. 'aaaaaa', '1234abcd')" and "context-specific words, such as the name of
-the service"; review 177: "aaaaaaaaaaaa" was accepted; review 178: "aaaaaaaaaaab", "123456abcdef", "1234abcd1234abcd"
-and "kpoadvisor2026" were)."""
+"""A password check Django does not ship: one character or a short pattern repeated, a few runs of consecutive or
+repeated characters, a few distinct characters, a common password said twice, or the product's own name, each
+guessed in a few tries whatever the length (NIST SP 800-63B, 5.1.1.2: refuse "repetitive or sequential characters
+(e.g. 'aaaaaa', '1234abcd')" and "context-specific words, such as the name of the service"; reviews 177, 178 and
+180 found ways round each earlier form). Every check is one pass over the password, and a password longer than
+``LONGEST`` is refused first (review 180: a million characters had held the server for 34 s)."""
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from typing import Any
 
+from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 
-# The most stretches a password may be made of and still be refused: "aaaaaaaaaaab" is two (a repeat, then "b"),
-# "123456abcdef" two runs; "1234abcd1234abcd" is a two-stretch unit repeated.
-FEWEST_STRETCHES = 2
+# The longest password taken: far beyond the 64 characters NIST asks a site to allow, and short enough that no check
+# or hash of it costs a request anything.
+LONGEST = 1000
+# The most stretches a password may be made of and still be refused: "abcd1234efgh" is three runs, "aaaaaaaaaab1"
+# three; a ten-character random password has about ten.
+FEWEST_STRETCHES = 3
+# The fewest distinct characters a password must hold: "aaaaabbbbbcccccddddd" and "ab" × 3,000 + "c" hold four or
+# fewer.
+FEWEST_DISTINCT = 5
 # The product's name, letters only, as a password built on it would hold it ("KPO-Advisor 2026").
 SERVICE_NAME = "kpoadvisor"
+# Letters of other scripts drawn like Latin ones, read as those (a Cyrillic "о" in "kpoadvisоr").
+LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "в": "b", "с": "c", "е": "e", "н": "h", "і": "i", "ј": "j", "к": "k", "м": "m", "о": "o",
+        "р": "p", "ѕ": "s", "т": "t", "х": "x", "у": "y", "α": "a", "ο": "o", "ρ": "p", "κ": "k", "ν": "v",
+        "ι": "i",
+    }
+)  # fmt: skip
 
 
 def stretches(text: str) -> int:
@@ -33,13 +51,12 @@ def stretches(text: str) -> int:
     return count
 
 
-def _repeats_a_pattern(text: str) -> bool:
-    """``text`` is a unit of at most ``FEWEST_STRETCHES`` stretches said twice or more (the last time perhaps cut):
-    its shortest such unit is its shortest period, read from the prefix function in one pass (a unit tried at every
-    length had taken quadratic time on a long password). A longer unit repeating it holds more stretches."""
+def _period(text: str) -> int:
+    """The shortest unit ``text`` repeats (the last time perhaps cut), from the prefix function in one pass: its
+    length when the text says it twice or more, else the text's length."""
     n = len(text)
     if n < 2:
-        return False
+        return n
     border = [0] * n  # the longest proper prefix of text[: i + 1] that is also its suffix
     k = 0
     for i in range(1, n):
@@ -49,18 +66,37 @@ def _repeats_a_pattern(text: str) -> bool:
             k += 1
         border[i] = k
     period = n - border[-1]
-    return 2 * period <= n and stretches(text[:period]) <= FEWEST_STRETCHES
+    # Twice or more, the second time perhaps short of a trailing separator ("password-password").
+    return period if 2 * period <= n + 1 else n
+
+
+@functools.cache
+def _common() -> frozenset[str]:
+    return frozenset(CommonPasswordValidator().passwords)
+
+
+def _repeats_a_pattern(text: str) -> bool:
+    """``text`` is a unit said twice or more whose unit is itself weak: a few stretches, or a common password once
+    the separators around it are dropped ("password-password")."""
+    period = _period(text)
+    if period == len(text):
+        return False
+    unit = text[:period]
+    return stretches(unit) <= FEWEST_STRETCHES or unit.strip(" -_.,;:!+*/") in _common()
 
 
 class PatternValidator:
-    """Refuses, once lower-cased, a password of at most ``FEWEST_STRETCHES`` stretches, a repeated pattern of them, or
-    one holding the product's name."""
+    """Refuses, once folded (compatibility forms, lookalike letters, lower case), a password longer than
+    ``LONGEST``, of at most ``FEWEST_STRETCHES`` stretches or fewer than ``FEWEST_DISTINCT`` characters, a weak
+    pattern repeated, or one holding the product's name."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        folded = password.lower()
-        if stretches(folded) <= FEWEST_STRETCHES or _repeats_a_pattern(folded):
+        if len(password) > LONGEST:
+            raise ValidationError(f"Use at most {LONGEST:,} characters.", code="password_too_long")
+        folded = unicodedata.normalize("NFKC", password).lower().translate(LOOKALIKES)
+        if stretches(folded) <= FEWEST_STRETCHES or len(set(folded)) < FEWEST_DISTINCT or _repeats_a_pattern(folded):
             raise ValidationError(
-                "This password is one character or a short pattern repeated, or a run such as “abcd” or “1234”.",
+                "This password is a repeated pattern, a run such as “abcd” or “1234”, or too few different characters.",
                 code="password_pattern",
             )
         if SERVICE_NAME in re.sub(r"[^a-z]", "", folded):

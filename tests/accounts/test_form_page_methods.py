@@ -4,6 +4,8 @@ answered every method, TRACE included, with 200)."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -64,6 +66,12 @@ def test_signing_in_still_works(client: Client, buyer: User) -> None:
         "aaaaaaaaaaa!",
         "123456abcdef",
         "1234abcd1234abcd",
+        # Review 180: runs of repeats, a tail after a repeat, three runs, a common password said twice, few distinct.
+        "aaaaabbbbbcccccddddd",
+        "aaaaaaaaaab1",
+        "abcd1234efgh",
+        "password-password",
+        "ab" * 300 + "c",
     ],
 )
 def test_a_repeated_pattern_or_a_run_is_refused_as_a_new_password(client: Client, buyer: User, password: str) -> None:
@@ -74,7 +82,9 @@ def test_a_repeated_pattern_or_a_run_is_refused_as_a_new_password(client: Client
     )["Location"]
     response = client.post(set_url, {"new_password1": password, "new_password2": password})
     assert response.status_code == 400
-    assert "one character or a short pattern repeated, or a run such as “abcd” or “1234”" in response.content.decode()
+    assert "a repeated pattern, a run such as “abcd” or “1234”, or too few different characters" in html.unescape(
+        response.content.decode()
+    )
     buyer.refresh_from_db()
     assert buyer.check_password(PASSWORD)
 
@@ -84,7 +94,7 @@ def test_a_word_said_twice_or_a_passphrase_is_not_a_pattern() -> None:
 
     for fine in ("harborharbor", "correct horse battery", "editor-kpo-2026", "curate-kpo-2026", "x9fQ2mLp0z"):
         PatternValidator().validate(fine)
-    for named in ("kpoadvisor2026", "KPO-Advisor-2026!"):
+    for named in ("kpoadvisor2026", "KPO-Advisor-2026!", "ＫＰＯａｄｖｉｓｏｒ２０２６!", "kpoadvisоr-2026"):
         with pytest.raises(ValidationError, match="the product's name"):
             PatternValidator().validate(named)
 
@@ -107,6 +117,20 @@ def test_the_pages_that_only_say_something_and_sign_out_answer_their_own_methods
 def test_a_very_long_password_is_checked_in_linear_time() -> None:
     from apps.accounts.password_rules import PatternValidator, _repeats_a_pattern
 
-    assert _repeats_a_pattern("1234abcd1234abcd") and _repeats_a_pattern("abab" * 50_000 + "a")
+    assert _repeats_a_pattern("1234abcd1234abcd") and _repeats_a_pattern("abab" * 200 + "a")
     assert not _repeats_a_pattern("harborharbor") and not _repeats_a_pattern("x9fQ2mLp0z")
-    PatternValidator().validate("harbor-" + "x9fQ2mLp0z" * 20_000)  # 200,000 characters, one pass
+    PatternValidator().validate("harbor-" + "x9fQ2mLp0z" * 99)  # near the longest taken, one pass
+    with pytest.raises(ValidationError, match="Use at most 1,000 characters"):
+        PatternValidator().validate("x9fQ2mLp0z" * 104_000)  # review 180: a million characters held the server 34 s
+
+
+def test_a_control_character_in_a_password_box_is_refused_by_the_boxes_label(buyer_client: Client) -> None:
+    # Review 180: "The form field “new_password1” contains a control character".
+    response = buyer_client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "x9fQ\x002mLp0z", "new_password2": "x9fQ\x002mLp0z"},
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "The answer to “New password” contains a control character" in page and "new_password1" not in page
+    assert "x9fQ" not in page
