@@ -25,6 +25,7 @@ from apps.common.prepared import PreparedQuery
 from apps.common.refusals import refused_on
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
+from apps.compliance.templatetags.compliance_dates import known_change
 from apps.playbooks.models import Playbook
 from apps.questionnaire.gone import answers_gone
 from apps.questionnaire.models import Assessment
@@ -298,12 +299,14 @@ WHAT_BLOCKS_IT = "What blocks this verdict"
 
 
 def _known_change(regime: Any, obligation: Any) -> str:
-    """An obligation's known change for the CSV: its own, else its regime's unless that is the day the obligation
-    starts (DPDP's duties apply from the day the regime's date names; review 179: Solvency II's date, the regime's
-    alone, was on the page and not in the CSV)."""
-    own = obligation.next_change_date
-    regime_change = getattr(regime, "next_change_date", "")
-    return own or (regime_change if regime_change != obligation.effective_date else "")
+    """An obligation's known change for the CSV, as the result page gives it beside the obligation: its own, else its
+    regime's, unless that is the day the obligation starts (DPDP's duties apply from the day the regime's date names),
+    or it has passed and been reviewed since (review 182: APRA's 1 July 2026, reviewed in November, on every CPS 230
+    row; review 179: Solvency II's date, the regime's alone, had been on the page and not in the CSV)."""
+    change = obligation.next_change_date or getattr(regime, "next_change_date", "")
+    if not change or change == obligation.effective_date or not known_change(change, obligation.last_reviewed):
+        return ""
+    return str(change)
 
 
 @require_safe

@@ -62,3 +62,23 @@ def test_the_eu_aml_regulations_duties_apply_from_10_july_2027(
     rows = {r["obligation"]: r["known change"] for r in _rows(buyer_client, rec.pk) if r["regime"] == regime.name}
     assert rows[duties["until-2027"].title] == "2027-07-10"
     assert [rows[duties[c].title] for c in ("keep-decisions", "notify-supervisor")] == ["", ""]
+
+
+def test_the_page_and_the_csv_give_the_same_known_changes(
+    reference: Playbook,
+    organisation: Organisation,
+    buyer: User,
+    buyer_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Review 182: the CSV gave APRA's 1 July 2026 (passed, reviewed since) on every CPS 230 row while the page gave
+    # none; Solvency II's date was on each row of the CSV and only on the regime's heading on the page.
+    monkeypatch.setattr(compliance_dates.timezone, "localdate", lambda: datetime.date(2026, 12, 8))
+    apra = recommend(reference, organisation, buyer, "Australian bank: credit analysis by a material service provider")
+    rows = [r for r in _rows(buyer_client, apra.pk) if r["regime"].startswith("APRA")]
+    assert rows and {r["known change"] for r in rows} == {""}
+    insurer = recommend(reference, organisation, buyer, "EU insurer: reserving models outsourced")
+    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[insurer.pk])).content.decode())
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    solvency = [r for r in _rows(buyer_client, insurer.pk) if r["regime"].startswith("Solvency II")]
+    assert text.count("In force since 1 Jan 2016 · changes or ends on 29 Jan 2027 · last reviewed") == len(solvency) + 1

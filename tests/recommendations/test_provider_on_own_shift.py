@@ -69,6 +69,7 @@ def test_the_headline_and_the_location_say_whose_shift_it_is(
         # Review 179: the locations' footnote said "for staff on shifted hours as you answered".
         assert "for your centre's own staff, who work the hours you set (you have not said whether a provider's" in text
         assert "as you answered" not in text and "the shifted hours you accept" not in text
+        assert "the shift you accept" not in text  # review 182: the footnote's end
     accepted = evaluated_case(reference, CENTRE, start_within="one-to-three", shifted_hours=True)
     assert not any(
         "your centre's own staff would work" in c.text for loc in accepted.locations for c in loc.contributions
