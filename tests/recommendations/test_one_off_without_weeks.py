@@ -273,6 +273,13 @@ def test_work_done_once_over_more_than_two_years_carries_the_premium_on_its_firs
         == "people taken on for its first 104 weeks, then people hired for it"
     )
     assert "on 104 of its 260 weeks (40% of the work)" in inputs["In-house for work done once"].source
+    # Review 182: past 104 weeks it asked for the weeks, which the question refuses past 104.
+    covers = inputs["Cost covers"].source
+    assert covers.endswith(
+        "If it is planned otherwise, correct the hours or the people (the weeks are asked up to 104)"
+    )
+    short_covers = {i.label: i for i in short.cost.inhouse_inputs}["Cost covers"].source
+    assert short_covers.endswith("Answer how many weeks it lasts to cost it as planned")
 
 
 def test_one_more_week_past_two_years_moves_in_house_and_the_saving_by_a_week(reference: Playbook) -> None:

@@ -516,8 +516,14 @@ def _short_work_inputs(case: Case) -> tuple[Input, ...]:
         covered = (
             f"work done once, with no length answered: {number(case.annual_hours)} hours for "
             f"{number(case.people)} {'person' if case.people == 1 else 'people'} at full time "
-            f"({number(FTE_HOURS)} h a year each) take about this long; {covered}. Answer how many weeks it lasts to "
-            "cost it as planned"
+            f"({number(FTE_HOURS)} h a year each) take about this long; {covered}. "
+            + (
+                "Answer how many weeks it lasts to cost it as planned"
+                if case.weeks <= MAX_WEEKS
+                # The weeks question takes up to 104, as the answer check says (review 182: it was told to answer them).
+                else "If it is planned otherwise, correct the hours or the people (the weeks are asked up to "
+                f"{MAX_WEEKS})"
+            )
         )
     else:
         covered = f"your answer: {covered}"
