@@ -36,6 +36,12 @@ def test_a_providers_team_on_the_own_centres_shift_is_said_to_need_it_agreed(ref
     (text,) = risks
     assert text.startswith("On its own working day India overlaps yours by 0 h. It meets the 2 h you need only on a")
     assert "Staff augmentation is a provider's team: agree that shift in its contract" in text
+    # Review 182: the location meeting every requirement on its own day was not named beside the shift.
+    assert re.search(
+        r" ([A-Z][a-z]+( [A-Z][a-z]+)?) meets every requirement and gives [0-9.]+ h on its own working day, with no "
+        r"shift to agree \([0-9]+ points, ([0-9]+ points? (behind|ahead of)|level with) India\)\.$",
+        text,
+    ), text
 
 
 def test_not_for_the_own_centre_itself_nor_once_the_buyer_has_said_about_shifted_hours(reference: Playbook) -> None:

@@ -1044,7 +1044,33 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         risks.append(risk)
     if scored.verdict != "doesnt_win" and delivered_from and recommended and needs.shift_own_only:
         model = cat.models.get(recommended, {})
-        if risk := provider_on_own_shift_risk(needs, cat.locations[delivered_from], model, plain[delivered_from]):
+        need = needs.get("overlap")
+        # The first location meeting every requirement that gives the overlap on its own day (review 182: South
+        # Africa, tied on points with 6.5 h, went unnamed beside India's shift).
+        own_day = next(
+            (
+                c
+                for c in feasible
+                if need is not None
+                and isinstance(need.value, int | float)
+                and plain.get(c) is not None
+                and float(plain[c] or 0) >= need.value
+            ),
+            None,
+        )
+        alternative = (
+            (
+                cat.locations[own_day],
+                float(plain[own_day] or 0),
+                location_scores[own_day],
+                location_scores[delivered_from],
+            )
+            if own_day
+            else None
+        )
+        if risk := provider_on_own_shift_risk(
+            needs, cat.locations[delivered_from], model, plain[delivered_from], alternative
+        ):
             risks.append(risk)
     risks.sort(key=lambda r: SEVERITY_ORDER.get(r.severity, 3))
 
@@ -1857,7 +1883,11 @@ SHIFT_RISK_END = ", which a provider must agree to"
 
 
 def provider_on_own_shift_risk(
-    needs: req.Requirements, location: Mapping[str, Any], model: Mapping[str, Any], plain: float | None
+    needs: req.Requirements,
+    location: Mapping[str, Any],
+    model: Mapping[str, Any],
+    plain: float | None,
+    alternative: tuple[Mapping[str, Any], float, int, int] | None = None,
 ) -> Risk | None:
     """A provider's model recommended from a location that meets the overlap only on the shifted day the product
     assumes for the buyer's own centre (its staff work the hours the buyer sets; ``requirements.derive``), while the
@@ -1879,8 +1909,25 @@ def provider_on_own_shift_risk(
             f"your answers set up a centre of your own, whose staff work the hours you set. {name} is a provider's "
             "team: agree that shift in its contract (any shift allowance is not priced here), or answer whether you "
             "accept shifted hours for a provider's staff and re-score, which may move the work elsewhere."
+            + _on_its_own_day(alternative, where)
         ),
         rule="",
+    )
+
+
+def _on_its_own_day(alternative: tuple[Mapping[str, Any], float, int, int] | None, where: str) -> str:
+    """The location meeting every requirement that gives the overlap on its own day, with its points against the
+    delivery location's: "" when none does."""
+    if alternative is None:
+        return ""
+    there, hours, points, here = alternative
+    name = str(there.get("name_in_text") or there.get("name", ""))
+    gap = abs(here - points)
+    count = f"{gap} point{'s' if gap != 1 else ''}"
+    against = "level with" if points == here else f"{count} {'behind' if points < here else 'ahead of'}"
+    return (
+        f" {name[:1].upper()}{name[1:]} meets every requirement and gives {number(hours)} h on its own working day, "
+        f"with no shift to agree ({points} points, {against} {where})."
     )
 
 
