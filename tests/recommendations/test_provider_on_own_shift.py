@@ -80,3 +80,15 @@ def test_the_headline_and_the_location_say_whose_shift_it_is(
     assert not any(
         "your centre's own staff would work" in c.text for loc in accepted.locations for c in loc.contributions
     )
+
+
+def test_why_says_what_a_locations_points_were_counted_as_on_the_shifted_day(reference: Playbook) -> None:
+    # Review 182: "Why" listed "India -10" for the overlap rule beside India's row saying no points were taken off.
+    ev = evaluated_case(reference, CENTRE, start_within="one-to-three")
+    india = next(loc for loc in ev.locations if loc.code == "india")
+    waived = {c.rule: c for c in india.contributions if "so no points are taken off" in c.text}
+    said = [e for f in ev.fired if f.code in waived for e in f.effects if e.startswith("India ")]
+    assert said and all(e.endswith(", counted as +0 on the shifted day") for e in said), said
+    untouched = [e for f in ev.fired if f.code in waived for e in f.effects if not e.startswith("India ")]
+    assert untouched and not any("counted as" in e for e in untouched)
+    assert "India +15, counted as +11 on the shifted day" in [e for f in ev.fired for e in f.effects]  # overnight

@@ -398,6 +398,38 @@ class Evaluation:
         return data
 
 
+def _counted_as(
+    fired: list[FiredRule], pb: CompiledPlaybook, contribs: Mapping[str, Sequence[Contribution]]
+) -> list[FiredRule]:
+    """The fired rules, a location's points in words beside what they were counted as where the shifted day changed
+    them (``_score_on_shifted_day``, ``_overnight_on_shifted_day``): "India -10, counted as +0 on the shifted day"
+    (review 182: "Why" listed India -10 beside India's row saying no points were taken off)."""
+    counted = {(c.rule, code): c.points for code, found in contribs.items() for c in found}
+    out = []
+    for f in fired:
+        words = list(f.effects)
+        changed = False
+        for effect in _location_effects(pb, f.code):
+            now = counted.get((f.code, effect.target))
+            if now is None or now == effect.points:
+                continue
+            said = _effect_words(effect, pb)
+            if said in words:
+                words[words.index(said)] = f"{said}, counted as {now:+d} on the shifted day"
+                changed = True
+        out.append(replace(f, effects=tuple(words)) if changed else f)
+    return out
+
+
+def _location_effects(pb: CompiledPlaybook, code: str) -> list[Any]:
+    """A rule's effects on locations, by its code (remembered per compiled playbook)."""
+    found: dict[str, list[Any]] | None = rule_index(pb).memo.get("location effects")
+    if found is None:
+        found = {rule.code: [e for e in rule.effects if e.kind == "location"] for rule, *_ in pb.rules}
+        rule_index(pb).memo["location effects"] = found
+    return found.get(code, [])
+
+
 def _effect_words(effect: Any, pb: CompiledPlaybook) -> str:
     cat = pb.catalogue
     if effect.kind == "fit":
@@ -964,7 +996,7 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         names = [name for where, name in pairs if where == delivered_from]
         if names:
             regime_because.setdefault(code, []).extend(names)
-    fired = _said_all(pb, shown, delivered_from, seen)
+    fired = _counted_as(_said_all(pb, shown, delivered_from, seen), pb, location_contribs)
     where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
     recommended = ranked_models[0].code if ranked_models and not ranked_models[0].excluded_because else ""
     risks = _risks_here([risk for rule in fired_risks for risk in _worded_for(rule, recommended)], where)
