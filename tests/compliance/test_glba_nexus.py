@@ -62,3 +62,21 @@ def test_an_insurer_reads_state_insurance_law_only_with_a_us_tie(
     # Review 179: a UK insurer with UK clients and a Mexican insurer read five duties under US state insurance law.
     ev = evaluated_case(reference, INSURER, **changes)
     assert ("glba-insurer" in {r.code for r in ev.regimes}) is read
+
+
+@pytest.mark.parametrize(("registration", "ftc"), [("neither", True), ("adviser", False), ("broker-dealer", False)])
+def test_a_us_investment_firm_not_registered_with_the_sec_reads_the_ftc_rule(
+    reference: Playbook, registration: str, ftc: bool
+) -> None:
+    # Review 182: a firm registered as neither was told the FTC does not set its safeguards (15 U.S.C. 6805(a)(7)).
+    ev = evaluated_case(
+        reference,
+        "US hedge fund: steady equity research support from a six-analyst team",
+        sec_registration=registration,
+        data_categories=["glba-financial"],
+    )
+    assert ("glba" in {r.code for r in ev.regimes}) is ftc
+    own_regulator = [
+        r for r in ev.risks if r.title == "Your customer-data safeguards are set by your own regulator, not the FTC"
+    ]
+    assert not own_regulator  # registered: the SEC's rule; neither: the FTC's, so the risk is for neither
