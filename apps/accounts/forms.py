@@ -68,8 +68,8 @@ class StrengthFirstMixin:
 # wrong ("This password is too common."); this says what to do (review 76).
 PASSWORD_HELP = (
     "At least 10 characters and 5 different ones, not only digits, not like your email address, not a common "
-    "password, not a repeated pattern or a run such as abcd or 1234, and not the product's name. A few unrelated "
-    "words make one that is long and hard to guess."
+    "password (even with digits or signs added), not a repeated pattern or a run such as abcd or 1234, and not the "
+    "product's name. A few unrelated words make one that is long and hard to guess."
 )
 
 

@@ -26,6 +26,25 @@ FEWEST_STRETCHES = 3
 FEWEST_DISTINCT = 5
 # The product's name, letters only, as a password built on it would hold it ("KPO-Advisor 2026").
 SERVICE_NAME = "kpoadvisor"
+# Digits and signs written for letters ("Kp0Adv1sor", "P@ssw0rd"), read as those letters where a word is looked for.
+FOR_LETTERS = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "|": "i",
+        "3": "e",
+        "4": "a",
+        "@": "a",
+        "5": "s",
+        "$": "s",
+        "7": "t",
+        "8": "b",
+        "9": "g",
+    }
+)
+# What people put around a common password to pass a check ("Qwerty123456!", "password2026"): digits and signs.
+AROUND = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 # Letters of other scripts drawn like Latin ones, read as those (a Cyrillic "о" in "kpoadvisоr").
 LOOKALIKES = str.maketrans(
     {
@@ -99,8 +118,20 @@ class PatternValidator:
                 "This password is a repeated pattern, a run such as “abcd” or “1234”, or too few different characters.",
                 code="password_pattern",
             )
-        if SERVICE_NAME in re.sub(r"[^a-z]", "", folded):
+        if SERVICE_NAME in re.sub(r"[^a-z]", "", folded.translate(FOR_LETTERS)):
             raise ValidationError("This password holds the product's name.", code="password_service_name")
+        # A common password with digits or signs around it, or with digits and signs for letters (review 181:
+        # "Qwerty123456!" and "P@ssw0rd2026!" were accepted).
+        core = AROUND.sub("", folded)
+        # (A password common as it stands is Django's to refuse: said once.)
+        if (
+            len(core) >= 4
+            and folded not in _common()
+            and (core in _common() or core.translate(FOR_LETTERS) in _common())
+        ):
+            raise ValidationError(
+                "This password is a common password with digits or signs added.", code="password_common_core"
+            )
 
     def get_help_text(self) -> str:
         return "Your password can't be a repeated pattern, a run such as abcd or 1234, or hold the product's name."

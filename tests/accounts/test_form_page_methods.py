@@ -94,7 +94,13 @@ def test_a_word_said_twice_or_a_passphrase_is_not_a_pattern() -> None:
 
     for fine in ("harborharbor", "correct horse battery", "editor-kpo-2026", "curate-kpo-2026", "x9fQ2mLp0z"):
         PatternValidator().validate(fine)
-    for named in ("kpoadvisor2026", "KPO-Advisor-2026!", "ＫＰＯａｄｖｉｓｏｒ２０２６!", "kpoadvisоr-2026"):
+    for named in (
+        "kpoadvisor2026",
+        "KPO-Advisor-2026!",
+        "ＫＰＯａｄｖｉｓｏｒ２０２６!",
+        "kpoadvisоr-2026",
+        "Kp0Adv1sor-2026",
+    ):
         with pytest.raises(ValidationError, match="the product's name"):
             PatternValidator().validate(named)
 
@@ -134,3 +140,24 @@ def test_a_control_character_in_a_password_box_is_refused_by_the_boxes_label(buy
     assert response.status_code == 400
     assert "The answer to “New password” contains a control character" in page and "new_password1" not in page
     assert "x9fQ" not in page
+
+
+def test_the_admins_password_change_is_the_throttled_page(client: Client, buyer: User) -> None:
+    # Review 181: /admin/password_change/ took 25 wrong current passwords with no pause.
+    from tests.factories import UserFactory
+
+    curator = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(curator)
+    response = client.get("/admin/password_change/")
+    assert (response.status_code, response["Location"]) == (302, reverse("accounts:password_change"))
+    assert client.post("/admin/password_change/", {"old_password": "x"}).status_code == 405
+    assert client.get(reverse("admin:password_change")).status_code == 302
+
+
+@pytest.mark.parametrize("password", ["Qwerty123456!", "P4ssw0rd!!2026", "Summer2026!", "!!letmein99"])
+def test_a_common_password_with_digits_or_signs_added_is_refused(password: str) -> None:
+    # Review 181: "Qwerty123456!" and "P@ssw0rd2026!" changed the password.
+    from apps.accounts.password_rules import PatternValidator
+
+    with pytest.raises(ValidationError, match="a common password with digits or signs added"):
+        PatternValidator().validate(password)
