@@ -688,11 +688,9 @@ def test_someone_invited_with_no_organisation_is_told_to_accept_not_to_ask(clien
     InvitationFactory(email=user.email)
     page = html.unescape(client.get(reverse("home")).content.decode())
     assert "You have 1 invitation to join an organisation." in page
-    assert (
-        "review the invitation above and accept it to join, or ask an owner of another organisation to invite" in page
-    )
+    assert "join one through the invitation above, or ask an owner of another organisation to invite" in page
     assert "ask an owner of your team's organisation" not in page
     # Review 180: with two, it read "accept the invitation above".
     InvitationFactory(email=user.email)
     page = html.unescape(client.get(reverse("home")).content.decode())
-    assert "review the 2 invitations above and accept one to join" in page
+    assert "join one through the invitations above" in page  # review 181: not the notice's words again

@@ -252,7 +252,11 @@ def test_someone_new_sets_a_password_signs_in_and_accepts(
     waiting = html.unescape(client.get(reverse("questionnaire:list")).content.decode())
     assert "an invitation to one is waiting for you" in waiting and "Ask an owner" not in waiting
     offered = client.get(reverse("accounts:invitations")).content.decode()
-    assert 'name="switch"' not in offered and "the first you accept is the one you work in" in offered
+    # Review 181: one invitation read "these organisations" and "the first you accept".
+    assert (
+        'name="switch"' not in offered and "is invited to this organisation. You join it only if you accept" in offered
+    )
+    assert "and then you work in it" in offered and "the first you accept" not in offered
     client.post(reverse("accounts:accept_invitation", args=[Invitation.objects.get().pk]))
     assert Membership.objects.get(user=user).organisation == organisation
     assert "Members of Acme Procurement" in client.get(reverse("accounts:members")).content.decode()

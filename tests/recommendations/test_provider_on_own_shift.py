@@ -61,6 +61,9 @@ def test_the_headline_and_the_location_say_whose_shift_it_is(
     rec = submit_and_recommend(assessment=a, user=buyer)
     ev = rec.record.evaluation
     assert ev.provider_on_own_shift
+    # Review 181: the requirement read "the product's assumption" and "(your answer)" side by side.
+    (overlap,) = [r for r in ev.requirements if r.code == "overlap"]
+    assert overlap.because == ("your answer for the hours",) and "the product's assumption" in overlap.text
     india = next(loc for loc in ev.locations if loc.code == "india")
     said = " ".join(c.text for c in india.contributions)
     assert "the shifted hours your centre's own staff would work" in said and "you accept" not in said

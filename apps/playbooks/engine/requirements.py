@@ -329,7 +329,10 @@ def derive(
                 f", {staff} working a day moved up to {SHIFT_HOURS:g} h towards yours ({SHIFT_WORDS}: the product's "
                 "assumption)"
             )
-        hard.append(Requirement(code, code, text, hours, ("your answer",)))
+        # The hours are the buyer's; a shifted day it did not answer for is the product's assumption, said in the
+        # text (review 181: "the product's assumption" beside "(your answer)").
+        said = "your answer for the hours" if code == "overlap" and shifted else "your answer"
+        hard.append(Requirement(code, code, text, hours, (said,)))
     tax = _yes(answers.get("federal_tax_info"))
     banned = offshore_banned(answers.get("offshore_ban")) or tax
     data = "onshore" if banned else data_location(answers.get("data_location"))
