@@ -17,6 +17,7 @@ from apps.accounts.models import Organisation, User
 from apps.compliance.templatetags import compliance_dates
 from apps.playbooks.models import Playbook
 from apps.recommendations.memo import render_memo_html
+from apps.recommendations.models import Recommendation
 from apps.recommendations.services import submit_and_recommend
 from tests.factories import AssessmentFactory
 from tests.recommendations.golden import evaluated_case, fired_codes
@@ -97,6 +98,17 @@ def test_the_guideline_that_replaces_it_from_april_2027_is_a_duty_before_signing
     assert any("third-party-risk-management-guideline" in s["url"] for s in regime.sources)
 
 
+def _quebec_insurer(reference: Playbook, organisation: Organisation, buyer: User) -> Recommendation:
+    """The insurer's recommendation as a Québec institution the AMF authorises."""
+    answers = {
+        **reference.golden_cases.get(name__startswith=INSURER).answers,
+        "buyer_ca_province": "quebec",
+        "buyer_amf_authorised": True,
+    }
+    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
+    return submit_and_recommend(assessment=a, user=buyer)
+
+
 def _on(monkeypatch: pytest.MonkeyPatch, day: datetime.date) -> None:
     monkeypatch.setattr(compliance_dates.timezone, "localdate", lambda: day)
 
@@ -106,13 +118,7 @@ def test_each_duty_says_the_guideline_changes_on_1_april_2027_on_the_page_the_me
 ) -> None:
     # Review 175: every duty read "In force since 1 Apr 2009" alone, the monitoring duty cited only the 2009 text and
     # the CSV had no date, though the guideline is revoked about four months into a five-year engagement.
-    answers = {
-        **reference.golden_cases.get(name__startswith=INSURER).answers,
-        "buyer_ca_province": "quebec",
-        "buyer_amf_authorised": True,
-    }
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
+    rec = _quebec_insurer(reference, organisation, buyer)
     (regime,) = [r for r in rec.record.evaluation.regimes if r.code == "amf-outsourcing"]
     duties = [o for _phase, _label, items in regime.obligations for o in items]
     assert regime.next_change_date == "2027-04-01"
@@ -179,13 +185,7 @@ def test_the_date_line_closes_its_bracket_without_a_space(
     reference: Playbook, organisation: Organisation, buyer: User, buyer_client: Client
 ) -> None:
     # Review 178: "last reviewed 8 Dec 2026 )" on every obligation of the page and the memo.
-    answers = {
-        **reference.golden_cases.get(name__startswith=INSURER).answers,
-        "buyer_ca_province": "quebec",
-        "buyer_amf_authorised": True,
-    }
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
+    rec = _quebec_insurer(reference, organisation, buyer)
     page = buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode()
     for text in (page, render_memo_html(rec, "http://testserver/")):
         assert re.search(r"last reviewed [0-9A-Za-z ]+\)", text) and not re.search(r"last reviewed [^)<]*\s\)", text)

@@ -23,6 +23,18 @@ from tests.recommendations.conftest import recommend
 pytestmark = pytest.mark.django_db
 
 
+def _page_text(client: Client, pk: int) -> str:
+    """The result page's text, its tags dropped and its spaces collapsed."""
+    page = html.unescape(client.get(reverse("recommendations:detail", args=[pk])).content.decode())
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(autouse=True)
+def _drawn_on_8_december_2026(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages are drawn on 8 December 2026, before the changes they name."""
+    monkeypatch.setattr(compliance_dates.timezone, "localdate", lambda: datetime.date(2026, 12, 8))
+
+
 def _rows(client: Client, pk: int) -> list[dict[str, str]]:
     body = client.get(reverse("recommendations:obligations_csv", args=[pk])).content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(body)))
@@ -43,9 +55,7 @@ def test_the_eu_aml_regulations_duties_apply_from_10_july_2027(
     organisation: Organisation,
     buyer: User,
     buyer_client: Client,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(compliance_dates.timezone, "localdate", lambda: datetime.date(2026, 12, 8))
     rec = recommend(reference, organisation, buyer, "KYC refresh: a Dutch bank's customer due diligence reviews")
     (regime,) = [r for r in rec.record.evaluation.regimes if r.code == "eu-aml-outsourcing"]
     duties = {o.code: o for _p, _l, items in regime.obligations for o in items}
@@ -55,8 +65,7 @@ def test_the_eu_aml_regulations_duties_apply_from_10_july_2027(
         "remain-liable",
         "high-risk-countries",
     }
-    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[rec.pk])).content.decode())
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    text = _page_text(buyer_client, rec.pk)
     assert text.count("Applies from 10 Jul 2027 · last reviewed") == 4
     assert "In force in phases since 26 Jun 2017; some duties below apply only from 10 Jul 2027 · last reviewed" in text
     rows = {r["obligation"]: r["known change"] for r in _rows(buyer_client, rec.pk) if r["regime"] == regime.name}
@@ -69,16 +78,13 @@ def test_the_page_and_the_csv_give_the_same_known_changes(
     organisation: Organisation,
     buyer: User,
     buyer_client: Client,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Review 182: the CSV gave APRA's 1 July 2026 (passed, reviewed since) on every CPS 230 row while the page gave
     # none; Solvency II's date was on each row of the CSV and only on the regime's heading on the page.
-    monkeypatch.setattr(compliance_dates.timezone, "localdate", lambda: datetime.date(2026, 12, 8))
     apra = recommend(reference, organisation, buyer, "Australian bank: credit analysis by a material service provider")
     rows = [r for r in _rows(buyer_client, apra.pk) if r["regime"].startswith("APRA")]
     assert rows and {r["known change"] for r in rows} == {""}
     insurer = recommend(reference, organisation, buyer, "EU insurer: reserving models outsourced")
-    page = html.unescape(buyer_client.get(reverse("recommendations:detail", args=[insurer.pk])).content.decode())
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    text = _page_text(buyer_client, insurer.pk)
     solvency = [r for r in _rows(buyer_client, insurer.pk) if r["regime"].startswith("Solvency II")]
     assert text.count("In force since 1 Jan 2016 · changes or ends on 29 Jan 2027 · last reviewed") == len(solvency) + 1
