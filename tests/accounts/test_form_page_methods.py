@@ -152,6 +152,8 @@ def test_the_admins_password_change_is_the_throttled_page(client: Client, buyer:
     assert (response.status_code, response["Location"]) == (302, reverse("accounts:password_change"))
     assert client.post("/admin/password_change/", {"old_password": "x"}).status_code == 405
     assert client.get(reverse("admin:password_change")).status_code == 302
+    client.force_login(buyer)  # not staff: the admin's sign-in, as from every admin URL
+    assert client.get("/admin/password_change/")["Location"].startswith("/admin/login/")
 
 
 @pytest.mark.parametrize("password", ["Qwerty123456!", "P4ssw0rd!!2026", "Summer2026!", "!!letmein99"])

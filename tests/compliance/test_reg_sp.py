@@ -40,4 +40,6 @@ def test_a_firm_not_registered_with_the_sec_and_a_health_plan_keep_the_pointer(r
     health_plan = evaluated_case(reference, CUSTOMER_DATA, buyer_sector="healthcare")
     for ev in (neither, health_plan):
         assert "us-reg-sp" not in ev.regime_codes
-        assert "glba-functional-regulator" in {r.rule for r in ev.risks}
+    assert "glba-functional-regulator" in {r.rule for r in health_plan.risks}
+    # Review 182: a firm registered with the SEC as neither falls to the FTC (15 U.S.C. 6805(a)(7)), not the pointer.
+    assert "glba" in neither.regime_codes and "glba-functional-regulator" not in {r.rule for r in neither.risks}
