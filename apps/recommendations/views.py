@@ -25,7 +25,7 @@ from apps.common.prepared import PreparedQuery
 from apps.common.refusals import refused_on
 from apps.common.spreadsheet import csv_writer
 from apps.common.spreadsheet import safe_cell as _safe
-from apps.compliance.templatetags.compliance_dates import known_change
+from apps.compliance.templatetags.compliance_dates import change_in
 from apps.playbooks.models import Playbook
 from apps.questionnaire.gone import answers_gone
 from apps.questionnaire.models import Assessment
@@ -298,17 +298,6 @@ SIGNING = re.compile(r"before signing|\bcontract\b|\bterms\b|\bsigns?\b(?![\s-]*
 WHAT_BLOCKS_IT = "What blocks this verdict"
 
 
-def _known_change(regime: Any, obligation: Any) -> str:
-    """An obligation's known change for the CSV, as the result page gives it beside the obligation: its own, else its
-    regime's, unless that is the day the obligation starts (DPDP's duties apply from the day the regime's date names),
-    or it has passed and been reviewed since (review 182: APRA's 1 July 2026, reviewed in November, on every CPS 230
-    row; review 179: Solvency II's date, the regime's alone, had been on the page and not in the CSV)."""
-    change = obligation.next_change_date or getattr(regime, "next_change_date", "")
-    if not change or change == obligation.effective_date or not known_change(change, obligation.last_reviewed):
-        return ""
-    return str(change)
-
-
 @require_safe
 @member_required()
 def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
@@ -325,7 +314,7 @@ def obligations_csv(request: HtmxMemberRequest, pk: int) -> HttpResponse:
             for o in items:
                 # Every cell a curator wrote goes through the formula guard, not only the ones a buyer sees first.
                 cells = (regime.name, label, o.title, o.action, o.citation, o.source_url, o.confidence)
-                writer.writerow([*(_safe(cell) for cell in cells), "open", _known_change(regime, o)])
+                writer.writerow([*(_safe(cell) for cell in cells), "open", change_in(o, regime)])
     if ev.verdict != "doesnt_win":
         # The verdict's conditions, as the result page's checklist lists them (review 127: the HDS hosting, the
         # province's health-information law and the § 6(7) notice were on the page and missing here); one resting on

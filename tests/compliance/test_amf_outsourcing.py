@@ -18,8 +18,7 @@ from apps.compliance.templatetags import compliance_dates
 from apps.playbooks.models import Playbook
 from apps.recommendations.memo import render_memo_html
 from apps.recommendations.models import Recommendation
-from apps.recommendations.services import submit_and_recommend
-from tests.factories import AssessmentFactory
+from tests.recommendations.conftest import recommend
 from tests.recommendations.golden import evaluated_case, fired_codes
 
 pytestmark = pytest.mark.django_db
@@ -100,13 +99,7 @@ def test_the_guideline_that_replaces_it_from_april_2027_is_a_duty_before_signing
 
 def _quebec_insurer(reference: Playbook, organisation: Organisation, buyer: User) -> Recommendation:
     """The insurer's recommendation as a Québec institution the AMF authorises."""
-    answers = {
-        **reference.golden_cases.get(name__startswith=INSURER).answers,
-        "buyer_ca_province": "quebec",
-        "buyer_amf_authorised": True,
-    }
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    return submit_and_recommend(assessment=a, user=buyer)
+    return recommend(reference, organisation, buyer, INSURER, buyer_ca_province="quebec", buyer_amf_authorised=True)
 
 
 def _on(monkeypatch: pytest.MonkeyPatch, day: datetime.date) -> None:

@@ -3,6 +3,8 @@ cases (complete, valid answer sets)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.recommendations.models import Recommendation
@@ -11,10 +13,11 @@ from tests.factories import AssessmentFactory
 
 
 def recommend(
-    reference: Playbook, organisation: Organisation, user: User, case: str, title: str | None = None
+    reference: Playbook, organisation: Organisation, user: User, case: str, title: str | None = None, **changes: Any
 ) -> Recommendation:
-    """Submit the answers of the golden case whose name starts with ``case`` and return the recommendation."""
-    answers = reference.golden_cases.get(name__startswith=case).answers
+    """Submit the answers of the golden case whose name starts with ``case``, with ``changes`` to them, and return the
+    recommendation."""
+    answers = {**reference.golden_cases.get(name__startswith=case).answers, **changes}
     a = AssessmentFactory(
         organisation=organisation, created_by=user, title=title or case, playbook=reference, answers=answers
     )

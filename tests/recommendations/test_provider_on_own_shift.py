@@ -15,8 +15,7 @@ from django.urls import reverse
 from apps.accounts.models import Organisation, User
 from apps.playbooks.models import Playbook
 from apps.recommendations.memo import render_memo_html
-from apps.recommendations.services import submit_and_recommend
-from tests.factories import AssessmentFactory
+from tests.recommendations.conftest import recommend
 from tests.recommendations.golden import evaluated_case
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +55,7 @@ def test_the_headline_and_the_location_say_whose_shift_it_is(
 ) -> None:
     # Review 178: the location read "on the shifted hours you accept" beside the risk saying the buyer had not said,
     # and the headline named India alone, the risk far down the page.
-    answers = {**reference.golden_cases.get(name__startswith=CENTRE).answers, "start_within": "one-to-three"}
-    a = AssessmentFactory(organisation=organisation, created_by=buyer, playbook=reference, answers=answers)
-    rec = submit_and_recommend(assessment=a, user=buyer)
+    rec = recommend(reference, organisation, buyer, CENTRE, start_within="one-to-three")
     ev = rec.record.evaluation
     assert ev.provider_on_own_shift
     # Review 181: the requirement read "the product's assumption" and "(your answer)" side by side.

@@ -125,3 +125,16 @@ def regime_in_force(regime: Any) -> str:
     reviewed = day(regime.last_reviewed) or "(not yet)"
     change = _changes(changes, regime.last_reviewed, max(later))
     return f"In force in phases since {day(start)}; {which} from {day(max(later))}{change} · last reviewed {reviewed}"
+
+
+@register.filter
+def change_in(obligation: Any, regime: Any) -> str:
+    """An obligation's known change as the result page and the obligations CSV give it (ISO, or ""): its own, else its
+    regime's, unless that is the day the obligation starts (DPDP's duties apply from the day the regime's date
+    names), or it has passed and been reviewed since (``known_change``; review 182: APRA's 1 July 2026, reviewed in
+    November, had been on every CPS 230 row of the CSV; review 179: Solvency II's date, the regime's alone, on the page
+    and not in the CSV)."""
+    change = getattr(obligation, "next_change_date", "") or getattr(regime, "next_change_date", "")
+    if not change or change == getattr(obligation, "effective_date", ""):
+        return ""
+    return str(change) if known_change(change, getattr(obligation, "last_reviewed", "")) else ""

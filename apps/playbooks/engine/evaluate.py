@@ -996,7 +996,9 @@ def evaluate(pb: CompiledPlaybook, answers: Mapping[str, Any], *, priced: bool =
         names = [name for where, name in pairs if where == delivered_from]
         if names:
             regime_because.setdefault(code, []).extend(names)
-    fired = _counted_as(_said_all(pb, shown, delivered_from, seen), pb, location_contribs)
+    fired = _said_all(pb, shown, delivered_from, seen)
+    if plain_day is not None:  # only the shifted day changes a location's points from its rule's
+        fired = _counted_as(fired, pb, location_contribs)
     where = candidates or ((delivered_from,) if delivered_from else ())  # where the work is delivered from
     recommended = ranked_models[0].code if ranked_models and not ranked_models[0].excluded_because else ""
     risks = _risks_here([risk for rule in fired_risks for risk in _worded_for(rule, recommended)], where)
